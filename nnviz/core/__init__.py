@@ -1,0 +1,1 @@
+"""The Qt-free core: data, networks, losses, training and sessions. Never imports Qt."""

@@ -1,0 +1,248 @@
+"""Data sets: the notebook's (moons, blobs, line) and the playgrounds' classics.
+
+A data set is described by a frozen :class:`DataSpec` (name, sample count, noise, seed, test
+fraction, class count) and made by :func:`make_dataset`; the same spec always gives the same
+points. Points are float32 rows ``X`` of shape (N, d); targets ``y`` are integer class labels
+(classification) or float32 values (regression).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from sklearn import datasets as skd
+
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+
+MAX_SAMPLES = 100_000
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the user sees of one generator: its task, defaults and a sentence about it."""
+
+    task: str
+    samples: int
+    noise: float
+    seed: int
+    description: str
+    noise_meaning: str = "noise"
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    "moons": DatasetInfo(CLASSIFICATION, 200, 0.1, 0,
+                         "two interleaved half circles (the notebook's make_moons)",
+                         "standard deviation of Gaussian noise"),
+    "blobs": DatasetInfo(CLASSIFICATION, 200, 1.0, 0,
+                         "two Gaussian clouds at (0, 1) and (0, -1) (the notebook's make_blobs)",
+                         "standard deviation of each cloud"),
+    "line": DatasetInfo(REGRESSION, 100, 1.0, 42,
+                        "y = 2.31531 x + 0.23412 + noise on [0, 10] (the notebook's regression)",
+                        "standard deviation of the noise on y"),
+    "circles": DatasetInfo(CLASSIFICATION, 200, 0.05, 0,
+                           "a small circle inside a large one", "standard deviation of the noise"),
+    "xor": DatasetInfo(CLASSIFICATION, 200, 0.0, 0,
+                       "four quadrants: the class is the sign of x1 * x2",
+                       "fraction of the box by which points are jittered"),
+    "gaussian": DatasetInfo(CLASSIFICATION, 200, 1.0, 0,
+                            "two Gaussian clouds at (2, 2) and (-2, -2)",
+                            "standard deviation of each cloud"),
+    "spiral": DatasetInfo(CLASSIFICATION, 200, 0.0, 0,
+                          "two interleaved spirals: the hard one",
+                          "standard deviation of the noise"),
+    "multiclass": DatasetInfo(CLASSIFICATION, 300, 1.0, 0,
+                              "K Gaussian clouds around a circle (--classes K, 3 to 8)",
+                              "standard deviation of each cloud"),
+    "plane": DatasetInfo(REGRESSION, 200, 0.1, 0,
+                         "y = (x1 + x2) / 2 on [-1, 1]^2 plus noise: 2-D regression",
+                         "standard deviation of the noise on y"),
+    "sine": DatasetInfo(REGRESSION, 200, 0.1, 0,
+                        "y = sin(x) on [-3, 3] plus noise: 1-D curve fitting",
+                        "standard deviation of the noise on y"),
+}
+
+
+class DataError(ValueError):
+    """Bad data settings or a bad data file; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """How to generate a data set. ``None`` means the data set's own default."""
+
+    name: str = "moons"
+    samples: int | None = None
+    noise: float | None = None
+    seed: int | None = None
+    test_fraction: float = 0.2
+    classes: int = 3
+
+    def __post_init__(self) -> None:
+        if self.name not in DATASETS:
+            raise DataError(f"unknown data set {self.name!r}; known: {', '.join(DATASETS)}")
+        if self.samples is not None and not 4 <= self.samples <= MAX_SAMPLES:
+            raise DataError(f"sample count must be between 4 and {MAX_SAMPLES}, got {self.samples}")
+        if self.noise is not None and not (np.isfinite(self.noise) and 0 <= self.noise <= 10):
+            raise DataError(f"noise must be between 0 and 10, got {self.noise}")
+        if self.seed is not None and not 0 <= self.seed < 2**32:
+            raise DataError(f"seed must be between 0 and {2**32 - 1}, got {self.seed}")
+        if not (np.isfinite(self.test_fraction) and 0 <= self.test_fraction <= 0.9):
+            raise DataError(f"test fraction must be between 0 and 0.9, got {self.test_fraction}")
+        if not 3 <= self.classes <= 8:
+            raise DataError(f"class count must be between 3 and 8, got {self.classes}")
+
+    @property
+    def info(self) -> DatasetInfo:
+        return DATASETS[self.name]
+
+    def resolved(self) -> "DataSpec":
+        """The same spec with every default filled in."""
+        info = self.info
+        return replace(
+            self,
+            samples=info.samples if self.samples is None else self.samples,
+            noise=info.noise if self.noise is None else self.noise,
+            seed=info.seed if self.seed is None else self.seed,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Points, targets and the train/test split. Arrays are read-only."""
+
+    X: np.ndarray
+    y: np.ndarray
+    task: str
+    n_classes: int  # 0 for regression
+    train_index: np.ndarray
+    test_index: np.ndarray
+    name: str = "custom"
+    spec: DataSpec | None = None
+    feature_names: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for a in (self.X, self.y, self.train_index, self.test_index):
+            a.setflags(write=False)
+
+    @property
+    def n_features(self) -> int:
+        return int(self.X.shape[1])
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task == CLASSIFICATION
+
+    @property
+    def X_train(self) -> np.ndarray:
+        return self.X[self.train_index]
+
+    @property
+    def y_train(self) -> np.ndarray:
+        return self.y[self.train_index]
+
+    @property
+    def X_test(self) -> np.ndarray:
+        return self.X[self.test_index]
+
+    @property
+    def y_test(self) -> np.ndarray:
+        return self.y[self.test_index]
+
+    def bounds(self, margin: float = 0.1) -> tuple[tuple[float, float], ...]:
+        """(low, high) per feature, widened by ``margin`` of the range on each side."""
+        lo, hi = self.X.min(axis=0).astype(float), self.X.max(axis=0).astype(float)
+        span = np.where(hi > lo, hi - lo, 1.0)
+        return tuple((float(a - margin * s), float(b + margin * s)) for a, b, s in zip(lo, hi, span))
+
+
+def split_indices(n: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A seeded random test subset; the training indices stay in the data's own order."""
+    n_test = int(round(n * test_fraction))
+    if test_fraction > 0 and n - n_test < 2:
+        raise DataError(f"a test fraction of {test_fraction} leaves fewer than 2 training points")
+    perm = np.random.default_rng(seed).permutation(n)
+    test = np.sort(perm[:n_test])
+    train = np.sort(perm[n_test:])
+    return train.astype(np.int64), test.astype(np.int64)
+
+
+def from_arrays(X: np.ndarray, y: np.ndarray, task: str, *, test_fraction: float = 0.2,
+                seed: int = 0, name: str = "custom", spec: DataSpec | None = None,
+                n_classes: int | None = None) -> Dataset:
+    """A :class:`Dataset` from points and targets (classes must already be 0..K-1)."""
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    if X.ndim != 2 or X.shape[0] != len(y):
+        raise DataError(f"points must be (N, d) with one target each, got {X.shape} and {len(y)}")
+    if task == CLASSIFICATION:
+        y = np.ascontiguousarray(y, dtype=np.int32)
+        k = int(y.max()) + 1 if n_classes is None else n_classes
+    else:
+        y = np.ascontiguousarray(y, dtype=np.float32)
+        k = 0
+    train, test = split_indices(len(y), test_fraction, seed)
+    return Dataset(X, y, task, k, train, test, name=name, spec=spec,
+                   feature_names=tuple(f"x{i + 1}" for i in range(X.shape[1])))
+
+
+def _two_spirals(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    # TensorFlow Playground's spiral: radius grows with the angle, the second arm turned by pi.
+    half = n // 2
+    sizes = (n - half, half)
+    X, y = [], []
+    for label, (m, delta) in enumerate(zip(sizes, (0.0, np.pi))):
+        i = np.arange(m)
+        r = i / max(m, 1) * 5.0
+        t = 1.75 * i / max(m, 1) * 2 * np.pi + delta
+        pts = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
+        X.append(pts + rng.normal(scale=noise, size=pts.shape))
+        y.append(np.full(m, label))
+    return np.concatenate(X), np.concatenate(y)
+
+
+def _generate(spec: DataSpec) -> tuple[np.ndarray, np.ndarray]:
+    n, noise, seed = spec.samples, spec.noise, spec.seed
+    name = spec.name
+    if name == "moons":
+        return skd.make_moons(n, noise=noise, random_state=seed)
+    if name == "blobs":
+        return skd.make_blobs(n, centers=[[0.0, 1], [0.0, -1]], cluster_std=noise,
+                              random_state=seed)
+    if name == "line":
+        # The notebook: np.random.seed(42) then one normal draw per point.
+        x = np.linspace(0.0, 10.0, n)
+        y = 2.31531 * x + 0.23412 + noise * np.random.RandomState(seed).normal(size=x.size)
+        return x[:, None], y
+    if name == "circles":
+        return skd.make_circles(n, noise=noise, factor=0.5, random_state=seed)
+    rng = np.random.default_rng(seed)
+    if name == "xor":
+        X = rng.uniform(-1, 1, size=(n, 2))
+        X = X + np.sign(X) * 0.05  # a small gap between the quadrants, as in the playground
+        y = (X[:, 0] * X[:, 1] < 0).astype(int)
+        return X + rng.uniform(-noise, noise, size=X.shape), y
+    if name == "gaussian":
+        return skd.make_blobs(n, centers=[[2.0, 2.0], [-2.0, -2.0]], cluster_std=noise,
+                              random_state=seed)
+    if name == "spiral":
+        return _two_spirals(n, noise, rng)
+    if name == "multiclass":
+        k = spec.classes
+        angles = 2 * np.pi * np.arange(k) / k
+        centers = 3.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+        return skd.make_blobs(n, centers=centers, cluster_std=noise, random_state=seed)
+    if name == "plane":
+        X = rng.uniform(-1, 1, size=(n, 2))
+        return X, (X[:, 0] + X[:, 1]) / 2 + rng.normal(scale=noise, size=n)
+    if name == "sine":
+        x = np.sort(rng.uniform(-3, 3, size=n))
+        return x[:, None], np.sin(x) + rng.normal(scale=noise, size=n)
+    raise DataError(f"unknown data set {name!r}")  # unreachable: DataSpec validates the name
+
+
+def make_dataset(spec: DataSpec | None = None) -> Dataset:
+    """Generate the data set ``spec`` describes (default: the notebook's moons)."""
+    spec = (spec or DataSpec()).resolved()
+    X, y = _generate(spec)
+    return from_arrays(X, y, spec.info.task, test_fraction=spec.test_fraction, seed=spec.seed,
+                       name=spec.name, spec=spec)

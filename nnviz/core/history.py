@@ -1,0 +1,67 @@
+"""A loss history of bounded size, for runs of any length.
+
+Every epoch's loss goes in; at most ``capacity`` points are kept. When the buffer fills, every
+other point is dropped and from then on only every ``stride``-th epoch is kept (the stride
+doubles each time), so memory and drawing cost stay bounded while the curve keeps its shape. The
+last epoch's value is always available as :attr:`last`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class LossHistory:
+    def __init__(self, capacity: int = 4096) -> None:
+        if capacity < 4 or capacity % 2:
+            raise ValueError("capacity must be an even number >= 4")
+        self.capacity = capacity
+        self._epochs = np.zeros(capacity, np.int64)
+        self._values = np.zeros(capacity, np.float32)
+        self._n = 0
+        self.stride = 1
+        self.count = 0  # epochs seen
+        self.last = float("nan")
+
+    def __len__(self) -> int:
+        return self._n
+
+    def extend(self, first_epoch: int, values: np.ndarray) -> None:
+        """Add the values of epochs ``first_epoch``, ``first_epoch + 1``, ... (1-based epochs)."""
+        values = np.asarray(values, np.float32)
+        if values.size == 0:
+            return
+        self.count = first_epoch + values.size - 1
+        self.last = float(values[-1])
+        epochs = np.arange(first_epoch, first_epoch + values.size)
+        while True:
+            keep = (epochs % self.stride) == 0
+            e, v = epochs[keep], values[keep]
+            room = self.capacity - self._n
+            if e.size <= room:
+                self._epochs[self._n:self._n + e.size] = e
+                self._values[self._n:self._n + e.size] = v
+                self._n += e.size
+                return
+            # Fill what fits, then halve the resolution and go on with the rest.
+            self._epochs[self._n:] = e[:room]
+            self._values[self._n:] = v[:room]
+            self._n = self.capacity
+            rest_from = e[room] if room < e.size else epochs[-1] + 1
+            mask = rest_from <= epochs
+            epochs, values = epochs[mask], values[mask]
+            self._compact()
+
+    def _compact(self) -> None:
+        self.stride *= 2
+        keep = (self._epochs[: self._n] % self.stride) == 0
+        k = int(keep.sum())
+        self._epochs[:k] = self._epochs[: self._n][keep]
+        self._values[:k] = self._values[: self._n][keep]
+        self._n = k
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the kept (epochs, values)."""
+        return self._epochs[: self._n].copy(), self._values[: self._n].copy()
+
+    def clear(self) -> None:
+        self._n, self.stride, self.count, self.last = 0, 1, 0, float("nan")

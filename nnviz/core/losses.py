@@ -1,0 +1,109 @@
+"""Losses, the targets they compare against, and what counts as a correct prediction.
+
+- ``mse``: the notebook's mean squared error. Two classes: one output against the 0/1 label.
+  K classes: K outputs against the one-hot label. Regression: one output against y.
+- ``bce``: binary cross-entropy, one output read as P(class 1); computed from the output
+  layer's logits when that layer is a sigmoid (numerically stable), else from the clipped output.
+- ``cross-entropy``: softmax cross-entropy, one output per class (two for two classes);
+  from the logits when the output is a softmax, else the outputs are taken as logits.
+
+Regularisation (L1, L2) applies to the weights, not the biases.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from .data import CLASSIFICATION, REGRESSION
+from .network import NetworkSpec, Params, forward_logits
+
+LOSSES = {
+    "mse": "mean squared error (the notebook's)",
+    "bce": "binary cross-entropy: one output, P(class 1); two classes only",
+    "cross-entropy": "softmax cross-entropy: one output per class",
+}
+
+_EPS = 1e-7
+
+
+class LossError(ValueError):
+    """A loss that does not fit the problem; the message is meant for the user."""
+
+
+def output_dim(loss: str, task: str, n_classes: int) -> int:
+    """How many outputs the network needs for this loss on this problem."""
+    if loss not in LOSSES:
+        raise LossError(f"unknown loss {loss!r}; known: {', '.join(LOSSES)}")
+    if task == REGRESSION:
+        if loss != "mse":
+            raise LossError(f"{loss} is a classification loss; a regression problem needs mse")
+        return 1
+    if loss == "bce":
+        if n_classes > 2:
+            raise LossError(f"bce is for two classes and this data has {n_classes}; "
+                            "use cross-entropy (or mse)")
+        return 1
+    if loss == "cross-entropy":
+        return max(n_classes, 2)
+    return 1 if n_classes <= 2 else n_classes
+
+
+def encode_targets(y: jax.Array, loss: str, task: str, n_classes: int) -> jax.Array:
+    """Targets in the form the loss compares against (float columns or integer labels)."""
+    if task == REGRESSION:
+        return jnp.asarray(y, jnp.float32).reshape(-1, 1)
+    if loss == "cross-entropy":
+        return jnp.asarray(y, jnp.int32)
+    if output_dim(loss, task, n_classes) == 1:
+        return jnp.asarray(y, jnp.float32).reshape(-1, 1)
+    return jax.nn.one_hot(y, n_classes, dtype=jnp.float32)
+
+
+def data_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: jax.Array) -> jax.Array:
+    """The mean loss of ``params`` on rows ``X`` against encoded targets ``T``."""
+    z, out = forward_logits(spec, params, X)
+    if loss == "mse":
+        return jnp.mean(jnp.square(out - T))
+    if loss == "bce":
+        if spec.output_activation == "sigmoid":
+            return jnp.mean(optax.sigmoid_binary_cross_entropy(z, T))
+        p = jnp.clip(out, _EPS, 1 - _EPS)
+        return -jnp.mean(T * jnp.log(p) + (1 - T) * jnp.log1p(-p))
+    logits = z if spec.output_activation == "softmax" else out
+    return jnp.mean(optax.softmax_cross_entropy_with_integer_labels(logits, T))
+
+
+def penalty(params: Params, l1: float, l2: float) -> jax.Array:
+    """L1 and L2 penalties on the weights (not the biases)."""
+    total = jnp.float32(0.0)
+    for w, _ in params:
+        if l1:
+            total = total + l1 * jnp.sum(jnp.abs(w))
+        if l2:
+            total = total + l2 * jnp.sum(jnp.square(w))
+    return total
+
+
+def scores(spec: NetworkSpec, loss: str, out: jax.Array) -> jax.Array:
+    """What the view shows of an output: P(class 1) for one output, class scores for K."""
+    if out.shape[-1] > 1 and loss == "cross-entropy" and spec.output_activation != "softmax":
+        return jax.nn.softmax(out, axis=-1)
+    return out
+
+
+def predicted_class(out: jax.Array) -> jax.Array:
+    """The notebook's rounding for one output (>= 0.5 is class 1); the argmax for several."""
+    if out.shape[-1] == 1:
+        return (out[:, 0] >= 0.5).astype(jnp.int32)
+    return jnp.argmax(out, axis=-1).astype(jnp.int32)
+
+
+def accuracy(out: jax.Array, y: jax.Array, task: str) -> jax.Array:
+    """Fraction of correct classes; for regression, the coefficient of determination R^2."""
+    if task == CLASSIFICATION:
+        return jnp.mean(predicted_class(out) == jnp.asarray(y, jnp.int32))
+    y = jnp.asarray(y, jnp.float32)
+    ss_res = jnp.sum(jnp.square(out[:, 0] - y))
+    ss_tot = jnp.sum(jnp.square(y - jnp.mean(y)))
+    return 1.0 - ss_res / jnp.maximum(ss_tot, 1e-12)

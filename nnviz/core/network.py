@@ -1,0 +1,200 @@
+"""The architecture as a frozen, validated spec; weight initialisation; the forward pass.
+
+Layout: a sample is a row. Layer ``i`` holds ``W`` of shape (in, out) and ``b`` of shape (out,)
+and computes ``act(x @ W + b)`` for rows ``x`` -- the notebook's ``w.T @ X + b`` with its X
+transposed. :func:`load_npz` / :func:`save_npz` speak the notebook's layout, where ``b`` has
+shape (out, 1).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import activations
+
+MAX_WIDTH = 512
+MAX_HIDDEN_LAYERS = 16
+INIT_SCHEMES = {
+    "normal": "N(0, 1) weights, zero biases (the notebook's)",
+    "glorot": "N(0, 2 / (fan_in + fan_out)) weights, zero biases (Glorot / Xavier)",
+    "he": "N(0, 2 / fan_in) weights, zero biases (He, for ReLU)",
+    "uniform": "U(-0.5, 0.5) weights, biases 0.1 (TensorFlow Playground's)",
+}
+
+# A layer's parameters: (W, b). A network's: a tuple of layers, a jax pytree.
+Layer = tuple[jax.Array, jax.Array]
+Params = tuple[Layer, ...]
+
+
+class SpecError(ValueError):
+    """An invalid architecture; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A multilayer perceptron: input width, hidden widths and activations, output."""
+
+    input_dim: int = 2
+    hidden: tuple[int, ...] = (4, 10, 4)
+    activations: tuple[str, ...] = ("sigmoid", "sigmoid", "sigmoid")
+    output_dim: int = 1
+    output_activation: str = "sigmoid"
+    init_scheme: str = "normal"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        object.__setattr__(self, "activations", tuple(self.activations))
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise SpecError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+        for i, w in enumerate(self.hidden):
+            if not 1 <= w <= MAX_WIDTH:
+                raise SpecError(f"hidden layer {i + 1}: width must be 1..{MAX_WIDTH}, got {w}")
+        if len(self.activations) != len(self.hidden):
+            raise SpecError(f"{len(self.hidden)} hidden layers need as many activations, "
+                            f"got {len(self.activations)}")
+        for name in (*self.activations, self.output_activation):
+            if name not in activations.ACTIVATIONS:
+                raise SpecError(f"unknown activation {name!r}; known: "
+                                f"{', '.join(activations.ACTIVATIONS)}")
+        for what, n in (("input", self.input_dim), ("output", self.output_dim)):
+            if not 1 <= n <= MAX_WIDTH:
+                raise SpecError(f"{what} width must be 1..{MAX_WIDTH}, got {n}")
+        if self.init_scheme not in INIT_SCHEMES:
+            raise SpecError(f"unknown init scheme {self.init_scheme!r}; known: "
+                            f"{', '.join(INIT_SCHEMES)}")
+
+    @classmethod
+    def build(cls, input_dim: int, hidden: tuple[int, ...] | list[int], activation: str = "sigmoid",
+              output_dim: int = 1, output_activation: str = "sigmoid",
+              init_scheme: str = "normal") -> "NetworkSpec":
+        """A spec with the same activation on every hidden layer."""
+        return cls(input_dim, tuple(hidden), (activation,) * len(hidden), output_dim,
+                   output_activation, init_scheme)
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return (self.input_dim, *self.hidden, self.output_dim)
+
+    @property
+    def layer_activations(self) -> tuple[str, ...]:
+        return (*self.activations, self.output_activation)
+
+    @property
+    def n_layers(self) -> int:
+        """Hidden layers plus the output layer (the input is not a layer)."""
+        return len(self.hidden) + 1
+
+    @property
+    def n_params(self) -> int:
+        s = self.layer_sizes
+        return sum(a * b + b for a, b in zip(s[:-1], s[1:]))
+
+    def shapes_text(self) -> str:
+        return " -> ".join(str(n) for n in self.layer_sizes)
+
+    def param_shapes(self) -> list[tuple[tuple[int, int], tuple[int]]]:
+        s = self.layer_sizes
+        return [((a, b), (b,)) for a, b in zip(s[:-1], s[1:])]
+
+
+def init_params(spec: NetworkSpec, seed: int | np.random.Generator = 0) -> Params:
+    """Fresh weights for ``spec`` by its init scheme, from a numpy generator or seed."""
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    layers = []
+    for (w_shape, b_shape) in spec.param_shapes():
+        fan_in, fan_out = w_shape
+        if spec.init_scheme == "normal":
+            w, b = rng.normal(size=w_shape), np.zeros(b_shape)
+        elif spec.init_scheme == "glorot":
+            w, b = rng.normal(size=w_shape) * np.sqrt(2.0 / (fan_in + fan_out)), np.zeros(b_shape)
+        elif spec.init_scheme == "he":
+            w, b = rng.normal(size=w_shape) * np.sqrt(2.0 / fan_in), np.zeros(b_shape)
+        else:  # uniform
+            w, b = rng.uniform(-0.5, 0.5, size=w_shape), np.full(b_shape, 0.1)
+        layers.append((jnp.asarray(w, jnp.float32), jnp.asarray(b, jnp.float32)))
+    return tuple(layers)
+
+
+def as_params(layers) -> Params:
+    """Any sequence of (W, b) pairs as a float32 jax pytree of the canonical form."""
+    def bias(b):
+        b = jnp.asarray(b, jnp.float32)
+        return b[:, 0] if b.ndim == 2 and b.shape[1] == 1 else b  # the notebook's (out, 1)
+    return tuple((jnp.asarray(w, jnp.float32), bias(b)) for w, b in layers)
+
+
+def check_params(spec: NetworkSpec, params) -> None:
+    """A SpecError unless ``params`` has exactly ``spec``'s shapes."""
+    expected = spec.param_shapes()
+    if len(params) != len(expected):
+        raise SpecError(f"weights have {len(params)} layers, the network has {len(expected)}")
+    for i, ((w, b), (ws, bs)) in enumerate(zip(params, expected)):
+        if tuple(np.shape(w)) != ws or tuple(np.shape(b)) != bs:
+            raise SpecError(f"layer {i}: weights {tuple(np.shape(w))} and bias {tuple(np.shape(b))}"
+                            f" do not fit the network, which needs {ws} and {bs}")
+
+
+def forward(spec: NetworkSpec, params: Params, X: jax.Array) -> jax.Array:
+    """The network's output for rows ``X``: shape (N, output_dim)."""
+    for (w, b), name in zip(params, spec.layer_activations):
+        X = activations.ACTIVATIONS[name](X @ w + b)
+    return X
+
+
+def forward_logits(spec: NetworkSpec, params: Params, X: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """The output layer's input (pre-activation) and its output, for stable losses."""
+    *hidden, (w, b) = params
+    for (wh, bh), name in zip(hidden, spec.activations):
+        X = activations.ACTIVATIONS[name](X @ wh + bh)
+    z = X @ w + b
+    return z, activations.ACTIVATIONS[spec.output_activation](z)
+
+
+def forward_layers(spec: NetworkSpec, params: Params, X: jax.Array) -> list[jax.Array]:
+    """Every layer's activations for rows ``X``: the hidden layers', then the output's."""
+    out = []
+    for (w, b), name in zip(params, spec.layer_activations):
+        X = activations.ACTIVATIONS[name](X @ w + b)
+        out.append(X)
+    return out
+
+
+def load_npz(path: str | os.PathLike, spec: NetworkSpec) -> Params:
+    """Weights from an ``.npz`` with ``w0..w{L-1}`` (in, out) and ``b0..b{L-1}`` (out, 1)."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            layers = []
+            for i in range(spec.n_layers):
+                if f"w{i}" not in f or f"b{i}" not in f:
+                    raise SpecError(f"{os.fspath(path)}: no w{i}/b{i}; the network has "
+                                    f"{spec.n_layers} layers ({spec.shapes_text()})")
+                w, b = np.asarray(f[f"w{i}"]), np.asarray(f[f"b{i}"])
+                (ws, (out,)) = spec.param_shapes()[i]
+                if w.shape != ws or b.shape not in ((out, 1), (out,)):
+                    raise SpecError(f"{os.fspath(path)}: layer {i} has w{i} {w.shape} and b{i} "
+                                    f"{b.shape}; the network {spec.shapes_text()} needs {ws} and "
+                                    f"{(out, 1)}")
+                if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+                    raise SpecError(f"{os.fspath(path)}: layer {i} holds NaN or infinite values")
+                layers.append((w, b))
+    except SpecError:
+        raise
+    except FileNotFoundError:
+        raise SpecError(f"no such file: {os.fspath(path)}") from None
+    except (OSError, ValueError) as e:
+        raise SpecError(f"{os.fspath(path)} is not a readable .npz of weights ({e})") from None
+    return as_params(layers)
+
+
+def save_npz(path: str | os.PathLike, params: Params) -> None:
+    """Weights in the notebook's layout: ``w{i}`` (in, out), ``b{i}`` (out, 1)."""
+    arrays = {}
+    for i, (w, b) in enumerate(params):
+        arrays[f"w{i}"] = np.asarray(w)
+        arrays[f"b{i}"] = np.asarray(b).reshape(-1, 1)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)

@@ -1,0 +1,303 @@
+"""Training: one compiled function per problem that runs up to ``MAX_CHUNK`` epochs at a time.
+
+The epoch loop lives inside the jit (a ``lax.while_loop`` with the epoch count as an argument),
+so any chunk size -- Step 1, Step 1000, or whatever the GUI's frame budget allows -- reuses one
+compilation. The compiled function is cached per (spec, loss, optimiser, batch size,
+regularisation, data shapes), so Reset and Restart never recompile; the learning rate lives in
+the optimiser state (``optax.inject_hyperparams``) and changes without a reset.
+
+An epoch's loss is the data loss of that epoch's forward pass, before its update, as the
+notebook prints it. If a loss or an update is not finite, the loop stops before applying it:
+the state keeps the last finite weights and the result says the run diverged.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from . import losses
+from .data import Dataset
+from .network import NetworkSpec, Params, as_params, check_params, forward, init_params
+
+MAX_CHUNK = 4096
+
+OPTIMIZERS = {
+    "gd": "plain gradient descent: w -= lr * grad (the notebook's)",
+    "momentum": "gradient descent with momentum 0.9",
+    "nesterov": "gradient descent with Nesterov momentum 0.9",
+    "adam": "Adam (beta1 0.9, beta2 0.999)",
+    "rmsprop": "RMSProp (decay 0.9)",
+}
+
+# Counts traces of the chunk function: a test reads it to prove that chunks do not recompile.
+TRACE_COUNT = {"chunk": 0}
+
+
+class TrainingError(ValueError):
+    """Settings that cannot train; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything about training except the architecture and the data."""
+
+    loss: str = "mse"
+    optimizer: str = "gd"
+    learning_rate: float = 1.0
+    batch_size: int = 0  # 0: full batch (the notebook's)
+    l1: float = 0.0
+    l2: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.loss not in losses.LOSSES:
+            raise TrainingError(f"unknown loss {self.loss!r}; known: {', '.join(losses.LOSSES)}")
+        if self.optimizer not in OPTIMIZERS:
+            raise TrainingError(f"unknown optimizer {self.optimizer!r}; known: "
+                                f"{', '.join(OPTIMIZERS)}")
+        check_learning_rate(self.learning_rate)
+        if not 0 <= self.batch_size <= 1_000_000:
+            raise TrainingError(f"batch size must be 0 (full batch) or positive, got {self.batch_size}")
+        for name, v in (("L1", self.l1), ("L2", self.l2)):
+            if not (math.isfinite(v) and 0 <= v <= 10):
+                raise TrainingError(f"{name} rate must be between 0 and 10, got {v}")
+
+
+def check_learning_rate(lr: float) -> float:
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and 0 < lr <= 1e4):
+        raise TrainingError(f"learning rate must be a positive number up to 10000, got {lr}")
+    return float(lr)
+
+
+def make_optimizer(name: str, learning_rate: float) -> optax.GradientTransformation:
+    def build(learning_rate):
+        if name == "gd":
+            return optax.sgd(learning_rate)
+        if name == "momentum":
+            return optax.sgd(learning_rate, momentum=0.9)
+        if name == "nesterov":
+            return optax.sgd(learning_rate, momentum=0.9, nesterov=True)
+        if name == "adam":
+            return optax.adam(learning_rate)
+        return optax.rmsprop(learning_rate, decay=0.9)
+    return optax.inject_hyperparams(build)(learning_rate=learning_rate)
+
+
+class TrainState(NamedTuple):
+    """A pytree: parameters, optimiser state, shuffling key."""
+
+    params: Params
+    opt_state: Any
+    key: jax.Array
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    losses: np.ndarray  # one per epoch run, float32
+    diverged: bool
+
+
+@dataclass(frozen=True)
+class Metrics:
+    train_loss: float
+    train_accuracy: float
+    test_loss: float  # NaN when there is no test set
+    test_accuracy: float
+
+
+def _all_finite(tree) -> jax.Array:
+    leaves = jax.tree_util.tree_leaves(tree)
+    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves]))
+
+
+@functools.lru_cache(maxsize=64)
+def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
+    """The compiled K-epoch runner for one problem (the learning rate is not part of the key)."""
+    opt = make_optimizer(config.optimizer, config.learning_rate)
+    batch = config.batch_size if 0 < config.batch_size < n_train else n_train
+    n_batches = n_train // batch
+
+    def objective(params, X, T):
+        d = losses.data_loss(spec, config.loss, params, X, T)
+        return d + losses.penalty(params, config.l1, config.l2), d
+
+    grad_fn = jax.value_and_grad(objective, has_aux=True)
+
+    def step(params, opt_state, X, T):
+        (_, d), g = grad_fn(params, X, T)
+        updates, opt_state = opt.update(g, opt_state, params)
+        return optax.apply_updates(params, updates), opt_state, d
+
+    def epoch(state: TrainState, X, T):
+        if n_batches == 1:
+            params, opt_state, d = step(state.params, state.opt_state, X, T)
+            return TrainState(params, opt_state, state.key), d
+        key, sub = jax.random.split(state.key)
+        order = jax.random.permutation(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
+
+        def one_batch(carry, idx):
+            params, opt_state = carry
+            params, opt_state, d = step(params, opt_state, X[idx], T[idx])
+            return (params, opt_state), d
+
+        (params, opt_state), ds = jax.lax.scan(one_batch, (state.params, state.opt_state), order)
+        return TrainState(params, opt_state, key), jnp.mean(ds)
+
+    def run(state: TrainState, X, T, n_epochs):
+        TRACE_COUNT["chunk"] += 1
+
+        def cond(c):
+            i, stop, _, _ = c
+            return (i < n_epochs) & ~stop
+
+        def body(c):
+            i, _, state, buf = c
+            new, d = epoch(state, X, T)
+            ok = jnp.isfinite(d) & _all_finite(new.params)
+            state = jax.tree_util.tree_map(lambda a, b: jnp.where(ok, a, b), new, state)
+            buf = buf.at[i].set(d)
+            return i + ok.astype(jnp.int32), ~ok, state, buf
+
+        init = (jnp.int32(0), jnp.bool_(False), state, jnp.zeros(MAX_CHUNK, jnp.float32))
+        done, diverged, state, buf = jax.lax.while_loop(cond, body, init)
+        return state, buf, done, diverged
+
+    return jax.jit(run), opt
+
+
+@functools.lru_cache(maxsize=64)
+def _eval_fn(spec: NetworkSpec, loss: str, task: str):
+    def evaluate(params, X, T, y):
+        out = forward(spec, params, X)
+        return losses.data_loss(spec, loss, params, X, T), losses.accuracy(out, y, task)
+    return jax.jit(evaluate)
+
+
+@functools.lru_cache(maxsize=64)
+def _predict_fn(spec: NetworkSpec, loss: str):
+    return jax.jit(lambda params, X: losses.scores(spec, loss, forward(spec, params, X)))
+
+
+def network_for(data: Dataset, loss: str, hidden, activations, output_activation: str,
+                init_scheme: str = "normal") -> NetworkSpec:
+    """The spec whose input and output widths fit ``data`` and ``loss``."""
+    out = losses.output_dim(loss, data.task, data.n_classes)
+    return NetworkSpec(data.n_features, tuple(hidden), tuple(activations), out,
+                       output_activation, init_scheme)
+
+
+class Trainer:
+    """Trains one network on one data set; holds the state between chunks.
+
+    Not thread-safe: one thread drives it (the GUI's worker, or the CLI).
+    """
+
+    def __init__(self, spec: NetworkSpec, config: TrainConfig, data: Dataset, *,
+                 params: Params | None = None, seed: int = 0) -> None:
+        expected = losses.output_dim(config.loss, data.task, data.n_classes)
+        if spec.input_dim != data.n_features:
+            raise TrainingError(f"the network takes {spec.input_dim} inputs but the data has "
+                                f"{data.n_features} features")
+        if spec.output_dim != expected:
+            raise TrainingError(f"{config.loss} on this data needs {expected} outputs, the "
+                                f"network has {spec.output_dim}")
+        if len(data.train_index) < 1:
+            raise TrainingError("there are no training points")
+        self.spec, self.config, self.data, self.seed = spec, config, data, seed
+        if params is None:
+            params = init_params(spec, seed)
+        else:
+            params = as_params(params)
+            check_params(spec, params)
+        self.initial_params = params
+        enc = functools.partial(losses.encode_targets, loss=config.loss, task=data.task,
+                                n_classes=data.n_classes)
+        self.X_train = jnp.asarray(data.X_train)
+        self.T_train = enc(data.y_train)
+        self.y_train = jnp.asarray(data.y_train)
+        self.X_test = jnp.asarray(data.X_test)
+        self.T_test = enc(data.y_test)
+        self.y_test = jnp.asarray(data.y_test)
+        self._run, self._opt = _chunk_fn(*self._shape_key(), len(data.train_index))
+        self._evaluate = _eval_fn(spec, config.loss, data.task)
+        self._predict = _predict_fn(spec, config.loss)
+        self.epoch = 0
+        self.state = self._fresh_state(params)
+
+    def _shape_key(self):
+        # The cache key: everything but the learning rate, which the optimiser state carries.
+        return self.spec, replace(self.config, learning_rate=1.0)
+
+    def _fresh_state(self, params: Params) -> TrainState:
+        opt_state = self._opt.init(params)
+        opt_state.hyperparams["learning_rate"] = jnp.asarray(self.config.learning_rate, jnp.float32)
+        return TrainState(params, opt_state, jax.random.PRNGKey(self.seed))
+
+    @property
+    def params(self) -> Params:
+        return self.state.params
+
+    @property
+    def learning_rate(self) -> float:
+        return float(self.state.opt_state.hyperparams["learning_rate"])
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Change the learning rate for the next epochs; weights and momentum stay."""
+        check_learning_rate(lr)
+        self.config = replace(self.config, learning_rate=float(lr))
+        self.state.opt_state.hyperparams["learning_rate"] = jnp.asarray(lr, jnp.float32)
+
+    def set_params(self, params: Params) -> None:
+        """Replace the weights (e.g. one edited by hand); the optimiser state stays."""
+        check_params(self.spec, params)
+        self.state = self.state._replace(params=as_params(params))
+
+    def restart(self) -> None:
+        """Back to epoch 0 with the same initial weights."""
+        self.epoch = 0
+        self.state = self._fresh_state(self.initial_params)
+
+    def compile(self) -> None:
+        """Compile the chunk runner now (a no-op if a trainer of this shape already did)."""
+        self.state, *_ = self._run(self.state, self.X_train, self.T_train, jnp.int32(0))
+        jax.block_until_ready(self.state)
+
+    def run(self, n_epochs: int) -> ChunkResult:
+        """Run ``n_epochs`` epochs (fewer if the loss stops being finite)."""
+        parts, diverged, left = [], False, int(n_epochs)
+        while left > 0 and not diverged:
+            k = min(left, MAX_CHUNK)
+            self.state, buf, done, div = self._run(self.state, self.X_train, self.T_train,
+                                                   jnp.int32(k))
+            done = int(done)
+            parts.append(np.array(buf[:done]))
+            self.epoch += done
+            diverged = bool(div)
+            left -= k
+        out = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+        return ChunkResult(out, diverged)
+
+    def evaluate(self) -> Metrics:
+        tl, ta = self._evaluate(self.params, self.X_train, self.T_train, self.y_train)
+        if len(self.data.test_index):
+            vl, va = self._evaluate(self.params, self.X_test, self.T_test, self.y_test)
+        else:
+            vl = va = float("nan")
+        return Metrics(float(tl), float(ta), float(vl), float(va))
+
+    def predict(self, X: np.ndarray, params: Params | None = None) -> np.ndarray:
+        """Scores for rows ``X``: (N, 1) P(class 1) or value, or (N, K) class scores."""
+        return np.array(self._predict(self.params if params is None else params,
+                                      jnp.asarray(X, jnp.float32)))
+
+
+def divergence_message(epoch: int, lr: float) -> str:
+    return (f"Training diverged at epoch {epoch + 1}: the loss became infinite or NaN. "
+            f"The last finite weights are kept. Lower the learning rate (try {lr / 10:g}) "
+            "and go on, or Reset.")
