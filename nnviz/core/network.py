@@ -8,6 +8,7 @@ shape (out, 1).
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass
 
 import jax
@@ -165,6 +166,8 @@ def forward_layers(spec: NetworkSpec, params: Params, X: jax.Array) -> list[jax.
 
 def load_npz(path: str | os.PathLike, spec: NetworkSpec) -> Params:
     """Weights from an ``.npz`` with ``w0..w{L-1}`` (in, out) and ``b0..b{L-1}`` (out, 1)."""
+    if os.path.isfile(path) and not zipfile.is_zipfile(path):
+        raise SpecError(f"{os.fspath(path)} is not an .npz file of weights")
     try:
         with np.load(path, allow_pickle=False) as f:
             layers = []

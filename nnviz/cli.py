@@ -1,0 +1,315 @@
+"""The command line: launch the window, or train headless.
+
+    nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--open FILE]
+    nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
+
+A bad argument prints one line on stderr and exits with code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import time
+from typing import Sequence
+
+import numpy as np
+
+from nnviz import __version__
+from nnviz.core import activations as acts
+from nnviz.core import compile_cache
+from nnviz.core.data import DATASETS, DataError, DataSpec, make_dataset
+from nnviz.core.losses import LOSSES, LossError
+from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, SpecError, load_npz
+from nnviz.core.training import (OPTIMIZERS, TrainConfig, Trainer, TrainingError,
+                                 divergence_message, network_for)
+
+USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+
+
+class UsageError(Exception):
+    """A mistake on the command line: one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line instead of usage + message
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# --- argument types: each raises ArgumentTypeError with a message for the user ---------------
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return v
+
+
+def _nonneg_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(v) and v >= 0):
+        raise argparse.ArgumentTypeError(f"must be zero or a positive number, got {text!r}")
+    return v
+
+
+def _int_at_least(low: int):
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if v < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {v}")
+        return v
+    return parse
+
+
+def _widths(text: str) -> tuple[int, ...]:
+    text = text.strip()
+    if text in ("", "none", "0"):
+        return ()
+    parts = [p.strip() for p in text.replace("x", ",").split(",")]
+    widths = []
+    for p in parts:
+        try:
+            w = int(p)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: widths are whole numbers separated by commas, like 4,10,4") from None
+        if not 1 <= w <= MAX_WIDTH:
+            raise argparse.ArgumentTypeError(f"{text!r}: each width must be 1..{MAX_WIDTH}, got {w}")
+        widths.append(w)
+    if len(widths) > MAX_HIDDEN_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(widths)}")
+    return tuple(widths)
+
+
+def _choice(names, what: str):
+    names = list(names)
+
+    def parse(text: str) -> str:
+        t = text.strip().lower().replace("_", "-")
+        if t not in names:
+            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}; choose from {', '.join(names)}")
+        return t
+    parse.__name__ = what
+    return parse
+
+
+def _existing_file(text: str) -> str:
+    if not os.path.isfile(text):
+        raise argparse.ArgumentTypeError(f"no such file: {text}")
+    return text
+
+
+def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -> None:
+    g = p.add_argument_group("data")
+    g.add_argument("--dataset", type=_choice(DATASETS, "data set"), default="moons",
+                   help="data set: " + "; ".join(f"{k}: {v.description}" for k, v in DATASETS.items()))
+    g.add_argument("--samples", type=_int_at_least(4), default=None,
+                   help="number of points (default: the data set's, 200 for moons)")
+    g.add_argument("--noise", type=_nonneg_float, default=None,
+                   help="noise level (default: the data set's, 0.1 for moons)")
+    g.add_argument("--seed", type=_int_at_least(0), default=None,
+                   help="random seed of the data, the split and the initial weights "
+                        "(default: the data set's, 0 for moons)")
+    g.add_argument("--test-fraction", type=_nonneg_float, default=0.2,
+                   help="fraction of points held out for testing, 0..0.9 (default 0.2); 0 trains on "
+                        "every point in the data set's own order, as the notebook does")
+    g.add_argument("--classes", type=_int_at_least(3), default=3,
+                   help="number of classes for --dataset multiclass, 3..8 (default 3)")
+
+    g = p.add_argument_group("network")
+    g.add_argument("--hidden", type=_widths, default=(4, 10, 4),
+                   help="hidden layer widths, comma separated (default 4,10,4; 'none' for no "
+                        f"hidden layer); each 1..{MAX_WIDTH}, at most {MAX_HIDDEN_LAYERS} layers")
+    g.add_argument("--activation", type=_choice(acts.ACTIVATIONS, "activation"), default="sigmoid",
+                   help="activation of every hidden layer: " + ", ".join(acts.ACTIVATIONS)
+                        + " (default sigmoid)")
+    g.add_argument("--output-activation", type=_choice(acts.ACTIVATIONS, "activation"),
+                   default="sigmoid", help="activation of the output layer (default sigmoid)")
+    g.add_argument("--init-scheme", type=_choice(INIT_SCHEMES, "init scheme"), default="normal",
+                   help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INIT_SCHEMES.items()))
+    g.add_argument("--init", type=_existing_file, default=None, metavar="FILE.npz",
+                   help="start from these weights: w0..w{L-1} of shape (in, out) and b0..b{L-1} "
+                        "of shape (out, 1), the notebook's layout")
+
+    g = p.add_argument_group("training")
+    g.add_argument("--loss", type=_choice(LOSSES, "loss"), default="mse",
+                   help="; ".join(f"{k}: {v}" for k, v in LOSSES.items()) + " (default mse)")
+    g.add_argument("--optimizer", type=_choice(OPTIMIZERS, "optimizer"), default="gd",
+                   help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()) + " (default gd)")
+    g.add_argument("--lr", type=_positive_float, default=1.0,
+                   help="learning rate, a positive number (default 1.0)")
+    g.add_argument("--batch-size", type=_int_at_least(0), default=0,
+                   help="mini-batch size, reshuffled each epoch; 0 = all training points at once "
+                        "(default 0, the notebook's)")
+    g.add_argument("--l1", type=_nonneg_float, default=0.0, help="L1 penalty rate on the weights")
+    g.add_argument("--l2", type=_nonneg_float, default=0.0, help="L2 penalty rate on the weights")
+    g.add_argument("--epochs", type=_int_at_least(0), default=epochs_default,
+                   help="number of epochs to train" + (f" (default {epochs_default})"
+                                                       if epochs_default else
+                                                       " before the screenshot (default 0)"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="nnviz", description="Watch a neural network learn. Without a command, opens "
+                "the window with the given problem (the notebook's moons by default).")
+    p.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    p.add_argument("--screenshot", metavar="FILE.png", default=None,
+                   help="render the window offscreen after --epochs epochs, save it and exit")
+    p.add_argument("--show", default="main", metavar="VIEW",
+                   help="the view to show or capture: main, network, neurons, hidden-space, "
+                        "gradients, lessons (default main)")
+    p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
+    _add_train_options(p, epochs_default=None)
+
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    t = sub.add_parser("train", help="train headless and print the loss (nnviz train --help)",
+                       description="Train without a window: prints the loss every 100 epochs like "
+                       "the notebook, then the final train/test loss and accuracy (R^2 for "
+                       "regression) and the speed in epochs per second, compile time apart.")
+    _add_train_options(t, epochs_default=1000)
+    t.add_argument("--history", metavar="FILE.csv", default=None,
+                   help="write one row per epoch: epoch,loss")
+    t.add_argument("--json", action="store_true",
+                   help="print one JSON object instead of text")
+    t.add_argument("--print-every", type=_int_at_least(1), default=100, metavar="N",
+                   help="print the loss every N epochs (default 100)")
+    return p
+
+
+def build_trainer(args: argparse.Namespace) -> Trainer:
+    """The Trainer the train options describe; raises one of USER_ERRORS on a bad combination."""
+    data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
+                                 args.test_fraction, args.classes))
+    spec = network_for(data, args.loss, args.hidden, (args.activation,) * len(args.hidden),
+                       args.output_activation, args.init_scheme)
+    config = TrainConfig(args.loss, args.optimizer, args.lr, args.batch_size, args.l1, args.l2)
+    params = load_npz(args.init, spec) if args.init else None
+    return Trainer(spec, config, data, params=params, seed=data.spec.seed)
+
+
+def _fmt(v: float, percent: bool = False) -> str:
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{100 * v:.1f}%" if percent else f"{v:.4f}"
+
+
+def _open_output(path: str | None):
+    if path is None:
+        return None
+    try:
+        return open(path, "w", newline="")
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}") from None
+
+
+def train_command(args: argparse.Namespace) -> int:
+    trainer = build_trainer(args)
+    history_file = _open_output(args.history)
+    data, spec = trainer.data, trainer.spec
+    out = sys.stdout
+    if not args.json:
+        print(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
+              f" network {spec.shapes_text()} ({spec.n_params} parameters); "
+              f"{args.loss}, {args.optimizer}, lr {args.lr:g}", file=out)
+
+    t0 = time.perf_counter()
+    trainer.compile()
+    compile_s = time.perf_counter() - t0
+
+    losses, diverged, left = [], False, args.epochs
+    t0 = time.perf_counter()
+    while left > 0 and not diverged:
+        first = trainer.epoch + 1
+        result = trainer.run(min(left, 4096))
+        left -= 4096
+        losses.append(result.losses)
+        diverged = result.diverged
+        if not args.json:
+            for i, loss in enumerate(result.losses):
+                if (first + i) % args.print_every == 0:
+                    print(f"Loss for epoch {first + i}: {loss:.4f}", file=out)
+    train_s = time.perf_counter() - t0
+    losses = np.concatenate(losses) if losses else np.zeros(0, np.float32)
+    eps = len(losses) / train_s if train_s > 0 and len(losses) else float("nan")
+    m = trainer.evaluate()
+    message = divergence_message(trainer.epoch, trainer.learning_rate) if diverged else ""
+
+    if history_file is not None:
+        with history_file:
+            w = csv.writer(history_file)
+            w.writerow(["epoch", "loss"])
+            for i, v in enumerate(losses, start=1):
+                w.writerow([i, repr(float(v))])
+
+    final = float(losses[-1]) if len(losses) else m.train_loss
+    if args.json:
+        def num(v):
+            return v if math.isfinite(v) else None
+        print(json.dumps({
+            "dataset": data.name, "task": data.task, "architecture": spec.shapes_text(),
+            "parameters": spec.n_params, "loss": args.loss, "optimizer": args.optimizer,
+            "learning_rate": args.lr, "epochs": int(len(losses)),
+            "final_loss": num(final), "train_loss": num(m.train_loss),
+            "train_accuracy": num(m.train_accuracy), "test_loss": num(m.test_loss),
+            "test_accuracy": num(m.test_accuracy),
+            "accuracy_measure": "fraction correct" if data.is_classification else "R^2",
+            "epochs_per_second": num(eps), "compile_seconds": compile_s,
+            "diverged": diverged, "message": message,
+        }))
+    else:
+        acc = "accuracy" if data.is_classification else "R^2"
+        pct = data.is_classification
+        print(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
+              f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}", file=out)
+        print(f"speed: {eps:,.0f} epochs/s over {len(losses)} epochs "
+              f"(compile {compile_s:.2f} s, not counted)", file=out)
+    if diverged:
+        print(f"nnviz: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def gui_command(args: argparse.Namespace) -> int:
+    try:
+        from nnviz.gui.app import run
+    except ImportError as e:
+        print(f"nnviz: cannot start the window: {e}. On Debian: apt-get install libgl1 libegl1 "
+              "libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3", file=sys.stderr)
+        return 1
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if os.environ.get("NNVIZ_NO_COMPILE_CACHE") is None:
+            compile_cache.enable()
+        if args.command == "train":
+            return train_command(args)
+        return gui_command(args)
+    except UsageError as e:
+        print(f"nnviz: error: {e}", file=sys.stderr)
+        return 2
+    except USER_ERRORS as e:
+        print(f"nnviz: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nnviz: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
