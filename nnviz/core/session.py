@@ -1,0 +1,543 @@
+"""A session: everything a run is, saved to and opened from a ``.nnviz`` file.
+
+A :class:`Session` holds the data (its points, plus the generator settings when it came from a
+generator), the architecture, the training settings, the seed, the current and the initial
+weights, the optimiser state, the shuffling key, the epoch and the loss history.
+:meth:`Session.from_trainer` captures a :class:`~nnviz.core.training.Trainer`;
+:meth:`Session.make_trainer` builds one that goes on exactly where the saved one stopped: the
+same losses, bit for bit, as a run that was never interrupted (Adam, momentum and mini-batch
+shuffling included).
+
+The file is a zip (format ``nnviz-session``, version :data:`FORMAT_VERSION`) holding
+``manifest.json`` (the settings, readable by people) and ``arrays.npz`` (the numbers, read with
+``allow_pickle=False``); docs/session-format.md describes every field. Saving is atomic: the zip is
+written to a temporary file in the same folder, flushed to disk, then renamed over the target, so
+an interrupted save never destroys the file that was there. Opening validates everything and
+raises :class:`SessionError` with a message naming the problem.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+import zlib
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, BinaryIO, Iterator
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from nnviz import __version__
+from .data import CLASSIFICATION, REGRESSION, Dataset, DataError, DataSpec
+from .history import LossHistory
+from .losses import LossError
+from .network import NetworkSpec, SpecError, as_params
+from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
+
+FORMAT_NAME = "nnviz-session"
+FORMAT_VERSION = 1
+SUFFIX = ".nnviz"
+
+# Limits that keep a hostile or broken file from exhausting memory.
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_ARRAYS_BYTES = 1 << 30
+
+_SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, ValueError, KeyError)
+
+NumpyParams = tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+class SessionError(ValueError):
+    """A session that cannot be saved or opened; the message is meant for the user."""
+
+
+def _numpy_params(params) -> NumpyParams:
+    return tuple((np.array(w, np.float32), np.array(b, np.float32).reshape(-1)) for w, b in params)
+
+
+@dataclass(eq=False)
+class Session:
+    """Everything a run is. Arrays are numpy copies; nothing here is tied to a device or thread."""
+
+    dataset: Dataset
+    spec: NetworkSpec
+    config: TrainConfig
+    seed: int
+    params: NumpyParams
+    initial_params: NumpyParams
+    epoch: int = 0
+    # Leaves of the optimiser state in jax's flattening order; None = a fresh optimiser.
+    opt_state: tuple[np.ndarray, ...] | None = None
+    key: np.ndarray | None = None  # the mini-batch shuffling key; None = the seed's
+    history: LossHistory = field(default_factory=LossHistory)
+    test_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    test_values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    class_names: tuple[str, ...] | None = None  # display names of classes 0..K-1
+    extras: dict[str, Any] = field(default_factory=dict)  # JSON-able view settings of the GUI
+
+    # --- to and from a Trainer -----------------------------------------------------------------
+
+    @classmethod
+    def from_trainer(cls, trainer: Trainer, history: LossHistory | None = None, *,
+                     test_epochs=None, test_values=None,
+                     class_names: tuple[str, ...] | None = None,
+                     extras: dict[str, Any] | None = None) -> "Session":
+        """A snapshot of ``trainer`` (call it from the thread that drives the trainer).
+
+        ``history`` is copied, so the caller may go on extending its own.
+        """
+        state = trainer.state
+        h = LossHistory(history.capacity if history is not None else 4096)
+        if history is not None:
+            _restore_history(h, history.capacity, history.stride, history.count, history.last,
+                             *history.arrays())
+        return cls(
+            dataset=trainer.data, spec=trainer.spec, config=trainer.config, seed=int(trainer.seed),
+            params=_numpy_params(state.params), initial_params=_numpy_params(trainer.initial_params),
+            epoch=int(trainer.epoch),
+            opt_state=tuple(np.array(x) for x in jax.tree_util.tree_leaves(state.opt_state)),
+            key=np.array(state.key),
+            history=h,
+            test_epochs=np.asarray(test_epochs if test_epochs is not None else [], np.int64),
+            test_values=np.asarray(test_values if test_values is not None else [], np.float32),
+            class_names=tuple(class_names) if class_names is not None else None,
+            extras=dict(extras or {}),
+        )
+
+    def make_trainer(self) -> Trainer:
+        """A Trainer that continues this session exactly (it is not compiled yet)."""
+        self.validate()
+        trainer = Trainer(self.spec, self.config, self.dataset, params=self.initial_params,
+                          seed=self.seed)
+        if self.opt_state is None:
+            opt_state = trainer.state.opt_state
+        else:
+            treedef = jax.tree_util.tree_structure(trainer.state.opt_state)
+            opt_state = jax.tree_util.tree_unflatten(treedef, [jnp.asarray(x) for x in self.opt_state])
+        key = trainer.state.key if self.key is None else jnp.asarray(self.key)
+        trainer.state = TrainState(as_params(self.params), opt_state, key)
+        trainer.epoch = self.epoch
+        return trainer
+
+    @property
+    def data_source(self) -> str:
+        """``"generator"`` when the points are a generator's output, else ``"points"``."""
+        return "generator" if self.dataset.spec is not None else "points"
+
+    # --- validation ------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        """A SessionError naming the first thing that does not fit together."""
+        d = self.dataset
+        X, y = d.X, d.y
+        if X.ndim != 2 or X.shape[0] < 1 or X.dtype != np.float32:
+            raise SessionError(f"data points must be a float32 (N, d) array, got {X.dtype} {X.shape}")
+        if y.shape != (X.shape[0],):
+            raise SessionError(f"data has {X.shape[0]} points but {y.shape} targets")
+        if not np.all(np.isfinite(X)):
+            raise SessionError("data points hold NaN or infinite values")
+        if d.task == CLASSIFICATION:
+            if y.dtype != np.int32:
+                raise SessionError(f"class labels must be int32, got {y.dtype}")
+            if d.n_classes < 2 or y.min() < 0 or y.max() >= d.n_classes:
+                raise SessionError(f"class labels must lie in 0..{d.n_classes - 1} "
+                                   f"({d.n_classes} classes)")
+            if self.class_names is not None and len(self.class_names) != d.n_classes:
+                raise SessionError(f"{len(self.class_names)} class names for {d.n_classes} classes")
+        elif d.task == REGRESSION:
+            if y.dtype != np.float32 or not np.all(np.isfinite(y)):
+                raise SessionError("regression targets must be finite float32 values")
+        else:
+            raise SessionError(f"unknown task {d.task!r}")
+        n = X.shape[0]
+        for name, idx in (("training", d.train_index), ("test", d.test_index)):
+            if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+                raise SessionError(f"{name} indices must be a 1-D integer array")
+            if idx.size and (idx.min() < 0 or idx.max() >= n):
+                raise SessionError(f"{name} indices point outside the {n} data points")
+            if np.unique(idx).size != idx.size:
+                raise SessionError(f"{name} indices repeat a point")
+        if d.train_index.size == 0:
+            raise SessionError("there are no training points")
+        if np.intersect1d(d.train_index, d.test_index).size:
+            raise SessionError("a point is both a training and a test point")
+        if self.spec.input_dim != d.n_features:
+            raise SessionError(f"the network takes {self.spec.input_dim} inputs but the data has "
+                               f"{d.n_features} features")
+        for what, params in (("current", self.params), ("initial", self.initial_params)):
+            _check_weights(what, self.spec, params)
+        if not (isinstance(self.epoch, int) and self.epoch >= 0):
+            raise SessionError(f"epoch must be a whole number >= 0, got {self.epoch!r}")
+        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**32):
+            raise SessionError(f"seed must be a whole number in 0..2^32-1, got {self.seed!r}")
+        if self.opt_state is not None:
+            expected = _fresh_opt_leaves(self.spec, self.config)
+            if len(self.opt_state) != len(expected):
+                raise SessionError(f"the optimiser state has {len(self.opt_state)} arrays; "
+                                   f"{self.config.optimizer} on {self.spec.shapes_text()} needs "
+                                   f"{len(expected)}")
+            for i, (got, want) in enumerate(zip(self.opt_state, expected)):
+                if got.shape != want.shape or got.dtype != want.dtype:
+                    raise SessionError(f"optimiser state array {i} is {got.dtype} {got.shape}, "
+                                       f"expected {want.dtype} {want.shape}")
+                if not np.all(np.isfinite(got)):
+                    raise SessionError(f"optimiser state array {i} holds NaN or infinite values")
+        if self.key is not None and (self.key.shape != (2,) or self.key.dtype != np.uint32):
+            raise SessionError(f"the shuffling key must be uint32 (2,), got "
+                               f"{self.key.dtype} {self.key.shape}")
+        e, v = self.history.arrays()
+        if e.size and (np.any(np.diff(e) <= 0) or e[0] < 1):
+            raise SessionError("loss history epochs must be increasing from 1")
+        if self.test_epochs.shape != self.test_values.shape or self.test_epochs.ndim != 1:
+            raise SessionError("test loss epochs and values differ in length")
+        try:
+            json.dumps(self.extras, allow_nan=False)
+        except (TypeError, ValueError) as err:
+            raise SessionError(f"view settings are not plain JSON: {err}") from None
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, Any]:
+        """The JSON half of the file (see docs/session-format.md)."""
+        d = self.dataset
+        h = self.history
+        return {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "written_by": f"nnviz {__version__}",
+            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "data": {
+                "source": self.data_source,
+                "generator": asdict(d.spec) if d.spec is not None else None,
+                "name": d.name,
+                "task": d.task,
+                "n_classes": int(d.n_classes),
+                "n_points": int(d.X.shape[0]),
+                "n_features": int(d.X.shape[1]),
+                "feature_names": list(d.feature_names),
+                "class_names": list(self.class_names) if self.class_names is not None else None,
+            },
+            "network": asdict(self.spec),
+            "training": asdict(self.config),
+            "seed": int(self.seed),
+            "epoch": int(self.epoch),
+            "optimizer_state": None if self.opt_state is None else {"arrays": len(self.opt_state)},
+            "shuffle_key": self.key is not None,
+            "history": {"capacity": h.capacity, "stride": h.stride, "count": h.count,
+                        "last": h.last if math.isfinite(h.last) else None},
+            "extras": self.extras,
+        }
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The npz half of the file."""
+        d = self.dataset
+        out = {"data_X": np.asarray(d.X), "data_y": np.asarray(d.y),
+               "data_train_index": np.asarray(d.train_index, np.int64),
+               "data_test_index": np.asarray(d.test_index, np.int64)}
+        for prefix, params in (("", self.params), ("initial_", self.initial_params)):
+            for i, (w, b) in enumerate(params):
+                out[f"{prefix}w{i}"] = np.asarray(w, np.float32)
+                out[f"{prefix}b{i}"] = np.asarray(b, np.float32)
+        for i, leaf in enumerate(self.opt_state or ()):
+            out[f"opt_{i}"] = np.asarray(leaf)
+        if self.key is not None:
+            out["shuffle_key"] = np.asarray(self.key)
+        out["loss_epochs"], out["loss_values"] = self.history.arrays()
+        out["test_epochs"] = np.asarray(self.test_epochs, np.int64)
+        out["test_values"] = np.asarray(self.test_values, np.float32)
+        return out
+
+    def to_bytes(self) -> bytes:
+        """The whole ``.nnviz`` file as bytes."""
+        self.validate()
+        buf = io.BytesIO()
+        _write_zip(buf, self.manifest(), self.arrays())
+        return buf.getvalue()
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the session to ``path`` atomically; a SessionError if that is impossible."""
+        self.validate()
+        manifest, arrays = self.manifest(), self.arrays()
+        try:
+            with atomic_write(path) as f:
+                _write_zip(f, manifest, arrays)
+        except OSError as e:
+            raise SessionError(f"could not save {os.fspath(path)}: "
+                               f"{e.strerror or e}") from None
+
+
+def _write_zip(f: BinaryIO, manifest: dict, arrays: dict[str, np.ndarray]) -> None:
+    npz = io.BytesIO()
+    np.savez(npz, **arrays)
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", json.dumps(manifest, indent=2, allow_nan=False))
+        z.writestr("arrays.npz", npz.getvalue())
+
+
+def _check_weights(what: str, spec: NetworkSpec, params) -> None:
+    expected = spec.param_shapes()
+    if len(params) != len(expected):
+        raise SessionError(f"the {what} weights have {len(params)} layers; the network "
+                           f"{spec.shapes_text()} has {len(expected)}")
+    for i, ((w, b), (ws, bs)) in enumerate(zip(params, expected)):
+        if np.shape(w) != ws or np.shape(b) != bs:
+            raise SessionError(f"{what} weights, layer {i}: w{i} {np.shape(w)} and b{i} "
+                               f"{np.shape(b)} do not fit the network {spec.shapes_text()}, "
+                               f"which needs {ws} and {bs}")
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            raise SessionError(f"{what} weights, layer {i}: NaN or infinite values")
+
+
+def _fresh_opt_leaves(spec: NetworkSpec, config: TrainConfig) -> list[np.ndarray]:
+    """What a fresh optimiser state of this problem looks like (for shapes and dtypes)."""
+    zeros = tuple((jnp.zeros(ws, jnp.float32), jnp.zeros(bs, jnp.float32))
+                  for ws, bs in spec.param_shapes())
+    state = make_optimizer(config.optimizer, 1.0).init(zeros)
+    return [np.asarray(x) for x in jax.tree_util.tree_leaves(state)]
+
+
+def _restore_history(h: LossHistory, capacity: int, stride: int, count: int, last: float,
+                     epochs: np.ndarray, values: np.ndarray) -> None:
+    # LossHistory has no public "restore"; fill its buffers so that extending it afterwards
+    # keeps the same points as the uninterrupted history would have.
+    n = epochs.size
+    h._epochs[:n] = epochs
+    h._values[:n] = values
+    h._n, h.stride, h.count, h.last = n, stride, count, last
+
+
+# --- atomic writes ------------------------------------------------------------------------------
+
+@contextmanager
+def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` only once everything was written and flushed.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
+    path = os.path.abspath(os.fspath(path))
+    folder, name = os.path.split(path)
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    # Make the rename itself durable (POSIX); not possible on every platform.
+    with suppress(OSError, AttributeError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+# --- opening ------------------------------------------------------------------------------------
+
+def load(path: str | os.PathLike) -> Session:
+    """Open a ``.nnviz`` file; a SessionError naming the problem if it is not a valid session."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise SessionError(f"no such file: {name}") from None
+    except IsADirectoryError:
+        raise SessionError(f"{name} is a folder, not a session file") from None
+    except OSError as e:
+        raise SessionError(f"cannot read {name}: {e.strerror or e}") from None
+    try:
+        return from_bytes(raw)
+    except SessionError as e:
+        raise SessionError(f"{name}: {e}") from None
+
+
+def from_bytes(raw: bytes) -> Session:
+    """A Session from the bytes of a ``.nnviz`` file (see :func:`load`)."""
+    if not raw:
+        raise SessionError("the file is empty")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        if raw[:4] == b"PK\x03\x04":
+            raise SessionError("the file is damaged (truncated or corrupt zip)")
+        raise SessionError("not an nnviz session (not a zip file)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            names = set(z.namelist())
+            if "manifest.json" not in names:
+                raise SessionError("not an nnviz session (the zip has no manifest.json)")
+            manifest = _read_manifest(z)
+            if "arrays.npz" not in names:
+                raise SessionError("the file is damaged: arrays.npz is missing")
+            info = z.getinfo("arrays.npz")
+            if info.file_size > MAX_ARRAYS_BYTES:
+                raise SessionError(f"arrays.npz is too large ({info.file_size} bytes)")
+            npz_bytes = z.read("arrays.npz")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+            RuntimeError, NotImplementedError) as e:
+        # Bad CRC, a member cut short, an unsupported compression...
+        raise SessionError(f"the file is damaged (truncated or corrupt: {e})") from None
+    arrays = _read_arrays(npz_bytes)
+    return _build(manifest, arrays)
+
+
+def _read_manifest(z: zipfile.ZipFile) -> dict:
+    info = z.getinfo("manifest.json")
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise SessionError("not an nnviz session (manifest.json is too large)")
+    try:
+        manifest = json.loads(z.read("manifest.json").decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SessionError(f"manifest.json is not valid JSON ({e})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise SessionError("not an nnviz session (manifest.json does not say format "
+                           f"{FORMAT_NAME!r})")
+    version = manifest.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SessionError(f"manifest.json has no valid format version (got {version!r})")
+    if version > FORMAT_VERSION:
+        raise SessionError(f"this session was written by a newer nnviz ({manifest.get('written_by', '?')}, "
+                           f"format version {version}); this nnviz {__version__} reads up to "
+                           f"version {FORMAT_VERSION}. Update nnviz to open it")
+    return manifest
+
+
+def _read_arrays(npz_bytes: bytes) -> dict[str, np.ndarray]:
+    try:
+        with np.load(io.BytesIO(npz_bytes), allow_pickle=False) as f:
+            return {k: f[k] for k in f.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+        # allow_pickle=False turns an object array into a ValueError: never unpickle a file.
+        raise SessionError(f"arrays.npz is damaged or holds unsupported data ({e})") from None
+
+
+def _section(manifest: dict, key: str) -> dict:
+    value = manifest.get(key)
+    if not isinstance(value, dict):
+        raise SessionError(f"manifest.json: the {key!r} section is missing or not an object")
+    return value
+
+
+def _array(arrays: dict, key: str) -> np.ndarray:
+    if key not in arrays:
+        raise SessionError(f"arrays.npz: {key} is missing")
+    return arrays[key]
+
+
+def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
+    data_m = _section(manifest, "data")
+    try:
+        spec = NetworkSpec(**_section(manifest, "network"))
+    except _SETTING_ERRORS as e:
+        raise SessionError(f"network settings: {e}") from None
+    try:
+        config = TrainConfig(**_section(manifest, "training"))
+    except _SETTING_ERRORS as e:
+        raise SessionError(f"training settings: {e}") from None
+    gen = data_m.get("generator")
+    try:
+        data_spec = DataSpec(**gen) if gen is not None else None
+    except _SETTING_ERRORS as e:
+        raise SessionError(f"data generator settings: {e}") from None
+
+    task = data_m.get("task")
+    if task not in (CLASSIFICATION, REGRESSION):
+        raise SessionError(f"data: unknown task {task!r}")
+    X, y = _array(arrays, "data_X"), _array(arrays, "data_y")
+    train, test = _array(arrays, "data_train_index"), _array(arrays, "data_test_index")
+    if X.dtype != np.float32 or X.ndim != 2:
+        raise SessionError(f"data: points must be float32 (N, d), got {X.dtype} {X.shape}")
+    n_classes = data_m.get("n_classes")
+    if not isinstance(n_classes, int):
+        raise SessionError(f"data: n_classes must be a whole number, got {n_classes!r}")
+    feature_names = data_m.get("feature_names") or [f"x{i + 1}" for i in range(X.shape[1])]
+    class_names = data_m.get("class_names")
+    if class_names is not None and not (isinstance(class_names, list)
+                                        and all(isinstance(c, str) for c in class_names)):
+        raise SessionError("data: class_names must be a list of strings")
+    if not (isinstance(feature_names, list) and len(feature_names) == X.shape[1]):
+        n = len(feature_names) if isinstance(feature_names, list) else "no"
+        raise SessionError(f"data: the points have {X.shape[1]} features but feature_names "
+                           f"lists {n}")
+    name = data_m.get("name")
+    name = name if isinstance(name, str) else "custom"
+    dataset = Dataset(X.copy(), y.copy(), task, n_classes, train.copy(), test.copy(), name=name,
+                      spec=data_spec, feature_names=tuple(str(f) for f in feature_names))
+
+    def params(prefix: str) -> NumpyParams:
+        out = []
+        for i in range(spec.n_layers):
+            w, b = _array(arrays, f"{prefix}w{i}"), _array(arrays, f"{prefix}b{i}")
+            if w.dtype != np.float32 or b.dtype != np.float32:
+                raise SessionError(f"arrays.npz: {prefix}w{i}/{prefix}b{i} must be float32")
+            out.append((w, b))
+        return tuple(out)
+
+    opt_m = manifest.get("optimizer_state")
+    opt_state = None
+    if opt_m is not None:
+        count = opt_m.get("arrays") if isinstance(opt_m, dict) else None
+        if not isinstance(count, int) or count < 0:
+            raise SessionError("manifest.json: optimizer_state.arrays must be a whole number")
+        opt_state = tuple(_array(arrays, f"opt_{i}") for i in range(count))
+    key = _array(arrays, "shuffle_key") if manifest.get("shuffle_key") else None
+
+    hist_m = _section(manifest, "history")
+    history = _history(hist_m, _array(arrays, "loss_epochs"), _array(arrays, "loss_values"))
+    for k in ("seed", "epoch"):
+        v = manifest.get(k)
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise SessionError(f"manifest.json: {k} must be a whole number, got {v!r}")
+    extras = manifest.get("extras", {})
+    if not isinstance(extras, dict):
+        raise SessionError("manifest.json: extras must be an object")
+    session = Session(
+        dataset=dataset, spec=spec, config=config, seed=manifest["seed"],
+        params=params(""), initial_params=params("initial_"), epoch=manifest["epoch"],
+        opt_state=opt_state, key=key, history=history,
+        test_epochs=_array(arrays, "test_epochs"), test_values=_array(arrays, "test_values"),
+        class_names=tuple(class_names) if class_names is not None else None, extras=extras)
+    session.validate()
+    # The problem itself must be trainable (e.g. the loss fits the task and the class count).
+    try:
+        Trainer(spec, config, dataset, params=session.initial_params, seed=session.seed)
+    except _SETTING_ERRORS as e:
+        raise SessionError(f"the settings do not fit together: {e}") from None
+    return session
+
+
+def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
+    capacity, stride, count = m.get("capacity"), m.get("stride"), m.get("count")
+    last = m.get("last")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (capacity, stride, count)):
+        raise SessionError("manifest.json: history capacity, stride and count must be whole numbers")
+    if capacity < 4 or capacity % 2 or capacity > 1 << 24:
+        raise SessionError(f"history capacity must be an even number in 4..2^24, got {capacity}")
+    if stride < 1 or stride & (stride - 1):
+        raise SessionError(f"history stride must be a power of two, got {stride}")
+    if epochs.ndim != 1 or epochs.shape != values.shape or epochs.size > capacity:
+        raise SessionError(f"loss history: {epochs.shape} epochs for {values.shape} values "
+                           f"(at most {capacity})")
+    if not np.issubdtype(epochs.dtype, np.integer) or values.dtype != np.float32:
+        raise SessionError("loss history: epochs must be integers and values float32")
+    if epochs.size and (epochs[-1] > count or np.any(np.diff(epochs) <= 0) or epochs[0] < 1):
+        raise SessionError("loss history: epochs must increase from 1 up to the epoch count")
+    h = LossHistory(capacity)
+    _restore_history(h, capacity, stride, count,
+                     float("nan") if last is None else float(last), epochs, values)
+    return h
+
