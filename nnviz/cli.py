@@ -75,7 +75,7 @@ def _int_at_least(low: int):
 
 def _widths(text: str) -> tuple[int, ...]:
     text = text.strip()
-    if text in ("", "none", "0"):
+    if text.lower() in ("", "none"):
         return ()
     parts = [p.strip() for p in text.replace("x", ",").split(",")]
     widths = []

@@ -48,7 +48,7 @@ DATASETS: dict[str, DatasetInfo] = {
     "gaussian": DatasetInfo(CLASSIFICATION, 200, 1.0, 0,
                             "two Gaussian clouds at (2, 2) and (-2, -2)",
                             "standard deviation of each cloud"),
-    "spiral": DatasetInfo(CLASSIFICATION, 200, 0.0, 0,
+    "spiral": DatasetInfo(CLASSIFICATION, 200, 0.1, 0,
                           "two interleaved spirals: the hard one",
                           "standard deviation of the noise"),
     "multiclass": DatasetInfo(CLASSIFICATION, 300, 1.0, 0,

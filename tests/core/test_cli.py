@@ -1,0 +1,131 @@
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnviz.cli import main
+from nnviz.core.network import NetworkSpec, init_params, save_npz
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_prints_the_loss_every_100_epochs_then_the_results(capsys):
+    code, out, err = run(capsys, "train", "--dataset", "moons", "--hidden", "4,10,4",
+                         "--activation", "sigmoid", "--output-activation", "sigmoid",
+                         "--loss", "mse", "--optimizer", "gd", "--lr", "1.0", "--epochs", "300")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "2 -> 4 -> 10 -> 4 -> 1" in lines[0]
+    printed = [line for line in lines if line.startswith("Loss for epoch")]
+    assert [line.split(":")[0] for line in printed] == [f"Loss for epoch {e}" for e in (100, 200, 300)]
+    values = [float(line.split(": ")[1]) for line in printed]
+    assert values[2] < values[0]
+    assert "final: train loss" in out and "test loss" in out and "accuracy" in out
+    assert "epochs/s" in out and "compile" in out
+
+
+def test_json_has_the_promised_fields_and_history_one_row_per_epoch(capsys, tmp_path):
+    hist = tmp_path / "h.csv"
+    code, out, _ = run(capsys, "train", "--epochs", "250", "--json", "--history", str(hist),
+                       "--dataset", "circles", "--hidden", "8", "--activation", "tanh",
+                       "--loss", "bce", "--optimizer", "adam", "--lr", "0.05")
+    assert code == 0
+    result = json.loads(out)
+    for key in ("final_loss", "train_accuracy", "test_loss", "test_accuracy",
+                "epochs_per_second", "compile_seconds"):
+        assert isinstance(result[key], float), key
+    assert result["epochs"] == 250 and result["train_accuracy"] > 0.8
+    rows = list(csv.reader(hist.open()))
+    assert rows[0][:2] == ["epoch", "loss"] and len(rows) == 251
+    assert [int(r[0]) for r in rows[1:]] == list(range(1, 251))
+    assert float(rows[-1][1]) == pytest.approx(result["final_loss"])
+
+
+def test_init_file_and_test_fraction_zero_give_the_notebook_setup(capsys, tmp_path):
+    w = tmp_path / "w.npz"
+    save_npz(w, init_params(NetworkSpec(), 123))
+    a = run(capsys, "train", "--init", str(w), "--test-fraction", "0", "--epochs", "5", "--json")
+    b = run(capsys, "train", "--init", str(w), "--test-fraction", "0", "--epochs", "5", "--json")
+    ra, rb = json.loads(a[1]), json.loads(b[1])
+    assert ra["final_loss"] == rb["final_loss"] and ra["test_loss"] is None
+    c = json.loads(run(capsys, "train", "--seed", "5", "--test-fraction", "0", "--epochs", "5",
+                       "--json")[1])
+    assert c["final_loss"] != ra["final_loss"]
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--hidden", "4,0,4"], "width must be 1..512, got 0"),
+    (["--hidden", "4,a"], "widths are whole numbers"),
+    (["--lr", "abc"], "'abc' is not a number"),
+    (["--lr", "0"], "positive number"),
+    (["--lr", "nan"], "positive number"),
+    (["--dataset", "moon"], "unknown data set 'moon'"),
+    (["--init", "/no/such/file.npz"], "no such file"),
+    (["--loss", "bce", "--dataset", "multiclass"], "bce is for two classes"),
+    (["--loss", "cross-entropy", "--dataset", "sine"], "regression problem needs mse"),
+    (["--optimizer", "sgdx"], "unknown optimizer"),
+    (["--init-scheme", "zero"], "unknown init scheme"),
+    (["--activation", "relu6"], "unknown activation"),
+    (["--test-fraction", "0.99"], "test fraction"),
+    (["--classes", "9", "--dataset", "multiclass"], "class count"),
+    (["--epochs", "ten"], "not a whole number"),
+    (["--batch-size", "-1"], "at least 0"),
+    (["--noise", "-0.5"], "zero or a positive"),
+    (["--history", "/no/such/dir/h.csv", "--epochs", "1"], "cannot write"),
+    (["--frobnicate"], "unrecognized arguments"),
+])
+def test_bad_arguments_print_one_line_and_exit_2(capsys, argv, words):
+    code, out, err = run(capsys, "train", *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and words in err and err.startswith("nnviz: error:")
+    assert "Traceback" not in err
+
+
+def test_wrong_shaped_init_weights_are_a_clear_error(capsys, tmp_path):
+    w = tmp_path / "w.npz"
+    save_npz(w, init_params(NetworkSpec(hidden=(3,), activations=("relu",)), 0))
+    code, _, err = run(capsys, "train", "--init", str(w))
+    assert code == 2 and "layer 0 has w0 (2, 3)" in err
+
+
+def test_divergence_is_reported_with_advice(capsys):
+    code, out, err = run(capsys, "train", "--activation", "relu", "--output-activation", "linear",
+                         "--lr", "100", "--epochs", "500")
+    assert code == 1 and "diverged" in err and "Lower the learning rate" in err
+
+
+def test_help_documents_every_option():
+    out = subprocess.run([sys.executable, "-m", "nnviz", "train", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    for opt in ("--dataset", "--samples", "--noise", "--seed", "--test-fraction", "--hidden",
+                "--activation", "--output-activation", "--init-scheme", "--loss", "--optimizer",
+                "--lr", "--batch-size", "--l1", "--l2", "--epochs", "--init", "--history", "--json",
+                "--classes"):
+        assert opt in out, opt
+    top = subprocess.run([sys.executable, "-m", "nnviz", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "train" in top and "--screenshot" in top
+
+
+def test_a_bad_argument_from_the_shell_has_no_traceback():
+    r = subprocess.run([sys.executable, "-m", "nnviz", "train", "--hidden", "0"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_core_does_not_import_qt():
+    code = ("import sys, nnviz.core.data, nnviz.core.network, nnviz.core.training, "
+            "nnviz.core.losses, nnviz.core.history, nnviz.core.snapshot, nnviz.cli; "
+            "import pkgutil, importlib, nnviz.core as c; "
+            "[importlib.import_module('nnviz.core.' + m.name) for m in pkgutil.iter_modules(c.__path__)]; "
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'shiboken'))]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,0 +1,223 @@
+import numpy as np
+import optax
+import pytest
+
+from nnviz.core import training
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.losses import LossError, output_dim
+from nnviz.core.network import NetworkSpec, init_params
+from nnviz.core.training import TrainConfig, Trainer, TrainingError, network_for
+
+from .notebook_reference import (LinearModelWithGrad, gradient_descent_optimization,
+                                 jax_sigmoid, notebook_weights)
+
+MOONS_ALL = DataSpec("moons", test_fraction=0)
+
+
+def test_losses_equal_the_notebook_loop_from_the_same_weights():
+    data = make_dataset(MOONS_ALL)
+    w, b = notebook_weights([2, 4, 10, 4, 1], seed=7)
+    model = LinearModelWithGrad(w, b, jax_sigmoid)
+    X_nb = np.vstack([data.X[:, 0], data.X[:, 1]]).astype(np.float64)
+    reference = gradient_descent_optimization(model, X_nb, data.y, epochs=300, lr=1.0)
+
+    trainer = Trainer(NetworkSpec(), TrainConfig(learning_rate=1.0), data, params=list(zip(w, b)))
+    ours = trainer.run(300).losses
+    assert len(ours) == 300 and trainer.epoch == 300
+    np.testing.assert_allclose(ours, reference, rtol=2e-6)
+    assert ours[-1] < 0.5 * ours[0]  # and it learns
+
+
+def test_epoch_loss_is_the_loss_before_that_epochs_update():
+    data = make_dataset(MOONS_ALL)
+    t = Trainer(NetworkSpec(), TrainConfig(), data, seed=1)
+    before = t.evaluate().train_loss
+    first = t.run(1).losses[0]
+    assert first == pytest.approx(before, rel=1e-6)
+    assert t.evaluate().train_loss < before
+
+
+def test_second_chunk_of_any_size_does_not_recompile():
+    data = make_dataset(DataSpec("circles", seed=11))
+    spec = network_for(data, "mse", (5,), ("tanh",), "sigmoid")
+    t = Trainer(spec, TrainConfig(learning_rate=0.5), data)
+    t.run(3)
+    traces = training.TRACE_COUNT["chunk"]
+    t.run(1)
+    t.run(250)
+    t.set_learning_rate(0.1)
+    t.restart()
+    t.run(7)
+    Trainer(spec, TrainConfig(learning_rate=0.2), data, seed=9).run(5)  # Reset: new weights
+    assert training.TRACE_COUNT["chunk"] == traces
+
+
+def test_run_longer_than_one_chunk_counts_every_epoch():
+    data = make_dataset(DataSpec("xor"))
+    spec = network_for(data, "mse", (3,), ("tanh",), "sigmoid")
+    t = Trainer(spec, TrainConfig(learning_rate=0.1), data)
+    r = t.run(training.MAX_CHUNK + 10)
+    assert len(r.losses) == training.MAX_CHUNK + 10 == t.epoch and not r.diverged
+
+
+def test_restart_reproduces_the_same_losses_and_seed_changes_them():
+    data = make_dataset(DataSpec("moons"))
+    t = Trainer(NetworkSpec(), TrainConfig(), data, seed=3)
+    a = t.run(20).losses
+    t.restart()
+    assert t.epoch == 0
+    np.testing.assert_array_equal(t.run(20).losses, a)
+    other = Trainer(NetworkSpec(), TrainConfig(), data, seed=4).run(20).losses
+    assert not np.allclose(other, a)
+
+
+def test_learning_rate_changes_without_a_reset():
+    data = make_dataset(DataSpec("moons"))
+    a = Trainer(NetworkSpec(), TrainConfig(learning_rate=1.0), data, seed=2)
+    b = Trainer(NetworkSpec(), TrainConfig(learning_rate=1.0), data, seed=2)
+    a.run(10)
+    b.run(10)
+    w_before = np.array(b.params[0][0])
+    b.set_learning_rate(0.01)
+    assert b.epoch == 10 and b.learning_rate == pytest.approx(0.01)
+    np.testing.assert_array_equal(np.array(b.params[0][0]), w_before)
+    la, lb = a.run(1).losses, b.run(1).losses
+    assert la[0] == lb[0]  # same weights going in
+    step_a = np.abs(np.array(a.params[0][0]) - w_before).max()
+    step_b = np.abs(np.array(b.params[0][0]) - w_before).max()
+    assert step_b == pytest.approx(step_a / 100, rel=1e-3)
+    with pytest.raises(TrainingError, match="positive"):
+        b.set_learning_rate(-1)
+
+
+@pytest.mark.parametrize("optimizer", list(training.OPTIMIZERS))
+def test_every_optimizer_learns_the_moons(optimizer):
+    data = make_dataset(DataSpec("moons"))
+    spec = network_for(data, "bce", (8, 8), ("tanh", "tanh"), "sigmoid", "glorot")
+    lr = {"gd": 0.5, "momentum": 0.1, "nesterov": 0.1, "adam": 0.02, "rmsprop": 0.01}[optimizer]
+    t = Trainer(spec, TrainConfig("bce", optimizer, lr), data, seed=0)
+    r = t.run(400)
+    m = t.evaluate()
+    assert r.losses[-1] < 0.5 * r.losses[0]
+    assert m.train_accuracy > 0.85 and m.test_accuracy > 0.8
+
+
+def test_adam_step_matches_optax_directly():
+    data = make_dataset(MOONS_ALL)
+    spec = NetworkSpec()
+    p0 = init_params(spec, 0)
+    t = Trainer(spec, TrainConfig(optimizer="adam", learning_rate=0.01), data, params=p0)
+    t.run(2)
+    import jax
+    import jax.numpy as jnp
+    from nnviz.core.losses import data_loss, encode_targets
+    T = encode_targets(data.y, "mse", data.task, 2)
+    opt = optax.adam(0.01)
+    params, state = p0, opt.init(p0)
+    for _ in range(2):
+        g = jax.grad(lambda p: data_loss(spec, "mse", p, jnp.asarray(data.X), T))(params)
+        u, state = opt.update(g, state, params)
+        params = optax.apply_updates(params, u)
+    np.testing.assert_allclose(np.array(t.params[0][0]), np.array(params[0][0]), rtol=1e-5)
+
+
+def test_cross_entropy_on_four_classes_and_softmax_output():
+    data = make_dataset(DataSpec("multiclass", classes=4))
+    spec = network_for(data, "cross-entropy", (16,), ("relu",), "softmax", "he")
+    assert spec.output_dim == 4
+    t = Trainer(spec, TrainConfig("cross-entropy", "adam", 0.05), data)
+    losses = t.run(300).losses
+    assert losses[-1] < 0.2 * losses[0]
+    assert t.evaluate().test_accuracy > 0.85
+    scores = t.predict(data.X[:5])
+    np.testing.assert_allclose(scores.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_regression_on_the_line_reaches_the_least_squares_fit():
+    data = make_dataset(DataSpec("line", test_fraction=0))
+    spec = network_for(data, "mse", (), (), "linear")
+    t = Trainer(spec, TrainConfig("mse", "adam", 0.1), data)
+    t.run(3000)
+    slope, intercept = np.polyfit(data.X[:, 0], data.y, 1)
+    w, b = t.params[0]
+    assert float(w[0, 0]) == pytest.approx(slope, rel=1e-2)
+    assert float(b[0]) == pytest.approx(intercept, abs=0.05)
+    assert t.evaluate().train_accuracy > 0.9  # R^2
+
+
+def test_minibatches_reshuffle_every_epoch_and_still_learn():
+    data = make_dataset(DataSpec("moons", samples=400))
+    spec = network_for(data, "bce", (8,), ("tanh",), "sigmoid", "glorot")
+    t = Trainer(spec, TrainConfig("bce", "gd", 0.5, batch_size=32), data)
+    losses = t.run(100).losses
+    assert losses[-1] < 0.6 * losses[0]
+    full = Trainer(spec, TrainConfig("bce", "gd", 0.5), data).run(100).losses
+    assert not np.allclose(losses, full)  # really mini-batched
+    t.restart()
+    np.testing.assert_array_equal(t.run(100).losses, losses)  # and seeded
+
+
+def test_l2_shrinks_the_weights():
+    data = make_dataset(DataSpec("moons"))
+    spec = network_for(data, "bce", (16,), ("tanh",), "sigmoid", "glorot")
+    plain = Trainer(spec, TrainConfig("bce", "adam", 0.05), data)
+    reg = Trainer(spec, TrainConfig("bce", "adam", 0.05, l2=0.01), data)
+    plain.run(300)
+    reg.run(300)
+    norm = lambda t: sum(float(np.sum(np.square(w))) for w, _ in t.params)  # noqa: E731
+    assert norm(reg) < 0.7 * norm(plain)
+    l1 = Trainer(spec, TrainConfig("bce", "adam", 0.05, l1=0.01), data)
+    l1.run(300)
+    assert np.mean(np.abs(np.array(l1.params[0][0])) < 1e-2) > np.mean(
+        np.abs(np.array(plain.params[0][0])) < 1e-2)
+
+
+def test_divergence_stops_and_keeps_the_last_finite_weights():
+    data = make_dataset(DataSpec("moons"))
+    spec = network_for(data, "mse", (4, 10, 4), ("relu",) * 3, "linear")
+    t = Trainer(spec, TrainConfig("mse", "gd", 100.0), data)
+    r = t.run(1000)
+    assert r.diverged and t.epoch < 1000 and len(r.losses) == t.epoch
+    assert np.isfinite(r.losses).all()
+    assert all(np.isfinite(np.array(w)).all() and np.isfinite(np.array(b)).all()
+               for w, b in t.params)
+    msg = training.divergence_message(t.epoch, 100.0)
+    assert "diverged" in msg and "Lower the learning rate" in msg
+
+
+@pytest.mark.parametrize("loss, task, k, expected", [
+    ("mse", "classification", 2, 1), ("bce", "classification", 2, 1),
+    ("cross-entropy", "classification", 2, 2), ("cross-entropy", "classification", 5, 5),
+    ("mse", "classification", 5, 5), ("mse", "regression", 0, 1),
+])
+def test_output_width_follows_loss_and_data(loss, task, k, expected):
+    assert output_dim(loss, task, k) == expected
+
+
+@pytest.mark.parametrize("loss, task, k, words", [
+    ("bce", "classification", 3, "bce is for two classes"),
+    ("cross-entropy", "regression", 0, "classification loss"),
+    ("hinge", "classification", 2, "unknown loss"),
+])
+def test_loss_that_does_not_fit_is_explained(loss, task, k, words):
+    with pytest.raises(LossError, match=words):
+        output_dim(loss, task, k)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(learning_rate=0), "learning rate must be a positive"),
+    (dict(learning_rate=float("nan")), "learning rate"),
+    (dict(optimizer="sgdd"), "unknown optimizer"),
+    (dict(loss="l1"), "unknown loss"),
+    (dict(batch_size=-3), "batch size"),
+    (dict(l2=-1.0), "L2 rate"),
+])
+def test_bad_training_settings_are_refused(kwargs, words):
+    with pytest.raises(TrainingError, match=words):
+        TrainConfig(**kwargs)
+
+
+def test_trainer_refuses_a_network_that_does_not_fit_the_data():
+    data = make_dataset(DataSpec("multiclass", classes=3))
+    with pytest.raises(TrainingError, match="needs 3 outputs"):
+        Trainer(NetworkSpec(), TrainConfig(), data)
