@@ -1,0 +1,351 @@
+"""Looking inside a network while it trains: the numbers behind the inspection views.
+
+Every public class here is a *probe*: a callable ``probe(trainer, grid_points) -> result`` that
+the GUI's worker thread calls when it makes a snapshot (the result lands in
+``snapshot.extras[name]``), so the GUI thread only reshapes and draws. Probes are Qt-free; the
+forward passes and gradients are jitted once per network spec. A probe's settings (which layer,
+which units, which neuron) are plain attributes the GUI may set at any time: the worker reads
+them on its next call.
+
+- :class:`NeuronMapsProbe` -- every neuron's activation over the input plane (thumbnails), and
+  the selected neuron's at full resolution.
+- :class:`HiddenSpaceProbe` -- the data and a mesh of the input plane pushed through one hidden
+  layer, in two of its units or its first two principal components.
+- :class:`GradientProbe` -- per layer ||dL/dW|| and the update-to-weight ratio over the epochs,
+  histograms of weights and activations, the fraction of dead ReLU units.
+- :class:`BaselineProbe` -- a LogisticRegression baseline on the trainer's data, over the grid.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import losses
+from .lessons import Baseline, logistic_baseline
+from .network import NetworkSpec, forward_layers
+
+# Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
+MAX_STAT_POINTS = 4096
+MAX_THUMB_RES = 32
+HIST_BINS = 40
+
+
+# --- jitted kernels, cached per spec --------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def _layers_fn(spec: NetworkSpec):
+    return jax.jit(lambda params, X: forward_layers(spec, params, X))
+
+
+@functools.lru_cache(maxsize=32)
+def _grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+    def objective(params, X, T):
+        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
+    return jax.jit(jax.grad(objective))
+
+
+def layer_activations(spec: NetworkSpec, params, X: np.ndarray) -> list[np.ndarray]:
+    """Every layer's activations (hidden layers, then the output) for rows ``X``, as numpy."""
+    out = _layers_fn(spec)(params, jnp.asarray(X, jnp.float32))
+    return [np.array(a) for a in out]
+
+
+def gradients(trainer, max_points: int = MAX_STAT_POINTS) -> list[tuple[np.ndarray, np.ndarray]]:
+    """dL/dW and dL/db per layer on (at most ``max_points`` of) the training data."""
+    cfg = trainer.config
+    X, T = trainer.X_train[:max_points], trainer.T_train[:max_points]
+    g = _grad_fn(trainer.spec, cfg.loss, float(cfg.l1), float(cfg.l2))(trainer.params, X, T)
+    return [(np.array(gw), np.array(gb)) for gw, gb in g]
+
+
+def grid_shape(grid_points: np.ndarray) -> tuple[int, int]:
+    """(res_y, res_x) of row-major 2-D grid points (y outer); (1, res) for 1-D points."""
+    pts = np.asarray(grid_points)
+    if pts.shape[1] == 1:
+        return 1, len(pts)
+    changes = np.flatnonzero(pts[:, 1] != pts[0, 1])
+    res_x = int(changes[0]) if len(changes) else len(pts)
+    return len(pts) // res_x, res_x
+
+
+def subsample_grid(grid_points: np.ndarray, max_res: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """Every k-th row and column of a grid so that neither side exceeds ``max_res``."""
+    ry, rx = grid_shape(grid_points)
+    pts = np.asarray(grid_points, np.float32).reshape(ry, rx, -1)
+    sy, sx = max(1, math.ceil(ry / max_res)), max(1, math.ceil(rx / max_res))
+    sub = pts[::sy, ::sx]
+    return sub.reshape(-1, pts.shape[-1]), sub.shape[:2]
+
+
+# --- neuron maps ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeuronMaps:
+    """Activations over the input plane. 2-D input: maps are (res_y, res_x, units) per layer,
+    row i at y = ys[i]; 1-D input: (1, res, units) along xs and ys is empty."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    inputs: np.ndarray  # the input features themselves, (res_y, res_x, input_dim)
+    layers: tuple[np.ndarray, ...]  # hidden layers then the output
+    selected: tuple[int, int] | None  # (layer, unit) of ``selected_map``; layer -1 = input
+    selected_map: np.ndarray | None  # (res_y, res_x) at the grid's full resolution
+    full_xs: np.ndarray | None = None
+    full_ys: np.ndarray | None = None
+
+
+class NeuronMapsProbe:
+    """Each neuron's activation over the grid, subsampled to at most ``max_res`` per side."""
+
+    def __init__(self, max_res: int = MAX_THUMB_RES) -> None:
+        self.max_res = max_res
+        self.selected: tuple[int, int] | None = None  # set by the GUI
+
+    def __call__(self, trainer, grid_points: np.ndarray) -> NeuronMaps | None:
+        if grid_points is None or np.asarray(grid_points).shape[1] > 2:
+            return None
+        pts, (ry, rx) = subsample_grid(grid_points, self.max_res)
+        acts = layer_activations(trainer.spec, trainer.params, pts)
+        xs, ys = _axes(pts, ry, rx)
+        layers = tuple(a.reshape(ry, rx, -1) for a in acts)
+        sel, sel_map, fxs, fys = self.selected, None, None, None
+        if sel is not None:
+            layer, unit = sel
+            if -1 <= layer < len(layers) and 0 <= unit < trainer.spec.layer_sizes[layer + 1]:
+                fry, frx = grid_shape(grid_points)
+                full = np.asarray(grid_points, np.float32)
+                if layer == -1:
+                    values = full[:, unit]
+                else:
+                    values = layer_activations(trainer.spec, trainer.params, full)[layer][:, unit]
+                sel_map = values.reshape(fry, frx)
+                fxs, fys = _axes(full, fry, frx)
+            else:
+                sel = None
+        return NeuronMaps(xs, ys, pts.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys)
+
+
+def _axes(pts: np.ndarray, ry: int, rx: int) -> tuple[np.ndarray, np.ndarray]:
+    grid = pts.reshape(ry, rx, -1)
+    xs = grid[0, :, 0].copy()
+    ys = grid[:, 0, 1].copy() if pts.shape[1] > 1 else np.zeros(0, np.float32)
+    return xs, ys
+
+
+# --- hidden space ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HiddenSpace:
+    layer: int  # hidden layer index (0 = the first hidden layer)
+    axes: tuple[str, str]  # what the two coordinates are, e.g. ("PC 1", "PC 2") or ("unit 3", ...)
+    points: np.ndarray  # (N, 2) every data point in the layer's space
+    labels: np.ndarray  # (N,) class or target value
+    is_test: np.ndarray  # (N,) bool
+    mesh: np.ndarray  # (lines, points per line, 2): the input plane's grid lines, transformed
+    explained: tuple[float, float] | None  # PCA: the fraction of variance of each component
+    width: int  # units in the layer
+
+
+class HiddenSpaceProbe:
+    """The data and a mesh of the input plane seen through hidden layer ``layer``.
+
+    ``units`` = (i, j) draws units i and j; None draws the first two principal components
+    (of the data's activations) when the layer is wider than two, else its units.
+    """
+
+    def __init__(self, layer: int = 0, units: tuple[int, int] | None = None,
+                 lines: int = 17, points_per_line: int = 60) -> None:
+        self.layer, self.units = layer, units
+        self.lines, self.points_per_line = lines, points_per_line
+        self._last_components: np.ndarray | None = None  # keeps PC signs from flipping
+
+    def mesh_points(self, bounds: tuple[tuple[float, float], ...]) -> np.ndarray:
+        """The grid lines of the input box: (lines, points, d) for d = 1 or 2."""
+        m = self.points_per_line
+        if len(bounds) == 1:
+            return np.linspace(*bounds[0], m * 4, dtype=np.float32)[None, :, None]
+        (x0, x1), (y0, y1) = bounds
+        t = np.linspace(0, 1, m, dtype=np.float32)
+        s = np.linspace(0, 1, self.lines, dtype=np.float32)
+        horiz = np.stack(np.broadcast_arrays(x0 + (x1 - x0) * t[None, :],
+                                             y0 + (y1 - y0) * s[:, None]), -1)
+        vert = np.stack(np.broadcast_arrays(x0 + (x1 - x0) * s[:, None],
+                                            y0 + (y1 - y0) * t[None, :]), -1)
+        return np.concatenate([horiz, vert]).astype(np.float32)
+
+    def __call__(self, trainer, grid_points: np.ndarray | None) -> HiddenSpace | None:
+        spec, data = trainer.spec, trainer.data
+        if not spec.hidden or data.n_features > 2:
+            return None
+        layer = min(max(int(self.layer), 0), len(spec.hidden) - 1)
+        width = spec.hidden[layer]
+        if grid_points is not None and np.asarray(grid_points).shape[1] == data.n_features:
+            g = np.asarray(grid_points)
+            bounds = tuple((float(g[:, k].min()), float(g[:, k].max())) for k in range(g.shape[1]))
+        else:
+            bounds = data.bounds(0.1)
+        mesh_in = self.mesh_points(bounds)
+        n_data = len(data.X)
+        stacked = np.concatenate([data.X, mesh_in.reshape(-1, mesh_in.shape[-1])])
+        h = layer_activations(spec, trainer.params, stacked)[layer]
+        hd, hm = h[:n_data], h[n_data:]
+        units = self.units
+        explained = None
+        if units is None and width > 2:
+            mean = hd.mean(axis=0)
+            _, sv, vt = np.linalg.svd(hd - mean, full_matrices=False)
+            comps = vt[:2]
+            prev = self._last_components
+            if prev is not None and prev.shape == comps.shape:
+                comps = comps * np.where(np.sum(comps * prev, axis=1) < 0, -1.0, 1.0)[:, None]
+            self._last_components = comps
+            var = sv ** 2
+            total = float(var.sum()) or 1.0
+            explained = (float(var[0] / total), float(var[1] / total) if len(var) > 1 else 0.0)
+            proj = lambda a: (a - mean) @ comps.T  # noqa: E731
+            axes = ("PC 1", "PC 2")
+        else:
+            i, j = units if units is not None else (0, 1)
+            i, j = min(i, width - 1), min(j, width - 1)
+            if width == 1:
+                proj = lambda a: np.stack([a[:, 0], np.zeros(len(a), a.dtype)], 1)  # noqa: E731
+                axes = ("unit 1", "")
+            else:
+                proj = lambda a: a[:, [i, j]]  # noqa: E731
+                axes = (f"unit {i + 1}", f"unit {j + 1}")
+        test = np.zeros(n_data, bool)
+        test[data.test_index] = True
+        return HiddenSpace(layer, axes, proj(hd).astype(np.float32), np.array(data.y), test,
+                           proj(hm).astype(np.float32).reshape(mesh_in.shape[0], -1, 2),
+                           explained, width)
+
+
+# --- gradient flow --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Histogram:
+    edges: np.ndarray  # (bins + 1,)
+    counts: np.ndarray  # (bins,)
+
+
+@dataclass(frozen=True)
+class GradientFlow:
+    """Per layer (hidden layers then the output): the gradient's story so far."""
+
+    epochs: np.ndarray  # (T,) the epochs of the history
+    grad_norms: np.ndarray  # (T, L) ||dL/dW|| (Frobenius)
+    update_ratios: np.ndarray  # (T, L) per-epoch ||dW|| / ||W||
+    weight_hists: tuple[Histogram, ...]
+    activation_hists: tuple[Histogram, ...]
+    dead_fraction: tuple[float | None, ...]  # per hidden layer: dead ReLU units (None: no ReLU)
+    exact_ratio: bool  # True for plain gd: lr ||g|| / ||W||; else measured between snapshots
+
+
+def histogram(values: np.ndarray, bins: int = HIST_BINS, symmetric: bool = False) -> Histogram:
+    v = np.asarray(values, np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return Histogram(np.linspace(-1, 1, bins + 1), np.zeros(bins))
+    lo, hi = float(v.min()), float(v.max())
+    if symmetric:
+        m = max(abs(lo), abs(hi))
+        lo, hi = -m, m
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    counts, edges = np.histogram(v, bins=bins, range=(lo, hi))
+    return Histogram(edges, counts.astype(np.float64))
+
+
+def dead_relu_fraction(activations: np.ndarray) -> float:
+    """Fraction of units whose activation is zero on every given point."""
+    return float(np.mean(np.all(activations <= 0, axis=0)))
+
+
+class GradientProbe:
+    """Gradient norms and update ratios accumulated over the snapshots of one run.
+
+    The history starts afresh when the trainer changes or its epoch goes back (Reset, Restart).
+    It keeps at most ``capacity`` rows, thinning to every other row when full.
+    """
+
+    def __init__(self, capacity: int = 2000) -> None:
+        self.capacity = capacity
+        self._reset(None)
+
+    def _reset(self, trainer) -> None:
+        self._owner = None if trainer is None else id(trainer)
+        self._epochs: list[int] = []
+        self._norms: list[np.ndarray] = []
+        self._ratios: list[np.ndarray] = []
+        self._prev_w: list[np.ndarray] | None = None
+        self._prev_epoch = -1
+
+    def __call__(self, trainer, grid_points: np.ndarray | None = None) -> GradientFlow:
+        epoch = int(trainer.epoch)
+        if self._owner != id(trainer) or epoch < self._prev_epoch:
+            self._reset(trainer)
+        spec = trainer.spec
+        ws = [np.array(w) for w, _ in trainer.params]
+        g = gradients(trainer)
+        norms = np.array([np.linalg.norm(gw) for gw, _ in g])
+        wnorm = np.array([max(np.linalg.norm(w), 1e-12) for w in ws])
+        exact = trainer.config.optimizer == "gd"
+        if exact:
+            ratios = trainer.learning_rate * norms / wnorm
+        elif self._prev_w is not None and epoch > self._prev_epoch:
+            steps = epoch - self._prev_epoch
+            ratios = np.array([np.linalg.norm(w - p) for w, p in zip(ws, self._prev_w)]) / wnorm / steps
+        else:
+            ratios = np.full(len(ws), np.nan)
+        if self._epochs and epoch == self._epochs[-1]:
+            # The same epoch again (e.g. a weight edited by hand): replace, don't append.
+            self._norms[-1], self._ratios[-1] = norms, ratios
+        else:
+            self._epochs.append(epoch)
+            self._norms.append(norms)
+            self._ratios.append(ratios)
+            if len(self._epochs) > self.capacity:
+                keep = slice(None, None, 2)
+                self._epochs = self._epochs[keep]
+                self._norms, self._ratios = self._norms[keep], self._ratios[keep]
+        self._prev_w, self._prev_epoch = ws, epoch
+        acts = layer_activations(spec, trainer.params, trainer.X_train[:MAX_STAT_POINTS])
+        dead = tuple(dead_relu_fraction(a) if name == "relu" else None
+                     for a, name in zip(acts[:-1], spec.activations))
+        return GradientFlow(np.array(self._epochs), np.array(self._norms), np.array(self._ratios),
+                            tuple(histogram(w, symmetric=True) for w in ws),
+                            tuple(histogram(a) for a in acts), dead, exact)
+
+
+# --- the logistic-regression baseline -------------------------------------------------------------
+
+
+class BaselineProbe:
+    """A LogisticRegression baseline for the trainer's data, fitted once per data set and grid."""
+
+    def __init__(self) -> None:
+        self._key = None
+        self._result: Baseline | None = None
+
+    def __call__(self, trainer, grid_points: np.ndarray | None) -> Baseline | None:
+        data = trainer.data
+        if not data.is_classification:
+            return None
+        key = (id(data), data.spec, None if grid_points is None else (np.shape(grid_points),
+                                                           float(np.sum(grid_points))))
+        if key != self._key:
+            try:
+                self._result = logistic_baseline(data, grid_points)
+            except ValueError:
+                self._result = None
+            self._key = key
+        return self._result

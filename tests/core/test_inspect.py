@@ -1,0 +1,140 @@
+"""The probes behind the inspection views, on real trainers."""
+import numpy as np
+import pytest
+
+from nnviz.core import inspect
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.network import NetworkSpec, forward_layers
+from nnviz.core.snapshot import make_grid_points
+from nnviz.core.training import TrainConfig, Trainer, network_for
+
+
+def trainer_for(name="moons", hidden=(4, 10, 4), act="sigmoid", loss="mse", opt="gd", lr=1.0,
+                **data_kw):
+    data = make_dataset(DataSpec(name, **data_kw))
+    spec = network_for(data, loss, hidden, (act,) * len(hidden), "sigmoid")
+    return Trainer(spec, TrainConfig(loss, opt, lr), data, seed=0)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    t = trainer_for()
+    t.run(50)
+    return t
+
+
+def test_grid_shape_and_subsample():
+    xs, ys, pts = make_grid_points(((-1, 2), (0, 1)), 100)
+    assert inspect.grid_shape(pts) == (100, 100)
+    sub, shape = inspect.subsample_grid(pts, 32)
+    assert shape == (25, 25) and len(sub) == 625
+    assert sub[1, 0] == pytest.approx(xs[4]) and sub[25, 1] == pytest.approx(ys[4])
+    xs1, _, pts1 = make_grid_points(((0, 10),), 200)
+    assert inspect.grid_shape(pts1) == (1, 200)
+
+
+def test_neuron_maps_are_each_neurons_activation_over_the_plane(moons):
+    _, _, pts = make_grid_points(moons.data.bounds(0.1), 64)
+    probe = inspect.NeuronMapsProbe(max_res=32)
+    probe.selected = (1, 3)
+    maps = probe(moons, pts)
+    assert [m.shape for m in maps.layers] == [(32, 32, 4), (32, 32, 10), (32, 32, 4), (32, 32, 1)]
+    # The output neuron's map is the network's prediction at those points.
+    sub, _ = inspect.subsample_grid(pts, 32)
+    np.testing.assert_allclose(maps.layers[-1].reshape(-1), moons.predict(sub)[:, 0], rtol=1e-5,
+                               atol=1e-6)
+    assert maps.selected == (1, 3) and maps.selected_map.shape == (64, 64)
+    full = np.array(forward_layers(moons.spec, moons.params, pts)[1])[:, 3]
+    np.testing.assert_allclose(maps.selected_map.ravel(), full, rtol=1e-5, atol=1e-6)
+    probe.selected = (7, 0)  # no such layer: ignored
+    assert probe(moons, pts).selected_map is None
+
+
+def test_neuron_maps_on_1d_input():
+    t = trainer_for("line", hidden=(3,), act="tanh", test_fraction=0.0)
+    _, _, pts = make_grid_points(t.data.bounds(0.1), 200)
+    maps = inspect.NeuronMapsProbe()(t, pts)
+    n = maps.layers[0].shape[1]
+    assert maps.layers[0].shape == (1, n, 3) and 16 <= n <= 32 and len(maps.ys) == 0
+    assert len(maps.xs) == n and maps.xs[0] == pytest.approx(pts[0, 0])
+
+
+def test_hidden_space_pca_and_units(moons):
+    _, _, pts = make_grid_points(moons.data.bounds(0.1), 50)
+    probe = inspect.HiddenSpaceProbe(layer=1)
+    hs = probe(moons, pts)
+    assert hs.axes == ("PC 1", "PC 2") and hs.width == 10
+    assert hs.points.shape == (200, 2) and hs.mesh.shape == (34, 60, 2)
+    assert hs.explained[0] >= hs.explained[1] > 0 and sum(hs.explained) <= 1 + 1e-6
+    assert hs.is_test.sum() == len(moons.data.test_index)
+    # PC signs do not flip between snapshots of nearly the same weights.
+    moons.run(1)
+    hs2 = probe(moons, pts)
+    assert np.mean(np.sign(hs2.points[:, 0]) == np.sign(hs.points[:, 0])) > 0.95
+    probe.units = (2, 5)
+    hs3 = probe(moons, pts)
+    h = np.array(forward_layers(moons.spec, moons.params, moons.data.X)[1])
+    np.testing.assert_allclose(hs3.points, h[:, [2, 5]], rtol=1e-5, atol=1e-6)
+    assert hs3.axes == ("unit 3", "unit 6") and hs3.explained is None
+
+
+def test_gradient_probe_history_ratio_and_reset():
+    t = trainer_for(lr=0.5)
+    probe = inspect.GradientProbe()
+    for _ in range(3):
+        t.run(10)
+        flow = probe(t, None)
+    assert list(flow.epochs) == [10, 20, 30] and flow.grad_norms.shape == (3, 4)
+    assert flow.exact_ratio
+    ws = [np.array(w) for w, _ in t.params]
+    g = inspect.gradients(t)
+    np.testing.assert_allclose(flow.update_ratios[-1],
+                               [0.5 * np.linalg.norm(gw) / np.linalg.norm(w)
+                                for (gw, _), w in zip(g, ws)], rtol=1e-5)
+    assert len(flow.weight_hists) == 4 and flow.weight_hists[1].counts.sum() == 40
+    assert flow.activation_hists[0].counts.sum() == 4 * len(t.data.train_index)
+    assert flow.dead_fraction == (None, None, None)
+    t.restart()
+    t.run(5)
+    assert list(probe(t, None).epochs) == [5]
+
+
+def test_gradient_probe_measures_ratio_for_adam():
+    t = trainer_for(opt="adam", lr=0.01)
+    probe = inspect.GradientProbe()
+    probe(t, None)
+    w0 = [np.array(w) for w, _ in t.params]
+    t.run(4)
+    flow = probe(t, None)
+    assert not flow.exact_ratio and np.isnan(flow.update_ratios[0]).all()
+    w1 = [np.array(w) for w, _ in t.params]
+    expected = [np.linalg.norm(b - a) / np.linalg.norm(b) / 4 for a, b in zip(w0, w1)]
+    np.testing.assert_allclose(flow.update_ratios[-1], expected, rtol=1e-5)
+
+
+def test_deep_sigmoid_gradients_vanish_towards_the_input():
+    t = trainer_for(hidden=(8,) * 8, act="sigmoid")
+    flow = inspect.GradientProbe()(t, None)
+    norms = flow.grad_norms[-1]
+    assert norms[0] < norms[-1] / 100  # the first layer learns orders of magnitude slower
+
+
+def test_dead_relu_fraction():
+    t = trainer_for(hidden=(16, 16), act="relu")
+    # Kill six units of the first layer: large negative biases.
+    (w0, b0), *rest = [(np.array(w), np.array(b)) for w, b in t.params]
+    b0[:6] = -100.0
+    t.set_params([(w0, b0), *rest])
+    flow = inspect.GradientProbe()(t, None)
+    assert flow.dead_fraction[0] >= 6 / 16
+    assert flow.dead_fraction[0] == pytest.approx(
+        inspect.dead_relu_fraction(np.array(forward_layers(t.spec, t.params, t.data.X_train)[0])))
+
+
+def test_baseline_probe_is_fitted_once_per_data(moons):
+    _, _, pts = make_grid_points(moons.data.bounds(0.1), 20)
+    probe = inspect.BaselineProbe()
+    a = probe(moons, pts)
+    assert a is probe(moons, pts)
+    assert a.grid_values.shape == (400,) and 0.8 < a.train_accuracy < 0.95
+    assert probe(trainer_for("line", hidden=(3,)), None) is None
