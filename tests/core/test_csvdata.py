@@ -1,0 +1,196 @@
+"""CSV import and export: your own data becomes a Dataset, every broken file gets a message that
+names the line or column, and exported files read back as the same data."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from nnviz.core import csvdata
+from nnviz.core.csvdata import parse_csv_text, preview_csv, read_csv
+from nnviz.core.data import DataError, DataSpec, make_dataset
+from nnviz.core.training import TrainConfig, Trainer, network_for
+
+
+def _file(tmp_path, text, name="data.csv"):
+    p = tmp_path / name
+    p.write_text(text) if isinstance(text, str) else p.write_bytes(text)
+    return p
+
+
+def test_word_labels_become_classes_with_their_names(tmp_path):
+    p = _file(tmp_path, "x1,x2,label\n0,0,red\n1,1,blue\n2,0.5,red\n-1,3,green\n0.5,0.5,blue\n")
+    imp = read_csv(p, test_fraction=0.0)
+    d = imp.dataset
+    assert d.task == "classification" and d.n_classes == 3
+    assert imp.class_names == ("blue", "green", "red")
+    assert d.y.tolist() == [2, 0, 2, 1, 0]
+    assert d.X.dtype == np.float32 and d.X.tolist() == [[0, 0], [1, 1], [2, 0.5], [-1, 3], [0.5, 0.5]]
+    assert d.feature_names == ("x1", "x2") and d.name == "data"
+    assert imp.header == ("x1", "x2", "label") and imp.task_detected
+
+
+def test_no_header_numeric_labels_and_minus_one(tmp_path):
+    imp = read_csv(_file(tmp_path, "0.1,0.2,-1\n0.3,0.1,1\n0.5,0.9,1\n0.2,0.4,-1\n"),
+                   test_fraction=0.0)
+    assert imp.header is None and imp.dataset.task == "classification"
+    assert imp.class_names == ("-1", "1") and imp.dataset.y.tolist() == [0, 1, 1, 0]
+
+
+@pytest.mark.parametrize("text,features", [
+    ("x,y\n" + "".join(f"{i},{2.5 * i + 0.1}\n" for i in range(12)), ("x",)),
+    ("".join(f"{i},{i % 3},{np.sin(i):.4f}\n" for i in range(12)), ("x1", "x2")),
+])
+def test_regression_is_detected(text, features):
+    d = parse_csv_text(text).dataset
+    assert d.task == "regression" and d.n_classes == 0 and d.feature_names == features
+    assert d.y.dtype == np.float32 and len(d.y) == 12
+
+
+def test_few_integers_are_classes_unless_forced():
+    text = "".join(f"{i},{i * 2},{i % 2}\n" for i in range(10))
+    assert parse_csv_text(text).dataset.task == "classification"
+    forced = parse_csv_text(text, "regression")
+    assert forced.dataset.task == "regression" and not forced.task_detected
+    # Many distinct whole numbers are a quantity, not classes.
+    counts = "".join(f"{i},{i * 2},{i}\n" for i in range(30))
+    assert parse_csv_text(counts).dataset.task == "regression"
+
+
+def test_separators_decimal_comma_comments_and_blank_lines():
+    semi = "# my data\nx1;x2;label\n1,5;2,25;a\n\n0,5;1;b\n2;3;a\n4;1,75;b\n"
+    d = parse_csv_text(semi, test_fraction=0).dataset
+    assert d.X.tolist() == [[1.5, 2.25], [0.5, 1.0], [2, 3], [4, 1.75]]
+    tabs = "1\t2\tyes\n3\t4\tno\n5\t6\tyes\n7\t8\tno\n"
+    assert parse_csv_text(tabs).class_names == ("no", "yes")
+    spaces = "1 2  0\n3 4 1\n 5 6 0\n7 8 1\n"
+    assert parse_csv_text(spaces).dataset.n_classes == 2
+
+
+def test_utf8_bom_and_latin1_names(tmp_path):
+    rows = "x1,x2,label\n0,0,café\n1,1,thé\n2,2,café\n3,3,thé\n"
+    assert read_csv(_file(tmp_path, rows.encode("utf-8-sig"))).class_names == ("café", "thé")
+    assert read_csv(_file(tmp_path, rows.encode("latin-1"), "l1.csv")).class_names == ("café", "thé")
+
+
+@pytest.mark.parametrize("text,message", [
+    ("x1,x2,label\n1,2,a\n3,4,b\n5,6\n7,8,a\n", "line 4 has 2 columns, expected 3"),
+    ("x1,x2,label\n1,2,a\n3,oops,b\n5,6,a\n7,8,b\n", r"line 3, column 2 \(x2\): 'oops' is not a number"),
+    ("1,2,a\n3,4,b\n5,nan,a\n7,8,b\n", r"line 3, column 2 \(x2\): 'nan' is not a finite number"),
+    ("1,2,a\n3,4,b\ninf,6,a\n7,8,b\n", r"line 3, column 1 \(x1\): 'inf' is not a finite number"),
+    ("x,y\n1,2\n2,inf\n3,4.5\n4,5.5\n5,7.25\n6,1.5\n", r"line 3, column 2 \(y\): 'inf' is not a finite"),
+    ("1,2,a\n3,,b\n5,6,a\n7,8,b\n", r"line 2, column 2 \(x2\) is empty"),
+    ("x1,x2,label\n1,2,a\n3,4,a\n5,6,a\n7,8,a\n", r"column 3 \(label\) holds one class only \('a'\)"),
+    ("x1,x2,label\n1,2,a\n3,4,b\n5,6,a\n", "only 3 data rows; at least 4 are needed"),
+    ("x1,x2,label\n", "only 0 data rows"),
+    ("1\n2\n3\n4\n", "line 1 has only one column"),
+    ("1,2,3,4,5\n", "line 1 has 5 columns; nnviz reads 2"),
+    ("\n\n# nothing\n   \n", "the file is empty"),
+    ("".join(f"{i},{i},w{i}\n" for i in range(20)), r"column 3 \(label\) holds 20 different labels"),
+])
+def test_malformed_files_name_the_line_or_column(text, message):
+    with pytest.raises(DataError, match=message):
+        parse_csv_text(text)
+
+
+def test_forced_regression_on_words_names_the_line():
+    with pytest.raises(DataError, match=r"line 2, column 3 \(label\): 'red' is not a number"):
+        parse_csv_text("x1,x2,label\n1,2,red\n3,4,blue\n5,6,red\n7,8,blue\n", "regression")
+    with pytest.raises(DataError, match="task must be"):
+        parse_csv_text("1,2\n3,4\n5,6\n7,8\n", "clustering")
+
+
+def test_file_problems(tmp_path, monkeypatch):
+    with pytest.raises(DataError, match="no such file"):
+        read_csv(tmp_path / "absent.csv")
+    with pytest.raises(DataError, match="empty"):
+        read_csv(_file(tmp_path, "", "empty.csv"))
+    with pytest.raises(DataError, match="not a text file"):
+        read_csv(_file(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "img.csv"))
+    with pytest.raises(DataError, match=r"not a text file \(binary data on line 2\)"):
+        read_csv(_file(tmp_path, b"1,2,a\n\x01\x02\x03\x1b,4,b\n", "junk.csv"))
+    with pytest.raises(DataError, match="is a folder"):
+        read_csv(tmp_path)
+    monkeypatch.setattr(csvdata, "MAX_BYTES", 100)
+    with pytest.raises(DataError, match="big.csv is too large .* the limit is"):
+        read_csv(_file(tmp_path, "1,2,0\n" * 40, "big.csv"))
+
+
+def test_too_many_rows(monkeypatch):
+    monkeypatch.setattr(csvdata, "MAX_ROWS", 50)
+    text = "".join(f"{i},{i},{i % 2}\n" for i in range(51))
+    with pytest.raises(DataError, match="too many rows .*at most 50 points"):
+        parse_csv_text(text)
+    parse_csv_text("x1,x2,label\n" + "".join(f"{i},{i},{i % 2}\n" for i in range(50)))
+
+
+def test_errors_carry_the_file_name(tmp_path):
+    with pytest.raises(DataError, match="^bad.csv: line 2"):
+        read_csv(_file(tmp_path, "1,2,a\n3,x,b\n5,6,a\n7,8,b\n", "bad.csv"))
+
+
+def test_preview_shows_rows_task_and_classes(tmp_path):
+    rows = "x1,x2,species\n" + "".join(f"{i},{i / 2},{'ab'[i % 2]}\n" for i in range(30))
+    pv = preview_csv(_file(tmp_path, rows), rows=5)
+    assert pv.error is None and pv.task == "classification"
+    assert pv.header == ("x1", "x2", "species") and pv.class_names == ("a", "b")
+    assert pv.rows == (("0", "0.0", "a"), ("1", "0.5", "b"), ("2", "1.0", "a"), ("3", "1.5", "b"),
+                       ("4", "2.0", "a"))
+    assert pv.summary() == ("30 points, 2 features (x1, x2); classification, 2 classes (a, b); "
+                            "24 training / 6 test points")
+
+
+def test_preview_of_a_broken_file_shows_rows_and_the_problem(tmp_path):
+    pv = preview_csv(_file(tmp_path, "1,2,a\n3,4,b\n5,six,a\n7,8,b\n"))
+    assert pv.data is None and pv.task is None
+    assert "line 3, column 2 (x2): 'six' is not a number" in pv.error
+    assert pv.rows[2] == ("5", "six", "a")
+    assert pv.summary().startswith("Cannot import: data.csv: line 3")
+    assert preview_csv(tmp_path / "gone.csv").error.startswith("no such file")
+
+
+def test_imported_data_trains(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    lines = "".join(f"{a},{b},{'in' if a * a + b * b < 1 else 'out'}\n" for a, b in X)
+    d = read_csv(_file(tmp_path, lines)).dataset
+    spec = network_for(d, "bce", (4,), ("tanh",), "sigmoid")
+    r = Trainer(spec, TrainConfig("bce", "adam", 0.05), d).run(50)
+    assert r.losses[-1] < r.losses[0]
+
+
+# --- export -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["moons", "line", "multiclass", "plane"])
+def test_exported_data_reads_back_the_same(tmp_path, name):
+    d = make_dataset(DataSpec(name))
+    path = tmp_path / f"{name}.csv"
+    csvdata.write_data_csv(path, d)
+    back = read_csv(path, d.task).dataset
+    assert np.array_equal(back.X, d.X) and np.array_equal(back.y, d.y)
+    assert back.task == d.task and back.n_classes == d.n_classes
+
+
+def test_exported_class_names_read_back(tmp_path):
+    imp = parse_csv_text("a,b,kind\n1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n")
+    csvdata.write_data_csv(tmp_path / "out.csv", imp.dataset, imp.class_names)
+    text = (tmp_path / "out.csv").read_text()
+    assert text.splitlines()[:2] == ["a,b,label", "1.0,2.0,cat"]
+    back = read_csv(tmp_path / "out.csv")
+    assert back.class_names == ("cat", "dog") and np.array_equal(back.dataset.y, imp.dataset.y)
+
+
+def test_history_csv(tmp_path):
+    csvdata.write_history_csv(tmp_path / "h.csv", [1, 2, 3], np.float32([0.5, 0.25, 0.125]))
+    assert (tmp_path / "h.csv").read_text() == "epoch,loss\n1,0.5\n2,0.25\n3,0.125\n"
+    csvdata.write_history_csv(tmp_path / "t.csv", [1, 2, 4], [0.5, 0.4, 0.3], [2, 3], [0.6, 0.55])
+    with open(tmp_path / "t.csv") as f:
+        rows = list(csv.reader(f))
+    assert rows == [["epoch", "loss", "test_loss"], ["1", "0.5", ""], ["2", "0.4", "0.6"],
+                    ["3", "", "0.55"], ["4", "0.3", ""]]
+
+
+def test_export_into_a_missing_folder(tmp_path):
+    with pytest.raises(DataError, match="could not write"):
+        csvdata.write_history_csv(tmp_path / "no" / "h.csv", [1], [0.5])
