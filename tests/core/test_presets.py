@@ -1,0 +1,125 @@
+"""Presets: every built-in preset builds a trainer and does what its description promises; a
+broken presets file names the preset and the problem."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from nnviz.core import presets
+from nnviz.core.lessons import replay
+from nnviz.core.presets import PresetError, parse_presets
+
+from .notebook_reference import LinearModelWithGrad, gradient_descent_optimization, jax_sigmoid
+
+# What a user watching each preset for its epochs sees: train accuracy (R^2 for regression) in
+# this range. The deep linear stack can do no better than a straight line on the moons.
+EXPECTED = {
+    "line": (0.97, 1.0),
+    "blobs-linear": (0.8, 1.0),
+    "deep-linear": (0.8, 0.9),
+    "deep-sigmoid": (0.9, 1.0),
+    "moons": (0.85, 0.92),
+    "moons-relu": (0.97, 1.0),
+    "xor": (0.97, 1.0),
+    "spiral": (0.97, 1.0),
+    "circles": (0.97, 1.0),
+    "blobs-4": (0.9, 1.0),
+    "sine": (0.9, 1.0),
+}
+
+
+def test_the_menu_has_the_notebook_steps_and_the_classics():
+    ps = presets.load_presets()
+    assert [p.id for p in ps] == list(EXPECTED)
+    assert list(presets.groups()) == ["notebook", "classic"]
+    assert {p.group for p in ps} == {"notebook", "classic"}
+    assert all(p.title and len(p.description) > 40 for p in ps)
+
+
+@pytest.mark.parametrize("preset_id", list(EXPECTED))
+def test_every_preset_trains_as_described(preset_id):
+    p = presets.get(preset_id)
+    t = p.trainer()
+    first = t.run(5).losses
+    assert first.shape == (5,) and np.all(np.isfinite(first))
+    rest = t.run(p.epochs - 5)
+    assert not rest.diverged and rest.losses[-1] < first[0]
+    lo, hi = EXPECTED[preset_id]
+    assert lo <= t.evaluate().train_accuracy <= hi
+
+
+def test_the_classics_use_the_networks_the_issue_names():
+    assert presets.get("xor").hidden == (4,)
+    spiral = presets.get("spiral")
+    assert len(spiral.hidden) >= 3 and set(spiral.activations) == {"tanh"}
+    blobs = presets.get("blobs-4")
+    t = blobs.trainer()
+    assert t.data.n_classes == 4 and t.spec.output_activation == "softmax"
+    assert blobs.config.loss == "cross-entropy" and t.spec.output_dim == 4
+
+
+def test_the_notebook_moons_start_from_the_notebooks_weights():
+    p = presets.get("moons")
+    t = p.trainer()
+    assert t.spec.shapes_text() == "2 -> 4 -> 10 -> 4 -> 1"
+    assert (p.config.optimizer, p.config.learning_rate, p.config.loss) == ("gd", 1.0, "mse")
+    assert len(t.data.test_index) == 0 and len(t.data.train_index) == 200
+    for (w, b), w_nb in zip(t.initial_params, replay().moons_initial_weights):
+        assert np.array_equal(np.asarray(w), np.asarray(w_nb, np.float32))
+        assert not np.any(np.asarray(b))
+    # The notebook's own training loop from those weights prints the same losses.
+    w = [np.asarray(w, np.float64) for w in replay().moons_initial_weights]
+    model = LinearModelWithGrad(w, [np.zeros((x.shape[1], 1)) for x in w], jax_sigmoid)
+    X_nb = np.vstack([t.data.X[:, 0], t.data.X[:, 1]]).astype(np.float64)
+    reference = gradient_descent_optimization(model, X_nb, t.data.y, epochs=100, lr=1.0)
+    np.testing.assert_allclose(t.run(100).losses, reference, rtol=2e-6)
+
+
+def _doc():
+    text = resources.files("nnviz.resources").joinpath("presets.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _with(entry_changes=None, drop=None, **doc_changes):
+    doc = _doc()
+    entry = dict(doc["presets"][0])
+    entry.update(entry_changes or {})
+    for k in drop or ():
+        entry.pop(k)
+    doc["presets"] = [entry]
+    doc.update(doc_changes)
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("{", "not valid JSON"),
+    (json.dumps({"format": "other"}), "not a presets file"),
+    (_with(version=2), "version 2"),
+    (_with(presets=[]), "no 'presets' list"),
+    (_with({"data": {"name": "nope"}}), "preset 'line': unknown data set 'nope'"),
+    (_with({"data": {"name": "line", "colour": 1}}), "preset 'line': data: unknown field.*colour"),
+    (_with({"network": {"hidden": [4, 0]}}), "preset 'line': hidden layer 2: width"),
+    (_with({"network": {"hidden": [4], "activation": "wiggle"}}), "unknown activation 'wiggle'"),
+    (_with({"training": {"loss": "bce"}}), "preset 'line': bce is a classification loss"),
+    (_with({"training": {"learning_rate": 0}}), "learning rate"),
+    (_with({"group": "misc"}), "unknown group 'misc'"),
+    (_with({"epochs": 0}), "epochs must be"),
+    (_with({"weights": "mine"}), "unknown weights 'mine'"),
+    (_with({"speed": 3}), "unknown field.*speed"),
+    (_with(drop=["title"]), "title must be"),
+])
+def test_broken_presets_are_named(text, message):
+    with pytest.raises(PresetError, match=message):
+        parse_presets(text)
+
+
+def test_duplicate_ids_and_unknown_preset():
+    doc = _doc()
+    doc["presets"] = [doc["presets"][0], doc["presets"][0]]
+    with pytest.raises(PresetError, match="duplicate preset id.*line"):
+        parse_presets(json.dumps(doc))
+    with pytest.raises(PresetError, match="unknown preset 'nope'; known: line, "):
+        presets.get("nope")
