@@ -2,6 +2,8 @@
 
     nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--open FILE]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
+    nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
+    nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
 
 A bad argument prints one line on stderr and exits with code 2, never a traceback.
 """
@@ -21,13 +23,17 @@ import numpy as np
 from nnviz import __version__
 from nnviz.core import activations as acts
 from nnviz.core import compile_cache
-from nnviz.core.data import DATASETS, DataError, DataSpec, make_dataset
+from nnviz.core.csvdata import read_csv
+from nnviz.core.data import DATASETS, DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.history import LossHistory
 from nnviz.core.losses import LOSSES, LossError
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, SpecError, load_npz
+from nnviz.core.session import Session, SessionError
+from nnviz.core.session import load as load_session
 from nnviz.core.training import (OPTIMIZERS, TrainConfig, Trainer, TrainingError,
                                  divergence_message, network_for)
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError)
 
 
 class UsageError(Exception):
@@ -185,18 +191,76 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print one JSON object instead of text")
     t.add_argument("--print-every", type=_int_at_least(1), default=100, metavar="N",
                    help="print the loss every N epochs (default 100)")
+    g = t.add_argument_group("your own data and sessions")
+    g.add_argument("--data", type=_existing_file, default=None, metavar="FILE.csv",
+                   help="train on a CSV file instead of --dataset: x1,x2,label (classification; "
+                        "any label values) or x,y / x1,x2,y (regression), header optional; "
+                        "--test-fraction and --seed set the split")
+    g.add_argument("--task", choices=("classification", "regression"), default=None,
+                   help="with --data: force the task (default: read from the last column)")
+    g.add_argument("--save", metavar="FILE.nnviz", default=None,
+                   help="save the whole session at the end (data, settings, weights, optimiser "
+                        "state, loss history); open it in the window or go on with --session")
+    g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
+                   help="go on training a saved session for --epochs more epochs, exactly as if "
+                        "it had never stopped (its data and settings are the session's)")
     return p
 
 
-def build_trainer(args: argparse.Namespace) -> Trainer:
-    """The Trainer the train options describe; raises one of USER_ERRORS on a bad combination."""
-    data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
-                                 args.test_fraction, args.classes))
+def build_trainer(args: argparse.Namespace, data: Dataset | None = None) -> Trainer:
+    """The Trainer the train options describe; raises one of USER_ERRORS on a bad combination.
+
+    ``data`` (e.g. an imported CSV) replaces the generated data set.
+    """
+    if data is None:
+        data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
+                                     args.test_fraction, args.classes))
     spec = network_for(data, args.loss, args.hidden, (args.activation,) * len(args.hidden),
                        args.output_activation, args.init_scheme)
     config = TrainConfig(args.loss, args.optimizer, args.lr, args.batch_size, args.l1, args.l2)
     params = load_npz(args.init, spec) if args.init else None
-    return Trainer(spec, config, data, params=params, seed=data.spec.seed)
+    seed = data.spec.seed if data.spec is not None else (args.seed or 0)
+    return Trainer(spec, config, data, params=params, seed=seed)
+
+
+# Options that describe a new run; --session continues a saved one and takes none of them.
+_RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "test_fraction", "classes", "hidden",
+                "activation", "output_activation", "init_scheme", "init", "loss", "optimizer",
+                "lr", "batch_size", "l1", "l2", "data", "task")
+
+
+def prepare_run(args: argparse.Namespace) -> tuple[Trainer, LossHistory, tuple[str, ...] | None]:
+    """The trainer of ``nnviz train`` (new, from --data, or from --session), the loss history it
+    goes on from, and the class names of imported data."""
+    defaults = vars(build_parser().parse_args(["train"]))
+    if args.session:
+        given = [o for o in _RUN_OPTIONS if getattr(args, o) != defaults[o]]
+        if given:
+            flags = ", ".join("--" + o.replace("_", "-") for o in given)
+            raise UsageError(f"--session goes on with the saved data and settings; {flags} "
+                             "cannot change them (start a new run instead)")
+        session = load_session(args.session)
+        return session.make_trainer(), session.history, session.class_names
+    if args.data:
+        if args.dataset != defaults["dataset"]:
+            raise UsageError("--data and --dataset both choose the data; give one of them")
+        imported = read_csv(args.data, args.task, test_fraction=args.test_fraction,
+                            seed=args.seed or 0)
+        return build_trainer(args, imported.dataset), LossHistory(), imported.class_names
+    if args.task:
+        raise UsageError("--task only applies to --data FILE.csv")
+    return build_trainer(args), LossHistory(), None
+
+
+def _check_writable(path: str | None) -> None:
+    # Before training, so a long run does not end in a file that cannot be written.
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write {path}: no such folder {folder}")
+    if os.path.isdir(path) or not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write {path}: permission denied or a folder of that name")
 
 
 def _fmt(v: float, percent: bool = False) -> str:
@@ -215,14 +279,19 @@ def _open_output(path: str | None):
 
 
 def train_command(args: argparse.Namespace) -> int:
-    trainer = build_trainer(args)
+    trainer, history, class_names = prepare_run(args)
+    _check_writable(args.save)
+    start_epoch = trainer.epoch
+    cfg = trainer.config
     history_file = _open_output(args.history)
     data, spec = trainer.data, trainer.spec
     out = sys.stdout
     if not args.json:
+        if args.session:
+            print(f"{args.session}: going on from epoch {start_epoch}", file=out)
         print(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
               f" network {spec.shapes_text()} ({spec.n_params} parameters); "
-              f"{args.loss}, {args.optimizer}, lr {args.lr:g}", file=out)
+              f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}", file=out)
 
     t0 = time.perf_counter()
     trainer.compile()
@@ -250,7 +319,7 @@ def train_command(args: argparse.Namespace) -> int:
         with history_file:
             w = csv.writer(history_file)
             w.writerow(["epoch", "loss"])
-            for i, v in enumerate(losses, start=1):
+            for i, v in enumerate(losses, start=start_epoch + 1):
                 w.writerow([i, repr(float(v))])
 
     final = float(losses[-1]) if len(losses) else m.train_loss
@@ -259,8 +328,9 @@ def train_command(args: argparse.Namespace) -> int:
             return v if math.isfinite(v) else None
         print(json.dumps({
             "dataset": data.name, "task": data.task, "architecture": spec.shapes_text(),
-            "parameters": spec.n_params, "loss": args.loss, "optimizer": args.optimizer,
-            "learning_rate": args.lr, "epochs": int(len(losses)),
+            "parameters": spec.n_params, "loss": cfg.loss, "optimizer": cfg.optimizer,
+            "learning_rate": cfg.learning_rate, "epochs": int(len(losses)),
+            "total_epochs": trainer.epoch,
             "final_loss": num(final), "train_loss": num(m.train_loss),
             "train_accuracy": num(m.train_accuracy), "test_loss": num(m.test_loss),
             "test_accuracy": num(m.test_accuracy),
@@ -275,6 +345,11 @@ def train_command(args: argparse.Namespace) -> int:
               f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}", file=out)
         print(f"speed: {eps:,.0f} epochs/s over {len(losses)} epochs "
               f"(compile {compile_s:.2f} s, not counted)", file=out)
+    if args.save:
+        history.extend(start_epoch + 1, losses)
+        Session.from_trainer(trainer, history, class_names=class_names).save(args.save)
+        if not args.json:
+            print(f"saved the session at epoch {trainer.epoch} to {args.save}", file=out)
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
@@ -299,6 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             compile_cache.enable()
         if args.command == "train":
             return train_command(args)
+        if args.open:
+            load_session(args.open)  # a broken file: one line here rather than a window that fails
         return gui_command(args)
     except UsageError as e:
         print(f"nnviz: error: {e}", file=sys.stderr)

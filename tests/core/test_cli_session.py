@@ -1,0 +1,133 @@
+"""`nnviz train --data / --save / --session` and `nnviz --open`: your own data and saved sessions
+from the command line, with one-line errors and exit code 2."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import numpy as np
+import pytest
+
+from nnviz import cli
+from nnviz.cli import main
+from nnviz.core import session as S
+
+ADAM = ["--dataset", "moons", "--hidden", "6,4", "--activation", "tanh", "--loss", "bce",
+        "--optimizer", "adam", "--lr", "0.02", "--batch-size", "16"]
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _rows(path):
+    with open(path) as f:
+        return list(csv.reader(f))
+
+
+def test_save_then_session_goes_on_exactly(capsys, tmp_path):
+    code, _, err = run(capsys, "train", *ADAM, "--epochs", 60, "--history", tmp_path / "all.csv")
+    assert code == 0, err
+    code, out, err = run(capsys, "train", *ADAM, "--epochs", 25, "--save", tmp_path / "s.nnviz")
+    assert code == 0, err
+    assert f"saved the session at epoch 25 to {tmp_path / 's.nnviz'}" in out
+    code, out, err = run(capsys, "train", "--session", tmp_path / "s.nnviz", "--epochs", 35,
+                         "--history", tmp_path / "rest.csv", "--save", tmp_path / "s60.nnviz",
+                         "--print-every", 10)
+    assert code == 0, err
+    assert "going on from epoch 25" in out and "bce, adam, lr 0.02" in out
+    assert "Loss for epoch 30:" in out and "Loss for epoch 20:" not in out
+    whole, rest = _rows(tmp_path / "all.csv"), _rows(tmp_path / "rest.csv")
+    assert rest[0] == ["epoch", "loss"]
+    assert rest[1:] == whole[26:]  # epochs 26..60, the same values to the last digit
+    saved = S.load(tmp_path / "s60.nnviz")
+    assert saved.epoch == 60 and saved.history.count == 60
+    assert np.array_equal(saved.history.arrays()[1],
+                          np.float32([float(r[1]) for r in whole[1:]]))
+
+
+def test_session_json_reports_the_saved_settings(capsys, tmp_path):
+    run(capsys, "train", *ADAM, "--epochs", 5, "--save", tmp_path / "s.nnviz")
+    code, out, _ = run(capsys, "train", "--session", tmp_path / "s.nnviz", "--epochs", 3, "--json")
+    r = json.loads(out)
+    assert code == 0 and r["epochs"] == 3 and r["total_epochs"] == 8
+    assert (r["loss"], r["optimizer"], r["learning_rate"]) == ("bce", "adam", 0.02)
+    assert r["architecture"] == "2 -> 6 -> 4 -> 1"
+
+
+def test_train_on_a_csv_and_save_keeps_the_class_names(capsys, tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, size=(60, 2))
+    path = tmp_path / "fruit.csv"
+    path.write_text("width,height,fruit\n" + "".join(
+        f"{a:.4f},{b:.4f},{'apple' if a > b else 'pear'}\n" for a, b in X))
+    code, out, err = run(capsys, "train", "--data", path, "--hidden", "4", "--loss", "bce",
+                         "--optimizer", "adam", "--lr", "0.05", "--epochs", 300, "--json",
+                         "--save", tmp_path / "fruit.nnviz")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["dataset"] == "fruit" and r["task"] == "classification"
+    assert r["train_accuracy"] > 0.9
+    s = S.load(tmp_path / "fruit.nnviz")
+    assert s.class_names == ("apple", "pear") and s.data_source == "points"
+    assert s.dataset.feature_names == ("width", "height")
+
+
+def test_csv_regression_and_forced_task(capsys, tmp_path):
+    path = tmp_path / "line.csv"
+    path.write_text("".join(f"{x},{3 * x + 1}\n" for x in range(10)))
+    code, out, err = run(capsys, "train", "--data", path, "--hidden", "none",
+                         "--output-activation", "linear", "--lr", "0.01", "--epochs", 50, "--json")
+    assert code == 0, err
+    assert json.loads(out)["task"] == "regression"
+    words = tmp_path / "words.csv"
+    words.write_text("x1,x2,label\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n")
+    code, out, err = run(capsys, "train", "--data", words, "--task", "regression")
+    assert code == 2 and out == ""
+    assert err == "nnviz: error: words.csv: line 2, column 3 (label): 'a' is not a number " \
+                  "(a regression target must be)\n"
+
+
+@pytest.mark.parametrize("make_args,message", [
+    (lambda p: ["train", "--session", p / "s.nnviz", "--hidden", "8"],
+     "--session goes on with the saved data and settings; --hidden cannot change them"),
+    (lambda p: ["train", "--session", p / "s.nnviz", "--lr", "0.5", "--dataset", "xor"],
+     "--dataset, --lr cannot change them"),
+    (lambda p: ["train", "--session", p / "junk.nnviz"], "junk.nnviz: not an nnviz session"),
+    (lambda p: ["train", "--session", p / "absent.nnviz"], "no such file"),
+    (lambda p: ["train", "--data", p / "absent.csv"], "no such file"),
+    (lambda p: ["train", "--data", p / "bad.csv"], r"bad.csv: line 3, column 2 \(x2\): 'x' is not a number"),
+    (lambda p: ["train", "--data", p / "bad.csv", "--dataset", "xor"], "--data and --dataset"),
+    (lambda p: ["train", "--task", "regression"], "--task only applies to --data"),
+    (lambda p: ["train", "--save", p / "nowhere" / "s.nnviz"], "cannot write .*no such folder"),
+    (lambda p: ["--open", p / "junk.nnviz"], "junk.nnviz: not an nnviz session"),
+])
+def test_errors_are_one_line_and_exit_2(capsys, tmp_path, make_args, message):
+    run(capsys, "train", "--epochs", 1, "--save", tmp_path / "s.nnviz")
+    (tmp_path / "junk.nnviz").write_text("hello")
+    (tmp_path / "bad.csv").write_text("1,2,a\n3,4,b\n5,x,a\n7,8,b\n")
+    code, out, err = run(capsys, *make_args(tmp_path))
+    assert code == 2
+    assert err.startswith("nnviz: error: ") and err.count("\n") == 1
+    assert re.search(message, err), err
+
+
+def test_a_save_that_cannot_be_written_comes_before_training(capsys, tmp_path):
+    (tmp_path / "dir.nnviz").mkdir()
+    code, out, err = run(capsys, "train", "--epochs", 5, "--save", tmp_path / "dir.nnviz")
+    assert code == 2 and "Loss for epoch" not in out and "cannot write" in err
+
+
+def test_open_reaches_the_window(capsys, tmp_path, monkeypatch):
+    run(capsys, "train", "--epochs", 3, "--save", tmp_path / "s.nnviz")
+    seen = {}
+
+    def fake_gui(args):
+        seen["open"] = args.open
+        return 0
+    monkeypatch.setattr(cli, "gui_command", fake_gui)
+    assert main(["--open", str(tmp_path / "s.nnviz")]) == 0
+    assert seen["open"] == str(tmp_path / "s.nnviz")
