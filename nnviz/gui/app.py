@@ -1,0 +1,158 @@
+"""Start the window from the command line's options (see ``nnviz.cli``), or render it to a PNG.
+
+``run(args) -> int`` takes the argparse.Namespace of ``nnviz`` without a sub-command: the train
+options (dataset, samples, noise, seed, test_fraction, classes, hidden, activation,
+output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), ``epochs``,
+``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults.
+
+``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
+thread, exactly as the window does), shows the view ``show`` and saves the whole window.
+``--open FILE`` calls ``window.open_session(path)``, which the session actions install.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Any, Callable
+
+DEFAULTS: dict[str, Any] = dict(
+    screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
+    noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
+    output_activation="sigmoid", init_scheme="normal", loss="mse", optimizer="gd", lr=1.0,
+    batch_size=0, l1=0.0, l2=0.0, init=None)
+
+SCREENSHOT_SIZE = (1400, 900)
+
+
+def _opt(args: argparse.Namespace, name: str) -> Any:
+    return getattr(args, name, DEFAULTS[name])
+
+
+def problem_from_args(args: argparse.Namespace) -> tuple:
+    """(DataSpec, NetworkSpec, TrainConfig, params or None, seed) from the train options.
+    Raises the core's user errors (DataError, SpecError, LossError, TrainingError)."""
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.network import load_npz
+    from nnviz.core.training import TrainConfig, network_for
+
+    dspec = DataSpec(_opt(args, "dataset"), _opt(args, "samples"), _opt(args, "noise"),
+                     _opt(args, "seed"), _opt(args, "test_fraction"), _opt(args, "classes"))
+    data = make_dataset(dspec)
+    hidden = tuple(_opt(args, "hidden"))
+    config = TrainConfig(_opt(args, "loss"), _opt(args, "optimizer"), _opt(args, "lr"),
+                         _opt(args, "batch_size"), _opt(args, "l1"), _opt(args, "l2"))
+    spec = network_for(data, config.loss, hidden, (_opt(args, "activation"),) * len(hidden),
+                       _opt(args, "output_activation"), _opt(args, "init_scheme"))
+    init = _opt(args, "init")
+    params = load_npz(init, spec) if init else None
+    return data.spec, spec, config, params, data.spec.seed
+
+
+def _error(message: str) -> None:
+    print(f"nnviz: error: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window (or render it to ``args.screenshot``); returns the exit code."""
+    screenshot = _opt(args, "screenshot")
+    if screenshot:
+        # A picture needs no display: render offscreen unless told otherwise.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from nnviz.core.data import DataError
+    from nnviz.core.losses import LossError
+    from nnviz.core.network import SpecError
+    from nnviz.core.training import TrainingError
+    user_errors = (DataError, SpecError, LossError, TrainingError)
+
+    try:
+        problem = problem_from_args(args)
+    except user_errors as e:
+        _error(str(e))
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nnviz"])
+    app.setApplicationName("nnviz")
+    app.setOrganizationName("nnviz")
+    window = MainWindow(problem)
+    try:
+        show = _opt(args, "show") or "main"
+        try:
+            window.show_view(show)
+        except KeyError as e:
+            _error(e.args[0])
+            return 2
+        path = _opt(args, "open")
+        if path:
+            opener = getattr(window, "open_session", None)
+            if opener is None:
+                _error("opening a session is not available in this build")
+                return 2
+            try:
+                opener(path)
+            except (ValueError, OSError) as e:  # SessionError is a ValueError
+                _error(str(e))
+                return 2
+        if screenshot:
+            return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0)
+        window.show()
+        window.raise_()
+        code = app.exec()
+        return int(code)
+    finally:
+        window.shutdown()
+        window.deleteLater()
+
+
+def _wait(app, done: Callable[[], bool], timeout_s: float) -> bool:
+    from PySide6.QtCore import QEventLoop
+    end = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > end:
+            return False
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.002)
+    return True
+
+
+def _screenshot(app, window, path: str, epochs: int) -> int:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        _error(f"cannot write {path}: no such folder {folder}")
+        return 2
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    run_id = window.run_id
+
+    def drawn(epoch: int) -> Callable[[], bool]:
+        def check() -> bool:
+            s = window.last_snapshot
+            return bool(window.last_error) or (
+                s is not None and s.run_id == run_id and (s.epoch >= epoch or s.diverged))
+        return check
+
+    # The first snapshot comes after the compile (seconds on a cold cache).
+    if not _wait(app, drawn(0), 300):
+        _error("the model did not compile within 5 minutes")
+        return 1
+    if epochs > 0 and not window.last_error:
+        window.step(epochs)
+        if not _wait(app, drawn(epochs), 3600):
+            _error(f"training {epochs} epochs took over an hour")
+            return 1
+    if window.last_error:
+        _error(window.last_error.split("\n\n", 1)[0])
+        return 1
+    # Let the views and the layout settle on the final snapshot.
+    _wait(app, lambda: False, 0.3)
+    if not window.grab().save(path):
+        _error(f"cannot write {path}")
+        return 2
+    s = window.last_snapshot
+    print(f"nnviz: saved {path} (epoch {s.epoch if s else 0})")
+    return 0

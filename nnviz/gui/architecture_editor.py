@@ -1,0 +1,240 @@
+"""The architecture editor: hidden layers as a list (add, insert, remove, reorder), a width and an
+activation per layer, the output activation and the init scheme.
+
+It edits a draft. Every valid edit becomes a frozen :class:`NetworkSpec` (validated by the core)
+and fires ``changed``; the window then stops the run and starts a fresh model, and the editor
+says so. An invalid value never becomes a spec: the reason shows beside the field.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+
+from nnviz.core import activations as acts
+from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError
+
+from .widgets import INVALID_FIELD, MessageLabel, combo, set_combo
+
+ENTRY_LIMIT = 9999  # the field takes up to this so that too-wide values get a reason, not a beep
+
+
+class _LayerRow:
+    """The widgets of one hidden layer in the editor's grid."""
+
+    def __init__(self, editor: "ArchitectureEditor", width: int, activation: str) -> None:
+        self.label = QLabel()
+        self.width = QSpinBox()
+        self.width.setRange(0, ENTRY_LIMIT)
+        self.width.setValue(width)
+        self.width.setKeyboardTracking(False)
+        self.width.setToolTip(f"How many units (neurons) this layer has, 1 to {MAX_WIDTH}.")
+        self.activation = combo(acts.DESCRIPTIONS, activation,
+                                "The function each unit of this layer applies to its input sum.")
+        self.up = _tool("\u25b2", "Move this layer one place towards the input.")
+        self.down = _tool("\u25bc", "Move this layer one place towards the output.")
+        self.insert = _tool("+", "Insert a new layer (a copy of this one) below it.")
+        self.remove = _tool("\u2715", "Remove this layer.")
+        self.error = MessageLabel()
+        self.width.valueChanged.connect(editor._edited)
+        self.activation.currentIndexChanged.connect(editor._edited)
+        self.up.clicked.connect(lambda: editor._move(self, -1))
+        self.down.clicked.connect(lambda: editor._move(self, +1))
+        self.insert.clicked.connect(lambda: editor._insert_after(self))
+        self.remove.clicked.connect(lambda: editor._remove(self))
+
+    def widgets(self) -> list[QWidget]:
+        return [self.label, self.width, self.activation, self.up, self.down, self.insert,
+                self.remove, self.error]
+
+
+def _tool(text: str, tip: str) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setToolTip(tip)
+    b.setAutoRaise(True)
+    return b
+
+
+class ArchitectureEditor(QGroupBox):
+    """``changed``: the draft is a new valid spec (read it with :meth:`draft`)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Network", parent)
+        self._input_dim, self._output_dim = 2, 1
+        self.rows: list[_LayerRow] = []
+
+        self.shapes = QLabel()
+        self.shapes.setToolTip("The width of every layer, from the inputs to the outputs, and "
+                               "how many weights and biases the network learns.")
+        self.shapes.setWordWrap(True)
+        font = self.shapes.font()
+        font.setBold(True)
+        self.shapes.setFont(font)
+        self.params = QLabel()
+        self.params.setToolTip(self.shapes.toolTip())
+
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(4)
+        self.grid.setVerticalSpacing(2)
+        self.add = QPushButton("+ Add layer")
+        self.add.setToolTip(f"Add a hidden layer before the output (at most {MAX_HIDDEN_LAYERS}).")
+        self.output_activation = combo(acts.DESCRIPTIONS, "sigmoid",
+                                       "The function of the output layer: sigmoid gives a "
+                                       "probability, linear any value (regression), softmax "
+                                       "class probabilities.")
+        self.init_scheme = combo(INIT_SCHEMES, "normal", "How the first weights are drawn.")
+        self.message = MessageLabel()
+        self.note = MessageLabel()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.shapes)
+        layout.addWidget(self.params)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("Hidden layers"))
+        head.addStretch(1)
+        layout.addLayout(head)
+        layout.addLayout(self.grid)
+        layout.addWidget(self.add)
+        form = QFormLayout()
+        form.addRow("Output activation", self.output_activation)
+        form.addRow("Initial weights", self.init_scheme)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+        self.add.clicked.connect(self._append)
+        self.output_activation.currentIndexChanged.connect(self._edited)
+        self.init_scheme.currentIndexChanged.connect(self._edited)
+        self.set_spec(NetworkSpec())
+
+    # --- reading and writing -------------------------------------------------------------------
+
+    def hidden(self) -> list[tuple[int, str]]:
+        return [(r.width.value(), r.activation.currentData()) for r in self.rows]
+
+    def draft(self) -> NetworkSpec:
+        """The spec the editor shows (raises SpecError with a reason)."""
+        h = self.hidden()
+        return NetworkSpec(self._input_dim, tuple(w for w, _ in h), tuple(a for _, a in h),
+                           self._output_dim, self.output_activation.currentData(),
+                           self.init_scheme.currentData())
+
+    def set_spec(self, spec: NetworkSpec) -> None:
+        self._input_dim, self._output_dim = spec.input_dim, spec.output_dim
+        for w in (self.output_activation, self.init_scheme):
+            w.blockSignals(True)
+        set_combo(self.output_activation, spec.output_activation)
+        set_combo(self.init_scheme, spec.init_scheme)
+        for w in (self.output_activation, self.init_scheme):
+            w.blockSignals(False)
+        self._rebuild(list(zip(spec.hidden, spec.activations)))
+        self.message.clear_message()
+        self._describe()
+
+    def set_io(self, input_dim: int, output_dim: int) -> None:
+        """The data's input and the loss's output widths (they are not the user's to edit)."""
+        self._input_dim, self._output_dim = input_dim, output_dim
+        self._describe()
+
+    def set_output_activation(self, name: str) -> None:
+        old = self.output_activation.blockSignals(True)
+        set_combo(self.output_activation, name)
+        self.output_activation.blockSignals(old)
+        self._describe()
+
+    def show_note(self, text: str) -> None:
+        self.note.show_note(text)
+
+    # --- the list ------------------------------------------------------------------------------
+
+    def _rebuild(self, layers: list[tuple[int, str]]) -> None:
+        for r in self.rows:
+            for w in r.widgets():
+                # Hidden and unparented at once: a pending deleteLater alone would leave the
+                # old row drawn over the new one until the event loop runs.
+                self.grid.removeWidget(w)
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
+        self.rows = [_LayerRow(self, w, a) for w, a in layers]
+        for i, r in enumerate(self.rows):
+            r.label.setText(f"{i + 1}")
+            r.label.setToolTip(f"Hidden layer {i + 1}")
+            r.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for col, w in enumerate(r.widgets()[:-1]):
+                self.grid.addWidget(w, 2 * i, col)
+            self.grid.addWidget(r.error, 2 * i + 1, 1, 1, 6)
+            r.up.setEnabled(i > 0)
+            r.down.setEnabled(i < len(self.rows) - 1)
+            r.insert.setEnabled(len(self.rows) < MAX_HIDDEN_LAYERS)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(2, 2)
+        self.add.setEnabled(len(self.rows) < MAX_HIDDEN_LAYERS)
+
+    def _structural(self, layers: list[tuple[int, str]]) -> None:
+        self._rebuild(layers)
+        self._edited()
+
+    def _append(self) -> None:
+        h = self.hidden()
+        last = h[-1] if h else (4, "sigmoid")
+        self._structural(h + [last])
+
+    def _insert_after(self, row: _LayerRow) -> None:
+        h = self.hidden()
+        i = self.rows.index(row)
+        self._structural(h[:i + 1] + [h[i]] + h[i + 1:])
+
+    def _remove(self, row: _LayerRow) -> None:
+        h = self.hidden()
+        del h[self.rows.index(row)]
+        self._structural(h)
+
+    def _move(self, row: _LayerRow, delta: int) -> None:
+        h = self.hidden()
+        i = self.rows.index(row)
+        j = i + delta
+        if 0 <= j < len(h):
+            h[i], h[j] = h[j], h[i]
+            self._structural(h)
+
+    # --- validation ----------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        ok = True
+        for i, r in enumerate(self.rows):
+            w = r.width.value()
+            if not 1 <= w <= MAX_WIDTH:
+                ok = False
+                r.error.show_error(f"Refused: a layer has 1 to {MAX_WIDTH} units, not {w}. "
+                                   "The model keeps its last valid shape.")
+                r.width.setStyleSheet(f"QSpinBox {{{INVALID_FIELD}}}")
+            else:
+                r.error.clear_message()
+                r.width.setStyleSheet("")
+        if not ok:
+            self.note.clear_message()
+            return
+        try:
+            self.draft()
+        except SpecError as e:  # anything the per-field checks did not catch
+            self.message.show_error(f"Refused: {e}")
+            return
+        self.message.clear_message()
+        self._describe()
+        self.changed.emit()
+
+    def has_error(self) -> bool:
+        return self.message.is_error() or any(r.error.is_error() for r in self.rows)
+
+    def _describe(self) -> None:
+        try:
+            spec = self.draft()
+        except SpecError:
+            return
+        self.shapes.setText(spec.shapes_text())
+        self.params.setText(f"{spec.n_params:,} parameters (weights and biases)")

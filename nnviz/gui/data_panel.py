@@ -1,0 +1,164 @@
+"""The data panel: which data set, how many points, how noisy, the test split, the seed."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
+
+from nnviz.core.data import DATASETS, MAX_SAMPLES, DataError, Dataset, DataSpec
+
+from .widgets import MessageLabel, combo, dspin, set_combo, spin
+
+CUSTOM = "custom"
+
+
+class DataPanel(QGroupBox):
+    """Edits a :class:`DataSpec`. ``changed`` fires when the settings make a new valid spec."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Data", parent)
+        info = DATASETS["moons"]
+        self.dataset = combo({k: v.description for k, v in DATASETS.items()}, "moons",
+                             "Which data set to learn. Hover over an entry for a description.")
+        self.samples = spin(4, MAX_SAMPLES, info.samples, "How many points to generate in all "
+                            "(training and test).")
+        self.noise = dspin(0, 10, info.noise, 0.05, 2, "How noisy the points are.")
+        self.test_fraction = dspin(0, 0.9, 0.2, 0.05, 2,
+                                   "The share of points held out to test the model; they are "
+                                   "never trained on. 0 trains on every point, as the notebook.")
+        self.seed = spin(0, 2**31 - 1, info.seed, "The random seed of the points, the train/test "
+                         "split and the first weights: the same seed gives the same run.")
+        self.classes = spin(3, 8, 3, "How many classes (clouds) the multiclass data set has.")
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setToolTip("New random points of the same kind (the next seed).")
+        self.task = QLabel()
+        self.task.setWordWrap(True)
+        self.task.setToolTip("The kind of problem: it follows the data set.")
+        self.message = MessageLabel()
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Data set", self.dataset)
+        form.addRow("Points", self.samples)
+        form.addRow("Noise", self.noise)
+        form.addRow("Test fraction", self.test_fraction)
+        form.addRow("Seed", self.seed)
+        form.addRow("Classes", self.classes)
+        form.addRow(self.regenerate)
+        form.addRow(self.task)
+        form.addRow(self.message)
+
+        self._custom: Dataset | None = None
+        self._update_enabled()
+        self.dataset.currentIndexChanged.connect(self._dataset_chosen)
+        for w in (self.samples, self.seed, self.classes):
+            w.valueChanged.connect(self._edited)
+        for w in (self.noise, self.test_fraction):
+            w.valueChanged.connect(self._edited)
+        self.regenerate.clicked.connect(self._regenerate)
+
+    # --- reading and writing -------------------------------------------------------------------
+
+    def spec(self) -> DataSpec:
+        """The spec the fields describe (raises DataError with a reason)."""
+        return DataSpec(self.dataset.currentData(), self.samples.value(), self.noise.value(),
+                        self.seed.value(), self.test_fraction.value(), self.classes.value())
+
+    def custom_dataset(self) -> Dataset | None:
+        """The loaded data (CSV, session) when the panel shows one instead of a generator."""
+        return self._custom if self.dataset.currentData() == CUSTOM else None
+
+    def set_spec(self, spec: DataSpec) -> None:
+        spec = spec.resolved()
+        self._drop_custom()
+        with _Blocked(self):
+            set_combo(self.dataset, spec.name)
+            self.samples.setValue(spec.samples)
+            self.noise.setValue(spec.noise)
+            self.seed.setValue(spec.seed)
+            self.test_fraction.setValue(spec.test_fraction)
+            self.classes.setValue(spec.classes)
+        self.noise.setToolTip(f"How noisy the points are: the {spec.info.noise_meaning}.")
+        self._update_enabled()
+        self.message.clear_message()
+
+    def set_custom(self, data: Dataset) -> None:
+        """Show a data set that no generator made (it cannot be regenerated)."""
+        self._custom = data
+        with _Blocked(self):
+            if self.dataset.findData(CUSTOM) < 0:
+                self.dataset.addItem(f"{data.name} (loaded)", CUSTOM)
+            i = self.dataset.findData(CUSTOM)
+            self.dataset.setItemText(i, f"{data.name} (loaded)")
+            self.dataset.setItemData(i, f"{len(data.X)} points with {data.n_features} features, "
+                                        "loaded from a file", 3)  # 3 = ToolTipRole
+            self.dataset.setCurrentIndex(i)
+            self.samples.setValue(max(4, min(MAX_SAMPLES, len(data.X))))
+        self._update_enabled()
+
+    def set_task_text(self, data: Dataset) -> None:
+        if data.is_classification:
+            kind = f"classification, {data.n_classes} classes"
+        else:
+            kind = "regression (fit a value)"
+        self.task.setText(f"Problem: {kind}; {len(data.train_index)} training, "
+                          f"{len(data.test_index)} test points")
+
+    # --- behaviour -----------------------------------------------------------------------------
+
+    def _drop_custom(self) -> None:
+        i = self.dataset.findData(CUSTOM)
+        if i >= 0:
+            with _Blocked(self):
+                self.dataset.removeItem(i)
+        self._custom = None
+
+    def _update_enabled(self) -> None:
+        name = self.dataset.currentData()
+        generated = name != CUSTOM
+        for w in (self.samples, self.noise, self.test_fraction, self.seed, self.regenerate):
+            w.setEnabled(generated)
+        self.classes.setEnabled(name == "multiclass")
+
+    def _dataset_chosen(self) -> None:
+        name = self.dataset.currentData()
+        if name == CUSTOM:
+            return
+        self._drop_custom()
+        info = DATASETS[name]
+        # A new data set starts from its own defaults, as in TensorFlow Playground.
+        with _Blocked(self):
+            self.samples.setValue(info.samples)
+            self.noise.setValue(info.noise)
+            self.seed.setValue(info.seed)
+        self.noise.setToolTip(f"How noisy the points are: the {info.noise_meaning}.")
+        self._update_enabled()
+        self._edited()
+
+    def _regenerate(self) -> None:
+        self.seed.setValue((self.seed.value() + 1) % 2**31)  # fires _edited
+
+    def _edited(self) -> None:
+        try:
+            self.spec()
+        except DataError as e:
+            self.message.show_error(str(e))
+            return
+        self.message.clear_message()
+        self.changed.emit()
+
+
+class _Blocked:
+    """Set several fields without firing ``changed`` for each."""
+
+    def __init__(self, panel: DataPanel) -> None:
+        self.widgets = [panel.dataset, panel.samples, panel.noise, panel.seed,
+                        panel.test_fraction, panel.classes]
+
+    def __enter__(self) -> None:
+        self.old = [w.blockSignals(True) for w in self.widgets]
+
+    def __exit__(self, *exc) -> None:
+        for w, old in zip(self.widgets, self.old):
+            w.blockSignals(old)

@@ -1,0 +1,603 @@
+"""The main window: data, network and training panels; the decision-boundary and loss plots;
+the run controls. Training happens in :mod:`nnviz.gui.worker`'s thread; this window only sends
+commands and draws the latest snapshot from a ~60 Hz timer.
+
+Hooks for other parts of the GUI (views, sessions):
+
+- ``add_view(name, title, widget)`` puts a widget in a tab beside the main plot;
+  ``show_view(name)`` selects it (``"main"`` is the data / decision-boundary tab; an unknown name
+  raises KeyError naming the known ones); ``view_names()`` lists them.
+- ``snapshot_drawn(Snapshot)`` fires once for every new snapshot the timer draws.
+- ``set_probe(name, fn)``: ``fn(trainer, grid_points)`` runs in the worker thread with each
+  snapshot; its result lands in ``snapshot.extras[name]``. ``fn=None`` removes it.
+- ``set_params(params)``: hand-edited weights, applied by the worker, drawn at once.
+- ``current_problem()`` -> (DataSpec or Dataset, NetworkSpec, TrainConfig, seed);
+  ``load_problem(dataset, spec, config, params=None, seed=0)`` replaces everything (a fresh run);
+  ``load_trainer(trainer, history=None, test_epochs=None, test_values=None)`` adopts a ready
+  Trainer that goes on where it stopped (sessions).
+- ``request_state(callback, fn=None)``: the worker runs ``fn(ctx)`` in its thread, ``ctx`` being a
+  :class:`~nnviz.gui.worker.RunContext` (the live trainer, its LossHistory and test history), and
+  ``callback(result)`` is then called on the GUI thread. Without ``fn`` the result is a
+  :class:`~nnviz.gui.worker.RunState` (numpy copies of the run).
+- ``file_menu``, ``run_menu``, ``view_menu``: menus to add actions to.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from nnviz.core import losses
+from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.losses import LossError
+from nnviz.core.network import NetworkSpec, SpecError
+from nnviz.core.snapshot import Snapshot
+from nnviz.core.training import TrainConfig, Trainer, TrainingError, network_for
+
+from .architecture_editor import ArchitectureEditor
+from .boundary_plot import DecisionPlot
+from .controls import RunControls
+from .data_panel import DataPanel
+from .loss_plot import LossPlot
+from .training_panel import TrainingPanel
+from .worker import Problem, TrainingWorker
+
+USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+FRAME_MS = 16
+MAIN_VIEW = "main"
+BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
+                "border-radius: 4px; padding: 6px; }")
+
+
+def default_problem() -> tuple[DataSpec, NetworkSpec, TrainConfig, Any, int]:
+    """The notebook's problem: moons, 2-4-10-4-1 sigmoid, MSE, gradient descent, lr 1.0."""
+    return DataSpec("moons"), NetworkSpec(), TrainConfig(), None, 0
+
+
+class MainWindow(QMainWindow):
+    snapshot_drawn = Signal(object)
+
+    def __init__(self, problem: tuple | None = None, *, install_extras: bool = True) -> None:
+        """``problem``: (DataSpec or Dataset, NetworkSpec, TrainConfig, params or None, seed);
+        default the notebook's."""
+        super().__init__()
+        self.setWindowTitle("nnviz")
+        self._run_id = 0
+        self._resets = 0
+        self._seed = 0
+        self._dataset: Dataset | None = None
+        self._data_source: DataSpec | Dataset | None = None
+        self._spec: NetworkSpec | None = None
+        self._config: TrainConfig | None = None
+        self._latest: Snapshot | None = None
+        self._drawn: Snapshot | None = None
+        self._views: dict[str, QWidget] = {}
+        self.playing = False
+        self.last_error = ""
+
+        self.worker = TrainingWorker(self)
+        self._build()
+        self._connect()
+
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setInterval(FRAME_MS)
+        self.frame_timer.timeout.connect(self._draw_latest)
+
+        self.worker.start()
+        self.frame_timer.start()
+        data, spec, config, params, seed = problem or default_problem()
+        self.load_problem(data, spec, config, params, seed)
+
+        if install_extras:
+            self._install_extras()
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.controls = RunControls()
+        self.data_panel = DataPanel()
+        self.training_panel = TrainingPanel()
+        self.editor = ArchitectureEditor()
+
+        col1 = QWidget()
+        v1 = QVBoxLayout(col1)
+        v1.setContentsMargins(0, 0, 0, 0)
+        v1.addWidget(self.data_panel)
+        v1.addWidget(self.training_panel)
+        v1.addStretch(1)
+        col2 = QWidget()
+        v2 = QVBoxLayout(col2)
+        v2.setContentsMargins(0, 0, 0, 0)
+        v2.addWidget(self.editor)
+        panels = QWidget()
+        h = QHBoxLayout(panels)
+        h.setContentsMargins(8, 8, 4, 8)
+        h.addWidget(col1, 1)
+        h.addWidget(col2, 1)
+        self.panels_scroll = QScrollArea()
+        self.panels_scroll.setWidget(panels)
+        self.panels_scroll.setWidgetResizable(True)
+        self.panels_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.panels_scroll.setMinimumWidth(620)
+        self.panels_scroll.setMinimumHeight(200)
+        self.panels_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        # The main tab: the data and the model over it, with its options.
+        self.boundary = DecisionPlot()
+        self.show_test = QCheckBox("Show test data")
+        self.show_test.setChecked(True)
+        self.show_test.setToolTip("Show the held-out test points (rings) on the plot.")
+        self.discretize = QCheckBox("Discretize output")
+        self.discretize.setToolTip("Show the predicted class (the output rounded, as the notebook "
+                                   "does) instead of the probability.")
+        self.legend = QLabel()
+        self.legend.setToolTip("How to read the plot.")
+        main_tab = QWidget()
+        mv = QVBoxLayout(main_tab)
+        mv.setContentsMargins(4, 4, 4, 4)
+        mv.addWidget(self.boundary, 1)
+        opts = QHBoxLayout()
+        opts.addWidget(self.show_test)
+        opts.addWidget(self.discretize)
+        opts.addStretch(1)
+        opts.addWidget(self.legend)
+        mv.addLayout(opts)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(main_tab, "Data && model")
+        self.tabs.setTabToolTip(0, "The data and the model's prediction over the input plane.")
+        self._views[MAIN_VIEW] = main_tab
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setToolTip("What went wrong, and what to do about it.")
+        self.banner.hide()
+
+        self.loss_plot = LossPlot()
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
+                                  "training stay visible.")
+        self.metrics = QLabel()
+        self.metrics.setToolTip("Loss and accuracy of the current model on the training and the "
+                                "test points (R\u00b2 for regression: 1 is a perfect fit).")
+        self.metrics.setTextFormat(Qt.TextFormat.RichText)
+        loss_box = QWidget()
+        lv = QVBoxLayout(loss_box)
+        lv.setContentsMargins(8, 0, 4, 4)
+        top = QHBoxLayout()
+        top.addWidget(self.metrics, 1)
+        top.addWidget(self.log_scale)
+        lv.addLayout(top)
+        lv.addWidget(self.loss_plot, 1)
+
+        # Left: the settings above the loss; right: the big plot (and the views' tabs).
+        self.left_split = QSplitter(Qt.Orientation.Vertical)
+        self.left_split.addWidget(self.panels_scroll)
+        self.left_split.addWidget(loss_box)
+        self.left_split.setStretchFactor(0, 3)
+        self.left_split.setStretchFactor(1, 2)
+        self.left_split.setSizes([560, 300])
+        self.left_split.setChildrenCollapsible(False)
+
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 4, 4, 0)
+        rv.addWidget(self.banner)
+        rv.addWidget(self.tabs, 1)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.addWidget(self.left_split)
+        self.main_split.addWidget(right)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([640, 760])
+        self.main_split.setChildrenCollapsible(False)
+
+        central = QWidget()
+        cv = QVBoxLayout(central)
+        cv.setContentsMargins(0, 0, 0, 0)
+        cv.setSpacing(0)
+        cv.addWidget(self.controls)
+        cv.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+        self.statusBar().setSizeGripEnabled(True)
+
+        self._build_menus()
+        screen = QApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen is not None else None
+        w, h = 1400, 900
+        if avail is not None and avail.width() >= 1200 and avail.height() >= 800:
+            w, h = min(w, avail.width()), min(h, avail.height())
+        self.resize(max(w, 1200), max(h, 800))
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.run_menu = bar.addMenu("&Run")
+        self.view_menu = bar.addMenu("&View")
+
+        def action(menu, text: str, tip: str, slot: Callable, keys=None) -> QAction:
+            a = QAction(text, self)
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+            if keys is not None:
+                a.setShortcut(QKeySequence(keys))
+                a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
+        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz.", self.close,
+                                  QKeySequence.StandardKey.Quit)
+        if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
+            self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
+        self.play_action = action(self.run_menu, "&Play / Pause", "Train continuously, or pause.",
+                                  self.toggle_play, Qt.Key.Key_Space)
+        self.step_action = action(self.run_menu, "&Step one epoch", "Train exactly one epoch.",
+                                  lambda: self.step(1), Qt.Key.Key_Right)
+        action(self.run_menu, "Step &100 epochs", "Train exactly 100 epochs.",
+               lambda: self.step(100))
+        self.reset_action = action(self.run_menu, "&Reset", "New random weights, epoch 0.",
+                                   self.reset, Qt.Key.Key_R)
+        action(self.run_menu, "Re&start", "Epoch 0 with the same initial weights.", self.restart)
+        for a in self.run_menu.actions() + self.file_menu.actions():
+            self.addAction(a)  # shortcuts work even when the menu bar is hidden
+
+    def _connect(self) -> None:
+        c = self.controls
+        c.play_clicked.connect(self.toggle_play)
+        c.step_clicked.connect(self.step)
+        c.reset_clicked.connect(self.reset)
+        c.restart_clicked.connect(self.restart)
+        c.speed_changed.connect(self.worker.set_speed)
+        self.data_panel.changed.connect(lambda: self._apply_panels("data"))
+        self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
+        self.training_panel.lr_changed.connect(self.set_learning_rate)
+        self.editor.changed.connect(lambda: self._apply_panels("network"))
+        self.show_test.toggled.connect(self.boundary.set_show_test)
+        self.discretize.toggled.connect(self.boundary.set_discretize)
+        self.log_scale.toggled.connect(self.loss_plot.set_log)
+        w = self.worker
+        w.snapshot_ready.connect(self._on_snapshot)
+        w.status_changed.connect(self._on_status)
+        w.playing_changed.connect(self._on_playing)
+        w.failed.connect(self._on_failed)
+
+    def _install_extras(self) -> None:
+        # The views and the session actions are built by other parts of nnviz; the window works
+        # without them.
+        try:
+            from nnviz.gui import views
+        except ImportError:
+            views = None
+        if views is not None:
+            views.install_views(self)
+        try:
+            from nnviz.gui import session_actions
+        except ImportError:
+            session_actions = None
+        if session_actions is not None:
+            session_actions.install(self)
+
+    # --- run control ---------------------------------------------------------------------------
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def play(self) -> None:
+        if self.editor.has_error():
+            self.statusBar().showMessage("Fix the network first: a value is refused.", 5000)
+        self._hide_banner()
+        self.playing = True
+        self.controls.set_playing(True)
+        self.worker.play()
+
+    def pause(self) -> None:
+        self.playing = False
+        self.controls.set_playing(False)
+        self.worker.pause()
+
+    def step(self, n: int = 1) -> None:
+        self.playing = False
+        self.controls.set_playing(False)
+        self.worker.step(n)
+
+    def reset(self) -> None:
+        """New random weights, epoch 0 (paused)."""
+        self._resets += 1
+        self._seed = (self._base_seed + self._resets) % 2**32
+        self._new_run_id()
+        self.playing = False
+        self.controls.set_playing(False)
+        self.worker.reset(self._run_id, self._seed)
+
+    def restart(self) -> None:
+        """Epoch 0 with the same initial weights (paused)."""
+        self._new_run_id()
+        self.playing = False
+        self.controls.set_playing(False)
+        self.worker.restart(self._run_id)
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Applies to the running model at once, without a reset."""
+        self._config = replace(self._config, learning_rate=float(lr))
+        self.worker.set_learning_rate(lr)
+        if self.training_panel.lr.value() != lr:
+            self.training_panel.lr.set_value(lr)
+
+    def _new_run_id(self) -> None:
+        self._run_id += 1
+        self._latest = None
+        self.loss_plot.clear_curves()
+        self._hide_banner()
+
+    # --- problems ------------------------------------------------------------------------------
+
+    def current_problem(self) -> tuple[DataSpec | Dataset, NetworkSpec, TrainConfig, int]:
+        """What the current run trains: (DataSpec, or the Dataset when no generator made it),
+        the NetworkSpec, the TrainConfig (with the current learning rate) and the weight seed."""
+        return self._data_source, self._spec, self._config, self._seed
+
+    @property
+    def dataset(self) -> Dataset | None:
+        return self._dataset
+
+    def load_problem(self, dataset: DataSpec | Dataset, spec: NetworkSpec, config: TrainConfig,
+                     params: Any = None, seed: int = 0) -> None:
+        """Replace everything with this problem and start a fresh run (paused) on it.
+
+        ``dataset`` is a DataSpec (generated here) or a ready Dataset (CSV, session).
+        Raises one of the core's user errors (DataError, SpecError, LossError, TrainingError)
+        when the pieces do not fit; the current run is then left as it was.
+        """
+        data = make_dataset(dataset) if isinstance(dataset, DataSpec) else dataset
+        expected = losses.output_dim(config.loss, data.task, data.n_classes)
+        if spec.input_dim != data.n_features or spec.output_dim != expected:
+            raise SpecError(f"the network {spec.shapes_text()} does not fit this data and loss, "
+                            f"which need {data.n_features} inputs and {expected} outputs")
+        self._set_panels(data, dataset, spec, config)
+        self._start(data, dataset if isinstance(dataset, DataSpec) else data, spec, config,
+                    params, seed)
+
+    def load_trainer(self, trainer: Trainer, history=None, test_epochs=None,
+                     test_values=None) -> None:
+        """Adopt a Trainer that goes on where it stopped (e.g. from a session). It must not be
+        used by the caller afterwards: the worker thread owns it."""
+        data = trainer.data
+        source = data.spec if data.spec is not None else data
+        self._set_panels(data, source, trainer.spec, trainer.config)
+        self._commit(data, source, trainer.spec, trainer.config, trainer.seed)
+        self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
+
+    def _set_panels(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig) -> None:
+        if isinstance(source, DataSpec):
+            self.data_panel.set_spec(source)
+        elif data.spec is not None:
+            self.data_panel.set_spec(data.spec)
+        else:
+            self.data_panel.set_custom(data)
+        self.training_panel.set_config(config)
+        self.editor.set_spec(spec)
+        self.editor.note.clear_message()
+
+    def _commit(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig,
+                seed: int) -> None:
+        if data is not self._dataset:
+            self.boundary.set_dataset(data)
+            self.data_panel.set_task_text(data)
+            self._update_legend(data)
+        self._dataset, self._data_source = data, source
+        self._spec, self._config = spec, config
+        self._seed = self._base_seed = int(seed)
+        self._resets = 0
+        self._new_run_id()
+        self._drawn = None
+        self.playing = False
+        self.controls.set_playing(False)
+        self.controls.set_epoch(0)
+
+    def _start(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig, params,
+               seed: int) -> None:
+        self._commit(data, source, spec, config, seed)
+        self.worker.new_problem(self._run_id, Problem(data, spec, config, params, int(seed)))
+
+    def _apply_panels(self, what: str) -> None:
+        """An edit in a panel: stop the run and start a fresh model of the new settings."""
+        notes = []
+        try:
+            custom = self.data_panel.custom_dataset()
+            if custom is not None:
+                data, source = custom, custom
+            else:
+                dspec = self.data_panel.spec()
+                same = isinstance(self._data_source, DataSpec) and \
+                    self._data_source.resolved() == dspec.resolved()
+                data = self._dataset if same else make_dataset(dspec)
+                source = dspec
+            config = self.training_panel.config()
+            config = self._fit_loss(data, config, notes)
+            editor_spec = self.editor.draft()
+            out_act = editor_spec.output_activation
+            if self._dataset is not None and data.task != self._dataset.task:
+                # The output activation follows the kind of problem, as the loss does.
+                if not data.is_classification and out_act in ("sigmoid", "softmax"):
+                    out_act = "linear"
+                    notes.append("output activation set to linear: a regression output is "
+                                 "any number")
+                elif data.is_classification and out_act == "linear":
+                    out_act = "sigmoid"
+                    notes.append("output activation set to sigmoid: a class probability")
+                self.editor.set_output_activation(out_act)
+            spec = network_for(data, config.loss, editor_spec.hidden, editor_spec.activations,
+                               out_act, editor_spec.init_scheme)
+        except (DataError, TrainingError, LossError) as e:
+            panel = self.data_panel if isinstance(e, DataError) else self.training_panel
+            panel.message.show_error(str(e))
+            return
+        except SpecError as e:
+            self.editor.message.show_error(f"Refused: {e}")
+            return
+        self.editor.set_io(spec.input_dim, spec.output_dim)
+        seed = self.data_panel.seed.value() if custom is None else self._base_seed
+        was_playing = self.playing
+        self._start(data, source, spec, config, None, seed)
+        text = (f"{what.capitalize()} changed: "
+                + ("training stopped; " if was_playing else "")
+                + f"a fresh model {spec.shapes_text()} starts at epoch 0.")
+        if notes:
+            text += " Note: " + "; ".join(notes) + "."
+        self.editor.show_note(text)
+        self.statusBar().showMessage(text, 6000)
+
+    def _fit_loss(self, data: Dataset, config: TrainConfig, notes: list[str]) -> TrainConfig:
+        """The same settings with a loss that fits the data (the user's loss if it does)."""
+        try:
+            losses.output_dim(config.loss, data.task, data.n_classes)
+            return config
+        except LossError:
+            pass
+        loss = "mse" if not data.is_classification else "cross-entropy"
+        notes.append(f"loss set to {loss}: {config.loss} does not fit this data")
+        self.training_panel.set_loss(loss)
+        return replace(config, loss=loss)
+
+    def _update_legend(self, data: Dataset) -> None:
+        if data.is_classification and data.n_classes <= 2:
+            text = ("<span style='color:#f59322'>\u25cf</span> class 0 &nbsp; "
+                    "<span style='color:#0877bd'>\u25cf</span> class 1 &nbsp; "
+                    "\u25cb test &nbsp; background: P(class 1)")
+        elif data.is_classification:
+            text = "\u25cf train &nbsp; \u25cb test &nbsp; background: predicted class (paler = less sure)"
+        elif data.n_features == 1:
+            text = "\u25cf train &nbsp; \u25cb test &nbsp; line: the model's prediction"
+        else:
+            text = "\u25cf train &nbsp; \u25cb test &nbsp; colour: the value (model in the background)"
+        self.legend.setText(text)
+
+    # --- hooks for views and sessions ----------------------------------------------------------
+
+    def add_view(self, name: str, title: str, widget: QWidget) -> None:
+        """Put ``widget`` in a tab beside the main plot; ``show_view(name)`` selects it."""
+        if name in self._views:
+            raise ValueError(f"a view called {name!r} exists already")
+        self._views[name] = widget
+        i = self.tabs.addTab(widget, title)
+        if widget.toolTip():
+            self.tabs.setTabToolTip(i, widget.toolTip())
+        a = QAction(title.replace("&", "&&"), self)
+        a.setToolTip(f"Show the {title} view.")
+        a.triggered.connect(lambda: self.show_view(name))
+        self.view_menu.addAction(a)
+
+    def view_names(self) -> list[str]:
+        return list(self._views)
+
+    def show_view(self, name: str) -> None:
+        if name not in self._views:
+            raise KeyError(f"unknown view {name!r}; known: {', '.join(self._views)}")
+        self.tabs.setCurrentWidget(self._views[name])
+
+    def set_probe(self, name: str, fn: Callable | None) -> None:
+        self.worker.set_probe(name, fn)
+
+    def set_params(self, params) -> None:
+        self.worker.set_params(params)
+
+    def request_state(self, callback: Callable[[Any], None],
+                      fn: Callable | None = None) -> None:
+        self.worker.request(fn, callback)
+
+    @property
+    def run_id(self) -> int:
+        """The id of the current run; snapshots of other runs are not drawn."""
+        return self._run_id
+
+    @property
+    def last_snapshot(self) -> Snapshot | None:
+        """The snapshot drawn last (None before the first)."""
+        return self._drawn
+
+    # --- from the worker -----------------------------------------------------------------------
+
+    def _on_snapshot(self, s: Snapshot) -> None:
+        if s.run_id == self._run_id:  # a snapshot of an old run is never drawn
+            self._latest = s
+
+    def _draw_latest(self) -> None:
+        s = self._latest
+        if s is None or s is self._drawn:
+            return
+        self._drawn = s
+        self.controls.set_epoch(s.epoch)
+        self.boundary.update_grid(s.grid)
+        self.loss_plot.update_snapshot(s)
+        self.metrics.setText(self._metrics_text(s))
+        if s.diverged:
+            self._show_banner(s.message)
+        self.snapshot_drawn.emit(s)
+
+    def _metrics_text(self, s: Snapshot) -> str:
+        m = s.metrics
+        clf = self._dataset is not None and self._dataset.is_classification
+
+        def acc(v: float) -> str:
+            if not math.isfinite(v):
+                return "n/a"
+            return f"{100 * v:.1f}%" if clf else f"{v:.3f}"
+
+        def loss(v: float) -> str:
+            return f"{v:.4f}" if math.isfinite(v) else "n/a"
+
+        what = "accuracy" if clf else "R\u00b2"
+        return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"
+                f" &nbsp;&nbsp; <b style='color:#c46a00'>Test</b> loss {loss(m.test_loss)} "
+                f"&middot; {what} {acc(m.test_accuracy)}")
+
+    def _on_status(self, text: str) -> None:
+        self.controls.status.setText(text)
+        if text:
+            self.statusBar().showMessage(text, 3000)
+
+    def _on_playing(self, playing: bool) -> None:
+        self.playing = playing
+        self.controls.set_playing(playing)
+
+    def _on_failed(self, message: str) -> None:
+        self.last_error = message
+        first = message.split("\n\n", 1)[0]
+        self._show_banner(first)
+        self.statusBar().showMessage(first, 10000)
+        if "\n\n" in message:  # a bug, not a user error: the details go in a dialog
+            box = QMessageBox(QMessageBox.Icon.Critical, "nnviz: training failed", first,
+                              QMessageBox.StandardButton.Close, self)
+            box.setDetailedText(message)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.setModal(False)
+            box.show()
+
+    def _show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    def _hide_banner(self) -> None:
+        self.banner.hide()
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop drawing and stop the training thread (waits for a compile in progress)."""
+        self.frame_timer.stop()
+        self.worker.stop()

@@ -1,0 +1,110 @@
+"""The training settings: loss, optimiser, learning rate, batch size, regularisation."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QWidget
+
+from nnviz.core.losses import LOSSES
+from nnviz.core.training import OPTIMIZERS, TrainConfig
+
+from .widgets import MessageLabel, NumberCombo, combo, set_combo, spin
+
+LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+REG_RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
+REGULARIZERS = {
+    "none": "no penalty on the weights",
+    "L1": "adds rate * sum |w| to the loss: pushes weights to exactly zero",
+    "L2": "adds rate * sum w^2 to the loss: keeps weights small",
+}
+
+
+class TrainingPanel(QGroupBox):
+    """``config_changed``: a setting that needs a fresh model (loss, optimiser, batch size,
+    regularisation). ``lr_changed(float)``: the learning rate, applied without a reset."""
+
+    config_changed = Signal()
+    lr_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Training", parent)
+        self.loss = combo(LOSSES, "mse", "What the training minimises. Hover over an entry for "
+                          "a description.")
+        self.optimizer = combo(OPTIMIZERS, "gd", "How each step moves the weights along the "
+                               "gradient.")
+        self.lr = NumberCombo(LEARNING_RATES, 1.0, 0, 1e4, "learning rate",
+                              "The step size of each update. It applies at once, even while "
+                              "training, without a reset. Pick one or type any number.")
+        self.batch = spin(0, 1_000_000, 0, "How many training points each update sees; 0 = all "
+                          "of them at once (full batch, the notebook's). Smaller batches are "
+                          "reshuffled every epoch.")
+        self.batch.setSpecialValueText("full batch")
+        self.regularizer = combo(REGULARIZERS, "none", "A penalty on large weights, added to the "
+                                 "loss.")
+        self.reg_rate = NumberCombo(REG_RATES, 0.001, 0, 10, "regularisation rate",
+                                    "How strong the penalty is.", allow_zero=True)
+        self.message = MessageLabel()
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Loss", self.loss)
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Regularization", self.regularizer)
+        form.addRow("Rate", self.reg_rate)
+        form.addRow(self.message)
+        self.reg_rate.setEnabled(False)
+
+        self.loss.currentIndexChanged.connect(self._edited)
+        self.optimizer.currentIndexChanged.connect(self._edited)
+        self.batch.valueChanged.connect(self._edited)
+        self.regularizer.currentIndexChanged.connect(self._reg_chosen)
+        self.reg_rate.value_changed.connect(lambda _v: self._edited())
+        self.reg_rate.validated.connect(self._show_validation)
+        self.lr.value_changed.connect(self.lr_changed)
+        self.lr.validated.connect(self._show_validation)
+
+    def config(self) -> TrainConfig:
+        """The settings as a TrainConfig (raises TrainingError with a reason)."""
+        reg, rate = self.regularizer.currentData(), self.reg_rate.value()
+        return TrainConfig(self.loss.currentData(), self.optimizer.currentData(),
+                           self.lr.value(), self.batch.value(),
+                           rate if reg == "L1" else 0.0, rate if reg == "L2" else 0.0)
+
+    def set_config(self, c: TrainConfig) -> None:
+        widgets = (self.loss, self.optimizer, self.batch, self.regularizer, self.reg_rate, self.lr)
+        old = [w.blockSignals(True) for w in widgets]
+        try:
+            set_combo(self.loss, c.loss)
+            set_combo(self.optimizer, c.optimizer)
+            self.lr.set_value(c.learning_rate)
+            self.batch.setValue(c.batch_size)
+            reg = "L1" if c.l1 else "L2" if c.l2 else "none"
+            set_combo(self.regularizer, reg)
+            if reg != "none":
+                self.reg_rate.set_value(c.l1 or c.l2)
+            self.reg_rate.setEnabled(reg != "none")
+        finally:
+            for w, o in zip(widgets, old):
+                w.blockSignals(o)
+        self.message.clear_message()
+
+    def set_loss(self, loss: str) -> None:
+        """Change the loss without firing ``config_changed`` (the caller applies it)."""
+        old = self.loss.blockSignals(True)
+        set_combo(self.loss, loss)
+        self.loss.blockSignals(old)
+
+    def _reg_chosen(self) -> None:
+        self.reg_rate.setEnabled(self.regularizer.currentData() != "none")
+        self._edited()
+
+    def _show_validation(self, reason: str) -> None:
+        if reason:
+            self.message.show_error(reason)
+        else:
+            self.message.clear_message()
+
+    def _edited(self) -> None:
+        self.message.clear_message()
+        self.config_changed.emit()

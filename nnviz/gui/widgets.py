@@ -1,0 +1,135 @@
+"""Small widgets the panels share: a message label for refused input, number fields."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QWidget
+
+ERROR_STYLE = "color: #b3261e;"
+NOTE_STYLE = "color: #555;"
+INVALID_FIELD = "background: #fde7e9;"
+
+
+class MessageLabel(QLabel):
+    """A wrapped line of text under a field: empty, an error (red) or a note (grey)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setStyleSheet(ERROR_STYLE)
+        self._set(text)
+
+    def show_note(self, text: str) -> None:
+        self.setStyleSheet(NOTE_STYLE)
+        self._set(text)
+
+    def clear_message(self) -> None:
+        self._set("")
+
+    def _set(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def is_error(self) -> bool:
+        return self.isVisible() and self.styleSheet() == ERROR_STYLE
+
+
+def spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
+    """An integer field that reports only finished edits (Enter, focus out, arrows)."""
+    w = QSpinBox()
+    w.setRange(low, high)
+    w.setValue(value)
+    w.setKeyboardTracking(False)
+    w.setToolTip(tip)
+    w.setAccelerated(True)
+    return w
+
+
+def dspin(low: float, high: float, value: float, step: float, decimals: int,
+          tip: str) -> QDoubleSpinBox:
+    w = QDoubleSpinBox()
+    w.setRange(low, high)
+    w.setDecimals(decimals)
+    w.setSingleStep(step)
+    w.setValue(value)
+    w.setKeyboardTracking(False)
+    w.setToolTip(tip)
+    return w
+
+
+def combo(items: dict[str, str], value: str, tip: str) -> QComboBox:
+    """A choice among ``items`` (name -> description); each item's tooltip is its description."""
+    w = QComboBox()
+    for i, (name, desc) in enumerate(items.items()):
+        w.addItem(name, name)
+        w.setItemData(i, desc, Qt.ItemDataRole.ToolTipRole)
+    w.setCurrentIndex(max(0, w.findData(value)))
+    w.setToolTip(tip)
+    return w
+
+
+def set_combo(w: QComboBox, value: str) -> None:
+    i = w.findData(value)
+    if i >= 0:
+        w.setCurrentIndex(i)
+
+
+class NumberCombo(QComboBox):
+    """An editable list of suggested numbers (as TensorFlow Playground's learning rates) that
+    also takes any typed number. ``value_changed(float)`` fires for a valid finished edit that
+    changes the value; ``validated(str)`` after every finished edit with '' when the text is
+    valid, else the reason it is refused (the field keeps the text to fix)."""
+
+    value_changed = Signal(float)
+    validated = Signal(str)
+
+    def __init__(self, values: list[float], value: float, low: float, high: float, what: str,
+                 tip: str, allow_zero: bool = False) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for v in values:
+            self.addItem(f"{v:g}")
+        self._low, self._high, self._what, self._zero = low, high, what, allow_zero
+        self._value = float(value)
+        self.setEditText(f"{value:g}")
+        self.setToolTip(tip)
+        self.lineEdit().editingFinished.connect(self._commit)
+        self.activated.connect(lambda _i: self._commit())
+
+    def value(self) -> float:
+        return self._value
+
+    def set_value(self, v: float) -> None:
+        self._value = float(v)
+        self.setEditText(f"{v:g}")
+        self.setStyleSheet("")
+
+    def parse(self, text: str) -> float:
+        """The number in ``text``; a ValueError with a reason for the user otherwise."""
+        try:
+            v = float(text.strip().replace(",", "."))
+        except ValueError:
+            raise ValueError(f"{self._what}: {text.strip()!r} is not a number") from None
+        if not math.isfinite(v) or not (self._low <= v <= self._high) or (v == 0 and not self._zero):
+            low = "at least 0" if self._zero else "above 0"
+            raise ValueError(f"{self._what} must be {low} and at most {self._high:g}, got {v:g}")
+        return v
+
+    def _commit(self) -> None:
+        try:
+            v = self.parse(self.currentText())
+        except ValueError as e:
+            self.setStyleSheet(f"QComboBox {{{INVALID_FIELD}}}")
+            self.validated.emit(str(e))
+            return
+        self.setStyleSheet("")
+        self.validated.emit("")
+        if v != self._value:
+            self._value = v
+            self.value_changed.emit(v)

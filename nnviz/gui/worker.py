@@ -1,0 +1,493 @@
+"""The training thread: the ONLY module of nnviz that touches QThread.
+
+Two layers:
+
+- :class:`TrainLoop` is the worker's logic and knows nothing of Qt. It owns the core
+  :class:`~nnviz.core.training.Trainer`, a :class:`~nnviz.core.history.LossHistory` and the test
+  history; commands arrive through :meth:`TrainLoop.post` (a thread-safe queue) and results leave
+  through plain callbacks. Tests drive it synchronously, one :meth:`TrainLoop.work_once` at a time
+  (as superqt's GeneratorWorker lets one drive ``work()``), so pause and step are deterministic.
+- :class:`TrainingWorker` runs a TrainLoop in a QThread and turns its callbacks into Qt signals:
+  ``snapshot_ready(Snapshot)`` at most ~60 times a second, ``status_changed(str)`` ("compiling..."),
+  ``playing_changed(bool)`` and ``failed(str)``. The GUI keeps only the latest snapshot and redraws
+  from a timer.
+
+Every run carries an id chosen by the GUI (a new problem, Reset, Restart start a new run); the
+snapshots say which run they belong to and the GUI drops those of an old run.
+
+Commands (tuples, first item the verb): ``problem`` (a new Trainer built and compiled here),
+``trainer`` (adopt a ready-made, uncompiled Trainer, e.g. from a saved session), ``play``,
+``pause``, ``step n``, ``reset`` (new random weights), ``restart`` (same initial weights),
+``lr`` (no reset), ``params`` (hand-edited weights; a fresh snapshot at once), ``speed``,
+``probe`` (a view's function run on every snapshot), ``request`` (run a function on the live
+trainer in this thread and hand the result back to the GUI thread), ``stop``.
+"""
+from __future__ import annotations
+
+import math
+import queue
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal
+
+from nnviz.core.data import Dataset, DataError
+from nnviz.core.history import LossHistory
+from nnviz.core.losses import LossError
+from nnviz.core.network import NetworkSpec, SpecError
+from nnviz.core.snapshot import Grid, Snapshot, make_grid_points
+from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
+                                 divergence_message)
+
+USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+
+FRAME_S = 1 / 60  # the most often a snapshot is published
+CHUNK_TARGET_S = 0.005  # one chunk of epochs takes about this long at full speed
+GRID_RES_2D = 100
+GRID_RES_1D = 400
+TEST_HISTORY_CAPACITY = 2048
+
+Probe = Callable[[Trainer, np.ndarray], Any]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a run trains: data, architecture, settings, start weights (None = from the seed)."""
+
+    dataset: Dataset
+    spec: NetworkSpec
+    config: TrainConfig
+    params: Any = None
+    seed: int = 0
+
+
+@dataclass
+class RunContext:
+    """What a ``request`` function sees, in the worker thread. Do not keep references to it."""
+
+    trainer: Trainer
+    history: LossHistory
+    test_epochs: np.ndarray
+    test_values: np.ndarray
+    run_id: int
+
+
+@dataclass(frozen=True)
+class RunState:
+    """A copy of the live run, safe to use on any thread (the default ``request`` result)."""
+
+    dataset: Dataset
+    spec: NetworkSpec
+    config: TrainConfig
+    seed: int
+    epoch: int
+    params: tuple
+    initial_params: tuple
+    loss_epochs: np.ndarray
+    loss_values: np.ndarray
+    test_epochs: np.ndarray
+    test_values: np.ndarray
+
+
+def numpy_params(params) -> tuple:
+    """Weights as numpy copies (never views of device buffers)."""
+    return tuple((np.array(w), np.array(b)) for w, b in params)
+
+
+def run_state(ctx: RunContext) -> RunState:
+    t = ctx.trainer
+    le, lv = ctx.history.arrays()
+    return RunState(t.data, t.spec, t.config, t.seed, t.epoch, numpy_params(t.params),
+                    numpy_params(t.initial_params), le, lv, ctx.test_epochs.copy(),
+                    ctx.test_values.copy())
+
+
+def _pow2_at_most(n: float) -> int:
+    # Chunk sizes are powers of two: each distinct size costs a small one-off compile in jax's
+    # slicing of the loss buffer, so a handful of sizes keeps that cost to the first seconds.
+    n = int(max(1, min(MAX_CHUNK, n)))
+    return 1 << (n.bit_length() - 1)
+
+
+class TrainLoop:
+    """The worker's logic, Qt-free. Callbacks are called in the thread that runs the loop."""
+
+    def __init__(self, publish: Callable[[Snapshot], None] = lambda s: None,
+                 status: Callable[[str], None] = lambda s: None,
+                 playing_changed: Callable[[bool], None] = lambda p: None,
+                 error: Callable[[str], None] = lambda m: None,
+                 reply: Callable[[Callable, Any], None] = lambda cb, r: cb(r)) -> None:
+        self._publish, self._status, self._playing_cb = publish, status, playing_changed
+        self._error, self._reply = error, reply
+        self.commands: queue.Queue = queue.Queue()
+        self.trainer: Trainer | None = None
+        self.history = LossHistory()
+        self.test_epochs = np.zeros(0, np.int64)
+        self.test_values = np.zeros(0, np.float32)
+        self.run_id = 0
+        self.playing = False
+        self.alive = True
+        self.epochs_per_frame: int | None = None  # None: as fast as possible
+        self.chunk = 8  # adapted so that a chunk takes about CHUNK_TARGET_S
+        self.probes: dict[str, Probe] = {}
+        self.grid_points: np.ndarray | None = None
+        self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
+        self._last_publish = 0.0
+        self._next_frame = 0.0
+        self._dirty = False  # state changed since the last snapshot
+
+    # --- the thread-safe way in ------------------------------------------------------------
+
+    def post(self, *command: Any) -> None:
+        """Queue a command; any thread may call this."""
+        self.commands.put(command)
+
+    # --- driving ---------------------------------------------------------------------------
+
+    def run_forever(self) -> None:
+        while self.alive:
+            self.work_once(wait=True)
+
+    def work_once(self, wait: bool = False) -> None:
+        """Handle the queued commands, then run one chunk if playing.
+
+        ``wait``: when idle, block until a command arrives (the thread); tests pass False.
+        """
+        for cmd in self._take_commands(wait):
+            try:
+                self._handle(cmd)
+            except Exception as e:  # noqa: BLE001 -- every failure must reach the user
+                self._fail(e)
+            if not self.alive:
+                return
+        if self.playing and self.trainer is not None:
+            try:
+                self._chunk()
+            except Exception as e:  # noqa: BLE001
+                self._fail(e)
+        if self._dirty and not self.playing:
+            self._publish_now()
+
+    def _take_commands(self, wait: bool) -> list[tuple]:
+        timeout: float | None = 0.0
+        if wait:
+            if not self.playing or self.trainer is None:
+                timeout = None  # idle: sleep until told something
+            elif self.epochs_per_frame is not None:
+                timeout = max(0.0, self._next_frame - time.perf_counter())
+        cmds = []
+        try:
+            if timeout is None:
+                cmds.append(self.commands.get())
+            elif timeout > 0:
+                cmds.append(self.commands.get(timeout=timeout))
+        except queue.Empty:
+            pass
+        while True:
+            try:
+                cmds.append(self.commands.get_nowait())
+            except queue.Empty:
+                break
+        # Only the newest problem counts: several quick edits must not compile one after another.
+        last = max((i for i, c in enumerate(cmds) if c[0] in ("problem", "trainer")), default=-1)
+        return [c for i, c in enumerate(cmds) if i >= last or c[0] not in ("problem", "trainer")]
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def _handle(self, cmd: tuple) -> None:
+        verb, args = cmd[0], cmd[1:]
+        if verb == "stop":
+            self.alive = False
+            self._set_playing(False, notify=False)
+        elif verb == "problem":
+            run_id, problem = args
+            self._set_playing(False)
+            self._start_problem(run_id, problem)
+        elif verb == "trainer":
+            run_id, trainer, history, test_epochs, test_values = args
+            self._set_playing(False)
+            self._adopt(run_id, trainer, history, test_epochs, test_values)
+        elif verb == "speed":
+            self.epochs_per_frame = args[0]
+        elif verb == "probe":
+            name, fn = args
+            if fn is None:
+                self.probes.pop(name, None)
+            else:
+                self.probes[name] = fn
+            self._dirty = True
+        elif verb == "request":
+            fn, callback = args
+            if self.trainer is None:
+                raise TrainingError("there is no model yet")
+            ctx = RunContext(self.trainer, self.history, self.test_epochs, self.test_values,
+                             self.run_id)
+            self._reply(callback, (fn or run_state)(ctx))
+        elif self.trainer is None:
+            return  # nothing to play, step or reset before the first problem
+        elif verb == "play":
+            self._set_playing(True)
+            self._next_frame = time.perf_counter()
+        elif verb == "pause":
+            self._set_playing(False)
+            self._dirty = True
+        elif verb == "step":
+            self._set_playing(False)
+            diverged, _ = self._run_epochs(int(args[0]), pieces=50)
+            self._dirty = not diverged  # a divergence has published its own snapshot
+        elif verb == "reset":
+            run_id, seed = args
+            self._set_playing(False)
+            t = self.trainer
+            self._replace_trainer(run_id, Trainer(t.spec, t.config, t.data, seed=seed))
+        elif verb == "restart":
+            self._set_playing(False)
+            self.trainer.restart()
+            self._new_run(args[0])
+        elif verb == "lr":
+            self.trainer.set_learning_rate(float(args[0]))
+            self._dirty = True
+        elif verb == "params":
+            self.trainer.set_params(args[0])
+            self._dirty = True
+            self._publish_now()  # at once, even while playing
+        else:
+            raise ValueError(f"unknown worker command {verb!r}")
+
+    def _start_problem(self, run_id: int, p: Problem) -> None:
+        trainer = Trainer(p.spec, p.config, p.dataset, params=p.params, seed=p.seed)
+        self._replace_trainer(run_id, trainer)
+
+    def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
+        self._replace_trainer(run_id, trainer)
+        if history is not None:
+            self.history = history
+        if test_epochs is not None:
+            self.test_epochs = np.asarray(test_epochs, np.int64)
+            self.test_values = np.asarray(test_values, np.float32)
+
+    def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
+        old = self.trainer
+        self.trainer = None  # a failing compile must not leave a half-made run behind
+        self._status("compiling...")
+        t0 = time.perf_counter()
+        trainer.compile()
+        dt = time.perf_counter() - t0
+        self.trainer = trainer
+        if old is None or old.data is not trainer.data:
+            self._make_grid(trainer.data)
+        self._new_run(run_id)
+        self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
+
+    def _new_run(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.history = LossHistory()
+        self.test_epochs = np.zeros(0, np.int64)
+        self.test_values = np.zeros(0, np.float32)
+        self._dirty = True
+
+    def _make_grid(self, data: Dataset) -> None:
+        if data.n_features not in (1, 2):
+            self.grid_points, self._grid_axes = None, None  # no plane to draw
+            return
+        res = GRID_RES_2D if data.n_features == 2 else GRID_RES_1D
+        xs, ys, points = make_grid_points(data.bounds(0.1), res)
+        self.grid_points, self._grid_axes = points, (xs, ys)
+
+    def _set_playing(self, playing: bool, notify: bool = True) -> None:
+        if playing != self.playing:
+            self.playing = playing
+            if notify:
+                self._playing_cb(playing)
+
+    # --- training ----------------------------------------------------------------------------
+
+    def _run_epochs(self, n: int, pieces: int = 1) -> tuple[bool, float]:
+        """Run ``n`` epochs in about ``pieces`` parts, the test loss measured after each."""
+        t = self.trainer
+        piece = n if pieces <= 1 or n <= pieces else _pow2_at_most(n // pieces)
+        left, t0 = n, time.perf_counter()
+        while left > 0:
+            k = min(piece, left)
+            first = t.epoch + 1
+            result = t.run(k)
+            self.history.extend(first, result.losses)
+            left -= k
+            if result.diverged:
+                self._set_playing(False)
+                self._publish_now(diverged=True)
+                return True, time.perf_counter() - t0
+            self._record_test()
+        return False, time.perf_counter() - t0
+
+    def _record_test(self) -> None:
+        t = self.trainer
+        if not len(t.data.test_index) or (len(self.test_epochs) and self.test_epochs[-1] == t.epoch):
+            return
+        m = t.evaluate()
+        if math.isfinite(m.test_loss):
+            self._add_test_point(t.epoch, m.test_loss)
+
+    def _chunk(self) -> None:
+        n = self.epochs_per_frame or self.chunk
+        diverged, dt = self._run_epochs(n)
+        if diverged:
+            return
+        now = time.perf_counter()
+        if self.epochs_per_frame is None:
+            # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
+            self.chunk = _pow2_at_most(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+            if now - self._last_publish >= FRAME_S:
+                self._publish_now()
+            else:
+                self._dirty = True
+        else:
+            self._publish_now()
+            self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
+
+    # --- publishing --------------------------------------------------------------------------
+
+    def make_snapshot(self, diverged: bool = False) -> Snapshot:
+        t = self.trainer
+        m = t.evaluate()
+        if math.isfinite(m.test_loss) and (not len(self.test_epochs)
+                                           or self.test_epochs[-1] != t.epoch):
+            self._add_test_point(t.epoch, m.test_loss)
+        grid = None
+        if self.grid_points is not None:
+            values = t.predict(self.grid_points)
+            xs, ys = self._grid_axes
+            if len(ys):
+                values = values.reshape(len(ys), len(xs), -1)
+            if values.shape[-1] == 1:
+                values = values[..., 0]
+            grid = Grid(xs, ys, values)
+        extras = {}
+        for name, fn in list(self.probes.items()):
+            try:
+                extras[name] = fn(t, self.grid_points)
+            except Exception as e:  # noqa: BLE001 -- a view's bug must show, but only once
+                self.probes.pop(name, None)
+                self._error(f"view {name!r} failed and was switched off: "
+                            f"{type(e).__name__}: {e}")
+        le, lv = self.history.arrays()
+        message = divergence_message(t.epoch, t.learning_rate) if diverged else ""
+        return Snapshot(self.run_id, t.epoch, t.spec, t.config, m, le, lv,
+                        self.test_epochs.copy(), self.test_values.copy(),
+                        numpy_params(t.params), grid, diverged, message, extras=extras)
+
+    def _add_test_point(self, epoch: int, value: float) -> None:
+        e = np.append(self.test_epochs, epoch)
+        v = np.append(self.test_values, np.float32(value))
+        if len(e) > TEST_HISTORY_CAPACITY:  # bounded: thin out the older half
+            half = len(e) // 2
+            e = np.concatenate([e[:half:2], e[half:]])
+            v = np.concatenate([v[:half:2], v[half:]])
+        self.test_epochs, self.test_values = e, v
+
+    def _publish_now(self, diverged: bool = False) -> None:
+        if self.trainer is None:
+            return
+        self._dirty = False
+        self._last_publish = time.perf_counter()
+        self._publish(self.make_snapshot(diverged))
+
+    def _fail(self, e: Exception) -> None:
+        self._set_playing(False)
+        if isinstance(e, USER_ERRORS):
+            self._error(str(e))
+        else:
+            self._error(f"{type(e).__name__}: {e}\n\n{traceback.format_exc()}")
+        self._status("")
+
+
+class _Thread(QThread):
+    def __init__(self, loop: TrainLoop, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._loop = loop
+
+    def run(self) -> None:  # the worker thread
+        try:
+            self._loop.run_forever()
+        except Exception as e:  # noqa: BLE001 -- the last resort: say it, then stop
+            self._loop._error(f"the training thread stopped: {type(e).__name__}: {e}")
+
+
+class TrainingWorker(QObject):
+    """A TrainLoop in a QThread. Call the methods from the GUI thread; results come as signals."""
+
+    snapshot_ready = Signal(object)
+    status_changed = Signal(str)
+    playing_changed = Signal(bool)
+    failed = Signal(str)
+    _replied = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
+                              playing_changed=self.playing_changed.emit, error=self.failed.emit,
+                              reply=lambda cb, r: self._replied.emit((cb, r)))
+        self._replied.connect(self._deliver)
+        self._thread = _Thread(self.loop)
+        self._thread.setObjectName("nnviz-trainer")
+
+    def _deliver(self, item: tuple) -> None:  # on the GUI thread
+        callback, result = item
+        callback(result)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def stop(self, timeout_ms: int = 30_000) -> bool:
+        """Stop the thread and wait for it (a compile in progress finishes first)."""
+        if not self._thread.isRunning():
+            return True
+        self.loop.post("stop")
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def new_problem(self, run_id: int, problem: Problem) -> None:
+        self.loop.post("problem", run_id, problem)
+
+    def adopt_trainer(self, run_id: int, trainer: Trainer, history: LossHistory | None = None,
+                      test_epochs=None, test_values=None) -> None:
+        self.loop.post("trainer", run_id, trainer, history, test_epochs, test_values)
+
+    def play(self) -> None:
+        self.loop.post("play")
+
+    def pause(self) -> None:
+        self.loop.post("pause")
+
+    def step(self, n: int = 1) -> None:
+        self.loop.post("step", int(n))
+
+    def reset(self, run_id: int, seed: int) -> None:
+        self.loop.post("reset", run_id, seed)
+
+    def restart(self, run_id: int) -> None:
+        self.loop.post("restart", run_id)
+
+    def set_learning_rate(self, lr: float) -> None:
+        self.loop.post("lr", float(lr))
+
+    def set_params(self, params) -> None:
+        self.loop.post("params", params)
+
+    def set_speed(self, epochs_per_frame: int | None) -> None:
+        self.loop.post("speed", epochs_per_frame)
+
+    def set_probe(self, name: str, fn: Probe | None) -> None:
+        self.loop.post("probe", name, fn)
+
+    def request(self, fn: Callable[[RunContext], Any] | None,
+                callback: Callable[[Any], None]) -> None:
+        self.loop.post("request", fn, callback)
