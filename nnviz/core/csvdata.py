@@ -32,6 +32,7 @@ MAX_ROWS = 100_000
 MIN_ROWS = 4
 MAX_CLASSES = 10
 PREVIEW_ROWS = 10
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -85,6 +86,8 @@ def _read_text(path: str | os.PathLike) -> str:
         size = os.path.getsize(name)
         if os.path.isdir(name):
             raise DataError(f"{name} is a folder, not a CSV file")
+        if not os.path.isfile(name):  # a FIFO would block, a device never end
+            raise DataError(f"{name} is not a regular file")
         if size > MAX_BYTES:
             raise DataError(f"{name} is too large ({size / 2**20:.0f} MB); the limit is "
                             f"{MAX_BYTES // 2**20} MB")
@@ -94,6 +97,10 @@ def _read_text(path: str | os.PathLike) -> str:
         raise DataError(f"no such file: {name}") from None
     except OSError as e:
         raise DataError(f"cannot read {name}: {e.strerror or e}") from None
+    except DataError:
+        raise
+    except ValueError:  # os.stat refuses a NUL byte in the name
+        raise DataError(f"no such file: {name!r}") from None
     return _decode(raw)
 
 
@@ -194,6 +201,9 @@ def parse_csv_text(text: str, task: str | None = None, *, name: str = "custom",
                 raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is not a number")
             if not math.isfinite(v):
                 raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is not a finite number")
+            if abs(v) > _FLOAT32_MAX:  # would become infinite in the float32 points
+                raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is too large "
+                                f"(at most {_FLOAT32_MAX:.3g})")
             X[i, j] = v
         labels.append(cells[-1])
 
@@ -219,6 +229,9 @@ def parse_csv_text(text: str, task: str | None = None, *, name: str = "custom",
                                 "(a regression target must be)")
             if not math.isfinite(v):
                 raise DataError(f"line {line}, {col(last)}: {cell!r} is not a finite number")
+            if abs(v) > _FLOAT32_MAX:
+                raise DataError(f"line {line}, {col(last)}: {cell!r} is too large "
+                                f"(at most {_FLOAT32_MAX:.3g})")
         y = np.asarray(values, np.float64)
         class_names = None
     else:
@@ -329,3 +342,67 @@ def write_history_csv(path: str | os.PathLike, epochs, values, test_epochs=None,
     test = {int(e): _fmt(v) for e, v in zip(test_epochs, test_values)}
     rows = ([e, train.get(e, ""), test.get(e, "")] for e in sorted(train.keys() | test.keys()))
     _write_rows(path, ["epoch", "loss", "test_loss"], rows)
+
+
+# --- editing points by hand ------------------------------------------------------------------------
+
+def _edited_name(data: Dataset) -> str:
+    return data.name if data.name.endswith(" (edited)") else f"{data.name} (edited)"
+
+
+def with_point_added(data: Dataset, x: Sequence[float], target: float) -> Dataset:
+    """``data`` plus one training point at ``x`` with class (or value) ``target``.
+
+    The result is no generator's output any more (``spec`` None); the split of the old points
+    stays.
+    """
+    x = np.asarray(x, np.float32).reshape(-1)
+    if x.shape != (data.n_features,) or not np.all(np.isfinite(x)):
+        raise DataError(f"a point needs {data.n_features} finite coordinates, got {x.tolist()}")
+    if len(data.X) >= MAX_ROWS:
+        raise DataError(f"the data has {len(data.X):,} points already, the most nnviz trains on")
+    if data.is_classification:
+        if not (float(target).is_integer() and 0 <= target < data.n_classes):
+            raise DataError(f"class must be 0..{data.n_classes - 1}, got {target}")
+        y = np.append(data.y, np.int32(target)).astype(np.int32)
+    else:
+        if not math.isfinite(target):
+            raise DataError(f"the value must be a finite number, got {target}")
+        y = np.append(data.y, np.float32(target)).astype(np.float32)
+    X = np.vstack([data.X, x[None, :]])
+    train = np.append(data.train_index, len(data.X)).astype(np.int64)
+    return Dataset(X, y, data.task, data.n_classes, train, data.test_index.copy(),
+                   name=_edited_name(data), spec=None, feature_names=data.feature_names)
+
+
+def with_point_removed(data: Dataset, index: int) -> Dataset:
+    """``data`` without point ``index`` (at least ``MIN_ROWS`` points and 1 training point stay)."""
+    n = len(data.X)
+    if not 0 <= index < n:
+        raise DataError(f"there is no point {index}")
+    if n <= MIN_ROWS:
+        raise DataError(f"only {n} points are left; at least {MIN_ROWS} are needed")
+    if np.array_equal(data.train_index, [index]):
+        raise DataError("this is the last training point")
+    keep = np.arange(n) != index
+
+    def shift(idx: np.ndarray) -> np.ndarray:
+        idx = idx[idx != index]
+        return (idx - (idx > index)).astype(np.int64)
+
+    return Dataset(data.X[keep].copy(), data.y[keep].copy(), data.task, data.n_classes,
+                   shift(data.train_index), shift(data.test_index), name=_edited_name(data),
+                   spec=None, feature_names=data.feature_names)
+
+
+def nearest_point(data: Dataset, x: Sequence[float], scale: Sequence[float] | None = None,
+                  *, targets: bool = False) -> tuple[int, float]:
+    """(index, distance) of the point nearest ``x``; coordinates are divided by ``scale``
+    (e.g. the visible range of each axis, so that distance means distance on screen). With
+    ``targets`` the point is (x, y) of 1-D data: the target counts as the second coordinate."""
+    P = np.column_stack([data.X, data.y]) if targets else data.X
+    q = np.asarray(x, np.float64).reshape(-1)
+    s = np.ones(P.shape[1]) if scale is None else np.asarray(scale, np.float64)
+    d = np.sqrt((((P - q) / s) ** 2).sum(axis=1))
+    i = int(np.argmin(d))
+    return i, float(d[i])

@@ -194,3 +194,44 @@ def test_history_csv(tmp_path):
 def test_export_into_a_missing_folder(tmp_path):
     with pytest.raises(DataError, match="could not write"):
         csvdata.write_history_csv(tmp_path / "no" / "h.csv", [1], [0.5])
+
+
+# --- editing points by hand ------------------------------------------------------------------------
+
+def test_add_and_remove_points():
+    d = make_dataset(DataSpec("moons", samples=20))
+    added = csvdata.with_point_added(d, (0.5, -0.25), 1)
+    assert len(added.X) == 21 and added.X[-1].tolist() == [0.5, -0.25] and added.y[-1] == 1
+    assert added.train_index[-1] == 20 and np.array_equal(added.test_index, d.test_index)
+    assert added.spec is None and added.name == "moons (edited)"
+    assert csvdata.with_point_added(added, (0, 0), 0).name == "moons (edited)"
+    i = int(d.test_index[0])
+    removed = csvdata.with_point_removed(d, i)
+    assert len(removed.X) == 19 and len(removed.test_index) == len(d.test_index) - 1
+    # The other points keep their train/test roles.
+    keep = [j for j in range(20) if j != i]
+    assert np.array_equal(removed.X, d.X[keep])
+    is_test = np.isin(np.arange(20), d.test_index)[keep]
+    assert np.array_equal(np.isin(np.arange(19), removed.test_index), is_test)
+
+
+def test_point_edit_errors():
+    d = make_dataset(DataSpec("moons", samples=20))
+    with pytest.raises(DataError, match="class must be 0..1"):
+        csvdata.with_point_added(d, (0, 0), 2)
+    with pytest.raises(DataError, match="2 finite coordinates"):
+        csvdata.with_point_added(d, (0, np.nan), 0)
+    small = parse_csv_text("1,2,a\n3,4,b\n5,6,a\n7,8,b\n", test_fraction=0).dataset
+    with pytest.raises(DataError, match="at least 4 are needed"):
+        csvdata.with_point_removed(small, 0)
+    line = make_dataset(DataSpec("sine", samples=10))
+    assert csvdata.with_point_added(line, (0.5,), 0.25).y[-1] == np.float32(0.25)
+
+
+def test_nearest_point_in_screen_units():
+    d = parse_csv_text("0,0,a\n1,2,b\n9,9,a\n9,-9,b\n", test_fraction=0).dataset
+    assert csvdata.nearest_point(d, (0.9, 0)) == (0, pytest.approx(0.9))
+    # On a plot showing x over 10 units and y over 100, (1, 2) looks nearer.
+    assert csvdata.nearest_point(d, (0.9, 0), scale=(10, 100))[0] == 1
+    line = parse_csv_text("0,0\n1,10\n2,0\n3,10\n", test_fraction=0).dataset
+    assert csvdata.nearest_point(line, (1.1, 9), targets=True)[0] == 1
