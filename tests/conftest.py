@@ -1,0 +1,55 @@
+"""Shared fixtures. Qt runs offscreen: the variable must be set before any QApplication exists."""
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import pytest  # noqa: E402
+
+FIRST_SNAPSHOT_MS = 60_000  # a cold compile on a busy machine
+
+
+def wait_for_run(qtbot, window, epoch: int | None = None, timeout: int = FIRST_SNAPSHOT_MS):
+    """Wait until the window has drawn a snapshot of its current run (at ``epoch`` if given)."""
+    def ready() -> bool:
+        s = window.last_snapshot
+        return s is not None and s.run_id == window.run_id and (epoch is None or s.epoch == epoch)
+    qtbot.waitUntil(ready, timeout=timeout)
+    return window.last_snapshot
+
+
+def _make_window(qtbot, install_extras: bool):
+    from nnviz.gui.main_window import MainWindow
+
+    window = MainWindow(install_extras=install_extras)
+    qtbot.addWidget(window)
+    window.show()
+    wait_for_run(qtbot, window)
+    return window
+
+
+@pytest.fixture
+def main_window(qtbot):
+    """The full window (with every installed view), showing the notebook's problem, compiled and
+    drawn at epoch 0. Closed afterwards; fails if its training thread is still running."""
+    window = _make_window(qtbot, install_extras=True)
+    yield window
+    window.close()
+    assert not window.worker.is_running(), "the training thread outlived its window"
+
+
+@pytest.fixture
+def bare_window(qtbot):
+    """The window without the optional views and session actions (faster, isolated)."""
+    window = _make_window(qtbot, install_extras=False)
+    yield window
+    window.close()
+    assert not window.worker.is_running(), "the training thread outlived its window"
+
+
+@pytest.fixture
+def wait_run(qtbot):
+    """``wait_run(window, epoch=None)``: wait for a drawn snapshot of the window's current run."""
+    return lambda window, epoch=None, timeout=FIRST_SNAPSHOT_MS: wait_for_run(
+        qtbot, window, epoch, timeout)

@@ -1,0 +1,60 @@
+"""app.run: the window from the command line's options, and the headless screenshot."""
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from PySide6.QtGui import QImage
+
+from nnviz.gui import app
+
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _args(**kw) -> argparse.Namespace:
+    return argparse.Namespace(**{**app.DEFAULTS, **kw})
+
+
+def test_screenshot_trains_and_saves_the_whole_window(qapp, tmp_path, capsys):
+    out = tmp_path / "shot.png"
+    assert app.run(_args(screenshot=str(out), epochs=300)) == 0
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == app.SCREENSHOT_SIZE
+    assert "epoch 300" in capsys.readouterr().out
+    # Not a blank picture: the heatmap's orange and blue are in it.
+    colors = {img.pixelColor(x, y).name() for x in range(700, 1390, 23) for y in range(120, 860, 23)}
+    assert len(colors) > 20
+
+
+def test_screenshot_takes_the_train_options(qapp, tmp_path, capsys):
+    out = tmp_path / "spiral.png"
+    code = app.run(_args(screenshot=str(out), epochs=10, dataset="multiclass", classes=4,
+                         loss="cross-entropy", output_activation="softmax", hidden=(8,),
+                         activation="tanh", optimizer="adam", lr=0.03))
+    assert code == 0 and out.exists()
+
+
+def test_unknown_view_is_a_clear_error(qapp, tmp_path, capsys):
+    code = app.run(_args(screenshot=str(tmp_path / "x.png"), show="nope"))
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown view 'nope'" in err and "main" in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_bad_options_are_one_line_errors(qapp, tmp_path, capsys):
+    code = app.run(_args(screenshot=str(tmp_path / "x.png"), dataset="multiclass", loss="bce"))
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("nnviz: error: ") and "bce" in err
+    assert "Traceback" not in err
+    code = app.run(_args(screenshot=str(tmp_path / "missing" / "x.png")))
+    assert code == 2 and "no such folder" in capsys.readouterr().err
+
+
+def test_problem_from_args_is_the_notebooks_by_default():
+    from nnviz.core.data import DataSpec
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.training import TrainConfig
+    data, spec, config, params, seed = app.problem_from_args(argparse.Namespace())
+    assert data == DataSpec("moons").resolved() and spec == NetworkSpec()
+    assert config == TrainConfig() and params is None and seed == 0

@@ -1,0 +1,316 @@
+"""The main window, driven through its real widgets with qtbot (offscreen, real thread)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox,
+                               QSlider)
+
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.network import NetworkSpec
+from nnviz.core.training import TrainConfig, network_for
+
+TIMEOUT = 20_000
+
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def test_window_opens_with_the_notebooks_problem(bare_window):
+    w = bare_window
+    assert w.windowTitle() == "nnviz"
+    assert w.width() >= 1200 and w.height() >= 800
+    assert w.data_panel.dataset.currentData() == "moons"
+    assert w.editor.shapes.text() == "2 -> 4 -> 10 -> 4 -> 1"
+    assert [r.activation.currentData() for r in w.editor.rows] == ["sigmoid"] * 3
+    assert w.training_panel.loss.currentData() == "mse"
+    assert w.training_panel.optimizer.currentData() == "gd"
+    assert w.training_panel.lr.value() == 1.0
+    data, spec, config, seed = w.current_problem()
+    assert data == DataSpec("moons") and spec == NetworkSpec() and config == TrainConfig()
+    assert w.controls.epoch.text() == "Epoch 0"
+    image = w.boundary.image_data()
+    assert image.shape[0] >= 100 and image.shape[1] >= 100
+    assert w.controls.play.text() == "Play"
+
+
+def test_play_lowers_the_loss_and_moves_the_boundary(bare_window, qtbot):
+    w = bare_window
+    before = w.boundary.image_data().copy()
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    assert w.controls.play.text() == "Pause"
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 500, timeout=TIMEOUT)
+    s = w.last_snapshot
+    assert s.loss_values[-1] < 0.8 * s.loss_values[0]
+    assert np.abs(w.boundary.image_data() - before).max() > 0.05
+    x, y = w.loss_plot.train.getData()
+    assert len(x) > 100 and y[-1] == s.loss_values[-1]
+
+
+def test_pause_stops_the_epoch_counter(bare_window, qtbot):
+    w = bare_window
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 50, timeout=TIMEOUT)
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    assert w.controls.play.text() == "Play"
+    # The pause publishes the final state; after it, nothing moves.
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == w.worker.loop.trainer.epoch
+                    and not w.worker.loop.playing, timeout=TIMEOUT)
+    shown = w.controls.epoch.text()
+    epoch = w.last_snapshot.epoch
+    qtbot.wait(300)
+    assert w.last_snapshot.epoch == epoch and w.controls.epoch.text() == shown
+
+
+def test_step_is_exactly_one_epoch_and_plus_100_exactly_100(bare_window, qtbot, wait_run):
+    w = bare_window
+    qtbot.mouseClick(w.controls.step, Qt.MouseButton.LeftButton)
+    wait_run(w, 1)
+    assert w.controls.epoch.text() == "Epoch 1"
+    qtbot.mouseClick(w.controls.step_buttons[100], Qt.MouseButton.LeftButton)
+    wait_run(w, 101)
+    assert len(w.last_snapshot.loss_values) == 101
+    qtbot.wait(100)
+    assert w.last_snapshot.epoch == 101  # and no further
+
+
+def test_reset_returns_to_epoch_zero_with_new_weights(bare_window, qtbot, wait_run):
+    w = bare_window
+    first = w.last_snapshot.params
+    qtbot.mouseClick(w.controls.step_buttons[100], Qt.MouseButton.LeftButton)
+    wait_run(w, 100)
+    qtbot.mouseClick(w.controls.reset, Qt.MouseButton.LeftButton)
+    s = wait_run(w, 0)
+    assert w.controls.epoch.text() == "Epoch 0"
+    assert len(s.loss_values) == 0
+    assert not np.allclose(s.params[0][0], first[0][0])
+    x, _ = w.loss_plot.train.getData()
+    assert x is None or len(x) == 0
+
+
+def test_restart_reproduces_the_same_first_losses(bare_window, qtbot, wait_run):
+    w = bare_window
+    first_weights = w.last_snapshot.params
+    qtbot.mouseClick(w.controls.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 30, timeout=TIMEOUT)
+    w.pause()
+    qtbot.waitUntil(lambda: not w.worker.loop.playing, timeout=TIMEOUT)
+    qtbot.wait(50)
+    losses = w.last_snapshot.loss_values[:30].copy()
+    qtbot.mouseClick(w.controls.restart, Qt.MouseButton.LeftButton)
+    s = wait_run(w, 0)
+    np.testing.assert_array_equal(s.params[0][0], first_weights[0][0])
+    w.step(30)
+    s = wait_run(w, 30)
+    np.testing.assert_array_equal(s.loss_values, losses)
+
+
+def test_architecture_edit_while_running_gives_a_fresh_model_of_the_new_shape(
+        bare_window, qtbot, wait_run):
+    w = bare_window
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 20, timeout=TIMEOUT)
+    w.editor.rows[1].width.setValue(6)
+    s = wait_run(w, 0)
+    assert s.spec.hidden == (4, 6, 4)
+    assert [W.shape for W, _ in s.params] == [(2, 4), (4, 6), (6, 4), (4, 1)]
+    assert not w.playing and w.controls.play.text() == "Play"
+    assert w.editor.shapes.text() == "2 -> 4 -> 6 -> 4 -> 1"
+    assert "training stopped" in w.editor.note.text()
+    assert not w.banner.isVisible() and not w.last_error
+    # Structural edits: add a layer, remove one, reorder.
+    qtbot.mouseClick(w.editor.add, Qt.MouseButton.LeftButton)
+    assert wait_run(w, 0).spec.hidden == (4, 6, 4, 4)
+    qtbot.mouseClick(w.editor.rows[0].remove, Qt.MouseButton.LeftButton)
+    assert wait_run(w, 0).spec.hidden == (6, 4, 4)
+    qtbot.mouseClick(w.editor.rows[0].down, Qt.MouseButton.LeftButton)
+    assert wait_run(w, 0).spec.hidden == (4, 6, 4)
+    w.editor.rows[2].activation.setCurrentIndex(w.editor.rows[2].activation.findData("relu"))
+    assert wait_run(w, 0).spec.activations == ("sigmoid", "sigmoid", "relu")
+    w.step(5)
+    assert wait_run(w, 5).epoch == 5
+
+
+def test_an_invalid_width_is_refused_with_the_reason(bare_window, qtbot, wait_run):
+    w = bare_window
+    w.step(10)
+    wait_run(w, 10)
+    run = w.run_id
+    row = w.editor.rows[0]
+    for bad in (0, 600):
+        row.width.setValue(bad)
+        assert row.error.isVisible()
+        assert "1 to 512" in row.error.text() and str(bad) in row.error.text()
+        qtbot.wait(50)
+        assert w.run_id == run and w.current_problem()[1].hidden == (4, 10, 4)
+        assert w.last_snapshot.epoch == 10  # the model is untouched
+    row.width.setValue(5)
+    assert not row.error.isVisible()
+    assert wait_run(w, 0).spec.hidden == (5, 10, 4)
+
+
+def test_learning_rate_change_applies_without_reset(bare_window, qtbot, wait_run):
+    w = bare_window
+    w.step(100)
+    wait_run(w, 100)
+    run = w.run_id
+    lr = w.training_panel.lr
+    lr.setEditText("0.1")
+    lr.lineEdit().editingFinished.emit()
+    w.step(1)
+    s = wait_run(w, 101)
+    assert w.run_id == run
+    assert s.config.learning_rate == 0.1 and w.current_problem()[2].learning_rate == 0.1
+    lr.setEditText("abc")
+    lr.lineEdit().editingFinished.emit()
+    assert w.training_panel.message.isVisible()
+    assert "not a number" in w.training_panel.message.text()
+    assert w.current_problem()[2].learning_rate == 0.1
+
+
+def test_closing_during_training_leaves_no_thread_running(qtbot, wait_run):
+    from nnviz.gui.main_window import MainWindow
+    w = MainWindow(install_extras=False)
+    w.show()
+    wait_run(w)
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > 10, timeout=TIMEOUT)
+    w.close()
+    assert not w.worker.is_running()
+    # And during a compile (a problem never compiled in this process).
+    w2 = MainWindow(install_extras=False)
+    w2.show()
+    spec = NetworkSpec(hidden=(3, 3, 3, 3, 3), activations=("elu",) * 5)
+    w2.load_problem(DataSpec("moons"), spec, TrainConfig(optimizer="adam"))
+    qtbot.wait(20)
+    w2.close()
+    assert not w2.worker.is_running()
+
+
+def test_keyboard_space_right_r_and_ctrl_q(bare_window, qtbot, wait_run):
+    w = bare_window
+    w.activateWindow()
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Right)
+    wait_run(w, 1)
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert w.playing
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > 20, timeout=TIMEOUT)
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert not w.playing
+    qtbot.keyClick(w, Qt.Key.Key_R)
+    wait_run(w, 0)
+    qtbot.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=TIMEOUT)
+    assert not w.worker.is_running()
+
+
+def test_every_control_has_a_tooltip(bare_window):
+    kinds = (QAbstractButton, QComboBox, QAbstractSpinBox, QSlider)
+    missing = [f"{type(c).__name__} {getattr(c, 'text', lambda: '')()!r}"
+               for kind in kinds for c in bare_window.findChildren(kind)
+               if c.isVisibleTo(bare_window) and not c.toolTip()
+               and type(c).__name__ not in ("QTabBar", "QScrollBar")
+               and not c.objectName().startswith("qt_")]
+    assert not missing, missing
+
+
+def test_test_points_can_be_hidden_and_discretize_rounds_the_output(bare_window, qtbot, wait_run):
+    w = bare_window
+    assert w.boundary.test_points.isVisible()
+    w.show_test.setChecked(False)
+    assert not w.boundary.test_points.isVisible()
+    w.step(200)
+    wait_run(w, 200)
+    w.discretize.setChecked(True)
+    assert set(np.unique(w.boundary.image_data())) <= {0.0, 1.0}
+    w.discretize.setChecked(False)
+    assert len(np.unique(w.boundary.image_data())) > 2
+
+
+def test_other_data_sets_switch_the_plot_and_fit_loss_and_output(bare_window, qtbot, wait_run):
+    w = bare_window
+    panel = w.data_panel
+    panel.dataset.setCurrentIndex(panel.dataset.findData("multiclass"))
+    s = wait_run(w, 0)
+    assert s.spec.output_dim == 3
+    img = w.boundary.image_data()
+    assert img.ndim == 3 and img.shape[2] == 3 and img.dtype == np.uint8  # class colours
+    assert "3 classes" in panel.task.text()
+
+    w.training_panel.loss.setCurrentIndex(w.training_panel.loss.findData("bce"))
+    s = wait_run(w, 0)  # bce cannot do three classes: the loss falls back, with a note
+    assert s.config.loss == "cross-entropy" and "loss set to" in w.editor.note.text()
+
+    panel.dataset.setCurrentIndex(panel.dataset.findData("sine"))
+    s = wait_run(w, 0)
+    assert s.spec.input_dim == 1 and s.spec.output_activation == "linear"
+    assert s.config.loss == "mse"
+    assert w.boundary.curve.isVisible() and len(w.boundary.image_data()) == len(s.grid.xs)
+    assert "regression" in panel.task.text()
+
+
+def test_data_edits_regenerate_and_refuse_bad_values(bare_window, qtbot, wait_run):
+    w = bare_window
+    panel = w.data_panel
+    qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
+    wait_run(w, 0)
+    assert w.current_problem()[0].seed == 1
+    panel.test_fraction.setValue(0.5)
+    wait_run(w, 0)
+    assert len(w.dataset.test_index) == 100
+    panel.samples.setValue(4)
+    w.step(5)
+    wait_run(w, 5)
+    run = w.run_id
+    panel.test_fraction.setValue(0.9)  # leaves no training points: refused, with the reason
+    assert panel.message.isVisible() and "training points" in panel.message.text()
+    qtbot.wait(50)
+    assert w.run_id == run and w.last_snapshot.epoch == 5
+
+
+def test_divergence_pauses_and_shows_the_message(bare_window, qtbot, wait_run):
+    w = bare_window
+    line = make_dataset(DataSpec("line"))
+    spec = network_for(line, "mse", (), (), "linear")
+    w.load_problem(DataSpec("line"), spec, TrainConfig(learning_rate=50.0), seed=42)
+    wait_run(w, 0)
+    w.play()
+    qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=TIMEOUT)
+    assert "diverged" in w.banner.text()
+    assert not w.playing and w.controls.play.text() == "Play"
+
+
+def test_hooks_for_views_and_sessions(bare_window, qtbot, wait_run):
+    from PySide6.QtWidgets import QLabel
+    w = bare_window
+    extra = QLabel("a view")
+    w.add_view("extra", "Extra", extra)
+    w.show_view("extra")
+    assert w.tabs.currentWidget() is extra
+    w.show_view("main")
+    assert w.tabs.currentIndex() == 0
+    try:
+        w.show_view("nope")
+        raise AssertionError("an unknown view must raise")
+    except KeyError as e:
+        assert "extra" in str(e) and "main" in str(e)
+
+    drawn = []
+    w.snapshot_drawn.connect(drawn.append)
+    w.set_probe("n", lambda trainer, points: len(points))
+    w.step(1)
+    s = wait_run(w, 1)
+    assert s.extras["n"] == 100 * 100
+    assert drawn and drawn[-1] is s
+
+    zeros = tuple((np.zeros_like(W), np.zeros_like(b)) for W, b in s.params)
+    w.set_params(zeros)
+    qtbot.waitUntil(lambda: np.all(w.last_snapshot.params[0][0] == 0), timeout=TIMEOUT)
+
+    got = []
+    w.request_state(got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
+    assert got[0].epoch == 1 and got[0].spec == NetworkSpec()
+    assert QApplication.instance() is not None

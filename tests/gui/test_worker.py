@@ -1,0 +1,169 @@
+"""The worker's logic, driven synchronously (no thread): deterministic play, pause and step."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.network import NetworkSpec
+from nnviz.core.training import TrainConfig, network_for
+from nnviz.gui.worker import GRID_RES_2D, Problem, RunState, TrainLoop
+
+
+class Recorder:
+    def __init__(self):
+        self.snapshots, self.status, self.playing, self.errors = [], [], [], []
+        self.loop = TrainLoop(publish=self.snapshots.append, status=self.status.append,
+                              playing_changed=self.playing.append, error=self.errors.append)
+
+    @property
+    def last(self):
+        return self.snapshots[-1]
+
+    def do(self, *command, times: int = 1):
+        self.loop.post(*command)
+        for _ in range(times):
+            self.loop.work_once()
+        return self.last
+
+
+MOONS = make_dataset(DataSpec("moons"))
+
+
+def moons_problem(**config) -> Problem:
+    return Problem(MOONS, NetworkSpec(), TrainConfig(**config), None, 0)
+
+
+@pytest.fixture
+def rec():
+    r = Recorder()
+    r.do("problem", 1, moons_problem())
+    assert not r.errors
+    return r
+
+
+def test_a_new_problem_is_compiled_and_drawn_at_epoch_zero(rec):
+    s = rec.last
+    assert (s.run_id, s.epoch) == (1, 0)
+    assert rec.status[0] == "compiling..."
+    assert s.grid.values.shape == (GRID_RES_2D, GRID_RES_2D)
+    assert np.all((s.grid.values >= 0) & (s.grid.values <= 1))
+    assert len(s.loss_values) == 0
+
+
+def test_step_runs_exactly_the_asked_epochs(rec):
+    assert rec.do("step", 1).epoch == 1
+    assert rec.do("step", 100).epoch == 101
+    assert len(rec.last.loss_values) == 101
+    assert rec.last.loss_epochs[-1] == 101
+
+
+def test_play_runs_until_pause_then_nothing_moves(rec):
+    rec.do("play", times=5)
+    assert rec.loop.playing and rec.playing == [True]
+    playing_epoch = rec.loop.trainer.epoch
+    assert playing_epoch > 0
+    s = rec.do("pause")
+    assert rec.playing == [True, False]
+    assert s.epoch == rec.loop.trainer.epoch  # the pause publishes the final state
+    for _ in range(3):
+        rec.loop.work_once()
+    assert rec.loop.trainer.epoch == s.epoch
+
+
+def test_reset_gives_new_weights_at_epoch_zero_and_a_new_run(rec):
+    first = rec.last.params
+    rec.do("step", 10)
+    s = rec.do("reset", 2, 1)
+    assert (s.run_id, s.epoch) == (2, 0)
+    assert not np.allclose(s.params[0][0], first[0][0])
+    assert len(s.loss_values) == 0
+
+
+def test_restart_repeats_the_same_losses(rec):
+    rec.do("step", 20)
+    before = rec.last.loss_values.copy()
+    s = rec.do("restart", 2)
+    assert (s.run_id, s.epoch) == (2, 0)
+    again = rec.do("step", 20).loss_values
+    np.testing.assert_array_equal(before, again)
+
+
+def test_learning_rate_changes_without_reset(rec):
+    rec.do("step", 50)
+    w = rec.last.params
+    s = rec.do("lr", 0.1)
+    assert s.epoch == 50 and s.config.learning_rate == 0.1
+    np.testing.assert_array_equal(s.params[0][0], w[0][0])
+    assert rec.loop.trainer.learning_rate == pytest.approx(0.1)
+    assert rec.do("step", 1).epoch == 51
+
+
+def test_only_the_newest_of_quick_problems_is_built(rec):
+    compiles = rec.status.count("compiling...")
+    narrow = Problem(MOONS, NetworkSpec(hidden=(3,), activations=("tanh",)), TrainConfig())
+    wide = Problem(MOONS, NetworkSpec(hidden=(6,), activations=("tanh",)), TrainConfig())
+    rec.loop.post("problem", 2, narrow)
+    rec.loop.post("problem", 3, wide)
+    rec.loop.work_once()
+    assert rec.status.count("compiling...") == compiles + 1
+    assert rec.last.run_id == 3 and rec.last.spec.hidden == (6,)
+
+
+def test_divergence_pauses_and_says_what_to_do():
+    r = Recorder()
+    line = make_dataset(DataSpec("line"))
+    spec = network_for(line, "mse", (), (), "linear")
+    r.do("problem", 1, Problem(line, spec, TrainConfig(learning_rate=50.0), None, 42))
+    r.do("play", times=20)
+    s = r.last
+    assert s.diverged and not r.loop.playing
+    assert "diverged" in s.message and "learning rate" in s.message
+    assert r.playing[-1] is False
+    assert np.all(np.isfinite(s.params[0][0]))  # the last finite weights are kept
+
+
+def test_probe_results_arrive_in_extras_and_a_failing_probe_is_reported(rec):
+    rec.do("probe", "mean", lambda trainer, points: float(points.mean()))
+    assert "mean" in rec.last.extras
+    assert rec.do("step", 1).extras["mean"] == pytest.approx(float(rec.loop.grid_points.mean()))
+
+    def broken(trainer, points):
+        raise RuntimeError("boom")
+    rec.do("probe", "broken", broken)
+    assert any("broken" in e and "boom" in e for e in rec.errors)
+    assert "broken" not in rec.do("step", 1).extras  # switched off, not raised every frame
+
+
+def test_set_params_is_published_at_once(rec):
+    params = tuple((np.zeros_like(w), np.zeros_like(b)) for w, b in rec.last.params)
+    s = rec.do("params", params)
+    assert all(np.all(w == 0) for w, _ in s.params)
+    assert np.allclose(s.grid.values, 0.5)  # sigmoid(0) everywhere
+
+
+def test_request_returns_a_copy_of_the_run(rec):
+    rec.do("step", 5)
+    got = []
+    rec.do("request", None, got.append)
+    state = got[0]
+    assert isinstance(state, RunState)
+    assert state.epoch == 5 and len(state.loss_values) == 5
+    assert state.spec == NetworkSpec()
+    state.params[0][0][:] = 123  # a copy: the live run does not change
+    assert not np.any(np.asarray(rec.loop.trainer.params[0][0]) == 123)
+
+
+def test_an_error_in_a_command_reaches_the_user(rec):
+    rec.do("lr", -1.0)
+    assert rec.errors and "learning rate" in rec.errors[-1]
+    assert rec.do("step", 1).epoch == 1  # and the run goes on
+
+
+def test_one_dimensional_regression_draws_a_curve():
+    r = Recorder()
+    sine = make_dataset(DataSpec("sine"))
+    spec = network_for(sine, "mse", (8,), ("tanh",), "linear")
+    s = r.do("problem", 1, Problem(sine, spec, TrainConfig(learning_rate=0.1), None, 0))
+    assert s.grid.values.ndim == 1 and len(s.grid.ys) == 0
+    assert s.grid.values.shape == s.grid.xs.shape
