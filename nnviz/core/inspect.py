@@ -95,10 +95,12 @@ class NeuronMaps:
     ys: np.ndarray
     inputs: np.ndarray  # the input features themselves, (res_y, res_x, input_dim)
     layers: tuple[np.ndarray, ...]  # hidden layers then the output
-    selected: tuple[int, int] | None  # (layer, unit) of ``selected_map``; layer -1 = input
-    selected_map: np.ndarray | None  # (res_y, res_x) at the grid's full resolution
+    selected: tuple[int, int]  # (layer, unit) of ``selected_map``; layer -1 = input
+    selected_map: np.ndarray  # (res_y, res_x) at the grid's full resolution
     full_xs: np.ndarray | None = None
-    full_ys: np.ndarray | None = None
+    full_ys: np.ndarray | None = None  # empty for 1-D input
+    data_X: np.ndarray | None = None  # the data points, to draw over the selected map
+    data_y: np.ndarray | None = None
 
 
 class NeuronMapsProbe:
@@ -106,7 +108,7 @@ class NeuronMapsProbe:
 
     def __init__(self, max_res: int = MAX_THUMB_RES) -> None:
         self.max_res = max_res
-        self.selected: tuple[int, int] | None = None  # set by the GUI
+        self.selected: tuple[int, int] | None = None  # set by the GUI; None: the output
 
     def __call__(self, trainer, grid_points: np.ndarray) -> NeuronMaps | None:
         if grid_points is None or np.asarray(grid_points).shape[1] > 2:
@@ -115,21 +117,21 @@ class NeuronMapsProbe:
         acts = layer_activations(trainer.spec, trainer.params, pts)
         xs, ys = _axes(pts, ry, rx)
         layers = tuple(a.reshape(ry, rx, -1) for a in acts)
-        sel, sel_map, fxs, fys = self.selected, None, None, None
-        if sel is not None:
-            layer, unit = sel
-            if -1 <= layer < len(layers) and 0 <= unit < trainer.spec.layer_sizes[layer + 1]:
-                fry, frx = grid_shape(grid_points)
-                full = np.asarray(grid_points, np.float32)
-                if layer == -1:
-                    values = full[:, unit]
-                else:
-                    values = layer_activations(trainer.spec, trainer.params, full)[layer][:, unit]
-                sel_map = values.reshape(fry, frx)
-                fxs, fys = _axes(full, fry, frx)
-            else:
-                sel = None
-        return NeuronMaps(xs, ys, pts.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys)
+        sel = self.selected
+        if sel is None or not (-1 <= sel[0] < len(layers)
+                               and 0 <= sel[1] < trainer.spec.layer_sizes[sel[0] + 1]):
+            sel = (len(layers) - 1, 0)  # nothing (valid) chosen: the output, i.e. the boundary
+        layer, unit = sel
+        fry, frx = grid_shape(grid_points)
+        full = np.asarray(grid_points, np.float32)
+        if layer == -1:
+            values = full[:, unit]
+        else:
+            values = layer_activations(trainer.spec, trainer.params, full)[layer][:, unit]
+        sel_map = values.reshape(fry, frx)
+        fxs, fys = _axes(full, fry, frx)
+        return NeuronMaps(xs, ys, pts.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys,
+                          trainer.data.X, trainer.data.y)
 
 
 def _axes(pts: np.ndarray, ry: int, rx: int) -> tuple[np.ndarray, np.ndarray]:
@@ -250,9 +252,12 @@ class GradientFlow:
     exact_ratio: bool  # True for plain gd: lr ||g|| / ||W||; else measured between snapshots
 
 
-def histogram(values: np.ndarray, bins: int = HIST_BINS, symmetric: bool = False) -> Histogram:
+def histogram(values: np.ndarray, bins: int | None = None, symmetric: bool = False) -> Histogram:
+    """Counts over the values' range; by default about 1.5 sqrt(n) bins, 8 to HIST_BINS."""
     v = np.asarray(values, np.float64).ravel()
     v = v[np.isfinite(v)]
+    if bins is None:
+        bins = int(np.clip(1.5 * np.sqrt(max(v.size, 1)), 8, HIST_BINS))
     if v.size == 0:
         return Histogram(np.linspace(-1, 1, bins + 1), np.zeros(bins))
     lo, hi = float(v.min()), float(v.max())
@@ -329,6 +334,18 @@ class GradientProbe:
 # --- the logistic-regression baseline -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BaselineView:
+    """The baseline with what it is drawn over: the grid axes and the data."""
+
+    baseline: Baseline
+    xs: np.ndarray
+    ys: np.ndarray  # empty for 1-D input
+    data_X: np.ndarray
+    data_y: np.ndarray
+    n_classes: int
+
+
 class BaselineProbe:
     """A LogisticRegression baseline for the trainer's data, fitted once per data set and grid."""
 
@@ -336,16 +353,23 @@ class BaselineProbe:
         self._key = None
         self._result: Baseline | None = None
 
-    def __call__(self, trainer, grid_points: np.ndarray | None) -> Baseline | None:
+    def __call__(self, trainer, grid_points: np.ndarray | None) -> BaselineView | None:
         data = trainer.data
-        if not data.is_classification:
+        if not data.is_classification or data.n_features > 2:
             return None
         key = (id(data), data.spec, None if grid_points is None else (np.shape(grid_points),
                                                            float(np.sum(grid_points))))
         if key != self._key:
             try:
-                self._result = logistic_baseline(data, grid_points)
+                base = logistic_baseline(data, grid_points)
             except ValueError:
                 self._result = None
+            else:
+                if grid_points is None:
+                    xs = ys = np.zeros(0, np.float32)
+                else:
+                    ry, rx = grid_shape(grid_points)
+                    xs, ys = _axes(np.asarray(grid_points, np.float32), ry, rx)
+                self._result = BaselineView(base, xs, ys, data.X, data.y, data.n_classes)
             self._key = key
         return self._result

@@ -46,8 +46,11 @@ def test_neuron_maps_are_each_neurons_activation_over_the_plane(moons):
     assert maps.selected == (1, 3) and maps.selected_map.shape == (64, 64)
     full = np.array(forward_layers(moons.spec, moons.params, pts)[1])[:, 3]
     np.testing.assert_allclose(maps.selected_map.ravel(), full, rtol=1e-5, atol=1e-6)
-    probe.selected = (7, 0)  # no such layer: ignored
-    assert probe(moons, pts).selected_map is None
+    probe.selected = (7, 0)  # no such layer: the output neuron instead (the boundary)
+    out = probe(moons, pts)
+    assert out.selected == (3, 0)
+    np.testing.assert_allclose(out.selected_map.ravel(), moons.predict(pts)[:, 0], rtol=1e-5,
+                               atol=1e-6)
 
 
 def test_neuron_maps_on_1d_input():
@@ -136,5 +139,6 @@ def test_baseline_probe_is_fitted_once_per_data(moons):
     probe = inspect.BaselineProbe()
     a = probe(moons, pts)
     assert a is probe(moons, pts)
-    assert a.grid_values.shape == (400,) and 0.8 < a.train_accuracy < 0.95
+    assert a.baseline.grid_values.shape == (400,) and 0.8 < a.baseline.train_accuracy < 0.95
+    assert a.xs.shape == (20,) and a.ys.shape == (20,) and len(a.data_X) == 200
     assert probe(trainer_for("line", hidden=(3,)), None) is None

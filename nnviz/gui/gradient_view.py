@@ -1,0 +1,162 @@
+"""Gradient flow: how strongly each layer is being taught, over the epochs and right now.
+
+Top: per layer, ||dL/dW|| and the update-to-weight ratio over the epochs (log scale), and the
+gradient norm by layer at this moment -- in a deep sigmoid network it falls by orders of
+magnitude from the output back to the input: vanishing gradients. Bottom: histograms of each
+layer's weights and activations, and the fraction of dead ReLU units. The numbers come from
+:class:`nnviz.core.inspect.GradientProbe` in the worker thread; this view only draws them.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.core.inspect import GradientFlow
+
+_FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
+
+
+def layer_names(spec) -> list[str]:
+    return [f"hidden {i + 1}" for i in range(len(spec.hidden))] + ["output"]
+
+
+class GradientView(QWidget):
+    """The "gradients" view."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.extras_key = "gradients"
+        self.snapshot = None
+        self._n_layers = -1
+        self.caption = QLabel(
+            "Backpropagation carries the error from the output back to the input. "
+            "If ||dL/dW|| shrinks by orders of magnitude towards the input (as with many sigmoid "
+            "layers), the first layers hardly learn: <b>vanishing gradients</b>. An update of "
+            "about 1/1000 of a layer's weights per epoch (dashed line) is healthy; far below, the "
+            "layer is stuck; far above, it jumps around. Colours run from the first layer "
+            "(dark purple) to the output (green).")
+        self.caption.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        self.norm_plot = self._plot(0, 0, "||dL/dW|| per layer", "epoch", log_y=True)
+        self.ratio_plot = self._plot(0, 1, "update / weight, per epoch", "epoch", log_y=True)
+        self.depth_plot = self._plot(0, 2, "||dL/dW|| by layer, now", "layer", log_y=True)
+        self.weight_plot = self._plot(1, 0, "weights", "value")
+        self.act_plot = self._plot(1, 1, "activations on the training data", "value")
+        self.dead_plot = self._plot(1, 2, "dead ReLU units (fraction)", "hidden layer")
+        self.dead_plot.setYRange(0, 1)
+        self.ratio_plot.addItem(pg.InfiniteLine(pos=-3, angle=0,  # log10(1e-3)
+                                                pen=pg.mkPen(120, 120, 120, style=Qt.PenStyle.DashLine)))
+        self.depth_curve = self.depth_plot.plot([], [], pen=pg.mkPen(40, 40, 40, width=2),
+                                                symbol="o", symbolSize=8,
+                                                symbolBrush=(8, 119, 189))
+        self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=(245, 147, 34))
+        self.dead_plot.addItem(self.dead_bars)
+        self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0))
+        self.dead_plot.addItem(self.dead_text)
+        self.legend = self.norm_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.norm_curves: list[pg.PlotDataItem] = []
+        self.ratio_curves: list[pg.PlotDataItem] = []
+        self.weight_curves: list[pg.PlotDataItem] = []
+        self.act_curves: list[pg.PlotDataItem] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.glw, 1)
+
+    def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
+        p = self.glw.addPlot(row=row, col=col, title=title)
+        p.setLabel("bottom", xlabel)
+        p.showGrid(x=True, y=True, alpha=0.15)
+        p.setLogMode(y=log_y)
+        p.getAxis("bottom").enableAutoSIPrefix(False)
+        p.getAxis("left").enableAutoSIPrefix(False)
+        return p
+
+    # -- building, once per architecture ---------------------------------------------------------
+
+    def _build(self, spec) -> None:
+        for plot, curves in ((self.norm_plot, self.norm_curves), (self.ratio_plot, self.ratio_curves),
+                             (self.weight_plot, self.weight_curves), (self.act_plot, self.act_curves)):
+            for c in curves:
+                plot.removeItem(c)
+            curves.clear()
+        self.legend.clear()
+        names = layer_names(spec)
+        n = len(names)
+        cmap = pg.colormap.get("viridis")
+        for i, name in enumerate(names):
+            colour = cmap.map(0.85 * i / max(n - 1, 1), mode="qcolor")  # skip viridis' pale end
+            pen = pg.mkPen(colour, width=2)
+            self.norm_curves.append(self.norm_plot.plot([], [], pen=pen, name=name,
+                                                        connect="finite"))
+            self.ratio_curves.append(self.ratio_plot.plot([], [], pen=pen, connect="finite"))
+            thin = pg.mkPen(colour, width=1.5)
+            self.weight_curves.append(self.weight_plot.plot([], [], pen=thin, stepMode="center"))
+            self.act_curves.append(self.act_plot.plot([], [], pen=thin, stepMode="center"))
+        self.legend.setVisible(n <= 8)
+        ticks = [[(i + 1, n) for i, n in enumerate(["h" + str(k + 1) for k in range(n - 1)]
+                                                   + ["out"])]]
+        self.depth_plot.getAxis("bottom").setTicks(ticks)
+        self.dead_plot.getAxis("bottom").setTicks([[(i + 1, str(i + 1)) for i in range(n - 1)]])
+        self.dead_plot.setXRange(0.4, max(n - 1, 1) + 0.6)
+        self._n_layers = n
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def update_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        flow: GradientFlow | None = snapshot.extras.get(self.extras_key)
+        if flow is None or flow.grad_norms.ndim != 2:
+            return
+        if flow.grad_norms.shape[1] != self._n_layers or snapshot.spec != getattr(self, "_spec", None):
+            self._spec = snapshot.spec
+            self._build(snapshot.spec)
+        if flow.grad_norms.shape[1] != self._n_layers:
+            return  # a stale frame of another architecture
+        ep = flow.epochs.astype(np.float64)
+        norms = np.maximum(np.nan_to_num(flow.grad_norms, nan=_FLOOR), _FLOOR)
+        ratios = flow.update_ratios.astype(np.float64)
+        ratios = np.where(np.isfinite(ratios), np.maximum(ratios, _FLOOR), np.nan)
+        for i in range(self._n_layers):
+            self.norm_curves[i].setData(ep, norms[:, i])
+            self.ratio_curves[i].setData(ep, ratios[:, i])
+            wh, ah = flow.weight_hists[i], flow.activation_hists[i]
+            self.weight_curves[i].setData(wh.edges, wh.counts / max(wh.counts.sum(), 1))
+            self.act_curves[i].setData(ah.edges, ah.counts / max(ah.counts.sum(), 1))
+        now = norms[-1]
+        self.depth_curve.setData(np.arange(1, self._n_layers + 1), now)
+        dead = [f for f in flow.dead_fraction]
+        heights = [f if f is not None else 0.0 for f in dead]
+        self.dead_bars.setOpts(x=np.arange(1, len(dead) + 1), height=heights, width=0.6)
+        if any(f is not None for f in dead):
+            self.dead_text.setText("")
+        else:
+            self.dead_text.setText("no ReLU layer")
+            self.dead_text.setPos((len(dead) + 1) / 2, 0.6)
+        self.summary.setText(self._summary(flow, now, dead))
+
+    def _summary(self, flow: GradientFlow, now: np.ndarray, dead) -> str:
+        parts = [f"epoch {int(flow.epochs[-1]):,}"]
+        if len(now) > 1 and now[-1] > _FLOOR:
+            ratio = now[0] / now[-1]
+            if ratio < 1e-2:
+                parts.append(f"the first layer's gradient is <b>1/{1 / ratio:,.0f}</b> of the "
+                             "output layer's: vanishing gradients")
+            elif ratio > 1e2:
+                parts.append(f"the first layer's gradient is <b>{ratio:,.0f} times</b> the output "
+                             "layer's: exploding gradients")
+            else:
+                parts.append(f"first / output layer gradient: {ratio:.3g}")
+        if not flow.exact_ratio:
+            parts.append("update ratios measured between frames")
+        for i, f in enumerate(dead):
+            if f is not None and f > 0:
+                parts.append(f"hidden {i + 1}: {f:.0%} dead ReLU units")
+        return " &nbsp;·&nbsp; ".join(parts)

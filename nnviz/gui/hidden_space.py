@@ -1,0 +1,196 @@
+"""Hidden space: the data and the input plane's grid lines as one hidden layer sees them.
+
+ConvNetJS's picture: a layer bends and stretches the plane; when training works, the classes
+pull apart in some hidden layer until a straight line (the next layer) can separate them. The
+layer and its two coordinates (two chosen units, or the first two principal components) are
+picked above the plot; the numbers come from :class:`nnviz.core.inspect.HiddenSpaceProbe` in the
+worker thread.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
+
+from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
+
+from .colors import class_color, point_map
+
+PCA, UNITS = "principal components", "two units"
+
+
+class HiddenSpaceView(QWidget):
+    """The "hidden-space" view."""
+
+    settings_changed = Signal()  # the probe's settings changed: ask the worker for a new frame
+
+    def __init__(self, probe: HiddenSpaceProbe | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.probe = probe or HiddenSpaceProbe()
+        self.extras_key = "hidden-space"
+        self.snapshot = None
+        self._spec = None
+        self._labels_key = None
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("the hidden layer whose space is drawn")
+        self.mode_box = QComboBox()
+        self.mode_box.addItems([PCA, UNITS])
+        self.mode_box.setToolTip("principal components: the two directions in which the data "
+                                 "spread most in that layer; two units: the raw activations")
+        self.unit_a, self.unit_b = QSpinBox(), QSpinBox()
+        for box, v in ((self.unit_a, 1), (self.unit_b, 2)):
+            box.setRange(1, 1)
+            box.setValue(v)
+            box.setPrefix("unit ")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Layer"))
+        row.addWidget(self.layer_box)
+        row.addWidget(QLabel("drawn in"))
+        row.addWidget(self.mode_box)
+        row.addWidget(self.unit_a)
+        row.addWidget(self.unit_b)
+        row.addStretch(1)
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.plot = pg.PlotWidget(background="w")
+        for side in ("bottom", "left"):
+            self.plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
+        # The mesh: every grid line of the input plane, NaN-separated, in one item (fast).
+        self.mesh = pg.PlotDataItem([], [], pen=pg.mkPen(150, 150, 150, 150, width=1),
+                                    connect="finite")
+        self.plot.addItem(self.mesh)
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(30, 30, 30, 180, width=0.8))
+        self.test_points = pg.ScatterPlotItem(size=8, symbol="s",
+                                              pen=pg.mkPen(30, 30, 30, 220, width=1.2))
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.test_points)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(row)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.plot, 1)
+        self.layer_box.currentIndexChanged.connect(self._changed)
+        self.mode_box.currentIndexChanged.connect(self._changed)
+        self.unit_a.valueChanged.connect(self._changed)
+        self.unit_b.valueChanged.connect(self._changed)
+        self._sync_controls()
+
+    # -- controls --------------------------------------------------------------------------------
+
+    def set_layer(self, layer: int, units: tuple[int, int] | None = None) -> None:
+        """Choose hidden layer ``layer`` (0-based); ``units`` (0-based) or None for PCA."""
+        self.layer_box.setCurrentIndex(layer)
+        if units is None:
+            self.mode_box.setCurrentText(PCA)
+        else:
+            self.mode_box.setCurrentText(UNITS)
+            self.unit_a.setValue(units[0] + 1)
+            self.unit_b.setValue(units[1] + 1)
+        self._changed()
+
+    def _changed(self, *_) -> None:
+        self._sync_controls()
+        self.probe.layer = max(self.layer_box.currentIndex(), 0)
+        if self.mode_box.currentText() == UNITS:
+            self.probe.units = (self.unit_a.value() - 1, self.unit_b.value() - 1)
+        else:
+            self.probe.units = None
+        self.settings_changed.emit()
+
+    def _sync_controls(self) -> None:
+        units = self.mode_box.currentText() == UNITS
+        self.unit_a.setVisible(units)
+        self.unit_b.setVisible(units)
+        if self._spec is not None and self._spec.hidden:
+            width = self._spec.hidden[max(self.layer_box.currentIndex(), 0)]
+            for box in (self.unit_a, self.unit_b):
+                box.blockSignals(True)
+                box.setRange(1, width)
+                box.blockSignals(False)
+
+    def _set_spec(self, spec) -> None:
+        self._spec = spec
+        self.layer_box.blockSignals(True)
+        keep = self.layer_box.currentIndex()
+        self.layer_box.clear()
+        for i, (w, a) in enumerate(zip(spec.hidden, spec.activations)):
+            self.layer_box.addItem(f"hidden {i + 1}: {w} {a}")
+        # Default to the last hidden layer: the one the output separates with a line.
+        self.layer_box.setCurrentIndex(keep if 0 <= keep < len(spec.hidden)
+                                       else len(spec.hidden) - 1)
+        self.layer_box.blockSignals(False)
+        self._changed()
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def update_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        if snapshot.spec != self._spec:
+            self._labels_key = None
+            self._set_spec(snapshot.spec)
+        if not snapshot.spec.hidden:
+            self._message("This network has no hidden layer: add one to see its hidden space.")
+            return
+        hs: HiddenSpace | None = snapshot.extras.get(self.extras_key)
+        if hs is None:
+            if not self.caption.text():
+                self._message("The hidden space appears with the next frame (2-D or 1-D data).")
+            return
+        self._draw(hs)
+
+    def _message(self, text: str) -> None:
+        self.caption.setText(text)
+        self.mesh.setData([], [])
+        self.train_points.setData([], [])
+        self.test_points.setData([], [])
+
+    def _draw(self, hs: HiddenSpace) -> None:
+        m = hs.mesh
+        sep = np.full((m.shape[0], 1, 2), np.nan, np.float32)
+        flat = np.concatenate([m, sep], axis=1).reshape(-1, 2)
+        self.mesh.setData(flat[:, 0], flat[:, 1])
+        key = (id(hs.labels), len(hs.labels))
+        if key != self._labels_key:  # brushes are costly to build: once per data set
+            self._labels_key = key
+            self._brushes = self._make_brushes(hs.labels)
+        train, test = ~hs.is_test, hs.is_test
+        self.train_points.setData(hs.points[train, 0], hs.points[train, 1],
+                                  brush=self._pick(self._brushes, train))
+        self.test_points.setData(hs.points[test, 0], hs.points[test, 1],
+                                 brush=self._pick(self._brushes, test))
+        a, b = hs.axes
+        if hs.explained is not None:
+            a += f" ({_percent(hs.explained[0])} of the variance)"
+            b += f" ({_percent(hs.explained[1])})"
+        self.plot.getPlotItem().setLabels(bottom=a, left=b)
+        spec = self.snapshot.spec
+        self.caption.setText(
+            f"Hidden layer {hs.layer + 1} ({hs.width} {spec.activations[hs.layer]} units). Grey "
+            "lines: the input plane's grid as this layer sees it; points: the data (squares: "
+            "test points). When the classes can be split by a straight line here, the output "
+            "layer can separate them.")
+
+    @staticmethod
+    def _pick(brushes, mask):
+        return [b for b, keep in zip(brushes, mask) if keep] if isinstance(brushes, list) else brushes
+
+    @staticmethod
+    def _make_brushes(labels: np.ndarray):
+        if np.issubdtype(labels.dtype, np.integer):
+            cache = {}
+            return [cache.setdefault(int(c), pg.mkBrush(*class_color(int(c)))) for c in labels]
+        lo, hi = float(np.min(labels)), float(np.max(labels))
+        cmap = point_map()
+        t = (labels - lo) / (hi - lo) if hi > lo else np.full(len(labels), 0.5)
+        return [pg.mkBrush(cmap.map(float(v), mode="qcolor")) for v in t]
+
+
+
+
+def _percent(f: float) -> str:
+    """12%; 0.34% and 99.9% near the ends (not a misleading 0% or 100%)."""
+    if f == 0 or 0.01 <= f <= 0.99:
+        return f"{f:.0%}"
+    return f"{f:.1%}" if f > 0.99 else f"{f * 100:.2g}%"

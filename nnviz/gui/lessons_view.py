@@ -1,0 +1,369 @@
+"""The notebook's demonstrations, one click each, and a logistic-regression baseline.
+
+Lessons 1-4 replay the notebook's own code on its own random stream
+(:func:`nnviz.core.lessons.replay`, a few milliseconds of numpy); lesson 5 trains the moons for
+1000 epochs on the core Trainer, in a background thread so the window never waits. The baseline
+page compares sklearn's LogisticRegression with the network being trained in the main window
+(its numbers come from :class:`nnviz.core.inspect.BaselineProbe` in the worker thread).
+"""
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from nnviz.core import lessons
+from nnviz.core.inspect import BaselineView
+
+from .colors import class_color, class_image, diverging_map, point_map
+
+
+@dataclass(frozen=True)
+class Lesson:
+    key: str
+    title: str
+    text: str
+
+    @property
+    def short(self) -> str:
+        """The title without its subtitle, for the list."""
+        return self.title.split(":")[0]
+
+
+LESSONS = (
+    Lesson("line", "1. Linear regression: y = m x + b",
+           "The notebook starts with y = m x + b: sklearn's LinearRegression fitted to 100 points "
+           "of y = 2.31531 x + 0.23412 plus unit Gaussian noise (np.random.seed(42)). Two numbers "
+           "describe the fit, and it is easy to read, but a straight line is all it can draw."),
+    Lesson("deep-linear", "2. Deep linear model: values grow",
+           "Layers without activations: each is w.T @ X + b with N(0, 1) weights. Stacking them "
+           "(hidden 4, 10, 20, 50) is still one linear map, and the values grow with every layer "
+           "-- the notebook's first hint of why deep networks need care."),
+    Lesson("sigmoid", "3. Sigmoid: at the output or between layers",
+           "With sigmoid only on the output of the deep linear model (hidden 4, 10, 30, 10, 4), "
+           "the huge outputs saturate it: the model becomes a step from 0 to 1. With sigmoid "
+           "between layers the values stay small and the model becomes smoothly non-linear."),
+    Lesson("activations", "4. Five activations: one network each",
+           "The same 1-D inputs through five random (4, 10, 30, 10, 4) networks, each with one "
+           "activation after every layer (points coloured as in the notebook, by a small linear "
+           "model's output). The notebook's softmax normalises over the whole array, so its "
+           "100 outputs sum to 1. tanh gives a step; cos wiggles; ReLU stays piecewise linear."),
+    Lesson("moons", "5. Moons: the notebook's final figure",
+           "A 2-4-10-4-1 sigmoid network trained with the notebook's mean squared error and plain "
+           "gradient descent (learning rate 1, 1000 epochs) from the notebook's own initial "
+           "weights: its true labels, its predictions (the probability of class 1), and the "
+           "predictions rounded to 0 or 1 -- the notebook's final figure."),
+    Lesson("baseline", "Baseline: logistic regression vs the network",
+           "Is the network worth it? sklearn's LogisticRegression draws the best straight "
+           "boundary (a hyperplane) for the problem in the main window; the network being "
+           "trained there must beat it where the classes are not linearly separable."),
+)
+LESSON_KEYS = tuple(lesson.key for lesson in LESSONS)
+
+
+def _value_brushes(values: np.ndarray) -> list:
+    """Points coloured by value on the orange-blue scale (the notebook's Spectral, our colours)."""
+    v = np.asarray(values, np.float64).ravel()
+    lo, hi = float(v.min()), float(v.max())
+    t = (v - lo) / (hi - lo) if hi > lo else np.full(v.shape, 0.5)
+    cmap = point_map()
+    return [pg.mkBrush(c) for c in cmap.map(t, mode="qcolor")]
+
+
+def _class_brushes(labels: np.ndarray) -> list:
+    cache: dict[int, object] = {}
+    return [cache.setdefault(int(c), pg.mkBrush(*class_color(int(c)))) for c in labels]
+
+
+_EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
+
+
+class LessonPage(QWidget):
+    """A title, a sentence or two, the numbers, and the plots (built once, on first show)."""
+
+    def __init__(self, lesson: Lesson, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lesson = lesson
+        title = QLabel(f"<h3>{lesson.title}</h3>")
+        text = QLabel(lesson.text)
+        text.setWordWrap(True)
+        self.numbers = QLabel()
+        self.numbers.setWordWrap(True)
+        self.numbers.setTextFormat(Qt.TextFormat.RichText)
+        self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 0, 6, 6)
+        lay.addWidget(title)
+        lay.addWidget(text)
+        lay.addWidget(self.numbers)
+        lay.addWidget(self.glw, 1)
+        self.filled = False
+
+    def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
+        p = self.glw.addPlot(row=row, col=col, title=title)
+        p.setLabels(bottom=x, left=y)
+        for side in ("bottom", "left"):
+            p.getAxis(side).enableAutoSIPrefix(False)
+        return p
+
+    def scatter(self, plot: pg.PlotItem, x, y, brushes, size: int = 7,
+                name: str | None = None) -> pg.ScatterPlotItem:
+        item = pg.ScatterPlotItem(np.asarray(x).ravel(), np.asarray(y).ravel(), size=size,
+                                  brush=brushes, pen=_EDGE, name=name)
+        plot.addItem(item)
+        return item
+
+
+class LessonsView(QWidget):
+    """The "lessons" view: the list of lessons on the left, the chosen one on the right."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.extras_key = "baseline"
+        self.list = QListWidget()
+        self.list.addItems([lesson.short for lesson in LESSONS])
+        for i, lesson in enumerate(LESSONS):
+            self.list.item(i).setToolTip(lesson.title)
+        self.list.setFixedWidth(self.list.sizeHintForColumn(0) + 16)
+        self.stack = QStackedWidget()
+        self.pages = {lesson.key: LessonPage(lesson) for lesson in LESSONS}
+        for lesson in LESSONS:
+            self.stack.addWidget(self.pages[lesson.key])
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.list)
+        lay.addWidget(self.stack, 1)
+        self._executor: ThreadPoolExecutor | None = None
+        self._moons_future: Future | None = None
+        self.moons_result: lessons.MoonsLesson | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(50)
+        self._poll.timeout.connect(self._check_moons)
+        self._baseline_items = None
+        self._lut = diverging_map().getLookupTable(0.0, 1.0, 256)
+        self.snapshot = None
+        self.list.currentRowChanged.connect(lambda row: self.show_lesson(LESSON_KEYS[row]))
+        self.list.setCurrentRow(0)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def show_lesson(self, key: str, wait: bool = False) -> None:
+        """Show lesson ``key`` (see LESSON_KEYS); ``wait`` blocks until its numbers are ready."""
+        if key not in self.pages:
+            raise KeyError(f"unknown lesson {key!r}; known: {', '.join(LESSON_KEYS)}")
+        row = LESSON_KEYS.index(key)
+        if self.list.currentRow() != row:
+            self.list.setCurrentRow(row)  # comes back here through the signal
+            if not wait:
+                return
+        page = self.pages[key]
+        self.stack.setCurrentWidget(page)
+        if not page.filled:
+            getattr(self, "_fill_" + key.replace("-", "_"))(page)
+        if wait and key == "moons" and self._moons_future is not None:
+            self._moons_future.result()
+            self._check_moons()
+
+    @property
+    def current_key(self) -> str:
+        return LESSON_KEYS[max(self.list.currentRow(), 0)]
+
+    # -- lessons 1-4: the notebook's replay --------------------------------------------------------
+
+    def _fill_line(self, page: LessonPage) -> None:
+        r = lessons.replay().line
+        p = page.plot(0, 0, "LinearRegression on the notebook's line data", "x", "y")
+        p.addLegend(offset=(10, 10))
+        page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth")
+        p.plot(r.x, r.y_pred, pen=pg.mkPen("k", width=2, style=Qt.PenStyle.DashLine), name="Fit")
+        p.plot(r.x, lessons.TRUE_SLOPE * r.x + lessons.TRUE_INTERCEPT,
+               pen=pg.mkPen(245, 147, 34, width=1.5), name="true line")
+        page.numbers.setText(
+            f"fitted slope m = <b>{r.slope:.5f}</b>, intercept b = <b>{r.intercept:.5f}</b> "
+            f"(the data's true line: {lessons.TRUE_SLOPE}, {lessons.TRUE_INTERCEPT})")
+        page.filled = True
+
+    def _fill_deep_linear(self, page: LessonPage) -> None:
+        d = lessons.replay().deep_linear
+        p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|")
+        p.setLogMode(y=True)
+        p.addLegend(offset=(10, 10))
+        for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
+                                     (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",
+                                      class_color(1))):
+            mags = lessons.DeepLinearLesson.magnitudes(layers)
+            p.plot(np.arange(1, len(mags) + 1), mags, pen=pg.mkPen(colour, width=2), symbol="o",
+                   symbolBrush=colour, name=name)
+        p.getAxis("bottom").setTicks([[(i, str(i)) for i in range(1, 6)]])
+
+        def fmt(a):
+            return "[" + ", ".join(f"{v:.4g}" for v in np.ravel(a)) + "]"
+        page.numbers.setText(
+            f"the same input X (3, 1) -> one hidden layer: <b>{fmt(d.shallow_output)}</b>; "
+            f"four hidden layers: <b>{fmt(d.deep_output)}</b>")
+        page.filled = True
+
+    def _fill_sigmoid(self, page: LessonPage) -> None:
+        s = lessons.replay().sigmoid
+        x = s.X[0]
+        colours = _value_brushes(s.Y_deep)
+        p0 = page.plot(0, 0, "deep linear model", "X", "Y")
+        page.scatter(p0, x, s.Y_deep, colours)
+        p1 = page.plot(0, 1, "sigmoid on the output only", "X", "G")
+        page.scatter(p1, x, s.G_deep, colours)
+        p2 = page.plot(0, 2, "sigmoid between layers", "X", "Y")
+        page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
+        sat = lessons.SigmoidLesson.saturated_fraction(s.G_deep)
+        page.numbers.setText(
+            f"the deep linear outputs run from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
+            f"<b>{sat:.0%}</b> of the sigmoid's outputs are within 0.01 of 0 or 1 (a step); with "
+            f"sigmoid between layers they all lie between <b>{s.Y_between.min():.4f}</b> and "
+            f"<b>{s.Y_between.max():.4f}</b>.")
+        page.filled = True
+
+    def _fill_activations(self, page: LessonPage) -> None:
+        a = lessons.replay().activations
+        x = a.X[0]
+        brushes = _value_brushes(a.colour)
+        parts = []
+        for i, (label, Y) in enumerate(a.outputs):
+            p = page.plot(*divmod(i, 3), label, "X", "Y")  # 3 + 2: legible in a narrow tab
+            page.scatter(p, x, Y[0], brushes, size=6)
+            if label == "Softmax":
+                # Every output is 1/100 up to rounding: show that, not the rounding noise.
+                p.setYRange(0, 2.0 / Y.size)
+            parts.append(f"{label}: {Y.min():.3g} to {Y.max():.3g}")
+        soft = dict(a.outputs)["Softmax"]
+        page.numbers.setText("; ".join(parts) + f". The softmax outputs sum to "
+                             f"<b>{soft.sum():.6f}</b> over all {soft.size} points.")
+        page.filled = True
+
+    # -- lesson 5: trained in the background -----------------------------------------------------
+
+    def _fill_moons(self, page: LessonPage) -> None:
+        if self._moons_future is None:
+            page.numbers.setText("Training the notebook's network for 1000 epochs...")
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-lesson")
+            self._moons_future = self._executor.submit(lessons.moons_lesson)
+            self._poll.start()
+
+    def _check_moons(self) -> None:
+        f = self._moons_future
+        if f is None or not f.done():
+            return
+        self._poll.stop()
+        page = self.pages["moons"]
+        if page.filled:
+            return
+        try:
+            m = f.result()
+        except Exception as e:  # noqa: BLE001 -- shown to the user, the window goes on
+            page.numbers.setText(f"The lesson could not be computed: {type(e).__name__}: {e}")
+            page.filled = True
+            return
+        self.moons_result = m
+        X = m.X
+        for col, (title, brushes) in enumerate((
+                ("True Labels", _class_brushes(m.labels)),
+                ("Predicted", _value_brushes(np.clip(m.predictions, 0, 1))),
+                ("Rounded Predictions", _class_brushes(m.rounded.astype(int))))):
+            p = page.plot(0, col, title, "x1", "x2")
+            page.scatter(p, X[:, 0], X[:, 1], brushes, size=6)
+        lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
+        lp.setLabels(bottom="epoch", left="loss")
+        lp.setMaximumHeight(170)
+        lp.plot(np.arange(1, len(m.losses) + 1), m.losses, pen=pg.mkPen(40, 40, 40, width=2))
+        printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
+                            if e <= len(m.losses))
+        page.numbers.setText(
+            f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
+            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>.")
+        page.filled = True
+
+    # -- the baseline ----------------------------------------------------------------------------
+
+    def _fill_baseline(self, page: LessonPage) -> None:
+        page.numbers.setText("The baseline appears with the next frame of the main window's run.")
+        page.filled = True
+        if self.snapshot is not None:
+            self.update_snapshot(self.snapshot)
+
+    def _baseline_plots(self, page: LessonPage):
+        if self._baseline_items is None:
+            items = []
+            for col, title in enumerate(("logistic regression", "the network")):
+                p = page.plot(0, col, title, "x1", "x2")
+                img = pg.ImageItem(axisOrder="row-major")
+                p.addItem(img)
+                sc = pg.ScatterPlotItem(size=6, pen=_EDGE)
+                p.addItem(sc)
+                items.append((p, img, sc))
+            self._baseline_items = items
+        return self._baseline_items
+
+    def update_snapshot(self, snapshot) -> None:
+        """Only the baseline page follows the run."""
+        self.snapshot = snapshot
+        page = self.pages["baseline"]
+        if not page.filled:
+            return
+        view: BaselineView | None = snapshot.extras.get(self.extras_key)
+        if view is None:
+            page.numbers.setText("The baseline is for classification problems with one or two "
+                                 "input features; the main window's problem is not one.")
+            return
+        base = view.baseline
+        (p0, img0, sc0), (p1, img1, sc1) = self._baseline_plots(page)
+        m = snapshot.metrics
+        acc = "train {:.1%}".format
+        net = acc(m.train_accuracy) + ("" if np.isnan(m.test_accuracy)
+                                       else f", test {m.test_accuracy:.1%}")
+        lin = acc(base.train_accuracy) + ("" if np.isnan(base.test_accuracy)
+                                          else f", test {base.test_accuracy:.1%}")
+        p0.setTitle(f"logistic regression: {lin}")
+        p1.setTitle(f"the network at epoch {snapshot.epoch:,}: {net}")
+        if len(view.ys) == 0 or base.grid_values is None or snapshot.grid is None:
+            page.numbers.setText(f"logistic regression: {lin}; the network: {net}.")
+            return
+        page.numbers.setText(
+            f"accuracy of logistic regression: <b>{lin}</b>; of the network: <b>{net}</b>.")
+        ry, rx = len(view.ys), len(view.xs)
+        rect = _image_rect(view.xs, view.ys)
+        for img, values in ((img0, base.grid_values), (img1, snapshot.grid.values)):
+            values = np.asarray(values)
+            if values.size == ry * rx:  # P(class 1)
+                img.setLookupTable(self._lut)
+                img.setImage(values.reshape(ry, rx), levels=(0, 1), autoLevels=False)
+            else:  # class scores: the winner's colour
+                img.setLookupTable(None)
+                img.setImage(class_image(values.reshape(ry, rx, -1)), autoLevels=False,
+                             levels=(0, 255))
+            img.setRect(rect)
+        key = id(view.data_X)
+        if getattr(self, "_baseline_data", None) != key:
+            self._baseline_data = key
+            brushes = _class_brushes(view.data_y)
+            for sc in (sc0, sc1):
+                sc.setData(view.data_X[:, 0], view.data_X[:, 1], brush=brushes)
+
+    def shutdown(self) -> None:
+        """Stop the background lesson (if any); safe after the widget is gone."""
+        try:
+            self._poll.stop()
+        except RuntimeError:  # the C++ timer was deleted with the window
+            pass
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _image_rect(xs: np.ndarray, ys: np.ndarray) -> QRectF:
+    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
+    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+    return QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)

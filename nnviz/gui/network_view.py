@@ -1,0 +1,508 @@
+"""The network diagram: layers as columns of nodes, weighted links, biases, neuron thumbnails.
+
+Links are blue for positive weights and orange for negative ones (TensorFlow Playground's
+colours), as thick as the weight is large; each node's bias is the small square at its lower
+left. Hover anything to read its current value (the tooltip follows training); click a link or
+a bias square to type a new value, which goes to the worker at once (the loss and the boundary
+follow); click a node to see its activation map large on the right.
+
+Wide networks stay legible: at most ``MAX_UNITS`` units per layer are drawn (the ones with the
+strongest weights) and at most ``MAX_LINKS`` links between two layers (the strongest); the
+header says how many are shown.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
+
+from nnviz.core.inspect import NeuronMaps
+
+from .neuron_maps import (BLUE, ORANGE, NeuronMapPanel, diverging_colour, levels_for,
+                          neuron_label, to_qimage)
+
+MAX_UNITS = 32
+MAX_LINKS = 160
+_LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
+
+
+class NetworkCanvas(QWidget):
+    """The diagram itself, painted by hand (a few thousand lines at 60 Hz is cheap this way)."""
+
+    node_clicked = Signal(int, int)  # layer (-1 = input), unit
+    edit_requested = Signal(object, QPoint)  # ("w", layer, i, j) or ("b", layer, j), position
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(360, 260)
+        self.spec = None
+        self.params: tuple | None = None
+        self.maps: NeuronMaps | None = None
+        self.selected: tuple[int, int] | None = None
+        self.shown: list[np.ndarray] = []  # unit indices drawn, per column (input first)
+        self._shown_at = 0.0
+        self._images: dict[tuple[int, int], object] = {}
+        self._hover = None
+        self._hover_global: QPoint | None = None
+        self.links_drawn = 0
+        self.links_total = 0
+        self._geometry_dirty = True
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def set_state(self, spec, params, maps: NeuronMaps | None) -> None:
+        new_spec = spec != self.spec
+        self.spec, self.params, self.maps = spec, params, maps
+        if new_spec or time.monotonic() - self._shown_at > 1.0:
+            self._choose_units()
+        self._make_images()
+        self._links = self._compute_links()
+        self._geometry_dirty = True
+        self.update()
+        if self._hover is not None and self._hover_global is not None and QToolTip.isVisible():
+            QToolTip.showText(self._hover_global, self._describe(self._hover), self)
+
+    def _choose_units(self) -> None:
+        """Per column, the MAX_UNITS units with the strongest weights in and out, in order."""
+        sizes = self.spec.layer_sizes
+        shown = []
+        for c, n in enumerate(sizes):
+            if n <= MAX_UNITS:
+                shown.append(np.arange(n))
+                continue
+            score = np.zeros(n)
+            if c > 0:
+                score += np.abs(self.params[c - 1][0]).sum(axis=0)
+            if c < len(self.params):
+                score += np.abs(self.params[c][0]).sum(axis=1)
+            shown.append(np.sort(np.argpartition(-score, MAX_UNITS)[:MAX_UNITS]))
+        self.shown = shown
+        self._shown_at = time.monotonic()
+
+    def _make_images(self) -> None:
+        self._images = {}
+        maps = self.maps
+        if maps is None or not self.shown:
+            return
+        for c, units in enumerate(self.shown):
+            layer = c - 1
+            src = maps.inputs if layer < 0 else maps.layers[layer]
+            if src.shape[2] != self.spec.layer_sizes[c]:
+                return  # maps of another architecture (a stale probe result)
+            act = "linear" if layer < 0 else self.spec.layer_activations[layer]
+            for u in units:
+                m = src[:, :, u]
+                self._images[(layer, int(u))] = to_qimage(m, levels_for(act, m))
+
+    # -- geometry --------------------------------------------------------------------------------
+
+    def _geometry(self) -> None:
+        w, h = self.width(), self.height()
+        top, bottom, left, right = 44, 14, 46, 34
+        cols = len(self.shown)
+        xs = [left + (w - left - right) * (c + 0.5) / cols for c in range(cols)]
+        avail = h - top - bottom
+        gap_x = (w - left - right) / cols
+        self.node_size, self.centres = [], []
+        for c, units in enumerate(self.shown):
+            n = len(units)
+            s = min(avail / n * 0.72, gap_x * 0.42, 52.0)
+            s = max(s, 4.0)
+            step = avail / n
+            ys = [top + step * (k + 0.5) for k in range(n)]
+            self.node_size.append(s)
+            self.centres.append(np.array([[xs[c], y] for y in ys]))
+        self.col_x = xs
+        self._geometry_dirty = False
+
+    def _compute_links(self) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per layer: (layer, rows i, cols j, weights) of the links to draw."""
+        out, drawn, total = [], 0, 0
+        for layer, (W, _) in enumerate(self.params):
+            total += W.size
+            src, dst = self.shown[layer], self.shown[layer + 1]
+            sub = np.asarray(W)[np.ix_(src, dst)]
+            flat = np.abs(sub).ravel()
+            if flat.size > MAX_LINKS:
+                keep = np.argpartition(-flat, MAX_LINKS)[:MAX_LINKS]
+            else:
+                keep = np.arange(flat.size)
+            ii, jj = np.unravel_index(keep, sub.shape)
+            out.append((layer, ii, jj, sub[ii, jj]))
+            drawn += len(keep)
+        self.links_drawn, self.links_total = drawn, total
+        # One scale for the whole network (so layers compare honestly): a large weight, not the
+        # largest, gets the thickest line.
+        allw = np.concatenate([np.abs(np.asarray(W)).ravel() for W, _ in self.params])
+        self._weight_scale = float(np.percentile(allw, 95)) if allw.size else 1.0
+        self._weight_scale = self._weight_scale if self._weight_scale > 1e-12 else 1.0
+        # Many crossing links: lighter, so the picture stays readable.
+        busiest = max((len(w) for *_, w in out), default=0)
+        self._link_alpha = 1.0 if busiest <= 60 else 0.55
+        return out
+
+    def _link_segments(self):
+        """(x0, y0, x1, y1, weight, layer, unit_i, unit_j) arrays of all drawn links."""
+        segs = []
+        for layer, ii, jj, w in self._links:
+            a, b = self.centres[layer][ii], self.centres[layer + 1][jj]
+            sa, sb = self.node_size[layer], self.node_size[layer + 1]
+            segs.append(np.column_stack([a[:, 0] + sa / 2, a[:, 1], b[:, 0] - sb / 2, b[:, 1], w,
+                                         np.full(len(w), layer), self.shown[layer][ii],
+                                         self.shown[layer + 1][jj]]))
+        return np.concatenate(segs) if segs else np.zeros((0, 8))
+
+    def node_rect(self, c: int, k: int) -> QRectF:
+        s = self.node_size[c]
+        x, y = self.centres[c][k]
+        return QRectF(x - s / 2, y - s / 2, s, s)
+
+    def bias_rect(self, c: int, k: int) -> QRectF:
+        s = self.node_size[c]
+        b = max(6.0, s * 0.3)
+        x, y = self.centres[c][k]
+        return QRectF(x - s / 2 - b * 0.7, y + s / 2 - b * 0.6, b, b)
+
+    # -- painting --------------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(700, 480)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self._geometry_dirty = True
+        super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(255, 255, 255))
+        if self.spec is None or self.params is None:
+            p.setPen(QColor(90, 90, 90))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "The network appears here.")
+            return
+        if self._geometry_dirty:
+            self._geometry()
+        # Antialiased wide lines are the costly part of a frame: only for a few hundred links.
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, self.links_drawn <= 300)
+        self._paint_links(p)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_titles(p)
+        self._paint_nodes(p)
+
+    def _paint_links(self, p: QPainter) -> None:
+        segs = self._link_segments()
+        if not len(segs):
+            return
+        mags = np.abs(segs[:, 4])
+        scale = self._weight_scale
+        level = np.minimum((mags / scale * (_LEVELS - 1)).round().astype(int), _LEVELS - 1)
+        positive = segs[:, 4] >= 0
+        for sign, colour in ((False, ORANGE), (True, BLUE)):
+            for lv in range(_LEVELS):
+                sel = np.flatnonzero((positive == sign) & (level == lv))
+                if not len(sel):
+                    continue
+                t = lv / (_LEVELS - 1)
+                c = QColor(*colour)
+                c.setAlpha(int((60 + 170 * t) * self._link_alpha))
+                p.setPen(QPen(c, 0.6 + 4.4 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+                p.drawLines([QLineF(*segs[i, :4]) for i in sel])
+
+    def _paint_titles(self, p: QPainter) -> None:
+        spec = self.spec
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        p.setFont(small)
+        p.setPen(QColor(60, 60, 60))
+        for c, x in enumerate(self.col_x):
+            if c == 0:
+                title = f"input\n{spec.input_dim} features"
+            elif c == len(self.col_x) - 1:
+                title = f"output\n{spec.output_dim} {spec.output_activation}"
+            else:
+                title = f"hidden {c}\n{spec.hidden[c - 1]} {spec.activations[c - 1]}"
+            n, shown = spec.layer_sizes[c], len(self.shown[c])
+            if shown < n:
+                title += f" ({shown} shown)"
+            p.drawText(QRectF(x - 70, 2, 140, 40), Qt.AlignmentFlag.AlignHCenter, title)
+
+    def _paint_nodes(self, p: QPainter) -> None:
+        border = QPen(QColor(90, 90, 90), 1)
+        sel_pen = QPen(QColor(20, 20, 20), 3)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        for c, units in enumerate(self.shown):
+            layer = c - 1
+            for k, u in enumerate(units):
+                r = self.node_rect(c, k)
+                img = self._images.get((layer, int(u)))
+                if img is not None:
+                    p.drawImage(r, img)
+                else:
+                    p.fillRect(r, QColor(235, 235, 235))
+                p.setPen(sel_pen if self.selected == (layer, int(u)) else border)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(r)
+                if layer < 0:
+                    p.setPen(QColor(40, 40, 40))
+                    p.drawText(QRectF(r.left() - 40, r.top(), 36, r.height()),
+                               Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                               f"x{u + 1}")
+                    continue
+                b = float(self.params[layer][1][u])
+                br = self.bias_rect(c, k)
+                p.setPen(QPen(QColor(60, 60, 60), 1))
+                p.setBrush(diverging_colour(b, self._bias_scale(layer)))
+                p.drawRect(br)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _bias_scale(self, layer: int) -> float:
+        m = float(np.max(np.abs(self.params[layer][1]))) if self.params[layer][1].size else 1.0
+        return max(m, 1e-6)
+
+    # -- hit testing, tooltips, clicks -----------------------------------------------------------
+
+    def item_at(self, pos: QPointF):
+        """("b", layer, unit), ("n", layer, unit) or ("w", layer, i, j) under ``pos``, or None."""
+        if self.spec is None or self.params is None:
+            return None
+        if self._geometry_dirty:
+            self._geometry()
+        for c, units in enumerate(self.shown):
+            for k, u in enumerate(units):
+                if c > 0 and self.bias_rect(c, k).adjusted(-2, -2, 2, 2).contains(pos):
+                    return ("b", c - 1, int(u))
+        for c, units in enumerate(self.shown):
+            for k, u in enumerate(units):
+                if self.node_rect(c, k).contains(pos):
+                    return ("n", c - 1, int(u))
+        segs = self._link_segments()
+        if len(segs):
+            px, py = pos.x(), pos.y()
+            x0, y0, x1, y1 = segs[:, 0], segs[:, 1], segs[:, 2], segs[:, 3]
+            dx, dy = x1 - x0, y1 - y0
+            t = np.clip(((px - x0) * dx + (py - y0) * dy) / np.maximum(dx * dx + dy * dy, 1e-9),
+                        0, 1)
+            d = np.hypot(x0 + t * dx - px, y0 + t * dy - py)
+            # Prefer the strongest of the links within reach (they are drawn on top).
+            near = np.flatnonzero(d <= 4.0)
+            if len(near):
+                best = near[np.argmax(np.abs(segs[near, 4]))]
+                return ("w", int(segs[best, 5]), int(segs[best, 6]), int(segs[best, 7]))
+        return None
+
+    def value_of(self, item) -> float:
+        if item[0] == "w":
+            return float(self.params[item[1]][0][item[2], item[3]])
+        return float(self.params[item[1]][1][item[2]])
+
+    def _describe(self, item) -> str:
+        spec = self.spec
+        if item[0] == "w":
+            _, layer, i, j = item
+            return (f"weight from {neuron_label(spec, layer - 1, i)}\n"
+                    f"to {neuron_label(spec, layer, j)}:\n"
+                    f"{self.value_of(item):+.5g}   (click to type a new value)")
+        if item[0] == "b":
+            return (f"bias of {neuron_label(spec, item[1], item[2])}:\n"
+                    f"{self.value_of(item):+.5g}   (click to type a new value)")
+        _, layer, unit = item
+        text = neuron_label(spec, layer, unit)
+        if layer >= 0:
+            text += f"\nbias {float(self.params[layer][1][unit]):+.5g}"
+        maps = self.maps
+        if maps is not None and self._images.get((layer, unit)) is not None:
+            src = maps.inputs if layer < 0 else maps.layers[layer]
+            m = src[:, :, unit]
+            text += f"\nactivation over the plane: {np.nanmin(m):.3g} to {np.nanmax(m):.3g}"
+        return text + "\nclick to see its map large"
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        item = self.item_at(event.position())
+        self._hover = item
+        self._hover_global = event.globalPosition().toPoint()
+        if item is None:
+            QToolTip.hideText()
+            self.setCursor(Qt.CursorShape.ArrowCursor)
+        else:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            QToolTip.showText(self._hover_global, self._describe(item), self)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._hover = None
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        item = self.item_at(event.position())
+        if item is None:
+            return
+        if item[0] == "n":
+            self.selected = (item[1], item[2])
+            self.update()
+            self.node_clicked.emit(item[1], item[2])
+        else:
+            self.edit_requested.emit(item, event.position().toPoint())
+
+
+class NetworkView(QWidget):
+    """The "network" view: the diagram, an inline editor for weights, the selected neuron's map."""
+
+    neuron_selected = Signal(int, int)
+    params_edited = Signal(object)
+
+    def __init__(self, on_edit: Callable | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.on_edit = on_edit  # called with the edited params (e.g. MainWindow.set_params)
+        self.probe = None  # a NeuronMapsProbe, set by install_views
+        self.extras_key = "network"
+        self.snapshot = None
+        self.canvas = NetworkCanvas()
+        self.panel = NeuronMapPanel()
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.hide()
+        split = QSplitter()
+        split.addWidget(self.canvas)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([720, 300])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.header)
+        lay.addWidget(self.message)
+        lay.addWidget(split, 1)
+        self.editor = QLineEdit(self.canvas)
+        self.editor.setFixedWidth(110)
+        self.editor.hide()
+        self.editor.returnPressed.connect(self._commit_edit)
+        self.editor.installEventFilter(self)
+        self._editing = None
+        self.canvas.node_clicked.connect(self.select)
+        self.canvas.edit_requested.connect(self.begin_edit)
+        self._set_header()
+
+    # -- updates ---------------------------------------------------------------------------------
+
+    def update_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        maps = snapshot.extras.get(self.extras_key)
+        if maps is not None and len(maps.layers) != snapshot.spec.n_layers:
+            maps = None
+        sel = self.canvas.selected
+        if maps is not None and (sel is None or not _valid_neuron(snapshot.spec, sel)):
+            self.canvas.selected = maps.selected  # the probe's default: the output neuron
+        elif sel is not None and not _valid_neuron(snapshot.spec, sel):
+            self.canvas.selected = None
+        self.canvas.set_state(snapshot.spec, snapshot.params, maps)
+        if maps is not None and maps.selected == self.canvas.selected:
+            layer = maps.selected[0]
+            act = "linear" if layer < 0 else snapshot.spec.layer_activations[layer]
+            self.panel.show_map(maps, snapshot.spec, act)
+        self._set_header()
+
+    def _set_header(self) -> None:
+        c = self.canvas
+        legend = ("links: <span style='color:#0877bd'><b>blue</b></span> positive, "
+                  "<span style='color:#f59322'><b>orange</b></span> negative, thickness = size; "
+                  "small square = bias. Hover to read a value, click a link or a bias to edit it, "
+                  "click a node to see its map.")
+        if c.spec is None:
+            self.header.setText(legend)
+            return
+        epoch = self.snapshot.epoch if self.snapshot is not None else 0
+        if c.links_drawn < c.links_total:
+            links = f"the {c.links_drawn:,} strongest of {c.links_total:,} links shown"
+        else:
+            links = f"all {c.links_total:,} links shown"
+        self.header.setText(f"<b>{c.spec.shapes_text()}</b> &nbsp; epoch {epoch:,} &nbsp; "
+                            f"{links}<br>{legend}")
+
+    # -- selecting and editing -------------------------------------------------------------------
+
+    def select(self, layer: int, unit: int) -> None:
+        self.canvas.selected = (layer, unit)
+        self.canvas.update()
+        if self.probe is not None:
+            self.probe.selected = (layer, unit)
+        if self.snapshot is not None:
+            self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit)}</b> "
+                                     "(its map comes with the next frame)")
+            maps = self.snapshot.extras.get(self.extras_key)
+            if maps is not None and maps.selected == (layer, unit):
+                act = "linear" if layer < 0 else self.snapshot.spec.layer_activations[layer]
+                self.panel.show_map(maps, self.snapshot.spec, act)
+        self.neuron_selected.emit(layer, unit)
+
+    def begin_edit(self, item, pos: QPoint) -> None:
+        """Open the inline editor on a weight ("w", layer, i, j) or bias ("b", layer, j)."""
+        self._editing = item
+        self.editor.setText(f"{self.canvas.value_of(item):.6g}")
+        self.editor.selectAll()
+        x = min(max(pos.x() - 20, 0), self.canvas.width() - self.editor.width())
+        y = min(max(pos.y() - 12, 0), self.canvas.height() - self.editor.height())
+        self.editor.move(x, y)
+        what = "weight" if item[0] == "w" else "bias"
+        self.editor.setToolTip(f"new {what}: Enter to apply, Esc to cancel")
+        self.editor.show()
+        self.editor.setFocus()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.editor and event.type() == event.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Escape:
+            self.cancel_edit()
+            return True
+        return super().eventFilter(obj, event)
+
+    def cancel_edit(self) -> None:
+        self._editing = None
+        self.editor.hide()
+        self.message.hide()
+
+    def _commit_edit(self) -> None:
+        item = self._editing
+        if item is None:
+            return
+        text = self.editor.text().strip()
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or abs(value) > 1e6:
+            self.message.setText(f"“{text}” is not a usable value: type a number between "
+                                 "-1000000 and 1000000, e.g. -0.5 (Esc cancels).")
+            self.message.show()
+            return
+        self.message.hide()
+        self.editor.hide()
+        self._editing = None
+        self.set_value(item, value)
+
+    def set_value(self, item, value: float) -> None:
+        """Change one weight or bias and send the whole set of weights on."""
+        params = [(np.array(w, np.float32), np.array(b, np.float32))
+                  for w, b in self.canvas.params]
+        if item[0] == "w":
+            params[item[1]][0][item[2], item[3]] = value
+        else:
+            params[item[1]][1][item[2]] = value
+        params = tuple(params)
+        # Show the new value at once; the worker's next snapshot confirms it.
+        self.canvas.set_state(self.canvas.spec, params, self.canvas.maps)
+        if self.on_edit is not None:
+            self.on_edit(params)
+        self.params_edited.emit(params)
+
+
+def _valid_neuron(spec, neuron: tuple[int, int]) -> bool:
+    layer, unit = neuron
+    return -1 <= layer < spec.n_layers and 0 <= unit < spec.layer_sizes[layer + 1]

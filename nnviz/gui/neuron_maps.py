@@ -1,0 +1,319 @@
+"""Neuron maps: every neuron's activation over the input plane, and one neuron's map large.
+
+The colours are TensorFlow Playground's: orange for negative (class 0), blue for positive
+(class 1), a light grey in between. A bounded activation is drawn on its own range (sigmoid
+0..1, tanh -1..1), an unbounded one on +-(its largest magnitude), so the colour says on which
+side of its midpoint a neuron is everywhere in the plane.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSplitter,
+                               QToolTip, QVBoxLayout, QWidget)
+
+from nnviz.core.inspect import NeuronMaps
+
+from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402
+
+CLASS_COLOURS = list(CLASS_COLORS)
+
+_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [ORANGE, NEUTRAL, BLUE])
+LUT = _CMAP.getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)  # (256, 3)
+
+BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
+           "sin": (-1.0, 1.0), "cos": (-1.0, 1.0)}
+
+
+def diverging_colour(value: float, scale: float) -> QColor:
+    """Orange below zero, blue above, fading to neutral at zero; ``scale`` maps to full colour."""
+    t = 0.5 + 0.5 * float(np.clip(value / scale if scale > 0 else 0.0, -1.0, 1.0))
+    r, g, b = LUT[int(round(t * 255))]
+    return QColor(int(r), int(g), int(b))
+
+
+def levels_for(activation: str, values: np.ndarray) -> tuple[float, float]:
+    """The colour range for a neuron: its activation's range, or +-max|value| if unbounded."""
+    if activation in BOUNDED:
+        return BOUNDED[activation]
+    m = float(np.nanmax(np.abs(values))) if values.size else 1.0
+    m = m if np.isfinite(m) and m > 1e-12 else 1.0
+    return -m, m
+
+
+def to_qimage(values: np.ndarray, levels: tuple[float, float]) -> QImage:
+    """A (rows, cols) map, row 0 at the BOTTOM (lowest y), as an RGB image with y up."""
+    lo, hi = levels
+    v = np.nan_to_num(np.asarray(values, np.float32), nan=(lo + hi) / 2)
+    idx = np.clip((v - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    rgb = np.ascontiguousarray(LUT[idx[::-1]])  # flip: image rows go down, y goes up
+    h, w = rgb.shape[:2]
+    img = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+    return img.copy()  # own the pixels: ``rgb`` dies with this frame
+
+
+def neuron_label(spec, layer: int, unit: int) -> str:
+    """'input x1', 'hidden layer 2, unit 3 (relu)', 'output (sigmoid)'."""
+    if layer < 0:
+        return f"input x{unit + 1}"
+    acts = spec.layer_activations
+    if layer == spec.n_layers - 1:
+        out = "output" if spec.output_dim == 1 else f"output {unit + 1}"
+        return f"{out} ({acts[layer]})"
+    return f"hidden layer {layer + 1}, unit {unit + 1} ({acts[layer]})"
+
+
+def neuron_map(maps: NeuronMaps, layer: int, unit: int) -> np.ndarray:
+    """One neuron's thumbnail map (rows, cols) from a probe result; layer -1 = input."""
+    src = maps.inputs if layer < 0 else maps.layers[layer]
+    return src[:, :, unit]
+
+
+class NeuronMapPanel(QWidget):
+    """One neuron's activation over the input plane, large, with the data drawn over it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Click a neuron to see its map here.")
+        self.title.setWordWrap(True)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setAspectLocked(False)
+        self.plot.setMinimumSize(220, 220)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(LUT)
+        self.plot.addItem(self.image)
+        self.curve = self.plot.plot([], [], pen=pg.mkPen((60, 60, 60), width=2))  # 1-D input
+        self.scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
+        self.plot.addItem(self.scatter)
+        self._data_key = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.plot, 1)
+
+    def clear(self, text: str = "Click a neuron to see its map here.") -> None:
+        self.title.setText(text)
+        self.image.clear()
+        self.curve.setData([], [])
+
+    def show_map(self, maps: NeuronMaps, spec, level_name: str) -> None:
+        """Draw ``maps.selected_map`` (full resolution); ``level_name`` picks the colour range."""
+        if maps.selected_map is None or maps.selected is None:
+            return
+        layer, unit = maps.selected
+        values = maps.selected_map
+        levels = levels_for(level_name, values)
+        lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+        self.title.setText(f"<b>{neuron_label(spec, layer, unit)}</b>: from {lo:.3g} to {hi:.3g}")
+        xs, ys = maps.full_xs, maps.full_ys
+        if ys is None or len(ys) == 0:  # 1-D input: the activation as a curve over x
+            self.image.clear()
+            self.curve.setData(xs, values[0])
+            self.scatter.setData([], [])
+            self.plot.getPlotItem().setLabels(bottom="x", left="activation")
+            return
+        self.curve.setData([], [])
+        self.image.setImage(values, levels=levels, autoLevels=False)
+        dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
+        dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
+                                  ys[-1] - ys[0] + dy))
+        self.plot.getPlotItem().setLabels(bottom="x1", left="x2")
+        if maps.data_X is not None and self._data_key is not id(maps.data_X):
+            self._data_key = id(maps.data_X)
+            y = np.asarray(maps.data_y)
+            if np.issubdtype(y.dtype, np.integer):
+                brushes = [pg.mkBrush(*CLASS_COLOURS[int(c) % len(CLASS_COLOURS)]) for c in y]
+            else:
+                brushes = pg.mkBrush(80, 80, 80)
+            self.scatter.setData(maps.data_X[:, 0], maps.data_X[:, 1], brush=brushes)
+
+
+class NeuronGrid(QWidget):
+    """All neurons' thumbnails, one row of (wrapping) tiles per layer; click one to select it."""
+
+    neuron_clicked = Signal(int, int)  # layer (-1 = input), unit
+
+    TILE = 60
+    GAP = 8
+    LABEL_W = 150
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.maps: NeuronMaps | None = None
+        self.spec = None
+        self.selected: tuple[int, int] | None = None
+        self._tiles: list[tuple[QRect, int, int]] = []
+        self._images: dict[tuple[int, int], QImage] = {}
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def set_maps(self, maps: NeuronMaps | None, spec) -> None:
+        self.maps, self.spec = maps, spec
+        self._images.clear()
+        if maps is not None:
+            widest = max(a.shape[2] for a in maps.layers)
+            self.TILE = 60 if widest <= 16 else 44 if widest <= 64 else 34
+            for layer in range(-1, len(maps.layers)):
+                src = maps.inputs if layer < 0 else maps.layers[layer]
+                act = "linear" if layer < 0 else spec.layer_activations[layer]
+                for unit in range(src.shape[2]):
+                    m = src[:, :, unit]
+                    self._images[(layer, unit)] = to_qimage(m, levels_for(act, m))
+        self._layout()
+        self.update()
+
+    def _layout(self) -> None:
+        self._tiles = []
+        if self.maps is None:
+            self.setMinimumHeight(40)
+            return
+        per_row = max(1, (self.width() - self.LABEL_W - self.GAP) // (self.TILE + self.GAP))
+        y = self.GAP
+        self._rows = []
+        for layer in range(-1, len(self.maps.layers)):
+            n = (self.maps.inputs if layer < 0 else self.maps.layers[layer]).shape[2]
+            self._rows.append((layer, y))
+            for unit in range(n):
+                r, c = divmod(unit, per_row)
+                self._tiles.append((QRect(self.LABEL_W + c * (self.TILE + self.GAP),
+                                          y + r * (self.TILE + self.GAP), self.TILE, self.TILE),
+                                    layer, unit))
+            rows = (n + per_row - 1) // per_row
+            y += rows * (self.TILE + self.GAP) + self.GAP
+        self.setMinimumHeight(y)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self._layout()
+        super().resizeEvent(event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(700, self.minimumHeight())
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(255, 255, 255))
+        if self.maps is None:
+            p.setPen(QColor(90, 90, 90))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                       "Neuron maps need a 1-D or 2-D input; they appear while training runs.")
+            return
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        font = QFont(self.font())
+        p.setFont(font)
+        for layer, y in self._rows:
+            if layer < 0:
+                text = f"input ({self.spec.input_dim})"
+            elif layer == self.spec.n_layers - 1:
+                text = f"output ({self.spec.output_activation})"
+            else:
+                text = (f"hidden {layer + 1}: {self.spec.hidden[layer]} "
+                        f"{self.spec.activations[layer]}")
+            p.setPen(QColor(50, 50, 50))
+            p.drawText(QRect(6, y, self.LABEL_W - 12, self.TILE), Qt.AlignmentFlag.AlignVCenter
+                       | Qt.TextFlag.TextWordWrap, text)
+        for rect, layer, unit in self._tiles:
+            img = self._images.get((layer, unit))
+            if img is not None:
+                p.drawImage(rect, img)
+            sel = self.selected == (layer, unit)
+            p.setPen(QPen(QColor(20, 20, 20) if sel else QColor(170, 170, 170), 3 if sel else 1))
+            p.drawRect(rect)
+
+    def tile_at(self, pos: QPoint) -> tuple[int, int] | None:
+        for rect, layer, unit in self._tiles:
+            if rect.contains(pos):
+                return layer, unit
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        hit = self.tile_at(event.position().toPoint())
+        if hit is not None:
+            self.selected = hit
+            self.update()
+            self.neuron_clicked.emit(*hit)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        pos = event.position().toPoint()
+        hit = self.tile_at(pos)
+        if hit is None or self.maps is None:
+            QToolTip.hideText()
+            return
+        m = neuron_map(self.maps, *hit)
+        QToolTip.showText(event.globalPosition().toPoint(),
+                          f"{neuron_label(self.spec, *hit)}\nfrom {np.nanmin(m):.3g} to "
+                          f"{np.nanmax(m):.3g} over the plane\nclick to see it large", self)
+
+
+class NeuronMapsView(QWidget):
+    """The "neurons" view: every neuron's map, and the selected one large."""
+
+    neuron_selected = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = NeuronGrid()
+        self.panel = NeuronMapPanel()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid)
+        self.header = QLabel("Each tile is one neuron's activation over the input plane: "
+                             "<span style='color:#0877bd'><b>blue</b></span> high, "
+                             "<span style='color:#f59322'><b>orange</b></span> low.")
+        self.header.setWordWrap(True)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.header)
+        ll.addWidget(scroll, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(split)
+        self.grid.neuron_clicked.connect(self.select)
+        self.probe = None  # a NeuronMapsProbe, set by install_views; its .selected is ours
+        self.extras_key = "neurons"
+        self.snapshot = None
+
+    def select(self, layer: int, unit: int) -> None:
+        """Show neuron (layer, unit) large (from the next snapshot on; at once if it has it)."""
+        self.grid.selected = (layer, unit)
+        self.grid.update()
+        if self.probe is not None:
+            self.probe.selected = (layer, unit)
+        maps = self._maps()
+        if maps is not None and maps.selected == (layer, unit):
+            self._show_selected(maps)
+        elif maps is not None:
+            # Until the worker sends the full-resolution map, show the thumbnail's.
+            self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit)}</b>")
+        self.neuron_selected.emit(layer, unit)
+
+    def _maps(self) -> NeuronMaps | None:
+        if self.snapshot is None:
+            return None
+        return self.snapshot.extras.get(self.extras_key)
+
+    def _show_selected(self, maps: NeuronMaps) -> None:
+        layer, _ = maps.selected
+        act = "linear" if layer < 0 else self.snapshot.spec.layer_activations[layer]
+        self.panel.show_map(maps, self.snapshot.spec, act)
+
+    def update_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        maps = snapshot.extras.get(self.extras_key)
+        if maps is None:
+            return
+        sel = self.grid.selected
+        if sel is None or not (-1 <= sel[0] < snapshot.spec.n_layers
+                               and 0 <= sel[1] < snapshot.spec.layer_sizes[sel[0] + 1]):
+            self.grid.selected = maps.selected  # the probe's default: the output neuron
+        self.grid.set_maps(maps, snapshot.spec)
+        if maps.selected == self.grid.selected:
+            self._show_selected(maps)

@@ -1,0 +1,135 @@
+"""Installs the inspection views and the Lessons menu into the main window.
+
+``install_views(window)`` is called at the end of ``MainWindow.__init__``. Each view is a tab
+(``network``, ``neurons``, ``hidden-space``, ``gradients``, ``lessons``); its numbers come from
+a probe (:mod:`nnviz.core.inspect`) that the worker thread runs with every snapshot. A costly
+probe is registered only while its view is visible; the gradient probe always runs, so that
+its history covers the whole run. A view redraws only while visible.
+
+``show_view`` also accepts ``lesson-1`` .. ``lesson-5`` and ``baseline`` (the lessons tab on that
+page), so that ``nnviz --screenshot F.png --show lesson-5`` works.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+
+from nnviz.core import inspect
+
+from .gradient_view import GradientView
+from .hidden_space import HiddenSpaceView
+from .lessons_view import LESSON_KEYS, LESSONS, LessonsView
+from .network_view import NetworkView
+from .neuron_maps import NeuronMapsView
+
+#: show_view names that open one page of the lessons tab.
+LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[:5])},
+                  "baseline": "baseline"}
+
+
+class _Visibility(QObject):
+    """Registers a view's probes while it is shown, removes them when it is hidden."""
+
+    def __init__(self, window, view, probes: dict[str, Callable], always: tuple[str, ...] = ()):
+        super().__init__(view)
+        self.window, self.view, self.probes, self.always = window, view, probes, always
+        for name in always:
+            window.set_probe(name, probes[name])
+        view.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        t = event.type()
+        if t == QEvent.Type.Show:
+            for name, fn in self.probes.items():
+                self.window.set_probe(name, fn)  # also makes the worker publish a fresh frame
+            last = self.window.last_snapshot
+            if last is not None:
+                self.view.update_snapshot(last)
+        elif t == QEvent.Type.Hide:
+            for name in self.probes:
+                if name not in self.always:
+                    self.window.set_probe(name, None)
+        return False
+
+    def refresh(self, *_) -> None:
+        """The probe's settings changed: ask for a new frame (even while paused)."""
+        if self.view.isVisible():
+            for name, fn in self.probes.items():
+                self.window.set_probe(name, fn)
+
+
+def install_views(window) -> dict:
+    """Create the views, add them as tabs, wire their probes and the Lessons menu."""
+    network = NetworkView(on_edit=window.set_params)
+    network.probe = inspect.NeuronMapsProbe()
+    neurons = NeuronMapsView()
+    neurons.probe = inspect.NeuronMapsProbe()
+    hidden = HiddenSpaceView(inspect.HiddenSpaceProbe())
+    gradients = GradientView()
+    gradient_probe = inspect.GradientProbe()
+    lessons = LessonsView()
+    baseline_probe = inspect.BaselineProbe()
+
+    network.setToolTip("The network: weights as links, biases, each neuron's map; click to edit.")
+    neurons.setToolTip("Every neuron's activation over the input plane.")
+    hidden.setToolTip("The data and the input plane as a hidden layer sees them.")
+    gradients.setToolTip("Gradient norms, update ratios, weight and activation histograms.")
+    lessons.setToolTip("The notebook's demonstrations and a logistic-regression baseline.")
+
+    views = {"network": network, "neurons": neurons, "hidden-space": hidden,
+             "gradients": gradients, "lessons": lessons}
+    titles = {"network": "Network", "neurons": "Neurons", "hidden-space": "Hidden space",
+              "gradients": "Gradients", "lessons": "Lessons"}
+    for name, view in views.items():
+        window.add_view(name, titles[name], view)
+
+    trackers = {
+        "network": _Visibility(window, network, {network.extras_key: network.probe}),
+        "neurons": _Visibility(window, neurons, {neurons.extras_key: neurons.probe}),
+        "hidden-space": _Visibility(window, hidden, {hidden.extras_key: hidden.probe}),
+        "gradients": _Visibility(window, gradients, {gradients.extras_key: gradient_probe},
+                                 always=(gradients.extras_key,)),
+        "lessons": _Visibility(window, lessons, {lessons.extras_key: baseline_probe}),
+    }
+    network.neuron_selected.connect(trackers["network"].refresh)
+    neurons.neuron_selected.connect(trackers["neurons"].refresh)
+    hidden.settings_changed.connect(trackers["hidden-space"].refresh)
+
+    def draw(snapshot) -> None:
+        for view in views.values():
+            if view.isVisible():
+                view.update_snapshot(snapshot)
+    window.snapshot_drawn.connect(draw)
+
+    # The Lessons menu: each demonstration one click away.
+    menu = window.menuBar().addMenu("&Lessons")
+    for i, lesson in enumerate(LESSONS):
+        a = QAction(lesson.title, window)
+        a.setToolTip(lesson.text)
+        if i < 5:
+            a.setShortcut(f"Ctrl+Shift+{i + 1}")
+        a.triggered.connect(lambda _=False, key=lesson.key: show_lesson(key))
+        menu.addAction(a)
+    menu.setToolTipsVisible(True)
+
+    def show_lesson(key: str, wait: bool = False) -> None:
+        lessons.show_lesson(key, wait=wait)
+        original_show_view("lessons")
+
+    # show_view learns the lesson pages' names (for --show lesson-5 and the like).
+    original_show_view = window.show_view
+
+    def show_view(name: str) -> None:
+        if name in LESSON_ALIASES:
+            show_lesson(LESSON_ALIASES[name], wait=True)
+        else:
+            original_show_view(name)
+    window.show_view = show_view
+
+    executor_shutdown = lessons.shutdown
+    window.destroyed.connect(lambda *_: executor_shutdown())
+    window._inspection_views = views  # keeps the Python wrappers (and trackers) alive
+    window._inspection_trackers = trackers
+    return views

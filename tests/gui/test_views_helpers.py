@@ -1,0 +1,42 @@
+"""Shared helpers for the view tests: real trainers, and snapshots made the way the worker does."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+
+from nnviz.core import inspect  # noqa: E402
+from nnviz.core.data import DataSpec, make_dataset  # noqa: E402
+from nnviz.core.snapshot import Grid, Snapshot, make_grid_points  # noqa: E402
+from nnviz.core.training import TrainConfig, Trainer, network_for  # noqa: E402
+
+
+def make_trainer(name: str = "moons", hidden=(4, 10, 4), act: str = "sigmoid", loss: str = "mse",
+                 optimizer: str = "gd", lr: float = 1.0, **data_kw) -> Trainer:
+    data = make_dataset(DataSpec(name, **data_kw))
+    spec = network_for(data, loss, hidden, (act,) * len(hidden), "sigmoid")
+    return Trainer(spec, TrainConfig(loss, optimizer, lr), data, seed=0)
+
+
+def snapshot_of(trainer: Trainer, probes: dict | None = None, res: int = 40,
+                run_id: int = 1) -> Snapshot:
+    """A snapshot as the worker makes one: numpy params, the grid, and the probes' extras."""
+    xs, ys, pts = make_grid_points(trainer.data.bounds(0.1), res)
+    pred = trainer.predict(pts)
+    values = pred[:, 0] if pred.shape[1] == 1 else pred
+    grid = Grid(xs, ys, values.reshape(res, res, *values.shape[1:]) if len(ys) else values)
+    extras = {name: fn(trainer, pts) for name, fn in (probes or {}).items()}
+    metrics = trainer.evaluate()
+    return Snapshot(run_id, trainer.epoch, trainer.spec, trainer.config, metrics,
+                    np.arange(1, trainer.epoch + 1), np.zeros(trainer.epoch, np.float32),
+                    np.zeros(0), np.zeros(0),
+                    tuple((np.array(w), np.array(b)) for w, b in trainer.params), grid,
+                    extras=extras)
+
+
+def default_probes() -> dict:
+    return {"neurons": inspect.NeuronMapsProbe(), "network": inspect.NeuronMapsProbe(),
+            "hidden-space": inspect.HiddenSpaceProbe(), "gradients": inspect.GradientProbe(),
+            "baseline": inspect.BaselineProbe()}

@@ -1,0 +1,159 @@
+"""The network diagram: live weights, tooltips, editing a weight, wide networks."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from nnviz.core import inspect
+from nnviz.gui.network_view import MAX_LINKS, MAX_UNITS, NetworkView
+
+from .test_views_helpers import make_trainer, snapshot_of
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def view(qtbot):
+    v = NetworkView()
+    v.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(v)
+    v.resize(1000, 600)
+    v.show()
+    return v
+
+
+def link_position(view, layer, i, j) -> QPointF:
+    """The midpoint of the drawn link from unit i of column ``layer`` to unit j of the next."""
+    c = view.canvas
+    c._geometry()
+    segs = c._link_segments()
+    row = np.flatnonzero((segs[:, 5] == layer) & (segs[:, 6] == i) & (segs[:, 7] == j))[0]
+    x0, y0, x1, y1 = segs[row, :4]
+    return QPointF((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+def test_diagram_follows_training(view):
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    c = view.canvas
+    assert [len(u) for u in c.shown] == [2, 4, 10, 4, 1]
+    assert c.links_drawn == c.links_total == 2 * 4 + 4 * 10 + 10 * 4 + 4
+    assert "all 92 links shown" in view.header.text() and "epoch 0" in view.header.text()
+    assert len(c._images) == 2 + 4 + 10 + 4 + 1  # a thumbnail in every node
+    w_before = c.value_of(("w", 1, 2, 3))
+    thumb_before = c._images[(0, 1)].copy()
+    t.run(200)
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    assert "epoch 200" in view.header.text()
+    assert c.value_of(("w", 1, 2, 3)) == pytest.approx(float(np.array(t.params[1][0])[2, 3]))
+    assert c.value_of(("w", 1, 2, 3)) != w_before
+    assert c._images[(0, 1)] != thumb_before
+    view.grab()  # paints without error
+
+
+def test_hover_names_the_link_and_its_current_value(view):
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    pos = link_position(view, 1, 2, 3)
+    item = view.canvas.item_at(pos)
+    assert item[0] == "w"
+    w = float(np.array(t.params[item[1]][0])[item[2], item[3]])
+    text = view.canvas._describe(item)
+    assert f"{w:+.5g}" in text and "hidden layer" in text
+    t.run(50)
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    w2 = float(np.array(t.params[item[1]][0])[item[2], item[3]])
+    assert f"{w2:+.5g}" in view.canvas._describe(item)  # live, not frozen
+    node = view.canvas.node_rect(2, 5).center()
+    assert view.canvas.item_at(node) == ("n", 1, 5)
+    bias = view.canvas.bias_rect(2, 5).center()
+    assert view.canvas.item_at(bias) == ("b", 1, 5)
+
+
+def test_clicking_a_link_and_typing_a_value_changes_the_weights_and_the_loss(view, qtbot):
+    t = make_trainer()
+    t.run(100)
+    sent = []
+    view.on_edit = sent.append
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    loss_before = t.evaluate().train_loss
+    item = view.canvas.item_at(link_position(view, 3, 1, 0))  # hidden 3 -> output
+    assert item == ("w", 3, 1, 0)
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=link_position(view, 3, 1, 0).toPoint())
+    assert view.editor.isVisible()
+    assert float(view.editor.text()) == pytest.approx(view.canvas.value_of(item), rel=1e-5)
+    view.editor.clear()
+    qtbot.keyClicks(view.editor, "abc")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    assert view.message.isVisible() and "not a usable value" in view.message.text()
+    assert view.editor.isVisible() and sent == []  # nothing lost, nothing sent
+    view.editor.clear()
+    qtbot.keyClicks(view.editor, "-7.5")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    assert not view.editor.isVisible() and not view.message.isVisible()
+    assert len(sent) == 1
+    params = sent[0]
+    assert params[3][0][1, 0] == -7.5
+    before = np.array(t.params[3][0]).copy()
+    before[1, 0] = -7.5
+    np.testing.assert_array_equal(params[3][0], before)  # only that weight changed
+    t.set_params(params)  # what the worker does with it
+    assert t.evaluate().train_loss != pytest.approx(loss_before, abs=1e-4)
+    assert view.canvas.value_of(item) == -7.5  # drawn at once
+
+
+def test_editing_a_bias_and_escape_cancels(view, qtbot):
+    t = make_trainer()
+    sent = []
+    view.on_edit = sent.append
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    view.canvas._geometry()
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=view.canvas.bias_rect(1, 2).center().toPoint())
+    assert view.editor.isVisible()
+    qtbot.keyClick(view.editor, Qt.Key.Key_Escape)
+    assert not view.editor.isVisible() and sent == []
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=view.canvas.bias_rect(1, 2).center().toPoint())
+    view.editor.clear()
+    qtbot.keyClicks(view.editor, "3")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    assert sent[0][0][1][2] == 3.0
+
+
+def test_clicking_a_node_shows_its_map_large(view, qtbot):
+    t = make_trainer()
+    t.run(100)
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    # Before any click: the output neuron (the decision boundary) is shown.
+    assert view.canvas.selected == (3, 0)
+    assert view.panel.image.image is not None
+    view.canvas._geometry()
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=view.canvas.node_rect(2, 7).center().toPoint())
+    assert view.canvas.selected == (1, 7) and view.probe.selected == (1, 7)
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    assert "hidden layer 2, unit 8" in view.panel.title.text()
+    maps = view.snapshot.extras["network"]
+    np.testing.assert_array_equal(view.panel.image.image, maps.selected_map)
+
+
+def test_a_wide_network_draws_the_strongest_links_and_says_so(view):
+    t = make_trainer(hidden=(256, 256, 256), act="tanh", lr=0.1)
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    c = view.canvas
+    assert [len(u) for u in c.shown] == [2, MAX_UNITS, MAX_UNITS, MAX_UNITS, 1]
+    assert c.links_total == 2 * 256 + 256 * 256 * 2 + 256
+    assert c.links_drawn <= 2 * MAX_UNITS + 2 * MAX_LINKS + MAX_UNITS
+    assert f"strongest of {c.links_total:,} links" in view.header.text()
+    # The units shown in a wide layer are among its strongest.
+    W = np.abs(np.array(t.params[1][0]))
+    score = np.abs(np.array(t.params[0][0])).sum(0) + W.sum(1)
+    assert score[c.shown[1]].min() >= np.sort(score)[-MAX_UNITS]
+    # Every drawn link between hidden 1 and 2 is at least as strong as any link left out.
+    sub = W[np.ix_(c.shown[1], c.shown[2])]
+    drawn = np.abs(c._links[1][3])
+    assert drawn.min() >= np.sort(sub.ravel())[-MAX_LINKS]
+    view.grab()
