@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from sklearn import datasets as skd
 
+from .checks import real_number, whole_number
+
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
 
@@ -79,18 +81,26 @@ class DataSpec:
     classes: int = 3
 
     def __post_init__(self) -> None:
-        if self.name not in DATASETS:
+        # whole_number / real_number: a string, a bool or 1e400 (e.g. from a session file) gets
+        # the same message as an out-of-range number, never a TypeError.
+        if not isinstance(self.name, str) or self.name not in DATASETS:
             raise DataError(f"unknown data set {self.name!r}; known: {', '.join(DATASETS)}")
-        if self.samples is not None and not 4 <= self.samples <= MAX_SAMPLES:
-            raise DataError(f"sample count must be between 4 and {MAX_SAMPLES}, got {self.samples}")
-        if self.noise is not None and not (np.isfinite(self.noise) and 0 <= self.noise <= 10):
-            raise DataError(f"noise must be between 0 and 10, got {self.noise}")
-        if self.seed is not None and not 0 <= self.seed < 2**32:
-            raise DataError(f"seed must be between 0 and {2**32 - 1}, got {self.seed}")
-        if not (np.isfinite(self.test_fraction) and 0 <= self.test_fraction <= 0.9):
-            raise DataError(f"test fraction must be between 0 and 0.9, got {self.test_fraction}")
-        if not 3 <= self.classes <= 8:
-            raise DataError(f"class count must be between 3 and 8, got {self.classes}")
+        if self.samples is not None and not 4 <= (whole_number(self.samples) or 0) <= MAX_SAMPLES:
+            raise DataError(f"sample count must be a whole number between 4 and {MAX_SAMPLES}, "
+                            f"got {self.samples!r}")
+        noise = real_number(self.noise)
+        if self.noise is not None and not (noise is not None and 0 <= noise <= 10):
+            raise DataError(f"noise must be between 0 and 10, got {self.noise!r}")
+        seed = whole_number(self.seed)
+        if self.seed is not None and not (seed is not None and 0 <= seed < 2**32):
+            raise DataError(f"seed must be a whole number between 0 and {2**32 - 1}, "
+                            f"got {self.seed!r}")
+        fraction = real_number(self.test_fraction)
+        if not (fraction is not None and 0 <= fraction <= 0.9):
+            raise DataError(f"test fraction must be between 0 and 0.9, got {self.test_fraction!r}")
+        if not 3 <= (whole_number(self.classes) or 0) <= 8:
+            raise DataError(f"class count must be a whole number between 3 and 8, "
+                            f"got {self.classes!r}")
 
     @property
     def info(self) -> DatasetInfo:

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import activations
+from .checks import whole_number
 
 MAX_WIDTH = 512
 MAX_HIDDEN_LAYERS = 16
@@ -47,24 +48,33 @@ class NetworkSpec:
     init_scheme: str = "normal"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        # Settings may come from a file: anything that is not a list of whole numbers (a string,
+        # 1e400, null) gets a SpecError for the user, never a TypeError or OverflowError.
+        if isinstance(self.hidden, (str, bytes)) or not hasattr(self.hidden, "__iter__"):
+            raise SpecError(f"hidden widths must be a list of whole numbers, got {self.hidden!r}")
+        if not hasattr(self.activations, "__iter__") or isinstance(self.activations, str):
+            raise SpecError(f"activations must be a list of names, got {self.activations!r}")
+        hidden = tuple(self.hidden)
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise SpecError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
+        for i, w in enumerate(hidden):
+            if not 1 <= (whole_number(w) or 0) <= MAX_WIDTH:
+                raise SpecError(f"hidden layer {i + 1}: width must be 1..{MAX_WIDTH}, got {w!r}")
+        object.__setattr__(self, "hidden", tuple(whole_number(w) for w in hidden))
         object.__setattr__(self, "activations", tuple(self.activations))
-        if len(self.hidden) > MAX_HIDDEN_LAYERS:
-            raise SpecError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
-        for i, w in enumerate(self.hidden):
-            if not 1 <= w <= MAX_WIDTH:
-                raise SpecError(f"hidden layer {i + 1}: width must be 1..{MAX_WIDTH}, got {w}")
         if len(self.activations) != len(self.hidden):
             raise SpecError(f"{len(self.hidden)} hidden layers need as many activations, "
                             f"got {len(self.activations)}")
         for name in (*self.activations, self.output_activation):
-            if name not in activations.ACTIVATIONS:
+            if not isinstance(name, str) or name not in activations.ACTIVATIONS:
                 raise SpecError(f"unknown activation {name!r}; known: "
                                 f"{', '.join(activations.ACTIVATIONS)}")
         for what, n in (("input", self.input_dim), ("output", self.output_dim)):
-            if not 1 <= n <= MAX_WIDTH:
-                raise SpecError(f"{what} width must be 1..{MAX_WIDTH}, got {n}")
-        if self.init_scheme not in INIT_SCHEMES:
+            if not 1 <= (whole_number(n) or 0) <= MAX_WIDTH:
+                raise SpecError(f"{what} width must be 1..{MAX_WIDTH}, got {n!r}")
+        object.__setattr__(self, "input_dim", whole_number(self.input_dim))
+        object.__setattr__(self, "output_dim", whole_number(self.output_dim))
+        if not isinstance(self.init_scheme, str) or self.init_scheme not in INIT_SCHEMES:
             raise SpecError(f"unknown init scheme {self.init_scheme!r}; known: "
                             f"{', '.join(INIT_SCHEMES)}")
 
@@ -181,6 +191,9 @@ def load_npz(path: str | os.PathLike, spec: NetworkSpec) -> Params:
                     raise SpecError(f"{os.fspath(path)}: layer {i} has w{i} {w.shape} and b{i} "
                                     f"{b.shape}; the network {spec.shapes_text()} needs {ws} and "
                                     f"{(out, 1)}")
+                if w.dtype.kind not in "iuf" or b.dtype.kind not in "iuf":
+                    raise SpecError(f"{os.fspath(path)}: layer {i} holds {w.dtype}/{b.dtype} "
+                                    "values; weights must be real numbers")
                 if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
                     raise SpecError(f"{os.fspath(path)}: layer {i} holds NaN or infinite values")
                 layers.append((w, b))

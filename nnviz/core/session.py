@@ -21,6 +21,7 @@ import io
 import json
 import math
 import os
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -47,8 +48,11 @@ SUFFIX = ".nnviz"
 # Limits that keep a hostile or broken file from exhausting memory.
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_ARRAYS_BYTES = 1 << 30
+# Epochs beyond this overflow the int64 epoch numbers of the loss history.
+MAX_EPOCH = 2**53
 
-_SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, ValueError, KeyError)
+_SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, ValueError, KeyError,
+                   OverflowError)
 
 NumpyParams = tuple[tuple[np.ndarray, np.ndarray], ...]
 
@@ -172,8 +176,8 @@ class Session:
                                f"{d.n_features} features")
         for what, params in (("current", self.params), ("initial", self.initial_params)):
             _check_weights(what, self.spec, params)
-        if not (isinstance(self.epoch, int) and self.epoch >= 0):
-            raise SessionError(f"epoch must be a whole number >= 0, got {self.epoch!r}")
+        if not (isinstance(self.epoch, int) and 0 <= self.epoch <= MAX_EPOCH):
+            raise SessionError(f"epoch must be a whole number in 0..{MAX_EPOCH}, got {self.epoch!r}")
         if not (isinstance(self.seed, int) and 0 <= self.seed < 2**32):
             raise SessionError(f"seed must be a whole number in 0..2^32-1, got {self.seed!r}")
         if self.opt_state is not None:
@@ -353,8 +357,21 @@ def load(path: str | os.PathLike) -> Session:
     """Open a ``.nnviz`` file; a SessionError naming the problem if it is not a valid session."""
     name = os.fspath(path)
     try:
+        # Only a regular file: opening a FIFO blocks, reading /dev/zero never ends.
+        mode = os.stat(name).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            raise SessionError(f"{name} is not a regular file")
         with open(name, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_ARRAYS_BYTES + MAX_MANIFEST_BYTES:
+                raise SessionError(f"{name} is too large to be a session ({size} bytes)")
             raw = f.read()
+    except SessionError:
+        raise
+    except ValueError:  # a NUL byte in the name
+        raise SessionError(f"no such file: {name!r}") from None
     except FileNotFoundError:
         raise SessionError(f"no such file: {name}") from None
     except IsADirectoryError:
@@ -417,10 +434,24 @@ def _read_manifest(z: zipfile.ZipFile) -> dict:
 
 
 def _read_arrays(npz_bytes: bytes) -> dict[str, np.ndarray]:
+    if not npz_bytes.startswith(b"PK"):
+        raise SessionError("arrays.npz is damaged or holds unsupported data (not an npz archive)")
     try:
+        # numpy trusts each member's header for the array size: bound what the members declare,
+        # so a tiny file cannot inflate into gigabytes.
+        with zipfile.ZipFile(io.BytesIO(npz_bytes)) as z:
+            declared = sum(i.file_size for i in z.infolist())
+        if declared > MAX_ARRAYS_BYTES:
+            raise SessionError(f"arrays.npz is too large ({declared} bytes unpacked)")
         with np.load(io.BytesIO(npz_bytes), allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+    except SessionError:
+        raise
+    except MemoryError:  # a header that declares a huge array
+        raise SessionError("arrays.npz is damaged or holds unsupported data "
+                           "(an array larger than memory)") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError,
+            RuntimeError) as e:
         # allow_pickle=False turns an object array into a ValueError: never unpickle a file.
         raise SessionError(f"arrays.npz is damaged or holds unsupported data ({e})") from None
 
@@ -536,8 +567,11 @@ def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
         raise SessionError("loss history: epochs must be integers and values float32")
     if epochs.size and (epochs[-1] > count or np.any(np.diff(epochs) <= 0) or epochs[0] < 1):
         raise SessionError("loss history: epochs must increase from 1 up to the epoch count")
+    if last is not None and (isinstance(last, bool) or not isinstance(last, (int, float))):
+        raise SessionError(f"manifest.json: history last must be a number or null, got {last!r}")
     h = LossHistory(capacity)
     _restore_history(h, capacity, stride, count,
-                     float("nan") if last is None else float(last), epochs, values)
+                     float("nan") if last is None else float(min(max(last, -3e38), 3e38)),
+                     epochs, values)
     return h
 

@@ -23,6 +23,7 @@ import numpy as np
 import optax
 
 from . import losses
+from .checks import real_number, whole_number
 from .data import Dataset
 from .network import NetworkSpec, Params, as_params, check_params, forward, init_params
 
@@ -56,23 +57,30 @@ class TrainConfig:
     l2: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.loss not in losses.LOSSES:
+        # Settings may come from a file: a string, a bool or 1e400 gets a TrainingError for the
+        # user, never a TypeError or OverflowError (see checks.py).
+        if not isinstance(self.loss, str) or self.loss not in losses.LOSSES:
             raise TrainingError(f"unknown loss {self.loss!r}; known: {', '.join(losses.LOSSES)}")
-        if self.optimizer not in OPTIMIZERS:
+        if not isinstance(self.optimizer, str) or self.optimizer not in OPTIMIZERS:
             raise TrainingError(f"unknown optimizer {self.optimizer!r}; known: "
                                 f"{', '.join(OPTIMIZERS)}")
         check_learning_rate(self.learning_rate)
-        if not 0 <= self.batch_size <= 1_000_000:
-            raise TrainingError(f"batch size must be 0 (full batch) or positive, got {self.batch_size}")
+        batch = whole_number(self.batch_size)
+        if batch is None or not 0 <= batch <= 1_000_000:
+            raise TrainingError(f"batch size must be 0 (full batch) or a whole number up to "
+                                f"1000000, got {self.batch_size!r}")
+        object.__setattr__(self, "batch_size", batch)  # 32.0 from a file is 32
         for name, v in (("L1", self.l1), ("L2", self.l2)):
-            if not (math.isfinite(v) and 0 <= v <= 10):
-                raise TrainingError(f"{name} rate must be between 0 and 10, got {v}")
+            x = real_number(v)
+            if not (x is not None and math.isfinite(x) and 0 <= x <= 10):
+                raise TrainingError(f"{name} rate must be between 0 and 10, got {v!r}")
 
 
 def check_learning_rate(lr: float) -> float:
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and 0 < lr <= 1e4):
-        raise TrainingError(f"learning rate must be a positive number up to 10000, got {lr}")
-    return float(lr)
+    x = real_number(lr)
+    if not (x is not None and math.isfinite(x) and 0 < x <= 1e4):
+        raise TrainingError(f"learning rate must be a positive number up to 10000, got {lr!r}")
+    return x
 
 
 def make_optimizer(name: str, learning_rate: float) -> optax.GradientTransformation:
