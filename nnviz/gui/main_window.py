@@ -24,6 +24,8 @@ Hooks for other parts of the GUI (views, sessions):
 from __future__ import annotations
 
 import math
+import sys
+import traceback
 from dataclasses import replace
 from typing import Any, Callable
 
@@ -187,6 +189,9 @@ class MainWindow(QMainWindow):
         self.left_split.setStretchFactor(1, 2)
         self.left_split.setSizes([560, 300])
         self.left_split.setChildrenCollapsible(False)
+        # The first layout had the loss under the plot in a "right_split"; the session actions
+        # save splitter states under that name, so it stays as an alias of the vertical one.
+        self.right_split = self.left_split
 
         right = QWidget()
         rv = QVBoxLayout(right)
@@ -274,19 +279,27 @@ class MainWindow(QMainWindow):
 
     def _install_extras(self) -> None:
         # The views and the session actions are built by other parts of nnviz; the window works
-        # without them.
+        # without them (ImportError), and a failing one is reported, not fatal: the thread is
+        # running by now, and the main window must still open.
         try:
             from nnviz.gui import views
         except ImportError:
             views = None
-        if views is not None:
-            views.install_views(self)
         try:
             from nnviz.gui import session_actions
         except ImportError:
             session_actions = None
-        if session_actions is not None:
-            session_actions.install(self)
+        for name, module, install in (("views", views, "install_views"),
+                                      ("session actions", session_actions, "install")):
+            if module is None:
+                continue
+            try:
+                getattr(module, install)(self)
+            except Exception as e:  # noqa: BLE001
+                detail = traceback.format_exc()
+                print(detail, file=sys.stderr)
+                self._on_failed(f"The {name} could not be set up: {type(e).__name__}: {e}"
+                                f"\n\n{detail}")
 
     # --- run control ---------------------------------------------------------------------------
 

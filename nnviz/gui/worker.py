@@ -45,7 +45,7 @@ from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
 USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
-CHUNK_TARGET_S = 0.005  # one chunk of epochs takes about this long at full speed
+CHUNK_TARGET_S = 0.008  # one chunk takes about this long at full speed: half a frame
 GRID_RES_2D = 100
 GRID_RES_1D = 400
 TEST_HISTORY_CAPACITY = 2048
@@ -110,6 +110,12 @@ def _pow2_at_most(n: float) -> int:
     # slicing of the loss buffer, so a handful of sizes keeps that cost to the first seconds.
     n = int(max(1, min(MAX_CHUNK, n)))
     return 1 << (n.bit_length() - 1)
+
+
+def _pow2_near(n: float) -> int:
+    """The power of two nearest to ``n`` (geometrically), within 1..MAX_CHUNK."""
+    p = _pow2_at_most(n)
+    return min(MAX_CHUNK, 2 * p) if n > 1.4142 * p else p
 
 
 class TrainLoop:
@@ -306,7 +312,8 @@ class TrainLoop:
     # --- training ----------------------------------------------------------------------------
 
     def _run_epochs(self, n: int, pieces: int = 1) -> tuple[bool, float]:
-        """Run ``n`` epochs in about ``pieces`` parts, the test loss measured after each."""
+        """Run ``n`` epochs in about ``pieces`` parts, the test loss measured after each part
+        (with one part, the snapshot measures it: at most once a frame)."""
         t = self.trainer
         piece = n if pieces <= 1 or n <= pieces else _pow2_at_most(n // pieces)
         left, t0 = n, time.perf_counter()
@@ -320,7 +327,8 @@ class TrainLoop:
                 self._set_playing(False)
                 self._publish_now(diverged=True)
                 return True, time.perf_counter() - t0
-            self._record_test()
+            if pieces > 1:
+                self._record_test()
         return False, time.perf_counter() - t0
 
     def _record_test(self) -> None:
@@ -339,7 +347,7 @@ class TrainLoop:
         now = time.perf_counter()
         if self.epochs_per_frame is None:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
-            self.chunk = _pow2_at_most(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+            self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
             if now - self._last_publish >= FRAME_S:
                 self._publish_now()
             else:
