@@ -1,0 +1,70 @@
+"""Gradient flow: norms and update ratios per layer over the epochs, histograms, dead ReLUs."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core import inspect
+from nnviz.gui.gradient_view import GradientView
+
+from .test_views_helpers import make_trainer, snapshot_of
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def view(qtbot):
+    v = GradientView()
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    return v
+
+
+def test_curves_per_layer_grow_as_training_advances(view):
+    t = make_trainer()
+    probe = inspect.GradientProbe()
+    for _ in range(3):
+        t.run(10)
+        view.update_snapshot(snapshot_of(t, {"gradients": probe}))
+    assert len(view.norm_curves) == 4 and len(view.ratio_curves) == 4
+    x, y = view.norm_curves[0].getData()
+    assert list(x) == [10, 20, 30]
+    t.run(10)
+    view.update_snapshot(snapshot_of(t, {"gradients": probe}))
+    x, y = view.norm_curves[0].xData, view.norm_curves[0].yData  # the data, not its log
+    assert len(x) == 4 and np.all(y > 0)
+    flow = view.snapshot.extras["gradients"]
+    np.testing.assert_allclose(y, flow.grad_norms[:, 0])
+    ratio = view.ratio_curves[3].yData
+    assert np.all(np.isfinite(ratio))  # plain gd: exact lr ||g|| / ||W|| from the first frame
+    wx, wy = view.weight_curves[1].getData()
+    assert wy.sum() == pytest.approx(1.0)  # a normalised histogram of layer 2's weights
+    assert "epoch 40" in view.summary.text()
+    view.grab()
+
+
+def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
+    t = make_trainer(hidden=(8,) * 8)
+    view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
+    now = view.depth_curve.yData
+    assert len(now) == 9 and now[0] < now[-1] / 100
+    assert "vanishing gradients" in view.summary.text()
+
+
+def test_dead_relu_units_are_counted(view):
+    t = make_trainer(hidden=(16, 16), act="relu", lr=0.1)
+    (w0, b0), *rest = [(np.array(w), np.array(b)) for w, b in t.params]
+    b0[:8] = -100.0  # eight units that never fire
+    t.set_params([(w0, b0), *rest])
+    view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
+    heights = view.dead_bars.opts["height"]
+    assert heights[0] >= 0.5
+    assert "dead ReLU units" in view.summary.text()
+
+
+def test_a_new_architecture_rebuilds_the_curves(view):
+    view.update_snapshot(snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()}))
+    t = make_trainer(hidden=(5, 5))
+    view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
+    assert len(view.norm_curves) == 3

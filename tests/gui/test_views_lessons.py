@@ -1,0 +1,97 @@
+"""The lessons view reproduces the notebook's numbers; the baseline follows the main run."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression
+
+from nnviz.core import inspect, lessons
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.gui.lessons_view import LESSON_KEYS, LessonsView
+
+from .test_views_helpers import make_trainer, snapshot_of
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def view(qtbot):
+    v = LessonsView()
+    qtbot.addWidget(v)
+    v.resize(1100, 650)
+    v.show()
+    yield v
+    v.shutdown()
+
+
+def scatter_items(page):
+    import pyqtgraph as pg
+    return [item for plot in page.glw.ci.items if isinstance(plot, pg.PlotItem)
+            for item in plot.items if isinstance(item, pg.ScatterPlotItem)]
+
+
+def test_lesson_1_shows_sklearns_fit_of_the_notebooks_line(view):
+    assert view.current_key == "line"
+    data = make_dataset(DataSpec("line", test_fraction=0.0))
+    fit = LinearRegression().fit(data.X.astype(np.float64), data.y.astype(np.float64))
+    text = view.pages["line"].numbers.text()
+    assert f"{fit.coef_[0]:.4f}" in text and f"{fit.intercept_:.3f}" in text
+    x, y = scatter_items(view.pages["line"])[0].getData()
+    np.testing.assert_allclose(y, data.y, rtol=1e-5, atol=1e-5)
+    view.grab()
+
+
+def test_lessons_2_to_4_show_the_notebooks_numbers(view):
+    view.show_lesson("deep-linear")
+    assert view.stack.currentWidget() is view.pages["deep-linear"]
+    assert "172.8" in view.pages["deep-linear"].numbers.text()
+    view.show_lesson("sigmoid")
+    assert "96%" in view.pages["sigmoid"].numbers.text()  # of the outputs saturated: a step
+    view.show_lesson("activations")
+    page = view.pages["activations"]
+    assert "sum to <b>1.000000</b>" in page.numbers.text()
+    points = scatter_items(page)
+    assert len(points) == 5
+    _, softmax_y = points[1].getData()
+    assert softmax_y.sum() == pytest.approx(1.0)
+    view.grab()
+
+
+def test_the_list_selects_lessons(view, qtbot):
+    view.list.setCurrentRow(LESSON_KEYS.index("sigmoid"))
+    assert view.stack.currentWidget() is view.pages["sigmoid"] and view.pages["sigmoid"].filled
+    with pytest.raises(KeyError, match="known: line"):
+        view.show_lesson("nope")
+
+
+def test_lesson_5_trains_in_the_background_to_the_notebooks_accuracy(view, qtbot):
+    view.show_lesson("moons")
+    qtbot.waitUntil(lambda: view.pages["moons"].filled, timeout=60_000)
+    m = view.moons_result
+    assert m.accuracy == pytest.approx(0.88)  # the notebook's final figure
+    assert "88%" in view.pages["moons"].numbers.text()
+    assert "100: 0.2460" in view.pages["moons"].numbers.text()  # as the notebook prints it
+    true, pred, rounded = scatter_items(view.pages["moons"])[:3]
+    assert len(true.getData()[0]) == 200
+    view.grab()
+
+
+def test_baseline_beside_the_network(view):
+    t = make_trainer()
+    t.run(300)
+    view.show_lesson("baseline")
+    view.update_snapshot(snapshot_of(t, {"baseline": inspect.BaselineProbe()}))
+    page = view.pages["baseline"]
+    base = lessons.logistic_baseline(t.data)
+    assert f"{base.train_accuracy:.1%}" in page.numbers.text()
+    assert f"{t.evaluate().train_accuracy:.1%}" in page.numbers.text()
+    (_, img0, _), (_, img1, _) = view._baseline_items
+    assert img0.image.shape == (40, 40) and img1.image.shape == (40, 40)
+    # Multi-class: class colours instead of P(class 1).
+    t3 = make_trainer("multiclass", hidden=(8,), loss="cross-entropy", lr=0.1)
+    view.update_snapshot(snapshot_of(t3, {"baseline": inspect.BaselineProbe()}))
+    assert img0.image.shape == (40, 40, 3)
+    # Regression: no baseline, a sentence instead.
+    tr = make_trainer("line", hidden=(3,))
+    view.update_snapshot(snapshot_of(tr, {"baseline": inspect.BaselineProbe()}))
+    assert "classification" in page.numbers.text()

@@ -1,0 +1,109 @@
+"""The inspection views inside the real main window (real worker thread, offscreen)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.core.inspect import GradientFlow, HiddenSpace, NeuronMaps
+
+TIMEOUT = 30_000
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def views_of(window):
+    return window._inspection_views
+
+
+def test_views_and_lessons_menu_are_installed(main_window):
+    w = main_window
+    assert {"network", "neurons", "hidden-space", "gradients", "lessons"} <= set(w.view_names())
+    menus = {a.text().replace("&", ""): a.menu() for a in w.menuBar().actions()}
+    assert "Lessons" in menus
+    titles = [a.text() for a in menus["Lessons"].actions()]
+    assert len(titles) == 6 and titles[0].startswith("1. Linear regression")
+
+
+def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
+    w = main_window
+    expected = {"network": NeuronMaps, "neurons": NeuronMaps, "hidden-space": HiddenSpace,
+                "gradients": GradientFlow}
+    for name, kind in expected.items():
+        w.show_view(name)
+        qtbot.waitUntil(lambda: isinstance(w.last_snapshot.extras.get(name), kind),
+                        timeout=TIMEOUT)
+        assert views_of(w)[name].snapshot is w.last_snapshot
+    # Hidden views' costly probes are switched off; the gradient history keeps running.
+    w.show_view("main")
+    qtbot.waitUntil(lambda: set(w.worker.loop.probes) == {"gradients"}, timeout=TIMEOUT)
+
+
+def test_views_follow_training(main_window, qtbot):
+    w = main_window
+    w.show_view("gradients")
+    w.step(100)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 100, timeout=TIMEOUT)
+    w.step(100)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 200, timeout=TIMEOUT)
+    g = views_of(w)["gradients"]
+    qtbot.waitUntil(lambda: g.snapshot is w.last_snapshot, timeout=TIMEOUT)
+    assert list(g.norm_curves[0].xData)[-2:] == [100, 200]
+    w.show_view("network")
+    n = views_of(w)["network"]
+    qtbot.waitUntil(lambda: "epoch 200" in n.header.text(), timeout=TIMEOUT)
+
+
+def test_editing_a_weight_in_the_diagram_changes_the_loss_and_the_boundary(main_window, qtbot):
+    w = main_window
+    w.step(50)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 50, timeout=TIMEOUT)
+    w.show_view("network")
+    view = views_of(w)["network"]
+    qtbot.waitUntil(lambda: view.snapshot is not None and view.snapshot.epoch == 50,
+                    timeout=TIMEOUT)
+    before = w.last_snapshot
+    c = view.canvas
+    c._geometry()
+    segs = c._link_segments()
+    row = np.flatnonzero((segs[:, 5] == 3) & (segs[:, 6] == 2))[0]  # hidden 3, unit 3 -> output
+    pos = ((segs[row, 0] + segs[row, 2]) / 2, (segs[row, 1] + segs[row, 3]) / 2)
+    from PySide6.QtCore import QPoint
+    qtbot.mouseClick(c, Qt.MouseButton.LeftButton, pos=QPoint(int(pos[0]), int(pos[1])))
+    assert view.editor.isVisible()
+    view.editor.clear()
+    qtbot.keyClicks(view.editor, "12")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[3][0][2, 0]) == 12.0, timeout=TIMEOUT)
+    after = w.last_snapshot
+    assert after.epoch == 50  # applied at once, no training needed
+    assert abs(after.metrics.train_loss - before.metrics.train_loss) > 1e-3
+    assert np.abs(after.grid.values - before.grid.values).max() > 0.01
+
+
+def test_changing_the_hidden_layer_while_paused_redraws(main_window, qtbot):
+    w = main_window
+    w.show_view("hidden-space")
+    view = views_of(w)["hidden-space"]
+    qtbot.waitUntil(lambda: w.last_snapshot.extras.get("hidden-space") is not None
+                    and w.last_snapshot.extras["hidden-space"].layer == 2, timeout=TIMEOUT)
+    view.set_layer(0, (0, 3))
+    qtbot.waitUntil(lambda: w.last_snapshot.extras["hidden-space"].layer == 0, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.snapshot is w.last_snapshot, timeout=TIMEOUT)
+    assert view.plot.getPlotItem().getAxis("left").labelText == "unit 4"
+
+
+def test_lessons_from_the_menu_and_by_name(main_window, qtbot):
+    w = main_window
+    menu = next(a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "Lessons")
+    menu.actions()[2].trigger()
+    lessons = views_of(w)["lessons"]
+    assert w.tabs.currentWidget() is lessons and lessons.current_key == "sigmoid"
+    w.show_view("lesson-5")  # what --show lesson-5 does: waits for the lesson
+    assert lessons.current_key == "moons" and lessons.pages["moons"].filled
+    assert lessons.moons_result.accuracy == pytest.approx(0.88)
+    w.show_view("baseline")
+    qtbot.waitUntil(lambda: "logistic regression: <b>train" in
+                    lessons.pages["baseline"].numbers.text(), timeout=TIMEOUT)
+    with pytest.raises(KeyError):
+        w.show_view("no-such-view")
