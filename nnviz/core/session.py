@@ -404,8 +404,10 @@ def from_bytes(raw: bytes) -> Session:
             if info.file_size > MAX_ARRAYS_BYTES:
                 raise SessionError(f"arrays.npz is too large ({info.file_size} bytes)")
             npz_bytes = z.read("arrays.npz")
+    except SessionError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
-            RuntimeError, NotImplementedError) as e:
+            RuntimeError, NotImplementedError, ValueError) as e:  # ValueError: a negative offset
         # Bad CRC, a member cut short, an unsupported compression...
         raise SessionError(f"the file is damaged (truncated or corrupt: {e})") from None
     arrays = _read_arrays(npz_bytes)

@@ -93,6 +93,8 @@ class NumberCombo(QComboBox):
         super().__init__()
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # No inline completion: it turned a typed "1" into "1e-05" and "0" into "0.0001".
+        self.setCompleter(None)
         for v in values:
             self.addItem(f"{v:g}")
         self._low, self._high, self._what, self._zero = low, high, what, allow_zero
