@@ -252,15 +252,17 @@ class GradientFlow:
     exact_ratio: bool  # True for plain gd: lr ||g|| / ||W||; else measured between snapshots
 
 
-def histogram(values: np.ndarray, bins: int | None = None, symmetric: bool = False) -> Histogram:
-    """Counts over the values' range; by default about 1.5 sqrt(n) bins, 8 to HIST_BINS."""
+def histogram(values: np.ndarray, bins: int | None = None, symmetric: bool = False,
+              value_range: tuple[float, float] | None = None) -> Histogram:
+    """Counts over ``value_range`` (default: the values' own range); by default about
+    1.5 sqrt(n) bins, 8 to HIST_BINS."""
     v = np.asarray(values, np.float64).ravel()
     v = v[np.isfinite(v)]
     if bins is None:
         bins = int(np.clip(1.5 * np.sqrt(max(v.size, 1)), 8, HIST_BINS))
     if v.size == 0:
         return Histogram(np.linspace(-1, 1, bins + 1), np.zeros(bins))
-    lo, hi = float(v.min()), float(v.max())
+    lo, hi = value_range if value_range is not None else (float(v.min()), float(v.max()))
     if symmetric:
         m = max(abs(lo), abs(hi))
         lo, hi = -m, m
@@ -326,9 +328,20 @@ class GradientProbe:
         acts = layer_activations(spec, trainer.params, trainer.X_train[:MAX_STAT_POINTS])
         dead = tuple(dead_relu_fraction(a) if name == "relu" else None
                      for a, name in zip(acts[:-1], spec.activations))
+        # One range for all layers, so that their histograms can be overlaid and compared.
+        wr = _common_range(ws)
+        ar = _common_range(acts)
         return GradientFlow(np.array(self._epochs), np.array(self._norms), np.array(self._ratios),
-                            tuple(histogram(w, symmetric=True) for w in ws),
-                            tuple(histogram(a) for a in acts), dead, exact)
+                            tuple(histogram(w, symmetric=True, value_range=wr) for w in ws),
+                            tuple(histogram(a, value_range=ar) for a in acts), dead, exact)
+
+
+def _common_range(arrays) -> tuple[float, float]:
+    finite = [a[np.isfinite(a)] for a in (np.asarray(x) for x in arrays)]
+    finite = [a for a in finite if a.size]
+    if not finite:
+        return (-1.0, 1.0)
+    return (float(min(a.min() for a in finite)), float(max(a.max() for a in finite)))
 
 
 # --- the logistic-regression baseline -------------------------------------------------------------

@@ -146,6 +146,12 @@ class GradientView(QWidget):
         parts = [f"epoch {int(flow.epochs[-1]):,}"]
         if len(now) > 1 and now[-1] > _FLOOR:
             ratio = now[0] / now[-1]
+            # The run's worst moment, so vanishing gradients stay visible after a collapse.
+            spread = flow.grad_norms[:, 0] / np.maximum(flow.grad_norms[:, -1], _FLOOR)
+            worst = int(np.nanargmin(spread)) if np.isfinite(spread).any() else -1
+            if worst >= 0 and spread[worst] < 1e-2 and spread[worst] < ratio / 10:
+                parts.append(f"at epoch {int(flow.epochs[worst]):,} the first layer's gradient "
+                             f"was 1/{1 / spread[worst]:,.0f} of the output layer's")
             if ratio < 1e-2:
                 parts.append(f"the first layer's gradient is <b>1/{1 / ratio:,.0f}</b> of the "
                              "output layer's: vanishing gradients")

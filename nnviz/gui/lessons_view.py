@@ -278,6 +278,7 @@ class LessonsView(QWidget):
             page.scatter(p, X[:, 0], X[:, 1], brushes, size=6)
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
         lp.setLabels(bottom="epoch", left="loss")
+        lp.getAxis("left").enableAutoSIPrefix(False)
         lp.setMaximumHeight(170)
         lp.plot(np.arange(1, len(m.losses) + 1), m.losses, pen=pg.mkPen(40, 40, 40, width=2))
         printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
