@@ -166,11 +166,17 @@ class HiddenSpaceView(QWidget):
             b += f" ({_percent(hs.explained[1])})"
         self.plot.getPlotItem().setLabels(bottom=a, left=b)
         spec = self.snapshot.spec
-        self.caption.setText(
-            f"Hidden layer {hs.layer + 1} ({hs.width} {spec.activations[hs.layer]} units). Grey "
-            "lines: the input plane's grid as this layer sees it; points: the data (squares: "
-            "test points). When the classes can be split by a straight line here, the output "
-            "layer can separate them.")
+        if np.issubdtype(hs.labels.dtype, np.integer):
+            grid = "the input plane's grid" if hs.mesh.shape[0] > 1 else "the input line"
+            tail = (f"Grey lines: {grid} as this layer sees it; points: the data (squares: test "
+                    "points). When the classes can be split by a straight line here, the output "
+                    "layer can separate them.")
+        else:
+            tail = ("Grey: the input line (or plane) as this layer sees it; points: the data "
+                    "coloured by their target value, orange low, blue high (squares: test "
+                    "points). The output layer fits a linear function of these coordinates.")
+        self.caption.setText(f"Hidden layer {hs.layer + 1} ({hs.width} "
+                             f"{spec.activations[hs.layer]} units). {tail}")
 
     @staticmethod
     def _pick(brushes, mask):

@@ -221,7 +221,7 @@ class NetworkCanvas(QWidget):
         p.setPen(QColor(60, 60, 60))
         for c, x in enumerate(self.col_x):
             if c == 0:
-                title = f"input\n{spec.input_dim} features"
+                title = f"input\n{spec.input_dim} feature{'s' if spec.input_dim > 1 else ''}"
             elif c == len(self.col_x) - 1:
                 title = f"output\n{spec.output_dim} {spec.output_activation}"
             else:
