@@ -1,0 +1,210 @@
+"""A monkey at the controls: a hypothesis state machine drives the REAL main window (real worker
+thread, offscreen) with random sequences of play, pause, step, step N, reset, restart,
+architecture edits, data changes, learning-rate changes, speed changes, save and open, and checks
+after every action what a user would notice:
+
+- the epoch never goes backwards within a run, and no snapshot of an old run is ever drawn;
+- what is drawn has the current spec's shapes (weights, boundary image) and is finite;
+- nothing raised (pytest-qt fails the test on any exception in a slot) and no failure message;
+- the worker thread is alive while the window is open, and playing exactly when the window says.
+
+The problems stay within a few shapes (widths 2 and 4, one to three layers, the 200-point
+two-class data sets) so that compiling does not eat the CI budget.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
+                                 rule, run_state_machine_as_test)
+
+from tests.conftest import wait_for_run
+
+TIMEOUT = 60_000
+DATASETS = ("moons", "xor", "circles", "gaussian")
+LEARNING_RATES = ("0.1", "1", "3", "0.3", "abc", "0", "-2")  # the last three are refused
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def monkey_window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(tmp_path / "settings.ini"))
+    from nnviz.gui import session_actions
+    from nnviz.gui.main_window import MainWindow
+
+    w = MainWindow(install_extras=False)
+    qtbot.addWidget(w)
+    actions = session_actions.install(w)
+    w.show()
+    wait_for_run(qtbot, w)
+    yield w, actions
+    w.close()
+    assert not w.worker.is_running(), "the training thread outlived its window"
+
+
+def test_monkey(monkey_window, qtbot, tmp_path):
+    from nnviz.gui.main_window import default_problem
+
+    w, actions = monkey_window
+    problems: list[str] = []  # what the drawing hooks saw go wrong
+    max_epoch: dict[int, int] = {}
+
+    def on_drawn(s) -> None:
+        if s.run_id != w.run_id:
+            problems.append(f"drew a snapshot of run {s.run_id} during run {w.run_id}")
+        if s.epoch < max_epoch.get(s.run_id, -1):
+            problems.append(f"run {s.run_id}: epoch went back from {max_epoch[s.run_id]} "
+                            f"to {s.epoch}")
+        max_epoch[s.run_id] = max(max_epoch.get(s.run_id, -1), s.epoch)
+
+    w.snapshot_drawn.connect(on_drawn)
+    session_file = str(tmp_path / "monkey.nnviz")
+
+    def settle() -> None:
+        """Wait until the worker has done everything asked and its result is drawn."""
+        box = []
+        w.request_state(box.append)  # answered after every earlier command: a barrier
+        qtbot.waitUntil(lambda: bool(box) or bool(w.last_error), timeout=TIMEOUT)
+        assert not w.last_error, w.last_error
+        epoch = box[0].epoch
+
+        def drawn() -> bool:
+            s = w.last_snapshot
+            if s is None or s.run_id != w.run_id:
+                return False
+            return s.epoch >= epoch if w.playing else s.epoch == epoch
+        qtbot.waitUntil(drawn, timeout=TIMEOUT)
+
+    class Monkey(RuleBasedStateMachine):
+        saved = False  # set per instance once this example saved a file
+
+        @initialize()
+        def notebook_problem(self):
+            self.saved = False  # per example: preconditions must not depend on earlier ones
+            problems.clear()
+            w.controls.speed.setValue(w.controls.speed.maximum())
+            w.load_problem(*default_problem())
+            settle()
+
+        @rule()
+        def play(self):
+            w.play()
+            qtbot.wait(30)
+            settle()
+
+        @rule()
+        def pause(self):
+            w.pause()
+            settle()
+
+        @rule()
+        def step(self):
+            w.step(1)
+            settle()
+
+        @rule(n=st.sampled_from([10, 100, 1000]))
+        def step_n(self, n):
+            w.step(n)
+            settle()
+
+        @rule()
+        def reset(self):
+            w.reset()
+            settle()
+            assert w.last_snapshot.epoch == 0
+
+        @rule()
+        def restart(self):
+            w.restart()
+            settle()
+            assert w.last_snapshot.epoch == 0
+
+        @rule(i=st.integers(0, 2), width=st.sampled_from([2, 4]))
+        def set_width(self, i, width):
+            rows = w.editor.rows
+            rows[i % len(rows)].width.setValue(width)
+            settle()
+
+        @precondition(lambda self: len(w.editor.rows) < 3)
+        @rule()
+        def add_layer(self):
+            w.editor.add.click()
+            settle()
+
+        @precondition(lambda self: len(w.editor.rows) > 1)
+        @rule(i=st.integers(0, 2))
+        def remove_layer(self, i):
+            rows = w.editor.rows
+            rows[i % len(rows)].remove.click()
+            settle()
+
+        @rule(name=st.sampled_from(DATASETS))
+        def data_set(self, name):
+            combo = w.data_panel.dataset
+            combo.setCurrentIndex(combo.findData(name))
+            settle()
+
+        @rule(text=st.sampled_from(LEARNING_RATES))
+        def learning_rate(self, text):
+            field = w.training_panel.lr
+            before = w.current_problem()[2].learning_rate
+            run = w.run_id
+            field.setEditText(text)
+            field.lineEdit().editingFinished.emit()
+            settle()
+            assert w.run_id == run  # a rate never starts a new run
+            if text in ("abc", "0", "-2"):
+                assert w.training_panel.message.isVisible()
+                assert w.current_problem()[2].learning_rate == before
+            else:
+                assert w.current_problem()[2].learning_rate == float(text)
+
+        @rule(i=st.integers(0, 10))
+        def speed(self, i):
+            w.controls.speed.setValue(i)
+            settle()
+
+        @rule()
+        def save(self):
+            with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+                actions.save_to(session_file)
+            self.saved = True
+            settle()
+
+        @precondition(lambda self: self.saved)
+        @rule()
+        def open(self):
+            actions.open_session(session_file)
+            settle()
+
+        @invariant()
+        def what_is_drawn_is_the_current_run(self):
+            assert not problems, problems
+            assert w.worker.is_running()
+            assert not w.last_error, w.last_error
+            qtbot.waitUntil(lambda: w.worker.loop.playing == w.playing, timeout=5_000)
+            s = w.last_snapshot
+            if s is None or s.run_id != w.run_id:
+                return
+            spec = w.current_problem()[1]
+            assert s.spec == spec
+            assert [(a.shape, b.shape) for a, b in s.params] == spec.param_shapes()
+            assert w.editor.shapes.text() == spec.shapes_text()
+            image = w.boundary.image_data()
+            assert image.shape == (len(s.grid.ys), len(s.grid.xs))
+            assert np.all(np.isfinite(image))
+            x, y = w.loss_plot.train.getData()
+            if x is not None and len(x):
+                assert x[-1] <= s.epoch and np.all(np.isfinite(y))
+            assert w.controls.epoch.text() == f"Epoch {s.epoch:,}"
+
+    examples = int(os.environ.get("NNVIZ_MONKEY_EXAMPLES", "25"))
+    run_state_machine_as_test(Monkey, settings=settings(
+        max_examples=examples, stateful_step_count=10, deadline=None,
+        suppress_health_check=list(HealthCheck)))
+    w.pause()
