@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.data import Dataset
@@ -30,6 +31,8 @@ class DecisionPlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
+        # The 100x100 grid is drawn several screen pixels per cell: interpolate, don't tile.
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.setToolTip("The data and what the model predicts everywhere in the plane.\n"
                         "Filled dots: training points; rings: test points.\n"
                         "Drag to pan, wheel to zoom, right-click for more.")
@@ -116,8 +119,10 @@ class DecisionPlot(pg.PlotWidget):
             pi.setLabel("bottom", names[0])
             pi.setLabel("left", names[1])
         rgb_tr, rgb_te = self._point_colors(data)
+        # Points coloured by value sit on a heatmap of the same colours: a dark rim shows them.
+        rim = pg.mkPen("#333", width=1) if self.mode == REGRESSION_2D else pg.mkPen("w", width=1.2)
         self.train_points.setData(x_tr, y_tr, brush=[pg.mkBrush(*c) for c in rgb_tr],
-                                  pen=pg.mkPen("w", width=1.2), symbol="o")
+                                  pen=rim, symbol="o")
         self.test_points.setData(x_te, y_te, brush=pg.mkBrush(255, 255, 255, 0),
                                  pen=[pg.mkPen(*c, width=2.2) for c in rgb_te], symbol="o")
 

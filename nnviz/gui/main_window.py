@@ -29,10 +29,12 @@ import traceback
 from dataclasses import replace
 from typing import Any, Callable
 
+import numpy as np
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout,
+                               QMessageBox, QScrollArea, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
 
 from nnviz.core import losses
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.discretize.setToolTip("Show the predicted class (the output rounded, as the notebook "
                                    "does) instead of the probability.")
         self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setToolTip("How to read the plot.")
         main_tab = QWidget()
         mv = QVBoxLayout(main_tab)
@@ -172,6 +175,8 @@ class MainWindow(QMainWindow):
         self.metrics.setToolTip("Loss and accuracy of the current model on the training and the "
                                 "test points (R\u00b2 for regression: 1 is a perfect fit).")
         self.metrics.setTextFormat(Qt.TextFormat.RichText)
+        # Never let a long number widen the window (a diverging run prints huge ones).
+        self.metrics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         loss_box = QWidget()
         lv = QVBoxLayout(loss_box)
         lv.setContentsMargins(8, 0, 4, 4)
@@ -406,6 +411,7 @@ class MainWindow(QMainWindow):
                 seed: int) -> None:
         if data is not self._dataset:
             self.boundary.set_dataset(data)
+            self.discretize.setEnabled(data.is_classification)
             self.data_panel.set_task_text(data)
             self._update_legend(data)
         self._dataset, self._data_source = data, source
@@ -550,13 +556,15 @@ class MainWindow(QMainWindow):
         if s is None or s is self._drawn:
             return
         self._drawn = s
-        self.controls.set_epoch(s.epoch)
-        self.boundary.update_grid(s.grid)
-        self.loss_plot.update_snapshot(s)
-        self.metrics.setText(self._metrics_text(s))
-        if s.diverged:
-            self._show_banner(s.message)
-        self.snapshot_drawn.emit(s)
+        # A diverging model's huge numbers must not print numpy warnings while drawn.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.controls.set_epoch(s.epoch)
+            self.boundary.update_grid(s.grid)
+            self.loss_plot.update_snapshot(s)
+            self.metrics.setText(self._metrics_text(s))
+            if s.diverged:
+                self._show_banner(s.message)
+            self.snapshot_drawn.emit(s)
 
     def _metrics_text(self, s: Snapshot) -> str:
         m = s.metrics
@@ -565,10 +573,12 @@ class MainWindow(QMainWindow):
         def acc(v: float) -> str:
             if not math.isfinite(v):
                 return "n/a"
-            return f"{100 * v:.1f}%" if clf else f"{v:.3f}"
+            return f"{100 * v:.1f}%" if clf else f"{v:.3g}"
 
         def loss(v: float) -> str:
-            return f"{v:.4f}" if math.isfinite(v) else "n/a"
+            if not math.isfinite(v):
+                return "n/a"
+            return f"{v:.4f}" if abs(v) < 1000 else f"{v:.3g}"
 
         what = "accuracy" if clf else "R\u00b2"
         return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"

@@ -376,7 +376,8 @@ class TrainLoop:
         extras = {}
         for name, fn in list(self.probes.items()):
             try:
-                extras[name] = fn(t, self.grid_points)
+                with np.errstate(all="ignore"):  # a diverging model's numbers overflow: fine
+                    extras[name] = fn(t, self.grid_points)
             except Exception as e:  # noqa: BLE001 -- a view's bug must show, but only once
                 self.probes.pop(name, None)
                 self._error(f"view {name!r} failed and was switched off: "
