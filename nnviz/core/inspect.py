@@ -8,7 +8,7 @@ which units, which neuron) are plain attributes the GUI may set at any time: the
 them on its next call.
 
 - :class:`NeuronMapsProbe` -- every neuron's activation over the input plane (thumbnails), and
-  the selected neuron's at full resolution.
+  the selected neuron's at up to 100 x 100.
 - :class:`HiddenSpaceProbe` -- the data and a mesh of the input plane pushed through one hidden
   layer, in two of its units or its first two principal components.
 - :class:`GradientProbe` -- per layer ||dL/dW|| and the update-to-weight ratio over the epochs,
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from dataclasses import dataclass
 
 import jax
@@ -83,6 +84,39 @@ def subsample_grid(grid_points: np.ndarray, max_res: int) -> tuple[np.ndarray, t
     return sub.reshape(-1, pts.shape[-1]), sub.shape[:2]
 
 
+class Throttled:
+    """Runs ``probe`` at most a ``budget`` fraction of the worker's time while training runs.
+
+    A wide network's probe can cost more than the epochs between two frames; then the previous
+    result is handed out again until the probe's own cost has been amortised. A frame that does
+    not come hard on the heels of the previous one (a Step) or whose epoch has not moved (a pause,
+    a hand-edited weight, a changed view setting) is always computed afresh.
+    """
+
+    def __init__(self, probe, budget: float = 0.15) -> None:
+        self.probe, self.budget = probe, budget
+        self._owner = None
+        self._epoch = None
+        self._result = None
+        self._next = 0.0
+        self._last_call = 0.0
+
+    gap_s = 0.05  # a playing run's frames come faster than this
+    def __call__(self, trainer, grid_points):
+        now = time.perf_counter()
+        epoch = int(trainer.epoch)
+        # Throttle only frames in quick succession (a playing run); a frame after a pause, an
+        # edit or a Step (same epoch, or a gap since the last call) is always fresh.
+        fresh = (self._owner != id(trainer) or self._epoch == epoch or now >= self._next
+                 or now - self._last_call > self.gap_s)
+        self._owner, self._epoch, self._last_call = id(trainer), epoch, now
+        if fresh:
+            self._result = self.probe(trainer, grid_points)
+            cost = time.perf_counter() - now
+            self._next = now + cost / self.budget
+        return self._result
+
+
 # --- neuron maps ----------------------------------------------------------------------------------
 
 
@@ -96,7 +130,7 @@ class NeuronMaps:
     inputs: np.ndarray  # the input features themselves, (res_y, res_x, input_dim)
     layers: tuple[np.ndarray, ...]  # hidden layers then the output
     selected: tuple[int, int]  # (layer, unit) of ``selected_map``; layer -1 = input
-    selected_map: np.ndarray  # (res_y, res_x) at the grid's full resolution
+    selected_map: np.ndarray  # (res_y, res_x): the grid's, at most max_selected_res a side
     full_xs: np.ndarray | None = None
     full_ys: np.ndarray | None = None  # empty for 1-D input
     data_X: np.ndarray | None = None  # the data points, to draw over the selected map
@@ -106,8 +140,8 @@ class NeuronMaps:
 class NeuronMapsProbe:
     """Each neuron's activation over the grid, subsampled to at most ``max_res`` per side."""
 
-    def __init__(self, max_res: int = MAX_THUMB_RES) -> None:
-        self.max_res = max_res
+    def __init__(self, max_res: int = MAX_THUMB_RES, max_selected_res: int = 100) -> None:
+        self.max_res, self.max_selected_res = max_res, max_selected_res
         self.selected: tuple[int, int] | None = None  # set by the GUI; None: the output
 
     def __call__(self, trainer, grid_points: np.ndarray) -> NeuronMaps | None:
@@ -122,8 +156,9 @@ class NeuronMapsProbe:
                                and 0 <= sel[1] < trainer.spec.layer_sizes[sel[0] + 1]):
             sel = (len(layers) - 1, 0)  # nothing (valid) chosen: the output, i.e. the boundary
         layer, unit = sel
-        fry, frx = grid_shape(grid_points)
-        full = np.asarray(grid_points, np.float32)
+        # A big network's full-resolution map costs too much per frame: half the resolution.
+        res = self.max_selected_res if trainer.spec.n_params <= 20_000 else self.max_selected_res // 2
+        full, (fry, frx) = subsample_grid(grid_points, res)
         if layer == -1:
             values = full[:, unit]
         else:

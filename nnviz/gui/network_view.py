@@ -58,10 +58,13 @@ class NetworkCanvas(QWidget):
 
     def set_state(self, spec, params, maps: NeuronMaps | None) -> None:
         new_spec = spec != self.spec
+        new_maps = maps is not self.maps
         self.spec, self.params, self.maps = spec, params, maps
+        units_before = [u.tobytes() for u in self.shown]
         if new_spec or time.monotonic() - self._shown_at > 1.0:
             self._choose_units()
-        self._make_images()
+        if new_spec or new_maps or units_before != [u.tobytes() for u in self.shown]:
+            self._make_images()  # a throttled probe hands out the same maps again: reuse
         self._links = self._compute_links()
         self._geometry_dirty = True
         self.update()

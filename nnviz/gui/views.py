@@ -85,11 +85,13 @@ def install_views(window) -> dict:
     for name, view in views.items():
         window.add_view(name, titles[name], view)
 
+    # Throttled: a wide network's probes may not eat the worker's time (see inspect.Throttled).
+    T = inspect.Throttled
     trackers = {
-        "network": _Visibility(window, network, {network.extras_key: network.probe}),
-        "neurons": _Visibility(window, neurons, {neurons.extras_key: neurons.probe}),
-        "hidden-space": _Visibility(window, hidden, {hidden.extras_key: hidden.probe}),
-        "gradients": _Visibility(window, gradients, {gradients.extras_key: gradient_probe},
+        "network": _Visibility(window, network, {network.extras_key: T(network.probe)}),
+        "neurons": _Visibility(window, neurons, {neurons.extras_key: T(neurons.probe)}),
+        "hidden-space": _Visibility(window, hidden, {hidden.extras_key: T(hidden.probe)}),
+        "gradients": _Visibility(window, gradients, {gradients.extras_key: T(gradient_probe, 0.1)},
                                  always=(gradients.extras_key,)),
         "lessons": _Visibility(window, lessons, {lessons.extras_key: baseline_probe}),
     }

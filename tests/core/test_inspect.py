@@ -142,3 +142,41 @@ def test_baseline_probe_is_fitted_once_per_data(moons):
     assert a.baseline.grid_values.shape == (400,) and 0.8 < a.baseline.train_accuracy < 0.95
     assert a.xs.shape == (20,) and a.ys.shape == (20,) and len(a.data_X) == 200
     assert probe(trainer_for("line", hidden=(3,)), None) is None
+
+
+class _Clock:
+    def __init__(self, epoch=0):
+        self.epoch = epoch
+
+
+def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused():
+    import time
+    calls = []
+
+    def slow(trainer, pts):
+        time.sleep(0.02)
+        calls.append(trainer.epoch)
+        return trainer.epoch
+
+    probe = inspect.Throttled(slow, budget=0.1)  # 20 ms each: at most every 200 ms
+    t = _Clock()
+    start = time.perf_counter()
+    results = []
+    while len(calls) < 2 and time.perf_counter() - start < 5:
+        t.epoch += 1
+        results.append(probe(t, None))
+    # Between the two computations, the frames got the first result again.
+    assert len(calls) == 2 and len(results) > 2 and results[1] == results[0]
+    assert results[-1] == calls[-1]  # the latest computed result is handed out again
+    # The epoch did not move (an edit while paused): always fresh.
+    n = len(calls)
+    probe(t, None)
+    probe(t, None)
+    assert len(calls) == n + 2
+    # A frame after a pause in the calls (a Step): fresh.
+    time.sleep(0.06)
+    t.epoch += 1
+    assert probe(t, None) == t.epoch
+    # Another trainer: fresh at once.
+    probe(_Clock(99), None)
+    assert calls[-1] == 99
