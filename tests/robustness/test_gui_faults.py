@@ -3,6 +3,8 @@ bad values typed into the architecture editor and the training fields, a divergi
 exceptions injected into the worker and into a slot."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -291,3 +293,57 @@ def test_an_exception_in_a_slot_is_shown_to_the_user(bare_window, qtbot, monkeyp
     qtbot.wait(100)
     assert "injected failure while drawing" in (w.last_error + w.banner.text()
                                                 + w.statusBar().currentMessage())
+
+
+# --- hostile files opened through the window ------------------------------------------------------
+
+def _fifo(p):
+    os.mkfifo(p / "pipe.nnviz")
+    return p / "pipe.nnviz"
+
+
+def _dev_zero(p):
+    os.symlink("/dev/zero", p / "zero.nnviz")
+    return p / "zero.nnviz"
+
+
+def _loop(p):
+    os.symlink(p / "b.nnviz", p / "a.nnviz")
+    os.symlink(p / "a.nnviz", p / "b.nnviz")
+    return p / "a.nnviz"
+
+
+def _sparse(p):
+    with open(p / "huge.nnviz", "wb") as f:
+        f.truncate(4 << 30)
+    return p / "huge.nnviz"
+
+
+def _junk(p):
+    (p / "junk.nnviz").write_bytes(bytes(range(256)) * 4)
+    return p / "junk.nnviz"
+
+
+@pytest.mark.parametrize("make, words", [
+    (_fifo, "is not a regular file"),
+    (_dev_zero, "is not a regular file"),
+    (_loop, "cannot read"),
+    (_sparse, "too large to be a session"),
+    (_junk, "not an nnviz session"),
+    (lambda p: p, "is a folder"),
+], ids=["fifo", "symlink-to-dev-zero", "symlink-loop", "sparse-4GB", "binary-junk", "folder"])
+def test_opening_a_hostile_file_says_why_and_keeps_the_run(stepped, qtbot, tmp_path, monkeypatch,
+                                                            make, words):
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(tmp_path / "settings.ini"))
+    from nnviz.gui import session_actions
+    w = stepped
+    actions = session_actions.install(w)
+    path = make(tmp_path)
+    before = _run_fingerprint(w)
+    actions._open_reporting(str(path))  # what File > Open does with the chosen path
+    assert words in actions.last_message
+    assert actions.message_box is not None and words in actions.message_box.text()
+    assert _run_fingerprint(w) == before and w.windowTitle() == "nnviz"
+    w.step(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 8, timeout=TIMEOUT)  # and it goes on
+    actions.message_box.close()
