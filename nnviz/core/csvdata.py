@@ -347,7 +347,7 @@ def write_history_csv(path: str | os.PathLike, epochs, values, test_epochs=None,
 # --- editing points by hand ------------------------------------------------------------------------
 
 def _edited_name(data: Dataset) -> str:
-    return data.name if data.name.endswith(" (edited)") else f"{data.name} (edited)"
+    return data.name if data.name.startswith("edited ") else f"edited {data.name}"
 
 
 def with_point_added(data: Dataset, x: Sequence[float], target: float) -> Dataset:

@@ -203,8 +203,8 @@ def test_add_and_remove_points():
     added = csvdata.with_point_added(d, (0.5, -0.25), 1)
     assert len(added.X) == 21 and added.X[-1].tolist() == [0.5, -0.25] and added.y[-1] == 1
     assert added.train_index[-1] == 20 and np.array_equal(added.test_index, d.test_index)
-    assert added.spec is None and added.name == "moons (edited)"
-    assert csvdata.with_point_added(added, (0, 0), 0).name == "moons (edited)"
+    assert added.spec is None and added.name == "edited moons"
+    assert csvdata.with_point_added(added, (0, 0), 0).name == "edited moons"
     i = int(d.test_index[0])
     removed = csvdata.with_point_removed(d, i)
     assert len(removed.X) == 19 and len(removed.test_index) == len(d.test_index) - 1

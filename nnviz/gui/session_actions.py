@@ -1,0 +1,810 @@
+"""Sessions, your own data, exports, presets and undo, installed into the main window.
+
+``install(window)`` (the main window calls it when this module imports) adds:
+
+- File: Open (Ctrl+O), Open Recent, Save (Ctrl+S), Save As (Ctrl+Shift+S), Import CSV (with a
+  preview), Export (each plot as PNG or SVG, the loss history as CSV, the weights as .npz in the
+  notebook's layout, the data as CSV);
+- Edit: Undo (Ctrl+Z) / Redo (Ctrl+Shift+Z) of architecture, data and settings edits (a
+  QUndoStack of whole problems), and "Edit points on the plot": click adds a point of the chosen
+  class, right-click deletes the nearest;
+- Presets: the notebook's steps and the classic problems;
+- QSettings: window geometry, splitter positions, last folder, recent files.
+
+``window.open_session(path)`` (used by ``nnviz --open``) raises SessionError on a bad file; the
+menu actions show every error in a message box and leave the open session as it was. Saving and
+the exports of the live run read the trainer in the worker thread (``request_state``).
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+from weakref import WeakKeyDictionary
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401  (pg.exporters)
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QLabel, QMenu,
+                               QMessageBox, QToolBar, QWidget)
+
+from nnviz.core import csvdata, losses, presets
+from nnviz.core import session as session_io
+from nnviz.core.data import DataError, Dataset, DataSpec
+from nnviz.core.losses import LossError
+from nnviz.core.network import NetworkSpec, SpecError, save_npz
+from nnviz.core.session import Session, SessionError
+from nnviz.core.training import TrainConfig, TrainingError, network_for
+
+from .session_dialogs import ImportDialog
+
+USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError, OSError)
+RECENT_MAX = 8
+SESSION_FILTER = "nnviz sessions (*.nnviz);;All files (*)"
+CSV_FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
+IMAGE_FILTER = "PNG image (*.png);;SVG image (*.svg)"
+# A right-click deletes the nearest point only if it is this close (in plot widths/heights).
+DELETE_RADIUS = 0.05
+
+
+def make_settings() -> QSettings:
+    """The settings store; ``NNVIZ_SETTINGS=/path/file.ini`` puts it in a file of one's own
+    (tests, portable use)."""
+    path = os.environ.get("NNVIZ_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings("nnviz", "nnviz")
+
+
+@dataclass(frozen=True)
+class ProblemState:
+    """What an undo step restores: the problem as ``load_problem`` takes it."""
+
+    source: DataSpec | Dataset
+    spec: NetworkSpec
+    config: TrainConfig
+    seed: int
+    params: Any = None
+
+    def same_problem(self, other: "ProblemState") -> bool:
+        a, b = self.source, other.source
+        same_data = a == b if isinstance(a, DataSpec) and isinstance(b, DataSpec) else a is b
+        return same_data and (self.spec, self.config, self.seed) == \
+            (other.spec, other.config, other.seed)
+
+
+class ProblemCommand(QUndoCommand):
+    """One edit: the problem before and after it. The edit is already applied when pushed."""
+
+    def __init__(self, actions: "SessionActions", text: str, before: ProblemState,
+                 after: ProblemState) -> None:
+        super().__init__(text)
+        self.actions, self.before, self.after = actions, before, after
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:  # QUndoStack.push calls redo; the edit happened already
+            self._applied = False
+            return
+        self.actions.apply_state(self.after)
+
+    def undo(self) -> None:
+        self.actions.apply_state(self.before)
+
+
+def _ext_for(path: str, selected_filter: str, default: str) -> str:
+    """``path`` with an extension: the one typed, else the chosen filter's, else ``default``."""
+    if os.path.splitext(path)[1]:
+        return path
+    for ext in (".png", ".svg", ".nnviz", ".csv", ".npz"):
+        if ext in selected_filter:
+            return path + ext
+    return path + default
+
+
+def export_image(target: QWidget | pg.PlotItem, path: str) -> None:
+    """Save a plot (a pyqtgraph PlotWidget / PlotItem, or any widget) as PNG or SVG.
+
+    PNG goes through pyqtgraph's ImageExporter. For SVG, pyqtgraph's SVGExporter is tried
+    first; with Qt >= 6.9 it fails on the path format Qt now writes (pyqtgraph issue #3485), and
+    the widget is then drawn through Qt's own QSvgGenerator.
+    """
+    svg = path.lower().endswith(".svg")
+    item = target.getPlotItem() if isinstance(target, pg.PlotWidget) else target
+    if isinstance(item, pg.PlotItem):
+        try:
+            if svg:
+                pg.exporters.SVGExporter(item).export(path)
+            else:
+                ex = pg.exporters.ImageExporter(item)
+                ex.parameters()["width"] = int(max(800, item.sceneBoundingRect().width() * 2))
+                ex.export(path)
+            if os.path.exists(path) and os.path.getsize(path) > 0:
+                return
+        except (ValueError, IndexError, AttributeError):
+            pass  # the SVG exporter's known failure: fall through to Qt
+    widget = target if isinstance(target, QWidget) else item.getViewWidget()
+    if widget is None:
+        raise OSError(f"cannot export {path}: the plot is not shown")
+    if svg:
+        from PySide6.QtSvg import QSvgGenerator
+        gen = QSvgGenerator()
+        gen.setFileName(path)
+        gen.setSize(widget.size())
+        gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+        gen.setTitle("nnviz")
+        painter = QPainter(gen)
+        widget.render(painter)
+        painter.end()
+    elif not widget.grab().save(path):
+        raise OSError(f"cannot write {path}")
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        raise OSError(f"cannot write {path}")
+
+
+class SessionActions(QObject):
+    """The session, data, export, preset and undo actions of one main window."""
+
+    saved = Signal(str)  # the path, once a save has been written
+    exported = Signal(str)  # the path, once an export has been written
+    opened = Signal(str)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = make_settings()
+        self.path: str | None = None
+        self.last_message = ""
+        self.message_box: QMessageBox | None = None
+        self.undo_stack = QUndoStack(self)
+        self._class_names: WeakKeyDictionary[Dataset, tuple[str, ...]] = WeakKeyDictionary()
+        self._current = ProblemState(*window.current_problem())
+        self._build_file_menu()
+        self._build_edit_menu()
+        self._build_presets_menu()
+        self._build_edit_toolbar()
+        self._connect()
+        self._restore_settings()
+        window.installEventFilter(self)
+
+    # --- menus ---------------------------------------------------------------------------------
+
+    def _action(self, text: str, tip: str, slot: Callable, keys=None) -> QAction:
+        a = QAction(text, self.window)
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        if keys is not None:
+            seqs = keys if isinstance(keys, list) else [keys]
+            a.setShortcuts([QKeySequence(k) for k in seqs])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.triggered.connect(lambda checked=False: slot())
+        self.window.addAction(a)  # shortcuts work even when the menu bar is hidden
+        return a
+
+    def _build_file_menu(self) -> None:
+        w, menu = self.window, self.window.file_menu
+        before = w.quit_action
+        self.open_action = self._action("&Open session...", "Open a saved .nnviz session.",
+                                        self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = QMenu("Open &recent", w)
+        self.recent_menu.setToolTipsVisible(True)
+        self.save_action = self._action("&Save session", "Save everything about this run: data, "
+                                        "network, settings, weights, optimiser state, history.",
+                                        self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action("Save session &as...", "Save the session to a new file.",
+                                           self.save_as, "Ctrl+Shift+S")
+        self.import_action = self._action("&Import CSV...", "Train on your own data: x1,x2,label "
+                                          "or x,y / x1,x2,y, with a preview.", self.import_dialog,
+                                          "Ctrl+I")
+        self.export_menu = QMenu("&Export", w)
+        self.export_menu.setToolTipsVisible(True)
+        ex = [
+            ("Decision &plot as image...", "The data and the model's prediction, as PNG or SVG.",
+             lambda: self.export_plot_dialog("plot")),
+            ("&Loss curve as image...", "The loss curves, as PNG or SVG.",
+             lambda: self.export_plot_dialog("loss")),
+            ("&Current view as image...", "The view in the front tab, as PNG or SVG.",
+             lambda: self.export_plot_dialog("view")),
+            (None, None, None),
+            ("Loss &history as CSV...", "epoch,loss (and test_loss) rows.",
+             lambda: self.export_dialog("history")),
+            ("&Weights as .npz...", "w0..w{L-1} of shape (in, out), b0..b{L-1} of shape (out, 1):"
+             " the notebook's layout.", lambda: self.export_dialog("weights")),
+            ("&Data as CSV...", "The points, readable by Import CSV.",
+             lambda: self.export_dialog("data")),
+        ]
+        for text, tip, slot in ex:
+            if text is None:
+                self.export_menu.addSeparator()
+            else:
+                self.export_menu.addAction(self._action(text, tip, slot))
+
+        menu.insertAction(before, self.open_action)
+        menu.insertMenu(before, self.recent_menu)
+        menu.insertSeparator(before)
+        menu.insertAction(before, self.save_action)
+        menu.insertAction(before, self.save_as_action)
+        menu.insertSeparator(before)
+        menu.insertAction(before, self.import_action)
+        menu.insertMenu(before, self.export_menu)
+        menu.insertSeparator(before)
+        self._rebuild_recent()
+
+    def _build_edit_menu(self) -> None:
+        w = self.window
+        self.edit_menu = QMenu("&Edit", w)
+        self.undo_action = self.undo_stack.createUndoAction(w, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = self.undo_stack.createRedoAction(w, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (self.undo_action, self.redo_action):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            w.addAction(a)
+            self.edit_menu.addAction(a)
+        self.edit_menu.addSeparator()
+        self.edit_points_action = self._action(
+            "Edit &points on the plot", "Click the plot to add a point of the chosen class; "
+            "right-click to delete the nearest point.", self._toggle_edit_points, "Ctrl+E")
+        self.edit_points_action.setCheckable(True)
+        self.edit_menu.addAction(self.edit_points_action)
+        w.menuBar().insertMenu(w.run_menu.menuAction(), self.edit_menu)
+
+    def _build_presets_menu(self) -> None:
+        w = self.window
+        self.presets_menu = QMenu("&Presets", w)
+        self.presets_menu.setToolTipsVisible(True)
+        self.preset_actions: dict[str, QAction] = {}
+        try:
+            all_presets, groups = presets.load_presets(), presets.groups()
+        except presets.PresetError as e:  # a broken install: say so in the menu
+            a = self.presets_menu.addAction(f"Presets unavailable: {e}")
+            a.setEnabled(False)
+            all_presets, groups = (), {}
+        for gid, title in groups.items():
+            self.presets_menu.addSection(title)
+            for p in all_presets:
+                if p.group != gid:
+                    continue
+                a = self._action(p.title.replace("&", "&&"), p.description,
+                                 lambda p=p: self.load_preset(p))
+                self.presets_menu.addAction(a)
+                self.preset_actions[p.id] = a
+        w.menuBar().insertMenu(w.run_menu.menuAction(), self.presets_menu)
+
+    def _build_edit_toolbar(self) -> None:
+        w = self.window
+        bar = self.edit_toolbar = QToolBar("Edit points", w)
+        bar.setObjectName("EditPointsToolbar")
+        bar.setMovable(False)
+        self.edit_hint = QLabel()
+        self.edit_class = QComboBox()
+        self.edit_class.setToolTip("The class of the points a click adds.")
+        self.edit_value = QDoubleSpinBox()
+        self.edit_value.setRange(-1e6, 1e6)
+        self.edit_value.setDecimals(3)
+        self.edit_value.setToolTip("The value (y) of the points a click adds.")
+        done = QAction("Done", w)
+        done.setToolTip("Stop editing points (Ctrl+E).")
+        done.triggered.connect(self.stop_editing_points)
+        title = QLabel("  Editing points: ")
+        title.setStyleSheet("font-weight: bold;")
+        bar.addWidget(title)
+        self._class_widget = bar.addWidget(self.edit_class)
+        self._value_widget = bar.addWidget(self.edit_value)
+        bar.addWidget(self.edit_hint)
+        bar.addAction(done)
+        w.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        bar.hide()
+
+    def _connect(self) -> None:
+        w = self.window
+        # Connected after the window's own slots: when these run, the edit has been applied.
+        w.editor.changed.connect(lambda: self._panel_edited("Change the network"))
+        w.data_panel.changed.connect(lambda: self._panel_edited("Change the data"))
+        w.training_panel.config_changed.connect(lambda: self._panel_edited("Change the training"))
+        w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)
+
+    # --- settings ------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s, w = self.settings, self.window
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            w.restoreGeometry(geometry)
+        for key, splitter in (("window/main_split", w.main_split),
+                              ("window/right_split", w.right_split)):
+            state = s.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+
+    def save_settings(self) -> None:
+        s, w = self.settings, self.window
+        s.setValue("window/geometry", w.saveGeometry())
+        s.setValue("window/main_split", w.main_split.saveState())
+        s.setValue("window/right_split", w.right_split.saveState())
+        s.sync()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            self.save_settings()
+        return False
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        if isinstance(value, str):  # an INI file gives a lone entry back as a string
+            value = [value] if value else []
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        recent = [p for p in self.recent_files() if p != path]
+        self.settings.setValue("files/recent", [path, *recent][:RECENT_MAX])
+        self.settings.setValue("files/last_folder", os.path.dirname(path))
+        self.settings.sync()
+        self._rebuild_recent()
+
+    def _forget_recent(self, path: str) -> None:
+        self.settings.setValue("files/recent", [p for p in self.recent_files() if p != path])
+        self._rebuild_recent()
+
+    def _rebuild_recent(self) -> None:
+        m = self.recent_menu
+        m.clear()
+        recent = self.recent_files()
+        for i, path in enumerate(recent, start=1):
+            a = m.addAction(f"&{i} {os.path.basename(path).replace('&', '&&')}")
+            a.setToolTip(path)
+            a.setStatusTip(path)
+            a.triggered.connect(lambda checked=False, p=path: self._open_recent(p))
+        if recent:
+            m.addSeparator()
+            m.addAction("Clear the list", self._clear_recent)
+        else:
+            m.addAction("(no recent sessions)").setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.settings.setValue("files/recent", [])
+        self._rebuild_recent()
+
+    def last_folder(self) -> str:
+        folder = str(self.settings.value("files/last_folder", "") or "")
+        return folder if os.path.isdir(folder) else os.path.expanduser("~")
+
+    # --- dialogs (tests replace ask_path) ---------------------------------------------------
+
+    def ask_path(self, title: str, file_filter: str, *, save: bool, suggested: str = "") -> str:
+        """A path from a file dialog ("" if cancelled); extensions added from the filter."""
+        start = os.path.join(self.last_folder(), suggested)
+        if save:
+            path, chosen = QFileDialog.getSaveFileName(self.window, title, start, file_filter)
+        else:
+            path, chosen = QFileDialog.getOpenFileName(self.window, title, start, file_filter)
+        if not path:
+            return ""
+        if save:
+            path = _ext_for(path, chosen, os.path.splitext(suggested)[1])
+        self.settings.setValue("files/last_folder", os.path.dirname(os.path.abspath(path)))
+        return path
+
+    def show_error(self, title: str, text: str) -> None:
+        """A message box (not blocking) and the status bar; the open session is untouched."""
+        self.last_message = text
+        self.window.statusBar().showMessage(text, 10000)
+        if self.message_box is not None:
+            self.message_box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, f"nnviz: {title}", text,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda *_: setattr(self, "message_box", None))
+        self.message_box = box
+        box.open()
+
+    def _status(self, text: str, ms: int = 6000) -> None:
+        self.last_message = text
+        self.window.statusBar().showMessage(text, ms)
+
+    def _set_title(self) -> None:
+        self.window.setWindowTitle(f"{os.path.basename(self.path)} \u2014 nnviz" if self.path
+                                   else "nnviz")
+
+    # --- sessions ------------------------------------------------------------------------------
+
+    def class_names(self, data: Dataset | None = None) -> tuple[str, ...] | None:
+        data = data if data is not None else self.window.dataset
+        return self._class_names.get(data) if data is not None else None
+
+    def open_session(self, path: str) -> None:
+        """Open a .nnviz file; raises SessionError (the current run stays) if it is broken."""
+        s = session_io.load(path)
+        try:
+            trainer = s.make_trainer()
+        except (TrainingError, SpecError, LossError, DataError) as e:
+            raise SessionError(f"{path}: {e}") from None
+        if s.class_names:
+            self._class_names[trainer.data] = s.class_names
+        self.window.load_trainer(trainer, s.history, s.test_epochs, s.test_values)
+        self._apply_view_extras(s.extras)
+        self.path = os.path.abspath(path)
+        self._set_title()
+        self._add_recent(self.path)
+        self.undo_stack.clear()  # the run before is gone: there is nothing to go back to
+        self._current = ProblemState(*self.window.current_problem())
+        self._update_edit_toolbar()
+        self._status(f"Opened {os.path.basename(path)}: epoch {s.epoch}, "
+                     f"{s.spec.shapes_text()}, {s.config.optimizer}.")
+        self.opened.emit(self.path)
+
+    def open_dialog(self) -> None:
+        path = self.ask_path("Open session", SESSION_FILTER, save=False)
+        if path:
+            self._open_reporting(path)
+
+    def _open_recent(self, path: str) -> None:
+        if not os.path.exists(path):
+            self._forget_recent(path)
+            self.show_error("Open recent", f"{path} is gone; it was removed from the list.")
+            return
+        self._open_reporting(path)
+
+    def _open_reporting(self, path: str) -> None:
+        try:
+            self.open_session(path)
+        except USER_ERRORS as e:
+            self.show_error("Cannot open the session", str(e))
+
+    def save(self) -> None:
+        """Save to the current file, or ask for one."""
+        if self.path:
+            self.save_to(self.path)
+        else:
+            self.save_as()
+
+    def save_as(self) -> None:
+        name = os.path.splitext(os.path.basename(self.path or ""))[0] or self._suggested_name()
+        path = self.ask_path("Save session", SESSION_FILTER, save=True,
+                             suggested=name + session_io.SUFFIX)
+        if path:
+            self.save_to(path)
+
+    def _suggested_name(self) -> str:
+        data = self.window.dataset
+        return data.name.replace(" ", "-") if data is not None else "session"
+
+    def save_to(self, path: str) -> None:
+        """Save the live run to ``path`` (captured in the worker thread, written here)."""
+        names = self.class_names()
+        extras = self._view_extras()
+
+        def capture(ctx) -> Session:  # in the worker thread
+            return Session.from_trainer(ctx.trainer, ctx.history,
+                                        test_epochs=np.array(ctx.test_epochs),
+                                        test_values=np.array(ctx.test_values),
+                                        class_names=names, extras=extras)
+
+        def write(s: Session) -> None:  # back on the GUI thread
+            try:
+                s.save(path)
+            except SessionError as e:
+                self.show_error("Cannot save the session", str(e))
+                return
+            self.path = os.path.abspath(path)
+            self._set_title()
+            self._add_recent(self.path)
+            self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}.")
+            self.saved.emit(self.path)
+
+        self.window.request_state(write, capture)
+
+    def _view_extras(self) -> dict[str, Any]:
+        w = self.window
+        return {"show_test": w.show_test.isChecked(), "discretize": w.discretize.isChecked(),
+                "log_scale": w.log_scale.isChecked()}
+
+    def _apply_view_extras(self, extras: dict[str, Any]) -> None:
+        w = self.window
+        for key, box in (("show_test", w.show_test), ("discretize", w.discretize),
+                         ("log_scale", w.log_scale)):
+            if isinstance(extras.get(key), bool):
+                box.setChecked(extras[key])
+
+    # --- problems and undo ---------------------------------------------------------------------
+
+    def apply_state(self, state: ProblemState) -> None:
+        """Load ``state`` into the window (undo / redo)."""
+        try:
+            self.window.load_problem(state.source, state.spec, state.config, state.params,
+                                     state.seed)
+        except USER_ERRORS as e:
+            self.show_error("Cannot restore", str(e))
+            return
+        self._current = state
+        self._update_edit_toolbar()
+
+    def _load(self, text: str, state: ProblemState) -> bool:
+        """Apply a new problem as one undoable step; False (and a message) if it does not fit."""
+        before = self._current
+        try:
+            self.window.load_problem(state.source, state.spec, state.config, state.params,
+                                     state.seed)
+        except USER_ERRORS as e:
+            self.show_error(text, str(e))
+            return False
+        self._current = state
+        self.undo_stack.push(ProblemCommand(self, text, before, state))
+        self._update_edit_toolbar()
+        return True
+
+    def _panel_edited(self, text: str) -> None:
+        now = ProblemState(*self.window.current_problem())
+        if now.same_problem(self._current):
+            return  # the window refused the edit, or nothing changed
+        before, self._current = self._current, now
+        self.undo_stack.push(ProblemCommand(self, text, before, now))
+        self._update_edit_toolbar()
+
+    def load_preset(self, p: presets.Preset) -> bool:
+        try:
+            data = p.dataset()
+            spec = p.network(data)
+            params = p.initial_params(spec)
+        except USER_ERRORS as e:
+            self.show_error(f"Preset {p.title}", str(e))
+            return False
+        ok = self._load(f"Preset: {p.title}", ProblemState(p.data, spec, p.config, p.seed, params))
+        if ok:
+            self._status(f"{p.title}. Press Play (Space); about {p.epochs:,} epochs show the "
+                         "result.", 15000)
+        return ok
+
+    # --- your own data -------------------------------------------------------------------------
+
+    def import_dialog(self) -> None:
+        path = self.ask_path("Import CSV", CSV_FILTER, save=False)
+        if not path:
+            return
+        _, _, _, seed = self.window.current_problem()
+        dlg = ImportDialog(path, self.window, seed=seed)
+        if dlg.exec() == QDialog.DialogCode.Accepted and dlg.imported is not None:
+            self.import_data(dlg.imported)
+
+    def import_data(self, imported: csvdata.ImportedData) -> bool:
+        """Train on imported data with the current network and settings, fitted to the data."""
+        data = imported.dataset
+        _, spec0, config, seed = self.window.current_problem()
+        try:
+            losses.output_dim(config.loss, data.task, data.n_classes)
+        except LossError:
+            config = replace(config, loss="mse" if not data.is_classification else "cross-entropy")
+        out = spec0.output_activation
+        if not data.is_classification and out in ("sigmoid", "softmax"):
+            out = "linear"
+        elif data.is_classification and out == "linear":
+            out = "sigmoid"
+        if config.loss == "cross-entropy" and data.n_classes > 2 and out == "sigmoid":
+            out = "softmax"
+        try:
+            spec = network_for(data, config.loss, spec0.hidden, spec0.activations, out,
+                               spec0.init_scheme)
+        except USER_ERRORS as e:
+            self.show_error("Cannot import", str(e))
+            return False
+        if imported.class_names:
+            self._class_names[data] = imported.class_names
+        ok = self._load(f"Import {data.name}", ProblemState(data, spec, config, seed))
+        if ok:
+            d = data
+            kind = (f"{d.n_classes} classes ({', '.join(imported.class_names or ())})"
+                    if d.is_classification else "regression")
+            self._status(f"Imported {d.name}: {len(d.X)} points, {kind}. Network "
+                         f"{spec.shapes_text()}, loss {config.loss}.")
+        return ok
+
+    def _edit_mode(self) -> str | None:
+        """"2d" (points in the plane), "1d" (x, y of a curve) or None (cannot edit)."""
+        d = self.window.dataset
+        if d is None:
+            return None
+        if d.n_features == 2:
+            return "2d"
+        if d.n_features == 1 and not d.is_classification:
+            return "1d"
+        return None
+
+    def _toggle_edit_points(self) -> None:
+        on = self.edit_points_action.isChecked()
+        if on and self._edit_mode() is None:
+            self.edit_points_action.setChecked(False)
+            self.show_error("Edit points", "Points can be edited on the plot only for data "
+                            "with two features, or one feature and a value to fit.")
+            return
+        self.edit_toolbar.setVisible(on)
+        self._update_edit_toolbar()
+        if on:
+            self._status("Click the plot to add a point; right-click deletes the nearest.")
+
+    def stop_editing_points(self) -> None:
+        self.edit_points_action.setChecked(False)
+        self._toggle_edit_points()
+
+    def _update_edit_toolbar(self) -> None:
+        d = self.window.dataset
+        mode = self._edit_mode()
+        if mode is None:
+            if self.edit_points_action.isChecked():
+                self.edit_points_action.setChecked(False)
+                self.edit_toolbar.hide()
+            return
+        clf = d.is_classification
+        self._class_widget.setVisible(clf)
+        self._value_widget.setVisible(not clf and mode == "2d")
+        if clf:
+            names = self.class_names(d) or tuple(str(i) for i in range(d.n_classes))
+            keep = self.edit_class.currentIndex()
+            self.edit_class.blockSignals(True)
+            self.edit_class.clear()
+            for i, n in enumerate(names):
+                self.edit_class.addItem(f"class {n}" if n == str(i) else f"{n} (class {i})", i)
+            self.edit_class.setCurrentIndex(keep if 0 <= keep < len(names) else 0)
+            self.edit_class.blockSignals(False)
+            self.edit_hint.setText("  Click: add a point of this class.  Right-click: delete "
+                                   "the nearest point.  ")
+        elif mode == "2d":
+            self.edit_hint.setText("  Click: add a point with this value.  Right-click: delete "
+                                   "the nearest point.  ")
+        else:
+            self.edit_hint.setText("  Click: add a point (x, y) where you click.  Right-click: "
+                                   "delete the nearest point.  ")
+
+    def _plot_clicked(self, ev) -> None:
+        if not self.edit_points_action.isChecked() or ev.double():
+            return
+        vb = self.window.boundary.getPlotItem().vb
+        pos = ev.scenePos()
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        p = vb.mapSceneToView(pos)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.add_point(p.x(), p.y())
+            ev.accept()
+        elif ev.button() == Qt.MouseButton.RightButton:
+            self.delete_point_near(p.x(), p.y())
+            ev.accept()
+
+    def add_point(self, x: float, y: float) -> bool:
+        """Add a training point at plot coordinates (x, y): of the chosen class (or value)."""
+        d, mode = self.window.dataset, self._edit_mode()
+        if mode is None:
+            return False
+        if mode == "1d":
+            coords, target = (x,), y
+        elif d.is_classification:
+            coords, target = (x, y), self.edit_class.currentData() or 0
+        else:
+            coords, target = (x, y), self.edit_value.value()
+        try:
+            new = csvdata.with_point_added(d, coords, target)
+        except DataError as e:
+            self.show_error("Add a point", str(e))
+            return False
+        return self._load_edited(new, "Add a point")
+
+    def delete_point_near(self, x: float, y: float) -> bool:
+        """Delete the point nearest plot coordinates (x, y), if one is close on screen."""
+        d, mode = self.window.dataset, self._edit_mode()
+        if mode is None:
+            return False
+        (x0, x1), (y0, y1) = self.window.boundary.getPlotItem().vb.viewRange()
+        scale = (x1 - x0 or 1.0, y1 - y0 or 1.0)
+        q = (x, y)
+        i, dist = csvdata.nearest_point(d, q, scale, targets=(mode == "1d"))
+        if dist > DELETE_RADIUS * math.sqrt(2):
+            self._status("No point near the click to delete.")
+            return False
+        try:
+            new = csvdata.with_point_removed(d, i)
+        except DataError as e:
+            self.show_error("Delete a point", str(e))
+            return False
+        return self._load_edited(new, "Delete a point")
+
+    def _load_edited(self, new: Dataset, text: str) -> bool:
+        names = self.class_names()
+        if names:
+            self._class_names[new] = names
+        s = self._current
+        ok = self._load(text, ProblemState(new, s.spec, s.config, s.seed))
+        if ok:
+            self._status(f"{text}: {len(new.X)} points; a fresh model starts at epoch 0.")
+        return ok
+
+    # --- exports -------------------------------------------------------------------------------
+
+    def _plot_target(self, which: str) -> QWidget | pg.PlotItem:
+        w = self.window
+        if which == "plot":
+            return w.boundary
+        if which == "loss":
+            return w.loss_plot
+        view = w.tabs.currentWidget()
+        if isinstance(view, pg.GraphicsView):
+            return view
+        plots = view.findChildren(pg.PlotWidget)
+        return plots[0] if len(plots) == 1 else view
+
+    def export_plot_dialog(self, which: str) -> None:
+        name = {"plot": "decision-plot", "loss": "loss-curve", "view": "view"}[which]
+        path = self.ask_path("Export image", IMAGE_FILTER, save=True, suggested=name + ".png")
+        if path:
+            self.export_plot(which, path)
+
+    def export_plot(self, which: str, path: str) -> bool:
+        """Save plot ``which`` ("plot", "loss" or "view") as PNG or SVG (by the extension)."""
+        if not path.lower().endswith((".png", ".svg")):
+            self.show_error("Export", f"{os.path.basename(path)}: choose a .png or .svg file")
+            return False
+        try:
+            export_image(self._plot_target(which), path)
+        except OSError as e:
+            self.show_error("Export", str(e))
+            return False
+        self._status(f"Exported {os.path.basename(path)}.")
+        self.exported.emit(path)
+        return True
+
+    def export_dialog(self, what: str) -> None:
+        suggested = {"history": "loss-history.csv", "weights": "weights.npz",
+                     "data": f"{self._suggested_name()}.csv"}[what]
+        file_filter = ("NumPy arrays (*.npz)" if what == "weights" else "CSV files (*.csv)")
+        path = self.ask_path("Export", file_filter, save=True, suggested=suggested)
+        if path:
+            self.export(what, path)
+
+    def export(self, what: str, path: str) -> None:
+        """Write the loss history, the weights or the data to ``path``; ``exported`` fires."""
+        if what == "data":
+            self._write(path, lambda: csvdata.write_data_csv(path, self.window.dataset,
+                                                             self.class_names()))
+            return
+        if what == "history":
+            def fn(ctx):
+                e, v = ctx.history.arrays()
+                return e, v, np.array(ctx.test_epochs), np.array(ctx.test_values)
+
+            def write(arrays):
+                self._write(path, lambda: csvdata.write_history_csv(path, *arrays))
+        elif what == "weights":
+            def fn(ctx):
+                return tuple((np.array(w), np.array(b)) for w, b in ctx.trainer.params)
+
+            def write(params):
+                self._write(path, lambda: _save_weights(path, params))
+        else:
+            raise ValueError(f"unknown export {what!r}")
+        self.window.request_state(write, fn)
+
+    def _write(self, path: str, do: Callable[[], None]) -> None:
+        try:
+            do()
+        except (DataError, OSError) as e:
+            self.show_error("Export", str(e))
+            return
+        self._status(f"Exported {os.path.basename(path)}.")
+        self.exported.emit(path)
+
+
+def _save_weights(path: str, params) -> None:
+    try:
+        save_npz(path, params)
+    except OSError as e:
+        raise OSError(f"could not write {path}: {e.strerror or e}") from None
+
+
+def install(window) -> SessionActions:
+    """Add the session, data, export, preset and undo actions to ``window``."""
+    actions = SessionActions(window)
+    window.session_actions = actions
+    window.open_session = actions.open_session
+    return actions

@@ -1,0 +1,107 @@
+"""The CSV import dialog: the file's first rows, what importing it gives, or why it cannot."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from nnviz.core.csvdata import CsvPreview, ImportedData, preview_csv
+from nnviz.core.data import CLASSIFICATION, REGRESSION
+
+from .widgets import MessageLabel, dspin
+
+OK_STYLE = "color: #1e6b2e;"
+TASKS = {"auto": "Detect from the last column", CLASSIFICATION: "Classification (labels)",
+         REGRESSION: "Regression (numbers)"}
+
+
+class ImportDialog(QDialog):
+    """Preview a CSV file before importing it; ``imported`` is the result once accepted."""
+
+    def __init__(self, path: str, parent: QWidget | None = None, *, test_fraction: float = 0.2,
+                 seed: int = 0) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.seed = seed
+        self.setWindowTitle(f"Import {os.path.basename(path)}")
+        self.resize(560, 480)
+
+        where = QLabel(path)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setWordWrap(True)
+        where.setStyleSheet("color: #555;")
+        expected = QLabel("One point per line: <b>x1,x2,label</b> for classification (any label "
+                          "values), <b>x,y</b> or <b>x1,x2,y</b> for regression. A header line "
+                          "is optional; commas, semicolons, tabs or spaces separate the columns.")
+        expected.setWordWrap(True)
+
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("The first lines of the file, as nnviz reads them.")
+
+        self.task = QComboBox()
+        for key, text in TASKS.items():
+            self.task.addItem(text, key)
+        self.task.setToolTip("Words or a few whole numbers in the last column mean classes; "
+                             "choose here if nnviz guessed wrong.")
+        self.test_fraction = dspin(0, 0.9, test_fraction, 0.05, 2,
+                                   "The share of points held out to test the model.")
+        form = QFormLayout()
+        form.addRow("Task", self.task)
+        form.addRow("Test fraction", self.test_fraction)
+
+        self.summary = MessageLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.import_button.setText("Import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(where)
+        layout.addWidget(expected)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+
+        self.preview: CsvPreview | None = None
+        self.task.currentIndexChanged.connect(self.refresh)
+        self.test_fraction.valueChanged.connect(self.refresh)
+        self.refresh()
+
+    @property
+    def imported(self) -> ImportedData | None:
+        return self.preview.data if self.preview is not None else None
+
+    def refresh(self) -> None:
+        task = self.task.currentData()
+        self.preview = pv = preview_csv(self.path, None if task == "auto" else task,
+                                        test_fraction=self.test_fraction.value(), seed=self.seed)
+        width = max((len(r) for r in pv.rows), default=0)
+        if pv.header:
+            names = list(pv.header)
+        elif width == 2:
+            names = ["x", "y"]
+        else:
+            names = ["x1", "x2", "label"][:width]
+        names += [f"column {i + 1}" for i in range(len(names), width)]
+        self.table.setColumnCount(width)
+        self.table.setRowCount(len(pv.rows))
+        self.table.setHorizontalHeaderLabels(names)
+        for i, row in enumerate(pv.rows):
+            for j, cell in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(cell))
+        if pv.error:
+            self.summary.show_error(pv.summary())
+        else:
+            self.summary.setStyleSheet(OK_STYLE)
+            self.summary.setText(pv.summary())
+            self.summary.show()
+        self.import_button.setEnabled(pv.data is not None)

@@ -1,0 +1,409 @@
+"""Sessions, CSV import, exports, presets, undo and point editing in the real window (qtbot,
+offscreen, real training thread)."""
+from __future__ import annotations
+
+import csv
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QImage, QKeySequence  # noqa: E402
+
+from nnviz.core import session as session_io  # noqa: E402
+from nnviz.core.csvdata import parse_csv_text, read_csv  # noqa: E402
+from nnviz.core.data import DataSpec  # noqa: E402
+from nnviz.core.network import NetworkSpec, load_npz  # noqa: E402
+
+TIMEOUT = 60_000
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch):
+    """Each test gets its own QSettings file: nothing leaks between tests or into ~/.config."""
+    path = tmp_path / "settings.ini"
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(path))
+    return path
+
+
+def _window(qtbot, **kw):
+    from nnviz.gui import session_actions
+    from nnviz.gui.main_window import MainWindow
+
+    w = MainWindow(install_extras=False, **kw)
+    qtbot.addWidget(w)
+    actions = session_actions.install(w)
+    w.show()
+    wait_run(qtbot, w)
+    return w, actions
+
+
+@pytest.fixture
+def win(qtbot):
+    w, actions = _window(qtbot)
+    yield w, actions
+    w.close()
+    assert not w.worker.is_running()
+
+
+def wait_run(qtbot, w, epoch=None):
+    def ready():
+        s = w.last_snapshot
+        return s is not None and s.run_id == w.run_id and (epoch is None or s.epoch == epoch)
+    qtbot.waitUntil(ready, timeout=TIMEOUT)
+    return w.last_snapshot
+
+
+def _step(qtbot, w, n):
+    target = (w.last_snapshot.epoch if w.last_snapshot else 0) + n
+    w.step(n)
+    return wait_run(qtbot, w, target)
+
+
+def _shortcuts(w):
+    out = {}
+    for a in w.actions():
+        for k in a.shortcuts():
+            out[k.toString()] = a
+    return out
+
+
+def test_menus_and_shortcuts(win):
+    w, actions = win
+    titles = [a.text() for a in w.menuBar().actions()]
+    assert titles[:4] == ["&File", "&Edit", "&Presets", "&Run"]
+    file_items = [a.text() for a in w.file_menu.actions() if a.text()]
+    assert file_items[:6] == ["&Open session...", "Open &recent", "&Save session",
+                              "Save session &as...", "&Import CSV...", "&Export"]
+    keys = _shortcuts(w)
+    assert keys["Ctrl+S"] is actions.save_action
+    assert keys["Ctrl+Shift+S"] is actions.save_as_action
+    assert keys["Ctrl+O"] is actions.open_action
+    assert keys["Ctrl+Z"] is actions.undo_action
+    assert keys["Ctrl+Shift+Z"] is actions.redo_action
+    exports = [a.text() for a in actions.export_menu.actions() if a.text()]
+    assert len(exports) == 6
+    assert set(actions.preset_actions) >= {"moons", "xor", "spiral", "circles", "blobs-4"}
+
+
+def test_the_window_installs_the_actions_itself(qtbot):
+    from nnviz.gui.main_window import MainWindow
+    w = MainWindow()  # install_extras=True: the window imports and installs this module
+    qtbot.addWidget(w)
+    try:
+        assert hasattr(w, "session_actions") and callable(w.open_session)
+    finally:
+        w.close()
+
+
+def test_save_and_open_go_on_exactly(win, qtbot, tmp_path):
+    w, actions = win
+    _step(qtbot, w, 25)
+    path = str(tmp_path / "run.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(path)
+    assert w.windowTitle() == "run.nnviz \u2014 nnviz"
+    assert actions.recent_files() == [path]
+    saved = session_io.load(path)
+    assert saved.epoch == 25 and saved.spec == NetworkSpec()
+    expected = saved.make_trainer().run(10).losses  # what going on from the file must give
+
+    # Something else happens; then the session comes back and goes on exactly.
+    actions.load_preset(__import__("nnviz.core.presets", fromlist=["get"]).get("xor"))
+    wait_run(qtbot, w)
+    actions.open_session(path)
+    s = wait_run(qtbot, w, 25)
+    assert w.current_problem()[1] == NetworkSpec()
+    assert w.controls.epoch.text() == "Epoch 25"
+    assert len(s.loss_values) == 25  # the loss curve came back too
+    s = _step(qtbot, w, 10)
+    assert np.array_equal(s.loss_values[-10:], expected)
+    assert not actions.undo_action.isEnabled()  # opening a session is not an edit to undo
+
+
+def test_a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
+    w, actions = win
+    _step(qtbot, w, 5)
+    before = w.current_problem()
+    bad = tmp_path / "bad.nnviz"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    actions._open_reporting(str(bad))
+    assert "damaged" in actions.last_message and "bad.nnviz" in actions.last_message
+    assert actions.message_box is not None and actions.message_box.isVisible()
+    assert "damaged" in actions.message_box.text()
+    assert w.current_problem() == before and w.windowTitle() == "nnviz"
+    assert _step(qtbot, w, 1).epoch == 6  # the run goes on where it was
+    with pytest.raises(session_io.SessionError, match="not an nnviz session"):
+        (tmp_path / "text.nnviz").write_text("hello")
+        w.open_session(str(tmp_path / "text.nnviz"))  # what `nnviz --open` calls
+
+
+def test_a_failed_save_says_why(win, qtbot, tmp_path):
+    w, actions = win
+    actions.save_to(str(tmp_path / "missing" / "x.nnviz"))
+    qtbot.waitUntil(lambda: "could not save" in actions.last_message, timeout=TIMEOUT)
+    assert actions.message_box.isVisible() and actions.path is None
+
+
+def test_recent_files_and_geometry_are_remembered(qtbot, tmp_path, own_settings):
+    w, actions = _window(qtbot)
+    path = str(tmp_path / "a.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(path)
+    w.resize(w.width(), 700)
+    w.right_split.setSizes([300, 320])  # the loss plot made taller than its default
+    sizes = w.right_split.sizes()
+    assert sizes[1] > 250
+    w.close()
+    w2, actions2 = _window(qtbot)
+    try:
+        assert actions2.recent_files() == [path]
+        assert [a.toolTip() for a in actions2.recent_menu.actions()][0] == path
+        # (The offscreen screen is small, so only the height can show the restored geometry.)
+        assert w2.height() == 700
+        assert w2.right_split.sizes() == sizes
+        assert actions2.last_folder() == str(tmp_path)
+        # A recent file that is gone is dropped with a message.
+        os.remove(path)
+        actions2.recent_menu.actions()[0].trigger()
+        assert "is gone" in actions2.last_message and actions2.recent_files() == []
+    finally:
+        w2.close()
+
+
+def test_undo_redo_restore_the_architecture(win, qtbot):
+    w, actions = win
+    row = w.editor.rows[1]
+    row.width.setValue(7)  # the user types 7 into hidden layer 2
+    wait_run(qtbot, w)
+    assert w.current_problem()[1].hidden == (4, 7, 4)
+    assert actions.undo_action.isEnabled() and "network" in actions.undo_action.text()
+    actions.undo_action.trigger()
+    assert w.current_problem()[1].hidden == (4, 10, 4)
+    assert [r.width.value() for r in w.editor.rows] == [4, 10, 4]
+    wait_run(qtbot, w)
+    actions.redo_action.trigger()
+    assert w.current_problem()[1].hidden == (4, 7, 4)
+    assert [r.width.value() for r in w.editor.rows] == [4, 7, 4]
+    # Adding a layer and a data change are steps too; undo walks back through them all.
+    w.editor.add.click()
+    w.data_panel.noise.setValue(0.3)
+    assert w.current_problem()[0].noise == 0.3
+    assert w.current_problem()[1].hidden == (4, 7, 4, 4)
+    for _ in range(3):
+        actions.undo_action.trigger()
+    data, spec = w.current_problem()[:2]
+    assert data.resolved() == DataSpec("moons").resolved() and spec == NetworkSpec()
+    assert w.data_panel.noise.value() == pytest.approx(0.1)
+    wait_run(qtbot, w)
+
+
+def test_undo_with_the_keyboard(win, qtbot):
+    w, actions = win
+    w.editor.rows[0].width.setValue(9)
+    assert w.current_problem()[1].hidden[0] == 9
+    w.activateWindow()
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.current_problem()[1].hidden[0] == 4
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert w.current_problem()[1].hidden[0] == 9
+    wait_run(qtbot, w)
+
+
+def test_presets_load_and_undo(win, qtbot):
+    w, actions = win
+    actions.preset_actions["blobs-4"].trigger()
+    data, spec, config, _ = w.current_problem()
+    assert data.name == "multiclass" and data.classes == 4
+    assert spec.output_dim == 4 and spec.output_activation == "softmax"
+    assert config.loss == "cross-entropy" and w.training_panel.loss.currentData() == "cross-entropy"
+    assert "Press Play" in actions.last_message
+    s = _step(qtbot, w, 20)
+    assert s.loss_values[-1] < s.loss_values[0]
+    actions.undo_action.trigger()
+    assert w.current_problem()[0].resolved() == DataSpec("moons").resolved()
+    wait_run(qtbot, w)
+
+
+def test_the_notebook_preset_starts_from_the_notebooks_weights(win, qtbot):
+    from nnviz.core.lessons import replay
+    w, actions = win
+    actions.preset_actions["moons"].trigger()
+    s = wait_run(qtbot, w)
+    for (wt, _), w_nb in zip(s.params, replay().moons_initial_weights):
+        assert np.array_equal(wt, np.asarray(w_nb, np.float32))
+
+
+def _fruit_csv(tmp_path):
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-1, 1, size=(40, 2))
+    p = tmp_path / "fruit.csv"
+    p.write_text("width,height,fruit\n" + "".join(
+        f"{a:.3f},{b:.3f},{'apple' if a * b > 0 else 'pear'}\n" for a, b in X))
+    return p
+
+
+def test_import_dialog_previews_and_refuses_bad_files(qtbot, tmp_path):
+    from nnviz.gui.session_dialogs import ImportDialog
+    dlg = ImportDialog(str(_fruit_csv(tmp_path)))
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == 10 and dlg.table.columnCount() == 3
+    assert dlg.table.horizontalHeaderItem(2).text() == "fruit"
+    assert dlg.import_button.isEnabled()
+    assert dlg.summary.text() == ("40 points, 2 features (width, height); classification, "
+                                  "2 classes (apple, pear); 32 training / 8 test points")
+    dlg.task.setCurrentIndex(dlg.task.findData("regression"))
+    assert not dlg.import_button.isEnabled()
+    assert "line 2, column 3 (fruit)" in dlg.summary.text()
+    dlg.task.setCurrentIndex(0)
+    dlg.test_fraction.setValue(0.5)
+    assert "20 training / 20 test" in dlg.summary.text() and dlg.imported is not None
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2,a\n3,4,b\n5,,a\n7,8,b\n")
+    dlg2 = ImportDialog(str(bad))
+    qtbot.addWidget(dlg2)
+    assert not dlg2.import_button.isEnabled() and dlg2.imported is None
+    assert "line 3, column 2 (x2) is empty" in dlg2.summary.text()
+    assert dlg2.table.rowCount() == 4  # the user sees the lines in question
+
+
+def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.session_dialogs import ImportDialog
+    w, actions = win
+    path = str(_fruit_csv(tmp_path))
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
+
+    def accept_dialog():
+        dlg = next(d for d in QApplication.topLevelWidgets()
+                   if isinstance(d, ImportDialog) and d.isVisible())
+        dlg.import_button.click()
+    QTimer.singleShot(300, accept_dialog)
+    actions.import_action.trigger()
+    d = w.dataset
+    assert d.name == "fruit" and len(d.X) == 40 and d.feature_names == ("width", "height")
+    assert w.data_panel.dataset.currentText() == "fruit (loaded)"
+    assert actions.class_names() == ("apple", "pear")
+    s = _step(qtbot, w, 30)
+    assert s.epoch == 30
+    actions.undo_action.trigger()
+    assert w.dataset.name == "moons"
+    actions.redo_action.trigger()
+    assert w.dataset is d
+    wait_run(qtbot, w)
+
+
+def test_import_regression_fits_the_network(win, qtbot):
+    w, actions = win
+    imported = parse_csv_text("x,y\n" + "".join(f"{i / 10},{np.sin(i / 10):.4f}\n"
+                                                 for i in range(30)), name="curve")
+    assert actions.import_data(imported)
+    data, spec, config, _ = w.current_problem()
+    assert spec.input_dim == 1 and spec.output_activation == "linear" and config.loss == "mse"
+    assert "regression" in actions.last_message
+    assert _step(qtbot, w, 5).epoch == 5
+
+
+def _wait_file(qtbot, actions, path):
+    with qtbot.waitSignal(actions.exported, timeout=TIMEOUT) as sig:
+        yield
+    assert sig.args == [path]
+
+
+def test_exports_produce_readable_files(win, qtbot, tmp_path):
+    from PySide6.QtSvg import QSvgRenderer
+    w, actions = win
+    s = _step(qtbot, w, 12)
+    for which in ("plot", "loss", "view"):
+        png, svg = str(tmp_path / f"{which}.png"), str(tmp_path / f"{which}.svg")
+        assert actions.export_plot(which, png) and actions.export_plot(which, svg)
+        img = QImage(png)
+        assert img.width() >= 400 and img.height() >= 100
+        assert QSvgRenderer(svg).isValid()
+    # The decision plot's PNG shows the orange/blue background, not a blank image.
+    img = QImage(str(tmp_path / "plot.png"))
+    colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 7)
+               for y in range(0, img.height(), 7)}
+    assert len(colours) > 20
+
+    hist = str(tmp_path / "h.csv")
+    with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
+        actions.export("history", hist)
+    rows = list(csv.reader(open(hist)))
+    assert rows[0] == ["epoch", "loss", "test_loss"]
+    train = [(int(r[0]), float(r[1])) for r in rows[1:] if r[1]]
+    test = [(int(r[0]), float(r[2])) for r in rows[1:] if r[2]]
+    assert [e for e, _ in train] == list(range(1, 13))
+    assert np.array_equal(np.float32([v for _, v in train]), s.loss_values)  # to the last digit
+    assert [e for e, _ in test] == s.test_epochs.tolist()  # the test loss where it was measured
+
+    npz = str(tmp_path / "w.npz")
+    with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
+        actions.export("weights", npz)
+    with np.load(npz) as f:
+        assert f["w0"].shape == (2, 4) and f["b0"].shape == (4, 1)
+    for (a, b), (c, d) in zip(load_npz(npz, NetworkSpec()), s.params):
+        assert np.array_equal(np.asarray(a), c) and np.array_equal(np.asarray(b), d)
+
+    data_csv = str(tmp_path / "d.csv")
+    with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
+        actions.export("data", data_csv)
+    back = read_csv(data_csv).dataset
+    assert np.array_equal(back.X, w.dataset.X) and np.array_equal(back.y, w.dataset.y)
+
+    assert not actions.export_plot("plot", str(tmp_path / "x.jpg"))
+    assert "png or .svg" in actions.last_message
+
+
+def test_edit_points_on_the_plot(win, qtbot):
+    w, actions = win
+    n = len(w.dataset.X)
+    actions.edit_points_action.trigger()
+    assert actions.edit_toolbar.isVisible()
+    assert [actions.edit_class.itemText(i) for i in range(2)] == ["class 0", "class 1"]
+    actions.edit_class.setCurrentIndex(1)
+    # A real click on the plot, at data coordinates (1.5, 1.0).
+    pi = w.boundary.getPlotItem()
+    scene_pos = pi.vb.mapViewToScene(QPointF(1.5, 1.0))
+    view_pos = w.boundary.mapFromScene(scene_pos)
+    qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
+    assert len(w.dataset.X) == n + 1
+    assert w.dataset.X[-1] == pytest.approx([1.5, 1.0], abs=0.05) and w.dataset.y[-1] == 1
+    assert w.data_panel.dataset.currentText() == "edited moons (loaded)"
+    wait_run(qtbot, w)
+    # A right-click on it deletes it again.
+    qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.RightButton, pos=view_pos)
+    assert len(w.dataset.X) == n
+    # Far from every point, a right-click deletes nothing.
+    assert not actions.delete_point_near(50.0, 50.0)
+    assert "No point near" in actions.last_message
+    # Undo walks back: the point comes back, then goes again.
+    actions.undo_action.trigger()
+    assert len(w.dataset.X) == n + 1
+    actions.undo_action.trigger()
+    assert len(w.dataset.X) == n and w.dataset.name == "moons"
+    wait_run(qtbot, w)
+    # Without edit mode, clicks do nothing to the data.
+    actions.stop_editing_points()
+    assert not actions.edit_toolbar.isVisible()
+    qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
+    assert len(w.dataset.X) == n
+
+
+def test_edit_points_on_a_curve(win, qtbot):
+    w, actions = win
+    actions.preset_actions["sine"].trigger()
+    n = len(w.dataset.X)
+    actions.edit_points_action.trigger()
+    assert not actions._class_widget.isVisible()
+    assert actions.add_point(0.5, 2.0)
+    assert w.dataset.X[-1, 0] == np.float32(0.5) and w.dataset.y[-1] == np.float32(2.0)
+    assert actions.delete_point_near(0.5, 2.0) and len(w.dataset.X) == n
+    wait_run(qtbot, w)
