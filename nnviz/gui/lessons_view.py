@@ -306,6 +306,8 @@ class LessonsView(QWidget):
                 sc = pg.ScatterPlotItem(size=6, pen=_EDGE)
                 p.addItem(sc)
                 items.append((p, img, sc))
+            items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
+            items[1][0].setYLink(items[0][0])
             self._baseline_items = items
         return self._baseline_items
 
@@ -328,13 +330,14 @@ class LessonsView(QWidget):
                                        else f", test {m.test_accuracy:.1%}")
         lin = acc(base.train_accuracy) + ("" if np.isnan(base.test_accuracy)
                                           else f", test {base.test_accuracy:.1%}")
-        p0.setTitle(f"logistic regression: {lin}")
-        p1.setTitle(f"the network at epoch {snapshot.epoch:,}: {net}")
+        p0.setTitle(f"logistic regression: {base.train_accuracy:.1%} (train)")
+        p1.setTitle(f"the network: {m.train_accuracy:.1%} (train)")
         if len(view.ys) == 0 or base.grid_values is None or snapshot.grid is None:
             page.numbers.setText(f"logistic regression: {lin}; the network: {net}.")
             return
         page.numbers.setText(
-            f"accuracy of logistic regression: <b>{lin}</b>; of the network: <b>{net}</b>.")
+            f"accuracy of logistic regression: <b>{lin}</b>; of the network at epoch "
+            f"{snapshot.epoch:,}: <b>{net}</b>.")
         ry, rx = len(view.ys), len(view.xs)
         rect = _image_rect(view.xs, view.ys)
         for img, values in ((img0, base.grid_values), (img1, snapshot.grid.values)):
