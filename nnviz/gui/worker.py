@@ -333,7 +333,8 @@ class TrainLoop:
 
     def _record_test(self) -> None:
         t = self.trainer
-        if not len(t.data.test_index) or (len(self.test_epochs) and self.test_epochs[-1] == t.epoch):
+        if t.epoch == 0 or not len(t.data.test_index) or (
+                len(self.test_epochs) and self.test_epochs[-1] == t.epoch):
             return
         m = t.evaluate()
         if math.isfinite(m.test_loss):
@@ -361,8 +362,10 @@ class TrainLoop:
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer
         m = t.evaluate()
-        if math.isfinite(m.test_loss) and (not len(self.test_epochs)
-                                           or self.test_epochs[-1] != t.epoch):
+        # The test loss after epoch E is drawn at E, beside the train loss of epoch E (as Keras
+        # does); before any epoch there is no point, as there is no train loss.
+        if t.epoch > 0 and math.isfinite(m.test_loss) and (
+                not len(self.test_epochs) or self.test_epochs[-1] != t.epoch):
             self._add_test_point(t.epoch, m.test_loss)
         grid = None
         if self.grid_points is not None:

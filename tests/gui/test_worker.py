@@ -167,3 +167,11 @@ def test_one_dimensional_regression_draws_a_curve():
     s = r.do("problem", 1, Problem(sine, spec, TrainConfig(learning_rate=0.1), None, 0))
     assert s.grid.values.ndim == 1 and len(s.grid.ys) == 0
     assert s.grid.values.shape == s.grid.xs.shape
+
+
+def test_test_loss_is_measured_along_a_long_step(rec):
+    s = rec.do("step", 1000)
+    assert 20 <= len(s.test_epochs) <= 1000
+    assert s.test_epochs[0] > 0 and s.test_epochs[-1] == 1000
+    assert np.all(np.diff(s.test_epochs) > 0)
+    assert s.test_values[-1] < s.test_values[0]  # the model learns, on held-out points too
