@@ -220,7 +220,7 @@ class HiddenSpaceProbe:
 
     def __call__(self, trainer, grid_points: np.ndarray | None) -> HiddenSpace | None:
         spec, data = trainer.spec, trainer.data
-        if not spec.hidden or data.n_features > 2:
+        if not spec.hidden:
             return None
         layer = min(max(int(self.layer), 0), len(spec.hidden) - 1)
         width = spec.hidden[layer]
@@ -229,7 +229,10 @@ class HiddenSpaceProbe:
             bounds = tuple((float(g[:, k].min()), float(g[:, k].max())) for k in range(g.shape[1]))
         else:
             bounds = data.bounds(0.1)
-        mesh_in = self.mesh_points(bounds)
+        if data.n_features > 2:  # no plane to draw: the data only
+            mesh_in = np.zeros((0, self.points_per_line, data.n_features), np.float32)
+        else:
+            mesh_in = self.mesh_points(bounds)
         n_data = len(data.X)
         stacked = np.concatenate([data.X, mesh_in.reshape(-1, mesh_in.shape[-1])])
         h = layer_activations(spec, trainer.params, stacked)[layer]
@@ -261,7 +264,7 @@ class HiddenSpaceProbe:
         test = np.zeros(n_data, bool)
         test[data.test_index] = True
         return HiddenSpace(layer, axes, proj(hd).astype(np.float32), np.array(data.y), test,
-                           proj(hm).astype(np.float32).reshape(mesh_in.shape[0], -1, 2),
+                           proj(hm).astype(np.float32).reshape(*mesh_in.shape[:2], 2),
                            explained, width)
 
 
@@ -403,8 +406,10 @@ class BaselineProbe:
 
     def __call__(self, trainer, grid_points: np.ndarray | None) -> BaselineView | None:
         data = trainer.data
-        if not data.is_classification or data.n_features > 2:
+        if not data.is_classification:
             return None
+        if data.n_features > 2:
+            grid_points = None  # no plane to draw: the accuracies only
         key = (id(data), data.spec, None if grid_points is None else (np.shape(grid_points),
                                                            float(np.sum(grid_points))))
         if key != self._key:

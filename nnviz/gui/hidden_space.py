@@ -136,7 +136,7 @@ class HiddenSpaceView(QWidget):
         hs: HiddenSpace | None = snapshot.extras.get(self.extras_key)
         if hs is None:
             if not self.caption.text():
-                self._message("The hidden space appears with the next frame (2-D or 1-D data).")
+                self._message("The hidden space appears with the next frame.")
             return
         self._draw(hs)
 
@@ -167,10 +167,13 @@ class HiddenSpaceView(QWidget):
         self.plot.getPlotItem().setLabels(bottom=a, left=b)
         spec = self.snapshot.spec
         if np.issubdtype(hs.labels.dtype, np.integer):
-            grid = "the input plane's grid" if hs.mesh.shape[0] > 1 else "the input line"
-            tail = (f"Grey lines: {grid} as this layer sees it; points: the data (squares: test "
-                    "points). When the classes can be split by a straight line here, the output "
-                    "layer can separate them.")
+            if hs.mesh.shape[0]:
+                grid = "the input plane's grid" if hs.mesh.shape[0] > 1 else "the input line"
+                lines = f"Grey lines: {grid} as this layer sees it; points"
+            else:
+                lines = "Points (no input plane to draw with 3 or more features)"
+            tail = (f"{lines}: the data (squares: test points). When the classes can be split "
+                    "by a straight line here, the output layer can separate them.")
         else:
             tail = ("Grey: the input line (or plane) as this layer sees it; points: the data "
                     "coloured by their target value, orange low, blue high (squares: test "

@@ -319,8 +319,8 @@ class LessonsView(QWidget):
             return
         view: BaselineView | None = snapshot.extras.get(self.extras_key)
         if view is None:
-            page.numbers.setText("The baseline is for classification problems with one or two "
-                                 "input features; the main window's problem is not one.")
+            page.numbers.setText("The baseline is for classification problems; the main "
+                                 "window's problem is a regression.")
             return
         base = view.baseline
         (p0, img0, sc0), (p1, img1, sc1) = self._baseline_plots(page)

@@ -142,6 +142,14 @@ def test_baseline_probe_is_fitted_once_per_data(moons):
     assert a.baseline.grid_values.shape == (400,) and 0.8 < a.baseline.train_accuracy < 0.95
     assert a.xs.shape == (20,) and a.ys.shape == (20,) and len(a.data_X) == 200
     assert probe(trainer_for("line", hidden=(3,)), None) is None
+    # More than two features: no plane, but the accuracies.
+    from nnviz.core.data import from_arrays
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    data3 = from_arrays(X, (X.sum(axis=1) > 0).astype(int), "classification")
+    spec = network_for(data3, "mse", (4,), ("sigmoid",), "sigmoid")
+    b3 = inspect.BaselineProbe()(Trainer(spec, TrainConfig(), data3), None)
+    assert b3.baseline.train_accuracy > 0.9 and b3.baseline.grid_values is None
 
 
 class _Clock:
@@ -180,3 +188,13 @@ def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused():
     # Another trainer: fresh at once.
     probe(_Clock(99), None)
     assert calls[-1] == 99
+
+
+def test_hidden_space_of_data_with_three_features_has_no_mesh():
+    from nnviz.core.data import from_arrays
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    data3 = from_arrays(X, (X.sum(axis=1) > 0).astype(int), "classification")
+    spec = network_for(data3, "mse", (5,), ("tanh",), "sigmoid")
+    hs = inspect.HiddenSpaceProbe()(Trainer(spec, TrainConfig(), data3), None)
+    assert hs.points.shape == (60, 2) and hs.mesh.shape[0] == 0
