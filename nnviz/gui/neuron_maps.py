@@ -310,6 +310,10 @@ class NeuronMapsView(QWidget):
         self.snapshot = snapshot
         maps = snapshot.extras.get(self.extras_key)
         if maps is None:
+            if self.grid.maps is not None and snapshot.spec != self.grid.spec:
+                # Another problem (e.g. 3+ features, no plane): no stale tiles.
+                self.grid.set_maps(None, snapshot.spec)
+                self.panel.clear("")
             return
         sel = self.grid.selected
         if sel is None or not (-1 <= sel[0] < snapshot.spec.n_layers
