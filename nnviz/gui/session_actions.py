@@ -43,6 +43,7 @@ from .session_dialogs import ImportDialog
 
 USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError, OSError)
 RECENT_MAX = 8
+UNDO_LIMIT = 100
 SESSION_FILTER = "nnviz sessions (*.nnviz);;All files (*)"
 CSV_FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
 IMAGE_FILTER = "PNG image (*.png);;SVG image (*.svg)"
@@ -160,6 +161,7 @@ class SessionActions(QObject):
         self.last_message = ""
         self.message_box: QMessageBox | None = None
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)  # each step may hold a data set
         self._class_names: WeakKeyDictionary[Dataset, tuple[str, ...]] = WeakKeyDictionary()
         self._current = ProblemState(*window.current_problem())
         self._build_file_menu()
@@ -199,6 +201,13 @@ class SessionActions(QObject):
         self.import_action = self._action("&Import CSV...", "Train on your own data: x1,x2,label "
                                           "or x,y / x1,x2,y, with a preview.", self.import_dialog,
                                           "Ctrl+I")
+        self.examples_menu = QMenu("Import e&xample", w)
+        self.examples_menu.setToolTipsVisible(True)
+        for name, path, note in example_files():
+            a = self.examples_menu.addAction(name)
+            a.setToolTip(note)
+            a.setStatusTip(note)
+            a.triggered.connect(lambda checked=False, p=path: self.import_dialog(p))
         self.export_menu = QMenu("&Export", w)
         self.export_menu.setToolTipsVisible(True)
         ex = [
@@ -229,6 +238,7 @@ class SessionActions(QObject):
         menu.insertAction(before, self.save_as_action)
         menu.insertSeparator(before)
         menu.insertAction(before, self.import_action)
+        menu.insertMenu(before, self.examples_menu)
         menu.insertMenu(before, self.export_menu)
         menu.insertSeparator(before)
         self._rebuild_recent()
@@ -561,8 +571,9 @@ class SessionActions(QObject):
 
     # --- your own data -------------------------------------------------------------------------
 
-    def import_dialog(self) -> None:
-        path = self.ask_path("Import CSV", CSV_FILTER, save=False)
+    def import_dialog(self, path: str | None = None) -> None:
+        """Preview a CSV file (asked for when ``path`` is None) and import it if accepted."""
+        path = path or self.ask_path("Import CSV", CSV_FILTER, save=False)
         if not path:
             return
         _, _, _, seed = self.window.current_problem()
@@ -800,6 +811,24 @@ def _save_weights(path: str, params) -> None:
         save_npz(path, params)
     except OSError as e:
         raise OSError(f"could not write {path}: {e.strerror or e}") from None
+
+
+def example_files() -> list[tuple[str, str, str]]:
+    """(name, path, first comment line) of each example CSV shipped in nnviz.resources."""
+    from importlib import resources
+    folder = resources.files("nnviz.resources").joinpath("examples")
+    out = []
+    try:
+        entries = sorted(folder.iterdir(), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return out
+    for entry in entries:
+        if not entry.name.endswith(".csv"):
+            continue
+        path = os.fspath(entry)  # the package is installed as files, not zipped
+        first = entry.read_text("utf-8").splitlines()[0]
+        out.append((entry.name, path, first.lstrip("# ").strip()))
+    return out
 
 
 def install(window) -> SessionActions:

@@ -192,8 +192,10 @@ def test_undo_redo_restore_the_architecture(win, qtbot):
     w.data_panel.noise.setValue(0.3)
     assert w.current_problem()[0].noise == 0.3
     assert w.current_problem()[1].hidden == (4, 7, 4, 4)
+    assert actions.undo_stack.count() == 3  # 7 wide; a layer added; the noise
     for _ in range(3):
         actions.undo_action.trigger()
+    assert actions.undo_stack.index() == 0 and actions.undo_stack.count() == 3  # undo adds none
     data, spec = w.current_problem()[:2]
     assert data.resolved() == DataSpec("moons").resolved() and spec == NetworkSpec()
     assert w.data_panel.noise.value() == pytest.approx(0.1)
@@ -406,4 +408,22 @@ def test_edit_points_on_a_curve(win, qtbot):
     assert actions.add_point(0.5, 2.0)
     assert w.dataset.X[-1, 0] == np.float32(0.5) and w.dataset.y[-1] == np.float32(2.0)
     assert actions.delete_point_near(0.5, 2.0) and len(w.dataset.X) == n
+    wait_run(qtbot, w)
+
+
+def test_example_data_imports(win, qtbot, monkeypatch):
+    from nnviz.gui import session_actions
+    from nnviz.gui.session_dialogs import ImportDialog
+    w, actions = win
+    examples = {name: path for name, path, _ in session_actions.example_files()}
+    assert set(examples) == {"fruit.csv", "daylight.csv"}
+    names = [a.text() for a in actions.examples_menu.actions()]
+    assert names == ["daylight.csv", "fruit.csv"]
+    assert "fruit" in actions.examples_menu.actions()[1].toolTip()
+    seen = []
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: seen.append(self.summary.text()) or 1)
+    actions.examples_menu.actions()[1].trigger()
+    assert seen and "3 classes (apple, lemon, pear)" in seen[0]
+    data, spec, config, _ = w.current_problem()
+    assert data.name == "fruit" and spec.output_dim == 3 and w.dataset.n_classes == 3
     wait_run(qtbot, w)
