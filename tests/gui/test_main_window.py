@@ -318,3 +318,32 @@ def test_hooks_for_views_and_sessions(bare_window, qtbot, wait_run):
     qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
     assert got[0].epoch == 1 and got[0].spec == NetworkSpec()
     assert QApplication.instance() is not None
+
+
+def test_an_exception_in_the_worker_is_shown_not_swallowed(bare_window, qtbot):
+    w = bare_window
+
+    def broken(ctx):
+        raise RuntimeError("something broke in the thread")
+    w.request_state(lambda result: None, broken)
+    qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=TIMEOUT)
+    assert "something broke in the thread" in w.banner.text()
+    assert "Traceback" in w.last_error  # the details, for a bug report
+    dialogs = [d for d in QApplication.topLevelWidgets() if d.isVisible()
+               and d.windowTitle() == "nnviz: training failed"]
+    assert dialogs
+    for d in dialogs:
+        d.close()
+    w.step(1)  # the thread is still alive
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 1, timeout=TIMEOUT)
+
+
+def test_speed_control_goes_from_one_epoch_per_frame_to_full_speed(bare_window, qtbot):
+    w = bare_window
+    c = w.controls
+    c.speed.setValue(0)
+    assert c.speed_label.text() == "1 epoch per frame"
+    qtbot.waitUntil(lambda: w.worker.loop.epochs_per_frame == 1, timeout=TIMEOUT)
+    c.speed.setValue(c.speed.maximum())
+    assert c.speed_label.text() == "as fast as possible"
+    qtbot.waitUntil(lambda: w.worker.loop.epochs_per_frame is None, timeout=TIMEOUT)

@@ -175,3 +175,13 @@ def test_test_loss_is_measured_along_a_long_step(rec):
     assert s.test_epochs[0] > 0 and s.test_epochs[-1] == 1000
     assert np.all(np.diff(s.test_epochs) > 0)
     assert s.test_values[-1] < s.test_values[0]  # the model learns, on held-out points too
+
+
+def test_one_epoch_per_frame_runs_one_epoch_per_turn_and_draws_each(rec):
+    rec.do("speed", 1)
+    published = len(rec.snapshots)
+    rec.do("play", times=5)
+    assert rec.loop.trainer.epoch == 5
+    assert [s.epoch for s in rec.snapshots[published:]] == [1, 2, 3, 4, 5]
+    rec.do("pause")
+    assert rec.last.epoch == 5
