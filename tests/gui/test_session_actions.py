@@ -75,8 +75,9 @@ def test_menus_and_shortcuts(win):
     titles = [a.text() for a in w.menuBar().actions()]
     assert titles[:4] == ["&File", "&Edit", "&Presets", "&Run"]
     file_items = [a.text() for a in w.file_menu.actions() if a.text()]
-    assert file_items[:6] == ["&Open session...", "Open &recent", "&Save session",
-                              "Save session &as...", "&Import CSV...", "&Export"]
+    assert file_items[:7] == ["&Open session...", "Open &recent", "&Save session",
+                              "Save session &as...", "&Import CSV...", "Import e&xample",
+                              "&Export"]
     keys = _shortcuts(w)
     assert keys["Ctrl+S"] is actions.save_action
     assert keys["Ctrl+Shift+S"] is actions.save_as_action
