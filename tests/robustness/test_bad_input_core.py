@@ -597,3 +597,18 @@ def test_the_good_session_opens(good, tmp_path):
     manifest, arrays, raw = good
     assert S.from_bytes(raw).epoch == 5
     assert S.from_bytes(_session(manifest, arrays)).epoch == 5
+
+
+@pytest.mark.parametrize("make, words", [
+    (_session_fifo, "pipe.nnviz is not a regular file"),
+    (_session_to_dev_zero, "zero.nnviz is not a regular file"),
+    (_session_sparse, "too large to be a session"),
+    (lambda p: p, "is a folder, not a session file"),
+], ids=["fifo", "symlink-to-dev-zero", "sparse-4GB", "folder"])
+def test_cli_open_refuses_a_hostile_file_before_any_window(capsys, tmp_path, make, words):
+    path = make(tmp_path)
+    finished, code = _in_thread(lambda: main(["--open", str(path)]))
+    assert finished, "nnviz --open hung"
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("nnviz: error:") and err.count("\n") == 1, err
+    assert words in err
