@@ -27,7 +27,7 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (pg.exporters)
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QLabel, QMenu,
                                QMessageBox, QToolBar, QWidget)
 

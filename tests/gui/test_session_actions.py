@@ -9,9 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QImage, QKeySequence  # noqa: E402
+from PySide6.QtCore import QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QImage  # noqa: E402
 
+from nnviz.core import presets  # noqa: E402
 from nnviz.core import session as session_io  # noqa: E402
 from nnviz.core.csvdata import parse_csv_text, read_csv  # noqa: E402
 from nnviz.core.data import DataSpec  # noqa: E402
@@ -112,7 +113,7 @@ def test_save_and_open_go_on_exactly(win, qtbot, tmp_path):
     expected = saved.make_trainer().run(10).losses  # what going on from the file must give
 
     # Something else happens; then the session comes back and goes on exactly.
-    actions.load_preset(__import__("nnviz.core.presets", fromlist=["get"]).get("xor"))
+    actions.load_preset(presets.get("xor"))
     wait_run(qtbot, w)
     actions.open_session(path)
     s = wait_run(qtbot, w, 25)
