@@ -11,8 +11,8 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None
 
 def speed_text(epochs_per_frame: int | None) -> str:
     if epochs_per_frame is None:
-        return "as fast as possible"
-    return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''} per frame"
+        return "full speed"
+    return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''}/frame"
 
 
 class RunControls(QFrame):
@@ -31,7 +31,7 @@ class RunControls(QFrame):
         self.reset = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset.setToolTip("Start over with new random weights, at epoch 0 (R).")
         self.play = QPushButton()
-        self.play.setMinimumWidth(110)
+        self.play.setMinimumWidth(96)
         self.play.setToolTip("Train continuously, or pause (Space).")
         self.play.setDefault(False)
         self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
@@ -41,6 +41,8 @@ class RunControls(QFrame):
         self.step_buttons[1] = self.step
         for n in (10, 100, 1000):
             b = QPushButton(f"+{n}")
+            b.setMinimumWidth(0)
+            b.setMaximumWidth(64)
             b.setToolTip(f"Train exactly {n} epochs, then stop.")
             self.step_buttons[n] = b
         self.restart = QPushButton("Restart")
@@ -50,12 +52,12 @@ class RunControls(QFrame):
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(len(SPEEDS) - 1)
-        self.speed.setFixedWidth(150)
+        self.speed.setFixedWidth(120)
         self.speed.setPageStep(1)
         self.speed.setToolTip("Training speed: from one epoch per frame (slow, to watch each "
                               "step) to as fast as possible.")
         self.speed_label = QLabel(speed_text(None))
-        self.speed_label.setMinimumWidth(150)
+        self.speed_label.setMinimumWidth(105)
         self.speed_label.setToolTip(self.speed.toolTip())
         speed_box = QVBoxLayout()
         speed_box.setSpacing(0)
@@ -75,13 +77,13 @@ class RunControls(QFrame):
         self.epoch.setFont(font)
         self.epoch.setToolTip("How many epochs (passes over the training data) the model has "
                               "trained.")
-        self.epoch.setMinimumWidth(200)
+        self.epoch.setMinimumWidth(170)
         self.epoch.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.epoch.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.status = QLabel()
         self.status.setToolTip("What the trainer is doing.")
         self.status.setStyleSheet("color: #555;")
-        self.status.setMinimumWidth(120)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 6)
@@ -92,8 +94,7 @@ class RunControls(QFrame):
         lay.addWidget(self.restart)
         lay.addSpacing(16)
         lay.addLayout(speed_box)
-        lay.addStretch(1)
-        lay.addWidget(self.status)
+        lay.addWidget(self.status, 1)
         lay.addWidget(self.epoch)
 
         self.set_playing(False)

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.panels_scroll.setWidget(panels)
         self.panels_scroll.setWidgetResizable(True)
         self.panels_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.panels_scroll.setMinimumWidth(620)
+        self.panels_scroll.setMinimumWidth(560)
         self.panels_scroll.setMinimumHeight(200)
         self.panels_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
@@ -190,9 +190,11 @@ class MainWindow(QMainWindow):
         self.left_split = QSplitter(Qt.Orientation.Vertical)
         self.left_split.addWidget(self.panels_scroll)
         self.left_split.addWidget(loss_box)
-        self.left_split.setStretchFactor(0, 3)
-        self.left_split.setStretchFactor(1, 2)
-        self.left_split.setSizes([560, 300])
+        # The settings keep their height; the loss plot takes what is left (at least 150 px).
+        self.left_split.setStretchFactor(0, 0)
+        self.left_split.setStretchFactor(1, 1)
+        self.left_split.setSizes([545, 300])
+        self.loss_plot.setMinimumHeight(150)
         self.left_split.setChildrenCollapsible(False)
         # The first layout had the loss under the plot in a "right_split"; the session actions
         # save splitter states under that name, so it stays as an alias of the vertical one.
@@ -209,7 +211,7 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(right)
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([640, 760])
+        self.main_split.setSizes([600, 800])
         self.main_split.setChildrenCollapsible(False)
 
         central = QWidget()
@@ -578,7 +580,7 @@ class MainWindow(QMainWindow):
         def loss(v: float) -> str:
             if not math.isfinite(v):
                 return "n/a"
-            return f"{v:.4f}" if abs(v) < 1000 else f"{v:.3g}"
+            return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
 
         what = "accuracy" if clf else "R\u00b2"
         return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"
