@@ -281,7 +281,9 @@ def _write_zip(f: BinaryIO, manifest: dict, arrays: dict[str, np.ndarray]) -> No
     np.savez(npz, **arrays)
     with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("manifest.json", json.dumps(manifest, indent=2, allow_nan=False))
-        z.writestr("arrays.npz", npz.getvalue())
+        # Stored, not deflated: trained float32 weights hardly compress, and deflating a large
+        # network's 30 MB took 3 s, the time the window's Save waits.
+        z.writestr("arrays.npz", npz.getvalue(), compress_type=zipfile.ZIP_STORED)
 
 
 def _check_weights(what: str, spec: NetworkSpec, params) -> None:
