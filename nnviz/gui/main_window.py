@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         if self.editor.has_error():
             self.statusBar().showMessage("Fix the network first: a value is refused.", 5000)
         self._hide_banner()
+        self.editor.note.clear_message()  # "training stopped" is no longer true
         self.playing = True
         self.controls.set_playing(True)
         self.worker.play()

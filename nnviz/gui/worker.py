@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import queue
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -142,7 +143,10 @@ class TrainLoop:
         self.grid_points: np.ndarray | None = None
         self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
         self._last_publish = 0.0
+        self._publish_every = FRAME_S  # grows when snapshots are costly (big networks)
         self._next_frame = 0.0
+        # Set from any thread by stop(): a long Step gives up between its parts.
+        self.stopping = threading.Event()
         self._dirty = False  # state changed since the last snapshot
 
     # --- the thread-safe way in ------------------------------------------------------------
@@ -317,7 +321,7 @@ class TrainLoop:
         t = self.trainer
         piece = n if pieces <= 1 or n <= pieces else _pow2_at_most(n // pieces)
         left, t0 = n, time.perf_counter()
-        while left > 0:
+        while left > 0 and not self.stopping.is_set():
             k = min(piece, left)
             first = t.epoch + 1
             result = t.run(k)
@@ -349,7 +353,7 @@ class TrainLoop:
         if self.epochs_per_frame is None:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
             self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
-            if now - self._last_publish >= FRAME_S:
+            if now - self._last_publish >= self._publish_every:
                 self._publish_now()
             else:
                 self._dirty = True
@@ -404,8 +408,12 @@ class TrainLoop:
         if self.trainer is None:
             return
         self._dirty = False
+        t0 = time.perf_counter()
+        snapshot = self.make_snapshot(diverged)
         self._last_publish = time.perf_counter()
-        self._publish(self.make_snapshot(diverged))
+        # Snapshots take at most about a quarter of the worker's time, whatever their size.
+        self._publish_every = max(FRAME_S, 3 * (self._last_publish - t0))
+        self._publish(snapshot)
 
     def _fail(self, e: Exception) -> None:
         self._set_playing(False)
@@ -456,13 +464,15 @@ class TrainingWorker(QObject):
     def is_running(self) -> bool:
         return self._thread.isRunning()
 
-    def stop(self, timeout_ms: int = 30_000) -> bool:
+    def stop(self) -> bool:
         """Stop the thread and wait for it (a compile in progress finishes first)."""
         if not self._thread.isRunning():
             return True
+        self.loop.stopping.set()
         self.loop.post("stop")
         self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
+        return self._thread.wait()
 
     # --- commands ----------------------------------------------------------------------------
 
