@@ -263,7 +263,7 @@ class HiddenSpaceProbe:
                 axes = (f"unit {i + 1}", f"unit {j + 1}")
         test = np.zeros(n_data, bool)
         test[data.test_index] = True
-        return HiddenSpace(layer, axes, proj(hd).astype(np.float32), np.array(data.y), test,
+        return HiddenSpace(layer, axes, proj(hd).astype(np.float32), data.y, test,
                            proj(hm).astype(np.float32).reshape(*mesh_in.shape[:2], 2),
                            explained, width)
 

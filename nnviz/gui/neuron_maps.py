@@ -88,10 +88,17 @@ class NeuronMapPanel(QWidget):
         self.scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
         self.plot.addItem(self.scatter)
         self._data_key = None
+        self._labels = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
         lay.addWidget(self.plot, 1)
+
+    def _set_labels(self, bottom: str, left: str) -> None:
+        # Setting a label re-lays the axes out (tens of ms): only when it changes.
+        if self._labels != (bottom, left):
+            self._labels = (bottom, left)
+            self.plot.getPlotItem().setLabels(bottom=bottom, left=left)
 
     def clear(self, text: str = "Click a neuron to see its map here.") -> None:
         self.title.setText(text)
@@ -112,7 +119,7 @@ class NeuronMapPanel(QWidget):
             self.image.clear()
             self.curve.setData(xs, values[0])
             self.scatter.setData([], [])
-            self.plot.getPlotItem().setLabels(bottom="x", left="activation")
+            self._set_labels("x", "activation")
             return
         self.curve.setData([], [])
         self.image.setImage(values, levels=levels, autoLevels=False)
@@ -120,8 +127,8 @@ class NeuronMapPanel(QWidget):
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
                                   ys[-1] - ys[0] + dy))
-        self.plot.getPlotItem().setLabels(bottom="x1", left="x2")
-        if maps.data_X is not None and self._data_key is not id(maps.data_X):
+        self._set_labels("x1", "x2")
+        if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)
             y = np.asarray(maps.data_y)
             if np.issubdtype(y.dtype, np.integer):
@@ -151,6 +158,8 @@ class NeuronGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set_maps(self, maps: NeuronMaps | None, spec) -> None:
+        if maps is self.maps and spec == self.spec and maps is not None:
+            return  # a throttled probe's repeated result: nothing new to draw
         self.maps, self.spec = maps, spec
         self._images.clear()
         if maps is not None:
