@@ -141,8 +141,9 @@ def _screenshot(app, window, path: str, epochs: int) -> int:
         _error("the model did not compile within 5 minutes")
         return 1
     if epochs > 0 and not window.last_error:
+        start = window.last_snapshot.epoch  # 0, or where an opened session stopped
         window.step(epochs)
-        if not _wait(app, drawn(epochs), 3600):
+        if not _wait(app, drawn(start + epochs), 3600):
             _error(f"training {epochs} epochs took over an hour")
             return 1
     if window.last_error:

@@ -319,7 +319,7 @@ class TrainLoop:
         """Run ``n`` epochs in about ``pieces`` parts, the test loss measured after each part
         (with one part, the snapshot measures it: at most once a frame)."""
         t = self.trainer
-        piece = n if pieces <= 1 or n <= pieces else _pow2_at_most(n // pieces)
+        piece = n if pieces <= 1 else _pow2_at_most(max(1, n // pieces))
         left, t0 = n, time.perf_counter()
         while left > 0 and not self.stopping.is_set():
             k = min(piece, left)
