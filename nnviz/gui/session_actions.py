@@ -171,6 +171,7 @@ class SessionActions(QObject):
         self._connect()
         self._restore_settings()
         window.installEventFilter(self)
+        window.setAcceptDrops(True)  # drop a .nnviz to open it, a .csv to import it
 
     # --- menus ---------------------------------------------------------------------------------
 
@@ -338,8 +339,22 @@ class SessionActions(QObject):
         s.sync()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self.window and event.type() == QEvent.Type.Close:
+        if obj is not self.window:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Close:
             self.save_settings()
+        elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            path = _dropped_file(event.mimeData())
+            if path is None:
+                return False
+            event.acceptProposedAction()
+            if kind == QEvent.Type.Drop:
+                if path.lower().endswith(session_io.SUFFIX):
+                    self._open_reporting(path)
+                else:
+                    self.import_dialog(path)
+            return True
         return False
 
     def recent_files(self) -> list[str]:
@@ -804,6 +819,18 @@ class SessionActions(QObject):
             return
         self._status(f"Exported {os.path.basename(path)}.")
         self.exported.emit(path)
+
+
+def _dropped_file(mime) -> str | None:
+    """The one local .nnviz or CSV file being dragged, else None."""
+    if mime is None or not mime.hasUrls():
+        return None
+    urls = [u for u in mime.urls() if u.isLocalFile()]
+    if len(urls) != 1:
+        return None
+    path = urls[0].toLocalFile()
+    ok = path.lower().endswith((session_io.SUFFIX, ".csv", ".txt", ".tsv"))
+    return path if ok else None
 
 
 def _save_weights(path: str, params) -> None:

@@ -429,3 +429,39 @@ def test_example_data_imports(win, qtbot, monkeypatch):
     data, spec, config, _ = w.current_problem()
     assert data.name == "fruit" and spec.output_dim == 3 and w.dataset.n_classes == 3
     wait_run(qtbot, w)
+
+
+def test_drop_a_session_or_a_csv_on_the_window(win, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.session_dialogs import ImportDialog
+    w, actions = win
+    _step(qtbot, w, 4)
+    path = str(tmp_path / "dropped.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(path)
+    actions.preset_actions["xor"].trigger()
+
+    def drop(file_path):
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(file_path))])
+        args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier)
+        enter = QDragEnterEvent(QPoint(300, 300), *args)  # as a real drag: enter, then drop
+        QApplication.sendEvent(w, enter)
+        if not enter.isAccepted():
+            return False
+        ev = QDropEvent(QPointF(300, 300), *args)
+        QApplication.sendEvent(w, ev)
+        return ev.isAccepted()
+
+    assert drop(path)
+    assert w.windowTitle() == "dropped.nnviz \u2014 nnviz" and w.current_problem()[0].name == "moons"
+    wait_run(qtbot, w, 4)
+    seen = []
+    monkeypatch.setattr(ImportDialog, "exec", lambda self: seen.append(self.path) or 0)
+    assert drop(_fruit_csv(tmp_path))
+    assert seen == [str(tmp_path / "fruit.csv")]  # the preview opens; cancelled here
+    assert not drop(tmp_path / "picture.png")  # not ours: not taken
