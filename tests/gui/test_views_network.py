@@ -157,3 +157,19 @@ def test_a_wide_network_draws_the_strongest_links_and_says_so(view):
     drawn = np.abs(c._links[1][3])
     assert drawn.min() >= np.sort(sub.ravel())[-MAX_LINKS]
     view.grab()
+
+
+def test_the_tooltip_follows_training_while_the_mouse_rests(view, qtbot):
+    from PySide6.QtWidgets import QToolTip
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    pos = link_position(view, 2, 4, 1)
+    qtbot.mouseMove(view.canvas, pos.toPoint())
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    item = view.canvas._hover
+    assert item is not None and item[0] == "w"
+    assert f"{view.canvas.value_of(item):+.5g}" in QToolTip.text()
+    t.run(100)
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    now = float(np.array(t.params[item[1]][0])[item[2], item[3]])
+    assert f"{now:+.5g}" in QToolTip.text()
