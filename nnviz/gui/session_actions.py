@@ -316,6 +316,9 @@ class SessionActions(QObject):
         w.editor.changed.connect(lambda: self._panel_edited("Change the network"))
         w.data_panel.changed.connect(lambda: self._panel_edited("Change the data"))
         w.training_panel.config_changed.connect(lambda: self._panel_edited("Change the training"))
+        # The learning rate changes the run without a reset: not an undo step, but undoing a
+        # later edit should come back to the rate in use, not an older one.
+        w.training_panel.lr_changed.connect(self._learning_rate_changed)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)
 
     # --- settings ------------------------------------------------------------------------------
@@ -569,6 +572,9 @@ class SessionActions(QObject):
         before, self._current = self._current, now
         self.undo_stack.push(ProblemCommand(self, text, before, now))
         self._update_edit_toolbar()
+
+    def _learning_rate_changed(self, *_) -> None:
+        self._current = replace(self._current, config=self.window.current_problem()[2])
 
     def load_preset(self, p: presets.Preset) -> bool:
         try:

@@ -465,3 +465,17 @@ def test_drop_a_session_or_a_csv_on_the_window(win, qtbot, tmp_path, monkeypatch
     assert drop(_fruit_csv(tmp_path))
     assert seen == [str(tmp_path / "fruit.csv")]  # the preview opens; cancelled here
     assert not drop(tmp_path / "picture.png")  # not ours: not taken
+
+
+def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
+    w, actions = win
+    field = w.training_panel.lr.lineEdit()
+    field.setText("0.3")  # the user types a rate and presses Enter
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert w.current_problem()[2].learning_rate == 0.3
+    assert not actions.undo_action.isEnabled()  # a rate change is not a reset, nor an undo step
+    w.editor.rows[0].width.setValue(6)
+    actions.undo_action.trigger()
+    data, spec, config, _ = w.current_problem()
+    assert spec.hidden == (4, 10, 4) and config.learning_rate == 0.3
+    wait_run(qtbot, w)
