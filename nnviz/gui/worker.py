@@ -46,6 +46,7 @@ from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
 USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
+MAX_PUBLISH_S = 0.1  # the least often, while playing
 CHUNK_TARGET_S = 0.008  # one chunk takes about this long at full speed: half a frame
 GRID_RES_2D = 100
 GRID_RES_1D = 400
@@ -144,6 +145,7 @@ class TrainLoop:
         self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
         self._last_publish = 0.0
         self._publish_every = FRAME_S  # grows when snapshots are costly (big networks)
+        self._snapshot_cost = 0.0
         self._next_frame = 0.0
         # Set from any thread by stop(): a long Step gives up between its parts.
         self.stopping = threading.Event()
@@ -411,8 +413,12 @@ class TrainLoop:
         t0 = time.perf_counter()
         snapshot = self.make_snapshot(diverged)
         self._last_publish = time.perf_counter()
-        # Snapshots take at most about a quarter of the worker's time, whatever their size.
-        self._publish_every = max(FRAME_S, 3 * (self._last_publish - t0))
+        # Snapshots take at most about a quarter of the worker's time, whatever their size, yet
+        # come at least 10 times a second. The smaller of the last two costs: a snapshot that
+        # compiled something (a new model, a view's probe) must not slow the next ones down.
+        cost, self._snapshot_cost = min(self._snapshot_cost, self._last_publish - t0), \
+            self._last_publish - t0
+        self._publish_every = min(MAX_PUBLISH_S, max(FRAME_S, 3 * cost))
         self._publish(snapshot)
 
     def _fail(self, e: Exception) -> None:
