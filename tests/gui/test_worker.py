@@ -185,3 +185,22 @@ def test_one_epoch_per_frame_runs_one_epoch_per_turn_and_draws_each(rec):
     assert [s.epoch for s in rec.snapshots[published:]] == [1, 2, 3, 4, 5]
     rec.do("pause")
     assert rec.last.epoch == 5
+
+
+def test_a_slow_snapshot_does_not_throttle_the_display(rec):
+    """A snapshot that compiles (a view's first probe call) is slow once; the frames after it
+    must still come several times a second."""
+    import time
+
+    from nnviz.gui.worker import FRAME_S, MAX_PUBLISH_S
+    calls = []
+
+    def probe(trainer, points):
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.5)
+        return len(calls)
+    rec.do("probe", "slow-once", probe)
+    assert rec.loop._publish_every <= MAX_PUBLISH_S
+    rec.do("step", 1)
+    assert rec.loop._publish_every < 0.05 and rec.loop._publish_every >= FRAME_S
