@@ -133,16 +133,18 @@ def _all_finite(tree) -> jax.Array:
 # of 4 or 10 units. Measured on the notebook's 2-4-10-4-1 problem: twice the epochs per second.
 # The public layout (Params, predict, evaluate) stays rows; only the training loop transposes.
 
-# Fan-in up to which a layer's product is written as a sum of broadcast products, which XLA fuses
-# with the bias and the activation into one loop. A library matmul call costs ~1 us whatever
-# its size, more than the whole layer at these widths (bench/engine.py: +30% epochs/s).
-_SMALL_FAN_IN = 16
+# Size (fan-in x fan-out) up to which a layer's product is written as a sum of broadcast
+# products, which XLA fuses with the bias and the activation into one loop. A library matmul
+# call costs ~1 us whatever its size, more than the whole layer at these widths (+30% epochs/s
+# on the notebook's 2-4-10-4-1). Past ~100 the fused loop gets slower than the call (12x12: half
+# the speed), so the bound stays well below that.
+_SMALL_LAYER = 64
 
 
 @jax.custom_vjp
 def _dense(w: jax.Array, b: jax.Array, x: jax.Array) -> jax.Array:
     """``w.T @ x + b`` for columns ``x`` (in, N): (out, N)."""
-    if w.shape[0] <= _SMALL_FAN_IN:
+    if w.shape[0] * w.shape[1] <= _SMALL_LAYER:
         z = b[:, None] + w[0][:, None] * x[0][None, :]
         for i in range(1, w.shape[0]):
             z = z + w[i][:, None] * x[i][None, :]
@@ -250,8 +252,9 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         count = jnp.where(count > top - steps, top, count + steps).astype(count.dtype)
         return state._replace(opt_state=state.opt_state._replace(count=count))
 
-    def run(state: TrainState, Xc, T, n_epochs):
+    def run(state: TrainState, X, T, n_epochs):
         TRACE_COUNT["chunk"] += 1
+        Xc = X.T  # once per chunk, outside the loop
 
         def cond(c):
             done, ok, _, _ = c
@@ -320,7 +323,6 @@ class Trainer:
         enc = functools.partial(losses.encode_targets, loss=config.loss, task=data.task,
                                 n_classes=data.n_classes)
         self.X_train = jnp.asarray(data.X_train)
-        self._X_columns = jnp.asarray(np.ascontiguousarray(data.X_train.T))  # see _dense
         self.T_train = enc(data.y_train)
         self.y_train = jnp.asarray(data.y_train)
         self.X_test = jnp.asarray(data.X_test)
@@ -367,7 +369,7 @@ class Trainer:
 
     def compile(self) -> None:
         """Compile the chunk runner now (a no-op if a trainer of this shape already did)."""
-        self.state, *_ = self._run(self.state, self._X_columns, self.T_train, jnp.int32(0))
+        self.state, *_ = self._run(self.state, self.X_train, self.T_train, jnp.int32(0))
         jax.block_until_ready(self.state)
 
     def run(self, n_epochs: int) -> ChunkResult:
@@ -375,7 +377,7 @@ class Trainer:
         parts, diverged, left = [], False, int(n_epochs)
         while left > 0 and not diverged:
             k = min(left, MAX_CHUNK)
-            self.state, buf, done, div = self._run(self.state, self._X_columns, self.T_train,
+            self.state, buf, done, div = self._run(self.state, self.X_train, self.T_train,
                                                    jnp.int32(k))
             done = int(done)
             parts.append(np.array(buf[:done]))
