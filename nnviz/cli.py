@@ -316,11 +316,14 @@ def train_command(args: argparse.Namespace) -> int:
     message = divergence_message(trainer.epoch, trainer.learning_rate) if diverged else ""
 
     if history_file is not None:
-        with history_file:
-            w = csv.writer(history_file)
-            w.writerow(["epoch", "loss"])
-            for i, v in enumerate(losses, start=start_epoch + 1):
-                w.writerow([i, repr(float(v))])
+        try:
+            with history_file:
+                w = csv.writer(history_file)
+                w.writerow(["epoch", "loss"])
+                for i, v in enumerate(losses, start=start_epoch + 1):
+                    w.writerow([i, repr(float(v))])
+        except OSError as e:  # a full disk shows only when the rows are flushed
+            raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
 
     final = float(losses[-1]) if len(losses) else m.train_loss
     if args.json:
@@ -377,11 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.open:
             load_session(args.open)  # a broken file: one line here rather than a window that fails
         return gui_command(args)
-    except UsageError as e:
-        print(f"nnviz: error: {e}", file=sys.stderr)
-        return 2
-    except USER_ERRORS as e:
-        print(f"nnviz: error: {e}", file=sys.stderr)
+    except (UsageError, *USER_ERRORS) as e:
+        line = str(e).replace("\n", "\\n")  # one line, even for a file name with a newline
+        print(f"nnviz: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("nnviz: interrupted", file=sys.stderr)
