@@ -313,9 +313,9 @@ class SessionActions(QObject):
     def _connect(self) -> None:
         w = self.window
         # Connected after the window's own slots: when these run, the edit has been applied.
-        w.editor.changed.connect(lambda: self._panel_edited("Change the network"))
-        w.data_panel.changed.connect(lambda: self._panel_edited("Change the data"))
-        w.training_panel.config_changed.connect(lambda: self._panel_edited("Change the training"))
+        w.editor.changed.connect(lambda: self._panel_edited("network edit"))
+        w.data_panel.changed.connect(lambda: self._panel_edited("data edit"))
+        w.training_panel.config_changed.connect(lambda: self._panel_edited("training settings edit"))
         # The learning rate changes the run without a reset: not an undo step, but undoing a
         # later edit should come back to the rate in use, not an older one.
         w.training_panel.lr_changed.connect(self._learning_rate_changed)
@@ -558,7 +558,7 @@ class SessionActions(QObject):
             self.window.load_problem(state.source, state.spec, state.config, state.params,
                                      state.seed)
         except USER_ERRORS as e:
-            self.show_error(text, str(e))
+            self.show_error(f"Cannot apply the {text}", str(e))
             return False
         self._current = state
         self.undo_stack.push(ProblemCommand(self, text, before, state))
@@ -584,7 +584,7 @@ class SessionActions(QObject):
         except USER_ERRORS as e:
             self.show_error(f"Preset {p.title}", str(e))
             return False
-        ok = self._load(f"Preset: {p.title}", ProblemState(p.data, spec, p.config, p.seed, params))
+        ok = self._load(f"preset “{p.title}”", ProblemState(p.data, spec, p.config, p.seed, params))
         if ok:
             self._status(f"{p.title}. Press Play (Space); about {p.epochs:,} epochs show the "
                          "result.", 15000)
@@ -625,7 +625,7 @@ class SessionActions(QObject):
             return False
         if imported.class_names:
             self._class_names[data] = imported.class_names
-        ok = self._load(f"Import {data.name}", ProblemState(data, spec, config, seed))
+        ok = self._load(f"import of {data.name}", ProblemState(data, spec, config, seed))
         if ok:
             d = data
             kind = (f"{d.n_classes} classes ({', '.join(imported.class_names or ())})"
@@ -721,7 +721,7 @@ class SessionActions(QObject):
         except DataError as e:
             self.show_error("Add a point", str(e))
             return False
-        return self._load_edited(new, "Add a point")
+        return self._load_edited(new, "added point")
 
     def delete_point_near(self, x: float, y: float) -> bool:
         """Delete the point nearest plot coordinates (x, y), if one is close on screen."""
@@ -740,7 +740,7 @@ class SessionActions(QObject):
         except DataError as e:
             self.show_error("Delete a point", str(e))
             return False
-        return self._load_edited(new, "Delete a point")
+        return self._load_edited(new, "deleted point")
 
     def _load_edited(self, new: Dataset, text: str) -> bool:
         names = self.class_names()
@@ -749,7 +749,8 @@ class SessionActions(QObject):
         s = self._current
         ok = self._load(text, ProblemState(new, s.spec, s.config, s.seed))
         if ok:
-            self._status(f"{text}: {len(new.X)} points; a fresh model starts at epoch 0.")
+            self._status(f"{text.capitalize()}: {len(new.X)} points; a fresh model starts at "
+                         "epoch 0.")
         return ok
 
     # --- exports -------------------------------------------------------------------------------
