@@ -5,6 +5,8 @@
 - More classes: the argmax class's colour, with the confidence as its strength.
 - 1-D regression: the fitted curve over the points (the notebook's first figure).
 - 2-D regression: a heatmap of the output, levels fixed to the targets' range.
+- One feature, classes: the points at the height of their class, and the model's probability of
+  each class along the line.
 
 Train points are filled with a white rim; test points are hollow rings and can be hidden. Items
 are made once per data set; each snapshot only updates the image or the curve in place.
@@ -22,8 +24,8 @@ from nnviz.core.snapshot import Grid
 
 from . import colors
 
-BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, NO_PLANE = (
-    "binary", "multiclass", "regression-1d", "regression-2d", "none")
+BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
+    "binary", "multiclass", "regression-1d", "regression-2d", "classes-1d", "none")
 
 
 class DecisionPlot(pg.PlotWidget):
@@ -58,6 +60,7 @@ class DecisionPlot(pg.PlotWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=3))
         self.curve.setZValue(5)
         pi.addItem(self.curve)
+        self.class_curves: list[pg.PlotDataItem] = []  # one feature, classes: one per class
         self.train_points = pg.ScatterPlotItem(size=8, pxMode=True)
         self.train_points.setZValue(10)
         self.test_points = pg.ScatterPlotItem(size=8, pxMode=True)
@@ -70,6 +73,7 @@ class DecisionPlot(pg.PlotWidget):
         self.discretize = False
         self.levels = (0.0, 1.0)
         self._grid: Grid | None = None
+        self._class_scale = 1.0
         self._rect_for: tuple | None = None
 
     # --- the data: once per data set ---------------------------------------------------------
@@ -80,14 +84,17 @@ class DecisionPlot(pg.PlotWidget):
         self.heat.clear()
         self.class_img.clear()
         self.curve.setData([], [])
+        for c in self.class_curves:
+            pi.removeItem(c)
+        self.class_curves = []
         self.note.setText("")
         if data.n_features == 2:
             if data.is_classification:
                 self.mode = BINARY if data.n_classes <= 2 else MULTICLASS
             else:
                 self.mode = REGRESSION_2D
-        elif data.n_features == 1 and not data.is_classification:
-            self.mode = REGRESSION_1D
+        elif data.n_features == 1:
+            self.mode = CLASSES_1D if data.is_classification else REGRESSION_1D
         else:
             self.mode = NO_PLANE
 
@@ -104,11 +111,24 @@ class DecisionPlot(pg.PlotWidget):
         self.curve.setVisible(self.mode == REGRESSION_1D)
 
         names = data.feature_names or tuple(f"x{i + 1}" for i in range(data.n_features))
-        if self.mode == REGRESSION_1D:
-            x_tr, y_tr = data.X_train[:, 0], data.y_train
-            x_te, y_te = data.X_test[:, 0], data.y_test
+        if self.mode in (REGRESSION_1D, CLASSES_1D):
+            x_tr, y_tr = data.X_train[:, 0], data.y_train.astype(np.float32)
+            x_te, y_te = data.X_test[:, 0], data.y_test.astype(np.float32)
             pi.setLabel("bottom", names[0])
-            pi.setLabel("left", "y")
+            pi.setLabel("left", "y" if self.mode == REGRESSION_1D else
+                        "class / probability")
+            if self.mode == CLASSES_1D:
+                k = max(data.n_classes, 2)
+                # Points at the height of their class; curves: the model's P(class) (scaled
+                # to the same heights when there are more than two classes).
+                scale = 1.0 if k == 2 else float(k - 1)
+                self._class_scale = scale
+                shown = range(1, 2) if k == 2 else range(k)
+                for c in shown:
+                    item = pg.PlotDataItem(pen=pg.mkPen(colors.class_color(c), width=3))
+                    item.setZValue(5)
+                    pi.addItem(item)
+                    self.class_curves.append(item)
         elif self.mode == NO_PLANE:
             x_tr = y_tr = x_te = y_te = np.zeros(0)
             pi.setLabel("bottom", "")
@@ -118,7 +138,10 @@ class DecisionPlot(pg.PlotWidget):
             x_te, y_te = data.X_test[:, 0], data.X_test[:, 1]
             pi.setLabel("bottom", names[0])
             pi.setLabel("left", names[1])
-        rgb_tr, rgb_te = self._point_colors(data)
+        if self.mode == NO_PLANE:
+            rgb_tr = rgb_te = np.zeros((0, 3), np.uint8)
+        else:
+            rgb_tr, rgb_te = self._point_colors(data)
         # Points coloured by value sit on a heatmap of the same colours: a dark rim shows them.
         rim = pg.mkPen("#333", width=1) if self.mode == REGRESSION_2D else pg.mkPen("w", width=1.2)
         self.train_points.setData(x_tr, y_tr, brush=[pg.mkBrush(*c) for c in rgb_tr],
@@ -133,7 +156,7 @@ class DecisionPlot(pg.PlotWidget):
             pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         b = data.bounds(0.1)
-        if self.mode == REGRESSION_1D:
+        if self.mode in (REGRESSION_1D, CLASSES_1D):
             lo, hi = float(np.min(data.y)), float(np.max(data.y))
             pad = 0.1 * (hi - lo or 1.0)
             pi.setRange(xRange=b[0], yRange=(lo - pad, hi + pad), padding=0)
@@ -176,6 +199,17 @@ class DecisionPlot(pg.PlotWidget):
             y = v if v.ndim == 1 else v[:, 0]
             self.curve.setData(grid.xs, y)
             return
+        if self.mode == CLASSES_1D:
+            cols = v[:, None] if v.ndim == 1 else v
+            if len(self.class_curves) == 1:  # two classes: P(class 1)
+                cols = cols[:, -1:]
+            for i, item in enumerate(self.class_curves):
+                y = cols[:, i]
+                if self.discretize:
+                    y = (y >= 0.5).astype(np.float32) if cols.shape[1] == 1 else \
+                        (np.argmax(cols, axis=1) == i).astype(np.float32)
+                item.setData(grid.xs, y * self._class_scale)
+            return
         if v.ndim == 3 and v.shape[-1] == 2 and self.mode == BINARY:
             v = v[..., 1]  # two class scores: show P(class 1)
         if self.mode == MULTICLASS and v.ndim == 3:
@@ -209,4 +243,7 @@ class DecisionPlot(pg.PlotWidget):
             return self.class_img.image
         if self.mode == REGRESSION_1D:
             return self.curve.yData
+        if self.mode == CLASSES_1D:
+            return np.stack([c.yData for c in self.class_curves], axis=-1) \
+                if self.class_curves and self.class_curves[0].yData is not None else None
         return self.heat.image

@@ -493,7 +493,10 @@ class MainWindow(QMainWindow):
         return replace(config, loss=loss)
 
     def _update_legend(self, data: Dataset) -> None:
-        if data.is_classification and data.n_classes <= 2:
+        if data.is_classification and data.n_features == 1:
+            text = ("\u25cf train &nbsp; \u25cb test, at the height of their class &nbsp; "
+                    "lines: the model's probability of each class")
+        elif data.is_classification and data.n_classes <= 2:
             text = ("<span style='color:#f59322'>\u25cf</span> class 0 &nbsp; "
                     "<span style='color:#0877bd'>\u25cf</span> class 1 &nbsp; "
                     "\u25cb test &nbsp; background: P(class 1)")

@@ -345,3 +345,27 @@ def test_speed_control_goes_from_one_epoch_per_frame_to_full_speed(bare_window, 
     c.speed.setValue(c.speed.maximum())
     assert c.speed_label.text() == "full speed"
     qtbot.waitUntil(lambda: w.worker.loop.epochs_per_frame is None, timeout=TIMEOUT)
+
+
+def test_loaded_points_train_and_survive_architecture_edits(bare_window, qtbot, wait_run):
+    from nnviz.core.data import from_arrays
+    w = bare_window
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)).astype(np.float32)
+    data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", name="mine")
+    spec = network_for(data, "mse", (4,), ("tanh",), "sigmoid")
+    w.load_problem(data, spec, TrainConfig(learning_rate=0.5))
+    wait_run(w, 0)
+    assert w.current_problem()[0] is data
+    assert "mine" in w.data_panel.dataset.currentText()
+    assert not w.data_panel.samples.isEnabled() and not w.data_panel.regenerate.isEnabled()
+    assert "3 features" in w.boundary.note.toPlainText()  # no plane to draw, said so
+    w.editor.rows[0].width.setValue(5)
+    s = wait_run(w, 0)
+    assert s.spec.layer_sizes == (3, 5, 1) and w.current_problem()[0] is data
+    w.step(5)
+    assert wait_run(w, 5).metrics.train_loss > 0
+    # Back to a generator: the loaded entry goes away.
+    w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))
+    assert wait_run(w, 0).spec.input_dim == 2
+    assert w.data_panel.dataset.findData("custom") == -1
