@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (pg.exporters)
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QLabel, QMenu,
                                QMessageBox, QToolBar, QWidget)
@@ -106,12 +106,26 @@ def _ext_for(path: str, selected_filter: str, default: str) -> str:
     return path + default
 
 
-def export_image(target: QWidget | pg.PlotItem, path: str) -> None:
-    """Save a plot (a pyqtgraph PlotWidget / PlotItem, or any widget) as PNG or SVG.
+def _export_mode(widget: QWidget, on: bool) -> None:
+    """Tell every pyqtgraph item in ``widget`` that it is drawn for export (as pyqtgraph's
+    exporters do): scatter points then paint as shapes instead of cached pixmaps, which an SVG
+    would otherwise hold as blurred fragments."""
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    for view in views:
+        for item in view.scene().items():
+            if hasattr(item, "setExportMode"):
+                item.setExportMode(on, {"antialias": True} if on else None)
 
-    PNG goes through pyqtgraph's ImageExporter. For SVG, pyqtgraph's SVGExporter is tried
-    first; with Qt >= 6.9 it fails on the path format Qt now writes (pyqtgraph issue #3485), and
-    the widget is then drawn through Qt's own QSvgGenerator.
+
+def export_image(target: QWidget | pg.PlotItem, path: str) -> None:
+    """Save a plot (a pyqtgraph PlotWidget / PlotItem) or any widget as PNG or SVG.
+
+    A plot's PNG goes through pyqtgraph's ImageExporter (at least 800 pixels wide). For SVG,
+    pyqtgraph's SVGExporter is tried first; with Qt >= 6.9 it fails on the path format Qt now
+    writes (pyqtgraph issue #3485), and the plot is then drawn through Qt's QSvgGenerator with
+    pyqtgraph's export mode on. Any other widget: PNG as shown on screen, SVG as drawn by Qt.
     """
     svg = path.lower().endswith(".svg")
     item = target.getPlotItem() if isinstance(target, pg.PlotWidget) else target
@@ -137,9 +151,15 @@ def export_image(target: QWidget | pg.PlotItem, path: str) -> None:
         gen.setSize(widget.size())
         gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
         gen.setTitle("nnviz")
+        _export_mode(widget, True)
         painter = QPainter(gen)
-        widget.render(painter)
-        painter.end()
+        try:
+            # QWidget's own render (a QGraphicsView overrides render with another signature):
+            # the widget and its children, as on screen.
+            QWidget.render(widget, painter, QPoint(0, 0))
+        finally:
+            painter.end()
+            _export_mode(widget, False)
     elif not widget.grab().save(path):
         raise OSError(f"cannot write {path}")
     if not os.path.exists(path) or os.path.getsize(path) == 0:
@@ -761,11 +781,7 @@ class SessionActions(QObject):
             return w.boundary
         if which == "loss":
             return w.loss_plot
-        view = w.tabs.currentWidget()
-        if isinstance(view, pg.GraphicsView):
-            return view
-        plots = view.findChildren(pg.PlotWidget)
-        return plots[0] if len(plots) == 1 else view
+        return w.tabs.currentWidget()  # the whole view, as the user sees it
 
     def export_plot_dialog(self, which: str) -> None:
         name = {"plot": "decision-plot", "loss": "loss-curve", "view": "view"}[which]

@@ -331,6 +331,9 @@ def test_exports_produce_readable_files(win, qtbot, tmp_path):
         img = QImage(png)
         assert img.width() >= 400 and img.height() >= 100
         assert QSvgRenderer(svg).isValid()
+    # The points are drawn as shapes: the only bitmaps in the SVG are the heatmap and colour bar
+    # (pixmap-cached symbols would each be an <image>).
+    assert open(tmp_path / "plot.svg").read().count("<image") <= 3
     # The decision plot's PNG shows the orange/blue background, not a blank image.
     img = QImage(str(tmp_path / "plot.png"))
     colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 7)
