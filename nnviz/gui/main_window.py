@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
 from nnviz.core import losses
 from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.losses import LossError
-from nnviz.core.network import NetworkSpec, SpecError
+from nnviz.core.network import NetworkSpec, SpecError, check_params
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import TrainConfig, Trainer, TrainingError, network_for
 
@@ -385,6 +385,8 @@ class MainWindow(QMainWindow):
         if spec.input_dim != data.n_features or spec.output_dim != expected:
             raise SpecError(f"the network {spec.shapes_text()} does not fit this data and loss, "
                             f"which need {data.n_features} inputs and {expected} outputs")
+        if params is not None:
+            check_params(spec, params)  # here, not in the thread: the current run stays intact
         self._set_panels(data, dataset, spec, config)
         self._start(data, dataset if isinstance(dataset, DataSpec) else data, spec, config,
                     params, seed)
@@ -595,6 +597,12 @@ class MainWindow(QMainWindow):
         self.controls.status.setText(text)
         if text:
             self.statusBar().showMessage(text, 3000)
+        if text != "compiling...":  # "compiled in 1.2 s" is news for a moment, then noise
+            QTimer.singleShot(4000, self, lambda: self._clear_status(text))
+
+    def _clear_status(self, text: str) -> None:
+        if self.controls.status.text() == text:
+            self.controls.status.setText("")
 
     def _on_playing(self, playing: bool) -> None:
         self.playing = playing

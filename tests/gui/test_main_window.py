@@ -369,3 +369,20 @@ def test_loaded_points_train_and_survive_architecture_edits(bare_window, qtbot, 
     w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))
     assert wait_run(w, 0).spec.input_dim == 2
     assert w.data_panel.dataset.findData("custom") == -1
+
+
+def test_load_problem_refuses_weights_of_another_shape_and_keeps_the_run(bare_window, qtbot,
+                                                                          wait_run):
+    w = bare_window
+    w.step(3)
+    wait_run(w, 3)
+    run = w.run_id
+    wrong = tuple((np.zeros((2, 2)), np.zeros(2)) for _ in range(2))
+    try:
+        w.load_problem(DataSpec("moons"), NetworkSpec(), TrainConfig(), params=wrong)
+        raise AssertionError("weights of the wrong shape must be refused")
+    except ValueError as e:
+        assert "layers" in str(e) or "fit" in str(e)
+    assert w.run_id == run and w.editor.shapes.text() == "2 -> 4 -> 10 -> 4 -> 1"
+    w.step(1)
+    assert wait_run(w, 4).epoch == 4
