@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
@@ -98,9 +98,15 @@ class LessonPage(QWidget):
         self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
+        # Shown when the main window has a matching preset (see LessonsView.enable_try).
+        self.try_button = QPushButton("Try it live in the main window")
+        self.try_button.hide()
+        head = QHBoxLayout()
+        head.addWidget(title, 1)
+        head.addWidget(self.try_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 0, 6, 6)
-        lay.addWidget(title)
+        lay.addLayout(head)
         lay.addWidget(text)
         lay.addWidget(self.numbers)
         lay.addWidget(self.glw, 1)
@@ -123,6 +129,8 @@ class LessonPage(QWidget):
 
 class LessonsView(QWidget):
     """The "lessons" view: the list of lessons on the left, the chosen one on the right."""
+
+    try_requested = Signal(str)  # a lesson's key: load its counterpart into the main window
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,6 +178,14 @@ class LessonsView(QWidget):
         if wait and key == "moons" and self._moons_future is not None:
             self._moons_future.result()
             self._check_moons()
+
+    def enable_try(self, keys, tooltips: dict[str, str] | None = None) -> None:
+        """Show the "Try it live" button on the pages of ``keys``."""
+        for key in keys:
+            button = self.pages[key].try_button
+            button.setToolTip((tooltips or {}).get(key, ""))
+            button.clicked.connect(lambda _=False, k=key: self.try_requested.emit(k))
+            button.show()
 
     @property
     def current_key(self) -> str:

@@ -24,6 +24,10 @@ from .lessons_view import LESSON_KEYS, LESSONS, LessonsView
 from .network_view import NetworkView
 from .neuron_maps import NeuronMapsView
 
+#: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.
+PRESET_FOR_LESSON = {"line": "line", "deep-linear": "deep-linear", "sigmoid": "deep-sigmoid",
+                     "moons": "moons"}
+
 #: show_view names that open one page of the lessons tab.
 LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[:5])},
                   "baseline": "baseline"}
@@ -122,6 +126,29 @@ def install_views(window) -> dict:
 
     # show_view learns the lesson pages' names (for --show lesson-5 and the like).
     original_show_view = window.show_view
+
+    # "Try it live": the lesson's preset in the main window (through the Presets menu's action
+    # when there is one, so that Undo knows about it).
+    try:
+        from nnviz.core import presets
+        known = {p.id: p for p in presets.load_presets()}
+    except Exception:  # noqa: BLE001 -- no presets, no buttons; the lessons still work
+        known = {}
+    tryable = {k: pid for k, pid in PRESET_FOR_LESSON.items() if pid in known}
+    lessons.enable_try(tryable, {k: f"Load the preset “{known[pid].title}” and train it "
+                                    "yourself." for k, pid in tryable.items()})
+
+    def try_lesson(key: str) -> None:
+        p = known[tryable[key]]
+        action = getattr(getattr(window, "session_actions", None), "preset_actions", {}).get(p.id)
+        if action is not None:
+            action.trigger()
+        else:
+            data = p.dataset()
+            spec = p.network(data)
+            window.load_problem(p.data, spec, p.config, p.initial_params(spec), p.seed)
+        original_show_view("main")
+    lessons.try_requested.connect(try_lesson)
 
     def show_view(name: str) -> None:
         if name in LESSON_ALIASES:

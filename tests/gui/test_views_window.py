@@ -109,3 +109,21 @@ def test_lessons_from_the_menu_and_by_name(main_window, qtbot):
                     lessons.pages["baseline"].numbers.text(), timeout=TIMEOUT)
     with pytest.raises(KeyError):
         w.show_view("no-such-view")
+
+
+def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
+    w = main_window
+    w.show_view("lesson-5")
+    lessons = views_of(w)["lessons"]
+    button = lessons.pages["moons"].try_button
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert w.tabs.currentWidget() is not lessons  # back to the main plot
+    data, spec, config, _ = w.current_problem()
+    assert data.test_fraction == 0.0 and spec.hidden == (4, 10, 4) and config.learning_rate == 1
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.run_id == w.run_id,
+                    timeout=TIMEOUT)
+    from nnviz.core.lessons import replay
+    np.testing.assert_allclose(w.last_snapshot.params[0][0], replay().moons_initial_weights[0],
+                               rtol=1e-6)
+    assert not lessons.pages["activations"].try_button.isVisibleTo(lessons)
