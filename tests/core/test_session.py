@@ -324,3 +324,47 @@ def test_no_test_set_and_linear_network(tmp_path):
     back = S.load(tmp_path / "line.nnviz")
     assert back.dataset.test_index.size == 0 and back.dataset.task == "regression"
     assert np.array_equal(back.make_trainer().run(3).losses, t.run(3).losses)
+
+
+def test_a_process_killed_while_saving_leaves_a_whole_file(tmp_path):
+    """The real thing: a process saving over and over is killed (SIGKILL) at some moment; the
+    file at the path is always a complete session, the old one or the new one."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "saver.py"
+    script.write_text(
+        "import sys, numpy as np\n"
+        "from nnviz.core.data import from_arrays\n"
+        "from nnviz.core.session import Session\n"
+        "from nnviz.core.training import TrainConfig, Trainer, network_for\n"
+        "X = np.random.default_rng(0).normal(size=(50000, 2))\n"
+        "d = from_arrays(X, (X[:, 0] > 0).astype(int), 'classification')\n"
+        "spec = network_for(d, 'mse', (256, 256), ('tanh', 'tanh'), 'sigmoid')\n"
+        "s = Session.from_trainer(Trainer(spec, TrainConfig(), d))\n"
+        "s.save(sys.argv[1])\n"
+        "print('ready', flush=True)\n"
+        "while True:\n"
+        "    s.extras['n'] = s.extras.get('n', 0) + 1\n"
+        "    s.save(sys.argv[1])\n")
+    path = tmp_path / "run.nnviz"
+    mid_write = False
+    for delay in (0.3, 0.17, 0.41):  # until a kill lands inside a write (almost always the first)
+        p = subprocess.Popen([sys.executable, str(script), str(path)], stdout=subprocess.PIPE,
+                             cwd=os.path.dirname(os.path.dirname(S.__file__)))
+        assert p.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        p.stdout.close()
+        s = S.load(path)  # never half a file
+        assert s.dataset.X.shape == (50000, 2)
+        # A write cut short leaves its hidden temporary file (nothing can remove it after a
+        # SIGKILL); the session file itself is untouched.
+        leftovers = [f for f in os.listdir(tmp_path) if f.startswith(".run.nnviz.")]
+        if leftovers:
+            mid_write = True
+            break
+    assert mid_write
