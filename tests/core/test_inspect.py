@@ -4,7 +4,7 @@ import pytest
 
 from nnviz.core import inspect
 from nnviz.core.data import DataSpec, make_dataset
-from nnviz.core.network import NetworkSpec, forward_layers
+from nnviz.core.network import forward_layers
 from nnviz.core.snapshot import make_grid_points
 from nnviz.core.training import TrainConfig, Trainer, network_for
 
