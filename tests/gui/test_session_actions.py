@@ -482,3 +482,21 @@ def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
     data, spec, config, _ = w.current_problem()
     assert spec.hidden == (4, 10, 4) and config.learning_rate == 0.3
     wait_run(qtbot, w)
+
+
+def test_imported_data_and_its_class_names_survive_save_and_open(win, qtbot, tmp_path):
+    w, actions = win
+    assert actions.import_data(read_csv(_fruit_csv(tmp_path)))
+    _step(qtbot, w, 3)
+    path = str(tmp_path / "fruit.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(path)
+    actions.preset_actions["xor"].trigger()
+    assert actions.class_names() is None
+    actions.open_session(path)
+    wait_run(qtbot, w, 3)
+    assert w.data_panel.dataset.currentText() == "fruit (loaded)"
+    assert actions.class_names() == ("apple", "pear")
+    actions.edit_points_action.trigger()
+    assert [actions.edit_class.itemText(i) for i in range(2)] == ["apple (class 0)",
+                                                                 "pear (class 1)"]
