@@ -24,6 +24,8 @@ from nnviz.core.snapshot import Grid
 
 from . import colors
 
+LABEL_COLOR = "#333"
+
 BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
     "binary", "multiclass", "regression-1d", "regression-2d", "classes-1d", "none")
 
@@ -57,6 +59,7 @@ class DecisionPlot(pg.PlotWidget):
                                         interactive=False, width=14, colorMapMenu=False,
                                         pen="#888")
         self.colorbar.setImageItem(self.heat, insert_in=pi)
+        self.colorbar.axis.setTextPen("#333")
         self.curve = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=3))
         self.curve.setZValue(5)
         pi.addItem(self.curve)
@@ -114,9 +117,9 @@ class DecisionPlot(pg.PlotWidget):
         if self.mode in (REGRESSION_1D, CLASSES_1D):
             x_tr, y_tr = data.X_train[:, 0], data.y_train.astype(np.float32)
             x_te, y_te = data.X_test[:, 0], data.y_test.astype(np.float32)
-            pi.setLabel("bottom", names[0])
+            pi.setLabel("bottom", names[0], color=LABEL_COLOR)
             pi.setLabel("left", "y" if self.mode == REGRESSION_1D else
-                        "class / probability")
+                        "class / probability", color=LABEL_COLOR)
             if self.mode == CLASSES_1D:
                 k = max(data.n_classes, 2)
                 # Points at the height of their class; curves: the model's P(class) (scaled
@@ -131,13 +134,13 @@ class DecisionPlot(pg.PlotWidget):
                     self.class_curves.append(item)
         elif self.mode == NO_PLANE:
             x_tr = y_tr = x_te = y_te = np.zeros(0)
-            pi.setLabel("bottom", "")
-            pi.setLabel("left", "")
+            pi.setLabel("bottom", "", color=LABEL_COLOR)
+            pi.setLabel("left", "", color=LABEL_COLOR)
         else:
             x_tr, y_tr = data.X_train[:, 0], data.X_train[:, 1]
             x_te, y_te = data.X_test[:, 0], data.X_test[:, 1]
-            pi.setLabel("bottom", names[0])
-            pi.setLabel("left", names[1])
+            pi.setLabel("bottom", names[0], color=LABEL_COLOR)
+            pi.setLabel("left", names[1], color=LABEL_COLOR)
         if self.mode == NO_PLANE:
             rgb_tr = rgb_te = np.zeros((0, 3), np.uint8)
         else:

@@ -24,13 +24,14 @@ class LossPlot(pg.PlotWidget):
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.showGrid(x=True, y=True, alpha=0.15)
-        pi.setLabel("bottom", "epoch")
-        pi.setLabel("left", "loss")
         for side in ("left", "bottom"):
             ax = pi.getAxis(side)
             ax.setTextPen("#333")
             ax.setPen("#888")
             ax.enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles people
+        # After setTextPen, which resets the labels' style.
+        pi.setLabel("bottom", "epoch", color="#333")
+        pi.setLabel("left", "loss", color="#333")
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.legend = pi.addLegend(offset=(-8, 8), labelTextColor="#333",
