@@ -143,6 +143,7 @@ class NetworkCanvas(QWidget):
         # One scale for the whole network (so layers compare honestly): a large weight, not the
         # largest, gets the thickest line.
         allw = np.concatenate([np.abs(np.asarray(W)).ravel() for W, _ in self.params])
+        allw = allw[np.isfinite(allw)]
         self._weight_scale = float(np.percentile(allw, 95)) if allw.size else 1.0
         self._weight_scale = self._weight_scale if self._weight_scale > 1e-12 else 1.0
         # Many crossing links: lighter, so the picture stays readable.
@@ -201,9 +202,10 @@ class NetworkCanvas(QWidget):
         segs = self._link_segments()
         if not len(segs):
             return
-        mags = np.abs(segs[:, 4])
+        mags = np.nan_to_num(np.abs(segs[:, 4]), nan=0.0, posinf=1e300)
         scale = self._weight_scale
-        level = np.minimum((mags / scale * (_LEVELS - 1)).round().astype(int), _LEVELS - 1)
+        level = np.minimum(mags / scale, 1.0) * (_LEVELS - 1)  # clipped first: no overflow
+        level = level.round().astype(int)
         positive = segs[:, 4] >= 0
         for sign, colour in ((False, ORANGE), (True, BLUE)):
             for lv in range(_LEVELS):
@@ -264,8 +266,9 @@ class NetworkCanvas(QWidget):
                 p.setBrush(Qt.BrushStyle.NoBrush)
 
     def _bias_scale(self, layer: int) -> float:
-        m = float(np.max(np.abs(self.params[layer][1]))) if self.params[layer][1].size else 1.0
-        return max(m, 1e-6)
+        b = np.abs(np.asarray(self.params[layer][1]))
+        b = b[np.isfinite(b)]
+        return max(float(b.max()), 1e-6) if b.size else 1.0
 
     # -- hit testing, tooltips, clicks -----------------------------------------------------------
 

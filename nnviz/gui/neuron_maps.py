@@ -29,7 +29,8 @@ BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
 
 def diverging_colour(value: float, scale: float) -> QColor:
     """Orange below zero, blue above, fading to neutral at zero; ``scale`` maps to full colour."""
-    t = 0.5 + 0.5 * float(np.clip(value / scale if scale > 0 else 0.0, -1.0, 1.0))
+    ratio = value / scale if scale > 0 and np.isfinite(scale) else 0.0
+    t = 0.5 + 0.5 * float(np.clip(np.nan_to_num(ratio), -1.0, 1.0))
     r, g, b = LUT[int(round(t * 255))]
     return QColor(int(r), int(g), int(b))
 

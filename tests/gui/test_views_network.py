@@ -173,3 +173,16 @@ def test_the_tooltip_follows_training_while_the_mouse_rests(view, qtbot):
     view.update_snapshot(snapshot_of(t, {"network": view.probe}))
     now = float(np.array(t.params[item[1]][0])[item[2], item[3]])
     assert f"{now:+.5g}" in QToolTip.text()
+
+
+def test_huge_or_broken_values_still_draw(view):
+    t = make_trainer()
+    s = snapshot_of(t, {"network": view.probe})
+    params = [(w.copy(), b.copy()) for w, b in s.params]
+    params[1][0][0, 0] = 1e30
+    params[1][1][2] = np.nan
+    params[2][0][3, 3] = np.inf
+    from dataclasses import replace
+    view.update_snapshot(replace(s, params=tuple(params)))
+    view.grab()  # no exception while painting
+    assert "1e+30" in view.canvas._describe(("w", 1, 0, 0))
