@@ -239,7 +239,11 @@ class TrainLoop:
                              self.run_id)
             self._reply(callback, (fn or run_state)(ctx))
         elif self.trainer is None:
-            return  # nothing to play, step or reset before the first problem
+            # No model (its settings failed, and said why): nothing to run. The GUI may
+            # already show "Pause": tell it the truth.
+            if verb == "play":
+                self._playing_cb(False)
+            return
         elif verb == "play":
             self._set_playing(True)
             self._next_frame = time.perf_counter()

@@ -204,3 +204,10 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
     assert rec.loop._publish_every <= MAX_PUBLISH_S
     rec.do("step", 1)
     assert rec.loop._publish_every < 0.05 and rec.loop._publish_every >= FRAME_S
+
+
+def test_play_without_a_model_says_it_is_not_playing():
+    r = Recorder()
+    r.loop.post("play")
+    r.loop.work_once()
+    assert r.playing == [False] and not r.snapshots and not r.loop.playing
