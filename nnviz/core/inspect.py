@@ -239,7 +239,9 @@ class HiddenSpaceProbe:
         hd, hm = h[:n_data], h[n_data:]
         units = self.units
         explained = None
-        if units is None and width > 2:
+        # Overflowing activations (a diverging run): no PCA of infinities, the raw units instead.
+        finite = bool(np.isfinite(hd).all())
+        if units is None and width > 2 and finite:
             mean = hd.mean(axis=0)
             _, sv, vt = np.linalg.svd(hd - mean, full_matrices=False)
             comps = vt[:2]

@@ -198,3 +198,12 @@ def test_hidden_space_of_data_with_three_features_has_no_mesh():
     spec = network_for(data3, "mse", (5,), ("tanh",), "sigmoid")
     hs = inspect.HiddenSpaceProbe()(Trainer(spec, TrainConfig(), data3), None)
     assert hs.points.shape == (60, 2) and hs.mesh.shape[0] == 0
+
+
+def test_hidden_space_survives_overflowing_activations():
+    t = trainer_for(hidden=(6, 6), act="relu")
+    (w0, b0), *rest = [(np.array(w), np.array(b)) for w, b in t.params]
+    w0[:] = 1e38  # the next layer overflows to infinity
+    t.set_params([(w0, b0), *rest])
+    hs = inspect.HiddenSpaceProbe(layer=1)(t, None)
+    assert hs.axes == ("unit 1", "unit 2") and hs.points.shape == (200, 2)
