@@ -121,7 +121,7 @@ class GradientView(QWidget):
         if flow.grad_norms.shape[1] != self._n_layers:
             return  # a stale frame of another architecture
         ep = flow.epochs.astype(np.float64)
-        norms = np.maximum(np.nan_to_num(flow.grad_norms, nan=_FLOOR), _FLOOR)
+        norms = np.maximum(np.nan_to_num(flow.grad_norms, nan=_FLOOR, posinf=1e30), _FLOOR)
         ratios = flow.update_ratios.astype(np.float64)
         ratios = np.where(np.isfinite(ratios), np.maximum(ratios, _FLOOR), np.nan)
         for i in range(self._n_layers):
