@@ -278,7 +278,10 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         done, ok, state, buf = jax.lax.while_loop(cond, body, init)
         return counted(state, done), buf, done, ~ok
 
-    return jax.jit(run), opt
+    # 512-bit vectors for the element-wise loops (activations and their derivatives): +10%
+    # epochs/s on the notebook's problem where the CPU has AVX-512; ignored where it has not.
+    # A per-function compiler option, so nothing changes for the rest of the process.
+    return jax.jit(run, compiler_options={"xla_cpu_prefer_vector_width": 512}), opt
 
 
 @functools.lru_cache(maxsize=64)
