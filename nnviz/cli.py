@@ -67,7 +67,10 @@ def _nonneg_float(text: str) -> float:
     return v
 
 
-def _int_at_least(low: int):
+MAX_EPOCHS = 1_000_000_000
+
+
+def _int_at_least(low: int, high: int | None = None):
     def parse(text: str) -> int:
         try:
             v = int(text)
@@ -75,6 +78,8 @@ def _int_at_least(low: int):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if v < low:
             raise argparse.ArgumentTypeError(f"must be at least {low}, got {v}")
+        if high is not None and v > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:,}, got {v:,}")
         return v
     return parse
 
@@ -161,7 +166,7 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                         "(default 0, the notebook's)")
     g.add_argument("--l1", type=_nonneg_float, default=0.0, help="L1 penalty rate on the weights")
     g.add_argument("--l2", type=_nonneg_float, default=0.0, help="L2 penalty rate on the weights")
-    g.add_argument("--epochs", type=_int_at_least(0), default=epochs_default,
+    g.add_argument("--epochs", type=_int_at_least(0, MAX_EPOCHS), default=epochs_default,
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else
                                                        " before the screenshot (default 0)"))

@@ -76,6 +76,7 @@ def test_init_file_and_test_fraction_zero_give_the_notebook_setup(capsys, tmp_pa
     (["--test-fraction", "0.99"], "test fraction"),
     (["--classes", "9", "--dataset", "multiclass"], "class count"),
     (["--epochs", "ten"], "not a whole number"),
+    (["--epochs", "99999999999999999999"], "must be at most 1,000,000,000"),
     (["--batch-size", "-1"], "at least 0"),
     (["--noise", "-0.5"], "zero or a positive"),
     (["--history", "/no/such/dir/h.csv", "--epochs", "1"], "cannot write"),
