@@ -6,7 +6,7 @@ import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # Window geometry, recent files and the last folder go to a settings file of this test run,
-# never to the user's ~/.config; jax's compile cache to a folder of this run too.
+# never to the user's ~/.config.
 os.environ.setdefault("NNVIZ_SETTINGS", os.path.join(tempfile.mkdtemp(prefix="nnviz-test-"),
                                                      "settings.ini"))
 
