@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._draw_latest)
 
+        self._install_excepthook()
         self.worker.start()
         self.frame_timer.start()
         data, spec, config, params, seed = problem or default_problem()
@@ -283,6 +284,25 @@ class MainWindow(QMainWindow):
         w.status_changed.connect(self._on_status)
         w.playing_changed.connect(self._on_playing)
         w.failed.connect(self._on_failed)
+
+    def _install_excepthook(self) -> None:
+        """An exception in a slot (PySide calls sys.excepthook) reaches the user, not only
+        stderr. The previous hook still runs first; closing the window puts it back."""
+        previous = sys.excepthook
+
+        def hook(exc_type, exc, tb) -> None:
+            previous(exc_type, exc, tb)
+            if issubclass(exc_type, Exception) and not self._closed:
+                detail = "".join(traceback.format_exception(exc_type, exc, tb))
+                try:
+                    self._on_failed(f"Something went wrong: {exc_type.__name__}: {exc}"
+                                    f"\n\n{detail}")
+                except RuntimeError:  # the window is being deleted
+                    pass
+
+        self._closed = False
+        self._previous_excepthook, self._excepthook = previous, hook
+        sys.excepthook = hook
 
     def _install_extras(self) -> None:
         # The views and the session actions are built by other parts of nnviz; the window works
@@ -614,7 +634,7 @@ class MainWindow(QMainWindow):
         self._show_banner(first)
         self.statusBar().showMessage(first, 10000)
         if "\n\n" in message:  # a bug, not a user error: the details go in a dialog
-            box = QMessageBox(QMessageBox.Icon.Critical, "nnviz: training failed", first,
+            box = QMessageBox(QMessageBox.Icon.Critical, "nnviz: something went wrong", first,
                               QMessageBox.StandardButton.Close, self)
             box.setDetailedText(message)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -638,3 +658,6 @@ class MainWindow(QMainWindow):
         """Stop drawing and stop the training thread (waits for a compile in progress)."""
         self.frame_timer.stop()
         self.worker.stop()
+        self._closed = True
+        if sys.excepthook is self._excepthook:
+            sys.excepthook = self._previous_excepthook

@@ -328,7 +328,7 @@ def test_an_exception_in_the_worker_is_shown_not_swallowed(bare_window, qtbot):
     assert "something broke in the thread" in w.banner.text()
     assert "Traceback" in w.last_error  # the details, for a bug report
     dialogs = [d for d in QApplication.topLevelWidgets() if d.isVisible()
-               and d.windowTitle() == "nnviz: training failed"]
+               and d.windowTitle() == "nnviz: something went wrong"]
     assert dialogs
     for d in dialogs:
         d.close()
@@ -386,3 +386,26 @@ def test_load_problem_refuses_weights_of_another_shape_and_keeps_the_run(bare_wi
     assert w.run_id == run and w.editor.shapes.text() == "2 -> 4 -> 10 -> 4 -> 1"
     w.step(1)
     assert wait_run(w, 4).epoch == 4
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_in_a_slot_reaches_the_user(bare_window, qtbot, monkeypatch, capsys):
+    w = bare_window
+    real = w.loss_plot.update_snapshot
+    calls = []
+
+    def broken_once(s):
+        calls.append(s)
+        if len(calls) == 1:
+            raise RuntimeError("a bug while drawing")
+        return real(s)
+    monkeypatch.setattr(w.loss_plot, "update_snapshot", broken_once)
+    w.step(2)
+    qtbot.waitUntil(lambda: "a bug while drawing" in w.banner.text(), timeout=TIMEOUT)
+    assert "Traceback" in w.last_error
+    assert "a bug while drawing" in capsys.readouterr().err  # and still on stderr
+    for d in QApplication.topLevelWidgets():
+        if d.isVisible() and d.windowTitle() == "nnviz: something went wrong":
+            d.close()
+    w.step(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 3, timeout=TIMEOUT)  # it goes on
