@@ -97,7 +97,11 @@ class MainWindow(QMainWindow):
         self.worker.start()
         self.frame_timer.start()
         data, spec, config, params, seed = problem or default_problem()
-        self.load_problem(data, spec, config, params, seed)
+        try:
+            self.load_problem(data, spec, config, params, seed)
+        except BaseException:
+            self.shutdown()  # never leave a running thread behind a window that failed to open
+            raise
 
         if install_extras:
             self._install_extras()

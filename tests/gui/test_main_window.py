@@ -409,3 +409,22 @@ def test_an_exception_in_a_slot_reaches_the_user(bare_window, qtbot, monkeypatch
             d.close()
     w.step(1)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 3, timeout=TIMEOUT)  # it goes on
+
+
+def test_a_window_given_a_bad_problem_raises_and_leaves_no_thread(qtbot):
+    from nnviz.core.losses import LossError
+    from nnviz.gui.main_window import MainWindow
+    with pytest.raises(LossError):
+        MainWindow((DataSpec("multiclass"), NetworkSpec(output_dim=3), TrainConfig(loss="bce"),
+                    None, 0), install_extras=False)
+    import gc
+
+    from nnviz.gui.worker import TrainingWorker
+    workers = [o for o in gc.get_objects() if isinstance(o, TrainingWorker)]
+    running = []
+    for wk in workers:
+        try:
+            running.append(wk.is_running())
+        except RuntimeError:  # its C++ side is gone: not running
+            pass
+    assert not any(running)
