@@ -351,15 +351,19 @@ class TrainLoop:
             self._add_test_point(t.epoch, m.test_loss)
 
     def _chunk(self) -> None:
-        n = self.epochs_per_frame or self.chunk
+        # N epochs per frame, but never more than fit in a chunk's time: Pause must still
+        # answer within a frame when a big network cannot do N epochs per frame.
+        n = self.chunk if self.epochs_per_frame is None else min(self.epochs_per_frame,
+                                                                  self.chunk)
         diverged, dt = self._run_epochs(n)
         if diverged:
             return
         self._record_test()  # every chunk (~0.3 ms of ~8): the test curve keeps its shape
         now = time.perf_counter()
-        if self.epochs_per_frame is None:
+        if n == self.chunk:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
             self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+        if self.epochs_per_frame is None:
             if now - self._last_publish >= self._publish_every:
                 self._publish_now()
             else:

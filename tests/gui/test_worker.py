@@ -211,3 +211,10 @@ def test_play_without_a_model_says_it_is_not_playing():
     r.loop.post("play")
     r.loop.work_once()
     assert r.playing == [False] and not r.snapshots and not r.loop.playing
+
+
+def test_epochs_per_frame_never_exceed_what_fits_in_a_chunk(rec):
+    rec.do("speed", 1000)
+    rec.loop.chunk = 4  # as if this machine managed only 4 epochs in a chunk's time
+    rec.do("play")
+    assert rec.loop.trainer.epoch == 4  # Pause stays within a frame on a slow machine
