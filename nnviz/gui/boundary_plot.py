@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
@@ -72,6 +72,13 @@ class DecisionPlot(pg.PlotWidget):
         pi.addItem(self.test_points)
         self.note = pg.TextItem("", color="#555", anchor=(0.5, 0.5))
         pi.addItem(self.note)
+        # Shown over the plot while the worker compiles a new model (a second or two).
+        self.busy = QLabel("compiling the new model\u2026", self)
+        self.busy.setStyleSheet("QLabel { background: rgba(255, 255, 255, 220); color: #333; "
+                                "border: 1px solid #bbb; border-radius: 4px; padding: 4px 8px; }")
+        self.busy.move(70, 14)
+        self.busy.adjustSize()
+        self.busy.hide()
         self.mode = NO_PLANE
         self.discretize = False
         self.levels = (0.0, 1.0)
@@ -182,6 +189,11 @@ class DecisionPlot(pg.PlotWidget):
         return dark.repeat(len(data.y_train), 0), dark.repeat(len(data.y_test), 0)
 
     # --- options -----------------------------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        if busy:
+            self.busy.raise_()
 
     def set_show_test(self, show: bool) -> None:
         self.test_points.setVisible(show)

@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
         self._run_id += 1
         self._latest = None
         self.loss_plot.clear_curves()
+        self.metrics.setText("")  # the old model's numbers would mislead until the first frame
         self._hide_banner()
 
     # --- problems ------------------------------------------------------------------------------
@@ -619,6 +620,7 @@ class MainWindow(QMainWindow):
 
     def _on_status(self, text: str) -> None:
         self.controls.status.setText(text)
+        self.boundary.set_busy(text == "compiling...")
         if text:
             self.statusBar().showMessage(text, 3000)
         if text != "compiling...":  # "compiled in 1.2 s" is news for a moment, then noise

@@ -428,3 +428,15 @@ def test_a_window_given_a_bad_problem_raises_and_leaves_no_thread(qtbot):
         except RuntimeError:  # its C++ side is gone: not running
             pass
     assert not any(running)
+
+
+def test_compiling_is_shown_on_the_plot_until_the_new_model_is_ready(bare_window, qtbot,
+                                                                      wait_run):
+    w = bare_window
+    seen = []
+    w.worker.status_changed.connect(lambda t: seen.append((t, w.boundary.busy.isVisible())))
+    w.editor.rows[0].width.setValue(7)  # a shape never compiled in this process
+    wait_run(w, 0)
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=TIMEOUT)
+    assert seen[0] == ("compiling...", True)
+    assert not w.boundary.busy.isVisible()
