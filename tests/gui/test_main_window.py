@@ -440,3 +440,18 @@ def test_compiling_is_shown_on_the_plot_until_the_new_model_is_ready(bare_window
     qtbot.waitUntil(lambda: len(seen) >= 2, timeout=TIMEOUT)
     assert seen[0] == ("compiling...", True)
     assert not w.boundary.busy.isVisible()
+
+
+def test_a_snapshot_of_an_old_run_is_never_drawn(bare_window, qtbot, wait_run):
+    from dataclasses import replace
+    w = bare_window
+    qtbot.mouseClick(w.controls.reset, Qt.MouseButton.LeftButton)
+    current = wait_run(w, 0)
+    stale = replace(current, run_id=current.run_id - 1, epoch=999)
+    w.worker.snapshot_ready.emit(stale)
+    qtbot.wait(100)
+    assert w.last_snapshot is current and w.controls.epoch.text() == "Epoch 0"
+    fresh = replace(current, epoch=7)
+    w.worker.snapshot_ready.emit(fresh)
+    qtbot.waitUntil(lambda: w.last_snapshot is fresh, timeout=TIMEOUT)
+    assert w.controls.epoch.text() == "Epoch 7"
