@@ -8,7 +8,7 @@ says so. An invalid value never becomes a spec: the reason shows beside the fiel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core import activations as acts
