@@ -364,7 +364,8 @@ class TrainLoop:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
             self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
         if self.epochs_per_frame is None:
-            if now - self._last_publish >= self._publish_every:
+            # Publish now if waiting for the next chunk would overshoot the frame more.
+            if now - self._last_publish + dt / 2 >= self._publish_every:
                 self._publish_now()
             else:
                 self._dirty = True
