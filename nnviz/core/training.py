@@ -131,13 +131,16 @@ def _all_finite(tree) -> jax.Array:
     return jnp.all(jnp.isfinite(jnp.concatenate([jnp.ravel(x) for x in leaves])))
 
 
-# ---- the training step's arithmetic, in the columns layout --------------------------------------
+# ---- the training step's arithmetic ---------------------------------------------------------------
 #
-# Inside the compiled chunk a sample is a COLUMN: activations are (units, N), the notebook's own
-# layout (``w.T @ X + b``). The long axis N is then the contiguous one, so the element-wise work
-# (activations and their derivatives) runs on whole vector registers; with rows it runs on rows
-# of 4 or 10 units. Measured on the notebook's 2-4-10-4-1 problem: twice the epochs per second.
-# The public layout (Params, predict, evaluate) stays rows; only the training loop transposes.
+# For narrow networks a sample is a COLUMN inside the compiled chunk: activations are (units, N),
+# the notebook's own layout (``w.T @ X + b``). The long axis N is then the contiguous one, so the
+# element-wise work (activations and their derivatives) runs on whole vector registers; with rows
+# it runs on rows of 4 or 10 units. Measured on the notebook's 2-4-10-4-1 problem: twice the
+# epochs per second; 2-24-24-1: twice; 2-64-64-1: the same. From 128 units on, rows are faster
+# (2-256-256-256-1 on 10,000 points: +5-15%): that is the library matmuls' preferred layout.
+# The public layout (Params, predict, evaluate) is rows either way.
+_COLUMNS_BELOW_WIDTH = 128
 
 # Size (fan-in x fan-out) up to which a layer's product is written as a sum of broadcast
 # products, which XLA fuses with the bias and the activation into one loop. A library matmul
@@ -190,18 +193,19 @@ def _activation(name: str):
     return _FAST_ACTIVATIONS.get(name) or activations.ACTIVATIONS[name]
 
 
-def _data_loss_columns(spec: NetworkSpec, loss: str, params: Params, Xc: jax.Array,
-                       T: jax.Array) -> jax.Array:
-    """``losses.data_loss`` of the network on columns ``Xc`` (features, N); ``T`` as encoded.
+def _train_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: jax.Array,
+                columns: bool) -> jax.Array:
+    """``losses.data_loss``, arranged for training speed; ``X`` in columns (features, N) if
+    ``columns`` else in rows, ``T`` as encoded.
 
-    The hidden layers run in columns; the output layer and the loss are ``losses.data_loss``
-    itself, applied as a one-layer network to the last hidden layer's activations (as rows).
+    The hidden layers run here; the output layer and the loss are ``losses.data_loss`` itself,
+    applied as a one-layer network to the last hidden layer's activations (as rows).
     """
     *hidden, last = params
-    x = Xc
+    x = X
     for (w, b), name in zip(hidden, spec.activations):
-        x = _activation(name)(_dense(w, b, x))
-    return losses.data_loss(_output_layer(spec), loss, (last,), x.T, T)
+        x = _activation(name)(_dense(w, b, x) if columns else x @ w + b)
+    return losses.data_loss(_output_layer(spec), loss, (last,), x.T if columns else x, T)
 
 
 @functools.lru_cache(maxsize=64)
@@ -218,14 +222,16 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
     batch = config.batch_size if 0 < config.batch_size < n_train else n_train
     n_batches = n_train // batch
 
-    def objective(params, Xc, T):
-        d = _data_loss_columns(spec, config.loss, params, Xc, T)
+    columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
+
+    def objective(params, X, T):
+        d = _train_loss(spec, config.loss, params, X, T, columns)
         return d + losses.penalty(params, config.l1, config.l2), d
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, Xc, T):
-        (_, d), g = grad_fn(params, Xc, T)
+    def step(params, opt_state, X, T):
+        (_, d), g = grad_fn(params, X, T)
         updates, new_opt_state = opt.update(g, opt_state, params)
         # inject_hyperparams counts steps (for schedules, which we do not use) and hands back
         # its hyperparameters as new values. Updated in the loop, that scalar bookkeeping is
@@ -236,16 +242,17 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
                                                hyperparams=opt_state.hyperparams)
         return optax.apply_updates(params, updates), new_opt_state, d
 
-    def epoch(state: TrainState, Xc, T):
+    def epoch(state: TrainState, X, T):
         if n_batches == 1:
-            params, opt_state, d = step(state.params, state.opt_state, Xc, T)
+            params, opt_state, d = step(state.params, state.opt_state, X, T)
             return TrainState(params, opt_state, state.key), d
         key, sub = jax.random.split(state.key)
         order = jax.random.permutation(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
 
         def one_batch(carry, idx):
             params, opt_state = carry
-            params, opt_state, d = step(params, opt_state, Xc[:, idx], T[idx])
+            params, opt_state, d = step(params, opt_state, X[:, idx] if columns else X[idx],
+                                        T[idx])
             return (params, opt_state), d
 
         (params, opt_state), ds = jax.lax.scan(one_batch, (state.params, state.opt_state), order)
@@ -260,7 +267,8 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
 
     def run(state: TrainState, X, T, n_epochs):
         TRACE_COUNT["chunk"] += 1
-        Xc = X.T  # once per chunk, outside the loop
+        if columns:
+            X = X.T  # once per chunk, outside the loop
 
         def cond(c):
             done, ok, _, _ = c
@@ -268,7 +276,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
 
         def body(c):
             done, _, state, buf = c
-            new, d = epoch(state, Xc, T)
+            new, d = epoch(state, X, T)
             ok = jnp.isfinite(d) & _all_finite(new.params)
             state = jax.tree_util.tree_map(lambda a, b: jnp.where(ok, a, b), new, state)
             buf = jax.lax.dynamic_update_slice(buf, d[None], (done,))
