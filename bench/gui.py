@@ -1,0 +1,405 @@
+"""How smooth the window is while it trains flat out, and what drawing costs the training.
+
+    python bench/gui.py                 # ~1 minute on a 2-core machine
+    python bench/gui.py --quick         # ~25 s: shorter phases, fewer pause trials
+    python bench/gui.py --seconds 8     # longer steady-state phases
+
+Runs the real MainWindow offscreen (QT_QPA_PLATFORM=offscreen) on the notebook's problem (moons,
+2-4-10-4-1 sigmoid, MSE, gd, lr 1.0), with every view installed, and prints ONE JSON object:
+
+- ``frames_per_second``: paints of the decision-boundary plot that show a new snapshot, per
+  second, while training runs flat out with the boundary (100x100 grid), the loss plot, the
+  network diagram and the neuron maps all visible at once. The views live in tabs; to show them
+  together the network and neuron views are taken out of the tab widget into a second top-level
+  window beside the main one (their probes then run exactly as when their tab is shown). The
+  network and neuron views' own painted frames are reported too. Target >= 30.
+- ``max_stall_ms``: the longest gap between two ticks of a 5 ms QTimer on the GUI thread during
+  that phase (after the first frame). Target <= 50.
+- ``pause_latency_ms``: Pause is clicked (from a GUI-thread timer, as a click is) while playing;
+  the worker's epoch changes are time-stamped in the worker thread; the latency is the last
+  change after the click minus the click (0 if none). Median of several trials (max beside it).
+  Target <= 50.
+- ``first_frame_ms``: {cold, warm}: a subprocess opens the window and clicks Play at once; the time
+  from Play to the first painted boundary of a trained model (epoch > 0), which includes the
+  compile of the training step and of the views' probes. Cold: jax's persistent compilation cache
+  in a fresh temporary folder; warm: the same folder again. Targets <= 1500 and <= 300.
+- ``launch_ms``: from starting ``python`` (the nnviz CLI, as a user runs it, warm cache) to the
+  main window's first paint having finished. Target <= 3000.
+- ``view_cost``: epochs per second while the window draws (the phase above) over epochs per second
+  of the same worker loop (TrainLoop) run headless for the same time: no window, no probes, no
+  grid, snapshots published to nowhere. Measured before and after the window phase, averaged.
+  ``view_cost_vs_engine`` divides by the bare Trainer.run in 4096-epoch chunks instead (the
+  engine alone, nothing else). Target (view_cost) >= 0.75.
+- ``tabs``: the same figures with only one tab shown at a time, as the window opens them: the
+  main tab, then the network tab, then the neurons tab (not with --quick).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGETS = {"frames_per_second": ">= 30", "max_stall_ms": "<= 50", "pause_latency_ms": "<= 50",
+           "first_frame_ms.cold": "<= 1500", "first_frame_ms.warm": "<= 300",
+           "launch_ms": "<= 3000", "view_cost": ">= 0.75"}
+
+
+# --- child processes: launch and first frame ------------------------------------------------------
+
+
+def child_launch(t_start: float) -> None:
+    """Run the CLI's window; print the wall time once the main window's first paint is done."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+
+    class FirstPaint(QObject):
+        done = False
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if not self.done and event.type() == QEvent.Type.Paint and hasattr(obj, "window") \
+                    and isinstance(obj.window(), QMainWindow):
+                self.done = True
+                # After this paint and the rest queued with it: the window is on screen.
+                QTimer.singleShot(0, self.report)
+            return False
+
+        def report(self):
+            print(json.dumps({"launch_ms": 1000 * (time.time() - t_start)}), flush=True)
+            os._exit(0)  # no need to wait for the worker's compile
+
+    f = FirstPaint()
+    app.installEventFilter(f)
+    from nnviz.cli import main
+    main([])
+
+
+def child_first_frame() -> None:
+    """Open the window, click Play at once, print the ms from Play to the first painted boundary
+    of a trained model."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.core import compile_cache
+    compile_cache.enable(os.environ["NNVIZ_BENCH_CACHE"])
+    app = QApplication(sys.argv[:1])
+    from nnviz.gui.main_window import MainWindow
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    state = {"drawn": None, "play": None}
+
+    def drawn(s):
+        if s.epoch > 0 and state["drawn"] is None:
+            state["drawn"] = time.perf_counter()
+    w.snapshot_drawn.connect(drawn)
+
+    class Painted(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint and state["drawn"] is not None:
+                ms = 1000 * (time.perf_counter() - state["play"])
+                print(json.dumps({"first_frame_ms": ms, "epoch": w.last_snapshot.epoch}),
+                      flush=True)
+                os._exit(0)
+            return False
+    p = Painted()
+    w.boundary.viewport().installEventFilter(p)
+
+    def play():
+        state["play"] = time.perf_counter()
+        w.play()
+    QTimer.singleShot(0, play)
+    QTimer.singleShot(120_000, lambda: (print(json.dumps({"error": "timeout"})), os._exit(1)))
+    app.exec()
+
+
+def run_child(args: list[str], env: dict | None = None) -> dict:
+    t_start = time.time()
+    cmd = [sys.executable, os.path.abspath(__file__), *args]
+    if args[:2] == ["--child", "launch"]:
+        cmd += ["--t-start", repr(t_start)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, **(env or {})})
+    for line in reversed(out.stdout.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError(f"child {args} printed no result: {out.stdout[-500:]} {out.stderr[-2000:]}")
+
+
+# --- the in-process measurements --------------------------------------------------------------------
+
+
+class Recorder:
+    """Counts paints, ticks a 5 ms timer and time-stamps the worker's epoch changes."""
+
+    def __init__(self, app, window) -> None:
+        from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+
+        self.app, self.w = app, window
+        self.paints: dict[str, int] = {}
+        self.fresh = False  # a new snapshot drawn since the boundary's last paint
+        self.frames = 0
+        self.ticks: list[float] = []
+        self.ticking = False
+        self.epoch_changes: list[tuple[float, int]] = []
+        self.snapshots = 0
+        window.snapshot_drawn.connect(self._drawn)
+        rec = self
+
+        class Counter(QObject):
+            def __init__(self, name):
+                super().__init__()
+                self.name = name
+
+            def eventFilter(self, obj, event):  # noqa: N802
+                if event.type() == QEvent.Type.Paint:
+                    rec.paints[self.name] = rec.paints.get(self.name, 0) + 1
+                    if self.name == "boundary" and rec.fresh:
+                        rec.fresh = False
+                        rec.frames += 1
+                return False
+        self._Counter = Counter
+        self._counters = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+        loop = window.worker.loop
+        original = loop._run_epochs
+
+        def timed(n, pieces=1):  # the worker thread: stamp when the epoch has changed
+            before = loop.trainer.epoch
+            out = original(n, pieces)
+            if loop.trainer.epoch != before:
+                rec.epoch_changes.append((time.perf_counter(), loop.trainer.epoch))
+            return out
+        loop._run_epochs = timed
+
+    def watch(self, name: str, widget) -> None:
+        c = self._Counter(name)
+        widget.installEventFilter(c)
+        self._counters.append(c)
+
+    def _drawn(self, s) -> None:
+        self.fresh = True
+        self.snapshots += 1
+
+    def _tick(self) -> None:
+        if self.ticking:
+            self.ticks.append(time.perf_counter())
+
+    def pump(self, seconds: float, until=None) -> bool:
+        from PySide6.QtCore import QEventLoop
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if until is not None and until():
+                return True
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            if self.w.last_error:
+                raise RuntimeError(self.w.last_error)
+        return until is None
+
+    def trainer_epoch(self) -> int:
+        t = self.w.worker.loop.trainer
+        return t.epoch if t is not None else 0
+
+    def steady(self, seconds: float) -> dict:
+        """Play flat out for ``seconds`` (after the first frame); the phase's figures."""
+        w = self.w
+        w.play()
+        first = w.last_snapshot.epoch if w.last_snapshot else 0
+        self.pump(30, lambda: w.last_snapshot is not None and w.last_snapshot.epoch > first)
+        self.pump(0.3)  # the chunk size settles
+        self.frames, self.paints, self.snapshots = 0, {}, 0
+        self.ticks, self.ticking = [], True
+        e0, t0 = self.trainer_epoch(), time.perf_counter()
+        self.pump(seconds)
+        e1, t1 = self.trainer_epoch(), time.perf_counter()
+        self.ticking = False
+        w.pause()
+        self.pump(5, lambda: not w.worker.loop.playing)
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:])]
+        return {"frames_per_second": self.frames / (t1 - t0),
+                "max_stall_ms": 1000 * max(gaps) if gaps else float("nan"),
+                "p99_gap_ms": 1000 * sorted(gaps)[int(0.99 * len(gaps))] if gaps else float("nan"),
+                "snapshots_per_second": self.snapshots / (t1 - t0),
+                "view_paints_per_second": {k: v / (t1 - t0) for k, v in self.paints.items()},
+                "epochs_per_second": (e1 - e0) / (t1 - t0)}
+
+    def pause_trials(self, n: int) -> list[float]:
+        from PySide6.QtCore import QTimer
+        w = self.w
+        out = []
+        for _ in range(n):
+            w.play()
+            self.pump(0.25 + 0.05 * len(out))  # varied: Pause lands at different points
+            clicked = {}
+
+            def click():
+                clicked["t"] = time.perf_counter()
+                w.pause()
+            QTimer.singleShot(0, click)
+            self.pump(5, lambda: "t" in clicked)
+            self.pump(0.3)
+            after = [t for t, _ in self.epoch_changes if t > clicked["t"]]
+            out.append(1000 * (max(after) - clicked["t"]) if after else 0.0)
+            # The window must show where the model stopped.
+            self.pump(2, lambda: w.last_snapshot.epoch == self.trainer_epoch())
+        return out
+
+
+def headless_eps(problem, seconds: float) -> float:
+    """Epochs per second of the worker loop alone: no window, no probes, no grid."""
+    from nnviz.gui.worker import Problem, TrainLoop
+    loop = TrainLoop()
+    loop._handle(("problem", 1, problem))
+    loop.grid_points = None
+    loop._handle(("play",))
+    for _ in range(20):  # warm-up: compiles the chunk sizes the loop settles on
+        loop.work_once()
+    done = threading.Event()
+
+    def run():
+        while not done.is_set():
+            loop.work_once()
+    th = threading.Thread(target=run)
+    e0, t0 = loop.trainer.epoch, time.perf_counter()
+    th.start()
+    time.sleep(seconds)
+    done.set()
+    th.join()
+    return (loop.trainer.epoch - e0) / (time.perf_counter() - t0)
+
+
+def engine_eps(problem, seconds: float) -> float:
+    """Epochs per second of Trainer.run(4096) back to back: the engine alone."""
+    from nnviz.core.training import MAX_CHUNK, Trainer
+    t = Trainer(problem.spec, problem.config, problem.dataset, seed=problem.seed)
+    t.compile()
+    t.run(MAX_CHUNK)
+    e0, t0 = t.epoch, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        t.run(MAX_CHUNK)
+    return (t.epoch - e0) / (time.perf_counter() - t0)
+
+
+def in_process(seconds: float, quick: bool, cache: str) -> dict:
+    from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
+
+    from nnviz.core import compile_cache
+    compile_cache.enable(cache)
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.training import TrainConfig
+    from nnviz.gui.main_window import MainWindow
+    from nnviz.gui.worker import Problem
+
+    data = make_dataset(DataSpec("moons"))
+    problem = Problem(data, NetworkSpec(), TrainConfig(), None, 0)
+    headless = [headless_eps(problem, seconds / 2)]
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    rec = Recorder(app, w)
+    rec.pump(120, lambda: w.last_snapshot is not None)
+    rec.watch("boundary", w.boundary.viewport())
+    rec.watch("loss", w.loss_plot.viewport())
+    views = w._inspection_views
+    rec.watch("network", views["network"].canvas if hasattr(views["network"], "canvas")
+              else views["network"])
+    rec.watch("neurons", views["neurons"].grid)
+    result: dict = {}
+
+    tabs = {}
+    if not quick:
+        for name in ("main", "network", "neurons"):
+            w.show_view(name)
+            rec.pump(0.3)
+            tabs[name] = rec.steady(seconds / 2)
+
+    # Everything at once: the network and neuron views beside the main window.
+    w.show_view("main")
+    side = QWidget()
+    lay = QHBoxLayout(side)
+    for name in ("network", "neurons"):
+        i = w.tabs.indexOf(views[name])
+        w.tabs.removeTab(i)
+        lay.addWidget(views[name])
+        views[name].show()
+    side.resize(1400, 700)
+    side.show()
+    rec.pump(0.5)
+    all_views = rec.steady(seconds)
+    assert all(views[n].isVisible() for n in ("network", "neurons")) and w.boundary.isVisible()
+    pauses = rec.pause_trials(4 if quick else 8)
+    w.shutdown()
+    side.close()
+    rec.timer.stop()
+    headless.append(headless_eps(problem, seconds / 2))
+    engine = engine_eps(problem, seconds / 2)
+
+    h = statistics.mean(headless)
+    result.update({k: all_views[k] for k in ("frames_per_second", "max_stall_ms")})
+    result["pause_latency_ms"] = statistics.median(pauses)
+    result["pause_latency_max_ms"] = max(pauses)
+    result["view_cost"] = all_views["epochs_per_second"] / h
+    result["view_cost_vs_engine"] = all_views["epochs_per_second"] / engine
+    result["epochs_per_second"] = {"with_view": all_views["epochs_per_second"],
+                                   "headless_loop": h, "engine": engine}
+    result["all_views"] = all_views
+    if tabs:
+        for t in tabs.values():
+            t["view_cost"] = t["epochs_per_second"] / h
+        result["tabs"] = tabs
+    return result
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seconds", type=float, default=6.0, help="length of the steady phase")
+    p.add_argument("--quick", action="store_true", help="shorter phases, fewer trials")
+    p.add_argument("--child", choices=("launch", "first-frame"), help=argparse.SUPPRESS)
+    p.add_argument("--t-start", type=float, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child == "launch":
+        child_launch(args.t_start)
+        return 0
+    if args.child == "first-frame":
+        child_first_frame()
+        return 0
+    seconds = min(args.seconds, 3.0) if args.quick else args.seconds
+
+    with tempfile.TemporaryDirectory(prefix="nnviz-bench-") as tmp:
+        # The CLI's cache lives in $XDG_CACHE_HOME/nnviz/jax: one folder for all the parts.
+        cache = os.path.join(tmp, "nnviz", "jax")
+        cold = run_child(["--child", "first-frame"], {"NNVIZ_BENCH_CACHE": cache})
+        warm = run_child(["--child", "first-frame"], {"NNVIZ_BENCH_CACHE": cache})
+        launch = run_child(["--child", "launch"], {"XDG_CACHE_HOME": tmp})
+        result = in_process(seconds, args.quick, cache)
+    out = {"frames_per_second": result.pop("frames_per_second"),
+           "max_stall_ms": result.pop("max_stall_ms"),
+           "pause_latency_ms": result.pop("pause_latency_ms"),
+           "first_frame_ms": {"cold": cold["first_frame_ms"], "warm": warm["first_frame_ms"]},
+           "launch_ms": launch["launch_ms"],
+           "view_cost": result.pop("view_cost"),
+           **result, "targets": TARGETS, "seconds": seconds}
+    print(json.dumps(out, indent=1, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
