@@ -339,7 +339,8 @@ class MainWindow(QMainWindow):
 
     def play(self) -> None:
         if self.editor.has_error():
-            self.statusBar().showMessage("Fix the network first: a value is refused.", 5000)
+            self.statusBar().showMessage("The network editor refuses a value (see there): "
+                                         "training the last valid network.", 6000)
         self._hide_banner()
         self.editor.note.clear_message()  # "training stopped" is no longer true
         self.playing = True
