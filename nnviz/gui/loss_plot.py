@@ -60,6 +60,9 @@ class LossPlot(pg.PlotWidget):
         self._last = s
         self.train.setData(s.loss_epochs, self._y(s.loss_values))
         self.test.setData(s.test_epochs, self._y(s.test_values))
+        # The new auto-range now, not in the paint: pyqtgraph works it out while painting, and
+        # the range change it makes there schedules a second full paint of the plot.
+        self.scene().prepareForPaint()
 
     def _y(self, v: np.ndarray) -> np.ndarray:
         return np.maximum(v, _FLOOR) if self.log else v
