@@ -207,14 +207,16 @@ class NetworkCanvas(QWidget):
         level = np.minimum(mags / scale, 1.0) * (_LEVELS - 1)  # clipped first: no overflow
         level = level.round().astype(int)
         positive = segs[:, 4] >= 0
-        for sign, colour in ((False, ORANGE), (True, BLUE)):
-            for lv in range(_LEVELS):
+        # Opaque colours mixed with the white background, weak links first: translucent wide
+        # lines cost the raster engine ~10x more (13 ms a frame for the notebook's 92 links).
+        for lv in range(_LEVELS):
+            for sign, colour in ((False, ORANGE), (True, BLUE)):
                 sel = np.flatnonzero((positive == sign) & (level == lv))
                 if not len(sel):
                     continue
                 t = lv / (_LEVELS - 1)
-                c = QColor(*colour)
-                c.setAlpha(int((60 + 170 * t) * self._link_alpha))
+                a = (60 + 170 * t) * self._link_alpha / 255
+                c = QColor(*(int(round(255 + (k - 255) * a)) for k in colour[:3]))
                 p.setPen(QPen(c, 0.6 + 4.4 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
                 p.drawLines([QLineF(*segs[i, :4]) for i in sel])
 
