@@ -201,15 +201,31 @@ class Recorder:
             self.ticks.append(time.perf_counter())
 
     def pump(self, seconds: float, until=None) -> bool:
-        from PySide6.QtCore import QEventLoop
+        """Run the event loop as app.exec() does (sleeping when idle, never spinning) for
+        ``seconds`` or until ``until()``; True if ``until`` came true (or there is none)."""
+        from PySide6.QtCore import QEventLoop, QTimer
         end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            if until is not None and until():
-                return True
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        loop = QEventLoop()
+        met = {"ok": until is None}
+
+        def check():
             if self.w.last_error:
-                raise RuntimeError(self.w.last_error)
-        return until is None
+                loop.quit()
+            elif until is not None and until():
+                met["ok"] = True
+                loop.quit()
+            elif time.perf_counter() >= end:
+                loop.quit()
+        checker = QTimer()
+        checker.setInterval(10)
+        checker.timeout.connect(check)
+        checker.start()
+        QTimer.singleShot(0, check)
+        loop.exec()
+        checker.stop()
+        if self.w.last_error:
+            raise RuntimeError(self.w.last_error)
+        return met["ok"]
 
     def trainer_epoch(self) -> int:
         t = self.w.worker.loop.trainer
