@@ -137,6 +137,8 @@ class NeuronMapPanel(QWidget):
             else:
                 brushes = pg.mkBrush(80, 80, 80)
             self.scatter.setData(maps.data_X[:, 0], maps.data_X[:, 1], brush=brushes)
+        # Auto-range now rather than during the paint, where its change costs a second paint.
+        self.plot.scene().prepareForPaint()
 
 
 class NeuronGrid(QWidget):
