@@ -90,12 +90,16 @@ def install_views(window) -> dict:
         window.add_view(name, titles[name], view)
 
     # Throttled: a wide network's probes may not eat the worker's time (see inspect.Throttled).
+    # Small budgets: while the window draws, a probe's jax calls cost ~3x their time alone, and
+    # at 15% each the probes took a third of the worker's time (bench/gui.py's view_cost); the
+    # maps still refresh ~10-20 times a second, the boundary and the links every frame.
     T = inspect.Throttled
     trackers = {
-        "network": _Visibility(window, network, {network.extras_key: T(network.probe)}),
-        "neurons": _Visibility(window, neurons, {neurons.extras_key: T(neurons.probe)}),
-        "hidden-space": _Visibility(window, hidden, {hidden.extras_key: T(hidden.probe)}),
-        "gradients": _Visibility(window, gradients, {gradients.extras_key: T(gradient_probe, 0.1)},
+        "network": _Visibility(window, network, {network.extras_key: T(network.probe, 0.05)}),
+        "neurons": _Visibility(window, neurons, {neurons.extras_key: T(neurons.probe, 0.05)}),
+        "hidden-space": _Visibility(window, hidden, {hidden.extras_key: T(hidden.probe, 0.05)}),
+        "gradients": _Visibility(window, gradients,
+                                 {gradients.extras_key: T(gradient_probe, 0.03)},
                                  always=(gradients.extras_key,)),
         "lessons": _Visibility(window, lessons, {lessons.extras_key: baseline_probe}),
     }
