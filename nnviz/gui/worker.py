@@ -47,7 +47,10 @@ USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
 MAX_PUBLISH_S = 0.1  # the least often, while playing
-CHUNK_TARGET_S = 0.008  # one chunk takes about this long at full speed: half a frame
+# One chunk takes about this long at full speed: about a frame, so Pause still answers within
+# ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
+# loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
+CHUNK_TARGET_S = 0.016
 GRID_RES_2D = 100
 GRID_RES_1D = 400
 TEST_HISTORY_CAPACITY = 2048
