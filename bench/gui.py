@@ -31,7 +31,9 @@ Runs the real MainWindow offscreen (QT_QPA_PLATFORM=offscreen) on the notebook's
   ``view_cost_vs_engine`` divides by the bare Trainer.run in 4096-epoch chunks instead (the
   engine alone, nothing else). Target (view_cost) >= 0.75.
 - ``tabs``: the same figures with only one tab shown at a time, as the window opens them: the
-  main tab, then the network tab, then the neurons tab (not with --quick).
+  main tab, then the network tab, then the neurons tab (not with --quick); there
+  ``frames_per_second`` counts the paints of that tab's view (the boundary, the network diagram,
+  the neuron tiles) that show a new snapshot.
 """
 from __future__ import annotations
 
@@ -147,8 +149,8 @@ class Recorder:
 
         self.app, self.w = app, window
         self.paints: dict[str, int] = {}
-        self.fresh = False  # a new snapshot drawn since the boundary's last paint
-        self.frames = 0
+        self.fresh: dict[str, bool] = {}  # per view: a new snapshot drawn since its last paint
+        self.frames: dict[str, int] = {}  # per view: paints that showed a new snapshot
         self.ticks: list[float] = []
         self.ticking = False
         self.epoch_changes: list[tuple[float, int]] = []
@@ -164,9 +166,9 @@ class Recorder:
             def eventFilter(self, obj, event):  # noqa: N802
                 if event.type() == QEvent.Type.Paint:
                     rec.paints[self.name] = rec.paints.get(self.name, 0) + 1
-                    if self.name == "boundary" and rec.fresh:
-                        rec.fresh = False
-                        rec.frames += 1
+                    if rec.fresh.get(self.name):
+                        rec.fresh[self.name] = False
+                        rec.frames[self.name] = rec.frames.get(self.name, 0) + 1
                 return False
         self._Counter = Counter
         self._counters = []
@@ -189,11 +191,12 @@ class Recorder:
 
     def watch(self, name: str, widget) -> None:
         c = self._Counter(name)
+        self.fresh[name] = False
         widget.installEventFilter(c)
         self._counters.append(c)
 
     def _drawn(self, s) -> None:
-        self.fresh = True
+        self.fresh = dict.fromkeys(self.fresh, True)
         self.snapshots += 1
 
     def _tick(self) -> None:
@@ -231,14 +234,15 @@ class Recorder:
         t = self.w.worker.loop.trainer
         return t.epoch if t is not None else 0
 
-    def steady(self, seconds: float) -> dict:
-        """Play flat out for ``seconds`` (after the first frame); the phase's figures."""
+    def steady(self, seconds: float, view: str = "boundary") -> dict:
+        """Play flat out for ``seconds`` (after the first frame); the phase's figures.
+        ``frames_per_second`` counts the paints of ``view`` that show a new snapshot."""
         w = self.w
         w.play()
         first = w.last_snapshot.epoch if w.last_snapshot else 0
         self.pump(30, lambda: w.last_snapshot is not None and w.last_snapshot.epoch > first)
         self.pump(0.3)  # the chunk size settles
-        self.frames, self.paints, self.snapshots = 0, {}, 0
+        self.frames, self.paints, self.snapshots = {}, {}, 0
         self.ticks, self.ticking = [], True
         e0, t0 = self.trainer_epoch(), time.perf_counter()
         self.pump(seconds)
@@ -247,7 +251,8 @@ class Recorder:
         w.pause()
         self.pump(5, lambda: not w.worker.loop.playing)
         gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:])]
-        return {"frames_per_second": self.frames / (t1 - t0),
+        return {"frames_per_second": self.frames.get(view, 0) / (t1 - t0),
+                "view_frames_per_second": {k: v / (t1 - t0) for k, v in self.frames.items()},
                 "max_stall_ms": 1000 * max(gaps) if gaps else float("nan"),
                 "p99_gap_ms": 1000 * sorted(gaps)[int(0.99 * len(gaps))] if gaps else float("nan"),
                 "snapshots_per_second": self.snapshots / (t1 - t0),
@@ -342,10 +347,11 @@ def in_process(seconds: float, quick: bool, cache: str) -> dict:
 
     tabs = {}
     if not quick:
-        for name in ("main", "network", "neurons"):
+        for name, view in (("main", "boundary"), ("network", "network"),
+                           ("neurons", "neurons")):
             w.show_view(name)
             rec.pump(0.3)
-            tabs[name] = rec.steady(seconds / 2)
+            tabs[name] = rec.steady(seconds / 2, view)
 
     # Everything at once: the network and neuron views beside the main window.
     w.show_view("main")
