@@ -89,6 +89,7 @@ class NeuronMapPanel(QWidget):
         self.scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
         self.plot.addItem(self.scatter)
         self._data_key = None
+        self._shown: tuple | None = None  # (maps, level name) drawn last
         self._labels = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -103,6 +104,7 @@ class NeuronMapPanel(QWidget):
 
     def clear(self, text: str = "Click a neuron to see its map here.") -> None:
         self.title.setText(text)
+        self._shown = None
         self.image.clear()
         self.curve.setData([], [])
 
@@ -110,6 +112,9 @@ class NeuronMapPanel(QWidget):
         """Draw ``maps.selected_map`` (full resolution); ``level_name`` picks the colour range."""
         if maps.selected_map is None or maps.selected is None:
             return
+        if self._shown is not None and self._shown[0] is maps and self._shown[1] == level_name:
+            return  # a throttled probe's repeated result: the panel shows it already
+        self._shown = (maps, level_name)
         layer, unit = maps.selected
         values = maps.selected_map
         levels = levels_for(level_name, values)
