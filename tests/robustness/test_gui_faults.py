@@ -273,9 +273,6 @@ def test_an_exception_in_a_drawing_slot_leaves_the_app_usable(bare_window, qtbot
 
 
 @pytest.mark.qt_no_exception_capture
-@pytest.mark.xfail(strict=True, reason="main_window/app (GUI helper): no sys.excepthook is "
-                   "installed, so an exception in a slot is printed to stderr only and the user "
-                   "sees nothing")
 def test_an_exception_in_a_slot_is_shown_to_the_user(bare_window, qtbot, monkeypatch):
     w = bare_window
     real = w.loss_plot.update_snapshot
