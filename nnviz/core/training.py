@@ -397,7 +397,7 @@ class Trainer:
             self.state, buf, done, div = self._run(self.state, self.X_train, self.T_train,
                                                    jnp.int32(k))
             done = int(done)
-            parts.append(np.array(buf[:done]))
+            parts.append(np.asarray(buf)[:done].copy())  # a host slice: no compile per size
             self.epoch += done
             diverged = bool(div)
             left -= k
