@@ -318,7 +318,8 @@ def train_command(args: argparse.Namespace) -> int:
     losses = np.concatenate(losses) if losses else np.zeros(0, np.float32)
     eps = len(losses) / train_s if train_s > 0 and len(losses) else float("nan")
     m = trainer.evaluate()
-    message = divergence_message(trainer.epoch, trainer.learning_rate) if diverged else ""
+    message = divergence_message(trainer.epoch, trainer.learning_rate,
+                                 trainer.best_epoch, trainer.best_loss) if diverged else ""
 
     if history_file is not None:
         try:

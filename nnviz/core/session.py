@@ -125,8 +125,8 @@ class Session:
             treedef = jax.tree_util.tree_structure(trainer.state.opt_state)
             opt_state = jax.tree_util.tree_unflatten(treedef, [jnp.asarray(x) for x in self.opt_state])
         key = trainer.state.key if self.key is None else jnp.asarray(self.key)
+        trainer.epoch = self.epoch  # first: setting the state starts the run's best there
         trainer.state = TrainState(as_params(self.params), opt_state, key)
-        trainer.epoch = self.epoch
         return trainer
 
     @property

@@ -408,7 +408,8 @@ class TrainLoop:
                 self._error(f"view {name!r} failed and was switched off: "
                             f"{type(e).__name__}: {e}")
         le, lv = self.history.arrays()
-        message = divergence_message(t.epoch, t.learning_rate) if diverged else ""
+        message = divergence_message(t.epoch, t.learning_rate, t.best_epoch,
+                                     t.best_loss) if diverged else ""
         return Snapshot(self.run_id, t.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(t.params), grid, diverged, message, extras=extras)

@@ -172,17 +172,74 @@ def test_l2_shrinks_the_weights():
         np.abs(np.array(plain.params[0][0])) < 1e-2)
 
 
-def test_divergence_stops_and_keeps_the_last_finite_weights():
+def _blow_up(lr=100.0, optimizer="gd"):
+    """lr 100 on moons with MSE, ReLU and a linear output: 3.6, 1e19, ..., inf."""
     data = make_dataset(DataSpec("moons"))
     spec = network_for(data, "mse", (4, 10, 4), ("relu",) * 3, "linear")
-    t = Trainer(spec, TrainConfig("mse", "gd", 100.0), data)
+    return Trainer(spec, TrainConfig("mse", optimizer, lr), data)
+
+
+def test_divergence_stops_at_the_blow_up_and_puts_the_best_weights_back():
+    t = _blow_up()
+    start = t.evaluate().train_loss
     r = t.run(1000)
     assert r.diverged and t.epoch < 1000 and len(r.losses) == t.epoch
-    assert np.isfinite(r.losses).all()
+    assert np.isfinite(r.losses).all() and r.losses.max() < 1e6 * r.losses[0]
     assert all(np.isfinite(np.array(w)).all() and np.isfinite(np.array(b)).all()
                for w, b in t.params)
-    msg = training.divergence_message(t.epoch, 100.0)
-    assert "diverged" in msg and "Lower the learning rate" in msg
+    # the weights with the lowest loss, and the loss they give is the one reported
+    assert t.best_loss == r.losses.min()
+    assert t.evaluate().train_loss == pytest.approx(t.best_loss, rel=1e-5)
+    assert t.evaluate().train_loss == pytest.approx(start, rel=1e-5)  # here: epoch 0's
+    msg = training.divergence_message(t.epoch, 100.0, t.best_epoch, t.best_loss)
+    assert "diverged" in msg and "Lower the learning rate (try 10)" in msg
+    assert f"after epoch {t.best_epoch} (loss 3.565" in msg
+
+
+def test_after_a_divergence_a_lower_learning_rate_goes_on():
+    t = _blow_up()
+    t.run(1000)
+    diverged_at = t.epoch
+    for lr in (10.0, 1.0):  # still too high: each blows up again, and each is undone
+        t.set_learning_rate(lr)
+        assert t.run(1000).diverged
+    t.set_learning_rate(0.1)
+    r = t.run(2000)
+    assert not r.diverged and t.epoch > diverged_at + 2000 - 1
+    assert r.losses[-1] < 0.3 < r.losses[0] and t.learning_rate == pytest.approx(0.1)
+
+
+def test_the_best_weights_are_found_again_exactly_after_rate_changes():
+    """The best epoch is replayed from where its chunk started, at the rate it ran with."""
+    data = make_dataset(DataSpec("moons"))
+    spec = network_for(data, "mse", (8, 8), ("tanh",) * 2, "linear")
+
+    def trainer():
+        t = Trainer(spec, TrainConfig("mse", "momentum", 0.05), data)
+        t.run(700)
+        t.set_learning_rate(0.6)  # improves a few epochs, then blows up
+        return t
+
+    t = trainer()
+    r = t.run(300)
+    assert r.diverged and 700 < t.best_epoch < t.epoch
+    assert t.best_loss == r.losses.min()
+    twin = trainer()
+    twin.run(t.best_epoch - 700)
+    t.set_learning_rate(1e4)  # diverges at once, and the best is put back again
+    assert t.run(50).diverged and t.learning_rate == pytest.approx(1e4)
+    for (w, b), (w2, b2) in zip(t.params, twin.params):
+        np.testing.assert_array_equal(np.array(w), np.array(w2))
+        np.testing.assert_array_equal(np.array(b), np.array(b2))
+
+
+def test_a_loss_that_is_not_finite_at_the_start_keeps_the_weights():
+    t = _blow_up()
+    huge = [(np.full_like(np.array(w), 1e30), np.array(b)) for w, b in t.params]
+    t.set_params(huge)
+    r = t.run(10)
+    assert r.diverged and t.epoch == 0 and len(r.losses) == 0
+    np.testing.assert_array_equal(np.array(t.params[0][0]), huge[0][0])
 
 
 @pytest.mark.parametrize("loss, task, k, expected", [

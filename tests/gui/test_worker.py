@@ -120,7 +120,7 @@ def test_divergence_pauses_and_says_what_to_do():
     assert s.diverged and not r.loop.playing
     assert "diverged" in s.message and "learning rate" in s.message
     assert r.playing[-1] is False
-    assert np.all(np.isfinite(s.params[0][0]))  # the last finite weights are kept
+    assert np.all(np.isfinite(s.params[0][0]))  # the best weights are put back
 
 
 def test_probe_results_arrive_in_extras_and_a_failing_probe_is_reported(rec):
