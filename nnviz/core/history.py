@@ -2,8 +2,9 @@
 
 Every epoch's loss goes in; at most ``capacity`` points are kept. When the buffer fills, every
 other point is dropped and from then on only every ``stride``-th epoch is kept (the stride
-doubles each time), so memory and drawing cost stay bounded while the curve keeps its shape. The
-last epoch's value is always available as :attr:`last`.
+doubles each time), so memory and drawing cost stay bounded while the curve keeps its shape.
+Epoch 1 is always kept (where the curve starts, the point a learner compares with), and the last
+epoch's value is always available as :attr:`last`.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class LossHistory:
         self.last = float(values[-1])
         epochs = np.arange(first_epoch, first_epoch + values.size)
         while True:
-            keep = (epochs % self.stride) == 0
+            keep = ((epochs % self.stride) == 0) | (epochs == 1)
             e, v = epochs[keep], values[keep]
             room = self.capacity - self._n
             if e.size <= room:
@@ -53,7 +54,8 @@ class LossHistory:
 
     def _compact(self) -> None:
         self.stride *= 2
-        keep = (self._epochs[: self._n] % self.stride) == 0
+        kept = self._epochs[: self._n]
+        keep = ((kept % self.stride) == 0) | (kept == 1)
         k = int(keep.sum())
         self._epochs[:k] = self._epochs[: self._n][keep]
         self._values[:k] = self._values[: self._n][keep]
