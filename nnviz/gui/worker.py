@@ -459,6 +459,24 @@ class _Thread(QThread):
             self._loop._error(f"the training thread stopped: {type(e).__name__}: {e}")
 
 
+_gc_in_gui_thread = None
+
+
+def collect_garbage_in_gui_thread() -> None:
+    """Python's cyclic garbage collector from now on runs only in this (the GUI) thread.
+
+    Left automatic, a collection runs in whichever thread happens to allocate, often the
+    training thread, and there it may free Qt widgets of a closed window: their destructor
+    waits for a Qt lock the GUI thread holds while it waits for the GIL, and both hang for good
+    (seen in the test suite, found with gdb). pyqtgraph's GarbageCollector disables the
+    automatic collector and collects from a timer in the thread that creates it.
+    """
+    global _gc_in_gui_thread
+    if _gc_in_gui_thread is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+        _gc_in_gui_thread = GarbageCollector(interval=0.5)
+
+
 class TrainingWorker(QObject):
     """A TrainLoop in a QThread. Call the methods from the GUI thread; results come as signals."""
 
@@ -470,6 +488,7 @@ class TrainingWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        collect_garbage_in_gui_thread()
         self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
                               playing_changed=self.playing_changed.emit, error=self.failed.emit,
                               reply=lambda cb, r: self._replied.emit((cb, r)))

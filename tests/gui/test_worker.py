@@ -218,3 +218,42 @@ def test_epochs_per_frame_never_exceed_what_fits_in_a_chunk(rec):
     rec.loop.chunk = 4  # as if this machine managed only 4 epochs in a chunk's time
     rec.do("play")
     assert rec.loop.trainer.epoch == 4  # Pause stays within a frame on a slow machine
+
+
+def test_garbage_is_collected_only_in_the_gui_thread(qtbot):
+    """A collection in the training thread may free a closed window's widgets there and hang
+    the app (a deadlock between Qt's lock and the GIL): the collector runs in the GUI thread."""
+    import gc
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+    from nnviz.gui.worker import TrainingWorker
+    threads = []
+
+    def record(phase, info):
+        if phase == "start":
+            threads.append(threading.current_thread() is threading.main_thread())
+    gc.callbacks.append(record)
+    w = TrainingWorker()
+    try:
+        assert not gc.isenabled()
+        w.start()
+        data = make_dataset(DataSpec("moons"))
+        w.loop.post("problem", 1, Problem(data, network_for(data, "mse", (4,), ("relu",),
+                                                            "sigmoid"), TrainConfig(), None, 0))
+        w.loop.post("play")
+        for _ in range(200):  # cycles of Qt objects, garbage while the worker trains
+            a, b = QWidget(), QWidget()
+            a.partner, b.partner = b, a
+            del a, b
+            qtbot.wait(5)
+        for _ in range(20):  # plain garbage cycles too, so that collections are due
+            for _ in range(1000):
+                x = []
+                x.append(x)
+            qtbot.wait(100)
+        assert len(threads) >= 3
+    finally:
+        w.stop()
+        gc.callbacks.remove(record)
+    assert all(threads), "a garbage collection ran outside the GUI thread"
