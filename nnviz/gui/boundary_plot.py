@@ -17,12 +17,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
+from .widgets import cache_axes
 
 LABEL_COLOR = "#333"
 
@@ -60,6 +61,8 @@ class DecisionPlot(pg.PlotWidget):
                                         pen="#888")
         self.colorbar.setImageItem(self.heat, insert_in=pi)
         self.colorbar.axis.setTextPen("#333")
+        cache_axes(pi)
+        self.colorbar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=3))
         self.curve.setZValue(5)
         pi.addItem(self.curve)

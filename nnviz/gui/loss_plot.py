@@ -2,8 +2,16 @@
 
 The histories are bounded by the core (LossHistory keeps at most a few thousand points of any
 run), and the curves downsample and clip to the view, so drawing stays fast on long runs.
+
+The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 20,
+50, 100, ... and the loss axis at a round number above the largest loss (log scale: whole
+decades). Labels that change 30 times a second cannot be read, and re-laying out the axes every
+frame was the largest cost of a training frame (bench/gui.py). Dragging or zooming the plot stops
+the following; Reset, the log switch or the plot's "A" button bring it back.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -12,8 +20,28 @@ from PySide6.QtWidgets import QWidget
 from nnviz.core.snapshot import Snapshot
 
 from . import colors
+from .widgets import cache_axes
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
+_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def epoch_axis_end(epoch: float) -> float:
+    """The end of the epoch axis for a run at ``epoch``: 10, 20, 50, 100, 200, 500, ..."""
+    top = 10.0
+    while top < epoch:
+        top *= 2.5 if str(int(top))[0] == "2" else 2.0
+    return top
+
+
+def loss_axis_end(value: float) -> float:
+    """A round number a little above ``value`` (> 0): 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k."""
+    value *= 1.02  # the top of the curve stays clear of the frame
+    k = math.floor(math.log10(value))
+    for m in _MANTISSAS:
+        if m * 10.0 ** k >= value:
+            return m * 10.0 ** k
+    return 10.0 ** (k + 1)
 
 
 class LossPlot(pg.PlotWidget):
@@ -32,6 +60,7 @@ class LossPlot(pg.PlotWidget):
         # After setTextPen, which resets the labels' style.
         pi.setLabel("bottom", "epoch", color="#333")
         pi.setLabel("left", "loss", color="#333")
+        cache_axes(pi)
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.legend = pi.addLegend(offset=(-8, 8), labelTextColor="#333",
@@ -46,27 +75,68 @@ class LossPlot(pg.PlotWidget):
             curve.opts["autoDownsampleFactor"] = 1.0
         self.log = False
         self._last: Snapshot | None = None
+        # The range is ours (see the top), not pyqtgraph's auto-range.
+        self.following = True
+        self._range: tuple | None = None
+        vb = pi.getViewBox()
+        vb.disableAutoRange()
+        vb.sigRangeChangedManually.connect(self._stop_following)
+        pi.autoBtn.clicked.connect(self.follow)  # after pyqtgraph's own slot
+
+    def _stop_following(self, *_) -> None:
+        self.following = False
+
+    def follow(self, *_) -> None:
+        """Follow the run again (after a drag or a zoom)."""
+        self.following = True
+        self.getPlotItem().getViewBox().disableAutoRange()
+        self._range = None
+        self._follow_range()
 
     def set_log(self, on: bool) -> None:
         self.log = on
         self.getPlotItem().setLogMode(y=on)
         if self._last is not None:
             self.update_snapshot(self._last)
-        self.getPlotItem().enableAutoRange()
+        self.follow()
 
     def clear_curves(self) -> None:
         self._last = None
         self.train.setData([], [])
         self.test.setData([], [])
-        self.getPlotItem().enableAutoRange()
+        self.follow()
 
     def update_snapshot(self, s: Snapshot) -> None:
         self._last = s
         self.train.setData(s.loss_epochs, self._y(s.loss_values))
         self.test.setData(s.test_epochs, self._y(s.test_values))
-        # The new auto-range now, not in the paint: pyqtgraph works it out while painting, and
-        # the range change it makes there schedules a second full paint of the plot.
-        self.scene().prepareForPaint()
+        self._follow_range()
+
+    def axis_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """((x0, x1), (y0, y1)) that shows the whole run, y in log10 units on a log scale."""
+        s = self._last
+        if s is None or not len(s.loss_epochs):
+            return None
+        last = max(int(s.loss_epochs[-1]), int(s.test_epochs[-1]) if len(s.test_epochs) else 0)
+        x = (0.0, epoch_axis_end(last))
+        values = np.concatenate([s.loss_values, s.test_values])
+        values = values[np.isfinite(values)]
+        if not len(values):
+            return None
+        hi = float(values.max())
+        if self.log:
+            lo = max(float(values.min()), _FLOOR)
+            y0, y1 = math.floor(math.log10(lo)), math.ceil(math.log10(max(hi, _FLOOR)))
+            return x, (float(y0), float(max(y1, y0 + 1)))
+        return x, (0.0, loss_axis_end(hi) if hi > 0 else 1.0)
+
+    def _follow_range(self) -> None:
+        if not self.following:
+            return
+        r = self.axis_range()
+        if r is not None and r != self._range:
+            self._range = r
+            self.getPlotItem().getViewBox().setRange(xRange=r[0], yRange=r[1], padding=0)
 
     def _y(self, v: np.ndarray) -> np.ndarray:
         return np.maximum(v, _FLOOR) if self.log else v

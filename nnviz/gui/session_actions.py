@@ -28,8 +28,8 @@ import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (pg.exporters)
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QLabel, QMenu,
-                               QMessageBox, QToolBar, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QGraphicsItem,
+                               QLabel, QMenu, QMessageBox, QToolBar, QWidget)
 
 from nnviz.core import csvdata, losses, presets
 from nnviz.core import session as session_io
@@ -109,14 +109,22 @@ def _ext_for(path: str, selected_filter: str, default: str) -> str:
 def _export_mode(widget: QWidget, on: bool) -> None:
     """Tell every pyqtgraph item in ``widget`` that it is drawn for export (as pyqtgraph's
     exporters do): scatter points then paint as shapes instead of cached pixmaps, which an SVG
-    would otherwise hold as blurred fragments."""
+    would otherwise hold as blurred fragments. Items Qt caches as pixmaps (the axes, see
+    ``widgets.cache_axes``) are drawn uncached meanwhile, for the same reason."""
     views = widget.findChildren(pg.GraphicsView)
     if isinstance(widget, pg.GraphicsView):
         views.append(widget)
+    no_cache = QGraphicsItem.CacheMode.NoCache
     for view in views:
         for item in view.scene().items():
             if hasattr(item, "setExportMode"):
                 item.setExportMode(on, {"antialias": True} if on else None)
+            if on and item.cacheMode() != no_cache:
+                item._cache_before_export = item.cacheMode()
+                item.setCacheMode(no_cache)
+            elif not on and hasattr(item, "_cache_before_export"):
+                item.setCacheMode(item._cache_before_export)
+                del item._cache_before_export
 
 
 def export_image(target: QWidget | pg.PlotItem, path: str) -> None:

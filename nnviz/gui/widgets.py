@@ -1,10 +1,11 @@
-"""Small widgets the panels share: a message label for refused input, number fields."""
+"""Small widgets the panels share: a message label for refused input, number fields; and
+``cache_axes`` for pyqtgraph plots."""
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGraphicsItem, QLabel, QSpinBox, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #555;"
@@ -135,3 +136,17 @@ class NumberCombo(QComboBox):
         if v != self._value:
             self._value = v
             self.value_changed.emit(v)
+
+
+def cache_axes(plot_item) -> None:
+    """Paint ``plot_item``'s axes from a pixmap kept until the axis itself changes.
+
+    pyqtgraph replays an axis' tick labels (and its grid lines, which cover the whole plot) in
+    every paint of the plot, and the plot is repainted whenever its image or curve changes:
+    the axes were the largest single cost of a training frame (bench/gui.py). Qt's item cache
+    redraws them only when their range, size or style changes.
+    """
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot_item.getAxis(name)
+        if axis is not None:
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -1,0 +1,89 @@
+"""The loss plot follows the run in steps: the whole curve stays in view, the labels stay still."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from nnviz.gui.loss_plot import epoch_axis_end, loss_axis_end
+
+TIMEOUT = 20_000
+
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def test_the_epoch_axis_ends_at_10_20_50_100():
+    assert [epoch_axis_end(e) for e in (0, 1, 10, 11, 20, 21, 50, 51, 999, 1001, 2e6, 2e6 + 1)] == \
+        [10, 10, 10, 20, 20, 50, 50, 100, 1000, 2000, 2e6, 5e6]
+
+
+@pytest.mark.parametrize("value, end", [(1.0, 1.2), (0.25, 0.3), (3.565, 4.0), (0.0093, 0.01),
+                                        (980.0, 1000.0), (1.1e19, 1.2e19)])
+def test_the_loss_axis_ends_at_a_round_number_above_the_largest_loss(value, end):
+    assert loss_axis_end(value) == pytest.approx(end)
+
+
+def _shown(plot):
+    (x0, x1), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    return x0, x1, y0, y1
+
+
+def test_the_whole_run_stays_in_view_and_the_axes_move_in_steps(bare_window, qtbot):
+    w = bare_window
+    ranges, seen = [], []
+
+    def drawn(s):
+        ranges.append(_shown(w.loss_plot))
+        seen.append(s)
+    w.snapshot_drawn.connect(drawn)
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 30_000 and len(seen) >= 20, timeout=TIMEOUT)
+    w.pause()
+    for (x0, x1, y0, y1), s in zip(ranges, seen):
+        if not len(s.loss_epochs):
+            continue
+        values = np.concatenate([s.loss_values, s.test_values])
+        assert x0 <= 1 and s.loss_epochs[-1] <= x1 <= 2.5 * max(s.loss_epochs[-1], 10)
+        assert y0 <= values.min() and values.max() <= y1 <= 1.25 * values.max()
+    # ~30 frames a second for many seconds, yet the axes changed only a handful of times
+    assert len(set(ranges)) <= 12 < len(ranges)
+
+
+def test_dragging_the_plot_stops_the_following_and_reset_brings_it_back(bare_window, qtbot,
+                                                                        wait_run):
+    w = bare_window
+    w.controls.step_buttons[100].click()
+    wait_run(w, 100)
+    vb = w.loss_plot.getPlotItem().getViewBox()
+    view = w.loss_plot.viewport()
+    before = _shown(w.loss_plot)
+    centre = QPointF(view.rect().center())
+    for _ in range(3):  # the mouse wheel zooms in, as a user does to look closer
+        QApplication.sendEvent(view, QWheelEvent(
+            centre, QPointF(view.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 120),
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+            False))
+    moved = _shown(w.loss_plot)
+    assert moved[1] - moved[0] < before[1] - before[0] and not w.loss_plot.following
+    w.controls.step_buttons[1000].click()
+    wait_run(w, 1100)
+    assert _shown(w.loss_plot) == moved  # the user's view is kept while training goes on
+    w.controls.reset.click()
+    wait_run(w, 0)
+    w.controls.step_buttons[100].click()
+    wait_run(w, 100)
+    assert w.loss_plot.following and _shown(w.loss_plot)[:2] == (0, 100)
+    assert vb.viewRange()[1][1] >= w.last_snapshot.loss_values.max()
+
+
+def test_the_log_scale_shows_whole_decades(bare_window, qtbot, wait_run):
+    w = bare_window
+    w.controls.step_buttons[1000].click()
+    s = wait_run(w, 1000)
+    w.log_scale.setChecked(True)
+    x0, x1, y0, y1 = _shown(w.loss_plot)
+    assert y0 == int(y0) and y1 == int(y1)
+    assert 10 ** y0 <= s.loss_values.min() and s.loss_values.max() <= 10 ** y1
