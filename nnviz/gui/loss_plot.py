@@ -3,8 +3,8 @@
 The histories are bounded by the core (LossHistory keeps at most a few thousand points of any
 run), and the curves downsample and clip to the view, so drawing stays fast on long runs.
 
-The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 20,
-50, 100, ... and the loss axis at a round number above the largest loss (log scale: whole
+The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 15,
+20, 25, 30, 40, 50, 60, 80, 100, ... and the loss axis at a round number above the largest loss (log scale: whole
 decades). Labels that change 30 times a second cannot be read, and re-laying out the axes every
 frame was the largest cost of a training frame (bench/gui.py). Dragging or zooming the plot stops
 the following; Reset, the log switch or the plot's "A" button bring it back.
@@ -24,22 +24,24 @@ from .widgets import cache_axes
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+_EPOCH_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 def epoch_axis_end(epoch: float) -> float:
-    """The end of the epoch axis for a run at ``epoch``: 10, 20, 50, 100, 200, 500, ..."""
-    top = 10.0
-    while top < epoch:
-        top *= 2.5 if str(int(top))[0] == "2" else 2.0
-    return top
+    """The end of the epoch axis for a run at ``epoch``: 10, 15, 20, 25, 30, 40, 50, 60, 80,
+    100, 150, ... (the curve fills at least two thirds of the width once past 10)."""
+    return _round_up(max(float(epoch), 10.0), _EPOCH_MANTISSAS)
 
 
 def loss_axis_end(value: float) -> float:
     """A round number a little above ``value`` (> 0): 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k."""
-    value *= 1.02  # the top of the curve stays clear of the frame
+    return _round_up(value * 1.02, _MANTISSAS)  # the top of the curve stays clear of the frame
+
+
+def _round_up(value: float, mantissas) -> float:
     k = math.floor(math.log10(value))
-    for m in _MANTISSAS:
-        if m * 10.0 ** k >= value:
+    for m in mantissas:
+        if m * 10.0 ** k >= value * (1 - 1e-12):
             return m * 10.0 ** k
     return 10.0 ** (k + 1)
 

@@ -15,9 +15,10 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-def test_the_epoch_axis_ends_at_10_20_50_100():
-    assert [epoch_axis_end(e) for e in (0, 1, 10, 11, 20, 21, 50, 51, 999, 1001, 2e6, 2e6 + 1)] == \
-        [10, 10, 10, 20, 20, 50, 50, 100, 1000, 2000, 2e6, 5e6]
+def test_the_epoch_axis_ends_at_round_numbers_and_the_curve_fills_most_of_it():
+    assert [epoch_axis_end(e) for e in (0, 1, 10, 11, 20, 21, 51, 999, 1001, 2e6, 2e6 + 1)] == \
+        pytest.approx([10, 10, 10, 15, 20, 25, 60, 1000, 1500, 2e6, 2.5e6])
+    assert all(e / epoch_axis_end(e) >= 2 / 3 for e in range(10, 100_000, 7))
 
 
 @pytest.mark.parametrize("value, end", [(1.0, 1.2), (0.25, 0.3), (3.565, 4.0), (0.0093, 0.01),
@@ -40,16 +41,16 @@ def test_the_whole_run_stays_in_view_and_the_axes_move_in_steps(bare_window, qtb
         seen.append(s)
     w.snapshot_drawn.connect(drawn)
     w.play()
-    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 30_000 and len(seen) >= 20, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 30_000 and len(seen) >= 90, timeout=TIMEOUT)
     w.pause()
     for (x0, x1, y0, y1), s in zip(ranges, seen):
         if not len(s.loss_epochs):
             continue
         values = np.concatenate([s.loss_values, s.test_values])
-        assert x0 <= 1 and s.loss_epochs[-1] <= x1 <= 2.5 * max(s.loss_epochs[-1], 10)
+        assert x0 <= 1 and s.loss_epochs[-1] <= x1 <= 1.5 * max(s.loss_epochs[-1], 10)
         assert y0 <= values.min() and values.max() <= y1 <= 1.25 * values.max()
-    # ~30 frames a second for many seconds, yet the axes changed only a handful of times
-    assert len(set(ranges)) <= 12 < len(ranges)
+    # ~30 frames a second for seconds, yet the axes changed only now and then
+    assert len(set(ranges)) <= len(ranges) / 3
 
 
 def test_dragging_the_plot_stops_the_following_and_reset_brings_it_back(bare_window, qtbot,
