@@ -32,6 +32,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import jax.numpy as jnp
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -316,6 +317,7 @@ class TrainLoop:
         res = GRID_RES_2D if data.n_features == 2 else GRID_RES_1D
         xs, ys, points = make_grid_points(data.bounds(0.1), res)
         self.grid_points, self._grid_axes = points, (xs, ys)
+        self._grid_device = jnp.asarray(points, jnp.float32)  # copied to the device once
 
     def _set_playing(self, playing: bool, notify: bool = True) -> None:
         if playing != self.playing:
@@ -350,9 +352,9 @@ class TrainLoop:
         if t.epoch == 0 or not len(t.data.test_index) or (
                 len(self.test_epochs) and self.test_epochs[-1] == t.epoch):
             return
-        m = t.evaluate()
-        if math.isfinite(m.test_loss):
-            self._add_test_point(t.epoch, m.test_loss)
+        loss = t.test_loss()
+        if math.isfinite(loss):
+            self._add_test_point(t.epoch, loss)
 
     def _chunk(self) -> None:
         # N epochs per frame, but never more than fit in a chunk's time: Pause must still
@@ -363,8 +365,8 @@ class TrainLoop:
         if diverged:
             return
         now = time.perf_counter()
-        if now - self._last_test >= FRAME_S / 2:  # ~120 points a second: the curve keeps its
-            self._record_test()                   # shape even when frames are sparse
+        if now - self._last_test >= FRAME_S:  # ~60 points a second: the curve keeps its
+            self._record_test()               # shape even when frames are sparse
             self._last_test = now
         if n == self.chunk:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
@@ -391,7 +393,7 @@ class TrainLoop:
             self._add_test_point(t.epoch, m.test_loss)
         grid = None
         if self.grid_points is not None:
-            values = t.predict(self.grid_points)
+            values = t.predict_for_drawing(self._grid_device)
             xs, ys = self._grid_axes
             if len(ys):
                 values = values.reshape(len(ys), len(xs), -1)
