@@ -53,7 +53,7 @@ from .training_panel import TrainingPanel
 from .worker import Problem, TrainingWorker
 
 USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
-FRAME_MS = 16
+FRAME_MS = 25
 MAIN_VIEW = "main"
 BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
                 "border-radius: 4px; padding: 6px; }")
@@ -584,12 +584,15 @@ class MainWindow(QMainWindow):
     def _on_snapshot(self, s: Snapshot) -> None:
         if s.run_id == self._run_id:  # a snapshot of an old run is never drawn
             self._latest = s
+        else:
+            self.worker.snapshot_drawn()
 
     def _draw_latest(self) -> None:
         s = self._latest
         if s is None or s is self._drawn:
             return
         self._drawn = s
+        self.worker.snapshot_drawn()  # the worker makes the next one while this one is drawn
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.controls.set_epoch(s.epoch)

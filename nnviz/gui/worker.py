@@ -131,7 +131,8 @@ class TrainLoop:
                  status: Callable[[str], None] = lambda s: None,
                  playing_changed: Callable[[bool], None] = lambda p: None,
                  error: Callable[[str], None] = lambda m: None,
-                 reply: Callable[[Callable, Any], None] = lambda cb, r: cb(r)) -> None:
+                 reply: Callable[[Callable, Any], None] = lambda cb, r: cb(r),
+                 paced: bool = False) -> None:
         self._publish, self._status, self._playing_cb = publish, status, playing_changed
         self._error, self._reply = error, reply
         self.commands: queue.Queue = queue.Queue()
@@ -155,6 +156,12 @@ class TrainLoop:
         # Set from any thread by stop(): a long Step gives up between its parts.
         self.stopping = threading.Event()
         self._dirty = False  # state changed since the last snapshot
+        # Paced (the window): while playing, the next snapshot waits until the GUI has drawn
+        # the last one (``drawn`` set from the GUI thread), or MAX_PUBLISH_S has passed. A
+        # snapshot the GUI never draws is worker time taken from training for nothing.
+        self.paced = paced
+        self.drawn = threading.Event()
+        self.drawn.set()
 
     # --- the thread-safe way in ------------------------------------------------------------
 
@@ -372,8 +379,10 @@ class TrainLoop:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
             self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
         if self.epochs_per_frame is None:
-            # Publish now if waiting for the next chunk would overshoot the frame more.
-            if now - self._last_publish + dt / 2 >= self._publish_every:
+            # Publish now if waiting for the next chunk would overshoot the frame more, and
+            # the GUI has drawn the last snapshot (or has taken too long to).
+            due = now - self._last_publish + dt / 2 >= self._publish_every
+            if due and (self.drawn.is_set() or now - self._last_publish >= MAX_PUBLISH_S):
                 self._publish_now()
             else:
                 self._dirty = True
@@ -429,6 +438,8 @@ class TrainLoop:
         if self.trainer is None:
             return
         self._dirty = False
+        if self.paced:
+            self.drawn.clear()
         t0 = time.perf_counter()
         snapshot = self.make_snapshot(diverged)
         self._last_publish = time.perf_counter()
@@ -493,10 +504,14 @@ class TrainingWorker(QObject):
         collect_garbage_in_gui_thread()
         self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
                               playing_changed=self.playing_changed.emit, error=self.failed.emit,
-                              reply=lambda cb, r: self._replied.emit((cb, r)))
+                              reply=lambda cb, r: self._replied.emit((cb, r)), paced=True)
         self._replied.connect(self._deliver)
         self._thread = _Thread(self.loop)
         self._thread.setObjectName("nnviz-trainer")
+
+    def snapshot_drawn(self) -> None:
+        """The GUI has drawn (or dropped) the last snapshot: the worker may publish the next."""
+        self.loop.drawn.set()
 
     def _deliver(self, item: tuple) -> None:  # on the GUI thread
         callback, result = item

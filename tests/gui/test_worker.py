@@ -1,6 +1,8 @@
 """The worker's logic, driven synchronously (no thread): deterministic play, pause and step."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -257,3 +259,44 @@ def test_garbage_is_collected_only_in_the_gui_thread(qtbot):
         w.stop()
         gc.callbacks.remove(record)
     assert all(threads), "a garbage collection ran outside the GUI thread"
+
+
+def test_a_paced_loop_waits_for_the_gui_to_draw_before_the_next_snapshot():
+    from nnviz.gui.worker import MAX_PUBLISH_S
+    r = Recorder()
+    r.loop.paced = True
+    r.do("problem", 1, moons_problem())
+    r.loop.drawn.set()
+    r.do("play")
+
+    def work_for(seconds, until=None):
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end and not (until and until()):
+            r.loop.work_once()
+
+    work_for(1.0, lambda: r.snapshots[-1].epoch > 0)
+    made = len(r.snapshots)
+    work_for(0.6 * MAX_PUBLISH_S)  # several frames' time: it waits for the GUI
+    assert len(r.snapshots) == made
+    r.loop.drawn.set()  # drawn: the next one comes at the next frame
+    work_for(0.5, lambda: len(r.snapshots) > made)
+    assert len(r.snapshots) == made + 1
+    # A GUI that never answers does not stop the pictures for good.
+    work_for(2 * MAX_PUBLISH_S)
+    assert len(r.snapshots) >= made + 2
+
+
+def test_the_window_draws_nearly_every_snapshot_the_worker_makes(bare_window, qtbot):
+    """No snapshot is made for nothing: each one costs the training time."""
+    w = bare_window
+    made = []
+    w.worker.snapshot_ready.connect(lambda s: made.append(s))
+    drawn = []
+    w.snapshot_drawn.connect(drawn.append)
+    w.play()
+    qtbot.wait(1500)
+    w.pause()
+    qtbot.waitUntil(lambda: not w.worker.loop.playing, timeout=5000)
+    qtbot.wait(200)
+    assert len(made) >= 15
+    assert len(drawn) >= 0.9 * len(made), (len(drawn), len(made))
