@@ -1,14 +1,18 @@
 """Shared fixtures. Qt runs offscreen: the variable must be set before any QApplication exists."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # Window geometry, recent files and the last folder go to a settings file of this test run,
-# never to the user's ~/.config.
-os.environ.setdefault("NNVIZ_SETTINGS", os.path.join(tempfile.mkdtemp(prefix="nnviz-test-"),
-                                                     "settings.ini"))
+# never to the user's ~/.config; the folder goes when the run ends.
+if "NNVIZ_SETTINGS" not in os.environ:
+    _settings_dir = tempfile.mkdtemp(prefix="nnviz-test-")
+    atexit.register(shutil.rmtree, _settings_dir, ignore_errors=True)
+    os.environ["NNVIZ_SETTINGS"] = os.path.join(_settings_dir, "settings.ini")
 
 import pytest  # noqa: E402
 
