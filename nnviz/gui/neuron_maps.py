@@ -7,6 +7,8 @@ side of its midpoint a neuron is everywhere in the plane.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
@@ -22,6 +24,7 @@ CLASS_COLOURS = list(CLASS_COLORS)
 
 _CMAP = pg.ColorMap([0.0, 0.5, 1.0], [ORANGE, NEUTRAL, BLUE])
 LUT = _CMAP.getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)  # (256, 3)
+_LUT_COLOURS = [QColor(int(r), int(g), int(b)) for r, g, b in LUT]
 
 BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
            "sin": (-1.0, 1.0), "cos": (-1.0, 1.0)}
@@ -29,10 +32,13 @@ BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
 
 def diverging_colour(value: float, scale: float) -> QColor:
     """Orange below zero, blue above, fading to neutral at zero; ``scale`` maps to full colour."""
-    ratio = value / scale if scale > 0 and np.isfinite(scale) else 0.0
-    t = 0.5 + 0.5 * float(np.clip(np.nan_to_num(ratio), -1.0, 1.0))
-    r, g, b = LUT[int(round(t * 255))]
-    return QColor(int(r), int(g), int(b))
+    # Plain floats, not numpy scalars: this runs for every bias in every frame.
+    value, scale = float(value), float(scale)
+    ratio = value / scale if scale > 0 and math.isfinite(scale) else 0.0
+    if math.isnan(ratio):
+        ratio = 0.0
+    t = 0.5 + 0.5 * min(max(ratio, -1.0), 1.0)
+    return QColor(_LUT_COLOURS[int(round(t * 255))])
 
 
 def levels_for(activation: str, values: np.ndarray) -> tuple[float, float]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
 
 from nnviz.core import inspect
@@ -95,11 +95,11 @@ def install_views(window) -> dict:
     # maps still refresh ~10-20 times a second, the boundary and the links every frame.
     T = inspect.Throttled
     trackers = {
-        "network": _Visibility(window, network, {network.extras_key: T(network.probe, 0.05)}),
-        "neurons": _Visibility(window, neurons, {neurons.extras_key: T(neurons.probe, 0.05)}),
+        "network": _Visibility(window, network, {network.extras_key: T(network.probe, 0.02)}),
+        "neurons": _Visibility(window, neurons, {neurons.extras_key: T(neurons.probe, 0.02)}),
         "hidden-space": _Visibility(window, hidden, {hidden.extras_key: T(hidden.probe, 0.05)}),
         "gradients": _Visibility(window, gradients,
-                                 {gradients.extras_key: T(gradient_probe, 0.03)},
+                                 {gradients.extras_key: T(gradient_probe, 0.015)},
                                  always=(gradients.extras_key,)),
         "lessons": _Visibility(window, lessons, {lessons.extras_key: baseline_probe}),
     }
@@ -107,10 +107,23 @@ def install_views(window) -> dict:
     neurons.neuron_selected.connect(trackers["neurons"].refresh)
     hidden.settings_changed.connect(trackers["hidden-space"].refresh)
 
-    def draw(snapshot) -> None:
+    # The views draw a moment after the main plots, in their own turn of the event loop: one
+    # frame's work is two shorter stretches, and a click or a key waits for one, not both
+    # (bench/gui.py's max stall with every view shown).
+    pending = {"snapshot": None}
+
+    def draw_pending() -> None:
+        snapshot, pending["snapshot"] = pending["snapshot"], None
+        if snapshot is None:
+            return
         for view in views.values():
             if view.isVisible():
                 view.update_snapshot(snapshot)
+
+    def draw(snapshot) -> None:
+        if pending["snapshot"] is None:
+            QTimer.singleShot(1, window, draw_pending)
+        pending["snapshot"] = snapshot
     window.snapshot_drawn.connect(draw)
 
     # The Lessons menu: each demonstration one click away.
