@@ -372,8 +372,8 @@ class TrainLoop:
         if diverged:
             return
         now = time.perf_counter()
-        if now - self._last_test >= FRAME_S:  # ~60 points a second: the curve keeps its
-            self._record_test()               # shape even when frames are sparse
+        if now - self._last_test >= 2 * FRAME_S:  # ~30 points a second besides the frames':
+            self._record_test()                   # the curve keeps its shape when they are sparse
             self._last_test = now
         if n == self.chunk:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
