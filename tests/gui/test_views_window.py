@@ -33,7 +33,8 @@ def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
         w.show_view(name)
         qtbot.waitUntil(lambda: isinstance(w.last_snapshot.extras.get(name), kind),
                         timeout=TIMEOUT)
-        assert views_of(w)[name].snapshot is w.last_snapshot
+        # the views draw a moment after the main plots (their own turn of the event loop)
+        qtbot.waitUntil(lambda: views_of(w)[name].snapshot is w.last_snapshot, timeout=TIMEOUT)
     # Hidden views' costly probes are switched off; the gradient history keeps running.
     w.show_view("main")
     costly = {"network", "neurons", "hidden-space", "baseline"}
