@@ -28,7 +28,7 @@ import numpy as np
 
 from . import losses
 from .lessons import Baseline, logistic_baseline
-from .network import NetworkSpec, forward_layers
+from .network import NetworkSpec, device_array, forward_layers
 from .training import forward_layers_fast
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
@@ -86,7 +86,7 @@ _maps = _IdentityMemo(2)  # (spec, params, device points) -> all layers' maps, n
 def _subsampled(grid_points: np.ndarray, max_res: int):
     def make():
         pts, shape = subsample_grid(grid_points, max_res)
-        return pts, shape, jnp.asarray(pts, jnp.float32)
+        return pts, shape, device_array(pts)
     return _grids.get((grid_points, max_res), make)
 
 
@@ -108,7 +108,7 @@ def _grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
 
 def layer_activations(spec: NetworkSpec, params, X: np.ndarray) -> list[np.ndarray]:
     """Every layer's activations (hidden layers, then the output) for rows ``X``, as numpy."""
-    out = _layers_fn(spec)(params, jnp.asarray(X, jnp.float32))
+    out = _layers_fn(spec)(params, device_array(X))
     return [np.array(a) for a in out]
 
 

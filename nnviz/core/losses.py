@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from .data import CLASSIFICATION, REGRESSION
-from .network import NetworkSpec, Params, forward_logits
+from .network import NetworkSpec, Params, device_array, forward_logits
 
 LOSSES = {
     "mse": "mean squared error (the notebook's)",
@@ -51,13 +52,14 @@ def output_dim(loss: str, task: str, n_classes: int) -> int:
 
 def encode_targets(y: jax.Array, loss: str, task: str, n_classes: int) -> jax.Array:
     """Targets in the form the loss compares against (float columns or integer labels)."""
-    if task == REGRESSION:
-        return jnp.asarray(y, jnp.float32).reshape(-1, 1)
+    if task == REGRESSION or (loss != "cross-entropy" and output_dim(loss, task, n_classes) == 1):
+        return device_array(np.reshape(y, (-1, 1)) if not isinstance(y, jax.Array)
+                            else y.reshape(-1, 1))
     if loss == "cross-entropy":
-        return jnp.asarray(y, jnp.int32)
-    if output_dim(loss, task, n_classes) == 1:
-        return jnp.asarray(y, jnp.float32).reshape(-1, 1)
-    return jax.nn.one_hot(y, n_classes, dtype=jnp.float32)
+        return device_array(y, np.int32)
+    if isinstance(y, jax.Array):
+        return jax.nn.one_hot(y, n_classes, dtype=jnp.float32)
+    return device_array(np.eye(n_classes, dtype=np.float32)[np.asarray(y, np.intp)])
 
 
 def data_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: jax.Array) -> jax.Array:

@@ -123,8 +123,9 @@ class Session:
             opt_state = trainer.state.opt_state
         else:
             treedef = jax.tree_util.tree_structure(trainer.state.opt_state)
-            opt_state = jax.tree_util.tree_unflatten(treedef, [jnp.asarray(x) for x in self.opt_state])
-        key = trainer.state.key if self.key is None else jnp.asarray(self.key)
+            opt_state = jax.tree_util.tree_unflatten(
+                treedef, [jax.device_put(np.asarray(x)) for x in self.opt_state])
+        key = trainer.state.key if self.key is None else jax.device_put(np.asarray(self.key))
         trainer.epoch = self.epoch  # first: setting the state starts the run's best there
         trainer.state = TrainState(as_params(self.params), opt_state, key)
         return trainer

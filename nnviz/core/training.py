@@ -39,8 +39,8 @@ import optax
 from . import activations, losses
 from .checks import real_number, whole_number
 from .data import Dataset
-from .network import (NetworkSpec, Params, as_params, check_params, forward, forward_layers,
-                      init_params)
+from .network import (NetworkSpec, Params, as_params, check_params, device_array, forward,
+                      forward_layers, init_params)
 
 MAX_CHUNK = 4096
 BLOW_UP = 1e6  # a loss this many times the run's first one means the run diverged
@@ -371,12 +371,12 @@ class Trainer:
         self.initial_params = params
         enc = functools.partial(losses.encode_targets, loss=config.loss, task=data.task,
                                 n_classes=data.n_classes)
-        self.X_train = jnp.asarray(data.X_train)
+        self.X_train = device_array(data.X_train)
         self.T_train = enc(data.y_train)
-        self.y_train = jnp.asarray(data.y_train)
-        self.X_test = jnp.asarray(data.X_test)
+        self.y_train = device_array(data.y_train, data.y_train.dtype)
+        self.X_test = device_array(data.X_test)
         self.T_test = enc(data.y_test)
-        self.y_test = jnp.asarray(data.y_test)
+        self.y_test = device_array(data.y_test, data.y_test.dtype)
         self._run, self._opt = _chunk_fn(*self._shape_key(), len(data.train_index))
         self._evaluate = _eval_fn(spec, config.loss, data.task)
         self._predict = _predict_fn(spec, config.loss)
@@ -401,7 +401,7 @@ class Trainer:
 
     def _fresh_state(self, params: Params) -> TrainState:
         opt_state = self._opt.init(params)
-        opt_state.hyperparams["learning_rate"] = jnp.asarray(self.config.learning_rate, jnp.float32)
+        opt_state.hyperparams["learning_rate"] = device_array(self.config.learning_rate)
         return TrainState(params, opt_state, jax.random.PRNGKey(self.seed))
 
     @property
@@ -421,7 +421,7 @@ class Trainer:
     @staticmethod
     def _with_learning_rate(state: TrainState, lr) -> TrainState:
         # A new dict, not an update in place: a remembered state must keep the rate it ran with.
-        hp = dict(state.opt_state.hyperparams, learning_rate=jnp.asarray(lr, jnp.float32))
+        hp = dict(state.opt_state.hyperparams, learning_rate=device_array(lr))
         return state._replace(opt_state=state.opt_state._replace(hyperparams=hp))
 
     def set_params(self, params: Params) -> None:
@@ -500,13 +500,13 @@ class Trainer:
         """Scores for rows ``X``: (N, 1) P(class 1) or value, or (N, K) class scores.
         ``X`` may be a jax array already (kept on the device between calls: no copy)."""
         if not (isinstance(X, jax.Array) and X.dtype == jnp.float32):
-            X = jnp.asarray(X, jnp.float32)
+            X = device_array(X)
         return np.array(self._predict(self.params if params is None else params, X))
 
     def predict_for_drawing(self, X) -> np.ndarray:
         """``predict`` through ``forward_layers_fast``: for the GUI's grid, ~2x faster."""
         if not (isinstance(X, jax.Array) and X.dtype == jnp.float32):
-            X = jnp.asarray(X, jnp.float32)
+            X = device_array(X)
         return np.array(_predict_fn(self.spec, self.config.loss, True)(self.params, X))
 
 

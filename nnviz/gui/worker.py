@@ -32,14 +32,13 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import jax.numpy as jnp
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
 from nnviz.core.data import Dataset, DataError
 from nnviz.core.history import LossHistory
 from nnviz.core.losses import LossError
-from nnviz.core.network import NetworkSpec, SpecError
+from nnviz.core.network import NetworkSpec, SpecError, device_array
 from nnviz.core.snapshot import Grid, Snapshot, make_grid_points
 from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
                                  divergence_message)
@@ -324,7 +323,7 @@ class TrainLoop:
         res = GRID_RES_2D if data.n_features == 2 else GRID_RES_1D
         xs, ys, points = make_grid_points(data.bounds(0.1), res)
         self.grid_points, self._grid_axes = points, (xs, ys)
-        self._grid_device = jnp.asarray(points, jnp.float32)  # copied to the device once
+        self._grid_device = device_array(points)  # copied to the device once
 
     def _set_playing(self, playing: bool, notify: bool = True) -> None:
         if playing != self.playing:
