@@ -25,6 +25,7 @@ from nnviz.core import activations as acts
 from nnviz.core import compile_cache
 from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.data import enable_cache as enable_data_cache
 from nnviz.core.history import LossHistory
 from nnviz.core.losses import LOSSES, LossError
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, SpecError, load_npz
@@ -379,8 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if os.environ.get("NNVIZ_NO_COMPILE_CACHE") is None:
+        if os.environ.get("NNVIZ_NO_COMPILE_CACHE") is None:  # both caches, in ~/.cache/nnviz
             compile_cache.enable()
+            enable_data_cache(compile_cache.default_dir().parent / "data")
         if args.command == "train":
             return train_command(args)
         if args.open:
