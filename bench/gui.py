@@ -23,8 +23,9 @@ Runs the real MainWindow offscreen (QT_QPA_PLATFORM=offscreen) on the notebook's
   from Play to the first painted boundary of a trained model (epoch > 0), which includes the
   compile of the training step and of the views' probes. Cold: jax's persistent compilation cache
   in a fresh temporary folder; warm: the same folder again. Targets <= 1500 and <= 300.
-- ``launch_ms``: from starting ``python`` (the nnviz CLI, as a user runs it, warm cache) to the
-  main window's first paint having finished. Target <= 3000.
+- ``launch_ms``: from starting ``python`` (the nnviz CLI, as a user runs it, warm caches: the
+  second launch with a fresh cache folder) to the main window's first paint having finished.
+  Target <= 3000. ``first_launch_ms``: the first launch, which fills the caches.
 - ``view_cost``: epochs per second while the window draws (the phase above) over epochs per second
   of the same worker loop (TrainLoop) run headless for the same time: no window, no probes, no
   grid, snapshots published to nowhere. Measured before and after the window phase, averaged.
@@ -417,6 +418,9 @@ def main() -> int:
         cache = os.path.join(tmp, "nnviz", "jax")
         cold = run_child(["--child", "first-frame"], {"NNVIZ_BENCH_CACHE": cache})
         warm = run_child(["--child", "first-frame"], {"NNVIZ_BENCH_CACHE": cache})
+        # The very first launch fills the caches (compiled code, generated data); the figure is
+        # the next one, as every later launch of a user is.
+        first_launch = run_child(["--child", "launch"], {"XDG_CACHE_HOME": tmp})
         launch = run_child(["--child", "launch"], {"XDG_CACHE_HOME": tmp})
         result = in_process(seconds, args.quick, cache)
     out = {"frames_per_second": result.pop("frames_per_second"),
@@ -424,6 +428,7 @@ def main() -> int:
            "pause_latency_ms": result.pop("pause_latency_ms"),
            "first_frame_ms": {"cold": cold["first_frame_ms"], "warm": warm["first_frame_ms"]},
            "launch_ms": launch["launch_ms"],
+           "first_launch_ms": first_launch["launch_ms"],
            "view_cost": result.pop("view_cost"),
            **result, "targets": TARGETS, "seconds": seconds}
     print(json.dumps(out, indent=1, default=float))
