@@ -29,6 +29,7 @@ import queue
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -301,13 +302,33 @@ class TrainLoop:
         self.trainer = None  # a failing compile must not leave a half-made run behind
         self._status("compiling...")
         t0 = time.perf_counter()
-        trainer.compile()
-        dt = time.perf_counter() - t0
-        self.trainer = trainer
         if old is None or old.data is not trainer.data:
             self._make_grid(trainer.data)
+        # XLA compiles without the GIL: the functions of the first snapshot compile on a second
+        # core while this thread compiles the training step (cold cache, bench/gui.py's first
+        # frame: the compiles were ~1 s one after another).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-warm-up") as pool:
+            warm = pool.submit(self._warm_up, trainer)
+            trainer.compile()
+            warm.result()
+        dt = time.perf_counter() - t0
+        self.trainer = trainer
         self._new_run(run_id)
         self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
+
+    def _warm_up(self, trainer: Trainer) -> None:
+        """Call what a snapshot calls, once, so that it is compiled; results are thrown away and
+        a failure is left for the real snapshot to report."""
+        try:
+            trainer.evaluate()
+            trainer.test_loss()
+            if self.grid_points is not None:
+                trainer.predict_for_drawing(self._grid_device)
+            for fn in list(self.probes.values()):
+                with np.errstate(all="ignore"):
+                    fn(trainer, self.grid_points)
+        except Exception:  # noqa: BLE001 -- see the docstring
+            pass
 
     def _new_run(self, run_id: int) -> None:
         self.run_id = run_id
