@@ -307,26 +307,30 @@ class TrainLoop:
         # XLA compiles without the GIL: the functions of the first snapshot compile on a second
         # core while this thread compiles the training step (cold cache, bench/gui.py's first
         # frame: the compiles were ~1 s one after another).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-warm-up") as pool:
-            warm = pool.submit(self._warm_up, trainer)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnviz-warm-up") as pool:
+            warm = [pool.submit(self._warm_up, trainer, False), pool.submit(self._warm_up,
+                                                                           trainer, True)]
             trainer.compile()
-            warm.result()
+            for w in warm:
+                w.result()
         dt = time.perf_counter() - t0
         self.trainer = trainer
         self._new_run(run_id)
         self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
 
-    def _warm_up(self, trainer: Trainer) -> None:
-        """Call what a snapshot calls, once, so that it is compiled; results are thrown away and
-        a failure is left for the real snapshot to report."""
+    def _warm_up(self, trainer: Trainer, probes: bool) -> None:
+        """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
+        compiled; results are thrown away and a failure is left for the real snapshot."""
         try:
+            if probes:
+                for fn in list(self.probes.values()):
+                    with np.errstate(all="ignore"):
+                        fn(trainer, self.grid_points)
+                return
             trainer.evaluate()
             trainer.test_loss()
             if self.grid_points is not None:
                 trainer.predict_for_drawing(self._grid_device)
-            for fn in list(self.probes.values()):
-                with np.errstate(all="ignore"):
-                    fn(trainer, self.grid_points)
         except Exception:  # noqa: BLE001 -- see the docstring
             pass
 
