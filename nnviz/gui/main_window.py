@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         v2 = QVBoxLayout(col2)
         v2.setContentsMargins(0, 0, 0, 0)
         v2.addWidget(self.editor)
+        v2.addStretch(1)  # the box as tall as its layers, not an empty frame down to the loss
         panels = QWidget()
         h = QHBoxLayout(panels)
         h.setContentsMargins(8, 8, 4, 8)
