@@ -112,6 +112,15 @@ class LossPlot(pg.PlotWidget):
         self._last = s
         self.train.setData(s.loss_epochs, self._y(s.loss_values))
         self.test.setData(s.test_epochs, self._y(s.test_values))
+        # One or two points make no line: mark them (a run that diverged at epoch 2 shows one).
+        for curve, n in ((self.train, len(s.loss_epochs)), (self.test, len(s.test_epochs))):
+            marked = curve.opts["symbol"] is not None
+            if (n < 3) != marked:
+                curve.setSymbol("o" if n < 3 else None)
+                if n < 3:
+                    curve.setSymbolSize(7)
+                    curve.setSymbolBrush(curve.opts["pen"].color())
+                    curve.setSymbolPen(None)
         self._follow_range()
 
     def axis_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:

@@ -88,3 +88,13 @@ def test_the_log_scale_shows_whole_decades(bare_window, qtbot, wait_run):
     x0, x1, y0, y1 = _shown(w.loss_plot)
     assert y0 == int(y0) and y1 == int(y1)
     assert 10 ** y0 <= s.loss_values.min() and s.loss_values.max() <= 10 ** y1
+
+
+def test_a_run_of_one_epoch_shows_its_loss_as_a_point(bare_window, qtbot, wait_run):
+    w = bare_window
+    w.controls.step.click()
+    wait_run(w, 1)
+    assert w.loss_plot.train.opts["symbol"] == "o"  # one point: no line to draw, so a dot
+    w.controls.step_buttons[10].click()
+    wait_run(w, 11)
+    assert w.loss_plot.train.opts["symbol"] is None  # a line from three points on
