@@ -181,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render the window offscreen after --epochs epochs, save it and exit")
     p.add_argument("--show", default="main", metavar="VIEW",
                    help="the view to show or capture: main, network, neurons, hidden-space, "
-                        "gradients, lessons (default main)")
+                        "gradients, lessons, or one lesson's page: lesson-1 .. lesson-5, "
+                        "baseline (default main)")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
     _add_train_options(p, epochs_default=None)
 
