@@ -114,6 +114,17 @@ class LessonPage(QWidget):
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
+        # A title must not make its plot wider than the page: pyqtgraph gives the title label
+        # its text's width as a minimum, and three titled plots then overflowed a 1400-pixel
+        # window (the third cut off at the edge). The text may be clipped instead.
+        label = p.titleLabel
+        update_min = label.updateMin
+
+        def title_min() -> None:
+            update_min()
+            label.setMinimumWidth(0)
+        label.updateMin = title_min
+        title_min()
         p.setLabels(bottom=x, left=y)
         for side in ("bottom", "left"):
             p.getAxis(side).enableAutoSIPrefix(False)
@@ -383,6 +394,9 @@ class LessonsView(QWidget):
             brushes = _class_brushes(view.data_y)
             for sc in (sc0, sc1):
                 sc.setData(view.data_X[:, 0], view.data_X[:, 1], brush=brushes)
+            # The whole plane, set once per data set (auto-range across the two linked plots
+            # showed a sliver of it: x from -0.4 to 0.4 of the moons' -1.2 to 2.2).
+            p0.getViewBox().setRange(rect, padding=0)
 
     def shutdown(self) -> None:
         """Stop the background lesson (if any); safe after the widget is gone."""
