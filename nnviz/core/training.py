@@ -515,5 +515,5 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float)
     loss = f" (loss {best_loss:.4g}, the lowest of this run)" if math.isfinite(best_loss) else ""
     return (f"Training diverged at epoch {epoch + 1}: the loss blew up (to infinity, NaN "
             "or a million times its first value). The weights are back to those after "
-            f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g}) and go on, "
-            "or Reset.")
+            f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
+            "go on, or Reset.")

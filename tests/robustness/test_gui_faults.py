@@ -182,7 +182,7 @@ def test_divergence_pauses_says_what_to_do_and_draws_no_nan(bare_window, qtbot, 
     assert not w.playing and w.controls.play.text() == "Play"
     text = w.banner.text()
     assert "diverged" in text and "NaN" in text and "weights are back to those after epoch 0" in text
-    assert "Lower the learning rate (try 10)" in text
+    assert "Lower the learning rate (try 10 or less)" in text
     qtbot.wait(300)
     assert w.last_snapshot.epoch == s.epoch  # it stays paused
     _finite_drawing(w)
