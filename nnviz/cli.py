@@ -320,8 +320,8 @@ def train_command(args: argparse.Namespace) -> int:
     losses = np.concatenate(losses) if losses else np.zeros(0, np.float32)
     eps = len(losses) / train_s if train_s > 0 and len(losses) else float("nan")
     m = trainer.evaluate()
-    message = divergence_message(trainer.epoch, trainer.learning_rate,
-                                 trainer.best_epoch, trainer.best_loss) if diverged else ""
+    message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
+                                 trainer.best_loss, then="run again") if diverged else ""
 
     if history_file is not None:
         try:
@@ -354,7 +354,8 @@ def train_command(args: argparse.Namespace) -> int:
         pct = data.is_classification
         print(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
               f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}", file=out)
-        print(f"speed: {eps:,.0f} epochs/s over {len(losses)} epochs "
+        print(f"speed: {eps:,.0f} epochs/s over {len(losses)} "
+              f"epoch{'' if len(losses) == 1 else 's'} "
               f"(compile {compile_s:.2f} s, not counted)", file=out)
     if args.save:
         history.extend(start_epoch + 1, losses)

@@ -510,10 +510,12 @@ class Trainer:
         return np.array(_predict_fn(self.spec, self.config.loss, True)(self.params, X))
 
 
-def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float) -> str:
-    """What happened, which weights were put back, and what to do."""
+def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
+                       then: str = "go on, or Reset") -> str:
+    """What happened, which weights were put back, and what to do (``then``: the window's
+    words by default; the command line says its own)."""
     loss = f" (loss {best_loss:.4g}, the lowest of this run)" if math.isfinite(best_loss) else ""
     return (f"Training diverged at epoch {epoch + 1}: the loss blew up (to infinity, NaN "
             "or a million times its first value). The weights are back to those after "
             f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
-            "go on, or Reset.")
+            f"{then}.")
