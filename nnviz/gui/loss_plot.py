@@ -5,7 +5,8 @@ run), and the curves downsample and clip to the view, so drawing stays fast on l
 
 The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 15,
 20, 25, 30, 40, 50, 60, 80, 100, ... and the loss axis at a round number above the largest loss (log scale: whole
-decades). Labels that change 30 times a second cannot be read, and re-laying out the axes every
+decades); it starts at 0 once the loss has halved, at a round number under the curve before.
+Labels that change 30 times a second cannot be read, and re-laying out the axes every
 frame was the largest cost of a training frame (bench/gui.py). Dragging or zooming the plot stops
 the following; Reset, the log switch or the plot's "A" button bring it back.
 """
@@ -36,6 +37,16 @@ def epoch_axis_end(epoch: float) -> float:
 def loss_axis_end(value: float) -> float:
     """A round number a little above ``value`` (> 0): 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k."""
     return _round_up(value * 1.02, _MANTISSAS)  # the top of the curve stays clear of the frame
+
+
+def loss_axis_start(low: float, high: float) -> float:
+    """Where the loss axis starts: 0 once the loss has fallen to under half its highest, else a
+    round number a little below the lowest loss, so that an early curve shows its shape."""
+    if low <= 0 or low < 0.5 * high:
+        return 0.0
+    value = low * 0.98
+    k = math.floor(math.log10(value))
+    return max(m * 10.0 ** k for m in _MANTISSAS if m * 10.0 ** k <= value)
 
 
 def _round_up(value: float, mantissas) -> float:
@@ -139,7 +150,9 @@ class LossPlot(pg.PlotWidget):
             lo = max(float(values.min()), _FLOOR)
             y0, y1 = math.floor(math.log10(lo)), math.ceil(math.log10(max(hi, _FLOOR)))
             return x, (float(y0), float(max(y1, y0 + 1)))
-        return x, (0.0, loss_axis_end(hi) if hi > 0 else 1.0)
+        if hi <= 0:
+            return x, (0.0, 1.0)
+        return x, (loss_axis_start(float(values.min()), hi), loss_axis_end(hi))
 
     def _follow_range(self) -> None:
         if not self.following:

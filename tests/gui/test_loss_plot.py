@@ -98,3 +98,12 @@ def test_a_run_of_one_epoch_shows_its_loss_as_a_point(bare_window, qtbot, wait_r
     w.controls.step_buttons[10].click()
     wait_run(w, 11)
     assert w.loss_plot.train.opts["symbol"] is None  # a line from three points on
+
+
+@pytest.mark.parametrize("low, high, start", [(0.20, 0.27, 0.15), (0.26, 0.27, 0.25),
+                                              (0.10, 0.27, 0.0), (0.0, 1.0, 0.0),
+                                              (950.0, 1000.0, 800.0)])
+def test_the_loss_axis_starts_under_an_early_curve_and_at_zero_once_it_has_halved(low, high,
+                                                                                  start):
+    from nnviz.gui.loss_plot import loss_axis_start
+    assert loss_axis_start(low, high) == pytest.approx(start)
