@@ -53,12 +53,9 @@ def output_dim(loss: str, task: str, n_classes: int) -> int:
 def encode_targets(y: jax.Array, loss: str, task: str, n_classes: int) -> jax.Array:
     """Targets in the form the loss compares against (float columns or integer labels)."""
     if task == REGRESSION or (loss != "cross-entropy" and output_dim(loss, task, n_classes) == 1):
-        return device_array(np.reshape(y, (-1, 1)) if not isinstance(y, jax.Array)
-                            else y.reshape(-1, 1))
+        return device_array(np.reshape(y, (-1, 1)))
     if loss == "cross-entropy":
         return device_array(y, np.int32)
-    if isinstance(y, jax.Array):
-        return jax.nn.one_hot(y, n_classes, dtype=jnp.float32)
     return device_array(np.eye(n_classes, dtype=np.float32)[np.asarray(y, np.intp)])
 
 

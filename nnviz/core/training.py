@@ -499,15 +499,13 @@ class Trainer:
     def predict(self, X, params: Params | None = None) -> np.ndarray:
         """Scores for rows ``X``: (N, 1) P(class 1) or value, or (N, K) class scores.
         ``X`` may be a jax array already (kept on the device between calls: no copy)."""
-        if not (isinstance(X, jax.Array) and X.dtype == jnp.float32):
-            X = device_array(X)
-        return np.array(self._predict(self.params if params is None else params, X))
+        return np.array(self._predict(self.params if params is None else params,
+                                      device_array(X)))
 
     def predict_for_drawing(self, X) -> np.ndarray:
         """``predict`` through ``forward_layers_fast``: for the GUI's grid, ~2x faster."""
-        if not (isinstance(X, jax.Array) and X.dtype == jnp.float32):
-            X = device_array(X)
-        return np.array(_predict_fn(self.spec, self.config.loss, True)(self.params, X))
+        return np.array(_predict_fn(self.spec, self.config.loss, True)(self.params,
+                                                                       device_array(X)))
 
 
 def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,

@@ -44,9 +44,12 @@ def loss_axis_start(low: float, high: float) -> float:
     round number a little below the lowest loss, so that an early curve shows its shape."""
     if low <= 0 or low < 0.5 * high:
         return 0.0
-    value = low * 0.98
+    return _round_down(low * 0.98, _MANTISSAS)  # the curve's bottom stays clear of the frame
+
+
+def _round_down(value: float, mantissas) -> float:
     k = math.floor(math.log10(value))
-    return max(m * 10.0 ** k for m in _MANTISSAS if m * 10.0 ** k <= value)
+    return max(m * 10.0 ** k for m in mantissas if m * 10.0 ** k <= value)
 
 
 def _round_up(value: float, mantissas) -> float:
