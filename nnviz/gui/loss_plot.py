@@ -128,10 +128,10 @@ class LossPlot(pg.PlotWidget):
         self.test.setData(s.test_epochs, self._y(s.test_values))
         # One or two points make no line: mark them (a run that diverged at epoch 2 shows one).
         for curve, n in ((self.train, len(s.loss_epochs)), (self.test, len(s.test_epochs))):
-            marked = curve.opts["symbol"] is not None
-            if (n < 3) != marked:
-                curve.setSymbol("o" if n < 3 else None)
-                if n < 3:
+            dots = 0 < n < 3
+            if dots != (curve.opts["symbol"] is not None):
+                curve.setSymbol("o" if dots else None)
+                if dots:
                     curve.setSymbolSize(7)
                     curve.setSymbolBrush(curve.opts["pen"].color())
                     curve.setSymbolPen(None)
@@ -140,8 +140,8 @@ class LossPlot(pg.PlotWidget):
     def axis_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """((x0, x1), (y0, y1)) that shows the whole run, y in log10 units on a log scale."""
         s = self._last
-        if s is None or not len(s.loss_epochs):
-            return None
+        if s is None or not len(s.loss_epochs):  # nothing yet (epoch 0, or after Reset)
+            return (0.0, epoch_axis_end(0)), ((-2.0, 0.0) if self.log else (0.0, 1.0))
         last = max(int(s.loss_epochs[-1]), int(s.test_epochs[-1]) if len(s.test_epochs) else 0)
         x = (0.0, epoch_axis_end(last))
         values = np.concatenate([s.loss_values, s.test_values])

@@ -107,3 +107,15 @@ def test_the_loss_axis_starts_under_an_early_curve_and_at_zero_once_it_has_halve
                                                                                   start):
     from nnviz.gui.loss_plot import loss_axis_start
     assert loss_axis_start(low, high) == pytest.approx(start)
+
+
+def test_after_reset_the_plot_is_empty_and_starts_afresh(bare_window, qtbot, wait_run):
+    w = bare_window
+    w.controls.step_buttons[1000].click()
+    wait_run(w, 1000)
+    assert _shown(w.loss_plot)[1] >= 1000
+    w.controls.reset.click()
+    wait_run(w, 0)
+    x0, x1, y0, y1 = _shown(w.loss_plot)
+    assert (x0, x1) == (0, 10)  # not the old run's axis
+    assert w.loss_plot.train.opts["symbol"] is None  # no points, no dots in the legend either
