@@ -194,6 +194,7 @@ class _Reader:
         self.keep = head_rows + 1  # + 1: the header, if there is one
         self.head: list[tuple[str, ...]] = []
         self.header: tuple[str, ...] | None = None
+        self.delimiter: str | None = None
 
     def rows(self, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         """(line number, cells) of each line that is neither blank nor a comment."""
@@ -219,7 +220,7 @@ class _Reader:
                       if ln.strip() and not ln.lstrip().startswith("#")), None)
         if first is None:
             raise DataError("the file is empty: no data lines")
-        delimiter = next((d for d in (",", ";", "\t") if d in first), " ")
+        delimiter = self.delimiter = next((d for d in (",", ";", "\t") if d in first), " ")
         total = max(1, text.count("\n"))
         names: list[str] = []
         n_cols = first_line = 0
@@ -296,8 +297,19 @@ class _Reader:
         return table
 
     def preview_rows(self) -> tuple[tuple[str, ...], ...]:
-        """The first rows read so far, after the header if one was recognised."""
-        rows = self.head[1:] if self.header is not None else self.head
+        """The first rows, after the header if one was recognised: those read before a problem
+        stopped the reading, and those after it up to the preview's length."""
+        head = self.head
+        if len(head) < self.keep and self.delimiter is not None:
+            head = []
+            try:
+                for _, cells in self.rows(self.delimiter):
+                    head.append(tuple(_cut(c) for c in cells))
+                    if len(head) >= self.keep:
+                        break
+            except DataError:  # a broken quote: what came before it
+                pass
+        rows = head[1:] if self.header is not None else head
         return tuple(rows[: self.keep - 1])
 
 

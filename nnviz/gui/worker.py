@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from nnviz.core.data import Dataset, DataError
 from nnviz.core.history import LossHistory
@@ -244,12 +244,19 @@ class TrainLoop:
                 self.probes[name] = fn
             self._dirty = True
         elif verb == "request":
-            fn, callback = args
-            if self.trainer is None:
-                raise TrainingError("there is no model yet")
-            ctx = RunContext(self.trainer, self.history, self.test_epochs, self.test_values,
-                             self.run_id)
-            self._reply(callback, (fn or run_state)(ctx))
+            fn, callback, on_error = (*args, None)[:3]
+            try:
+                if self.trainer is None:
+                    raise TrainingError("there is no model yet")
+                ctx = RunContext(self.trainer, self.history, self.test_epochs, self.test_values,
+                                 self.run_id)
+                result = (fn or run_state)(ctx)
+            except Exception as e:  # noqa: BLE001 -- the asker hears of it, as an object
+                if on_error is None:
+                    raise
+                self._reply(on_error, e)
+                return
+            self._reply(callback, result)
         elif self.trainer is None:
             # No model (its settings failed, and said why): nothing to run. The GUI may
             # already show "Pause": tell it the truth.
@@ -555,7 +562,11 @@ class TrainingWorker(QObject):
         self.loop.post("stop")
         self._thread.quit()
         # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
-        return self._thread.wait()
+        stopped = self._thread.wait()
+        # Hand over the answers the thread gave before it stopped (a save asked for just before
+        # the application quit): no event loop may run again to deliver them.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall.value)
+        return stopped
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -593,6 +604,6 @@ class TrainingWorker(QObject):
     def set_probe(self, name: str, fn: Probe | None) -> None:
         self.loop.post("probe", name, fn)
 
-    def request(self, fn: Callable[[RunContext], Any] | None,
-                callback: Callable[[Any], None]) -> None:
-        self.loop.post("request", fn, callback)
+    def request(self, fn: Callable[[RunContext], Any] | None, callback: Callable[[Any], None],
+                on_error: Callable[[BaseException], None] | None = None) -> None:
+        self.loop.post("request", fn, callback, on_error)
