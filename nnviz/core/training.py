@@ -472,6 +472,19 @@ class Trainer:
         out = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return ChunkResult(out, diverged)
 
+    def replay(self, state: TrainState, n_epochs: int) -> tuple[TrainState, int]:
+        """``state`` advanced by ``n_epochs`` epochs, bit for bit as the run went (training is
+        deterministic), and how many ran (fewer if a loss was not finite). The live state is
+        untouched: this is how a past epoch is shown or branched from."""
+        ran, left = 0, int(n_epochs)
+        while left > 0:
+            k = min(left, MAX_CHUNK)
+            state, _, done, _ = self._run(state, self.X_train, self.T_train, np.int32(k))
+            ran, left = ran + int(done), left - k
+            if int(done) < k:
+                break
+        return state, ran
+
     def _restore_best(self) -> None:
         start, i = self._best
         state = start
