@@ -271,9 +271,10 @@ class Run:
 # --- driving a trainer with a log -------------------------------------------------------------
 
 
-def advance(trainer, log: RunLog, n_epochs: int, should_stop=None):
+def advance(trainer, log: RunLog, n_epochs: int, should_stop=None, on_checkpoint=None):
     """Run ``trainer`` ``n_epochs`` epochs (fewer on a divergence or when ``should_stop()``),
-    recording the losses and taking the checkpoints that ``log`` asks for.
+    recording the losses and taking the checkpoints that ``log`` asks for;
+    ``on_checkpoint(log)`` is called after each (to record what views need there).
 
     Returns the trainer's ``ChunkResult`` for all the epochs run. A divergence pins a checkpoint
     of the weights the trainer put back.
@@ -293,6 +294,10 @@ def advance(trainer, log: RunLog, n_epochs: int, should_stop=None):
             log.checkpoint(trainer.epoch, trainer.state, "restored")
         elif trainer.epoch >= log.next_checkpoint(trainer.epoch - 1):
             log.checkpoint(trainer.epoch, trainer.state)
+        else:
+            continue
+        if on_checkpoint is not None:
+            on_checkpoint(log)
     losses = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     return ChunkResult(losses, diverged)
 
