@@ -36,6 +36,10 @@ GRAD_CAPACITY = 2048
 MAX_BRANCHES = 16
 
 
+class BranchError(ValueError):
+    """A branch that cannot be made, renamed or deleted; the message is meant for the user."""
+
+
 def host_state(state: Any) -> Any:
     """``state`` (a pytree of device arrays) as numpy copies, safe on any thread."""
     return jax.tree_util.tree_map(np.array, state)
@@ -233,7 +237,7 @@ class Run:
     def branch(self, epoch: int, state: Any) -> RunLog:
         """Fork the live branch at ``epoch``; the new branch becomes the live one."""
         if len(self.branches) >= MAX_BRANCHES:
-            raise ValueError(f"a run keeps at most {MAX_BRANCHES} branches: delete one first")
+            raise BranchError(f"a run keeps at most {MAX_BRANCHES} branches: delete one first")
         child = self.log.fork(epoch, state, self.new_name())
         self.branches.append(child)
         self.active = len(self.branches) - 1
@@ -243,16 +247,16 @@ class Run:
         try:
             return self.names().index(name)
         except ValueError:
-            raise ValueError(f"there is no branch {name!r}") from None
+            raise BranchError(f"there is no branch {name!r}") from None
 
     def rename(self, name: str, new: str) -> None:
         new = " ".join(str(new).split())
         if not new:
-            raise ValueError("a branch needs a name")
+            raise BranchError("a branch needs a name")
         if len(new) > 40:
-            raise ValueError("a branch name has at most 40 characters")
+            raise BranchError("a branch name has at most 40 characters")
         if new != name and new in self.names():
-            raise ValueError(f"there is already a branch {new!r}")
+            raise BranchError(f"there is already a branch {new!r}")
         i = self.index(name)
         for b in self.branches:
             if b.parent == name:
@@ -261,7 +265,7 @@ class Run:
 
     def delete(self, name: str) -> None:
         if len(self.branches) == 1:
-            raise ValueError("the only branch of a run cannot be deleted: Reset starts afresh")
+            raise BranchError("the only branch of a run cannot be deleted: Reset starts afresh")
         i = self.index(name)
         del self.branches[i]
         if self.active > i or self.active == len(self.branches):

@@ -41,14 +41,14 @@ from nnviz.core.data import Dataset, DataError
 from nnviz.core.history import LossHistory
 from nnviz.core import runlog
 from nnviz.core.inspect import gradient_row
-from nnviz.core.runlog import Run, RunLog
+from nnviz.core.runlog import BranchError, Run, RunLog
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, device_array
 from nnviz.core.snapshot import Branch, Grid, ModelAt, Snapshot, make_grid_points
 from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
                                  divergence_message)
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+USER_ERRORS = (DataError, SpecError, LossError, TrainingError, BranchError)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
 MAX_PUBLISH_S = 0.1  # the least often, while playing
@@ -721,6 +721,23 @@ class TrainingWorker(QObject):
 
     def set_params(self, params) -> None:
         self.loop.post("params", params)
+
+    def show_epoch(self, epoch: int | None) -> None:
+        """Show a past epoch of the live branch (None: the live end); pauses training."""
+        self.loop.post("show", epoch)
+
+    def branch(self, epoch: int | None = None) -> None:
+        """Continue from ``epoch`` (default: the one shown) as a new branch."""
+        self.loop.post("branch", epoch)
+
+    def switch_branch(self, name: str) -> None:
+        self.loop.post("switch", name)
+
+    def rename_branch(self, name: str, new: str) -> None:
+        self.loop.post("rename", name, new)
+
+    def delete_branch(self, name: str) -> None:
+        self.loop.post("delete", name)
 
     def set_speed(self, epochs_per_frame: int | None) -> None:
         self.loop.post("speed", epochs_per_frame)
