@@ -311,7 +311,9 @@ def state_at(trainer, log: RunLog, epoch: int, start: tuple[int, Any] | None = N
     checkpoint (or from ``start`` = (epoch, device state), when it is nearer and not past
     ``epoch``). Returns (epoch reached, device state): the epoch is ``epoch`` unless the replay
     met a loss that is not finite."""
-    epoch = int(min(max(epoch, 0), log.epoch))
+    # Before the first checkpoint (a session saved without its record starts at its epoch)
+    # nothing is reachable: the first one is shown.
+    epoch = int(min(max(epoch, log.checkpoints[0].epoch), log.epoch))
     ck = log.nearest(epoch)
     if start is not None and ck.epoch <= start[0] <= epoch:
         at, state = start

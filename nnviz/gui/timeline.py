@@ -97,7 +97,7 @@ class Timeline(QWidget):
     def update_snapshot(self, s: Snapshot) -> None:
         self.live_epoch, self.epoch, self.branch = max(s.live_epoch, s.epoch), s.epoch, s.branch
         with signals_blocked(self.slider):
-            self.slider.setRange(0, self.live_epoch)
+            self.slider.setRange(min(s.first_epoch, self.live_epoch), self.live_epoch)
             self.slider.setValue(s.epoch)
             self.slider.setPageStep(max(1, self.live_epoch // 20))
         names = [s.branch] + [b.name for b in s.branches] if s.branch else []
@@ -128,7 +128,7 @@ class Timeline(QWidget):
     def go(self, epoch: int | None) -> None:
         """Show ``epoch`` (clamped to the run), or the live end (None)."""
         if epoch is not None:
-            epoch = max(0, min(int(epoch), self.live_epoch))
+            epoch = max(self.slider.minimum(), min(int(epoch), self.live_epoch))
             if epoch == self.live_epoch:
                 epoch = None
         if epoch is None:

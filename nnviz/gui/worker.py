@@ -429,7 +429,7 @@ class TrainLoop:
             self._go_live()
             return
         self._set_playing(False)
-        self.view_epoch = max(0, int(epoch))
+        self.view_epoch = max(self.log.checkpoints[0].epoch, int(epoch))
         self._dirty = True
 
     def _state_shown(self):
@@ -591,7 +591,8 @@ class TrainLoop:
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,
-                        live_epoch=t.epoch, branch=self.log.name, branches=branches)
+                        live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
+                        branch=self.log.name, branches=branches)
 
     def _publish_now(self, diverged: bool = False) -> None:
         if self.trainer is None:
