@@ -616,6 +616,8 @@ class MainWindow(QMainWindow):
     def _on_snapshot(self, s: Snapshot) -> None:
         if s.run_id == self._run_id:  # a snapshot of an old run is never drawn
             self._latest = s
+            if s.past:  # the timeline: the user is waiting for this one; no frame to wait for
+                QTimer.singleShot(0, self, self._draw_latest)
         else:
             self.worker.snapshot_drawn()
 
