@@ -22,20 +22,19 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import activations as acts
-from nnviz.core import compile_cache
+from nnviz.core import compile_cache, runlog
 from nnviz.core.csvdata import read_csv
-from nnviz.core.data import DATASETS, DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
-from nnviz.core import runlog
-from nnviz.core.runlog import BranchError, Run, RunLog
-from nnviz.core.losses import LOSSES, LossError
-from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, SpecError, load_npz
-from nnviz.core.session import Session, SessionError
+from nnviz.core.errors import NnvizError
+from nnviz.core.losses import LOSSES
+from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, load_npz
+from nnviz.core.runlog import Run, RunLog
+from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
-from nnviz.core.training import (OPTIMIZERS, TrainConfig, Trainer, TrainingError,
-                                 divergence_message, network_for)
+from nnviz.core.training import OPTIMIZERS, TrainConfig, Trainer, divergence_message, network_for
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError, BranchError)
+USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
 
 class UsageError(Exception):

@@ -24,6 +24,7 @@ import numpy as np
 
 from .history import LossHistory
 from .training import ChunkResult
+from .errors import NnvizError
 
 # Memory budget of one branch's unpinned checkpoints: about a thousand of the notebook's network,
 # a handful of a 512-wide one (whose replay is then longer, but memory stays bounded).
@@ -36,7 +37,7 @@ GRAD_CAPACITY = 2048
 MAX_BRANCHES = 16
 
 
-class BranchError(ValueError):
+class BranchError(NnvizError):
     """A branch that cannot be made, renamed or deleted; the message is meant for the user."""
 
 

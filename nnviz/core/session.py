@@ -41,6 +41,7 @@ from .losses import LossError
 from .network import NetworkSpec, SpecError, as_params
 from .runlog import Checkpoint, Run, RunLog, SparseSeries
 from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
+from .errors import NnvizError
 
 FORMAT_NAME = "nnviz-session"
 # 1: the optimiser state as positional leaves; 2: every state array named by its tree path
@@ -61,7 +62,7 @@ _SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, Va
 NumpyParams = tuple[tuple[np.ndarray, np.ndarray], ...]
 
 
-class SessionError(ValueError):
+class SessionError(NnvizError):
     """A session that cannot be saved or opened; the message is meant for the user."""
 
 
@@ -556,7 +557,13 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
             raise SessionError("manifest.json: optimizer_state.arrays must be a whole number")
         opt_state = tuple(_array(arrays, f"opt_{i}") for i in range(count))
     elif opt_m is not None:  # by tree path: what the file names is what goes there
+        named = opt_m.get("paths") if isinstance(opt_m, dict) else None
+        if not (isinstance(named, list) and all(isinstance(n, str) for n in named)):
+            raise SessionError("manifest.json: optimizer_state.paths must be a list of names")
         saved = {k[len("opt/"):]: v for k, v in arrays.items() if k.startswith("opt/")}
+        if set(named) != set(saved):
+            raise SessionError("the optimiser state: manifest.json and arrays.npz name "
+                               "different arrays")
         opt_state = tuple(_named_leaves(_opt_paths(spec, config), saved, "the optimiser state"))
     key = _array(arrays, "shuffle_key") if manifest.get("shuffle_key") else None
 

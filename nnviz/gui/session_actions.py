@@ -37,11 +37,12 @@ from nnviz.core.data import DataError, Dataset, DataSpec
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, save_npz
 from nnviz.core.session import Session, SessionError
+from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, TrainingError, network_for
 
 from .session_dialogs import ImportDialog
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError, OSError)
+USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 RECENT_MAX = 8
 UNDO_LIMIT = 100
 SESSION_FILTER = "nnviz sessions (*.nnviz);;All files (*)"
