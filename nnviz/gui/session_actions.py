@@ -37,12 +37,13 @@ from nnviz.core.data import DataError, Dataset, DataSpec
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, save_npz
 from nnviz.core.session import Session, SessionError
+from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, TrainingError, network_for
 
 from .file_jobs import Cancelled, FileJobs
 from .session_dialogs import ImportDialog
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError, OSError)
+USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 RECENT_MAX = 8
 UNDO_LIMIT = 100
 SESSION_FILTER = "nnviz sessions (*.nnviz);;All files (*)"
@@ -489,10 +490,11 @@ class SessionActions(QObject):
         Reads in this thread (``nnviz --open``); the menus read off the GUI thread."""
         self._adopt_session(path, *_read_session(path))
 
-    def _adopt_session(self, path: str, s: Session, trainer) -> None:
+    def _adopt_session(self, path: str, s: Session, trainer, run) -> None:
         if s.class_names:
             self._class_names[trainer.data] = s.class_names
-        self.window.load_trainer(trainer, s.history, s.test_epochs, s.test_values)
+        self.window.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
+                                 s.test_values)
         self._apply_view_extras(s.extras)
         self.path = os.path.abspath(path)
         self._set_title()
@@ -564,10 +566,8 @@ class SessionActions(QObject):
         extras = self._view_extras()
 
         def capture(ctx) -> Session:  # in the worker thread
-            return Session.from_trainer(ctx.trainer, ctx.history,
-                                        test_epochs=np.array(ctx.test_epochs),
-                                        test_values=np.array(ctx.test_values),
-                                        class_names=names, extras=extras)
+            return Session.from_trainer(ctx.trainer, class_names=names, extras=extras,
+                                        run=ctx.run)
 
         def write(s: Session) -> None:  # back on the GUI thread
             try:
@@ -928,13 +928,15 @@ def _dropped_file(mime) -> str | None:
     return path if ok else None
 
 
-def _read_session(path: str) -> tuple[Session, Any]:
-    """The session in ``path`` and a Trainer made from it (any thread); SessionError if broken."""
+def _read_session(path: str) -> tuple[Session, Any, Any]:
+    """The session in ``path``, a Trainer made from it and its recorded run (None: an older
+    file), in any thread; SessionError if broken."""
     s = session_io.load(path)
     try:
-        return s, s.make_trainer()
+        trainer = s.make_trainer()
     except (TrainingError, SpecError, LossError, DataError) as e:
         raise SessionError(f"{path}: {e}") from None
+    return s, trainer, s.make_run()
 
 
 def _save_weights(path: str, params) -> None:
