@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 SHOW_AFTER_MS = 300  # a quick read shows no dialog at all
@@ -96,13 +96,12 @@ class FileJobs(QObject):
         dialog.setWindowTitle(f"nnviz: {title}")
         # The window keeps drawing (training goes on) but takes no edits meanwhile.
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(SHOW_AFTER_MS)
+        dialog.setMinimumDuration(SHOW_AFTER_MS)  # (Qt's own timer: shown by ours below)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumWidth(380)
         # The bar is moved directly: a modal QProgressDialog's setValue runs the event loop,
-        # and this job's own result could then arrive in the middle of it. Qt shows the dialog
-        # after the minimum duration by its own timer.
+        # and this job's own result could then arrive in the middle of it.
         bar = QProgressBar(dialog)
         bar.setRange(0, STEPS if reports_progress else 0)
         dialog.setBar(bar)
@@ -110,6 +109,8 @@ class FileJobs(QObject):
         dialog.canceled.connect(lambda: self.cancel(job))
         dialog.rejected.connect(lambda: self.cancel(job))  # Escape
         self.jobs[job.id] = job
+        # Shown only if the reading takes a while; the timer dies with the dialog.
+        QTimer.singleShot(SHOW_AFTER_MS, dialog, lambda: None if job.cancelled else dialog.show())
         self.pool.start(_Runnable(job.id, fn, job.cancel, self._signals))
         return job
 
