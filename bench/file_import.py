@@ -75,7 +75,7 @@ def _window():
     w = MainWindow()
     w.show()
 
-    def wait(cond, timeout=600.0, settle=False):
+    def wait(cond, timeout=300.0, settle=False):
         end = time.monotonic() + timeout
         while not cond():
             if time.monotonic() > end:
@@ -202,7 +202,8 @@ def main() -> int:
         csv_path = tmp_path / "big.csv"
         _write_csv(csv_path)
         session_path = tmp_path / "big.nnviz"
-        info = _run(ROOT, "make-session", str(csv_path), str(session_path))
+        # Written by the older tree: this one still opens an older format.
+        info = _run(old, "make-session", str(csv_path), str(session_path))
         print(f"{ROWS:,}-row CSV: {csv_path.stat().st_size / 2**20:.1f} MB; its session: "
               f"{info['bytes'] / 2**20:.1f} MB; before = {args.before}, after = this tree")
         results: dict[tuple[str, str], list[dict]] = {}

@@ -12,8 +12,10 @@
 - QSettings: window geometry, splitter positions, last folder, recent files.
 
 ``window.open_session(path)`` (used by ``nnviz --open``) raises SessionError on a bad file; the
-menu actions show every error in a message box and leave the open session as it was. Saving and
-the exports of the live run read the trainer in the worker thread (``request_state``).
+menu actions read sessions and CSV files off the GUI thread (``file_jobs``: a progress dialog with
+Cancel), show every error in a message box and leave the open session as it was. Saving and the
+exports of the live run read the trainer in the worker thread (``request_state``); closing the
+window waits until what was asked for is written (or has failed, saying why: the window stays).
 """
 from __future__ import annotations
 
@@ -379,7 +381,7 @@ class SessionActions(QObject):
             return False
         kind = event.type()
         if kind == QEvent.Type.Close:
-            if self._pending_writes:
+            if self._pending_writes and self.window.worker.is_running():
                 # A save asked for (Ctrl+S, then close at once) is written first: the window
                 # closes when it is, or stays, saying why, when it cannot be.
                 self._close_when_written = True
