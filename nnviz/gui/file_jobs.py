@@ -119,9 +119,6 @@ class FileJobs(QObject):
         job.cancel.set()
         self._close_dialog(job)
 
-    def busy(self) -> bool:
-        return any(not j.cancelled for j in self.jobs.values())
-
     def shutdown(self) -> None:
         """Cancel every job and wait for the threads (the window is closing)."""
         for job in list(self.jobs.values()):
