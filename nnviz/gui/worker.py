@@ -40,6 +40,7 @@ from nnviz.core.data import Dataset, DataError
 from nnviz.core.history import LossHistory
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, device_array
+from nnviz.core.problem import Problem
 from nnviz.core.snapshot import Grid, Snapshot, make_grid_points
 from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
                                  divergence_message)
@@ -57,17 +58,6 @@ GRID_RES_1D = 400
 TEST_HISTORY_CAPACITY = 2048
 
 Probe = Callable[[Trainer, np.ndarray], Any]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What a run trains: data, architecture, settings, start weights (None = from the seed)."""
-
-    dataset: Dataset
-    spec: NetworkSpec
-    config: TrainConfig
-    params: Any = None
-    seed: int = 0
 
 
 @dataclass
@@ -286,7 +276,7 @@ class TrainLoop:
             raise ValueError(f"unknown worker command {verb!r}")
 
     def _start_problem(self, run_id: int, p: Problem) -> None:
-        trainer = Trainer(p.spec, p.config, p.dataset, params=p.params, seed=p.seed)
+        trainer = p.make_trainer()
         self._replace_trainer(run_id, trainer)
 
     def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
