@@ -87,7 +87,8 @@ class ArchitectureEditor(QGroupBox):
         self.output_activation = combo(acts.DESCRIPTIONS, "sigmoid",
                                        "The function of the output layer: sigmoid gives a "
                                        "probability, linear any value (regression), softmax "
-                                       "class probabilities.")
+                                       "class probabilities. Until you pick one, it follows the "
+                                       "data and the loss.")
         self.init_scheme = combo(INIT_SCHEMES, "normal", "How the first weights are drawn.")
         self.message = MessageLabel()
         self.note = MessageLabel()

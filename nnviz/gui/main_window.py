@@ -496,8 +496,8 @@ class MainWindow(QMainWindow):
         if fitted.learning_rate != config.learning_rate:
             followed.append(f"learning rate {fitted.learning_rate:g}")
         if followed:
-            notes.append(", ".join(followed) + ": the defaults for this data (a value you "
-                         "pick yourself is kept)")
+            notes.append(", ".join(followed) + ": the defaults for this data and optimiser "
+                         "(a value you pick yourself is kept)")
         if seed is None:
             seed = self._base_seed
         return Problem(data, spec, fitted, None, int(seed))

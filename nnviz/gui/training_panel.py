@@ -36,7 +36,8 @@ class TrainingPanel(QGroupBox):
                                "gradient.")
         self.lr = NumberCombo(LEARNING_RATES, 1.0, 0, 1e4, "learning rate",
                               "The step size of each update. It applies at once, even while "
-                              "training, without a reset. Pick one or type any number.")
+                              "training, without a reset. Pick one or type any number. Until you do, it follows "
+                              "the data and the optimiser (a rate that trains them).")
         self.batch = spin(0, 1_000_000, 0, "How many training points each update sees; 0 = all "
                           "of them at once (full batch, the notebook's). Smaller batches are "
                           "reshuffled every epoch.")
