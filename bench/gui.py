@@ -291,7 +291,8 @@ class Recorder:
 
 def headless_eps(problem, seconds: float) -> float:
     """Epochs per second of the worker loop alone: no window, no probes, no grid."""
-    from nnviz.gui.worker import Problem, TrainLoop
+    from nnviz.core.problem import Problem
+    from nnviz.gui.worker import TrainLoop
     loop = TrainLoop()
     loop._handle(("problem", 1, problem))
     loop.grid_points = None
@@ -333,7 +334,7 @@ def in_process(seconds: float, quick: bool, cache: str) -> dict:
     from nnviz.core.network import NetworkSpec
     from nnviz.core.training import TrainConfig
     from nnviz.gui.main_window import MainWindow
-    from nnviz.gui.worker import Problem
+    from nnviz.core.problem import Problem
 
     data = make_dataset(DataSpec("moons"))
     problem = Problem(data, NetworkSpec(), TrainConfig(), None, 0)

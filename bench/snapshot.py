@@ -19,7 +19,8 @@ from nnviz.core import inspect
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
 from nnviz.core.training import TrainConfig
-from nnviz.gui.worker import Problem, TrainLoop
+from nnviz.core.problem import Problem
+from nnviz.gui.worker import TrainLoop
 
 
 def main() -> None:

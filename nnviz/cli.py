@@ -16,6 +16,7 @@ import math
 import os
 import sys
 import time
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -32,7 +33,8 @@ from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, load_
 from nnviz.core.runlog import Run, RunLog
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
-from nnviz.core.training import OPTIMIZERS, TrainConfig, Trainer, divergence_message, network_for
+from nnviz.core.problem import Choices, Problem, make_problem
+from nnviz.core.training import OPTIMIZERS, Trainer, divergence_message
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
@@ -148,7 +150,9 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                    help="activation of every hidden layer: " + ", ".join(acts.ACTIVATIONS)
                         + " (default sigmoid)")
     g.add_argument("--output-activation", type=_choice(acts.ACTIVATIONS, "activation"),
-                   default="sigmoid", help="activation of the output layer (default sigmoid)")
+                   default=None, help="activation of the output layer (default: the one that "
+                   "fits the data: linear for regression, softmax with cross-entropy, else "
+                   "sigmoid)")
     g.add_argument("--init-scheme", type=_choice(INIT_SCHEMES, "init scheme"), default="normal",
                    help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INIT_SCHEMES.items()))
     g.add_argument("--init", type=_existing_file, default=None, metavar="FILE.npz",
@@ -156,12 +160,14 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                         "of shape (out, 1), the notebook's layout")
 
     g = p.add_argument_group("training")
-    g.add_argument("--loss", type=_choice(LOSSES, "loss"), default="mse",
-                   help="; ".join(f"{k}: {v}" for k, v in LOSSES.items()) + " (default mse)")
+    g.add_argument("--loss", type=_choice(LOSSES, "loss"), default=None,
+                   help="; ".join(f"{k}: {v}" for k, v in LOSSES.items())
+                   + " (default mse; cross-entropy for more than two classes)")
     g.add_argument("--optimizer", type=_choice(OPTIMIZERS, "optimizer"), default="gd",
                    help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()) + " (default gd)")
-    g.add_argument("--lr", type=_positive_float, default=1.0,
-                   help="learning rate, a positive number (default 1.0)")
+    g.add_argument("--lr", type=_positive_float, default=None,
+                   help="learning rate, a positive number (default: one that trains this data "
+                        "with this optimiser; the notebook's 1.0 for classification with gd)")
     g.add_argument("--batch-size", type=_int_at_least(0), default=0,
                    help="mini-batch size, reshuffled each epoch; 0 = all training points at once "
                         "(default 0, the notebook's)")
@@ -221,20 +227,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def build_trainer(args: argparse.Namespace, data: Dataset | None = None) -> Trainer:
-    """The Trainer the train options describe; raises one of USER_ERRORS on a bad combination.
+def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Problem:
+    """The Problem the train options describe; raises one of USER_ERRORS on a bad combination.
 
-    ``data`` (e.g. an imported CSV) replaces the generated data set.
+    ``data`` (e.g. an imported CSV) replaces the generated data set. Options left out take the
+    defaults that fit the data (:mod:`nnviz.core.problem`).
     """
     if data is None:
         data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
                                      args.test_fraction, args.classes))
-    spec = network_for(data, args.loss, args.hidden, (args.activation,) * len(args.hidden),
-                       args.output_activation, args.init_scheme)
-    config = TrainConfig(args.loss, args.optimizer, args.lr, args.batch_size, args.l1, args.l2)
-    params = load_npz(args.init, spec) if args.init else None
+    choices = Choices(args.hidden, (args.activation,) * len(args.hidden), args.output_activation,
+                      args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
+                      args.l1, args.l2)
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
-    return Trainer(spec, config, data, params=params, seed=seed)
+    problem = make_problem(data, choices, seed=seed)
+    if args.init:
+        problem = replace(problem, params=load_npz(args.init, problem.spec))
+    return problem
 
 
 # Options that describe a new run; --session continues a saved one and takes none of them.
@@ -273,10 +282,10 @@ def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...]
             raise UsageError("--data and --dataset both choose the data; give one of them")
         imported = read_csv(args.data, args.task, test_fraction=args.test_fraction,
                             seed=args.seed or 0)
-        return (*_fresh(build_trainer(args, imported.dataset)), imported.class_names)
+        return (*_fresh(build_problem(args, imported.dataset).make_trainer()), imported.class_names)
     if args.task:
         raise UsageError("--task only applies to --data FILE.csv")
-    return (*_fresh(build_trainer(args)), None)
+    return (*_fresh(build_problem(args).make_trainer()), None)
 
 
 def _fresh(trainer: Trainer) -> tuple[Trainer, Run]:
@@ -344,7 +353,8 @@ def train_command(args: argparse.Namespace) -> int:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
             print(f"{args.session}: going on from epoch {start_epoch}{branch}", file=out)
         print(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
-              f" network {spec.shapes_text()} ({spec.n_params} parameters); "
+              f" network {spec.shapes_text()} ({spec.n_params} parameters, "
+              f"{spec.output_activation} output); "
               f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}", file=out)
 
     t0 = time.perf_counter()
@@ -386,7 +396,8 @@ def train_command(args: argparse.Namespace) -> int:
             return v if math.isfinite(v) else None
         print(json.dumps({
             "dataset": data.name, "task": data.task, "architecture": spec.shapes_text(),
-            "parameters": spec.n_params, "loss": cfg.loss, "optimizer": cfg.optimizer,
+            "parameters": spec.n_params, "output_activation": spec.output_activation,
+            "loss": cfg.loss, "optimizer": cfg.optimizer,
             "learning_rate": cfg.learning_rate, "epochs": int(len(losses)),
             "total_epochs": trainer.epoch,
             "final_loss": num(final), "train_loss": num(m.train_loss),

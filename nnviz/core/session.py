@@ -39,6 +39,7 @@ from .data import CLASSIFICATION, REGRESSION, Dataset, DataError, DataSpec
 from .history import LossHistory
 from .losses import LossError
 from .network import NetworkSpec, SpecError, as_params
+from .problem import Problem
 from .runlog import Checkpoint, Run, RunLog, SparseSeries
 from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
 from .errors import NnvizError
@@ -129,11 +130,15 @@ class Session:
             run=run,
         )
 
+    @property
+    def problem(self) -> Problem:
+        """What the saved run trains (its initial weights, not where it stopped)."""
+        return Problem(self.dataset, self.spec, self.config, self.initial_params, self.seed)
+
     def make_trainer(self) -> Trainer:
         """A Trainer that continues this session exactly (it is not compiled yet)."""
         self.validate()
-        trainer = Trainer(self.spec, self.config, self.dataset, params=self.initial_params,
-                          seed=self.seed)
+        trainer = self.problem.make_trainer()
         if self.opt_state is None:
             opt_state = trainer.state.opt_state
         else:
@@ -587,7 +592,7 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
         session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch)
     # The problem itself must be trainable (e.g. the loss fits the task and the class count).
     try:
-        Trainer(spec, config, dataset, params=session.initial_params, seed=session.seed)
+        session.problem.make_trainer()
     except _SETTING_ERRORS as e:
         raise SessionError(f"the settings do not fit together: {e}") from None
     return session

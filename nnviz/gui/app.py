@@ -3,7 +3,8 @@
 ``run(args) -> int`` takes the argparse.Namespace of ``nnviz`` without a sub-command: the train
 options (dataset, samples, noise, seed, test_fraction, classes, hidden, activation,
 output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), ``epochs``,
-``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults.
+``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults; the loss,
+output activation and learning rate left as None fit the data (as ``nnviz train`` does).
 
 ``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
 thread, exactly as the window does), shows the view ``show`` -- at the recorded epoch
@@ -16,12 +17,15 @@ import argparse
 import os
 import sys
 import time
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from nnviz.core.problem import Problem
 
 DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
-    output_activation="sigmoid", init_scheme="normal", loss="mse", optimizer="gd", lr=1.0,
+    output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
     batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
 
 SCREENSHOT_SIZE = (1400, 900)
@@ -31,24 +35,11 @@ def _opt(args: argparse.Namespace, name: str) -> Any:
     return getattr(args, name, DEFAULTS[name])
 
 
-def problem_from_args(args: argparse.Namespace) -> tuple:
-    """(DataSpec, NetworkSpec, TrainConfig, params or None, seed) from the train options.
-    Raises the core's user errors (DataError, SpecError, LossError, TrainingError)."""
-    from nnviz.core.data import DataSpec, make_dataset
-    from nnviz.core.network import load_npz
-    from nnviz.core.training import TrainConfig, network_for
-
-    dspec = DataSpec(_opt(args, "dataset"), _opt(args, "samples"), _opt(args, "noise"),
-                     _opt(args, "seed"), _opt(args, "test_fraction"), _opt(args, "classes"))
-    data = make_dataset(dspec)
-    hidden = tuple(_opt(args, "hidden"))
-    config = TrainConfig(_opt(args, "loss"), _opt(args, "optimizer"), _opt(args, "lr"),
-                         _opt(args, "batch_size"), _opt(args, "l1"), _opt(args, "l2"))
-    spec = network_for(data, config.loss, hidden, (_opt(args, "activation"),) * len(hidden),
-                       _opt(args, "output_activation"), _opt(args, "init_scheme"))
-    init = _opt(args, "init")
-    params = load_npz(init, spec) if init else None
-    return data.spec, spec, config, params, data.spec.seed
+def problem_from_args(args: argparse.Namespace) -> Problem:
+    """The :class:`~nnviz.core.problem.Problem` of the train options, built as ``nnviz train``
+    builds it. Raises the core's user errors (DataError, SpecError, LossError, TrainingError)."""
+    from nnviz.cli import build_problem
+    return build_problem(argparse.Namespace(**{**DEFAULTS, **vars(args)}))
 
 
 def _error(message: str) -> None:

@@ -161,9 +161,7 @@ def install_views(window) -> dict:
         if action is not None:
             action.trigger()
         else:
-            data = p.dataset()
-            spec = p.network(data)
-            window.load_problem(p.data, spec, p.config, p.initial_params(spec), p.seed)
+            window.load_problem(p.problem())
         original_show_view("main")
     lessons.try_requested.connect(try_lesson)
 

@@ -42,6 +42,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.history import LossHistory
 from nnviz.core.inspect import gradient_row
 from nnviz.core.network import NetworkSpec, device_array
+from nnviz.core.problem import Problem
 from nnviz.core.runlog import Run, RunLog
 from nnviz.core.snapshot import Branch, Grid, ModelAt, Snapshot, make_grid_points
 from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
@@ -59,17 +60,6 @@ GRID_RES_2D = 100
 GRID_RES_1D = 400
 
 Probe = Callable[[Trainer, np.ndarray], Any]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What a run trains: data, architecture, settings, start weights (None = from the seed)."""
-
-    dataset: Dataset
-    spec: NetworkSpec
-    config: TrainConfig
-    params: Any = None
-    seed: int = 0
 
 
 @dataclass
@@ -347,7 +337,7 @@ class TrainLoop:
             raise ValueError(f"unknown worker command {verb!r}")
 
     def _start_problem(self, run_id: int, p: Problem) -> None:
-        trainer = Trainer(p.spec, p.config, p.dataset, params=p.params, seed=p.seed)
+        trainer = p.make_trainer()
         self._replace_trainer(run_id, trainer)
 
     def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:

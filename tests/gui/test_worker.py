@@ -8,8 +8,9 @@ import pytest
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
+from nnviz.core.problem import Problem
 from nnviz.core.training import TrainConfig, network_for
-from nnviz.gui.worker import GRID_RES_2D, Problem, RunState, TrainLoop
+from nnviz.gui.worker import GRID_RES_2D, RunState, TrainLoop
 
 
 class Recorder:
