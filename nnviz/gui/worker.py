@@ -47,7 +47,12 @@ from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
 USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
-MAX_PUBLISH_S = 0.1  # the least often, while playing
+# While playing, a snapshot waits for the window to have drawn the last one, but no longer than
+# this (or than the snapshots' own pacing, when they are costly).
+MAX_PUBLISH_S = 0.1
+# Snapshots take at most about this share of the worker's time, whatever they cost: a 512-wide
+# network's grid and probes made at 10 a second left the training a sixth of its time.
+SNAPSHOT_SHARE = 0.25
 # One chunk takes about this long at full speed: about a frame, so Pause still answers within
 # ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
 # loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
@@ -406,7 +411,8 @@ class TrainLoop:
             # Publish now if waiting for the next chunk would overshoot the frame more, and
             # the GUI has drawn the last snapshot (or has taken too long to).
             due = now - self._last_publish + dt / 2 >= self._publish_every
-            if due and (self.drawn.is_set() or now - self._last_publish >= MAX_PUBLISH_S):
+            late = now - self._last_publish >= max(MAX_PUBLISH_S, self._publish_every)
+            if due and (self.drawn.is_set() or late):
                 self._publish_now()
             else:
                 self._dirty = True
@@ -467,12 +473,12 @@ class TrainLoop:
         t0 = time.perf_counter()
         snapshot = self.make_snapshot(diverged)
         self._last_publish = time.perf_counter()
-        # Snapshots take at most about a quarter of the worker's time, whatever their size, yet
-        # come at least 10 times a second. The smaller of the last two costs: a snapshot that
-        # compiled something (a new model, a view's probe) must not slow the next ones down.
+        # The next snapshot comes once the training has had (1 - SNAPSHOT_SHARE) of the time:
+        # a costly snapshot is made less often. The smaller of the last two costs: a snapshot
+        # that compiled something (a new model, a view's probe) must not slow the next ones down.
         cost, self._snapshot_cost = min(self._snapshot_cost, self._last_publish - t0), \
             self._last_publish - t0
-        self._publish_every = min(MAX_PUBLISH_S, max(FRAME_S, 3 * cost))
+        self._publish_every = max(FRAME_S, cost * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
         self._publish(snapshot)
 
     def _fail(self, e: Exception) -> None:
