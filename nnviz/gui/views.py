@@ -6,23 +6,25 @@ a probe (:mod:`nnviz.core.inspect`) that the worker thread runs with every snaps
 probe is registered only while its view is visible; the gradient probe always runs, so that
 its history covers the whole run. A view redraws only while visible.
 
+A tab's view is built the first time the tab is shown (``_LazyTab``): most sessions never open
+most tabs, and building them all made the launch slower. ``window._inspection_views[name]``
+builds the view when asked for it.
+
 ``show_view`` also accepts ``lesson-1`` .. ``lesson-5`` and ``baseline`` (the lessons tab on that
 page), so that ``nnviz --screenshot F.png --show lesson-5`` works.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Mapping
+from typing import Callable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnviz.core import inspect
 
-from .gradient_view import GradientView
-from .hidden_space import HiddenSpaceView
-from .lessons_view import LESSON_KEYS, LESSONS, LessonsView
-from .network_view import NetworkView
-from .neuron_maps import NeuronMapsView
+from .lessons_view import LESSON_KEYS, LESSONS
 
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.
 PRESET_FOR_LESSON = {"line": "line", "deep-linear": "deep-linear", "sigmoid": "deep-sigmoid",
@@ -64,48 +66,127 @@ class _Visibility(QObject):
                 self.window.set_probe(name, fn)
 
 
-def install_views(window) -> dict:
-    """Create the views, add them as tabs, wire their probes and the Lessons menu."""
-    network = NetworkView(on_edit=window.set_params)
-    network.probe = inspect.NeuronMapsProbe()
-    neurons = NeuronMapsView()
-    neurons.probe = inspect.NeuronMapsProbe()
-    hidden = HiddenSpaceView(inspect.HiddenSpaceProbe())
-    gradients = GradientView()
-    gradient_probe = inspect.GradientProbe()
-    lessons = LessonsView()
-    baseline_probe = inspect.BaselineProbe()
+class _LazyTab(QWidget):
+    """A tab's place: ``build()`` makes its view the first time the tab is shown."""
 
-    network.setToolTip("The network: weights as links, biases, each neuron's map; click to edit.")
-    neurons.setToolTip("Every neuron's activation over the input plane.")
-    hidden.setToolTip("The data and the input plane as a hidden layer sees them.")
-    gradients.setToolTip("Gradient norms, update ratios, weight and activation histograms.")
-    lessons.setToolTip("The notebook's demonstrations and a logistic-regression baseline.")
+    def __init__(self, build: Callable[[], QWidget], tip: str) -> None:
+        super().__init__()
+        self._build, self.view = build, None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.setToolTip(tip)
 
-    views = {"network": network, "neurons": neurons, "hidden-space": hidden,
-             "gradients": gradients, "lessons": lessons}
-    titles = {"network": "Network", "neurons": "Neurons", "hidden-space": "Hidden space",
-              "gradients": "Gradients", "lessons": "Lessons"}
-    for name, view in views.items():
-        window.add_view(name, titles[name], view)
+    def ensure(self) -> QWidget:
+        if self.view is None:
+            self.view = self._build()
+            self.layout().addWidget(self.view)
+            if self.isVisible():
+                self.view.show()
+        return self.view
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt)
+        self.ensure()
+        super().showEvent(event)
+
+
+class _Views(Mapping):
+    """name -> view, built when first asked for."""
+
+    def __init__(self, tabs: dict[str, _LazyTab]) -> None:
+        self.tabs = tabs
+
+    def __getitem__(self, name: str) -> QWidget:
+        return self.tabs[name].ensure()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tabs)
+
+    def __len__(self) -> int:
+        return len(self.tabs)
+
+    def built(self) -> list[QWidget]:
+        return [t.view for t in self.tabs.values() if t.view is not None]
+
+
+def install_views(window) -> Mapping:
+    """Add the views' tabs (each built when first shown), wire their probes and the Lessons
+    menu."""
     # Throttled: a wide network's probes may not eat the worker's time (see inspect.Throttled).
     # Small budgets: while the window draws, a probe's jax calls cost ~3x their time alone, and
     # at 15% each the probes took a third of the worker's time (bench/gui.py's view_cost); the
     # maps still refresh ~10-20 times a second, the boundary and the links every frame.
     T = inspect.Throttled
-    trackers = {
-        "network": _Visibility(window, network, {network.extras_key: T(network.probe, 0.02)}),
-        "neurons": _Visibility(window, neurons, {neurons.extras_key: T(neurons.probe, 0.02)}),
-        "hidden-space": _Visibility(window, hidden, {hidden.extras_key: T(hidden.probe, 0.05)}),
-        "gradients": _Visibility(window, gradients,
-                                 {gradients.extras_key: T(gradient_probe, 0.015)},
-                                 always=(gradients.extras_key,)),
-        "lessons": _Visibility(window, lessons, {lessons.extras_key: baseline_probe}),
+    trackers: dict[str, _Visibility] = {}
+    # The gradient probe always runs, built or not, so that its history covers the whole run.
+    gradient_probe = T(inspect.GradientProbe(), 0.015)
+    gradients_key = "gradients"  # GradientView's extras_key
+    window.set_probe(gradients_key, gradient_probe)
+    # The preset (nnviz.core.presets) of each lesson that can be tried live.
+    try:
+        from nnviz.core import presets
+        known = {p.id: p for p in presets.load_presets()}
+    except Exception:  # noqa: BLE001 -- no presets, no buttons; the lessons still work
+        known = {}
+    tryable = {k: pid for k, pid in PRESET_FOR_LESSON.items() if pid in known}
+    lesson_shutdowns: list[Callable] = []
+
+    def network() -> QWidget:
+        from .network_view import NetworkView
+        view = NetworkView(on_edit=window.set_params)
+        view.probe = inspect.NeuronMapsProbe()
+        trackers["network"] = _Visibility(window, view, {view.extras_key: T(view.probe, 0.02)})
+        view.neuron_selected.connect(trackers["network"].refresh)
+        return view
+
+    def neurons() -> QWidget:
+        from .neuron_maps import NeuronMapsView
+        view = NeuronMapsView()
+        view.probe = inspect.NeuronMapsProbe()
+        trackers["neurons"] = _Visibility(window, view, {view.extras_key: T(view.probe, 0.02)})
+        view.neuron_selected.connect(trackers["neurons"].refresh)
+        return view
+
+    def hidden() -> QWidget:
+        from .hidden_space import HiddenSpaceView
+        view = HiddenSpaceView(inspect.HiddenSpaceProbe())
+        trackers["hidden-space"] = _Visibility(window, view,
+                                               {view.extras_key: T(view.probe, 0.05)})
+        view.settings_changed.connect(trackers["hidden-space"].refresh)
+        return view
+
+    def gradients() -> QWidget:
+        from .gradient_view import GradientView
+        view = GradientView()
+        trackers["gradients"] = _Visibility(window, view, {gradients_key: gradient_probe},
+                                            always=(gradients_key,))
+        return view
+
+    def lessons() -> QWidget:
+        from .lessons_view import LessonsView
+        view = LessonsView()
+        trackers["lessons"] = _Visibility(window, view,
+                                          {view.extras_key: inspect.BaselineProbe()})
+        view.enable_try(tryable, {k: f"Load the preset “{known[pid].title}” and train it "
+                                     "yourself." for k, pid in tryable.items()})
+        view.try_requested.connect(try_lesson)
+        lesson_shutdowns.append(view.shutdown)
+        return view
+
+    specs = {
+        "network": ("Network", network, "The network: weights as links, biases, each "
+                                         "neuron's map; click to edit."),
+        "neurons": ("Neurons", neurons, "Every neuron's activation over the input plane."),
+        "hidden-space": ("Hidden space", hidden,
+                         "The data and the input plane as a hidden layer sees them."),
+        "gradients": ("Gradients", gradients,
+                      "Gradient norms, update ratios, weight and activation histograms."),
+        "lessons": ("Lessons", lessons,
+                    "The notebook's demonstrations and a logistic-regression baseline."),
     }
-    network.neuron_selected.connect(trackers["network"].refresh)
-    neurons.neuron_selected.connect(trackers["neurons"].refresh)
-    hidden.settings_changed.connect(trackers["hidden-space"].refresh)
+    tabs = {name: _LazyTab(build, tip) for name, (_, build, tip) in specs.items()}
+    for name, tab in tabs.items():
+        window.add_view(name, specs[name][0], tab)
+    views = _Views(tabs)
 
     # The views draw a moment after the main plots, in their own turn of the event loop: one
     # frame's work is two shorter stretches, and a click or a key waits for one, not both
@@ -116,7 +197,7 @@ def install_views(window) -> dict:
         snapshot, pending["snapshot"] = pending["snapshot"], None
         if snapshot is None:
             return
-        for view in views.values():
+        for view in views.built():
             if view.isVisible():
                 view.update_snapshot(snapshot)
 
@@ -138,7 +219,7 @@ def install_views(window) -> dict:
     menu.setToolTipsVisible(True)
 
     def show_lesson(key: str, wait: bool = False) -> None:
-        lessons.show_lesson(key, wait=wait)
+        views["lessons"].show_lesson(key, wait=wait)
         original_show_view("lessons")
 
     # show_view learns the lesson pages' names (for --show lesson-5 and the like).
@@ -146,15 +227,6 @@ def install_views(window) -> dict:
 
     # "Try it live": the lesson's preset in the main window (through the Presets menu's action
     # when there is one, so that Undo knows about it).
-    try:
-        from nnviz.core import presets
-        known = {p.id: p for p in presets.load_presets()}
-    except Exception:  # noqa: BLE001 -- no presets, no buttons; the lessons still work
-        known = {}
-    tryable = {k: pid for k, pid in PRESET_FOR_LESSON.items() if pid in known}
-    lessons.enable_try(tryable, {k: f"Load the preset “{known[pid].title}” and train it "
-                                    "yourself." for k, pid in tryable.items()})
-
     def try_lesson(key: str) -> None:
         p = known[tryable[key]]
         action = getattr(getattr(window, "session_actions", None), "preset_actions", {}).get(p.id)
@@ -163,7 +235,6 @@ def install_views(window) -> dict:
         else:
             window.load_problem(p.problem())
         original_show_view("main")
-    lessons.try_requested.connect(try_lesson)
 
     def show_view(name: str) -> None:
         if name in LESSON_ALIASES:
@@ -172,8 +243,7 @@ def install_views(window) -> dict:
             original_show_view(name)
     window.show_view = show_view
 
-    executor_shutdown = lessons.shutdown
-    window.destroyed.connect(lambda *_: executor_shutdown())
+    window.destroyed.connect(lambda *_: [stop() for stop in lesson_shutdowns])
     window._inspection_views = views  # keeps the Python wrappers (and trackers) alive
     window._inspection_trackers = trackers
     return views

@@ -51,12 +51,22 @@ from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
-MAX_PUBLISH_S = 0.1  # the least often, while playing
+# While playing, a snapshot waits for the window to have drawn the last one, but no longer than
+# this (or than the snapshots' own pacing, when they are costly).
+MAX_PUBLISH_S = 0.1
+# Snapshots take at most about this share of the worker's time, whatever they cost: a 512-wide
+# network's grid and probes made at 10 a second left the training a sixth of its time.
+SNAPSHOT_SHARE = 0.25
 # One chunk takes about this long at full speed: about a frame, so Pause still answers within
 # ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
 # loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
 CHUNK_TARGET_S = 0.016
 GRID_RES_2D = 100
+# The 2-D grid is halved (down to GRID_MIN_RES a side) while its prediction costs more than
+# this, and doubled back when it costs under an eighth of it: a 2-512x8-1 network took 0.4 s
+# to predict 100x100 points, every snapshot.
+GRID_BUDGET_S = 0.004
+GRID_MIN_RES = 16
 GRID_RES_1D = 400
 
 Probe = Callable[[Trainer, np.ndarray], Any]
@@ -157,6 +167,8 @@ class TrainLoop:
         self.probes: dict[str, Probe] = {}
         self.grid_points: np.ndarray | None = None
         self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
+        self._grid_res = 0
+        self._grid_timed = False  # the grid's prediction has run (compiled) at this resolution
         self._last_publish = 0.0
         self._publish_every = FRAME_S  # grows when snapshots are costly (big networks)
         self._snapshot_cost = 0.0
@@ -356,8 +368,8 @@ class TrainLoop:
         self.trainer = None  # a failing compile must not leave a half-made run behind
         self._status("compiling...")
         t0 = time.perf_counter()
-        if old is None or old.data is not trainer.data:
-            self._make_grid(trainer.data)
+        if old is None or old.data is not trainer.data or self._grid_res != GRID_RES_2D:
+            self._make_grid(trainer.data)  # a new model starts at the full resolution
         # XLA compiles without the GIL: the functions of the first snapshot compile on a second
         # core while this thread compiles the training step (cold cache, bench/gui.py's first
         # frame: the compiles were ~1 s one after another).
@@ -465,14 +477,29 @@ class TrainLoop:
         self.view_epoch, self._replayed = None, None
         self._dirty = True
 
-    def _make_grid(self, data: Dataset) -> None:
+    def _make_grid(self, data: Dataset, res: int | None = None) -> None:
+        self._grid_timed = False
         if data.n_features not in (1, 2):
             self.grid_points, self._grid_axes = None, None  # no plane to draw
+            self._grid_res = GRID_RES_2D
             return
-        res = GRID_RES_2D if data.n_features == 2 else GRID_RES_1D
+        res = res or (GRID_RES_2D if data.n_features == 2 else GRID_RES_1D)
+        self._grid_res = res if data.n_features == 2 else GRID_RES_2D
         xs, ys, points = make_grid_points(data.bounds(0.1), res)
         self.grid_points, self._grid_axes = points, (xs, ys)
         self._grid_device = device_array(points)  # copied to the device once
+
+    def _fit_grid(self, cost: float) -> None:
+        """Size the 2-D grid to what its prediction costs (see GRID_BUDGET_S). The first call
+        at a resolution compiles, and is not counted."""
+        timed, self._grid_timed = self._grid_timed, True
+        if not timed or self.trainer is None or self.trainer.data.n_features != 2:
+            return
+        res = self._grid_res
+        if cost > GRID_BUDGET_S and res > GRID_MIN_RES:
+            self._make_grid(self.trainer.data, max(GRID_MIN_RES, res // 2))
+        elif cost < GRID_BUDGET_S / 8 and res < GRID_RES_2D:
+            self._make_grid(self.trainer.data, min(GRID_RES_2D, res * 2))
 
     def _set_playing(self, playing: bool, notify: bool = True) -> None:
         if playing != self.playing:
@@ -528,7 +555,8 @@ class TrainLoop:
             # Publish now if waiting for the next chunk would overshoot the frame more, and
             # the GUI has drawn the last snapshot (or has taken too long to).
             due = now - self._last_publish + dt / 2 >= self._publish_every
-            if due and (self.drawn.is_set() or now - self._last_publish >= MAX_PUBLISH_S):
+            late = now - self._last_publish >= max(MAX_PUBLISH_S, self._publish_every)
+            if due and (self.drawn.is_set() or late):
                 self._publish_now()
             else:
                 self._dirty = True
@@ -556,8 +584,10 @@ class TrainLoop:
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:
+            t0 = time.perf_counter()
             values = t.predict_for_drawing(self._grid_device, model.params)
             xs, ys = self._grid_axes
+            self._fit_grid(time.perf_counter() - t0)  # for the next snapshot
             if len(ys):
                 values = values.reshape(len(ys), len(xs), -1)
             if values.shape[-1] == 1:
@@ -592,12 +622,12 @@ class TrainLoop:
         t0 = time.perf_counter()
         snapshot = self.make_snapshot(diverged)
         self._last_publish = time.perf_counter()
-        # Snapshots take at most about a quarter of the worker's time, whatever their size, yet
-        # come at least 10 times a second. The smaller of the last two costs: a snapshot that
-        # compiled something (a new model, a view's probe) must not slow the next ones down.
+        # The next snapshot comes once the training has had (1 - SNAPSHOT_SHARE) of the time:
+        # a costly snapshot is made less often. The smaller of the last two costs: a snapshot
+        # that compiled something (a new model, a view's probe) must not slow the next ones down.
         cost, self._snapshot_cost = min(self._snapshot_cost, self._last_publish - t0), \
             self._last_publish - t0
-        self._publish_every = min(MAX_PUBLISH_S, max(FRAME_S, 3 * cost))
+        self._publish_every = max(FRAME_S, cost * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
         self._publish(snapshot)
 
     def _fail(self, e: Exception) -> None:
