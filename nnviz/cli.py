@@ -331,6 +331,26 @@ def _fmt(v: float, percent: bool = False) -> str:
     return f"{100 * v:.1f}%" if percent else f"{v:.4f}"
 
 
+def _history_writer(f, path: str | None):
+    """``write(first_epoch, losses)`` appending rows ``epoch,loss`` to ``f`` (after a header),
+    or None without a file; a failed write is the user's one-line error."""
+    if f is None:
+        return None
+    w = csv.writer(f)
+
+    def write(first: int, losses: np.ndarray) -> None:
+        try:
+            w.writerows(zip(range(first, first + len(losses)),
+                            map(repr, losses.astype(np.float64).tolist())))
+        except OSError as e:
+            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    try:
+        w.writerow(["epoch", "loss"])
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    return write
+
+
 def _open_output(path: str | None):
     if path is None:
         return None
@@ -361,36 +381,39 @@ def train_command(args: argparse.Namespace) -> int:
     trainer.compile()
     compile_s = time.perf_counter() - t0
 
-    losses, diverged, left = [], False, args.epochs
+    # Nothing per epoch is kept in memory (a run flat out does ~10^5 epochs a second): the
+    # printout is printed as it goes, --history is streamed to its file, and the session's
+    # history is the bounded LossHistory.
+    writer = _history_writer(history_file, args.history)
+    diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
     t0 = time.perf_counter()
     while left > 0 and not diverged:
         first = trainer.epoch + 1
         result = runlog.advance(trainer, run.log, min(left, 4096))  # recorded: losses, checkpoints
         left -= 4096
-        losses.append(result.losses)
         diverged = result.diverged
+        n = len(result.losses)
+        if n:
+            ran += n
+            last_loss = float(result.losses[-1])
+            if writer is not None:
+                writer(first, result.losses)
         if not args.json:
-            for i, loss in enumerate(result.losses):
-                if (first + i) % args.print_every == 0:
-                    print(f"Loss for epoch {first + i}: {loss:.4f}", file=out)
+            epochs = np.arange(first, first + n)
+            for i in np.flatnonzero(epochs % args.print_every == 0):
+                print(f"Loss for epoch {first + i}: {result.losses[i]:.4f}", file=out)
     train_s = time.perf_counter() - t0
-    losses = np.concatenate(losses) if losses else np.zeros(0, np.float32)
-    eps = len(losses) / train_s if train_s > 0 and len(losses) else float("nan")
+    if history_file is not None:
+        try:
+            history_file.close()
+        except OSError as e:  # a full disk shows only when the rows are flushed
+            raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
+    eps = ran / train_s if train_s > 0 and ran else float("nan")
     m = trainer.evaluate()
     message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
                                  trainer.best_loss, then="run again") if diverged else ""
 
-    if history_file is not None:
-        try:
-            with history_file:
-                w = csv.writer(history_file)
-                w.writerow(["epoch", "loss"])
-                for i, v in enumerate(losses, start=start_epoch + 1):
-                    w.writerow([i, repr(float(v))])
-        except OSError as e:  # a full disk shows only when the rows are flushed
-            raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
-
-    final = float(losses[-1]) if len(losses) else m.train_loss
+    final = last_loss if ran else m.train_loss
     if args.json:
         def num(v):
             return v if math.isfinite(v) else None
@@ -398,7 +421,7 @@ def train_command(args: argparse.Namespace) -> int:
             "dataset": data.name, "task": data.task, "architecture": spec.shapes_text(),
             "parameters": spec.n_params, "output_activation": spec.output_activation,
             "loss": cfg.loss, "optimizer": cfg.optimizer,
-            "learning_rate": cfg.learning_rate, "epochs": int(len(losses)),
+            "learning_rate": cfg.learning_rate, "epochs": ran,
             "total_epochs": trainer.epoch,
             "final_loss": num(final), "train_loss": num(m.train_loss),
             "train_accuracy": num(m.train_accuracy), "test_loss": num(m.test_loss),
@@ -412,8 +435,8 @@ def train_command(args: argparse.Namespace) -> int:
         pct = data.is_classification
         print(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
               f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}", file=out)
-        print(f"speed: {eps:,.0f} epochs/s over {len(losses)} "
-              f"epoch{'' if len(losses) == 1 else 's'} "
+        print(f"speed: {eps:,.0f} epochs/s over {ran} "
+              f"epoch{'' if ran == 1 else 's'} "
               f"(compile {compile_s:.2f} s, not counted)", file=out)
     if args.save:
         Session.from_trainer(trainer, class_names=class_names, run=run).save(args.save)

@@ -160,6 +160,32 @@ def check_params(spec: NetworkSpec, params) -> None:
                             f" do not fit the network, which needs {ws} and {bs}")
 
 
+# The most a weight or bias typed by hand may be, either sign. Far beyond the values training
+# gives (initial weights are about N(0, 1)), one weight saturates or blows up every unit after it
+# and the trainer, which goes back to the best weights after a divergence, has only the edited
+# ones to go back to.
+EDIT_LIMIT = 100.0
+
+
+def check_edit(spec: NetworkSpec, old, new) -> None:
+    """A SpecError unless ``new`` fits ``spec`` and every value that differs from ``old`` (all
+    of them when ``old`` does not fit) is a number within +-EDIT_LIMIT."""
+    check_params(spec, new)
+    try:
+        check_params(spec, old)
+    except (SpecError, TypeError):
+        old = None
+    for layer, ((w, b), prev) in enumerate(zip(new, old or [None] * len(new))):
+        for kind, a, p in (("weight", w, None if prev is None else prev[0]),
+                           ("bias", b, None if prev is None else prev[1])):
+            a = np.asarray(a, np.float64)
+            changed = a if p is None else a[a != np.asarray(p, np.float64)]
+            bad = changed[~(np.abs(changed) <= EDIT_LIMIT)]  # NaN is bad too
+            if bad.size:
+                raise SpecError(f"a {kind} of layer {layer + 1} set by hand must be a number "
+                                f"between -{EDIT_LIMIT:g} and {EDIT_LIMIT:g}, got {bad[0]:g}")
+
+
 def forward(spec: NetworkSpec, params: Params, X: jax.Array) -> jax.Array:
     """The network's output for rows ``X``: shape (N, output_dim)."""
     for (w, b), name in zip(params, spec.layer_activations):

@@ -9,8 +9,9 @@ the optimiser state (``optax.inject_hyperparams``) and changes without a reset.
 An epoch's loss is the data loss of that epoch's forward pass, before its update, as the
 notebook prints it.
 
-Divergence: the loop stops at a loss that is not finite, and the Trainer also calls a loss a
-million times above the run's first one a blow-up. Either way the weights go back to those with
+Divergence: the loop stops at a loss that is not finite, a chunk that ends with non-finite
+weights diverged, and the Trainer also calls a loss a million times above the run's first one a
+blow-up. Either way the weights go back to those with
 the lowest loss of the run, and the result says the run diverged. Going back one epoch would not
 do: a run that blows up passes through finite but huge weights (at lr 100 on moons the loss goes
 3.6, 1e19, ... inf) from which every learning rate diverges again. Keeping the best state inside
@@ -327,7 +328,12 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
 
         init = (jnp.int32(0), jnp.bool_(True), state, jnp.zeros(MAX_CHUNK, jnp.float32))
         done, ok, state, buf = jax.lax.while_loop(cond, body, init)
-        return counted(state, done), buf, done, ~ok
+        # An epoch's loss is taken before its update, so the last update of a chunk (a single
+        # Step's only one) can make the weights non-finite behind a finite loss: one check of
+        # the weights per chunk, not per epoch, catches it.
+        finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(a))
+                                    for a in jax.tree_util.tree_leaves(state.params)]))
+        return counted(state, done), buf, done, ~(ok & finite)
 
     # 512-bit vectors for the element-wise loops (activations and their derivatives): +10%
     # epochs/s on the notebook's problem where the CPU has AVX-512; ignored where it has not.
@@ -511,7 +517,7 @@ class Trainer:
         ran, left = 0, int(n_epochs)
         while left > 0:
             k = min(left, MAX_CHUNK)
-            state, _, done, _ = self._run(state, self.X_train, self.T_train, np.int32(k))
+            state, _, done, _ = self._run(state, self._X_run, self._T_run, np.int32(k))
             ran, left = ran + int(done), left - k
             if int(done) < k:
                 break
@@ -521,8 +527,13 @@ class Trainer:
         start, i = self._best
         state = start
         if i:
-            state, _, done, _ = self._run(start, self._X_run, self._T_run, np.int32(i))
+            state, _, done, bad = self._run(start, self._X_run, self._T_run, np.int32(i))
             assert int(done) == i, "the replay of the best epochs diverged"
+            if bool(bad):
+                # A finite loss behind infinite weights (a saturated sigmoid): the chunk's start
+                # was checked finite, so go back there.
+                state = start
+                self.best_epoch -= i
         lr = self._state.opt_state.hyperparams["learning_rate"]
         self._state = self._with_learning_rate(state, lr)
 

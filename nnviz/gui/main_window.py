@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
 
 from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.losses import LossError
-from nnviz.core.network import NetworkSpec, SpecError
+from nnviz.core.network import NetworkSpec, SpecError, check_edit
 from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default,
                                 notebook_problem)
 from nnviz.core.snapshot import Snapshot
@@ -617,6 +617,11 @@ class MainWindow(QMainWindow):
         self.worker.set_probe(name, fn)
 
     def set_params(self, params) -> None:
+        """Hand-edited weights. Raises SpecError (the run untouched) unless they fit the network
+        and every changed value is within +-EDIT_LIMIT: beyond it no view draws sensibly and the
+        trainer cannot recover."""
+        old = self._drawn.params if self._drawn is not None else None
+        check_edit(self._spec, old, params)
         self.worker.set_params(params)
 
     def request_state(self, callback: Callable[[Any], None],

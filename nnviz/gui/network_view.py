@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
 from nnviz.core.inspect import NeuronMaps
+from nnviz.core.network import EDIT_LIMIT
 
 from .neuron_maps import (BLUE, ORANGE, NeuronMapPanel, diverging_colour, levels_for,
                           neuron_label, to_qimage)
@@ -488,9 +489,9 @@ class NetworkView(QWidget):
             value = float(text)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or abs(value) > 1e6:
+        if not math.isfinite(value) or abs(value) > EDIT_LIMIT:
             self.message.setText(f"“{text}” is not a usable value: type a number between "
-                                 "-1000000 and 1000000, e.g. -0.5 (Esc cancels).")
+                                 f"-{EDIT_LIMIT:g} and {EDIT_LIMIT:g}, e.g. -0.5 (Esc cancels).")
             self.message.show()
             return
         self.message.hide()

@@ -712,6 +712,22 @@ class TrainingWorker(QObject):
         # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
         return self._thread.wait()
 
+    def release(self) -> None:
+        """Drop the run's device arrays and the views' probes (after ``stop``): what remains of
+        them is then freed in an orderly way now, not by the interpreter's last collection."""
+        if self._thread.isRunning():
+            return
+        loop = self.loop
+        loop.trainer = None
+        loop.probes.clear()
+        loop.grid_points, loop._grid_axes = None, None
+        loop.__dict__.pop("_grid_device", None)
+        while True:  # commands never run (a queued problem holds a Dataset and weights)
+            try:
+                loop.commands.get_nowait()
+            except queue.Empty:
+                break
+
     # --- commands ----------------------------------------------------------------------------
 
     def new_problem(self, run_id: int, problem: Problem) -> None:
