@@ -409,12 +409,9 @@ class Trainer:
         self.y_test = device_array(data.y_test, data.y_test.dtype)
         # What the epochs read: the training points, for mini-batches stored in a random order
         # of this run's own (see shuffled_order); full batch: as they are (the notebook's sums).
-        n, batch = len(data.train_index), config.batch_size
-        if 0 < batch < n and n // batch > 1:
-            order = batch_order(seed, n)
-            self._X_run, self._T_run = device_array(data.X_train[order]), enc(data.y_train[order])
-        else:
-            self._X_run, self._T_run = self.X_train, self.T_train
+        from .engine import train_data  # the engine builds on this module
+        from .problem import Problem
+        self._X_run, self._T_run = train_data(Problem(data, spec, config, None, seed))
         self._run, self._opt = _chunk_fn(*self._shape_key(), len(data.train_index))
         self._evaluate = _eval_fn(spec, config.loss, data.task)
         self._predict = _predict_fn(spec, config.loss)
