@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._latest: Snapshot | None = None
         self._drawn: Snapshot | None = None
         self._views: dict[str, QWidget] = {}
+        self._view_aliases: dict[str, Callable[[], None]] = {}
         self.playing = False
         self.last_error = ""
 
@@ -605,12 +606,20 @@ class MainWindow(QMainWindow):
         a.triggered.connect(lambda: self.show_view(name))
         self.view_menu.addAction(a)
 
+    def add_view_alias(self, name: str, show: Callable[[], None]) -> None:
+        """``show_view(name)`` calls ``show``: a page of a view (e.g. "lesson-5")."""
+        self._view_aliases[name] = show
+
     def view_names(self) -> list[str]:
         return list(self._views)
 
     def show_view(self, name: str) -> None:
+        if name in self._view_aliases:
+            self._view_aliases[name]()
+            return
         if name not in self._views:
-            raise KeyError(f"unknown view {name!r}; known: {', '.join(self._views)}")
+            known = ", ".join([*self._views, *self._view_aliases])
+            raise KeyError(f"unknown view {name!r}; known: {known}")
         self.tabs.setCurrentWidget(self._views[name])
 
     def set_probe(self, name: str, fn: Callable | None) -> None:
