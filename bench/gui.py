@@ -334,11 +334,11 @@ class Recorder:
 def headless_eps(problem, seconds: float) -> float:
     """Epochs per second of the worker loop alone: no window, no probes, no grid."""
     from nnviz.core.problem import Problem
-    from nnviz.gui.worker import TrainLoop
+    from nnviz.core.loop import NewProblem, Play, TrainLoop
     loop = TrainLoop()
-    loop._handle(("problem", 1, problem))
+    loop._handle(NewProblem(1, problem))
     loop.grid_points = None
-    loop._handle(("play",))
+    loop._handle(Play())
     for _ in range(20):  # warm-up: compiles the chunk sizes the loop settles on
         loop.work_once()
     done = threading.Event()

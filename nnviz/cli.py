@@ -389,7 +389,9 @@ def train_command(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     while left > 0 and not diverged:
         first = trainer.epoch + 1
-        result = runlog.advance(trainer, run.log, min(left, 4096))  # recorded: losses, checkpoints
+        # Recorded (losses, checkpoints) only for --save: a record nobody keeps would only grow.
+        k = min(left, 4096)
+        result = runlog.advance(trainer, run.log, k) if args.save else trainer.run(k)
         left -= 4096
         diverged = result.diverged
         n = len(result.losses)

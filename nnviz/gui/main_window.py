@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
                                QWidget)
 
 from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.loop import describe
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, check_edit
 from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default,
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
         w.snapshot_ready.connect(self._on_snapshot)
         w.status_changed.connect(self._on_status)
         w.playing_changed.connect(self._on_playing)
-        w.failed.connect(self._on_failed)
+        w.failed.connect(lambda e: self._on_failed(describe(e)))
 
     def _install_excepthook(self) -> None:
         """An exception in a slot (PySide calls sys.excepthook) reaches the user, not only

@@ -10,8 +10,10 @@ import pytest
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
 from nnviz.core.training import TrainConfig
-from nnviz.gui import worker
-from nnviz.gui.worker import Problem, TrainLoop
+from nnviz.core import loop as worker  # the worker thread's logic
+from nnviz.core.loop import TrainLoop
+from nnviz.core.problem import Problem
+from nnviz.core.loop import NewProblem, Play, SetProbe, Step
 
 CHUNK_S = 0.016  # what a chunk of epochs takes on the fake clock
 
@@ -31,8 +33,8 @@ def snapshot_share(monkeypatch, probe_s: float, chunks: int = 300) -> tuple[floa
     monkeypatch.setattr(worker, "time", types.SimpleNamespace(perf_counter=clock))
     snapshots = []
     loop = TrainLoop(publish=snapshots.append)
-    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
-                                    TrainConfig(), None, 0))
+    loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                                    TrainConfig(), None, 0)))
     loop.work_once()
     spent = {"snapshots": 0.0}
 
@@ -46,8 +48,8 @@ def snapshot_share(monkeypatch, probe_s: float, chunks: int = 300) -> tuple[floa
         clock.now += CHUNK_S
         return run(n)
     loop.trainer.run = timed_run
-    loop.post("probe", "slow", slow_probe)
-    loop.post("play")
+    loop.post(SetProbe("slow", slow_probe))
+    loop.post(Play())
     loop.work_once()  # the probe's first snapshot, and the first chunk
     start, spent["snapshots"], made = clock.now, 0.0, len(snapshots)
     for _ in range(chunks):
@@ -78,21 +80,21 @@ def grid_sides(monkeypatch, seconds_per_point: float, snapshots: int = 8,
     clock = Clock()
     monkeypatch.setattr(worker, "time", types.SimpleNamespace(perf_counter=clock))
     loop = TrainLoop()
-    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
-                                    TrainConfig(), None, 0))
+    loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                                    TrainConfig(), None, 0)))
     loop.work_once()
     cost = {"per_point": seconds_per_point}
     predict = loop.trainer.predict_for_drawing
 
-    def timed_predict(points):
+    def timed_predict(points, *params):
         clock.now += cost["per_point"] * len(points)
-        return predict(points)
+        return predict(points, *params)
     loop.trainer.predict_for_drawing = timed_predict
     sides = []
     for i in range(2 * snapshots if then is not None else snapshots):
         if i == snapshots:
             cost["per_point"] = then
-        loop.post("step", 1)
+        loop.post(Step(1))
         loop.work_once()
         sides.append(len(loop._grid_axes[0]))
     return sides
