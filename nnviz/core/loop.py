@@ -27,7 +27,7 @@ from . import runlog
 from .data import Dataset
 from .errors import NnvizError
 from .history import LossHistory
-from .inspect import gradient_row
+from .inspect import gradient_row, record_gradients
 from .network import NetworkSpec, device_array
 from .problem import Problem
 from .runlog import Run, RunLog
@@ -515,10 +515,7 @@ class TrainLoop:
 
     def _record_grads(self, log: RunLog) -> None:
         """The gradient statistics at the checkpoint just taken (the gradient view's history)."""
-        cks = log.checkpoints
-        prev = (cks[-2].epoch, cks[-2].state.params) if len(cks) > 1 else None
-        norms, ratios = gradient_row(self.trainer, prev)
-        log.record_grads(cks[-1].epoch, norms, ratios)
+        record_gradients(self.trainer, log)
 
     def _go_live(self) -> None:
         if self.view_epoch is not None:
