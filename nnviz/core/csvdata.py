@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
-from .session import atomic_write
+from .fileio import atomic_write
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
