@@ -10,7 +10,9 @@ A bad argument prints one line on stderr and exits with code 2, never a tracebac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 import math
 import os
@@ -22,7 +24,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import activations as acts
-from nnviz.core import compile_cache
+from nnviz.core import compile_cache, fileio
 from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
@@ -35,6 +37,8 @@ from nnviz.core.training import (OPTIMIZERS, TrainConfig, Trainer, TrainingError
                                  divergence_message, network_for)
 
 USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError)
+# The exit code of a program that SIGPIPE stopped, as shells report it (128 + 13).
+_PIPE_CLOSED = 141
 
 
 class UsageError(Exception):
@@ -118,8 +122,11 @@ def _choice(names, what: str):
 
 
 def _existing_file(text: str) -> str:
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
     if not os.path.isfile(text):
-        raise argparse.ArgumentTypeError(f"no such file: {text}")
+        raise argparse.ArgumentTypeError(f"no such file: {text}" if not os.path.exists(text)
+                                         else f"{text} is not a regular file")
     return text
 
 
@@ -259,15 +266,57 @@ def prepare_run(args: argparse.Namespace) -> tuple[Trainer, LossHistory, tuple[s
     return build_trainer(args), LossHistory(), None
 
 
-def _check_writable(path: str | None) -> None:
-    # Before training, so a long run does not end in a file that cannot be written.
-    if path is None:
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UsageError(f"cannot write {path}: no such folder {folder}")
-    if os.path.isdir(path) or not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write {path}: permission denied or a folder of that name")
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Before anything is loaded or trained: every output can be written (a writable folder, a
+    name the file system takes, a regular file or none) and none is an input or another
+    output, so a long run never ends in a file that cannot be written or destroys one."""
+    outputs = {"--history": args.history, "--save": args.save}
+    try:
+        for path in outputs.values():
+            if path is not None:
+                fileio.check_output(path)
+        fileio.check_distinct(outputs, {"--data": args.data, "--session": args.session,
+                                        "--init": args.init})
+    except fileio.OutputError as e:
+        raise UsageError(str(e)) from None
+
+
+class _Printer:
+    """stdout that a closed pipe (``nnviz train | head -1``) silences instead of a traceback."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.broken = stream, False
+
+    def __call__(self, text: str) -> None:
+        if self.broken:
+            return
+        try:
+            print(text, file=self.stream)
+        except BrokenPipeError:
+            self.broken = True
+            _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit: point it at /dev/null so that flush cannot fail.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _write_history(path: str, start_epoch: int, losses: np.ndarray) -> None:
+    try:
+        with fileio.atomic_write(path) as f:
+            text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+            w = csv.writer(text)
+            w.writerow(["epoch", "loss"])
+            for i, v in enumerate(losses, start=start_epoch + 1):
+                w.writerow([i, repr(float(v))])
+            text.flush()
+            text.detach()  # leave the binary file to atomic_write, which syncs and renames it
+    except OSError as e:  # a full disk
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def _fmt(v: float, percent: bool = False) -> str:
@@ -276,29 +325,21 @@ def _fmt(v: float, percent: bool = False) -> str:
     return f"{100 * v:.1f}%" if percent else f"{v:.4f}"
 
 
-def _open_output(path: str | None):
-    if path is None:
-        return None
-    try:
-        return open(path, "w", newline="")
-    except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror}") from None
-
-
 def train_command(args: argparse.Namespace) -> int:
+    _check_outputs(args)
     trainer, history, class_names = prepare_run(args)
-    _check_writable(args.save)
     start_epoch = trainer.epoch
     cfg = trainer.config
-    history_file = _open_output(args.history)
     data, spec = trainer.data, trainer.spec
-    out = sys.stdout
+    out = _Printer(sys.stdout)
+    # With nothing to write, a closed stdout ends the job: nobody is left to see it.
+    wanted = bool(args.save or args.history)
     if not args.json:
         if args.session:
-            print(f"{args.session}: going on from epoch {start_epoch}", file=out)
-        print(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
-              f" network {spec.shapes_text()} ({spec.n_params} parameters); "
-              f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}", file=out)
+            out(f"{args.session}: going on from epoch {start_epoch}")
+        out(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
+            f" network {spec.shapes_text()} ({spec.n_params} parameters); "
+            f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}")
 
     t0 = time.perf_counter()
     trainer.compile()
@@ -307,6 +348,8 @@ def train_command(args: argparse.Namespace) -> int:
     losses, diverged, left = [], False, args.epochs
     t0 = time.perf_counter()
     while left > 0 and not diverged:
+        if out.broken and not wanted:
+            return _PIPE_CLOSED
         first = trainer.epoch + 1
         result = trainer.run(min(left, 4096))
         left -= 4096
@@ -315,7 +358,7 @@ def train_command(args: argparse.Namespace) -> int:
         if not args.json:
             for i, loss in enumerate(result.losses):
                 if (first + i) % args.print_every == 0:
-                    print(f"Loss for epoch {first + i}: {loss:.4f}", file=out)
+                    out(f"Loss for epoch {first + i}: {loss:.4f}")
     train_s = time.perf_counter() - t0
     losses = np.concatenate(losses) if losses else np.zeros(0, np.float32)
     eps = len(losses) / train_s if train_s > 0 and len(losses) else float("nan")
@@ -323,21 +366,14 @@ def train_command(args: argparse.Namespace) -> int:
     message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
                                  trainer.best_loss, then="run again") if diverged else ""
 
-    if history_file is not None:
-        try:
-            with history_file:
-                w = csv.writer(history_file)
-                w.writerow(["epoch", "loss"])
-                for i, v in enumerate(losses, start=start_epoch + 1):
-                    w.writerow([i, repr(float(v))])
-        except OSError as e:  # a full disk shows only when the rows are flushed
-            raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
+    if args.history is not None:
+        _write_history(args.history, start_epoch, losses)
 
     final = float(losses[-1]) if len(losses) else m.train_loss
     if args.json:
         def num(v):
             return v if math.isfinite(v) else None
-        print(json.dumps({
+        out(json.dumps({
             "dataset": data.name, "task": data.task, "architecture": spec.shapes_text(),
             "parameters": spec.n_params, "loss": cfg.loss, "optimizer": cfg.optimizer,
             "learning_rate": cfg.learning_rate, "epochs": int(len(losses)),
@@ -352,16 +388,16 @@ def train_command(args: argparse.Namespace) -> int:
     else:
         acc = "accuracy" if data.is_classification else "R^2"
         pct = data.is_classification
-        print(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
-              f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}", file=out)
-        print(f"speed: {eps:,.0f} epochs/s over {len(losses)} "
-              f"epoch{'' if len(losses) == 1 else 's'} "
-              f"(compile {compile_s:.2f} s, not counted)", file=out)
+        out(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
+            f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}")
+        out(f"speed: {eps:,.0f} epochs/s over {len(losses)} "
+            f"epoch{'' if len(losses) == 1 else 's'} "
+            f"(compile {compile_s:.2f} s, not counted)")
     if args.save:
         history.extend(start_epoch + 1, losses)
         Session.from_trainer(trainer, history, class_names=class_names).save(args.save)
         if not args.json:
-            print(f"saved the session at epoch {trainer.epoch} to {args.save}", file=out)
+            out(f"saved the session at epoch {trainer.epoch} to {args.save}")
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
@@ -397,6 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nnviz: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout closed by the reader (`| head -1`): stop quietly
+        _silence_stdout()
+        return _PIPE_CLOSED
 
 
 if __name__ == "__main__":

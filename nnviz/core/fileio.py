@@ -53,6 +53,14 @@ def resolve_output(path: str | os.PathLike) -> str:
     if not name or "\0" in name:
         raise OutputError(f"cannot write {name!r}: not a valid file name")
     real = os.path.realpath(name)  # through every symlink, even one that points nowhere yet
+    folder, base = os.path.split(real)
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    if len(os.fsencode(base)) > name_max:
+        raise OutputError(f"cannot write {name}: the file name is longer than the "
+                          f"{name_max} bytes this file system allows")
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
@@ -65,18 +73,10 @@ def resolve_output(path: str | os.PathLike) -> str:
         if not stat.S_ISREG(mode):
             raise OutputError(f"cannot write {name}: it is {_kind(mode)}; nnviz writes only "
                               "regular files")
-    folder, base = os.path.split(real)
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {name}: no such folder {folder}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {name}: the folder {folder} is not writable")
-    try:
-        name_max = os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError):
-        name_max = 255
-    if len(os.fsencode(base)) > name_max:
-        raise OutputError(f"cannot write {name}: the file name is longer than the "
-                          f"{name_max} bytes this file system allows")
     return real
 
 
@@ -177,6 +177,36 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+_PICTURE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"BM", b"GIF87a", b"GIF89a",
+                  b"II*\x00", b"MM\x00*")
+
+
+def existing_kind(path: str | os.PathLike) -> str | None:
+    """What is at ``path`` now: None (nothing, or an empty file), "picture", "session" (an
+    nnviz session or another zip) or "other" -- so a picture is never written over a file the
+    user may need."""
+    real = os.path.realpath(path)
+    try:
+        if not stat.S_ISREG(os.stat(real).st_mode):  # never open a FIFO: that blocks
+            return "other"
+        with open(real, "rb") as f:
+            head = f.read(512)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "other"
+    if not head:
+        return None
+    if head.startswith(_PICTURE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "picture"
+    text = head.lstrip().lower()
+    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in head.lower():
+        return "picture"
+    if head[:4] == b"PK\x03\x04":
+        return "session" if b"manifest.json" in head[:64] else "zip"
+    return "other"
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:

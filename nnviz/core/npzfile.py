@@ -51,13 +51,15 @@ _READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, 
                 RuntimeError, NotImplementedError, ValueError, KeyError)
 
 
-def check_members(z: zipfile.ZipFile, max_bytes: int, what: str) -> None:
+def check_members(z: zipfile.ZipFile, max_bytes: int, what: str, within: str = "") -> None:
     """NpzError if the zip's members declare more than ``max_bytes`` unpacked in all, or one
-    inflates suspiciously far (a zip bomb), before anything is inflated."""
+    inflates suspiciously far (a zip bomb), before anything is inflated. ``within`` says what
+    sets the bound, for the message."""
     total = sum(info.file_size for info in z.infolist())
     if total > max_bytes:
-        raise NpzError(f"{what} is too large ({total} bytes unpacked); nnviz's limits "
-                       f"({limits.describe()}) allow at most {max_bytes:,} here")
+        within = within or f"nnviz's limits ({limits.describe()})"
+        raise NpzError(f"{what} is too large ({total} bytes unpacked); {within} allow at most "
+                       f"{max_bytes:,} bytes")
     for info in z.infolist():
         if (info.compress_type != zipfile.ZIP_STORED
                 and info.file_size > limits.COMPRESSION_CHECK_BYTES
@@ -85,11 +87,14 @@ def _array_name(member: str) -> str:
     return member[:-4] if member.endswith(".npy") else member
 
 
-def read_headers(z: zipfile.ZipFile) -> dict[str, ArrayHeader]:
-    """Every member's declared name, shape and dtype; NpzError for anything but plain numbers."""
+def read_headers(z: zipfile.ZipFile, names: set[str] | None = None) -> dict[str, ArrayHeader]:
+    """Each member's declared name, shape and dtype (only ``names``, if given); NpzError for
+    anything but plain numbers."""
     out: dict[str, ArrayHeader] = {}
     for info in z.infolist():
         name = _array_name(info.filename)
+        if names is not None and name not in names:
+            continue
         with z.open(info) as f:
             shape, _, dtype = _header(f, name)
         if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
@@ -124,11 +129,11 @@ def _read_data(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
 
 
 def read_zip(z: zipfile.ZipFile, *, max_bytes: int, what: str, check: Check | None = None,
-             names: set[str] | None = None) -> dict[str, np.ndarray]:
+             names: set[str] | None = None, within: str = "") -> dict[str, np.ndarray]:
     """The arrays of an open npz zip, checked as the module says; ``names``: only these."""
     try:
-        check_members(z, max_bytes, what)
-        headers = read_headers(z)
+        check_members(z, max_bytes, what, within)
+        headers = read_headers(z, names)
     except NpzError:
         raise
     except _READ_ERRORS as e:
@@ -145,7 +150,8 @@ def read_zip(z: zipfile.ZipFile, *, max_bytes: int, what: str, check: Check | No
 
 
 def read_npz(source: str | os.PathLike | bytes | BinaryIO, *, max_bytes: int, what: str = "",
-             check: Check | None = None, names: set[str] | None = None) -> dict[str, np.ndarray]:
+             check: Check | None = None, names: set[str] | None = None,
+             within: str = "") -> dict[str, np.ndarray]:
     """The arrays of an ``.npz`` (a path, its bytes or a seekable file), read within bounds.
 
     ``max_bytes`` bounds what the members may unpack to in all; ``check`` sees every declared
@@ -172,4 +178,5 @@ def read_npz(source: str | os.PathLike | bytes | BinaryIO, *, max_bytes: int, wh
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise NpzError(f"{what} is not an .npz file ({e})") from None
     with z:
-        return read_zip(z, max_bytes=max_bytes, what=what, check=check, names=names)
+        return read_zip(z, max_bytes=max_bytes, what=what, check=check, names=names,
+                        within=within)

@@ -38,7 +38,7 @@ from . import limits, npzfile
 from .data import CLASSIFICATION, REGRESSION, Dataset, DataError, DataSpec
 from .history import LossHistory
 from .losses import LossError
-from .fileio import atomic_write  # noqa: F401  (every writer's; re-exported for old callers)
+from .fileio import OutputError, atomic_write
 from .network import NetworkSpec, SpecError, as_params
 from .npzfile import ArrayHeader, NpzError
 from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
@@ -273,6 +273,8 @@ class Session:
         try:
             with atomic_write(path) as f:
                 _write_zip(f, manifest, arrays)
+        except OutputError as e:  # refused before writing: the message says why
+            raise SessionError(str(e)) from None
         except OSError as e:
             raise SessionError(f"could not save {os.fspath(path)}: "
                                f"{e.strerror or e}") from None

@@ -140,14 +140,14 @@ CLI_CASES = [
     (["--loss", ""], "unknown loss ''"),
     (["--dataset", ""], "unknown data set ''"),
     (["--epochs"], "expected one argument"),
-    (["--init", "{p}"], "no such file"),  # a folder
-    (["--init", "/dev/null"], "no such file: /dev/null"),
+    (["--init", "{p}"], "is a folder, not a file"),
+    (["--init", "/dev/null"], "/dev/null is not a regular file"),
     (["--init", "{p}/a\x00b.npz"], "no such file"),
     (["--init", _sparse_gigabyte], "is not an .npz file of weights"),
     (["--init", _zip_without_weights], "no w0/b0; the network has 4 layers"),
-    (["--init", _weights_of_strings], "layer 0 holds <U1/float32 values; weights must be real numbers"),
+    (["--init", _weights_of_strings], "strings.npz: w0 holds text; it must hold numbers"),
     (["--init", _weights_with_nan], "layer 2 holds NaN or infinite values"),
-    (["--init", _weights_pickled], "is not a readable .npz of weights"),
+    (["--init", _weights_pickled], "pickle.npz: w0 holds object values; only plain numbers are read (nothing is unpickled)"),
     (["--history", "{p}"], "cannot write"),  # a folder
     (["--data", _broken_csv, "--loss", "bce", "--task", "regression"],
      "words.csv: line 2, column 3 (label): 'a' is not a number"),
