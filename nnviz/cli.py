@@ -190,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the view to show or capture: main, network, neurons, hidden-space, "
                         "gradients, lessons, or one lesson's page: lesson-1 .. lesson-5, "
                         "baseline (default main)")
+    p.add_argument("--at-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
+                   help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
+                        "after training --epochs epochs")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
     _add_train_options(p, epochs_default=None)
 
