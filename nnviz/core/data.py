@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from importlib import metadata
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .checks import real_number, whole_number
+from .fileio import atomic_write
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -263,10 +263,8 @@ def _generate_cached(spec: DataSpec) -> tuple[np.ndarray, np.ndarray]:
     X, y = _generate(spec)
     if path is not None:
         try:  # atomically: a reader never sees half a file
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
+            with atomic_write(path) as f:
                 np.savez(f, X=X, y=y)
-            os.replace(tmp, path)
         except OSError:
             pass  # a full or read-only disk: no cache, no harm
     return X, y

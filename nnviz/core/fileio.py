@@ -30,7 +30,16 @@ _PROCESS_START = time.time()
 
 
 class OutputError(OSError):
-    """An output nnviz will not write; the message names the file and says why."""
+    """An output nnviz will not write; the message names the file and says why (``reason``:
+    the why alone, for callers that name the file their own way)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+def _refuse(name: str, reason: str) -> OutputError:
+    return OutputError(f"cannot write {name}: {reason}", reason)
 
 
 def _kind(mode: int) -> str:
@@ -59,24 +68,23 @@ def resolve_output(path: str | os.PathLike) -> str:
     except (OSError, ValueError):
         name_max = 255
     if len(os.fsencode(base)) > name_max:
-        raise OutputError(f"cannot write {name}: the file name is longer than the "
-                          f"{name_max} bytes this file system allows")
+        raise _refuse(name, f"the file name is longer than the {name_max} bytes this file "
+                            "system allows")
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
         mode = None
     except OSError as e:
-        raise OutputError(f"cannot write {name}: {e.strerror or e}") from None
+        raise _refuse(name, str(e.strerror or e)) from None
     if mode is not None:
         if stat.S_ISDIR(mode):
-            raise OutputError(f"cannot write {name}: it is a folder")
+            raise _refuse(name, "it is a folder")
         if not stat.S_ISREG(mode):
-            raise OutputError(f"cannot write {name}: it is {_kind(mode)}; nnviz writes only "
-                              "regular files")
+            raise _refuse(name, f"it is {_kind(mode)}; nnviz writes only regular files")
     if not os.path.isdir(folder):
-        raise OutputError(f"cannot write {name}: no such folder {folder}")
+        raise _refuse(name, f"no such folder {folder}")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {name}: the folder {folder} is not writable")
+        raise _refuse(name, f"the folder {folder} is not writable")
     return real
 
 

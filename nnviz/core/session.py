@@ -273,8 +273,8 @@ class Session:
         try:
             with atomic_write(path) as f:
                 _write_zip(f, manifest, arrays)
-        except OutputError as e:  # refused before writing: the message says why
-            raise SessionError(str(e)) from None
+        except OutputError as e:  # refused before writing
+            raise SessionError(f"could not save {os.fspath(path)}: {e.reason}") from None
         except OSError as e:
             raise SessionError(f"could not save {os.fspath(path)}: "
                                f"{e.strerror or e}") from None

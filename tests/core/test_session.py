@@ -184,7 +184,7 @@ def test_a_failed_first_save_creates_nothing(trained, tmp_path, monkeypatch):
 
 
 def test_save_into_a_missing_folder(trained, tmp_path):
-    with pytest.raises(SessionError, match="cannot write .*run.nnviz: no such folder"):
+    with pytest.raises(SessionError, match="could not save .*run.nnviz: no such folder"):
         trained.save(tmp_path / "nope" / "run.nnviz")
 
 

@@ -1,0 +1,90 @@
+"""Exports from the window onto a full disk (issue 17, item 2): the old file stays whole, and the
+window says the export failed instead of "Exported".
+
+The disk is full for real as far as the writing process can tell: RLIMIT_FSIZE makes every write
+past a few kB fail (EFBIG; SIGXFSZ ignored) for the moments of the export only.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import signal
+from contextlib import contextmanager
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from nnviz.core.network import NetworkSpec, init_params, save_npz  # noqa: E402
+
+TIMEOUT = 60_000
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(tmp_path / "settings.ini"))
+
+
+@pytest.fixture
+def win(qtbot):
+    from nnviz.gui import session_actions
+    from nnviz.gui.main_window import MainWindow
+
+    w = MainWindow(install_extras=False)
+    qtbot.addWidget(w)
+    actions = session_actions.install(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.run_id == w.run_id,
+                    timeout=TIMEOUT)
+    yield w, actions
+    w.close()
+
+
+@contextmanager
+def full_disk(limit: int):
+    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old)
+
+
+def test_a_weights_export_on_a_full_disk_keeps_the_old_file(win, qtbot, tmp_path):
+    w, actions = win
+    path = tmp_path / "weights.npz"
+    save_npz(path, init_params(NetworkSpec(hidden=(64, 64), activations=("tanh",) * 2), 0))
+    old = path.read_bytes()
+    exported = []
+    actions.exported.connect(exported.append)
+    actions.last_message = ""
+    with full_disk(1024):
+        actions.export("weights", str(path))
+        qtbot.waitUntil(lambda: actions.last_message != "", timeout=TIMEOUT)
+    assert "could not write" in actions.last_message and "weights.npz" in actions.last_message
+    assert exported == []
+    assert path.read_bytes() == old
+    assert [f for f in os.listdir(tmp_path) if f.endswith(".tmp")] == []  # none left behind
+
+
+@pytest.mark.parametrize("name", ["plot.png", "plot.svg"])
+def test_a_plot_export_on_a_full_disk_says_so_and_keeps_the_old_file(win, tmp_path, name):
+    w, actions = win
+    path = tmp_path / name
+    old = os.urandom(300 << 10)  # stands for the picture exported last time
+    path.write_bytes(old)
+    with full_disk(8 << 10):
+        ok = actions.export_plot("plot", str(path))
+    assert not ok
+    assert "Exported" not in actions.last_message and name in actions.last_message
+    assert path.read_bytes() == old
+
+
+def test_a_plot_export_still_works(win, tmp_path):
+    w, actions = win
+    path = tmp_path / "plot.png"
+    path.write_bytes(b"old")
+    assert actions.export_plot("plot", str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 1000
