@@ -1,4 +1,4 @@
-"""Exports from the window onto a full disk (issue 17, item 2): the old file stays whole, and the
+"""Files in the window. Exports onto a full disk (issue 17, item 2): the old file stays whole, and the
 window says the export failed instead of "Exported".
 
 The disk is full for real as far as the writing process can tell: RLIMIT_FSIZE makes every write
@@ -88,3 +88,58 @@ def test_a_plot_export_still_works(win, tmp_path):
     path.write_bytes(b"old")
     assert actions.export_plot("plot", str(path))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 1000
+
+
+# --- issue 17, item 3: a broken session opened in the window -------------------------------------
+
+def _broken_session(path, break_arrays) -> None:
+    import io
+    import json
+    import zipfile
+
+    import numpy as np
+
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.session import Session
+    from nnviz.core.training import TrainConfig, Trainer, network_for
+    data = make_dataset(DataSpec("moons", samples=40))
+    t = Trainer(network_for(data, "mse", (3,), ("tanh",), "sigmoid"), TrainConfig(), data, seed=1)
+    s = Session.from_trainer(t, test_epochs=[1, 2], test_values=[0.5, 0.4])
+    members = {}
+    for k, v in s.arrays().items():
+        b = io.BytesIO()
+        np.save(b, v)
+        members[f"{k}.npy"] = b.getvalue()
+    break_arrays(members)
+    npz = io.BytesIO()
+    with zipfile.ZipFile(npz, "w") as z:
+        for k, v in members.items():
+            z.writestr(k, v)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("manifest.json", json.dumps(s.manifest()))
+        z.writestr("arrays.npz", npz.getvalue())
+
+
+def _strings(members):
+    import io
+
+    import numpy as np
+    b = io.BytesIO()
+    np.save(b, np.array(["0.5", "x"]))
+    members["test_values.npy"] = b.getvalue()
+
+
+@pytest.mark.parametrize("breaks, words", [
+    (lambda m: m.update({"test_values.npy": b"raw bytes, not npy"}), "test_values is not a numpy array"),
+    (_strings, "test_values holds text; it must hold numbers"),
+])
+def test_opening_a_session_with_broken_arrays_in_the_window_says_why(win, qtbot, tmp_path,
+                                                                     breaks, words):
+    w, actions = win
+    path = tmp_path / "broken.nnviz"
+    _broken_session(path, breaks)
+    run_before = w.run_id
+    actions._open_reporting(str(path))
+    assert words in actions.last_message and actions.message_box.isVisible()
+    qtbot.wait(300)  # frames drawn meanwhile: the run before goes on, nothing raised
+    assert w.run_id == run_before and actions.path is None
