@@ -1,5 +1,6 @@
-"""Files in the window. Exports onto a full disk (issue 17, item 2): the old file stays whole, and the
-window says the export failed instead of "Exported".
+"""Files in the window (issue 17). Exports onto a full disk (item 2): the old file stays whole,
+and the window says the export failed instead of "Exported". A session with broken arrays
+(item 3) is refused with the reason, and the run before goes on.
 
 The disk is full for real as far as the writing process can tell: RLIMIT_FSIZE makes every write
 past a few kB fail (EFBIG; SIGXFSZ ignored) for the moments of the export only.
