@@ -119,7 +119,8 @@ def main() -> None:
             "18.6 --init": ["-m", "nnviz", "train", "--init", init, "--epochs", "1"],
             "18.7 session bomb": ["-c", "import sys\nfrom nnviz.core import session as S\n"
                                   "try:\n    S.load(sys.argv[1])\nexcept S.SessionError as e:\n"
-                                  "    print(e, file=sys.stderr)", bomb],
+                                  "    print(e, file=sys.stderr)\nelse:\n"
+                                  "    print('opened: not refused', file=sys.stderr)", bomb],
             "baseline: import nnviz.core.session": ["-c", "import nnviz.core.session"],
         }
         results: dict[tuple[str, str], list[tuple[float, float, str]]] = {}

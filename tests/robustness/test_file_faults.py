@@ -468,3 +468,11 @@ def test_a_session_at_the_epoch_limit_is_refused_on_open(tmp_path):
     path.write_bytes(_session_bytes(m, a))
     with pytest.raises(SessionError, match=r"epoch 9007199254740992 is beyond 2\^52"):
         S.load(path)
+
+
+def test_a_session_with_a_deflated_arrays_npz_still_opens(tmp_path):
+    """Older nnviz deflated arrays.npz: it is inflated (within the bounds) and opens as before."""
+    m, a = _good_parts()
+    path = tmp_path / "old.nnviz"
+    path.write_bytes(_session_bytes(m, a, zipfile.ZIP_DEFLATED))
+    assert S.load(path).epoch == 5
