@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .checks import real_number, whole_number
+from .errors import NnvizError
 from .fileio import atomic_write
 
 CLASSIFICATION = "classification"
@@ -76,7 +77,7 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 
 
-class DataError(ValueError):
+class DataError(NnvizError):
     """Bad data settings or a bad data file; the message is meant for the user."""
 
 

@@ -20,9 +20,10 @@ import numpy as np
 from numpy.lib import format as npy
 
 from . import limits
+from .errors import NnvizError
 
 
-class NpzError(ValueError):
+class NpzError(NnvizError):
     """An .npz nnviz will not read; the message says why (the caller adds the file's name)."""
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from .history import LossHistory
 from .training import ChunkResult
+from .errors import NnvizError
 
 # Memory budget of one branch's unpinned checkpoints: about a thousand of the notebook's network,
 # a handful of a 512-wide one (whose replay is then longer, but memory stays bounded).
@@ -36,7 +37,7 @@ GRAD_CAPACITY = 2048
 MAX_BRANCHES = 16
 
 
-class BranchError(ValueError):
+class BranchError(NnvizError):
     """A branch that cannot be made, renamed or deleted; the message is meant for the user."""
 
 
@@ -311,7 +312,9 @@ def state_at(trainer, log: RunLog, epoch: int, start: tuple[int, Any] | None = N
     checkpoint (or from ``start`` = (epoch, device state), when it is nearer and not past
     ``epoch``). Returns (epoch reached, device state): the epoch is ``epoch`` unless the replay
     met a loss that is not finite."""
-    epoch = int(min(max(epoch, 0), log.epoch))
+    # Before the first checkpoint (a session saved without its record starts at its epoch)
+    # nothing is reachable: the first one is shown.
+    epoch = int(min(max(epoch, log.checkpoints[0].epoch), log.epoch))
     ck = log.nearest(epoch)
     if start is not None and ck.epoch <= start[0] <= epoch:
         at, state = start

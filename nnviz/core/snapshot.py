@@ -81,6 +81,7 @@ class Snapshot:
     # The timeline: the branch's last epoch (``epoch`` is the one shown: < live_epoch in the
     # past), the branches of the run (the live one first is not implied: see ``branch``).
     live_epoch: int = -1
+    first_epoch: int = 0  # the first epoch the record reaches (a file of format 1: its epoch)
     branch: str = ""
     branches: tuple[Branch, ...] = ()
 

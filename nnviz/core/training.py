@@ -39,6 +39,7 @@ import optax
 from . import activations, losses
 from .checks import real_number, whole_number
 from .data import Dataset
+from .errors import NnvizError
 from .network import (NetworkSpec, Params, as_params, check_params, device_array, forward,
                       forward_layers, init_params)
 
@@ -57,7 +58,7 @@ OPTIMIZERS = {
 TRACE_COUNT = {"chunk": 0}
 
 
-class TrainingError(ValueError):
+class TrainingError(NnvizError):
     """Settings that cannot train; the message is meant for the user."""
 
 

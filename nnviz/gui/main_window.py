@@ -42,6 +42,7 @@ from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, check_params
 from nnviz.core.snapshot import Snapshot
+from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, Trainer, TrainingError, network_for
 
 from .architecture_editor import ArchitectureEditor
@@ -53,7 +54,7 @@ from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .worker import Problem, TrainingWorker
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 FRAME_MS = 25
 MAIN_VIEW = "main"
 BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
@@ -616,6 +617,8 @@ class MainWindow(QMainWindow):
     def _on_snapshot(self, s: Snapshot) -> None:
         if s.run_id == self._run_id:  # a snapshot of an old run is never drawn
             self._latest = s
+            if s.past:  # the timeline: the user is waiting for this one; no frame to wait for
+                QTimer.singleShot(0, self, self._draw_latest)
         else:
             self.worker.snapshot_drawn()
 

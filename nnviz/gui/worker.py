@@ -24,7 +24,6 @@ trainer in this thread and hand the result back to the GUI thread), ``stop``.
 """
 from __future__ import annotations
 
-import math
 import queue
 import threading
 import time
@@ -37,18 +36,18 @@ import jax
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
-from nnviz.core.data import Dataset, DataError
-from nnviz.core.history import LossHistory
 from nnviz.core import runlog
+from nnviz.core.data import Dataset
+from nnviz.core.errors import NnvizError
+from nnviz.core.history import LossHistory
 from nnviz.core.inspect import gradient_row
-from nnviz.core.runlog import BranchError, Run, RunLog
-from nnviz.core.losses import LossError
-from nnviz.core.network import NetworkSpec, SpecError, device_array
+from nnviz.core.network import NetworkSpec, device_array
+from nnviz.core.runlog import Run, RunLog
 from nnviz.core.snapshot import Branch, Grid, ModelAt, Snapshot, make_grid_points
 from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
                                  divergence_message)
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError, BranchError)
+USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
 MAX_PUBLISH_S = 0.1  # the least often, while playing
@@ -429,7 +428,7 @@ class TrainLoop:
             self._go_live()
             return
         self._set_playing(False)
-        self.view_epoch = max(0, int(epoch))
+        self.view_epoch = max(self.log.checkpoints[0].epoch, int(epoch))
         self._dirty = True
 
     def _state_shown(self):
@@ -591,7 +590,8 @@ class TrainLoop:
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,
-                        live_epoch=t.epoch, branch=self.log.name, branches=branches)
+                        live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
+                        branch=self.log.name, branches=branches)
 
     def _publish_now(self, diverged: bool = False) -> None:
         if self.trainer is None:

@@ -131,3 +131,49 @@ def test_a_divergence_pins_the_restored_weights():
     assert last.pinned == "restored" and last.epoch == t.epoch
     at, state = R.state_at(t, log, t.epoch)
     assert _same_state(state, t.state)
+
+
+def test_a_saved_run_reopens_with_its_branches_and_every_epoch_reachable(tmp_path):
+    from nnviz.core import session as S
+    t = _trainer()
+    log = R.RunLog()
+    R.advance(t, log, 500)
+    run = R.Run(log)
+    at, state = R.state_at(t, log, 200)
+    t.epoch, t.state = 200, state
+    t.set_learning_rate(0.002)
+    child = run.branch(200, t.state)
+    R.advance(t, child, 100)
+    S.Session.from_trainer(t, run=run).save(tmp_path / "run.nnviz")
+
+    s = S.load(tmp_path / "run.nnviz")
+    back = s.make_run()
+    assert back.names() == ["run 1", "run 2"] and back.active == 1
+    assert back.branches[1].parent == "run 1" and back.branches[1].fork_epoch == 200
+    reopened = s.make_trainer()
+    assert reopened.epoch == 300
+    for b_saved, b_back in zip(run.branches, back.branches):
+        assert np.array_equal(b_saved.losses.arrays()[1], b_back.losses.arrays()[1])
+        assert list(b_saved.checkpoint_epochs()) == list(b_back.checkpoint_epochs())
+    # Any epoch of either branch is reached exactly from the reopened record.
+    for branch, epoch in ((0, 377), (1, 250), (0, 123)):
+        _, want = R.state_at(t, run.branches[branch], epoch)
+        _, got = R.state_at(reopened, back.branches[branch], epoch)
+        assert _same_state(got, want), (branch, epoch)
+    # The reopened live branch goes on exactly as the original does.
+    original = t.run(50).losses
+    assert np.array_equal(reopened.run(50).losses, original)
+
+
+def test_a_session_of_format_1_reaches_only_its_own_epoch():
+    from pathlib import Path
+
+    from nnviz.core import session as S
+    s = S.load(Path(__file__).resolve().parent.parent / "fixtures" / "sessions-v1"
+               / "notebook-gd-e100.nnviz")
+    assert s.run is None and s.make_run() is None
+    t = s.make_trainer()
+    log = R.RunLog()
+    log.checkpoint(t.epoch, t.state, "start")
+    at, state = R.state_at(t, log, 40)  # before the record: the first reachable epoch
+    assert at == 100 and _same_state(state, t.state)
