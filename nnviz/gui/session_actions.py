@@ -198,6 +198,7 @@ class SessionActions(QObject):
         super().__init__(window)
         self.window = window
         self.settings = make_settings()
+        self._settings_failed = False  # said once: a message box per save would nag
         self.path: str | None = None
         self.last_message = ""
         self.message_box: QMessageBox | None = None
@@ -380,7 +381,18 @@ class SessionActions(QObject):
         s.setValue("window/geometry", w.saveGeometry())
         s.setValue("window/main_split", w.main_split.saveState())
         s.setValue("window/right_split", w.right_split.saveState())
-        s.sync()
+        s.sync()  # on closing: a failure here has no window left to be shown in
+
+    def _sync_settings(self) -> None:
+        """Write the settings now (Qt replaces the file atomically) and say so, once, if that
+        failed: the recent files and the window's layout would be lost without a word."""
+        self.settings.sync()
+        if self.settings.status() == QSettings.Status.NoError or self._settings_failed:
+            return
+        self._settings_failed = True
+        self.show_error("Settings", f"nnviz could not save the settings (recent files, window "
+                        f"layout) to {self.settings.fileName()}; they will be lost when it "
+                        "closes. Is that folder writable?")
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is not self.window:
@@ -412,7 +424,7 @@ class SessionActions(QObject):
         recent = [p for p in self.recent_files() if p != path]
         self.settings.setValue("files/recent", [path, *recent][:RECENT_MAX])
         self.settings.setValue("files/last_folder", os.path.dirname(path))
-        self.settings.sync()
+        self._sync_settings()
         self._rebuild_recent()
 
     def _forget_recent(self, path: str) -> None:

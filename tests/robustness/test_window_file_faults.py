@@ -144,3 +144,26 @@ def test_opening_a_session_with_broken_arrays_in_the_window_says_why(win, qtbot,
     assert words in actions.last_message and actions.message_box.isVisible()
     qtbot.wait(300)  # frames drawn meanwhile: the run before goes on, nothing raised
     assert w.run_id == run_before and actions.path is None
+
+
+def test_settings_that_cannot_be_written_are_reported(qtbot, tmp_path, monkeypatch):
+    """Qt writes the settings file atomically itself (QSaveFile); a failure must be said."""
+    from nnviz.gui import session_actions
+    from nnviz.gui.main_window import MainWindow
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(blocker / "settings.ini"))
+    w = MainWindow(install_extras=False)
+    qtbot.addWidget(w)
+    actions = session_actions.install(w)
+    w.show()
+    try:
+        with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+            actions.save_to(str(tmp_path / "run.nnviz"))
+        box = actions.message_box
+        assert box is not None and box.isVisible()
+        assert "could not save the settings" in box.text()
+        assert str(blocker / "settings.ini") in box.text()
+    finally:
+        w.close()
