@@ -426,7 +426,8 @@ def _from_file(f: BinaryIO) -> Session:
 def _starts_with_manifest(head: bytes) -> bool:
     # nnviz writes manifest.json first: a local header naming it opens every session.
     name = b"manifest.json"
-    return (head[:4] == b"PK\x03\x04" and struct.unpack_from("<H", head, 26)[0] == len(name)
+    return (len(head) >= 30 + len(name) and head[:4] == b"PK\x03\x04"
+            and struct.unpack_from("<H", head, 26)[0] == len(name)
             and head[30:30 + len(name)] == name)
 
 

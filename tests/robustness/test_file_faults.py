@@ -476,3 +476,9 @@ def test_a_session_with_a_deflated_arrays_npz_still_opens(tmp_path):
     path = tmp_path / "old.nnviz"
     path.write_bytes(_session_bytes(m, a, zipfile.ZIP_DEFLATED))
     assert S.load(path).epoch == 5
+
+
+def test_a_tiny_zip_that_starts_like_a_member_is_not_a_session():
+    raw = b"PK\x03\x04" + b"PK\x05\x06" + bytes(18)  # a local header's magic, then an empty zip
+    with pytest.raises(SessionError, match="not an nnviz session"):
+        S.from_bytes(raw)
