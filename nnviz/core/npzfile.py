@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import tokenize
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -75,13 +76,14 @@ def _header(f: BinaryIO, name: str) -> tuple[tuple[int, ...], bool, np.dtype]:
         version = npy.read_magic(f)
     except ValueError:
         raise NpzError(f"{name} is not a numpy array (an .npz holds .npy members only)") from None
-    if version == (1, 0):
-        shape, fortran, dtype = npy.read_array_header_1_0(f)
-    elif version == (2, 0):
-        shape, fortran, dtype = npy.read_array_header_2_0(f)
-    else:
+    if version not in ((1, 0), (2, 0)):
         raise NpzError(f"{name}: npy format version {version} is not supported")
-    return shape, fortran, dtype
+    read = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+    try:
+        return read(f)
+    except (ValueError, SyntaxError, TypeError, EOFError, tokenize.TokenError) as e:
+        # numpy parses the header's text with tokenize and ast: a damaged one raises any of these
+        raise NpzError(f"{name}: the array's header is damaged ({e})") from None
 
 
 def _array_name(member: str) -> str:

@@ -482,3 +482,20 @@ def test_a_tiny_zip_that_starts_like_a_member_is_not_a_session():
     raw = b"PK\x03\x04" + b"PK\x05\x06" + bytes(18)  # a local header's magic, then an empty zip
     with pytest.raises(SessionError, match="not an nnviz session"):
         S.from_bytes(raw)
+
+
+def test_a_damaged_array_header_is_a_clear_message(tmp_path):
+    m, a = _good_parts()
+    npz = io.BytesIO()
+    with zipfile.ZipFile(npz, "w") as z:
+        for k, v in a.items():
+            b = io.BytesIO()
+            np.save(b, v)
+            raw = b.getvalue()
+            if k == "data_X":  # the header's dict left open: numpy's tokenizer gives up
+                raw = raw[:10] + raw[10:].replace(b"}", b" ", 1)
+            z.writestr(f"{k}.npy", raw)
+    path = tmp_path / "hdr.nnviz"
+    path.write_bytes(_session_bytes(m, npz.getvalue()))
+    with pytest.raises(SessionError, match="data_X: the array's header is damaged"):
+        S.load(path)
