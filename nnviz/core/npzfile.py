@@ -178,7 +178,7 @@ def read_npz(source: str | os.PathLike | bytes | BinaryIO, *, max_bytes: int, wh
     what = what or "the .npz file"
     try:
         z = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except _READ_ERRORS as e:  # NotImplementedError: a member of a newer zip version
         raise NpzError(f"{what} is not an .npz file ({e})") from None
     with z:
         return read_zip(z, max_bytes=max_bytes, what=what, check=check, names=names,

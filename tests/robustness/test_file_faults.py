@@ -499,3 +499,14 @@ def test_a_damaged_array_header_is_a_clear_message(tmp_path):
     path.write_bytes(_session_bytes(m, npz.getvalue()))
     with pytest.raises(SessionError, match="data_X: the array's header is damaged"):
         S.load(path)
+
+
+def test_init_weights_of_an_unknown_zip_version_are_a_clear_message(capsys, tmp_path):
+    path = tmp_path / "w.npz"
+    save_npz(path, init_params(NetworkSpec(), 0))
+    b = bytearray(path.read_bytes())
+    cd = struct.unpack_from("<I", b, b.rindex(b"PK\x05\x06") + 16)[0]
+    b[cd + 6] = 109  # "version needed to extract" of the first member: 10.9
+    path.write_bytes(bytes(b))
+    code, _, err = run(capsys, "train", "--init", path, "--epochs", 3)
+    assert code == 2 and "zip file version 10.9" in err and "Traceback" not in err, err
