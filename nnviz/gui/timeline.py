@@ -1,16 +1,16 @@
 """The timeline under the loss plot: scrub to any epoch of the run, replay it, branch from it.
 
 Every epoch of a run is reachable (the worker replays it from the run log's nearest checkpoint),
-so the slider covers them all. The label says plainly when the screen shows the past ("Epoch
-340 of 5,000: the past"). Replay moves the shown epoch forward at a chosen pace without
+so the slider covers them all. The label says plainly when the screen shows the past ("Past:
+epoch 340 of 5,000"). Replay moves the shown epoch forward at a chosen pace without
 training; "Continue from here" forks a new branch at the shown epoch with the current settings.
 The branch box switches between branches; its menu renames and deletes them.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMenu, QSlider,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMenu, QSizePolicy,
+                               QSlider, QToolButton, QVBoxLayout, QWidget)
 from superqt.utils import signals_blocked
 
 from nnviz.core.snapshot import Snapshot
@@ -69,17 +69,26 @@ class Timeline(QWidget):
         self.delete_action = menu.addAction("Delete branch", self._delete)
         self.branch_menu_button.setMenu(menu)
 
+        # The slider as wide as the loss plot above it, the branches beside it; the epoch shown
+        # and the buttons under it.
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.label, 1)
-        for w in (self.replay, self.speed, self.live, self.fork, self.branches,
-                  self.branch_menu_button):
-            top.addWidget(w)
+        top.addWidget(self.slider, 1)
+        top.addWidget(self.branches)
+        top.addWidget(self.branch_menu_button)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.label, 1)
+        for w in (self.replay, self.speed, self.live, self.fork):
+            bottom.addWidget(w)
+        # A long epoch number must not widen the window: the label gives way (its tooltip and
+        # the epoch counter above say it whole).
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(2)
-        v.addWidget(self.slider)  # the whole width: an epoch per pixel or so
         v.addLayout(top)
+        v.addLayout(bottom)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000 // REPLAY_FPS)
@@ -150,9 +159,9 @@ class Timeline(QWidget):
 
     def _show_label(self) -> None:
         if self.past:
-            self.label.setText(f"Epoch {self.epoch:,} of {self.live_epoch:,}: the past")
-            self.label.setToolTip("The views show a recorded epoch; Live or End returns to the "
-                                  "end of the run, Play trains on from there.")
+            self.label.setText(f"Past: epoch {self.epoch:,} of {self.live_epoch:,}")
+            self.label.setToolTip(f"The views show epoch {self.epoch:,} of the recorded run; "
+                                  "Live or End returns to its end, Play trains on from there.")
             self.label.setStyleSheet(PAST_STYLE)
         else:
             self.label.setText(f"Live \u00b7 epoch {self.live_epoch:,}"

@@ -188,7 +188,7 @@ def test_a_session_opens_off_the_gui_thread_with_a_cancel(win, qtbot, tmp_path, 
     actions.preset_actions["xor"].trigger()
     with qtbot.waitSignal(actions.opened, timeout=TIMEOUT):
         actions.open_action.trigger()
-    assert w.current_problem()[0].name == "moons"
+    assert w.current_problem().source.name == "moons"
     _wait_run(qtbot, w, 5)
 
 
