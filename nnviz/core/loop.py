@@ -542,13 +542,7 @@ class TrainLoop(_LiveBranch):
         t = self.trainer
         self._set_playing(False)
         at, state = self._state_shown() if epoch is None else runlog.state_at(t, self.log, epoch)
-        lr = t.learning_rate
-        self.log.checkpoint(t.epoch, t.state, "branch end")
-        self.run.branch(at, state)
-        t.epoch = at
-        t.state = state
-        t.set_learning_rate(lr)
-        self.log.checkpoint(at, t.state, "branch")
+        runlog.continue_from(t, self.run, at, state)
         self.view_epoch, self._replayed = None, None
         self._dirty = True
 
