@@ -71,39 +71,21 @@ def test_cheap_snapshots_still_come_every_frame(monkeypatch):
     assert share == pytest.approx(0.0)
 
 
-def grid_sides(monkeypatch, seconds_per_point: float, snapshots: int = 8,
-               then: float | None = None) -> list[int]:
-    """The grid's side at each of ``snapshots`` steps, its prediction costing
-    ``seconds_per_point`` (``then``: afterwards as many steps at that cost)."""
-    clock = Clock()
-    monkeypatch.setattr(worker, "time", types.SimpleNamespace(perf_counter=clock))
-    loop = TrainLoop()
-    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
-                                    TrainConfig(), None, 0))
+def grid_side(hidden: tuple[int, ...]) -> int:
+    """The side of the grid in the first snapshot of a sigmoid network ``hidden`` on moons."""
+    snapshots = []
+    loop = TrainLoop(publish=snapshots.append)
+    spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
+    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), spec, TrainConfig(),
+                                    None, 0))
     loop.work_once()
-    cost = {"per_point": seconds_per_point}
-    predict = loop.trainer.predict_for_drawing
-
-    def timed_predict(points):
-        clock.now += cost["per_point"] * len(points)
-        return predict(points)
-    loop.trainer.predict_for_drawing = timed_predict
-    sides = []
-    for i in range(2 * snapshots if then is not None else snapshots):
-        if i == snapshots:
-            cost["per_point"] = then
-        loop.post("step", 1)
-        loop.work_once()
-        sides.append(len(loop._grid_axes[0]))
-    return sides
+    grid = snapshots[-1].grid
+    assert grid.values.shape == (len(grid.ys), len(grid.xs))
+    return len(grid.xs)
 
 
-def test_a_costly_grid_is_made_coarser_and_a_cheap_one_finer_again(monkeypatch):
-    # 40 ms for the 100x100 grid (a 512-wide network's): halved until it costs <= 4 ms.
-    sides = grid_sides(monkeypatch, 40e-3 / 10_000, then=1e-9)
-    assert sides[7] == 25  # 625 points: 2.5 ms
-    assert sides[-1] == 100  # cheap again: back to the full resolution
-
-
-def test_a_cheap_grid_keeps_its_resolution(monkeypatch):
-    assert set(grid_sides(monkeypatch, 1e-9)) == {100}
+def test_a_big_networks_grid_is_coarser_than_a_small_ones():
+    assert grid_side((4, 10, 4)) == worker.GRID_RES_2D  # the notebook's: 100 x 100
+    wide = grid_side((256, 256, 256))
+    assert worker.GRID_MIN_RES <= wide < worker.GRID_RES_2D
+    assert grid_side((512, 512)) < wide
