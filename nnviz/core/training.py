@@ -511,7 +511,7 @@ class Trainer:
         ran, left = 0, int(n_epochs)
         while left > 0:
             k = min(left, MAX_CHUNK)
-            state, _, done, _ = self._run(state, self.X_train, self.T_train, np.int32(k))
+            state, _, done, _ = self._run(state, self._X_run, self._T_run, np.int32(k))
             ran, left = ran + int(done), left - k
             if int(done) < k:
                 break

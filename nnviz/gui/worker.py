@@ -24,6 +24,7 @@ trainer in this thread and hand the result back to the GUI thread), ``stop``.
 """
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import time
