@@ -316,6 +316,9 @@ class TrainLoop:
             self._go_live()
             self._set_playing(True)
             self._next_frame = time.perf_counter()
+            # The pace is set anew by the snapshots of this play: those made while paused may
+            # have compiled (a new model, a view's probe), and must not delay its first frame.
+            self._snapshot_cost, self._publish_every = 0.0, FRAME_S
         elif verb == "pause":
             self._set_playing(False)
             self._dirty = True

@@ -89,3 +89,39 @@ def test_a_big_networks_grid_is_coarser_than_a_small_ones():
     wide = grid_side((256, 256, 256))
     assert worker.GRID_MIN_RES <= wide < worker.GRID_RES_2D
     assert grid_side((512, 512)) < wide
+
+
+def test_snapshots_that_compiled_before_play_do_not_delay_the_first_frame(monkeypatch):
+    """Snapshots made while paused may compile (a new model, a view's probe): slow, once. The
+    first trained frame after Play must not wait for a pace set by them."""
+    clock = Clock()
+    monkeypatch.setattr(worker, "time", types.SimpleNamespace(perf_counter=clock))
+    snapshots = []
+    loop = TrainLoop(publish=snapshots.append)
+    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                                    TrainConfig(), None, 0))
+    loop.work_once()
+    calls = []
+
+    def compiling_probe(trainer, grid):
+        calls.append(1)
+        if len(calls) <= 2:
+            clock.now += 1.0  # compiling
+    run = loop.trainer.run
+
+    def timed_run(n):
+        clock.now += 2e-4 * n  # the chunk grows to about CHUNK_TARGET_S
+        return run(n)
+    loop.trainer.run = timed_run
+    loop.post("probe", "views", compiling_probe)
+    loop.work_once()  # a snapshot: 1 s
+    loop.post("lr", 0.5)
+    loop.work_once()  # another: 1 s
+    loop.post("play")
+    played = clock.now
+    for _ in range(100):
+        loop.work_once()
+        if snapshots[-1].epoch > 0:
+            break
+    assert snapshots[-1].epoch > 0
+    assert clock.now - played <= worker.MAX_PUBLISH_S
