@@ -88,7 +88,8 @@ def test_a_big_networks_grid_is_coarser_than_a_small_ones():
     assert grid_side((4, 10, 4)) == worker.GRID_RES_2D  # the notebook's: 100 x 100
     wide = grid_side((256, 256, 256))
     assert worker.GRID_MIN_RES <= wide < worker.GRID_RES_2D
-    assert grid_side((512, 512)) < wide
+    big = NetworkSpec(hidden=(512,) * 8, activations=("sigmoid",) * 8)
+    assert worker.grid_resolution(big) == worker.GRID_MIN_RES < wide
 
 
 def test_snapshots_that_compiled_before_play_do_not_delay_the_first_frame(monkeypatch):
