@@ -333,11 +333,12 @@ class Recorder:
 
 def headless_eps(problem, seconds: float) -> float:
     """Epochs per second of the worker loop alone: no window, no probes, no grid."""
-    from nnviz.gui.worker import Problem, TrainLoop
+    from nnviz.core.problem import Problem
+    from nnviz.core.loop import NewProblem, Play, TrainLoop
     loop = TrainLoop()
-    loop._handle(("problem", 1, problem))
+    loop._handle(NewProblem(1, problem))
     loop.grid_points = None
-    loop._handle(("play",))
+    loop._handle(Play())
     for _ in range(20):  # warm-up: compiles the chunk sizes the loop settles on
         loop.work_once()
     done = threading.Event()
@@ -400,7 +401,7 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
     compile_cache.enable(cache)
     from nnviz.core.data import make_dataset
     from nnviz.gui.main_window import MainWindow
-    from nnviz.gui.worker import Problem
+    from nnviz.core.problem import Problem
 
     data_spec, spec, config, _, _ = the_problem()
     data = make_dataset(data_spec)

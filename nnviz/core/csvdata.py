@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
-from .session import atomic_write
+from .fileio import atomic_write
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -311,8 +311,9 @@ def _write_rows(path: str | os.PathLike, header: Sequence[str], rows) -> None:
     try:
         with atomic_write(path) as f:
             f.write(buf.getvalue().encode("utf-8"))
-    except OSError as e:
-        raise DataError(f"could not write {os.fspath(path)}: {e.strerror or e}") from None
+    except OSError as e:  # OutputError's reason: refused before writing (a FIFO, a folder...)
+        why = getattr(e, "reason", None) or e.strerror or e
+        raise DataError(f"could not write {os.fspath(path)}: {why}") from None
 
 
 def write_data_csv(path: str | os.PathLike, dataset: Dataset,
@@ -350,15 +351,47 @@ def _edited_name(data: Dataset) -> str:
     return data.name if data.name.startswith("edited ") else f"edited {data.name}"
 
 
+def _widened(values: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    span = max(hi - lo, 1.0)
+    return lo - span, hi + span
+
+
+def point_range(data: Dataset) -> tuple[tuple[float, float], ...]:
+    """Per feature, the (low, high) a new point may take: the data's range widened by its width
+    on each side (at least 1). Far beyond it the plot's range, its grid and the training's
+    numbers are dominated by the one point (1e30 made every pixel of the heat map NaN)."""
+    return tuple(_widened(data.X[:, j]) for j in range(data.n_features))
+
+
+def value_range(data: Dataset) -> tuple[float, float]:
+    """The (low, high) a new point's value may take (regression), widened as ``point_range``."""
+    return _widened(data.y)
+
+
 def with_point_added(data: Dataset, x: Sequence[float], target: float) -> Dataset:
     """``data`` plus one training point at ``x`` with class (or value) ``target``.
 
+    The point must lie within ``point_range(data)`` (and its value within ``value_range``).
     The result is no generator's output any more (``spec`` None); the split of the old points
     stays.
     """
-    x = np.asarray(x, np.float32).reshape(-1)
-    if x.shape != (data.n_features,) or not np.all(np.isfinite(x)):
-        raise DataError(f"a point needs {data.n_features} finite coordinates, got {x.tolist()}")
+    raw = np.asarray(x, np.float64).reshape(-1)
+    if raw.shape != (data.n_features,) or not np.all(np.isfinite(raw)):
+        raise DataError(f"a point needs {data.n_features} finite coordinates, got {raw.tolist()}")
+    box = point_range(data)
+    if any(not lo <= v <= hi for v, (lo, hi) in zip(raw, box)):
+        names = data.feature_names or tuple(f"x{i + 1}" for i in range(data.n_features))
+        accepted = ", ".join(f"{n} from {lo:.3g} to {hi:.3g}" for n, (lo, hi) in zip(names, box))
+        got = ", ".join(f"{v:.3g}" for v in raw)
+        raise DataError(f"the point ({got}) is far outside the data: points are accepted with "
+                        f"{accepted} (the data's range widened by its width on each side)")
+    if not data.is_classification and math.isfinite(target):
+        lo, hi = value_range(data)
+        if not lo <= target <= hi:
+            raise DataError(f"the value {target:.3g} is far outside the data's values: values "
+                            f"from {lo:.3g} to {hi:.3g} are accepted")
+    x = raw.astype(np.float32)
     if len(data.X) >= MAX_ROWS:
         raise DataError(f"the data has {len(data.X):,} points already, the most nnviz trains on")
     if data.is_classification:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from importlib import metadata
@@ -25,6 +24,7 @@ import numpy as np
 
 from .checks import real_number, whole_number
 from .errors import NnvizError
+from .fileio import atomic_write
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -103,6 +103,9 @@ class DataSpec:
         noise = real_number(self.noise)
         if self.noise is not None and not (noise is not None and 0 <= noise <= 10):
             raise DataError(f"noise must be between 0 and 10, got {self.noise!r}")
+        if self.noise is not None and noise == 0:
+            # -0.0 (typed "-0") passes the range check, and numpy's generators refuse it.
+            object.__setattr__(self, "noise", 0.0)
         seed = whole_number(self.seed)
         if self.seed is not None and not (seed is not None and 0 <= seed < 2**32):
             raise DataError(f"seed must be a whole number between 0 and {2**32 - 1}, "
@@ -110,6 +113,8 @@ class DataSpec:
         fraction = real_number(self.test_fraction)
         if not (fraction is not None and 0 <= fraction <= 0.9):
             raise DataError(f"test fraction must be between 0 and 0.9, got {self.test_fraction!r}")
+        if fraction == 0:
+            object.__setattr__(self, "test_fraction", 0.0)  # never -0.0
         if not 3 <= (whole_number(self.classes) or 0) <= 8:
             raise DataError(f"class count must be a whole number between 3 and 8, "
                             f"got {self.classes!r}")
@@ -256,18 +261,19 @@ def _cache_path(spec: DataSpec) -> Path | None:
 def _generate_cached(spec: DataSpec) -> tuple[np.ndarray, np.ndarray]:
     path = _cache_path(spec)
     if path is not None:
+        from .npzfile import read_npz  # here: npzfile's limits import this module
+        # The data sets here have at most 3 columns of float64 and MAX_SAMPLES rows.
+        bound = 32 * MAX_SAMPLES + (1 << 17)
         try:
-            with np.load(path, allow_pickle=False) as f:
-                return f["X"], f["y"]
+            a = read_npz(path, max_bytes=bound, names={"X", "y"})
+            return a["X"], a["y"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             pass  # not there yet, or unreadable: generate (and write it afresh)
     X, y = _generate(spec)
     if path is not None:
         try:  # atomically: a reader never sees half a file
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
+            with atomic_write(path) as f:
                 np.savez(f, X=X, y=y)
-            os.replace(tmp, path)
         except OSError:
             pass  # a full or read-only disk: no cache, no harm
     return X, y
@@ -318,6 +324,11 @@ def _generate(spec: DataSpec) -> tuple[np.ndarray, np.ndarray]:
 def make_dataset(spec: DataSpec | None = None) -> Dataset:
     """Generate the data set ``spec`` describes (default: the notebook's moons)."""
     spec = (spec or DataSpec()).resolved()
-    X, y = _generate_cached(spec)
+    try:
+        X, y = _generate_cached(spec)
+    except DataError:
+        raise
+    except ValueError as e:  # a generator refusing what DataSpec let through: the user's words
+        raise DataError(f"cannot make the {spec.name} data set with these settings: {e}") from e
     return from_arrays(X, y, spec.info.task, test_fraction=spec.test_fraction, seed=spec.seed,
                        name=spec.name, spec=spec)

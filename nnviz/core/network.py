@@ -160,6 +160,32 @@ def check_params(spec: NetworkSpec, params) -> None:
                             f" do not fit the network, which needs {ws} and {bs}")
 
 
+# The most a weight or bias typed by hand may be, either sign. Far beyond the values training
+# gives (initial weights are about N(0, 1)), one weight saturates or blows up every unit after it
+# and the trainer, which goes back to the best weights after a divergence, has only the edited
+# ones to go back to.
+EDIT_LIMIT = 100.0
+
+
+def check_edit(spec: NetworkSpec, old, new) -> None:
+    """A SpecError unless ``new`` fits ``spec`` and every value that differs from ``old`` (all
+    of them when ``old`` does not fit) is a number within +-EDIT_LIMIT."""
+    check_params(spec, new)
+    try:
+        check_params(spec, old)
+    except (SpecError, TypeError):
+        old = None
+    for layer, ((w, b), prev) in enumerate(zip(new, old or [None] * len(new))):
+        for kind, a, p in (("weight", w, None if prev is None else prev[0]),
+                           ("bias", b, None if prev is None else prev[1])):
+            a = np.asarray(a, np.float64)
+            changed = a if p is None else a[a != np.asarray(p, np.float64)]
+            bad = changed[~(np.abs(changed) <= EDIT_LIMIT)]  # NaN is bad too
+            if bad.size:
+                raise SpecError(f"a {kind} of layer {layer + 1} set by hand must be a number "
+                                f"between -{EDIT_LIMIT:g} and {EDIT_LIMIT:g}, got {bad[0]:g}")
+
+
 def forward(spec: NetworkSpec, params: Params, X: jax.Array) -> jax.Array:
     """The network's output for rows ``X``: shape (N, output_dim)."""
     for (w, b), name in zip(params, spec.layer_activations):
@@ -186,34 +212,47 @@ def forward_layers(spec: NetworkSpec, params: Params, X: jax.Array) -> list[jax.
 
 
 def load_npz(path: str | os.PathLike, spec: NetworkSpec) -> Params:
-    """Weights from an ``.npz`` with ``w0..w{L-1}`` (in, out) and ``b0..b{L-1}`` (out, 1)."""
-    if os.path.isfile(path) and not zipfile.is_zipfile(path):
-        raise SpecError(f"{os.fspath(path)} is not an .npz file of weights")
+    """Weights from an ``.npz`` with ``w0..w{L-1}`` (in, out) and ``b0..b{L-1}`` (out, 1).
+
+    Read with nnviz's bounded reader: every member's declared shape is checked against the
+    network before any data is read, so a small file that declares gigabytes is refused at once.
+    """
+    from . import limits
+    from .npzfile import NpzError, read_npz
+
+    name = os.fspath(path)
+    if os.path.isfile(name) and not zipfile.is_zipfile(name):
+        raise SpecError(f"{name} is not an .npz file of weights")
+    shapes = spec.param_shapes()
+
+    def check(headers) -> None:
+        for i, (ws, (out,)) in enumerate(shapes):
+            if f"w{i}" not in headers or f"b{i}" not in headers:
+                raise SpecError(f"{name}: no w{i}/b{i}; the network has {spec.n_layers} layers "
+                                f"({spec.shapes_text()})")
+            w, b = headers[f"w{i}"], headers[f"b{i}"]
+            if w.shape != ws or b.shape not in ((out, 1), (out,)):
+                raise SpecError(f"{name}: layer {i} has w{i} {w.shape} and b{i} {b.shape}; the "
+                                f"network {spec.shapes_text()} needs {ws} and {(out, 1)}")
+            if w.dtype.kind not in "iuf" or b.dtype.kind not in "iuf":
+                raise SpecError(f"{name}: layer {i} holds {w.dtype}/{b.dtype} values; weights "
+                                "must be real numbers")
+
+    # Real numbers of up to 8 bytes for every parameter, and a header's worth per member.
+    bound = 8 * spec.n_params + limits.NPY_OVERHEAD_BYTES * (2 * spec.n_layers + 2)
     try:
-        with np.load(path, allow_pickle=False) as f:
-            layers = []
-            for i in range(spec.n_layers):
-                if f"w{i}" not in f or f"b{i}" not in f:
-                    raise SpecError(f"{os.fspath(path)}: no w{i}/b{i}; the network has "
-                                    f"{spec.n_layers} layers ({spec.shapes_text()})")
-                w, b = np.asarray(f[f"w{i}"]), np.asarray(f[f"b{i}"])
-                (ws, (out,)) = spec.param_shapes()[i]
-                if w.shape != ws or b.shape not in ((out, 1), (out,)):
-                    raise SpecError(f"{os.fspath(path)}: layer {i} has w{i} {w.shape} and b{i} "
-                                    f"{b.shape}; the network {spec.shapes_text()} needs {ws} and "
-                                    f"{(out, 1)}")
-                if w.dtype.kind not in "iuf" or b.dtype.kind not in "iuf":
-                    raise SpecError(f"{os.fspath(path)}: layer {i} holds {w.dtype}/{b.dtype} "
-                                    "values; weights must be real numbers")
-                if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
-                    raise SpecError(f"{os.fspath(path)}: layer {i} holds NaN or infinite values")
-                layers.append((w, b))
-    except SpecError:
-        raise
-    except FileNotFoundError:
-        raise SpecError(f"no such file: {os.fspath(path)}") from None
-    except (OSError, ValueError) as e:
-        raise SpecError(f"{os.fspath(path)} is not a readable .npz of weights ({e})") from None
+        arrays = read_npz(name, max_bytes=bound, what=name, check=check,
+                          names={f"{k}{i}" for i in range(spec.n_layers) for k in "wb"},
+                          within=f"the weights of the network {spec.shapes_text()}")
+    except NpzError as e:
+        text = str(e)
+        raise SpecError(text if name in text else f"{name}: {text}") from None
+    layers = []
+    for i in range(spec.n_layers):
+        w, b = arrays[f"w{i}"], arrays[f"b{i}"]
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            raise SpecError(f"{name}: layer {i} holds NaN or infinite values")
+        layers.append((w, b))
     return as_params(layers)
 
 
@@ -223,5 +262,6 @@ def save_npz(path: str | os.PathLike, params: Params) -> None:
     for i, (w, b) in enumerate(params):
         arrays[f"w{i}"] = np.asarray(w)
         arrays[f"b{i}"] = np.asarray(b).reshape(-1, 1)
-    with open(path, "wb") as f:
+    from .fileio import atomic_write
+    with atomic_write(path) as f:  # a failed export leaves the file that was there
         np.savez(f, **arrays)

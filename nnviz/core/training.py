@@ -9,8 +9,9 @@ the optimiser state (``optax.inject_hyperparams``) and changes without a reset.
 An epoch's loss is the data loss of that epoch's forward pass, before its update, as the
 notebook prints it.
 
-Divergence: the loop stops at a loss that is not finite, and the Trainer also calls a loss a
-million times above the run's first one a blow-up. Either way the weights go back to those with
+Divergence: the loop stops at a loss that is not finite, a chunk that ends with non-finite
+weights diverged, and the Trainer also calls a loss a million times above the run's first one a
+blow-up. Either way the weights go back to those with
 the lowest loss of the run, and the result says the run diverged. Going back one epoch would not
 do: a run that blows up passes through finite but huge weights (at lr 100 on moons the loss goes
 3.6, 1e19, ... inf) from which every learning rate diverges again. Keeping the best state inside
@@ -327,7 +328,12 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
 
         init = (jnp.int32(0), jnp.bool_(True), state, jnp.zeros(MAX_CHUNK, jnp.float32))
         done, ok, state, buf = jax.lax.while_loop(cond, body, init)
-        return counted(state, done), buf, done, ~ok
+        # An epoch's loss is taken before its update, so the last update of a chunk (a single
+        # Step's only one) can make the weights non-finite behind a finite loss: one check of
+        # the weights per chunk, not per epoch, catches it.
+        finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(a))
+                                    for a in jax.tree_util.tree_leaves(state.params)]))
+        return counted(state, done), buf, done, ~(ok & finite)
 
     # 512-bit vectors for the element-wise loops (activations and their derivatives): +10%
     # epochs/s on the notebook's problem where the CPU has AVX-512; ignored where it has not.
@@ -403,12 +409,9 @@ class Trainer:
         self.y_test = device_array(data.y_test, data.y_test.dtype)
         # What the epochs read: the training points, for mini-batches stored in a random order
         # of this run's own (see shuffled_order); full batch: as they are (the notebook's sums).
-        n, batch = len(data.train_index), config.batch_size
-        if 0 < batch < n and n // batch > 1:
-            order = batch_order(seed, n)
-            self._X_run, self._T_run = device_array(data.X_train[order]), enc(data.y_train[order])
-        else:
-            self._X_run, self._T_run = self.X_train, self.T_train
+        from .engine import train_data  # the engine builds on this module
+        from .problem import Problem
+        self._X_run, self._T_run = train_data(Problem(data, spec, config, None, seed))
         self._run, self._opt = _chunk_fn(*self._shape_key(), len(data.train_index))
         self._evaluate = _eval_fn(spec, config.loss, data.task)
         self._predict = _predict_fn(spec, config.loss)
@@ -521,8 +524,13 @@ class Trainer:
         start, i = self._best
         state = start
         if i:
-            state, _, done, _ = self._run(start, self._X_run, self._T_run, np.int32(i))
+            state, _, done, bad = self._run(start, self._X_run, self._T_run, np.int32(i))
             assert int(done) == i, "the replay of the best epochs diverged"
+            if bool(bad):
+                # A finite loss behind infinite weights (a saturated sigmoid): the chunk's start
+                # was checked finite, so go back there.
+                state = start
+                self.best_epoch -= i
         lr = self._state.opt_state.hyperparams["learning_rate"]
         self._state = self._with_learning_rate(state, lr)
 

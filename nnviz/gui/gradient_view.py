@@ -204,3 +204,11 @@ def _decades(values: np.ndarray, default: tuple[float, float] = (-3.0, 0.0)) -> 
         return default
     lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
     return (float(lo), float(max(hi, lo + 1)))
+
+
+def build_view(ctx) -> GradientView:
+    """The Gradients tab (see nnviz.gui.views); its probe runs from the start, built or not."""
+    view = GradientView()
+    ctx.track("gradients", view, {view.extras_key: (ctx.gradient_probe, 0)},
+              always=(view.extras_key,))
+    return view

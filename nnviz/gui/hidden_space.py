@@ -211,3 +211,12 @@ def _percent(f: float) -> str:
     if f == 0 or 0.01 <= f <= 0.99:
         return f"{f:.0%}"
     return f"{f:.1%}" if f > 0.99 else f"{f * 100:.2g}%"
+
+
+def build_view(ctx) -> HiddenSpaceView:
+    """The Hidden space tab (see nnviz.gui.views)."""
+    from .views import HIDDEN_BUDGET
+    view = HiddenSpaceView(HiddenSpaceProbe())
+    tracker = ctx.track("hidden-space", view, {view.extras_key: (view.probe, HIDDEN_BUDGET)})
+    view.settings_changed.connect(tracker.refresh)
+    return view

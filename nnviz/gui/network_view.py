@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
 from nnviz.core.inspect import NeuronMaps
+from nnviz.core.network import EDIT_LIMIT
 
 from .neuron_maps import (BLUE, ORANGE, NeuronMapPanel, diverging_colour, levels_for,
                           neuron_label, to_qimage)
@@ -488,9 +489,9 @@ class NetworkView(QWidget):
             value = float(text)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or abs(value) > 1e6:
+        if not math.isfinite(value) or abs(value) > EDIT_LIMIT:
             self.message.setText(f"“{text}” is not a usable value: type a number between "
-                                 "-1000000 and 1000000, e.g. -0.5 (Esc cancels).")
+                                 f"-{EDIT_LIMIT:g} and {EDIT_LIMIT:g}, e.g. -0.5 (Esc cancels).")
             self.message.show()
             return
         self.message.hide()
@@ -517,3 +518,15 @@ class NetworkView(QWidget):
 def _valid_neuron(spec, neuron: tuple[int, int]) -> bool:
     layer, unit = neuron
     return -1 <= layer < spec.n_layers and 0 <= unit < spec.layer_sizes[layer + 1]
+
+
+def build_view(ctx) -> NetworkView:
+    """The Network tab (see nnviz.gui.views): the diagram, its neuron maps' probe."""
+    from nnviz.core import inspect
+
+    from .views import MAP_BUDGET
+    view = NetworkView(on_edit=ctx.window.set_params)
+    view.probe = inspect.NeuronMapsProbe()
+    tracker = ctx.track("network", view, {view.extras_key: (view.probe, MAP_BUDGET)})
+    view.neuron_selected.connect(tracker.refresh)
+    return view

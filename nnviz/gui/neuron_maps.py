@@ -354,3 +354,15 @@ class NeuronMapsView(QWidget):
         self.grid.set_maps(maps, snapshot.spec)
         if maps.selected == self.grid.selected:
             self._show_selected(maps)
+
+
+def build_view(ctx) -> NeuronMapsView:
+    """The Neurons tab (see nnviz.gui.views): every neuron's map."""
+    from nnviz.core import inspect
+
+    from .views import MAP_BUDGET
+    view = NeuronMapsView()
+    view.probe = inspect.NeuronMapsProbe()
+    tracker = ctx.track("neurons", view, {view.extras_key: (view.probe, MAP_BUDGET)})
+    view.neuron_selected.connect(tracker.refresh)
+    return view

@@ -149,7 +149,8 @@ def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     assert button.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not lessons.isVisible() and w.boundary.isVisible()  # back to the main plot
-    data, spec, config, _ = w.current_problem()
+    p = w.current_problem()
+    data, spec, config, _ = p.source, p.spec, p.config, p.seed
     assert data.test_fraction == 0.0 and spec.hidden == (4, 10, 4) and config.learning_rate == 1
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.run_id == w.run_id,
                     timeout=TIMEOUT)

@@ -10,8 +10,10 @@ import pytest
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
 from nnviz.core.training import TrainConfig
-from nnviz.gui import worker
-from nnviz.gui.worker import Problem, TrainLoop
+from nnviz.core import loop as worker  # the worker thread's logic
+from nnviz.core.loop import TrainLoop
+from nnviz.core.problem import Problem
+from nnviz.core.loop import NewProblem, Play, SetLearningRate, SetProbe
 
 CHUNK_S = 0.016  # what a chunk of epochs takes on the fake clock
 
@@ -31,8 +33,8 @@ def snapshot_share(monkeypatch, probe_s: float, chunks: int = 300) -> tuple[floa
     monkeypatch.setattr(worker, "time", types.SimpleNamespace(perf_counter=clock))
     snapshots = []
     loop = TrainLoop(publish=snapshots.append)
-    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
-                                    TrainConfig(), None, 0))
+    loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                                    TrainConfig(), None, 0)))
     loop.work_once()
     spent = {"snapshots": 0.0}
 
@@ -46,8 +48,8 @@ def snapshot_share(monkeypatch, probe_s: float, chunks: int = 300) -> tuple[floa
         clock.now += CHUNK_S
         return run(n)
     loop.trainer.run = timed_run
-    loop.post("probe", "slow", slow_probe)
-    loop.post("play")
+    loop.post(SetProbe("slow", slow_probe))
+    loop.post(Play())
     loop.work_once()  # the probe's first snapshot, and the first chunk
     start, spent["snapshots"], made = clock.now, 0.0, len(snapshots)
     for _ in range(chunks):
@@ -76,8 +78,8 @@ def grid_side(hidden: tuple[int, ...]) -> int:
     snapshots = []
     loop = TrainLoop(publish=snapshots.append)
     spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
-    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), spec, TrainConfig(),
-                                    None, 0))
+    loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), spec, TrainConfig(),
+                                    None, 0)))
     loop.work_once()
     grid = snapshots[-1].grid
     assert grid.values.shape == (len(grid.ys), len(grid.xs))
@@ -85,6 +87,7 @@ def grid_side(hidden: tuple[int, ...]) -> int:
 
 
 def test_a_big_networks_grid_is_coarser_than_a_small_ones():
+    # Counted from the network's size, not timed: a busy machine must not blur a small one's.
     assert grid_side((4, 10, 4)) == worker.GRID_RES_2D  # the notebook's: 100 x 100
     wide = grid_side((256, 256, 256))
     assert worker.GRID_MIN_RES <= wide < worker.GRID_RES_2D
@@ -99,8 +102,8 @@ def test_snapshots_that_compiled_before_play_do_not_delay_the_first_frame(monkey
     monkeypatch.setattr(worker, "time", types.SimpleNamespace(perf_counter=clock))
     snapshots = []
     loop = TrainLoop(publish=snapshots.append)
-    loop.post("problem", 1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
-                                    TrainConfig(), None, 0))
+    loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                                    TrainConfig(), None, 0)))
     loop.work_once()
     calls = []
 
@@ -114,11 +117,11 @@ def test_snapshots_that_compiled_before_play_do_not_delay_the_first_frame(monkey
         clock.now += 2e-4 * n  # the chunk grows to about CHUNK_TARGET_S
         return run(n)
     loop.trainer.run = timed_run
-    loop.post("probe", "views", compiling_probe)
+    loop.post(SetProbe("views", compiling_probe))
     loop.work_once()  # a snapshot: 1 s
-    loop.post("lr", 0.5)
+    loop.post(SetLearningRate(0.5))
     loop.work_once()  # another: 1 s
-    loop.post("play")
+    loop.post(Play())
     played = clock.now
     for _ in range(100):
         loop.work_once()
