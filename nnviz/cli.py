@@ -4,6 +4,7 @@
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
+    nnviz train [train options] --export-script FILE.py
 
 A bad argument prints one line on stderr and exits with code 2, never a traceback.
 """
@@ -217,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--save", metavar="FILE.nnviz", default=None,
                    help="save the whole session at the end (data, settings, weights, optimiser "
                         "state, loss history); open it in the window or go on with --session")
+    g.add_argument("--export-script", metavar="FILE.py", default=None,
+                   help="write the run as a standalone Python script (jax and numpy only, the "
+                        "notebook's code with this run's training points and initial weights) "
+                        "that prints the loss every 100 epochs: this run's losses")
     g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
                    help="go on training a saved session for --epochs more epochs, exactly as if "
                         "it had never stopped (its data and settings are the session's)")
@@ -363,6 +368,7 @@ def _open_output(path: str | None):
 def train_command(args: argparse.Namespace) -> int:
     trainer, run, class_names = prepare_run(args)
     _check_writable(args.save)
+    _check_writable(args.export_script)
     start_epoch = trainer.epoch
     cfg = trainer.config
     history_file = _open_output(args.history)
@@ -444,6 +450,12 @@ def train_command(args: argparse.Namespace) -> int:
         Session.from_trainer(trainer, class_names=class_names, run=run).save(args.save)
         if not args.json:
             print(f"saved the session at epoch {trainer.epoch} to {args.save}", file=out)
+    if args.export_script:
+        from nnviz.core.export import write_script
+        write_script(args.export_script, trainer, trainer.epoch or 1000)
+        if not args.json:
+            print(f"wrote the script {args.export_script}: python {args.export_script} trains "
+                  f"{trainer.epoch or 1000} epochs from the initial weights", file=out)
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
