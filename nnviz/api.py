@@ -134,10 +134,16 @@ class Run:
         """A standalone Python script (jax and numpy only) that trains this run's network from
         its initial weights on its training points with its settings for ``epochs`` epochs
         (default: as many as the run) and prints the loss every 100 epochs, as the notebook
-        does: the losses of this run's history."""
+        does: the losses of this run's history. A run that has trained no epochs exports
+        1000."""
         from nnviz.core.export import write_script
-        n = self.epoch if epochs is None else _epochs(epochs)
-        write_script(path, self._trainer, n or 1000)
+        if epochs is None:
+            n = self.epoch or 1000
+        else:
+            n = _epochs(epochs)
+            if n < 1:
+                raise TrainingError(f"a script trains at least 1 epoch, got {epochs!r}")
+        write_script(path, self._trainer, n)
 
 
 def _epochs(epochs: Any) -> int:

@@ -20,12 +20,12 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 def _numbers(a, what: str) -> np.ndarray:
     a = np.asarray(a)
     if a.dtype.kind not in "biuf":
-        raise DataError(f"{what} must hold numbers, got an array of {a.dtype}")
+        raise DataError(f"{what} must hold real numbers, got an array of {a.dtype}")
     if a.dtype.kind == "f":
         bad = ~np.isfinite(a)
         if bad.any():
             row = int(np.argwhere(bad)[0][0])
-            raise DataError(f"{what} holds {a[np.unravel_index(np.argmax(bad), a.shape)]!r} "
+            raise DataError(f"{what} holds {a[np.unravel_index(np.argmax(bad), a.shape)].item()!r} "
                             f"at row {row}: not a finite number")
         big = np.abs(a) > _FLOAT32_MAX
         if big.any():
@@ -72,7 +72,7 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
         whole = y == np.round(y)
         if not whole.all():
             row = int(np.argmin(whole))
-            raise DataError(f"y holds {y[row]!r} at row {row}: not a class label (labels are "
+            raise DataError(f"y holds {y[row].item()!r} at row {row}: not a class label (labels are "
                             "whole numbers or words; for values to predict use "
                             "task='regression')")
         y = y.astype(np.int64)
