@@ -21,7 +21,8 @@ import numpy as np
 
 from nnviz import __version__
 from . import losses
-from .session import SessionError, atomic_write
+from .errors import NnvizError
+from .fileio import atomic_write
 from .training import OPTIMIZERS, Trainer, batch_order, shuffled_order
 
 _ACTIVATIONS = {
@@ -107,6 +108,10 @@ def update(params, grads, nu):
 ''',
 }
 assert set(_UPDATES) == set(OPTIMIZERS)
+
+
+class ExportError(NnvizError):
+    """A script that cannot be written; the message is meant for the user."""
 
 
 def _num(v) -> str:
@@ -302,10 +307,11 @@ def script_text(trainer: Trainer, epochs: int) -> str:
 
 
 def write_script(path: str | os.PathLike, trainer: Trainer, epochs: int) -> None:
-    """:func:`script_text` into ``path``, atomically; SessionError if it cannot be written."""
+    """:func:`script_text` into ``path``, atomically; ExportError if it cannot be written."""
     text = script_text(trainer, epochs).encode()
     try:
         with atomic_write(path) as f:
             f.write(text)
-    except OSError as e:
-        raise SessionError(f"cannot write {os.fspath(path)}: {e.strerror or e}") from None
+    except OSError as e:  # OutputError's reason: refused before writing (a FIFO, a folder...)
+        why = getattr(e, "reason", None) or e.strerror or e
+        raise ExportError(f"cannot write {os.fspath(path)}: {why}") from None

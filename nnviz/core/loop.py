@@ -178,13 +178,8 @@ Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearn
            | RenameBranch | DeleteBranch | Stop)
 
 
-@dataclass
-class RunContext:
-    """What a ``request`` function sees, in the worker thread. Do not keep references to it."""
-
-    trainer: Trainer
-    run: Run
-    run_id: int
+class _LiveBranch:
+    """The live branch's record, read through ``self.run``."""
 
     @property
     def log(self) -> RunLog:
@@ -202,6 +197,15 @@ class RunContext:
     @property
     def test_values(self) -> np.ndarray:
         return self.run.log.test.values
+
+
+@dataclass
+class RunContext(_LiveBranch):
+    """What a ``request`` function sees, in the worker thread. Do not keep references to it."""
+
+    trainer: Trainer
+    run: Run
+    run_id: int
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,7 @@ def _pow2_near(n: float) -> int:
     return min(MAX_CHUNK, 2 * p) if n > 1.4142 * p else p
 
 
-class TrainLoop:
+class TrainLoop(_LiveBranch):
     """The worker's logic, Qt-free. Callbacks are called in the thread that runs the loop."""
 
     def __init__(self, publish: Callable[[Snapshot], None] = lambda s: None,
@@ -289,23 +293,6 @@ class TrainLoop:
         self.paced = paced
         self.drawn = threading.Event()
         self.drawn.set()
-
-    @property
-    def log(self) -> RunLog:
-        """The live branch's record."""
-        return self.run.log
-
-    @property
-    def history(self) -> LossHistory:
-        return self.run.log.losses
-
-    @property
-    def test_epochs(self) -> np.ndarray:
-        return self.run.log.test.epochs
-
-    @property
-    def test_values(self) -> np.ndarray:
-        return self.run.log.test.values
 
     # --- the thread-safe way in ------------------------------------------------------------
 
@@ -546,13 +533,7 @@ class TrainLoop:
         t = self.trainer
         self._set_playing(False)
         at, state = self._state_shown() if epoch is None else runlog.state_at(t, self.log, epoch)
-        lr = t.learning_rate
-        self.log.checkpoint(t.epoch, t.state, "branch end")
-        self.run.branch(at, state)
-        t.epoch = at
-        t.state = state
-        t.set_learning_rate(lr)
-        self.log.checkpoint(at, t.state, "branch")
+        runlog.continue_from(t, self.run, at, state)
         self.view_epoch, self._replayed = None, None
         self._dirty = True
 

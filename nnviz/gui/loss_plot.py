@@ -66,7 +66,9 @@ class LossPlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
-        self.setToolTip("The loss per epoch: dark = training data, orange dashes = test data.\n"
+        self.setToolTip("The loss per epoch: dark = training data, orange dashes = test data,\n"
+                        "both of the weights the epoch starts from (the notebook's loss of an "
+                        "epoch, taken before its update).\n"
                         "Click to see that epoch; drag to pan, wheel to zoom; it follows the "
                         "run again after Reset.")
         pi = self.getPlotItem()

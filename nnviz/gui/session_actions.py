@@ -26,12 +26,13 @@ from weakref import WeakKeyDictionary
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (pg.exporters)
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, Qt, Signal
+from PySide6.QtCore import (QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QRect,
+                            QSettings, Qt, Signal)
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QGraphicsItem,
                                QLabel, QMenu, QMessageBox, QToolBar, QWidget)
 
-from nnviz.core import csvdata, presets
+from nnviz.core import csvdata, fileio, presets
 from nnviz.core import session as session_io
 from nnviz.core.data import DataError, Dataset
 from nnviz.core.losses import LossError
@@ -41,6 +42,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.problem import Problem
 from nnviz.core.training import TrainingError
 
+from .app import picture_bytes
 from .session_dialogs import ImportDialog
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
@@ -123,48 +125,58 @@ def _export_mode(widget: QWidget, on: bool) -> None:
 def export_image(target: QWidget | pg.PlotItem, path: str) -> None:
     """Save a plot (a pyqtgraph PlotWidget / PlotItem) or any widget as PNG or SVG.
 
+    The picture is drawn in memory and written atomically (``fileio``): a full disk or any other
+    failure raises OSError and leaves the file that was at ``path`` as it was.
+
     A plot's PNG goes through pyqtgraph's ImageExporter (at least 800 pixels wide). For SVG,
     pyqtgraph's SVGExporter is tried first; with Qt >= 6.9 it fails on the path format Qt now
     writes (pyqtgraph issue #3485), and the plot is then drawn through Qt's QSvgGenerator with
     pyqtgraph's export mode on. Any other widget: PNG as shown on screen, SVG as drawn by Qt.
     """
-    svg = path.lower().endswith(".svg")
+    fileio.check_output(path)  # a folder, a FIFO, a missing folder: say so before drawing
+    fileio.write_bytes(path, _image_bytes(target, path.lower().endswith(".svg")))
+
+
+def _image_bytes(target: QWidget | pg.PlotItem, svg: bool) -> bytes:
     item = target.getPlotItem() if isinstance(target, pg.PlotWidget) else target
     if isinstance(item, pg.PlotItem):
         try:
             if svg:
-                pg.exporters.SVGExporter(item).export(path)
+                data = pg.exporters.SVGExporter(item).export(toBytes=True)
             else:
                 ex = pg.exporters.ImageExporter(item)
                 ex.parameters()["width"] = int(max(800, item.sceneBoundingRect().width() * 2))
-                ex.export(path)
-            if os.path.exists(path) and os.path.getsize(path) > 0:
-                return
+                data = picture_bytes(ex.export(toBytes=True))
+            if data:
+                return bytes(data)
         except (ValueError, IndexError, AttributeError):
             pass  # the SVG exporter's known failure: fall through to Qt
     widget = target if isinstance(target, QWidget) else item.getViewWidget()
     if widget is None:
-        raise OSError(f"cannot export {path}: the plot is not shown")
-    if svg:
-        from PySide6.QtSvg import QSvgGenerator
-        gen = QSvgGenerator()
-        gen.setFileName(path)
-        gen.setSize(widget.size())
-        gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
-        gen.setTitle("nnviz")
-        _export_mode(widget, True)
-        painter = QPainter(gen)
-        try:
-            # QWidget's own render (a QGraphicsView overrides render with another signature):
-            # the widget and its children, as on screen.
-            QWidget.render(widget, painter, QPoint(0, 0))
-        finally:
-            painter.end()
-            _export_mode(widget, False)
-    elif not widget.grab().save(path):
-        raise OSError(f"cannot write {path}")
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        raise OSError(f"cannot write {path}")
+        raise OSError("the plot is not shown")
+    if not svg:
+        return picture_bytes(widget.grab())
+    from PySide6.QtSvg import QSvgGenerator
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    gen = QSvgGenerator()
+    gen.setOutputDevice(buf)
+    gen.setSize(widget.size())
+    gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    gen.setTitle("nnviz")
+    _export_mode(widget, True)
+    painter = QPainter(gen)
+    try:
+        # QWidget's own render (a QGraphicsView overrides render with another signature):
+        # the widget and its children, as on screen.
+        QWidget.render(widget, painter, QPoint(0, 0))
+    finally:
+        painter.end()
+        _export_mode(widget, False)
+    data = bytes(buf.data())
+    if not data:
+        raise OSError("the SVG drawing came out empty")
+    return data
 
 
 class SessionActions(QObject):
@@ -178,6 +190,7 @@ class SessionActions(QObject):
         super().__init__(window)
         self.window = window
         self.settings = make_settings()
+        self._settings_failed = False  # said once: a message box per save would nag
         self.path: str | None = None
         self.last_message = ""
         self.message_box: QMessageBox | None = None
@@ -360,7 +373,18 @@ class SessionActions(QObject):
         s.setValue("window/geometry", w.saveGeometry())
         s.setValue("window/main_split", w.main_split.saveState())
         s.setValue("window/right_split", w.right_split.saveState())
-        s.sync()
+        s.sync()  # on closing: a failure here has no window left to be shown in
+
+    def _sync_settings(self) -> None:
+        """Write the settings now (Qt replaces the file atomically) and say so, once, if that
+        failed: the recent files and the window's layout would be lost without a word."""
+        self.settings.sync()
+        if self.settings.status() == QSettings.Status.NoError or self._settings_failed:
+            return
+        self._settings_failed = True
+        self.show_error("Settings", f"nnviz could not save the settings (recent files, window "
+                        f"layout) to {self.settings.fileName()}; they will be lost when it "
+                        "closes. Is that folder writable?")
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is not self.window:
@@ -392,7 +416,7 @@ class SessionActions(QObject):
         recent = [p for p in self.recent_files() if p != path]
         self.settings.setValue("files/recent", [path, *recent][:RECENT_MAX])
         self.settings.setValue("files/last_folder", os.path.dirname(path))
-        self.settings.sync()
+        self._sync_settings()
         self._rebuild_recent()
 
     def _forget_recent(self, path: str) -> None:
@@ -784,7 +808,7 @@ class SessionActions(QObject):
         try:
             export_image(self._plot_target(which), path)
         except OSError as e:
-            self.show_error("Export", str(e))
+            self.show_error("Export", _write_error(path, e))
             return False
         self._status(f"Exported {os.path.basename(path)}.")
         self.exported.emit(path)
@@ -843,11 +867,17 @@ def _dropped_file(mime) -> str | None:
     return path if ok else None
 
 
+def _write_error(path: str, e: OSError) -> str:
+    """What went wrong, naming the file once."""
+    why = getattr(e, "reason", None) or e.strerror or str(e)
+    return str(e) if path in str(e) else f"could not write {path}: {why}"
+
+
 def _save_weights(path: str, params) -> None:
     try:
         save_npz(path, params)
     except OSError as e:
-        raise OSError(f"could not write {path}: {e.strerror or e}") from None
+        raise OSError(_write_error(path, e)) from None
 
 
 def example_files() -> list[tuple[str, str, str]]:
