@@ -127,6 +127,9 @@ def _array(a: np.ndarray, indent: str, width: int = 100) -> str:
         items = [_num(v) if a.dtype.kind == "f" else str(int(v)) for v in a]
     else:
         items = ["[" + ", ".join(_num(v) for v in row) + "]" for row in a]
+        if max(map(len, items)) + len(indent) + 1 > width:  # rows too wide: one wrapped each
+            return ("[\n" + "".join(f"{indent}{_array(row, indent + ' ' * 4, width)},\n"
+                                     for row in a) + indent[:-4] + "]")
     lines, line = [], ""
     for item in items:
         if line and len(indent) + len(line) + len(item) + 2 > width:
