@@ -124,8 +124,10 @@ def test_changing_the_hidden_layer_while_paused_redraws(main_window, qtbot):
     qtbot.waitUntil(lambda: w.last_snapshot.extras["hidden-space"].layer == 0
                     and w.last_snapshot.extras["hidden-space"].axes == ("unit 1", "unit 4"),
                     timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: view.snapshot is w.last_snapshot, timeout=TIMEOUT)
-    assert view.plot.getPlotItem().getAxis("left").labelText == "unit 4"
+    # The view draws in its own turn, after the frame: wait for it to show the last one.
+    qtbot.waitUntil(lambda: view.snapshot is w.last_snapshot
+                    and view.plot.getPlotItem().getAxis("left").labelText == "unit 4",
+                    timeout=TIMEOUT)
 
 
 def test_lessons_from_the_menu_and_by_name(main_window, qtbot):
