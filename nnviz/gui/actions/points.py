@@ -1,0 +1,140 @@
+"""Edit points on the plot: a click adds a point of the chosen class, a right-click deletes the nearest.
+
+A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module)."""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+
+from nnviz.core import csvdata
+from nnviz.core.data import DataError, Dataset
+from nnviz.core.errors import NnvizError
+
+
+USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
+
+DELETE_RADIUS = 0.05
+
+
+class PointsMixin:
+    """Edit points on the plot: a click adds a point of the chosen class, a right-click deletes the nearest."""
+
+    def _edit_mode(self) -> str | None:
+        """"2d" (points in the plane), "1d" (x, y of a curve) or None (cannot edit)."""
+        d = self.window.dataset
+        if d is None:
+            return None
+        if d.n_features == 2:
+            return "2d"
+        if d.n_features == 1 and not d.is_classification:
+            return "1d"
+        return None
+
+    def _toggle_edit_points(self) -> None:
+        on = self.edit_points_action.isChecked()
+        if on and self._edit_mode() is None:
+            self.edit_points_action.setChecked(False)
+            self.show_error("Edit points", "Points can be edited on the plot only for data "
+                            "with two features, or one feature and a value to fit.")
+            return
+        self.edit_toolbar.setVisible(on)
+        self._update_edit_toolbar()
+        if on:
+            self._status("Click the plot to add a point; right-click deletes the nearest.")
+
+    def stop_editing_points(self) -> None:
+        self.edit_points_action.setChecked(False)
+        self._toggle_edit_points()
+
+    def _update_edit_toolbar(self) -> None:
+        d = self.window.dataset
+        mode = self._edit_mode()
+        if mode is None:
+            if self.edit_points_action.isChecked():
+                self.edit_points_action.setChecked(False)
+                self.edit_toolbar.hide()
+            return
+        clf = d.is_classification
+        self._class_widget.setVisible(clf)
+        self._value_widget.setVisible(not clf and mode == "2d")
+        if clf:
+            names = self.class_names(d) or tuple(str(i) for i in range(d.n_classes))
+            keep = self.edit_class.currentIndex()
+            self.edit_class.blockSignals(True)
+            self.edit_class.clear()
+            for i, n in enumerate(names):
+                self.edit_class.addItem(f"class {n}" if n == str(i) else f"{n} (class {i})", i)
+            self.edit_class.setCurrentIndex(keep if 0 <= keep < len(names) else 0)
+            self.edit_class.blockSignals(False)
+            self.edit_hint.setText("  Click: add a point of this class.  Right-click: delete "
+                                   "the nearest point.  ")
+        elif mode == "2d":
+            self.edit_hint.setText("  Click: add a point with this value.  Right-click: delete "
+                                   "the nearest point.  ")
+        else:
+            self.edit_hint.setText("  Click: add a point (x, y) where you click.  Right-click: "
+                                   "delete the nearest point.  ")
+
+    def _plot_clicked(self, ev) -> None:
+        if not self.edit_points_action.isChecked() or ev.double():
+            return
+        vb = self.window.boundary.getPlotItem().vb
+        pos = ev.scenePos()
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        p = vb.mapSceneToView(pos)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.add_point(p.x(), p.y())
+            ev.accept()
+        elif ev.button() == Qt.MouseButton.RightButton:
+            self.delete_point_near(p.x(), p.y())
+            ev.accept()
+
+    def add_point(self, x: float, y: float) -> bool:
+        """Add a training point at plot coordinates (x, y): of the chosen class (or value)."""
+        d, mode = self.window.dataset, self._edit_mode()
+        if mode is None:
+            return False
+        if mode == "1d":
+            coords, target = (x,), y
+        elif d.is_classification:
+            coords, target = (x, y), self.edit_class.currentData() or 0
+        else:
+            coords, target = (x, y), self.edit_value.value()
+        try:
+            new = csvdata.with_point_added(d, coords, target)
+        except DataError as e:
+            self.show_error("Add a point", str(e))
+            return False
+        return self._load_edited(new, "added point")
+
+    def delete_point_near(self, x: float, y: float) -> bool:
+        """Delete the point nearest plot coordinates (x, y), if one is close on screen."""
+        d, mode = self.window.dataset, self._edit_mode()
+        if mode is None:
+            return False
+        (x0, x1), (y0, y1) = self.window.boundary.getPlotItem().vb.viewRange()
+        scale = (x1 - x0 or 1.0, y1 - y0 or 1.0)
+        q = (x, y)
+        i, dist = csvdata.nearest_point(d, q, scale, targets=(mode == "1d"))
+        if dist > DELETE_RADIUS * math.sqrt(2):
+            self._status("No point near the click to delete.")
+            return False
+        try:
+            new = csvdata.with_point_removed(d, i)
+        except DataError as e:
+            self.show_error("Delete a point", str(e))
+            return False
+        return self._load_edited(new, "deleted point")
+
+    def _load_edited(self, new: Dataset, text: str) -> bool:
+        names = self.class_names()
+        if names:
+            self._class_names[new] = names
+        ok = self._load(text, replace(self._current, dataset=new, params=None))
+        if ok:
+            self._status(f"{text.capitalize()}: {len(new.X)} points; a fresh model starts at "
+                         "epoch 0.")
+        return ok

@@ -1,0 +1,175 @@
+"""Open and save sessions (off the GUI thread, with progress and Cancel); what a save waits for at closing.
+
+A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module)."""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+
+from nnviz.core import session as session_io
+from nnviz.core.data import DataError, Dataset
+from nnviz.core.losses import LossError
+from nnviz.core.network import SpecError
+from nnviz.core.session import Session, SessionError
+from nnviz.core.errors import NnvizError
+from nnviz.core.training import TrainingError
+
+from ..file_jobs import Cancelled
+
+USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
+
+SESSION_FILTER = "nnviz sessions (*.nnviz);;All files (*)"
+def _read_session(path: str) -> tuple[Session, Any, Any]:
+    """The session in ``path``, a Trainer made from it and its recorded run (None: an older
+    file), in any thread; SessionError if broken."""
+    s = session_io.load(path)
+    try:
+        trainer = s.make_trainer()
+    except (TrainingError, SpecError, LossError, DataError) as e:
+        raise SessionError(f"{path}: {e}") from None
+    return s, trainer, s.make_run()
+
+
+
+
+class SessionsMixin:
+    """Open and save sessions (off the GUI thread, with progress and Cancel); what a save waits for at closing."""
+
+    def class_names(self, data: Dataset | None = None) -> tuple[str, ...] | None:
+        data = data if data is not None else self.window.dataset
+        return self._class_names.get(data) if data is not None else None
+
+    def open_session(self, path: str) -> None:
+        """Open a .nnviz file; raises SessionError (the current run stays) if it is broken.
+        Reads in this thread (``nnviz --open``); the menus read off the GUI thread."""
+        self._adopt_session(path, *_read_session(path))
+
+    def _adopt_session(self, path: str, s: Session, trainer, run) -> None:
+        if s.class_names:
+            self._class_names[trainer.data] = s.class_names
+        self.window.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
+                                 s.test_values)
+        self._apply_view_extras(s.extras)
+        self.path = os.path.abspath(path)
+        self._set_title()
+        self._add_recent(self.path)
+        self.undo_stack.clear()  # the run before is gone: there is nothing to go back to
+        self._current = self.window.current_problem()
+        self._update_edit_toolbar()
+        self._status(f"Opened {os.path.basename(path)}: epoch {s.epoch}, "
+                     f"{s.spec.shapes_text()}, {s.config.optimizer}.")
+        self.opened.emit(self.path)
+
+    def open_dialog(self) -> None:
+        path = self.ask_path("Open session", SESSION_FILTER, save=False)
+        if path:
+            self._open_reporting(path)
+
+    def _open_recent(self, path: str) -> None:
+        if not os.path.exists(path):
+            self._forget_recent(path)
+            self.show_error("Open recent", f"{path} is gone; it was removed from the list.")
+            return
+        self._open_reporting(path)
+
+    def _open_reporting(self, path: str) -> None:
+        """Open ``path`` off the GUI thread, with a progress dialog and Cancel; a message if it
+        cannot be opened (the current session stays)."""
+        def done(result: tuple) -> None:
+            try:
+                self._adopt_session(path, *result)
+            except USER_ERRORS as e:
+                self.show_error("Cannot open the session", str(e))
+
+        self.jobs.start("Open session", f"Opening {os.path.basename(path)}\u2026",
+                        lambda progress: _read_session(path), done,
+                        lambda e: self._job_failed("Cannot open the session", e),
+                        reports_progress=False)
+
+    def _job_failed(self, title: str, e: BaseException) -> None:
+        if isinstance(e, Cancelled):
+            return
+        if isinstance(e, MemoryError):
+            self.show_error(title, "the file needs more memory than this computer has")
+        elif isinstance(e, USER_ERRORS):
+            self.show_error(title, str(e))
+        else:  # a bug: say what it was rather than nothing
+            self.show_error(title, f"{type(e).__name__}: {e}")
+
+    def save(self) -> None:
+        """Save to the current file, or ask for one."""
+        if self.path:
+            self.save_to(self.path)
+        else:
+            self.save_as()
+
+    def save_as(self) -> None:
+        name = os.path.splitext(os.path.basename(self.path or ""))[0] or self._suggested_name()
+        path = self.ask_path("Save session", SESSION_FILTER, save=True,
+                             suggested=name + session_io.SUFFIX)
+        if path:
+            self.save_to(path)
+
+    def _suggested_name(self) -> str:
+        data = self.window.dataset
+        return data.name.replace(" ", "-") if data is not None else "session"
+
+    def save_to(self, path: str) -> None:
+        """Save the live run to ``path`` (captured in the worker thread, written here)."""
+        names = self.class_names()
+        extras = self._view_extras()
+
+        def capture(ctx) -> Session:  # in the worker thread
+            return Session.from_trainer(ctx.trainer, class_names=names, extras=extras,
+                                        run=ctx.run)
+
+        def write(s: Session) -> None:  # back on the GUI thread
+            try:
+                s.save(path)
+            except SessionError as e:
+                self.show_error("Cannot save the session", str(e))
+                self._written(False)
+                return
+            self.path = os.path.abspath(path)
+            self._set_title()
+            self._add_recent(self.path)
+            self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}.")
+            self._written(True)
+            self.saved.emit(self.path)
+
+        self._request_write(write, capture, "Cannot save the session")
+
+    def _request_write(self, write: Callable[[Any], None], capture: Callable,
+                       title: str) -> None:
+        """Capture the live run in the worker thread and ``write`` it here; counted until
+        written, so that closing the window waits for it."""
+        def failed(e: BaseException) -> None:  # the capture failed in the worker
+            self.show_error(title, str(e))
+            self._written(False)
+
+        self._pending_writes += 1
+        self.window.request_state(write, capture, on_error=failed)
+
+    def _written(self, ok: bool) -> None:
+        """A requested write is over; close the window if that was waiting for it."""
+        self._pending_writes = max(0, self._pending_writes - 1)
+        if self._pending_writes or not self._close_when_written:
+            return
+        self._close_when_written = False
+        if ok:
+            self.window.close()
+        else:
+            self._status("The window stays open: the file was not written.", 0)
+
+    def _view_extras(self) -> dict[str, Any]:
+        w = self.window
+        return {"show_test": w.show_test.isChecked(), "discretize": w.discretize.isChecked(),
+                "log_scale": w.log_scale.isChecked()}
+
+    def _apply_view_extras(self, extras: dict[str, Any]) -> None:
+        w = self.window
+        for key, box in (("show_test", w.show_test), ("discretize", w.discretize),
+                         ("log_scale", w.log_scale)):
+            if isinstance(extras.get(key), bool):
+                box.setChecked(extras[key])
