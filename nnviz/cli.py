@@ -22,19 +22,19 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import activations as acts
-from nnviz.core import compile_cache
+from nnviz.core import compile_cache, runlog
 from nnviz.core.csvdata import read_csv
-from nnviz.core.data import DATASETS, DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
-from nnviz.core.history import LossHistory
-from nnviz.core.losses import LOSSES, LossError
-from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, SpecError, load_npz
-from nnviz.core.session import Session, SessionError
+from nnviz.core.errors import NnvizError
+from nnviz.core.losses import LOSSES
+from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, load_npz
+from nnviz.core.runlog import Run, RunLog
+from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
-from nnviz.core.training import (OPTIMIZERS, TrainConfig, Trainer, TrainingError,
-                                 divergence_message, network_for)
+from nnviz.core.training import OPTIMIZERS, TrainConfig, Trainer, divergence_message, network_for
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError)
+USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
 
 class UsageError(Exception):
@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the view to show or capture: main, network, neurons, hidden-space, "
                         "gradients, lessons, or one lesson's page: lesson-1 .. lesson-5, "
                         "baseline (default main)")
+    p.add_argument("--at-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
+                   help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
+                        "after training --epochs epochs")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
     _add_train_options(p, epochs_default=None)
 
@@ -211,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
                    help="go on training a saved session for --epochs more epochs, exactly as if "
                         "it had never stopped (its data and settings are the session's)")
+    g.add_argument("--from-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
+                   help="with --session: go on from the recorded epoch E of its run instead of "
+                        "its end, as a new branch (--lr may change the learning rate); with the "
+                        "same settings the losses equal the original run's from E on")
     return p
 
 
@@ -236,27 +243,66 @@ _RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "test_fraction", "classes
                 "lr", "batch_size", "l1", "l2", "data", "task")
 
 
-def prepare_run(args: argparse.Namespace) -> tuple[Trainer, LossHistory, tuple[str, ...] | None]:
-    """The trainer of ``nnviz train`` (new, from --data, or from --session), the loss history it
-    goes on from, and the class names of imported data."""
+def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...] | None]:
+    """The trainer of ``nnviz train`` (new, from --data, or from --session), the run it records
+    into (a saved session's, going on from its end or, with --from-epoch, from a branch), and the
+    class names of imported data."""
     defaults = vars(build_parser().parse_args(["train"]))
+    if args.from_epoch is not None and not args.session:
+        raise UsageError("--from-epoch needs --session FILE.nnviz: the run to go back into")
     if args.session:
-        given = [o for o in _RUN_OPTIONS if getattr(args, o) != defaults[o]]
+        changeable = ("lr",) if args.from_epoch is not None else ()
+        given = [o for o in _RUN_OPTIONS
+                 if getattr(args, o) != defaults[o] and o not in changeable]
         if given:
             flags = ", ".join("--" + o.replace("_", "-") for o in given)
+            also = "" if args.from_epoch is not None else " (with --from-epoch, --lr may)"
             raise UsageError(f"--session goes on with the saved data and settings; {flags} "
-                             "cannot change them (start a new run instead)")
+                             f"cannot change them{also}; start a new run instead")
         session = load_session(args.session)
-        return session.make_trainer(), session.history, session.class_names
+        trainer = session.make_trainer()
+        run = session.make_run()
+        if run is None:  # a file of format 1: its losses, but no record of its past states
+            run = Run(RunLog(losses=session.history))
+            run.log.checkpoint(trainer.epoch, trainer.state, "start")
+        if args.from_epoch is not None:
+            _go_back(trainer, run, args.from_epoch, args.lr if args.lr != defaults["lr"] else None)
+        return trainer, run, session.class_names
     if args.data:
         if args.dataset != defaults["dataset"]:
             raise UsageError("--data and --dataset both choose the data; give one of them")
         imported = read_csv(args.data, args.task, test_fraction=args.test_fraction,
                             seed=args.seed or 0)
-        return build_trainer(args, imported.dataset), LossHistory(), imported.class_names
+        return (*_fresh(build_trainer(args, imported.dataset)), imported.class_names)
     if args.task:
         raise UsageError("--task only applies to --data FILE.csv")
-    return build_trainer(args), LossHistory(), None
+    return (*_fresh(build_trainer(args)), None)
+
+
+def _fresh(trainer: Trainer) -> tuple[Trainer, Run]:
+    run = Run(RunLog())
+    run.log.checkpoint(trainer.epoch, trainer.state, "start")
+    return trainer, run
+
+
+def _go_back(trainer: Trainer, run: Run, epoch: int, lr: float | None) -> None:
+    """Fork ``run``'s live branch at the recorded ``epoch``; the trainer goes on from there."""
+    log = run.log
+    first, last = log.checkpoints[0].epoch, trainer.epoch
+    if not first <= epoch <= last:
+        older = (" (the session was saved by an older nnviz, without the record of its past "
+                 "epochs)") if first == last else ""
+        raise UsageError(f"--from-epoch {epoch}: the session's run reaches epochs {first}.."
+                         f"{last}{older}")
+    at, state = runlog.state_at(trainer, log, epoch)
+    if at != epoch:
+        raise UsageError(f"--from-epoch {epoch}: the recorded run stopped being finite at "
+                         f"epoch {at}")
+    log.checkpoint(trainer.epoch, trainer.state, "branch end")
+    keep_lr = trainer.learning_rate
+    trainer.epoch, trainer.state = epoch, state
+    trainer.set_learning_rate(keep_lr if lr is None else lr)
+    run.branch(epoch, trainer.state)
 
 
 def _check_writable(path: str | None) -> None:
@@ -306,7 +352,7 @@ def _open_output(path: str | None):
 
 
 def train_command(args: argparse.Namespace) -> int:
-    trainer, history, class_names = prepare_run(args)
+    trainer, run, class_names = prepare_run(args)
     _check_writable(args.save)
     start_epoch = trainer.epoch
     cfg = trainer.config
@@ -315,7 +361,8 @@ def train_command(args: argparse.Namespace) -> int:
     out = sys.stdout
     if not args.json:
         if args.session:
-            print(f"{args.session}: going on from epoch {start_epoch}", file=out)
+            branch = f" as {run.log.name}" if args.from_epoch is not None else ""
+            print(f"{args.session}: going on from epoch {start_epoch}{branch}", file=out)
         print(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
               f" network {spec.shapes_text()} ({spec.n_params} parameters); "
               f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}", file=out)
@@ -325,21 +372,20 @@ def train_command(args: argparse.Namespace) -> int:
     compile_s = time.perf_counter() - t0
 
     # Nothing per epoch is kept in memory (a run flat out does ~10^5 epochs a second): the
-    # printout is printed as it goes, --history is streamed to its file, and the session's
-    # history is the bounded LossHistory.
+    # printout is printed as it goes, --history is streamed to its file, and the run log's
+    # record (what --save keeps) is bounded.
     writer = _history_writer(history_file, args.history)
     diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
     t0 = time.perf_counter()
     while left > 0 and not diverged:
         first = trainer.epoch + 1
-        result = trainer.run(min(left, 4096))
+        result = runlog.advance(trainer, run.log, min(left, 4096))  # recorded: losses, checkpoints
         left -= 4096
         diverged = result.diverged
         n = len(result.losses)
         if n:
             ran += n
             last_loss = float(result.losses[-1])
-            history.extend(first, result.losses)
             if writer is not None:
                 writer(first, result.losses)
         if not args.json:
@@ -382,7 +428,7 @@ def train_command(args: argparse.Namespace) -> int:
               f"epoch{'' if ran == 1 else 's'} "
               f"(compile {compile_s:.2f} s, not counted)", file=out)
     if args.save:
-        Session.from_trainer(trainer, history, class_names=class_names).save(args.save)
+        Session.from_trainer(trainer, class_names=class_names, run=run).save(args.save)
         if not args.json:
             print(f"saved the session at epoch {trainer.epoch} to {args.save}", file=out)
     if diverged:

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .checks import real_number, whole_number
+from .errors import NnvizError
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -76,7 +77,7 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 
 
-class DataError(ValueError):
+class DataError(NnvizError):
     """Bad data settings or a bad data file; the message is meant for the user."""
 
 

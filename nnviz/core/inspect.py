@@ -176,11 +176,13 @@ class Throttled:
     def __call__(self, trainer, grid_points):
         now = time.perf_counter()
         epoch = int(trainer.epoch)
+        owner = getattr(trainer, "run_key", None) or id(trainer)
         # Throttle only frames in quick succession (a playing run); a frame after a pause, an
-        # edit or a Step (same epoch, or a gap since the last call) is always fresh.
-        fresh = (self._owner != id(trainer) or self._epoch == epoch or now >= self._next
-                 or now - self._last_call > self.gap_s)
-        self._owner, self._epoch, self._last_call = id(trainer), epoch, now
+        # edit or a Step (same epoch, or a gap since the last call), or of a past epoch (the
+        # timeline), is always fresh.
+        fresh = (self._owner != owner or self._epoch == epoch or now >= self._next
+                 or now - self._last_call > self.gap_s or getattr(trainer, "past", False))
+        self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
             self._result = self.probe(trainer, grid_points)
             cost = time.perf_counter() - now
@@ -391,6 +393,40 @@ def dead_relu_fraction(activations: np.ndarray) -> float:
     return float(np.mean(np.all(activations <= 0, axis=0)))
 
 
+@compiled.per_problem()
+def _norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
+    """Per layer ||dL/dW|| and ||W|| on the first ``n`` training points, in one call."""
+    grad = _grad_fn(spec, loss, l1, l2)
+
+    def f(params, X, T):
+        g = grad(params, X[:n], T[:n])
+        return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
+                jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
+    return jax.jit(f)
+
+
+def gradient_row(model, previous=None,
+                 max_points: int = MAX_STAT_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt). The ratio is
+    lr ||g|| / ||W|| for plain gradient descent, else measured against ``previous`` =
+    (epoch, params) of an earlier state: ||W - W_prev|| / ||W|| per epoch between them."""
+    cfg = model.config
+    n = min(max_points, len(model.data.train_index))
+    f = _norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
+    norms, wnorm = (np.asarray(a, np.float64) for a in
+                    jax.device_get(f(model.params, model.X_train, model.T_train)))
+    wnorm = np.maximum(wnorm, 1e-12)
+    if cfg.optimizer == "gd":
+        ratios = model.learning_rate * norms / wnorm
+    elif previous is not None and model.epoch > previous[0]:
+        steps = model.epoch - previous[0]
+        ratios = np.array([np.linalg.norm(np.asarray(w) - np.asarray(p))
+                           for (w, _), (p, _) in zip(model.params, previous[1])]) / wnorm / steps
+    else:
+        ratios = np.full(len(norms), np.nan)
+    return norms, ratios
+
+
 class GradientProbe:
     """Gradient norms and update ratios accumulated over the snapshots of one run.
 
@@ -411,6 +447,9 @@ class GradientProbe:
         self._prev_epoch = -1
 
     def __call__(self, trainer, grid_points: np.ndarray | None = None) -> GradientFlow:
+        log = getattr(trainer, "log", None)
+        if log is not None:
+            return self._from_log(trainer, log)
         epoch = int(trainer.epoch)
         if self._owner != id(trainer) or epoch < self._prev_epoch:
             self._reset(trainer)
@@ -447,6 +486,41 @@ class GradientProbe:
         return GradientFlow(np.array(self._epochs), np.array(self._norms), np.array(self._ratios),
                             tuple(histogram(w, symmetric=True, value_range=wr) for w in ws),
                             tuple(histogram(a, value_range=ar) for a in acts), dead, exact)
+
+
+    @staticmethod
+    def _from_log(model, log) -> GradientFlow:
+        """The history is the run log's (a row at every checkpoint, however the epochs were
+        run), up to the epoch shown, then this model's own row."""
+        epoch = int(model.epoch)
+        params, g, acts = _stats(model)
+        ws = [np.asarray(w) for w, _ in params]
+        L = len(ws)
+        if log.grads is not None and log.grads.width == 2 * L:
+            epochs, rows = log.grads.upto(epoch)
+        else:
+            epochs, rows = np.zeros(0, np.int64), np.zeros((0, 2 * L), np.float32)
+        if not len(epochs) or epochs[-1] != epoch:
+            norms = np.array([np.linalg.norm(gw) for gw, _ in g])
+            wnorm = np.array([max(np.linalg.norm(w), 1e-12) for w in ws])
+            if model.config.optimizer == "gd":
+                ratios = model.learning_rate * norms / wnorm
+            else:
+                ck = [c for c in log.checkpoints if c.epoch < epoch]
+                ratios = np.full(L, np.nan)
+                if ck:
+                    steps = epoch - ck[-1].epoch
+                    ratios = np.array([np.linalg.norm(w - np.asarray(p)) for w, (p, _) in
+                                       zip(ws, ck[-1].state.params)]) / wnorm / steps
+            epochs = np.append(epochs, epoch)
+            rows = np.concatenate([rows, np.concatenate([norms, ratios])[None].astype(np.float32)])
+        dead = tuple(dead_relu_fraction(a) if name == "relu" else None
+                     for a, name in zip(acts[:-1], model.spec.activations))
+        wr, ar = _common_range(ws), _common_range(acts)
+        return GradientFlow(epochs, rows[:, :L].astype(np.float64), rows[:, L:].astype(np.float64),
+                            tuple(histogram(w, symmetric=True, value_range=wr) for w in ws),
+                            tuple(histogram(a, value_range=ar) for a in acts), dead,
+                            model.config.optimizer == "gd")
 
 
 def _common_range(arrays) -> tuple[float, float]:

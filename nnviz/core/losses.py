@@ -18,6 +18,7 @@ import optax
 
 from .data import CLASSIFICATION, REGRESSION
 from .network import NetworkSpec, Params, device_array, forward_logits
+from .errors import NnvizError
 
 LOSSES = {
     "mse": "mean squared error (the notebook's)",
@@ -28,7 +29,7 @@ LOSSES = {
 _EPS = 1e-7
 
 
-class LossError(ValueError):
+class LossError(NnvizError):
     """A loss that does not fit the problem; the message is meant for the user."""
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import activations
 from .checks import whole_number
+from .errors import NnvizError
 
 MAX_WIDTH = 512
 MAX_HIDDEN_LAYERS = 16
@@ -32,7 +33,7 @@ Layer = tuple[jax.Array, jax.Array]
 Params = tuple[Layer, ...]
 
 
-class SpecError(ValueError):
+class SpecError(NnvizError):
     """An invalid architecture; the message is meant for the user."""
 
 

@@ -31,6 +31,7 @@ from .data import Dataset, DataError, DataSpec, make_dataset
 from .losses import LossError
 from .network import NetworkSpec, Params, SpecError
 from .training import TrainConfig, Trainer, TrainingError, network_for
+from .errors import NnvizError
 
 FORMAT_NAME = "nnviz-presets"
 FORMAT_VERSION = 1
@@ -45,7 +46,7 @@ _PRESET_KEYS = {"id", "group", "title", "description", "data", "network", "train
                 "weights", "epochs"}
 
 
-class PresetError(ValueError):
+class PresetError(NnvizError):
     """A broken preset file or entry; the message names the preset."""
 
 

@@ -39,10 +39,15 @@ from .data import CLASSIFICATION, REGRESSION, Dataset, DataError, DataSpec
 from .history import LossHistory
 from .losses import LossError
 from .network import NetworkSpec, SpecError, as_params
+from .runlog import Checkpoint, Run, RunLog, SparseSeries
 from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
+from .errors import NnvizError
 
 FORMAT_NAME = "nnviz-session"
-FORMAT_VERSION = 1
+# 1: the optimiser state as positional leaves; 2: every state array named by its tree path
+# (an optax field reorder cannot load Adam's mu into nu), and the run log with its branches and
+# checkpoints. Version 1 files still open.
+FORMAT_VERSION = 2
 SUFFIX = ".nnviz"
 
 # Limits that keep a hostile or broken file from exhausting memory.
@@ -57,7 +62,7 @@ _SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, Va
 NumpyParams = tuple[tuple[np.ndarray, np.ndarray], ...]
 
 
-class SessionError(ValueError):
+class SessionError(NnvizError):
     """A session that cannot be saved or opened; the message is meant for the user."""
 
 
@@ -84,6 +89,9 @@ class Session:
     test_values: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     class_names: tuple[str, ...] | None = None  # display names of classes 0..K-1
     extras: dict[str, Any] = field(default_factory=dict)  # JSON-able view settings of the GUI
+    # The run's record (branches, checkpoints); None for files of format 1, whose past epochs
+    # were not recorded. Its live branch ends at ``epoch`` with the state above.
+    run: Run | None = None
 
     # --- to and from a Trainer -----------------------------------------------------------------
 
@@ -91,12 +99,18 @@ class Session:
     def from_trainer(cls, trainer: Trainer, history: LossHistory | None = None, *,
                      test_epochs=None, test_values=None,
                      class_names: tuple[str, ...] | None = None,
-                     extras: dict[str, Any] | None = None) -> "Session":
+                     extras: dict[str, Any] | None = None, run: Run | None = None) -> "Session":
         """A snapshot of ``trainer`` (call it from the thread that drives the trainer).
 
-        ``history`` is copied, so the caller may go on extending its own.
+        ``history`` is copied, so the caller may go on extending its own. With ``run`` (the
+        trainer's run log), the history and test loss are its live branch's, and the whole
+        record is kept (copied).
         """
         state = trainer.state
+        if run is not None:
+            history = run.log.losses
+            test_epochs, test_values = run.log.test.epochs, run.log.test.values
+            run = _copy_run(run)
         h = LossHistory(history.capacity if history is not None else 4096)
         if history is not None:
             _restore_history(h, history.capacity, history.stride, history.count, history.last,
@@ -112,6 +126,7 @@ class Session:
             test_values=np.asarray(test_values if test_values is not None else [], np.float32),
             class_names=tuple(class_names) if class_names is not None else None,
             extras=dict(extras or {}),
+            run=run,
         )
 
     def make_trainer(self) -> Trainer:
@@ -187,12 +202,14 @@ class Session:
                 raise SessionError(f"the optimiser state has {len(self.opt_state)} arrays; "
                                    f"{self.config.optimizer} on {self.spec.shapes_text()} needs "
                                    f"{len(expected)}")
-            for i, (got, want) in enumerate(zip(self.opt_state, expected)):
+            paths = _opt_paths(self.spec, self.config)
+            for path, got, want in zip(paths, self.opt_state, expected):
                 if got.shape != want.shape or got.dtype != want.dtype:
-                    raise SessionError(f"optimiser state array {i} is {got.dtype} {got.shape}, "
-                                       f"expected {want.dtype} {want.shape}")
+                    raise SessionError(f"optimiser state array {path} is {got.dtype} "
+                                       f"{got.shape}, expected {want.dtype} {want.shape}")
                 if not np.all(np.isfinite(got)):
-                    raise SessionError(f"optimiser state array {i} holds NaN or infinite values")
+                    raise SessionError(f"optimiser state array {path} holds NaN or infinite "
+                                       "values")
         if self.key is not None and (self.key.shape != (2,) or self.key.dtype != np.uint32):
             raise SessionError(f"the shuffling key must be uint32 (2,), got "
                                f"{self.key.dtype} {self.key.shape}")
@@ -232,11 +249,13 @@ class Session:
             "training": asdict(self.config),
             "seed": int(self.seed),
             "epoch": int(self.epoch),
-            "optimizer_state": None if self.opt_state is None else {"arrays": len(self.opt_state)},
+            "optimizer_state": None if self.opt_state is None else {
+                "paths": _opt_paths(self.spec, self.config)},
             "shuffle_key": self.key is not None,
             "history": {"capacity": h.capacity, "stride": h.stride, "count": h.count,
                         "last": h.last if math.isfinite(h.last) else None},
             "extras": self.extras,
+            "run": None if self.run is None else _run_manifest(self.run),
         }
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -249,14 +268,21 @@ class Session:
             for i, (w, b) in enumerate(params):
                 out[f"{prefix}w{i}"] = np.asarray(w, np.float32)
                 out[f"{prefix}b{i}"] = np.asarray(b, np.float32)
-        for i, leaf in enumerate(self.opt_state or ()):
-            out[f"opt_{i}"] = np.asarray(leaf)
+        if self.opt_state is not None:
+            for path, leaf in zip(_opt_paths(self.spec, self.config), self.opt_state):
+                out[f"opt/{path}"] = np.asarray(leaf)
         if self.key is not None:
             out["shuffle_key"] = np.asarray(self.key)
         out["loss_epochs"], out["loss_values"] = self.history.arrays()
         out["test_epochs"] = np.asarray(self.test_epochs, np.int64)
         out["test_values"] = np.asarray(self.test_values, np.float32)
+        if self.run is not None:
+            out.update(_run_arrays(self.run))
         return out
+
+    def make_run(self) -> Run | None:
+        """A copy of the saved run log (None for a file without one)."""
+        return None if self.run is None else _copy_run(self.run)
 
     def to_bytes(self) -> bytes:
         """The whole ``.nnviz`` file as bytes."""
@@ -525,11 +551,20 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
 
     opt_m = manifest.get("optimizer_state")
     opt_state = None
-    if opt_m is not None:
+    if opt_m is not None and manifest["version"] == 1:  # positional leaves
         count = opt_m.get("arrays") if isinstance(opt_m, dict) else None
         if not isinstance(count, int) or count < 0:
             raise SessionError("manifest.json: optimizer_state.arrays must be a whole number")
         opt_state = tuple(_array(arrays, f"opt_{i}") for i in range(count))
+    elif opt_m is not None:  # by tree path: what the file names is what goes there
+        named = opt_m.get("paths") if isinstance(opt_m, dict) else None
+        if not (isinstance(named, list) and all(isinstance(n, str) for n in named)):
+            raise SessionError("manifest.json: optimizer_state.paths must be a list of names")
+        saved = {k[len("opt/"):]: v for k, v in arrays.items() if k.startswith("opt/")}
+        if set(named) != set(saved):
+            raise SessionError("the optimiser state: manifest.json and arrays.npz name "
+                               "different arrays")
+        opt_state = tuple(_named_leaves(_opt_paths(spec, config), saved, "the optimiser state"))
     key = _array(arrays, "shuffle_key") if manifest.get("shuffle_key") else None
 
     hist_m = _section(manifest, "history")
@@ -548,6 +583,8 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
         test_epochs=_array(arrays, "test_epochs"), test_values=_array(arrays, "test_values"),
         class_names=tuple(class_names) if class_names is not None else None, extras=extras)
     session.validate()
+    if manifest.get("run") is not None:
+        session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch)
     # The problem itself must be trainable (e.g. the loss fits the task and the class count).
     try:
         Trainer(spec, config, dataset, params=session.initial_params, seed=session.seed)
@@ -580,3 +617,153 @@ def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
                      epochs, values)
     return h
 
+
+
+# --- the run log in a file ------------------------------------------------------------------------
+
+MAX_BRANCH_CHECKPOINTS = 1 << 16
+
+
+def _path(p) -> str:
+    return jax.tree_util.keystr(p, simple=True, separator="/")
+
+
+def _template_state(spec: NetworkSpec, config: TrainConfig) -> TrainState:
+    zeros = tuple((jnp.zeros(ws, jnp.float32), jnp.zeros(bs, jnp.float32))
+                  for ws, bs in spec.param_shapes())
+    opt = make_optimizer(config.optimizer, 1.0).init(zeros)
+    return TrainState(zeros, opt, jax.random.PRNGKey(0))
+
+
+def _opt_paths(spec: NetworkSpec, config: TrainConfig) -> list[str]:
+    """The optimiser state's arrays by tree path, in jax's flattening order."""
+    leaves, _ = jax.tree_util.tree_flatten_with_path(_template_state(spec, config).opt_state)
+    return [_path(p) for p, _ in leaves]
+
+
+def _named_leaves(paths: list[str], saved: dict[str, np.ndarray], what: str) -> list[np.ndarray]:
+    missing = [p for p in paths if p not in saved]
+    if missing:
+        raise SessionError(f"{what}: {missing[0]} is missing ({len(missing)} arrays in all)")
+    extra = sorted(set(saved) - set(paths))
+    if extra:
+        raise SessionError(f"{what}: {extra[0]} does not belong to this optimiser")
+    return [saved[p] for p in paths]
+
+
+def _copy_run(run: Run) -> Run:
+    out = Run(RunLog())
+    out.branches = []
+    for b in run.branches:
+        c = RunLog(name=b.name, parent=b.parent, fork_epoch=b.fork_epoch,
+                   budget_bytes=b.budget_bytes, max_gap=b.max_gap)
+        h = LossHistory(b.losses.capacity)
+        _restore_history(h, b.losses.capacity, b.losses.stride, b.losses.count, b.losses.last,
+                         *b.losses.arrays())
+        c.losses = h
+        c.test = b.test.truncated(b.test.epochs[-1] if len(b.test) else 0)
+        c.grads = None if b.grads is None else b.grads.truncated(
+            b.grads.epochs[-1] if len(b.grads) else 0)
+        c.checkpoints = list(b.checkpoints)  # immutable: numpy states are never written
+        out.branches.append(c)
+    out.active = run.active
+    return out
+
+
+def _run_manifest(run: Run) -> dict:
+    branches = []
+    for b in run.branches:
+        h = b.losses
+        branches.append({
+            "name": b.name, "parent": b.parent, "fork_epoch": int(b.fork_epoch),
+            "max_gap": int(b.max_gap),
+            "history": {"capacity": h.capacity, "stride": h.stride, "count": h.count,
+                        "last": h.last if math.isfinite(h.last) else None},
+            "checkpoints": [c.pinned for c in b.checkpoints],
+        })
+    return {"active": int(run.active), "branches": branches}
+
+
+def _run_arrays(run: Run) -> dict[str, np.ndarray]:
+    out = {}
+    for i, b in enumerate(run.branches):
+        k = f"run/{i}/"
+        out[k + "loss_epochs"], out[k + "loss_values"] = b.losses.arrays()
+        out[k + "test_epochs"], out[k + "test_values"] = b.test.epochs, b.test.values
+        if b.grads is not None:
+            out[k + "grads_epochs"], out[k + "grads_values"] = b.grads.epochs, b.grads.values
+        out[k + "checkpoint_epochs"] = b.checkpoint_epochs()
+        if b.checkpoints:
+            leaves = [jax.tree_util.tree_flatten_with_path(c.state)[0] for c in b.checkpoints]
+            for j, (p, _) in enumerate(leaves[0]):
+                out[k + "checkpoint/" + _path(p)] = np.stack([np.asarray(ls[j][1])
+                                                              for ls in leaves])
+    return out
+
+
+def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoch: int) -> Run:
+    if not isinstance(m, dict) or not isinstance(m.get("branches"), list) or not m["branches"]:
+        raise SessionError("manifest.json: run.branches must be a non-empty list")
+    from .runlog import MAX_BRANCHES
+    if len(m["branches"]) > MAX_BRANCHES:
+        raise SessionError(f"the run has {len(m['branches'])} branches; at most {MAX_BRANCHES}")
+    active = m.get("active")
+    if not isinstance(active, int) or isinstance(active, bool) or not 0 <= active < len(m["branches"]):
+        raise SessionError(f"manifest.json: run.active must name a branch, got {active!r}")
+    template = _template_state(spec, config)
+    paths_leaves, treedef = jax.tree_util.tree_flatten_with_path(template)
+    run = Run(RunLog())
+    run.branches = []
+    names = set()
+    for i, bm in enumerate(m["branches"]):
+        k = f"run/{i}/"
+        if not isinstance(bm, dict):
+            raise SessionError(f"manifest.json: run branch {i} is not an object")
+        name, parent = bm.get("name"), bm.get("parent")
+        if not isinstance(name, str) or not name or name in names or len(name) > 40:
+            raise SessionError(f"run branch {i}: a missing, repeated or too long name")
+        names.add(name)
+        fork, gap, pinned = bm.get("fork_epoch"), bm.get("max_gap"), bm.get("checkpoints")
+        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_EPOCH
+                   for v in (fork, gap)) or gap < 1:
+            raise SessionError(f"run branch {name!r}: fork_epoch and max_gap must be whole numbers")
+        if not isinstance(pinned, list) or not all(isinstance(p, str) for p in pinned) \
+                or len(pinned) > MAX_BRANCH_CHECKPOINTS:
+            raise SessionError(f"run branch {name!r}: checkpoints must be a list of strings")
+        log = RunLog(name=name, parent=parent if isinstance(parent, str) else None,
+                     fork_epoch=fork, max_gap=gap)
+        log.losses = _history(_section(bm, "history"), _array(arrays, k + "loss_epochs"),
+                              _array(arrays, k + "loss_values"))
+        te, tv = _array(arrays, k + "test_epochs"), _array(arrays, k + "test_values")
+        if te.ndim != 1 or te.shape != tv.shape or not np.issubdtype(te.dtype, np.integer) \
+                or tv.dtype != np.float32:
+            raise SessionError(f"run branch {name!r}: the test loss arrays do not fit together")
+        log.test.epochs, log.test.values = te.astype(np.int64), tv
+        if k + "grads_epochs" in arrays:
+            ge, gv = arrays[k + "grads_epochs"], _array(arrays, k + "grads_values")
+            if ge.ndim != 1 or gv.ndim != 2 or len(ge) != len(gv) or gv.dtype != np.float32:
+                raise SessionError(f"run branch {name!r}: the gradient arrays do not fit together")
+            log.grads = SparseSeries(max(len(ge), 2048), gv.shape[1])
+            log.grads.epochs, log.grads.values = ge.astype(np.int64), gv
+        ce = _array(arrays, k + "checkpoint_epochs")
+        if ce.ndim != 1 or len(ce) != len(pinned) or not np.issubdtype(ce.dtype, np.integer) or (
+                len(ce) and (np.any(np.diff(ce) <= 0) or ce[0] < 0 or ce[-1] > MAX_EPOCH)):
+            raise SessionError(f"run branch {name!r}: checkpoint epochs must increase")
+        if not len(ce):
+            raise SessionError(f"run branch {name!r} has no checkpoint")
+        stacked = []
+        for p, leaf in paths_leaves:
+            a = _array(arrays, k + "checkpoint/" + _path(p))
+            if a.shape != (len(ce), *leaf.shape) or a.dtype != leaf.dtype:
+                raise SessionError(f"run branch {name!r}: checkpoint array {_path(p)} is "
+                                   f"{a.dtype} {a.shape}, expected {leaf.dtype} "
+                                   f"{(len(ce), *leaf.shape)}")
+            stacked.append(a)
+        for j, e in enumerate(ce):
+            state = jax.tree_util.tree_unflatten(treedef, [a[j] for a in stacked])
+            log.checkpoints.append(Checkpoint(int(e), state, pinned[j]))
+        run.branches.append(log)
+    run.active = active
+    if run.log.checkpoints[-1].epoch > epoch:
+        raise SessionError("the live branch has checkpoints after the session's epoch")
+    return run

@@ -6,6 +6,7 @@ redraws from the latest. ``run_id`` tells runs apart: a snapshot of an old run i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +29,37 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class ModelAt:
+    """One model of a run at one epoch, live or past: what a snapshot and a view's probe are
+    computed from. The run's fixed parts (spec, settings, data and its device arrays) are read
+    from ``source``, the run's Trainer, and never written; the weights are this epoch's own."""
+
+    source: Any
+    params: Any
+    epoch: int
+    learning_rate: float
+    run_key: tuple  # (run id, branch name): a probe's memory of one run and branch
+    log: Any = None  # the branch's RunLog (read in the worker thread only)
+    past: bool = False  # an epoch before the branch's live end
+
+    spec = property(lambda self: self.source.spec)
+    config = property(lambda self: self.source.config)
+    data = property(lambda self: self.source.data)
+    X_train = property(lambda self: self.source.X_train)
+    T_train = property(lambda self: self.source.T_train)
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One branch's loss curve, for drawing beside the live one."""
+
+    name: str
+    epochs: np.ndarray
+    values: np.ndarray
+    fork_epoch: int
+
+
+@dataclass(frozen=True)
 class Snapshot:
     run_id: int
     epoch: int
@@ -46,6 +78,16 @@ class Snapshot:
     layer_grids: tuple[np.ndarray, ...] | None = None  # per layer (res_y, res_x, units)
     grad_norms: tuple[float, ...] | None = None  # per layer, ||dL/dW||
     extras: dict = field(default_factory=dict)
+    # The timeline: the branch's last epoch (``epoch`` is the one shown: < live_epoch in the
+    # past), the branches of the run (the live one first is not implied: see ``branch``).
+    live_epoch: int = -1
+    first_epoch: int = 0  # the first epoch the record reaches (a file of format 1: its epoch)
+    branch: str = ""
+    branches: tuple[Branch, ...] = ()
+
+    @property
+    def past(self) -> bool:
+        return 0 <= self.epoch < self.live_epoch
 
 
 def make_grid_points(bounds: tuple[tuple[float, float], ...], res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

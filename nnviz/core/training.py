@@ -40,6 +40,7 @@ import optax
 from . import activations, compiled, losses
 from .checks import real_number, whole_number
 from .data import Dataset
+from .errors import NnvizError
 from .network import (NetworkSpec, Params, as_params, check_params, device_array, forward,
                       forward_layers, init_params)
 
@@ -58,7 +59,7 @@ OPTIMIZERS = {
 TRACE_COUNT = {"chunk": 0}
 
 
-class TrainingError(ValueError):
+class TrainingError(NnvizError):
     """Settings that cannot train; the message is meant for the user."""
 
 
@@ -478,6 +479,19 @@ class Trainer:
         out = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return ChunkResult(out, diverged)
 
+    def replay(self, state: TrainState, n_epochs: int) -> tuple[TrainState, int]:
+        """``state`` advanced by ``n_epochs`` epochs, bit for bit as the run went (training is
+        deterministic), and how many ran (fewer if a loss was not finite). The live state is
+        untouched: this is how a past epoch is shown or branched from."""
+        ran, left = 0, int(n_epochs)
+        while left > 0:
+            k = min(left, MAX_CHUNK)
+            state, _, done, _ = self._run(state, self.X_train, self.T_train, np.int32(k))
+            ran, left = ran + int(done), left - k
+            if int(done) < k:
+                break
+        return state, ran
+
     def _restore_best(self) -> None:
         start, i = self._best
         state = start
@@ -492,20 +506,23 @@ class Trainer:
         lr = self._state.opt_state.hyperparams["learning_rate"]
         self._state = self._with_learning_rate(state, lr)
 
-    def evaluate(self) -> Metrics:
+    def evaluate(self, params: Params | None = None) -> Metrics:
+        """Loss and accuracy of the live weights (or of ``params``: a past epoch's)."""
         sets = (self.X_train, self.T_train, self.y_train)
         if len(self.data.test_index):
             sets += (self.X_test, self.T_test, self.y_test)
-        values = np.asarray(self._evaluate(self.params, *sets), np.float64)
+        params = self.params if params is None else params
+        values = np.asarray(self._evaluate(params, *sets), np.float64)
         if len(values) == 2:
             values = np.append(values, [math.nan, math.nan])
         return Metrics(*(float(v) for v in values))
 
-    def test_loss(self) -> float:
+    def test_loss(self, params: Params | None = None) -> float:
         """The data loss on the test set (NaN without one): one small call, for the curve."""
         if not len(self.data.test_index):
             return math.nan
-        return float(_loss_fn(self.spec, self.config.loss)(self.params, self.X_test, self.T_test))
+        params = self.params if params is None else params
+        return float(_loss_fn(self.spec, self.config.loss)(params, self.X_test, self.T_test))
 
     def predict(self, X, params: Params | None = None) -> np.ndarray:
         """Scores for rows ``X``: (N, 1) P(class 1) or value, or (N, K) class scores.
@@ -513,10 +530,10 @@ class Trainer:
         return np.array(self._predict(self.params if params is None else params,
                                       device_array(X)))
 
-    def predict_for_drawing(self, X) -> np.ndarray:
+    def predict_for_drawing(self, X, params: Params | None = None) -> np.ndarray:
         """``predict`` through ``forward_layers_fast``: for the GUI's grid, ~2x faster."""
-        return np.array(_predict_fn(self.spec, self.config.loss, True)(self.params,
-                                                                       device_array(X)))
+        params = self.params if params is None else params
+        return np.array(_predict_fn(self.spec, self.config.loss, True)(params, device_array(X)))
 
 
 def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,

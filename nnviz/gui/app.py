@@ -6,7 +6,8 @@ output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), 
 ``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults.
 
 ``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
-thread, exactly as the window does), shows the view ``show`` and saves the whole window.
+thread, exactly as the window does), shows the view ``show`` -- at the recorded epoch
+``at_epoch`` of the run if given (the timeline) -- and saves the whole window.
 ``--open FILE`` calls ``window.open_session(path)``, which the session actions install.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation="sigmoid", init_scheme="normal", loss="mse", optimizer="gd", lr=1.0,
-    batch_size=0, l1=0.0, l2=0.0, init=None)
+    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -99,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
                 _error(str(e))
                 return 2
         if screenshot:
-            return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0)
+            return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
+                               _opt(args, "at_epoch"))
         window.show()
         window.raise_()
         code = app.exec()
@@ -141,7 +143,7 @@ def _wait(app, done: Callable[[], bool], timeout_s: float) -> bool:
     return True
 
 
-def _screenshot(app, window, path: str, epochs: int) -> int:
+def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None) -> int:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         _error(f"cannot write {path}: no such folder {folder}")
@@ -166,6 +168,16 @@ def _screenshot(app, window, path: str, epochs: int) -> int:
         window.step(epochs)
         if not _wait(app, drawn(start + epochs), 3600):
             _error(f"training {epochs} epochs took over an hour")
+            return 1
+    if at_epoch is not None and not window.last_error:
+        live = window.last_snapshot.live_epoch
+        if at_epoch > live:
+            _error(f"--at-epoch {at_epoch} is past the run's last epoch, {live}")
+            return 2
+        window.timeline.go(at_epoch)
+        if not _wait(app, lambda: window.last_error or window.last_snapshot.epoch == at_epoch,
+                     600):
+            _error(f"epoch {at_epoch} could not be shown within 10 minutes")
             return 1
     if window.last_error:
         _error(window.last_error.split("\n\n", 1)[0])

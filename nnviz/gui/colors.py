@@ -19,6 +19,10 @@ CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
 )
 TRAIN_CURVE = (40, 40, 40)
 TEST_CURVE = ORANGE
+# Other branches of a run on the loss plot (colour-blind safe, distinct from train and test).
+BRANCH_CURVES = ((0, 114, 178), (204, 121, 167), (0, 158, 115), (86, 180, 233), (213, 94, 0),
+                 (117, 112, 179))
+TIMELINE_MARK = (138, 75, 0)
 
 # The heatmap's ends are a little lighter than the points, so points stay visible on it.
 _HEAT_LIGHTEN = 0.35

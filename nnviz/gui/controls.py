@@ -111,8 +111,12 @@ class RunControls(QFrame):
         self.play.setIcon(self.style().standardIcon(icon))
         self.play.setText("Pause" if playing else "Play")
 
-    def set_epoch(self, epoch: int) -> None:
-        self.epoch.setText(f"Epoch {epoch:,}")
+    def set_epoch(self, epoch: int, live_epoch: int = -1) -> None:
+        """The epoch shown; ``live_epoch`` past it means the timeline shows the past."""
+        if epoch < live_epoch:
+            self.epoch.setText(f"Epoch {epoch:,} of {live_epoch:,}")
+        else:
+            self.epoch.setText(f"Epoch {epoch:,}")
 
     def speed_value(self) -> int | None:
         return SPEEDS[self.speed.value()]

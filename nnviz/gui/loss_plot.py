@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Snapshot
@@ -61,10 +62,13 @@ def _round_up(value: float, mantissas) -> float:
 
 
 class LossPlot(pg.PlotWidget):
+    epoch_clicked = Signal(int)  # a click on the plot: show that epoch (the timeline)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
         self.setToolTip("The loss per epoch: dark = training data, orange dashes = test data.\n"
-                        "Drag to pan, wheel to zoom; it follows the run again after Reset.")
+                        "Click to see that epoch; drag to pan, wheel to zoom; it follows the "
+                        "run again after Reset.")
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.showGrid(x=True, y=True, alpha=0.15)
@@ -89,6 +93,14 @@ class LossPlot(pg.PlotWidget):
         # enough (pyqtgraph's default draws ~5, 22% of this plot's paint time).
         for curve in (self.train, self.test):
             curve.opts["autoDownsampleFactor"] = 1.0
+        # The epoch the timeline shows, when it is in the past; other branches of the run.
+        self.marker = pg.InfiniteLine(angle=90, movable=False,
+                                      pen=pg.mkPen(colors.TIMELINE_MARK, width=2))
+        self.marker.setZValue(20)
+        self.marker.hide()
+        pi.addItem(self.marker, ignoreBounds=True)
+        self._branch_curves: dict[str, pg.PlotDataItem] = {}
+        self.scene().sigMouseClicked.connect(self._clicked)
         self.log = False
         self._last: Snapshot | None = None
         # The range is ours (see the top), not pyqtgraph's auto-range.
@@ -120,10 +132,47 @@ class LossPlot(pg.PlotWidget):
         self._last = None
         self.train.setData([], [])
         self.test.setData([], [])
+        self.marker.hide()
+        for name in list(self._branch_curves):
+            self.getPlotItem().removeItem(self._branch_curves.pop(name))
+            self.legend.removeItem(name)
         self.follow()
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._last is None:
+            return
+        vb = self.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        x = vb.mapSceneToView(event.scenePos()).x()
+        if math.isfinite(x):
+            self.epoch_clicked.emit(int(round(min(max(x, 0), 2**31 - 1))))
+
+    def _update_branches(self, s: Snapshot) -> None:
+        names = {b.name for b in s.branches}
+        for name in list(self._branch_curves):
+            if name not in names:
+                self.getPlotItem().removeItem(self._branch_curves.pop(name))
+                self.legend.removeItem(name)
+        for i, b in enumerate(s.branches):
+            curve = self._branch_curves.get(b.name)
+            if curve is None:
+                color = colors.BRANCH_CURVES[len(self._branch_curves) % len(colors.BRANCH_CURVES)]
+                curve = self.getPlotItem().plot([], [], pen=pg.mkPen(color, width=1.5),
+                                                name=b.name)
+                curve.opts["autoDownsampleFactor"] = 1.0
+                curve.setZValue(-1)  # under the live branch
+                self._branch_curves[b.name] = curve
+            curve.setData(b.epochs, self._y(b.values))
 
     def update_snapshot(self, s: Snapshot) -> None:
         self._last = s
+        self._update_branches(s)
+        if s.past:
+            self.marker.setValue(s.epoch)
+            self.marker.show()
+        else:
+            self.marker.hide()
         self.train.setData(s.loss_epochs, self._y(s.loss_values))
         self.test.setData(s.test_epochs, self._y(s.test_values))
         # One or two points make no line: mark them (a run that diverged at epoch 2 shows one).
@@ -142,9 +191,12 @@ class LossPlot(pg.PlotWidget):
         s = self._last
         if s is None or not len(s.loss_epochs):  # nothing yet (epoch 0, or after Reset)
             return (0.0, epoch_axis_end(0)), ((-2.0, 0.0) if self.log else (0.0, 1.0))
-        last = max(int(s.loss_epochs[-1]), int(s.test_epochs[-1]) if len(s.test_epochs) else 0)
+        # The test loss after the last epoch sits one epoch further on (see the worker): the
+        # axis follows the train curve.
+        last = max(int(s.loss_epochs[-1]), int(s.test_epochs[-1]) - 1 if len(s.test_epochs) else 0,
+                   *(int(b.epochs[-1]) for b in s.branches if len(b.epochs)))
         x = (0.0, epoch_axis_end(last))
-        values = np.concatenate([s.loss_values, s.test_values])
+        values = np.concatenate([s.loss_values, s.test_values, *(b.values for b in s.branches)])
         values = values[np.isfinite(values)]
         if not len(values):
             return None

@@ -42,6 +42,7 @@ from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, check_edit, check_params
 from nnviz.core.snapshot import Snapshot
+from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, Trainer, TrainingError, network_for
 
 from .architecture_editor import ArchitectureEditor
@@ -49,10 +50,11 @@ from .boundary_plot import DecisionPlot
 from .controls import RunControls
 from .data_panel import DataPanel
 from .loss_plot import LossPlot
+from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .worker import Problem, TrainingWorker
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 FRAME_MS = 25
 MAIN_VIEW = "main"
 BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
@@ -191,6 +193,8 @@ class MainWindow(QMainWindow):
         top.addWidget(self.log_scale)
         lv.addLayout(top)
         lv.addWidget(self.loss_plot, 1)
+        self.timeline = Timeline()
+        lv.addWidget(self.timeline)
 
         # Left: the settings above the loss; right: the big plot (and the views' tabs).
         self.left_split = QSplitter(Qt.Orientation.Vertical)
@@ -267,6 +271,19 @@ class MainWindow(QMainWindow):
         self.reset_action = action(self.run_menu, "&Reset", "New random weights, epoch 0.",
                                    self.reset, Qt.Key.Key_R)
         action(self.run_menu, "Re&start", "Epoch 0 with the same initial weights.", self.restart)
+        self.run_menu.addSeparator()
+        tl = self.timeline
+        action(self.run_menu, "Timeline: &first epoch", "Show epoch 0 of the run.",
+               lambda: tl.go(0), Qt.Key.Key_Home)
+        self.live_action = action(self.run_menu, "Timeline: &live end",
+                                  "Back to the live end of the run.", lambda: tl.go(None),
+                                  Qt.Key.Key_End)
+        action(self.run_menu, "Timeline: one epoch &back", "Show the epoch before the one shown.",
+               lambda: tl.step(-1), "Ctrl+Left")
+        action(self.run_menu, "Timeline: one epoch &on", "Show the epoch after the one shown.",
+               lambda: tl.step(1), "Ctrl+Right")
+        action(self.run_menu, "&Continue from here", "Train on from the epoch shown as a new "
+               "branch, with the current settings.", self.worker.branch, "Ctrl+B")
         for a in self.run_menu.actions() + self.file_menu.actions():
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
 
@@ -285,6 +302,13 @@ class MainWindow(QMainWindow):
         self.discretize.toggled.connect(self.boundary.set_discretize)
         self.log_scale.toggled.connect(self.loss_plot.set_log)
         w = self.worker
+        t = self.timeline
+        t.show_epoch.connect(self.show_epoch)
+        t.branch_requested.connect(w.branch)
+        t.switch_requested.connect(w.switch_branch)
+        t.rename_requested.connect(w.rename_branch)
+        t.delete_requested.connect(w.delete_branch)
+        self.loss_plot.epoch_clicked.connect(t.go)
         w.snapshot_ready.connect(self._on_snapshot)
         w.status_changed.connect(self._on_status)
         w.playing_changed.connect(self._on_playing)
@@ -374,6 +398,13 @@ class MainWindow(QMainWindow):
         self.controls.set_playing(False)
         self.worker.restart(self._run_id)
 
+    def show_epoch(self, epoch: int | None) -> None:
+        """Every view shows ``epoch`` of the run (None: the live end); training pauses."""
+        if epoch is not None and self.playing:
+            self.playing = False
+            self.controls.set_playing(False)
+        self.worker.show_epoch(epoch)
+
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset."""
         self._config = replace(self._config, learning_rate=float(lr))
@@ -385,6 +416,7 @@ class MainWindow(QMainWindow):
         self._run_id += 1
         self._latest = None
         self.loss_plot.clear_curves()
+        self.timeline.reset()
         self.metrics.setText("")  # the old model's numbers would mislead until the first frame
         self._hide_banner()
 
@@ -590,6 +622,8 @@ class MainWindow(QMainWindow):
     def _on_snapshot(self, s: Snapshot) -> None:
         if s.run_id == self._run_id:  # a snapshot of an old run is never drawn
             self._latest = s
+            if s.past:  # the timeline: the user is waiting for this one; no frame to wait for
+                QTimer.singleShot(0, self, self._draw_latest)
         else:
             self.worker.snapshot_drawn()
 
@@ -601,9 +635,10 @@ class MainWindow(QMainWindow):
         self.worker.snapshot_drawn()  # the worker makes the next one while this one is drawn
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self.controls.set_epoch(s.epoch)
+            self.controls.set_epoch(s.epoch, s.live_epoch)
             self.boundary.update_grid(s.grid)
             self.loss_plot.update_snapshot(s)
+            self.timeline.update_snapshot(s)
             self.metrics.setText(self._metrics_text(s))
             if s.diverged:
                 self._show_banner(s.message)

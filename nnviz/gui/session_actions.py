@@ -37,11 +37,12 @@ from nnviz.core.data import DataError, Dataset, DataSpec
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, save_npz
 from nnviz.core.session import Session, SessionError
+from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, TrainingError, network_for
 
 from .session_dialogs import ImportDialog
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError, SessionError, OSError)
+USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 RECENT_MAX = 8
 UNDO_LIMIT = 100
 SESSION_FILTER = "nnviz sessions (*.nnviz);;All files (*)"
@@ -481,7 +482,9 @@ class SessionActions(QObject):
             raise SessionError(f"{path}: {e}") from None
         if s.class_names:
             self._class_names[trainer.data] = s.class_names
-        self.window.load_trainer(trainer, s.history, s.test_epochs, s.test_values)
+        run = s.make_run()  # the recorded run, branches and all (None: an older file)
+        self.window.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
+                                 s.test_values)
         self._apply_view_extras(s.extras)
         self.path = os.path.abspath(path)
         self._set_title()
@@ -535,10 +538,8 @@ class SessionActions(QObject):
         extras = self._view_extras()
 
         def capture(ctx) -> Session:  # in the worker thread
-            return Session.from_trainer(ctx.trainer, ctx.history,
-                                        test_epochs=np.array(ctx.test_epochs),
-                                        test_values=np.array(ctx.test_values),
-                                        class_names=names, extras=extras)
+            return Session.from_trainer(ctx.trainer, class_names=names, extras=extras,
+                                        run=ctx.run)
 
         def write(s: Session) -> None:  # back on the GUI thread
             try:

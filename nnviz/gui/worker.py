@@ -24,7 +24,6 @@ trainer in this thread and hand the result back to the GUI thread), ``stop``.
 """
 from __future__ import annotations
 
-import math
 import queue
 import threading
 import time
@@ -33,18 +32,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import jax
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
-from nnviz.core.data import Dataset, DataError
+from nnviz.core import runlog
+from nnviz.core.data import Dataset
+from nnviz.core.errors import NnvizError
 from nnviz.core.history import LossHistory
-from nnviz.core.losses import LossError
-from nnviz.core.network import NetworkSpec, SpecError, device_array
-from nnviz.core.snapshot import Grid, Snapshot, make_grid_points
+from nnviz.core.inspect import gradient_row
+from nnviz.core.network import NetworkSpec, device_array
+from nnviz.core.runlog import Run, RunLog
+from nnviz.core.snapshot import Branch, Grid, ModelAt, Snapshot, make_grid_points
 from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
                                  divergence_message)
 
-USER_ERRORS = (DataError, SpecError, LossError, TrainingError)
+USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
 FRAME_S = 1 / 60  # the most often a snapshot is published
 MAX_PUBLISH_S = 0.1  # the least often, while playing
@@ -54,7 +57,6 @@ MAX_PUBLISH_S = 0.1  # the least often, while playing
 CHUNK_TARGET_S = 0.016
 GRID_RES_2D = 100
 GRID_RES_1D = 400
-TEST_HISTORY_CAPACITY = 2048
 
 Probe = Callable[[Trainer, np.ndarray], Any]
 
@@ -75,10 +77,25 @@ class RunContext:
     """What a ``request`` function sees, in the worker thread. Do not keep references to it."""
 
     trainer: Trainer
-    history: LossHistory
-    test_epochs: np.ndarray
-    test_values: np.ndarray
+    run: Run
     run_id: int
+
+    @property
+    def log(self) -> RunLog:
+        """The live branch's record."""
+        return self.run.log
+
+    @property
+    def history(self) -> LossHistory:
+        return self.run.log.losses
+
+    @property
+    def test_epochs(self) -> np.ndarray:
+        return self.run.log.test.epochs
+
+    @property
+    def test_values(self) -> np.ndarray:
+        return self.run.log.test.values
 
 
 @dataclass(frozen=True)
@@ -137,9 +154,11 @@ class TrainLoop:
         self._error, self._reply = error, reply
         self.commands: queue.Queue = queue.Queue()
         self.trainer: Trainer | None = None
-        self.history = LossHistory()
-        self.test_epochs = np.zeros(0, np.int64)
-        self.test_values = np.zeros(0, np.float32)
+        self.run: Run | None = None  # the run's branches and their records
+        # The epoch the views show: None is the live end; an epoch before it is the past,
+        # replayed from the run log (the timeline).
+        self.view_epoch: int | None = None
+        self._replayed: tuple[int, Any] | None = None  # (epoch, state) of the last replay
         self.run_id = 0
         self.playing = False
         self.alive = True
@@ -162,6 +181,23 @@ class TrainLoop:
         self.paced = paced
         self.drawn = threading.Event()
         self.drawn.set()
+
+    @property
+    def log(self) -> RunLog:
+        """The live branch's record."""
+        return self.run.log
+
+    @property
+    def history(self) -> LossHistory:
+        return self.run.log.losses
+
+    @property
+    def test_epochs(self) -> np.ndarray:
+        return self.run.log.test.epochs
+
+    @property
+    def test_values(self) -> np.ndarray:
+        return self.run.log.test.values
 
     # --- the thread-safe way in ------------------------------------------------------------
 
@@ -217,7 +253,10 @@ class TrainLoop:
                 break
         # Only the newest problem counts: several quick edits must not compile one after another.
         last = max((i for i, c in enumerate(cmds) if c[0] in ("problem", "trainer")), default=-1)
-        return [c for i, c in enumerate(cmds) if i >= last or c[0] not in ("problem", "trainer")]
+        cmds = [c for i, c in enumerate(cmds) if i >= last or c[0] not in ("problem", "trainer")]
+        # Only the newest epoch to show counts: a dragged timeline sends many.
+        last = max((i for i, c in enumerate(cmds) if c[0] == "show"), default=-1)
+        return [c for i, c in enumerate(cmds) if i == last or c[0] != "show"]
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -247,8 +286,7 @@ class TrainLoop:
             fn, callback = args
             if self.trainer is None:
                 raise TrainingError("there is no model yet")
-            ctx = RunContext(self.trainer, self.history, self.test_epochs, self.test_values,
-                             self.run_id)
+            ctx = RunContext(self.trainer, self.run, self.run_id)
             self._reply(callback, (fn or run_state)(ctx))
         elif self.trainer is None:
             # No model (its settings failed, and said why): nothing to run. The GUI may
@@ -257,6 +295,7 @@ class TrainLoop:
                 self._playing_cb(False)
             return
         elif verb == "play":
+            self._go_live()
             self._set_playing(True)
             self._next_frame = time.perf_counter()
         elif verb == "pause":
@@ -264,6 +303,7 @@ class TrainLoop:
             self._dirty = True
         elif verb == "step":
             self._set_playing(False)
+            self._go_live()
             diverged, _ = self._run_epochs(int(args[0]), pieces=50)
             self._dirty = not diverged  # a divergence has published its own snapshot
         elif verb == "reset":
@@ -277,11 +317,32 @@ class TrainLoop:
             self._new_run(args[0])
         elif verb == "lr":
             self.trainer.set_learning_rate(float(args[0]))
+            # The epochs from here on run at the new rate: a replay must start here.
+            self.log.checkpoint(self.trainer.epoch, self.trainer.state, "learning rate")
             self._dirty = True
         elif verb == "params":
+            self._go_live()
             self.trainer.set_params(args[0])
+            self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights")
             self._dirty = True
             self._publish_now()  # at once, even while playing
+        elif verb == "show":
+            self._show(args[0])
+        elif verb == "branch":
+            self._branch(args[0])
+        elif verb == "switch":
+            self._switch(self.run.index(args[0]))
+        elif verb == "rename":
+            self.run.rename(*args)
+            self._dirty = True
+        elif verb == "delete":
+            i, active = self.run.index(args[0]), self.run.active
+            if i == active:
+                self._set_playing(False)
+            self.run.delete(args[0])
+            if i == active:
+                self._resume(self.run.active)
+            self._dirty = True
         else:
             raise ValueError(f"unknown worker command {verb!r}")
 
@@ -291,11 +352,14 @@ class TrainLoop:
 
     def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
         self._replace_trainer(run_id, trainer)
+        if isinstance(history, Run):  # a session with its run log
+            self.run = history
+            return
         if history is not None:
-            self.history = history
+            self.log.losses = history
         if test_epochs is not None:
-            self.test_epochs = np.asarray(test_epochs, np.int64)
-            self.test_values = np.asarray(test_values, np.float32)
+            for e, v in zip(np.asarray(test_epochs, np.int64), np.asarray(test_values, np.float32)):
+                self.log.record_test(int(e), float(v))
 
     def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
         old = self.trainer
@@ -329,6 +393,7 @@ class TrainLoop:
                 return
             trainer.evaluate()
             trainer.test_loss()
+            gradient_row(trainer)  # the run log's gradient statistics at each checkpoint
             if self.grid_points is not None:
                 trainer.predict_for_drawing(self._grid_device)
         except Exception:  # noqa: BLE001 -- see the docstring
@@ -336,9 +401,78 @@ class TrainLoop:
 
     def _new_run(self, run_id: int) -> None:
         self.run_id = run_id
-        self.history = LossHistory()
-        self.test_epochs = np.zeros(0, np.int64)
-        self.test_values = np.zeros(0, np.float32)
+        t = self.trainer
+        self.run = Run(RunLog())
+        self.view_epoch, self._replayed = None, None
+        self.log.checkpoint(t.epoch, t.state, "start")
+        self._record_grads(self.log)
+        self._dirty = True
+
+    # --- the timeline ----------------------------------------------------------------------------
+
+    def _record_grads(self, log: RunLog) -> None:
+        """The gradient statistics at the checkpoint just taken (the gradient view's history)."""
+        cks = log.checkpoints
+        prev = (cks[-2].epoch, cks[-2].state.params) if len(cks) > 1 else None
+        norms, ratios = gradient_row(self.trainer, prev)
+        log.record_grads(cks[-1].epoch, norms, ratios)
+
+    def _go_live(self) -> None:
+        if self.view_epoch is not None:
+            self.view_epoch, self._replayed = None, None
+            self._dirty = True
+
+    def _show(self, epoch: int | None) -> None:
+        """Show ``epoch`` of the live branch (None or its last epoch: the live end)."""
+        if epoch is None or int(epoch) >= self.trainer.epoch:
+            self._go_live()
+            return
+        self._set_playing(False)
+        self.view_epoch = max(self.log.checkpoints[0].epoch, int(epoch))
+        self._dirty = True
+
+    def _state_shown(self):
+        """(epoch, device state) of the epoch shown, replayed from the log when in the past."""
+        t = self.trainer
+        if self.view_epoch is None:
+            return t.epoch, t.state
+        at, state = runlog.state_at(t, self.log, self.view_epoch, self._replayed)
+        self._replayed = (at, state)
+        return at, state
+
+    def _branch(self, epoch: int | None) -> None:
+        """Continue from ``epoch`` (default: the one shown) as a new branch, with the current
+        settings; the branch left behind keeps its end, to be switched back to."""
+        t = self.trainer
+        self._set_playing(False)
+        at, state = self._state_shown() if epoch is None else runlog.state_at(t, self.log, epoch)
+        lr = t.learning_rate
+        self.log.checkpoint(t.epoch, t.state, "branch end")
+        self.run.branch(at, state)
+        t.epoch = at
+        t.state = state
+        t.set_learning_rate(lr)
+        self.log.checkpoint(at, t.state, "branch")
+        self.view_epoch, self._replayed = None, None
+        self._dirty = True
+
+    def _switch(self, index: int) -> None:
+        if index == self.run.active:
+            self._go_live()
+            return
+        self._set_playing(False)
+        t = self.trainer
+        self.log.checkpoint(t.epoch, t.state, "branch end")
+        self._resume(index)
+
+    def _resume(self, index: int) -> None:
+        """Make branch ``index`` the live one and the trainer its end."""
+        self.run.active = index
+        end = self.log.checkpoints[-1]
+        t = self.trainer
+        t.epoch = end.epoch
+        t.state = jax.device_put(end.state)
+        self.view_epoch, self._replayed = None, None
         self._dirty = True
 
     def _make_grid(self, data: Dataset) -> None:
@@ -366,9 +500,7 @@ class TrainLoop:
         left, t0 = n, time.perf_counter()
         while left > 0 and not self.stopping.is_set():
             k = min(piece, left)
-            first = t.epoch + 1
-            result = t.run(k)
-            self.history.extend(first, result.losses)
+            result = runlog.advance(t, self.log, k, on_checkpoint=self._record_grads)
             left -= k
             if result.diverged:
                 self._set_playing(False)
@@ -381,11 +513,11 @@ class TrainLoop:
     def _record_test(self) -> None:
         t = self.trainer
         if t.epoch == 0 or not len(t.data.test_index) or (
-                len(self.test_epochs) and self.test_epochs[-1] == t.epoch):
+                len(self.test_epochs) and self.test_epochs[-1] == t.epoch + 1):
             return
-        loss = t.test_loss()
-        if math.isfinite(loss):
-            self._add_test_point(t.epoch, loss)
+        # The test loss of the weights after epoch E is drawn at E + 1, beside the train loss of
+        # the same weights (epoch E + 1's loss, taken before its update, as the notebook does).
+        self.log.record_test(t.epoch + 1, t.test_loss())
 
     def _chunk(self) -> None:
         # N epochs per frame, but never more than fit in a chunk's time: Pause must still
@@ -416,17 +548,25 @@ class TrainLoop:
 
     # --- publishing --------------------------------------------------------------------------
 
+    def model_shown(self) -> ModelAt:
+        """The model the views draw: the live one, or the past epoch the timeline shows."""
+        t = self.trainer
+        epoch, state = self._state_shown()
+        lr = float(state.opt_state.hyperparams["learning_rate"])
+        return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
+                       past=epoch < t.epoch)
+
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer
-        m = t.evaluate()
-        # The test loss after epoch E is drawn at E, beside the train loss of epoch E (as Keras
-        # does); before any epoch there is no point, as there is no train loss.
-        if t.epoch > 0 and math.isfinite(m.test_loss) and (
-                not len(self.test_epochs) or self.test_epochs[-1] != t.epoch):
-            self._add_test_point(t.epoch, m.test_loss)
+        model = self.model_shown()
+        m = t.evaluate(model.params)
+        # The test loss of the weights after epoch E is drawn at E + 1 (see _record_test).
+        if not model.past and t.epoch > 0 and (
+                not len(self.test_epochs) or self.test_epochs[-1] != t.epoch + 1):
+            self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:
-            values = t.predict_for_drawing(self._grid_device)
+            values = t.predict_for_drawing(self._grid_device, model.params)
             xs, ys = self._grid_axes
             if len(ys):
                 values = values.reshape(len(ys), len(xs), -1)
@@ -437,7 +577,7 @@ class TrainLoop:
         for name, fn in list(self.probes.items()):
             try:
                 with np.errstate(all="ignore"):  # a diverging model's numbers overflow: fine
-                    extras[name] = fn(t, self.grid_points)
+                    extras[name] = fn(model, self.grid_points)
             except Exception as e:  # noqa: BLE001 -- a view's bug must show, but only once
                 self.probes.pop(name, None)
                 self._error(f"view {name!r} failed and was switched off: "
@@ -445,18 +585,13 @@ class TrainLoop:
         le, lv = self.history.arrays()
         message = divergence_message(t.epoch, t.learning_rate, t.best_epoch,
                                      t.best_loss) if diverged else ""
-        return Snapshot(self.run_id, t.epoch, t.spec, t.config, m, le, lv,
+        branches = tuple(Branch(b.name, *b.losses.arrays(), b.fork_epoch)
+                         for b in self.run.branches if b is not self.log)
+        return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
-                        numpy_params(t.params), grid, diverged, message, extras=extras)
-
-    def _add_test_point(self, epoch: int, value: float) -> None:
-        e = np.append(self.test_epochs, epoch)
-        v = np.append(self.test_values, np.float32(value))
-        if len(e) > TEST_HISTORY_CAPACITY:  # bounded: thin out the older half
-            half = len(e) // 2
-            e = np.concatenate([e[:half:2], e[half:]])
-            v = np.concatenate([v[:half:2], v[half:]])
-        self.test_epochs, self.test_values = e, v
+                        numpy_params(model.params), grid, diverged, message, extras=extras,
+                        live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
+                        branch=self.log.name, branches=branches)
 
     def _publish_now(self, diverged: bool = False) -> None:
         if self.trainer is None:
@@ -602,6 +737,23 @@ class TrainingWorker(QObject):
 
     def set_params(self, params) -> None:
         self.loop.post("params", params)
+
+    def show_epoch(self, epoch: int | None) -> None:
+        """Show a past epoch of the live branch (None: the live end); pauses training."""
+        self.loop.post("show", epoch)
+
+    def branch(self, epoch: int | None = None) -> None:
+        """Continue from ``epoch`` (default: the one shown) as a new branch."""
+        self.loop.post("branch", epoch)
+
+    def switch_branch(self, name: str) -> None:
+        self.loop.post("switch", name)
+
+    def rename_branch(self, name: str, new: str) -> None:
+        self.loop.post("rename", name, new)
+
+    def delete_branch(self, name: str) -> None:
+        self.loop.post("delete", name)
 
     def set_speed(self, epochs_per_frame: int | None) -> None:
         self.loop.post("speed", epochs_per_frame)

@@ -131,3 +131,42 @@ def test_open_reaches_the_window(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "gui_command", fake_gui)
     assert main(["--open", str(tmp_path / "s.nnviz")]) == 0
     assert seen["open"] == str(tmp_path / "s.nnviz")
+
+
+def test_from_epoch_branches_a_saved_run_and_reproduces_it(capsys, tmp_path):
+    """`--session FILE --from-epoch E` goes on from the recorded epoch E: with the same settings
+    the losses are the original run's from E on, bit for bit, and the rows keep the run's own
+    epoch numbers; with another --lr they differ; the saved file then holds both branches."""
+    code, _, err = run(capsys, "train", *ADAM, "--epochs", 600, "--history", tmp_path / "all.csv",
+                       "--save", tmp_path / "s.nnviz")
+    assert code == 0, err
+    code, out, err = run(capsys, "train", "--session", tmp_path / "s.nnviz", "--from-epoch", 237,
+                         "--epochs", 363, "--history", tmp_path / "again.csv",
+                         "--save", tmp_path / "two.nnviz")
+    assert code == 0, err
+    assert "going on from epoch 237 as run 2" in out
+    whole, again = _rows(tmp_path / "all.csv"), _rows(tmp_path / "again.csv")
+    assert again[1][0] == "238" and again[-1][0] == "600"
+    assert again[1:] == whole[238:]
+    saved = S.load(tmp_path / "two.nnviz")
+    assert saved.make_run().names() == ["run 1", "run 2"] and saved.epoch == 600
+
+    code, _, err = run(capsys, "train", "--session", tmp_path / "s.nnviz", "--from-epoch", 237,
+                       "--lr", "0.002", "--epochs", 50, "--history", tmp_path / "slow.csv")
+    assert code == 0, err
+    slow = _rows(tmp_path / "slow.csv")
+    assert slow[1][0] == "238" and slow[1:] != whole[238:288]
+
+
+def test_from_epoch_refuses_what_it_cannot_do(capsys, tmp_path):
+    from pathlib import Path
+    run(capsys, "train", *ADAM, "--epochs", 30, "--save", tmp_path / "s.nnviz")
+    code, _, err = run(capsys, "train", "--session", tmp_path / "s.nnviz", "--from-epoch", 31)
+    assert code == 2 and "reaches epochs 0..30" in err
+    code, _, err = run(capsys, "train", "--from-epoch", 3)
+    assert code == 2 and "--from-epoch needs --session" in err
+    code, _, err = run(capsys, "train", "--session", tmp_path / "s.nnviz", "--lr", "0.1")
+    assert code == 2 and "--lr" in err
+    old = Path(__file__).resolve().parent.parent / "fixtures" / "sessions-v1" / "notebook-gd-e100.nnviz"
+    code, _, err = run(capsys, "train", "--session", old, "--from-epoch", 50)
+    assert code == 2 and "older nnviz" in err and "100..100" in err

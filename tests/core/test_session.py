@@ -251,8 +251,9 @@ def test_foreign_or_newer_manifest(parts, tmp_path):
         S.load(_write(tmp_path / "a.nnviz", "{not json", arrays))
     with pytest.raises(SessionError, match="does not say format"):
         S.load(_write(tmp_path / "b.nnviz", {**manifest, "format": "something-else"}, arrays))
-    with pytest.raises(SessionError, match="newer nnviz.*format version 2.*Update nnviz"):
-        S.load(_write(tmp_path / "c.nnviz", {**manifest, "version": 2}, arrays))
+    newer = S.FORMAT_VERSION + 1
+    with pytest.raises(SessionError, match=f"newer nnviz.*format version {newer}.*Update nnviz"):
+        S.load(_write(tmp_path / "c.nnviz", {**manifest, "version": newer}, arrays))
     with pytest.raises(SessionError, match="no valid format version"):
         S.load(_write(tmp_path / "d.nnviz", {**manifest, "version": "one"}, arrays))
 
@@ -267,8 +268,12 @@ def test_wrong_shapes_nan_and_missing_arrays(parts, tmp_path):
         ({"data_X": np.zeros((120, 3), np.float32)}, "the points have 3 features but feature_names lists 2"),
         ({"data_y": np.full(120, 5, np.int32)}, r"class labels must lie in 0..1"),
         ({"data_train_index": np.array([0, 500])}, "outside the 120 data points"),
-        ({"opt_3": np.zeros((3, 3), np.float32)}, r"optimiser state array 3 is float32 \(3, 3\)"),
-        ({"opt_5": np.full((4, 10), np.nan, np.float32)}, "optimiser state array 5 holds NaN"),
+        ({"opt/inner_state/0/mu/0/0": np.zeros((3, 3), np.float32)},
+         r"optimiser state array inner_state/0/mu/0/0 is float32 \(3, 3\)"),
+        ({"opt/inner_state/0/mu/1/0": np.full((4, 10), np.nan, np.float32)},
+         "optimiser state array inner_state/0/mu/1/0 holds NaN"),
+        ({"opt/inner_state/0/nu/9/0": np.zeros(3, np.float32)},
+         "nu/9/0 does not belong to this optimiser"),
         ({"loss_epochs": np.array([3, 2, 1] + [0] * 7)}, "loss history"),
         ({"shuffle_key": np.zeros(3, np.uint32)}, "shuffling key"),
     ]

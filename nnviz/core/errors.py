@@ -1,0 +1,13 @@
+"""The one base class of every error whose message is meant for the user.
+
+A data set, a network, a loss, training settings, a session file, a preset, a branch: whatever
+the user gave that does not fit raises a subclass of :class:`NnvizError` with a message that
+says what is wrong and what would do. The window shows it, the command line prints it on one
+line and exits with code 2; anything else that escapes is a bug and is reported as one.
+It is a ValueError, so code that catches ValueError keeps working.
+"""
+from __future__ import annotations
+
+
+class NnvizError(ValueError):
+    """A user's input that nnviz cannot use; ``str(e)`` is the message for the user."""

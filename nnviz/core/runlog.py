@@ -1,0 +1,326 @@
+"""The record of a run: every epoch's loss, the test loss, gradient statistics, and checkpoints
+from which any epoch can be reached exactly.
+
+Training is deterministic, so the state after epoch E is the nearest checkpoint at or before E
+replayed forward (:func:`nnviz.core.training.Trainer.replay`). Checkpoints are taken where
+``next_checkpoint`` says: every epoch at first, then ever further apart (a fixed fraction of the
+epoch, at most ``max_gap`` epochs, so that a replay is short whatever the run's length), and
+always at a user's action (a learning-rate change, an edited weight, a restore after a
+divergence, a branch): those are *pinned*, since the epochs after them cannot be replayed from
+an earlier state. When the unpinned checkpoints outgrow the memory budget, every other one is
+dropped and the gaps double.
+
+A run has branches (:class:`Run`): "Continue from here" forks the log at an epoch; the new
+branch starts with a copy of its parent's record up to there.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import jax
+import numpy as np
+
+from .history import LossHistory
+from .training import ChunkResult
+from .errors import NnvizError
+
+# Memory budget of one branch's unpinned checkpoints: about a thousand of the notebook's network,
+# a handful of a 512-wide one (whose replay is then longer, but memory stays bounded).
+CHECKPOINT_BUDGET_BYTES = 32 * 2**20
+MIN_CHECKPOINTS = 8  # whatever a state costs, at least this many (besides the pinned ones)
+DENSITY = 32  # early on, a checkpoint every epoch / DENSITY epochs
+MAX_GAP = 1024  # epochs between two checkpoints, at most (until the budget doubles it)
+TEST_CAPACITY = 2048
+GRAD_CAPACITY = 2048
+MAX_BRANCHES = 16
+
+
+class BranchError(NnvizError):
+    """A branch that cannot be made, renamed or deleted; the message is meant for the user."""
+
+
+def host_state(state: Any) -> Any:
+    """``state`` (a pytree of device arrays) as numpy copies, safe on any thread."""
+    return jax.tree_util.tree_map(np.array, state)
+
+
+def state_nbytes(state: Any) -> int:
+    return int(sum(np.asarray(x).nbytes for x in jax.tree_util.tree_leaves(state)))
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    epoch: int  # the state after this many epochs
+    state: Any  # a TrainState of numpy arrays (weights, optimiser state, shuffling key)
+    pinned: str = ""  # why it is never thinned ("start", "learning rate", ...); "" if it may be
+
+
+class SparseSeries:
+    """Values at some epochs (the test loss, gradient statistics), bounded: when full, every
+    other point of the older half goes."""
+
+    def __init__(self, capacity: int, width: int = 0) -> None:
+        self.capacity, self.width = capacity, width
+        shape = (0, width) if width else (0,)
+        self.epochs = np.zeros(0, np.int64)
+        self.values = np.zeros(shape, np.float32)
+
+    def add(self, epoch: int, value) -> None:
+        value = np.asarray(value, np.float32)
+        if self.width and value.shape != (self.width,):
+            return  # a row of another network's shape: not this run's
+        if len(self.epochs) and epoch <= self.epochs[-1]:
+            keep = self.epochs < epoch  # the same epoch again (an edit): the newest counts
+            self.epochs, self.values = self.epochs[keep], self.values[keep]
+        self.epochs = np.append(self.epochs, epoch)
+        self.values = np.concatenate([self.values, value[None] if self.width else value[None]])
+        if len(self.epochs) > self.capacity:
+            half = len(self.epochs) // 2
+            self.epochs = np.concatenate([self.epochs[:half:2], self.epochs[half:]])
+            self.values = np.concatenate([self.values[:half:2], self.values[half:]])
+
+    def upto(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        keep = self.epochs <= epoch
+        return self.epochs[keep].copy(), self.values[keep].copy()
+
+    def truncated(self, epoch: int) -> "SparseSeries":
+        s = SparseSeries(self.capacity, self.width)
+        s.epochs, s.values = self.upto(epoch)
+        return s
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+
+def _truncated_history(h: LossHistory, epoch: int) -> LossHistory:
+    """A copy of ``h`` with the epochs after ``epoch`` left out."""
+    out = LossHistory(h.capacity)
+    e, v = h.arrays()
+    keep = e <= epoch
+    n = int(keep.sum())
+    out._epochs[:n], out._values[:n] = e[keep], v[keep]
+    out._n, out.stride = n, h.stride
+    out.count = min(h.count, epoch)
+    out.last = float(v[keep][-1]) if n and e[keep][-1] == out.count else (
+        h.last if h.count <= epoch else float("nan"))
+    return out
+
+
+@dataclass
+class RunLog:
+    """One branch's record. Losses are per epoch (1-based: epoch E's loss is the notebook's,
+    computed before E's update); checkpoints are states after ``epoch`` epochs."""
+
+    name: str = "run 1"
+    parent: str | None = None  # the branch this one was forked from
+    fork_epoch: int = 0
+    losses: LossHistory = field(default_factory=LossHistory)
+    test: SparseSeries = field(default_factory=lambda: SparseSeries(TEST_CAPACITY))
+    # Per checkpoint: ||dL/dW|| per layer, then the update ratio per layer.
+    grads: SparseSeries | None = None
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    budget_bytes: int = CHECKPOINT_BUDGET_BYTES
+    max_gap: int = MAX_GAP
+
+    # --- recording -------------------------------------------------------------------------
+
+    @property
+    def epoch(self) -> int:
+        """The last epoch recorded (losses or a checkpoint)."""
+        last_ckpt = self.checkpoints[-1].epoch if self.checkpoints else 0
+        return max(self.losses.count, last_ckpt)
+
+    def record_losses(self, first_epoch: int, values: np.ndarray) -> None:
+        self.losses.extend(first_epoch, values)
+
+    def record_test(self, epoch: int, value: float) -> None:
+        if math.isfinite(value):
+            self.test.add(epoch, value)
+
+    def record_grads(self, epoch: int, norms: np.ndarray, ratios: np.ndarray) -> None:
+        row = np.concatenate([np.asarray(norms, np.float32), np.asarray(ratios, np.float32)])
+        if self.grads is None or self.grads.width != len(row):
+            self.grads = SparseSeries(GRAD_CAPACITY, len(row))
+        self.grads.add(epoch, row)
+
+    def gap(self, epoch: int) -> int:
+        """How many epochs after ``epoch`` the next checkpoint is due."""
+        return int(min(self.max_gap, max(1, epoch // DENSITY)))
+
+    def next_checkpoint(self, epoch: int) -> int:
+        """The epoch at which the next checkpoint is due, after a run now at ``epoch``."""
+        last = self.checkpoints[-1].epoch if self.checkpoints else 0
+        return max(epoch + 1, last + self.gap(last))
+
+    def checkpoint(self, epoch: int, state: Any, pinned: str = "") -> None:
+        """Keep ``state`` (the state after ``epoch`` epochs; copied to the host here)."""
+        ck = Checkpoint(int(epoch), host_state(state), pinned)
+        # A later state at the same epoch (an edit, a restore) replaces the earlier one, unless
+        # that one is pinned and this one is not.
+        while self.checkpoints and self.checkpoints[-1].epoch >= ck.epoch:
+            if self.checkpoints[-1].epoch == ck.epoch and self.checkpoints[-1].pinned and not pinned:
+                return
+            self.checkpoints.pop()
+        self.checkpoints.append(ck)
+        self._thin()
+
+    def _thin(self) -> None:
+        free = [i for i, c in enumerate(self.checkpoints) if not c.pinned]
+        if not free:
+            return
+        size = state_nbytes(self.checkpoints[free[0]].state)
+        limit = max(MIN_CHECKPOINTS, self.budget_bytes // max(size, 1))
+        if len(free) <= limit:
+            return
+        # Every other unpinned checkpoint goes (the newest stays), and the gaps double.
+        drop = set(free[-2::-2])
+        self.checkpoints = [c for i, c in enumerate(self.checkpoints) if i not in drop]
+        self.max_gap *= 2
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def nearest(self, epoch: int) -> Checkpoint:
+        """The last checkpoint at or before ``epoch``."""
+        best = None
+        for c in self.checkpoints:
+            if c.epoch > epoch:
+                break
+            best = c
+        if best is None:
+            raise ValueError(f"no checkpoint at or before epoch {epoch}")
+        return best
+
+    def checkpoint_epochs(self) -> np.ndarray:
+        return np.array([c.epoch for c in self.checkpoints], np.int64)
+
+    def fork(self, epoch: int, state: Any, name: str) -> "RunLog":
+        """A new branch: this record up to ``epoch``, then ``state`` (the state after ``epoch``
+        epochs, with the settings the branch goes on with) as its pinned start."""
+        child = RunLog(name=name, parent=self.name, fork_epoch=int(epoch),
+                       losses=_truncated_history(self.losses, epoch),
+                       test=self.test.truncated(epoch),
+                       grads=self.grads.truncated(epoch) if self.grads is not None else None,
+                       checkpoints=[c for c in self.checkpoints if c.epoch < epoch],
+                       budget_bytes=self.budget_bytes, max_gap=self.max_gap)
+        child.checkpoint(epoch, state, "branch")
+        return child
+
+    def nbytes(self) -> int:
+        n = sum(state_nbytes(c.state) for c in self.checkpoints)
+        n += self.losses.capacity * 12 + self.test.capacity * 12
+        if self.grads is not None:
+            n += self.grads.capacity * (8 + 4 * self.grads.width)
+        return n
+
+
+class Run:
+    """A run's branches; one of them is the live one."""
+
+    def __init__(self, first: RunLog) -> None:
+        self.branches: list[RunLog] = [first]
+        self.active = 0
+
+    @property
+    def log(self) -> RunLog:
+        return self.branches[self.active]
+
+    def names(self) -> list[str]:
+        return [b.name for b in self.branches]
+
+    def new_name(self) -> str:
+        taken, i = set(self.names()), len(self.branches) + 1
+        while f"run {i}" in taken:
+            i += 1
+        return f"run {i}"
+
+    def branch(self, epoch: int, state: Any) -> RunLog:
+        """Fork the live branch at ``epoch``; the new branch becomes the live one."""
+        if len(self.branches) >= MAX_BRANCHES:
+            raise BranchError(f"a run keeps at most {MAX_BRANCHES} branches: delete one first")
+        child = self.log.fork(epoch, state, self.new_name())
+        self.branches.append(child)
+        self.active = len(self.branches) - 1
+        return child
+
+    def index(self, name: str) -> int:
+        try:
+            return self.names().index(name)
+        except ValueError:
+            raise BranchError(f"there is no branch {name!r}") from None
+
+    def rename(self, name: str, new: str) -> None:
+        new = " ".join(str(new).split())
+        if not new:
+            raise BranchError("a branch needs a name")
+        if len(new) > 40:
+            raise BranchError("a branch name has at most 40 characters")
+        if new != name and new in self.names():
+            raise BranchError(f"there is already a branch {new!r}")
+        i = self.index(name)
+        for b in self.branches:
+            if b.parent == name:
+                b.parent = new
+        self.branches[i].name = new
+
+    def delete(self, name: str) -> None:
+        if len(self.branches) == 1:
+            raise BranchError("the only branch of a run cannot be deleted: Reset starts afresh")
+        i = self.index(name)
+        del self.branches[i]
+        if self.active > i or self.active == len(self.branches):
+            self.active = max(0, self.active - 1)
+
+
+# --- driving a trainer with a log -------------------------------------------------------------
+
+
+def advance(trainer, log: RunLog, n_epochs: int, should_stop=None, on_checkpoint=None):
+    """Run ``trainer`` ``n_epochs`` epochs (fewer on a divergence or when ``should_stop()``),
+    recording the losses and taking the checkpoints that ``log`` asks for;
+    ``on_checkpoint(log)`` is called after each (to record what views need there).
+
+    Returns the trainer's ``ChunkResult`` for all the epochs run. A divergence pins a checkpoint
+    of the weights the trainer put back.
+    """
+    parts, diverged, left = [], False, int(n_epochs)
+    if not log.checkpoints:
+        log.checkpoint(trainer.epoch, trainer.state, "start")
+    while left > 0 and not diverged and not (should_stop is not None and should_stop()):
+        k = min(left, log.next_checkpoint(trainer.epoch) - trainer.epoch)
+        first = trainer.epoch + 1
+        result = trainer.run(k)
+        log.record_losses(first, result.losses)
+        parts.append(result.losses)
+        left -= k
+        diverged = result.diverged
+        if diverged:
+            log.checkpoint(trainer.epoch, trainer.state, "restored")
+        elif trainer.epoch >= log.next_checkpoint(trainer.epoch - 1):
+            log.checkpoint(trainer.epoch, trainer.state)
+        else:
+            continue
+        if on_checkpoint is not None:
+            on_checkpoint(log)
+    losses = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return ChunkResult(losses, diverged)
+
+
+def state_at(trainer, log: RunLog, epoch: int, start: tuple[int, Any] | None = None):
+    """The state after ``epoch`` epochs of ``log``'s branch, replayed from the nearest
+    checkpoint (or from ``start`` = (epoch, device state), when it is nearer and not past
+    ``epoch``). Returns (epoch reached, device state): the epoch is ``epoch`` unless the replay
+    met a loss that is not finite."""
+    # Before the first checkpoint (a session saved without its record starts at its epoch)
+    # nothing is reachable: the first one is shown.
+    epoch = int(min(max(epoch, log.checkpoints[0].epoch), log.epoch))
+    ck = log.nearest(epoch)
+    if start is not None and ck.epoch <= start[0] <= epoch:
+        at, state = start
+    else:
+        at, state = ck.epoch, jax.device_put(ck.state)
+    if epoch > at:
+        state, done = trainer.replay(state, epoch - at)
+        at += done
+    return at, state

@@ -1,0 +1,220 @@
+"""The timeline under the loss plot: scrub to any epoch of the run, replay it, branch from it.
+
+Every epoch of a run is reachable (the worker replays it from the run log's nearest checkpoint),
+so the slider covers them all. The label says plainly when the screen shows the past ("Past:
+epoch 340 of 5,000"). Replay moves the shown epoch forward at a chosen pace without
+training; "Continue from here" forks a new branch at the shown epoch with the current settings.
+The branch box switches between branches; its menu renames and deletes them.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMenu, QSizePolicy,
+                               QSlider, QToolButton, QVBoxLayout, QWidget)
+from superqt.utils import signals_blocked
+
+from nnviz.core.snapshot import Snapshot
+
+
+REPLAY_FPS = 30
+# Replay paces, epochs a second; the first one that replays the run in about ten seconds or
+# more is chosen when a replay starts.
+REPLAY_SPEEDS = (10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
+PAST_STYLE = "QLabel { color: #8a4b00; font-weight: bold; }"
+
+
+class Timeline(QWidget):
+    show_epoch = Signal(object)  # an epoch, or None: the live end
+    branch_requested = Signal()
+    switch_requested = Signal(str)
+    rename_requested = Signal(str, str)
+    delete_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.live_epoch = 0
+        self.epoch = 0
+        self.branch = ""
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 0)
+        self.slider.setToolTip("Drag to see any epoch of the run: every view shows it. "
+                               "Home / End: the first epoch / the live end; Ctrl+Left / "
+                               "Ctrl+Right: one epoch back / on.")
+        self.label = QLabel()
+        self.label.setMinimumWidth(10)
+        self.replay = QToolButton()
+        self.replay.setText("Replay")
+        self.replay.setCheckable(True)
+        self.replay.setToolTip("Play the recorded run back like a video, without training.")
+        self.speed = QComboBox()
+        for v in REPLAY_SPEEDS:
+            self.speed.addItem(f"{v:,}/s", v)
+        self.speed.setToolTip("Replay pace, epochs a second.")
+        self.live = QToolButton()
+        self.live.setText("Live")
+        self.live.setToolTip("Back to the live end of the run (End).")
+        self.fork = QToolButton()
+        self.fork.setText("Continue from here")
+        self.fork.setToolTip("Go on training from the epoch shown, with the current settings, "
+                             "as a new branch; the run so far stays, to compare.")
+        self.branches = QComboBox()
+        self.branches.setToolTip("The branches of this run: pick one to go on with it.")
+        self.branches.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.branch_menu_button = QToolButton()
+        self.branch_menu_button.setText("\u22ef")
+        self.branch_menu_button.setToolTip("Rename or delete the branch.")
+        self.branch_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.branch_menu_button)
+        self.rename_action = menu.addAction("Rename branch...", self._rename)
+        self.delete_action = menu.addAction("Delete branch", self._delete)
+        self.branch_menu_button.setMenu(menu)
+
+        # The slider as wide as the loss plot above it, the branches beside it; the epoch shown
+        # and the buttons under it.
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.slider, 1)
+        top.addWidget(self.branches)
+        top.addWidget(self.branch_menu_button)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.label, 1)
+        for w in (self.replay, self.speed, self.live, self.fork):
+            bottom.addWidget(w)
+        # A long epoch number must not widen the window: the label gives way (its tooltip and
+        # the epoch counter above say it whole).
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
+        v.addLayout(top)
+        v.addLayout(bottom)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000 // REPLAY_FPS)
+        self._timer.timeout.connect(self._replay_tick)
+        self._replay_at = 0.0
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.replay.toggled.connect(self._replay_toggled)
+        self.live.clicked.connect(lambda: self.go(None))
+        self.fork.clicked.connect(self.branch_requested)
+        self.branches.activated.connect(self._branch_picked)
+        self._show_label()
+
+    # --- from the window -------------------------------------------------------------------
+
+    def update_snapshot(self, s: Snapshot) -> None:
+        self.live_epoch, self.epoch, self.branch = max(s.live_epoch, s.epoch), s.epoch, s.branch
+        with signals_blocked(self.slider):
+            self.slider.setRange(min(s.first_epoch, self.live_epoch), self.live_epoch)
+            self.slider.setValue(s.epoch)
+            self.slider.setPageStep(max(1, self.live_epoch // 20))
+        names = [s.branch] + [b.name for b in s.branches] if s.branch else []
+        names = sorted(names, key=_branch_order)
+        if names != [self.branches.itemText(i) for i in range(self.branches.count())]:
+            with signals_blocked(self.branches):
+                self.branches.clear()
+                self.branches.addItems(names)
+        with signals_blocked(self.branches):
+            self.branches.setCurrentText(s.branch)
+        many = len(names) > 1
+        self.branches.setVisible(many)
+        self.branch_menu_button.setVisible(many)
+        self.delete_action.setEnabled(many)
+        self.live.setEnabled(s.past)
+        self._show_label()
+
+    def reset(self) -> None:
+        """A new run: nothing recorded yet."""
+        self.replay.setChecked(False)
+        self.live_epoch = self.epoch = 0
+        with signals_blocked(self.slider):
+            self.slider.setRange(0, 0)
+        self._show_label()
+
+    # --- moving ------------------------------------------------------------------------------
+
+    def go(self, epoch: int | None) -> None:
+        """Show ``epoch`` (clamped to the run), or the live end (None)."""
+        if epoch is not None:
+            epoch = max(self.slider.minimum(), min(int(epoch), self.live_epoch))
+            if epoch == self.live_epoch:
+                epoch = None
+        if epoch is None:
+            self.replay.setChecked(False)
+        with signals_blocked(self.slider):
+            self.slider.setValue(self.live_epoch if epoch is None else epoch)
+        self.show_epoch.emit(epoch)
+
+    def step(self, n: int) -> None:
+        self.go(self.epoch + n if self.epoch + n < self.live_epoch else None)
+
+    @property
+    def past(self) -> bool:
+        return self.epoch < self.live_epoch
+
+    def _slider_moved(self, value: int) -> None:
+        self.replay.setChecked(False)
+        self.go(value)
+
+    def _show_label(self) -> None:
+        if self.past:
+            self.label.setText(f"Past: epoch {self.epoch:,} of {self.live_epoch:,}")
+            self.label.setToolTip(f"The views show epoch {self.epoch:,} of the recorded run; "
+                                  "Live or End returns to its end, Play trains on from there.")
+            self.label.setStyleSheet(PAST_STYLE)
+        else:
+            self.label.setText(f"Live \u00b7 epoch {self.live_epoch:,}"
+                               if self.live_epoch else "Timeline: train, then drag to look back")
+            self.label.setToolTip("")
+            self.label.setStyleSheet("")
+
+    # --- replay ------------------------------------------------------------------------------
+
+    def _replay_toggled(self, on: bool) -> None:
+        if not on:
+            self._timer.stop()
+            return
+        if self.live_epoch == 0:
+            self.replay.setChecked(False)
+            return
+        start = 0 if not self.past else self.epoch
+        self._replay_at = float(start)
+        if self.speed.property("chosen") is None:
+            pace = next((v for v in REPLAY_SPEEDS if self.live_epoch / v <= 10), REPLAY_SPEEDS[-1])
+            self.speed.setCurrentIndex(REPLAY_SPEEDS.index(pace))
+        self.show_epoch.emit(start)
+        self._timer.start()
+
+    def _replay_tick(self) -> None:
+        self._replay_at += self.speed.currentData() / REPLAY_FPS
+        if self._replay_at >= self.live_epoch:
+            self.go(None)
+            return
+        e = int(self._replay_at)
+        with signals_blocked(self.slider):
+            self.slider.setValue(e)
+        self.show_epoch.emit(e)
+
+    # --- branches ----------------------------------------------------------------------------
+
+    def _branch_picked(self, index: int) -> None:
+        name = self.branches.itemText(index)
+        if name and name != self.branch:
+            self.replay.setChecked(False)
+            self.switch_requested.emit(name)
+
+    def _rename(self) -> None:
+        new, ok = QInputDialog.getText(self, "Rename branch", "New name:", text=self.branch)
+        if ok and new.strip() and new.strip() != self.branch:
+            self.rename_requested.emit(self.branch, new)
+
+    def _delete(self) -> None:
+        if self.branch:
+            self.delete_requested.emit(self.branch)
+
+
+def _branch_order(name: str) -> tuple:
+    """Branches in the order they were made ("run 2" before "run 10"), renamed ones after."""
+    head, _, tail = name.rpartition(" ")
+    return (0, int(tail), "") if head == "run" and tail.isdigit() else (1, 0, name)

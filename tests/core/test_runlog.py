@@ -1,0 +1,179 @@
+"""The run log: any recorded epoch is reachable exactly, branches continue bit for bit, and the
+record stays bounded however long the run."""
+from __future__ import annotations
+
+import jax
+import numpy as np
+import pytest
+
+from nnviz.core import runlog as R
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.training import TrainConfig, Trainer, network_for
+
+
+def _trainer(optimizer="adam", batch=16, lr=0.01, samples=120, hidden=(4, 10, 4),
+             activation="sigmoid", output="sigmoid"):
+    data = make_dataset(DataSpec("moons", samples=samples))
+    spec = network_for(data, "mse", hidden, (activation,) * len(hidden), output)
+    return Trainer(spec, TrainConfig("mse", optimizer, lr, batch), data, seed=5)
+
+
+def _same_state(a, b) -> bool:
+    la, lb = jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)
+    return len(la) == len(lb) and all(np.array_equal(np.asarray(x), np.asarray(y))
+                                      for x, y in zip(la, lb))
+
+
+def test_any_epoch_is_reached_exactly_from_the_checkpoints():
+    """Adam with mini-batches of 16 (so the shuffling key matters too): the state after epoch
+    777 of a 3,000-epoch recorded run equals a straight run of 777 epochs, bit for bit."""
+    t = _trainer()
+    log = R.RunLog()
+    R.advance(t, log, 3000)
+    assert t.epoch == 3000 and log.losses.count == 3000
+    assert 777 not in set(log.checkpoint_epochs())  # a replay is needed, not a lookup
+
+    at, state = R.state_at(t, log, 777)
+    straight = _trainer()
+    straight.run(777)
+    assert at == 777 and _same_state(state, straight.state)
+    # The live run is untouched by the replay.
+    assert t.epoch == 3000
+
+
+def test_checkpoints_are_dense_early_and_sparse_later():
+    t = _trainer("gd", 0, 1.0)
+    log = R.RunLog()
+    R.advance(t, log, 5000)
+    e = log.checkpoint_epochs()
+    assert list(e[:33]) == list(range(33))  # every epoch at first
+    gaps = np.diff(e)
+    assert gaps[-1] > 50 * gaps[0]  # ... then further apart
+    assert gaps.max() <= R.MAX_GAP
+
+
+def test_the_record_is_bounded_after_a_million_epochs():
+    """Checkpoints stay within their budget (a small one here, to see the thinning) and the
+    replay to any epoch stays exact after thinning."""
+    t = _trainer("gd", 0, 1.0)
+    size = R.state_nbytes(t.state)
+    log = R.RunLog(budget_bytes=40 * size)
+    R.advance(t, log, 1_000_000)
+    assert t.epoch == 1_000_000
+    assert len(log.checkpoints) <= 40 + 1  # + the pinned start
+    assert len(log.losses) <= log.losses.capacity
+    assert log.nbytes() < 2 * 2**20
+    at, state = R.state_at(t, log, 123_457)
+    straight = _trainer("gd", 0, 1.0)
+    straight.run(123_457)
+    assert at == 123_457 and _same_state(state, straight.state)
+
+
+def test_a_branch_with_unchanged_settings_reproduces_the_run():
+    t = _trainer()
+    log = R.RunLog()
+    R.advance(t, log, 600)
+    original = log.losses.arrays()
+
+    run = R.Run(log)
+    at, state = R.state_at(t, log, 250)
+    child = run.branch(250, state)
+    assert run.log is child and child.parent == "run 1" and child.fork_epoch == 250
+    t.epoch, t.state = 250, state
+    R.advance(t, child, 350)
+    assert np.array_equal(child.losses.arrays()[1], original[1])
+    assert np.array_equal(child.losses.arrays()[0], original[0])
+
+
+def test_a_branch_with_a_lower_learning_rate_keeps_the_past_and_changes_the_future():
+    t = _trainer("gd", 0, 1.0)
+    log = R.RunLog()
+    R.advance(t, log, 400)
+    run = R.Run(log)
+    at, state = R.state_at(t, log, 100)
+    t.epoch, t.state = 100, state
+    t.set_learning_rate(0.1)
+    child = run.branch(100, t.state)
+    R.advance(t, child, 300)
+    e0, v0 = log.losses.arrays()
+    e1, v1 = child.losses.arrays()
+    assert np.array_equal(v1[:100], v0[:100])
+    assert not np.array_equal(v1[100:], v0[100:])
+    # The original branch is still there, whole.
+    assert run.branches[0].losses.count == 400
+
+
+def test_branch_names_rename_and_delete():
+    t = _trainer("gd", 0, 1.0)
+    log = R.RunLog()
+    R.advance(t, log, 20)
+    run = R.Run(log)
+    run.branch(10, R.state_at(t, log, 10)[1])
+    assert run.names() == ["run 1", "run 2"]
+    run.rename("run 2", "  lr 0.1 ")
+    assert run.names() == ["run 1", "lr 0.1"]
+    with pytest.raises(ValueError, match="already"):
+        run.rename("run 1", "lr 0.1")
+    with pytest.raises(ValueError, match="name"):
+        run.rename("run 1", "   ")
+    run.delete("lr 0.1")
+    assert run.names() == ["run 1"] and run.active == 0
+    with pytest.raises(ValueError, match="only branch"):
+        run.delete("run 1")
+
+
+def test_a_divergence_pins_the_restored_weights():
+    t = _trainer("gd", 0, 100.0, activation="relu", output="linear")  # 3.6, 1e19, ..., inf
+    log = R.RunLog()
+    result = R.advance(t, log, 50)
+    assert result.diverged
+    last = log.checkpoints[-1]
+    assert last.pinned == "restored" and last.epoch == t.epoch
+    at, state = R.state_at(t, log, t.epoch)
+    assert _same_state(state, t.state)
+
+
+def test_a_saved_run_reopens_with_its_branches_and_every_epoch_reachable(tmp_path):
+    from nnviz.core import session as S
+    t = _trainer()
+    log = R.RunLog()
+    R.advance(t, log, 500)
+    run = R.Run(log)
+    at, state = R.state_at(t, log, 200)
+    t.epoch, t.state = 200, state
+    t.set_learning_rate(0.002)
+    child = run.branch(200, t.state)
+    R.advance(t, child, 100)
+    S.Session.from_trainer(t, run=run).save(tmp_path / "run.nnviz")
+
+    s = S.load(tmp_path / "run.nnviz")
+    back = s.make_run()
+    assert back.names() == ["run 1", "run 2"] and back.active == 1
+    assert back.branches[1].parent == "run 1" and back.branches[1].fork_epoch == 200
+    reopened = s.make_trainer()
+    assert reopened.epoch == 300
+    for b_saved, b_back in zip(run.branches, back.branches):
+        assert np.array_equal(b_saved.losses.arrays()[1], b_back.losses.arrays()[1])
+        assert list(b_saved.checkpoint_epochs()) == list(b_back.checkpoint_epochs())
+    # Any epoch of either branch is reached exactly from the reopened record.
+    for branch, epoch in ((0, 377), (1, 250), (0, 123)):
+        _, want = R.state_at(t, run.branches[branch], epoch)
+        _, got = R.state_at(reopened, back.branches[branch], epoch)
+        assert _same_state(got, want), (branch, epoch)
+    # The reopened live branch goes on exactly as the original does.
+    original = t.run(50).losses
+    assert np.array_equal(reopened.run(50).losses, original)
+
+
+def test_a_session_of_format_1_reaches_only_its_own_epoch():
+    from pathlib import Path
+
+    from nnviz.core import session as S
+    s = S.load(Path(__file__).resolve().parent.parent / "fixtures" / "sessions-v1"
+               / "notebook-gd-e100.nnviz")
+    assert s.run is None and s.make_run() is None
+    t = s.make_trainer()
+    log = R.RunLog()
+    log.checkpoint(t.epoch, t.state, "start")
+    at, state = R.state_at(t, log, 40)  # before the record: the first reachable epoch
+    assert at == 100 and _same_state(state, t.state)

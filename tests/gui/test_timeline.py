@@ -1,0 +1,109 @@
+"""The timeline in the real window: drag it or click the loss curve and every view shows that
+epoch; it says it is the past; End goes back to live; Replay plays the record back; "Continue
+from here" makes a branch that stays on the loss plot."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from nnviz.core.training import Trainer
+
+TIMEOUT = 30_000
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _trained(w, qtbot, wait_run, epochs=300):
+    w.controls.step_buttons[100].click()
+    for e in range(200, epochs + 1, 100):
+        wait_run(w, e - 100)
+        w.controls.step_buttons[100].click()
+    return wait_run(w, epochs)
+
+
+def test_dragging_the_timeline_shows_that_epoch_in_every_view(main_window, qtbot, wait_run):
+    w = main_window
+    live = _trained(w, qtbot, wait_run)
+    views = w._inspection_views
+    for name in ("network", "neurons", "hidden-space", "gradients", "main"):
+        w.show_view(name)
+        w.timeline.slider.setValue(120 if name != "main" else 80)  # as a drag ends
+        target = 120 if name != "main" else 80
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch == target, timeout=TIMEOUT)
+        s = w.last_snapshot
+        assert s.past and s.live_epoch == 300
+        if name != "main":
+            qtbot.waitUntil(lambda: views[name].snapshot is w.last_snapshot, timeout=TIMEOUT)
+        assert "of 300" in w.controls.epoch.text() and "Past" in w.timeline.label.text()
+        assert w.loss_plot.marker.isVisible() and w.loss_plot.marker.value() == target
+        w.timeline.go(None)
+        qtbot.waitUntil(lambda: not w.last_snapshot.past, timeout=TIMEOUT)
+    # The model shown was the run's own at that epoch.
+    w.timeline.slider.setValue(80)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 80, timeout=TIMEOUT)
+    straight = Trainer(live.spec, live.config, w.dataset)
+    straight.run(80)
+    for (wa, ba), (wb, bb) in zip(w.last_snapshot.params, straight.params):
+        assert np.array_equal(wa, np.asarray(wb)) and np.array_equal(ba, np.asarray(bb))
+    assert not np.array_equal(w.last_snapshot.grid.values, live.grid.values)
+
+
+def test_keys_and_a_click_on_the_loss_curve_move_through_the_run(main_window, qtbot, wait_run):
+    w = main_window
+    _trained(w, qtbot, wait_run, 200)
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 0, timeout=TIMEOUT)
+    qtbot.keyClick(w, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 1, timeout=TIMEOUT)
+    assert w.last_snapshot.live_epoch == 200  # the keys look; they do not train
+    qtbot.keyClick(w, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: not w.last_snapshot.past and w.last_snapshot.epoch == 200,
+                    timeout=TIMEOUT)
+    # A click on the loss plot at epoch ~50.
+    vb = w.loss_plot.getPlotItem().getViewBox()
+    scene_pos = vb.mapViewToScene(QPointF(50, 0.2))
+    view_pos = w.loss_plot.mapFromScene(scene_pos)
+    qtbot.mouseClick(w.loss_plot.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
+    qtbot.waitUntil(lambda: w.last_snapshot.past, timeout=TIMEOUT)
+    assert abs(w.last_snapshot.epoch - 50) <= 3
+
+
+def test_replay_plays_the_run_back_without_training(main_window, qtbot, wait_run):
+    w = main_window
+    _trained(w, qtbot, wait_run, 300)
+    w.timeline.speed.setProperty("chosen", True)
+    w.timeline.speed.setCurrentIndex(w.timeline.speed.findData(300))
+    shown = []
+    w.snapshot_drawn.connect(lambda s: shown.append(s.epoch))
+    w.timeline.replay.click()
+    qtbot.waitUntil(lambda: not w.timeline.replay.isChecked(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 300 and not w.last_snapshot.past,
+                    timeout=TIMEOUT)
+    past = [e for e in shown if e < 300]
+    assert len(past) >= 5 and past == sorted(past)  # forward, frame after frame
+    assert w.worker.loop.trainer.epoch == 300  # nothing was trained
+
+
+def test_continue_from_here_keeps_both_branches_on_the_loss_plot(main_window, qtbot, wait_run):
+    w = main_window
+    _trained(w, qtbot, wait_run, 300)
+    w.timeline.slider.setValue(100)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 100, timeout=TIMEOUT)
+    w.set_learning_rate(0.3)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    s = w.last_snapshot
+    assert s.epoch == 100 and not s.past
+    assert "run 1" in w.loss_plot._branch_curves
+    assert w.loss_plot._branch_curves["run 1"].xData[-1] == 300
+    assert w.timeline.branches.isVisible() and w.timeline.branches.count() == 2
+    w.controls.step_buttons[100].click()
+    wait_run(w, 200)
+    # Back to the first branch, where it stopped.
+    w.timeline.branches.setCurrentIndex(0)
+    w.timeline.branches.activated.emit(0)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    assert w.last_snapshot.epoch == 300
+    assert "run 2" in w.loss_plot._branch_curves
