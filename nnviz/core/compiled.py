@@ -8,6 +8,13 @@ once rather than whenever the last reference does. A window whose user keeps edi
 architecture or the data makes a new problem per edit, and each kept several megabytes of
 XLA executables (bench/problem_memory.py measures it).
 
+jax keeps more per problem than the functions' own executables: its tracing and lowering caches
+and one small executable per eager operation and shape (optax's initial state of every new
+layer shape, say), thousands of entries each. So after every ``MAX_PROBLEMS`` problems evicted
+from the trainer's cache, all of jax's caches are cleared (``jax.clear_caches``): the functions
+still cached compile again on their next call (from the persistent compile cache when it is
+on), and memory stays bounded whatever the number of problems.
+
 A Trainer that still holds an evicted function keeps working: the function compiles again on
 its next call.
 """
@@ -43,8 +50,9 @@ class _ProblemCache:
     """``functools.lru_cache`` with a release of what it evicts; thread-safe (the worker and
     its warm-up threads call the factories)."""
 
-    def __init__(self, fn: Callable, maxsize: int) -> None:
-        self.fn, self.maxsize = fn, maxsize
+    def __init__(self, fn: Callable, maxsize: int, clear_jax_every: int | None = None) -> None:
+        self.fn, self.maxsize, self.clear_jax_every = fn, maxsize, clear_jax_every
+        self.evictions = 0
         self.items: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
         functools.update_wrapper(self, fn)
@@ -65,6 +73,12 @@ class _ProblemCache:
                 evicted.append(self.items.popitem(last=False)[1])
         for v in evicted:
             release(v)
+        if evicted and self.clear_jax_every:
+            self.evictions += len(evicted)
+            if self.evictions >= self.clear_jax_every:
+                self.evictions = 0
+                import jax
+                jax.clear_caches()
         return value
 
     def __len__(self) -> int:
@@ -78,10 +92,12 @@ class _ProblemCache:
             release(v)
 
 
-def per_problem(maxsize: int = MAX_PROBLEMS) -> Callable[[F], F]:
-    """Decorator: cache ``fn``'s results by its (hashable) arguments, at most ``maxsize``."""
+def per_problem(maxsize: int = MAX_PROBLEMS,
+                clear_jax_every: int | None = None) -> Callable[[F], F]:
+    """Decorator: cache ``fn``'s results by its (hashable) arguments, at most ``maxsize``;
+    with ``clear_jax_every``, clear all of jax's caches after that many evictions."""
     def wrap(fn: F) -> F:
-        cache = _ProblemCache(fn, maxsize)
+        cache = _ProblemCache(fn, maxsize, clear_jax_every)
         _caches.append(cache)
         return cache  # type: ignore[return-value]
     return wrap

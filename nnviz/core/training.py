@@ -236,7 +236,7 @@ def _output_layer(spec: NetworkSpec) -> NetworkSpec:
                        spec.init_scheme)
 
 
-@compiled.per_problem()
+@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
 def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
     """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
     opt = make_optimizer(config.optimizer, config.learning_rate)

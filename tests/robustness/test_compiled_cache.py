@@ -48,3 +48,14 @@ def test_a_recent_problem_stays_compiled():
     assert t._run._cache_size() >= 1
     again = _trainer(50)  # the same problem again (Undo): the same compiled function
     assert again._run is t._run
+
+
+def test_jax_caches_are_cleared_as_problems_go(monkeypatch):
+    import jax
+    cleared = []
+    real = jax.clear_caches
+    monkeypatch.setattr(jax, "clear_caches", lambda: (cleared.append(1), real()))
+    for k in range(100, 100 + 3 * MAX_PROBLEMS + 1):
+        _trainer(k)
+    # Every MAX_PROBLEMS problems evicted, jax's own caches (tracing, eager operations) go too.
+    assert 2 <= len(cleared) <= 3
