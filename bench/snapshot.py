@@ -19,13 +19,14 @@ from nnviz.core import inspect
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
 from nnviz.core.training import TrainConfig
-from nnviz.gui.worker import Problem, TrainLoop
+from nnviz.core.problem import Problem
+from nnviz.core.loop import NewProblem, TrainLoop
 
 
 def main() -> None:
     loop = TrainLoop()
-    loop._handle(("problem", 1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
-                                        TrainConfig(), None, 0)))
+    loop._handle(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                                       TrainConfig(), None, 0)))
     t = loop.trainer
 
     def median_ms(f, n: int = 300) -> float:

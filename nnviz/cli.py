@@ -10,19 +10,22 @@ A bad argument prints one line on stderr and exits with code 2, never a tracebac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 import math
 import os
 import sys
 import time
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
 
 from nnviz import __version__
 from nnviz.core import activations as acts
-from nnviz.core import compile_cache, runlog
+from nnviz.core import compile_cache, fileio, runlog
 from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
@@ -32,9 +35,12 @@ from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, load_
 from nnviz.core.runlog import Run, RunLog
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
-from nnviz.core.training import OPTIMIZERS, TrainConfig, Trainer, divergence_message, network_for
+from nnviz.core.problem import Choices, Problem, make_problem
+from nnviz.core.training import OPTIMIZERS, Trainer, divergence_message
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
+# The exit code of a program that SIGPIPE stopped, as shells report it (128 + 13).
+_PIPE_CLOSED = 141
 
 
 class UsageError(Exception):
@@ -118,8 +124,11 @@ def _choice(names, what: str):
 
 
 def _existing_file(text: str) -> str:
+    if os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file")
     if not os.path.isfile(text):
-        raise argparse.ArgumentTypeError(f"no such file: {text}")
+        raise argparse.ArgumentTypeError(f"no such file: {text}" if not os.path.exists(text)
+                                         else f"{text} is not a regular file")
     return text
 
 
@@ -148,7 +157,9 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                    help="activation of every hidden layer: " + ", ".join(acts.ACTIVATIONS)
                         + " (default sigmoid)")
     g.add_argument("--output-activation", type=_choice(acts.ACTIVATIONS, "activation"),
-                   default="sigmoid", help="activation of the output layer (default sigmoid)")
+                   default=None, help="activation of the output layer (default: the one that "
+                   "fits the data: linear for regression, softmax with cross-entropy, else "
+                   "sigmoid)")
     g.add_argument("--init-scheme", type=_choice(INIT_SCHEMES, "init scheme"), default="normal",
                    help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INIT_SCHEMES.items()))
     g.add_argument("--init", type=_existing_file, default=None, metavar="FILE.npz",
@@ -156,12 +167,14 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                         "of shape (out, 1), the notebook's layout")
 
     g = p.add_argument_group("training")
-    g.add_argument("--loss", type=_choice(LOSSES, "loss"), default="mse",
-                   help="; ".join(f"{k}: {v}" for k, v in LOSSES.items()) + " (default mse)")
+    g.add_argument("--loss", type=_choice(LOSSES, "loss"), default=None,
+                   help="; ".join(f"{k}: {v}" for k, v in LOSSES.items())
+                   + " (default mse; cross-entropy for more than two classes)")
     g.add_argument("--optimizer", type=_choice(OPTIMIZERS, "optimizer"), default="gd",
                    help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()) + " (default gd)")
-    g.add_argument("--lr", type=_positive_float, default=1.0,
-                   help="learning rate, a positive number (default 1.0)")
+    g.add_argument("--lr", type=_positive_float, default=None,
+                   help="learning rate, a positive number (default: one that trains this data "
+                        "with this optimiser; the notebook's 1.0 for classification with gd)")
     g.add_argument("--batch-size", type=_int_at_least(0), default=0,
                    help="mini-batch size, reshuffled each epoch; 0 = all training points at once "
                         "(default 0, the notebook's)")
@@ -221,20 +234,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def build_trainer(args: argparse.Namespace, data: Dataset | None = None) -> Trainer:
-    """The Trainer the train options describe; raises one of USER_ERRORS on a bad combination.
+def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Problem:
+    """The Problem the train options describe; raises one of USER_ERRORS on a bad combination.
 
-    ``data`` (e.g. an imported CSV) replaces the generated data set.
+    ``data`` (e.g. an imported CSV) replaces the generated data set. Options left out take the
+    defaults that fit the data (:mod:`nnviz.core.problem`).
     """
     if data is None:
         data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
                                      args.test_fraction, args.classes))
-    spec = network_for(data, args.loss, args.hidden, (args.activation,) * len(args.hidden),
-                       args.output_activation, args.init_scheme)
-    config = TrainConfig(args.loss, args.optimizer, args.lr, args.batch_size, args.l1, args.l2)
-    params = load_npz(args.init, spec) if args.init else None
+    choices = Choices(args.hidden, (args.activation,) * len(args.hidden), args.output_activation,
+                      args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
+                      args.l1, args.l2)
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
-    return Trainer(spec, config, data, params=params, seed=seed)
+    problem = make_problem(data, choices, seed=seed)
+    if args.init:
+        problem = replace(problem, params=load_npz(args.init, problem.spec))
+    return problem
 
 
 # Options that describe a new run; --session continues a saved one and takes none of them.
@@ -273,10 +289,10 @@ def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...]
             raise UsageError("--data and --dataset both choose the data; give one of them")
         imported = read_csv(args.data, args.task, test_fraction=args.test_fraction,
                             seed=args.seed or 0)
-        return (*_fresh(build_trainer(args, imported.dataset)), imported.class_names)
+        return (*_fresh(build_problem(args, imported.dataset).make_trainer()), imported.class_names)
     if args.task:
         raise UsageError("--task only applies to --data FILE.csv")
-    return (*_fresh(build_trainer(args)), None)
+    return (*_fresh(build_problem(args).make_trainer()), None)
 
 
 def _fresh(trainer: Trainer) -> tuple[Trainer, Run]:
@@ -305,15 +321,43 @@ def _go_back(trainer: Trainer, run: Run, epoch: int, lr: float | None) -> None:
     run.branch(epoch, trainer.state)
 
 
-def _check_writable(path: str | None) -> None:
-    # Before training, so a long run does not end in a file that cannot be written.
-    if path is None:
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise UsageError(f"cannot write {path}: no such folder {folder}")
-    if os.path.isdir(path) or not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write {path}: permission denied or a folder of that name")
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Before anything is loaded or trained: every output can be written (a writable folder, a
+    name the file system takes, a regular file or none) and none is an input or another
+    output, so a long run never ends in a file that cannot be written or destroys one."""
+    outputs = {"--history": args.history, "--save": args.save}
+    try:
+        for path in outputs.values():
+            if path is not None:
+                fileio.check_output(path)
+        fileio.check_distinct(outputs, {"--data": args.data, "--session": args.session,
+                                        "--init": args.init})
+    except fileio.OutputError as e:
+        raise UsageError(str(e)) from None
+
+
+class _Printer:
+    """stdout that a closed pipe (``nnviz train | head -1``) silences instead of a traceback."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.broken = stream, False
+
+    def __call__(self, text: str) -> None:
+        if self.broken:
+            return
+        try:
+            print(text, file=self.stream)
+        except BrokenPipeError:
+            self.broken = True
+            _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit: point it at /dev/null so that flush cannot fail.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _fmt(v: float, percent: bool = False) -> str:
@@ -342,62 +386,68 @@ def _history_writer(f, path: str | None):
     return write
 
 
-def _open_output(path: str | None):
-    if path is None:
-        return None
-    try:
-        return open(path, "w", newline="")
-    except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror}") from None
-
-
 def train_command(args: argparse.Namespace) -> int:
+    _check_outputs(args)
     trainer, run, class_names = prepare_run(args)
-    _check_writable(args.save)
     start_epoch = trainer.epoch
     cfg = trainer.config
-    history_file = _open_output(args.history)
     data, spec = trainer.data, trainer.spec
-    out = sys.stdout
+    out = _Printer(sys.stdout)
+    # With nothing to write, a closed stdout ends the job: nobody is left to see it.
+    wanted = bool(args.save or args.history)
     if not args.json:
         if args.session:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
-            print(f"{args.session}: going on from epoch {start_epoch}{branch}", file=out)
-        print(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
-              f" network {spec.shapes_text()} ({spec.n_params} parameters); "
-              f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}", file=out)
+            out(f"{args.session}: going on from epoch {start_epoch}{branch}")
+        out(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
+            f" network {spec.shapes_text()} ({spec.n_params} parameters, "
+            f"{spec.output_activation} output); "
+            f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}")
 
     t0 = time.perf_counter()
     trainer.compile()
     compile_s = time.perf_counter() - t0
 
     # Nothing per epoch is kept in memory (a run flat out does ~10^5 epochs a second): the
-    # printout is printed as it goes, --history is streamed to its file, and the run log's
-    # record (what --save keeps) is bounded.
-    writer = _history_writer(history_file, args.history)
-    diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
-    t0 = time.perf_counter()
-    while left > 0 and not diverged:
-        first = trainer.epoch + 1
-        result = runlog.advance(trainer, run.log, min(left, 4096))  # recorded: losses, checkpoints
-        left -= 4096
-        diverged = result.diverged
-        n = len(result.losses)
-        if n:
-            ran += n
-            last_loss = float(result.losses[-1])
-            if writer is not None:
-                writer(first, result.losses)
-        if not args.json:
-            epochs = np.arange(first, first + n)
-            for i in np.flatnonzero(epochs % args.print_every == 0):
-                print(f"Loss for epoch {first + i}: {result.losses[i]:.4f}", file=out)
-    train_s = time.perf_counter() - t0
-    if history_file is not None:
-        try:
-            history_file.close()
-        except OSError as e:  # a full disk shows only when the rows are flushed
-            raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
+    # printout is printed as it goes, and --history is streamed into a temporary file that
+    # replaces the target only once it is complete (a failure leaves what was there).
+    try:
+        with contextlib.ExitStack() as files:
+            writer = None
+            if args.history is not None:
+                try:
+                    binary = files.enter_context(fileio.atomic_write(args.history))
+                except OSError as e:
+                    raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
+                text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+                # Before atomic_write syncs and renames it: the rows reach the binary file, which
+                # is left open for atomic_write.
+                files.callback(lambda: (text.flush(), text.detach()))
+                writer = _history_writer(text, args.history)
+            diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
+            t0 = time.perf_counter()
+            while left > 0 and not diverged:
+                if out.broken and not wanted:
+                    return _PIPE_CLOSED
+                first = trainer.epoch + 1
+                # Recorded (losses, checkpoints) only for --save: a record nobody keeps would grow.
+                k = min(left, 4096)
+                result = runlog.advance(trainer, run.log, k) if args.save else trainer.run(k)
+                left -= 4096
+                diverged = result.diverged
+                n = len(result.losses)
+                if n:
+                    ran += n
+                    last_loss = float(result.losses[-1])
+                    if writer is not None:
+                        writer(first, result.losses)
+                if not args.json:
+                    epochs = np.arange(first, first + n)
+                    for i in np.flatnonzero(epochs % args.print_every == 0):
+                        out(f"Loss for epoch {first + i}: {result.losses[i]:.4f}")
+            train_s = time.perf_counter() - t0
+    except OSError as e:  # the history's last flush, sync or rename: a full disk, say
+        raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
     eps = ran / train_s if train_s > 0 and ran else float("nan")
     m = trainer.evaluate()
     message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
@@ -407,9 +457,10 @@ def train_command(args: argparse.Namespace) -> int:
     if args.json:
         def num(v):
             return v if math.isfinite(v) else None
-        print(json.dumps({
+        out(json.dumps({
             "dataset": data.name, "task": data.task, "architecture": spec.shapes_text(),
-            "parameters": spec.n_params, "loss": cfg.loss, "optimizer": cfg.optimizer,
+            "parameters": spec.n_params, "output_activation": spec.output_activation,
+            "loss": cfg.loss, "optimizer": cfg.optimizer,
             "learning_rate": cfg.learning_rate, "epochs": ran,
             "total_epochs": trainer.epoch,
             "final_loss": num(final), "train_loss": num(m.train_loss),
@@ -422,15 +473,15 @@ def train_command(args: argparse.Namespace) -> int:
     else:
         acc = "accuracy" if data.is_classification else "R^2"
         pct = data.is_classification
-        print(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
-              f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}", file=out)
-        print(f"speed: {eps:,.0f} epochs/s over {ran} "
-              f"epoch{'' if ran == 1 else 's'} "
-              f"(compile {compile_s:.2f} s, not counted)", file=out)
+        out(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
+            f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}")
+        out(f"speed: {eps:,.0f} epochs/s over {ran} "
+            f"epoch{'' if ran == 1 else 's'} "
+            f"(compile {compile_s:.2f} s, not counted)")
     if args.save:
         Session.from_trainer(trainer, class_names=class_names, run=run).save(args.save)
         if not args.json:
-            print(f"saved the session at epoch {trainer.epoch} to {args.save}", file=out)
+            out(f"saved the session at epoch {trainer.epoch} to {args.save}")
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
@@ -466,6 +517,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nnviz: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout closed by the reader (`| head -1`): stop quietly
+        _silence_stdout()
+        return _PIPE_CLOSED
 
 
 if __name__ == "__main__":

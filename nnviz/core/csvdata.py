@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
-from .session import atomic_write
+from .fileio import atomic_write
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -311,8 +311,9 @@ def _write_rows(path: str | os.PathLike, header: Sequence[str], rows) -> None:
     try:
         with atomic_write(path) as f:
             f.write(buf.getvalue().encode("utf-8"))
-    except OSError as e:
-        raise DataError(f"could not write {os.fspath(path)}: {e.strerror or e}") from None
+    except OSError as e:  # OutputError's reason: refused before writing (a FIFO, a folder...)
+        why = getattr(e, "reason", None) or e.strerror or e
+        raise DataError(f"could not write {os.fspath(path)}: {why}") from None
 
 
 def write_data_csv(path: str | os.PathLike, dataset: Dataset,

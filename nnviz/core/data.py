@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
 from importlib import metadata
@@ -25,6 +24,7 @@ import numpy as np
 
 from .checks import real_number, whole_number
 from .errors import NnvizError
+from .fileio import atomic_write
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -261,18 +261,19 @@ def _cache_path(spec: DataSpec) -> Path | None:
 def _generate_cached(spec: DataSpec) -> tuple[np.ndarray, np.ndarray]:
     path = _cache_path(spec)
     if path is not None:
+        from .npzfile import read_npz  # here: npzfile's limits import this module
+        # The data sets here have at most 3 columns of float64 and MAX_SAMPLES rows.
+        bound = 32 * MAX_SAMPLES + (1 << 17)
         try:
-            with np.load(path, allow_pickle=False) as f:
-                return f["X"], f["y"]
+            a = read_npz(path, max_bytes=bound, names={"X", "y"})
+            return a["X"], a["y"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             pass  # not there yet, or unreadable: generate (and write it afresh)
     X, y = _generate(spec)
     if path is not None:
         try:  # atomically: a reader never sees half a file
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
+            with atomic_write(path) as f:
                 np.savez(f, X=X, y=y)
-            os.replace(tmp, path)
         except OSError:
             pass  # a full or read-only disk: no cache, no harm
     return X, y

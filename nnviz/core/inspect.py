@@ -427,66 +427,24 @@ def gradient_row(model, previous=None,
     return norms, ratios
 
 
+def record_gradients(model, log) -> None:
+    """Record ``model``'s gradient statistics in ``log`` at its newest checkpoint (call it right
+    after the checkpoint is taken, e.g. as ``runlog.advance``'s ``on_checkpoint``): the gradient
+    view's history, kept however the epochs were run."""
+    cks = log.checkpoints
+    prev = (cks[-2].epoch, cks[-2].state.params) if len(cks) > 1 else None
+    norms, ratios = gradient_row(model, prev)
+    log.record_grads(cks[-1].epoch, norms, ratios)
+
+
 class GradientProbe:
-    """Gradient norms and update ratios accumulated over the snapshots of one run.
-
-    The history starts afresh when the trainer changes or its epoch goes back (Reset, Restart).
-    It keeps at most ``capacity`` rows, thinning to every other row when full.
-    """
-
-    def __init__(self, capacity: int = 2000) -> None:
-        self.capacity = capacity
-        self._reset(None)
-
-    def _reset(self, trainer) -> None:
-        self._owner = None if trainer is None else id(trainer)
-        self._epochs: list[int] = []
-        self._norms: list[np.ndarray] = []
-        self._ratios: list[np.ndarray] = []
-        self._prev_w: list[np.ndarray] | None = None
-        self._prev_epoch = -1
+    """The gradient's story up to the model's epoch: the run log's rows (one per checkpoint, see
+    :func:`record_gradients`) and this model's own, plus its weight and activation histograms.
+    Stateless: the record is the run's, so a past epoch, a branch or a reopened session shows
+    its own history. A model without a log (a bare Trainer) gets its own row only."""
 
     def __call__(self, trainer, grid_points: np.ndarray | None = None) -> GradientFlow:
-        log = getattr(trainer, "log", None)
-        if log is not None:
-            return self._from_log(trainer, log)
-        epoch = int(trainer.epoch)
-        if self._owner != id(trainer) or epoch < self._prev_epoch:
-            self._reset(trainer)
-        spec = trainer.spec
-        params, g, acts = _stats(trainer)
-        ws = [np.asarray(w) for w, _ in params]
-        norms = np.array([np.linalg.norm(gw) for gw, _ in g])
-        wnorm = np.array([max(np.linalg.norm(w), 1e-12) for w in ws])
-        exact = trainer.config.optimizer == "gd"
-        if exact:
-            ratios = trainer.learning_rate * norms / wnorm
-        elif self._prev_w is not None and epoch > self._prev_epoch:
-            steps = epoch - self._prev_epoch
-            ratios = np.array([np.linalg.norm(w - p) for w, p in zip(ws, self._prev_w)]) / wnorm / steps
-        else:
-            ratios = np.full(len(ws), np.nan)
-        if self._epochs and epoch == self._epochs[-1]:
-            # The same epoch again (e.g. a weight edited by hand): replace, don't append.
-            self._norms[-1], self._ratios[-1] = norms, ratios
-        else:
-            self._epochs.append(epoch)
-            self._norms.append(norms)
-            self._ratios.append(ratios)
-            if len(self._epochs) > self.capacity:
-                keep = slice(None, None, 2)
-                self._epochs = self._epochs[keep]
-                self._norms, self._ratios = self._norms[keep], self._ratios[keep]
-        self._prev_w, self._prev_epoch = ws, epoch
-        dead = tuple(dead_relu_fraction(a) if name == "relu" else None
-                     for a, name in zip(acts[:-1], spec.activations))
-        # One range for all layers, so that their histograms can be overlaid and compared.
-        wr = _common_range(ws)
-        ar = _common_range(acts)
-        return GradientFlow(np.array(self._epochs), np.array(self._norms), np.array(self._ratios),
-                            tuple(histogram(w, symmetric=True, value_range=wr) for w in ws),
-                            tuple(histogram(a, value_range=ar) for a in acts), dead, exact)
-
+        return self._from_log(trainer, getattr(trainer, "log", None))
 
     @staticmethod
     def _from_log(model, log) -> GradientFlow:
@@ -496,7 +454,7 @@ class GradientProbe:
         params, g, acts = _stats(model)
         ws = [np.asarray(w) for w, _ in params]
         L = len(ws)
-        if log.grads is not None and log.grads.width == 2 * L:
+        if log is not None and log.grads is not None and log.grads.width == 2 * L:
             epochs, rows = log.grads.upto(epoch)
         else:
             epochs, rows = np.zeros(0, np.int64), np.zeros((0, 2 * L), np.float32)
@@ -506,7 +464,7 @@ class GradientProbe:
             if model.config.optimizer == "gd":
                 ratios = model.learning_rate * norms / wnorm
             else:
-                ck = [c for c in log.checkpoints if c.epoch < epoch]
+                ck = [c for c in log.checkpoints if c.epoch < epoch] if log is not None else []
                 ratios = np.full(L, np.nan)
                 if ck:
                     steps = epoch - ck[-1].epoch

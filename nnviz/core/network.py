@@ -212,34 +212,47 @@ def forward_layers(spec: NetworkSpec, params: Params, X: jax.Array) -> list[jax.
 
 
 def load_npz(path: str | os.PathLike, spec: NetworkSpec) -> Params:
-    """Weights from an ``.npz`` with ``w0..w{L-1}`` (in, out) and ``b0..b{L-1}`` (out, 1)."""
-    if os.path.isfile(path) and not zipfile.is_zipfile(path):
-        raise SpecError(f"{os.fspath(path)} is not an .npz file of weights")
+    """Weights from an ``.npz`` with ``w0..w{L-1}`` (in, out) and ``b0..b{L-1}`` (out, 1).
+
+    Read with nnviz's bounded reader: every member's declared shape is checked against the
+    network before any data is read, so a small file that declares gigabytes is refused at once.
+    """
+    from . import limits
+    from .npzfile import NpzError, read_npz
+
+    name = os.fspath(path)
+    if os.path.isfile(name) and not zipfile.is_zipfile(name):
+        raise SpecError(f"{name} is not an .npz file of weights")
+    shapes = spec.param_shapes()
+
+    def check(headers) -> None:
+        for i, (ws, (out,)) in enumerate(shapes):
+            if f"w{i}" not in headers or f"b{i}" not in headers:
+                raise SpecError(f"{name}: no w{i}/b{i}; the network has {spec.n_layers} layers "
+                                f"({spec.shapes_text()})")
+            w, b = headers[f"w{i}"], headers[f"b{i}"]
+            if w.shape != ws or b.shape not in ((out, 1), (out,)):
+                raise SpecError(f"{name}: layer {i} has w{i} {w.shape} and b{i} {b.shape}; the "
+                                f"network {spec.shapes_text()} needs {ws} and {(out, 1)}")
+            if w.dtype.kind not in "iuf" or b.dtype.kind not in "iuf":
+                raise SpecError(f"{name}: layer {i} holds {w.dtype}/{b.dtype} values; weights "
+                                "must be real numbers")
+
+    # Real numbers of up to 8 bytes for every parameter, and a header's worth per member.
+    bound = 8 * spec.n_params + limits.NPY_OVERHEAD_BYTES * (2 * spec.n_layers + 2)
     try:
-        with np.load(path, allow_pickle=False) as f:
-            layers = []
-            for i in range(spec.n_layers):
-                if f"w{i}" not in f or f"b{i}" not in f:
-                    raise SpecError(f"{os.fspath(path)}: no w{i}/b{i}; the network has "
-                                    f"{spec.n_layers} layers ({spec.shapes_text()})")
-                w, b = np.asarray(f[f"w{i}"]), np.asarray(f[f"b{i}"])
-                (ws, (out,)) = spec.param_shapes()[i]
-                if w.shape != ws or b.shape not in ((out, 1), (out,)):
-                    raise SpecError(f"{os.fspath(path)}: layer {i} has w{i} {w.shape} and b{i} "
-                                    f"{b.shape}; the network {spec.shapes_text()} needs {ws} and "
-                                    f"{(out, 1)}")
-                if w.dtype.kind not in "iuf" or b.dtype.kind not in "iuf":
-                    raise SpecError(f"{os.fspath(path)}: layer {i} holds {w.dtype}/{b.dtype} "
-                                    "values; weights must be real numbers")
-                if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
-                    raise SpecError(f"{os.fspath(path)}: layer {i} holds NaN or infinite values")
-                layers.append((w, b))
-    except SpecError:
-        raise
-    except FileNotFoundError:
-        raise SpecError(f"no such file: {os.fspath(path)}") from None
-    except (OSError, ValueError) as e:
-        raise SpecError(f"{os.fspath(path)} is not a readable .npz of weights ({e})") from None
+        arrays = read_npz(name, max_bytes=bound, what=name, check=check,
+                          names={f"{k}{i}" for i in range(spec.n_layers) for k in "wb"},
+                          within=f"the weights of the network {spec.shapes_text()}")
+    except NpzError as e:
+        text = str(e)
+        raise SpecError(text if name in text else f"{name}: {text}") from None
+    layers = []
+    for i in range(spec.n_layers):
+        w, b = arrays[f"w{i}"], arrays[f"b{i}"]
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            raise SpecError(f"{name}: layer {i} holds NaN or infinite values")
+        layers.append((w, b))
     return as_params(layers)
 
 
@@ -249,5 +262,6 @@ def save_npz(path: str | os.PathLike, params: Params) -> None:
     for i, (w, b) in enumerate(params):
         arrays[f"w{i}"] = np.asarray(w)
         arrays[f"b{i}"] = np.asarray(b).reshape(-1, 1)
-    with open(path, "wb") as f:
+    from .fileio import atomic_write
+    with atomic_write(path) as f:  # a failed export leaves the file that was there
         np.savez(f, **arrays)

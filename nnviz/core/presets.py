@@ -30,6 +30,7 @@ import numpy as np
 from .data import Dataset, DataError, DataSpec, make_dataset
 from .losses import LossError
 from .network import NetworkSpec, Params, SpecError
+from .problem import Problem
 from .training import TrainConfig, Trainer, TrainingError, network_for
 from .errors import NnvizError
 
@@ -83,11 +84,15 @@ class Preset:
                          for w in replay().moons_initial_weights)
         return None
 
-    def trainer(self) -> Trainer:
-        """A Trainer at epoch 0 for this preset (not compiled yet)."""
+    def problem(self) -> Problem:
+        """What this preset trains, its data generated."""
         data = self.dataset()
         spec = self.network(data)
-        return Trainer(spec, self.config, data, params=self.initial_params(spec), seed=self.seed)
+        return Problem(data, spec, self.config, self.initial_params(spec), self.seed)
+
+    def trainer(self) -> Trainer:
+        """A Trainer at epoch 0 for this preset (not compiled yet)."""
+        return self.problem().make_trainer()
 
 
 def _preset(entry: Any, groups: dict[str, str]) -> Preset:

@@ -30,6 +30,7 @@ from .errors import NnvizError
 # a handful of a 512-wide one (whose replay is then longer, but memory stays bounded).
 CHECKPOINT_BUDGET_BYTES = 32 * 2**20
 MIN_CHECKPOINTS = 8  # whatever a state costs, at least this many (besides the pinned ones)
+MAX_CHECKPOINTS = 4096  # however small a state (each has a few hundred bytes of Python besides)
 DENSITY = 32  # early on, a checkpoint every epoch / DENSITY epochs
 MAX_GAP = 1024  # epochs between two checkpoints, at most (until the budget doubles it)
 TEST_CAPACITY = 2048
@@ -171,7 +172,7 @@ class RunLog:
         if not free:
             return
         size = state_nbytes(self.checkpoints[free[0]].state)
-        limit = max(MIN_CHECKPOINTS, self.budget_bytes // max(size, 1))
+        limit = min(max(MIN_CHECKPOINTS, self.budget_bytes // max(size, 1)), MAX_CHECKPOINTS)
         if len(free) <= limit:
             return
         # Every other unpinned checkpoint goes (the newest stays), and the gaps double.

@@ -22,23 +22,26 @@ import json
 import math
 import os
 import stat
-import tempfile
+import struct
 import zipfile
 import zlib
-from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Mapping
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from nnviz import __version__
+from . import limits, npzfile
 from .data import CLASSIFICATION, REGRESSION, Dataset, DataError, DataSpec
 from .history import LossHistory
 from .losses import LossError
+from .fileio import OutputError, atomic_write
 from .network import NetworkSpec, SpecError, as_params
+from .npzfile import ArrayHeader, NpzError
+from .problem import Problem
 from .runlog import Checkpoint, Run, RunLog, SparseSeries
 from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
 from .errors import NnvizError
@@ -50,11 +53,10 @@ FORMAT_NAME = "nnviz-session"
 FORMAT_VERSION = 2
 SUFFIX = ".nnviz"
 
-# Limits that keep a hostile or broken file from exhausting memory.
-MAX_MANIFEST_BYTES = 1 << 20
-MAX_ARRAYS_BYTES = 1 << 30
-# Epochs beyond this overflow the int64 epoch numbers of the loss history.
-MAX_EPOCH = 2**53
+# Limits that keep a hostile or broken file from exhausting memory (see nnviz.core.limits).
+MAX_MANIFEST_BYTES = limits.MAX_MANIFEST_BYTES
+MAX_ARRAYS_BYTES = 1 << 30  # no session within the limits comes near this
+MAX_EPOCH = limits.MAX_EPOCH
 
 _SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, ValueError, KeyError,
                    OverflowError)
@@ -129,11 +131,15 @@ class Session:
             run=run,
         )
 
+    @property
+    def problem(self) -> Problem:
+        """What the saved run trains (its initial weights, not where it stopped)."""
+        return Problem(self.dataset, self.spec, self.config, self.initial_params, self.seed)
+
     def make_trainer(self) -> Trainer:
         """A Trainer that continues this session exactly (it is not compiled yet)."""
         self.validate()
-        trainer = Trainer(self.spec, self.config, self.dataset, params=self.initial_params,
-                          seed=self.seed)
+        trainer = self.problem.make_trainer()
         if self.opt_state is None:
             opt_state = trainer.state.opt_state
         else:
@@ -298,6 +304,8 @@ class Session:
         try:
             with atomic_write(path) as f:
                 _write_zip(f, manifest, arrays)
+        except OutputError as e:  # refused before writing
+            raise SessionError(f"could not save {os.fspath(path)}: {e.reason}") from None
         except OSError as e:
             raise SessionError(f"could not save {os.fspath(path)}: "
                                f"{e.strerror or e}") from None
@@ -345,45 +353,14 @@ def _restore_history(h: LossHistory, capacity: int, stride: int, count: int, las
     h._n, h.stride, h.count, h.last = n, stride, count, last
 
 
-# --- atomic writes ------------------------------------------------------------------------------
-
-@contextmanager
-def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
-    """A binary file that replaces ``path`` only once everything was written and flushed.
-
-    On any error the temporary file is removed and ``path`` is left as it was.
-    """
-    path = os.path.abspath(os.fspath(path))
-    folder, name = os.path.split(path)
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    # Make the rename itself durable (POSIX); not possible on every platform.
-    with suppress(OSError, AttributeError):
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-
-
 # --- opening ------------------------------------------------------------------------------------
 
 def load(path: str | os.PathLike) -> Session:
-    """Open a ``.nnviz`` file; a SessionError naming the problem if it is not a valid session."""
+    """Open a ``.nnviz`` file; a SessionError naming the problem if it is not a valid session.
+
+    What the file declares (zip headers, the manifest, every array's npy header) is checked
+    against nnviz's limits (:mod:`nnviz.core.limits`) before any array is read or inflated.
+    """
     name = os.fspath(path)
     try:
         # Only a regular file: opening a FIFO blocks, reading /dev/zero never ends.
@@ -392,11 +369,7 @@ def load(path: str | os.PathLike) -> Session:
             raise IsADirectoryError
         if not stat.S_ISREG(mode):
             raise SessionError(f"{name} is not a regular file")
-        with open(name, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size > MAX_ARRAYS_BYTES + MAX_MANIFEST_BYTES:
-                raise SessionError(f"{name} is too large to be a session ({size} bytes)")
-            raw = f.read()
+        f = open(name, "rb")
     except SessionError:
         raise
     except ValueError:  # a NUL byte in the name
@@ -407,40 +380,60 @@ def load(path: str | os.PathLike) -> Session:
         raise SessionError(f"{name} is a folder, not a session file") from None
     except OSError as e:
         raise SessionError(f"cannot read {name}: {e.strerror or e}") from None
-    try:
-        return from_bytes(raw)
-    except SessionError as e:
-        raise SessionError(f"{name}: {e}") from None
+    with f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_ARRAYS_BYTES + MAX_MANIFEST_BYTES:
+            raise SessionError(f"{name} is too large to be a session ({size} bytes)")
+        try:
+            return _from_file(f)
+        except SessionError as e:
+            raise SessionError(f"{name}: {e}") from None
 
 
 def from_bytes(raw: bytes) -> Session:
     """A Session from the bytes of a ``.nnviz`` file (see :func:`load`)."""
-    if not raw:
+    return _from_file(io.BytesIO(raw))
+
+
+def _from_file(f: BinaryIO) -> Session:
+    head = f.read(64)
+    f.seek(0)
+    if not head:
         raise SessionError("the file is empty")
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        if raw[:4] == b"PK\x03\x04":
+    if not zipfile.is_zipfile(f):
+        if head[:4] == b"PK\x03\x04":
             raise SessionError("the file is damaged (truncated or corrupt zip)")
         raise SessionError("not an nnviz session (not a zip file)")
+    f.seek(0)
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        with zipfile.ZipFile(f) as z:
             names = set(z.namelist())
             if "manifest.json" not in names:
+                if _starts_with_manifest(head):
+                    # Cut near its end, the file's own directory is gone and the zip found is
+                    # the one of arrays.npz inside it.
+                    raise SessionError("the file is damaged (truncated: its end is missing)")
                 raise SessionError("not an nnviz session (the zip has no manifest.json)")
             manifest = _read_manifest(z)
             if "arrays.npz" not in names:
                 raise SessionError("the file is damaged: arrays.npz is missing")
-            info = z.getinfo("arrays.npz")
-            if info.file_size > MAX_ARRAYS_BYTES:
-                raise SessionError(f"arrays.npz is too large ({info.file_size} bytes)")
-            npz_bytes = z.read("arrays.npz")
+            plan = _plan(manifest)
+            arrays = _read_arrays(z, f, plan)
     except SessionError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
             RuntimeError, NotImplementedError, ValueError) as e:  # ValueError: a negative offset
         # Bad CRC, a member cut short, an unsupported compression...
         raise SessionError(f"the file is damaged (truncated or corrupt: {e})") from None
-    arrays = _read_arrays(npz_bytes)
-    return _build(manifest, arrays)
+    return _build(manifest, arrays, plan)
+
+
+def _starts_with_manifest(head: bytes) -> bool:
+    # nnviz writes manifest.json first: a local header naming it opens every session.
+    name = b"manifest.json"
+    return (len(head) >= 30 + len(name) and head[:4] == b"PK\x03\x04"
+            and struct.unpack_from("<H", head, 26)[0] == len(name)
+            and head[30:30 + len(name)] == name)
 
 
 def _read_manifest(z: zipfile.ZipFile) -> dict:
@@ -464,26 +457,276 @@ def _read_manifest(z: zipfile.ZipFile) -> dict:
     return manifest
 
 
-def _read_arrays(npz_bytes: bytes) -> dict[str, np.ndarray]:
-    if not npz_bytes.startswith(b"PK"):
-        raise SessionError("arrays.npz is damaged or holds unsupported data (not an npz archive)")
+# --- what the manifest declares, checked before any array is read -------------------------------
+
+@dataclass(frozen=True)
+class _Expect:
+    """What one array must be: its dtype (a kind for indices and epochs) and shape."""
+
+    dtype: str  # "float32", "int32", "uint32", or "integer" (any integer type)
+    shape: tuple[int, ...] | None = None  # exact, or None: 1-D of at most max_len
+    max_len: int = 0
+    label: str = ""  # the message for a wrong dtype ({dtype} and {got}: what the file holds)
+    shape_msg: str = ""  # the message for a wrong shape (same fields)
+    cols: int = 0  # with shape None: 2-D, (at most max_len, at most cols)
+    optional: bool = False  # checked if there; its absence is _build's to report
+
+    def max_bytes(self) -> int:
+        n = math.prod(self.shape) if self.shape is not None else self.max_len * max(self.cols, 1)
+        return n * 8
+
+    def check(self, h: ArrayHeader) -> None:
+        dt = h.dtype
+        ok = (dt.kind in "iu" if self.dtype == "integer"
+              else dt.newbyteorder("=") == np.dtype(self.dtype))
+        if not ok:
+            if self.label:
+                raise SessionError(self.label.format(dtype=dt.name, got=h.shape))
+            want = "whole numbers" if self.dtype == "integer" else self.dtype
+            raise SessionError(f"arrays.npz: {h.name} must hold {want}, got {dt.name}")
+        if self.shape is not None and h.shape != self.shape:
+            if self.shape_msg:
+                raise SessionError(self.shape_msg.format(dtype=dt.name, got=h.shape))
+            raise SessionError(f"arrays.npz: {h.name} is {dt.name} {h.shape}; the manifest "
+                               f"declares {self.shape}")
+        if self.shape is None:
+            ndim = 2 if self.cols else 1
+            if len(h.shape) != ndim:
+                raise SessionError(f"arrays.npz: {h.name} must be {ndim}-D, got {h.shape}")
+            if self.cols and h.shape[1] > self.cols:
+                raise SessionError(f"arrays.npz: {h.name} has {h.shape[1]:,} columns; at most "
+                                   f"{self.cols:,} here")
+            if h.shape[0] > self.max_len:
+                raise SessionError(f"arrays.npz: {h.name} holds {h.shape[0]:,} points; "
+                                   f"nnviz's limit is {self.max_len:,}")
+
+
+@dataclass
+class _Plan:
+    """The settings of a manifest and the arrays they need, before the arrays are read."""
+
+    spec: NetworkSpec
+    config: TrainConfig
+    data_spec: DataSpec | None
+    task: str
+    n_points: int
+    expect: dict[str, _Expect]
+
+    def max_bytes(self) -> int:
+        return min(MAX_ARRAYS_BYTES, sum(e.max_bytes() for e in self.expect.values())
+                   + limits.NPY_OVERHEAD_BYTES * (len(self.expect) + 1))
+
+    def check(self, headers: Mapping[str, ArrayHeader]) -> None:
+        for name, e in self.expect.items():
+            if name in headers:
+                e.check(headers[name])
+            elif not e.optional:
+                raise SessionError(f"arrays.npz: {name} is missing")
+        hl = {k: headers[k].shape for k in ("loss_epochs", "loss_values", "test_epochs",
+                                             "test_values")}
+        if hl["loss_epochs"] != hl["loss_values"]:
+            raise SessionError(f"loss history: {hl['loss_epochs']} epochs for "
+                               f"{hl['loss_values']} values")
+        if hl["test_epochs"] != hl["test_values"]:
+            raise SessionError("test loss epochs and values differ in length")
+
+
+def _whole(m: dict, key: str, where: str) -> int:
+    v = m.get(key)
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise SessionError(f"manifest.json: {where}{key} must be a whole number, got {v!r}")
+    return v
+
+
+def _plan(manifest: dict) -> _Plan:
+    data_m = _section(manifest, "data")
     try:
-        # numpy trusts each member's header for the array size: bound what the members declare,
-        # so a tiny file cannot inflate into gigabytes.
-        with zipfile.ZipFile(io.BytesIO(npz_bytes)) as z:
-            declared = sum(i.file_size for i in z.infolist())
-        if declared > MAX_ARRAYS_BYTES:
-            raise SessionError(f"arrays.npz is too large ({declared} bytes unpacked)")
-        with np.load(io.BytesIO(npz_bytes), allow_pickle=False) as f:
-            return {k: f[k] for k in f.files}
-    except SessionError:
-        raise
-    except MemoryError:  # a header that declares a huge array
-        raise SessionError("arrays.npz is damaged or holds unsupported data "
-                           "(an array larger than memory)") from None
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError,
-            RuntimeError) as e:
-        # allow_pickle=False turns an object array into a ValueError: never unpickle a file.
+        spec = NetworkSpec(**_section(manifest, "network"))
+    except _SETTING_ERRORS as e:
+        raise SessionError(f"network settings: {e}") from None
+    try:
+        config = TrainConfig(**_section(manifest, "training"))
+    except _SETTING_ERRORS as e:
+        raise SessionError(f"training settings: {e}") from None
+    gen = data_m.get("generator")
+    try:
+        data_spec = DataSpec(**gen) if gen is not None else None
+    except _SETTING_ERRORS as e:
+        raise SessionError(f"data generator settings: {e}") from None
+    task = data_m.get("task")
+    if task not in (CLASSIFICATION, REGRESSION):
+        raise SessionError(f"data: unknown task {task!r}")
+    n = _whole(data_m, "n_points", "data.")
+    d = _whole(data_m, "n_features", "data.")
+    if not 1 <= n <= limits.MAX_POINTS:
+        raise SessionError(f"data: the manifest declares {n:,} points; nnviz's limit is "
+                           f"{limits.MAX_POINTS:,} points")
+    if not 1 <= d <= limits.MAX_FEATURES:
+        raise SessionError(f"data: the manifest declares {d:,} features; nnviz's limit is "
+                           f"{limits.MAX_FEATURES} features")
+    if spec.input_dim != d:
+        raise SessionError(f"the network takes {spec.input_dim} inputs but the data has "
+                           f"{d} features")
+    capacity, _, _, _ = _history_meta(_section(manifest, "history"))
+
+    expect: dict[str, _Expect] = {
+        "data_X": _Expect("float32", (n, d), label="data: points must be float32 (N, d), got "
+                                                    "{dtype} {got}"),
+        "data_y": _Expect("int32" if task == CLASSIFICATION else "float32", (n,),
+                          label=("class labels must be int32" if task == CLASSIFICATION
+                                 else "regression targets must be finite float32 values")),
+        "data_train_index": _Expect("integer", None, n,
+                                    label="training indices must be a 1-D integer array"),
+        "data_test_index": _Expect("integer", None, n,
+                                   label="test indices must be a 1-D integer array"),
+    }
+    for prefix, what in (("", "current"), ("initial_", "initial")):
+        for i, (ws, bs) in enumerate(spec.param_shapes()):
+            label = f"arrays.npz: {prefix}w{i}/{prefix}b{i} must be float32"
+            for name, want in ((f"{prefix}w{i}", ws), (f"{prefix}b{i}", bs)):
+                expect[name] = _Expect(
+                    "float32", want, label=label,
+                    shape_msg=f"{what} weights, layer {i}: {name} {{got}} does not fit the "
+                              f"network {spec.shapes_text()}, which needs {want}")
+    opt_m = manifest.get("optimizer_state")
+    if opt_m is not None and manifest["version"] == 1:  # positional leaves opt_0, opt_1, ...
+        count = opt_m.get("arrays") if isinstance(opt_m, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise SessionError("manifest.json: optimizer_state.arrays must be a whole number")
+        fresh = _fresh_opt_leaves(spec, config)
+        if count != len(fresh):
+            raise SessionError(f"the optimiser state has {count} arrays; {config.optimizer} on "
+                               f"{spec.shapes_text()} needs {len(fresh)}")
+        for i, leaf in enumerate(fresh):
+            msg = f"optimiser state array {i} is {{dtype}} {{got}}, expected {leaf.dtype} {leaf.shape}"
+            expect[f"opt_{i}"] = _Expect(leaf.dtype.name, leaf.shape, label=msg, shape_msg=msg)
+    elif opt_m is not None:  # by tree path; which names are there is _build's to check
+        for path, leaf in zip(_opt_paths(spec, config), _fresh_opt_leaves(spec, config)):
+            msg = (f"optimiser state array {path} is {{dtype}} {{got}}, expected {leaf.dtype} "
+                   f"{leaf.shape}")
+            expect[f"opt/{path}"] = _Expect(leaf.dtype.name, leaf.shape, label=msg,
+                                            shape_msg=msg, optional=True)
+    expect.update(_run_expect(manifest.get("run"), spec, config))
+    if manifest.get("shuffle_key"):
+        msg = "the shuffling key must be uint32 (2,), got {dtype} {got}"
+        expect["shuffle_key"] = _Expect("uint32", (2,), label=msg, shape_msg=msg)
+    hist = "loss history: epochs must be integers and values float32"
+    expect["loss_epochs"] = _Expect("integer", None, capacity, label=hist)
+    expect["loss_values"] = _Expect("float32", None, capacity, label=hist)
+    expect["test_epochs"] = _Expect("integer", None, limits.MAX_HISTORY)
+    expect["test_values"] = _Expect("float32", None, limits.MAX_HISTORY)
+    return _Plan(spec, config, data_spec, task, n, expect)
+
+
+def _run_expect(run_m: Any, spec: NetworkSpec, config: TrainConfig) -> dict[str, _Expect]:
+    """What the run log's arrays (format 2) may be, from the manifest's branches; what does not
+    fit together otherwise is _read_run's to report."""
+    from .runlog import GRAD_CAPACITY, MAX_BRANCHES
+    if not isinstance(run_m, dict) or not isinstance(run_m.get("branches"), list):
+        return {}
+    branches = run_m["branches"]
+    if len(branches) > MAX_BRANCHES:
+        raise SessionError(f"the run has {len(branches)} branches; at most {MAX_BRANCHES}")
+    leaves, _ = jax.tree_util.tree_flatten_with_path(_template_state(spec, config))
+    out: dict[str, _Expect] = {}
+    for i, bm in enumerate(branches):
+        if not isinstance(bm, dict):
+            continue
+        k = f"run/{i}/"
+        pinned = bm.get("checkpoints")
+        c = len(pinned) if isinstance(pinned, list) else 0
+        if c > MAX_BRANCH_CHECKPOINTS:
+            raise SessionError(f"run branch {i}: {c:,} checkpoints; at most "
+                               f"{MAX_BRANCH_CHECKPOINTS:,}")
+        hist = bm.get("history")
+        cap = _history_meta(hist)[0] if isinstance(hist, dict) else limits.MAX_HISTORY
+        out[k + "loss_epochs"] = _Expect("integer", None, cap, optional=True)
+        out[k + "loss_values"] = _Expect("float32", None, cap, optional=True)
+        out[k + "test_epochs"] = _Expect("integer", None, limits.MAX_HISTORY, optional=True)
+        out[k + "test_values"] = _Expect("float32", None, limits.MAX_HISTORY, optional=True)
+        out[k + "grads_epochs"] = _Expect("integer", None, 4 * GRAD_CAPACITY, optional=True)
+        out[k + "grads_values"] = _Expect("float32", None, 4 * GRAD_CAPACITY,
+                                          cols=8 * spec.n_layers, optional=True)
+        out[k + "checkpoint_epochs"] = _Expect("integer", None, c, optional=True)
+        for p, leaf in leaves:
+            out[k + "checkpoint/" + _path(p)] = _Expect(
+                np.dtype(leaf.dtype).name, (c, *leaf.shape), optional=True)
+    return out
+
+
+class _Slice(io.RawIOBase):
+    """A read-only window on ``f`` from ``start``, ``size`` bytes long: a stored zip member read
+    in place, without a copy."""
+
+    def __init__(self, f: BinaryIO, start: int, size: int) -> None:
+        super().__init__()
+        self._f, self._start, self._size, self._pos = f, start, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._pos, self._size)[whence]
+        self._pos = min(max(base + offset, 0), self._size)
+        return self._pos
+
+    def readinto(self, b) -> int:
+        n = min(len(b), self._size - self._pos)
+        if n <= 0:
+            return 0
+        self._f.seek(self._start + self._pos)
+        got = self._f.readinto(memoryview(b)[:n])
+        self._pos += got
+        return got
+
+
+def _stored_member(z: zipfile.ZipFile, f: BinaryIO, info: zipfile.ZipInfo) -> BinaryIO:
+    f.seek(info.header_offset)
+    h = f.read(30)
+    if len(h) < 30 or h[:4] != b"PK\x03\x04":
+        raise SessionError("the file is damaged (a bad zip member header)")
+    name_len, extra_len = struct.unpack_from("<HH", h, 26)
+    return _Slice(f, info.header_offset + 30 + name_len + extra_len, info.compress_size)
+
+
+def _read_arrays(z: zipfile.ZipFile, f: BinaryIO, plan: _Plan) -> dict[str, np.ndarray]:
+    info = z.getinfo("arrays.npz")
+    bound = plan.max_bytes()
+    if info.file_size > min(bound, MAX_ARRAYS_BYTES):
+        raise SessionError(f"arrays.npz is too large ({info.file_size} bytes): the manifest's "
+                           f"settings need at most {min(bound, MAX_ARRAYS_BYTES):,}")
+    try:
+        npzfile.check_members(z, bound + MAX_MANIFEST_BYTES, "the session")
+        if info.compress_type == zipfile.ZIP_STORED:  # as nnviz writes it: read in place
+            src = _stored_member(z, f, info)
+        else:  # an older file: inflate it, now that its size is known to be within bounds
+            src = io.BytesIO(z.read(info))
+        head = src.read(2)
+        src.seek(0)
+        if head != b"PK":
+            raise SessionError("arrays.npz is damaged or holds unsupported data (not an npz "
+                               "archive)")
+        with zipfile.ZipFile(src) as inner:
+            # What the plan expects, and every optimiser or run array the file names, so that
+            # _build can say which do not belong; all of them bounded by their headers.
+            names = set(plan.expect) | {n[:-4] for n in inner.namelist()
+                                        if n.startswith(("opt/", "run/")) and n.endswith(".npy")}
+            return npzfile.read_zip(inner, max_bytes=bound, what="arrays.npz", check=plan.check,
+                                    names=names)
+    except NpzError as e:
+        text = str(e)
+        raise SessionError(text if text.startswith(("arrays.npz", "the session"))
+                           else f"arrays.npz: {text}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+            RuntimeError, NotImplementedError, ValueError) as e:
+        if isinstance(e, SessionError):
+            raise
         raise SessionError(f"arrays.npz is damaged or holds unsupported data ({e})") from None
 
 
@@ -500,29 +743,12 @@ def _array(arrays: dict, key: str) -> np.ndarray:
     return arrays[key]
 
 
-def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
-    data_m = _section(manifest, "data")
-    try:
-        spec = NetworkSpec(**_section(manifest, "network"))
-    except _SETTING_ERRORS as e:
-        raise SessionError(f"network settings: {e}") from None
-    try:
-        config = TrainConfig(**_section(manifest, "training"))
-    except _SETTING_ERRORS as e:
-        raise SessionError(f"training settings: {e}") from None
-    gen = data_m.get("generator")
-    try:
-        data_spec = DataSpec(**gen) if gen is not None else None
-    except _SETTING_ERRORS as e:
-        raise SessionError(f"data generator settings: {e}") from None
-
-    task = data_m.get("task")
-    if task not in (CLASSIFICATION, REGRESSION):
-        raise SessionError(f"data: unknown task {task!r}")
+def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Session:
+    # Every array is here with the dtype and shape ``plan`` expects (checked from the headers).
+    data_m = manifest["data"]
+    spec, config, task = plan.spec, plan.config, plan.task
     X, y = _array(arrays, "data_X"), _array(arrays, "data_y")
     train, test = _array(arrays, "data_train_index"), _array(arrays, "data_test_index")
-    if X.dtype != np.float32 or X.ndim != 2:
-        raise SessionError(f"data: points must be float32 (N, d), got {X.dtype} {X.shape}")
     n_classes = data_m.get("n_classes")
     if not isinstance(n_classes, int):
         raise SessionError(f"data: n_classes must be a whole number, got {n_classes!r}")
@@ -537,17 +763,13 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
                            f"lists {n}")
     name = data_m.get("name")
     name = name if isinstance(name, str) else "custom"
-    dataset = Dataset(X.copy(), y.copy(), task, n_classes, train.copy(), test.copy(), name=name,
-                      spec=data_spec, feature_names=tuple(str(f) for f in feature_names))
+    # The arrays were read afresh for this session: no copies needed.
+    dataset = Dataset(X, y, task, n_classes, train, test, name=name,
+                      spec=plan.data_spec, feature_names=tuple(str(f) for f in feature_names))
 
     def params(prefix: str) -> NumpyParams:
-        out = []
-        for i in range(spec.n_layers):
-            w, b = _array(arrays, f"{prefix}w{i}"), _array(arrays, f"{prefix}b{i}")
-            if w.dtype != np.float32 or b.dtype != np.float32:
-                raise SessionError(f"arrays.npz: {prefix}w{i}/{prefix}b{i} must be float32")
-            out.append((w, b))
-        return tuple(out)
+        return tuple((_array(arrays, f"{prefix}w{i}"), _array(arrays, f"{prefix}b{i}"))
+                     for i in range(spec.n_layers))
 
     opt_m = manifest.get("optimizer_state")
     opt_state = None
@@ -567,8 +789,8 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
         opt_state = tuple(_named_leaves(_opt_paths(spec, config), saved, "the optimiser state"))
     key = _array(arrays, "shuffle_key") if manifest.get("shuffle_key") else None
 
-    hist_m = _section(manifest, "history")
-    history = _history(hist_m, _array(arrays, "loss_epochs"), _array(arrays, "loss_values"))
+    history = _history(manifest["history"], _array(arrays, "loss_epochs"),
+                       _array(arrays, "loss_values"))
     for k in ("seed", "epoch"):
         v = manifest.get(k)
         if not isinstance(v, int) or isinstance(v, bool):
@@ -580,28 +802,42 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray]) -> Session:
         dataset=dataset, spec=spec, config=config, seed=manifest["seed"],
         params=params(""), initial_params=params("initial_"), epoch=manifest["epoch"],
         opt_state=opt_state, key=key, history=history,
-        test_epochs=_array(arrays, "test_epochs"), test_values=_array(arrays, "test_values"),
+        test_epochs=np.asarray(_array(arrays, "test_epochs"), np.int64),
+        test_values=_array(arrays, "test_values"),
         class_names=tuple(class_names) if class_names is not None else None, extras=extras)
     session.validate()
+    if session.epoch > limits.MAX_OPEN_EPOCH:
+        raise SessionError(f"epoch {session.epoch} is beyond 2^52 ({limits.MAX_OPEN_EPOCH}), the "
+                           "last epoch a session opens at: training on could pass 2^53, and "
+                           "such a run could not be saved")
     if manifest.get("run") is not None:
         session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch)
     # The problem itself must be trainable (e.g. the loss fits the task and the class count).
     try:
-        Trainer(spec, config, dataset, params=session.initial_params, seed=session.seed)
+        session.problem.make_trainer()
     except _SETTING_ERRORS as e:
         raise SessionError(f"the settings do not fit together: {e}") from None
     return session
 
 
-def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
+def _history_meta(m: dict) -> tuple[int, int, int, float]:
+    """capacity, stride, count, last of the manifest's history section, checked."""
     capacity, stride, count = m.get("capacity"), m.get("stride"), m.get("count")
     last = m.get("last")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (capacity, stride, count)):
         raise SessionError("manifest.json: history capacity, stride and count must be whole numbers")
-    if capacity < 4 or capacity % 2 or capacity > 1 << 24:
+    if capacity < 4 or capacity % 2 or capacity > limits.MAX_HISTORY:
         raise SessionError(f"history capacity must be an even number in 4..2^24, got {capacity}")
     if stride < 1 or stride & (stride - 1):
         raise SessionError(f"history stride must be a power of two, got {stride}")
+    if last is not None and (isinstance(last, bool) or not isinstance(last, (int, float))):
+        raise SessionError(f"manifest.json: history last must be a number or null, got {last!r}")
+    last = float("nan") if last is None else float(min(max(last, -3e38), 3e38))
+    return capacity, stride, count, last
+
+
+def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
+    capacity, stride, count, last = _history_meta(m)
     if epochs.ndim != 1 or epochs.shape != values.shape or epochs.size > capacity:
         raise SessionError(f"loss history: {epochs.shape} epochs for {values.shape} values "
                            f"(at most {capacity})")
@@ -609,12 +845,8 @@ def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
         raise SessionError("loss history: epochs must be integers and values float32")
     if epochs.size and (epochs[-1] > count or np.any(np.diff(epochs) <= 0) or epochs[0] < 1):
         raise SessionError("loss history: epochs must increase from 1 up to the epoch count")
-    if last is not None and (isinstance(last, bool) or not isinstance(last, (int, float))):
-        raise SessionError(f"manifest.json: history last must be a number or null, got {last!r}")
     h = LossHistory(capacity)
-    _restore_history(h, capacity, stride, count,
-                     float("nan") if last is None else float(min(max(last, -3e38), 3e38)),
-                     epochs, values)
+    _restore_history(h, capacity, stride, count, last, epochs, values)
     return h
 
 

@@ -236,6 +236,29 @@ def _output_layer(spec: NetworkSpec) -> NetworkSpec:
                        spec.init_scheme)
 
 
+def shuffled_order(key: jax.Array, n: int) -> jax.Array:
+    """The indices 0..n-1 in an order drawn from ``key``, in time linear in n (no sort: a sort
+    of n keys, which jax.random.permutation does several times over, took most of a mini-batch
+    epoch from a few thousand points on). ``(a * j + b) mod 2^k`` with a random odd ``a`` and
+    offset ``b`` runs through 0..2^k - 1 once (2^k >= n); the values below n, in that order.
+    The family of orders is small, so the Trainer applies it to the training points stored
+    once in a random order of their own (``batch_order``): each epoch's batches are evenly
+    spaced picks from a shuffled list, different every epoch."""
+    k = max(1, (n - 1).bit_length())
+    ka, kb = jax.random.split(key)
+    a = jax.random.bits(ka, (), jnp.uint32) | jnp.uint32(1)
+    b = jax.random.bits(kb, (), jnp.uint32)
+    j = jnp.arange(1 << k, dtype=jnp.uint32)
+    walk = (a * j + b) & jnp.uint32((1 << k) - 1)  # uint32 wraps: mod 2^32, so mod 2^k too
+    return walk[jnp.nonzero(walk < n, size=n)[0]].astype(jnp.int32)
+
+
+def batch_order(seed: int, n: int) -> np.ndarray:
+    """The random order, fixed for a run, the Trainer stores the training points in for
+    mini-batches (see shuffled_order)."""
+    return np.random.default_rng([seed, 0x5EED]).permutation(n)
+
+
 @compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
 def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
     """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
@@ -268,7 +291,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
             params, opt_state, d = step(state.params, state.opt_state, X, T)
             return TrainState(params, opt_state, state.key), d
         key, sub = jax.random.split(state.key)
-        order = jax.random.permutation(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
+        order = shuffled_order(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
 
         def one_batch(carry, idx):
             params, opt_state = carry
@@ -384,6 +407,11 @@ class Trainer:
         self.X_test = device_array(data.X_test)
         self.T_test = enc(data.y_test)
         self.y_test = device_array(data.y_test, data.y_test.dtype)
+        # What the epochs read: the training points, for mini-batches stored in a random order
+        # of this run's own (see shuffled_order); full batch: as they are (the notebook's sums).
+        from .engine import train_data  # the engine builds on this module
+        from .problem import Problem
+        self._X_run, self._T_run = train_data(Problem(data, spec, config, None, seed))
         self._run, self._opt = _chunk_fn(*self._shape_key(), len(data.train_index))
         self._evaluate = _eval_fn(spec, config.loss, data.task)
         self._predict = _predict_fn(spec, config.loss)
@@ -443,7 +471,7 @@ class Trainer:
 
     def compile(self) -> None:
         """Compile the chunk runner now (a no-op if a trainer of this shape already did)."""
-        self.state, *_ = self._run(self.state, self.X_train, self.T_train, np.int32(0))
+        self.state, *_ = self._run(self.state, self._X_run, self._T_run, np.int32(0))
         jax.block_until_ready(self.state)
 
     def run(self, n_epochs: int) -> ChunkResult:
@@ -456,7 +484,7 @@ class Trainer:
         while left > 0 and not diverged:
             k = min(left, MAX_CHUNK)
             start = self._state
-            self._state, buf, done, div = self._run(start, self.X_train, self.T_train,
+            self._state, buf, done, div = self._run(start, self._X_run, self._T_run,
                                                     np.int32(k))
             losses = np.asarray(buf)[: int(done)].copy()  # a host slice: no compile per size
             diverged = bool(div)
@@ -486,7 +514,7 @@ class Trainer:
         ran, left = 0, int(n_epochs)
         while left > 0:
             k = min(left, MAX_CHUNK)
-            state, _, done, _ = self._run(state, self.X_train, self.T_train, np.int32(k))
+            state, _, done, _ = self._run(state, self._X_run, self._T_run, np.int32(k))
             ran, left = ran + int(done), left - k
             if int(done) < k:
                 break
@@ -496,7 +524,7 @@ class Trainer:
         start, i = self._best
         state = start
         if i:
-            state, _, done, bad = self._run(start, self.X_train, self.T_train, np.int32(i))
+            state, _, done, bad = self._run(start, self._X_run, self._T_run, np.int32(i))
             assert int(done) == i, "the replay of the best epochs diverged"
             if bool(bad):
                 # A finite loss behind infinite weights (a saturated sigmoid): the chunk's start

@@ -3,7 +3,8 @@
 ``run(args) -> int`` takes the argparse.Namespace of ``nnviz`` without a sub-command: the train
 options (dataset, samples, noise, seed, test_fraction, classes, hidden, activation,
 output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), ``epochs``,
-``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults.
+``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults; the loss,
+output activation and learning rate left as None fit the data (as ``nnviz train`` does).
 
 ``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
 thread, exactly as the window does), shows the view ``show`` -- at the recorded epoch
@@ -16,12 +17,15 @@ import argparse
 import os
 import sys
 import time
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from nnviz.core.problem import Problem
 
 DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
-    output_activation="sigmoid", init_scheme="normal", loss="mse", optimizer="gd", lr=1.0,
+    output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
     batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
 
 SCREENSHOT_SIZE = (1400, 900)
@@ -31,34 +35,51 @@ def _opt(args: argparse.Namespace, name: str) -> Any:
     return getattr(args, name, DEFAULTS[name])
 
 
-def problem_from_args(args: argparse.Namespace) -> tuple:
-    """(DataSpec, NetworkSpec, TrainConfig, params or None, seed) from the train options.
-    Raises the core's user errors (DataError, SpecError, LossError, TrainingError)."""
-    from nnviz.core.data import DataSpec, make_dataset
-    from nnviz.core.network import load_npz
-    from nnviz.core.training import TrainConfig, network_for
-
-    dspec = DataSpec(_opt(args, "dataset"), _opt(args, "samples"), _opt(args, "noise"),
-                     _opt(args, "seed"), _opt(args, "test_fraction"), _opt(args, "classes"))
-    data = make_dataset(dspec)
-    hidden = tuple(_opt(args, "hidden"))
-    config = TrainConfig(_opt(args, "loss"), _opt(args, "optimizer"), _opt(args, "lr"),
-                         _opt(args, "batch_size"), _opt(args, "l1"), _opt(args, "l2"))
-    spec = network_for(data, config.loss, hidden, (_opt(args, "activation"),) * len(hidden),
-                       _opt(args, "output_activation"), _opt(args, "init_scheme"))
-    init = _opt(args, "init")
-    params = load_npz(init, spec) if init else None
-    return data.spec, spec, config, params, data.spec.seed
+def problem_from_args(args: argparse.Namespace) -> Problem:
+    """The :class:`~nnviz.core.problem.Problem` of the train options, built as ``nnviz train``
+    builds it. Raises the core's user errors (DataError, SpecError, LossError, TrainingError)."""
+    from nnviz.cli import build_problem
+    return build_problem(argparse.Namespace(**{**DEFAULTS, **vars(args)}))
 
 
 def _error(message: str) -> None:
     print(f"nnviz: error: {message}", file=sys.stderr)
 
 
+PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP"}
+
+
+def check_screenshot_path(path: str, inputs: dict[str, str | None]) -> str | None:
+    """Why ``path`` cannot take a screenshot (None if it can), checked before the window is
+    built: a picture name, a writable place, and no file there that is not a picture."""
+    from nnviz.core import fileio
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        fileio.check_output(path)
+        fileio.check_distinct({"--screenshot": path}, inputs)
+    except fileio.OutputError as e:
+        return str(e)
+    kind = fileio.existing_kind(path)
+    name = os.path.basename(path)
+    if kind == "session":
+        return f"{name} is a session, not a picture: use --open to open it"
+    if kind in ("zip", "other"):
+        return (f"{name} is not a picture; nnviz does not write a screenshot over it "
+                "(choose another file name)")
+    if ext not in PICTURE_FORMATS:
+        return f"cannot write {path}: a screenshot is a {', '.join(PICTURE_FORMATS)} file"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to ``args.screenshot``); returns the exit code."""
     screenshot = _opt(args, "screenshot")
     if screenshot:
+        problem = check_screenshot_path(screenshot, {"--open": _opt(args, "open"),
+                                                     "--init": _opt(args, "init")})
+        if problem:
+            _error(problem)
+            return 2
         # A picture needs no display: render offscreen unless told otherwise.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from nnviz.core.data import DataError
@@ -144,10 +165,6 @@ def _wait(app, done: Callable[[], bool], timeout_s: float) -> bool:
 
 
 def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None) -> int:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        _error(f"cannot write {path}: no such folder {folder}")
-        return 2
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     run_id = window.run_id
@@ -184,9 +201,29 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
         return 1
     # Let the views and the layout settle on the final snapshot.
     _wait(app, lambda: False, 0.3)
-    if not window.grab().save(path):
-        _error(f"cannot write {path}")
+    try:
+        write_picture(window.grab(), path)
+    except OSError as e:
+        _error(f"cannot write {path}: {e.strerror or e}")
         return 2
     s = window.last_snapshot
     print(f"nnviz: saved {path} (epoch {s.epoch if s else 0})")
     return 0
+
+
+def picture_bytes(image, fmt: str = "PNG") -> bytes:
+    """A QImage or QPixmap encoded as ``fmt``; OSError if Qt cannot encode it."""
+    from PySide6.QtCore import QBuffer, QIODevice
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buf, fmt):
+        raise OSError(f"cannot encode the picture as {fmt}")
+    return bytes(buf.data())
+
+
+def write_picture(image, path: str) -> None:
+    """Save a QImage or QPixmap to ``path`` (format by its extension) atomically: a full disk
+    or any failure leaves the file that was there as it was, and raises OSError."""
+    from nnviz.core import fileio
+    fmt = PICTURE_FORMATS.get(os.path.splitext(path)[1].lower(), "PNG")
+    fileio.write_bytes(path, picture_bytes(image, fmt))

@@ -57,9 +57,12 @@ def _tool(text: str, tip: str) -> QToolButton:
 
 
 class ArchitectureEditor(QGroupBox):
-    """``changed``: the draft is a new valid spec (read it with :meth:`draft`)."""
+    """``changed``: the draft is a new valid spec (read it with :meth:`draft`).
+    ``chosen("output_activation")``: the user picked the output activation (before ``changed``),
+    so it stays when the data changes."""
 
     changed = Signal()
+    chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Network", parent)
@@ -84,7 +87,8 @@ class ArchitectureEditor(QGroupBox):
         self.output_activation = combo(acts.DESCRIPTIONS, "sigmoid",
                                        "The function of the output layer: sigmoid gives a "
                                        "probability, linear any value (regression), softmax "
-                                       "class probabilities.")
+                                       "class probabilities. Until you pick one, it follows the "
+                                       "data and the loss.")
         self.init_scheme = combo(INIT_SCHEMES, "normal", "How the first weights are drawn.")
         self.message = MessageLabel()
         self.note = MessageLabel()
@@ -107,7 +111,7 @@ class ArchitectureEditor(QGroupBox):
         layout.addStretch(1)
 
         self.add.clicked.connect(self._append)
-        self.output_activation.currentIndexChanged.connect(self._edited)
+        self.output_activation.currentIndexChanged.connect(self._output_chosen)
         self.init_scheme.currentIndexChanged.connect(self._edited)
         self.set_spec(NetworkSpec())
 
@@ -203,6 +207,10 @@ class ArchitectureEditor(QGroupBox):
             self._structural(h)
 
     # --- validation ----------------------------------------------------------------------------
+
+    def _output_chosen(self) -> None:
+        self.chosen.emit("output_activation")
+        self._edited()
 
     def _edited(self) -> None:
         ok = True

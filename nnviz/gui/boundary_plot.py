@@ -10,13 +10,19 @@
 
 Train points are filled with a white rim; test points are hollow rings and can be hidden. Items
 are made once per data set; each snapshot only updates the image or the curve in place.
+
+The points share one brush (or pen) per colour: pyqtgraph keys its symbol atlas by the brush
+object, and a QBrush per point cost a gigabyte and seconds at 100,000 points. They are cached as
+a pixmap, so that a new heat image under them does not repaint them. A data set larger than the
+eye can tell apart is drawn as one point per class in each cell of a few pixels (the plot says
+so); the training uses every point.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from nnviz.core.data import Dataset
@@ -26,6 +32,11 @@ from . import colors
 from .widgets import cache_axes
 
 LABEL_COLOR = "#333"
+#: More points than this (train or test) are thinned to the plot's resolution.
+MAX_DRAWN_POINTS = 5000
+#: The thinning's cell, in screen pixels: half a point's diameter, so the drawing looks the same.
+CELL_PX = 4
+POINT_SIZE = 8
 
 BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
     "binary", "multiclass", "regression-1d", "regression-2d", "classes-1d", "none")
@@ -67,12 +78,14 @@ class DecisionPlot(pg.PlotWidget):
         self.curve.setZValue(5)
         pi.addItem(self.curve)
         self.class_curves: list[pg.PlotDataItem] = []  # one feature, classes: one per class
-        self.train_points = pg.ScatterPlotItem(size=8, pxMode=True)
+        self.train_points = pg.ScatterPlotItem(size=POINT_SIZE, pxMode=True)
         self.train_points.setZValue(10)
-        self.test_points = pg.ScatterPlotItem(size=8, pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE, pxMode=True)
         self.test_points.setZValue(11)
-        pi.addItem(self.train_points)
-        pi.addItem(self.test_points)
+        for item in (self.train_points, self.test_points):
+            # The points change once per data set, the heat image under them every frame.
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            pi.addItem(item)
         self.note = pg.TextItem("", color="#555", anchor=(0.5, 0.5))
         pi.addItem(self.note)
         # Shown over the plot while the worker compiles a new model (a second or two).
@@ -82,6 +95,14 @@ class DecisionPlot(pg.PlotWidget):
         self.busy.move(70, 14)
         self.busy.adjustSize()
         self.busy.hide()
+        # Says when the points drawn are a sample of the data set.
+        self.sample_note = QLabel("", self)
+        self.sample_note.setStyleSheet("QLabel { background: rgba(255, 255, 255, 200); "
+                                       "color: #333; padding: 2px 6px; }")
+        self.sample_note.setToolTip("The data set has more points than the plot can show apart: "
+                                    "one point of each class is drawn in each cell of "
+                                    f"{CELL_PX}x{CELL_PX} pixels. Training uses every point.")
+        self.sample_note.hide()
         self.mode = NO_PLANE
         self.discretize = False
         self.levels = (0.0, 1.0)
@@ -157,10 +178,19 @@ class DecisionPlot(pg.PlotWidget):
             rgb_tr, rgb_te = self._point_colors(data)
         # Points coloured by value sit on a heatmap of the same colours: a dark rim shows them.
         rim = pg.mkPen("#333", width=1) if self.mode == REGRESSION_2D else pg.mkPen("w", width=1.2)
-        self.train_points.setData(x_tr, y_tr, brush=[pg.mkBrush(*c) for c in rgb_tr],
-                                  pen=rim, symbol="o")
-        self.test_points.setData(x_te, y_te, brush=pg.mkBrush(255, 255, 255, 0),
-                                 pen=[pg.mkPen(*c, width=2.2) for c in rgb_te], symbol="o")
+        keep_tr = self._drawn_points(x_tr, y_tr, rgb_tr)
+        keep_te = self._drawn_points(x_te, y_te, rgb_te)
+        self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
+                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol="o")
+        self.test_points.setData(x_te[keep_te], y_te[keep_te], brush=pg.mkBrush(255, 255, 255, 0),
+                                 pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(*c, width=2.2)),
+                                 symbol="o")
+        n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
+        self.sample_note.setText(f"{drawn:,} of {n:,} points drawn (one per class per "
+                                 f"{CELL_PX}-pixel cell)" if drawn < n else "")
+        self.sample_note.adjustSize()
+        self.sample_note.setVisible(drawn < n)
+        self._place_note()
 
         if self.mode == NO_PLANE:
             self.note.setText(f"The data has {data.n_features} features: there is no plane "
@@ -177,6 +207,24 @@ class DecisionPlot(pg.PlotWidget):
             pi.setRange(xRange=b[0], yRange=b[1], padding=0)
         pi.disableAutoRange()
 
+    def _drawn_points(self, x: np.ndarray, y: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+        """Indices of the points to draw: all of them, or above MAX_DRAWN_POINTS one of each
+        colour in each CELL_PX cell of the plot as it is now (at least 800x600 pixels)."""
+        if len(x) <= MAX_DRAWN_POINTS:
+            return np.arange(len(x))
+        vb = self.getPlotItem().getViewBox()
+        width, height = max(vb.width(), 800.0), max(vb.height(), 600.0)
+        return thin_to_cells(x, y, rgb, int(width // CELL_PX), int(height // CELL_PX))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._place_note()
+
+    def _place_note(self) -> None:
+        note = getattr(self, "sample_note", None)  # pyqtgraph resizes while it is being built
+        if note is not None:
+            note.move(max(0, self.width() - note.width() - 40), 14)
+
     def _point_colors(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         if data.is_classification:
             table = np.array([colors.class_color(k) for k in range(max(data.n_classes, 2))])
@@ -185,8 +233,9 @@ class DecisionPlot(pg.PlotWidget):
             cmap = colors.point_map()
             lo, hi = self.levels
 
-            def by_value(y):
-                return cmap.map(np.clip((y - lo) / (hi - lo), 0, 1), mode="byte")[:, :3]
+            def by_value(y):  # 64 shades: a brush per shade, not per point
+                t = np.round(np.clip((y - lo) / (hi - lo), 0, 1) * 63) / 63
+                return cmap.map(t, mode="byte")[:, :3]
             return by_value(data.y_train), by_value(data.y_test)
         dark = np.array([colors.BLUE])
         return dark.repeat(len(data.y_train), 0), dark.repeat(len(data.y_test), 0)
@@ -265,3 +314,25 @@ class DecisionPlot(pg.PlotWidget):
             return np.stack([c.yData for c in self.class_curves], axis=-1) \
                 if self.class_curves and self.class_curves[0].yData is not None else None
         return self.heat.image
+
+
+def shared(rgb: np.ndarray, make) -> list:
+    """``make(r, g, b)`` called once per distinct colour of ``rgb`` (n, 3): the list of n
+    objects, the same object for the same colour (pyqtgraph draws each object's symbol once)."""
+    if not len(rgb):
+        return []
+    colours, which = np.unique(np.asarray(rgb, np.uint8), axis=0, return_inverse=True)
+    table = [make(*(int(c) for c in colour)) for colour in colours]
+    return [table[i] for i in which.ravel()]
+
+
+def thin_to_cells(x: np.ndarray, y: np.ndarray, rgb: np.ndarray, nx: int, ny: int) -> np.ndarray:
+    """Indices of one point of each colour in each cell of an ``nx`` x ``ny`` grid over the
+    points' range (the first in the data's order, so the choice is the same every time)."""
+    def cell(v: np.ndarray, n: int) -> np.ndarray:
+        lo, hi = float(np.min(v)), float(np.max(v))
+        return np.clip(((v - lo) / ((hi - lo) or 1.0) * n).astype(np.int64), 0, n - 1)
+    _, colour = np.unique(np.asarray(rgb, np.uint8), axis=0, return_inverse=True)
+    key = (cell(x, nx) * ny + cell(y, ny)) * (int(colour.max()) + 1) + colour.ravel()
+    _, first = np.unique(key, return_index=True)
+    return np.sort(first)

@@ -8,12 +8,18 @@ layer's weights and activations, and the fraction of dead ReLU units. The number
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.core.inspect import GradientFlow
+
+from .loss_plot import epoch_axis_end
+from .stepped_range import SteppedRange, data_bounds
+from .widgets import cache_axes
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -50,6 +56,11 @@ class GradientView(QWidget):
         self.act_plot = self._plot(1, 1, "activations on the training data", "value")
         self.dead_plot = self._plot(1, 2, "dead ReLU units (fraction)", "hidden layer")
         self.dead_plot.setYRange(0, 1)
+        # The axes move in steps (see stepped_range) and are painted from a cache.
+        self.ranges = {p: SteppedRange(p) for p in (self.norm_plot, self.ratio_plot, self.depth_plot,
+                                                    self.weight_plot, self.act_plot)}
+        for p in (*self.ranges, self.dead_plot):
+            cache_axes(p)
         self.ratio_plot.addItem(pg.InfiniteLine(pos=-3, angle=0,  # log10(1e-3)
                                                 pen=pg.mkPen(120, 120, 120, style=Qt.PenStyle.DashLine)))
         self.depth_curve = self.depth_plot.plot([], [], pen=pg.mkPen(40, 40, 40, width=2),
@@ -106,6 +117,8 @@ class GradientView(QWidget):
         self.depth_plot.getAxis("bottom").setTicks(ticks)
         self.dead_plot.getAxis("bottom").setTicks([[(i + 1, str(i + 1)) for i in range(n - 1)]])
         self.dead_plot.setXRange(0.4, max(n - 1, 1) + 0.6)
+        for r in self.ranges.values():
+            r.reset()
         self._n_layers = n
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -140,7 +153,22 @@ class GradientView(QWidget):
         else:
             self.dead_text.setText("no ReLU layer")
             self.dead_text.setPos((len(dead) + 1) / 2, 0.6)
+        self._follow(ep, norms, ratios, flow)
         self.summary.setText(self._summary(flow, now, dead))
+
+    def _follow(self, ep, norms, ratios, flow: GradientFlow) -> None:
+        r = self.ranges
+        epochs = (0.0, epoch_axis_end(float(ep[-1]) if len(ep) else 0.0))
+        r[self.norm_plot].follow(y_fixed=_decades(norms), x_fixed=epochs)
+        r[self.ratio_plot].follow(y_fixed=_decades(ratios, (-4.0, -2.0)), x_fixed=epochs)
+        r[self.depth_plot].follow(y_fixed=_decades(norms[-1]),
+                                  x_fixed=(0.5, self._n_layers + 0.5))
+        for plot, hists in ((self.weight_plot, flow.weight_hists),
+                            (self.act_plot, flow.activation_hists)):
+            x = data_bounds(*(h.edges for h in hists))
+            top = max((float(h.counts.max() / max(h.counts.sum(), 1)) for h in hists
+                       if len(h.counts)), default=0.0)
+            r[plot].follow(x, (0.0, top) if top > 0 else None)
 
     def _summary(self, flow: GradientFlow, now: np.ndarray, dead) -> str:
         parts = [f"epoch {int(flow.epochs[-1]):,}"]
@@ -166,3 +194,21 @@ class GradientView(QWidget):
             if f is not None and f > 0:
                 parts.append(f"hidden {i + 1}: {f:.0%} dead ReLU units")
         return " &nbsp;·&nbsp; ".join(parts)
+
+
+def _decades(values: np.ndarray, default: tuple[float, float] = (-3.0, 0.0)) -> tuple[float, float]:
+    """The whole decades (log10) around the positive finite ``values``, at least one."""
+    v = np.asarray(values, np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return default
+    lo, hi = math.floor(np.log10(v.min())), math.ceil(np.log10(v.max()))
+    return (float(lo), float(max(hi, lo + 1)))
+
+
+def build_view(ctx) -> GradientView:
+    """The Gradients tab (see nnviz.gui.views); its probe runs from the start, built or not."""
+    view = GradientView()
+    ctx.track("gradients", view, {view.extras_key: (ctx.gradient_probe, 0)},
+              always=(view.extras_key,))
+    return view

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLa
 from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
 from .colors import class_color, point_map
+from .stepped_range import SteppedRange, data_bounds
+from .widgets import cache_axes
 
 PCA, UNITS = "principal components", "two units"
 
@@ -66,6 +68,9 @@ class HiddenSpaceView(QWidget):
                                               pen=pg.mkPen(30, 30, 30, 220, width=1.2))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
+        # The axes move in steps (see stepped_range) and are painted from a cache.
+        self.range = SteppedRange(self.plot.getPlotItem())
+        cache_axes(self.plot.getPlotItem())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(row)
@@ -91,6 +96,7 @@ class HiddenSpaceView(QWidget):
         self._changed()
 
     def _changed(self, *_) -> None:
+        self.range.reset()  # another layer or units: another scale
         self._sync_controls()
         self.probe.layer = max(self.layer_box.currentIndex(), 0)
         if self.mode_box.currentText() == UNITS:
@@ -160,6 +166,8 @@ class HiddenSpaceView(QWidget):
                                   brush=self._pick(self._brushes, train))
         self.test_points.setData(hs.points[test, 0], hs.points[test, 1],
                                  brush=self._pick(self._brushes, test))
+        self.range.follow(data_bounds(hs.points[:, 0], flat[:, 0]),
+                          data_bounds(hs.points[:, 1], flat[:, 1]))
         a, b = hs.axes
         if hs.explained is not None:
             a += f" ({_percent(hs.explained[0])} of the variance)"
@@ -203,3 +211,12 @@ def _percent(f: float) -> str:
     if f == 0 or 0.01 <= f <= 0.99:
         return f"{f:.0%}"
     return f"{f:.1%}" if f > 0.99 else f"{f * 100:.2g}%"
+
+
+def build_view(ctx) -> HiddenSpaceView:
+    """The Hidden space tab (see nnviz.gui.views)."""
+    from .views import HIDDEN_BUDGET
+    view = HiddenSpaceView(HiddenSpaceProbe())
+    tracker = ctx.track("hidden-space", view, {view.extras_key: (view.probe, HIDDEN_BUDGET)})
+    view.settings_changed.connect(tracker.refresh)
+    return view

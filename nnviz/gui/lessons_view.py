@@ -412,3 +412,15 @@ def _image_rect(xs: np.ndarray, ys: np.ndarray) -> QRectF:
     dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
     dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
     return QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+
+
+def build_view(ctx) -> LessonsView:
+    """The Lessons tab (see nnviz.gui.views): the notebook's demonstrations and the baseline."""
+    from nnviz.core import inspect
+    view = LessonsView()
+    ctx.track("lessons", view, {view.extras_key: (inspect.BaselineProbe(), 0)})
+    view.enable_try(ctx.lessons.get("tryable", {}), ctx.lessons.get("tips", {}))
+    if "try_lesson" in ctx.lessons:
+        view.try_requested.connect(ctx.lessons["try_lesson"])
+    ctx.on_destroy.append(view.shutdown)
+    return view

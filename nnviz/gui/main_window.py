@@ -11,8 +11,11 @@ Hooks for other parts of the GUI (views, sessions):
 - ``set_probe(name, fn)``: ``fn(trainer, grid_points)`` runs in the worker thread with each
   snapshot; its result lands in ``snapshot.extras[name]``. ``fn=None`` removes it.
 - ``set_params(params)``: hand-edited weights, applied by the worker, drawn at once.
-- ``current_problem()`` -> (DataSpec or Dataset, NetworkSpec, TrainConfig, seed);
-  ``load_problem(dataset, spec, config, params=None, seed=0)`` replaces everything (a fresh run);
+- ``current_problem()`` -> the :class:`~nnviz.core.problem.Problem` of the current run (its seed
+  and initial weights are the run's: after Reset, the new seed and no given weights);
+  ``load_problem(problem)`` replaces everything (a fresh run);
+  ``problem_for(data)`` the Problem the panels' settings make on other data (defaults follow the
+  data, the user's own choices stay: the rules of :mod:`nnviz.core.problem`);
   ``load_trainer(trainer, history=None, test_epochs=None, test_values=None)`` adopts a ready
   Trainer that goes on where it stopped (sessions).
 - ``request_state(callback, fn=None)``: the worker runs ``fn(ctx)`` in its thread, ``ctx`` being a
@@ -37,13 +40,15 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
                                QMessageBox, QScrollArea, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from nnviz.core import losses
 from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.loop import describe
 from nnviz.core.losses import LossError
-from nnviz.core.network import NetworkSpec, SpecError, check_edit, check_params
+from nnviz.core.network import NetworkSpec, SpecError, check_edit
+from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default,
+                                notebook_problem)
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
-from nnviz.core.training import TrainConfig, Trainer, TrainingError, network_for
+from nnviz.core.training import TrainConfig, Trainer, TrainingError
 
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
@@ -52,7 +57,7 @@ from .data_panel import DataPanel
 from .loss_plot import LossPlot
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .worker import Problem, TrainingWorker
+from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 FRAME_MS = 25
@@ -61,17 +66,11 @@ BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid
                 "border-radius: 4px; padding: 6px; }")
 
 
-def default_problem() -> tuple[DataSpec, NetworkSpec, TrainConfig, Any, int]:
-    """The notebook's problem: moons, 2-4-10-4-1 sigmoid, MSE, gradient descent, lr 1.0."""
-    return DataSpec("moons"), NetworkSpec(), TrainConfig(), None, 0
-
-
 class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
 
-    def __init__(self, problem: tuple | None = None, *, install_extras: bool = True) -> None:
-        """``problem``: (DataSpec or Dataset, NetworkSpec, TrainConfig, params or None, seed);
-        default the notebook's."""
+    def __init__(self, problem: Problem | None = None, *, install_extras: bool = True) -> None:
+        """``problem``: what to train first; default the notebook's."""
         super().__init__()
         self.setWindowTitle("nnviz")
         self._run_id = 0
@@ -81,9 +80,14 @@ class MainWindow(QMainWindow):
         self._data_source: DataSpec | Dataset | None = None
         self._spec: NetworkSpec | None = None
         self._config: TrainConfig | None = None
+        self._params: Any = None  # the run's given initial weights; None: from the seed
+        # Which of the loss, output activation and learning rate the user chose (kept when the
+        # data changes); the others follow the data.
+        self._chosen: set[str] = set()
         self._latest: Snapshot | None = None
         self._drawn: Snapshot | None = None
         self._views: dict[str, QWidget] = {}
+        self._view_aliases: dict[str, Callable[[], None]] = {}
         self.playing = False
         self.last_error = ""
 
@@ -98,9 +102,8 @@ class MainWindow(QMainWindow):
         self._install_excepthook()
         self.worker.start()
         self.frame_timer.start()
-        data, spec, config, params, seed = problem or default_problem()
         try:
-            self.load_problem(data, spec, config, params, seed)
+            self.load_problem(problem or notebook_problem())
         except BaseException:
             self.shutdown()  # never leave a running thread behind a window that failed to open
             raise
@@ -297,6 +300,8 @@ class MainWindow(QMainWindow):
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
         self.training_panel.lr_changed.connect(self.set_learning_rate)
+        self.training_panel.chosen.connect(self._mark_chosen)
+        self.editor.chosen.connect(self._mark_chosen)
         self.editor.changed.connect(lambda: self._apply_panels("network"))
         self.show_test.toggled.connect(self.boundary.set_show_test)
         self.discretize.toggled.connect(self.boundary.set_discretize)
@@ -312,7 +317,7 @@ class MainWindow(QMainWindow):
         w.snapshot_ready.connect(self._on_snapshot)
         w.status_changed.connect(self._on_status)
         w.playing_changed.connect(self._on_playing)
-        w.failed.connect(self._on_failed)
+        w.failed.connect(lambda e: self._on_failed(describe(e)))
 
     def _install_excepthook(self) -> None:
         """An exception in a slot (PySide calls sys.excepthook) reaches the user, not only
@@ -386,6 +391,7 @@ class MainWindow(QMainWindow):
         """New random weights, epoch 0 (paused)."""
         self._resets += 1
         self._seed = (self._base_seed + self._resets) % 2**32
+        self._params = None  # new weights from the new seed
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)
@@ -422,65 +428,59 @@ class MainWindow(QMainWindow):
 
     # --- problems ------------------------------------------------------------------------------
 
-    def current_problem(self) -> tuple[DataSpec | Dataset, NetworkSpec, TrainConfig, int]:
-        """What the current run trains: (DataSpec, or the Dataset when no generator made it),
-        the NetworkSpec, the TrainConfig (with the current learning rate) and the weight seed."""
-        return self._data_source, self._spec, self._config, self._seed
+    def current_problem(self) -> Problem:
+        """What the current run trains: the data, the NetworkSpec, the TrainConfig (with the
+        current learning rate), the initial weights given (None: from the seed) and the seed."""
+        return Problem(self._dataset, self._spec, self._config, self._params, self._seed)
 
     @property
     def dataset(self) -> Dataset | None:
         return self._dataset
 
-    def load_problem(self, dataset: DataSpec | Dataset, spec: NetworkSpec, config: TrainConfig,
-                     params: Any = None, seed: int = 0) -> None:
+    def load_problem(self, problem: Problem) -> None:
         """Replace everything with this problem and start a fresh run (paused) on it.
 
-        ``dataset`` is a DataSpec (generated here) or a ready Dataset (CSV, session).
         Raises one of the core's user errors (DataError, SpecError, LossError, TrainingError)
-        when the pieces do not fit; the current run is then left as it was.
+        when the pieces do not fit; the current run is then left as it was. Its loss, output
+        activation and learning rate count as chosen where they differ from the defaults for
+        its data (and so stay when the data changes).
         """
-        data = make_dataset(dataset) if isinstance(dataset, DataSpec) else dataset
-        expected = losses.output_dim(config.loss, data.task, data.n_classes)
-        if spec.input_dim != data.n_features or spec.output_dim != expected:
-            raise SpecError(f"the network {spec.shapes_text()} does not fit this data and loss, "
-                            f"which need {data.n_features} inputs and {expected} outputs")
-        if params is not None:
-            check_params(spec, params)  # here, not in the thread: the current run stays intact
-        self._set_panels(data, dataset, spec, config)
-        self._start(data, dataset if isinstance(dataset, DataSpec) else data, spec, config,
-                    params, seed)
+        problem.check()  # here, not in the thread: the current run stays intact
+        data = problem.dataset
+        self._set_panels(data, problem.source, problem.spec, problem.config)
+        self._chosen = set(FITTED) - fitted_by_default(problem)
+        self._start(problem)
 
     def load_trainer(self, trainer: Trainer, history=None, test_epochs=None,
                      test_values=None) -> None:
         """Adopt a Trainer that goes on where it stopped (e.g. from a session). It must not be
         used by the caller afterwards: the worker thread owns it."""
-        data = trainer.data
-        source = data.spec if data.spec is not None else data
-        self._set_panels(data, source, trainer.spec, trainer.config)
-        self._commit(data, source, trainer.spec, trainer.config, trainer.seed)
+        problem = Problem(trainer.data, trainer.spec, trainer.config, trainer.initial_params,
+                          int(trainer.seed))
+        self._set_panels(problem.dataset, problem.source, problem.spec, problem.config)
+        self._chosen = set(FITTED) - fitted_by_default(problem)
+        self._commit(problem)
         self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
 
     def _set_panels(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig) -> None:
         if isinstance(source, DataSpec):
             self.data_panel.set_spec(source)
-        elif data.spec is not None:
-            self.data_panel.set_spec(data.spec)
         else:
             self.data_panel.set_custom(data)
         self.training_panel.set_config(config)
         self.editor.set_spec(spec)
         self.editor.note.clear_message()
 
-    def _commit(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig,
-                seed: int) -> None:
+    def _commit(self, problem: Problem) -> None:
+        data = problem.dataset
         if data is not self._dataset:
             self.boundary.set_dataset(data)
             self.discretize.setEnabled(data.is_classification)
             self.data_panel.set_task_text(data)
             self._update_legend(data)
-        self._dataset, self._data_source = data, source
-        self._spec, self._config = spec, config
-        self._seed = self._base_seed = int(seed)
+        self._dataset, self._data_source = data, problem.source
+        self._spec, self._config, self._params = problem.spec, problem.config, problem.params
+        self._seed = self._base_seed = int(problem.seed)
         self._resets = 0
         self._new_run_id()
         self._drawn = None
@@ -488,40 +488,68 @@ class MainWindow(QMainWindow):
         self.controls.set_playing(False)
         self.controls.set_epoch(0)
 
-    def _start(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig, params,
-               seed: int) -> None:
-        self._commit(data, source, spec, config, seed)
-        self.worker.new_problem(self._run_id, Problem(data, spec, config, params, int(seed)))
+    def _start(self, problem: Problem) -> None:
+        self._commit(problem)
+        self.worker.new_problem(self._run_id, problem)
+
+    def _mark_chosen(self, name: str) -> None:
+        self._chosen.add(name)
+
+    def problem_for(self, data: Dataset, notes: list[str] | None = None,
+                    seed: int | None = None) -> Problem:
+        """The Problem the panels' settings make on ``data``: what the user chose is kept, the
+        rest takes the defaults that fit the data. ``notes`` gets a sentence for each setting
+        that changed to fit. Raises TrainingError or SpecError for a refused panel value.
+
+        A loss the user chose that cannot do this data (bce on a regression) gives way to the
+        default, with a note; the choice is then forgotten.
+        """
+        notes = [] if notes is None else notes
+        config, draft = self.training_panel.config(), self.editor.draft()
+        chosen = self._chosen
+
+        def pick(name: str, value):
+            return value if name in chosen else None
+
+        choices = Choices(draft.hidden, draft.activations,
+                          pick("output_activation", draft.output_activation),
+                          draft.init_scheme, pick("loss", config.loss), config.optimizer,
+                          pick("learning_rate", config.learning_rate), config.batch_size,
+                          config.l1, config.l2)
+        followed = []
+        try:
+            spec, fitted = fit(data, choices)
+            if fitted.loss != config.loss:
+                followed.append(f"loss {fitted.loss}")
+        except LossError:
+            spec, fitted = fit(data, replace(choices, loss=None))
+            notes.append(f"loss set to {fitted.loss}: {config.loss} does not fit this data")
+            chosen.discard("loss")
+        if spec.output_activation != draft.output_activation:
+            followed.append(f"output activation {spec.output_activation}")
+        if fitted.learning_rate != config.learning_rate:
+            followed.append(f"learning rate {fitted.learning_rate:g}")
+        if followed:
+            notes.append(", ".join(followed) + ": the defaults for this data and optimiser "
+                         "(a value you pick yourself is kept)")
+        if seed is None:
+            seed = self._base_seed
+        return Problem(data, spec, fitted, None, int(seed))
 
     def _apply_panels(self, what: str) -> None:
         """An edit in a panel: stop the run and start a fresh model of the new settings."""
-        notes = []
+        notes: list[str] = []
         try:
             custom = self.data_panel.custom_dataset()
             if custom is not None:
-                data, source = custom, custom
+                data = custom
             else:
                 dspec = self.data_panel.spec()
-                same = isinstance(self._data_source, DataSpec) and \
-                    self._data_source.resolved() == dspec.resolved()
+                same = self._dataset is not None and self._dataset.spec is not None and \
+                    self._dataset.spec.resolved() == dspec.resolved()
                 data = self._dataset if same else make_dataset(dspec)
-                source = dspec
-            config = self.training_panel.config()
-            config = self._fit_loss(data, config, notes)
-            editor_spec = self.editor.draft()
-            out_act = editor_spec.output_activation
-            if self._dataset is not None and data.task != self._dataset.task:
-                # The output activation follows the kind of problem, as the loss does.
-                if not data.is_classification and out_act in ("sigmoid", "softmax"):
-                    out_act = "linear"
-                    notes.append("output activation set to linear: a regression output is "
-                                 "any number")
-                elif data.is_classification and out_act == "linear":
-                    out_act = "sigmoid"
-                    notes.append("output activation set to sigmoid: a class probability")
-                self.editor.set_output_activation(out_act)
-            spec = network_for(data, config.loss, editor_spec.hidden, editor_spec.activations,
-                               out_act, editor_spec.init_scheme)
+            seed = self.data_panel.seed.value() if custom is None else self._base_seed
+            problem = self.problem_for(data, notes, seed)
         except (DataError, TrainingError, LossError) as e:
             panel = self.data_panel if isinstance(e, DataError) else self.training_panel
             panel.message.show_error(str(e))
@@ -529,10 +557,10 @@ class MainWindow(QMainWindow):
         except SpecError as e:
             self.editor.message.show_error(f"Refused: {e}")
             return
-        self.editor.set_io(spec.input_dim, spec.output_dim)
-        seed = self.data_panel.seed.value() if custom is None else self._base_seed
+        self._show_fitted(problem)
         was_playing = self.playing
-        self._start(data, source, spec, config, None, seed)
+        self._start(problem)
+        spec = problem.spec
         text = (f"{what.capitalize()} changed: "
                 + ("training stopped; " if was_playing else "")
                 + f"a fresh model {spec.shapes_text()} starts at epoch 0.")
@@ -541,17 +569,12 @@ class MainWindow(QMainWindow):
         self.editor.show_note(text)
         self.statusBar().showMessage(text, 6000)
 
-    def _fit_loss(self, data: Dataset, config: TrainConfig, notes: list[str]) -> TrainConfig:
-        """The same settings with a loss that fits the data (the user's loss if it does)."""
-        try:
-            losses.output_dim(config.loss, data.task, data.n_classes)
-            return config
-        except LossError:
-            pass
-        loss = "mse" if not data.is_classification else "cross-entropy"
-        notes.append(f"loss set to {loss}: {config.loss} does not fit this data")
-        self.training_panel.set_loss(loss)
-        return replace(config, loss=loss)
+    def _show_fitted(self, problem: Problem) -> None:
+        """The panels show what the problem fitted to its data (without firing their edits)."""
+        self.training_panel.set_loss(problem.config.loss)
+        self.training_panel.lr.set_value(problem.config.learning_rate)
+        self.editor.set_output_activation(problem.spec.output_activation)
+        self.editor.set_io(problem.spec.input_dim, problem.spec.output_dim)
 
     def _update_legend(self, data: Dataset) -> None:
         if data.is_classification and data.n_features == 1:
@@ -584,12 +607,20 @@ class MainWindow(QMainWindow):
         a.triggered.connect(lambda: self.show_view(name))
         self.view_menu.addAction(a)
 
+    def add_view_alias(self, name: str, show: Callable[[], None]) -> None:
+        """``show_view(name)`` calls ``show``: a page of a view (e.g. "lesson-5")."""
+        self._view_aliases[name] = show
+
     def view_names(self) -> list[str]:
         return list(self._views)
 
     def show_view(self, name: str) -> None:
+        if name in self._view_aliases:
+            self._view_aliases[name]()
+            return
         if name not in self._views:
-            raise KeyError(f"unknown view {name!r}; known: {', '.join(self._views)}")
+            known = ", ".join([*self._views, *self._view_aliases])
+            raise KeyError(f"unknown view {name!r}; known: {known}")
         self.tabs.setCurrentWidget(self._views[name])
 
     def set_probe(self, name: str, fn: Callable | None) -> None:

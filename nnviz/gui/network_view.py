@@ -518,3 +518,15 @@ class NetworkView(QWidget):
 def _valid_neuron(spec, neuron: tuple[int, int]) -> bool:
     layer, unit = neuron
     return -1 <= layer < spec.n_layers and 0 <= unit < spec.layer_sizes[layer + 1]
+
+
+def build_view(ctx) -> NetworkView:
+    """The Network tab (see nnviz.gui.views): the diagram, its neuron maps' probe."""
+    from nnviz.core import inspect
+
+    from .views import MAP_BUDGET
+    view = NetworkView(on_edit=ctx.window.set_params)
+    view.probe = inspect.NeuronMapsProbe()
+    tracker = ctx.track("network", view, {view.extras_key: (view.probe, MAP_BUDGET)})
+    view.neuron_selected.connect(tracker.refresh)
+    return view

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QS
 
 from nnviz.core.inspect import NeuronMaps
 
+from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402
 
 CLASS_COLOURS = list(CLASS_COLORS)
@@ -142,12 +143,15 @@ class NeuronMapPanel(QWidget):
         self._set_labels("x1", "x2")
         if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)
-            y = np.asarray(maps.data_y)
+            x0, x1, y = maps.data_X[:, 0], maps.data_X[:, 1], np.asarray(maps.data_y)
             if np.issubdtype(y.dtype, np.integer):
-                brushes = [pg.mkBrush(*CLASS_COLOURS[int(c) % len(CLASS_COLOURS)]) for c in y]
+                rgb = np.array(CLASS_COLOURS, np.uint8)[y % len(CLASS_COLOURS)]
             else:
-                brushes = pg.mkBrush(80, 80, 80)
-            self.scatter.setData(maps.data_X[:, 0], maps.data_X[:, 1], brush=brushes)
+                rgb = np.full((len(y), 3), 80, np.uint8)
+            # As on the main plot: a brush per class, a big data set thinned to the plot.
+            keep = np.arange(len(y)) if len(y) <= MAX_DRAWN_POINTS else \
+                thin_to_cells(x0, x1, rgb, 400 // CELL_PX, 400 // CELL_PX)
+            self.scatter.setData(x0[keep], x1[keep], brush=shared(rgb[keep], pg.mkBrush))
         # Auto-range now rather than during the paint, where its change costs a second paint.
         self.plot.scene().prepareForPaint()
 
@@ -175,18 +179,22 @@ class NeuronGrid(QWidget):
         if maps is self.maps and spec == self.spec and maps is not None:
             return  # a throttled probe's repeated result: nothing new to draw
         self.maps, self.spec = maps, spec
+        # Images are made in the paint, for the tiles it shows: a 512-wide network has
+        # thousands of tiles, and the scroll area shows a few dozen of them.
         self._images.clear()
         if maps is not None:
             widest = max(a.shape[2] for a in maps.layers)
             self.TILE = 60 if widest <= 16 else 44 if widest <= 64 else 34
-            for layer in range(-1, len(maps.layers)):
-                src = maps.inputs if layer < 0 else maps.layers[layer]
-                act = "linear" if layer < 0 else spec.layer_activations[layer]
-                for unit in range(src.shape[2]):
-                    m = src[:, :, unit]
-                    self._images[(layer, unit)] = to_qimage(m, levels_for(act, m))
         self._layout()
         self.update()
+
+    def _image(self, layer: int, unit: int) -> QImage:
+        img = self._images.get((layer, unit))
+        if img is None:
+            m = neuron_map(self.maps, layer, unit)
+            act = "linear" if layer < 0 else self.spec.layer_activations[layer]
+            img = self._images[(layer, unit)] = to_qimage(m, levels_for(act, m))
+        return img
 
     def _layout(self) -> None:
         self._tiles = []
@@ -237,10 +245,11 @@ class NeuronGrid(QWidget):
             p.setPen(QColor(50, 50, 50))
             p.drawText(QRect(6, y, self.LABEL_W - 12, self.TILE), Qt.AlignmentFlag.AlignVCenter
                        | Qt.TextFlag.TextWordWrap, text)
+        exposed = event.rect()
         for rect, layer, unit in self._tiles:
-            img = self._images.get((layer, unit))
-            if img is not None:
-                p.drawImage(rect, img)
+            if not rect.intersects(exposed):
+                continue
+            p.drawImage(rect, self._image(layer, unit))
             sel = self.selected == (layer, unit)
             p.setPen(QPen(QColor(20, 20, 20) if sel else QColor(170, 170, 170), 3 if sel else 1))
             p.drawRect(rect)
@@ -345,3 +354,15 @@ class NeuronMapsView(QWidget):
         self.grid.set_maps(maps, snapshot.spec)
         if maps.selected == self.grid.selected:
             self._show_selected(maps)
+
+
+def build_view(ctx) -> NeuronMapsView:
+    """The Neurons tab (see nnviz.gui.views): every neuron's map."""
+    from nnviz.core import inspect
+
+    from .views import MAP_BUDGET
+    view = NeuronMapsView()
+    view.probe = inspect.NeuronMapsProbe()
+    tracker = ctx.track("neurons", view, {view.extras_key: (view.probe, MAP_BUDGET)})
+    view.neuron_selected.connect(tracker.refresh)
+    return view

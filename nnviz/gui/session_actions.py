@@ -19,27 +19,30 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Callable
 from weakref import WeakKeyDictionary
 
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (pg.exporters)
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRect, QSettings, Qt, Signal
+from PySide6.QtCore import (QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QRect,
+                            QSettings, Qt, Signal)
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QGraphicsItem,
                                QLabel, QMenu, QMessageBox, QToolBar, QWidget)
 
-from nnviz.core import csvdata, losses, presets
+from nnviz.core import csvdata, fileio, presets
 from nnviz.core import session as session_io
-from nnviz.core.data import DataError, Dataset, DataSpec
+from nnviz.core.data import DataError, Dataset
 from nnviz.core.losses import LossError
-from nnviz.core.network import NetworkSpec, SpecError, save_npz
+from nnviz.core.network import SpecError, save_npz
 from nnviz.core.session import Session, SessionError
 from nnviz.core.errors import NnvizError
-from nnviz.core.training import TrainConfig, TrainingError, network_for
+from nnviz.core.problem import Problem
+from nnviz.core.training import TrainingError
 
+from .app import picture_bytes
 from .session_dialogs import ImportDialog
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
@@ -61,28 +64,19 @@ def make_settings() -> QSettings:
     return QSettings("nnviz", "nnviz")
 
 
-@dataclass(frozen=True)
-class ProblemState:
-    """What an undo step restores: the problem as ``load_problem`` takes it."""
-
-    source: DataSpec | Dataset
-    spec: NetworkSpec
-    config: TrainConfig
-    seed: int
-    params: Any = None
-
-    def same_problem(self, other: "ProblemState") -> bool:
-        a, b = self.source, other.source
-        same_data = a == b if isinstance(a, DataSpec) and isinstance(b, DataSpec) else a is b
-        return same_data and (self.spec, self.config, self.seed) == \
-            (other.spec, other.config, other.seed)
+def same_problem(a: Problem, b: Problem) -> bool:
+    """The same data (the same generator settings, or the very points), network, settings and
+    seed: a panel edit that changed none of them is no undo step."""
+    da, db = a.dataset, b.dataset
+    same_data = da is db or (da.spec is not None and da.spec == db.spec)
+    return same_data and (a.spec, a.config, a.seed) == (b.spec, b.config, b.seed)
 
 
 class ProblemCommand(QUndoCommand):
     """One edit: the problem before and after it. The edit is already applied when pushed."""
 
-    def __init__(self, actions: "SessionActions", text: str, before: ProblemState,
-                 after: ProblemState) -> None:
+    def __init__(self, actions: "SessionActions", text: str, before: Problem,
+                 after: Problem) -> None:
         super().__init__(text)
         self.actions, self.before, self.after = actions, before, after
         self._applied = True
@@ -131,48 +125,58 @@ def _export_mode(widget: QWidget, on: bool) -> None:
 def export_image(target: QWidget | pg.PlotItem, path: str) -> None:
     """Save a plot (a pyqtgraph PlotWidget / PlotItem) or any widget as PNG or SVG.
 
+    The picture is drawn in memory and written atomically (``fileio``): a full disk or any other
+    failure raises OSError and leaves the file that was at ``path`` as it was.
+
     A plot's PNG goes through pyqtgraph's ImageExporter (at least 800 pixels wide). For SVG,
     pyqtgraph's SVGExporter is tried first; with Qt >= 6.9 it fails on the path format Qt now
     writes (pyqtgraph issue #3485), and the plot is then drawn through Qt's QSvgGenerator with
     pyqtgraph's export mode on. Any other widget: PNG as shown on screen, SVG as drawn by Qt.
     """
-    svg = path.lower().endswith(".svg")
+    fileio.check_output(path)  # a folder, a FIFO, a missing folder: say so before drawing
+    fileio.write_bytes(path, _image_bytes(target, path.lower().endswith(".svg")))
+
+
+def _image_bytes(target: QWidget | pg.PlotItem, svg: bool) -> bytes:
     item = target.getPlotItem() if isinstance(target, pg.PlotWidget) else target
     if isinstance(item, pg.PlotItem):
         try:
             if svg:
-                pg.exporters.SVGExporter(item).export(path)
+                data = pg.exporters.SVGExporter(item).export(toBytes=True)
             else:
                 ex = pg.exporters.ImageExporter(item)
                 ex.parameters()["width"] = int(max(800, item.sceneBoundingRect().width() * 2))
-                ex.export(path)
-            if os.path.exists(path) and os.path.getsize(path) > 0:
-                return
+                data = picture_bytes(ex.export(toBytes=True))
+            if data:
+                return bytes(data)
         except (ValueError, IndexError, AttributeError):
             pass  # the SVG exporter's known failure: fall through to Qt
     widget = target if isinstance(target, QWidget) else item.getViewWidget()
     if widget is None:
-        raise OSError(f"cannot export {path}: the plot is not shown")
-    if svg:
-        from PySide6.QtSvg import QSvgGenerator
-        gen = QSvgGenerator()
-        gen.setFileName(path)
-        gen.setSize(widget.size())
-        gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
-        gen.setTitle("nnviz")
-        _export_mode(widget, True)
-        painter = QPainter(gen)
-        try:
-            # QWidget's own render (a QGraphicsView overrides render with another signature):
-            # the widget and its children, as on screen.
-            QWidget.render(widget, painter, QPoint(0, 0))
-        finally:
-            painter.end()
-            _export_mode(widget, False)
-    elif not widget.grab().save(path):
-        raise OSError(f"cannot write {path}")
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        raise OSError(f"cannot write {path}")
+        raise OSError("the plot is not shown")
+    if not svg:
+        return picture_bytes(widget.grab())
+    from PySide6.QtSvg import QSvgGenerator
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    gen = QSvgGenerator()
+    gen.setOutputDevice(buf)
+    gen.setSize(widget.size())
+    gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    gen.setTitle("nnviz")
+    _export_mode(widget, True)
+    painter = QPainter(gen)
+    try:
+        # QWidget's own render (a QGraphicsView overrides render with another signature):
+        # the widget and its children, as on screen.
+        QWidget.render(widget, painter, QPoint(0, 0))
+    finally:
+        painter.end()
+        _export_mode(widget, False)
+    data = bytes(buf.data())
+    if not data:
+        raise OSError("the SVG drawing came out empty")
+    return data
 
 
 class SessionActions(QObject):
@@ -186,13 +190,14 @@ class SessionActions(QObject):
         super().__init__(window)
         self.window = window
         self.settings = make_settings()
+        self._settings_failed = False  # said once: a message box per save would nag
         self.path: str | None = None
         self.last_message = ""
         self.message_box: QMessageBox | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)  # each step may hold a data set
         self._class_names: WeakKeyDictionary[Dataset, tuple[str, ...]] = WeakKeyDictionary()
-        self._current = ProblemState(*window.current_problem())
+        self._current = window.current_problem()
         self._build_file_menu()
         self._build_edit_menu()
         self._build_presets_menu()
@@ -368,7 +373,18 @@ class SessionActions(QObject):
         s.setValue("window/geometry", w.saveGeometry())
         s.setValue("window/main_split", w.main_split.saveState())
         s.setValue("window/right_split", w.right_split.saveState())
-        s.sync()
+        s.sync()  # on closing: a failure here has no window left to be shown in
+
+    def _sync_settings(self) -> None:
+        """Write the settings now (Qt replaces the file atomically) and say so, once, if that
+        failed: the recent files and the window's layout would be lost without a word."""
+        self.settings.sync()
+        if self.settings.status() == QSettings.Status.NoError or self._settings_failed:
+            return
+        self._settings_failed = True
+        self.show_error("Settings", f"nnviz could not save the settings (recent files, window "
+                        f"layout) to {self.settings.fileName()}; they will be lost when it "
+                        "closes. Is that folder writable?")
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is not self.window:
@@ -400,7 +416,7 @@ class SessionActions(QObject):
         recent = [p for p in self.recent_files() if p != path]
         self.settings.setValue("files/recent", [path, *recent][:RECENT_MAX])
         self.settings.setValue("files/last_folder", os.path.dirname(path))
-        self.settings.sync()
+        self._sync_settings()
         self._rebuild_recent()
 
     def _forget_recent(self, path: str) -> None:
@@ -490,7 +506,7 @@ class SessionActions(QObject):
         self._set_title()
         self._add_recent(self.path)
         self.undo_stack.clear()  # the run before is gone: there is nothing to go back to
-        self._current = ProblemState(*self.window.current_problem())
+        self._current = self.window.current_problem()
         self._update_edit_toolbar()
         self._status(f"Opened {os.path.basename(path)}: epoch {s.epoch}, "
                      f"{s.spec.shapes_text()}, {s.config.optimizer}.")
@@ -569,23 +585,21 @@ class SessionActions(QObject):
 
     # --- problems and undo ---------------------------------------------------------------------
 
-    def apply_state(self, state: ProblemState) -> None:
+    def apply_state(self, state: Problem) -> None:
         """Load ``state`` into the window (undo / redo)."""
         try:
-            self.window.load_problem(state.source, state.spec, state.config, state.params,
-                                     state.seed)
+            self.window.load_problem(state)
         except USER_ERRORS as e:
             self.show_error("Cannot restore", str(e))
             return
         self._current = state
         self._update_edit_toolbar()
 
-    def _load(self, text: str, state: ProblemState) -> bool:
+    def _load(self, text: str, state: Problem) -> bool:
         """Apply a new problem as one undoable step; False (and a message) if it does not fit."""
         before = self._current
         try:
-            self.window.load_problem(state.source, state.spec, state.config, state.params,
-                                     state.seed)
+            self.window.load_problem(state)
         except USER_ERRORS as e:
             self.show_error(f"Cannot apply the {text}", str(e))
             return False
@@ -595,25 +609,23 @@ class SessionActions(QObject):
         return True
 
     def _panel_edited(self, text: str) -> None:
-        now = ProblemState(*self.window.current_problem())
-        if now.same_problem(self._current):
+        now = self.window.current_problem()
+        if same_problem(now, self._current):
             return  # the window refused the edit, or nothing changed
         before, self._current = self._current, now
         self.undo_stack.push(ProblemCommand(self, text, before, now))
         self._update_edit_toolbar()
 
     def _learning_rate_changed(self, *_) -> None:
-        self._current = replace(self._current, config=self.window.current_problem()[2])
+        self._current = replace(self._current, config=self.window.current_problem().config)
 
     def load_preset(self, p: presets.Preset) -> bool:
         try:
-            data = p.dataset()
-            spec = p.network(data)
-            params = p.initial_params(spec)
+            problem = p.problem()
         except USER_ERRORS as e:
             self.show_error(f"Preset {p.title}", str(e))
             return False
-        ok = self._load(f"preset “{p.title}”", ProblemState(p.data, spec, p.config, p.seed, params))
+        ok = self._load(f"preset “{p.title}”", problem)
         if ok:
             self._status(f"{p.title}. Press Play (Space); about {p.epochs:,} epochs show the "
                          "result.", 15000)
@@ -626,41 +638,32 @@ class SessionActions(QObject):
         path = path or self.ask_path("Import CSV", CSV_FILTER, save=False)
         if not path:
             return
-        _, _, _, seed = self.window.current_problem()
-        dlg = ImportDialog(path, self.window, seed=seed)
+        dlg = ImportDialog(path, self.window, seed=self.window.current_problem().seed)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.imported is not None:
             self.import_data(dlg.imported)
 
     def import_data(self, imported: csvdata.ImportedData) -> bool:
-        """Train on imported data with the current network and settings, fitted to the data."""
+        """Train on imported data with the current network and settings: what the user chose
+        stays, the rest fits the data (as when a data set is chosen in the panel)."""
         data = imported.dataset
-        _, spec0, config, seed = self.window.current_problem()
+        notes: list[str] = []
         try:
-            losses.output_dim(config.loss, data.task, data.n_classes)
-        except LossError:
-            config = replace(config, loss="mse" if not data.is_classification else "cross-entropy")
-        out = spec0.output_activation
-        if not data.is_classification and out in ("sigmoid", "softmax"):
-            out = "linear"
-        elif data.is_classification and out == "linear":
-            out = "sigmoid"
-        if config.loss == "cross-entropy" and data.n_classes > 2 and out == "sigmoid":
-            out = "softmax"
-        try:
-            spec = network_for(data, config.loss, spec0.hidden, spec0.activations, out,
-                               spec0.init_scheme)
+            problem = self.window.problem_for(data, notes, self.window.current_problem().seed)
         except USER_ERRORS as e:
             self.show_error("Cannot import", str(e))
             return False
+        spec, config = problem.spec, problem.config
         if imported.class_names:
             self._class_names[data] = imported.class_names
-        ok = self._load(f"import of {data.name}", ProblemState(data, spec, config, seed))
+        ok = self._load(f"import of {data.name}", problem)
         if ok:
             d = data
             kind = (f"{d.n_classes} classes ({', '.join(imported.class_names or ())})"
                     if d.is_classification else "regression")
             self._status(f"Imported {d.name}: {len(d.X)} points, {kind}. Network "
-                         f"{spec.shapes_text()}, loss {config.loss}.")
+                         f"{spec.shapes_text()}, loss {config.loss}, learning rate "
+                         f"{config.learning_rate:g}." + (" Note: " + "; ".join(notes) + "."
+                                                         if notes else ""))
         return ok
 
     def _edit_mode(self) -> str | None:
@@ -775,8 +778,7 @@ class SessionActions(QObject):
         names = self.class_names()
         if names:
             self._class_names[new] = names
-        s = self._current
-        ok = self._load(text, ProblemState(new, s.spec, s.config, s.seed))
+        ok = self._load(text, replace(self._current, dataset=new, params=None))
         if ok:
             self._status(f"{text.capitalize()}: {len(new.X)} points; a fresh model starts at "
                          "epoch 0.")
@@ -806,7 +808,7 @@ class SessionActions(QObject):
         try:
             export_image(self._plot_target(which), path)
         except OSError as e:
-            self.show_error("Export", str(e))
+            self.show_error("Export", _write_error(path, e))
             return False
         self._status(f"Exported {os.path.basename(path)}.")
         self.exported.emit(path)
@@ -865,11 +867,17 @@ def _dropped_file(mime) -> str | None:
     return path if ok else None
 
 
+def _write_error(path: str, e: OSError) -> str:
+    """What went wrong, naming the file once."""
+    why = getattr(e, "reason", None) or e.strerror or str(e)
+    return str(e) if path in str(e) else f"could not write {path}: {why}"
+
+
 def _save_weights(path: str, params) -> None:
     try:
         save_npz(path, params)
     except OSError as e:
-        raise OSError(f"could not write {path}: {e.strerror or e}") from None
+        raise OSError(_write_error(path, e)) from None
 
 
 def example_files() -> list[tuple[str, str, str]]:

@@ -20,10 +20,13 @@ REGULARIZERS = {
 
 class TrainingPanel(QGroupBox):
     """``config_changed``: a setting that needs a fresh model (loss, optimiser, batch size,
-    regularisation). ``lr_changed(float)``: the learning rate, applied without a reset."""
+    regularisation). ``lr_changed(float)``: the learning rate, applied without a reset.
+    ``chosen(name)``: the user set the ``"loss"`` or the ``"learning_rate"`` (before the change
+    is announced), so it stays when the data changes."""
 
     config_changed = Signal()
     lr_changed = Signal(float)
+    chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Training", parent)
@@ -33,7 +36,8 @@ class TrainingPanel(QGroupBox):
                                "gradient.")
         self.lr = NumberCombo(LEARNING_RATES, 1.0, 0, 1e4, "learning rate",
                               "The step size of each update. It applies at once, even while "
-                              "training, without a reset. Pick one or type any number.")
+                              "training, without a reset. Pick one or type any number. Until you do, it follows "
+                              "the data and the optimiser (a rate that trains them).")
         self.batch = spin(0, 1_000_000, 0, "How many training points each update sees; 0 = all "
                           "of them at once (full batch, the notebook's). Smaller batches are "
                           "reshuffled every epoch.")
@@ -55,13 +59,13 @@ class TrainingPanel(QGroupBox):
         form.addRow(self.message)
         self.reg_rate.setEnabled(False)
 
-        self.loss.currentIndexChanged.connect(self._edited)
+        self.loss.currentIndexChanged.connect(self._loss_chosen)
         self.optimizer.currentIndexChanged.connect(self._edited)
         self.batch.valueChanged.connect(self._edited)
         self.regularizer.currentIndexChanged.connect(self._reg_chosen)
         self.reg_rate.value_changed.connect(lambda _v: self._edited())
         self.reg_rate.validated.connect(self._show_validation)
-        self.lr.value_changed.connect(self.lr_changed)
+        self.lr.value_changed.connect(self._lr_chosen)
         self.lr.validated.connect(self._show_validation)
 
     def config(self) -> TrainConfig:
@@ -94,6 +98,14 @@ class TrainingPanel(QGroupBox):
         old = self.loss.blockSignals(True)
         set_combo(self.loss, loss)
         self.loss.blockSignals(old)
+
+    def _loss_chosen(self) -> None:
+        self.chosen.emit("loss")
+        self._edited()
+
+    def _lr_chosen(self, lr: float) -> None:
+        self.chosen.emit("learning_rate")
+        self.lr_changed.emit(lr)
 
     def _reg_chosen(self) -> None:
         self.reg_rate.setEnabled(self.regularizer.currentData() != "none")

@@ -1,28 +1,59 @@
-"""Installs the inspection views and the Lessons menu into the main window.
+"""The inspection views: one registry, and how their tabs are installed in the main window.
 
-``install_views(window)`` is called at the end of ``MainWindow.__init__``. Each view is a tab
-(``network``, ``neurons``, ``hidden-space``, ``gradients``, ``lessons``); its numbers come from
-a probe (:mod:`nnviz.core.inspect`) that the worker thread runs with every snapshot. A costly
-probe is registered only while its view is visible; the gradient probe always runs, so that
-its history covers the whole run. A view redraws only while visible.
+:data:`REGISTRY` lists every view once: its name (for ``show_view`` and ``--show``), its tab's
+title and tooltip, and where its ``build_view(ctx)`` lives. A new view is one new module with a
+``build_view`` and one line here. Each tab's view is built the first time the tab is shown
+(most sessions never open most tabs, and building them all made the launch slower);
+``window._inspection_views[name]`` builds the view when asked for it.
 
-``show_view`` also accepts ``lesson-1`` .. ``lesson-5`` and ``baseline`` (the lessons tab on that
-page), so that ``nnviz --screenshot F.png --show lesson-5`` works.
+A view's numbers come from a probe (:mod:`nnviz.core.inspect`) that the worker thread runs with
+every snapshot on the model shown (live or a past epoch of the run log). A costly probe is
+registered only while its view is visible; the gradient probe always runs. The worker gets its
+own copy of a probe (:meth:`ViewContext.track`): a view changes its probe's settings (the neuron
+selected, the layer shown) on the GUI thread and sends a new copy, so the GUI thread never writes
+what the worker reads.
+
+The Lessons menu and its page names (``lesson-1`` .. ``lesson-5``, ``baseline``: for
+``nnviz --screenshot F.png --show lesson-5``) are installed here too, as aliases of the window's
+``show_view`` (:meth:`MainWindow.add_view_alias`).
 """
 from __future__ import annotations
 
-from typing import Callable
+import copy
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnviz.core import inspect
 
-from .gradient_view import GradientView
-from .hidden_space import HiddenSpaceView
-from .lessons_view import LESSON_KEYS, LESSONS, LessonsView
-from .network_view import NetworkView
-from .neuron_maps import NeuronMapsView
+from .lessons_view import LESSON_KEYS, LESSONS
+
+
+@dataclass(frozen=True)
+class ViewEntry:
+    name: str
+    title: str
+    tip: str
+    module: str  # the module (in nnviz.gui) whose build_view(ctx) makes the view
+
+
+REGISTRY: tuple[ViewEntry, ...] = (
+    ViewEntry("network", "Network", "The network: weights as links, biases, each neuron's map; "
+              "click to edit.", "network_view"),
+    ViewEntry("neurons", "Neurons", "Every neuron's activation over the input plane.",
+              "neuron_maps"),
+    ViewEntry("hidden-space", "Hidden space",
+              "The data and the input plane as a hidden layer sees them.", "hidden_space"),
+    ViewEntry("gradients", "Gradients",
+              "Gradient norms, update ratios, weight and activation histograms.", "gradient_view"),
+    ViewEntry("lessons", "Lessons",
+              "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
+)
 
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.
 PRESET_FOR_LESSON = {"line": "line", "deep-linear": "deep-linear", "sigmoid": "deep-sigmoid",
@@ -32,22 +63,24 @@ PRESET_FOR_LESSON = {"line": "line", "deep-linear": "deep-linear", "sigmoid": "d
 LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[:5])},
                   "baseline": "baseline"}
 
+# A probe's share of the worker's time while training runs (see inspect.Throttled). Small: while
+# the window draws, a probe's jax calls cost ~3x their time alone.
+MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.02, 0.05, 0.015
+
 
 class _Visibility(QObject):
-    """Registers a view's probes while it is shown, removes them when it is hidden."""
+    """Sends a view's probes to the worker while it is shown, removes them when it is hidden."""
 
-    def __init__(self, window, view, probes: dict[str, Callable], always: tuple[str, ...] = ()):
+    def __init__(self, window, view, probes: dict[str, Callable[[], Any]],
+                 always: tuple[str, ...] = ()) -> None:
         super().__init__(view)
         self.window, self.view, self.probes, self.always = window, view, probes, always
-        for name in always:
-            window.set_probe(name, probes[name])
         view.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
         if t == QEvent.Type.Show:
-            for name, fn in self.probes.items():
-                self.window.set_probe(name, fn)  # also makes the worker publish a fresh frame
+            self.send()  # also makes the worker publish a fresh frame
             last = self.window.last_snapshot
             if last is not None:
                 self.view.update_snapshot(last)
@@ -57,55 +90,102 @@ class _Visibility(QObject):
                     self.window.set_probe(name, None)
         return False
 
+    def send(self) -> None:
+        for name, make in self.probes.items():
+            self.window.set_probe(name, make())
+
     def refresh(self, *_) -> None:
-        """The probe's settings changed: ask for a new frame (even while paused)."""
+        """The probe's settings changed: send a new copy (a new frame, even while paused)."""
         if self.view.isVisible():
-            for name, fn in self.probes.items():
-                self.window.set_probe(name, fn)
+            self.send()
 
 
-def install_views(window) -> dict:
-    """Create the views, add them as tabs, wire their probes and the Lessons menu."""
-    network = NetworkView(on_edit=window.set_params)
-    network.probe = inspect.NeuronMapsProbe()
-    neurons = NeuronMapsView()
-    neurons.probe = inspect.NeuronMapsProbe()
-    hidden = HiddenSpaceView(inspect.HiddenSpaceProbe())
-    gradients = GradientView()
-    gradient_probe = inspect.GradientProbe()
-    lessons = LessonsView()
-    baseline_probe = inspect.BaselineProbe()
+@dataclass
+class ViewContext:
+    """What a view's ``build_view(ctx)`` gets: the window, and the means to wire its probes."""
 
-    network.setToolTip("The network: weights as links, biases, each neuron's map; click to edit.")
-    neurons.setToolTip("Every neuron's activation over the input plane.")
-    hidden.setToolTip("The data and the input plane as a hidden layer sees them.")
-    gradients.setToolTip("Gradient norms, update ratios, weight and activation histograms.")
-    lessons.setToolTip("The notebook's demonstrations and a logistic-regression baseline.")
+    window: Any
+    gradient_probe: Any  # the always-running gradient probe (its history is the run log's)
+    trackers: dict[str, _Visibility] = field(default_factory=dict)
+    on_destroy: list[Callable[[], None]] = field(default_factory=list)
+    lessons: dict[str, Any] = field(default_factory=dict)  # tryable presets, try_lesson
 
-    views = {"network": network, "neurons": neurons, "hidden-space": hidden,
-             "gradients": gradients, "lessons": lessons}
-    titles = {"network": "Network", "neurons": "Neurons", "hidden-space": "Hidden space",
-              "gradients": "Gradients", "lessons": "Lessons"}
-    for name, view in views.items():
-        window.add_view(name, titles[name], view)
+    def track(self, name: str, view, probes: dict[str, tuple[Any, float]],
+              always: tuple[str, ...] = ()) -> _Visibility:
+        """Run ``probes`` = {extras key: (probe, time budget or 0)} while ``view`` is shown. The
+        worker gets a copy of each probe, made when it is sent."""
+        def maker(probe, budget):
+            def make():
+                p = copy.copy(probe)
+                return inspect.Throttled(p, budget) if budget else p
+            return make
+        tracker = _Visibility(self.window, view, {k: maker(p, b) for k, (p, b) in probes.items()},
+                              always)
+        self.trackers[name] = tracker
+        return tracker
 
-    # Throttled: a wide network's probes may not eat the worker's time (see inspect.Throttled).
-    # Small budgets: while the window draws, a probe's jax calls cost ~3x their time alone, and
-    # at 15% each the probes took a third of the worker's time (bench/gui.py's view_cost); the
-    # maps still refresh ~10-20 times a second, the boundary and the links every frame.
-    T = inspect.Throttled
-    trackers = {
-        "network": _Visibility(window, network, {network.extras_key: T(network.probe, 0.02)}),
-        "neurons": _Visibility(window, neurons, {neurons.extras_key: T(neurons.probe, 0.02)}),
-        "hidden-space": _Visibility(window, hidden, {hidden.extras_key: T(hidden.probe, 0.05)}),
-        "gradients": _Visibility(window, gradients,
-                                 {gradients.extras_key: T(gradient_probe, 0.015)},
-                                 always=(gradients.extras_key,)),
-        "lessons": _Visibility(window, lessons, {lessons.extras_key: baseline_probe}),
-    }
-    network.neuron_selected.connect(trackers["network"].refresh)
-    neurons.neuron_selected.connect(trackers["neurons"].refresh)
-    hidden.settings_changed.connect(trackers["hidden-space"].refresh)
+
+class _LazyTab(QWidget):
+    """A tab's place: ``build()`` makes its view the first time the tab is shown."""
+
+    def __init__(self, build: Callable[[], QWidget], tip: str) -> None:
+        super().__init__()
+        self._build, self.view = build, None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.setToolTip(tip)
+
+    def ensure(self) -> QWidget:
+        if self.view is None:
+            self.view = self._build()
+            self.layout().addWidget(self.view)
+            if self.isVisible():
+                self.view.show()
+        return self.view
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt)
+        self.ensure()
+        super().showEvent(event)
+
+
+class _Views(Mapping):
+    """name -> view, built when first asked for."""
+
+    def __init__(self, tabs: dict[str, _LazyTab]) -> None:
+        self.tabs = tabs
+
+    def __getitem__(self, name: str) -> QWidget:
+        return self.tabs[name].ensure()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tabs)
+
+    def __len__(self) -> int:
+        return len(self.tabs)
+
+    def built(self) -> list[QWidget]:
+        return [t.view for t in self.tabs.values() if t.view is not None]
+
+
+def install_views(window) -> Mapping:
+    """Add the registry's tabs (each built when first shown), the Lessons menu and its page
+    names."""
+    # The gradient probe always runs, built or not: the history it shows is the run log's, and
+    # its current row is there whichever tab is open.
+    gradient_probe = inspect.Throttled(inspect.GradientProbe(), GRADIENT_BUDGET)
+    window.set_probe("gradients", gradient_probe)
+    ctx = ViewContext(window, gradient_probe)
+
+    def builder(entry: ViewEntry) -> Callable[[], QWidget]:
+        def build() -> QWidget:
+            module = importlib.import_module(f"nnviz.gui.{entry.module}")
+            return module.build_view(ctx)
+        return build
+
+    tabs = {e.name: _LazyTab(builder(e), e.tip) for e in REGISTRY}
+    for e in REGISTRY:
+        window.add_view(e.name, e.title, tabs[e.name])
+    views = _Views(tabs)
 
     # The views draw a moment after the main plots, in their own turn of the event loop: one
     # frame's work is two shorter stretches, and a click or a key waits for one, not both
@@ -116,7 +196,7 @@ def install_views(window) -> dict:
         snapshot, pending["snapshot"] = pending["snapshot"], None
         if snapshot is None:
             return
-        for view in views.values():
+        for view in views.built():
             if view.isVisible():
                 view.update_snapshot(snapshot)
 
@@ -126,7 +206,40 @@ def install_views(window) -> dict:
         pending["snapshot"] = snapshot
     window.snapshot_drawn.connect(draw)
 
-    # The Lessons menu: each demonstration one click away.
+    _install_lessons(window, views, ctx)
+    window.destroyed.connect(lambda *_: [stop() for stop in ctx.on_destroy])
+    window._inspection_views = views  # keeps the Python wrappers (and trackers) alive
+    window._inspection_context = ctx
+    return views
+
+
+def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
+    """The Lessons menu, each lesson's page name for show_view, and "try it live"."""
+    try:
+        from nnviz.core import presets
+        known = {p.id: p for p in presets.load_presets()}
+    except Exception:  # noqa: BLE001 -- no presets, no buttons; the lessons still work
+        known = {}
+    tryable = {k: pid for k, pid in PRESET_FOR_LESSON.items() if pid in known}
+
+    def show_lesson(key: str, wait: bool = False) -> None:
+        views["lessons"].show_lesson(key, wait=wait)
+        window.show_view("lessons")
+
+    def try_lesson(key: str) -> None:
+        # The lesson's preset in the main window (through the Presets menu's action when there
+        # is one, so that Undo knows about it).
+        p = known[tryable[key]]
+        action = getattr(getattr(window, "session_actions", None), "preset_actions", {}).get(p.id)
+        if action is not None:
+            action.trigger()
+        else:
+            window.load_problem(p.problem())
+        window.show_view("main")
+
+    ctx.lessons.update(tryable=tryable, tips={k: f"Load the preset “{known[pid].title}” and "
+                                                 "train it yourself." for k, pid in tryable.items()},
+                       try_lesson=try_lesson)
     menu = window.menuBar().addMenu("&Lessons")
     for i, lesson in enumerate(LESSONS):
         a = QAction(lesson.title, window)
@@ -136,46 +249,5 @@ def install_views(window) -> dict:
         a.triggered.connect(lambda _=False, key=lesson.key: show_lesson(key))
         menu.addAction(a)
     menu.setToolTipsVisible(True)
-
-    def show_lesson(key: str, wait: bool = False) -> None:
-        lessons.show_lesson(key, wait=wait)
-        original_show_view("lessons")
-
-    # show_view learns the lesson pages' names (for --show lesson-5 and the like).
-    original_show_view = window.show_view
-
-    # "Try it live": the lesson's preset in the main window (through the Presets menu's action
-    # when there is one, so that Undo knows about it).
-    try:
-        from nnviz.core import presets
-        known = {p.id: p for p in presets.load_presets()}
-    except Exception:  # noqa: BLE001 -- no presets, no buttons; the lessons still work
-        known = {}
-    tryable = {k: pid for k, pid in PRESET_FOR_LESSON.items() if pid in known}
-    lessons.enable_try(tryable, {k: f"Load the preset “{known[pid].title}” and train it "
-                                    "yourself." for k, pid in tryable.items()})
-
-    def try_lesson(key: str) -> None:
-        p = known[tryable[key]]
-        action = getattr(getattr(window, "session_actions", None), "preset_actions", {}).get(p.id)
-        if action is not None:
-            action.trigger()
-        else:
-            data = p.dataset()
-            spec = p.network(data)
-            window.load_problem(p.data, spec, p.config, p.initial_params(spec), p.seed)
-        original_show_view("main")
-    lessons.try_requested.connect(try_lesson)
-
-    def show_view(name: str) -> None:
-        if name in LESSON_ALIASES:
-            show_lesson(LESSON_ALIASES[name], wait=True)
-        else:
-            original_show_view(name)
-    window.show_view = show_view
-
-    executor_shutdown = lessons.shutdown
-    window.destroyed.connect(lambda *_: executor_shutdown())
-    window._inspection_views = views  # keeps the Python wrappers (and trackers) alive
-    window._inspection_trackers = trackers
-    return views
+    for alias, key in LESSON_ALIASES.items():
+        window.add_view_alias(alias, lambda key=key: show_lesson(key, wait=True))

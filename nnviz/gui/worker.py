@@ -1,622 +1,27 @@
 """The training thread: the ONLY module of nnviz that touches QThread.
 
-Two layers:
-
-- :class:`TrainLoop` is the worker's logic and knows nothing of Qt. It owns the core
-  :class:`~nnviz.core.training.Trainer`, a :class:`~nnviz.core.history.LossHistory` and the test
-  history; commands arrive through :meth:`TrainLoop.post` (a thread-safe queue) and results leave
-  through plain callbacks. Tests drive it synchronously, one :meth:`TrainLoop.work_once` at a time
-  (as superqt's GeneratorWorker lets one drive ``work()``), so pause and step are deterministic.
-- :class:`TrainingWorker` runs a TrainLoop in a QThread and turns its callbacks into Qt signals:
-  ``snapshot_ready(Snapshot)`` at most ~60 times a second, ``status_changed(str)`` ("compiling..."),
-  ``playing_changed(bool)`` and ``failed(str)``. The GUI keeps only the latest snapshot and redraws
-  from a timer.
-
-Every run carries an id chosen by the GUI (a new problem, Reset, Restart start a new run); the
-snapshots say which run they belong to and the GUI drops those of an old run.
-
-Commands (tuples, first item the verb): ``problem`` (a new Trainer built and compiled here),
-``trainer`` (adopt a ready-made, uncompiled Trainer, e.g. from a saved session), ``play``,
-``pause``, ``step n``, ``reset`` (new random weights), ``restart`` (same initial weights),
-``lr`` (no reset), ``params`` (hand-edited weights; a fresh snapshot at once), ``speed``,
-``probe`` (a view's function run on every snapshot), ``request`` (run a function on the live
-trainer in this thread and hand the result back to the GUI thread), ``stop``.
+:class:`TrainingWorker` runs a :class:`~nnviz.core.loop.TrainLoop` (the Qt-free logic) in a
+QThread and turns its callbacks into Qt signals: ``snapshot_ready(Snapshot)`` at most at the
+display's rate, ``status_changed(str)`` ("compiling..."), ``playing_changed(bool)`` and
+``failed(object)`` (the exception). Its methods post the loop's commands. The GUI keeps only the
+latest snapshot and redraws from a timer.
 """
 from __future__ import annotations
 
-import queue
-import threading
-import time
-import traceback
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Callable
 
-import jax
-import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
-from nnviz.core import runlog
-from nnviz.core.data import Dataset
-from nnviz.core.errors import NnvizError
 from nnviz.core.history import LossHistory
-from nnviz.core.inspect import gradient_row
-from nnviz.core.network import NetworkSpec, device_array
-from nnviz.core.runlog import Run, RunLog
-from nnviz.core.snapshot import Branch, Grid, ModelAt, Snapshot, make_grid_points
-from nnviz.core.training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
-                                 divergence_message)
-
-USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
-
-FRAME_S = 1 / 60  # the most often a snapshot is published
-MAX_PUBLISH_S = 0.1  # the least often, while playing
-# One chunk takes about this long at full speed: about a frame, so Pause still answers within
-# ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
-# loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
-CHUNK_TARGET_S = 0.016
-GRID_RES_2D = 100
-GRID_RES_1D = 400
-
-Probe = Callable[[Trainer, np.ndarray], Any]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What a run trains: data, architecture, settings, start weights (None = from the seed)."""
-
-    dataset: Dataset
-    spec: NetworkSpec
-    config: TrainConfig
-    params: Any = None
-    seed: int = 0
-
-
-@dataclass
-class RunContext:
-    """What a ``request`` function sees, in the worker thread. Do not keep references to it."""
-
-    trainer: Trainer
-    run: Run
-    run_id: int
-
-    @property
-    def log(self) -> RunLog:
-        """The live branch's record."""
-        return self.run.log
-
-    @property
-    def history(self) -> LossHistory:
-        return self.run.log.losses
-
-    @property
-    def test_epochs(self) -> np.ndarray:
-        return self.run.log.test.epochs
-
-    @property
-    def test_values(self) -> np.ndarray:
-        return self.run.log.test.values
-
-
-@dataclass(frozen=True)
-class RunState:
-    """A copy of the live run, safe to use on any thread (the default ``request`` result)."""
-
-    dataset: Dataset
-    spec: NetworkSpec
-    config: TrainConfig
-    seed: int
-    epoch: int
-    params: tuple
-    initial_params: tuple
-    loss_epochs: np.ndarray
-    loss_values: np.ndarray
-    test_epochs: np.ndarray
-    test_values: np.ndarray
-
-
-def numpy_params(params) -> tuple:
-    """Weights as numpy copies (never views of device buffers)."""
-    return tuple((np.array(w), np.array(b)) for w, b in params)
-
-
-def run_state(ctx: RunContext) -> RunState:
-    t = ctx.trainer
-    le, lv = ctx.history.arrays()
-    return RunState(t.data, t.spec, t.config, t.seed, t.epoch, numpy_params(t.params),
-                    numpy_params(t.initial_params), le, lv, ctx.test_epochs.copy(),
-                    ctx.test_values.copy())
-
-
-def _pow2_at_most(n: float) -> int:
-    # Chunk sizes are powers of two: each distinct size costs a small one-off compile in jax's
-    # slicing of the loss buffer, so a handful of sizes keeps that cost to the first seconds.
-    n = int(max(1, min(MAX_CHUNK, n)))
-    return 1 << (n.bit_length() - 1)
-
-
-def _pow2_near(n: float) -> int:
-    """The power of two nearest to ``n`` (geometrically), within 1..MAX_CHUNK."""
-    p = _pow2_at_most(n)
-    return min(MAX_CHUNK, 2 * p) if n > 1.4142 * p else p
-
-
-class TrainLoop:
-    """The worker's logic, Qt-free. Callbacks are called in the thread that runs the loop."""
-
-    def __init__(self, publish: Callable[[Snapshot], None] = lambda s: None,
-                 status: Callable[[str], None] = lambda s: None,
-                 playing_changed: Callable[[bool], None] = lambda p: None,
-                 error: Callable[[str], None] = lambda m: None,
-                 reply: Callable[[Callable, Any], None] = lambda cb, r: cb(r),
-                 paced: bool = False) -> None:
-        self._publish, self._status, self._playing_cb = publish, status, playing_changed
-        self._error, self._reply = error, reply
-        self.commands: queue.Queue = queue.Queue()
-        self.trainer: Trainer | None = None
-        self.run: Run | None = None  # the run's branches and their records
-        # The epoch the views show: None is the live end; an epoch before it is the past,
-        # replayed from the run log (the timeline).
-        self.view_epoch: int | None = None
-        self._replayed: tuple[int, Any] | None = None  # (epoch, state) of the last replay
-        self.run_id = 0
-        self.playing = False
-        self.alive = True
-        self.epochs_per_frame: int | None = None  # None: as fast as possible
-        self.chunk = 8  # adapted so that a chunk takes about CHUNK_TARGET_S
-        self.probes: dict[str, Probe] = {}
-        self.grid_points: np.ndarray | None = None
-        self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
-        self._last_publish = 0.0
-        self._publish_every = FRAME_S  # grows when snapshots are costly (big networks)
-        self._snapshot_cost = 0.0
-        self._last_test = 0.0
-        self._next_frame = 0.0
-        # Set from any thread by stop(): a long Step gives up between its parts.
-        self.stopping = threading.Event()
-        self._dirty = False  # state changed since the last snapshot
-        # Paced (the window): while playing, the next snapshot waits until the GUI has drawn
-        # the last one (``drawn`` set from the GUI thread), or MAX_PUBLISH_S has passed. A
-        # snapshot the GUI never draws is worker time taken from training for nothing.
-        self.paced = paced
-        self.drawn = threading.Event()
-        self.drawn.set()
-
-    @property
-    def log(self) -> RunLog:
-        """The live branch's record."""
-        return self.run.log
-
-    @property
-    def history(self) -> LossHistory:
-        return self.run.log.losses
-
-    @property
-    def test_epochs(self) -> np.ndarray:
-        return self.run.log.test.epochs
-
-    @property
-    def test_values(self) -> np.ndarray:
-        return self.run.log.test.values
-
-    # --- the thread-safe way in ------------------------------------------------------------
-
-    def post(self, *command: Any) -> None:
-        """Queue a command; any thread may call this."""
-        self.commands.put(command)
-
-    # --- driving ---------------------------------------------------------------------------
-
-    def run_forever(self) -> None:
-        while self.alive:
-            self.work_once(wait=True)
-
-    def work_once(self, wait: bool = False) -> None:
-        """Handle the queued commands, then run one chunk if playing.
-
-        ``wait``: when idle, block until a command arrives (the thread); tests pass False.
-        """
-        for cmd in self._take_commands(wait):
-            try:
-                self._handle(cmd)
-            except Exception as e:  # noqa: BLE001 -- every failure must reach the user
-                self._fail(e)
-            if not self.alive:
-                return
-        if self.playing and self.trainer is not None:
-            try:
-                self._chunk()
-            except Exception as e:  # noqa: BLE001
-                self._fail(e)
-        if self._dirty and not self.playing:
-            self._publish_now()
-
-    def _take_commands(self, wait: bool) -> list[tuple]:
-        timeout: float | None = 0.0
-        if wait:
-            if not self.playing or self.trainer is None:
-                timeout = None  # idle: sleep until told something
-            elif self.epochs_per_frame is not None:
-                timeout = max(0.0, self._next_frame - time.perf_counter())
-        cmds = []
-        try:
-            if timeout is None:
-                cmds.append(self.commands.get())
-            elif timeout > 0:
-                cmds.append(self.commands.get(timeout=timeout))
-        except queue.Empty:
-            pass
-        while True:
-            try:
-                cmds.append(self.commands.get_nowait())
-            except queue.Empty:
-                break
-        # Only the newest problem counts: several quick edits must not compile one after another.
-        last = max((i for i, c in enumerate(cmds) if c[0] in ("problem", "trainer")), default=-1)
-        cmds = [c for i, c in enumerate(cmds) if i >= last or c[0] not in ("problem", "trainer")]
-        # Only the newest epoch to show counts: a dragged timeline sends many.
-        last = max((i for i, c in enumerate(cmds) if c[0] == "show"), default=-1)
-        return [c for i, c in enumerate(cmds) if i == last or c[0] != "show"]
-
-    # --- commands ----------------------------------------------------------------------------
-
-    def _handle(self, cmd: tuple) -> None:
-        verb, args = cmd[0], cmd[1:]
-        if verb == "stop":
-            self.alive = False
-            self._set_playing(False, notify=False)
-        elif verb == "problem":
-            run_id, problem = args
-            self._set_playing(False)
-            self._start_problem(run_id, problem)
-        elif verb == "trainer":
-            run_id, trainer, history, test_epochs, test_values = args
-            self._set_playing(False)
-            self._adopt(run_id, trainer, history, test_epochs, test_values)
-        elif verb == "speed":
-            self.epochs_per_frame = args[0]
-        elif verb == "probe":
-            name, fn = args
-            if fn is None:
-                self.probes.pop(name, None)
-            else:
-                self.probes[name] = fn
-            self._dirty = True
-        elif verb == "request":
-            fn, callback = args
-            if self.trainer is None:
-                raise TrainingError("there is no model yet")
-            ctx = RunContext(self.trainer, self.run, self.run_id)
-            self._reply(callback, (fn or run_state)(ctx))
-        elif self.trainer is None:
-            # No model (its settings failed, and said why): nothing to run. The GUI may
-            # already show "Pause": tell it the truth.
-            if verb == "play":
-                self._playing_cb(False)
-            return
-        elif verb == "play":
-            self._go_live()
-            self._set_playing(True)
-            self._next_frame = time.perf_counter()
-        elif verb == "pause":
-            self._set_playing(False)
-            self._dirty = True
-        elif verb == "step":
-            self._set_playing(False)
-            self._go_live()
-            diverged, _ = self._run_epochs(int(args[0]), pieces=50)
-            self._dirty = not diverged  # a divergence has published its own snapshot
-        elif verb == "reset":
-            run_id, seed = args
-            self._set_playing(False)
-            t = self.trainer
-            self._replace_trainer(run_id, Trainer(t.spec, t.config, t.data, seed=seed))
-        elif verb == "restart":
-            self._set_playing(False)
-            self.trainer.restart()
-            self._new_run(args[0])
-        elif verb == "lr":
-            self.trainer.set_learning_rate(float(args[0]))
-            # The epochs from here on run at the new rate: a replay must start here.
-            self.log.checkpoint(self.trainer.epoch, self.trainer.state, "learning rate")
-            self._dirty = True
-        elif verb == "params":
-            self._go_live()
-            self.trainer.set_params(args[0])
-            self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights")
-            self._dirty = True
-            self._publish_now()  # at once, even while playing
-        elif verb == "show":
-            self._show(args[0])
-        elif verb == "branch":
-            self._branch(args[0])
-        elif verb == "switch":
-            self._switch(self.run.index(args[0]))
-        elif verb == "rename":
-            self.run.rename(*args)
-            self._dirty = True
-        elif verb == "delete":
-            i, active = self.run.index(args[0]), self.run.active
-            if i == active:
-                self._set_playing(False)
-            self.run.delete(args[0])
-            if i == active:
-                self._resume(self.run.active)
-            self._dirty = True
-        else:
-            raise ValueError(f"unknown worker command {verb!r}")
-
-    def _start_problem(self, run_id: int, p: Problem) -> None:
-        trainer = Trainer(p.spec, p.config, p.dataset, params=p.params, seed=p.seed)
-        self._replace_trainer(run_id, trainer)
-
-    def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
-        self._replace_trainer(run_id, trainer)
-        if isinstance(history, Run):  # a session with its run log
-            self.run = history
-            return
-        if history is not None:
-            self.log.losses = history
-        if test_epochs is not None:
-            for e, v in zip(np.asarray(test_epochs, np.int64), np.asarray(test_values, np.float32)):
-                self.log.record_test(int(e), float(v))
-
-    def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
-        old = self.trainer
-        self.trainer = None  # a failing compile must not leave a half-made run behind
-        self._status("compiling...")
-        t0 = time.perf_counter()
-        if old is None or old.data is not trainer.data:
-            self._make_grid(trainer.data)
-        # XLA compiles without the GIL: the functions of the first snapshot compile on a second
-        # core while this thread compiles the training step (cold cache, bench/gui.py's first
-        # frame: the compiles were ~1 s one after another).
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnviz-warm-up") as pool:
-            warm = [pool.submit(self._warm_up, trainer, False), pool.submit(self._warm_up,
-                                                                           trainer, True)]
-            trainer.compile()
-            for w in warm:
-                w.result()
-        dt = time.perf_counter() - t0
-        self.trainer = trainer
-        self._new_run(run_id)
-        self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
-
-    def _warm_up(self, trainer: Trainer, probes: bool) -> None:
-        """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
-        compiled; results are thrown away and a failure is left for the real snapshot."""
-        try:
-            if probes:
-                for fn in list(self.probes.values()):
-                    with np.errstate(all="ignore"):
-                        fn(trainer, self.grid_points)
-                return
-            trainer.evaluate()
-            trainer.test_loss()
-            gradient_row(trainer)  # the run log's gradient statistics at each checkpoint
-            if self.grid_points is not None:
-                trainer.predict_for_drawing(self._grid_device)
-        except Exception:  # noqa: BLE001 -- see the docstring
-            pass
-
-    def _new_run(self, run_id: int) -> None:
-        self.run_id = run_id
-        t = self.trainer
-        self.run = Run(RunLog())
-        self.view_epoch, self._replayed = None, None
-        self.log.checkpoint(t.epoch, t.state, "start")
-        self._record_grads(self.log)
-        self._dirty = True
-
-    # --- the timeline ----------------------------------------------------------------------------
-
-    def _record_grads(self, log: RunLog) -> None:
-        """The gradient statistics at the checkpoint just taken (the gradient view's history)."""
-        cks = log.checkpoints
-        prev = (cks[-2].epoch, cks[-2].state.params) if len(cks) > 1 else None
-        norms, ratios = gradient_row(self.trainer, prev)
-        log.record_grads(cks[-1].epoch, norms, ratios)
-
-    def _go_live(self) -> None:
-        if self.view_epoch is not None:
-            self.view_epoch, self._replayed = None, None
-            self._dirty = True
-
-    def _show(self, epoch: int | None) -> None:
-        """Show ``epoch`` of the live branch (None or its last epoch: the live end)."""
-        if epoch is None or int(epoch) >= self.trainer.epoch:
-            self._go_live()
-            return
-        self._set_playing(False)
-        self.view_epoch = max(self.log.checkpoints[0].epoch, int(epoch))
-        self._dirty = True
-
-    def _state_shown(self):
-        """(epoch, device state) of the epoch shown, replayed from the log when in the past."""
-        t = self.trainer
-        if self.view_epoch is None:
-            return t.epoch, t.state
-        at, state = runlog.state_at(t, self.log, self.view_epoch, self._replayed)
-        self._replayed = (at, state)
-        return at, state
-
-    def _branch(self, epoch: int | None) -> None:
-        """Continue from ``epoch`` (default: the one shown) as a new branch, with the current
-        settings; the branch left behind keeps its end, to be switched back to."""
-        t = self.trainer
-        self._set_playing(False)
-        at, state = self._state_shown() if epoch is None else runlog.state_at(t, self.log, epoch)
-        lr = t.learning_rate
-        self.log.checkpoint(t.epoch, t.state, "branch end")
-        self.run.branch(at, state)
-        t.epoch = at
-        t.state = state
-        t.set_learning_rate(lr)
-        self.log.checkpoint(at, t.state, "branch")
-        self.view_epoch, self._replayed = None, None
-        self._dirty = True
-
-    def _switch(self, index: int) -> None:
-        if index == self.run.active:
-            self._go_live()
-            return
-        self._set_playing(False)
-        t = self.trainer
-        self.log.checkpoint(t.epoch, t.state, "branch end")
-        self._resume(index)
-
-    def _resume(self, index: int) -> None:
-        """Make branch ``index`` the live one and the trainer its end."""
-        self.run.active = index
-        end = self.log.checkpoints[-1]
-        t = self.trainer
-        t.epoch = end.epoch
-        t.state = jax.device_put(end.state)
-        self.view_epoch, self._replayed = None, None
-        self._dirty = True
-
-    def _make_grid(self, data: Dataset) -> None:
-        if data.n_features not in (1, 2):
-            self.grid_points, self._grid_axes = None, None  # no plane to draw
-            return
-        res = GRID_RES_2D if data.n_features == 2 else GRID_RES_1D
-        xs, ys, points = make_grid_points(data.bounds(0.1), res)
-        self.grid_points, self._grid_axes = points, (xs, ys)
-        self._grid_device = device_array(points)  # copied to the device once
-
-    def _set_playing(self, playing: bool, notify: bool = True) -> None:
-        if playing != self.playing:
-            self.playing = playing
-            if notify:
-                self._playing_cb(playing)
-
-    # --- training ----------------------------------------------------------------------------
-
-    def _run_epochs(self, n: int, pieces: int = 1) -> tuple[bool, float]:
-        """Run ``n`` epochs in about ``pieces`` parts, the test loss measured after each part
-        (with one part, the caller measures it)."""
-        t = self.trainer
-        piece = n if pieces <= 1 else _pow2_at_most(max(1, n // pieces))
-        left, t0 = n, time.perf_counter()
-        while left > 0 and not self.stopping.is_set():
-            k = min(piece, left)
-            result = runlog.advance(t, self.log, k, on_checkpoint=self._record_grads)
-            left -= k
-            if result.diverged:
-                self._set_playing(False)
-                self._publish_now(diverged=True)
-                return True, time.perf_counter() - t0
-            if pieces > 1:
-                self._record_test()
-        return False, time.perf_counter() - t0
-
-    def _record_test(self) -> None:
-        t = self.trainer
-        if t.epoch == 0 or not len(t.data.test_index) or (
-                len(self.test_epochs) and self.test_epochs[-1] == t.epoch + 1):
-            return
-        # The test loss of the weights after epoch E is drawn at E + 1, beside the train loss of
-        # the same weights (epoch E + 1's loss, taken before its update, as the notebook does).
-        self.log.record_test(t.epoch + 1, t.test_loss())
-
-    def _chunk(self) -> None:
-        # N epochs per frame, but never more than fit in a chunk's time: Pause must still
-        # answer within a frame when a big network cannot do N epochs per frame.
-        n = self.chunk if self.epochs_per_frame is None else min(self.epochs_per_frame,
-                                                                  self.chunk)
-        diverged, dt = self._run_epochs(n)
-        if diverged:
-            return
-        now = time.perf_counter()
-        if now - self._last_test >= 2 * FRAME_S:  # ~30 points a second besides the frames':
-            self._record_test()                   # the curve keeps its shape when they are sparse
-            self._last_test = now
-        if n == self.chunk:
-            # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
-            self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
-        if self.epochs_per_frame is None:
-            # Publish now if waiting for the next chunk would overshoot the frame more, and
-            # the GUI has drawn the last snapshot (or has taken too long to).
-            due = now - self._last_publish + dt / 2 >= self._publish_every
-            if due and (self.drawn.is_set() or now - self._last_publish >= MAX_PUBLISH_S):
-                self._publish_now()
-            else:
-                self._dirty = True
-        else:
-            self._publish_now()
-            self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
-
-    # --- publishing --------------------------------------------------------------------------
-
-    def model_shown(self) -> ModelAt:
-        """The model the views draw: the live one, or the past epoch the timeline shows."""
-        t = self.trainer
-        epoch, state = self._state_shown()
-        lr = float(state.opt_state.hyperparams["learning_rate"])
-        return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
-                       past=epoch < t.epoch)
-
-    def make_snapshot(self, diverged: bool = False) -> Snapshot:
-        t = self.trainer
-        model = self.model_shown()
-        m = t.evaluate(model.params)
-        # The test loss of the weights after epoch E is drawn at E + 1 (see _record_test).
-        if not model.past and t.epoch > 0 and (
-                not len(self.test_epochs) or self.test_epochs[-1] != t.epoch + 1):
-            self.log.record_test(t.epoch + 1, m.test_loss)
-        grid = None
-        if self.grid_points is not None:
-            values = t.predict_for_drawing(self._grid_device, model.params)
-            xs, ys = self._grid_axes
-            if len(ys):
-                values = values.reshape(len(ys), len(xs), -1)
-            if values.shape[-1] == 1:
-                values = values[..., 0]
-            grid = Grid(xs, ys, values)
-        extras = {}
-        for name, fn in list(self.probes.items()):
-            try:
-                with np.errstate(all="ignore"):  # a diverging model's numbers overflow: fine
-                    extras[name] = fn(model, self.grid_points)
-            except Exception as e:  # noqa: BLE001 -- a view's bug must show, but only once
-                self.probes.pop(name, None)
-                self._error(f"view {name!r} failed and was switched off: "
-                            f"{type(e).__name__}: {e}")
-        le, lv = self.history.arrays()
-        message = divergence_message(t.epoch, t.learning_rate, t.best_epoch,
-                                     t.best_loss) if diverged else ""
-        branches = tuple(Branch(b.name, *b.losses.arrays(), b.fork_epoch)
-                         for b in self.run.branches if b is not self.log)
-        return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
-                        self.test_epochs.copy(), self.test_values.copy(),
-                        numpy_params(model.params), grid, diverged, message, extras=extras,
-                        live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
-                        branch=self.log.name, branches=branches)
-
-    def _publish_now(self, diverged: bool = False) -> None:
-        if self.trainer is None:
-            return
-        self._dirty = False
-        if self.paced:
-            self.drawn.clear()
-        t0 = time.perf_counter()
-        snapshot = self.make_snapshot(diverged)
-        self._last_publish = time.perf_counter()
-        # Snapshots take at most about a quarter of the worker's time, whatever their size, yet
-        # come at least 10 times a second. The smaller of the last two costs: a snapshot that
-        # compiled something (a new model, a view's probe) must not slow the next ones down.
-        cost, self._snapshot_cost = min(self._snapshot_cost, self._last_publish - t0), \
-            self._last_publish - t0
-        self._publish_every = min(MAX_PUBLISH_S, max(FRAME_S, 3 * cost))
-        self._publish(snapshot)
-
-    def _fail(self, e: Exception) -> None:
-        self._set_playing(False)
-        if isinstance(e, USER_ERRORS):
-            self._error(str(e))
-        else:
-            self._error(f"{type(e).__name__}: {e}\n\n{traceback.format_exc()}")
-        self._status("")
+from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, NewProblem, Pause, Play,
+                             Probe, RenameBranch, Request, Reset, Restart, RunContext, RunState,
+                             SetLearningRate, SetParams, SetProbe, SetSpeed, ShowEpoch, Step, Stop,
+                             SwitchBranch, TrainLoop)
+from nnviz.core.problem import Problem
+from nnviz.core.training import Trainer
+
+__all__ = ["TrainingWorker", "TrainLoop", "RunContext", "RunState", "Problem", "GRID_RES_2D",
+           "collect_garbage_in_gui_thread"]
 
 
 class _Thread(QThread):
@@ -628,7 +33,9 @@ class _Thread(QThread):
         try:
             self._loop.run_forever()
         except Exception as e:  # noqa: BLE001 -- the last resort: say it, then stop
-            self._loop._error(f"the training thread stopped: {type(e).__name__}: {e}")
+            failure = RuntimeError(f"the training thread stopped: {type(e).__name__}: {e}")
+            failure.__cause__ = e
+            self._loop._error(failure)
 
 
 _gc_in_gui_thread = None
@@ -655,7 +62,7 @@ class TrainingWorker(QObject):
     snapshot_ready = Signal(object)
     status_changed = Signal(str)
     playing_changed = Signal(bool)
-    failed = Signal(str)
+    failed = Signal(object)  # the exception (core.loop.describe says it for the user)
     _replied = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -687,80 +94,69 @@ class TrainingWorker(QObject):
         if not self._thread.isRunning():
             return True
         self.loop.stopping.set()
-        self.loop.post("stop")
+        self.loop.post(Stop())
         self._thread.quit()
         # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
         return self._thread.wait()
 
     def release(self) -> None:
-        """Drop the run's device arrays and the views' probes (after ``stop``): what remains of
-        them is then freed in an orderly way now, not by the interpreter's last collection."""
-        if self._thread.isRunning():
-            return
-        loop = self.loop
-        loop.trainer = None
-        loop.probes.clear()
-        loop.grid_points, loop._grid_axes = None, None
-        loop.__dict__.pop("_grid_device", None)
-        while True:  # commands never run (a queued problem holds a Dataset and weights)
-            try:
-                loop.commands.get_nowait()
-            except queue.Empty:
-                break
+        """Drop the run's device arrays and the views' probes, once the thread has stopped."""
+        if not self._thread.isRunning():
+            self.loop.release()
 
     # --- commands ----------------------------------------------------------------------------
 
     def new_problem(self, run_id: int, problem: Problem) -> None:
-        self.loop.post("problem", run_id, problem)
+        self.loop.post(NewProblem(run_id, problem))
 
     def adopt_trainer(self, run_id: int, trainer: Trainer, history: LossHistory | None = None,
                       test_epochs=None, test_values=None) -> None:
-        self.loop.post("trainer", run_id, trainer, history, test_epochs, test_values)
+        self.loop.post(Adopt(run_id, trainer, history, test_epochs, test_values))
 
     def play(self) -> None:
-        self.loop.post("play")
+        self.loop.post(Play())
 
     def pause(self) -> None:
-        self.loop.post("pause")
+        self.loop.post(Pause())
 
     def step(self, n: int = 1) -> None:
-        self.loop.post("step", int(n))
+        self.loop.post(Step(int(n)))
 
     def reset(self, run_id: int, seed: int) -> None:
-        self.loop.post("reset", run_id, seed)
+        self.loop.post(Reset(run_id, seed))
 
     def restart(self, run_id: int) -> None:
-        self.loop.post("restart", run_id)
+        self.loop.post(Restart(run_id))
 
     def set_learning_rate(self, lr: float) -> None:
-        self.loop.post("lr", float(lr))
+        self.loop.post(SetLearningRate(float(lr)))
 
     def set_params(self, params) -> None:
-        self.loop.post("params", params)
+        self.loop.post(SetParams(params))
 
     def show_epoch(self, epoch: int | None) -> None:
         """Show a past epoch of the live branch (None: the live end); pauses training."""
-        self.loop.post("show", epoch)
+        self.loop.post(ShowEpoch(epoch))
 
     def branch(self, epoch: int | None = None) -> None:
         """Continue from ``epoch`` (default: the one shown) as a new branch."""
-        self.loop.post("branch", epoch)
+        self.loop.post(Branch(epoch))
 
     def switch_branch(self, name: str) -> None:
-        self.loop.post("switch", name)
+        self.loop.post(SwitchBranch(name))
 
     def rename_branch(self, name: str, new: str) -> None:
-        self.loop.post("rename", name, new)
+        self.loop.post(RenameBranch(name, new))
 
     def delete_branch(self, name: str) -> None:
-        self.loop.post("delete", name)
+        self.loop.post(DeleteBranch(name))
 
     def set_speed(self, epochs_per_frame: int | None) -> None:
-        self.loop.post("speed", epochs_per_frame)
+        self.loop.post(SetSpeed(epochs_per_frame))
 
     def set_probe(self, name: str, fn: Probe | None) -> None:
-        self.loop.post("probe", name, fn)
+        self.loop.post(SetProbe(name, fn))
 
     def request(self, fn: Callable[[RunContext], Any] | None,
                 callback: Callable[[Any], None]) -> None:
-        self.loop.post("request", fn, callback)
+        self.loop.post(Request(fn, callback))

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from nnviz.core import inspect
+from nnviz.core import inspect, runlog
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import forward_layers
-from nnviz.core.snapshot import make_grid_points
+from nnviz.core.snapshot import ModelAt, make_grid_points
 from nnviz.core.training import TrainConfig, Trainer, network_for
 
 
@@ -81,38 +81,57 @@ def test_hidden_space_pca_and_units(moons):
     assert hs3.axes == ("unit 3", "unit 6") and hs3.explained is None
 
 
-def test_gradient_probe_history_ratio_and_reset():
+def recorded(t, epochs: int):
+    """``t`` trained ``epochs`` epochs with a run log that records the gradients at its
+    checkpoints, as the window's loop does; the model at the end, as a view sees it."""
+    log = runlog.RunLog()
+    log.checkpoint(t.epoch, t.state, "start")
+    inspect.record_gradients(t, log)
+    runlog.advance(t, log, epochs, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
+    return ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log), log
+
+
+def test_gradient_history_is_the_run_logs_and_the_ratio_is_exact_for_gd():
     t = trainer_for(lr=0.5)
-    probe = inspect.GradientProbe()
-    for _ in range(3):
-        t.run(10)
-        flow = probe(t, None)
-    assert list(flow.epochs) == [10, 20, 30] and flow.grad_norms.shape == (3, 4)
-    assert flow.exact_ratio
+    model, log = recorded(t, 30)
+    flow = inspect.GradientProbe()(model, None)
+    assert list(flow.epochs) == list(log.checkpoint_epochs()) == list(range(31))
+    assert flow.grad_norms.shape == (31, 4) and flow.exact_ratio
     ws = [np.array(w) for w, _ in t.params]
     g = inspect.gradients(t)
     np.testing.assert_allclose(flow.update_ratios[-1],
                                [0.5 * np.linalg.norm(gw) / np.linalg.norm(w)
                                 for (gw, _), w in zip(g, ws)], rtol=1e-5)
+    np.testing.assert_allclose(flow.grad_norms[-1], [np.linalg.norm(gw) for gw, _ in g],
+                               rtol=1e-5)
     assert len(flow.weight_hists) == 4 and flow.weight_hists[1].counts.sum() == 40
     assert flow.activation_hists[0].counts.sum() == 4 * len(t.data.train_index)
     assert flow.dead_fraction == (None, None, None)
+    # A past epoch shows the history up to it; a new run (Restart) has its own.
+    past = inspect.GradientProbe()(ModelAt(t, log.nearest(12).state.params, 12, 0.5, (1, "x"),
+                                           log, past=True), None)
+    assert list(past.epochs) == list(range(13))
     t.restart()
-    t.run(5)
-    assert list(probe(t, None).epochs) == [5]
+    model, _ = recorded(t, 5)
+    assert list(inspect.GradientProbe()(model, None).epochs) == [0, 1, 2, 3, 4, 5]
 
 
-def test_gradient_probe_measures_ratio_for_adam():
+def test_gradient_probe_measures_ratio_for_adam_between_checkpoints():
     t = trainer_for(opt="adam", lr=0.01)
-    probe = inspect.GradientProbe()
-    probe(t, None)
-    w0 = [np.array(w) for w, _ in t.params]
-    t.run(4)
-    flow = probe(t, None)
+    model, log = recorded(t, 4)
+    flow = inspect.GradientProbe()(model, None)
     assert not flow.exact_ratio and np.isnan(flow.update_ratios[0]).all()
+    w0 = [np.asarray(w) for w, _ in log.nearest(3).state.params]
     w1 = [np.array(w) for w, _ in t.params]
-    expected = [np.linalg.norm(b - a) / np.linalg.norm(b) / 4 for a, b in zip(w0, w1)]
+    expected = [np.linalg.norm(b - a) / np.linalg.norm(b) for a, b in zip(w0, w1)]
     np.testing.assert_allclose(flow.update_ratios[-1], expected, rtol=1e-5)
+
+
+def test_a_model_without_a_record_gets_its_own_row():
+    t = trainer_for()
+    t.run(7)
+    flow = inspect.GradientProbe()(t, None)
+    assert list(flow.epochs) == [7] and flow.grad_norms.shape == (1, 4)
 
 
 def test_deep_sigmoid_gradients_vanish_towards_the_input():

@@ -184,7 +184,7 @@ def test_a_failed_first_save_creates_nothing(trained, tmp_path, monkeypatch):
 
 
 def test_save_into_a_missing_folder(trained, tmp_path):
-    with pytest.raises(SessionError, match="could not save"):
+    with pytest.raises(SessionError, match="could not save .*run.nnviz: no such folder"):
         trained.save(tmp_path / "nope" / "run.nnviz")
 
 
@@ -265,7 +265,7 @@ def test_wrong_shapes_nan_and_missing_arrays(parts, tmp_path):
         ({"initial_b0": np.zeros(3, np.float32)}, r"initial weights, layer 0"),
         ({"w2": np.full((10, 4), np.nan, np.float32)}, "layer 2: NaN or infinite"),
         ({"data_X": np.full((120, 2), np.inf, np.float32)}, "data points hold NaN or infinite"),
-        ({"data_X": np.zeros((120, 3), np.float32)}, "the points have 3 features but feature_names lists 2"),
+        ({"data_X": np.zeros((120, 3), np.float32)}, r"data_X is float32 \(120, 3\); the manifest declares \(120, 2\)"),
         ({"data_y": np.full(120, 5, np.int32)}, r"class labels must lie in 0..1"),
         ({"data_train_index": np.array([0, 500])}, "outside the 120 data points"),
         ({"opt/inner_state/0/mu/0/0": np.zeros((3, 3), np.float32)},
@@ -273,7 +273,7 @@ def test_wrong_shapes_nan_and_missing_arrays(parts, tmp_path):
         ({"opt/inner_state/0/mu/1/0": np.full((4, 10), np.nan, np.float32)},
          "optimiser state array inner_state/0/mu/1/0 holds NaN"),
         ({"opt/inner_state/0/nu/9/0": np.zeros(3, np.float32)},
-         "nu/9/0 does not belong to this optimiser"),
+         "manifest.json and arrays.npz name different arrays"),
         ({"loss_epochs": np.array([3, 2, 1] + [0] * 7)}, "loss history"),
         ({"shuffle_key": np.zeros(3, np.uint32)}, "shuffling key"),
     ]
@@ -289,7 +289,7 @@ def test_wrong_shapes_nan_and_missing_arrays(parts, tmp_path):
 def test_pickled_arrays_are_refused(parts, tmp_path):
     manifest, arrays = parts
     arrays = {**arrays, "w0": np.array([object()], dtype=object)}
-    with pytest.raises(SessionError, match="arrays.npz is damaged or holds unsupported data"):
+    with pytest.raises(SessionError, match="nothing is unpickled"):
         S.load(_write(tmp_path / "pickle.nnviz", manifest, arrays))
 
 
@@ -370,5 +370,5 @@ def test_a_process_killed_while_saving_leaves_the_old_file(tmp_path):
     s = S.load(path)  # the old session, whole
     assert "second" not in s.extras and s.spec == NetworkSpec()
     # The cut-short write is a hidden temporary file beside it (nothing can remove it after a
-    # SIGKILL); the session file was never opened for writing.
-    assert [f for f in os.listdir(tmp_path) if f.startswith(".run.nnviz.")]
+    # SIGKILL, until the next save into this folder); the session file was never opened for writing.
+    assert [f for f in os.listdir(tmp_path) if f.startswith(".nnviz-")]

@@ -278,3 +278,29 @@ def test_trainer_refuses_a_network_that_does_not_fit_the_data():
     data = make_dataset(DataSpec("multiclass", classes=3))
     with pytest.raises(TrainingError, match="needs 3 outputs"):
         Trainer(NetworkSpec(), TrainConfig(), data)
+
+
+def test_each_epochs_order_uses_every_point_once_and_changes_every_epoch():
+    import jax
+
+    from nnviz.core.training import shuffled_order
+    for n in (5, 200, 1000, 20_000):
+        orders = [np.asarray(shuffled_order(k, n)) for k in jax.random.split(jax.random.PRNGKey(3), 4)]
+        for o in orders:
+            np.testing.assert_array_equal(np.sort(o), np.arange(n))
+        if n >= 200:
+            # The first batch of 32 differs from epoch to epoch.
+            firsts = {tuple(sorted(o[:32])) for o in orders}
+            assert len(firsts) == 4
+    np.testing.assert_array_equal(shuffled_order(jax.random.PRNGKey(1), 999),
+                                  shuffled_order(jax.random.PRNGKey(1), 999))
+
+
+def test_minibatch_runs_do_not_depend_on_how_they_are_chunked():
+    data = make_dataset(DataSpec("moons", samples=400))
+    spec = network_for(data, "bce", (8,), ("tanh",), "sigmoid", "glorot")
+    config = TrainConfig("bce", "gd", 0.5, batch_size=32)
+    one = Trainer(spec, config, data).run(60).losses
+    t = Trainer(spec, config, data)
+    parts = np.concatenate([t.run(k).losses for k in (1, 7, 20, 32)])
+    np.testing.assert_array_equal(parts, one)

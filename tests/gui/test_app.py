@@ -55,6 +55,14 @@ def test_problem_from_args_is_the_notebooks_by_default():
     from nnviz.core.data import DataSpec
     from nnviz.core.network import NetworkSpec
     from nnviz.core.training import TrainConfig
-    data, spec, config, params, seed = app.problem_from_args(argparse.Namespace())
-    assert data == DataSpec("moons").resolved() and spec == NetworkSpec()
-    assert config == TrainConfig() and params is None and seed == 0
+    p = app.problem_from_args(argparse.Namespace())
+    assert p.source == DataSpec("moons").resolved() and p.spec == NetworkSpec()
+    assert p.config == TrainConfig() and p.params is None and p.seed == 0
+
+
+def test_the_window_from_the_command_line_fits_its_defaults_to_the_data():
+    p = app.problem_from_args(argparse.Namespace(dataset="line"))
+    assert p.spec.output_activation == "linear" and p.config.learning_rate < 1.0
+    p = app.problem_from_args(argparse.Namespace(dataset="line", lr=0.2,
+                                                 output_activation="tanh"))
+    assert p.spec.output_activation == "tanh" and p.config.learning_rate == 0.2

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, 
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
+from nnviz.core.problem import Problem
 from nnviz.core.training import TrainConfig, network_for
 
 TIMEOUT = 20_000
@@ -27,8 +28,9 @@ def test_window_opens_with_the_notebooks_problem(bare_window):
     assert w.training_panel.loss.currentData() == "mse"
     assert w.training_panel.optimizer.currentData() == "gd"
     assert w.training_panel.lr.value() == 1.0
-    data, spec, config, seed = w.current_problem()
-    assert data == DataSpec("moons") and spec == NetworkSpec() and config == TrainConfig()
+    p = w.current_problem()
+    data, spec, config, seed = p.source, p.spec, p.config, p.seed
+    assert data == DataSpec("moons").resolved() and spec == NetworkSpec() and config == TrainConfig()
     assert w.controls.epoch.text() == "Epoch 0"
     image = w.boundary.image_data()
     assert image.shape[0] >= 100 and image.shape[1] >= 100
@@ -145,7 +147,7 @@ def test_an_invalid_width_is_refused_with_the_reason(bare_window, qtbot, wait_ru
         assert row.error.isVisible()
         assert "1 to 512" in row.error.text() and str(bad) in row.error.text()
         qtbot.wait(50)
-        assert w.run_id == run and w.current_problem()[1].hidden == (4, 10, 4)
+        assert w.run_id == run and w.current_problem().spec.hidden == (4, 10, 4)
         assert w.last_snapshot.epoch == 10  # the model is untouched
     row.width.setValue(5)
     assert not row.error.isVisible()
@@ -163,12 +165,12 @@ def test_learning_rate_change_applies_without_reset(bare_window, qtbot, wait_run
     w.step(1)
     s = wait_run(w, 101)
     assert w.run_id == run
-    assert s.config.learning_rate == 0.1 and w.current_problem()[2].learning_rate == 0.1
+    assert s.config.learning_rate == 0.1 and w.current_problem().config.learning_rate == 0.1
     lr.setEditText("abc")
     lr.lineEdit().editingFinished.emit()
     assert w.training_panel.message.isVisible()
     assert "not a number" in w.training_panel.message.text()
-    assert w.current_problem()[2].learning_rate == 0.1
+    assert w.current_problem().config.learning_rate == 0.1
 
 
 def test_closing_during_training_leaves_no_thread_running(qtbot, wait_run):
@@ -184,7 +186,7 @@ def test_closing_during_training_leaves_no_thread_running(qtbot, wait_run):
     w2 = MainWindow(install_extras=False)
     w2.show()
     spec = NetworkSpec(hidden=(3, 3, 3, 3, 3), activations=("elu",) * 5)
-    w2.load_problem(DataSpec("moons"), spec, TrainConfig(optimizer="adam"))
+    w2.load_problem(Problem(make_dataset(DataSpec("moons")), spec, TrainConfig(optimizer="adam")))
     qtbot.wait(20)
     w2.close()
     assert not w2.worker.is_running()
@@ -258,7 +260,7 @@ def test_data_edits_regenerate_and_refuse_bad_values(bare_window, qtbot, wait_ru
     panel = w.data_panel
     qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
     wait_run(w, 0)
-    assert w.current_problem()[0].seed == 1
+    assert w.current_problem().source.seed == 1
     panel.test_fraction.setValue(0.5)
     wait_run(w, 0)
     assert len(w.dataset.test_index) == 100
@@ -276,7 +278,7 @@ def test_divergence_pauses_and_shows_the_message(bare_window, qtbot, wait_run):
     w = bare_window
     line = make_dataset(DataSpec("line"))
     spec = network_for(line, "mse", (), (), "linear")
-    w.load_problem(DataSpec("line"), spec, TrainConfig(learning_rate=50.0), seed=42)
+    w.load_problem(Problem(line, spec, TrainConfig(learning_rate=50.0), seed=42))
     wait_run(w, 0)
     w.play()
     qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=TIMEOUT)
@@ -354,15 +356,15 @@ def test_loaded_points_train_and_survive_architecture_edits(bare_window, qtbot, 
     X = rng.normal(size=(60, 3)).astype(np.float32)
     data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", name="mine")
     spec = network_for(data, "mse", (4,), ("tanh",), "sigmoid")
-    w.load_problem(data, spec, TrainConfig(learning_rate=0.5))
+    w.load_problem(Problem(data, spec, TrainConfig(learning_rate=0.5)))
     wait_run(w, 0)
-    assert w.current_problem()[0] is data
+    assert w.current_problem().source is data
     assert "mine" in w.data_panel.dataset.currentText()
     assert not w.data_panel.samples.isEnabled() and not w.data_panel.regenerate.isEnabled()
     assert "3 features" in w.boundary.note.toPlainText()  # no plane to draw, said so
     w.editor.rows[0].width.setValue(5)
     s = wait_run(w, 0)
-    assert s.spec.layer_sizes == (3, 5, 1) and w.current_problem()[0] is data
+    assert s.spec.layer_sizes == (3, 5, 1) and w.current_problem().source is data
     w.step(5)
     assert wait_run(w, 5).metrics.train_loss > 0
     # Back to a generator: the loaded entry goes away.
@@ -379,7 +381,8 @@ def test_load_problem_refuses_weights_of_another_shape_and_keeps_the_run(bare_wi
     run = w.run_id
     wrong = tuple((np.zeros((2, 2)), np.zeros(2)) for _ in range(2))
     try:
-        w.load_problem(DataSpec("moons"), NetworkSpec(), TrainConfig(), params=wrong)
+        w.load_problem(Problem(make_dataset(DataSpec("moons")), NetworkSpec(), TrainConfig(),
+                               params=wrong))
         raise AssertionError("weights of the wrong shape must be refused")
     except ValueError as e:
         assert "layers" in str(e) or "fit" in str(e)
@@ -415,8 +418,8 @@ def test_a_window_given_a_bad_problem_raises_and_leaves_no_thread(qtbot):
     from nnviz.core.losses import LossError
     from nnviz.gui.main_window import MainWindow
     with pytest.raises(LossError):
-        MainWindow((DataSpec("multiclass"), NetworkSpec(output_dim=3), TrainConfig(loss="bce"),
-                    None, 0), install_extras=False)
+        MainWindow(Problem(make_dataset(DataSpec("multiclass")), NetworkSpec(output_dim=3),
+                           TrainConfig(loss="bce")), install_extras=False)
     import gc
 
     from nnviz.gui.worker import TrainingWorker

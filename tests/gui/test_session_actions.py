@@ -117,7 +117,7 @@ def test_save_and_open_go_on_exactly(win, qtbot, tmp_path):
     wait_run(qtbot, w)
     actions.open_session(path)
     s = wait_run(qtbot, w, 25)
-    assert w.current_problem()[1] == NetworkSpec()
+    assert w.current_problem().spec == NetworkSpec()
     assert w.controls.epoch.text() == "Epoch 25"
     assert len(s.loss_values) == 25  # the loss curve came back too
     s = _step(qtbot, w, 10)
@@ -180,25 +180,25 @@ def test_undo_redo_restore_the_architecture(win, qtbot):
     row = w.editor.rows[1]
     row.width.setValue(7)  # the user types 7 into hidden layer 2
     wait_run(qtbot, w)
-    assert w.current_problem()[1].hidden == (4, 7, 4)
+    assert w.current_problem().spec.hidden == (4, 7, 4)
     assert actions.undo_action.isEnabled() and "network" in actions.undo_action.text()
     actions.undo_action.trigger()
-    assert w.current_problem()[1].hidden == (4, 10, 4)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
     assert [r.width.value() for r in w.editor.rows] == [4, 10, 4]
     wait_run(qtbot, w)
     actions.redo_action.trigger()
-    assert w.current_problem()[1].hidden == (4, 7, 4)
+    assert w.current_problem().spec.hidden == (4, 7, 4)
     assert [r.width.value() for r in w.editor.rows] == [4, 7, 4]
     # Adding a layer and a data change are steps too; undo walks back through them all.
     w.editor.add.click()
     w.data_panel.noise.setValue(0.3)
-    assert w.current_problem()[0].noise == 0.3
-    assert w.current_problem()[1].hidden == (4, 7, 4, 4)
+    assert w.current_problem().source.noise == 0.3
+    assert w.current_problem().spec.hidden == (4, 7, 4, 4)
     assert actions.undo_stack.count() == 3  # 7 wide; a layer added; the noise
     for _ in range(3):
         actions.undo_action.trigger()
     assert actions.undo_stack.index() == 0 and actions.undo_stack.count() == 3  # undo adds none
-    data, spec = w.current_problem()[:2]
+    data, spec = w.current_problem().source, w.current_problem().spec
     assert data.resolved() == DataSpec("moons").resolved() and spec == NetworkSpec()
     assert w.data_panel.noise.value() == pytest.approx(0.1)
     wait_run(qtbot, w)
@@ -207,21 +207,22 @@ def test_undo_redo_restore_the_architecture(win, qtbot):
 def test_undo_with_the_keyboard(win, qtbot):
     w, actions = win
     w.editor.rows[0].width.setValue(9)
-    assert w.current_problem()[1].hidden[0] == 9
+    assert w.current_problem().spec.hidden[0] == 9
     w.activateWindow()
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert w.current_problem()[1].hidden[0] == 4
+    assert w.current_problem().spec.hidden[0] == 4
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
-    assert w.current_problem()[1].hidden[0] == 9
+    assert w.current_problem().spec.hidden[0] == 9
     wait_run(qtbot, w)
 
 
 def test_presets_load_and_undo(win, qtbot):
     w, actions = win
     actions.preset_actions["blobs-4"].trigger()
-    data, spec, config, _ = w.current_problem()
+    p = w.current_problem()
+    data, spec, config, _ = p.source, p.spec, p.config, p.seed
     assert data.name == "multiclass" and data.classes == 4
     assert spec.output_dim == 4 and spec.output_activation == "softmax"
     assert config.loss == "cross-entropy" and w.training_panel.loss.currentData() == "cross-entropy"
@@ -229,7 +230,7 @@ def test_presets_load_and_undo(win, qtbot):
     s = _step(qtbot, w, 20)
     assert s.loss_values[-1] < s.loss_values[0]
     actions.undo_action.trigger()
-    assert w.current_problem()[0].resolved() == DataSpec("moons").resolved()
+    assert w.current_problem().source.resolved() == DataSpec("moons").resolved()
     wait_run(qtbot, w)
 
 
@@ -309,7 +310,8 @@ def test_import_regression_fits_the_network(win, qtbot):
     imported = parse_csv_text("x,y\n" + "".join(f"{i / 10},{np.sin(i / 10):.4f}\n"
                                                  for i in range(30)), name="curve")
     assert actions.import_data(imported)
-    data, spec, config, _ = w.current_problem()
+    p = w.current_problem()
+    data, spec, config, _ = p.source, p.spec, p.config, p.seed
     assert spec.input_dim == 1 and spec.output_activation == "linear" and config.loss == "mse"
     assert "regression" in actions.last_message
     assert _step(qtbot, w, 5).epoch == 5
@@ -429,7 +431,8 @@ def test_example_data_imports(win, qtbot, monkeypatch):
     monkeypatch.setattr(ImportDialog, "exec", lambda self: seen.append(self.summary.text()) or 1)
     actions.examples_menu.actions()[1].trigger()
     assert seen and "3 classes (apple, lemon, pear)" in seen[0]
-    data, spec, config, _ = w.current_problem()
+    p = w.current_problem()
+    data, spec, config, _ = p.source, p.spec, p.config, p.seed
     assert data.name == "fruit" and spec.output_dim == 3 and w.dataset.n_classes == 3
     wait_run(qtbot, w)
 
@@ -461,7 +464,7 @@ def test_drop_a_session_or_a_csv_on_the_window(win, qtbot, tmp_path, monkeypatch
         return ev.isAccepted()
 
     assert drop(path)
-    assert w.windowTitle() == "dropped.nnviz \u2014 nnviz" and w.current_problem()[0].name == "moons"
+    assert w.windowTitle() == "dropped.nnviz \u2014 nnviz" and w.current_problem().source.name == "moons"
     wait_run(qtbot, w, 4)
     seen = []
     monkeypatch.setattr(ImportDialog, "exec", lambda self: seen.append(self.path) or 0)
@@ -475,11 +478,12 @@ def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
     field = w.training_panel.lr.lineEdit()
     field.setText("0.3")  # the user types a rate and presses Enter
     qtbot.keyClick(field, Qt.Key.Key_Return)
-    assert w.current_problem()[2].learning_rate == 0.3
+    assert w.current_problem().config.learning_rate == 0.3
     assert not actions.undo_action.isEnabled()  # a rate change is not a reset, nor an undo step
     w.editor.rows[0].width.setValue(6)
     actions.undo_action.trigger()
-    data, spec, config, _ = w.current_problem()
+    p = w.current_problem()
+    data, spec, config, _ = p.source, p.spec, p.config, p.seed
     assert spec.hidden == (4, 10, 4) and config.learning_rate == 0.3
     wait_run(qtbot, w)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.core import inspect
+from nnviz.core import inspect, runlog
+from nnviz.core.snapshot import ModelAt
 from nnviz.gui.gradient_view import GradientView
 
 from .test_views_helpers import make_trainer, snapshot_of
@@ -23,17 +24,24 @@ def view(qtbot):
 
 def test_curves_per_layer_grow_as_training_advances(view):
     t = make_trainer()
+    log = runlog.RunLog()
+    log.checkpoint(0, t.state, "start")
+    inspect.record_gradients(t, log)
     probe = inspect.GradientProbe()
+
+    def frame(epochs: int) -> None:
+        runlog.advance(t, log, epochs, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
+        model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log)
+        view.update_snapshot(snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)}))
+
     for _ in range(3):
-        t.run(10)
-        view.update_snapshot(snapshot_of(t, {"gradients": probe}))
+        frame(10)
     assert len(view.norm_curves) == 4 and len(view.ratio_curves) == 4
     x, y = view.norm_curves[0].getData()
-    assert list(x) == [10, 20, 30]
-    t.run(10)
-    view.update_snapshot(snapshot_of(t, {"gradients": probe}))
+    assert list(x) == list(log.checkpoint_epochs()) and x[-1] == 30
+    frame(10)
     x, y = view.norm_curves[0].xData, view.norm_curves[0].yData  # the data, not its log
-    assert len(x) == 4 and np.all(y > 0)
+    assert x[-1] == 40 and np.all(y > 0)
     flow = view.snapshot.extras["gradients"]
     np.testing.assert_allclose(y, flow.grad_norms[:, 0])
     ratio = view.ratio_curves[3].yData

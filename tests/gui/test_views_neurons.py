@@ -59,3 +59,22 @@ def test_colours_are_the_playgrounds_and_bounded_activations_keep_their_range():
     img2 = to_qimage(np.array([[0.0, 0.0], [1.0, 1.0]]), (0.0, 1.0))
     assert img.pixelColor(0, 0).red() == 245 and img.pixelColor(1, 0).blue() == 189
     assert img2.pixelColor(0, 0).blue() == 189 and img2.pixelColor(0, 1).red() == 245
+
+
+def test_only_the_tiles_in_sight_become_images(view, monkeypatch):
+    from nnviz.gui import neuron_maps
+    made = []
+    original = neuron_maps.to_qimage
+    monkeypatch.setattr(neuron_maps, "to_qimage", lambda *a: made.append(1) or original(*a))
+    t = make_trainer(hidden=(64, 64, 64, 64, 64, 64), act="tanh")
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=20))
+    tiles = len(view.grid._tiles)
+    assert tiles == 2 + 6 * 64 + 1 and made == []  # nothing drawn yet: no image made
+    view.grab()  # the scroll area shows the first rows
+    assert 0 < len(made) < tiles / 2
+    # Scrolled to the end: the last tiles are drawn too.
+    scroll = view.grid.parentWidget().parentWidget()
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    seen = len(made)
+    view.grab()
+    assert len(made) > seen

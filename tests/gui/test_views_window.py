@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.core.inspect import GradientFlow, HiddenSpace, NeuronMaps
+from nnviz.core.inspect import GradientFlow, HiddenSpace, NeuronMaps, Throttled
 
 TIMEOUT = 30_000
 
@@ -23,6 +23,27 @@ def test_views_and_lessons_menu_are_installed(main_window):
     assert "Lessons" in menus
     titles = [a.text() for a in menus["Lessons"].actions()]
     assert len(titles) == 6 and titles[0].startswith("1. Linear regression")
+
+
+def test_a_tab_is_built_when_first_shown(main_window):
+    from nnviz.gui.gradient_view import GradientView
+    from nnviz.gui.hidden_space import HiddenSpaceView
+    from nnviz.gui.lessons_view import LessonsView
+    from nnviz.gui.network_view import NetworkView
+    from nnviz.gui.neuron_maps import NeuronMapsView
+    w = main_window
+    kinds = {"network": NetworkView, "neurons": NeuronMapsView, "hidden-space": HiddenSpaceView,
+             "gradients": GradientView, "lessons": LessonsView}
+    assert all(w.findChildren(kind) == [] for kind in kinds.values())
+    # The gradient history runs from the start all the same.
+    assert "gradients" in w.worker.loop.probes
+    w.show_view("hidden-space")
+    assert len(w.findChildren(HiddenSpaceView)) == 1
+    assert all(w.findChildren(kind) == [] for name, kind in kinds.items()
+               if name != "hidden-space")
+    w.show_view("main")
+    w.show_view("hidden-space")  # built once
+    assert len(w.findChildren(HiddenSpaceView)) == 1
 
 
 def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
@@ -45,11 +66,17 @@ def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
 def test_views_follow_training(main_window, qtbot):
     w = main_window
     w.show_view("gradients")
+    g = views_of(w)["gradients"]
+    qtbot.waitUntil(lambda: g.snapshot is w.last_snapshot, timeout=TIMEOUT)
+    # A probe called again within Throttled.gap_s counts as a playing run's and may hand out its
+    # last result: a user's Steps come further apart than that.
+    apart = int(1000 * Throttled.gap_s) + 20
+    qtbot.wait(apart)
     w.step(100)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 100, timeout=TIMEOUT)
+    qtbot.wait(apart)
     w.step(100)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 200, timeout=TIMEOUT)
-    g = views_of(w)["gradients"]
     qtbot.waitUntil(lambda: g.snapshot is w.last_snapshot, timeout=TIMEOUT)
     # The history is the run log's: a row at each checkpoint (dense early), then epoch 200.
     xs = list(g.norm_curves[0].xData)
@@ -103,7 +130,7 @@ def test_lessons_from_the_menu_and_by_name(main_window, qtbot):
     menu = next(a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "Lessons")
     menu.actions()[2].trigger()
     lessons = views_of(w)["lessons"]
-    assert w.tabs.currentWidget() is lessons and lessons.current_key == "sigmoid"
+    assert lessons.isVisible() and lessons.current_key == "sigmoid"
     w.show_view("lesson-5")  # what --show lesson-5 does: waits for the lesson
     assert lessons.current_key == "moons" and lessons.pages["moons"].filled
     assert lessons.moons_result.accuracy == pytest.approx(0.88)
@@ -121,8 +148,9 @@ def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     button = lessons.pages["moons"].try_button
     assert button.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert w.tabs.currentWidget() is not lessons  # back to the main plot
-    data, spec, config, _ = w.current_problem()
+    assert not lessons.isVisible() and w.boundary.isVisible()  # back to the main plot
+    p = w.current_problem()
+    data, spec, config, _ = p.source, p.spec, p.config, p.seed
     assert data.test_fraction == 0.0 and spec.hidden == (4, 10, 4) and config.learning_rate == 1
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.run_id == w.run_id,
                     timeout=TIMEOUT)

@@ -8,22 +8,24 @@ import pytest
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
+from nnviz.core.problem import Problem
 from nnviz.core.training import TrainConfig, network_for
-from nnviz.gui.worker import GRID_RES_2D, Problem, RunState, TrainLoop
+from nnviz.core.loop import GRID_RES_2D, RunState, TrainLoop
+from nnviz.core.loop import describe, NewProblem, Pause, Play, Request, Reset, Restart, SetLearningRate, SetParams, SetProbe, SetSpeed, Step
 
 
 class Recorder:
     def __init__(self):
         self.snapshots, self.status, self.playing, self.errors = [], [], [], []
         self.loop = TrainLoop(publish=self.snapshots.append, status=self.status.append,
-                              playing_changed=self.playing.append, error=self.errors.append)
+                              playing_changed=self.playing.append, error=lambda e: self.errors.append(describe(e)))
 
     @property
     def last(self):
         return self.snapshots[-1]
 
-    def do(self, *command, times: int = 1):
-        self.loop.post(*command)
+    def do(self, command, times: int = 1):
+        self.loop.post(command)
         for _ in range(times):
             self.loop.work_once()
         return self.last
@@ -39,7 +41,7 @@ def moons_problem(**config) -> Problem:
 @pytest.fixture
 def rec():
     r = Recorder()
-    r.do("problem", 1, moons_problem())
+    r.do(NewProblem(1, moons_problem()))
     assert not r.errors
     return r
 
@@ -54,18 +56,18 @@ def test_a_new_problem_is_compiled_and_drawn_at_epoch_zero(rec):
 
 
 def test_step_runs_exactly_the_asked_epochs(rec):
-    assert rec.do("step", 1).epoch == 1
-    assert rec.do("step", 100).epoch == 101
+    assert rec.do(Step(1)).epoch == 1
+    assert rec.do(Step(100)).epoch == 101
     assert len(rec.last.loss_values) == 101
     assert rec.last.loss_epochs[-1] == 101
 
 
 def test_play_runs_until_pause_then_nothing_moves(rec):
-    rec.do("play", times=5)
+    rec.do(Play(), times=5)
     assert rec.loop.playing and rec.playing == [True]
     playing_epoch = rec.loop.trainer.epoch
     assert playing_epoch > 0
-    s = rec.do("pause")
+    s = rec.do(Pause())
     assert rec.playing == [True, False]
     assert s.epoch == rec.loop.trainer.epoch  # the pause publishes the final state
     for _ in range(3):
@@ -75,38 +77,38 @@ def test_play_runs_until_pause_then_nothing_moves(rec):
 
 def test_reset_gives_new_weights_at_epoch_zero_and_a_new_run(rec):
     first = rec.last.params
-    rec.do("step", 10)
-    s = rec.do("reset", 2, 1)
+    rec.do(Step(10))
+    s = rec.do(Reset(2, 1))
     assert (s.run_id, s.epoch) == (2, 0)
     assert not np.allclose(s.params[0][0], first[0][0])
     assert len(s.loss_values) == 0
 
 
 def test_restart_repeats_the_same_losses(rec):
-    rec.do("step", 20)
+    rec.do(Step(20))
     before = rec.last.loss_values.copy()
-    s = rec.do("restart", 2)
+    s = rec.do(Restart(2))
     assert (s.run_id, s.epoch) == (2, 0)
-    again = rec.do("step", 20).loss_values
+    again = rec.do(Step(20)).loss_values
     np.testing.assert_array_equal(before, again)
 
 
 def test_learning_rate_changes_without_reset(rec):
-    rec.do("step", 50)
+    rec.do(Step(50))
     w = rec.last.params
-    s = rec.do("lr", 0.1)
+    s = rec.do(SetLearningRate(0.1))
     assert s.epoch == 50 and s.config.learning_rate == 0.1
     np.testing.assert_array_equal(s.params[0][0], w[0][0])
     assert rec.loop.trainer.learning_rate == pytest.approx(0.1)
-    assert rec.do("step", 1).epoch == 51
+    assert rec.do(Step(1)).epoch == 51
 
 
 def test_only_the_newest_of_quick_problems_is_built(rec):
     compiles = rec.status.count("compiling...")
     narrow = Problem(MOONS, NetworkSpec(hidden=(3,), activations=("tanh",)), TrainConfig())
     wide = Problem(MOONS, NetworkSpec(hidden=(6,), activations=("tanh",)), TrainConfig())
-    rec.loop.post("problem", 2, narrow)
-    rec.loop.post("problem", 3, wide)
+    rec.loop.post(NewProblem(2, narrow))
+    rec.loop.post(NewProblem(3, wide))
     rec.loop.work_once()
     assert rec.status.count("compiling...") == compiles + 1
     assert rec.last.run_id == 3 and rec.last.spec.hidden == (6,)
@@ -116,8 +118,8 @@ def test_divergence_pauses_and_says_what_to_do():
     r = Recorder()
     line = make_dataset(DataSpec("line"))
     spec = network_for(line, "mse", (), (), "linear")
-    r.do("problem", 1, Problem(line, spec, TrainConfig(learning_rate=50.0), None, 42))
-    r.do("play", times=20)
+    r.do(NewProblem(1, Problem(line, spec, TrainConfig(learning_rate=50.0), None, 42)))
+    r.do(Play(), times=20)
     s = r.last
     assert s.diverged and not r.loop.playing
     assert "diverged" in s.message and "learning rate" in s.message
@@ -126,28 +128,28 @@ def test_divergence_pauses_and_says_what_to_do():
 
 
 def test_probe_results_arrive_in_extras_and_a_failing_probe_is_reported(rec):
-    rec.do("probe", "mean", lambda trainer, points: float(points.mean()))
+    rec.do(SetProbe("mean", lambda trainer, points: float(points.mean())))
     assert "mean" in rec.last.extras
-    assert rec.do("step", 1).extras["mean"] == pytest.approx(float(rec.loop.grid_points.mean()))
+    assert rec.do(Step(1)).extras["mean"] == pytest.approx(float(rec.loop.grid_points.mean()))
 
     def broken(trainer, points):
         raise RuntimeError("boom")
-    rec.do("probe", "broken", broken)
+    rec.do(SetProbe("broken", broken))
     assert any("broken" in e and "boom" in e for e in rec.errors)
-    assert "broken" not in rec.do("step", 1).extras  # switched off, not raised every frame
+    assert "broken" not in rec.do(Step(1)).extras  # switched off, not raised every frame
 
 
 def test_set_params_is_published_at_once(rec):
     params = tuple((np.zeros_like(w), np.zeros_like(b)) for w, b in rec.last.params)
-    s = rec.do("params", params)
+    s = rec.do(SetParams(params))
     assert all(np.all(w == 0) for w, _ in s.params)
     assert np.allclose(s.grid.values, 0.5)  # sigmoid(0) everywhere
 
 
 def test_request_returns_a_copy_of_the_run(rec):
-    rec.do("step", 5)
+    rec.do(Step(5))
     got = []
-    rec.do("request", None, got.append)
+    rec.do(Request(None, got.append))
     state = got[0]
     assert isinstance(state, RunState)
     assert state.epoch == 5 and len(state.loss_values) == 5
@@ -157,22 +159,22 @@ def test_request_returns_a_copy_of_the_run(rec):
 
 
 def test_an_error_in_a_command_reaches_the_user(rec):
-    rec.do("lr", -1.0)
+    rec.do(SetLearningRate(-1.0))
     assert rec.errors and "learning rate" in rec.errors[-1]
-    assert rec.do("step", 1).epoch == 1  # and the run goes on
+    assert rec.do(Step(1)).epoch == 1  # and the run goes on
 
 
 def test_one_dimensional_regression_draws_a_curve():
     r = Recorder()
     sine = make_dataset(DataSpec("sine"))
     spec = network_for(sine, "mse", (8,), ("tanh",), "linear")
-    s = r.do("problem", 1, Problem(sine, spec, TrainConfig(learning_rate=0.1), None, 0))
+    s = r.do(NewProblem(1, Problem(sine, spec, TrainConfig(learning_rate=0.1), None, 0)))
     assert s.grid.values.ndim == 1 and len(s.grid.ys) == 0
     assert s.grid.values.shape == s.grid.xs.shape
 
 
 def test_test_loss_is_measured_along_a_long_step(rec):
-    s = rec.do("step", 1000)
+    s = rec.do(Step(1000))
     assert 20 <= len(s.test_epochs) <= 1000
     # The test loss of the weights after epoch 1000 is drawn at 1001, where the train loss of
     # those weights goes (the notebook's loss of an epoch is taken before its update).
@@ -180,18 +182,18 @@ def test_test_loss_is_measured_along_a_long_step(rec):
     assert np.all(np.diff(s.test_epochs) > 0)
     assert s.test_values[-1] < s.test_values[0]  # the model learns, on held-out points too
     assert s.test_values[-1] == np.float32(s.metrics.test_loss)
-    after = rec.do("step", 1)
+    after = rec.do(Step(1))
     assert after.loss_epochs[-1] == 1001
     assert after.loss_values[-1] == pytest.approx(s.metrics.train_loss, rel=1e-5)
 
 
 def test_one_epoch_per_frame_runs_one_epoch_per_turn_and_draws_each(rec):
-    rec.do("speed", 1)
+    rec.do(SetSpeed(1))
     published = len(rec.snapshots)
-    rec.do("play", times=5)
+    rec.do(Play(), times=5)
     assert rec.loop.trainer.epoch == 5
     assert [s.epoch for s in rec.snapshots[published:]] == [1, 2, 3, 4, 5]
-    rec.do("pause")
+    rec.do(Pause())
     assert rec.last.epoch == 5
 
 
@@ -200,7 +202,7 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
     must still come several times a second."""
     import time
 
-    from nnviz.gui.worker import FRAME_S, MAX_PUBLISH_S
+    from nnviz.core.loop import FRAME_S, MAX_PUBLISH_S
     calls = []
 
     def probe(trainer, points):
@@ -208,23 +210,23 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
         if len(calls) == 1:
             time.sleep(0.5)
         return len(calls)
-    rec.do("probe", "slow-once", probe)
+    rec.do(SetProbe("slow-once", probe))
     assert rec.loop._publish_every <= MAX_PUBLISH_S
-    rec.do("step", 1)
+    rec.do(Step(1))
     assert rec.loop._publish_every < 0.05 and rec.loop._publish_every >= FRAME_S
 
 
 def test_play_without_a_model_says_it_is_not_playing():
     r = Recorder()
-    r.loop.post("play")
+    r.loop.post(Play())
     r.loop.work_once()
     assert r.playing == [False] and not r.snapshots and not r.loop.playing
 
 
 def test_epochs_per_frame_never_exceed_what_fits_in_a_chunk(rec):
-    rec.do("speed", 1000)
+    rec.do(SetSpeed(1000))
     rec.loop.chunk = 4  # as if this machine managed only 4 epochs in a chunk's time
-    rec.do("play")
+    rec.do(Play())
     assert rec.loop.trainer.epoch == 4  # Pause stays within a frame on a slow machine
 
 
@@ -247,9 +249,9 @@ def test_garbage_is_collected_only_in_the_gui_thread(qtbot):
         assert not gc.isenabled()
         w.start()
         data = make_dataset(DataSpec("moons"))
-        w.loop.post("problem", 1, Problem(data, network_for(data, "mse", (4,), ("relu",),
-                                                            "sigmoid"), TrainConfig(), None, 0))
-        w.loop.post("play")
+        w.loop.post(NewProblem(1, Problem(data, network_for(data, "mse", (4,), ("relu",),
+                                                            "sigmoid"), TrainConfig(), None, 0)))
+        w.loop.post(Play())
         for _ in range(200):  # cycles of Qt objects, garbage while the worker trains
             a, b = QWidget(), QWidget()
             a.partner, b.partner = b, a
@@ -267,17 +269,31 @@ def test_garbage_is_collected_only_in_the_gui_thread(qtbot):
     assert all(threads), "a garbage collection ran outside the GUI thread"
 
 
-def test_a_paced_loop_waits_for_the_gui_to_draw_before_the_next_snapshot():
-    from nnviz.gui.worker import MAX_PUBLISH_S
+def test_a_paced_loop_waits_for_the_gui_to_draw_before_the_next_snapshot(monkeypatch):
+    """On a fake clock (each chunk of epochs takes 16 ms of it): however busy the machine, the
+    loop makes no new snapshot until the GUI has drawn the last one, or MAX_PUBLISH_S passed."""
+    import types
+
+    from nnviz.core import loop as loop_module
+    from nnviz.core.loop import MAX_PUBLISH_S
+    clock = types.SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(loop_module, "time",
+                        types.SimpleNamespace(perf_counter=lambda: clock.now))
     r = Recorder()
     r.loop.paced = True
-    r.do("problem", 1, moons_problem())
+    r.do(NewProblem(1, moons_problem()))
+    run = r.loop.trainer.run
+
+    def timed_run(n):
+        clock.now += 0.016
+        return run(n)
+    r.loop.trainer.run = timed_run
     r.loop.drawn.set()
-    r.do("play")
+    r.do(Play())
 
     def work_for(seconds, until=None):
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end and not (until and until()):
+        end = clock.now + seconds
+        while clock.now < end and not (until and until()):
             r.loop.work_once()
 
     work_for(1.0, lambda: r.snapshots[-1].epoch > 0)
@@ -288,7 +304,7 @@ def test_a_paced_loop_waits_for_the_gui_to_draw_before_the_next_snapshot():
     work_for(0.5, lambda: len(r.snapshots) > made)
     assert len(r.snapshots) == made + 1
     # A GUI that never answers does not stop the pictures for good.
-    work_for(2 * MAX_PUBLISH_S)
+    work_for(3 * MAX_PUBLISH_S)
     assert len(r.snapshots) >= made + 2
 
 

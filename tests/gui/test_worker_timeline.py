@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import NetworkSpec
 from nnviz.core.training import TrainConfig, Trainer
 
 from .test_worker import MOONS, Recorder, moons_problem
+from nnviz.core.loop import Branch, DeleteBranch, NewProblem, RenameBranch, SetLearningRate, SetProbe, ShowEpoch, Step, SwitchBranch
 
 
 @pytest.fixture
 def rec():
     r = Recorder()
-    r.do("problem", 1, moons_problem(optimizer="adam", learning_rate=0.05, batch_size=16))
-    r.do("step", 600)
+    r.do(NewProblem(1, moons_problem(optimizer="adam", learning_rate=0.05, batch_size=16)))
+    r.do(Step(600))
     assert not r.errors and r.last.epoch == 600
     return r
 
@@ -35,7 +35,7 @@ def _same_params(a, b) -> bool:
 
 def test_a_past_epoch_shows_the_weights_the_run_had_then(rec):
     live = rec.last
-    s = rec.do("show", 237)
+    s = rec.do(ShowEpoch(237))
     assert s.epoch == 237 and s.live_epoch == 600 and s.past
     assert _same_params(s.params, _straight(237).params)
     # The boundary is the model of that epoch, not the live one.
@@ -47,7 +47,7 @@ def test_a_past_epoch_shows_the_weights_the_run_had_then(rec):
 
 def test_scrubbing_forward_and_back_is_exact(rec):
     for e in (10, 400, 399, 33, 599, 0):
-        s = rec.do("show", e)
+        s = rec.do(ShowEpoch(e))
         assert s.epoch == e
         assert _same_params(s.params, _straight(e).params), e
 
@@ -55,28 +55,28 @@ def test_scrubbing_forward_and_back_is_exact(rec):
 def test_only_the_newest_of_many_dragged_epochs_is_drawn(rec):
     before = len(rec.snapshots)
     for e in range(100, 200, 7):
-        rec.loop.post("show", e)
+        rec.loop.post(ShowEpoch(e))
     rec.loop.work_once()
     assert len(rec.snapshots) == before + 1 and rec.last.epoch == 198
 
 
 def test_live_end_play_and_step_return_to_the_live_run(rec):
-    rec.do("show", 100)
-    assert rec.do("show", None).epoch == 600 and not rec.last.past
-    rec.do("show", 100)
-    s = rec.do("step", 1)
+    rec.do(ShowEpoch(100))
+    assert rec.do(ShowEpoch(None)).epoch == 600 and not rec.last.past
+    rec.do(ShowEpoch(100))
+    s = rec.do(Step(1))
     assert s.epoch == 601 and not s.past
 
 
 def test_continue_from_here_branches_with_the_current_settings(rec):
     original = rec.last
-    rec.do("show", 300)
-    rec.do("lr", 0.005)
-    s = rec.do("branch", None)
+    rec.do(ShowEpoch(300))
+    rec.do(SetLearningRate(0.005))
+    s = rec.do(Branch(None))
     assert s.epoch == 300 and s.live_epoch == 300 and s.branch == "run 2"
     assert [b.name for b in s.branches] == ["run 1"]
     assert s.branches[0].epochs[-1] == 600  # the original stays whole, to compare with
-    s = rec.do("step", 100)
+    s = rec.do(Step(100))
     assert s.epoch == 400
     # The first 300 epochs are the original's; the next 100 ran at the lower rate.
     assert np.array_equal(s.loss_values[:300], original.loss_values[:300])
@@ -86,42 +86,42 @@ def test_continue_from_here_branches_with_the_current_settings(rec):
 
 def test_a_branch_with_unchanged_settings_reproduces_the_original(rec):
     original = rec.last
-    rec.do("show", 250)
-    rec.do("branch", None)
-    s = rec.do("step", 350)
+    rec.do(ShowEpoch(250))
+    rec.do(Branch(None))
+    s = rec.do(Step(350))
     assert np.array_equal(s.loss_values, original.loss_values)
     assert _same_params(s.params, original.params)
 
 
 def test_switch_rename_and_delete_branches(rec):
-    rec.do("branch", 200)
-    rec.do("step", 50)
-    s = rec.do("switch", "run 1")
+    rec.do(Branch(200))
+    rec.do(Step(50))
+    s = rec.do(SwitchBranch("run 1"))
     assert (s.branch, s.epoch, s.live_epoch) == ("run 1", 600, 600)
     assert _same_params(s.params, _straight(600).params)
-    s = rec.do("step", 10)  # the original goes on where it stopped, exactly
+    s = rec.do(Step(10))  # the original goes on where it stopped, exactly
     assert _same_params(s.params, _straight(610).params)
-    s = rec.do("switch", "run 2")
+    s = rec.do(SwitchBranch("run 2"))
     assert (s.branch, s.epoch) == ("run 2", 250)
-    s = rec.do("rename", "run 2", "slower")
+    s = rec.do(RenameBranch("run 2", "slower"))
     assert s.branch == "slower"
-    s = rec.do("delete", "slower")
+    s = rec.do(DeleteBranch("slower"))
     assert s.branch == "run 1" and s.epoch == 610 and s.branches == ()
-    rec.do("delete", "run 1")
+    rec.do(DeleteBranch("run 1"))
     assert rec.errors and "only branch" in rec.errors[-1]
 
 
 def test_a_learning_rate_change_is_replayed_at_its_epoch():
     r = Recorder()
-    r.do("problem", 1, moons_problem())
-    r.do("step", 100)
-    r.do("lr", 0.1)
-    s = r.do("step", 100)
+    r.do(NewProblem(1, moons_problem()))
+    r.do(Step(100))
+    r.do(SetLearningRate(0.1))
+    r.do(Step(100))
     t = Trainer(NetworkSpec(), TrainConfig(), MOONS)
     t.run(100)
     t.set_learning_rate(0.1)
     t.run(50)
-    assert _same_params(r.do("show", 150).params, t.params)
+    assert _same_params(r.do(ShowEpoch(150)).params, t.params)
 
 
 def test_the_gradient_history_comes_from_the_checkpoints_however_the_epochs_ran():
@@ -129,11 +129,11 @@ def test_the_gradient_history_comes_from_the_checkpoints_however_the_epochs_ran(
     a history along the whole run, not two samples."""
     from nnviz.core import inspect
     r = Recorder()
-    r.do("problem", 1, moons_problem())
-    r.do("probe", "gradients", inspect.GradientProbe())
-    s = r.do("step", 3000)
+    r.do(NewProblem(1, moons_problem()))
+    r.do(SetProbe("gradients", inspect.GradientProbe()))
+    s = r.do(Step(3000))
     flow = s.extras["gradients"]
     assert len(flow.epochs) >= 50 and flow.epochs[0] == 0 and flow.epochs[-1] == 3000
     assert np.all(np.diff(flow.epochs) > 0)
-    past = r.do("show", 1000).extras["gradients"]
+    past = r.do(ShowEpoch(1000)).extras["gradients"]
     assert past.epochs[-1] == 1000 and len(past.epochs) < len(flow.epochs)

@@ -56,7 +56,7 @@ def test_junk_typed_into_a_data_field_while_training_never_raises(bare_window, q
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.run_id == run
                     and w.last_snapshot.epoch > 0, timeout=60_000)
     assert not w.last_error
-    spec = w.current_problem()[0]
+    spec = w.current_problem().source
     assert spec == w.data_panel.spec()
 
 
@@ -68,5 +68,5 @@ def test_minus_zero_typed_into_noise_while_training_starts_the_noiseless_set(bar
     _type_into(qtbot, w.data_panel.noise, "-0")
     wait_run(w, 0)
     assert not w.last_error and not w.banner.isVisible()
-    assert w.current_problem()[0].noise == 0.0
+    assert w.current_problem().source.noise == 0.0
     assert "fresh model" in w.editor.note.text()

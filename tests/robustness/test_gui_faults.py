@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from nnviz.core import training
 from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.problem import Problem
 from nnviz.core.training import TrainConfig, network_for
 
 TIMEOUT = 30_000
@@ -22,7 +23,8 @@ pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 def _run_fingerprint(w):
     """What must not change when an input is refused: the run, its settings, its epoch."""
     s = w.last_snapshot
-    data, spec, config, seed = w.current_problem()
+    p = w.current_problem()
+    data, spec, config, seed = p.source, p.spec, p.config, p.seed
     return (w.run_id, data, spec, config, seed, s.run_id, s.epoch, w.playing)
 
 
@@ -86,7 +88,7 @@ def test_a_refused_width_while_training_keeps_training(bare_window, qtbot, wait_
     assert w.editor.rows[2].error.isVisible()
     e = w.last_snapshot.epoch
     qtbot.waitUntil(lambda: w.last_snapshot.epoch > e + 50, timeout=TIMEOUT)
-    assert w.playing and w.run_id == run and w.current_problem()[1].hidden == (4, 10, 4)
+    assert w.playing and w.run_id == run and w.current_problem().spec.hidden == (4, 10, 4)
     w.pause()
 
 
@@ -133,7 +135,7 @@ def test_a_bad_regularisation_rate_is_refused(stepped, qtbot, wait_run, text, wo
     _type_into(qtbot, panel.reg_rate, text)
     assert panel.message.isVisible() and words in panel.message.text()
     qtbot.wait(100)
-    assert _run_fingerprint(w) == before and w.current_problem()[2].l2 == 0.001
+    assert _run_fingerprint(w) == before and w.current_problem().config.l2 == 0.001
 
 
 @pytest.mark.parametrize("text, value", [("1", 1.0), ("0", None), ("3", 3.0), ("0.3", 0.3),
@@ -166,7 +168,7 @@ def _diverge(w, qtbot, wait_run):
     """lr 100 on moons with MSE, ReLU and a linear output: played until it blows up."""
     moons = make_dataset(DataSpec("moons"))
     spec = network_for(moons, "mse", (4, 10, 4), ("relu",) * 3, "linear")
-    w.load_problem(DataSpec("moons"), spec, TrainConfig("mse", "gd", 100.0), seed=0)
+    w.load_problem(Problem(make_dataset(DataSpec("moons")), spec, TrainConfig("mse", "gd", 100.0)))
     wait_run(w, 0)
     w.play()
     qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=TIMEOUT)

@@ -48,7 +48,7 @@ def monkey_window(qtbot, tmp_path, monkeypatch):
 
 
 def test_monkey(monkey_window, qtbot, tmp_path):
-    from nnviz.gui.main_window import default_problem
+    from nnviz.core.problem import notebook_problem
 
     w, actions = monkey_window
     problems: list[str] = []  # what the drawing hooks saw go wrong
@@ -88,7 +88,7 @@ def test_monkey(monkey_window, qtbot, tmp_path):
             self.saved = False  # per example: preconditions must not depend on earlier ones
             problems.clear()
             w.controls.speed.setValue(w.controls.speed.maximum())
-            w.load_problem(*default_problem())
+            w.load_problem(notebook_problem())
             settle()
 
         @rule()
@@ -152,7 +152,7 @@ def test_monkey(monkey_window, qtbot, tmp_path):
         @rule(text=st.sampled_from(LEARNING_RATES))
         def learning_rate(self, text):
             field = w.training_panel.lr
-            before = w.current_problem()[2].learning_rate
+            before = w.current_problem().config.learning_rate
             run = w.run_id
             field.setEditText(text)
             field.lineEdit().editingFinished.emit()
@@ -160,9 +160,9 @@ def test_monkey(monkey_window, qtbot, tmp_path):
             assert w.run_id == run  # a rate never starts a new run
             if text in ("abc", "0", "-2"):
                 assert w.training_panel.message.isVisible()
-                assert w.current_problem()[2].learning_rate == before
+                assert w.current_problem().config.learning_rate == before
             else:
-                assert w.current_problem()[2].learning_rate == float(text)
+                assert w.current_problem().config.learning_rate == float(text)
 
         @rule(i=st.integers(0, 10))
         def speed(self, i):
@@ -191,7 +191,7 @@ def test_monkey(monkey_window, qtbot, tmp_path):
             s = w.last_snapshot
             if s is None or s.run_id != w.run_id:
                 return
-            spec = w.current_problem()[1]
+            spec = w.current_problem().spec
             assert s.spec == spec
             assert [(a.shape, b.shape) for a, b in s.params] == spec.param_shapes()
             assert w.editor.shapes.text() == spec.shapes_text()

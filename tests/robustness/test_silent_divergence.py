@@ -9,6 +9,7 @@ import pytest
 from nnviz.cli import main
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.training import TrainConfig, Trainer, network_for
+from nnviz.core.problem import Problem
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -57,9 +58,9 @@ def test_cli_reports_the_divergence_of_a_single_epoch(capsys):
 def test_one_step_in_the_window_shows_the_banner_and_keeps_a_drawable_model(bare_window, qtbot,
                                                                             wait_run):
     w = bare_window
-    data = DataSpec("moons")
-    spec = network_for(make_dataset(data), "mse", (32, 32, 32), ("relu",) * 3, "sigmoid")
-    w.load_problem(data, spec, TrainConfig(learning_rate=1.0), seed=0)
+    data = make_dataset(DataSpec("moons"))
+    spec = network_for(data, "mse", (32, 32, 32), ("relu",) * 3, "sigmoid")
+    w.load_problem(Problem(data, spec, TrainConfig(learning_rate=1.0), None, 0))
     wait_run(w, 0)
     w.step(1)
     qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=30_000)

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 def network(main_window, qtbot, wait_run):
     w = main_window
     w.show_view("network")
-    view = w._views["network"]
+    view = w._inspection_views["network"]
     qtbot.waitUntil(lambda: view.canvas.params is not None, timeout=30_000)
     sent = []
     view.params_edited.connect(sent.append)

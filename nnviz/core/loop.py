@@ -1,0 +1,751 @@
+"""The training loop's logic, Qt-free: what the GUI's worker thread runs.
+
+:class:`TrainLoop` owns the core :class:`~nnviz.core.training.Trainer` and the run's record
+(:class:`~nnviz.core.runlog.Run`); commands -- the dataclasses below -- arrive through
+:meth:`TrainLoop.post` (a thread-safe queue) and results leave through plain callbacks:
+snapshots, status lines, the playing state and failures (exception objects). Tests drive it
+synchronously, one :meth:`TrainLoop.work_once` at a time (as superqt's GeneratorWorker lets one
+drive ``work()``), so pause and step are deterministic. ``nnviz.gui.worker`` runs it in a QThread.
+
+Every run carries an id chosen by the GUI (a new problem, Reset, Restart start a new run); the
+snapshots say which run they belong to and the GUI drops those of an old run.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import jax
+import numpy as np
+
+from . import runlog
+from .data import Dataset
+from .errors import NnvizError
+from .history import LossHistory
+from .inspect import gradient_row, record_gradients
+from .network import NetworkSpec, device_array
+from .problem import Problem
+from .runlog import Run, RunLog
+from .snapshot import Branch as BranchCurve, Grid, ModelAt, Snapshot, make_grid_points
+from .training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
+                                 divergence_message)
+
+USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
+
+FRAME_S = 1 / 60  # the most often a snapshot is published
+# While playing, a snapshot waits for the window to have drawn the last one, but no longer than
+# this (or than the snapshots' own pacing, when they are costly).
+MAX_PUBLISH_S = 0.1
+# Snapshots take at most about this share of the worker's time, whatever they cost: a 512-wide
+# network's grid and probes made at 10 a second left the training a sixth of its time.
+SNAPSHOT_SHARE = 0.25
+# One chunk takes about this long at full speed: about a frame, so Pause still answers within
+# ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
+# loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
+CHUNK_TARGET_S = 0.016
+GRID_RES_2D = 100
+# The 2-D grid is halved (down to GRID_MIN_RES a side) while its prediction costs more than
+# this, and doubled back when it costs under an eighth of it: a 2-512x8-1 network took 0.4 s
+# to predict 100x100 points, every snapshot.
+GRID_BUDGET_S = 0.004
+GRID_MIN_RES = 16
+GRID_RES_1D = 400
+
+Probe = Callable[[Any, np.ndarray], Any]  # (ModelAt, grid points) -> a view's numbers
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewProblem:
+    """Build and compile a Trainer of ``problem`` here: a fresh run."""
+    run_id: int
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class Adopt:
+    """Go on with a ready-made, uncompiled Trainer (a saved session), with its record: a Run,
+    or (a file of format 1) its loss history and test points."""
+    run_id: int
+    trainer: Trainer
+    history: Any = None
+    test_epochs: Any = None
+    test_values: Any = None
+
+
+@dataclass(frozen=True)
+class Play:
+    pass
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Step:
+    epochs: int = 1
+
+
+@dataclass(frozen=True)
+class Reset:
+    """New random weights from ``seed``: a fresh run."""
+    run_id: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Restart:
+    """Back to epoch 0 with the same initial weights: a fresh run."""
+    run_id: int
+
+
+@dataclass(frozen=True)
+class SetLearningRate:
+    lr: float
+
+
+@dataclass(frozen=True)
+class SetParams:
+    """Hand-edited weights; drawn at once."""
+    params: Any
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    epochs_per_frame: int | None  # None: as fast as possible
+
+
+@dataclass(frozen=True)
+class SetProbe:
+    """Run ``fn(model, grid_points)`` with every snapshot (None: stop); its result lands in
+    ``snapshot.extras[name]``."""
+    name: str
+    fn: Any
+
+
+@dataclass(frozen=True)
+class Request:
+    """Run ``fn(RunContext)`` in the loop's thread and hand the result to ``callback`` (None:
+    a RunState copy of the run)."""
+    fn: Any
+    callback: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class ShowEpoch:
+    """Show ``epoch`` of the live branch (the timeline); None: the live end."""
+    epoch: int | None
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Continue from ``epoch`` (None: the one shown) as a new branch."""
+    epoch: int | None = None
+
+
+@dataclass(frozen=True)
+class SwitchBranch:
+    name: str
+
+
+@dataclass(frozen=True)
+class RenameBranch:
+    name: str
+    new: str
+
+
+@dataclass(frozen=True)
+class DeleteBranch:
+    name: str
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
+           | SetParams | SetSpeed | SetProbe | Request | ShowEpoch | Branch | SwitchBranch
+           | RenameBranch | DeleteBranch | Stop)
+
+
+class _LiveBranch:
+    """The live branch's record, read through ``self.run``."""
+
+    @property
+    def log(self) -> RunLog:
+        """The live branch's record."""
+        return self.run.log
+
+    @property
+    def history(self) -> LossHistory:
+        return self.run.log.losses
+
+    @property
+    def test_epochs(self) -> np.ndarray:
+        return self.run.log.test.epochs
+
+    @property
+    def test_values(self) -> np.ndarray:
+        return self.run.log.test.values
+
+
+@dataclass
+class RunContext(_LiveBranch):
+    """What a ``request`` function sees, in the worker thread. Do not keep references to it."""
+
+    trainer: Trainer
+    run: Run
+    run_id: int
+
+
+@dataclass(frozen=True)
+class RunState:
+    """A copy of the live run, safe to use on any thread (the default ``request`` result)."""
+
+    dataset: Dataset
+    spec: NetworkSpec
+    config: TrainConfig
+    seed: int
+    epoch: int
+    params: tuple
+    initial_params: tuple
+    loss_epochs: np.ndarray
+    loss_values: np.ndarray
+    test_epochs: np.ndarray
+    test_values: np.ndarray
+
+
+def numpy_params(params) -> tuple:
+    """Weights as numpy copies (never views of device buffers)."""
+    return tuple((np.array(w), np.array(b)) for w, b in params)
+
+
+def run_state(ctx: RunContext) -> RunState:
+    t = ctx.trainer
+    le, lv = ctx.history.arrays()
+    return RunState(t.data, t.spec, t.config, t.seed, t.epoch, numpy_params(t.params),
+                    numpy_params(t.initial_params), le, lv, ctx.test_epochs.copy(),
+                    ctx.test_values.copy())
+
+
+def _pow2_at_most(n: float) -> int:
+    # Chunk sizes are powers of two: each distinct size costs a small one-off compile in jax's
+    # slicing of the loss buffer, so a handful of sizes keeps that cost to the first seconds.
+    n = int(max(1, min(MAX_CHUNK, n)))
+    return 1 << (n.bit_length() - 1)
+
+
+def _pow2_near(n: float) -> int:
+    """The power of two nearest to ``n`` (geometrically), within 1..MAX_CHUNK."""
+    p = _pow2_at_most(n)
+    return min(MAX_CHUNK, 2 * p) if n > 1.4142 * p else p
+
+
+class TrainLoop(_LiveBranch):
+    """The worker's logic, Qt-free. Callbacks are called in the thread that runs the loop."""
+
+    def __init__(self, publish: Callable[[Snapshot], None] = lambda s: None,
+                 status: Callable[[str], None] = lambda s: None,
+                 playing_changed: Callable[[bool], None] = lambda p: None,
+                 error: Callable[[Exception], None] = lambda e: None,
+                 reply: Callable[[Callable, Any], None] = lambda cb, r: cb(r),
+                 paced: bool = False) -> None:
+        self._publish, self._status, self._playing_cb = publish, status, playing_changed
+        self._error, self._reply = error, reply
+        self.commands: queue.Queue = queue.Queue()
+        self.trainer: Trainer | None = None
+        self.run: Run | None = None  # the run's branches and their records
+        # The epoch the views show: None is the live end; an epoch before it is the past,
+        # replayed from the run log (the timeline).
+        self.view_epoch: int | None = None
+        self._replayed: tuple[int, Any] | None = None  # (epoch, state) of the last replay
+        self.run_id = 0
+        self.playing = False
+        self.alive = True
+        self.epochs_per_frame: int | None = None  # None: as fast as possible
+        self.chunk = 8  # adapted so that a chunk takes about CHUNK_TARGET_S
+        self.probes: dict[str, Probe] = {}
+        self.grid_points: np.ndarray | None = None
+        self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
+        self._grid_res = 0
+        self._grid_timed = False  # the grid's prediction has run (compiled) at this resolution
+        self._last_publish = 0.0
+        self._publish_every = FRAME_S  # grows when snapshots are costly (big networks)
+        self._snapshot_cost = 0.0
+        self._last_test = 0.0
+        self._next_frame = 0.0
+        # Set from any thread by stop(): a long Step gives up between its parts.
+        self.stopping = threading.Event()
+        self._dirty = False  # state changed since the last snapshot
+        # Paced (the window): while playing, the next snapshot waits until the GUI has drawn
+        # the last one (``drawn`` set from the GUI thread), or MAX_PUBLISH_S has passed. A
+        # snapshot the GUI never draws is worker time taken from training for nothing.
+        self.paced = paced
+        self.drawn = threading.Event()
+        self.drawn.set()
+
+    # --- the thread-safe way in ------------------------------------------------------------
+
+    def post(self, command: Command) -> None:
+        """Queue a command; any thread may call this."""
+        self.commands.put(command)
+
+    # --- driving ---------------------------------------------------------------------------
+
+    def run_forever(self) -> None:
+        while self.alive:
+            self.work_once(wait=True)
+
+    def work_once(self, wait: bool = False) -> None:
+        """Handle the queued commands, then run one chunk if playing.
+
+        ``wait``: when idle, block until a command arrives (the thread); tests pass False.
+        """
+        for cmd in self._take_commands(wait):
+            try:
+                self._handle(cmd)
+            except Exception as e:  # noqa: BLE001 -- every failure must reach the user
+                self._fail(e)
+            if not self.alive:
+                return
+        if self.playing and self.trainer is not None:
+            try:
+                self._chunk()
+            except Exception as e:  # noqa: BLE001
+                self._fail(e)
+        if self._dirty and not self.playing:
+            self._publish_now()
+
+    def _take_commands(self, wait: bool) -> list[Command]:
+        timeout: float | None = 0.0
+        if wait:
+            if not self.playing or self.trainer is None:
+                timeout = None  # idle: sleep until told something
+            elif self.epochs_per_frame is not None:
+                timeout = max(0.0, self._next_frame - time.perf_counter())
+        cmds = []
+        try:
+            if timeout is None:
+                cmds.append(self.commands.get())
+            elif timeout > 0:
+                cmds.append(self.commands.get(timeout=timeout))
+        except queue.Empty:
+            pass
+        while True:
+            try:
+                cmds.append(self.commands.get_nowait())
+            except queue.Empty:
+                break
+        # Only the newest problem counts: several quick edits must not compile one after another.
+        new = (NewProblem, Adopt)
+        last = max((i for i, c in enumerate(cmds) if isinstance(c, new)), default=-1)
+        cmds = [c for i, c in enumerate(cmds) if i >= last or not isinstance(c, new)]
+        # Only the newest epoch to show counts: a dragged timeline sends many.
+        last = max((i for i, c in enumerate(cmds) if isinstance(c, ShowEpoch)), default=-1)
+        return [c for i, c in enumerate(cmds) if i == last or not isinstance(c, ShowEpoch)]
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def _handle(self, cmd: Command) -> None:
+        match cmd:
+            case Stop():
+                self.alive = False
+                self._set_playing(False, notify=False)
+            case NewProblem(run_id, problem):
+                self._set_playing(False)
+                self._start_problem(run_id, problem)
+            case Adopt(run_id, trainer, history, test_epochs, test_values):
+                self._set_playing(False)
+                self._adopt(run_id, trainer, history, test_epochs, test_values)
+            case SetSpeed(epochs_per_frame):
+                self.epochs_per_frame = epochs_per_frame
+            case SetProbe(name, fn):
+                if fn is None:
+                    self.probes.pop(name, None)
+                else:
+                    self.probes[name] = fn
+                self._dirty = True
+            case Request(fn, callback):
+                if self.trainer is None:
+                    raise TrainingError("there is no model yet")
+                ctx = RunContext(self.trainer, self.run, self.run_id)
+                self._reply(callback, (fn or run_state)(ctx))
+            case _ if self.trainer is None:
+                # No model (its settings failed, and said why): nothing to run. The GUI may
+                # already show "Pause": tell it the truth.
+                if isinstance(cmd, Play):
+                    self._playing_cb(False)
+            case Play():
+                self._go_live()
+                self._set_playing(True)
+                self._next_frame = time.perf_counter()
+            case Pause():
+                self._set_playing(False)
+                self._dirty = True
+            case Step(epochs):
+                self._set_playing(False)
+                self._go_live()
+                diverged, _ = self._run_epochs(int(epochs), pieces=50)
+                self._dirty = not diverged  # a divergence has published its own snapshot
+            case Reset(run_id, seed):
+                self._set_playing(False)
+                t = self.trainer
+                self._replace_trainer(run_id, Trainer(t.spec, t.config, t.data, seed=seed))
+            case Restart(run_id):
+                self._set_playing(False)
+                self.trainer.restart()
+                self._new_run(run_id)
+            case SetLearningRate(lr):
+                self.trainer.set_learning_rate(float(lr))
+                # The epochs from here on run at the new rate: a replay must start here.
+                self.log.checkpoint(self.trainer.epoch, self.trainer.state, "learning rate")
+                self._dirty = True
+            case SetParams(params):
+                self._go_live()
+                self.trainer.set_params(params)
+                self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights")
+                self._dirty = True
+                self._publish_now()  # at once, even while playing
+            case ShowEpoch(epoch):
+                self._show(epoch)
+            case Branch(epoch):
+                self._branch(epoch)
+            case SwitchBranch(name):
+                self._switch(self.run.index(name))
+            case RenameBranch(name, new):
+                self.run.rename(name, new)
+                self._dirty = True
+            case DeleteBranch(name):
+                i, active = self.run.index(name), self.run.active
+                if i == active:
+                    self._set_playing(False)
+                self.run.delete(name)
+                if i == active:
+                    self._resume(self.run.active)
+                self._dirty = True
+            case _:
+                raise TypeError(f"unknown worker command {cmd!r}")
+
+    def _start_problem(self, run_id: int, p: Problem) -> None:
+        trainer = p.make_trainer()
+        self._replace_trainer(run_id, trainer)
+
+    def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
+        self._replace_trainer(run_id, trainer)
+        if isinstance(history, Run):  # a session with its run log
+            self.run = history
+            return
+        if history is not None:
+            self.log.losses = history
+        if test_epochs is not None:
+            for e, v in zip(np.asarray(test_epochs, np.int64), np.asarray(test_values, np.float32)):
+                self.log.record_test(int(e), float(v))
+
+    def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
+        old = self.trainer
+        self.trainer = None  # a failing compile must not leave a half-made run behind
+        self._status("compiling...")
+        t0 = time.perf_counter()
+        if old is None or old.data is not trainer.data or self._grid_res != GRID_RES_2D:
+            self._make_grid(trainer.data)  # a new model starts at the full resolution
+        # XLA compiles without the GIL: the functions of the first snapshot compile on a second
+        # core while this thread compiles the training step (cold cache, bench/gui.py's first
+        # frame: the compiles were ~1 s one after another).
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnviz-warm-up") as pool:
+            warm = [pool.submit(self._warm_up, trainer, False), pool.submit(self._warm_up,
+                                                                           trainer, True)]
+            trainer.compile()
+            for w in warm:
+                w.result()
+        dt = time.perf_counter() - t0
+        self.trainer = trainer
+        self._new_run(run_id)
+        self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
+
+    def _warm_up(self, trainer: Trainer, probes: bool) -> None:
+        """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
+        compiled; results are thrown away and a failure is left for the real snapshot."""
+        try:
+            if probes:
+                for fn in list(self.probes.values()):
+                    with np.errstate(all="ignore"):
+                        fn(trainer, self.grid_points)
+                return
+            trainer.evaluate()
+            trainer.test_loss()
+            gradient_row(trainer)  # the run log's gradient statistics at each checkpoint
+            if self.grid_points is not None:
+                trainer.predict_for_drawing(self._grid_device)
+        except Exception:  # noqa: BLE001 -- see the docstring
+            pass
+
+    def _new_run(self, run_id: int) -> None:
+        self.run_id = run_id
+        t = self.trainer
+        self.run = Run(RunLog())
+        self.view_epoch, self._replayed = None, None
+        self.log.checkpoint(t.epoch, t.state, "start")
+        self._record_grads(self.log)
+        self._dirty = True
+
+    # --- the timeline ----------------------------------------------------------------------------
+
+    def _record_grads(self, log: RunLog) -> None:
+        """The gradient statistics at the checkpoint just taken (the gradient view's history)."""
+        record_gradients(self.trainer, log)
+
+    def _go_live(self) -> None:
+        if self.view_epoch is not None:
+            self.view_epoch, self._replayed = None, None
+            self._dirty = True
+
+    def _show(self, epoch: int | None) -> None:
+        """Show ``epoch`` of the live branch (None or its last epoch: the live end)."""
+        if epoch is None or int(epoch) >= self.trainer.epoch:
+            self._go_live()
+            return
+        self._set_playing(False)
+        self.view_epoch = max(self.log.checkpoints[0].epoch, int(epoch))
+        self._dirty = True
+
+    def _state_shown(self):
+        """(epoch, device state) of the epoch shown, replayed from the log when in the past."""
+        t = self.trainer
+        if self.view_epoch is None:
+            return t.epoch, t.state
+        at, state = runlog.state_at(t, self.log, self.view_epoch, self._replayed)
+        self._replayed = (at, state)
+        return at, state
+
+    def _branch(self, epoch: int | None) -> None:
+        """Continue from ``epoch`` (default: the one shown) as a new branch, with the current
+        settings; the branch left behind keeps its end, to be switched back to."""
+        t = self.trainer
+        self._set_playing(False)
+        at, state = self._state_shown() if epoch is None else runlog.state_at(t, self.log, epoch)
+        lr = t.learning_rate
+        self.log.checkpoint(t.epoch, t.state, "branch end")
+        self.run.branch(at, state)
+        t.epoch = at
+        t.state = state
+        t.set_learning_rate(lr)
+        self.log.checkpoint(at, t.state, "branch")
+        self.view_epoch, self._replayed = None, None
+        self._dirty = True
+
+    def _switch(self, index: int) -> None:
+        if index == self.run.active:
+            self._go_live()
+            return
+        self._set_playing(False)
+        t = self.trainer
+        self.log.checkpoint(t.epoch, t.state, "branch end")
+        self._resume(index)
+
+    def _resume(self, index: int) -> None:
+        """Make branch ``index`` the live one and the trainer its end."""
+        self.run.active = index
+        end = self.log.checkpoints[-1]
+        t = self.trainer
+        t.epoch = end.epoch
+        t.state = jax.device_put(end.state)
+        self.view_epoch, self._replayed = None, None
+        self._dirty = True
+
+    def _make_grid(self, data: Dataset, res: int | None = None) -> None:
+        self._grid_timed = False
+        if data.n_features not in (1, 2):
+            self.grid_points, self._grid_axes = None, None  # no plane to draw
+            self._grid_res = GRID_RES_2D
+            return
+        res = res or (GRID_RES_2D if data.n_features == 2 else GRID_RES_1D)
+        self._grid_res = res if data.n_features == 2 else GRID_RES_2D
+        xs, ys, points = make_grid_points(data.bounds(0.1), res)
+        self.grid_points, self._grid_axes = points, (xs, ys)
+        self._grid_device = device_array(points)  # copied to the device once
+
+    def _fit_grid(self, cost: float) -> None:
+        """Size the 2-D grid to what its prediction costs (see GRID_BUDGET_S). The first call
+        at a resolution compiles, and is not counted."""
+        timed, self._grid_timed = self._grid_timed, True
+        if not timed or self.trainer is None or self.trainer.data.n_features != 2:
+            return
+        res = self._grid_res
+        if cost > GRID_BUDGET_S and res > GRID_MIN_RES:
+            self._make_grid(self.trainer.data, max(GRID_MIN_RES, res // 2))
+        elif cost < GRID_BUDGET_S / 8 and res < GRID_RES_2D:
+            self._make_grid(self.trainer.data, min(GRID_RES_2D, res * 2))
+
+    def _set_playing(self, playing: bool, notify: bool = True) -> None:
+        if playing != self.playing:
+            self.playing = playing
+            if notify:
+                self._playing_cb(playing)
+
+    # --- training ----------------------------------------------------------------------------
+
+    def _run_epochs(self, n: int, pieces: int = 1) -> tuple[bool, float]:
+        """Run ``n`` epochs in about ``pieces`` parts, the test loss measured after each part
+        (with one part, the caller measures it)."""
+        t = self.trainer
+        piece = n if pieces <= 1 else _pow2_at_most(max(1, n // pieces))
+        left, t0 = n, time.perf_counter()
+        while left > 0 and not self.stopping.is_set():
+            k = min(piece, left)
+            result = runlog.advance(t, self.log, k, on_checkpoint=self._record_grads)
+            left -= k
+            if result.diverged:
+                self._set_playing(False)
+                self._publish_now(diverged=True)
+                return True, time.perf_counter() - t0
+            if pieces > 1:
+                self._record_test()
+        return False, time.perf_counter() - t0
+
+    def _record_test(self) -> None:
+        t = self.trainer
+        if t.epoch == 0 or not len(t.data.test_index) or (
+                len(self.test_epochs) and self.test_epochs[-1] == t.epoch + 1):
+            return
+        # The test loss of the weights after epoch E is drawn at E + 1, beside the train loss of
+        # the same weights (epoch E + 1's loss, taken before its update, as the notebook does).
+        self.log.record_test(t.epoch + 1, t.test_loss())
+
+    def _chunk(self) -> None:
+        # N epochs per frame, but never more than fit in a chunk's time: Pause must still
+        # answer within a frame when a big network cannot do N epochs per frame.
+        n = self.chunk if self.epochs_per_frame is None else min(self.epochs_per_frame,
+                                                                  self.chunk)
+        diverged, dt = self._run_epochs(n)
+        if diverged:
+            return
+        now = time.perf_counter()
+        if now - self._last_test >= 2 * FRAME_S:  # ~30 points a second besides the frames':
+            self._record_test()                   # the curve keeps its shape when they are sparse
+            self._last_test = now
+        if n == self.chunk:
+            # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
+            self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+        if self.epochs_per_frame is None:
+            # Publish now if waiting for the next chunk would overshoot the frame more, and
+            # the GUI has drawn the last snapshot (or has taken too long to).
+            due = now - self._last_publish + dt / 2 >= self._publish_every
+            late = now - self._last_publish >= max(MAX_PUBLISH_S, self._publish_every)
+            if due and (self.drawn.is_set() or late):
+                self._publish_now()
+            else:
+                self._dirty = True
+        else:
+            self._publish_now()
+            self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
+
+    # --- publishing --------------------------------------------------------------------------
+
+    def model_shown(self) -> ModelAt:
+        """The model the views draw: the live one, or the past epoch the timeline shows."""
+        t = self.trainer
+        epoch, state = self._state_shown()
+        lr = float(state.opt_state.hyperparams["learning_rate"])
+        return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
+                       past=epoch < t.epoch)
+
+    def make_snapshot(self, diverged: bool = False) -> Snapshot:
+        t = self.trainer
+        model = self.model_shown()
+        m = t.evaluate(model.params)
+        # The test loss of the weights after epoch E is drawn at E + 1 (see _record_test).
+        if not model.past and t.epoch > 0 and (
+                not len(self.test_epochs) or self.test_epochs[-1] != t.epoch + 1):
+            self.log.record_test(t.epoch + 1, m.test_loss)
+        grid = None
+        if self.grid_points is not None:
+            t0 = time.perf_counter()
+            values = t.predict_for_drawing(self._grid_device, model.params)
+            xs, ys = self._grid_axes
+            self._fit_grid(time.perf_counter() - t0)  # for the next snapshot
+            if len(ys):
+                values = values.reshape(len(ys), len(xs), -1)
+            if values.shape[-1] == 1:
+                values = values[..., 0]
+            grid = Grid(xs, ys, values)
+        extras = {}
+        for name, fn in list(self.probes.items()):
+            try:
+                with np.errstate(all="ignore"):  # a diverging model's numbers overflow: fine
+                    extras[name] = fn(model, self.grid_points)
+            except Exception as e:  # noqa: BLE001 -- a view's bug must show, but only once
+                self.probes.pop(name, None)
+                failure = ViewFailed(f"view {name!r} failed and was switched off: "
+                                     f"{type(e).__name__}: {e}")
+                failure.__cause__ = e
+                self._error(failure)
+        le, lv = self.history.arrays()
+        message = divergence_message(t.epoch, t.learning_rate, t.best_epoch,
+                                     t.best_loss) if diverged else ""
+        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch)
+                         for b in self.run.branches if b is not self.log)
+        return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
+                        self.test_epochs.copy(), self.test_values.copy(),
+                        numpy_params(model.params), grid, diverged, message, extras=extras,
+                        live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
+                        branch=self.log.name, branches=branches)
+
+    def _publish_now(self, diverged: bool = False) -> None:
+        if self.trainer is None:
+            return
+        self._dirty = False
+        if self.paced:
+            self.drawn.clear()
+        t0 = time.perf_counter()
+        snapshot = self.make_snapshot(diverged)
+        self._last_publish = time.perf_counter()
+        # The next snapshot comes once the training has had (1 - SNAPSHOT_SHARE) of the time:
+        # a costly snapshot is made less often. The smaller of the last two costs: a snapshot
+        # that compiled something (a new model, a view's probe) must not slow the next ones down.
+        cost, self._snapshot_cost = min(self._snapshot_cost, self._last_publish - t0), \
+            self._last_publish - t0
+        self._publish_every = max(FRAME_S, cost * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
+        self._publish(snapshot)
+
+    def _fail(self, e: Exception) -> None:
+        self._set_playing(False)
+        self._error(e)
+        self._status("")
+
+    def release(self) -> None:
+        """Drop the run's device arrays and the views' probes (after the loop has stopped): what
+        remains of them is then freed in an orderly way now, not by the interpreter's last
+        collection."""
+        self.trainer = None
+        self.probes.clear()
+        self.grid_points, self._grid_axes = None, None
+        self.__dict__.pop("_grid_device", None)
+        while True:  # commands never run (a queued problem holds a Dataset and weights)
+            try:
+                self.commands.get_nowait()
+            except queue.Empty:
+                break
+
+
+class ViewFailed(RuntimeError):
+    """A view's probe raised: the view was switched off (a bug, reported once)."""
+
+
+def describe(e: BaseException) -> str:
+    """What to tell the user about a failure: the message of a user's error; for anything
+    else (a bug) a first line, then the details after a blank line."""
+    if isinstance(e, NnvizError):
+        return str(e)
+    cause = e.__cause__ or e
+    detail = "".join(traceback.format_exception(type(cause), cause, cause.__traceback__))
+    return f"{type(e).__name__}: {e}\n\n{detail}"

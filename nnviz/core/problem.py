@@ -1,0 +1,154 @@
+"""What a run trains (:class:`Problem`), and the one place that decides what a problem needs.
+
+A :class:`Problem` is the data, the network, the training settings, the seed and the initial
+weights: the CLI, the window, the worker and sessions all pass this one shape around.
+
+:func:`make_problem` turns what a person chose (:class:`Choices`) into a Problem for some data.
+A choice left as ``None`` takes the default that fits the data, and only defaults follow the data:
+
+- the loss: mean squared error for regression and two classes (the notebook's), softmax
+  cross-entropy for more classes;
+- the output activation: linear for regression (a value can be any number), softmax for
+  cross-entropy (class probabilities), else sigmoid (a probability, the notebook's);
+- the learning rate: the notebook's 1.0 for classification with gradient descent; smaller for
+  regression, whose squared errors (the line's targets reach ~23) make gradients that overshoot at
+  1.0; momentum and Nesterov move about ten times as far per step; Adam and RMSProp scale their
+  own steps, so one small rate suits every task.
+
+An explicit choice is kept; one that cannot fit the data (bce on a regression) is an error with a
+message, never silently replaced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import losses
+from .data import Dataset, DataSpec
+from .network import NetworkSpec, SpecError, check_params
+from .training import TrainConfig, Trainer
+
+# The learning rate that trains, by optimiser, for classification and for regression.
+_LEARNING_RATES = {
+    "gd": (1.0, 0.05),
+    "momentum": (0.1, 0.005),
+    "nesterov": (0.1, 0.005),
+    "adam": (0.01, 0.01),
+    "rmsprop": (0.01, 0.01),
+}
+
+# The choices that follow the data when the user has not made them.
+FITTED = ("loss", "output_activation", "learning_rate")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a run trains: data, architecture, settings, start weights (None = from the seed)."""
+
+    dataset: Dataset
+    spec: NetworkSpec
+    config: TrainConfig
+    params: Any = None
+    seed: int = 0
+
+    @property
+    def source(self) -> DataSpec | Dataset:
+        """The DataSpec that generated the data, or the Dataset itself (CSV, edited points)."""
+        return self.dataset.spec if self.dataset.spec is not None else self.dataset
+
+    def check(self) -> None:
+        """Raise a user error (LossError, SpecError) when the pieces do not fit together."""
+        d = self.dataset
+        expected = losses.output_dim(self.config.loss, d.task, d.n_classes)
+        if self.spec.input_dim != d.n_features or self.spec.output_dim != expected:
+            raise SpecError(f"the network {self.spec.shapes_text()} does not fit this data and "
+                            f"loss, which need {d.n_features} inputs and {expected} outputs")
+        if self.params is not None:
+            check_params(self.spec, self.params)
+
+    def make_trainer(self) -> Trainer:
+        """A fresh Trainer of this problem at epoch 0 (not compiled yet)."""
+        return Trainer(self.spec, self.config, self.dataset, params=self.params, seed=self.seed)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a person chose for a problem. ``None``: the default that fits the data."""
+
+    hidden: tuple[int, ...] = (4, 10, 4)
+    activations: tuple[str, ...] | None = None  # None: sigmoid in every hidden layer
+    output_activation: str | None = None
+    init_scheme: str = "normal"
+    loss: str | None = None
+    optimizer: str = "gd"
+    learning_rate: float | None = None
+    batch_size: int = 0
+    l1: float = 0.0
+    l2: float = 0.0
+
+
+def default_loss(data: Dataset) -> str:
+    """Mean squared error (the notebook's) unless there are more than two classes."""
+    return "cross-entropy" if data.is_classification and data.n_classes > 2 else "mse"
+
+
+def default_output_activation(data: Dataset, loss: str) -> str:
+    if not data.is_classification:
+        return "linear"
+    return "softmax" if loss == "cross-entropy" else "sigmoid"
+
+
+def default_learning_rate(data: Dataset, optimizer: str) -> float:
+    classification, regression = _LEARNING_RATES.get(optimizer, _LEARNING_RATES["gd"])
+    return classification if data.is_classification else regression
+
+
+def fit(data: Dataset, choices: Choices = Choices()) -> tuple[NetworkSpec, TrainConfig]:
+    """The network and settings of ``choices`` on ``data``, defaults filled in.
+
+    Raises LossError (an explicit loss that does not fit the data), SpecError or TrainingError.
+    """
+    loss = choices.loss if choices.loss is not None else default_loss(data)
+    out_dim = losses.output_dim(loss, data.task, data.n_classes)
+    out_act = choices.output_activation or default_output_activation(data, loss)
+    lr = choices.learning_rate
+    if lr is None:
+        lr = default_learning_rate(data, choices.optimizer)
+    acts = choices.activations
+    if acts is None:
+        acts = ("sigmoid",) * len(choices.hidden)
+    spec = NetworkSpec(data.n_features, tuple(choices.hidden), tuple(acts), out_dim, out_act,
+                       choices.init_scheme)
+    config = TrainConfig(loss, choices.optimizer, lr, choices.batch_size, choices.l1, choices.l2)
+    return spec, config
+
+
+def make_problem(data: Dataset, choices: Choices = Choices(), params: Any = None,
+                 seed: int | None = None) -> Problem:
+    """The Problem of ``choices`` on ``data``; ``seed`` None: the data's own seed."""
+    spec, config = fit(data, choices)
+    if seed is None:
+        seed = data.spec.seed if data.spec is not None else 0
+    problem = Problem(data, spec, config, params, int(seed))
+    problem.check()
+    return problem
+
+
+def fitted_by_default(problem: Problem) -> set[str]:
+    """Which of :data:`FITTED` hold the default for the problem's data (and so may follow the
+    data when it changes); the others count as the user's choice."""
+    d, c = problem.dataset, problem.config
+    out: set[str] = set()
+    if c.loss == default_loss(d):
+        out.add("loss")
+    if problem.spec.output_activation == default_output_activation(d, c.loss):
+        out.add("output_activation")
+    if c.learning_rate == default_learning_rate(d, c.optimizer):
+        out.add("learning_rate")
+    return out
+
+
+def notebook_problem() -> Problem:
+    """The notebook's problem: moons, 2-4-10-4-1 sigmoid, MSE, gradient descent, lr 1.0."""
+    from .data import make_dataset
+    return make_problem(make_dataset(DataSpec("moons")))

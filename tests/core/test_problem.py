@@ -1,0 +1,144 @@
+"""One problem type, and one place that fits the loss, output and learning rate to the data."""
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from nnviz.cli import main
+from nnviz.core.csvdata import read_csv
+from nnviz.core.data import DATASETS, DataSpec, make_dataset
+from nnviz.core.losses import LossError
+from nnviz.core.network import NetworkSpec, SpecError
+from nnviz.core.problem import Choices, Problem, fitted_by_default, make_problem
+from nnviz.core.training import TrainConfig, Trainer
+
+# What the defaults reach on each data set, and in how many epochs (the test accuracy: the
+# fraction correct, or R^2 for regression). Blobs' clouds overlap (its best is about 84%); the
+# spiral is beyond the default 4-10-4 network (a wider one is the user's to choose), so it only
+# has to learn something without diverging.
+TARGETS = {
+    "moons": (3000, 0.95),
+    "blobs": (3000, 0.75),
+    "line": (3000, 0.9),
+    "circles": (3000, 0.95),
+    "xor": (3000, 0.95),
+    "gaussian": (3000, 0.95),
+    "spiral": (3000, None),
+    "multiclass": (3000, 0.9),
+    "plane": (3000, 0.9),
+    "sine": (3000, 0.8),
+}
+
+
+def train(problem: Problem, epochs: int):
+    t = Trainer(problem.spec, problem.config, problem.dataset, params=problem.params,
+                seed=problem.seed)
+    first = t.evaluate().train_loss
+    diverged = False
+    while t.epoch < epochs and not diverged:
+        diverged = t.run(min(4096, epochs - t.epoch)).diverged
+    return t.evaluate(), first, diverged
+
+
+def test_every_data_set_is_in_the_table():
+    assert set(TARGETS) == set(DATASETS)
+
+
+@pytest.mark.parametrize("name", list(TARGETS))
+def test_every_data_set_trains_with_the_defaults(name):
+    epochs, target = TARGETS[name]
+    m, first, diverged = train(make_problem(make_dataset(DataSpec(name))), epochs)
+    assert not diverged
+    assert m.train_loss < 0.9 * first
+    if target is not None:
+        assert m.train_accuracy >= target and m.test_accuracy >= target, m
+
+
+def test_regression_defaults_are_a_linear_output_mse_and_a_smaller_rate():
+    p = make_problem(make_dataset(DataSpec("line")))
+    assert p.spec.output_activation == "linear" and p.config.loss == "mse"
+    assert p.config.learning_rate < 1.0
+
+
+def test_the_notebooks_moons_defaults_are_unchanged():
+    p = make_problem(make_dataset(DataSpec("moons")))
+    assert p.spec == NetworkSpec() and p.config == TrainConfig() and p.seed == 0
+    assert p.params is None
+
+
+def test_more_than_two_classes_default_to_softmax_cross_entropy():
+    p = make_problem(make_dataset(DataSpec("multiclass", classes=4)))
+    assert p.config.loss == "cross-entropy" and p.spec.output_activation == "softmax"
+    assert p.spec.output_dim == 4
+
+
+def test_cross_entropy_chosen_gets_a_softmax_output_that_can_reach_a_small_loss():
+    data = make_dataset(DataSpec("gaussian"))
+    p = make_problem(data, Choices(loss="cross-entropy"))
+    assert p.spec.output_activation == "softmax" and p.spec.output_dim == 2
+    m, _, _ = train(p, 300)
+    # A sigmoid output read as logits cannot go below ~0.31 at 100% accuracy.
+    assert m.train_accuracy == 1.0 and m.train_loss < 0.1
+
+
+def test_the_learning_rate_default_follows_the_optimiser():
+    data = make_dataset(DataSpec("moons"))
+    adam = make_problem(data, Choices(optimizer="adam"))
+    assert adam.config.learning_rate < 0.1
+    m, _, diverged = train(adam, 300)
+    assert not diverged and m.train_accuracy > 0.85
+
+
+def test_explicit_choices_are_kept_even_where_they_differ_from_the_defaults():
+    data = make_dataset(DataSpec("line"))
+    p = make_problem(data, Choices(output_activation="sigmoid", learning_rate=1.0,
+                                   hidden=(3,), activations=("tanh",), optimizer="adam"))
+    assert p.spec.output_activation == "sigmoid" and p.config.learning_rate == 1.0
+    assert p.spec.hidden == (3,) and p.spec.activations == ("tanh",)
+    assert p.config.optimizer == "adam"
+    assert fitted_by_default(p) == {"loss"}
+
+
+def test_an_explicit_loss_that_cannot_fit_is_an_error_not_replaced():
+    with pytest.raises(LossError, match="regression problem needs mse"):
+        make_problem(make_dataset(DataSpec("sine")), Choices(loss="cross-entropy"))
+
+
+def test_fitted_by_default_names_the_defaults():
+    p = make_problem(make_dataset(DataSpec("sine")))
+    assert fitted_by_default(p) == {"loss", "output_activation", "learning_rate"}
+
+
+def test_check_refuses_pieces_that_do_not_fit():
+    moons = make_dataset(DataSpec("moons"))
+    with pytest.raises(SpecError, match="does not fit"):
+        Problem(moons, NetworkSpec(input_dim=3), TrainConfig()).check()
+    with pytest.raises(SpecError):
+        Problem(moons, NetworkSpec(), TrainConfig(), params=[(np.zeros((2, 2)), np.zeros(2))]).check()
+    assert Problem(moons, NetworkSpec(), TrainConfig()).source == moons.spec
+
+
+def test_the_daylight_example_does_not_diverge_with_the_defaults():
+    data = read_csv(resources.files("nnviz.resources") / "examples" / "daylight.csv").dataset
+    m, first, diverged = train(make_problem(data), 1000)
+    assert not diverged and np.isfinite(m.train_loss) and m.train_loss < first
+
+
+@pytest.mark.parametrize("name,target", [("line", 0.9), ("sine", 0.8)])
+def test_the_command_lines_defaults_fit_the_regressions(capsys, name, target):
+    code = main(["train", "--dataset", name, "--epochs", "3000", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["test_accuracy"] >= target and result["train_accuracy"] >= target
+    assert result["output_activation"] == "linear" and result["loss"] == "mse"
+
+
+def test_the_command_line_keeps_an_explicit_learning_rate_and_output(capsys):
+    code = main(["train", "--dataset", "line", "--epochs", "1", "--json", "--lr", "0.003",
+                 "--output-activation", "tanh"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["learning_rate"] == 0.003 and result["output_activation"] == "tanh"
