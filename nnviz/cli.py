@@ -314,11 +314,7 @@ def _go_back(trainer: Trainer, run: Run, epoch: int, lr: float | None) -> None:
     if at != epoch:
         raise UsageError(f"--from-epoch {epoch}: the recorded run stopped being finite at "
                          f"epoch {at}")
-    log.checkpoint(trainer.epoch, trainer.state, "branch end")
-    keep_lr = trainer.learning_rate
-    trainer.epoch, trainer.state = epoch, state
-    trainer.set_learning_rate(keep_lr if lr is None else lr)
-    run.branch(epoch, trainer.state)
+    runlog.continue_from(trainer, run, epoch, state, lr)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

@@ -32,8 +32,8 @@ from .network import NetworkSpec, device_array
 from .problem import Problem
 from .runlog import Run, RunLog
 from .snapshot import Branch as BranchCurve, Grid, ModelAt, Snapshot, make_grid_points
-from .training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError,
-                                 divergence_message)
+from .training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError, check_learning_rate,
+                       divergence_message)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
@@ -269,6 +269,7 @@ class TrainLoop(_LiveBranch):
         # replayed from the run log (the timeline).
         self.view_epoch: int | None = None
         self._replayed: tuple[int, Any] | None = None  # (epoch, state) of the last replay
+        self._pending_lr: float | None = None  # a rate set while showing the past
         self.run_id = 0
         self.playing = False
         self.alive = True
@@ -406,9 +407,13 @@ class TrainLoop(_LiveBranch):
                 self.trainer.restart()
                 self._new_run(run_id)
             case SetLearningRate(lr):
-                self.trainer.set_learning_rate(float(lr))
-                # The epochs from here on run at the new rate: a replay must start here.
-                self.log.checkpoint(self.trainer.epoch, self.trainer.state, "learning rate")
+                check_learning_rate(lr)
+                if self.view_epoch is not None:
+                    # Set while looking at the past: for where training goes on next (a branch
+                    # from here, or the live end); the live branch's end keeps its own rate.
+                    self._pending_lr = float(lr)
+                else:
+                    self._apply_learning_rate(float(lr))
                 self._dirty = True
             case SetParams(params):
                 self._go_live()
@@ -493,7 +498,7 @@ class TrainLoop(_LiveBranch):
         self.run_id = run_id
         t = self.trainer
         self.run = Run(RunLog())
-        self.view_epoch, self._replayed = None, None
+        self.view_epoch, self._replayed, self._pending_lr = None, None, None
         self.log.checkpoint(t.epoch, t.state, "start")
         self._record_grads(self.log)
         self._dirty = True
@@ -504,10 +509,18 @@ class TrainLoop(_LiveBranch):
         """The gradient statistics at the checkpoint just taken (the gradient view's history)."""
         record_gradients(self.trainer, log)
 
+    def _apply_learning_rate(self, lr: float) -> None:
+        self.trainer.set_learning_rate(lr)
+        # The epochs from here on run at the new rate: a replay must start here.
+        self.log.checkpoint(self.trainer.epoch, self.trainer.state, "learning rate")
+
     def _go_live(self) -> None:
         if self.view_epoch is not None:
             self.view_epoch, self._replayed = None, None
             self._dirty = True
+        if self._pending_lr is not None:
+            lr, self._pending_lr = self._pending_lr, None
+            self._apply_learning_rate(lr)
 
     def _show(self, epoch: int | None) -> None:
         """Show ``epoch`` of the live branch (None or its last epoch: the live end)."""
@@ -533,13 +546,8 @@ class TrainLoop(_LiveBranch):
         t = self.trainer
         self._set_playing(False)
         at, state = self._state_shown() if epoch is None else runlog.state_at(t, self.log, epoch)
-        lr = t.learning_rate
-        self.log.checkpoint(t.epoch, t.state, "branch end")
-        self.run.branch(at, state)
-        t.epoch = at
-        t.state = state
-        t.set_learning_rate(lr)
-        self.log.checkpoint(at, t.state, "branch")
+        runlog.continue_from(t, self.run, at, state, self._pending_lr)
+        self._pending_lr = None
         self.view_epoch, self._replayed = None, None
         self._dirty = True
 
@@ -550,6 +558,7 @@ class TrainLoop(_LiveBranch):
         self._set_playing(False)
         t = self.trainer
         self.log.checkpoint(t.epoch, t.state, "branch end")
+        self._pending_lr = None  # the branch goes on at its own rate
         self._resume(index)
 
     def _resume(self, index: int) -> None:
@@ -559,6 +568,8 @@ class TrainLoop(_LiveBranch):
         t = self.trainer
         t.epoch = end.epoch
         t.state = jax.device_put(end.state)
+        # The branch goes on at the rate it ran with; the snapshot's config tells the window.
+        t.set_learning_rate(float(end.state.opt_state.hyperparams["learning_rate"]))
         self.view_epoch, self._replayed = None, None
         self._dirty = True
 

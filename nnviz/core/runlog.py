@@ -325,3 +325,17 @@ def state_at(trainer, log: RunLog, epoch: int, start: tuple[int, Any] | None = N
         state, done = trainer.replay(state, epoch - at)
         at += done
     return at, state
+
+
+def continue_from(trainer, run: Run, epoch: int, state, lr: float | None = None) -> RunLog:
+    """Make ``run`` go on from ``state`` -- the state after ``epoch`` epochs of its live branch
+    (see :func:`state_at`) -- as a new live branch that ``trainer`` trains at ``lr`` (None: the
+    trainer's current rate). The branch left behind keeps its end as a checkpoint, to be switched
+    back to. Nothing changes when the run has no room for another branch."""
+    if len(run.branches) >= MAX_BRANCHES:
+        raise BranchError(f"a run keeps at most {MAX_BRANCHES} branches: delete one first")
+    lr = trainer.learning_rate if lr is None else lr
+    run.log.checkpoint(trainer.epoch, trainer.state, "branch end")
+    trainer.epoch, trainer.state = int(epoch), state
+    trainer.set_learning_rate(lr)
+    return run.branch(epoch, trainer.state)

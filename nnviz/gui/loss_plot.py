@@ -66,7 +66,9 @@ class LossPlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
-        self.setToolTip("The loss per epoch: dark = training data, orange dashes = test data.\n"
+        self.setToolTip("The loss per epoch: dark = training data, orange dashes = test data,\n"
+                        "both of the weights the epoch starts from (the notebook's loss of an "
+                        "epoch, taken before its update).\n"
                         "Click to see that epoch; drag to pan, wheel to zoom; it follows the "
                         "run again after Reset.")
         pi = self.getPlotItem()
@@ -93,11 +95,15 @@ class LossPlot(pg.PlotWidget):
         # enough (pyqtgraph's default draws ~5, 22% of this plot's paint time).
         for curve in (self.train, self.test):
             curve.opts["autoDownsampleFactor"] = 1.0
-        # The epoch the timeline shows, when it is in the past; other branches of the run.
-        self.marker = pg.InfiniteLine(angle=90, movable=False,
-                                      pen=pg.mkPen(colors.TIMELINE_MARK, width=2))
+        # The epoch shown: a handle on the curve's own epoch axis; drag it to go back in time
+        # (brown in the past, grey at the live end). Other branches of the run are curves too.
+        self.marker = pg.InfiniteLine(angle=90, movable=True,
+                                      pen=pg.mkPen(colors.TIMELINE_MARK, width=2),
+                                      hoverPen=pg.mkPen(colors.TIMELINE_MARK, width=4))
+        self.marker.setToolTip("The epoch shown: drag it to see any epoch of the run.")
         self.marker.setZValue(20)
         self.marker.hide()
+        self.marker.sigDragged.connect(self._marker_dragged)
         pi.addItem(self.marker, ignoreBounds=True)
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -148,6 +154,11 @@ class LossPlot(pg.PlotWidget):
         if math.isfinite(x):
             self.epoch_clicked.emit(int(round(min(max(x, 0), 2**31 - 1))))
 
+    def _marker_dragged(self, line) -> None:
+        x = line.value()
+        if math.isfinite(x):
+            self.epoch_clicked.emit(int(round(min(max(x, 0), 2**31 - 1))))
+
     def _update_branches(self, s: Snapshot) -> None:
         names = {b.name for b in s.branches}
         for name in list(self._branch_curves):
@@ -165,13 +176,30 @@ class LossPlot(pg.PlotWidget):
                 self._branch_curves[b.name] = curve
             curve.setData(b.epochs, self._y(b.values))
 
+    def _name_live_curves(self, s: Snapshot) -> None:
+        """With several branches, the live one's curves say its name ("train (run 2)")."""
+        suffix = f" ({s.branch})" if s.branches and s.branch else ""
+        if suffix == getattr(self, "_suffix", ""):
+            return
+        self._suffix = suffix
+        for sample, label in self.legend.items:
+            for curve, name in ((self.train, "train"), (self.test, "test")):
+                if sample.item is curve:
+                    label.setText(name + suffix)
+
     def update_snapshot(self, s: Snapshot) -> None:
         self._last = s
         self._update_branches(s)
-        if s.past:
+        self._name_live_curves(s)
+        if s.epoch > 0 and not self.marker.moving:  # a drag moves it itself
+            past = s.past
+            if past != getattr(self, "_marker_past", None):
+                self._marker_past = past
+                self.marker.setPen(pg.mkPen(colors.TIMELINE_MARK if past else (170, 170, 170),
+                                            width=2 if past else 1))
             self.marker.setValue(s.epoch)
             self.marker.show()
-        else:
+        elif s.epoch == 0:
             self.marker.hide()
         self.train.setData(s.loss_epochs, self._y(s.loss_values))
         self.test.setData(s.test_epochs, self._y(s.test_values))

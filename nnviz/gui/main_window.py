@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         # data changes); the others follow the data.
         self._chosen: set[str] = set()
         self._latest: Snapshot | None = None
+        self._drawn_branch: str | None = None  # the branch of the last snapshot drawn
         self._drawn: Snapshot | None = None
         self._views: dict[str, QWidget] = {}
         self._view_aliases: dict[str, Callable[[], None]] = {}
@@ -240,9 +241,9 @@ class MainWindow(QMainWindow):
         screen = QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         w, h = 1400, 900
-        if avail is not None and avail.width() >= 1200 and avail.height() >= 800:
+        if avail is not None:  # never larger than the screen (a projector's 1024x768)
             w, h = min(w, avail.width()), min(h, avail.height())
-        self.resize(max(w, 1200), max(h, 800))
+        self.resize(w, h)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -285,8 +286,9 @@ class MainWindow(QMainWindow):
                lambda: tl.step(-1), "Ctrl+Left")
         action(self.run_menu, "Timeline: one epoch &on", "Show the epoch after the one shown.",
                lambda: tl.step(1), "Ctrl+Right")
+        # A lambda: triggered(checked) would otherwise arrive as the epoch (False is epoch 0).
         action(self.run_menu, "&Continue from here", "Train on from the epoch shown as a new "
-               "branch, with the current settings.", self.worker.branch, "Ctrl+B")
+               "branch, with the current settings.", lambda: self.worker.branch(None), "Ctrl+B")
         for a in self.run_menu.actions() + self.file_menu.actions():
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
 
@@ -309,7 +311,7 @@ class MainWindow(QMainWindow):
         w = self.worker
         t = self.timeline
         t.show_epoch.connect(self.show_epoch)
-        t.branch_requested.connect(w.branch)
+        t.branch_requested.connect(lambda: w.branch(None))
         t.switch_requested.connect(w.switch_branch)
         t.rename_requested.connect(w.rename_branch)
         t.delete_requested.connect(w.delete_branch)
@@ -373,6 +375,7 @@ class MainWindow(QMainWindow):
                                          "training the last valid network.", 6000)
         self._hide_banner()
         self.editor.note.clear_message()  # "training stopped" is no longer true
+        self.timeline.replay.setChecked(False)  # training goes on from the live end
         self.playing = True
         self.controls.set_playing(True)
         self.worker.play()
@@ -420,6 +423,7 @@ class MainWindow(QMainWindow):
 
     def _new_run_id(self) -> None:
         self._run_id += 1
+        self._drawn_branch = None
         self._latest = None
         self.loss_plot.clear_curves()
         self.timeline.reset()
@@ -667,6 +671,12 @@ class MainWindow(QMainWindow):
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.controls.set_epoch(s.epoch, s.live_epoch)
+            switched = self._drawn_branch not in (None, s.branch)
+            self._drawn_branch = s.branch
+            if switched and s.config.learning_rate != self._config.learning_rate:
+                # Another branch went live, at the rate it ran with: the panel says so.
+                self._config = replace(self._config, learning_rate=s.config.learning_rate)
+                self.training_panel.lr.set_value(s.config.learning_rate)
             self.boundary.update_grid(s.grid)
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)

@@ -8,9 +8,10 @@ The branch box switches between branches; its menu renames and deletes them.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMenu, QSizePolicy,
-                               QSlider, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
+                               QMessageBox, QSizePolicy, QSlider, QToolButton, QVBoxLayout,
+                               QWidget)
 from superqt.utils import signals_blocked
 
 from nnviz.core.snapshot import Snapshot
@@ -95,11 +96,24 @@ class Timeline(QWidget):
         self._timer.timeout.connect(self._replay_tick)
         self._replay_at = 0.0
         self.slider.valueChanged.connect(self._slider_moved)
+        # The arrow keys, Page Up/Down, Home and End move a focused slider, not the window's
+        # shortcuts (Right would train an epoch).
+        self.slider.installEventFilter(self)
+        self.speed.activated.connect(lambda _: self.speed.setProperty("chosen", True))
         self.replay.toggled.connect(self._replay_toggled)
         self.live.clicked.connect(lambda: self.go(None))
         self.fork.clicked.connect(self.branch_requested)
         self.branches.activated.connect(self._branch_picked)
         self._show_label()
+
+    _SLIDER_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                    Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Up, Qt.Key.Key_Down}
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if obj is self.slider and event.type() == QEvent.Type.ShortcutOverride \
+                and event.key() in self._SLIDER_KEYS:
+            event.accept()
+        return False
 
     # --- from the window -------------------------------------------------------------------
 
@@ -122,6 +136,9 @@ class Timeline(QWidget):
         self.branch_menu_button.setVisible(many)
         self.delete_action.setEnabled(many)
         self.live.setEnabled(s.past)
+        if self.speed.property("chosen") is None and not self._timer.isActive():
+            with signals_blocked(self.speed):  # the pace a replay would take
+                self.speed.setCurrentIndex(REPLAY_SPEEDS.index(self._auto_pace()))
         self._show_label()
 
     def reset(self) -> None:
@@ -160,8 +177,10 @@ class Timeline(QWidget):
     def _show_label(self) -> None:
         if self.past:
             self.label.setText(f"Past: epoch {self.epoch:,} of {self.live_epoch:,}")
-            self.label.setToolTip(f"The views show epoch {self.epoch:,} of the recorded run; "
-                                  "Live or End returns to its end, Play trains on from there.")
+            self.label.setToolTip(f"The views show epoch {self.epoch:,} of the recorded run. "
+                                  "Live or End returns to its end; Play and Step go back to the "
+                                  "end and train on; Continue from here trains from this epoch "
+                                  "as a new branch.")
             self.label.setStyleSheet(PAST_STYLE)
         else:
             self.label.setText(f"Live \u00b7 epoch {self.live_epoch:,}"
@@ -181,10 +200,13 @@ class Timeline(QWidget):
         start = 0 if not self.past else self.epoch
         self._replay_at = float(start)
         if self.speed.property("chosen") is None:
-            pace = next((v for v in REPLAY_SPEEDS if self.live_epoch / v <= 10), REPLAY_SPEEDS[-1])
-            self.speed.setCurrentIndex(REPLAY_SPEEDS.index(pace))
+            self.speed.setCurrentIndex(REPLAY_SPEEDS.index(self._auto_pace()))
         self.show_epoch.emit(start)
         self._timer.start()
+
+    def _auto_pace(self) -> int:
+        """The slowest pace that replays the whole run in about ten seconds."""
+        return next((v for v in REPLAY_SPEEDS if self.live_epoch / v <= 10), REPLAY_SPEEDS[-1])
 
     def _replay_tick(self) -> None:
         self._replay_at += self.speed.currentData() / REPLAY_FPS
@@ -205,12 +227,25 @@ class Timeline(QWidget):
             self.switch_requested.emit(name)
 
     def _rename(self) -> None:
-        new, ok = QInputDialog.getText(self, "Rename branch", "New name:", text=self.branch)
-        if ok and new.strip() and new.strip() != self.branch:
-            self.rename_requested.emit(self.branch, new)
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Rename branch")
+        dialog.setLabelText("New name (at most 40 characters):")
+        dialog.setTextValue(self.branch)
+        edit = dialog.findChild(QLineEdit)
+        if edit is not None:
+            edit.setMaxLength(40)  # typed text is never thrown away for being too long
+        if dialog.exec() and dialog.textValue().strip() and dialog.textValue().strip() != self.branch:
+            self.rename_requested.emit(self.branch, dialog.textValue())
 
     def _delete(self) -> None:
-        if self.branch:
+        if not self.branch:
+            return
+        answer = QMessageBox.question(
+            self, "Delete branch", f"Delete the branch “{self.branch}” and its record? This "
+            "cannot be undone; the other branches stay.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(self.branch)
 
 

@@ -177,3 +177,17 @@ def test_a_session_of_format_1_reaches_only_its_own_epoch():
     log.checkpoint(t.epoch, t.state, "start")
     at, state = R.state_at(t, log, 40)  # before the record: the first reachable epoch
     assert at == 100 and _same_state(state, t.state)
+
+
+def test_a_run_full_of_branches_refuses_another_and_changes_nothing():
+    t = _trainer("gd", 0, 1.0)
+    log = R.RunLog()
+    R.advance(t, log, 40)
+    run = R.Run(log)
+    for i in range(R.MAX_BRANCHES - 1):
+        R.continue_from(t, run, 10 + i, R.state_at(t, run.log, 10 + i)[1])
+    assert len(run.branches) == R.MAX_BRANCHES and t.epoch == 10 + R.MAX_BRANCHES - 2
+    before = (t.epoch, len(run.log.checkpoints), run.active)
+    with pytest.raises(R.BranchError, match="at most 16 branches"):
+        R.continue_from(t, run, 5, R.state_at(t, run.log, 5)[1])
+    assert (t.epoch, len(run.log.checkpoints), run.active) == before

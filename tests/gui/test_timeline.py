@@ -107,3 +107,74 @@ def test_continue_from_here_keeps_both_branches_on_the_loss_plot(main_window, qt
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
     assert w.last_snapshot.epoch == 300
     assert "run 2" in w.loss_plot._branch_curves
+
+
+def test_the_menu_and_ctrl_b_branch_from_the_epoch_shown(main_window, qtbot, wait_run):
+    """They branched from epoch 0 once (the action's 'checked' argument arrived as the epoch)."""
+    w = main_window
+    _trained(w, qtbot, wait_run, 300)
+    w.timeline.slider.setValue(120)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 120, timeout=TIMEOUT)
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    assert w.last_snapshot.epoch == 120 and not w.last_snapshot.past
+    action = next(a for a in w.run_menu.actions() if "Continue from here" in a.text())
+    w.timeline.slider.setValue(60)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 60, timeout=TIMEOUT)
+    action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 3", timeout=TIMEOUT)
+    assert w.last_snapshot.epoch == 60
+
+
+def test_the_handle_on_the_loss_plot_and_the_slider_keys_move_through_time(main_window, qtbot,
+                                                                            wait_run):
+    w = main_window
+    _trained(w, qtbot, wait_run, 200)
+    marker = w.loss_plot.marker
+    assert marker.isVisible() and marker.value() == 200  # the live end's handle
+    marker.setValue(75.2)
+    marker.sigDragged.emit(marker)  # as a drag does
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 75, timeout=TIMEOUT)
+    # Right on a focused slider moves it; it does not train an epoch (the window's Step key).
+    w.timeline.slider.setFocus()
+    qtbot.keyClick(w.timeline.slider, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 76, timeout=TIMEOUT)
+    assert w.last_snapshot.live_epoch == 200
+
+
+def test_a_chosen_replay_pace_is_kept(main_window, qtbot, wait_run):
+    w = main_window
+    _trained(w, qtbot, wait_run, 100)
+    box = w.timeline.speed
+    i = box.findData(30_000)
+    box.setCurrentIndex(i)
+    box.activated.emit(i)  # as a user's pick does
+    w.timeline.replay.click()
+    assert box.currentData() == 30_000
+    qtbot.waitUntil(lambda: not w.timeline.replay.isChecked(), timeout=TIMEOUT)
+
+
+def test_switching_branch_shows_its_learning_rate_and_delete_asks_first(main_window, qtbot,
+                                                                        wait_run, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    w = main_window
+    _trained(w, qtbot, wait_run, 100)
+    w.timeline.slider.setValue(50)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 50, timeout=TIMEOUT)
+    w.set_learning_rate(0.25)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    w.timeline.branches.setCurrentIndex(0)
+    w.timeline.branches.activated.emit(0)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.training_panel.lr.value() == 1.0, timeout=TIMEOUT)
+    assert w.worker.loop.trainer.learning_rate == 1.0
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    w.timeline.delete_action.trigger()
+    qtbot.wait(200)
+    assert w.timeline.branches.count() == 2  # cancelled: nothing deleted
+    w.timeline.delete_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2" and not w.last_snapshot.branches,
+                    timeout=TIMEOUT)

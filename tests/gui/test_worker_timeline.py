@@ -137,3 +137,19 @@ def test_the_gradient_history_comes_from_the_checkpoints_however_the_epochs_ran(
     assert np.all(np.diff(flow.epochs) > 0)
     past = r.do(ShowEpoch(1000)).extras["gradients"]
     assert past.epochs[-1] == 1000 and len(past.epochs) < len(flow.epochs)
+
+
+def test_a_rate_set_while_in_the_past_is_for_where_training_goes_on(rec):
+    """It does not change the live branch's end: switching back finds it at its own rate."""
+    rec.do(ShowEpoch(300))
+    rec.do(SetLearningRate(0.005))
+    assert rec.loop.trainer.learning_rate == pytest.approx(0.05)  # the live end is untouched
+    rec.do(Branch(None))
+    assert rec.loop.trainer.learning_rate == pytest.approx(0.005)
+    s = rec.do(SwitchBranch("run 1"))
+    assert s.config.learning_rate == pytest.approx(0.05) and s.epoch == 600
+    # Set in the past, then back to live (Play, Step, End): the live run takes it.
+    rec.do(ShowEpoch(100))
+    rec.do(SetLearningRate(0.02))
+    rec.do(Step(1))
+    assert rec.loop.trainer.learning_rate == pytest.approx(0.02)
