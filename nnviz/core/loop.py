@@ -12,6 +12,7 @@ snapshots say which run they belong to and the GUI drops those of an old run.
 """
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import time
@@ -49,10 +50,10 @@ SNAPSHOT_SHARE = 0.25
 # loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
 CHUNK_TARGET_S = 0.016
 GRID_RES_2D = 100
-# The 2-D grid is halved (down to GRID_MIN_RES a side) while its prediction costs more than
-# this, and doubled back when it costs under an eighth of it: a 2-512x8-1 network took 0.4 s
-# to predict 100x100 points, every snapshot.
-GRID_BUDGET_S = 0.004
+# The 2-D grid's side is what a prediction of about GRID_FLOPS costs (2 x points x weights),
+# between GRID_MIN_RES and GRID_RES_2D: a 2-512x8-1 network took 0.4 s a snapshot to predict
+# 100x100 points. Counted, not timed: a busy machine must not blur a small network's plot.
+GRID_FLOPS = 5e8
 GRID_MIN_RES = 16
 GRID_RES_1D = 400
 
@@ -238,6 +239,12 @@ def run_state(ctx: RunContext) -> RunState:
                     ctx.test_values.copy())
 
 
+def grid_resolution(spec: NetworkSpec) -> int:
+    """The side of the 2-D grid drawn for ``spec`` (see GRID_FLOPS)."""
+    side = int(math.sqrt(GRID_FLOPS / (2 * max(spec.n_params, 1))))
+    return max(GRID_MIN_RES, min(GRID_RES_2D, side))
+
+
 def _pow2_at_most(n: float) -> int:
     # Chunk sizes are powers of two: each distinct size costs a small one-off compile in jax's
     # slicing of the loss buffer, so a handful of sizes keeps that cost to the first seconds.
@@ -279,7 +286,6 @@ class TrainLoop(_LiveBranch):
         self.grid_points: np.ndarray | None = None
         self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
         self._grid_res = 0
-        self._grid_timed = False  # the grid's prediction has run (compiled) at this resolution
         self._last_publish = 0.0
         self._publish_every = FRAME_S  # grows when snapshots are costly (big networks)
         self._snapshot_cost = 0.0
@@ -390,6 +396,10 @@ class TrainLoop(_LiveBranch):
                 self._go_live()
                 self._set_playing(True)
                 self._next_frame = time.perf_counter()
+                # The pace is set anew by the snapshots of this play: those made while paused
+                # may have compiled (a new model, a view's probe), and must not delay its first
+                # frame.
+                self._snapshot_cost, self._publish_every = 0.0, FRAME_S
             case Pause():
                 self._set_playing(False)
                 self._dirty = True
@@ -461,8 +471,9 @@ class TrainLoop(_LiveBranch):
         self.trainer = None  # a failing compile must not leave a half-made run behind
         self._status("compiling...")
         t0 = time.perf_counter()
-        if old is None or old.data is not trainer.data or self._grid_res != GRID_RES_2D:
-            self._make_grid(trainer.data)  # a new model starts at the full resolution
+        res = grid_resolution(trainer.spec) if trainer.data.n_features == 2 else None
+        if old is None or old.data is not trainer.data or (res and res != self._grid_res):
+            self._make_grid(trainer.data, res)
         # XLA compiles without the GIL: the functions of the first snapshot compile on a second
         # core while this thread compiles the training step (cold cache, bench/gui.py's first
         # frame: the compiles were ~1 s one after another).
@@ -574,28 +585,14 @@ class TrainLoop(_LiveBranch):
         self._dirty = True
 
     def _make_grid(self, data: Dataset, res: int | None = None) -> None:
-        self._grid_timed = False
+        self._grid_res = res or 0
         if data.n_features not in (1, 2):
             self.grid_points, self._grid_axes = None, None  # no plane to draw
-            self._grid_res = GRID_RES_2D
             return
         res = res or (GRID_RES_2D if data.n_features == 2 else GRID_RES_1D)
-        self._grid_res = res if data.n_features == 2 else GRID_RES_2D
         xs, ys, points = make_grid_points(data.bounds(0.1), res)
         self.grid_points, self._grid_axes = points, (xs, ys)
         self._grid_device = device_array(points)  # copied to the device once
-
-    def _fit_grid(self, cost: float) -> None:
-        """Size the 2-D grid to what its prediction costs (see GRID_BUDGET_S). The first call
-        at a resolution compiles, and is not counted."""
-        timed, self._grid_timed = self._grid_timed, True
-        if not timed or self.trainer is None or self.trainer.data.n_features != 2:
-            return
-        res = self._grid_res
-        if cost > GRID_BUDGET_S and res > GRID_MIN_RES:
-            self._make_grid(self.trainer.data, max(GRID_MIN_RES, res // 2))
-        elif cost < GRID_BUDGET_S / 8 and res < GRID_RES_2D:
-            self._make_grid(self.trainer.data, min(GRID_RES_2D, res * 2))
 
     def _set_playing(self, playing: bool, notify: bool = True) -> None:
         if playing != self.playing:
@@ -680,10 +677,8 @@ class TrainLoop(_LiveBranch):
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:
-            t0 = time.perf_counter()
             values = t.predict_for_drawing(self._grid_device, model.params)
             xs, ys = self._grid_axes
-            self._fit_grid(time.perf_counter() - t0)  # for the next snapshot
             if len(ys):
                 values = values.reshape(len(ys), len(xs), -1)
             if values.shape[-1] == 1:

@@ -120,7 +120,10 @@ def test_changing_the_hidden_layer_while_paused_redraws(main_window, qtbot):
     qtbot.waitUntil(lambda: w.last_snapshot.extras.get("hidden-space") is not None
                     and w.last_snapshot.extras["hidden-space"].layer == 2, timeout=TIMEOUT)
     view.set_layer(0, (0, 3))
-    qtbot.waitUntil(lambda: w.last_snapshot.extras["hidden-space"].layer == 0, timeout=TIMEOUT)
+    # set_layer changes three controls, each asking for a frame: the last frame has them all.
+    qtbot.waitUntil(lambda: w.last_snapshot.extras["hidden-space"].layer == 0
+                    and w.last_snapshot.extras["hidden-space"].axes == ("unit 1", "unit 4"),
+                    timeout=TIMEOUT)
     qtbot.waitUntil(lambda: view.snapshot is w.last_snapshot, timeout=TIMEOUT)
     assert view.plot.getPlotItem().getAxis("left").labelText == "unit 4"
 

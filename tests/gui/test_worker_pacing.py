@@ -13,7 +13,7 @@ from nnviz.core.training import TrainConfig
 from nnviz.core import loop as worker  # the worker thread's logic
 from nnviz.core.loop import TrainLoop
 from nnviz.core.problem import Problem
-from nnviz.core.loop import NewProblem, Play, SetProbe, Step
+from nnviz.core.loop import NewProblem, Play, SetLearningRate, SetProbe
 
 CHUNK_S = 0.016  # what a chunk of epochs takes on the fake clock
 
@@ -73,39 +73,59 @@ def test_cheap_snapshots_still_come_every_frame(monkeypatch):
     assert share == pytest.approx(0.0)
 
 
-def grid_sides(monkeypatch, seconds_per_point: float, snapshots: int = 8,
-               then: float | None = None) -> list[int]:
-    """The grid's side at each of ``snapshots`` steps, its prediction costing
-    ``seconds_per_point`` (``then``: afterwards as many steps at that cost)."""
+def grid_side(hidden: tuple[int, ...]) -> int:
+    """The side of the grid in the first snapshot of a sigmoid network ``hidden`` on moons."""
+    snapshots = []
+    loop = TrainLoop(publish=snapshots.append)
+    spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
+    loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), spec, TrainConfig(),
+                                    None, 0)))
+    loop.work_once()
+    grid = snapshots[-1].grid
+    assert grid.values.shape == (len(grid.ys), len(grid.xs))
+    return len(grid.xs)
+
+
+def test_a_big_networks_grid_is_coarser_than_a_small_ones():
+    # Counted from the network's size, not timed: a busy machine must not blur a small one's.
+    assert grid_side((4, 10, 4)) == worker.GRID_RES_2D  # the notebook's: 100 x 100
+    wide = grid_side((256, 256, 256))
+    assert worker.GRID_MIN_RES <= wide < worker.GRID_RES_2D
+    big = NetworkSpec(hidden=(512,) * 8, activations=("sigmoid",) * 8)
+    assert worker.grid_resolution(big) == worker.GRID_MIN_RES < wide
+
+
+def test_snapshots_that_compiled_before_play_do_not_delay_the_first_frame(monkeypatch):
+    """Snapshots made while paused may compile (a new model, a view's probe): slow, once. The
+    first trained frame after Play must not wait for a pace set by them."""
     clock = Clock()
     monkeypatch.setattr(worker, "time", types.SimpleNamespace(perf_counter=clock))
-    loop = TrainLoop()
+    snapshots = []
+    loop = TrainLoop(publish=snapshots.append)
     loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
                                     TrainConfig(), None, 0)))
     loop.work_once()
-    cost = {"per_point": seconds_per_point}
-    predict = loop.trainer.predict_for_drawing
+    calls = []
 
-    def timed_predict(points, *params):
-        clock.now += cost["per_point"] * len(points)
-        return predict(points, *params)
-    loop.trainer.predict_for_drawing = timed_predict
-    sides = []
-    for i in range(2 * snapshots if then is not None else snapshots):
-        if i == snapshots:
-            cost["per_point"] = then
-        loop.post(Step(1))
+    def compiling_probe(trainer, grid):
+        calls.append(1)
+        if len(calls) <= 2:
+            clock.now += 1.0  # compiling
+    run = loop.trainer.run
+
+    def timed_run(n):
+        clock.now += 2e-4 * n  # the chunk grows to about CHUNK_TARGET_S
+        return run(n)
+    loop.trainer.run = timed_run
+    loop.post(SetProbe("views", compiling_probe))
+    loop.work_once()  # a snapshot: 1 s
+    loop.post(SetLearningRate(0.5))
+    loop.work_once()  # another: 1 s
+    loop.post(Play())
+    played = clock.now
+    for _ in range(100):
         loop.work_once()
-        sides.append(len(loop._grid_axes[0]))
-    return sides
-
-
-def test_a_costly_grid_is_made_coarser_and_a_cheap_one_finer_again(monkeypatch):
-    # 40 ms for the 100x100 grid (a 512-wide network's): halved until it costs <= 4 ms.
-    sides = grid_sides(monkeypatch, 40e-3 / 10_000, then=1e-9)
-    assert sides[7] == 25  # 625 points: 2.5 ms
-    assert sides[-1] == 100  # cheap again: back to the full resolution
-
-
-def test_a_cheap_grid_keeps_its_resolution(monkeypatch):
-    assert set(grid_sides(monkeypatch, 1e-9)) == {100}
+        if snapshots[-1].epoch > 0:
+            break
+    assert snapshots[-1].epoch > 0
+    assert clock.now - played <= worker.MAX_PUBLISH_S
