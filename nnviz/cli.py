@@ -4,6 +4,7 @@
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
+    nnviz train [train options] --export-script FILE.py
 
 A bad argument prints one line on stderr and exits with code 2, never a traceback.
 """
@@ -224,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--save", metavar="FILE.nnviz", default=None,
                    help="save the whole session at the end (data, settings, weights, optimiser "
                         "state, loss history); open it in the window or go on with --session")
+    g.add_argument("--export-script", metavar="FILE.py", default=None,
+                   help="write the run as a standalone Python script (jax and numpy only, the "
+                        "notebook's code with this run's training points and initial weights) "
+                        "that prints the loss every 100 epochs: this run's losses")
     g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
                    help="go on training a saved session for --epochs more epochs, exactly as if "
                         "it had never stopped (its data and settings are the session's)")
@@ -321,7 +326,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
     """Before anything is loaded or trained: every output can be written (a writable folder, a
     name the file system takes, a regular file or none) and none is an input or another
     output, so a long run never ends in a file that cannot be written or destroys one."""
-    outputs = {"--history": args.history, "--save": args.save}
+    outputs = {"--history": args.history, "--save": args.save,
+               "--export-script": args.export_script}
     try:
         for path in outputs.values():
             if path is not None:
@@ -390,7 +396,7 @@ def train_command(args: argparse.Namespace) -> int:
     data, spec = trainer.data, trainer.spec
     out = _Printer(sys.stdout)
     # With nothing to write, a closed stdout ends the job: nobody is left to see it.
-    wanted = bool(args.save or args.history)
+    wanted = bool(args.save or args.history or args.export_script)
     if not args.json:
         if args.session:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
@@ -478,6 +484,12 @@ def train_command(args: argparse.Namespace) -> int:
         Session.from_trainer(trainer, class_names=class_names, run=run).save(args.save)
         if not args.json:
             out(f"saved the session at epoch {trainer.epoch} to {args.save}")
+    if args.export_script:
+        from nnviz.core.export import write_script
+        write_script(args.export_script, trainer, trainer.epoch or 1000)
+        if not args.json:
+            out(f"wrote the script {args.export_script}: python {args.export_script} trains "
+                f"{trainer.epoch or 1000} epochs from the initial weights")
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1

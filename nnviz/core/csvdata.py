@@ -19,8 +19,9 @@ import io
 import math
 import os
 import re
+from array import array
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -57,6 +58,7 @@ class CsvPreview:
     header: tuple[str, ...] | None
     data: ImportedData | None  # None when the file cannot be imported
     error: str | None  # the message for the user, None when the import works
+    table: "CsvTable | None" = None  # the file as read, to choose another task or split from
 
     @property
     def task(self) -> str | None:
@@ -79,8 +81,267 @@ class CsvPreview:
 
 
 # --- reading ---------------------------------------------------------------------------------------
+#
+# A file is read once into a CsvTable (numbers as arrays, each distinct label text once); the task
+# and the split are chosen afterwards, so the import dialog can change them without reading again.
+# Rows stream through the csv module one at a time: memory follows the data, not the line count.
 
-def _read_text(path: str | os.PathLike) -> str:
+MAX_CELL_CHARS = 1000  # a number, or a class name a legend can show
+PREVIEW_CELL_CHARS = 40
+_PROGRESS_ROWS = 4096  # rows between two progress reports
+
+Progress = Callable[[float], None]
+
+# The csv module refuses a field over 128 kB with its own error; nnviz refuses long cells itself,
+# naming the line, after reading them (the preview shows them cut).
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))
+_BLANKS = re.compile(r"[ \t]+")
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file's cells, read and checked: points as numbers, the last column as label texts."""
+
+    path: str
+    name: str  # the data set's name (the file's stem)
+    header: tuple[str, ...] | None
+    delimiter: str
+    names: tuple[str, ...]  # every column's name: the header's, or x,y / x1,x2,label
+    X: np.ndarray  # (rows, columns - 1) float64, finite and within float32
+    lines: np.ndarray  # (rows,) the file's line number of each row
+    label_texts: tuple[str, ...]  # each distinct last cell once, in order of appearance
+    label_codes: np.ndarray  # (rows,) index into label_texts
+    label_values: np.ndarray  # (len(label_texts),) each text's number; NaN if not a number
+    label_is_number: np.ndarray  # (len(label_texts),) bool
+    head: tuple[tuple[str, ...], ...]  # the first data rows as text, long cells cut
+
+    def column(self, j: int) -> str:
+        return f"column {j + 1} ({self.names[j]})"
+
+    def imported(self, task: str | None = None, *, test_fraction: float = 0.2,
+                 seed: int = 0) -> ImportedData:
+        """The Dataset for ``task`` (None: detected from the last column)."""
+        if task not in (None, CLASSIFICATION, REGRESSION):
+            raise DataError(f"task must be {CLASSIFICATION!r} or {REGRESSION!r}, got {task!r}")
+        numeric = bool(self.label_is_number.all())
+        last = len(self.names) - 1
+        task_detected = task is None
+        if task is None:
+            task = REGRESSION
+            if not numeric:
+                task = CLASSIFICATION
+            else:
+                distinct = np.unique(self.label_values)
+                few = len(distinct) <= min(MAX_CLASSES, max(2, len(self.lines) // 2))
+                if few and np.all(np.isfinite(distinct)) and np.all(distinct == np.round(distinct)):
+                    task = CLASSIFICATION
+
+        def first_row(bad_text: np.ndarray) -> tuple[int, str]:
+            i = int(np.argmax(bad_text[self.label_codes]))
+            return int(self.lines[i]), self.label_texts[self.label_codes[i]]
+
+        values = self.label_values
+        if task == REGRESSION:
+            with np.errstate(invalid="ignore"):
+                reason = np.where(~self.label_is_number, 1, np.where(
+                    ~np.isfinite(values), 2, np.where(np.abs(values) > _FLOAT32_MAX, 3, 0)))
+            if reason.any():
+                line, cell = first_row(reason != 0)
+                why = {1: "is not a number (a regression target must be)",
+                       2: "is not a finite number",
+                       3: f"is too large (at most {_FLOAT32_MAX:.3g})"}[
+                           int(reason[self.label_texts.index(cell)])]
+                raise DataError(f"line {line}, {self.column(last)}: {cell!r} {why}")
+            y = values[self.label_codes]
+            class_names = None
+        else:
+            if numeric:
+                if not np.all(np.isfinite(values)):
+                    line, cell = first_row(~np.isfinite(values))
+                    raise DataError(f"line {line}, {self.column(last)}: {cell!r} is not a valid "
+                                    "label")
+                keys, rank = np.unique(values, return_inverse=True)
+                class_names = tuple(str(int(k)) if float(k).is_integer() else f"{k:g}"
+                                    for k in keys)
+            else:
+                order = sorted(range(len(self.label_texts)), key=self.label_texts.__getitem__)
+                rank = np.empty(len(order), np.int64)
+                rank[order] = np.arange(len(order))
+                class_names = tuple(self.label_texts[i] for i in order)
+            y = np.asarray(rank).reshape(-1)[self.label_codes]
+            if len(class_names) < 2:
+                raise DataError(f"{self.column(last)} holds one class only "
+                                f"({class_names[0]!r}); classification needs at least 2")
+            if len(class_names) > MAX_CLASSES:
+                shown = ", ".join(class_names[:5])
+                raise DataError(f"{self.column(last)} holds {len(class_names)} different labels "
+                                f"({shown}, ...); at most {MAX_CLASSES} classes. If these are "
+                                "numbers to predict, import as regression")
+        data = from_arrays(self.X, y, task, test_fraction=test_fraction, seed=seed,
+                           name=self.name, n_classes=len(class_names) if class_names else None)
+        data = replace(data, feature_names=self.names[:-1])
+        return ImportedData(data, class_names, self.header, self.delimiter, task_detected)
+
+
+class _Reader:
+    """Reads the rows of a CSV text into a CsvTable, keeping the first ones for a preview."""
+
+    def __init__(self, text: str, path: str, progress: Progress | None = None,
+                 head_rows: int = PREVIEW_ROWS) -> None:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.text, self.path, self.progress = text, path, progress
+        self.keep = head_rows + 1  # + 1: the header, if there is one
+        self.head: list[tuple[str, ...]] = []
+        self.header: tuple[str, ...] | None = None
+        self.delimiter: str | None = None
+
+    def rows(self, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+        """(line number, cells) of each line that is neither blank nor a comment."""
+        lines = _lines(self.text)
+        if delimiter == " ":
+            numbered: Iterator[tuple[int, list[str]]] = (
+                (n, _BLANKS.split(line.strip(" \t"))) for n, line in enumerate(lines, 1))
+        else:
+            reader = csv.reader(lines, delimiter=delimiter)
+            numbered = ((reader.line_num, cells) for cells in reader)
+        try:
+            for number, cells in numbered:
+                cells = [c.strip() for c in cells]
+                if (len(cells) <= 1 and not any(cells)) or cells[0].startswith("#"):
+                    continue
+                yield number, cells
+        except csv.Error as e:  # e.g. a quote left open up to the end of the file
+            raise DataError(f"line {reader.line_num}: {e}") from None
+
+    def read(self) -> CsvTable:
+        text = self.text
+        first = next((ln for ln in _lines(text)
+                      if ln.strip() and not ln.lstrip().startswith("#")), None)
+        if first is None:
+            raise DataError("the file is empty: no data lines")
+        delimiter = self.delimiter = next((d for d in (",", ";", "\t") if d in first), " ")
+        total = max(1, text.count("\n"))
+        names: list[str] = []
+        n_cols = first_line = 0
+        xs: array[float] = array("d")
+        lines: array[int] = array("q")
+        codes: array[int] = array("q")
+        index: dict[str, int] = {}
+        count = 0
+        for line, cells in self.rows(delimiter):
+            if len(self.head) < self.keep:
+                self.head.append(tuple(_cut(c) for c in cells))
+            if not n_cols:  # the first line: the columns, and a header or data
+                first_line, n_cols = line, len(cells)
+                if n_cols < 2:
+                    raise DataError(f"line {line} has only one column; the file needs x,y "
+                                    "(regression) or x1,x2,label (classification) or x1,x2,y "
+                                    "(regression)")
+                if n_cols > 3:
+                    raise DataError(f"line {line} has {n_cols} columns; nnviz reads 2 (x,y) or "
+                                    "3 (x1,x2,label or x1,x2,y)")
+                defaults = _column_names(n_cols)
+                if any(_number(c, delimiter) is None for c in cells[:-1]) or \
+                        all(_number(c, delimiter) is None for c in cells):
+                    _check_lengths(line, cells, defaults)
+                    self.header = tuple(cells)
+                    names = [nm or d for nm, d in zip(cells, defaults)]
+                    continue
+                names = defaults
+
+            def col(j: int) -> str:
+                return f"column {j + 1} ({names[j]})"
+
+            if len(cells) != n_cols:
+                raise DataError(f"line {line} has {len(cells)} column"
+                                f"{'s' if len(cells) != 1 else ''}, expected {n_cols} like line "
+                                f"{first_line}")
+            _check_lengths(line, cells, names)
+            for j, cell in enumerate(cells):
+                if not cell:
+                    raise DataError(f"line {line}, {col(j)} is empty")
+            for j in range(n_cols - 1):
+                v = _number(cells[j], delimiter)
+                if v is None:
+                    raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is not a number")
+                if not math.isfinite(v):
+                    raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is not a finite number")
+                if abs(v) > _FLOAT32_MAX:  # would become infinite in the float32 points
+                    raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is too large "
+                                    f"(at most {_FLOAT32_MAX:.3g})")
+                xs.append(v)
+            codes.append(index.setdefault(cells[-1], len(index)))
+            lines.append(line)
+            count += 1
+            if count > MAX_ROWS:
+                raise DataError(f"too many rows (more than {MAX_ROWS:,}); nnviz trains on at "
+                                f"most {MAX_ROWS:,} points")
+            if self.progress is not None and count % _PROGRESS_ROWS == 0:
+                self.progress(min(1.0, line / total))
+        if count < MIN_ROWS:
+            raise DataError(f"only {count} data row{'s' if count != 1 else ''}; "
+                            f"at least {MIN_ROWS} are needed")
+        texts = tuple(index)
+        values = [_number(t, delimiter) for t in texts]
+        head = self.head[1:] if self.header is not None else self.head
+        table = CsvTable(
+            self.path, os.path.splitext(os.path.basename(self.path))[0] or "custom",
+            self.header, delimiter, tuple(names),
+            np.frombuffer(xs, np.float64).reshape(count, n_cols - 1),
+            np.frombuffer(lines, np.int64), texts, np.frombuffer(codes, np.int64),
+            np.array([np.nan if v is None else v for v in values], np.float64),
+            np.array([v is not None for v in values], bool), tuple(head[: self.keep - 1]))
+        if self.progress is not None:
+            self.progress(1.0)
+        return table
+
+    def preview_rows(self) -> tuple[tuple[str, ...], ...]:
+        """The first rows, after the header if one was recognised: those read before a problem
+        stopped the reading, and those after it up to the preview's length."""
+        head = self.head
+        if len(head) < self.keep and self.delimiter is not None:
+            head = []
+            try:
+                for _, cells in self.rows(self.delimiter):
+                    head.append(tuple(_cut(c) for c in cells))
+                    if len(head) >= self.keep:
+                        break
+            except DataError:  # a broken quote: what came before it
+                pass
+        rows = head[1:] if self.header is not None else head
+        return tuple(rows[: self.keep - 1])
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, one at a time (no list of them, no copy of the whole text).
+
+    Only \\n, \\r\\n and \\r end a line: str.splitlines would also split a label at U+2028,
+    U+0085 or a form feed, and every message after it would name the wrong line.
+    """
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop
+        yield text[start:stop]
+        start = stop + 1
+
+
+def _cut(cell: str) -> str:
+    if len(cell) <= PREVIEW_CELL_CHARS:
+        return cell
+    return f"{cell[:PREVIEW_CELL_CHARS - 10]}\u2026 ({len(cell):,} characters)"
+
+
+def _check_lengths(line: int, cells: list[str], names: Sequence[str]) -> None:
+    for j, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            raise DataError(f"line {line}, column {j + 1} ({names[j]}) is {len(cell):,} "
+                            f"characters long; a cell holds a number or a class name of at "
+                            f"most {MAX_CELL_CHARS:,} characters")
+
+
+def _read_raw(path: str | os.PathLike) -> bytes:
     name = os.fspath(path)
     try:
         size = os.path.getsize(name)
@@ -92,7 +353,8 @@ def _read_text(path: str | os.PathLike) -> str:
             raise DataError(f"{name} is too large ({size / 2**20:.0f} MB); the limit is "
                             f"{MAX_BYTES // 2**20} MB")
         with open(name, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
+            # read(n) allocates n bytes first: ask for the size the file says it has.
+            return f.read(size + 1 if size else MAX_BYTES + 1)
     except FileNotFoundError:
         raise DataError(f"no such file: {name}") from None
     except OSError as e:
@@ -101,7 +363,6 @@ def _read_text(path: str | os.PathLike) -> str:
         raise
     except ValueError:  # os.stat refuses a NUL byte in the name
         raise DataError(f"no such file: {name!r}") from None
-    return _decode(raw)
 
 
 def _decode(raw: bytes) -> str:
@@ -119,28 +380,6 @@ def _decode(raw: bytes) -> str:
     return text
 
 
-def _records(text: str) -> tuple[list[tuple[int, list[str]]], str]:
-    """(line number, cells) of every non-blank, non-comment line, and the separator used."""
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), None)
-    if first is None:
-        raise DataError("the file is empty: no data lines")
-    delimiter = next((d for d in (",", ";", "\t") if d in first), " ")
-    out: list[tuple[int, list[str]]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if delimiter == " ":
-            cells = line.split()
-        else:
-            cells = next(csv.reader([line], delimiter=delimiter))
-        out.append((number, [c.strip() for c in cells]))
-        if len(out) > MAX_ROWS + 1:  # + 1: the header
-            raise DataError(f"too many rows (more than {MAX_ROWS:,}); nnviz trains on at most "
-                            f"{MAX_ROWS:,} points")
-    return out, delimiter
-
-
 def _number(cell: str, delimiter: str) -> float | None:
     """The cell's value, or None if it is not a number (NaN and infinity are numbers here)."""
     if delimiter == ";":
@@ -155,145 +394,68 @@ def _column_names(n: int) -> list[str]:
     return ["x", "y"] if n == 2 else ["x1", "x2", "label"]
 
 
+def read_table(path: str | os.PathLike, progress: Progress | None = None) -> CsvTable:
+    """Read a CSV file's cells (see the module's docstring); messages name the file.
+
+    ``progress(fraction)`` is called now and then from this thread; it may raise to stop.
+    """
+    raw = _read_raw(path)  # its messages name the file already
+    try:
+        return _Reader(_decode(raw), os.fspath(path), progress).read()
+    except DataError as e:
+        raise DataError(f"{os.path.basename(os.fspath(path))}: {e}") from None
+
+
 def parse_csv_text(text: str, task: str | None = None, *, name: str = "custom",
                    test_fraction: float = 0.2, seed: int = 0) -> ImportedData:
     """Read CSV text (see the module's docstring); ``task`` forces classification or regression."""
     if task not in (None, CLASSIFICATION, REGRESSION):
         raise DataError(f"task must be {CLASSIFICATION!r} or {REGRESSION!r}, got {task!r}")
-    records, delimiter = _records(text)
-    first_line, first = records[0]
-    n_cols = len(first)
-    if n_cols < 2:
-        raise DataError(f"line {first_line} has only one column; the file needs x,y (regression)"
-                        " or x1,x2,label (classification) or x1,x2,y (regression)")
-    if n_cols > 3:
-        raise DataError(f"line {first_line} has {n_cols} columns; nnviz reads 2 (x,y) or 3 "
-                        "(x1,x2,label or x1,x2,y)")
-    header = None
-    if any(_number(c, delimiter) is None for c in first[:-1]) or \
-            all(_number(c, delimiter) is None for c in first):
-        header = tuple(first)
-        records = records[1:]
-    names = list(header) if header else _column_names(n_cols)
-    names = [nm or default for nm, default in zip(names, _column_names(n_cols))]
-
-    def col(j: int) -> str:
-        return f"column {j + 1} ({names[j]})"
-
-    if len(records) > MAX_ROWS:
-        raise DataError(f"too many rows ({len(records):,}); nnviz trains on at most "
-                        f"{MAX_ROWS:,} points")
-    if len(records) < MIN_ROWS:
-        raise DataError(f"only {len(records)} data row{'s' if len(records) != 1 else ''}; "
-                        f"at least {MIN_ROWS} are needed")
-    X = np.empty((len(records), n_cols - 1), np.float64)
-    labels: list[str] = []
-    for i, (line, cells) in enumerate(records):
-        if len(cells) != n_cols:
-            raise DataError(f"line {line} has {len(cells)} column{'s' if len(cells) != 1 else ''},"
-                            f" expected {n_cols} like line {first_line}")
-        for j, cell in enumerate(cells):
-            if not cell:
-                raise DataError(f"line {line}, {col(j)} is empty")
-        for j in range(n_cols - 1):
-            v = _number(cells[j], delimiter)
-            if v is None:
-                raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is not a number")
-            if not math.isfinite(v):
-                raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is not a finite number")
-            if abs(v) > _FLOAT32_MAX:  # would become infinite in the float32 points
-                raise DataError(f"line {line}, {col(j)}: {cells[j]!r} is too large "
-                                f"(at most {_FLOAT32_MAX:.3g})")
-            X[i, j] = v
-        labels.append(cells[-1])
-
-    last = n_cols - 1
-    values = [_number(c, delimiter) for c in labels]
-    numeric = all(v is not None for v in values)
-    if task is None:
-        task_detected = True
-        if not numeric:
-            task = CLASSIFICATION
-        else:
-            distinct = set(values)
-            few = len(distinct) <= min(MAX_CLASSES, max(2, len(values) // 2))
-            task = CLASSIFICATION if few and all(float(v).is_integer() for v in distinct) \
-                else REGRESSION
-    else:
-        task_detected = False
-
-    if task == REGRESSION:
-        for (line, _), cell, v in zip(records, labels, values):
-            if v is None:
-                raise DataError(f"line {line}, {col(last)}: {cell!r} is not a number "
-                                "(a regression target must be)")
-            if not math.isfinite(v):
-                raise DataError(f"line {line}, {col(last)}: {cell!r} is not a finite number")
-            if abs(v) > _FLOAT32_MAX:
-                raise DataError(f"line {line}, {col(last)}: {cell!r} is too large "
-                                f"(at most {_FLOAT32_MAX:.3g})")
-        y = np.asarray(values, np.float64)
-        class_names = None
-    else:
-        if numeric:
-            for (line, _), cell, v in zip(records, labels, values):
-                if not math.isfinite(v):
-                    raise DataError(f"line {line}, {col(last)}: {cell!r} is not a valid label")
-            keys = sorted(set(values))
-            class_names = tuple(str(int(k)) if float(k).is_integer() else f"{k:g}" for k in keys)
-            index = {k: i for i, k in enumerate(keys)}
-            y = np.array([index[v] for v in values], np.int64)
-        else:
-            keys = sorted(set(labels))
-            class_names = tuple(keys)
-            index = {k: i for i, k in enumerate(keys)}
-            y = np.array([index[c] for c in labels], np.int64)
-        if len(keys) < 2:
-            raise DataError(f"{col(last)} holds one class only ({class_names[0]!r}); "
-                            "classification needs at least 2")
-        if len(keys) > MAX_CLASSES:
-            shown = ", ".join(class_names[:5])
-            raise DataError(f"{col(last)} holds {len(keys)} different labels ({shown}, ...); "
-                            f"at most {MAX_CLASSES} classes. If these are numbers to predict, "
-                            "import as regression")
-
-    data = from_arrays(X, y, task, test_fraction=test_fraction, seed=seed, name=name,
-                       n_classes=len(class_names) if class_names else None)
-    data = replace(data, feature_names=tuple(names[:-1]))
-    return ImportedData(data, class_names, header, delimiter, task_detected)
+    table = _Reader(text, name).read()
+    return table.imported(task, test_fraction=test_fraction, seed=seed)
 
 
 def read_csv(path: str | os.PathLike, task: str | None = None, *, test_fraction: float = 0.2,
-             seed: int = 0) -> ImportedData:
+             seed: int = 0, progress: Progress | None = None) -> ImportedData:
     """Import a CSV file as a Dataset named after the file (see :func:`parse_csv_text`)."""
-    text = _read_text(path)
-    stem = os.path.splitext(os.path.basename(os.fspath(path)))[0] or "custom"
+    table = read_table(path, progress)
     try:
-        return parse_csv_text(text, task, name=stem, test_fraction=test_fraction, seed=seed)
+        return table.imported(task, test_fraction=test_fraction, seed=seed)
     except DataError as e:
         raise DataError(f"{os.path.basename(os.fspath(path))}: {e}") from None
 
 
+def preview_table(table: CsvTable, task: str | None = None, *, test_fraction: float = 0.2,
+                  seed: int = 0) -> CsvPreview:
+    """What importing a table read already gives for ``task`` and the split; never raises
+    DataError."""
+    try:
+        data = table.imported(task, test_fraction=test_fraction, seed=seed)
+    except DataError as e:
+        return CsvPreview(table.path, table.head, table.header, None,
+                          f"{os.path.basename(table.path)}: {e}", table)
+    return CsvPreview(table.path, table.head, table.header, data, None, table)
+
+
 def preview_csv(path: str | os.PathLike, task: str | None = None, *, rows: int = PREVIEW_ROWS,
-                test_fraction: float = 0.2, seed: int = 0) -> CsvPreview:
+                test_fraction: float = 0.2, seed: int = 0,
+                progress: Progress | None = None) -> CsvPreview:
     """The first ``rows`` lines and the import's result or problem; never raises DataError."""
     name = os.fspath(path)
-    shown: tuple[tuple[str, ...], ...] = ()
-    header = None
     try:
-        text = _read_text(path)
-        try:
-            records, _ = _records(text)
-            shown = tuple(tuple(c) for _, c in records[: rows + 1])
-        except DataError:
-            pass
-        data = read_csv(path, task, test_fraction=test_fraction, seed=seed)
+        raw = _read_raw(path)
     except DataError as e:
-        return CsvPreview(name, shown[:rows], None, None, str(e))
-    header = data.header
-    if header is not None:
-        shown = shown[1:]
-    return CsvPreview(name, shown[:rows], header, data, None)
+        return CsvPreview(name, (), None, None, str(e))
+    reader = None
+    try:
+        reader = _Reader(_decode(raw), name, progress, head_rows=rows)
+        del raw
+        table = reader.read()
+    except DataError as e:
+        shown = reader.preview_rows() if reader is not None else ()
+        header = reader.header if reader is not None else None
+        return CsvPreview(name, shown, header, None, f"{os.path.basename(name)}: {e}")
+    return preview_table(table, task, test_fraction=test_fraction, seed=seed)
 
 
 # --- writing -----------------------------------------------------------------------------------------

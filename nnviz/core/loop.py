@@ -136,9 +136,12 @@ class SetProbe:
 @dataclass(frozen=True)
 class Request:
     """Run ``fn(RunContext)`` in the loop's thread and hand the result to ``callback`` (None:
-    a RunState copy of the run)."""
+    a RunState copy of the run). With ``on_error``, a failure (no model, ``fn`` raising) goes
+    to ``on_error(exception)`` instead of the loop's error callback: the asker says what failed
+    (a save), and hears of it even when waiting for it (the window closing)."""
     fn: Any
     callback: Callable[[Any], None]
+    on_error: Callable[[BaseException], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -382,11 +385,17 @@ class TrainLoop(_LiveBranch):
                 else:
                     self.probes[name] = fn
                 self._dirty = True
-            case Request(fn, callback):
-                if self.trainer is None:
-                    raise TrainingError("there is no model yet")
-                ctx = RunContext(self.trainer, self.run, self.run_id)
-                self._reply(callback, (fn or run_state)(ctx))
+            case Request(fn, callback, on_error):
+                try:
+                    if self.trainer is None:
+                        raise TrainingError("there is no model yet")
+                    result = (fn or run_state)(RunContext(self.trainer, self.run, self.run_id))
+                except Exception as e:  # noqa: BLE001 -- to the asker, as an object
+                    if on_error is None:
+                        raise
+                    self._reply(on_error, e)
+                else:
+                    self._reply(callback, result)
             case _ if self.trainer is None:
                 # No model (its settings failed, and said why): nothing to run. The GUI may
                 # already show "Pause": tell it the truth.

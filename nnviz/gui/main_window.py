@@ -21,7 +21,8 @@ Hooks for other parts of the GUI (views, sessions):
 - ``request_state(callback, fn=None)``: the worker runs ``fn(ctx)`` in its thread, ``ctx`` being a
   :class:`~nnviz.gui.worker.RunContext` (the live trainer, its LossHistory and test history), and
   ``callback(result)`` is then called on the GUI thread. Without ``fn`` the result is a
-  :class:`~nnviz.gui.worker.RunState` (numpy copies of the run).
+  :class:`~nnviz.gui.worker.RunState` (numpy copies of the run). With ``on_error``, a failure
+  (no model, ``fn`` raising) reaches ``on_error(exception)`` instead of the banner.
 - ``file_menu``, ``run_menu``, ``view_menu``: menus to add actions to.
 """
 from __future__ import annotations
@@ -638,9 +639,9 @@ class MainWindow(QMainWindow):
         check_edit(self._spec, old, params)
         self.worker.set_params(params)
 
-    def request_state(self, callback: Callable[[Any], None],
-                      fn: Callable | None = None) -> None:
-        self.worker.request(fn, callback)
+    def request_state(self, callback: Callable[[Any], None], fn: Callable | None = None, *,
+                      on_error: Callable[[BaseException], None] | None = None) -> None:
+        self.worker.request(fn, callback, on_error)
 
     @property
     def run_id(self) -> int:

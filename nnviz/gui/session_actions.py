@@ -12,8 +12,10 @@
 - QSettings: window geometry, splitter positions, last folder, recent files.
 
 ``window.open_session(path)`` (used by ``nnviz --open``) raises SessionError on a bad file; the
-menu actions show every error in a message box and leave the open session as it was. Saving and
-the exports of the live run read the trainer in the worker thread (``request_state``).
+menu actions read sessions and CSV files off the GUI thread (``file_jobs``: a progress dialog with
+Cancel), show every error in a message box and leave the open session as it was. Saving and the
+exports of the live run read the trainer in the worker thread (``request_state``); closing the
+window waits until what was asked for is written (or has failed, saying why: the window stays).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ from nnviz.core.problem import Problem
 from nnviz.core.training import TrainingError
 
 from .app import picture_bytes
+from .file_jobs import Cancelled, FileJobs
 from .session_dialogs import ImportDialog
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
@@ -198,6 +201,9 @@ class SessionActions(QObject):
         self.undo_stack.setUndoLimit(UNDO_LIMIT)  # each step may hold a data set
         self._class_names: WeakKeyDictionary[Dataset, tuple[str, ...]] = WeakKeyDictionary()
         self._current = window.current_problem()
+        self.jobs = FileJobs(window)  # sessions and CSV files are read off the GUI thread
+        self._pending_writes = 0  # saves and exports asked for and not written yet
+        self._close_when_written = False
         self._build_file_menu()
         self._build_edit_menu()
         self._build_presets_menu()
@@ -391,6 +397,14 @@ class SessionActions(QObject):
             return False
         kind = event.type()
         if kind == QEvent.Type.Close:
+            if self._pending_writes and self.window.worker.is_running():
+                # A save asked for (Ctrl+S, then close at once) is written first: the window
+                # closes when it is, or stays, saying why, when it cannot be.
+                self._close_when_written = True
+                self._status("Saving before closing\u2026", 0)
+                event.ignore()
+                return True
+            self.jobs.shutdown()
             self.save_settings()
         elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
             path = _dropped_file(event.mimeData())
@@ -490,15 +504,13 @@ class SessionActions(QObject):
         return self._class_names.get(data) if data is not None else None
 
     def open_session(self, path: str) -> None:
-        """Open a .nnviz file; raises SessionError (the current run stays) if it is broken."""
-        s = session_io.load(path)
-        try:
-            trainer = s.make_trainer()
-        except (TrainingError, SpecError, LossError, DataError) as e:
-            raise SessionError(f"{path}: {e}") from None
+        """Open a .nnviz file; raises SessionError (the current run stays) if it is broken.
+        Reads in this thread (``nnviz --open``); the menus read off the GUI thread."""
+        self._adopt_session(path, *_read_session(path))
+
+    def _adopt_session(self, path: str, s: Session, trainer, run) -> None:
         if s.class_names:
             self._class_names[trainer.data] = s.class_names
-        run = s.make_run()  # the recorded run, branches and all (None: an older file)
         self.window.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
                                  s.test_values)
         self._apply_view_extras(s.extras)
@@ -525,10 +537,28 @@ class SessionActions(QObject):
         self._open_reporting(path)
 
     def _open_reporting(self, path: str) -> None:
-        try:
-            self.open_session(path)
-        except USER_ERRORS as e:
-            self.show_error("Cannot open the session", str(e))
+        """Open ``path`` off the GUI thread, with a progress dialog and Cancel; a message if it
+        cannot be opened (the current session stays)."""
+        def done(result: tuple) -> None:
+            try:
+                self._adopt_session(path, *result)
+            except USER_ERRORS as e:
+                self.show_error("Cannot open the session", str(e))
+
+        self.jobs.start("Open session", f"Opening {os.path.basename(path)}\u2026",
+                        lambda progress: _read_session(path), done,
+                        lambda e: self._job_failed("Cannot open the session", e),
+                        reports_progress=False)
+
+    def _job_failed(self, title: str, e: BaseException) -> None:
+        if isinstance(e, Cancelled):
+            return
+        if isinstance(e, MemoryError):
+            self.show_error(title, "the file needs more memory than this computer has")
+        elif isinstance(e, USER_ERRORS):
+            self.show_error(title, str(e))
+        else:  # a bug: say what it was rather than nothing
+            self.show_error(title, f"{type(e).__name__}: {e}")
 
     def save(self) -> None:
         """Save to the current file, or ask for one."""
@@ -562,14 +592,38 @@ class SessionActions(QObject):
                 s.save(path)
             except SessionError as e:
                 self.show_error("Cannot save the session", str(e))
+                self._written(False)
                 return
             self.path = os.path.abspath(path)
             self._set_title()
             self._add_recent(self.path)
             self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}.")
+            self._written(True)
             self.saved.emit(self.path)
 
-        self.window.request_state(write, capture)
+        self._request_write(write, capture, "Cannot save the session")
+
+    def _request_write(self, write: Callable[[Any], None], capture: Callable,
+                       title: str) -> None:
+        """Capture the live run in the worker thread and ``write`` it here; counted until
+        written, so that closing the window waits for it."""
+        def failed(e: BaseException) -> None:  # the capture failed in the worker
+            self.show_error(title, str(e))
+            self._written(False)
+
+        self._pending_writes += 1
+        self.window.request_state(write, capture, on_error=failed)
+
+    def _written(self, ok: bool) -> None:
+        """A requested write is over; close the window if that was waiting for it."""
+        self._pending_writes = max(0, self._pending_writes - 1)
+        if self._pending_writes or not self._close_when_written:
+            return
+        self._close_when_written = False
+        if ok:
+            self.window.close()
+        else:
+            self._status("The window stays open: the file was not written.", 0)
 
     def _view_extras(self) -> dict[str, Any]:
         w = self.window
@@ -638,9 +692,17 @@ class SessionActions(QObject):
         path = path or self.ask_path("Import CSV", CSV_FILTER, save=False)
         if not path:
             return
-        dlg = ImportDialog(path, self.window, seed=self.window.current_problem().seed)
-        if dlg.exec() == QDialog.DialogCode.Accepted and dlg.imported is not None:
-            self.import_data(dlg.imported)
+        seed = self.window.current_problem().seed
+
+        def show(preview: csvdata.CsvPreview) -> None:
+            dlg = ImportDialog(preview, self.window, seed=seed)
+            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.imported is not None:
+                self.import_data(dlg.imported)
+
+        # Read off the GUI thread (a big file takes seconds); the preview opens once it is read.
+        self.jobs.start("Import CSV", f"Reading {os.path.basename(path)}\u2026",
+                        lambda progress: csvdata.preview_csv(path, seed=seed, progress=progress),
+                        show, lambda e: self._job_failed("Import CSV", e))
 
     def import_data(self, imported: csvdata.ImportedData) -> bool:
         """Train on imported data with the current network and settings: what the user chose
@@ -834,24 +896,28 @@ class SessionActions(QObject):
                 return e, v, np.array(ctx.test_epochs), np.array(ctx.test_values)
 
             def write(arrays):
-                self._write(path, lambda: csvdata.write_history_csv(path, *arrays))
+                self._write(path, lambda: csvdata.write_history_csv(path, *arrays), True)
         elif what == "weights":
             def fn(ctx):
                 return tuple((np.array(w), np.array(b)) for w, b in ctx.trainer.params)
 
             def write(params):
-                self._write(path, lambda: _save_weights(path, params))
+                self._write(path, lambda: _save_weights(path, params), True)
         else:
             raise ValueError(f"unknown export {what!r}")
-        self.window.request_state(write, fn)
+        self._request_write(write, fn, "Export")
 
-    def _write(self, path: str, do: Callable[[], None]) -> None:
+    def _write(self, path: str, do: Callable[[], None], requested: bool = False) -> None:
         try:
             do()
         except (DataError, OSError) as e:
             self.show_error("Export", str(e))
+            if requested:
+                self._written(False)
             return
         self._status(f"Exported {os.path.basename(path)}.")
+        if requested:
+            self._written(True)
         self.exported.emit(path)
 
 
@@ -865,6 +931,17 @@ def _dropped_file(mime) -> str | None:
     path = urls[0].toLocalFile()
     ok = path.lower().endswith((session_io.SUFFIX, ".csv", ".txt", ".tsv"))
     return path if ok else None
+
+
+def _read_session(path: str) -> tuple[Session, Any, Any]:
+    """The session in ``path``, a Trainer made from it and its recorded run (None: an older
+    file), in any thread; SessionError if broken."""
+    s = session_io.load(path)
+    try:
+        trainer = s.make_trainer()
+    except (TrainingError, SpecError, LossError, DataError) as e:
+        raise SessionError(f"{path}: {e}") from None
+    return s, trainer, s.make_run()
 
 
 def _write_error(path: str, e: OSError) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QFormLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from nnviz.core.csvdata import CsvPreview, ImportedData, preview_csv
+from nnviz.core.csvdata import CsvPreview, ImportedData, preview_csv, preview_table
 from nnviz.core.data import CLASSIFICATION, REGRESSION
 
 from .widgets import MessageLabel, dspin
@@ -19,12 +19,18 @@ TASKS = {"auto": "Detect from the last column", CLASSIFICATION: "Classification 
 
 
 class ImportDialog(QDialog):
-    """Preview a CSV file before importing it; ``imported`` is the result once accepted."""
+    """Preview a CSV file before importing it; ``imported`` is the result once accepted.
 
-    def __init__(self, path: str, parent: QWidget | None = None, *, test_fraction: float = 0.2,
-                 seed: int = 0) -> None:
+    ``source``: the file as read already (the window reads it off the GUI thread), or a path,
+    read here at once. A change of task or split re-uses what was read.
+    """
+
+    def __init__(self, source: CsvPreview | str, parent: QWidget | None = None, *,
+                 test_fraction: float = 0.2, seed: int = 0) -> None:
         super().__init__(parent)
-        self.path = path
+        first = preview_csv(source, test_fraction=test_fraction, seed=seed) \
+            if isinstance(source, str) else source
+        path = self.path = first.path
         self.seed = seed
         self.setWindowTitle(f"Import {os.path.basename(path)}")
         self.resize(560, 480)
@@ -71,19 +77,25 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
 
-        self.preview: CsvPreview | None = None
+        self.preview: CsvPreview = first
         self.task.currentIndexChanged.connect(self.refresh)
         self.test_fraction.valueChanged.connect(self.refresh)
-        self.refresh()
+        self._show(first)
 
     @property
     def imported(self) -> ImportedData | None:
         return self.preview.data if self.preview is not None else None
 
     def refresh(self) -> None:
+        table = self.preview.table
+        if table is None:
+            return  # the file could not be read: another task or split does not change that
         task = self.task.currentData()
-        self.preview = pv = preview_csv(self.path, None if task == "auto" else task,
-                                        test_fraction=self.test_fraction.value(), seed=self.seed)
+        self._show(preview_table(table, None if task == "auto" else task,
+                                 test_fraction=self.test_fraction.value(), seed=self.seed))
+
+    def _show(self, pv: CsvPreview) -> None:
+        self.preview = pv
         width = max((len(r) for r in pv.rows), default=0)
         if pv.header:
             names = list(pv.header)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from nnviz.core.history import LossHistory
 from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, NewProblem, Pause, Play,
@@ -97,7 +97,11 @@ class TrainingWorker(QObject):
         self.loop.post(Stop())
         self._thread.quit()
         # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
-        return self._thread.wait()
+        stopped = self._thread.wait()
+        # Hand over the answers the thread gave before it stopped (a save asked for just before
+        # the application quit): no event loop may run again to deliver them.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall.value)
+        return stopped
 
     def release(self) -> None:
         """Drop the run's device arrays and the views' probes, once the thread has stopped."""
@@ -157,6 +161,6 @@ class TrainingWorker(QObject):
     def set_probe(self, name: str, fn: Probe | None) -> None:
         self.loop.post(SetProbe(name, fn))
 
-    def request(self, fn: Callable[[RunContext], Any] | None,
-                callback: Callable[[Any], None]) -> None:
-        self.loop.post(Request(fn, callback))
+    def request(self, fn: Callable[[RunContext], Any] | None, callback: Callable[[Any], None],
+                on_error: Callable[[BaseException], None] | None = None) -> None:
+        self.loop.post(Request(fn, callback, on_error))

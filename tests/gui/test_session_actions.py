@@ -132,6 +132,7 @@ def test_a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
     bad = tmp_path / "bad.nnviz"
     bad.write_bytes(b"PK\x03\x04 truncated")
     actions._open_reporting(str(bad))
+    qtbot.waitUntil(lambda: not actions.jobs.jobs, timeout=TIMEOUT)  # read off the GUI thread
     assert "damaged" in actions.last_message and "bad.nnviz" in actions.last_message
     assert actions.message_box is not None and actions.message_box.isVisible()
     assert "damaged" in actions.message_box.text()
@@ -286,12 +287,16 @@ def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch)
     path = str(_fruit_csv(tmp_path))
     monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
 
-    def accept_dialog():
-        dlg = next(d for d in QApplication.topLevelWidgets()
-                   if isinstance(d, ImportDialog) and d.isVisible())
+    def accept_dialog():  # once the file is read (off the GUI thread) the preview opens
+        dlg = next((d for d in QApplication.topLevelWidgets()
+                    if isinstance(d, ImportDialog) and d.isVisible()), None)
+        if dlg is None:
+            QTimer.singleShot(50, accept_dialog)
+            return
         dlg.import_button.click()
-    QTimer.singleShot(300, accept_dialog)
+    QTimer.singleShot(0, accept_dialog)
     actions.import_action.trigger()
+    qtbot.waitUntil(lambda: w.dataset.name == "fruit", timeout=TIMEOUT)
     d = w.dataset
     assert d.name == "fruit" and len(d.X) == 40 and d.feature_names == ("width", "height")
     assert w.data_panel.dataset.currentText() == "fruit (loaded)"
@@ -430,6 +435,7 @@ def test_example_data_imports(win, qtbot, monkeypatch):
     seen = []
     monkeypatch.setattr(ImportDialog, "exec", lambda self: seen.append(self.summary.text()) or 1)
     actions.examples_menu.actions()[1].trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT)  # read off the GUI thread
     assert seen and "3 classes (apple, lemon, pear)" in seen[0]
     p = w.current_problem()
     data, spec, config, _ = p.source, p.spec, p.config, p.seed
@@ -464,11 +470,13 @@ def test_drop_a_session_or_a_csv_on_the_window(win, qtbot, tmp_path, monkeypatch
         return ev.isAccepted()
 
     assert drop(path)
+    qtbot.waitUntil(lambda: not actions.jobs.jobs, timeout=TIMEOUT)  # read off the GUI thread
     assert w.windowTitle() == "dropped.nnviz \u2014 nnviz" and w.current_problem().source.name == "moons"
     wait_run(qtbot, w, 4)
     seen = []
     monkeypatch.setattr(ImportDialog, "exec", lambda self: seen.append(self.path) or 0)
     assert drop(_fruit_csv(tmp_path))
+    qtbot.waitUntil(lambda: bool(seen), timeout=TIMEOUT)
     assert seen == [str(tmp_path / "fruit.csv")]  # the preview opens; cancelled here
     assert not drop(tmp_path / "picture.png")  # not ours: not taken
 

@@ -337,6 +337,7 @@ def test_opening_a_hostile_file_says_why_and_keeps_the_run(stepped, qtbot, tmp_p
     path = make(tmp_path)
     before = _run_fingerprint(w)
     actions._open_reporting(str(path))  # what File > Open does with the chosen path
+    qtbot.waitUntil(lambda: not actions.jobs.jobs, timeout=TIMEOUT)  # read off the GUI thread
     assert words in actions.last_message
     assert actions.message_box is not None and words in actions.message_box.text()
     assert _run_fingerprint(w) == before and w.windowTitle() == "nnviz"

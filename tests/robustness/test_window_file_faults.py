@@ -141,6 +141,7 @@ def test_opening_a_session_with_broken_arrays_in_the_window_says_why(win, qtbot,
     _broken_session(path, breaks)
     run_before = w.run_id
     actions._open_reporting(str(path))
+    qtbot.waitUntil(lambda: not actions.jobs.jobs, timeout=TIMEOUT)  # read off the GUI thread
     assert words in actions.last_message and actions.message_box.isVisible()
     qtbot.wait(300)  # frames drawn meanwhile: the run before goes on, nothing raised
     assert w.run_id == run_before and actions.path is None

@@ -1,0 +1,256 @@
+"""nnviz from Python: train headless, open a session, predict, save, export as a script.
+
+``import nnviz`` loads this module on first use of ``nnviz.train``, ``nnviz.load`` or
+``nnviz.Run`` (it imports jax). docs/api.md describes it with examples.
+
+:func:`train` is ``nnviz train --data FILE.csv`` for arrays: the same Dataset (split by
+``test_fraction`` and ``seed``), the same :func:`~nnviz.core.problem.make_problem` defaults, the
+same trainer and so the same losses, bit for bit.
+"""
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from dataclasses import replace
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from nnviz.core import runlog
+from nnviz.core.arrays import dataset_from_arrays
+from nnviz.core.checks import real_number, whole_number
+from nnviz.core.data import DataError
+from nnviz.core.errors import NnvizError
+from nnviz.core.network import SpecError, as_params, check_params, load_npz
+from nnviz.core.problem import Choices, make_problem
+from nnviz.core.session import Session
+from nnviz.core.session import load as load_session
+from nnviz.core.training import Trainer, TrainingError, divergence_message
+
+MAX_EPOCHS = 1_000_000_000  # as ``nnviz train --epochs``
+
+__all__ = ["train", "load", "Run"]
+
+
+def _name(v: Any) -> Any:
+    # Names as the command line reads them: "Leaky_ReLU" is leaky-relu.
+    return v.strip().lower().replace("_", "-") if isinstance(v, str) else v
+
+
+class Run:
+    """A trained (or opened) run: its weights, its loss history, and what it can do."""
+
+    def __init__(self, trainer: Trainer, run: runlog.Run, classes: tuple | None = None,
+                 losses: np.ndarray | None = None, measured: dict | None = None,
+                 diverged: bool = False) -> None:
+        self._trainer, self._run, self._classes = trainer, run, classes
+        self._losses, self._measured, self.diverged = losses, measured, diverged
+
+    # --- what the run is -------------------------------------------------------------------
+
+    @property
+    def task(self) -> str:
+        """``"classification"`` or ``"regression"``."""
+        return self._trainer.data.task
+
+    @property
+    def classes(self) -> tuple | None:
+        """The labels of classes 0..K-1 as they were in ``y`` (None for regression)."""
+        return self._classes
+
+    @property
+    def epoch(self) -> int:
+        """How many epochs the weights have trained."""
+        return int(self._trainer.epoch)
+
+    @property
+    def params(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The weights in the notebook's layout, one ``(w, b)`` per layer: ``w`` of shape
+        (in, out) and ``b`` of shape (out, 1), so a layer is ``w.T @ X + b`` for points in
+        columns. Copies: changing them changes nothing in the run."""
+        return [(np.array(w, np.float32), np.array(b, np.float32).reshape(-1, 1))
+                for w, b in self._trainer.params]
+
+    @property
+    def history(self) -> dict[str, np.ndarray]:
+        """``epoch`` and ``loss``: the rows of ``nnviz train --history`` (every epoch of a run
+        trained here; a session keeps at most 4,096 of a longer run's, ever further apart).
+        ``test_epoch``, ``test_loss``: the test loss where measured, drawn at epoch E + 1 for
+        the weights after E epochs (beside epoch E + 1's training loss, taken before its
+        update). A run trained here also has ``train_accuracy`` and ``test_accuracy`` at those
+        epochs (R² for regression)."""
+        log = self._run.log
+        if self._losses is not None:
+            epochs = np.arange(1, len(self._losses) + 1, dtype=np.int64)
+            out = {"epoch": epochs, "loss": self._losses.copy()}
+        else:
+            epochs, losses = log.losses.arrays()
+            out = {"epoch": epochs, "loss": losses}
+        if self._measured is not None:
+            out.update({k: np.array(v) for k, v in self._measured.items()})
+        else:
+            out["test_epoch"] = np.array(log.test.epochs, np.int64)
+            out["test_loss"] = np.array(log.test.values, np.float32)
+        return out
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """Loss and accuracy (R² for regression) of the current weights on the training and
+        test points; the test figures are NaN without test points."""
+        m = self._trainer.evaluate()
+        return {"train_loss": m.train_loss, "train_accuracy": m.train_accuracy,
+                "test_loss": m.test_loss, "test_accuracy": m.test_accuracy}
+
+    def __repr__(self) -> str:
+        t = self._trainer
+        return (f"<nnviz.Run {t.data.name} {t.spec.shapes_text()}, {t.config.loss}, "
+                f"{t.config.optimizer} lr {t.learning_rate:g}, epoch {self.epoch}>")
+
+    # --- what it does ----------------------------------------------------------------------
+
+    def predict(self, X) -> np.ndarray:
+        """The network's output for points ``X`` (N, features): (N, 1) P(class 1) for two
+        classes with one output, (N, K) class scores, or (N, 1) predicted values."""
+        n_features = self._trainer.data.n_features
+        shape = tuple(np.shape(X))
+        if len(shape) == 1 and n_features == 1:
+            X = np.reshape(X, (-1, 1))
+        elif len(shape) != 2 or shape[1] != n_features:
+            raise DataError(f"X must be of shape (points, {n_features}): this network takes "
+                            f"{n_features} features, got shape {shape}")
+        X = np.asarray(X)
+        if X.dtype.kind not in "biuf" or not np.all(np.isfinite(X)):
+            raise DataError("X must hold finite numbers")
+        return self._trainer.predict(X.astype(np.float32))
+
+    def save(self, path: str | os.PathLike) -> None:
+        """A session file (``.nnviz``) the window opens (``nnviz --open``, *File → Open*), with
+        the run's record for the timeline; ``nnviz train --session`` goes on with it."""
+        names = None if self._classes is None else tuple(str(c) for c in self._classes)
+        Session.from_trainer(self._trainer, class_names=names, run=self._run).save(path)
+
+    def export_script(self, path: str | os.PathLike, epochs: int | None = None) -> None:
+        """A standalone Python script (jax and numpy only) that trains this run's network from
+        its initial weights on its training points with its settings for ``epochs`` epochs
+        (default: as many as the run) and prints the loss every 100 epochs, as the notebook
+        does: the losses of this run's history. A run that has trained no epochs exports
+        1000."""
+        from nnviz.core.export import write_script
+        if epochs is None:
+            n = self.epoch or 1000
+        else:
+            n = _epochs(epochs)
+            if n < 1:
+                raise TrainingError(f"a script trains at least 1 epoch, got {epochs!r}")
+        write_script(path, self._trainer, n)
+
+
+def _epochs(epochs: Any) -> int:
+    n = whole_number(epochs)
+    if n is None or not 0 <= n <= MAX_EPOCHS:
+        raise TrainingError(f"epochs must be a whole number from 0 to {MAX_EPOCHS:,}, "
+                            f"got {epochs!r}")
+    return n
+
+
+def _hidden(hidden: Any) -> tuple:
+    if isinstance(hidden, (int, np.integer)):
+        hidden = (hidden,)
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (Sequence, np.ndarray)):
+        raise SpecError(f"hidden must be a list of layer widths like [4, 10, 4], got {hidden!r}")
+    return tuple(hidden)
+
+
+def _initial(init: Any, spec) -> Any:
+    if isinstance(init, (str, os.PathLike)):
+        return load_npz(init, spec)
+    try:
+        layers = [(np.asarray(w, np.float32), np.asarray(b, np.float32)) for w, b in init]
+    except (TypeError, ValueError):
+        raise SpecError("init must be weights in the notebook's layout, a list of (w, b) with "
+                        "w (in, out) and b (out, 1), or the path of an .npz file") from None
+    for i, (w, b) in enumerate(layers):
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            raise SpecError(f"init: layer {i} holds NaN or infinite values")
+    params = as_params(layers)
+    check_params(spec, params)
+    return params
+
+
+def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequence[str] = "sigmoid",
+          loss: str | None = None, optimizer: str = "gd", lr: float | None = None,
+          epochs: int = 1000, test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
+          output_activation: str | None = None, task: str | None = None,
+          init_scheme: str = "normal", l1: float = 0.0, l2: float = 0.0,
+          init: Any = None) -> Run:
+    """Train a network on points ``X`` (N, features) and targets ``y`` (N,), headless.
+
+    The options are ``nnviz train``'s, with the same defaults; ``loss``, ``lr`` and
+    ``output_activation`` left as None fit the data (:mod:`nnviz.core.problem`). Integer (or
+    bool, or text) ``y`` are class labels, floats are values to predict; ``task=
+    "classification"`` or ``"regression"`` says otherwise. ``activation`` is one name for every
+    hidden layer or one per layer; ``init`` starts from given weights (the notebook's layout,
+    as :attr:`Run.params`, or an .npz path as ``--init``). A bad argument raises an
+    :class:`~nnviz.core.errors.NnvizError` saying what is wrong. A run that diverges stops,
+    goes back to its best weights and warns (``run.diverged``).
+    """
+    n_epochs = _epochs(epochs)
+    fraction = real_number(test_fraction)
+    if fraction is None or not 0 <= fraction <= 0.9:
+        raise DataError(f"test fraction must be between 0 and 0.9, got {test_fraction!r}")
+    seed_ = whole_number(seed)
+    if seed_ is None or not 0 <= seed_ < 2**32:
+        raise DataError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
+    data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
+    widths = _hidden(hidden)
+    acts = ((_name(activation),) * len(widths) if isinstance(activation, str)
+            else tuple(_name(a) for a in activation))
+    choices = Choices(widths, acts, _name(output_activation), _name(init_scheme), _name(loss),
+                      _name(optimizer), lr, batch_size, l1, l2)
+    problem = make_problem(data, choices, seed=seed_)
+    if init is not None:
+        problem = replace(problem, params=_initial(init, problem.spec))
+    trainer = problem.make_trainer()
+    run = runlog.Run(runlog.RunLog())
+    measured: dict[str, list] = {k: [] for k in ("test_epoch", "test_loss", "train_accuracy",
+                                                 "test_accuracy")}
+
+    def measure(log: runlog.RunLog) -> None:
+        # As the window does: the weights after epoch E are measured and drawn at E + 1.
+        if trainer.epoch == 0 or (measured["test_epoch"] and
+                                  measured["test_epoch"][-1] == trainer.epoch + 1):
+            return
+        m = trainer.evaluate()
+        log.record_test(trainer.epoch + 1, m.test_loss)
+        for k, v in zip(measured, (trainer.epoch + 1, m.test_loss, m.train_accuracy,
+                                   m.test_accuracy)):
+            measured[k].append(v)
+
+    result = runlog.advance(trainer, run.log, n_epochs, on_checkpoint=measure)
+    measure(run.log)
+    if result.diverged:
+        warnings.warn(divergence_message(trainer.epoch, trainer.learning_rate,
+                                         trainer.best_epoch, trainer.best_loss,
+                                         then="train again"), RuntimeWarning, stacklevel=2)
+    arrays = {"test_epoch": np.array(measured["test_epoch"], np.int64),
+              **{k: np.array(measured[k], np.float64) for k in list(measured)[1:]}}
+    return Run(trainer, run, classes, np.asarray(result.losses, np.float32), arrays,
+               result.diverged)
+
+
+def load(path: str | os.PathLike) -> Run:
+    """The run a session file holds (saved by the window, ``nnviz train --save`` or
+    :meth:`Run.save`), ready to predict, save or export. Raises SessionError for a file that
+    is not a readable session."""
+    session = load_session(path)
+    trainer = session.make_trainer()
+    run = session.make_run()
+    if run is None:  # a file of format 1: its losses, but no record of its past states
+        run = runlog.Run(runlog.RunLog(losses=session.history))
+        run.log.checkpoint(trainer.epoch, trainer.state, "start")
+    d = session.dataset
+    classes = None
+    if d.is_classification:
+        classes = session.class_names or tuple(range(d.n_classes))
+    return Run(trainer, run, classes)

@@ -1,0 +1,88 @@
+"""A person's own arrays as a :class:`~nnviz.core.data.Dataset` (the Python API's way in).
+
+The same limits and the same reading of labels as a CSV import (:mod:`nnviz.core.csvdata`):
+between MIN_ROWS and MAX_ROWS points, finite numbers within float32's range, at most
+MAX_CLASSES classes, labels mapped to classes 0..K-1 in sorted order. What differs is how the
+task is told: an array has a dtype, so integer (or bool, or text) targets are class labels and
+floating-point ones are values to predict; ``task=`` overrides it. Every problem raises
+:class:`~nnviz.core.data.DataError` with a message naming the array and, where it helps, the row.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .csvdata import MAX_CLASSES, MAX_ROWS, MIN_ROWS
+from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _numbers(a, what: str) -> np.ndarray:
+    a = np.asarray(a)
+    if a.dtype.kind not in "biuf":
+        raise DataError(f"{what} must hold real numbers, got an array of {a.dtype}")
+    if a.dtype.kind == "f":
+        bad = ~np.isfinite(a)
+        if bad.any():
+            row = int(np.argwhere(bad)[0][0])
+            raise DataError(f"{what} holds {a[np.unravel_index(np.argmax(bad), a.shape)].item()!r} "
+                            f"at row {row}: not a finite number")
+        big = np.abs(a) > _FLOAT32_MAX
+        if big.any():
+            raise DataError(f"{what} holds a number too large at row {int(np.argwhere(big)[0][0])}"
+                            f" (at most {_FLOAT32_MAX:.3g})")
+    return a
+
+
+def _shape(a) -> tuple[int, ...]:
+    # The shape before any conversion: 10^7 points are refused without being copied.
+    return tuple(np.shape(a))
+
+
+def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float = 0.2,
+                        seed: int = 0) -> tuple[Dataset, tuple | None]:
+    """The Dataset of points ``X`` ((N, d), or (N,) for one feature) and targets ``y`` (N,),
+    split by ``test_fraction`` and ``seed`` as ``nnviz train --data`` splits a CSV file; and the
+    original labels of classes 0..K-1 (None for regression)."""
+    if task is not None and task not in (CLASSIFICATION, REGRESSION):
+        raise DataError(f"task must be {CLASSIFICATION!r} or {REGRESSION!r}, got {task!r}")
+    xs, ys = _shape(X), _shape(y)
+    if len(xs) not in (1, 2):
+        raise DataError(f"X must be an array of shape (points, features) or (points,), got "
+                        f"shape {xs}")
+    if len(ys) == 2 and ys[1] == 1:
+        ys = ys[:1]
+    if len(ys) != 1:
+        raise DataError(f"y must be one target per point, shape (points,), got shape {ys}")
+    if xs[0] != ys[0]:
+        raise DataError(f"X has {xs[0]} points and y {ys[0]} targets; they must be as many")
+    if not MIN_ROWS <= xs[0] <= MAX_ROWS:
+        raise DataError(f"{xs[0]:,} points: nnviz trains on {MIN_ROWS} to {MAX_ROWS:,} points")
+    X = _numbers(X, "X").astype(np.float64)
+    if X.ndim == 1:
+        X = X[:, None]
+    y = np.asarray(y).reshape(-1)
+    if task is None:
+        task = REGRESSION if y.dtype.kind == "f" else CLASSIFICATION
+    if task == REGRESSION:
+        y = _numbers(y, "y").astype(np.float64)
+        return from_arrays(X, y, task, test_fraction=test_fraction, seed=seed), None
+    if y.dtype.kind not in "biuUS":
+        y = _numbers(y, "y")
+        whole = y == np.round(y)
+        if not whole.all():
+            row = int(np.argmin(whole))
+            raise DataError(f"y holds {y[row].item()!r} at row {row}: not a class label (labels are "
+                            "whole numbers or words; for values to predict use "
+                            "task='regression')")
+        y = y.astype(np.int64)
+    labels, classes = np.unique(y, return_inverse=True)
+    if len(labels) < 2:
+        raise DataError(f"y holds one class only ({labels[0]!r}); classification needs at "
+                        "least 2")
+    if len(labels) > MAX_CLASSES:
+        raise DataError(f"y holds {len(labels)} different labels; at most {MAX_CLASSES} classes. "
+                        "If these are values to predict, pass floats or task='regression'")
+    data = from_arrays(X, classes.reshape(-1), task, test_fraction=test_fraction, seed=seed,
+                       n_classes=len(labels))
+    return data, tuple(v.item() for v in labels)

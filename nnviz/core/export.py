@@ -1,0 +1,320 @@
+"""A run as a standalone Python script: the notebook's code, with this run's data and weights.
+
+The script needs numpy and jax only and reads like the notebook (seed/01-fundamentals): points
+in columns, ``w.T @ X + b`` layers, the activations, the loss, ``jax.value_and_grad``, and the
+optimiser's update written out (gradient descent, momentum, Nesterov, Adam, RMSProp: optax's
+rules, with optax's constants). It holds the training points (in the order nnviz's epochs read
+them) and the run's initial weights, and prints ``Loss for epoch N: VALUE`` every 100 epochs: the
+numbers of nnviz's own run, floating-point rounding aside. Mini-batches are drawn in nnviz's own
+order (``training.shuffled_order`` on the same jax keys), so those runs match too.
+
+What it does not do: nnviz's divergence handling (going back to the best weights), and the
+run's history of changes (a learning rate changed mid-run): it trains the run's network from its
+initial weights with the settings the run has now.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+
+import numpy as np
+
+from nnviz import __version__
+from . import losses
+from .errors import NnvizError
+from .fileio import atomic_write
+from .training import OPTIMIZERS, Trainer, batch_order, shuffled_order
+
+_ACTIVATIONS = {
+    "linear": "def linear(x):\n    return x\n",
+    "sigmoid": "def sigmoid(x):\n    return 1 / (1 + jnp.exp(-x))\n",
+    "tanh": "tanh = jnp.tanh\n",
+    "relu": "def relu(x):\n    return jnp.maximum(x, 0.0)\n",
+    "leaky-relu": "def leaky_relu(x):\n    return jnp.where(x >= 0, x, 0.01 * x)\n",
+    "elu": "elu = jax.nn.elu\n",
+    "gelu": "gelu = jax.nn.gelu\n",
+    "swish": "swish = jax.nn.swish\n",
+    "softplus": "softplus = jax.nn.softplus\n",
+    "sin": "sin = jnp.sin\n",
+    "cos": "cos = jnp.cos\n",
+    "softmax": ("def softmax(x):\n    # over each point's units: a column\n"
+                "    return jax.nn.softmax(x, axis=0)\n"),
+}
+
+_UPDATES = {
+    "gd": '''\
+# Plain gradient descent, the notebook's: every parameter moves against its gradient.
+opt_state = None
+
+
+def update(params, grads, opt_state):
+    return jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads), opt_state
+''',
+    "momentum": '''\
+# Gradient descent with momentum (optax.sgd's rule): a velocity that remembers past gradients.
+momentum = 0.9
+opt_state = jax.tree_util.tree_map(jnp.zeros_like, params)  # the velocity
+
+
+def update(params, grads, velocity):
+    velocity = jax.tree_util.tree_map(lambda v, g: g + momentum * v, velocity, grads)
+    params = jax.tree_util.tree_map(lambda p, v: p - lr * v, params, velocity)
+    return params, velocity
+''',
+    "nesterov": '''\
+# Gradient descent with Nesterov momentum (optax.sgd's rule): a step along the velocity to come.
+momentum = 0.9
+opt_state = jax.tree_util.tree_map(jnp.zeros_like, params)  # the velocity
+
+
+def update(params, grads, velocity):
+    velocity = jax.tree_util.tree_map(lambda v, g: g + momentum * v, velocity, grads)
+    step = jax.tree_util.tree_map(lambda v, g: g + momentum * v, velocity, grads)
+    params = jax.tree_util.tree_map(lambda p, s: p - lr * s, params, step)
+    return params, velocity
+''',
+    "adam": '''\
+# Adam (optax.adam's rule): moving averages of the gradient (mu) and of its square (nu),
+# corrected for starting at zero, give each parameter a step of its own.
+b1, b2, eps = 0.9, 0.999, 1e-8
+zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
+opt_state = (jnp.zeros([], jnp.int32), zeros, zeros)  # step count, mu, nu
+
+
+def update(params, grads, opt_state):
+    t, mu, nu = opt_state
+    t = t + 1
+    mu = jax.tree_util.tree_map(lambda m, g: (1 - b1) * g + b1 * m, mu, grads)
+    nu = jax.tree_util.tree_map(lambda v, g: (1 - b2) * g ** 2 + b2 * v, nu, grads)
+
+    def step(p, m, v):
+        m_hat = m / (1 - b1 ** t)
+        v_hat = v / (1 - b2 ** t)
+        return p - lr * (m_hat / (jnp.sqrt(v_hat) + eps))
+    return jax.tree_util.tree_map(step, params, mu, nu), (t, mu, nu)
+''',
+    "rmsprop": '''\
+# RMSProp (optax.rmsprop's rule): each gradient divided by the root of a moving average of its
+# square.
+decay, eps = 0.9, 1e-8
+opt_state = jax.tree_util.tree_map(jnp.zeros_like, params)  # nu
+
+
+def update(params, grads, nu):
+    nu = jax.tree_util.tree_map(lambda v, g: (1 - decay) * g ** 2 + decay * v, nu, grads)
+    params = jax.tree_util.tree_map(lambda p, g, v: p - lr * (g / jnp.sqrt(v + eps)),
+                                    params, grads, nu)
+    return params, nu
+''',
+}
+assert set(_UPDATES) == set(OPTIMIZERS)
+
+
+class ExportError(NnvizError):
+    """A script that cannot be written; the message is meant for the user."""
+
+
+def _num(v) -> str:
+    # The shortest text that reads back as the same float32 value.
+    s = str(np.float32(v))
+    return s[:-2] if s.endswith(".0") else s
+
+
+def _array(a: np.ndarray, indent: str, width: int = 100) -> str:
+    """``a`` (1-D or 2-D) as a Python list literal, wrapped between items at ``width``."""
+    a = np.asarray(a)
+    if a.ndim == 1:
+        items = [_num(v) if a.dtype.kind == "f" else str(int(v)) for v in a]
+    else:
+        items = ["[" + ", ".join(_num(v) for v in row) + "]" for row in a]
+        if max(map(len, items)) + len(indent) + 1 > width:  # rows too wide: one wrapped each
+            return ("[\n" + "".join(f"{indent}{_array(row, indent + ' ' * 4, width)},\n"
+                                     for row in a) + indent[:-4] + "]")
+    lines, line = [], ""
+    for item in items:
+        if line and len(indent) + len(line) + len(item) + 2 > width:
+            lines.append(indent + line.rstrip())
+            line = ""
+        line += item + ", "
+    lines.append(indent + line.rstrip())
+    return "[\n" + "\n".join(lines) + "\n" + indent[:-4] + "]"
+
+
+def _weights(params) -> tuple[str, str]:
+    ws, bs = [], []
+    for w, b in params:
+        w = np.asarray(w, np.float32)
+        b = np.asarray(b, np.float32).reshape(-1, 1)
+        ws.append(f"    np.array({_array(w, ' ' * 8)}, np.float32),  # {w.shape}")
+        if not b.any():
+            bs.append(f"    np.zeros(({b.shape[0]}, 1), np.float32),")
+        else:
+            bs.append(f"    np.array({_array(b, ' ' * 8)}, np.float32),  # {b.shape}")
+    return "\n".join(ws), "\n".join(bs)
+
+
+def _targets(trainer: Trainer) -> tuple[str, str]:
+    """The targets' literal name and values, and the line that makes Y of them."""
+    d, loss = trainer.data, trainer.config.loss
+    if not d.is_classification:
+        return "values", "Y = values.reshape(1, -1)  # (1, N): one target per column"
+    k = losses.output_dim(loss, d.task, d.n_classes)
+    if loss == "cross-entropy":
+        return "labels", "Y = labels  # the class of each point (softmax cross-entropy)"
+    if k == 1:
+        return "labels", ("Y = labels.reshape(1, -1).astype(np.float32)  # (1, N): the 0/1 "
+                          "label of each column")
+    return "labels", (f"Y = np.eye({k}, dtype=np.float32)[labels].T  # ({k}, N): one-hot, a "
+                      "column per point")
+
+
+def _loss(trainer: Trainer) -> str:
+    loss, out = trainer.config.loss, trainer.spec.output_activation
+    if loss == "mse":
+        return ('def loss_fn(params, X, Y):\n    """Mean squared error, the notebook\'s."""\n'
+                "    return jnp.mean(jnp.square(forward(params, X) - Y))\n")
+    if loss == "bce" and out == "sigmoid":
+        return ('def loss_fn(params, X, Y):\n    """Binary cross-entropy, from the logits of the '
+                'sigmoid output (stable)."""\n    z = logits(params, X)\n'
+                "    return jnp.mean(-Y * jax.nn.log_sigmoid(z) - (1 - Y) * "
+                "jax.nn.log_sigmoid(-z))\n")
+    if loss == "bce":
+        return ('def loss_fn(params, X, Y):\n    """Binary cross-entropy of the output read as '
+                'P(class 1)."""\n    p = jnp.clip(forward(params, X), 1e-7, 1 - 1e-7)\n'
+                "    return -jnp.mean(Y * jnp.log(p) + (1 - Y) * jnp.log1p(-p))\n")
+    z = "logits(params, X)" if out == "softmax" else "forward(params, X)"
+    return ('def loss_fn(params, X, Y):\n    """Softmax cross-entropy: minus the log-probability '
+            'of each point\'s class."""\n'
+            f"    log_p = jax.nn.log_softmax({z}, axis=0)\n"
+            "    return -jnp.mean(jnp.take_along_axis(log_p, Y[None, :], axis=0))\n")
+
+
+def _objective(trainer: Trainer) -> str:
+    l1, l2 = trainer.config.l1, trainer.config.l2
+    if not (l1 or l2):
+        return "grad_fn = jax.value_and_grad(loss_fn)  # the loss and its gradient, as the notebook\n"
+    terms = []
+    if l1:
+        terms.append(f"{l1!r} * sum(jnp.sum(jnp.abs(w_i)) for w_i in w)")
+    if l2:
+        terms.append(f"{l2!r} * sum(jnp.sum(jnp.square(w_i)) for w_i in w)")
+    return ("def objective(params, X, Y):\n"
+            '    """The loss plus the penalty on the weights (not the biases); the loss is '
+            'printed."""\n'
+            "    w, _ = params\n    loss = loss_fn(params, X, Y)\n"
+            f"    return loss + {' + '.join(terms)}, loss\n\n\n"
+            "_value_and_grad = jax.value_and_grad(objective, has_aux=True)\n\n\n"
+            "def grad_fn(params, X, Y):\n    (_, loss), grads = _value_and_grad(params, X, Y)\n"
+            "    return loss, grads\n")
+
+
+def _mini_batches(trainer: Trainer) -> tuple[int, int] | None:
+    n, batch = len(trainer.data.train_index), trainer.config.batch_size
+    if 0 < batch < n and n // batch > 1:
+        return batch, n // batch
+    return None
+
+
+def script_text(trainer: Trainer, epochs: int) -> str:
+    """The script of ``trainer``'s run: its training points, initial weights and settings."""
+    d, spec, cfg = trainer.data, trainer.spec, trainer.config
+    n = len(d.train_index)
+    batches = _mini_batches(trainer)
+    X, y = d.X_train, d.y_train
+    if batches is not None:
+        order = batch_order(trainer.seed, n)
+        X, y = X[order], y[order]
+    target_name, make_y = _targets(trainer)
+    w_text, b_text = _weights(trainer.initial_params)
+    acts = list(spec.layer_activations)
+    defs = "\n\n".join(_ACTIVATIONS[a] for a in dict.fromkeys(acts))
+    act_list = ", ".join(a.replace("-", "_") for a in acts)
+    lr = float(cfg.learning_rate)
+    batch_words = (f"mini-batches of {batches[0]}" if batches is not None else "full batch")
+    head = (f'"""An nnviz run as a script: {d.name} data, the network {spec.shapes_text()} '
+            f"({', '.join(dict.fromkeys(spec.activations)) or 'no'} hidden, "
+            f"{spec.output_activation} output),\n{cfg.loss} loss, {cfg.optimizer} at lr {lr:g}, "
+            f"{batch_words}, {epochs} epochs.\n\n"
+            f"Written by nnviz {__version__}. It needs numpy and jax only, follows the notebook "
+            "(points in columns,\n`w.T @ X + b` layers, value_and_grad) and prints the loss every "
+            "100 epochs: the numbers of\nnnviz's run, floating-point rounding aside. It does not "
+            "stop on a divergence as nnviz does.\n\"\"\"\n")
+    order_note = ("# in the order nnviz's epochs read them (mini-batches are drawn from this "
+                  "order),\n" if batches is not None else "")
+    parts = [
+        head,
+        "import jax\nimport numpy as np\nfrom jax import numpy as jnp\n",
+        f"epochs = {epochs}\nlr = {lr!r}\n",
+        f"# The {n} training points ({', '.join(d.feature_names) or 'features'}), a row each "
+        f"here,\n{order_note}# and their {'classes' if d.is_classification else 'targets'}.\n"
+        f"points = np.array({_array(X, ' ' * 4)}, np.float32)\n"
+        f"{target_name} = np.array({_array(y, ' ' * 4)}, "
+        f"{'np.int32' if d.is_classification else 'np.float32'})\n"
+        f"X = points.T  # ({d.n_features}, N): a point per column, as in the notebook\n{make_y}\n",
+        "# The initial weights, the notebook's layout: w[i] of shape (in, out), b[i] of shape "
+        f"(out, 1).\nw = [\n{w_text}\n]\nb = [\n{b_text}\n]\nparams = (w, b)\n",
+        defs,
+        f"# The activation of each layer: the hidden layers', then the output's.\n"
+        f"activations = [{act_list}]\n",
+        'def linear_layer(X, w, b):\n    return w.T @ X + b\n\n\n'
+        'def logits(params, X):\n    """The output layer\'s input, before its activation."""\n'
+        "    w, b = params\n    for w_i, b_i, f in zip(w[:-1], b[:-1], activations):\n"
+        "        X = f(linear_layer(X, w_i, b_i))\n    return linear_layer(X, w[-1], b[-1])\n\n\n"
+        "def forward(params, X):\n    return activations[-1](logits(params, X))\n",
+        _loss(trainer),
+        _objective(trainer),
+        _UPDATES[cfg.optimizer],
+    ]
+    if batches is None:
+        parts.append(
+            "@jax.jit  # compiled once: the notebook's loop without the wait\n"
+            "def train_step(params, opt_state):\n"
+            "    loss, grads = grad_fn(params, X, Y)\n"
+            "    params, opt_state = update(params, grads, opt_state)\n"
+            "    return params, opt_state, loss\n\n\n"
+            "for epoch in range(1, epochs + 1):\n"
+            "    params, opt_state, loss = train_step(params, opt_state)\n"
+            "    if epoch % 100 == 0:\n"
+            '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
+    else:
+        batch, count = batches
+        source = inspect.getsource(shuffled_order)
+        lines = source.splitlines(keepends=True)
+        doc = [i for i, line in enumerate(lines) if '"""' in line]
+        source = "".join(lines[:doc[0]] + lines[doc[-1] + 1:])
+        parts.append(
+            f"# Mini-batches: each epoch walks the points in a new order (nnviz's own: "
+            f"training.shuffled_order)\n# and takes {count} batches of {batch}; the epoch's loss is "
+            f"the mean of its batches' losses.\nbatch_size, n_batches = {batch}, {count}\n"
+            f"key = jax.random.PRNGKey({int(trainer.seed)})\n"
+            "X, Y = jnp.asarray(X), jnp.asarray(Y)  # jax arrays: indexed inside the compiled "
+            "epoch\n\n\n"
+            + source.replace(" -> jax.Array:", ":").replace("key: jax.Array, n: int", "key, n")
+            + "\n\n@jax.jit\n"
+            "def train_epoch(params, opt_state, key):\n"
+            "    key, sub = jax.random.split(key)\n"
+            "    order = shuffled_order(sub, X.shape[1])[: n_batches * batch_size]\n\n"
+            "    def one_batch(carry, idx):\n"
+            "        params, opt_state = carry\n"
+            "        loss, grads = grad_fn(params, X[:, idx], Y[..., idx])\n"
+            "        params, opt_state = update(params, grads, opt_state)\n"
+            "        return (params, opt_state), loss\n\n"
+            "    (params, opt_state), batch_losses = jax.lax.scan(\n"
+            "        one_batch, (params, opt_state), order.reshape(n_batches, batch_size))\n"
+            "    return params, opt_state, key, jnp.mean(batch_losses)\n\n\n"
+            "for epoch in range(1, epochs + 1):\n"
+            "    params, opt_state, key, loss = train_epoch(params, opt_state, key)\n"
+            "    if epoch % 100 == 0:\n"
+            '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
+    return "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
+
+
+def write_script(path: str | os.PathLike, trainer: Trainer, epochs: int) -> None:
+    """:func:`script_text` into ``path``, atomically; ExportError if it cannot be written."""
+    text = script_text(trainer, epochs).encode()
+    try:
+        with atomic_write(path) as f:
+            f.write(text)
+    except OSError as e:  # OutputError's reason: refused before writing (a FIFO, a folder...)
+        why = getattr(e, "reason", None) or e.strerror or e
+        raise ExportError(f"cannot write {os.fspath(path)}: {why}") from None

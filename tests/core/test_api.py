@@ -1,0 +1,180 @@
+"""The Python API (nnviz.train, nnviz.load, nnviz.datasets, nnviz.Run): the numbers of
+``nnviz train``, the notebook's layout, sessions, and clear errors for bad arguments."""
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import nnviz
+from nnviz.cli import main
+from nnviz.core.errors import NnvizError
+from nnviz.core.session import load as load_session
+
+
+def _write_csv(path, X, y):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([f"x{i + 1}" for i in range(X.shape[1])] + ["y"])
+        for row, t in zip(X, y):  # repr of the float32 values as float64: read back exactly
+            w.writerow([repr(float(v)) for v in row] + [repr(t.item())])
+
+
+def _history(path):
+    with open(path) as f:
+        rows = list(csv.reader(f))[1:]
+    return np.array([int(r[0]) for r in rows]), np.array([float(r[1]) for r in rows], np.float32)
+
+
+def _cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize("data, options, flags", [
+    ("moons", {}, []),
+    ("moons", {"optimizer": "adam", "lr": 0.05, "batch_size": 16, "hidden": [8],
+               "activation": "tanh"},
+     ["--optimizer", "adam", "--lr", "0.05", "--batch-size", "16", "--hidden", "8",
+      "--activation", "tanh"]),
+    ("sine", {"seed": 3, "test_fraction": 0.3}, ["--seed", "3", "--test-fraction", "0.3"]),
+])
+def test_train_gives_the_losses_of_nnviz_train_on_the_same_arrays(capsys, tmp_path, data,
+                                                                  options, flags):
+    X, y = nnviz.datasets.make(data)
+    csv_path, hist = tmp_path / "d.csv", tmp_path / "h.csv"
+    _write_csv(csv_path, X, y)
+    _cli(capsys, "train", "--data", str(csv_path), "--epochs", "300", "--history", str(hist),
+         *flags)
+    epochs, losses = _history(hist)
+    run = nnviz.train(X, y, epochs=300, **options)
+    assert run.task == ("regression" if data == "sine" else "classification")
+    np.testing.assert_array_equal(run.history["epoch"], epochs)
+    np.testing.assert_array_equal(run.history["loss"], losses)
+
+
+def test_made_moons_trained_from_python_equal_nnviz_train_dataset_moons(capsys, tmp_path):
+    hist = tmp_path / "h.csv"
+    _cli(capsys, "train", "--dataset", "moons", "--epochs", "200", "--history", str(hist))
+    run = nnviz.train(*nnviz.datasets.make("moons"), epochs=200)
+    np.testing.assert_array_equal(run.history["loss"], _history(hist)[1])
+
+
+def test_datasets_make_returns_nnviz_points_in_sklearns_order():
+    from sklearn.datasets import make_moons
+    X, y = nnviz.datasets.make("moons")
+    Xs, ys = make_moons(200, noise=0.1, random_state=0)
+    assert X.shape == (200, 2) and X.dtype == np.float32
+    np.testing.assert_array_equal(X, Xs.astype(np.float32))
+    np.testing.assert_array_equal(y, ys)
+    X2, y2 = nnviz.datasets.make("Spiral", samples=50, noise=0.0, seed=4)
+    assert X2.shape == (50, 2) and set(np.unique(y2)) == {0, 1}
+    Xr, yr = nnviz.datasets.make("line")
+    assert Xr.shape == (100, 1) and yr.dtype == np.float32
+
+
+def test_params_are_the_notebooks_layout_and_predict_is_their_forward_pass():
+    X, y = nnviz.datasets.make("moons")
+    run = nnviz.train(X, y, epochs=50)
+    assert [(w.shape, b.shape) for w, b in run.params] == [
+        ((2, 4), (4, 1)), ((4, 10), (10, 1)), ((10, 4), (4, 1)), ((4, 1), (1, 1))]
+    A = X.T  # the notebook: a point per column, w.T @ A + b, sigmoid after every layer
+    for w, b in run.params:
+        A = 1 / (1 + np.exp(-(w.T @ A + b)))
+    p = run.predict(X)
+    assert p.shape == (200, 1)
+    np.testing.assert_allclose(p[:, 0], A[0], rtol=1e-5, atol=1e-6)
+
+
+def test_history_and_metrics_hold_what_was_measured():
+    run = nnviz.train(*nnviz.datasets.make("moons"), epochs=400)
+    h = run.history
+    assert list(h["epoch"]) == list(range(1, 401)) and h["loss"].dtype == np.float32
+    assert h["loss"][-1] < h["loss"][0]
+    n = len(h["test_epoch"])
+    assert n > 10 and len(h["test_loss"]) == len(h["train_accuracy"]) == len(h["test_accuracy"]) == n
+    assert np.all(np.diff(h["test_epoch"]) > 0) and h["test_epoch"][-1] == 401
+    assert np.all((0 <= h["test_accuracy"]) & (h["test_accuracy"] <= 1))
+    assert run.epoch == 400 and run.metrics["train_accuracy"] > 0.8
+    assert run.metrics["test_loss"] == pytest.approx(h["test_loss"][-1])
+
+
+def test_regression_and_labels_that_are_not_0_to_k(tmp_path):
+    X = np.linspace(-1, 1, 40)  # one feature: a 1-D X is a column
+    run = nnviz.train(X, 2 * X + 1, hidden=[3], epochs=200)
+    assert run.task == "regression" and run.predict(X).shape == (40, 1)
+    Xc, yc = nnviz.datasets.make("blobs")
+    run = nnviz.train(Xc, np.where(yc == 1, 7, -1), epochs=100)
+    assert run.task == "classification" and run.classes == (-1, 7)
+    forced = nnviz.train(Xc, yc.astype(float), task="classification", epochs=10)
+    assert forced.task == "classification"
+
+
+def test_save_writes_a_session_the_window_opens_and_load_reads_it_back(tmp_path):
+    run = nnviz.train(*nnviz.datasets.make("moons"), optimizer="adam", epochs=300)
+    path = tmp_path / "run.nnviz"
+    run.save(path)
+    session = load_session(path)
+    assert session.epoch == 300 and session.run is not None
+    assert len(session.run.log.checkpoints) > 10  # the timeline's record
+    back = nnviz.load(path)
+    assert back.epoch == 300
+    for (w, b), (w2, b2) in zip(run.params, back.params):
+        np.testing.assert_array_equal(w, w2)
+        np.testing.assert_array_equal(b, b2)
+    np.testing.assert_array_equal(back.history["loss"], run.history["loss"])
+    assert len(back.history["test_loss"]) > 0
+    X = np.array([[0.0, 0.5], [1.0, -0.5]])
+    np.testing.assert_array_equal(back.predict(X), run.predict(X))
+
+
+X_OK, Y_OK = np.random.default_rng(0).normal(size=(50, 2)), np.arange(50) % 2
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nnviz.train(np.zeros((5, 2, 2)), np.zeros(5, int)), "X must be"),
+    (lambda: nnviz.train(X_OK, Y_OK[:40]), "40"),
+    (lambda: nnviz.train(np.where(np.eye(50, 2) > 0, np.nan, X_OK), Y_OK), "row 0"),
+    (lambda: nnviz.train(X_OK, np.where(Y_OK, np.inf, 0.0)), "not a finite"),
+    (lambda: nnviz.train(X_OK, Y_OK + 0.5, task="classification"), "not a class label"),
+    (lambda: nnviz.train(X_OK, np.zeros(50, int)), "one class"),
+    (lambda: nnviz.train(X_OK, np.arange(50)), "classes"),
+    (lambda: nnviz.train(np.full((50, 2), "a"), Y_OK), "numbers"),
+    (lambda: nnviz.train(np.broadcast_to(np.float32(0), (10**7, 2)), np.zeros(10**7, int)),
+     "100,000"),
+    (lambda: nnviz.train(X_OK, Y_OK, task="clustering"), "task"),
+    (lambda: nnviz.train(X_OK, Y_OK, activation="swishy"), "unknown activation"),
+    (lambda: nnviz.train(X_OK, Y_OK, optimizer="sgd2"), "unknown optimizer"),
+    (lambda: nnviz.train(X_OK, Y_OK, loss="hinge"), "unknown loss"),
+    (lambda: nnviz.train(X_OK, Y_OK.astype(float), loss="bce"), "regression"),
+    (lambda: nnviz.train(X_OK, Y_OK, hidden="4,x"), "hidden"),
+    (lambda: nnviz.train(X_OK, Y_OK, lr=-1), "learning rate"),
+    (lambda: nnviz.train(X_OK, Y_OK, epochs=-5), "epochs"),
+    (lambda: nnviz.train(X_OK, Y_OK, test_fraction=2), "test fraction"),
+    (lambda: nnviz.train(X_OK, Y_OK, init=[(np.zeros((3, 3)), np.zeros((3, 1)))]), "layer"),
+    (lambda: nnviz.datasets.make("moonz"), "unknown data set"),
+    (lambda: nnviz.datasets.make("moons", points=10), "unknown option"),
+    (lambda: nnviz.datasets.make("moons", samples=3), "sample count"),
+    (lambda: nnviz.load("/no/such/file.nnviz"), "no such file"),
+])
+def test_bad_arguments_raise_an_nnviz_error_with_a_message(call, message):
+    with pytest.raises(NnvizError, match=message):
+        call()
+
+
+def test_predict_refuses_points_of_another_width():
+    run = nnviz.train(X_OK, Y_OK, epochs=1)
+    with pytest.raises(NnvizError, match="2 features"):
+        run.predict(np.zeros((4, 3)))
+
+
+def test_import_nnviz_does_not_import_jax_until_the_api_is_used():
+    code = ("import sys, nnviz; assert 'jax' not in sys.modules, 'import'; "
+            "nnviz.datasets.make('xor'); assert 'jax' not in sys.modules, 'datasets'; "
+            "nnviz.train; assert 'jax' in sys.modules; print(sorted(nnviz.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "'Run', 'datasets', 'load', 'train'" in out.stdout
