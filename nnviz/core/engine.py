@@ -22,7 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import losses
+from . import compiled, losses
 from .network import device_array, init_params
 from .training import MAX_CHUNK, TrainState, _chunk_fn, batch_order
 
@@ -92,7 +92,7 @@ def unstack(states: TrainState) -> list[TrainState]:
     return [jax.tree_util.tree_map(lambda x, i=i: x[i], states) for i in range(n)]
 
 
-@functools.lru_cache(maxsize=16)
+@compiled.per_problem()
 def _many_fn(spec, config, n_train):
     run, _ = _chunk_fn(spec, config, n_train)
     # The chunk is jitted already (with its own compiler options): vmap of it compiles once.

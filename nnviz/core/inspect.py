@@ -17,7 +17,6 @@ them on its next call.
 """
 from __future__ import annotations
 
-import functools
 import math
 import time
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import losses
+from . import compiled, losses
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
 from .training import forward_layers_fast
@@ -40,18 +39,18 @@ HIST_BINS = 40
 # --- jitted kernels, cached per spec --------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=32)
+@compiled.per_problem()
 def _layers_fn(spec: NetworkSpec):
     return jax.jit(lambda params, X: forward_layers(spec, params, X))
 
 
-@functools.lru_cache(maxsize=32)
+@compiled.per_problem()
 def _drawing_layers_fn(spec: NetworkSpec):
     """Every layer's activations as ONE (N, all units) array: one transfer, not one per layer."""
     return jax.jit(lambda params, X: jnp.concatenate(forward_layers_fast(spec, params, X), 1))
 
 
-@functools.lru_cache(maxsize=64)
+@compiled.per_problem(4 * compiled.MAX_PROBLEMS)
 def _unit_fn(spec: NetworkSpec, layer: int):
     """One unit's activation (the unit an argument: no compile per unit), up to its layer."""
     def f(params, X, unit):
@@ -99,7 +98,7 @@ def drawing_layers(spec: NetworkSpec, params, X_device) -> list[np.ndarray]:
     return _maps.get((spec, params, X_device), make)
 
 
-@functools.lru_cache(maxsize=32)
+@compiled.per_problem()
 def _grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
     def objective(params, X, T):
         return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
@@ -112,7 +111,7 @@ def layer_activations(spec: NetworkSpec, params, X: np.ndarray) -> list[np.ndarr
     return [np.array(a) for a in out]
 
 
-@functools.lru_cache(maxsize=32)
+@compiled.per_problem()
 def _stats_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
     """The gradient probe's numbers in one call: weights, gradients and activations on the
     first ``n`` training points (sliced inside: no separate slicing op per call)."""
@@ -394,7 +393,7 @@ def dead_relu_fraction(activations: np.ndarray) -> float:
     return float(np.mean(np.all(activations <= 0, axis=0)))
 
 
-@functools.lru_cache(maxsize=32)
+@compiled.per_problem()
 def _norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
     """Per layer ||dL/dW|| and ||W|| on the first ``n`` training points, in one call."""
     grad = _grad_fn(spec, loss, l1, l2)

@@ -37,7 +37,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from . import activations, losses
+from . import activations, compiled, losses
 from .checks import real_number, whole_number
 from .data import Dataset
 from .errors import NnvizError
@@ -259,7 +259,7 @@ def batch_order(seed: int, n: int) -> np.ndarray:
     return np.random.default_rng([seed, 0x5EED]).permutation(n)
 
 
-@functools.lru_cache(maxsize=64)
+@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
 def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
     """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
     opt = make_optimizer(config.optimizer, config.learning_rate)
@@ -341,7 +341,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
     return jax.jit(run, compiler_options={"xla_cpu_prefer_vector_width": 512}), opt
 
 
-@functools.lru_cache(maxsize=64)
+@compiled.per_problem()
 def _eval_fn(spec: NetworkSpec, loss: str, task: str):
     """Loss and accuracy on each of the given sets, in ONE call and one array: a snapshot's
     metrics cost one dispatch and one transfer (the GUI asks ~30 times a second)."""
@@ -354,12 +354,12 @@ def _eval_fn(spec: NetworkSpec, loss: str, task: str):
     return jax.jit(evaluate)
 
 
-@functools.lru_cache(maxsize=64)
+@compiled.per_problem()
 def _loss_fn(spec: NetworkSpec, loss: str):
     return jax.jit(functools.partial(losses.data_loss, spec, loss))
 
 
-@functools.lru_cache(maxsize=64)
+@compiled.per_problem()
 def _predict_fn(spec: NetworkSpec, loss: str, fast: bool = False):
     if fast:
         return jax.jit(lambda params, X: losses.scores(spec, loss,
