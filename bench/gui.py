@@ -142,13 +142,15 @@ def child_first_frame() -> None:
 
 def the_problem():
     """The window's problem: the notebook's, or --points / --hidden (NNVIZ_BENCH_PROBLEM)."""
-    from nnviz.core.data import DataSpec
+    from nnviz.core.data import DataSpec, make_dataset
     from nnviz.core.network import NetworkSpec
+    from nnviz.core.problem import Problem
     from nnviz.core.training import TrainConfig
     p = json.loads(os.environ.get("NNVIZ_BENCH_PROBLEM") or "{}")
     hidden = tuple(p.get("hidden") or (4, 10, 4))
     spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
-    return DataSpec("moons", samples=p.get("points")), spec, TrainConfig(), None, 0
+    return Problem(make_dataset(DataSpec("moons", samples=p.get("points"))), spec, TrainConfig(),
+                   None, 0)
 
 
 def cli_args() -> list[str]:
@@ -227,9 +229,11 @@ class Recorder:
         self.pause_taken: list[float] = []
         handle = loop._handle
 
+        from nnviz.core.loop import Pause
+
         def stamped(cmd):  # the worker thread: when it takes Pause (after a chunk or snapshot)
             out = handle(cmd)
-            if cmd[0] == "pause":
+            if isinstance(cmd, Pause):
                 rec.pause_taken.append(time.perf_counter())
             return out
         loop._handle = stamped
@@ -333,7 +337,6 @@ class Recorder:
 
 def headless_eps(problem, seconds: float) -> float:
     """Epochs per second of the worker loop alone: no window, no probes, no grid."""
-    from nnviz.core.problem import Problem
     from nnviz.core.loop import NewProblem, Play, TrainLoop
     loop = TrainLoop()
     loop._handle(NewProblem(1, problem))
@@ -399,13 +402,9 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
 
     from nnviz.core import compile_cache
     compile_cache.enable(cache)
-    from nnviz.core.data import make_dataset
     from nnviz.gui.main_window import MainWindow
-    from nnviz.core.problem import Problem
 
-    data_spec, spec, config, _, _ = the_problem()
-    data = make_dataset(data_spec)
-    problem = Problem(data, spec, config, None, 0)
+    problem = the_problem()
     headless = [headless_eps(problem, seconds / 2)]
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -417,7 +416,7 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
                 painted["t"] = time.perf_counter()
             return False
     t_build = time.perf_counter()
-    w = MainWindow((data, spec, config, None, 0))
+    w = MainWindow(problem)
     w.resize(1400, 900)
     w.show()
     fp = FirstPaint()

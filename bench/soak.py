@@ -38,7 +38,8 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from nnviz.core.data import DataSpec
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Problem
     from nnviz.core.network import NetworkSpec
     from nnviz.core.training import TrainConfig
     from nnviz.gui.main_window import MainWindow
@@ -46,7 +47,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     problem = None
     if args.problem == "adam-minibatch":
-        problem = (DataSpec("moons"), NetworkSpec(), TrainConfig("mse", "adam", 0.01, 32), None, 0)
+        problem = Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                          TrainConfig("mse", "adam", 0.01, 32), None, 0)
     w = MainWindow(problem)  # with every installed view, as a user has it
     w.resize(1400, 900)
     w.show()
