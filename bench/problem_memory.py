@@ -4,7 +4,7 @@ session that keeps editing would make them.
 
     python bench/problem_memory.py [--problems 200] [--every 10]
 
-Each problem goes through the worker's own loop (``nnviz.gui.worker.TrainLoop``, driven
+Each problem goes through the worker's own loop (``nnviz.core.loop.TrainLoop``, driven
 synchronously, no window) with the views' probes installed (network and neuron maps, hidden
 space, gradients): it compiles, trains 5 epochs and publishes a snapshot, as the window does.
 Problems alternate between a new architecture (hidden widths) and new data (point count). Prints
@@ -55,7 +55,8 @@ def main() -> int:
     from nnviz.core import inspect
     from nnviz.core.data import make_dataset
     from nnviz.core.training import TrainConfig, network_for
-    from nnviz.gui.worker import Problem, TrainLoop
+    from nnviz.core.loop import NewProblem, Step, TrainLoop
+    from nnviz.core.problem import Problem
 
     published = []
     loop = TrainLoop(publish=published.append, error=lambda m: print("error:", m))
@@ -68,8 +69,8 @@ def main() -> int:
     for k, (dspec, widths) in enumerate(problems(args.problems), start=1):
         data = make_dataset(dspec)
         spec = network_for(data, "mse", widths, ("sigmoid",) * len(widths), "sigmoid")
-        loop.post("problem", k, Problem(data, spec, TrainConfig(), None, 0))
-        loop.post("step", 5)
+        loop.post(NewProblem(k, Problem(data, spec, TrainConfig(), None, 0)))
+        loop.post(Step(5))
         loop.work_once()
         published.clear()
         if k % args.every == 0 or k == args.problems:
