@@ -389,12 +389,9 @@ def painted_widget(w, views, name: str):
 
 
 def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
+    """The process's largest resident memory so far (VmHWM), MB."""
+    from _proc import memory_mb
+    return memory_mb("VmHWM")
 
 def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict:
     from PySide6.QtCore import QEvent, QObject

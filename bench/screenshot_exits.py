@@ -27,9 +27,7 @@ VIEWS = ("main", "network", "neurons", "hidden-space", "gradients", "lessons", "
          "lesson-2", "lesson-3", "lesson-4", "lesson-5", "baseline")
 
 
-def loadavg() -> str:
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
+from _proc import loadavg  # noqa: E402
 
 
 def one_run(view: str, out: Path, epochs: int, timeout: float) -> tuple[int, bool, str]:

@@ -26,12 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 VIEWS = ("main", "network", "neurons", "hidden-space", "gradients")
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from _proc import memory_mb as rss_mb  # noqa: E402
 
 
 def main() -> int:
