@@ -172,9 +172,10 @@ def test_switching_branch_shows_its_learning_rate_and_delete_asks_first(main_win
     assert w.worker.loop.trainer.learning_rate == 1.0
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    asked = []
+    w.timeline.delete_requested.connect(asked.append)
     w.timeline.delete_action.trigger()
-    qtbot.wait(200)
-    assert w.timeline.branches.count() == 2  # cancelled: nothing deleted
+    assert asked == [] and w.timeline.branches.count() == 2  # cancelled: nothing asked of it
     w.timeline.delete_action.trigger()
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2" and not w.last_snapshot.branches,
                     timeout=TIMEOUT)
