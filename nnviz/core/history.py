@@ -65,5 +65,26 @@ class LossHistory:
         """Copies of the kept (epochs, values)."""
         return self._epochs[: self._n].copy(), self._values[: self._n].copy()
 
+    @classmethod
+    def restored(cls, capacity: int, stride: int, count: int, last: float, epochs: np.ndarray,
+                 values: np.ndarray) -> "LossHistory":
+        """A history holding these kept points and this bookkeeping (a session's): extending it
+        keeps the same points as the uninterrupted history would have."""
+        h = cls(capacity)
+        n = len(epochs)
+        h._epochs[:n], h._values[:n] = epochs, values
+        h._n, h.stride, h.count, h.last = n, stride, count, last
+        return h
+
+    def copy(self, upto: int | None = None) -> "LossHistory":
+        """A copy; with ``upto``, the epochs after it are left out (a branch's past)."""
+        e, v = self.arrays()
+        if upto is None or upto >= self.count:
+            return LossHistory.restored(self.capacity, self.stride, self.count, self.last, e, v)
+        keep = e <= upto
+        e, v = e[keep], v[keep]
+        last = float(v[-1]) if len(e) and e[-1] == upto else float("nan")
+        return LossHistory.restored(self.capacity, self.stride, upto, last, e, v)
+
     def clear(self) -> None:
         self._n, self.stride, self.count, self.last = 0, 1, 0, float("nan")

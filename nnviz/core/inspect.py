@@ -464,12 +464,11 @@ class GradientProbe:
             if model.config.optimizer == "gd":
                 ratios = model.learning_rate * norms / wnorm
             else:
-                ck = [c for c in log.checkpoints if c.epoch < epoch] if log is not None else []
                 ratios = np.full(L, np.nan)
-                if ck:
-                    steps = epoch - ck[-1].epoch
+                if log is not None and epoch > log.checkpoints[0].epoch:
+                    ck = log.nearest(epoch - 1)  # the last state before this one
                     ratios = np.array([np.linalg.norm(w - np.asarray(p)) for w, (p, _) in
-                                       zip(ws, ck[-1].state.params)]) / wnorm / steps
+                                       zip(ws, ck.state.params)]) / wnorm / (epoch - ck.epoch)
             epochs = np.append(epochs, epoch)
             rows = np.concatenate([rows, np.concatenate([norms, ratios])[None].astype(np.float32)])
         dead = tuple(dead_relu_fraction(a) if name == "relu" else None

@@ -95,20 +95,6 @@ class SparseSeries:
         return len(self.epochs)
 
 
-def _truncated_history(h: LossHistory, epoch: int) -> LossHistory:
-    """A copy of ``h`` with the epochs after ``epoch`` left out."""
-    out = LossHistory(h.capacity)
-    e, v = h.arrays()
-    keep = e <= epoch
-    n = int(keep.sum())
-    out._epochs[:n], out._values[:n] = e[keep], v[keep]
-    out._n, out.stride = n, h.stride
-    out.count = min(h.count, epoch)
-    out.last = float(v[keep][-1]) if n and e[keep][-1] == out.count else (
-        h.last if h.count <= epoch else float("nan"))
-    return out
-
-
 @dataclass
 class RunLog:
     """One branch's record. Losses are per epoch (1-based: epoch E's loss is the notebook's,
@@ -200,7 +186,7 @@ class RunLog:
         """A new branch: this record up to ``epoch``, then ``state`` (the state after ``epoch``
         epochs, with the settings the branch goes on with) as its pinned start."""
         child = RunLog(name=name, parent=self.name, fork_epoch=int(epoch),
-                       losses=_truncated_history(self.losses, epoch),
+                       losses=self.losses.copy(upto=epoch),
                        test=self.test.truncated(epoch),
                        grads=self.grads.truncated(epoch) if self.grads is not None else None,
                        checkpoints=[c for c in self.checkpoints if c.epoch < epoch],

@@ -113,10 +113,7 @@ class Session:
             history = run.log.losses
             test_epochs, test_values = run.log.test.epochs, run.log.test.values
             run = _copy_run(run)
-        h = LossHistory(history.capacity if history is not None else 4096)
-        if history is not None:
-            _restore_history(h, history.capacity, history.stride, history.count, history.last,
-                             *history.arrays())
+        h = history.copy() if history is not None else LossHistory()
         return cls(
             dataset=trainer.data, spec=trainer.spec, config=trainer.config, seed=int(trainer.seed),
             params=_numpy_params(state.params), initial_params=_numpy_params(trainer.initial_params),
@@ -341,16 +338,6 @@ def _fresh_opt_leaves(spec: NetworkSpec, config: TrainConfig) -> list[np.ndarray
                   for ws, bs in spec.param_shapes())
     state = make_optimizer(config.optimizer, 1.0).init(zeros)
     return [np.asarray(x) for x in jax.tree_util.tree_leaves(state)]
-
-
-def _restore_history(h: LossHistory, capacity: int, stride: int, count: int, last: float,
-                     epochs: np.ndarray, values: np.ndarray) -> None:
-    # LossHistory has no public "restore"; fill its buffers so that extending it afterwards
-    # keeps the same points as the uninterrupted history would have.
-    n = epochs.size
-    h._epochs[:n] = epochs
-    h._values[:n] = values
-    h._n, h.stride, h.count, h.last = n, stride, count, last
 
 
 # --- opening ------------------------------------------------------------------------------------
@@ -845,9 +832,7 @@ def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
         raise SessionError("loss history: epochs must be integers and values float32")
     if epochs.size and (epochs[-1] > count or np.any(np.diff(epochs) <= 0) or epochs[0] < 1):
         raise SessionError("loss history: epochs must increase from 1 up to the epoch count")
-    h = LossHistory(capacity)
-    _restore_history(h, capacity, stride, count, last, epochs, values)
-    return h
+    return LossHistory.restored(capacity, stride, count, last, epochs, values)
 
 
 
@@ -889,10 +874,7 @@ def _copy_run(run: Run) -> Run:
     for b in run.branches:
         c = RunLog(name=b.name, parent=b.parent, fork_epoch=b.fork_epoch,
                    budget_bytes=b.budget_bytes, max_gap=b.max_gap)
-        h = LossHistory(b.losses.capacity)
-        _restore_history(h, b.losses.capacity, b.losses.stride, b.losses.count, b.losses.last,
-                         *b.losses.arrays())
-        c.losses = h
+        c.losses = b.losses.copy()
         c.test = b.test.truncated(b.test.epochs[-1] if len(b.test) else 0)
         c.grads = None if b.grads is None else b.grads.truncated(
             b.grads.epochs[-1] if len(b.grads) else 0)
