@@ -260,22 +260,31 @@ def batch_order(seed: int, n: int) -> np.ndarray:
 
 
 @compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
-def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
-    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
+def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None):
+    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate).
+
+    ``variant`` (hashable; None for a single run) replaces the objective: its
+    ``objective(spec, config, columns)`` returns ``f(params, X, T, aux) -> (total, data loss)``,
+    and the runner takes that ``aux`` as its last argument. A sweep trains members of different
+    widths, activations and penalties in one compile this way (``core/sweep.py``).
+    """
     opt = make_optimizer(config.optimizer, config.learning_rate)
     batch = config.batch_size if 0 < config.batch_size < n_train else n_train
     n_batches = n_train // batch
 
     columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
 
-    def objective(params, X, T):
-        d = _train_loss(spec, config.loss, params, X, T, columns)
-        return d + losses.penalty(params, config.l1, config.l2), d
+    if variant is None:
+        def objective(params, X, T, aux):
+            d = _train_loss(spec, config.loss, params, X, T, columns)
+            return d + losses.penalty(params, config.l1, config.l2), d
+    else:
+        objective = variant.objective(spec, config, columns)
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, X, T):
-        (_, d), g = grad_fn(params, X, T)
+    def step(params, opt_state, X, T, aux):
+        (_, d), g = grad_fn(params, X, T, aux)
         updates, new_opt_state = opt.update(g, opt_state, params)
         # inject_hyperparams counts steps (for schedules, which we do not use) and hands back
         # its hyperparameters as new values. Updated in the loop, that scalar bookkeeping is
@@ -286,9 +295,9 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
                                                hyperparams=opt_state.hyperparams)
         return optax.apply_updates(params, updates), new_opt_state, d
 
-    def epoch(state: TrainState, X, T):
+    def epoch(state: TrainState, X, T, aux):
         if n_batches == 1:
-            params, opt_state, d = step(state.params, state.opt_state, X, T)
+            params, opt_state, d = step(state.params, state.opt_state, X, T, aux)
             return TrainState(params, opt_state, state.key), d
         key, sub = jax.random.split(state.key)
         order = shuffled_order(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
@@ -296,7 +305,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         def one_batch(carry, idx):
             params, opt_state = carry
             params, opt_state, d = step(params, opt_state, X[:, idx] if columns else X[idx],
-                                        T[idx])
+                                        T[idx], aux)
             return (params, opt_state), d
 
         (params, opt_state), ds = jax.lax.scan(one_batch, (state.params, state.opt_state), order)
@@ -309,7 +318,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         count = jnp.where(count > top - steps, top, count + steps).astype(count.dtype)
         return state._replace(opt_state=state.opt_state._replace(count=count))
 
-    def run(state: TrainState, X, T, n_epochs):
+    def run(state: TrainState, X, T, n_epochs, aux=()):
         TRACE_COUNT["chunk"] += 1
         if columns:
             X = X.T  # once per chunk, outside the loop
@@ -321,7 +330,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         def body(c):
             # No select of the state on a bad loss: the Trainer replaces it (see the top).
             done, _, state, buf = c
-            state, d = epoch(state, X, T)
+            state, d = epoch(state, X, T, aux)
             ok = jnp.isfinite(d)
             buf = jax.lax.dynamic_update_slice(buf, d[None], (done,))
             return done + ok.astype(jnp.int32), ok, state, buf
