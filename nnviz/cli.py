@@ -1,6 +1,7 @@
 """The command line: launch the window, or train headless.
 
     nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--open FILE]
+    nnviz --sweep NAME [--screenshot FILE.png --epochs N]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
@@ -195,8 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render the window offscreen after --epochs epochs, save it and exit")
     p.add_argument("--show", default="main", metavar="VIEW",
                    help="the view to show or capture: main, network, neurons, hidden-space, "
-                        "gradients, lessons, or one lesson's page: lesson-1 .. lesson-5, "
+                        "gradients, lessons, compare, or one lesson's page: lesson-1 .. lesson-5, "
                         "baseline (default main)")
+    from nnviz.core.ready_sweeps import BY_KEY as SWEEPS
+    p.add_argument("--sweep", type=_choice(SWEEPS, "sweep"), default=None, metavar="NAME",
+                   help="start a ready-made sweep in the Compare view (with --screenshot: "
+                        "trained --epochs epochs): " + ", ".join(SWEEPS))
     p.add_argument("--at-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
                         "after training --epochs epochs")

@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
-    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
+    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, sweep=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -104,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
     window = MainWindow(problem)
     try:
         show = _opt(args, "show") or "main"
+        sweep = _opt(args, "sweep")
+        if sweep and show == "main":
+            show = "compare"  # where a sweep is seen
         try:
             window.show_view(show)
         except KeyError as e:
@@ -120,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
             except (ValueError, OSError) as e:  # SessionError is a ValueError
                 _error(str(e))
                 return 2
+        if sweep:
+            window._inspection_views["compare"].start_ready(sweep)
+        if screenshot and sweep:
+            return _sweep_screenshot(app, window, screenshot, _opt(args, "epochs") or 0)
         if screenshot:
             return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                _opt(args, "at_epoch"))
@@ -208,6 +215,40 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
         return 2
     s = window.last_snapshot
     print(f"nnviz: saved {path} (epoch {s.epoch if s else 0})")
+    return 0
+
+
+def _sweep_screenshot(app, window, path: str, epochs: int) -> int:
+    """The window with the sweep started by ``--sweep`` trained ``epochs`` epochs (Step)."""
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    view = window._inspection_views["compare"]
+
+    def drawn(epoch: int) -> Callable[[], bool]:
+        def check() -> bool:
+            s = view.drawn
+            return bool(window.last_error) or (s is not None and s.sweep_id == view.sweep_id and (
+                s.epoch >= epoch or bool(s.diverged.all())))
+        return check
+
+    if not _wait(app, drawn(0), 300):
+        _error("the sweep did not compile within 5 minutes")
+        return 1
+    if epochs > 0 and not window.last_error:
+        window.step(epochs)
+        if not _wait(app, drawn(epochs), 3600):
+            _error(f"training the sweep {epochs} epochs took over an hour")
+            return 1
+    if window.last_error:
+        _error(window.last_error.split("\n\n", 1)[0])
+        return 1
+    _wait(app, lambda: False, 0.3)
+    try:
+        write_picture(window.grab(), path)
+    except OSError as e:
+        _error(f"cannot write {path}: {e.strerror or e}")
+        return 2
+    print(f"nnviz: saved {path} (sweep, epoch {view.drawn.epoch})")
     return 0
 
 

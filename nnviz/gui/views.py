@@ -53,6 +53,8 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "Gradient norms, update ratios, weight and activation histograms.", "gradient_view"),
     ViewEntry("lessons", "Lessons",
               "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
+    ViewEntry("compare", "Compare", "Many runs at once: a sweep's members side by side, their "
+              "losses and scores; promote one to the main run.", "compare_view"),
 )
 
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.

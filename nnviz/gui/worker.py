@@ -13,9 +13,10 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from nnviz.core.history import LossHistory
-from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, NewProblem, Pause, Play,
-                             Probe, RenameBranch, Request, Reset, Restart, RunContext, RunState,
-                             SetLearningRate, SetParams, SetProbe, SetSpeed, ShowEpoch, Step, Stop,
+from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, EndSweep, FocusSweep,
+                             NewProblem, Pause, Play, Probe, RenameBranch, Request, Reset,
+                             Restart, RunContext, RunState, SetLearningRate, SetParams, SetProbe,
+                             SetSpeed, ShowEpoch, StartSweep, Step, Stop, SweepRequest,
                              SwitchBranch, TrainLoop)
 from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
@@ -60,6 +61,7 @@ class TrainingWorker(QObject):
     """A TrainLoop in a QThread. Call the methods from the GUI thread; results come as signals."""
 
     snapshot_ready = Signal(object)
+    sweep_ready = Signal(object)  # a SweepSnapshot (core/sweep_driver.py)
     status_changed = Signal(str)
     playing_changed = Signal(bool)
     failed = Signal(object)  # the exception (core.loop.describe says it for the user)
@@ -70,7 +72,8 @@ class TrainingWorker(QObject):
         collect_garbage_in_gui_thread()
         self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
                               playing_changed=self.playing_changed.emit, error=self.failed.emit,
-                              reply=lambda cb, r: self._replied.emit((cb, r)), paced=True)
+                              reply=lambda cb, r: self._replied.emit((cb, r)), paced=True,
+                              publish_sweep=self.sweep_ready.emit)
         self._replied.connect(self._deliver)
         self._thread = _Thread(self.loop)
         self._thread.setObjectName("nnviz-trainer")
@@ -78,6 +81,10 @@ class TrainingWorker(QObject):
     def snapshot_drawn(self) -> None:
         """The GUI has drawn (or dropped) the last snapshot: the worker may publish the next."""
         self.loop.drawn.set()
+
+    def sweep_drawn(self) -> None:
+        """The GUI has drawn (or dropped) the last sweep snapshot."""
+        self.loop.sweep_drawn.set()
 
     def _deliver(self, item: tuple) -> None:  # on the GUI thread
         callback, result = item
@@ -160,6 +167,22 @@ class TrainingWorker(QObject):
 
     def set_probe(self, name: str, fn: Probe | None) -> None:
         self.loop.post(SetProbe(name, fn))
+
+    def start_sweep(self, sweep_id: int, spec) -> None:
+        """Build a sweep of ``spec`` (a SweepSpec) beside the live run, paused."""
+        self.loop.post(StartSweep(sweep_id, spec))
+
+    def focus_sweep(self, on: bool) -> None:
+        """Play/Pause/Step drive the sweep (True) or the live run (False); both pause."""
+        self.loop.post(FocusSweep(bool(on)))
+
+    def end_sweep(self) -> None:
+        self.loop.post(EndSweep())
+
+    def sweep_request(self, fn: Callable[[Any], Any], callback: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None]) -> None:
+        """``fn(sweep)`` in the worker thread; its result to ``callback`` on the GUI thread."""
+        self.loop.post(SweepRequest(fn, callback, on_error))
 
     def request(self, fn: Callable[[RunContext], Any] | None, callback: Callable[[Any], None],
                 on_error: Callable[[BaseException], None] | None = None) -> None:
