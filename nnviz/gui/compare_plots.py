@@ -56,6 +56,7 @@ class LossCurves(pg.PlotWidget):
             pi.getAxis(side).setTextPen("#333")
             pi.getAxis(side).setPen("#888")
             pi.getAxis(side).enableAutoSIPrefix(False)
+            pi.getAxis(side).setStyle(maxTextLevel=1)  # a log axis: no crowd of minor labels
         self.curves: list[pg.PlotDataItem] = []
         self.pens: list = []
         self.selected: int | None = None
@@ -153,7 +154,8 @@ class ScoreModel(QAbstractTableModel):
             return "" if role == Qt.ItemDataRole.DisplayRole else "\u2605: the best member " \
                 "(lowest test loss, or training loss without test points)"
         if section <= n:
-            return axis_title(self.axes[section - 1][0])
+            name = self.axes[section - 1][0]
+            return axis_title(name, short=role == Qt.ItemDataRole.DisplayRole)
         key, title = SCORE_COLUMNS[section - n - 1]
         if not self.classification and "accuracy" in key:
             title = title.replace("acc.", "R\u00b2")
@@ -269,6 +271,7 @@ class ScorePlot(pg.PlotWidget):
             pi.getAxis(side).setTextPen("#333")
             pi.getAxis(side).setPen("#888")
             pi.getAxis(side).enableAutoSIPrefix(False)
+            pi.getAxis(side).setStyle(maxTextLevel=1)  # a log axis: no crowd of minor labels
         self.train = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), symbol="o",
                                      symbolSize=6, symbolBrush=colors.TRAIN_CURVE)
         self.test = pg.PlotDataItem(pen=pg.mkPen(colors.TEST_CURVE, width=2), symbol="o",
@@ -276,7 +279,6 @@ class ScorePlot(pg.PlotWidget):
         self.heat = pg.ImageItem(axisOrder="row-major")
         self.best_mark = pg.ScatterPlotItem(size=14, symbol="star", brush="w", pen="k")
         self.best_mark.setZValue(10)
-        self.legend = pi.addLegend(offset=(-10, 10), labelTextColor="#333")
         self.cell_texts: list[pg.TextItem] = []
         self.axes: tuple = ()
         self.members: tuple = ()
@@ -288,7 +290,7 @@ class ScorePlot(pg.PlotWidget):
             if item.scene() is not None:
                 pi.removeItem(item)
         self.cell_texts = []
-        self.legend.clear()
+        pi.setTitle(None)
         self.axes, self.members = axes, members
         self._two = len(axes) == 2
         name0, values0 = axes[0]
@@ -302,7 +304,6 @@ class ScorePlot(pg.PlotWidget):
             left.setTicks([[(k + 0.5, format_value(v)) for k, v in enumerate(values0)]])
             pi.setLabel("bottom", axis_title(name1))
             pi.setLabel("left", axis_title(name0))
-            self.heat.setRect(0, 0, len(values1), len(values0))
             for k in range(len(values0)):
                 for j in range(len(values1)):
                     t = pg.TextItem("", color="w", anchor=(0.5, 0.5))
@@ -314,8 +315,9 @@ class ScorePlot(pg.PlotWidget):
             pi.setLogMode(y=True)
             pi.addItem(self.train)
             pi.addItem(self.test)
-            self.legend.addItem(self.train, "train loss")
-            self.legend.addItem(self.test, "test loss")
+            pi.setTitle(f"<span style='color:rgb{colors.TRAIN_CURVE}'>\u25cf train loss</span>"
+                        f" &nbsp; <span style='color:rgb{colors.TEST_CURVE}'>\u25cf test loss"
+                        "</span> &nbsp; \u2606 best", size="9pt", color="#333")
             bottom.setTicks([[(k, format_value(v)) for k, v in enumerate(values0)]])
             left.setTicks(None)
             pi.setLabel("bottom", axis_title(name0))
@@ -329,10 +331,13 @@ class ScorePlot(pg.PlotWidget):
         test = np.array([s.get("test_loss", math.nan) for s in scores], np.float64)
         train = np.array([s.get("train_loss", math.nan) for s in scores], np.float64)
         div = np.array([bool(s.get("diverged")) for s in scores])
-        metric = test if np.isfinite(test).any() else train
-        metric = np.where(div, np.nan, metric)
+        which = "test" if np.isfinite(test).any() else "training"
+        metric = np.where(div, np.nan, test if which == "test" else train)
         pos = self._positions()
         if self._two:
+            title = f"{which} loss now (log colours), \u2606 best"
+            if self.getPlotItem().titleLabel.text != title:
+                self.getPlotItem().setTitle(title, size="9pt", color="#333")
             n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
             grid = np.full((n0, n1), np.nan)
             for (k, j), v in zip(pos, metric):
@@ -341,13 +346,15 @@ class ScorePlot(pg.PlotWidget):
             logg = np.log10(np.where(np.isfinite(grid) & (grid > 0), grid, np.nan))
             lo, hi = (float(np.log10(ok.min())), float(np.log10(ok.max()))) if len(ok) else (0, 1)
             lut = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
-            idx = np.clip((np.nan_to_num(logg, nan=hi) - lo) / max(hi - lo, 1e-9) * 255, 0, 255)
+            # Bright is good: the lowest loss yellow, the highest dark.
+            idx = np.clip((hi - np.nan_to_num(logg, nan=hi)) / max(hi - lo, 1e-9) * 255, 0, 255)
             rgb = lut[idx.astype(np.uint8)]
             rgb[~np.isfinite(logg)] = (200, 200, 200)
             self.heat.setImage(rgb, autoLevels=False, levels=(0, 255))
+            self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
             for t, (k, j), v, d in zip(self.cell_texts, pos, metric, div):
                 t.setText("diverged" if d else _number(v))
-                t.setColor("k" if np.isfinite(v) and (np.log10(max(v, 1e-30)) - lo) /
+                t.setColor("k" if np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
                            max(hi - lo, 1e-9) > 0.6 else "w")
             if best is not None:
                 k, j = pos[best]

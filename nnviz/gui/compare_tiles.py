@@ -34,12 +34,18 @@ def _lut() -> np.ndarray:
 
 def tile_layout(n: int, shape: tuple[int, ...] | None = None, aspect: float = 1.0) -> tuple[int, int]:
     """(rows, cols) of ``n`` tiles: the two axes' grid for a two-axis sweep (``shape``), else
-    about as many columns as suit a widget ``aspect`` (width / height) wide."""
+    the columns that make the tiles largest in a widget ``aspect`` (width / height) wide (of
+    nearly equal sizes, the one with the fewest empty places)."""
     if shape is not None and len(shape) == 2 and shape[0] * shape[1] == n:
         return int(shape[0]), int(shape[1])
-    per_tile = 1 + LABEL_BAND + GAP
-    cols = max(1, min(n, round(math.sqrt(n * aspect * per_tile))))
-    return int(math.ceil(n / cols)), int(cols)
+    best, best_key = (1, max(n, 1)), None
+    for cols in range(1, max(n, 1) + 1):
+        rows = int(math.ceil(n / cols))
+        size = min(aspect / (cols * (1 + GAP)), 1 / (rows * (1 + LABEL_BAND + GAP)))
+        key = (round(size, 2), -(rows * cols - n))
+        if best_key is None or key > best_key:
+            best, best_key = (rows, cols), key
+    return best
 
 
 def tile_origin(i: int, cols: int) -> tuple[float, float]:

@@ -176,6 +176,10 @@ def test_two_axes_make_a_heatmap(qtbot):
     img = p.heat.image
     assert img.shape[:2] == (2, 3)
     assert tuple(img[0, 0]) == (200, 200, 200)  # the diverged cell: grey
+    assert img[1, 2].astype(int).sum() > img[0, 1].astype(int).sum()  # the best: brightest
+    # Every cell in its place: the picture spans the two axes' values.
+    r = p.heat.mapRectToParent(p.heat.boundingRect())
+    assert (r.width(), r.height()) == pytest.approx((3, 2))
     assert [t.textItem.toPlainText() for t in p.cell_texts][0] == "diverged"
 
 

@@ -146,3 +146,24 @@ def test_promote_carries_the_members_history_and_can_be_undone(qtbot, lr_view):
                     and window.last_snapshot.run_id == window.run_id, timeout=FIRST_SNAPSHOT_MS)
     assert window.last_snapshot.epoch == 0
     assert window.current_problem().config.learning_rate == 1.0
+
+
+def test_the_command_line_pictures_a_ready_made_sweep(qapp, tmp_path, capsys):
+    import argparse
+
+    from PySide6.QtGui import QImage
+
+    from nnviz.cli import main
+    from nnviz.gui import app
+    out = tmp_path / "seeds.png"
+    args = argparse.Namespace(**{**app.DEFAULTS, "screenshot": str(out), "sweep": "activations",
+                                 "epochs": 30})
+    assert app.run(args) == 0
+    assert "sweep, epoch 30" in capsys.readouterr().out
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == app.SCREENSHOT_SIZE
+    # An unknown sweep: one line naming the known ones, no window.
+    assert main(["--sweep", "nope", "--screenshot", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnviz: error: ") and "double-descent" in err
+    assert not (tmp_path / "x.png").exists()
