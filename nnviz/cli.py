@@ -6,6 +6,8 @@
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
     nnviz train [train options] --export-script FILE.py
+    nnviz sweep [train options, each swept one a comma list] [--epochs N] [--json]
+                [--history FILE.csv]
 
 A bad argument prints one line on stderr and exits with code 2, never a traceback.
 """
@@ -113,6 +115,22 @@ def _widths(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
+def _architectures(text: str) -> list[tuple[int, ...]]:
+    """Hidden layers of several networks: widths by commas, networks by slashes (4,10,4/8)."""
+    return [_widths(part) for part in text.split("/")]
+
+
+def _list_of(parse):
+    """A comma list of what ``parse`` reads (a sweep's values of one option)."""
+    def parse_list(text: str) -> list:
+        parts = [t for t in text.split(",")]
+        if any(not t.strip() for t in parts):
+            raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+        return [parse(t.strip()) for t in parts]
+    parse_list.__name__ = getattr(parse, "__name__", "value")
+    return parse_list
+
+
 def _choice(names, what: str):
     names = list(names)
 
@@ -134,7 +152,18 @@ def _existing_file(text: str) -> str:
     return text
 
 
-def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -> None:
+# The options a sweep may vary (each a comma list), and their names in JSON and core/sweep.py.
+SWEPT = {"samples": "samples", "noise": "noise", "seed": "seed", "init_seed": "init_seed",
+         "test_fraction": "test_fraction", "hidden": "hidden", "activation": "activation",
+         "output_activation": "output_activation", "init_scheme": "init_scheme", "loss": "loss",
+         "optimizer": "optimizer", "lr": "learning_rate", "batch_size": "batch_size",
+         "l1": "l1", "l2": "l2"}
+
+
+def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
+                       lists: bool = False) -> None:
+    """The options that describe a run; with ``lists`` (nnviz sweep), each option of SWEPT
+    takes a comma list of values."""
     g = p.add_argument_group("data")
     g.add_argument("--dataset", type=_choice(DATASETS, "data set"), default="moons",
                    help="data set: " + "; ".join(f"{k}: {v.description}" for k, v in DATASETS.items()))
@@ -143,8 +172,10 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
     g.add_argument("--noise", type=_nonneg_float, default=None,
                    help="noise level (default: the data set's, 0.1 for moons)")
     g.add_argument("--seed", type=_int_at_least(0), default=None,
-                   help="random seed of the data, the split and the initial weights "
-                        "(default: the data set's, 0 for moons)")
+                   help="random seed of the data, the split, the mini-batch order and the "
+                        "initial weights (default: the data set's, 0 for moons)")
+    g.add_argument("--init-seed", type=_int_at_least(0, 2**32 - 1), default=None, metavar="S",
+                   help="random seed of the initial weights alone (default: --seed's)")
     g.add_argument("--test-fraction", type=_nonneg_float, default=0.2,
                    help="fraction of points held out for testing, 0..0.9 (default 0.2); 0 trains on "
                         "every point in the data set's own order, as the notebook does")
@@ -186,6 +217,11 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else
                                                        " before the screenshot (default 0)"))
+    if lists:
+        for action in p._actions:
+            if action.dest in SWEPT:
+                action.type = (_architectures if action.dest == "hidden"
+                               else _list_of(action.type))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -241,6 +277,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --session: go on from the recorded epoch E of its run instead of "
                         "its end, as a new branch (--lr may change the learning rate); with the "
                         "same settings the losses equal the original run's from E on")
+
+    w = sub.add_parser(
+        "sweep", help="train many variants at once and compare them (nnviz sweep --help)",
+        description="Train the variants of a run together and print a table of their final "
+        "train/test loss and accuracy (R^2 for regression). Takes the options of 'nnviz train'; "
+        "each of " + ", ".join("--" + k.replace("_", "-") for k in SWEPT) + " may be a comma "
+        "list of values, and the members are every combination (the product). For --hidden, "
+        "networks are separated by slashes: --hidden 4,10,4/8/16 sweeps 4-10-4, 8 and 16. "
+        "Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0,1,2,3. Each member's numbers are those "
+        "of 'nnviz train' with its values; members of one shape train in one vectorised call "
+        "(and over every jax device). A member that diverges stops at its best weights; the "
+        "others go on. Exit code 0 when the sweep ran (diverged members are in the table), 2 "
+        "on a bad argument.")
+    _add_train_options(w, epochs_default=1000, lists=True)
+    w.add_argument("--json", action="store_true",
+                   help="print one JSON object: 'members' (each with the keys of 'nnviz train "
+                        "--json', the seed and every swept option under its name), "
+                        "'member_epochs_per_second', 'devices'")
+    w.add_argument("--history", metavar="FILE.csv", default=None,
+                   help="write one row per member per epoch: member,<swept options>,epoch,loss")
     return p
 
 
@@ -257,14 +313,15 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
                       args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
                       args.l1, args.l2)
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
-    problem = make_problem(data, choices, seed=seed)
+    problem = make_problem(data, choices, seed=seed, init_seed=getattr(args, "init_seed", None))
     if args.init:
         problem = replace(problem, params=load_npz(args.init, problem.spec))
     return problem
 
 
 # Options that describe a new run; --session continues a saved one and takes none of them.
-_RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "test_fraction", "classes", "hidden",
+_RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "init_seed", "test_fraction", "classes",
+                "hidden",
                 "activation", "output_activation", "init_scheme", "init", "loss", "optimizer",
                 "lr", "batch_size", "l1", "l2", "data", "task")
 
@@ -520,6 +577,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             enable_data_cache(compile_cache.default_dir().parent / "data")
         if args.command == "train":
             return train_command(args)
+        if args.command == "sweep":
+            from nnviz.cli_sweep import sweep_command
+            return sweep_command(args)
         if args.open:
             load_session(args.open)  # a broken file: one line here rather than a window that fails
         return gui_command(args)

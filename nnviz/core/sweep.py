@@ -46,8 +46,8 @@ from .errors import NnvizError
 from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
 from .runlog import RunLog
-from .training import (BLOW_UP, MAX_CHUNK, TrainState, _activation, _chunk_fn, _dense,
-                       _output_layer, make_optimizer)
+from .training import (BLOW_UP, CHUNK_COMPILER_OPTIONS, MAX_CHUNK, TrainState, _activation,
+                       _chunk_fn, _dense, _output_layer, make_optimizer)
 
 #: The options a sweep can vary, by the name ``nnviz train --json`` and the CLI use.
 AXES: dict[str, str] = {
@@ -258,8 +258,10 @@ def _group_fns(spec: NetworkSpec, config, n_train: int, variant: _Masked | None,
                data_axis: int | None, eval_axis: int | None, has_test: bool, task: str):
     """The group's vmapped chunk runner, evaluation and prediction."""
     run, _ = _chunk_fn(spec, config, n_train, variant)
-    # The chunk is jitted already (with its own compiler options): vmap of it compiles once.
-    runner = jax.vmap(run, in_axes=(0, data_axis, data_axis, 0, 0))
+    # jit of the vmap (vmap of the jitted chunk alone batches it again in Python at every
+    # call), with the chunk's own compiler options, which apply to the outermost jit only.
+    runner = jax.jit(jax.vmap(run.__wrapped__, in_axes=(0, data_axis, data_axis, 0, 0)),
+                     compiler_options=CHUNK_COMPILER_OPTIONS)
     out_spec = _output_layer(spec)
 
     def evaluate(params, aux, *sets):
@@ -306,6 +308,7 @@ def _fit(tree, like):
     return jax.tree_util.tree_map(one, tree, like)
 
 
+@functools.lru_cache(maxsize=256)
 def _state_shapes(spec: NetworkSpec, optimizer: str):
     params = tuple((jax.ShapeDtypeStruct(w, jnp.float32), jax.ShapeDtypeStruct(b, jnp.float32))
                    for w, b in spec.param_shapes())
@@ -407,8 +410,11 @@ class _Group:
 class Sweep:
     """The members of ``spec`` trained together (see the module's doc)."""
 
-    def __init__(self, spec: SweepSpec, devices: Sequence | None = None) -> None:
-        self.spec = spec
+    def __init__(self, spec: SweepSpec, devices: Sequence | None = None,
+                 record: bool = True) -> None:
+        """``record`` False: the logs keep the losses and the start, no further checkpoints
+        or test losses (the command line's, which keeps nothing to replay)."""
+        self.spec, self.record = spec, record
         self.problems = [spec.problem_for(i) for i in range(spec.n_members)]
         tasks = {(p.dataset.task, p.dataset.n_features) for p in self.problems}
         if len(tasks) > 1:
@@ -425,6 +431,7 @@ class Sweep:
         self.diverged = np.zeros(self.n_members, bool)
         self.logs = [RunLog(name=spec.label(i)) for i in range(self.n_members)]
         self._m = [_Member() for _ in range(self.n_members)]
+        self._on_losses = None
         keys: dict = {}
         for i, p in enumerate(self.problems):
             key = (p.spec.input_dim, len(p.spec.hidden), p.spec.output_dim,
@@ -508,16 +515,26 @@ class Sweep:
 
     # --- training ----------------------------------------------------------------------------
 
-    def advance(self, n_epochs: int, should_stop: Callable[[], bool] | None = None) -> None:
+    def compile(self) -> None:
+        """Compile every group's chunk now (a call of zero epochs)."""
+        for g in self.groups:
+            jax.block_until_ready(g.runner(g.state, g.X, g.T, np.zeros(g.rows, np.int32),
+                                           g.aux))
+
+    def advance(self, n_epochs: int, should_stop: Callable[[], bool] | None = None,
+                on_losses: Callable[[int, int, np.ndarray], None] | None = None) -> None:
         """Train every live member ``n_epochs`` more epochs (fewer for one that diverges, none
-        past ``should_stop()``), recording into its log at its checkpoints."""
+        past ``should_stop()``), recording into its log at its checkpoints.
+        ``on_losses(member, first epoch, losses)`` sees every epoch's loss as it comes."""
+        self._on_losses = on_losses
         left = int(n_epochs)
         while left > 0 and not (should_stop is not None and should_stop()):
             live = np.flatnonzero(~self.diverged)
             if not len(live):
                 return
             k = min(left, MAX_CHUNK, *(self.logs[i].next_checkpoint(self._m[i].epoch)
-                                       - self._m[i].epoch for i in live))
+                                       - self._m[i].epoch for i in live
+                                       if self.record))
             for g in self.groups:
                 if not self.diverged[g.members].all():
                     self._run(g, k)
@@ -552,11 +569,13 @@ class Sweep:
                     m.best_epoch, m.best_loss = m.epoch + j, float(losses_[j])
                 m.last_loss = float(losses_[-1])
             log.record_losses(m.epoch + 1, losses_)
+            if self._on_losses is not None and len(losses_):
+                self._on_losses(i, m.epoch + 1, losses_)
             m.epoch += len(losses_)
             if diverged:
                 self.diverged[i] = True
                 restore.append((row, i))
-            elif m.epoch >= log.next_checkpoint(m.epoch - 1):
+            elif self.record and m.epoch >= log.next_checkpoint(m.epoch - 1):
                 due.append((row, i, ""))
         for row, i in restore:
             self._restore_best(g, row, i)

@@ -55,6 +55,9 @@ OPTIMIZERS = {
     "rmsprop": "RMSProp (decay 0.9)",
 }
 
+# 512-bit vectors for the chunk's element-wise loops (see _chunk_fn).
+CHUNK_COMPILER_OPTIONS = {"xla_cpu_prefer_vector_width": 512}
+
 # Counts traces of the chunk function: a test reads it to prove that chunks do not recompile.
 TRACE_COUNT = {"chunk": 0}
 
@@ -347,7 +350,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None
     # 512-bit vectors for the element-wise loops (activations and their derivatives): +10%
     # epochs/s on the notebook's problem where the CPU has AVX-512; ignored where it has not.
     # A per-function compiler option, so nothing changes for the rest of the process.
-    return jax.jit(run, compiler_options={"xla_cpu_prefer_vector_width": 512}), opt
+    return jax.jit(run, compiler_options=CHUNK_COMPILER_OPTIONS), opt
 
 
 @compiled.per_problem()
