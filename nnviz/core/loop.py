@@ -56,7 +56,7 @@ GRID_RES_2D = 100
 GRID_FLOPS = 5e8
 GRID_MIN_RES = 16
 GRID_RES_1D = 400
-SWEEP_FRAME_S = 1 / 30  # a sweep's snapshots: every member's picture, at most this often
+SWEEP_FRAME_S = 1 / 40  # a sweep's snapshots, at most this often (the window's redraw rate)
 
 Probe = Callable[[Any, np.ndarray], Any]  # (ModelAt, grid points) -> a view's numbers
 
@@ -581,8 +581,11 @@ class TrainLoop(_LiveBranch):
             self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
         if bool(np.all(d.sweep.diverged)):  # nothing left to train
             self._set_playing(False)
+        # As the run's: publish now if waiting for the next chunk would overshoot the frame
+        # more, and the GUI has drawn the last one (or has taken too long to).
         since = now - self._sweep_last_publish
-        if since >= SWEEP_FRAME_S and (self.sweep_drawn.is_set() or since >= MAX_PUBLISH_S):
+        due = since + dt / 2 >= SWEEP_FRAME_S
+        if due and (self.sweep_drawn.is_set() or since >= MAX_PUBLISH_S):
             self._publish_sweep_now()
         else:
             self._sweep_dirty = True

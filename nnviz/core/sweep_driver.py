@@ -24,7 +24,7 @@ TILE_RES = 48
 TILE_RES_MANY = 32  # above MANY_MEMBERS members
 MANY_MEMBERS = 24
 CURVE_RES = 400  # points along the line of 1-D data
-CURVE_POINTS = 600  # a loss curve is thinned to about this many points for drawing
+CURVE_POINTS = 300  # a loss curve is thinned to about this many points for drawing
 
 
 def member_label(values: dict, axes: tuple) -> str:

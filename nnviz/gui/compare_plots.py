@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from nnviz.core.sweep_driver import axis_title, format_value
 
 from . import colors
+from .stepped_range import SteppedRange, data_bounds
+from .widgets import cache_axes
 
 SELECTED_PEN = pg.mkPen((20, 20, 20), width=3)
 DIVERGED_COLOR = (200, 40, 40)
@@ -57,6 +59,8 @@ class LossCurves(pg.PlotWidget):
             pi.getAxis(side).setPen("#888")
             pi.getAxis(side).enableAutoSIPrefix(False)
             pi.getAxis(side).setStyle(maxTextLevel=1)  # a log axis: no crowd of minor labels
+        cache_axes(pi)
+        self.stepped = SteppedRange(pi)
         self.curves: list[pg.PlotDataItem] = []
         self.pens: list = []
         self.selected: int | None = None
@@ -73,19 +77,25 @@ class LossCurves(pg.PlotWidget):
             pi.removeItem(c)
         self.pens = [pg.mkPen(c, width=1.5) for c in member_rgb]
         self.curves = []
+        self.stepped.reset()
         for pen in self.pens:
-            c = pg.PlotDataItem(pen=pen)
-            c.setDownsampling(auto=True, method="peak")
-            c.setClipToView(True)
+            c = pg.PlotDataItem(pen=pen)  # a few hundred points each (thinned in the worker)
             pi.addItem(c)
             self.curves.append(c)
         self.selected, self._diverged = None, None
 
     def update_curves(self, curves: tuple, diverged: np.ndarray) -> None:
+        last, ys = 0, []
         for item, (e, v) in zip(self.curves, curves):
             v = np.asarray(v, np.float64)
             ok = np.isfinite(v) & (v > 0)  # a log axis: no zeros, no blow-ups
             item.setData(np.asarray(e)[ok], v[ok])
+            if len(e):
+                last = max(last, int(e[-1]))
+            ys.append(v[ok])
+        # The axes move in steps, not every frame (a re-laid axis is most of a frame's cost).
+        b = data_bounds(*(np.log10(y) for y in ys if len(y)))
+        self.stepped.follow((0, max(last, 10)), b)
         diverged = np.asarray(diverged, bool)
         if self._diverged is None or not np.array_equal(diverged, self._diverged):
             self._diverged = diverged.copy()
@@ -230,8 +240,10 @@ class ScoreTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(20)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns sized once per sweep (ResizeToContents measured every cell at every update).
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
+        self._sized = False
         self.setAlternatingRowColors(True)
         self.setToolTip("Every member's scores now. Click a column's title to sort by it; click "
                         "a row to select the member, double-click to make it the main window's "
@@ -245,6 +257,13 @@ class ScoreTable(QTableView):
     def set_members(self, axes: tuple, members: tuple, classification: bool) -> None:
         self.scores.set_members(axes, members, classification)
         self.sortByColumn(len(axes) + 2, Qt.SortOrder.AscendingOrder)  # by test loss
+        self._sized = False
+
+    def update_scores(self, scores: tuple, best: int | None) -> None:
+        self.scores.update_scores(scores, best)
+        if not self._sized and scores and any(scores):
+            self._sized = True
+            self.resizeColumnsToContents()
 
     def select_member(self, i: int | None) -> None:
         if i is None:
@@ -272,6 +291,7 @@ class ScorePlot(pg.PlotWidget):
             pi.getAxis(side).setPen("#888")
             pi.getAxis(side).enableAutoSIPrefix(False)
             pi.getAxis(side).setStyle(maxTextLevel=1)  # a log axis: no crowd of minor labels
+        cache_axes(pi)
         self.train = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), symbol="o",
                                      symbolSize=6, symbolBrush=colors.TRAIN_CURVE)
         self.test = pg.PlotDataItem(pen=pg.mkPen(colors.TEST_CURVE, width=2), symbol="o",

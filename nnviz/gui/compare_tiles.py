@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen, QColor
-from PySide6.QtWidgets import QGraphicsRectItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
 
 from nnviz.core.data import Dataset
 
@@ -130,6 +130,9 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.points = pg.ScatterPlotItem(size=3, pxMode=True, pen=None)
         self.points.setZValue(10)
         self.vb.addItem(self.points)
+        # The points and frames change once per sweep, the image under them every frame.
+        for item in (self.points, self.frames):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.selection = QGraphicsRectItem()
         pen = QPen(QColor(20, 20, 20))
         pen.setWidth(3)
@@ -185,6 +188,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             x, y = tile_origin(i, cols)
             item = pg.TextItem(text, color="#222", anchor=(0.5, 1.0))
             item.setPos(x + 0.5, y - 0.01)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.vb.addItem(item)
             self.labels.append(item)
         self._place_points()

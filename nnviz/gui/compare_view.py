@@ -5,7 +5,7 @@ sortable score table and the scores over the swept values (:mod:`compare_plots`)
 that starts a sweep (:mod:`sweep_panel`). While this tab is shown, Play, Pause, Step and the
 speed slider drive the sweep (the worker's ``focus_sweep``); the main run waits, paused. The
 worker publishes a :class:`~nnviz.core.sweep_driver.SweepSnapshot` at most ~30 times a second;
-this view keeps the latest and draws it from its own timer.
+this view keeps the latest and draws it in the next turn of the event loop.
 
 *Promote* makes a member the main window's run, with its record (the timeline replays it);
 *Undo promote* brings back the run it replaced.
@@ -28,7 +28,6 @@ from .compare_plots import LossCurves, ScorePlot, ScoreTable, axis_colors, membe
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
-FRAME_MS = 33  # ~30 frames a second
 SCORES_EVERY_S = 0.25  # the table and the score plot: numbers to read, not to watch move
 
 
@@ -123,10 +122,6 @@ class CompareView(QWidget):
         self.end_button.clicked.connect(self.end_sweep)
         self.worker.sweep_ready.connect(self._on_snapshot)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self._draw_latest)
-        self.timer.start()
 
     # --- starting and ending -------------------------------------------------------------------
 
@@ -203,10 +198,15 @@ class CompareView(QWidget):
         """The main run's snapshot (every view gets it): this view draws the sweep's own."""
 
     def _on_snapshot(self, s: SweepSnapshot) -> None:
-        if s.sweep_id == self.sweep_id:
-            self.latest = s
-        else:
+        # Drawn in the next turn of the event loop: the worker already paces the snapshots
+        # (at most SWEEP_FRAME_S apart, the next one only once this one is drawn), and a frame
+        # timer's wait would make every other snapshot miss its turn.
+        if s.sweep_id != self.sweep_id:
             self.worker.sweep_drawn()
+            return
+        if self.latest is None or self.latest is self.drawn:
+            QTimer.singleShot(0, self, self._draw_latest)
+        self.latest = s
 
     def _draw_latest(self) -> None:
         s = self.latest
@@ -226,7 +226,7 @@ class CompareView(QWidget):
         now = time.perf_counter()
         if now - self._scores_at >= SCORES_EVERY_S or not self.window.playing:
             self._scores_at = now
-            self.table.scores.update_scores(s.scores, best)
+            self.table.update_scores(s.scores, best)
             self.score_plot.update_scores(s.scores, best)
             self._show_selection()
         self.title.setText(self._title_text(s, best))

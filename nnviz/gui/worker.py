@@ -53,7 +53,13 @@ def collect_garbage_in_gui_thread() -> None:
     """
     global _gc_in_gui_thread
     if _gc_in_gui_thread is None:
+        import gc
+
         from pyqtgraph.util.garbage_collector import GarbageCollector
+        # What is alive now (the modules: jax, numpy, Qt, ...) lives as long as the program:
+        # out of the collector's sight. A full collection, which pyqtgraph's collector runs
+        # about once a minute, walked all of it on the GUI thread (bench/compare.py's stalls).
+        gc.freeze()
         _gc_in_gui_thread = GarbageCollector(interval=0.5)
 
 
