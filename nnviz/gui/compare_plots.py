@@ -313,6 +313,8 @@ class ScorePlot(pg.PlotWidget):
         pi.setTitle(None)
         self.axes, self.members = axes, members
         self._two = len(axes) == 2
+        if not axes:  # no sweep
+            return
         name0, values0 = axes[0]
         bottom = pi.getAxis("bottom")
         left = pi.getAxis("left")

@@ -141,6 +141,14 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.selection.setZValue(20)
         self.selection.hide()
         self.vb.addItem(self.selection)
+        self.placeholder = pg.TextItem(
+            "A sweep trains many variants of a network at once and shows them side by side.\n"
+            "Pick a ready-made sweep on the left (Learning rate, say), then press Play:\n"
+            "while this tab is shown, Play, Step and the speed slider drive the sweep.",
+            color="#555", anchor=(0.5, 0.5))
+        self.vb.addItem(self.placeholder)
+        self.placeholder.setPos(0.5, 0.5)
+        self.vb.setRange(QRectF(0, 0, 1, 1), padding=0)
         self.labels: list[pg.TextItem] = []
         self.n, self.cols, self.rows = 0, 1, 1
         self.shape: tuple[int, ...] | None = None
@@ -162,6 +170,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         """A new sweep: ``labels`` per member, the data set (its points are drawn on every tile),
         the plane's ``bounds`` ((x0, x1), (y0, y1)) or ((x0, x1),) for 1-D data, and the sweep's
         ``shape`` (values per axis: a two-axis sweep's tiles form its grid)."""
+        self.placeholder.setVisible(not labels)
         self.n, self.shape, self._data, self._bounds = len(labels), shape, data, bounds
         self._texts = list(labels)
         if data.is_classification:
@@ -177,6 +186,20 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.selected = None
         self.selection.hide()
         self._layout()
+
+    def clear_members(self) -> None:
+        """No sweep: no tiles, the placeholder's hint. (Not ``clear``: GraphicsLayoutWidget
+        binds that name to its layout's clear on each instance.)"""
+        for item in self.labels:
+            self.vb.removeItem(item)
+        self.labels, self._texts, self.n, self._data = [], [], 0, None
+        self.image.clear()
+        self.curves.setData([], [])
+        self.points.setData([], [])
+        self.frames.setData([], [])
+        self.select(None)
+        self.placeholder.show()
+        self.vb.setRange(QRectF(0, 0, 1, 1), padding=0)
 
     def _layout(self) -> None:
         rows, cols = tile_layout(self.n, self.shape, self._aspect)

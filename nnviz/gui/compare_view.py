@@ -53,6 +53,7 @@ class CompareView(QWidget):
         self.score_plot = ScorePlot()
 
         self.title = QLabel("No sweep yet: start one on the left.")
+        self.title.setMinimumHeight(24)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setToolTip("The sweep: its members, its epoch, and how fast it trains "
@@ -160,7 +161,12 @@ class CompareView(QWidget):
         self.sweep_id += 1  # its last snapshots are dropped
         self.latest = None
         self.worker.end_sweep()
-        self.members_of = None
+        self.members_of, self.drawn, self.selected = None, None, None
+        self.tiles.clear_members()
+        self.curves.set_members([])
+        self.table.set_members((), (), True)
+        self.score_plot.set_members((), ())
+        self.selection_label.setText("")
         self.title.setText("No sweep: start one on the left.")
         for b in (self.promote_button, self.end_button):
             b.setEnabled(False)

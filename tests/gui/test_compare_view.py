@@ -167,3 +167,15 @@ def test_the_command_line_pictures_a_ready_made_sweep(qapp, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("nnviz: error: ") and "double-descent" in err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_ending_the_sweep_clears_the_view_and_gives_play_back_to_the_run(qtbot, lr_view):
+    window, view = lr_view
+    window.step(5)
+    _at(qtbot, view, 5)
+    view.end_sweep()
+    assert view.tiles.n == 0 and not view.tiles.labels and view.tiles.placeholder.isVisible()
+    assert view.table.model().rowCount() == 0
+    assert not view.end_button.isEnabled() and not view.promote_button.isEnabled()
+    window.step(3)  # the tab is still shown: Step trains the main run now
+    wait_for_run(qtbot, window, 3)
