@@ -41,12 +41,24 @@ def _key(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
 
+class LogAxis(pg.AxisItem):
+    """A log axis that labels only 1, 2 and 5 x 10^k: the other minor ticks crowded together."""
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
+        out = super().logTickStrings(values, scale, spacing)
+        keep = []
+        for v, text in zip(values, out):
+            m = round(10 ** (v * scale - np.floor(v * scale + 1e-9)), 6)
+            keep.append(text if m in (1.0, 2.0, 5.0) else "")
+        return keep
+
+
 class LossCurves(pg.PlotWidget):
     """Every member's training loss, coloured along the first swept axis; the selected member
     drawn thick and on top; a diverged one dashed in red."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", axisItems={"left": LogAxis("left")})
         pi = self.getPlotItem()
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "training loss")
@@ -58,7 +70,6 @@ class LossCurves(pg.PlotWidget):
             pi.getAxis(side).setTextPen("#333")
             pi.getAxis(side).setPen("#888")
             pi.getAxis(side).enableAutoSIPrefix(False)
-            pi.getAxis(side).setStyle(maxTextLevel=1)  # a log axis: no crowd of minor labels
         cache_axes(pi)
         self.stepped = SteppedRange(pi)
         self.curves: list[pg.PlotDataItem] = []
@@ -281,7 +292,7 @@ class ScorePlot(pg.PlotWidget):
     loss (training loss without test points) over both, the best cell marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", axisItems={"left": LogAxis("left")})
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
@@ -290,7 +301,6 @@ class ScorePlot(pg.PlotWidget):
             pi.getAxis(side).setTextPen("#333")
             pi.getAxis(side).setPen("#888")
             pi.getAxis(side).enableAutoSIPrefix(False)
-            pi.getAxis(side).setStyle(maxTextLevel=1)  # a log axis: no crowd of minor labels
         cache_axes(pi)
         self.train = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), symbol="o",
                                      symbolSize=6, symbolBrush=colors.TRAIN_CURVE)
