@@ -234,6 +234,8 @@ class NeuronMapsProbe:
         full, (fry, frx), full_device = _subsampled(grid_points, res)
         if layer == -1:
             values = full[:, unit]
+        elif (fry, frx) == (ry, rx):  # a coarse grid (a big network's): the thumbnails have it
+            values = acts[layer][:, unit]
         else:
             values = np.array(_unit_fn(trainer.spec, layer)(trainer.params, full_device, unit))
         sel_map = values.reshape(fry, frx)

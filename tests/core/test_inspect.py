@@ -247,3 +247,14 @@ def test_hidden_space_of_many_points_draws_a_fixed_sample_of_them():
     assert np.array_equal(test[rows], hs.is_test[:20])
     # Both sets keep their share of the sample.
     assert abs(hs.is_test.mean() - test.mean()) < 0.03
+
+
+def test_selected_map_of_a_coarse_grid_is_the_units_activation_there():
+    t = trainer_for(hidden=(200, 200))  # a big network: a coarse grid, maps shared with tiles
+    _, _, pts = make_grid_points(t.data.bounds(0.1), 16)
+    probe = inspect.NeuronMapsProbe()
+    probe.selected = (1, 7)
+    maps = probe(t, pts)
+    h = np.array(forward_layers(t.spec, t.params, pts)[1])[:, 7].reshape(16, 16)
+    assert maps.selected == (1, 7)
+    np.testing.assert_allclose(maps.selected_map, h, rtol=1e-5, atol=1e-6)
