@@ -136,21 +136,22 @@ def sweep_command(args: argparse.Namespace) -> int:
 
     classification = base.dataset.is_classification
     acc = "acc" if classification else "R^2"
-    header = ["#", *names, "epochs", "train loss", f"train {acc}", "test loss", f"test {acc}"]
+    header = ["#", *names, "epochs", "train loss", f"train {acc}", "test loss", f"test {acc}",
+              ""]
     has_test = len(base.dataset.test_index) > 0
     key = "test_loss" if has_test else "train_loss"
     ok = [i for i, s in enumerate(scores) if not s["diverged"] and math.isfinite(s[key])]
     best = min(ok, key=lambda i: scores[i][key]) if ok else None
     rows = []
     for i, s in enumerate(scores):
-        mark = " *" if i == best else (" diverged" if s["diverged"] else "")
+        mark = "*" if i == best else ("diverged" if s["diverged"] else "")
         rows.append([str(i), *(_cell(s[n]) for n in names), str(s["epoch"]),
                      _fmt(s["train_loss"]), _fmt(s["train_accuracy"], classification),
-                     _fmt(s["test_loss"]), _fmt(s["test_accuracy"], classification) + mark])
+                     _fmt(s["test_loss"]), _fmt(s["test_accuracy"], classification), mark])
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for r in [header, *rows]:
-        out("  ".join(c.rjust(w) if k else c.ljust(w) for k, (c, w) in
-                      enumerate(zip(r, widths))).rstrip())
+        out("  ".join(c.ljust(w) if k in (0, len(r) - 1) else c.rjust(w)
+                      for k, (c, w) in enumerate(zip(r, widths))).rstrip())
     if best is not None:
         out(f"* lowest {'test' if has_test else 'train'} loss: member {best} "
             f"({spec.label(best)})")

@@ -47,7 +47,7 @@ from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
 from .runlog import RunLog
 from .training import (BLOW_UP, CHUNK_COMPILER_OPTIONS, MAX_CHUNK, TrainState, _activation,
-                       _chunk_fn, _dense, _output_layer, make_optimizer)
+                       _dense, _epoch_fns, _output_layer, make_optimizer)
 
 #: The options a sweep can vary, by the name ``nnviz train --json`` and the CLI use.
 AXES: dict[str, str] = {
@@ -253,14 +253,61 @@ def _hidden_out(spec: NetworkSpec, variant: _Masked | None, params, aux, X):
     return X, (_mask_weights(w, before, None), b)
 
 
+def _members_loop(spec: NetworkSpec, config, n_train: int, variant, data_axis: int | None):
+    """``run(states, X, T, n_epochs, aux) -> (states, losses, done, diverged)``: the engine's
+    chunk (``training._chunk_fn``'s loop) for stacked members, member m running up to
+    ``n_epochs[m]`` epochs and stopping at its first loss that is not finite.
+
+    Not ``vmap`` of the single run's loop: a while loop whose condition differs per member
+    makes every value it carries a select per epoch, the (members, MAX_CHUNK) loss buffer too,
+    which cost more than the epochs. Here the loop runs to the longest member, the buffer gets
+    one column per epoch, and only the states are selected (they are small).
+    """
+    epoch, counted, _, columns = _epoch_fns(spec, config, n_train, variant)
+    epochs_ = jax.vmap(epoch, in_axes=(0, data_axis, data_axis, 0))
+
+    def keep(active, new, old):
+        return jax.tree_util.tree_map(
+            lambda a, b: jnp.where(active.reshape(active.shape + (1,) * (a.ndim - 1)), a, b),
+            new, old)
+
+    def run(states, X, T, n_epochs, aux):
+        if columns:
+            X = jnp.swapaxes(X, -1, -2)  # once per chunk, outside the loop
+        n = n_epochs.shape[0]
+
+        def cond(c):
+            t, active, *_ = c
+            return (t < MAX_CHUNK) & jnp.any(active)
+
+        def body(c):
+            t, active, ok, done, states, buf = c
+            new, d = epochs_(states, X, T, aux)
+            finite = jnp.isfinite(d)
+            # as the single run: the state of a non-finite loss's epoch is kept (the host
+            # puts the best back), the member stops, its count does not include that epoch
+            states = keep(active, new, states)
+            buf = jax.lax.dynamic_update_slice(buf, d[:, None], (0, t))
+            ok = ok & (finite | ~active)
+            done = done + (active & finite).astype(jnp.int32)
+            active = active & finite & (t + 1 < n_epochs)
+            return t + 1, active, ok, done, states, buf
+
+        init = (jnp.int32(0), n_epochs > 0, jnp.ones(n, bool), jnp.zeros(n, jnp.int32),
+                states, jnp.zeros((n, MAX_CHUNK), jnp.float32))
+        _, _, ok, done, states, buf = jax.lax.while_loop(cond, body, init)
+        # a finite loss can hide non-finite weights after the last update (see _chunk_fn)
+        finite = jnp.stack([jnp.all(jnp.isfinite(a).reshape(n, -1), axis=1)
+                            for a in jax.tree_util.tree_leaves(states.params)]).all(axis=0)
+        return jax.vmap(counted)(states, done), buf, done, ~(ok & finite)
+    return run
+
+
 @compiled.per_problem()
 def _group_fns(spec: NetworkSpec, config, n_train: int, variant: _Masked | None,
                data_axis: int | None, eval_axis: int | None, has_test: bool, task: str):
     """The group's vmapped chunk runner, evaluation and prediction."""
-    run, _ = _chunk_fn(spec, config, n_train, variant)
-    # jit of the vmap (vmap of the jitted chunk alone batches it again in Python at every
-    # call), with the chunk's own compiler options, which apply to the outermost jit only.
-    runner = jax.jit(jax.vmap(run.__wrapped__, in_axes=(0, data_axis, data_axis, 0, 0)),
+    runner = jax.jit(_members_loop(spec, config, n_train, variant, data_axis),
                      compiler_options=CHUNK_COMPILER_OPTIONS)
     out_spec = _output_layer(spec)
 

@@ -262,14 +262,14 @@ def batch_order(seed: int, n: int) -> np.ndarray:
     return np.random.default_rng([seed, 0x5EED]).permutation(n)
 
 
-@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
-def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None):
-    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate).
+def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None):
+    """The pieces of a chunk: ``epoch(state, X, T, aux) -> (state, loss)`` (X in columns when
+    ``columns``), ``counted(state, epochs)``, the optimiser, ``columns``.
 
     ``variant`` (hashable; None for a single run) replaces the objective: its
-    ``objective(spec, config, columns)`` returns ``f(params, X, T, aux) -> (total, data loss)``,
-    and the runner takes that ``aux`` as its last argument. A sweep trains members of different
-    widths, activations and penalties in one compile this way (``core/sweep.py``).
+    ``objective(spec, config, columns)`` returns ``f(params, X, T, aux) -> (total, data loss)``.
+    A sweep trains members of different widths, activations and penalties in one compile this
+    way, in a loop of its own over the members' epochs (``core/sweep.py``).
     """
     opt = make_optimizer(config.optimizer, config.learning_rate)
     batch = config.batch_size if 0 < config.batch_size < n_train else n_train
@@ -321,7 +321,15 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None
         count = jnp.where(count > top - steps, top, count + steps).astype(count.dtype)
         return state._replace(opt_state=state.opt_state._replace(count=count))
 
-    def run(state: TrainState, X, T, n_epochs, aux=()):
+    return epoch, counted, opt, columns
+
+
+@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
+def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
+    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
+    epoch, counted, opt, columns = _epoch_fns(spec, config, n_train)
+
+    def run(state: TrainState, X, T, n_epochs):
         TRACE_COUNT["chunk"] += 1
         if columns:
             X = X.T  # once per chunk, outside the loop
@@ -333,7 +341,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None
         def body(c):
             # No select of the state on a bad loss: the Trainer replaces it (see the top).
             done, _, state, buf = c
-            state, d = epoch(state, X, T, aux)
+            state, d = epoch(state, X, T, ())
             ok = jnp.isfinite(d)
             buf = jax.lax.dynamic_update_slice(buf, d[None], (done,))
             return done + ok.astype(jnp.int32), ok, state, buf
