@@ -37,6 +37,12 @@ def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
     return [palette[index.get(_key(m[name]), 0)] for m in members]
 
 
+def _round_up(n: float) -> float:
+    """The next of 1, 1.5, 2, 3, 5, 7 x 10^k at or above ``n``: an axis end that moves rarely."""
+    k = 10 ** math.floor(math.log10(n))
+    return next(m * k for m in (1, 1.5, 2, 3, 5, 7, 10) if m * k >= n)
+
+
 def _key(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
@@ -106,7 +112,7 @@ class LossCurves(pg.PlotWidget):
             ys.append(v[ok])
         # The axes move in steps, not every frame (a re-laid axis is most of a frame's cost).
         b = data_bounds(*(np.log10(y) for y in ys if len(y)))
-        self.stepped.follow((0, max(last, 10)), b)
+        self.stepped.follow(None, b, x_fixed=(0, _round_up(max(last, 10))))
         diverged = np.asarray(diverged, bool)
         if self._diverged is None or not np.array_equal(diverged, self._diverged):
             self._diverged = diverged.copy()
