@@ -92,7 +92,8 @@ class LossCurves(pg.PlotWidget):
         pi.setTitle(key, size="9pt", color="#333")
         for c in self.curves:
             pi.removeItem(c)
-        self.pens = [pg.mkPen(c, width=1.5) for c in member_rgb]
+        # Width 1: a wider pen takes Qt's slow stroker (most of a frame with 16 curves).
+        self.pens = [pg.mkPen(c, width=1) for c in member_rgb]
         self.curves = []
         self.stepped.reset()
         for pen in self.pens:
@@ -129,7 +130,7 @@ class LossCurves(pg.PlotWidget):
                 item.setPen(SELECTED_PEN)
                 item.setZValue(10)
             elif k < len(div) and div[k]:
-                item.setPen(pg.mkPen(DIVERGED_COLOR, width=1.5, style=Qt.PenStyle.DashLine))
+                item.setPen(pg.mkPen(DIVERGED_COLOR, width=1, style=Qt.PenStyle.DashLine))
                 item.setZValue(1)
             else:
                 item.setPen(pen)
@@ -308,6 +309,7 @@ class ScorePlot(pg.PlotWidget):
             pi.getAxis(side).setPen("#888")
             pi.getAxis(side).enableAutoSIPrefix(False)
         cache_axes(pi)
+        self.stepped = SteppedRange(pi)
         self.train = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), symbol="o",
                                      symbolSize=6, symbolBrush=colors.TRAIN_CURVE)
         self.test = pg.PlotDataItem(pen=pg.mkPen(colors.TEST_CURVE, width=2), symbol="o",
@@ -360,7 +362,7 @@ class ScorePlot(pg.PlotWidget):
             left.setTicks(None)
             pi.setLabel("bottom", axis_title(name0))
             pi.setLabel("left", "loss now")
-            pi.enableAutoRange()
+            self.stepped.reset()  # the y axis moves in steps (see update_scores)
         pi.addItem(self.best_mark)
 
     def update_scores(self, scores: tuple, best: int | None) -> None:
@@ -401,9 +403,13 @@ class ScorePlot(pg.PlotWidget):
                 self.best_mark.setData([], [])
             return
         x = np.array([p[0] for p in pos], np.float64)
+        shown = []
         for item, y in ((self.train, train), (self.test, test)):
             ok = np.isfinite(y) & (y > 0) & ~div
             item.setData(x[ok], y[ok])
+            shown.append(np.log10(y[ok]))
+        n = len(self.axes[0][1])
+        self.stepped.follow(None, data_bounds(*shown), x_fixed=(-0.5, n - 0.5))
         if best is not None and math.isfinite(metric[best]) and metric[best] > 0:
             self.best_mark.setData([x[best]], [math.log10(metric[best])])
         else:
