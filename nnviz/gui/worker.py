@@ -8,6 +8,7 @@ latest snapshot and redraws from a timer.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
@@ -40,6 +41,7 @@ class _Thread(QThread):
 
 
 _gc_in_gui_thread = None
+SWITCH_INTERVAL_S = 0.001  # the longest the GUI thread waits for the GIL, when it asks
 
 
 def collect_garbage_in_gui_thread() -> None:
@@ -76,6 +78,10 @@ class TrainingWorker(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         collect_garbage_in_gui_thread()
+        # The training thread runs Python between its jax calls (a sweep: every member's
+        # record); a paint runs many short Python calls, each waiting for the GIL, by default
+        # up to 5 ms each: on a busy machine a frame took hundreds of ms (bench/compare.py).
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
                               playing_changed=self.playing_changed.emit, error=self.failed.emit,
                               reply=lambda cb, r: self._replied.emit((cb, r)), paced=True,
