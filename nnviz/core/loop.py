@@ -596,7 +596,7 @@ class TrainLoop(_LiveBranch):
             return
         if self.paced:
             self.sweep_drawn.clear()
-        snapshot = self.sweep.snapshot()
+        snapshot = self.sweep.snapshot(playing=self.playing)
         self._sweep_last_publish = time.perf_counter()
         self._publish_sweep(snapshot)
 

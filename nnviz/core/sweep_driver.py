@@ -24,6 +24,7 @@ TILE_RES = 48
 TILE_RES_MANY = 32  # above MANY_MEMBERS members
 MANY_MEMBERS = 24
 CURVE_RES = 400  # points along the line of 1-D data
+SCORES_EVERY_S = 0.25  # while playing, the members' scores are evaluated at most this often
 CURVE_POINTS = 300  # a loss curve is thinned to about this many points for drawing
 
 
@@ -108,6 +109,7 @@ class SweepDriver:
         self.sweep_id, self.sweep = sweep_id, sweep
         self.chunk = 8
         self.rate = 0.0  # members x epochs per second, smoothed
+        self._scores, self._scores_at = None, 0.0
         data = sweep.spec.base.dataset
         self.dataset = data
         self.xs = self.ys = np.zeros(0, np.float32)
@@ -147,7 +149,9 @@ class SweepDriver:
             self.rate = rate if self.rate == 0 else 0.7 * self.rate + 0.3 * rate
         return dt
 
-    def snapshot(self, message: str = "") -> SweepSnapshot:
+    def snapshot(self, message: str = "", playing: bool = False) -> SweepSnapshot:
+        """Every member now. ``playing``: the scores (an evaluation of every member: numbers to
+        read, not to watch move) are those of the last SCORES_EVERY_S."""
         s = self.sweep
         values = None
         if self.grid_points is not None:
@@ -162,7 +166,10 @@ class SweepDriver:
         for log in s.logs:
             curves.append(thin_curve(*log.losses.arrays()))
             tests.append(thin_curve(log.test.epochs.copy(), log.test.values.copy()))
-        scores = tuple(dict(x) for x in s.scores())
+        now = time.perf_counter()
+        if not playing or self._scores is None or now - self._scores_at >= SCORES_EVERY_S:
+            self._scores, self._scores_at = tuple(dict(x) for x in s.scores()), now
+        scores = self._scores
         return SweepSnapshot(self.sweep_id, int(s.epoch), self.axes, self.members, self.labels,
                              self.dataset, self.xs, self.ys, values, tuple(curves), tuple(tests),
                              scores, np.array(s.diverged, bool).copy(), float(self.rate),
