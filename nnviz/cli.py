@@ -1,6 +1,7 @@
 """The command line: launch the window, or train headless.
 
     nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--open FILE]
+    nnviz --exercise FILE.toml [--screenshot FILE.png [--epochs N]]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
@@ -201,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
                         "after training --epochs epochs")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
+    p.add_argument("--exercise", metavar="FILE.toml", default=None,
+                   help="open an exercise: its problem, goals checked live, hints and solution "
+                        "(docs/exercises.md; nnviz ships some in resources/exercises)")
     _add_train_options(p, epochs_default=None)
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -517,6 +521,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return train_command(args)
         if args.open:
             load_session(args.open)  # a broken file: one line here rather than a window that fails
+        if args.exercise:
+            from nnviz.core import exercises
+            if args.open:
+                raise UsageError("--open and --exercise both choose what to show; give one")
+            exercises.load(args.exercise)  # likewise
         return gui_command(args)
     except (UsageError, *USER_ERRORS) as e:
         line = str(e).replace("\n", "\\n")  # one line, even for a file name with a newline

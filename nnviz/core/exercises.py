@@ -103,10 +103,14 @@ class Goal:
     max_epochs: int | None = None
     text: str = ""  # the teacher's words; empty: made from the fields
 
+    def _format(self, v: float) -> str:
+        # An accuracy reads as a percentage; a loss or R^2 as the number it is.
+        return f"{100 * v:.4g}%" if self.metric.endswith("accuracy") else f"{v:.4g}"
+
     def describe(self) -> str:
         if self.text:
             return self.text
-        words = f"{METRICS[self.metric][1]} {COMPARISONS[self.op][1]} {self.value:g}"
+        words = f"{METRICS[self.metric][1]} {COMPARISONS[self.op][1]} {self._format(self.value)}"
         limits = [LIMITS[k].format(f"{getattr(self, k):,}") for k in LIMITS
                   if getattr(self, k) is not None]
         return words + (", " + ", ".join(limits) if limits else "")
@@ -129,7 +133,7 @@ class Goal:
         value = float(getattr(metrics, METRICS[self.metric][0]))
         compare = COMPARISONS[self.op][0]
         holds = math.isfinite(value) and compare(value, self.value)
-        now = f"now {value:.4g}" if math.isfinite(value) else "not measured"
+        now = f"now {self._format(value)}" if math.isfinite(value) else "not measured yet"
         return GoalStatus(self, holds and not why, now if not why else f"{now}; " + ", ".join(why))
 
 

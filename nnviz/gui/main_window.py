@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 4, 4, 0)
+        self.right_layout = rv  # the exercise panel goes under the banner
         rv.addWidget(self.banner)
         rv.addWidget(self.tabs, 1)
 
@@ -353,8 +354,13 @@ class MainWindow(QMainWindow):
             from nnviz.gui import session_actions
         except ImportError:
             session_actions = None
+        try:
+            from nnviz.gui import exercise_panel
+        except ImportError:
+            exercise_panel = None
         for name, module, install in (("views", views, "install_views"),
-                                      ("session actions", session_actions, "install")):
+                                      ("session actions", session_actions, "install"),
+                                      ("exercises", exercise_panel, "install")):
             if module is None:
                 continue
             try:
