@@ -11,11 +11,11 @@ import html
 import os
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QHBoxLayout, QInputDialog,
                                QLabel, QMenu, QMessageBox, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from nnviz.core import exercises
 from nnviz.core.errors import NnvizError
@@ -27,6 +27,30 @@ MET, NOT_MET = "\u2714", "\u2718"
 PANEL_STYLE = ("QFrame#ExercisePanel { background: #f3f7fb; border: 1px solid #c9d8e6; "
                "border-radius: 4px; }")
 MET_COLOUR, NOT_MET_COLOUR = "#1b7a2f", "#8c1d18"
+
+
+MAX_TEXT_HEIGHT = 260  # beyond it the text scrolls: the plot below stays the larger part
+
+
+class _FitScroll(QScrollArea):
+    """A scroll area as tall as its text at its width (up to MAX_TEXT_HEIGHT), so a short task
+    leaves the plot its room and a long one scrolls."""
+
+    def sizeHint(self) -> QSize:
+        body = self.widget()
+        width = max(self.viewport().width(), 200)
+        h = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        if h < 0:
+            h = body.sizeHint().height()
+        return QSize(super().sizeHint().width(), min(h + 2, MAX_TEXT_HEIGHT))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), 60)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # wrapped text needs another height at another width
 
 
 class ExercisePanel(QFrame):
@@ -81,8 +105,7 @@ class ExercisePanel(QFrame):
         v.addWidget(self.goals)
         v.addWidget(self.hints)
         v.addWidget(self.solution)
-        v.addStretch(1)
-        self.scroll = QScrollArea()
+        self.scroll = _FitScroll()
         self.scroll.setWidget(body)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -101,8 +124,11 @@ class ExercisePanel(QFrame):
         outer.setSpacing(0)
         outer.addWidget(self.scroll, 1)
         outer.addLayout(buttons)
-        # The plot below stays the larger part: the text scrolls beyond this height.
-        self.setMaximumHeight(300)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def text_changed(self) -> None:
+        """Fit the height to the text again (a hint or the solution shown)."""
+        self.scroll.updateGeometry()
 
     def show_goals(self, statuses: list[GoalStatus]) -> None:
         rows = []
@@ -112,6 +138,7 @@ class ExercisePanel(QFrame):
                         f"{html.escape(s.goal.describe())} "
                         f"<span style='color:#555'>({html.escape(s.detail)})</span>")
         self.goals.setText("<b>Goals</b><br>" + "<br>".join(rows))
+        self.text_changed()
 
 
 class ExerciseActions(QObject):
@@ -264,6 +291,7 @@ class ExerciseActions(QObject):
                 for i, h in enumerate(ex.hints[:self.hints_shown])]
         self.panel.hints.setText("<br>".join(rows))
         self.panel.hints.show()
+        self.panel.text_changed()
         self._update_hint_button()
 
     def _update_hint_button(self) -> None:
@@ -277,6 +305,7 @@ class ExerciseActions(QObject):
             return
         self.panel.solution.setVisible(bool(self.exercise.explanation))
         self.panel.apply_button.setVisible(self.exercise.has_solution)
+        self.panel.text_changed()
 
     def apply_solution(self) -> None:
         ex = self.exercise
