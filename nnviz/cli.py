@@ -27,7 +27,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import activations as acts
-from nnviz.core import compile_cache, fileio, runlog
+from nnviz.core import compile_cache, features, fileio, runlog
 from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
@@ -113,6 +113,14 @@ def _widths(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
+def _features(text: str) -> tuple[str, ...]:
+    """Input features, canonical (which ones the data allows is the network's to check)."""
+    parts = tuple(features.canonical(p) for p in text.split(",") if p.strip())
+    if not parts:
+        raise argparse.ArgumentTypeError("give at least one input feature, like x1,x2,x1*x2")
+    return parts
+
+
 def _choice(names, what: str):
     names = list(names)
 
@@ -164,6 +172,10 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                    "sigmoid)")
     g.add_argument("--init-scheme", type=_choice(INIT_SCHEMES, "init scheme"), default="normal",
                    help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INIT_SCHEMES.items()))
+    g.add_argument("--features", type=_features, default=None, metavar="F,F,...",
+                   help="the input features the first layer takes, comma separated: "
+                        + ", ".join(features.catalogue(2))
+                        + " (TensorFlow Playground's; default: the raw inputs x1,x2)")
     g.add_argument("--init", type=_existing_file, default=None, metavar="FILE.npz",
                    help="start from these weights: w0..w{L-1} of shape (in, out) and b0..b{L-1} "
                         "of shape (out, 1), the notebook's layout")
@@ -254,7 +266,7 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
                                      args.test_fraction, args.classes))
     choices = Choices(args.hidden, (args.activation,) * len(args.hidden), args.output_activation,
                       args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
-                      args.l1, args.l2)
+                      args.l1, args.l2, tuple(getattr(args, "features", None) or ()))
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
     problem = make_problem(data, choices, seed=seed)
     if args.init:
@@ -264,7 +276,7 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
 
 # Options that describe a new run; --session continues a saved one and takes none of them.
 _RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "test_fraction", "classes", "hidden",
-                "activation", "output_activation", "init_scheme", "init", "loss", "optimizer",
+                "activation", "output_activation", "init_scheme", "init", "features", "loss", "optimizer",
                 "lr", "batch_size", "l1", "l2", "data", "task")
 
 

@@ -80,7 +80,8 @@ LIMITS: dict[str, str] = {
 _TOP_KEYS = {"format", "version", "title", "task", "epochs", "hints", "controls", "problem",
              "goals", "solution"}
 _PROBLEM_KEYS = {"data", "network", "training", "seed"}
-_NETWORK_KEYS = {"hidden", "activation", "activations", "output_activation", "init_scheme"}
+_NETWORK_KEYS = {"hidden", "activation", "activations", "output_activation", "init_scheme",
+                 "features"}
 _TRAINING_KEYS = {"loss", "optimizer", "learning_rate", "batch_size", "l1", "l2"}
 _GOAL_KEYS = {"metric", "op", "value", "text", *LIMITS}
 
@@ -260,6 +261,11 @@ def choices_of(network: Mapping[str, Any], training: Mapping[str, Any]) -> Choic
     else:
         acts = (network.get("activation", "sigmoid"),) * len(hidden)
     kw = {k: network[k] for k in ("output_activation", "init_scheme") if k in network}
+    if "features" in network:
+        feats = network["features"]
+        if not isinstance(feats, (list, tuple)):
+            raise ExerciseError(f"network.features must be a list of names, got {feats!r}")
+        kw["features"] = tuple(feats)
     kw.update({k: training[k] for k in _TRAINING_KEYS if k in training})
     return Choices(hidden=hidden, activations=acts, **kw)
 
@@ -295,7 +301,8 @@ def problem_table(problem: Problem) -> dict[str, Any]:
         "seed": int(problem.seed),
         "data": {k: v for k, v in asdict(spec).items() if v is not None},
         "network": {"hidden": list(s.hidden), "activations": list(s.activations),
-                    "output_activation": s.output_activation, "init_scheme": s.init_scheme},
+                    "output_activation": s.output_activation, "init_scheme": s.init_scheme,
+                    "features": list(s.feature_names)},
         "training": asdict(c),
     }
 

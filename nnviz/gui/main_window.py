@@ -526,7 +526,9 @@ class MainWindow(QMainWindow):
                           pick("output_activation", draft.output_activation),
                           draft.init_scheme, pick("loss", config.loss), config.optimizer,
                           pick("learning_rate", config.learning_rate), config.batch_size,
-                          config.l1, config.l2)
+                          config.l1, config.l2,
+                          # features of other raw inputs do not carry over to this data
+                          draft.features if draft.input_dim == data.n_features else ())
         followed = []
         try:
             spec, fitted = fit(data, choices)

@@ -1,0 +1,79 @@
+"""The input features the first layer takes, switched on and off (TensorFlow Playground's x1,
+x2, x1², x2², x1·x2, sin(x1), sin(x2)); part of the architecture editor."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
+
+from nnviz.core import features
+
+COLUMNS = 4
+TIPS = {
+    "x": "The raw input {x}.",
+    "^2": "{x} squared: a unit can draw circles and parabolas with it.",
+    "*": "The product {x}: its sign is XOR's class.",
+    "sin": "{x}: periodic, for stripes and spirals.",
+}
+
+
+def _tip(name: str) -> str:
+    label = features.label(name)
+    if name.startswith("sin("):
+        text = TIPS["sin"]
+    elif name.endswith("^2"):
+        text = TIPS["^2"]
+    elif "*" in name:
+        text = TIPS["*"]
+    else:
+        text = TIPS["x"]
+    return text.format(x=label) + " Switch it on or off: the model starts afresh."
+
+
+class FeaturePicker(QWidget):
+    """One check box per feature of the data's inputs; ``changed`` when one is toggled."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(0)
+        self.boxes: dict[str, QCheckBox] = {}
+        self.n_inputs = 0
+        self.set_inputs(2, ())
+
+    def set_inputs(self, n_inputs: int, chosen: tuple[str, ...]) -> None:
+        """The features of ``n_inputs`` raw inputs, ``chosen`` checked (() = the raw inputs).
+        Fires nothing."""
+        if n_inputs != self.n_inputs:
+            for box in self.boxes.values():
+                self.grid.removeWidget(box)
+                box.hide()
+                box.setParent(None)
+                box.deleteLater()
+            self.boxes = {}
+            for i, name in enumerate(features.catalogue(n_inputs)):
+                box = QCheckBox(features.label(name))
+                box.setToolTip(_tip(name))
+                box.toggled.connect(lambda _on: self.changed.emit())
+                self.grid.addWidget(box, i // COLUMNS, i % COLUMNS)
+                self.boxes[name] = box
+            self.n_inputs = n_inputs
+        on = set(chosen or features.raw(n_inputs))
+        for name, box in self.boxes.items():
+            old = box.blockSignals(True)
+            box.setChecked(name in on)
+            box.blockSignals(old)
+
+    def features(self) -> tuple[str, ...]:
+        """The checked features in the catalogue's order; () when they are the raw inputs."""
+        names = tuple(n for n, b in self.boxes.items() if b.isChecked())
+        return () if names == features.raw(self.n_inputs) else names
+
+    def any_checked(self) -> bool:
+        return any(b.isChecked() for b in self.boxes.values())
+
+    def widgets(self) -> list[QWidget]:
+        return list(self.boxes.values())
