@@ -172,6 +172,20 @@ class Exercise:
     def has_solution(self) -> bool:
         return bool(self.solution_table)
 
+    def solution_text(self) -> str:
+        """What the solution changes, in words: "hidden [4], activation tanh"."""
+        def value(v: Any) -> str:
+            if isinstance(v, (list, tuple)):
+                return "[" + ", ".join(str(x) for x in v) + "]" if v else "none"
+            return f"{v:g}" if isinstance(v, float) else str(v)
+        parts = []
+        for section, table in self.solution_table.items():
+            if isinstance(table, Mapping):
+                parts += [f"{k.replace('_', ' ')} {value(v)}" for k, v in table.items()]
+            else:
+                parts.append(f"{section.replace('_', ' ')} {value(table)}")
+        return ", ".join(parts)
+
     def check(self, metrics: Metrics, spec: NetworkSpec, epoch: int) -> list[GoalStatus]:
         return [g.check(metrics, spec, epoch) for g in self.goals]
 

@@ -98,10 +98,10 @@ class ArchitectureEditor(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self.shapes)
         layout.addWidget(self.params)
-        inputs_title = QLabel("Inputs")
-        inputs_title.setToolTip("The features the first layer takes, computed from the raw "
-                                "inputs (TensorFlow Playground's).")
-        layout.addWidget(inputs_title)
+        self.inputs_title = QLabel("Inputs")
+        self.inputs_title.setToolTip("The features the first layer takes, computed from the raw "
+                                     "inputs (TensorFlow Playground's).")
+        layout.addWidget(self.inputs_title)
         layout.addWidget(self.inputs)
         head = QHBoxLayout()
         head.addWidget(QLabel("Hidden layers"))
@@ -250,7 +250,7 @@ class ArchitectureEditor(QGroupBox):
         self.changed.emit()
 
     def feature_widgets(self) -> list[QWidget]:
-        return self.inputs.widgets()
+        return [self.inputs_title, self.inputs]
 
     def has_error(self) -> bool:
         return self.message.is_error() or any(r.error.is_error() for r in self.rows)

@@ -81,6 +81,7 @@ class ExercisePanel(QFrame):
         self.hints.hide()
         self.solution = QLabel()
         self.solution.setWordWrap(True)
+        self.solution.setTextFormat(Qt.TextFormat.RichText)
         self.solution.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.solution.hide()
         self.hint_button = QPushButton("Show a hint")
@@ -250,8 +251,12 @@ class ExerciseActions(QObject):
         p.task.setText(" ".join(ex.task.split()) + f"\n\nTrain about {ex.epochs:,} epochs.")
         p.hints.clear()
         p.hints.hide()
-        p.solution.setText("Why it works: " + " ".join(ex.explanation.split())
-                           if ex.explanation else "")
+        solution = []
+        if ex.has_solution:
+            solution.append(f"<b>Solution:</b> {html.escape(ex.solution_text())}.")
+        if ex.explanation:
+            solution.append(f"<b>Why it works:</b> {html.escape(' '.join(ex.explanation.split()))}")
+        p.solution.setText("<br>".join(solution))
         p.solution.hide()
         p.apply_button.hide()
         p.solution_button.setEnabled(ex.has_solution or bool(ex.explanation))
@@ -303,7 +308,7 @@ class ExerciseActions(QObject):
     def reveal_solution(self) -> None:
         if self.exercise is None:
             return
-        self.panel.solution.setVisible(bool(self.exercise.explanation))
+        self.panel.solution.setVisible(bool(self.panel.solution.text()))
         self.panel.apply_button.setVisible(self.exercise.has_solution)
         self.panel.text_changed()
 
@@ -353,7 +358,7 @@ class ExerciseActions(QObject):
         if name == "network":
             return [x for r in e.rows for x in r.widgets()] + [e.add]
         if name == "features":
-            return list(getattr(e, "feature_widgets", lambda: [])())
+            return e.feature_widgets()
         return {
             "output_activation": [e.output_activation],
             "init_scheme": [e.init_scheme],

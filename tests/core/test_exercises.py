@@ -56,6 +56,7 @@ def test_the_solution_changes_only_what_it_names():
     assert start.spec.hidden == () and solved.spec.hidden == (4,)
     assert solved.spec.activations == ("tanh",)
     assert solved.dataset.spec == start.dataset.spec and solved.config == start.config
+    assert ex.solution_text() == "hidden [4], activation tanh"
 
 
 def _metrics(**kw) -> Metrics:

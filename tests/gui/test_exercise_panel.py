@@ -46,6 +46,7 @@ def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, ma
 
     ex.reveal_solution()
     assert ex.panel.solution.isVisible() and "straight line" in ex.panel.solution.text()
+    assert "Solution:</b> hidden [4], activation tanh" in ex.panel.solution.text()
     assert ex.panel.apply_button.isVisible()
     ex.panel.apply_button.click()
     wait_for_run(qtbot, w)
