@@ -117,3 +117,11 @@ def test_the_input_maps_are_the_features_over_the_plane():
                                atol=1e-6)
     np.testing.assert_allclose(maps.selected_map, (grid[:, 0] * grid[:, 1]).reshape(20, 20),
                                atol=1e-6)
+
+
+def test_the_python_api_takes_features_as_the_command_line_does():
+    import nnviz
+    X, y = nnviz.datasets.make("xor")
+    run = nnviz.train(X, y, hidden=[], features="x1, x2, x1*x2", epochs=1000)
+    assert [w.shape for w, _ in run.params] == [(3, 1)]  # x1, x2, x1*x2 into one unit
+    assert run.metrics["test_accuracy"] >= 0.95
