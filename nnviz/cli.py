@@ -537,6 +537,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nnviz.core import exercises
             if args.open:
                 raise UsageError("--open and --exercise both choose what to show; give one")
+            defaults = vars(parser.parse_args([]))
+            given = [o for o in _RUN_OPTIONS if o in defaults and getattr(args, o) != defaults[o]]
+            if given:
+                flags = ", ".join("--" + o.replace("_", "-") for o in given)
+                raise UsageError(f"--exercise brings its own data and settings; {flags} cannot "
+                                 "change them (edit the exercise, or leave it out)")
             exercises.load(args.exercise)  # likewise
         return gui_command(args)
     except (UsageError, *USER_ERRORS) as e:

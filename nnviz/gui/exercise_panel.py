@@ -269,9 +269,12 @@ class ExerciseActions(QObject):
 
     def save_exercise_to(self, path: str, title: str | None = None) -> Exercise:
         """Write an exercise that starts from the current problem (see exercises.from_problem)."""
-        ex = exercises.from_problem(self.window.current_problem(), self.exercise, title=title)
+        problem = self.window.current_problem()
+        ex = exercises.from_problem(problem, self.exercise, title=title)
         ex.save(path)
-        self.window.statusBar().showMessage(f"Saved the exercise {path}", 6000)
+        note = ("; its initial weights will be drawn from the seed (an exercise keeps no "
+                "weights)" if problem.params is not None else "")
+        self.window.statusBar().showMessage(f"Saved the exercise {path}{note}", 10000)
         return ex
 
     def _load(self, text: str, problem: Problem) -> bool:

@@ -173,6 +173,9 @@ def test_the_command_line_refuses_a_broken_exercise_in_one_line(tmp_path, capsys
     assert cli.main(["--exercise", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not an exercise file" in err
+    assert cli.main(["--exercise", str(XOR), "--dataset", "xor", "--lr", "0.5"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--dataset, --lr cannot change them" in err
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")
