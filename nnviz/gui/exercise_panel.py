@@ -22,8 +22,10 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.exercises import Exercise, GoalStatus
 from nnviz.core.problem import Problem
 from nnviz.core.snapshot import Snapshot
+from nnviz.core.training import Metrics
 
 MET, NOT_MET = "\u2714", "\u2718"
+NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
 PANEL_STYLE = ("QFrame#ExercisePanel { background: #f3f7fb; border: 1px solid #c9d8e6; "
                "border-radius: 4px; }")
 MET_COLOUR, NOT_MET_COLOUR = "#1b7a2f", "#8c1d18"
@@ -138,8 +140,10 @@ class ExercisePanel(QFrame):
             rows.append(f"<span style='color:{colour}'><b>{mark}</b></span> "
                         f"{html.escape(s.goal.describe())} "
                         f"<span style='color:#555'>({html.escape(s.detail)})</span>")
-        self.goals.setText("<b>Goals</b><br>" + "<br>".join(rows))
-        self.text_changed()
+        text = "<b>Goals</b><br>" + "<br>".join(rows)
+        if text != self.goals.text():  # a snapshot a frame: lay out only what changed
+            self.goals.setText(text)
+            self.text_changed()
 
 
 class ExerciseActions(QObject):
@@ -152,6 +156,7 @@ class ExerciseActions(QObject):
         self.path: str | None = None
         self.hints_shown = 0
         self.statuses: list[GoalStatus] = []
+        self._locked_run = -1  # the run whose controls were last locked
         self.panel = ExercisePanel()
         self.panel.hide()
         window.right_layout.insertWidget(1, self.panel)  # under the banner, above the plots
@@ -178,8 +183,8 @@ class ExerciseActions(QObject):
         menu, before = w.file_menu, w.quit_action
         self.menu = QMenu("E&xercises", w)
         self.menu.setToolTipsVisible(True)
-        for path, ex in exercises.builtin():
-            a = self._action(ex.title.replace("&", "&&"), ex.task.strip().split("\n")[0],
+        for path, title, tip in exercises.builtin():
+            a = self._action(title.replace("&", "&&"), tip,
                              lambda p=str(path): self._open_reporting(p))
             self.menu.addAction(a)
         self.open_action = self._action("Open e&xercise...", "Open an exercise file (.toml).",
@@ -244,6 +249,7 @@ class ExerciseActions(QObject):
         problem = ex.problem()
         self._unlock()
         if not self._load(f"exercise \u201c{ex.title}\u201d", problem):
+            self._lock()  # the exercise open before stays as it was
             return
         self.exercise, self.path, self.hints_shown = ex, path, 0
         p = self.panel
@@ -262,7 +268,7 @@ class ExerciseActions(QObject):
         p.solution_button.setEnabled(ex.has_solution or bool(ex.explanation))
         self._update_hint_button()
         self.statuses = []
-        p.show_goals([g.check(_NO_METRICS, problem.spec, 0) for g in ex.goals])
+        p.show_goals([g.check(NOT_MEASURED, problem.spec, 0) for g in ex.goals])
         p.show()
         self._lock()
         self.window.statusBar().showMessage(f"Exercise: {ex.title}. Press Play (Space).", 10000)
@@ -344,7 +350,9 @@ class ExerciseActions(QObject):
             return
         self.statuses = self.exercise.check(s.metrics, s.spec, s.epoch)
         self.panel.show_goals(self.statuses)
-        self._lock()  # the editor rebuilds its rows for a new problem (undo, a preset)
+        if s.run_id != self._locked_run:
+            # A new run (undo, a preset): the editor rebuilt its rows, lock them again.
+            self._lock()
 
     @property
     def all_met(self) -> bool:
@@ -376,6 +384,7 @@ class ExerciseActions(QObject):
         ex = self.exercise
         if ex is None:
             return
+        self._locked_run = self.window.run_id
         for name in ex.locked:
             for x in self.control_widgets(name):
                 if x.isEnabled():
@@ -424,15 +433,6 @@ def _set_row_visible(widget: QWidget, visible: bool) -> None:
             form.setRowVisible(widget, visible)
             return
     widget.setVisible(visible)
-
-
-class _NoMetrics:
-    """Before the first snapshot: nothing measured yet."""
-
-    train_loss = train_accuracy = test_loss = test_accuracy = float("nan")
-
-
-_NO_METRICS = _NoMetrics()
 
 
 def install(window) -> ExerciseActions:
