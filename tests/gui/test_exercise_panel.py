@@ -186,3 +186,19 @@ def test_screenshot_of_an_exercise(qapp, tmp_path, capsys):
     assert app.run(args) == 0
     assert "epoch 200" in capsys.readouterr().out
     assert QImage(str(out)).width() == app.SCREENSHOT_SIZE[0]
+
+
+def test_every_control_an_exercise_names_can_be_locked(qtbot, main_window, tmp_path):
+    names = list(exercises.CONTROLS)
+    text = XOR.read_text().replace('locked = ["data"]', f"locked = {names!r}".replace("'", '"'))
+    path = tmp_path / "all.toml"
+    path.write_text(text)
+    w = main_window
+    _open(qtbot, w, path)
+    ex = w.exercise_actions
+    for name in names:
+        widgets = ex.control_widgets(name)
+        assert widgets and not any(x.isEnabled() for x in widgets), name
+    assert not w.editor.inputs.boxes["x1*x2"].isEnabled()
+    ex.close_exercise()
+    assert w.editor.inputs.boxes["x1*x2"].isEnabled() and w.training_panel.lr.isEnabled()
