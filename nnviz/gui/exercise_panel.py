@@ -86,11 +86,11 @@ class ExercisePanel(QFrame):
         self.solution.setTextFormat(Qt.TextFormat.RichText)
         self.solution.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.solution.hide()
-        self.hint_button = QPushButton("Show a hint")
+        self.hint_button = QPushButton("Hint")
         self.hint_button.setToolTip("Reveal the next hint, one at a time.")
-        self.solution_button = QPushButton("Show the solution")
+        self.solution_button = QPushButton("Solution")
         self.solution_button.setToolTip("Show what solves the exercise and why it works.")
-        self.apply_button = QPushButton("Apply the solution")
+        self.apply_button = QPushButton("Apply it")
         self.apply_button.setToolTip("Load the solution's network and settings as a fresh run "
                                      "(undo with Ctrl+Z).")
         self.apply_button.hide()
@@ -312,7 +312,7 @@ class ExerciseActions(QObject):
         ex, b = self.exercise, self.panel.hint_button
         left = len(ex.hints) - self.hints_shown if ex else 0
         b.setEnabled(left > 0)
-        b.setText(f"Show a hint ({left} left)" if left else "No more hints")
+        b.setText(f"Hint ({left} left)" if left else "No more hints")
 
     def reveal_solution(self) -> None:
         if self.exercise is None:

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from nnviz.core import features
 
-COLUMNS = 4
 TIPS = {
     "x": "The raw input {x}.",
     "^2": "{x} squared: a unit can draw circles and parabolas with it.",
@@ -27,6 +26,16 @@ def _tip(name: str) -> str:
     else:
         text = TIPS["x"]
     return text.format(x=label) + " Switch it on or off: the model starts afresh."
+
+
+def _cell(name: str, n_inputs: int) -> tuple[int, int]:
+    """A row per kind (the inputs and their products, squares, sines), a column per input:
+    three narrow columns for two inputs, so the editor keeps its width."""
+    idx = features.indices(name)
+    if len(idx) == 2:
+        return 0, n_inputs + idx[0]
+    row = 2 if name.startswith("sin(") else 1 if name.endswith("^2") else 0
+    return row, idx[0]
 
 
 class FeaturePicker(QWidget):
@@ -54,11 +63,11 @@ class FeaturePicker(QWidget):
                 box.setParent(None)
                 box.deleteLater()
             self.boxes = {}
-            for i, name in enumerate(features.catalogue(n_inputs)):
+            for name in features.catalogue(n_inputs):
                 box = QCheckBox(features.label(name))
                 box.setToolTip(_tip(name))
                 box.toggled.connect(lambda _on: self.changed.emit())
-                self.grid.addWidget(box, i // COLUMNS, i % COLUMNS)
+                self.grid.addWidget(box, *_cell(name, n_inputs))
                 self.boxes[name] = box
             self.n_inputs = n_inputs
         on = set(chosen or features.raw(n_inputs))

@@ -125,3 +125,11 @@ def test_the_python_api_takes_features_as_the_command_line_does():
     run = nnviz.train(X, y, hidden=[], features="x1, x2, x1*x2", epochs=1000)
     assert [w.shape for w, _ in run.params] == [(3, 1)]  # x1, x2, x1*x2 into one unit
     assert run.metrics["test_accuracy"] >= 0.95
+
+
+def test_a_session_of_the_raw_inputs_does_not_name_features(tmp_path):
+    trainer = _xor().make_trainer()
+    manifest = session.Session.from_trainer(trainer).manifest()
+    assert "features" not in manifest["network"]
+    with_product = session.Session.from_trainer(_xor(("x1*x2",)).make_trainer()).manifest()
+    assert with_product["network"]["features"] == ["x1*x2"]

@@ -65,7 +65,7 @@ def test_hints_are_revealed_one_at_a_time(qtbot, main_window):
     _open(qtbot, w, XOR)
     hints = exercises.load(XOR).hints
     assert not ex.panel.hints.isVisible()
-    assert ex.panel.hint_button.text() == f"Show a hint ({len(hints)} left)"
+    assert ex.panel.hint_button.text() == f"Hint ({len(hints)} left)"
     ex.panel.hint_button.click()
     assert ex.panel.hints.isVisible()
     assert "Hint 1." in ex.panel.hints.text() and "Hint 2." not in ex.panel.hints.text()
