@@ -16,6 +16,9 @@ from typing import Iterable
 
 import jax.numpy as jnp
 
+# The editor offers features for data of up to this many inputs (TensorFlow Playground's two);
+# beyond, the first layer takes the raw inputs unless told otherwise (--features).
+MAX_LISTED_INPUTS = 2
 _NAME = re.compile(r"\A(?:x(\d+)|x(\d+)\^2|x(\d+)\*x(\d+)|sin\(x(\d+)\))\Z")
 
 
@@ -49,11 +52,15 @@ def check(features: Iterable[str], n_inputs: int) -> tuple[str, ...]:
     """Canonical, validated features for ``n_inputs`` raw inputs; () for the raw inputs in
     their order (the default). ValueError with a message for the user otherwise."""
     out = tuple(canonical(f) if isinstance(f, str) else f for f in features)
-    known = catalogue(n_inputs)
     for f in out:
-        if not isinstance(f, str) or f not in known:
+        # Checked by its parts, not against the catalogue, which grows with the square of the
+        # inputs (an imported CSV may have hundreds).
+        idx = indices(f) if isinstance(f, str) else None
+        if idx is None or max(idx) >= n_inputs or (len(idx) == 2 and idx[0] >= idx[1]):
+            known = catalogue(min(n_inputs, MAX_LISTED_INPUTS))
+            more = ", ..." if n_inputs > MAX_LISTED_INPUTS else ""
             raise ValueError(f"unknown input feature {f!r}; with {n_inputs} input"
-                             f"{'s' if n_inputs > 1 else ''}: {', '.join(known)}")
+                             f"{'s' if n_inputs > 1 else ''}: {', '.join(known)}{more}")
     if len(set(out)) != len(out):
         raise ValueError(f"an input feature is listed twice: {', '.join(out)}")
     if out == raw(n_inputs):

@@ -3,7 +3,7 @@ x2, x1², x2², x1·x2, sin(x1), sin(x2)); part of the architecture editor."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
 from nnviz.core import features
 
@@ -51,6 +51,11 @@ class FeaturePicker(QWidget):
         self.grid.setVerticalSpacing(0)
         self.boxes: dict[str, QCheckBox] = {}
         self.n_inputs = 0
+        # Data of many inputs: no boxes; the features given (say by --features) are kept.
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.grid.addWidget(self.note, 3, 0, 1, 3)
+        self._unlisted: tuple[str, ...] = ()
         self.set_inputs(2, ())
 
     def set_inputs(self, n_inputs: int, chosen: tuple[str, ...]) -> None:
@@ -63,14 +68,20 @@ class FeaturePicker(QWidget):
                 box.setParent(None)
                 box.deleteLater()
             self.boxes = {}
-            for name in features.catalogue(n_inputs):
+            offered = n_inputs <= features.MAX_LISTED_INPUTS
+            for name in features.catalogue(n_inputs) if offered else ():
                 box = QCheckBox(features.label(name))
                 box.setToolTip(_tip(name))
                 box.toggled.connect(lambda _on: self.changed.emit())
                 self.grid.addWidget(box, *_cell(name, n_inputs))
                 self.boxes[name] = box
             self.n_inputs = n_inputs
-        on = set(chosen or features.raw(n_inputs))
+        self._unlisted = () if self.boxes else tuple(chosen)
+        self.note.setVisible(not self.boxes)
+        self.note.setText(", ".join(features.label(f) for f in chosen) if chosen else
+                          f"the {n_inputs} raw inputs (other features are offered for data of "
+                          f"one or two inputs)")
+        on = set(chosen or features.raw(min(n_inputs, features.MAX_LISTED_INPUTS)))
         for name, box in self.boxes.items():
             old = box.blockSignals(True)
             box.setChecked(name in on)
@@ -79,10 +90,13 @@ class FeaturePicker(QWidget):
     def features(self) -> tuple[str, ...]:
         """The checked features in the catalogue's order; () when they are the raw inputs."""
         names = tuple(n for n, b in self.boxes.items() if b.isChecked())
+        if not self.boxes:
+            return self._unlisted
         return () if names == features.raw(self.n_inputs) else names
 
     def any_checked(self) -> bool:
-        return any(b.isChecked() for b in self.boxes.values())
+        """Whether the first layer has an input (data of many inputs: the raw ones, always)."""
+        return not self.boxes or any(b.isChecked() for b in self.boxes.values())
 
     def widgets(self) -> list[QWidget]:
         return list(self.boxes.values())

@@ -133,3 +133,11 @@ def test_a_session_of_the_raw_inputs_does_not_name_features(tmp_path):
     assert "features" not in manifest["network"]
     with_product = session.Session.from_trainer(_xor(("x1*x2",)).make_trainer()).manifest()
     assert with_product["network"]["features"] == ["x1*x2"]
+
+
+def test_data_of_many_inputs_checks_features_without_listing_them_all():
+    spec = NetworkSpec(512, (4,), ("tanh",), features=("x500*x512", "sin(x3)"))
+    assert spec.layer_sizes[0] == 2
+    assert NetworkSpec(512, (4,), ("tanh",)).n_inputs == 512
+    with pytest.raises(SpecError, match="unknown input feature 'x2\\*x1'"):
+        NetworkSpec(512, (4,), ("tanh",), features=("x2*x1",))

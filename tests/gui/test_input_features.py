@@ -89,3 +89,20 @@ def test_features_from_the_command_line_reach_the_window(qapp):
     args = argparse.Namespace(**{**app.DEFAULTS, "dataset": "xor", "hidden": (),
                                  "features": ("x1", "x2", "x1*x2")})
     assert app.problem_from_args(args).spec.features == ("x1", "x2", "x1*x2")
+
+
+def test_data_of_three_inputs_takes_the_raw_inputs_and_says_so(qtbot, main_window):
+    import numpy as np
+    from nnviz.core.data import from_arrays
+    w = main_window
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    data = from_arrays(X, (X.sum(axis=1) > 0).astype(int), "classification")
+    w.load_problem(make_problem(data, Choices(hidden=(3,))))
+    wait_for_run(qtbot, w)
+    assert w.editor.inputs.boxes == {}
+    assert "3 raw inputs" in w.editor.inputs.note.text()
+    assert w.editor.draft().features == () and not w.editor.has_error()
+    w.editor.rows[0].width.setValue(4)  # an edit still makes a model
+    wait_for_run(qtbot, w)
+    assert w.current_problem().spec.hidden == (4,)
