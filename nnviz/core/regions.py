@@ -30,7 +30,7 @@ PIECEWISE_LINEAR = ("relu", "leaky-relu", "linear")
 KINKED = ("relu", "leaky-relu")  # the ones whose units switch; a linear unit never does
 REGION_RES = 200  # the grid the regions are counted on, per side
 MAX_HISTORY = 48  # checkpoints of the run whose regions are counted for the curve
-HISTORY_PER_CALL = 6  # at most this many of them are counted per snapshot (the rest later)
+HISTORY_PER_CALL = 12  # at most this many of them are counted per snapshot (the rest later)
 
 
 def not_applicable(spec: NetworkSpec) -> str | None:
@@ -233,22 +233,25 @@ class RegionsProbe:
         if log is None:
             return np.array([epoch]), np.array([count_on_grid(model.spec, model.params, pts)])
         cks = [c for c in log.checkpoints if c.epoch <= epoch]
-        if len(cks) > MAX_HISTORY:  # evenly spread over the run, the first and last kept
-            keep = np.unique(np.linspace(0, len(cks) - 1, MAX_HISTORY).round().astype(int))
+        if len(cks) > MAX_HISTORY:  # spread evenly over the epochs, the first and last kept
+            at = np.array([c.epoch for c in cks])
+            want = np.linspace(at[0], at[-1], MAX_HISTORY)
+            keep = np.unique(np.searchsorted(at, want).clip(0, len(cks) - 1))
             cks = [cks[i] for i in keep]
         if len(self._counts) > 8 * MAX_HISTORY:  # other runs' and thinned checkpoints' counts
             self._counts = {}
+        keys = [(run, c.epoch, id(c.state)) for c in cks]
+        # Coarse to fine (every 16th, then every 8th, ...): a curve not yet complete is still
+        # spread over the whole run.
+        order = sorted(range(len(cks)), key=lambda i: -((i & -i) if i else 1 << 30))
         todo = HISTORY_PER_CALL
-        epochs, counts = [], []
-        for c in cks:
-            key = (run, c.epoch, id(c.state))
-            if key not in self._counts:
-                if todo == 0:
-                    continue
+        for i in order:
+            if keys[i] not in self._counts and todo > 0:
                 todo -= 1
-                self._counts[key] = count_on_grid(model.spec, c.state.params, pts)
-            epochs.append(c.epoch)
-            counts.append(self._counts[key])
+                self._counts[keys[i]] = count_on_grid(model.spec, cks[i].state.params, pts)
+        done = [i for i in range(len(cks)) if keys[i] in self._counts]
+        epochs = [cks[i].epoch for i in done]
+        counts = [self._counts[keys[i]] for i in done]
         if not epochs or epochs[-1] != epoch:
             epochs.append(epoch)
             counts.append(count_on_grid(model.spec, model.params, pts))
