@@ -30,7 +30,7 @@ PIECEWISE_LINEAR = ("relu", "leaky-relu", "linear")
 KINKED = ("relu", "leaky-relu")  # the ones whose units switch; a linear unit never does
 REGION_RES = 200  # the grid the regions are counted on, per side
 MAX_HISTORY = 48  # checkpoints of the run whose regions are counted for the curve
-HISTORY_PER_CALL = 12  # at most this many of them are counted per snapshot (the rest later)
+HISTORY_PER_CALL = 3  # at most this many of them are counted per snapshot (the rest later)
 
 
 def not_applicable(spec: NetworkSpec) -> str | None:
@@ -87,8 +87,14 @@ def region_ids(spec: NetworkSpec, params, X) -> tuple[np.ndarray, int]:
     sides = np.asarray(_pattern_fn(spec)(params, device_array(X)))
     if sides.shape[1] == 0:
         return np.zeros(len(sides), np.int64), 1
-    packed = np.packbits(sides, axis=1)
-    _, ids = np.unique(packed, axis=0, return_inverse=True)
+    packed = np.ascontiguousarray(np.packbits(sides, axis=1))
+    if packed.shape[1] <= 8:  # one integer per pattern: np.unique of a flat array is fast
+        keys = np.zeros(len(packed), np.uint64)
+        for k in range(packed.shape[1]):
+            keys = (keys << np.uint64(8)) | packed[:, k].astype(np.uint64)
+    else:  # the rows' bytes as one opaque value each (np.unique(axis=0) is ~10x slower)
+        keys = packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
+    _, ids = np.unique(keys, return_inverse=True)
     ids = ids.ravel()
     return ids, int(ids.max()) + 1
 

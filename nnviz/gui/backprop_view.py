@@ -135,9 +135,39 @@ class BackpropCanvas(NetworkCanvas):
                 box = QRectF(r.left() - width - 4, r.center().y() - 8, width, 16)
             else:
                 box = QRectF(r.right() + 2, r.top() - 15, width, 15)
+                if box.right() > self.width() - 2:  # the output column: above its node
+                    box.moveRight(self.width() - 2)
             p.fillRect(box, QColor(255, 255, 255, 215))
             p.setPen(QColor(20, 20, 20))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_titles(self, p: QPainter) -> None:
+        # The Network view's titles, with "(k of n)" on a line of its own: columns are narrow.
+        spec = self.spec
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        p.setFont(small)
+        p.setPen(QColor(60, 60, 60))
+        gap = (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else 140.0
+        half = max(40.0, min(70.0, gap / 2 - 2))
+        for c, x in enumerate(self.col_x):
+            if c == 0:
+                title = f"input\n{spec.input_dim} feature{'s' if spec.input_dim > 1 else ''}"
+            elif c == len(self.col_x) - 1:
+                title = f"output\n{spec.output_dim} {spec.output_activation}"
+            else:
+                title = f"hidden {c}\n{spec.hidden[c - 1]} {spec.activations[c - 1]}"
+            n, shown = spec.layer_sizes[c], len(self.shown[c])
+            if shown < n:
+                title += f"\n({shown} of {n})"
+            p.drawText(QRectF(x - half, 2, 2 * half, 44), Qt.AlignmentFlag.AlignHCenter, title)
+
+    def _geometry(self) -> None:
+        super()._geometry()
+        if any(len(u) < n for u, n in zip(self.shown, self.spec.layer_sizes)):
+            # room for a third title line
+            self.centres = [np.column_stack([c[:, 0], 12 + c[:, 1] * (1 - 12 / max(self.height(), 1))])
+                            for c in self.centres]
 
     def _describe(self, item) -> str:
         spec = self.spec
@@ -174,6 +204,7 @@ class BackpropView(QWidget):
         self.stage = 0
         self.unit: tuple[int, int] | None = None  # (layer, unit) whose formulas are written
         self._data = None
+        self._drawn_result = None
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -290,8 +321,12 @@ class BackpropView(QWidget):
             if self.unit is None or not _valid_neuron(snapshot.spec, self.unit):
                 self.unit = (snapshot.spec.n_layers - 1, 0)
             self.canvas.selected = self.unit
-            self._draw_pulls()
-        self._show_stage()
+            if result is not self._drawn_result:  # a throttled probe hands out the same again
+                self._drawn_result = result
+                self._draw_pulls()
+                self._show_stage()
+        elif self.result is None:
+            self._show_stage()
 
     # -- user actions ----------------------------------------------------------------------------
 
@@ -600,9 +635,9 @@ class BackpropView(QWidget):
             mh, vh = m1 / (1 - 0.9 ** t), v1 / (1 - 0.999 ** t)
             body = (f"<p>Adam keeps running means of g and g²:<br>m ← 0.9·m + 0.1·g = "
                     f"0.9·{fac(m0)} + 0.1·{fac(gi)} = {num(m1)}<br>v ← 0.999·v + 0.001·g² = "
-                    f"0.999·{fac(v0)} + 0.001·{fac(gi)}² = {num(v1)}<br>step t = {t}: "
-                    f"m̂ = m/(1 − 0.9ᵗ) = {num(mh)}, v̂ = v/(1 − 0.999ᵗ) = {num(vh)}<br>"
-                    f"Δw = −lr·m̂/(√v̂ + 10⁻⁸) = <b>{num(di)}</b></p>")
+                    f"0.999·{fac(v0)} + 0.001·{fac(gi)}² = {num(v1)}<br>bias-corrected at step "
+                    f"t = {t}: m′ = m/(1 − 0.9ᵗ) = {num(mh)}, v′ = v/(1 − 0.999ᵗ) = {num(vh)}<br>"
+                    f"Δw = −lr·m′/(√v′ + 10⁻⁸) = <b>{num(di)}</b></p>")
         else:
             v0, v1 = u.before["v"][layer][0][i, unit], u.after["v"][layer][0][i, unit]
             body = (f"<p>RMSProp keeps a running mean of g²: v ← 0.9·v + 0.1·g² = 0.9·{fac(v0)} "

@@ -60,6 +60,7 @@ class RegionsView(QWidget):
         self.reason.hide()
 
         self.plane = pg.PlotWidget(background="w")
+        self.plot = self.plane  # what bench/gui.py watches for this view's frames
         self.plane.setToolTip("The input plane: dark lines where a unit switches on or off; "
                               "between them the network is one linear function, shaded by "
                               "its slope (lighter yellow: steeper).")

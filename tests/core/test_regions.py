@@ -107,3 +107,19 @@ def test_the_probe_counts_the_regions_over_the_runs_checkpoints():
     smooth = Trainer(network_for(data, "mse", (4,), ("tanh",), "sigmoid"),
                      TrainConfig("mse", "gd", 0.5), data)
     assert "tanh" in probe(smooth, None).reason
+
+
+def test_wide_layers_patterns_are_told_apart_as_numpy_does():
+    # more than 64 units: the patterns are compared as opaque bytes
+    rng = np.random.default_rng(0)
+    spec = NetworkSpec(2, (70,), ("relu",), 1, "sigmoid")
+    params = as_params([(rng.normal(size=(2, 70)), rng.normal(size=70)),
+                        (np.ones((70, 1)), np.zeros(1))])
+    pts = grid(120)
+    ids, count = regions.region_ids(spec, params, pts)
+    sides = (pts @ np.asarray(params[0][0]) + np.asarray(params[0][1])) > 0
+    assert count == len(np.unique(sides, axis=0)) > 100
+    # same pattern, same id
+    first = {}
+    for i, row in zip(ids[:3000], map(bytes, np.packbits(sides[:3000], axis=1))):
+        assert first.setdefault(row, i) == i
