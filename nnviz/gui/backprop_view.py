@@ -205,6 +205,7 @@ class BackpropView(QWidget):
         self.unit: tuple[int, int] | None = None  # (layer, unit) whose formulas are written
         self._data = None
         self._drawn_result = None
+        self._asked = None  # the epoch whose fresh numbers were asked for
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -315,6 +316,12 @@ class BackpropView(QWidget):
             self.set_dataset(data)
         self.plot.update_grid(snapshot.grid)
         result = snapshot.extras.get(self.extras_key)
+        if result is not None and result.epoch != snapshot.epoch and \
+                not getattr(self.window, "playing", True) and self._asked != snapshot.epoch:
+            # Paused on a frame whose throttled probe handed out an older result (a Step right
+            # after another frame): ask once for this epoch's numbers.
+            self._asked = snapshot.epoch
+            self.settings_changed.emit()
         if result is not None and self._data is not None and \
                 len(result.trace.layers) == snapshot.spec.n_layers:
             self.result = result
@@ -448,6 +455,12 @@ class BackpropView(QWidget):
         self.title.setText(f"<b>Backpropagation, step by step</b> — training point "
                            f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")
         c = tr.check
+        if not np.isfinite(c.worst):
+            self.check.setText("<span style='color:#b00020'>the weights or the loss are not "
+                               "finite (a diverged run): nothing to check</span>")
+            self._draw_canvas(name, tr, spec)
+            self.formulas.setHtml(self._formulas(name, tr, spec))
+            return
         ok = c.ok
         colour = "#1b7a1b" if ok else "#b00020"
         batch = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from nnviz.core.regions import Regions
@@ -44,8 +44,12 @@ def region_image(r: Regions) -> np.ndarray:
 class RegionsView(QWidget):
     """The "regions" view."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    stale = Signal()  # paused on an older result: the probe is asked again
+
+    def __init__(self, window=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.window = window
+        self._asked = None
         self.extras_key = "regions"
         self.snapshot = None
         self.result: Regions | None = None
@@ -115,6 +119,10 @@ class RegionsView(QWidget):
             if self.result is None:
                 self.header.setText("<b>Linear regions</b> — they come with the next frame.")
             return
+        if r.epoch != snapshot.epoch and not getattr(self.window, "playing", True) \
+                and self._asked != snapshot.epoch:
+            self._asked = snapshot.epoch  # a throttled frame right after a Step: ask once
+            self.stale.emit()
         self.result = r
         if r.reason is not None:
             self.header.setText("<b>Linear regions</b>")
@@ -188,7 +196,7 @@ class RegionsView(QWidget):
                      "again by the next, so depth can multiply the regions (Montúfar et al. "
                      "2014); the bounds for deep networks are loose, and none is drawn.")
         return (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at epoch "
-                f"{snapshot.epoch:,}: <b>{r.count}</b> regions on a "
+                f"{r.epoch:,}: <b>{r.count}</b> regions on a "
                 f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's logit is one "
                 f"linear function of the input; it bends only on the dark lines, where one of "
                 f"the {r.units} ReLU units switches.{bound}")
@@ -198,6 +206,7 @@ def build_view(ctx) -> RegionsView:
     """The Regions tab (see nnviz.gui.views)."""
     from nnviz.core.regions import RegionsProbe
 
-    view = RegionsView()
-    ctx.track("regions", view, {view.extras_key: (RegionsProbe(), BUDGET)})
+    view = RegionsView(ctx.window)
+    tracker = ctx.track("regions", view, {view.extras_key: (RegionsProbe(), BUDGET)})
+    view.stale.connect(tracker.refresh)
     return view

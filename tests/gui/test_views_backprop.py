@@ -132,3 +132,8 @@ def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtb
     qtbot.waitUntil(lambda: view.result.epoch == 3, timeout=60_000)
     view.go(5)
     assert "gradient descent" in view.formulas.toPlainText()
+    # a past epoch of the timeline: the trace of that epoch's weights
+    main_window.timeline.go(1)
+    qtbot.waitUntil(lambda: view.result.epoch == 1, timeout=60_000)
+    snap = main_window.last_snapshot
+    np.testing.assert_allclose(view.result.trace.params[0][0], snap.params[0][0], rtol=1e-6)

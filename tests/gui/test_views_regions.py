@@ -51,3 +51,20 @@ def test_smooth_activations_say_why_there_are_no_regions(view):
     assert not view.reason.isVisible() and view.split.isVisible()
     assert not view.bound_line.isVisible()  # two hidden layers: no bound drawn
     assert "Deeper layers" in view.header.text()
+
+
+def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    w = main_window
+    w.show_view("regions")
+    view = w._inspection_views["regions"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert view.reason.isVisible() and "sigmoid" in view.reason.text()  # the notebook's net
+    w.load_problem(make_problem(make_dataset(DataSpec("moons")),
+                                Choices((6,), ("relu",), learning_rate=0.5)))
+    qtbot.waitUntil(lambda: view.result.reason is None, timeout=60_000)
+    w.step(20)
+    qtbot.waitUntil(lambda: view.result.epoch == 20, timeout=60_000)
+    assert view.split.isVisible() and "epoch 20:" in view.header.text()
+    assert view.bound_line.value() == 22
