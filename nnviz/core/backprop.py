@@ -159,6 +159,13 @@ def _back_through(name: str, z: np.ndarray, a: np.ndarray, upstream: np.ndarray)
 # --- the hand-built pass over rows ----------------------------------------------------------------
 
 
+def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` in one thread: these products are small, and a threaded BLAS on a busy machine
+    spends far longer waking its threads than multiplying (bench/view_probes.py)."""
+    return np.einsum("ij,jk->ik", a, b, optimize=False)
+
+
+
 @dataclass(frozen=True)
 class LayerPass:
     """One layer for rows of points (N, units): what goes in and comes out, and what comes back."""
@@ -217,7 +224,7 @@ def hand_pass(spec: NetworkSpec, loss: str, params, X: np.ndarray, T: np.ndarray
     ws = [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in params]
     fwd = []
     for (w, b), name in zip(ws, spec.layer_activations):
-        z = a @ w + b
+        z = _mm(a, w) + b
         out = _forward_numpy(name, z)
         fwd.append((a, z, out, name))
         a = out
@@ -226,7 +233,7 @@ def hand_pass(spec: NetworkSpec, loss: str, params, X: np.ndarray, T: np.ndarray
     layers = [LayerPass(a_in, z, a, derivative(name, z, a), upstream, delta)]
     for i in range(len(fwd) - 2, -1, -1):
         a_in, z, a, name = fwd[i]
-        upstream = layers[0].delta @ ws[i + 1][0].T
+        upstream = _mm(layers[0].delta, ws[i + 1][0].T)
         layers.insert(0, LayerPass(a_in, z, a, derivative(name, z, a), upstream,
                                    _back_through(name, z, a, upstream)))
     return layers, per
@@ -240,7 +247,7 @@ def point_gradients(layers: list[LayerPass], n: int = 0) -> list[tuple[np.ndarra
 def mean_gradients(layers: list[LayerPass]) -> list[tuple[np.ndarray, np.ndarray]]:
     """The mean of every point's gradient: the data loss's gradient over these rows."""
     n = len(layers[0].z)
-    return [(p.a_in.T @ p.delta / n, p.delta.mean(axis=0)) for p in layers]
+    return [(_mm(p.a_in.T, p.delta) / n, p.delta.mean(axis=0)) for p in layers]
 
 
 def penalty_gradients(params, l1: float, l2: float) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -146,7 +146,13 @@ def exact_count_one_layer(w: np.ndarray, b: np.ndarray,
 
 
 def slopes(spec: NetworkSpec, params, X) -> np.ndarray:
-    return np.asarray(_slope_fn(spec)(params, device_array(X)))
+    """||d logit / dx|| at each row of ``X``. The rows are padded to a power of two: one compile
+    for any number of regions."""
+    X = np.asarray(X, np.float32)
+    n = len(X)
+    size = 1 << max(n - 1, 1).bit_length()
+    padded = np.concatenate([X, np.zeros((size - n, X.shape[1]), np.float32)])
+    return np.asarray(_slope_fn(spec)(params, device_array(padded)))[:n]
 
 
 def grid_over(bounds: tuple[tuple[float, float], ...], res: int = REGION_RES
@@ -218,8 +224,10 @@ class RegionsProbe:
         xs, ys, pts = self._grid
         shape = (len(ys), len(xs)) if len(ys) else (1, len(xs))
         ids, count = region_ids(spec, model.params, pts)
+        # The slope is one number per region: computed at one cell of each, not at every cell.
+        _, first = np.unique(ids, return_index=True)
+        slope = slopes(spec, model.params, pts[first])[ids].reshape(shape)
         ids = ids.reshape(shape)
-        slope = slopes(spec, model.params, pts).reshape(shape)
         kinked = [n for n, a in zip(spec.hidden, spec.activations) if a in KINKED]
         exact = bound = None
         if len(spec.hidden) == 1 and kinked:
@@ -228,16 +236,16 @@ class RegionsProbe:
             bound = zaslavsky_bound(spec.hidden[0], spec.input_dim)
         elif not kinked:
             exact = 1
-        epochs, counts = self._history(model, pts)
+        epochs, counts = self._history(model, pts, count)
         return Regions(int(model.epoch), None, xs, ys, ids, slope, _edges(ids), count, exact,
                        bound, sum(kinked), epochs, counts, data.X, data.y)
 
-    def _history(self, model, pts) -> tuple[np.ndarray, np.ndarray]:
+    def _history(self, model, pts, count: int) -> tuple[np.ndarray, np.ndarray]:
         log = getattr(model, "log", None)
         run = getattr(model, "run_key", None)
         epoch = int(model.epoch)
         if log is None:
-            return np.array([epoch]), np.array([count_on_grid(model.spec, model.params, pts)])
+            return np.array([epoch]), np.array([count])
         cks = [c for c in log.checkpoints if c.epoch <= epoch]
         if len(cks) > MAX_HISTORY:  # spread evenly over the epochs, the first and last kept
             at = np.array([c.epoch for c in cks])
@@ -260,5 +268,5 @@ class RegionsProbe:
         counts = [self._counts[keys[i]] for i in done]
         if not epochs or epochs[-1] != epoch:
             epochs.append(epoch)
-            counts.append(count_on_grid(model.spec, model.params, pts))
+            counts.append(count)
         return np.array(epochs), np.array(counts)
