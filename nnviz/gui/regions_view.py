@@ -123,6 +123,8 @@ class RegionsView(QWidget):
                 and self._asked != snapshot.epoch:
             self._asked = snapshot.epoch  # a throttled frame right after a Step: ask once
             self.stale.emit()
+        if r is self.result:
+            return  # a throttled probe hands out the same result again: nothing new to draw
         self.result = r
         if r.reason is not None:
             self.header.setText("<b>Linear regions</b>")
