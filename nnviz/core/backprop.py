@@ -452,6 +452,7 @@ class Check:
     loss: float  # this point's loss against jax's
     batch: float | None  # the batch gradient against jax.grad (None: too big to build by hand)
     update: float  # the update by hand against optax's
+    scale: float = 1.0  # the largest magnitude compared (at least 1): float32 is relative
 
     @property
     def worst(self) -> float:
@@ -459,7 +460,8 @@ class Check:
 
     @property
     def ok(self) -> bool:
-        return self.worst <= MATCH_TOLERANCE and self.loss <= MATCH_TOLERANCE
+        bound = MATCH_TOLERANCE * self.scale
+        return self.worst <= bound and self.loss <= bound
 
 
 @dataclass(frozen=True)
@@ -517,8 +519,10 @@ def trace(model, index: int) -> Trace:
         total = [(dw + pw, db + pb) for (dw, db), (pw, pb) in zip(batch_hand, pen)]
         batch_diff = _max_diff(total, g_jax)
     upd = optimizer_update(cfg.optimizer, step.opt_state, params, g_jax)
+    scale = max([1.0, abs(jl)] + [float(np.max(np.abs(a), initial=0.0))
+                                  for tree in (jg, g_jax, upd.update) for pair in tree for a in pair])
     check = Check(_max_diff(pg, jg), abs(float(per[0]) - jl), batch_diff,
-                  _max_diff(upd.hand, upd.update))
+                  _max_diff(upd.hand, upd.update), scale)
     y = model.data.y_train[index]
     return Trace(index, x, np.asarray(t), y.item() if hasattr(y, "item") else y, cfg.loss,
                  tuple(layers), float(per[0]), pg, jg, step, batch_hand, pen, upd, check, params)

@@ -508,6 +508,10 @@ class BackpropView(QWidget):
             "update": "The optimiser turns g into the change of each weight. Links: Δw.",
         }[name]
         parts.append(f"<p>{explain}</p>")
+        if name in ("batch", "update") and tr.step.batch_index < 0:
+            parts.append("<p><b>The next epoch leaves this point out</b> (the training points "
+                         "do not fill a last batch): the gradient and step below are of this "
+                         "point alone, to show the arithmetic; the run does not take them.</p>")
         parts.append(f"<p><b>{who}</b> (click another node or link)</p>")
         if layer < 0:
             parts.append(f"<p>x{unit + 1} = {num(tr.x[unit])}: an input, the point's own "

@@ -12,7 +12,7 @@ from nnviz.core.training import TrainConfig, Trainer, network_for
 
 ACTIVATIONS = tuple(activations.ACTIVATIONS)
 # (loss, output activation, data set): every loss, with the output activations it is used with
-LOSS_CASES = [("mse", "sigmoid", "moons"), ("mse", "linear", "sine"), ("mse", "softmax", "multiclass"),
+LOSS_CASES = [("mse", "sigmoid", "moons"), ("mse", "linear", "sine"), ("mse", "linear", "line"), ("mse", "softmax", "multiclass"),
               ("bce", "sigmoid", "moons"), ("bce", "tanh", "moons"),
               ("cross-entropy", "softmax", "multiclass"), ("cross-entropy", "linear", "moons")]
 
@@ -49,14 +49,17 @@ def test_every_activation_backpropagates_as_jax_grad(act):
 
 @pytest.mark.parametrize("loss,out,name", LOSS_CASES)
 def test_every_loss_backpropagates_as_jax_grad(loss, out, name):
-    t = trainer("tanh", loss, out, name)
+    t = trainer("tanh", loss, out, name, lr=0.01)
     tr = backprop.trace(t, 5)
     value, g = jax_point_grad(t, t.params, 5)
     assert tr.loss == pytest.approx(value, rel=1e-5, abs=1e-7)
     for (hw, hb), (jw, jb) in zip(tr.point_grad, g):
         np.testing.assert_allclose(hw, jw, rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(hb, jb, rtol=1e-4, atol=1e-6)
-    assert tr.check.ok and tr.check.point < 1e-5 and tr.check.batch < 1e-5
+    # the view's verdict: within float32 of jax, relative to the numbers' size (the line's
+    # targets reach ~23, its gradients hundreds)
+    assert tr.check.ok and tr.check.point < 1e-5 * tr.check.scale
+    assert tr.check.batch < 1e-5 * tr.check.scale
 
 
 def test_the_batch_gradient_is_the_mean_of_the_points_plus_the_penalty():
