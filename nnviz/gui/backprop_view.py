@@ -30,7 +30,9 @@ from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
 
-MAX_SHOWN = 10  # units per layer drawn (the selected one and the most telling others)
+# Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
+# the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
+MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 BUDGET = 0.03  # the probe's share of the worker's time while training runs

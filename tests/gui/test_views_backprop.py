@@ -137,3 +137,22 @@ def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtb
     qtbot.waitUntil(lambda: view.result.epoch == 1, timeout=60_000)
     snap = main_window.last_snapshot
     np.testing.assert_allclose(view.result.trace.params[0][0], snap.params[0][0], rtol=1e-6)
+
+
+def test_a_wide_layer_keeps_the_selected_units_path(view):
+    t = make_trainer(hidden=(64, 64), act="relu", lr=0.1, samples=80)
+    frame(view, t)
+    # a unit with weak weights: not among the strongest links
+    W1 = np.asarray(t.params[1][0])
+    weak = int(np.argmin(np.abs(W1).sum(axis=0)))
+    view.go(STAGES.index("grad"))
+    view.canvas.node_clicked.emit(1, weak)  # hidden layer 2, a weak unit
+    c = view.canvas
+    assert weak in c.shown[2] and len(c.shown[2]) == 10  # shown, among 10 of 64
+    layer, ii, jj, _ = c._links[1]
+    into = {int(c.shown[1][i]) for i, j in zip(ii, jj) if c.shown[2][j] == weak}
+    assert into == set(int(u) for u in c.shown[1])  # every drawn unit of layer 1 links to it
+    layer, ii, jj, _ = c._links[2]
+    out_of = {int(c.shown[3][j]) for i, j in zip(ii, jj) if c.shown[2][i] == weak}
+    assert out_of == {0}  # and it links to the output
+    assert f"hidden layer 2, unit {weak + 1}" in view.formulas.toPlainText()
