@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render the window offscreen after --epochs epochs, save it and exit")
     p.add_argument("--show", default="main", metavar="VIEW",
                    help="the view to show or capture: main, network, neurons, hidden-space, "
-                        "gradients, lessons, or one lesson's page: lesson-1 .. lesson-5, "
+                        "gradients, lessons, backprop, regions, or one lesson's page: lesson-1 .. lesson-5, "
                         "baseline (default main)")
     p.add_argument("--at-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "

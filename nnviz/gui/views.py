@@ -53,6 +53,12 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "Gradient norms, update ratios, weight and activation histograms.", "gradient_view"),
     ViewEntry("lessons", "Lessons",
               "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
+    ViewEntry("backprop", "Backprop",
+              "Backpropagation step by step for one training point, checked against jax.grad.",
+              "backprop_view"),
+    ViewEntry("regions", "Regions",
+              "The linear regions of a ReLU network over the input plane, and their count over "
+              "the run.", "regions_view"),
 )
 
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.
