@@ -201,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
                         "after training --epochs epochs")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
+    # The names of nnviz.gui.colors.THEMES / PALETTES (not imported here: no Qt for --help).
+    p.add_argument("--theme", choices=("light", "dark"), default=None,
+                   help="the window's theme (default: the one chosen last in View > Theme)")
+    p.add_argument("--palette", choices=("playground", "tol", "cividis"), default=None,
+                   help="the colours: playground (TensorFlow Playground's orange / blue), tol "
+                        "(Paul Tol's colour-blind safe colours), cividis (perceptually uniform "
+                        "heatmaps) (default: the one chosen last in View > Palette)")
     _add_train_options(p, epochs_default=None)
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -3,7 +3,7 @@
 ``run(args) -> int`` takes the argparse.Namespace of ``nnviz`` without a sub-command: the train
 options (dataset, samples, noise, seed, test_fraction, classes, hidden, activation,
 output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), ``epochs``,
-``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults; the loss,
+``screenshot``, ``show``, ``open``, ``theme`` and ``palette``. Missing attributes take the notebook's defaults; the loss,
 output activation and learning rate left as None fit the data (as ``nnviz train`` does).
 
 ``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
-    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
+    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, theme=None, palette=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -101,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nnviz"])
     app.setApplicationName("nnviz")
     app.setOrganizationName("nnviz")
+    theme, palette = _opt(args, "theme"), _opt(args, "palette")
+    if theme or palette:  # this run's look, over the one remembered (and not remembered)
+        from . import colors, look
+        colors.set_look(theme, palette)
+        look.GIVEN.update(k for k, v in (("theme", theme), ("palette", palette)) if v)
     window = MainWindow(problem)
     try:
         show = _opt(args, "show") or "main"

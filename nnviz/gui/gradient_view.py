@@ -80,6 +80,16 @@ class GradientView(QWidget):
         lay.addWidget(self.caption)
         lay.addWidget(self.summary)
         lay.addWidget(self.glw, 1)
+        self.apply_look()
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look)."""
+        from . import colors
+        from .look import style_tree
+        style_tree(self)
+        self.depth_curve.setPen(pg.mkPen(colors.train_curve(), width=2))
+        self.depth_curve.setSymbolBrush(colors.high())
+        self.dead_bars.setOpts(brush=colors.low())
 
     def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
         p = self.glw.addPlot(row=row, col=col, title=title)

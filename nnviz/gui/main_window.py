@@ -51,6 +51,7 @@ from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, Trainer, TrainingError
 
+from . import colors
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .controls import RunControls
@@ -353,8 +354,10 @@ class MainWindow(QMainWindow):
             from nnviz.gui import session_actions
         except ImportError:
             session_actions = None
+        from nnviz.gui import look
         for name, module, install in (("views", views, "install_views"),
-                                      ("session actions", session_actions, "install")):
+                                      ("session actions", session_actions, "install"),
+                                      ("theme and palette", look, "install")):
             if module is None:
                 continue
             try:
@@ -479,7 +482,7 @@ class MainWindow(QMainWindow):
     def _commit(self, problem: Problem) -> None:
         data = problem.dataset
         if data is not self._dataset:
-            self.boundary.set_dataset(data)
+            self.boundary.set_dataset(data, self.class_names(data))
             self.discretize.setEnabled(data.is_classification)
             self.data_panel.set_task_text(data)
             self._update_legend(data)
@@ -581,16 +584,29 @@ class MainWindow(QMainWindow):
         self.editor.set_output_activation(problem.spec.output_activation)
         self.editor.set_io(problem.spec.input_dim, problem.spec.output_dim)
 
+    def class_names(self, data: Dataset | None = None) -> tuple[str, ...]:
+        """The names of ``data``'s classes (default the current data's): an imported file's
+        own (apple, lemon, ...), else "class 0", "class 1", ...; () for regression."""
+        data = self._dataset if data is None else data
+        if data is None or not data.is_classification:
+            return ()
+        actions = getattr(self, "session_actions", None)
+        names = actions.class_names(data) if actions is not None else None
+        k = max(data.n_classes, 2)
+        if names and len(names) >= k:
+            return tuple(str(n) for n in names[:k])
+        return tuple(f"class {i}" for i in range(k))
+
     def _update_legend(self, data: Dataset) -> None:
-        if data.is_classification and data.n_features == 1:
-            text = ("\u25cf train &nbsp; \u25cb test, at the height of their class &nbsp; "
-                    "lines: the model's probability of each class")
-        elif data.is_classification and data.n_classes <= 2:
-            text = ("<span style='color:#f59322'>\u25cf</span> class 0 &nbsp; "
-                    "<span style='color:#0877bd'>\u25cf</span> class 1 &nbsp; "
-                    "\u25cb test &nbsp; background: P(class 1)")
-        elif data.is_classification:
-            text = "\u25cf train &nbsp; \u25cb test &nbsp; background: predicted class (paler = less sure)"
+        if data.is_classification:
+            names = self.class_names(data)
+            key = colors.class_key_html(names)
+            if data.n_features == 1:
+                text = f"{key} &nbsp; lines: the model's probability of each class"
+            elif data.n_classes <= 2:
+                text = f"{key} &nbsp; background: P({names[1]})"
+            else:
+                text = f"{key} &nbsp; background: predicted class (paler = less sure)"
         elif data.n_features == 1:
             text = "\u25cf train &nbsp; \u25cb test &nbsp; line: the model's prediction"
         else:
@@ -702,7 +718,7 @@ class MainWindow(QMainWindow):
 
         what = "accuracy" if clf else "R\u00b2"
         return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"
-                f" &nbsp;&nbsp; <b style='color:#c46a00'>Test</b> loss {loss(m.test_loss)} "
+                f" &nbsp;&nbsp; <b style='color:{colors.hex_of(colors.test_color())}'>Test</b> loss {loss(m.test_loss)} "
                 f"&middot; {what} {acc(m.test_accuracy)}")
 
     def _on_status(self, text: str) -> None:

@@ -138,6 +138,8 @@ class _LazyTab(QWidget):
     def ensure(self) -> QWidget:
         if self.view is None:
             self.view = self._build()
+            from .look import style_tree
+            style_tree(self.view)  # built in the theme chosen
             self.layout().addWidget(self.view)
             if self.isVisible():
                 self.view.show()
