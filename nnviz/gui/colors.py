@@ -260,7 +260,7 @@ def _heat_qcolors(theme_name: str, palette_name: str) -> list[QColor]:
     return [QColor(int(r), int(g), int(b)) for r, g, b in _heat_lut(theme_name, palette_name)]
 
 
-def scale_html(low_meaning: str, high_meaning: str) -> str:
+def scale_html(high_meaning: str, low_meaning: str) -> str:
     """'<blue> high, <orange> low' in the current palette's words and colours."""
     p = palette()
     return (f"<span style='color:{hex_of(high())}'><b>{p.high_name}</b></span> {high_meaning}, "

@@ -46,21 +46,27 @@ class HiddenSpaceView(QWidget):
             box.setRange(1, 1)
             box.setValue(v)
             box.setPrefix("unit ")
+        self.unit_a.setToolTip("The unit of the layer drawn across (its activation is x).")
+        self.unit_b.setToolTip("The unit of the layer drawn up (its activation is y).")
         row = QHBoxLayout()
-        row.addWidget(QLabel("Layer"))
-        row.addWidget(self.layer_box)
-        row.addWidget(QLabel("drawn in"))
-        row.addWidget(self.mode_box)
+        for text, box in (("Layer", self.layer_box), ("drawn in", self.mode_box)):
+            label = QLabel(text)
+            label.setToolTip(box.toolTip())
+            row.addWidget(label)
+            row.addWidget(box)
         row.addWidget(self.unit_a)
         row.addWidget(self.unit_b)
         row.addStretch(1)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.caption.setToolTip("How to read the plot below.")
         self.key = QLabel()
         self.key.setTextFormat(Qt.TextFormat.RichText)
         self.key.setToolTip("The classes: each has its own shape and colour; hollow shapes are "
                             "test points.")
         self.plot = pg.PlotWidget(background=colors.background())
+        self.plot.setToolTip("The data (points) and the input plane's grid (grey lines) as the "
+                             "chosen hidden layer sees them. Drag to pan, wheel to zoom.")
         for side in ("bottom", "left"):
             self.plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
         # The mesh: every grid line of the input plane, NaN-separated, in one item (fast).

@@ -104,8 +104,12 @@ class LessonPage(QWidget):
         self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
+        self.glw.setToolTip(f"The plots of \u201c{lesson.title}\u201d: drag to pan, wheel to "
+                            "zoom.")
         # Shown when the main window has a matching preset (see LessonsView.enable_try).
         self.try_button = QPushButton("Try it live in the main window")
+        self.try_button.setToolTip("Load this lesson's problem into the main window and train "
+                                   "it yourself.")
         self.try_button.hide()
         head = QHBoxLayout()
         head.addWidget(title, 1)
@@ -224,7 +228,7 @@ class LessonsView(QWidget):
     def _fill_line(self, page: LessonPage) -> None:
         r = lessons.replay().line
         p = page.plot(0, 0, "LinearRegression on the notebook's line data", "x", "y")
-        p.addLegend(offset=(10, 10))
+        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
         page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth")
         p.plot(r.x, r.y_pred, pen=pg.mkPen(colors.train_curve(), width=2,
                                            style=Qt.PenStyle.DashLine), name="Fit")
@@ -239,7 +243,7 @@ class LessonsView(QWidget):
         d = lessons.replay().deep_linear
         p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|")
         p.setLogMode(y=True)
-        p.addLegend(offset=(10, 10))
+        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
         for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
                                      (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",
                                       class_color(1))):

@@ -82,6 +82,8 @@ class LossPlot(pg.PlotWidget):
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.legend = pi.addLegend(offset=(-8, 8))
+        self.legend.setToolTip("train: the loss on the training points; test: on the held-out "
+                               "test points (dashed). Other names: earlier branches of the run.")
         self.train = pi.plot([], [], name="train")
         self.test = pi.plot([], [], name="test")
         # Peak downsampling keeps each pixel column's min and max: ~1 sample a pixel is exact

@@ -156,7 +156,9 @@ class MainWindow(QMainWindow):
                                    "does) instead of the probability.")
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setToolTip("How to read the plot.")
+        self.legend.setToolTip("The key: each class's shape and colour, and its name (filled: "
+                               "training points, hollow: test points); what the background "
+                               "shows.")
         main_tab = QWidget()
         mv = QVBoxLayout(main_tab)
         mv.setContentsMargins(4, 4, 4, 4)
@@ -354,10 +356,11 @@ class MainWindow(QMainWindow):
             from nnviz.gui import session_actions
         except ImportError:
             session_actions = None
-        from nnviz.gui import look
+        from nnviz.gui import explain, look
         for name, module, install in (("views", views, "install_views"),
                                       ("session actions", session_actions, "install"),
-                                      ("theme and palette", look, "install")):
+                                      ("theme and palette", look, "install"),
+                                      ("explanations", explain, "install")):
             if module is None:
                 continue
             try:

@@ -381,6 +381,8 @@ class NetworkView(QWidget):
         self.panel = NeuronMapPanel()
         self.header = QLabel()
         self.header.setWordWrap(True)
+        self.header.setToolTip("The network's shape, the epoch shown, and how to read the "
+                               "links (weights) and the small squares (biases).")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
@@ -398,6 +400,7 @@ class NetworkView(QWidget):
         lay.addWidget(split, 1)
         self.editor = QLineEdit(self.canvas)
         self.editor.setFixedWidth(110)
+        self.editor.setToolTip("Type the new value and press Enter (Escape: keep the old one).")
         self.editor.hide()
         self.editor.returnPressed.connect(self._commit_edit)
         self.editor.installEventFilter(self)

@@ -85,9 +85,13 @@ class NeuronMapPanel(QWidget):
         super().__init__(parent)
         self.title = QLabel("Click a neuron to see its map here.")
         self.title.setWordWrap(True)
+        self.title.setToolTip("The neuron shown below, and the range of its activation over "
+                              "the plane.")
         self.plot = pg.PlotWidget(background=colors.background())
         self.plot.setAspectLocked(False)
         self.plot.setMinimumSize(220, 220)
+        self.plot.setToolTip("One neuron's activation over the input plane (the colour scale: "
+                             "see the key above), with the data points over it.")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(colors.heat_lut())
         self.plot.addItem(self.image)
@@ -312,6 +316,9 @@ class NeuronMapsView(QWidget):
         scroll.setWidget(self.grid)
         self.header = QLabel()
         self.header.setWordWrap(True)
+        self.header.setToolTip("The colour scale of every tile: a bounded activation on its "
+                               "own range (sigmoid 0 to 1), an unbounded one on +-its largest "
+                               "value.")
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
