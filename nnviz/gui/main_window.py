@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._view_aliases: dict[str, Callable[[], None]] = {}
         self.playing = False
         self.last_error = ""
+        self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -703,6 +704,10 @@ class MainWindow(QMainWindow):
             self.metrics.setText(self._metrics_text(s))
             if s.diverged:
                 self._show_banner(s.message)
+                self._diverged_at = s.live_epoch
+            elif self._diverged_at is not None and s.live_epoch > self._diverged_at:
+                # Trained on past the divergence (say, at a lower rate): no longer true.
+                self._hide_banner()
             self.snapshot_drawn.emit(s)
 
     def _metrics_text(self, s: Snapshot) -> str:
@@ -754,11 +759,13 @@ class MainWindow(QMainWindow):
             box.show()
 
     def _show_banner(self, text: str) -> None:
+        self._diverged_at = None  # a divergence sets it again after this
         self.banner.setText(text)
         self.banner.show()
 
     def _hide_banner(self) -> None:
         self.banner.hide()
+        self._diverged_at = None
 
     # --- closing -------------------------------------------------------------------------------
 

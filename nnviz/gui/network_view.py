@@ -17,7 +17,7 @@ import time
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
@@ -31,6 +31,8 @@ from .widgets import ERROR_STYLE
 
 MAX_UNITS = 32
 MAX_LINKS = 160
+CANVAS_TIP = ("The network, inputs on the left, output on the right: hover a link or a bias "
+              "to read it, click it to edit it; click a neuron to see its map.")
 _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
@@ -350,6 +352,18 @@ class NetworkCanvas(QWidget):
     def leaveEvent(self, event) -> None:  # noqa: N802
         self._hover = None
         super().leaveEvent(event)
+
+    def event(self, event) -> bool:  # noqa: N802 (Qt)
+        # Qt asks for a tooltip when the mouse rests; unanswered, the question goes to the tab,
+        # whose generic tooltip replaced the value under the mouse. The canvas answers itself.
+        if event.type() == QEvent.Type.ToolTip:
+            item = self.item_at(QPointF(event.pos()))
+            if item is not None:
+                QToolTip.showText(event.globalPos(), self._describe(item), self)
+            else:
+                QToolTip.showText(event.globalPos(), CANVAS_TIP, self)
+            return True
+        return super().event(event)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:
