@@ -82,3 +82,69 @@ def test_the_divergence_banner_goes_once_a_lower_rate_trains_on(bare_window, qtb
     window.step(1)
     qtbot.waitUntil(lambda: window.last_snapshot.live_epoch > shown, timeout=30_000)
     assert not window.banner.isVisible()
+
+
+def _form_row_shown(panel, field) -> bool:
+    from PySide6.QtWidgets import QFormLayout
+    form = panel.findChild(QFormLayout)
+    return form.isRowVisible(field)
+
+
+def test_classes_is_shown_only_for_the_data_set_that_has_them(qtbot):
+    from nnviz.core.data import DataSpec
+    from nnviz.gui.data_panel import DataPanel
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not _form_row_shown(panel, panel.classes)  # moons: two classes, no "Classes 3"
+    panel.set_spec(DataSpec("multiclass", classes=4))
+    assert _form_row_shown(panel, panel.classes) and panel.classes.value() == 4
+    panel.set_spec(DataSpec("circles"))
+    assert not _form_row_shown(panel, panel.classes)
+
+
+def test_the_regularization_rate_says_what_rate_it_is(qtbot):
+    from PySide6.QtWidgets import QFormLayout
+    from nnviz.gui.training_panel import TrainingPanel
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    labels = [panel.findChild(QFormLayout).labelForField(w).text()
+              for w in (panel.lr, panel.reg_rate)]
+    assert labels[0] == "Learning rate"
+    assert labels[1] != "Rate" and "regulari" in labels[1].lower()
+
+
+def test_loaded_data_shows_no_stale_noise_or_seed(qtbot):
+    from nnviz.core.csvdata import read_csv
+    from nnviz.core.data import DataSpec
+    from nnviz.gui.actions.imports import example_files
+    from nnviz.gui.data_panel import DataPanel
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_spec(DataSpec("moons", noise=0.3, seed=7))
+    fruit = read_csv([p for _, p, _ in example_files() if p.endswith("fruit.csv")][0]).dataset
+    panel.set_custom(fruit)
+    assert not _form_row_shown(panel, panel.noise)
+    assert not _form_row_shown(panel, panel.seed)
+    assert panel.samples.value() == len(fruit.X)
+    assert panel.test_fraction.value() == pytest.approx(len(fruit.test_index) / len(fruit.X),
+                                                        abs=0.01)
+    panel.set_spec(DataSpec("moons"))  # a generator again: its fields come back
+    assert _form_row_shown(panel, panel.noise) and _form_row_shown(panel, panel.seed)
+
+
+def test_too_many_points_are_refused_with_a_message_not_clamped_silently(qtbot):
+    from nnviz.core.data import MAX_SAMPLES
+    from nnviz.gui.data_panel import DataPanel
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    changed = []
+    panel.changed.connect(lambda: changed.append(panel.samples.value()))
+    panel.samples.setFocus()
+    panel.samples.selectAll()
+    qtbot.keyClicks(panel.samples, "2000000")
+    qtbot.keyClick(panel.samples, Qt.Key.Key_Return)
+    assert panel.message.isVisible()
+    assert f"{MAX_SAMPLES:,}" in panel.message.text() and "2,000,000" in panel.message.text()
