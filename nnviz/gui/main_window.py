@@ -296,6 +296,8 @@ class MainWindow(QMainWindow):
                "branch, with the current settings.", lambda: self.worker.branch(None), "Ctrl+B")
         for a in self.run_menu.actions() + self.file_menu.actions():
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
+        from . import keys
+        self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
 
     def _connect(self) -> None:
         c = self.controls

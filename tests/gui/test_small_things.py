@@ -148,3 +148,20 @@ def test_too_many_points_are_refused_with_a_message_not_clamped_silently(qtbot):
     qtbot.keyClick(panel.samples, Qt.Key.Key_Return)
     assert panel.message.isVisible()
     assert f"{MAX_SAMPLES:,}" in panel.message.text() and "2,000,000" in panel.message.text()
+
+
+def test_right_arrow_moves_a_focused_slider_instead_of_stepping_an_epoch(bare_window, qtbot):
+    window = bare_window
+    steps = []
+    window.worker.step = lambda n: steps.append(n)
+    slider = window.controls.speed
+    slider.setValue(3)
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert slider.value() == 4 and steps == []
+    # Elsewhere the arrow still steps an epoch.
+    window.boundary.setFocus()
+    qtbot.waitUntil(window.boundary.hasFocus)
+    qtbot.keyClick(window.boundary, Qt.Key.Key_Right)
+    assert steps == [1]
