@@ -70,6 +70,7 @@ BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid
 
 class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
+    weights_edited = Signal(object, object)  # the weights before and after a hand edit
 
     def __init__(self, problem: Problem | None = None, *, install_extras: bool = True) -> None:
         """``problem``: what to train first; default the notebook's."""
@@ -660,6 +661,7 @@ class MainWindow(QMainWindow):
         old = self._drawn.params if self._drawn is not None else None
         check_edit(self._spec, old, params)
         self.worker.set_params(params)
+        self.weights_edited.emit(old, params)
 
     def request_state(self, callback: Callable[[Any], None], fn: Callable | None = None, *,
                       on_error: Callable[[BaseException], None] | None = None) -> None:

@@ -221,9 +221,10 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         w.editor.changed.connect(lambda: self._panel_edited("network edit"))
         w.data_panel.changed.connect(lambda: self._panel_edited("data edit"))
         w.training_panel.config_changed.connect(lambda: self._panel_edited("training settings edit"))
-        # The learning rate changes the run without a reset: not an undo step, but undoing a
-        # later edit should come back to the rate in use, not an older one.
+        # The learning rate changes the run without a reset: an undo step of its own, and
+        # undoing a later edit comes back to the rate in use, not an older one.
         w.training_panel.lr_changed.connect(self._learning_rate_changed)
+        w.weights_edited.connect(self._weights_edited)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

@@ -165,3 +165,50 @@ def test_right_arrow_moves_a_focused_slider_instead_of_stepping_an_epoch(bare_wi
     qtbot.waitUntil(window.boundary.hasFocus)
     qtbot.keyClick(window.boundary, Qt.Key.Key_Right)
     assert steps == [1]
+
+
+def test_undo_steps_say_what_they_change(main_window, wait_run):
+    w, actions = main_window, main_window.session_actions
+    w.editor.rows[1].width.setValue(7)
+    assert actions.undo_stack.undoText() == "hidden layer 2: 10 \u2192 7 units"
+    w.data_panel.noise.setValue(0.3)
+    assert actions.undo_stack.undoText() == "noise 0.1 \u2192 0.3"
+    w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))
+    assert actions.undo_stack.undoText() == "data set moons \u2192 circles"
+    assert "circles" in actions.undo_action.text()  # the Edit menu says it too
+    wait_run(w)
+
+
+def test_a_learning_rate_change_is_undone_and_redone(main_window, qtbot, wait_run):
+    w, actions = main_window, main_window.session_actions
+    field = w.training_panel.lr.lineEdit()
+    field.setText("0.3")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert w.current_problem().config.learning_rate == 0.3
+    assert actions.undo_stack.undoText() == "learning rate 1 \u2192 0.3"
+    w.step(5)
+    wait_run(w, 5)
+    actions.undo_action.trigger()
+    assert w.current_problem().config.learning_rate == 1.0
+    assert w.training_panel.lr.value() == 1.0
+    assert w.last_snapshot.live_epoch == 5  # no reset: the run goes on at the old rate
+    actions.redo_action.trigger()
+    assert w.current_problem().config.learning_rate == 0.3
+    assert actions.undo_stack.count() == 1
+
+
+def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
+    w, actions = main_window, main_window.session_actions
+    old = [tuple(np.array(x) for x in layer) for layer in w.last_snapshot.params]
+    new = [tuple(np.array(x, copy=True) for x in layer) for layer in old]
+    new[1][0][2, 3] = 1.5
+    w.set_params(new)
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
+    assert actions.undo_stack.undoText().startswith("weight w2[3, 4]")
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == float(old[1][0][2, 3]),
+                    timeout=10_000)
+    np.testing.assert_array_equal(w.last_snapshot.params[0][0], old[0][0])
+    actions.redo_action.trigger()
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
+    assert actions.undo_stack.count() == 1
