@@ -268,7 +268,8 @@ class MainWindow(QMainWindow):
             menu.addAction(a)
             return a
 
-        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz.", self.close,
+        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz (asks first when a "
+                                  "trained run is not saved).", self.quit,
                                   QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
             self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
@@ -772,6 +773,12 @@ class MainWindow(QMainWindow):
         self._diverged_at = None
 
     # --- closing -------------------------------------------------------------------------------
+
+    def quit(self) -> None:
+        """File > Quit: close the window, after asking when a trained run is not saved."""
+        actions = getattr(self, "session_actions", None)
+        if actions is None or actions.may_close():
+            self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

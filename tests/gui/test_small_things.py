@@ -212,3 +212,39 @@ def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
     actions.redo_action.trigger()
     qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
     assert actions.undo_stack.count() == 1
+
+
+def _answer_next_question(qtbot, button):
+    """Click ``button`` of the message box that the next action opens (it runs modally)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    seen = []
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def test_ctrl_q_asks_before_quitting_an_unsaved_trained_run(main_window, qtbot, wait_run,
+                                                            tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    w, actions = main_window, main_window.session_actions
+    assert actions.unsaved_epochs() == 0 and actions.may_close()  # nothing to lose: no box
+    w.step(50)
+    wait_run(w, 50)
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    w.quit_action.trigger()
+    assert seen and "50 epochs" in seen[0] and w.isVisible()
+    # Save: written first, then the window closes.
+    path = str(tmp_path / "run.nnviz")
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
+    _answer_next_question(qtbot, QMessageBox.StandardButton.Save)
+    w.quit_action.trigger()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=30_000)
+    assert (tmp_path / "run.nnviz").exists() and actions.unsaved_epochs() == 0
