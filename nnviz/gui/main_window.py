@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.playing = False
         self.last_error = ""
         self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
+        self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -583,6 +584,8 @@ class MainWindow(QMainWindow):
         if notes:
             text += " Note: " + "; ".join(notes) + "."
         self.editor.show_note(text)
+        # "starts at epoch 0" is true until the run moves; the notes on defaults stay longer.
+        self._fresh_note = ("Note: " + "; ".join(notes) + ".") if notes else ""
         self.statusBar().showMessage(text, 6000)
 
     def _show_fitted(self, problem: Problem) -> None:
@@ -707,6 +710,10 @@ class MainWindow(QMainWindow):
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)
             self.metrics.setText(self._metrics_text(s))
+            if self._fresh_note is not None and s.live_epoch > 0:
+                self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
+                    self.editor.note.clear_message()
+                self._fresh_note = None
             if s.diverged:
                 self._show_banner(s.message)
                 self._diverged_at = s.live_epoch

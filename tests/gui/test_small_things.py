@@ -248,3 +248,16 @@ def test_ctrl_q_asks_before_quitting_an_unsaved_trained_run(main_window, qtbot, 
     w.quit_action.trigger()
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=30_000)
     assert (tmp_path / "run.nnviz").exists() and actions.unsaved_epochs() == 0
+
+
+def test_the_data_changed_note_goes_once_it_is_no_longer_true(bare_window, wait_run):
+    w = bare_window
+    w.data_panel.noise.setValue(0.2)  # a fresh model: the note says so
+    note = w.editor.note
+    assert note.isVisible() and "starts at epoch 0" in note.text()
+    wait_run(w)
+    w.set_learning_rate(0.5)  # a change without a reset: the fresh model is still at epoch 0
+    assert note.isVisible()
+    w.step(10)  # now the model is no longer at epoch 0
+    wait_run(w, 10)
+    assert not note.isVisible()
