@@ -128,12 +128,25 @@ def run(args: argparse.Namespace) -> int:
         if screenshot:
             return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                _opt(args, "at_epoch"))
+        actions = getattr(window, "session_actions", None)
+        if not path and actions is not None and not _train_options_given(args):
+            actions.restore_work()  # plain `nnviz`: the work of the last session again
         window.show()
         window.raise_()
         code = app.exec()
         return int(code)
     finally:
         tear_down(window)
+
+
+#: The options of the command line that are not the problem's.
+_NOT_TRAIN = {"screenshot", "show", "epochs", "open", "at_epoch", "theme", "palette"}
+
+
+def _train_options_given(args: argparse.Namespace) -> bool:
+    """Whether the command line set any of the problem's options (their defaults are
+    DEFAULTS, the same as the parser's)."""
+    return any(_opt(args, k) != v for k, v in DEFAULTS.items() if k not in _NOT_TRAIN)
 
 
 def tear_down(window) -> None:

@@ -261,3 +261,42 @@ def test_the_data_changed_note_goes_once_it_is_no_longer_true(bare_window, wait_
     w.step(10)  # now the model is no longer at epoch 0
     wait_run(w, 10)
     assert not note.isVisible()
+
+
+def test_the_work_is_remembered_not_only_the_window_geometry(main_window, qtbot, wait_run):
+    from nnviz.gui.actions.settings import WORK_KEY
+    from nnviz.gui.main_window import MainWindow
+    w = main_window
+    w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))
+    w.data_panel.noise.setValue(0.15)
+    w.editor.rows[0].width.setValue(6)
+    field = w.training_panel.lr.lineEdit()
+    field.setText("0.3")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    w.controls.speed.setValue(3)
+    w.log_scale.setChecked(True)
+    w.session_actions.save_settings()  # as on closing
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    try:
+        assert w2.current_problem().source.name == "moons"  # a window alone starts as always
+        assert w2.session_actions.restore_work()  # plain `nnviz` asks for the last work
+        p = w2.current_problem()
+        assert p.source.name == "circles" and p.source.noise == 0.15
+        assert p.spec.hidden[0] == 6 and p.config.learning_rate == 0.3
+        assert w2.data_panel.dataset.currentData() == "circles"
+        assert w2.training_panel.lr.value() == 0.3
+        assert w2.controls.speed.value() == 3 and w2.log_scale.isChecked()
+        assert not w2.session_actions.undo_action.isEnabled()
+    finally:
+        w2.close()
+        w.session_actions.settings.remove(WORK_KEY)
+
+
+def test_plain_nnviz_restores_the_work_and_options_do_not():
+    from nnviz.cli import build_parser
+    from nnviz.gui.app import _train_options_given
+    assert not _train_options_given(build_parser().parse_args([]))
+    assert not _train_options_given(build_parser().parse_args(["--theme", "dark"]))
+    assert _train_options_given(build_parser().parse_args(["--dataset", "xor"]))
+    assert _train_options_given(build_parser().parse_args(["--lr", "0.1"]))
