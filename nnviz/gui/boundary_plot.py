@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from nnviz.core.data import Dataset
@@ -77,9 +77,14 @@ class DecisionPlot(pg.PlotWidget):
         self.class_curves: list[pg.PlotDataItem] = []  # one feature, classes: one per class
         self.train_points = pg.ScatterPlotItem(size=POINT_SIZE, pxMode=True)
         self.train_points.setZValue(10)
-        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE, pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE + 1, pxMode=True)
         self.test_points.setZValue(11)
-        for item in (self.train_points, self.test_points):
+        # A thin dark line around each test point's coloured outline: it shows on any heatmap,
+        # its own class's colour included.
+        self.test_rims = pg.ScatterPlotItem(size=POINT_SIZE + 4, pxMode=True,
+                                            brush=pg.mkBrush(0, 0, 0, 0))
+        self.test_rims.setZValue(10.5)
+        for item in (self.train_points, self.test_points, self.test_rims):
             # The points change once per data set, the heat image under them every frame.
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             pi.addItem(item)
@@ -132,9 +137,12 @@ class DecisionPlot(pg.PlotWidget):
                                                   color=[c0, c0, c1, c1]))
             ax.setTicks([[(0.25, names[0]), (0.75, names[1])]])
             ax.setLabel("predicted class")
+            metrics = QFontMetrics(ax.style.get("tickFont") or self.font())
+            ax.setWidth(max(45, max(metrics.horizontalAdvance(n) for n in names[:2]) + 16))
         else:
             self.colorbar.setColorMap(colors.diverging_map())
             ax.setTicks(None)
+            ax.setWidth(45)
             ax.setLabel(f"P({names[1]})" if self.mode == BINARY else
                         "value" if self.mode == REGRESSION_2D else "")
 
@@ -219,9 +227,13 @@ class DecisionPlot(pg.PlotWidget):
         sym_tr, sym_te = self._symbols(data, keep_tr, keep_te)
         self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
                                   brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr)
-        self.test_points.setData(x_te[keep_te], y_te[keep_te], brush=pg.mkBrush(0, 0, 0, 0),
+        # Hollow: filled with the background, so the outline shows on its own class's colour.
+        self.test_points.setData(x_te[keep_te], y_te[keep_te],
+                                 brush=pg.mkBrush(*colors.background(), 235),
                                  pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(*c, width=2.2)),
                                  symbol=sym_te)
+        self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
+                               pen=pg.mkPen(*colors.point_rim(), 200, width=1))
         n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
         self.sample_note.setText(f"{drawn:,} of {n:,} points drawn (one per class per "
                                  f"{CELL_PX}-pixel cell)" if drawn < n else "")
@@ -294,6 +306,7 @@ class DecisionPlot(pg.PlotWidget):
 
     def set_show_test(self, show: bool) -> None:
         self.test_points.setVisible(show)
+        self.test_rims.setVisible(show)
 
     def set_discretize(self, on: bool) -> None:
         self.discretize = on

@@ -159,6 +159,9 @@ class MainWindow(QMainWindow):
                                    "does) instead of the probability.")
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        # Wrapped rather than widening the window (many classes, long names).
+        self.legend.setWordWrap(True)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.legend.setToolTip("The key: each class's shape and colour, and its name (filled: "
                                "training points, hollow: test points); what the background "
                                "shows.")
@@ -169,8 +172,7 @@ class MainWindow(QMainWindow):
         opts = QHBoxLayout()
         opts.addWidget(self.show_test)
         opts.addWidget(self.discretize)
-        opts.addStretch(1)
-        opts.addWidget(self.legend)
+        opts.addWidget(self.legend, 1)
         mv.addLayout(opts)
 
         self.tabs = QTabWidget()
@@ -317,6 +319,8 @@ class MainWindow(QMainWindow):
         self.editor.changed.connect(lambda: self._apply_panels("network"))
         self.show_test.toggled.connect(self.boundary.set_show_test)
         self.discretize.toggled.connect(self.boundary.set_discretize)
+        self.discretize.toggled.connect(
+            lambda: self._dataset is not None and self._update_legend(self._dataset))
         self.log_scale.toggled.connect(self.loss_plot.set_log)
         w = self.worker
         t = self.timeline
@@ -614,6 +618,8 @@ class MainWindow(QMainWindow):
             key = colors.class_key_html(names)
             if data.n_features == 1:
                 text = f"{key} &nbsp; lines: the model's probability of each class"
+            elif self.discretize.isChecked():
+                text = f"{key} &nbsp; background: the predicted class"
             elif data.n_classes <= 2:
                 text = f"{key} &nbsp; background: P({names[1]})"
             else:

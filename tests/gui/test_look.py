@@ -52,9 +52,11 @@ def test_each_class_has_its_own_shape_and_colour_in_every_palette(plot, palette)
     assert len({sym for sym, _ in looks}) == 4  # four different shapes
     assert len({rgb for _, rgb in looks}) == 4  # and four different colours
     assert looks[0][1] == colors.PALETTES[palette].classes[0]
-    # Test points: the same shapes, hollow.
+    # Test points: the same shapes, hollow (filled with the background, outlined in colour).
     assert set(_symbols(plot.test_points)) <= {s for s, _ in looks}
-    assert plot.test_points.opts["brush"].color().alpha() == 0
+    assert plot.test_points.opts["brush"].color().getRgb()[:3] == colors.background()
+    assert {p.color().getRgb()[:3] for p in plot.test_points.data["pen"]} == {
+        rgb for _, rgb in looks}
 
 
 @pytest.mark.parametrize("palette", list(colors.PALETTES))
@@ -104,6 +106,8 @@ def test_discretize_shows_the_classes_on_the_colour_bar_not_a_ramp(plot):
     ax = plot.colorbar.axis
     assert ax.labelText == "predicted class"
     assert [label for _, label in ax._tickLevels[0]] == ["apple", "lemon"]
+    from PySide6.QtGui import QFontMetrics
+    assert ax.width() > QFontMetrics(plot.font()).horizontalAdvance("lemon")  # room to show
     stops = plot.colorbar.colorMap().getColors(mode="byte")[:, :3]
     assert {tuple(c) for c in stops} == {colors.class_color(0), colors.class_color(1)}
     plot.set_discretize(False)
@@ -127,7 +131,10 @@ def test_the_two_class_key_says_which_shape_is_which(main_window):
     text = main_window.legend.text()
     assert f"{colors.class_glyph(0)}</span>&nbsp;class 0" in text
     assert f"{colors.class_glyph(1)}</span>&nbsp;class 1" in text
-    assert "test" in text
+    assert "test" in text and "P(class 1)" in text
+    main_window.discretize.setChecked(True)
+    assert "predicted class" in main_window.legend.text()
+    assert "P(class 1)" not in main_window.legend.text()
 
 
 def test_the_view_menu_chooses_remembers_and_applies_the_look(main_window, qtbot):
