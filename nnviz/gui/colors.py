@@ -113,11 +113,15 @@ _current = {"theme": THEMES[DEFAULT_THEME], "palette": PALETTES[DEFAULT_PALETTE]
 def follow(owner: QObject, slot) -> None:
     """Call ``slot()`` at every change of look while ``owner`` lives (a closed plot's items are
     deleted before the plot itself: a call that finds them gone stops the following)."""
+    connected = [True]
+
     def drop(*_) -> None:
-        try:
-            NOTIFIER.changed.disconnect(call)
-        except (RuntimeError, TypeError):
-            pass
+        if connected[0]:  # once: by a failed call or by the owner's end, whichever is first
+            connected[0] = False
+            try:
+                NOTIFIER.changed.disconnect(call)
+            except (RuntimeError, TypeError):
+                pass
 
     def call() -> None:
         try:
@@ -298,9 +302,10 @@ def class_key_html(names, test: bool = True) -> str:
 
 
 def point_rim() -> RGB:
-    """The rim of a filled point: dark, so that a point stands off a heatmap of its own class's
-    colour (a light rim vanished on the pale heat of the light theme)."""
-    return (30, 30, 30)
+    """The rim of a filled point: the opposite of the background, so that a point stands off a
+    heatmap of its own class's colour (faded towards the background) and a dark class colour
+    (cividis' navy) stays visible on the dark theme."""
+    return (235, 235, 235) if theme().dark else (30, 30, 30)
 
 
 # --- applying a theme to widgets -----------------------------------------------------------------
