@@ -88,6 +88,8 @@ class ExplainPanel(QWidget):
         lay.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(self.body)
         self.toggle.toggled.connect(self.set_open)
+        # Its own height, never more: the view below takes the rest.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def set_open(self, on: bool) -> None:
         if self.toggle.isChecked() != on:

@@ -71,3 +71,14 @@ def test_every_view_has_a_what_am_i_looking_at_paragraph(main_window, qtbot):
         assert text == EXPLANATIONS[name] and len(text.split()) > 40
         qtbot.mouseClick(panel.toggle, pg.QtCore.Qt.MouseButton.LeftButton)
         assert not panel.body.isVisible()
+
+
+def test_the_folded_panel_takes_one_line_not_half_the_tab(main_window, qtbot):
+    window = main_window
+    window.resize(1400, 900)
+    for name in ("neurons", "gradients"):
+        window.show_view(name)
+        panel = window.explain_panels[name]
+        qtbot.waitUntil(panel.isVisible)
+        qtbot.wait(50)
+        assert panel.height() <= panel.toggle.sizeHint().height() + 8
