@@ -217,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exercise", metavar="FILE.toml", default=None,
                    help="open an exercise: its problem, goals checked live, hints and solution "
                         "(docs/exercises.md; nnviz ships some in resources/exercises)")
+    # The names of nnviz.gui.colors.THEMES / PALETTES (not imported here: no Qt for --help).
+    p.add_argument("--theme", choices=("light", "dark"), default=None,
+                   help="the window's theme (default: the one chosen last in View > Theme)")
+    p.add_argument("--palette", choices=("playground", "tol", "cividis"), default=None,
+                   help="the colours: playground (TensorFlow Playground's orange / blue), tol "
+                        "(Paul Tol's colour-blind safe colours), cividis (perceptually uniform "
+                        "heatmaps) (default: the one chosen last in View > Palette)")
     _add_train_options(p, epochs_default=None)
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

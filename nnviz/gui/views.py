@@ -144,6 +144,10 @@ class _LazyTab(QWidget):
     def ensure(self) -> QWidget:
         if self.view is None:
             self.view = self._build()
+            from .explain import fill_tooltips
+            from .look import style_tree
+            style_tree(self.view)  # built in the theme chosen
+            fill_tooltips(self.view)
             self.layout().addWidget(self.view)
             if self.isVisible():
                 self.view.show()
