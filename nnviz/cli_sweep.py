@@ -88,9 +88,10 @@ def sweep_command(args: argparse.Namespace) -> int:
                 w.writerow(["member", *names, "epoch", "loss"])
                 labels = [[_cell(m[n]) for n in names] for m in spec.members()]
 
-                def on_losses(i, first, losses):
+                def write_rows(i, first, losses):
                     w.writerows([i, *labels[i], first + k, repr(float(v))]
                                 for k, v in enumerate(losses))
+                on_losses = write_rows
             t0 = time.perf_counter()
             left = args.epochs
             while left > 0 and not sweep.diverged.all():
