@@ -134,6 +134,11 @@ class SweepSpec:
         """Member i's values in a few words (``learning_rate 0.1, seed 2``)."""
         return ", ".join(f"{k} {_text(v)}" for k, v in self.members()[i].items())
 
+    def problems(self) -> list[Problem]:
+        """Every member's Problem; raises the user error of the first that cannot be made (a
+        check before training starts)."""
+        return [self.problem_for(i) for i in range(self.n_members)]
+
     def problem_for(self, i: int) -> Problem:
         """Member i as an ordinary single-run Problem."""
         i = operator.index(i)
@@ -476,7 +481,7 @@ class Sweep:
         """``record`` False: the logs keep the losses and the start, no further checkpoints
         or test losses (the command line's, which keeps nothing to replay)."""
         self.spec, self.record = spec, record
-        self.problems = [spec.problem_for(i) for i in range(spec.n_members)]
+        self.problems = spec.problems()
         tasks = {(p.dataset.task, p.dataset.n_features) for p in self.problems}
         if len(tasks) > 1:
             raise SweepError("the members' data sets differ in task or inputs")

@@ -215,3 +215,16 @@ def test_a_sharded_sweep_equals_the_unsharded_one():
     for a, b in zip(out["sharded"]["losses"], out["one"]["losses"]):
         np.testing.assert_allclose(a, b, rtol=1e-6)
     np.testing.assert_allclose(out["sharded"]["scores"], out["one"]["scores"], rtol=1e-6)
+
+
+def test_a_base_with_its_own_weights_starts_every_member_from_them():
+    from dataclasses import replace
+    base = notebook_problem()
+    own = replace(base, params=base.make_trainer().initial_params)
+    spec = SweepSpec(own, (Axis("seed", (0, 1)),))
+    for p in spec.problems():  # the seed draws the data, not the weights (as --init does)
+        assert p.params is own.params
+    with pytest.raises(SweepError, match="starting weights fit the network 2 -> 4 -> 10"):
+        SweepSpec(own, (Axis("hidden", (8, (4, 10, 4))),)).problems()
+    assert [p.spec.hidden for p in SweepSpec(base, (Axis("hidden", (8, [3, 3])),)).problems()] \
+        == [(8,), (3, 3)]
