@@ -567,7 +567,8 @@ class Sweep:
 
     def scores(self) -> list[dict]:
         """Per member: its values, train/test loss and accuracy (R^2 for regression), the last
-        epoch's loss, whether it diverged, its epoch."""
+        epoch's loss (``final_loss``), whether it diverged, its epoch, and its best epoch and
+        loss (where a diverged member's weights went back to)."""
         out: list[dict] = [{} for _ in range(self.n_members)]
         members = self.spec.members()
         for g in self.groups:
@@ -576,7 +577,8 @@ class Sweep:
                 out[i] = {**members[i], "train_loss": float(v[0]), "train_accuracy": float(v[1]),
                           "test_loss": float(v[2]), "test_accuracy": float(v[3]),
                           "final_loss": m.last_loss, "diverged": bool(self.diverged[i]),
-                          "epoch": m.epoch, "best_epoch": m.best_epoch}
+                          "epoch": m.epoch, "best_epoch": m.best_epoch,
+                          "best_loss": m.best_loss}
         return out
 
     # --- training ----------------------------------------------------------------------------

@@ -126,3 +126,15 @@ def test_init_weights_start_every_member_as_they_start_nnviz_train(capsys, tmp_p
                                    rtol=1e-5)
     code, out, err = run(capsys, "sweep", "--init", str(w), "--hidden", "4,10,4/8")
     assert code == 2 and "starting weights fit the network 2 -> 4 -> 10 -> 4 -> 1" in err
+
+
+def test_a_diverging_member_says_what_nnviz_train_says(capsys):
+    opts = ["--activation", "relu", "--output-activation", "linear", "--epochs", "200"]
+    code, out, err = run(capsys, "sweep", *opts, "--lr", "0.01,100", "--json")
+    assert code == 0, err
+    calm, blown = json.loads(out)["members"]
+    code, out, _ = run(capsys, "train", *opts, "--lr", "100", "--json")
+    single = json.loads(out)
+    assert code == 1 and not calm["diverged"] and blown["diverged"] and single["diverged"]
+    assert blown["epochs"] == single["epochs"] and blown["message"] == single["message"]
+    assert "Lower the learning rate" in blown["message"]
