@@ -7,6 +7,7 @@
     python bench/gui.py --hidden 512,512,512,512,512,512,512,512 --views main
     python bench/gui.py --views all     # the main tab, then every view's tab in turn
     python bench/gui.py --views gradients                  # one view's tab
+    python bench/gui.py --views regions --activation relu  # a ReLU network (the regions apply)
 
 Runs the real MainWindow offscreen (QT_QPA_PLATFORM=offscreen) on the notebook's problem (moons,
 2-4-10-4-1 sigmoid, MSE, gd, lr 1.0; ``--points N`` moons points, ``--hidden W,W,..`` sigmoid
@@ -151,7 +152,7 @@ def the_problem():
     from nnviz.core.training import TrainConfig
     p = json.loads(os.environ.get("NNVIZ_BENCH_PROBLEM") or "{}")
     hidden = tuple(p.get("hidden") or (4, 10, 4))
-    spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
+    spec = NetworkSpec(hidden=hidden, activations=(p.get("activation") or "sigmoid",) * len(hidden))
     return Problem(make_dataset(DataSpec("moons", samples=p.get("points"))), spec, TrainConfig(),
                    None, 0)
 
@@ -163,6 +164,8 @@ def cli_args() -> list[str]:
         out += ["--samples", str(p["points"])]
     if p.get("hidden"):
         out += ["--hidden", ",".join(map(str, p["hidden"]))]
+    if p.get("activation"):
+        out += ["--activation", p["activation"]]
     return out
 
 
@@ -380,7 +383,12 @@ def engine_eps(problem, seconds: float) -> float:
     return (t.epoch - e0) / (time.perf_counter() - t0)
 
 
-VIEW_NAMES = ("network", "neurons", "hidden-space", "gradients", "lessons")
+def _view_names() -> tuple[str, ...]:
+    from nnviz.gui.views import REGISTRY  # every registered view, so a new one is benchable
+    return tuple(e.name for e in REGISTRY)
+
+
+VIEW_NAMES = _view_names()
 
 
 def painted_widget(w, views, name: str):
@@ -513,6 +521,8 @@ def main() -> int:
     p.add_argument("--quick", action="store_true", help="shorter phases, fewer trials")
     p.add_argument("--points", type=int, default=None, help="moons points (default 200)")
     p.add_argument("--hidden", default=None, help="hidden widths, e.g. 512,512 (sigmoid)")
+    p.add_argument("--activation", default=None,
+                   help="hidden activation (default sigmoid; relu for --views regions)")
     p.add_argument("--views", default="side",
                    help="side (default), main, all, or one view: " + ", ".join(VIEW_NAMES))
     p.add_argument("--child", choices=("launch", "first-frame"), help=argparse.SUPPRESS)
@@ -528,7 +538,8 @@ def main() -> int:
     if args.views not in ("side", "main", "all", *VIEW_NAMES):
         p.error(f"--views: side, main, all or one of {', '.join(VIEW_NAMES)}")
     problem = {"points": args.points,
-               "hidden": [int(v) for v in args.hidden.split(",")] if args.hidden else None}
+               "hidden": [int(v) for v in args.hidden.split(",")] if args.hidden else None,
+               "activation": args.activation}
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(problem)
     load_before = open("/proc/loadavg").read().split()[:3]
 

@@ -674,7 +674,7 @@ class TrainLoop(_LiveBranch):
         epoch, state = self._state_shown()
         lr = float(state.opt_state.hyperparams["learning_rate"])
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
-                       past=epoch < t.epoch)
+                       past=epoch < t.epoch, state=state)
 
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer

@@ -42,6 +42,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import activations, compiled, losses
+from . import features as input_features
 from .data import make_dataset
 from .errors import NnvizError
 from .network import NetworkSpec, device_array
@@ -198,7 +199,7 @@ def member_problem(base: Problem, values: dict, fitted: frozenset | None = None,
                       values.get("optimizer", cfg.optimizer),
                       own("learning_rate", cfg.learning_rate),
                       values.get("batch_size", cfg.batch_size), values.get("l1", cfg.l1),
-                      values.get("l2", cfg.l2))
+                      values.get("l2", cfg.l2), features=spec.features)
     seed = values.get("seed", base.seed)
     init_seed = values.get("init_seed", base.init_seed)
     problem = make_problem(data, choices, seed=seed, init_seed=init_seed)
@@ -258,6 +259,7 @@ def _mask_weights(w, rows, cols):
 def _hidden_out(spec: NetworkSpec, variant: _Masked | None, params, aux, X):
     """The last hidden layer's activations for rows ``X`` and the (masked) output layer, as
     ``network.forward`` computes them."""
+    X = input_features.expand(spec.features, X)
     *hidden, (w, b) = params
     if variant is None:
         for (wh, bh), name in zip(hidden, spec.activations):
@@ -291,8 +293,11 @@ def _members_loop(spec: NetworkSpec, config, n_train: int, variant, data_axis: i
             new, old)
 
     def run(states, X, T, n_epochs, aux):
+        # once per chunk, outside the loop: the input features, the samples as columns
+        expand = functools.partial(input_features.expand, spec.features)
+        X = jax.vmap(expand)(X) if data_axis == 0 else expand(X)
         if columns:
-            X = jnp.swapaxes(X, -1, -2)  # once per chunk, outside the loop
+            X = jnp.swapaxes(X, -1, -2)
         n = n_epochs.shape[0]
 
         def cond(c):
@@ -500,7 +505,7 @@ class Sweep:
         self._on_losses = None
         keys: dict = {}
         for i, p in enumerate(self.problems):
-            key = (p.spec.input_dim, len(p.spec.hidden), p.spec.output_dim,
+            key = (p.spec.input_dim, p.spec.features, len(p.spec.hidden), p.spec.output_dim,
                    p.spec.output_activation, p.config.loss, p.config.optimizer,
                    p.config.batch_size, len(p.dataset.train_index), len(p.dataset.test_index))
             keys.setdefault(key, []).append(i)

@@ -38,6 +38,7 @@ import numpy as np
 import optax
 
 from . import activations, compiled, losses
+from . import features as input_features
 from .checks import real_number, whole_number
 from .data import Dataset
 from .errors import NnvizError
@@ -224,7 +225,7 @@ def forward_layers_fast(spec: NetworkSpec, params: Params, X: jax.Array) -> list
     that must match the notebook's to the last bit (``Trainer.predict`` is exact)."""
     if max(spec.layer_sizes) >= _COLUMNS_BELOW_WIDTH:
         return forward_layers(spec, params, X)
-    x, out = X.T, []
+    x, out = input_features.expand(spec.features, X).T, []
     for (w, b), name in zip(params, spec.layer_activations):
         z = _dense(w, b, x)
         x = jax.nn.softmax(z, axis=0) if name == "softmax" else activations.ACTIVATIONS[name](z)
@@ -331,6 +332,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
 
     def run(state: TrainState, X, T, n_epochs):
         TRACE_COUNT["chunk"] += 1
+        X = input_features.expand(spec.features, X)  # once per chunk, outside the loop
         if columns:
             X = X.T  # once per chunk, outside the loop
 
@@ -589,7 +591,9 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
     """What happened, which weights were put back, and what to do (``then``: the window's
     words by default; the command line says its own)."""
     loss = f" (loss {best_loss:.4g}, the lowest of this run)" if math.isfinite(best_loss) else ""
-    return (f"Training diverged at epoch {epoch + 1}: the loss blew up (to infinity, NaN "
+    # "after epoch E", E the epochs trained: the number the window's epoch counter shows (the
+    # loss that blew up is the one of the weights after E epochs).
+    return (f"Training diverged after epoch {epoch:,}: the loss blew up (to infinity, NaN "
             "or a million times its first value). The weights are back to those after "
             f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
             f"{then}.")

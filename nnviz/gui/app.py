@@ -3,13 +3,14 @@
 ``run(args) -> int`` takes the argparse.Namespace of ``nnviz`` without a sub-command: the train
 options (dataset, samples, noise, seed, test_fraction, classes, hidden, activation,
 output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), ``epochs``,
-``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults; the loss,
+``screenshot``, ``show``, ``open``, ``exercise``, ``theme`` and ``palette``. Missing attributes take the notebook's defaults; the loss,
 output activation and learning rate left as None fit the data (as ``nnviz train`` does).
 
 ``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
 thread, exactly as the window does), shows the view ``show`` -- at the recorded epoch
 ``at_epoch`` of the run if given (the timeline) -- and saves the whole window.
-``--open FILE`` calls ``window.open_session(path)``, which the session actions install.
+``--open FILE`` calls ``window.open_session(path)``, which the session actions install;
+``--exercise FILE`` calls ``window.open_exercise(path)`` (gui/exercise_panel.py).
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
-    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
+    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, exercise=None,
+    features=None, theme=None, palette=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -76,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     screenshot = _opt(args, "screenshot")
     if screenshot:
         problem = check_screenshot_path(screenshot, {"--open": _opt(args, "open"),
-                                                     "--init": _opt(args, "init")})
+                                                     "--init": _opt(args, "init"),
+                                                     "--exercise": _opt(args, "exercise")})
         if problem:
             _error(problem)
             return 2
@@ -89,8 +92,12 @@ def run(args: argparse.Namespace) -> int:
     user_errors = (DataError, SpecError, LossError, TrainingError)
 
     try:
-        problem = problem_from_args(args)
-    except user_errors as e:
+        if _opt(args, "exercise"):  # its problem from the start: one compile, not two
+            from nnviz.core import exercises
+            problem = exercises.load(_opt(args, "exercise")).problem()
+        else:
+            problem = problem_from_args(args)
+    except (*user_errors, ValueError) as e:
         _error(str(e))
         return 2
 
@@ -101,6 +108,11 @@ def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nnviz"])
     app.setApplicationName("nnviz")
     app.setOrganizationName("nnviz")
+    theme, palette = _opt(args, "theme"), _opt(args, "palette")
+    if theme or palette:  # this run's look, over the one remembered (and not remembered)
+        from . import colors, look
+        colors.set_look(theme, palette)
+        look.GIVEN.update(k for k, v in (("theme", theme), ("palette", palette)) if v)
     window = MainWindow(problem)
     try:
         show = _opt(args, "show") or "main"
@@ -120,15 +132,39 @@ def run(args: argparse.Namespace) -> int:
             except (ValueError, OSError) as e:  # SessionError is a ValueError
                 _error(str(e))
                 return 2
+        path = _opt(args, "exercise")
+        if path:
+            opener = getattr(window, "open_exercise", None)
+            if opener is None:
+                _error("exercises are not available in this build")
+                return 2
+            try:
+                opener(path)
+            except ValueError as e:  # ExerciseError
+                _error(str(e))
+                return 2
         if screenshot:
             return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                _opt(args, "at_epoch"))
+        actions = getattr(window, "session_actions", None)
+        if not path and actions is not None and not _train_options_given(args):
+            actions.restore_work()  # plain `nnviz`: the work of the last session again
         window.show()
         window.raise_()
         code = app.exec()
         return int(code)
     finally:
         tear_down(window)
+
+
+#: The options of the command line that are not the problem's.
+_NOT_TRAIN = {"screenshot", "show", "epochs", "open", "at_epoch", "theme", "palette"}
+
+
+def _train_options_given(args: argparse.Namespace) -> bool:
+    """Whether the command line set any of the problem's options (their defaults are
+    DEFAULTS, the same as the parser's)."""
+    return any(_opt(args, k) != v for k, v in DEFAULTS.items() if k not in _NOT_TRAIN)
 
 
 def tear_down(window) -> None:

@@ -25,7 +25,9 @@ class RunControls(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("RunControls")
-        self.setStyleSheet("#RunControls { background: #f4f5f6; border-bottom: 1px solid #d8d8d8; }")
+        # Colours from the palette: they follow the theme (nnviz.gui.look).
+        self.setStyleSheet("#RunControls { background: palette(window); "
+                           "border-bottom: 1px solid palette(mid); }")
         style = self.style()
 
         self.reset = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
@@ -82,7 +84,7 @@ class RunControls(QFrame):
         self.epoch.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.status = QLabel()
         self.status.setToolTip("What the trainer is doing.")
-        self.status.setStyleSheet("color: #555;")
+        self.status.setStyleSheet("color: palette(placeholder-text);")
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         lay = QHBoxLayout(self)

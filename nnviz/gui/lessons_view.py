@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QS
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
 
+from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
 
 
@@ -75,6 +76,11 @@ def _value_brushes(values: np.ndarray) -> list:
     return [pg.mkBrush(c) for c in cmap.map(t, mode="qcolor")]
 
 
+def _class_symbols(labels: np.ndarray) -> list:
+    """Each class's own shape (nnviz.gui.colors): the plots read without colour."""
+    return [colors.class_symbol(int(c)) for c in np.asarray(labels).ravel()]
+
+
 def _class_brushes(labels: np.ndarray) -> list:
     cache: dict[int, object] = {}
     return [cache.setdefault(int(c), pg.mkBrush(*class_color(int(c)))) for c in labels]
@@ -98,8 +104,12 @@ class LessonPage(QWidget):
         self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
+        self.glw.setToolTip(f"The plots of \u201c{lesson.title}\u201d: drag to pan, wheel to "
+                            "zoom.")
         # Shown when the main window has a matching preset (see LessonsView.enable_try).
         self.try_button = QPushButton("Try it live in the main window")
+        self.try_button.setToolTip("Load this lesson's problem into the main window and train "
+                                   "it yourself.")
         self.try_button.hide()
         head = QHBoxLayout()
         head.addWidget(title, 1)
@@ -131,9 +141,9 @@ class LessonPage(QWidget):
         return p
 
     def scatter(self, plot: pg.PlotItem, x, y, brushes, size: int = 7,
-                name: str | None = None) -> pg.ScatterPlotItem:
+                name: str | None = None, symbol="o") -> pg.ScatterPlotItem:
         item = pg.ScatterPlotItem(np.asarray(x).ravel(), np.asarray(y).ravel(), size=size,
-                                  brush=brushes, pen=_EDGE, name=name)
+                                  brush=brushes, pen=_EDGE, name=name, symbol=symbol)
         plot.addItem(item)
         return item
 
@@ -218,11 +228,12 @@ class LessonsView(QWidget):
     def _fill_line(self, page: LessonPage) -> None:
         r = lessons.replay().line
         p = page.plot(0, 0, "LinearRegression on the notebook's line data", "x", "y")
-        p.addLegend(offset=(10, 10))
+        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
         page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth")
-        p.plot(r.x, r.y_pred, pen=pg.mkPen("k", width=2, style=Qt.PenStyle.DashLine), name="Fit")
+        p.plot(r.x, r.y_pred, pen=pg.mkPen(colors.train_curve(), width=2,
+                                           style=Qt.PenStyle.DashLine), name="Fit")
         p.plot(r.x, lessons.TRUE_SLOPE * r.x + lessons.TRUE_INTERCEPT,
-               pen=pg.mkPen(245, 147, 34, width=1.5), name="true line")
+               pen=pg.mkPen(class_color(0), width=1.5), name="true line")
         page.numbers.setText(
             f"fitted slope m = <b>{r.slope:.5f}</b>, intercept b = <b>{r.intercept:.5f}</b> "
             f"(the data's true line: {lessons.TRUE_SLOPE}, {lessons.TRUE_INTERCEPT})")
@@ -232,7 +243,7 @@ class LessonsView(QWidget):
         d = lessons.replay().deep_linear
         p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|")
         p.setLogMode(y=True)
-        p.addLegend(offset=(10, 10))
+        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
         for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
                                      (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",
                                       class_color(1))):
@@ -308,17 +319,19 @@ class LessonsView(QWidget):
             return
         self.moons_result = m
         X = m.X
-        for col, (title, brushes) in enumerate((
-                ("True Labels", _class_brushes(m.labels)),
-                ("Predicted", _value_brushes(np.clip(m.predictions, 0, 1))),
-                ("Rounded Predictions", _class_brushes(m.rounded.astype(int))))):
+        for col, (title, brushes, symbols) in enumerate((
+                ("True Labels", _class_brushes(m.labels), _class_symbols(m.labels)),
+                ("Predicted", _value_brushes(np.clip(m.predictions, 0, 1)), "o"),
+                ("Rounded Predictions", _class_brushes(m.rounded.astype(int)),
+                 _class_symbols(m.rounded.astype(int))))):
             p = page.plot(0, col, title, "x1", "x2")
-            page.scatter(p, X[:, 0], X[:, 1], brushes, size=6)
+            page.scatter(p, X[:, 0], X[:, 1], brushes, size=7, symbol=symbols)
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
         lp.setLabels(bottom="epoch", left="loss")
         lp.getAxis("left").enableAutoSIPrefix(False)
         lp.setMaximumHeight(170)
-        lp.plot(np.arange(1, len(m.losses) + 1), m.losses, pen=pg.mkPen(40, 40, 40, width=2))
+        lp.plot(np.arange(1, len(m.losses) + 1), m.losses,
+                pen=pg.mkPen(colors.train_curve(), width=2))
         printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
                             if e <= len(m.losses))
         page.numbers.setText(
@@ -393,10 +406,28 @@ class LessonsView(QWidget):
             self._baseline_data = key
             brushes = _class_brushes(view.data_y)
             for sc in (sc0, sc1):
-                sc.setData(view.data_X[:, 0], view.data_X[:, 1], brush=brushes)
+                sc.setData(view.data_X[:, 0], view.data_X[:, 1], brush=brushes,
+                           symbol=_class_symbols(view.data_y))
             # The whole plane, set once per data set (auto-range across the two linked plots
             # showed a sliver of it: x from -0.4 to 0.4 of the moons' -1.2 to 2.2).
             p0.getViewBox().setRange(rect, padding=0)
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look): every page drawn so far again."""
+        self._lut = diverging_map().getLookupTable(0.0, 1.0, 256)
+        for key, page in self.pages.items():
+            if not page.filled:
+                continue
+            page.glw.clear()
+            page.filled = False
+        self._baseline_items = self._baseline_data = None
+        from .look import style_tree
+        style_tree(self)
+        if self.isVisible():
+            self._fill(self.current_key)
+        self._check_moons()
+        if self.snapshot is not None and self.pages["baseline"].filled:
+            self.update_snapshot(self.snapshot)
 
     def shutdown(self) -> None:
         """Stop the background lesson (if any); safe after the widget is gone."""

@@ -51,6 +51,7 @@ from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, Trainer, TrainingError
 
+from . import colors
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .controls import RunControls
@@ -69,6 +70,7 @@ BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid
 
 class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
+    weights_edited = Signal(object, object)  # the weights before and after a hand edit
 
     def __init__(self, problem: Problem | None = None, *, install_extras: bool = True) -> None:
         """``problem``: what to train first; default the notebook's."""
@@ -92,6 +94,8 @@ class MainWindow(QMainWindow):
         self._view_aliases: dict[str, Callable[[], None]] = {}
         self.playing = False
         self.last_error = ""
+        self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
+        self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -155,7 +159,12 @@ class MainWindow(QMainWindow):
                                    "does) instead of the probability.")
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setToolTip("How to read the plot.")
+        # Wrapped rather than widening the window (many classes, long names).
+        self.legend.setWordWrap(True)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.legend.setToolTip("The key: each class's shape and colour, and its name (filled: "
+                               "training points, hollow: test points); what the background "
+                               "shows.")
         main_tab = QWidget()
         mv = QVBoxLayout(main_tab)
         mv.setContentsMargins(4, 4, 4, 4)
@@ -163,8 +172,7 @@ class MainWindow(QMainWindow):
         opts = QHBoxLayout()
         opts.addWidget(self.show_test)
         opts.addWidget(self.discretize)
-        opts.addStretch(1)
-        opts.addWidget(self.legend)
+        opts.addWidget(self.legend, 1)
         mv.addLayout(opts)
 
         self.tabs = QTabWidget()
@@ -218,6 +226,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 4, 4, 0)
+        self.right_layout = rv  # the exercise panel goes under the banner
         rv.addWidget(self.banner)
         rv.addWidget(self.tabs, 1)
 
@@ -263,7 +272,8 @@ class MainWindow(QMainWindow):
             menu.addAction(a)
             return a
 
-        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz.", self.close,
+        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz (asks first when a "
+                                  "trained run is not saved).", self.quit,
                                   QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
             self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
@@ -292,6 +302,8 @@ class MainWindow(QMainWindow):
                "branch, with the current settings.", lambda: self.worker.branch(None), "Ctrl+B")
         for a in self.run_menu.actions() + self.file_menu.actions():
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
+        from . import keys
+        self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
 
     def _connect(self) -> None:
         c = self.controls
@@ -308,6 +320,8 @@ class MainWindow(QMainWindow):
         self.editor.changed.connect(lambda: self._apply_panels("network"))
         self.show_test.toggled.connect(self.boundary.set_show_test)
         self.discretize.toggled.connect(self.boundary.set_discretize)
+        self.discretize.toggled.connect(
+            lambda: self._dataset is not None and self._update_legend(self._dataset))
         self.log_scale.toggled.connect(self.loss_plot.set_log)
         w = self.worker
         t = self.timeline
@@ -353,8 +367,16 @@ class MainWindow(QMainWindow):
             from nnviz.gui import session_actions
         except ImportError:
             session_actions = None
+        try:
+            from nnviz.gui import exercise_panel
+        except ImportError:
+            exercise_panel = None
+        from nnviz.gui import explain, look
         for name, module, install in (("views", views, "install_views"),
-                                      ("session actions", session_actions, "install")):
+                                      ("session actions", session_actions, "install"),
+                                      ("exercises", exercise_panel, "install"),
+                                      ("theme and palette", look, "install"),
+                                      ("explanations", explain, "install")):
             if module is None:
                 continue
             try:
@@ -479,7 +501,7 @@ class MainWindow(QMainWindow):
     def _commit(self, problem: Problem) -> None:
         data = problem.dataset
         if data is not self._dataset:
-            self.boundary.set_dataset(data)
+            self.boundary.set_dataset(data, self.class_names(data))
             self.discretize.setEnabled(data.is_classification)
             self.data_panel.set_task_text(data)
             self._update_legend(data)
@@ -520,7 +542,9 @@ class MainWindow(QMainWindow):
                           pick("output_activation", draft.output_activation),
                           draft.init_scheme, pick("loss", config.loss), config.optimizer,
                           pick("learning_rate", config.learning_rate), config.batch_size,
-                          config.l1, config.l2)
+                          config.l1, config.l2,
+                          # features of other raw inputs do not carry over to this data
+                          draft.features if draft.input_dim == data.n_features else ())
         followed = []
         try:
             spec, fitted = fit(data, choices)
@@ -572,6 +596,8 @@ class MainWindow(QMainWindow):
         if notes:
             text += " Note: " + "; ".join(notes) + "."
         self.editor.show_note(text)
+        # "starts at epoch 0" is true until the run moves; the notes on defaults stay longer.
+        self._fresh_note = ("Note: " + "; ".join(notes) + ".") if notes else ""
         self.statusBar().showMessage(text, 6000)
 
     def _show_fitted(self, problem: Problem) -> None:
@@ -581,16 +607,31 @@ class MainWindow(QMainWindow):
         self.editor.set_output_activation(problem.spec.output_activation)
         self.editor.set_io(problem.spec.input_dim, problem.spec.output_dim)
 
+    def class_names(self, data: Dataset | None = None) -> tuple[str, ...]:
+        """The names of ``data``'s classes (default the current data's): an imported file's
+        own (apple, lemon, ...), else "class 0", "class 1", ...; () for regression."""
+        data = self._dataset if data is None else data
+        if data is None or not data.is_classification:
+            return ()
+        actions = getattr(self, "session_actions", None)
+        names = actions.class_names(data) if actions is not None else None
+        k = max(data.n_classes, 2)
+        if names and len(names) >= k:
+            return tuple(str(n) for n in names[:k])
+        return tuple(f"class {i}" for i in range(k))
+
     def _update_legend(self, data: Dataset) -> None:
-        if data.is_classification and data.n_features == 1:
-            text = ("\u25cf train &nbsp; \u25cb test, at the height of their class &nbsp; "
-                    "lines: the model's probability of each class")
-        elif data.is_classification and data.n_classes <= 2:
-            text = ("<span style='color:#f59322'>\u25cf</span> class 0 &nbsp; "
-                    "<span style='color:#0877bd'>\u25cf</span> class 1 &nbsp; "
-                    "\u25cb test &nbsp; background: P(class 1)")
-        elif data.is_classification:
-            text = "\u25cf train &nbsp; \u25cb test &nbsp; background: predicted class (paler = less sure)"
+        if data.is_classification:
+            names = self.class_names(data)
+            key = colors.class_key_html(names)
+            if data.n_features == 1:
+                text = f"{key} &nbsp; lines: the model's probability of each class"
+            elif self.discretize.isChecked():
+                text = f"{key} &nbsp; background: the predicted class"
+            elif data.n_classes <= 2:
+                text = f"{key} &nbsp; background: P({names[1]})"
+            else:
+                text = f"{key} &nbsp; background: predicted class (paler = less sure)"
         elif data.n_features == 1:
             text = "\u25cf train &nbsp; \u25cb test &nbsp; line: the model's prediction"
         else:
@@ -638,6 +679,7 @@ class MainWindow(QMainWindow):
         old = self._drawn.params if self._drawn is not None else None
         check_edit(self._spec, old, params)
         self.worker.set_params(params)
+        self.weights_edited.emit(old, params)
 
     def request_state(self, callback: Callable[[Any], None], fn: Callable | None = None, *,
                       on_error: Callable[[BaseException], None] | None = None) -> None:
@@ -682,8 +724,16 @@ class MainWindow(QMainWindow):
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)
             self.metrics.setText(self._metrics_text(s))
+            if self._fresh_note is not None and s.live_epoch > 0:
+                self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
+                    self.editor.note.clear_message()
+                self._fresh_note = None
             if s.diverged:
                 self._show_banner(s.message)
+                self._diverged_at = s.live_epoch
+            elif self._diverged_at is not None and s.live_epoch > self._diverged_at:
+                # Trained on past the divergence (say, at a lower rate): no longer true.
+                self._hide_banner()
             self.snapshot_drawn.emit(s)
 
     def _metrics_text(self, s: Snapshot) -> str:
@@ -702,7 +752,7 @@ class MainWindow(QMainWindow):
 
         what = "accuracy" if clf else "R\u00b2"
         return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"
-                f" &nbsp;&nbsp; <b style='color:#c46a00'>Test</b> loss {loss(m.test_loss)} "
+                f" &nbsp;&nbsp; <b style='color:{colors.hex_of(colors.test_color())}'>Test</b> loss {loss(m.test_loss)} "
                 f"&middot; {what} {acc(m.test_accuracy)}")
 
     def _on_status(self, text: str) -> None:
@@ -735,13 +785,21 @@ class MainWindow(QMainWindow):
             box.show()
 
     def _show_banner(self, text: str) -> None:
+        self._diverged_at = None  # a divergence sets it again after this
         self.banner.setText(text)
         self.banner.show()
 
     def _hide_banner(self) -> None:
         self.banner.hide()
+        self._diverged_at = None
 
     # --- closing -------------------------------------------------------------------------------
+
+    def quit(self) -> None:
+        """File > Quit: close the window, after asking when a trained run is not saved."""
+        actions = getattr(self, "session_actions", None)
+        if actions is None or actions.may_close():
+            self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

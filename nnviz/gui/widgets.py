@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGraphicsItem, QLabel, QSpinBox, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
@@ -40,9 +41,53 @@ class MessageLabel(QLabel):
         return self.isVisible() and self.styleSheet() == ERROR_STYLE
 
 
-def spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
-    """An integer field that reports only finished edits (Enter, focus out, arrows)."""
-    w = QSpinBox()
+class _SaysOutOfRange:
+    """A spin box that says so when a typed number is beyond its range (Qt clamps or drops it
+    without a word): ``out_of_range(message)``, and the field keeps its value."""
+
+    out_of_range = Signal(str)
+
+    def validate(self, text: str, pos: int):  # noqa: D102 (Qt)
+        state, text, pos = super().validate(text, pos)
+        if state == QValidator.State.Invalid:
+            number = self._typed(text)
+            if number is not None and not self.minimum() <= number <= self.maximum():
+                self._refused = number
+                return QValidator.State.Intermediate, text, pos
+        self._refused = None
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:  # noqa: D102 (Qt)
+        refused = getattr(self, "_refused", None)
+        if refused is not None:
+            self._refused = None
+            low, high = self.minimum(), self.maximum()
+            fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
+            self.out_of_range.emit(f"{fmt(refused)} is out of range: this field takes "
+                                   f"{fmt(low)} to {fmt(high)} (it keeps {self.text()}).")
+        return super().fixup(text)
+
+    def _typed(self, text: str):
+        body = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+        body = body.replace(self.locale().groupSeparator(), "").replace(",", "")
+        try:
+            return int(body) if isinstance(self, QSpinBox) else float(body)
+        except ValueError:
+            return None
+
+
+class SpinBox(_SaysOutOfRange, QSpinBox):
+    pass
+
+
+class DoubleSpinBox(_SaysOutOfRange, QDoubleSpinBox):
+    pass
+
+
+def spin(low: int, high: int, value: int, tip: str) -> SpinBox:
+    """An integer field that reports only finished edits (Enter, focus out, arrows), and says
+    when a typed number is out of range (``out_of_range``)."""
+    w = SpinBox()
     w.setRange(low, high)
     w.setValue(value)
     w.setKeyboardTracking(False)
@@ -52,8 +97,8 @@ def spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
 
 
 def dspin(low: float, high: float, value: float, step: float, decimals: int,
-          tip: str) -> QDoubleSpinBox:
-    w = QDoubleSpinBox()
+          tip: str) -> DoubleSpinBox:
+    w = DoubleSpinBox()
     w.setRange(low, high)
     w.setDecimals(decimals)
     w.setSingleStep(step)

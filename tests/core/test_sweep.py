@@ -247,3 +247,17 @@ def test_a_base_with_its_own_weights_starts_every_member_from_them():
         SweepSpec(own, (Axis("hidden", (8, (4, 10, 4))),)).problems()
     assert [p.spec.hidden for p in SweepSpec(base, (Axis("hidden", (8, [3, 3])),)).problems()] \
         == [(8,), (3, 3)]
+
+
+def test_members_with_input_features_equal_single_runs():
+    base = make_problem(MOONS, Choices(hidden=(4,), activations=("tanh",),
+                                       features=("x1", "x2", "x1*x2", "sin(x1)")))
+    sweep = Sweep(SweepSpec(base, (Axis("learning_rate", (0.3, 1.0)), Axis("hidden", (4, 6)))))
+    assert len(sweep.groups) == 1
+    sweep.advance(150)
+    for i in range(4):
+        assert sweep.spec.problem_for(i).spec.features == base.spec.features
+        _assert_member_is_single_run(sweep, i, 150)
+    X = np.random.default_rng(1).normal(size=(20, 2))
+    t, _ = _single(sweep.spec.problem_for(3), 150)
+    np.testing.assert_allclose(sweep.predict(X)[3], t.predict(X), rtol=1e-4, atol=1e-6)
