@@ -88,9 +88,10 @@ def sweep_command(args: argparse.Namespace) -> int:
                 w.writerow(["member", *names, "epoch", "loss"])
                 labels = [[_cell(m[n]) for n in names] for m in spec.members()]
 
-                def on_losses(i, first, losses):
+                def write_rows(i, first, losses):
                     w.writerows([i, *labels[i], first + k, repr(float(v))]
                                 for k, v in enumerate(losses))
+                on_losses = write_rows
             t0 = time.perf_counter()
             left = args.epochs
             while left > 0 and not sweep.diverged.all():
@@ -110,9 +111,8 @@ def sweep_command(args: argparse.Namespace) -> int:
         for i, s in enumerate(scores):
             p = sweep.problems[i]
             d, cfg, net = p.dataset, p.config, p.spec
-            m = sweep._m[i]
-            message = divergence_message(m.epoch, cfg.learning_rate, m.best_epoch, m.best_loss,
-                                         then="run again") if s["diverged"] else ""
+            message = divergence_message(s["epoch"], cfg.learning_rate, s["best_epoch"],
+                                         s["best_loss"], then="run again") if s["diverged"] else ""
             final = s["final_loss"] if s["epoch"] else s["train_loss"]
             row = {
                 "dataset": d.name, "task": d.task, "architecture": net.shapes_text(),

@@ -7,8 +7,7 @@ a member means exactly what a single run with its values means.
 
 :class:`Sweep` trains them. Members are grouped by what fixes the compiled shape (depth, input
 and output widths, output activation, loss, optimiser, batch size, training-set size); each
-group trains in ONE call per chunk: ``jax.vmap`` of the engine's compiled chunk over the
-members' stacked states. Within a group:
+group trains in ONE compiled call per chunk over the members' stacked states. Within a group:
 
 - seeds, learning rates, init schemes, data noise/seed, batch order are the members' own states
   and data (the data is stacked when it differs);
@@ -18,8 +17,9 @@ members' stacked states. Within a group:
 - different hidden activations are an index per member and layer (``lax.switch``, a select
   under vmap); L1/L2 rates are per-member numbers. Still one compile.
 
-Members that are all alike in shape, activation and penalty run the single run's own compiled
-chunk, vmapped (as ``engine.train_many``).
+The epoch is the single run's (``training._epoch_fns``: the same step, optimiser and
+mini-batch shuffling), vmapped over the members inside a loop of the sweep's own; members that
+are all alike in shape, activation and penalty use the single run's objective itself.
 
 Each member keeps a :class:`~nnviz.core.runlog.RunLog` as a single run records it (losses,
 test loss at checkpoints, checkpoints of its own unpadded state), and goes through divergence
@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
@@ -41,7 +42,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import activations, compiled, losses
-from .data import DataSpec, make_dataset
+from . import features as input_features
+from .data import make_dataset
 from .errors import NnvizError
 from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
@@ -68,7 +70,6 @@ AXES: dict[str, str] = {
     "loss": "loss",
 }
 _DATA_AXES = ("seed", "noise", "samples", "test_fraction")
-_WEIGHT_AXES = ("seed", "init_seed", "init_scheme", "hidden")
 MAX_MEMBERS = 1024
 
 
@@ -87,6 +88,8 @@ class Axis:
         if self.name not in AXES:
             raise SweepError(f"cannot sweep {self.name!r}; a sweep varies: {', '.join(AXES)}")
         values = tuple(tuple(v) if isinstance(v, list) else v for v in self.values)
+        if self.name == "hidden":  # a width alone is a network of one hidden layer
+            values = tuple(v if isinstance(v, tuple) else (v,) for v in values)
         if not values:
             raise SweepError(f"the {self.name} axis has no values")
         object.__setattr__(self, "values", values)
@@ -105,6 +108,7 @@ class SweepSpec:
     axes: tuple[Axis, ...]
     fitted: frozenset | None = None
     _problems: dict = field(default_factory=dict, repr=False, compare=False)
+    _datasets: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "axes", tuple(self.axes))
@@ -131,12 +135,19 @@ class SweepSpec:
         """Member i's values in a few words (``learning_rate 0.1, seed 2``)."""
         return ", ".join(f"{k} {_text(v)}" for k, v in self.members()[i].items())
 
+    def problems(self) -> list[Problem]:
+        """Every member's Problem; raises the user error of the first that cannot be made (a
+        check before training starts)."""
+        return [self.problem_for(i) for i in range(self.n_members)]
+
     def problem_for(self, i: int) -> Problem:
         """Member i as an ordinary single-run Problem."""
+        i = operator.index(i)
         if i not in self._problems:
             if not 0 <= i < self.n_members:
                 raise IndexError(f"member {i} of a sweep of {self.n_members}")
-            self._problems[i] = member_problem(self.base, self.members()[i], self.fitted)
+            self._problems[i] = member_problem(self.base, self.members()[i], self.fitted,
+                                               self._datasets)
         return self._problems[i]
 
 
@@ -146,8 +157,12 @@ def _text(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def member_problem(base: Problem, values: dict, fitted: frozenset | None = None) -> Problem:
-    """``base`` with ``values`` applied as ``nnviz train`` applies its options."""
+def member_problem(base: Problem, values: dict, fitted: frozenset | None = None,
+                   datasets: dict | None = None) -> Problem:
+    """``base`` with ``values`` applied as ``nnviz train`` applies its options (``datasets``:
+    the data sets made so far, by DataSpec, shared between members). A base with weights of
+    its own (``params``) starts every member from them; for other initial draws, give a base
+    without (``replace(base, params=None)``)."""
     fitted = fitted_by_default(base) if fitted is None else set(fitted)
     data = base.dataset
     changed = {k: values[k] for k in _DATA_AXES if k in values}
@@ -157,7 +172,13 @@ def member_problem(base: Problem, values: dict, fitted: frozenset | None = None)
                 raise SweepError(f"{', '.join(changed)} change generated data; this data was "
                                  "imported")
         else:
-            data = _dataset(replace(data.spec, **changed))
+            ds = replace(data.spec, **changed)
+            if datasets is None:
+                data = make_dataset(ds)
+            else:
+                if ds not in datasets:
+                    datasets[ds] = make_dataset(ds)
+                data = datasets[ds]
     spec, cfg = base.spec, base.config
     hidden = tuple(values.get("hidden", spec.hidden))
     if "activation" in values:
@@ -178,19 +199,18 @@ def member_problem(base: Problem, values: dict, fitted: frozenset | None = None)
                       values.get("optimizer", cfg.optimizer),
                       own("learning_rate", cfg.learning_rate),
                       values.get("batch_size", cfg.batch_size), values.get("l1", cfg.l1),
-                      values.get("l2", cfg.l2))
+                      values.get("l2", cfg.l2), features=spec.features)
     seed = values.get("seed", base.seed)
     init_seed = values.get("init_seed", base.init_seed)
-    params = None if any(k in values for k in _WEIGHT_AXES) else base.params
     problem = make_problem(data, choices, seed=seed, init_seed=init_seed)
-    if params is not None and problem.spec.param_shapes() == spec.param_shapes():
-        problem = replace(problem, params=params)
+    if base.params is not None:
+        # the base's own weights start every member, as --init does for nnviz train (seeds
+        # and init schemes do not draw them then)
+        if problem.spec.param_shapes() != spec.param_shapes():
+            raise SweepError(f"the starting weights fit the network {spec.shapes_text()}, not "
+                             f"{problem.spec.shapes_text()}: sweep it without them")
+        problem = replace(problem, params=base.params)
     return problem
-
-
-@functools.lru_cache(maxsize=256)
-def _dataset(spec: DataSpec):
-    return make_dataset(spec)
 
 
 # --- the compiled pieces of a group --------------------------------------------------------------
@@ -239,6 +259,7 @@ def _mask_weights(w, rows, cols):
 def _hidden_out(spec: NetworkSpec, variant: _Masked | None, params, aux, X):
     """The last hidden layer's activations for rows ``X`` and the (masked) output layer, as
     ``network.forward`` computes them."""
+    X = input_features.expand(spec.features, X)
     *hidden, (w, b) = params
     if variant is None:
         for (wh, bh), name in zip(hidden, spec.activations):
@@ -272,8 +293,11 @@ def _members_loop(spec: NetworkSpec, config, n_train: int, variant, data_axis: i
             new, old)
 
     def run(states, X, T, n_epochs, aux):
+        # once per chunk, outside the loop: the input features, the samples as columns
+        expand = functools.partial(input_features.expand, spec.features)
+        X = jax.vmap(expand)(X) if data_axis == 0 else expand(X)
         if columns:
-            X = jnp.swapaxes(X, -1, -2)  # once per chunk, outside the loop
+            X = jnp.swapaxes(X, -1, -2)
         n = n_epochs.shape[0]
 
         def cond(c):
@@ -462,7 +486,7 @@ class Sweep:
         """``record`` False: the logs keep the losses and the start, no further checkpoints
         or test losses (the command line's, which keeps nothing to replay)."""
         self.spec, self.record = spec, record
-        self.problems = [spec.problem_for(i) for i in range(spec.n_members)]
+        self.problems = spec.problems()
         tasks = {(p.dataset.task, p.dataset.n_features) for p in self.problems}
         if len(tasks) > 1:
             raise SweepError("the members' data sets differ in task or inputs")
@@ -481,7 +505,7 @@ class Sweep:
         self._on_losses = None
         keys: dict = {}
         for i, p in enumerate(self.problems):
-            key = (p.spec.input_dim, len(p.spec.hidden), p.spec.output_dim,
+            key = (p.spec.input_dim, p.spec.features, len(p.spec.hidden), p.spec.output_dim,
                    p.spec.output_activation, p.config.loss, p.config.optimizer,
                    p.config.batch_size, len(p.dataset.train_index), len(p.dataset.test_index))
             keys.setdefault(key, []).append(i)
@@ -548,7 +572,8 @@ class Sweep:
 
     def scores(self) -> list[dict]:
         """Per member: its values, train/test loss and accuracy (R^2 for regression), the last
-        epoch's loss, whether it diverged, its epoch."""
+        epoch's loss (``final_loss``), whether it diverged, its epoch, and its best epoch and
+        loss (where a diverged member's weights went back to)."""
         out: list[dict] = [{} for _ in range(self.n_members)]
         members = self.spec.members()
         for g in self.groups:
@@ -557,7 +582,8 @@ class Sweep:
                 out[i] = {**members[i], "train_loss": float(v[0]), "train_accuracy": float(v[1]),
                           "test_loss": float(v[2]), "test_accuracy": float(v[3]),
                           "final_loss": m.last_loss, "diverged": bool(self.diverged[i]),
-                          "epoch": m.epoch, "best_epoch": m.best_epoch}
+                          "epoch": m.epoch, "best_epoch": m.best_epoch,
+                          "best_loss": m.best_loss}
         return out
 
     # --- training ----------------------------------------------------------------------------

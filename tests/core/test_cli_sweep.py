@@ -110,3 +110,31 @@ def test_from_the_shell_no_traceback_and_help_says_the_syntax():
     out = subprocess.run([sys.executable, "-m", "nnviz", "sweep", "--help"],
                          capture_output=True, text=True, check=True).stdout
     assert "4,10,4/8/16" in " ".join(out.split()) and "--init-seed" in out
+
+
+def test_init_weights_start_every_member_as_they_start_nnviz_train(capsys, tmp_path):
+    from nnviz.core.network import NetworkSpec, init_params, save_npz
+    w = tmp_path / "w.npz"
+    save_npz(w, init_params(NetworkSpec(2, (4, 10, 4), ("sigmoid",) * 3, 1, "sigmoid"), 77))
+    code, out, err = run(capsys, "sweep", "--init", str(w), "--seed", "0,1", "--epochs", "100",
+                         "--json")
+    assert code == 0, err
+    for m in json.loads(out)["members"]:
+        single = _train_json(capsys, "--init", str(w), "--seed", str(m["seed"]),
+                             "--epochs", "100")
+        np.testing.assert_allclose([m[k] for k in NUMBERS], [single[k] for k in NUMBERS],
+                                   rtol=1e-5)
+    code, out, err = run(capsys, "sweep", "--init", str(w), "--hidden", "4,10,4/8")
+    assert code == 2 and "starting weights fit the network 2 -> 4 -> 10 -> 4 -> 1" in err
+
+
+def test_a_diverging_member_says_what_nnviz_train_says(capsys):
+    opts = ["--activation", "relu", "--output-activation", "linear", "--epochs", "200"]
+    code, out, err = run(capsys, "sweep", *opts, "--lr", "0.01,100", "--json")
+    assert code == 0, err
+    calm, blown = json.loads(out)["members"]
+    code, out, _ = run(capsys, "train", *opts, "--lr", "100", "--json")
+    single = json.loads(out)
+    assert code == 1 and not calm["diverged"] and blown["diverged"] and single["diverged"]
+    assert blown["epochs"] == single["epochs"] and blown["message"] == single["message"]
+    assert "Lower the learning rate" in blown["message"]

@@ -187,17 +187,29 @@ def test_bad_axes_are_user_errors():
 
 SHARDED = textwrap.dedent("""
     import json, jax, numpy as np
-    from nnviz.core.problem import notebook_problem
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem, notebook_problem
     from nnviz.core.sweep import Axis, Sweep, SweepSpec
     spec = SweepSpec(notebook_problem(), (Axis("hidden", ((4, 10, 4), (2, 2, 2))),
                                           Axis("learning_rate", (0.5, 1.0, 2.0))))
+    # momentum at 0.6 blows up after a few epochs: its best weights are put back
+    blows = make_problem(make_dataset(DataSpec("moons")), Choices(
+        hidden=(8, 8), activations=("tanh", "tanh"), output_activation="linear",
+        optimizer="momentum"))
+    diverging = SweepSpec(blows, (Axis("learning_rate", (0.05, 0.6)),
+                                  Axis("hidden", ((8, 8), (3, 5)))))
     out = {"devices": len(jax.devices())}
     for name, devices in (("sharded", None), ("one", jax.devices()[:1])):
         s = Sweep(spec, devices)
         s.advance(120)
+        d = Sweep(diverging, devices)
+        d.advance(100)
         out[name] = {"losses": [s.logs[i].losses.arrays()[1].tolist() for i in range(6)],
                      "scores": [[v["train_loss"], v["test_loss"]] for v in s.scores()],
-                     "sharded": str(s.groups[0].state.params[0][0].sharding)}
+                     "sharded": str(s.groups[0].state.params[0][0].sharding),
+                     "diverged": d.diverged.tolist(), "epochs": d.member_epochs.tolist(),
+                     "params": [np.concatenate([np.ravel(a) for l in d.params(i) for a in l])
+                                .tolist() for i in range(4)]}
     print(json.dumps(out))
 """)
 
@@ -215,3 +227,37 @@ def test_a_sharded_sweep_equals_the_unsharded_one():
     for a, b in zip(out["sharded"]["losses"], out["one"]["losses"]):
         np.testing.assert_allclose(a, b, rtol=1e-6)
     np.testing.assert_allclose(out["sharded"]["scores"], out["one"]["scores"], rtol=1e-6)
+    # members that diverge stop at the same epoch and go back to the same best weights
+    a, b = out["sharded"], out["one"]
+    assert a["diverged"] == b["diverged"] == [False, False, True, True]
+    assert a["epochs"] == b["epochs"] and a["epochs"][2] < 100
+    # (a blow-up multiplies rounding differences: one member per device batches otherwise)
+    for x, y in zip(a["params"], b["params"]):
+        np.testing.assert_allclose(x, y, rtol=1e-3, atol=1e-4 * np.abs(y).max())
+
+
+def test_a_base_with_its_own_weights_starts_every_member_from_them():
+    from dataclasses import replace
+    base = notebook_problem()
+    own = replace(base, params=base.make_trainer().initial_params)
+    spec = SweepSpec(own, (Axis("seed", (0, 1)),))
+    for p in spec.problems():  # the seed draws the data, not the weights (as --init does)
+        assert p.params is own.params
+    with pytest.raises(SweepError, match="starting weights fit the network 2 -> 4 -> 10"):
+        SweepSpec(own, (Axis("hidden", (8, (4, 10, 4))),)).problems()
+    assert [p.spec.hidden for p in SweepSpec(base, (Axis("hidden", (8, [3, 3])),)).problems()] \
+        == [(8,), (3, 3)]
+
+
+def test_members_with_input_features_equal_single_runs():
+    base = make_problem(MOONS, Choices(hidden=(4,), activations=("tanh",),
+                                       features=("x1", "x2", "x1*x2", "sin(x1)")))
+    sweep = Sweep(SweepSpec(base, (Axis("learning_rate", (0.3, 1.0)), Axis("hidden", (4, 6)))))
+    assert len(sweep.groups) == 1
+    sweep.advance(150)
+    for i in range(4):
+        assert sweep.spec.problem_for(i).spec.features == base.spec.features
+        _assert_member_is_single_run(sweep, i, 150)
+    X = np.random.default_rng(1).normal(size=(20, 2))
+    t, _ = _single(sweep.spec.problem_for(3), 150)
+    np.testing.assert_allclose(sweep.predict(X)[3], t.predict(X), rtol=1e-4, atol=1e-6)
