@@ -7,6 +7,7 @@ and the points change only when the sweep does.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -22,14 +23,16 @@ from . import colors
 GAP = 0.06  # between tiles, in tile widths
 LABEL_BAND = 0.2  # above each tile, for its label, in tile heights
 DIVERGED_GREY = np.array([205, 205, 205], np.float32)
-_LUT = None
 
 
 def _lut() -> np.ndarray:
-    global _LUT
-    if _LUT is None:
-        _LUT = colors.diverging_map().getLookupTable(0.0, 1.0, 256, alpha=False)[:, :3]
-    return _LUT
+    """The boundary plot's scale (the current theme's and palette's), as 256 RGB rows."""
+    return _plane_lut(*(x.name for x in colors.current()))
+
+
+@functools.lru_cache(maxsize=8)
+def _plane_lut(theme: str, palette: str) -> np.ndarray:
+    return colors.diverging_map().getLookupTable(0.0, 1.0, 256, alpha=False)[:, :3]
 
 
 def tile_layout(n: int, shape: tuple[int, ...] | None = None, aspect: float = 1.0) -> tuple[int, int]:
@@ -92,7 +95,8 @@ def mosaic_rgb(tiles: np.ndarray, cols: int, px_gap: int, diverged: np.ndarray |
     rows = int(math.ceil(m / cols))
     h = rows * (ry + px_gap + px_label) + px_label
     w = cols * (rx + px_gap) - px_gap
-    out = np.full((h, w, 3), 255, np.uint8)
+    out = np.empty((h, w, 3), np.uint8)
+    out[:] = colors.background()
     for i in range(m):
         r, c = divmod(i, cols)
         y0 = r * (ry + px_gap + px_label) + px_label
@@ -145,7 +149,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             "A sweep trains many variants of a network at once and shows them side by side.\n"
             "Pick a ready-made sweep on the left (Learning rate, say), then press Play:\n"
             "while this tab is shown, Play, Step and the speed slider drive the sweep.",
-            color="#555", anchor=(0.5, 0.5))
+            color=colors.hex_of(colors.axis()), anchor=(0.5, 0.5))
         self.vb.addItem(self.placeholder)
         self.placeholder.setPos(0.5, 0.5)
         self.vb.setRange(QRectF(0, 0, 1, 1), padding=0)
@@ -209,7 +213,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.labels = []
         for i, text in enumerate(self._texts):
             x, y = tile_origin(i, cols)
-            item = pg.TextItem(text, color="#222", anchor=(0.5, 1.0))
+            item = pg.TextItem(text, color=colors.hex_of(colors.text()), anchor=(0.5, 1.0))
             item.setPos(x + 0.5, y - 0.01)
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.vb.addItem(item)

@@ -24,6 +24,7 @@ from nnviz.core.loop import describe
 from nnviz.core.ready_sweeps import ready
 from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, member_run
 
+from . import colors
 from .compare_plots import LossCurves, ScorePlot, ScoreTable, axis_colors, member_colors
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
@@ -202,6 +203,16 @@ class CompareView(QWidget):
 
     def update_snapshot(self, snapshot) -> None:
         """The main run's snapshot (every view gets it): this view draws the sweep's own."""
+
+    def apply_look(self) -> None:
+        """A new theme or palette: the sweep drawn again in it (gui/look.py calls this)."""
+        self.tiles.placeholder.setColor(colors.hex_of(colors.axis()))
+        if self.drawn is not None:
+            selected = self.selected
+            self.latest, self.drawn, self.members_of = self.drawn, None, None
+            self._draw_latest()
+            if selected is not None:
+                self.select(selected)
 
     def _on_snapshot(self, s: SweepSnapshot) -> None:
         # Drawn in the next turn of the event loop: the worker already paces the snapshots

@@ -26,11 +26,12 @@ def test_each_tile_shows_its_own_member_with_the_planes_top_row_up():
     # Tile 1 is the second column of the first row, under its label band; its top row is y max.
     assert (img[2, 6:11] == 201).all()
     assert (img[3:6, 6:11] == 20).all()
-    # Tile 2 starts the second row; the gap and the label band between are white.
+    # Tile 2 starts the second row; the gap and the label band between: the background.
     assert (img[9, 0:5] == 202).all()
-    assert (img[6:9, 0:5] == 255).all()
-    # No tile for a fourth member: white.
-    assert (img[9:13, 6:11] == 255).all()
+    bg = colors.background()
+    assert (img[6:9, 0:5] == bg).all()
+    # No tile for a fourth member: the background.
+    assert (img[9:13, 6:11] == bg).all()
 
 
 def test_a_diverged_tile_is_washed_out_to_grey():
@@ -82,7 +83,7 @@ def test_the_mosaic_draws_every_member_in_one_image(qtbot, moons):
     img = m.image.image
     assert img is not None and img.ndim == 3
     # Four tiles: four distinct colours in the picture, besides white.
-    colours = {tuple(c) for c in img.reshape(-1, 3)} - {(255, 255, 255)}
+    colours = {tuple(int(x) for x in c) for c in img.reshape(-1, 3)} - {colors.background()}
     assert len(colours) == 4
     assert [t.textItem.toPlainText() for t in m.labels][3] == "lr 100 \u2014 diverged"
     # The training points on every tile: one item.

@@ -179,3 +179,20 @@ def test_ending_the_sweep_clears_the_view_and_gives_play_back_to_the_run(qtbot, 
     assert not view.end_button.isEnabled() and not view.promote_button.isEnabled()
     window.step(3)  # the tab is still shown: Step trains the main run now
     wait_for_run(qtbot, window, 3)
+
+
+def test_the_compare_view_follows_the_theme(qtbot, lr_view):
+    from nnviz.gui import colors
+    window, view = lr_view
+    window.step(5)
+    _at(qtbot, view, 5)
+    view.select(1)
+    light = view.tiles.image.image[0, 0].copy()  # the background above the first label
+    try:
+        colors.set_look("dark")
+        qtbot.waitUntil(lambda: tuple(view.tiles.image.image[0, 0]) == colors.background(),
+                        timeout=FIRST_SNAPSHOT_MS)
+        assert tuple(light) != colors.background()
+        assert view.selected == 1 and view.tiles.selection.isVisible()
+    finally:
+        colors.set_look("light")
