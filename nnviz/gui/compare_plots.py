@@ -318,6 +318,9 @@ class ScorePlot(pg.PlotWidget):
         self.best_mark = pg.ScatterPlotItem(size=14, symbol="star", brush="w", pen="k")
         self.best_mark.setZValue(10)
         self.cell_texts: list[pg.TextItem] = []
+        self.setToolTip("Each member's loss now over the swept values: for one axis the "
+                        "training and test loss, for two a map of the test loss (brighter is "
+                        "lower). The star marks the best member.")
         self.axes: tuple = ()
         self.members: tuple = ()
         self._two = False

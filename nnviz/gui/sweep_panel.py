@@ -109,6 +109,8 @@ class SweepPanel(QGroupBox):
         self.value_edits: list[QLineEdit] = []
         for row in range(2):
             box = QComboBox()
+            box.setToolTip("What the sweep varies" + (" besides the first axis (optional): "
+                           "every combination of the two is a member." if row else "."))
             if row == 1:
                 box.addItem("(no second axis)", None)
             for name, (what, _example) in AXES.items():
