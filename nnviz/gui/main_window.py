@@ -63,6 +63,8 @@ from .worker import TrainingWorker
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 FRAME_MS = 25
 MAIN_VIEW = "main"
+HINT_STYLE = ("QLabel { background: #e8f1fb; color: #0b3d6b; border: 1px solid #b6d0ee; "
+              "border-radius: 4px; padding: 6px; }")
 BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
                 "border-radius: 4px; padding: 6px; }")
 
@@ -179,6 +181,13 @@ class MainWindow(QMainWindow):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setToolTip("What went wrong, and what to do about it.")
         self.banner.hide()
+        # What a preset or a lesson asks of the user ("press Play; it stops at 1,000"): it stays
+        # until the problem changes (a status-bar message went at the first "compiling...").
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.setToolTip("What this preset or lesson shows, and how to see it.")
+        self.hint.hide()
 
         self.loss_plot = LossPlot()
         self.log_scale = QCheckBox("Log scale")
@@ -218,6 +227,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 4, 4, 0)
+        rv.addWidget(self.hint)
         rv.addWidget(self.banner)
         rv.addWidget(self.tabs, 1)
 
@@ -271,6 +281,9 @@ class MainWindow(QMainWindow):
                                   self.toggle_play, Qt.Key.Key_Space)
         self.step_action = action(self.run_menu, "&Step one epoch", "Train exactly one epoch.",
                                   lambda: self.step(1), Qt.Key.Key_Right)
+        self.full_speed_action = action(self.run_menu, "&Full speed / watching pace",
+                                        "Train as fast as possible, or back to the pace to "
+                                        "watch.", self.controls.toggle_full_speed, Qt.Key.Key_F)
         action(self.run_menu, "Step &100 epochs", "Train exactly 100 epochs.",
                lambda: self.step(100))
         self.reset_action = action(self.run_menu, "&Reset", "New random weights, epoch 0.",
@@ -300,6 +313,8 @@ class MainWindow(QMainWindow):
         c.reset_clicked.connect(self.reset)
         c.restart_clicked.connect(self.restart)
         c.speed_changed.connect(self.worker.set_speed)
+        c.stop_at_changed.connect(self.worker.set_stop_at)
+        self.worker.set_speed(c.speed_value())  # the watchable default, not the loop's full speed
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
         self.training_panel.lr_changed.connect(self.set_learning_rate)
@@ -415,6 +430,16 @@ class MainWindow(QMainWindow):
             self.controls.set_playing(False)
         self.worker.show_epoch(epoch)
 
+    def set_stop_at(self, epoch: int | None) -> None:
+        """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
+        so that the picture they promise appears and stays."""
+        self.controls.set_stop_at(epoch)
+
+    def show_hint(self, text: str) -> None:
+        """A note over the plot that stays until the problem changes ("" hides it)."""
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset."""
         self._config = replace(self._config, learning_rate=float(lr))
@@ -484,6 +509,7 @@ class MainWindow(QMainWindow):
             self.data_panel.set_task_text(data)
             self._update_legend(data)
         self._dataset, self._data_source = data, problem.source
+        self.show_hint("")  # a preset's hint is about the preset's problem only
         self._spec, self._config, self._params = problem.spec, problem.config, problem.params
         self._seed = self._base_seed = int(problem.seed)
         self._resets = 0
@@ -706,11 +732,11 @@ class MainWindow(QMainWindow):
                 f"&middot; {what} {acc(m.test_accuracy)}")
 
     def _on_status(self, text: str) -> None:
+        # In the run controls only: the status bar keeps what matters longer (a preset's hint
+        # was overwritten by "compiling..." within a second).
         self.controls.status.setText(text)
         self.boundary.set_busy(text == "compiling...")
-        if text:
-            self.statusBar().showMessage(text, 3000)
-        if text != "compiling...":  # "compiled in 1.2 s" is news for a moment, then noise
+        if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 
     def _clear_status(self, text: str) -> None:
