@@ -29,7 +29,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
-from .widgets import cache_axes
+from .widgets import cache_axes, scale_axes
 
 LABEL_COLOR = "#333"
 #: More points than this (train or test) are thinned to the plot's resolution.
@@ -37,6 +37,7 @@ MAX_DRAWN_POINTS = 5000
 #: The thinning's cell, in screen pixels: half a point's diameter, so the drawing looks the same.
 CELL_PX = 4
 POINT_SIZE = 8
+MARGINS = (2, 10, 2, 2)  # left, top, right, bottom: room for the colour bar's top label
 
 BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
     "binary", "multiclass", "regression-1d", "regression-2d", "classes-1d", "none")
@@ -56,7 +57,7 @@ class DecisionPlot(pg.PlotWidget):
         pi.showGrid(x=False, y=False)
         pi.setMenuEnabled(False)
         pi.hideButtons()  # the 'A' auto-range button would drop the fixed view
-        pi.layout.setContentsMargins(2, 10, 2, 2)  # room for the colour bar's top label
+        pi.layout.setContentsMargins(*MARGINS)  # room for the colour bar's top label
         for side in ("left", "bottom"):
             ax = pi.getAxis(side)
             ax.setTextPen("#333")
@@ -109,6 +110,7 @@ class DecisionPlot(pg.PlotWidget):
         self._grid: Grid | None = None
         self._class_scale = 1.0
         self._rect_for: tuple | None = None
+        self.scale = 1.0
 
     # --- the data: once per data set ---------------------------------------------------------
 
@@ -159,7 +161,8 @@ class DecisionPlot(pg.PlotWidget):
                 self._class_scale = scale
                 shown = range(1, 2) if k == 2 else range(k)
                 for c in shown:
-                    item = pg.PlotDataItem(pen=pg.mkPen(colors.class_color(c), width=3))
+                    item = pg.PlotDataItem(pen=pg.mkPen(colors.class_color(c),
+                                                        width=3 * self.scale))
                     item.setZValue(5)
                     pi.addItem(item)
                     self.class_curves.append(item)
@@ -181,10 +184,11 @@ class DecisionPlot(pg.PlotWidget):
         keep_tr = self._drawn_points(x_tr, y_tr, rgb_tr)
         keep_te = self._drawn_points(x_te, y_te, rgb_te)
         self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
-                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol="o")
+                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol="o",
+                                  size=POINT_SIZE * self.scale)
         self.test_points.setData(x_te[keep_te], y_te[keep_te], brush=pg.mkBrush(255, 255, 255, 0),
                                  pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(*c, width=2.2)),
-                                 symbol="o")
+                                 symbol="o", size=POINT_SIZE * self.scale)
         n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
         self.sample_note.setText(f"{drawn:,} of {n:,} points drawn (one per class per "
                                  f"{CELL_PX}-pixel cell)" if drawn < n else "")
@@ -199,6 +203,12 @@ class DecisionPlot(pg.PlotWidget):
             pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         b = data.bounds(0.1)
+        # The plane is drawn 1:1 (a unit of x1 as long as a unit of x2: the moons are not
+        # stretched); a curve over one feature fills the plot.
+        plane = self.mode not in (REGRESSION_1D, CLASSES_1D)
+        pi.getViewBox().setAspectLocked(plane)
+        self._aspect = (b[0][1] - b[0][0]) / (b[1][1] - b[1][0]) if plane else None
+        self._fit_aspect()
         if self.mode in (REGRESSION_1D, CLASSES_1D):
             lo, hi = float(np.min(data.y)), float(np.max(data.y))
             pad = 0.1 * (hi - lo or 1.0)
@@ -219,6 +229,30 @@ class DecisionPlot(pg.PlotWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         self._place_note()
+        self._fit_aspect()
+
+    def _fit_aspect(self) -> None:
+        """Margins around the plot so that its view box has the data's aspect: drawn 1:1, the
+        plane would otherwise show blank bands beyond the model's image."""
+        pi = getattr(self, "plotItem", None)  # pyqtgraph resizes while it is being built
+        if pi is None:
+            return
+        r = getattr(self, "_aspect", None)
+        if r is None or self.width() < 50 or self.height() < 50:
+            pi.layout.setContentsMargins(*MARGINS)
+            return
+        vb = pi.getViewBox()
+        left, top, right, bottom = pi.layout.getContentsMargins()
+        axes_w = pi.size().width() - left - right - vb.size().width()
+        axes_h = pi.size().height() - top - bottom - vb.size().height()
+        room_w = self.width() - axes_w - MARGINS[0] - MARGINS[2]
+        room_h = self.height() - axes_h - MARGINS[1] - MARGINS[3]
+        if room_w < 20 or room_h < 20:
+            return
+        w = min(room_w, room_h * r)
+        dw, dh = (room_w - w) / 2, (room_h - w / r) / 2
+        pi.layout.setContentsMargins(MARGINS[0] + dw, MARGINS[1] + dh, MARGINS[2] + dw,
+                                     MARGINS[3] + dh)
 
     def _place_note(self) -> None:
         note = getattr(self, "sample_note", None)  # pyqtgraph resizes while it is being built
@@ -241,6 +275,19 @@ class DecisionPlot(pg.PlotWidget):
         return dark.repeat(len(data.y_train), 0), dark.repeat(len(data.y_test), 0)
 
     # --- options -----------------------------------------------------------------------------
+
+    def set_scale(self, scale: float) -> None:
+        """Points, rings, the curve and the axes' text ``scale`` times their normal size
+        (presentation mode: read from the back of a room)."""
+        self.scale = scale
+        self.train_points.setSize(POINT_SIZE * scale)
+        self.test_points.setSize(POINT_SIZE * scale)
+        self.curve.setPen(pg.mkPen(colors.TRAIN_CURVE, width=3 * scale))
+        for item in self.class_curves:
+            item.setPen(pg.mkPen(item.opts["pen"].color(), width=3 * scale))
+        pi = self.getPlotItem()
+        scale_axes([pi.getAxis("left"), pi.getAxis("bottom"), self.colorbar.axis], self.font(),
+                   scale)
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

@@ -3,6 +3,7 @@ by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget)
 
@@ -13,6 +14,7 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None
 DEFAULT_SPEED = 5
 # Buttons as wide as their text: the style's 80 px minimum made the bar wider than a projector.
 COMPACT_BUTTON = "QPushButton { padding: 4px 8px; }"
+BAR_STYLE = "#RunControls { background: #f4f5f6; border-bottom: 1px solid #d8d8d8; }"
 
 
 def speed_text(epochs_per_frame: int | None) -> str:
@@ -32,14 +34,13 @@ class RunControls(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("RunControls")
-        self.setStyleSheet("#RunControls { background: #f4f5f6; border-bottom: 1px solid #d8d8d8; }"
-                           + COMPACT_BUTTON)
+        self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON)
         style = self.style()
 
         self.reset = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset.setToolTip("Start over with new random weights, at epoch 0 (R).")
         self.play = QPushButton()
-        self.play.setMinimumWidth(96)
+        self.play.setMinimumWidth(80)
         self.play.setToolTip("Train continuously, or pause (Space).")
         self.play.setDefault(False)
         self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
@@ -66,7 +67,7 @@ class RunControls(QFrame):
         self.speed_label = QLabel(speed_text(DEFAULT_SPEED))
         self.speed_label.setToolTip(self.speed.toolTip())
         self.full_speed = QToolButton()
-        self.full_speed.setText("\u23e9")
+        self.full_speed.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
         self.full_speed.setCheckable(True)
         self.full_speed.setAutoRaise(True)
         self.full_speed.setToolTip("Full speed (F): train as fast as the machine can; again: back "
@@ -76,17 +77,21 @@ class RunControls(QFrame):
         speed_box.setSpacing(0)
         title = QLabel("Speed")
         title.setToolTip(self.speed.toolTip())
-        speed_box.addWidget(title)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(title)
+        top.addWidget(self.speed_label, 1)
+        speed_box.addLayout(top)
         row = QHBoxLayout()
         row.setSpacing(4)
         row.addWidget(self.speed)
         row.addWidget(self.full_speed)
+        row.addStretch(1)
         speed_box.addLayout(row)
-        speed_box.addWidget(self.speed_label)
         self._fit_speed_label()
 
         self.stop_at = QSpinBox()
-        self.stop_at.setRange(0, 100_000_000)
+        self.stop_at.setRange(0, 10_000_000)
         self.stop_at.setSingleStep(100)
         self.stop_at.setGroupSeparatorShown(True)
         self.stop_at.setSpecialValueText("never")
@@ -103,19 +108,16 @@ class RunControls(QFrame):
         stop_box.addWidget(self.stop_at)
 
         self.epoch = QLabel()
-        font = self.epoch.font()
-        font.setPointSizeF(font.pointSizeF() * 1.7)
-        font.setBold(True)
-        self.epoch.setFont(font)
+        self._epoch_base = self.epoch.font().pointSizeF()
+        self._scale_epoch(1.0)
         self.epoch.setToolTip("How many epochs (passes over the training data) the model has "
                               "trained.")
-        self.epoch.setMinimumWidth(self.epoch.fontMetrics().horizontalAdvance("Epoch 100,000"))
         self.epoch.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.epoch.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        # The window puts it in its status bar, where a long line has room.
         self.status = QLabel()
         self.status.setToolTip("What the trainer is doing.")
-        self.status.setStyleSheet("color: #555;")
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setStyleSheet("color: #333;")
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 6)
@@ -128,7 +130,7 @@ class RunControls(QFrame):
         lay.addLayout(speed_box)
         lay.addSpacing(8)
         lay.addLayout(stop_box)
-        lay.addWidget(self.status, 1)
+        lay.addStretch(1)
         lay.addWidget(self.epoch)
 
         self.set_playing(False)
@@ -157,6 +159,26 @@ class RunControls(QFrame):
     def speed_value(self) -> int | None:
         return SPEEDS[self.speed.value()]
 
+    def set_presentation(self, on: bool, scale: float) -> None:
+        """Presentation mode: the advanced buttons (+10, +100, Restart) and the status line
+        folded away (the plot shows "compiling"), the epoch counter ``scale`` times larger."""
+        # The epoch goes to the window's large readout.
+        for b in (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch):
+            b.setVisible(not on)
+        # The bar's style sheet fixes its children's fonts: the window's font does not reach
+        # them, a font size in the sheet does.
+        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if on else ""
+        self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
+        self._fit_speed_label()
+        self._scale_epoch(scale if on else 1.0)
+
+    def _scale_epoch(self, scale: float) -> None:
+        font = self.epoch.font()
+        font.setPointSizeF(self._epoch_base * 1.7 * scale)
+        font.setBold(True)
+        self.epoch.setFont(font)
+        self.epoch.setMinimumWidth(self.epoch.fontMetrics().horizontalAdvance("Epoch 100,000"))
+
     def stop_at_value(self) -> int | None:
         return self.stop_at.value() or None
 
@@ -183,6 +205,7 @@ class RunControls(QFrame):
 
     def _fit_speed_label(self) -> None:
         """Wide enough for every speed's text: the bar must not jump as the slider moves."""
+        self.speed_label.ensurePolished()  # a style sheet's font size applies at polish
         fm = self.speed_label.fontMetrics()
         self.speed_label.setMinimumWidth(max(fm.horizontalAdvance(speed_text(v)) for v in SPEEDS))
 
@@ -190,5 +213,3 @@ class RunControls(QFrame):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:  # presentation mode
             self._fit_speed_label()
-            self.epoch.setMinimumWidth(
-                self.epoch.fontMetrics().horizontalAdvance("Epoch 100,000"))

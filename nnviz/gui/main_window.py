@@ -53,9 +53,11 @@ from nnviz.core.training import TrainConfig, Trainer, TrainingError
 
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
+from .columns import ColumnsScroll
 from .controls import RunControls
 from .data_panel import DataPanel
 from .loss_plot import LossPlot
+from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .worker import TrainingWorker
@@ -67,6 +69,19 @@ HINT_STYLE = ("QLabel { background: #e8f1fb; color: #0b3d6b; border: 1px solid #
               "border-radius: 4px; padding: 6px; }")
 BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
                 "border-radius: 4px; padding: 6px; }")
+
+
+def format_loss(v: float) -> str:
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
+
+
+def format_accuracy(v: float, classification: bool) -> str:
+    """A percentage for classes; R\u00b2 for regression."""
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{100 * v:.1f}%" if classification else f"{v:.3g}"
 
 
 class MainWindow(QMainWindow):
@@ -134,18 +149,9 @@ class MainWindow(QMainWindow):
         v2.setContentsMargins(0, 0, 0, 0)
         v2.addWidget(self.editor)
         v2.addStretch(1)  # the box as tall as its layers, not an empty frame down to the loss
-        panels = QWidget()
-        h = QHBoxLayout(panels)
-        h.setContentsMargins(8, 8, 4, 8)
-        h.addWidget(col1, 1)
-        h.addWidget(col2, 1)
-        self.panels_scroll = QScrollArea()
-        self.panels_scroll.setWidget(panels)
-        self.panels_scroll.setWidgetResizable(True)
-        self.panels_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.panels_scroll.setMinimumWidth(560)
+        # Side by side where they fit, one under the other on a projector's 1024 pixels.
+        self.panels_scroll = ColumnsScroll([col1, col2])
         self.panels_scroll.setMinimumHeight(200)
-        self.panels_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
         # The main tab: the data and the model over it, with its options.
         self.boundary = DecisionPlot()
@@ -158,15 +164,16 @@ class MainWindow(QMainWindow):
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setToolTip("How to read the plot.")
+        self.legend.setWordWrap(True)  # never wider than the plot: a projector is narrow
         main_tab = QWidget()
         mv = QVBoxLayout(main_tab)
         mv.setContentsMargins(4, 4, 4, 4)
         mv.addWidget(self.boundary, 1)
+        mv.addWidget(self.legend)  # a line of its own: beside the options it was cut at 1024 px
         opts = QHBoxLayout()
         opts.addWidget(self.show_test)
         opts.addWidget(self.discretize)
         opts.addStretch(1)
-        opts.addWidget(self.legend)
         mv.addLayout(opts)
 
         self.tabs = QTabWidget()
@@ -199,6 +206,7 @@ class MainWindow(QMainWindow):
         self.metrics.setTextFormat(Qt.TextFormat.RichText)
         # Never let a long number widen the window (a diverging run prints huge ones).
         self.metrics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.metrics.setWordWrap(True)  # on two lines rather than cut, at 1024 px
         loss_box = QWidget()
         lv = QVBoxLayout(loss_box)
         lv.setContentsMargins(8, 0, 4, 4)
@@ -234,8 +242,10 @@ class MainWindow(QMainWindow):
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.left_split)
         self.main_split.addWidget(right)
-        self.main_split.setStretchFactor(0, 0)
-        self.main_split.setStretchFactor(1, 1)
+        # Widths shared 3:4 at any window size: at 1024 px the plot keeps its share and the
+        # settings go one column under the other (ColumnsScroll).
+        self.main_split.setStretchFactor(0, 3)
+        self.main_split.setStretchFactor(1, 4)
         self.main_split.setSizes([600, 800])
         self.main_split.setChildrenCollapsible(False)
 
@@ -247,8 +257,10 @@ class MainWindow(QMainWindow):
         cv.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
         self.statusBar().setSizeGripEnabled(True)
+        self.statusBar().addPermanentWidget(self.controls.status)
 
         self._build_menus()
+        self.presentation = Presentation(self)
         screen = QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         w, h = 1400, 900
@@ -434,6 +446,10 @@ class MainWindow(QMainWindow):
         """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
         so that the picture they promise appears and stays."""
         self.controls.set_stop_at(epoch)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode on or off (not remembered: the View menu's choice is)."""
+        self.presentation.set_active(on)
 
     def show_hint(self, text: str) -> None:
         """A note over the plot that stays until the problem changes ("" hides it)."""
@@ -717,15 +733,9 @@ class MainWindow(QMainWindow):
         clf = self._dataset is not None and self._dataset.is_classification
 
         def acc(v: float) -> str:
-            if not math.isfinite(v):
-                return "n/a"
-            return f"{100 * v:.1f}%" if clf else f"{v:.3g}"
+            return format_accuracy(v, clf)
 
-        def loss(v: float) -> str:
-            if not math.isfinite(v):
-                return "n/a"
-            return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
-
+        loss = format_loss
         what = "accuracy" if clf else "R\u00b2"
         return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"
                 f" &nbsp;&nbsp; <b style='color:#c46a00'>Test</b> loss {loss(m.test_loss)} "

@@ -150,3 +150,16 @@ def cache_axes(plot_item) -> None:
         axis = plot_item.getAxis(name)
         if axis is not None:
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def scale_axes(axes, font, scale: float) -> None:
+    """pyqtgraph axes' tick numbers and titles in ``font`` at ``scale`` times its size (their
+    own font does not follow the widget's)."""
+    from PySide6.QtGui import QFont
+    f = QFont(font)
+    f.setPointSizeF(QFont().pointSizeF() * scale)
+    for ax in axes:
+        ax.setStyle(tickFont=f)
+        ax.label.setFont(f)
+        ax.picture = None
+        ax.update()
