@@ -23,6 +23,10 @@ TEST_CURVE = ORANGE
 BRANCH_CURVES = ((0, 114, 178), (204, 121, 167), (0, 158, 115), (86, 180, 233), (213, 94, 0),
                  (117, 112, 179))
 TIMELINE_MARK = (138, 75, 0)
+# Plot titles, axis labels, tick numbers and legends: near black. pyqtgraph's default grey
+# (150, 150, 150) could not be read from the back of a room.
+TEXT = (34, 34, 34)
+pg.setConfigOption("foreground", TEXT)
 
 # The heatmap's ends are a little lighter than the points, so points stay visible on it.
 _HEAT_LIGHTEN = 0.35

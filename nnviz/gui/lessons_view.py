@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -21,6 +22,7 @@ from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
 
 from .colors import class_color, class_image, diverging_map, point_map
+from .widgets import PlaneHeights
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ def _class_brushes(labels: np.ndarray) -> list:
 
 
 _EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
+TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes
+LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
 class LessonPage(QWidget):
@@ -111,6 +115,29 @@ class LessonPage(QWidget):
         lay.addWidget(self.numbers)
         lay.addWidget(self.glw, 1)
         self.filled = False
+        self.glw.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.glw and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_titles)
+        return False
+
+    def _fit_titles(self) -> None:
+        """A title too long for its plot is set smaller rather than cut (lesson 3's third)."""
+        for item in self.glw.ci.items:
+            label = getattr(item, "titleLabel", None)
+            text = label.text if label is not None else ""
+            if not text:
+                continue
+            size = TITLE_PT
+            font = QFont()
+            while size > MIN_TITLE_PT:
+                font.setPointSizeF(size)
+                if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
+                    break
+                size -= 0.5
+            if label.opts.get("size") != f"{size:g}pt":
+                label.setText(text, size=f"{size:g}pt")
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
@@ -125,10 +152,23 @@ class LessonPage(QWidget):
             label.setMinimumWidth(0)
         label.updateMin = title_min
         title_min()
+        # Centred over the whole plot, axis included, not only over the data area: a long title
+        # ran past the page's edge (lesson 3's third).
+        p.layout.removeItem(label)
+        p.layout.addItem(label, 0, 0, 1, 3)
         p.setLabels(bottom=x, left=y)
         for side in ("bottom", "left"):
             p.getAxis(side).enableAutoSIPrefix(False)
+        # Plots side by side share the width equally (lesson 5's three had 3 different widths,
+        # lesson 3's third title was cut): equal columns, and one width for the y axes.
+        p.setPreferredWidth(10)  # what the grid compares: equal, so the columns are
+        p.setMinimumWidth(10)
+        p.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         return p
+
+    def plane(self, row: int, col: int, title: str) -> pg.PlotItem:
+        """A plot of the input plane, kept 1:1 by its height (see PlaneHeights)."""
+        return self.plot(row, col, title, "x1", "x2")
 
     def scatter(self, plot: pg.PlotItem, x, y, brushes, size: int = 7,
                 name: str | None = None) -> pg.ScatterPlotItem:
@@ -308,12 +348,22 @@ class LessonsView(QWidget):
             return
         self.moons_result = m
         X = m.X
+        planes = []
         for col, (title, brushes) in enumerate((
                 ("True Labels", _class_brushes(m.labels)),
                 ("Predicted", _value_brushes(np.clip(m.predictions, 0, 1))),
                 ("Rounded Predictions", _class_brushes(m.rounded.astype(int))))):
-            p = page.plot(0, col, title, "x1", "x2")
+            p = page.plane(0, col, title)
             page.scatter(p, X[:, 0], X[:, 1], brushes, size=6)
+            # A fixed range: pyqtgraph's auto-range pads by the view's size, which the height
+            # (PlaneHeights) changes.
+            lo, hi = X.min(axis=0), X.max(axis=0)
+            pad = 0.06 * (hi - lo)
+            p.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]),
+                       yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
+            planes.append(p)
+        page.plane_heights = PlaneHeights(page.glw, planes)
+        page.plane_heights.fit()
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
         lp.setLabels(bottom="epoch", left="loss")
         lp.getAxis("left").enableAutoSIPrefix(False)
@@ -338,12 +388,14 @@ class LessonsView(QWidget):
         if self._baseline_items is None:
             items = []
             for col, title in enumerate(("logistic regression", "the network")):
-                p = page.plot(0, col, title, "x1", "x2")
+                p = page.plane(0, col, title)
                 img = pg.ImageItem(axisOrder="row-major")
                 p.addItem(img)
                 sc = pg.ScatterPlotItem(size=6, pen=_EDGE)
                 p.addItem(sc)
                 items.append((p, img, sc))
+            self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
+                                                  linked=True)
             items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
             items[1][0].setYLink(items[0][0])
             self._baseline_items = items
@@ -378,6 +430,10 @@ class LessonsView(QWidget):
             f"{snapshot.epoch:,}: <b>{net}</b>.")
         ry, rx = len(view.ys), len(view.xs)
         rect = _image_rect(view.xs, view.ys)
+        if getattr(self, "_baseline_rect", None) != rect:
+            self._baseline_rect = rect
+            p0.setRange(rect, padding=0)  # the plane of the grid, 1:1 by the plot's height
+            self._baseline_heights.fit()
         for img, values in ((img0, base.grid_values), (img1, snapshot.grid.values)):
             values = np.asarray(values)
             if values.size == ry * rx:  # P(class 1)

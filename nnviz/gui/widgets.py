@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGraphicsItem, QLabel, QSpinBox, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
@@ -163,3 +163,43 @@ def scale_axes(axes, font, scale: float) -> None:
         ax.label.setFont(f)
         ax.picture = None
         ax.update()
+
+
+class PlaneHeights(QObject):
+    """Keeps plots of the input plane no taller than drawing them 1:1 needs (a unit of x1 as
+    long as a unit of x2): in a tall cell the moons were stretched ~1.8x. Each plot's height
+    follows its width and its view's range (call ``fit`` when the range changes); the other
+    rows take the rest of the height."""
+
+    def __init__(self, view, plots, linked: bool = False) -> None:
+        """``linked``: the plots show one plane (linked axes): the first one's height is
+        everyone's (a linked view's range depends on the others' sizes)."""
+        super().__init__(view)
+        self.plots = list(plots)
+        self.linked = linked
+        view.installEventFilter(self)
+
+    def _later(self, *_) -> None:
+        QTimer.singleShot(0, self.fit)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            self._later()  # after the layout has given the columns their width
+        return False
+
+    def fit(self) -> None:
+        changed = False
+        for plot in self.plots[:1] if self.linked else self.plots:
+            vb = plot.getViewBox()
+            (x0, x1), (y0, y1) = vb.viewRange()
+            around_w = plot.width() - vb.width()
+            around_h = plot.height() - vb.height()
+            if plot.width() <= around_w or x1 <= x0 or y1 <= y0:
+                continue
+            height = around_h + (plot.width() - around_w) * (y1 - y0) / (x1 - x0)
+            if abs(plot.maximumHeight() - height) > 1:
+                for p in self.plots if self.linked else [plot]:
+                    p.setMaximumHeight(height)
+                changed = True
+        if changed:  # one plot's new height may move the others (linked axes): once more
+            self._later()

@@ -1,0 +1,83 @@
+"""Readable from the back of a room: dark text, planes drawn 1:1, side-by-side plots of equal
+width, titles not cut, numbers on the axes."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from nnviz.gui import colors  # noqa: F401 -- every plot module imports it; it sets the colours
+
+
+def _ratio(plot) -> float:
+    """Screen pixels per unit of x over pixels per unit of y: 1 is drawn 1:1."""
+    vb = plot.getViewBox() if hasattr(plot, "getViewBox") else plot.getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    return (vb.width() / (x1 - x0)) / (vb.height() / (y1 - y0))
+
+
+def _settle(qtbot, ms: int = 300) -> None:
+    qtbot.wait(ms)
+    QApplication.processEvents()
+
+
+def test_text_on_the_plots_is_dark():
+    fg = pg.mkColor(pg.getConfigOption("foreground"))
+    assert QColor(fg).lightness() < 80  # pyqtgraph's own grey is 150
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 768)])
+def test_the_plane_is_drawn_one_to_one_and_fills_its_plot(main_window, qtbot, wait_run, size):
+    w = main_window
+    w.resize(*size)
+    _settle(qtbot)
+    assert _ratio(w.boundary) == pytest.approx(1.0, rel=0.01)
+    # Letterboxed to the data: the model's image covers what the view shows, no blank bands.
+    vb = w.boundary.getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    r = w.boundary.heat.mapRectToView(w.boundary.heat.boundingRect())
+    assert x1 - x0 <= 1.05 * r.width() and y1 - y0 <= 1.05 * r.height()
+
+
+def _lessons(main_window, qtbot, key: str):
+    main_window.resize(1400, 900)
+    main_window.show_view(key)
+    _settle(qtbot, 500)
+    return main_window._inspection_views["lessons"]
+
+
+def test_lesson_5_panels_are_equal_and_one_to_one(main_window, qtbot):
+    view = _lessons(main_window, qtbot, "lesson-5")
+    page = view.pages["moons"]
+    plots = [page.glw.getItem(0, c) for c in range(3)]
+    qtbot.waitUntil(lambda: all(p is not None for p in plots) or
+                    all(page.glw.getItem(0, c) is not None for c in range(3)), timeout=60_000)
+    plots = [page.glw.getItem(0, c) for c in range(3)]
+    _settle(qtbot)
+    widths = [p.getViewBox().width() for p in plots]
+    assert max(widths) - min(widths) <= 2
+    for p in plots:
+        assert _ratio(p) == pytest.approx(1.0, rel=0.05)
+
+
+def test_the_baseline_planes_are_one_to_one(main_window, qtbot, wait_run):
+    view = _lessons(main_window, qtbot, "baseline")
+    main_window.step(10)
+    qtbot.waitUntil(lambda: view._baseline_items is not None, timeout=60_000)
+    _settle(qtbot, 500)
+    for p, _, _ in view._baseline_items:
+        assert _ratio(p) == pytest.approx(1.0, rel=0.05)
+
+
+def test_lesson_3_titles_are_not_cut(main_window, qtbot):
+    view = _lessons(main_window, qtbot, "lesson-3")
+    page = view.pages["sigmoid"]
+    _settle(qtbot, 500)
+    glw_width = page.glw.viewport().width()
+    for c in range(3):
+        p = page.glw.getItem(0, c)
+        text = p.titleLabel.item.sceneBoundingRect()  # where the title's text is drawn
+        plot = p.sceneBoundingRect()
+        assert 0 <= text.left() and text.right() <= glw_width, (c, p.titleLabel.text)
+        assert plot.left() - 1 <= text.left() and text.right() <= plot.right() + 1, c
