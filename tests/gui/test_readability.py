@@ -81,3 +81,25 @@ def test_lesson_3_titles_are_not_cut(main_window, qtbot):
         plot = p.sceneBoundingRect()
         assert 0 <= text.left() and text.right() <= glw_width, (c, p.titleLabel.text)
         assert plot.left() - 1 <= text.left() and text.right() <= plot.right() + 1, c
+
+
+def test_the_log_loss_axis_labels_do_not_print_over_each_other(bare_window, qtbot, wait_run):
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = bare_window
+    w.resize(1280, 720)
+    w.log_scale.setChecked(True)
+    w.controls.speed.setValue(w.controls.speed.maximum())
+    w.step(3000)  # the notebook's moons: the loss falls over about a decade and a half
+    wait_run(w, 3000)
+    _settle(qtbot)
+    ax = w.loss_plot.getPlotItem().getAxis("left")
+    lo, hi = ax.range
+    height = ax.size().height()
+    line = QFontMetrics(ax.style["tickFont"] or QFont()).height()
+    labelled = []
+    for _spacing, values in ax.tickValues(lo, hi, height):
+        strings = ax.tickStrings(values, 1.0, _spacing)
+        labelled += [v for v, t in zip(values, strings) if t]
+    ys = sorted((v - lo) / (hi - lo) * height for v in set(labelled) if lo <= v <= hi)
+    assert len(ys) >= 2  # numbers on the axis
+    assert all(b - a >= line for a, b in zip(ys, ys[1:])), (ys, line)
