@@ -29,7 +29,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
-from .widgets import cache_axes, scale_axes
+from .widgets import cache_axes, letterbox, scale_axes
 
 LABEL_COLOR = "#333"
 #: More points than this (train or test) are thinned to the plot's resolution.
@@ -232,27 +232,9 @@ class DecisionPlot(pg.PlotWidget):
         self._fit_aspect()
 
     def _fit_aspect(self) -> None:
-        """Margins around the plot so that its view box has the data's aspect: drawn 1:1, the
-        plane would otherwise show blank bands beyond the model's image."""
-        pi = getattr(self, "plotItem", None)  # pyqtgraph resizes while it is being built
-        if pi is None:
-            return
-        r = getattr(self, "_aspect", None)
-        if r is None or self.width() < 50 or self.height() < 50:
-            pi.layout.setContentsMargins(*MARGINS)
-            return
-        vb = pi.getViewBox()
-        left, top, right, bottom = pi.layout.getContentsMargins()
-        axes_w = pi.size().width() - left - right - vb.size().width()
-        axes_h = pi.size().height() - top - bottom - vb.size().height()
-        room_w = self.width() - axes_w - MARGINS[0] - MARGINS[2]
-        room_h = self.height() - axes_h - MARGINS[1] - MARGINS[3]
-        if room_w < 20 or room_h < 20:
-            return
-        w = min(room_w, room_h * r)
-        dw, dh = (room_w - w) / 2, (room_h - w / r) / 2
-        pi.layout.setContentsMargins(MARGINS[0] + dw, MARGINS[1] + dh, MARGINS[2] + dw,
-                                     MARGINS[3] + dh)
+        """The plane's view box at the data's aspect: drawn 1:1, it would otherwise show blank
+        bands beyond the model's image."""
+        letterbox(self, getattr(self, "_aspect", None), MARGINS)
 
     def _place_note(self) -> None:
         note = getattr(self, "sample_note", None)  # pyqtgraph resizes while it is being built

@@ -119,7 +119,7 @@ class LessonPage(QWidget):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         if obj is self.glw and event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self._fit_titles)
+            QTimer.singleShot(0, self, self._fit_titles)
         return False
 
     def _fit_titles(self) -> None:

@@ -20,6 +20,7 @@ from nnviz.core.inspect import NeuronMaps
 
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402
+from .widgets import Letterboxed
 
 CLASS_COLOURS = list(CLASS_COLORS)
 
@@ -87,8 +88,8 @@ class NeuronMapPanel(QWidget):
         self.title = QLabel("Click a neuron to see its map here.")
         self.title.setWordWrap(True)
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setAspectLocked(False)
         self.plot.setMinimumSize(220, 220)
+        self.box = Letterboxed(self.plot)  # a map of the plane: 1:1, not tall and narrow
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(LUT)
         self.plot.addItem(self.image)
@@ -133,13 +134,20 @@ class NeuronMapPanel(QWidget):
             self.curve.setData(xs, values[0])
             self.scatter.setData([], [])
             self._set_labels("x", "activation")
+            if self.box.aspect is not None:
+                self.box.set_aspect(None)
+                self.plot.enableAutoRange()
             return
         self.curve.setData([], [])
         self.image.setImage(values, levels=levels, autoLevels=False)
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
-        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
-                                  ys[-1] - ys[0] + dy))
+        rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+        self.image.setRect(rect)
+        aspect = rect.width() / rect.height()
+        if self.box.aspect != aspect:
+            self.box.set_aspect(aspect)
+            self.plot.setRange(rect, padding=0)
         self._set_labels("x1", "x2")
         if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)

@@ -180,7 +180,7 @@ class PlaneHeights(QObject):
         view.installEventFilter(self)
 
     def _later(self, *_) -> None:
-        QTimer.singleShot(0, self.fit)
+        QTimer.singleShot(0, self, self.fit)  # gone with the view, if it goes first
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         if event.type() == QEvent.Type.Resize:
@@ -203,3 +203,50 @@ class PlaneHeights(QObject):
                 changed = True
         if changed:  # one plot's new height may move the others (linked axes): once more
             self._later()
+
+
+def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, float, float]) -> None:
+    """Margins around a pyqtgraph PlotWidget's plot so that its view box is ``aspect`` (data
+    width / height) wide for its height: with the aspect locked 1:1 the view shows the data
+    and no blank bands, the widget's spare room left and right (or above and below).
+    ``aspect`` None: the plain ``margins``."""
+    pi = getattr(plot_widget, "plotItem", None)  # pyqtgraph resizes while it is being built
+    if pi is None:
+        return
+    if aspect is None or plot_widget.width() < 50 or plot_widget.height() < 50:
+        pi.layout.setContentsMargins(*margins)
+        return
+    vb = pi.getViewBox()
+    left, top, right, bottom = pi.layout.getContentsMargins()
+    axes_w = pi.size().width() - left - right - vb.size().width()
+    axes_h = pi.size().height() - top - bottom - vb.size().height()
+    room_w = plot_widget.width() - axes_w - margins[0] - margins[2]
+    room_h = plot_widget.height() - axes_h - margins[1] - margins[3]
+    if room_w < 20 or room_h < 20:
+        return
+    w = min(room_w, room_h * aspect)
+    dw, dh = (room_w - w) / 2, (room_h - w / aspect) / 2
+    pi.layout.setContentsMargins(margins[0] + dw, margins[1] + dh, margins[2] + dw,
+                                 margins[3] + dh)
+
+
+class Letterboxed(QObject):
+    """Keeps ``letterbox`` applied to a PlotWidget as it is resized; ``set_aspect`` changes it."""
+
+    def __init__(self, plot_widget, margins=(2, 2, 2, 2)) -> None:
+        super().__init__(plot_widget)
+        self.widget, self.margins, self.aspect = plot_widget, margins, None
+        plot_widget.installEventFilter(self)
+
+    def set_aspect(self, aspect: float | None) -> None:
+        self.aspect = aspect
+        self.widget.getPlotItem().getViewBox().setAspectLocked(aspect is not None)
+        letterbox(self.widget, aspect, self.margins)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._fit)  # gone with the widget, if it goes first
+        return False
+
+    def _fit(self) -> None:
+        letterbox(self.widget, self.aspect, self.margins)

@@ -103,3 +103,47 @@ def test_the_log_loss_axis_labels_do_not_print_over_each_other(bare_window, qtbo
     ys = sorted((v - lo) / (hi - lo) * height for v in set(labelled) if lo <= v <= hi)
     assert len(ys) >= 2  # numbers on the axis
     assert all(b - a >= line for a, b in zip(ys, ys[1:])), (ys, line)
+
+
+def test_the_network_headers_of_wide_layers_stay_apart_and_above_the_nodes(qtbot):
+    from nnviz.core import inspect
+    from nnviz.gui.network_view import NetworkView
+    from .test_views_helpers import make_trainer, snapshot_of
+    v = NetworkView()
+    v.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(v)
+    v.resize(900, 600)
+    v.show()
+    t = make_trainer(hidden=(40, 40, 40, 40), act="tanh", lr=0.1)
+    v.update_snapshot(snapshot_of(t, {"network": v.probe}))
+    c = v.canvas
+    c._geometry()
+    titles = c.titles()
+    rects = [r for r, _, _ in titles]
+    for a, b in zip(rects, rects[1:]):
+        assert a.right() < b.left(), (a, b)  # neighbours' headers do not touch
+    for col, (rect, _, text) in enumerate(titles):
+        assert "shown" in text or col in (0, len(titles) - 1)
+        top_node = c.node_rect(col, 0)
+        assert rect.bottom() <= top_node.top(), (col, rect, top_node)
+        assert 0 <= rect.left() and rect.right() <= c.width()
+
+
+def test_the_large_neuron_map_is_one_to_one(qtbot):
+    from nnviz.core import inspect
+    from nnviz.gui.network_view import NetworkView
+    from .test_views_helpers import make_trainer, snapshot_of
+    v = NetworkView()
+    v.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    t = make_trainer()
+    t.run(10)
+    v.update_snapshot(snapshot_of(t, {"network": v.probe}))
+    _settle(qtbot)
+    assert _ratio(v.panel.plot) == pytest.approx(1.0, rel=0.02)
+    vb = v.panel.plot.getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    r = v.panel.image.mapRectToView(v.panel.image.boundingRect())
+    assert x1 - x0 <= 1.05 * r.width() and y1 - y0 <= 1.05 * r.height()
