@@ -19,7 +19,7 @@ from nnviz.core.inspect import GradientFlow
 
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import cache_axes
+from .widgets import LogAxis, cache_axes
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -82,7 +82,8 @@ class GradientView(QWidget):
         lay.addWidget(self.glw, 1)
 
     def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
-        p = self.glw.addPlot(row=row, col=col, title=title)
+        axes = {"left": LogAxis("left")} if log_y else None  # readable log ticks
+        p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.setLogMode(y=log_y)

@@ -17,13 +17,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Snapshot
 
 from . import colors
-from .widgets import cache_axes, scale_axes
+from .widgets import LogAxis, cache_axes, scale_axes
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -62,31 +61,11 @@ def _round_up(value: float, mantissas) -> float:
     return 10.0 ** (k + 1)
 
 
-class LossAxis(pg.AxisItem):
-    """The loss axis. On a log scale pyqtgraph labels every tick between two decades (0.2,
-    0.3, ... 0.9), and on a short plot they print over each other: here only 1, 2 and 5 x 10^k
-    are labelled, and only the decades when even those would touch."""
-
-    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
-        strings = super().logTickStrings(values, scale, spacing)
-        lo, hi = self.range
-        decades = max(hi - lo, 1e-9)
-        line = QFontMetrics(self.style["tickFont"] or QFont()).height()
-        per_decade = self.size().height() / decades  # pixels
-        # log10(2) of a decade is its smallest step among 1, 2, 5: 30% of a decade.
-        keep = (1.0, 2.0, 5.0) if per_decade * 0.3 >= line else (1.0,)
-        out = []
-        for v, text in zip(values, strings):
-            m = 10 ** (v - math.floor(v + 1e-9))
-            out.append(text if any(abs(m - k) < 1e-6 * k + 1e-9 for k in keep) else "")
-        return out
-
-
 class LossPlot(pg.PlotWidget):
     epoch_clicked = Signal(int)  # a click on the plot: show that epoch (the timeline)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w", axisItems={"left": LossAxis("left")})
+        super().__init__(parent, background="w", axisItems={"left": LogAxis("left")})
         self.setToolTip("The loss per epoch: dark = training data, orange dashes = test data,\n"
                         "both of the weights the epoch starts from (the notebook's loss of an "
                         "epoch, taken before its update).\n"

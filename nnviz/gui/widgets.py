@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGraphicsItem, QLabel, QSpinBox, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
@@ -250,3 +252,53 @@ class Letterboxed(QObject):
 
     def _fit(self) -> None:
         letterbox(self.widget, self.aspect, self.margins)
+
+
+class LogAxis(pg.AxisItem):
+    """A y axis whose log scale stays readable. pyqtgraph labels every tick between two decades
+    (0.2, 0.3, ... 0.9), which print over each other on a short plot: here only 1, 2 and 5 x
+    10^k are labelled, and only the decades when those would touch. And where the values lie
+    closer than one tick apart ("||dL/dW|| by layer, now" of layers alike) pyqtgraph gives no
+    tick at all: then a few evenly spaced values are labelled, with the digits that tell them
+    apart."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
+        ticks = super().tickValues(minVal, maxVal, size)
+        self._fine = False
+        if not self.logMode:
+            return ticks
+        inside = [v for _, values in ticks for v in values if minVal <= v <= maxVal]
+        if len(inside) >= 2 or not (math.isfinite(minVal) and math.isfinite(maxVal)):
+            return ticks
+        lo, hi = 10.0 ** minVal, 10.0 ** maxVal
+        if not hi > lo > 0:
+            return ticks
+        step = 10.0 ** math.floor(math.log10((hi - lo) / 2))
+        for m in (5, 2, 1, 0.5, 0.2, 0.1):
+            if (hi - lo) / (step * m) >= 2:
+                step *= m
+                break
+        first = math.ceil(lo / step) * step
+        values = [first + i * step for i in range(int((hi - first) / step) + 1)]
+        self._fine = True
+        return [(None, [math.log10(v) for v in values if v > 0])]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
+        if getattr(self, "_fine", False):
+            numbers = [10.0 ** v * scale for v in values]
+            for digits in range(2, 8):  # enough digits to tell the labels apart
+                texts = [f"{x:.{digits}g}" for x in numbers]
+                if len(set(texts)) == len(texts):
+                    return texts
+            return texts
+        strings = super().logTickStrings(values, scale, spacing)
+        lo, hi = self.range
+        per_decade = self.size().height() / max(hi - lo, 1e-9)  # pixels
+        line = QFontMetrics(self.style["tickFont"] or QFont()).height()
+        # log10(2) of a decade is the smallest step between 1, 2 and 5: 30% of a decade.
+        keep = (1.0, 2.0, 5.0) if per_decade * 0.3 >= line else (1.0,)
+        out = []
+        for v, text in zip(values, strings):
+            m = 10 ** (v - math.floor(v + 1e-9))
+            out.append(text if any(abs(m - k) < 1e-6 * k for k in keep) else "")
+        return out

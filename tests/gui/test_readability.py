@@ -147,3 +147,29 @@ def test_the_large_neuron_map_is_one_to_one(qtbot):
     (x0, x1), (y0, y1) = vb.viewRange()
     r = v.panel.image.mapRectToView(v.panel.image.boundingRect())
     assert x1 - x0 <= 1.05 * r.width() and y1 - y0 <= 1.05 * r.height()
+
+
+def _labels(ax) -> list[tuple[float, str]]:
+    lo, hi = ax.range
+    out = []
+    for spacing, values in ax.tickValues(lo, hi, ax.size().height()):
+        out += [(v, t) for v, t in zip(values, ax.tickStrings(values, 1.0, spacing))
+                if t and lo <= v <= hi]
+    return out
+
+
+@pytest.mark.parametrize("values", [(3.3e-4, 3.5e-4, 3.4e-4), (0.049, 0.05, 0.051),
+                                    (1e-4, 2e-2, 3e-3)])
+def test_gradients_by_layer_now_has_numbers_on_its_axis(qtbot, values):
+    import numpy as np
+    from nnviz.gui.gradient_view import GradientView
+    v = GradientView()
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    p = v.depth_plot
+    v.depth_curve.setData(np.arange(1, len(values) + 1), np.asarray(values))
+    p.getViewBox().autoRange()
+    _settle(qtbot, 100)
+    labels = dict((round(float(v), 9), t) for v, t in _labels(p.getAxis("left")))  # pyqtgraph
+    assert len(labels) >= 2 and len(set(labels.values())) == len(labels), labels  # draws a tick once
