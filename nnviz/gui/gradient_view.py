@@ -19,7 +19,7 @@ from nnviz.core.inspect import GradientFlow
 
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import LogAxis, cache_axes
+from .widgets import FittedTitles, LogAxis, cache_axes, fit_title
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -49,6 +49,7 @@ class GradientView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
+        self.titles = FittedTitles(self.glw)
         self.norm_plot = self._plot(0, 0, "||dL/dW|| per layer", "epoch", log_y=True)
         self.ratio_plot = self._plot(0, 1, "update / weight, per epoch", "epoch", log_y=True)
         self.depth_plot = self._plot(0, 2, "||dL/dW|| by layer, now", "layer", log_y=True)
@@ -84,6 +85,7 @@ class GradientView(QWidget):
     def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
         axes = {"left": LogAxis("left")} if log_y else None  # readable log ticks
         p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
+        fit_title(p)  # three titled plots side by side must not overflow a projector's width
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.setLogMode(y=log_y)

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -22,7 +21,7 @@ from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
 
 from .colors import class_color, class_image, diverging_map, point_map
-from .widgets import PlaneHeights
+from .widgets import FittedTitles, PlaneHeights, fit_title
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,6 @@ def _class_brushes(labels: np.ndarray) -> list:
 
 
 _EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
-TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes
 LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
@@ -94,6 +92,7 @@ class LessonPage(QWidget):
         super().__init__(parent)
         self.lesson = lesson
         title = QLabel(f"<h3>{lesson.title}</h3>")
+        title.setWordWrap(True)  # on two lines on a projector, not wider than the window
         text = QLabel(lesson.text)
         text.setWordWrap(True)
         self.numbers = QLabel()
@@ -115,47 +114,11 @@ class LessonPage(QWidget):
         lay.addWidget(self.numbers)
         lay.addWidget(self.glw, 1)
         self.filled = False
-        self.glw.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if obj is self.glw and event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self, self._fit_titles)
-        return False
-
-    def _fit_titles(self) -> None:
-        """A title too long for its plot is set smaller rather than cut (lesson 3's third)."""
-        for item in self.glw.ci.items:
-            label = getattr(item, "titleLabel", None)
-            text = label.text if label is not None else ""
-            if not text:
-                continue
-            size = TITLE_PT
-            font = QFont()
-            while size > MIN_TITLE_PT:
-                font.setPointSizeF(size)
-                if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
-                    break
-                size -= 0.5
-            if label.opts.get("size") != f"{size:g}pt":
-                label.setText(text, size=f"{size:g}pt")
+        self.titles = FittedTitles(self.glw)
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
-        # A title must not make its plot wider than the page: pyqtgraph gives the title label
-        # its text's width as a minimum, and three titled plots then overflowed a 1400-pixel
-        # window (the third cut off at the edge). The text may be clipped instead.
-        label = p.titleLabel
-        update_min = label.updateMin
-
-        def title_min() -> None:
-            update_min()
-            label.setMinimumWidth(0)
-        label.updateMin = title_min
-        title_min()
-        # Centred over the whole plot, axis included, not only over the data area: a long title
-        # ran past the page's edge (lesson 3's third).
-        p.layout.removeItem(label)
-        p.layout.addItem(label, 0, 0, 1, 3)
+        fit_title(p)
         p.setLabels(bottom=x, left=y)
         for side in ("bottom", "left"):
             p.getAxis(side).enableAutoSIPrefix(False)

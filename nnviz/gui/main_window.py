@@ -242,11 +242,12 @@ class MainWindow(QMainWindow):
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.left_split)
         self.main_split.addWidget(right)
-        # Widths shared 3:4 at any window size: at 1024 px the plot keeps its share and the
+        # Widths shared 9:11 at any window size (stretch as the sizes): the settings' two
+        # columns fit side by side down to 1280 px; at 1024 px the plot keeps its share and the
         # settings go one column under the other (ColumnsScroll).
-        self.main_split.setStretchFactor(0, 3)
-        self.main_split.setStretchFactor(1, 4)
-        self.main_split.setSizes([600, 800])
+        self.main_split.setStretchFactor(0, 9)
+        self.main_split.setStretchFactor(1, 11)
+        self.main_split.setSizes([630, 770])
         self.main_split.setChildrenCollapsible(False)
 
         central = QWidget()

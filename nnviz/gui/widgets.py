@@ -302,3 +302,54 @@ class LogAxis(pg.AxisItem):
             m = 10 ** (v - math.floor(v + 1e-9))
             out.append(text if any(abs(m - k) < 1e-6 * k for k in keep) else "")
         return out
+
+
+TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes
+
+
+def fit_title(plot) -> None:
+    """A plot's title no wider a minimum than nothing, and centred over the whole plot (axis
+    included): pyqtgraph gives a title its text's width as the plot's minimum, and titled plots
+    side by side overflowed their view (the third cut off at the edge). FittedTitles sets a
+    title that does not fit smaller."""
+    label = plot.titleLabel
+    update_min = label.updateMin
+
+    def title_min() -> None:
+        update_min()
+        label.setMinimumWidth(0)
+    label.updateMin = title_min
+    title_min()
+    plot.layout.removeItem(label)
+    plot.layout.addItem(label, 0, 0, 1, 3)
+
+
+class FittedTitles(QObject):
+    """Sets the titles of a GraphicsLayoutWidget's plots smaller when they do not fit their
+    plot's width (down to MIN_TITLE_PT), whenever the view is resized."""
+
+    def __init__(self, view) -> None:
+        super().__init__(view)
+        self.view = view
+        view.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self.fit)  # gone with the view, if it goes first
+        return False
+
+    def fit(self) -> None:
+        for item in self.view.ci.items:
+            label = getattr(item, "titleLabel", None)
+            text = label.text if label is not None else ""
+            if not text:
+                continue
+            size = TITLE_PT
+            font = QFont()
+            while size > MIN_TITLE_PT:
+                font.setPointSizeF(size)
+                if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
+                    break
+                size -= 0.5
+            if label.opts.get("size") != f"{size:g}pt":
+                label.setText(text, size=f"{size:g}pt")

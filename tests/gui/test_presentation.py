@@ -115,3 +115,25 @@ def test_presentation_mode_is_larger_darker_and_remembered(main_window, qtbot, w
     assert not w.presentation.active and w.font().pointSizeF() == normal_pt
     assert w.panels_scroll.isVisible()
     assert settings.value("view/presentation") in (False, "false")
+
+
+@pytest.mark.parametrize("view", ["gradients", "lesson-5", "lesson-3"])
+def test_the_views_plots_stay_inside_their_view_in_presentation_at_1024(main_window, qtbot,
+                                                                        wait_run, view):
+    import pyqtgraph as pg
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    w.show_view(view)
+    _at_size(w, qtbot, (1024, 768))
+    qtbot.wait(500)
+    QApplication.processEvents()
+    views = [g for g in w.findChildren(pg.GraphicsView) if g.isVisible()]
+    assert views
+    for g in views:
+        room = g.viewport().rect()
+        for item in g.scene().items():
+            if isinstance(item, pg.PlotItem) and item.isVisible():
+                r = g.mapFromScene(item.sceneBoundingRect()).boundingRect()
+                assert room.adjusted(-1, -1, 1, 1).contains(r), (view, r, room)
+    assert layout_problems(w) == []
