@@ -223,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=_window_size, default=None, metavar="WxH",
                    help="the window's size in pixels, e.g. 1024x768 (a projector); with "
                         "--screenshot, the picture's (default 1400x900)")
+    p.add_argument("--stop-at", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="N",
+                   help="Play pauses at epoch N, where the picture stays (the window's 'Stop at "
+                        "epoch' field; 0: never)")
     p.add_argument("--presentation", action="store_true",
                    help="presentation mode: large text and markers, the settings folded away "
                         "(View > Presentation mode, F11)")

@@ -28,7 +28,8 @@ DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
-    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, size=None, presentation=False)
+    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, size=None, presentation=False,
+    stop_at=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -113,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
         size = _opt(args, "size")
         if size:
             window.resize(*size)
+        if _opt(args, "stop_at") is not None:
+            window.set_stop_at(_opt(args, "stop_at"))
         show = _opt(args, "show") or "main"
         try:
             window.show_view(show)

@@ -46,3 +46,13 @@ def test_a_screenshot_prints_nothing_on_stderr(tmp_path):
     assert r.returncode == 0 and out.exists()
     assert r.stderr == ""
     assert "saved" in r.stdout
+
+
+def test_stop_at_from_the_command_line_sets_the_field(qapp, tmp_path, monkeypatch):
+    from nnviz.gui import main_window
+    seen = []
+    real = main_window.MainWindow.set_stop_at
+    monkeypatch.setattr(main_window.MainWindow, "set_stop_at",
+                        lambda self, n: (seen.append(n), real(self, n)))
+    assert cli.main(["--screenshot", str(tmp_path / "s.png"), "--stop-at", "1000"]) == 0
+    assert seen == [1000]
