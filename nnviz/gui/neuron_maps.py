@@ -209,7 +209,8 @@ class NeuronGrid(QWidget):
         if self.maps is None:
             self.setMinimumHeight(40)
             return
-        per_row = max(1, (self.width() - self.LABEL_W - self.GAP) // (self.TILE + self.GAP))
+        tw, th = self.tile_size()
+        per_row = max(1, (self.width() - self.LABEL_W - self.GAP) // (tw + self.GAP))
         y = self.GAP
         self._rows = []
         for layer in range(-1, len(self.maps.layers)):
@@ -217,12 +218,27 @@ class NeuronGrid(QWidget):
             self._rows.append((layer, y))
             for unit in range(n):
                 r, c = divmod(unit, per_row)
-                self._tiles.append((QRect(self.LABEL_W + c * (self.TILE + self.GAP),
-                                          y + r * (self.TILE + self.GAP), self.TILE, self.TILE),
-                                    layer, unit))
+                self._tiles.append((QRect(self.LABEL_W + c * (tw + self.GAP),
+                                          y + r * (th + self.GAP), tw, th), layer, unit))
             rows = (n + per_row - 1) // per_row
-            y += rows * (self.TILE + self.GAP) + self.GAP
+            y += rows * (th + self.GAP) + self.GAP
         self.setMinimumHeight(y)
+
+    def tile_size(self) -> tuple[int, int]:
+        """A tile of the plane at the plane's aspect (the moons were stretched in squares),
+        inside the TILE x TILE square (as many to a row as before); square for a 1-D input's
+        curves."""
+        m = self.maps
+        xs, ys = (m.xs, m.ys) if m is not None else (None, None)
+        if xs is None or ys is None or len(xs) < 2 or len(ys) < 2:
+            return self.TILE, self.TILE
+        aspect = float(xs[-1] - xs[0]) / float(ys[-1] - ys[0])
+        if not (math.isfinite(aspect) and aspect > 0):
+            return self.TILE, self.TILE
+        aspect = min(max(aspect, 0.25), 4.0)
+        if aspect >= 1:
+            return self.TILE, round(self.TILE / aspect)
+        return round(self.TILE * aspect), self.TILE
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         self._layout()
@@ -251,7 +267,8 @@ class NeuronGrid(QWidget):
                 text = (f"hidden {layer + 1}: {self.spec.hidden[layer]} "
                         f"{self.spec.activations[layer]}")
             p.setPen(QColor(50, 50, 50))
-            p.drawText(QRect(6, y, self.LABEL_W - 12, self.TILE), Qt.AlignmentFlag.AlignVCenter
+            p.drawText(QRect(6, y, self.LABEL_W - 12, self.tile_size()[1]),
+                       Qt.AlignmentFlag.AlignVCenter
                        | Qt.TextFlag.TextWordWrap, text)
         exposed = event.rect()
         for rect, layer, unit in self._tiles:

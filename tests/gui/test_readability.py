@@ -173,3 +173,22 @@ def test_gradients_by_layer_now_has_numbers_on_its_axis(qtbot, values):
     _settle(qtbot, 100)
     labels = dict((round(float(v), 9), t) for v, t in _labels(p.getAxis("left")))  # pyqtgraph
     assert len(labels) >= 2 and len(set(labels.values())) == len(labels), labels  # draws a tick once
+
+
+def test_the_neuron_tiles_have_the_planes_aspect(qtbot):
+    from nnviz.core import inspect
+    from nnviz.gui.neuron_maps import NeuronMapsView
+    from .test_views_helpers import make_trainer, snapshot_of
+    v = NeuronMapsView()
+    v.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(v)
+    v.resize(1000, 650)
+    v.show()
+    t = make_trainer()
+    t.run(10)
+    v.update_snapshot(snapshot_of(t, {"neurons": v.probe}, res=60))
+    maps = v.grid.maps
+    plane = (maps.xs[-1] - maps.xs[0]) / (maps.ys[-1] - maps.ys[0])
+    assert plane > 1.3  # the moons are wider than tall
+    for rect, _, _ in v.grid._tiles:
+        assert rect.width() / rect.height() == pytest.approx(plane, rel=0.05)
