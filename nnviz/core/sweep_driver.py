@@ -127,15 +127,7 @@ class SweepDriver:
     def warm_up(self) -> None:
         """Compile the sweep's chunk now (paused, nothing trained) and what a snapshot calls:
         the first Play then trains at once."""
-        compile_ = getattr(self.sweep, "compile", None)
-        if compile_ is not None:
-            compile_()
-        else:  # a sweep without compile(): each group's runner for zero epochs, result dropped
-            for g in getattr(self.sweep, "groups", ()):
-                try:
-                    g.runner(g.state, g.X, g.T, np.zeros(g.rows, np.int32), g.aux)
-                except Exception:  # noqa: BLE001 -- the first real chunk compiles it then
-                    pass
+        self.sweep.compile()
         self.snapshot()
 
     def advance(self, n: int, should_stop=None) -> float:
