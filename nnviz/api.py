@@ -150,6 +150,18 @@ class Run:
         write_script(path, self._trainer, n)
 
 
+    def export_onnx(self, path: str | os.PathLike) -> None:
+        """The network with its current weights as an ONNX model (``pip install
+        'nnviz[onnx]'``): input ``X`` (N, features) float32, output ``Y``, the numbers of
+        :meth:`predict`. Which op each activation becomes: :mod:`nnviz.core.onnx_export`.
+        Raises OnnxError (an NnvizError) without the onnx package, saying how to get it, or
+        for an activation that has no ONNX op."""
+        from nnviz.core.onnx_export import describe, write_onnx
+        names = None if self._classes is None else tuple(str(c) for c in self._classes)
+        doc, meta = describe(self._trainer, names)
+        write_onnx(path, self._trainer.spec, self._trainer.params, doc=doc, metadata=meta)
+
+
 def _epochs(epochs: Any) -> int:
     n = whole_number(epochs)
     if n is None or not 0 <= n <= MAX_EPOCHS:

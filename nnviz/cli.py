@@ -5,6 +5,7 @@
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
     nnviz train [train options] --export-script FILE.py
+    nnviz train [train options] --export-onnx FILE.onnx
 
 A bad argument prints one line on stderr and exits with code 2, never a traceback.
 """
@@ -229,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the run as a standalone Python script (jax and numpy only, the "
                         "notebook's code with this run's training points and initial weights) "
                         "that prints the loss every 100 epochs: this run's losses")
+    g.add_argument("--export-onnx", metavar="FILE.onnx", default=None,
+                   help="write the trained network as an ONNX model (input X: points in rows, "
+                        "output Y: Run.predict's numbers), for Netron or onnxruntime; needs "
+                        "pip install 'nnviz[onnx]'")
     g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
                    help="go on training a saved session for --epochs more epochs, exactly as if "
                         "it had never stopped (its data and settings are the session's)")
@@ -327,7 +332,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     name the file system takes, a regular file or none) and none is an input or another
     output, so a long run never ends in a file that cannot be written or destroys one."""
     outputs = {"--history": args.history, "--save": args.save,
-               "--export-script": args.export_script}
+               "--export-script": args.export_script, "--export-onnx": args.export_onnx}
     try:
         for path in outputs.values():
             if path is not None:
@@ -391,12 +396,17 @@ def _history_writer(f, path: str | None):
 def train_command(args: argparse.Namespace) -> int:
     _check_outputs(args)
     trainer, run, class_names = prepare_run(args)
+    if args.export_onnx:  # before training: a long run must not end in a refusal
+        from nnviz.core.onnx_export import INSTALL_HINT, check_exportable, have_onnx
+        if not have_onnx():
+            raise UsageError(INSTALL_HINT)
+        check_exportable(trainer.spec.layer_activations)
     start_epoch = trainer.epoch
     cfg = trainer.config
     data, spec = trainer.data, trainer.spec
     out = _Printer(sys.stdout)
     # With nothing to write, a closed stdout ends the job: nobody is left to see it.
-    wanted = bool(args.save or args.history or args.export_script)
+    wanted = bool(args.save or args.history or args.export_script or args.export_onnx)
     if not args.json:
         if args.session:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
@@ -490,6 +500,12 @@ def train_command(args: argparse.Namespace) -> int:
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")
+    if args.export_onnx:
+        from nnviz.core.onnx_export import describe, write_onnx
+        doc, meta = describe(trainer, class_names)
+        write_onnx(args.export_onnx, trainer.spec, trainer.params, doc=doc, metadata=meta)
+        if not args.json:
+            out(f"wrote the ONNX model {args.export_onnx} (epoch {trainer.epoch})")
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
