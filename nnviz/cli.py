@@ -1,6 +1,7 @@
 """The command line: launch the window, or train headless.
 
     nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--open FILE]
+    nnviz [train options] --record FILE.gif|FILE.mp4 --epochs N [--frames K] [--show VIEW]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
@@ -202,6 +203,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
                         "after training --epochs epochs")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
+    r = p.add_argument_group("animations (pip install 'nnviz[record]')")
+    r.add_argument("--record", metavar="FILE.gif|FILE.mp4", default=None,
+                   help="train --epochs epochs offscreen, then record the run from its first "
+                        "epoch to its last as an animation (16:9, a caption with the epoch, loss "
+                        "and accuracy) and exit")
+    r.add_argument("--frames", type=_int_at_least(2, 2000), default=60, metavar="K",
+                   help="with --record: the number of frames (default 60)")
+    r.add_argument("--spacing", choices=("even", "geometric"), default="even",
+                   help="with --record: frames evenly spaced in epochs, or geometrically (ever "
+                        "further apart: more frames early, where most is learnt)")
+    r.add_argument("--area", choices=("view", "plot", "window"), default="view",
+                   help="with --record: the view shown (--show), the decision plot alone, or "
+                        "the whole window (default view)")
+    r.add_argument("--fps", type=float, default=10.0, metavar="F",
+                   help="with --record: frames per second (default 10)")
     _add_train_options(p, epochs_default=None)
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

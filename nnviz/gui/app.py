@@ -26,7 +26,8 @@ DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
-    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
+    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, record=None, frames=60,
+    spacing="even", area="view", fps=10.0)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -74,6 +75,21 @@ def check_screenshot_path(path: str, inputs: dict[str, str | None]) -> str | Non
 def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to ``args.screenshot``); returns the exit code."""
     screenshot = _opt(args, "screenshot")
+    record = _opt(args, "record")
+    if record:
+        from nnviz.core import animation, fileio
+        try:
+            ext = animation.check_path(record)
+            fileio.check_distinct({"--record": record}, {"--open": _opt(args, "open"),
+                                                         "--init": _opt(args, "init")})
+        except (animation.RecordError, fileio.OutputError) as e:
+            _error(str(e))
+            return 2
+        if not animation.have_imageio(ext):
+            _error(animation.INSTALL_HINT)
+            return 2
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _quiet_qt()
     if screenshot:
         problem = check_screenshot_path(screenshot, {"--open": _opt(args, "open"),
                                                      "--init": _opt(args, "init")})
@@ -123,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         if screenshot:
             return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                _opt(args, "at_epoch"))
+        if record:
+            return _record(app, window, record, _opt(args, "epochs") or 0, args)
         window.show()
         window.raise_()
         code = app.exec()
@@ -164,8 +182,9 @@ def _wait(app, done: Callable[[], bool], timeout_s: float) -> bool:
     return True
 
 
-def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None) -> int:
-    window.resize(*SCREENSHOT_SIZE)
+def _train_shown(app, window, epochs: int) -> int | None:
+    """Show ``window``, wait for its first snapshot and train ``epochs`` epochs; None when done,
+    else the exit code (said on stderr)."""
     window.show()
     run_id = window.run_id
 
@@ -186,6 +205,14 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
         if not _wait(app, drawn(start + epochs), 3600):
             _error(f"training {epochs} epochs took over an hour")
             return 1
+    return None
+
+
+def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None) -> int:
+    window.resize(*SCREENSHOT_SIZE)
+    failed = _train_shown(app, window, epochs)
+    if failed is not None:
+        return failed
     if at_epoch is not None and not window.last_error:
         live = window.last_snapshot.live_epoch
         if at_epoch > live:
@@ -208,6 +235,60 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
         return 2
     s = window.last_snapshot
     print(f"nnviz: saved {path} (epoch {s.epoch if s else 0})")
+    return 0
+
+
+def _quiet_qt() -> None:
+    """Qt's offscreen platform says "This plugin does not support propagateSizeHints()" for
+    every window: noise on stderr for a command that prints nothing there when all goes well.
+    Every other message still goes to stderr."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(mode, context, message: str) -> None:
+        if "does not support propagateSizeHints" in message or "does not support raise" in message:
+            return
+        print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def _record(app, window, path: str, epochs: int, args: argparse.Namespace) -> int:
+    """``--record``: train ``epochs`` epochs, then record the run's epochs 0..end as
+    ``--frames`` frames of ``--area`` showing ``--show``."""
+    from nnviz.core.animation import RecordError, SIZE, frame_epochs
+
+    from .recorder import Recorder
+    area = _opt(args, "area")
+    window.resize(*(SIZE if area == "window" else SCREENSHOT_SIZE))
+    failed = _train_shown(app, window, epochs)
+    if failed is not None:
+        return failed
+    if window.last_error:
+        _error(window.last_error.split("\n\n", 1)[0])
+        return 1
+    _wait(app, lambda: False, 0.3)  # the layout settles on the final snapshot
+    s = window.last_snapshot
+    result: list = []
+    try:
+        frames = frame_epochs(s.first_epoch, s.live_epoch, _opt(args, "frames"),
+                              _opt(args, "spacing"))
+        rec = Recorder(window, path, frames, area=area, fps=_opt(args, "fps"))
+        rec.finished.connect(lambda p: result.append(("ok", p)))
+        rec.failed.connect(lambda m: result.append(("failed", m)))
+        rec.start()
+    except (RecordError, OSError) as e:
+        _error(str(e))
+        return 2
+    if not _wait(app, lambda: bool(result), 3600):
+        rec.cancel()
+        _error("recording took over an hour")
+        return 1
+    kind, what = result[0]
+    if kind == "failed":
+        _error(what)
+        return 1
+    print(f"nnviz: saved {path} ({len(rec.frames)} frames, epochs {rec.frames[0]} to "
+          f"{rec.frames[-1]})")
     return 0
 
 

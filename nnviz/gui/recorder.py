@@ -17,9 +17,13 @@ from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from nnviz.core.animation import SIZE, AnimationWriter, RecordError, caption
+from nnviz.core.inspect import Throttled
 
 AREAS = {"plot": "the decision plot", "view": "the view in front", "window": "the whole window"}
 CAPTION_SHARE = 0.09  # of the frame's height
+# The views draw a snapshot in a turn of the event loop of their own, on a 1 ms timer after the
+# main plots (gui/views.py): a frame is grabbed on a later timer, once they have.
+SETTLE_MS = 20
 
 
 def compose(picture: QImage, text: str, size: tuple[int, int] = SIZE) -> np.ndarray:
@@ -114,10 +118,19 @@ class Recorder(QObject):
         e = self.epochs[len(self.frames)]
         s = self.window.last_snapshot
         if s is not None and s.run_id == self._run_id and s.epoch == e:
-            QTimer.singleShot(0, self, self._capture)  # drawn already
+            QTimer.singleShot(SETTLE_MS, self, self._capture)  # drawn already
             return
         self._waiting = e
-        self.window.timeline.go(e)
+        if e >= self.window.timeline.live_epoch:
+            # The live end is not a past epoch: a view's throttled probe would hand out the
+            # previous frame's result if asked hard on its heels (inspect.Throttled).
+            QTimer.singleShot(int(2000 * Throttled.gap_s), self, lambda: self._go(e))
+        else:
+            self._go(e)
+
+    def _go(self, e: int) -> None:
+        if self.running:
+            self.window.timeline.go(e)
 
     def _drawn(self, s) -> None:
         if not self.running:
@@ -128,7 +141,7 @@ class Recorder(QObject):
         if self._waiting is not None and s.epoch == self._waiting:
             self._waiting = None
             # After every other slot of this snapshot (the views) has drawn it.
-            QTimer.singleShot(0, self, self._capture)
+            QTimer.singleShot(SETTLE_MS, self, self._capture)
 
     def _capture(self) -> None:
         if not self.running:

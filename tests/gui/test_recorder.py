@@ -20,8 +20,10 @@ def _trained(qtbot, window, epochs: int):
     return wait_for_run(qtbot, window, epochs)
 
 
-def _record(qtbot, window, path, epochs, **kw) -> Recorder:
+def _record(qtbot, window, path, epochs, on_frame=None, **kw) -> Recorder:
     rec = Recorder(window, str(path), epochs, **kw)
+    if on_frame is not None:
+        rec.progress.connect(lambda *_: on_frame(rec))
     done: list = []
     rec.finished.connect(done.append)
     rec.failed.connect(lambda m: done.append(("failed", m)))
@@ -51,7 +53,14 @@ def test_mp4_of_the_network_view(qtbot, main_window, tmp_path):
     _trained(qtbot, main_window, 100)
     main_window.show_view("network")
     path = tmp_path / "net.mp4"
-    _record(qtbot, main_window, path, frame_epochs(0, 100, 5), area="view")
+    headers = []
+    view = main_window._views["network"].view
+    # Each frame shows the network view as drawn for its own epoch, not the frame before's.
+    _record(qtbot, main_window, path, frame_epochs(0, 100, 5), area="view",
+            on_frame=lambda rec: headers.append((rec.frames[-1], view.header.text())))
+    assert [e for e, _ in headers] == [0, 25, 50, 75, 100]
+    for e, text in headers:
+        assert f"epoch {e:,} " in text
     import imageio.v2 as iio2
     reader = iio2.get_reader(str(path))
     assert reader.count_frames() == 5 and reader.get_meta_data()["size"] == SIZE
@@ -86,3 +95,30 @@ def test_cancel_leaves_no_partial_file_and_the_old_one_intact(qtbot, main_window
     assert path.read_bytes() == b"the old animation"
     assert os.listdir(tmp_path) == ["run.gif"]
     qtbot.waitUntil(lambda: main_window.last_snapshot.epoch == 200)
+
+
+def _nnviz(*args, cwd):
+    import subprocess
+    import sys
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "nnviz", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=280)
+
+
+def test_record_headless_writes_k_frames_and_says_nothing_on_stderr(tmp_path):
+    out = _nnviz("--record", "run.gif", "--epochs", "200", "--frames", "5", "--spacing",
+                 "geometric", "--area", "plot", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    assert "saved run.gif (5 frames, epochs 0 to 200)" in out.stdout
+    frames = iio.imread(tmp_path / "run.gif", index=None)
+    assert frames.shape == (5, SIZE[1], SIZE[0], 3)
+    assert len({f.tobytes() for f in frames}) == 5
+
+
+def test_record_refuses_a_name_that_is_not_an_animation_in_one_line(tmp_path):
+    out = _nnviz("--record", "run.avi", "--epochs", "10", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and ".gif or .mp4" in out.stderr
+    assert os.listdir(tmp_path) == []
