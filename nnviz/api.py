@@ -141,14 +141,22 @@ class Run:
         does: the losses of this run's history. A run that has trained no epochs exports
         1000."""
         from nnviz.core.export import write_script
-        if epochs is None:
-            n = self.epoch or 1000
-        else:
-            n = _epochs(epochs)
-            if n < 1:
-                raise TrainingError(f"a script trains at least 1 epoch, got {epochs!r}")
-        write_script(path, self._trainer, n)
+        write_script(path, self._trainer, self._script_epochs(epochs))
 
+    def _script_epochs(self, epochs: int | None) -> int:
+        if epochs is None:
+            return self.epoch or 1000
+        n = _epochs(epochs)
+        if n < 1:
+            raise TrainingError(f"a script trains at least 1 epoch, got {epochs!r}")
+        return n
+
+
+    def export_notebook(self, path: str | os.PathLike, epochs: int | None = None) -> None:
+        """:meth:`export_script` as a Jupyter notebook (``.ipynb``, written with nbformat:
+        ``pip install 'nnviz[notebook]'``): the same code, a cell per section."""
+        from nnviz.core.export import write_notebook
+        write_notebook(path, self._trainer, self._script_epochs(epochs))
 
     def export_onnx(self, path: str | os.PathLike) -> None:
         """The network with its current weights as an ONNX model (``pip install
