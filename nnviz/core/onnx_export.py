@@ -64,11 +64,12 @@ class OnnxError(NnvizError):
 
 
 def have_onnx() -> bool:
+    """Whether the onnx package is installed (found, not imported: the menu asks at launch)."""
+    import importlib.util
     try:
-        import onnx  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("onnx") is not None
+    except ValueError:  # a module without a spec
         return False
-    return True
 
 
 def check_exportable(activations: Sequence[str]) -> None:
