@@ -70,8 +70,8 @@ class _Closed(QObject):
 class Shown:
     """The window ``nnviz.show`` opened, live: ``.run`` is its run now, ``.close()`` closes it.
 
-    ``.window`` is the MainWindow itself (for a Qt user); after ``.close()`` (or the user's),
-    ``.run`` is the run as it was when the window closed.
+    ``.window`` is the MainWindow itself (for a Qt user; None once closed); after ``.close()``
+    (or the user's), ``.run`` is the run as it was when the window closed.
     """
 
     def __init__(self, window, classes: tuple | None) -> None:
@@ -121,6 +121,7 @@ class Shown:
             self.window.close()
             if self._final is None and not self.window.isVisible():
                 self._finish()
+                self._tear_down()
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
@@ -140,16 +141,21 @@ class Shown:
         return run_from_session(session, self._classes)
 
     def _finish(self) -> None:
-        """The window has closed and its thread stopped: keep its run, free the window."""
+        """The window has closed and its thread stopped: keep its run; the window is freed
+        in a turn of the event loop of its own (this may run in one of its objects' slots)."""
         if self._final is not None:
             return
         from nnviz.core.session import Session
-
-        from .app import tear_down
         loop = self.window.worker.loop  # the thread has stopped: safe to read here
         self._final = self._to_run(Session.from_trainer(loop.trainer, class_names=self._names(),
                                                         run=loop.run))
-        tear_down(self.window)
+        QTimer.singleShot(0, self._tear_down)
+
+    def _tear_down(self) -> None:
+        from .app import tear_down
+        if self.window is not None:
+            window, self.window = self.window, None
+            tear_down(window)
 
 
 def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None,
@@ -178,6 +184,7 @@ def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None
 
     shown._watch._on_close = finished
     loop.exec()
+    shown._tear_down()  # no event loop runs after this one
     return shown.run
 
 

@@ -54,7 +54,7 @@ def test_in_ipython_with_gui_qt_show_returns_a_live_handle(qtbot, qapp, ipython_
         np.testing.assert_allclose(run.predict(X), ref.predict(X), atol=1e-6)
     finally:
         shown.close()
-    assert shown.closed and not window_alive(window)
+    assert shown.closed and not window_alive(window) and shown.window is None
     assert shown.run.epoch == 40  # the run as it was when the window closed
 
 
