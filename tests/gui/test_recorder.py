@@ -48,6 +48,8 @@ def test_gif_has_one_frame_per_epoch_and_the_frames_differ(qtbot, main_window, t
     assert not main_window.timeline.past
 
 
+# The test's own reader starts ffmpeg (the writer keeps jax's fork warning quiet itself).
+@pytest.mark.filterwarnings("ignore:os.fork:RuntimeWarning")
 def test_mp4_of_the_network_view(qtbot, main_window, tmp_path):
     pytest.importorskip("imageio_ffmpeg")
     _trained(qtbot, main_window, 100)
