@@ -267,6 +267,16 @@ def _record(app, window, path: str, epochs: int, args: argparse.Namespace) -> in
         _error(window.last_error.split("\n\n", 1)[0])
         return 1
     _wait(app, lambda: False, 0.3)  # the layout settles on the final snapshot
+    if area == "view":
+        # Offscreen the window may be any size: widen it until the view in front is 16:9,
+        # so that the frames are filled rather than a tall view between white margins.
+        for _ in range(3):
+            tab = window.tabs.currentWidget()
+            extra = int(tab.height() * SIZE[0] / SIZE[1]) - tab.width()
+            if abs(extra) < 8:
+                break
+            window.resize(max(SCREENSHOT_SIZE[0], window.width() + extra), window.height())
+            _wait(app, lambda: False, 0.2)
     s = window.last_snapshot
     result: list = []
     try:
