@@ -278,6 +278,9 @@ def _record(app, window, path: str, epochs: int, args: argparse.Namespace) -> in
             window.resize(max(SCREENSHOT_SIZE[0], window.width() + extra), window.height())
             _wait(app, lambda: False, 0.2)
     s = window.last_snapshot
+    if s.live_epoch <= s.first_epoch:
+        _error("there is nothing to record yet: train some epochs first (--epochs N)")
+        return 2
     result: list = []
     try:
         frames = frame_epochs(s.first_epoch, s.live_epoch, _opt(args, "frames"),

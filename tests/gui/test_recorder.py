@@ -124,3 +124,9 @@ def test_record_refuses_a_name_that_is_not_an_animation_in_one_line(tmp_path):
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and ".gif or .mp4" in out.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_record_without_epochs_says_to_train_first(tmp_path):
+    out = _nnviz("--record", "run.gif", cwd=tmp_path)
+    assert out.returncode == 2 and "--epochs N" in out.stderr
+    assert os.listdir(tmp_path) == []
