@@ -160,7 +160,7 @@ class Shown:
 
 def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None,
           block: bool | None):
-    app = get_app()
+    get_app()  # made here if there is none
     if block is None:
         block = not event_loop_running()
     from .main_window import MainWindow
