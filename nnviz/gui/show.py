@@ -34,8 +34,12 @@ def event_loop_running() -> bool:
     return ipython_has_eventloop() or QThread.currentThread().loopLevel() > 0
 
 
+_app: QApplication | None = None  # the one nnviz made, kept alive for the process
+
+
 def get_app() -> QApplication:
     """The QApplication: the one there is, or a new one (never quit by nnviz)."""
+    global _app
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv and sys.argv[0] else "nnviz"])
@@ -43,6 +47,7 @@ def get_app() -> QApplication:
         app.setOrganizationName("nnviz")
         # Ours alone: the loop is a local one, closing the window ends it, not the app.
         app.setQuitOnLastWindowClosed(False)
+        _app = app
     return app
 
 
