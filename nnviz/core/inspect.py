@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import compiled, losses
+from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
 from .training import forward_layers_fast
@@ -224,6 +225,7 @@ class NeuronMapsProbe:
         acts = drawing_layers(trainer.spec, trainer.params, pts_device)
         xs, ys = _axes(pts, ry, rx)
         layers = tuple(a.reshape(ry, rx, -1) for a in acts)
+        inputs = np.asarray(expand_features(trainer.spec.features, pts))  # what layer 1 sees
         sel = self.selected
         if sel is None or not (-1 <= sel[0] < len(layers)
                                and 0 <= sel[1] < trainer.spec.layer_sizes[sel[0] + 1]):
@@ -233,14 +235,14 @@ class NeuronMapsProbe:
         res = self.max_selected_res if trainer.spec.n_params <= 20_000 else self.max_selected_res // 2
         full, (fry, frx), full_device = _subsampled(grid_points, res)
         if layer == -1:
-            values = full[:, unit]
+            values = np.asarray(expand_features(trainer.spec.features, full))[:, unit]
         elif (fry, frx) == (ry, rx):  # a coarse grid (a big network's): the thumbnails have it
             values = acts[layer][:, unit]
         else:
             values = np.array(_unit_fn(trainer.spec, layer)(trainer.params, full_device, unit))
         sel_map = values.reshape(fry, frx)
         fxs, fys = _axes(full, fry, frx)
-        return NeuronMaps(xs, ys, pts.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys,
+        return NeuronMaps(xs, ys, inputs.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys,
                           trainer.data.X, trainer.data.y)
 
 

@@ -25,6 +25,10 @@ softmax     Softmax (axis -1: over each point's units)
 
 An activation without an entry (one added to nnviz later) is refused with an ExportError naming
 it, before anything is written.
+
+A network with input features (``x1*x2``, ``sin(x1)``, ...: :mod:`nnviz.core.features`) still
+takes the raw points: the graph computes its features first (``Gather`` of a column, then
+``Mul`` for a square or a product, ``Sin``), joined by a ``Concat``.
 """
 from __future__ import annotations
 
@@ -92,7 +96,8 @@ def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None =
         from onnx import TensorProto, helper, numpy_helper
     except ImportError:
         raise OnnxError(INSTALL_HINT) from None
-    nodes, inits, x = [], [], "X"
+    nodes, inits = [], []
+    x = _features(spec, nodes, inits, helper, numpy_helper)
     for i, ((w, b), name) in enumerate(zip(params, acts)):
         w = np.asarray(w, np.float32)
         b = np.asarray(b, np.float32).reshape(-1)
@@ -120,6 +125,41 @@ def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None =
     return model
 
 
+def _features(spec, nodes: list, inits: list, helper, numpy_helper) -> str:
+    """Nodes that make the first layer's input from the raw points ``X``; its name."""
+    from .features import indices
+    names = tuple(getattr(spec, "features", ()) or ())
+    if not names:
+        return "X"
+    columns: dict[int, str] = {}
+
+    def column(i: int) -> str:  # X[:, i:i+1]
+        if i not in columns:
+            idx = f"col{i}_index"
+            inits.append(numpy_helper.from_array(np.array([i], np.int64), idx))
+            columns[i] = f"x{i + 1}"
+            nodes.append(helper.make_node("Gather", ["X", idx], [columns[i]], axis=1,
+                                          name=f"x{i + 1}"))
+        return columns[i]
+
+    outs = []
+    for k, name in enumerate(names):
+        idx = indices(name)
+        if name.startswith("sin("):
+            out = f"feature{k}"
+            nodes.append(helper.make_node("Sin", [column(idx[0])], [out], name=name))
+        elif name.endswith("^2") or len(idx) == 2:
+            a = column(idx[0])
+            b = a if len(idx) == 1 else column(idx[1])
+            out = f"feature{k}"
+            nodes.append(helper.make_node("Mul", [a, b], [out], name=name))
+        else:
+            out = column(idx[0])
+        outs.append(out)
+    nodes.append(helper.make_node("Concat", outs, ["features"], axis=1, name="features"))
+    return "features"
+
+
 def write_onnx(path: str | os.PathLike, spec, params, *, doc: str = "",
                metadata: dict[str, str] | None = None) -> None:
     """The ONNX model of the network into ``path``, atomically (a failure leaves the file that
@@ -143,6 +183,8 @@ def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, di
            f"(N, {spec.input_dim}); output Y (N, {spec.output_dim}): {out}.")
     meta = {"task": data.task, "epoch": str(trainer.epoch), "loss": trainer.config.loss,
             "activations": ",".join(spec.layer_activations)}
+    if getattr(spec, "features", ()):
+        meta["input_features"] = ",".join(spec.features)
     if class_names:
         meta["class_names"] = ",".join(str(c) for c in class_names)
     return doc, meta

@@ -21,6 +21,7 @@ from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
+from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
@@ -226,7 +227,7 @@ class NetworkCanvas(QWidget):
         p.setPen(QColor(60, 60, 60))
         for c, x in enumerate(self.col_x):
             if c == 0:
-                title = f"input\n{spec.input_dim} feature{'s' if spec.input_dim > 1 else ''}"
+                title = f"input\n{spec.n_inputs} feature{'s' if spec.n_inputs > 1 else ''}"
             elif c == len(self.col_x) - 1:
                 title = f"output\n{spec.output_dim} {spec.output_activation}"
             else:
@@ -255,9 +256,9 @@ class NetworkCanvas(QWidget):
                 p.drawRect(r)
                 if layer < 0:
                     p.setPen(QColor(40, 40, 40))
-                    p.drawText(QRectF(r.left() - 40, r.top(), 36, r.height()),
+                    p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                               f"x{u + 1}")
+                               feature_label(self.spec.feature_names[int(u)]))
                     continue
                 b = float(self.params[layer][1][u])
                 br = self.bias_rect(c, k)

@@ -53,6 +53,15 @@ def test_onnx_outputs_equal_predict_for_other_outputs(tmp_path, name, kw):
     assert {p.key for p in model.metadata_props} >= {"task", "epoch"}
 
 
+def test_onnx_of_a_network_with_input_features_takes_the_raw_points(tmp_path):
+    X, y = nnviz.datasets.make("xor")
+    run = nnviz.train(X, y, hidden=[], features="x1,x2^2,x1*x2,sin(x2)", epochs=100)
+    path = tmp_path / "xor.onnx"
+    run.export_onnx(path)
+    grid = np.random.default_rng(1).uniform(-4, 4, (400, 2)).astype(np.float32)
+    np.testing.assert_allclose(_outputs(path, grid), run.predict(grid), atol=1e-5, rtol=0)
+
+
 def test_an_activation_without_an_op_is_refused_by_name(monkeypatch, tmp_path):
     from nnviz.core.network import NetworkSpec
     monkeypatch.setitem(activations.ACTIVATIONS, "mystery", activations.relu)
