@@ -3,11 +3,13 @@
     nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--size WxH]
           [--presentation] [--stop-at N] [--open FILE]
     nnviz --sweep NAME [--screenshot FILE.png --epochs N]
+    nnviz [train options] --record FILE.gif|FILE.mp4 --epochs N [--frames K] [--show VIEW]
     nnviz --exercise FILE.toml [--screenshot FILE.png [--epochs N]]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
     nnviz train [train options] --export-script FILE.py
+    nnviz train [train options] --export-onnx FILE.onnx
     nnviz sweep [train options, each swept one a comma list] [--epochs N] [--json]
                 [--history FILE.csv]
 
@@ -285,6 +287,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="presentation mode: large text and markers, the settings folded away "
                         "(View > Presentation mode, F11)")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
+    r = p.add_argument_group("animations (pip install 'nnviz[record]')")
+    r.add_argument("--record", metavar="FILE.gif|FILE.mp4", default=None,
+                   help="train --epochs epochs offscreen, then record the run from its first "
+                        "epoch to its last as an animation (16:9, a caption with the epoch, loss "
+                        "and accuracy) and exit")
+    r.add_argument("--frames", type=_int_at_least(2, 2000), default=60, metavar="K",
+                   help="with --record: the number of frames (default 60)")
+    r.add_argument("--spacing", choices=("even", "geometric"), default="even",
+                   help="with --record: frames evenly spaced in epochs, or geometrically (ever "
+                        "further apart: more frames early, where most is learnt)")
+    r.add_argument("--area", choices=("view", "plot", "window"), default="view",
+                   help="with --record: the view shown (--show), the decision plot alone, or "
+                        "the whole window (default view)")
+    r.add_argument("--fps", type=float, default=10.0, metavar="F",
+                   help="with --record: frames per second (default 10)")
     p.add_argument("--exercise", metavar="FILE.toml", default=None,
                    help="open an exercise: its problem, goals checked live, hints and solution "
                         "(docs/exercises.md; nnviz ships some in resources/exercises)")
@@ -323,6 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the run as a standalone Python script (jax and numpy only, the "
                         "notebook's code with this run's training points and initial weights) "
                         "that prints the loss every 100 epochs: this run's losses")
+    g.add_argument("--export-onnx", metavar="FILE.onnx", default=None,
+                   help="write the trained network as an ONNX model (input X: points in rows, "
+                        "output Y: Run.predict's numbers), for Netron or onnxruntime; needs "
+                        "pip install 'nnviz[onnx]'")
     g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
                    help="go on training a saved session for --epochs more epochs, exactly as if "
                         "it had never stopped (its data and settings are the session's)")
@@ -441,7 +462,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     name the file system takes, a regular file or none) and none is an input or another
     output, so a long run never ends in a file that cannot be written or destroys one."""
     outputs = {"--history": args.history, "--save": args.save,
-               "--export-script": args.export_script}
+               "--export-script": args.export_script, "--export-onnx": args.export_onnx}
     try:
         for path in outputs.values():
             if path is not None:
@@ -505,12 +526,17 @@ def _history_writer(f, path: str | None):
 def train_command(args: argparse.Namespace) -> int:
     _check_outputs(args)
     trainer, run, class_names = prepare_run(args)
+    if args.export_onnx:  # before training: a long run must not end in a refusal
+        from nnviz.core.onnx_export import INSTALL_HINT, check_exportable, have_onnx
+        if not have_onnx():
+            raise UsageError(INSTALL_HINT)
+        check_exportable(trainer.spec.layer_activations)
     start_epoch = trainer.epoch
     cfg = trainer.config
     data, spec = trainer.data, trainer.spec
     out = _Printer(sys.stdout)
     # With nothing to write, a closed stdout ends the job: nobody is left to see it.
-    wanted = bool(args.save or args.history or args.export_script)
+    wanted = bool(args.save or args.history or args.export_script or args.export_onnx)
     if not args.json:
         if args.session:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
@@ -604,6 +630,12 @@ def train_command(args: argparse.Namespace) -> int:
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")
+    if args.export_onnx:
+        from nnviz.core.onnx_export import describe, write_onnx
+        doc, meta = describe(trainer, class_names)
+        write_onnx(args.export_onnx, trainer.spec, trainer.params, doc=doc, metadata=meta)
+        if not args.json:
+            out(f"wrote the ONNX model {args.export_onnx} (epoch {trainer.epoch})")
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
