@@ -116,6 +116,7 @@ def child_first_frame() -> None:
     app = QApplication(sys.argv[:1])
     from nnviz.gui.main_window import MainWindow
     w = MainWindow(the_problem())
+    w.controls.speed.setValue(w.controls.speed.maximum())  # flat out: Play starts at a pace to watch
     w.resize(1400, 900)
     w.show()
     state = {"drawn": None, "play": None}
@@ -432,6 +433,7 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
             return False
     t_build = time.perf_counter()
     w = MainWindow(problem)
+    w.controls.speed.setValue(w.controls.speed.maximum())  # flat out: Play starts at a pace to watch
     w.resize(1400, 900)
     w.show()
     fp = FirstPaint()

@@ -31,7 +31,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
-from .widgets import cache_axes
+from .widgets import cache_axes, letterbox, scale_axes
 
 LABEL_COLOR = "#333"
 #: More points than this (train or test) are thinned to the plot's resolution.
@@ -39,6 +39,7 @@ MAX_DRAWN_POINTS = 5000
 #: The thinning's cell, in screen pixels: half a point's diameter, so the drawing looks the same.
 CELL_PX = 4
 POINT_SIZE = 8
+MARGINS = (2, 10, 2, 2)  # left, top, right, bottom: room for the colour bar's top label
 
 BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
     "binary", "multiclass", "regression-1d", "regression-2d", "classes-1d", "none")
@@ -58,7 +59,7 @@ class DecisionPlot(pg.PlotWidget):
         pi.showGrid(x=False, y=False)
         pi.setMenuEnabled(False)
         pi.hideButtons()  # the 'A' auto-range button would drop the fixed view
-        pi.layout.setContentsMargins(2, 10, 2, 2)  # room for the colour bar's top label
+        pi.layout.setContentsMargins(*MARGINS)  # room for the colour bar's top label
         self.heat = pg.ImageItem(axisOrder="row-major")
         self.heat.setZValue(-20)
         self.class_img = pg.ImageItem(axisOrder="row-major")
@@ -113,13 +114,14 @@ class DecisionPlot(pg.PlotWidget):
         self._rect_for: tuple | None = None
         self._data: Dataset | None = None
         self.class_names: tuple[str, ...] = ()
+        self.scale = 1.0  # presentation mode draws markers larger (set_scale)
         colors.style_view(self)
         colors.follow(self, self.apply_look)
 
     def apply_look(self) -> None:
         """The theme or the palette changed: draw everything again in the new one."""
         colors.style_view(self)
-        self.curve.setPen(pg.mkPen(colors.train_curve(), width=3))
+        self.curve.setPen(pg.mkPen(colors.train_curve(), width=3 * self.scale))
         if self._data is not None:
             grid = self._grid
             self.set_dataset(self._data, self.class_names)
@@ -201,7 +203,8 @@ class DecisionPlot(pg.PlotWidget):
                 self._class_scale = scale
                 shown = range(1, 2) if k == 2 else range(k)
                 for c in shown:
-                    item = pg.PlotDataItem(pen=pg.mkPen(colors.class_color(c), width=3))
+                    item = pg.PlotDataItem(pen=pg.mkPen(colors.class_color(c),
+                                                        width=3 * self.scale))
                     item.setZValue(5)
                     pi.addItem(item)
                     self.class_curves.append(item)
@@ -226,14 +229,16 @@ class DecisionPlot(pg.PlotWidget):
         keep_te = self._drawn_points(x_te, y_te, rgb_te)
         sym_tr, sym_te = self._symbols(data, keep_tr, keep_te)
         self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
-                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr)
+                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr,
+                                  size=POINT_SIZE * self.scale)
         # Hollow: filled with the background, so the outline shows on its own class's colour.
         self.test_points.setData(x_te[keep_te], y_te[keep_te],
                                  brush=pg.mkBrush(*colors.background(), 235),
                                  pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(*c, width=2.2)),
-                                 symbol=sym_te)
+                                 symbol=sym_te, size=(POINT_SIZE + 1) * self.scale)
         self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
-                               pen=pg.mkPen(*colors.point_rim(), 200, width=1))
+                               pen=pg.mkPen(*colors.point_rim(), 200, width=1),
+                               size=(POINT_SIZE + 4) * self.scale)
         n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
         self.sample_note.setText(f"{drawn:,} of {n:,} points drawn (one per class per "
                                  f"{CELL_PX}-pixel cell)" if drawn < n else "")
@@ -248,6 +253,12 @@ class DecisionPlot(pg.PlotWidget):
             pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         b = data.bounds(0.1)
+        # The plane is drawn 1:1 (a unit of x1 as long as a unit of x2: the moons are not
+        # stretched); a curve over one feature fills the plot.
+        plane = self.mode not in (REGRESSION_1D, CLASSES_1D)
+        pi.getViewBox().setAspectLocked(plane)
+        self._aspect = (b[0][1] - b[0][0]) / (b[1][1] - b[1][0]) if plane else None
+        self._fit_aspect()
         if self.mode in (REGRESSION_1D, CLASSES_1D):
             lo, hi = float(np.min(data.y)), float(np.max(data.y))
             pad = 0.1 * (hi - lo or 1.0)
@@ -276,6 +287,12 @@ class DecisionPlot(pg.PlotWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         self._place_note()
+        self._fit_aspect()
+
+    def _fit_aspect(self) -> None:
+        """The plane's view box at the data's aspect: drawn 1:1, it would otherwise show blank
+        bands beyond the model's image."""
+        letterbox(self, getattr(self, "_aspect", None), MARGINS)
 
     def _place_note(self) -> None:
         note = getattr(self, "sample_note", None)  # pyqtgraph resizes while it is being built
@@ -298,6 +315,20 @@ class DecisionPlot(pg.PlotWidget):
         return dark.repeat(len(data.y_train), 0), dark.repeat(len(data.y_test), 0)
 
     # --- options -----------------------------------------------------------------------------
+
+    def set_scale(self, scale: float) -> None:
+        """Points, rings, the curve and the axes' text ``scale`` times their normal size
+        (presentation mode: read from the back of a room)."""
+        self.scale = scale
+        self.train_points.setSize(POINT_SIZE * scale)
+        self.test_points.setSize((POINT_SIZE + 1) * scale)
+        self.test_rims.setSize((POINT_SIZE + 4) * scale)
+        self.curve.setPen(pg.mkPen(colors.TRAIN_CURVE, width=3 * scale))
+        for item in self.class_curves:
+            item.setPen(pg.mkPen(item.opts["pen"].color(), width=3 * scale))
+        pi = self.getPlotItem()
+        scale_axes([pi.getAxis("left"), pi.getAxis("bottom"), self.colorbar.axis], self.font(),
+                   scale)
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

@@ -41,6 +41,10 @@ TEST_CURVE: RGB = (117, 112, 179)  # not a class's colour: the test data is not 
 BRANCH_CURVES = ((0, 114, 178), (204, 121, 167), (0, 158, 115), (86, 180, 233), (213, 94, 0),
                  (117, 112, 179))
 TIMELINE_MARK: RGB = (138, 75, 0)
+# Plot titles, axis labels, tick numbers and legends: near black. pyqtgraph's default grey
+# (150, 150, 150) could not be read from the back of a room.
+TEXT = (34, 34, 34)
+pg.setConfigOption("foreground", TEXT)
 
 #: pyqtgraph symbols of class 0, 1, ...; and the same shapes as text for keys and legends.
 CLASS_SYMBOLS = ("o", "s", "t1", "d", "h", "star", "p", "t")

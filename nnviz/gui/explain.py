@@ -57,6 +57,24 @@ EXPLANATIONS: dict[str, str] = {
         "layers, five activations, and the moons trained for 1,000 epochs. The baseline puts "
         "the network of the main window beside logistic regression, the best straight "
         "boundary. \"Try it live\" loads the same problem into the main window."),
+    "backprop": (
+        "One training step, taken apart for one training point. Next and Back walk through it: "
+        "the forward pass (z = w.T @ x + b, then a = f(z), unit by unit), the loss of this "
+        "point, the error delta of each unit going backwards (the chain rule, from the output "
+        "to the input), dL/dw of each link (its input activation times the delta it feeds), "
+        "the gradient the run really applies (the mean over the batch, plus any penalty) and "
+        "the step the optimiser takes with it. Every number is computed by hand here and "
+        "checked against jax.grad, the function the training itself uses. Click a point on the "
+        "plot to follow another one; 'size points by their pull' shows which points pull "
+        "hardest on the weights now."),
+    "regions": (
+        "A ReLU network is a patchwork of straight pieces: wherever no unit switches on or off, "
+        "the network is one linear function of x1 and x2. The plane is split into those linear "
+        "regions (dark lines: where a unit switches), each shaded by how steeply the output "
+        "changes there. More regions means a more bendy boundary; the curve below counts them "
+        "over the run. With one hidden layer, n units can cut the plane into at most "
+        "1 + n + n(n-1)/2 regions (Zaslavsky's bound). Smooth activations such as sigmoid bend "
+        "everywhere, so they have no regions to count."),
 }
 
 TOGGLE_TIP = "A short paragraph on what this view shows and how to read it."

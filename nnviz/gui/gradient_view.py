@@ -19,7 +19,7 @@ from nnviz.core.inspect import GradientFlow
 
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import cache_axes
+from .widgets import FittedTitles, LogAxis, cache_axes, fit_title
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -54,6 +54,7 @@ class GradientView(QWidget):
         self.glw.setToolTip("Per layer (colours from the first layer to the output, see the "
                             "key): gradient norms and update ratios over the run, the gradient "
                             "now, histograms of the weights and activations, dead ReLU units.")
+        self.titles = FittedTitles(self.glw)
         self.norm_plot = self._plot(0, 0, "||dL/dW|| per layer", "epoch", log_y=True)
         self.ratio_plot = self._plot(0, 1, "update / weight, per epoch", "epoch", log_y=True)
         self.depth_plot = self._plot(0, 2, "||dL/dW|| by layer, now", "layer", log_y=True)
@@ -98,7 +99,9 @@ class GradientView(QWidget):
         self.dead_bars.setOpts(brush=colors.low())
 
     def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
-        p = self.glw.addPlot(row=row, col=col, title=title)
+        axes = {"left": LogAxis("left")} if log_y else None  # readable log ticks
+        p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
+        fit_title(p)  # three titled plots side by side must not overflow a projector's width
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.setLogMode(y=log_y)

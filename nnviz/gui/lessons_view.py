@@ -22,6 +22,7 @@ from nnviz.core.inspect import BaselineView
 
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
+from .widgets import FittedTitles, PlaneHeights, fit_title
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def _class_brushes(labels: np.ndarray) -> list:
 
 
 _EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
+LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
 class LessonPage(QWidget):
@@ -96,6 +98,7 @@ class LessonPage(QWidget):
         super().__init__(parent)
         self.lesson = lesson
         title = QLabel(f"<h3>{lesson.title}</h3>")
+        title.setWordWrap(True)  # on two lines on a projector, not wider than the window
         text = QLabel(lesson.text)
         text.setWordWrap(True)
         self.numbers = QLabel()
@@ -121,24 +124,24 @@ class LessonPage(QWidget):
         lay.addWidget(self.numbers)
         lay.addWidget(self.glw, 1)
         self.filled = False
+        self.titles = FittedTitles(self.glw)
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
-        # A title must not make its plot wider than the page: pyqtgraph gives the title label
-        # its text's width as a minimum, and three titled plots then overflowed a 1400-pixel
-        # window (the third cut off at the edge). The text may be clipped instead.
-        label = p.titleLabel
-        update_min = label.updateMin
-
-        def title_min() -> None:
-            update_min()
-            label.setMinimumWidth(0)
-        label.updateMin = title_min
-        title_min()
+        fit_title(p)
         p.setLabels(bottom=x, left=y)
         for side in ("bottom", "left"):
             p.getAxis(side).enableAutoSIPrefix(False)
+        # Plots side by side share the width equally (lesson 5's three had 3 different widths,
+        # lesson 3's third title was cut): equal columns, and one width for the y axes.
+        p.setPreferredWidth(10)  # what the grid compares: equal, so the columns are
+        p.setMinimumWidth(10)
+        p.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         return p
+
+    def plane(self, row: int, col: int, title: str) -> pg.PlotItem:
+        """A plot of the input plane, kept 1:1 by its height (see PlaneHeights)."""
+        return self.plot(row, col, title, "x1", "x2")
 
     def scatter(self, plot: pg.PlotItem, x, y, brushes, size: int = 7,
                 name: str | None = None, symbol="o") -> pg.ScatterPlotItem:
@@ -319,13 +322,23 @@ class LessonsView(QWidget):
             return
         self.moons_result = m
         X = m.X
+        planes = []
         for col, (title, brushes, symbols) in enumerate((
                 ("True Labels", _class_brushes(m.labels), _class_symbols(m.labels)),
                 ("Predicted", _value_brushes(np.clip(m.predictions, 0, 1)), "o"),
                 ("Rounded Predictions", _class_brushes(m.rounded.astype(int)),
                  _class_symbols(m.rounded.astype(int))))):
-            p = page.plot(0, col, title, "x1", "x2")
-            page.scatter(p, X[:, 0], X[:, 1], brushes, size=7, symbol=symbols)
+            p = page.plane(0, col, title)
+            page.scatter(p, X[:, 0], X[:, 1], brushes, size=6, symbol=symbols)
+            # A fixed range: pyqtgraph's auto-range pads by the view's size, which the height
+            # (PlaneHeights) changes.
+            lo, hi = X.min(axis=0), X.max(axis=0)
+            pad = 0.06 * (hi - lo)
+            p.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]),
+                       yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
+            planes.append(p)
+        page.plane_heights = PlaneHeights(page.glw, planes)
+        page.plane_heights.fit()
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
         lp.setLabels(bottom="epoch", left="loss")
         lp.getAxis("left").enableAutoSIPrefix(False)
@@ -351,12 +364,14 @@ class LessonsView(QWidget):
         if self._baseline_items is None:
             items = []
             for col, title in enumerate(("logistic regression", "the network")):
-                p = page.plot(0, col, title, "x1", "x2")
+                p = page.plane(0, col, title)
                 img = pg.ImageItem(axisOrder="row-major")
                 p.addItem(img)
                 sc = pg.ScatterPlotItem(size=6, pen=_EDGE)
                 p.addItem(sc)
                 items.append((p, img, sc))
+            self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
+                                                  linked=True)
             items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
             items[1][0].setYLink(items[0][0])
             self._baseline_items = items
@@ -391,6 +406,10 @@ class LessonsView(QWidget):
             f"{snapshot.epoch:,}: <b>{net}</b>.")
         ry, rx = len(view.ys), len(view.xs)
         rect = _image_rect(view.xs, view.ys)
+        if getattr(self, "_baseline_rect", None) != rect:
+            self._baseline_rect = rect
+            p0.setRange(rect, padding=0)  # the plane of the grid, 1:1 by the plot's height
+            self._baseline_heights.fit()
         for img, values in ((img0, base.grid_values), (img1, snapshot.grid.values)):
             values = np.asarray(values)
             if values.size == ry * rx:  # P(class 1)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from nnviz.core.snapshot import Snapshot
 
 from . import colors
-from .widgets import cache_axes
+from .widgets import LogAxis, cache_axes, scale_axes
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -65,7 +65,7 @@ class LossPlot(pg.PlotWidget):
     epoch_clicked = Signal(int)  # a click on the plot: show that epoch (the timeline)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=colors.background())
+        super().__init__(parent, background=colors.background(), axisItems={"left": LogAxis("left")})
         self.setToolTip("The loss per epoch: the solid line = training data, dashes = test data,\n"
                         "both of the weights the epoch starts from (the notebook's loss of an "
                         "epoch, taken before its update).\n"
@@ -134,6 +134,18 @@ class LossPlot(pg.PlotWidget):
         self.getPlotItem().getViewBox().disableAutoRange()
         self._range = None
         self._follow_range()
+
+    def set_scale(self, scale: float) -> None:
+        """Thicker curves and larger axis text (presentation mode)."""
+        self.scale = scale
+        for curve in (self.train, self.test):
+            pen = pg.mkPen(curve.opts["pen"])
+            pen.setWidthF(2 * scale)
+            curve.setPen(pen)
+        pi = self.getPlotItem()
+        scale_axes([pi.getAxis("left"), pi.getAxis("bottom")], self.font(), scale)
+        for _, label in self.legend.items:
+            label.setText(label.text, size=f"{9 * scale:g}pt")
 
     def set_log(self, on: bool) -> None:
         self.log = on

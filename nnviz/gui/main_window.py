@@ -54,9 +54,11 @@ from nnviz.core.training import TrainConfig, Trainer, TrainingError
 from . import colors
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
+from .columns import ColumnsScroll
 from .controls import RunControls
 from .data_panel import DataPanel
 from .loss_plot import LossPlot
+from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .worker import TrainingWorker
@@ -64,8 +66,23 @@ from .worker import TrainingWorker
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 FRAME_MS = 25
 MAIN_VIEW = "main"
+HINT_STYLE = ("QLabel { background: #e8f1fb; color: #0b3d6b; border: 1px solid #b6d0ee; "
+              "border-radius: 4px; padding: 6px; }")
 BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
                 "border-radius: 4px; padding: 6px; }")
+
+
+def format_loss(v: float) -> str:
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
+
+
+def format_accuracy(v: float, classification: bool) -> str:
+    """A percentage for classes; R\u00b2 for regression."""
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{100 * v:.1f}%" if classification else f"{v:.3g}"
 
 
 class MainWindow(QMainWindow):
@@ -136,18 +153,9 @@ class MainWindow(QMainWindow):
         v2.setContentsMargins(0, 0, 0, 0)
         v2.addWidget(self.editor)
         v2.addStretch(1)  # the box as tall as its layers, not an empty frame down to the loss
-        panels = QWidget()
-        h = QHBoxLayout(panels)
-        h.setContentsMargins(8, 8, 4, 8)
-        h.addWidget(col1, 1)
-        h.addWidget(col2, 1)
-        self.panels_scroll = QScrollArea()
-        self.panels_scroll.setWidget(panels)
-        self.panels_scroll.setWidgetResizable(True)
-        self.panels_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.panels_scroll.setMinimumWidth(560)
+        # Side by side where they fit, one under the other on a projector's 1024 pixels.
+        self.panels_scroll = ColumnsScroll([col1, col2])
         self.panels_scroll.setMinimumHeight(200)
-        self.panels_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
         # The main tab: the data and the model over it, with its options.
         self.boundary = DecisionPlot()
@@ -169,10 +177,11 @@ class MainWindow(QMainWindow):
         mv = QVBoxLayout(main_tab)
         mv.setContentsMargins(4, 4, 4, 4)
         mv.addWidget(self.boundary, 1)
+        mv.addWidget(self.legend)  # a line of its own: beside the options it was cut at 1024 px
         opts = QHBoxLayout()
         opts.addWidget(self.show_test)
         opts.addWidget(self.discretize)
-        opts.addWidget(self.legend, 1)
+        opts.addStretch(1)
         mv.addLayout(opts)
 
         self.tabs = QTabWidget()
@@ -187,6 +196,13 @@ class MainWindow(QMainWindow):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setToolTip("What went wrong, and what to do about it.")
         self.banner.hide()
+        # What a preset or a lesson asks of the user ("press Play; it stops at 1,000"): it stays
+        # until the problem changes (a status-bar message went at the first "compiling...").
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.setToolTip("What this preset or lesson shows, and how to see it.")
+        self.hint.hide()
 
         self.loss_plot = LossPlot()
         self.log_scale = QCheckBox("Log scale")
@@ -198,6 +214,7 @@ class MainWindow(QMainWindow):
         self.metrics.setTextFormat(Qt.TextFormat.RichText)
         # Never let a long number widen the window (a diverging run prints huge ones).
         self.metrics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.metrics.setWordWrap(True)  # on two lines rather than cut, at 1024 px
         loss_box = QWidget()
         lv = QVBoxLayout(loss_box)
         lv.setContentsMargins(8, 0, 4, 4)
@@ -226,6 +243,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 4, 4, 0)
+        rv.addWidget(self.hint)
         self.right_layout = rv  # the exercise panel goes under the banner
         rv.addWidget(self.banner)
         rv.addWidget(self.tabs, 1)
@@ -233,9 +251,12 @@ class MainWindow(QMainWindow):
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.left_split)
         self.main_split.addWidget(right)
-        self.main_split.setStretchFactor(0, 0)
-        self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([600, 800])
+        # Widths shared 9:11 at any window size (stretch as the sizes): the settings' two
+        # columns fit side by side down to 1280 px; at 1024 px the plot keeps its share and the
+        # settings go one column under the other (ColumnsScroll).
+        self.main_split.setStretchFactor(0, 9)
+        self.main_split.setStretchFactor(1, 11)
+        self.main_split.setSizes([630, 770])
         self.main_split.setChildrenCollapsible(False)
 
         central = QWidget()
@@ -246,8 +267,10 @@ class MainWindow(QMainWindow):
         cv.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
         self.statusBar().setSizeGripEnabled(True)
+        self.statusBar().addPermanentWidget(self.controls.status)
 
         self._build_menus()
+        self.presentation = Presentation(self)
         screen = QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         w, h = 1400, 900
@@ -281,6 +304,9 @@ class MainWindow(QMainWindow):
                                   self.toggle_play, Qt.Key.Key_Space)
         self.step_action = action(self.run_menu, "&Step one epoch", "Train exactly one epoch.",
                                   lambda: self.step(1), Qt.Key.Key_Right)
+        self.full_speed_action = action(self.run_menu, "&Full speed / watching pace",
+                                        "Train as fast as possible, or back to the pace to "
+                                        "watch.", self.controls.toggle_full_speed, Qt.Key.Key_F)
         action(self.run_menu, "Step &100 epochs", "Train exactly 100 epochs.",
                lambda: self.step(100))
         self.reset_action = action(self.run_menu, "&Reset", "New random weights, epoch 0.",
@@ -312,6 +338,8 @@ class MainWindow(QMainWindow):
         c.reset_clicked.connect(self.reset)
         c.restart_clicked.connect(self.restart)
         c.speed_changed.connect(self.worker.set_speed)
+        c.stop_at_changed.connect(self.worker.set_stop_at)
+        self.worker.set_speed(c.speed_value())  # the watchable default, not the loop's full speed
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
         self.training_panel.lr_changed.connect(self.set_learning_rate)
@@ -437,6 +465,20 @@ class MainWindow(QMainWindow):
             self.controls.set_playing(False)
         self.worker.show_epoch(epoch)
 
+    def set_stop_at(self, epoch: int | None) -> None:
+        """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
+        so that the picture they promise appears and stays."""
+        self.controls.set_stop_at(epoch)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode on or off (not remembered: the View menu's choice is)."""
+        self.presentation.set_active(on)
+
+    def show_hint(self, text: str) -> None:
+        """A note over the plot that stays until the problem changes ("" hides it)."""
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset."""
         self._config = replace(self._config, learning_rate=float(lr))
@@ -506,6 +548,7 @@ class MainWindow(QMainWindow):
             self.data_panel.set_task_text(data)
             self._update_legend(data)
         self._dataset, self._data_source = data, problem.source
+        self.show_hint("")  # a preset's hint is about the preset's problem only
         self._spec, self._config, self._params = problem.spec, problem.config, problem.params
         self._seed = self._base_seed = int(problem.seed)
         self._resets = 0
@@ -741,26 +784,20 @@ class MainWindow(QMainWindow):
         clf = self._dataset is not None and self._dataset.is_classification
 
         def acc(v: float) -> str:
-            if not math.isfinite(v):
-                return "n/a"
-            return f"{100 * v:.1f}%" if clf else f"{v:.3g}"
+            return format_accuracy(v, clf)
 
-        def loss(v: float) -> str:
-            if not math.isfinite(v):
-                return "n/a"
-            return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
-
+        loss = format_loss
         what = "accuracy" if clf else "R\u00b2"
         return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"
                 f" &nbsp;&nbsp; <b style='color:{colors.hex_of(colors.test_color())}'>Test</b> loss {loss(m.test_loss)} "
                 f"&middot; {what} {acc(m.test_accuracy)}")
 
     def _on_status(self, text: str) -> None:
+        # In the run controls only: the status bar keeps what matters longer (a preset's hint
+        # was overwritten by "compiling..." within a second).
         self.controls.status.setText(text)
         self.boundary.set_busy(text == "compiling...")
-        if text:
-            self.statusBar().showMessage(text, 3000)
-        if text != "compiling...":  # "compiled in 1.2 s" is news for a moment, then noise
+        if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 
     def _clear_status(self, text: str) -> None:

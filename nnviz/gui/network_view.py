@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
 from nnviz.core.features import label as feature_label
@@ -114,6 +114,9 @@ class NetworkCanvas(QWidget):
     def _geometry(self) -> None:
         w, h = self.width(), self.height()
         top, bottom, left, right = 44, 14, 46, 34
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        top = max(top, 2 * QFontMetricsF(small).lineSpacing() + 12)  # under the two-line headers
         cols = len(self.shown)
         xs = [left + (w - left - right) * (c + 0.5) / cols for c in range(cols)]
         avail = h - top - bottom
@@ -224,23 +227,42 @@ class NetworkCanvas(QWidget):
                 p.setPen(QPen(c, 0.6 + 4.4 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
                 p.drawLines([QLineF(*segs[i, :4]) for i in sel])
 
-    def _paint_titles(self, p: QPainter) -> None:
+    def titles(self) -> list[tuple[QRectF, QFont, str]]:
+        """Each column's header: where its text is drawn, in which font. As wide as a column
+        at most (a font size smaller when needed): "40 sigmoid (32 shown)" over a narrow
+        column ran into its neighbours'."""
         spec = self.spec
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
-        p.setFont(small)
-        p.setPen(QColor(*colors.text()))
+        out = []
+        gap = (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else float(self.width())
+        width = max(gap - 6.0, 20.0)
         for c, x in enumerate(self.col_x):
             if c == 0:
-                title = f"input\n{spec.n_inputs} feature{'s' if spec.n_inputs > 1 else ''}"
+                lines = ["input", f"{spec.n_inputs} feature{'s' if spec.n_inputs > 1 else ''}"]
             elif c == len(self.col_x) - 1:
-                title = f"output\n{spec.output_dim} {spec.output_activation}"
+                lines = ["output", f"{spec.output_dim} {spec.output_activation}"]
             else:
-                title = f"hidden {c}\n{spec.hidden[c - 1]} {spec.activations[c - 1]}"
+                lines = [f"hidden {c}", f"{spec.hidden[c - 1]} {spec.activations[c - 1]}"]
             n, shown = spec.layer_sizes[c], len(self.shown[c])
             if shown < n:
-                title += f" ({shown} shown)"
-            p.drawText(QRectF(x - 70, 2, 140, 40), Qt.AlignmentFlag.AlignHCenter, title)
+                lines[1] += f" ({shown} shown)"
+            font = QFont(self.font())
+            size = max(7.0, font.pointSizeF() * 0.9)
+            while True:
+                font.setPointSizeF(size)
+                fm = QFontMetricsF(font)
+                need = max(fm.horizontalAdvance(line) for line in lines)
+                if need <= width or size <= 6.0:
+                    break
+                size -= 0.5
+            height = fm.lineSpacing() * len(lines)
+            out.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
+        return out
+
+    def _paint_titles(self, p: QPainter) -> None:
+        p.setPen(QColor(*colors.text()))
+        for rect, font, text in self.titles():
+            p.setFont(font)
+            p.drawText(rect.adjusted(-2, 0, 2, 0), Qt.AlignmentFlag.AlignHCenter, text)
 
     def _paint_nodes(self, p: QPainter) -> None:
         border = QPen(QColor(*colors.axis()), 1)

@@ -21,7 +21,8 @@ from nnviz.core.inspect import NeuronMaps
 
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from . import colors
-from .colors import BLUE, CLASS_COLORS, ORANGE  # noqa: E402,F401 (the default palette's)
+from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
+from .widgets import Letterboxed
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -89,10 +90,10 @@ class NeuronMapPanel(QWidget):
         self.title.setToolTip("The neuron shown below, and the range of its activation over "
                               "the plane.")
         self.plot = pg.PlotWidget(background=colors.background())
-        self.plot.setAspectLocked(False)
         self.plot.setMinimumSize(220, 220)
         self.plot.setToolTip("One neuron's activation over the input plane (the colour scale: "
                              "see the key above), with the data points over it.")
+        self.box = Letterboxed(self.plot)  # a map of the plane: 1:1, not tall and narrow
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(colors.heat_lut())
         self.plot.addItem(self.image)
@@ -146,13 +147,20 @@ class NeuronMapPanel(QWidget):
             self.curve.setData(xs, values[0])
             self.scatter.setData([], [])
             self._set_labels("x", "activation")
+            if self.box.aspect is not None:
+                self.box.set_aspect(None)
+                self.plot.enableAutoRange()
             return
         self.curve.setData([], [])
         self.image.setImage(values, levels=levels, autoLevels=False)
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
-        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
-                                  ys[-1] - ys[0] + dy))
+        rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+        self.image.setRect(rect)
+        aspect = rect.width() / rect.height()
+        if self.box.aspect != aspect:
+            self.box.set_aspect(aspect)
+            self.plot.setRange(rect, padding=0)
         self._set_labels("x1", "x2")
         if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)
@@ -224,7 +232,8 @@ class NeuronGrid(QWidget):
         if self.maps is None:
             self.setMinimumHeight(40)
             return
-        per_row = max(1, (self.width() - self.LABEL_W - self.GAP) // (self.TILE + self.GAP))
+        tw, th = self.tile_size()
+        per_row = max(1, (self.width() - self.LABEL_W - self.GAP) // (tw + self.GAP))
         y = self.GAP
         self._rows = []
         for layer in range(-1, len(self.maps.layers)):
@@ -232,12 +241,27 @@ class NeuronGrid(QWidget):
             self._rows.append((layer, y))
             for unit in range(n):
                 r, c = divmod(unit, per_row)
-                self._tiles.append((QRect(self.LABEL_W + c * (self.TILE + self.GAP),
-                                          y + r * (self.TILE + self.GAP), self.TILE, self.TILE),
-                                    layer, unit))
+                self._tiles.append((QRect(self.LABEL_W + c * (tw + self.GAP),
+                                          y + r * (th + self.GAP), tw, th), layer, unit))
             rows = (n + per_row - 1) // per_row
-            y += rows * (self.TILE + self.GAP) + self.GAP
+            y += rows * (th + self.GAP) + self.GAP
         self.setMinimumHeight(y)
+
+    def tile_size(self) -> tuple[int, int]:
+        """A tile of the plane at the plane's aspect (the moons were stretched in squares),
+        inside the TILE x TILE square (as many to a row as before); square for a 1-D input's
+        curves."""
+        m = self.maps
+        xs, ys = (m.xs, m.ys) if m is not None else (None, None)
+        if xs is None or ys is None or len(xs) < 2 or len(ys) < 2:
+            return self.TILE, self.TILE
+        aspect = float(xs[-1] - xs[0]) / float(ys[-1] - ys[0])
+        if not (math.isfinite(aspect) and aspect > 0):
+            return self.TILE, self.TILE
+        aspect = min(max(aspect, 0.25), 4.0)
+        if aspect >= 1:
+            return self.TILE, round(self.TILE / aspect)
+        return round(self.TILE * aspect), self.TILE
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         self._layout()
@@ -266,7 +290,8 @@ class NeuronGrid(QWidget):
                 text = (f"hidden {layer + 1}: {self.spec.hidden[layer]} "
                         f"{self.spec.activations[layer]}")
             p.setPen(QColor(*colors.text()))
-            p.drawText(QRect(6, y, self.LABEL_W - 12, self.TILE), Qt.AlignmentFlag.AlignVCenter
+            p.drawText(QRect(6, y, self.LABEL_W - 12, self.tile_size()[1]),
+                       Qt.AlignmentFlag.AlignVCenter
                        | Qt.TextFlag.TextWordWrap, text)
         exposed = event.rect()
         for rect, layer, unit in self._tiles:

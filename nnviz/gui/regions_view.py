@@ -83,6 +83,9 @@ class RegionsView(QWidget):
         cache_axes(pi)
 
         self.history = pg.PlotWidget(background="w")
+        self.history.setToolTip("How many linear regions the network has cut the plane into, at "
+                                "each recorded epoch (the dashed line: the most one hidden layer "
+                                "of this width can make).")
         hp = self.history.getPlotItem()
         hp.setMenuEnabled(False)
         hp.hideButtons()

@@ -42,6 +42,8 @@ class SettingsMixin:
             state = s.value(key)
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
+        if s.value("view/presentation") in (True, "true"):
+            w.set_presentation(True)
 
     def save_settings(self) -> None:
         s, w = self.settings, self.window

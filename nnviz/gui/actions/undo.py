@@ -250,6 +250,8 @@ class UndoMixin:
             return False
         ok = self._load(f"preset “{p.title}”", problem)
         if ok:
-            self._status(f"{p.title}. Press Play (Space); about {p.epochs:,} epochs show the "
-                         "result.", 15000)
+            self.window.set_stop_at(p.epochs)
+            self.last_message = (f"{p.title}. Press Play (Space): it stops at epoch "
+                                 f"{p.epochs:,}, where the result shows.")
+            self.window.show_hint(self.last_message)
         return ok
