@@ -119,7 +119,6 @@ class RunControls(QFrame):
         self.status = QLabel()
         self.status.setToolTip("What the trainer is doing.")
         self.status.setStyleSheet("color: palette(placeholder-text);")
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 6)
