@@ -262,6 +262,14 @@ def _batch(spec: NetworkSpec, n: int) -> int:
     return max(1, BATCH_FLOATS // per_point)
 
 
+def _pad(rows: np.ndarray) -> np.ndarray:
+    """``rows`` repeated at the end up to a power of two of them: the jitted functions compile
+    once per length, and a path's length changes with every checkpoint."""
+    k = len(rows)
+    size = 1 << max(0, (k - 1).bit_length())
+    return rows if size == k else np.concatenate([rows, np.repeat(rows[-1:], size - k, 0)])
+
+
 def losses_at(model, centre, d1, d2, a: np.ndarray, b: np.ndarray, X=None, T=None,
               n: int | None = None) -> np.ndarray:
     """The training objective of ``model`` (Trainer or ModelAt) at ``centre + a d1 + b d2`` for
@@ -271,10 +279,11 @@ def losses_at(model, centre, d1, d2, a: np.ndarray, b: np.ndarray, X=None, T=Non
     T = model.T_train if T is None else T
     n = int(X.shape[0]) if n is None else min(int(n), int(X.shape[0]))
     a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
-    f = _losses_fn(*objective_key(model), n, min(_batch(model.spec, n), a.size))
-    out = f(device_array(centre), device_array(d1), device_array(d2), device_array(a.ravel()),
-            device_array(b.ravel()), X, T)
-    return np.asarray(out, np.float64).reshape(a.shape)
+    pa, pb = _pad(a.ravel()), _pad(b.ravel())
+    f = _losses_fn(*objective_key(model), n, min(_batch(model.spec, n), pa.size))
+    out = f(device_array(centre), device_array(d1), device_array(d2), device_array(pa),
+            device_array(pb), X, T)
+    return np.asarray(out, np.float64)[: a.size].reshape(a.shape)
 
 
 def losses_of(model, flats: np.ndarray, n: int | None = None) -> np.ndarray:
@@ -283,8 +292,9 @@ def losses_of(model, flats: np.ndarray, n: int | None = None) -> np.ndarray:
     X, T = model.X_train, model.T_train
     n = int(X.shape[0]) if n is None else min(int(n), int(X.shape[0]))
     flats = np.atleast_2d(flats)
-    f = _path_losses_fn(*objective_key(model), n, min(_batch(model.spec, n), len(flats)))
-    return np.asarray(f(device_array(flats), X, T), np.float64)
+    padded = _pad(flats)
+    f = _path_losses_fn(*objective_key(model), n, min(_batch(model.spec, n), len(padded)))
+    return np.asarray(f(device_array(padded), X, T), np.float64)[: len(flats)]
 
 
 @dataclass(frozen=True)
@@ -369,16 +379,21 @@ def path_points(log, epoch: int, max_points: int = 256) -> tuple[np.ndarray, lis
     return np.array([c.epoch for c in cks], np.int64), cks
 
 
-def recorded_path(model, max_points: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """(epochs, flat weights (n, P)) of the path of ``model`` (a ModelAt with its run log, or a
-    Trainer with ``log``): the log's checkpoints up to its epoch, then the model itself."""
+def recorded_path(model, max_points: int = 256) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """(epochs, flat weights (n, P), learning rates) of the path of ``model`` (a ModelAt with
+    its run log, or a Trainer with a ``log``): the log's checkpoints up to its epoch (at most
+    ``max_points`` in all), then the model itself."""
     log = getattr(model, "log", None)
-    epochs, flats = np.zeros(0, np.int64), []
+    epochs, flats, lrs = [], [], []
     if log is not None and log.checkpoints:
-        epochs, cks = path_points(log, int(model.epoch), max_points - 1)
-        flats = [flatten(c.state.params) for c in cks]
-        if len(epochs) and epochs[-1] == int(model.epoch):  # the model itself comes last
-            epochs, flats = epochs[:-1], flats[:-1]
-    epochs = np.append(epochs, int(model.epoch))
+        _, cks = path_points(log, int(model.epoch), max_points - 1)
+        for c in cks:
+            if c.epoch == int(model.epoch):
+                continue  # the model itself comes last
+            epochs.append(c.epoch)
+            flats.append(flatten(c.state.params))
+            lrs.append(float(np.asarray(c.state.opt_state.hyperparams["learning_rate"])))
+    epochs.append(int(model.epoch))
     flats.append(flatten(model.params))
-    return epochs, np.stack(flats)
+    lrs.append(float(model.learning_rate))
+    return np.array(epochs, np.int64), np.stack(flats), lrs

@@ -23,7 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import compiled
-from .landscape import _objective, flatten, objective_key
+from .landscape import _objective, _pad, flatten, objective_key
 from .network import device_array
 
 MAX_ITER = 200
@@ -96,6 +96,38 @@ def top_eigenvalue(model, params=None, start: np.ndarray | None = None,
                         np.int32(10 * max_iter))
         lam, iters = float(lam2), iters + int(it)
     return Estimate(lam, np.asarray(v), iters)
+
+
+@compiled.per_problem()
+def _power_many_fn(spec, loss: str, l1: float, l2: float, n: int):
+    """``_power_fn`` for a stack of weights at once (vmapped: one call for a run's history)."""
+    one = _power_fn(spec, loss, l1, l2, n)
+    return jax.jit(jax.vmap(one, in_axes=(0, None, None, 0, 0, None, None)))
+
+
+def top_eigenvalues(model, flats: np.ndarray, max_points: int | None = None,
+                    tol: float = TOL, max_iter: int = MAX_ITER) -> np.ndarray:
+    """:func:`top_eigenvalue` of each row of ``flats`` (flat weights), in one vmapped call."""
+    flats = np.atleast_2d(np.asarray(flats, np.float32))
+    k = len(flats)
+    flats = _pad(flats)  # one compile per power of two of rows
+    X, T = model.X_train, model.T_train
+    n = int(X.shape[0]) if max_points is None else min(int(max_points), int(X.shape[0]))
+    f = _power_many_fn(*objective_key(model), n)
+    w = device_array(flats)
+    start = device_array(np.random.default_rng(0).standard_normal(flats.shape))
+    lam, _, _ = f(w, X, T, start, device_array(np.zeros(len(flats))), np.float32(tol),
+                  np.int32(max_iter))
+    lam = np.asarray(lam, np.float64)[:k]
+    neg = np.flatnonzero(lam < 0)
+    if len(neg):  # as in top_eigenvalue: the top of H - lam I, plus lam, from fresh vectors
+        rows = _pad(neg)
+        fresh = device_array(np.random.default_rng(1).standard_normal((len(rows),
+                                                                       flats.shape[1])))
+        lam2, _, _ = f(device_array(flats[rows]), X, T, fresh, device_array(lam[rows]),
+                       np.float32(tol / 100), np.int32(10 * max_iter))
+        lam[neg] = np.asarray(lam2, np.float64)[: len(neg)]
+    return lam
 
 
 def sharpness(model, params=None, max_points: int | None = None) -> float:

@@ -28,7 +28,7 @@ def recorded():
 
 def path_of(t, log):
     t.log = log  # as the window's models carry their branch's log
-    return ls.recorded_path(t)
+    return ls.recorded_path(t)[:2]
 
 
 @pytest.mark.parametrize("kind", list(ls.DIRECTIONS))
@@ -200,3 +200,13 @@ def test_the_stability_limit_is_2_over_lr_for_gradient_descent():
     assert sharpness.stability_limit("gd", 0.5) == 4.0
     assert sharpness.stability_limit("momentum", 1.0) == pytest.approx(3.8)
     assert sharpness.stability_limit("adam", 0.01) is None
+
+
+def test_the_sharpness_of_many_weights_at_once_is_each_ones(recorded):
+    t, log = recorded
+    _, path = path_of(t, log)
+    rows = path[[0, 5, 20, -1]]
+    many = sharpness.top_eigenvalues(t, rows)
+    for flat, value in zip(rows, many):
+        one = sharpness.top_eigenvalue(t, ls.unflatten(t.spec, flat.astype(np.float32)))
+        assert value == pytest.approx(one.value, rel=1e-3)

@@ -1,0 +1,142 @@
+"""The Landscape view's probe: the loss over a plane, the path on it, the 1-D line and the
+sharpness over the run, computed in the worker thread from the model shown and its run log.
+
+Settings the GUI sets (on its own copy, sent to the worker: see ``ViewContext.track``):
+``kind`` (a key of ``landscape.DIRECTIONS``) and ``pinned``: a plane to keep (the user is
+exploring it by hand) instead of one through the weights shown, with the run it belongs to.
+
+The sharpness history is kept here, per run: one value per checkpoint of the run log (the
+checkpoints of the path), filled in as the time budget allows, each estimate starting from the
+previous one's eigenvector.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import landscape as ls
+from .landscape import Landscape, Line, PathOnPlane, Plane
+from .sharpness import stability_limit, top_eigenvalue, top_eigenvalues
+
+# Checkpoints whose sharpness is estimated per call while a run plays (one vmapped call); when
+# it does not (a pause, a past epoch, a screenshot), all of the history at once.
+SHARPNESS_BATCH = 16
+MAX_PATH = 256  # points of the path (checkpoints, evenly spread, and the model shown)
+MAX_SHARPNESS_CACHE = 8192
+
+
+@dataclass(frozen=True)
+class LandscapeResult:
+    epoch: int
+    run_key: tuple
+    spec: object  # the NetworkSpec the plane's flat vectors belong to
+    land: Landscape
+    path: PathOnPlane
+    line: Line | None  # None before the weights have moved
+    sharp_epochs: np.ndarray  # epochs with a sharpness estimate so far
+    sharp_values: np.ndarray
+    limit_epochs: np.ndarray  # the stability limit (2/lr for gd) at the path's epochs
+    limit_values: np.ndarray  # NaN where no such limit applies (Adam, ...)
+    sharpness_missing: int  # checkpoints still without an estimate
+    optimizer: str
+    learning_rate: float
+    n_train: int  # training points of the run (the numbers use the first ``land.n_points``)
+    pinned: bool
+
+
+_controller = None
+
+
+def _one_blas_thread():
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController  # scikit-learn's dependency
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
+
+
+class LandscapeProbe:
+    """``probe(model, grid_points) -> LandscapeResult`` (see the module's docstring)."""
+
+    def __init__(self, kind: str = "pca", max_points: int = ls.MAX_POINTS,
+                 res: int = ls.GRID_RES) -> None:
+        self.kind, self.max_points, self.res = kind, max_points, res
+        self.pinned: tuple[tuple, Plane] | None = None  # (run key, plane)
+        self._sharp: dict = {}  # (run id, epoch, fingerprint) -> sharpness
+        self._vector: np.ndarray | None = None
+        self._pinned_land: tuple | None = None  # (key, Landscape) of the pinned plane
+        self._last_call = 0.0
+
+    def __call__(self, model, grid_points=None) -> LandscapeResult:
+        # numpy's OpenBLAS threads spin against jax's and the training's: a 200 x 71 SVD took
+        # a second on a busy machine. One thread does these small products at once.
+        with _one_blas_thread():
+            return self._compute(model)
+
+    def _compute(self, model) -> LandscapeResult:
+        now = time.perf_counter()
+        idle = now - self._last_call > 0.25 or getattr(model, "past", False)
+        spec, cfg = model.spec, model.config
+        n_train = int(model.X_train.shape[0])
+        n = min(n_train, self.max_points)
+        epochs, flats, lrs = ls.recorded_path(model, MAX_PATH)
+        centre = flats[-1]
+        run_key = getattr(model, "run_key", None) or (id(model),)
+        plane = self._pinned_plane(run_key, centre.size)
+        pinned = plane is not None
+        if plane is None:
+            initial = flats[0] if len(flats) > 1 else ls.flatten(
+                getattr(model, "source", model).initial_params)
+            seed = int(getattr(getattr(model, "source", model), "seed", 0))
+            plane = ls.make_plane(self.kind, spec, centre, initial, flats, seed)
+            land = ls.landscape(model, plane, self.res, n)
+        else:
+            key = (id(plane), ls.objective_key(model), n)
+            if self._pinned_land is None or self._pinned_land[0] != key:
+                self._pinned_land = (key, ls.landscape(model, plane, self.res, n))
+            land = self._pinned_land[1]
+        path = ls.project_path(model, plane, epochs, flats, n)
+        line = None
+        if len(flats) > 1 and np.any(flats[0] != centre):
+            line = ls.line_losses(model, flats[0], centre, max_points=n)
+        se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
+        limits = np.array([stability_limit(cfg.optimizer, lr) or math.nan for lr in lrs])
+        self._last_call = time.perf_counter()
+        return LandscapeResult(int(model.epoch), run_key, spec, land, path, line, se, sv,
+                               epochs, limits, missing, cfg.optimizer,
+                               float(model.learning_rate), n_train, pinned)
+
+    def _pinned_plane(self, run_key: tuple, size: int) -> Plane | None:
+        if self.pinned is None:
+            return None
+        key, plane = self.pinned
+        # The plane of another run, or of another network, is no longer the user's.
+        return plane if key[:1] == run_key[:1] and plane.centre.size == size else None
+
+    def _sharpness(self, model, run_key, epochs, flats, n, idle):
+        spec = model.spec
+        tail = (spec.layer_sizes[-2] + 1) * spec.output_dim  # the output layer: a fingerprint
+        keys = [(run_key[0], int(e), f[-tail:].tobytes()) for e, f in zip(epochs, flats)]
+        if keys[-1] not in self._sharp:  # the model shown, from the last estimate's vector
+            est = top_eigenvalue(model, ls.unflatten(spec, flats[-1].astype(np.float32)),
+                                 start=self._vector, max_points=n)
+            if math.isfinite(est.value):
+                self._vector = est.vector
+            self._sharp[keys[-1]] = est.value
+        missing = [i for i, k in enumerate(keys) if k not in self._sharp]
+        # The history, oldest first, a batch at a time (vmapped); all of it when not playing.
+        batch = len(missing) if idle else SHARPNESS_BATCH
+        todo = missing[:batch]
+        if todo:
+            for i, v in zip(todo, top_eigenvalues(model, flats[todo], n)):
+                self._sharp[keys[i]] = float(v)
+        if len(self._sharp) > MAX_SHARPNESS_CACHE:  # another run's, mostly: start afresh
+            keep = set(keys)
+            self._sharp = {k: v for k, v in self._sharp.items() if k in keep}
+        have = [(e, self._sharp[k]) for e, k in zip(epochs, keys) if k in self._sharp]
+        se = np.array([e for e, _ in have], np.int64)
+        sv = np.array([v for _, v in have], np.float64)
+        return se, sv, len(keys) - len(have)

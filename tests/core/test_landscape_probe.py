@@ -1,0 +1,58 @@
+"""The Landscape view's probe: what the worker hands the view."""
+import math
+
+import numpy as np
+import pytest
+
+from nnviz.core import landscape as ls
+from nnviz.core import runlog
+from nnviz.core.landscape_probe import LandscapeProbe
+from nnviz.core.problem import notebook_problem
+
+
+@pytest.fixture(scope="module")
+def model():
+    t = notebook_problem().make_trainer()
+    t.log = runlog.RunLog()
+    runlog.advance(t, t.log, 200)
+    return t
+
+
+def test_the_probe_gives_the_plane_the_path_the_line_and_the_sharpness(model):
+    r = LandscapeProbe()(model)
+    c = len(r.land.coords) // 2
+    assert r.land.values[c, c] == pytest.approx(model.evaluate().train_loss, rel=1e-5)
+    assert r.path.epochs[0] == 0 and r.path.epochs[-1] == model.epoch
+    assert r.land.plane.kind == "pca" and r.land.plane.explained[0] > 0.5
+    assert r.line is not None and len(r.line.alphas) == ls.LINE_POINTS
+    # Not playing: the whole history of sharpness at once, one per point of the path.
+    assert r.sharpness_missing == 0 and np.array_equal(r.sharp_epochs, r.path.epochs)
+    assert np.all(r.sharp_values > 0)
+    assert np.all(r.limit_values == 2.0)  # 2 / lr, the notebook's lr 1.0
+
+
+def test_a_pinned_plane_stays_while_the_weights_move(model):
+    probe = LandscapeProbe(kind="random")
+    first = probe(model)
+    probe.pinned = (first.run_key, first.land.plane)
+    moved = first.land.plane.params(model.spec, 0.3, -0.2)
+    old = model.params
+    model.set_params(moved)
+    try:
+        r = probe(model)
+    finally:
+        model.set_params(old)
+    assert r.pinned and r.land is not None and r.land.plane is first.land.plane
+    assert r.path.ab[-1] == pytest.approx([0.3, -0.2], abs=1e-5)
+    assert r.path.off[-1] < 1e-4
+    assert r.path.loss[-1] == pytest.approx(r.path.loss_projected[-1], rel=1e-5)
+    # Another run's pin is ignored.
+    probe.pinned = ((-1,), first.land.plane)
+    assert not probe(model).pinned
+
+
+def test_before_training_there_is_no_line_and_the_plane_says_why():
+    t = notebook_problem().make_trainer()
+    r = LandscapeProbe()(t)
+    assert r.line is None and r.land.plane.kind == "random" and r.land.plane.note
+    assert len(r.sharp_values) == 1 and math.isfinite(r.sharp_values[0])
