@@ -262,37 +262,44 @@ def _batch(spec: NetworkSpec, n: int) -> int:
     return max(1, BATCH_FLOATS // per_point)
 
 
-def _pad(rows: np.ndarray) -> np.ndarray:
-    """``rows`` repeated at the end up to a power of two of them: the jitted functions compile
-    once per length, and a path's length changes with every checkpoint."""
+MAX_PATH = 256  # points of a path (checkpoints evenly spread, and the model shown)
+
+
+def _pad(rows: np.ndarray, size: int | None = None) -> np.ndarray:
+    """``rows`` with the last repeated up to ``size`` rows (default: a power of two): the
+    jitted functions compile once per length, and a path's length changes with every
+    checkpoint."""
     k = len(rows)
-    size = 1 << max(0, (k - 1).bit_length())
+    if size is None or size < k:
+        size = 1 << max(0, (k - 1).bit_length())
     return rows if size == k else np.concatenate([rows, np.repeat(rows[-1:], size - k, 0)])
 
 
 def losses_at(model, centre, d1, d2, a: np.ndarray, b: np.ndarray, X=None, T=None,
-              n: int | None = None) -> np.ndarray:
+              n: int | None = None, pad: int | None = None) -> np.ndarray:
     """The training objective of ``model`` (Trainer or ModelAt) at ``centre + a d1 + b d2`` for
     the arrays ``a``, ``b`` (any same shape); on its first ``n`` training points (all: None), or
-    on ``X``, ``T`` (encoded targets) when given."""
+    on ``X``, ``T`` (encoded targets) when given. ``pad``: compute for that many points (for
+    one compile whatever the number asked)."""
     X = model.X_train if X is None else X
     T = model.T_train if T is None else T
     n = int(X.shape[0]) if n is None else min(int(n), int(X.shape[0]))
     a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
-    pa, pb = _pad(a.ravel()), _pad(b.ravel())
+    pa, pb = _pad(a.ravel(), pad), _pad(b.ravel(), pad)
     f = _losses_fn(*objective_key(model), n, min(_batch(model.spec, n), pa.size))
     out = f(device_array(centre), device_array(d1), device_array(d2), device_array(pa),
             device_array(pb), X, T)
     return np.asarray(out, np.float64)[: a.size].reshape(a.shape)
 
 
-def losses_of(model, flats: np.ndarray, n: int | None = None) -> np.ndarray:
+def losses_of(model, flats: np.ndarray, n: int | None = None,
+              pad: int | None = None) -> np.ndarray:
     """The training objective of each row of ``flats`` (flat weights) on ``model``'s first
     ``n`` training points."""
     X, T = model.X_train, model.T_train
     n = int(X.shape[0]) if n is None else min(int(n), int(X.shape[0]))
     flats = np.atleast_2d(flats)
-    padded = _pad(flats)
+    padded = _pad(flats, pad)
     f = _path_losses_fn(*objective_key(model), n, min(_batch(model.spec, n), len(padded)))
     return np.asarray(f(device_array(padded), X, T), np.float64)[: len(flats)]
 
@@ -332,8 +339,9 @@ def project_path(model, plane: Plane, epochs: np.ndarray, flats: np.ndarray,
     off the plane, and its loss there beside the loss it really had."""
     n = None if max_points is None else int(max_points)
     ab, off = plane.coordinates(flats)
-    real = losses_of(model, flats, n)
-    projected = losses_at(model, plane.centre, plane.d1, plane.d2, ab[:, 0], ab[:, 1], n=n)
+    real = losses_of(model, flats, n, MAX_PATH)
+    projected = losses_at(model, plane.centre, plane.d1, plane.d2, ab[:, 0], ab[:, 1], n=n,
+                          pad=MAX_PATH)
     return PathOnPlane(np.asarray(epochs, np.int64), ab, off, real, projected)
 
 
@@ -369,7 +377,7 @@ def _test_arrays(model):
 # --- the path from the run log ------------------------------------------------------------------
 
 
-def path_points(log, epoch: int, max_points: int = 256) -> tuple[np.ndarray, list]:
+def path_points(log, epoch: int, max_points: int = MAX_PATH) -> tuple[np.ndarray, list]:
     """(epochs, checkpoints) of ``log`` up to ``epoch``: at most ``max_points``, evenly spread
     over the list (the first always in)."""
     cks = [c for c in log.checkpoints if c.epoch <= epoch]
@@ -379,7 +387,7 @@ def path_points(log, epoch: int, max_points: int = 256) -> tuple[np.ndarray, lis
     return np.array([c.epoch for c in cks], np.int64), cks
 
 
-def recorded_path(model, max_points: int = 256) -> tuple[np.ndarray, np.ndarray, list[float]]:
+def recorded_path(model, max_points: int = MAX_PATH) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """(epochs, flat weights (n, P), learning rates) of the path of ``model`` (a ModelAt with
     its run log, or a Trainer with a ``log``): the log's checkpoints up to its epoch (at most
     ``max_points`` in all), then the model itself."""

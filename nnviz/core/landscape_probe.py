@@ -24,7 +24,6 @@ from .sharpness import stability_limit, top_eigenvalue, top_eigenvalues
 # Checkpoints whose sharpness is estimated per call while a run plays (one vmapped call); when
 # it does not (a pause, a past epoch, a screenshot), all of the history at once.
 SHARPNESS_BATCH = 16
-MAX_PATH = 256  # points of the path (checkpoints, evenly spread, and the model shown)
 MAX_SHARPNESS_CACHE = 8192
 
 
@@ -82,7 +81,7 @@ class LandscapeProbe:
         spec, cfg = model.spec, model.config
         n_train = int(model.X_train.shape[0])
         n = min(n_train, self.max_points)
-        epochs, flats, lrs = ls.recorded_path(model, MAX_PATH)
+        epochs, flats, lrs = ls.recorded_path(model)
         centre = flats[-1]
         run_key = getattr(model, "run_key", None) or (id(model),)
         plane = self._pinned_plane(run_key, centre.size)
@@ -128,10 +127,10 @@ class LandscapeProbe:
             self._sharp[keys[-1]] = est.value
         missing = [i for i, k in enumerate(keys) if k not in self._sharp]
         # The history, oldest first, a batch at a time (vmapped); all of it when not playing.
-        batch = len(missing) if idle else SHARPNESS_BATCH
-        todo = missing[:batch]
-        if todo:
-            for i, v in zip(todo, top_eigenvalues(model, flats[todo], n)):
+        todo = missing if idle else missing[:SHARPNESS_BATCH]
+        for start in range(0, len(todo), SHARPNESS_BATCH):  # batches of one size: one compile
+            rows = todo[start: start + SHARPNESS_BATCH]
+            for i, v in zip(rows, top_eigenvalues(model, flats[rows], n, pad=SHARPNESS_BATCH)):
                 self._sharp[keys[i]] = float(v)
         if len(self._sharp) > MAX_SHARPNESS_CACHE:  # another run's, mostly: start afresh
             keep = set(keys)

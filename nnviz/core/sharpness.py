@@ -106,11 +106,13 @@ def _power_many_fn(spec, loss: str, l1: float, l2: float, n: int):
 
 
 def top_eigenvalues(model, flats: np.ndarray, max_points: int | None = None,
-                    tol: float = TOL, max_iter: int = MAX_ITER) -> np.ndarray:
-    """:func:`top_eigenvalue` of each row of ``flats`` (flat weights), in one vmapped call."""
+                    tol: float = TOL, max_iter: int = MAX_ITER,
+                    pad: int | None = None) -> np.ndarray:
+    """:func:`top_eigenvalue` of each row of ``flats`` (flat weights), in one vmapped call
+    (of ``pad`` rows, when given: one compile for any number up to it)."""
     flats = np.atleast_2d(np.asarray(flats, np.float32))
     k = len(flats)
-    flats = _pad(flats)  # one compile per power of two of rows
+    flats = _pad(flats, pad)  # one compile per length
     X, T = model.X_train, model.T_train
     n = int(X.shape[0]) if max_points is None else min(int(max_points), int(X.shape[0]))
     f = _power_many_fn(*objective_key(model), n)
@@ -121,7 +123,7 @@ def top_eigenvalues(model, flats: np.ndarray, max_points: int | None = None,
     lam = np.asarray(lam, np.float64)[:k]
     neg = np.flatnonzero(lam < 0)
     if len(neg):  # as in top_eigenvalue: the top of H - lam I, plus lam, from fresh vectors
-        rows = _pad(neg)
+        rows = _pad(neg, len(flats))
         fresh = device_array(np.random.default_rng(1).standard_normal((len(rows),
                                                                        flats.shape[1])))
         lam2, _, _ = f(device_array(flats[rows]), X, T, fresh, device_array(lam[rows]),

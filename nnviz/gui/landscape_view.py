@@ -151,7 +151,6 @@ class LandscapeView(QWidget):
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
         self.vb = PlaneViewBox()
-        self.vb.setAspectLocked(True)
         self.vb.setMouseEnabled(False, False)
         self.vb.picked.connect(self._picked)
         self.map = self.glw.addPlot(row=0, col=0, rowspan=3, viewBox=self.vb,
@@ -163,7 +162,7 @@ class LandscapeView(QWidget):
         self.map.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"),
                                         interactive=False, width=14, colorMapMenu=False,
-                                        pen="#888", label="loss")
+                                        pen="#888")
         self.colorbar.setImageItem(self.image, insert_in=self.map)
         self.contours = []
         for _ in range(CONTOURS):
@@ -179,7 +178,7 @@ class LandscapeView(QWidget):
         for item in (self.path_curve, self.path_start, self.path_now, self.picked_mark):
             item.setZValue(10)
             self.map.addItem(item)
-        self.map_legend = pg.TextItem("", color="w", anchor=(0, 0), fill=(0, 0, 0, 110))
+        self.map_legend = pg.TextItem("", color="w", anchor=(0, 1), fill=(0, 0, 0, 110))
         self.map_legend.setZValue(20)
         self.map.addItem(self.map_legend)
 
@@ -208,6 +207,8 @@ class LandscapeView(QWidget):
         self.limit_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(200, 40, 40, width=2,
                                                                       style=Qt.PenStyle.DashLine),
                                                 name="2/lr")
+        self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
+        self.sharp_plot.addItem(self.sharp_note)
         self.glw.ci.layout.setColumnStretchFactor(0, 3)
         self.glw.ci.layout.setColumnStretchFactor(1, 2)
 
@@ -334,8 +335,8 @@ class LandscapeView(QWidget):
         self.path_curve.setData(p.ab[:, 0], p.ab[:, 1])
         self.path_start.setData(p.ab[:1, 0], p.ab[:1, 1])
         self.path_now.setData(p.ab[-1:, 0], p.ab[-1:, 1])
-        self.map_legend.setText("red: the run's path (square: start)   white: the model now")
-        self.map_legend.setPos(-e - h / 2, e + h / 2)
+        self.map_legend.setText("red: the path from its start (square) · white: the model")
+        self.map_legend.setPos(-e - h / 2, -e - h / 2)
         self._draw_side(r, log)
         self.summary.setText(self._summary(r))
 
@@ -371,10 +372,21 @@ class LandscapeView(QWidget):
             legend.removeItem(self.limit_curve)
             if label:
                 legend.addItem(self.limit_curve, label)
-        top = np.nanmax(np.concatenate([r.sharp_values[np.isfinite(r.sharp_values)],
-                                        limits[np.isfinite(limits)], [0.0]]))
-        self.sharp_plot.setYRange(min(0.0, float(np.nanmin(r.sharp_values, initial=0.0))),
-                                  1.1 * top if top > 0 else 1.0, padding=0)
+        values = r.sharp_values[np.isfinite(r.sharp_values)]
+        highest = float(values.max(initial=0.0))
+        limit = float(np.nanmax(limits)) if np.isfinite(limits).any() else math.nan
+        # Far above the limit (the first epochs of a run, before it settles): off the scale, so
+        # that the hovering at the limit stays visible; the note says how high it went.
+        if math.isfinite(limit) and highest > 1.5 * limit:
+            top = 1.5 * limit
+            self.sharp_note.setText(f"up to {highest:.3g}: off the scale")
+            self.sharp_note.setPos(float(r.sharp_epochs[int(np.argmax(
+                np.where(np.isfinite(r.sharp_values), r.sharp_values, -np.inf)))]), top)
+        else:
+            top = 1.1 * max(highest, limit if math.isfinite(limit) else 0.0)
+            self.sharp_note.setText("")
+        bottom = min(0.0, float(values.min(initial=0.0)))
+        self.sharp_plot.setYRange(bottom, top if top > bottom else bottom + 1.0, padding=0)
 
     def _summary(self, r: LandscapeResult) -> str:
         plane, p = r.land.plane, r.path
