@@ -370,7 +370,10 @@ def engine_eps(problem, seconds: float) -> float:
     return (t.epoch - e0) / (time.perf_counter() - t0)
 
 
-VIEW_NAMES = ("network", "neurons", "hidden-space", "gradients", "lessons")
+def view_names() -> tuple[str, ...]:
+    """Every view's name, as the window's registry lists them."""
+    from nnviz.gui.views import REGISTRY
+    return tuple(e.name for e in REGISTRY)
 
 
 def painted_widget(w, views, name: str):
@@ -435,7 +438,7 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
     elif views_mode == "main":
         names = ("main",)
     elif views_mode == "all":
-        names = ("main",) + VIEW_NAMES
+        names = ("main",) + view_names()
     else:
         names = (views_mode,)
     for name in names:
@@ -504,7 +507,8 @@ def main() -> int:
     p.add_argument("--points", type=int, default=None, help="moons points (default 200)")
     p.add_argument("--hidden", default=None, help="hidden widths, e.g. 512,512 (sigmoid)")
     p.add_argument("--views", default="side",
-                   help="side (default), main, all, or one view: " + ", ".join(VIEW_NAMES))
+                   help="side (default), main, all, or one view's name (network, neurons, "
+                        "hidden-space, gradients, landscape, lessons, ...)")
     p.add_argument("--child", choices=("launch", "first-frame"), help=argparse.SUPPRESS)
     p.add_argument("--t-start", type=float, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -515,8 +519,8 @@ def main() -> int:
         child_first_frame()
         return 0
     seconds = min(args.seconds, 3.0) if args.quick else args.seconds
-    if args.views not in ("side", "main", "all", *VIEW_NAMES):
-        p.error(f"--views: side, main, all or one of {', '.join(VIEW_NAMES)}")
+    if args.views not in ("side", "main", "all", *view_names()):
+        p.error(f"--views: side, main, all or one of {', '.join(view_names())}")
     problem = {"points": args.points,
                "hidden": [int(v) for v in args.hidden.split(",")] if args.hidden else None}
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(problem)
