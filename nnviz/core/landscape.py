@@ -231,6 +231,25 @@ def grid_resolution(spec: NetworkSpec, n_points: int, res: int = GRID_RES) -> in
     return side if side % 2 else side - 1
 
 
+MIN_POINTS = 64
+
+
+def points_for(spec: NetworkSpec, n_train: int, max_points: int = MAX_POINTS) -> int:
+    """How many training points (the first ones) a view's landscape uses: at most
+    ``max_points``, fewer where even the coarsest grid would cost more than GRID_FLOPS (a very
+    wide network), but at least MIN_POINTS."""
+    n = min(int(n_train), int(max_points))
+    res = grid_resolution(spec, n)
+    if 2 * spec.n_params * n * res * res > GRID_FLOPS:
+        n = min(n, max(MIN_POINTS, int(GRID_FLOPS / (2 * spec.n_params * res * res))))
+    return n
+
+
+def path_length(spec: NetworkSpec) -> int:
+    """The most points of a path kept for a network (its flat weights stay within ~32 MB)."""
+    return int(min(MAX_PATH, max(3, 2 ** 22 // max(spec.n_params, 1))))
+
+
 @compiled.per_problem()
 def _losses_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int, batch: int):
     """The objective at ``centre + a_k d1 + b_k d2`` for every k, on the first ``n`` points,
@@ -339,9 +358,10 @@ def project_path(model, plane: Plane, epochs: np.ndarray, flats: np.ndarray,
     off the plane, and its loss there beside the loss it really had."""
     n = None if max_points is None else int(max_points)
     ab, off = plane.coordinates(flats)
-    real = losses_of(model, flats, n, MAX_PATH)
+    pad = max(len(flats), path_length(model.spec))
+    real = losses_of(model, flats, n, pad)
     projected = losses_at(model, plane.centre, plane.d1, plane.d2, ab[:, 0], ab[:, 1], n=n,
-                          pad=MAX_PATH)
+                          pad=pad)
     return PathOnPlane(np.asarray(epochs, np.int64), ab, off, real, projected)
 
 
@@ -404,4 +424,9 @@ def recorded_path(model, max_points: int = MAX_PATH) -> tuple[np.ndarray, np.nda
     epochs.append(int(model.epoch))
     flats.append(flatten(model.params))
     lrs.append(float(model.learning_rate))
-    return np.array(epochs, np.int64), np.stack(flats), lrs
+    flats = np.stack(flats)
+    # A state that overflowed (replayed up to a divergence) is no point of the path.
+    keep = np.isfinite(flats).all(axis=1)
+    keep[-1] = True
+    return (np.array(epochs, np.int64)[keep], flats[keep],
+            [lr for lr, k in zip(lrs, keep) if k])

@@ -30,8 +30,8 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 from . import colors
 from .widgets import cache_axes
 
-# The probe's share of the worker's time while training runs (see inspect.Throttled): a 41x41
-# grid of losses costs tens of milliseconds, so while playing it is redrawn about once a second.
+# The probe's share of the worker's time while training runs: a 41x41 grid of losses and the
+# path's cost tens of milliseconds, so while playing the view is redrawn about once a second.
 LANDSCAPE_BUDGET = 0.05
 DRAG_SEND_S = 0.05  # while dragging, new weights go to the worker at most this often
 CONTOURS = 10
@@ -102,7 +102,7 @@ class LandscapeView(QWidget):
         super().__init__(parent)
         self.extras_key = "landscape"
         self.set_params, self.undo_stack = set_params, undo_stack
-        self.probe = LandscapeProbe()
+        self.probe = LandscapeProbe(budget=LANDSCAPE_BUDGET)
         self.tracker = None  # set by build_view: sends the probe's settings to the worker
         self.playing = lambda: False
         self.snapshot = None
@@ -430,5 +430,6 @@ def build_view(ctx) -> LandscapeView:
     view = LandscapeView(set_params=window.set_params, undo_stack=lambda: getattr(
         getattr(window, "session_actions", None), "undo_stack", None))
     view.playing = lambda: bool(getattr(window, "playing", False))
-    view.tracker = ctx.track("landscape", view, {view.extras_key: (view.probe, LANDSCAPE_BUDGET)})
+    # The probe paces itself (LandscapeProbe.budget): no inspect.Throttled around it.
+    view.tracker = ctx.track("landscape", view, {view.extras_key: (view.probe, 0)})
     return view

@@ -1,4 +1,5 @@
 """The Landscape view's probe: what the worker hands the view."""
+import copy
 import math
 
 import numpy as np
@@ -56,3 +57,21 @@ def test_before_training_there_is_no_line_and_the_plane_says_why():
     r = LandscapeProbe()(t)
     assert r.line is None and r.land.plane.kind == "random" and r.land.plane.note
     assert len(r.sharp_values) == 1 and math.isfinite(r.sharp_values[0])
+
+
+def test_while_a_run_plays_the_probe_hands_out_its_last_result_until_it_is_due():
+    t = notebook_problem().make_trainer()
+    t.log = runlog.RunLog()
+    runlog.advance(t, t.log, 20)
+    probe = LandscapeProbe(budget=1e-9)  # its cost amortised only in ages
+    first = probe(t)
+    runlog.advance(t, t.log, 1)  # the next frame of a playing run: epoch 21
+    assert probe(t) is first
+    # A frame at the same epoch (a pause, a weight set by hand) is computed afresh, and so is
+    # one with other settings (another copy of the probe, as the view sends it).
+    again = probe(t)
+    assert again is not first and again.epoch == 21
+    other = copy.copy(probe)
+    other.kind = "random"
+    runlog.advance(t, t.log, 1)
+    assert other(t).land.plane.kind == "random"
