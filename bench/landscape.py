@@ -51,7 +51,8 @@ def measure(problem, epochs: int, turns: int) -> dict:
     est = sharpness.top_eigenvalue(t)
     sharp = timed(lambda: sharpness.top_eigenvalue(t), turns)
     probe = LandscapeProbe()
-    probe(t)  # compiles, and the history's sharpness
+    probe.compile(t)
+    probe(t)  # the history's sharpness
 
     def while_training():
         probe._sharp.clear()  # as if the checkpoints were new: a batch of them each call

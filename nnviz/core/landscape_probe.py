@@ -12,7 +12,9 @@ previous one's eigenvector.
 from __future__ import annotations
 
 import math
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +50,31 @@ class LandscapeResult:
 
 
 _controller = None
+# The first call for a network compiles a handful of functions: seconds on a busy machine, in
+# which the worker would answer no Pause. They compile on this thread instead, from a call
+# made there on the same model (read only), while the worker goes on.
+_warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-landscape-compile")
+_warm: dict[tuple, Future] = {}
+_warm_lock = threading.Lock()
+
+
+def _compiled(model, probe: "LandscapeProbe", wait: bool = False) -> bool:
+    """True once the probe's functions are compiled for ``model``'s network and data; else
+    start compiling them in the background (once) and return False (``wait``: wait for it)."""
+    src = getattr(model, "source", model)
+    n = ls.points_for(model.spec, int(model.X_train.shape[0]), probe.max_points)
+    key = (*ls.objective_key(model), n, tuple(model.X_train.shape), tuple(src.X_test.shape),
+           probe.res)
+    with _warm_lock:
+        fut = _warm.get(key)
+        if fut is None:
+            warm = LandscapeProbe(probe.kind, probe.max_points, probe.res, probe.budget)
+            fut = _warm[key] = _warm_pool.submit(warm._warm_up, model)
+    if wait:
+        fut.result()
+    return fut.done()
+
+
 
 
 def _one_blas_thread():
@@ -72,13 +99,16 @@ class LandscapeProbe:
         self._last_call = 0.0
         self._last: tuple | None = None  # (the settings it was made with, result)
         self._epoch = -1  # of the last call
+        self._cost = 0.0  # of the last computation
         self._next = 0.0
 
-    def __call__(self, model, grid_points=None) -> LandscapeResult:
+    def __call__(self, model, grid_points=None) -> LandscapeResult | None:
         """The result for ``model``; while a run plays, the last one again until its cost is
         amortised to ``budget`` of the time. It throttles itself rather than through
         inspect.Throttled, whose "a frame long after the last one is fresh" would, with a probe
         slower than that gap, make every frame fresh and hold the snapshots at its own pace."""
+        if not _compiled(model, self):
+            return None  # compiling in the background: the view says so
         now = time.perf_counter()
         epoch, past = int(model.epoch), bool(getattr(model, "past", False))
         run_key = getattr(model, "run_key", None) or (id(model),)
@@ -94,10 +124,28 @@ class LandscapeProbe:
         with _one_blas_thread():
             result = self._compute(model, idle)
         done = time.perf_counter()
-        self._next = done + (done - now) / self.budget
+        # The smaller of the last two costs: a call that compiled (the first, a new network)
+        # must not keep the view still for twenty times the compile.
+        cost, self._cost = min(self._cost, done - now), done - now
+        self._next = done + cost / self.budget
         self._last = (settings, result)
         self._last_call = done
         return result
+
+    def compile(self, model) -> None:
+        """Compile what a call on ``model`` needs, now (a call before that returns None)."""
+        _compiled(model, self, wait=True)
+
+    def _warm_up(self, model) -> None:
+        """Everything a call computes, once, for its compiles; failures are the real call's."""
+        try:
+            with _one_blas_thread():
+                self._compute(model, True)
+                flat = ls.flatten(model.params)
+                n = ls.points_for(model.spec, int(model.X_train.shape[0]), self.max_points)
+                ls.line_losses(model, flat, flat, max_points=n)
+        except Exception:  # noqa: BLE001
+            pass
 
     def _compute(self, model, idle: bool) -> LandscapeResult:
         spec, cfg = model.spec, model.config

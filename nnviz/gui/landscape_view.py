@@ -292,6 +292,14 @@ class LandscapeView(QWidget):
 
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
+        if self.extras_key in snapshot.extras and snapshot.extras[self.extras_key] is None:
+            # The probe's functions compile in the background: ask again in a moment (no
+            # snapshot may come meanwhile when the run is paused).
+            self.summary.setText("Preparing the landscape (compiling its functions for this "
+                                 "network)\u2026")
+            if not self.playing():
+                QTimer.singleShot(300, self, self._send)
+            return
         r = snapshot.extras.get(self.extras_key)
         if r is None or r.spec != snapshot.spec:
             return

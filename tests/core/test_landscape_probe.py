@@ -20,7 +20,9 @@ def model():
 
 
 def test_the_probe_gives_the_plane_the_path_the_line_and_the_sharpness(model):
-    r = LandscapeProbe()(model)
+    probe = LandscapeProbe()
+    probe.compile(model)
+    r = probe(model)
     c = len(r.land.coords) // 2
     assert r.land.values[c, c] == pytest.approx(model.evaluate().train_loss, rel=1e-5)
     assert r.path.epochs[0] == 0 and r.path.epochs[-1] == model.epoch
@@ -34,6 +36,7 @@ def test_the_probe_gives_the_plane_the_path_the_line_and_the_sharpness(model):
 
 def test_a_pinned_plane_stays_while_the_weights_move(model):
     probe = LandscapeProbe(kind="random")
+    probe.compile(model)
     first = probe(model)
     probe.pinned = (first.run_key, first.land.plane)
     moved = first.land.plane.params(model.spec, 0.3, -0.2)
@@ -54,7 +57,9 @@ def test_a_pinned_plane_stays_while_the_weights_move(model):
 
 def test_before_training_there_is_no_line_and_the_plane_says_why():
     t = notebook_problem().make_trainer()
-    r = LandscapeProbe()(t)
+    probe = LandscapeProbe()
+    probe.compile(t)
+    r = probe(t)
     assert r.line is None and r.land.plane.kind == "random" and r.land.plane.note
     assert len(r.sharp_values) == 1 and math.isfinite(r.sharp_values[0])
 
@@ -64,6 +69,8 @@ def test_while_a_run_plays_the_probe_hands_out_its_last_result_until_it_is_due()
     t.log = runlog.RunLog()
     runlog.advance(t, t.log, 20)
     probe = LandscapeProbe(budget=1e-9)  # its cost amortised only in ages
+    probe.compile(t)
+    probe(t)  # the first computation's cost does not count (it may have compiled)
     first = probe(t)
     runlog.advance(t, t.log, 1)  # the next frame of a playing run: epoch 21
     assert probe(t) is first
@@ -75,3 +82,14 @@ def test_while_a_run_plays_the_probe_hands_out_its_last_result_until_it_is_due()
     other.kind = "random"
     runlog.advance(t, t.log, 1)
     assert other(t).land.plane.kind == "random"
+
+
+def test_a_new_network_compiles_in_the_background_and_the_worker_goes_on():
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    # A network no other test uses: nothing of it is compiled yet.
+    t = make_problem(make_dataset(DataSpec("moons")), Choices(hidden=(3, 7))).make_trainer()
+    probe = LandscapeProbe()
+    assert probe(t) is None  # at once, not after the compile
+    probe.compile(t)
+    assert probe(t).epoch == 0

@@ -29,9 +29,12 @@ def click(qtbot, view, a, b):
 
 
 def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot):
+    from nnviz.gui.landscape_view import LandscapeView
     w = main_window
     w.step(300)
     wait_for_run(qtbot, w, 300)
+    # Built when first shown; its probe runs only while it is shown.
+    assert w.findChildren(LandscapeView) == [] and "landscape" not in w.worker.loop.probes
     view = shown_landscape(qtbot, w, 300)
     r = view.result
     assert view.image.image.shape == (ls.GRID_RES, ls.GRID_RES)
@@ -49,6 +52,8 @@ def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot)
     x, y = view.path_curve.getData()
     assert (x[0], y[0]) == pytest.approx((-1.0, 0.0), abs=1e-5)  # the initial weights
     view.grab()
+    w.show_view("main")
+    qtbot.waitUntil(lambda: "landscape" not in w.worker.loop.probes, timeout=TIMEOUT)
 
 
 def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window, qtbot):
