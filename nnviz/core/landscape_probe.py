@@ -85,6 +85,11 @@ def _one_blas_thread():
     return _controller.limit(limits=1, user_api="blas")
 
 
+def _sharpness_batch(spec) -> int:
+    """Checkpoints per vmapped sharpness call: fewer for a wide network."""
+    return max(1, min(SHARPNESS_BATCH, 2 ** 20 // spec.n_params))
+
+
 class LandscapeProbe:
     """``probe(model, grid_points) -> LandscapeResult`` (see the module's docstring)."""
 
@@ -141,9 +146,11 @@ class LandscapeProbe:
         try:
             with _one_blas_thread():
                 self._compute(model, True)
+                # What a run that has moved computes besides: the line, the history's batch.
                 flat = ls.flatten(model.params)
                 n = ls.points_for(model.spec, int(model.X_train.shape[0]), self.max_points)
                 ls.line_losses(model, flat, flat, max_points=n)
+                top_eigenvalues(model, flat[None], n, pad=_sharpness_batch(model.spec))
         except Exception:  # noqa: BLE001
             pass
 
@@ -196,7 +203,7 @@ class LandscapeProbe:
             self._sharp[keys[-1]] = est.value
         missing = [i for i, k in enumerate(keys) if k not in self._sharp]
         # The history, oldest first, a batch at a time (vmapped); all of it when not playing.
-        batch = max(1, min(SHARPNESS_BATCH, 2 ** 20 // spec.n_params))  # a wide one: fewer
+        batch = _sharpness_batch(spec)
         todo = missing if idle else missing[:batch]
         for start in range(0, len(todo), batch):  # batches of one size: one compile
             rows = todo[start: start + batch]
