@@ -199,7 +199,7 @@ class LandscapeView(QWidget):
                                                                      style=Qt.PenStyle.DashLine),
                                                name="on the plane")
         self.sharp_plot = self._side_plot(2, "sharpness (top Hessian eigenvalue) and 2/lr",
-                                          "epoch", legend=True)
+                                          "epoch", legend=(-5, -5))  # the curves run along the top
         self.sharp_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(120, 60, 170, width=2),
                                                 symbol="o", symbolSize=4,
                                                 symbolBrush=(120, 60, 170), symbolPen=None,
@@ -220,15 +220,14 @@ class LandscapeView(QWidget):
         lay.addWidget(self.glw, 1)
         lay.addWidget(self.explanation)
 
-    def _side_plot(self, row: int, title: str, xlabel: str, legend: bool = True):
+    def _side_plot(self, row: int, title: str, xlabel: str, legend=(-5, 5)):
         p = self.glw.addPlot(row=row, col=1, title=title)
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.getAxis("left").enableAutoSIPrefix(False)
         p.setMenuEnabled(False)
-        if legend:
-            p.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        p.addLegend(offset=legend, labelTextSize="8pt")  # (x, y): negative from the right, bottom
         cache_axes(p)
         return p
 
