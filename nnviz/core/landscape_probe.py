@@ -124,8 +124,8 @@ class LandscapeProbe:
         last = self._last
         if last is not None and last[0] == settings and moved and not idle and now < self._next:
             return last[1]
-        # numpy's OpenBLAS threads spin against jax's and the training's: a 200 x 71 SVD took
-        # a second on a busy machine. One thread does these small products at once.
+        # numpy's OpenBLAS threads spin against jax's and the training's: on a busy machine a
+        # small SVD of the path stalled far longer than its work. One thread does it at once.
         with _one_blas_thread():
             result = self._compute(model, idle)
         done = time.perf_counter()

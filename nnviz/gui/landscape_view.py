@@ -30,8 +30,8 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 from . import colors
 from .widgets import cache_axes
 
-# The probe's share of the worker's time while training runs: a 41x41 grid of losses and the
-# path's cost tens of milliseconds, so while playing the view is redrawn about once a second.
+# The probe's share of the worker's time while training runs: a grid of losses and the path's
+# cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
 LANDSCAPE_BUDGET = 0.05
 DRAG_SEND_S = 0.05  # while dragging, new weights go to the worker at most this often
 CONTOURS = 10
