@@ -183,7 +183,7 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
           epochs: int = 1000, test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
           output_activation: str | None = None, task: str | None = None,
           init_scheme: str = "normal", l1: float = 0.0, l2: float = 0.0,
-          init: Any = None) -> Run:
+          init: Any = None, features: str | Sequence[str] | None = None) -> Run:
     """Train a network on points ``X`` (N, features) and targets ``y`` (N,), headless.
 
     The options are ``nnviz train``'s, with the same defaults; ``loss``, ``lr`` and
@@ -191,7 +191,8 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     bool, or text) ``y`` are class labels, floats are values to predict; ``task=
     "classification"`` or ``"regression"`` says otherwise. ``activation`` is one name for every
     hidden layer or one per layer; ``init`` starts from given weights (the notebook's layout,
-    as :attr:`Run.params`, or an .npz path as ``--init``). A bad argument raises an
+    as :attr:`Run.params`, or an .npz path as ``--init``); ``features`` the first layer's
+    inputs (``"x1,x2,x1*x2"`` or a list, as ``--features``). A bad argument raises an
     :class:`~nnviz.core.errors.NnvizError` saying what is wrong. A run that diverges stops,
     goes back to its best weights and warns (``run.diverged``).
     """
@@ -207,7 +208,8 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     acts = ((_name(activation),) * len(widths) if isinstance(activation, str)
             else tuple(_name(a) for a in activation))
     choices = Choices(widths, acts, _name(output_activation), _name(init_scheme), _name(loss),
-                      _name(optimizer), lr, batch_size, l1, l2)
+                      _name(optimizer), lr, batch_size, l1, l2,
+                      tuple(features.split(",") if isinstance(features, str) else features or ()))
     problem = make_problem(data, choices, seed=seed_)
     if init is not None:
         problem = replace(problem, params=_initial(init, problem.spec))

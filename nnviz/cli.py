@@ -1,6 +1,7 @@
 """The command line: launch the window, or train headless.
 
     nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--open FILE]
+    nnviz --exercise FILE.toml [--screenshot FILE.png [--epochs N]]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
@@ -26,7 +27,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import activations as acts
-from nnviz.core import compile_cache, fileio, runlog
+from nnviz.core import compile_cache, features, fileio, runlog
 from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
@@ -112,6 +113,14 @@ def _widths(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
+def _features(text: str) -> tuple[str, ...]:
+    """Input features, canonical (which ones the data allows is the network's to check)."""
+    parts = tuple(features.canonical(p) for p in text.split(",") if p.strip())
+    if not parts:
+        raise argparse.ArgumentTypeError("give at least one input feature, like x1,x2,x1*x2")
+    return parts
+
+
 def _choice(names, what: str):
     names = list(names)
 
@@ -163,6 +172,10 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                    "sigmoid)")
     g.add_argument("--init-scheme", type=_choice(INIT_SCHEMES, "init scheme"), default="normal",
                    help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INIT_SCHEMES.items()))
+    g.add_argument("--features", type=_features, default=None, metavar="F,F,...",
+                   help="the input features the first layer takes, comma separated: "
+                        + ", ".join(features.catalogue(2))
+                        + " (TensorFlow Playground's; default: the raw inputs x1,x2)")
     g.add_argument("--init", type=_existing_file, default=None, metavar="FILE.npz",
                    help="start from these weights: w0..w{L-1} of shape (in, out) and b0..b{L-1} "
                         "of shape (out, 1), the notebook's layout")
@@ -201,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
                         "after training --epochs epochs")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
+    p.add_argument("--exercise", metavar="FILE.toml", default=None,
+                   help="open an exercise: its problem, goals checked live, hints and solution "
+                        "(docs/exercises.md; nnviz ships some in resources/exercises)")
     _add_train_options(p, epochs_default=None)
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -254,7 +270,7 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
                                      args.test_fraction, args.classes))
     choices = Choices(args.hidden, (args.activation,) * len(args.hidden), args.output_activation,
                       args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
-                      args.l1, args.l2)
+                      args.l1, args.l2, tuple(getattr(args, "features", None) or ()))
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
     problem = make_problem(data, choices, seed=seed)
     if args.init:
@@ -264,7 +280,7 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
 
 # Options that describe a new run; --session continues a saved one and takes none of them.
 _RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "test_fraction", "classes", "hidden",
-                "activation", "output_activation", "init_scheme", "init", "loss", "optimizer",
+                "activation", "output_activation", "init_scheme", "init", "features", "loss", "optimizer",
                 "lr", "batch_size", "l1", "l2", "data", "task")
 
 
@@ -542,6 +558,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return train_command(args)
         if args.open:
             load_session(args.open)  # a broken file: one line here rather than a window that fails
+        if args.exercise:
+            from nnviz.core import exercises
+            if args.open:
+                raise UsageError("--open and --exercise both choose what to show; give one")
+            defaults = vars(parser.parse_args([]))
+            given = [o for o in _RUN_OPTIONS if o in defaults and getattr(args, o) != defaults[o]]
+            if given:
+                flags = ", ".join("--" + o.replace("_", "-") for o in given)
+                raise UsageError(f"--exercise brings its own data and settings; {flags} cannot "
+                                 "change them (edit the exercise, or leave it out)")
+            exercises.load(args.exercise)  # likewise
         return gui_command(args)
     except (UsageError, *USER_ERRORS) as e:
         line = str(e).replace("\n", "\\n")  # one line, even for a file name with a newline

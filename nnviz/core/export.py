@@ -215,6 +215,19 @@ def _mini_batches(trainer: Trainer) -> tuple[int, int] | None:
     return None
 
 
+def _features(spec) -> str:
+    """The lines that turn the raw inputs into the network's input features (none for the raw
+    inputs themselves)."""
+    if not spec.features:
+        return ""
+    names = ", ".join(f"x{i + 1}" for i in range(spec.input_dim))
+    exprs = [f.replace("sin(", "np.sin(").replace("*", " * ").replace("^2", " ** 2")
+             for f in spec.features]
+    return (f"# The input features the first layer takes: {', '.join(spec.features)}.\n"
+            f"{names}{',' if spec.input_dim == 1 else ''} = X\n"
+            f"X = np.stack([{', '.join(exprs)}]).astype(np.float32)\n")
+
+
 def script_text(trainer: Trainer, epochs: int) -> str:
     """The script of ``trainer``'s run: its training points, initial weights and settings."""
     d, spec, cfg = trainer.data, trainer.spec, trainer.config
@@ -250,7 +263,8 @@ def script_text(trainer: Trainer, epochs: int) -> str:
         f"points = np.array({_array(X, ' ' * 4)}, np.float32)\n"
         f"{target_name} = np.array({_array(y, ' ' * 4)}, "
         f"{'np.int32' if d.is_classification else 'np.float32'})\n"
-        f"X = points.T  # ({d.n_features}, N): a point per column, as in the notebook\n{make_y}\n",
+        f"X = points.T  # ({d.n_features}, N): a point per column, as in the notebook\n"
+        f"{_features(spec)}{make_y}\n",
         "# The initial weights, the notebook's layout: w[i] of shape (in, out), b[i] of shape "
         f"(out, 1).\nw = [\n{w_text}\n]\nb = [\n{b_text}\n]\nparams = (w, b)\n",
         defs,

@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import compiled, losses
+from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
 from .training import forward_layers_fast
@@ -224,6 +225,7 @@ class NeuronMapsProbe:
         acts = drawing_layers(trainer.spec, trainer.params, pts_device)
         xs, ys = _axes(pts, ry, rx)
         layers = tuple(a.reshape(ry, rx, -1) for a in acts)
+        inputs = np.asarray(expand_features(trainer.spec.features, pts))  # what layer 1 sees
         sel = self.selected
         if sel is None or not (-1 <= sel[0] < len(layers)
                                and 0 <= sel[1] < trainer.spec.layer_sizes[sel[0] + 1]):
@@ -233,12 +235,14 @@ class NeuronMapsProbe:
         res = self.max_selected_res if trainer.spec.n_params <= 20_000 else self.max_selected_res // 2
         full, (fry, frx), full_device = _subsampled(grid_points, res)
         if layer == -1:
-            values = full[:, unit]
+            values = np.asarray(expand_features(trainer.spec.features, full))[:, unit]
+        elif (fry, frx) == (ry, rx):  # a coarse grid (a big network's): the thumbnails have it
+            values = acts[layer][:, unit]
         else:
             values = np.array(_unit_fn(trainer.spec, layer)(trainer.params, full_device, unit))
         sel_map = values.reshape(fry, frx)
         fxs, fys = _axes(full, fry, frx)
-        return NeuronMaps(xs, ys, pts.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys,
+        return NeuronMaps(xs, ys, inputs.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys,
                           trainer.data.X, trainer.data.y)
 
 
@@ -262,6 +266,13 @@ class HiddenSpace:
     mesh: np.ndarray  # (lines, points per line, 2): the input plane's grid lines, transformed
     explained: tuple[float, float] | None  # PCA: the fraction of variance of each component
     width: int  # units in the layer
+    total: int = 0  # data points in all (more than len(points) when a sample is drawn)
+
+
+#: More data points than this are drawn (and their principal components found) as a fixed
+#: random sample of this many: the eye cannot tell more apart in a plot, and every snapshot
+#: would pay for all of them in the worker and in the painter.
+HIDDEN_SPACE_POINTS = 5000
 
 
 class HiddenSpaceProbe:
@@ -276,6 +287,22 @@ class HiddenSpaceProbe:
         self.layer, self.units = layer, units
         self.lines, self.points_per_line = lines, points_per_line
         self._last_components: np.ndarray | None = None  # keeps PC signs from flipping
+        self._sample: tuple | None = None  # (the data, its rows drawn, their labels, test flags)
+
+    def sample(self, data) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        """(rows drawn or None for all, their labels, their test flags), the same objects every
+        time for the same data (the view builds its brushes once per labels array)."""
+        if self._sample is None or self._sample[0] is not data:
+            n = len(data.X)
+            test = np.zeros(n, bool)
+            test[data.test_index] = True
+            rows, labels = None, data.y
+            if n > HIDDEN_SPACE_POINTS:
+                rows = np.sort(np.random.default_rng(0).choice(n, HIDDEN_SPACE_POINTS,
+                                                               replace=False))
+                labels, test = labels[rows], test[rows]
+            self._sample = (data, rows, labels, test)
+        return self._sample[1:]
 
     def mesh_points(self, bounds: tuple[tuple[float, float], ...]) -> np.ndarray:
         """The grid lines of the input box: (lines, points, d) for d = 1 or 2."""
@@ -306,8 +333,10 @@ class HiddenSpaceProbe:
             mesh_in = np.zeros((0, self.points_per_line, data.n_features), np.float32)
         else:
             mesh_in = self.mesh_points(bounds)
-        n_data = len(data.X)
-        stacked = np.concatenate([data.X, mesh_in.reshape(-1, mesh_in.shape[-1])])
+        rows, labels, test = self.sample(data)
+        X = data.X if rows is None else data.X[rows]
+        n_data = len(X)
+        stacked = np.concatenate([X, mesh_in.reshape(-1, mesh_in.shape[-1])])
         h = layer_activations(spec, trainer.params, stacked)[layer]
         hd, hm = h[:n_data], h[n_data:]
         units = self.units
@@ -336,11 +365,9 @@ class HiddenSpaceProbe:
             else:
                 proj = lambda a: a[:, [i, j]]  # noqa: E731
                 axes = (f"unit {i + 1}", f"unit {j + 1}")
-        test = np.zeros(n_data, bool)
-        test[data.test_index] = True
-        return HiddenSpace(layer, axes, proj(hd).astype(np.float32), data.y, test,
+        return HiddenSpace(layer, axes, proj(hd).astype(np.float32), labels, test,
                            proj(hm).astype(np.float32).reshape(*mesh_in.shape[:2], 2),
-                           explained, width)
+                           explained, width, len(data.X))
 
 
 # --- gradient flow --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import activations
+from . import activations, features as input_features
 from .checks import whole_number
 from .errors import NnvizError
 
@@ -47,6 +47,8 @@ class NetworkSpec:
     output_dim: int = 1
     output_activation: str = "sigmoid"
     init_scheme: str = "normal"
+    # What the first layer takes (nnviz.core.features): () = the raw inputs, the notebook's.
+    features: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Settings may come from a file: anything that is not a list of whole numbers (a string,
@@ -78,6 +80,13 @@ class NetworkSpec:
         if not isinstance(self.init_scheme, str) or self.init_scheme not in INIT_SCHEMES:
             raise SpecError(f"unknown init scheme {self.init_scheme!r}; known: "
                             f"{', '.join(INIT_SCHEMES)}")
+        if isinstance(self.features, (str, bytes)) or not hasattr(self.features, "__iter__"):
+            raise SpecError(f"input features must be a list of names, got {self.features!r}")
+        try:
+            object.__setattr__(self, "features",
+                               input_features.check(self.features, self.input_dim))
+        except ValueError as e:
+            raise SpecError(str(e)) from None
 
     @classmethod
     def build(cls, input_dim: int, hidden: tuple[int, ...] | list[int], activation: str = "sigmoid",
@@ -88,8 +97,17 @@ class NetworkSpec:
                    output_activation, init_scheme)
 
     @property
+    def n_inputs(self) -> int:
+        """The width of the first layer's input: one column per feature."""
+        return len(self.features) or self.input_dim
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        return self.features or input_features.raw(self.input_dim)
+
+    @property
     def layer_sizes(self) -> tuple[int, ...]:
-        return (self.input_dim, *self.hidden, self.output_dim)
+        return (self.n_inputs, *self.hidden, self.output_dim)
 
     @property
     def layer_activations(self) -> tuple[str, ...]:
@@ -188,6 +206,7 @@ def check_edit(spec: NetworkSpec, old, new) -> None:
 
 def forward(spec: NetworkSpec, params: Params, X: jax.Array) -> jax.Array:
     """The network's output for rows ``X``: shape (N, output_dim)."""
+    X = input_features.expand(spec.features, X)
     for (w, b), name in zip(params, spec.layer_activations):
         X = activations.ACTIVATIONS[name](X @ w + b)
     return X
@@ -195,6 +214,7 @@ def forward(spec: NetworkSpec, params: Params, X: jax.Array) -> jax.Array:
 
 def forward_logits(spec: NetworkSpec, params: Params, X: jax.Array) -> tuple[jax.Array, jax.Array]:
     """The output layer's input (pre-activation) and its output, for stable losses."""
+    X = input_features.expand(spec.features, X)
     *hidden, (w, b) = params
     for (wh, bh), name in zip(hidden, spec.activations):
         X = activations.ACTIVATIONS[name](X @ wh + bh)
@@ -204,6 +224,7 @@ def forward_logits(spec: NetworkSpec, params: Params, X: jax.Array) -> tuple[jax
 
 def forward_layers(spec: NetworkSpec, params: Params, X: jax.Array) -> list[jax.Array]:
     """Every layer's activations for rows ``X``: the hidden layers', then the output's."""
+    X = input_features.expand(spec.features, X)
     out = []
     for (w, b), name in zip(params, spec.layer_activations):
         X = activations.ACTIVATIONS[name](X @ w + b)

@@ -85,6 +85,7 @@ class Choices:
     batch_size: int = 0
     l1: float = 0.0
     l2: float = 0.0
+    features: tuple[str, ...] = ()  # the first layer's inputs; () = the raw inputs
 
 
 def default_loss(data: Dataset) -> str:
@@ -118,7 +119,7 @@ def fit(data: Dataset, choices: Choices = Choices()) -> tuple[NetworkSpec, Train
     if acts is None:
         acts = ("sigmoid",) * len(choices.hidden)
     spec = NetworkSpec(data.n_features, tuple(choices.hidden), tuple(acts), out_dim, out_act,
-                       choices.init_scheme)
+                       choices.init_scheme, tuple(choices.features))
     config = TrainConfig(loss, choices.optimizer, lr, choices.batch_size, choices.l1, choices.l2)
     return spec, config
 

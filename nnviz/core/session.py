@@ -248,7 +248,7 @@ class Session:
                 "feature_names": list(d.feature_names),
                 "class_names": list(self.class_names) if self.class_names is not None else None,
             },
-            "network": asdict(self.spec),
+            "network": _network_manifest(self.spec),
             "training": asdict(self.config),
             "seed": int(self.seed),
             "epoch": int(self.epoch),
@@ -306,6 +306,17 @@ class Session:
         except OSError as e:
             raise SessionError(f"could not save {os.fspath(path)}: "
                                f"{e.strerror or e}") from None
+
+
+def _network_manifest(spec: NetworkSpec) -> dict[str, Any]:
+    """The spec's fields; ``features`` only when they are not the raw inputs, so a session of
+    the default inputs stays readable by an nnviz from before input features."""
+    out = asdict(spec)
+    if not out["features"]:
+        del out["features"]
+    else:
+        out["features"] = list(out["features"])
+    return out
 
 
 def _write_zip(f: BinaryIO, manifest: dict, arrays: dict[str, np.ndarray]) -> None:

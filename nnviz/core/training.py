@@ -38,6 +38,7 @@ import numpy as np
 import optax
 
 from . import activations, compiled, losses
+from . import features as input_features
 from .checks import real_number, whole_number
 from .data import Dataset
 from .errors import NnvizError
@@ -221,7 +222,7 @@ def forward_layers_fast(spec: NetworkSpec, params: Params, X: jax.Array) -> list
     that must match the notebook's to the last bit (``Trainer.predict`` is exact)."""
     if max(spec.layer_sizes) >= _COLUMNS_BELOW_WIDTH:
         return forward_layers(spec, params, X)
-    x, out = X.T, []
+    x, out = input_features.expand(spec.features, X).T, []
     for (w, b), name in zip(params, spec.layer_activations):
         z = _dense(w, b, x)
         x = jax.nn.softmax(z, axis=0) if name == "softmax" else activations.ACTIVATIONS[name](z)
@@ -311,6 +312,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
 
     def run(state: TrainState, X, T, n_epochs):
         TRACE_COUNT["chunk"] += 1
+        X = input_features.expand(spec.features, X)  # once per chunk, outside the loop
         if columns:
             X = X.T  # once per chunk, outside the loop
 

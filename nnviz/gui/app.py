@@ -3,13 +3,14 @@
 ``run(args) -> int`` takes the argparse.Namespace of ``nnviz`` without a sub-command: the train
 options (dataset, samples, noise, seed, test_fraction, classes, hidden, activation,
 output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), ``epochs``,
-``screenshot``, ``show`` and ``open``. Missing attributes take the notebook's defaults; the loss,
+``screenshot``, ``show`` and ``open``, ``exercise``. Missing attributes take the notebook's defaults; the loss,
 output activation and learning rate left as None fit the data (as ``nnviz train`` does).
 
 ``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
 thread, exactly as the window does), shows the view ``show`` -- at the recorded epoch
 ``at_epoch`` of the run if given (the timeline) -- and saves the whole window.
-``--open FILE`` calls ``window.open_session(path)``, which the session actions install.
+``--open FILE`` calls ``window.open_session(path)``, which the session actions install;
+``--exercise FILE`` calls ``window.open_exercise(path)`` (gui/exercise_panel.py).
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
-    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None)
+    batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, exercise=None,
+    features=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -76,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     screenshot = _opt(args, "screenshot")
     if screenshot:
         problem = check_screenshot_path(screenshot, {"--open": _opt(args, "open"),
-                                                     "--init": _opt(args, "init")})
+                                                     "--init": _opt(args, "init"),
+                                                     "--exercise": _opt(args, "exercise")})
         if problem:
             _error(problem)
             return 2
@@ -89,8 +92,12 @@ def run(args: argparse.Namespace) -> int:
     user_errors = (DataError, SpecError, LossError, TrainingError)
 
     try:
-        problem = problem_from_args(args)
-    except user_errors as e:
+        if _opt(args, "exercise"):  # its problem from the start: one compile, not two
+            from nnviz.core import exercises
+            problem = exercises.load(_opt(args, "exercise")).problem()
+        else:
+            problem = problem_from_args(args)
+    except (*user_errors, ValueError) as e:
         _error(str(e))
         return 2
 
@@ -118,6 +125,17 @@ def run(args: argparse.Namespace) -> int:
             try:
                 opener(path)
             except (ValueError, OSError) as e:  # SessionError is a ValueError
+                _error(str(e))
+                return 2
+        path = _opt(args, "exercise")
+        if path:
+            opener = getattr(window, "open_exercise", None)
+            if opener is None:
+                _error("exercises are not available in this build")
+                return 2
+            try:
+                opener(path)
+            except ValueError as e:  # ExerciseError
                 _error(str(e))
                 return 2
         if screenshot:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
 from nnviz.core import activations as acts
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError
 
+from .feature_picker import FeaturePicker
 from .widgets import INVALID_FIELD, MessageLabel, combo, set_combo
 
 ENTRY_LIMIT = 9999  # the field takes up to this so that too-wide values get a reason, not a beep
@@ -79,6 +80,7 @@ class ArchitectureEditor(QGroupBox):
         self.params = QLabel()
         self.params.setToolTip(self.shapes.toolTip())
 
+        self.inputs = FeaturePicker()
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(4)
         self.grid.setVerticalSpacing(2)
@@ -96,6 +98,11 @@ class ArchitectureEditor(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self.shapes)
         layout.addWidget(self.params)
+        self.inputs_title = QLabel("Inputs")
+        self.inputs_title.setToolTip("The features the first layer takes, computed from the raw "
+                                     "inputs (TensorFlow Playground's).")
+        layout.addWidget(self.inputs_title)
+        layout.addWidget(self.inputs)
         head = QHBoxLayout()
         head.addWidget(QLabel("Hidden layers"))
         head.addStretch(1)
@@ -113,6 +120,7 @@ class ArchitectureEditor(QGroupBox):
         self.add.clicked.connect(self._append)
         self.output_activation.currentIndexChanged.connect(self._output_chosen)
         self.init_scheme.currentIndexChanged.connect(self._edited)
+        self.inputs.changed.connect(self._edited)
         self.set_spec(NetworkSpec())
 
     # --- reading and writing -------------------------------------------------------------------
@@ -123,9 +131,11 @@ class ArchitectureEditor(QGroupBox):
     def draft(self) -> NetworkSpec:
         """The spec the editor shows (raises SpecError with a reason)."""
         h = self.hidden()
+        if not self.inputs.any_checked():
+            raise SpecError("the first layer needs at least one input feature")
         return NetworkSpec(self._input_dim, tuple(w for w, _ in h), tuple(a for _, a in h),
                            self._output_dim, self.output_activation.currentData(),
-                           self.init_scheme.currentData())
+                           self.init_scheme.currentData(), self.inputs.features())
 
     def set_spec(self, spec: NetworkSpec) -> None:
         self._input_dim, self._output_dim = spec.input_dim, spec.output_dim
@@ -136,11 +146,14 @@ class ArchitectureEditor(QGroupBox):
         for w in (self.output_activation, self.init_scheme):
             w.blockSignals(False)
         self._rebuild(list(zip(spec.hidden, spec.activations)))
+        self.inputs.set_inputs(spec.input_dim, spec.features)
         self.message.clear_message()
         self._describe()
 
     def set_io(self, input_dim: int, output_dim: int) -> None:
         """The data's input and the loss's output widths (they are not the user's to edit)."""
+        if input_dim != self._input_dim:  # other raw inputs: their own features, raw at first
+            self.inputs.set_inputs(input_dim, ())
         self._input_dim, self._output_dim = input_dim, output_dim
         self._describe()
 
@@ -235,6 +248,9 @@ class ArchitectureEditor(QGroupBox):
         self.message.clear_message()
         self._describe()
         self.changed.emit()
+
+    def feature_widgets(self) -> list[QWidget]:
+        return [self.inputs_title, self.inputs]
 
     def has_error(self) -> bool:
         return self.message.is_error() or any(r.error.is_error() for r in self.rows)

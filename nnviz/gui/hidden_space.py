@@ -186,8 +186,10 @@ class HiddenSpaceView(QWidget):
             tail = ("Grey: the input line (or plane) as this layer sees it; points: the data "
                     "coloured by their target value, orange low, blue high (squares: test "
                     "points). The output layer fits a linear function of these coordinates.")
+        sample = (f" Drawn: a fixed random sample of {len(hs.points):,} of the {hs.total:,} points."
+                  if hs.total > len(hs.points) else "")
         self.caption.setText(f"Hidden layer {hs.layer + 1} ({hs.width} "
-                             f"{spec.activations[hs.layer]} units). {tail}")
+                             f"{spec.activations[hs.layer]} units). {tail}{sample}")
 
     @staticmethod
     def _pick(brushes, mask):

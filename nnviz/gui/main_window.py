@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 4, 4, 0)
+        self.right_layout = rv  # the exercise panel goes under the banner
         rv.addWidget(self.banner)
         rv.addWidget(self.tabs, 1)
 
@@ -353,8 +354,13 @@ class MainWindow(QMainWindow):
             from nnviz.gui import session_actions
         except ImportError:
             session_actions = None
+        try:
+            from nnviz.gui import exercise_panel
+        except ImportError:
+            exercise_panel = None
         for name, module, install in (("views", views, "install_views"),
-                                      ("session actions", session_actions, "install")):
+                                      ("session actions", session_actions, "install"),
+                                      ("exercises", exercise_panel, "install")):
             if module is None:
                 continue
             try:
@@ -520,7 +526,9 @@ class MainWindow(QMainWindow):
                           pick("output_activation", draft.output_activation),
                           draft.init_scheme, pick("loss", config.loss), config.optimizer,
                           pick("learning_rate", config.learning_rate), config.batch_size,
-                          config.l1, config.l2)
+                          config.l1, config.l2,
+                          # features of other raw inputs do not carry over to this data
+                          draft.features if draft.input_dim == data.n_features else ())
         followed = []
         try:
             spec, fitted = fit(data, choices)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
+from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
@@ -141,12 +142,7 @@ class NetworkCanvas(QWidget):
             out.append((layer, ii, jj, sub[ii, jj]))
             drawn += len(keep)
         self.links_drawn, self.links_total = drawn, total
-        # One scale for the whole network (so layers compare honestly): a large weight, not the
-        # largest, gets the thickest line.
-        allw = np.concatenate([np.abs(np.asarray(W)).ravel() for W, _ in self.params])
-        allw = allw[np.isfinite(allw)]
-        self._weight_scale = float(np.percentile(allw, 95)) if allw.size else 1.0
-        self._weight_scale = self._weight_scale if self._weight_scale > 1e-12 else 1.0
+        self._weight_scale = weight_scale(self.params)
         # Many crossing links: lighter, so the picture stays readable.
         busiest = max((len(w) for *_, w in out), default=0)
         self._link_alpha = 1.0 if busiest <= 60 else 0.55
@@ -231,7 +227,7 @@ class NetworkCanvas(QWidget):
         p.setPen(QColor(60, 60, 60))
         for c, x in enumerate(self.col_x):
             if c == 0:
-                title = f"input\n{spec.input_dim} feature{'s' if spec.input_dim > 1 else ''}"
+                title = f"input\n{spec.n_inputs} feature{'s' if spec.n_inputs > 1 else ''}"
             elif c == len(self.col_x) - 1:
                 title = f"output\n{spec.output_dim} {spec.output_activation}"
             else:
@@ -260,9 +256,9 @@ class NetworkCanvas(QWidget):
                 p.drawRect(r)
                 if layer < 0:
                     p.setPen(QColor(40, 40, 40))
-                    p.drawText(QRectF(r.left() - 40, r.top(), 36, r.height()),
+                    p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                               f"x{u + 1}")
+                               feature_label(self.spec.feature_names[int(u)]))
                     continue
                 b = float(self.params[layer][1][u])
                 br = self.bias_rect(c, k)
@@ -513,6 +509,18 @@ class NetworkView(QWidget):
         if self.on_edit is not None:
             self.on_edit(params)
         self.params_edited.emit(params)
+
+
+def weight_scale(params, sample: int = 1 << 16) -> float:
+    """One scale for the whole network's links (so layers compare honestly): a large weight, the
+    95th percentile of their sizes, not the largest, gets the thickest line. Above ``sample``
+    weights the percentile is of an even stride through every layer: a wide network has millions,
+    and sorting them all every frame cost more than the rest of the frame."""
+    step = max(1, sum(np.size(W) for W, _ in params) // sample)
+    allw = np.abs(np.concatenate([np.asarray(W).ravel()[::step] for W, _ in params]))
+    allw = allw[np.isfinite(allw)]
+    scale = float(np.percentile(allw, 95)) if allw.size else 1.0
+    return scale if scale > 1e-12 else 1.0
 
 
 def _valid_neuron(spec, neuron: tuple[int, int]) -> bool:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSplitter,
                                QToolTip, QVBoxLayout, QWidget)
 
+from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
 
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
@@ -65,7 +66,7 @@ def to_qimage(values: np.ndarray, levels: tuple[float, float]) -> QImage:
 def neuron_label(spec, layer: int, unit: int) -> str:
     """'input x1', 'hidden layer 2, unit 3 (relu)', 'output (sigmoid)'."""
     if layer < 0:
-        return f"input x{unit + 1}"
+        return f"input {feature_label(spec.feature_names[unit])}"
     acts = spec.layer_activations
     if layer == spec.n_layers - 1:
         out = "output" if spec.output_dim == 1 else f"output {unit + 1}"
@@ -236,7 +237,7 @@ class NeuronGrid(QWidget):
         p.setFont(font)
         for layer, y in self._rows:
             if layer < 0:
-                text = f"input ({self.spec.input_dim})"
+                text = f"input ({self.spec.n_inputs})"
             elif layer == self.spec.n_layers - 1:
                 text = f"output ({self.spec.output_activation})"
             else:

@@ -226,3 +226,35 @@ def test_hidden_space_survives_overflowing_activations():
     t.set_params([(w0, b0), *rest])
     hs = inspect.HiddenSpaceProbe(layer=1)(t, None)
     assert hs.axes == ("unit 1", "unit 2") and hs.points.shape == (200, 2)
+
+
+def test_hidden_space_of_many_points_draws_a_fixed_sample_of_them():
+    t = trainer_for(samples=20_000)
+    probe = inspect.HiddenSpaceProbe(layer=1, units=(2, 5))
+    hs = probe(t, None)
+    n = len(hs.points)
+    assert n == inspect.HIDDEN_SPACE_POINTS < 20_000 and hs.total == 20_000
+    assert len(hs.labels) == len(hs.is_test) == n
+    # The sample is the same points every snapshot (no flicker), and each one is where its
+    # own activations put it, with its own label and test flag.
+    assert np.array_equal(probe(t, None).points, hs.points)
+    h = np.array(forward_layers(t.spec, t.params, t.data.X)[1])[:, [2, 5]]
+    rows = [int(np.argmin(np.abs(h - p).sum(axis=1))) for p in hs.points[:20]]
+    np.testing.assert_allclose(h[rows], hs.points[:20], rtol=1e-5, atol=1e-6)
+    assert np.array_equal(t.data.y[rows], hs.labels[:20])
+    test = np.zeros(20_000, bool)
+    test[t.data.test_index] = True
+    assert np.array_equal(test[rows], hs.is_test[:20])
+    # Both sets keep their share of the sample.
+    assert abs(hs.is_test.mean() - test.mean()) < 0.03
+
+
+def test_selected_map_of_a_coarse_grid_is_the_units_activation_there():
+    t = trainer_for(hidden=(200, 200))  # a big network: a coarse grid, maps shared with tiles
+    _, _, pts = make_grid_points(t.data.bounds(0.1), 16)
+    probe = inspect.NeuronMapsProbe()
+    probe.selected = (1, 7)
+    maps = probe(t, pts)
+    h = np.array(forward_layers(t.spec, t.params, pts)[1])[:, 7].reshape(16, 16)
+    assert maps.selected == (1, 7)
+    np.testing.assert_allclose(maps.selected_map, h, rtol=1e-5, atol=1e-6)

@@ -63,3 +63,12 @@ def test_no_hidden_layer_says_so(view):
     t = make_trainer(hidden=())
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
     assert "no hidden layer" in view.caption.text()
+
+
+def test_many_points_are_drawn_as_a_sample_and_the_caption_says_so(view):
+    t = make_trainer(samples=20_000)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    x_train, _ = view.train_points.getData()
+    x_test, _ = view.test_points.getData()
+    assert len(x_train) + len(x_test) == inspect.HIDDEN_SPACE_POINTS
+    assert "5,000 of the 20,000 points" in view.caption.text()

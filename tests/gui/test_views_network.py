@@ -186,3 +186,18 @@ def test_huge_or_broken_values_still_draw(view):
     view.update_snapshot(replace(s, params=tuple(params)))
     view.grab()  # no exception while painting
     assert "1e+30" in view.canvas._describe(("w", 1, 0, 0))
+
+def test_link_scale_of_a_wide_network_is_the_95th_percentile_of_its_weights():
+    from nnviz.gui.network_view import weight_scale
+    rng = np.random.default_rng(0)
+    small = [(rng.normal(size=(2, 4)), rng.normal(size=(4, 1))),
+             (rng.normal(size=(4, 1)), rng.normal(size=(1, 1)))]
+    exact = np.percentile(np.abs(np.concatenate([w.ravel() for w, _ in small])), 95)
+    assert weight_scale(small) == pytest.approx(exact)
+    # 2-512x8-1: ~1.8 million weights, each layer with its own spread; the scale is drawn from
+    # a sample of them but must still be the whole network's 95th percentile.
+    sizes = [2] + [512] * 8 + [1]
+    wide = [(rng.normal(scale=0.1 * (k + 1), size=(a, b)).astype(np.float32), np.zeros((b, 1)))
+            for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))]
+    exact = np.percentile(np.abs(np.concatenate([w.ravel() for w, _ in wide])), 95)
+    assert weight_scale(wide) == pytest.approx(exact, rel=0.02)

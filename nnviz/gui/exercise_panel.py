@@ -1,0 +1,442 @@
+"""The exercise panel: the task, its goals met or not (live), hints one by one, the solution.
+
+``install(window)`` adds File -> Exercises (the shipped ones), Open exercise..., Save as
+exercise..., and ``window.open_exercise(path)`` (``nnviz --exercise``). Opening an exercise
+loads its problem as a fresh run, locks or hides the controls it names and shows the panel
+above the plots; every snapshot drawn checks the goals against the model on screen.
+"""
+from __future__ import annotations
+
+import html
+import os
+from typing import Callable
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QHBoxLayout, QInputDialog,
+                               QLabel, QMenu, QMessageBox, QPushButton, QScrollArea,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from nnviz.core import exercises
+from nnviz.core.errors import NnvizError
+from nnviz.core.exercises import Exercise, GoalStatus
+from nnviz.core.problem import Problem
+from nnviz.core.snapshot import Snapshot
+from nnviz.core.training import Metrics
+
+MET, NOT_MET = "\u2714", "\u2718"
+NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
+PANEL_STYLE = ("QFrame#ExercisePanel { background: #f3f7fb; border: 1px solid #c9d8e6; "
+               "border-radius: 4px; }")
+MET_COLOUR, NOT_MET_COLOUR = "#1b7a2f", "#8c1d18"
+
+
+MAX_TEXT_HEIGHT = 260  # beyond it the text scrolls: the plot below stays the larger part
+
+
+class _FitScroll(QScrollArea):
+    """A scroll area as tall as its text at its width (up to MAX_TEXT_HEIGHT), so a short task
+    leaves the plot its room and a long one scrolls."""
+
+    def sizeHint(self) -> QSize:
+        body = self.widget()
+        width = max(self.viewport().width(), 200)
+        h = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        if h < 0:
+            h = body.sizeHint().height()
+        return QSize(super().sizeHint().width(), min(h + 2, MAX_TEXT_HEIGHT))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), 60)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # wrapped text needs another height at another width
+
+
+class ExercisePanel(QFrame):
+    """What the student reads: title, task, goals, hints, solution. It only draws; the
+    :class:`ExerciseActions` decide what is shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ExercisePanel")
+        self.setStyleSheet(PANEL_STYLE)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.task = QLabel()
+        self.task.setWordWrap(True)
+        self.task.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.goals = QLabel()
+        self.goals.setWordWrap(True)
+        self.goals.setTextFormat(Qt.TextFormat.RichText)
+        self.goals.setToolTip("The exercise's goals, checked on the model shown: "
+                              f"{MET} met, {NOT_MET} not yet.")
+        self.hints = QLabel()
+        self.hints.setWordWrap(True)
+        self.hints.setTextFormat(Qt.TextFormat.RichText)
+        self.hints.hide()
+        self.solution = QLabel()
+        self.solution.setWordWrap(True)
+        self.solution.setTextFormat(Qt.TextFormat.RichText)
+        self.solution.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.solution.hide()
+        self.hint_button = QPushButton("Hint")
+        self.hint_button.setToolTip("Reveal the next hint, one at a time.")
+        self.solution_button = QPushButton("Solution")
+        self.solution_button.setToolTip("Show what solves the exercise and why it works.")
+        self.apply_button = QPushButton("Apply it")
+        self.apply_button.setToolTip("Load the solution's network and settings as a fresh run "
+                                     "(undo with Ctrl+Z).")
+        self.apply_button.hide()
+        self.restart_button = QPushButton("Start over")
+        self.restart_button.setToolTip("Load the exercise's starting problem again.")
+        self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Leave the exercise: every control is free again.")
+
+        body = QWidget()
+        v = QVBoxLayout(body)
+        v.setContentsMargins(8, 6, 8, 6)
+        v.setSpacing(4)
+        v.addWidget(self.title)
+        v.addWidget(self.task)
+        v.addWidget(self.goals)
+        v.addWidget(self.hints)
+        v.addWidget(self.solution)
+        self.scroll = _FitScroll()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget "
+                                  "{ background: transparent; }")
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(8, 0, 8, 6)
+        for b in (self.hint_button, self.solution_button, self.apply_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restart_button)
+        buttons.addWidget(self.close_button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.scroll, 1)
+        outer.addLayout(buttons)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def text_changed(self) -> None:
+        """Fit the height to the text again (a hint or the solution shown)."""
+        self.scroll.updateGeometry()
+
+    def show_goals(self, statuses: list[GoalStatus]) -> None:
+        rows = []
+        for s in statuses:
+            mark, colour = (MET, MET_COLOUR) if s.met else (NOT_MET, NOT_MET_COLOUR)
+            rows.append(f"<span style='color:{colour}'><b>{mark}</b></span> "
+                        f"{html.escape(s.goal.describe())} "
+                        f"<span style='color:#555'>({html.escape(s.detail)})</span>")
+        text = "<b>Goals</b><br>" + "<br>".join(rows)
+        if text != self.goals.text():  # a snapshot a frame: lay out only what changed
+            self.goals.setText(text)
+            self.text_changed()
+
+
+class ExerciseActions(QObject):
+    """The open exercise of one main window, its panel, locks and menu actions."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.exercise: Exercise | None = None
+        self.path: str | None = None
+        self.hints_shown = 0
+        self.statuses: list[GoalStatus] = []
+        self._locked_run = -1  # the run whose controls were last locked
+        self.panel = ExercisePanel()
+        self.panel.hide()
+        window.right_layout.insertWidget(1, self.panel)  # under the banner, above the plots
+        p = self.panel
+        p.hint_button.clicked.connect(self.reveal_hint)
+        p.solution_button.clicked.connect(self.reveal_solution)
+        p.apply_button.clicked.connect(self.apply_solution)
+        p.restart_button.clicked.connect(self.start_over)
+        p.close_button.clicked.connect(self.close_exercise)
+        window.snapshot_drawn.connect(self._on_snapshot)
+        self._build_menu()
+
+    # --- menus ---------------------------------------------------------------------------------
+
+    def _action(self, text: str, tip: str, slot: Callable[[], None]) -> QAction:
+        a = QAction(text, self.window)
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        a.triggered.connect(lambda checked=False: slot())
+        return a
+
+    def _build_menu(self) -> None:
+        w = self.window
+        menu, before = w.file_menu, w.quit_action
+        self.menu = QMenu("E&xercises", w)
+        self.menu.setToolTipsVisible(True)
+        for path, title, tip in exercises.builtin():
+            a = self._action(title.replace("&", "&&"), tip,
+                             lambda p=str(path): self._open_reporting(p))
+            self.menu.addAction(a)
+        self.open_action = self._action("Open e&xercise...", "Open an exercise file (.toml).",
+                                        self.open_dialog)
+        self.save_action = self._action(
+            "Save as e&xercise...", "Make an exercise that starts from the current data, "
+            "network and settings (the goals, hints and solution of the exercise open now are "
+            "kept; edit the file to change them).", self.save_dialog)
+        menu.insertMenu(before, self.menu)
+        menu.insertAction(before, self.open_action)
+        menu.insertAction(before, self.save_action)
+        menu.insertSeparator(before)
+
+    def _folder(self) -> str:
+        actions = getattr(self.window, "session_actions", None)
+        return actions.last_folder() if actions is not None else os.getcwd()
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open an exercise", self._folder(),
+                                              "Exercises (*.toml);;All files (*)")
+        if path:
+            self._open_reporting(path)
+
+    def save_dialog(self) -> None:
+        title = self.exercise.title if self.exercise else "A new exercise"
+        title, ok = QInputDialog.getText(self.window, "Save as exercise", "Title:", text=title)
+        if not ok:
+            return
+        start = os.path.join(self._folder(), "exercise.toml")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save as exercise", start,
+                                              "Exercises (*.toml)")
+        if not path:
+            return
+        if not path.lower().endswith(exercises.SUFFIX):
+            path += exercises.SUFFIX
+        try:
+            self.save_exercise_to(path, title)
+        except (NnvizError, OSError) as e:
+            self._error("Cannot save the exercise", str(e))
+
+    def _open_reporting(self, path: str) -> None:
+        try:
+            self.open_exercise(path)
+        except NnvizError as e:
+            self._error("Cannot open the exercise", str(e))
+
+    def _error(self, title: str, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, f"nnviz: {title}", text,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # --- opening, saving -----------------------------------------------------------------------
+
+    def open_exercise(self, path: str) -> None:
+        """Open the exercise in ``path``; ExerciseError (the current run untouched) if it is
+        not one."""
+        self.load_exercise(exercises.load(path), path)
+
+    def load_exercise(self, ex: Exercise, path: str | None = None) -> None:
+        problem = ex.problem()
+        self._unlock()
+        if not self._load(f"exercise \u201c{ex.title}\u201d", problem):
+            self._lock()  # the exercise open before stays as it was
+            return
+        self.exercise, self.path, self.hints_shown = ex, path, 0
+        p = self.panel
+        p.title.setText(f"Exercise: {ex.title}")
+        p.task.setText(" ".join(ex.task.split()) + f"\n\nTrain about {ex.epochs:,} epochs.")
+        p.hints.clear()
+        p.hints.hide()
+        solution = []
+        if ex.has_solution:
+            solution.append(f"<b>Solution:</b> {html.escape(ex.solution_text())}.")
+        if ex.explanation:
+            solution.append(f"<b>Why it works:</b> {html.escape(' '.join(ex.explanation.split()))}")
+        p.solution.setText("<br>".join(solution))
+        p.solution.hide()
+        p.apply_button.hide()
+        p.solution_button.setEnabled(ex.has_solution or bool(ex.explanation))
+        self._update_hint_button()
+        self.statuses = []
+        p.show_goals([g.check(NOT_MEASURED, problem.spec, 0) for g in ex.goals])
+        p.show()
+        self._lock()
+        self.window.statusBar().showMessage(f"Exercise: {ex.title}. Press Play (Space).", 10000)
+
+    def save_exercise_to(self, path: str, title: str | None = None) -> Exercise:
+        """Write an exercise that starts from the current problem (see exercises.from_problem)."""
+        problem = self.window.current_problem()
+        ex = exercises.from_problem(problem, self.exercise, title=title)
+        ex.save(path)
+        note = ("; its initial weights will be drawn from the seed (an exercise keeps no "
+                "weights)" if problem.params is not None else "")
+        self.window.statusBar().showMessage(f"Saved the exercise {path}{note}", 10000)
+        return ex
+
+    def _load(self, text: str, problem: Problem) -> bool:
+        actions = getattr(self.window, "session_actions", None)
+        if actions is not None:  # one undoable step, like a preset
+            return actions._load(text, problem)
+        try:
+            self.window.load_problem(problem)
+        except NnvizError as e:
+            self._error(f"Cannot apply the {text}", str(e))
+            return False
+        return True
+
+    # --- the student's buttons -----------------------------------------------------------------
+
+    def reveal_hint(self) -> None:
+        ex = self.exercise
+        if ex is None or self.hints_shown >= len(ex.hints):
+            return
+        self.hints_shown += 1
+        rows = [f"<b>Hint {i + 1}.</b> {html.escape(h)}"
+                for i, h in enumerate(ex.hints[:self.hints_shown])]
+        self.panel.hints.setText("<br>".join(rows))
+        self.panel.hints.show()
+        self.panel.text_changed()
+        self._update_hint_button()
+
+    def _update_hint_button(self) -> None:
+        ex, b = self.exercise, self.panel.hint_button
+        left = len(ex.hints) - self.hints_shown if ex else 0
+        b.setEnabled(left > 0)
+        b.setText(f"Hint ({left} left)" if left else "No more hints")
+
+    def reveal_solution(self) -> None:
+        if self.exercise is None:
+            return
+        self.panel.solution.setVisible(bool(self.panel.solution.text()))
+        self.panel.apply_button.setVisible(self.exercise.has_solution)
+        self.panel.text_changed()
+
+    def apply_solution(self) -> None:
+        ex = self.exercise
+        if ex is None or not ex.has_solution:
+            return
+        try:
+            problem = ex.solution_problem()
+        except NnvizError as e:
+            self._error("Cannot apply the solution", str(e))
+            return
+        self._load("solution", problem)
+        self._lock()
+
+    def start_over(self) -> None:
+        if self.exercise is not None:
+            self._load(f"exercise \u201c{self.exercise.title}\u201d", self.exercise.problem())
+            self._lock()
+
+    def close_exercise(self) -> None:
+        self._unlock()
+        self.exercise, self.path, self.statuses = None, None, []
+        self.panel.hide()
+
+    # --- live goals ----------------------------------------------------------------------------
+
+    def _on_snapshot(self, s: Snapshot) -> None:
+        if self.exercise is None:
+            return
+        self.statuses = self.exercise.check(s.metrics, s.spec, s.epoch)
+        self.panel.show_goals(self.statuses)
+        if s.run_id != self._locked_run:
+            # A new run (undo, a preset): the editor rebuilt its rows, lock them again.
+            self._lock()
+
+    @property
+    def all_met(self) -> bool:
+        return bool(self.statuses) and all(s.met for s in self.statuses)
+
+    # --- locked and hidden controls ------------------------------------------------------------
+
+    def control_widgets(self, name: str) -> list[QWidget]:
+        """The widgets of one of exercises.CONTROLS."""
+        w = self.window
+        e, t = w.editor, w.training_panel
+        if name == "data":
+            return [w.data_panel]
+        if name == "network":
+            return [x for r in e.rows for x in r.widgets()] + [e.add]
+        if name == "features":
+            return e.feature_widgets()
+        return {
+            "output_activation": [e.output_activation],
+            "init_scheme": [e.init_scheme],
+            "loss": [t.loss],
+            "optimizer": [t.optimizer],
+            "learning_rate": [t.lr],
+            "batch_size": [t.batch],
+            "regularization": [t.regularizer, t.reg_rate],
+        }[name]
+
+    def _lock(self) -> None:
+        ex = self.exercise
+        if ex is None:
+            return
+        self._locked_run = self.window.run_id
+        for name in ex.locked:
+            for x in self.control_widgets(name):
+                if x.isEnabled():
+                    x.setEnabled(False)
+                    x.setToolTip(_locked_tip(x.toolTip()))
+        for name in ex.hidden:
+            for x in self.control_widgets(name):
+                _set_row_visible(x, False)
+        actions = getattr(self.window, "session_actions", None)
+        if actions is not None and "data" in ex.locked:
+            actions.import_action.setEnabled(False)
+            actions.edit_points_action.setEnabled(False)
+
+    def _unlock(self) -> None:
+        ex = self.exercise
+        if ex is None:
+            return
+        for name in ex.locked:
+            for x in self.control_widgets(name):
+                x.setToolTip(x.toolTip().replace(LOCKED_NOTE, ""))
+                x.setEnabled(True)
+        for name in ex.hidden:
+            for x in self.control_widgets(name):
+                _set_row_visible(x, True)
+        # Panels that enable fields by their state (the regularisation rate) set them again.
+        t = self.window.training_panel
+        t.reg_rate.setEnabled(t.regularizer.currentData() != "none")
+        actions = getattr(self.window, "session_actions", None)
+        if actions is not None:
+            actions.import_action.setEnabled(True)
+            actions.edit_points_action.setEnabled(True)
+
+
+LOCKED_NOTE = "\n(Locked by the exercise.)"
+
+
+def _locked_tip(tip: str) -> str:
+    return tip if LOCKED_NOTE in tip else tip + LOCKED_NOTE
+
+
+def _set_row_visible(widget: QWidget, visible: bool) -> None:
+    """Show or hide a field, with its label when it is a row of a form."""
+    parent = widget.parentWidget()
+    for form in (parent.findChildren(QFormLayout) if parent is not None else []):
+        if form.indexOf(widget) >= 0:
+            form.setRowVisible(widget, visible)
+            return
+    widget.setVisible(visible)
+
+
+def install(window) -> ExerciseActions:
+    actions = ExerciseActions(window)
+    window.exercise_actions = actions
+    window.open_exercise = actions.open_exercise
+    return actions

@@ -1,0 +1,102 @@
+"""The input features the first layer takes, switched on and off (TensorFlow Playground's x1,
+x2, x1², x2², x1·x2, sin(x1), sin(x2)); part of the architecture editor."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
+
+from nnviz.core import features
+
+TIPS = {
+    "x": "The raw input {x}.",
+    "^2": "{x} squared: a unit can draw circles and parabolas with it.",
+    "*": "The product {x}: its sign is XOR's class.",
+    "sin": "{x}: periodic, for stripes and spirals.",
+}
+
+
+def _tip(name: str) -> str:
+    label = features.label(name)
+    if name.startswith("sin("):
+        text = TIPS["sin"]
+    elif name.endswith("^2"):
+        text = TIPS["^2"]
+    elif "*" in name:
+        text = TIPS["*"]
+    else:
+        text = TIPS["x"]
+    return text.format(x=label) + " Switch it on or off: the model starts afresh."
+
+
+def _cell(name: str, n_inputs: int) -> tuple[int, int]:
+    """A row per kind (the inputs and their products, squares, sines), a column per input:
+    three narrow columns for two inputs, so the editor keeps its width."""
+    idx = features.indices(name)
+    if len(idx) == 2:
+        return 0, n_inputs + idx[0]
+    row = 2 if name.startswith("sin(") else 1 if name.endswith("^2") else 0
+    return row, idx[0]
+
+
+class FeaturePicker(QWidget):
+    """One check box per feature of the data's inputs; ``changed`` when one is toggled."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(0)
+        self.boxes: dict[str, QCheckBox] = {}
+        self.n_inputs = 0
+        # Data of many inputs: no boxes; the features given (say by --features) are kept.
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.grid.addWidget(self.note, 3, 0, 1, 3)
+        self._unlisted: tuple[str, ...] = ()
+        self.set_inputs(2, ())
+
+    def set_inputs(self, n_inputs: int, chosen: tuple[str, ...]) -> None:
+        """The features of ``n_inputs`` raw inputs, ``chosen`` checked (() = the raw inputs).
+        Fires nothing."""
+        if n_inputs != self.n_inputs:
+            for box in self.boxes.values():
+                self.grid.removeWidget(box)
+                box.hide()
+                box.setParent(None)
+                box.deleteLater()
+            self.boxes = {}
+            offered = n_inputs <= features.MAX_LISTED_INPUTS
+            for name in features.catalogue(n_inputs) if offered else ():
+                box = QCheckBox(features.label(name))
+                box.setToolTip(_tip(name))
+                box.toggled.connect(lambda _on: self.changed.emit())
+                self.grid.addWidget(box, *_cell(name, n_inputs))
+                self.boxes[name] = box
+            self.n_inputs = n_inputs
+        self._unlisted = () if self.boxes else tuple(chosen)
+        self.note.setVisible(not self.boxes)
+        self.note.setText(", ".join(features.label(f) for f in chosen) if chosen else
+                          f"the {n_inputs} raw inputs (other features are offered for data of "
+                          f"one or two inputs)")
+        on = set(chosen or features.raw(min(n_inputs, features.MAX_LISTED_INPUTS)))
+        for name, box in self.boxes.items():
+            old = box.blockSignals(True)
+            box.setChecked(name in on)
+            box.blockSignals(old)
+
+    def features(self) -> tuple[str, ...]:
+        """The checked features in the catalogue's order; () when they are the raw inputs."""
+        names = tuple(n for n, b in self.boxes.items() if b.isChecked())
+        if not self.boxes:
+            return self._unlisted
+        return () if names == features.raw(self.n_inputs) else names
+
+    def any_checked(self) -> bool:
+        """Whether the first layer has an input (data of many inputs: the raw ones, always)."""
+        return not self.boxes or any(b.isChecked() for b in self.boxes.values())
+
+    def widgets(self) -> list[QWidget]:
+        return list(self.boxes.values())

@@ -1,0 +1,152 @@
+"""Exercises: every shipped one is solvable by its own solution and not by its starting state;
+goals are checked as a teacher wrote them; a broken file gets a message naming what is wrong."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from nnviz.core import exercises
+from nnviz.core.exercises import ExerciseError, Goal, parse
+from nnviz.core.network import NetworkSpec
+from nnviz.core.training import Metrics
+
+FOLDER = Path(__file__).resolve().parents[2] / "resources" / "exercises"
+SHIPPED = sorted(FOLDER.glob("*.toml"))
+
+MINIMAL = """
+format = "nnviz-exercise"
+version = 1
+title = "XOR"
+[problem.data]
+name = "xor"
+[problem.network]
+hidden = []
+[[goals]]
+metric = "test_accuracy"
+op = ">="
+value = 0.95
+"""
+
+
+def test_at_least_eight_exercises_ship_with_hints_and_a_reasoned_solution():
+    assert len(SHIPPED) >= 8
+    for path in SHIPPED:
+        ex = exercises.load(path)
+        assert ex.title and len(ex.task) > 80, path.name
+        assert len(ex.hints) >= 2, path.name
+        assert ex.has_solution and len(ex.explanation) > 150, path.name
+        assert ex.goals
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_a_shipped_exercise_is_solved_by_its_solution_and_not_by_its_start(path):
+    ex = exercises.load(path)
+    start = ex.problem()
+    # Trained as long as the solution is, the starting problem misses at least one goal.
+    assert not all(s.met for s in exercises.solve(ex, start)), "the start already solves it"
+    statuses = exercises.solve(ex)
+    assert all(s.met for s in statuses), [(s.goal.describe(), s.detail) for s in statuses]
+
+
+def test_the_solution_changes_only_what_it_names():
+    ex = parse(MINIMAL + '[solution.network]\nhidden = [4]\nactivation = "tanh"\n')
+    start, solved = ex.problem(), ex.solution_problem()
+    assert start.spec.hidden == () and solved.spec.hidden == (4,)
+    assert solved.spec.activations == ("tanh",)
+    assert solved.dataset.spec == start.dataset.spec and solved.config == start.config
+    assert ex.solution_text() == "hidden [4], activation tanh"
+
+
+def _metrics(**kw) -> Metrics:
+    base = dict(train_loss=0.5, train_accuracy=0.5, test_loss=0.5, test_accuracy=0.5)
+    return Metrics(**{**base, **kw})
+
+
+def test_a_goal_checks_the_metric_and_the_architecture():
+    goal = Goal("test_loss", "<", 0.1, max_hidden_units=8)
+    small, big = NetworkSpec(2, (8,), ("tanh",)), NetworkSpec(2, (8, 4), ("tanh", "tanh"))
+    assert goal.check(_metrics(test_loss=0.05), small, 100).met
+    assert not goal.check(_metrics(test_loss=0.15), small, 100).met
+    status = goal.check(_metrics(test_loss=0.05), big, 100)
+    assert not status.met and "12 hidden units" in status.detail
+    assert goal.describe() == "test loss below 0.1, at most 8 hidden units"
+
+
+def test_a_goal_within_n_epochs_is_not_met_later_and_nan_never_meets():
+    goal = Goal("train_accuracy", ">=", 0.9, max_epochs=500)
+    spec = NetworkSpec()
+    assert goal.check(_metrics(train_accuracy=0.95), spec, 500).met
+    assert not goal.check(_metrics(train_accuracy=0.95), spec, 501).met
+    assert not Goal("test_loss", "<", 1.0).check(_metrics(test_loss=float("nan")), spec, 1).met
+
+
+@pytest.mark.parametrize("goal, message", [
+    ('metric = "loss"\nop = "<"\nvalue = 1', "metric must be one of"),
+    ('metric = "test_loss"\nop = "=="\nvalue = 1', "op must be one of"),
+    ('metric = "test_loss"\nop = "<"\nvalue = "__import__(\'os\')"', "value must be a number"),
+    ('metric = "test_loss"\nop = "<"\nvalue = 1\nmax_hidden_units = -1', "max_hidden_units"),
+    ('metric = "test_loss"\nop = "<"\nvalue = 1\nlambda = 1', "unknown field(s) lambda"),
+])
+def test_a_bad_goal_is_refused_with_a_message(goal, message):
+    text = MINIMAL.split("[[goals]]")[0] + "[[goals]]\n" + goal + "\n"
+    with pytest.raises(ExerciseError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse(text)
+
+
+@pytest.mark.parametrize("change, message", [
+    (("[problem.network]", "[problem.network]\nwidth = 3"), "problem.network: unknown field"),
+    (('name = "xor"', 'name = "xyz"'), "unknown data set 'xyz'"),
+    (("hidden = []", "hidden = [0]"), "width must be 1..512"),
+    (('format = "nnviz-exercise"', 'format = "other"'), "not an exercise file"),
+    (("title = \"XOR\"", "title = \"XOR\"\n[controls]\nlocked = [\"everything\"]"),
+     "unknown control 'everything'"),
+    (("version = 1", "version = 1\ntitle ="), "not valid TOML"),
+])
+def test_a_broken_exercise_says_what_is_wrong(change, message):
+    with pytest.raises(ExerciseError, match=message):
+        parse(MINIMAL.replace(*change, 1))
+
+
+def test_load_names_the_file_and_refuses_what_is_not_text(tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text(MINIMAL.replace('"xor"', '"xyz"'))
+    with pytest.raises(ExerciseError, match="broken.toml: .*unknown data set"):
+        exercises.load(bad)
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ExerciseError, match="not a text file"):
+        exercises.load(binary)
+    with pytest.raises(ExerciseError, match="cannot read"):
+        exercises.load(tmp_path / "missing.toml")
+
+
+def test_saving_and_reading_back_gives_the_same_exercise(tmp_path):
+    ex = exercises.load(SHIPPED[0])
+    path = tmp_path / "copy.toml"
+    ex.save(path)
+    again = exercises.load(path)
+    assert again == ex
+    assert again.problem().spec == ex.problem().spec
+
+
+def test_an_exercise_from_the_current_problem_keeps_it_exactly(tmp_path):
+    ex = exercises.load(SHIPPED[0])
+    problem = replace(ex.solution_problem(), seed=7)
+    made = exercises.from_problem(problem, ex, title="Mine")
+    made.save(tmp_path / "mine.toml")
+    back = exercises.load(tmp_path / "mine.toml")
+    p = back.problem()
+    assert (p.spec, p.config, p.seed, p.dataset.spec) == (problem.spec, problem.config, 7,
+                                                           problem.dataset.spec)
+    assert back.title == "Mine" and back.goals == ex.goals and back.hints == ex.hints
+
+
+def test_imported_points_cannot_become_an_exercise():
+    from nnviz.core.data import from_arrays
+    import numpy as np
+    data = from_arrays(np.zeros((10, 2)), np.arange(10) % 2, "classification")
+    from nnviz.core.problem import make_problem
+    with pytest.raises(ExerciseError, match="imported or edited points"):
+        exercises.from_problem(make_problem(data))

@@ -1,0 +1,204 @@
+"""The exercise panel in the window: goals met / not met live, hints one by one, locked and
+hidden controls, the solution applied, Save as exercise round trip, --exercise."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from nnviz import cli
+from nnviz.core import exercises
+from nnviz.core.exercises import ExerciseError
+from nnviz.gui import app
+
+from ..conftest import wait_for_run
+
+FOLDER = Path(__file__).resolve().parents[2] / "resources" / "exercises"
+XOR = FOLDER / "01-xor-no-hidden-layer.toml"
+LR = FOLDER / "03-learning-rate-diverges.toml"
+TIMEOUT = 60_000
+
+
+def _open(qtbot, w, path) -> None:
+    w.open_exercise(str(path))
+    wait_for_run(qtbot, w)
+
+
+def _train(qtbot, w, epochs: int) -> None:
+    start = w.last_snapshot.epoch
+    w.step(epochs)
+    qtbot.waitUntil(lambda: w.last_snapshot.run_id == w.run_id
+                    and w.last_snapshot.epoch >= start + epochs, timeout=TIMEOUT)
+
+
+def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, main_window):
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, XOR)
+    assert ex.panel.isVisible() and "XOR without a hidden layer" in ex.panel.title.text()
+    assert w.current_problem().spec.hidden == ()
+    _train(qtbot, w, 1000)
+    qtbot.waitUntil(lambda: ex.statuses and w.last_snapshot.epoch >= 1000, timeout=TIMEOUT)
+    assert not ex.all_met
+    assert "\u2718" in ex.panel.goals.text() and "\u2714" not in ex.panel.goals.text()
+
+    ex.reveal_solution()
+    assert ex.panel.solution.isVisible() and "straight line" in ex.panel.solution.text()
+    assert "Solution:</b> hidden [4], activation tanh" in ex.panel.solution.text()
+    assert ex.panel.apply_button.isVisible()
+    ex.panel.apply_button.click()
+    wait_for_run(qtbot, w)
+    assert w.current_problem().spec.hidden == (4,)
+    _train(qtbot, w, 1000)
+    qtbot.waitUntil(lambda: ex.all_met, timeout=TIMEOUT)
+    assert "\u2714" in ex.panel.goals.text() and "\u2718" not in ex.panel.goals.text()
+    # The solution is one undo step: Ctrl+Z brings the exercise's start back.
+    w.session_actions.undo_stack.undo()
+    assert w.current_problem().spec.hidden == ()
+
+
+def test_hints_are_revealed_one_at_a_time(qtbot, main_window):
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, XOR)
+    hints = exercises.load(XOR).hints
+    assert not ex.panel.hints.isVisible()
+    assert ex.panel.hint_button.text() == f"Hint ({len(hints)} left)"
+    ex.panel.hint_button.click()
+    assert ex.panel.hints.isVisible()
+    assert "Hint 1." in ex.panel.hints.text() and "Hint 2." not in ex.panel.hints.text()
+    for _ in hints[1:]:
+        ex.panel.hint_button.click()
+    assert f"Hint {len(hints)}." in ex.panel.hints.text()
+    assert not ex.panel.hint_button.isEnabled()
+
+
+def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_window):
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, LR)  # locks data, network, loss, optimizer; the learning rate is free
+    t, e = w.training_panel, w.editor
+    assert not w.data_panel.isEnabled()
+    assert not e.add.isEnabled()
+    assert not t.loss.isEnabled() and not t.optimizer.isEnabled()
+    assert t.lr.isEnabled()
+    assert "Locked by the exercise" in t.loss.toolTip()
+    assert not w.session_actions.import_action.isEnabled()
+    ex.panel.close_button.click()
+    assert not ex.panel.isVisible()
+    assert w.data_panel.isEnabled() and e.add.isEnabled() and t.loss.isEnabled()
+    assert "Locked" not in t.loss.toolTip()
+    assert w.session_actions.import_action.isEnabled()
+
+
+def test_the_controls_stay_locked_after_undo_rebuilds_the_editor(qtbot, main_window):
+    w = main_window
+    _open(qtbot, w, LR)
+    w.set_learning_rate(0.02)
+    w.exercise_actions.start_over()
+    wait_for_run(qtbot, w)
+    w.session_actions.undo_stack.undo()
+    wait_for_run(qtbot, w)
+    assert not w.editor.add.isEnabled() and not w.training_panel.loss.isEnabled()
+
+
+def test_a_hidden_control_is_hidden_with_its_label(qtbot, main_window, tmp_path):
+    text = XOR.read_text().replace('locked = ["data"]', 'locked = ["data"]\nhidden = ["optimizer"]')
+    path = tmp_path / "hidden.toml"
+    path.write_text(text)
+    w = main_window
+    _open(qtbot, w, path)
+    t = w.training_panel
+    label = t.layout().labelForField(t.optimizer)
+    assert not t.optimizer.isVisible() and not label.isVisible()
+    assert t.loss.isVisible()
+    w.exercise_actions.close_exercise()
+    assert t.optimizer.isVisible() and label.isVisible()
+
+
+def test_save_as_exercise_round_trip(qtbot, main_window, tmp_path):
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, LR)
+    w.set_learning_rate(0.02)
+    path = tmp_path / "mine.toml"
+    ex.save_exercise_to(str(path), "My learning rate")
+    saved = exercises.load(path)
+    original = exercises.load(LR)
+    assert saved.title == "My learning rate"
+    assert saved.goals == original.goals and saved.hints == original.hints
+    assert saved.locked == original.locked and saved.explanation == original.explanation
+    assert saved.problem().config.learning_rate == 0.02
+    before = w.current_problem()
+    ex.close_exercise()
+    w.load_problem(before.__class__(before.dataset, before.spec,
+                                    before.config.__class__(), None, 0))
+    _open(qtbot, w, path)
+    now = w.current_problem()
+    assert (now.spec, now.config, now.dataset.spec) == (before.spec, before.config,
+                                                        before.dataset.spec)
+    assert ex.panel.title.text() == "Exercise: My learning rate"
+
+
+def test_save_as_exercise_from_no_exercise_makes_a_goal_to_edit(qtbot, main_window, tmp_path):
+    w = main_window
+    path = tmp_path / "new.toml"
+    w.exercise_actions.save_exercise_to(str(path))
+    made = exercises.load(path)
+    assert made.goals[0].metric == "test_accuracy"
+    assert made.problem().spec == w.current_problem().spec
+
+
+def test_a_broken_exercise_leaves_the_run_as_it_was(qtbot, main_window, tmp_path):
+    w = main_window
+    before = w.current_problem()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(XOR.read_text().replace('name = "xor"', 'name = "nope"'))
+    with pytest.raises(ExerciseError, match="bad.toml: .*unknown data set 'nope'"):
+        w.open_exercise(str(bad))
+    assert w.current_problem() == before
+    assert not w.exercise_actions.panel.isVisible()
+
+
+def test_the_shipped_exercises_are_in_the_file_menu(main_window):
+    titles = [a.text() for a in main_window.exercise_actions.menu.actions()]
+    assert len(titles) >= 8 and "XOR without a hidden layer" in titles
+
+
+def test_the_command_line_refuses_a_broken_exercise_in_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = 3")
+    assert cli.main(["--exercise", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not an exercise file" in err
+    assert cli.main(["--exercise", str(XOR), "--dataset", "xor", "--lr", "0.5"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--dataset, --lr cannot change them" in err
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_screenshot_of_an_exercise(qapp, tmp_path, capsys):
+    out = tmp_path / "shot.png"
+    args = argparse.Namespace(**{**app.DEFAULTS, "screenshot": str(out), "epochs": 200,
+                                 "exercise": str(XOR)})
+    assert app.run(args) == 0
+    assert "epoch 200" in capsys.readouterr().out
+    assert QImage(str(out)).width() == app.SCREENSHOT_SIZE[0]
+
+
+def test_every_control_an_exercise_names_can_be_locked(qtbot, main_window, tmp_path):
+    names = list(exercises.CONTROLS)
+    text = XOR.read_text().replace('locked = ["data"]', f"locked = {names!r}".replace("'", '"'))
+    path = tmp_path / "all.toml"
+    path.write_text(text)
+    w = main_window
+    _open(qtbot, w, path)
+    ex = w.exercise_actions
+    for name in names:
+        widgets = ex.control_widgets(name)
+        assert widgets and not any(x.isEnabled() for x in widgets), name
+    assert not w.editor.inputs.boxes["x1*x2"].isEnabled()
+    ex.close_exercise()
+    assert w.editor.inputs.boxes["x1*x2"].isEnabled() and w.training_panel.lr.isEnabled()

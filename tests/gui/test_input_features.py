@@ -1,0 +1,108 @@
+"""Input features in the window: switched on and off in the architecture editor, drawn in the
+network diagram with their maps, taken from --features."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from nnviz.core import inspect
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.problem import Choices, make_problem
+from nnviz.gui import app
+from nnviz.gui.network_view import NetworkView
+
+from ..conftest import wait_for_run
+from .test_views_helpers import snapshot_of
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+XOR_FEATURE = (Path(__file__).resolve().parents[2] / "resources" / "exercises"
+               / "09-xor-with-a-feature.toml")
+
+
+def test_the_editor_switches_features_on_and_the_model_takes_them(qtbot, main_window):
+    w = main_window
+    boxes = w.editor.inputs.boxes
+    assert [b.text() for b in boxes.values()] == ["x1", "x2", "x1\u00b2", "x2\u00b2",
+                                                  "x1\u00b7x2", "sin(x1)", "sin(x2)"]
+    assert [n for n, b in boxes.items() if b.isChecked()] == ["x1", "x2"]
+    boxes["x1*x2"].setChecked(True)
+    wait_for_run(qtbot, w)
+    spec = w.current_problem().spec
+    assert spec.features == ("x1", "x2", "x1*x2") and spec.layer_sizes[0] == 3
+    assert w.last_snapshot.spec.features == spec.features
+    assert w.editor.shapes.text().startswith("3 -> ")
+
+
+def test_no_feature_at_all_is_refused_and_the_model_kept(qtbot, main_window):
+    w = main_window
+    before = w.current_problem()
+    boxes = w.editor.inputs.boxes
+    boxes["x1"].setChecked(False)
+    wait_for_run(qtbot, w)
+    boxes["x2"].setChecked(False)
+    assert "at least one input feature" in w.editor.message.text()
+    assert w.current_problem().spec.features == ("x2",)
+    assert before.spec.features == ()
+
+
+def test_other_data_offers_its_own_features(qtbot, main_window):
+    w = main_window
+    w.editor.inputs.boxes["sin(x2)"].setChecked(True)
+    wait_for_run(qtbot, w)
+    w.load_problem(make_problem(make_dataset(DataSpec("sine"))))
+    wait_for_run(qtbot, w)
+    assert list(w.editor.inputs.boxes) == ["x1", "x1^2", "sin(x1)"]
+
+
+def test_the_diagram_shows_each_feature_with_its_map(qtbot):
+    view = NetworkView()
+    view.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.show()
+    problem = make_problem(make_dataset(DataSpec("xor")),
+                           Choices(hidden=(4,), features=("x1^2", "x1*x2", "sin(x2)")))
+    t = problem.make_trainer()
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    c = view.canvas
+    assert [len(u) for u in c.shown] == [3, 4, 1]
+    assert all((-1, k) in c._images for k in range(3))  # a map in every input node
+    assert c._images[(-1, 0)] != c._images[(-1, 1)]
+    view.grab()
+
+
+def test_an_exercise_may_lock_the_layers_and_leave_the_inputs_free(qtbot, main_window):
+    w = main_window
+    w.open_exercise(str(XOR_FEATURE))
+    wait_for_run(qtbot, w)
+    assert not w.editor.add.isEnabled()
+    assert w.editor.inputs.boxes["x1*x2"].isEnabled()
+    w.editor.inputs.boxes["x1*x2"].setChecked(True)
+    wait_for_run(qtbot, w)
+    w.step(1000)
+    qtbot.waitUntil(lambda: w.exercise_actions.all_met, timeout=60_000)
+
+
+def test_features_from_the_command_line_reach_the_window(qapp):
+    args = argparse.Namespace(**{**app.DEFAULTS, "dataset": "xor", "hidden": (),
+                                 "features": ("x1", "x2", "x1*x2")})
+    assert app.problem_from_args(args).spec.features == ("x1", "x2", "x1*x2")
+
+
+def test_data_of_three_inputs_takes_the_raw_inputs_and_says_so(qtbot, main_window):
+    import numpy as np
+    from nnviz.core.data import from_arrays
+    w = main_window
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    data = from_arrays(X, (X.sum(axis=1) > 0).astype(int), "classification")
+    w.load_problem(make_problem(data, Choices(hidden=(3,))))
+    wait_for_run(qtbot, w)
+    assert w.editor.inputs.boxes == {}
+    assert "3 raw inputs" in w.editor.inputs.note.text()
+    assert w.editor.draft().features == () and not w.editor.has_error()
+    w.editor.rows[0].width.setValue(4)  # an edit still makes a model
+    wait_for_run(qtbot, w)
+    assert w.current_problem().spec.hidden == (4,)
