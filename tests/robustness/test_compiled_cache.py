@@ -56,6 +56,11 @@ def test_a_recent_problem_stays_compiled(monkeypatch):
 
 def test_jax_caches_are_cleared_as_problems_go(monkeypatch):
     import jax
+
+    from nnviz.core import training
+    # The count of evictions towards the next clear starts afresh: earlier tests in this process
+    # (how many depends on which ran here) must not bring the clears forward.
+    monkeypatch.setattr(training._chunk_fn, "evictions", 0)
     cleared = []
     real = jax.clear_caches
     monkeypatch.setattr(jax, "clear_caches", lambda: (cleared.append(1), real()))
