@@ -47,6 +47,14 @@ EDGE_OF_STABILITY = (
     "where the run is makes the loss blow up: that is why a rate diverges.")
 
 
+def _sharpness_title(limit: str) -> str:
+    """The sharpness plot's title, which names its curves (``limit``: "" for none)."""
+    text = "<span style='color:#783caa'>sharpness</span> (the Hessian's top eigenvalue)"
+    if limit:
+        return text + f" and <span style='color:#c82828'>{limit}</span> (dashed)"
+    return text + " (no 2/lr line for this optimiser)"
+
+
 class PlaneViewBox(pg.ViewBox):
     """A view box where a left click or drag picks a point (a, b) instead of panning."""
 
@@ -110,6 +118,7 @@ class LandscapeView(QWidget):
         self._drawn = None
         self._extent = None
         self._gesture: dict | None = None  # the click or drag in progress
+        self._limit_label = "2/lr"
 
         self.directions = QComboBox()
         for key, text in DIRECTIONS.items():
@@ -198,8 +207,8 @@ class LandscapeView(QWidget):
         self.path_shadow = self.path_plot.plot([], [], pen=pg.mkPen(230, 60, 40, width=2,
                                                                      style=Qt.PenStyle.DashLine),
                                                name="on the plane")
-        self.sharp_plot = self._side_plot(2, "sharpness (top Hessian eigenvalue) and 2/lr",
-                                          "epoch", legend=(-5, -5))  # the curves run along the top
+        # No legend (the curves may be anywhere): the title says which is which.
+        self.sharp_plot = self._side_plot(2, _sharpness_title("2/lr"), "epoch", legend=None)
         self.sharp_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(120, 60, 170, width=2),
                                                 symbol="o", symbolSize=4,
                                                 symbolBrush=(120, 60, 170), symbolPen=None,
@@ -227,7 +236,8 @@ class LandscapeView(QWidget):
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.getAxis("left").enableAutoSIPrefix(False)
         p.setMenuEnabled(False)
-        p.addLegend(offset=legend, labelTextSize="8pt")  # (x, y): negative from the right, bottom
+        if legend is not None:  # (x, y): negative from the right, from the bottom
+            p.addLegend(offset=legend, labelTextSize="8pt")
         cache_axes(p)
         return p
 
@@ -296,6 +306,7 @@ class LandscapeView(QWidget):
             # snapshot may come meanwhile when the run is paused).
             self.summary.setText("Preparing the landscape (compiling its functions for this "
                                  "network)\u2026")
+            self.glw.setVisible(self.result is not None)  # no empty axes meanwhile
             if not self.playing():
                 QTimer.singleShot(300, self, self._send)
             return
@@ -304,9 +315,17 @@ class LandscapeView(QWidget):
             return
         if r is not self.result:
             self.result = r
+            self.glw.show()
             self._redraw()
         if r.sharpness_missing and not self.playing():
             QTimer.singleShot(0, self, self._send)  # the rest of the history, now it is still
+
+    def ready(self) -> bool:
+        """Whether the view shows the snapshot drawn last, sharpness history and all (for
+        ``--screenshot``)."""
+        r, s = self.result, self.snapshot
+        return (r is not None and s is not None and r.epoch == s.epoch
+                and r.sharpness_missing == 0)
 
     def _redraw(self, *_) -> None:
         r = self.result
@@ -374,11 +393,9 @@ class LandscapeView(QWidget):
         else:
             self.limit_curve.setData([], [])
         label = {"gd": "2/lr", "momentum": "(2 + 2 x 0.9)/lr"}.get(r.optimizer, "")
-        legend = self.sharp_plot.legend
-        if legend is not None:
-            legend.removeItem(self.limit_curve)
-            if label:
-                legend.addItem(self.limit_curve, label)
+        if label != self._limit_label:
+            self._limit_label = label
+            self.sharp_plot.setTitle(_sharpness_title(label))
         values = r.sharp_values[np.isfinite(r.sharp_values)]
         highest = float(values.max(initial=0.0))
         limit = float(np.nanmax(limits)) if np.isfinite(limits).any() else math.nan
@@ -400,7 +417,7 @@ class LandscapeView(QWidget):
         c = len(r.land.coords) // 2
         parts = [f"epoch {r.epoch:,}"]
         if plane.explained:
-            parts.append(f"the plane holds {sum(plane.explained):.0%} of the path's variance")
+            parts.append(f"the plane holds {sum(plane.explained):.1%} of the path's variance")
         if plane.note:
             parts.append(plane.note)
         if r.pinned:
