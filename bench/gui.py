@@ -7,6 +7,7 @@
     python bench/gui.py --hidden 512,512,512,512,512,512,512,512 --views main
     python bench/gui.py --views all     # the main tab, then every view's tab in turn
     python bench/gui.py --views gradients                  # one view's tab
+    python bench/gui.py --views regions --activation relu  # a ReLU network (the regions apply)
 
 Runs the real MainWindow offscreen (QT_QPA_PLATFORM=offscreen) on the notebook's problem (moons,
 2-4-10-4-1 sigmoid, MSE, gd, lr 1.0; ``--points N`` moons points, ``--hidden W,W,..`` sigmoid
@@ -115,6 +116,7 @@ def child_first_frame() -> None:
     app = QApplication(sys.argv[:1])
     from nnviz.gui.main_window import MainWindow
     w = MainWindow(the_problem())
+    w.controls.speed.setValue(w.controls.speed.maximum())  # flat out: Play starts at a pace to watch
     w.resize(1400, 900)
     w.show()
     state = {"drawn": None, "play": None}
@@ -151,7 +153,7 @@ def the_problem():
     from nnviz.core.training import TrainConfig
     p = json.loads(os.environ.get("NNVIZ_BENCH_PROBLEM") or "{}")
     hidden = tuple(p.get("hidden") or (4, 10, 4))
-    spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
+    spec = NetworkSpec(hidden=hidden, activations=(p.get("activation") or "sigmoid",) * len(hidden))
     return Problem(make_dataset(DataSpec("moons", samples=p.get("points"))), spec, TrainConfig(),
                    None, 0)
 
@@ -163,6 +165,8 @@ def cli_args() -> list[str]:
         out += ["--samples", str(p["points"])]
     if p.get("hidden"):
         out += ["--hidden", ",".join(map(str, p["hidden"]))]
+    if p.get("activation"):
+        out += ["--activation", p["activation"]]
     return out
 
 
@@ -380,10 +384,12 @@ def engine_eps(problem, seconds: float) -> float:
     return (t.epoch - e0) / (time.perf_counter() - t0)
 
 
-def view_names() -> tuple[str, ...]:
-    """Every view's name, as the window's registry lists them."""
-    from nnviz.gui.views import REGISTRY
+def _view_names() -> tuple[str, ...]:
+    from nnviz.gui.views import REGISTRY  # every registered view, so a new one is benchable
     return tuple(e.name for e in REGISTRY)
+
+
+VIEW_NAMES = _view_names()
 
 
 def painted_widget(w, views, name: str):
@@ -427,6 +433,7 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
             return False
     t_build = time.perf_counter()
     w = MainWindow(problem)
+    w.controls.speed.setValue(w.controls.speed.maximum())  # flat out: Play starts at a pace to watch
     w.resize(1400, 900)
     w.show()
     fp = FirstPaint()
@@ -448,7 +455,7 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
     elif views_mode == "main":
         names = ("main",)
     elif views_mode == "all":
-        names = ("main",) + view_names()
+        names = ("main",) + VIEW_NAMES
     else:
         names = (views_mode,)
     for name in names:
@@ -516,9 +523,10 @@ def main() -> int:
     p.add_argument("--quick", action="store_true", help="shorter phases, fewer trials")
     p.add_argument("--points", type=int, default=None, help="moons points (default 200)")
     p.add_argument("--hidden", default=None, help="hidden widths, e.g. 512,512 (sigmoid)")
+    p.add_argument("--activation", default=None,
+                   help="hidden activation (default sigmoid; relu for --views regions)")
     p.add_argument("--views", default="side",
-                   help="side (default), main, all, or one view's name (network, neurons, "
-                        "hidden-space, gradients, landscape, lessons, ...)")
+                   help="side (default), main, all, or one view: " + ", ".join(VIEW_NAMES))
     p.add_argument("--child", choices=("launch", "first-frame"), help=argparse.SUPPRESS)
     p.add_argument("--t-start", type=float, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -529,10 +537,11 @@ def main() -> int:
         child_first_frame()
         return 0
     seconds = min(args.seconds, 3.0) if args.quick else args.seconds
-    if args.views not in ("side", "main", "all", *view_names()):
-        p.error(f"--views: side, main, all or one of {', '.join(view_names())}")
+    if args.views not in ("side", "main", "all", *VIEW_NAMES):
+        p.error(f"--views: side, main, all or one of {', '.join(VIEW_NAMES)}")
     problem = {"points": args.points,
-               "hidden": [int(v) for v in args.hidden.split(",")] if args.hidden else None}
+               "hidden": [int(v) for v in args.hidden.split(",")] if args.hidden else None,
+               "activation": args.activation}
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(problem)
     load_before = open("/proc/loadavg").read().split()[:3]
 

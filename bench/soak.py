@@ -44,6 +44,7 @@ def main() -> int:
         problem = Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
                           TrainConfig("mse", "adam", 0.01, 32), None, 0)
     w = MainWindow(problem)  # with every installed view, as a user has it
+    w.controls.speed.setValue(w.controls.speed.maximum())  # flat out: Play starts at a pace to watch
     w.resize(1400, 900)
     w.show()
 

@@ -1,6 +1,7 @@
 """The command line: launch the window, or train headless.
 
-    nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--open FILE]
+    nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--size WxH]
+          [--presentation] [--stop-at N] [--open FILE]
     nnviz --exercise FILE.toml [--screenshot FILE.png [--epochs N]]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
@@ -91,6 +92,25 @@ def _int_at_least(low: int, high: int | None = None):
             raise argparse.ArgumentTypeError(f"must be at most {high:,}, got {v:,}")
         return v
     return parse
+
+
+MIN_WINDOW, MAX_WINDOW = 200, 16384
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """``WxH`` in pixels, each within MIN_WINDOW..MAX_WINDOW."""
+    parts = text.lower().split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: write WxH, e.g. 1024x768")
+    w, h = (int(p) for p in parts)
+    for v in (w, h):
+        if v < MIN_WINDOW:
+            raise argparse.ArgumentTypeError(f"a side must be at least {MIN_WINDOW} pixels, "
+                                             f"got {v}")
+        if v > MAX_WINDOW:
+            raise argparse.ArgumentTypeError(f"a side must be at most {MAX_WINDOW:,} pixels, "
+                                             f"got {v:,}")
+    return w, h
 
 
 def _widths(text: str) -> tuple[int, ...]:
@@ -208,15 +228,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render the window offscreen after --epochs epochs, save it and exit")
     p.add_argument("--show", default="main", metavar="VIEW",
                    help="the view to show or capture: main, network, neurons, hidden-space, "
-                        "gradients, lessons, or one lesson's page: lesson-1 .. lesson-5, "
+                        "gradients, lessons, backprop, regions, or one lesson's page: lesson-1 .. lesson-5, "
                         "baseline (default main)")
     p.add_argument("--at-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
                         "after training --epochs epochs")
+    p.add_argument("--size", type=_window_size, default=None, metavar="WxH",
+                   help="the window's size in pixels, e.g. 1024x768 (a projector); with "
+                        "--screenshot, the picture's (default 1400x900)")
+    p.add_argument("--stop-at", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="N",
+                   help="Play pauses at epoch N, where the picture stays (the window's 'Stop at "
+                        "epoch' field; 0: never)")
+    p.add_argument("--presentation", action="store_true",
+                   help="presentation mode: large text and markers, the settings folded away "
+                        "(View > Presentation mode, F11)")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
     p.add_argument("--exercise", metavar="FILE.toml", default=None,
                    help="open an exercise: its problem, goals checked live, hints and solution "
                         "(docs/exercises.md; nnviz ships some in resources/exercises)")
+    # The names of nnviz.gui.colors.THEMES / PALETTES (not imported here: no Qt for --help).
+    p.add_argument("--theme", choices=("light", "dark"), default=None,
+                   help="the window's theme (default: the one chosen last in View > Theme)")
+    p.add_argument("--palette", choices=("playground", "tol", "cividis"), default=None,
+                   help="the colours: playground (TensorFlow Playground's orange / blue), tol "
+                        "(Paul Tol's colour-blind safe colours), cividis (perceptually uniform "
+                        "heatmaps) (default: the one chosen last in View > Palette)")
     _add_train_options(p, epochs_default=None)
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -126,6 +126,13 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class SetStopAt:
+    """Play pauses when the live epoch reaches ``epoch`` (None: never); Play from there on
+    trains past it, and Step is never cut by it."""
+    epoch: int | None
+
+
+@dataclass(frozen=True)
 class SetProbe:
     """Run ``fn(model, grid_points)`` with every snapshot (None: stop); its result lands in
     ``snapshot.extras[name]``."""
@@ -178,7 +185,7 @@ class Stop:
 
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
-           | SetParams | SetSpeed | SetProbe | Request | ShowEpoch | Branch | SwitchBranch
+           | SetParams | SetSpeed | SetStopAt | SetProbe | Request | ShowEpoch | Branch | SwitchBranch
            | RenameBranch | DeleteBranch | Stop)
 
 
@@ -284,6 +291,7 @@ class TrainLoop(_LiveBranch):
         self.playing = False
         self.alive = True
         self.epochs_per_frame: int | None = None  # None: as fast as possible
+        self.stop_at: int | None = None  # Play pauses at this live epoch (None: never)
         self.chunk = 8  # adapted so that a chunk takes about CHUNK_TARGET_S
         self.probes: dict[str, Probe] = {}
         self.grid_points: np.ndarray | None = None
@@ -379,6 +387,8 @@ class TrainLoop(_LiveBranch):
                 self._adopt(run_id, trainer, history, test_epochs, test_values)
             case SetSpeed(epochs_per_frame):
                 self.epochs_per_frame = epochs_per_frame
+            case SetStopAt(epoch):
+                self.stop_at = None if epoch is None or epoch <= 0 else int(epoch)
             case SetProbe(name, fn):
                 if fn is None:
                     self.probes.pop(name, None)
@@ -639,12 +649,28 @@ class TrainLoop(_LiveBranch):
         self.log.record_test(t.epoch + 1, t.test_loss())
 
     def _chunk(self) -> None:
+        if self.epochs_per_frame is not None and self.paced and not self.drawn.is_set() and \
+                time.perf_counter() - self._last_publish < MAX_PUBLISH_S:
+            # N epochs per frame the window draws: a snapshot it would drop is a frame's
+            # epochs nobody saw. Wait briefly for it (the queue is read again right after).
+            self.drawn.wait(FRAME_S / 4)
+            return
         # N epochs per frame, but never more than fit in a chunk's time: Pause must still
         # answer within a frame when a big network cannot do N epochs per frame.
         n = self.chunk if self.epochs_per_frame is None else min(self.epochs_per_frame,
                                                                   self.chunk)
+        stop = self.stop_at
+        stop = stop if stop is not None and self.trainer.epoch < stop else None
+        if stop is not None:
+            n = min(n, stop - self.trainer.epoch)  # exactly N, whatever the chunk
         diverged, dt = self._run_epochs(n)
         if diverged:
+            return
+        if stop is not None and self.trainer.epoch == stop:
+            self._set_playing(False)
+            self._record_test()
+            self._publish_now()
+            self._status(f"stopped at epoch {stop:,} (Stop at); Play trains on")
             return
         now = time.perf_counter()
         if now - self._last_test >= 2 * FRAME_S:  # ~30 points a second besides the frames':
@@ -674,7 +700,7 @@ class TrainLoop(_LiveBranch):
         epoch, state = self._state_shown()
         lr = float(state.opt_state.hyperparams["learning_rate"])
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
-                       past=epoch < t.epoch)
+                       past=epoch < t.epoch, state=state)
 
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer

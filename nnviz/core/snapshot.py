@@ -41,6 +41,7 @@ class ModelAt:
     run_key: tuple  # (run id, branch name): a probe's memory of one run and branch
     log: Any = None  # the branch's RunLog (read in the worker thread only)
     past: bool = False  # an epoch before the branch's live end
+    state: Any = None  # the whole TrainState shown (optimiser state, key): the backprop view's
 
     spec = property(lambda self: self.source.spec)
     config = property(lambda self: self.source.config)

@@ -3,12 +3,14 @@
 ``run(args) -> int`` takes the argparse.Namespace of ``nnviz`` without a sub-command: the train
 options (dataset, samples, noise, seed, test_fraction, classes, hidden, activation,
 output_activation, init_scheme, loss, optimizer, lr, batch_size, l1, l2, init), ``epochs``,
-``screenshot``, ``show`` and ``open``, ``exercise``. Missing attributes take the notebook's defaults; the loss,
+``screenshot``, ``show``, ``open``, ``exercise``, ``theme`` and ``palette``. Missing attributes take the notebook's defaults; the loss,
 output activation and learning rate left as None fit the data (as ``nnviz train`` does).
 
 ``--screenshot FILE.png`` renders offscreen: it trains ``epochs`` epochs (Step, in the worker
 thread, exactly as the window does), shows the view ``show`` -- at the recorded epoch
-``at_epoch`` of the run if given (the timeline) -- and saves the whole window.
+``at_epoch`` of the run if given (the timeline) -- and saves the whole window, ``size`` (W, H)
+pixels, in presentation mode if ``presentation``. It prints nothing on stderr when all goes
+well (:mod:`nnviz.gui.qt_messages`).
 ``--open FILE`` calls ``window.open_session(path)``, which the session actions install;
 ``--exercise FILE`` calls ``window.open_exercise(path)`` (gui/exercise_panel.py).
 """
@@ -28,7 +30,7 @@ DEFAULTS: dict[str, Any] = dict(
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
     batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, exercise=None,
-    features=None)
+    features=None, theme=None, palette=None, size=None, presentation=False, stop_at=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -105,11 +107,26 @@ def run(args: argparse.Namespace) -> int:
 
     from .main_window import MainWindow
 
+    from .qt_messages import install_filter
+    install_filter()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nnviz"])
     app.setApplicationName("nnviz")
     app.setOrganizationName("nnviz")
+    theme, palette = _opt(args, "theme"), _opt(args, "palette")
+    if theme or palette:  # this run's look, over the one remembered (and not remembered)
+        from . import colors, look
+        colors.set_look(theme, palette)
+        look.GIVEN.update(k for k, v in (("theme", theme), ("palette", palette)) if v)
     window = MainWindow(problem)
     try:
+        # A remembered presentation mode does not change a screenshot: only the option does.
+        if screenshot or _opt(args, "presentation"):
+            window.set_presentation(bool(_opt(args, "presentation")))
+        size = _opt(args, "size")
+        if size:
+            window.resize(*size)
+        if _opt(args, "stop_at") is not None:
+            window.set_stop_at(_opt(args, "stop_at"))
         show = _opt(args, "show") or "main"
         try:
             window.show_view(show)
@@ -140,13 +157,26 @@ def run(args: argparse.Namespace) -> int:
                 return 2
         if screenshot:
             return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
-                               _opt(args, "at_epoch"))
+                               _opt(args, "at_epoch"), _opt(args, "size") or SCREENSHOT_SIZE)
+        actions = getattr(window, "session_actions", None)
+        if not path and actions is not None and not _train_options_given(args):
+            actions.restore_work()  # plain `nnviz`: the work of the last session again
         window.show()
         window.raise_()
         code = app.exec()
         return int(code)
     finally:
         tear_down(window)
+
+
+#: The options of the command line that are not the problem's.
+_NOT_TRAIN = {"screenshot", "show", "epochs", "open", "at_epoch", "theme", "palette"}
+
+
+def _train_options_given(args: argparse.Namespace) -> bool:
+    """Whether the command line set any of the problem's options (their defaults are
+    DEFAULTS, the same as the parser's)."""
+    return any(_opt(args, k) != v for k, v in DEFAULTS.items() if k not in _NOT_TRAIN)
 
 
 def tear_down(window) -> None:
@@ -182,9 +212,14 @@ def _wait(app, done: Callable[[], bool], timeout_s: float) -> bool:
     return True
 
 
-def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None) -> int:
-    window.resize(*SCREENSHOT_SIZE)
+def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None,
+                size: tuple[int, int] = SCREENSHOT_SIZE) -> int:
+    window.resize(*size)
     window.show()
+    if (window.width(), window.height()) != tuple(size):
+        _error(f"the window cannot be as small as {size[0]}x{size[1]}: at least "
+               f"{window.minimumSizeHint().width()}x{window.minimumSizeHint().height()}")
+        return 2
     run_id = window.run_id
 
     def drawn(epoch: int) -> Callable[[], bool]:

@@ -8,8 +8,10 @@
 - One feature, classes: the points at the height of their class, and the model's probability of
   each class along the line.
 
-Train points are filled with a white rim; test points are hollow rings and can be hidden. Items
-are made once per data set; each snapshot only updates the image or the curve in place.
+Each class has its own shape as well as its colour (:mod:`nnviz.gui.colors`). Train points are
+filled, with a dark rim; test points are hollow shapes and can be hidden.
+Items are made once per data set; each snapshot only updates the image or the curve in place.
+A change of theme or palette draws the data set again.
 
 The points share one brush (or pen) per colour: pyqtgraph keys its symbol atlas by the brush
 object, and a QBrush per point cost a gigabyte and seconds at 100,000 points. They are cached as
@@ -22,14 +24,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
-from .widgets import cache_axes
+from .widgets import cache_axes, letterbox, scale_axes
 
 LABEL_COLOR = "#333"
 #: More points than this (train or test) are thinned to the plot's resolution.
@@ -37,6 +39,7 @@ MAX_DRAWN_POINTS = 5000
 #: The thinning's cell, in screen pixels: half a point's diameter, so the drawing looks the same.
 CELL_PX = 4
 POINT_SIZE = 8
+MARGINS = (2, 10, 2, 2)  # left, top, right, bottom: room for the colour bar's top label
 
 BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
     "binary", "multiclass", "regression-1d", "regression-2d", "classes-1d", "none")
@@ -46,7 +49,7 @@ class DecisionPlot(pg.PlotWidget):
     """Points of a data set and the model's output over them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background=colors.background())
         # The 100x100 grid is drawn several screen pixels per cell: interpolate, don't tile.
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.setToolTip("The data and what the model predicts everywhere in the plane.\n"
@@ -56,11 +59,7 @@ class DecisionPlot(pg.PlotWidget):
         pi.showGrid(x=False, y=False)
         pi.setMenuEnabled(False)
         pi.hideButtons()  # the 'A' auto-range button would drop the fixed view
-        pi.layout.setContentsMargins(2, 10, 2, 2)  # room for the colour bar's top label
-        for side in ("left", "bottom"):
-            ax = pi.getAxis(side)
-            ax.setTextPen("#333")
-            ax.setPen("#888")
+        pi.layout.setContentsMargins(*MARGINS)  # room for the colour bar's top label
         self.heat = pg.ImageItem(axisOrder="row-major")
         self.heat.setZValue(-20)
         self.class_img = pg.ImageItem(axisOrder="row-major")
@@ -71,22 +70,26 @@ class DecisionPlot(pg.PlotWidget):
                                         interactive=False, width=14, colorMapMenu=False,
                                         pen="#888")
         self.colorbar.setImageItem(self.heat, insert_in=pi)
-        self.colorbar.axis.setTextPen("#333")
         cache_axes(pi)
         self.colorbar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=3))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(colors.train_curve(), width=3))
         self.curve.setZValue(5)
         pi.addItem(self.curve)
         self.class_curves: list[pg.PlotDataItem] = []  # one feature, classes: one per class
         self.train_points = pg.ScatterPlotItem(size=POINT_SIZE, pxMode=True)
         self.train_points.setZValue(10)
-        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE, pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=POINT_SIZE + 1, pxMode=True)
         self.test_points.setZValue(11)
-        for item in (self.train_points, self.test_points):
+        # A thin dark line around each test point's coloured outline: it shows on any heatmap,
+        # its own class's colour included.
+        self.test_rims = pg.ScatterPlotItem(size=POINT_SIZE + 4, pxMode=True,
+                                            brush=pg.mkBrush(0, 0, 0, 0))
+        self.test_rims.setZValue(10.5)
+        for item in (self.train_points, self.test_points, self.test_rims):
             # The points change once per data set, the heat image under them every frame.
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             pi.addItem(item)
-        self.note = pg.TextItem("", color="#555", anchor=(0.5, 0.5))
+        self.note = pg.TextItem("", color=colors.text(), anchor=(0.5, 0.5))
         pi.addItem(self.note)
         # Shown over the plot while the worker compiles a new model (a second or two).
         self.busy = QLabel("compiling the new model\u2026", self)
@@ -109,11 +112,50 @@ class DecisionPlot(pg.PlotWidget):
         self._grid: Grid | None = None
         self._class_scale = 1.0
         self._rect_for: tuple | None = None
+        self._data: Dataset | None = None
+        self.class_names: tuple[str, ...] = ()
+        self.scale = 1.0  # presentation mode draws markers larger (set_scale)
+        colors.style_view(self)
+        colors.follow(self, self.apply_look)
+
+    def apply_look(self) -> None:
+        """The theme or the palette changed: draw everything again in the new one."""
+        colors.style_view(self)
+        self.curve.setPen(pg.mkPen(colors.train_curve(), width=3 * self.scale))
+        if self._data is not None:
+            grid = self._grid
+            self.set_dataset(self._data, self.class_names)
+            self.update_grid(grid)
+        else:
+            self._colour_bar()
+
+    def _colour_bar(self) -> None:
+        """The scale in the current palette; under Discretize the two classes, named, not 0..1."""
+        names = self.class_names or ("class 0", "class 1")
+        ax = self.colorbar.axis
+        if self.mode == BINARY and self.discretize:
+            c0, c1 = colors.class_color(0), colors.class_color(1)
+            self.colorbar.setColorMap(pg.ColorMap(pos=np.array([0.0, 0.5, 0.5, 1.0]),
+                                                  color=[c0, c0, c1, c1]))
+            ax.setTicks([[(0.25, names[0]), (0.75, names[1])]])
+            ax.setLabel("predicted class")
+            metrics = QFontMetrics(ax.style.get("tickFont") or self.font())
+            ax.setWidth(max(45, max(metrics.horizontalAdvance(n) for n in names[:2]) + 16))
+        else:
+            self.colorbar.setColorMap(colors.diverging_map())
+            ax.setTicks(None)
+            ax.setWidth(45)
+            ax.setLabel(f"P({names[1]})" if self.mode == BINARY else
+                        "value" if self.mode == REGRESSION_2D else "")
 
     # --- the data: once per data set ---------------------------------------------------------
 
-    def set_dataset(self, data: Dataset) -> None:
+    def set_dataset(self, data: Dataset, class_names: tuple[str, ...] = ()) -> None:
+        """Draw ``data``'s points; ``class_names``: the classes' names for the colour bar."""
         pi = self.getPlotItem()
+        self._data = data
+        self.class_names = tuple(class_names) or tuple(
+            f"class {k}" for k in range(max(data.n_classes, 2)))
         self._grid, self._rect_for = None, None
         self.heat.clear()
         self.class_img.clear()
@@ -122,6 +164,7 @@ class DecisionPlot(pg.PlotWidget):
             pi.removeItem(c)
         self.class_curves = []
         self.note.setText("")
+        self.note.setColor(colors.text())
         if data.n_features == 2:
             if data.is_classification:
                 self.mode = BINARY if data.n_classes <= 2 else MULTICLASS
@@ -139,6 +182,7 @@ class DecisionPlot(pg.PlotWidget):
         else:
             self.levels = (0.0, 1.0)
         self.colorbar.setLevels(self.levels)
+        self._colour_bar()
         self.colorbar.setVisible(self.mode in (BINARY, REGRESSION_2D))
         self.heat.setVisible(self.mode in (BINARY, REGRESSION_2D))
         self.class_img.setVisible(self.mode == MULTICLASS)
@@ -159,7 +203,8 @@ class DecisionPlot(pg.PlotWidget):
                 self._class_scale = scale
                 shown = range(1, 2) if k == 2 else range(k)
                 for c in shown:
-                    item = pg.PlotDataItem(pen=pg.mkPen(colors.class_color(c), width=3))
+                    item = pg.PlotDataItem(pen=pg.mkPen(colors.class_color(c),
+                                                        width=3 * self.scale))
                     item.setZValue(5)
                     pi.addItem(item)
                     self.class_curves.append(item)
@@ -176,15 +221,24 @@ class DecisionPlot(pg.PlotWidget):
             rgb_tr = rgb_te = np.zeros((0, 3), np.uint8)
         else:
             rgb_tr, rgb_te = self._point_colors(data)
-        # Points coloured by value sit on a heatmap of the same colours: a dark rim shows them.
-        rim = pg.mkPen("#333", width=1) if self.mode == REGRESSION_2D else pg.mkPen("w", width=1.2)
+        # Points coloured by value sit on a heatmap of the same colours: a contrasting rim shows
+        # them; class points a dark rim (see colors.point_rim).
+        rim = pg.mkPen(colors.text(), width=1) if self.mode == REGRESSION_2D else \
+            pg.mkPen(colors.point_rim(), width=1.2)
         keep_tr = self._drawn_points(x_tr, y_tr, rgb_tr)
         keep_te = self._drawn_points(x_te, y_te, rgb_te)
+        sym_tr, sym_te = self._symbols(data, keep_tr, keep_te)
         self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
-                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol="o")
-        self.test_points.setData(x_te[keep_te], y_te[keep_te], brush=pg.mkBrush(255, 255, 255, 0),
+                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr,
+                                  size=POINT_SIZE * self.scale)
+        # Hollow: filled with the background, so the outline shows on its own class's colour.
+        self.test_points.setData(x_te[keep_te], y_te[keep_te],
+                                 brush=pg.mkBrush(*colors.background(), 235),
                                  pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(*c, width=2.2)),
-                                 symbol="o")
+                                 symbol=sym_te, size=(POINT_SIZE + 1) * self.scale)
+        self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
+                               pen=pg.mkPen(*colors.point_rim(), 200, width=1),
+                               size=(POINT_SIZE + 4) * self.scale)
         n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
         self.sample_note.setText(f"{drawn:,} of {n:,} points drawn (one per class per "
                                  f"{CELL_PX}-pixel cell)" if drawn < n else "")
@@ -199,6 +253,12 @@ class DecisionPlot(pg.PlotWidget):
             pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         b = data.bounds(0.1)
+        # The plane is drawn 1:1 (a unit of x1 as long as a unit of x2: the moons are not
+        # stretched); a curve over one feature fills the plot.
+        plane = self.mode not in (REGRESSION_1D, CLASSES_1D)
+        pi.getViewBox().setAspectLocked(plane)
+        self._aspect = (b[0][1] - b[0][0]) / (b[1][1] - b[1][0]) if plane else None
+        self._fit_aspect()
         if self.mode in (REGRESSION_1D, CLASSES_1D):
             lo, hi = float(np.min(data.y)), float(np.max(data.y))
             pad = 0.1 * (hi - lo or 1.0)
@@ -206,6 +266,14 @@ class DecisionPlot(pg.PlotWidget):
         else:
             pi.setRange(xRange=b[0], yRange=b[1], padding=0)
         pi.disableAutoRange()
+
+    def _symbols(self, data: Dataset, keep_tr: np.ndarray, keep_te: np.ndarray):
+        """Each class's own shape (one symbol for every point without classes)."""
+        if not data.is_classification or self.mode == NO_PLANE:
+            return "o", "o"
+        table = np.array([colors.class_symbol(k) for k in range(max(data.n_classes, 2))],
+                         dtype=object)
+        return list(table[data.y_train[keep_tr]]), list(table[data.y_test[keep_te]])
 
     def _drawn_points(self, x: np.ndarray, y: np.ndarray, rgb: np.ndarray) -> np.ndarray:
         """Indices of the points to draw: all of them, or above MAX_DRAWN_POINTS one of each
@@ -219,6 +287,12 @@ class DecisionPlot(pg.PlotWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         self._place_note()
+        self._fit_aspect()
+
+    def _fit_aspect(self) -> None:
+        """The plane's view box at the data's aspect: drawn 1:1, it would otherwise show blank
+        bands beyond the model's image."""
+        letterbox(self, getattr(self, "_aspect", None), MARGINS)
 
     def _place_note(self) -> None:
         note = getattr(self, "sample_note", None)  # pyqtgraph resizes while it is being built
@@ -237,10 +311,24 @@ class DecisionPlot(pg.PlotWidget):
                 t = np.round(np.clip((y - lo) / (hi - lo), 0, 1) * 63) / 63
                 return cmap.map(t, mode="byte")[:, :3]
             return by_value(data.y_train), by_value(data.y_test)
-        dark = np.array([colors.BLUE])
+        dark = np.array([colors.high()])
         return dark.repeat(len(data.y_train), 0), dark.repeat(len(data.y_test), 0)
 
     # --- options -----------------------------------------------------------------------------
+
+    def set_scale(self, scale: float) -> None:
+        """Points, rings, the curve and the axes' text ``scale`` times their normal size
+        (presentation mode: read from the back of a room)."""
+        self.scale = scale
+        self.train_points.setSize(POINT_SIZE * scale)
+        self.test_points.setSize((POINT_SIZE + 1) * scale)
+        self.test_rims.setSize((POINT_SIZE + 4) * scale)
+        self.curve.setPen(pg.mkPen(colors.TRAIN_CURVE, width=3 * scale))
+        for item in self.class_curves:
+            item.setPen(pg.mkPen(item.opts["pen"].color(), width=3 * scale))
+        pi = self.getPlotItem()
+        scale_axes([pi.getAxis("left"), pi.getAxis("bottom"), self.colorbar.axis], self.font(),
+                   scale)
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
@@ -249,9 +337,11 @@ class DecisionPlot(pg.PlotWidget):
 
     def set_show_test(self, show: bool) -> None:
         self.test_points.setVisible(show)
+        self.test_rims.setVisible(show)
 
     def set_discretize(self, on: bool) -> None:
         self.discretize = on
+        self._colour_bar()
         if self._grid is not None:
             self.update_grid(self._grid)
 

@@ -1,56 +1,283 @@
-"""The visual language: TensorFlow Playground's orange / blue, shared by every plot.
+"""The visual language: one place for every colour, marker and theme the views draw with.
 
-Class 0 is orange and class 1 blue; a model output P(class 1) runs from orange (0) through a
-light grey (0.5) to blue (1). More classes take further distinct colours. Heatmaps use a
-256-entry lookup table made from a pyqtgraph ColorMap, with fixed levels.
+A *theme* (light, dark) gives the background, the text and the axes; a *palette* (TensorFlow
+Playground's orange / blue, Paul Tol's colour-blind safe colours, the perceptually uniform
+cividis) gives the classes' colours, the heatmaps' colour scale and the test data's colour. The
+pair in use is :func:`current`; :func:`set_look` changes it and :data:`NOTIFIER` says so, and
+every view draws again with the new one (the views call the functions here when they draw; they
+keep no colours of their own).
+
+Classes differ in **shape** as well as colour (:func:`class_symbol`), so the plots read without
+colour. Class 0 takes the palette's first colour, class 1 its second; a model output
+P(class 1) runs from class 0's colour through the theme's neutral (0.5) to class 1's. Heatmaps
+use a 256-entry lookup table made from a pyqtgraph ColorMap, with fixed levels.
+
+The module-level constants (ORANGE, BLUE, ...) are the default palette's, for code that wants a
+fixed colour; the views read the current look through the functions.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QPalette
 
-ORANGE = (245, 147, 34)
-BLUE = (8, 119, 189)
-MID = (232, 234, 235)
+RGB = tuple[int, int, int]
+
+ORANGE: RGB = (245, 147, 34)
+BLUE: RGB = (8, 119, 189)
+MID: RGB = (232, 234, 235)
 # Classes beyond two: distinct colours that stay apart from orange and blue.
-CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
+CLASS_COLORS: tuple[RGB, ...] = (
     ORANGE, BLUE, (44, 160, 44), (148, 103, 189), (214, 39, 40), (140, 86, 75),
     (227, 119, 194), (188, 189, 34),
 )
-TRAIN_CURVE = (40, 40, 40)
-TEST_CURVE = ORANGE
+TRAIN_CURVE: RGB = (40, 40, 40)
+TEST_CURVE: RGB = (117, 112, 179)  # not a class's colour: the test data is not class 0
 # Other branches of a run on the loss plot (colour-blind safe, distinct from train and test).
 BRANCH_CURVES = ((0, 114, 178), (204, 121, 167), (0, 158, 115), (86, 180, 233), (213, 94, 0),
                  (117, 112, 179))
-TIMELINE_MARK = (138, 75, 0)
+TIMELINE_MARK: RGB = (138, 75, 0)
+# Plot titles, axis labels, tick numbers and legends: near black. pyqtgraph's default grey
+# (150, 150, 150) could not be read from the back of a room.
+TEXT = (34, 34, 34)
+pg.setConfigOption("foreground", TEXT)
 
-# The heatmap's ends are a little lighter than the points, so points stay visible on it.
-_HEAT_LIGHTEN = 0.35
+#: pyqtgraph symbols of class 0, 1, ...; and the same shapes as text for keys and legends.
+CLASS_SYMBOLS = ("o", "s", "t1", "d", "h", "star", "p", "t")
+CLASS_GLYPHS = ("\u25cf", "\u25a0", "\u25b2", "\u25c6", "\u2b22", "\u2605", "\u2b1f", "\u25bc")
+
+# The heatmap's ends are mixed a little towards the background, so points stay visible on it.
+_HEAT_FADE = 0.35
 
 
-def _lighten(rgb: tuple[int, int, int], amount: float) -> tuple[int, int, int]:
-    return tuple(int(round(c + (255 - c) * amount)) for c in rgb)
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    title: str
+    background: RGB
+    text: RGB
+    axis: RGB
+    neutral: RGB  # the middle of a diverging scale: "no opinion"
+    panel: RGB  # the run controls' strip
+    dark: bool
+
+
+@dataclass(frozen=True)
+class Palette:
+    name: str
+    title: str
+    tip: str
+    classes: tuple[RGB, ...]
+    test: RGB
+    train_curve_light: RGB
+    low_name: str  # the words for the scale's ends, for legends ("orange" low, "blue" high)
+    high_name: str
+    heat: str | None = None  # a pyqtgraph colour map for the scale; None: class 0 -> 1 via neutral
+
+
+THEMES: dict[str, Theme] = {t.name: t for t in (
+    Theme("light", "Light", (255, 255, 255), (34, 34, 34), (120, 120, 120), (232, 234, 235),
+          (244, 245, 246), False),
+    Theme("dark", "Dark", (30, 32, 36), (230, 230, 230), (160, 160, 160), (62, 65, 70),
+          (44, 47, 52), True),
+)}
+
+_TOL_BRIGHT = ((238, 102, 119), (68, 119, 170), (34, 136, 51), (204, 187, 68), (102, 204, 238),
+               (170, 51, 119), (187, 187, 187))
+PALETTES: dict[str, Palette] = {p.name: p for p in (
+    Palette("playground", "TensorFlow Playground (orange / blue)",
+            "Orange and blue, as in TensorFlow Playground.", CLASS_COLORS, TEST_CURVE,
+            TRAIN_CURVE, "orange", "blue"),
+    Palette("tol", "Colour-blind safe (Paul Tol)",
+            "Paul Tol's 'bright' colours: told apart with every common colour-vision "
+            "deficiency and in greyscale.", _TOL_BRIGHT[:6], (51, 34, 136), (34, 34, 34),
+            "red", "blue"),
+    Palette("cividis", "Perceptually uniform (cividis)",
+            "Heatmaps in cividis: equal steps of the value look equally different, and it "
+            "reads the same with colour-blindness.",
+            ((0, 32, 77), (234, 206, 58), (124, 123, 120), (64, 77, 107), (188, 175, 111)),
+            (200, 60, 60), (34, 34, 34), "dark blue", "yellow", heat="cividis"),
+)}
+
+DEFAULT_THEME, DEFAULT_PALETTE = "light", "playground"
+
+
+class _Notifier(QObject):
+    changed = Signal()  # the theme or the palette changed: draw again
+
+
+NOTIFIER = _Notifier()
+_current = {"theme": THEMES[DEFAULT_THEME], "palette": PALETTES[DEFAULT_PALETTE]}
+
+
+def follow(owner: QObject, slot) -> None:
+    """Call ``slot()`` at every change of look while ``owner`` lives (a closed plot's items are
+    deleted before the plot itself: a call that finds them gone stops the following)."""
+    connected = [True]
+
+    def drop(*_) -> None:
+        if connected[0]:  # once: by a failed call or by the owner's end, whichever is first
+            connected[0] = False
+            try:
+                NOTIFIER.changed.disconnect(call)
+            except (RuntimeError, TypeError):
+                pass
+
+    def call() -> None:
+        try:
+            slot()
+        except RuntimeError:  # "Internal C++ object already deleted"
+            drop()
+    NOTIFIER.changed.connect(call)
+    owner.destroyed.connect(drop)
+
+
+def current() -> tuple[Theme, Palette]:
+    return _current["theme"], _current["palette"]
+
+
+def theme() -> Theme:
+    return _current["theme"]
+
+
+def palette() -> Palette:
+    return _current["palette"]
+
+
+def set_look(theme_name: str | None = None, palette_name: str | None = None) -> None:
+    """Use this theme and palette from now on (None: keep it); every view draws again. Raises
+    ValueError naming the known ones for an unknown name."""
+    for name, known in ((theme_name, THEMES), (palette_name, PALETTES)):
+        if name is not None and name not in known:
+            what = "theme" if known is THEMES else "palette"
+            raise ValueError(f"unknown {what} {name!r}; known: {', '.join(known)}")
+    new = {"theme": THEMES[theme_name] if theme_name else _current["theme"],
+           "palette": PALETTES[palette_name] if palette_name else _current["palette"]}
+    if new == _current:
+        return
+    _current.update(new)
+    NOTIFIER.changed.emit()
+
+
+# --- colours -----------------------------------------------------------------------------------
+
+def _mix(rgb, towards, amount: float) -> RGB:
+    return tuple(int(round(c + (t - c) * amount)) for c, t in zip(rgb, towards))
+
+
+def hex_of(rgb) -> str:
+    return "#%02x%02x%02x" % tuple(int(c) for c in rgb[:3])
+
+
+def background() -> RGB:
+    return theme().background
+
+
+def text() -> RGB:
+    return theme().text
+
+
+def axis() -> RGB:
+    return theme().axis
+
+
+def class_color(k: int) -> RGB:
+    classes = palette().classes
+    return classes[k % len(classes)]
+
+
+def class_symbol(k: int) -> str:
+    return CLASS_SYMBOLS[k % len(CLASS_SYMBOLS)]
+
+
+def class_glyph(k: int) -> str:
+    return CLASS_GLYPHS[k % len(CLASS_GLYPHS)]
+
+
+def low() -> RGB:
+    """The colour of the scale's low end (class 0, a negative weight)."""
+    return _scale_stops()[0]
+
+
+def high() -> RGB:
+    """The colour of the scale's high end (class 1, a positive weight)."""
+    return _scale_stops()[-1]
+
+
+def test_color() -> RGB:
+    """The test data's own colour (its loss curve, its name in the metrics)."""
+    t, p = current()
+    return _mix(p.test, (255, 255, 255), 0.3) if t.dark else p.test
+
+
+def train_curve() -> RGB:
+    return (225, 225, 225) if theme().dark else palette().train_curve_light
+
+
+def _scale_stops() -> list[RGB]:
+    t, p = current()
+    if p.heat:
+        lut = pg.colormap.get(p.heat).getLookupTable(0.0, 1.0, 3, alpha=False)
+        return [tuple(int(c) for c in row) for row in lut]
+    return [p.classes[0], t.neutral, p.classes[1]]
 
 
 def diverging_map() -> pg.ColorMap:
-    """Orange -> grey -> blue, for P(class 1) in [0, 1] or a regressed value."""
+    """Class 0 -> neutral -> class 1 (or the palette's uniform map), for P(class 1) in [0, 1] or
+    a regressed value; a little faded, so points stay visible on it."""
+    t, p = current()
+    if p.heat:
+        return pg.colormap.get(p.heat)
+    lo, mid, hi = _scale_stops()
     return pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]),
-                       color=[_lighten(ORANGE, _HEAT_LIGHTEN), MID, _lighten(BLUE, _HEAT_LIGHTEN)],
-                       name="nnviz-orange-blue")
+                       color=[_mix(lo, t.background, _HEAT_FADE), mid,
+                              _mix(hi, t.background, _HEAT_FADE)], name=f"nnviz-{p.name}")
 
 
 def point_map() -> pg.ColorMap:
     """The same scale at full strength, for points coloured by a value (regression)."""
-    return pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]), color=[ORANGE, MID, BLUE])
+    p = palette()
+    if p.heat:
+        return pg.colormap.get(p.heat)
+    return pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]), color=_scale_stops())
 
 
-def class_color(k: int) -> tuple[int, int, int]:
-    return CLASS_COLORS[k % len(CLASS_COLORS)]
+def heat_lut() -> np.ndarray:
+    """(256, 3) uint8: the scale at full strength, for maps of a neuron's value."""
+    return _heat_lut(*(x.name for x in current()))
+
+
+def heat_qcolors() -> list[QColor]:
+    """The same 256 colours as QColors (a weight's or a bias's colour, every frame)."""
+    return _heat_qcolors(*(x.name for x in current()))
+
+
+@lru_cache(maxsize=16)
+def _heat_lut(theme_name: str, palette_name: str) -> np.ndarray:
+    lut = point_map().getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
+    lut.flags.writeable = False
+    return lut
+
+
+@lru_cache(maxsize=16)
+def _heat_qcolors(theme_name: str, palette_name: str) -> list[QColor]:
+    return [QColor(int(r), int(g), int(b)) for r, g, b in _heat_lut(theme_name, palette_name)]
+
+
+def scale_html(high_meaning: str, low_meaning: str) -> str:
+    """'<blue> high, <orange> low' in the current palette's words and colours."""
+    p = palette()
+    return (f"<span style='color:{hex_of(high())}'><b>{p.high_name}</b></span> {high_meaning}, "
+            f"<span style='color:{hex_of(low())}'><b>{p.low_name}</b></span> {low_meaning}")
 
 
 def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:
     """RGB uint8 (res_y, res_x, 3) for class scores (res_y, res_x, K): the argmax class's colour,
-    its strength the confidence (chance level -> white, certain -> full colour)."""
+    its strength the confidence (chance level -> the background, certain -> full colour)."""
     k = scores.shape[-1]
     winner = np.argmax(scores, axis=-1)
     if discretize:
@@ -61,6 +288,83 @@ def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:
         conf = np.clip(conf / total, 0, 1)
         strength = np.clip((conf - 1 / k) / (1 - 1 / k), 0, 1)
     strength = 0.15 + 0.85 * strength  # some colour even at chance: the winner is still shown
-    palette = np.array([_lighten(class_color(i), _HEAT_LIGHTEN) for i in range(k)], np.float32)
-    rgb = 255 - strength[..., None] * (255 - palette[winner])
+    bg = np.array(background(), np.float32)
+    table = np.array([_mix(class_color(i), background(), _HEAT_FADE) for i in range(k)],
+                     np.float32)
+    rgb = bg - strength[..., None] * (bg - table[winner])
     return rgb.astype(np.uint8)
+
+
+def class_key_html(names, test: bool = True) -> str:
+    """A key of the classes for a label: each class's shape in its colour and its name; then
+    the test points' look."""
+    parts = [f"<span style='color:{hex_of(class_color(k))}'>{class_glyph(k)}</span>&nbsp;{name}"
+             for k, name in enumerate(names)]
+    if test:
+        parts.append("hollow: test")
+    return " &nbsp; ".join(parts)
+
+
+def point_rim() -> RGB:
+    """The rim of a filled point: the opposite of the background, so that a point stands off a
+    heatmap of its own class's colour (faded towards the background) and a dark class colour
+    (cividis' navy) stays visible on the dark theme."""
+    return (235, 235, 235) if theme().dark else (30, 30, 30)
+
+
+# --- applying a theme to widgets -----------------------------------------------------------------
+
+def qt_palette() -> QPalette:
+    """The application's palette for the current theme (Fusion's own for the light one)."""
+    from PySide6.QtWidgets import QApplication
+    t = theme()
+    app = QApplication.instance()
+    if not t.dark:
+        return app.style().standardPalette() if app is not None else QPalette()
+    pal = QPalette()
+    bg, fg = QColor(*t.panel), QColor(*t.text)
+    base = QColor(*t.background)
+    R = QPalette.ColorRole
+    for role, colour in ((R.Window, bg), (R.WindowText, fg), (R.Base, base),
+                         (R.AlternateBase, bg), (R.ToolTipBase, QColor(60, 63, 68)),
+                         (R.ToolTipText, fg), (R.Text, fg), (R.Button, QColor(58, 61, 66)),
+                         (R.ButtonText, fg), (R.BrightText, QColor(255, 120, 120)),
+                         (R.Highlight, QColor(70, 120, 190)),
+                         (R.HighlightedText, QColor(255, 255, 255)),
+                         (R.Link, QColor(120, 170, 240)), (R.PlaceholderText, QColor(150, 150, 150))):
+        pal.setColor(role, colour)
+    grey = QColor(130, 130, 130)
+    for role in (R.WindowText, R.Text, R.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, grey)
+    return pal
+
+
+def style_view(view) -> None:
+    """Background, axes, titles, legends and notes of a pyqtgraph widget (a PlotWidget or a
+    GraphicsLayoutWidget) in the current theme."""
+    t = theme()
+    view.setBackground(t.background)
+    fg = hex_of(t.text)
+    for item in view.scene().items():
+        if isinstance(item, pg.AxisItem):
+            item.setTextPen(t.text)
+            item.setPen(t.axis)
+        elif isinstance(item, pg.LegendItem):
+            item.setLabelTextColor(t.text)
+            item.setBrush(pg.mkBrush(*t.background, 200))
+            item.setPen(pg.mkPen(*t.axis))
+        elif isinstance(item, pg.LabelItem) and not isinstance(item.parentItem(), pg.LegendItem) \
+                and not _in_legend(item):
+            item.setAttr("color", fg)
+            item.setText(item.text)
+        elif isinstance(item, pg.TextItem):
+            item.setColor(t.text)
+
+
+def _in_legend(item) -> bool:
+    p = item.parentItem()
+    while p is not None:
+        if isinstance(p, pg.LegendItem):
+            return True
+        p = p.parentItem()
+    return False

@@ -1,12 +1,20 @@
-"""The run controls: Reset, Play/Pause, Step (1, 10, 100, 1000), Restart, speed, epoch counter."""
+"""The run controls: Reset, Play/Pause, Step (1, 10, 100, 1000), Restart, speed (a watchable pace
+by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
-                               QStyle, QVBoxLayout, QWidget)
+                               QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 # Epochs per frame from "one" to "as fast as possible" (None).
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
+# The pace Play starts at, chosen by watching the notebook's moons: its 1,000 epochs unfold in a
+# few seconds, slow enough to see the boundary turn, fast enough not to bore a class.
+DEFAULT_SPEED = 5
+# Buttons as wide as their text: the style's 80 px minimum made the bar wider than a projector.
+COMPACT_BUTTON = "QPushButton { padding: 4px 8px; }"
+BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px solid palette(mid); }"
 
 
 def speed_text(epochs_per_frame: int | None) -> str:
@@ -21,17 +29,19 @@ class RunControls(QFrame):
     reset_clicked = Signal()
     restart_clicked = Signal()
     speed_changed = Signal(object)  # int epochs per frame, or None for full speed
+    stop_at_changed = Signal(object)  # the epoch Play pauses at, or None for never
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("RunControls")
-        self.setStyleSheet("#RunControls { background: #f4f5f6; border-bottom: 1px solid #d8d8d8; }")
+        # Colours from the palette: they follow the theme (nnviz.gui.look).
+        self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON)
         style = self.style()
 
         self.reset = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset.setToolTip("Start over with new random weights, at epoch 0 (R).")
         self.play = QPushButton()
-        self.play.setMinimumWidth(96)
+        self.play.setMinimumWidth(80)
         self.play.setToolTip("Train continuously, or pause (Space).")
         self.play.setDefault(False)
         self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
@@ -41,8 +51,6 @@ class RunControls(QFrame):
         self.step_buttons[1] = self.step
         for n in (10, 100, 1000):
             b = QPushButton(f"+{n}")
-            b.setMinimumWidth(0)
-            b.setMaximumWidth(64)
             b.setToolTip(f"Train exactly {n} epochs, then stop.")
             self.step_buttons[n] = b
         self.restart = QPushButton("Restart")
@@ -51,39 +59,66 @@ class RunControls(QFrame):
 
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
-        self.speed.setValue(len(SPEEDS) - 1)
-        self.speed.setFixedWidth(120)
+        self.speed.setValue(SPEEDS.index(DEFAULT_SPEED))
+        self.speed.setFixedWidth(96)
         self.speed.setPageStep(1)
         self.speed.setToolTip("Training speed: from one epoch per frame (slow, to watch each "
-                              "step) to as fast as possible.")
-        self.speed_label = QLabel(speed_text(None))
-        self.speed_label.setMinimumWidth(105)
+                              f"step) to as fast as possible. It starts at {DEFAULT_SPEED} epochs "
+                              "a frame, a pace to watch.")
+        self.speed_label = QLabel(speed_text(DEFAULT_SPEED))
         self.speed_label.setToolTip(self.speed.toolTip())
+        self.full_speed = QToolButton()
+        self.full_speed.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.full_speed.setCheckable(True)
+        self.full_speed.setAutoRaise(True)
+        self.full_speed.setToolTip("Full speed (F): train as fast as the machine can; again: back "
+                                   "to the pace you watched at.")
+        self._watch_speed = SPEEDS.index(DEFAULT_SPEED)  # where "full speed" off goes back to
         speed_box = QVBoxLayout()
         speed_box.setSpacing(0)
         title = QLabel("Speed")
         title.setToolTip(self.speed.toolTip())
-        speed_box.addWidget(title)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(title)
+        top.addWidget(self.speed_label, 1)
+        speed_box.addLayout(top)
         row = QHBoxLayout()
-        row.setSpacing(8)
+        row.setSpacing(4)
         row.addWidget(self.speed)
-        row.addWidget(self.speed_label)
+        row.addWidget(self.full_speed)
+        row.addStretch(1)
         speed_box.addLayout(row)
+        self._fit_speed_label()
+
+        self.stop_at = QSpinBox()
+        self.stop_at.setRange(0, 10_000_000)
+        self.stop_at.setSingleStep(100)
+        self.stop_at.setGroupSeparatorShown(True)
+        self.stop_at.setSpecialValueText("never")
+        self.stop_at.setKeyboardTracking(False)
+        self.stop_at.setAccelerated(True)
+        self.stop_at.setToolTip("Play pauses when the run reaches this epoch, so the picture a "
+                                "lesson promises appears and stays; Play again trains on past it. "
+                                "Presets set it. 0: never.")
+        stop_box = QVBoxLayout()
+        stop_box.setSpacing(0)
+        stop_title = QLabel("Stop at epoch")
+        stop_title.setToolTip(self.stop_at.toolTip())
+        stop_box.addWidget(stop_title)
+        stop_box.addWidget(self.stop_at)
 
         self.epoch = QLabel()
-        font = self.epoch.font()
-        font.setPointSizeF(font.pointSizeF() * 1.7)
-        font.setBold(True)
-        self.epoch.setFont(font)
+        self._epoch_base = self.epoch.font().pointSizeF()
+        self._scale_epoch(1.0)
         self.epoch.setToolTip("How many epochs (passes over the training data) the model has "
                               "trained.")
-        self.epoch.setMinimumWidth(170)
         self.epoch.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.epoch.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        # The window puts it in its status bar, where a long line has room.
         self.status = QLabel()
         self.status.setToolTip("What the trainer is doing.")
-        self.status.setStyleSheet("color: #555;")
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setStyleSheet("color: palette(placeholder-text);")
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 6)
@@ -92,9 +127,11 @@ class RunControls(QFrame):
         for b in self.step_buttons.values():
             lay.addWidget(b)
         lay.addWidget(self.restart)
-        lay.addSpacing(16)
+        lay.addSpacing(12)
         lay.addLayout(speed_box)
-        lay.addWidget(self.status, 1)
+        lay.addSpacing(8)
+        lay.addLayout(stop_box)
+        lay.addStretch(1)
         lay.addWidget(self.epoch)
 
         self.set_playing(False)
@@ -105,6 +142,8 @@ class RunControls(QFrame):
         self.reset.clicked.connect(self.reset_clicked)
         self.restart.clicked.connect(self.restart_clicked)
         self.speed.valueChanged.connect(self._speed_moved)
+        self.full_speed.toggled.connect(self._full_speed_toggled)
+        self.stop_at.valueChanged.connect(lambda n: self.stop_at_changed.emit(n or None))
 
     def set_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
@@ -121,6 +160,57 @@ class RunControls(QFrame):
     def speed_value(self) -> int | None:
         return SPEEDS[self.speed.value()]
 
+    def set_presentation(self, on: bool, scale: float) -> None:
+        """Presentation mode: the advanced buttons (+10, +100, Restart) and the status line
+        folded away (the plot shows "compiling"), the epoch counter ``scale`` times larger."""
+        # The epoch goes to the window's large readout.
+        for b in (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch):
+            b.setVisible(not on)
+        # The bar's style sheet fixes its children's fonts: the window's font does not reach
+        # them, a font size in the sheet does.
+        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if on else ""
+        self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
+        self._fit_speed_label()
+        self._scale_epoch(scale if on else 1.0)
+
+    def _scale_epoch(self, scale: float) -> None:
+        font = self.epoch.font()
+        font.setPointSizeF(self._epoch_base * 1.7 * scale)
+        font.setBold(True)
+        self.epoch.setFont(font)
+        self.epoch.setMinimumWidth(self.epoch.fontMetrics().horizontalAdvance("Epoch 100,000"))
+
+    def stop_at_value(self) -> int | None:
+        return self.stop_at.value() or None
+
+    def set_stop_at(self, epoch: int | None) -> None:
+        """Set the field (and tell the worker, through ``stop_at_changed``)."""
+        self.stop_at.setValue(int(epoch or 0))
+
+    def toggle_full_speed(self) -> None:
+        self.full_speed.toggle()
+
+    def _full_speed_toggled(self, on: bool) -> None:
+        full = len(SPEEDS) - 1
+        if on and self.speed.value() != full:
+            self.speed.setValue(full)
+        elif not on and self.speed.value() == full:
+            self.speed.setValue(self._watch_speed)
+
     def _speed_moved(self, i: int) -> None:
         self.speed_label.setText(speed_text(SPEEDS[i]))
+        if SPEEDS[i] is not None:
+            self._watch_speed = i
+        self.full_speed.setChecked(SPEEDS[i] is None)
         self.speed_changed.emit(SPEEDS[i])
+
+    def _fit_speed_label(self) -> None:
+        """Wide enough for every speed's text: the bar must not jump as the slider moves."""
+        self.speed_label.ensurePolished()  # a style sheet's font size applies at polish
+        fm = self.speed_label.fontMetrics()
+        self.speed_label.setMinimumWidth(max(fm.horizontalAdvance(speed_text(v)) for v in SPEEDS))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # presentation mode
+            self._fit_speed_label()

@@ -49,6 +49,9 @@ class DataPanel(QGroupBox):
         form.addRow(self.task)
         form.addRow(self.message)
 
+        self._form = form
+        for w in (self.samples, self.noise, self.test_fraction, self.seed, self.classes):
+            w.out_of_range.connect(self.message.show_error)
         self._custom: Dataset | None = None
         self._update_enabled()
         self.dataset.currentIndexChanged.connect(self._dataset_chosen)
@@ -95,6 +98,8 @@ class DataPanel(QGroupBox):
                                         "loaded from a file", 3)  # 3 = ToolTipRole
             self.dataset.setCurrentIndex(i)
             self.samples.setValue(max(4, min(MAX_SAMPLES, len(data.X))))
+            # The loaded data's own split, not the generator's fraction left from before.
+            self.test_fraction.setValue(len(data.test_index) / max(len(data.X), 1))
         self._update_enabled()
 
     def set_task_text(self, data: Dataset) -> None:
@@ -119,7 +124,11 @@ class DataPanel(QGroupBox):
         generated = name != CUSTOM
         for w in (self.samples, self.noise, self.test_fraction, self.seed, self.regenerate):
             w.setEnabled(generated)
-        self.classes.setEnabled(name == "multiclass")
+        # A field that means nothing for this data is not shown (a greyed "Classes 3" beside
+        # two-class moons, or a noise and a seed that did not make the loaded points, misled).
+        self._form.setRowVisible(self.noise, generated)
+        self._form.setRowVisible(self.seed, generated)
+        self._form.setRowVisible(self.classes, name == "multiclass")
 
     def _dataset_chosen(self) -> None:
         name = self.dataset.currentData()

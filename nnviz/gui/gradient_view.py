@@ -19,7 +19,7 @@ from nnviz.core.inspect import GradientFlow
 
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import cache_axes
+from .widgets import FittedTitles, LogAxis, cache_axes, fit_title
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -44,11 +44,17 @@ class GradientView(QWidget):
             "layer is stuck; far above, it jumps around. Colours run from the first layer "
             "(dark purple) to the output (green).")
         self.caption.setWordWrap(True)
+        self.caption.setToolTip("How to read the six plots below.")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setToolTip("The gradient's state now, in words.")
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
+        self.glw.setToolTip("Per layer (colours from the first layer to the output, see the "
+                            "key): gradient norms and update ratios over the run, the gradient "
+                            "now, histograms of the weights and activations, dead ReLU units.")
+        self.titles = FittedTitles(self.glw)
         self.norm_plot = self._plot(0, 0, "||dL/dW|| per layer", "epoch", log_y=True)
         self.ratio_plot = self._plot(0, 1, "update / weight, per epoch", "epoch", log_y=True)
         self.depth_plot = self._plot(0, 2, "||dL/dW|| by layer, now", "layer", log_y=True)
@@ -71,6 +77,7 @@ class GradientView(QWidget):
         self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0))
         self.dead_plot.addItem(self.dead_text)
         self.legend = self.norm_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.legend.setToolTip("One colour per layer, the same in every plot of this view.")
         self.norm_curves: list[pg.PlotDataItem] = []
         self.ratio_curves: list[pg.PlotDataItem] = []
         self.weight_curves: list[pg.PlotDataItem] = []
@@ -80,9 +87,21 @@ class GradientView(QWidget):
         lay.addWidget(self.caption)
         lay.addWidget(self.summary)
         lay.addWidget(self.glw, 1)
+        self.apply_look()
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look)."""
+        from . import colors
+        from .look import style_tree
+        style_tree(self)
+        self.depth_curve.setPen(pg.mkPen(colors.train_curve(), width=2))
+        self.depth_curve.setSymbolBrush(colors.high())
+        self.dead_bars.setOpts(brush=colors.low())
 
     def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
-        p = self.glw.addPlot(row=row, col=col, title=title)
+        axes = {"left": LogAxis("left")} if log_y else None  # readable log ticks
+        p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
+        fit_title(p)  # three titled plots side by side must not overflow a projector's width
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.setLogMode(y=log_y)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
 from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
-from .colors import class_color, point_map
+from . import colors
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import cache_axes
 
@@ -46,26 +46,35 @@ class HiddenSpaceView(QWidget):
             box.setRange(1, 1)
             box.setValue(v)
             box.setPrefix("unit ")
+        self.unit_a.setToolTip("The unit of the layer drawn across (its activation is x).")
+        self.unit_b.setToolTip("The unit of the layer drawn up (its activation is y).")
         row = QHBoxLayout()
-        row.addWidget(QLabel("Layer"))
-        row.addWidget(self.layer_box)
-        row.addWidget(QLabel("drawn in"))
-        row.addWidget(self.mode_box)
+        for text, box in (("Layer", self.layer_box), ("drawn in", self.mode_box)):
+            label = QLabel(text)
+            label.setToolTip(box.toolTip())
+            row.addWidget(label)
+            row.addWidget(box)
         row.addWidget(self.unit_a)
         row.addWidget(self.unit_b)
         row.addStretch(1)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.plot = pg.PlotWidget(background="w")
+        self.caption.setToolTip("How to read the plot below.")
+        self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setToolTip("The classes: each has its own shape and colour; hollow shapes are "
+                            "test points.")
+        self.plot = pg.PlotWidget(background=colors.background())
+        self.plot.setToolTip("The data (points) and the input plane's grid (grey lines) as the "
+                             "chosen hidden layer sees them. Drag to pan, wheel to zoom.")
         for side in ("bottom", "left"):
             self.plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
         # The mesh: every grid line of the input plane, NaN-separated, in one item (fast).
         self.mesh = pg.PlotDataItem([], [], pen=pg.mkPen(150, 150, 150, 150, width=1),
                                     connect="finite")
         self.plot.addItem(self.mesh)
-        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(30, 30, 30, 180, width=0.8))
-        self.test_points = pg.ScatterPlotItem(size=8, symbol="s",
-                                              pen=pg.mkPen(30, 30, 30, 220, width=1.2))
+        self.train_points = pg.ScatterPlotItem(size=8)
+        self.test_points = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(0, 0, 0, 0))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
         # The axes move in steps (see stepped_range) and are painted from a cache.
@@ -75,12 +84,22 @@ class HiddenSpaceView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(row)
         lay.addWidget(self.caption)
+        lay.addWidget(self.key)
         lay.addWidget(self.plot, 1)
         self.layer_box.currentIndexChanged.connect(self._changed)
         self.mode_box.currentIndexChanged.connect(self._changed)
         self.unit_a.valueChanged.connect(self._changed)
         self.unit_b.valueChanged.connect(self._changed)
         self._sync_controls()
+        self.apply_look()
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look): the points again in the new one."""
+        self.mesh.setPen(pg.mkPen(*colors.axis(), 150, width=1))
+        self.train_points.setPen(pg.mkPen(*colors.point_rim(), 200, width=0.8))
+        self._labels_key = None
+        if self.snapshot is not None:
+            self.update_snapshot(self.snapshot)
 
     # -- controls --------------------------------------------------------------------------------
 
@@ -115,6 +134,11 @@ class HiddenSpaceView(QWidget):
                 box.blockSignals(True)
                 box.setRange(1, width)
                 box.blockSignals(False)
+            if self.unit_a.value() == self.unit_b.value() and width > 1:
+                # Two units means two different ones (a unit against itself is a line).
+                self.unit_b.blockSignals(True)
+                self.unit_b.setValue(self.unit_a.value() % width + 1)
+                self.unit_b.blockSignals(False)
 
     def _set_spec(self, spec) -> None:
         self._spec = spec
@@ -160,12 +184,15 @@ class HiddenSpaceView(QWidget):
         key = (id(hs.labels), len(hs.labels))
         if key != self._labels_key:  # brushes are costly to build: once per data set
             self._labels_key = key
-            self._brushes = self._make_brushes(hs.labels)
+            self._brushes, self._pens, self._symbols = self._make_brushes(hs.labels)
+            self._set_key(hs.labels)
         train, test = ~hs.is_test, hs.is_test
         self.train_points.setData(hs.points[train, 0], hs.points[train, 1],
-                                  brush=self._pick(self._brushes, train))
+                                  brush=self._pick(self._brushes, train),
+                                  symbol=self._pick(self._symbols, train))
         self.test_points.setData(hs.points[test, 0], hs.points[test, 1],
-                                 brush=self._pick(self._brushes, test))
+                                 pen=self._pick(self._pens, test),
+                                 symbol=self._pick(self._symbols, test))
         self.range.follow(data_bounds(hs.points[:, 0], flat[:, 0]),
                           data_bounds(hs.points[:, 1], flat[:, 1]))
         a, b = hs.axes
@@ -180,12 +207,13 @@ class HiddenSpaceView(QWidget):
                 lines = f"Grey lines: {grid} as this layer sees it; points"
             else:
                 lines = "Points (no input plane to draw with 3 or more features)"
-            tail = (f"{lines}: the data (squares: test points). When the classes can be split "
+            tail = (f"{lines}: the data (hollow: test points). When the classes can be split "
                     "by a straight line here, the output layer can separate them.")
         else:
             tail = ("Grey: the input line (or plane) as this layer sees it; points: the data "
-                    "coloured by their target value, orange low, blue high (squares: test "
-                    "points). The output layer fits a linear function of these coordinates.")
+                    "coloured by their target value, " + colors.scale_html("high", "low")
+                    + " (hollow: test points). The output layer fits a linear function of "
+                    "these coordinates.")
         sample = (f" Drawn: a fixed random sample of {len(hs.points):,} of the {hs.total:,} points."
                   if hs.total > len(hs.points) else "")
         self.caption.setText(f"Hidden layer {hs.layer + 1} ({hs.width} "
@@ -195,15 +223,33 @@ class HiddenSpaceView(QWidget):
     def _pick(brushes, mask):
         return [b for b, keep in zip(brushes, mask) if keep] if isinstance(brushes, list) else brushes
 
+    def _set_key(self, labels: np.ndarray) -> None:
+        if np.issubdtype(labels.dtype, np.integer) and len(labels):
+            window = self.window()
+            names = window.class_names() if hasattr(window, "class_names") else ()
+            k = int(labels.max()) + 1
+            if len(names) < k:
+                names = tuple(f"class {i}" for i in range(max(k, 2)))
+            self.key.setText(colors.class_key_html(names))
+            self.key.show()
+        else:
+            self.key.hide()
+
     @staticmethod
     def _make_brushes(labels: np.ndarray):
+        """Per point: a fill (train), an outline (test) and a shape, shared per class."""
         if np.issubdtype(labels.dtype, np.integer):
-            cache = {}
-            return [cache.setdefault(int(c), pg.mkBrush(*class_color(int(c)))) for c in labels]
+            brushes, pens = {}, {}
+            for c in np.unique(labels):
+                rgb = colors.class_color(int(c))
+                brushes[int(c)], pens[int(c)] = pg.mkBrush(*rgb), pg.mkPen(*rgb, width=2)
+            return ([brushes[int(c)] for c in labels], [pens[int(c)] for c in labels],
+                    [colors.class_symbol(int(c)) for c in labels])
         lo, hi = float(np.min(labels)), float(np.max(labels))
-        cmap = point_map()
+        cmap = colors.point_map()
         t = (labels - lo) / (hi - lo) if hi > lo else np.full(len(labels), 0.5)
-        return [pg.mkBrush(cmap.map(float(v), mode="qcolor")) for v in t]
+        qc = [cmap.map(float(v), mode="qcolor") for v in t]
+        return [pg.mkBrush(c) for c in qc], [pg.mkPen(c, width=2) for c in qc], "o"
 
 
 

@@ -147,18 +147,25 @@ class LandscapeView(QWidget):
         top.addWidget(self.hint, 1)
 
         self.summary = QLabel()
+        self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
+                                "the run's path lies off the plane.")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel()
         self.message.setStyleSheet("color: #b3261e;")
         self.message.hide()
         self.explanation = QLabel(EDGE_OF_STABILITY)
+        self.explanation.setToolTip("Why a learning rate diverges: the sharpness plot, read.")
         self.explanation.setWordWrap(True)
         self.explanation.setTextFormat(Qt.TextFormat.RichText)
         self.explanation.setStyleSheet("color: #333;")
 
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
+        self.glw.setToolTip("Left: the training loss over a plane through weight space (click "
+                            "or drag to move the model). Right: the loss on the line from the "
+                            "initial weights, the loss along the path, the sharpness over the "
+                            "run with 2/lr.")
         self.vb = PlaneViewBox()
         self.vb.setMouseEnabled(False, False)
         self.vb.picked.connect(self._picked)
@@ -237,7 +244,9 @@ class LandscapeView(QWidget):
         p.getAxis("left").enableAutoSIPrefix(False)
         p.setMenuEnabled(False)
         if legend is not None:  # (x, y): negative from the right, from the bottom
-            p.addLegend(offset=legend, labelTextSize="8pt")
+            p.addLegend(offset=legend, labelTextSize="8pt").setToolTip(
+                "Which curve is which: black the training set (or the model itself), the "
+                "others as named.")
         cache_axes(p)
         return p
 

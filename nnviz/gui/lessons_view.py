@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QS
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
 
+from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
+from .widgets import FittedTitles, PlaneHeights, fit_title
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,18 @@ def _value_brushes(values: np.ndarray) -> list:
     return [pg.mkBrush(c) for c in cmap.map(t, mode="qcolor")]
 
 
+def _class_symbols(labels: np.ndarray) -> list:
+    """Each class's own shape (nnviz.gui.colors): the plots read without colour."""
+    return [colors.class_symbol(int(c)) for c in np.asarray(labels).ravel()]
+
+
 def _class_brushes(labels: np.ndarray) -> list:
     cache: dict[int, object] = {}
     return [cache.setdefault(int(c), pg.mkBrush(*class_color(int(c)))) for c in labels]
 
 
 _EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
+LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
 class LessonPage(QWidget):
@@ -90,6 +98,7 @@ class LessonPage(QWidget):
         super().__init__(parent)
         self.lesson = lesson
         title = QLabel(f"<h3>{lesson.title}</h3>")
+        title.setWordWrap(True)  # on two lines on a projector, not wider than the window
         text = QLabel(lesson.text)
         text.setWordWrap(True)
         self.numbers = QLabel()
@@ -98,8 +107,12 @@ class LessonPage(QWidget):
         self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
+        self.glw.setToolTip(f"The plots of \u201c{lesson.title}\u201d: drag to pan, wheel to "
+                            "zoom.")
         # Shown when the main window has a matching preset (see LessonsView.enable_try).
         self.try_button = QPushButton("Try it live in the main window")
+        self.try_button.setToolTip("Load this lesson's problem into the main window and train "
+                                   "it yourself.")
         self.try_button.hide()
         head = QHBoxLayout()
         head.addWidget(title, 1)
@@ -111,29 +124,29 @@ class LessonPage(QWidget):
         lay.addWidget(self.numbers)
         lay.addWidget(self.glw, 1)
         self.filled = False
+        self.titles = FittedTitles(self.glw)
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
-        # A title must not make its plot wider than the page: pyqtgraph gives the title label
-        # its text's width as a minimum, and three titled plots then overflowed a 1400-pixel
-        # window (the third cut off at the edge). The text may be clipped instead.
-        label = p.titleLabel
-        update_min = label.updateMin
-
-        def title_min() -> None:
-            update_min()
-            label.setMinimumWidth(0)
-        label.updateMin = title_min
-        title_min()
+        fit_title(p)
         p.setLabels(bottom=x, left=y)
         for side in ("bottom", "left"):
             p.getAxis(side).enableAutoSIPrefix(False)
+        # Plots side by side share the width equally (lesson 5's three had 3 different widths,
+        # lesson 3's third title was cut): equal columns, and one width for the y axes.
+        p.setPreferredWidth(10)  # what the grid compares: equal, so the columns are
+        p.setMinimumWidth(10)
+        p.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         return p
 
+    def plane(self, row: int, col: int, title: str) -> pg.PlotItem:
+        """A plot of the input plane, kept 1:1 by its height (see PlaneHeights)."""
+        return self.plot(row, col, title, "x1", "x2")
+
     def scatter(self, plot: pg.PlotItem, x, y, brushes, size: int = 7,
-                name: str | None = None) -> pg.ScatterPlotItem:
+                name: str | None = None, symbol="o") -> pg.ScatterPlotItem:
         item = pg.ScatterPlotItem(np.asarray(x).ravel(), np.asarray(y).ravel(), size=size,
-                                  brush=brushes, pen=_EDGE, name=name)
+                                  brush=brushes, pen=_EDGE, name=name, symbol=symbol)
         plot.addItem(item)
         return item
 
@@ -218,11 +231,12 @@ class LessonsView(QWidget):
     def _fill_line(self, page: LessonPage) -> None:
         r = lessons.replay().line
         p = page.plot(0, 0, "LinearRegression on the notebook's line data", "x", "y")
-        p.addLegend(offset=(10, 10))
+        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
         page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth")
-        p.plot(r.x, r.y_pred, pen=pg.mkPen("k", width=2, style=Qt.PenStyle.DashLine), name="Fit")
+        p.plot(r.x, r.y_pred, pen=pg.mkPen(colors.train_curve(), width=2,
+                                           style=Qt.PenStyle.DashLine), name="Fit")
         p.plot(r.x, lessons.TRUE_SLOPE * r.x + lessons.TRUE_INTERCEPT,
-               pen=pg.mkPen(245, 147, 34, width=1.5), name="true line")
+               pen=pg.mkPen(class_color(0), width=1.5), name="true line")
         page.numbers.setText(
             f"fitted slope m = <b>{r.slope:.5f}</b>, intercept b = <b>{r.intercept:.5f}</b> "
             f"(the data's true line: {lessons.TRUE_SLOPE}, {lessons.TRUE_INTERCEPT})")
@@ -232,7 +246,7 @@ class LessonsView(QWidget):
         d = lessons.replay().deep_linear
         p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|")
         p.setLogMode(y=True)
-        p.addLegend(offset=(10, 10))
+        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
         for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
                                      (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",
                                       class_color(1))):
@@ -308,17 +322,29 @@ class LessonsView(QWidget):
             return
         self.moons_result = m
         X = m.X
-        for col, (title, brushes) in enumerate((
-                ("True Labels", _class_brushes(m.labels)),
-                ("Predicted", _value_brushes(np.clip(m.predictions, 0, 1))),
-                ("Rounded Predictions", _class_brushes(m.rounded.astype(int))))):
-            p = page.plot(0, col, title, "x1", "x2")
-            page.scatter(p, X[:, 0], X[:, 1], brushes, size=6)
+        planes = []
+        for col, (title, brushes, symbols) in enumerate((
+                ("True Labels", _class_brushes(m.labels), _class_symbols(m.labels)),
+                ("Predicted", _value_brushes(np.clip(m.predictions, 0, 1)), "o"),
+                ("Rounded Predictions", _class_brushes(m.rounded.astype(int)),
+                 _class_symbols(m.rounded.astype(int))))):
+            p = page.plane(0, col, title)
+            page.scatter(p, X[:, 0], X[:, 1], brushes, size=6, symbol=symbols)
+            # A fixed range: pyqtgraph's auto-range pads by the view's size, which the height
+            # (PlaneHeights) changes.
+            lo, hi = X.min(axis=0), X.max(axis=0)
+            pad = 0.06 * (hi - lo)
+            p.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]),
+                       yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
+            planes.append(p)
+        page.plane_heights = PlaneHeights(page.glw, planes)
+        page.plane_heights.fit()
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
         lp.setLabels(bottom="epoch", left="loss")
         lp.getAxis("left").enableAutoSIPrefix(False)
         lp.setMaximumHeight(170)
-        lp.plot(np.arange(1, len(m.losses) + 1), m.losses, pen=pg.mkPen(40, 40, 40, width=2))
+        lp.plot(np.arange(1, len(m.losses) + 1), m.losses,
+                pen=pg.mkPen(colors.train_curve(), width=2))
         printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
                             if e <= len(m.losses))
         page.numbers.setText(
@@ -338,12 +364,14 @@ class LessonsView(QWidget):
         if self._baseline_items is None:
             items = []
             for col, title in enumerate(("logistic regression", "the network")):
-                p = page.plot(0, col, title, "x1", "x2")
+                p = page.plane(0, col, title)
                 img = pg.ImageItem(axisOrder="row-major")
                 p.addItem(img)
                 sc = pg.ScatterPlotItem(size=6, pen=_EDGE)
                 p.addItem(sc)
                 items.append((p, img, sc))
+            self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
+                                                  linked=True)
             items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
             items[1][0].setYLink(items[0][0])
             self._baseline_items = items
@@ -378,6 +406,10 @@ class LessonsView(QWidget):
             f"{snapshot.epoch:,}: <b>{net}</b>.")
         ry, rx = len(view.ys), len(view.xs)
         rect = _image_rect(view.xs, view.ys)
+        if getattr(self, "_baseline_rect", None) != rect:
+            self._baseline_rect = rect
+            p0.setRange(rect, padding=0)  # the plane of the grid, 1:1 by the plot's height
+            self._baseline_heights.fit()
         for img, values in ((img0, base.grid_values), (img1, snapshot.grid.values)):
             values = np.asarray(values)
             if values.size == ry * rx:  # P(class 1)
@@ -393,10 +425,28 @@ class LessonsView(QWidget):
             self._baseline_data = key
             brushes = _class_brushes(view.data_y)
             for sc in (sc0, sc1):
-                sc.setData(view.data_X[:, 0], view.data_X[:, 1], brush=brushes)
+                sc.setData(view.data_X[:, 0], view.data_X[:, 1], brush=brushes,
+                           symbol=_class_symbols(view.data_y))
             # The whole plane, set once per data set (auto-range across the two linked plots
             # showed a sliver of it: x from -0.4 to 0.4 of the moons' -1.2 to 2.2).
             p0.getViewBox().setRange(rect, padding=0)
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look): every page drawn so far again."""
+        self._lut = diverging_map().getLookupTable(0.0, 1.0, 256)
+        for key, page in self.pages.items():
+            if not page.filled:
+                continue
+            page.glw.clear()
+            page.filled = False
+        self._baseline_items = self._baseline_data = None
+        from .look import style_tree
+        style_tree(self)
+        if self.isVisible():
+            self._fill(self.current_key)
+        self._check_moons()
+        if self.snapshot is not None and self.pages["baseline"].filled:
+            self.update_snapshot(self.snapshot)
 
     def shutdown(self) -> None:
         """Stop the background lesson (if any); safe after the widget is gone."""

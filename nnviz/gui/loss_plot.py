@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from nnviz.core.snapshot import Snapshot
 
 from . import colors
-from .widgets import cache_axes
+from .widgets import LogAxis, cache_axes, scale_axes
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -65,8 +65,8 @@ class LossPlot(pg.PlotWidget):
     epoch_clicked = Signal(int)  # a click on the plot: show that epoch (the timeline)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w")
-        self.setToolTip("The loss per epoch: dark = training data, orange dashes = test data,\n"
+        super().__init__(parent, background=colors.background(), axisItems={"left": LogAxis("left")})
+        self.setToolTip("The loss per epoch: the solid line = training data, dashes = test data,\n"
                         "both of the weights the epoch starts from (the notebook's loss of an "
                         "epoch, taken before its update).\n"
                         "Click to see that epoch; drag to pan, wheel to zoom; it follows the "
@@ -75,22 +75,17 @@ class LossPlot(pg.PlotWidget):
         pi.setMenuEnabled(False)
         pi.showGrid(x=True, y=True, alpha=0.15)
         for side in ("left", "bottom"):
-            ax = pi.getAxis(side)
-            ax.setTextPen("#333")
-            ax.setPen("#888")
-            ax.enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles people
-        # After setTextPen, which resets the labels' style.
-        pi.setLabel("bottom", "epoch", color="#333")
-        pi.setLabel("left", "loss", color="#333")
+            pi.getAxis(side).enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles people
+        pi.setLabel("bottom", "epoch")
+        pi.setLabel("left", "loss")
         cache_axes(pi)
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
-        self.legend = pi.addLegend(offset=(-8, 8), labelTextColor="#333",
-                                   brush=pg.mkBrush(255, 255, 255, 200))
-        self.train = pi.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2), name="train")
-        self.test = pi.plot([], [], pen=pg.mkPen(colors.TEST_CURVE, width=2,
-                                                 style=pg.QtCore.Qt.PenStyle.DashLine),
-                            name="test")
+        self.legend = pi.addLegend(offset=(-8, 8))
+        self.legend.setToolTip("train: the loss on the training points; test: on the held-out "
+                               "test points (dashed). Other names: earlier branches of the run.")
+        self.train = pi.plot([], [], name="train")
+        self.test = pi.plot([], [], name="test")
         # Peak downsampling keeps each pixel column's min and max: ~1 sample a pixel is exact
         # enough (pyqtgraph's default draws ~5, 22% of this plot's paint time).
         for curve in (self.train, self.test):
@@ -116,6 +111,19 @@ class LossPlot(pg.PlotWidget):
         vb.disableAutoRange()
         vb.sigRangeChangedManually.connect(self._stop_following)
         pi.autoBtn.clicked.connect(self.follow)  # after pyqtgraph's own slot
+        self.apply_look()
+        colors.follow(self, self.apply_look)
+
+    def apply_look(self) -> None:
+        """The theme's background and axes, the train curve in the text's colour, the test
+        curve dashed in the test data's own colour (not a class's)."""
+        colors.style_view(self)
+        self.train.setPen(pg.mkPen(colors.train_curve(), width=2))
+        self.test.setPen(pg.mkPen(colors.test_color(), width=2,
+                                  style=pg.QtCore.Qt.PenStyle.DashLine))
+        for curve in (self.train, self.test):
+            if curve.opts["symbol"] is not None:
+                curve.setSymbolBrush(curve.opts["pen"].color())
 
     def _stop_following(self, *_) -> None:
         self.following = False
@@ -126,6 +134,18 @@ class LossPlot(pg.PlotWidget):
         self.getPlotItem().getViewBox().disableAutoRange()
         self._range = None
         self._follow_range()
+
+    def set_scale(self, scale: float) -> None:
+        """Thicker curves and larger axis text (presentation mode)."""
+        self.scale = scale
+        for curve in (self.train, self.test):
+            pen = pg.mkPen(curve.opts["pen"])
+            pen.setWidthF(2 * scale)
+            curve.setPen(pen)
+        pi = self.getPlotItem()
+        scale_axes([pi.getAxis("left"), pi.getAxis("bottom")], self.font(), scale)
+        for _, label in self.legend.items:
+            label.setText(label.text, size=f"{9 * scale:g}pt")
 
     def set_log(self, on: bool) -> None:
         self.log = on

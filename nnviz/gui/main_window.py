@@ -51,11 +51,14 @@ from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, Trainer, TrainingError
 
+from . import colors
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
+from .columns import ColumnsScroll
 from .controls import RunControls
 from .data_panel import DataPanel
 from .loss_plot import LossPlot
+from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .worker import TrainingWorker
@@ -63,12 +66,28 @@ from .worker import TrainingWorker
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 FRAME_MS = 25
 MAIN_VIEW = "main"
+HINT_STYLE = ("QLabel { background: #e8f1fb; color: #0b3d6b; border: 1px solid #b6d0ee; "
+              "border-radius: 4px; padding: 6px; }")
 BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
                 "border-radius: 4px; padding: 6px; }")
 
 
+def format_loss(v: float) -> str:
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
+
+
+def format_accuracy(v: float, classification: bool) -> str:
+    """A percentage for classes; R\u00b2 for regression."""
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{100 * v:.1f}%" if classification else f"{v:.3g}"
+
+
 class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
+    weights_edited = Signal(object, object)  # the weights before and after a hand edit
 
     def __init__(self, problem: Problem | None = None, *, install_extras: bool = True) -> None:
         """``problem``: what to train first; default the notebook's."""
@@ -92,6 +111,8 @@ class MainWindow(QMainWindow):
         self._view_aliases: dict[str, Callable[[], None]] = {}
         self.playing = False
         self.last_error = ""
+        self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
+        self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -132,18 +153,9 @@ class MainWindow(QMainWindow):
         v2.setContentsMargins(0, 0, 0, 0)
         v2.addWidget(self.editor)
         v2.addStretch(1)  # the box as tall as its layers, not an empty frame down to the loss
-        panels = QWidget()
-        h = QHBoxLayout(panels)
-        h.setContentsMargins(8, 8, 4, 8)
-        h.addWidget(col1, 1)
-        h.addWidget(col2, 1)
-        self.panels_scroll = QScrollArea()
-        self.panels_scroll.setWidget(panels)
-        self.panels_scroll.setWidgetResizable(True)
-        self.panels_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.panels_scroll.setMinimumWidth(560)
+        # Side by side where they fit, one under the other on a projector's 1024 pixels.
+        self.panels_scroll = ColumnsScroll([col1, col2])
         self.panels_scroll.setMinimumHeight(200)
-        self.panels_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
         # The main tab: the data and the model over it, with its options.
         self.boundary = DecisionPlot()
@@ -155,16 +167,21 @@ class MainWindow(QMainWindow):
                                    "does) instead of the probability.")
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setToolTip("How to read the plot.")
+        # Wrapped rather than widening the window (many classes, long names).
+        self.legend.setWordWrap(True)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.legend.setToolTip("The key: each class's shape and colour, and its name (filled: "
+                               "training points, hollow: test points); what the background "
+                               "shows.")
         main_tab = QWidget()
         mv = QVBoxLayout(main_tab)
         mv.setContentsMargins(4, 4, 4, 4)
         mv.addWidget(self.boundary, 1)
+        mv.addWidget(self.legend)  # a line of its own: beside the options it was cut at 1024 px
         opts = QHBoxLayout()
         opts.addWidget(self.show_test)
         opts.addWidget(self.discretize)
         opts.addStretch(1)
-        opts.addWidget(self.legend)
         mv.addLayout(opts)
 
         self.tabs = QTabWidget()
@@ -179,6 +196,13 @@ class MainWindow(QMainWindow):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setToolTip("What went wrong, and what to do about it.")
         self.banner.hide()
+        # What a preset or a lesson asks of the user ("press Play; it stops at 1,000"): it stays
+        # until the problem changes (a status-bar message went at the first "compiling...").
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.setToolTip("What this preset or lesson shows, and how to see it.")
+        self.hint.hide()
 
         self.loss_plot = LossPlot()
         self.log_scale = QCheckBox("Log scale")
@@ -190,6 +214,7 @@ class MainWindow(QMainWindow):
         self.metrics.setTextFormat(Qt.TextFormat.RichText)
         # Never let a long number widen the window (a diverging run prints huge ones).
         self.metrics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.metrics.setWordWrap(True)  # on two lines rather than cut, at 1024 px
         loss_box = QWidget()
         lv = QVBoxLayout(loss_box)
         lv.setContentsMargins(8, 0, 4, 4)
@@ -218,6 +243,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 4, 4, 0)
+        rv.addWidget(self.hint)
         self.right_layout = rv  # the exercise panel goes under the banner
         rv.addWidget(self.banner)
         rv.addWidget(self.tabs, 1)
@@ -225,9 +251,12 @@ class MainWindow(QMainWindow):
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.left_split)
         self.main_split.addWidget(right)
-        self.main_split.setStretchFactor(0, 0)
-        self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([600, 800])
+        # Widths shared 9:11 at any window size (stretch as the sizes): the settings' two
+        # columns fit side by side down to 1280 px; at 1024 px the plot keeps its share and the
+        # settings go one column under the other (ColumnsScroll).
+        self.main_split.setStretchFactor(0, 9)
+        self.main_split.setStretchFactor(1, 11)
+        self.main_split.setSizes([630, 770])
         self.main_split.setChildrenCollapsible(False)
 
         central = QWidget()
@@ -238,8 +267,10 @@ class MainWindow(QMainWindow):
         cv.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
         self.statusBar().setSizeGripEnabled(True)
+        self.statusBar().addPermanentWidget(self.controls.status)
 
         self._build_menus()
+        self.presentation = Presentation(self)
         screen = QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         w, h = 1400, 900
@@ -264,7 +295,8 @@ class MainWindow(QMainWindow):
             menu.addAction(a)
             return a
 
-        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz.", self.close,
+        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz (asks first when a "
+                                  "trained run is not saved).", self.quit,
                                   QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
             self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
@@ -272,6 +304,9 @@ class MainWindow(QMainWindow):
                                   self.toggle_play, Qt.Key.Key_Space)
         self.step_action = action(self.run_menu, "&Step one epoch", "Train exactly one epoch.",
                                   lambda: self.step(1), Qt.Key.Key_Right)
+        self.full_speed_action = action(self.run_menu, "&Full speed / watching pace",
+                                        "Train as fast as possible, or back to the pace to "
+                                        "watch.", self.controls.toggle_full_speed, Qt.Key.Key_F)
         action(self.run_menu, "Step &100 epochs", "Train exactly 100 epochs.",
                lambda: self.step(100))
         self.reset_action = action(self.run_menu, "&Reset", "New random weights, epoch 0.",
@@ -293,6 +328,8 @@ class MainWindow(QMainWindow):
                "branch, with the current settings.", lambda: self.worker.branch(None), "Ctrl+B")
         for a in self.run_menu.actions() + self.file_menu.actions():
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
+        from . import keys
+        self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
 
     def _connect(self) -> None:
         c = self.controls
@@ -301,6 +338,8 @@ class MainWindow(QMainWindow):
         c.reset_clicked.connect(self.reset)
         c.restart_clicked.connect(self.restart)
         c.speed_changed.connect(self.worker.set_speed)
+        c.stop_at_changed.connect(self.worker.set_stop_at)
+        self.worker.set_speed(c.speed_value())  # the watchable default, not the loop's full speed
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
         self.training_panel.lr_changed.connect(self.set_learning_rate)
@@ -309,6 +348,8 @@ class MainWindow(QMainWindow):
         self.editor.changed.connect(lambda: self._apply_panels("network"))
         self.show_test.toggled.connect(self.boundary.set_show_test)
         self.discretize.toggled.connect(self.boundary.set_discretize)
+        self.discretize.toggled.connect(
+            lambda: self._dataset is not None and self._update_legend(self._dataset))
         self.log_scale.toggled.connect(self.loss_plot.set_log)
         w = self.worker
         t = self.timeline
@@ -358,9 +399,12 @@ class MainWindow(QMainWindow):
             from nnviz.gui import exercise_panel
         except ImportError:
             exercise_panel = None
+        from nnviz.gui import explain, look
         for name, module, install in (("views", views, "install_views"),
                                       ("session actions", session_actions, "install"),
-                                      ("exercises", exercise_panel, "install")):
+                                      ("exercises", exercise_panel, "install"),
+                                      ("theme and palette", look, "install"),
+                                      ("explanations", explain, "install")):
             if module is None:
                 continue
             try:
@@ -420,6 +464,20 @@ class MainWindow(QMainWindow):
             self.playing = False
             self.controls.set_playing(False)
         self.worker.show_epoch(epoch)
+
+    def set_stop_at(self, epoch: int | None) -> None:
+        """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
+        so that the picture they promise appears and stays."""
+        self.controls.set_stop_at(epoch)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode on or off (not remembered: the View menu's choice is)."""
+        self.presentation.set_active(on)
+
+    def show_hint(self, text: str) -> None:
+        """A note over the plot that stays until the problem changes ("" hides it)."""
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
 
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset."""
@@ -485,11 +543,12 @@ class MainWindow(QMainWindow):
     def _commit(self, problem: Problem) -> None:
         data = problem.dataset
         if data is not self._dataset:
-            self.boundary.set_dataset(data)
+            self.boundary.set_dataset(data, self.class_names(data))
             self.discretize.setEnabled(data.is_classification)
             self.data_panel.set_task_text(data)
             self._update_legend(data)
         self._dataset, self._data_source = data, problem.source
+        self.show_hint("")  # a preset's hint is about the preset's problem only
         self._spec, self._config, self._params = problem.spec, problem.config, problem.params
         self._seed = self._base_seed = int(problem.seed)
         self._resets = 0
@@ -580,6 +639,8 @@ class MainWindow(QMainWindow):
         if notes:
             text += " Note: " + "; ".join(notes) + "."
         self.editor.show_note(text)
+        # "starts at epoch 0" is true until the run moves; the notes on defaults stay longer.
+        self._fresh_note = ("Note: " + "; ".join(notes) + ".") if notes else ""
         self.statusBar().showMessage(text, 6000)
 
     def _show_fitted(self, problem: Problem) -> None:
@@ -589,16 +650,31 @@ class MainWindow(QMainWindow):
         self.editor.set_output_activation(problem.spec.output_activation)
         self.editor.set_io(problem.spec.input_dim, problem.spec.output_dim)
 
+    def class_names(self, data: Dataset | None = None) -> tuple[str, ...]:
+        """The names of ``data``'s classes (default the current data's): an imported file's
+        own (apple, lemon, ...), else "class 0", "class 1", ...; () for regression."""
+        data = self._dataset if data is None else data
+        if data is None or not data.is_classification:
+            return ()
+        actions = getattr(self, "session_actions", None)
+        names = actions.class_names(data) if actions is not None else None
+        k = max(data.n_classes, 2)
+        if names and len(names) >= k:
+            return tuple(str(n) for n in names[:k])
+        return tuple(f"class {i}" for i in range(k))
+
     def _update_legend(self, data: Dataset) -> None:
-        if data.is_classification and data.n_features == 1:
-            text = ("\u25cf train &nbsp; \u25cb test, at the height of their class &nbsp; "
-                    "lines: the model's probability of each class")
-        elif data.is_classification and data.n_classes <= 2:
-            text = ("<span style='color:#f59322'>\u25cf</span> class 0 &nbsp; "
-                    "<span style='color:#0877bd'>\u25cf</span> class 1 &nbsp; "
-                    "\u25cb test &nbsp; background: P(class 1)")
-        elif data.is_classification:
-            text = "\u25cf train &nbsp; \u25cb test &nbsp; background: predicted class (paler = less sure)"
+        if data.is_classification:
+            names = self.class_names(data)
+            key = colors.class_key_html(names)
+            if data.n_features == 1:
+                text = f"{key} &nbsp; lines: the model's probability of each class"
+            elif self.discretize.isChecked():
+                text = f"{key} &nbsp; background: the predicted class"
+            elif data.n_classes <= 2:
+                text = f"{key} &nbsp; background: P({names[1]})"
+            else:
+                text = f"{key} &nbsp; background: predicted class (paler = less sure)"
         elif data.n_features == 1:
             text = "\u25cf train &nbsp; \u25cb test &nbsp; line: the model's prediction"
         else:
@@ -646,6 +722,7 @@ class MainWindow(QMainWindow):
         old = self._drawn.params if self._drawn is not None else None
         check_edit(self._spec, old, params)
         self.worker.set_params(params)
+        self.weights_edited.emit(old, params)
 
     def request_state(self, callback: Callable[[Any], None], fn: Callable | None = None, *,
                       on_error: Callable[[BaseException], None] | None = None) -> None:
@@ -690,8 +767,16 @@ class MainWindow(QMainWindow):
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)
             self.metrics.setText(self._metrics_text(s))
+            if self._fresh_note is not None and s.live_epoch > 0:
+                self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
+                    self.editor.note.clear_message()
+                self._fresh_note = None
             if s.diverged:
                 self._show_banner(s.message)
+                self._diverged_at = s.live_epoch
+            elif self._diverged_at is not None and s.live_epoch > self._diverged_at:
+                # Trained on past the divergence (say, at a lower rate): no longer true.
+                self._hide_banner()
             self.snapshot_drawn.emit(s)
 
     def _metrics_text(self, s: Snapshot) -> str:
@@ -699,26 +784,20 @@ class MainWindow(QMainWindow):
         clf = self._dataset is not None and self._dataset.is_classification
 
         def acc(v: float) -> str:
-            if not math.isfinite(v):
-                return "n/a"
-            return f"{100 * v:.1f}%" if clf else f"{v:.3g}"
+            return format_accuracy(v, clf)
 
-        def loss(v: float) -> str:
-            if not math.isfinite(v):
-                return "n/a"
-            return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
-
+        loss = format_loss
         what = "accuracy" if clf else "R\u00b2"
         return (f"<b>Train</b> loss {loss(m.train_loss)} &middot; {what} {acc(m.train_accuracy)}"
-                f" &nbsp;&nbsp; <b style='color:#c46a00'>Test</b> loss {loss(m.test_loss)} "
+                f" &nbsp;&nbsp; <b style='color:{colors.hex_of(colors.test_color())}'>Test</b> loss {loss(m.test_loss)} "
                 f"&middot; {what} {acc(m.test_accuracy)}")
 
     def _on_status(self, text: str) -> None:
+        # In the run controls only: the status bar keeps what matters longer (a preset's hint
+        # was overwritten by "compiling..." within a second).
         self.controls.status.setText(text)
         self.boundary.set_busy(text == "compiling...")
-        if text:
-            self.statusBar().showMessage(text, 3000)
-        if text != "compiling...":  # "compiled in 1.2 s" is news for a moment, then noise
+        if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 
     def _clear_status(self, text: str) -> None:
@@ -743,13 +822,21 @@ class MainWindow(QMainWindow):
             box.show()
 
     def _show_banner(self, text: str) -> None:
+        self._diverged_at = None  # a divergence sets it again after this
         self.banner.setText(text)
         self.banner.show()
 
     def _hide_banner(self) -> None:
         self.banner.hide()
+        self._diverged_at = None
 
     # --- closing -------------------------------------------------------------------------------
+
+    def quit(self) -> None:
+        """File > Quit: close the window, after asking when a trained run is not saved."""
+        actions = getattr(self, "session_actions", None)
+        if actions is None or actions.may_close():
+            self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -17,19 +17,23 @@ import time
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
 from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
-from .neuron_maps import (BLUE, ORANGE, NeuronMapPanel, diverging_colour, levels_for,
-                          neuron_label, to_qimage)
+from . import colors
+from .neuron_maps import (NeuronMapPanel, diverging_colour, levels_for, neuron_label,
+                          to_qimage)
+from .widgets import ERROR_STYLE
 
 MAX_UNITS = 32
 MAX_LINKS = 160
+CANVAS_TIP = ("The network, inputs on the left, output on the right: hover a link or a bias "
+              "to read it, click it to edit it; click a neuron to see its map.")
 _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
@@ -110,6 +114,9 @@ class NetworkCanvas(QWidget):
     def _geometry(self) -> None:
         w, h = self.width(), self.height()
         top, bottom, left, right = 44, 14, 46, 34
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        top = max(top, 2 * QFontMetricsF(small).lineSpacing() + 12)  # under the two-line headers
         cols = len(self.shown)
         xs = [left + (w - left - right) * (c + 0.5) / cols for c in range(cols)]
         avail = h - top - bottom
@@ -181,9 +188,9 @@ class NetworkCanvas(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(255, 255, 255))
+        p.fillRect(self.rect(), QColor(*colors.background()))
         if self.spec is None or self.params is None:
-            p.setPen(QColor(90, 90, 90))
+            p.setPen(QColor(*colors.text()))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "The network appears here.")
             return
         if self._geometry_dirty:
@@ -206,40 +213,60 @@ class NetworkCanvas(QWidget):
         level = np.minimum(mags / scale, 1.0) * (_LEVELS - 1)  # clipped first: no overflow
         level = level.round().astype(int)
         positive = segs[:, 4] >= 0
-        # Opaque colours mixed with the white background, weak links first: translucent wide
+        # Opaque colours mixed with the background, weak links first: translucent wide
         # lines cost the raster engine ~10x more (13 ms a frame for the notebook's 92 links).
+        bg = colors.background()
         for lv in range(_LEVELS):
-            for sign, colour in ((False, ORANGE), (True, BLUE)):
+            for sign, colour in ((False, colors.low()), (True, colors.high())):
                 sel = np.flatnonzero((positive == sign) & (level == lv))
                 if not len(sel):
                     continue
                 t = lv / (_LEVELS - 1)
                 a = (60 + 170 * t) * self._link_alpha / 255
-                c = QColor(*(int(round(255 + (k - 255) * a)) for k in colour[:3]))
+                c = QColor(*(int(round(b + (k - b) * a)) for k, b in zip(colour[:3], bg)))
                 p.setPen(QPen(c, 0.6 + 4.4 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
                 p.drawLines([QLineF(*segs[i, :4]) for i in sel])
 
-    def _paint_titles(self, p: QPainter) -> None:
+    def titles(self) -> list[tuple[QRectF, QFont, str]]:
+        """Each column's header: where its text is drawn, in which font. As wide as a column
+        at most (a font size smaller when needed): "40 sigmoid (32 shown)" over a narrow
+        column ran into its neighbours'."""
         spec = self.spec
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
-        p.setFont(small)
-        p.setPen(QColor(60, 60, 60))
+        out = []
+        gap = (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else float(self.width())
+        width = max(gap - 6.0, 20.0)
         for c, x in enumerate(self.col_x):
             if c == 0:
-                title = f"input\n{spec.n_inputs} feature{'s' if spec.n_inputs > 1 else ''}"
+                lines = ["input", f"{spec.n_inputs} feature{'s' if spec.n_inputs > 1 else ''}"]
             elif c == len(self.col_x) - 1:
-                title = f"output\n{spec.output_dim} {spec.output_activation}"
+                lines = ["output", f"{spec.output_dim} {spec.output_activation}"]
             else:
-                title = f"hidden {c}\n{spec.hidden[c - 1]} {spec.activations[c - 1]}"
+                lines = [f"hidden {c}", f"{spec.hidden[c - 1]} {spec.activations[c - 1]}"]
             n, shown = spec.layer_sizes[c], len(self.shown[c])
             if shown < n:
-                title += f" ({shown} shown)"
-            p.drawText(QRectF(x - 70, 2, 140, 40), Qt.AlignmentFlag.AlignHCenter, title)
+                lines[1] += f" ({shown} shown)"
+            font = QFont(self.font())
+            size = max(7.0, font.pointSizeF() * 0.9)
+            while True:
+                font.setPointSizeF(size)
+                fm = QFontMetricsF(font)
+                need = max(fm.horizontalAdvance(line) for line in lines)
+                if need <= width or size <= 6.0:
+                    break
+                size -= 0.5
+            height = fm.lineSpacing() * len(lines)
+            out.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
+        return out
+
+    def _paint_titles(self, p: QPainter) -> None:
+        p.setPen(QColor(*colors.text()))
+        for rect, font, text in self.titles():
+            p.setFont(font)
+            p.drawText(rect.adjusted(-2, 0, 2, 0), Qt.AlignmentFlag.AlignHCenter, text)
 
     def _paint_nodes(self, p: QPainter) -> None:
-        border = QPen(QColor(90, 90, 90), 1)
-        sel_pen = QPen(QColor(20, 20, 20), 3)
+        border = QPen(QColor(*colors.axis()), 1)
+        sel_pen = QPen(QColor(*colors.text()), 3)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         for c, units in enumerate(self.shown):
             layer = c - 1
@@ -250,19 +277,19 @@ class NetworkCanvas(QWidget):
                 if img is not None:
                     p.drawImage(r, img)
                 else:
-                    p.fillRect(r, QColor(235, 235, 235))
+                    p.fillRect(r, QColor(*colors.theme().neutral))
                 p.setPen(sel_pen if self.selected == (layer, int(u)) else border)
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(r)
                 if layer < 0:
-                    p.setPen(QColor(40, 40, 40))
+                    p.setPen(QColor(*colors.text()))
                     p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                                feature_label(self.spec.feature_names[int(u)]))
                     continue
                 b = float(self.params[layer][1][u])
                 br = self.bias_rect(c, k)
-                p.setPen(QPen(QColor(60, 60, 60), 1))
+                p.setPen(QPen(QColor(*colors.axis()), 1))
                 p.setBrush(diverging_colour(b, bias_scale))
                 p.drawRect(br)
                 p.setBrush(Qt.BrushStyle.NoBrush)
@@ -344,6 +371,18 @@ class NetworkCanvas(QWidget):
         self._hover = None
         super().leaveEvent(event)
 
+    def event(self, event) -> bool:  # noqa: N802 (Qt)
+        # Qt asks for a tooltip when the mouse rests; unanswered, the question goes to the tab,
+        # whose generic tooltip replaced the value under the mouse. The canvas answers itself.
+        if event.type() == QEvent.Type.ToolTip:
+            item = self.item_at(QPointF(event.pos()))
+            if item is not None:
+                QToolTip.showText(event.globalPos(), self._describe(item), self)
+            else:
+                QToolTip.showText(event.globalPos(), CANVAS_TIP, self)
+            return True
+        return super().event(event)
+
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -374,9 +413,11 @@ class NetworkView(QWidget):
         self.panel = NeuronMapPanel()
         self.header = QLabel()
         self.header.setWordWrap(True)
+        self.header.setToolTip("The network's shape, the epoch shown, and how to read the "
+                               "links (weights) and the small squares (biases).")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(ERROR_STYLE)
         self.message.hide()
         split = QSplitter()
         split.addWidget(self.canvas)
@@ -391,6 +432,7 @@ class NetworkView(QWidget):
         lay.addWidget(split, 1)
         self.editor = QLineEdit(self.canvas)
         self.editor.setFixedWidth(110)
+        self.editor.setToolTip("Type the new value and press Enter (Escape: keep the old one).")
         self.editor.hide()
         self.editor.returnPressed.connect(self._commit_edit)
         self.editor.installEventFilter(self)
@@ -398,6 +440,13 @@ class NetworkView(QWidget):
         self.canvas.node_clicked.connect(self.select)
         self.canvas.edit_requested.connect(self.begin_edit)
         self._set_header()
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look): the links, the key, the maps."""
+        self._set_header()
+        if self.canvas.maps is not None:
+            self.canvas._make_images()
+        self.canvas.update()
 
     # -- updates ---------------------------------------------------------------------------------
 
@@ -420,8 +469,7 @@ class NetworkView(QWidget):
 
     def _set_header(self) -> None:
         c = self.canvas
-        legend = ("links: <span style='color:#0877bd'><b>blue</b></span> positive, "
-                  "<span style='color:#f59322'><b>orange</b></span> negative, thickness = size; "
+        legend = ("links: " + colors.scale_html("positive", "negative") + ", thickness = size; "
                   "small square = bias. Hover to read a value, click a link or a bias to edit it, "
                   "click a node to see its map.")
         if c.spec is None:

@@ -1,7 +1,7 @@
 """Neuron maps: every neuron's activation over the input plane, and one neuron's map large.
 
-The colours are TensorFlow Playground's: orange for negative (class 0), blue for positive
-(class 1), a light grey in between. A bounded activation is drawn on its own range (sigmoid
+The colours are the palette's (nnviz.gui.colors; TensorFlow Playground's by default): orange
+for negative (class 0), blue for positive (class 1), a light grey in between. A bounded activation is drawn on its own range (sigmoid
 0..1, tanh -1..1), an unbounded one on +-(its largest magnitude), so the colour says on which
 side of its midpoint a neuron is everywhere in the plane.
 """
@@ -20,13 +20,13 @@ from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
 
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
-from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402
+from . import colors
+from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
+from .widgets import Letterboxed
 
 CLASS_COLOURS = list(CLASS_COLORS)
-
-_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [ORANGE, NEUTRAL, BLUE])
-LUT = _CMAP.getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)  # (256, 3)
-_LUT_COLOURS = [QColor(int(r), int(g), int(b)) for r, g, b in LUT]
+# The default palette's scale (for code that wants it fixed); the maps use the current one.
+LUT = colors.heat_lut()
 
 BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
            "sin": (-1.0, 1.0), "cos": (-1.0, 1.0)}
@@ -40,7 +40,7 @@ def diverging_colour(value: float, scale: float) -> QColor:
     if math.isnan(ratio):
         ratio = 0.0
     t = 0.5 + 0.5 * min(max(ratio, -1.0), 1.0)
-    return QColor(_LUT_COLOURS[int(round(t * 255))])
+    return QColor(colors.heat_qcolors()[int(round(t * 255))])
 
 
 def levels_for(activation: str, values: np.ndarray) -> tuple[float, float]:
@@ -57,7 +57,7 @@ def to_qimage(values: np.ndarray, levels: tuple[float, float]) -> QImage:
     lo, hi = levels
     v = np.nan_to_num(np.asarray(values, np.float32), nan=(lo + hi) / 2)
     idx = np.clip((v - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
-    rgb = np.ascontiguousarray(LUT[idx[::-1]])  # flip: image rows go down, y goes up
+    rgb = np.ascontiguousarray(colors.heat_lut()[idx[::-1]])  # flip: image rows go down, y goes up
     h, w = rgb.shape[:2]
     img = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
     return img.copy()  # own the pixels: ``rgb`` dies with this frame
@@ -87,22 +87,35 @@ class NeuronMapPanel(QWidget):
         super().__init__(parent)
         self.title = QLabel("Click a neuron to see its map here.")
         self.title.setWordWrap(True)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setAspectLocked(False)
+        self.title.setToolTip("The neuron shown below, and the range of its activation over "
+                              "the plane.")
+        self.plot = pg.PlotWidget(background=colors.background())
         self.plot.setMinimumSize(220, 220)
+        self.plot.setToolTip("One neuron's activation over the input plane (the colour scale: "
+                             "see the key above), with the data points over it.")
+        self.box = Letterboxed(self.plot)  # a map of the plane: 1:1, not tall and narrow
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(LUT)
+        self.image.setLookupTable(colors.heat_lut())
         self.plot.addItem(self.image)
         self.curve = self.plot.plot([], [], pen=pg.mkPen((60, 60, 60), width=2))  # 1-D input
-        self.scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
+        self.scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
         self.plot.addItem(self.scatter)
         self._data_key = None
+        colors.follow(self, self.apply_look)
         self._shown: tuple | None = None  # (maps, level name) drawn last
         self._labels = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
         lay.addWidget(self.plot, 1)
+
+    def apply_look(self) -> None:
+        self.image.setLookupTable(colors.heat_lut())
+        self.scatter.setPen(pg.mkPen(*colors.point_rim(), 200, width=0.8))
+        self._data_key = None  # the points again, in the new colours
+        shown, self._shown = self._shown, None
+        if shown is not None:
+            self.show_map(shown[0], shown[2], shown[1])
 
     def _set_labels(self, bottom: str, left: str) -> None:
         # Setting a label re-lays the axes out (tens of ms): only when it changes.
@@ -122,7 +135,7 @@ class NeuronMapPanel(QWidget):
             return
         if self._shown is not None and self._shown[0] is maps and self._shown[1] == level_name:
             return  # a throttled probe's repeated result: the panel shows it already
-        self._shown = (maps, level_name)
+        self._shown = (maps, level_name, spec)
         layer, unit = maps.selected
         values = maps.selected_map
         levels = levels_for(level_name, values)
@@ -134,25 +147,38 @@ class NeuronMapPanel(QWidget):
             self.curve.setData(xs, values[0])
             self.scatter.setData([], [])
             self._set_labels("x", "activation")
+            if self.box.aspect is not None:
+                self.box.set_aspect(None)
+                self.plot.enableAutoRange()
             return
         self.curve.setData([], [])
         self.image.setImage(values, levels=levels, autoLevels=False)
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
-        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
-                                  ys[-1] - ys[0] + dy))
+        rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+        self.image.setRect(rect)
+        aspect = rect.width() / rect.height()
+        if self.box.aspect != aspect:
+            self.box.set_aspect(aspect)
+            self.plot.setRange(rect, padding=0)
         self._set_labels("x1", "x2")
         if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)
             x0, x1, y = maps.data_X[:, 0], maps.data_X[:, 1], np.asarray(maps.data_y)
-            if np.issubdtype(y.dtype, np.integer):
-                rgb = np.array(CLASS_COLOURS, np.uint8)[y % len(CLASS_COLOURS)]
+            classes = np.issubdtype(y.dtype, np.integer)
+            if classes:
+                k = int(y.max()) + 1 if len(y) else 1
+                rgb = np.array([colors.class_color(c) for c in range(k)], np.uint8)[y]
+                symbols = list(np.array([colors.class_symbol(c) for c in range(k)],
+                                        dtype=object)[y])
             else:
                 rgb = np.full((len(y), 3), 80, np.uint8)
+                symbols = ["o"] * len(y)
             # As on the main plot: a brush per class, a big data set thinned to the plot.
             keep = np.arange(len(y)) if len(y) <= MAX_DRAWN_POINTS else \
                 thin_to_cells(x0, x1, rgb, 400 // CELL_PX, 400 // CELL_PX)
-            self.scatter.setData(x0[keep], x1[keep], brush=shared(rgb[keep], pg.mkBrush))
+            self.scatter.setData(x0[keep], x1[keep], brush=shared(rgb[keep], pg.mkBrush),
+                                 symbol=[symbols[i] for i in keep])
         # Auto-range now rather than during the paint, where its change costs a second paint.
         self.plot.scene().prepareForPaint()
 
@@ -189,6 +215,10 @@ class NeuronGrid(QWidget):
         self._layout()
         self.update()
 
+    def apply_look(self) -> None:
+        self._images.clear()  # made again in the new palette when painted
+        self.update()
+
     def _image(self, layer: int, unit: int) -> QImage:
         img = self._images.get((layer, unit))
         if img is None:
@@ -202,7 +232,8 @@ class NeuronGrid(QWidget):
         if self.maps is None:
             self.setMinimumHeight(40)
             return
-        per_row = max(1, (self.width() - self.LABEL_W - self.GAP) // (self.TILE + self.GAP))
+        tw, th = self.tile_size()
+        per_row = max(1, (self.width() - self.LABEL_W - self.GAP) // (tw + self.GAP))
         y = self.GAP
         self._rows = []
         for layer in range(-1, len(self.maps.layers)):
@@ -210,12 +241,27 @@ class NeuronGrid(QWidget):
             self._rows.append((layer, y))
             for unit in range(n):
                 r, c = divmod(unit, per_row)
-                self._tiles.append((QRect(self.LABEL_W + c * (self.TILE + self.GAP),
-                                          y + r * (self.TILE + self.GAP), self.TILE, self.TILE),
-                                    layer, unit))
+                self._tiles.append((QRect(self.LABEL_W + c * (tw + self.GAP),
+                                          y + r * (th + self.GAP), tw, th), layer, unit))
             rows = (n + per_row - 1) // per_row
-            y += rows * (self.TILE + self.GAP) + self.GAP
+            y += rows * (th + self.GAP) + self.GAP
         self.setMinimumHeight(y)
+
+    def tile_size(self) -> tuple[int, int]:
+        """A tile of the plane at the plane's aspect (the moons were stretched in squares),
+        inside the TILE x TILE square (as many to a row as before); square for a 1-D input's
+        curves."""
+        m = self.maps
+        xs, ys = (m.xs, m.ys) if m is not None else (None, None)
+        if xs is None or ys is None or len(xs) < 2 or len(ys) < 2:
+            return self.TILE, self.TILE
+        aspect = float(xs[-1] - xs[0]) / float(ys[-1] - ys[0])
+        if not (math.isfinite(aspect) and aspect > 0):
+            return self.TILE, self.TILE
+        aspect = min(max(aspect, 0.25), 4.0)
+        if aspect >= 1:
+            return self.TILE, round(self.TILE / aspect)
+        return round(self.TILE * aspect), self.TILE
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         self._layout()
@@ -226,9 +272,9 @@ class NeuronGrid(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(255, 255, 255))
+        p.fillRect(self.rect(), QColor(*colors.background()))
         if self.maps is None:
-            p.setPen(QColor(90, 90, 90))
+            p.setPen(QColor(*colors.text()))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                        "Neuron maps need a 1-D or 2-D input; they appear while training runs.")
             return
@@ -243,8 +289,9 @@ class NeuronGrid(QWidget):
             else:
                 text = (f"hidden {layer + 1}: {self.spec.hidden[layer]} "
                         f"{self.spec.activations[layer]}")
-            p.setPen(QColor(50, 50, 50))
-            p.drawText(QRect(6, y, self.LABEL_W - 12, self.TILE), Qt.AlignmentFlag.AlignVCenter
+            p.setPen(QColor(*colors.text()))
+            p.drawText(QRect(6, y, self.LABEL_W - 12, self.tile_size()[1]),
+                       Qt.AlignmentFlag.AlignVCenter
                        | Qt.TextFlag.TextWordWrap, text)
         exposed = event.rect()
         for rect, layer, unit in self._tiles:
@@ -252,7 +299,8 @@ class NeuronGrid(QWidget):
                 continue
             p.drawImage(rect, self._image(layer, unit))
             sel = self.selected == (layer, unit)
-            p.setPen(QPen(QColor(20, 20, 20) if sel else QColor(170, 170, 170), 3 if sel else 1))
+            p.setPen(QPen(QColor(*colors.text()) if sel else QColor(*colors.axis()),
+                          3 if sel else 1))
             p.drawRect(rect)
 
     def tile_at(self, pos: QPoint) -> tuple[int, int] | None:
@@ -292,10 +340,11 @@ class NeuronMapsView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid)
-        self.header = QLabel("Each tile is one neuron's activation over the input plane: "
-                             "<span style='color:#0877bd'><b>blue</b></span> high, "
-                             "<span style='color:#f59322'><b>orange</b></span> low.")
+        self.header = QLabel()
         self.header.setWordWrap(True)
+        self.header.setToolTip("The colour scale of every tile: a bounded activation on its "
+                               "own range (sigmoid 0 to 1), an unbounded one on +-its largest "
+                               "value.")
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -314,6 +363,13 @@ class NeuronMapsView(QWidget):
         self.probe = None  # a NeuronMapsProbe, set by install_views; its .selected is ours
         self.extras_key = "neurons"
         self.snapshot = None
+        self.apply_look()
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look): the key and the tiles in the new one."""
+        self.header.setText("Each tile is one neuron's activation over the input plane: "
+                            + colors.scale_html("high", "low") + ".")
+        self.grid.apply_look()
 
     def select(self, layer: int, unit: int) -> None:
         """Show neuron (layer, unit) large (from the next snapshot on; at once if it has it)."""

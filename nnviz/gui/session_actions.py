@@ -37,6 +37,7 @@ from nnviz.core import session as session_io
 from nnviz.core.data import Dataset
 from nnviz.core.errors import NnvizError
 
+from .actions.closing import ClosingMixin
 from .actions.exports import ExportMixin, _ext_for
 from .actions.imports import ImportMixin, _dropped_file, example_files  # noqa: F401 (tests use it)
 from .actions.points import PointsMixin
@@ -49,7 +50,7 @@ USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
 
 class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, PointsMixin,
-                     ExportMixin, QObject):
+                     ExportMixin, ClosingMixin, QObject):
     """The session, data, export, preset and undo actions of one main window."""
 
     saved = Signal(str)  # the path, once a save has been written
@@ -221,9 +222,10 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         w.editor.changed.connect(lambda: self._panel_edited("network edit"))
         w.data_panel.changed.connect(lambda: self._panel_edited("data edit"))
         w.training_panel.config_changed.connect(lambda: self._panel_edited("training settings edit"))
-        # The learning rate changes the run without a reset: not an undo step, but undoing a
-        # later edit should come back to the rate in use, not an older one.
+        # The learning rate changes the run without a reset: an undo step of its own, and
+        # undoing a later edit comes back to the rate in use, not an older one.
         w.training_panel.lr_changed.connect(self._learning_rate_changed)
+        w.weights_edited.connect(self._weights_edited)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -231,6 +233,9 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             return False
         kind = event.type()
         if kind == QEvent.Type.Close:
+            if event.spontaneous() and not self.may_close():  # the close button: ask first
+                event.ignore()
+                return True
             if self._pending_writes and self.window.worker.is_running():
                 # A save asked for (Ctrl+S, then close at once) is written first: the window
                 # closes when it is, or stays, saying why, when it cannot be.

@@ -85,6 +85,7 @@ class Timeline(QWidget):
         # A long epoch number must not widen the window: the label gives way (its tooltip and
         # the epoch counter above say it whole).
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setWordWrap(True)  # on two lines rather than cut, at 1024 px
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(2)

@@ -55,9 +55,10 @@ class TrainingPanel(QGroupBox):
         form.addRow("Learning rate", self.lr)
         form.addRow("Batch size", self.batch)
         form.addRow("Regularization", self.regularizer)
-        form.addRow("Rate", self.reg_rate)
+        form.addRow("Regularization rate", self.reg_rate)
         form.addRow(self.message)
         self.reg_rate.setEnabled(False)
+        self.batch.out_of_range.connect(self.message.show_error)
 
         self.loss.currentIndexChanged.connect(self._loss_chosen)
         self.optimizer.currentIndexChanged.connect(self._edited)

@@ -56,6 +56,12 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "sharpness against 2/lr; click to move the model.", "landscape_view"),
     ViewEntry("lessons", "Lessons",
               "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
+    ViewEntry("backprop", "Backprop",
+              "Backpropagation step by step for one training point, checked against jax.grad.",
+              "backprop_view"),
+    ViewEntry("regions", "Regions",
+              "The linear regions of a ReLU network over the input plane, and their count over "
+              "the run.", "regions_view"),
 )
 
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.
@@ -141,6 +147,10 @@ class _LazyTab(QWidget):
     def ensure(self) -> QWidget:
         if self.view is None:
             self.view = self._build()
+            from .explain import fill_tooltips
+            from .look import style_tree
+            style_tree(self.view)  # built in the theme chosen
+            fill_tooltips(self.view)
             self.layout().addWidget(self.view)
             if self.isVisible():
                 self.view.show()

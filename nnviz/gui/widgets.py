@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGraphicsItem, QLabel, QSpinBox, QWidget
 
 ERROR_STYLE = "color: #b3261e;"
@@ -40,9 +42,53 @@ class MessageLabel(QLabel):
         return self.isVisible() and self.styleSheet() == ERROR_STYLE
 
 
-def spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
-    """An integer field that reports only finished edits (Enter, focus out, arrows)."""
-    w = QSpinBox()
+class _SaysOutOfRange:
+    """A spin box that says so when a typed number is beyond its range (Qt clamps or drops it
+    without a word): ``out_of_range(message)``, and the field keeps its value."""
+
+    out_of_range = Signal(str)
+
+    def validate(self, text: str, pos: int):  # noqa: D102 (Qt)
+        state, text, pos = super().validate(text, pos)
+        if state == QValidator.State.Invalid:
+            number = self._typed(text)
+            if number is not None and not self.minimum() <= number <= self.maximum():
+                self._refused = number
+                return QValidator.State.Intermediate, text, pos
+        self._refused = None
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:  # noqa: D102 (Qt)
+        refused = getattr(self, "_refused", None)
+        if refused is not None:
+            self._refused = None
+            low, high = self.minimum(), self.maximum()
+            fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
+            self.out_of_range.emit(f"{fmt(refused)} is out of range: this field takes "
+                                   f"{fmt(low)} to {fmt(high)} (it keeps {self.text()}).")
+        return super().fixup(text)
+
+    def _typed(self, text: str):
+        body = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+        body = body.replace(self.locale().groupSeparator(), "").replace(",", "")
+        try:
+            return int(body) if isinstance(self, QSpinBox) else float(body)
+        except ValueError:
+            return None
+
+
+class SpinBox(_SaysOutOfRange, QSpinBox):
+    pass
+
+
+class DoubleSpinBox(_SaysOutOfRange, QDoubleSpinBox):
+    pass
+
+
+def spin(low: int, high: int, value: int, tip: str) -> SpinBox:
+    """An integer field that reports only finished edits (Enter, focus out, arrows), and says
+    when a typed number is out of range (``out_of_range``)."""
+    w = SpinBox()
     w.setRange(low, high)
     w.setValue(value)
     w.setKeyboardTracking(False)
@@ -52,8 +98,8 @@ def spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
 
 
 def dspin(low: float, high: float, value: float, step: float, decimals: int,
-          tip: str) -> QDoubleSpinBox:
-    w = QDoubleSpinBox()
+          tip: str) -> DoubleSpinBox:
+    w = DoubleSpinBox()
     w.setRange(low, high)
     w.setDecimals(decimals)
     w.setSingleStep(step)
@@ -150,3 +196,204 @@ def cache_axes(plot_item) -> None:
         axis = plot_item.getAxis(name)
         if axis is not None:
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def scale_axes(axes, font, scale: float) -> None:
+    """pyqtgraph axes' tick numbers and titles in ``font`` at ``scale`` times its size (their
+    own font does not follow the widget's)."""
+    from PySide6.QtGui import QFont
+    f = QFont(font)
+    f.setPointSizeF(QFont().pointSizeF() * scale)
+    for ax in axes:
+        ax.setStyle(tickFont=f)
+        ax.label.setFont(f)
+        ax.picture = None
+        ax.update()
+
+
+class PlaneHeights(QObject):
+    """Keeps plots of the input plane no taller than drawing them 1:1 needs (a unit of x1 as
+    long as a unit of x2): in a tall cell the moons were stretched ~1.8x. Each plot's height
+    follows its width and its view's range (call ``fit`` when the range changes); the other
+    rows take the rest of the height."""
+
+    def __init__(self, view, plots, linked: bool = False) -> None:
+        """``linked``: the plots show one plane (linked axes): the first one's height is
+        everyone's (a linked view's range depends on the others' sizes)."""
+        super().__init__(view)
+        self.plots = list(plots)
+        self.linked = linked
+        view.installEventFilter(self)
+
+    def _later(self, *_) -> None:
+        QTimer.singleShot(0, self, self.fit)  # gone with the view, if it goes first
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            self._later()  # after the layout has given the columns their width
+        return False
+
+    def fit(self) -> None:
+        changed = False
+        for plot in self.plots[:1] if self.linked else self.plots:
+            vb = plot.getViewBox()
+            (x0, x1), (y0, y1) = vb.viewRange()
+            around_w = plot.width() - vb.width()
+            around_h = plot.height() - vb.height()
+            if plot.width() <= around_w or x1 <= x0 or y1 <= y0:
+                continue
+            height = around_h + (plot.width() - around_w) * (y1 - y0) / (x1 - x0)
+            if abs(plot.maximumHeight() - height) > 1:
+                for p in self.plots if self.linked else [plot]:
+                    p.setMaximumHeight(height)
+                changed = True
+        if changed:  # one plot's new height may move the others (linked axes): once more
+            self._later()
+
+
+def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, float, float]) -> None:
+    """Margins around a pyqtgraph PlotWidget's plot so that its view box is ``aspect`` (data
+    width / height) wide for its height: with the aspect locked 1:1 the view shows the data
+    and no blank bands, the widget's spare room left and right (or above and below).
+    ``aspect`` None: the plain ``margins``."""
+    pi = getattr(plot_widget, "plotItem", None)  # pyqtgraph resizes while it is being built
+    if pi is None:
+        return
+    if aspect is None or plot_widget.width() < 50 or plot_widget.height() < 50:
+        pi.layout.setContentsMargins(*margins)
+        return
+    vb = pi.getViewBox()
+    left, top, right, bottom = pi.layout.getContentsMargins()
+    axes_w = pi.size().width() - left - right - vb.size().width()
+    axes_h = pi.size().height() - top - bottom - vb.size().height()
+    room_w = plot_widget.width() - axes_w - margins[0] - margins[2]
+    room_h = plot_widget.height() - axes_h - margins[1] - margins[3]
+    if room_w < 20 or room_h < 20:
+        return
+    w = min(room_w, room_h * aspect)
+    dw, dh = (room_w - w) / 2, (room_h - w / aspect) / 2
+    pi.layout.setContentsMargins(margins[0] + dw, margins[1] + dh, margins[2] + dw,
+                                 margins[3] + dh)
+
+
+class Letterboxed(QObject):
+    """Keeps ``letterbox`` applied to a PlotWidget as it is resized; ``set_aspect`` changes it."""
+
+    def __init__(self, plot_widget, margins=(2, 2, 2, 2)) -> None:
+        super().__init__(plot_widget)
+        self.widget, self.margins, self.aspect = plot_widget, margins, None
+        plot_widget.installEventFilter(self)
+
+    def set_aspect(self, aspect: float | None) -> None:
+        self.aspect = aspect
+        self.widget.getPlotItem().getViewBox().setAspectLocked(aspect is not None)
+        letterbox(self.widget, aspect, self.margins)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._fit)  # gone with the widget, if it goes first
+        return False
+
+    def _fit(self) -> None:
+        letterbox(self.widget, self.aspect, self.margins)
+
+
+class LogAxis(pg.AxisItem):
+    """A y axis whose log scale stays readable. pyqtgraph labels every tick between two decades
+    (0.2, 0.3, ... 0.9), which print over each other on a short plot: here only 1, 2 and 5 x
+    10^k are labelled, and only the decades when those would touch. And where the values lie
+    closer than one tick apart ("||dL/dW|| by layer, now" of layers alike) pyqtgraph gives no
+    tick at all: then a few evenly spaced values are labelled, with the digits that tell them
+    apart."""
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
+        ticks = super().tickValues(minVal, maxVal, size)
+        self._fine = False
+        if not self.logMode:
+            return ticks
+        inside = [v for _, values in ticks for v in values if minVal <= v <= maxVal]
+        if len(inside) >= 2 or not (math.isfinite(minVal) and math.isfinite(maxVal)):
+            return ticks
+        lo, hi = 10.0 ** minVal, 10.0 ** maxVal
+        if not hi > lo > 0:
+            return ticks
+        step = 10.0 ** math.floor(math.log10((hi - lo) / 2))
+        for m in (5, 2, 1, 0.5, 0.2, 0.1):
+            if (hi - lo) / (step * m) >= 2:
+                step *= m
+                break
+        first = math.ceil(lo / step) * step
+        values = [first + i * step for i in range(int((hi - first) / step) + 1)]
+        self._fine = True
+        return [(None, [math.log10(v) for v in values if v > 0])]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
+        if getattr(self, "_fine", False):
+            numbers = [10.0 ** v * scale for v in values]
+            for digits in range(2, 8):  # enough digits to tell the labels apart
+                texts = [f"{x:.{digits}g}" for x in numbers]
+                if len(set(texts)) == len(texts):
+                    return texts
+            return texts
+        strings = super().logTickStrings(values, scale, spacing)
+        lo, hi = self.range
+        per_decade = self.size().height() / max(hi - lo, 1e-9)  # pixels
+        line = QFontMetrics(self.style["tickFont"] or QFont()).height()
+        # log10(2) of a decade is the smallest step between 1, 2 and 5: 30% of a decade.
+        keep = (1.0, 2.0, 5.0) if per_decade * 0.3 >= line else (1.0,)
+        out = []
+        for v, text in zip(values, strings):
+            m = 10 ** (v - math.floor(v + 1e-9))
+            out.append(text if any(abs(m - k) < 1e-6 * k for k in keep) else "")
+        return out
+
+
+TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes
+
+
+def fit_title(plot) -> None:
+    """A plot's title no wider a minimum than nothing, and centred over the whole plot (axis
+    included): pyqtgraph gives a title its text's width as the plot's minimum, and titled plots
+    side by side overflowed their view (the third cut off at the edge). FittedTitles sets a
+    title that does not fit smaller."""
+    label = plot.titleLabel
+    update_min = label.updateMin
+
+    def title_min() -> None:
+        update_min()
+        label.setMinimumWidth(0)
+    label.updateMin = title_min
+    title_min()
+    plot.layout.removeItem(label)
+    plot.layout.addItem(label, 0, 0, 1, 3)
+
+
+class FittedTitles(QObject):
+    """Sets the titles of a GraphicsLayoutWidget's plots smaller when they do not fit their
+    plot's width (down to MIN_TITLE_PT), whenever the view is resized."""
+
+    def __init__(self, view) -> None:
+        super().__init__(view)
+        self.view = view
+        view.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self.fit)  # gone with the view, if it goes first
+        return False
+
+    def fit(self) -> None:
+        for item in self.view.ci.items:
+            label = getattr(item, "titleLabel", None)
+            text = label.text if label is not None else ""
+            if not text:
+                continue
+            size = TITLE_PT
+            font = QFont()
+            while size > MIN_TITLE_PT:
+                font.setPointSizeF(size)
+                if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
+                    break
+                size -= 0.5
+            if label.opts.get("size") != f"{size:g}pt":
+                label.setText(text, size=f"{size:g}pt")

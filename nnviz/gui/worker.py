@@ -15,7 +15,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 from nnviz.core.history import LossHistory
 from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, NewProblem, Pause, Play,
                              Probe, RenameBranch, Request, Reset, Restart, RunContext, RunState,
-                             SetLearningRate, SetParams, SetProbe, SetSpeed, ShowEpoch, Step, Stop,
+                             SetLearningRate, SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, Step,
+                             Stop,
                              SwitchBranch, TrainLoop)
 from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
@@ -157,6 +158,10 @@ class TrainingWorker(QObject):
 
     def set_speed(self, epochs_per_frame: int | None) -> None:
         self.loop.post(SetSpeed(epochs_per_frame))
+
+    def set_stop_at(self, epoch: int | None) -> None:
+        """Play pauses when the live epoch reaches ``epoch`` (None: never)."""
+        self.loop.post(SetStopAt(epoch))
 
     def set_probe(self, name: str, fn: Probe | None) -> None:
         self.loop.post(SetProbe(name, fn))

@@ -40,6 +40,7 @@ def test_the_whole_run_stays_in_view_and_the_axes_move_in_steps(bare_window, qtb
         ranges.append(_shown(w.loss_plot))
         seen.append(s)
     w.snapshot_drawn.connect(drawn)
+    w.controls.toggle_full_speed()  # a long run: Play starts at a pace to watch
     w.play()
     qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 30_000 and len(seen) >= 90, timeout=TIMEOUT)
     w.pause()

@@ -182,7 +182,7 @@ def test_undo_redo_restore_the_architecture(win, qtbot):
     row.width.setValue(7)  # the user types 7 into hidden layer 2
     wait_run(qtbot, w)
     assert w.current_problem().spec.hidden == (4, 7, 4)
-    assert actions.undo_action.isEnabled() and "network" in actions.undo_action.text()
+    assert actions.undo_action.isEnabled() and "hidden layer 2" in actions.undo_action.text()
     actions.undo_action.trigger()
     assert w.current_problem().spec.hidden == (4, 10, 4)
     assert [r.width.value() for r in w.editor.rows] == [4, 10, 4]
@@ -487,7 +487,8 @@ def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
     field.setText("0.3")  # the user types a rate and presses Enter
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert w.current_problem().config.learning_rate == 0.3
-    assert not actions.undo_action.isEnabled()  # a rate change is not a reset, nor an undo step
+    # A rate change is not a reset; it is an undo step of its own (undone below the width).
+    assert "learning rate" in actions.undo_action.text()
     w.editor.rows[0].width.setValue(6)
     actions.undo_action.trigger()
     p = w.current_problem()

@@ -55,6 +55,7 @@ class SessionsMixin:
         self._set_title()
         self._add_recent(self.path)
         self.undo_stack.clear()  # the run before is gone: there is nothing to go back to
+        self._mark_saved(s.epoch)
         self._current = self.window.current_problem()
         self._update_edit_toolbar()
         self._status(f"Opened {os.path.basename(path)}: epoch {s.epoch}, "
@@ -135,6 +136,7 @@ class SessionsMixin:
             self._set_title()
             self._add_recent(self.path)
             self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}.")
+            self._mark_saved(s.epoch)
             self._written(True)
             self.saved.emit(self.path)
 

@@ -1,9 +1,13 @@
-"""QSettings: window geometry, splitter positions, the last folder, recent files.
+"""QSettings: window geometry, splitter positions, the last folder, recent files, and the work
+in the window (the data set, network and training settings, the speed, the plot options), which
+``nnviz`` without options opens with again.
 
 A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module)."""
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import asdict
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -13,6 +17,7 @@ from nnviz.core.errors import NnvizError
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
 RECENT_MAX = 8
+WORK_KEY = "work/last"
 def make_settings() -> QSettings:
     """The settings store; ``NNVIZ_SETTINGS=/path/file.ini`` puts it in a file of one's own
     (tests, portable use)."""
@@ -37,13 +42,62 @@ class SettingsMixin:
             state = s.value(key)
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
+        if s.value("view/presentation") in (True, "true"):
+            w.set_presentation(True)
 
     def save_settings(self) -> None:
         s, w = self.settings, self.window
         s.setValue("window/geometry", w.saveGeometry())
         s.setValue("window/main_split", w.main_split.saveState())
         s.setValue("window/right_split", w.right_split.saveState())
+        s.setValue(WORK_KEY, json.dumps(self.work_settings()))
         s.sync()  # on closing: a failure here has no window left to be shown in
+
+    def work_settings(self) -> dict:
+        """The work in the window, as plain JSON values: the problem's settings (its data when a
+        generator made it), the speed and the plot options."""
+        w = self.window
+        p = w.current_problem()
+        source = p.source
+        from nnviz.core.data import DataSpec
+        return {"data": asdict(source) if isinstance(source, DataSpec) else None,
+                "network": asdict(p.spec), "training": asdict(p.config), "seed": int(p.seed),
+                "speed": w.controls.speed.value(), "log_scale": w.log_scale.isChecked(),
+                "show_test": w.show_test.isChecked(), "discretize": w.discretize.isChecked()}
+
+    def restore_work(self) -> bool:
+        """Open with the work of the last session (``nnviz`` without options). A setting that
+        no longer makes sense is left out with a word in the status bar; False if nothing was
+        restored."""
+        from nnviz.core.data import DataSpec, make_dataset
+        from nnviz.core.network import NetworkSpec
+        from nnviz.core.problem import Problem
+        from nnviz.core.training import TrainConfig
+        raw = self.settings.value(WORK_KEY)
+        if not raw:
+            return False
+        w = self.window
+        try:
+            work = json.loads(str(raw))
+            if work.get("data"):
+                net = dict(work["network"])
+                for key in ("hidden", "activations"):
+                    net[key] = tuple(net[key])
+                problem = Problem(make_dataset(DataSpec(**work["data"])), NetworkSpec(**net),
+                                  TrainConfig(**work["training"]), None, int(work["seed"]))
+                w.load_problem(problem)
+                self._current = w.current_problem()
+            speed = work.get("speed")
+            if isinstance(speed, int):
+                w.controls.speed.setValue(speed)
+            for key, box in (("log_scale", w.log_scale), ("show_test", w.show_test),
+                             ("discretize", w.discretize)):
+                if isinstance(work.get(key), bool):
+                    box.setChecked(work[key])
+        except (ValueError, TypeError, KeyError, AttributeError, *USER_ERRORS) as e:
+            self._status(f"The last session's settings were not restored: {e}")
+            return False
+        return True
 
     def _sync_settings(self) -> None:
         """Write the settings now (Qt replaces the file atomically) and say so, once, if that

@@ -1,14 +1,18 @@
-"""Undo and redo of whole problems (architecture, data, settings), and the presets.
+"""Undo and redo of whole problems (architecture, data, settings), the presets, the learning
+rate and hand-edited weights; each step named by what it changed ("noise 0.1 -> 0.3").
 
 A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module)."""
 from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from PySide6.QtGui import QUndoCommand
 
 from nnviz.core import presets
 from nnviz.core.errors import NnvizError
+from nnviz.core.data import DataSpec
 from nnviz.core.problem import Problem
 
 
@@ -21,6 +25,62 @@ def same_problem(a: Problem, b: Problem) -> bool:
     da, db = a.dataset, b.dataset
     same_data = da is db or (da.spec is not None and da.spec == db.spec)
     return same_data and (a.spec, a.config, a.seed) == (b.spec, b.config, b.seed)
+
+
+def _num(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def describe_change(before: Problem, after: Problem) -> str:
+    """What the user changed from ``before`` to ``after``, in a few words for the Edit menu
+    ("hidden layer 2: 10 -> 7 units", "data set moons -> circles"); "" if nothing named."""
+    changes: list[str] = []
+    arrow = " \u2192 "
+    a, b = before.source, after.source
+    if before.dataset is not after.dataset:
+        if isinstance(a, DataSpec) and isinstance(b, DataSpec):
+            a, b = a.resolved(), b.resolved()
+            if a.name != b.name:
+                changes.append(f"data set {a.name}{arrow}{b.name}")
+            else:
+                for field, name in (("samples", "points"), ("noise", "noise"), ("seed", "seed"),
+                                    ("test_fraction", "test fraction"), ("classes", "classes")):
+                    x, y = getattr(a, field), getattr(b, field)
+                    if x != y:
+                        changes.append(f"{name} {_num(x)}{arrow}{_num(y)}")
+        elif isinstance(b, DataSpec):
+            changes.append(f"data set {b.name}")
+        else:
+            changes.append(f"data: {after.dataset.name}")
+    s, t = before.spec, after.spec
+    if len(s.hidden) != len(t.hidden):
+        more = len(t.hidden) > len(s.hidden)
+        changes.append(f"{'add' if more else 'remove'} a hidden layer "
+                       f"({len(s.hidden)}{arrow}{len(t.hidden)})")
+    else:
+        for i, (w0, w1, f0, f1) in enumerate(zip(s.hidden, t.hidden, s.activations,
+                                                  t.activations)):
+            if w0 != w1:
+                changes.append(f"hidden layer {i + 1}: {w0}{arrow}{w1} units")
+            if f0 != f1:
+                changes.append(f"hidden layer {i + 1}: {f0}{arrow}{f1}")
+    for field, name in (("output_activation", "output activation"),
+                        ("init_scheme", "initial weights")):
+        x, y = getattr(s, field), getattr(t, field)
+        if x != y:
+            changes.append(f"{name} {x}{arrow}{y}")
+    c, d = before.config, after.config
+    for field, name in (("loss", "loss"), ("optimizer", "optimizer"),
+                        ("learning_rate", "learning rate"), ("batch_size", "batch size"),
+                        ("l1", "L1"), ("l2", "L2")):
+        x, y = getattr(c, field), getattr(d, field)
+        if x != y:
+            changes.append(f"{name} {_num(x)}{arrow}{_num(y)}")
+    if not changes and before.seed != after.seed:
+        changes.append(f"seed {before.seed}{arrow}{after.seed}")
+    if len(changes) > 2:
+        return ", ".join(changes[:2]) + f" and {len(changes) - 2} more"
+    return ", ".join(changes)
 
 
 class ProblemCommand(QUndoCommand):
@@ -42,10 +102,79 @@ class ProblemCommand(QUndoCommand):
         self.actions.apply_state(self.before)
 
 
+class LearningRateCommand(QUndoCommand):
+    """A new learning rate, applied to the running model (no reset), undone the same way."""
+
+    def __init__(self, actions: "UndoMixin", before: float, after: float) -> None:
+        super().__init__(f"learning rate {before:g} \u2192 {after:g}")
+        self.actions, self.before, self.after = actions, before, after
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.actions._set_rate(self.after)
+
+    def undo(self) -> None:
+        self.actions._set_rate(self.before)
+
+
+class WeightsCommand(QUndoCommand):
+    """Hand-edited weights: undo puts the edited entries back to their old values in the
+    weights of now (training may have gone on since), redo puts the new values back."""
+
+    def __init__(self, actions: "UndoMixin", before, after) -> None:
+        super().__init__()
+        self.actions = actions
+        self.changes = [(k, j, np.flatnonzero(np.asarray(a).ravel() != np.asarray(b).ravel()),
+                         np.asarray(a).ravel().copy(), np.asarray(b).ravel().copy())
+                        for k, (pa, pb) in enumerate(zip(before, after))
+                        for j, (a, b) in enumerate(zip(pa, pb))]
+        self.changes = [c for c in self.changes if len(c[2])]
+        self.setText(self._name(before))
+        self._applied = True
+
+    def _name(self, before) -> str:
+        n = sum(len(c[2]) for c in self.changes)
+        if n != 1:
+            return f"edit {n} weights"
+        k, j, where, a, b = self.changes[0]
+        i = int(where[0])
+        if j == 0:
+            row, col = np.unravel_index(i, np.shape(before[k][0]))
+            what = f"weight w{k + 1}[{row + 1}, {col + 1}]"
+        else:
+            what = f"bias b{k + 1}[{i + 1}]"
+        return f"{what} {a[i]:.4g} \u2192 {b[i]:.4g}"
+
+    def _put(self, old: bool) -> None:
+        now = self.actions.window.last_snapshot
+        if now is None:
+            return
+        params = [[np.array(x, copy=True) for x in layer] for layer in now.params]
+        for k, j, where, a, b in self.changes:
+            flat = params[k][j].reshape(-1)
+            flat[where] = (a if old else b)[where]
+        self.actions._set_weights([tuple(layer) for layer in params])
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self._put(old=False)
+
+    def undo(self) -> None:
+        self._put(old=True)
+
+
 
 
 class UndoMixin:
-    """Undo and redo of whole problems (architecture, data, settings), and the presets."""
+    """Undo and redo of whole problems (architecture, data, settings), the presets, the
+    learning rate and edited weights."""
+
+    _undoing = False  # an undo or redo is applying a rate or weights: not a new step
 
     def apply_state(self, state: Problem) -> None:
         """Load ``state`` into the window (undo / redo)."""
@@ -75,11 +204,43 @@ class UndoMixin:
         if same_problem(now, self._current):
             return  # the window refused the edit, or nothing changed
         before, self._current = self._current, now
-        self.undo_stack.push(ProblemCommand(self, text, before, now))
+        self.undo_stack.push(ProblemCommand(self, describe_change(before, now) or text,
+                                            before, now))
         self._update_edit_toolbar()
 
     def _learning_rate_changed(self, *_) -> None:
+        before = self._current.config.learning_rate
         self._current = replace(self._current, config=self.window.current_problem().config)
+        after = self._current.config.learning_rate
+        if after != before and not self._undoing:
+            self.undo_stack.push(LearningRateCommand(self, before, after))
+            self._update_edit_toolbar()
+
+    def _set_rate(self, lr: float) -> None:
+        self._undoing = True
+        try:
+            self.window.set_learning_rate(lr)
+            self._current = replace(self._current,
+                                    config=replace(self._current.config, learning_rate=lr))
+        finally:
+            self._undoing = False
+        self._update_edit_toolbar()
+
+    def _weights_edited(self, before, after) -> None:
+        if not self._undoing and before is not None:
+            command = WeightsCommand(self, before, after)
+            if command.changes:
+                self.undo_stack.push(command)
+                self._update_edit_toolbar()
+
+    def _set_weights(self, params) -> None:
+        self._undoing = True
+        try:
+            self.window.set_params(params)
+        except USER_ERRORS as e:
+            self.show_error("Cannot restore the weights", str(e))
+        finally:
+            self._undoing = False
 
     def load_preset(self, p: presets.Preset) -> bool:
         try:
@@ -89,6 +250,8 @@ class UndoMixin:
             return False
         ok = self._load(f"preset “{p.title}”", problem)
         if ok:
-            self._status(f"{p.title}. Press Play (Space); about {p.epochs:,} epochs show the "
-                         "result.", 15000)
+            self.window.set_stop_at(p.epochs)
+            self.last_message = (f"{p.title}. Press Play (Space): it stops at epoch "
+                                 f"{p.epochs:,}, where the result shows.")
+            self.window.show_hint(self.last_message)
         return ok

@@ -1,0 +1,560 @@
+"""Backpropagation written out: one training point's forward pass, loss, errors and gradients,
+then the step the run really takes -- every number built by hand and checked against jax.
+
+For one training point ``x`` with encoded target ``t`` (rows, as in :mod:`nnviz.core.network`:
+layer l computes ``z = a_prev @ W + b`` -- the notebook's ``w.T @ x + b`` -- and ``a = f(z)``):
+
+1. forward: ``z`` and ``a`` per unit;
+2. the loss of this point, ``L``;
+3. the error ``delta = dL/dz`` per unit, from the output back: at the output from the loss's
+   derivative; in a hidden layer ``delta = (W_next @ delta_next) * f'(z)`` (a softmax layer
+   multiplies by its Jacobian instead);
+4. ``dL/dW[i, j] = a_prev[i] * delta[j]`` per link and ``dL/db = delta``;
+5. the gradient the run applies: the mean of every point's ``dL/dW`` over the batch the point is
+   in (all training points for full-batch runs), plus the L1/L2 penalty's gradient;
+6. the optimiser's update from its state in the run (plain gd ``-lr g``; momentum, Nesterov,
+   Adam and RMSProp written out), applied as optax does.
+
+The hand-built numbers are numpy float64; :class:`Check` holds their largest difference from
+``jax.grad`` (the point's and the batch's gradients) and from optax's update. Per-example
+gradients (``vmap`` of ``grad``) give each training point's "pull": the norm of its own gradient.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from . import compiled, losses
+from .network import NetworkSpec, device_array
+from .training import batch_order, make_optimizer, shuffled_order
+
+STAGES = ("forward", "loss", "delta", "grad", "batch", "update")
+STAGE_TITLES = {
+    "forward": "Forward pass",
+    "loss": "The loss of this point",
+    "delta": "Errors δ, going back",
+    "grad": "∂L/∂w for each link",
+    "batch": "The batch gradient",
+    "update": "The update",
+}
+
+# Hand-built numbers (float64) against jax's float32: a bound well above float32 rounding.
+MATCH_TOLERANCE = 1e-5
+# Beyond this many multiply-adds the batch gradient is checked by jax alone (numpy float64 on a
+# wide network and a big data set would take seconds).
+MAX_HAND_BATCH_WORK = 5e7
+# Per-example gradients are computed in chunks of at most this many numbers (points x params).
+PULL_CHUNK_NUMBERS = 2 ** 22
+MAX_PULL_POINTS = 20_000
+
+_EPS = 1e-7  # losses._EPS: bce on a non-sigmoid output clips to [eps, 1 - eps]
+
+
+# --- activation derivatives, by hand -------------------------------------------------------------
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _gelu_derivative(z: np.ndarray) -> np.ndarray:
+    # jax.nn.gelu's default: the tanh approximation
+    c = math.sqrt(2.0 / math.pi)
+    u = np.tanh(c * (z + 0.044715 * z ** 3))
+    return 0.5 * (1.0 + u) + 0.5 * z * (1.0 - u * u) * c * (1.0 + 3 * 0.044715 * z * z)
+
+
+def _forward_numpy(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "linear":
+        return z
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    if name == "leaky-relu":
+        return np.where(z >= 0, z, 0.01 * z)
+    if name == "elu":
+        return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
+    if name == "gelu":
+        c = math.sqrt(2.0 / math.pi)
+        return 0.5 * z * (1.0 + np.tanh(c * (z + 0.044715 * z ** 3)))
+    if name == "swish":
+        return z * _sigmoid(z)
+    if name == "softplus":
+        return np.logaddexp(z, 0.0)
+    if name == "sin":
+        return np.sin(z)
+    if name == "cos":
+        return np.cos(z)
+    if name == "softmax":
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    raise ValueError(f"unknown activation {name!r}")
+
+
+def derivative(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray | None:
+    """f'(z) element by element (None for softmax, whose derivative is a Jacobian). At a kink
+    (relu at exactly 0) the value jax uses."""
+    if name == "linear":
+        return np.ones_like(z)
+    if name == "sigmoid":
+        return a * (1.0 - a)
+    if name == "tanh":
+        return 1.0 - a * a
+    if name == "relu":
+        return np.where(z > 0, 1.0, np.where(z == 0, 0.5, 0.0))  # jnp.maximum splits a tie
+    if name == "leaky-relu":
+        return np.where(z >= 0, 1.0, 0.01)
+    if name == "elu":
+        return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0)))
+    if name == "gelu":
+        return _gelu_derivative(z)
+    if name == "swish":
+        s = _sigmoid(z)
+        return s + z * s * (1.0 - s)
+    if name == "softplus":
+        return _sigmoid(z)
+    if name == "sin":
+        return np.cos(z)
+    if name == "cos":
+        return -np.sin(z)
+    if name == "softmax":
+        return None
+    raise ValueError(f"unknown activation {name!r}")
+
+
+#: f'(z) written out, for the view.
+DERIVATIVE_TEXT = {
+    "linear": "f′(z) = 1",
+    "sigmoid": "f′(z) = a(1 − a)",
+    "tanh": "f′(z) = 1 − a²",
+    "relu": "f′(z) = 1 if z > 0, else 0",
+    "leaky-relu": "f′(z) = 1 if z ≥ 0, else 0.01",
+    "elu": "f′(z) = 1 if z > 0, else e^z",
+    "gelu": "f′(z) = the derivative of z·Φ(z) (tanh approximation)",
+    "swish": "f′(z) = σ(z) + z·σ(z)(1 − σ(z))",
+    "softplus": "f′(z) = σ(z) = 1 / (1 + e^−z)",
+    "sin": "f′(z) = cos z",
+    "cos": "f′(z) = −sin z",
+    "softmax": "∂aᵢ/∂zⱼ = aᵢ(1[i=j] − aⱼ): δ = a ⊙ (u − a·u)",
+}
+
+
+def _back_through(name: str, z: np.ndarray, a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
+    """dL/dz from dL/da = ``upstream`` (rows)."""
+    fp = derivative(name, z, a)
+    if fp is None:  # softmax: J^T u with J = diag(a) - a a^T
+        return a * (upstream - np.sum(a * upstream, axis=-1, keepdims=True))
+    return upstream * fp
+
+
+# --- the hand-built pass over rows ----------------------------------------------------------------
+
+
+def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` in one thread: these products are small, and a threaded BLAS on a busy machine
+    spends far longer waking its threads than multiplying (bench/view_probes.py)."""
+    return np.einsum("ij,jk->ik", a, b, optimize=False)
+
+
+
+@dataclass(frozen=True)
+class LayerPass:
+    """One layer for rows of points (N, units): what goes in and comes out, and what comes back."""
+
+    a_in: np.ndarray  # the layer's input activations (N, in)
+    z: np.ndarray  # (N, out)
+    a: np.ndarray
+    fprime: np.ndarray | None  # f'(z); None for softmax
+    upstream: np.ndarray  # dL/da (N, out)
+    delta: np.ndarray  # dL/dz (N, out)
+
+
+def _loss_and_output_delta(spec: NetworkSpec, loss: str, z: np.ndarray, a: np.ndarray,
+                           T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(per-point loss (N,), dL/da, dL/dz) at the output, as losses.data_loss defines the loss."""
+    out_act = spec.output_activation
+    n, k = a.shape
+    if loss == "mse":
+        t = T.reshape(n, k)
+        per = np.mean((a - t) ** 2, axis=1)
+        upstream = 2.0 * (a - t) / k
+        return per, upstream, _back_through(out_act, z, a, upstream)
+    if loss == "bce":
+        t = T.reshape(n, 1)
+        if out_act == "sigmoid":  # from the logit, as optax.sigmoid_binary_cross_entropy
+            per = (np.logaddexp(0.0, z) - t * z)[:, 0]
+            delta = _sigmoid(z) - t
+            fp = a * (1 - a)
+            return per, np.divide(delta, fp, out=np.zeros_like(delta), where=fp != 0), delta
+        p = np.clip(a, _EPS, 1 - _EPS)
+        per = -(t * np.log(p) + (1 - t) * np.log1p(-p))[:, 0]
+        inside = (a > _EPS) & (a < 1 - _EPS)
+        upstream = np.where(inside, -t / p + (1 - t) / (1 - p), 0.0)
+        return per, upstream, _back_through(out_act, z, a, upstream)
+    labels = np.asarray(T, np.int64).reshape(n)
+    onehot = np.eye(k)[labels]
+    logits = z if out_act == "softmax" else a
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    per = -logp[np.arange(n), labels]
+    d_logits = np.exp(logp) - onehot
+    if out_act == "softmax":
+        upstream = np.zeros_like(a)  # not used: the loss is taken from the logits
+        return per, upstream, d_logits
+    return per, d_logits, _back_through(out_act, z, a, d_logits)
+
+
+def hand_pass(spec: NetworkSpec, loss: str, params, X: np.ndarray, T: np.ndarray
+              ) -> tuple[list[LayerPass], np.ndarray]:
+    """Forward and backward by hand for rows ``X`` against encoded targets ``T``: the layers'
+    numbers and each point's loss. Every point's own gradient is then
+    ``a_in[n, :, None] * delta[n, None, :]`` (W) and ``delta[n]`` (b)."""
+    a = np.asarray(X, np.float64)
+    if a.ndim == 1:
+        a = a[None]
+    ws = [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in params]
+    fwd = []
+    for (w, b), name in zip(ws, spec.layer_activations):
+        z = _mm(a, w) + b
+        out = _forward_numpy(name, z)
+        fwd.append((a, z, out, name))
+        a = out
+    a_in, z, a, name = fwd[-1]
+    per, upstream, delta = _loss_and_output_delta(spec, loss, z, a, np.asarray(T))
+    layers = [LayerPass(a_in, z, a, derivative(name, z, a), upstream, delta)]
+    for i in range(len(fwd) - 2, -1, -1):
+        a_in, z, a, name = fwd[i]
+        upstream = _mm(layers[0].delta, ws[i + 1][0].T)
+        layers.insert(0, LayerPass(a_in, z, a, derivative(name, z, a), upstream,
+                                   _back_through(name, z, a, upstream)))
+    return layers, per
+
+
+def point_gradients(layers: list[LayerPass], n: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Point ``n``'s dL/dW (in, out) and dL/db per layer from a hand pass."""
+    return [(np.outer(p.a_in[n], p.delta[n]), p.delta[n].copy()) for p in layers]
+
+
+def mean_gradients(layers: list[LayerPass]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The mean of every point's gradient: the data loss's gradient over these rows."""
+    n = len(layers[0].z)
+    return [(_mm(p.a_in.T, p.delta) / n, p.delta.mean(axis=0)) for p in layers]
+
+
+def penalty_gradients(params, l1: float, l2: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The L1/L2 penalty's gradient (weights only): l1 sign(w) + 2 l2 w."""
+    out = []
+    for w, b in params:
+        w = np.asarray(w, np.float64)
+        out.append((l1 * np.sign(w) + 2.0 * l2 * w, np.zeros(np.shape(b))))
+    return out
+
+
+# --- jax's side ----------------------------------------------------------------------------------
+
+
+@compiled.per_problem()
+def _point_grad_fn(spec: NetworkSpec, loss: str):
+    def point_loss(params, x, t):
+        return losses.data_loss(spec, loss, params, x[None], t[None])
+    return jax.jit(jax.value_and_grad(point_loss))
+
+
+@compiled.per_problem()
+def _batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+    def objective(params, X, T):
+        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
+    return jax.jit(jax.grad(objective))
+
+
+@compiled.per_problem()
+def _pull_fn(spec: NetworkSpec, loss: str):
+    """Each row's own gradient norm: vmap of grad, reduced inside the jit."""
+    def point_loss(params, x, t):
+        return losses.data_loss(spec, loss, params, x[None], t[None])
+
+    def norms(params, X, T):
+        g = jax.vmap(jax.grad(point_loss), in_axes=(None, 0, 0))(params, X, T)
+        sq = sum(jnp.sum(jnp.square(leaf).reshape(len(X), -1), axis=1)
+                 for leaf in jax.tree_util.tree_leaves(g))
+        return jnp.sqrt(sq)
+    return jax.jit(norms)
+
+
+def point_grad_jax(spec: NetworkSpec, loss: str, params, x, t):
+    """(loss, gradient) of one point by ``jax.value_and_grad``, as numpy."""
+    value, g = _point_grad_fn(spec, loss)(params, device_array(x), jnp.asarray(t))
+    return float(value), [(np.asarray(gw, np.float64), np.asarray(gb, np.float64)) for gw, gb in g]
+
+
+def per_example_pull(spec: NetworkSpec, loss: str, params, X, T) -> np.ndarray:
+    """Each row's ||dL_n/dθ|| (every weight and bias), by ``vmap(grad)`` in chunks."""
+    n = len(X)
+    chunk = max(1, min(n, PULL_CHUNK_NUMBERS // max(spec.n_params, 1)))
+    # Equal chunks (the last padded): one compile whatever n is.
+    f = _pull_fn(spec, loss)
+    out = []
+    for s in range(0, n, chunk):
+        Xc, Tc = np.asarray(X[s:s + chunk]), np.asarray(T[s:s + chunk])
+        m = len(Xc)
+        if m < chunk:
+            Xc = np.concatenate([Xc, np.repeat(Xc[-1:], chunk - m, 0)])
+            Tc = np.concatenate([Tc, np.repeat(Tc[-1:], chunk - m, 0)])
+        out.append(np.asarray(f(params, device_array(Xc), jnp.asarray(Tc)))[:m])
+    return np.concatenate(out) if out else np.zeros(0, np.float32)
+
+
+# --- the step the run takes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where the point is used next: which batch of the next epoch, and the run's state then."""
+
+    epoch: int  # the epoch that uses it is epoch + 1
+    batch_index: int  # k of n_batches (0 for full batch); -1: this epoch leaves the point out
+    n_batches: int
+    rows: np.ndarray  # the training points (indices into X_train) in that batch
+    params: Any  # the weights at that step (numpy)
+    opt_state: Any  # the optimiser state at that step
+
+
+def _train_order_rows(model, n: int) -> np.ndarray:
+    """Index into X_train of each row the epochs read (mini-batches: the run's fixed order)."""
+    return batch_order(int(model_seed(model)), n)
+
+
+def model_seed(model) -> int:
+    src = getattr(model, "source", model)
+    return int(getattr(src, "seed", 0))
+
+
+def model_state(model):
+    """The TrainState of the model shown (a ModelAt's, or a Trainer's live one)."""
+    state = getattr(model, "state", None)
+    if state is None and hasattr(model, "source"):
+        state = model.source.state
+    return state
+
+
+def next_step(model, index: int) -> Step:
+    """The step of the next epoch that uses training point ``index``, and the weights and the
+    optimiser state the run will have there (earlier batches of the epoch replayed)."""
+    cfg, spec = model.config, model.spec
+    n = len(model.data.train_index)
+    state = model_state(model)
+    params = jax.device_get(state.params)
+    opt_state = jax.device_get(state.opt_state)
+    batch = cfg.batch_size
+    if not (0 < batch < n and n // batch > 1):
+        return Step(int(model.epoch), 0, 1, np.arange(n), params, opt_state)
+    n_batches = n // batch
+    rows = _train_order_rows(model, n)
+    _, sub = jax.random.split(jnp.asarray(state.key))
+    order = np.asarray(shuffled_order(sub, n))[: n_batches * batch].reshape(n_batches, batch)
+    where = np.flatnonzero(rows[order].ravel() == index)
+    if not len(where):
+        return Step(int(model.epoch), -1, n_batches, np.zeros(0, np.int64), params, opt_state)
+    k = int(where[0]) // batch
+    X, T = model.data.X_train, np.asarray(model.T_train)
+    opt = make_optimizer(cfg.optimizer, 1.0)
+    grad = _batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))
+    for j in range(k):
+        idx = rows[order[j]]
+        g = grad(params, device_array(X[idx]), jnp.asarray(T[idx]))
+        updates, new = opt.update(g, opt_state, params)
+        # as the training loop: the step count and hyperparameters stay as they were
+        opt_state = new._replace(count=opt_state.count, hyperparams=opt_state.hyperparams)
+        params = jax.device_get(optax.apply_updates(params, updates))
+        opt_state = jax.device_get(opt_state)
+    return Step(int(model.epoch), k, n_batches, rows[order[k]], params, opt_state)
+
+
+@dataclass(frozen=True)
+class Update:
+    """The optimiser's step: the real one (optax) and the one written out by hand."""
+
+    optimizer: str
+    learning_rate: float
+    grad: list  # the gradient applied (jax's), per layer (gW, gb)
+    update: list  # optax's update, per layer
+    hand: list  # the update by hand from the optimiser's state
+    before: dict  # the optimiser's state before the step, by name ("v", "m", ...), per layer
+    after: dict  # and after it
+    count: int  # Adam: the step number t used for the bias correction
+
+
+def _tree(x) -> list:
+    return [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in x]
+
+
+def optimizer_update(optimizer: str, opt_state, params, grad) -> Update:
+    """The update optax makes from ``opt_state``, and the same written out by hand."""
+    lr = float(opt_state.hyperparams["learning_rate"])
+    opt = make_optimizer(optimizer, lr)
+    grad_tree = tuple((jnp.asarray(w, jnp.float32), jnp.asarray(b, jnp.float32)) for w, b in grad)
+    updates, new = opt.update(grad_tree, opt_state, params)
+    g = _tree(grad)
+    inner, inner_new = opt_state.inner_state[0], new.inner_state[0]
+    before, after, count = {}, {}, 0
+    if optimizer == "gd":
+        hand = [(-lr * gw, -lr * gb) for gw, gb in g]
+    elif optimizer in ("momentum", "nesterov"):
+        v0, v1 = _tree(inner.trace), _tree(inner_new.trace)
+        before["v"], after["v"] = v0, v1
+        vs = [(gw + 0.9 * vw, gb + 0.9 * vb) for (gw, gb), (vw, vb) in zip(g, v0)]
+        if optimizer == "momentum":
+            hand = [(-lr * vw, -lr * vb) for vw, vb in vs]
+        else:
+            hand = [(-lr * (gw + 0.9 * vw), -lr * (gb + 0.9 * vb))
+                    for (gw, gb), (vw, vb) in zip(g, vs)]
+    elif optimizer == "adam":
+        m0, s0 = _tree(inner.mu), _tree(inner.nu)
+        before["m"], before["v"] = m0, s0
+        after["m"], after["v"] = _tree(inner_new.mu), _tree(inner_new.nu)
+        count = int(inner.count) + 1
+        c1, c2 = 1 - 0.9 ** count, 1 - 0.999 ** count
+
+        def adam(gx, mx, vx):
+            m = 0.9 * mx + 0.1 * gx
+            v = 0.999 * vx + 0.001 * gx * gx
+            return -lr * (m / c1) / (np.sqrt(v / c2) + 1e-8)
+        hand = [(adam(gw, mw, vw), adam(gb, mb, vb))
+                for (gw, gb), (mw, mb), (vw, vb) in zip(g, m0, s0)]
+    else:  # rmsprop
+        s0 = _tree(inner.nu)
+        before["v"], after["v"] = s0, _tree(inner_new.nu)
+
+        def rms(gx, vx):
+            v = 0.9 * vx + 0.1 * gx * gx
+            return -lr * gx / np.sqrt(v + 1e-8)
+        hand = [(rms(gw, vw), rms(gb, vb)) for (gw, gb), (vw, vb) in zip(g, s0)]
+    return Update(optimizer, lr, g, _tree(updates), hand, before, after, count)
+
+
+# --- the whole story for one point ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """Largest absolute differences of the hand-built numbers from jax's."""
+
+    point: float  # this point's dL/dW, dL/db against jax.grad
+    loss: float  # this point's loss against jax's
+    batch: float | None  # the batch gradient against jax.grad (None: too big to build by hand)
+    update: float  # the update by hand against optax's
+    scale: float = 1.0  # the largest magnitude compared (at least 1): float32 is relative
+
+    @property
+    def worst(self) -> float:
+        return max(v for v in (self.point, self.batch, self.update) if v is not None)
+
+    @property
+    def ok(self) -> bool:
+        bound = MATCH_TOLERANCE * self.scale
+        return self.worst <= bound and self.loss <= bound
+
+
+@dataclass(frozen=True)
+class Trace:
+    index: int  # the training point (into data.X_train)
+    x: np.ndarray
+    target: np.ndarray  # as the loss compares against (encoded)
+    label: Any  # the point's class or value
+    loss_name: str
+    layers: tuple[LayerPass, ...]  # this point alone (rows of one)
+    loss: float
+    point_grad: list  # this point's (dW, db) per layer, by hand
+    jax_point_grad: list
+    step: Step
+    batch_data_grad: list | None  # mean over the batch of every point's gradient, by hand
+    penalty_grad: list
+    update: Update
+    check: Check
+    params: Any  # the weights of the point's pass (the step's)
+
+    @property
+    def batch_size(self) -> int:
+        return len(self.step.rows)
+
+
+def _max_diff(a: list, b: list) -> float:
+    return float(max(max(np.max(np.abs(x - y), initial=0.0) for x, y in zip(pa, pb))
+                     for pa, pb in zip(a, b)))
+
+
+def trace(model, index: int) -> Trace:
+    """Backpropagation for training point ``index`` of ``model`` (a ModelAt or a Trainer) at the
+    step of the run that next uses it."""
+    spec, cfg = model.spec, model.config
+    n = len(model.data.train_index)
+    index = int(min(max(index, 0), n - 1))
+    step = next_step(model, index)
+    params = step.params
+    x = np.asarray(model.data.X_train[index], np.float32)
+    T = np.asarray(model.T_train)
+    t = T[index]
+    layers, per = hand_pass(spec, cfg.loss, params, x, t[None])
+    pg = point_gradients(layers)
+    jl, jg = point_grad_jax(spec, cfg.loss, params, x, t)
+    rows = step.rows if len(step.rows) else np.array([index])
+    Xb, Tb = device_array(model.data.X_train[rows]), jnp.asarray(T[rows])
+    g_jax = _batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))(params, Xb, Tb)
+    g_jax = _tree(g_jax)
+    pen = penalty_gradients(params, float(cfg.l1), float(cfg.l2))
+    work = len(rows) * sum(np.size(w) for w, _ in params)
+    batch_hand, batch_diff = None, None
+    if work <= MAX_HAND_BATCH_WORK:
+        bl, _ = hand_pass(spec, cfg.loss, params, model.data.X_train[rows], T[rows])
+        batch_hand = mean_gradients(bl)
+        total = [(dw + pw, db + pb) for (dw, db), (pw, pb) in zip(batch_hand, pen)]
+        batch_diff = _max_diff(total, g_jax)
+    upd = optimizer_update(cfg.optimizer, step.opt_state, params, g_jax)
+    scale = max([1.0, abs(jl)] + [float(np.max(np.abs(a), initial=0.0))
+                                  for tree in (jg, g_jax, upd.update) for pair in tree for a in pair])
+    check = Check(_max_diff(pg, jg), abs(float(per[0]) - jl), batch_diff,
+                  _max_diff(upd.hand, upd.update), scale)
+    y = model.data.y_train[index]
+    return Trace(index, x, np.asarray(t), y.item() if hasattr(y, "item") else y, cfg.loss,
+                 tuple(layers), float(per[0]), pg, jg, step, batch_hand, pen, upd, check, params)
+
+
+# --- the probe -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackpropResult:
+    trace: Trace
+    pulls: np.ndarray | None  # each training point's ||dL_n/dθ|| now (None: not asked)
+    pull_rows: np.ndarray | None  # the training points the pulls are of (a sample when many)
+    epoch: int
+
+
+class BackpropProbe:
+    """The backprop view's numbers, computed in the worker thread with each snapshot.
+    ``selected``: the training point; ``pulls``: also each point's gradient norm."""
+
+    def __init__(self, selected: int = 0, pulls: bool = False) -> None:
+        self.selected, self.pulls = selected, pulls
+
+    def __call__(self, model, grid_points=None) -> BackpropResult | None:
+        n = len(model.data.train_index)
+        if n == 0:
+            return None
+        tr = trace(model, int(self.selected))
+        pulls = rows = None
+        if self.pulls:
+            rows = np.arange(n) if n <= MAX_PULL_POINTS else \
+                np.linspace(0, n - 1, MAX_PULL_POINTS).astype(np.int64)
+            pulls = per_example_pull(model.spec, model.config.loss, model.params,
+                                     model.data.X_train[rows], np.asarray(model.T_train)[rows])
+        return BackpropResult(tr, pulls, rows, int(model.epoch))

@@ -1,0 +1,48 @@
+"""Quitting with a trained run that is not saved asks first: Save, Discard or Cancel.
+
+A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module). The File menu's
+Quit (Ctrl+Q) and the window's close button ask; a window closed by the program (tests, the
+screenshot command) does not."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+
+class ClosingMixin:
+    """``may_close()``: True when nothing would be lost, or the user said to go on."""
+
+    _saved_mark: tuple[int, int] | None = None  # (run id, epoch) of the last save or open
+
+    def _mark_saved(self, epoch: int) -> None:
+        self._saved_mark = (self.window.run_id, int(epoch))
+
+    def unsaved_epochs(self) -> int:
+        """How many epochs the run has trained that no save holds (0: nothing to lose)."""
+        s = self.window.last_snapshot
+        if s is None or s.run_id != self.window.run_id or s.live_epoch == 0:
+            return 0
+        mark = self._saved_mark
+        if mark is not None and mark[0] == self.window.run_id:
+            return 0 if s.live_epoch == mark[1] else abs(s.live_epoch - mark[1])
+        return s.live_epoch
+
+    def may_close(self) -> bool:
+        n = self.unsaved_epochs()
+        if not n:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit nnviz",
+                          f"The run has trained {n:,} epochs that are not saved.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self.window)
+        box.setInformativeText("Save the session before quitting?")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        self.message_box = box
+        answer = box.exec()
+        self.message_box = None
+        if answer == QMessageBox.StandardButton.Discard:
+            return True
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()  # asks for a file if there is none; the window closes once written
+            if self._pending_writes:
+                self._close_when_written = True
+        return False

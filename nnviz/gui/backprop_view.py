@@ -1,0 +1,680 @@
+"""Backpropagation, step by step, for one training point (the "backprop" tab).
+
+Pick a training point (click it on the plot, or choose it in the list); Next / Back go through
+the stages of :data:`nnviz.core.backprop.STAGES`: the forward pass, the point's loss, the errors
+δ going back, ∂L/∂w per link, the batch gradient, the optimiser's update. The network diagram is
+the Network view's canvas (:class:`~nnviz.gui.network_view.NetworkCanvas`) drawing the stage's
+numbers instead of the weights -- links show ∂L/∂w, the gradient or the update in the same
+blue / orange and thickness -- and the nodes carry a, δ. Click a node: the formulas on the right
+are written out for that unit with the real numbers. Wide layers show the selected unit and the
+units that matter most for this stage. Every hand-built number is checked against jax.grad
+(and the update against optax) in the worker thread; the header says by how much they differ.
+
+"Size points by pull" draws every training point as large as its own gradient is (vmap of
+grad): the points that pull hardest on the weights now.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+
+from nnviz.core import backprop
+from nnviz.core.backprop import DERIVATIVE_TEXT, STAGE_TITLES, STAGES
+
+from . import colors
+from .boundary_plot import DecisionPlot, shared
+from .network_view import NetworkCanvas, _valid_neuron
+from .neuron_maps import diverging_colour, neuron_label
+
+# Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
+# the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
+MAX_SHOWN = 10
+MAX_TERMS = 6  # terms of a sum written out
+MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
+BUDGET = 0.03  # the probe's share of the worker's time while training runs
+
+
+def num(v: float) -> str:
+    """A number for a formula: 4 significant digits, negative ones in parentheses when they are
+    a factor."""
+    v = float(v)
+    if v == 0:
+        return "0"
+    return f"{v:.4g}"
+
+
+def fac(v: float) -> str:
+    s = num(v)
+    return f"({s})" if s.startswith("-") else s
+
+
+class BackpropCanvas(NetworkCanvas):
+    """The network diagram with a stage's numbers: ``set_stage`` gives the links' values (in
+    the place of the weights) and each node's value and label."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.node_values: list[np.ndarray] = []  # per column (input first)
+        self.node_name = "a"
+        self.link_name = "w"
+        self.focus: np.ndarray | None = None  # per column: units to prefer when a layer is wide
+
+    def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
+        self.node_values, self.node_name, self.link_name = node_values, node_name, link_name
+        self._force_choice = True
+        self.set_state(spec, link_values, None)
+
+    def _choose_units(self) -> None:
+        # The selected unit, then the units with the largest stage value, in order.
+        sizes = self.spec.layer_sizes
+        shown = []
+        for c, n in enumerate(sizes):
+            if n <= MAX_SHOWN:
+                shown.append(np.arange(n))
+                continue
+            score = np.abs(np.nan_to_num(self.node_values[c])) if c < len(self.node_values) \
+                else np.zeros(n)
+            score = score.astype(np.float64).copy()
+            if self.selected is not None and self.selected[0] == c - 1:
+                score[self.selected[1]] = np.inf
+            shown.append(np.sort(np.argpartition(-score, MAX_SHOWN)[:MAX_SHOWN]))
+        self.shown = shown
+        import time
+        self._shown_at = time.monotonic()
+
+    def set_state(self, spec, params, maps) -> None:
+        if getattr(self, "_force_choice", False):
+            self.spec, self.params = spec, params
+            self._choose_units()
+            self._force_choice = False
+        super().set_state(spec, params, maps)
+
+    def _paint_nodes(self, p: QPainter) -> None:
+        border = QPen(QColor(90, 90, 90), 1)
+        sel_pen = QPen(QColor(20, 20, 20), 3)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        bold = QFont(small)
+        bold.setBold(True)
+        labels = []
+        for c, units in enumerate(self.shown):
+            layer = c - 1
+            vals = self.node_values[c] if c < len(self.node_values) else None
+            scale = 1.0
+            if vals is not None and len(vals):
+                finite = np.abs(vals[np.isfinite(vals)])
+                scale = max(float(finite.max()), 1e-12) if finite.size else 1.0
+            for k, u in enumerate(units):
+                r = self.node_rect(c, k)
+                v = None if vals is None else float(vals[u])
+                p.fillRect(r, diverging_colour(v, scale) if v is not None else QColor(235, 235, 235))
+                selected = self.selected == (layer, int(u))
+                p.setPen(sel_pen if selected else border)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(r)
+                if layer >= 0 and self.params is not None:
+                    b = float(self.params[layer][1][u])
+                    br = self.bias_rect(c, k)
+                    p.setPen(QPen(QColor(60, 60, 60), 1))
+                    p.setBrush(diverging_colour(b, self._bias_scale(layer)))
+                    p.drawRect(br)
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                if v is not None:
+                    labels.append((c, k, layer, v, selected))
+        # The labels last, on a pale box: over the links and the next column's nodes.
+        for c, k, layer, v, selected in labels:
+            r = self.node_rect(c, k)
+            name = self.node_name if layer >= 0 else "x"
+            font = bold if selected else small
+            p.setFont(font)
+            text = f"{name}={num(v)}"
+            width = p.fontMetrics().horizontalAdvance(text) + 6
+            if layer < 0:
+                box = QRectF(r.left() - width - 4, r.center().y() - 8, width, 16)
+            else:
+                box = QRectF(r.right() + 2, r.top() - 15, width, 15)
+                if box.right() > self.width() - 2:  # the output column: above its node
+                    box.moveRight(self.width() - 2)
+            p.fillRect(box, QColor(255, 255, 255, 215))
+            p.setPen(QColor(20, 20, 20))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_titles(self, p: QPainter) -> None:
+        # The Network view's titles, with "(k of n)" on a line of its own: columns are narrow.
+        spec = self.spec
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        p.setFont(small)
+        p.setPen(QColor(60, 60, 60))
+        gap = (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else 140.0
+        half = max(40.0, min(70.0, gap / 2 - 2))
+        for c, x in enumerate(self.col_x):
+            if c == 0:
+                title = f"input\n{spec.input_dim} feature{'s' if spec.input_dim > 1 else ''}"
+            elif c == len(self.col_x) - 1:
+                title = f"output\n{spec.output_dim} {spec.output_activation}"
+            else:
+                title = f"hidden {c}\n{spec.hidden[c - 1]} {spec.activations[c - 1]}"
+            n, shown = spec.layer_sizes[c], len(self.shown[c])
+            if shown < n:
+                title += f"\n({shown} of {n})"
+            p.drawText(QRectF(x - half, 2, 2 * half, 44), Qt.AlignmentFlag.AlignHCenter, title)
+
+    def _geometry(self) -> None:
+        super()._geometry()
+        if any(len(u) < n for u, n in zip(self.shown, self.spec.layer_sizes)):
+            # room for a third title line
+            self.centres = [np.column_stack([c[:, 0], 12 + c[:, 1] * (1 - 12 / max(self.height(), 1))])
+                            for c in self.centres]
+
+    def _describe(self, item) -> str:
+        spec = self.spec
+        if item[0] == "w":
+            _, layer, i, j = item
+            return (f"{self.link_name} of the link from {neuron_label(spec, layer - 1, i)}\n"
+                    f"to {neuron_label(spec, layer, j)}: {self.value_of(item):+.5g}\n"
+                    "click: its formulas")
+        if item[0] == "b":
+            return (f"{self.link_name} of the bias of {neuron_label(spec, item[1], item[2])}: "
+                    f"{self.value_of(item):+.5g}")
+        _, layer, unit = item
+        v = self.node_values[layer + 1][unit] if layer + 1 < len(self.node_values) else None
+        name = self.node_name if layer >= 0 else "x"
+        text = neuron_label(spec, layer, unit)
+        if v is not None:
+            text += f"\n{name} = {float(v):+.6g}"
+        return text + "\nclick: its formulas"
+
+
+class BackpropView(QWidget):
+    """The "backprop" view."""
+
+    point_selected = Signal(int)
+    settings_changed = Signal()
+
+    def __init__(self, window=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.extras_key = "backprop"
+        self.probe = backprop.BackpropProbe()
+        self.snapshot = None
+        self.result: backprop.BackpropResult | None = None
+        self.stage = 0
+        self.unit: tuple[int, int] | None = None  # (layer, unit) whose formulas are written
+        self._data = None
+        self._drawn_result = None
+        self._asked = None  # the epoch whose fresh numbers were asked for
+
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.points = QComboBox()
+        self.points.setToolTip("The training point to follow (or click one on the plot).")
+        self.points.setMinimumContentsLength(22)
+        self.back = QPushButton("◀ Back")
+        self.next = QPushButton("Next ▶")
+        self.back.setToolTip("The previous stage.")
+        self.next.setToolTip("The next stage: forward, loss, δ, ∂L/∂w, batch gradient, update.")
+        self.stage_label = QLabel()
+        self.check = QLabel()
+        self.check.setTextFormat(Qt.TextFormat.RichText)
+        self.check.setToolTip("The largest difference of the numbers built by hand here "
+                              "(numpy, float64) from jax.grad's (float32) -- the point's "
+                              "gradient, the batch gradient -- and of the update from optax's.")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Point:"))
+        bar.addWidget(self.points)
+        bar.addSpacing(12)
+        bar.addWidget(self.back)
+        bar.addWidget(self.stage_label)
+        bar.addWidget(self.next)
+        bar.addStretch(1)
+        bar.addWidget(self.check)
+
+        self.plot = DecisionPlot()
+        self.plot.setToolTip("Click a training point to follow it through the network.")
+        self.plot.setMinimumWidth(220)
+        self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(20, 20, 20, width=3),
+                                         brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
+        self.marker.setZValue(30)
+        self.plot.getPlotItem().addItem(self.marker)
+        self.pull_points = pg.ScatterPlotItem(pxMode=True)
+        self.pull_points.setZValue(12)
+        self.plot.getPlotItem().addItem(self.pull_points)
+        self.pull_box = QCheckBox("Size points by their pull")
+        self.pull_box.setToolTip("Draw every training point as large as its own gradient "
+                                 "||∂Lₙ/∂θ|| (per-example gradients, vmap of grad): the points "
+                                 "that pull hardest on the weights now.")
+        self.pull_note = QLabel()
+        self.pull_note.setWordWrap(True)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.plot, 1)
+        lv.addWidget(self.pull_box)
+        lv.addWidget(self.pull_note)
+
+        self.canvas = BackpropCanvas()
+        self.formulas = QTextBrowser()
+        self.formulas.setOpenLinks(False)
+        self.formulas.setMinimumHeight(120)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.canvas)
+        right.addWidget(self.formulas)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([420, 260])
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([330, 520])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addLayout(bar)
+        lay.addWidget(split, 1)
+
+        self.back.clicked.connect(lambda: self.go(self.stage - 1))
+        self.next.clicked.connect(lambda: self.go(self.stage + 1))
+        self.points.activated.connect(self.select_point)
+        self.pull_box.toggled.connect(self._set_pulls)
+        self.canvas.node_clicked.connect(self.select_unit)
+        self.canvas.edit_requested.connect(self._link_clicked)
+        self.plot.scene().sigMouseClicked.connect(self._plot_clicked)
+        self._show_stage()
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def set_dataset(self, data) -> None:
+        if data is self._data:
+            return
+        self._data = data
+        self.plot.set_dataset(data)
+        self.points.clear()
+        n = len(data.train_index)
+        names = data.feature_names or tuple(f"x{i + 1}" for i in range(data.n_features))
+        for i in range(min(n, MAX_LISTED)):
+            xs = ", ".join(f"{names[k]}={data.X_train[i, k]:.2f}"
+                           for k in range(min(data.n_features, 3)))
+            y = data.y_train[i]
+            what = f"class {int(y)}" if data.is_classification else f"y={float(y):.3g}"
+            self.points.addItem(f"#{i}  {xs}  {what}")
+        sel = min(int(self.probe.selected), max(n - 1, 0))
+        self.probe.selected = sel
+        self.points.setCurrentIndex(sel if sel < MAX_LISTED else -1)
+        self.pull_points.setData([], [])
+        self._place_marker()
+
+    def update_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        data = getattr(self.window, "dataset", None) if self.window is not None else None
+        if data is not None:
+            self.set_dataset(data)
+        self.plot.update_grid(snapshot.grid)
+        result = snapshot.extras.get(self.extras_key)
+        if result is not None and result.epoch != snapshot.epoch and \
+                not getattr(self.window, "playing", True) and self._asked != snapshot.epoch:
+            # Paused on a frame whose throttled probe handed out an older result (a Step right
+            # after another frame): ask once for this epoch's numbers.
+            self._asked = snapshot.epoch
+            self.settings_changed.emit()
+        if result is not None and self._data is not None and \
+                len(result.trace.layers) == snapshot.spec.n_layers:
+            self.result = result
+            if self.unit is None or not _valid_neuron(snapshot.spec, self.unit):
+                self.unit = (snapshot.spec.n_layers - 1, 0)
+            self.canvas.selected = self.unit
+            if result is not self._drawn_result:  # a throttled probe hands out the same again
+                self._drawn_result = result
+                self._draw_pulls()
+                self._show_stage()
+        elif self.result is None:
+            self._show_stage()
+
+    # -- user actions ----------------------------------------------------------------------------
+
+    def go(self, stage: int) -> None:
+        self.stage = int(min(max(stage, 0), len(STAGES) - 1))
+        self._show_stage()
+
+    def select_point(self, index: int) -> None:
+        if self._data is None or not 0 <= index < len(self._data.train_index):
+            return
+        self.probe.selected = int(index)
+        if index < self.points.count():
+            self.points.setCurrentIndex(index)
+        self._place_marker()
+        self.point_selected.emit(int(index))
+        self.settings_changed.emit()
+
+    def select_unit(self, layer: int, unit: int) -> None:
+        self.unit = (layer, unit)
+        self.canvas.selected = self.unit
+        self._show_stage()
+
+    def _link_clicked(self, item, _pos) -> None:
+        self.select_unit(item[1], item[-1])
+
+    def _set_pulls(self, on: bool) -> None:
+        self.probe.pulls = bool(on)
+        if not on:
+            self.pull_points.setData([], [])
+            self.plot.train_points.setVisible(True)
+            self.pull_note.setText("")
+        self.settings_changed.emit()
+
+    def pick_at(self, x: float, y: float) -> int | None:
+        """The training point nearest to (x, y) in the plot's own scale, selected."""
+        data = self._data
+        if data is None or data.n_features > 2 or not len(data.train_index):
+            return None
+        vb = self.plot.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        X = data.X_train
+        px = (X[:, 0] - x) / max(x1 - x0, 1e-12)
+        py = ((X[:, 1] - y) / max(y1 - y0, 1e-12)) if data.n_features == 2 else \
+            (data.y_train.astype(np.float64) - y) / max(y1 - y0, 1e-12)
+        d = np.hypot(px, py)
+        i = int(np.argmin(d))
+        if d[i] > 0.05:
+            return None
+        self.select_point(i)
+        return i
+
+    def _plot_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        p = self.plot.getPlotItem().getViewBox().mapSceneToView(event.scenePos())
+        self.pick_at(p.x(), p.y())
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def _point_xy(self, rows):
+        data = self._data
+        X = data.X_train[rows]
+        if data.n_features >= 2:
+            return X[:, 0], X[:, 1]
+        return X[:, 0], data.y_train[rows].astype(np.float32)
+
+    def _place_marker(self) -> None:
+        data = self._data
+        if data is None or data.n_features > 2 or not len(data.train_index):
+            self.marker.setData([], [])
+            return
+        x, y = self._point_xy(np.array([int(self.probe.selected)]))
+        self.marker.setData(x, y)
+
+    def _draw_pulls(self) -> None:
+        r, data = self.result, self._data
+        if r is None or r.pulls is None or data is None or data.n_features > 2 \
+                or not self.pull_box.isChecked():
+            return
+        rows, pulls = r.pull_rows, np.nan_to_num(r.pulls)
+        top = max(float(pulls.max()), 1e-12)
+        sizes = 4 + 18 * np.sqrt(pulls / top)
+        x, y = self._point_xy(rows)
+        if data.is_classification:
+            rgb = np.array([colors.class_color(int(k)) for k in data.y_train[rows]])
+        else:
+            rgb = np.repeat(np.array([colors.BLUE]), len(rows), 0)
+        self.pull_points.setData(x, y, size=sizes, brush=shared(rgb, pg.mkBrush),
+                                 pen=pg.mkPen("w", width=1), symbol="o")
+        self.plot.train_points.setVisible(False)
+        hardest = rows[np.argsort(-pulls)[:3]]
+        sample = f" (a sample of {len(rows):,})" if len(rows) < len(data.train_index) else ""
+        self.pull_note.setText(f"Size: ||∂Lₙ/∂θ|| of each point{sample}, largest "
+                               f"{top:.3g}; hardest now: " + ", ".join(f"#{i}" for i in hardest))
+
+    def _show_stage(self) -> None:
+        name = STAGES[self.stage]
+        self.back.setEnabled(self.stage > 0)
+        self.next.setEnabled(self.stage < len(STAGES) - 1)
+        self.stage_label.setText(f"<b>{self.stage + 1} / {len(STAGES)}</b> · {STAGE_TITLES[name]}")
+        r = self.result
+        if r is None or self.snapshot is None:
+            self.title.setText("<b>Backpropagation, step by step</b> — pick a training point; "
+                               "its numbers come with the next frame.")
+            self.formulas.setHtml("")
+            self.check.setText("")
+            return
+        tr, spec = r.trace, self.snapshot.spec
+        step = tr.step
+        where = ""
+        if step.n_batches > 1:
+            if step.batch_index < 0:
+                where = (f" · epoch {step.epoch + 1} leaves this point out (its batches of "
+                         f"{self.snapshot.config.batch_size} do not reach it)")
+            else:
+                where = (f" · in batch {step.batch_index + 1} of {step.n_batches} of epoch "
+                         f"{step.epoch + 1} ({tr.batch_size} points); the weights are the run's "
+                         "at that step")
+        self.title.setText(f"<b>Backpropagation, step by step</b> — training point "
+                           f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")
+        c = tr.check
+        if not np.isfinite(c.worst):
+            self.check.setText("<span style='color:#b00020'>the weights or the loss are not "
+                               "finite (a diverged run): nothing to check</span>")
+            self._draw_canvas(name, tr, spec)
+            self.formulas.setHtml(self._formulas(name, tr, spec))
+            return
+        ok = c.ok
+        colour = "#1b7a1b" if ok else "#b00020"
+        batch = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"
+        self.check.setText(f"<span style='color:{colour}'>{'✓' if ok else '✗'} matches jax.grad "
+                           f"to {c.worst:.1e}</span>{batch}")
+        self._draw_canvas(name, tr, spec)
+        self.formulas.setHtml(self._formulas(name, tr, spec))
+
+    def _draw_canvas(self, name: str, tr, spec) -> None:
+        layers = tr.layers
+        x = tr.x.astype(np.float64)
+        acts = [x] + [p.a[0] for p in layers]
+        deltas = [x] + [p.delta[0] for p in layers]  # the inputs stay x
+        if name in ("forward", "loss"):
+            links, nodes, nn, ln = tr.params, acts, "a", "weight"
+        elif name == "delta":
+            links, nodes, nn, ln = tr.params, deltas, "δ", "weight"
+        elif name == "grad":
+            links, nodes, nn, ln = tr.point_grad, deltas, "δ", "∂L/∂w (this point)"
+        elif name == "batch":
+            links, nodes, nn, ln = tr.update.grad, acts, "a", "batch gradient g"
+        else:
+            links, nodes, nn, ln = tr.update.update, acts, "a", "update Δw"
+        links = tuple((np.asarray(w, np.float32), np.asarray(b, np.float32)) for w, b in links)
+        self.canvas.set_stage(spec, links, nodes, nn, ln)
+
+    # -- the formulas ----------------------------------------------------------------------------
+
+    def _formulas(self, name: str, tr, spec) -> str:
+        layer, unit = self.unit if self.unit is not None else (spec.n_layers - 1, 0)
+        who = neuron_label(spec, layer, unit)
+        parts = [f"<h3>{STAGE_TITLES[name]}</h3>"]
+        explain = {
+            "forward": "Each unit adds up its inputs times their weights, plus its bias (z), "
+                       "and passes z through its activation f (a). Node labels: a.",
+            "loss": f"The loss ({tr.loss_name}) compares the output with this point's target.",
+            "delta": "δ = ∂L/∂z says how the loss changes with a unit's z. It starts at the "
+                     "output and goes back: each unit collects the δ of the units it feeds, "
+                     "weighted by the links, times its own slope f′(z). Node labels: δ.",
+            "grad": "A weight's gradient is the activation that comes in on it times the δ of "
+                    "the unit it goes to: ∂L/∂wᵢⱼ = aᵢ·δⱼ. The links now show these, not "
+                    "the weights.",
+            "batch": "The run does not step on one point: it averages every point's gradient "
+                     "over the batch (and adds the penalty's). Links: that gradient g.",
+            "update": "The optimiser turns g into the change of each weight. Links: Δw.",
+        }[name]
+        parts.append(f"<p>{explain}</p>")
+        if name in ("batch", "update") and tr.step.batch_index < 0:
+            parts.append("<p><b>The next epoch leaves this point out</b> (the training points "
+                         "do not fill a last batch): the gradient and step below are of this "
+                         "point alone, to show the arithmetic; the run does not take them.</p>")
+        parts.append(f"<p><b>{who}</b> (click another node or link)</p>")
+        if layer < 0:
+            parts.append(f"<p>x{unit + 1} = {num(tr.x[unit])}: an input, the point's own "
+                         "coordinate. Pick a unit of a later layer.</p>")
+            return "".join(parts)
+        p = tr.layers[layer]
+        a_in, w = p.a_in[0], np.asarray(tr.params[layer][0], np.float64)[:, unit]
+        b = float(np.asarray(tr.params[layer][1])[unit])
+        act = spec.layer_activations[layer]
+        z, a, d = float(p.z[0, unit]), float(p.a[0, unit]), float(p.delta[0, unit])
+        prev = "x" if layer == 0 else "a"
+        order = np.argsort(-np.abs(w * a_in))
+        shown = order[:MAX_TERMS]
+        more = len(order) - len(shown)
+        rest = f" + … ({more} more)" if more else ""
+        if name == "forward":
+            terms = " + ".join(f"{fac(w[i])}·{fac(a_in[i])}" for i in shown)
+            parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
+                         f"<br>&nbsp;&nbsp;= <b>{num(z)}</b></p>")
+            parts.append(f"<p>a = {act}(z) = {act}({num(z)}) = <b>{num(a)}</b></p>")
+        elif name == "loss":
+            out = tr.layers[-1].a[0]
+            t = np.ravel(tr.target)
+            if tr.loss_name == "mse":
+                k = len(out)
+                inner = " + ".join(f"({num(o)} − {num(tt)})²" for o, tt in zip(out, t))
+                pre = "L = (a − t)²" if k == 1 else f"L = (1/{k}) Σₖ (aₖ − tₖ)²"
+                parts.append(f"<p>{pre}<br>&nbsp;&nbsp;= {inner if k == 1 else f'(1/{k})[{inner}]'}"
+                             f"<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
+            elif tr.loss_name == "bce":
+                parts.append(f"<p>L = −[t·log a + (1 − t)·log(1 − a)]<br>&nbsp;&nbsp;"
+                             f"= −[{num(t[0])}·log {num(out[0])} + {num(1 - t[0])}·log "
+                             f"{num(1 - out[0])}]<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
+            else:
+                label = int(t[0])
+                parts.append(f"<p>L = −log softmax(z)<sub>t</sub>, t = class {label}<br>"
+                             f"&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
+            parts.append(f"<p>target t = {', '.join(num(v) for v in t)}; the network says "
+                         f"{', '.join(num(v) for v in out)}.</p>")
+        elif name == "delta":
+            fp = p.fprime
+            dt = DERIVATIVE_TEXT[act]
+            if layer == spec.n_layers - 1:
+                up = float(p.upstream[0, unit])
+                if tr.loss_name == "bce" and act == "sigmoid" or \
+                        tr.loss_name == "cross-entropy" and act == "softmax":
+                    parts.append(f"<p>At the output, with this loss taken from z: δ = a − t "
+                                 f"= <b>{num(d)}</b></p>")
+                elif fp is None:
+                    parts.append(f"<p>δ = (softmax's Jacobian)ᵀ·∂L/∂a; {dt}<br>"
+                                 f"∂L/∂a = {num(up)} → δ = <b>{num(d)}</b></p>")
+                else:
+                    dl = {"mse": f"2(a − t)/{len(p.a[0])}" if len(p.a[0]) > 1 else "2(a − t)",
+                          "bce": "−t/a + (1 − t)/(1 − a)",
+                          "cross-entropy": "softmax(a) − onehot(t)"}[tr.loss_name]
+                    parts.append(f"<p>δ = ∂L/∂a · f′(z)<br>∂L/∂a = {dl} = {num(up)}<br>"
+                                 f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}·{fac(fp[0, unit])} "
+                                 f"= <b>{num(d)}</b></p>")
+            else:
+                nxt = tr.layers[layer + 1]
+                wn = np.asarray(tr.params[layer + 1][0], np.float64)[unit]
+                dn = nxt.delta[0]
+                o2 = np.argsort(-np.abs(wn * dn))[:MAX_TERMS]
+                more2 = len(dn) - len(o2)
+                terms = " + ".join(f"{fac(wn[k])}·{fac(dn[k])}" for k in o2)
+                up = float(p.upstream[0, unit])
+                line = f"<p>δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {terms}" \
+                       f"{f' + … ({more2} more)' if more2 else ''} = {num(up)}<br>"
+                if fp is None:
+                    line += f"{dt}<br>δ = <b>{num(d)}</b></p>"
+                else:
+                    line += (f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}·{fac(fp[0, unit])} = "
+                             f"<b>{num(d)}</b></p>")
+                parts.append(line)
+        elif name == "grad":
+            gw = tr.point_grad[layer][0][:, unit]
+            jw = tr.jax_point_grad[layer][0][:, unit]
+            rows = "".join(f"<tr><td>∂L/∂w<sub>{i + 1}</sub> = {prev}<sub>{i + 1}</sub>·δ = "
+                           f"{fac(a_in[i])}·{fac(d)}</td><td>= <b>{num(gw[i])}</b></td>"
+                           f"<td style='color:#666'>jax {num(jw[i])}</td></tr>"
+                           for i in np.argsort(-np.abs(gw))[:MAX_TERMS])
+            parts.append(f"<p>The links into this unit (δ = {num(d)}):</p><table>{rows}</table>")
+            parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
+                         f"{num(tr.jax_point_grad[layer][1][unit])})</p>")
+        elif name == "batch":
+            n = tr.batch_size
+            g = tr.update.grad[layer][0][:, unit]
+            pen = tr.penalty_grad[layer][0][:, unit]
+            mine = tr.point_grad[layer][0][:, unit]
+            mean = tr.batch_data_grad[layer][0][:, unit] if tr.batch_data_grad is not None \
+                else g - pen
+            cfg = self.snapshot.config
+            pen_text = ""
+            if cfg.l1 or cfg.l2:
+                pen_text = " + " + " + ".join(t for t in (
+                    f"{cfg.l1:g}·sign(w)" if cfg.l1 else "",
+                    f"2·{cfg.l2:g}·w" if cfg.l2 else "") if t)
+            rows = "".join(f"<tr><td>w<sub>{i + 1}</sub>: this point {num(mine[i])}</td>"
+                           f"<td>mean of {n:,} {num(mean[i])}</td>"
+                           + (f"<td>penalty {num(pen[i])}</td>" if pen_text else "")
+                           + f"<td>g = <b>{num(g[i])}</b></td></tr>"
+                           for i in np.argsort(-np.abs(g))[:MAX_TERMS])
+            parts.append(f"<p>g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p><table>{rows}</table>")
+            share = "all the training points" if n == len(self._data.train_index) else \
+                f"the {n:,} points of its batch"
+            parts.append(f"<p>This point is one of {share}: its own gradient weighs 1/{n:,} "
+                         "of the step.</p>")
+        else:
+            parts.append(self._update_text(tr, layer, unit))
+        return "".join(parts)
+
+    def _update_text(self, tr, layer: int, unit: int) -> str:
+        u = tr.update
+        lr = u.learning_rate
+        g = u.grad[layer][0][:, unit]
+        dw = u.update[layer][0][:, unit]
+        w = np.asarray(tr.params[layer][0], np.float64)[:, unit]
+        i = int(np.argmax(np.abs(g)))
+        gi, di = g[i], dw[i]
+        head = f"<p>For w<sub>{i + 1}</sub> (its largest gradient), g = {num(gi)}, lr = {lr:g}:</p>"
+        if u.optimizer == "gd":
+            body = (f"<p>Plain gradient descent: Δw = −lr·g = −{lr:g}·{fac(gi)} = "
+                    f"<b>{num(di)}</b></p>")
+        elif u.optimizer in ("momentum", "nesterov"):
+            v0 = u.before["v"][layer][0][i, unit]
+            v1 = u.after["v"][layer][0][i, unit]
+            body = (f"<p>Momentum keeps a velocity v: v ← g + 0.9·v = {num(gi)} + 0.9·{fac(v0)} "
+                    f"= {num(v1)}<br>")
+            if u.optimizer == "momentum":
+                body += f"Δw = −lr·v = −{lr:g}·{fac(v1)} = <b>{num(di)}</b></p>"
+            else:
+                body += (f"Nesterov looks ahead: Δw = −lr·(g + 0.9·v) = −{lr:g}·({num(gi)} + "
+                         f"0.9·{fac(v1)}) = <b>{num(di)}</b></p>")
+        elif u.optimizer == "adam":
+            m0, v0 = u.before["m"][layer][0][i, unit], u.before["v"][layer][0][i, unit]
+            m1, v1 = u.after["m"][layer][0][i, unit], u.after["v"][layer][0][i, unit]
+            t = u.count
+            mh, vh = m1 / (1 - 0.9 ** t), v1 / (1 - 0.999 ** t)
+            body = (f"<p>Adam keeps running means of g and g²:<br>m ← 0.9·m + 0.1·g = "
+                    f"0.9·{fac(m0)} + 0.1·{fac(gi)} = {num(m1)}<br>v ← 0.999·v + 0.001·g² = "
+                    f"0.999·{fac(v0)} + 0.001·{fac(gi)}² = {num(v1)}<br>bias-corrected at step "
+                    f"t = {t}: m′ = m/(1 − 0.9ᵗ) = {num(mh)}, v′ = v/(1 − 0.999ᵗ) = {num(vh)}<br>"
+                    f"Δw = −lr·m′/(√v′ + 10⁻⁸) = <b>{num(di)}</b></p>")
+        else:
+            v0, v1 = u.before["v"][layer][0][i, unit], u.after["v"][layer][0][i, unit]
+            body = (f"<p>RMSProp keeps a running mean of g²: v ← 0.9·v + 0.1·g² = 0.9·{fac(v0)} "
+                    f"+ 0.1·{fac(gi)}² = {num(v1)}<br>Δw = −lr·g/√(v + 10⁻⁸) = "
+                    f"<b>{num(di)}</b></p>")
+        if u.optimizer != "gd":
+            body += (f"<p>Not lr × g (that would be {num(-lr * gi)}): the optimiser's state "
+                     "changes the step.</p>")
+        body += (f"<p>The weight goes from {num(w[i])} to <b>{num(w[i] + di)}</b>.</p>")
+        hand = u.hand[layer][0][i, unit]
+        body += (f"<p style='color:#666'>By hand {num(hand)}, optax {num(di)} "
+                 f"(difference {abs(hand - di):.1e}).</p>")
+        return head + body
+
+
+def build_view(ctx) -> BackpropView:
+    """The Backprop tab (see nnviz.gui.views): the view and its probe."""
+    view = BackpropView(ctx.window)
+    tracker = ctx.track("backprop", view, {view.extras_key: (view.probe, BUDGET)})
+    view.settings_changed.connect(tracker.refresh)
+    return view

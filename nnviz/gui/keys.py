@@ -1,0 +1,34 @@
+"""Keys that belong to the focused field: the window's single-key shortcuts (Right: step one
+epoch, Home / End: the timeline) must not take the arrow keys from a slider, a spin box or a
+list that has the focus. Qt asks the focused widget first (ShortcutOverride); these widgets do
+not claim those keys themselves, so the filter claims them for them."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
+                               QComboBox, QLineEdit, QTabBar, QWidget)
+
+FIELD_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+              Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
+FIELDS = (QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView, QTabBar)
+
+
+class FieldKeys(QObject):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, FIELDS)
+                and Qt.Key(event.key()) in FIELD_KEYS
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                and obj.window() is self.window):
+            event.accept()  # the field gets the key; the shortcut does not fire
+            return True
+        return False
+
+
+def install(window: QWidget) -> FieldKeys:
+    keys = FieldKeys(window)
+    QApplication.instance().installEventFilter(keys)
+    return keys

@@ -1,0 +1,217 @@
+"""Linear regions of a ReLU network (the "regions" tab).
+
+Left: the input plane split into the regions where the network is one linear function (dark
+lines where a unit switches on or off), each shaded by how steep that function is (the size of
+the logit's gradient), with the data over it. Right: the number of regions over the run, from
+the run log's checkpoints, with Zaslavsky's bound for one hidden layer. For smooth activations
+the view says why regions do not apply. The numbers come from
+:class:`nnviz.core.regions.RegionsProbe` in the worker thread.
+
+A tab of its own rather than a layer of the Network or Backprop view: it needs the whole plane
+large and its own curve over the run, and its probe (a 200 x 200 grid of activation patterns
+and slopes) should only run while it is looked at.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from nnviz.core.regions import Regions
+
+from . import colors
+from .boundary_plot import shared
+from .widgets import cache_axes
+
+BUDGET = 0.05
+EDGE_RGB = np.array([35, 35, 35], np.uint8)
+_LUT = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
+# Lighter: the data points and the region lines must stay visible on it.
+_LUT = (_LUT + (255 - _LUT.astype(np.int32)) * 0.35).astype(np.uint8)
+
+
+def region_image(r: Regions) -> np.ndarray:
+    """RGB (res_y, res_x, 3): each cell shaded by its slope, the edges between regions dark."""
+    s = np.nan_to_num(np.asarray(r.slope, np.float64))
+    top = float(np.percentile(s, 99)) if s.size else 1.0
+    idx = np.clip(s / max(top, 1e-12) * 255, 0, 255).astype(np.uint8)
+    rgb = _LUT[idx]
+    rgb[r.edges] = EDGE_RGB
+    return rgb
+
+
+class RegionsView(QWidget):
+    """The "regions" view."""
+
+    stale = Signal()  # paused on an older result: the probe is asked again
+
+    def __init__(self, window=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self._asked = None
+        self.extras_key = "regions"
+        self.snapshot = None
+        self.result: Regions | None = None
+        self._data_key = None
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reason.setStyleSheet("QLabel { color: #444; font-size: 13pt; padding: 40px; }")
+        self.reason.hide()
+
+        self.plane = pg.PlotWidget(background="w")
+        self.plot = self.plane  # what bench/gui.py watches for this view's frames
+        self.plane.setToolTip("The input plane: dark lines where a unit switches on or off; "
+                              "between them the network is one linear function, shaded by "
+                              "its slope (lighter yellow: steeper).")
+        pi = self.plane.getPlotItem()
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        pi.setTitle("regions, shaded by slope ||∂z/∂x|| of the output's logit", color="#333",
+                    size="10pt")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        pi.addItem(self.image)
+        self.points = pg.ScatterPlotItem(size=5, pxMode=True)
+        pi.addItem(self.points)
+        self.curve_1d = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2))
+        pi.addItem(self.curve_1d)
+        cache_axes(pi)
+
+        self.history = pg.PlotWidget(background="w")
+        self.history.setToolTip("How many linear regions the network has cut the plane into, at "
+                                "each recorded epoch (the dashed line: the most one hidden layer "
+                                "of this width can make).")
+        hp = self.history.getPlotItem()
+        hp.setMenuEnabled(False)
+        hp.hideButtons()
+        hp.setTitle("number of regions over the run", color="#333", size="10pt")
+        hp.setLabel("bottom", "epoch", color="#333")
+        hp.setLabel("left", "regions", color="#333")
+        hp.showGrid(x=True, y=True, alpha=0.2)
+        self.count_curve = hp.plot([], [], pen=pg.mkPen(8, 119, 189, width=2), symbol="o",
+                                   symbolSize=5, symbolBrush=(8, 119, 189))
+        self.bound_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(200, 80, 0, width=1.5,
+                                                                 style=Qt.PenStyle.DashLine),
+                                          label="Zaslavsky's bound",
+                                          labelOpts={"color": (160, 60, 0), "position": 0.7,
+                                                     "anchors": [(0.5, 1), (0.5, 1)]})
+        hp.addItem(self.bound_line)
+        self.bound_line.hide()
+        cache_axes(hp)
+
+        self.split = QSplitter()
+        self.split.addWidget(self.plane)
+        self.split.addWidget(self.history)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.header)
+        lay.addWidget(self.reason, 1)
+        lay.addWidget(self.split, 1)
+
+    def update_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        r = snapshot.extras.get(self.extras_key)
+        if r is None:
+            if self.result is None:
+                self.header.setText("<b>Linear regions</b> — they come with the next frame.")
+            return
+        if r.epoch != snapshot.epoch and not getattr(self.window, "playing", True) \
+                and self._asked != snapshot.epoch:
+            self._asked = snapshot.epoch  # a throttled frame right after a Step: ask once
+            self.stale.emit()
+        if r is self.result:
+            return  # a throttled probe hands out the same result again: nothing new to draw
+        self.result = r
+        if r.reason is not None:
+            self.header.setText("<b>Linear regions</b>")
+            self.reason.setText(r.reason)
+            self.reason.show()
+            self.split.hide()
+            return
+        self.reason.hide()
+        self.split.show()
+        self._draw_plane(r)
+        self.count_curve.setData(r.history_epochs, r.history_counts)
+        if r.bound is not None:
+            self.bound_line.setValue(r.bound)
+            self.bound_line.label.setFormat(f"Zaslavsky's bound: {r.bound}")
+            self.bound_line.show()
+        else:
+            self.bound_line.hide()
+        self.header.setText(self._text(r, snapshot))
+
+    def _draw_plane(self, r: Regions) -> None:
+        xs, ys = r.xs, r.ys
+        pi = self.plane.getPlotItem()
+        rgb = region_image(r)
+        one_d = not len(ys)
+        if one_d:  # one input: a strip of intervals under the data
+            lo, hi = float(np.min(r.data_y)), float(np.max(r.data_y))
+            pad = 0.1 * ((hi - lo) or 1.0)
+            y0, y1 = lo - pad, hi + pad
+        else:
+            y0, y1 = float(ys[0]), float(ys[-1])
+        dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
+        dy = (y1 - y0) / max(len(ys) - 1, 1) if not one_d else 0.0
+        self.image.setImage(np.ascontiguousarray(rgb), autoLevels=False, levels=(0, 255))
+        self.image.setRect(QRectF(float(xs[0] - dx / 2), float(y0 - dy / 2),
+                                  float(xs[-1] - xs[0] + dx), float(y1 - y0 + dy)))
+        key = (id(r.data_X), len(xs), len(ys))
+        if key != self._data_key:
+            self._data_key = key
+            X, y = r.data_X, r.data_y
+            if one_d:
+                px, py = X[:, 0], y.astype(np.float32)
+            else:
+                px, py = X[:, 0], X[:, 1]
+            if np.issubdtype(np.asarray(y).dtype, np.integer):
+                rgb_pts = np.array([colors.class_color(int(k)) for k in y])
+            else:
+                rgb_pts = np.repeat(np.array([colors.TRAIN_CURVE]), len(y), 0)
+            self.points.setData(px, py, brush=shared(rgb_pts, pg.mkBrush),
+                                pen=pg.mkPen("w", width=0.8))
+            pi.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(y0, y1), padding=0)
+
+    @staticmethod
+    def _text(r: Regions, snapshot) -> str:
+        spec = snapshot.spec
+        acts = ", ".join(sorted(set(spec.activations))) or "no hidden layer"
+        exact = ""
+        if r.exact is not None and len(spec.hidden) == 1:
+            exact = (f" (exactly {r.exact} inside this box, from the {spec.hidden[0]} lines "
+                     "w·x + b = 0 of its units")
+            if r.exact > r.count:
+                exact += "; the grid misses regions thinner than a cell"
+            exact += ")"
+        bound = ""
+        if r.bound is not None:
+            n = spec.hidden[0]
+            bound = (f"<br>With one hidden layer of {n} units the plane has at most "
+                     f"1 + n + n(n−1)/2 = <b>{r.bound}</b> regions (Zaslavsky: {n} lines in "
+                     "general position); most of them may lie outside the data's box.")
+        elif len(spec.hidden) > 1:
+            bound = ("<br>Deeper layers fold the plane: each region of one layer can be cut "
+                     "again by the next, so depth can multiply the regions (Montúfar et al. "
+                     "2014); the bounds for deep networks are loose, and none is drawn.")
+        return (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at epoch "
+                f"{r.epoch:,}: <b>{r.count}</b> regions on a "
+                f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's logit is one "
+                f"linear function of the input; it bends only on the dark lines, where one of "
+                f"the {r.units} ReLU units switches.{bound}")
+
+
+def build_view(ctx) -> RegionsView:
+    """The Regions tab (see nnviz.gui.views)."""
+    from nnviz.core.regions import RegionsProbe
+
+    view = RegionsView(ctx.window)
+    tracker = ctx.track("regions", view, {view.extras_key: (RegionsProbe(), BUDGET)})
+    view.stale.connect(tracker.refresh)
+    return view

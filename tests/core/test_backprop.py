@@ -1,0 +1,142 @@
+"""Backpropagation by hand (nnviz.core.backprop) equals jax.grad, and the step equals the run's."""
+from __future__ import annotations
+
+import jax
+import numpy as np
+import pytest
+
+from nnviz.core import activations, backprop, losses
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.network import forward
+from nnviz.core.training import TrainConfig, Trainer, network_for
+
+ACTIVATIONS = tuple(activations.ACTIVATIONS)
+# (loss, output activation, data set): every loss, with the output activations it is used with
+LOSS_CASES = [("mse", "sigmoid", "moons"), ("mse", "linear", "sine"), ("mse", "linear", "line"), ("mse", "softmax", "multiclass"),
+              ("bce", "sigmoid", "moons"), ("bce", "tanh", "moons"),
+              ("cross-entropy", "softmax", "multiclass"), ("cross-entropy", "linear", "moons")]
+
+
+def trainer(act="sigmoid", loss="mse", out="sigmoid", name="moons", hidden=(4, 5), opt="gd",
+            lr=0.5, batch=0, l1=0.0, l2=0.0, samples=60) -> Trainer:
+    data = make_dataset(DataSpec(name, samples=samples, seed=3))
+    spec = network_for(data, loss, hidden, (act,) * len(hidden), out)
+    return Trainer(spec, TrainConfig(loss, opt, lr, batch, l1, l2), data, seed=1)
+
+
+def jax_point_grad(t: Trainer, params, i: int):
+    x, T = t.X_train[i:i + 1], t.T_train[i:i + 1]
+    value, g = jax.value_and_grad(
+        lambda p: losses.data_loss(t.spec, t.config.loss, p, x, T))(params)
+    return float(value), [(np.asarray(a), np.asarray(b)) for a, b in g]
+
+
+@pytest.mark.parametrize("act", ACTIVATIONS)
+def test_every_activation_backpropagates_as_jax_grad(act):
+    t = trainer(act)
+    for i in (0, 7, 31):
+        layers, per = backprop.hand_pass(t.spec, "mse", t.params, t.data.X_train[i],
+                                         np.asarray(t.T_train)[i:i + 1])
+        value, g = jax_point_grad(t, t.params, i)
+        assert per[0] == pytest.approx(value, rel=1e-5, abs=1e-7)
+        for (hw, hb), (jw, jb) in zip(backprop.point_gradients(layers), g):
+            np.testing.assert_allclose(hw, jw, rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(hb, jb, rtol=1e-4, atol=1e-6)
+        # the forward pass is the network's own
+        out = forward(t.spec, t.params, t.X_train[i:i + 1])
+        np.testing.assert_allclose(layers[-1].a[0], np.asarray(out)[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("loss,out,name", LOSS_CASES)
+def test_every_loss_backpropagates_as_jax_grad(loss, out, name):
+    t = trainer("tanh", loss, out, name, lr=0.01)
+    tr = backprop.trace(t, 5)
+    value, g = jax_point_grad(t, t.params, 5)
+    assert tr.loss == pytest.approx(value, rel=1e-5, abs=1e-7)
+    for (hw, hb), (jw, jb) in zip(tr.point_grad, g):
+        np.testing.assert_allclose(hw, jw, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(hb, jb, rtol=1e-4, atol=1e-6)
+    # the view's verdict: within float32 of jax, relative to the numbers' size (the line's
+    # targets reach ~23, its gradients hundreds)
+    assert tr.check.ok and tr.check.point < 1e-5 * tr.check.scale
+    assert tr.check.batch < 1e-5 * tr.check.scale
+
+
+def test_the_batch_gradient_is_the_mean_of_the_points_plus_the_penalty():
+    t = trainer("relu", l1=0.01, l2=0.02)
+    tr = backprop.trace(t, 3)
+    n = len(t.data.train_index)
+    assert tr.batch_size == n  # full batch: every training point
+    obj = lambda p: (losses.data_loss(t.spec, "mse", p, t.X_train, t.T_train)  # noqa: E731
+                     + losses.penalty(p, 0.01, 0.02))
+    g = jax.grad(obj)(t.params)
+    for (dw, db), (pw, pb), (jw, jb) in zip(tr.batch_data_grad, tr.penalty_grad, g):
+        np.testing.assert_allclose(dw + pw, np.asarray(jw), rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(db + pb, np.asarray(jb), rtol=1e-4, atol=1e-6)
+    # this point's own gradient is one of the terms of the mean
+    manual = sum(backprop.point_gradients(*[backprop.hand_pass(
+        t.spec, "mse", t.params, t.data.X_train[k], np.asarray(t.T_train)[k:k + 1])[0]])[0][0]
+        for k in range(n)) / n
+    np.testing.assert_allclose(manual, tr.batch_data_grad[0][0], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("opt", ["gd", "momentum", "nesterov", "adam", "rmsprop"])
+def test_the_update_is_the_one_the_run_makes(opt):
+    t = trainer("tanh", opt=opt, lr=0.05)
+    t.run(3)  # a non-trivial optimiser state
+    tr = backprop.trace(t, 0)
+    before = [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in t.params]
+    t.run(1)
+    for (w0, b0), (uw, ub), (hw, hb), (w1, b1) in zip(before, tr.update.update, tr.update.hand,
+                                                      t.params):
+        np.testing.assert_allclose(w0 + uw, np.asarray(w1), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(b0 + ub, np.asarray(b1), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(hw, uw, rtol=1e-4, atol=1e-7)  # the formula written out
+        np.testing.assert_allclose(hb, ub, rtol=1e-4, atol=1e-7)
+    if opt == "gd":  # plain gradient descent: lr times the gradient
+        np.testing.assert_allclose(tr.update.update[0][0], -0.05 * tr.update.grad[0][0], rtol=1e-5)
+    else:  # not lr x gradient
+        assert not np.allclose(tr.update.update[0][0], -0.05 * tr.update.grad[0][0], rtol=1e-2)
+    assert tr.check.update < 1e-6
+
+
+def test_a_mini_batch_point_is_shown_in_its_own_batch_at_that_step():
+    t = trainer("relu", opt="adam", lr=0.01, batch=8, samples=60)
+    t.run(2)
+    n = len(t.data.train_index)
+    # find a point of the last batch of the next epoch: its step ends the epoch
+    n_batches = n // 8
+    last = None
+    for i in range(n):
+        step = backprop.next_step(t, i)
+        assert step.n_batches == n_batches
+        if step.batch_index >= 0:
+            assert i in step.rows and len(step.rows) == 8
+        if step.batch_index == n_batches - 1:
+            last = i
+            break
+    assert last is not None
+    tr = backprop.trace(t, last)
+    t.run(1)
+    for (w0, b0), (uw, ub), (w1, b1) in zip(tr.params, tr.update.update, t.params):
+        np.testing.assert_allclose(np.asarray(w0) + uw, np.asarray(w1), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(np.asarray(b0) + ub, np.asarray(b1), rtol=1e-5, atol=1e-6)
+    left_out = [i for i in range(n) if backprop.next_step(t, i).batch_index < 0]
+    assert len(left_out) == n - n_batches * 8  # the remainder sits this epoch out
+
+
+def test_per_example_pull_is_each_points_gradient_norm():
+    t = trainer("sigmoid", loss="bce")
+    pulls = backprop.per_example_pull(t.spec, "bce", t.params, t.data.X_train,
+                                      np.asarray(t.T_train))
+    n = len(t.data.train_index)
+    assert pulls.shape == (n,)
+    for i in (0, 9, n - 1):
+        _, g = jax_point_grad(t, t.params, i)
+        norm = np.sqrt(sum(np.sum(a ** 2) + np.sum(b ** 2) for a, b in g))
+        assert pulls[i] == pytest.approx(norm, rel=1e-5)
+    assert pulls.std() > 0  # points pull differently
+    # the probe hands them out with the trace
+    res = backprop.BackpropProbe(selected=2, pulls=True)(t)
+    np.testing.assert_allclose(res.pulls, pulls, rtol=1e-6)
+    assert res.trace.index == 2

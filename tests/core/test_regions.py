@@ -1,0 +1,125 @@
+"""Linear regions of piecewise-linear networks (nnviz.core.regions)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core import regions, runlog
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.network import NetworkSpec, as_params
+from nnviz.core.training import TrainConfig, Trainer, network_for
+
+# A box whose grid never lands exactly on a line (no point with z exactly 0).
+BOX = ((-2.0313, 2.0771), (-1.9687, 2.1129))
+
+
+def grid(res=300, box=BOX):
+    return regions.grid_over(box, res)[2]
+
+
+def test_three_lines_cut_the_plane_into_seven_regions():
+    # hidden units x, y and x + y - 1: the lines x = 0, y = 0 and x + y = 1, each crossing the
+    # others inside the box: 4 regions, then the third line crosses two lines: +3
+    spec = NetworkSpec(2, (3,), ("relu",), 1, "sigmoid")
+    params = as_params([(np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.array([0.0, 0.0, -1.0])),
+                        (np.ones((3, 1)), np.zeros(1))])
+    assert regions.count_on_grid(spec, params, grid()) == 7
+    assert regions.exact_count_one_layer(params[0][0], params[0][1], BOX) == 7
+    assert regions.zaslavsky_bound(3) == 7  # three lines in general position: the most there is
+    # leaky relu kinks at the same place
+    leaky = NetworkSpec(2, (3,), ("leaky-relu",), 1, "sigmoid")
+    assert regions.count_on_grid(leaky, params, grid()) == 7
+
+
+def test_a_second_relu_layer_bends_the_lines_of_the_first():
+    # relu(x), relu(y), then relu(relu(x) + relu(y) - 1): quadrants 1, 2 and 4 are each cut once
+    # more (by x + y = 1, y = 1 and x = 1); quadrant 3 is not: 4 + 3 = 7 regions
+    spec = NetworkSpec(2, (2, 1), ("relu", "relu"), 1, "linear")
+    params = as_params([(np.eye(2), np.zeros(2)), (np.ones((2, 1)), np.array([-1.0])),
+                        (np.ones((1, 1)), np.zeros(1))])
+    assert regions.count_on_grid(spec, params, grid()) == 7
+    # and the network is one linear function in each: its slope is constant per region
+    ids, _ = regions.region_ids(spec, params, grid(137))
+    s = regions.slopes(spec, params, grid(137))
+    for r in np.unique(ids):
+        assert np.ptp(s[ids == r]) < 1e-5
+
+
+def test_parallel_and_repeated_lines_and_lines_outside_the_box():
+    # x = 0 twice, x = 1 (parallel), y = 5 (outside the box): 3 regions
+    w = np.array([[1.0, 2.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
+    b = np.array([0.0, 0.0, -1.0, -5.0])
+    assert regions.exact_count_one_layer(w, b, BOX) == 3
+    spec = NetworkSpec(2, (4,), ("relu",), 1, "sigmoid")
+    params = as_params([(w, b), (np.ones((4, 1)), np.zeros(1))])
+    assert regions.count_on_grid(spec, params, grid()) == 3
+
+
+def test_one_input_cuts_the_line_into_intervals():
+    w, b = np.array([[1.0, -2.0, 0.5]]), np.array([0.5, 1.0, 3.0])  # kinks at -0.5, 0.5, -6
+    assert regions.exact_count_one_layer(w, b, ((-1.0, 1.0),)) == 3
+    assert regions.zaslavsky_bound(3, 1) == 4
+
+
+def test_grid_count_matches_the_exact_count_on_a_trained_network():
+    data = make_dataset(DataSpec("moons", samples=100, seed=0))
+    spec = network_for(data, "mse", (8,), ("relu",), "sigmoid")
+    t = Trainer(spec, TrainConfig("mse", "gd", 0.5), data, seed=0)
+    t.run(200)
+    box = data.bounds(0.1)
+    exact = regions.exact_count_one_layer(*(np.asarray(a) for a in t.params[0]), box)
+    assert exact <= regions.zaslavsky_bound(8)
+    assert regions.count_on_grid(spec, t.params, regions.grid_over(box, 400)[2]) == exact
+
+
+def test_smooth_activations_have_no_regions_and_say_why():
+    spec = NetworkSpec(2, (4, 10, 4), ("sigmoid",) * 3, 1, "sigmoid")
+    why = regions.not_applicable(spec)
+    assert "sigmoid" in why and "relu" in why
+    assert regions.not_applicable(NetworkSpec(2, (4,), ("relu",), 1, "sigmoid")) is None
+    # a linear network is one region
+    lin = NetworkSpec(2, (3,), ("linear",), 1, "sigmoid")
+    params = as_params([(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))])
+    assert regions.count_on_grid(lin, params, grid()) == 1
+
+
+def test_the_probe_counts_the_regions_over_the_runs_checkpoints():
+    data = make_dataset(DataSpec("moons", samples=100, seed=0))
+    spec = network_for(data, "mse", (6, 6), ("relu", "relu"), "sigmoid")
+    t = Trainer(spec, TrainConfig("mse", "gd", 0.5), data, seed=0)
+    log = runlog.RunLog()
+    log.checkpoint(0, t.state, "start")
+    runlog.advance(t, log, 40)
+    from nnviz.core.snapshot import ModelAt
+    model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log, state=t.state)
+    probe = regions.RegionsProbe(res=120)
+    pts = regions.grid_over(data.bounds(0.1), 120)[2]
+    for _ in range(20):  # the history fills in over a few calls
+        r = probe(model, None)
+        if len(r.history_epochs) >= min(len(log.checkpoints), regions.MAX_HISTORY) + 1:
+            break
+    assert r.reason is None and r.count == regions.count_on_grid(spec, t.params, pts)
+    assert r.history_epochs[-1] == 40 and r.history_counts[-1] == r.count
+    cks = {c.epoch: c for c in log.checkpoints}
+    for e, n in zip(r.history_epochs[:-1], r.history_counts[:-1]):
+        assert n == regions.count_on_grid(spec, cks[int(e)].state.params, pts)
+    assert r.ids.shape == (120, 120) and r.edges.any() and r.exact is None  # two layers
+    smooth = Trainer(network_for(data, "mse", (4,), ("tanh",), "sigmoid"),
+                     TrainConfig("mse", "gd", 0.5), data)
+    assert "tanh" in probe(smooth, None).reason
+
+
+def test_wide_layers_patterns_are_told_apart_as_numpy_does():
+    # more than 64 units: the patterns are compared as opaque bytes
+    rng = np.random.default_rng(0)
+    spec = NetworkSpec(2, (70,), ("relu",), 1, "sigmoid")
+    params = as_params([(rng.normal(size=(2, 70)), rng.normal(size=70)),
+                        (np.ones((70, 1)), np.zeros(1))])
+    pts = grid(120)
+    ids, count = regions.region_ids(spec, params, pts)
+    sides = (pts @ np.asarray(params[0][0]) + np.asarray(params[0][1])) > 0
+    assert count == len(np.unique(sides, axis=0)) > 100
+    # same pattern, same id
+    first = {}
+    for i, row in zip(ids[:3000], map(bytes, np.packbits(sides[:3000], axis=1))):
+        assert first.setdefault(row, i) == i

@@ -1,0 +1,190 @@
+"""Themes and palettes: classes told apart by shape as well as colour, the test data's own look,
+a key naming the classes, and a choice in the View menu applied to every view at once."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.snapshot import Grid
+from nnviz.gui import colors
+from nnviz.gui.boundary_plot import DecisionPlot
+
+
+@pytest.fixture(autouse=True)
+def default_look():
+    """Every test starts and ends with the default look, remembered nowhere."""
+    colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+    yield
+    colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+    from nnviz.gui.actions.settings import make_settings
+    from nnviz.gui.look import PALETTE_KEY, THEME_KEY
+    s = make_settings()
+    s.remove(THEME_KEY)
+    s.remove(PALETTE_KEY)
+    s.sync()
+
+
+@pytest.fixture
+def plot(qtbot):
+    p = DecisionPlot()
+    qtbot.addWidget(p)
+    p.resize(700, 600)
+    p.show()
+    return p
+
+
+def _symbols(item) -> list[str]:
+    return [str(s) for s in item.data["symbol"]]
+
+
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_each_class_has_its_own_shape_and_colour_in_every_palette(plot, palette):
+    colors.set_look(palette_name=palette)
+    data = make_dataset(DataSpec("multiclass", classes=4))
+    plot.set_dataset(data)
+    by_class: dict[int, set] = {}
+    for sym, brush, c in zip(_symbols(plot.train_points), plot.train_points.data["brush"],
+                             data.y_train):
+        by_class.setdefault(int(c), set()).add((sym, brush.color().getRgb()[:3]))
+    looks = [next(iter(v)) for _, v in sorted(by_class.items())]
+    assert all(len(v) == 1 for v in by_class.values())  # one look per class
+    assert len({sym for sym, _ in looks}) == 4  # four different shapes
+    assert len({rgb for _, rgb in looks}) == 4  # and four different colours
+    assert looks[0][1] == colors.PALETTES[palette].classes[0]
+    # Test points: the same shapes, hollow (filled with the background, outlined in colour).
+    assert set(_symbols(plot.test_points)) <= {s for s, _ in looks}
+    assert plot.test_points.opts["brush"].color().getRgb()[:3] == colors.background()
+    assert {p.color().getRgb()[:3] for p in plot.test_points.data["pen"]} == {
+        rgb for _, rgb in looks}
+
+
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_the_test_curve_is_not_class_0s_colour(qtbot, palette):
+    from nnviz.gui.loss_plot import LossPlot
+    colors.set_look(palette_name=palette)
+    lp = LossPlot()
+    qtbot.addWidget(lp)
+    test_rgb = lp.test.opts["pen"].color().getRgb()[:3]
+    assert test_rgb not in (colors.class_color(0), colors.class_color(1))
+    assert lp.test.opts["pen"].style() != lp.train.opts["pen"].style()
+
+
+def test_a_dark_theme_repaints_a_plot_already_drawn(plot):
+    data = make_dataset(DataSpec("moons"))
+    plot.set_dataset(data)
+    xs = np.linspace(-1.5, 2.5, 20, dtype=np.float32)
+    ys = np.linspace(-1, 1.5, 20, dtype=np.float32)
+    plot.update_grid(Grid(xs, ys, np.full((20, 20), 0.5, np.float32)))
+    light = plot.grab().toImage()
+    assert light.pixelColor(3, 3).lightness() > 200
+    colors.set_look("dark")
+    dark = plot.grab().toImage()
+    assert dark.pixelColor(3, 3).lightness() < 60  # the background
+    axis = plot.getPlotItem().getAxis("bottom")
+    assert axis.textPen().color().lightness() > 180  # light text on it
+
+
+def test_a_new_palette_recolours_the_points_and_the_heatmap_live(plot):
+    data = make_dataset(DataSpec("moons"))
+    plot.set_dataset(data)
+    xs = np.linspace(-1.5, 2.5, 20, dtype=np.float32)
+    ys = np.linspace(-1, 1.5, 20, dtype=np.float32)
+    plot.update_grid(Grid(xs, ys, np.zeros((20, 20), np.float32)))
+    before = plot.colorbar.colorMap().map(0.0, mode="byte")
+    colors.set_look(palette_name="tol")
+    assert plot.train_points.data["brush"][0].color().getRgb()[:3] in colors.PALETTES["tol"].classes
+    assert plot.heat.image is not None  # drawn again from the grid it had
+    assert tuple(plot.colorbar.colorMap().map(0.0, mode="byte")) != tuple(before)
+
+
+def test_discretize_shows_the_classes_on_the_colour_bar_not_a_ramp(plot):
+    data = make_dataset(DataSpec("moons"))
+    plot.set_dataset(data, ("apple", "lemon"))
+    assert plot.colorbar.axis.labelText == "P(lemon)"
+    plot.set_discretize(True)
+    ax = plot.colorbar.axis
+    assert ax.labelText == "predicted class"
+    assert [label for _, label in ax._tickLevels[0]] == ["apple", "lemon"]
+    from PySide6.QtGui import QFontMetrics
+    assert ax.width() > QFontMetrics(plot.font()).horizontalAdvance("lemon")  # room to show
+    stops = plot.colorbar.colorMap().getColors(mode="byte")[:, :3]
+    assert {tuple(c) for c in stops} == {colors.class_color(0), colors.class_color(1)}
+    plot.set_discretize(False)
+    assert plot.colorbar.axis.labelText == "P(lemon)"
+
+
+def test_the_main_plots_key_names_the_imported_classes(main_window):
+    from nnviz.gui.actions.imports import example_files
+    from nnviz.core.csvdata import read_csv
+    fruit = [p for _, p, _ in example_files() if p.endswith("fruit.csv")][0]
+    window = main_window
+    assert window.session_actions.import_data(read_csv(fruit))
+    text = window.legend.text()
+    for name in ("apple", "lemon", "pear"):
+        assert name in text
+    for k in range(3):
+        assert colors.class_glyph(k) in text and colors.hex_of(colors.class_color(k)) in text
+
+
+def test_the_two_class_key_says_which_shape_is_which(main_window):
+    text = main_window.legend.text()
+    assert f"{colors.class_glyph(0)}</span>&nbsp;class 0" in text
+    assert f"{colors.class_glyph(1)}</span>&nbsp;class 1" in text
+    assert "test" in text and "P(class 1)" in text
+    main_window.discretize.setChecked(True)
+    assert "predicted class" in main_window.legend.text()
+    assert "P(class 1)" not in main_window.legend.text()
+
+
+def test_the_view_menu_chooses_remembers_and_applies_the_look(main_window, qtbot):
+    from nnviz.gui.actions.settings import make_settings
+    window = main_window
+    window.look_actions[("theme", "dark")].trigger()
+    window.look_actions[("palette", "tol")].trigger()
+    assert colors.current()[0].name == "dark" and colors.current()[1].name == "tol"
+    s = make_settings()
+    assert s.value("look/theme") == "dark" and s.value("look/palette") == "tol"
+    # Applied to the window's plots and widgets at once.
+    assert window.loss_plot.backgroundBrush().color().lightness() < 60
+    qtbot.waitUntil(lambda: window.palette().window().color().lightness() < 80)
+    assert colors.hex_of(colors.test_color()) in window._metrics_text(window.last_snapshot)
+    # A view built after the choice is built in it.
+    window.show_view("hidden-space")
+    view = window._inspection_views["hidden-space"]
+    qtbot.waitUntil(lambda: view.isVisible())
+    assert view.plot.backgroundBrush().color().lightness() < 60
+    # The next window starts with it.
+    colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+    from nnviz.gui.look import install
+    install(window)
+    assert colors.current()[0].name == "dark" and colors.current()[1].name == "tol"
+
+
+def test_screenshot_takes_theme_and_palette(qapp, tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    from nnviz.cli import build_parser
+    from nnviz.gui import app, look
+    args = build_parser().parse_args(["--screenshot", str(tmp_path / "dark.png"), "--theme",
+                                      "dark", "--palette", "tol"])
+    try:
+        assert app.run(args) == 0
+    finally:
+        look.GIVEN.clear()
+    img = QImage(str(tmp_path / "dark.png"))
+    # The window's panels and the plots' frames are dark; the classes in Tol's red and blue.
+    assert img.pixelColor(5, img.height() // 2).lightness() < 80
+    seen = {img.pixelColor(x, y).getRgb()[:3] for x in range(600, 1390, 3)
+            for y in range(100, 860, 3)}
+    assert colors.PALETTES["tol"].classes[0] in seen and colors.PALETTES["tol"].classes[1] in seen
+    # Not remembered: the settings still hold no theme.
+    from nnviz.gui.actions.settings import make_settings
+    assert make_settings().value("look/theme") is None
+
+
+def test_the_command_lines_names_are_the_gui_s():
+    from nnviz.cli import build_parser
+    opts = {a.dest: a.choices for a in build_parser()._actions if a.dest in ("theme", "palette")}
+    assert tuple(opts["theme"]) == tuple(colors.THEMES)
+    assert tuple(opts["palette"]) == tuple(colors.PALETTES)

@@ -1,0 +1,139 @@
+"""Presentation mode (F11) and the window's geometry on a projector: at 1024x768, 1280x720 and
+1920x1080 no widget lies outside the window and no text is cut; the normal mode fits 1024x768
+and 1280x720 too. Geometry is checked, not pixels."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QComboBox,
+                               QLabel, QTabBar, QWidget)
+
+SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
+
+
+def _scrolled(w: QWidget, window: QWidget) -> bool:
+    """Inside a scroll area's viewport: it may lie beyond the visible part (it scrolls)."""
+    p = w.parentWidget()
+    while p is not None and p is not window:
+        if isinstance(p.parentWidget(), QAbstractScrollArea) and \
+                p is p.parentWidget().viewport():
+            return True
+        p = p.parentWidget()
+    return False
+
+
+def _text_width(label: QLabel) -> int:
+    text = label.text()
+    if label.textFormat() == Qt.TextFormat.RichText or (
+            label.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(text)):
+        doc = QTextDocument()
+        doc.setDefaultFont(label.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(text)
+        return int(doc.idealWidth() + 0.999)
+    return max((label.fontMetrics().horizontalAdvance(line) for line in text.split("\n")),
+               default=0)
+
+
+def layout_problems(window: QWidget) -> list[str]:
+    """Every visible widget outside the window, and every label or button whose text does not
+    fit its width (or, wrapped, its height)."""
+    problems = []
+    inside = window.rect()
+    for w in window.findChildren(QWidget):
+        if w.isWindow() or not w.isVisibleTo(window) or _scrolled(w, window):
+            continue
+        if isinstance(w.parentWidget(), QTabBar):
+            continue  # the tab bar's scroll arrows: narrow by design, the tabs scroll
+        name = f"{type(w).__name__} {w.objectName() or ''} " \
+               f"{getattr(w, 'text', lambda: '')()!r}"[:90]
+        rect = QRect(w.mapTo(window, QPoint(0, 0)), w.size())
+        if not inside.contains(rect):
+            problems.append(f"outside the window: {name} at {rect.getRect()}")
+            continue
+        if isinstance(w, QLabel) and w.text() and w.pixmap().isNull():
+            room = w.contentsRect()
+            if w.wordWrap():
+                if w.heightForWidth(room.width()) > w.height() + 1:
+                    problems.append(f"cut (height): {name} {w.height()} < "
+                                    f"{w.heightForWidth(room.width())}")
+            elif _text_width(w) > room.width() + 1:
+                problems.append(f"cut: {name} {room.width()} < {_text_width(w)}")
+        elif isinstance(w, (QAbstractButton, QComboBox)) and w.isVisible():
+            if w.width() + 1 < w.minimumSizeHint().width():
+                problems.append(f"squeezed: {name} {w.width()} < {w.minimumSizeHint().width()}")
+    return problems
+
+
+def _at_size(window, qtbot, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5000)
+    QApplication.processEvents()
+
+
+def _with_numbers(window, qtbot, wait_run):
+    """The run at an epoch with all its numbers on screen (the widest the metrics get)."""
+    window.step(120)
+    wait_run(window, 120)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presentation_mode_fits_the_window_at_projector_sizes(main_window, qtbot, wait_run, size):
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    _at_size(w, qtbot, size)
+    assert layout_problems(w) == []
+    assert w.presentation.readout.isVisible()
+    assert "120" in w.presentation.readout.text() and "loss" in w.presentation.readout.text()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_normal_mode_fits_a_projector_too(main_window, qtbot, wait_run, size):
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    _at_size(w, qtbot, size)
+    assert layout_problems(w) == []
+
+
+def test_presentation_mode_is_larger_darker_and_remembered(main_window, qtbot, wait_run):
+    w = main_window
+    normal_pt = w.font().pointSizeF()
+    normal_marker = w.boundary.train_points.opts["size"]
+    normal_pen = w.loss_plot.train.opts["pen"].widthF()
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    assert w.presentation.active and w.presentation.action.isChecked()
+    assert w.font().pointSizeF() >= 1.6 * normal_pt
+    assert w.boundary.train_points.opts["size"] >= 1.6 * normal_marker
+    assert w.loss_plot.train.opts["pen"].widthF() > normal_pen
+    assert w.controls.epoch.font().pointSizeF() >= 1.6 * normal_pt
+    assert not w.panels_scroll.isVisible()  # the settings folded away
+    settings = w.session_actions.settings
+    assert settings.value("view/presentation") in (True, "true")
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    assert not w.presentation.active and w.font().pointSizeF() == normal_pt
+    assert w.panels_scroll.isVisible()
+    assert settings.value("view/presentation") in (False, "false")
+
+
+@pytest.mark.parametrize("view", ["gradients", "lesson-5", "lesson-3"])
+def test_the_views_plots_stay_inside_their_view_in_presentation_at_1024(main_window, qtbot,
+                                                                        wait_run, view):
+    import pyqtgraph as pg
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    w.show_view(view)
+    _at_size(w, qtbot, (1024, 768))
+    qtbot.wait(500)
+    QApplication.processEvents()
+    views = [g for g in w.findChildren(pg.GraphicsView) if g.isVisible()]
+    assert views
+    for g in views:
+        room = g.viewport().rect()
+        for item in g.scene().items():
+            if isinstance(item, pg.PlotItem) and item.isVisible():
+                r = g.mapFromScene(item.sceneBoundingRect()).boundingRect()
+                assert room.adjusted(-1, -1, 1, 1).contains(r), (view, r, room)
+    assert layout_problems(w) == []

@@ -1,0 +1,58 @@
+"""--screenshot --size WxH --presentation, and a screenshot that prints nothing on stderr."""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtGui import QImage
+
+from nnviz import cli
+from nnviz.gui import app
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _args(**kw) -> argparse.Namespace:
+    return argparse.Namespace(**{**app.DEFAULTS, **kw})
+
+
+def test_size_and_presentation_shape_the_picture(qapp, tmp_path, capsys):
+    normal, shown = tmp_path / "normal.png", tmp_path / "presentation.png"
+    assert app.run(_args(screenshot=str(normal), size=(1024, 768))) == 0
+    assert app.run(_args(screenshot=str(shown), size=(1024, 768), presentation=True)) == 0
+    a, b = QImage(str(normal)), QImage(str(shown))
+    assert (a.width(), a.height()) == (b.width(), b.height()) == (1024, 768)
+    # Presentation mode folds the settings away: the left column's top differs.
+    assert a.copy(0, 60, 300, 200) != b.copy(0, 60, 300, 200)
+
+
+@pytest.mark.parametrize("text, words", [("1024", "WxH"), ("10x10", "at least"),
+                                         ("axb", "WxH"), ("100000x768", "at most")])
+def test_a_bad_size_is_a_one_line_error(capsys, text, words):
+    assert cli.main(["--screenshot", "x.png", "--size", text]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnviz: error: ") and words in err and err.count("\n") == 1
+
+
+def test_a_screenshot_prints_nothing_on_stderr(tmp_path):
+    out = tmp_path / "quiet.png"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # its own default
+    r = subprocess.run([sys.executable, "-m", "nnviz", "--screenshot", str(out), "--epochs", "20",
+                        "--size", "1280x720", "--presentation"], capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert r.returncode == 0 and out.exists()
+    assert r.stderr == ""
+    assert "saved" in r.stdout
+
+
+def test_stop_at_from_the_command_line_sets_the_field(qapp, tmp_path, monkeypatch):
+    from nnviz.gui import main_window
+    seen = []
+    real = main_window.MainWindow.set_stop_at
+    monkeypatch.setattr(main_window.MainWindow, "set_stop_at",
+                        lambda self, n: (seen.append(n), real(self, n)))
+    assert cli.main(["--screenshot", str(tmp_path / "s.png"), "--stop-at", "1000"]) == 0
+    assert seen == [1000]

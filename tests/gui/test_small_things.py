@@ -1,0 +1,302 @@
+"""Issue 14's list of small things that break the flow: each one reproduced, then fixed."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip, QVBoxLayout, QWidget
+
+from nnviz.core import inspect
+
+from .test_views_helpers import make_trainer, snapshot_of
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def test_the_network_views_hover_value_is_not_replaced_by_a_generic_tooltip(qtbot):
+    from nnviz.gui.network_view import NetworkView
+
+    # In the window the view sits in a tab that has a tooltip of its own.
+    tab = QWidget()
+    tab.setToolTip("The network: weights as links, biases, each neuron's map; click to edit.")
+    view = NetworkView()
+    view.probe = inspect.NeuronMapsProbe()
+    QVBoxLayout(tab).addWidget(view)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 600)
+    tab.show()
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    c = view.canvas
+    c._geometry()
+    x0, y0, x1, y1 = c._link_segments()[0, :4]  # near a link's start, where no other crosses
+    pos = QPoint(round(x0 + 0.3 * (x1 - x0)), round(y0 + 0.3 * (y1 - y0)))
+    assert c.item_at(QPointF(pos))[0] == "w"
+    qtbot.mouseMove(view.canvas, pos - QPoint(1, 0))
+    qtbot.mouseMove(view.canvas, pos)
+    qtbot.waitUntil(lambda: c._hover == c.item_at(QPointF(pos)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    value = f"{view.canvas.value_of(view.canvas._hover):+.5g}"
+    assert value in QToolTip.text()
+    # The mouse rests: Qt asks for a tooltip (after ~1 s). The value must stay.
+    QApplication.sendEvent(view.canvas, QHelpEvent(QEvent.Type.ToolTip, pos,
+                                                   view.canvas.mapToGlobal(pos)))
+    assert value in QToolTip.text()
+    assert "click to edit" not in QToolTip.text()
+
+
+def test_hidden_spaces_two_units_start_at_two_different_units(qtbot):
+    from nnviz.gui.hidden_space import UNITS, HiddenSpaceView
+    view = HiddenSpaceView(inspect.HiddenSpaceProbe())
+    qtbot.addWidget(view)
+    view.show()
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    view.mode_box.setCurrentText(UNITS)
+    assert (view.unit_a.value(), view.unit_b.value()) == (1, 2)
+    assert view.probe.units == (0, 1)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    assert "unit 1" in view.plot.getPlotItem().getAxis("bottom").labelText
+    assert "unit 2" in view.plot.getPlotItem().getAxis("left").labelText
+
+
+def _diverge(window, qtbot) -> int:
+    """Blow the run up with a huge learning rate; the epoch counter's number afterwards."""
+    window.set_learning_rate(1e4)
+    window.step(200)
+    qtbot.waitUntil(window.banner.isVisible, timeout=30_000)
+    return int(window.controls.epoch.text().split()[-1].replace(",", ""))
+
+
+def test_the_divergence_banner_and_the_epoch_counter_say_the_same_epoch(bare_window, qtbot):
+    shown = _diverge(bare_window, qtbot)
+    assert shown == bare_window.last_snapshot.live_epoch
+    assert f"diverged after epoch {shown:,}:" in bare_window.banner.text()
+
+
+def test_the_divergence_banner_goes_once_a_lower_rate_trains_on(bare_window, qtbot):
+    window = bare_window
+    shown = _diverge(window, qtbot)
+    window.set_learning_rate(0.5)
+    window.step(1)
+    qtbot.waitUntil(lambda: window.last_snapshot.live_epoch > shown, timeout=30_000)
+    assert not window.banner.isVisible()
+
+
+def _form_row_shown(panel, field) -> bool:
+    from PySide6.QtWidgets import QFormLayout
+    form = panel.findChild(QFormLayout)
+    return form.isRowVisible(field)
+
+
+def test_classes_is_shown_only_for_the_data_set_that_has_them(qtbot):
+    from nnviz.core.data import DataSpec
+    from nnviz.gui.data_panel import DataPanel
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not _form_row_shown(panel, panel.classes)  # moons: two classes, no "Classes 3"
+    panel.set_spec(DataSpec("multiclass", classes=4))
+    assert _form_row_shown(panel, panel.classes) and panel.classes.value() == 4
+    panel.set_spec(DataSpec("circles"))
+    assert not _form_row_shown(panel, panel.classes)
+
+
+def test_the_regularization_rate_says_what_rate_it_is(qtbot):
+    from PySide6.QtWidgets import QFormLayout
+    from nnviz.gui.training_panel import TrainingPanel
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    labels = [panel.findChild(QFormLayout).labelForField(w).text()
+              for w in (panel.lr, panel.reg_rate)]
+    assert labels[0] == "Learning rate"
+    assert labels[1] != "Rate" and "regulari" in labels[1].lower()
+
+
+def test_loaded_data_shows_no_stale_noise_or_seed(qtbot):
+    from nnviz.core.csvdata import read_csv
+    from nnviz.core.data import DataSpec
+    from nnviz.gui.actions.imports import example_files
+    from nnviz.gui.data_panel import DataPanel
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_spec(DataSpec("moons", noise=0.3, seed=7))
+    fruit = read_csv([p for _, p, _ in example_files() if p.endswith("fruit.csv")][0]).dataset
+    panel.set_custom(fruit)
+    assert not _form_row_shown(panel, panel.noise)
+    assert not _form_row_shown(panel, panel.seed)
+    assert panel.samples.value() == len(fruit.X)
+    assert panel.test_fraction.value() == pytest.approx(len(fruit.test_index) / len(fruit.X),
+                                                        abs=0.01)
+    panel.set_spec(DataSpec("moons"))  # a generator again: its fields come back
+    assert _form_row_shown(panel, panel.noise) and _form_row_shown(panel, panel.seed)
+
+
+def test_too_many_points_are_refused_with_a_message_not_clamped_silently(qtbot):
+    from nnviz.core.data import MAX_SAMPLES
+    from nnviz.gui.data_panel import DataPanel
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    changed = []
+    panel.changed.connect(lambda: changed.append(panel.samples.value()))
+    panel.samples.setFocus()
+    panel.samples.selectAll()
+    qtbot.keyClicks(panel.samples, "2000000")
+    qtbot.keyClick(panel.samples, Qt.Key.Key_Return)
+    assert panel.message.isVisible()
+    assert f"{MAX_SAMPLES:,}" in panel.message.text() and "2,000,000" in panel.message.text()
+
+
+def test_right_arrow_moves_a_focused_slider_instead_of_stepping_an_epoch(bare_window, qtbot):
+    window = bare_window
+    steps = []
+    window.worker.step = lambda n: steps.append(n)
+    slider = window.controls.speed
+    slider.setValue(3)
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert slider.value() == 4 and steps == []
+    # Elsewhere the arrow still steps an epoch.
+    window.boundary.setFocus()
+    qtbot.waitUntil(window.boundary.hasFocus)
+    qtbot.keyClick(window.boundary, Qt.Key.Key_Right)
+    assert steps == [1]
+
+
+def test_undo_steps_say_what_they_change(main_window, wait_run):
+    w, actions = main_window, main_window.session_actions
+    w.editor.rows[1].width.setValue(7)
+    assert actions.undo_stack.undoText() == "hidden layer 2: 10 \u2192 7 units"
+    w.data_panel.noise.setValue(0.3)
+    assert actions.undo_stack.undoText() == "noise 0.1 \u2192 0.3"
+    w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))
+    assert actions.undo_stack.undoText() == "data set moons \u2192 circles"
+    assert "circles" in actions.undo_action.text()  # the Edit menu says it too
+    wait_run(w)
+
+
+def test_a_learning_rate_change_is_undone_and_redone(main_window, qtbot, wait_run):
+    w, actions = main_window, main_window.session_actions
+    field = w.training_panel.lr.lineEdit()
+    field.setText("0.3")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert w.current_problem().config.learning_rate == 0.3
+    assert actions.undo_stack.undoText() == "learning rate 1 \u2192 0.3"
+    w.step(5)
+    wait_run(w, 5)
+    actions.undo_action.trigger()
+    assert w.current_problem().config.learning_rate == 1.0
+    assert w.training_panel.lr.value() == 1.0
+    assert w.last_snapshot.live_epoch == 5  # no reset: the run goes on at the old rate
+    actions.redo_action.trigger()
+    assert w.current_problem().config.learning_rate == 0.3
+    assert actions.undo_stack.count() == 1
+
+
+def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
+    w, actions = main_window, main_window.session_actions
+    old = [tuple(np.array(x) for x in layer) for layer in w.last_snapshot.params]
+    new = [tuple(np.array(x, copy=True) for x in layer) for layer in old]
+    new[1][0][2, 3] = 1.5
+    w.set_params(new)
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
+    assert actions.undo_stack.undoText().startswith("weight w2[3, 4]")
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == float(old[1][0][2, 3]),
+                    timeout=10_000)
+    np.testing.assert_array_equal(w.last_snapshot.params[0][0], old[0][0])
+    actions.redo_action.trigger()
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
+    assert actions.undo_stack.count() == 1
+
+
+def _answer_next_question(qtbot, button):
+    """Click ``button`` of the message box that the next action opens (it runs modally)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    seen = []
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def test_ctrl_q_asks_before_quitting_an_unsaved_trained_run(main_window, qtbot, wait_run,
+                                                            tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    w, actions = main_window, main_window.session_actions
+    assert actions.unsaved_epochs() == 0 and actions.may_close()  # nothing to lose: no box
+    w.step(50)
+    wait_run(w, 50)
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    w.quit_action.trigger()
+    assert seen and "50 epochs" in seen[0] and w.isVisible()
+    # Save: written first, then the window closes.
+    path = str(tmp_path / "run.nnviz")
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
+    _answer_next_question(qtbot, QMessageBox.StandardButton.Save)
+    w.quit_action.trigger()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=30_000)
+    assert (tmp_path / "run.nnviz").exists() and actions.unsaved_epochs() == 0
+
+
+def test_the_data_changed_note_goes_once_it_is_no_longer_true(bare_window, wait_run):
+    w = bare_window
+    w.data_panel.noise.setValue(0.2)  # a fresh model: the note says so
+    note = w.editor.note
+    assert note.isVisible() and "starts at epoch 0" in note.text()
+    wait_run(w)
+    w.set_learning_rate(0.5)  # a change without a reset: the fresh model is still at epoch 0
+    assert note.isVisible()
+    w.step(10)  # now the model is no longer at epoch 0
+    wait_run(w, 10)
+    assert not note.isVisible()
+
+
+def test_the_work_is_remembered_not_only_the_window_geometry(main_window, qtbot, wait_run):
+    from nnviz.gui.actions.settings import WORK_KEY
+    from nnviz.gui.main_window import MainWindow
+    w = main_window
+    w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))
+    w.data_panel.noise.setValue(0.15)
+    w.editor.rows[0].width.setValue(6)
+    field = w.training_panel.lr.lineEdit()
+    field.setText("0.3")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    w.controls.speed.setValue(3)
+    w.log_scale.setChecked(True)
+    w.session_actions.save_settings()  # as on closing
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    try:
+        assert w2.current_problem().source.name == "moons"  # a window alone starts as always
+        assert w2.session_actions.restore_work()  # plain `nnviz` asks for the last work
+        p = w2.current_problem()
+        assert p.source.name == "circles" and p.source.noise == 0.15
+        assert p.spec.hidden[0] == 6 and p.config.learning_rate == 0.3
+        assert w2.data_panel.dataset.currentData() == "circles"
+        assert w2.training_panel.lr.value() == 0.3
+        assert w2.controls.speed.value() == 3 and w2.log_scale.isChecked()
+        assert not w2.session_actions.undo_action.isEnabled()
+    finally:
+        w2.close()
+        w.session_actions.settings.remove(WORK_KEY)
+
+
+def test_plain_nnviz_restores_the_work_and_options_do_not():
+    from nnviz.cli import build_parser
+    from nnviz.gui.app import _train_options_given
+    assert not _train_options_given(build_parser().parse_args([]))
+    assert not _train_options_given(build_parser().parse_args(["--theme", "dark"]))
+    assert _train_options_given(build_parser().parse_args(["--dataset", "xor"]))
+    assert _train_options_given(build_parser().parse_args(["--lr", "0.1"]))

@@ -1,0 +1,158 @@
+"""The Backprop view: stages with Next / Back, formulas with the real numbers, the jax.grad
+check, picking a point on the plot, points sized by their pull."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from nnviz.core import backprop
+from nnviz.core.backprop import STAGES
+from nnviz.gui.backprop_view import BackpropView
+
+from .test_views_helpers import make_trainer, snapshot_of
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def view(qtbot):
+    v = BackpropView()
+    qtbot.addWidget(v)
+    v.resize(1100, 750)
+    v.show()
+    return v
+
+
+def frame(view, t):
+    view.set_dataset(t.data)
+    view.update_snapshot(snapshot_of(t, {"backprop": view.probe}))
+
+
+def test_next_and_back_walk_through_the_stages(view, qtbot):
+    t = make_trainer(samples=80)
+    t.run(20)
+    frame(view, t)
+    tr = view.result.trace
+    assert "1 / 6" in view.stage_label.text() and not view.back.isEnabled()
+    assert "matches jax.grad to" in view.check.text() and "✓" in view.check.text()
+    text = view.formulas.toPlainText()
+    z = tr.layers[-1].z[0, 0]
+    assert "sigmoid(" in text and backprop.STAGE_TITLES["forward"] in text
+    assert f"{z:.4g}" in text and f"{tr.layers[-1].a[0, 0]:.4g}" in text
+    # forward: the links are the weights
+    np.testing.assert_allclose(view.canvas.params[0][0], np.asarray(t.params[0][0]), rtol=1e-6)
+    seen = [view.formulas.toPlainText()]
+    for k in range(1, len(STAGES)):
+        qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
+        assert f"{k + 1} / 6" in view.stage_label.text()
+        seen.append(view.formulas.toPlainText())
+        if STAGES[k] == "loss":
+            assert f"{tr.loss:.4g}" in seen[-1]
+        if STAGES[k] == "grad":  # the links now show this point's dL/dw
+            np.testing.assert_allclose(view.canvas.params[1][0], tr.point_grad[1][0], rtol=1e-5)
+            assert "∂L/∂w" in seen[-1]
+        if STAGES[k] == "update":
+            np.testing.assert_allclose(view.canvas.params[0][0], tr.update.update[0][0],
+                                       rtol=1e-5)
+            assert "Plain gradient descent" in seen[-1]
+    assert len(set(seen)) == len(STAGES)  # every stage says something of its own
+    assert not view.next.isEnabled()
+    qtbot.mouseClick(view.back, Qt.MouseButton.LeftButton)
+    assert "5 / 6" in view.stage_label.text()
+    view.grab()
+
+
+def test_a_hidden_unit_gets_its_delta_written_out(view):
+    t = make_trainer(samples=80)
+    frame(view, t)
+    view.go(STAGES.index("delta"))
+    view.canvas.node_clicked.emit(1, 3)  # hidden layer 2, unit 4
+    tr = view.result.trace
+    text = view.formulas.toPlainText()
+    assert "hidden layer 2, unit 4" in text
+    assert f"{tr.layers[1].delta[0, 3]:.4g}" in text and "a(1 − a)" in text
+
+
+def test_adam_shows_what_its_update_is(view):
+    t = make_trainer(optimizer="adam", lr=0.01, samples=80)
+    t.run(5)
+    frame(view, t)
+    view.go(STAGES.index("update"))
+    text = view.formulas.toPlainText()
+    assert "Adam" in text and "Not lr × g" in text and "bias-corrected" in text
+
+
+def test_clicking_a_point_on_the_plot_follows_it(view, qtbot):
+    t = make_trainer(samples=80)
+    frame(view, t)
+    i = 17
+    x, y = t.data.X_train[i]
+    vb = view.plot.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: vb.width() > 50)
+    scene = vb.mapViewToScene(QPointF(float(x), float(y)))
+    pos = view.plot.mapFromScene(scene)
+    qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert view.probe.selected == i
+    assert view.points.currentIndex() == i
+    frame(view, t)
+    assert view.result.trace.index == i and f"#{i}" in view.title.text()
+    mx, my = view.marker.getData()
+    assert (mx[0], my[0]) == pytest.approx((x, y))
+
+
+def test_points_sized_by_their_pull(view):
+    t = make_trainer(samples=80)
+    t.run(30)
+    frame(view, t)
+    assert not view.probe.pulls
+    view.pull_box.setChecked(True)
+    assert view.probe.pulls
+    frame(view, t)
+    pulls = backprop.per_example_pull(t.spec, "mse", t.params, t.data.X_train,
+                                      np.asarray(t.T_train))
+    sizes = view.pull_points.data["size"]
+    assert len(sizes) == len(pulls)
+    assert int(np.argmax(sizes)) == int(np.argmax(pulls))
+    np.testing.assert_allclose(sizes, 4 + 18 * np.sqrt(pulls / pulls.max()), rtol=1e-4)
+    assert not view.plot.train_points.isVisible()
+    assert f"#{int(np.argmax(pulls))}" in view.pull_note.text()
+    view.pull_box.setChecked(False)
+    assert view.plot.train_points.isVisible() and not len(view.pull_points.data)
+
+
+def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtbot):
+    main_window.show_view("backprop")
+    view = main_window._inspection_views["backprop"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert "✓ matches jax.grad" in view.check.text()
+    view.select_point(5)
+    qtbot.waitUntil(lambda: view.result.trace.index == 5, timeout=60_000)
+    main_window.step(3)
+    qtbot.waitUntil(lambda: view.result.epoch == 3, timeout=60_000)
+    view.go(5)
+    assert "gradient descent" in view.formulas.toPlainText()
+    # a past epoch of the timeline: the trace of that epoch's weights
+    main_window.timeline.go(1)
+    qtbot.waitUntil(lambda: view.result.epoch == 1, timeout=60_000)
+    snap = main_window.last_snapshot
+    np.testing.assert_allclose(view.result.trace.params[0][0], snap.params[0][0], rtol=1e-6)
+
+
+def test_a_wide_layer_keeps_the_selected_units_path(view):
+    t = make_trainer(hidden=(64, 64), act="relu", lr=0.1, samples=80)
+    frame(view, t)
+    # a unit with weak weights: not among the strongest links
+    W1 = np.asarray(t.params[1][0])
+    weak = int(np.argmin(np.abs(W1).sum(axis=0)))
+    view.go(STAGES.index("grad"))
+    view.canvas.node_clicked.emit(1, weak)  # hidden layer 2, a weak unit
+    c = view.canvas
+    assert weak in c.shown[2] and len(c.shown[2]) == 10  # shown, among 10 of 64
+    layer, ii, jj, _ = c._links[1]
+    into = {int(c.shown[1][i]) for i, j in zip(ii, jj) if c.shown[2][j] == weak}
+    assert into == set(int(u) for u in c.shown[1])  # every drawn unit of layer 1 links to it
+    layer, ii, jj, _ = c._links[2]
+    out_of = {int(c.shown[3][j]) for i, j in zip(ii, jj) if c.shown[2][i] == weak}
+    assert out_of == {0}  # and it links to the output
+    assert f"hidden layer 2, unit {weak + 1}" in view.formulas.toPlainText()

@@ -1,0 +1,70 @@
+"""The Regions view: a ReLU network's linear regions, their count over the run, and a clear
+word for smooth activations."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core.regions import RegionsProbe
+from nnviz.gui.regions_view import RegionsView
+
+from .test_views_helpers import make_trainer, snapshot_of
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def view(qtbot):
+    v = RegionsView()
+    qtbot.addWidget(v)
+    v.resize(1000, 650)
+    v.show()
+    return v
+
+
+def test_a_relu_network_shows_its_regions_and_the_bound(view):
+    t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+    t.run(50)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=80)}))
+    r = view.result
+    assert r.reason is None and r.count > 1
+    img = view.image.image
+    assert img.shape == (80, 80, 3)
+    assert (img == [35, 35, 35]).all(axis=-1).sum() == r.edges.sum()  # the lines are drawn
+    assert f"<b>{r.count}</b> regions" in view.header.text()
+    assert "Zaslavsky" in view.header.text() and view.bound_line.isVisible()
+    assert view.bound_line.value() == 1 + 6 + 15
+    x, y = view.count_curve.getData()
+    assert y[-1] == r.count
+    assert not view.reason.isVisible() and view.split.isVisible()
+    view.grab()
+
+
+def test_smooth_activations_say_why_there_are_no_regions(view):
+    t = make_trainer()  # the notebook's sigmoid network
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+    assert view.reason.isVisible() and not view.split.isVisible()
+    assert "sigmoid" in view.reason.text() and "relu" in view.reason.text()
+    # then a ReLU network: the plane comes back
+    t = make_trainer(hidden=(4, 4), act="relu", lr=0.5)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+    assert not view.reason.isVisible() and view.split.isVisible()
+    assert not view.bound_line.isVisible()  # two hidden layers: no bound drawn
+    assert "Deeper layers" in view.header.text()
+
+
+def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    w = main_window
+    w.show_view("regions")
+    view = w._inspection_views["regions"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert view.reason.isVisible() and "sigmoid" in view.reason.text()  # the notebook's net
+    w.load_problem(make_problem(make_dataset(DataSpec("moons")),
+                                Choices((6,), ("relu",), learning_rate=0.5)))
+    qtbot.waitUntil(lambda: view.result.reason is None, timeout=60_000)
+    w.step(20)
+    qtbot.waitUntil(lambda: view.result.epoch == 20, timeout=60_000)
+    assert view.split.isVisible() and "epoch 20:" in view.header.text()
+    assert view.bound_line.value() == 22
