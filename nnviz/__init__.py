@@ -1,14 +1,14 @@
 """nnviz: watch a neural network learn.
 
 From Python (docs/api.md): ``nnviz.train(X, y, ...) -> Run``, ``nnviz.load(path) -> Run``,
-``nnviz.datasets.make(name) -> (X, y)``. They are loaded on first use: ``import nnviz`` happens
+``nnviz.datasets.make(name) -> (X, y)``, ``nnviz.show(X, y)`` / ``nnviz.show(run)``. They are loaded on first use: ``import nnviz`` happens
 at every launch of the window and must not import jax.
 """
 
 __version__ = "0.1.0"
-__all__ = ["train", "load", "datasets", "Run"]
+__all__ = ["train", "load", "show", "datasets", "Run"]
 
-_FROM_API = ("train", "load", "Run")
+_FROM_API = ("train", "load", "show", "Run")
 
 
 def __getattr__(name: str):

@@ -23,14 +23,14 @@ from nnviz.core.checks import real_number, whole_number
 from nnviz.core.data import DataError
 from nnviz.core.errors import NnvizError
 from nnviz.core.network import SpecError, as_params, check_params, load_npz
-from nnviz.core.problem import Choices, make_problem
+from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
 from nnviz.core.training import Trainer, TrainingError, divergence_message
 
 MAX_EPOCHS = 1_000_000_000  # as ``nnviz train --epochs``
 
-__all__ = ["train", "load", "Run"]
+__all__ = ["train", "load", "show", "Run"]
 
 
 def _name(v: Any) -> Any:
@@ -124,11 +124,15 @@ class Run:
             raise DataError("X must hold finite numbers")
         return self._trainer.predict(X.astype(np.float32))
 
+    def session(self) -> Session:
+        """The run as a Session (copies of its arrays): what :meth:`save` writes."""
+        names = None if self._classes is None else tuple(str(c) for c in self._classes)
+        return Session.from_trainer(self._trainer, class_names=names, run=self._run)
+
     def save(self, path: str | os.PathLike) -> None:
         """A session file (``.nnviz``) the window opens (``nnviz --open``, *File → Open*), with
         the run's record for the timeline; ``nnviz train --session`` goes on with it."""
-        names = None if self._classes is None else tuple(str(c) for c in self._classes)
-        Session.from_trainer(self._trainer, class_names=names, run=self._run).save(path)
+        self.session().save(path)
 
     def export_script(self, path: str | os.PathLike, epochs: int | None = None) -> None:
         """A standalone Python script (jax and numpy only) that trains this run's network from
@@ -137,13 +141,33 @@ class Run:
         does: the losses of this run's history. A run that has trained no epochs exports
         1000."""
         from nnviz.core.export import write_script
+        write_script(path, self._trainer, self._script_epochs(epochs))
+
+    def _script_epochs(self, epochs: int | None) -> int:
         if epochs is None:
-            n = self.epoch or 1000
-        else:
-            n = _epochs(epochs)
-            if n < 1:
-                raise TrainingError(f"a script trains at least 1 epoch, got {epochs!r}")
-        write_script(path, self._trainer, n)
+            return self.epoch or 1000
+        n = _epochs(epochs)
+        if n < 1:
+            raise TrainingError(f"a script trains at least 1 epoch, got {epochs!r}")
+        return n
+
+
+    def export_notebook(self, path: str | os.PathLike, epochs: int | None = None) -> None:
+        """:meth:`export_script` as a Jupyter notebook (``.ipynb``, written with nbformat:
+        ``pip install 'nnviz[notebook]'``): the same code, a cell per section."""
+        from nnviz.core.export import write_notebook
+        write_notebook(path, self._trainer, self._script_epochs(epochs))
+
+    def export_onnx(self, path: str | os.PathLike) -> None:
+        """The network with its current weights as an ONNX model (``pip install
+        'nnviz[onnx]'``): input ``X`` (N, features) float32, output ``Y``, the numbers of
+        :meth:`predict`. Which op each activation becomes: :mod:`nnviz.core.onnx_export`.
+        Raises OnnxError (an NnvizError) without the onnx package, saying how to get it, or
+        for an activation that has no ONNX op."""
+        from nnviz.core.onnx_export import describe, write_onnx
+        names = None if self._classes is None else tuple(str(c) for c in self._classes)
+        doc, meta = describe(self._trainer, names)
+        write_onnx(path, self._trainer.spec, self._trainer.params, doc=doc, metadata=meta)
 
 
 def _epochs(epochs: Any) -> int:
@@ -178,6 +202,36 @@ def _initial(init: Any, spec) -> Any:
     return params
 
 
+def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
+                       activation: str | Sequence[str] = "sigmoid", loss: str | None = None,
+                       optimizer: str = "gd", lr: float | None = None,
+                       test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
+                       output_activation: str | None = None, task: str | None = None,
+                       init_scheme: str = "normal", l1: float = 0.0, l2: float = 0.0,
+                       init: Any = None, features: str | Sequence[str] | None = None
+                       ) -> tuple[Problem, tuple | None]:
+    """The Problem of :func:`train`'s arguments (and the original labels of classes 0..K-1,
+    None for regression): what :func:`train` trains and :func:`show` opens. Raises an
+    NnvizError saying what is wrong."""
+    fraction = real_number(test_fraction)
+    if fraction is None or not 0 <= fraction <= 0.9:
+        raise DataError(f"test fraction must be between 0 and 0.9, got {test_fraction!r}")
+    seed_ = whole_number(seed)
+    if seed_ is None or not 0 <= seed_ < 2**32:
+        raise DataError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
+    data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
+    widths = _hidden(hidden)
+    acts = ((_name(activation),) * len(widths) if isinstance(activation, str)
+            else tuple(_name(a) for a in activation))
+    choices = Choices(widths, acts, _name(output_activation), _name(init_scheme), _name(loss),
+                      _name(optimizer), lr, batch_size, l1, l2,
+                      tuple(features.split(",") if isinstance(features, str) else features or ()))
+    problem = make_problem(data, choices, seed=seed_)
+    if init is not None:
+        problem = replace(problem, params=_initial(init, problem.spec))
+    return problem, classes
+
+
 def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequence[str] = "sigmoid",
           loss: str | None = None, optimizer: str = "gd", lr: float | None = None,
           epochs: int = 1000, test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
@@ -197,22 +251,11 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     goes back to its best weights and warns (``run.diverged``).
     """
     n_epochs = _epochs(epochs)
-    fraction = real_number(test_fraction)
-    if fraction is None or not 0 <= fraction <= 0.9:
-        raise DataError(f"test fraction must be between 0 and 0.9, got {test_fraction!r}")
-    seed_ = whole_number(seed)
-    if seed_ is None or not 0 <= seed_ < 2**32:
-        raise DataError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
-    data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
-    widths = _hidden(hidden)
-    acts = ((_name(activation),) * len(widths) if isinstance(activation, str)
-            else tuple(_name(a) for a in activation))
-    choices = Choices(widths, acts, _name(output_activation), _name(init_scheme), _name(loss),
-                      _name(optimizer), lr, batch_size, l1, l2,
-                      tuple(features.split(",") if isinstance(features, str) else features or ()))
-    problem = make_problem(data, choices, seed=seed_)
-    if init is not None:
-        problem = replace(problem, params=_initial(init, problem.spec))
+    problem, classes = make_array_problem(
+        X, y, hidden=hidden, activation=activation, loss=loss, optimizer=optimizer, lr=lr,
+        test_fraction=test_fraction, seed=seed, batch_size=batch_size,
+        output_activation=output_activation, task=task, init_scheme=init_scheme, l1=l1, l2=l2,
+        init=init, features=features)
     trainer = problem.make_trainer()
     run = runlog.Run(runlog.RunLog())
     measured: dict[str, list] = {k: [] for k in ("test_epoch", "test_loss", "train_accuracy",
@@ -245,14 +288,44 @@ def load(path: str | os.PathLike) -> Run:
     """The run a session file holds (saved by the window, ``nnviz train --save`` or
     :meth:`Run.save`), ready to predict, save or export. Raises SessionError for a file that
     is not a readable session."""
-    session = load_session(path)
+    return run_from_session(load_session(path))
+
+
+def run_from_session(session: Session, classes: tuple | None = None) -> Run:
+    """The Run a Session (read from a file, or captured from the window) holds; ``classes``:
+    the original labels of classes 0..K-1 (default: the session's class names)."""
     trainer = session.make_trainer()
     run = session.make_run()
     if run is None:  # a file of format 1: its losses, but no record of its past states
         run = runlog.Run(runlog.RunLog(losses=session.history))
         run.log.checkpoint(trainer.epoch, trainer.state, "start")
     d = session.dataset
-    classes = None
-    if d.is_classification:
+    if classes is None and d.is_classification:
         classes = session.class_names or tuple(range(d.n_classes))
     return Run(trainer, run, classes)
+
+
+def show(X=None, y=None, *, block: bool | None = None, **options: Any):
+    """Open the window on points ``X`` and targets ``y`` (the keyword options of :func:`train`,
+    except ``epochs``), or on a :class:`Run` (``show(run)``: its weights, settings and record),
+    paused, ready to train.
+
+    In a script it blocks until the window is closed and returns the :class:`Run` as it was
+    then (its latest state and history). Where an event loop already runs (IPython or Jupyter
+    after ``%gui qt``, or a Qt application's running loop) it returns at once with a
+    :class:`nnviz.gui.show.Shown` handle: ``.run`` is the latest state, ``.close()`` closes
+    the window. ``block`` says which, instead of the detection. The QApplication is created
+    only if there is none, and is never quit. Bad arguments raise an NnvizError before any
+    window opens.
+    """
+    from nnviz.gui.show import show_problem, show_run
+    if isinstance(X, Run):
+        if y is not None or options:
+            raise TrainingError("show(run) takes the run alone: its settings are the run's")
+        return show_run(X, block=block)
+    if X is None or y is None:
+        raise DataError("show needs points and targets, show(X, y), or a run, show(run)")
+    if "epochs" in options:
+        raise TrainingError("show does not take epochs: the window trains when you press Play")
+    problem, classes = make_array_problem(X, y, **options)
+    return show_problem(problem, classes, block=block)

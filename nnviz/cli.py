@@ -2,11 +2,16 @@
 
     nnviz [train options] [--screenshot FILE.png [--show VIEW] [--epochs N]] [--size WxH]
           [--presentation] [--stop-at N] [--open FILE]
+    nnviz --sweep NAME [--screenshot FILE.png --epochs N]
+    nnviz [train options] --record FILE.gif|FILE.mp4 --epochs N [--frames K] [--show VIEW]
     nnviz --exercise FILE.toml [--screenshot FILE.png [--epochs N]]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
     nnviz train [train options] --export-script FILE.py
+    nnviz train [train options] --export-onnx FILE.onnx
+    nnviz sweep [train options, each swept one a comma list] [--epochs N] [--json]
+                [--history FILE.csv]
 
 A bad argument prints one line on stderr and exits with code 2, never a traceback.
 """
@@ -133,6 +138,22 @@ def _widths(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
+def _architectures(text: str) -> list[tuple[int, ...]]:
+    """Hidden layers of several networks: widths by commas, networks by slashes (4,10,4/8)."""
+    return [_widths(part) for part in text.split("/")]
+
+
+def _list_of(parse):
+    """A comma list of what ``parse`` reads (a sweep's values of one option)."""
+    def parse_list(text: str) -> list:
+        parts = [t for t in text.split(",")]
+        if any(not t.strip() for t in parts):
+            raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+        return [parse(t.strip()) for t in parts]
+    parse_list.__name__ = getattr(parse, "__name__", "value")
+    return parse_list
+
+
 def _features(text: str) -> tuple[str, ...]:
     """Input features, canonical (which ones the data allows is the network's to check)."""
     parts = tuple(features.canonical(p) for p in text.split(",") if p.strip())
@@ -162,7 +183,18 @@ def _existing_file(text: str) -> str:
     return text
 
 
-def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -> None:
+# The options a sweep may vary (each a comma list), and their names in JSON and core/sweep.py.
+SWEPT = {"samples": "samples", "noise": "noise", "seed": "seed", "init_seed": "init_seed",
+         "test_fraction": "test_fraction", "hidden": "hidden", "activation": "activation",
+         "output_activation": "output_activation", "init_scheme": "init_scheme", "loss": "loss",
+         "optimizer": "optimizer", "lr": "learning_rate", "batch_size": "batch_size",
+         "l1": "l1", "l2": "l2"}
+
+
+def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
+                       lists: bool = False) -> None:
+    """The options that describe a run; with ``lists`` (nnviz sweep), each option of SWEPT
+    takes a comma list of values."""
     g = p.add_argument_group("data")
     g.add_argument("--dataset", type=_choice(DATASETS, "data set"), default="moons",
                    help="data set: " + "; ".join(f"{k}: {v.description}" for k, v in DATASETS.items()))
@@ -171,8 +203,10 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
     g.add_argument("--noise", type=_nonneg_float, default=None,
                    help="noise level (default: the data set's, 0.1 for moons)")
     g.add_argument("--seed", type=_int_at_least(0), default=None,
-                   help="random seed of the data, the split and the initial weights "
-                        "(default: the data set's, 0 for moons)")
+                   help="random seed of the data, the split, the mini-batch order and the "
+                        "initial weights (default: the data set's, 0 for moons)")
+    g.add_argument("--init-seed", type=_int_at_least(0, 2**32 - 1), default=None, metavar="S",
+                   help="random seed of the initial weights alone (default: --seed's)")
     g.add_argument("--test-fraction", type=_nonneg_float, default=0.2,
                    help="fraction of points held out for testing, 0..0.9 (default 0.2); 0 trains on "
                         "every point in the data set's own order, as the notebook does")
@@ -218,6 +252,11 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None) -
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else
                                                        " before the screenshot (default 0)"))
+    if lists:
+        for action in p._actions:
+            if action.dest in SWEPT:
+                action.type = (_architectures if action.dest == "hidden"
+                               else _list_of(action.type))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,8 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render the window offscreen after --epochs epochs, save it and exit")
     p.add_argument("--show", default="main", metavar="VIEW",
                    help="the view to show or capture: main, network, neurons, hidden-space, "
-                        "gradients, lessons, backprop, regions, or one lesson's page: lesson-1 .. lesson-5, "
+                        "gradients, lessons, backprop, regions, compare, or one lesson's page: "
+                        "lesson-1 .. lesson-5, "
                         "baseline (default main)")
+    from nnviz.core.ready_sweeps import BY_KEY as SWEEPS
+    p.add_argument("--sweep", type=_choice(SWEEPS, "sweep"), default=None, metavar="NAME",
+                   help="start a ready-made sweep in the Compare view (with --screenshot: "
+                        "trained --epochs epochs): " + ", ".join(SWEEPS))
     p.add_argument("--at-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
                    help="with --screenshot: draw the recorded epoch E of the run (the timeline) "
                         "after training --epochs epochs")
@@ -243,6 +287,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="presentation mode: large text and markers, the settings folded away "
                         "(View > Presentation mode, F11)")
     p.add_argument("--open", metavar="FILE.nnviz", default=None, help="open a saved session")
+    r = p.add_argument_group("animations (pip install 'nnviz[record]')")
+    r.add_argument("--record", metavar="FILE.gif|FILE.mp4", default=None,
+                   help="train --epochs epochs offscreen, then record the run from its first "
+                        "epoch to its last as an animation (16:9, a caption with the epoch, loss "
+                        "and accuracy) and exit")
+    r.add_argument("--frames", type=_int_at_least(2, 2000), default=60, metavar="K",
+                   help="with --record: the number of frames (default 60)")
+    r.add_argument("--spacing", choices=("even", "geometric"), default="even",
+                   help="with --record: frames evenly spaced in epochs, or geometrically (ever "
+                        "further apart: more frames early, where most is learnt)")
+    r.add_argument("--area", choices=("view", "plot", "window"), default="view",
+                   help="with --record: the view shown (--show), the decision plot alone, or "
+                        "the whole window (default view)")
+    r.add_argument("--fps", type=float, default=10.0, metavar="F",
+                   help="with --record: frames per second (default 10)")
     p.add_argument("--exercise", metavar="FILE.toml", default=None,
                    help="open an exercise: its problem, goals checked live, hints and solution "
                         "(docs/exercises.md; nnviz ships some in resources/exercises)")
@@ -285,6 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the run as a standalone Python script (jax and numpy only, the "
                         "notebook's code with this run's training points and initial weights) "
                         "that prints the loss every 100 epochs: this run's losses")
+    g.add_argument("--export-onnx", metavar="FILE.onnx", default=None,
+                   help="write the trained network as an ONNX model (input X: points in rows, "
+                        "output Y: Run.predict's numbers), for Netron or onnxruntime; needs "
+                        "pip install 'nnviz[onnx]'")
     g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
                    help="go on training a saved session for --epochs more epochs, exactly as if "
                         "it had never stopped (its data and settings are the session's)")
@@ -292,6 +355,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --session: go on from the recorded epoch E of its run instead of "
                         "its end, as a new branch (--lr may change the learning rate); with the "
                         "same settings the losses equal the original run's from E on")
+
+    w = sub.add_parser(
+        "sweep", help="train many variants at once and compare them (nnviz sweep --help)",
+        description="Train the variants of a run together and print a table of their final "
+        "train/test loss and accuracy (R^2 for regression). Takes the options of 'nnviz train'; "
+        "each of " + ", ".join("--" + k.replace("_", "-") for k in SWEPT) + " may be a comma "
+        "list of values, and the members are every combination (the product). For --hidden, "
+        "networks are separated by slashes: --hidden 4,10,4/8/16 sweeps 4-10-4, 8 and 16. "
+        "Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0,1,2,3. Each member's numbers are those "
+        "of 'nnviz train' with its values; members of one shape train in one vectorised call "
+        "(and over every jax device). A member that diverges stops at its best weights; the "
+        "others go on. Exit code 0 when the sweep ran (diverged members are in the table), 2 "
+        "on a bad argument.")
+    _add_train_options(w, epochs_default=1000, lists=True)
+    w.add_argument("--json", action="store_true",
+                   help="print one JSON object: 'members' (each with the keys of 'nnviz train "
+                        "--json', the seed and every swept option under its name), "
+                        "'member_epochs_per_second', 'devices'")
+    w.add_argument("--history", metavar="FILE.csv", default=None,
+                   help="write one row per member per epoch: member,<swept options>,epoch,loss")
     return p
 
 
@@ -308,16 +391,16 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
                       args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
                       args.l1, args.l2, tuple(getattr(args, "features", None) or ()))
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
-    problem = make_problem(data, choices, seed=seed)
+    problem = make_problem(data, choices, seed=seed, init_seed=getattr(args, "init_seed", None))
     if args.init:
         problem = replace(problem, params=load_npz(args.init, problem.spec))
     return problem
 
 
 # Options that describe a new run; --session continues a saved one and takes none of them.
-_RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "test_fraction", "classes", "hidden",
-                "activation", "output_activation", "init_scheme", "init", "features", "loss", "optimizer",
-                "lr", "batch_size", "l1", "l2", "data", "task")
+_RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "init_seed", "test_fraction", "classes",
+                "hidden", "activation", "output_activation", "init_scheme", "init", "features",
+                "loss", "optimizer", "lr", "batch_size", "l1", "l2", "data", "task")
 
 
 def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...] | None]:
@@ -383,7 +466,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     name the file system takes, a regular file or none) and none is an input or another
     output, so a long run never ends in a file that cannot be written or destroys one."""
     outputs = {"--history": args.history, "--save": args.save,
-               "--export-script": args.export_script}
+               "--export-script": args.export_script, "--export-onnx": args.export_onnx}
     try:
         for path in outputs.values():
             if path is not None:
@@ -447,12 +530,17 @@ def _history_writer(f, path: str | None):
 def train_command(args: argparse.Namespace) -> int:
     _check_outputs(args)
     trainer, run, class_names = prepare_run(args)
+    if args.export_onnx:  # before training: a long run must not end in a refusal
+        from nnviz.core.onnx_export import INSTALL_HINT, check_exportable, have_onnx
+        if not have_onnx():
+            raise UsageError(INSTALL_HINT)
+        check_exportable(trainer.spec.layer_activations)
     start_epoch = trainer.epoch
     cfg = trainer.config
     data, spec = trainer.data, trainer.spec
     out = _Printer(sys.stdout)
     # With nothing to write, a closed stdout ends the job: nobody is left to see it.
-    wanted = bool(args.save or args.history or args.export_script)
+    wanted = bool(args.save or args.history or args.export_script or args.export_onnx)
     if not args.json:
         if args.session:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
@@ -551,6 +639,12 @@ def train_command(args: argparse.Namespace) -> int:
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")
+    if args.export_onnx:
+        from nnviz.core.onnx_export import describe, write_onnx
+        doc, meta = describe(trainer, class_names)
+        write_onnx(args.export_onnx, trainer.spec, trainer.params, doc=doc, metadata=meta)
+        if not args.json:
+            out(f"wrote the ONNX model {args.export_onnx} (epoch {trainer.epoch})")
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
@@ -592,6 +686,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             enable_data_cache(compile_cache.default_dir().parent / "data")
         if args.command == "train":
             return train_command(args)
+        if args.command == "sweep":
+            from nnviz.cli_sweep import sweep_command
+            return sweep_command(args)
         if args.open:
             load_session(args.open)  # a broken file: one line here rather than a window that fails
         if args.exercise:

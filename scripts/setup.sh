@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up nnviz on a fresh Debian/Ubuntu machine: the system libraries Qt needs, then a virtual
-# environment .venv with the package. `bash scripts/setup.sh test` adds the test tools.
+# environment .venv with the package. `bash scripts/setup.sh test` adds the test tools
+# and the optional extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "${1:-}" = "test" ]; then
-    .venv/bin/python -m pip install -q -e ".[test]"
+    # With the optional extras (ONNX, animations, notebooks), so that their tests run.
+    .venv/bin/python -m pip install -q -e ".[test,onnx,record,notebook]"
 else
     .venv/bin/python -m pip install -q -e .
 fi

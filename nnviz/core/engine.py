@@ -64,9 +64,8 @@ def init_state(problem, seed: int | None = None) -> TrainState:
     when the problem has none), a fresh optimiser at the problem's learning rate, and the
     shuffling key of the seed."""
     seed = problem.seed if seed is None else int(seed)
-    if seed == problem.seed and problem.params is not None:
-        from .network import as_params
-        params = as_params(problem.params)
+    if seed == problem.seed:
+        params = problem.initial_params()
     else:
         params = init_params(problem.spec, seed)
     _, opt = _chunk_fn(*_shape(problem))

@@ -230,6 +230,11 @@ def _features(spec) -> str:
 
 def script_text(trainer: Trainer, epochs: int) -> str:
     """The script of ``trainer``'s run: its training points, initial weights and settings."""
+    return "\n\n".join(p.rstrip("\n") + "\n" for p in script_parts(trainer, epochs))
+
+
+def script_parts(trainer: Trainer, epochs: int) -> list[str]:
+    """The script's sections in order (its docstring first): a notebook's cells."""
     d, spec, cfg = trainer.data, trainer.spec, trainer.config
     n = len(d.train_index)
     batches = _mini_batches(trainer)
@@ -320,15 +325,43 @@ def script_text(trainer: Trainer, epochs: int) -> str:
             "    params, opt_state, key, loss = train_epoch(params, opt_state, key)\n"
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
-    return "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
+    return parts
+
+
+def notebook_text(trainer: Trainer, epochs: int) -> str:
+    """The script as a Jupyter notebook (nbformat 4): its docstring a markdown cell, each
+    section a code cell. ExportError without the nbformat package."""
+    try:
+        import nbformat
+        from nbformat import v4
+    except ImportError:
+        raise ExportError("a notebook export needs the nbformat package: pip install "
+                          "'nnviz[notebook]' (or pip install nbformat)") from None
+    head, *code = script_parts(trainer, epochs)
+    cells = [v4.new_markdown_cell(head.strip().strip('"').strip())]
+    cells += [v4.new_code_cell(part.rstrip("\n")) for part in code]
+    nb = v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+    nbformat.validate(nb)
+    return nbformat.writes(nb)
+
+
+def write_notebook(path: str | os.PathLike, trainer: Trainer, epochs: int) -> None:
+    """:func:`notebook_text` into ``path``, atomically; ExportError if it cannot be written."""
+    _write_text(path, notebook_text(trainer, epochs))
 
 
 def write_script(path: str | os.PathLike, trainer: Trainer, epochs: int) -> None:
     """:func:`script_text` into ``path``, atomically; ExportError if it cannot be written."""
-    text = script_text(trainer, epochs).encode()
+    _write_text(path, script_text(trainer, epochs))
+
+
+def _write_text(path: str | os.PathLike, text: str) -> None:
+    data = text.encode()
     try:
         with atomic_write(path) as f:
-            f.write(text)
+            f.write(data)
     except OSError as e:  # OutputError's reason: refused before writing (a FIFO, a folder...)
         why = getattr(e, "reason", None) or e.strerror or e
         raise ExportError(f"cannot write {os.fspath(path)}: {why}") from None

@@ -56,6 +56,7 @@ GRID_RES_2D = 100
 GRID_FLOPS = 5e8
 GRID_MIN_RES = 16
 GRID_RES_1D = 400
+SWEEP_FRAME_S = 1 / 40  # a sweep's snapshots, at most this often (the window's redraw rate)
 
 Probe = Callable[[Any, np.ndarray], Any]  # (ModelAt, grid points) -> a view's numbers
 
@@ -184,9 +185,38 @@ class Stop:
     pass
 
 
+@dataclass(frozen=True)
+class StartSweep:
+    """Build and compile a sweep of ``spec`` (a SweepSpec) here, paused; the live run stays."""
+    sweep_id: int
+    spec: Any
+
+
+@dataclass(frozen=True)
+class FocusSweep:
+    """``on``: Play, Pause and Step drive the sweep (the Compare view is shown); off: the live
+    run again. Either way, whatever was playing pauses."""
+    on: bool
+
+
+@dataclass(frozen=True)
+class EndSweep:
+    pass
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    """Run ``fn(sweep)`` in the loop's thread and hand the result to ``callback`` (a failure,
+    or no sweep, to ``on_error``)."""
+    fn: Callable[[Any], Any]
+    callback: Callable[[Any], None]
+    on_error: Callable[[BaseException], None]
+
+
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
-           | SetParams | SetSpeed | SetStopAt | SetProbe | Request | ShowEpoch | Branch | SwitchBranch
-           | RenameBranch | DeleteBranch | Stop)
+           | SetParams | SetSpeed | SetStopAt | SetProbe | Request | ShowEpoch | Branch
+           | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
+           | EndSweep | SweepRequest)
 
 
 class _LiveBranch:
@@ -276,8 +306,10 @@ class TrainLoop(_LiveBranch):
                  playing_changed: Callable[[bool], None] = lambda p: None,
                  error: Callable[[Exception], None] = lambda e: None,
                  reply: Callable[[Callable, Any], None] = lambda cb, r: cb(r),
-                 paced: bool = False) -> None:
+                 paced: bool = False,
+                 publish_sweep: Callable[[Any], None] = lambda s: None) -> None:
         self._publish, self._status, self._playing_cb = publish, status, playing_changed
+        self._publish_sweep = publish_sweep
         self._error, self._reply = error, reply
         self.commands: queue.Queue = queue.Queue()
         self.trainer: Trainer | None = None
@@ -311,6 +343,15 @@ class TrainLoop(_LiveBranch):
         self.paced = paced
         self.drawn = threading.Event()
         self.drawn.set()
+        # A sweep (core/sweep_driver.py) beside the live run; Play/Pause/Step drive it while
+        # ``sweep_focus`` (the Compare view is shown). Its snapshots go to ``publish_sweep``,
+        # paced like the run's by ``sweep_drawn``, at most SWEEP_FRAME_S apart.
+        self.sweep = None
+        self.sweep_focus = False
+        self.sweep_drawn = threading.Event()
+        self.sweep_drawn.set()
+        self._sweep_dirty = False
+        self._sweep_last_publish = 0.0
 
     # --- the thread-safe way in ------------------------------------------------------------
 
@@ -336,18 +377,25 @@ class TrainLoop(_LiveBranch):
                 self._fail(e)
             if not self.alive:
                 return
-        if self.playing and self.trainer is not None:
+        if self.playing and self.sweeping:
+            try:
+                self._sweep_chunk()
+            except Exception as e:  # noqa: BLE001
+                self._fail(e)
+        elif self.playing and self.trainer is not None:
             try:
                 self._chunk()
             except Exception as e:  # noqa: BLE001
                 self._fail(e)
         if self._dirty and not self.playing:
             self._publish_now()
+        if self._sweep_dirty and not self.playing:
+            self._publish_sweep_now()
 
     def _take_commands(self, wait: bool) -> list[Command]:
         timeout: float | None = 0.0
         if wait:
-            if not self.playing or self.trainer is None:
+            if not self.playing or (self.trainer is None and not self.sweeping):
                 timeout = None  # idle: sleep until told something
             elif self.epochs_per_frame is not None:
                 timeout = max(0.0, self._next_frame - time.perf_counter())
@@ -395,6 +443,10 @@ class TrainLoop(_LiveBranch):
                 else:
                     self.probes[name] = fn
                 self._dirty = True
+            case StartSweep() | FocusSweep() | EndSweep() | SweepRequest():
+                self._sweep_command(cmd)
+            case Play() | Pause() | Step() if self.sweeping:
+                self._sweep_command(cmd)
             case Request(fn, callback, on_error):
                 try:
                     if self.trainer is None:
@@ -469,6 +521,94 @@ class TrainLoop(_LiveBranch):
                 self._dirty = True
             case _:
                 raise TypeError(f"unknown worker command {cmd!r}")
+
+    # --- a sweep ------------------------------------------------------------------------------
+
+    @property
+    def sweeping(self) -> bool:
+        """Play, Pause and Step drive the sweep."""
+        return self.sweep is not None and self.sweep_focus
+
+    def _sweep_command(self, cmd: Command) -> None:
+        match cmd:
+            case StartSweep(sweep_id, spec):
+                from .sweep import Sweep  # jax's vmapped engine: loaded when first needed
+                from .sweep_driver import SweepDriver
+                self._set_playing(False)
+                self.sweep = None  # a failing build must not leave the old sweep half-replaced
+                self._status("compiling the sweep...")
+                t0 = time.perf_counter()
+                driver = SweepDriver(sweep_id, Sweep(spec))
+                driver.warm_up()
+                dt = time.perf_counter() - t0
+                self.sweep, self._sweep_dirty = driver, True
+                self._status(f"sweep compiled in {dt:.1f} s" if dt > 0.2 else "sweep ready")
+            case FocusSweep(on):
+                self._set_playing(False)
+                self.sweep_focus = bool(on)
+                # The controls show what they drive now: a fresh picture of it.
+                if self.sweeping:
+                    self._sweep_dirty = True
+                else:
+                    self._dirty = True
+            case EndSweep():
+                if self.sweeping:
+                    self._set_playing(False)
+                self.sweep = None
+            case SweepRequest(fn, callback, on_error):
+                try:
+                    if self.sweep is None:
+                        raise TrainingError("there is no sweep")
+                    result = fn(self.sweep.sweep)
+                except Exception as e:  # noqa: BLE001 -- to the asker, as an object
+                    self._reply(on_error, e)
+                else:
+                    self._reply(callback, result)
+            case Play():
+                self._set_playing(True)
+                self._next_frame = time.perf_counter()
+            case Pause():
+                self._set_playing(False)
+                self._sweep_dirty = True
+            case Step(epochs):
+                self._set_playing(False)
+                left = int(epochs)
+                piece = max(1, _pow2_at_most(max(1, left // 50)))
+                while left > 0 and not self.stopping.is_set():
+                    k = min(piece, left)
+                    self.sweep.advance(k, should_stop=self.stopping.is_set)
+                    left -= k
+                self._sweep_dirty = True
+
+    def _sweep_chunk(self) -> None:
+        d = self.sweep
+        n = d.chunk if self.epochs_per_frame is None else min(self.epochs_per_frame, d.chunk)
+        dt = d.advance(n, should_stop=self.stopping.is_set)
+        if n == d.chunk:
+            d.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+        now = time.perf_counter()
+        if self.epochs_per_frame is not None:
+            self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
+        if bool(np.all(d.sweep.diverged)):  # nothing left to train
+            self._set_playing(False)
+        # As the run's: publish now if waiting for the next chunk would overshoot the frame
+        # more, and the GUI has drawn the last one (or has taken too long to).
+        since = now - self._sweep_last_publish
+        due = since + dt / 2 >= SWEEP_FRAME_S
+        if due and (self.sweep_drawn.is_set() or since >= MAX_PUBLISH_S):
+            self._publish_sweep_now()
+        else:
+            self._sweep_dirty = True
+
+    def _publish_sweep_now(self) -> None:
+        self._sweep_dirty = False
+        if self.sweep is None:
+            return
+        if self.paced:
+            self.sweep_drawn.clear()
+        snapshot = self.sweep.snapshot(playing=self.playing)
+        self._sweep_last_publish = time.perf_counter()
+        self._publish_sweep(snapshot)
 
     def _start_problem(self, run_id: int, p: Problem) -> None:
         trainer = p.make_trainer()
@@ -768,6 +908,7 @@ class TrainLoop(_LiveBranch):
         remains of them is then freed in an orderly way now, not by the interpreter's last
         collection."""
         self.trainer = None
+        self.sweep = None
         self.probes.clear()
         self.grid_points, self._grid_axes = None, None
         self.__dict__.pop("_grid_device", None)

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import losses
 from .data import Dataset, DataSpec
-from .network import NetworkSpec, SpecError, check_params
+from .network import NetworkSpec, SpecError, as_params, check_params, init_params
 from .training import TrainConfig, Trainer
 
 # The learning rate that trains, by optimiser, for classification and for regression.
@@ -50,6 +50,15 @@ class Problem:
     config: TrainConfig
     params: Any = None
     seed: int = 0
+    # The draw of the initial weights when ``params`` is None; None: the seed's. The data, the
+    # split and the mini-batch shuffling stay the seed's (``--init-seed``, a sweep over it).
+    init_seed: int | None = None
+
+    def initial_params(self):
+        """The weights at epoch 0: the problem's own, else the draw of its init seed."""
+        if self.params is not None:
+            return as_params(self.params)
+        return init_params(self.spec, self.seed if self.init_seed is None else self.init_seed)
 
     @property
     def source(self) -> DataSpec | Dataset:
@@ -68,7 +77,10 @@ class Problem:
 
     def make_trainer(self) -> Trainer:
         """A fresh Trainer of this problem at epoch 0 (not compiled yet)."""
-        return Trainer(self.spec, self.config, self.dataset, params=self.params, seed=self.seed)
+        params = self.params
+        if params is None and self.init_seed is not None:
+            params = init_params(self.spec, self.init_seed)
+        return Trainer(self.spec, self.config, self.dataset, params=params, seed=self.seed)
 
 
 @dataclass(frozen=True)
@@ -125,12 +137,14 @@ def fit(data: Dataset, choices: Choices = Choices()) -> tuple[NetworkSpec, Train
 
 
 def make_problem(data: Dataset, choices: Choices = Choices(), params: Any = None,
-                 seed: int | None = None) -> Problem:
-    """The Problem of ``choices`` on ``data``; ``seed`` None: the data's own seed."""
+                 seed: int | None = None, init_seed: int | None = None) -> Problem:
+    """The Problem of ``choices`` on ``data``; ``seed`` None: the data's own seed;
+    ``init_seed`` None: the initial weights are the seed's draw."""
     spec, config = fit(data, choices)
     if seed is None:
         seed = data.spec.seed if data.spec is not None else 0
-    problem = Problem(data, spec, config, params, int(seed))
+    problem = Problem(data, spec, config, params, int(seed),
+                      None if init_seed is None else int(init_seed))
     problem.check()
     return problem
 

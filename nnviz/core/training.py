@@ -56,6 +56,9 @@ OPTIMIZERS = {
     "rmsprop": "RMSProp (decay 0.9)",
 }
 
+# 512-bit vectors for the chunk's element-wise loops (see _chunk_fn).
+CHUNK_COMPILER_OPTIONS = {"xla_cpu_prefer_vector_width": 512}
+
 # Counts traces of the chunk function: a test reads it to prove that chunks do not recompile.
 TRACE_COUNT = {"chunk": 0}
 
@@ -260,23 +263,32 @@ def batch_order(seed: int, n: int) -> np.ndarray:
     return np.random.default_rng([seed, 0x5EED]).permutation(n)
 
 
-@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
-def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
-    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
+def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None):
+    """The pieces of a chunk: ``epoch(state, X, T, aux) -> (state, loss)`` (X in columns when
+    ``columns``), ``counted(state, epochs)``, the optimiser, ``columns``.
+
+    ``variant`` (hashable; None for a single run) replaces the objective: its
+    ``objective(spec, config, columns)`` returns ``f(params, X, T, aux) -> (total, data loss)``.
+    A sweep trains members of different widths, activations and penalties in one compile this
+    way, in a loop of its own over the members' epochs (``core/sweep.py``).
+    """
     opt = make_optimizer(config.optimizer, config.learning_rate)
     batch = config.batch_size if 0 < config.batch_size < n_train else n_train
     n_batches = n_train // batch
 
     columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
 
-    def objective(params, X, T):
-        d = _train_loss(spec, config.loss, params, X, T, columns)
-        return d + losses.penalty(params, config.l1, config.l2), d
+    if variant is None:
+        def objective(params, X, T, aux):
+            d = _train_loss(spec, config.loss, params, X, T, columns)
+            return d + losses.penalty(params, config.l1, config.l2), d
+    else:
+        objective = variant.objective(spec, config, columns)
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, X, T):
-        (_, d), g = grad_fn(params, X, T)
+    def step(params, opt_state, X, T, aux):
+        (_, d), g = grad_fn(params, X, T, aux)
         updates, new_opt_state = opt.update(g, opt_state, params)
         # inject_hyperparams counts steps (for schedules, which we do not use) and hands back
         # its hyperparameters as new values. Updated in the loop, that scalar bookkeeping is
@@ -287,9 +299,9 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
                                                hyperparams=opt_state.hyperparams)
         return optax.apply_updates(params, updates), new_opt_state, d
 
-    def epoch(state: TrainState, X, T):
+    def epoch(state: TrainState, X, T, aux):
         if n_batches == 1:
-            params, opt_state, d = step(state.params, state.opt_state, X, T)
+            params, opt_state, d = step(state.params, state.opt_state, X, T, aux)
             return TrainState(params, opt_state, state.key), d
         key, sub = jax.random.split(state.key)
         order = shuffled_order(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
@@ -297,7 +309,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         def one_batch(carry, idx):
             params, opt_state = carry
             params, opt_state, d = step(params, opt_state, X[:, idx] if columns else X[idx],
-                                        T[idx])
+                                        T[idx], aux)
             return (params, opt_state), d
 
         (params, opt_state), ds = jax.lax.scan(one_batch, (state.params, state.opt_state), order)
@@ -309,6 +321,14 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         top = jnp.iinfo(jnp.int32).max
         count = jnp.where(count > top - steps, top, count + steps).astype(count.dtype)
         return state._replace(opt_state=state.opt_state._replace(count=count))
+
+    return epoch, counted, opt, columns
+
+
+@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
+def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
+    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
+    epoch, counted, opt, columns = _epoch_fns(spec, config, n_train)
 
     def run(state: TrainState, X, T, n_epochs):
         TRACE_COUNT["chunk"] += 1
@@ -323,7 +343,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         def body(c):
             # No select of the state on a bad loss: the Trainer replaces it (see the top).
             done, _, state, buf = c
-            state, d = epoch(state, X, T)
+            state, d = epoch(state, X, T, ())
             ok = jnp.isfinite(d)
             buf = jax.lax.dynamic_update_slice(buf, d[None], (done,))
             return done + ok.astype(jnp.int32), ok, state, buf
@@ -340,7 +360,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
     # 512-bit vectors for the element-wise loops (activations and their derivatives): +10%
     # epochs/s on the notebook's problem where the CPU has AVX-512; ignored where it has not.
     # A per-function compiler option, so nothing changes for the rest of the process.
-    return jax.jit(run, compiler_options={"xla_cpu_prefer_vector_width": 512}), opt
+    return jax.jit(run, compiler_options=CHUNK_COMPILER_OPTIONS), opt
 
 
 @compiled.per_problem()

@@ -30,7 +30,8 @@ DEFAULTS: dict[str, Any] = dict(
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=(4, 10, 4), activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
     batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, exercise=None,
-    features=None, theme=None, palette=None, size=None, presentation=False, stop_at=None)
+    features=None, theme=None, palette=None, size=None, presentation=False, stop_at=None,
+    sweep=None, record=None, frames=60, spacing="even", area="view", fps=10.0)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -78,6 +79,20 @@ def check_screenshot_path(path: str, inputs: dict[str, str | None]) -> str | Non
 def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to ``args.screenshot``); returns the exit code."""
     screenshot = _opt(args, "screenshot")
+    record = _opt(args, "record")
+    if record:
+        from nnviz.core import animation, fileio
+        try:
+            ext = animation.check_path(record)
+            fileio.check_distinct({"--record": record}, {"--open": _opt(args, "open"),
+                                                         "--init": _opt(args, "init")})
+        except (animation.RecordError, fileio.OutputError) as e:
+            _error(str(e))
+            return 2
+        if not animation.have_imageio(ext):
+            _error(animation.INSTALL_HINT)
+            return 2
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if screenshot:
         problem = check_screenshot_path(screenshot, {"--open": _opt(args, "open"),
                                                      "--init": _opt(args, "init"),
@@ -119,8 +134,9 @@ def run(args: argparse.Namespace) -> int:
         look.GIVEN.update(k for k, v in (("theme", theme), ("palette", palette)) if v)
     window = MainWindow(problem)
     try:
-        # A remembered presentation mode does not change a screenshot: only the option does.
-        if screenshot or _opt(args, "presentation"):
+        # A remembered presentation mode does not change a screenshot or a recording: only
+        # the option does.
+        if screenshot or record or _opt(args, "presentation"):
             window.set_presentation(bool(_opt(args, "presentation")))
         size = _opt(args, "size")
         if size:
@@ -128,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
         if _opt(args, "stop_at") is not None:
             window.set_stop_at(_opt(args, "stop_at"))
         show = _opt(args, "show") or "main"
+        sweep = _opt(args, "sweep")
+        if sweep and show == "main":
+            show = "compare"  # where a sweep is seen
         try:
             window.show_view(show)
         except KeyError as e:
@@ -155,9 +174,15 @@ def run(args: argparse.Namespace) -> int:
             except ValueError as e:  # ExerciseError
                 _error(str(e))
                 return 2
+        if sweep:
+            window._inspection_views["compare"].start_ready(sweep)
+        if screenshot and sweep:
+            return _sweep_screenshot(app, window, screenshot, _opt(args, "epochs") or 0)
         if screenshot:
             return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                _opt(args, "at_epoch"), _opt(args, "size") or SCREENSHOT_SIZE)
+        if record:
+            return _record(app, window, record, _opt(args, "epochs") or 0, args)
         actions = getattr(window, "session_actions", None)
         if not path and actions is not None and not _train_options_given(args):
             actions.restore_work()  # plain `nnviz`: the work of the last session again
@@ -170,7 +195,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 #: The options of the command line that are not the problem's.
-_NOT_TRAIN = {"screenshot", "show", "epochs", "open", "at_epoch", "theme", "palette"}
+_NOT_TRAIN = {"screenshot", "show", "epochs", "open", "at_epoch", "theme", "palette",
+              "record", "frames", "spacing", "area", "fps"}
 
 
 def _train_options_given(args: argparse.Namespace) -> bool:
@@ -212,8 +238,9 @@ def _wait(app, done: Callable[[], bool], timeout_s: float) -> bool:
     return True
 
 
-def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None,
-                size: tuple[int, int] = SCREENSHOT_SIZE) -> int:
+def _train_shown(app, window, epochs: int, size: tuple[int, int]) -> int | None:
+    """Show ``window`` at ``size``, wait for its first snapshot and train ``epochs`` epochs;
+    None when done, else the exit code (said on stderr)."""
     window.resize(*size)
     window.show()
     if (window.width(), window.height()) != tuple(size):
@@ -239,6 +266,14 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
         if not _wait(app, drawn(start + epochs), 3600):
             _error(f"training {epochs} epochs took over an hour")
             return 1
+    return None
+
+
+def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None,
+                size: tuple[int, int] = SCREENSHOT_SIZE) -> int:
+    failed = _train_shown(app, window, epochs, size)
+    if failed is not None:
+        return failed
     if at_epoch is not None and not window.last_error:
         live = window.last_snapshot.live_epoch
         if at_epoch > live:
@@ -266,6 +301,93 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
         return 2
     s = window.last_snapshot
     print(f"nnviz: saved {path} (epoch {s.epoch if s else 0})")
+    return 0
+
+
+def _sweep_screenshot(app, window, path: str, epochs: int) -> int:
+    """The window with the sweep started by ``--sweep`` trained ``epochs`` epochs (Step)."""
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    view = window._inspection_views["compare"]
+
+    def drawn(epoch: int) -> Callable[[], bool]:
+        def check() -> bool:
+            s = view.drawn
+            return bool(window.last_error) or (s is not None and s.sweep_id == view.sweep_id and (
+                s.epoch >= epoch or bool(s.diverged.all())))
+        return check
+
+    if not _wait(app, drawn(0), 300):
+        _error("the sweep did not compile within 5 minutes")
+        return 1
+    if epochs > 0 and not window.last_error:
+        window.step(epochs)
+        if not _wait(app, drawn(epochs), 3600):
+            _error(f"training the sweep {epochs} epochs took over an hour")
+            return 1
+    if window.last_error:
+        _error(window.last_error.split("\n\n", 1)[0])
+        return 1
+    _wait(app, lambda: False, 0.3)
+    try:
+        write_picture(window.grab(), path)
+    except OSError as e:
+        _error(f"cannot write {path}: {e.strerror or e}")
+        return 2
+    print(f"nnviz: saved {path} (sweep, epoch {view.drawn.epoch})")
+    return 0
+
+
+def _record(app, window, path: str, epochs: int, args: argparse.Namespace) -> int:
+    """``--record``: train ``epochs`` epochs, then record the run's epochs 0..end as
+    ``--frames`` frames of ``--area`` showing ``--show``."""
+    from nnviz.core.animation import RecordError, SIZE, frame_epochs
+
+    from .recorder import Recorder
+    area = _opt(args, "area")
+    size = _opt(args, "size") or (SIZE if area == "window" else SCREENSHOT_SIZE)
+    failed = _train_shown(app, window, epochs, size)
+    if failed is not None:
+        return failed
+    if window.last_error:
+        _error(window.last_error.split("\n\n", 1)[0])
+        return 1
+    _wait(app, lambda: False, 0.3)  # the layout settles on the final snapshot
+    if area == "view":
+        # Offscreen the window may be any size: widen it until the view in front is 16:9,
+        # so that the frames are filled rather than a tall view between white margins.
+        for _ in range(3):
+            tab = window.tabs.currentWidget()
+            extra = int(tab.height() * SIZE[0] / SIZE[1]) - tab.width()
+            if abs(extra) < 8:
+                break
+            window.resize(max(SCREENSHOT_SIZE[0], window.width() + extra), window.height())
+            _wait(app, lambda: False, 0.2)
+    s = window.last_snapshot
+    if s.live_epoch <= s.first_epoch:
+        _error("there is nothing to record yet: train some epochs first (--epochs N)")
+        return 2
+    result: list = []
+    try:
+        frames = frame_epochs(s.first_epoch, s.live_epoch, _opt(args, "frames"),
+                              _opt(args, "spacing"))
+        rec = Recorder(window, path, frames, area=area, fps=_opt(args, "fps"))
+        rec.finished.connect(lambda p: result.append(("ok", p)))
+        rec.failed.connect(lambda m: result.append(("failed", m)))
+        rec.start()
+    except (RecordError, OSError) as e:
+        _error(str(e))
+        return 2
+    if not _wait(app, lambda: bool(result), 3600):
+        rec.cancel()
+        _error("recording took over an hour")
+        return 1
+    kind, what = result[0]
+    if kind == "failed":
+        _error(what)
+        return 1
+    print(f"nnviz: saved {path} ({len(rec.frames)} frames, epochs {rec.frames[0]} to "
+          f"{rec.frames[-1]})")
     return 0
 
 

@@ -85,6 +85,15 @@ EXPLANATIONS: dict[str, str] = {
         "over the run. With one hidden layer, n units can cut the plane into at most "
         "1 + n + n(n-1)/2 regions (Zaslavsky's bound). Smooth activations such as sigmoid bend "
         "everywhere, so they have no regions to count."),
+    "compare": (
+        "Many runs at once. A sweep trains variants of one network together, each a full run: "
+        "other learning rates, other initial weights, other widths or activations. Each tile is "
+        "one member's answer over the plane (the main plot's background, small), labelled with "
+        "its values; the loss plot has every member's training loss, coloured along the values "
+        "swept; the table and the plot beside it give each member's loss and accuracy now, the "
+        "best (lowest test loss) starred. A member whose loss blows up is greyed and marked "
+        "diverged. While this tab is shown, Play and Step train the whole sweep. Double-click a "
+        "tile or a row to make that member the main window's run, with its history."),
 }
 
 TOGGLE_TIP = "A short paragraph on what this view shows and how to read it."

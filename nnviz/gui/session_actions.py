@@ -39,6 +39,7 @@ from nnviz.core.errors import NnvizError
 
 from .actions.closing import ClosingMixin
 from .actions.exports import ExportMixin, _ext_for
+from .actions.model_exports import ModelExportMixin
 from .actions.imports import ImportMixin, _dropped_file, example_files  # noqa: F401 (tests use it)
 from .actions.points import PointsMixin
 from .actions.sessions import SessionsMixin
@@ -50,7 +51,7 @@ USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
 
 class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, PointsMixin,
-                     ExportMixin, ClosingMixin, QObject):
+                     ExportMixin, ModelExportMixin, ClosingMixin, QObject):
     """The session, data, export, preset and undo actions of one main window."""
 
     saved = Signal(str)  # the path, once a save has been written
@@ -131,6 +132,17 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
              " the notebook's layout.", lambda: self.export_dialog("weights")),
             ("&Data as CSV...", "The points, readable by Import CSV.",
              lambda: self.export_dialog("data")),
+            (None, None, None),
+            ("Python &script...", "The run as a standalone script (numpy and jax, the "
+             "notebook's code, this run's points and initial weights) that prints its losses.",
+             lambda: self.export_code_dialog("script")),
+            ("&Notebook (.ipynb)...", "The same script as a Jupyter notebook, a cell per "
+             "section (needs nbformat: pip install 'nnviz[notebook]').",
+             lambda: self.export_code_dialog("notebook")),
+            ("&ONNX model...", self._onnx_tip(), self.export_onnx_dialog),
+            ("&Animation (GIF, MP4)...", "The run, or a stretch of it, as an animation for "
+             "slides: the plot, the view or the window, a caption with epoch and loss "
+             "(needs pip install 'nnviz[record]').", self.record_dialog),
         ]
         for text, tip, slot in ex:
             if text is None:
@@ -149,6 +161,13 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         menu.insertMenu(before, self.export_menu)
         menu.insertSeparator(before)
         self._rebuild_recent()
+
+    @staticmethod
+    def _onnx_tip() -> str:
+        from nnviz.core.onnx_export import INSTALL_HINT, have_onnx
+        tip = ("The network with its weights as an ONNX model (Netron, onnxruntime): input X, "
+               "points in rows; output the network's prediction.")
+        return tip if have_onnx() else f"{tip} Not available: {INSTALL_HINT}."
 
     def _build_edit_menu(self) -> None:
         w = self.window

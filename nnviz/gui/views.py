@@ -62,6 +62,8 @@ REGISTRY: tuple[ViewEntry, ...] = (
     ViewEntry("regions", "Regions",
               "The linear regions of a ReLU network over the input plane, and their count over "
               "the run.", "regions_view"),
+    ViewEntry("compare", "Compare", "Many runs at once: a sweep's members side by side, their "
+              "losses and scores; promote one to the main run.", "compare_view"),
 )
 
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.

@@ -8,15 +8,16 @@ latest snapshot and redraws from a timer.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from nnviz.core.history import LossHistory
-from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, NewProblem, Pause, Play,
-                             Probe, RenameBranch, Request, Reset, Restart, RunContext, RunState,
-                             SetLearningRate, SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, Step,
-                             Stop,
+from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, EndSweep, FocusSweep,
+                             NewProblem, Pause, Play, Probe, RenameBranch, Request, Reset,
+                             Restart, RunContext, RunState, SetLearningRate, SetParams, SetProbe,
+                             SetSpeed, SetStopAt, ShowEpoch, StartSweep, Step, Stop, SweepRequest,
                              SwitchBranch, TrainLoop)
 from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
@@ -40,6 +41,7 @@ class _Thread(QThread):
 
 
 _gc_in_gui_thread = None
+SWITCH_INTERVAL_S = 0.001  # the longest the GUI thread waits for the GIL, when it asks
 
 
 def collect_garbage_in_gui_thread() -> None:
@@ -53,7 +55,13 @@ def collect_garbage_in_gui_thread() -> None:
     """
     global _gc_in_gui_thread
     if _gc_in_gui_thread is None:
+        import gc
+
         from pyqtgraph.util.garbage_collector import GarbageCollector
+        # What is alive now (the modules: jax, numpy, Qt, ...) lives as long as the program:
+        # out of the collector's sight. A full collection, which pyqtgraph's collector runs
+        # about once a minute, walked all of it on the GUI thread (bench/compare.py's stalls).
+        gc.freeze()
         _gc_in_gui_thread = GarbageCollector(interval=0.5)
 
 
@@ -61,6 +69,7 @@ class TrainingWorker(QObject):
     """A TrainLoop in a QThread. Call the methods from the GUI thread; results come as signals."""
 
     snapshot_ready = Signal(object)
+    sweep_ready = Signal(object)  # a SweepSnapshot (core/sweep_driver.py)
     status_changed = Signal(str)
     playing_changed = Signal(bool)
     failed = Signal(object)  # the exception (core.loop.describe says it for the user)
@@ -69,9 +78,14 @@ class TrainingWorker(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         collect_garbage_in_gui_thread()
+        # The training thread runs Python between its jax calls (a sweep: every member's
+        # record); a paint runs many short Python calls, each waiting for the GIL, by default
+        # up to 5 ms each: on a busy machine a frame took hundreds of ms (bench/compare.py).
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
                               playing_changed=self.playing_changed.emit, error=self.failed.emit,
-                              reply=lambda cb, r: self._replied.emit((cb, r)), paced=True)
+                              reply=lambda cb, r: self._replied.emit((cb, r)), paced=True,
+                              publish_sweep=self.sweep_ready.emit)
         self._replied.connect(self._deliver)
         self._thread = _Thread(self.loop)
         self._thread.setObjectName("nnviz-trainer")
@@ -79,6 +93,10 @@ class TrainingWorker(QObject):
     def snapshot_drawn(self) -> None:
         """The GUI has drawn (or dropped) the last snapshot: the worker may publish the next."""
         self.loop.drawn.set()
+
+    def sweep_drawn(self) -> None:
+        """The GUI has drawn (or dropped) the last sweep snapshot."""
+        self.loop.sweep_drawn.set()
 
     def _deliver(self, item: tuple) -> None:  # on the GUI thread
         callback, result = item
@@ -165,6 +183,22 @@ class TrainingWorker(QObject):
 
     def set_probe(self, name: str, fn: Probe | None) -> None:
         self.loop.post(SetProbe(name, fn))
+
+    def start_sweep(self, sweep_id: int, spec) -> None:
+        """Build a sweep of ``spec`` (a SweepSpec) beside the live run, paused."""
+        self.loop.post(StartSweep(sweep_id, spec))
+
+    def focus_sweep(self, on: bool) -> None:
+        """Play/Pause/Step drive the sweep (True) or the live run (False); both pause."""
+        self.loop.post(FocusSweep(bool(on)))
+
+    def end_sweep(self) -> None:
+        self.loop.post(EndSweep())
+
+    def sweep_request(self, fn: Callable[[Any], Any], callback: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None]) -> None:
+        """``fn(sweep)`` in the worker thread; its result to ``callback`` on the GUI thread."""
+        self.loop.post(SweepRequest(fn, callback, on_error))
 
     def request(self, fn: Callable[[RunContext], Any] | None, callback: Callable[[Any], None],
                 on_error: Callable[[BaseException], None] | None = None) -> None:

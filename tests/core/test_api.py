@@ -177,4 +177,4 @@ def test_import_nnviz_does_not_import_jax_until_the_api_is_used():
             "nnviz.train; assert 'jax' in sys.modules; print(sorted(nnviz.__all__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "'Run', 'datasets', 'load', 'train'" in out.stdout
+    assert "'Run', 'datasets', 'load', 'show', 'train'" in out.stdout

@@ -91,3 +91,30 @@ def test_export_script_to_a_folder_that_does_not_exist_is_one_line_before_traini
     code = main(["train", "--epochs", "5", "--export-script", "/no/such/folder/run.py"])
     _, err = capsys.readouterr()
     assert code == 2 and err.count("\n") == 1 and "no such folder" in err
+
+
+def test_the_notebook_export_runs_cell_by_cell_to_the_runs_losses(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    run = nnviz.train(*nnviz.datasets.make("moons"), hidden=[4, 10, 4], epochs=300)
+    path = tmp_path / "moons.ipynb"
+    run.export_notebook(path)
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].cell_type == "markdown" and "nnviz run" in nb.cells[0].source
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert len(code) > 5  # a cell per section, not one block
+    script = tmp_path / "cells.py"
+    script.write_text("\n\n".join(code) + "\n")  # the cells, run top to bottom
+    printed = _printed(script)
+    assert sorted(printed) == [100, 200, 300]
+    np.testing.assert_allclose([printed[e] for e in (100, 200, 300)],
+                               run.history["loss"][[99, 199, 299]], rtol=1e-5)
+
+
+def test_the_notebook_export_without_nbformat_says_how_to_get_it(monkeypatch, tmp_path):
+    run = nnviz.train(*nnviz.datasets.make("xor"), hidden=[3], epochs=2)
+    from nnviz.core.errors import NnvizError
+    monkeypatch.setitem(sys.modules, "nbformat", None)
+    with pytest.raises(NnvizError, match=r"nnviz\[notebook\]"):
+        run.export_notebook(tmp_path / "x.ipynb")
+    assert not (tmp_path / "x.ipynb").exists()

@@ -142,3 +142,19 @@ def test_the_command_line_keeps_an_explicit_learning_rate_and_output(capsys):
     assert code == 0, err
     result = json.loads(out)
     assert result["learning_rate"] == 0.003 and result["output_activation"] == "tanh"
+
+
+def test_an_init_seed_changes_the_initial_weights_only():
+    from nnviz.core import engine
+    from nnviz.core.problem import notebook_problem
+    base = notebook_problem()
+    assert base.init_seed is None  # by default the seed draws the weights, as before
+    other = make_problem(base.dataset, Choices(), init_seed=7)
+    same = make_problem(base.dataset, Choices(), init_seed=base.seed)
+    a, b, c = base.make_trainer(), other.make_trainer(), same.make_trainer()
+    assert not np.array_equal(np.asarray(a.params[0][0]), np.asarray(b.params[0][0]))
+    np.testing.assert_array_equal(np.asarray(a.params[0][0]), np.asarray(c.params[0][0]))
+    assert b.seed == a.seed and np.array_equal(np.asarray(b.state.key), np.asarray(a.state.key))
+    np.testing.assert_array_equal(np.asarray(engine.init_state(other).params[0][0]),
+                                  np.asarray(b.params[0][0]))
+    np.testing.assert_array_equal(a.run(50).losses, c.run(50).losses)

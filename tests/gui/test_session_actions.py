@@ -86,7 +86,7 @@ def test_menus_and_shortcuts(win):
     assert keys["Ctrl+Z"] is actions.undo_action
     assert keys["Ctrl+Shift+Z"] is actions.redo_action
     exports = [a.text() for a in actions.export_menu.actions() if a.text()]
-    assert len(exports) == 6
+    assert len(exports) == 10  # images, CSV and weights; script, notebook, ONNX, animation
     assert set(actions.preset_actions) >= {"moons", "xor", "spiral", "circles", "blobs-4"}
 
 

@@ -1,0 +1,190 @@
+"""A trained network as an ONNX model, built with the ``onnx`` package (``pip install
+'nnviz[onnx]'``): it opens in Netron and runs in onnxruntime.
+
+The graph takes ``X``, float32 points in rows (N, features), and gives ``Y`` (N, outputs), the
+numbers :meth:`nnviz.api.Run.predict` gives: P(class 1), class scores or values. Each layer is
+a ``Gemm`` (X @ w + b, the weights as initializers named ``w0, b0, ...``) followed by its
+activation's op(s), :data:`ONNX_OPS`:
+
+=========== ================================================
+nnviz       ONNX
+=========== ================================================
+linear      nothing (the Gemm's output is the layer's)
+sigmoid     Sigmoid
+tanh        Tanh
+relu        Relu
+leaky-relu  LeakyRelu (alpha 0.01)
+elu         Elu (alpha 1)
+gelu        Gelu (approximate "tanh", as jax.nn.gelu; opset 20)
+swish       Sigmoid, then Mul by the input (x * sigmoid(x))
+softplus    Softplus
+sin         Sin
+cos         Cos
+softmax     Softmax (axis -1: over each point's units)
+=========== ================================================
+
+An activation without an entry (one added to nnviz later) is refused with an ExportError naming
+it, before anything is written.
+
+A network with input features (``x1*x2``, ``sin(x1)``, ...: :mod:`nnviz.core.features`) still
+takes the raw points: the graph computes its features first (``Gather`` of a column, then
+``Mul`` for a square or a product, ``Sin``), joined by a ``Concat``.
+"""
+from __future__ import annotations
+
+import os
+from typing import Sequence
+
+import numpy as np
+
+from nnviz import __version__
+
+from .errors import NnvizError
+from .fileio import atomic_write
+
+OPSET = 20  # the first with Gelu; onnxruntime >= 1.17 runs it
+INSTALL_HINT = ("ONNX export needs the onnx package: pip install 'nnviz[onnx]' (or pip install "
+                "onnx) into the environment that runs nnviz")
+
+#: nnviz activation -> the ONNX ops that compute it, with their attributes.
+ONNX_OPS: dict[str, tuple[tuple[str, dict], ...]] = {
+    "linear": (),
+    "sigmoid": (("Sigmoid", {}),),
+    "tanh": (("Tanh", {}),),
+    "relu": (("Relu", {}),),
+    "leaky-relu": (("LeakyRelu", {"alpha": 0.01}),),
+    "elu": (("Elu", {"alpha": 1.0}),),
+    "gelu": (("Gelu", {"approximate": "tanh"}),),
+    "swish": (("Sigmoid", {}), ("Mul", {})),  # Mul takes the layer's input as its 2nd operand
+    "softplus": (("Softplus", {}),),
+    "sin": (("Sin", {}),),
+    "cos": (("Cos", {}),),
+    "softmax": (("Softmax", {"axis": -1}),),
+}
+
+
+class OnnxError(NnvizError):
+    """An ONNX export that cannot be made; the message says why."""
+
+
+def have_onnx() -> bool:
+    """Whether the onnx package is installed (found, not imported: the menu asks at launch)."""
+    import importlib.util
+    try:
+        return importlib.util.find_spec("onnx") is not None
+    except ValueError:  # a module without a spec
+        return False
+
+
+def check_exportable(activations: Sequence[str]) -> None:
+    """OnnxError naming the first activation ONNX has no op for (and the ones it has)."""
+    for i, name in enumerate(activations):
+        if name not in ONNX_OPS:
+            where = f"layer {i + 1}" if i < len(activations) - 1 else "the output layer"
+            raise OnnxError(f"{where}'s activation {name!r} has no ONNX operator, so the model "
+                            f"cannot be exported as ONNX; these can: {', '.join(ONNX_OPS)}")
+
+
+def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None = None):
+    """The ``onnx.ModelProto`` of network ``spec`` with weights ``params`` ((w (in, out), b) per
+    layer), checked by ``onnx.checker``. OnnxError without the onnx package or for an
+    activation that has no op."""
+    acts = tuple(spec.layer_activations)
+    check_exportable(acts)
+    try:
+        import onnx
+        from onnx import TensorProto, helper, numpy_helper
+    except ImportError:
+        raise OnnxError(INSTALL_HINT) from None
+    nodes, inits = [], []
+    x = _features(spec, nodes, inits, helper, numpy_helper)
+    for i, ((w, b), name) in enumerate(zip(params, acts)):
+        w = np.asarray(w, np.float32)
+        b = np.asarray(b, np.float32).reshape(-1)
+        inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
+        z = f"z{i}"
+        nodes.append(helper.make_node("Gemm", [x, f"w{i}", f"b{i}"], [z], name=f"layer{i}"))
+        x = z
+        for j, (op, attrs) in enumerate(ONNX_OPS[name]):
+            out = f"a{i}_{j}"
+            inputs = [x, z] if op == "Mul" else [x]
+            nodes.append(helper.make_node(op, inputs, [out], name=f"{name}{i}_{j}", **attrs))
+            x = out
+    nodes.append(helper.make_node("Identity", [x], ["Y"], name="output"))
+    graph = helper.make_graph(
+        nodes, "nnviz_mlp",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", spec.input_dim])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["N", spec.output_dim])],
+        inits, doc_string=doc)
+    model = helper.make_model(graph, producer_name="nnviz", producer_version=__version__,
+                              opset_imports=[helper.make_opsetid("", OPSET)],
+                              doc_string=doc)
+    model.ir_version = min(model.ir_version, 9)  # readable by onnxruntime releases of 2024 on
+    helper.set_model_props(model, dict(metadata or {}))
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def _features(spec, nodes: list, inits: list, helper, numpy_helper) -> str:
+    """Nodes that make the first layer's input from the raw points ``X``; its name."""
+    from .features import indices
+    names = tuple(getattr(spec, "features", ()) or ())
+    if not names:
+        return "X"
+    columns: dict[int, str] = {}
+
+    def column(i: int) -> str:  # X[:, i:i+1]
+        if i not in columns:
+            idx = f"col{i}_index"
+            inits.append(numpy_helper.from_array(np.array([i], np.int64), idx))
+            columns[i] = f"x{i + 1}"
+            nodes.append(helper.make_node("Gather", ["X", idx], [columns[i]], axis=1,
+                                          name=f"x{i + 1}"))
+        return columns[i]
+
+    outs = []
+    for k, name in enumerate(names):
+        idx = indices(name)
+        if name.startswith("sin("):
+            out = f"feature{k}"
+            nodes.append(helper.make_node("Sin", [column(idx[0])], [out], name=name))
+        elif name.endswith("^2") or len(idx) == 2:
+            a = column(idx[0])
+            b = a if len(idx) == 1 else column(idx[1])
+            out = f"feature{k}"
+            nodes.append(helper.make_node("Mul", [a, b], [out], name=name))
+        else:
+            out = column(idx[0])
+        outs.append(out)
+    nodes.append(helper.make_node("Concat", outs, ["features"], axis=1, name="features"))
+    return "features"
+
+
+def write_onnx(path: str | os.PathLike, spec, params, *, doc: str = "",
+               metadata: dict[str, str] | None = None) -> None:
+    """The ONNX model of the network into ``path``, atomically (a failure leaves the file that
+    was there); OnnxError if it cannot be made or written."""
+    data = onnx_model(spec, params, doc=doc, metadata=metadata).SerializeToString()
+    try:
+        with atomic_write(path) as f:
+            f.write(data)
+    except OSError as e:
+        why = getattr(e, "reason", None) or e.strerror or e
+        raise OnnxError(f"cannot write {os.fspath(path)}: {why}") from None
+
+
+def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, dict[str, str]]:
+    """The doc string and metadata of a trainer's model: what goes in and what comes out."""
+    spec, data = trainer.spec, trainer.data
+    out = ("P(class 1)" if data.is_classification and spec.output_dim == 1 else
+           "class scores" if data.is_classification else "the predicted value")
+    doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for {trainer.epoch} epochs "
+           f"({trainer.config.loss}, {trainer.config.optimizer}). Input X: points in rows "
+           f"(N, {spec.input_dim}); output Y (N, {spec.output_dim}): {out}.")
+    meta = {"task": data.task, "epoch": str(trainer.epoch), "loss": trainer.config.loss,
+            "activations": ",".join(spec.layer_activations)}
+    if getattr(spec, "features", ()):
+        meta["input_features"] = ",".join(spec.features)
+    if class_names:
+        meta["class_names"] = ",".join(str(c) for c in class_names)
+    return doc, meta

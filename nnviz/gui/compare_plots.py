@@ -1,0 +1,432 @@
+"""The Compare view's plots: every member's loss curve, the score table, the scores over the
+swept values (a curve for one axis, a heatmap for two)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from nnviz.core.sweep_driver import axis_title, format_value
+
+from . import colors
+from .stepped_range import SteppedRange, data_bounds
+from .widgets import cache_axes
+
+SELECTED_PEN = pg.mkPen((20, 20, 20), width=3)
+DIVERGED_COLOR = (200, 40, 40)
+
+
+def axis_colors(n: int) -> list[tuple[int, int, int]]:
+    """``n`` colours along a perceptual scale (viridis), first to last value of an axis."""
+    lut = pg.colormap.get("viridis").getLookupTable(0.0, 0.92, 256, alpha=False)
+    return [tuple(int(c) for c in lut[int(round(i * 255 / max(n - 1, 1)))]) for i in range(n)]
+
+
+def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
+    """Each member's colour: where its value of the first swept axis lies along that axis."""
+    if not axes:
+        return [colors.TRAIN_CURVE] * len(members)
+    name, values = axes[0]
+    palette = axis_colors(len(values))
+    index = {_key(v): k for k, v in enumerate(values)}
+    return [palette[index.get(_key(m[name]), 0)] for m in members]
+
+
+def _round_up(n: float) -> float:
+    """The next of 1, 1.5, 2, 3, 5, 7 x 10^k at or above ``n``: an axis end that moves rarely."""
+    k = 10 ** math.floor(math.log10(n))
+    return next(m * k for m in (1, 1.5, 2, 3, 5, 7, 10) if m * k >= n)
+
+
+def _key(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+class LogAxis(pg.AxisItem):
+    """A log axis that labels only 1, 2 and 5 x 10^k: the other minor ticks crowded together."""
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
+        out = super().logTickStrings(values, scale, spacing)
+        keep = []
+        for v, text in zip(values, out):
+            m = round(10 ** (v * scale - np.floor(v * scale + 1e-9)), 6)
+            keep.append(text if m in (1.0, 2.0, 5.0) else "")
+        return keep
+
+
+class LossCurves(pg.PlotWidget):
+    """Every member's training loss, coloured along the first swept axis; the selected member
+    drawn thick and on top; a diverged one dashed in red."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w", axisItems={"left": LogAxis("left")})
+        pi = self.getPlotItem()
+        pi.setLabel("bottom", "epoch")
+        pi.setLabel("left", "training loss")
+        pi.setLogMode(y=True)
+        pi.showGrid(x=True, y=True, alpha=0.15)
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        for side in ("left", "bottom"):
+            pi.getAxis(side).setTextPen("#333")
+            pi.getAxis(side).setPen("#888")
+            pi.getAxis(side).enableAutoSIPrefix(False)
+        cache_axes(pi)
+        self.stepped = SteppedRange(pi)
+        self.curves: list[pg.PlotDataItem] = []
+        self.pens: list = []
+        self.selected: int | None = None
+        self._diverged: np.ndarray | None = None
+        self.setToolTip("Every member's training loss (log scale), coloured along the swept "
+                        "values; the selected member is black and thick, a diverged one red "
+                        "and dashed.")
+
+    def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "") -> None:
+        """One curve per member in its colour; ``key`` says what the colours mean."""
+        pi = self.getPlotItem()
+        pi.setTitle(key, size="9pt", color="#333")
+        for c in self.curves:
+            pi.removeItem(c)
+        # Width 1: a wider pen takes Qt's slow stroker (most of a frame with 16 curves).
+        self.pens = [pg.mkPen(c, width=1) for c in member_rgb]
+        self.curves = []
+        self.stepped.reset()
+        for pen in self.pens:
+            c = pg.PlotDataItem(pen=pen)  # a few hundred points each (thinned in the worker)
+            pi.addItem(c)
+            self.curves.append(c)
+        self.selected, self._diverged = None, None
+
+    def update_curves(self, curves: tuple, diverged: np.ndarray) -> None:
+        last, ys = 0, []
+        for item, (e, v) in zip(self.curves, curves):
+            v = np.asarray(v, np.float64)
+            ok = np.isfinite(v) & (v > 0)  # a log axis: no zeros, no blow-ups
+            item.setData(np.asarray(e)[ok], v[ok])
+            if len(e):
+                last = max(last, int(e[-1]))
+            ys.append(v[ok])
+        # The axes move in steps, not every frame (a re-laid axis is most of a frame's cost).
+        b = data_bounds(*(np.log10(y) for y in ys if len(y)))
+        self.stepped.follow(None, b, x_fixed=(0, _round_up(max(last, 10))))
+        diverged = np.asarray(diverged, bool)
+        if self._diverged is None or not np.array_equal(diverged, self._diverged):
+            self._diverged = diverged.copy()
+            self._restyle()
+
+    def select(self, i: int | None) -> None:
+        self.selected = i
+        self._restyle()
+
+    def _restyle(self) -> None:
+        div = self._diverged if self._diverged is not None else np.zeros(len(self.curves), bool)
+        for k, (item, pen) in enumerate(zip(self.curves, self.pens)):
+            if k == self.selected:
+                item.setPen(SELECTED_PEN)
+                item.setZValue(10)
+            elif k < len(div) and div[k]:
+                item.setPen(pg.mkPen(DIVERGED_COLOR, width=1, style=Qt.PenStyle.DashLine))
+                item.setZValue(1)
+            else:
+                item.setPen(pen)
+                item.setZValue(0)
+
+
+# --- the score table --------------------------------------------------------------------------
+
+SCORE_COLUMNS = (("train_loss", "train loss"), ("test_loss", "test loss"),
+                 ("train_accuracy", "train acc."), ("test_accuracy", "test acc."),
+                 ("epoch", "epoch"))
+
+
+class ScoreModel(QAbstractTableModel):
+    """One row per member: the best mark, the swept values, the scores, the state."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.axes: tuple = ()
+        self.members: tuple = ()
+        self.scores: tuple = ()
+        self.best: int | None = None
+        self.classification = True
+
+    def set_members(self, axes: tuple, members: tuple, classification: bool) -> None:
+        self.beginResetModel()
+        self.axes, self.members, self.classification = axes, members, classification
+        self.scores, self.best = tuple({} for _ in members), None
+        self.endResetModel()
+
+    def update_scores(self, scores: tuple, best: int | None) -> None:
+        self.scores, self.best = scores, best
+        if self.members:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1,
+                                                               self.columnCount() - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt)
+        return 0 if parent.isValid() else len(self.members)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt)
+        return 0 if parent.isValid() else 1 + len(self.axes) + len(SCORE_COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role not in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        n = len(self.axes)
+        if section == 0:
+            return "" if role == Qt.ItemDataRole.DisplayRole else "\u2605: the best member " \
+                "(lowest test loss, or training loss without test points)"
+        if section <= n:
+            name = self.axes[section - 1][0]
+            return axis_title(name, short=role == Qt.ItemDataRole.DisplayRole)
+        key, title = SCORE_COLUMNS[section - n - 1]
+        if not self.classification and "accuracy" in key:
+            title = title.replace("acc.", "R\u00b2")
+        return title
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        n = len(self.axes)
+        s = self.scores[r] if r < len(self.scores) else {}
+        diverged = bool(s.get("diverged"))
+        if role == Qt.ItemDataRole.UserRole:  # the sort key
+            if c == 0:
+                return 0 if r == self.best else 1
+            if c <= n:
+                v = self.members[r][self.axes[c - 1][0]]
+                return self.axes[c - 1][1].index(v) if v in self.axes[c - 1][1] else 0
+            v = s.get(SCORE_COLUMNS[c - n - 1][0], math.nan)
+            return v if isinstance(v, (int, float)) and math.isfinite(v) else math.inf
+        if role == Qt.ItemDataRole.DisplayRole:
+            if c == 0:
+                return "\u2605" if r == self.best else ""
+            if c <= n:
+                return format_value(self.members[r][self.axes[c - 1][0]])
+            key = SCORE_COLUMNS[c - n - 1][0]
+            v = s.get(key, math.nan)
+            if key == "epoch":
+                if not isinstance(v, (int, float)) or not math.isfinite(v):
+                    return ""
+                return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
+            return _number(v, percent=self.classification and "accuracy" in key)
+        if role == Qt.ItemDataRole.ForegroundRole and diverged:
+            return QBrush(QColor(*DIVERGED_COLOR))
+        if role == Qt.ItemDataRole.FontRole and r == self.best:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.TextAlignmentRole and c > n:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and diverged:
+            return ("\u2717 diverged: this member's loss blew up; it is frozen at its best "
+                    "weights while the others go on.")
+        return None
+
+
+def _number(v: Any, percent: bool = False) -> str:
+    if not isinstance(v, (int, float)) or not math.isfinite(v):
+        return "n/a"
+    if percent:
+        return f"{100 * v:.1f}%"
+    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
+
+
+class ScoreTable(QTableView):
+    """The score table, sortable by any column (the sort survives every update)."""
+
+    member_clicked = Signal(int)
+    member_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scores = ScoreModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.scores)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy.setDynamicSortFilter(True)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(20)
+        # Columns sized once per sweep (ResizeToContents measured every cell at every update).
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self._sized = False
+        self.setAlternatingRowColors(True)
+        self.setToolTip("Every member's scores now. Click a column's title to sort by it; click "
+                        "a row to select the member, double-click to make it the main window's "
+                        "run.")
+        self.clicked.connect(lambda ix: self.member_clicked.emit(self.member_at(ix)))
+        self.doubleClicked.connect(lambda ix: self.member_activated.emit(self.member_at(ix)))
+
+    def member_at(self, proxy_index) -> int:
+        return self.proxy.mapToSource(proxy_index).row()
+
+    def set_members(self, axes: tuple, members: tuple, classification: bool) -> None:
+        self.scores.set_members(axes, members, classification)
+        self.sortByColumn(len(axes) + 2, Qt.SortOrder.AscendingOrder)  # by test loss
+        self._sized = False
+
+    def update_scores(self, scores: tuple, best: int | None) -> None:
+        self.scores.update_scores(scores, best)
+        if not self._sized and scores and any(scores):
+            self._sized = True
+            self.resizeColumnsToContents()
+
+    def select_member(self, i: int | None) -> None:
+        if i is None:
+            self.clearSelection()
+            return
+        ix = self.proxy.mapFromSource(self.scores.index(i, 0))
+        if ix.isValid() and self.currentIndex().row() != ix.row():
+            self.selectRow(ix.row())
+
+
+# --- the scores over the swept values ---------------------------------------------------------
+
+class ScorePlot(pg.PlotWidget):
+    """For one swept axis: train and test loss over its values; for two: a heatmap of the test
+    loss (training loss without test points) over both, the best cell marked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w", axisItems={"left": LogAxis("left")})
+        pi = self.getPlotItem()
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        pi.setMouseEnabled(False, False)
+        for side in ("left", "bottom"):
+            pi.getAxis(side).setTextPen("#333")
+            pi.getAxis(side).setPen("#888")
+            pi.getAxis(side).enableAutoSIPrefix(False)
+        cache_axes(pi)
+        self.stepped = SteppedRange(pi)
+        self.train = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), symbol="o",
+                                     symbolSize=6, symbolBrush=colors.TRAIN_CURVE)
+        self.test = pg.PlotDataItem(pen=pg.mkPen(colors.TEST_CURVE, width=2), symbol="o",
+                                    symbolSize=6, symbolBrush=colors.TEST_CURVE)
+        self.heat = pg.ImageItem(axisOrder="row-major")
+        self.best_mark = pg.ScatterPlotItem(size=14, symbol="star", brush="w", pen="k")
+        self.best_mark.setZValue(10)
+        self.cell_texts: list[pg.TextItem] = []
+        self.setToolTip("Each member's loss now over the swept values: for one axis the "
+                        "training and test loss, for two a map of the test loss (brighter is "
+                        "lower). The star marks the best member.")
+        self.axes: tuple = ()
+        self.members: tuple = ()
+        self._two = False
+
+    def set_members(self, axes: tuple, members: tuple) -> None:
+        pi = self.getPlotItem()
+        for item in (self.train, self.test, self.heat, self.best_mark, *self.cell_texts):
+            if item.scene() is not None:
+                pi.removeItem(item)
+        self.cell_texts = []
+        pi.setTitle(None)
+        self.axes, self.members = axes, members
+        self._two = len(axes) == 2
+        if not axes:  # no sweep
+            return
+        name0, values0 = axes[0]
+        bottom = pi.getAxis("bottom")
+        left = pi.getAxis("left")
+        if self._two:
+            name1, values1 = axes[1]
+            pi.setLogMode(y=False)
+            pi.addItem(self.heat)
+            bottom.setTicks([[(j + 0.5, format_value(v)) for j, v in enumerate(values1)]])
+            left.setTicks([[(k + 0.5, format_value(v)) for k, v in enumerate(values0)]])
+            pi.setLabel("bottom", axis_title(name1))
+            pi.setLabel("left", axis_title(name0))
+            for k in range(len(values0)):
+                for j in range(len(values1)):
+                    t = pg.TextItem("", color="w", anchor=(0.5, 0.5))
+                    t.setPos(j + 0.5, k + 0.5)
+                    pi.addItem(t)
+                    self.cell_texts.append(t)
+            pi.setRange(xRange=(0, len(values1)), yRange=(0, len(values0)), padding=0)
+        else:
+            pi.setLogMode(y=True)
+            pi.addItem(self.train)
+            pi.addItem(self.test)
+            pi.setTitle(f"<span style='color:rgb{colors.TRAIN_CURVE}'>\u25cf train loss</span>"
+                        f" &nbsp; <span style='color:rgb{colors.TEST_CURVE}'>\u25cf test loss"
+                        "</span> &nbsp; \u2606 best", size="9pt", color="#333")
+            bottom.setTicks([[(k, format_value(v)) for k, v in enumerate(values0)]])
+            left.setTicks(None)
+            pi.setLabel("bottom", axis_title(name0))
+            pi.setLabel("left", "loss now")
+            self.stepped.reset()  # the y axis moves in steps (see update_scores)
+        pi.addItem(self.best_mark)
+
+    def update_scores(self, scores: tuple, best: int | None) -> None:
+        if not self.axes:
+            return
+        test = np.array([s.get("test_loss", math.nan) for s in scores], np.float64)
+        train = np.array([s.get("train_loss", math.nan) for s in scores], np.float64)
+        div = np.array([bool(s.get("diverged")) for s in scores])
+        which = "test" if np.isfinite(test).any() else "training"
+        metric = np.where(div, np.nan, test if which == "test" else train)
+        pos = self._positions()
+        if self._two:
+            title = f"{which} loss now (log colours), \u2606 best"
+            if self.getPlotItem().titleLabel.text != title:
+                self.getPlotItem().setTitle(title, size="9pt", color="#333")
+            n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
+            grid = np.full((n0, n1), np.nan)
+            for (k, j), v in zip(pos, metric):
+                grid[k, j] = v
+            ok = grid[np.isfinite(grid) & (grid > 0)]
+            logg = np.log10(np.where(np.isfinite(grid) & (grid > 0), grid, np.nan))
+            lo, hi = (float(np.log10(ok.min())), float(np.log10(ok.max()))) if len(ok) else (0, 1)
+            lut = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
+            # Bright is good: the lowest loss yellow, the highest dark.
+            idx = np.clip((hi - np.nan_to_num(logg, nan=hi)) / max(hi - lo, 1e-9) * 255, 0, 255)
+            rgb = lut[idx.astype(np.uint8)]
+            rgb[~np.isfinite(logg)] = (200, 200, 200)
+            self.heat.setImage(rgb, autoLevels=False, levels=(0, 255))
+            self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
+            for t, (k, j), v, d in zip(self.cell_texts, pos, metric, div):
+                t.setText("diverged" if d else _number(v))
+                t.setColor("k" if np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
+                           max(hi - lo, 1e-9) > 0.6 else "w")
+            if best is not None:
+                k, j = pos[best]
+                self.best_mark.setData([j + 0.15], [k + 0.2])
+            else:
+                self.best_mark.setData([], [])
+            return
+        x = np.array([p[0] for p in pos], np.float64)
+        shown = []
+        for item, y in ((self.train, train), (self.test, test)):
+            ok = np.isfinite(y) & (y > 0) & ~div
+            item.setData(x[ok], y[ok])
+            shown.append(np.log10(y[ok]))
+        n = len(self.axes[0][1])
+        self.stepped.follow(None, data_bounds(*shown), x_fixed=(-0.5, n - 0.5))
+        if best is not None and math.isfinite(metric[best]) and metric[best] > 0:
+            self.best_mark.setData([x[best]], [math.log10(metric[best])])
+        else:
+            self.best_mark.setData([], [])
+
+    def _positions(self) -> list[tuple[int, ...]]:
+        out = []
+        for m in self.members:
+            out.append(tuple(_index(values, m[name]) for name, values in self.axes))
+        return out
+
+
+def _index(values: tuple, v: Any) -> int:
+    for k, x in enumerate(values):
+        if _key(x) == _key(v):
+            return k
+    return 0

@@ -1,0 +1,337 @@
+"""Small multiples: every member of a sweep as a tile, all drawn from one image.
+
+The tiles of 2-D data are one RGB mosaic (:func:`mosaic_rgb`) in one ImageItem, the training
+points of every tile one ScatterPlotItem, the fitted curves of 1-D data one PlotDataItem (NaN
+between tiles): a frame sets one image or one curve, whatever the number of members. The labels
+and the points change only when the sweep does.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen, QColor
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
+
+from nnviz.core.data import Dataset
+
+from . import colors
+
+GAP = 0.06  # between tiles, in tile widths
+LABEL_BAND = 0.2  # above each tile, for its label, in tile heights
+DIVERGED_GREY = np.array([205, 205, 205], np.float32)
+
+
+def _lut() -> np.ndarray:
+    """The boundary plot's scale (the current theme's and palette's), as 256 RGB rows."""
+    return _plane_lut(*(x.name for x in colors.current()))
+
+
+@functools.lru_cache(maxsize=8)
+def _plane_lut(theme: str, palette: str) -> np.ndarray:
+    return colors.diverging_map().getLookupTable(0.0, 1.0, 256, alpha=False)[:, :3]
+
+
+def tile_layout(n: int, shape: tuple[int, ...] | None = None, aspect: float = 1.0) -> tuple[int, int]:
+    """(rows, cols) of ``n`` tiles: the two axes' grid for a two-axis sweep (``shape``), else
+    the columns that make the tiles largest in a widget ``aspect`` (width / height) wide (of
+    nearly equal sizes, the one with the fewest empty places)."""
+    if shape is not None and len(shape) == 2 and shape[0] * shape[1] == n:
+        return int(shape[0]), int(shape[1])
+    best, best_key = (1, max(n, 1)), None
+    for cols in range(1, max(n, 1) + 1):
+        rows = int(math.ceil(n / cols))
+        size = min(aspect / (cols * (1 + GAP)), 1 / (rows * (1 + LABEL_BAND + GAP)))
+        key = (round(size, 2), -(rows * cols - n))
+        if best_key is None or key > best_key:
+            best, best_key = (rows, cols), key
+    return best
+
+
+def tile_origin(i: int, cols: int) -> tuple[float, float]:
+    """The top-left corner of tile ``i`` (its picture, under its label) in the mosaic's
+    coordinates: a tile is 1 x 1, y grows downwards."""
+    r, c = divmod(i, cols)
+    return c * (1 + GAP), r * (1 + LABEL_BAND + GAP) + LABEL_BAND
+
+
+def tile_at(x: float, y: float, n: int, cols: int) -> int | None:
+    """The tile under the point (x, y) of the mosaic (its label counts), or None."""
+    if x < 0 or y < 0:
+        return None
+    c, fx = divmod(x, 1 + GAP)
+    r, fy = divmod(y, 1 + LABEL_BAND + GAP)
+    i = int(r) * cols + int(c)
+    if fx > 1 or fy > 1 + LABEL_BAND or c >= cols or i >= n:
+        return None
+    return i
+
+
+def member_rgb(values: np.ndarray, kind: str, levels: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """(members, res_y, res_x, 3) uint8 of every member's model over the plane: P(class 1) on
+    the orange-blue scale (``kind`` "binary"), the predicted class ("multiclass"), or a value
+    scaled by ``levels`` ("value")."""
+    v = np.asarray(values, np.float32)
+    if kind == "multiclass" and v.ndim == 4:
+        return colors.class_image(np.nan_to_num(v))
+    if v.ndim == 4:  # two class scores: P(class 1); one output: itself
+        v = v[..., -1] if kind == "binary" else v[..., 0]
+    lo, hi = levels
+    scaled = (np.nan_to_num(v, nan=0.5 * (lo + hi)) - lo) / max(hi - lo, 1e-12)
+    idx = np.clip(scaled * 255, 0, 255).astype(np.uint8)
+    return _lut()[idx]
+
+
+def mosaic_rgb(tiles: np.ndarray, cols: int, px_gap: int, diverged: np.ndarray | None = None,
+               px_label: int = 0) -> np.ndarray:
+    """One RGB image of ``tiles`` (members, res_y, res_x, 3), row-major from the top left, rows
+    of tiles ``px_label`` pixels apart more than columns (the labels' band), white between.
+    Each tile is flipped so that its top row is the plane's largest y. A diverged member's tile
+    is washed out towards grey."""
+    m, ry, rx, _ = tiles.shape
+    rows = int(math.ceil(m / cols))
+    h = rows * (ry + px_gap + px_label) + px_label
+    w = cols * (rx + px_gap) - px_gap
+    out = np.empty((h, w, 3), np.uint8)
+    out[:] = colors.background()
+    for i in range(m):
+        r, c = divmod(i, cols)
+        y0 = r * (ry + px_gap + px_label) + px_label
+        x0 = c * (rx + px_gap)
+        t = tiles[i, ::-1]
+        if diverged is not None and diverged[i]:
+            t = (0.25 * t + 0.75 * DIVERGED_GREY).astype(np.uint8)
+        out[y0:y0 + ry, x0:x0 + rx] = t
+    return out
+
+
+class TileMosaic(pg.GraphicsLayoutWidget):
+    """Every member's tile, its label, the selected one framed. ``clicked(i)`` / ``activated(i)``
+    (a double click) name the member under the mouse."""
+
+    clicked = Signal(int)
+    activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setBackground("w")
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.vb = self.addViewBox()
+        self.vb.setMouseEnabled(False, False)
+        self.vb.invertY(True)
+        self.vb.setAspectLocked(True)
+        self.vb.setMenuEnabled(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.vb.addItem(self.image)
+        self.curves = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), connect="finite")
+        self.curves.setZValue(5)
+        self.vb.addItem(self.curves)
+        self.frames = pg.PlotDataItem(pen=pg.mkPen("#bbb", width=1), connect="finite")
+        self.vb.addItem(self.frames)
+        self.points = pg.ScatterPlotItem(size=3, pxMode=True, pen=None)
+        self.points.setZValue(10)
+        self.vb.addItem(self.points)
+        # The points and frames change once per sweep, the image under them every frame.
+        for item in (self.points, self.frames):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.selection = QGraphicsRectItem()
+        pen = QPen(QColor(20, 20, 20))
+        pen.setWidth(3)
+        pen.setCosmetic(True)
+        self.selection.setPen(pen)
+        self.selection.setZValue(20)
+        self.selection.hide()
+        self.vb.addItem(self.selection)
+        self.placeholder = pg.TextItem(
+            "A sweep trains many variants of a network at once and shows them side by side.\n"
+            "Pick a ready-made sweep on the left (Learning rate, say), then press Play:\n"
+            "while this tab is shown, Play, Step and the speed slider drive the sweep.",
+            color=colors.hex_of(colors.axis()), anchor=(0.5, 0.5))
+        self.vb.addItem(self.placeholder)
+        self.placeholder.setPos(0.5, 0.5)
+        self.vb.setRange(QRectF(0, 0, 1, 1), padding=0)
+        self.labels: list[pg.TextItem] = []
+        self.n, self.cols, self.rows = 0, 1, 1
+        self.shape: tuple[int, ...] | None = None
+        self.kind = "binary"
+        self.levels = (0.0, 1.0)
+        self.selected: int | None = None
+        self._texts: list[str] = []
+        self._data: Dataset | None = None
+        self._bounds = None
+        self._aspect = 1.0
+        self.setToolTip("Every member of the sweep: its model over the plane (or its fitted "
+                        "curve), labelled with its values.\nClick a tile to select the member; "
+                        "double-click to make it the main window's run.")
+        self.scene().sigMouseClicked.connect(self._mouse)
+
+    # --- once per sweep ------------------------------------------------------------------------
+
+    def set_members(self, labels: tuple[str, ...], data: Dataset, bounds, shape=None) -> None:
+        """A new sweep: ``labels`` per member, the data set (its points are drawn on every tile),
+        the plane's ``bounds`` ((x0, x1), (y0, y1)) or ((x0, x1),) for 1-D data, and the sweep's
+        ``shape`` (values per axis: a two-axis sweep's tiles form its grid)."""
+        self.placeholder.setVisible(not labels)
+        self.n, self.shape, self._data, self._bounds = len(labels), shape, data, bounds
+        self._texts = list(labels)
+        if data.is_classification:
+            self.kind = "multiclass" if data.n_classes > 2 else "binary"
+            self.levels = (0.0, 1.0)
+        else:
+            self.kind = "value"
+            y = np.asarray(data.y_train, np.float32)
+            lo, hi = (float(y.min()), float(y.max())) if len(y) else (0.0, 1.0)
+            self.levels = (lo, hi if hi > lo else lo + 1)
+        self.image.clear()
+        self.curves.setData([], [])
+        self.selected = None
+        self.selection.hide()
+        self._layout()
+
+    def clear_members(self) -> None:
+        """No sweep: no tiles, the placeholder's hint. (Not ``clear``: GraphicsLayoutWidget
+        binds that name to its layout's clear on each instance.)"""
+        for item in self.labels:
+            self.vb.removeItem(item)
+        self.labels, self._texts, self.n, self._data = [], [], 0, None
+        self.image.clear()
+        self.curves.setData([], [])
+        self.points.setData([], [])
+        self.frames.setData([], [])
+        self.select(None)
+        self.placeholder.show()
+        self.vb.setRange(QRectF(0, 0, 1, 1), padding=0)
+
+    def _layout(self) -> None:
+        rows, cols = tile_layout(self.n, self.shape, self._aspect)
+        self.rows, self.cols = rows, cols
+        for item in self.labels:
+            self.vb.removeItem(item)
+        self.labels = []
+        for i, text in enumerate(self._texts):
+            x, y = tile_origin(i, cols)
+            item = pg.TextItem(text, color=colors.hex_of(colors.text()), anchor=(0.5, 1.0))
+            item.setPos(x + 0.5, y - 0.01)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.vb.addItem(item)
+            self.labels.append(item)
+        self._place_points()
+        w = cols * (1 + GAP) - GAP
+        h = rows * (1 + LABEL_BAND + GAP)
+        self.vb.setRange(QRectF(0, 0, w, h), padding=0.01)
+        if self.selected is not None:
+            self.select(self.selected)
+
+    def _place_points(self) -> None:
+        data, b = self._data, self._bounds
+        if data is None or b is None or self.n == 0:
+            self.points.setData([], [])
+            self.frames.setData([], [])
+            return
+        X, y = np.asarray(data.X_train, np.float32), np.asarray(data.y_train)
+        if len(X) > 400:  # a sample on a small tile: the pattern, not every point
+            keep = np.linspace(0, len(X) - 1, 400).astype(int)
+            X, y = X[keep], y[keep]
+        (x0, x1) = b[0]
+        fx = (X[:, 0] - x0) / max(x1 - x0, 1e-12)
+        if len(b) > 1:
+            (y0, y1) = b[1]
+            fy = (y1 - X[:, 1]) / max(y1 - y0, 1e-12)
+        else:
+            lo, hi = self.levels
+            fy = 1 - (np.asarray(y, np.float32) - lo) / max(hi - lo, 1e-12) * 0.9 - 0.05
+        ox, oy = np.array([tile_origin(i, self.cols) for i in range(self.n)], np.float32).T
+        px = (ox[:, None] + np.clip(fx, 0, 1)[None]).ravel()
+        py = (oy[:, None] + np.clip(fy, 0, 1)[None]).ravel()
+        if data.is_classification:
+            palette = [pg.mkBrush(*colors.class_color(int(k))) for k in range(max(data.n_classes, 2))]
+            brushes = [palette[int(k)] for k in y] * self.n
+        else:
+            brushes = pg.mkBrush(60, 60, 60, 160)
+        self.points.setData(px, py, brush=brushes)
+        # The frame of every tile (1-D data has no picture to show its edge).
+        xs, ys = [], []
+        for i in range(self.n):
+            x, y_ = tile_origin(i, self.cols)
+            xs += [x, x + 1, x + 1, x, x, np.nan]
+            ys += [y_, y_, y_ + 1, y_ + 1, y_, np.nan]
+        self.frames.setData(np.array(xs), np.array(ys))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if not hasattr(self, "vb"):  # pyqtgraph resizes while it builds the view
+            return
+        aspect = max(0.2, self.width() / max(self.height(), 1))
+        if self.n and self.shape is None and abs(aspect - self._aspect) > 0.15:
+            before = tile_layout(self.n, None, self._aspect)
+            self._aspect = aspect
+            if tile_layout(self.n, None, aspect) != before:
+                self._layout()
+                self.image.clear()  # redrawn with the next frame, in the new layout
+            return
+        self._aspect = aspect
+
+    # --- every frame ---------------------------------------------------------------------------
+
+    def update_tiles(self, values: np.ndarray | None, xs: np.ndarray, diverged: np.ndarray,
+                     label_texts: list[str] | None = None) -> None:
+        """Every member's model: ``values`` (members, res_y, res_x[, K]) over the plane, or
+        (members, res[, K]) along the line at ``xs`` (1-D data)."""
+        if values is None or self.n == 0:
+            return
+        if label_texts is not None:
+            for item, text in zip(self.labels, label_texts):
+                if item.textItem.toPlainText() != text:
+                    item.setText(text)
+        if self._bounds is not None and len(self._bounds) == 1:
+            self._update_curves(values, xs, diverged)
+            return
+        rgb = member_rgb(values, self.kind, self.levels)
+        ry, rx = rgb.shape[1], rgb.shape[2]
+        px_gap = max(1, int(round(GAP * rx)))
+        px_label = int(round(LABEL_BAND * ry))
+        img = mosaic_rgb(rgb, self.cols, px_gap, diverged,
+                         px_label=px_label)
+        self.image.setImage(img, autoLevels=False, levels=(0, 255))
+        # Pixel (0, 0) of the image is the top-left corner of the first label band.
+        scale = (1 + GAP) / (rx + px_gap)
+        self.image.setRect(QRectF(0, 0, img.shape[1] * scale,
+                                  img.shape[0] * (1 + LABEL_BAND + GAP) / (ry + px_gap + px_label)))
+
+    def _update_curves(self, values: np.ndarray, xs: np.ndarray, diverged: np.ndarray) -> None:
+        v = np.asarray(values, np.float32)
+        if v.ndim == 3:
+            v = v[..., -1] if self.kind == "binary" else v[..., 0]
+        (x0, x1), (lo, hi) = self._bounds[0], self.levels
+        fx = (np.asarray(xs, np.float32) - x0) / max(x1 - x0, 1e-12)
+        fy = 1 - (v - lo) / max(hi - lo, 1e-12) * 0.9 - 0.05
+        fy = np.clip(np.nan_to_num(fy, nan=2.0, posinf=2.0, neginf=-1.0), -0.02, 1.02)
+        ox, oy = np.array([tile_origin(i, self.cols) for i in range(self.n)], np.float32).T
+        px = ox[:, None] + fx[None]
+        py = oy[:, None] + fy
+        py[np.asarray(diverged, bool)] = np.nan  # a diverged member's curve is not drawn
+        pad = np.full((self.n, 1), np.nan, np.float32)
+        self.curves.setData(np.hstack([px, pad]).ravel(), np.hstack([py, pad]).ravel())
+
+    def select(self, i: int | None) -> None:
+        self.selected = i
+        if i is None or i >= self.n:
+            self.selection.hide()
+            return
+        x, y = tile_origin(i, self.cols)
+        self.selection.setRect(QRectF(x - 0.015, y - LABEL_BAND * 0.95, 1.03, 1 + LABEL_BAND))
+        self.selection.show()
+
+    def _mouse(self, event) -> None:
+        p = self.vb.mapSceneToView(event.scenePos())
+        i = tile_at(p.x(), p.y(), self.n, self.cols) if isinstance(p, QPointF) else None
+        if i is None:
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            if event.double():
+                self.activated.emit(i)
+            else:
+                self.clicked.emit(i)

@@ -1,0 +1,351 @@
+"""The Compare view: a sweep's members side by side, trained together in the worker thread.
+
+Small multiples of every member's model (:mod:`compare_tiles`), every member's loss curve, a
+sortable score table and the scores over the swept values (:mod:`compare_plots`), and the panel
+that starts a sweep (:mod:`sweep_panel`). While this tab is shown, Play, Pause, Step and the
+speed slider drive the sweep (the worker's ``focus_sweep``); the main run waits, paused. The
+worker publishes a :class:`~nnviz.core.sweep_driver.SweepSnapshot` at most ~30 times a second;
+this view keeps the latest and draws it in the next turn of the event loop.
+
+*Promote* makes a member the main window's run, with its record (the timeline replays it);
+*Undo promote* brings back the run it replaced.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from nnviz.core.errors import NnvizError
+from nnviz.core.loop import describe
+from nnviz.core.ready_sweeps import ready
+from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, member_run
+
+from . import colors
+from .compare_plots import LossCurves, ScorePlot, ScoreTable, axis_colors, member_colors
+from .compare_tiles import TileMosaic
+from .sweep_panel import SweepPanel
+
+SCORES_EVERY_S = 0.25  # the table and the score plot: numbers to read, not to watch move
+
+
+class CompareView(QWidget):
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.window = window
+        self.worker = window.worker
+        self.sweep_id = 0
+        self.latest: SweepSnapshot | None = None
+        self.drawn: SweepSnapshot | None = None
+        self.members_of: int | None = None  # the sweep whose members the widgets show
+        self.selected: int | None = None
+        self.previous: tuple | None = None  # (trainer, run) a promote replaced
+        self.frames = 0  # frames drawn (bench/compare.py counts them)
+        self._scores_at = 0.0
+        self._colors: list = []
+
+        self.panel = SweepPanel()
+        self.table = ScoreTable()
+        self.tiles = TileMosaic()
+        self.curves = LossCurves()
+        self.score_plot = ScorePlot()
+
+        self.title = QLabel("No sweep yet: start one on the left.")
+        self.title.setMinimumHeight(24)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setToolTip("The sweep: its members, its epoch, and how fast it trains "
+                              "(members x epochs per second).")
+        self.promote_button = QPushButton("Promote to main run")
+        self.promote_button.setToolTip("Make the selected member the main window's run, with "
+                                       "its history (the timeline replays it). Undo promote "
+                                       "brings back the run it replaces.")
+        self.undo_button = QPushButton("Undo promote")
+        self.undo_button.setToolTip("Bring back the main window's run that the last promote "
+                                    "replaced.")
+        self.end_button = QPushButton("End sweep")
+        self.end_button.setToolTip("Stop the sweep and free its memory.")
+        for b in (self.promote_button, self.undo_button, self.end_button):
+            b.setEnabled(False)
+
+        head = QHBoxLayout()
+        head.setContentsMargins(6, 2, 6, 2)
+        head.addWidget(self.title, 1)
+        head.addWidget(self.promote_button)
+        head.addWidget(self.undo_button)
+        head.addWidget(self.end_button)
+
+        self.selection_label = QLabel("")
+        self.selection_label.setWordWrap(True)
+        self.selection_label.setStyleSheet("color: #333;")
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 0, 0, 4)
+        lv.addWidget(self.panel)
+        lv.addWidget(self.table, 1)
+        lv.addWidget(self.selection_label)
+
+        self.bottom = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom.addWidget(self.curves)
+        self.bottom.addWidget(self.score_plot)
+        self.bottom.setChildrenCollapsible(False)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.tiles)
+        self.right.addWidget(self.bottom)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self.right.setChildrenCollapsible(False)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(left)
+        self.split.addWidget(self.right)
+        self.split.setStretchFactor(0, 0)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([430, 900])
+        self.split.setChildrenCollapsible(False)
+        left.setMinimumWidth(300)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(head)
+        lay.addWidget(self.split, 1)
+
+        self.panel.ready_clicked.connect(self.start_ready)
+        self.panel.custom_requested.connect(self.start_custom)
+        self.tiles.clicked.connect(self.select)
+        self.tiles.activated.connect(self.promote)
+        self.table.member_clicked.connect(self.select)
+        self.table.member_activated.connect(self.promote)
+        self.promote_button.clicked.connect(lambda: self.promote())
+        self.undo_button.clicked.connect(self.undo_promote)
+        self.end_button.clicked.connect(self.end_sweep)
+        self.worker.sweep_ready.connect(self._on_snapshot)
+
+
+    # --- starting and ending -------------------------------------------------------------------
+
+    def start_ready(self, key: str) -> None:
+        """Start the ready-made sweep ``key`` (core/ready_sweeps.py)."""
+        try:
+            spec = ready(key).spec()
+        except (NnvizError, ValueError) as e:
+            self.panel.show_error(str(e))
+            return
+        self.start(spec)
+
+    def start_custom(self, axes: tuple) -> None:
+        """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
+        from nnviz.core.sweep import Axis, SweepSpec
+        try:
+            spec = SweepSpec(self.window.current_problem(),
+                             tuple(Axis(name, tuple(values)) for name, values in axes))
+            spec.members()  # a value that does not fit the problem says so here
+        except (NnvizError, ValueError) as e:
+            self.panel.show_error(str(e))
+            return
+        self.start(spec)
+
+    def start(self, spec) -> None:
+        """Train a sweep of ``spec`` (a SweepSpec), paused; replaces the sweep there was."""
+        self.sweep_id += 1
+        self.latest = None
+        self.panel.message.hide()
+        self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
+        self.worker.start_sweep(self.sweep_id, spec)
+        self.worker.focus_sweep(self.isVisible())
+        self._set_playing_ui(False)
+
+    def end_sweep(self) -> None:
+        self.sweep_id += 1  # its last snapshots are dropped
+        self.latest = None
+        self.worker.end_sweep()
+        self.members_of, self.drawn, self.selected = None, None, None
+        self.tiles.clear_members()
+        self.curves.set_members([])
+        self.table.set_members((), (), True)
+        self.score_plot.set_members((), ())
+        self.selection_label.setText("")
+        self.title.setText("No sweep: start one on the left.")
+        for b in (self.promote_button, self.end_button):
+            b.setEnabled(False)
+        self.worker.focus_sweep(False)
+
+    def _set_playing_ui(self, playing: bool) -> None:
+        self.window.playing = playing
+        self.window.controls.set_playing(playing)
+
+    # --- showing and hiding: who Play drives ----------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self._focus(True)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().hideEvent(event)
+        self._focus(False)
+
+    def _focus(self, on: bool) -> None:
+        if self.members_of is None and self.latest is None and not on:
+            self.window.left_split.setVisible(True)
+            return
+        if self.window.playing:
+            self._set_playing_ui(False)
+        self.worker.focus_sweep(on)
+        # The main run's settings and loss are not the sweep's: the tab takes the whole width.
+        self.window.left_split.setVisible(not on)
+        if on and self.drawn is not None:
+            self.window.controls.set_epoch(self.drawn.epoch)
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def update_snapshot(self, snapshot) -> None:
+        """The main run's snapshot (every view gets it): this view draws the sweep's own."""
+
+    def apply_look(self) -> None:
+        """A new theme or palette: the sweep drawn again in it (gui/look.py calls this)."""
+        self.tiles.placeholder.setColor(colors.hex_of(colors.axis()))
+        if self.drawn is not None:
+            selected = self.selected
+            self.latest, self.drawn, self.members_of = self.drawn, None, None
+            self._draw_latest()
+            if selected is not None:
+                self.select(selected)
+
+    def _on_snapshot(self, s: SweepSnapshot) -> None:
+        # Drawn in the next turn of the event loop: the worker already paces the snapshots
+        # (at most SWEEP_FRAME_S apart, the next one only once this one is drawn), and a frame
+        # timer's wait would make every other snapshot miss its turn.
+        if s.sweep_id != self.sweep_id:
+            self.worker.sweep_drawn()
+            return
+        if self.latest is None or self.latest is self.drawn:
+            QTimer.singleShot(0, self, self._draw_latest)
+        self.latest = s
+
+    def _draw_latest(self) -> None:
+        s = self.latest
+        if s is None or s is self.drawn:
+            return
+        self.drawn = s
+        self.worker.sweep_drawn()
+        if not self.isVisible():
+            return
+        if self.members_of != s.sweep_id:
+            self._set_members(s)
+        best = s.best()
+        labels = [("\u2605 " if i == best else "") + text + (" \u2014 diverged" if d else "")
+                  for i, (text, d) in enumerate(zip(s.labels, s.diverged))]
+        self.tiles.update_tiles(s.values, s.xs, s.diverged, labels)
+        self.curves.update_curves(s.loss_curves, s.diverged)
+        now = time.perf_counter()
+        if now - self._scores_at >= SCORES_EVERY_S or not self.window.playing:
+            self._scores_at = now
+            self.table.update_scores(s.scores, best)
+            self.score_plot.update_scores(s.scores, best)
+            self._show_selection()
+        self.title.setText(self._title_text(s, best))
+        self.window.controls.set_epoch(s.epoch)
+        self.frames += 1
+
+    def _set_members(self, s: SweepSnapshot) -> None:
+        self.members_of = s.sweep_id
+        data = s.dataset
+        shape = tuple(len(v) for _, v in s.axes)
+        self.tiles.set_members(s.labels, data, data.bounds(0.1), shape if len(shape) == 2 else None)
+        self._colors = member_colors(s.members, s.axes)
+        self.curves.set_members(self._colors, colour_key(s.axes))
+        self.table.set_members(s.axes, s.members, data.is_classification)
+        self.score_plot.set_members(s.axes, s.members)
+        self.selected = None
+        self._scores_at = 0.0
+        self.end_button.setEnabled(True)
+        self.promote_button.setEnabled(False)
+
+    def _title_text(self, s: SweepSnapshot, best: int | None) -> str:
+        n = s.n_members
+        alive = n - int(s.diverged.sum())
+        axes = " \u00d7 ".join(f"{axis_title(name)} ({len(v)})" for name, v in s.axes)
+        rate = s.member_epochs_per_second
+        speed = (f" &middot; {alive} \u00d7 {rate / max(alive, 1):,.0f} epochs/s = "
+                 f"<b>{rate:,.0f}</b> member-epochs/s" if rate > 0 and self.window.playing else "")
+        div = (f" &middot; <span style='color:#c82828'>{n - alive} diverged</span>"
+               if alive < n else "")
+        return f"<b>{n} members</b>: {axes} &middot; epoch {s.epoch:,}{div}{speed}"
+
+    # --- selecting and promoting ---------------------------------------------------------------
+
+    def select(self, i: int | None) -> None:
+        self.selected = i
+        self.tiles.select(i)
+        self.curves.select(i)
+        self.table.select_member(i)
+        self.promote_button.setEnabled(i is not None)
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        s, i = self.drawn, self.selected
+        if s is None or i is None or i >= s.n_members:
+            self.selection_label.setText("Click a tile or a row to select a member; "
+                                         "double-click to promote it.")
+            return
+        values = ", ".join(f"{axis_title(name)} {format_value(s.members[i][name])}"
+                           for name, _ in s.axes)
+        sc = s.scores[i]
+        state = "diverged, frozen" if s.diverged[i] else f"epoch {int(sc.get('epoch', 0)):,}"
+        self.selection_label.setText(f"Selected: {values} ({state}). Double-click or "
+                                     "Promote to train it on in the main window.")
+
+    def promote(self, i: int | None = None) -> None:
+        """Make member ``i`` (default: the selected one) the main window's run, with its record.
+        The run it replaces is kept for Undo promote."""
+        i = self.selected if i is None else i
+        if i is None:
+            return
+        label = self.drawn.labels[i] if self.drawn is not None else f"member {i + 1}"
+        previous: dict[str, Any] = {}
+        self.window.request_state(lambda r: previous.update(run=r),
+                                  lambda ctx: (ctx.trainer, ctx.run),
+                                  on_error=lambda e: None)
+        self.worker.sweep_request(lambda sweep: member_run(sweep, i),
+                                  lambda r: self._adopt(r, previous, label),
+                                  self._failed)
+
+    def _adopt(self, result: tuple, previous: dict, label: str) -> None:
+        trainer, run = result
+        self.previous = previous.get("run")
+        self.window.load_trainer(trainer, run)
+        self.undo_button.setEnabled(self.previous is not None)
+        self.window.show_view("main")
+        self.window.statusBar().showMessage(
+            f"Promoted the sweep's member {label}: it is the main run now, at epoch "
+            f"{trainer.epoch:,}. Compare \u2192 Undo promote brings back the run before.", 10000)
+
+    def undo_promote(self) -> None:
+        if self.previous is None:
+            return
+        trainer, run = self.previous
+        self.previous = None
+        self.undo_button.setEnabled(False)
+        self.window.load_trainer(trainer, run)
+        self.window.show_view("main")
+        self.window.statusBar().showMessage("The run before the promote is back.", 6000)
+
+    def _failed(self, e: BaseException) -> None:
+        self.window.statusBar().showMessage(describe(e).split("\n\n", 1)[0], 10000)
+
+
+def colour_key(axes: tuple) -> str:
+    """What the loss curves' colours mean: the first axis's first and last value."""
+    name, values = axes[0]
+    first, last = axis_colors(len(values))[0], axis_colors(len(values))[-1]
+
+    def swatch(rgb, v) -> str:
+        return (f"<span style='color:rgb{tuple(rgb)}'>\u25a0</span> {format_value(v)}")
+    return f"colour: {axis_title(name)} {swatch(first, values[0])} \u2192 {swatch(last, values[-1])}"
+
+
+def build_view(ctx) -> CompareView:
+    return CompareView(ctx.window)

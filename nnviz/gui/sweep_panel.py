@@ -1,0 +1,181 @@
+"""Starting a sweep from the window: the ready-made sweeps, or one or two axes of your own over
+the current run's problem."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from nnviz.core import activations as acts
+from nnviz.core.errors import NnvizError
+from nnviz.core.ready_sweeps import READY
+from nnviz.core.sweep_driver import axis_title
+
+MAX_MEMBERS = 64
+
+# The axes a sweep of your own may vary: name -> (what it is, example values).
+AXES: dict[str, tuple[str, str]] = {
+    "learning_rate": ("the learning rate", "0.1, 0.3, 1, 3"),
+    "init_seed": ("the seed of the initial weights only (the data stay)", "0-7"),
+    "seed": ("the seed of the data, the split and the weights", "0, 1, 2, 3"),
+    "l2": ("the L2 penalty rate", "0, 0.001, 0.01, 0.1"),
+    "l1": ("the L1 penalty rate", "0, 0.001, 0.01"),
+    "hidden": ("the hidden layers' widths, layers joined by '-'", "2, 4, 4-4, 8-8"),
+    "activation": ("the hidden layers' activation", "sigmoid, tanh, relu"),
+}
+
+
+class AxisError(NnvizError):
+    """Values of an axis that cannot be swept; the message is meant for the user."""
+
+
+def parse_values(name: str, text: str) -> tuple:
+    """The values typed for axis ``name``, comma-separated (for seeds also a range "0-15")."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        raise AxisError(f"{axis_title(name)}: type one value or more, separated by commas")
+    out: list = []
+    for p in parts:
+        try:
+            if name in ("seed", "init_seed"):
+                if "-" in p[1:]:
+                    a, b = p.split("-", 1)
+                    lo, hi = int(a), int(b)
+                    if hi < lo:
+                        raise ValueError
+                    out.extend(range(lo, hi + 1))
+                else:
+                    out.append(int(p))
+                if out and (min(out) < 0 or max(out) >= 2**32):
+                    raise AxisError(f"{axis_title(name)}: seeds are whole numbers from 0")
+            elif name in ("learning_rate", "l1", "l2"):
+                v = float(p)
+                if not (v > 0 if name == "learning_rate" else v >= 0) or v != v or v > 1e6:
+                    raise AxisError(f"{axis_title(name)}: {p} is not a "
+                                    + ("positive" if name == "learning_rate" else
+                                       "non-negative") + " number")
+                out.append(v)
+            elif name == "hidden":
+                widths = tuple(int(w) for w in p.split("-"))
+                if not widths or min(widths) < 1 or max(widths) > 512:
+                    raise AxisError(f"hidden layers: {p}: widths are 1 to 512")
+                out.append(widths)
+            elif name == "activation":
+                if p not in acts.ACTIVATIONS:
+                    raise AxisError(f"activation: unknown {p!r}; known: "
+                                    f"{', '.join(acts.ACTIVATIONS)}")
+                out.append(p)
+            else:
+                raise AxisError(f"cannot sweep {name!r}")
+        except ValueError:
+            raise AxisError(f"{axis_title(name)}: cannot read {p!r}") from None
+    if len(set(out)) != len(out):
+        raise AxisError(f"{axis_title(name)}: a value is given twice")
+    return tuple(out)
+
+
+class SweepPanel(QGroupBox):
+    """``ready_clicked(key)``: a ready-made sweep; ``custom_requested(axes)``: ((name, values),
+    ...) of one or two axes over the current run's problem."""
+
+    ready_clicked = Signal(str)
+    custom_requested = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("New sweep", parent)
+        self.setToolTip("Train many variants of a network at once (one vmapped computation) "
+                        "and compare them.")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(4)
+        ready = QGridLayout()
+        ready.setSpacing(4)
+        self.ready_buttons: dict[str, QPushButton] = {}
+        for i, r in enumerate(READY):
+            b = QPushButton(r.title)
+            b.setToolTip(r.tip)
+            b.clicked.connect(lambda _c=False, k=r.key: self.ready_clicked.emit(k))
+            ready.addWidget(b, i // 3, i % 3)
+            self.ready_buttons[r.key] = b
+        lay.addWidget(QLabel("Ready-made (on the notebook's moons):"))
+        lay.addLayout(ready)
+        own = QLabel("Or your own, on the current run's problem:")
+        own.setToolTip("The data, network and settings of the main window's run, with one or "
+                       "two of them varied.")
+        lay.addWidget(own)
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        self.axis_boxes: list[QComboBox] = []
+        self.value_edits: list[QLineEdit] = []
+        for row in range(2):
+            box = QComboBox()
+            box.setToolTip("What the sweep varies" + (" besides the first axis (optional): "
+                           "every combination of the two is a member." if row else "."))
+            if row == 1:
+                box.addItem("(no second axis)", None)
+            for name, (what, _example) in AXES.items():
+                box.addItem(axis_title(name), name)
+                box.setItemData(box.count() - 1, what, Qt.ItemDataRole.ToolTipRole)
+            edit = QLineEdit()
+            edit.setToolTip("Values separated by commas.")
+            box.currentIndexChanged.connect(lambda _i, b=box, e=edit: self._axis_changed(b, e))
+            grid.addWidget(box, row, 0)
+            grid.addWidget(edit, row, 1)
+            self.axis_boxes.append(box)
+            self.value_edits.append(edit)
+            self._axis_changed(box, edit)
+        grid.setColumnStretch(1, 1)
+        lay.addLayout(grid)
+        self.start = QPushButton("Start sweep")
+        self.start.setToolTip("Train every combination of the values: Play, Step and the speed "
+                              "slider drive the sweep while this tab is shown.")
+        self.start.clicked.connect(self._start)
+        lay.addWidget(self.start)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #8c1d18;")
+        self.message.hide()
+        lay.addWidget(self.message)
+
+    def _axis_changed(self, box: QComboBox, edit: QLineEdit) -> None:
+        name = box.currentData()
+        edit.setEnabled(name is not None)
+        if name is None:
+            edit.clear()
+            edit.setPlaceholderText("")
+            return
+        what, example = AXES[name]
+        edit.setPlaceholderText(example)
+        edit.setToolTip(f"Values of {what}, separated by commas, e.g. {example}.")
+        if not edit.text():
+            edit.setText(example)
+
+    def axes(self) -> tuple:
+        """((name, values), ...) typed; AxisError with the reason if they cannot be swept."""
+        out = []
+        for box, edit in zip(self.axis_boxes, self.value_edits):
+            name = box.currentData()
+            if name is None:
+                continue
+            out.append((name, parse_values(name, edit.text())))
+        if len(out) == 2 and out[0][0] == out[1][0]:
+            raise AxisError("the two axes must differ")
+        n = 1
+        for _, v in out:
+            n *= len(v)
+        if n > MAX_MEMBERS:
+            raise AxisError(f"{n} members: a sweep has at most {MAX_MEMBERS}")
+        return tuple(out)
+
+    def _start(self) -> None:
+        try:
+            axes = self.axes()
+        except AxisError as e:
+            self.show_error(str(e))
+            return
+        self.message.hide()
+        self.custom_requested.emit(axes)
+
+    def show_error(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()

@@ -1,0 +1,57 @@
+"""Which epochs an animation's frames show, and the writer's all-or-nothing file."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from nnviz.core.animation import AnimationWriter, RecordError, caption, frame_epochs
+
+
+def test_even_frames_cover_the_stretch_at_equal_steps():
+    assert frame_epochs(0, 1000, 11) == list(range(0, 1001, 100))
+    assert frame_epochs(200, 300, 3) == [200, 250, 300]
+
+
+def test_geometric_frames_grow_apart_and_are_all_distinct():
+    e = frame_epochs(0, 3000, 30, "geometric")
+    assert len(e) == 30 and e[0] == 0 and e[-1] == 3000
+    gaps = np.diff(e)
+    assert np.all(gaps >= 1)
+    assert gaps[-1] > 20 * gaps[0]  # early learning gets most of the frames
+
+
+def test_fewer_epochs_than_frames_gives_every_epoch_once():
+    assert frame_epochs(0, 4, 60) == [0, 1, 2, 3, 4]
+    assert frame_epochs(0, 4, 60, "geometric") == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("args, message", [
+    ((0, 10, 1), "2 to"), ((5, 2, 4), "first <= last"), ((0, 10, 4, "log"), "even or geometric"),
+])
+def test_bad_requests_say_why(args, message):
+    with pytest.raises(RecordError, match=message):
+        frame_epochs(*args)
+
+
+def test_caption_has_epoch_loss_and_accuracy():
+    assert caption(1200, 0.01234, 0.975) == "epoch 1,200 \u00b7 loss 0.0123 \u00b7 accuracy 97.5%"
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.png"])
+def test_only_gif_and_mp4(tmp_path, name):
+    with pytest.raises(RecordError, match=".gif or .mp4"):
+        AnimationWriter(tmp_path / name)
+
+
+def test_an_aborted_animation_leaves_the_old_file_and_no_partial_one(tmp_path):
+    pytest.importorskip("imageio")
+    path = tmp_path / "a.gif"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with AnimationWriter(path) as w:
+            w.append(np.zeros((72, 128, 3), np.uint8))
+            raise RuntimeError("stop")
+    assert path.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["a.gif"]

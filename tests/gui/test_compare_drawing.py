@@ -1,0 +1,201 @@
+"""The Compare view's drawing from plain arrays: the tile mosaic, the loss curves, the score table
+and the sweep panel's values (no sweep trained here)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.gui import colors
+from nnviz.gui.compare_plots import LossCurves, ScorePlot, ScoreTable, member_colors
+from nnviz.gui.compare_tiles import (TileMosaic, member_rgb, mosaic_rgb, tile_at, tile_layout,
+                                     tile_origin)
+from nnviz.gui.sweep_panel import AxisError, SweepPanel, parse_values
+
+
+def test_each_tile_shows_its_own_member_with_the_planes_top_row_up():
+    tiles = np.zeros((3, 4, 5, 3), np.uint8)
+    for i in range(3):
+        tiles[i] = 10 * (i + 1)
+        tiles[i, -1] = 200 + i  # the grid's last row: the largest y
+    img = mosaic_rgb(tiles, cols=2, px_gap=1, px_label=2)
+    assert img.shape == (2 * (4 + 1 + 2) + 2, 2 * 5 + 1, 3)
+    # Tile 1 is the second column of the first row, under its label band; its top row is y max.
+    assert (img[2, 6:11] == 201).all()
+    assert (img[3:6, 6:11] == 20).all()
+    # Tile 2 starts the second row; the gap and the label band between: the background.
+    assert (img[9, 0:5] == 202).all()
+    bg = colors.background()
+    assert (img[6:9, 0:5] == bg).all()
+    # No tile for a fourth member: the background.
+    assert (img[9:13, 6:11] == bg).all()
+
+
+def test_a_diverged_tile_is_washed_out_to_grey():
+    tiles = np.zeros((2, 3, 3, 3), np.uint8)
+    tiles[:] = colors.BLUE
+    img = mosaic_rgb(tiles, cols=2, px_gap=1, diverged=np.array([False, True]))
+    first, second = img[0, 0].astype(int), img[0, 4].astype(int)
+    assert tuple(first) == colors.BLUE
+    assert np.ptp(second) < np.ptp(first) / 2  # far less saturated
+    assert second.mean() > first.mean()
+
+
+def test_probabilities_are_coloured_orange_to_blue():
+    v = np.array([[[0.0, 1.0]]], np.float32)  # one member, one row, P = 0 and 1
+    rgb = member_rgb(v, "binary")
+    assert rgb.shape == (1, 1, 2, 3)
+    assert rgb[0, 0, 0, 0] > rgb[0, 0, 0, 2]  # orange: more red than blue
+    assert rgb[0, 0, 1, 2] > rgb[0, 0, 1, 0]  # blue
+
+
+def test_tiles_are_found_where_they_are_drawn():
+    n, cols = 7, 3
+    for i in range(n):
+        x, y = tile_origin(i, cols)
+        assert tile_at(x + 0.5, y + 0.5, n, cols) == i
+        assert tile_at(x + 0.5, y - 0.1, n, cols) == i  # its label
+    x, y = tile_origin(8, cols)  # past the last member
+    assert tile_at(x + 0.5, y + 0.5, n, cols) is None
+    assert tile_layout(12, (3, 4)) == (3, 4)  # two axes: their grid
+    rows, cols = tile_layout(16, None, aspect=2.0)
+    assert cols > rows and rows * cols >= 16
+
+
+@pytest.fixture
+def moons():
+    return make_dataset(DataSpec("moons", samples=60))
+
+
+def test_the_mosaic_draws_every_member_in_one_image(qtbot, moons):
+    m = TileMosaic()
+    qtbot.addWidget(m)
+    m.resize(600, 400)
+    m.show()
+    labels = ("lr 0.1", "lr 1", "lr 10", "lr 100")
+    m.set_members(labels, moons, moons.bounds(0.1))
+    values = np.stack([np.full((8, 8), p, np.float32) for p in (0.0, 0.3, 0.7, 1.0)])
+    m.update_tiles(values, np.zeros(8), np.array([False, False, False, True]),
+                   [*labels[:3], "lr 100 \u2014 diverged"])
+    img = m.image.image
+    assert img is not None and img.ndim == 3
+    # Four tiles: four distinct colours in the picture, besides white.
+    colours = {tuple(int(x) for x in c) for c in img.reshape(-1, 3)} - {colors.background()}
+    assert len(colours) == 4
+    assert [t.textItem.toPlainText() for t in m.labels][3] == "lr 100 \u2014 diverged"
+    # The training points on every tile: one item.
+    assert len(m.points.data) == 4 * len(moons.train_index)
+
+
+def test_one_dimensional_members_are_curves_of_one_item(qtbot):
+    data = make_dataset(DataSpec("sine", samples=40))
+    m = TileMosaic()
+    qtbot.addWidget(m)
+    m.set_members(("a", "b", "c"), data, data.bounds(0.1))
+    xs = np.linspace(*data.bounds(0.1)[0], 50).astype(np.float32)
+    m.update_tiles(np.stack([np.sin(xs), np.cos(xs), np.zeros_like(xs)]), xs,
+                   np.array([False, True, False]))
+    y = m.curves.yData
+    assert y is not None
+    # Three segments (NaN between), the diverged member's left out.
+    assert np.isfinite(y).sum() == 2 * 50
+
+
+def test_clicking_a_tile_selects_its_member(qtbot, moons):
+    m = TileMosaic()
+    qtbot.addWidget(m)
+    m.resize(500, 300)
+    m.show()
+    m.set_members(("a", "b", "c"), moons, moons.bounds(0.1))
+    m.update_tiles(np.zeros((3, 6, 6), np.float32), np.zeros(6), np.zeros(3, bool))
+    qtbot.waitExposed(m)
+    x, y = tile_origin(2, m.cols)
+    pos = m.mapFromScene(m.vb.mapViewToScene(pg_point(x + 0.5, y + 0.5)))
+    with qtbot.waitSignal(m.clicked) as got:
+        qtbot.mouseClick(m.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert got.args == [2]
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+    return QPointF(x, y)
+
+
+def test_loss_curves_highlight_the_selected_member_and_dash_a_diverged_one(qtbot):
+    c = LossCurves()
+    qtbot.addWidget(c)
+    members = ({"lr": 0.1}, {"lr": 1.0}, {"lr": 10.0})
+    rgb = member_colors(members, (("lr", (0.1, 1.0, 10.0)),))
+    assert len(set(rgb)) == 3  # coloured along the axis
+    c.set_members(rgb)
+    e = np.arange(1, 11)
+    c.update_curves(tuple((e, np.linspace(1, 0.1 * (k + 1), 10)) for k in range(3)),
+                    np.array([False, False, True]))
+    assert all(len(item.xData) == 10 for item in c.curves)
+    c.select(1)
+    assert c.curves[1].opts["pen"].widthF() > c.curves[0].opts["pen"].widthF()
+    assert c.curves[2].opts["pen"].style() == Qt.PenStyle.DashLine
+
+
+def _scores(test_losses, diverged=()):
+    return tuple({"train_loss": v * 0.9, "test_loss": v, "train_accuracy": 0.9,
+                  "test_accuracy": 0.8, "epoch": 100, "diverged": i in diverged}
+                 for i, v in enumerate(test_losses))
+
+
+def test_the_score_table_sorts_and_marks_the_best(qtbot):
+    t = ScoreTable()
+    qtbot.addWidget(t)
+    axes = (("learning_rate", (0.1, 1.0, 10.0)),)
+    members = tuple({"learning_rate": v} for v in axes[0][1])
+    t.set_members(axes, members, classification=True)
+    t.scores.update_scores(_scores([0.3, 0.1, math.nan], diverged=(2,)), best=1)
+    model = t.model()
+    assert model.rowCount() == 3
+    shown = [model.index(r, 1).data() for r in range(3)]
+    assert shown == ["1", "0.1", "10"]  # by test loss, the diverged member last
+    assert model.index(0, 0).data() == "\u2605"
+    epoch_col = model.columnCount() - 1
+    assert "\u2717" in model.index(2, epoch_col).data()
+    # Sorted by the learning rate's column instead: the axis's order.
+    t.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, 1).data() for r in range(3)] == ["0.1", "1", "10"]
+    # A row is its member, whatever the order.
+    assert t.member_at(model.index(2, 0)) == 2
+
+
+def test_two_axes_make_a_heatmap(qtbot):
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    axes = (("learning_rate", (0.1, 1.0)), ("init_seed", (0, 1, 2)))
+    members = tuple({"learning_rate": a, "init_seed": b} for a in axes[0][1] for b in axes[1][1])
+    p.set_members(axes, members)
+    p.update_scores(_scores([0.5, 0.4, 0.3, 0.2, 0.1, 0.05], diverged=(0,)), best=5)
+    img = p.heat.image
+    assert img.shape[:2] == (2, 3)
+    assert tuple(img[0, 0]) == (200, 200, 200)  # the diverged cell: grey
+    assert img[1, 2].astype(int).sum() > img[0, 1].astype(int).sum()  # the best: brightest
+    # Every cell in its place: the picture spans the two axes' values.
+    r = p.heat.mapRectToParent(p.heat.boundingRect())
+    assert (r.width(), r.height()) == pytest.approx((3, 2))
+    assert [t.textItem.toPlainText() for t in p.cell_texts][0] == "diverged"
+
+
+def test_typed_values_are_read_or_refused_with_a_reason(qtbot):
+    assert parse_values("init_seed", "0-3, 7") == (0, 1, 2, 3, 7)
+    assert parse_values("learning_rate", "0.1, 1e-2") == (0.1, 0.01)
+    assert parse_values("hidden", "4, 4-4") == ((4,), (4, 4))
+    for name, text in (("learning_rate", "0"), ("learning_rate", "fast"), ("hidden", "0"),
+                       ("activation", "sigmoidd"), ("init_seed", "1, 1"), ("l2", "")):
+        with pytest.raises(AxisError):
+            parse_values(name, text)
+    panel = SweepPanel()
+    qtbot.addWidget(panel)
+    panel.axis_boxes[0].setCurrentIndex(panel.axis_boxes[0].findData("init_seed"))
+    panel.value_edits[0].setText("0-99")
+    with qtbot.assertNotEmitted(panel.custom_requested):
+        panel.start.click()
+    assert "at most" in panel.message.text()

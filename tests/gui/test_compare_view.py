@@ -1,0 +1,198 @@
+"""The Compare view with a real sweep trained in the window's worker thread: it draws, Play,
+Pause and Step drive the sweep, a diverging member is shown as such, and a promoted member
+becomes the main run with its history."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.problem import Choices, make_problem, notebook_problem
+from nnviz.core.sweep import Axis, SweepSpec
+from tests.conftest import FIRST_SNAPSHOT_MS, wait_for_run
+
+LRS = (0.3, 1.0, 3.0)
+
+
+def _compare(qtbot, window, spec):
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    view.start(spec)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    return view
+
+
+def _at(qtbot, view, epoch):
+    qtbot.waitUntil(lambda: view.drawn.epoch == epoch and view.members_of == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    return view.drawn
+
+
+def _sweep_epoch(qtbot, window):
+    """The sweep's epoch, asked in the worker thread (after every command posted before)."""
+    got = []
+    window.worker.sweep_request(lambda sweep: sweep.epoch, got.append, got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=FIRST_SNAPSHOT_MS)
+    return got[0]
+
+
+@pytest.fixture
+def lr_view(qtbot, main_window):
+    spec = SweepSpec(notebook_problem(), (Axis("learning_rate", LRS),))
+    return main_window, _compare(qtbot, main_window, spec)
+
+
+def test_the_compare_view_draws_tiles_curves_and_table(qtbot, lr_view):
+    window, view = lr_view
+    window.step(40)
+    s = _at(qtbot, view, 40)
+    # Tiles: one mosaic; each member's tile differs from the others (different rates).
+    img = view.tiles.image.image
+    assert img is not None
+    tiles = [img[y:y + 10, x:x + 10] for x, y in _tile_pixels(view, img, s)]
+    assert len({t.tobytes() for t in tiles}) == len(LRS)
+    assert [t.textItem.toPlainText().lstrip("\u2605 ") for t in view.tiles.labels] == \
+        ["lr 0.3", "lr 1", "lr 3"]
+    # Curves: every member's 40 epochs of loss.
+    assert [len(c.xData) for c in view.curves.curves] == [40] * len(LRS)
+    # Table: a row per member, the best starred.
+    model = view.table.model()
+    assert model.rowCount() == len(LRS)
+    starred = [r for r in range(model.rowCount()) if model.index(r, 0).data() == "\u2605"]
+    assert len(starred) == 1
+    assert view.score_plot.test.yData is not None and len(view.score_plot.test.yData) == 3
+
+
+def _tile_pixels(view, img, s):
+    """Top-left pixel of each member's picture in the mosaic."""
+    from nnviz.gui.compare_tiles import GAP, LABEL_BAND
+    res = len(s.xs)
+    gap, band = max(1, round(GAP * res)), round(LABEL_BAND * res)
+    out = []
+    for i in range(s.n_members):
+        r, c = divmod(i, view.tiles.cols)
+        out.append((c * (res + gap) + 5, r * (res + gap + band) + band + 5))
+    return out
+
+
+def test_play_pause_and_step_drive_the_sweep_not_the_main_run(qtbot, lr_view):
+    window, view = lr_view
+    window.step(7)
+    _at(qtbot, view, 7)
+    window.play()
+    qtbot.waitUntil(lambda: view.drawn.epoch > 50, timeout=FIRST_SNAPSHOT_MS)
+    assert "member-epochs/s" in view.title.text()  # the speed: members x epochs per second
+    window.pause()
+    qtbot.waitUntil(lambda: not window.playing, timeout=FIRST_SNAPSHOT_MS)
+    paused_at = _sweep_epoch(qtbot, window)
+    window.step(3)
+    assert _sweep_epoch(qtbot, window) == paused_at + 3  # nothing trained while paused
+    _at(qtbot, view, paused_at + 3)
+    assert window.controls.epoch.text() == f"Epoch {paused_at + 3:,}"
+    # The main run waited at epoch 0 all along; back on its tab, Step drives it again.
+    window.show_view("main")
+    window.step(5)
+    wait_for_run(qtbot, window, 5)
+    assert _sweep_epoch(qtbot, window) == paused_at + 3
+
+
+def test_a_diverging_member_is_shown_as_such(qtbot, main_window):
+    line = make_dataset(DataSpec("line"))
+    base = make_problem(line, Choices(hidden=(4,)))  # regression: lr 0.05 trains, 50 blows up
+    view = _compare(qtbot, main_window, SweepSpec(base, (Axis("learning_rate", (0.05, 50.0)),)))
+    main_window.step(200)
+    qtbot.waitUntil(lambda: view.drawn.diverged[1] and view.members_of == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    s = _at(qtbot, view, 200)  # the other member goes on
+    assert not s.diverged[0]
+    assert "diverged" in view.tiles.labels[1].textItem.toPlainText()
+    assert "diverged" not in view.tiles.labels[0].textItem.toPlainText()
+    assert "1 diverged" in view.title.text()
+    model = view.table.scores
+    assert "\u2717" in model.index(1, model.columnCount() - 1).data()
+    from PySide6.QtCore import Qt
+    assert view.curves.curves[1].opts["pen"].style() == Qt.PenStyle.DashLine
+
+
+def test_promote_carries_the_members_history_and_can_be_undone(qtbot, lr_view):
+    window, view = lr_view
+    window.step(60)
+    s = _at(qtbot, view, 60)
+    view.select(2)
+    got = []
+    window.worker.sweep_request(lambda sweep: sweep.params(2), got.append, got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=FIRST_SNAPSHOT_MS)
+    member_params = got[0]
+    view.promote()
+    qtbot.waitUntil(lambda: window.last_snapshot is not None
+                    and window.last_snapshot.run_id == window.run_id
+                    and window.last_snapshot.epoch == 60, timeout=FIRST_SNAPSHOT_MS)
+    snap = window.last_snapshot
+    assert window.tabs.currentWidget() is window._views["main"]
+    assert len(snap.loss_values) == 60
+    np.testing.assert_array_equal(snap.loss_values, s.loss_curves[2][1])
+    assert window.current_problem().config.learning_rate == LRS[2]
+    for (w, b), (mw, mb) in zip(snap.params, member_params):
+        np.testing.assert_array_equal(w, mw)
+        np.testing.assert_array_equal(np.ravel(b), np.ravel(mb))
+    # Rewind works on it: epoch 30 is replayed from the member's record.
+    window.show_epoch(30)
+    qtbot.waitUntil(lambda: window.last_snapshot.epoch == 30, timeout=FIRST_SNAPSHOT_MS)
+    assert window.last_snapshot.past
+    # Undo promote: the run before (the notebook's, at epoch 0) is back.
+    view.undo_promote()
+    qtbot.waitUntil(lambda: window.last_snapshot is not None
+                    and window.last_snapshot.run_id == window.run_id, timeout=FIRST_SNAPSHOT_MS)
+    assert window.last_snapshot.epoch == 0
+    assert window.current_problem().config.learning_rate == 1.0
+
+
+def test_the_command_line_pictures_a_ready_made_sweep(qapp, tmp_path, capsys):
+    import argparse
+
+    from PySide6.QtGui import QImage
+
+    from nnviz.cli import main
+    from nnviz.gui import app
+    out = tmp_path / "seeds.png"
+    args = argparse.Namespace(**{**app.DEFAULTS, "screenshot": str(out), "sweep": "activations",
+                                 "epochs": 30})
+    assert app.run(args) == 0
+    assert "sweep, epoch 30" in capsys.readouterr().out
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == app.SCREENSHOT_SIZE
+    # An unknown sweep: one line naming the known ones, no window.
+    assert main(["--sweep", "nope", "--screenshot", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnviz: error: ") and "double-descent" in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_ending_the_sweep_clears_the_view_and_gives_play_back_to_the_run(qtbot, lr_view):
+    window, view = lr_view
+    window.step(5)
+    _at(qtbot, view, 5)
+    view.end_sweep()
+    assert view.tiles.n == 0 and not view.tiles.labels and view.tiles.placeholder.isVisible()
+    assert view.table.model().rowCount() == 0
+    assert not view.end_button.isEnabled() and not view.promote_button.isEnabled()
+    window.step(3)  # the tab is still shown: Step trains the main run now
+    wait_for_run(qtbot, window, 3)
+
+
+def test_the_compare_view_follows_the_theme(qtbot, lr_view):
+    from nnviz.gui import colors
+    window, view = lr_view
+    window.step(5)
+    _at(qtbot, view, 5)
+    view.select(1)
+    light = view.tiles.image.image[0, 0].copy()  # the background above the first label
+    try:
+        colors.set_look("dark")
+        qtbot.waitUntil(lambda: tuple(view.tiles.image.image[0, 0]) == colors.background(),
+                        timeout=FIRST_SNAPSHOT_MS)
+        assert tuple(light) != colors.background()
+        assert view.selected == 1 and view.tiles.selection.isVisible()
+    finally:
+        colors.set_look("light")

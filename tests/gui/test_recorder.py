@@ -1,0 +1,132 @@
+"""Recording the run as an animation: one frame per chosen epoch, frames that differ, Cancel."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from nnviz.core.animation import SIZE, frame_epochs
+from nnviz.gui.recorder import Recorder
+
+from ..conftest import wait_for_run
+
+iio = pytest.importorskip("imageio.v3")
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _trained(qtbot, window, epochs: int):
+    window.step(epochs)
+    return wait_for_run(qtbot, window, epochs)
+
+
+def _record(qtbot, window, path, epochs, on_frame=None, **kw) -> Recorder:
+    rec = Recorder(window, str(path), epochs, **kw)
+    if on_frame is not None:
+        rec.progress.connect(lambda *_: on_frame(rec))
+    done: list = []
+    rec.finished.connect(done.append)
+    rec.failed.connect(lambda m: done.append(("failed", m)))
+    rec.start()
+    qtbot.waitUntil(lambda: bool(done), timeout=120_000)
+    assert done == [str(path)], done
+    return rec
+
+
+def test_gif_has_one_frame_per_epoch_and_the_frames_differ(qtbot, main_window, tmp_path):
+    _trained(qtbot, main_window, 300)
+    epochs = frame_epochs(0, 300, 6, "geometric")
+    path = tmp_path / "run.gif"
+    rec = _record(qtbot, main_window, path, epochs, area="plot")
+    assert rec.frames == epochs
+    frames = iio.imread(path, index=None)
+    assert frames.shape == (6, SIZE[1], SIZE[0], 3)  # 16:9
+    for a, b in zip(frames, frames[1:]):
+        assert np.abs(a.astype(int) - b.astype(int)).mean() > 0.05  # the boundary moved
+    # The timeline is back at the live end, and the run is as it was.
+    qtbot.waitUntil(lambda: main_window.last_snapshot.epoch == 300)
+    assert not main_window.timeline.past
+
+
+# The test's own reader starts ffmpeg (the writer keeps jax's fork warning quiet itself).
+@pytest.mark.filterwarnings("ignore:os.fork:RuntimeWarning")
+def test_mp4_of_the_network_view(qtbot, main_window, tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    _trained(qtbot, main_window, 100)
+    main_window.show_view("network")
+    path = tmp_path / "net.mp4"
+    headers = []
+    view = main_window._views["network"].view
+    # Each frame shows the network view as drawn for its own epoch, not the frame before's.
+    _record(qtbot, main_window, path, frame_epochs(0, 100, 5), area="view",
+            on_frame=lambda rec: headers.append((rec.frames[-1], view.header.text())))
+    assert [e for e, _ in headers] == [0, 25, 50, 75, 100]
+    for e, text in headers:
+        assert f"epoch {e:,} " in text
+    import imageio.v2 as iio2
+    reader = iio2.get_reader(str(path))
+    assert reader.count_frames() == 5 and reader.get_meta_data()["size"] == SIZE
+    frames = [f for f in reader]
+    assert not np.array_equal(frames[0], frames[-1])
+
+
+def test_recording_the_same_run_twice_gives_the_same_frames(qtbot, main_window, tmp_path):
+    # The frames come from the run log, not from what training happened to draw.
+    _trained(qtbot, main_window, 200)
+    epochs = [0, 50, 200]
+    _record(qtbot, main_window, tmp_path / "a.gif", epochs, area="plot")
+    main_window.timeline.go(120)
+    qtbot.waitUntil(lambda: main_window.last_snapshot.epoch == 120)
+    _record(qtbot, main_window, tmp_path / "b.gif", epochs, area="plot")
+    assert np.array_equal(iio.imread(tmp_path / "a.gif", index=None),
+                          iio.imread(tmp_path / "b.gif", index=None))
+    qtbot.waitUntil(lambda: main_window.last_snapshot.epoch == 120)  # back where it was
+
+
+def test_cancel_leaves_no_partial_file_and_the_old_one_intact(qtbot, main_window, tmp_path):
+    _trained(qtbot, main_window, 200)
+    path = tmp_path / "run.gif"
+    path.write_bytes(b"the old animation")
+    rec = Recorder(main_window, str(path), frame_epochs(0, 200, 40), area="window")
+    cancelled = []
+    rec.cancelled.connect(lambda: cancelled.append(True))
+    rec.progress.connect(lambda done, total: rec.cancel() if done == 3 else None)
+    rec.start()
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=120_000)
+    assert len(rec.frames) == 3
+    assert path.read_bytes() == b"the old animation"
+    assert os.listdir(tmp_path) == ["run.gif"]
+    qtbot.waitUntil(lambda: main_window.last_snapshot.epoch == 200)
+
+
+def _nnviz(*args, cwd):
+    import subprocess
+    import sys
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "nnviz", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=280)
+
+
+def test_record_headless_writes_k_frames_and_says_nothing_on_stderr(tmp_path):
+    out = _nnviz("--record", "run.gif", "--epochs", "200", "--frames", "5", "--spacing",
+                 "geometric", "--area", "plot", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    assert "saved run.gif (5 frames, epochs 0 to 200)" in out.stdout
+    frames = iio.imread(tmp_path / "run.gif", index=None)
+    assert frames.shape == (5, SIZE[1], SIZE[0], 3)
+    assert len({f.tobytes() for f in frames}) == 5
+
+
+def test_record_refuses_a_name_that_is_not_an_animation_in_one_line(tmp_path):
+    out = _nnviz("--record", "run.avi", "--epochs", "10", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and ".gif or .mp4" in out.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_record_without_epochs_says_to_train_first(tmp_path):
+    out = _nnviz("--record", "run.gif", cwd=tmp_path)
+    assert out.returncode == 2 and "--epochs N" in out.stderr
+    assert os.listdir(tmp_path) == []

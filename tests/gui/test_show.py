@@ -1,0 +1,141 @@
+"""nnviz.show: the window from Python, live in IPython (%gui qt), blocking in a script."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import types
+
+import numpy as np
+import pytest
+
+import nnviz
+from nnviz.core.errors import NnvizError
+
+from ..conftest import wait_for_run
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def ipython_qt(monkeypatch):
+    """An IPython shell with ``%gui qt`` active, as a kernel would have it."""
+    shell = types.SimpleNamespace(active_eventloop="qt")
+    fake = types.ModuleType("IPython")
+    fake.get_ipython = lambda: shell
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    return shell
+
+
+def _moons():
+    return nnviz.datasets.make("moons")
+
+
+def test_in_ipython_with_gui_qt_show_returns_a_live_handle(qtbot, qapp, ipython_qt):
+    X, y = _moons()
+    shown = nnviz.show(X, y, hidden=[5], activation="tanh", seed=3)
+    window = shown.window
+    try:
+        assert window.isVisible()
+        # The window holds the arrays given and the options, ready to train (paused at 0).
+        assert len(window.dataset.X) == len(X)
+        assert window.current_problem().spec.hidden == (5,)
+        wait_for_run(qtbot, window, 0)
+        assert shown.run.epoch == 0
+        window.step(40)
+        wait_for_run(qtbot, window, 40)
+        run = shown.run
+        assert run.epoch == 40
+        assert list(run.history["epoch"]) == list(range(1, 41))
+        # The live run's weights: the same as training 40 epochs headless with the same options.
+        ref = nnviz.train(X, y, hidden=[5], activation="tanh", seed=3, epochs=40)
+        np.testing.assert_allclose(run.history["loss"], ref.history["loss"], rtol=1e-6)
+        np.testing.assert_allclose(run.predict(X), ref.predict(X), atol=1e-6)
+    finally:
+        shown.close()
+    assert shown.closed and not window_alive(window) and shown.window is None
+    assert shown.run.epoch == 40  # the run as it was when the window closed
+
+
+def window_alive(window) -> bool:
+    import shiboken6
+    return shiboken6.isValid(window) and window.isVisible()
+
+
+def test_show_of_a_run_goes_on_where_it_stopped(qtbot, qapp):
+    X, y = _moons()
+    trained = nnviz.train(X, y, hidden=[4], epochs=30)
+    shown = nnviz.show(trained, block=False)
+    try:
+        wait_for_run(qtbot, shown.window, 30)
+        again = shown.run
+        assert again.epoch == 30
+        np.testing.assert_array_equal(again.predict(X), trained.predict(X))
+        assert trained.epoch == 30  # the caller's run is not the window's
+    finally:
+        shown.close()
+
+
+def test_the_user_closing_the_window_keeps_the_run(qtbot, qapp):
+    X, y = _moons()
+    shown = nnviz.show(X, y, block=False)
+    wait_for_run(qtbot, shown.window, 0)
+    shown.window.step(5)
+    wait_for_run(qtbot, shown.window, 5)
+    shown.window.close()
+    qtbot.waitUntil(lambda: shown.closed)
+    assert shown.run.epoch == 5
+    assert qapp is not None and not qapp.closingDown()  # the application goes on
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((np.zeros((10, 2)), np.zeros(9, int)), {}, "10 points and y 9"),
+    ((np.full((10, 2), np.nan), np.arange(10) % 2), {}, "finite"),
+    ((np.zeros((10, 2)), np.arange(10) % 2), {"activation": "nope"}, "nope"),
+    ((np.zeros((10, 2)), np.arange(10) % 2), {"epochs": 5}, "Play"),
+    ((), {}, "show(X, y)"),
+])
+def test_bad_arguments_raise_before_any_window_opens(qapp, args, kwargs, message):
+    from nnviz.gui.main_window import MainWindow
+    before = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
+    with pytest.raises(NnvizError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        nnviz.show(*args, block=False, **kwargs)
+    after = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert len(after) == len(before)
+
+
+def test_in_a_script_show_blocks_until_the_window_closes_and_returns_the_run(tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent("""
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        import nnviz
+        from nnviz.gui.main_window import MainWindow
+
+        def drive():
+            # The script's own hand on the window: train 25 epochs, then close it.
+            w = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+            w.step(25)
+            def close_when_done():
+                s = w.last_snapshot
+                if s is not None and s.epoch == 25:
+                    w.close()
+                else:
+                    QTimer.singleShot(50, close_when_done)
+            close_when_done()
+
+        X, y = nnviz.datasets.make("moons")
+        QTimer.singleShot(0, drive)  # the application is made by show: the timer waits for it
+        run = nnviz.show(X, y, hidden=[3])
+        print("epoch", run.epoch, len(run.history["loss"]))
+        app = QApplication.instance()
+        print("app alive", app is not None and not app.closingDown())
+    """))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         env=env, timeout=280)
+    assert out.returncode == 0, out.stderr
+    assert "epoch 25 25" in out.stdout
+    assert "app alive True" in out.stdout
