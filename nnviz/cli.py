@@ -326,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print one JSON object instead of text")
     t.add_argument("--print-every", type=_int_at_least(1), default=100, metavar="N",
                    help="print the loss every N epochs (default 100)")
+    t.add_argument("--sharpness", action="store_true",
+                   help="also measure the sharpness at the final weights (the largest eigenvalue "
+                        "of the training loss's Hessian) and print it beside 2/lr, the most "
+                        "plain gradient descent stays stable at")
     g = t.add_argument_group("your own data and sessions")
     g.add_argument("--data", type=_existing_file, default=None, metavar="FILE.csv",
                    help="train on a CSV file instead of --dataset: x1,x2,label (classification; "
@@ -593,7 +597,9 @@ def train_command(args: argparse.Namespace) -> int:
     eps = ran / train_s if train_s > 0 and ran else float("nan")
     m = trainer.evaluate()
     message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
-                                 trainer.best_loss, then="run again") if diverged else ""
+                                 trainer.best_loss, then="run again",
+                                 see="nnviz train --sharpness measures it") if diverged else ""
+    sharp = _sharpness(trainer) if args.sharpness else None
 
     final = last_loss if ran else m.train_loss
     if args.json:
@@ -611,12 +617,15 @@ def train_command(args: argparse.Namespace) -> int:
             "accuracy_measure": "fraction correct" if data.is_classification else "R^2",
             "epochs_per_second": num(eps), "compile_seconds": compile_s,
             "diverged": diverged, "message": message,
+            **({"sharpness": num(sharp[0]), "stability_limit": sharp[1]} if sharp else {}),
         }))
     else:
         acc = "accuracy" if data.is_classification else "R^2"
         pct = data.is_classification
         out(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
             f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}")
+        if sharp:
+            out(_sharpness_line(*sharp, cfg.optimizer))
         out(f"speed: {eps:,.0f} epochs/s over {ran} "
             f"epoch{'' if ran == 1 else 's'} "
             f"(compile {compile_s:.2f} s, not counted)")
@@ -640,6 +649,22 @@ def train_command(args: argparse.Namespace) -> int:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _sharpness(trainer) -> tuple[float, float | None]:
+    """(sharpness at the trainer's weights, the stability limit of its optimiser or None)."""
+    from nnviz.core.sharpness import sharpness, stability_limit
+    return (sharpness(trainer),
+            stability_limit(trainer.config.optimizer, trainer.learning_rate))
+
+
+def _sharpness_line(value: float, limit: float | None, optimizer: str) -> str:
+    text = f"sharpness (largest Hessian eigenvalue) {_fmt(value)}"
+    if limit is None:
+        return text + f" (no 2/lr limit applies to {optimizer})"
+    name = "2/lr" if optimizer == "gd" else "(2 + 2 x 0.9)/lr"
+    return text + f"; {name} = {limit:.4g}: " + (
+        "at the edge of stability" if value >= 0.9 * limit else "below the edge of stability")
 
 
 def gui_command(args: argparse.Namespace) -> int:

@@ -112,7 +112,9 @@ def sweep_command(args: argparse.Namespace) -> int:
             p = sweep.problems[i]
             d, cfg, net = p.dataset, p.config, p.spec
             message = divergence_message(s["epoch"], cfg.learning_rate, s["best_epoch"],
-                                         s["best_loss"], then="run again") if s["diverged"] else ""
+                                         s["best_loss"], then="run again",
+                                         see="nnviz train --sharpness measures it"
+                                         ) if s["diverged"] else ""
             final = s["final_loss"] if s["epoch"] else s["train_loss"]
             row = {
                 "dataset": d.name, "task": d.task, "architecture": net.shapes_text(),

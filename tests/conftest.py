@@ -8,8 +8,10 @@ import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # Window geometry, recent files and the last folder go to a settings file of this test run,
-# never to the user's ~/.config; the folder goes when the run ends.
-if "NNVIZ_SETTINGS" not in os.environ:
+# never to the user's ~/.config; the folder goes when the run ends. Each pytest-xdist worker has
+# its own (they inherit the controller's variable): a window closing in one worker saved its work
+# over what a test in the other had just saved and was about to read back.
+if "NNVIZ_SETTINGS" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
     _settings_dir = tempfile.mkdtemp(prefix="nnviz-test-")
     atexit.register(shutil.rmtree, _settings_dir, ignore_errors=True)
     os.environ["NNVIZ_SETTINGS"] = os.path.join(_settings_dir, "settings.ini")

@@ -587,13 +587,15 @@ class Trainer:
 
 
 def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
-                       then: str = "go on, or Reset") -> str:
-    """What happened, which weights were put back, and what to do (``then``: the window's
-    words by default; the command line says its own)."""
+                       then: str = "go on, or Reset",
+                       see: str = "the Landscape view plots both") -> str:
+    """What happened, which weights were put back, what to do and why (``then``, ``see``: the
+    window's words by default; the command line says its own)."""
     loss = f" (loss {best_loss:.4g}, the lowest of this run)" if math.isfinite(best_loss) else ""
     # "after epoch E", E the epochs trained: the number the window's epoch counter shows (the
     # loss that blew up is the one of the weights after E epochs).
     return (f"Training diverged after epoch {epoch:,}: the loss blew up (to infinity, NaN "
             "or a million times its first value). The weights are back to those after "
             f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
-            f"{then}.")
+            f"{then}. Why: gradient descent is stable only while the loss's sharpness (its "
+            f"steepest curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")

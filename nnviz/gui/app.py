@@ -287,6 +287,11 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
     if window.last_error:
         _error(window.last_error.split("\n\n", 1)[0])
         return 1
+    # A view that computes in the background says when it shows the final snapshot.
+    tab = window.tabs.currentWidget()
+    ready = getattr(getattr(tab, "view", tab), "ready", None)
+    if callable(ready) and not window.last_error:
+        _wait(app, ready, 300)
     # Let the views and the layout settle on the final snapshot.
     _wait(app, lambda: False, 0.3)
     try:

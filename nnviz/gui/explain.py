@@ -51,6 +51,16 @@ EXPLANATIONS: dict[str, str] = {
         "gradients). The update ratio is how much one epoch's step changes a layer's weights. "
         "The histograms show the weights and the activations on the training data; a ReLU unit "
         "that is zero on every point is dead and has stopped learning."),
+    "landscape": (
+        "The ground gradient descent walks on. The weights are a point in a space with one axis "
+        "per weight; the colour is the training loss on a flat slice through that space, the "
+        "weights shown at its centre, two chosen directions as its axes (the directions the run "
+        "moved most, by default). The red line is the run's path from its initial weights, the "
+        "white dot the model now: training rolls it downhill. The slice is not the whole space, "
+        "so the plot beside it compares the loss the model really had with the loss of its "
+        "shadow on the slice. Click or drag on the map to move the model there. Sharpness is "
+        "how steep the valley's walls are; a learning rate lr stays stable only while it is "
+        "below 2/lr."),
     "lessons": (
         "The notebook's demonstrations, computed with its own code: linear regression, a deep "
         "linear model whose values grow layer after layer, sigmoid at the output or between "

@@ -51,6 +51,9 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "The data and the input plane as a hidden layer sees them.", "hidden_space"),
     ViewEntry("gradients", "Gradients",
               "Gradient norms, update ratios, weight and activation histograms.", "gradient_view"),
+    ViewEntry("landscape", "Landscape",
+              "The loss over a plane through weight space, the run's path across it, and the "
+              "sharpness against 2/lr; click to move the model.", "landscape_view"),
     ViewEntry("lessons", "Lessons",
               "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
     ViewEntry("backprop", "Backprop",

@@ -1,0 +1,218 @@
+"""The Landscape view's probe: the loss over a plane, the path on it, the 1-D line and the
+sharpness over the run, computed in the worker thread from the model shown and its run log.
+
+Settings the GUI sets (on its own copy, sent to the worker: see ``ViewContext.track``):
+``kind`` (a key of ``landscape.DIRECTIONS``) and ``pinned``: a plane to keep (the user is
+exploring it by hand) instead of one through the weights shown, with the run it belongs to.
+
+The sharpness history is kept here, per run: one value per checkpoint of the run log (the
+checkpoints of the path), filled in as the time budget allows, each estimate starting from the
+previous one's eigenvector.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import landscape as ls
+from .landscape import Landscape, Line, PathOnPlane, Plane
+from .sharpness import stability_limit, top_eigenvalue, top_eigenvalues
+
+# Checkpoints whose sharpness is estimated per call while a run plays (one vmapped call); when
+# it does not (a pause, a past epoch, a screenshot), all of the history at once.
+SHARPNESS_BATCH = 16
+IDLE_S = 0.5  # a call this long after the last one is not of a playing run (a pause, a Step)
+MAX_SHARPNESS_CACHE = 8192
+
+
+@dataclass(frozen=True)
+class LandscapeResult:
+    epoch: int
+    run_key: tuple
+    spec: object  # the NetworkSpec the plane's flat vectors belong to
+    land: Landscape
+    path: PathOnPlane
+    line: Line | None  # None before the weights have moved
+    sharp_epochs: np.ndarray  # epochs with a sharpness estimate so far
+    sharp_values: np.ndarray
+    limit_epochs: np.ndarray  # the stability limit (2/lr for gd) at the path's epochs
+    limit_values: np.ndarray  # NaN where no such limit applies (Adam, ...)
+    sharpness_missing: int  # checkpoints still without an estimate
+    optimizer: str
+    learning_rate: float
+    n_train: int  # training points of the run (the numbers use the first ``land.n_points``)
+    pinned: bool
+
+
+_controller = None
+# The first call for a network compiles a handful of functions: seconds on a busy machine, in
+# which the worker would answer no Pause. They compile on this thread instead, from a call
+# made there on the same model (read only), while the worker goes on.
+_warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-landscape-compile")
+_warm: dict[tuple, Future] = {}
+_warm_lock = threading.Lock()
+
+
+def _compiled(model, probe: "LandscapeProbe", wait: bool = False) -> bool:
+    """True once the probe's functions are compiled for ``model``'s network and data; else
+    start compiling them in the background (once) and return False (``wait``: wait for it)."""
+    src = getattr(model, "source", model)
+    n = ls.points_for(model.spec, int(model.X_train.shape[0]), probe.max_points)
+    key = (*ls.objective_key(model), n, tuple(model.X_train.shape), tuple(src.X_test.shape),
+           probe.res)
+    with _warm_lock:
+        fut = _warm.get(key)
+        if fut is None:
+            warm = LandscapeProbe(probe.kind, probe.max_points, probe.res, probe.budget)
+            fut = _warm[key] = _warm_pool.submit(warm._warm_up, model)
+    if wait:
+        fut.result()
+    return fut.done()
+
+
+
+
+def _one_blas_thread():
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController  # scikit-learn's dependency
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
+
+
+def _sharpness_batch(spec) -> int:
+    """Checkpoints per vmapped sharpness call: fewer for a wide network."""
+    return max(1, min(SHARPNESS_BATCH, 2 ** 20 // spec.n_params))
+
+
+class LandscapeProbe:
+    """``probe(model, grid_points) -> LandscapeResult`` (see the module's docstring)."""
+
+    def __init__(self, kind: str = "pca", max_points: int = ls.MAX_POINTS,
+                 res: int = ls.GRID_RES, budget: float = 0.05) -> None:
+        self.kind, self.max_points, self.res = kind, max_points, res
+        self.budget = budget  # the most of the worker's time it takes while a run plays
+        self.pinned: tuple[tuple, Plane] | None = None  # (run key, plane)
+        self._sharp: dict = {}  # (run id, epoch, fingerprint) -> sharpness
+        self._vector: np.ndarray | None = None
+        self._pinned_land: tuple | None = None  # (key, Landscape) of the pinned plane
+        self._last_call = 0.0
+        self._last: tuple | None = None  # (the settings it was made with, result)
+        self._epoch = -1  # of the last call
+        self._cost = 0.0  # of the last computation
+        self._next = 0.0
+
+    def __call__(self, model, grid_points=None) -> LandscapeResult | None:
+        """The result for ``model``; while a run plays, the last one again until its cost is
+        amortised to ``budget`` of the time. It throttles itself rather than through
+        inspect.Throttled, whose "a frame long after the last one is fresh" would, with a probe
+        slower than that gap, make every frame fresh and hold the snapshots at its own pace."""
+        if not _compiled(model, self):
+            return None  # compiling in the background: the view says so
+        now = time.perf_counter()
+        epoch, past = int(model.epoch), bool(getattr(model, "past", False))
+        run_key = getattr(model, "run_key", None) or (id(model),)
+        settings = (run_key, self.kind, id(self.pinned), past)
+        idle = now - self._last_call > IDLE_S or past
+        moved = epoch != self._epoch  # the same epoch again: paused, or weights set by hand
+        self._last_call, self._epoch = now, epoch
+        last = self._last
+        if last is not None and last[0] == settings and moved and not idle and now < self._next:
+            return last[1]
+        # numpy's OpenBLAS threads spin against jax's and the training's: on a busy machine a
+        # small SVD of the path stalled far longer than its work. One thread does it at once.
+        with _one_blas_thread():
+            result = self._compute(model, idle)
+        done = time.perf_counter()
+        # The smaller of the last two costs: a call that compiled (the first, a new network)
+        # must not keep the view still for twenty times the compile.
+        cost, self._cost = min(self._cost, done - now), done - now
+        self._next = done + cost / self.budget
+        self._last = (settings, result)
+        self._last_call = done
+        return result
+
+    def compile(self, model) -> None:
+        """Compile what a call on ``model`` needs, now (a call before that returns None)."""
+        _compiled(model, self, wait=True)
+
+    def _warm_up(self, model) -> None:
+        """Everything a call computes, once, for its compiles; failures are the real call's."""
+        try:
+            with _one_blas_thread():
+                self._compute(model, True)
+                # What a run that has moved computes besides: the line, the history's batch.
+                flat = ls.flatten(model.params)
+                n = ls.points_for(model.spec, int(model.X_train.shape[0]), self.max_points)
+                ls.line_losses(model, flat, flat, max_points=n)
+                top_eigenvalues(model, flat[None], n, pad=_sharpness_batch(model.spec))
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _compute(self, model, idle: bool) -> LandscapeResult:
+        spec, cfg = model.spec, model.config
+        n_train = int(model.X_train.shape[0])
+        n = ls.points_for(spec, n_train, self.max_points)
+        epochs, flats, lrs = ls.recorded_path(model, ls.path_length(spec))
+        centre = flats[-1]
+        run_key = getattr(model, "run_key", None) or (id(model),)
+        plane = self._pinned_plane(run_key, centre.size)
+        pinned = plane is not None
+        if plane is None:
+            initial = flats[0] if len(flats) > 1 else ls.flatten(
+                getattr(model, "source", model).initial_params)
+            seed = int(getattr(getattr(model, "source", model), "seed", 0))
+            plane = ls.make_plane(self.kind, spec, centre, initial, flats, seed)
+            land = ls.landscape(model, plane, self.res, n)
+        else:
+            key = (id(plane), ls.objective_key(model), n)
+            if self._pinned_land is None or self._pinned_land[0] != key:
+                self._pinned_land = (key, ls.landscape(model, plane, self.res, n))
+            land = self._pinned_land[1]
+        path = ls.project_path(model, plane, epochs, flats, n)
+        line = None
+        if len(flats) > 1 and np.any(flats[0] != centre):
+            line = ls.line_losses(model, flats[0], centre, max_points=n)
+        se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
+        limits = np.array([stability_limit(cfg.optimizer, lr) or math.nan for lr in lrs])
+        return LandscapeResult(int(model.epoch), run_key, spec, land, path, line, se, sv,
+                               epochs, limits, missing, cfg.optimizer,
+                               float(model.learning_rate), n_train, pinned)
+
+    def _pinned_plane(self, run_key: tuple, size: int) -> Plane | None:
+        if self.pinned is None:
+            return None
+        key, plane = self.pinned
+        # The plane of another run, or of another network, is no longer the user's.
+        return plane if key[:1] == run_key[:1] and plane.centre.size == size else None
+
+    def _sharpness(self, model, run_key, epochs, flats, n, idle):
+        spec = model.spec
+        tail = (spec.layer_sizes[-2] + 1) * spec.output_dim  # the output layer: a fingerprint
+        keys = [(run_key[0], int(e), f[-tail:].tobytes()) for e, f in zip(epochs, flats)]
+        if keys[-1] not in self._sharp:  # the model shown, from the last estimate's vector
+            est = top_eigenvalue(model, ls.unflatten(spec, flats[-1].astype(np.float32)),
+                                 start=self._vector, max_points=n)
+            if math.isfinite(est.value):
+                self._vector = est.vector
+            self._sharp[keys[-1]] = est.value
+        missing = [i for i, k in enumerate(keys) if k not in self._sharp]
+        # The history, oldest first, a batch at a time (vmapped); all of it when not playing.
+        batch = _sharpness_batch(spec)
+        todo = missing if idle else missing[:batch]
+        for start in range(0, len(todo), batch):  # batches of one size: one compile
+            rows = todo[start: start + batch]
+            for i, v in zip(rows, top_eigenvalues(model, flats[rows], n, pad=batch)):
+                self._sharp[keys[i]] = float(v)
+        if len(self._sharp) > MAX_SHARPNESS_CACHE:  # another run's, mostly: start afresh
+            keep = set(keys)
+            self._sharp = {k: v for k, v in self._sharp.items() if k in keep}
+        have = [(e, self._sharp[k]) for e, k in zip(epochs, keys) if k in self._sharp]
+        se = np.array([e for e, _ in have], np.int64)
+        sv = np.array([v for _, v in have], np.float64)
+        return se, sv, len(keys) - len(have)

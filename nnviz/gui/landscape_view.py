@@ -1,0 +1,468 @@
+"""The Landscape view: the loss over a plane through weight space, the run's path across it,
+the loss along the line from the initial weights, and the sharpness against 2/lr.
+
+Left: the heatmap of ``L(centre + a d1 + b d2)`` with contours and a colour bar, the path of the
+run (from the run log's checkpoints) and the model shown (the white dot). Click or drag on it:
+the model's weights become that point's (through the window's ``set_params``, one Undo step per
+click or drag) and every view shows that model; the plane then stays put ("pinned") until
+"Follow the weights" lets it follow the weights shown again. Right: the loss on the straight line
+from the initial weights to the current ones and on to 1.5x (train and test); along the path, the
+loss the model really had beside the loss of its shadow on the plane; the sharpness (the
+Hessian's largest eigenvalue) over the run with the line 2/lr. The numbers come from
+:class:`nnviz.core.landscape_probe.LandscapeProbe` in the worker thread; this view only draws.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from nnviz.core.errors import NnvizError
+from nnviz.core.landscape import DIRECTIONS
+from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
+
+from . import colors
+from .widgets import cache_axes
+
+# The probe's share of the worker's time while training runs: a grid of losses and the path's
+# cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
+LANDSCAPE_BUDGET = 0.05
+DRAG_SEND_S = 0.05  # while dragging, new weights go to the worker at most this often
+CONTOURS = 10
+_TINY = 1e-12
+
+EDGE_OF_STABILITY = (
+    "<b>Sharpness</b> is the loss's steepest curvature: the largest eigenvalue of its Hessian. "
+    "Along a direction of curvature <i>s</i>, a gradient-descent step multiplies the distance to "
+    "the bottom by (1 &minus; lr&middot;<i>s</i>): it overshoots, and grows, once <i>s</i> &gt; "
+    "<b>2/lr</b> (dashed). With plain gradient descent the sharpness typically climbs until it "
+    "reaches 2/lr and then hovers there, the loss still falling on the whole: the <b>edge of "
+    "stability</b> (Cohen et al. 2021). A learning rate whose 2/lr lies below the sharpness "
+    "where the run is makes the loss blow up: that is why a rate diverges.")
+
+
+def _sharpness_title(limit: str) -> str:
+    """The sharpness plot's title, which names its curves (``limit``: "" for none)."""
+    text = "<span style='color:#783caa'>sharpness</span> (the Hessian's top eigenvalue)"
+    if limit:
+        return text + f" and <span style='color:#c82828'>{limit}</span> (dashed)"
+    return text + " (no 2/lr line for this optimiser)"
+
+
+class PlaneViewBox(pg.ViewBox):
+    """A view box where a left click or drag picks a point (a, b) instead of panning."""
+
+    picked = Signal(float, float, bool)  # a, b, the gesture's last point
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.picked.emit(p.x(), p.y(), True)
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (pyqtgraph)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.picked.emit(p.x(), p.y(), ev.isFinish())
+        else:
+            super().mouseDragEvent(ev, axis)
+
+
+class WeightsCommand(QUndoCommand):
+    """Weights set from the landscape; applied already when pushed."""
+
+    def __init__(self, set_params, before, after) -> None:
+        super().__init__("weights from the landscape")
+        self.set_params, self.before, self.after = set_params, before, after
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self._apply(self.after)
+
+    def undo(self) -> None:
+        self._apply(self.before)
+
+    def _apply(self, params) -> None:
+        try:
+            self.set_params(params)
+        except NnvizError:
+            pass  # the run has changed shape since: nothing to put back
+
+
+class LandscapeView(QWidget):
+    """The "landscape" view."""
+
+    def __init__(self, set_params=None, undo_stack=None, parent: QWidget | None = None) -> None:
+        """``set_params(params)`` applies weights (the window's); ``undo_stack()`` gives the
+        QUndoStack a click's step goes on (or None)."""
+        super().__init__(parent)
+        self.extras_key = "landscape"
+        self.set_params, self.undo_stack = set_params, undo_stack
+        self.probe = LandscapeProbe(budget=LANDSCAPE_BUDGET)
+        self.tracker = None  # set by build_view: sends the probe's settings to the worker
+        self.playing = lambda: False
+        self.snapshot = None
+        self.result: LandscapeResult | None = None
+        self._drawn = None
+        self._extent = None
+        self._gesture: dict | None = None  # the click or drag in progress
+        self._limit_label = "2/lr"
+
+        self.directions = QComboBox()
+        for key, text in DIRECTIONS.items():
+            self.directions.addItem(text, key)
+        self.directions.setToolTip(
+            "The plane through weight space: the two directions that make its axes.")
+        self.directions.currentIndexChanged.connect(self._directions_changed)
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setChecked(True)
+        self.log_scale.setToolTip("Colour the loss on a log scale (its edges are far higher "
+                                  "than the valley).")
+        self.log_scale.toggled.connect(self._redraw)
+        self.follow = QPushButton("Follow the weights")
+        self.follow.setToolTip("The plane was pinned by a click: centre it on the weights shown "
+                               "again.")
+        self.follow.clicked.connect(self.unpin)
+        self.follow.setEnabled(False)
+        self.hint = QLabel("Click or drag on the map: the model takes those weights "
+                           "(Ctrl+Z undoes).")
+        self.hint.setStyleSheet("color: #555;")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Directions:"))
+        top.addWidget(self.directions)
+        top.addWidget(self.log_scale)
+        top.addWidget(self.follow)
+        top.addWidget(self.hint, 1)
+
+        self.summary = QLabel()
+        self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
+                                "the run's path lies off the plane.")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.hide()
+        self.explanation = QLabel(EDGE_OF_STABILITY)
+        self.explanation.setToolTip("Why a learning rate diverges: the sharpness plot, read.")
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextFormat(Qt.TextFormat.RichText)
+        self.explanation.setStyleSheet("color: #333;")
+
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground("w")
+        self.glw.setToolTip("Left: the training loss over a plane through weight space (click "
+                            "or drag to move the model). Right: the loss on the line from the "
+                            "initial weights, the loss along the path, the sharpness over the "
+                            "run with 2/lr.")
+        self.vb = PlaneViewBox()
+        self.vb.setMouseEnabled(False, False)
+        self.vb.picked.connect(self._picked)
+        self.map = self.glw.addPlot(row=0, col=0, rowspan=3, viewBox=self.vb,
+                                    title="training loss over the plane")
+        self.map.hideButtons()
+        self.map.setMenuEnabled(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-20)
+        self.map.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"),
+                                        interactive=False, width=14, colorMapMenu=False,
+                                        pen="#888")
+        self.colorbar.setImageItem(self.image, insert_in=self.map)
+        self.contours = []
+        for _ in range(CONTOURS):
+            iso = pg.IsocurveItem(level=0, pen=pg.mkPen(255, 255, 255, 110, width=1),
+                                  axisOrder="row-major")
+            iso.setParentItem(self.image)
+            self.contours.append(iso)
+        self.path_curve = pg.PlotDataItem(pen=pg.mkPen(230, 60, 40, width=2.5))
+        self.path_start = pg.ScatterPlotItem(size=10, brush=(230, 60, 40), pen="w", symbol="s")
+        self.path_now = pg.ScatterPlotItem(size=14, brush="w", pen=pg.mkPen("k", width=2))
+        self.picked_mark = pg.ScatterPlotItem(size=16, brush=None, pen=pg.mkPen("w", width=2),
+                                              symbol="+")
+        for item in (self.path_curve, self.path_start, self.path_now, self.picked_mark):
+            item.setZValue(10)
+            self.map.addItem(item)
+        self.map_legend = pg.TextItem("", color="w", anchor=(0, 1), fill=(0, 0, 0, 110))
+        self.map_legend.setZValue(20)
+        self.map.addItem(self.map_legend)
+
+        self.line_plot = self._side_plot(0, "loss from the initial (0) to the current (1) "
+                                         "weights", "alpha")
+        self.line_train = self.line_plot.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2),
+                                              name="train")
+        self.line_test = self.line_plot.plot([], [], pen=pg.mkPen(colors.TEST_CURVE, width=2),
+                                             name="test")
+        for x in (0.0, 1.0):
+            self.line_plot.addItem(pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(
+                150, 150, 150, style=Qt.PenStyle.DotLine)))
+        self.path_plot = self._side_plot(1, "along the path: the real loss and its shadow's "
+                                         "on the plane", "epoch")
+        self.path_real = self.path_plot.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2),
+                                             name="the model")
+        self.path_shadow = self.path_plot.plot([], [], pen=pg.mkPen(230, 60, 40, width=2,
+                                                                     style=Qt.PenStyle.DashLine),
+                                               name="on the plane")
+        # No legend (the curves may be anywhere): the title says which is which.
+        self.sharp_plot = self._side_plot(2, _sharpness_title("2/lr"), "epoch", legend=None)
+        self.sharp_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(120, 60, 170, width=2),
+                                                symbol="o", symbolSize=4,
+                                                symbolBrush=(120, 60, 170), symbolPen=None,
+                                                name="sharpness")
+        self.limit_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(200, 40, 40, width=2,
+                                                                      style=Qt.PenStyle.DashLine),
+                                                name="2/lr")
+        self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
+        self.sharp_plot.addItem(self.sharp_note)
+        self.glw.ci.layout.setColumnStretchFactor(0, 3)
+        self.glw.ci.layout.setColumnStretchFactor(1, 2)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.message)
+        lay.addWidget(self.glw, 1)
+        lay.addWidget(self.explanation)
+
+    def _side_plot(self, row: int, title: str, xlabel: str, legend=(-5, 5)):
+        p = self.glw.addPlot(row=row, col=1, title=title)
+        p.setLabel("bottom", xlabel)
+        p.showGrid(x=True, y=True, alpha=0.15)
+        p.getAxis("bottom").enableAutoSIPrefix(False)
+        p.getAxis("left").enableAutoSIPrefix(False)
+        p.setMenuEnabled(False)
+        if legend is not None:  # (x, y): negative from the right, from the bottom
+            p.addLegend(offset=legend, labelTextSize="8pt").setToolTip(
+                "Which curve is which: black the training set (or the model itself), the "
+                "others as named.")
+        cache_axes(p)
+        return p
+
+    # -- the probe's settings ---------------------------------------------------------------------
+
+    def _send(self) -> None:
+        if self.tracker is not None:
+            self.tracker.refresh()
+
+    def _directions_changed(self, *_) -> None:
+        self.probe.kind = self.directions.currentData()
+        self.probe.pinned = None
+        self._send()
+
+    def unpin(self) -> None:
+        self.probe.pinned = None
+        self.picked_mark.setData([], [])
+        self.follow.setEnabled(False)
+        self._send()
+
+    # -- clicking on the plane --------------------------------------------------------------------
+
+    def _picked(self, a: float, b: float, last: bool) -> None:
+        r, s = self.result, self.snapshot
+        if r is None or s is None or s.spec != r.spec:
+            return
+        if self._gesture is None:
+            if not self.probe.pinned or self.probe.pinned[0][:1] != r.run_key[:1]:
+                self.probe.pinned = (r.run_key, r.land.plane)  # the plane stays while exploring
+                self.follow.setEnabled(True)
+                self._send()
+            self._gesture = {"before": s.params, "sent": 0.0, "params": None}
+        plane = self.probe.pinned[1]
+        e = plane.extent
+        a, b = min(max(a, -e), e), min(max(b, -e), e)
+        self.picked_mark.setData([a], [b])
+        g = self._gesture
+        g["params"] = plane.params(r.spec, a, b)
+        now = time.perf_counter()
+        if last or now - g["sent"] >= DRAG_SEND_S:
+            g["sent"] = now
+            self._apply(g["params"])
+        if last:
+            self._gesture = None
+            stack = self.undo_stack() if self.undo_stack is not None else None
+            if stack is not None and self.set_params is not None:
+                stack.push(WeightsCommand(self.set_params, g["before"], g["params"]))
+
+    def _apply(self, params) -> None:
+        if self.set_params is None:
+            return
+        try:
+            self.set_params(params)
+        except NnvizError as e:
+            self.message.setText(f"Those weights cannot be set: {e}")
+            self.message.show()
+        else:
+            self.message.hide()
+
+    # -- drawing ----------------------------------------------------------------------------------
+
+    def update_snapshot(self, snapshot) -> None:
+        self.snapshot = snapshot
+        if self.extras_key in snapshot.extras and snapshot.extras[self.extras_key] is None:
+            # The probe's functions compile in the background: ask again in a moment (no
+            # snapshot may come meanwhile when the run is paused).
+            self.summary.setText("Preparing the landscape (compiling its functions for this "
+                                 "network)\u2026")
+            self.glw.setVisible(self.result is not None)  # no empty axes meanwhile
+            if not self.playing():
+                QTimer.singleShot(300, self, self._send)
+            return
+        r = snapshot.extras.get(self.extras_key)
+        if r is None or r.spec != snapshot.spec:
+            return
+        if r is not self.result:
+            self.result = r
+            self.glw.show()
+            self._redraw()
+        if r.sharpness_missing and not self.playing():
+            QTimer.singleShot(0, self, self._send)  # the rest of the history, now it is still
+
+    def ready(self) -> bool:
+        """Whether the view shows the snapshot drawn last, sharpness history and all (for
+        ``--screenshot``)."""
+        r, s = self.result, self.snapshot
+        return (r is not None and s is not None and r.epoch == s.epoch
+                and r.sharpness_missing == 0)
+
+    def _redraw(self, *_) -> None:
+        r = self.result
+        if r is None:
+            return
+        log = self.log_scale.isChecked()
+        self.follow.setEnabled(r.pinned)
+        if not r.pinned:
+            self.picked_mark.setData([], [])
+        land, plane = r.land, r.land.plane
+        values = land.values
+        shown = np.log10(np.maximum(values, _TINY)) if log else values
+        finite = shown[np.isfinite(shown)]
+        lo, hi = (float(finite.min()), float(np.percentile(finite, 98))) if finite.size else (0, 1)
+        if not hi > lo:
+            hi = lo + 1.0
+        shown = np.nan_to_num(shown, nan=hi, posinf=hi, neginf=lo)
+        self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.axis.setLabel("log10 loss" if log else "loss")
+        e, res = plane.extent, len(land.coords)
+        h = 2 * e / (res - 1)
+        self.image.setRect(QRectF(-e - h / 2, -e - h / 2, 2 * e + h, 2 * e + h))
+        for iso, level in zip(self.contours, np.linspace(lo, hi, CONTOURS + 2)[1:-1]):
+            iso.setData(shown, level)
+        if self._extent != e:
+            self._extent = e
+            self.map.setRange(xRange=(-e - h / 2, e + h / 2), yRange=(-e - h / 2, e + h / 2),
+                              padding=0)
+        self.map.setLabel("bottom", plane.labels[0])
+        self.map.setLabel("left", plane.labels[1])
+        p = r.path
+        self.path_curve.setData(p.ab[:, 0], p.ab[:, 1])
+        self.path_start.setData(p.ab[:1, 0], p.ab[:1, 1])
+        self.path_now.setData(p.ab[-1:, 0], p.ab[-1:, 1])
+        self.map_legend.setText("red: the path from its start (square) · white: the model")
+        self.map_legend.setPos(-e - h / 2, -e - h / 2)
+        self._draw_side(r, log)
+        self.summary.setText(self._summary(r))
+
+    def _draw_side(self, r: LandscapeResult, log: bool) -> None:
+        for plot in (self.line_plot, self.path_plot):
+            plot.setLogMode(y=log)
+        pos = (lambda v: np.maximum(v, _TINY)) if log else (lambda v: v)  # noqa: E731
+        if r.line is not None:
+            self.line_train.setData(r.line.alphas, pos(r.line.train))
+            if r.line.test is not None:
+                self.line_test.setData(r.line.alphas, pos(r.line.test))
+            else:
+                self.line_test.setData([], [])
+        else:
+            self.line_train.setData([], [])
+            self.line_test.setData([], [])
+        p = r.path
+        ep = p.epochs.astype(np.float64)
+        self.path_real.setData(ep, pos(p.loss))
+        self.path_shadow.setData(ep, pos(p.loss_projected))
+        self.sharp_curve.setData(r.sharp_epochs.astype(np.float64), r.sharp_values)
+        limits = r.limit_values
+        if np.isfinite(limits).any():
+            # A step line: the limit holds from each epoch to the next (the rate may change).
+            x = np.repeat(r.limit_epochs.astype(np.float64), 2)[1:]
+            y = np.repeat(limits, 2)[:-1]
+            self.limit_curve.setData(x, y, connect="finite")
+        else:
+            self.limit_curve.setData([], [])
+        label = {"gd": "2/lr", "momentum": "(2 + 2 x 0.9)/lr"}.get(r.optimizer, "")
+        if label != self._limit_label:
+            self._limit_label = label
+            self.sharp_plot.setTitle(_sharpness_title(label))
+        values = r.sharp_values[np.isfinite(r.sharp_values)]
+        highest = float(values.max(initial=0.0))
+        limit = float(np.nanmax(limits)) if np.isfinite(limits).any() else math.nan
+        # Far above the limit (the first epochs of a run, before it settles): off the scale, so
+        # that the hovering at the limit stays visible; the note says how high it went.
+        if math.isfinite(limit) and highest > 1.5 * limit:
+            top = 1.5 * limit
+            self.sharp_note.setText(f"up to {highest:.3g}: off the scale")
+            self.sharp_note.setPos(float(r.sharp_epochs[int(np.argmax(
+                np.where(np.isfinite(r.sharp_values), r.sharp_values, -np.inf)))]), top)
+        else:
+            top = 1.1 * max(highest, limit if math.isfinite(limit) else 0.0)
+            self.sharp_note.setText("")
+        bottom = min(0.0, float(values.min(initial=0.0)))
+        self.sharp_plot.setYRange(bottom, top if top > bottom else bottom + 1.0, padding=0)
+
+    def _summary(self, r: LandscapeResult) -> str:
+        plane, p = r.land.plane, r.path
+        c = len(r.land.coords) // 2
+        parts = [f"epoch {r.epoch:,}"]
+        if plane.explained:
+            parts.append(f"the plane holds {sum(plane.explained):.1%} of the path's variance")
+        if plane.note:
+            parts.append(plane.note)
+        if r.pinned:
+            parts.append("<b>plane pinned</b> where you clicked (white dot: the model now)")
+        else:
+            parts.append(f"loss here {r.land.values[c, c]:.4g}")
+        if len(r.sharp_values):
+            s = r.sharp_values[-1]
+            lim = r.limit_values[-1]
+            text = f"sharpness {s:.3g}"
+            if math.isfinite(lim):
+                text += f" ({s / lim:.0%} of the limit {lim:.3g})"
+            parts.append(text)
+        if r.land.n_points < r.n_train:
+            parts.append(f"on the first {r.land.n_points:,} of {r.n_train:,} training points")
+        # The path lies off the plane: say where most, with both losses.
+        gap = np.abs(p.loss - p.loss_projected)
+        if len(gap) > 1 and np.isfinite(gap).any():
+            i = int(np.nanargmax(gap))
+            rel = gap[i] / max(abs(p.loss[i]), _TINY)
+            if rel > 0.05:
+                parts.append(f"<span style='color:#b3261e'>the path leaves this plane: at epoch "
+                             f"{int(p.epochs[i]):,} the model's loss was {p.loss[i]:.4g}, its "
+                             f"shadow's on the plane {p.loss_projected[i]:.4g} (distance "
+                             f"{p.off[i]:.3g})</span>")
+            else:
+                parts.append("the path lies close to this plane (its losses within 5%)")
+        return " &nbsp;·&nbsp; ".join(parts)
+
+
+def build_view(ctx) -> LandscapeView:
+    """The Landscape tab (see nnviz.gui.views): its probe runs while it is shown."""
+    window = ctx.window
+    view = LandscapeView(set_params=window.set_params, undo_stack=lambda: getattr(
+        getattr(window, "session_actions", None), "undo_stack", None))
+    view.playing = lambda: bool(getattr(window, "playing", False))
+    # The probe paces itself (LandscapeProbe.budget): no inspect.Throttled around it.
+    view.tracker = ctx.track("landscape", view, {view.extras_key: (view.probe, 0)})
+    return view

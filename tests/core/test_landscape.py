@@ -1,0 +1,212 @@
+"""The loss landscape, its directions and the path on it; sharpness against the full Hessian."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from nnviz.core import landscape as ls
+from nnviz.core import losses, runlog, sharpness
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.training import TrainConfig, Trainer, network_for
+
+
+def trainer_for(name="moons", hidden=(4, 10, 4), act="sigmoid", loss="mse", lr=1.0, l2=0.0,
+                out="sigmoid", **data_kw):
+    data = make_dataset(DataSpec(name, **data_kw))
+    spec = network_for(data, loss, hidden, (act,) * len(hidden), out)
+    return Trainer(spec, TrainConfig(loss, "gd", lr, l2=l2), data, seed=0)
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    """The notebook's network after 300 epochs, with its run log."""
+    t = trainer_for()
+    log = runlog.RunLog()
+    runlog.advance(t, log, 300)
+    return t, log
+
+
+def path_of(t, log):
+    t.log = log  # as the window's models carry their branch's log
+    return ls.recorded_path(t)[:2]
+
+
+@pytest.mark.parametrize("kind", list(ls.DIRECTIONS))
+def test_the_landscape_at_the_centre_is_the_current_loss(recorded, kind):
+    t, log = recorded
+    epochs, path = path_of(t, log)
+    plane = ls.make_plane(kind, t.spec, ls.flatten(t.params), ls.flatten(t.initial_params), path)
+    assert plane.kind == kind and not plane.note
+    land = ls.landscape(t, plane)
+    assert land.values.shape == (ls.GRID_RES, ls.GRID_RES)
+    c = ls.GRID_RES // 2
+    assert land.coords[c] == 0.0
+    assert land.values[c, c] == pytest.approx(t.evaluate().train_loss, rel=1e-5)
+    # The landscape is not flat: the plane reaches other losses.
+    assert land.values.max() > 1.2 * land.values[c, c]
+
+
+def test_with_a_penalty_the_landscape_is_the_loss_the_run_optimises():
+    t = trainer_for(l2=0.01)
+    t.run(20)
+    plane = ls.make_plane("random", t.spec, ls.flatten(t.params), None, None)
+    land = ls.landscape(t, plane)
+    c = ls.GRID_RES // 2
+    penalty = 0.01 * sum(float(np.sum(np.square(w))) for w, _ in t.params)
+    assert land.values[c, c] == pytest.approx(t.evaluate().train_loss + penalty, rel=1e-5)
+
+
+def test_a_point_of_the_plane_is_those_weights(recorded):
+    t, _ = recorded
+    plane = ls.make_plane("random", t.spec, ls.flatten(t.params), None, None)
+    land = ls.landscape(t, plane, res=5)  # a and b at -1, -0.5, 0, 0.5, 1 (extent 1)
+    assert plane.extent == 1.0 and land.coords[3] == 0.5 and land.coords[1] == -0.5
+    params = plane.params(t.spec, 0.5, -0.5)  # the grid's row b = -0.5, column a = 0.5
+    assert t.evaluate(params).train_loss == pytest.approx(land.values[1, 3], rel=1e-5)
+
+
+def test_filter_normalisation_gives_each_unit_the_norm_of_its_weights(recorded):
+    t, _ = recorded
+    d = ls.filter_normalise(t.spec, np.random.default_rng(3).standard_normal(t.spec.n_params),
+                            ls.flatten(t.params))
+    for (dw, db), (w, b) in zip(ls.unflatten(t.spec, d), t.params):
+        w, b = np.asarray(w, np.float64), np.asarray(b, np.float64)
+        for j in range(w.shape[1]):  # unit j: its incoming weights (column j) and its bias
+            assert np.hypot(np.linalg.norm(dw[:, j]), db[j]) == pytest.approx(
+                np.hypot(np.linalg.norm(w[:, j]), b[j]), rel=1e-9)
+    # Each unit is scaled on its own: the direction is not just the weights' norm overall.
+    assert not np.allclose(d / np.linalg.norm(d), ls.flatten(t.params) / np.linalg.norm(
+        ls.flatten(t.params)))
+
+
+def test_the_projected_path_starts_at_the_initial_weights(recorded):
+    t, log = recorded
+    epochs, path = path_of(t, log)
+    initial = ls.flatten(t.initial_params)
+    assert epochs[0] == 0 and np.array_equal(path[0], initial.astype(np.float32))
+    plane = ls.make_plane("initial", t.spec, ls.flatten(t.params), initial, path)
+    on = ls.project_path(t, plane, epochs, path)
+    assert on.ab[0] == pytest.approx([-1.0, 0.0], abs=1e-6) and on.off[0] < 1e-6
+    start = plane.params(t.spec, *on.ab[0])
+    for (w, b), (w0, b0) in zip(start, t.initial_params):
+        np.testing.assert_allclose(w, w0, atol=1e-5)
+        np.testing.assert_allclose(b, b0, atol=1e-5)
+    # On the plane, the real loss and the projection's agree; the end is the model shown.
+    assert on.loss_projected[0] == pytest.approx(on.loss[0], rel=1e-5)
+    assert on.loss[0] == pytest.approx(t.evaluate(t.initial_params).train_loss, rel=1e-5)
+    assert on.ab[-1] == pytest.approx([0.0, 0.0], abs=1e-6)
+
+
+def test_off_the_plane_the_projection_has_a_loss_of_its_own(recorded):
+    t, log = recorded
+    epochs, path = path_of(t, log)
+    plane = ls.make_plane("random", t.spec, ls.flatten(t.params), None, path)
+    on = ls.project_path(t, plane, epochs, path)
+    assert on.off[0] > 1.0  # the initial weights are far off a random plane
+    assert abs(on.loss_projected[0] - on.loss[0]) > 0.01
+
+
+def test_principal_components_explain_the_path(recorded):
+    t, log = recorded
+    epochs, path = path_of(t, log)
+    plane = ls.make_plane("pca", t.spec, ls.flatten(t.params), None, path)
+    e1, e2 = plane.explained
+    assert 0 < e2 <= e1 <= 1 and e1 + e2 <= 1 + 1e-9
+    assert "%" in plane.labels[0]
+    on = ls.project_path(t, plane, epochs, path)
+    assert np.all(np.abs(on.ab) <= plane.extent)  # the grid holds the path
+
+
+def test_a_plane_the_run_cannot_give_yet_falls_back_and_says_why():
+    t = trainer_for()
+    flat = ls.flatten(t.params)
+    for kind in ("pca", "initial"):
+        plane = ls.make_plane(kind, t.spec, flat, flat, flat[None])
+        assert plane.kind == "random" and plane.note
+    with pytest.raises(ls.LandscapeError, match="unknown directions"):
+        ls.make_plane("sideways", t.spec, flat, None, None)
+
+
+def test_the_line_from_initial_to_current_weights(recorded):
+    t, _ = recorded
+    line = ls.line_losses(t, ls.flatten(t.initial_params), ls.flatten(t.params))
+    assert line.alphas[0] == 0 and line.alphas[-1] == pytest.approx(1.5)
+    one = int(np.argmin(np.abs(line.alphas - 1.0)))
+    m0, m1 = t.evaluate(t.initial_params), t.evaluate()
+    assert line.train[0] == pytest.approx(m0.train_loss, rel=1e-5)
+    assert line.train[one] == pytest.approx(m1.train_loss, rel=1e-5)
+    assert line.test[one] == pytest.approx(m1.test_loss, rel=1e-5)
+
+
+def test_a_wide_network_gets_a_coarser_grid():
+    data = make_dataset(DataSpec("moons"))
+    small = network_for(data, "mse", (4, 10, 4), ("sigmoid",) * 3, "sigmoid")
+    wide = network_for(data, "mse", (512,) * 4, ("relu",) * 4, "sigmoid")
+    assert ls.grid_resolution(small, 200) == ls.GRID_RES
+    res = ls.grid_resolution(wide, 2048)
+    assert ls.MIN_GRID_RES <= res < ls.GRID_RES and res % 2 == 1
+
+
+# --- sharpness ----------------------------------------------------------------------------------
+
+
+def full_hessian_top(t, params):
+    flat = jnp.asarray(ls.flatten(params), jnp.float32)
+    cfg = t.config
+
+    def f(w):
+        p = ls.unflatten(t.spec, w)
+        return (losses.data_loss(t.spec, cfg.loss, p, t.X_train, t.T_train)
+                + losses.penalty(p, cfg.l1, cfg.l2))
+    H = np.asarray(jax.hessian(f)(flat), np.float64)
+    return float(np.linalg.eigvalsh((H + H.T) / 2)[-1])
+
+
+@pytest.mark.parametrize("act,epochs,l2", [("tanh", 0, 0.0), ("tanh", 200, 0.0),
+                                           ("sigmoid", 500, 0.0), ("relu", 100, 0.01)])
+def test_sharpness_is_the_top_eigenvalue_of_the_full_hessian(act, epochs, l2):
+    t = trainer_for(hidden=(5, 3), act=act, lr=0.5, l2=l2, samples=60)
+    t.run(epochs)
+    want = full_hessian_top(t, t.params)
+    got = sharpness.top_eigenvalue(t)
+    assert got.value == pytest.approx(want, rel=0.01)
+    # Started from the last estimate's vector, it agrees in fewer iterations.
+    again = sharpness.top_eigenvalue(t, start=got.vector)
+    assert again.value == pytest.approx(want, rel=0.01) and again.iterations <= got.iterations
+
+
+def test_sharpness_when_the_largest_eigenvalue_in_magnitude_is_negative():
+    t = trainer_for(hidden=(3,), act="tanh", samples=40)
+    # A saddle of -x^2 + 0.1 y^2 shape made by hand would do; this net at these weights has a
+    # negative dominant eigenvalue when the weights are large: check the algorithm's branch.
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        params = tuple((np.asarray(w) * 3 + rng.standard_normal(np.shape(w)) * 2,
+                        np.asarray(b) + rng.standard_normal(np.shape(b)))
+                       for w, b in t.params)
+        flat = jnp.asarray(ls.flatten(params), jnp.float32)
+        H = np.asarray(jax.hessian(lambda w: losses.data_loss(
+            t.spec, "mse", ls.unflatten(t.spec, w), t.X_train, t.T_train))(flat), np.float64)
+        ev = np.linalg.eigvalsh((H + H.T) / 2)
+        if -ev[0] > ev[-1] > 0:
+            break
+    else:
+        raise AssertionError("no weights with a negative dominant eigenvalue: change the seed")
+    got = sharpness.top_eigenvalue(t, params)
+    assert got.value == pytest.approx(ev[-1], rel=0.01)
+
+
+def test_the_stability_limit_is_2_over_lr_for_gradient_descent():
+    assert sharpness.stability_limit("gd", 0.5) == 4.0
+    assert sharpness.stability_limit("momentum", 1.0) == pytest.approx(3.8)
+    assert sharpness.stability_limit("adam", 0.01) is None
+
+
+def test_the_sharpness_of_many_weights_at_once_is_each_ones(recorded):
+    t, log = recorded
+    _, path = path_of(t, log)
+    rows = path[[0, 5, 20, -1]]
+    many = sharpness.top_eigenvalues(t, rows)
+    for flat, value in zip(rows, many):
+        one = sharpness.top_eigenvalue(t, ls.unflatten(t.spec, flat.astype(np.float32)))
+        assert value == pytest.approx(one.value, rel=1e-3)

@@ -1,0 +1,95 @@
+"""The Landscape view's probe: what the worker hands the view."""
+import copy
+import math
+
+import numpy as np
+import pytest
+
+from nnviz.core import landscape as ls
+from nnviz.core import runlog
+from nnviz.core.landscape_probe import LandscapeProbe
+from nnviz.core.problem import notebook_problem
+
+
+@pytest.fixture(scope="module")
+def model():
+    t = notebook_problem().make_trainer()
+    t.log = runlog.RunLog()
+    runlog.advance(t, t.log, 200)
+    return t
+
+
+def test_the_probe_gives_the_plane_the_path_the_line_and_the_sharpness(model):
+    probe = LandscapeProbe()
+    probe.compile(model)
+    r = probe(model)
+    c = len(r.land.coords) // 2
+    assert r.land.values[c, c] == pytest.approx(model.evaluate().train_loss, rel=1e-5)
+    assert r.path.epochs[0] == 0 and r.path.epochs[-1] == model.epoch
+    assert r.land.plane.kind == "pca" and r.land.plane.explained[0] > 0.5
+    assert r.line is not None and len(r.line.alphas) == ls.LINE_POINTS
+    # Not playing: the whole history of sharpness at once, one per point of the path.
+    assert r.sharpness_missing == 0 and np.array_equal(r.sharp_epochs, r.path.epochs)
+    assert np.all(r.sharp_values > 0)
+    assert np.all(r.limit_values == 2.0)  # 2 / lr, the notebook's lr 1.0
+
+
+def test_a_pinned_plane_stays_while_the_weights_move(model):
+    probe = LandscapeProbe(kind="random")
+    probe.compile(model)
+    first = probe(model)
+    probe.pinned = (first.run_key, first.land.plane)
+    moved = first.land.plane.params(model.spec, 0.3, -0.2)
+    old = model.params
+    model.set_params(moved)
+    try:
+        r = probe(model)
+    finally:
+        model.set_params(old)
+    assert r.pinned and r.land is not None and r.land.plane is first.land.plane
+    assert r.path.ab[-1] == pytest.approx([0.3, -0.2], abs=1e-5)
+    assert r.path.off[-1] < 1e-4
+    assert r.path.loss[-1] == pytest.approx(r.path.loss_projected[-1], rel=1e-5)
+    # Another run's pin is ignored.
+    probe.pinned = ((-1,), first.land.plane)
+    assert not probe(model).pinned
+
+
+def test_before_training_there_is_no_line_and_the_plane_says_why():
+    t = notebook_problem().make_trainer()
+    probe = LandscapeProbe()
+    probe.compile(t)
+    r = probe(t)
+    assert r.line is None and r.land.plane.kind == "random" and r.land.plane.note
+    assert len(r.sharp_values) == 1 and math.isfinite(r.sharp_values[0])
+
+
+def test_while_a_run_plays_the_probe_hands_out_its_last_result_until_it_is_due():
+    t = notebook_problem().make_trainer()
+    t.log = runlog.RunLog()
+    runlog.advance(t, t.log, 20)
+    probe = LandscapeProbe(budget=1e-9)  # its cost amortised only in ages
+    probe.compile(t)
+    probe(t)  # the first computation's cost does not count (it may have compiled)
+    first = probe(t)
+    runlog.advance(t, t.log, 1)  # the next frame of a playing run: epoch 21
+    assert probe(t) is first
+    # A frame at the same epoch (a pause, a weight set by hand) is computed afresh, and so is
+    # one with other settings (another copy of the probe, as the view sends it).
+    again = probe(t)
+    assert again is not first and again.epoch == 21
+    other = copy.copy(probe)
+    other.kind = "random"
+    runlog.advance(t, t.log, 1)
+    assert other(t).land.plane.kind == "random"
+
+
+def test_a_new_network_compiles_in_the_background_and_the_worker_goes_on():
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    # A network no other test uses: nothing of it is compiled yet.
+    t = make_problem(make_dataset(DataSpec("moons")), Choices(hidden=(3, 7))).make_trainer()
+    probe = LandscapeProbe()
+    assert probe(t) is None  # at once, not after the compile
+    probe.compile(t)
+    assert probe(t).epoch == 0

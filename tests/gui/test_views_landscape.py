@@ -1,0 +1,93 @@
+"""The Landscape view in the window: the loss over a plane, the path, sharpness; a click on the
+plane moves the model (undoably) and every view shows the model moved."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from nnviz.core import landscape as ls
+
+from ..conftest import wait_for_run
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+TIMEOUT = 60_000
+
+
+def shown_landscape(qtbot, w, epoch):
+    w.show_view("landscape")
+    view = w._inspection_views["landscape"]
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == epoch
+                    and view.result.sharpness_missing == 0, timeout=TIMEOUT)
+    return view
+
+
+def click(qtbot, view, a, b):
+    scene = view.vb.mapViewToScene(QPointF(a, b))
+    pos = view.glw.mapFromScene(scene)
+    qtbot.mouseClick(view.glw.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot):
+    from nnviz.gui.landscape_view import LandscapeView
+    w = main_window
+    w.step(300)
+    wait_for_run(qtbot, w, 300)
+    # Built when first shown; its probe runs only while it is shown.
+    assert w.findChildren(LandscapeView) == [] and "landscape" not in w.worker.loop.probes
+    view = shown_landscape(qtbot, w, 300)
+    r = view.result
+    assert view.image.image.shape == (ls.GRID_RES, ls.GRID_RES)
+    x, y = view.path_curve.getData()
+    assert x[0] < 0 and y[0] < 0  # the path comes in from the lower left (PCA plane)
+    assert (x[-1], y[-1]) == pytest.approx((0.0, 0.0), abs=1e-6)  # to the model shown
+    sx, sy = view.sharp_curve.getData()
+    assert list(sx) == list(r.path.epochs) and np.all(sy > 0)
+    assert np.all(view.limit_curve.getData()[1] == 2.0)  # 2 / lr at the notebook's lr 1.0
+    assert "epoch 300" in view.summary.text() and "variance" in view.summary.text()
+    assert "edge of stability" in view.explanation.text()
+    # Other directions: a new plane, drawn.
+    view.directions.setCurrentIndex(view.directions.findData("initial"))
+    qtbot.waitUntil(lambda: view.result.land.plane.kind == "initial", timeout=TIMEOUT)
+    x, y = view.path_curve.getData()
+    assert (x[0], y[0]) == pytest.approx((-1.0, 0.0), abs=1e-5)  # the initial weights
+    view.grab()
+    w.show_view("main")
+    qtbot.waitUntil(lambda: "landscape" not in w.worker.loop.probes, timeout=TIMEOUT)
+
+
+def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window, qtbot):
+    w = main_window
+    w.step(200)
+    wait_for_run(qtbot, w, 200)
+    view = shown_landscape(qtbot, w, 200)
+    before = w.last_snapshot
+    plane = view.result.land.plane
+    a, b = 0.4 * plane.extent, -0.3 * plane.extent
+    click(qtbot, view, a, b)
+    qtbot.waitUntil(lambda: len(view.picked_mark.getData()[0]) == 1, timeout=TIMEOUT)
+    (ca,), (cb,) = view.picked_mark.getData()
+    assert (ca, cb) == pytest.approx((a, b), abs=0.05 * plane.extent)  # where it was clicked
+    want = plane.params(before.spec, ca, cb)
+
+    def moved_to(params, tol):
+        return np.allclose(ls.flatten(w.last_snapshot.params), ls.flatten(params), atol=tol)
+    # The model's weights are that point of the plane's.
+    qtbot.waitUntil(lambda: moved_to(want, 1e-6), timeout=TIMEOUT)
+    s = w.last_snapshot
+    assert s.metrics.train_loss != pytest.approx(before.metrics.train_loss, rel=1e-3)
+    assert not np.allclose(s.grid.values, before.grid.values)  # the boundary moved
+    # The plane stays put, and the model now sits where the click was.
+    qtbot.waitUntil(lambda: view.result.pinned and view.result.epoch == 200
+                    and abs(view.result.path.ab[-1, 0] - ca) < 1e-4,
+                    timeout=TIMEOUT)
+    assert view.result.land.plane is plane and view.follow.isEnabled()
+    # One Undo step puts the trained weights back.
+    stack = w.session_actions.undo_stack
+    assert stack.undoText() == "weights from the landscape"
+    stack.undo()
+    qtbot.waitUntil(lambda: moved_to(before.params, 1e-6), timeout=TIMEOUT)
+    # Following the weights again recentres the plane on them.
+    view.follow.click()
+    qtbot.waitUntil(lambda: not view.result.pinned, timeout=TIMEOUT)
+    assert tuple(view.result.path.ab[-1]) == pytest.approx((0.0, 0.0), abs=1e-6)
