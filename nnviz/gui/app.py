@@ -177,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
         if sweep:
             window._inspection_views["compare"].start_ready(sweep)
         if screenshot and sweep:
-            return _sweep_screenshot(app, window, screenshot, _opt(args, "epochs") or 0)
+            return _sweep_screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
+                                     _opt(args, "size") or SCREENSHOT_SIZE)
         if screenshot:
             return _screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                _opt(args, "at_epoch"), _opt(args, "size") or SCREENSHOT_SIZE)
@@ -304,9 +305,9 @@ def _screenshot(app, window, path: str, epochs: int, at_epoch: int | None = None
     return 0
 
 
-def _sweep_screenshot(app, window, path: str, epochs: int) -> int:
+def _sweep_screenshot(app, window, path: str, epochs: int, size=SCREENSHOT_SIZE) -> int:
     """The window with the sweep started by ``--sweep`` trained ``epochs`` epochs (Step)."""
-    window.resize(*SCREENSHOT_SIZE)
+    window.resize(*size)
     window.show()
     view = window._inspection_views["compare"]
 
