@@ -139,6 +139,7 @@ class LandscapeView(QWidget):
         self.hint = QLabel("Click or drag on the map: the model takes those weights "
                            "(Ctrl+Z undoes).")
         self.hint.setStyleSheet("color: #555;")
+        self.hint.setWordWrap(True)  # wraps rather than widening the window past a projector's
         top = QHBoxLayout()
         top.addWidget(QLabel("Directions:"))
         top.addWidget(self.directions)

@@ -137,3 +137,14 @@ def test_the_views_plots_stay_inside_their_view_in_presentation_at_1024(main_win
                 r = g.mapFromScene(item.sceneBoundingRect()).boundingRect()
                 assert room.adjusted(-1, -1, 1, 1).contains(r), (view, r, room)
     assert layout_problems(w) == []
+
+
+def test_every_view_leaves_the_window_narrow_enough_for_a_projector(main_window, qtbot):
+    """Whichever tab is in front, the window can shrink to 1024 px: no view's controls (a long
+    hint on one line, a row of buttons) force it wider."""
+    from nnviz.gui.views import REGISTRY
+    for entry in REGISTRY:
+        main_window.show_view(entry.name)
+        qtbot.waitUntil(lambda: main_window.tabs.currentWidget() is not None)
+        QApplication.processEvents()
+        assert main_window.minimumSizeHint().width() <= 1024, entry.name
