@@ -119,6 +119,7 @@ def main() -> None:
     ticker.start()
 
     runs, epochs = [], [view.drawn.epoch]
+    w.controls.speed.setValue(w.controls.speed.maximum())  # flat out: Play starts at a pace to watch
     # Past the dense checkpoints of the first epochs, as the headless figure is.
     w.play()
     pump(120, lambda: view.drawn.epoch >= 20_000)
