@@ -140,11 +140,12 @@ class DecisionPlot(pg.PlotWidget):
             ax.setTicks([[(0.25, names[0]), (0.75, names[1])]])
             ax.setLabel("predicted class")
             metrics = QFontMetrics(ax.style.get("tickFont") or self.font())
-            ax.setWidth(max(45, max(metrics.horizontalAdvance(n) for n in names[:2]) + 16))
+            ax.setWidth(max(int(45 * self.scale),
+                            max(metrics.horizontalAdvance(n) for n in names[:2]) + 16))
         else:
             self.colorbar.setColorMap(colors.diverging_map())
             ax.setTicks(None)
-            ax.setWidth(45)
+            ax.setWidth(int(45 * self.scale))  # wider with larger numbers: the title clears them
             ax.setLabel(f"P({names[1]})" if self.mode == BINARY else
                         "value" if self.mode == REGRESSION_2D else "")
 
@@ -323,12 +324,13 @@ class DecisionPlot(pg.PlotWidget):
         self.train_points.setSize(POINT_SIZE * scale)
         self.test_points.setSize((POINT_SIZE + 1) * scale)
         self.test_rims.setSize((POINT_SIZE + 4) * scale)
-        self.curve.setPen(pg.mkPen(colors.TRAIN_CURVE, width=3 * scale))
+        self.curve.setPen(pg.mkPen(colors.train_curve(), width=3 * scale))
         for item in self.class_curves:
             item.setPen(pg.mkPen(item.opts["pen"].color(), width=3 * scale))
         pi = self.getPlotItem()
         scale_axes([pi.getAxis("left"), pi.getAxis("bottom"), self.colorbar.axis], self.font(),
                    scale)
+        self._colour_bar()
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

@@ -148,3 +148,24 @@ def test_every_view_leaves_the_window_narrow_enough_for_a_projector(main_window,
         qtbot.waitUntil(lambda: main_window.tabs.currentWidget() is not None)
         QApplication.processEvents()
         assert main_window.minimumSizeHint().width() <= 1024, entry.name
+
+
+def test_the_colour_bar_has_room_for_its_numbers_and_title_at_any_scale(main_window, qtbot):
+    """The colour bar's title ("P(class 1)") sits beside its numbers, never over them: the axis
+    grows with presentation mode's larger numbers."""
+    from PySide6.QtGui import QFontMetrics
+    w = main_window
+
+    def room() -> tuple[float, float]:
+        ax = w.boundary.colorbar.axis
+        fm = QFontMetrics(ax.style["tickFont"] or w.boundary.font())
+        return ax.width(), fm.horizontalAdvance("0.8") + fm.height()
+
+    have, need = room()
+    assert have >= need
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    have, need = room()
+    assert have >= need
+    w.discretize.setChecked(True)  # the class names instead of numbers
+    have, need = room()
+    assert have >= need
