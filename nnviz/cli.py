@@ -507,6 +507,20 @@ def _fmt(v: float, percent: bool = False) -> str:
     return f"{100 * v:.1f}%" if percent else f"{v:.4f}"
 
 
+def open_history(files: contextlib.ExitStack, path: str) -> io.TextIOWrapper:
+    """--history's text stream, into a temporary file that replaces ``path`` only once it is
+    complete (``files`` closes it; a failure leaves what was there)."""
+    try:
+        binary = files.enter_context(fileio.atomic_write(path))
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    # Before atomic_write syncs and renames it: the rows reach the binary file, which is left
+    # open for atomic_write.
+    files.callback(lambda: (text.flush(), text.detach()))
+    return text
+
+
 def _history_writer(f, path: str | None):
     """``write(first_epoch, losses)`` appending rows ``epoch,loss`` to ``f`` (after a header),
     or None without a file; a failed write is the user's one-line error."""
@@ -561,15 +575,7 @@ def train_command(args: argparse.Namespace) -> int:
         with contextlib.ExitStack() as files:
             writer = None
             if args.history is not None:
-                try:
-                    binary = files.enter_context(fileio.atomic_write(args.history))
-                except OSError as e:
-                    raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
-                text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-                # Before atomic_write syncs and renames it: the rows reach the binary file, which
-                # is left open for atomic_write.
-                files.callback(lambda: (text.flush(), text.detach()))
-                writer = _history_writer(text, args.history)
+                writer = _history_writer(open_history(files, args.history), args.history)
             diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
             t0 = time.perf_counter()
             while left > 0 and not diverged:

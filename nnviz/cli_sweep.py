@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import io
 import json
 import math
 import sys
 import time
 
-from nnviz.cli import SWEPT, UsageError, _fmt, _Printer, build_problem
+from nnviz.cli import SWEPT, UsageError, _fmt, _Printer, build_problem, open_history
 from nnviz.core import fileio
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
 from nnviz.core.training import MAX_CHUNK, divergence_message
@@ -78,13 +77,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         with contextlib.ExitStack() as files:
             on_losses = None
             if args.history is not None:
-                try:
-                    binary = files.enter_context(fileio.atomic_write(args.history))
-                except OSError as e:
-                    raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
-                text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-                files.callback(lambda: (text.flush(), text.detach()))
-                w = csv.writer(text)
+                w = csv.writer(open_history(files, args.history))
                 w.writerow(["member", *names, "epoch", "loss"])
                 labels = [[_cell(m[n]) for n in names] for m in spec.members()]
 
