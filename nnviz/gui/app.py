@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
         if record:
             return _record(app, window, record, _opt(args, "epochs") or 0, args)
         actions = getattr(window, "session_actions", None)
-        if not path and actions is not None and not _train_options_given(args):
+        if actions is not None and restores_work(args):
             actions.restore_work()  # plain `nnviz`: the work of the last session again
         window.show()
         window.raise_()
@@ -197,7 +197,14 @@ def run(args: argparse.Namespace) -> int:
 
 #: The options of the command line that are not the problem's.
 _NOT_TRAIN = {"screenshot", "show", "epochs", "open", "at_epoch", "theme", "palette",
-              "record", "frames", "spacing", "area", "fps"}
+              "record", "frames", "spacing", "area", "fps", "size", "presentation"}
+
+
+def restores_work(args: argparse.Namespace) -> bool:
+    """Whether the window starts with the last session's work: only when the command line
+    names nothing to show instead (a session, an exercise, a sweep, a problem's options)."""
+    return not (_opt(args, "open") or _opt(args, "exercise") or _opt(args, "sweep")
+                or _train_options_given(args))
 
 
 def _train_options_given(args: argparse.Namespace) -> bool:

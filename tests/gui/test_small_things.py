@@ -300,3 +300,15 @@ def test_plain_nnviz_restores_the_work_and_options_do_not():
     assert not _train_options_given(build_parser().parse_args(["--theme", "dark"]))
     assert _train_options_given(build_parser().parse_args(["--dataset", "xor"]))
     assert _train_options_given(build_parser().parse_args(["--lr", "0.1"]))
+
+
+def test_a_session_exercise_or_sweep_on_the_command_line_is_not_replaced_by_the_last_work():
+    from nnviz.cli import build_parser
+    from nnviz.gui.app import restores_work
+    parse = build_parser().parse_args
+    assert restores_work(parse([])) and restores_work(parse(["--presentation"]))
+    assert restores_work(parse(["--theme", "dark", "--size", "1024x768"]))
+    assert not restores_work(parse(["--open", "lesson.nnviz"]))
+    assert not restores_work(parse(["--exercise", "xor.toml"]))
+    assert not restores_work(parse(["--sweep", "lr"]))
+    assert not restores_work(parse(["--dataset", "xor"]))
