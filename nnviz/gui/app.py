@@ -152,26 +152,18 @@ def run(args: argparse.Namespace) -> int:
         except KeyError as e:
             _error(e.args[0])
             return 2
-        path = _opt(args, "open")
-        if path:
-            opener = getattr(window, "open_session", None)
+        for option, method, what in (("open", "open_session", "opening a session"),
+                                     ("exercise", "open_exercise", "opening an exercise")):
+            path = _opt(args, option)
+            if not path:
+                continue
+            opener = getattr(window, method, None)
             if opener is None:
-                _error("opening a session is not available in this build")
+                _error(f"{what} is not available in this build")
                 return 2
             try:
                 opener(path)
-            except (ValueError, OSError) as e:  # SessionError is a ValueError
-                _error(str(e))
-                return 2
-        path = _opt(args, "exercise")
-        if path:
-            opener = getattr(window, "open_exercise", None)
-            if opener is None:
-                _error("exercises are not available in this build")
-                return 2
-            try:
-                opener(path)
-            except ValueError as e:  # ExerciseError
+            except (ValueError, OSError) as e:  # SessionError and ExerciseError are ValueErrors
                 _error(str(e))
                 return 2
         if sweep:
