@@ -14,16 +14,17 @@ initial weights with the settings the run has now.
 """
 from __future__ import annotations
 
+import ast
 import inspect
 import os
 
 import numpy as np
 
 from nnviz import __version__
-from . import losses
+from . import losses, shuffle
 from .errors import NnvizError
 from .fileio import atomic_write
-from .training import OPTIMIZERS, Trainer, batch_order, shuffled_order
+from .training import OPTIMIZERS, Trainer, batch_order
 
 _ACTIVATIONS = {
     "linear": "def linear(x):\n    return x\n",
@@ -208,6 +209,30 @@ def _objective(trainer: Trainer) -> str:
             "    return loss, grads\n")
 
 
+def _shuffle_source() -> str:
+    """nnviz's shuffle (``core/shuffle.py``) as the script's lines: its constants and functions
+    without the docstrings, annotations of types the script does not import removed."""
+    text = inspect.getsource(shuffle)
+    lines = text.splitlines(keepends=True)
+    parts = []
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or (
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            continue  # the imports (the script has its own) and the module's docstring
+        first = node.lineno - 1 - len(getattr(node, "decorator_list", ()))
+        body = lines[first:node.end_lineno]
+        doc = ast.get_docstring(node, clean=False) if isinstance(node, ast.FunctionDef) else None
+        if doc is not None:
+            d = node.body[0]
+            body = lines[first:d.lineno - 1] + lines[d.end_lineno:node.end_lineno]
+        parts.append("".join(body))
+    source = ""
+    for p in parts:  # a blank line after the constants, two between functions
+        source += ("\n\n" if p.startswith("def ") else "") + p
+    return (source.replace(": jax.Array", "").replace(" -> jax.Array", "")
+            .replace("size: int | None = None", "size=None"))
+
+
 def _mini_batches(trainer: Trainer) -> tuple[int, int] | None:
     n, batch = len(trainer.data.train_index), trainer.config.batch_size
     if 0 < batch < n and n // batch > 1:
@@ -297,10 +322,7 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
             '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
     else:
         batch, count = batches
-        source = inspect.getsource(shuffled_order)
-        lines = source.splitlines(keepends=True)
-        doc = [i for i, line in enumerate(lines) if '"""' in line]
-        source = "".join(lines[:doc[0]] + lines[doc[-1] + 1:])
+        source = _shuffle_source()
         parts.append(
             f"# Mini-batches: each epoch walks the points in a new order (nnviz's own: "
             f"training.shuffled_order)\n# and takes {count} batches of {batch}; the epoch's loss is "
@@ -308,8 +330,7 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
             f"key = jax.random.PRNGKey({int(trainer.seed)})\n"
             "X, Y = jnp.asarray(X), jnp.asarray(Y)  # jax arrays: indexed inside the compiled "
             "epoch\n\n\n"
-            + source.replace(" -> jax.Array:", ":").replace("key: jax.Array, n: int", "key, n")
-            + "\n\n@jax.jit\n"
+            + source + "\n\n@jax.jit\n"
             "def train_epoch(params, opt_state, key):\n"
             "    key, sub = jax.random.split(key)\n"
             "    order = shuffled_order(sub, X.shape[1])[: n_batches * batch_size]\n\n"

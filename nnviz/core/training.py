@@ -44,6 +44,7 @@ from .data import Dataset
 from .errors import NnvizError
 from .network import (NetworkSpec, Params, as_params, check_params, device_array, forward,
                       forward_layers, init_params)
+from .shuffle import shuffled_order  # each mini-batch epoch's order
 
 MAX_CHUNK = 4096
 BLOW_UP = 1e6  # a loss this many times the run's first one means the run diverged
@@ -240,26 +241,12 @@ def _output_layer(spec: NetworkSpec) -> NetworkSpec:
                        spec.init_scheme)
 
 
-def shuffled_order(key: jax.Array, n: int) -> jax.Array:
-    """The indices 0..n-1 in an order drawn from ``key``, in time linear in n (no sort: a sort
-    of n keys, which jax.random.permutation does several times over, took most of a mini-batch
-    epoch from a few thousand points on). ``(a * j + b) mod 2^k`` with a random odd ``a`` and
-    offset ``b`` runs through 0..2^k - 1 once (2^k >= n); the values below n, in that order.
-    The family of orders is small, so the Trainer applies it to the training points stored
-    once in a random order of their own (``batch_order``): each epoch's batches are evenly
-    spaced picks from a shuffled list, different every epoch."""
-    k = max(1, (n - 1).bit_length())
-    ka, kb = jax.random.split(key)
-    a = jax.random.bits(ka, (), jnp.uint32) | jnp.uint32(1)
-    b = jax.random.bits(kb, (), jnp.uint32)
-    j = jnp.arange(1 << k, dtype=jnp.uint32)
-    walk = (a * j + b) & jnp.uint32((1 << k) - 1)  # uint32 wraps: mod 2^32, so mod 2^k too
-    return walk[jnp.nonzero(walk < n, size=n)[0]].astype(jnp.int32)
-
-
 def batch_order(seed: int, n: int) -> np.ndarray:
     """The random order, fixed for a run, the Trainer stores the training points in for
-    mini-batches (see shuffled_order)."""
+    mini-batches; each epoch then reads them in an order of its own (``shuffle.shuffled_order``,
+    a random permutation). The epochs' orders need no help to be random; the stored order costs
+    nothing per epoch and means that whatever structure the points come in (generated class by
+    class, a CSV sorted by label) cannot line up with the arithmetic of the permutation."""
     return np.random.default_rng([seed, 0x5EED]).permutation(n)
 
 
@@ -430,7 +417,7 @@ class Trainer:
         self.T_test = enc(data.y_test)
         self.y_test = device_array(data.y_test, data.y_test.dtype)
         # What the epochs read: the training points, for mini-batches stored in a random order
-        # of this run's own (see shuffled_order); full batch: as they are (the notebook's sums).
+        # of this run's own (see batch_order); full batch: as they are (the notebook's sums).
         from .engine import train_data  # the engine builds on this module
         from .problem import Problem
         self._X_run, self._T_run = train_data(Problem(data, spec, config, None, seed))
