@@ -6,7 +6,7 @@ optimiser's update written out (gradient descent, momentum, Nesterov, Adam, RMSP
 rules, with optax's constants). It holds the training points (in the order nnviz's epochs read
 them) and the run's initial weights, and prints ``Loss for epoch N: VALUE`` every 100 epochs: the
 numbers of nnviz's own run, floating-point rounding aside. Mini-batches are drawn in nnviz's own
-order (``training.shuffled_order`` on the same jax keys), so those runs match too.
+order (``shuffle.shuffled_order`` on the same jax keys), so those runs match too.
 
 What it does not do: nnviz's divergence handling (going back to the best weights), and the
 run's history of changes (a learning rate changed mid-run): it trains the run's network from its
@@ -325,8 +325,8 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
         source = _shuffle_source()
         parts.append(
             f"# Mini-batches: each epoch walks the points in a new order (nnviz's own: "
-            f"training.shuffled_order)\n# and takes {count} batches of {batch}; the epoch's loss is "
-            f"the mean of its batches' losses.\nbatch_size, n_batches = {batch}, {count}\n"
+            f"shuffle.shuffled_order,\n# a keyed Feistel permutation) and takes {count} batches "
+            f"of {batch}; the epoch's loss is the mean\n# of its batches' losses.\nbatch_size, n_batches = {batch}, {count}\n"
             f"key = jax.random.PRNGKey({int(trainer.seed)})\n"
             "X, Y = jnp.asarray(X), jnp.asarray(Y)  # jax arrays: indexed inside the compiled "
             "epoch\n\n\n"

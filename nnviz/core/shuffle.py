@@ -9,21 +9,26 @@ evaluated on every position at once in O(n) vector arithmetic:
 - The positions 0..a*b-1 are the cells ``(i // b, i % b)`` of an a x b grid, ``a = ceil(sqrt
   n)``, ``b = ceil(n / a)`` (so ``n <= a*b < n + a``).
 - ``P`` is a Feistel network on the grid (Black and Rogaway's cipher on an arbitrary finite
-  domain, as in format-preserving encryption): ``ROUNDS`` rounds that alternately add to the
-  row a hash of the column (mod a), and to the column a hash of the row (mod b). Each round is
-  a bijection whatever its hash, so ``P`` is one; the hash is murmur3's 32-bit finaliser of the
-  value XOR a round key, and the epoch's ``ROUNDS`` 32-bit round keys are drawn from its jax key.
+  domain, as in format-preserving encryption): ``ROUNDS`` = 8 rounds (24 below ``SMALL_N`` =
+  256 points, where a round of a small grid mixes less) that alternately add to the row a hash
+  of the column (mod a), and to the column a hash of the row (mod b). Each round is a bijection
+  whatever its hash, so ``P`` is one; the hash is murmur3's 32-bit finaliser of the value XOR
+  the round's key, 32 random bits drawn from the epoch's jax key.
 - Cycle walking keeps the values below n: where ``P(i) >= n``, ``P`` is applied again until the
   value is below n, which gives a permutation of 0..n-1. Fewer than ``a`` values (~sqrt n) of
   the grid are >= n, so instead of walking every position, the few positions that need it are
   found by running ``P`` backwards from those values, and fixed afterwards.
 
-It is not drawn uniformly from all n! orders (the keys give at most 2^192 of them) but, from a
-statistical point of view, it behaves as a uniform one would: every index once an epoch,
-positions and batch-mates spread evenly over epochs, consecutive epochs unrelated
-(tests/core/test_shuffle.py checks each). Everything is decided by the epoch's key: the same key
-gives the same order on any machine, and ``n`` may be a traced value with a larger static
-``size`` (padded data), whose order over the real points is the same as without the padding.
+What it is, precisely: a pseudo-random permutation keyed by the epoch's 64-bit jax key, so one
+of at most 2^64 orders of the n! (as ``jax.random.permutation``'s are). It is not a
+cryptographic cipher, but to the statistics SGD could feel it is a uniform draw: every index
+once an epoch; over epochs, each point equally often at each position, after each other point
+and in a batch with each other point; a point's position unrelated from one epoch to the next;
+3 to 6 points come out in each of their n! orders equally often (chi-square tests in
+tests/core/test_shuffle.py, which main's earlier affine walk fails). Everything is decided by
+the epoch's key: the same key gives the same order on any machine, compiled or not, alone or
+vmapped, and ``n`` may be a traced value with a larger static ``size`` (padded data), whose
+order over the real points is the same as without the padding.
 """
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ and are never regenerated: they are what users have on their disks. A reopened f
 trained on, must equal the same problem trained straight from its initial weights -- which fails
 if the optimiser state (Adam's two moments, RMSProp's average) is read back into the wrong
 places. Mini-batch runs open and go on, but not along the old path: the mini-batch order is drawn
-differently since the shuffling became cheaper (issue 16), so only their state is checked.
+differently since the shuffling became cheaper (issue 16: an affine walk, then a keyed Feistel
+permutation; see docs/session-format.md), so only their state is checked.
 """
 from __future__ import annotations
 
