@@ -220,6 +220,8 @@ def tear_down(window) -> None:
     import shiboken6
 
     if shiboken6.isValid(window):
+        for beside in list(getattr(window, "companions", ())):  # members opened beside it
+            tear_down(beside)
         window.shutdown()
         window.worker.release()
         window.hide()
