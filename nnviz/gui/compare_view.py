@@ -198,7 +198,7 @@ class CompareView(QWidget):
             b.setEnabled(False)
         self.spec = None
         self.worker.focus_sweep(False)
-        self._drive(False)
+        self._drive(self.isVisible())
 
     def _set_playing_ui(self, playing: bool) -> None:
         self.window.playing = playing
@@ -231,9 +231,9 @@ class CompareView(QWidget):
     def _drive(self, on: bool) -> None:
         """Whether the run controls drive the sweep: Restart starts it again, Reset (the main
         run's new weights) waits until the main run is shown."""
-        on = on and self.spec is not None
         w = self.window
         w.sweep_driving = self if on else None
+        on = on and self.spec is not None
         for widget in (w.controls.reset, w.reset_action):
             widget.setEnabled(not on)
         w.controls.reset.setToolTip(
@@ -245,17 +245,27 @@ class CompareView(QWidget):
             if on else "Back to epoch 0 with the same initial weights as this run: the same "
             "run again.")
 
+    def has_sweep(self) -> bool:
+        """Whether there is a sweep for Play and Step to train; if not, the status bar says
+        so (on this tab they would train the main run, out of sight)."""
+        if self.spec is None:
+            self.window.statusBar().showMessage(
+                "No sweep to train yet: start one on the left. The main run waits on its tab "
+                "(Data & model).", 8000)
+        return self.spec is not None
+
     def restart(self) -> None:
         """The sweep again from epoch 0 (Restart while the sweep takes the run controls)."""
-        if self.spec is not None:
+        if self.has_sweep():
             self.start(self.spec)
             self.window.statusBar().showMessage("The sweep starts again at epoch 0, from the "
                                                 "same initial weights.", 6000)
 
     def reset(self) -> None:
-        self.window.statusBar().showMessage(
-            "Reset draws new weights for the main run: show its tab (Data & model) first. "
-            "Restart starts the sweep again.", 8000)
+        if self.has_sweep():
+            self.window.statusBar().showMessage(
+                "Reset draws new weights for the main run: show its tab (Data & model) first. "
+                "Restart starts the sweep again.", 8000)
 
     # --- drawing -------------------------------------------------------------------------------
 

@@ -98,8 +98,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("nnviz")
         self.companion = companion
         self.companions: list[MainWindow] = []  # windows opened beside this one (open_beside)
-        # The Compare view while its sweep takes Play, Pause and Step: Restart goes to it too,
-        # and Reset (new weights for the main run, which is hidden) waits.
+        # The Compare view while it is shown: its sweep takes Play, Pause and Step, Restart
+        # goes to it too, and Reset (new weights for the main run, out of sight) waits; with
+        # no sweep, they train nothing (``has_sweep`` says why).
         self.sweep_driving: Any = None
         self._run_id = 0
         self._resets = 0
@@ -429,6 +430,8 @@ class MainWindow(QMainWindow):
         self.pause() if self.playing else self.play()
 
     def play(self) -> None:
+        if self.sweep_driving is not None and not self.sweep_driving.has_sweep():
+            return
         if self.editor.has_error():
             self.statusBar().showMessage("The network editor refuses a value (see there): "
                                          "training the last valid network.", 6000)
@@ -445,6 +448,8 @@ class MainWindow(QMainWindow):
         self.worker.pause()
 
     def step(self, n: int = 1) -> None:
+        if self.sweep_driving is not None and not self.sweep_driving.has_sweep():
+            return
         self.playing = False
         self.controls.set_playing(False)
         self.worker.step(n)
