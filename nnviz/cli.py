@@ -138,11 +138,6 @@ def _widths(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def _architectures(text: str) -> list[tuple[int, ...]]:
-    """Hidden layers of several networks: widths by commas, networks by slashes (4,10,4/8)."""
-    return [_widths(part) for part in text.split("/")]
-
-
 def _list_of(parse):
     """A comma list of what ``parse`` reads (a sweep's values of one option)."""
     def parse_list(text: str) -> list:
