@@ -47,6 +47,7 @@ class _Base:
     def __init__(self, args: argparse.Namespace) -> None:
         self.class_names = None
         self.start = None  # (TrainState, epoch) a session's run goes on from
+        self.session_file = None
         self.split = None
         base_args = argparse.Namespace(**vars(args))
         for dest in SWEPT:
@@ -85,6 +86,33 @@ class _Base:
             raise UsageError("--task only applies to --data FILE.csv")
         self.problem = build_problem(base_args)
 
+    def member_run(self, sweep: Sweep, i: int):
+        """(Trainer, Run) of member i, to save: with --session, the saved run with the
+        member's epochs as a new branch from --from-epoch, as ``nnviz train --session F
+        --from-epoch E --lr X --save`` saves it."""
+        trainer, own = member_run(sweep, i)
+        if self.session_file is None:
+            return trainer, own
+        from nnviz.core.runlog import continue_from
+        from nnviz.core.session import load as load_session
+        session = load_session(self.session_file)
+        saved, run = session.make_trainer(), session.make_run()
+        if run is None:
+            return trainer, own  # a file of format 1: no record of its past to branch
+        e0 = self.start[1]
+        continue_from(saved, run, e0, own.log.checkpoints[0].state, trainer.learning_rate)
+        log = run.log
+        epochs, values = own.log.losses.arrays()
+        if len(epochs):
+            log.record_losses(int(epochs[0]), values)
+        for e, v in zip(*own.log.test.upto(trainer.epoch + 1)):
+            if e > e0 + 1:
+                log.record_test(int(e), float(v))
+        for c in own.log.checkpoints:
+            if c.epoch > e0:
+                log.checkpoint(c.epoch, c.state, c.pinned)
+        return trainer, run
+
     def _session(self, args: argparse.Namespace, defaults: dict) -> None:
         """``nnviz train --session F --from-epoch E --lr X`` for each X."""
         from nnviz.core.problem import Problem
@@ -104,6 +132,7 @@ class _Base:
             run = Run(RunLog(losses=session.history))
             run.log.checkpoint(trainer.epoch, trainer.state, "start")
         _go_back(trainer, run, args.from_epoch, None)
+        self.session_file = args.session
         self.class_names = session.class_names
         self.problem = Problem(trainer.data, trainer.spec, trainer.config,
                                trainer.initial_params, int(trainer.seed))
@@ -236,7 +265,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     rate = ran / train_s if train_s > 0 and ran else math.nan
     runs = {}
     if args.sharpness or args.save or args.export_script or args.export_onnx:
-        runs = {i: member_run(sweep, i) for i in range(sweep.n_members)}
+        runs = {i: base.member_run(sweep, i) for i in range(sweep.n_members)}
     sharp = {i: _sharpness(runs[i][0]) for i in runs} if args.sharpness else {}
     _write_outputs(args, runs, base.class_names, out)
     if args.json:

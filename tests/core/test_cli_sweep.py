@@ -263,6 +263,19 @@ def test_a_session_goes_on_from_an_epoch_at_each_learning_rate(capsys, tmp_path)
         lambda m: ["--session", str(saved), "--from-epoch", "60", "--lr",
                    str(m["learning_rate"])], epochs=50)
     assert [m["total_epochs"] for m in result["members"]] == [110, 110]
+    # --save: the saved run with each member's epochs as a branch, as nnviz train saves it
+    from nnviz.core.session import load
+    code, _, err = run(capsys, "sweep", "--session", str(saved), "--from-epoch", "60",
+                       "--lr", "0.003,0.03", "--epochs", "50", "--save", str(tmp_path / "m.nnviz"))
+    assert code == 0, err
+    code, _, err = run(capsys, "train", "--session", str(saved), "--from-epoch", "60",
+                       "--lr", "0.03", "--epochs", "50", "--save", str(tmp_path / "t.nnviz"))
+    assert code == 0, err
+    mine, theirs = load(tmp_path / "m-1.nnviz").make_run(), load(tmp_path / "t.nnviz").make_run()
+    assert mine.names() == theirs.names() and len(mine.names()) == 2
+    (e1, v1), (e2, v2) = mine.log.losses.arrays(), theirs.log.losses.arrays()
+    assert list(e1) == list(e2) == list(range(1, 111))
+    np.testing.assert_allclose(v1, v2, rtol=1e-5)
     code, _, err = run(capsys, "sweep", "--session", str(saved), "--from-epoch", "60",
                        "--hidden", "4/8")
     assert code == 2 and "--hidden cannot change" in err
