@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
                 _error(str(e))
                 return 2
         if sweep:
-            window._inspection_views["compare"].start_ready(sweep)
+            window._inspection_views["compare"].start_ready(sweep, _opt(args, "stop_at"))
         if screenshot and sweep:
             return _sweep_screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                      _opt(args, "size") or SCREENSHOT_SIZE)

@@ -144,9 +144,9 @@ class CompareView(QWidget):
 
     # --- starting and ending -------------------------------------------------------------------
 
-    def start_ready(self, key: str) -> None:
+    def start_ready(self, key: str, stop_at: int | None = None) -> None:
         """Start the ready-made sweep ``key`` (core/ready_sweeps.py); Play stops where its
-        answer shows, as a preset's does."""
+        answer shows, as a preset's does (or at ``stop_at``, given)."""
         try:
             r = ready(key)
             spec = r.spec()
@@ -154,10 +154,11 @@ class CompareView(QWidget):
             self.panel.show_error(str(e))
             return
         self.start(spec)
-        self.window.set_stop_at(r.epochs)
+        stop = r.epochs if stop_at is None else stop_at
+        self.window.set_stop_at(stop)
         self.window.statusBar().showMessage(
-            f"Sweep “{r.title}”: press Play (Space); it stops at epoch {r.epochs:,}, "
-            "where the answer shows.", 10000)
+            f"Sweep \u201c{r.title}\u201d: press Play (Space); it stops at epoch {stop:,}"
+            + (", where the answer shows." if stop == r.epochs else "."), 10000)
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
