@@ -69,10 +69,12 @@ ORDERS = {
 
 
 def trainer_for(data, batch: int, order) -> Trainer:
-    """A Trainer whose compiled epochs use ``order`` (each compiled once, kept)."""
+    """A Trainer whose compiled epochs use ``order``: its own chunk runner, built and traced
+    while ``training.shuffled_order`` is ``order`` (not the per-problem cache's: a cache_clear
+    releases the other trainers' executables, and a re-trace would take the order of the day)."""
     training.shuffled_order = order
-    training._chunk_fn.cache_clear()
     t = Trainer(NetworkSpec(), TrainConfig(batch_size=batch), data, seed=0)
+    t._run, t._opt = training._chunk_fn.fn(*t._shape_key(), len(data.train_index))
     t.compile()
     t.run(2)
     return t
@@ -138,7 +140,6 @@ def main() -> int:
                       flush=True)
     finally:
         training.shuffled_order = original
-        training._chunk_fn.cache_clear()
     out["load_after"] = loadavg()
     print(json.dumps(out, indent=1))
     return 0
