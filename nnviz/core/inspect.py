@@ -83,11 +83,28 @@ _grids = _IdentityMemo(8)  # (grid points, max_res) -> subsampled points, shape,
 _maps = _IdentityMemo(2)  # (spec, params, device points) -> all layers' maps, numpy
 
 
+def grid_device(grid_points: np.ndarray):
+    """The device copy of ``grid_points``, one per grid object: the worker's grid prediction and
+    the maps probes' forward pass share it, so that they can share the pass (drawing_layers)."""
+    return _grids.get((grid_points,), lambda: device_array(grid_points))
+
+
 def _subsampled(grid_points: np.ndarray, max_res: int):
     def make():
         pts, shape = subsample_grid(grid_points, max_res)
-        return pts, shape, device_array(pts)
+        whole = len(pts) == len(grid_points)  # no row or column dropped: the grid itself
+        return pts, shape, grid_device(grid_points) if whole else device_array(pts)
     return _grids.get((grid_points, max_res), make)
+
+
+def shares_grid(probe, grid_points) -> bool:
+    """Whether ``probe`` (or the probe a Throttled wraps) draws every layer's activations over
+    the whole of ``grid_points``: then the worker predicts the grid through drawing_layers, and
+    the probe finds that pass done (a 2-512x8-1 network's 16 x 16 grid: one forward pass of
+    ~10 ms a snapshot instead of two)."""
+    probe = getattr(probe, "probe", probe)
+    f = getattr(probe, "shares_grid", None)
+    return bool(f is not None and grid_points is not None and f(grid_points))
 
 
 def drawing_layers(spec: NetworkSpec, params, X_device) -> list[np.ndarray]:
@@ -173,16 +190,21 @@ class Throttled:
         self._next = 0.0
         self._last_call = 0.0
 
-    gap_s = 0.05  # a playing run's frames come faster than this
+    gap_s = 0.05  # without word from the worker: a playing run's frames come faster than this
     def __call__(self, trainer, grid_points):
         now = time.perf_counter()
         epoch = int(trainer.epoch)
         owner = getattr(trainer, "run_key", None) or id(trainer)
-        # Throttle only frames in quick succession (a playing run); a frame after a pause, an
-        # edit or a Step (same epoch, or a gap since the last call), or of a past epoch (the
-        # timeline), is always fresh.
+        # Throttle only the frames of a playing run; a frame after a pause, an edit or a Step
+        # (same epoch, or not playing), or of a past epoch (the timeline), is always fresh. The
+        # worker says whether the run plays (ModelAt.playing): a big network's frames come more
+        # than gap_s apart, and the gap alone took them for Steps (a 2-512x8-1 network paid for
+        # the gradient probe in every snapshot, half the worker's time).
+        playing = getattr(trainer, "playing", None)
+        if playing is None:
+            playing = now - self._last_call <= self.gap_s
         fresh = (self._owner != owner or self._epoch == epoch or now >= self._next
-                 or now - self._last_call > self.gap_s or getattr(trainer, "past", False))
+                 or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
             self._result = self.probe(trainer, grid_points)
@@ -217,6 +239,11 @@ class NeuronMapsProbe:
     def __init__(self, max_res: int = MAX_THUMB_RES, max_selected_res: int = 100) -> None:
         self.max_res, self.max_selected_res = max_res, max_selected_res
         self.selected: tuple[int, int] | None = None  # set by the GUI; None: the output
+
+    def shares_grid(self, grid_points: np.ndarray) -> bool:
+        """The thumbnails are the whole grid (a big network's coarse one): see shares_grid."""
+        g = np.asarray(grid_points)
+        return g.shape[1] <= 2 and max(grid_shape(g)) <= self.max_res
 
     def __call__(self, trainer, grid_points: np.ndarray) -> NeuronMaps | None:
         if grid_points is None or np.asarray(grid_points).shape[1] > 2:

@@ -28,8 +28,9 @@ from . import runlog
 from .data import Dataset
 from .errors import NnvizError
 from .history import LossHistory
-from .inspect import gradient_row, record_gradients
-from .network import NetworkSpec, device_array
+from .inspect import drawing_layers, gradient_row, grid_device, record_gradients, shares_grid
+from .losses import scores
+from .network import NetworkSpec
 from .problem import Problem
 from .runlog import Run, RunLog
 from .snapshot import Branch as BranchCurve, Grid, ModelAt, Snapshot, make_grid_points
@@ -751,7 +752,7 @@ class TrainLoop(_LiveBranch):
         res = res or (GRID_RES_2D if data.n_features == 2 else GRID_RES_1D)
         xs, ys, points = make_grid_points(data.bounds(0.1), res)
         self.grid_points, self._grid_axes = points, (xs, ys)
-        self._grid_device = device_array(points)  # copied to the device once
+        self._grid_device = grid_device(points)  # copied to the device once, shared with probes
 
     def _set_playing(self, playing: bool, notify: bool = True) -> None:
         if playing != self.playing:
@@ -840,7 +841,7 @@ class TrainLoop(_LiveBranch):
         epoch, state = self._state_shown()
         lr = float(state.opt_state.hyperparams["learning_rate"])
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
-                       past=epoch < t.epoch, state=state)
+                       past=epoch < t.epoch, state=state, playing=self.playing)
 
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer
@@ -852,7 +853,12 @@ class TrainLoop(_LiveBranch):
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:
-            values = t.predict_for_drawing(self._grid_device, model.params)
+            if any(shares_grid(fn, self.grid_points) for fn in self.probes.values()):
+                # The maps probes draw every layer over this grid: one pass for both.
+                acts = drawing_layers(t.spec, model.params, self._grid_device)
+                values = np.asarray(scores(t.spec, t.config.loss, acts[-1]))
+            else:
+                values = t.predict_for_drawing(self._grid_device, model.params)
             xs, ys = self._grid_axes
             if len(ys):
                 values = values.reshape(len(ys), len(xs), -1)

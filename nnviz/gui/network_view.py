@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
 from nnviz.core.features import label as feature_label
@@ -26,8 +26,7 @@ from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
-from .neuron_maps import (NeuronMapPanel, diverging_colour, levels_for, neuron_label,
-                          to_qimage)
+from .neuron_maps import NeuronMapPanel, neuron_label, to_qimages
 from .widgets import ERROR_STYLE
 
 MAX_UNITS = 32
@@ -38,7 +37,11 @@ _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
 class NetworkCanvas(QWidget):
-    """The diagram itself, painted by hand (a few thousand lines at 60 Hz is cheap this way)."""
+    """The diagram itself, painted by hand into an image once per new state (a snapshot, a
+    resize, a selection, a theme): a paint for any other reason (a tooltip, a neighbour's
+    relayout) only copies the image. A 2-512x8-1 network's diagram (~260 nodes with their
+    thumbnails and biases, ~1,300 links) took ~50 ms of the GUI thread a paint, several paints
+    a snapshot."""
 
     node_clicked = Signal(int, int)  # layer (-1 = input), unit
     edit_requested = Signal(object, QPoint)  # ("w", layer, i, j) or ("b", layer, j), position
@@ -50,7 +53,7 @@ class NetworkCanvas(QWidget):
         self.spec = None
         self.params: tuple | None = None
         self.maps: NeuronMaps | None = None
-        self.selected: tuple[int, int] | None = None
+        self._selected: tuple[int, int] | None = None
         self.shown: list[np.ndarray] = []  # unit indices drawn, per column (input first)
         self._shown_at = 0.0
         self._images: dict[tuple[int, int], object] = {}
@@ -59,6 +62,22 @@ class NetworkCanvas(QWidget):
         self.links_drawn = 0
         self.links_total = 0
         self._geometry_dirty = True
+        self._picture: QImage | None = None  # the diagram as last drawn (None: draw it anew)
+        self.renders = 0  # how many times the diagram was drawn (not copied)
+
+    @property
+    def selected(self) -> tuple[int, int] | None:
+        return self._selected
+
+    @selected.setter
+    def selected(self, value: tuple[int, int] | None) -> None:
+        self._selected = value
+        self._picture = None
+
+    def update(self, *args) -> None:
+        """Draw the diagram anew at the next paint (its state changed) and schedule it."""
+        self._picture = None
+        super().update(*args)
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -96,6 +115,7 @@ class NetworkCanvas(QWidget):
 
     def _make_images(self) -> None:
         self._images = {}
+        self._picture = None
         maps = self.maps
         if maps is None or not self.shown:
             return
@@ -105,9 +125,8 @@ class NetworkCanvas(QWidget):
             if src.shape[2] != self.spec.layer_sizes[c]:
                 return  # maps of another architecture (a stale probe result)
             act = "linear" if layer < 0 else self.spec.layer_activations[layer]
-            for u in units:
-                m = src[:, :, u]
-                self._images[(layer, int(u))] = to_qimage(m, levels_for(act, m))
+            for u, img in zip(units, to_qimages(src[:, :, units], act)):
+                self._images[(layer, int(u))] = img
 
     # -- geometry --------------------------------------------------------------------------------
 
@@ -184,10 +203,24 @@ class NetworkCanvas(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         self._geometry_dirty = True
+        self._picture = None
         super().resizeEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
+        ratio = self.devicePixelRatioF()
+        pic = self._picture
+        if pic is None or pic.size() != self.size() * ratio or pic.devicePixelRatioF() != ratio:
+            pic = QImage(self.size() * ratio, QImage.Format.Format_RGB32)
+            pic.setDevicePixelRatio(ratio)
+            p = QPainter(pic)
+            self._render(p)
+            p.end()
+            self._picture = pic
+            self.renders += 1
         p = QPainter(self)
+        p.drawImage(0, 0, pic)
+
+    def _render(self, p: QPainter) -> None:
         p.fillRect(self.rect(), QColor(*colors.background()))
         if self.spec is None or self.params is None:
             p.setPen(QColor(*colors.text()))
@@ -265,34 +298,48 @@ class NetworkCanvas(QWidget):
             p.drawText(rect.adjusted(-2, 0, 2, 0), Qt.AlignmentFlag.AlignHCenter, text)
 
     def _paint_nodes(self, p: QPainter) -> None:
+        # Few painter calls per node (a wide network shows ~260): the thumbnail, the bias's
+        # colour; the outlines of a column in one call.
         border = QPen(QColor(*colors.axis()), 1)
         sel_pen = QPen(QColor(*colors.text()), 3)
+        neutral = QColor(*colors.theme().neutral)
+        heat = colors.heat_qcolors()
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        selected = None
         for c, units in enumerate(self.shown):
             layer = c - 1
-            bias_scale = self._bias_scale(layer) if layer >= 0 else 1.0
-            for k, u in enumerate(units):
-                r = self.node_rect(c, k)
+            rects = [self.node_rect(c, k) for k in range(len(units))]
+            for r, u in zip(rects, units):
                 img = self._images.get((layer, int(u)))
                 if img is not None:
                     p.drawImage(r, img)
                 else:
-                    p.fillRect(r, QColor(*colors.theme().neutral))
-                p.setPen(sel_pen if self.selected == (layer, int(u)) else border)
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(r)
-                if layer < 0:
-                    p.setPen(QColor(*colors.text()))
+                    p.fillRect(r, neutral)
+                if self.selected == (layer, int(u)):
+                    selected = r
+            p.setPen(border)
+            p.drawRects(rects)
+            if layer < 0:
+                p.setPen(QColor(*colors.text()))
+                for r, u in zip(rects, units):
                     p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                                feature_label(self.spec.feature_names[int(u)]))
-                    continue
-                b = float(self.params[layer][1][u])
-                br = self.bias_rect(c, k)
-                p.setPen(QPen(QColor(*colors.axis()), 1))
-                p.setBrush(diverging_colour(b, bias_scale))
-                p.drawRect(br)
-                p.setBrush(Qt.BrushStyle.NoBrush)
+                continue
+            # Each bias's colour (as diverging_colour, for the column at once), then outlines.
+            b = np.asarray(self.params[layer][1], np.float64)[units]
+            with np.errstate(all="ignore"):
+                t = 0.5 + 0.5 * np.clip(np.nan_to_num(b / self._bias_scale(layer), nan=0.0),
+                                        -1.0, 1.0)
+            shades = np.rint(t * 255).astype(int)
+            bias_rects = [self.bias_rect(c, k) for k in range(len(units))]
+            for br, shade in zip(bias_rects, shades):
+                p.fillRect(br, heat[shade])
+            p.drawRects(bias_rects)
+        if selected is not None:
+            p.setPen(sel_pen)
+            p.drawRect(selected)
 
     def _bias_scale(self, layer: int) -> float:
         b = np.abs(np.asarray(self.params[layer][1]))
