@@ -853,7 +853,7 @@ class TrainLoop(_LiveBranch):
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:
-            if any(shares_grid(fn, self.grid_points) for fn in self.probes.values()):
+            if any(shares_grid(fn, self.grid_points, t.spec) for fn in self.probes.values()):
                 # The maps probes draw every layer over this grid: one pass for both.
                 acts = drawing_layers(t.spec, model.params, self._grid_device)
                 values = np.asarray(scores(t.spec, t.config.loss, acts[-1]))

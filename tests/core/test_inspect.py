@@ -258,3 +258,49 @@ def test_selected_map_of_a_coarse_grid_is_the_units_activation_there():
     h = np.array(forward_layers(t.spec, t.params, pts)[1])[:, 7].reshape(16, 16)
     assert maps.selected == (1, 7)
     np.testing.assert_allclose(maps.selected_map, h, rtol=1e-5, atol=1e-6)
+
+
+def test_maps_taken_from_the_grids_pass_equal_the_maps_of_their_own_passes(moons, monkeypatch):
+    _, _, pts = make_grid_points(moons.data.bounds(0.1), 100)
+    probe = inspect.NeuronMapsProbe()
+    for selected in [(1, 3), (-1, 1), None]:
+        probe.selected = selected
+        shared = probe(moons, pts)
+        monkeypatch.setattr(inspect, "MAX_SHARED_MAP_VALUES", 0)  # too many to share: own passes
+        own = probe(moons, pts)
+        monkeypatch.undo()
+        assert shared.selected == own.selected and shared.selected_map.shape == (100, 100)
+        np.testing.assert_allclose(shared.selected_map, own.selected_map, rtol=1e-5, atol=1e-6)
+        for a, b in zip(shared.layers, own.layers):
+            assert a.shape == b.shape == (25, 25, a.shape[2])
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(shared.xs, own.xs)
+
+
+def test_a_snapshot_with_the_maps_makes_one_forward_pass_over_the_grid(monkeypatch):
+    """The grid's prediction and the maps (thumbnails and the neuron shown) come from one pass:
+    at 2-512x8-1 that pass is as costly as an epoch."""
+    from nnviz.core.loop import NewProblem, TrainLoop
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.problem import Problem
+    loop = TrainLoop()
+    spec = NetworkSpec(hidden=(64, 64), activations=("tanh", "tanh"))
+    loop._handle(NewProblem(1, Problem(make_dataset(DataSpec("moons")), spec, TrainConfig(),
+                                       None, 0)))
+    loop.probes = {"network": inspect.Throttled(inspect.NeuronMapsProbe(), 0.02),
+                   "neurons": inspect.NeuronMapsProbe()}
+    loop.make_snapshot()  # compiled
+    from nnviz.core import training
+    passes = []
+    for module, name in ((inspect, "_drawing_layers_fn"), (inspect, "_unit_fn"),
+                         (training, "_predict_fn")):
+        def counting(*key, make=getattr(module, name), name=name):
+            fn = make(*key)
+            return lambda *a: passes.append(name) or fn(*a)
+        monkeypatch.setattr(module, name, counting)
+    loop.trainer.run(3)
+    s = loop.make_snapshot()
+    assert passes == ["_drawing_layers_fn"]
+    maps = s.extras["neurons"]
+    np.testing.assert_allclose(maps.selected_map, s.grid.values, rtol=1e-5, atol=1e-6)
+    assert s.extras["network"].layers[0] is not None
