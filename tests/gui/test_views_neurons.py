@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from nnviz.core import inspect
 from nnviz.gui.neuron_maps import LUT, NeuronMapsView, levels_for, to_qimage
 
-from .test_views_helpers import make_trainer, snapshot_of
+from .test_views_helpers import big_maps, make_trainer, snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -59,19 +59,6 @@ def test_colours_are_the_playgrounds_and_bounded_activations_keep_their_range():
     img2 = to_qimage(np.array([[0.0, 0.0], [1.0, 1.0]]), (0.0, 1.0))
     assert img.pixelColor(0, 0).red() == 245 and img.pixelColor(1, 0).blue() == 189
     assert img2.pixelColor(0, 0).blue() == 189 and img2.pixelColor(0, 1).red() == 245
-
-
-def big_maps(widths=(512,) * 8, res=16, seed=0):
-    """A 2-W..W-1 network's maps as the probe hands them out (random numbers: no training)."""
-    from nnviz.core.inspect import NeuronMaps
-    from nnviz.core.network import NetworkSpec
-    spec = NetworkSpec(hidden=tuple(widths), activations=("sigmoid",) * len(widths))
-    rng = np.random.default_rng(seed)
-    xs = ys = np.linspace(-1, 1, res, dtype=np.float32)
-    layers = tuple(rng.random((res, res, n), dtype=np.float32) for n in (*widths, 1))
-    inputs = np.stack(np.meshgrid(xs, ys), -1)
-    return spec, NeuronMaps(xs, ys, inputs, layers, (len(widths), 0), layers[-1][:, :, 0],
-                            xs, ys)
 
 
 def count_images(monkeypatch) -> list[int]:
