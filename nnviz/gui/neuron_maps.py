@@ -13,8 +13,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSplitter,
-                               QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QScrollArea, QSizePolicy,
+                               QSplitter, QToolTip, QVBoxLayout, QWidget)
 
 from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
@@ -22,7 +22,7 @@ from nnviz.core.inspect import NeuronMaps
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from . import colors
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
-from .widgets import Letterboxed
+from .widgets import Letterboxed, cache_axes
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -125,7 +125,11 @@ class NeuronMapPanel(QWidget):
         self.plot.addItem(self.image)
         self.curve = self.plot.plot([], [], pen=pg.mkPen((60, 60, 60), width=2))  # 1-D input
         self.scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
+        # The points change once per data set, the map under them every frame (as the main
+        # plot's): painted from a pixmap, and the axes too.
+        self.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.scatter)
+        cache_axes(self.plot.getPlotItem())
         self._data_key = None
         colors.follow(self, self.apply_look)
         self._shown: tuple | None = None  # (maps, level name) drawn last

@@ -304,3 +304,29 @@ def test_a_snapshot_with_the_maps_makes_one_forward_pass_over_the_grid(monkeypat
     maps = s.extras["neurons"]
     np.testing.assert_allclose(maps.selected_map, s.grid.values, rtol=1e-5, atol=1e-6)
     assert s.extras["network"].layers[0] is not None
+
+
+class _Playing:
+    def __init__(self, epoch, playing=True):
+        self.epoch, self.playing, self.past, self.run_key = epoch, playing, False, (1, "main")
+
+
+def test_a_playing_runs_probe_is_throttled_however_far_apart_its_frames_come(monkeypatch):
+    """A 2-512x8-1 network's frames come ~50-100 ms apart: the gap since the last frame must not
+    pass for a Step there (the gradient probe ran in every snapshot, half the worker's time)."""
+    import types
+    clock = {"now": 100.0}
+    monkeypatch.setattr(inspect, "time", types.SimpleNamespace(perf_counter=lambda: clock["now"]))
+    calls = []
+
+    def costly(model, pts):
+        clock["now"] += 0.05  # 50 ms a call: with a budget of 1.5%, once in ~3.3 s
+        calls.append(model.epoch)
+        return model.epoch
+    probe = inspect.Throttled(costly, budget=0.015)
+    for epoch in range(1, 41):  # 40 frames, 0.1 s apart, while the run plays: 4 s
+        clock["now"] += 0.1
+        probe(_Playing(epoch), None)
+    assert len(calls) == 2
+    clock["now"] += 0.1
+    assert probe(_Playing(41, playing=False), None) == 41  # paused, or a Step: fresh
