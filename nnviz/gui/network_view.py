@@ -258,7 +258,7 @@ class NetworkCanvas(QWidget):
                 a = (60 + 170 * t) * self._link_alpha / 255
                 c = QColor(*(int(round(b + (k - b) * a)) for k, b in zip(colour[:3], bg)))
                 p.setPen(QPen(c, 0.6 + 4.4 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-                p.drawLines([QLineF(*segs[i, :4]) for i in sel])
+                p.drawLines([QLineF(*row) for row in segs[sel, :4].tolist()])
 
     def titles(self) -> list[tuple[QRectF, QFont, str]]:
         """Each column's header: where its text is drawn, in which font. As wide as a column
@@ -309,7 +309,9 @@ class NetworkCanvas(QWidget):
         selected = None
         for c, units in enumerate(self.shown):
             layer = c - 1
-            rects = [self.node_rect(c, k) for k in range(len(units))]
+            s = self.node_size[c]
+            centres = self.centres[c].tolist()  # plain floats: ~260 rectangles, twice
+            rects = [QRectF(x - s / 2, y - s / 2, s, s) for x, y in centres]
             for r, u in zip(rects, units):
                 img = self._images.get((layer, int(u)))
                 if img is not None:
@@ -333,7 +335,9 @@ class NetworkCanvas(QWidget):
                 t = 0.5 + 0.5 * np.clip(np.nan_to_num(b / self._bias_scale(layer), nan=0.0),
                                         -1.0, 1.0)
             shades = np.rint(t * 255).astype(int)
-            bias_rects = [self.bias_rect(c, k) for k in range(len(units))]
+            b = max(6.0, s * 0.3)  # as bias_rect
+            bias_rects = [QRectF(x - s / 2 - b * 0.7, y + s / 2 - b * 0.6, b, b)
+                          for x, y in centres]
             for br, shade in zip(bias_rects, shades):
                 p.fillRect(br, heat[shade])
             p.drawRects(bias_rects)
