@@ -100,16 +100,16 @@ def _subsampled(grid_points: np.ndarray, max_res: int):
 def shares_grid(probe, grid_points, spec: NetworkSpec) -> bool:
     """Whether ``probe`` (or the probe a Throttled wraps) takes its maps from every layer's
     activations over the whole of ``grid_points``: then the worker predicts the grid through
-    drawing_layers and the probe finds that pass done. A 2-512x8-1 network's 16 x 16 grid: one
+    drawing_layers and the probe finds that pass done. A 2-512x8-1 network's coarse grid: one
     forward pass of ~10 ms a snapshot instead of two; the notebook's network: no pass of its own
-    (the 100 x 100 map of the neuron shown was one), so the maps follow every frame.)"""
+    (the 100 x 100 map of the neuron shown was one), so the maps follow every frame."""
     probe = getattr(probe, "probe", probe)
     f = getattr(probe, "shares_grid", None)
     return bool(f is not None and grid_points is not None and f(grid_points, spec))
 
 
 #: Every layer over the whole grid is shared with the maps probes up to this many numbers (a
-#: copy off the device of ~6 MB at most; 2-512x8-1's 16 x 16 grid: 1.05 million). Beyond it
+#: copy off the device of ~6 MB at most; 2-512x8-1's 12 x 12 grid: 0.6 million). Beyond it
 #: (2-128-128-1's 100 x 100 grid: 2.6 million) the probes make their own, smaller passes.
 MAX_SHARED_MAP_VALUES = 1_500_000
 

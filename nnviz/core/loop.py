@@ -857,12 +857,14 @@ class TrainLoop(_LiveBranch):
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:
+            # The device copy the probes look up too (the same object: see shares_grid).
+            device = grid_device(self.grid_points)
             if any(shares_grid(fn, self.grid_points, t.spec) for fn in self.probes.values()):
                 # The maps probes draw every layer over this grid: one pass for both.
-                acts = drawing_layers(t.spec, model.params, self._grid_device)
+                acts = drawing_layers(t.spec, model.params, device)
                 values = np.asarray(scores(t.spec, t.config.loss, acts[-1]))
             else:
-                values = t.predict_for_drawing(self._grid_device, model.params)
+                values = t.predict_for_drawing(device, model.params)
             xs, ys = self._grid_axes
             if len(ys):
                 values = values.reshape(len(ys), len(xs), -1)
