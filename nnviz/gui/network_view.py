@@ -79,6 +79,14 @@ class NetworkCanvas(QWidget):
         self._picture = None
         super().update(*args)
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        # A new font (presentation mode) or style: the titles and the picture, drawn anew.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange,
+                            QEvent.Type.StyleChange):
+            self._picture = None
+            self._geometry_dirty = True
+        super().changeEvent(event)
+
     # -- data ------------------------------------------------------------------------------------
 
     def set_state(self, spec, params, maps: NeuronMaps | None) -> None:
