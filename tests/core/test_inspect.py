@@ -172,24 +172,28 @@ def test_baseline_probe_is_fitted_once_per_data(moons):
 
 
 class _Clock:
-    def __init__(self, epoch=0):
+    def __init__(self, epoch=0, playing=None):
         self.epoch = epoch
+        if playing is not None:  # as the worker's ModelAt says; without it, the gap decides
+            self.playing = playing
 
 
-def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused():
-    import time
+def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused(monkeypatch):
+    import types
+    now = {"t": 100.0}  # a fake clock: the test does not depend on the machine's speed
+    monkeypatch.setattr(inspect, "time", types.SimpleNamespace(perf_counter=lambda: now["t"]))
     calls = []
 
     def slow(trainer, pts):
-        time.sleep(0.02)
+        now["t"] += 0.02
         calls.append(trainer.epoch)
         return trainer.epoch
 
     probe = inspect.Throttled(slow, budget=0.1)  # 20 ms each: at most every 200 ms
-    t = _Clock()
-    start = time.perf_counter()
+    t = _Clock(playing=True)
     results = []
-    while len(calls) < 2 and time.perf_counter() - start < 5:
+    while len(calls) < 2:
+        now["t"] += 0.005
         t.epoch += 1
         results.append(probe(t, None))
     # Between the two computations, the frames got the first result again.
@@ -200,8 +204,19 @@ def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused():
     probe(t, None)
     probe(t, None)
     assert len(calls) == n + 2
-    # A frame after a pause in the calls (a Step): fresh.
-    time.sleep(0.06)
+    # A frame of a run that does not play (a Step): fresh.
+    t.playing = False
+    t.epoch += 1
+    assert probe(t, None) == t.epoch
+    # Without word from the worker, a frame after a gap in the calls is taken for a Step.
+    t = _Clock(t.epoch)
+    probe(t, None)
+    n = len(calls)
+    now["t"] += 0.01
+    t.epoch += 1
+    probe(t, None)
+    assert len(calls) == n  # in quick succession: throttled
+    now["t"] += 0.06
     t.epoch += 1
     assert probe(t, None) == t.epoch
     # Another trainer: fresh at once.
