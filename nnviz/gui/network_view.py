@@ -143,7 +143,10 @@ class NetworkCanvas(QWidget):
         top, bottom, left, right = 44, 14, 46, 34
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
-        top = max(top, 2 * QFontMetricsF(small).lineSpacing() + 12)  # under the two-line headers
+        # Under the headers: two lines, three where a layer shows only some of its units
+        # (the "(32 shown)" may need a line of its own in a narrow column).
+        partial = any(len(u) < n for u, n in zip(self.shown, self.spec.layer_sizes))
+        top = max(top, (3 if partial else 2) * QFontMetricsF(small).lineSpacing() + 12)
         cols = len(self.shown)
         xs = [left + (w - left - right) * (c + 0.5) / cols for c in range(cols)]
         avail = h - top - bottom
@@ -284,17 +287,34 @@ class NetworkCanvas(QWidget):
             else:
                 lines = [f"hidden {c}", f"{spec.hidden[c - 1]} {spec.activations[c - 1]}"]
             n, shown = spec.layer_sizes[c], len(self.shown[c])
+            # From the fullest wording to the tersest: the "(32 shown)" on a line of its
+            # own, then every line elided to the column ("2 featu512 sigmoid (32 shown)"
+            # ran together over eight 512-wide layers).
+            wordings = [lines]
             if shown < n:
-                lines[1] += f" ({shown} shown)"
+                wordings = [[lines[0], f"{lines[1]} ({shown} shown)"],
+                            [lines[0], lines[1], f"({shown} shown)"]]
             font = QFont(self.font())
-            size = max(7.0, font.pointSizeF() * 0.9)
-            while True:
-                font.setPointSizeF(size)
-                fm = QFontMetricsF(font)
-                need = max(fm.horizontalAdvance(line) for line in lines)
-                if need <= width or size <= 6.0:
+            base = max(7.0, font.pointSizeF() * 0.9)
+            fitted = None
+            for words in wordings:
+                size = base
+                while size >= 6.0:
+                    font.setPointSizeF(size)
+                    fm = QFontMetricsF(font)
+                    if max(fm.horizontalAdvance(line) for line in words) <= width:
+                        fitted = words
+                        break
+                    size -= 0.5
+                if fitted is not None:
                     break
-                size -= 0.5
+            if fitted is None:
+                font.setPointSizeF(6.0)
+                fm = QFontMetricsF(font)
+                fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
+                          for line in wordings[-1]]
+            lines = fitted
+            need = max(fm.horizontalAdvance(line) for line in lines)
             height = fm.lineSpacing() * len(lines)
             out.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
         return out
