@@ -16,7 +16,21 @@ if "NNVIZ_SETTINGS" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
     atexit.register(shutil.rmtree, _settings_dir, ignore_errors=True)
     os.environ["NNVIZ_SETTINGS"] = os.path.join(_settings_dir, "settings.ini")
 
+# jax's persistent compilation cache (and nnviz's data cache) in a folder of this test run, shared
+# by the xdist workers and by the `nnviz` processes the tests launch: a function one process
+# compiled loads in the others, and again after the bounded caches clear jax's (compiled.py).
+# Never the user's ~/.cache: a run starts from nothing, as CI does.
+if "NNVIZ_TEST_CACHE" not in os.environ:
+    os.environ["NNVIZ_TEST_CACHE"] = tempfile.mkdtemp(prefix="nnviz-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["NNVIZ_TEST_CACHE"], ignore_errors=True)
+    os.environ["XDG_CACHE_HOME"] = os.environ["NNVIZ_TEST_CACHE"]
+
 import pytest  # noqa: E402
+
+from nnviz.core import compile_cache  # noqa: E402
+
+if os.environ.get("NNVIZ_TEST_COMPILE_CACHE", "1") != "0":  # 0: without it, to compare
+    compile_cache.enable()
 
 FIRST_SNAPSHOT_MS = 60_000  # a cold compile on a busy machine
 
