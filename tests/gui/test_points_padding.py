@@ -41,6 +41,7 @@ def test_a_click_while_training_keeps_the_epoch_and_the_curve(win, qtbot, tmp_pa
     w, actions = win
     run_id, n = w.run_id, len(w.dataset.X)
     actions.edit_points_action.trigger()
+    qtbot.waitUntil(lambda: w.worker.loop.prepared is not None, timeout=TIMEOUT)
     w.worker.loop.prepared.result(timeout=120)  # compiled ahead, beside the training
     w.play()
     qtbot.waitUntil(lambda: w.last_snapshot.live_epoch > 200, timeout=TIMEOUT)
@@ -77,5 +78,6 @@ def test_a_click_while_training_keeps_the_epoch_and_the_curve(win, qtbot, tmp_pa
     assert np.array_equal(saved.dataset.X, w.dataset.X)
     assert np.array_equal(saved.dataset.y, w.dataset.y)
     actions.open_session(path)
-    qtbot.waitUntil(lambda: w.last_snapshot.run_id == w.run_id, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.run_id == w.run_id,
+                    timeout=TIMEOUT)
     assert len(w.dataset.X) == n + 1 and w.last_snapshot.live_epoch == saved.epoch > before
