@@ -51,28 +51,28 @@ def delays(trials: int) -> dict:
     before, after = [], []
     data, run_id = p.dataset, 1
     rng = __import__("numpy").random.default_rng(0)
+
+    def more(d):
+        return csvdata.with_point_added(d, tuple(rng.uniform(-1, 2, 2)), int(rng.integers(2)))
+    # after: clicks within one padded size; the run goes on (the first also switches the run
+    # from its unpadded data to padded, compiled ahead)
     for i in range(trials):
-        # after: the run goes on, the same padded size
-        data = csvdata.with_point_added(data, tuple(rng.uniform(-1, 2, 2)), i % 2)
-        e0 = lp.trainer.epoch
+        data, e0 = more(data), lp.trainer.epoch
         lp.post(L.SetData(data, "added point"))
         after.append(_until_trained(lp, data, e0))
-        # before: a new problem on the edited points (a new shape: a compile), epoch 0
-        data = csvdata.with_point_added(data, tuple(rng.uniform(-1, 2, 2)), i % 2)
-        run_id += 1
-        lp.post(L.NewProblem(run_id, make_problem(data)))
-        lp.post(L.Play())
-        before.append(_until_trained(lp, data, 0))
-        # back to a padded run for the next "after" (compiled ahead)
-        lp.post(L.SetData(data))
-        lp.work_once()
     # across a padded size: one compile, and the run goes on
     size = lp.trainer.data_size[0]
     while padded_size(len(data.train_index)) == size:
-        data = csvdata.with_point_added(data, tuple(rng.uniform(-1, 2, 2)), 1)
+        data = more(data)
     e0 = lp.trainer.epoch
     lp.post(L.SetData(data))
     across = _until_trained(lp, data, e0)
+    # before: a new problem on the edited points (a new shape: a compile), epoch 0
+    for i in range(trials):
+        data, run_id = more(data), run_id + 1
+        lp.post(L.NewProblem(run_id, make_problem(data)))
+        lp.post(L.Play())
+        before.append(_until_trained(lp, data, 0))
     lp.release()
 
     def med(xs, k):

@@ -178,3 +178,17 @@ def test_crossing_a_size_compiles_once_in_the_loop_and_goes_on():
     lp.work_once()
     assert training.TRACE_COUNT["chunk"] == traces + 1
     assert lp.trainer.data_size[0] > size and lp.trainer.epoch == 60 and lp.history.count == 60
+
+
+def test_an_export_after_point_edits_holds_the_real_points_only():
+    from nnviz.core import export
+    data = make_dataset(DataSpec("moons", samples=60, test_fraction=0))
+    p = make_problem(data)
+    t = Trainer(p.spec, p.config, data, seed=p.seed)
+    edited = csvdata.with_point_added(data, (0.25, 0.75), 1)
+    t.set_data(edited)
+    assert t.padded and t.data_size[0] == padded_size(61) > 61
+    plain = Trainer(p.spec, p.config, edited, seed=p.seed)
+    plain.initial_params = t.initial_params
+    assert export.script_text(t, 10) == export.script_text(plain, 10)
+    assert "0.25" in export.script_text(t, 10)
