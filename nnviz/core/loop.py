@@ -230,7 +230,8 @@ class SweepRequest:
 
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
-           | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | Request | ShowEpoch | Branch
+           | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | Request
+           | ShowEpoch | Branch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
            | EndSweep | SweepRequest)
 

@@ -17,8 +17,8 @@ from nnviz.core.history import LossHistory
 from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, EditingPoints, EndSweep,
                              FocusSweep, NewProblem, Pause, Play, Probe, RenameBranch, Request,
                              Reset, Restart, RunContext, RunState, SetData, SetLearningRate,
-                             SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, StartSweep, Step, Stop, SweepRequest,
-                             SwitchBranch, TrainLoop)
+                             SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, StartSweep,
+                             Step, Stop, SweepRequest, SwitchBranch, TrainLoop)
 from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
 
