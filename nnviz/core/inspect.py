@@ -29,10 +29,10 @@ from . import compiled, losses
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import forward_layers_fast
+from .training import STAT_POINTS, forward_layers_fast
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
-MAX_STAT_POINTS = 4096
+MAX_STAT_POINTS = STAT_POINTS  # the gradient statistics use at most this many training points
 MAX_THUMB_RES = 32
 HIST_BINS = 40
 
@@ -153,9 +153,31 @@ def _stats_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
     return jax.jit(f)
 
 
+@compiled.per_problem()
+def _padded_stats_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+    """``_stats_fn`` on padded points (``Trainer.stat_data``): the gradient is the real
+    points' mean; the activations of every row come back (the caller keeps the real ones)."""
+    def objective(params, X, T, mask, count):
+        return (losses.data_loss(spec, loss, params, X, T, mask, count)
+                + losses.penalty(params, l1, l2))
+    grad = jax.grad(objective)
+
+    def f(params, X, T, mask, count):
+        return params, grad(params, X, T, mask, count), forward_layers_fast(spec, params, X)
+    return jax.jit(f)
+
+
 def _stats(trainer, max_points: int = MAX_STAT_POINTS):
     """(weights, gradients, activations) of ``trainer`` as numpy, in one transfer."""
     cfg = trainer.config
+    padded = getattr(trainer, "stat_data", None)
+    if padded is not None and max_points == MAX_STAT_POINTS:
+        # A run on padded points: one compile for every edit of its points within a size.
+        f = _padded_stats_fn(trainer.spec, cfg.loss, float(cfg.l1), float(cfg.l2))
+        params, g, acts = jax.device_get(f(trainer.params, padded.X, padded.T, padded.mask,
+                                           padded.count))
+        n = int(padded.count)
+        return params, g, [a[:n] for a in acts]  # the real points' activations only
     n = min(max_points, len(trainer.data.train_index))
     f = _stats_fn(trainer.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
     return jax.device_get(f(trainer.params, trainer.X_train, trainer.T_train))
@@ -483,16 +505,38 @@ def _norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
     return jax.jit(f)
 
 
+@compiled.per_problem()
+def _padded_norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+    """``_norms_fn`` on padded points (the mean over the real ones): one compile for every
+    number of points within a padded size (``training.padded_size``)."""
+    def objective(params, X, T, mask, count):
+        return (losses.data_loss(spec, loss, params, X, T, mask, count)
+                + losses.penalty(params, l1, l2))
+    grad = jax.grad(objective)
+
+    def f(params, X, T, mask, count):
+        g = grad(params, X, T, mask, count)
+        return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
+                jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
+    return jax.jit(f)
+
+
 def gradient_row(model, previous=None,
                  max_points: int = MAX_STAT_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt). The ratio is
     lr ||g|| / ||W|| for plain gradient descent, else measured against ``previous`` =
     (epoch, params) of an earlier state: ||W - W_prev|| / ||W|| per epoch between them."""
     cfg = model.config
-    n = min(max_points, len(model.data.train_index))
-    f = _norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
-    norms, wnorm = (np.asarray(a, np.float64) for a in
-                    jax.device_get(f(model.params, model.X_train, model.T_train)))
+    padded = getattr(model, "stat_data", None)
+    if padded is not None and max_points == MAX_STAT_POINTS:
+        # The same first points, padded (a window's run: an edited point compiles nothing).
+        f = _padded_norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2))
+        out = f(model.params, padded.X, padded.T, padded.mask, padded.count)
+    else:
+        n = min(max_points, len(model.data.train_index))
+        f = _norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
+        out = f(model.params, model.X_train, model.T_train)
+    norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
     wnorm = np.maximum(wnorm, 1e-12)
     if cfg.optimizer == "gd":
         ratios = model.learning_rate * norms / wnorm

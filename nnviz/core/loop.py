@@ -127,6 +127,22 @@ class SetParams:
 
 
 @dataclass(frozen=True)
+class SetData:
+    """Edited points (added, deleted): the run goes on from its weights and epoch on
+    ``dataset``, whose network and settings are the run's. Within one padded size
+    (``training.padded_size``) nothing compiles; past it the runner compiles once, here."""
+    dataset: Dataset
+    text: str = "points edited"
+
+
+@dataclass(frozen=True)
+class EditingPoints:
+    """The window's point editing is ``on``: have the padded runner of this problem compiled
+    (beside the training, which goes on), so that the first edited point compiles nothing."""
+    on: bool
+
+
+@dataclass(frozen=True)
 class SetSpeed:
     epochs_per_frame: int | None  # None: as fast as possible
 
@@ -219,7 +235,8 @@ class SweepRequest:
 
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
-           | SetParams | SetSpeed | SetStopAt | SetProbe | Request | ShowEpoch | Branch
+           | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | Request
+           | ShowEpoch | Branch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
            | EndSweep | SweepRequest)
 
@@ -357,6 +374,11 @@ class TrainLoop(_LiveBranch):
         self.sweep_drawn.set()
         self._sweep_dirty = False
         self._sweep_last_publish = 0.0
+        # Point editing (SetData): while on, each problem's padded runner is compiled ahead on
+        # a thread of its own, beside the training (see _prepare_points).
+        self.editing_points = False
+        self._preparing: ThreadPoolExecutor | None = None
+        self.prepared: Any = None  # the Future of the last preparation (tests wait on it)
 
     # --- the thread-safe way in ------------------------------------------------------------
 
@@ -432,6 +454,8 @@ class TrainLoop(_LiveBranch):
             case Stop():
                 self.alive = False
                 self._set_playing(False, notify=False)
+                if self._preparing is not None:  # a compile ahead finishes on its own
+                    self._preparing.shutdown(wait=False, cancel_futures=True)
             case NewProblem(run_id, problem):
                 self._set_playing(False)
                 self._start_problem(run_id, problem)
@@ -487,7 +511,8 @@ class TrainLoop(_LiveBranch):
             case Reset(run_id, seed):
                 self._set_playing(False)
                 t = self.trainer
-                self._replace_trainer(run_id, Trainer(t.spec, t.config, t.data, seed=seed))
+                self._replace_trainer(run_id, Trainer(t.spec, t.config, t.data, seed=seed,
+                                                      padded=t.padded))
             case Restart(run_id):
                 self._set_playing(False)
                 self.trainer.restart()
@@ -507,6 +532,12 @@ class TrainLoop(_LiveBranch):
                 self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights")
                 self._dirty = True
                 self._publish_now()  # at once, even while playing
+            case SetData(dataset, text):
+                self._set_data(dataset, text)
+            case EditingPoints(on):
+                self.editing_points = bool(on)
+                if on:
+                    self._prepare_points()
             case ShowEpoch(epoch):
                 self._show(epoch)
             case Branch(epoch):
@@ -661,6 +692,58 @@ class TrainLoop(_LiveBranch):
         self.trainer = trainer
         self._new_run(run_id)
         self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
+        if self.editing_points:
+            self._prepare_points()
+
+    def _set_data(self, data: Dataset, text: str) -> None:
+        """Go on training on edited points (see SetData): a pinned checkpoint at the edit, the
+        points before it kept on the earlier checkpoints, so that replays stay exact."""
+        t = self.trainer
+        self._go_live()
+        if data is t.data:
+            return
+        runlog.stamp_data(self.run, t.feed_key)
+        bounds = t.data.bounds(0.1)
+        recompile = t.set_data(data)
+        self.log.checkpoint(t.epoch, t.state, "points")
+        self._record_grads(self.log)
+        if data.n_features in (1, 2) and data.bounds(0.1) != bounds:
+            self._make_grid(data, self._grid_res or None)  # the same size: nothing compiles
+        if recompile:
+            self._status(f"compiling for {t.data_size[0]:,} points...")
+            t0 = time.perf_counter()
+            t.compile()
+            t.evaluate()
+            dt = time.perf_counter() - t0
+            self._status(f"{text}: compiled in {dt:.1f} s for up to {t.data_size[0]:,} points"
+                         if dt > 0.2 else text)
+        self._dirty = True
+
+    def _prepare_points(self) -> None:
+        """Compile what the trainer runs once its points are edited -- the padded runner and
+        metrics of this problem -- on another thread, while training goes on here. A run
+        trains on its data unpadded until its first point edit (the notebook's numbers and
+        speed, bit for bit); from then on on padded data (``Trainer.set_data``)."""
+        t = self.trainer
+        if t is None or t.padded:
+            return
+        spec, config, data, seed = t.spec, t.config, t.data, t.seed
+        params = numpy_params(t.initial_params)
+
+        def work():
+            try:
+                p = Trainer(spec, config, data, params=params, seed=seed, padded=True)
+                p.compile()
+                p.evaluate()
+                p.test_loss()
+                gradient_row(p)
+            except Exception:  # noqa: BLE001 -- an edit compiles (and reports) for itself
+                pass
+
+        if self._preparing is None:
+            self._preparing = ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix="nnviz-prepare-points")
+        self.prepared = self._preparing.submit(work)
 
     def _warm_up(self, trainer: Trainer, probes: bool) -> None:
         """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
@@ -929,6 +1012,9 @@ class TrainLoop(_LiveBranch):
         """Drop the run's device arrays and the views' probes (after the loop has stopped): what
         remains of them is then freed in an orderly way now, not by the interpreter's last
         collection."""
+        if self._preparing is not None:
+            self._preparing.shutdown(wait=True, cancel_futures=True)
+            self._preparing = None
         self.trainer = None
         self.sweep = None
         self.probes.clear()

@@ -49,6 +49,7 @@ class ModelAt:
     data = property(lambda self: self.source.data)
     X_train = property(lambda self: self.source.X_train)
     T_train = property(lambda self: self.source.T_train)
+    stat_data = property(lambda self: getattr(self.source, "stat_data", None))
 
 
 @dataclass(frozen=True)

@@ -550,6 +550,24 @@ class MainWindow(QMainWindow):
         self._commit(problem)
         self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
 
+    def edit_points(self, data: Dataset, text: str = "points edited") -> bool:
+        """Train on ``data`` -- the points edited on the plot (added, deleted) -- from now on:
+        the run goes on from its weights and epoch, its record kept (no new run). False when
+        there is no run to go on (nothing loaded yet): ``load_problem`` then starts one."""
+        if self._dataset is None or self._spec is None:
+            return False
+        source = data.spec if data.spec is not None else data  # an undo back to generated
+        self._dataset, self._data_source = data, source
+        self.boundary.set_dataset(data, self.class_names(data))
+        if data.spec is not None:
+            self.data_panel.set_spec(data.spec)
+        else:
+            self.data_panel.set_custom(data)
+        self.data_panel.set_task_text(data)
+        self._update_legend(data)
+        self.worker.set_data(data, text)
+        return True
+
     def _set_panels(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig) -> None:
         if isinstance(source, DataSpec):
             self.data_panel.set_spec(source)
