@@ -24,11 +24,13 @@ class MessageLabel(QLabel):
         self.hide()
 
     def show_error(self, text: str) -> None:
-        self.setStyleSheet(ERROR_STYLE)
+        from . import colors
+        colors.tint(self, "error")
         self._set(text)
 
     def show_note(self, text: str) -> None:
-        self.setStyleSheet(NOTE_STYLE)
+        from . import colors
+        colors.tint(self, "note")
         self._set(text)
 
     def clear_message(self) -> None:
@@ -39,7 +41,7 @@ class MessageLabel(QLabel):
         self.setVisible(bool(text))
 
     def is_error(self) -> bool:
-        return self.isVisible() and self.styleSheet() == ERROR_STYLE
+        return self.isVisible() and self.property("nnvizTint") == "error"
 
 
 class _SaysOutOfRange:
