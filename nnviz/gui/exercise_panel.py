@@ -11,9 +11,9 @@ import html
 import os
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QPalette
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QGridLayout, QInputDialog,
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QHBoxLayout, QInputDialog,
                                QLabel, QMenu, QMessageBox, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -86,8 +86,8 @@ class ExercisePanel(QFrame):
         self.body = body = QWidget()
         body.setObjectName("ExerciseBody")
         v = QVBoxLayout(body)
-        v.setContentsMargins(8, 6, 8, 6)
-        v.setSpacing(6)
+        v.setContentsMargins(8, 4, 8, 4)
+        v.setSpacing(4)
         for label in (self.title, self.task, self.goals, self.hints, self.solution):
             v.addWidget(label)
         v.addStretch(1)
@@ -98,8 +98,12 @@ class ExercisePanel(QFrame):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # One row where the five buttons fit, two where they do not (presentation mode's
         # larger text in a narrow column).
-        self.buttons = QGridLayout()
+        self.buttons = QVBoxLayout()
         self.buttons.setContentsMargins(8, 2, 8, 6)
+        self.buttons.setSpacing(4)
+        self._button_rows = (QHBoxLayout(), QHBoxLayout())
+        for row in self._button_rows:
+            self.buttons.addLayout(row)
         self._rows = 0
         self._arrange_buttons()
         outer = QVBoxLayout(self)
@@ -147,28 +151,25 @@ class ExercisePanel(QFrame):
     def _arrange_buttons(self) -> None:
         shown = [b for b in self._button_list() if not b.isHidden()]
         m = self.buttons.contentsMargins()
-        spacing = max(self.buttons.horizontalSpacing(), 6)
-        need = sum(b.sizeHint().width() for b in shown) + spacing * (len(shown) + 1) \
+        spacing = max(self._button_rows[0].spacing(), 6)
+        need = sum(b.sizeHint().width() for b in shown) + spacing * len(shown) \
             + m.left() + m.right()
         rows = 1 if need <= self.width() else 2
         if rows == self._rows:
             return
         self._rows = rows
-        for b in self._button_list():
-            self.buttons.removeWidget(b)
-        for col in range(self.buttons.columnCount()):
-            self.buttons.setColumnStretch(col, 0)
-        first, second = self._button_list()[:3], self._button_list()[3:]
-        for i, b in enumerate(first):
-            self.buttons.addWidget(b, 0, i)
-        if rows == 1:
-            self.buttons.setColumnStretch(3, 1)
-            for i, b in enumerate(second):
-                self.buttons.addWidget(b, 0, 4 + i)
-        else:
-            self.buttons.setColumnStretch(3, 1)
-            self.buttons.addWidget(self.restart_button, 1, 4)
-            self.buttons.addWidget(self.close_button, 1, 5)
+        for row in self._button_rows:
+            while row.count():
+                row.takeAt(0)
+        first, second = self._button_rows
+        for b in self._button_list()[:3]:
+            first.addWidget(b)
+        first.addStretch(1)
+        rest = first if rows == 1 else second
+        if rows == 2:
+            second.addStretch(1)
+        for b in self._button_list()[3:]:
+            rest.addWidget(b)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
@@ -178,9 +179,11 @@ class ExercisePanel(QFrame):
         """A hint or the solution shown: scroll to it."""
         self._rows = 0
         self._arrange_buttons()  # "Apply it" came, "Hint (3 left)" became "No more hints"
-        self.body.adjustSize()
-        last = self.solution if self.solution.isVisible() else self.hints
-        self.scroll.ensureWidgetVisible(last)
+        def show_last() -> None:  # once the body has its new height
+            last = self.solution if self.solution.isVisible() else self.hints
+            if last.isVisible():
+                self.scroll.ensureWidgetVisible(last, 0, 0)
+        QTimer.singleShot(0, self, show_last)
 
     def show_goals(self, statuses: list[GoalStatus], force: bool = False) -> None:
         self._statuses = list(statuses)

@@ -90,6 +90,7 @@ class Presentation(QObject):
             self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
             self._share_width()
         elif self._normal_split is not None:
+            w.loss_plot.setMinimumHeight(150)
             w.main_split.restoreState(self._normal_split[0])
             w.left_split.restoreState(self._normal_split[1])
         if w.last_snapshot is not None:
@@ -111,6 +112,8 @@ class Presentation(QObject):
         total = max(sum(split.sizes()), self.window.width())
         share = EXERCISE_SHARE if self._exercise_open() else LEFT_SHARE
         split.setSizes([int(total * share), total - int(total * share)])
+        # Under an exercise the loss plot gives up a little height (720 px is short).
+        self.window.loss_plot.setMinimumHeight(120 if self._exercise_open() else 150)
         if self._exercise_open():
             left = self.window.left_split
             height = sum(left.sizes())
