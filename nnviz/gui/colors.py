@@ -430,8 +430,9 @@ def style_view(view) -> None:
     fg = hex_of(t.text)
     for item in view.scene().items():
         if isinstance(item, pg.AxisItem):
-            item.setTextPen(t.text)
+            # In this order: setPen gives the axis title the line's grey, setTextPen the text's.
             item.setPen(t.axis)
+            item.setTextPen(t.text)
         elif isinstance(item, pg.LegendItem):
             item.setLabelTextColor(t.text)
             for _, label in item.items:  # pyqtgraph stores the colour, draws it at setText
