@@ -17,7 +17,17 @@ SCALE = 1.6  # the issue's floor for fonts and markers a room can read
 SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
 EXERCISE_SHARE = 0.45  # with an exercise open: its text beside the plot, above the readout
-READOUT_STYLE = "QLabel { color: #111; background: #f4f5f6; border-radius: 4px; padding: 6px; }"
+READOUT_STYLE = "QLabel {{ color: {text}; background: {ground}; border-radius: 4px; padding: 6px; }}"
+
+
+def readout_style() -> str:
+    """The readout's box in the current theme (a white box on the dark theme glared)."""
+    from . import colors
+    t = colors.theme()
+    if t.dark:
+        return READOUT_STYLE.format(text=colors.hex_of(t.text),
+                                    ground=colors.hex_of(t.background))
+    return READOUT_STYLE.format(text="#111111", ground="#f4f5f6")
 
 
 class Presentation(QObject):
@@ -33,7 +43,9 @@ class Presentation(QObject):
         self.readout = QLabel()
         self.readout.setObjectName("PresentationReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setStyleSheet(READOUT_STYLE)
+        from . import colors
+        self.readout.setStyleSheet(readout_style())
+        colors.follow(self.readout, lambda: self.readout.setStyleSheet(readout_style()))
         self.readout.setWordWrap(True)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.readout.setToolTip("The epoch, and the loss and accuracy of the model on the "

@@ -60,3 +60,23 @@ def test_every_view_is_readable_in_the_light_theme(main_window, qtbot, wait_run)
         _show(w, qtbot, entry.name)
         problems += text_problems(w, f"{entry.name}: ")
     assert problems == [], "\n".join(problems)
+
+
+def test_presentation_modes_readout_follows_the_dark_theme(main_window, qtbot, wait_run):
+    """The large epoch / loss readout was a white box on the dark theme."""
+    w = main_window
+    w.step(10)
+    wait_run(w, 10)
+    w.set_presentation(True)
+    colors.set_look("dark")
+    QApplication.processEvents()
+    r = w.presentation.readout
+    r.ensurePolished()
+    ground = r.palette().color(r.backgroundRole())
+    assert ground.lightness() < 80 and r.palette().color(r.foregroundRole()).lightness() > 180
+    assert text_problems(w) == []
+    colors.set_look("light")
+    QApplication.processEvents()
+    r.ensurePolished()
+    assert r.palette().color(r.backgroundRole()).lightness() > 200
+    w.set_presentation(False)
