@@ -201,12 +201,19 @@ def scale_scene(view, scale: float) -> None:
     scene = view.scene()
     if scene is None:
         return
+    if view.property("nnvizScale") != scale:
+        view.setProperty("nnvizScale", scale)
+        for fitter in view.findChildren(QObject):
+            if type(fitter).__name__ == "FittedTitles":
+                fitter.fit()
     for item in scene.items():
         if isinstance(item, pg.AxisItem):
             if QGraphicsItem.data(item, _SET + 1) != scale:
                 QGraphicsItem.setData(item, _SET + 1, scale)
                 scale_axes([item], view.font(), scale)
         elif isinstance(item, pg.LabelItem):
+            if getattr(item, "nnviz_fitted", False):
+                continue  # a title FittedTitles sizes (at the scale) to its plot's width
             size = item.opts.get("size") or "9pt"
             try:
                 pt = float(str(size).replace("pt", ""))

@@ -359,6 +359,7 @@ def fit_title(plot) -> None:
     side by side overflowed their view (the third cut off at the edge). FittedTitles sets a
     title that does not fit smaller."""
     label = plot.titleLabel
+    label.nnviz_fitted = True  # FittedTitles sizes it, presentation mode's scale included
     update_min = label.updateMin
 
     def title_min() -> None:
@@ -385,14 +386,18 @@ class FittedTitles(QObject):
         return False
 
     def fit(self) -> None:
+        # Presentation mode's scale (nnviz.gui.presentation.scale_scene): the titles start
+        # and end that much larger; the scaling leaves these titles to this fitting.
+        scale = float(self.view.property("nnvizScale") or 1.0)
         for item in self.view.ci.items:
             label = getattr(item, "titleLabel", None)
             text = label.text if label is not None else ""
             if not text:
                 continue
-            size = TITLE_PT
+            label.nnviz_fitted = True
+            size = TITLE_PT * scale
             font = QFont()
-            while size > MIN_TITLE_PT:
+            while size > MIN_TITLE_PT * scale:
                 font.setPointSizeF(size)
                 if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
                     break

@@ -172,3 +172,34 @@ def test_the_colour_bar_has_room_for_its_numbers_and_title_at_any_scale(main_win
         assert have >= need
     finally:
         w.set_presentation(False)
+
+
+def test_a_lessons_words_leave_its_plots_room_in_presentation_at_1024(main_window, qtbot):
+    """Lesson 5's words took the page: its plots were a strip 20 pixels high, their titles on
+    top of each other. The words scroll beyond 40% of the page; the titles fit their plots."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("lesson-5")
+    _at_size(w, qtbot, (1024, 768))
+    lessons = w._inspection_views["lessons"]
+    page = lessons.pages["moons"]
+    qtbot.waitUntil(lambda: page.filled, timeout=120_000)
+    qtbot.wait(300)
+    QApplication.processEvents()
+    assert page.glw.height() >= 0.5 * page.height()
+    assert page.words.height() <= 0.4 * page.height() + 1
+    plots = [i for i in page.glw.ci.items if isinstance(i, pg.PlotItem)]
+    for p in plots:
+        label = p.titleLabel
+        font = QFont()
+        font.setPointSizeF(float(label.opts["size"].replace("pt", "")))
+        assert QFontMetrics(font).horizontalAdvance(label.text) <= p.width(), label.text
+        # Small still (three 1:1 planes side by side in ~470 px), but drawn: before, the whole
+        # plot area was 20 px high and the planes had no height at all.
+        assert p.vb.height() >= 30, label.text
+    # The lessons' list shows its names whole at presentation mode's size.
+    names = lessons.list
+    assert names.width() >= names.sizeHintForColumn(0) + 8
+    assert layout_problems(w) == []
