@@ -28,7 +28,7 @@ from nnviz.core.landscape import DIRECTIONS
 from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
-from .widgets import cache_axes
+from .widgets import CappedScroll, cache_axes
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -149,7 +149,7 @@ class LandscapeView(QWidget):
         top.addWidget(self.directions)
         top.addWidget(self.log_scale)
         top.addWidget(self.follow)
-        top.addWidget(self.hint, 1)
+        top.addStretch(1)
 
         self.summary = QLabel()
         self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
@@ -240,10 +240,14 @@ class LandscapeView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
+        lay.addWidget(self.hint)  # its own line: beside the controls it was a tall column
         lay.addWidget(self.summary)
         lay.addWidget(self.message)
         lay.addWidget(self.glw, 1)
-        lay.addWidget(self.explanation)
+        # At most a fifth of the view: in presentation mode's larger text it took the plots'
+        # room (they were a strip 50 px high at 1280x720).
+        self.explanation_scroll = CappedScroll(self.explanation, 0.2)
+        lay.addWidget(self.explanation_scroll)
 
     def apply_look(self) -> None:
         """Every curve, mark and note in the current theme: the path in its red lightened on

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QPushButton,
-                               QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
 
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
-from .widgets import FittedTitles, PlaneHeights, fit_title
+from .widgets import CappedScroll, FittedTitles, PlaneHeights, fit_title
 
 
 @dataclass(frozen=True)
@@ -95,49 +94,6 @@ LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their wid
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 
 
-class _WordsScroll(QScrollArea):
-    """A lesson's words: as tall as they are at the page's width, up to TEXT_SHARE of the page;
-    beyond, they scroll."""
-
-    def __init__(self, body: QWidget) -> None:
-        super().__init__()
-        self.setWidget(body)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        body.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # new numbers: another height
-        return False
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        body = self.widget()
-        width = max(self.viewport().width(), 200)
-        h = body.heightForWidth(width) if body.hasHeightForWidth() else -1
-        if h < 0:
-            h = body.sizeHint().height()
-        page = self.parentWidget()
-        cap = int(page.height() * TEXT_SHARE) if page is not None and page.height() > 0 \
-            else h
-        return QSize(super().sizeHint().width(), min(h + 2, max(cap, 60)))
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        return QSize(super().minimumSizeHint().width(), 60)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().resizeEvent(event)
-        if event.oldSize().width() != event.size().width():
-            self.updateGeometry()  # wrapped words need another height at another width
-
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self.updateGeometry()
-
-
 class LessonPage(QWidget):
     """A title, a sentence or two, the numbers, and the plots (built once, on first show)."""
 
@@ -172,7 +128,7 @@ class LessonPage(QWidget):
         wl.addWidget(self.numbers)
         # The words scroll when they would take more than TEXT_SHARE of the page: on a
         # projector in presentation mode they left the plots a strip 20 pixels high.
-        self.words = _WordsScroll(words)
+        self.words = CappedScroll(words, TEXT_SHARE)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 0, 6, 6)
         lay.addWidget(self.words)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QValidator
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGraphicsItem, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
+                               QScrollArea, QSizePolicy, QSpinBox, QWidget)
 
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #555;"
@@ -404,3 +405,48 @@ class FittedTitles(QObject):
                 size -= 0.5
             if label.opts.get("size") != f"{size:g}pt":
                 label.setText(text, size=f"{size:g}pt")
+
+
+class CappedScroll(QScrollArea):
+    """Words above a plot: as tall as they are at their width, up to ``share`` of the parent's
+    height; beyond, they scroll (in presentation mode's larger text they took the plot's
+    room)."""
+
+    def __init__(self, body: QWidget, share: float) -> None:
+        super().__init__()
+        self.share = share
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        body.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # new numbers: another height
+        return False
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        body = self.widget()
+        width = max(self.viewport().width(), 200)
+        h = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        if h < 0:
+            h = body.sizeHint().height()
+        page = self.parentWidget()
+        cap = int(page.height() * self.share) if page is not None and page.height() > 0 \
+            else h
+        return QSize(super().sizeHint().width(), min(h + 2, max(cap, 60)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return QSize(super().minimumSizeHint().width(), 60)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # wrapped words need another height at another width
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()

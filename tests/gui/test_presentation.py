@@ -203,3 +203,22 @@ def test_a_lessons_words_leave_its_plots_room_in_presentation_at_1024(main_windo
     names = lessons.list
     assert names.width() >= names.sizeHintForColumn(0) + 8
     assert layout_problems(w) == []
+
+
+def test_the_landscapes_words_leave_its_map_room_in_presentation_at_1280x720(main_window, qtbot,
+                                                                              wait_run):
+    """The landscape's explanation and its hint (a tall column beside the controls) took the
+    view: the map was a strip 50 px high. The explanation scrolls beyond a fifth of the view."""
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    w.show_view("landscape")
+    _at_size(w, qtbot, (1280, 720))
+    view = w._inspection_views["landscape"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=120_000)
+    qtbot.wait(300)
+    QApplication.processEvents()
+    assert view.explanation_scroll.height() <= 0.2 * view.height() + 1
+    assert view.hint.height() <= 3 * view.hint.fontMetrics().height()
+    assert view.map.vb.height() >= 120
+    assert layout_problems(w) == []
