@@ -451,11 +451,6 @@ class LessonsView(QWidget):
     def _fit_list(self) -> None:
         self.list.setFixedWidth(self.list.sizeHintForColumn(0) + 16)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # presentation mode: the names grew
-            self._fit_list()
-
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): every page drawn so far again."""
         self._lut = diverging_map().getLookupTable(0.0, 1.0, 256)

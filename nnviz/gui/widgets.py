@@ -398,7 +398,9 @@ class FittedTitles(QObject):
             label.nnviz_fitted = True
             size = TITLE_PT * scale
             font = QFont()
-            while size > MIN_TITLE_PT * scale:
+            # The floor grows half as much: three plots side by side on a projector's 1024
+            # pixels could not hold their titles at 1.6 times the smallest size.
+            while size > MIN_TITLE_PT * (1 + (scale - 1) / 2):
                 font.setPointSizeF(size)
                 if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
                     break
@@ -421,11 +423,22 @@ class CappedScroll(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         body.installEventFilter(self)
+        self._watched = None
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # new numbers: another height
+        t = event.type()
+        if (t == QEvent.Type.LayoutRequest and obj is self.widget()) or \
+                (t == QEvent.Type.Resize and obj is self._watched):
+            self.updateGeometry()  # new words, or the parent's new height: another cap
         return False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        parent = self.parentWidget()
+        if parent is not None and parent is not self._watched:
+            self._watched = parent
+            parent.installEventFilter(self)
+            self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         body = self.widget()
