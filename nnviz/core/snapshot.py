@@ -42,6 +42,7 @@ class ModelAt:
     log: Any = None  # the branch's RunLog (read in the worker thread only)
     past: bool = False  # an epoch before the branch's live end
     state: Any = None  # the whole TrainState shown (optimiser state, key): the backprop view's
+    playing: bool = False  # made while the run plays (a throttled probe may hand out its last)
 
     spec = property(lambda self: self.source.spec)
     config = property(lambda self: self.source.config)
