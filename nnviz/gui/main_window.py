@@ -54,7 +54,7 @@ from nnviz.core.training import TrainConfig, Trainer, TrainingError
 from . import colors
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
-from .columns import ColumnsScroll
+from .columns import ColumnsScroll, SideTabs
 from .controls import RunControls
 from .data_panel import DataPanel
 from .loss_plot import LossPlot
@@ -237,7 +237,9 @@ class MainWindow(QMainWindow):
 
         # Left: the settings above the loss; right: the big plot (and the views' tabs).
         self.left_split = QSplitter(Qt.Orientation.Vertical)
-        self.left_split.addWidget(self.panels_scroll)
+        # The settings, and an open exercise as a tab beside them (nnviz.gui.exercise_panel).
+        self.side_tabs = SideTabs(self.panels_scroll)
+        self.left_split.addWidget(self.side_tabs)
         self.left_split.addWidget(loss_box)
         # The settings keep their height; the loss plot takes what is left (at least 150 px).
         self.left_split.setStretchFactor(0, 0)

@@ -27,7 +27,6 @@ from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
 from .neuron_maps import NeuronMapPanel, neuron_label, to_qimages
-from .widgets import ERROR_STYLE
 
 MAX_UNITS = 32
 MAX_LINKS = 160
@@ -496,7 +495,7 @@ class NetworkView(QWidget):
                                "links (weights) and the small squares (biases).")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        colors.tint(self.message, "error")
         self.message.hide()
         split = QSplitter()
         split.addWidget(self.canvas)
