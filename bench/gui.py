@@ -8,6 +8,7 @@
     python bench/gui.py --views all     # the main tab, then every view's tab in turn
     python bench/gui.py --views gradients                  # one view's tab
     python bench/gui.py --views regions --activation relu  # a ReLU network (the regions apply)
+    python bench/gui.py --steady-only --views network --hidden 512,512   # ~1 min: A/B runs
 
 Runs the real MainWindow offscreen (QT_QPA_PLATFORM=offscreen) on the notebook's problem (moons,
 2-4-10-4-1 sigmoid, MSE, gd, lr 1.0; ``--points N`` moons points, ``--hidden W,W,..`` sigmoid
@@ -47,6 +48,12 @@ tabs that draw training frames, all but the lessons), or one view's name (that t
   engine alone, nothing else). Target (view_cost) >= 0.75.
 - ``all_views.gui_cpu_ms_per_frame`` / ``gui_cpu_share``: the GUI thread's CPU time per frame
   drawn, and its share of one core, in that phase: what the drawing takes from the training.
+- ``--steady-only``: one view's tab (``--views NAME`` or ``main``) and its steady phase alone:
+  no launches, no headless loop, no pause trials (jax's compile cache kept in
+  $TMPDIR/nnviz-bench-steady, so a second run does not compile). Besides frames/s, stall and the
+  GUI's CPU per frame it gives ``worker_cpu_ms_per_snapshot``: the worker thread's CPU time per
+  snapshot made (jax's own threads not counted), the figure for before/after runs taking turns
+  on a busy machine.
 - ``tabs``: the same figures with only one tab shown at a time, as the window opens them: the
   main tab, then the network tab, then the neurons tab (not with --quick); there
   ``frames_per_second`` counts the paints of that tab's view (the boundary, the network diagram,
@@ -517,6 +524,38 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
     return result
 
 
+def steady_only(seconds: float, view: str) -> dict:
+    """The window on one view, its steady phase alone (see ``--steady-only``)."""
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.core import compile_cache
+    compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
+    from nnviz.gui.main_window import MainWindow
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    w = MainWindow(the_problem())
+    w.controls.speed.setValue(w.controls.speed.maximum())
+    w.resize(1400, 900)
+    w.show()
+    rec = Recorder(app, w)
+    rec.pump(300, lambda: w.last_snapshot is not None)
+    w.show_view(view)
+    rec.watch(view, painted_widget(w, w._inspection_views, view))
+    rec.pump(0.5)
+    loop, spent = w.worker.loop, []
+    publish = loop._publish_now
+
+    def timed(*a, **k):  # the worker thread
+        c = time.thread_time()
+        out = publish(*a, **k)
+        spent.append(time.thread_time() - c)
+        return out
+    loop._publish_now = timed
+    phase = rec.steady(seconds, view)
+    w.shutdown()
+    phase["worker_cpu_ms_per_snapshot"] = 1000 * statistics.median(spent) if spent else None
+    return phase
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=6.0, help="length of the steady phase")
@@ -527,6 +566,8 @@ def main() -> int:
                    help="hidden activation (default sigmoid; relu for --views regions)")
     p.add_argument("--views", default="side",
                    help="side (default), main, all, or one view: " + ", ".join(VIEW_NAMES))
+    p.add_argument("--steady-only", action="store_true",
+                   help="one view's steady phase alone (no launches, headless loop, pauses)")
     p.add_argument("--child", choices=("launch", "first-frame"), help=argparse.SUPPRESS)
     p.add_argument("--t-start", type=float, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -544,6 +585,15 @@ def main() -> int:
                "activation": args.activation}
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(problem)
     load_before = open("/proc/loadavg").read().split()[:3]
+    if args.steady_only:
+        if args.views not in ("main", *VIEW_NAMES):
+            p.error("--steady-only: --views main or one view's name")
+        phase = steady_only(seconds, args.views)
+        print(json.dumps({**phase, "seconds": seconds, "problem": problem, "views": args.views,
+                          "load_before": load_before,
+                          "load_after": open("/proc/loadavg").read().split()[:3]},
+                         indent=1, default=float))
+        os._exit(0)  # no need to wait for the interpreter's teardown of Qt
 
     with tempfile.TemporaryDirectory(prefix="nnviz-bench-") as tmp:
         # The CLI's cache lives in $XDG_CACHE_HOME/nnviz/jax: one folder for all the parts.

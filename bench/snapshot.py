@@ -1,16 +1,19 @@
 """What one snapshot costs the training thread, part by part (no window, no other thread).
 
     python bench/snapshot.py        # ~15 s
+    python bench/snapshot.py --hidden 512,512,512,512,512,512,512,512 --n 30
 
 A snapshot is what the worker hands the window ~30-40 times a second while training: the
 metrics, the 100x100 grid of the decision boundary, and the views' probes. This runs the real
 TrainLoop on the notebook's problem and prints the median wall time (ms, over 300 snapshots,
 16 epochs trained between two) of: the metrics alone, the test loss the curve records, a
 snapshot without probes, with the network and neuron views' map probes (unthrottled, as when
-both are shown), and with the gradient probe as well.
+both are shown), and with the gradient probe as well. ``cpu_ms``: the same medians in CPU time
+of the whole process (XLA's threads too): the figure that stays put on a busy machine.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import time
@@ -24,29 +27,44 @@ from nnviz.core.loop import NewProblem, TrainLoop
 
 
 def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--hidden", default=None, help="hidden widths, e.g. 512,512 (sigmoid)")
+    p.add_argument("--n", type=int, default=300, help="snapshots per figure")
+    args = p.parse_args()
+    spec = NetworkSpec()
+    if args.hidden:
+        hidden = tuple(int(v) for v in args.hidden.split(","))
+        spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
     loop = TrainLoop()
-    loop._handle(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+    loop._handle(NewProblem(1, Problem(make_dataset(DataSpec("moons")), spec,
                                        TrainConfig(), None, 0)))
     t = loop.trainer
+    epochs = 16 if not args.hidden else 1
+    cpu: dict[str, float] = {}
 
-    def median_ms(f, n: int = 300) -> float:
+    def median_ms(f, name: str) -> float:
         for _ in range(5):
             f()
-        times = []
-        for _ in range(n):
-            t.run(16)
-            start = time.perf_counter()
+        times, cpus = [], []
+        for _ in range(args.n):
+            t.run(epochs)
+            start, c = time.perf_counter(), time.process_time()
             f()
             times.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - c)
+        cpu[name] = round(1000 * statistics.median(cpus), 3)
         return round(1000 * statistics.median(times), 3)
 
-    out = {"metrics": median_ms(t.evaluate), "test_loss": median_ms(loop._record_test),
-           "snapshot": median_ms(loop.make_snapshot)}
+    out = {"metrics": median_ms(t.evaluate, "metrics"),
+           "test_loss": median_ms(loop._record_test, "test_loss"),
+           "snapshot": median_ms(loop.make_snapshot, "snapshot")}
     loop.probes = {"network": inspect.NeuronMapsProbe(), "neurons": inspect.NeuronMapsProbe()}
-    out["snapshot_with_maps"] = median_ms(loop.make_snapshot)
+    out["snapshot_with_maps"] = median_ms(loop.make_snapshot, "snapshot_with_maps")
     loop.probes["gradients"] = inspect.GradientProbe()
-    out["snapshot_with_maps_and_gradients"] = median_ms(loop.make_snapshot)
-    print(json.dumps({"ms": out}, indent=1))
+    out["snapshot_with_maps_and_gradients"] = median_ms(loop.make_snapshot,
+                                                        "snapshot_with_maps_and_gradients")
+    print(json.dumps({"ms": out, "cpu_ms": cpu, "grid_side": loop._grid_res or None,
+                      "load": open("/proc/loadavg").read().split()[:3]}, indent=1))
 
 
 if __name__ == "__main__":

@@ -29,10 +29,10 @@ from . import compiled, losses
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import forward_layers_fast
+from .training import STAT_POINTS, forward_layers_fast
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
-MAX_STAT_POINTS = 4096
+MAX_STAT_POINTS = STAT_POINTS  # the gradient statistics use at most this many training points
 MAX_THUMB_RES = 32
 HIST_BINS = 40
 
@@ -83,11 +83,40 @@ _grids = _IdentityMemo(8)  # (grid points, max_res) -> subsampled points, shape,
 _maps = _IdentityMemo(2)  # (spec, params, device points) -> all layers' maps, numpy
 
 
+def grid_device(grid_points: np.ndarray):
+    """The device copy of ``grid_points``, one per grid object: the worker's grid prediction and
+    the maps probes' forward pass share it, so that they can share the pass (drawing_layers)."""
+    return _grids.get((grid_points,), lambda: device_array(grid_points))
+
+
 def _subsampled(grid_points: np.ndarray, max_res: int):
     def make():
         pts, shape = subsample_grid(grid_points, max_res)
-        return pts, shape, device_array(pts)
+        whole = len(pts) == len(grid_points)  # no row or column dropped: the grid itself
+        return pts, shape, grid_device(grid_points) if whole else device_array(pts)
     return _grids.get((grid_points, max_res), make)
+
+
+def shares_grid(probe, grid_points, spec: NetworkSpec) -> bool:
+    """Whether ``probe`` (or the probe a Throttled wraps) takes its maps from every layer's
+    activations over the whole of ``grid_points``: then the worker predicts the grid through
+    drawing_layers and the probe finds that pass done. A 2-512x8-1 network's coarse grid: one
+    forward pass of ~10 ms a snapshot instead of two; the notebook's network: no pass of its own
+    (the 100 x 100 map of the neuron shown was one), so the maps follow every frame."""
+    probe = getattr(probe, "probe", probe)
+    f = getattr(probe, "shares_grid", None)
+    return bool(f is not None and grid_points is not None and f(grid_points, spec))
+
+
+#: Every layer over the whole grid is shared with the maps probes up to this many numbers (a
+#: copy off the device of ~6 MB at most; 2-512x8-1's 12 x 12 grid: 0.6 million). Beyond it
+#: (2-128-128-1's 100 x 100 grid: 2.6 million) the probes make their own, smaller passes.
+MAX_SHARED_MAP_VALUES = 1_500_000
+
+
+def _steps(shape: tuple[int, int], max_res: int) -> tuple[int, int]:
+    """subsample_grid's strides for a (res_y, res_x) grid."""
+    return max(1, math.ceil(shape[0] / max_res)), max(1, math.ceil(shape[1] / max_res))
 
 
 def drawing_layers(spec: NetworkSpec, params, X_device) -> list[np.ndarray]:
@@ -124,9 +153,31 @@ def _stats_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
     return jax.jit(f)
 
 
+@compiled.per_problem()
+def _padded_stats_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+    """``_stats_fn`` on padded points (``Trainer.stat_data``): the gradient is the real
+    points' mean; the activations of every row come back (the caller keeps the real ones)."""
+    def objective(params, X, T, mask, count):
+        return (losses.data_loss(spec, loss, params, X, T, mask, count)
+                + losses.penalty(params, l1, l2))
+    grad = jax.grad(objective)
+
+    def f(params, X, T, mask, count):
+        return params, grad(params, X, T, mask, count), forward_layers_fast(spec, params, X)
+    return jax.jit(f)
+
+
 def _stats(trainer, max_points: int = MAX_STAT_POINTS):
     """(weights, gradients, activations) of ``trainer`` as numpy, in one transfer."""
     cfg = trainer.config
+    padded = getattr(trainer, "stat_data", None)
+    if padded is not None and max_points == MAX_STAT_POINTS:
+        # A run on padded points: one compile for every edit of its points within a size.
+        f = _padded_stats_fn(trainer.spec, cfg.loss, float(cfg.l1), float(cfg.l2))
+        params, g, acts = jax.device_get(f(trainer.params, padded.X, padded.T, padded.mask,
+                                           padded.count))
+        n = int(padded.count)
+        return params, g, [a[:n] for a in acts]  # the real points' activations only
     n = min(max_points, len(trainer.data.train_index))
     f = _stats_fn(trainer.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
     return jax.device_get(f(trainer.params, trainer.X_train, trainer.T_train))
@@ -173,16 +224,21 @@ class Throttled:
         self._next = 0.0
         self._last_call = 0.0
 
-    gap_s = 0.05  # a playing run's frames come faster than this
+    gap_s = 0.05  # without word from the worker: a playing run's frames come faster than this
     def __call__(self, trainer, grid_points):
         now = time.perf_counter()
         epoch = int(trainer.epoch)
         owner = getattr(trainer, "run_key", None) or id(trainer)
-        # Throttle only frames in quick succession (a playing run); a frame after a pause, an
-        # edit or a Step (same epoch, or a gap since the last call), or of a past epoch (the
-        # timeline), is always fresh.
+        # Throttle only the frames of a playing run; a frame after a pause, an edit or a Step
+        # (same epoch, or not playing), or of a past epoch (the timeline), is always fresh. The
+        # worker says whether the run plays (ModelAt.playing): a big network's frames come more
+        # than gap_s apart, and the gap alone took them for Steps (a 2-512x8-1 network paid for
+        # the gradient probe in every snapshot, half the worker's time).
+        playing = getattr(trainer, "playing", None)
+        if playing is None:
+            playing = now - self._last_call <= self.gap_s
         fresh = (self._owner != owner or self._epoch == epoch or now >= self._next
-                 or now - self._last_call > self.gap_s or getattr(trainer, "past", False))
+                 or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
             self._result = self.probe(trainer, grid_points)
@@ -218,29 +274,46 @@ class NeuronMapsProbe:
         self.max_res, self.max_selected_res = max_res, max_selected_res
         self.selected: tuple[int, int] | None = None  # set by the GUI; None: the output
 
+    def shares_grid(self, grid_points: np.ndarray, spec: NetworkSpec) -> bool:
+        """Every layer over the whole grid is few enough numbers to share (see shares_grid)."""
+        g = np.asarray(grid_points)
+        return g.shape[1] <= 2 and len(g) * sum(spec.layer_sizes[1:]) <= MAX_SHARED_MAP_VALUES
+
     def __call__(self, trainer, grid_points: np.ndarray) -> NeuronMaps | None:
         if grid_points is None or np.asarray(grid_points).shape[1] > 2:
             return None
+        spec = trainer.spec
         pts, (ry, rx), pts_device = _subsampled(grid_points, self.max_res)
-        acts = drawing_layers(trainer.spec, trainer.params, pts_device)
-        xs, ys = _axes(pts, ry, rx)
-        layers = tuple(a.reshape(ry, rx, -1) for a in acts)
-        inputs = np.asarray(expand_features(trainer.spec.features, pts))  # what layer 1 sees
         sel = self.selected
-        if sel is None or not (-1 <= sel[0] < len(layers)
-                               and 0 <= sel[1] < trainer.spec.layer_sizes[sel[0] + 1]):
-            sel = (len(layers) - 1, 0)  # nothing (valid) chosen: the output, i.e. the boundary
+        if sel is None or not (-1 <= sel[0] < spec.n_layers
+                               and 0 <= sel[1] < spec.layer_sizes[sel[0] + 1]):
+            sel = (spec.n_layers - 1, 0)  # nothing (valid) chosen: the output, i.e. the boundary
         layer, unit = sel
         # A big network's full-resolution map costs too much per frame: half the resolution.
-        res = self.max_selected_res if trainer.spec.n_params <= 20_000 else self.max_selected_res // 2
+        res = self.max_selected_res if spec.n_params <= 20_000 else self.max_selected_res // 2
         full, (fry, frx), full_device = _subsampled(grid_points, res)
-        if layer == -1:
-            values = np.asarray(expand_features(trainer.spec.features, full))[:, unit]
-        elif (fry, frx) == (ry, rx):  # a coarse grid (a big network's): the thumbnails have it
-            values = acts[layer][:, unit]
+        if self.shares_grid(grid_points, spec):
+            # The worker drew the grid through every layer (the same pass): strides of it.
+            shape = grid_shape(grid_points)
+            (sy, sx), (fsy, fsx) = _steps(shape, self.max_res), _steps(shape, res)
+            whole = [a.reshape(*shape, -1) for a in
+                     drawing_layers(spec, trainer.params, grid_device(grid_points))]
+            layers = tuple(a[::sy, ::sx] for a in whole)
+            values = None if layer == -1 else whole[layer][::fsy, ::fsx, unit]
         else:
-            values = np.array(_unit_fn(trainer.spec, layer)(trainer.params, full_device, unit))
-        sel_map = values.reshape(fry, frx)
+            acts = drawing_layers(spec, trainer.params, pts_device)
+            layers = tuple(a.reshape(ry, rx, -1) for a in acts)
+            if layer == -1:
+                values = None
+            elif (fry, frx) == (ry, rx):  # the thumbnails have it
+                values = acts[layer][:, unit]
+            else:
+                values = np.array(_unit_fn(spec, layer)(trainer.params, full_device, unit))
+        if values is None:  # an input feature
+            values = np.asarray(expand_features(spec.features, full))[:, unit]
+        xs, ys = _axes(pts, ry, rx)
+        inputs = np.asarray(expand_features(spec.features, pts))  # what layer 1 sees
+        sel_map = np.asarray(values).reshape(fry, frx)
         fxs, fys = _axes(full, fry, frx)
         return NeuronMaps(xs, ys, inputs.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys,
                           trainer.data.X, trainer.data.y)
@@ -432,16 +505,38 @@ def _norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
     return jax.jit(f)
 
 
+@compiled.per_problem()
+def _padded_norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+    """``_norms_fn`` on padded points (the mean over the real ones): one compile for every
+    number of points within a padded size (``training.padded_size``)."""
+    def objective(params, X, T, mask, count):
+        return (losses.data_loss(spec, loss, params, X, T, mask, count)
+                + losses.penalty(params, l1, l2))
+    grad = jax.grad(objective)
+
+    def f(params, X, T, mask, count):
+        g = grad(params, X, T, mask, count)
+        return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
+                jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
+    return jax.jit(f)
+
+
 def gradient_row(model, previous=None,
                  max_points: int = MAX_STAT_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt). The ratio is
     lr ||g|| / ||W|| for plain gradient descent, else measured against ``previous`` =
     (epoch, params) of an earlier state: ||W - W_prev|| / ||W|| per epoch between them."""
     cfg = model.config
-    n = min(max_points, len(model.data.train_index))
-    f = _norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
-    norms, wnorm = (np.asarray(a, np.float64) for a in
-                    jax.device_get(f(model.params, model.X_train, model.T_train)))
+    padded = getattr(model, "stat_data", None)
+    if padded is not None and max_points == MAX_STAT_POINTS:
+        # The same first points, padded (a window's run: an edited point compiles nothing).
+        f = _padded_norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2))
+        out = f(model.params, padded.X, padded.T, padded.mask, padded.count)
+    else:
+        n = min(max_points, len(model.data.train_index))
+        f = _norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
+        out = f(model.params, model.X_train, model.T_train)
+    norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
     wnorm = np.maximum(wnorm, 1e-12)
     if cfg.optimizer == "gd":
         ratios = model.learning_rate * norms / wnorm

@@ -28,8 +28,9 @@ from . import runlog
 from .data import Dataset
 from .errors import NnvizError
 from .history import LossHistory
-from .inspect import gradient_row, record_gradients
-from .network import NetworkSpec, device_array
+from .inspect import drawing_layers, gradient_row, grid_device, record_gradients, shares_grid
+from .losses import scores
+from .network import NetworkSpec
 from .problem import Problem
 from .runlog import Run, RunLog
 from .snapshot import Branch as BranchCurve, Grid, ModelAt, Snapshot, make_grid_points
@@ -53,8 +54,12 @@ GRID_RES_2D = 100
 # The 2-D grid's side is what a prediction of about GRID_FLOPS costs (2 x points x weights),
 # between GRID_MIN_RES and GRID_RES_2D: a 2-512x8-1 network took 0.4 s a snapshot to predict
 # 100x100 points. Counted, not timed: a busy machine must not blur a small network's plot.
+# 2-512x8-1 gets 12 x 12 (11.6 by the count): its snapshot is then ~350 points through the
+# network (its 200 data points and the grid) instead of ~460 with 16 x 16, and the frames come
+# ~25% more often at the same share of the worker's time (SNAPSHOT_SHARE). The maps and the
+# boundary are drawn from the same grid (interpolated on the main plot).
 GRID_FLOPS = 5e8
-GRID_MIN_RES = 16
+GRID_MIN_RES = 12
 GRID_RES_1D = 400
 SWEEP_FRAME_S = 1 / 40  # a sweep's snapshots, at most this often (the window's redraw rate)
 
@@ -119,6 +124,22 @@ class SetLearningRate:
 class SetParams:
     """Hand-edited weights; drawn at once."""
     params: Any
+
+
+@dataclass(frozen=True)
+class SetData:
+    """Edited points (added, deleted): the run goes on from its weights and epoch on
+    ``dataset``, whose network and settings are the run's. Within one padded size
+    (``training.padded_size``) nothing compiles; past it the runner compiles once, here."""
+    dataset: Dataset
+    text: str = "points edited"
+
+
+@dataclass(frozen=True)
+class EditingPoints:
+    """The window's point editing is ``on``: have the padded runner of this problem compiled
+    (beside the training, which goes on), so that the first edited point compiles nothing."""
+    on: bool
 
 
 @dataclass(frozen=True)
@@ -214,7 +235,8 @@ class SweepRequest:
 
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
-           | SetParams | SetSpeed | SetStopAt | SetProbe | Request | ShowEpoch | Branch
+           | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | Request
+           | ShowEpoch | Branch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
            | EndSweep | SweepRequest)
 
@@ -352,6 +374,11 @@ class TrainLoop(_LiveBranch):
         self.sweep_drawn.set()
         self._sweep_dirty = False
         self._sweep_last_publish = 0.0
+        # Point editing (SetData): while on, each problem's padded runner is compiled ahead on
+        # a thread of its own, beside the training (see _prepare_points).
+        self.editing_points = False
+        self._preparing: ThreadPoolExecutor | None = None
+        self.prepared: Any = None  # the Future of the last preparation (tests wait on it)
 
     # --- the thread-safe way in ------------------------------------------------------------
 
@@ -427,6 +454,8 @@ class TrainLoop(_LiveBranch):
             case Stop():
                 self.alive = False
                 self._set_playing(False, notify=False)
+                if self._preparing is not None:  # a compile ahead finishes on its own
+                    self._preparing.shutdown(wait=False, cancel_futures=True)
             case NewProblem(run_id, problem):
                 self._set_playing(False)
                 self._start_problem(run_id, problem)
@@ -482,7 +511,8 @@ class TrainLoop(_LiveBranch):
             case Reset(run_id, seed):
                 self._set_playing(False)
                 t = self.trainer
-                self._replace_trainer(run_id, Trainer(t.spec, t.config, t.data, seed=seed))
+                self._replace_trainer(run_id, Trainer(t.spec, t.config, t.data, seed=seed,
+                                                      padded=t.padded))
             case Restart(run_id):
                 self._set_playing(False)
                 self.trainer.restart()
@@ -502,6 +532,12 @@ class TrainLoop(_LiveBranch):
                 self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights")
                 self._dirty = True
                 self._publish_now()  # at once, even while playing
+            case SetData(dataset, text):
+                self._set_data(dataset, text)
+            case EditingPoints(on):
+                self.editing_points = bool(on)
+                if on:
+                    self._prepare_points()
             case ShowEpoch(epoch):
                 self._show(epoch)
             case Branch(epoch):
@@ -656,6 +692,58 @@ class TrainLoop(_LiveBranch):
         self.trainer = trainer
         self._new_run(run_id)
         self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
+        if self.editing_points:
+            self._prepare_points()
+
+    def _set_data(self, data: Dataset, text: str) -> None:
+        """Go on training on edited points (see SetData): a pinned checkpoint at the edit, the
+        points before it kept on the earlier checkpoints, so that replays stay exact."""
+        t = self.trainer
+        self._go_live()
+        if data is t.data:
+            return
+        runlog.stamp_data(self.run, t.feed_key)
+        bounds = t.data.bounds(0.1)
+        recompile = t.set_data(data)
+        self.log.checkpoint(t.epoch, t.state, "points")
+        self._record_grads(self.log)
+        if data.n_features in (1, 2) and data.bounds(0.1) != bounds:
+            self._make_grid(data, self._grid_res or None)  # the same size: nothing compiles
+        if recompile:
+            self._status(f"compiling for {t.data_size[0]:,} points...")
+            t0 = time.perf_counter()
+            t.compile()
+            t.evaluate()
+            dt = time.perf_counter() - t0
+            self._status(f"{text}: compiled in {dt:.1f} s for up to {t.data_size[0]:,} points"
+                         if dt > 0.2 else text)
+        self._dirty = True
+
+    def _prepare_points(self) -> None:
+        """Compile what the trainer runs once its points are edited -- the padded runner and
+        metrics of this problem -- on another thread, while training goes on here. A run
+        trains on its data unpadded until its first point edit (the notebook's numbers and
+        speed, bit for bit); from then on on padded data (``Trainer.set_data``)."""
+        t = self.trainer
+        if t is None or t.padded:
+            return
+        spec, config, data, seed = t.spec, t.config, t.data, t.seed
+        params = numpy_params(t.initial_params)
+
+        def work():
+            try:
+                p = Trainer(spec, config, data, params=params, seed=seed, padded=True)
+                p.compile()
+                p.evaluate()
+                p.test_loss()
+                gradient_row(p)
+            except Exception:  # noqa: BLE001 -- an edit compiles (and reports) for itself
+                pass
+
+        if self._preparing is None:
+            self._preparing = ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix="nnviz-prepare-points")
+        self.prepared = self._preparing.submit(work)
 
     def _warm_up(self, trainer: Trainer, probes: bool) -> None:
         """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
@@ -761,7 +849,7 @@ class TrainLoop(_LiveBranch):
         res = res or (GRID_RES_2D if data.n_features == 2 else GRID_RES_1D)
         xs, ys, points = make_grid_points(data.bounds(0.1), res)
         self.grid_points, self._grid_axes = points, (xs, ys)
-        self._grid_device = device_array(points)  # copied to the device once
+        self._grid_device = grid_device(points)  # copied to the device once, shared with probes
 
     def _set_playing(self, playing: bool, notify: bool = True) -> None:
         if playing != self.playing:
@@ -850,7 +938,7 @@ class TrainLoop(_LiveBranch):
         epoch, state = self._state_shown()
         lr = float(state.opt_state.hyperparams["learning_rate"])
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
-                       past=epoch < t.epoch, state=state)
+                       past=epoch < t.epoch, state=state, playing=self.playing)
 
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer
@@ -862,7 +950,14 @@ class TrainLoop(_LiveBranch):
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:
-            values = t.predict_for_drawing(self._grid_device, model.params)
+            # The device copy the probes look up too (the same object: see shares_grid).
+            device = grid_device(self.grid_points)
+            if any(shares_grid(fn, self.grid_points, t.spec) for fn in self.probes.values()):
+                # The maps probes draw every layer over this grid: one pass for both.
+                acts = drawing_layers(t.spec, model.params, device)
+                values = np.asarray(scores(t.spec, t.config.loss, acts[-1]))
+            else:
+                values = t.predict_for_drawing(device, model.params)
             xs, ys = self._grid_axes
             if len(ys):
                 values = values.reshape(len(ys), len(xs), -1)
@@ -917,6 +1012,9 @@ class TrainLoop(_LiveBranch):
         """Drop the run's device arrays and the views' probes (after the loop has stopped): what
         remains of them is then freed in an orderly way now, not by the interpreter's last
         collection."""
+        if self._preparing is not None:
+            self._preparing.shutdown(wait=True, cancel_futures=True)
+            self._preparing = None
         self.trainer = None
         self.sweep = None
         self.probes.clear()

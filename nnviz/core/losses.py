@@ -60,18 +60,33 @@ def encode_targets(y: jax.Array, loss: str, task: str, n_classes: int) -> jax.Ar
     return device_array(np.eye(n_classes, dtype=np.float32)[np.asarray(y, np.intp)])
 
 
-def data_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: jax.Array) -> jax.Array:
-    """The mean loss of ``params`` on rows ``X`` against encoded targets ``T``."""
+def data_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: jax.Array,
+              mask: jax.Array | None = None, count: jax.Array | None = None) -> jax.Array:
+    """The mean loss of ``params`` on rows ``X`` against encoded targets ``T``.
+
+    With ``mask`` (N,) and ``count`` (how many rows are True): the mean over the masked rows
+    only (padded data, see ``training.padded_size``); the other rows add exact zeros."""
     z, out = forward_logits(spec, params, X)
     if loss == "mse":
-        return jnp.mean(jnp.square(out - T))
+        return _mean(jnp.square(out - T), mask, count)
     if loss == "bce":
         if spec.output_activation == "sigmoid":
-            return jnp.mean(optax.sigmoid_binary_cross_entropy(z, T))
+            return _mean(optax.sigmoid_binary_cross_entropy(z, T), mask, count)
         p = jnp.clip(out, _EPS, 1 - _EPS)
-        return -jnp.mean(T * jnp.log(p) + (1 - T) * jnp.log1p(-p))
+        return -_mean(T * jnp.log(p) + (1 - T) * jnp.log1p(-p), mask, count)
     logits = z if spec.output_activation == "softmax" else out
-    return jnp.mean(optax.softmax_cross_entropy_with_integer_labels(logits, T))
+    return _mean(optax.softmax_cross_entropy_with_integer_labels(logits, T), mask, count)
+
+
+def _mean(x: jax.Array, mask: jax.Array | None, count: jax.Array | None) -> jax.Array:
+    """``jnp.mean(x)``, or (with ``mask`` over the rows) the mean over the masked rows: their
+    sum divided by their number, as ``jnp.mean`` divides its sum. A ``where``, not a product:
+    a padding row's non-finite value must not make the sum NaN."""
+    if mask is None:
+        return jnp.mean(x)
+    keep = mask.reshape((-1,) + (1,) * (x.ndim - 1))
+    per_row = 1 if x.ndim == 1 else x.shape[1]
+    return jnp.sum(jnp.where(keep, x, 0)) / (jnp.asarray(count, x.dtype) * per_row)
 
 
 def penalty(params: Params, l1: float, l2: float) -> jax.Array:
@@ -99,11 +114,20 @@ def predicted_class(out: jax.Array) -> jax.Array:
     return jnp.argmax(out, axis=-1).astype(jnp.int32)
 
 
-def accuracy(out: jax.Array, y: jax.Array, task: str) -> jax.Array:
-    """Fraction of correct classes; for regression, the coefficient of determination R^2."""
+def accuracy(out: jax.Array, y: jax.Array, task: str, mask: jax.Array | None = None,
+             count: jax.Array | None = None) -> jax.Array:
+    """Fraction of correct classes; for regression, the coefficient of determination R^2.
+    With ``mask`` and ``count``: of the masked rows only (see ``data_loss``)."""
     if task == CLASSIFICATION:
-        return jnp.mean(predicted_class(out) == jnp.asarray(y, jnp.int32))
+        correct = predicted_class(out) == jnp.asarray(y, jnp.int32)
+        if mask is None:
+            return jnp.mean(correct)
+        return _mean(correct.astype(jnp.float32), mask, count)
     y = jnp.asarray(y, jnp.float32)
-    ss_res = jnp.sum(jnp.square(out[:, 0] - y))
-    ss_tot = jnp.sum(jnp.square(y - jnp.mean(y)))
+    if mask is None:
+        ss_res = jnp.sum(jnp.square(out[:, 0] - y))
+        ss_tot = jnp.sum(jnp.square(y - jnp.mean(y)))
+    else:
+        ss_res = jnp.sum(jnp.where(mask, jnp.square(out[:, 0] - y), 0))
+        ss_tot = jnp.sum(jnp.where(mask, jnp.square(y - _mean(y, mask, count)), 0))
     return 1.0 - ss_res / jnp.maximum(ss_tot, 1e-12)

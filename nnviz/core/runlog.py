@@ -16,7 +16,7 @@ branch starts with a copy of its parent's record up to there.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jax
@@ -56,6 +56,9 @@ class Checkpoint:
     epoch: int  # the state after this many epochs
     state: Any  # a TrainState of numpy arrays (weights, optimiser state, shuffling key)
     pinned: str = ""  # why it is never thinned ("start", "learning rate", ...); "" if it may be
+    # What the epochs after it read, as ``Trainer.feed_key``: None while it is the trainer's
+    # own; a point edit (TrainLoop's SetData) stamps the old one on the checkpoints before it.
+    data: Any = None
 
 
 class SparseSeries:
@@ -308,9 +311,18 @@ def state_at(trainer, log: RunLog, epoch: int, start: tuple[int, Any] | None = N
     else:
         at, state = ck.epoch, jax.device_put(ck.state)
     if epoch > at:
-        state, done = trainer.replay(state, epoch - at)
+        state, done = trainer.replay(state, epoch - at, ck.data)
         at += done
     return at, state
+
+
+def stamp_data(run: Run, data) -> None:
+    """Record ``data`` (a ``Trainer.feed_key``) on every checkpoint that has none yet: call it
+    before the trainer's points change, so that replays before the change read the old ones."""
+    for b in run.branches:
+        if any(c.data is None for c in b.checkpoints):
+            b.checkpoints = [replace(c, data=data) if c.data is None else c
+                             for c in b.checkpoints]
 
 
 def continue_from(trainer, run: Run, epoch: int, state, lr: float | None = None) -> RunLog:

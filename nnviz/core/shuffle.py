@@ -82,9 +82,10 @@ def shuffled_order(key: jax.Array, n, size: int | None = None) -> jax.Array:
     """The indices 0..n-1 in a random order drawn from ``key`` (int32, length ``size``).
 
     ``n``: the number of points to shuffle, an int or a jax integer (traced in a compiled
-    function); ``size`` (an int >= n; default n): the length of the answer, whose entries
-    n..size-1 are n..size-1 in place, so that a data set padded to ``size`` points shuffles only
-    its first n, the real ones, into the same order as unpadded. Linear in ``size``, no sort;
+    function); ``size`` (an int >= n; default n): the length of the answer, so that a data set
+    padded to ``size`` points shuffles only its first n, the real ones, into the same order as
+    unpadded: the first n entries are ``shuffled_order(key, n)``'s, the rest are n - 1 (a real
+    point, never a padding row). Linear in ``size``, no sort;
     see the module's docstring."""
     static = not isinstance(n, jax.Array)
     if static:
@@ -119,11 +120,11 @@ def _order(n, size, keys):
     a = jnp.where(a * a < nn, a + 1, jnp.where((a - 1) * (a - 1) >= nn, a - 1, a))
     b = (nn + a - 1) // a
 
-    # every position's value under P; positions n..size-1 keep their own
+    # every position's value under P
     i = jnp.arange(size, dtype=jnp.uint32)
     row, col = _feistel(*_cells(i, b), keys, a, b)
     real = i < jnp.asarray(n, jnp.uint32)
-    order = jnp.where(real, row * b + col, i)
+    order = jnp.where(real, row * b + col, nn - 1)  # past n: a real point, never padding
 
     # Cycle walking. The values of P that are >= n: y = n..a*b-1 (fewer than a of them). Where
     # such a y = P(x) with x < n, position x walks on from y (P(y), P(P(y)), ...) to the first

@@ -42,12 +42,14 @@ class ModelAt:
     log: Any = None  # the branch's RunLog (read in the worker thread only)
     past: bool = False  # an epoch before the branch's live end
     state: Any = None  # the whole TrainState shown (optimiser state, key): the backprop view's
+    playing: bool = False  # made while the run plays (a throttled probe may hand out its last)
 
     spec = property(lambda self: self.source.spec)
     config = property(lambda self: self.source.config)
     data = property(lambda self: self.source.data)
     X_train = property(lambda self: self.source.X_train)
     T_train = property(lambda self: self.source.T_train)
+    stat_data = property(lambda self: getattr(self.source, "stat_data", None))
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from .network import (NetworkSpec, Params, as_params, check_params, device_array
 from .shuffle import shuffled_order  # each mini-batch epoch's order
 
 MAX_CHUNK = 4096
+STAT_POINTS = 4096  # inspect.MAXSTAT_POINTS: the gradient statistics' points, at most
 BLOW_UP = 1e6  # a loss this many times the run's first one means the run diverged
 
 OPTIMIZERS = {
@@ -205,9 +206,11 @@ def _activation(name: str):
 
 
 def _train_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: jax.Array,
-                columns: bool) -> jax.Array:
+                columns: bool, mask: jax.Array | None = None,
+                count: jax.Array | None = None) -> jax.Array:
     """``losses.data_loss``, arranged for training speed; ``X`` in columns (features, N) if
-    ``columns`` else in rows, ``T`` as encoded.
+    ``columns`` else in rows, ``T`` as encoded; with ``mask`` and ``count``, the mean over the
+    masked points only (padded data).
 
     The hidden layers run here; the output layer and the loss are ``losses.data_loss`` itself,
     applied as a one-layer network to the last hidden layer's activations (as rows).
@@ -216,7 +219,8 @@ def _train_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: j
     x = X
     for (w, b), name in zip(hidden, spec.activations):
         x = _activation(name)(_dense(w, b, x) if columns else x @ w + b)
-    return losses.data_loss(_output_layer(spec), loss, (last,), x.T if columns else x, T)
+    return losses.data_loss(_output_layer(spec), loss, (last,), x.T if columns else x, T,
+                            mask, count)
 
 
 def forward_layers_fast(spec: NetworkSpec, params: Params, X: jax.Array) -> list[jax.Array]:
@@ -314,10 +318,18 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
 
 @compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
 def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
-    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate)."""
+    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate):
+    ``run(state, X, T, n_epochs)``."""
     epoch, counted, opt, columns = _epoch_fns(spec, config, n_train)
+    return _chunk_runner(spec, columns, lambda state, X, T: epoch(state, X, T, ()),
+                         counted), opt
 
-    def run(state: TrainState, X, T, n_epochs):
+
+def _chunk_runner(spec: NetworkSpec, columns: bool, epoch, counted):
+    """``run(state, X, T, n_epochs, *extra)`` jitted: up to ``n_epochs`` of ``epoch(state, X,
+    T, *extra)`` in a while loop; ``extra`` (the padded data's mask and count) goes to
+    ``epoch`` and ``counted`` as well."""
+    def run(state: TrainState, X, T, n_epochs, *extra):
         TRACE_COUNT["chunk"] += 1
         X = input_features.expand(spec.features, X)  # once per chunk, outside the loop
         if columns:
@@ -330,7 +342,7 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         def body(c):
             # No select of the state on a bad loss: the Trainer replaces it (see the top).
             done, _, state, buf = c
-            state, d = epoch(state, X, T, ())
+            state, d = epoch(state, X, T, *extra)
             ok = jnp.isfinite(d)
             buf = jax.lax.dynamic_update_slice(buf, d[None], (done,))
             return done + ok.astype(jnp.int32), ok, state, buf
@@ -342,12 +354,148 @@ def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
         # the weights per chunk, not per epoch, catches it.
         finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(a))
                                     for a in jax.tree_util.tree_leaves(state.params)]))
-        return counted(state, done), buf, done, ~(ok & finite)
+        return counted(state, done, *extra), buf, done, ~(ok & finite)
 
     # 512-bit vectors for the element-wise loops (activations and their derivatives): +10%
     # epochs/s on the notebook's problem where the CPU has AVX-512; ignored where it has not.
     # A per-function compiler option, so nothing changes for the rest of the process.
-    return jax.jit(run, compiler_options=CHUNK_COMPILER_OPTIONS), opt
+    return jax.jit(run, compiler_options=CHUNK_COMPILER_OPTIONS)
+
+
+# ---- padded data: a point added or removed keeps every array's shape ---------------------------
+#
+# The window's runs train on data padded to ``padded_size(n)`` rows with a mask: adding or
+# deleting a point within the same size changes the arrays' values, not their shapes, so nothing
+# compiles and training goes on. The sizes are m * 2^k with m = 8..15 (eight per doubling):
+# at most 1/8 (on average ~1/16) of the rows are padding, so a full-batch epoch costs at most a
+# few percent more (bench/points.py: the notebook's 200 points padded to 208), and a size holds
+# a run of clicks (193..208 points around the notebook's 200; 1,025..1,152 around 1,000).
+# Powers of two would leave up to half the rows padding (200 -> 256).
+
+PADDING_STEPS = 8  # sizes per doubling
+
+
+def padded_size(n: int) -> int:
+    """The rows of the padded arrays for ``n`` real points: the smallest m * 2^k > n with
+    m in PADDING_STEPS..2*PADDING_STEPS-1 (at least 2 * PADDING_STEPS). Greater, not equal:
+    there is always room for one more point (the notebook's 160 training points get 176)."""
+    n = max(int(n), 0) + 1
+    if n <= 2 * PADDING_STEPS:
+        return 2 * PADDING_STEPS
+    shift = (n - 1).bit_length() - PADDING_STEPS.bit_length()
+    return -(-n // (1 << shift)) << shift
+
+
+def uses_mini_batches(config: TrainConfig, n: int) -> bool:
+    """Whether an epoch of ``n`` points runs in mini-batches (else one full-batch step)."""
+    b = config.batch_size
+    return 0 < b < n and n // b > 1
+
+
+class PaddedData(NamedTuple):
+    """Points padded to ``padded_size`` rows: the real ones first, then copies of the first
+    (finite, so that nothing is NaN), masked out by ``mask``; ``count`` real rows."""
+
+    X: jax.Array
+    T: jax.Array
+    y: jax.Array
+    mask: jax.Array
+    count: jax.Array
+
+
+def pad_points(X: np.ndarray, T, y, size: int | None = None) -> PaddedData:
+    """``X``, the encoded targets ``T`` and the labels ``y`` (host or device arrays, rows)
+    padded to ``size`` rows (default ``padded_size(len(X))``)."""
+    n = len(X)
+    size = padded_size(n) if size is None else int(size)
+    fill = np.zeros(size, np.intp)  # the padding repeats the first point: finite, never used
+    fill[:n] = np.arange(n)
+
+    def pad(a, dtype=None):
+        a = np.asarray(a)
+        return device_array(a[fill] if n else np.zeros((size,) + a.shape[1:], a.dtype),
+                            dtype or a.dtype)
+
+    mask = np.zeros(size, bool)
+    mask[:n] = True
+    return PaddedData(pad(X), pad(T), pad(y), device_array(mask, bool),
+                      device_array(np.int32(n), np.int32))
+
+
+def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: bool):
+    """``_epoch_fns`` for padded data of ``size`` rows: ``epoch(state, X, T, mask, count)``
+    with the real points' number ``count`` a traced value.
+
+    Full batch: the loss is the mean over the masked (real) points. Mini-batches: exactly the
+    unpadded run's batches -- the same shuffled order of the ``count`` real points (their
+    storage order is the same ``batch_order`` of them), ``count // batch`` batches of real
+    points, the rest dropped -- in a scan over the most batches the size holds, whose batches
+    past ``count // batch`` do nothing (no step: momentum and Adam must not move either). A
+    padding row is never drawn.
+    """
+    opt = make_optimizer(config.optimizer, config.learning_rate)
+    columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
+    batch = config.batch_size
+    max_batches = size // batch if mini else 1
+
+    def objective(params, X, T, mask, count):
+        d = _train_loss(spec, config.loss, params, X, T, columns, mask, count)
+        return d + losses.penalty(params, config.l1, config.l2), d
+
+    grad_fn = jax.value_and_grad(objective, has_aux=True)
+
+    def step(params, opt_state, X, T, mask, count):
+        (_, d), g = grad_fn(params, X, T, mask, count)
+        updates, new_opt_state = opt.update(g, opt_state, params)
+        new_opt_state = new_opt_state._replace(count=opt_state.count,
+                                               hyperparams=opt_state.hyperparams)
+        return optax.apply_updates(params, updates), new_opt_state, d
+
+    def n_batches(count):
+        return count // batch if mini else jnp.int32(1)
+
+    def epoch(state: TrainState, X, T, mask, count):
+        if not mini:
+            params, opt_state, d = step(state.params, state.opt_state, X, T, mask, count)
+            return TrainState(params, opt_state, state.key), d
+        key, sub = jax.random.split(state.key)
+        order = shuffled_order(sub, count, size)[: max_batches * batch]
+        order = order.reshape(max_batches, batch)
+        nb = n_batches(count)
+
+        def one_batch(carry, xs):
+            i, idx = xs
+
+            def go(carry):
+                params, opt_state = carry
+                params, opt_state, d = step(params, opt_state,
+                                            X[:, idx] if columns else X[idx], T[idx],
+                                            None, None)
+                return (params, opt_state), d
+
+            return jax.lax.cond(i < nb, go, lambda c: (c, jnp.float32(0)), carry)
+
+        (params, opt_state), ds = jax.lax.scan(
+            one_batch, (state.params, state.opt_state),
+            (jnp.arange(max_batches, dtype=jnp.int32), order))
+        return TrainState(params, opt_state, key), jnp.sum(ds) / nb.astype(jnp.float32)
+
+    def counted(state: TrainState, epochs: jax.Array, mask, count) -> TrainState:
+        c, steps = state.opt_state.count, epochs * n_batches(count)
+        top = jnp.iinfo(jnp.int32).max
+        c = jnp.where(c > top - steps, top, c + steps).astype(c.dtype)
+        return state._replace(opt_state=state.opt_state._replace(count=c))
+
+    return epoch, counted, opt, columns
+
+
+@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
+def _padded_chunk_fn(spec: NetworkSpec, config: TrainConfig, size: int, mini: bool):
+    """``_chunk_fn`` for padded data of ``size`` rows: ``run(state, X, T, n_epochs, mask,
+    count)``; one compile serves every number of real points up to ``size`` (of one kind:
+    full batch or mini-batches)."""
+    epoch, counted, opt, columns = _padded_epoch_fns(spec, config, size, mini)
+    return _chunk_runner(spec, columns, epoch, counted), opt
 
 
 @compiled.per_problem()
@@ -360,6 +508,19 @@ def _eval_fn(spec: NetworkSpec, loss: str, task: str):
 
     def evaluate(params, *sets):
         return jnp.stack([v for i in range(0, len(sets), 3) for v in one(params, *sets[i:i + 3])])
+    return jax.jit(evaluate)
+
+
+@compiled.per_problem()
+def _padded_eval_fn(spec: NetworkSpec, loss: str, task: str):
+    """``_eval_fn`` of padded sets (X, T, y, mask, count each): the real points' numbers."""
+    def one(params, X, T, y, mask, count):
+        out = forward(spec, params, X)
+        return (losses.data_loss(spec, loss, params, X, T, mask, count),
+                losses.accuracy(out, y, task, mask, count))
+
+    def evaluate(params, *sets):
+        return jnp.stack([v for i in range(0, len(sets), 5) for v in one(params, *sets[i:i + 5])])
     return jax.jit(evaluate)
 
 
@@ -391,7 +552,25 @@ class Trainer:
     """
 
     def __init__(self, spec: NetworkSpec, config: TrainConfig, data: Dataset, *,
-                 params: Params | None = None, seed: int = 0) -> None:
+                 params: Params | None = None, seed: int = 0, padded: bool = False) -> None:
+        self._check_data(spec, config, data)
+        self.spec, self.config, self.data, self.seed = spec, config, data, seed
+        if params is None:
+            params = init_params(spec, seed)
+        else:
+            params = as_params(params)
+            check_params(spec, params)
+        self.initial_params = params
+        # ``padded``: the epochs and the metrics read the data padded to ``padded_size`` rows
+        # (the window's runs: an edited point keeps the shapes, see set_data).
+        self.padded = bool(padded)
+        self._load_data(data)
+        self._predict = _predict_fn(spec, config.loss)
+        self.epoch = 0
+        self.state = self._fresh_state(params)
+
+    @staticmethod
+    def _check_data(spec: NetworkSpec, config: TrainConfig, data: Dataset) -> None:
         expected = losses.output_dim(config.loss, data.task, data.n_classes)
         if spec.input_dim != data.n_features:
             raise TrainingError(f"the network takes {spec.input_dim} inputs but the data has "
@@ -401,31 +580,85 @@ class Trainer:
                                 f"network has {spec.output_dim}")
         if len(data.train_index) < 1:
             raise TrainingError("there are no training points")
-        self.spec, self.config, self.data, self.seed = spec, config, data, seed
-        if params is None:
-            params = init_params(spec, seed)
-        else:
-            params = as_params(params)
-            check_params(spec, params)
-        self.initial_params = params
-        enc = functools.partial(losses.encode_targets, loss=config.loss, task=data.task,
-                                n_classes=data.n_classes)
+
+    def _feed(self, data: Dataset, padded: bool) -> tuple:
+        """(run, (X, T), extra) of ``data``: the chunk runner and what it reads."""
+        from .engine import train_data  # the engine builds on this module
+        from .problem import Problem
+        n = len(data.train_index)
+        if not padded:
+            X, T = train_data(Problem(data, self.spec, self.config, None, self.seed))
+            run, self._opt = _chunk_fn(*self._shape_key(), n)
+            return run, (X, T), ()
+        # As train_data, padded: mini-batches read the points in the run's own fixed order.
+        mini = uses_mini_batches(self.config, n)
+        X, y = data.X_train, data.y_train
+        if mini:
+            order = batch_order(self.seed, n)
+            X, y = X[order], y[order]
+        p = pad_points(X, self._encode(data, y), y)
+        run, self._opt = _padded_chunk_fn(*self._shape_key(), len(p.mask), mini)
+        return run, (p.X, p.T), (p.mask, p.count)
+
+    def _encode(self, data: Dataset, y) -> jax.Array:
+        return losses.encode_targets(y, loss=self.config.loss, task=data.task,
+                                     n_classes=data.n_classes)
+
+    def _load_data(self, data: Dataset) -> None:
+        self.data = data
+        # What the views read: the real points only (never the padding).
         self.X_train = device_array(data.X_train)
-        self.T_train = enc(data.y_train)
+        self.T_train = self._encode(data, data.y_train)
         self.y_train = device_array(data.y_train, data.y_train.dtype)
         self.X_test = device_array(data.X_test)
-        self.T_test = enc(data.y_test)
+        self.T_test = self._encode(data, data.y_test)
         self.y_test = device_array(data.y_test, data.y_test.dtype)
         # What the epochs read: the training points, for mini-batches stored in a random order
         # of this run's own (see batch_order); full batch: as they are (the notebook's sums).
-        from .engine import train_data  # the engine builds on this module
-        from .problem import Problem
-        self._X_run, self._T_run = train_data(Problem(data, spec, config, None, seed))
-        self._run, self._opt = _chunk_fn(*self._shape_key(), len(data.train_index))
-        self._evaluate = _eval_fn(spec, config.loss, data.task)
-        self._predict = _predict_fn(spec, config.loss)
-        self.epoch = 0
-        self.state = self._fresh_state(params)
+        self._run, (self._X_run, self._T_run), self._extra = self._feed(data, self.padded)
+        self._replay_feed = ((data, self.padded), self._run, (self._X_run, self._T_run),
+                             self._extra)
+        self._evaluate = _eval_fn(self.spec, self.config.loss, data.task)
+        self._sets = None
+        if self.padded:
+            # The metrics read padded sets too: no compile for an edited point.
+            self._evaluate = _padded_eval_fn(self.spec, self.config.loss, data.task)
+            train = pad_points(data.X_train, self.T_train, data.y_train)
+            test = pad_points(data.X_test, self.T_test, data.y_test) if len(
+                data.test_index) else None
+            self._sets = (train, test)
+            # The gradient statistics' points (inspect.gradient_row), padded likewise.
+            n = min(STAT_POINTS, len(data.train_index))
+            self.stat_data = pad_points(data.X_train[:n], self.T_train[:n], data.y_train[:n])
+        else:
+            self.stat_data = None
+
+    @property
+    def data_size(self) -> tuple[int, bool]:
+        """(rows the epochs read, mini-batches?): what a compile depends on besides the
+        network and settings; the same for every point edit within one padded size."""
+        n = len(self.data.train_index)
+        return int(self._X_run.shape[0]), uses_mini_batches(self.config, n), self.padded
+
+    @property
+    def feed_key(self) -> tuple:
+        """(data, padded): what the epochs from now on read; ``replay`` takes it back."""
+        return self.data, self.padded
+
+    def set_data(self, data: Dataset) -> bool:
+        """Train on ``data`` from now on (edited points), padded from now on: the weights,
+        the optimiser state and the epoch stay; the best weights so far start afresh (they
+        were the old data's). Returns True when the runner has another shape (the next chunk
+        compiles, once per padded size; call ``compile`` to do it now). Raises TrainingError
+        when the data does not fit the network (other inputs, classes or task)."""
+        self._check_data(self.spec, self.config, data)
+        if data.task != self.data.task:
+            raise TrainingError("the edited data has another task than the run's")
+        before = self.data_size
+        self.padded = True
+        self._load_data(data)
+        self.state = self._state  # a new best (see the state setter)
+        return self.data_size != before
 
     @property
     def state(self) -> TrainState:
@@ -442,6 +675,11 @@ class Trainer:
     def _shape_key(self):
         # The cache key: everything but the learning rate, which the optimiser state carries.
         return self.spec, replace(self.config, learning_rate=1.0)
+
+    def _call(self, state: TrainState, k: int, feed=None):
+        run, (X, T), extra = (self._run, (self._X_run, self._T_run), self._extra) \
+            if feed is None else feed
+        return run(state, X, T, np.int32(k), *extra)
 
     def _fresh_state(self, params: Params) -> TrainState:
         opt_state = self._opt.init(params)
@@ -480,7 +718,7 @@ class Trainer:
 
     def compile(self) -> None:
         """Compile the chunk runner now (a no-op if a trainer of this shape already did)."""
-        self.state, *_ = self._run(self.state, self._X_run, self._T_run, np.int32(0))
+        self.state, *_ = self._call(self.state, 0)
         jax.block_until_ready(self.state)
 
     def run(self, n_epochs: int) -> ChunkResult:
@@ -493,8 +731,7 @@ class Trainer:
         while left > 0 and not diverged:
             k = min(left, MAX_CHUNK)
             start = self._state
-            self._state, buf, done, div = self._run(start, self._X_run, self._T_run,
-                                                    np.int32(k))
+            self._state, buf, done, div = self._call(start, k)
             losses = np.asarray(buf)[: int(done)].copy()  # a host slice: no compile per size
             diverged = bool(div)
             if len(losses):
@@ -516,14 +753,24 @@ class Trainer:
         out = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return ChunkResult(out, diverged)
 
-    def replay(self, state: TrainState, n_epochs: int) -> tuple[TrainState, int]:
+    def replay(self, state: TrainState, n_epochs: int,
+               feed_key: tuple | None = None) -> tuple[TrainState, int]:
         """``state`` advanced by ``n_epochs`` epochs, bit for bit as the run went (training is
         deterministic), and how many ran (fewer if a loss was not finite). The live state is
-        untouched: this is how a past epoch is shown or branched from."""
+        untouched: this is how a past epoch is shown or branched from. ``feed_key``: what those
+        epochs read, (data, padded) as ``feed_key`` was then, when not the trainer's own now
+        (epochs before a point was edited)."""
+        feed = None
+        if feed_key is not None and (feed_key[0] is not self.data
+                                     or feed_key[1] != self.padded):
+            old = self._replay_feed[0]
+            if old[0] is not feed_key[0] or old[1] != feed_key[1]:
+                self._replay_feed = (feed_key, *self._feed(*feed_key))
+            feed = self._replay_feed[1:]
         ran, left = 0, int(n_epochs)
         while left > 0:
             k = min(left, MAX_CHUNK)
-            state, _, done, _ = self._run(state, self._X_run, self._T_run, np.int32(k))
+            state, _, done, _ = self._call(state, k, feed)
             ran, left = ran + int(done), left - k
             if int(done) < k:
                 break
@@ -533,7 +780,7 @@ class Trainer:
         start, i = self._best
         state = start
         if i:
-            state, _, done, bad = self._run(start, self._X_run, self._T_run, np.int32(i))
+            state, _, done, bad = self._call(start, i)
             assert int(done) == i, "the replay of the best epochs diverged"
             if bool(bad):
                 # A finite loss behind infinite weights (a saturated sigmoid): the chunk's start
@@ -545,10 +792,13 @@ class Trainer:
 
     def evaluate(self, params: Params | None = None) -> Metrics:
         """Loss and accuracy of the live weights (or of ``params``: a past epoch's)."""
-        sets = (self.X_train, self.T_train, self.y_train)
-        if len(self.data.test_index):
-            sets += (self.X_test, self.T_test, self.y_test)
         params = self.params if params is None else params
+        if self._sets is not None:
+            sets = tuple(v for p in self._sets if p is not None for v in p)
+        else:
+            sets = (self.X_train, self.T_train, self.y_train)
+            if len(self.data.test_index):
+                sets += (self.X_test, self.T_test, self.y_test)
         values = np.asarray(self._evaluate(params, *sets), np.float64)
         if len(values) == 2:
             values = np.append(values, [math.nan, math.nan])
@@ -559,6 +809,10 @@ class Trainer:
         if not len(self.data.test_index):
             return math.nan
         params = self.params if params is None else params
+        if self._sets is not None:
+            t = self._sets[1]
+            return float(_loss_fn(self.spec, self.config.loss)(params, t.X, t.T, t.mask,
+                                                               t.count))
         return float(_loss_fn(self.spec, self.config.loss)(params, self.X_test, self.T_test))
 
     def predict(self, X, params: Params | None = None) -> np.ndarray:

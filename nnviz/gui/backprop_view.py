@@ -460,13 +460,13 @@ class BackpropView(QWidget):
                            f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")
         c = tr.check
         if not np.isfinite(c.worst):
-            self.check.setText("<span style='color:#b00020'>the weights or the loss are not "
-                               "finite (a diverged run): nothing to check</span>")
+            self.check.setText(f"<span style='color:{colors.hex_of(colors.error())}'>the weights "
+                               "or the loss are not finite (a diverged run): nothing to check</span>")
             self._draw_canvas(name, tr, spec)
             self.formulas.setHtml(self._formulas(name, tr, spec))
             return
         ok = c.ok
-        colour = "#1b7a1b" if ok else "#b00020"
+        colour = colors.hex_of(colors.ok() if ok else colors.error())
         batch = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"
         self.check.setText(f"<span style='color:{colour}'>{'✓' if ok else '✗'} matches jax.grad "
                            f"to {c.worst:.1e}</span>{batch}")
@@ -595,7 +595,8 @@ class BackpropView(QWidget):
             jw = tr.jax_point_grad[layer][0][:, unit]
             rows = "".join(f"<tr><td>∂L/∂w<sub>{i + 1}</sub> = {prev}<sub>{i + 1}</sub>·δ = "
                            f"{fac(a_in[i])}·{fac(d)}</td><td>= <b>{num(gw[i])}</b></td>"
-                           f"<td style='color:#666'>jax {num(jw[i])}</td></tr>"
+                           f"<td style='color:{colors.hex_of(colors.note())}'>jax {num(jw[i])}"
+                           "</td></tr>"
                            for i in np.argsort(-np.abs(gw))[:MAX_TERMS])
             parts.append(f"<p>The links into this unit (δ = {num(d)}):</p><table>{rows}</table>")
             parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
@@ -669,7 +670,8 @@ class BackpropView(QWidget):
                      "changes the step.</p>")
         body += (f"<p>The weight goes from {num(w[i])} to <b>{num(w[i] + di)}</b>.</p>")
         hand = u.hand[layer][0][i, unit]
-        body += (f"<p style='color:#666'>By hand {num(hand)}, optax {num(di)} "
+        grey = colors.hex_of(colors.note())
+        body += (f"<p style='color:{grey}'>By hand {num(hand)}, optax {num(di)} "
                  f"(difference {abs(hand - di):.1e}).</p>")
         return head + body
 

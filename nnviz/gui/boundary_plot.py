@@ -193,9 +193,9 @@ class DecisionPlot(pg.PlotWidget):
         if self.mode in (REGRESSION_1D, CLASSES_1D):
             x_tr, y_tr = data.X_train[:, 0], data.y_train.astype(np.float32)
             x_te, y_te = data.X_test[:, 0], data.y_test.astype(np.float32)
-            pi.setLabel("bottom", names[0], color=LABEL_COLOR)
+            pi.setLabel("bottom", names[0], color=colors.hex_of(colors.text()))
             pi.setLabel("left", "y" if self.mode == REGRESSION_1D else
-                        "class / probability", color=LABEL_COLOR)
+                        "class / probability", color=colors.hex_of(colors.text()))
             if self.mode == CLASSES_1D:
                 k = max(data.n_classes, 2)
                 # Points at the height of their class; curves: the model's P(class) (scaled
@@ -211,13 +211,13 @@ class DecisionPlot(pg.PlotWidget):
                     self.class_curves.append(item)
         elif self.mode == NO_PLANE:
             x_tr = y_tr = x_te = y_te = np.zeros(0)
-            pi.setLabel("bottom", "", color=LABEL_COLOR)
-            pi.setLabel("left", "", color=LABEL_COLOR)
+            pi.setLabel("bottom", "", color=colors.hex_of(colors.text()))
+            pi.setLabel("left", "", color=colors.hex_of(colors.text()))
         else:
             x_tr, y_tr = data.X_train[:, 0], data.X_train[:, 1]
             x_te, y_te = data.X_test[:, 0], data.X_test[:, 1]
-            pi.setLabel("bottom", names[0], color=LABEL_COLOR)
-            pi.setLabel("left", names[1], color=LABEL_COLOR)
+            pi.setLabel("bottom", names[0], color=colors.hex_of(colors.text()))
+            pi.setLabel("left", names[1], color=colors.hex_of(colors.text()))
         if self.mode == NO_PLANE:
             rgb_tr = rgb_te = np.zeros((0, 3), np.uint8)
         else:

@@ -44,7 +44,7 @@ TIMELINE_MARK: RGB = (138, 75, 0)
 # Plot titles, axis labels, tick numbers and legends: near black. pyqtgraph's default grey
 # (150, 150, 150) could not be read from the back of a room.
 TEXT = (34, 34, 34)
-pg.setConfigOption("foreground", TEXT)
+pg.setConfigOptions(foreground=TEXT, background=(255, 255, 255))
 
 #: pyqtgraph symbols of class 0, 1, ...; and the same shapes as text for keys and legends.
 CLASS_SYMBOLS = ("o", "s", "t1", "d", "h", "star", "p", "t")
@@ -160,7 +160,15 @@ def set_look(theme_name: str | None = None, palette_name: str | None = None) -> 
     if new == _current:
         return
     _current.update(new)
+    _plot_defaults()
     NOTIFIER.changed.emit()
+
+
+def _plot_defaults() -> None:
+    """pyqtgraph's defaults in the current theme: a plot made after a change of look (a lesson's
+    page, a view's tile) starts in it rather than in black on white."""
+    t = theme()
+    pg.setConfigOptions(foreground=t.text, background=t.background)
 
 
 # --- colours -----------------------------------------------------------------------------------
@@ -268,11 +276,86 @@ def _heat_qcolors(theme_name: str, palette_name: str) -> list[QColor]:
     return [QColor(int(r), int(g), int(b)) for r, g, b in _heat_lut(theme_name, palette_name)]
 
 
+def contrast(a, b) -> float:
+    """WCAG's contrast ratio of two colours (1: the same lightness, 21: black on white)."""
+    def lum(rgb) -> float:
+        def ch(c: float) -> float:
+            c = c / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (ch(float(x)) for x in rgb[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    la, lb = sorted((lum(a), lum(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+#: The least contrast of a text with its ground (WCAG's for large text).
+READABLE = 3.0
+
+
+def readable(rgb, ground=None) -> RGB:
+    """``rgb`` as the colour of words on ``ground`` (default: the window's panels): moved
+    towards the theme's text colour until it can be read (the playground's orange on white,
+    its blue on the dark theme could not)."""
+    t = theme()
+    ground = t.panel if ground is None else ground
+    towards = t.text
+    out = tuple(int(c) for c in rgb[:3])
+    for step in range(1, 11):
+        if contrast(out, ground) >= READABLE + 0.3:
+            break
+        out = _mix(rgb, towards, step / 10)
+    return out
+
+
+def note() -> RGB:
+    """Secondary text (a hint, a caption): quieter than the text, still readable."""
+    return (170, 172, 176) if theme().dark else (85, 85, 85)
+
+
+def error() -> RGB:
+    """Words that say something went wrong."""
+    return (255, 138, 128) if theme().dark else (179, 38, 30)
+
+
+def ok() -> RGB:
+    """Words that say all is well."""
+    return (111, 208, 138) if theme().dark else (30, 107, 46)
+
+
+def accent(rgb) -> RGB:
+    """A curve's or a word's own colour, lightened on the dark theme so it stands off the
+    ground (a dark purple or red line vanished on it)."""
+    return readable(rgb, theme().background)
+
+
+def tint(label, role: str = "note") -> None:
+    """Give ``label`` a colour of the theme (``note``, ``error``, ``text``) through its palette,
+    not a style sheet (a style sheet stops presentation mode's larger font reaching it), and
+    keep it in the theme as the theme changes."""
+    from PySide6.QtGui import QPalette as _P
+    first = label.property("nnvizTint") is None
+    label.setProperty("nnvizTint", role)
+
+    def apply() -> None:
+        kind = label.property("nnvizTint")
+        rgb = {"note": note, "error": error, "text": text, "ok": ok}[kind]()
+        pal = label.palette()
+        pal.setColor(_P.ColorRole.WindowText, QColor(*rgb))
+        pal.setColor(_P.ColorRole.Text, QColor(*rgb))
+        label.setPalette(pal)
+    apply()
+    if first:
+        follow(label, apply)
+
+
 def scale_html(high_meaning: str, low_meaning: str) -> str:
-    """'<blue> high, <orange> low' in the current palette's words and colours."""
+    """'<blue> high, <orange> low' in the current palette's words and colours (made readable
+    on the theme's ground)."""
     p = palette()
-    return (f"<span style='color:{hex_of(high())}'><b>{p.high_name}</b></span> {high_meaning}, "
-            f"<span style='color:{hex_of(low())}'><b>{p.low_name}</b></span> {low_meaning}")
+    return (f"<span style='color:{hex_of(readable(high()))}'><b>{p.high_name}</b></span> "
+            f"{high_meaning}, "
+            f"<span style='color:{hex_of(readable(low()))}'><b>{p.low_name}</b></span> "
+            f"{low_meaning}")
 
 
 def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:
@@ -347,10 +430,13 @@ def style_view(view) -> None:
     fg = hex_of(t.text)
     for item in view.scene().items():
         if isinstance(item, pg.AxisItem):
-            item.setTextPen(t.text)
+            # In this order: setPen gives the axis title the line's grey, setTextPen the text's.
             item.setPen(t.axis)
+            item.setTextPen(t.text)
         elif isinstance(item, pg.LegendItem):
             item.setLabelTextColor(t.text)
+            for _, label in item.items:  # pyqtgraph stores the colour, draws it at setText
+                label.setText(label.text)
             item.setBrush(pg.mkBrush(*t.background, 200))
             item.setPen(pg.mkPen(*t.axis))
         elif isinstance(item, pg.LabelItem) and not isinstance(item.parentItem(), pg.LegendItem) \

@@ -90,7 +90,7 @@ class CompareView(QWidget):
 
         self.selection_label = QLabel("")
         self.selection_label.setWordWrap(True)
-        self.selection_label.setStyleSheet("color: #333;")
+        colors.tint(self.selection_label, "text")
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(4, 0, 0, 4)
@@ -341,7 +341,8 @@ class CompareView(QWidget):
         rate = s.member_epochs_per_second
         speed = (f" &middot; {alive} \u00d7 {rate / max(alive, 1):,.0f} epochs/s = "
                  f"<b>{rate:,.0f}</b> member-epochs/s" if rate > 0 and self.window.playing else "")
-        div = (f" &middot; <span style='color:#c82828'>{n - alive} diverged</span>"
+        red = colors.hex_of(colors.error())
+        div = (f" &middot; <span style='color:{red}'>{n - alive} diverged</span>"
                if alive < n else "")
         return f"<b>{n} members</b>: {axes} &middot; epoch {s.epoch:,}{div}{speed}"
 

@@ -11,11 +11,11 @@ import html
 import os
 from typing import Callable
 
-from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QFont, QPalette
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QHBoxLayout, QInputDialog,
                                QLabel, QMenu, QMessageBox, QPushButton, QScrollArea,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from nnviz.core import exercises
 from nnviz.core.errors import NnvizError
@@ -24,50 +24,33 @@ from nnviz.core.problem import Problem
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import Metrics
 
+from . import colors
+
 MET, NOT_MET = "\u2714", "\u2718"
 NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
-PANEL_STYLE = ("QFrame#ExercisePanel { background: #f3f7fb; border: 1px solid #c9d8e6; "
-               "border-radius: 4px; }")
-MET_COLOUR, NOT_MET_COLOUR = "#1b7a2f", "#8c1d18"
 
 
-MAX_TEXT_HEIGHT = 260  # beyond it the text scrolls: the plot below stays the larger part
-
-
-class _FitScroll(QScrollArea):
-    """A scroll area as tall as its text at its width (up to MAX_TEXT_HEIGHT), so a short task
-    leaves the plot its room and a long one scrolls."""
-
-    def sizeHint(self) -> QSize:
-        body = self.widget()
-        width = max(self.viewport().width(), 200)
-        h = body.heightForWidth(width) if body.hasHeightForWidth() else -1
-        if h < 0:
-            h = body.sizeHint().height()
-        return QSize(super().sizeHint().width(), min(h + 2, MAX_TEXT_HEIGHT))
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), 60)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if event.oldSize().width() != event.size().width():
-            self.updateGeometry()  # wrapped text needs another height at another width
+def _panel_colours() -> dict[str, str]:
+    """The panel's colours in the current theme: its ground, the goals' marks, the notes."""
+    t = colors.theme()
+    if t.dark:
+        return {"ground": colors.hex_of(t.background), "rim": "#4a5058", "met": "#6fd08a",
+                "not_met": "#ff8a80", "note": "#b8b8b8", "text": colors.hex_of(t.text)}
+    return {"ground": "#f3f7fb", "rim": "#c9d8e6", "met": "#1b7a2f", "not_met": "#8c1d18",
+            "note": "#555555", "text": colors.hex_of(t.text)}
 
 
 class ExercisePanel(QFrame):
-    """What the student reads: title, task, goals, hints, solution. It only draws; the
-    :class:`ExerciseActions` decide what is shown."""
+    """What the student reads: title, task, goals, hints, solution; the buttons under them. It
+    is a tab of the left column (:class:`~nnviz.gui.columns.SideTabs`), as tall as the settings
+    beside it: the text scrolls only when the hints and the solution outgrow even that. It only
+    draws; the :class:`ExerciseActions` decide what is shown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ExercisePanel")
-        self.setStyleSheet(PANEL_STYLE)
         self.title = QLabel()
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.title.setFont(font)
+        self.title.setObjectName("ExerciseTitle")
         self.title.setWordWrap(True)
         self.task = QLabel()
         self.task.setWordWrap(True)
@@ -98,52 +81,128 @@ class ExercisePanel(QFrame):
         self.restart_button.setToolTip("Load the exercise's starting problem again.")
         self.close_button = QPushButton("Close")
         self.close_button.setToolTip("Leave the exercise: every control is free again.")
+        self._statuses: list[GoalStatus] = []
 
-        body = QWidget()
+        self.body = body = QWidget()
+        body.setObjectName("ExerciseBody")
         v = QVBoxLayout(body)
-        v.setContentsMargins(8, 6, 8, 6)
+        v.setContentsMargins(8, 4, 8, 4)
         v.setSpacing(4)
-        v.addWidget(self.title)
-        v.addWidget(self.task)
-        v.addWidget(self.goals)
-        v.addWidget(self.hints)
-        v.addWidget(self.solution)
-        self.scroll = _FitScroll()
+        for label in (self.title, self.task, self.goals, self.hints, self.solution):
+            v.addWidget(label)
+        v.addStretch(1)
+        self.scroll = QScrollArea()
         self.scroll.setWidget(body)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget "
-                                  "{ background: transparent; }")
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(8, 0, 8, 6)
-        for b in (self.hint_button, self.solution_button, self.apply_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.restart_button)
-        buttons.addWidget(self.close_button)
+        # One row where the five buttons fit, two where they do not (presentation mode's
+        # larger text in a narrow column).
+        self.buttons = QVBoxLayout()
+        self.buttons.setContentsMargins(8, 2, 8, 6)
+        self.buttons.setSpacing(4)
+        self._button_rows = (QHBoxLayout(), QHBoxLayout())
+        for row in self._button_rows:
+            self.buttons.addLayout(row)
+        self._rows = 0
+        self._arrange_buttons()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.scroll, 1)
-        outer.addLayout(buttons)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        outer.addLayout(self.buttons)
+        self.apply_look()
+        colors.follow(self, self.apply_look)
+
+    def apply_look(self) -> None:
+        """The panel's ground, text and the goals' marks in the current theme. A palette, not
+        a style sheet: a style sheet stops the window's font reaching the panel (presentation
+        mode's larger text)."""
+        c = _panel_colours()
+        pal = QPalette(self.palette())
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+            pal.setColor(role, QColor(c["ground"]))
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+            pal.setColor(role, QColor(c["text"]))
+        for w in (self, self.body, self.scroll.viewport()):
+            w.setAutoFillBackground(True)
+            w.setPalette(pal)
+        self._title_font()
+        if self._statuses:
+            self.show_goals(self._statuses, force=True)
+
+    def _title_font(self) -> None:
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode: the title grows too
+            self._title_font()
+            self._rows = 0
+            self._arrange_buttons()
+
+    def _button_list(self) -> list[QPushButton]:
+        return [self.hint_button, self.solution_button, self.apply_button, self.restart_button,
+                self.close_button]
+
+    def _arrange_buttons(self) -> None:
+        shown = [b for b in self._button_list() if not b.isHidden()]
+        m = self.buttons.contentsMargins()
+        spacing = max(self._button_rows[0].spacing(), 6)
+        need = sum(b.sizeHint().width() for b in shown) + spacing * len(shown) \
+            + m.left() + m.right()
+        rows = 1 if need <= self.width() else 2
+        if rows == self._rows:
+            return
+        self._rows = rows
+        for row in self._button_rows:
+            while row.count():
+                row.takeAt(0)
+        first, second = self._button_rows
+        for b in self._button_list()[:3]:
+            first.addWidget(b)
+        first.addStretch(1)
+        rest = first if rows == 1 else second
+        if rows == 2:
+            second.addStretch(1)
+        for b in self._button_list()[3:]:
+            rest.addWidget(b)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._arrange_buttons()
 
     def text_changed(self) -> None:
-        """Fit the height to the text again (a hint or the solution shown)."""
-        self.scroll.updateGeometry()
+        """A hint or the solution shown: scroll to it."""
+        self._rows = 0
+        self._arrange_buttons()  # "Apply it" came, "Hint (3 left)" became "No more hints"
+        def show_last() -> None:  # once the body has its new height
+            last = self.solution if self.solution.isVisible() else self.hints
+            if last.isVisible():
+                self.scroll.ensureWidgetVisible(last, 0, 0)
+        QTimer.singleShot(0, self, show_last)
 
-    def show_goals(self, statuses: list[GoalStatus]) -> None:
+    def show_goals(self, statuses: list[GoalStatus], force: bool = False) -> None:
+        self._statuses = list(statuses)
+        c = _panel_colours()
         rows = []
         for s in statuses:
-            mark, colour = (MET, MET_COLOUR) if s.met else (NOT_MET, NOT_MET_COLOUR)
+            mark, colour = (MET, c["met"]) if s.met else (NOT_MET, c["not_met"])
             rows.append(f"<span style='color:{colour}'><b>{mark}</b></span> "
                         f"{html.escape(s.goal.describe())} "
-                        f"<span style='color:#555'>({html.escape(s.detail)})</span>")
+                        f"<span style='color:{c['note']}'>({html.escape(s.detail)})</span>")
         text = "<b>Goals</b><br>" + "<br>".join(rows)
-        if text != self.goals.text():  # a snapshot a frame: lay out only what changed
+        if force or text != self.goals.text():  # a snapshot a frame: lay out only what changed
             self.goals.setText(text)
-            self.text_changed()
+
+    def goals_summary(self) -> str:
+        """'1/2 goals met' for the tab's title."""
+        n = len(self._statuses)
+        met = sum(s.met for s in self._statuses)
+        return f"{met}/{n} goals met" if n else ""
 
 
 class ExerciseActions(QObject):
@@ -159,7 +218,7 @@ class ExerciseActions(QObject):
         self._locked_run = -1  # the run whose controls were last locked
         self.panel = ExercisePanel()
         self.panel.hide()
-        window.right_layout.insertWidget(1, self.panel)  # under the banner, above the plots
+        self._summary = ""
         p = self.panel
         p.hint_button.clicked.connect(self.reveal_hint)
         p.solution_button.clicked.connect(self.reveal_solution)
@@ -254,7 +313,7 @@ class ExerciseActions(QObject):
         self.exercise, self.path, self.hints_shown = ex, path, 0
         p = self.panel
         p.title.setText(f"Exercise: {ex.title}")
-        p.task.setText(" ".join(ex.task.split()) + f"\n\nTrain about {ex.epochs:,} epochs.")
+        p.task.setText(" ".join(ex.task.split()) + f" Train about {ex.epochs:,} epochs.")
         p.hints.clear()
         p.hints.hide()
         solution = []
@@ -269,7 +328,10 @@ class ExerciseActions(QObject):
         self._update_hint_button()
         self.statuses = []
         p.show_goals([g.check(NOT_MEASURED, problem.spec, 0) for g in ex.goals])
-        p.show()
+        self._summary = ""
+        self.window.side_tabs.set_exercise(p, "Exercise")
+        p.scroll.verticalScrollBar().setValue(0)
+        self.window.presentation.layout_changed()
         self._lock()
         self.window.statusBar().showMessage(f"Exercise: {ex.title}. Press Play (Space).", 10000)
 
@@ -313,6 +375,7 @@ class ExerciseActions(QObject):
         left = len(ex.hints) - self.hints_shown if ex else 0
         b.setEnabled(left > 0)
         b.setText(f"Hint ({left} left)" if left else "No more hints")
+        self.panel.text_changed()
 
     def reveal_solution(self) -> None:
         if self.exercise is None:
@@ -341,7 +404,9 @@ class ExerciseActions(QObject):
     def close_exercise(self) -> None:
         self._unlock()
         self.exercise, self.path, self.statuses = None, None, []
+        self.window.side_tabs.set_exercise(None)
         self.panel.hide()
+        self.window.presentation.layout_changed()
 
     # --- live goals ----------------------------------------------------------------------------
 
@@ -350,6 +415,10 @@ class ExerciseActions(QObject):
             return
         self.statuses = self.exercise.check(s.metrics, s.spec, s.epoch)
         self.panel.show_goals(self.statuses)
+        summary = self.panel.goals_summary()
+        if summary != self._summary:  # the goals' state stays in sight on the Settings tab
+            self._summary = summary
+            self.window.side_tabs.set_exercise_title(f"Exercise \u00b7 {summary}")
         if s.run_id != self._locked_run:
             # A new run (undo, a preset): the editor rebuilt its rows, lock them again.
             self._lock()

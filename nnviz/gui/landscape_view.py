@@ -28,7 +28,7 @@ from nnviz.core.landscape import DIRECTIONS
 from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
-from .widgets import cache_axes
+from .widgets import CappedScroll, cache_axes
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -47,11 +47,15 @@ EDGE_OF_STABILITY = (
     "where the run is makes the loss blow up: that is why a rate diverges.")
 
 
+SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
+
+
 def _sharpness_title(limit: str) -> str:
     """The sharpness plot's title, which names its curves (``limit``: "" for none)."""
-    text = "<span style='color:#783caa'>sharpness</span> (the Hessian's top eigenvalue)"
+    purple, red = (colors.hex_of(colors.accent(c)) for c in (SHARP, LIMIT))
+    text = f"<span style='color:{purple}'>sharpness</span> (the Hessian's top eigenvalue)"
     if limit:
-        return text + f" and <span style='color:#c82828'>{limit}</span> (dashed)"
+        return text + f" and <span style='color:{red}'>{limit}</span> (dashed)"
     return text + " (no 2/lr line for this optimiser)"
 
 
@@ -138,14 +142,14 @@ class LandscapeView(QWidget):
         self.follow.setEnabled(False)
         self.hint = QLabel("Click or drag on the map: the model takes those weights "
                            "(Ctrl+Z undoes).")
-        self.hint.setStyleSheet("color: #555;")
+        colors.tint(self.hint, "note")
         self.hint.setWordWrap(True)  # wraps rather than widening the window past a projector's
         top = QHBoxLayout()
         top.addWidget(QLabel("Directions:"))
         top.addWidget(self.directions)
         top.addWidget(self.log_scale)
         top.addWidget(self.follow)
-        top.addWidget(self.hint, 1)
+        top.addStretch(1)
 
         self.summary = QLabel()
         self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
@@ -153,13 +157,13 @@ class LandscapeView(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b3261e;")
+        colors.tint(self.message, "error")
         self.message.hide()
         self.explanation = QLabel(EDGE_OF_STABILITY)
         self.explanation.setToolTip("Why a learning rate diverges: the sharpness plot, read.")
         self.explanation.setWordWrap(True)
         self.explanation.setTextFormat(Qt.TextFormat.RichText)
-        self.explanation.setStyleSheet("color: #333;")
+        colors.tint(self.explanation, "text")
 
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
@@ -216,6 +220,7 @@ class LandscapeView(QWidget):
                                                                      style=Qt.PenStyle.DashLine),
                                                name="on the plane")
         # No legend (the curves may be anywhere): the title says which is which.
+        self._limit_label = "2/lr"
         self.sharp_plot = self._side_plot(2, _sharpness_title("2/lr"), "epoch", legend=None)
         self.sharp_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(120, 60, 170, width=2),
                                                 symbol="o", symbolSize=4,
@@ -228,14 +233,49 @@ class LandscapeView(QWidget):
         self.sharp_plot.addItem(self.sharp_note)
         self.glw.ci.layout.setColumnStretchFactor(0, 3)
         self.glw.ci.layout.setColumnStretchFactor(1, 2)
+        self.scale = 1.0  # the widths below are the normal mode's
+        self.apply_look()
+        colors.follow(self, self.apply_look)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
+        lay.addWidget(self.hint)  # its own line: beside the controls it was a tall column
         lay.addWidget(self.summary)
         lay.addWidget(self.message)
         lay.addWidget(self.glw, 1)
-        lay.addWidget(self.explanation)
+        # At most a fifth of the view: in presentation mode's larger text it took the plots'
+        # room (they were a strip 50 px high at 1280x720).
+        self.explanation_scroll = CappedScroll(self.explanation, 0.2)
+        lay.addWidget(self.explanation_scroll)
+
+    def apply_look(self) -> None:
+        """Every curve, mark and note in the current theme: the path in its red lightened on
+        the dark theme, the model's own curves the theme's train and test (presentation mode
+        scales them: nnviz.gui.presentation.scale_scene)."""
+        k = self.scale
+        path = colors.accent(PATH)
+        sharp, limit = colors.accent(SHARP), colors.accent(LIMIT)
+        dash = Qt.PenStyle.DashLine
+        self.path_curve.setPen(pg.mkPen(path, width=2.5 * k))
+        self.path_start.setSize(10 * k)
+        self.path_start.setBrush(pg.mkBrush(path))
+        self.path_now.setSize(14 * k)
+        self.path_now.setPen(pg.mkPen("k", width=2 * k))
+        self.picked_mark.setSize(16 * k)
+        self.picked_mark.setPen(pg.mkPen("w", width=2 * k))
+        self.line_train.setPen(pg.mkPen(colors.train_curve(), width=2 * k))
+        self.line_test.setPen(pg.mkPen(colors.test_color(), width=2 * k, style=dash))
+        self.path_real.setPen(pg.mkPen(colors.train_curve(), width=2 * k))
+        self.path_shadow.setPen(pg.mkPen(path, width=2 * k, style=dash))
+        self.sharp_curve.setPen(pg.mkPen(sharp, width=2 * k))
+        self.sharp_curve.setSymbolBrush(sharp)
+        self.sharp_curve.setSymbolSize(4 * k)
+        self.limit_curve.setPen(pg.mkPen(limit, width=2 * k, style=dash))
+        self.sharp_note.setColor(sharp)
+        for c in self.contours:
+            c.setPen(pg.mkPen(255, 255, 255, 110, width=k))
+        self.sharp_plot.setTitle(_sharpness_title(self._limit_label))
 
     def _side_plot(self, row: int, title: str, xlabel: str, legend=(-5, 5)):
         p = self.glw.addPlot(row=row, col=1, title=title)
@@ -405,6 +445,7 @@ class LandscapeView(QWidget):
         label = {"gd": "2/lr", "momentum": "(2 + 2 x 0.9)/lr"}.get(r.optimizer, "")
         if label != self._limit_label:
             self._limit_label = label
+            self._limit_label = label
             self.sharp_plot.setTitle(_sharpness_title(label))
         values = r.sharp_values[np.isfinite(r.sharp_values)]
         highest = float(values.max(initial=0.0))
@@ -449,7 +490,8 @@ class LandscapeView(QWidget):
             i = int(np.nanargmax(gap))
             rel = gap[i] / max(abs(p.loss[i]), _TINY)
             if rel > 0.05:
-                parts.append(f"<span style='color:#b3261e'>the path leaves this plane: at epoch "
+                red = colors.hex_of(colors.error())
+                parts.append(f"<span style='color:{red}'>the path leaves this plane: at epoch "
                              f"{int(p.epochs[i]):,} the model's loss was {p.loss[i]:.4g}, its "
                              f"shadow's on the plane {p.loss_projected[i]:.4g} (distance "
                              f"{p.off[i]:.3g})</span>")

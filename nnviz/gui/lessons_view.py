@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -22,7 +22,7 @@ from nnviz.core.inspect import BaselineView
 
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
-from .widgets import FittedTitles, PlaneHeights, fit_title
+from .widgets import CappedScroll, FittedTitles, PlaneHeights, fit_title
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,9 @@ _EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
 LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
+TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
+
+
 class LessonPage(QWidget):
     """A title, a sentence or two, the numbers, and the plots (built once, on first show)."""
 
@@ -117,14 +120,26 @@ class LessonPage(QWidget):
         head = QHBoxLayout()
         head.addWidget(title, 1)
         head.addWidget(self.try_button)
+        words = QWidget()
+        wl = QVBoxLayout(words)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.addLayout(head)
+        wl.addWidget(text)
+        wl.addWidget(self.numbers)
+        # The words scroll when they would take more than TEXT_SHARE of the page: on a
+        # projector in presentation mode they left the plots a strip 20 pixels high.
+        self.words = CappedScroll(words, TEXT_SHARE)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 0, 6, 6)
-        lay.addLayout(head)
-        lay.addWidget(text)
-        lay.addWidget(self.numbers)
+        lay.addWidget(self.words)
         lay.addWidget(self.glw, 1)
         self.filled = False
         self.titles = FittedTitles(self.glw)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if event.oldSize().height() != event.size().height():
+            self.words.updateGeometry()  # its cap is a share of this height
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
@@ -163,7 +178,7 @@ class LessonsView(QWidget):
         self.list.addItems([lesson.short for lesson in LESSONS])
         for i, lesson in enumerate(LESSONS):
             self.list.item(i).setToolTip(lesson.title)
-        self.list.setFixedWidth(self.list.sizeHintForColumn(0) + 16)
+        self._fit_list()
         self.stack = QStackedWidget()
         self.pages = {lesson.key: LessonPage(lesson) for lesson in LESSONS}
         for lesson in LESSONS:
@@ -332,7 +347,9 @@ class LessonsView(QWidget):
             page.scatter(p, X[:, 0], X[:, 1], brushes, size=6, symbol=symbols)
             # A fixed range: pyqtgraph's auto-range pads by the view's size, which the height
             # (PlaneHeights) changes.
-            lo, hi = X.min(axis=0), X.max(axis=0)
+            # Python floats: float32 ends made pyqtgraph's range check overflow (a warning on
+            # stderr for every plot).
+            lo, hi = X.min(axis=0).astype(float), X.max(axis=0).astype(float)
             pad = 0.06 * (hi - lo)
             p.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]),
                        yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
@@ -430,6 +447,9 @@ class LessonsView(QWidget):
             # The whole plane, set once per data set (auto-range across the two linked plots
             # showed a sliver of it: x from -0.4 to 0.4 of the moons' -1.2 to 2.2).
             p0.getViewBox().setRange(rect, padding=0)
+
+    def _fit_list(self) -> None:
+        self.list.setFixedWidth(self.list.sizeHintForColumn(0) + 16)
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): every page drawn so far again."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from . import colors
 from .actions.settings import make_settings
@@ -64,6 +64,12 @@ def restyle(window) -> None:
     app = QApplication.instance()
     if app is not None:
         app.setPalette(colors.qt_palette())
+    # A style sheet's "palette(window)" was read when it was set: set again, it reads the new
+    # palette (the run controls' bar and its labels kept the light theme's black text).
+    for widget in [window, *window.findChildren(QWidget)]:
+        sheet = widget.styleSheet()
+        if "palette(" in sheet:
+            widget.setStyleSheet(sheet)
     for view in window.findChildren(pg.GraphicsView):
         colors.style_view(view)
     if window.dataset is not None:

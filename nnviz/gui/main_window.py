@@ -54,7 +54,7 @@ from nnviz.core.training import TrainConfig, Trainer, TrainingError
 from . import colors
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
-from .columns import ColumnsScroll
+from .columns import ColumnsScroll, SideTabs
 from .controls import RunControls
 from .data_panel import DataPanel
 from .loss_plot import LossPlot
@@ -237,7 +237,9 @@ class MainWindow(QMainWindow):
 
         # Left: the settings above the loss; right: the big plot (and the views' tabs).
         self.left_split = QSplitter(Qt.Orientation.Vertical)
-        self.left_split.addWidget(self.panels_scroll)
+        # The settings, and an open exercise as a tab beside them (nnviz.gui.exercise_panel).
+        self.side_tabs = SideTabs(self.panels_scroll)
+        self.left_split.addWidget(self.side_tabs)
         self.left_split.addWidget(loss_box)
         # The settings keep their height; the loss plot takes what is left (at least 150 px).
         self.left_split.setStretchFactor(0, 0)
@@ -549,6 +551,24 @@ class MainWindow(QMainWindow):
         self._chosen = set(FITTED) - fitted_by_default(problem)
         self._commit(problem)
         self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
+
+    def edit_points(self, data: Dataset, text: str = "points edited") -> bool:
+        """Train on ``data`` -- the points edited on the plot (added, deleted) -- from now on:
+        the run goes on from its weights and epoch, its record kept (no new run). False when
+        there is no run to go on (nothing loaded yet): ``load_problem`` then starts one."""
+        if self._dataset is None or self._spec is None:
+            return False
+        source = data.spec if data.spec is not None else data  # an undo back to generated
+        self._dataset, self._data_source = data, source
+        self.boundary.set_dataset(data, self.class_names(data))
+        if data.spec is not None:
+            self.data_panel.set_spec(data.spec)
+        else:
+            self.data_panel.set_custom(data)
+        self.data_panel.set_task_text(data)
+        self._update_legend(data)
+        self.worker.set_data(data, text)
+        return True
 
     def _set_panels(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig) -> None:
         if isinstance(source, DataSpec):

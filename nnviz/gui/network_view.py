@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
 
 from nnviz.core.features import label as feature_label
@@ -26,9 +26,7 @@ from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
-from .neuron_maps import (NeuronMapPanel, diverging_colour, levels_for, neuron_label,
-                          to_qimage)
-from .widgets import ERROR_STYLE
+from .neuron_maps import NeuronMapPanel, neuron_label, to_qimages
 
 MAX_UNITS = 32
 MAX_LINKS = 160
@@ -38,7 +36,11 @@ _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
 class NetworkCanvas(QWidget):
-    """The diagram itself, painted by hand (a few thousand lines at 60 Hz is cheap this way)."""
+    """The diagram itself, painted by hand into an image once per new state (a snapshot, a
+    resize, a selection, a theme): a paint for any other reason (a tooltip, a neighbour's
+    relayout) only copies the image. A 2-512x8-1 network's diagram (~260 nodes with their
+    thumbnails and biases, ~1,300 links) took ~50 ms of the GUI thread a paint, several paints
+    a snapshot."""
 
     node_clicked = Signal(int, int)  # layer (-1 = input), unit
     edit_requested = Signal(object, QPoint)  # ("w", layer, i, j) or ("b", layer, j), position
@@ -50,7 +52,7 @@ class NetworkCanvas(QWidget):
         self.spec = None
         self.params: tuple | None = None
         self.maps: NeuronMaps | None = None
-        self.selected: tuple[int, int] | None = None
+        self._selected: tuple[int, int] | None = None
         self.shown: list[np.ndarray] = []  # unit indices drawn, per column (input first)
         self._shown_at = 0.0
         self._images: dict[tuple[int, int], object] = {}
@@ -59,6 +61,30 @@ class NetworkCanvas(QWidget):
         self.links_drawn = 0
         self.links_total = 0
         self._geometry_dirty = True
+        self._picture: QImage | None = None  # the diagram as last drawn (None: draw it anew)
+        self.renders = 0  # how many times the diagram was drawn (not copied)
+
+    @property
+    def selected(self) -> tuple[int, int] | None:
+        return self._selected
+
+    @selected.setter
+    def selected(self, value: tuple[int, int] | None) -> None:
+        self._selected = value
+        self._picture = None
+
+    def update(self, *args) -> None:
+        """Draw the diagram anew at the next paint (its state changed) and schedule it."""
+        self._picture = None
+        super().update(*args)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        # A new font (presentation mode) or style: the titles and the picture, drawn anew.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange,
+                            QEvent.Type.StyleChange):
+            self._picture = None
+            self._geometry_dirty = True
+        super().changeEvent(event)
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -96,6 +122,7 @@ class NetworkCanvas(QWidget):
 
     def _make_images(self) -> None:
         self._images = {}
+        self._picture = None
         maps = self.maps
         if maps is None or not self.shown:
             return
@@ -105,9 +132,8 @@ class NetworkCanvas(QWidget):
             if src.shape[2] != self.spec.layer_sizes[c]:
                 return  # maps of another architecture (a stale probe result)
             act = "linear" if layer < 0 else self.spec.layer_activations[layer]
-            for u in units:
-                m = src[:, :, u]
-                self._images[(layer, int(u))] = to_qimage(m, levels_for(act, m))
+            for u, img in zip(units, to_qimages(src[:, :, units], act)):
+                self._images[(layer, int(u))] = img
 
     # -- geometry --------------------------------------------------------------------------------
 
@@ -116,7 +142,10 @@ class NetworkCanvas(QWidget):
         top, bottom, left, right = 44, 14, 46, 34
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
-        top = max(top, 2 * QFontMetricsF(small).lineSpacing() + 12)  # under the two-line headers
+        # Under the headers: two lines, three where a layer shows only some of its units
+        # (the "(32 shown)" may need a line of its own in a narrow column).
+        partial = any(len(u) < n for u, n in zip(self.shown, self.spec.layer_sizes))
+        top = max(top, (3 if partial else 2) * QFontMetricsF(small).lineSpacing() + 12)
         cols = len(self.shown)
         xs = [left + (w - left - right) * (c + 0.5) / cols for c in range(cols)]
         avail = h - top - bottom
@@ -184,10 +213,24 @@ class NetworkCanvas(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         self._geometry_dirty = True
+        self._picture = None
         super().resizeEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
+        ratio = self.devicePixelRatioF()
+        pic = self._picture
+        if pic is None or pic.size() != self.size() * ratio or pic.devicePixelRatioF() != ratio:
+            pic = QImage(self.size() * ratio, QImage.Format.Format_RGB32)
+            pic.setDevicePixelRatio(ratio)
+            p = QPainter(pic)
+            self._render(p)
+            p.end()
+            self._picture = pic
+            self.renders += 1
         p = QPainter(self)
+        p.drawImage(0, 0, pic)
+
+    def _render(self, p: QPainter) -> None:
         p.fillRect(self.rect(), QColor(*colors.background()))
         if self.spec is None or self.params is None:
             p.setPen(QColor(*colors.text()))
@@ -225,7 +268,7 @@ class NetworkCanvas(QWidget):
                 a = (60 + 170 * t) * self._link_alpha / 255
                 c = QColor(*(int(round(b + (k - b) * a)) for k, b in zip(colour[:3], bg)))
                 p.setPen(QPen(c, 0.6 + 4.4 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-                p.drawLines([QLineF(*segs[i, :4]) for i in sel])
+                p.drawLines([QLineF(*row) for row in segs[sel, :4].tolist()])
 
     def titles(self) -> list[tuple[QRectF, QFont, str]]:
         """Each column's header: where its text is drawn, in which font. As wide as a column
@@ -243,17 +286,34 @@ class NetworkCanvas(QWidget):
             else:
                 lines = [f"hidden {c}", f"{spec.hidden[c - 1]} {spec.activations[c - 1]}"]
             n, shown = spec.layer_sizes[c], len(self.shown[c])
+            # From the fullest wording to the tersest: the "(32 shown)" on a line of its
+            # own, then every line elided to the column ("2 featu512 sigmoid (32 shown)"
+            # ran together over eight 512-wide layers).
+            wordings = [lines]
             if shown < n:
-                lines[1] += f" ({shown} shown)"
+                wordings = [[lines[0], f"{lines[1]} ({shown} shown)"],
+                            [lines[0], lines[1], f"({shown} shown)"]]
             font = QFont(self.font())
-            size = max(7.0, font.pointSizeF() * 0.9)
-            while True:
-                font.setPointSizeF(size)
-                fm = QFontMetricsF(font)
-                need = max(fm.horizontalAdvance(line) for line in lines)
-                if need <= width or size <= 6.0:
+            base = max(7.0, font.pointSizeF() * 0.9)
+            fitted = None
+            for words in wordings:
+                size = base
+                while size >= 6.0:
+                    font.setPointSizeF(size)
+                    fm = QFontMetricsF(font)
+                    if max(fm.horizontalAdvance(line) for line in words) <= width:
+                        fitted = words
+                        break
+                    size -= 0.5
+                if fitted is not None:
                     break
-                size -= 0.5
+            if fitted is None:
+                font.setPointSizeF(6.0)
+                fm = QFontMetricsF(font)
+                fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
+                          for line in wordings[-1]]
+            lines = fitted
+            need = max(fm.horizontalAdvance(line) for line in lines)
             height = fm.lineSpacing() * len(lines)
             out.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
         return out
@@ -265,34 +325,52 @@ class NetworkCanvas(QWidget):
             p.drawText(rect.adjusted(-2, 0, 2, 0), Qt.AlignmentFlag.AlignHCenter, text)
 
     def _paint_nodes(self, p: QPainter) -> None:
+        # Few painter calls per node (a wide network shows ~260): the thumbnail, the bias's
+        # colour; the outlines of a column in one call.
         border = QPen(QColor(*colors.axis()), 1)
         sel_pen = QPen(QColor(*colors.text()), 3)
+        neutral = QColor(*colors.theme().neutral)
+        heat = colors.heat_qcolors()
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        selected = None
         for c, units in enumerate(self.shown):
             layer = c - 1
-            bias_scale = self._bias_scale(layer) if layer >= 0 else 1.0
-            for k, u in enumerate(units):
-                r = self.node_rect(c, k)
+            s = self.node_size[c]
+            centres = self.centres[c].tolist()  # plain floats: ~260 rectangles, twice
+            rects = [QRectF(x - s / 2, y - s / 2, s, s) for x, y in centres]
+            for r, u in zip(rects, units):
                 img = self._images.get((layer, int(u)))
                 if img is not None:
                     p.drawImage(r, img)
                 else:
-                    p.fillRect(r, QColor(*colors.theme().neutral))
-                p.setPen(sel_pen if self.selected == (layer, int(u)) else border)
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(r)
-                if layer < 0:
-                    p.setPen(QColor(*colors.text()))
+                    p.fillRect(r, neutral)
+                if self.selected == (layer, int(u)):
+                    selected = r
+            p.setPen(border)
+            p.drawRects(rects)
+            if layer < 0:
+                p.setPen(QColor(*colors.text()))
+                for r, u in zip(rects, units):
                     p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                                feature_label(self.spec.feature_names[int(u)]))
-                    continue
-                b = float(self.params[layer][1][u])
-                br = self.bias_rect(c, k)
-                p.setPen(QPen(QColor(*colors.axis()), 1))
-                p.setBrush(diverging_colour(b, bias_scale))
-                p.drawRect(br)
-                p.setBrush(Qt.BrushStyle.NoBrush)
+                continue
+            # Each bias's colour (as diverging_colour, for the column at once), then outlines.
+            b = np.asarray(self.params[layer][1], np.float64)[units]
+            with np.errstate(all="ignore"):
+                t = 0.5 + 0.5 * np.clip(np.nan_to_num(b / self._bias_scale(layer), nan=0.0),
+                                        -1.0, 1.0)
+            shades = np.rint(t * 255).astype(int)
+            b = max(6.0, s * 0.3)  # as bias_rect
+            bias_rects = [QRectF(x - s / 2 - b * 0.7, y + s / 2 - b * 0.6, b, b)
+                          for x, y in centres]
+            for br, shade in zip(bias_rects, shades):
+                p.fillRect(br, heat[shade])
+            p.drawRects(bias_rects)
+        if selected is not None:
+            p.setPen(sel_pen)
+            p.drawRect(selected)
 
     def _bias_scale(self, layer: int) -> float:
         b = np.abs(np.asarray(self.params[layer][1]))
@@ -417,7 +495,7 @@ class NetworkView(QWidget):
                                "links (weights) and the small squares (biases).")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        colors.tint(self.message, "error")
         self.message.hide()
         split = QSplitter()
         split.addWidget(self.canvas)

@@ -16,7 +16,18 @@ from nnviz.core.snapshot import Snapshot
 SCALE = 1.6  # the issue's floor for fonts and markers a room can read
 SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
-READOUT_STYLE = "QLabel { color: #111; background: #f4f5f6; border-radius: 4px; padding: 6px; }"
+EXERCISE_SHARE = 0.45  # with an exercise open: its text beside the plot, above the readout
+READOUT_STYLE = "QLabel {{ color: {text}; background: {ground}; border-radius: 4px; padding: 6px; }}"
+
+
+def readout_style() -> str:
+    """The readout's box in the current theme (a white box on the dark theme glared)."""
+    from . import colors
+    t = colors.theme()
+    if t.dark:
+        return READOUT_STYLE.format(text=colors.hex_of(t.text),
+                                    ground=colors.hex_of(t.background))
+    return READOUT_STYLE.format(text="#111111", ground="#f4f5f6")
 
 
 class Presentation(QObject):
@@ -32,7 +43,9 @@ class Presentation(QObject):
         self.readout = QLabel()
         self.readout.setObjectName("PresentationReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setStyleSheet(READOUT_STYLE)
+        from . import colors
+        self.readout.setStyleSheet(readout_style())
+        colors.follow(self.readout, lambda: self.readout.setStyleSheet(readout_style()))
         self.readout.setWordWrap(True)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.readout.setToolTip("The epoch, and the loss and accuracy of the model on the "
@@ -78,23 +91,45 @@ class Presentation(QObject):
         w.controls.set_presentation(on, scale)
         w.boundary.set_scale(scale)
         w.loss_plot.set_scale(scale)
-        for part in (w.panels_scroll, w.timeline, w.metrics):
+        views = getattr(w, "_inspection_views", None)
+        for view in views.built() if views is not None else ():
+            scale_views(view, scale)
+        w.side_tabs.set_settings_shown(not on)
+        for part in (w.timeline, w.metrics):
             part.setVisible(not on)
         self.readout.setVisible(on)
         if on:
-            self._normal_split = w.main_split.saveState()
+            self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
             self._share_width()
         elif self._normal_split is not None:
-            w.main_split.restoreState(self._normal_split)
+            w.loss_plot.setMinimumHeight(150)
+            w.main_split.restoreState(self._normal_split[0])
+            w.left_split.restoreState(self._normal_split[1])
         if w.last_snapshot is not None:
             self._update_readout(w.last_snapshot)
 
+    def _exercise_open(self) -> bool:
+        return self.window.side_tabs.exercise is not None
+
+    def layout_changed(self) -> None:
+        """An exercise opened or closed: share the room again."""
+        if self.active:
+            self._share_width()
+
     def _share_width(self) -> None:
         """The readout and the loss take LEFT_SHARE of the width, the plot the rest (the
-        settings' place goes to the plot)."""
+        settings' place goes to the plot). An open exercise takes a wider column, and the
+        loss plot keeps only its minimum height under it."""
         split = self.window.main_split
         total = max(sum(split.sizes()), self.window.width())
-        split.setSizes([int(total * LEFT_SHARE), total - int(total * LEFT_SHARE)])
+        share = EXERCISE_SHARE if self._exercise_open() else LEFT_SHARE
+        split.setSizes([int(total * share), total - int(total * share)])
+        # Under an exercise the loss plot gives up a little height (720 px is short).
+        self.window.loss_plot.setMinimumHeight(120 if self._exercise_open() else 150)
+        if self._exercise_open():
+            left = self.window.left_split
+            height = sum(left.sizes())
+            left.setSizes([height, 0])  # the splitter gives the loss its minimum height
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         if self.active and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
@@ -117,3 +152,124 @@ class Presentation(QObject):
             f"<div>loss <b>{format_loss(m.train_loss)}</b> (test {format_loss(m.test_loss)})"
             f"</div><div>{what} <b>{format_accuracy(m.train_accuracy, clf)}</b> "
             f"(test {format_accuracy(m.test_accuracy, clf)})</div></div>")
+
+
+# --- every view's plots at the presentation scale --------------------------------------------
+
+_BASE, _SET = 0x4E4E, 0x4E4F  # QGraphicsItem.data keys: (property -> base value, value set)
+
+
+def _rescaled(item, prop: str, current: float, scale: float) -> float | None:
+    """The value ``prop`` of ``item`` should have at ``scale``, or None when it has it. The base
+    (normal-mode) value is what the view last gave it: a value other than the one set here is
+    the view's new base (it drew the item again)."""
+    from PySide6.QtWidgets import QGraphicsItem as _G  # pyqtgraph's items override data()
+    base, applied = dict(_G.data(item, _BASE) or {}), dict(_G.data(item, _SET) or {})
+    if prop in applied and abs(applied[prop] - current) < 1e-6:
+        b = base[prop]
+    else:
+        b = current
+    new = b * scale
+    base[prop], applied[prop] = b, new
+    _G.setData(item, _BASE, base)
+    _G.setData(item, _SET, applied)
+    return None if abs(new - current) < 1e-6 else new
+
+
+def _pen_scaled(item, pen, scale: float):
+    if pen is None or pen.style() == Qt.PenStyle.NoPen:
+        return None
+    new = _rescaled(item, "pen", pen.widthF(), scale)
+    if new is None:
+        return None
+    from PySide6.QtGui import QPen
+    p = QPen(pen)
+    p.setWidthF(new)
+    return p
+
+
+def scale_scene(view, scale: float) -> None:
+    """Every line, marker and text of a pyqtgraph widget (or a QGraphicsView) ``scale`` times
+    its normal size: what the view draws next is scaled again (call after each draw while
+    presentation mode is on, and once with 1.0 to go back)."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem,
+                                   QGraphicsEllipseItem,
+                                   QGraphicsRectItem, QGraphicsSimpleTextItem,
+                                   QGraphicsTextItem)
+    from .widgets import scale_axes
+    scene = view.scene()
+    if scene is None:
+        return
+    if view.property("nnvizScale") != scale:
+        view.setProperty("nnvizScale", scale)
+        for fitter in view.findChildren(QObject):
+            if type(fitter).__name__ == "FittedTitles":
+                fitter.fit()
+    for item in scene.items():
+        if isinstance(item, pg.AxisItem):
+            if QGraphicsItem.data(item, _SET + 1) != scale:
+                QGraphicsItem.setData(item, _SET + 1, scale)
+                scale_axes([item], view.font(), scale)
+        elif isinstance(item, pg.LabelItem):
+            if getattr(item, "nnviz_fitted", False):
+                continue  # a title FittedTitles sizes (at the scale) to its plot's width
+            size = item.opts.get("size") or "9pt"
+            try:
+                pt = float(str(size).replace("pt", ""))
+            except ValueError:
+                continue
+            new = _rescaled(item, "size", pt, scale)
+            if new is not None and item.text:
+                item.setText(item.text, size=f"{new:g}pt")
+        elif isinstance(item, pg.PlotDataItem):
+            pen = _pen_scaled(item, pg.mkPen(item.opts["pen"]), scale) \
+                if item.opts.get("pen") is not None else None
+            if pen is not None:
+                item.setPen(pen)
+            if item.opts.get("symbol") is not None:
+                new = _rescaled(item, "symbol", float(item.opts.get("symbolSize") or 10), scale)
+                if new is not None:
+                    item.setSymbolSize(new)
+        elif isinstance(item, pg.ScatterPlotItem):
+            if isinstance(item.parentItem(), pg.PlotDataItem):
+                continue  # the curve's own symbols: set above
+            sizes = item.data["size"] if len(item.data) else None
+            if sizes is None or not len(sizes):
+                continue
+            sizes = sizes.astype(float)
+            sizes[sizes < 0] = float(item.opts.get("size") or 7)  # -1: the default size
+            total = float(sizes.sum())
+            new = _rescaled(item, "size", total, scale)
+            if new is not None and total > 0:
+                item.setSize(sizes * (new / total))
+        elif isinstance(item, (pg.InfiniteLine,)):
+            pen = _pen_scaled(item, item.pen, scale)
+            if pen is not None:
+                item.setPen(pen)
+        elif isinstance(item, (QGraphicsLineItem, QGraphicsPathItem, QGraphicsEllipseItem,
+                               QGraphicsRectItem)) and not isinstance(item, pg.GraphicsObject):
+            pen = _pen_scaled(item, item.pen(), scale)
+            if pen is not None:
+                item.setPen(pen)
+        elif isinstance(item, (QGraphicsSimpleTextItem, QGraphicsTextItem)):
+            font = item.font()
+            pt = font.pointSizeF()
+            if pt > 0:
+                new = _rescaled(item, "font", pt, scale)
+                if new is not None:
+                    font.setPointSizeF(new)
+                    item.setFont(font)
+            if isinstance(item, QGraphicsTextItem) and isinstance(item.parentItem(),
+                                                                  pg.TextItem):
+                item.parentItem().updateTextPos()
+
+
+def scale_views(root, scale: float) -> None:
+    """scale_scene on every graphics view under ``root`` (a view, the window)."""
+    from PySide6.QtWidgets import QGraphicsView
+    views = root.findChildren(QGraphicsView)
+    if isinstance(root, QGraphicsView):
+        views.append(root)
+    for v in views:
+        scale_scene(v, scale)

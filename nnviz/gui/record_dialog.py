@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 from nnviz.core.animation import MAX_FRAMES, SIZE, frame_epochs
 from nnviz.core.errors import NnvizError
 
+from . import colors
 from .recorder import AREAS
 
 
@@ -55,7 +56,7 @@ class RecordDialog(QDialog):
         self.fps.setSuffix(" frames/s")
         form.addRow("Speed", self.fps)
         self.note = QLabel()
-        self.note.setStyleSheet("color: #8c1d18;")
+        colors.tint(self.note, "error")
         self.note.setWordWrap(True)
         form.addRow(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -60,7 +60,8 @@ class RegionsView(QWidget):
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.reason.setStyleSheet("QLabel { color: #444; font-size: 13pt; padding: 40px; }")
+        self.reason.setMargin(40)
+        colors.tint(self.reason, "note")
         self.reason.hide()
 
         self.plane = pg.PlotWidget(background="w")
@@ -71,8 +72,7 @@ class RegionsView(QWidget):
         pi = self.plane.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
-        pi.setTitle("regions, shaded by slope ||∂z/∂x|| of the output's logit", color="#333",
-                    size="10pt")
+        pi.setTitle("regions, shaded by slope ||∂z/∂x|| of the output's logit", size="10pt")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         pi.addItem(self.image)
@@ -89,9 +89,9 @@ class RegionsView(QWidget):
         hp = self.history.getPlotItem()
         hp.setMenuEnabled(False)
         hp.hideButtons()
-        hp.setTitle("number of regions over the run", color="#333", size="10pt")
-        hp.setLabel("bottom", "epoch", color="#333")
-        hp.setLabel("left", "regions", color="#333")
+        hp.setTitle("number of regions over the run", size="10pt")
+        hp.setLabel("bottom", "epoch")
+        hp.setLabel("left", "regions")
         hp.showGrid(x=True, y=True, alpha=0.2)
         self.count_curve = hp.plot([], [], pen=pg.mkPen(8, 119, 189, width=2), symbol="o",
                                    symbolSize=5, symbolBrush=(8, 119, 189))

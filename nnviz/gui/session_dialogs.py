@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 from nnviz.core.csvdata import CsvPreview, ImportedData, preview_csv, preview_table
 from nnviz.core.data import CLASSIFICATION, REGRESSION
 
+from . import colors
 from .widgets import MessageLabel, dspin
 
 OK_STYLE = "color: #1e6b2e;"
@@ -38,7 +39,7 @@ class ImportDialog(QDialog):
         where = QLabel(path)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         where.setWordWrap(True)
-        where.setStyleSheet("color: #555;")
+        colors.tint(where, "note")
         expected = QLabel("One point per line: <b>x1,x2,label</b> for classification (any label "
                           "values), <b>x,y</b> or <b>x1,x2,y</b> for regression. A header line "
                           "is optional; commas, semicolons, tabs or spaces separate the columns.")

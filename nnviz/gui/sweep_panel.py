@@ -10,6 +10,7 @@ from nnviz.core import activations as acts
 from nnviz.core.errors import NnvizError
 from nnviz.core.ready_sweeps import READY
 from nnviz.core.sweep_driver import axis_title
+from . import colors
 
 MAX_MEMBERS = 64
 
@@ -133,7 +134,7 @@ class SweepPanel(QGroupBox):
         lay.addWidget(self.start)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #8c1d18;")
+        colors.tint(self.message, "error")
         self.message.hide()
         lay.addWidget(self.message)
 

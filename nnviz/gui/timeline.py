@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QLi
 from superqt.utils import signals_blocked
 
 from nnviz.core.snapshot import Snapshot
+from . import colors
 
 
 REPLAY_FPS = 30
@@ -182,7 +183,8 @@ class Timeline(QWidget):
                                   "Live or End returns to its end; Play and Step go back to the "
                                   "end and train on; Continue from here trains from this epoch "
                                   "as a new branch.")
-            self.label.setStyleSheet(PAST_STYLE)
+            self.label.setStyleSheet(PAST_STYLE.replace(
+                "#8a4b00", colors.hex_of(colors.accent(colors.TIMELINE_MARK))))
         else:
             self.label.setText(f"Live \u00b7 epoch {self.live_epoch:,}"
                                if self.live_epoch else "Timeline: train, then drag to look back")

@@ -95,6 +95,7 @@ class _Visibility(QObject):
             last = self.window.last_snapshot
             if last is not None:
                 self.view.update_snapshot(last)
+            _presentation_scale(self.window, self.view)
         elif t == QEvent.Type.Hide:
             for name in self.probes:
                 if name not in self.always:
@@ -156,6 +157,8 @@ class _LazyTab(QWidget):
             self.layout().addWidget(self.view)
             if self.isVisible():
                 self.view.show()
+            window = self.window()
+            QTimer.singleShot(0, self.view, lambda: _presentation_scale(window, self.view))
         return self.view
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt)
@@ -214,6 +217,7 @@ def install_views(window) -> Mapping:
         for view in views.built():
             if view.isVisible():
                 view.update_snapshot(snapshot)
+                _presentation_scale(window, view)
 
     def draw(snapshot) -> None:
         if pending["snapshot"] is None:
@@ -221,11 +225,27 @@ def install_views(window) -> Mapping:
         pending["snapshot"] = snapshot
     window.snapshot_drawn.connect(draw)
 
+    def scale_shown(*_) -> None:  # a tab (or a lesson's page) just built draws unscaled
+        for view in views.built():
+            if view.isVisible():
+                _presentation_scale(window, view)
+    window.tabs.currentChanged.connect(lambda *_: QTimer.singleShot(50, window, scale_shown))
+    window._scale_shown_views = scale_shown
+
     _install_lessons(window, views, ctx)
     window.destroyed.connect(lambda *_: [stop() for stop in ctx.on_destroy])
     window._inspection_views = views  # keeps the Python wrappers (and trackers) alive
     window._inspection_context = ctx
     return views
+
+
+def _presentation_scale(window, view) -> None:
+    """In presentation mode, the view's lines, markers and text at its scale (what the view
+    just drew is in its normal size)."""
+    p = getattr(window, "presentation", None)
+    if p is not None and p.active:
+        from .presentation import SCALE, scale_views
+        scale_views(view, SCALE)
 
 
 def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:

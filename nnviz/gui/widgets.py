@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QValidator
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGraphicsItem, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
+                               QScrollArea, QSizePolicy, QSpinBox, QWidget)
 
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #555;"
@@ -24,11 +25,13 @@ class MessageLabel(QLabel):
         self.hide()
 
     def show_error(self, text: str) -> None:
-        self.setStyleSheet(ERROR_STYLE)
+        from . import colors
+        colors.tint(self, "error")
         self._set(text)
 
     def show_note(self, text: str) -> None:
-        self.setStyleSheet(NOTE_STYLE)
+        from . import colors
+        colors.tint(self, "note")
         self._set(text)
 
     def clear_message(self) -> None:
@@ -39,7 +42,7 @@ class MessageLabel(QLabel):
         self.setVisible(bool(text))
 
     def is_error(self) -> bool:
-        return self.isVisible() and self.styleSheet() == ERROR_STYLE
+        return self.isVisible() and self.property("nnvizTint") == "error"
 
 
 class _SaysOutOfRange:
@@ -357,6 +360,7 @@ def fit_title(plot) -> None:
     side by side overflowed their view (the third cut off at the edge). FittedTitles sets a
     title that does not fit smaller."""
     label = plot.titleLabel
+    label.nnviz_fitted = True  # FittedTitles sizes it, presentation mode's scale included
     update_min = label.updateMin
 
     def title_min() -> None:
@@ -383,17 +387,79 @@ class FittedTitles(QObject):
         return False
 
     def fit(self) -> None:
+        # Presentation mode's scale (nnviz.gui.presentation.scale_scene): the titles start
+        # and end that much larger; the scaling leaves these titles to this fitting.
+        scale = float(self.view.property("nnvizScale") or 1.0)
         for item in self.view.ci.items:
             label = getattr(item, "titleLabel", None)
             text = label.text if label is not None else ""
             if not text:
                 continue
-            size = TITLE_PT
+            label.nnviz_fitted = True
+            size = TITLE_PT * scale
             font = QFont()
-            while size > MIN_TITLE_PT:
+            # The floor grows half as much: three plots side by side on a projector's 1024
+            # pixels could not hold their titles at 1.6 times the smallest size.
+            while size > MIN_TITLE_PT * (1 + (scale - 1) / 2):
                 font.setPointSizeF(size)
                 if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
                     break
                 size -= 0.5
             if label.opts.get("size") != f"{size:g}pt":
                 label.setText(text, size=f"{size:g}pt")
+
+
+class CappedScroll(QScrollArea):
+    """Words above a plot: as tall as they are at their width, up to ``share`` of the parent's
+    height; beyond, they scroll (in presentation mode's larger text they took the plot's
+    room)."""
+
+    def __init__(self, body: QWidget, share: float) -> None:
+        super().__init__()
+        self.share = share
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        body.installEventFilter(self)
+        self._watched = None
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        t = event.type()
+        if (t == QEvent.Type.LayoutRequest and obj is self.widget()) or \
+                (t == QEvent.Type.Resize and obj is self._watched):
+            self.updateGeometry()  # new words, or the parent's new height: another cap
+        return False
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        parent = self.parentWidget()
+        if parent is not None and parent is not self._watched:
+            self._watched = parent
+            parent.installEventFilter(self)
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        body = self.widget()
+        width = max(self.viewport().width(), 200)
+        h = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        if h < 0:
+            h = body.sizeHint().height()
+        page = self.parentWidget()
+        cap = int(page.height() * self.share) if page is not None and page.height() > 0 \
+            else h
+        return QSize(super().sizeHint().width(), min(h + 2, max(cap, 60)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return QSize(super().minimumSizeHint().width(), 60)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # wrapped words need another height at another width
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()

@@ -14,11 +14,11 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from nnviz.core.history import LossHistory
-from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, EndSweep, FocusSweep,
-                             NewProblem, Pause, Play, Probe, RenameBranch, Request, Reset,
-                             Restart, RunContext, RunState, SetLearningRate, SetParams, SetProbe,
-                             SetSpeed, SetStopAt, ShowEpoch, StartSweep, Step, Stop, SweepRequest,
-                             SwitchBranch, TrainLoop)
+from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, EditingPoints, EndSweep,
+                             FocusSweep, NewProblem, Pause, Play, Probe, RenameBranch, Request,
+                             Reset, Restart, RunContext, RunState, SetData, SetLearningRate,
+                             SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, StartSweep,
+                             Step, Stop, SweepRequest, SwitchBranch, TrainLoop)
 from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
 
@@ -156,6 +156,14 @@ class TrainingWorker(QObject):
 
     def set_params(self, params) -> None:
         self.loop.post(SetParams(params))
+
+    def editing_points(self, on: bool) -> None:
+        """Point editing is on: the worker compiles the padded runner ahead (core.loop)."""
+        self.loop.post(EditingPoints(bool(on)))
+
+    def set_data(self, dataset, text: str = "points edited") -> None:
+        """Edited points: the run goes on on them (see core.loop.SetData)."""
+        self.loop.post(SetData(dataset, text))
 
     def show_epoch(self, epoch: int | None) -> None:
         """Show a past epoch of the live branch (None: the live end); pauses training."""

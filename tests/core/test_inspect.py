@@ -172,24 +172,28 @@ def test_baseline_probe_is_fitted_once_per_data(moons):
 
 
 class _Clock:
-    def __init__(self, epoch=0):
+    def __init__(self, epoch=0, playing=None):
         self.epoch = epoch
+        if playing is not None:  # as the worker's ModelAt says; without it, the gap decides
+            self.playing = playing
 
 
-def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused():
-    import time
+def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused(monkeypatch):
+    import types
+    now = {"t": 100.0}  # a fake clock: the test does not depend on the machine's speed
+    monkeypatch.setattr(inspect, "time", types.SimpleNamespace(perf_counter=lambda: now["t"]))
     calls = []
 
     def slow(trainer, pts):
-        time.sleep(0.02)
+        now["t"] += 0.02
         calls.append(trainer.epoch)
         return trainer.epoch
 
     probe = inspect.Throttled(slow, budget=0.1)  # 20 ms each: at most every 200 ms
-    t = _Clock()
-    start = time.perf_counter()
+    t = _Clock(playing=True)
     results = []
-    while len(calls) < 2 and time.perf_counter() - start < 5:
+    while len(calls) < 2:
+        now["t"] += 0.005
         t.epoch += 1
         results.append(probe(t, None))
     # Between the two computations, the frames got the first result again.
@@ -200,8 +204,19 @@ def test_throttled_probe_amortises_its_cost_but_recomputes_when_paused():
     probe(t, None)
     probe(t, None)
     assert len(calls) == n + 2
-    # A frame after a pause in the calls (a Step): fresh.
-    time.sleep(0.06)
+    # A frame of a run that does not play (a Step): fresh.
+    t.playing = False
+    t.epoch += 1
+    assert probe(t, None) == t.epoch
+    # Without word from the worker, a frame after a gap in the calls is taken for a Step.
+    t = _Clock(t.epoch)
+    probe(t, None)
+    n = len(calls)
+    now["t"] += 0.01
+    t.epoch += 1
+    probe(t, None)
+    assert len(calls) == n  # in quick succession: throttled
+    now["t"] += 0.06
     t.epoch += 1
     assert probe(t, None) == t.epoch
     # Another trainer: fresh at once.
@@ -258,3 +273,75 @@ def test_selected_map_of_a_coarse_grid_is_the_units_activation_there():
     h = np.array(forward_layers(t.spec, t.params, pts)[1])[:, 7].reshape(16, 16)
     assert maps.selected == (1, 7)
     np.testing.assert_allclose(maps.selected_map, h, rtol=1e-5, atol=1e-6)
+
+
+def test_maps_taken_from_the_grids_pass_equal_the_maps_of_their_own_passes(moons, monkeypatch):
+    _, _, pts = make_grid_points(moons.data.bounds(0.1), 100)
+    probe = inspect.NeuronMapsProbe()
+    for selected in [(1, 3), (-1, 1), None]:
+        probe.selected = selected
+        shared = probe(moons, pts)
+        monkeypatch.setattr(inspect, "MAX_SHARED_MAP_VALUES", 0)  # too many to share: own passes
+        own = probe(moons, pts)
+        monkeypatch.undo()
+        assert shared.selected == own.selected and shared.selected_map.shape == (100, 100)
+        np.testing.assert_allclose(shared.selected_map, own.selected_map, rtol=1e-5, atol=1e-6)
+        for a, b in zip(shared.layers, own.layers):
+            assert a.shape == b.shape == (25, 25, a.shape[2])
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(shared.xs, own.xs)
+
+
+def test_a_snapshot_with_the_maps_makes_one_forward_pass_over_the_grid(monkeypatch):
+    """The grid's prediction and the maps (thumbnails and the neuron shown) come from one pass:
+    at 2-512x8-1 that pass is as costly as an epoch."""
+    from nnviz.core.loop import NewProblem, TrainLoop
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.problem import Problem
+    loop = TrainLoop()
+    spec = NetworkSpec(hidden=(64, 64), activations=("tanh", "tanh"))
+    loop._handle(NewProblem(1, Problem(make_dataset(DataSpec("moons")), spec, TrainConfig(),
+                                       None, 0)))
+    loop.probes = {"network": inspect.Throttled(inspect.NeuronMapsProbe(), 0.02),
+                   "neurons": inspect.NeuronMapsProbe()}
+    loop.make_snapshot()  # compiled
+    from nnviz.core import training
+    passes = []
+    for module, name in ((inspect, "_drawing_layers_fn"), (inspect, "_unit_fn"),
+                         (training, "_predict_fn")):
+        def counting(*key, make=getattr(module, name), name=name):
+            fn = make(*key)
+            return lambda *a: passes.append(name) or fn(*a)
+        monkeypatch.setattr(module, name, counting)
+    loop.trainer.run(3)
+    s = loop.make_snapshot()
+    assert passes == ["_drawing_layers_fn"]
+    maps = s.extras["neurons"]
+    np.testing.assert_allclose(maps.selected_map, s.grid.values, rtol=1e-5, atol=1e-6)
+    assert s.extras["network"].layers[0] is not None
+
+
+class _Playing:
+    def __init__(self, epoch, playing=True):
+        self.epoch, self.playing, self.past, self.run_key = epoch, playing, False, (1, "main")
+
+
+def test_a_playing_runs_probe_is_throttled_however_far_apart_its_frames_come(monkeypatch):
+    """A 2-512x8-1 network's frames come ~50-100 ms apart: the gap since the last frame must not
+    pass for a Step there (the gradient probe ran in every snapshot, half the worker's time)."""
+    import types
+    clock = {"now": 100.0}
+    monkeypatch.setattr(inspect, "time", types.SimpleNamespace(perf_counter=lambda: clock["now"]))
+    calls = []
+
+    def costly(model, pts):
+        clock["now"] += 0.05  # 50 ms a call: with a budget of 1.5%, once in ~3.3 s
+        calls.append(model.epoch)
+        return model.epoch
+    probe = inspect.Throttled(costly, budget=0.015)
+    for epoch in range(1, 41):  # 40 frames, 0.1 s apart, while the run plays: 4 s
+        clock["now"] += 0.1
+        probe(_Playing(epoch), None)
+    assert len(calls) == 2
+    clock["now"] += 0.1
+    assert probe(_Playing(41, playing=False), None) == 41  # paused, or a Step: fresh

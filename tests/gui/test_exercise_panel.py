@@ -111,6 +111,7 @@ def test_a_hidden_control_is_hidden_with_its_label(qtbot, main_window, tmp_path)
     w = main_window
     _open(qtbot, w, path)
     t = w.training_panel
+    w.side_tabs.setCurrentWidget(w.panels_scroll)  # the settings' tab, beside the exercise's
     label = t.layout().labelForField(t.optimizer)
     assert not t.optimizer.isVisible() and not label.isVisible()
     assert t.loss.isVisible()
@@ -202,3 +203,53 @@ def test_every_control_an_exercise_names_can_be_locked(qtbot, main_window, tmp_p
     assert not w.editor.inputs.boxes["x1*x2"].isEnabled()
     ex.close_exercise()
     assert w.editor.inputs.boxes["x1*x2"].isEnabled() and w.training_panel.lr.isEnabled()
+
+
+MOONS = FOLDER / "05-moons-target-loss.toml"  # the longest task of the shipped ones
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, presentation):
+    """At 1024x768 the panel above the plot cut the task to two lines in a scrolling box: in the
+    left column's tab the task, the goals and the buttons are all in sight, nothing cut."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QApplication
+
+    from .test_presentation import layout_problems
+    w = main_window
+    w.set_presentation(presentation)
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    _open(qtbot, w, MOONS)
+    _train(qtbot, w, 5)
+    QApplication.processEvents()
+    ex = w.exercise_actions
+    p = ex.panel
+    assert p.isVisible() and w.side_tabs.currentWidget() is p
+    assert layout_problems(w) == []
+    # Nothing of the task and goals scrolled away: the text fits the column's height.
+    assert p.scroll.verticalScrollBar().maximum() == 0
+    port = p.scroll.viewport()
+    for label in (p.title, p.task, p.goals):
+        assert label.heightForWidth(label.width()) <= label.height() + 1
+        r = QRect(label.mapTo(port, QPoint(0, 0)), label.size())
+        assert port.rect().contains(r), (label.text()[:30], r, port.rect())
+    for b in (p.hint_button, p.solution_button, p.restart_button, p.close_button):
+        r = QRect(b.mapTo(w, QPoint(0, 0)), b.size())
+        assert w.rect().contains(r) and b.width() >= b.minimumSizeHint().width()
+    # The goals' live state is in sight on the Settings tab too (its title), in normal mode.
+    assert "0/1 goals met" in w.side_tabs.tabText(w.side_tabs.indexOf(p))
+    # Each hint revealed is scrolled into sight.
+    while p.hint_button.isEnabled():
+        p.hint_button.click()
+
+        def in_sight() -> bool:
+            r = QRect(p.hints.mapTo(port, QPoint(0, 0)), p.hints.size())
+            return r.bottom() <= port.height() + 1 and r.top() >= -1
+        qtbot.waitUntil(in_sight, timeout=3000)
+    QApplication.processEvents()  # the buttons' row laid out again for "No more hints"
+    assert layout_problems(w) == []
+    ex.close_exercise()
+    assert not w.side_tabs.tabBar().isVisible()
+    assert w.panels_scroll.isVisible() != presentation

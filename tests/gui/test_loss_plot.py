@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from nnviz.gui.loss_plot import epoch_axis_end, loss_axis_end
 
-TIMEOUT = 20_000
+TIMEOUT = 60_000  # a wait for a condition; generous, so a loaded machine only makes it slower
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]

@@ -12,7 +12,7 @@ from nnviz.core.network import NetworkSpec
 from nnviz.core.problem import Problem
 from nnviz.core.training import TrainConfig, network_for
 
-TIMEOUT = 20_000
+TIMEOUT = 60_000  # a wait for a condition; generous, so a loaded machine only makes it slower
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]

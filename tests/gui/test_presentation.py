@@ -172,3 +172,50 @@ def test_the_colour_bar_has_room_for_its_numbers_and_title_at_any_scale(main_win
         assert have >= need
     finally:
         w.set_presentation(False)
+
+
+def test_a_lessons_words_leave_its_plots_room_in_presentation_at_1024(main_window, qtbot):
+    """Lesson 5's words took the page: its plots were a strip 20 pixels high, their titles on
+    top of each other. The words scroll beyond 40% of the page; the titles fit their plots."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("lesson-5")
+    _at_size(w, qtbot, (1024, 768))
+    lessons = w._inspection_views["lessons"]
+    page = lessons.pages["moons"]
+    qtbot.waitUntil(lambda: page.filled, timeout=120_000)
+    qtbot.wait(300)
+    QApplication.processEvents()
+    assert page.glw.height() >= 0.5 * page.height()
+    assert page.words.height() <= 0.4 * page.height() + 1
+    plots = [i for i in page.glw.ci.items if isinstance(i, pg.PlotItem)]
+    for p in plots:
+        label = p.titleLabel
+        font = QFont()
+        font.setPointSizeF(float(label.opts["size"].replace("pt", "")))
+        assert QFontMetrics(font).horizontalAdvance(label.text) <= p.width(), label.text
+        # Small still (three 1:1 planes side by side in ~470 px), but drawn: before, the whole
+        # plot area was 20 px high and the planes had no height at all.
+        assert p.vb.height() >= 30, label.text
+    assert layout_problems(w) == []
+
+
+def test_the_landscapes_words_leave_its_map_room_in_presentation_at_1280x720(main_window, qtbot,
+                                                                              wait_run):
+    """The landscape's explanation and its hint (a tall column beside the controls) took the
+    view: the map was a strip 50 px high. The explanation scrolls beyond a fifth of the view."""
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    w.show_view("landscape")
+    _at_size(w, qtbot, (1280, 720))
+    view = w._inspection_views["landscape"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=120_000)
+    qtbot.wait(300)
+    QApplication.processEvents()
+    assert view.explanation_scroll.height() <= 0.2 * view.height() + 1
+    assert view.hint.height() <= 3 * view.hint.fontMetrics().height()
+    assert view.map.vb.height() >= 120
+    assert layout_problems(w) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
 from nnviz.gui import colors  # noqa: F401 -- every plot module imports it; it sets the colours
@@ -192,3 +192,28 @@ def test_the_neuron_tiles_have_the_planes_aspect(qtbot):
     assert plane > 1.3  # the moons are wider than tall
     for rect, _, _ in v.grid._tiles:
         assert rect.width() / rect.height() == pytest.approx(plane, rel=0.05)
+
+
+def test_the_headers_of_eight_512_wide_layers_stay_apart_and_say_what_is_shown(qtbot):
+    # Over ten narrow columns, "2 features", "512 sigmoid (32 shown)" ran into each other.
+    from nnviz.core import inspect
+    from nnviz.gui.network_view import NetworkView
+    from .test_views_helpers import make_trainer, snapshot_of
+    v = NetworkView()
+    v.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(v)
+    v.resize(520, 640)
+    v.show()
+    t = make_trainer(hidden=(64,) * 8, act="sigmoid", lr=0.1)
+    v.update_snapshot(snapshot_of(t, {"network": v.probe}))
+    c = v.canvas
+    c._geometry()
+    titles = c.titles()
+    assert len(titles) == 10
+    for a, b in zip(titles, titles[1:]):
+        assert a[0].right() < b[0].left(), (a, b)
+    for col, (rect, font, text) in enumerate(titles):
+        fm = QFontMetricsF(font)
+        assert all(fm.horizontalAdvance(line) <= rect.width() + 0.5 for line in text.split("\n"))
+        assert rect.bottom() <= c.node_rect(col, 0).top(), (col, rect)
+    assert "shown" in titles[1][2] or "…" in titles[1][2]

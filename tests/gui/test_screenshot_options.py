@@ -48,6 +48,18 @@ def test_a_screenshot_prints_nothing_on_stderr(tmp_path):
     assert "saved" in r.stdout
 
 
+def test_a_screenshot_of_lesson_5_prints_nothing_on_stderr(tmp_path):
+    """Its three planes' ranges were float32: pyqtgraph's range check printed nine "overflow
+    encountered in cast" warnings."""
+    out = tmp_path / "lesson.png"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    r = subprocess.run([sys.executable, "-m", "nnviz", "--screenshot", str(out), "--epochs", "5",
+                        "--size", "1024x768", "--show", "lesson-5"], capture_output=True,
+                       text=True, env=env, timeout=600)
+    assert r.returncode == 0 and out.exists()
+    assert r.stderr == ""
+
+
 def test_stop_at_from_the_command_line_sets_the_field(qapp, tmp_path, monkeypatch):
     from nnviz.gui import main_window
     seen = []

@@ -9,6 +9,8 @@ import numpy as np  # noqa: E402
 
 from nnviz.core import inspect  # noqa: E402
 from nnviz.core.data import DataSpec, make_dataset  # noqa: E402
+from nnviz.core.inspect import NeuronMaps  # noqa: E402
+from nnviz.core.network import NetworkSpec  # noqa: E402
 from nnviz.core.snapshot import Grid, Snapshot, make_grid_points  # noqa: E402
 from nnviz.core.training import TrainConfig, Trainer, network_for  # noqa: E402
 
@@ -34,6 +36,27 @@ def snapshot_of(trainer: Trainer, probes: dict | None = None, res: int = 40,
                     np.zeros(0), np.zeros(0),
                     tuple((np.array(w), np.array(b)) for w, b in trainer.params), grid,
                     extras=extras)
+
+
+def big_maps(widths=(512,) * 8, res=16, seed=0):
+    """(spec, maps) of a 2-W..W-1 sigmoid network as the probe hands them out: random numbers,
+    no training (a 2-512x8-1 network's compile and epochs cost seconds)."""
+    spec = NetworkSpec(hidden=tuple(widths), activations=("sigmoid",) * len(widths))
+    rng = np.random.default_rng(seed)
+    xs = ys = np.linspace(-1, 1, res, dtype=np.float32)
+    layers = tuple(rng.random((res, res, n), dtype=np.float32) for n in (*widths, 1))
+    inputs = np.stack(np.meshgrid(xs, ys), -1)
+    return spec, NeuronMaps(xs, ys, inputs, layers, (len(widths), 0), layers[-1][:, :, 0],
+                            xs, ys)
+
+
+def big_params(spec, seed=0):
+    """Random numpy weights of ``spec``, layer k's with its own spread."""
+    rng = np.random.default_rng(seed)
+    sizes = spec.layer_sizes
+    return tuple((rng.normal(scale=0.1 * (k + 1), size=(a, b)).astype(np.float32),
+                  rng.normal(size=b).astype(np.float32))
+                 for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])))
 
 
 def default_probes() -> dict:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from nnviz.core import inspect
 from nnviz.gui.network_view import MAX_LINKS, MAX_UNITS, NetworkView
 
-from .test_views_helpers import make_trainer, snapshot_of
+from .test_views_helpers import big_maps, big_params, make_trainer, snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -201,3 +201,32 @@ def test_link_scale_of_a_wide_network_is_the_95th_percentile_of_its_weights():
             for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))]
     exact = np.percentile(np.abs(np.concatenate([w.ravel() for w, _ in wide])), 95)
     assert weight_scale(wide) == pytest.approx(exact, rel=0.02)
+
+
+def test_a_512_wide_network_is_drawn_once_a_state_with_a_bounded_number_of_links(qtbot):
+    """2-512x8-1 (1.8 million weights, 4,097 neurons): the diagram draws MAX_UNITS units a column
+    and MAX_LINKS links between two columns, makes a thumbnail per node shown, and is drawn once
+    per new state; a paint for another reason (a tooltip, a neighbour's relayout) copies it."""
+    from nnviz.gui.network_view import NetworkCanvas
+    c = NetworkCanvas()
+    qtbot.addWidget(c)
+    c.resize(900, 600)
+    c.show()
+    spec, maps = big_maps()
+    c.set_state(spec, big_params(spec), maps)
+    assert [len(u) for u in c.shown] == [2] + [MAX_UNITS] * 8 + [1]
+    # All links of the 2 inputs and of the output; the MAX_LINKS strongest between two layers.
+    assert c.links_drawn == 2 * MAX_UNITS + 7 * MAX_LINKS + MAX_UNITS
+    assert c.links_total == 2 * 512 + 7 * 512 ** 2 + 512
+    assert len(c._images) == 2 + 8 * MAX_UNITS + 1
+    for _ in range(3):
+        c.grab()
+    assert c.renders == 1
+    _, maps2 = big_maps(seed=1)
+    c.set_state(spec, big_params(spec, seed=1), maps2)  # the next snapshot
+    c.grab()
+    c.grab()
+    assert c.renders == 2
+    c.selected = (0, int(c.shown[1][0]))  # a click on a node: drawn anew, with its outline
+    c.grab()
+    assert c.renders == 3

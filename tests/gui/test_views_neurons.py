@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from nnviz.core import inspect
 from nnviz.gui.neuron_maps import LUT, NeuronMapsView, levels_for, to_qimage
 
-from .test_views_helpers import make_trainer, snapshot_of
+from .test_views_helpers import big_maps, make_trainer, snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -61,20 +61,63 @@ def test_colours_are_the_playgrounds_and_bounded_activations_keep_their_range():
     assert img2.pixelColor(0, 0).blue() == 189 and img2.pixelColor(0, 1).red() == 245
 
 
-def test_only_the_tiles_in_sight_become_images(view, monkeypatch):
+def count_images(monkeypatch) -> list[int]:
     from nnviz.gui import neuron_maps
     made = []
-    original = neuron_maps.to_qimage
-    monkeypatch.setattr(neuron_maps, "to_qimage", lambda *a: made.append(1) or original(*a))
+    original = neuron_maps.to_qimages
+    monkeypatch.setattr(neuron_maps, "to_qimages",
+                        lambda m, act: made.append(m.shape[2]) or original(m, act))
+    return made
+
+
+def test_only_the_tiles_in_sight_become_images(view, monkeypatch):
+    made = count_images(monkeypatch)
     t = make_trainer(hidden=(64, 64, 64, 64, 64, 64), act="tanh")
     view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=20))
     tiles = len(view.grid._tiles)
     assert tiles == 2 + 6 * 64 + 1 and made == []  # nothing drawn yet: no image made
     view.grab()  # the scroll area shows the first rows
-    assert 0 < len(made) < tiles / 2
+    assert 0 < sum(made) < tiles / 2
     # Scrolled to the end: the last tiles are drawn too.
     scroll = view.grid.parentWidget().parentWidget()
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
-    seen = len(made)
+    seen = sum(made)
     view.grab()
-    assert len(made) > seen
+    assert sum(made) > seen
+
+
+def test_a_512_wide_networks_tiles_in_sight_are_the_only_images_made(view, monkeypatch):
+    """2-512x8-1: 4,097 tiles; a frame makes the images of the few dozen on screen, and new maps
+    of the same network leave the tiles where they are."""
+    made = count_images(monkeypatch)
+    spec, maps = big_maps()
+    view.grid.set_maps(maps, spec)
+    tiles = view.grid._tiles
+    assert len(tiles) == 2 + 8 * 512 + 1
+    scroll = view.grid.parentWidget().parentWidget()
+    visible = view.grid.visibleRegion().boundingRect()
+    in_sight = [t for t in tiles if t[0].intersects(visible)]
+    view.grab()
+    assert 0 < sum(made) == len(in_sight) < 400
+    _, maps2 = big_maps(seed=1)
+    view.grid.set_maps(maps2, spec)
+    assert view.grid._tiles is tiles  # laid out once for this network
+    made.clear()
+    view.grab()
+    assert sum(made) == len(in_sight)  # the new maps' tiles in sight, made again: no others
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum() // 2)
+    made.clear()
+    view.grab()
+    assert 0 < sum(made) < 400
+
+@pytest.mark.parametrize("act", ["sigmoid", "relu"])
+def test_a_layers_images_made_at_once_are_those_made_one_by_one(act):
+    from nnviz.gui.neuron_maps import to_qimages
+    rng = np.random.default_rng(0)
+    m = (3 * rng.normal(size=(6, 5, 8))).astype(np.float32)
+    m[0, 0, 1], m[:, :, 2], m[1, 1, 3], m[:, :, 4] = np.nan, np.nan, np.inf, 0.0
+    import warnings
+    with warnings.catch_warnings():  # an all-NaN map: numpy says so, to_qimage draws it grey
+        warnings.simplefilter("ignore", RuntimeWarning)
+        one_by_one = [to_qimage(m[:, :, k], levels_for(act, m[:, :, k])) for k in range(8)]
+    assert to_qimages(m, act) == one_by_one

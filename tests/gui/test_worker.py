@@ -212,8 +212,14 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
         return len(calls)
     rec.do(SetProbe("slow-once", probe))
     assert rec.loop._publish_every <= MAX_PUBLISH_S
+    slow = rec.loop._snapshot_cost  # the snapshot that slept half a second
     rec.do(Step(1))
-    assert rec.loop._publish_every < 0.05 and rec.loop._publish_every >= FRAME_S
+    fast = rec.loop._snapshot_cost
+    assert len(calls) == 2 and slow >= 0.5
+    # The pace follows the cheaper of the two snapshots, not the one that slept (which alone
+    # would space the frames 1.5 s apart). Read from the loop's own measured costs, so the
+    # check holds on a machine of any speed.
+    assert FRAME_S <= rec.loop._publish_every <= max(FRAME_S, 3 * fast) + 1e-9
 
 
 def test_play_without_a_model_says_it_is_not_playing():
@@ -316,9 +322,8 @@ def test_the_window_draws_nearly_every_snapshot_the_worker_makes(bare_window, qt
     drawn = []
     w.snapshot_drawn.connect(drawn.append)
     w.play()
-    qtbot.wait(1500)
+    qtbot.waitUntil(lambda: len(made) >= 15, timeout=60_000)  # however fast the machine
     w.pause()
     qtbot.waitUntil(lambda: not w.worker.loop.playing, timeout=5000)
     qtbot.wait(200)
-    assert len(made) >= 15
     assert len(drawn) >= 0.9 * len(made), (len(drawn), len(made))

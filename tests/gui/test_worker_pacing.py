@@ -129,3 +129,39 @@ def test_snapshots_that_compiled_before_play_do_not_delay_the_first_frame(monkey
             break
     assert snapshots[-1].epoch > 0
     assert clock.now - played <= worker.MAX_PUBLISH_S
+
+
+def test_a_big_networks_snapshots_run_the_throttled_probes_only_now_and_then(monkeypatch):
+    """A 2-512x8-1 network's frames come 100 ms or more apart. The gradient probe (throttled to
+    1.5% of the worker's time) must not run in each of them as if each were a Step: it did, and
+    took half the worker's time."""
+    from nnviz.core import inspect
+    clock = Clock()
+    fake = types.SimpleNamespace(perf_counter=clock)
+    monkeypatch.setattr(worker, "time", fake)
+    monkeypatch.setattr(inspect, "time", fake)
+    snapshots = []
+    loop = TrainLoop(publish=snapshots.append)
+    loop.post(NewProblem(1, Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                                    TrainConfig(), None, 0)))
+    loop.work_once()
+    run = loop.trainer.run
+
+    def big_chunk(n):
+        clock.now += 0.1  # a chunk of a big network
+        return run(n)
+    loop.trainer.run = big_chunk
+    calls = []
+
+    def gradients(model, grid):
+        clock.now += 0.05
+        calls.append(model.epoch)
+    loop.post(SetProbe("gradients", inspect.Throttled(gradients, 0.015)))
+    loop.post(Play())
+    loop.work_once()
+    made, calls[:] = len(snapshots), []
+    for _ in range(60):  # 6 s of training on the fake clock
+        loop.work_once()
+    made = len(snapshots) - made
+    assert made >= 15  # the window follows the run several times a second
+    assert 1 <= len(calls) <= 3  # 50 ms at 1.5% of the time: about every 3.3 s

@@ -18,7 +18,9 @@ OFFSCREEN_NOISE = re.compile(r"^This plugin does not support (propagateSizeHints
 
 def test_closing_during_training_and_during_a_compile_is_clean(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "XDG_CACHE_HOME": str(tmp_path / "cache")}  # jax's compile cache: fresh, in tmp
+           # jax's compile cache: fresh, in tmp (not the test run's, where the shape may be)
+           "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "JAX_COMPILATION_CACHE_DIR": str(tmp_path / "cache" / "nnviz" / "jax")}
     procs = {mode: subprocess.Popen([sys.executable, str(SCRIPT), mode, str(RUNS)], env=env,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for mode in ("training", "compile")}  # side by side: half the wall time

@@ -40,6 +40,7 @@ class PointsMixin:
                             "with two features, or one feature and a value to fit.")
             return
         self.edit_toolbar.setVisible(on)
+        self.window.worker.editing_points(on)  # compiles for edited points ahead, beside training
         self._update_edit_toolbar()
         if on:
             self._status("Click the plot to add a point; right-click deletes the nearest.")
@@ -133,8 +134,25 @@ class PointsMixin:
         names = self.class_names()
         if names:
             self._class_names[new] = names
-        ok = self._load(text, replace(self._current, dataset=new, params=None))
-        if ok:
-            self._status(f"{text.capitalize()}: {len(new.X)} points; a fresh model starts at "
-                         "epoch 0.")
-        return ok
+        before = self._current
+        if not self._put_points(new, text):
+            # No run to go on (nothing loaded yet): a fresh one on the edited points.
+            ok = self._load(text, replace(self._current, dataset=new, params=None))
+            if ok:
+                self._status(f"{text.capitalize()}: {len(new.X)} points; a fresh model starts "
+                             "at epoch 0.")
+            return ok
+        from nnviz.gui.actions.undo import PointsCommand
+        self.undo_stack.push(PointsCommand(self, text, before.dataset, new))
+        now = self.window.last_snapshot
+        at = f" from epoch {now.live_epoch:,}" if now is not None else ""
+        self._status(f"{text.capitalize()}: {len(new.X)} points; training goes on{at}.")
+        return True
+
+    def _put_points(self, data: Dataset, text: str) -> bool:
+        """The run goes on on ``data`` (an edit of its points, or its undo): no new run."""
+        if not self.window.edit_points(data, text):
+            return False
+        self._current = replace(self._current, dataset=data)
+        self._update_edit_toolbar()
+        return True

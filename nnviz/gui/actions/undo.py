@@ -102,6 +102,25 @@ class ProblemCommand(QUndoCommand):
         self.actions.apply_state(self.before)
 
 
+class PointsCommand(QUndoCommand):
+    """Points added or deleted on the plot: the run goes on on the edited points; undo puts the
+    points back the same way (no new run either)."""
+
+    def __init__(self, actions, text: str, before, after) -> None:
+        super().__init__(text)
+        self.actions, self.before, self.after = actions, before, after
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.actions._put_points(self.after, f"redo: {self.text()}")
+
+    def undo(self) -> None:
+        self.actions._put_points(self.before, f"undo: {self.text()}")
+
+
 class LearningRateCommand(QUndoCommand):
     """A new learning rate, applied to the running model (no reset), undone the same way."""
 

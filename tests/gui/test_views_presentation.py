@@ -1,0 +1,96 @@
+"""Presentation mode reaches every view of the registry: its plots' text, markers and lines,
+its diagram's labels, its own labels at least 1.6 times their normal size (read from the items,
+not from pixels), and back to normal after."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtWidgets import (QApplication, QGraphicsLineItem, QGraphicsPathItem,
+                               QGraphicsSimpleTextItem, QGraphicsTextItem, QGraphicsView, QLabel)
+
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.problem import Choices, make_problem
+from nnviz.gui.presentation import SCALE
+from nnviz.gui.views import REGISTRY
+
+
+def _measure(view) -> dict[str, list[float]]:
+    """Every size a reader sees: text (points), markers (pixels), lines (pixels)."""
+    out = {"text": [], "marker": [], "line": [], "label": []}
+    graphics = view.findChildren(QGraphicsView) + ([view] if isinstance(view, QGraphicsView)
+                                                   else [])
+    for g in graphics:
+        if not g.isVisible():
+            continue
+        for item in g.scene().items():
+            if not item.isVisible():
+                continue
+            if isinstance(item, pg.AxisItem):
+                f = item.style.get("tickFont")
+                out["text"].append(f.pointSizeF() if f is not None else
+                                   g.font().pointSizeF() * 0 + 9.0)
+            elif isinstance(item, (QGraphicsSimpleTextItem, QGraphicsTextItem)) and \
+                    item.toPlainText().strip() if isinstance(item, QGraphicsTextItem) else \
+                    isinstance(item, QGraphicsSimpleTextItem) and item.text().strip():
+                out["text"].append(item.font().pointSizeF())
+            elif isinstance(item, pg.PlotDataItem) and item.opts.get("pen") is not None:
+                w = pg.mkPen(item.opts["pen"]).widthF()
+                if w > 0 and len(item.xData if item.xData is not None else []):
+                    out["line"].append(w)
+            elif isinstance(item, pg.ScatterPlotItem) and len(item.data):
+                s = item.data["size"]
+                out["marker"] += [float(x) for x in s[s > 0]][:50]
+            elif isinstance(item, (QGraphicsLineItem, QGraphicsPathItem)) and \
+                    not isinstance(item, pg.GraphicsObject) and item.pen().widthF() > 0:
+                out["line"].append(item.pen().widthF())
+    for label in view.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            out["label"].append(label.font().pointSizeF())
+    return out
+
+
+def _shown(w, qtbot, name):
+    w.show_view(name)
+    QApplication.processEvents()
+    qtbot.wait(400)
+    QApplication.processEvents()
+    return w._inspection_views[name]
+
+
+@pytest.mark.parametrize("entry", REGISTRY, ids=lambda e: e.name)
+def test_presentation_mode_scales_every_view(main_window, qtbot, wait_run, entry):
+    w = main_window
+    w.resize(1400, 900)
+    if entry.name == "regions":  # a network with regions to draw
+        w.load_problem(make_problem(make_dataset(DataSpec("moons")),
+                                    Choices((6,), ("relu",), learning_rate=0.5)))
+    w.step(40)
+    wait_run(w, 40)
+    view = _shown(w, qtbot, entry.name)
+    if hasattr(view, "result"):  # the views whose probe takes a while: their first picture
+        qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 40,
+                        timeout=60_000)
+        qtbot.wait(200)
+    normal = _measure(view)
+    w.set_presentation(True)
+    qtbot.wait(400)
+    QApplication.processEvents()
+    big = _measure(view)
+    checked = 0
+    for kind in ("text", "marker", "line", "label"):
+        if not normal[kind] or not big[kind]:
+            continue
+        checked += 1
+        # Every size of the kind: the smallest is the one the back row cannot read.
+        assert min(big[kind]) >= SCALE * min(normal[kind]) - 0.05, (entry.name, kind,
+                                                                   normal[kind], big[kind])
+        assert max(big[kind]) >= SCALE * max(normal[kind]) - 0.05, (entry.name, kind)
+    assert checked >= 2, (entry.name, normal)
+    w.set_presentation(False)
+    qtbot.wait(300)
+    QApplication.processEvents()
+    back = _measure(view)
+    for kind in ("text", "label"):
+        if back[kind] and normal[kind]:
+            assert min(back[kind]) == pytest.approx(min(normal[kind]), abs=0.05), (entry.name,
+                                                                                  kind)
