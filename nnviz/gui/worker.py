@@ -9,6 +9,7 @@ latest snapshot and redraws from a timer.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
@@ -30,8 +31,12 @@ class _Thread(QThread):
     def __init__(self, loop: TrainLoop, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._loop = loop
+        self.go = threading.Event()  # set: work (TrainingWorker.begin)
 
     def run(self) -> None:  # the worker thread
+        self.go.wait()
+        if self._loop.stopping.is_set():  # stopped before it began: no compile to wait for
+            return
         try:
             self._loop.run_forever()
         except Exception as e:  # noqa: BLE001 -- the last resort: say it, then stop
@@ -102,8 +107,16 @@ class TrainingWorker(QObject):
         callback, result = item
         callback(result)
 
-    def start(self) -> None:
+    def start(self, hold: bool = False) -> None:
+        """Start the thread; ``hold``: it waits (asleep, without the GIL) for :meth:`begin`
+        before it handles the commands posted meanwhile."""
+        if not hold:
+            self._thread.go.set()
         self._thread.start()
+
+    def begin(self) -> None:
+        """A held thread goes to work (nothing if it already has)."""
+        self._thread.go.set()
 
     def is_running(self) -> bool:
         return self._thread.isRunning()
@@ -114,6 +127,7 @@ class TrainingWorker(QObject):
             return True
         self.loop.stopping.set()
         self.loop.post(Stop())
+        self._thread.go.set()
         self._thread.quit()
         # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
         stopped = self._thread.wait()
