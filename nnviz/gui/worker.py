@@ -70,6 +70,33 @@ def collect_garbage_in_gui_thread() -> None:
         _gc_in_gui_thread = GarbageCollector(interval=0.5)
 
 
+def keep_no_module_sources() -> None:
+    """PySide6's import hook reads the source of every Python module imported after PySide6, to
+    see whether it names PySide6 (for its ``__feature__`` switches), through inspect.getsource,
+    which leaves each file's lines in linecache for good: with every view open (scikit-learn,
+    scipy) ~1,100 files, 25 M characters, ~50 MB of memory. The same test, the file read and
+    let go."""
+    for name in ("shibokensupport.feature", "PySide6.support.feature"):
+        feature = sys.modules.get(name)
+        if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+            break
+    else:
+        return  # another PySide6: nothing to do
+    if getattr(feature._mod_uses_pyside, "__module__", None) == __name__:
+        return
+
+    def _mod_uses_pyside(module) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return False  # no source (an extension, a .pyc alone): as inspect.getsource fails
+        try:
+            with open(path, "rb") as f:
+                return b"PySide6" in f.read()
+        except OSError:
+            return False
+    feature._mod_uses_pyside = _mod_uses_pyside
+
+
 class TrainingWorker(QObject):
     """A TrainLoop in a QThread. Call the methods from the GUI thread; results come as signals."""
 
@@ -83,6 +110,7 @@ class TrainingWorker(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         collect_garbage_in_gui_thread()
+        keep_no_module_sources()
         # The training thread runs Python between its jax calls (a sweep: every member's
         # record); a paint runs many short Python calls, each waiting for the GIL, by default
         # up to 5 ms each: on a busy machine a frame took hundreds of ms (bench/compare.py).
