@@ -138,11 +138,6 @@ def _widths(text: str) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def _architectures(text: str) -> list[tuple[int, ...]]:
-    """Hidden layers of several networks: widths by commas, networks by slashes (4,10,4/8)."""
-    return [_widths(part) for part in text.split("/")]
-
-
 def _list_of(parse):
     """A comma list of what ``parse`` reads (a sweep's values of one option)."""
     def parse_list(text: str) -> list:
@@ -185,10 +180,38 @@ def _existing_file(text: str) -> str:
 
 # The options a sweep may vary (each a comma list), and their names in JSON and core/sweep.py.
 SWEPT = {"samples": "samples", "noise": "noise", "seed": "seed", "init_seed": "init_seed",
-         "test_fraction": "test_fraction", "hidden": "hidden", "activation": "activation",
-         "output_activation": "output_activation", "init_scheme": "init_scheme", "loss": "loss",
+         "test_fraction": "test_fraction", "classes": "classes", "hidden": "hidden",
+         "activation": "activation", "output_activation": "output_activation",
+         "init_scheme": "init_scheme", "features": "features", "loss": "loss",
          "optimizer": "optimizer", "lr": "learning_rate", "batch_size": "batch_size",
          "l1": "l1", "l2": "l2"}
+# Options whose values hold commas: a sweep separates them by slashes.
+_SLASHED = {"hidden", "features"}
+# Options of nnviz train that a sweep takes with one value (the same for every member).
+_ONE_VALUE = {"dataset": "every member trains on the same data set",
+              "epochs": "every member trains as many epochs",
+              "print_every": "one printout for the whole sweep",
+              "from_epoch": "every member goes on from the same epoch of the session"}
+
+
+def _one_value(parse, dest: str):
+    """``parse``, refusing a comma list with the reason the option is not swept."""
+    def parse_one(text: str):
+        if "," in text:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: one value only, {_ONE_VALUE[dest]} (a sweep varies "
+                + ", ".join("--" + k.replace("_", "-") for k in SWEPT) + ")")
+        return parse(text)
+    parse_one.__name__ = getattr(parse, "__name__", "value")
+    return parse_one
+
+
+def _slashed(parse):
+    """Values of ``parse`` separated by slashes (a sweep's values of an option with commas)."""
+    def parse_list(text: str) -> list:
+        return [parse(part) for part in text.split("/")]
+    parse_list.__name__ = getattr(parse, "__name__", "value")
+    return parse_list
 
 
 def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
@@ -255,8 +278,10 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
     if lists:
         for action in p._actions:
             if action.dest in SWEPT:
-                action.type = (_architectures if action.dest == "hidden"
+                action.type = (_slashed(action.type) if action.dest in _SLASHED
                                else _list_of(action.type))
+            elif action.dest in _ONE_VALUE:
+                action.type = _one_value(action.type, action.dest)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -324,13 +349,51 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write one row per epoch: epoch,loss")
     t.add_argument("--json", action="store_true",
                    help="print one JSON object instead of text")
-    t.add_argument("--print-every", type=_int_at_least(1), default=100, metavar="N",
-                   help="print the loss every N epochs (default 100)")
-    t.add_argument("--sharpness", action="store_true",
+    _add_run_options(t, sweep=False)
+
+    w = sub.add_parser(
+        "sweep", help="train many variants at once and compare them (nnviz sweep --help)",
+        description="Train the variants of a run together and print a table of their final "
+        "train/test loss and accuracy (R^2 for regression). Takes the options of 'nnviz train'; "
+        "each of " + ", ".join("--" + k.replace("_", "-") for k in SWEPT) + " may be a comma "
+        "list of values, and the members are every combination (the product). For --hidden and "
+        "--features, the values are separated by slashes: --hidden 4,10,4/8/16 sweeps 4-10-4, "
+        "8 and 16. Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0,1,2,3. The other options of "
+        "'nnviz train' take one value, the same for every member: --data FILE.csv (split by "
+        "each member's --seed and --test-fraction), --session FILE --from-epoch E (with --lr "
+        "A,B,...: the saved run goes on from epoch E at each rate); --save, --export-script "
+        "and --export-onnx write one file per member. Each member's numbers are those "
+        "of 'nnviz train' with its values; members of one shape train in one vectorised call "
+        "(and over every jax device). A member that diverges stops at its best weights; the "
+        "others go on. Exit code 0 when the sweep ran (diverged members are in the table), 2 "
+        "on a bad argument.")
+    w.add_argument("--json", action="store_true",
+                   help="print one JSON object: 'members' (each with the keys of 'nnviz train "
+                        "--json', the seed and every swept option under its name), "
+                        "'member_epochs_per_second', 'devices'")
+    w.add_argument("--history", metavar="FILE.csv", default=None,
+                   help="write one row per member per epoch: member,<swept options>,epoch,loss")
+    _add_run_options(w, sweep=True)
+    _add_train_options(w, epochs_default=1000, lists=True)
+    return p
+
+
+def _add_run_options(p: argparse.ArgumentParser, sweep: bool) -> None:
+    """The options of nnviz train beyond the problem's; a sweep takes them too (files written
+    once per member, NAME-<member>.EXT)."""
+    each = (" (one file per member: NAME-0.EXT, NAME-1.EXT, ... in the order of the table)"
+            if sweep else "")
+    p.add_argument("--print-every", type=_int_at_least(1), default=None if sweep else 100,
+                   metavar="N",
+                   help="print every member's loss every N epochs, one line per epoch, the "
+                        "members in the order of the table (default: none, the table only)"
+                   if sweep else "print the loss every N epochs (default 100)")
+    p.add_argument("--sharpness", action="store_true",
                    help="also measure the sharpness at the final weights (the largest eigenvalue "
                         "of the training loss's Hessian) and print it beside 2/lr, the most "
-                        "plain gradient descent stays stable at")
-    g = t.add_argument_group("your own data and sessions")
+                        "plain gradient descent stays stable at" + (", for every member"
+                                                                     if sweep else ""))
+    g = p.add_argument_group("your own data and sessions")
     g.add_argument("--data", type=_existing_file, default=None, metavar="FILE.csv",
                    help="train on a CSV file instead of --dataset: x1,x2,label (classification; "
                         "any label values) or x,y / x1,x2,y (regression), header optional; "
@@ -339,43 +402,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --data: force the task (default: read from the last column)")
     g.add_argument("--save", metavar="FILE.nnviz", default=None,
                    help="save the whole session at the end (data, settings, weights, optimiser "
-                        "state, loss history); open it in the window or go on with --session")
+                        "state, loss history); open it in the window or go on with --session"
+                        + each)
     g.add_argument("--export-script", metavar="FILE.py", default=None,
                    help="write the run as a standalone Python script (jax and numpy only, the "
                         "notebook's code with this run's training points and initial weights) "
-                        "that prints the loss every 100 epochs: this run's losses")
+                        "that prints the loss every 100 epochs: this run's losses" + each)
     g.add_argument("--export-onnx", metavar="FILE.onnx", default=None,
                    help="write the trained network as an ONNX model (input X: points in rows, "
                         "output Y: Run.predict's numbers), for Netron or onnxruntime; needs "
-                        "pip install 'nnviz[onnx]'")
+                        "pip install 'nnviz[onnx]'" + each)
     g.add_argument("--session", type=_existing_file, default=None, metavar="FILE.nnviz",
                    help="go on training a saved session for --epochs more epochs, exactly as if "
-                        "it had never stopped (its data and settings are the session's)")
+                        "it had never stopped (its data and settings are the session's)"
+                   + ("; a sweep goes on from --from-epoch E at each of the --lr values"
+                      if sweep else ""))
     g.add_argument("--from-epoch", type=_int_at_least(0, MAX_EPOCHS), default=None, metavar="E",
                    help="with --session: go on from the recorded epoch E of its run instead of "
                         "its end, as a new branch (--lr may change the learning rate); with the "
                         "same settings the losses equal the original run's from E on")
-
-    w = sub.add_parser(
-        "sweep", help="train many variants at once and compare them (nnviz sweep --help)",
-        description="Train the variants of a run together and print a table of their final "
-        "train/test loss and accuracy (R^2 for regression). Takes the options of 'nnviz train'; "
-        "each of " + ", ".join("--" + k.replace("_", "-") for k in SWEPT) + " may be a comma "
-        "list of values, and the members are every combination (the product). For --hidden, "
-        "networks are separated by slashes: --hidden 4,10,4/8/16 sweeps 4-10-4, 8 and 16. "
-        "Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0,1,2,3. Each member's numbers are those "
-        "of 'nnviz train' with its values; members of one shape train in one vectorised call "
-        "(and over every jax device). A member that diverges stops at its best weights; the "
-        "others go on. Exit code 0 when the sweep ran (diverged members are in the table), 2 "
-        "on a bad argument.")
-    _add_train_options(w, epochs_default=1000, lists=True)
-    w.add_argument("--json", action="store_true",
-                   help="print one JSON object: 'members' (each with the keys of 'nnviz train "
-                        "--json', the seed and every swept option under its name), "
-                        "'member_epochs_per_second', 'devices'")
-    w.add_argument("--history", metavar="FILE.csv", default=None,
-                   help="write one row per member per epoch: member,<swept options>,epoch,loss")
-    return p
 
 
 def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Problem:

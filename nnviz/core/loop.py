@@ -583,7 +583,17 @@ class TrainLoop(_LiveBranch):
     def _sweep_chunk(self) -> None:
         d = self.sweep
         n = d.chunk if self.epochs_per_frame is None else min(self.epochs_per_frame, d.chunk)
+        # As the run's: Play pauses the sweep at the Stop-at epoch, exactly there.
+        stop = self.stop_at
+        stop = stop if stop is not None and d.sweep.epoch < stop else None
+        if stop is not None:
+            n = min(n, stop - d.sweep.epoch)
         dt = d.advance(n, should_stop=self.stopping.is_set)
+        if stop is not None and d.sweep.epoch >= stop:
+            self._set_playing(False)
+            self._publish_sweep_now()
+            self._status(f"the sweep stopped at epoch {stop:,} (Stop at); Play trains on")
+            return
         if n == d.chunk:
             d.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
         now = time.perf_counter()

@@ -3,6 +3,8 @@
 Each :class:`ReadySweep` names its swept axis (the names of ``nnviz train --json``), its values
 and the problem it starts from: the notebook's (moons, 2-4-10-4-1 sigmoid, MSE, gradient
 descent, learning rate 1.0) unless the question needs another.
+
+The presets menu lists them too (gui/session_actions.py); ``nnviz --sweep KEY`` opens one.
 """
 from __future__ import annotations
 
@@ -35,6 +37,14 @@ def label_noise_problem(flip: float = 0.2, samples: int = 100, seed: int = 0) ->
                                       learning_rate=0.01), seed=seed)
 
 
+def relu_notebook_problem() -> Problem:
+    """The notebook's moons and 2-4-10-4-1 network with ReLU hidden units. Its sigmoid network
+    cannot blow up (a sigmoid's squared error stays below 1: a rate of 100 only saturates it);
+    with ReLUs a rate too large makes the weights and the loss explode, as it does in most
+    networks."""
+    return make_problem(make_dataset(DataSpec("moons")), Choices(activations=("relu",) * 3))
+
+
 @dataclass(frozen=True)
 class ReadySweep:
     key: str
@@ -56,9 +66,10 @@ def _one_layer(width: int) -> tuple[int, ...]:
 
 
 READY: tuple[ReadySweep, ...] = (
-    ReadySweep("lr", "Learning rate", "The notebook's network at learning rates from 0.01 to 10 "
-               "(log scale): too small crawls, too large blows up.", "learning_rate",
-               (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)),
+    ReadySweep("lr", "Learning rate", "The notebook's network, with ReLU units, at learning "
+               "rates from 0.01 to 10 (log scale): too small crawls, too large blows up.",
+               "learning_rate", (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
+               base=relu_notebook_problem),
     ReadySweep("seeds", "16 seeds", "The notebook's network from 16 different initial draws of "
                "its weights, on the same data: how much does the start matter?", "init_seed",
                tuple(range(16))),

@@ -65,11 +65,14 @@ AXES: dict[str, str] = {
     "init_scheme": "initial weights' scheme",
     "noise": "noise of the generated data",
     "samples": "number of generated points",
+    "classes": "number of classes of the generated data (multiclass)",
+    "features": "the input features the first layer takes (a tuple per member)",
     "test_fraction": "fraction of points held out",
     "batch_size": "mini-batch size",
     "loss": "loss",
 }
-_DATA_AXES = ("seed", "noise", "samples", "test_fraction")
+_DATA_AXES = ("seed", "noise", "samples", "test_fraction", "classes")
+_SPLIT_AXES = ("seed", "test_fraction")  # what changes imported data: its split
 MAX_MEMBERS = 1024
 
 
@@ -88,7 +91,8 @@ class Axis:
         if self.name not in AXES:
             raise SweepError(f"cannot sweep {self.name!r}; a sweep varies: {', '.join(AXES)}")
         values = tuple(tuple(v) if isinstance(v, list) else v for v in self.values)
-        if self.name == "hidden":  # a width alone is a network of one hidden layer
+        if self.name in ("hidden", "features"):  # a width alone: one hidden layer (a name alone:
+            # one feature)
             values = tuple(v if isinstance(v, tuple) else (v,) for v in values)
         if not values:
             raise SweepError(f"the {self.name} axis has no values")
@@ -102,11 +106,21 @@ class SweepSpec:
     ``fitted``: which of the loss, output activation and learning rate follow each member's data
     and optimiser when it has no value of its own (as ``nnviz train`` fits an option left out);
     None: those of the base that hold the default (``problem.fitted_by_default``).
+
+    ``split``: for imported data (no DataSpec), ``split(seed, test_fraction)`` makes the data
+    of a member that varies the seed or the test fraction, as ``nnviz train --data`` splits its
+    file; with None, a seed keeps the base's split and a test fraction cannot vary.
+
+    ``start``: (TrainState, epoch) of a run every member goes on from (weights, optimiser state
+    and key), each at its own learning rate, as ``nnviz train --session F --from-epoch E --lr``
+    goes on from a saved run; only the learning rate may vary then.
     """
 
     base: Problem
     axes: tuple[Axis, ...]
     fitted: frozenset | None = None
+    split: Callable[[int, float], Any] | None = field(default=None, repr=False)
+    start: tuple | None = field(default=None, repr=False)
     _problems: dict = field(default_factory=dict, repr=False, compare=False)
     _datasets: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -117,6 +131,8 @@ class SweepSpec:
         names = [a.name for a in self.axes]
         if len(set(names)) != len(names):
             raise SweepError(f"an option is swept twice: {', '.join(names)}")
+        if self.start is not None and names != ["learning_rate"]:
+            raise SweepError("a sweep that goes on from a run varies its learning rate only")
         if self.n_members > MAX_MEMBERS:
             raise SweepError(f"a sweep has at most {MAX_MEMBERS} members; these axes make "
                              f"{self.n_members}")
@@ -147,7 +163,7 @@ class SweepSpec:
             if not 0 <= i < self.n_members:
                 raise IndexError(f"member {i} of a sweep of {self.n_members}")
             self._problems[i] = member_problem(self.base, self.members()[i], self.fitted,
-                                               self._datasets)
+                                               self._datasets, self.split)
         return self._problems[i]
 
 
@@ -158,7 +174,8 @@ def _text(v: Any) -> str:
 
 
 def member_problem(base: Problem, values: dict, fitted: frozenset | None = None,
-                   datasets: dict | None = None) -> Problem:
+                   datasets: dict | None = None,
+                   split: Callable[[int, float], Any] | None = None) -> Problem:
     """``base`` with ``values`` applied as ``nnviz train`` applies its options (``datasets``:
     the data sets made so far, by DataSpec, shared between members). A base with weights of
     its own (``params``) starts every member from them; for other initial draws, give a base
@@ -167,7 +184,13 @@ def member_problem(base: Problem, values: dict, fitted: frozenset | None = None,
     data = base.dataset
     changed = {k: values[k] for k in _DATA_AXES if k in values}
     if changed:
-        if data.spec is None:
+        if data.spec is None and split is not None and not set(changed) - set(_SPLIT_AXES):
+            key = ("split", changed.get("seed"), changed.get("test_fraction"))
+            made = datasets if datasets is not None else {}
+            if key not in made:
+                made[key] = split(changed.get("seed"), changed.get("test_fraction"))
+            data = made[key]
+        elif data.spec is None:
             if set(changed) - {"seed"}:
                 raise SweepError(f"{', '.join(changed)} change generated data; this data was "
                                  "imported")
@@ -199,7 +222,7 @@ def member_problem(base: Problem, values: dict, fitted: frozenset | None = None,
                       values.get("optimizer", cfg.optimizer),
                       own("learning_rate", cfg.learning_rate),
                       values.get("batch_size", cfg.batch_size), values.get("l1", cfg.l1),
-                      values.get("l2", cfg.l2), features=spec.features)
+                      values.get("l2", cfg.l2), features=values.get("features", spec.features))
     seed = values.get("seed", base.seed)
     init_seed = values.get("init_seed", base.init_seed)
     problem = make_problem(data, choices, seed=seed, init_seed=init_seed)
@@ -428,7 +451,7 @@ class _Group:
         shapes = _state_shapes(self.spec, p0.config.optimizer)
         self.state = self._put(jax.tree_util.tree_map(
             lambda *x: np.stack(x),
-            *[_fit(jax.device_get(_member_state(sweep.problems[i])), shapes) for i in fill]))
+            *[_fit(jax.device_get(sweep._start_state(i)), shapes) for i in fill]))
         self.aux = self._put(self._aux([sweep.problems[i] for i in fill], widths))
         runs = [train_data(sweep.problems[i]) for i in fill]
         self.data_axis = self._shared_or_stacked([tuple(map(np.asarray, r)) for r in runs])
@@ -501,7 +524,8 @@ class Sweep:
         self.n_members = spec.n_members
         self.diverged = np.zeros(self.n_members, bool)
         self.logs = [RunLog(name=spec.label(i)) for i in range(self.n_members)]
-        self._m = [_Member() for _ in range(self.n_members)]
+        e0 = spec.start[1] if spec.start is not None else 0
+        self._m = [_Member(epoch=e0, best_epoch=e0) for _ in range(self.n_members)]
         self._on_losses = None
         keys: dict = {}
         for i, p in enumerate(self.problems):
@@ -514,9 +538,20 @@ class Sweep:
         for g in self.groups:
             host = jax.device_get(g.state)
             for row, i in enumerate(g.members):
-                self.logs[i].checkpoint(0, self._unpadded(i, host, row), "start")
+                self.logs[i].checkpoint(e0, self._unpadded(i, host, row), "start")
                 self._m[i].best = (g.state, 0)
-        self._record_test([i for i in range(self.n_members)], 0)
+        self._record_test([i for i in range(self.n_members)], e0)
+
+    def _start_state(self, i: int) -> TrainState:
+        """Member i's state at its first epoch: a fresh run's, or the run it goes on from at
+        its own learning rate."""
+        p = self.problems[i]
+        if self.spec.start is None:
+            return _member_state(p)
+        hp = dict(self.spec.start[0].opt_state.hyperparams,
+                  learning_rate=device_array(p.config.learning_rate))
+        state = self.spec.start[0]
+        return state._replace(opt_state=state.opt_state._replace(hyperparams=hp))
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
                 _error(str(e))
                 return 2
         if sweep:
-            window._inspection_views["compare"].start_ready(sweep)
+            window._inspection_views["compare"].start_ready(sweep, _opt(args, "stop_at"))
         if screenshot and sweep:
             return _sweep_screenshot(app, window, screenshot, _opt(args, "epochs") or 0,
                                      _opt(args, "size") or SCREENSHOT_SIZE)
@@ -220,6 +220,8 @@ def tear_down(window) -> None:
     import shiboken6
 
     if shiboken6.isValid(window):
+        for beside in list(getattr(window, "companions", ())):  # members opened beside it
+            tear_down(beside)
         window.shutdown()
         window.worker.release()
         window.hide()

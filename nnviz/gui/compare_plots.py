@@ -187,7 +187,9 @@ class ScoreModel(QAbstractTableModel):
         key, title = SCORE_COLUMNS[section - n - 1]
         if not self.classification and "accuracy" in key:
             title = title.replace("acc.", "R\u00b2")
-        return title
+        # On two lines: the columns as wide as their numbers, so that the last one (the
+        # diverged mark) is not cut off beside the tiles at 1024 pixels.
+        return title.replace(" ", "\n") if role == Qt.ItemDataRole.DisplayRole else title
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -281,7 +283,25 @@ class ScoreTable(QTableView):
         self.scores.update_scores(scores, best)
         if not self._sized and scores and any(scores):
             self._sized = True
-            self.resizeColumnsToContents()
+            self._size_columns()
+
+    def _size_columns(self) -> None:
+        """The swept values as wide as they are; each score as wide as its widest form
+        ("0.000246", "100.0%", "12,345 \u2717"), not as the first numbers were: those grow
+        as the sweep trains, and a column measured at epoch 0 cut them later."""
+        fm = self.fontMetrics()
+        n = len(self.scores.axes)
+        for c in range(1 + n):
+            self.resizeColumnToContents(c)
+        pad = 14
+        widest = {"epoch": "100,000 \u2717", "train_accuracy": "100.0%",
+                  "test_accuracy": "100.0%"}
+        for k, (key, _) in enumerate(SCORE_COLUMNS):
+            text = widest.get(key, "0.000246")
+            if not self.scores.classification and "accuracy" in key:
+                text = "-0.1234"
+            width = max(fm.horizontalAdvance(text), fm.horizontalAdvance("train")) + pad
+            self.setColumnWidth(1 + n + k, width)
 
     def select_member(self, i: int | None) -> None:
         if i is None:

@@ -8,14 +8,21 @@ worker publishes a :class:`~nnviz.core.sweep_driver.SweepSnapshot` at most ~30 t
 this view keeps the latest and draws it in the next turn of the event loop.
 
 *Promote* makes a member the main window's run, with its record (the timeline replays it);
-*Undo promote* brings back the run it replaced.
+*Undo promote* brings back the run it replaced. *Open beside* opens a member in a window of its
+own (a second :class:`~nnviz.gui.main_window.MainWindow`, every view and action included) with
+its record, so it can be put beside the main window's run, which stays as it was; closing that
+window asks before a trained run that is not saved is lost.
+
+While the sweep takes Play, Restart starts it again at epoch 0 (the same members, the same
+initial weights), Reset (new weights for the hidden main run) waits for the main tab, and the
+Stop-at field pauses the sweep at that epoch.
 """
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -43,6 +50,7 @@ class CompareView(QWidget):
         self.members_of: int | None = None  # the sweep whose members the widgets show
         self.selected: int | None = None
         self.previous: tuple | None = None  # (trainer, run) a promote replaced
+        self.spec = None  # the SweepSpec trained (Restart starts it again)
         self.frames = 0  # frames drawn (bench/compare.py counts them)
         self._scores_at = 0.0
         self._colors: list = []
@@ -59,23 +67,25 @@ class CompareView(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setToolTip("The sweep: its members, its epoch, and how fast it trains "
                               "(members x epochs per second).")
-        self.promote_button = QPushButton("Promote to main run")
+        self.promote_button = QPushButton("Promote")
         self.promote_button.setToolTip("Make the selected member the main window's run, with "
                                        "its history (the timeline replays it). Undo promote "
                                        "brings back the run it replaces.")
+        self.beside_button = QPushButton("Open beside")
+        self.beside_button.setToolTip("Open the selected member in a window of its own, with its "
+                                      "history, to put beside the main window's run (which "
+                                      "stays as it is).")
         self.undo_button = QPushButton("Undo promote")
         self.undo_button.setToolTip("Bring back the main window's run that the last promote "
                                     "replaced.")
         self.end_button = QPushButton("End sweep")
         self.end_button.setToolTip("Stop the sweep and free its memory.")
-        for b in (self.promote_button, self.undo_button, self.end_button):
+        for b in (self.promote_button, self.beside_button, self.undo_button, self.end_button):
             b.setEnabled(False)
 
         head = QHBoxLayout()
         head.setContentsMargins(6, 2, 6, 2)
         head.addWidget(self.title, 1)
-        head.addWidget(self.promote_button)
-        head.addWidget(self.undo_button)
         head.addWidget(self.end_button)
 
         self.selection_label = QLabel("")
@@ -87,6 +97,12 @@ class CompareView(QWidget):
         lv.addWidget(self.panel)
         lv.addWidget(self.table, 1)
         lv.addWidget(self.selection_label)
+        # What to do with the member selected: under the table that selects it.
+        acts = QHBoxLayout()
+        acts.setSpacing(4)
+        for b in (self.promote_button, self.beside_button, self.undo_button):
+            acts.addWidget(b)
+        lv.addLayout(acts)
 
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
         self.bottom.addWidget(self.curves)
@@ -120,6 +136,7 @@ class CompareView(QWidget):
         self.table.member_clicked.connect(self.select)
         self.table.member_activated.connect(self.promote)
         self.promote_button.clicked.connect(lambda: self.promote())
+        self.beside_button.clicked.connect(lambda: self.open_beside())
         self.undo_button.clicked.connect(self.undo_promote)
         self.end_button.clicked.connect(self.end_sweep)
         self.worker.sweep_ready.connect(self._on_snapshot)
@@ -127,14 +144,21 @@ class CompareView(QWidget):
 
     # --- starting and ending -------------------------------------------------------------------
 
-    def start_ready(self, key: str) -> None:
-        """Start the ready-made sweep ``key`` (core/ready_sweeps.py)."""
+    def start_ready(self, key: str, stop_at: int | None = None) -> None:
+        """Start the ready-made sweep ``key`` (core/ready_sweeps.py); Play stops where its
+        answer shows, as a preset's does (or at ``stop_at``, given)."""
         try:
-            spec = ready(key).spec()
+            r = ready(key)
+            spec = r.spec()
         except (NnvizError, ValueError) as e:
             self.panel.show_error(str(e))
             return
         self.start(spec)
+        stop = r.epochs if stop_at is None else stop_at
+        self.window.set_stop_at(stop)
+        self.window.statusBar().showMessage(
+            f"Sweep \u201c{r.title}\u201d: press Play (Space); it stops at epoch {stop:,}"
+            + (", where the answer shows." if stop == r.epochs else "."), 10000)
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
@@ -152,11 +176,13 @@ class CompareView(QWidget):
         """Train a sweep of ``spec`` (a SweepSpec), paused; replaces the sweep there was."""
         self.sweep_id += 1
         self.latest = None
+        self.spec = spec
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
         self.worker.start_sweep(self.sweep_id, spec)
         self.worker.focus_sweep(self.isVisible())
         self._set_playing_ui(False)
+        self._drive(self.isVisible())
 
     def end_sweep(self) -> None:
         self.sweep_id += 1  # its last snapshots are dropped
@@ -169,9 +195,11 @@ class CompareView(QWidget):
         self.score_plot.set_members((), ())
         self.selection_label.setText("")
         self.title.setText("No sweep: start one on the left.")
-        for b in (self.promote_button, self.end_button):
+        for b in (self.promote_button, self.beside_button, self.end_button):
             b.setEnabled(False)
+        self.spec = None
         self.worker.focus_sweep(False)
+        self._drive(self.isVisible())
 
     def _set_playing_ui(self, playing: bool) -> None:
         self.window.playing = playing
@@ -190,14 +218,55 @@ class CompareView(QWidget):
     def _focus(self, on: bool) -> None:
         if self.members_of is None and self.latest is None and not on:
             self.window.left_split.setVisible(True)
+            self._drive(False)
             return
         if self.window.playing:
             self._set_playing_ui(False)
         self.worker.focus_sweep(on)
         # The main run's settings and loss are not the sweep's: the tab takes the whole width.
         self.window.left_split.setVisible(not on)
+        self._drive(on)
         if on and self.drawn is not None:
             self.window.controls.set_epoch(self.drawn.epoch)
+
+    def _drive(self, on: bool) -> None:
+        """Whether the run controls drive the sweep: Restart starts it again, Reset (the main
+        run's new weights) waits until the main run is shown."""
+        w = self.window
+        w.sweep_driving = self if on else None
+        on = on and self.spec is not None
+        for widget in (w.controls.reset, w.reset_action):
+            widget.setEnabled(not on)
+        w.controls.reset.setToolTip(
+            "Reset draws new weights for the main run: show its tab (Data & model) first. "
+            "Restart starts the sweep again at epoch 0." if on else
+            "Start over with new random weights, at epoch 0 (R).")
+        w.controls.restart.setToolTip(
+            "Start the sweep again at epoch 0: the same members, the same initial weights."
+            if on else "Back to epoch 0 with the same initial weights as this run: the same "
+            "run again.")
+
+    def has_sweep(self) -> bool:
+        """Whether there is a sweep for Play and Step to train; if not, the status bar says
+        so (on this tab they would train the main run, out of sight)."""
+        if self.spec is None:
+            self.window.statusBar().showMessage(
+                "No sweep to train yet: start one on the left. The main run waits on its tab "
+                "(Data & model).", 8000)
+        return self.spec is not None
+
+    def restart(self) -> None:
+        """The sweep again from epoch 0 (Restart while the sweep takes the run controls)."""
+        if self.has_sweep():
+            self.start(self.spec)
+            self.window.statusBar().showMessage("The sweep starts again at epoch 0, from the "
+                                                "same initial weights.", 6000)
+
+    def reset(self) -> None:
+        if self.has_sweep():
+            self.window.statusBar().showMessage(
+                "Reset draws new weights for the main run: show its tab (Data & model) first. "
+                "Restart starts the sweep again.", 8000)
 
     # --- drawing -------------------------------------------------------------------------------
 
@@ -263,6 +332,7 @@ class CompareView(QWidget):
         self._scores_at = 0.0
         self.end_button.setEnabled(True)
         self.promote_button.setEnabled(False)
+        self.beside_button.setEnabled(False)
 
     def _title_text(self, s: SweepSnapshot, best: int | None) -> str:
         n = s.n_members
@@ -283,20 +353,22 @@ class CompareView(QWidget):
         self.curves.select(i)
         self.table.select_member(i)
         self.promote_button.setEnabled(i is not None)
+        self.beside_button.setEnabled(i is not None)
         self._show_selection()
 
     def _show_selection(self) -> None:
         s, i = self.drawn, self.selected
         if s is None or i is None or i >= s.n_members:
             self.selection_label.setText("Click a tile or a row to select a member; "
-                                         "double-click to promote it.")
+                                         "double-click to promote it to the main run.")
             return
         values = ", ".join(f"{axis_title(name)} {format_value(s.members[i][name])}"
                            for name, _ in s.axes)
         sc = s.scores[i]
         state = "diverged, frozen" if s.diverged[i] else f"epoch {int(sc.get('epoch', 0)):,}"
-        self.selection_label.setText(f"Selected: {values} ({state}). Double-click or "
-                                     "Promote to train it on in the main window.")
+        self.selection_label.setText(f"Selected: {values} ({state}). Promote (or "
+                                     "double-click): the main run; Open beside: a window "
+                                     "of its own.")
 
     def promote(self, i: int | None = None) -> None:
         """Make member ``i`` (default: the selected one) the main window's run, with its record.
@@ -332,6 +404,49 @@ class CompareView(QWidget):
         self.window.load_trainer(trainer, run)
         self.window.show_view("main")
         self.window.statusBar().showMessage("The run before the promote is back.", 6000)
+
+    def open_beside(self, i: int | None = None):
+        """Open member ``i`` (default: the selected one) in a window of its own, with its
+        record; the main window's run stays as it is. The window comes when the member is
+        copied out of the sweep (in the worker thread)."""
+        i = self.selected if i is None else i
+        if i is None:
+            return
+        label = self.drawn.labels[i] if self.drawn is not None else f"member {i + 1}"
+        self.worker.sweep_request(lambda sweep: member_run(sweep, i),
+                                  lambda r: self._open_window(r, label), self._failed)
+
+    def _open_window(self, result: tuple, label: str) -> None:
+        from nnviz.core.problem import Problem
+
+        from .main_window import MainWindow
+        trainer, run = result
+        main = self.window
+        problem = Problem(trainer.data, trainer.spec, trainer.config, trainer.initial_params,
+                          int(trainer.seed))
+        beside = MainWindow(problem, companion=True)  # compiles what the member's run needs
+        beside.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        main.companions.append(beside)
+        beside.destroyed.connect(lambda *_: main.companions.remove(beside)
+                                 if beside in main.companions else None)
+        beside.load_trainer(trainer, run)
+        beside.setWindowTitle(f"{label} — a sweep's member — nnviz")
+        beside.show_hint(f"The sweep's member {label}, in a window of its own at epoch "
+                         f"{trainer.epoch:,}, with its history (the timeline replays it). The "
+                         "main window's run is as it was; put the two side by side.")
+        if main.isVisible():
+            if main.isMaximized() or main.isFullScreen():
+                beside.resize(main.normalGeometry().size())
+            else:
+                beside.resize(main.size())
+            beside.move(main.pos() + QPoint(40, 40))
+        beside.show()
+        beside.raise_()
+        beside.activateWindow()
+        self.window.statusBar().showMessage(
+            f"Opened the sweep's member {label} in a window of its own; this window's run is "
+            "as it was.", 8000)
+        return beside
 
     def _failed(self, e: BaseException) -> None:
         self.window.statusBar().showMessage(describe(e).split("\n\n", 1)[0], 10000)

@@ -107,10 +107,19 @@ class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
     weights_edited = Signal(object, object)  # the weights before and after a hand edit
 
-    def __init__(self, problem: Problem | None = None, *, install_extras: bool = True) -> None:
-        """``problem``: what to train first; default the notebook's."""
+    def __init__(self, problem: Problem | None = None, *, install_extras: bool = True,
+                 companion: bool = False) -> None:
+        """``problem``: what to train first; default the notebook's. ``companion``: a window
+        opened beside another (a sweep's member): it neither restores nor saves the window
+        layout and the work that ``nnviz`` opens with next time (the first window's are)."""
         super().__init__()
         self.setWindowTitle("nnviz")
+        self.companion = companion
+        self.companions: list[MainWindow] = []  # windows opened beside this one (open_beside)
+        # The Compare view while it is shown: its sweep takes Play, Pause and Step, Restart
+        # goes to it too, and Reset (new weights for the main run, out of sight) waits; with
+        # no sweep, they train nothing (``has_sweep`` says why).
+        self.sweep_driving: Any = None
         self._run_id = 0
         self._resets = 0
         self._seed = 0
@@ -452,6 +461,8 @@ class MainWindow(QMainWindow):
         self.pause() if self.playing else self.play()
 
     def play(self) -> None:
+        if self.sweep_driving is not None and not self.sweep_driving.has_sweep():
+            return
         if self.editor.has_error():
             self.statusBar().showMessage("The network editor refuses a value (see there): "
                                          "training the last valid network.", 6000)
@@ -468,12 +479,17 @@ class MainWindow(QMainWindow):
         self.worker.pause()
 
     def step(self, n: int = 1) -> None:
+        if self.sweep_driving is not None and not self.sweep_driving.has_sweep():
+            return
         self.playing = False
         self.controls.set_playing(False)
         self.worker.step(n)
 
     def reset(self) -> None:
         """New random weights, epoch 0 (paused)."""
+        if self.sweep_driving is not None:
+            self.sweep_driving.reset()
+            return
         self._resets += 1
         self._seed = (self._base_seed + self._resets) % 2**32
         self._params = None  # new weights from the new seed
@@ -484,6 +500,9 @@ class MainWindow(QMainWindow):
 
     def restart(self) -> None:
         """Epoch 0 with the same initial weights (paused)."""
+        if self.sweep_driving is not None:
+            self.sweep_driving.restart()
+            return
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)

@@ -8,7 +8,8 @@
 - Edit: Undo (Ctrl+Z) / Redo (Ctrl+Shift+Z) of architecture, data and settings edits (a
   QUndoStack of whole problems), and "Edit points on the plot": click adds a point of the chosen
   class, right-click deletes the nearest;
-- Presets: the notebook's steps and the classic problems;
+- Presets: the notebook's steps and the classic problems, and the ready-made sweeps (each
+  starts in the Compare tab);
 - QSettings: window geometry, splitter positions, last folder, recent files.
 
 ``window.open_session(path)`` (used by ``nnviz --open``) raises SessionError on a bad file; the
@@ -208,7 +209,28 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
                                  lambda p=p: self.load_preset(p))
                 self.presets_menu.addAction(a)
                 self.preset_actions[p.id] = a
+        self._add_ready_sweeps()
         w.menuBar().insertMenu(w.run_menu.menuAction(), self.presets_menu)
+
+    def _add_ready_sweeps(self) -> None:
+        """The ready-made sweeps (core/ready_sweeps.py), the Compare tab's buttons, as presets:
+        one click starts the sweep with the Compare tab shown."""
+        from nnviz.core.ready_sweeps import READY
+        self.sweep_actions: dict[str, QAction] = {}
+        if "compare" not in self.window.view_names():
+            return
+        self.presets_menu.addSection("Sweeps: many runs at once (the Compare tab)")
+        for r in READY:
+            a = self._action(f"Sweep: {r.title}".replace("&", "&&"), r.tip,
+                             lambda key=r.key: self.start_sweep(key))
+            self.presets_menu.addAction(a)
+            self.sweep_actions[r.key] = a
+
+    def start_sweep(self, key: str) -> None:
+        """Start the ready-made sweep ``key`` in the Compare tab, shown; the main run stays."""
+        w = self.window
+        w.show_view("compare")
+        w._inspection_views["compare"].start_ready(key)
 
     def _build_edit_toolbar(self) -> None:
         w = self.window

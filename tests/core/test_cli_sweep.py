@@ -94,7 +94,10 @@ def test_init_seed_varies_the_initial_weights_only(capsys):
     (["--hidden", "4,/8"], "widths are whole numbers"),
     (["--lr", "0.1,,1"], "an empty value"),
     (["--epochs", "10"], "nothing to sweep"),
-    (["--epochs", "1,2", "--lr", "1,2"], "not a whole number"),
+    (["--epochs", "1,2", "--lr", "1,2"], "one value only, every member trains as many epochs"),
+    (["--dataset", "moons,xor", "--lr", "1,2"], "one value only, every member trains on the same"),
+    (["--from-epoch", "3", "--lr", "1,2"], "--from-epoch needs --session"),
+    (["--task", "regression", "--lr", "1,2"], "--task only applies to --data"),
     (["--dataset", "multiclass", "--loss", "mse,bce"], "bce is for two classes"),
     (["--seed", "0,1", "--init-seed", "-1"], "must be at least 0"),
 ])
@@ -138,3 +141,143 @@ def test_a_diverging_member_says_what_nnviz_train_says(capsys):
     assert code == 1 and not calm["diverged"] and blown["diverged"] and single["diverged"]
     assert blown["epochs"] == single["epochs"] and blown["message"] == single["message"]
     assert "Lower the learning rate" in blown["message"]
+
+
+def test_every_option_of_nnviz_train_is_an_option_of_nnviz_sweep():
+    from nnviz.cli import build_parser
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices
+
+    def options(name):
+        return {o for a in sub[name]._actions for o in a.option_strings}
+    assert options("train") <= options("sweep"), options("train") - options("sweep")
+
+
+def _members_equal_train(capsys, sweep_args, member_args, epochs=150, keys=NUMBERS):
+    code, out, err = run(capsys, "sweep", *sweep_args, "--epochs", str(epochs), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    for m in result["members"]:
+        single = _train_json(capsys, *member_args(m), "--epochs", str(epochs))
+        for k in ("architecture", "learning_rate", "dataset", "epochs", "total_epochs"):
+            assert m[k] == single[k], k
+        np.testing.assert_allclose([m[k] for k in keys], [single[k] for k in keys], rtol=1e-5)
+    return result
+
+
+def test_a_csv_file_is_split_by_each_members_seed_as_nnviz_train_splits_it(capsys, tmp_path):
+    from nnviz.core.data import DataSpec, make_dataset
+    d = make_dataset(DataSpec("circles", samples=120))
+    path = tmp_path / "points.csv"
+    np.savetxt(path, np.c_[d.X, d.y], delimiter=",", header="x1,x2,label", comments="")
+    result = _members_equal_train(
+        capsys, ["--data", str(path), "--seed", "0,5", "--test-fraction", "0.2,0.4",
+                 "--task", "classification"],
+        lambda m: ["--data", str(path), "--seed", str(m["seed"]), "--test-fraction",
+                   str(m["test_fraction"]), "--task", "classification"])
+    tests = {(m["seed"], m["test_fraction"]): m["test_loss"] for m in result["members"]}
+    assert len(set(tests.values())) == 4  # four different splits
+    code, _, err = run(capsys, "sweep", "--data", str(path), "--noise", "0.1,0.2")
+    assert code == 2 and "noise change generated data; this data was imported" in err
+    code, _, err = run(capsys, "sweep", "--data", str(path), "--dataset", "xor", "--lr", "1,2")
+    assert code == 2 and "--data and --dataset both choose the data" in err
+
+
+def test_features_and_classes_are_swept_as_nnviz_train_takes_them(capsys):
+    _members_equal_train(capsys, ["--features", "x1,x2/x1,x2,x1*x2,sin(x1)", "--hidden", "3"],
+                         lambda m: ["--features", ",".join(m["features"]), "--hidden", "3"])
+    result = _members_equal_train(
+        capsys, ["--dataset", "multiclass", "--classes", "3,4", "--hidden", "6"],
+        lambda m: ["--dataset", "multiclass", "--classes", str(m["classes"]), "--hidden", "6"])
+    assert [m["architecture"][-1] for m in result["members"]] == ["3", "4"]
+
+
+def test_print_every_prints_each_members_loss_as_nnviz_train_prints_it(capsys):
+    code, out, err = run(capsys, "sweep", "--lr", "0.3,3", "--epochs", "60",
+                         "--print-every", "20")
+    assert code == 0, err
+    lines = [ln for ln in out.splitlines() if ln.startswith("Loss for epoch")]
+    assert [ln.split(":")[0] for ln in lines] == [f"Loss for epoch {e}" for e in (20, 40, 60)]
+    for k, lr in enumerate(("0.3", "3")):
+        code, single, err = run(capsys, "train", "--lr", lr, "--epochs", "60",
+                                "--print-every", "20")
+        mine = [ln.split(": ")[1].split()[k] for ln in lines]
+        theirs = [ln.split(": ")[1] for ln in single.splitlines()
+                  if ln.startswith("Loss for epoch")]
+        assert mine == theirs
+
+
+def test_sharpness_is_measured_for_every_member(capsys):
+    code, out, err = run(capsys, "sweep", "--lr", "0.5,2", "--epochs", "100", "--json",
+                         "--sharpness")
+    assert code == 0, err
+    for m in json.loads(out)["members"]:
+        single = _train_json(capsys, "--lr", str(m["learning_rate"]), "--epochs", "100",
+                             "--sharpness")
+        assert m["stability_limit"] == single["stability_limit"] == 2 / m["learning_rate"]
+        np.testing.assert_allclose(m["sharpness"], single["sharpness"], rtol=1e-3)
+    code, out, err = run(capsys, "sweep", "--lr", "0.5,2", "--epochs", "10", "--sharpness")
+    assert code == 0 and "sharpness" in out.splitlines()[1] and "2/lr" in out
+
+
+def test_save_and_exports_write_one_file_per_member_as_nnviz_train_writes_its_own(
+        capsys, tmp_path):
+    from nnviz.core.session import load
+    code, out, err = run(capsys, "sweep", "--lr", "0.3,3", "--epochs", "80",
+                         "--save", str(tmp_path / "m.nnviz"),
+                         "--export-script", str(tmp_path / "m.py"),
+                         "--export-onnx", str(tmp_path / "m.onnx"))
+    assert code == 0, err
+    assert "wrote " + str(tmp_path / "m-0.nnviz") in out
+    for i, lr in enumerate(("0.3", "3")):
+        code, _, err = run(capsys, "train", "--lr", lr, "--epochs", "80",
+                           "--save", str(tmp_path / f"t{i}.nnviz"),
+                           "--export-script", str(tmp_path / f"t{i}.py"))
+        assert code == 0, err
+        mine, theirs = load(tmp_path / f"m-{i}.nnviz"), load(tmp_path / f"t{i}.nnviz")
+        assert mine.make_trainer().epoch == theirs.make_trainer().epoch == 80
+        for a, b in zip(jax_leaves(mine.make_trainer().params),
+                        jax_leaves(theirs.make_trainer().params)):
+            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(mine.make_run().log.losses.arrays()[1],
+                                   theirs.make_run().log.losses.arrays()[1], rtol=1e-5)
+        assert (tmp_path / f"m-{i}.py").read_text() == (tmp_path / f"t{i}.py").read_text()
+        assert (tmp_path / f"m-{i}.onnx").stat().st_size > 0
+    # a member's file that cannot be written is refused before anything trains
+    (tmp_path / "d-1.nnviz").mkdir()
+    code, out, err = run(capsys, "sweep", "--lr", "0.3,3", "--save", str(tmp_path / "d.nnviz"))
+    assert code == 2 and "d-1.nnviz" in err and not out
+
+
+def jax_leaves(tree):
+    import jax
+    return [np.asarray(x) for x in jax.tree_util.tree_leaves(tree)]
+
+
+def test_a_session_goes_on_from_an_epoch_at_each_learning_rate(capsys, tmp_path):
+    saved = tmp_path / "run.nnviz"
+    code, _, err = run(capsys, "train", "--optimizer", "adam", "--hidden", "5",
+                       "--epochs", "120", "--save", str(saved))
+    assert code == 0, err
+    result = _members_equal_train(
+        capsys, ["--session", str(saved), "--from-epoch", "60", "--lr", "0.003,0.03"],
+        lambda m: ["--session", str(saved), "--from-epoch", "60", "--lr",
+                   str(m["learning_rate"])], epochs=50)
+    assert [m["total_epochs"] for m in result["members"]] == [110, 110]
+    # --save: the saved run with each member's epochs as a branch, as nnviz train saves it
+    from nnviz.core.session import load
+    code, _, err = run(capsys, "sweep", "--session", str(saved), "--from-epoch", "60",
+                       "--lr", "0.003,0.03", "--epochs", "50", "--save", str(tmp_path / "m.nnviz"))
+    assert code == 0, err
+    code, _, err = run(capsys, "train", "--session", str(saved), "--from-epoch", "60",
+                       "--lr", "0.03", "--epochs", "50", "--save", str(tmp_path / "t.nnviz"))
+    assert code == 0, err
+    mine, theirs = load(tmp_path / "m-1.nnviz").make_run(), load(tmp_path / "t.nnviz").make_run()
+    assert mine.names() == theirs.names() and len(mine.names()) == 2
+    (e1, v1), (e2, v2) = mine.log.losses.arrays(), theirs.log.losses.arrays()
+    assert list(e1) == list(e2) == list(range(1, 111))
+    np.testing.assert_allclose(v1, v2, rtol=1e-5)
+    code, _, err = run(capsys, "sweep", "--session", str(saved), "--from-epoch", "60",
+                       "--hidden", "4/8")
+    assert code == 2 and "--hidden cannot change" in err
+    code, _, err = run(capsys, "sweep", "--session", str(saved), "--lr", "0.1,1")
+    assert code == 2 and "--from-epoch E --lr A,B" in err

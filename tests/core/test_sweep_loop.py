@@ -80,3 +80,19 @@ def test_a_member_becomes_a_run_of_its_own():
     loop.post(EndSweep())
     loop.work_once()
     assert loop.sweep is None
+
+
+def test_play_pauses_the_sweep_at_the_stop_at_epoch():
+    from nnviz.core.loop import SetSpeed, SetStopAt
+    loop, runs, sweeps, errors = _loop()
+    loop.post(FocusSweep(True))
+    loop.post(SetSpeed(7))  # 7 epochs a frame: 30 is not a multiple
+    loop.post(SetStopAt(30))
+    loop.post(Play())
+    for _ in range(200):
+        loop.work_once()
+        if not loop.playing:
+            break
+    assert not loop.playing and loop.sweep.sweep.epoch == 30
+    assert sweeps[-1].epoch == 30 and loop.trainer.epoch == 0
+    assert not errors

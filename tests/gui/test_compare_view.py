@@ -169,7 +169,7 @@ def test_the_command_line_pictures_a_ready_made_sweep(qapp, tmp_path, capsys):
     assert not (tmp_path / "x.png").exists()
 
 
-def test_ending_the_sweep_clears_the_view_and_gives_play_back_to_the_run(qtbot, lr_view):
+def test_ending_the_sweep_clears_the_view_and_gives_play_back_to_the_main_tab(qtbot, lr_view):
     window, view = lr_view
     window.step(5)
     _at(qtbot, view, 5)
@@ -177,7 +177,13 @@ def test_ending_the_sweep_clears_the_view_and_gives_play_back_to_the_run(qtbot, 
     assert view.tiles.n == 0 and not view.tiles.labels and view.tiles.placeholder.isVisible()
     assert view.table.model().rowCount() == 0
     assert not view.end_button.isEnabled() and not view.promote_button.isEnabled()
-    window.step(3)  # the tab is still shown: Step trains the main run now
+    # The tab is still shown, without a sweep: Step and Play say so rather than train the
+    # main run out of sight; on its own tab they train it.
+    window.step(3)
+    window.play()
+    assert not window.playing and "No sweep to train" in window.statusBar().currentMessage()
+    window.show_view("main")
+    window.step(3)
     wait_for_run(qtbot, window, 3)
 
 
@@ -196,3 +202,113 @@ def test_the_compare_view_follows_the_theme(qtbot, lr_view):
         assert view.selected == 1 and view.tiles.selection.isVisible()
     finally:
         colors.set_look("light")
+
+
+def _close(window):
+    """Close a window opened beside (it deletes itself when closed) if a test left it open."""
+    import shiboken6
+    if shiboken6.isValid(window):
+        window.close()
+        assert not window.worker.is_running()
+
+
+def test_open_beside_gives_the_member_a_window_of_its_own(qtbot, lr_view, request):
+    """The member with its whole history in a second window; the main run untouched; closing
+    that window asks before its trained run is lost; it works at a projector's 1024x768."""
+    from PySide6.QtWidgets import QMessageBox
+    from tests.gui.test_small_things import _answer_next_question
+    window, view = lr_view
+    main_run, main_problem = window.run_id, window.current_problem()
+    window.step(60)
+    s = _at(qtbot, view, 60)
+    view.select(2)
+    assert view.beside_button.isEnabled()
+    view.beside_button.click()
+    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
+    beside = window.companions[0]
+    request.addfinalizer(lambda: _close(beside))
+    snap = wait_for_run(qtbot, beside, 60)
+    assert beside.isVisible() and "lr 3" in beside.windowTitle()
+    np.testing.assert_array_equal(snap.loss_values, s.loss_curves[2][1])  # its history
+    assert beside.current_problem().config.learning_rate == LRS[2]
+    # the main window's run is as it was, its sweep too
+    assert window.run_id == main_run and window.last_snapshot.epoch == 0
+    assert window.current_problem().config == main_problem.config
+    assert view.drawn.n_members == len(LRS)
+    assert window.tabs.currentWidget() is window._views["compare"]
+    # Rewind and train in the second window: the member's record replays, the first waits.
+    beside.show_epoch(20)
+    qtbot.waitUntil(lambda: beside.last_snapshot.epoch == 20 and beside.last_snapshot.past,
+                    timeout=FIRST_SNAPSHOT_MS)
+    beside.show_epoch(None)
+    beside.step(5)
+    wait_for_run(qtbot, beside, 65)
+    assert _sweep_epoch(qtbot, window) == 60 and window.last_snapshot.epoch == 0
+    # A projector's screen.
+    beside.resize(1024, 768)
+    qtbot.waitUntil(lambda: (beside.width(), beside.height()) == (1024, 768))
+    # Closing with the close button asks: Cancel keeps the window and its run.
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    beside.quit_action.trigger()
+    assert seen and "65 epochs" in seen[0] and beside.isVisible()
+    _answer_next_question(qtbot, QMessageBox.StandardButton.Discard)
+    beside.quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.companions, timeout=FIRST_SNAPSHOT_MS)
+    assert window.isVisible() and window.run_id == main_run
+
+
+def test_a_window_beside_leaves_the_remembered_layout_and_work_alone(qtbot, lr_view, request):
+    from nnviz.gui.actions.settings import WORK_KEY
+    window, view = lr_view
+    settings = window.session_actions.settings
+    settings.setValue(WORK_KEY, "untouched")
+    window.step(10)
+    _at(qtbot, view, 10)
+    view.select(0)
+    view.open_beside()
+    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
+    beside = window.companions[0]
+    request.addfinalizer(lambda: _close(beside))
+    wait_for_run(qtbot, beside, 10)
+    beside.close()  # by the program: no question
+    qtbot.waitUntil(lambda: not window.companions, timeout=FIRST_SNAPSHOT_MS)
+    assert settings.value(WORK_KEY) == "untouched"
+
+
+def test_the_presets_menu_starts_each_ready_sweep_in_the_compare_tab(qtbot, main_window):
+    from nnviz.core.ready_sweeps import READY
+    window = main_window
+    actions = window.session_actions
+    texts = [a.text() for a in actions.presets_menu.actions()]
+    assert any("Sweeps" in t for t in texts)  # a section of its own
+    assert set(actions.sweep_actions) == {r.key for r in READY}
+    actions.sweep_actions["width"].trigger()
+    view = window._inspection_views["compare"]
+    assert window.tabs.currentWidget() is window._views["compare"]
+    qtbot.waitUntil(lambda: view.drawn is not None and view.members_of == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert [m["hidden"] for m in view.drawn.members] == list(dict(
+        (r.key, r.values) for r in READY)["width"])
+    assert window.controls.stop_at_value() == 2000  # Play stops where the answer shows
+
+
+def test_restart_starts_the_sweep_again_and_reset_leaves_the_main_run(qtbot, lr_view):
+    window, view = lr_view
+    window.show_view("main")
+    window.step(8)
+    wait_for_run(qtbot, window, 8)
+    main_run = window.run_id
+    window.show_view("compare")
+    window.step(20)
+    _at(qtbot, view, 20)
+    assert not window.controls.reset.isEnabled() and not window.reset_action.isEnabled()
+    window.reset()  # the R key's slot: says why, changes nothing
+    assert "main run" in window.statusBar().currentMessage()
+    window.controls.restart.click()
+    qtbot.waitUntil(lambda: view.drawn.epoch == 0 and view.members_of == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert window.run_id == main_run
+    window.show_view("main")
+    assert window.controls.reset.isEnabled()
+    wait_for_run(qtbot, window)
+    assert window.last_snapshot.epoch == 8  # the main run kept its epochs

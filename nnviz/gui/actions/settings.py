@@ -34,6 +34,10 @@ class SettingsMixin:
 
     def _restore_settings(self) -> None:
         s, w = self.settings, self.window
+        if getattr(w, "companion", False):  # the first window's layout, not this one's
+            if s.value("view/presentation") in (True, "true"):
+                w.set_presentation(True)
+            return
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             w.restoreGeometry(geometry)
@@ -47,6 +51,8 @@ class SettingsMixin:
 
     def save_settings(self) -> None:
         s, w = self.settings, self.window
+        if getattr(w, "companion", False):  # its work is not what nnviz opens with next time
+            return
         s.setValue("window/geometry", w.saveGeometry())
         s.setValue("window/main_split", w.main_split.saveState())
         s.setValue("window/right_split", w.right_split.saveState())

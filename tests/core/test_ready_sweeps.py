@@ -1,0 +1,70 @@
+"""The ready-made sweeps ask the issue's questions, and each trains with its own defaults: no
+member blows up except the learning-rate sweep's large rates, which stop, marked, at their best
+weights while the others go on."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nnviz.core.problem import notebook_problem
+from nnviz.core.ready_sweeps import NOTEBOOK_ACTIVATIONS, READY, ready
+from nnviz.core.sweep import Sweep
+
+EPOCHS = 300
+
+
+def test_the_list_covers_the_issues_questions():
+    nb = notebook_problem()
+    lr = ready("lr")
+    assert lr.axis == "learning_rate" and lr.values[0] == 0.01 and lr.values[-1] == 10.0
+    steps = np.diff(np.log10(lr.values))
+    assert np.allclose(steps, 0.5, atol=0.03)  # 1, 3, 10...: evenly spaced on a log scale
+    seeds = ready("seeds")
+    assert seeds.axis == "init_seed" and len(set(seeds.values)) == 16
+    assert seeds.base().spec == nb.spec and seeds.base().config == nb.config
+    width = ready("width")
+    assert width.axis == "hidden" and width.values[0] == (1,) and width.values[-1] == (32,)
+    assert ready("activations").values == NOTEBOOK_ACTIVATIONS == \
+        ("sigmoid", "softmax", "tanh", "cos", "relu")
+    l2 = ready("l2")
+    assert l2.axis == "l2" and l2.values[0] == 0.0 and l2.values[-1] == 0.1
+    dd = ready("double-descent")
+    assert dd.axis == "hidden" and "flipped" in dd.base().dataset.name
+    with pytest.raises(ValueError, match="known: lr, seeds"):
+        ready("nope")
+
+
+@pytest.mark.parametrize("key", [r.key for r in READY])
+def test_each_ready_sweep_trains_with_its_defaults(key):
+    r = ready(key)
+    sweep = Sweep(r.spec(), record=False)
+    first = [float(s["train_loss"]) for s in sweep.scores()]
+    sweep.advance(EPOCHS)
+    scores = sweep.scores()
+    blown = [sweep.spec.members()[i][r.axis] for i in np.flatnonzero(sweep.diverged)]
+    if key == "lr":
+        # the large rates blow up (the tip promises it); the small ones do not
+        assert blown and min(blown) >= 3.0, blown
+    else:
+        assert not blown, blown
+    for i, s in enumerate(scores):
+        if s["diverged"]:
+            continue
+        assert s["epoch"] == EPOCHS and math.isfinite(s["train_loss"])
+    # they learn (but for a softmax in the hidden layers, which the notebook shows failing)
+    learnt = [s["train_loss"] < f for s, f in zip(scores, first) if not s["diverged"]]
+    assert sum(learnt) >= len(learnt) - 1, learnt
+    if key == "lr":
+        # frozen: a diverged member trains no further, its weights stay its best ones
+        i = int(np.flatnonzero(sweep.diverged)[0])
+        at, params = scores[i]["epoch"], sweep.params(i)
+        live = int(np.flatnonzero(~sweep.diverged)[0])
+        sweep.advance(50)
+        assert sweep.scores()[i]["epoch"] == at < EPOCHS
+        assert sweep.scores()[live]["epoch"] == EPOCHS + 50
+        for (w, b), (w2, b2) in zip(params, sweep.params(i)):
+            np.testing.assert_array_equal(w, w2)
+            np.testing.assert_array_equal(b, b2)
+        assert all(np.isfinite(w).all() for w, _ in params)
