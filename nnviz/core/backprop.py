@@ -49,6 +49,10 @@ MATCH_TOLERANCE = 1e-5
 # Beyond this many multiply-adds the batch gradient is checked by jax alone (numpy float64 on a
 # wide network and a big data set would take seconds).
 MAX_HAND_BATCH_WORK = 5e7
+# Rows of the batch per hand pass: a pass keeps six float64 arrays per layer for each of its rows,
+# and 80,000 rows at once peaked at ~90 MB, most of which the process then kept
+# (bench/gui.py --points 100000: +170 MB with the Backprop tab shown; chunked, +~10 MB).
+HAND_ROWS = 2048
 # Per-example gradients are computed in chunks of at most this many numbers (points x params).
 PULL_CHUNK_NUMBERS = 2 ** 22
 MAX_PULL_POINTS = 20_000
@@ -250,6 +254,20 @@ def mean_gradients(layers: list[LayerPass]) -> list[tuple[np.ndarray, np.ndarray
     return [(_mm(p.a_in.T, p.delta) / n, p.delta.mean(axis=0)) for p in layers]
 
 
+def batch_gradients(spec: NetworkSpec, loss: str, params, X: np.ndarray, T: np.ndarray,
+                    rows: int = HAND_ROWS) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`mean_gradients` of the hand pass over all rows of ``X``, made ``rows`` at a time:
+    the sums of the points' gradients, divided by their number at the end."""
+    n = len(X)
+    total = None
+    for i in range(0, n, rows):
+        layers, _ = hand_pass(spec, loss, params, X[i:i + rows], T[i:i + rows])
+        part = [(_mm(p.a_in.T, p.delta), p.delta.sum(axis=0)) for p in layers]
+        total = part if total is None else [(w + pw, b + pb)
+                                            for (w, b), (pw, pb) in zip(total, part)]
+    return [(w / n, b / n) for w, b in total]
+
+
 def penalty_gradients(params, l1: float, l2: float) -> list[tuple[np.ndarray, np.ndarray]]:
     """The L1/L2 penalty's gradient (weights only): l1 sign(w) + 2 l2 w."""
     out = []
@@ -397,12 +415,19 @@ def _tree(x) -> list:
     return [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in x]
 
 
+@compiled.per_problem()
+def _update_fn(optimizer: str):
+    """optax's update, compiled as one function: called op by op, its few dozen operations each
+    compiled an executable of their own (~25 MB of memory kept at the first trace)."""
+    # inject_hyperparams takes the learning rate from the state, not from this one
+    return jax.jit(make_optimizer(optimizer, 1.0).update)
+
+
 def optimizer_update(optimizer: str, opt_state, params, grad) -> Update:
     """The update optax makes from ``opt_state``, and the same written out by hand."""
     lr = float(opt_state.hyperparams["learning_rate"])
-    opt = make_optimizer(optimizer, lr)
     grad_tree = tuple((jnp.asarray(w, jnp.float32), jnp.asarray(b, jnp.float32)) for w, b in grad)
-    updates, new = opt.update(grad_tree, opt_state, params)
+    updates, new = _update_fn(optimizer)(grad_tree, opt_state, params)
     g = _tree(grad)
     inner, inner_new = opt_state.inner_state[0], new.inner_state[0]
     before, after, count = {}, {}, 0
@@ -514,8 +539,7 @@ def trace(model, index: int) -> Trace:
     work = len(rows) * sum(np.size(w) for w, _ in params)
     batch_hand, batch_diff = None, None
     if work <= MAX_HAND_BATCH_WORK:
-        bl, _ = hand_pass(spec, cfg.loss, params, model.data.X_train[rows], T[rows])
-        batch_hand = mean_gradients(bl)
+        batch_hand = batch_gradients(spec, cfg.loss, params, model.data.X_train[rows], T[rows])
         total = [(dw + pw, db + pb) for (dw, db), (pw, pb) in zip(batch_hand, pen)]
         batch_diff = _max_diff(total, g_jax)
     upd = optimizer_update(cfg.optimizer, step.opt_state, params, g_jax)

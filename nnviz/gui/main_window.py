@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMainWindow,
                                QMessageBox, QScrollArea, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout,
@@ -65,6 +65,9 @@ from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 FRAME_MS = 25
+# The training thread compiles the first model once the window has painted, or this long after
+# the window was shown if no paint has come by then (a window shown is painted at once).
+TRAINING_WAITS_FOR_PAINT_MS = 1000
 MAIN_VIEW = "main"
 HINT_STYLE = ("QLabel { background: #e8f1fb; color: #0b3d6b; border: 1px solid #b6d0ee; "
               "border-radius: 4px; padding: 6px; }")
@@ -83,6 +86,21 @@ def format_accuracy(v: float, classification: bool) -> str:
     if not math.isfinite(v):
         return "n/a"
     return f"{100 * v:.1f}%" if classification else f"{v:.3g}"
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then()`` once ``widget`` has been painted (after the paints queued with it)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._then)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -132,7 +150,10 @@ class MainWindow(QMainWindow):
         self.frame_timer.timeout.connect(self._draw_latest)
 
         self._install_excepthook()
-        self.worker.start()
+        # Held until the window has painted (see _begin_training): the first compile runs
+        # Python in three threads, which took the GIL from the building and the first paint of
+        # the window (bench/launch.py: the launch; the window's own work did not change).
+        self.worker.start(hold=True)
         self.frame_timer.start()
         try:
             self.load_problem(problem or notebook_problem())
@@ -142,6 +163,16 @@ class MainWindow(QMainWindow):
 
         if install_extras:
             self._install_extras()
+        _AfterFirstPaint(self.centralWidget(), self.worker.begin)
+        QTimer.singleShot(0, self, self._begin_training)
+
+    def _begin_training(self) -> None:
+        """The event loop's first turn: a window not shown (a script, a test) trains now; a
+        shown one once it has painted (_AfterFirstPaint), or after TRAINING_WAITS_FOR_PAINT_MS."""
+        if self.isVisible():
+            QTimer.singleShot(TRAINING_WAITS_FOR_PAINT_MS, self, self.worker.begin)
+        else:
+            self.worker.begin()
 
     # --- building ----------------------------------------------------------------------------
 

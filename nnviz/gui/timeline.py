@@ -8,11 +8,12 @@ The branch box switches between branches; its menu renames and deletes them.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+# Qt's own QSignalBlocker (a context manager in PySide6): superqt's signals_blocked did the same,
+# and importing superqt (qtpy and all its widgets) cost ~0.1 s of every launch.
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QMessageBox, QSizePolicy, QSlider, QToolButton, QVBoxLayout,
                                QWidget)
-from superqt.utils import signals_blocked
 
 from nnviz.core.snapshot import Snapshot
 from . import colors
@@ -121,17 +122,17 @@ class Timeline(QWidget):
 
     def update_snapshot(self, s: Snapshot) -> None:
         self.live_epoch, self.epoch, self.branch = max(s.live_epoch, s.epoch), s.epoch, s.branch
-        with signals_blocked(self.slider):
+        with QSignalBlocker(self.slider):
             self.slider.setRange(min(s.first_epoch, self.live_epoch), self.live_epoch)
             self.slider.setValue(s.epoch)
             self.slider.setPageStep(max(1, self.live_epoch // 20))
         names = [s.branch] + [b.name for b in s.branches] if s.branch else []
         names = sorted(names, key=_branch_order)
         if names != [self.branches.itemText(i) for i in range(self.branches.count())]:
-            with signals_blocked(self.branches):
+            with QSignalBlocker(self.branches):
                 self.branches.clear()
                 self.branches.addItems(names)
-        with signals_blocked(self.branches):
+        with QSignalBlocker(self.branches):
             self.branches.setCurrentText(s.branch)
         many = len(names) > 1
         self.branches.setVisible(many)
@@ -139,7 +140,7 @@ class Timeline(QWidget):
         self.delete_action.setEnabled(many)
         self.live.setEnabled(s.past)
         if self.speed.property("chosen") is None and not self._timer.isActive():
-            with signals_blocked(self.speed):  # the pace a replay would take
+            with QSignalBlocker(self.speed):  # the pace a replay would take
                 self.speed.setCurrentIndex(REPLAY_SPEEDS.index(self._auto_pace()))
         self._show_label()
 
@@ -147,7 +148,7 @@ class Timeline(QWidget):
         """A new run: nothing recorded yet."""
         self.replay.setChecked(False)
         self.live_epoch = self.epoch = 0
-        with signals_blocked(self.slider):
+        with QSignalBlocker(self.slider):
             self.slider.setRange(0, 0)
         self._show_label()
 
@@ -161,7 +162,7 @@ class Timeline(QWidget):
                 epoch = None
         if epoch is None:
             self.replay.setChecked(False)
-        with signals_blocked(self.slider):
+        with QSignalBlocker(self.slider):
             self.slider.setValue(self.live_epoch if epoch is None else epoch)
         self.show_epoch.emit(epoch)
 
@@ -217,7 +218,7 @@ class Timeline(QWidget):
             self.go(None)
             return
         e = int(self._replay_at)
-        with signals_blocked(self.slider):
+        with QSignalBlocker(self.slider):
             self.slider.setValue(e)
         self.show_epoch.emit(e)
 

@@ -9,6 +9,7 @@ latest snapshot and redraws from a timer.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
@@ -30,8 +31,12 @@ class _Thread(QThread):
     def __init__(self, loop: TrainLoop, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._loop = loop
+        self.go = threading.Event()  # set: work (TrainingWorker.begin)
 
     def run(self) -> None:  # the worker thread
+        self.go.wait()
+        if self._loop.stopping.is_set():  # stopped before it began: no compile to wait for
+            return
         try:
             self._loop.run_forever()
         except Exception as e:  # noqa: BLE001 -- the last resort: say it, then stop
@@ -65,6 +70,33 @@ def collect_garbage_in_gui_thread() -> None:
         _gc_in_gui_thread = GarbageCollector(interval=0.5)
 
 
+def keep_no_module_sources() -> None:
+    """PySide6's import hook reads the source of every Python module imported after PySide6, to
+    see whether it names PySide6 (for its ``__feature__`` switches), through inspect.getsource,
+    which leaves each file's lines in linecache for good: with every view open (scikit-learn,
+    scipy) ~1,100 files, 25 M characters, ~50 MB of memory. The same test, the file read and
+    let go."""
+    for name in ("shibokensupport.feature", "PySide6.support.feature"):
+        feature = sys.modules.get(name)
+        if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+            break
+    else:
+        return  # another PySide6: nothing to do
+    if getattr(feature._mod_uses_pyside, "__module__", None) == __name__:
+        return
+
+    def _mod_uses_pyside(module) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return False  # no source (an extension, a .pyc alone): as inspect.getsource fails
+        try:
+            with open(path, "rb") as f:
+                return b"PySide6" in f.read()
+        except OSError:
+            return False
+    feature._mod_uses_pyside = _mod_uses_pyside
+
+
 class TrainingWorker(QObject):
     """A TrainLoop in a QThread. Call the methods from the GUI thread; results come as signals."""
 
@@ -78,6 +110,7 @@ class TrainingWorker(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         collect_garbage_in_gui_thread()
+        keep_no_module_sources()
         # The training thread runs Python between its jax calls (a sweep: every member's
         # record); a paint runs many short Python calls, each waiting for the GIL, by default
         # up to 5 ms each: on a busy machine a frame took hundreds of ms (bench/compare.py).
@@ -102,8 +135,16 @@ class TrainingWorker(QObject):
         callback, result = item
         callback(result)
 
-    def start(self) -> None:
+    def start(self, hold: bool = False) -> None:
+        """Start the thread; ``hold``: it waits (asleep, without the GIL) for :meth:`begin`
+        before it handles the commands posted meanwhile."""
+        if not hold:
+            self._thread.go.set()
         self._thread.start()
+
+    def begin(self) -> None:
+        """A held thread goes to work (nothing if it already has)."""
+        self._thread.go.set()
 
     def is_running(self) -> bool:
         return self._thread.isRunning()
@@ -114,6 +155,7 @@ class TrainingWorker(QObject):
             return True
         self.loop.stopping.set()
         self.loop.post(Stop())
+        self._thread.go.set()
         self._thread.quit()
         # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
         stopped = self._thread.wait()

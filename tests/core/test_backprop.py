@@ -140,3 +140,17 @@ def test_per_example_pull_is_each_points_gradient_norm():
     res = backprop.BackpropProbe(selected=2, pulls=True)(t)
     np.testing.assert_allclose(res.pulls, pulls, rtol=1e-6)
     assert res.trace.index == 2
+
+
+def test_the_batch_gradient_by_hand_is_made_a_few_rows_at_a_time():
+    # The hand pass keeps six arrays per layer for each of its rows: a big batch goes through
+    # in slices (memory bounded), with the same mean as one pass over all of them.
+    t = trainer("sigmoid")
+    X, T = t.data.X_train, np.asarray(t.T_train)
+    layers, _ = backprop.hand_pass(t.spec, "mse", t.params, X, T)
+    whole = backprop.mean_gradients(layers)
+    sliced = backprop.batch_gradients(t.spec, "mse", t.params, X, T, rows=7)
+    for (w, b), (sw, sb) in zip(whole, sliced):
+        np.testing.assert_allclose(sw, w, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(sb, b, rtol=1e-12, atol=1e-15)
+    assert len(X) > 7 * 3  # several slices

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import Qt as QtGuiQt  # mightBeRichText lives in QtGui (qtpy used to copy it to QtCore.Qt)
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QComboBox,
                                QLabel, QTabBar, QWidget)
 
@@ -26,7 +27,7 @@ def _scrolled(w: QWidget, window: QWidget) -> bool:
 def _text_width(label: QLabel) -> int:
     text = label.text()
     if label.textFormat() == Qt.TextFormat.RichText or (
-            label.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(text)):
+            label.textFormat() == Qt.TextFormat.AutoText and QtGuiQt.mightBeRichText(text)):
         doc = QTextDocument()
         doc.setDefaultFont(label.font())
         doc.setDocumentMargin(0)
