@@ -53,10 +53,12 @@ SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
 def _sharpness_title(limit: str) -> str:
     """The sharpness plot's title, which names its curves (``limit``: "" for none)."""
     purple, red = (colors.hex_of(colors.accent(c)) for c in (SHARP, LIMIT))
+    # Two lines: on one, the title's minimum width pushed the right column's plots out of
+    # the window (cut off at 1400x900 beside the settings).
     text = f"<span style='color:{purple}'>sharpness</span> (the Hessian's top eigenvalue)"
     if limit:
-        return text + f" and <span style='color:{red}'>{limit}</span> (dashed)"
-    return text + " (no 2/lr line for this optimiser)"
+        return text + f"<br>and <span style='color:{red}'>{limit}</span> (dashed)"
+    return text + "<br>(no 2/lr line for this optimiser)"
 
 
 class PlaneViewBox(pg.ViewBox):
@@ -203,8 +205,8 @@ class LandscapeView(QWidget):
         self.map_legend.setZValue(20)
         self.map.addItem(self.map_legend)
 
-        self.line_plot = self._side_plot(0, "loss from the initial (0) to the current (1) "
-                                         "weights", "alpha")
+        self.line_plot = self._side_plot(0, "loss from the initial (0)<br>to the current "
+                                         "(1) weights", "alpha")
         self.line_train = self.line_plot.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2),
                                               name="train")
         self.line_test = self.line_plot.plot([], [], pen=pg.mkPen(colors.TEST_CURVE, width=2),
@@ -212,8 +214,8 @@ class LandscapeView(QWidget):
         for x in (0.0, 1.0):
             self.line_plot.addItem(pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(
                 150, 150, 150, style=Qt.PenStyle.DotLine)))
-        self.path_plot = self._side_plot(1, "along the path: the real loss and its shadow's "
-                                         "on the plane", "epoch")
+        self.path_plot = self._side_plot(1, "along the path: the real loss<br>and its "
+                                         "shadow's on the plane", "epoch")
         self.path_real = self.path_plot.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2),
                                              name="the model")
         self.path_shadow = self.path_plot.plot([], [], pen=pg.mkPen(230, 60, 40, width=2,
