@@ -50,8 +50,17 @@ def test_the_whole_run_stays_in_view_and_the_axes_move_in_steps(bare_window, qtb
         values = np.concatenate([s.loss_values, s.test_values])
         assert x0 <= 1 and s.loss_epochs[-1] <= x1 <= 1.5 * max(s.loss_epochs[-1], 10)
         assert y0 <= values.min() and values.max() <= y1 <= 1.25 * values.max()
-    # ~30 frames a second for seconds, yet the axes changed only now and then
-    assert len(set(ranges)) <= len(ranges) / 3
+    # ~30 frames a second for seconds, yet the axes changed only now and then: at the round
+    # ends of the epoch axis (10, 15, 20, ... whatever the frame rate) and at the few steps of
+    # the loss axis while the loss falls. (Counting changes against the number of frames
+    # failed on a slow machine, where each frame covers more epochs.)
+    last = max(int(s.loss_epochs[-1]) for s in seen if len(s.loss_epochs))
+    ends = {epoch_axis_end(e) for e in np.unique(np.geomspace(1, last, 20_000).round())}
+    assert {x1 for _, x1, _, _ in ranges} <= ends | {epoch_axis_end(0)}
+    y_ranges = {(y0, y1) for _, _, y0, y1 in ranges}
+    assert len(y_ranges) <= 8  # round numbers: a handful while the loss falls
+    assert len(set(ranges)) <= len(ends) + len(y_ranges)
+    assert len(set(ranges)) < len(ranges)  # the same range is drawn again and again
 
 
 def test_dragging_the_plot_stops_the_following_and_reset_brings_it_back(bare_window, qtbot,
