@@ -20,8 +20,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.landscape import DIRECTIONS
@@ -48,6 +48,9 @@ EDGE_OF_STABILITY = (
 
 
 SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
+
+
+MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
 
 
 def _sharpness_title(limit: str) -> str:
@@ -245,7 +248,15 @@ class LandscapeView(QWidget):
         lay.addWidget(self.hint)  # its own line: beside the controls it was a tall column
         lay.addWidget(self.summary)
         lay.addWidget(self.message)
-        lay.addWidget(self.glw, 1)
+        # The plots keep a height at which the three side plots stay readable; below it (1280x720
+        # in presentation mode) the view scrolls instead of squeezing them to strips.
+        self.glw.setMinimumHeight(MIN_PLOTS_HEIGHT)
+        self.plots_scroll = QScrollArea()
+        self.plots_scroll.setWidgetResizable(True)
+        self.plots_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.plots_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plots_scroll.setWidget(self.glw)
+        lay.addWidget(self.plots_scroll, 1)
         # At most a fifth of the view: in presentation mode's larger text it took the plots'
         # room (they were a strip 50 px high at 1280x720).
         self.explanation_scroll = CappedScroll(self.explanation, 0.2)
@@ -380,6 +391,10 @@ class LandscapeView(QWidget):
                 and r.sharpness_missing == 0)
 
     def _redraw(self, *_) -> None:
+        # Presentation mode's larger text needs taller plots (scale_scene marks the scale).
+        height = int(MIN_PLOTS_HEIGHT * max(1.0, float(self.glw.property("nnvizScale") or 1.0)))
+        if self.glw.minimumHeight() != height:
+            self.glw.setMinimumHeight(height)
         r = self.result
         if r is None:
             return

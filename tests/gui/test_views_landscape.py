@@ -108,3 +108,28 @@ def test_every_plot_of_the_landscape_lies_inside_its_view_beside_the_settings(ma
     for plot in (view.map, view.line_plot, view.path_plot, view.sharp_plot):
         rect = plot.sceneBoundingRect()
         assert rect.left() >= 0 and rect.right() <= width + 1, (plot, rect, width)
+
+
+def test_in_presentation_mode_on_a_small_screen_the_landscape_scrolls_instead_of_squeezing(
+        main_window, qtbot):
+    # At 1280x720 in presentation mode the three side plots were squeezed to strips with their
+    # titles over each other: the plots now keep their height and the view scrolls.
+    from nnviz.gui.landscape_view import MIN_PLOTS_HEIGHT
+    w = main_window
+    w.resize(1280, 720)
+    w.show()
+    w.set_presentation(True)
+    try:
+        w.step(30)
+        wait_for_run(qtbot, w, 30)
+        view = shown_landscape(qtbot, w, 30)
+        w.step(1)
+        qtbot.waitUntil(lambda: view.result.epoch == 31, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: view.glw.minimumHeight() >= MIN_PLOTS_HEIGHT * 1.5,
+                        timeout=TIMEOUT)
+        view.grab()
+        assert view.plots_scroll.viewport().height() < view.glw.height()  # it scrolls
+        for plot in (view.line_plot, view.path_plot, view.sharp_plot):
+            assert plot.sceneBoundingRect().height() >= 100, plot.sceneBoundingRect()
+    finally:
+        w.set_presentation(False)
