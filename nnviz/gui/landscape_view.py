@@ -14,12 +14,13 @@ Hessian's largest eigenvalue) over the run with the line 2/lr. The numbers come 
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QFont, QFontMetrics, QUndoCommand
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
@@ -28,7 +29,7 @@ from nnviz.core.landscape import DIRECTIONS
 from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
-from .widgets import CappedScroll, cache_axes
+from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, cache_axes
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -390,7 +391,37 @@ class LandscapeView(QWidget):
         return (r is not None and s is not None and r.epoch == s.epoch
                 and r.sharpness_missing == 0)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_titles)
+
+    def _fit_titles(self) -> None:
+        """Each plot's title as large as fits its column (3:2 of the view's width), up to
+        the normal (or presentation) size: a title's minimum width otherwise pushes the right
+        column's plots out of the view (presentation mode at 1280x720)."""
+        scale = float(self.glw.property("nnvizScale") or 1.0)
+        width = self.glw.viewport().width()
+        for plot, share in ((self.map, 0.6), (self.line_plot, 0.4), (self.path_plot, 0.4),
+                            (self.sharp_plot, 0.4)):
+            label = plot.titleLabel
+            text = label.text
+            if not text:
+                continue
+            label.nnviz_fitted = True  # presentation.scale_scene leaves its size to this
+            lines = re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", "\n", text)).split("\n")
+            avail = width * share - 30
+            size = TITLE_PT * scale
+            font = QFont(self.font())
+            while size > MIN_TITLE_PT * 0.85:
+                font.setPointSizeF(size)
+                if max(QFontMetrics(font).horizontalAdvance(line) for line in lines) <= avail:
+                    break
+                size -= 0.5
+            if label.opts.get("size") != f"{size:g}pt":
+                label.setText(text, size=f"{size:g}pt")
+
     def _redraw(self, *_) -> None:
+        self._fit_titles()
         # Presentation mode's larger text needs taller plots (scale_scene marks the scale).
         height = int(MIN_PLOTS_HEIGHT * max(1.0, float(self.glw.property("nnvizScale") or 1.0)))
         if self.glw.minimumHeight() != height:

@@ -129,7 +129,11 @@ def test_in_presentation_mode_on_a_small_screen_the_landscape_scrolls_instead_of
                         timeout=TIMEOUT)
         view.grab()
         assert view.plots_scroll.viewport().height() < view.glw.height()  # it scrolls
+        width = view.glw.viewport().width()
         for plot in (view.line_plot, view.path_plot, view.sharp_plot):
-            assert plot.sceneBoundingRect().height() >= 100, plot.sceneBoundingRect()
+            rect = plot.sceneBoundingRect()
+            assert rect.height() >= 100, rect
+            # its title sized to the column, so the plot is not pushed out on the right
+            assert rect.right() <= width + 1, (rect, width)
     finally:
         w.set_presentation(False)
