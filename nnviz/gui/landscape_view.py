@@ -20,7 +20,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QUndoCommand
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
@@ -29,6 +29,7 @@ from nnviz.core.landscape import DIRECTIONS
 from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
+from .actions.undo import AppliedCommand
 from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, cache_axes
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
@@ -87,24 +88,14 @@ class PlaneViewBox(pg.ViewBox):
             super().mouseDragEvent(ev, axis)
 
 
-class WeightsCommand(QUndoCommand):
+class WeightsCommand(AppliedCommand):
     """Weights set from the landscape; applied already when pushed."""
 
     def __init__(self, set_params, before, after) -> None:
-        super().__init__("weights from the landscape")
-        self.set_params, self.before, self.after = set_params, before, after
-        self._applied = True
+        super().__init__("weights from the landscape", before, after)
+        self.set_params = set_params
 
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self._apply(self.after)
-
-    def undo(self) -> None:
-        self._apply(self.before)
-
-    def _apply(self, params) -> None:
+    def put(self, params, undoing: bool) -> None:
         try:
             self.set_params(params)
         except NnvizError:

@@ -20,17 +20,7 @@ _SPAN = re.compile(r"<span style=['\"][^'\"]*?(?<![-\w])color:\s*(#[0-9a-fA-F]{3
                    r"</span>", re.S)
 
 
-def luminance(rgb) -> float:
-    def ch(c: float) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (ch(float(x)) for x in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a, b) -> float:
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+contrast = colors.contrast  # WCAG's ratio, as the app computes it for readable()
 
 
 def _rgb(c) -> tuple[int, int, int]:

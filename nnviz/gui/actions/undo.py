@@ -83,68 +83,69 @@ def describe_change(before: Problem, after: Problem) -> str:
     return ", ".join(changes)
 
 
-class ProblemCommand(QUndoCommand):
-    """One edit: the problem before and after it. The edit is already applied when pushed."""
+class AppliedCommand(QUndoCommand):
+    """An edit that is already made when it is pushed (QUndoStack.push calls redo: the first
+    call does nothing); undo and redo hand the state before or after it to ``put``."""
+
+    def __init__(self, text: str, before, after) -> None:
+        super().__init__(text)
+        self.before, self.after = before, after
+        self._applied = True
+
+    def put(self, value, undoing: bool) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.put(self.after, undoing=False)
+
+    def undo(self) -> None:
+        self.put(self.before, undoing=True)
+
+
+class ProblemCommand(AppliedCommand):
+    """One edit: the problem before and after it."""
 
     def __init__(self, actions: "UndoMixin", text: str, before: Problem,
                  after: Problem) -> None:
-        super().__init__(text)
-        self.actions, self.before, self.after = actions, before, after
-        self._applied = True
+        super().__init__(text, before, after)
+        self.actions = actions
 
-    def redo(self) -> None:
-        if self._applied:  # QUndoStack.push calls redo; the edit happened already
-            self._applied = False
-            return
-        self.actions.apply_state(self.after)
-
-    def undo(self) -> None:
-        self.actions.apply_state(self.before)
+    def put(self, value: Problem, undoing: bool) -> None:
+        self.actions.apply_state(value)
 
 
-class PointsCommand(QUndoCommand):
+class PointsCommand(AppliedCommand):
     """Points added or deleted on the plot: the run goes on on the edited points; undo puts the
     points back the same way (no new run either)."""
 
     def __init__(self, actions, text: str, before, after) -> None:
-        super().__init__(text)
-        self.actions, self.before, self.after = actions, before, after
-        self._applied = True
+        super().__init__(text, before, after)
+        self.actions = actions
 
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.actions._put_points(self.after, f"redo: {self.text()}")
-
-    def undo(self) -> None:
-        self.actions._put_points(self.before, f"undo: {self.text()}")
+    def put(self, value, undoing: bool) -> None:
+        self.actions._put_points(value, f"{'undo' if undoing else 'redo'}: {self.text()}")
 
 
-class LearningRateCommand(QUndoCommand):
+class LearningRateCommand(AppliedCommand):
     """A new learning rate, applied to the running model (no reset), undone the same way."""
 
     def __init__(self, actions: "UndoMixin", before: float, after: float) -> None:
-        super().__init__(f"learning rate {before:g} \u2192 {after:g}")
-        self.actions, self.before, self.after = actions, before, after
-        self._applied = True
+        super().__init__(f"learning rate {before:g} \u2192 {after:g}", before, after)
+        self.actions = actions
 
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.actions._set_rate(self.after)
-
-    def undo(self) -> None:
-        self.actions._set_rate(self.before)
+    def put(self, value: float, undoing: bool) -> None:
+        self.actions._set_rate(value)
 
 
-class WeightsCommand(QUndoCommand):
+class WeightsCommand(AppliedCommand):
     """Hand-edited weights: undo puts the edited entries back to their old values in the
     weights of now (training may have gone on since), redo puts the new values back."""
 
     def __init__(self, actions: "UndoMixin", before, after) -> None:
-        super().__init__()
+        super().__init__("", None, None)  # the changed entries are kept, not whole weights
         self.actions = actions
         self.changes = [(k, j, np.flatnonzero(np.asarray(a).ravel() != np.asarray(b).ravel()),
                          np.asarray(a).ravel().copy(), np.asarray(b).ravel().copy())
@@ -152,7 +153,6 @@ class WeightsCommand(QUndoCommand):
                         for j, (a, b) in enumerate(zip(pa, pb))]
         self.changes = [c for c in self.changes if len(c[2])]
         self.setText(self._name(before))
-        self._applied = True
 
     def _name(self, before) -> str:
         n = sum(len(c[2]) for c in self.changes)
@@ -167,26 +167,15 @@ class WeightsCommand(QUndoCommand):
             what = f"bias b{k + 1}[{i + 1}]"
         return f"{what} {a[i]:.4g} \u2192 {b[i]:.4g}"
 
-    def _put(self, old: bool) -> None:
+    def put(self, value, undoing: bool) -> None:
         now = self.actions.window.last_snapshot
         if now is None:
             return
         params = [[np.array(x, copy=True) for x in layer] for layer in now.params]
         for k, j, where, a, b in self.changes:
             flat = params[k][j].reshape(-1)
-            flat[where] = (a if old else b)[where]
+            flat[where] = (a if undoing else b)[where]
         self.actions._set_weights([tuple(layer) for layer in params])
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self._put(old=False)
-
-    def undo(self) -> None:
-        self._put(old=True)
-
-
 
 
 class UndoMixin:
