@@ -290,6 +290,9 @@ class BackpropView(QWidget):
         self.canvas.edit_requested.connect(self._link_clicked)
         self.plot.scene().sigMouseClicked.connect(self._plot_clicked)
         self._show_stage()
+        # The check's and the formulas' words carry the theme's colours: written again at a
+        # change of look (the light theme's dark green stayed on the dark ground).
+        colors.follow(self, self._show_stage)
 
     # -- data ------------------------------------------------------------------------------------
 
