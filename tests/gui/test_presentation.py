@@ -127,17 +127,18 @@ def test_the_views_plots_stay_inside_their_view_in_presentation_at_1024(main_win
     w.set_presentation(True)
     w.show_view(view)
     _at_size(w, qtbot, (1024, 768))
-    qtbot.wait(500)
-    QApplication.processEvents()
-    views = [g for g in w.findChildren(pg.GraphicsView) if g.isVisible()]
-    assert views
-    for g in views:
-        room = g.viewport().rect()
-        for item in g.scene().items():
-            if isinstance(item, pg.PlotItem) and item.isVisible():
-                r = g.mapFromScene(item.sceneBoundingRect()).boundingRect()
-                assert room.adjusted(-1, -1, 1, 1).contains(r), (view, r, room)
-    assert layout_problems(w) == []
+
+    def inside() -> None:  # once the layout has settled at the new size and scale
+        views = [g for g in w.findChildren(pg.GraphicsView) if g.isVisible()]
+        assert views
+        for g in views:
+            room = g.viewport().rect()
+            for item in g.scene().items():
+                if isinstance(item, pg.PlotItem) and item.isVisible():
+                    r = g.mapFromScene(item.sceneBoundingRect()).boundingRect()
+                    assert room.adjusted(-1, -1, 1, 1).contains(r), (view, r, room)
+        assert layout_problems(w) == []
+    qtbot.waitUntil(inside, timeout=30_000)
 
 
 def test_every_view_leaves_the_window_narrow_enough_for_a_projector(main_window, qtbot):
@@ -187,20 +188,21 @@ def test_a_lessons_words_leave_its_plots_room_in_presentation_at_1024(main_windo
     lessons = w._inspection_views["lessons"]
     page = lessons.pages["moons"]
     qtbot.waitUntil(lambda: page.filled, timeout=120_000)
-    qtbot.wait(300)
-    QApplication.processEvents()
-    assert page.glw.height() >= 0.5 * page.height()
-    assert page.words.height() <= 0.4 * page.height() + 1
-    plots = [i for i in page.glw.ci.items if isinstance(i, pg.PlotItem)]
-    for p in plots:
-        label = p.titleLabel
-        font = QFont()
-        font.setPointSizeF(float(label.opts["size"].replace("pt", "")))
-        assert QFontMetrics(font).horizontalAdvance(label.text) <= p.width(), label.text
-        # Small still (three 1:1 planes side by side in ~470 px), but drawn: before, the whole
-        # plot area was 20 px high and the planes had no height at all.
-        assert p.vb.height() >= 30, label.text
-    assert layout_problems(w) == []
+
+    def room() -> None:  # once the titles are fitted and the layout has settled
+        assert page.glw.height() >= 0.5 * page.height()
+        assert page.words.height() <= 0.4 * page.height() + 1
+        plots = [i for i in page.glw.ci.items if isinstance(i, pg.PlotItem)]
+        for p in plots:
+            label = p.titleLabel
+            font = QFont()
+            font.setPointSizeF(float(label.opts["size"].replace("pt", "")))
+            assert QFontMetrics(font).horizontalAdvance(label.text) <= p.width(), label.text
+            # Small still (three 1:1 planes side by side in ~470 px), but drawn: before, the
+            # whole plot area was 20 px high and the planes had no height at all.
+            assert p.vb.height() >= 30, label.text
+        assert layout_problems(w) == []
+    qtbot.waitUntil(room, timeout=30_000)
 
 
 def test_the_landscapes_words_leave_its_map_room_in_presentation_at_1280x720(main_window, qtbot,
@@ -214,9 +216,10 @@ def test_the_landscapes_words_leave_its_map_room_in_presentation_at_1280x720(mai
     _at_size(w, qtbot, (1280, 720))
     view = w._inspection_views["landscape"]
     qtbot.waitUntil(lambda: view.result is not None, timeout=120_000)
-    qtbot.wait(300)
-    QApplication.processEvents()
-    assert view.explanation_scroll.height() <= 0.2 * view.height() + 1
-    assert view.hint.height() <= 3 * view.hint.fontMetrics().height()
-    assert view.map.vb.height() >= 120
-    assert layout_problems(w) == []
+
+    def room() -> None:  # once the layout has settled
+        assert view.explanation_scroll.height() <= 0.2 * view.height() + 1
+        assert view.hint.height() <= 3 * view.hint.fontMetrics().height()
+        assert view.map.vb.height() >= 120
+        assert layout_problems(w) == []
+    qtbot.waitUntil(room, timeout=30_000)

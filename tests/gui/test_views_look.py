@@ -27,8 +27,11 @@ def default_look():
 
 def _show(w, qtbot, name: str) -> None:
     w.show_view(name)
-    QApplication.processEvents()
-    qtbot.wait(300)  # the view's first frame (its probe's numbers) arrives
+    view = w._inspection_views.get(name)
+    # The view's first frame (and its probe's numbers, where it has a probe) has arrived.
+    qtbot.waitUntil(lambda: view is None or (getattr(view, "snapshot", True) is not None and
+                                             getattr(view, "result", True) is not None),
+                    timeout=60_000)
     QApplication.processEvents()
 
 

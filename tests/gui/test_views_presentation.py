@@ -49,12 +49,25 @@ def _measure(view) -> dict[str, list[float]]:
     return out
 
 
+def _drawn(view) -> bool:
+    """The view has drawn a snapshot (and its probe's first result, where it has one)."""
+    return getattr(view, "snapshot", True) is not None and \
+        getattr(view, "result", True) is not None
+
+
 def _shown(w, qtbot, name):
     w.show_view(name)
+    view = w._inspection_views[name]
+    qtbot.waitUntil(lambda: _drawn(view), timeout=60_000)
     QApplication.processEvents()
-    qtbot.wait(400)
-    QApplication.processEvents()
-    return w._inspection_views[name]
+    return view
+
+
+def _grown(normal, big) -> bool:
+    """Every kind measured in both has grown by the presentation scale, smallest and largest."""
+    return all(min(big[k]) >= SCALE * min(normal[k]) - 0.05 and
+               max(big[k]) >= SCALE * max(normal[k]) - 0.05
+               for k in normal if normal[k] and big[k])
 
 
 @pytest.mark.parametrize("entry", REGISTRY, ids=lambda e: e.name)
@@ -70,11 +83,11 @@ def test_presentation_mode_scales_every_view(main_window, qtbot, wait_run, entry
     if hasattr(view, "result"):  # the views whose probe takes a while: their first picture
         qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 40,
                         timeout=60_000)
-        qtbot.wait(200)
+        QApplication.processEvents()
     normal = _measure(view)
     w.set_presentation(True)
-    qtbot.wait(400)
-    QApplication.processEvents()
+    # Until the view has drawn at the new scale (the assertions below then say what is short).
+    qtbot.waitUntil(lambda: _grown(normal, _measure(view)), timeout=30_000)
     big = _measure(view)
     checked = 0
     for kind in ("text", "marker", "line", "label"):
@@ -87,8 +100,12 @@ def test_presentation_mode_scales_every_view(main_window, qtbot, wait_run, entry
         assert max(big[kind]) >= SCALE * max(normal[kind]) - 0.05, (entry.name, kind)
     assert checked >= 2, (entry.name, normal)
     w.set_presentation(False)
-    qtbot.wait(300)
-    QApplication.processEvents()
+
+    def back_to_normal() -> bool:
+        back = _measure(view)
+        return all(abs(min(back[k]) - min(normal[k])) <= 0.05
+                   for k in ("text", "label") if back[k] and normal[k])
+    qtbot.waitUntil(back_to_normal, timeout=30_000)
     back = _measure(view)
     for kind in ("text", "label"):
         if back[kind] and normal[kind]:
