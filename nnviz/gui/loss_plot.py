@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from nnviz.core.snapshot import Snapshot
 
 from . import colors
-from .widgets import LogAxis, cache_axes, scale_axes
+from .widgets import LogAxis, cache_axes, keep_axis_title_inside, scale_axes
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -78,6 +78,7 @@ class LossPlot(pg.PlotWidget):
             pi.getAxis(side).enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles people
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "loss")
+        keep_axis_title_inside(pi)
         cache_axes(pi)
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)

@@ -61,6 +61,7 @@ from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
+from .widgets import WrappedLabel
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -248,13 +249,12 @@ class MainWindow(QMainWindow):
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
                                   "training stay visible.")
-        self.metrics = QLabel()
+        self.metrics = WrappedLabel()  # on two lines rather than cut, at 1024 px
         self.metrics.setToolTip("Loss and accuracy of the current model on the training and the "
                                 "test points (R\u00b2 for regression: 1 is a perfect fit).")
         self.metrics.setTextFormat(Qt.TextFormat.RichText)
         # Never let a long number widen the window (a diverging run prints huge ones).
         self.metrics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.metrics.setWordWrap(True)  # on two lines rather than cut, at 1024 px
         loss_box = QWidget()
         lv = QVBoxLayout(loss_box)
         lv.setContentsMargins(8, 0, 4, 4)

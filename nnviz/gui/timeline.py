@@ -11,12 +11,13 @@ from __future__ import annotations
 # Qt's own QSignalBlocker (a context manager in PySide6): superqt's signals_blocked did the same,
 # and importing superqt (qtpy and all its widgets) cost ~0.1 s of every launch.
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
-                               QMessageBox, QSizePolicy, QSlider, QToolButton, QVBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLineEdit, QMenu,
+                               QMessageBox, QSlider, QToolButton, QVBoxLayout,
                                QWidget)
 
 from nnviz.core.snapshot import Snapshot
 from . import colors
+from .widgets import FittingLabel
 
 
 REPLAY_FPS = 30
@@ -43,8 +44,7 @@ class Timeline(QWidget):
         self.slider.setToolTip("Drag to see any epoch of the run: every view shows it. "
                                "Home / End: the first epoch / the live end; Ctrl+Left / "
                                "Ctrl+Right: one epoch back / on.")
-        self.label = QLabel()
-        self.label.setMinimumWidth(10)
+        self.label = FittingLabel()
         self.replay = QToolButton()
         self.replay.setText("Replay")
         self.replay.setCheckable(True)
@@ -84,10 +84,8 @@ class Timeline(QWidget):
         bottom.addWidget(self.label, 1)
         for w in (self.replay, self.speed, self.live, self.fork):
             bottom.addWidget(w)
-        # A long epoch number must not widen the window: the label gives way (its tooltip and
-        # the epoch counter above say it whole).
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.label.setWordWrap(True)  # on two lines rather than cut, at 1024 px
+        # A long epoch number must not widen the window: the label gives way, on one line, to
+        # a shorter wording (its tooltip and the epoch counter above say it whole).
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(2)
@@ -178,19 +176,24 @@ class Timeline(QWidget):
         self.go(value)
 
     def _show_label(self) -> None:
+        e, live = self.epoch, self.live_epoch
         if self.past:
-            self.label.setText(f"Past: epoch {self.epoch:,} of {self.live_epoch:,}")
-            self.label.setToolTip(f"The views show epoch {self.epoch:,} of the recorded run. "
-                                  "Live or End returns to its end; Play and Step go back to the "
-                                  "end and train on; Continue from here trains from this epoch "
-                                  "as a new branch.")
             self.label.setStyleSheet(PAST_STYLE.replace(
                 "#8a4b00", colors.hex_of(colors.accent(colors.TIMELINE_MARK))))
+            self.label.set_texts(
+                f"Past: epoch {e:,} of {live:,}", f"Past: {e:,} of {live:,}",
+                f"Past: {e:,}/{live:,}", f"{e:,}/{live:,}",
+                tip=f"The views show epoch {e:,} of the recorded run ({live:,} epochs). Live or "
+                    "End returns to its end; Play and Step go back to the end and train on; "
+                    "Continue from here trains from this epoch as a new branch.")
         else:
-            self.label.setText(f"Live \u00b7 epoch {self.live_epoch:,}"
-                               if self.live_epoch else "Timeline: train, then drag to look back")
-            self.label.setToolTip("")
             self.label.setStyleSheet("")
+            if live:
+                self.label.set_texts(f"Live \u00b7 epoch {live:,}", f"Live \u00b7 {live:,}",
+                                     f"{live:,}")
+            else:
+                self.label.set_texts("Timeline: train, then drag to look back",
+                                     "Train, then drag back", "Timeline")
 
     # --- replay ------------------------------------------------------------------------------
 

@@ -45,6 +45,84 @@ class MessageLabel(QLabel):
         return self.isVisible() and self.property("nnvizTint") == "error"
 
 
+class FittingLabel(QLabel):
+    """One line of text that never wraps or widens its row: of ``set_texts``' variants, longest
+    first, the first that fits the label's width (the last one if none does); the tooltip says
+    the whole text when a shorter one is shown. A wrapped label took two lines at 1024 px."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._texts: tuple[str, ...] = ("",)
+        self._tip = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_texts(self, *texts: str, tip: str = "") -> None:
+        self._texts, self._tip = tuple(texts) or ("",), tip
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._texts[0]
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width() - 2 * self.margin()
+        fm = self.fontMetrics()
+        # The shortest wording always whole: its width is the least the label takes.
+        shortest = fm.horizontalAdvance(self._texts[-1]) + 2 * self.margin() + 2
+        if self.minimumWidth() != shortest:
+            self.setMinimumWidth(shortest)
+        text = next((t for t in self._texts if fm.horizontalAdvance(t) <= room), self._texts[-1])
+        if text != self.text():
+            self.setText(text)
+        tip = self._tip or (self._texts[0] if text != self._texts[0] else "")
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()  # a bold style sheet (the past) or presentation mode's larger font
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label whose minimum height is its text's height at its width. A splitter
+    asks its pane for a minimum size, never a height for a width: the loss column at 1024x768
+    was given one line for the two-line metrics, and the loss plot slid under the timeline."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt)
+        if text != self.text():
+            super().setText(text)
+            self._hold()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._hold()
+
+    def _hold(self) -> None:
+        h = self.heightForWidth(self.width()) if self.width() > 0 and self.text() else 0
+        if h >= 0 and h != self.minimumHeight():
+            self.setMinimumHeight(h)
+
+
+def keep_axis_title_inside(plot_item) -> None:
+    """Room under ``plot_item`` for its bottom axis' title: pyqtgraph draws it 5 px below the
+    axis (AxisItem.resizeEvent's "nudge"), over what lies under the plot (the loss plot's
+    "epoch" touched the timeline's slider)."""
+    left, top, right, bottom = plot_item.layout.getContentsMargins()
+    plot_item.layout.setContentsMargins(left, top, right, max(bottom, AXIS_TITLE_NUDGE + 1))
+
+
+AXIS_TITLE_NUDGE = 5
+
+
 class _SaysOutOfRange:
     """A spin box that says so when a typed number is beyond its range (Qt clamps or drops it
     without a word): ``out_of_range(message)``, and the field keeps its value."""
@@ -390,23 +468,34 @@ class FittedTitles(QObject):
         # Presentation mode's scale (nnviz.gui.presentation.scale_scene): the titles start
         # and end that much larger; the scaling leaves these titles to this fitting.
         scale = float(self.view.property("nnvizScale") or 1.0)
+        titled = []
         for item in self.view.ci.items:
             label = getattr(item, "titleLabel", None)
             text = label.text if label is not None else ""
-            if not text:
-                continue
+            if text and item.isVisible() and item.width() > 0:  # not laid out: no say
+                titled.append((item, label, text))
+        # One size for all: the largest every title fits at (lesson 5's "Rounded Predictions"
+        # was smaller than its neighbours, as if less important).
+        common = min((self._fitted(item.width(), text, scale) for item, _, text in titled),
+                     default=TITLE_PT * scale)
+        for _, label, text in titled:
             label.nnviz_fitted = True
-            size = TITLE_PT * scale
-            font = QFont()
-            # The floor grows half as much: three plots side by side on a projector's 1024
-            # pixels could not hold their titles at 1.6 times the smallest size.
-            while size > MIN_TITLE_PT * (1 + (scale - 1) / 2):
-                font.setPointSizeF(size)
-                if QFontMetrics(font).horizontalAdvance(text) <= item.width() - 8:
-                    break
-                size -= 0.5
-            if label.opts.get("size") != f"{size:g}pt":
-                label.setText(text, size=f"{size:g}pt")
+            if label.opts.get("size") != f"{common:g}pt":
+                label.setText(text, size=f"{common:g}pt")
+
+    @staticmethod
+    def _fitted(width: float, text: str, scale: float) -> float:
+        """The largest title size (TITLE_PT * scale at most) at which ``text`` fits ``width``."""
+        size = TITLE_PT * scale
+        font = QFont()
+        # The floor grows half as much: three plots side by side on a projector's 1024
+        # pixels could not hold their titles at 1.6 times the smallest size.
+        while size > MIN_TITLE_PT * (1 + (scale - 1) / 2):
+            font.setPointSizeF(size)
+            if QFontMetrics(font).horizontalAdvance(text) <= width - 8:
+                break
+            size -= 0.5
+        return size
 
 
 class CappedScroll(QScrollArea):

@@ -35,7 +35,10 @@ def test_dragging_the_timeline_shows_that_epoch_in_every_view(main_window, qtbot
         assert s.past and s.live_epoch == 300
         if name != "main":
             qtbot.waitUntil(lambda: views[name].snapshot is w.last_snapshot, timeout=TIMEOUT)
-        assert "of 300" in w.controls.epoch.text() and "Past" in w.timeline.label.text()
+        # (The label says it on one line, shorter in a narrow column: "120/300" in the past's
+        # bold colour, the whole "Past: epoch 120 of 300" in its tooltip.)
+        assert "of 300" in w.controls.epoch.text() and f"{target}/300" in \
+            w.timeline.label.text().replace(" of ", "/") and "Past" in w.timeline.label.full_text()
         assert w.loss_plot.marker.isVisible() and w.loss_plot.marker.value() == target
         w.timeline.go(None)
         qtbot.waitUntil(lambda: not w.last_snapshot.past, timeout=TIMEOUT)
