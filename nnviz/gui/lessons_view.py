@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from nnviz.core import lessons
@@ -117,9 +117,10 @@ class LessonPage(QWidget):
         self.try_button.setToolTip("Load this lesson's problem into the main window and train "
                                    "it yourself.")
         self.try_button.hide()
-        head = QHBoxLayout()
+        self.title = title
+        self.head = head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         head.addWidget(title, 1)
-        head.addWidget(self.try_button)
+        head.addWidget(self.try_button, 0, Qt.AlignmentFlag.AlignLeft)
         words = QWidget()
         wl = QVBoxLayout(words)
         wl.setContentsMargins(0, 0, 0, 0)
@@ -135,11 +136,47 @@ class LessonPage(QWidget):
         lay.addWidget(self.glw, 1)
         self.filled = False
         self.titles = FittedTitles(self.glw)
+        self.glw.installEventFilter(self)  # presentation mode's scale: wider y axes
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         if event.oldSize().height() != event.size().height():
             self.words.updateGeometry()  # its cap is a share of this height
+        if event.oldSize().width() != event.size().width():
+            self._place_button()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._place_button()
+
+    def _place_button(self) -> None:
+        """"Try it live" beside the title, or under it when the title beside it would take more
+        lines than the two together (in presentation mode at 1024 px the title took four)."""
+        if self.try_button.isHidden():
+            return
+        width = self.words.viewport().width() or self.width()
+        spacing = max(self.head.spacing(), 0)
+        beside = max(self.title.heightForWidth(width - self.try_button.sizeHint().width()
+                                               - spacing), self.try_button.sizeHint().height())
+        under = self.title.heightForWidth(width) + spacing + self.try_button.sizeHint().height()
+        direction = (QBoxLayout.Direction.TopToBottom if under < beside
+                     else QBoxLayout.Direction.LeftToRight)
+        if self.head.direction() != direction:
+            self.head.setDirection(direction)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.DynamicPropertyChange and \
+                bytes(event.propertyName()) == b"nnvizScale":
+            for item in self.glw.ci.items:
+                if isinstance(item, pg.PlotItem):
+                    item.getAxis("left").setWidth(self.axis_width())
+        return False
+
+    def axis_width(self) -> int:
+        """The y axes' common width: room for "0.7915" and the axis' title, at presentation
+        mode's scale too (fixed at the normal size, "loss" was written over its numbers)."""
+        return int(LEFT_AXIS_WIDTH * float(self.glw.property("nnvizScale") or 1.0))
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
@@ -151,7 +188,7 @@ class LessonPage(QWidget):
         # lesson 3's third title was cut): equal columns, and one width for the y axes.
         p.setPreferredWidth(10)  # what the grid compares: equal, so the columns are
         p.setMinimumWidth(10)
-        p.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        p.getAxis("left").setWidth(self.axis_width())
         return p
 
     def plane(self, row: int, col: int, title: str) -> pg.PlotItem:
@@ -166,6 +203,116 @@ class LessonPage(QWidget):
         return item
 
 
+LOSS_ROOM = 120  # pixels the loss curve under a row of planes keeps, at least
+
+
+class PlanesGrid(QObject):
+    """Lesson 5's three planes and its loss curve, arranged for the room: the planes in one row
+    over the loss where that draws them largest, else two by two with the loss in the fourth
+    cell. Three 1:1 planes side by side in the narrow page of a 1024 px window (presentation
+    mode's or not) were 35-50 px tall."""
+
+    def __init__(self, page: LessonPage, planes, loss: pg.PlotItem) -> None:
+        super().__init__(page.glw)
+        self.page, self.planes, self.loss = page, list(planes), loss
+        self.columns = 3  # as the planes were added
+        page.glw.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self.arrange)  # gone with the view, if it goes first
+        return False
+
+    def plane_height(self, columns: int) -> float:
+        """The height of a plane's drawing, in pixels, with the planes in ``columns`` columns."""
+        view = self.page.glw.viewport()
+        width, height = view.width(), view.height()
+        p = self.planes[0]
+        vb = p.getViewBox()
+        laid_out = p.width() > vb.width() > 0 and p.height() > vb.height() > 0
+        around_w = p.width() - vb.width() if laid_out else LEFT_AXIS_WIDTH + 10
+        around_h = p.height() - vb.height() if laid_out else 80
+        (x0, x1), (y0, y1) = vb.viewRange()
+        aspect = (x1 - x0) / (y1 - y0) if y1 > y0 and x1 > x0 else 1.0
+        if columns == 3:  # one row, the loss under it
+            return min((width / 3 - around_w) / aspect, height - LOSS_ROOM - around_h)
+        return min((width / 2 - around_w) / aspect, height / 2 - around_h)
+
+    def arrange(self) -> None:
+        columns = max((3, 2), key=self.plane_height)
+        if columns == self.columns:
+            return
+        self.columns = columns
+        grid = self.page.glw.ci.layout  # Qt's grid: the items stay in the scene, as they are
+        for item in (*self.planes, self.loss):
+            grid.removeItem(item)
+        cells = ((0, 0), (0, 1), (0, 2)) if columns == 3 else ((0, 0), (0, 1), (1, 0))
+        for plane, (row, col) in zip(self.planes, cells):
+            grid.addItem(plane, row, col)
+        if columns == 3:
+            grid.addItem(self.loss, 1, 0, 1, 3)
+        else:
+            grid.addItem(self.loss, 1, 1)
+        grid.activate()
+        self.page.plane_heights._later()  # the planes' 1:1 heights at their new widths
+        QTimer.singleShot(0, self, self.page.titles.fit)
+
+
+LIST_SHARE = 0.22  # of the lessons view's width, at most, for the list (its names wrap to fit)
+
+
+def _wrapped(text: str, fm, width: int) -> str:
+    """``text`` on as many lines as it needs to be at most ``width`` wide (greedy, by words)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and fm.horizontalAdvance(lines[-1] + " " + word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+class LessonList(QListWidget):
+    """The lessons' names, each whole: the list is as wide as the longest name where the view
+    has room, else narrower with the names on two lines (presentation mode at 1024 px cut them
+    at "1. Linear regres", with a scroll bar under them)."""
+
+    def __init__(self, names, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.names = list(names)
+        self.addItems(self.names)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.room = 10**6  # the widest the view lets the list be (LessonsView.resizeEvent)
+        self.fit()
+
+    def padding(self) -> int:
+        """The list's width beyond its widest line: frame, the item's text margins, a little
+        air."""
+        from PySide6.QtWidgets import QStyle
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+        return 2 * self.frameWidth() + 2 * margin + 8
+
+    def fit(self, room: int | None = None) -> None:
+        if room is not None:
+            self.room = room
+        fm, pad = self.fontMetrics(), self.padding()
+        whole = max(fm.horizontalAdvance(n) for n in self.names)
+        word = max(fm.horizontalAdvance(w) for n in self.names for w in n.split())
+        text_width = max(min(whole, self.room - pad), word)
+        for i, name in enumerate(self.names):
+            text = _wrapped(name, fm, text_width)
+            if self.item(i).text() != text:
+                self.item(i).setText(text)
+        if self.width() != text_width + pad or self.minimumWidth() != text_width + pad:
+            self.setFixedWidth(text_width + pad)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit()  # presentation mode's larger names
+
+
 class LessonsView(QWidget):
     """The "lessons" view: the list of lessons on the left, the chosen one on the right."""
 
@@ -174,11 +321,9 @@ class LessonsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.extras_key = "baseline"
-        self.list = QListWidget()
-        self.list.addItems([lesson.short for lesson in LESSONS])
+        self.list = LessonList([lesson.short for lesson in LESSONS])
         for i, lesson in enumerate(LESSONS):
             self.list.item(i).setToolTip(lesson.title)
-        self._fit_list()
         self.stack = QStackedWidget()
         self.pages = {lesson.key: LessonPage(lesson) for lesson in LESSONS}
         for lesson in LESSONS:
@@ -236,6 +381,7 @@ class LessonsView(QWidget):
             button.setToolTip((tooltips or {}).get(key, ""))
             button.clicked.connect(lambda _=False, k=key: self.try_requested.emit(k))
             button.show()
+            self.pages[key]._place_button()
 
     @property
     def current_key(self) -> str:
@@ -357,9 +503,15 @@ class LessonsView(QWidget):
         page.plane_heights = PlaneHeights(page.glw, planes)
         page.plane_heights.fit()
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
+        fit_title(lp)
         lp.setLabels(bottom="epoch", left="loss")
         lp.getAxis("left").enableAutoSIPrefix(False)
+        lp.getAxis("left").setWidth(page.axis_width())
+        lp.setPreferredWidth(10)  # a column as wide as a plane's, when it takes a plane's cell
+        lp.setMinimumWidth(10)
         lp.setMaximumHeight(170)
+        page.planes_grid = PlanesGrid(page, planes, lp)
+        page.planes_grid.arrange()
         lp.plot(np.arange(1, len(m.losses) + 1), m.losses,
                 pen=pg.mkPen(colors.train_curve(), width=2))
         printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
@@ -448,8 +600,9 @@ class LessonsView(QWidget):
             # showed a sliver of it: x from -0.4 to 0.4 of the moons' -1.2 to 2.2).
             p0.getViewBox().setRange(rect, padding=0)
 
-    def _fit_list(self) -> None:
-        self.list.setFixedWidth(self.list.sizeHintForColumn(0) + 16)
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self.list.fit(max(int(self.width() * LIST_SHARE), 60))
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): every page drawn so far again."""
