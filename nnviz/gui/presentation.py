@@ -108,6 +108,11 @@ class Presentation(QObject):
         if w.last_snapshot is not None:
             self._update_readout(w.last_snapshot)
 
+    def normal_split(self):
+        """The normal mode's splitter states (main, left) while presentation mode is on, to
+        save for the next launch; None in the normal mode (the splitters are the normal ones)."""
+        return self._normal_split if self.active else None
+
     def _exercise_open(self) -> bool:
         return self.window.side_tabs.exercise is not None
 

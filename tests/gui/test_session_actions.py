@@ -150,6 +150,27 @@ def test_a_failed_save_says_why(win, qtbot, tmp_path):
     assert actions.message_box.isVisible() and actions.path is None
 
 
+def test_a_window_closed_in_presentation_mode_remembers_the_normal_columns(qtbot):
+    """Presentation mode gives the settings' column to the plot (36% of the width): closing
+    in it saved that, and the next window, in the normal mode, opened with the settings and
+    the timeline squeezed (its label on two lines at 1024 px)."""
+    w, _ = _window(qtbot)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    normal = w.main_split.sizes()
+    w.set_presentation(True)
+    qtbot.waitUntil(lambda: w.main_split.sizes()[0] < normal[0] - 20)
+    w.close()
+    w2, _ = _window(qtbot)
+    try:
+        w2.resize(1024, 768)
+        qtbot.waitUntil(lambda: w2.width() == 1024)
+        assert not w2.presentation.active  # set_presentation is not remembered
+        qtbot.waitUntil(lambda: abs(w2.main_split.sizes()[0] - normal[0]) <= 2)
+    finally:
+        w2.close()
+
+
 def test_recent_files_and_geometry_are_remembered(qtbot, tmp_path, own_settings):
     w, actions = _window(qtbot)
     path = str(tmp_path / "a.nnviz")

@@ -54,8 +54,15 @@ class SettingsMixin:
         if getattr(w, "companion", False):  # its work is not what nnviz opens with next time
             return
         s.setValue("window/geometry", w.saveGeometry())
-        s.setValue("window/main_split", w.main_split.saveState())
-        s.setValue("window/right_split", w.right_split.saveState())
+        # The normal mode's splitters, not presentation mode's (which gives the settings'
+        # column to the plot): a window closed in presentation mode opened the next time, in
+        # the normal mode, with the settings and the timeline squeezed into 36% of the width.
+        presentation = getattr(w, "presentation", None)
+        normal = presentation.normal_split() if presentation is not None else None
+        main_split, right_split = normal or (w.main_split.saveState(),
+                                             w.right_split.saveState())
+        s.setValue("window/main_split", main_split)
+        s.setValue("window/right_split", right_split)
         s.setValue(WORK_KEY, json.dumps(self.work_settings()))
         s.sync()  # on closing: a failure here has no window left to be shown in
 
