@@ -1,0 +1,156 @@
+"""The window at a projector's 1024x768 (and 1280x720): lesson 5's planes large enough to read,
+the lessons' names whole, one title size per page, the timeline's label on one line and the loss
+plot's "epoch" clear of the timeline. Geometry, not pixels."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication
+
+from nnviz.gui.lessons_view import LESSON_KEYS, LESSONS
+
+from .test_presentation import _at_size, _with_numbers, layout_problems
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+PLANE_PX = 65  # a plane's drawing at least this tall at 1024x768 (three in a row: ~50)
+
+
+def _in_window(widget, window) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _plots(page) -> list:
+    return [i for i in page.glw.ci.items if isinstance(i, pg.PlotItem) and i.isVisible()]
+
+
+def _titles_one_size(page) -> None:
+    sizes = {p.titleLabel.opts.get("size") for p in _plots(page) if p.titleLabel.text}
+    assert len(sizes) == 1, sizes
+
+
+def _plots_inside(page) -> None:
+    room = page.glw.viewport().rect().adjusted(-1, -1, 1, 1)
+    for p in _plots(page):
+        r = page.glw.mapFromScene(p.sceneBoundingRect()).boundingRect()
+        assert room.contains(r), (p.titleLabel.text, r, room)
+
+
+def _names_whole(lessons) -> None:
+    """Every lesson's name is all there, each of its lines as wide as the list shows."""
+    lst = lessons.list
+    fm = lst.fontMetrics()
+    assert not lst.horizontalScrollBar().isVisible()
+    room = lst.viewport().rect()
+    for i, lesson in enumerate(LESSONS):
+        item = lst.item(i)
+        assert " ".join(item.text().split()) == lesson.short
+        rect = lst.visualItemRect(item)
+        assert room.contains(rect), (item.text(), rect, room)
+        lines = item.text().split("\n")
+        for line in lines:
+            assert fm.horizontalAdvance(line) <= rect.width() - 4, (line, rect.width())
+        assert rect.height() >= len(lines) * fm.height() - 1, (item.text(), rect.height())
+
+
+def _lessons(w, qtbot, key: str):
+    view = w._inspection_views["lessons"]
+    page = view.pages[key]
+    qtbot.waitUntil(lambda: page.filled and view.stack.currentWidget() is page, timeout=120_000)
+    return view, page
+
+
+def test_lesson_5_at_1024x768_in_presentation_mode(main_window, qtbot):
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("lesson-5")
+    _at_size(w, qtbot, (1024, 768))
+    lessons, page = _lessons(w, qtbot, "moons")
+    planes = [p for p in _plots(page) if p.getAxis("bottom").labelText == "x1"]
+    assert len(planes) == 3
+
+    def readable() -> None:  # once the planes are arranged and their heights fitted
+        for p in planes:
+            assert p.vb.height() >= PLANE_PX, (p.titleLabel.text, p.vb.height())
+            ratio = (p.vb.width() / p.vb.height())
+            (x0, x1), (y0, y1) = p.vb.viewRange()
+            assert ratio == pytest.approx((x1 - x0) / (y1 - y0), rel=0.1)  # still 1:1
+        _plots_inside(page)
+        _titles_one_size(page)
+        _names_whole(lessons)
+        assert layout_problems(w) == []
+    qtbot.waitUntil(readable, timeout=30_000)
+
+
+@pytest.mark.parametrize("key", LESSON_KEYS)
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_lesson_fits_a_projector_in_presentation_mode(main_window, qtbot, wait_run, key,
+                                                            size):
+    w = main_window
+    if key == "baseline":
+        _with_numbers(w, qtbot, wait_run)  # its plots come with the run's next frame
+    w.set_presentation(True)
+    w.show_view("lessons")
+    w._inspection_views["lessons"].show_lesson(key)
+    _at_size(w, qtbot, size)
+    lessons, page = _lessons(w, qtbot, key)
+
+    def fits() -> None:
+        assert _plots(page)
+        for p in _plots(page):
+            assert p.vb.height() >= 40 and p.vb.width() >= 40, (key, p.titleLabel.text)
+        _plots_inside(page)
+        _titles_one_size(page)
+        _names_whole(lessons)
+        assert layout_problems(w) == []
+    qtbot.waitUntil(fits, timeout=30_000)
+
+
+def _one_line(label) -> bool:
+    fm = label.fontMetrics()
+    needed = label.heightForWidth(label.contentsRect().width()) if label.wordWrap() \
+        else fm.height()
+    return fm.horizontalAdvance(label.text()) <= label.contentsRect().width() and \
+        needed <= 1.5 * fm.height()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_timeline_label_stays_on_one_line(main_window, qtbot, wait_run, size):
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    _at_size(w, qtbot, size)
+    label = w.timeline.label
+    qtbot.waitUntil(lambda: _one_line(label) and "120" in label.text())
+    w.timeline.go(60)  # the past: bold and longer ("Past: epoch 60 of 120")
+    # The worker replays epoch 60 from the run log: slow on a busy machine.
+    qtbot.waitUntil(lambda: w.timeline.past and w.timeline.epoch == 60, timeout=60_000)
+    qtbot.waitUntil(lambda: _one_line(label) and "60" in label.text() and "120" in label.text())
+    assert "60" in label.toolTip() and "120" in label.toolTip()
+    assert layout_problems(w) == []
+
+
+def _epoch_title(w) -> QRect:
+    """Where the loss plot's "epoch" is drawn, in the window."""
+    axis = w.loss_plot.getPlotItem().getAxis("bottom")
+    r = w.loss_plot.mapFromScene(axis.label.sceneBoundingRect()).boundingRect()
+    return QRect(w.loss_plot.mapTo(w, r.topLeft()), r.size())
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_loss_plots_epoch_title_is_clear_of_the_timeline(main_window, qtbot, wait_run, size):
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    _at_size(w, qtbot, size)
+
+    def clear() -> None:
+        title = _epoch_title(w)
+        plot = _in_window(w.loss_plot, w)
+        assert plot.contains(title), (title, plot)
+        for part in (w.timeline, w.timeline.slider):
+            assert not title.intersects(_in_window(part, w)), (title, _in_window(part, w))
+            assert not plot.intersects(_in_window(part, w)), (plot, _in_window(part, w))
+    qtbot.waitUntil(clear, timeout=10_000)
+    w.set_presentation(True)  # the timeline folded away: the title stays in its plot
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: _in_window(w.loss_plot, w).contains(_epoch_title(w)), timeout=10_000)
