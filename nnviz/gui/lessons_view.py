@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -92,6 +93,9 @@ LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their wid
 
 
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
+# A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
+# were 55 px tall at 1280x720 in presentation mode.
+SHORT_PAGE, SHORT_TEXT_SHARE = 640, 0.3
 
 
 class LessonPage(QWidget):
@@ -141,6 +145,7 @@ class LessonPage(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         if event.oldSize().height() != event.size().height():
+            self.words.share = TEXT_SHARE if self.height() >= SHORT_PAGE else SHORT_TEXT_SHARE
             self.words.updateGeometry()  # its cap is a share of this height
         if event.oldSize().width() != event.size().width():
             self._place_button()
@@ -173,10 +178,21 @@ class LessonPage(QWidget):
                     item.getAxis("left").setWidth(self.axis_width())
         return False
 
+    widest_tick = "0.7915"  # the widest number on this page's y axes (lesson 5's: "0.25")
+
     def axis_width(self) -> int:
-        """The y axes' common width: room for "0.7915" and the axis' title, at presentation
-        mode's scale too (fixed at the normal size, "loss" was written over its numbers)."""
-        return int(LEFT_AXIS_WIDTH * float(self.glw.property("nnvizScale") or 1.0))
+        """The y axes' common width: room for the page's widest number and the axis' title at
+        presentation mode's scale too (at the normal width, "loss" was written over its
+        numbers); pyqtgraph's own sum (AxisItem._updateWidth) and a few pixels of air."""
+        scale = float(self.glw.property("nnvizScale") or 1.0)
+        if scale == 1.0:
+            return LEFT_AXIS_WIDTH
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * scale)  # as nnviz.gui.widgets.scale_axes
+        fm = QFontMetrics(font)
+        title = fm.height() + 8  # a QGraphicsTextItem's height: its 4 px margins
+        need = fm.horizontalAdvance(self.widest_tick) + 5 + 0.8 * title + 4
+        return max(LEFT_AXIS_WIDTH, int(need + 0.999))
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
         p = self.glw.addPlot(row=row, col=col, title=title)
@@ -232,8 +248,8 @@ class PlanesGrid(QObject):
         laid_out = p.width() > vb.width() > 0 and p.height() > vb.height() > 0
         around_w = p.width() - vb.width() if laid_out else LEFT_AXIS_WIDTH + 10
         around_h = p.height() - vb.height() if laid_out else 80
-        (x0, x1), (y0, y1) = vb.viewRange()
-        aspect = (x1 - x0) / (y1 - y0) if y1 > y0 and x1 > x0 else 1.0
+        x, y = self.page.plane_heights.extent
+        aspect = x / y if x > 0 and y > 0 else 1.0
         if columns == 3:  # one row, the loss under it
             return min((width / 3 - around_w) / aspect, height - LOSS_ROOM - around_h)
         return min((width / 2 - around_w) / aspect, height / 2 - around_h)
@@ -483,6 +499,7 @@ class LessonsView(QWidget):
             return
         self.moons_result = m
         X = m.X
+        page.widest_tick = "0.25"  # the loss; the planes' "-0.5" is no wider
         planes = []
         for col, (title, brushes, symbols) in enumerate((
                 ("True Labels", _class_brushes(m.labels), _class_symbols(m.labels)),
@@ -497,10 +514,14 @@ class LessonsView(QWidget):
             # stderr for every plot).
             lo, hi = X.min(axis=0).astype(float), X.max(axis=0).astype(float)
             pad = 0.06 * (hi - lo)
+            # 1:1 where the cell is wider than the plane at its height, too (the grid's cells
+            # at 1280x720 are): the x range grows, the moons keep their shape.
+            p.getViewBox().setAspectLocked(True)
             p.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]),
                        yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
             planes.append(p)
-        page.plane_heights = PlaneHeights(page.glw, planes)
+        extent = tuple(float(v) for v in 1.12 * (hi - lo))
+        page.plane_heights = PlaneHeights(page.glw, planes, extent=extent)
         page.plane_heights.fit()
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
         fit_title(lp)

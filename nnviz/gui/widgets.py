@@ -298,12 +298,15 @@ class PlaneHeights(QObject):
     follows its width and its view's range (call ``fit`` when the range changes); the other
     rows take the rest of the height."""
 
-    def __init__(self, view, plots, linked: bool = False) -> None:
+    def __init__(self, view, plots, linked: bool = False, extent=None) -> None:
         """``linked``: the plots show one plane (linked axes): the first one's height is
-        everyone's (a linked view's range depends on the others' sizes)."""
+        everyone's (a linked view's range depends on the others' sizes). ``extent``: the
+        (width, height) of the plane to show, for plots whose aspect is locked (their range
+        grows with a cell wider than 1:1, so it cannot tell the plane's shape)."""
         super().__init__(view)
         self.plots = list(plots)
         self.linked = linked
+        self.extent = extent
         view.installEventFilter(self)
 
     def _later(self, *_) -> None:
@@ -318,7 +321,8 @@ class PlaneHeights(QObject):
         changed = False
         for plot in self.plots[:1] if self.linked else self.plots:
             vb = plot.getViewBox()
-            (x0, x1), (y0, y1) = vb.viewRange()
+            (x0, x1), (y0, y1) = ((0, self.extent[0]), (0, self.extent[1])) if self.extent \
+                else vb.viewRange()
             around_w = plot.width() - vb.width()
             around_h = plot.height() - vb.height()
             if plot.width() <= around_w or x1 <= x0 or y1 <= y0:

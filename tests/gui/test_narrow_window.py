@@ -61,11 +61,12 @@ def _lessons(w, qtbot, key: str):
     return view, page
 
 
-def test_lesson_5_at_1024x768_in_presentation_mode(main_window, qtbot):
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_lesson_5_in_presentation_mode_on_a_projector(main_window, qtbot, size):
     w = main_window
     w.set_presentation(True)
     w.show_view("lesson-5")
-    _at_size(w, qtbot, (1024, 768))
+    _at_size(w, qtbot, size)
     lessons, page = _lessons(w, qtbot, "moons")
     planes = [p for p in _plots(page) if p.getAxis("bottom").labelText == "x1"]
     assert len(planes) == 3
@@ -73,9 +74,13 @@ def test_lesson_5_at_1024x768_in_presentation_mode(main_window, qtbot):
     def readable() -> None:  # once the planes are arranged and their heights fitted
         for p in planes:
             assert p.vb.height() >= PLANE_PX, (p.titleLabel.text, p.vb.height())
-            ratio = (p.vb.width() / p.vb.height())
+            # 1:1 (a unit of x1 as long as one of x2), and every point in view
             (x0, x1), (y0, y1) = p.vb.viewRange()
-            assert ratio == pytest.approx((x1 - x0) / (y1 - y0), rel=0.1)  # still 1:1
+            assert p.vb.width() / p.vb.height() == pytest.approx((x1 - x0) / (y1 - y0),
+                                                                 rel=0.05)
+            points = [i for i in p.items if isinstance(i, pg.ScatterPlotItem)][0]
+            xs, ys = points.getData()
+            assert x0 <= xs.min() and xs.max() <= x1 and y0 <= ys.min() and ys.max() <= y1
         _plots_inside(page)
         _titles_one_size(page)
         _names_whole(lessons)
