@@ -553,6 +553,7 @@ class LessonsView(QWidget):
     def _baseline_plots(self, page: LessonPage):
         if self._baseline_items is None:
             items = []
+            page.widest_tick = "-2.5"  # a plane's numbers (the widest y axes made it narrow)
             for col, title in enumerate(("logistic regression", "the network")):
                 p = page.plane(0, col, title)
                 img = pg.ImageItem(axisOrder="row-major")
