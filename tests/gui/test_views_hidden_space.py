@@ -32,7 +32,7 @@ def test_layers_listed_last_layer_by_default_and_points_follow_training(view):
     assert view.probe.layer == 2 and view.probe.units is None and changed
     t.run(1)
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
-    x0, _ = view.train_points.getData()
+    x0 = view.train_points.getData()[0].copy()  # the points move in place
     assert len(x0) == len(t.data.train_index)
     assert "PC 1" in view.plot.getPlotItem().getAxis("bottom").labelText
     t.run(300)
