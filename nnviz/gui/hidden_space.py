@@ -35,6 +35,7 @@ class HiddenSpaceView(QWidget):
         self.probe = probe or HiddenSpaceProbe()
         self.extras_key = "hidden-space"
         self.snapshot = None
+        self._drawn: HiddenSpace | None = None  # the numbers on the plot
         self._spec = None
         self._labels_key = None
         self.layer_box = QComboBox()
@@ -179,7 +180,12 @@ class HiddenSpaceView(QWidget):
             if not self.caption.text():
                 self._message("The hidden space appears with the next frame.")
             return
+        if hs is self._drawn and self._labels_key is not None:
+            # The throttled probe handed out its last numbers again (inspect.Throttled): the
+            # plot would be drawn the same; about every other snapshot at 100,000 points.
+            return
         self._draw(hs)
+        self._drawn = hs
 
     def _message(self, text: str) -> None:
         self.caption.setText(text)
