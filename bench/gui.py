@@ -14,7 +14,8 @@ Runs the real MainWindow offscreen (QT_QPA_PLATFORM=offscreen) on the notebook's
 2-4-10-4-1 sigmoid, MSE, gd, lr 1.0; ``--points N`` moons points, ``--hidden W,W,..`` sigmoid
 layers instead), with every view installed, and prints ONE JSON object.
 
-``--views``: ``side`` (the default, below), ``main`` (the main tab alone), ``all`` (the main tab,
+The data sets come from a cache in $TMPDIR/nnviz-bench-data, as the CLI's (a warm cache: no
+scikit-learn import to make them). ``--views``: ``side`` (the default, below), ``main`` (the main tab alone), ``all`` (the main tab,
 then each view's tab in turn: the headline figures are the worst of the tabs, frames/s over the
 tabs that draw training frames, all but the lessons), or one view's name (that tab alone). ``rss_mb``: the process's largest resident memory (VmHWM);
 ``window_build_ms``: MainWindow() and show() to the first paint of the main window.
@@ -154,10 +155,13 @@ def child_first_frame() -> None:
 
 def the_problem():
     """The window's problem: the notebook's, or --points / --hidden (NNVIZ_BENCH_PROBLEM)."""
-    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.data import DataSpec, enable_cache, make_dataset
     from nnviz.core.network import NetworkSpec
     from nnviz.core.problem import Problem
     from nnviz.core.training import TrainConfig
+    # The data from a cache, as the CLI keeps it: making the moons imports scikit-learn
+    # (~120 MB), which a user's launch with a warm cache does not.
+    enable_cache(os.path.join(tempfile.gettempdir(), "nnviz-bench-data"))
     p = json.loads(os.environ.get("NNVIZ_BENCH_PROBLEM") or "{}")
     hidden = tuple(p.get("hidden") or (4, 10, 4))
     spec = NetworkSpec(hidden=hidden, activations=(p.get("activation") or "sigmoid",) * len(hidden))

@@ -24,7 +24,7 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from . import runlog
+from . import heap, runlog
 from .data import Dataset
 from .errors import NnvizError
 from .history import LossHistory
@@ -333,6 +333,7 @@ class TrainLoop(_LiveBranch):
         self._publish, self._status, self._playing_cb = publish, status, playing_changed
         self._publish_sweep = publish_sweep
         self._error, self._reply = error, reply
+        heap.watch_compiles()
         self.commands: queue.Queue = queue.Queue()
         self.trainer: Trainer | None = None
         self.run: Run | None = None  # the run's branches and their records
@@ -418,6 +419,7 @@ class TrainLoop(_LiveBranch):
             self._publish_now()
         if self._sweep_dirty and not self.playing:
             self._publish_sweep_now()
+        heap.trim_after_compiles()  # what a compile freed, back to the system (core/heap.py)
 
     def _take_commands(self, wait: bool) -> list[Command]:
         timeout: float | None = 0.0

@@ -95,7 +95,7 @@ class Preset:
         return self.problem().make_trainer()
 
 
-def _preset(entry: Any, groups: dict[str, str]) -> Preset:
+def _preset(entry: Any, groups: dict[str, str], check_data: bool = True) -> Preset:
     if not isinstance(entry, dict):
         raise PresetError(f"a preset must be an object, got {entry!r}")
     pid = entry.get("id")
@@ -133,9 +133,12 @@ def _preset(entry: Any, groups: dict[str, str]) -> Preset:
         output_activation = net.get("output_activation", "sigmoid")
         init_scheme = net.get("init_scheme", "normal")
         # Build the network on the real data now: a loss that does not fit the task, or a bad
-        # width, is found when the file is read, not when someone picks the preset.
-        network_for(make_dataset(data), config.loss, hidden, activations, output_activation,
-                    init_scheme)
+        # width, is found when the file is read, not when someone picks the preset. (Not for
+        # the shipped file at launch: its check is a test, and making every data set took
+        # ~0.2 s of the window's thread and imported scikit-learn on a cold data cache.)
+        if check_data:
+            network_for(make_dataset(data), config.loss, hidden, activations, output_activation,
+                        init_scheme)
     except (DataError, SpecError, TrainingError, LossError, TypeError, ValueError) as e:
         raise fail(str(e)) from None
     seed = entry.get("seed", data.seed)
@@ -151,8 +154,10 @@ def _preset(entry: Any, groups: dict[str, str]) -> Preset:
                   activations, output_activation, init_scheme, config, seed, epochs, weights)
 
 
-def parse_presets(text: str) -> tuple[tuple[Preset, ...], dict[str, str]]:
-    """Presets and group titles from the JSON text of a presets file."""
+def parse_presets(text: str, check_data: bool = True) -> tuple[tuple[Preset, ...], dict[str, str]]:
+    """Presets and group titles from the JSON text of a presets file. ``check_data``: build
+    each preset's data set and network on it (the built-in file's presets are checked so by
+    the tests, and are loaded without it: no data set is made before a preset is picked)."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
@@ -168,7 +173,7 @@ def parse_presets(text: str) -> tuple[tuple[Preset, ...], dict[str, str]]:
     entries = doc.get("presets")
     if not isinstance(entries, list) or not entries:
         raise PresetError("the presets file has no 'presets' list")
-    presets = tuple(_preset(e, groups) for e in entries)
+    presets = tuple(_preset(e, groups, check_data) for e in entries)
     ids = [p.id for p in presets]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
@@ -178,8 +183,12 @@ def parse_presets(text: str) -> tuple[tuple[Preset, ...], dict[str, str]]:
 
 @functools.lru_cache(maxsize=1)
 def _builtin() -> tuple[tuple[Preset, ...], dict[str, str]]:
-    text = resources.files("nnviz.resources").joinpath("presets.json").read_text("utf-8")
-    return parse_presets(text)
+    return parse_presets(builtin_text(), check_data=False)
+
+
+def builtin_text() -> str:
+    """The JSON text of the built-in presets file."""
+    return resources.files("nnviz.resources").joinpath("presets.json").read_text("utf-8")
 
 
 def load_presets() -> tuple[Preset, ...]:

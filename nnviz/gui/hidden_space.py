@@ -17,9 +17,11 @@ from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import cache_axes
+from .widgets import cache_axes, move_points
 
 PCA, UNITS = "principal components", "two units"
+# Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
+VALUE_LEVELS = 16
 
 
 class HiddenSpaceView(QWidget):
@@ -33,6 +35,7 @@ class HiddenSpaceView(QWidget):
         self.probe = probe or HiddenSpaceProbe()
         self.extras_key = "hidden-space"
         self.snapshot = None
+        self._drawn: HiddenSpace | None = None  # the numbers on the plot
         self._spec = None
         self._labels_key = None
         self.layer_box = QComboBox()
@@ -57,6 +60,10 @@ class HiddenSpaceView(QWidget):
         row.addWidget(self.unit_a)
         row.addWidget(self.unit_b)
         row.addStretch(1)
+        self.variance = QLabel()
+        self.variance.setToolTip("How much of the spread of the data in this layer each "
+                                 "principal component (the plot's axes) holds.")
+        row.addWidget(self.variance)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setToolTip("How to read the plot below.")
@@ -73,10 +80,15 @@ class HiddenSpaceView(QWidget):
         self.mesh = pg.PlotDataItem([], [], pen=pg.mkPen(150, 150, 150, 150, width=1),
                                     connect="finite")
         self.plot.addItem(self.mesh)
+        # The points: a train and a test item whose looks (a shared brush, pen and symbol per
+        # class, or per one of VALUE_LEVELS colours of a value) are set once per data set; each
+        # frame only moves them (move_points). setData with a brush and a symbol per point
+        # spent ~40 ms of the GUI thread a frame on their styles at 5,000 points (bench/gui.py).
         self.train_points = pg.ScatterPlotItem(size=8)
         self.test_points = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(0, 0, 0, 0))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
+        self._axis_labels = None
         # The axes move in steps (see stepped_range) and are painted from a cache.
         self.range = SteppedRange(self.plot.getPlotItem())
         cache_axes(self.plot.getPlotItem())
@@ -97,7 +109,7 @@ class HiddenSpaceView(QWidget):
         """The theme or palette changed (nnviz.gui.look): the points again in the new one."""
         self.mesh.setPen(pg.mkPen(*colors.axis(), 150, width=1))
         self.train_points.setPen(pg.mkPen(*colors.point_rim(), 200, width=0.8))
-        self._labels_key = None
+        self._labels_key = None  # the points' looks again, in the new colours
         if self.snapshot is not None:
             self.update_snapshot(self.snapshot)
 
@@ -168,11 +180,18 @@ class HiddenSpaceView(QWidget):
             if not self.caption.text():
                 self._message("The hidden space appears with the next frame.")
             return
+        if hs is self._drawn and self._labels_key is not None:
+            # The throttled probe handed out its last numbers again (inspect.Throttled): the
+            # plot would be drawn the same; about every other snapshot at 100,000 points.
+            return
         self._draw(hs)
+        self._drawn = hs
 
     def _message(self, text: str) -> None:
         self.caption.setText(text)
+        self.variance.hide()
         self.mesh.setData([], [])
+        self._labels_key = None
         self.train_points.setData([], [])
         self.test_points.setData([], [])
 
@@ -181,25 +200,32 @@ class HiddenSpaceView(QWidget):
         sep = np.full((m.shape[0], 1, 2), np.nan, np.float32)
         flat = np.concatenate([m, sep], axis=1).reshape(-1, 2)
         self.mesh.setData(flat[:, 0], flat[:, 1])
-        key = (id(hs.labels), len(hs.labels))
-        if key != self._labels_key:  # brushes are costly to build: once per data set
-            self._labels_key = key
-            self._brushes, self._pens, self._symbols = self._make_brushes(hs.labels)
-            self._set_key(hs.labels)
         train, test = ~hs.is_test, hs.is_test
-        self.train_points.setData(hs.points[train, 0], hs.points[train, 1],
-                                  brush=self._pick(self._brushes, train),
-                                  symbol=self._pick(self._symbols, train))
-        self.test_points.setData(hs.points[test, 0], hs.points[test, 1],
-                                 pen=self._pick(self._pens, test),
-                                 symbol=self._pick(self._symbols, test))
+        key = (id(hs.labels), len(hs.labels), id(hs.is_test))
+        if key != self._labels_key:  # the points' looks: once per data set
+            self._labels_key = key
+            brushes, pens, symbols = self._looks(hs.labels)
+            self.train_points.setData(hs.points[train, 0], hs.points[train, 1],
+                                      brush=brushes[train], symbol=symbols[train])
+            self.test_points.setData(hs.points[test, 0], hs.points[test, 1],
+                                     pen=pens[test], symbol=symbols[test])
+            self._set_key(hs.labels)
+        else:
+            move_points(self.train_points, hs.points[train, 0], hs.points[train, 1])
+            move_points(self.test_points, hs.points[test, 0], hs.points[test, 1])
         self.range.follow(data_bounds(hs.points[:, 0], flat[:, 0]),
                           data_bounds(hs.points[:, 1], flat[:, 1]))
         a, b = hs.axes
-        if hs.explained is not None:
-            a += f" ({_percent(hs.explained[0])} of the variance)"
-            b += f" ({_percent(hs.explained[1])})"
-        self.plot.getPlotItem().setLabels(bottom=a, left=b)
+        if (a, b) != self._axis_labels:  # a new title lays the axis out and paints it again
+            self._axis_labels = (a, b)
+            self.plot.getPlotItem().setLabels(bottom=a, left=b)
+        # The shares of the variance change with every frame: beside the controls, not in the
+        # axis titles (a title's change repainted its axis, about every other frame).
+        variance = "" if hs.explained is None else (
+            f"{a} holds {_percent(hs.explained[0])} of the variance, {b} {_percent(hs.explained[1])}")
+        if variance != self.variance.text():
+            self.variance.setText(variance)
+        self.variance.setVisible(bool(variance))
         spec = self.snapshot.spec
         if np.issubdtype(hs.labels.dtype, np.integer):
             if hs.mesh.shape[0]:
@@ -216,12 +242,10 @@ class HiddenSpaceView(QWidget):
                     "these coordinates.")
         sample = (f" Drawn: a fixed random sample of {len(hs.points):,} of the {hs.total:,} points."
                   if hs.total > len(hs.points) else "")
-        self.caption.setText(f"Hidden layer {hs.layer + 1} ({hs.width} "
-                             f"{spec.activations[hs.layer]} units). {tail}{sample}")
-
-    @staticmethod
-    def _pick(brushes, mask):
-        return [b for b, keep in zip(brushes, mask) if keep] if isinstance(brushes, list) else brushes
+        text = (f"Hidden layer {hs.layer + 1} ({hs.width} "
+                f"{spec.activations[hs.layer]} units). {tail}{sample}")
+        if text != self.caption.text():
+            self.caption.setText(text)
 
     def _set_key(self, labels: np.ndarray) -> None:
         if np.issubdtype(labels.dtype, np.integer) and len(labels):
@@ -236,22 +260,29 @@ class HiddenSpaceView(QWidget):
             self.key.hide()
 
     @staticmethod
-    def _make_brushes(labels: np.ndarray):
-        """Per point: a fill (train), an outline (test) and a shape, shared per class."""
+    def _looks(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per point: a fill (train), an outline (test) and a shape (object arrays), the same
+        objects for every point of a class, or of one of VALUE_LEVELS colours of a value."""
         if np.issubdtype(labels.dtype, np.integer):
-            brushes, pens = {}, {}
-            for c in np.unique(labels):
-                rgb = colors.class_color(int(c))
-                brushes[int(c)], pens[int(c)] = pg.mkBrush(*rgb), pg.mkPen(*rgb, width=2)
-            return ([brushes[int(c)] for c in labels], [pens[int(c)] for c in labels],
-                    [colors.class_symbol(int(c)) for c in labels])
-        lo, hi = float(np.min(labels)), float(np.max(labels))
-        cmap = colors.point_map()
-        t = (labels - lo) / (hi - lo) if hi > lo else np.full(len(labels), 0.5)
-        qc = [cmap.map(float(v), mode="qcolor") for v in t]
-        return [pg.mkBrush(c) for c in qc], [pg.mkPen(c, width=2) for c in qc], "o"
-
-
+            looks = {int(c): colors.class_color(int(c)) for c in np.unique(labels)}
+            which = labels
+            symbols = {k: colors.class_symbol(k) for k in looks}
+        else:
+            lo, hi = float(np.min(labels, initial=0)), float(np.max(labels, initial=0))
+            t = (labels - lo) / (hi - lo) if hi > lo else np.full(len(labels), 0.5)
+            which = np.minimum((np.nan_to_num(t) * VALUE_LEVELS).astype(int), VALUE_LEVELS - 1)
+            cmap = colors.point_map()
+            looks = {int(k): cmap.map((k + 0.5) / VALUE_LEVELS, mode="qcolor")
+                     for k in np.unique(which)}
+            symbols = dict.fromkeys(looks, "o")
+        out = []
+        for make in (lambda c: pg.mkBrush(c), lambda c: pg.mkPen(c, width=2), None):
+            table = np.empty(max(looks, default=0) + 1, object)
+            for k, c in looks.items():
+                c = pg.mkColor(*c) if isinstance(c, tuple) else c
+                table[k] = make(c) if make is not None else symbols[k]
+            out.append(table[which] if len(which) else np.empty(0, object))
+        return out[0], out[1], out[2]
 
 
 def _percent(f: float) -> str:

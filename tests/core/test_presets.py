@@ -123,3 +123,21 @@ def test_duplicate_ids_and_unknown_preset():
         parse_presets(json.dumps(doc))
     with pytest.raises(PresetError, match="unknown preset 'nope'; known: line, "):
         presets.get("nope")
+
+
+def test_the_built_in_presets_pass_the_full_check_and_load_without_making_data(monkeypatch):
+    # The shipped file's every preset builds its network on its data (the check the window
+    # leaves out at launch) ...
+    checked, _ = parse_presets(presets.builtin_text())
+    assert [p.id for p in checked] == list(EXPECTED)
+    # ... and loading it for the menus makes no data set: a preset's data is made when picked.
+    made = []
+    real = presets.make_dataset
+    monkeypatch.setattr(presets, "make_dataset", lambda spec: made.append(spec) or real(spec))
+    presets._builtin.cache_clear()
+    try:
+        loaded = presets.load_presets()
+        assert [p.id for p in loaded] == list(EXPECTED) and made == []
+        assert len(presets.get("moons").dataset().X) == 200 and len(made) == 1
+    finally:
+        presets._builtin.cache_clear()

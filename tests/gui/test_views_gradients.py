@@ -76,3 +76,21 @@ def test_a_new_architecture_rebuilds_the_curves(view):
     t = make_trainer(hidden=(5, 5))
     view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
     assert len(view.norm_curves) == 3
+
+
+def test_the_same_numbers_again_are_not_drawn_again(view, monkeypatch):
+    t = make_trainer()
+    log = runlog.RunLog()
+    log.checkpoint(0, t.state, "start")
+    inspect.record_gradients(t, log)
+    model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log)
+    probe = inspect.GradientProbe()
+    s = snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)})
+    view.update_snapshot(s)
+    drawn = []
+    curve = view.norm_curves[0]
+    monkeypatch.setattr(curve, "setData", lambda *a, **k: drawn.append(a))
+    view.update_snapshot(s)  # a throttled probe hands out its last result again
+    assert drawn == []
+    view.apply_look()  # a new look: drawn again
+    assert len(drawn) == 1

@@ -6,7 +6,9 @@ import pytest
 
 from nnviz.core import inspect
 from nnviz.core.network import forward_layers
-from nnviz.gui.hidden_space import HiddenSpaceView
+from nnviz.core.snapshot import make_grid_points
+from nnviz.gui import colors
+from nnviz.gui.hidden_space import VALUE_LEVELS, HiddenSpaceView
 
 from .test_views_helpers import make_trainer, snapshot_of
 
@@ -32,7 +34,7 @@ def test_layers_listed_last_layer_by_default_and_points_follow_training(view):
     assert view.probe.layer == 2 and view.probe.units is None and changed
     t.run(1)
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
-    x0, _ = view.train_points.getData()
+    x0 = view.train_points.getData()[0].copy()  # the points move in place
     assert len(x0) == len(t.data.train_index)
     assert "PC 1" in view.plot.getPlotItem().getAxis("bottom").labelText
     t.run(300)
@@ -72,3 +74,69 @@ def test_many_points_are_drawn_as_a_sample_and_the_caption_says_so(view):
     x_test, _ = view.test_points.getData()
     assert len(x_train) + len(x_test) == inspect.HIDDEN_SPACE_POINTS
     assert "5,000 of the 20,000 points" in view.caption.text()
+
+
+def _distinct(objects) -> int:
+    return len({id(o) for o in objects})
+
+
+def test_at_100k_points_at_most_a_sample_is_drawn_with_one_brush_per_class(view):
+    t = make_trainer(samples=100_000)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    train, test = view.train_points.data, view.test_points.data
+    assert len(train) + len(test) == inspect.HIDDEN_SPACE_POINTS < 100_000
+    assert "Drawn: a fixed random sample of 5,000 of the 100,000 points" in view.caption.text()
+    # Two classes: two fills, two outlines, two shapes, shared by every point of a class.
+    assert _distinct(train["brush"]) == 2 and _distinct(test["pen"]) == 2
+    assert set(train["symbol"]) == {colors.class_symbol(0), colors.class_symbol(1)}
+    labels = view.probe.sample(t.data)[1][~view.probe.sample(t.data)[2]]
+    fills = {int(c): {b.color().getRgb()[:3] for b in train["brush"][labels == c]} for c in (0, 1)}
+    assert fills == {0: {colors.class_color(0)}, 1: {colors.class_color(1)}}
+    # The next frame moves the same points: their looks stay, their places follow the model.
+    brushes = list(train["brush"])
+    x0 = view.train_points.getData()[0].copy()
+    t.run(5)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    assert [id(b) for b in view.train_points.data["brush"]] == [id(b) for b in brushes]
+    assert np.abs(view.train_points.getData()[0] - x0).max() > 0
+
+
+def test_points_coloured_by_value_share_a_few_brushes(view):
+    t = make_trainer("sine", loss="mse", samples=20_000)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    brushes = view.train_points.data["brush"]
+    assert len(brushes) > 1000 and 2 < _distinct(brushes) <= VALUE_LEVELS
+    # Low values drawn in the scale's low colour, high values in its high colour.
+    labels = view.probe.sample(t.data)[1][~view.probe.sample(t.data)[2]]
+    lo, hi = brushes[np.argmin(labels)].color(), brushes[np.argmax(labels)].color()
+    cmap = colors.point_map()
+    assert lo.getRgb()[:3] == cmap.map(0.5 / VALUE_LEVELS, mode="qcolor").getRgb()[:3]
+    assert hi.getRgb()[:3] == cmap.map(1 - 0.5 / VALUE_LEVELS, mode="qcolor").getRgb()[:3]
+
+
+def test_the_same_numbers_again_are_not_drawn_again(view, monkeypatch):
+    t = make_trainer()
+    s = snapshot_of(t, {"hidden-space": view.probe})
+    view.update_snapshot(s)
+    drawn = []
+    monkeypatch.setattr(view, "_draw", lambda hs: drawn.append(hs))
+    view.update_snapshot(s)  # a throttled probe hands out its last result again
+    assert drawn == []
+    view.apply_look()  # a new look: drawn again, in the new colours
+    assert drawn == [s.extras["hidden-space"]]
+
+
+def test_the_probe_puts_its_points_on_the_device_once_per_data_and_grid(monkeypatch):
+    t = make_trainer(samples=20_000)
+    probe = inspect.HiddenSpaceProbe()
+    made = []
+    real = inspect.device_array
+    monkeypatch.setattr(inspect, "device_array", lambda a, *k: made.append(len(a)) or real(a, *k))
+    grid = make_grid_points(t.data.bounds(0.1), 20)[2]
+    first = probe(t, grid)
+    t.run(3)
+    second = probe(t, grid)
+    assert made == [inspect.HIDDEN_SPACE_POINTS + 34 * 60]
+    assert np.abs(second.points - first.points).max() > 0  # the model moved, the inputs did not
+    probe(t, make_grid_points(t.data.bounds(0.2), 20)[2])  # another grid: another mesh
+    assert len(made) == 2
