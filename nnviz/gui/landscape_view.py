@@ -30,7 +30,7 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, cache_axes
+from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -76,14 +76,23 @@ def _loose_title(plot, columns: int) -> None:
 
 
 def _sharpness_title(limit: str) -> str:
-    """The sharpness plot's title, which names its curves (``limit``: "" for none)."""
+    """The sharpness plot's title, which names its curves (``limit``: "" for none), on two
+    lines broken where the longer is shortest: on one, the title's width pushed the right
+    column's plots out of the window (1400x900 beside the settings); broken after "eigenvalue)"
+    its first line was the widest title of the column, which shrank it at 1024x768."""
     purple, red = (colors.hex_of(colors.accent(c)) for c in (SHARP, LIMIT))
-    # Two lines: on one, the title's minimum width pushed the right column's plots out of
-    # the window (cut off at 1400x900 beside the settings).
-    text = f"<span style='color:{purple}'>sharpness</span> (the Hessian's top eigenvalue)"
+    words = [f"<span style='color:{purple}'>sharpness</span>", "(the", "Hessian's", "top",
+             "eigenvalue)"]
+    plain = ["sharpness", "(the", "Hessian's", "top", "eigenvalue)"]
     if limit:
-        return text + f"<br>and <span style='color:{red}'>{limit}</span> (dashed)"
-    return text + "<br>(no 2/lr line for this optimiser)"
+        words += ["and", f"<span style='color:{red}'>{limit}</span>", "(dashed)"]
+        plain += ["and", limit, "(dashed)"]
+    else:
+        words += ["(no", "2/lr", "line", "for", "this", "optimiser)"]
+        plain += ["(no", "2/lr", "line", "for", "this", "optimiser)"]
+    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(plain[:i])),
+                                                      len(" ".join(plain[i:]))))
+    return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
 
 
 class PlaneViewBox(pg.ViewBox):
@@ -308,7 +317,8 @@ class LandscapeView(QWidget):
         self.sharp_plot.setTitle(_sharpness_title(self._limit_label))
 
     def _side_plot(self, row: int, title: str, xlabel: str, legend=(-5, 5)):
-        p = self.glw.addPlot(row=row, col=1, title=title)
+        # LogAxis: pyqtgraph labelled 0.08, 0.09 and 0.1 over each other on the log scale.
+        p = self.glw.addPlot(row=row, col=1, title=title, axisItems={"left": LogAxis("left")})
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.getAxis("bottom").enableAutoSIPrefix(False)
