@@ -53,6 +53,8 @@ SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
 
 
 MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
+MAP_KEY = "red: the path from its start (square) · white: the model"
+COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
 
 
 def _loose_title(plot, columns: int) -> None:
@@ -225,7 +227,7 @@ class LandscapeView(QWidget):
         for item in (self.path_curve, self.path_start, self.path_now, self.picked_mark):
             item.setZValue(10)
             self.map.addItem(item)
-        self.map_legend = pg.TextItem("", color="w", anchor=(0, 1), fill=(0, 0, 0, 110))
+        self.map_legend = pg.TextItem(MAP_KEY, color="w", anchor=(0, 1), fill=(0, 0, 0, 110))
         self.map_legend.setZValue(20)
         self.map.addItem(self.map_legend)
         self.vb.sigResized.connect(self._fit_map_legend)
@@ -439,6 +441,11 @@ class LandscapeView(QWidget):
         height = int(MIN_PLOTS_HEIGHT * scale)
         if self.glw.minimumHeight() != height:
             self.glw.setMinimumHeight(height)
+        # pyqtgraph fixes the colour bar's axis at 45 px: presentation mode's larger numbers
+        # were printed over its title ("log10 loss").
+        bar_axis = round(COLORBAR_AXIS * scale)
+        if self.colorbar.axis.width() != bar_axis:
+            self.colorbar.axis.setWidth(bar_axis)
         self.glw.ci.layout.activate()  # the plots' widths for the view's present width
         floor = MIN_TITLE_PT * (1 + (scale - 1) / 2)  # as widgets.FittedTitles
         for plot in (self.map, self.line_plot, self.path_plot, self.sharp_plot):
@@ -460,12 +467,18 @@ class LandscapeView(QWidget):
         self._fit_map_legend()  # its font may be presentation mode's
 
     def _fit_map_legend(self, *_) -> None:
-        """The map's key on one line where it fits, else wrapped to the map's width (at
-        1024x768 beside the settings its end was cut off)."""
-        self.map_legend.setTextWidth(-1)
+        """The map's key on one line where it fits, else on two, wrapped to the map's width if
+        need be (at 1024x768 beside the settings its end was cut off)."""
+        key = self.map_legend
         room = self.vb.width() - 6
-        if self.map_legend.textItem.boundingRect().width() > room > 0:
-            self.map_legend.setTextWidth(room)
+        key.setTextWidth(-1)
+        for text in (MAP_KEY, MAP_KEY.replace(" · ", "\n")):
+            if key.textItem.toPlainText() != text:
+                key.setText(text)
+            if key.textItem.boundingRect().width() <= room:
+                return
+        if room > 0:
+            key.setTextWidth(room)
 
     def _redraw(self, *_) -> None:
         self._fit_titles()
@@ -502,7 +515,6 @@ class LandscapeView(QWidget):
         self.path_curve.setData(p.ab[:, 0], p.ab[:, 1])
         self.path_start.setData(p.ab[:1, 0], p.ab[:1, 1])
         self.path_now.setData(p.ab[-1:, 0], p.ab[-1:, 1])
-        self.map_legend.setText("red: the path from its start (square) · white: the model")
         self.map_legend.setPos(-e - h / 2, -e - h / 2)
         self._fit_map_legend()
         self._draw_side(r, log)
