@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
@@ -30,7 +30,7 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, cache_axes
+from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -53,17 +53,48 @@ SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
 
 
 MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
+MAP_KEY = "red: the path from its start (square) · white: the model"
+COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
+
+
+def _loose_title(plot, columns: int) -> None:
+    """``plot``'s title over its first ``columns`` layout columns (its axes and colour bar
+    included), with no say in its column's width: pyqtgraph makes a title's text width the
+    plot's minimum and preferred width, and those pushed the right column out of a narrow view
+    (1024x768 beside the settings). LandscapeView._fit_titles sizes the text to the width the
+    column gets."""
+    label = plot.titleLabel
+    label.nnviz_fitted = True  # presentation.scale_scene leaves its size to _fit_titles
+    label.setPreferredWidth(0)  # an explicit width: pyqtgraph's updateMin sets the minimum only
+    update_min = label.updateMin
+
+    def no_min_width() -> None:
+        update_min()
+        label.setMinimumWidth(0)
+    label.updateMin = no_min_width
+    no_min_width()
+    plot.layout.removeItem(label)
+    plot.layout.addItem(label, 0, 0, 1, columns)
 
 
 def _sharpness_title(limit: str) -> str:
-    """The sharpness plot's title, which names its curves (``limit``: "" for none)."""
+    """The sharpness plot's title, which names its curves (``limit``: "" for none), on two
+    lines broken where the longer is shortest: on one, the title's width pushed the right
+    column's plots out of the window (1400x900 beside the settings); broken after "eigenvalue)"
+    its first line was the widest title of the column, which shrank it at 1024x768."""
     purple, red = (colors.hex_of(colors.accent(c)) for c in (SHARP, LIMIT))
-    # Two lines: on one, the title's minimum width pushed the right column's plots out of
-    # the window (cut off at 1400x900 beside the settings).
-    text = f"<span style='color:{purple}'>sharpness</span> (the Hessian's top eigenvalue)"
+    words = [f"<span style='color:{purple}'>sharpness</span>", "(the", "Hessian's", "top",
+             "eigenvalue)"]
+    plain = ["sharpness", "(the", "Hessian's", "top", "eigenvalue)"]
     if limit:
-        return text + f"<br>and <span style='color:{red}'>{limit}</span> (dashed)"
-    return text + "<br>(no 2/lr line for this optimiser)"
+        words += ["and", f"<span style='color:{red}'>{limit}</span>", "(dashed)"]
+        plain += ["and", limit, "(dashed)"]
+    else:
+        words += ["(no", "2/lr", "line", "for", "this", "optimiser)"]
+        plain += ["(no", "2/lr", "line", "for", "this", "optimiser)"]
+    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(plain[:i])),
+                                                      len(" ".join(plain[i:]))))
+    return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
 
 
 class PlaneViewBox(pg.ViewBox):
@@ -196,9 +227,10 @@ class LandscapeView(QWidget):
         for item in (self.path_curve, self.path_start, self.path_now, self.picked_mark):
             item.setZValue(10)
             self.map.addItem(item)
-        self.map_legend = pg.TextItem("", color="w", anchor=(0, 1), fill=(0, 0, 0, 110))
+        self.map_legend = pg.TextItem(MAP_KEY, color="w", anchor=(0, 1), fill=(0, 0, 0, 110))
         self.map_legend.setZValue(20)
         self.map.addItem(self.map_legend)
+        self.vb.sigResized.connect(self._fit_map_legend)
 
         self.line_plot = self._side_plot(0, "loss from the initial (0)<br>to the current "
                                          "(1) weights", "alpha")
@@ -228,6 +260,9 @@ class LandscapeView(QWidget):
                                                 name="2/lr")
         self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
         self.sharp_plot.addItem(self.sharp_note)
+        _loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
+        for plot in (self.line_plot, self.path_plot, self.sharp_plot):
+            _loose_title(plot, 3)
         self.glw.ci.layout.setColumnStretchFactor(0, 3)
         self.glw.ci.layout.setColumnStretchFactor(1, 2)
         self.scale = 1.0  # the widths below are the normal mode's
@@ -249,6 +284,7 @@ class LandscapeView(QWidget):
         self.plots_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.plots_scroll.setWidget(self.glw)
         lay.addWidget(self.plots_scroll, 1)
+        self.glw.installEventFilter(self)  # a new width: the titles fitted to it
         # At most a fifth of the view: in presentation mode's larger text it took the plots'
         # room (they were a strip 50 px high at 1280x720).
         self.explanation_scroll = CappedScroll(self.explanation, 0.2)
@@ -283,7 +319,8 @@ class LandscapeView(QWidget):
         self.sharp_plot.setTitle(_sharpness_title(self._limit_label))
 
     def _side_plot(self, row: int, title: str, xlabel: str, legend=(-5, 5)):
-        p = self.glw.addPlot(row=row, col=1, title=title)
+        # LogAxis: pyqtgraph labelled 0.08, 0.09 and 0.1 over each other on the log scale.
+        p = self.glw.addPlot(row=row, col=1, title=title, axisItems={"left": LogAxis("left")})
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.getAxis("bottom").enableAutoSIPrefix(False)
@@ -382,41 +419,69 @@ class LandscapeView(QWidget):
         return (r is not None and s is not None and r.epoch == s.epoch
                 and r.sharpness_missing == 0)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().resizeEvent(event)
-        QTimer.singleShot(0, self, self._fit_titles)
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        # The plots' new width, or presentation mode's scale (set on glw by scale_scene).
+        if obj is self.glw and (event.type() == QEvent.Type.Resize or (
+                event.type() == QEvent.Type.DynamicPropertyChange
+                and event.propertyName() == b"nnvizScale")):
+            QTimer.singleShot(0, self, self._fit_titles)
+        return False
+
+    def _scale(self) -> float:
+        """Presentation mode's scale (nnviz.gui.presentation.scale_scene marks it), or 1."""
+        return max(1.0, float(self.glw.property("nnvizScale") or 1.0))
 
     def _fit_titles(self) -> None:
-        """Each plot's title as large as fits its column (3:2 of the view's width), up to
-        the normal (or presentation) size: a title's minimum width otherwise pushes the right
-        column's plots out of the view (presentation mode at 1280x720)."""
-        scale = float(self.glw.property("nnvizScale") or 1.0)
-        width = self.glw.viewport().width()
-        for plot, share in ((self.map, 0.6), (self.line_plot, 0.4), (self.path_plot, 0.4),
-                            (self.sharp_plot, 0.4)):
+        """Each plot's title as large as fits the plot's width, up to the normal (or
+        presentation) size: the titles have no say in the columns' widths (_loose_title), so a
+        long one would run past its plot. And the plots' height: presentation mode's larger
+        text needs taller plots; the view scrolls below it rather than squeezing the side
+        plots to strips."""
+        scale = self._scale()
+        height = int(MIN_PLOTS_HEIGHT * scale)
+        if self.glw.minimumHeight() != height:
+            self.glw.setMinimumHeight(height)
+        # pyqtgraph fixes the colour bar's axis at 45 px: presentation mode's larger numbers
+        # were printed over its title ("log10 loss").
+        bar_axis = round(COLORBAR_AXIS * scale)
+        if self.colorbar.axis.width() != bar_axis:
+            self.colorbar.axis.setWidth(bar_axis)
+        self.glw.ci.layout.activate()  # the plots' widths for the view's present width
+        floor = MIN_TITLE_PT * (1 + (scale - 1) / 2)  # as widgets.FittedTitles
+        for plot in (self.map, self.line_plot, self.path_plot, self.sharp_plot):
             label = plot.titleLabel
             text = label.text
             if not text:
                 continue
-            label.nnviz_fitted = True  # presentation.scale_scene leaves its size to this
             lines = re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", "\n", text)).split("\n")
-            avail = width * share - 30
+            avail = plot.width() - 12  # the plot's margins and a little air
             size = TITLE_PT * scale
             font = QFont(self.font())
-            while size > MIN_TITLE_PT * 0.85:
+            while size > floor:
                 font.setPointSizeF(size)
                 if max(QFontMetrics(font).horizontalAdvance(line) for line in lines) <= avail:
                     break
                 size -= 0.5
             if label.opts.get("size") != f"{size:g}pt":
                 label.setText(text, size=f"{size:g}pt")
+        self._fit_map_legend()  # its font may be presentation mode's
+
+    def _fit_map_legend(self, *_) -> None:
+        """The map's key on one line where it fits, else on two, wrapped to the map's width if
+        need be (at 1024x768 beside the settings its end was cut off)."""
+        key = self.map_legend
+        room = self.vb.width() - 6
+        key.setTextWidth(-1)
+        for text in (MAP_KEY, MAP_KEY.replace(" · ", "\n")):
+            if key.textItem.toPlainText() != text:
+                key.setText(text)
+            if key.textItem.boundingRect().width() <= room:
+                return
+        if room > 0:
+            key.setTextWidth(room)
 
     def _redraw(self, *_) -> None:
         self._fit_titles()
-        # Presentation mode's larger text needs taller plots (scale_scene marks the scale).
-        height = int(MIN_PLOTS_HEIGHT * max(1.0, float(self.glw.property("nnvizScale") or 1.0)))
-        if self.glw.minimumHeight() != height:
-            self.glw.setMinimumHeight(height)
         r = self.result
         if r is None:
             return
@@ -450,8 +515,8 @@ class LandscapeView(QWidget):
         self.path_curve.setData(p.ab[:, 0], p.ab[:, 1])
         self.path_start.setData(p.ab[:1, 0], p.ab[:1, 1])
         self.path_now.setData(p.ab[-1:, 0], p.ab[-1:, 1])
-        self.map_legend.setText("red: the path from its start (square) · white: the model")
         self.map_legend.setPos(-e - h / 2, -e - h / 2)
+        self._fit_map_legend()
         self._draw_side(r, log)
         self.summary.setText(self._summary(r))
 
@@ -483,7 +548,6 @@ class LandscapeView(QWidget):
             self.limit_curve.setData([], [])
         label = {"gd": "2/lr", "momentum": "(2 + 2 x 0.9)/lr"}.get(r.optimizer, "")
         if label != self._limit_label:
-            self._limit_label = label
             self._limit_label = label
             self.sharp_plot.setTitle(_sharpness_title(label))
         values = r.sharp_values[np.isfinite(r.sharp_values)]

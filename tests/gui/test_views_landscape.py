@@ -120,3 +120,60 @@ def test_in_presentation_mode_on_a_small_screen_the_landscape_scrolls_instead_of
             assert rect.right() <= width + 1, (rect, width)
     finally:
         w.set_presentation(False)
+
+
+def _plots_inside(view) -> list[str]:
+    """Every plot of the view that is not inside the view's visible width, not inside the
+    plots' scroll area vertically (it scrolls, in presentation mode at 1024x768 well beyond the
+    visible part), smaller than 100x100 px, or whose title's text runs past the plot's sides,
+    and the map's key if it runs past the map; [] when there are none."""
+    from PySide6.QtCore import QRect
+    problems = []
+    port = view.glw.viewport()
+    visible = view.rect()
+    for name in ("map", "line_plot", "path_plot", "sharp_plot"):
+        plot = getattr(view, name)
+        rect = view.glw.mapFromScene(plot.sceneBoundingRect()).boundingRect()
+        rect = QRect(port.mapTo(view, rect.topLeft()), rect.size())  # in the view
+        if rect.width() < 100 or rect.height() < 100:
+            problems.append(f"{name} too small: {rect.getRect()}")
+        if rect.left() < visible.left() or rect.right() > visible.right() + 1:
+            problems.append(f"{name} outside the view: {rect.getRect()} in {visible.getRect()}")
+        content = QRect(view.glw.mapTo(view, view.glw.rect().topLeft()), view.glw.size())
+        if rect.top() < content.top() or rect.bottom() > content.bottom() + 1:
+            problems.append(f"{name} outside its scroll area: {rect.getRect()} in "
+                            f"{content.getRect()}")
+        title = plot.titleLabel.item.sceneBoundingRect()
+        box = plot.sceneBoundingRect()
+        if title.left() < box.left() - 1 or title.right() > box.right() + 1:
+            problems.append(f"{name}'s title wider than the plot: {title} in {box}")
+    # The map's key (red: the path, white: the model) inside the map: its end was cut off.
+    key, plane = view.map_legend.sceneBoundingRect(), view.vb.sceneBoundingRect()
+    if key.left() < plane.left() - 1 or key.right() > plane.right() + 1:
+        problems.append(f"the map's key wider than the map: {key} in {plane}")
+    return problems
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(main_window, qtbot,
+                                                                         presentation):
+    # At 1024x768 beside the settings column the view is ~650 px wide: the plots' titles set
+    # the columns' minimum widths, and the right column of three side plots reached ~50 px
+    # past the view's right edge (cut off).
+    w = main_window
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.set_presentation(presentation)
+    try:
+        w.step(50)
+        wait_for_run(qtbot, w, 50)
+        view = shown_landscape(qtbot, w, 50)
+        assert view.isVisible()
+
+        def inside() -> None:
+            view.grab()  # lays the scene out at the view's size
+            assert _plots_inside(view) == []
+        qtbot.waitUntil(inside, timeout=10_000)
+    finally:
+        w.set_presentation(False)
