@@ -29,7 +29,7 @@ from . import compiled, losses
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import STAT_POINTS, forward_layers_fast
+from .training import STAT_POINTS, forward_layers_fast, pad_rows
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
 MAX_STAT_POINTS = STAT_POINTS  # the gradient statistics use at most this many training points
@@ -410,7 +410,8 @@ class HiddenSpaceProbe:
         X = data.X if rows is None else data.X[rows]
         n_data = len(X)
         stacked = np.concatenate([X, mesh_in.reshape(-1, mesh_in.shape[-1])])
-        h = layer_activations(spec, trainer.params, stacked)[layer]
+        # Padded to a few sizes: an edited point compiles nothing (the rows are independent).
+        h = layer_activations(spec, trainer.params, pad_rows(stacked))[layer][:len(stacked)]
         hd, hm = h[:n_data], h[n_data:]
         units = self.units
         explained = None

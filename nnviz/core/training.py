@@ -424,6 +424,17 @@ class PaddedData(NamedTuple):
     count: jax.Array
 
 
+def pad_rows(X: np.ndarray) -> np.ndarray:
+    """Rows ``X`` (host) with the last repeated up to ``padded_size(len(X))`` rows: for a
+    function of each row on its own (activations, per-point gradients), whose first
+    ``len(X)`` results are then the rows' own, so that an edited point compiles nothing."""
+    X = np.asarray(X)
+    size = padded_size(len(X))
+    if not len(X):
+        return np.zeros((size,) + X.shape[1:], X.dtype)
+    return np.concatenate([X, np.repeat(X[-1:], size - len(X), 0)])
+
+
 def pad_points(X: np.ndarray, T, y, size: int | None = None) -> PaddedData:
     """``X``, the encoded targets ``T`` and the labels ``y`` (host or device arrays, rows)
     padded to ``size`` rows (default ``padded_size(len(X))``)."""

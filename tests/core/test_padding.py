@@ -335,3 +335,102 @@ def test_a_session_whose_stretch_points_are_broken_says_so():
     with pytest.raises(S.SessionError, match="checkpoint_points"):
         S.from_bytes(out.getvalue())
     lp.release()
+
+
+_COMPILES = {"on": False, "n": 0}
+
+
+def _count_compiles(event, duration, **kw):
+    if _COMPILES["on"] and "backend_compile" in event:
+        _COMPILES["n"] += 1
+
+
+def test_the_views_probes_compile_nothing_for_edits_within_a_size():
+    """Hidden space, landscape (with the sharpness), backprop (with the pulls) and the neuron
+    maps, shown while points are edited: after the first edit, two more within the same
+    padded size compile nothing at all (jax's own count of backend compiles)."""
+    from jax import monitoring
+    from nnviz.core.backprop import BackpropProbe
+    from nnviz.core.inspect import HiddenSpaceProbe, NeuronMapsProbe
+    from nnviz.core.landscape_probe import LandscapeProbe
+    if not getattr(monitoring, "_nnviz_counting", False):
+        monitoring.register_event_duration_secs_listener(_count_compiles)
+        monitoring._nnviz_counting = True
+    p = notebook_problem()
+    lp = _loop(p)
+    land = LandscapeProbe()
+    probes = {"hidden": HiddenSpaceProbe(), "landscape": land,
+              "backprop": BackpropProbe(3, pulls=True), "maps": NeuronMapsProbe()}
+    for name, fn in probes.items():
+        lp.post(L.SetProbe(name, fn))
+    lp.post(L.EditingPoints(True))
+    lp.post(L.Step(50))
+    lp.work_once()
+    d = p.dataset
+
+    def edit(i):
+        nonlocal d
+        d = csvdata.with_point_added(d, (0.1 * i, 0.2), i % 2)
+        lp.post(L.SetData(d))
+        lp.post(L.Step(20))
+        lp.work_once()
+        land.compile(lp.model_shown())  # (the landscape compiles on a thread of its own)
+        lp._publish_now()
+        return lp.make_snapshot()
+
+    edit(1)
+    lp.prepared.result()
+    size = lp.trainer.data_size[0]
+    _COMPILES.update(on=True, n=0)
+    try:
+        snaps = [edit(2), edit(3)]
+        lp.prepared.result()
+    finally:
+        _COMPILES["on"] = False
+    assert lp.trainer.data_size[0] == size and len(d.train_index) == 163
+    assert _COMPILES["n"] == 0
+    for s in snaps:  # every view had its numbers
+        assert all(s.extras.get(name) is not None for name in probes), s.extras.keys()
+    lp.release()
+
+
+def test_the_views_numbers_on_padded_rows_are_the_unpadded_ones():
+    from nnviz.core import backprop, inspect, landscape as ls, sharpness
+    from nnviz.core.network import device_array, forward_layers
+    p = notebook_problem()
+    t = Trainer(p.spec, p.config, csvdata.with_point_added(p.dataset, (0.3, 0.1), 1),
+                seed=p.seed, padded=True)
+    t.run(300)
+    n = len(t.data.train_index)
+    assert padded_size(n) > n
+    # hidden space: every point and the mesh, as the unpadded forward pass
+    hs = inspect.HiddenSpaceProbe(units=(0, 1))(t, None)
+    ref = np.asarray(forward_layers(t.spec, t.params, device_array(t.data.X))[0])[:, :2]
+    np.testing.assert_allclose(hs.points, ref, rtol=2e-5, atol=1e-6)
+    # landscape: the objective over a plane and along the path, as the unpadded mean
+    flat = ls.flatten(t.params)
+    rng = np.random.default_rng(0)
+    d1, d2 = rng.standard_normal((2, flat.size)).astype(np.float32)
+    a, b = rng.uniform(-1, 1, (2, 7))
+    f = jax.jit(ls._objective(*ls.objective_key(t)))
+    for m in (n, 100):
+        got = ls.losses_at(t, flat, d1, d2, a, b, n=m)
+        want = [float(f(flat + x * d1 + y * d2, t.X_train[:m], t.T_train[:m]))
+                for x, y in zip(a, b)]
+        np.testing.assert_allclose(got, want, rtol=2e-5)
+    np.testing.assert_allclose(ls.losses_of(t, flat[None])[0],
+                               float(f(flat, t.X_train, t.T_train)), rtol=2e-5)
+    # sharpness: the same power iteration, on the rows unpadded
+    est = sharpness.top_eigenvalue(t)
+    plain = sharpness._power_fn(*ls.objective_key(t))(
+        device_array(flat), t.X_train, t.T_train, None, None,
+        device_array(np.random.default_rng(0).standard_normal(flat.size)), np.float32(0),
+        np.float32(sharpness.TOL), np.int32(sharpness.MAX_ITER))
+    np.testing.assert_allclose(est.value, float(plain[0]), rtol=2e-5)
+    # backprop: the batch gradient jax checks the hand-written one against
+    X, T = t.data.X_train, np.asarray(t.T_train)
+    got = backprop.batch_gradient_jax(t.spec, t.config, t.params, X, T)
+    want = backprop._batch_grad_fn(t.spec, t.config.loss, 0.0, 0.0)(t.params, device_array(X),
+                                                                     T)
+    _params_close(got, want, 2e-5)
+    assert backprop.trace(t, 5).check.batch < 1e-5
