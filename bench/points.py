@@ -9,7 +9,10 @@ what padding costs an epoch.
    on), and once across a size (one compile). Each "before" trial adds another point, so each
    compiles a new shape, as each click did. CPU time of the whole process (all threads) and
    wall time; medians.
-2. The cost per epoch of padding, CPU time: the notebook's problem unpadded (how a run trains
+2. The same with the views that compute from the training points shown (hidden space,
+   landscape with its sharpness, backprop with the pulls, neuron maps): from posting an edit
+   within a padded size until a snapshot holds every view's numbers again.
+3. The cost per epoch of padding, CPU time: the notebook's problem unpadded (how a run trains
    until its first point edit, and the CLI always) beside the same data padded (after an edit),
    turn by turn; the window's 160 training points (padded to 176) and the CLI's 200 (208).
 
@@ -82,6 +85,41 @@ def delays(trials: int) -> dict:
             "across_cpu_s": across[0], "across_wall_s": across[1], "trials": trials}
 
 
+def with_views(trials: int) -> dict:
+    from nnviz.core.backprop import BackpropProbe
+    from nnviz.core.inspect import HiddenSpaceProbe, NeuronMapsProbe
+    from nnviz.core.landscape_probe import LandscapeProbe
+    p = notebook_problem()
+    lp = L.TrainLoop()
+    lp.post(L.NewProblem(1, p))
+    probes = {"hidden": HiddenSpaceProbe(), "landscape": LandscapeProbe(),
+              "backprop": BackpropProbe(3, pulls=True), "maps": NeuronMapsProbe()}
+    for name, fn in probes.items():
+        lp.post(L.SetProbe(name, fn))
+    lp.post(L.EditingPoints(True))
+    lp.post(L.Step(50))
+    lp.work_once()
+    lp.prepared.result()
+    rng = __import__("numpy").random.default_rng(1)
+    data, out = p.dataset, []
+    for i in range(trials + 1):
+        data = csvdata.with_point_added(data, tuple(rng.uniform(-1, 2, 2)), i % 2)
+        c0, w0 = time.process_time(), time.perf_counter()
+        lp.post(L.SetData(data))
+        lp.post(L.Step(1))
+        lp.work_once()
+        while any(v is None for v in lp.make_snapshot().extras.values()) or \
+                len(lp.make_snapshot().extras) < len(probes):
+            time.sleep(0.005)  # the landscape compiles on a thread of its own
+        if i:  # the first edit switches the run to padded data: not a click within a size
+            out.append((time.process_time() - c0, time.perf_counter() - w0))
+        # the sizes compiled ahead: not this click's cost
+        getattr(lp.prepared, "result", lambda: None)()
+    lp.release()
+    return {"cpu_s": statistics.median(x[0] for x in out),
+            "wall_s": statistics.median(x[1] for x in out), "trials": trials}
+
+
 def epoch_cost(turns: int, epochs: int) -> dict:
     out = {}
     for name, data in (("window, 160 points", notebook_problem().dataset),
@@ -116,6 +154,9 @@ def main() -> None:
           f"{d['after_wall_s'] * 1e3:8.1f} ms wall")
     print(f"  after, across a padded size (1 trial) : {d['across_cpu_s'] * 1e3:8.1f} ms CPU "
           f"{d['across_wall_s'] * 1e3:8.1f} ms wall")
+    v = with_views(3 if a.quick else 7)
+    print(f"  after, with hidden space, landscape, backprop, neuron maps shown ({v['trials']} "
+          f"trials): {v['cpu_s'] * 1e3:8.1f} ms CPU {v['wall_s'] * 1e3:8.1f} ms wall")
     for name, c in epoch_cost(5 if a.quick else 15, 20000).items():
         print(f"per epoch, {name} (padded to {c['rows']}): unpadded {c['unpadded_us']:.2f} us, "
               f"padded {c['padded_us']:.2f} us CPU: x{c['ratio']:.3f}")

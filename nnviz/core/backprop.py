@@ -32,7 +32,8 @@ import optax
 
 from . import compiled, losses
 from .network import NetworkSpec, device_array
-from .training import batch_order, make_optimizer, shuffled_order
+from .training import (batch_order, make_optimizer, pad_points, padded_size,
+                       shuffled_order)
 
 STAGES = ("forward", "loss", "delta", "grad", "batch", "update")
 STAGE_TITLES = {
@@ -295,6 +296,24 @@ def _batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
 
 
 @compiled.per_problem()
+def _padded_batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+    """``_batch_grad_fn`` of rows padded with a mask (``training.pad_points``): one compile
+    for every number of rows within a padded size (a full batch whose points are edited)."""
+    def objective(params, X, T, mask, count):
+        return (losses.data_loss(spec, loss, params, X, T, mask, count)
+                + losses.penalty(params, l1, l2))
+    return jax.jit(jax.grad(objective))
+
+
+def batch_gradient_jax(spec: NetworkSpec, cfg, params, X, T):
+    """The gradient of the objective (data loss + penalty) on rows ``X`` by ``jax.grad``, the
+    rows padded to ``training.padded_size``: an edited point compiles nothing."""
+    p = pad_points(X, T, np.zeros(len(X), np.int32))
+    return _padded_batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))(
+        params, p.X, p.T, p.mask, p.count)
+
+
+@compiled.per_problem()
 def _pull_fn(spec: NetworkSpec, loss: str):
     """Each row's own gradient norm: vmap of grad, reduced inside the jit."""
     def point_loss(params, x, t):
@@ -317,8 +336,9 @@ def point_grad_jax(spec: NetworkSpec, loss: str, params, x, t):
 def per_example_pull(spec: NetworkSpec, loss: str, params, X, T) -> np.ndarray:
     """Each row's ||dL_n/dθ|| (every weight and bias), by ``vmap(grad)`` in chunks."""
     n = len(X)
-    chunk = max(1, min(n, PULL_CHUNK_NUMBERS // max(spec.n_params, 1)))
-    # Equal chunks (the last padded): one compile whatever n is.
+    # Equal chunks (the last padded), of at most the padded size of n: one compile whatever
+    # n is, within that size (an edited point compiles nothing).
+    chunk = max(1, min(padded_size(n), PULL_CHUNK_NUMBERS // max(spec.n_params, 1)))
     f = _pull_fn(spec, loss)
     out = []
     for s in range(0, n, chunk):
@@ -532,9 +552,7 @@ def trace(model, index: int) -> Trace:
     pg = point_gradients(layers)
     jl, jg = point_grad_jax(spec, cfg.loss, params, x, t)
     rows = step.rows if len(step.rows) else np.array([index])
-    Xb, Tb = device_array(model.data.X_train[rows]), jnp.asarray(T[rows])
-    g_jax = _batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))(params, Xb, Tb)
-    g_jax = _tree(g_jax)
+    g_jax = _tree(batch_gradient_jax(spec, cfg, params, model.data.X_train[rows], T[rows]))
     pen = penalty_gradients(params, float(cfg.l1), float(cfg.l2))
     work = len(rows) * sum(np.size(w) for w, _ in params)
     batch_hand, batch_diff = None, None

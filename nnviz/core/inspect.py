@@ -29,7 +29,7 @@ from . import compiled, losses
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import STAT_POINTS, forward_layers_fast
+from .training import STAT_POINTS, forward_layers_fast, pad_rows
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
 MAX_STAT_POINTS = STAT_POINTS  # the gradient statistics use at most this many training points
@@ -416,13 +416,15 @@ class HiddenSpaceProbe:
             else:
                 mesh_in = self.mesh_points(bounds)
             X = data.X if rows is None else data.X[rows]
-            stacked = device_array(np.concatenate([X, mesh_in.reshape(-1, mesh_in.shape[-1])]))
-            inputs = self._inputs = (data, grid_points, mesh_in.shape[:2], stacked,
+            stacked = np.concatenate([X, mesh_in.reshape(-1, mesh_in.shape[-1])])
+            # Padded to a few sizes: an edited point compiles nothing (the rows are independent).
+            inputs = self._inputs = (data, grid_points, mesh_in.shape[:2],
+                                     (device_array(pad_rows(stacked)), len(stacked)),
                                      (self.lines, self.points_per_line))
-        mesh_shape, stacked = inputs[2], inputs[3]
+        mesh_shape, (stacked, n_stacked) = inputs[2], inputs[3]
         n_data = len(labels)
         # The chosen layer alone comes off the device.
-        h = np.asarray(_layers_fn(spec)(trainer.params, stacked)[layer])
+        h = np.asarray(_layers_fn(spec)(trainer.params, stacked)[layer])[:n_stacked]
         hd, hm = h[:n_data], h[n_data:]
         units = self.units
         explained = None

@@ -36,6 +36,7 @@ import numpy as np
 from . import compiled, losses
 from .errors import NnvizError
 from .network import NetworkSpec, device_array
+from .training import pad_points, padded_size
 
 GRID_RES = 41  # points a side of the landscape's grid (odd: the centre is a grid point)
 MIN_GRID_RES = 11
@@ -90,10 +91,32 @@ def params_at(spec: NetworkSpec, centre: np.ndarray, d1: np.ndarray, d2: np.ndar
 
 
 def _objective(spec: NetworkSpec, loss: str, l1: float, l2: float):
-    def f(flat, X, T):
+    """The training objective of flat weights on rows ``X``, ``T``; with ``mask`` and
+    ``count``, on the masked rows only (padded data)."""
+    def f(flat, X, T, mask=None, count=None):
         params = unflatten(spec, flat)
-        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
+        return (losses.data_loss(spec, loss, params, X, T, mask, count)
+                + losses.penalty(params, l1, l2))
     return f
+
+
+_rows_cache: list = []  # [(X, T, n, padded rows)]: the last few, by identity
+
+
+def first_rows(X, T, n: int) -> tuple:
+    """(X, T, mask, count): the first ``n`` rows of ``X`` and ``T`` (device arrays, rows)
+    padded to ``training.padded_size(n)`` rows, the real ones masked in. The functions of the
+    landscape and the sharpness take these, so that one compile serves every number of points
+    within a padded size: an edited point compiles nothing. Kept for the last few arrays
+    asked (a snapshot asks several times for the same)."""
+    for entry in _rows_cache:
+        if entry[0] is X and entry[1] is T and entry[2] == n:
+            return entry[3]
+    p = pad_points(np.asarray(X)[:n], np.asarray(T)[:n], np.zeros(n, np.int32))
+    rows = (p.X, p.T, p.mask, p.count)
+    _rows_cache.insert(0, (X, T, n, rows))
+    del _rows_cache[4:]
+    return rows
 
 
 def objective_key(model) -> tuple:
@@ -251,28 +274,25 @@ def path_length(spec: NetworkSpec) -> int:
 
 
 @compiled.per_problem()
-def _losses_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int, batch: int):
-    """The objective at ``centre + a_k d1 + b_k d2`` for every k, on the first ``n`` points,
-    ``batch`` grid points at a time (vmapped within a batch)."""
+def _losses_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, batch: int):
+    """The objective at ``centre + a_k d1 + b_k d2`` for every k, on the masked rows of
+    ``X``, ``T`` (``first_rows``), ``batch`` grid points at a time (vmapped within a batch)."""
     f = _objective(spec, loss, l1, l2)
 
-    def run(centre, d1, d2, a, b, X, T):
-        X, T = X[:n], T[:n]
-
+    def run(centre, d1, d2, a, b, X, T, mask, count):
         def one(ab):
-            return f(centre + ab[0] * d1 + ab[1] * d2, X, T)
+            return f(centre + ab[0] * d1 + ab[1] * d2, X, T, mask, count)
         return jax.lax.map(one, jnp.stack([a, b], 1), batch_size=batch)
     return jax.jit(run)
 
 
 @compiled.per_problem()
-def _path_losses_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int, batch: int):
-    """The objective of each row of a stack of flat weights."""
+def _path_losses_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, batch: int):
+    """The objective of each row of a stack of flat weights (rows as ``_losses_fn``'s)."""
     f = _objective(spec, loss, l1, l2)
 
-    def run(flats, X, T):
-        X, T = X[:n], T[:n]
-        return jax.lax.map(lambda w: f(w, X, T), flats, batch_size=batch)
+    def run(flats, X, T, mask, count):
+        return jax.lax.map(lambda w: f(w, X, T, mask, count), flats, batch_size=batch)
     return jax.jit(run)
 
 
@@ -305,9 +325,10 @@ def losses_at(model, centre, d1, d2, a: np.ndarray, b: np.ndarray, X=None, T=Non
     n = int(X.shape[0]) if n is None else min(int(n), int(X.shape[0]))
     a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
     pa, pb = _pad(a.ravel(), pad), _pad(b.ravel(), pad)
-    f = _losses_fn(*objective_key(model), n, min(_batch(model.spec, n), pa.size))
+    rows = first_rows(X, T, n)
+    f = _losses_fn(*objective_key(model), min(_batch(model.spec, padded_size(n)), pa.size))
     out = f(device_array(centre), device_array(d1), device_array(d2), device_array(pa),
-            device_array(pb), X, T)
+            device_array(pb), *rows)
     return np.asarray(out, np.float64)[: a.size].reshape(a.shape)
 
 
@@ -319,8 +340,9 @@ def losses_of(model, flats: np.ndarray, n: int | None = None,
     n = int(X.shape[0]) if n is None else min(int(n), int(X.shape[0]))
     flats = np.atleast_2d(flats)
     padded = _pad(flats, pad)
-    f = _path_losses_fn(*objective_key(model), n, min(_batch(model.spec, n), len(padded)))
-    return np.asarray(f(device_array(padded), X, T), np.float64)[: len(flats)]
+    f = _path_losses_fn(*objective_key(model), min(_batch(model.spec, padded_size(n)),
+                                                    len(padded)))
+    return np.asarray(f(device_array(padded), *first_rows(X, T, n)), np.float64)[: len(flats)]
 
 
 @dataclass(frozen=True)

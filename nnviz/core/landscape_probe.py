@@ -22,6 +22,7 @@ import numpy as np
 from . import landscape as ls
 from .landscape import Landscape, Line, PathOnPlane, Plane
 from .sharpness import stability_limit, top_eigenvalue, top_eigenvalues
+from .training import padded_size
 
 # Checkpoints whose sharpness is estimated per call while a run plays (one vmapped call); when
 # it does not (a pause, a past epoch, a screenshot), all of the history at once.
@@ -63,8 +64,9 @@ def _compiled(model, probe: "LandscapeProbe", wait: bool = False) -> bool:
     start compiling them in the background (once) and return False (``wait``: wait for it)."""
     src = getattr(model, "source", model)
     n = ls.points_for(model.spec, int(model.X_train.shape[0]), probe.max_points)
-    key = (*ls.objective_key(model), n, tuple(model.X_train.shape), tuple(src.X_test.shape),
-           probe.res)
+    # The functions compile per padded size (ls.first_rows): an edited point needs nothing.
+    key = (*ls.objective_key(model), padded_size(n), padded_size(int(model.X_train.shape[0])),
+           padded_size(int(src.X_test.shape[0])), probe.res)
     with _warm_lock:
         fut = _warm.get(key)
         if fut is None:

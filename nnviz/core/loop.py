@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import jax
@@ -35,7 +35,7 @@ from .problem import Problem
 from .runlog import Run, RunLog
 from .snapshot import Branch as BranchCurve, Grid, ModelAt, Snapshot, make_grid_points
 from .training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError, check_learning_rate,
-                       divergence_message)
+                       divergence_message, neighbour_counts, padded_size, uses_mini_batches)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
@@ -380,6 +380,7 @@ class TrainLoop(_LiveBranch):
         self.editing_points = False
         self._preparing: ThreadPoolExecutor | None = None
         self.prepared: Any = None  # the Future of the last preparation (tests wait on it)
+        self._prepared_sizes: set = set()  # (problem, size, mini-batches, test points) done
 
     # --- the thread-safe way in ------------------------------------------------------------
 
@@ -720,32 +721,37 @@ class TrainLoop(_LiveBranch):
             self._status(f"{text}: compiled in {dt:.1f} s for up to {t.data_size[0]:,} points"
                          if dt > 0.2 else text)
         self._dirty = True
+        self._prepare_points()  # the sizes next to the new count, beside the training
 
     def _prepare_points(self) -> None:
         """Compile what the trainer runs once its points are edited -- the padded runner and
-        metrics of this problem -- on another thread, while training goes on here. A run
-        trains on its data unpadded until its first point edit (the notebook's numbers and
-        speed, bit for bit); from then on on padded data (``Trainer.set_data``)."""
+        metrics of this problem for its number of points, and for the sizes just across
+        (``training.neighbour_counts``), so that a click that crosses a padded size compiles
+        nothing either -- on another thread, while training goes on here. A run trains on
+        its data unpadded until its first point edit (the notebook's numbers and speed, bit
+        for bit); from then on on padded data (``Trainer.set_data``). Each size is prepared
+        once; called again after every edit, it prepares the sizes next to the new count."""
         t = self.trainer
-        if t is None or t.padded:
+        if t is None:
             return
         spec, config, data, seed = t.spec, t.config, t.data, t.seed
-        params = numpy_params(t.initial_params)
-
-        def work():
-            try:
-                p = Trainer(spec, config, data, params=params, seed=seed, padded=True)
-                p.compile()
-                p.evaluate()
-                p.test_loss()
-                gradient_row(p)
-            except Exception:  # noqa: BLE001 -- an edit compiles (and reports) for itself
-                pass
-
-        if self._preparing is None:
-            self._preparing = ThreadPoolExecutor(max_workers=1,
-                                                 thread_name_prefix="nnviz-prepare-points")
-        self.prepared = self._preparing.submit(work)
+        n = len(data.train_index)
+        counts = ([] if t.padded else [n]) + list(neighbour_counts(n))
+        params = None
+        for count in counts:
+            key = (t._shape_key(), padded_size(count), uses_mini_batches(config, count),
+                   len(data.test_index))
+            if key in self._prepared_sizes:
+                continue
+            self._prepared_sizes.add(key)
+            if params is None:
+                params = numpy_params(t.initial_params)
+            if self._preparing is None:
+                self._preparing = ThreadPoolExecutor(max_workers=1,
+                                                     thread_name_prefix="nnviz-prepare-points")
+            # One worker: the futures finish in order, so the last says all are done.
+            self.prepared = self._preparing.submit(_prepare_size, spec, config,
+                                                   _with_train_count(data, count), params, seed)
 
     def _warm_up(self, trainer: Trainer, probes: bool) -> None:
         """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
@@ -1027,6 +1033,27 @@ class TrainLoop(_LiveBranch):
                 self.commands.get_nowait()
             except queue.Empty:
                 break
+
+
+def _with_train_count(data: Dataset, n: int) -> Dataset:
+    """``data`` with ``n`` training points (its first ones, or repeated): the shapes of an
+    edited data set of that many points, for compiling ahead."""
+    idx = data.train_index
+    return replace(data, train_index=idx[:n] if n <= len(idx) else np.resize(idx, n))
+
+
+def _prepare_size(spec, config, data: Dataset, params, seed: int) -> None:
+    """Compile the padded runner, metrics and gradient statistics of ``data``'s shapes (a
+    compiled function serves every trainer of the same shapes); a failure is left for the
+    edit itself to report."""
+    try:
+        p = Trainer(spec, config, data, params=params, seed=seed, padded=True)
+        p.compile()
+        p.evaluate()
+        p.test_loss()
+        gradient_row(p)
+    except Exception:  # noqa: BLE001 -- an edit compiles (and reports) for itself
+        pass
 
 
 class ViewFailed(RuntimeError):

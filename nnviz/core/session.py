@@ -92,8 +92,12 @@ class Session:
     class_names: tuple[str, ...] | None = None  # display names of classes 0..K-1
     extras: dict[str, Any] = field(default_factory=dict)  # JSON-able view settings of the GUI
     # The run's record (branches, checkpoints); None for files of format 1, whose past epochs
-    # were not recorded. Its live branch ends at ``epoch`` with the state above.
+    # were not recorded. Its live branch ends at ``epoch`` with the state above. A checkpoint
+    # before a point edit holds the points its epochs trained on (``Checkpoint.data``).
     run: Run | None = None
+    # The epochs train on padded data (``Trainer(padded=True)``): a run whose points were
+    # edited; its epochs are then replayed and continued exactly as in the window.
+    padded: bool = False
 
     # --- to and from a Trainer -----------------------------------------------------------------
 
@@ -126,6 +130,7 @@ class Session:
             class_names=tuple(class_names) if class_names is not None else None,
             extras=dict(extras or {}),
             run=run,
+            padded=bool(trainer.padded),
         )
 
     @property
@@ -136,7 +141,8 @@ class Session:
     def make_trainer(self) -> Trainer:
         """A Trainer that continues this session exactly (it is not compiled yet)."""
         self.validate()
-        trainer = self.problem.make_trainer()
+        trainer = Trainer(self.spec, self.config, self.dataset, params=self.initial_params,
+                          seed=self.seed, padded=self.padded)
         if self.opt_state is None:
             opt_state = trainer.state.opt_state
         else:
@@ -158,38 +164,9 @@ class Session:
     def validate(self) -> None:
         """A SessionError naming the first thing that does not fit together."""
         d = self.dataset
-        X, y = d.X, d.y
-        if X.ndim != 2 or X.shape[0] < 1 or X.dtype != np.float32:
-            raise SessionError(f"data points must be a float32 (N, d) array, got {X.dtype} {X.shape}")
-        if y.shape != (X.shape[0],):
-            raise SessionError(f"data has {X.shape[0]} points but {y.shape} targets")
-        if not np.all(np.isfinite(X)):
-            raise SessionError("data points hold NaN or infinite values")
-        if d.task == CLASSIFICATION:
-            if y.dtype != np.int32:
-                raise SessionError(f"class labels must be int32, got {y.dtype}")
-            if d.n_classes < 2 or y.min() < 0 or y.max() >= d.n_classes:
-                raise SessionError(f"class labels must lie in 0..{d.n_classes - 1} "
-                                   f"({d.n_classes} classes)")
-            if self.class_names is not None and len(self.class_names) != d.n_classes:
-                raise SessionError(f"{len(self.class_names)} class names for {d.n_classes} classes")
-        elif d.task == REGRESSION:
-            if y.dtype != np.float32 or not np.all(np.isfinite(y)):
-                raise SessionError("regression targets must be finite float32 values")
-        else:
-            raise SessionError(f"unknown task {d.task!r}")
-        n = X.shape[0]
-        for name, idx in (("training", d.train_index), ("test", d.test_index)):
-            if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
-                raise SessionError(f"{name} indices must be a 1-D integer array")
-            if idx.size and (idx.min() < 0 or idx.max() >= n):
-                raise SessionError(f"{name} indices point outside the {n} data points")
-            if np.unique(idx).size != idx.size:
-                raise SessionError(f"{name} indices repeat a point")
-        if d.train_index.size == 0:
-            raise SessionError("there are no training points")
-        if np.intersect1d(d.train_index, d.test_index).size:
-            raise SessionError("a point is both a training and a test point")
+        _check_dataset(d)
+        if self.class_names is not None and len(self.class_names) != d.n_classes:
+            raise SessionError(f"{len(self.class_names)} class names for {d.n_classes} classes")
         if self.spec.input_dim != d.n_features:
             raise SessionError(f"the network takes {self.spec.input_dim} inputs but the data has "
                                f"{d.n_features} features")
@@ -259,6 +236,7 @@ class Session:
                         "last": h.last if math.isfinite(h.last) else None},
             "extras": self.extras,
             "run": None if self.run is None else _run_manifest(self.run),
+            "padded": self.padded,
         }
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -327,6 +305,40 @@ def _write_zip(f: BinaryIO, manifest: dict, arrays: dict[str, np.ndarray]) -> No
         # Stored, not deflated: trained float32 weights hardly compress, and deflating a large
         # network's 30 MB took 3 s, the time the window's Save waits.
         z.writestr("arrays.npz", npz.getvalue(), compress_type=zipfile.ZIP_STORED)
+
+
+def _check_dataset(d: Dataset) -> None:
+    """A SessionError naming the first thing wrong with ``d``'s points, targets and split."""
+    X, y = d.X, d.y
+    if X.ndim != 2 or X.shape[0] < 1 or X.dtype != np.float32:
+        raise SessionError(f"data points must be a float32 (N, d) array, got {X.dtype} {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise SessionError(f"data has {X.shape[0]} points but {y.shape} targets")
+    if not np.all(np.isfinite(X)):
+        raise SessionError("data points hold NaN or infinite values")
+    if d.task == CLASSIFICATION:
+        if y.dtype != np.int32:
+            raise SessionError(f"class labels must be int32, got {y.dtype}")
+        if d.n_classes < 2 or y.min() < 0 or y.max() >= d.n_classes:
+            raise SessionError(f"class labels must lie in 0..{d.n_classes - 1} "
+                               f"({d.n_classes} classes)")
+    elif d.task == REGRESSION:
+        if y.dtype != np.float32 or not np.all(np.isfinite(y)):
+            raise SessionError("regression targets must be finite float32 values")
+    else:
+        raise SessionError(f"unknown task {d.task!r}")
+    n = X.shape[0]
+    for name, idx in (("training", d.train_index), ("test", d.test_index)):
+        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+            raise SessionError(f"{name} indices must be a 1-D integer array")
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            raise SessionError(f"{name} indices point outside the {n} data points")
+        if np.unique(idx).size != idx.size:
+            raise SessionError(f"{name} indices repeat a point")
+    if d.train_index.size == 0:
+        raise SessionError("there are no training points")
+    if np.intersect1d(d.train_index, d.test_index).size:
+        raise SessionError("a point is both a training and a test point")
 
 
 def _check_weights(what: str, spec: NetworkSpec, params) -> None:
@@ -605,6 +617,7 @@ def _plan(manifest: dict) -> _Plan:
             expect[f"opt/{path}"] = _Expect(leaf.dtype.name, leaf.shape, label=msg,
                                             shape_msg=msg, optional=True)
     expect.update(_run_expect(manifest.get("run"), spec, config))
+    expect.update(_points_expect(manifest.get("run"), task, d))
     if manifest.get("shuffle_key"):
         msg = "the shuffling key must be uint32 (2,), got {dtype} {got}"
         expect["shuffle_key"] = _Expect("uint32", (2,), label=msg, shape_msg=msg)
@@ -650,6 +663,55 @@ def _run_expect(run_m: Any, spec: NetworkSpec, config: TrainConfig) -> dict[str,
             out[k + "checkpoint/" + _path(p)] = _Expect(
                 np.dtype(leaf.dtype).name, (c, *leaf.shape), optional=True)
     return out
+
+
+MAX_POINT_SETS = 1 << 12  # the points of earlier stretches a session holds, at most
+
+
+def _point_set_list(run_m: Any) -> list:
+    sets = run_m.get("points", []) if isinstance(run_m, dict) else []
+    if not isinstance(sets, list) or len(sets) > MAX_POINT_SETS:
+        raise SessionError(f"manifest.json: run.points must be a list of at most "
+                           f"{MAX_POINT_SETS} point sets")
+    return sets
+
+
+def _points_expect(run_m: Any, task: str, d: int) -> dict[str, _Expect]:
+    """What the arrays of earlier stretches' points may be (files without them: nothing)."""
+    out: dict[str, _Expect] = {}
+    for j, pm in enumerate(_point_set_list(run_m)):
+        n = _whole(pm, "n_points", f"run.points[{j}].") if isinstance(pm, dict) else 0
+        if not 1 <= n <= limits.MAX_POINTS:
+            raise SessionError(f"run.points[{j}]: {n:,} points; between 1 and "
+                               f"{limits.MAX_POINTS:,} are allowed")
+        k = f"run/points/{j}/"
+        out[k + "X"] = _Expect("float32", (n, d))
+        out[k + "y"] = _Expect("int32" if task == CLASSIFICATION else "float32", (n,))
+        out[k + "train_index"] = _Expect("integer", None, n)
+        out[k + "test_index"] = _Expect("integer", None, n)
+    return out
+
+
+def _read_point_sets(run_m: Any, arrays: dict, data: Dataset) -> list:
+    """The earlier stretches' points as (Dataset, padded), checked as the session's own."""
+    sets = []
+    for j, pm in enumerate(_point_set_list(run_m)):
+        k = f"run/points/{j}/"
+        padded = pm.get("padded")
+        if not isinstance(padded, bool):
+            raise SessionError(f"manifest.json: run.points[{j}].padded must be true or false")
+        name = pm.get("name")
+        d = Dataset(_array(arrays, k + "X"), _array(arrays, k + "y"), data.task, data.n_classes,
+                    _array(arrays, k + "train_index"), _array(arrays, k + "test_index"),
+                    name=name if isinstance(name, str) else "custom",
+                    feature_names=data.feature_names)
+        try:
+            _check_dataset(d)
+        except SessionError as e:
+            raise SessionError(f"the points of an earlier stretch (run.points[{j}]): {e}") \
+                from None
+        sets.append((d, padded))
+    return sets
 
 
 class _Slice(io.RawIOBase):
@@ -808,8 +870,13 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
         raise SessionError(f"epoch {session.epoch} is beyond 2^52 ({limits.MAX_OPEN_EPOCH}), the "
                            "last epoch a session opens at: training on could pass 2^53, and "
                            "such a run could not be saved")
+    padded = manifest.get("padded", False)
+    if not isinstance(padded, bool):
+        raise SessionError("manifest.json: padded must be true or false")
+    session.padded = padded
     if manifest.get("run") is not None:
-        session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch)
+        sets = _read_point_sets(manifest["run"], arrays, dataset)
+        session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch, sets)
     # The problem itself must be trainable (e.g. the loss fits the task and the class count).
     try:
         session.problem.make_trainer()
@@ -895,7 +962,23 @@ def _copy_run(run: Run) -> Run:
     return out
 
 
+def _point_sets(run: Run) -> list:
+    """The distinct points (``Checkpoint.data``, a ``Trainer.feed_key``: (Dataset, padded))
+    the run's checkpoints hold, in order of first appearance."""
+    sets: list = []
+    for b in run.branches:
+        for c in b.checkpoints:
+            if c.data is not None and not any(c.data is s for s in sets):
+                sets.append(c.data)
+    return sets
+
+
+def _point_index(sets: list, data) -> int | None:
+    return None if data is None else next(i for i, s in enumerate(sets) if s is data)
+
+
 def _run_manifest(run: Run) -> dict:
+    sets = _point_sets(run)
     branches = []
     for b in run.branches:
         h = b.losses
@@ -905,12 +988,22 @@ def _run_manifest(run: Run) -> dict:
             "history": {"capacity": h.capacity, "stride": h.stride, "count": h.count,
                         "last": h.last if math.isfinite(h.last) else None},
             "checkpoints": [c.pinned for c in b.checkpoints],
+            # Per checkpoint: the index into "points" of what its epochs trained on (an
+            # earlier stretch's points, before an edit), or null: the session's own data.
+            "checkpoint_points": [_point_index(sets, c.data) for c in b.checkpoints],
         })
-    return {"active": int(run.active), "branches": branches}
+    return {"active": int(run.active), "branches": branches,
+            "points": [{"n_points": int(d.X.shape[0]), "padded": bool(padded),
+                        "name": d.name} for d, padded in sets]}
 
 
 def _run_arrays(run: Run) -> dict[str, np.ndarray]:
     out = {}
+    for j, (d, _) in enumerate(_point_sets(run)):
+        k = f"run/points/{j}/"
+        out[k + "X"], out[k + "y"] = np.asarray(d.X), np.asarray(d.y)
+        out[k + "train_index"] = np.asarray(d.train_index, np.int64)
+        out[k + "test_index"] = np.asarray(d.test_index, np.int64)
     for i, b in enumerate(run.branches):
         k = f"run/{i}/"
         out[k + "loss_epochs"], out[k + "loss_values"] = b.losses.arrays()
@@ -926,7 +1019,8 @@ def _run_arrays(run: Run) -> dict[str, np.ndarray]:
     return out
 
 
-def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoch: int) -> Run:
+def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoch: int,
+              sets: list = ()) -> Run:
     if not isinstance(m, dict) or not isinstance(m.get("branches"), list) or not m["branches"]:
         raise SessionError("manifest.json: run.branches must be a non-empty list")
     from .runlog import MAX_BRANCHES
@@ -976,6 +1070,12 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
             raise SessionError(f"run branch {name!r}: checkpoint epochs must increase")
         if not len(ce):
             raise SessionError(f"run branch {name!r} has no checkpoint")
+        which = bm.get("checkpoint_points", [None] * len(ce))
+        if not isinstance(which, list) or len(which) != len(ce) or not all(
+                w is None or (isinstance(w, int) and not isinstance(w, bool)
+                              and 0 <= w < len(sets)) for w in which):
+            raise SessionError(f"run branch {name!r}: checkpoint_points must name a point set "
+                               "(or null) per checkpoint")
         stacked = []
         for p, leaf in paths_leaves:
             a = _array(arrays, k + "checkpoint/" + _path(p))
@@ -986,7 +1086,8 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
             stacked.append(a)
         for j, e in enumerate(ce):
             state = jax.tree_util.tree_unflatten(treedef, [a[j] for a in stacked])
-            log.checkpoints.append(Checkpoint(int(e), state, pinned[j]))
+            data = None if which[j] is None else sets[which[j]]
+            log.checkpoints.append(Checkpoint(int(e), state, pinned[j], data))
         run.branches.append(log)
     run.active = active
     if run.log.checkpoints[-1].epoch > epoch:

@@ -23,7 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import compiled
-from .landscape import _objective, _pad, flatten, objective_key
+from .landscape import _objective, _pad, first_rows, flatten, objective_key
 from .network import device_array
 
 MAX_ITER = 200
@@ -32,12 +32,12 @@ MIN_ITER = 10  # a small change in the first steps may be a slow start, not conv
 
 
 @compiled.per_problem()
-def _power_fn(spec, loss: str, l1: float, l2: float, n: int):
+def _power_fn(spec, loss: str, l1: float, l2: float):
+    """The power iteration on the masked rows of ``X``, ``T`` (``landscape.first_rows``)."""
     f = _objective(spec, loss, l1, l2)
 
-    def run(flat, X, T, v0, shift, tol, max_iter):
-        X, T = X[:n], T[:n]
-        grad = jax.grad(lambda w: f(w, X, T))
+    def run(flat, X, T, mask, count, v0, shift, tol, max_iter):
+        grad = jax.grad(lambda w: f(w, X, T, mask, count))
 
         def hvp(v):
             return jax.jvp(grad, (flat,), (v,))[1] - shift * v
@@ -78,11 +78,11 @@ def top_eigenvalue(model, params=None, start: np.ndarray | None = None,
     flat = flatten(params)
     X, T = model.X_train, model.T_train
     n = int(X.shape[0]) if max_points is None else min(int(max_points), int(X.shape[0]))
-    f = _power_fn(*objective_key(model), n)
+    f = _power_fn(*objective_key(model))
     if start is None or np.shape(start) != flat.shape or not np.all(np.isfinite(start)):
         start = np.random.default_rng(0).standard_normal(flat.size)
     w = device_array(flat)
-    args = (X, T)
+    args = first_rows(X, T, n)
     lam, v, it = f(w, *args, device_array(start), np.float32(0.0), np.float32(tol),
                    np.int32(max_iter))
     lam, iters = float(lam), int(it)
@@ -99,10 +99,10 @@ def top_eigenvalue(model, params=None, start: np.ndarray | None = None,
 
 
 @compiled.per_problem()
-def _power_many_fn(spec, loss: str, l1: float, l2: float, n: int):
+def _power_many_fn(spec, loss: str, l1: float, l2: float):
     """``_power_fn`` for a stack of weights at once (vmapped: one call for a run's history)."""
-    one = _power_fn(spec, loss, l1, l2, n)
-    return jax.jit(jax.vmap(one, in_axes=(0, None, None, 0, 0, None, None)))
+    one = _power_fn(spec, loss, l1, l2)
+    return jax.jit(jax.vmap(one, in_axes=(0, None, None, None, None, 0, 0, None, None)))
 
 
 def top_eigenvalues(model, flats: np.ndarray, max_points: int | None = None,
@@ -115,18 +115,19 @@ def top_eigenvalues(model, flats: np.ndarray, max_points: int | None = None,
     flats = _pad(flats, pad)  # one compile per length
     X, T = model.X_train, model.T_train
     n = int(X.shape[0]) if max_points is None else min(int(max_points), int(X.shape[0]))
-    f = _power_many_fn(*objective_key(model), n)
+    f = _power_many_fn(*objective_key(model))
+    rows = first_rows(X, T, n)
     w = device_array(flats)
     start = device_array(np.random.default_rng(0).standard_normal(flats.shape))
-    lam, _, _ = f(w, X, T, start, device_array(np.zeros(len(flats))), np.float32(tol),
+    lam, _, _ = f(w, *rows, start, device_array(np.zeros(len(flats))), np.float32(tol),
                   np.int32(max_iter))
     lam = np.asarray(lam, np.float64)[:k]
     neg = np.flatnonzero(lam < 0)
     if len(neg):  # as in top_eigenvalue: the top of H - lam I, plus lam, from fresh vectors
-        rows = _pad(neg, len(flats))
-        fresh = device_array(np.random.default_rng(1).standard_normal((len(rows),
+        neg_rows = _pad(neg, len(flats))
+        fresh = device_array(np.random.default_rng(1).standard_normal((len(neg_rows),
                                                                        flats.shape[1])))
-        lam2, _, _ = f(device_array(flats[rows]), X, T, fresh, device_array(lam[rows]),
+        lam2, _, _ = f(device_array(flats[neg_rows]), *rows, fresh, device_array(lam[neg_rows]),
                        np.float32(tol / 100), np.int32(10 * max_iter))
         lam[neg] = np.asarray(lam2, np.float64)[: len(neg)]
     return lam

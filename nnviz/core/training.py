@@ -61,8 +61,9 @@ OPTIMIZERS = {
 # 512-bit vectors for the chunk's element-wise loops (see _chunk_fn).
 CHUNK_COMPILER_OPTIONS = {"xla_cpu_prefer_vector_width": 512}
 
-# Counts traces of the chunk function: a test reads it to prove that chunks do not recompile.
-TRACE_COUNT = {"chunk": 0}
+# Counts traces of the chunk function: a test reads it to prove that chunks do not recompile;
+# ("padded", rows) counts those of padded data of that many rows (compiled ahead or not).
+TRACE_COUNT: dict = {"chunk": 0}
 
 
 class TrainingError(NnvizError):
@@ -331,6 +332,9 @@ def _chunk_runner(spec: NetworkSpec, columns: bool, epoch, counted):
     ``epoch`` and ``counted`` as well."""
     def run(state: TrainState, X, T, n_epochs, *extra):
         TRACE_COUNT["chunk"] += 1
+        if extra:
+            key = ("padded", int(X.shape[0]))
+            TRACE_COUNT[key] = TRACE_COUNT.get(key, 0) + 1
         X = input_features.expand(spec.features, X)  # once per chunk, outside the loop
         if columns:
             X = X.T  # once per chunk, outside the loop
@@ -386,6 +390,23 @@ def padded_size(n: int) -> int:
     return -(-n // (1 << shift)) << shift
 
 
+def neighbour_counts(n: int) -> tuple[int, ...]:
+    """The numbers of real points just across the padded size of ``n`` points, nearer first:
+    one point fewer than the smallest count of that size (none below one point) and the
+    size itself (one more than it holds). A run whose edits cross its size next needs one of
+    these two sizes compiled (``padded_size`` of each)."""
+    size = padded_size(n)
+    lo, hi = 0, max(int(n), 0)  # the smallest count of this size, by bisection (monotonic)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if padded_size(mid) == size:
+            hi = mid
+        else:
+            lo = mid + 1
+    out = [size] + ([lo - 1] if lo >= 2 else [])
+    return tuple(sorted(out, key=lambda c: abs(c - n)))
+
+
 def uses_mini_batches(config: TrainConfig, n: int) -> bool:
     """Whether an epoch of ``n`` points runs in mini-batches (else one full-batch step)."""
     b = config.batch_size
@@ -401,6 +422,17 @@ class PaddedData(NamedTuple):
     y: jax.Array
     mask: jax.Array
     count: jax.Array
+
+
+def pad_rows(X: np.ndarray) -> np.ndarray:
+    """Rows ``X`` (host) with the last repeated up to ``padded_size(len(X))`` rows: for a
+    function of each row on its own (activations, per-point gradients), whose first
+    ``len(X)`` results are then the rows' own, so that an edited point compiles nothing."""
+    X = np.asarray(X)
+    size = padded_size(len(X))
+    if not len(X):
+        return np.zeros((size,) + X.shape[1:], X.dtype)
+    return np.concatenate([X, np.repeat(X[-1:], size - len(X), 0)])
 
 
 def pad_points(X: np.ndarray, T, y, size: int | None = None) -> PaddedData:
@@ -489,7 +521,9 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
     return epoch, counted, opt, columns
 
 
-@compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
+# Three sizes per problem: its own and the two next to it, compiled ahead while points are
+# edited (core/loop.py's _prepare_points).
+@compiled.per_problem(3 * compiled.MAX_PROBLEMS, clear_jax_every=3 * compiled.MAX_PROBLEMS)
 def _padded_chunk_fn(spec: NetworkSpec, config: TrainConfig, size: int, mini: bool):
     """``_chunk_fn`` for padded data of ``size`` rows: ``run(state, X, T, n_epochs, mask,
     count)``; one compile serves every number of real points up to ``size`` (of one kind:

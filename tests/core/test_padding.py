@@ -162,22 +162,59 @@ def test_the_loop_goes_on_through_point_edits_and_replays_them_exactly():
     _params_close(live.params, ref.params, 1e-4)
 
 
-def test_crossing_a_size_compiles_once_in_the_loop_and_goes_on():
+def test_the_sizes_next_to_a_count_are_those_its_edits_cross_into():
+    for n in list(range(1, 600)) + [1000, 5000, 20000]:
+        size, near = padded_size(n), training.neighbour_counts(n)
+        assert all(padded_size(c) != size for c in near)
+        up = next(m for m in range(n, 2 * n + 20) if padded_size(m) != size)
+        down = next((m for m in range(n, 0, -1) if padded_size(m) != size), None)
+        assert set(near) == {up} | ({down} if down else set())
+
+
+def test_crossing_a_size_compiles_nothing_once_an_edit_has_prepared_the_next():
     data = make_dataset(DataSpec("moons", samples=60, test_fraction=0))
-    lp = _loop(make_problem(data))
+    lp = _loop(make_problem(data, Choices(hidden=(3, 7))))  # a network of this test's own
     lp.post(L.SetData(csvdata.with_point_added(data, (0.0, 0.0), 0)))
     lp.post(L.Step(30))
     lp.work_once()
     size = lp.trainer.data_size[0]
+    # The edit had the sizes on either side compiled, on another thread, beside the training.
+    lp.prepared.result()
+    spec, config = lp.trainer._shape_key()
+    held = {k[2] for k in training._padded_chunk_fn.items if k[:2] == (spec, config)}
+    n = len(lp.trainer.data.train_index)
+    assert held == {size} | {padded_size(c) for c in training.neighbour_counts(n)}
+    assert len(held) == 3
     d = lp.trainer.data
     while padded_size(len(d.train_index)) == size:
         d = csvdata.with_point_added(d, (0.1, 0.1), 1)
-    traces = training.TRACE_COUNT["chunk"]
+    new_size = padded_size(len(d.train_index))
+
+    def traces(rows):  # (the crossing edit prepares the sizes next to it, on another thread)
+        return training.TRACE_COUNT.get(("padded", rows), 0)
+    before, above_before = traces(new_size), traces(padded_size(new_size))
+    assert before >= 1  # compiled ahead
     lp.post(L.SetData(d))
     lp.post(L.Step(30))
     lp.work_once()
-    assert training.TRACE_COUNT["chunk"] == traces + 1
-    assert lp.trainer.data_size[0] > size and lp.trainer.epoch == 60 and lp.history.count == 60
+    assert traces(new_size) == before  # crossing: no compile
+    assert lp.trainer.data_size[0] == new_size and lp.trainer.epoch == 60
+    assert lp.history.count == 60
+    # ... and the crossing edit prepares the sizes next to the new count in turn.
+    lp.prepared.result()
+    above = padded_size(new_size)
+    assert (spec, config, above, False) in training._padded_chunk_fn.items
+    assert traces(above) == above_before + 1
+    # Deleting back across compiles nothing either.
+    before = traces(size)
+    back = d
+    while padded_size(len(back.train_index)) != size:
+        back = csvdata.with_point_removed(back, int(back.train_index[-1]))
+    lp.post(L.SetData(back))
+    lp.post(L.Step(30))
+    lp.work_once()
+    assert traces(size) == before and lp.trainer.data_size[0] == size
+    lp.release()
 
 
 def test_an_export_after_point_edits_holds_the_real_points_only():
@@ -192,3 +229,208 @@ def test_an_export_after_point_edits_holds_the_real_points_only():
     plain.initial_params = t.initial_params
     assert export.script_text(t, 10) == export.script_text(plain, 10)
     assert "0.25" in export.script_text(t, 10)
+
+
+def _session_after_edits(batch_size=0):
+    """A loop that trained 100 epochs, had a point added, 60 more, one deleted, 40 more; and
+    its session (as the window saves it)."""
+    from nnviz.core.session import Session
+    data = make_dataset(DataSpec("moons", samples=80, test_fraction=0.2))
+    lp = _loop(make_problem(data, Choices(batch_size=batch_size)))
+    lp.post(L.Step(100))
+    lp.work_once()
+    d1 = csvdata.with_point_added(lp.trainer.data, (0.4, 0.6), 1)
+    lp.post(L.SetData(d1))
+    lp.post(L.Step(60))
+    lp.work_once()
+    d2 = csvdata.with_point_removed(d1, 2)
+    lp.post(L.SetData(d2))
+    lp.post(L.Step(40))
+    lp.work_once()
+    got = []
+    lp.post(L.Request(lambda ctx: Session.from_trainer(ctx.trainer, run=ctx.run), got.append))
+    lp.work_once()
+    return lp, got[0]
+
+
+@pytest.mark.parametrize("batch_size", [0, 16])
+def test_a_saved_session_replays_each_stretch_on_its_own_points(batch_size):
+    from nnviz.core import session as S
+    lp, saved = _session_after_edits(batch_size)
+    loaded = S.from_bytes(saved.to_bytes())
+    assert loaded.padded and loaded.dataset.X.shape == lp.trainer.data.X.shape
+    again = L.TrainLoop()
+    again.post(L.Adopt(7, loaded.make_trainer(), loaded.make_run()))
+    again.work_once()
+    assert again.trainer.padded and again.trainer.epoch == 200
+    stamped = [c.data for c in again.log.checkpoints if c.data is not None]
+    assert {len(d.train_index) for d, _ in stamped} == {64, 65}  # before each edit
+    # Only the pinned checkpoints: each stretch is replayed from its start, on its points.
+    for log in (lp.log, again.log):
+        log.checkpoints[:] = [c for c in log.checkpoints if c.pinned]
+    for epoch in (50, 100, 130, 160, 190, 200):
+        live = runlog.state_at(lp.trainer, lp.log, epoch)
+        replayed = runlog.state_at(again.trainer, again.log, epoch)
+        assert live[0] == replayed[0] == epoch
+        _params_close(replayed[1].params, live[1].params, 0)  # as in the live window
+    # The losses drawn at a rewound epoch are the same too (the metrics of those weights).
+    m_live = lp.trainer.evaluate(runlog.state_at(lp.trainer, lp.log, 130)[1].params)
+    m_again = again.trainer.evaluate(runlog.state_at(again.trainer, again.log, 130)[1].params)
+    assert m_live == m_again
+    # ... and going on trains as the live run would.
+    lp.post(L.Step(30))
+    again.post(L.Step(30))
+    lp.work_once()
+    again.work_once()
+    _params_close(again.trainer.params, lp.trainer.params, 0)
+    lp.release()
+    again.release()
+
+
+def test_an_older_session_without_the_points_of_its_stretches_still_opens():
+    import io
+    import json
+    import zipfile
+    from nnviz.core import session as S
+    lp, saved = _session_after_edits()
+    raw = saved.to_bytes()
+    # As a file written before the points were kept: no "points", "checkpoint_points", "padded".
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    manifest = json.loads(src.read("manifest.json"))
+    del manifest["padded"], manifest["run"]["points"]
+    for b in manifest["run"]["branches"]:
+        del b["checkpoint_points"]
+    inner = zipfile.ZipFile(io.BytesIO(src.read("arrays.npz")))
+    out_inner = io.BytesIO()
+    with zipfile.ZipFile(out_inner, "w") as z:
+        for name in inner.namelist():
+            if not name.startswith("run/points/"):
+                z.writestr(name, inner.read(name))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("manifest.json", json.dumps(manifest))
+        z.writestr("arrays.npz", out_inner.getvalue())
+    old = S.from_bytes(out.getvalue())
+    assert not old.padded and all(c.data is None for b in old.run.branches
+                                  for c in b.checkpoints)
+    t = old.make_trainer()
+    assert t.epoch == 200 and not t.padded
+    np.testing.assert_array_equal(old.dataset.X, lp.trainer.data.X)
+    lp.release()
+
+
+def test_a_session_whose_stretch_points_are_broken_says_so():
+    import io
+    import json
+    import zipfile
+    from nnviz.core import session as S
+    lp, saved = _session_after_edits()
+    src = zipfile.ZipFile(io.BytesIO(saved.to_bytes()))
+    manifest = json.loads(src.read("manifest.json"))
+    manifest["run"]["branches"][0]["checkpoint_points"][0] = 9
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("manifest.json", json.dumps(manifest))
+        z.writestr("arrays.npz", src.read("arrays.npz"))
+    with pytest.raises(S.SessionError, match="checkpoint_points"):
+        S.from_bytes(out.getvalue())
+    lp.release()
+
+
+_COMPILES = {"on": False, "n": 0}
+
+
+def _count_compiles(event, duration, **kw):
+    if _COMPILES["on"] and "backend_compile" in event:
+        _COMPILES["n"] += 1
+
+
+def test_the_views_probes_compile_nothing_for_edits_within_a_size():
+    """Hidden space, landscape (with the sharpness), backprop (with the pulls) and the neuron
+    maps, shown while points are edited: after the first edit, two more within the same
+    padded size compile nothing at all (jax's own count of backend compiles)."""
+    from jax import monitoring
+    from nnviz.core.backprop import BackpropProbe
+    from nnviz.core.inspect import HiddenSpaceProbe, NeuronMapsProbe
+    from nnviz.core.landscape_probe import LandscapeProbe
+    if not getattr(monitoring, "_nnviz_counting", False):
+        monitoring.register_event_duration_secs_listener(_count_compiles)
+        monitoring._nnviz_counting = True
+    p = notebook_problem()
+    lp = _loop(p)
+    land = LandscapeProbe()
+    probes = {"hidden": HiddenSpaceProbe(), "landscape": land,
+              "backprop": BackpropProbe(3, pulls=True), "maps": NeuronMapsProbe()}
+    for name, fn in probes.items():
+        lp.post(L.SetProbe(name, fn))
+    lp.post(L.EditingPoints(True))
+    lp.post(L.Step(50))
+    lp.work_once()
+    d = p.dataset
+
+    def edit(i):
+        nonlocal d
+        d = csvdata.with_point_added(d, (0.1 * i, 0.2), i % 2)
+        lp.post(L.SetData(d))
+        lp.post(L.Step(20))
+        lp.work_once()
+        land.compile(lp.model_shown())  # (the landscape compiles on a thread of its own)
+        lp._publish_now()
+        return lp.make_snapshot()
+
+    edit(1)
+    lp.prepared.result()
+    size = lp.trainer.data_size[0]
+    _COMPILES.update(on=True, n=0)
+    try:
+        snaps = [edit(2), edit(3)]
+        lp.prepared.result()
+    finally:
+        _COMPILES["on"] = False
+    assert lp.trainer.data_size[0] == size and len(d.train_index) == 163
+    assert _COMPILES["n"] == 0
+    for s in snaps:  # every view had its numbers
+        assert all(s.extras.get(name) is not None for name in probes), s.extras.keys()
+    lp.release()
+
+
+def test_the_views_numbers_on_padded_rows_are_the_unpadded_ones():
+    from nnviz.core import backprop, inspect, landscape as ls, sharpness
+    from nnviz.core.network import device_array, forward_layers
+    p = notebook_problem()
+    t = Trainer(p.spec, p.config, csvdata.with_point_added(p.dataset, (0.3, 0.1), 1),
+                seed=p.seed, padded=True)
+    t.run(300)
+    n = len(t.data.train_index)
+    assert padded_size(n) > n
+    # hidden space: every point and the mesh, as the unpadded forward pass
+    hs = inspect.HiddenSpaceProbe(units=(0, 1))(t, None)
+    ref = np.asarray(forward_layers(t.spec, t.params, device_array(t.data.X))[0])[:, :2]
+    np.testing.assert_allclose(hs.points, ref, rtol=2e-5, atol=1e-6)
+    # landscape: the objective over a plane and along the path, as the unpadded mean
+    flat = ls.flatten(t.params)
+    rng = np.random.default_rng(0)
+    d1, d2 = rng.standard_normal((2, flat.size)).astype(np.float32)
+    a, b = rng.uniform(-1, 1, (2, 7))
+    f = jax.jit(ls._objective(*ls.objective_key(t)))
+    for m in (n, 100):
+        got = ls.losses_at(t, flat, d1, d2, a, b, n=m)
+        want = [float(f(flat + x * d1 + y * d2, t.X_train[:m], t.T_train[:m]))
+                for x, y in zip(a, b)]
+        np.testing.assert_allclose(got, want, rtol=2e-5)
+    np.testing.assert_allclose(ls.losses_of(t, flat[None])[0],
+                               float(f(flat, t.X_train, t.T_train)), rtol=2e-5)
+    # sharpness: the same power iteration, on the rows unpadded
+    est = sharpness.top_eigenvalue(t)
+    plain = sharpness._power_fn(*ls.objective_key(t))(
+        device_array(flat), t.X_train, t.T_train, None, None,
+        device_array(np.random.default_rng(0).standard_normal(flat.size)), np.float32(0),
+        np.float32(sharpness.TOL), np.int32(sharpness.MAX_ITER))
+    np.testing.assert_allclose(est.value, float(plain[0]), rtol=2e-5)
+    # backprop: the batch gradient jax checks the hand-written one against
+    X, T = t.data.X_train, np.asarray(t.T_train)
+    got = backprop.batch_gradient_jax(t.spec, t.config, t.params, X, T)
+    want = backprop._batch_grad_fn(t.spec, t.config.loss, 0.0, 0.0)(t.params, device_array(X),
+                                                                     T)
+    _params_close(got, want, 2e-5)
+    assert backprop.trace(t, 5).check.batch < 1e-5

@@ -81,3 +81,49 @@ def test_a_click_while_training_keeps_the_epoch_and_the_curve(win, qtbot, tmp_pa
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.run_id == w.run_id,
                     timeout=TIMEOUT)
     assert len(w.dataset.X) == n + 1 and w.last_snapshot.live_epoch == saved.epoch > before
+
+
+def _shown(qtbot, w, epoch):
+    """The snapshot of ``epoch`` shown from the timeline (replayed from the run log)."""
+    w.show_epoch(epoch)
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.epoch == epoch
+                    and w.last_snapshot.run_id == w.run_id, timeout=TIMEOUT)
+    s = w.last_snapshot
+    return s.params, s.metrics.train_loss
+
+
+def test_a_session_saved_after_edits_replays_each_stretch_on_its_points(win, qtbot, tmp_path):
+    from nnviz.gui import session_actions
+    from nnviz.gui.main_window import MainWindow
+    w, actions = win
+    n = len(w.dataset.X)
+    actions.edit_points_action.trigger()
+    w.step(100)
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch == 100, timeout=TIMEOUT)
+    _click(qtbot, w, 0.5, 0.25)
+    _click(qtbot, w, -0.5, 0.75)
+    assert len(w.dataset.X) == n + 2
+    w.step(50)
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch == 150 and
+                    w.worker.loop.trainer.data is w.dataset, timeout=TIMEOUT)
+    path = str(tmp_path / "edited.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(path)
+    live = {e: _shown(qtbot, w, e) for e in (60, 130)}  # before and after the edit
+
+    fresh = MainWindow(install_extras=False)
+    qtbot.addWidget(fresh)
+    other = session_actions.install(fresh)
+    fresh.show()
+    qtbot.waitUntil(lambda: fresh.last_snapshot is not None, timeout=TIMEOUT)
+    other.open_session(path)
+    qtbot.waitUntil(lambda: fresh.last_snapshot is not None and
+                    fresh.last_snapshot.run_id == fresh.run_id and
+                    fresh.last_snapshot.live_epoch == 150, timeout=TIMEOUT)
+    assert len(fresh.dataset.X) == n + 2
+    for epoch, (params, loss) in live.items():
+        got, got_loss = _shown(qtbot, fresh, epoch)
+        assert got_loss == loss, epoch  # the loss drawn at that epoch
+        for (a, b), (c, d) in zip(got, params):  # the weights, bit for bit
+            assert np.array_equal(a, c) and np.array_equal(b, d), epoch
+    fresh.close()
