@@ -42,13 +42,13 @@ def test_diagram_follows_training(view):
     assert "all 92 links shown" in view.header.text() and "epoch 0" in view.header.text()
     assert len(c._images) == 2 + 4 + 10 + 4 + 1  # a thumbnail in every node
     w_before = c.value_of(("w", 1, 2, 3))
-    thumb_before = c._images[(0, 1)].copy()
+    thumb_before = c.thumbnail(0, 1)
     t.run(200)
     view.update_snapshot(snapshot_of(t, {"network": view.probe}))
     assert "epoch 200" in view.header.text()
     assert c.value_of(("w", 1, 2, 3)) == pytest.approx(float(np.array(t.params[1][0])[2, 3]))
     assert c.value_of(("w", 1, 2, 3)) != w_before
-    assert c._images[(0, 1)] != thumb_before
+    assert c.thumbnail(0, 1) != thumb_before
     view.grab()  # paints without error
 
 
