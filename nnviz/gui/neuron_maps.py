@@ -135,12 +135,34 @@ def neuron_map(maps: NeuronMaps, layer: int, unit: int) -> np.ndarray:
     return src[:, :, unit]
 
 
+class _TwoLineTitle(QLabel):
+    """A word-wrapped title at least two lines high: "output (sigmoid): from 0.591 to 1" fits
+    one line of a narrow panel and "... from 0.000324 to 1" takes two, and a title that
+    changed its height every frame moved the map under it up and down (and relaid the plot out,
+    its axes redrawn: ~15% of the network view's frame at 2-512x8-1)."""
+
+    def _floor(self) -> int:
+        m = self.contentsMargins()
+        return 2 * self.fontMetrics().lineSpacing() + m.top() + m.bottom()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
+        return max(super().heightForWidth(width), self._floor())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self._floor()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self._floor()))
+
+
 class NeuronMapPanel(QWidget):
     """One neuron's activation over the input plane, large, with the data drawn over it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Click a neuron to see its map here.")
+        self.title = _TwoLineTitle("Click a neuron to see its map here.")
         self.title.setWordWrap(True)
         self.title.setToolTip("The neuron shown below, and the range of its activation over "
                               "the plane.")

@@ -125,3 +125,28 @@ def test_a_layers_images_made_at_once_are_those_made_one_by_one(act):
     strip = Strip(m, act)
     assert [strip.thumbnail(k) for k in range(8)] == one_by_one
     assert strip.image.height() == 8 * 6 and strip.source(3).top() == 3 * 6
+
+
+def test_the_large_maps_title_keeps_its_height_whatever_its_numbers(qtbot):
+    """The title over the large map ("output (sigmoid): from 0.591 to 1") took one line or two
+    in a narrow panel as its numbers changed: the map jumped up and down every frame."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.neuron_maps import NeuronMapPanel
+    panel = NeuronMapPanel()
+    qtbot.addWidget(panel)
+    panel.resize(221, 660)
+    panel.show()
+    spec, maps = big_maps(widths=(4,), res=8)
+    heights = []
+    for lo in (0.591, 0.000324, 0.591, 0.000324):
+        m = maps.selected_map.copy()
+        m.flat[0], m.flat[1] = lo, 1.0
+        m = np.clip(m, lo, 1.0)
+        panel.show_map(replace(maps, selected_map=m), spec, "sigmoid")
+        QApplication.processEvents()  # the new title's layout
+        heights.append((panel.title.height(), panel.plot.height()))
+    assert "from 0.000324 to 1" in panel.title.text()
+    assert len(set(heights)) == 1, heights
