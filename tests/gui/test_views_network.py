@@ -230,3 +230,25 @@ def test_a_512_wide_network_is_drawn_once_a_state_with_a_bounded_number_of_links
     c.selected = (0, int(c.shown[1][0]))  # a click on a node: drawn anew, with its outline
     c.grab()
     assert c.renders == 3
+
+
+def test_the_column_titles_are_fitted_once_per_layout(qtbot):
+    """The titles ("hidden 3 / 512 sigmoid (32 shown)") are fitted to their columns by trying
+    font sizes: once per layout, not in every frame; a new width fits them again."""
+    from nnviz.gui.network_view import NetworkCanvas
+    c = NetworkCanvas()
+    qtbot.addWidget(c)
+    c.resize(900, 600)
+    c.show()
+    spec, maps = big_maps(widths=(512, 512))
+    c.set_state(spec, big_params(spec), maps)
+    c.grab()
+    first = c.titles()
+    c.set_state(spec, big_params(spec, seed=1), maps)  # the next snapshot
+    c.grab()
+    assert c.titles() is first
+    c.resize(500, 600)
+    c.grab()
+    narrower = c.titles()
+    assert narrower is not first
+    assert narrower[1][0].width() <= first[1][0].width()
