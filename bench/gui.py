@@ -54,7 +54,8 @@ tabs that draw training frames, all but the lessons), or one view's name (that t
   $TMPDIR/nnviz-bench-steady, so a second run does not compile). Besides frames/s, stall and the
   GUI's CPU per frame it gives ``worker_cpu_ms_per_snapshot``: the worker thread's CPU time per
   snapshot made (jax's own threads not counted), the figure for before/after runs taking turns
-  on a busy machine.
+  on a busy machine; and ``view_cost`` against the headless loop measured for half the phase
+  just before the window opens (once, not before and after: a quicker, rougher figure).
 - ``tabs``: the same figures with only one tab shown at a time, as the window opens them: the
   main tab, then the network tab, then the neurons tab (not with --quick); there
   ``frames_per_second`` counts the paints of that tab's view (the boundary, the network diagram,
@@ -535,6 +536,7 @@ def steady_only(seconds: float, view: str) -> dict:
     from nnviz.core import compile_cache
     compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
     from nnviz.gui.main_window import MainWindow
+    headless = headless_eps(the_problem(), seconds / 2)  # view_cost's denominator
     app = QApplication.instance() or QApplication(sys.argv[:1])
     w = MainWindow(the_problem())
     w.controls.speed.setValue(w.controls.speed.maximum())
@@ -557,6 +559,8 @@ def steady_only(seconds: float, view: str) -> dict:
     phase = rec.steady(seconds, view)
     w.shutdown()
     phase["worker_cpu_ms_per_snapshot"] = 1000 * statistics.median(spent) if spent else None
+    phase["view_cost"] = phase["epochs_per_second"] / headless
+    phase["headless_epochs_per_second"] = headless
     return phase
 
 

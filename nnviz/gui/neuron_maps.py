@@ -63,30 +63,59 @@ def to_qimage(values: np.ndarray, levels: tuple[float, float]) -> QImage:
     return img.copy()  # own the pixels: ``rgb`` dies with this frame
 
 
-def to_qimages(maps: np.ndarray, activation: str) -> list[QImage]:
-    """``to_qimage(maps[:, :, k], levels_for(activation, maps[:, :, k]))`` for every k of a
-    (rows, cols, n) stack, in one numpy pass: a wide layer's thumbnails cost a fraction of a
-    millisecond each instead of ~0.2 ms (the network diagram of 2-512x8-1 made 290 a frame)."""
+def _rgb_stack(maps: np.ndarray, activation: str) -> np.ndarray:
+    """(n, rows, cols, 3) RGB of every map of a (rows, cols, n) stack, each on its own levels
+    (levels_for), y up (as to_qimage), in one numpy pass."""
     v = np.moveaxis(np.asarray(maps, np.float32), 2, 0)  # (n, rows, cols)
     n = v.shape[0]
-    if n == 0:
-        return []
     if activation in BOUNDED:
         lo = np.full(n, BOUNDED[activation][0], np.float32)
         hi = np.full(n, BOUNDED[activation][1], np.float32)
     else:  # +-max|value| of each map, ignoring NaN; 1 when that is not a usable number
         a = np.where(np.isnan(v), -1.0, np.abs(v)).reshape(n, -1)
-        m = a.max(axis=1) if a.shape[1] else np.ones(n, np.float32)
+        m = a.max(axis=1) if a.shape[1] and n else np.ones(n, np.float32)
         m = np.where(np.isfinite(m) & (m > 1e-12), m, 1.0).astype(np.float32)
         lo, hi = -m, m
     lo, hi = lo[:, None, None], hi[:, None, None]
     with np.errstate(invalid="ignore", over="ignore"):
         v = np.where(np.isnan(v), (lo + hi) / 2, v)
         idx = np.clip((v - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
-    rgb = np.ascontiguousarray(colors.heat_lut()[idx[:, ::-1]])  # y up, as to_qimage
+    return colors.heat_lut()[idx[:, ::-1]]  # y up, as to_qimage
+
+
+def to_qimages(maps: np.ndarray, activation: str) -> list[QImage]:
+    """``to_qimage(maps[:, :, k], levels_for(activation, maps[:, :, k]))`` for every k of a
+    (rows, cols, n) stack, in one numpy pass: a wide layer's thumbnails cost a fraction of a
+    millisecond each instead of ~0.2 ms (the network diagram of 2-512x8-1 made 290 a frame)."""
+    if np.shape(maps)[2] == 0:
+        return []
+    rgb = np.ascontiguousarray(_rgb_stack(maps, activation))
     rows, cols = rgb.shape[1:3]
     return [QImage(rgb[k].data, cols, rows, 3 * cols, QImage.Format.Format_RGB888).copy()
-            for k in range(n)]
+            for k in range(rgb.shape[0])]
+
+
+class Strip:
+    """The thumbnails of a (rows, cols, n) stack of maps as ONE image, stacked top to bottom:
+    map k is ``source(k)`` of ``image``, drawn with ``QPainter.drawImage(target, image,
+    source(k))``. A wide network's diagram draws ~260 thumbnails and the neurons view a few
+    hundred tiles a frame: one image and one numpy pass per layer instead of a QImage (and
+    its copy) per map."""
+
+    def __init__(self, maps: np.ndarray, activation: str) -> None:
+        rgb = _rgb_stack(maps, activation)
+        self.n, self.rows, self.cols = rgb.shape[:3]
+        flat = np.ascontiguousarray(rgb.reshape(self.n * self.rows, self.cols, 3))
+        h, w = flat.shape[:2]
+        self.image = QImage(flat.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy() \
+            if self.n else QImage()
+
+    def source(self, k: int) -> QRectF:
+        return QRectF(0, k * self.rows, self.cols, self.rows)
+
+    def thumbnail(self, k: int) -> QImage:
+        """Map k alone (equal to ``to_qimages(...)[k]``)."""
+        return self.image.copy(0, k * self.rows, self.cols, self.rows)
 
 
 def neuron_label(spec, layer: int, unit: int) -> str:
@@ -106,12 +135,34 @@ def neuron_map(maps: NeuronMaps, layer: int, unit: int) -> np.ndarray:
     return src[:, :, unit]
 
 
+class _TwoLineTitle(QLabel):
+    """A word-wrapped title at least two lines high: "output (sigmoid): from 0.591 to 1" fits
+    one line of a narrow panel and "... from 0.000324 to 1" takes two, and a title that
+    changed its height every frame moved the map under it up and down (and relaid the plot out,
+    its axes redrawn: ~15% of the network view's frame at 2-512x8-1)."""
+
+    def _floor(self) -> int:
+        m = self.contentsMargins()
+        return 2 * self.fontMetrics().lineSpacing() + m.top() + m.bottom()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
+        return max(super().heightForWidth(width), self._floor())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self._floor()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self._floor()))
+
+
 class NeuronMapPanel(QWidget):
     """One neuron's activation over the input plane, large, with the data drawn over it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Click a neuron to see its map here.")
+        self.title = _TwoLineTitle("Click a neuron to see its map here.")
         self.title.setWordWrap(True)
         self.title.setToolTip("The neuron shown below, and the range of its activation over "
                               "the plane.")
@@ -232,7 +283,8 @@ class NeuronGrid(QWidget):
         self._rows: list[tuple[int, int]] = []  # (layer, top) of each layer's rows of tiles
         self._blocks: list[tuple[int, int, int, int]] = []  # (layer, top, units, per row)
         self._laid_out = None  # what the tiles were laid out for
-        self._images: dict[tuple[int, int], QImage] = {}
+        # (layer, unit) -> (Strip, index): the tiles' images, made when first in sight
+        self._images: dict[tuple[int, int], tuple[Strip, int]] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set_maps(self, maps: NeuronMaps | None, spec) -> None:
@@ -254,17 +306,19 @@ class NeuronGrid(QWidget):
 
     def _image(self, layer: int, unit: int) -> QImage:
         self._make_images(layer, [unit])
-        return self._images[(layer, unit)]
+        strip, k = self._images[(layer, unit)]
+        return strip.thumbnail(k)
 
     def _make_images(self, layer: int, units) -> None:
-        """The images of ``units`` of ``layer`` that are not made yet, in one pass."""
+        """The images of ``units`` of ``layer`` that are not made yet, in one pass (one Strip)."""
         todo = [u for u in units if (layer, u) not in self._images]
         if not todo:
             return
         src = self.maps.inputs if layer < 0 else self.maps.layers[layer]
         act = "linear" if layer < 0 else self.spec.layer_activations[layer]
-        for u, img in zip(todo, to_qimages(src[:, :, todo], act)):
-            self._images[(layer, u)] = img
+        strip = Strip(src[:, :, todo], act)
+        for k, u in enumerate(todo):
+            self._images[(layer, u)] = (strip, k)
 
     def _layout(self) -> None:
         if self.maps is None:
@@ -360,7 +414,8 @@ class NeuronGrid(QWidget):
         for layer in {t[1] for t in tiles}:
             self._make_images(layer, [u for _, la, u in tiles if la == layer])
         for rect, layer, unit in tiles:
-            p.drawImage(rect, self._images[(layer, unit)])
+            strip, k = self._images[(layer, unit)]
+            p.drawImage(QRectF(rect), strip.image, strip.source(k))
         p.setPen(QPen(QColor(*colors.axis()), 1))
         p.drawRects([t[0] for t in tiles])
         for rect, layer, unit in tiles:

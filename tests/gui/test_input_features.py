@@ -69,7 +69,7 @@ def test_the_diagram_shows_each_feature_with_its_map(qtbot):
     c = view.canvas
     assert [len(u) for u in c.shown] == [3, 4, 1]
     assert all((-1, k) in c._images for k in range(3))  # a map in every input node
-    assert c._images[(-1, 0)] != c._images[(-1, 1)]
+    assert c.thumbnail(-1, 0) != c.thumbnail(-1, 1)
     view.grab()
 
 

@@ -42,13 +42,13 @@ def test_diagram_follows_training(view):
     assert "all 92 links shown" in view.header.text() and "epoch 0" in view.header.text()
     assert len(c._images) == 2 + 4 + 10 + 4 + 1  # a thumbnail in every node
     w_before = c.value_of(("w", 1, 2, 3))
-    thumb_before = c._images[(0, 1)].copy()
+    thumb_before = c.thumbnail(0, 1)
     t.run(200)
     view.update_snapshot(snapshot_of(t, {"network": view.probe}))
     assert "epoch 200" in view.header.text()
     assert c.value_of(("w", 1, 2, 3)) == pytest.approx(float(np.array(t.params[1][0])[2, 3]))
     assert c.value_of(("w", 1, 2, 3)) != w_before
-    assert c._images[(0, 1)] != thumb_before
+    assert c.thumbnail(0, 1) != thumb_before
     view.grab()  # paints without error
 
 
@@ -230,3 +230,25 @@ def test_a_512_wide_network_is_drawn_once_a_state_with_a_bounded_number_of_links
     c.selected = (0, int(c.shown[1][0]))  # a click on a node: drawn anew, with its outline
     c.grab()
     assert c.renders == 3
+
+
+def test_the_column_titles_are_fitted_once_per_layout(qtbot):
+    """The titles ("hidden 3 / 512 sigmoid (32 shown)") are fitted to their columns by trying
+    font sizes: once per layout, not in every frame; a new width fits them again."""
+    from nnviz.gui.network_view import NetworkCanvas
+    c = NetworkCanvas()
+    qtbot.addWidget(c)
+    c.resize(900, 600)
+    c.show()
+    spec, maps = big_maps(widths=(512, 512))
+    c.set_state(spec, big_params(spec), maps)
+    c.grab()
+    first = c.titles()
+    c.set_state(spec, big_params(spec, seed=1), maps)  # the next snapshot
+    c.grab()
+    assert c.titles() is first
+    c.resize(500, 600)
+    c.grab()
+    narrower = c.titles()
+    assert narrower is not first
+    assert narrower[1][0].width() <= first[1][0].width()

@@ -64,8 +64,8 @@ def test_colours_are_the_playgrounds_and_bounded_activations_keep_their_range():
 def count_images(monkeypatch) -> list[int]:
     from nnviz.gui import neuron_maps
     made = []
-    original = neuron_maps.to_qimages
-    monkeypatch.setattr(neuron_maps, "to_qimages",
+    original = neuron_maps.Strip  # the tiles' images are made in strips, a batch at once
+    monkeypatch.setattr(neuron_maps, "Strip",
                         lambda m, act: made.append(m.shape[2]) or original(m, act))
     return made
 
@@ -112,7 +112,7 @@ def test_a_512_wide_networks_tiles_in_sight_are_the_only_images_made(view, monke
 
 @pytest.mark.parametrize("act", ["sigmoid", "relu"])
 def test_a_layers_images_made_at_once_are_those_made_one_by_one(act):
-    from nnviz.gui.neuron_maps import to_qimages
+    from nnviz.gui.neuron_maps import Strip, to_qimages
     rng = np.random.default_rng(0)
     m = (3 * rng.normal(size=(6, 5, 8))).astype(np.float32)
     m[0, 0, 1], m[:, :, 2], m[1, 1, 3], m[:, :, 4] = np.nan, np.nan, np.inf, 0.0
@@ -121,3 +121,32 @@ def test_a_layers_images_made_at_once_are_those_made_one_by_one(act):
         warnings.simplefilter("ignore", RuntimeWarning)
         one_by_one = [to_qimage(m[:, :, k], levels_for(act, m[:, :, k])) for k in range(8)]
     assert to_qimages(m, act) == one_by_one
+    # The strip the views draw from: the same images, one under the other.
+    strip = Strip(m, act)
+    assert [strip.thumbnail(k) for k in range(8)] == one_by_one
+    assert strip.image.height() == 8 * 6 and strip.source(3).top() == 3 * 6
+
+
+def test_the_large_maps_title_keeps_its_height_whatever_its_numbers(qtbot):
+    """The title over the large map ("output (sigmoid): from 0.591 to 1") took one line or two
+    in a narrow panel as its numbers changed: the map jumped up and down every frame."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.neuron_maps import NeuronMapPanel
+    panel = NeuronMapPanel()
+    qtbot.addWidget(panel)
+    panel.resize(221, 660)
+    panel.show()
+    spec, maps = big_maps(widths=(4,), res=8)
+    heights = []
+    for lo in (0.591, 0.000324, 0.591, 0.000324):
+        m = maps.selected_map.copy()
+        m.flat[0], m.flat[1] = lo, 1.0
+        m = np.clip(m, lo, 1.0)
+        panel.show_map(replace(maps, selected_map=m), spec, "sigmoid")
+        QApplication.processEvents()  # the new title's layout
+        heights.append((panel.title.height(), panel.plot.height()))
+    assert "from 0.000324 to 1" in panel.title.text()
+    assert len(set(heights)) == 1, heights
