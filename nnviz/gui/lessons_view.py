@@ -23,7 +23,7 @@ from nnviz.core.inspect import BaselineView
 
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
-from .widgets import CappedScroll, FittedTitles, PlaneHeights, fit_title
+from .widgets import CappedScroll, FittedTitles, LogAxis, PlaneHeights, fit_title
 
 
 @dataclass(frozen=True)
@@ -194,8 +194,14 @@ class LessonPage(QWidget):
         need = fm.horizontalAdvance(self.widest_tick) + 5 + 0.8 * title + 4
         return max(LEFT_AXIS_WIDTH, int(need + 0.999))
 
-    def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y") -> pg.PlotItem:
-        p = self.glw.addPlot(row=row, col=col, title=title)
+    def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y",
+             log_y: bool = False) -> pg.PlotItem:
+        # log_y: the project's LogAxis (pyqtgraph's own printed lesson 2's 2·10^k, 3·10^k, ...
+        # 9·10^k over each other)
+        axes = {"left": LogAxis("left")} if log_y else None
+        p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
+        if log_y:
+            p.setLogMode(y=True)
         fit_title(p)
         p.setLabels(bottom=x, left=y)
         for side in ("bottom", "left"):
@@ -421,8 +427,8 @@ class LessonsView(QWidget):
 
     def _fill_deep_linear(self, page: LessonPage) -> None:
         d = lessons.replay().deep_linear
-        p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|")
-        p.setLogMode(y=True)
+        p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|",
+                      log_y=True)
         p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
         for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
                                      (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",

@@ -159,3 +159,27 @@ def test_the_loss_plots_epoch_title_is_clear_of_the_timeline(main_window, qtbot,
     w.set_presentation(True)  # the timeline folded away: the title stays in its plot
     QApplication.processEvents()
     qtbot.waitUntil(lambda: _in_window(w.loss_plot, w).contains(_epoch_title(w)), timeout=10_000)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_lesson_2s_log_axis_numbers_stand_apart(main_window, qtbot, size):
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("lessons")
+    w._inspection_views["lessons"].show_lesson("deep-linear")
+    _at_size(w, qtbot, size)
+    _, page = _lessons(w, qtbot, "deep-linear")
+    ax = _plots(page)[0].getAxis("left")
+
+    def apart() -> None:
+        lo, hi = ax.range
+        height = ax.size().height()
+        line = QFontMetrics(ax.style["tickFont"] or QFont()).height()
+        ys = sorted({(v - lo) / (hi - lo) * height
+                     for spacing, values in ax.tickValues(lo, hi, height)
+                     for v, t in zip(values, ax.tickStrings(values, 1.0, spacing))
+                     if t and lo <= v <= hi})
+        assert len(ys) >= 2, ys  # numbers on the axis, none printed over another
+        assert all(b - a >= line for a, b in zip(ys, ys[1:])), (ys, line)
+    qtbot.waitUntil(apart, timeout=30_000)
