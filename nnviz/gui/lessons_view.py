@@ -280,6 +280,40 @@ class PlanesGrid(QObject):
         QTimer.singleShot(0, self, self.page.titles.fit)
 
 
+MIN_COLUMN_PX = 200  # a lesson's plot of X against Y in a narrower column gets fewer columns
+
+
+class ColumnsGrid(QObject):
+    """A page's plots in at most ``most`` columns, fewer when a column would be narrower than
+    MIN_COLUMN_PX: lesson 3's three plots side by side in presentation mode at 1024 px were
+    60 px wide strips with their titles at the smallest size."""
+
+    def __init__(self, page: LessonPage, plots, most: int) -> None:
+        super().__init__(page.glw)
+        self.page, self.plots, self.most = page, list(plots), most
+        self.columns = most  # as the plots were added
+        page.glw.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self.arrange)  # gone with the view, if it goes first
+        return False
+
+    def arrange(self) -> None:
+        width = self.page.glw.viewport().width()
+        columns = max(1, min(self.most, width // MIN_COLUMN_PX))
+        if columns == self.columns:
+            return
+        self.columns = columns
+        grid = self.page.glw.ci.layout  # Qt's grid: the items stay in the scene, as they are
+        for item in self.plots:
+            grid.removeItem(item)
+        for i, item in enumerate(self.plots):
+            grid.addItem(item, *divmod(i, columns))
+        grid.activate()
+        QTimer.singleShot(0, self, self.page.titles.fit)
+
+
 LIST_SHARE = 0.22  # of the lessons view's width, at most, for the list (its names wrap to fit)
 
 
@@ -455,6 +489,8 @@ class LessonsView(QWidget):
         page.scatter(p1, x, s.G_deep, colours)
         p2 = page.plot(0, 2, "sigmoid between layers", "X", "Y")
         page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
+        page.columns_grid = ColumnsGrid(page, (p0, p1, p2), 3)
+        page.columns_grid.arrange()
         sat = lessons.SigmoidLesson.saturated_fraction(s.G_deep)
         page.numbers.setText(
             f"the deep linear outputs run from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "

@@ -183,3 +183,25 @@ def test_lesson_2s_log_axis_numbers_stand_apart(main_window, qtbot, size):
         assert len(ys) >= 2, ys  # numbers on the axis, none printed over another
         assert all(b - a >= line for a, b in zip(ys, ys[1:])), (ys, line)
     qtbot.waitUntil(apart, timeout=30_000)
+
+
+@pytest.mark.parametrize("size,rows", [((1024, 768), 2), ((1400, 900), 1)],
+                         ids=["1024x768", "1400x900"])
+def test_lesson_3s_plots_take_fewer_columns_when_narrow(main_window, qtbot, size, rows):
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("lessons")
+    w._inspection_views["lessons"].show_lesson("sigmoid")
+    _at_size(w, qtbot, size)
+    _, page = _lessons(w, qtbot, "sigmoid")
+
+    def readable() -> None:
+        plots = _plots(page)
+        assert len(plots) == 3
+        # side by side in presentation mode at 1024 px they were ~60 px wide strips
+        for p in plots:
+            assert p.vb.width() >= 100 and p.vb.height() >= 80, (p.titleLabel.text, p.vb.size())
+        assert len({round(p.sceneBoundingRect().top()) for p in plots}) == rows
+        _plots_inside(page)
+        _titles_one_size(page)
+    qtbot.waitUntil(readable, timeout=30_000)
