@@ -30,7 +30,7 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes
+from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes, fit_title
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -63,18 +63,10 @@ def _loose_title(plot, columns: int) -> None:
     plot's minimum and preferred width, and those pushed the right column out of a narrow view
     (1024x768 beside the settings). LandscapeView._fit_titles sizes the text to the width the
     column gets."""
-    label = plot.titleLabel
-    label.nnviz_fitted = True  # presentation.scale_scene leaves its size to _fit_titles
-    label.setPreferredWidth(0)  # an explicit width: pyqtgraph's updateMin sets the minimum only
-    update_min = label.updateMin
-
-    def no_min_width() -> None:
-        update_min()
-        label.setMinimumWidth(0)
-    label.updateMin = no_min_width
-    no_min_width()
-    plot.layout.removeItem(label)
-    plot.layout.addItem(label, 0, 0, 1, columns)
+    # presentation.scale_scene leaves the title's size to _fit_titles (fit_title marks it);
+    # an explicit width: pyqtgraph's updateMin sets the minimum only
+    plot.titleLabel.setPreferredWidth(0)
+    fit_title(plot, columns)
 
 
 def _sharpness_title(limit: str) -> str:

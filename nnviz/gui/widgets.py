@@ -459,11 +459,11 @@ class LogAxis(pg.AxisItem):
 TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes
 
 
-def fit_title(plot) -> None:
+def fit_title(plot, columns: int = 3) -> None:
     """A plot's title no wider a minimum than nothing, and centred over the whole plot (axis
-    included): pyqtgraph gives a title its text's width as the plot's minimum, and titled plots
-    side by side overflowed their view (the third cut off at the edge). FittedTitles sets a
-    title that does not fit smaller."""
+    included; ``columns``: the plot's layout columns it spans): pyqtgraph gives a title its
+    text's width as the plot's minimum, and titled plots side by side overflowed their view (the
+    third cut off at the edge). FittedTitles sets a title that does not fit smaller."""
     label = plot.titleLabel
     label.nnviz_fitted = True  # FittedTitles sizes it, presentation mode's scale included
     update_min = label.updateMin
@@ -474,7 +474,7 @@ def fit_title(plot) -> None:
     label.updateMin = title_min
     title_min()
     plot.layout.removeItem(label)
-    plot.layout.addItem(label, 0, 0, 1, 3)
+    plot.layout.addItem(label, 0, 0, 1, columns)
 
 
 class FittedTitles(QObject):
