@@ -23,7 +23,7 @@ from nnviz.core.inspect import BaselineView
 
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
-from .widgets import CappedScroll, FittedTitles, LogAxis, PlaneHeights, fit_title
+from .widgets import CappedScroll, FittedTitles, LogAxis, PlaneHeights, SparseAxis, fit_title
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,9 @@ class LessonPage(QWidget):
              log_y: bool = False) -> pg.PlotItem:
         # log_y: the project's LogAxis (pyqtgraph's own printed lesson 2's 2·10^k, 3·10^k, ...
         # 9·10^k over each other)
-        axes = {"left": LogAxis("left")} if log_y else None
+        axes = {"bottom": SparseAxis("bottom")}
+        if log_y:
+            axes["left"] = LogAxis("left")
         p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
         if log_y:
             p.setLogMode(y=True)

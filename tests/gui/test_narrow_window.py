@@ -205,3 +205,31 @@ def test_lesson_3s_plots_take_fewer_columns_when_narrow(main_window, qtbot, size
         _plots_inside(page)
         _titles_one_size(page)
     qtbot.waitUntil(readable, timeout=30_000)
+
+
+def test_lesson_4s_x_numbers_do_not_run_together(main_window, qtbot):
+    from PySide6.QtGui import QFont, QFontMetrics
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("lessons")
+    w._inspection_views["lessons"].show_lesson("activations")
+    _at_size(w, qtbot, (1024, 768))
+    _, page = _lessons(w, qtbot, "activations")
+
+    def apart() -> None:
+        plots = _plots(page)
+        assert len(plots) == 5
+        for p in plots:
+            ax = p.getAxis("bottom")
+            lo, hi = ax.range
+            width = ax.size().width()
+            fm = QFontMetrics(ax.style["tickFont"] or QFont())
+            labels = sorted(((v - lo) / (hi - lo) * width, t)
+                            for spacing, values in ax.tickValues(lo, hi, width)
+                            for v, t in zip(values, ax.tickStrings(values, 1.0, spacing))
+                            if t and lo <= v <= hi)
+            assert labels, p.titleLabel.text  # a number on the axis
+            for (xa, ta), (xb, tb) in zip(labels, labels[1:]):  # "-2 0 2" printed as "-202"
+                assert xb - xa >= (fm.horizontalAdvance(ta) + fm.horizontalAdvance(tb)) / 2 + 4, \
+                    (p.titleLabel.text, labels)
+    qtbot.waitUntil(apart, timeout=30_000)
