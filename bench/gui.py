@@ -56,6 +56,8 @@ tabs that draw training frames, all but the lessons), or one view's name (that t
   snapshot made (jax's own threads not counted), the figure for before/after runs taking turns
   on a busy machine; and ``view_cost`` against the headless loop measured for half the phase
   just before the window opens (once, not before and after: a quicker, rougher figure).
+- ``NNVIZ_BENCH_PROFILE=FILE``: a cProfile of the GUI thread over each steady phase, written to
+  FILE (read it with ``python -m pstats FILE``); the profiler slows the Python side down.
 - ``tabs``: the same figures with only one tab shown at a time, as the window opens them: the
   main tab, then the network tab, then the neurons tab (not with --quick); there
   ``frames_per_second`` counts the paints of that tab's view (the boundary, the network diagram,
@@ -64,6 +66,7 @@ tabs that draw training frames, all but the lessons), or one view's name (that t
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import statistics
@@ -319,9 +322,17 @@ class Recorder:
         self.pump(0.3)  # the chunk size settles
         self.frames, self.paints, self.snapshots = {}, {}, 0
         self.ticks, self.ticking = [], True
+        profile = os.environ.get("NNVIZ_BENCH_PROFILE")  # a file: cProfile of the GUI thread
+        profiler = cProfile.Profile() if profile else None
         e0, t0, c0 = self.trainer_epoch(), time.perf_counter(), time.thread_time()
+        if profiler:
+            profiler.enable()
         self.pump(seconds)
+        if profiler:
+            profiler.disable()
         e1, t1, c1 = self.trainer_epoch(), time.perf_counter(), time.thread_time()
+        if profiler:
+            profiler.dump_stats(profile)
         self.ticking = False
         w.pause()
         self.pump(5, lambda: not w.worker.loop.playing)
