@@ -17,7 +17,9 @@ layers instead), with every view installed, and prints ONE JSON object.
 The data sets come from a cache in $TMPDIR/nnviz-bench-data, as the CLI's (a warm cache: no
 scikit-learn import to make them). ``--views``: ``side`` (the default, below), ``main`` (the main tab alone), ``all`` (the main tab,
 then each view's tab in turn: the headline figures are the worst of the tabs, frames/s over the
-tabs that draw training frames, all but the lessons), or one view's name (that tab alone). ``rss_mb``: the process's largest resident memory (VmHWM);
+tabs that draw the main run's training: not the lessons, compare, backprop, nor a tab that drew
+no new frame, which ``no_training_frames`` names), or one view's name (that tab alone).
+``rss_mb``: the process's largest resident memory (VmHWM);
 ``window_build_ms``: MainWindow() and show() to the first paint of the main window.
 
 - ``frames_per_second``: paints of the decision-boundary plot that show a new snapshot, per
@@ -56,6 +58,8 @@ tabs that draw training frames, all but the lessons), or one view's name (that t
   snapshot made (jax's own threads not counted), the figure for before/after runs taking turns
   on a busy machine; and ``view_cost`` against the headless loop measured for half the phase
   just before the window opens (once, not before and after: a quicker, rougher figure).
+- ``NNVIZ_BENCH_PROFILE=FILE``: a cProfile of the GUI thread over each steady phase, written to
+  FILE (read it with ``python -m pstats FILE``); the profiler slows the Python side down.
 - ``tabs``: the same figures with only one tab shown at a time, as the window opens them: the
   main tab, then the network tab, then the neurons tab (not with --quick); there
   ``frames_per_second`` counts the paints of that tab's view (the boundary, the network diagram,
@@ -64,6 +68,7 @@ tabs that draw training frames, all but the lessons), or one view's name (that t
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import statistics
@@ -319,9 +324,17 @@ class Recorder:
         self.pump(0.3)  # the chunk size settles
         self.frames, self.paints, self.snapshots = {}, {}, 0
         self.ticks, self.ticking = [], True
+        profile = os.environ.get("NNVIZ_BENCH_PROFILE")  # a file: cProfile of the GUI thread
+        profiler = cProfile.Profile() if profile else None
         e0, t0, c0 = self.trainer_epoch(), time.perf_counter(), time.thread_time()
+        if profiler:
+            profiler.enable()
         self.pump(seconds)
+        if profiler:
+            profiler.disable()
         e1, t1, c1 = self.trainer_epoch(), time.perf_counter(), time.thread_time()
+        if profiler:
+            profiler.dump_stats(profile)
         self.ticking = False
         w.pause()
         self.pump(5, lambda: not w.worker.loop.playing)
@@ -497,12 +510,17 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
         w.show_view("main")
     else:
         w.show_view("main")
-        # The worst of the tabs: the figure a user meets somewhere. The lessons tab draws no
-        # training frames (its figures are in ``tabs``).
-        live = {k: t for k, t in tabs.items() if k != "lessons"} or tabs
+        # The worst of the tabs that draw the main run's training: the figure a user meets
+        # somewhere. The others (their figures are in ``tabs``, named in ``no_training_frames``):
+        # the lessons (pages of their own), compare (the main run waits while it is shown),
+        # backprop (one step of one point) and any tab that drew no new frame while training.
+        idle = [k for k, t in tabs.items()
+                if k in ("lessons", "compare", "backprop") or t["frames_per_second"] == 0]
+        live = {k: t for k, t in tabs.items() if k not in idle} or tabs
+        result["no_training_frames"] = idle
         headline = dict(min(live.values(), key=lambda t: t["frames_per_second"]))
-        headline["max_stall_ms"] = max(t["max_stall_ms"] for t in tabs.values())
-        headline["epochs_per_second"] = min(t["epochs_per_second"] for t in tabs.values())
+        headline["max_stall_ms"] = max(t["max_stall_ms"] for t in live.values())
+        headline["epochs_per_second"] = min(t["epochs_per_second"] for t in live.values())
         side = None
     pauses = rec.pause_trials(4 if quick else 8)
     result["rss_mb"] = rss_mb()

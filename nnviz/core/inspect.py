@@ -431,14 +431,16 @@ class HiddenSpaceProbe:
         # Overflowing activations (a diverging run): no PCA of infinities, the raw units instead.
         finite = bool(np.isfinite(hd).all())
         if units is None and width > 2 and finite:
-            mean = hd.mean(axis=0)
-            _, sv, vt = np.linalg.svd(hd - mean, full_matrices=False)
-            comps = vt[:2]
+            mean = hd.mean(axis=0, dtype=np.float64)
+            # The principal axes from the (width x width) scatter matrix: the same axes and
+            # variances as an SVD of the (points x width) data, ~10x cheaper at 5,000 points.
+            c = hd - mean
+            var, vecs = np.linalg.eigh(c.T @ c)
+            var, comps = np.maximum(var[::-1], 0.0), vecs[:, ::-1].T[:2]
             prev = self._last_components
             if prev is not None and prev.shape == comps.shape:
                 comps = comps * np.where(np.sum(comps * prev, axis=1) < 0, -1.0, 1.0)[:, None]
             self._last_components = comps
-            var = sv ** 2
             total = float(var.sum()) or 1.0
             explained = (float(var[0] / total), float(var[1] / total) if len(var) > 1 else 0.0)
             proj = lambda a: (a - mean) @ comps.T  # noqa: E731

@@ -919,9 +919,6 @@ class TrainLoop(_LiveBranch):
             self._status(f"stopped at epoch {stop:,} (Stop at); Play trains on")
             return
         now = time.perf_counter()
-        if now - self._last_test >= 2 * FRAME_S:  # ~30 points a second besides the frames':
-            self._record_test()                   # the curve keeps its shape when they are sparse
-            self._last_test = now
         if n == self.chunk:
             # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
             self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
@@ -930,10 +927,19 @@ class TrainLoop(_LiveBranch):
             # the GUI has drawn the last snapshot (or has taken too long to).
             due = now - self._last_publish + dt / 2 >= self._publish_every
             late = now - self._last_publish >= max(MAX_PUBLISH_S, self._publish_every)
-            if due and (self.drawn.is_set() or late):
-                self._publish_now()
-            else:
-                self._dirty = True
+            publish = due and (self.drawn.is_set() or late)
+        else:
+            publish = True
+        if publish:
+            # The snapshot's metrics record this epoch's test loss: no pass of its own.
+            self._last_test = now
+        elif now - self._last_test >= 2 * FRAME_S:  # ~30 points a second besides the frames':
+            self._record_test()                     # the curve keeps its shape when sparse
+            self._last_test = now
+        if not publish:
+            self._dirty = True
+        elif self.epochs_per_frame is None:
+            self._publish_now()
         else:
             self._publish_now()
             self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)

@@ -136,8 +136,20 @@ class RunLog:
         self.grads.add(epoch, row)
 
     def gap(self, epoch: int) -> int:
-        """How many epochs after ``epoch`` the next checkpoint is due."""
-        return int(min(self.max_gap, max(1, epoch // DENSITY)))
+        """How many epochs after ``epoch`` the next checkpoint is due: epoch / DENSITY, but never
+        closer than the budget can keep over the run so far (epoch / the checkpoints it holds).
+        A 2-512x8-1 network's budget holds 8: checkpoints every epoch, each a copy of its 8 MB
+        and a gradient pass as costly as an epoch, were thinned away as fast as they were taken
+        and halved the training's speed (bench/gui.py's headless loop)."""
+        gap = max(1, epoch // DENSITY)
+        if self.checkpoints:
+            gap = max(gap, epoch // self._limit(self.checkpoints[-1].state))
+        return int(min(self.max_gap, gap))
+
+    def _limit(self, state: Any) -> int:
+        """How many unpinned checkpoints of ``state``'s size the budget holds."""
+        size = state_nbytes(state)
+        return min(max(MIN_CHECKPOINTS, self.budget_bytes // max(size, 1)), MAX_CHECKPOINTS)
 
     def next_checkpoint(self, epoch: int) -> int:
         """The epoch at which the next checkpoint is due, after a run now at ``epoch``."""
@@ -160,9 +172,7 @@ class RunLog:
         free = [i for i, c in enumerate(self.checkpoints) if not c.pinned]
         if not free:
             return
-        size = state_nbytes(self.checkpoints[free[0]].state)
-        limit = min(max(MIN_CHECKPOINTS, self.budget_bytes // max(size, 1)), MAX_CHECKPOINTS)
-        if len(free) <= limit:
+        if len(free) <= self._limit(self.checkpoints[free[0]].state):
             return
         # Every other unpinned checkpoint goes (the newest stays), and the gaps double.
         drop = set(free[-2::-2])

@@ -70,6 +70,14 @@ def test_hidden_space_pca_and_units(moons):
     assert hs.points.shape == (200, 2) and hs.mesh.shape == (34, 60, 2)
     assert hs.explained[0] >= hs.explained[1] > 0 and sum(hs.explained) <= 1 + 1e-6
     assert hs.is_test.sum() == len(moons.data.test_index)
+    # The principal components are scikit-learn's (up to each axis's sign), and their variances.
+    from sklearn.decomposition import PCA
+    h1 = np.asarray(forward_layers(moons.spec, moons.params, moons.data.X)[1], np.float64)
+    pca = PCA(2).fit(h1)
+    ref = pca.transform(h1)
+    signs = np.sign(np.sum(ref * hs.points, axis=0))
+    np.testing.assert_allclose(hs.points, ref * signs, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(hs.explained, pca.explained_variance_ratio_, rtol=1e-5)
     # PC signs do not flip between snapshots of nearly the same weights.
     moons.run(1)
     hs2 = probe(moons, pts)

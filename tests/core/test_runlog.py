@@ -71,6 +71,22 @@ def test_the_record_is_bounded_after_a_long_run():
     assert at == 123_457 and _same_state(state, straight.state)
 
 
+def test_a_state_the_budget_keeps_few_of_is_checkpointed_no_closer_than_they_are_kept():
+    """A 2-512x8-1 network's budget holds 8 of its states: a checkpoint (an 8 MB copy and a
+    gradient pass as costly as an epoch) every epoch would be thinned away as fast as it was
+    taken. They come epoch / 8 apart instead, and every epoch is still reached exactly."""
+    t = _trainer("gd", 0, 1.0)
+    log = R.RunLog(budget_bytes=R.MIN_CHECKPOINTS * R.state_nbytes(t.state))
+    taken = []
+    R.advance(t, log, 2000, on_checkpoint=lambda lg: taken.append(lg.checkpoints[-1].epoch))
+    assert all(b - a >= max(1, a // R.MIN_CHECKPOINTS) for a, b in zip(taken, taken[1:]))
+    assert len(taken) < 60  # a roomy budget takes ~170 over these 2,000 epochs (dense early)
+    at, state = R.state_at(t, log, 1234)
+    straight = _trainer("gd", 0, 1.0)
+    straight.run(1234)
+    assert at == 1234 and _same_state(state, straight.state)
+
+
 def test_a_branch_with_unchanged_settings_reproduces_the_run():
     t = _trainer()
     log = R.RunLog()
