@@ -77,7 +77,7 @@ def test_the_batch_gradient_is_the_mean_of_the_points_plus_the_penalty():
     assert tr.batch_size == n  # full batch: every training point
     obj = lambda p: (losses.data_loss(t.spec, "mse", p, t.X_train, t.T_train)  # noqa: E731
                      + losses.penalty(p, 0.01, 0.02))
-    g = jax.grad(obj)(t.params)
+    g = jax.jit(jax.grad(obj))(t.params)  # jitted: one compile, not one per operation
     for (dw, db), (pw, pb), (jw, jb) in zip(tr.batch_data_grad, tr.penalty_grad, g):
         np.testing.assert_allclose(dw + pw, np.asarray(jw), rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(db + pb, np.asarray(jb), rtol=1e-4, atol=1e-6)
