@@ -153,7 +153,7 @@ class GradientView(QWidget):
             return
         if flow is self._drawn and snapshot.spec == getattr(self, "_spec", None):
             # The throttled probe handed out its last numbers again (inspect.Throttled): six
-            # plots drawn the same, most snapshots (the probe has 1.5% of the worker's time).
+            # plots drawn the same (the probe has a few percent of the worker's time).
             return
         self._drawn = flow
         if flow.grad_norms.shape[1] != self._n_layers or snapshot.spec != getattr(self, "_spec", None):
@@ -235,8 +235,8 @@ def _decades(values: np.ndarray, default: tuple[float, float] = (-3.0, 0.0)) -> 
 
 
 def build_view(ctx) -> GradientView:
-    """The Gradients tab (see nnviz.gui.views); its probe runs from the start, built or not."""
+    """The Gradients tab (see nnviz.gui.views); its probe runs while the tab is shown."""
+    from .views import GRADIENT_BUDGET
     view = GradientView()
-    ctx.track("gradients", view, {view.extras_key: (ctx.gradient_probe, 0)},
-              always=(view.extras_key,))
+    ctx.track("gradients", view, {view.extras_key: (ctx.gradient_probe, GRADIENT_BUDGET)})
     return view

@@ -162,6 +162,15 @@ def test_the_loss_plots_epoch_title_is_clear_of_the_timeline(main_window, qtbot,
     qtbot.waitUntil(lambda: _in_window(w.loss_plot, w).contains(_epoch_title(w)), timeout=10_000)
 
 
+def _tick_labels(ax, length: float) -> list[tuple[float, str]]:
+    """(position in px along the axis, text) of every number ``ax`` prints over ``length`` px."""
+    lo, hi = ax.range
+    return [((v - lo) / (hi - lo) * length, t)
+            for spacing, values in ax.tickValues(lo, hi, length)
+            for v, t in zip(values, ax.tickStrings(values, 1.0, spacing))
+            if t and lo <= v <= hi]
+
+
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_lesson_2s_log_axis_numbers_stand_apart(main_window, qtbot, size):
     from PySide6.QtGui import QFont, QFontMetrics
@@ -174,13 +183,8 @@ def test_lesson_2s_log_axis_numbers_stand_apart(main_window, qtbot, size):
     ax = _plots(page)[0].getAxis("left")
 
     def apart() -> None:
-        lo, hi = ax.range
-        height = ax.size().height()
         line = QFontMetrics(ax.style["tickFont"] or QFont()).height()
-        ys = sorted({(v - lo) / (hi - lo) * height
-                     for spacing, values in ax.tickValues(lo, hi, height)
-                     for v, t in zip(values, ax.tickStrings(values, 1.0, spacing))
-                     if t and lo <= v <= hi})
+        ys = sorted({pos for pos, _ in _tick_labels(ax, ax.size().height())})
         assert len(ys) >= 2, ys  # numbers on the axis, none printed over another
         assert all(b - a >= line for a, b in zip(ys, ys[1:])), (ys, line)
     qtbot.waitUntil(apart, timeout=30_000)
@@ -222,13 +226,8 @@ def test_lesson_4s_x_numbers_do_not_run_together(main_window, qtbot):
         assert len(plots) == 5
         for p in plots:
             ax = p.getAxis("bottom")
-            lo, hi = ax.range
-            width = ax.size().width()
             fm = QFontMetrics(ax.style["tickFont"] or QFont())
-            labels = sorted(((v - lo) / (hi - lo) * width, t)
-                            for spacing, values in ax.tickValues(lo, hi, width)
-                            for v, t in zip(values, ax.tickStrings(values, 1.0, spacing))
-                            if t and lo <= v <= hi)
+            labels = sorted(_tick_labels(ax, ax.size().width()))
             assert labels, p.titleLabel.text  # a number on the axis
             for (xa, ta), (xb, tb) in zip(labels, labels[1:]):  # "-2 0 2" printed as "-202"
                 assert xb - xa >= (fm.horizontalAdvance(ta) + fm.horizontalAdvance(tb)) / 2 + 4, \
