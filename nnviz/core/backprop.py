@@ -404,17 +404,32 @@ def next_step(model, index: int) -> Step:
         return Step(int(model.epoch), -1, n_batches, np.zeros(0, np.int64), params, opt_state)
     k = int(where[0]) // batch
     X, T = model.data.X_train, np.asarray(model.T_train)
-    opt = make_optimizer(cfg.optimizer, 1.0)
-    grad = _batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))
-    for j in range(k):
-        idx = rows[order[j]]
-        g = grad(params, device_array(X[idx]), jnp.asarray(T[idx]))
-        updates, new = opt.update(g, opt_state, params)
-        # as the training loop: the step count and hyperparameters stay as they were
-        opt_state = new._replace(count=opt_state.count, hyperparams=opt_state.hyperparams)
-        params = jax.device_get(optax.apply_updates(params, updates))
-        opt_state = jax.device_get(opt_state)
+    if k:
+        step = _batch_step_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2), cfg.optimizer)
+        for j in range(k):
+            idx = rows[order[j]]
+            params, opt_state = step(params, opt_state, device_array(X[idx]),
+                                     jnp.asarray(T[idx]))
+        params, opt_state = jax.device_get((params, opt_state))
     return Step(int(model.epoch), k, n_batches, rows[order[k]], params, opt_state)
+
+
+@compiled.per_problem()
+def _batch_step_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, optimizer: str):
+    """One mini-batch step as the training loop makes it (jax's gradient, optax's update, the
+    new weights), compiled as one function: op by op, the replay of an epoch's earlier batches
+    compiled ~50 small executables the first time and dispatched each operation per batch."""
+    opt = make_optimizer(optimizer, 1.0)
+
+    def objective(params, X, T):
+        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
+
+    def step(params, opt_state, X, T):
+        updates, new = opt.update(jax.grad(objective)(params, X, T), opt_state, params)
+        # as the training loop: the step count and hyperparameters stay as they were
+        new = new._replace(count=opt_state.count, hyperparams=opt_state.hyperparams)
+        return optax.apply_updates(params, updates), new
+    return jax.jit(step)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Backpropagation by hand (nnviz.core.backprop) equals jax.grad, and the step equals the run's."""
 from __future__ import annotations
 
+import functools
+
 import jax
 import numpy as np
 import pytest
@@ -24,10 +26,16 @@ def trainer(act="sigmoid", loss="mse", out="sigmoid", name="moons", hidden=(4, 5
     return Trainer(spec, TrainConfig(loss, opt, lr, batch, l1, l2), data, seed=1)
 
 
+@functools.lru_cache
+def _jax_value_and_grad(spec, loss):
+    """jax's value and gradient of one point's loss, jitted: one compile per network and loss,
+    where op-by-op it compiled dozens of small programs."""
+    return jax.jit(jax.value_and_grad(lambda p, x, T: losses.data_loss(spec, loss, p, x, T)))
+
+
 def jax_point_grad(t: Trainer, params, i: int):
     x, T = t.X_train[i:i + 1], t.T_train[i:i + 1]
-    value, g = jax.value_and_grad(
-        lambda p: losses.data_loss(t.spec, t.config.loss, p, x, T))(params)
+    value, g = _jax_value_and_grad(t.spec, t.config.loss)(params, x, T)
     return float(value), [(np.asarray(a), np.asarray(b)) for a, b in g]
 
 
@@ -69,7 +77,7 @@ def test_the_batch_gradient_is_the_mean_of_the_points_plus_the_penalty():
     assert tr.batch_size == n  # full batch: every training point
     obj = lambda p: (losses.data_loss(t.spec, "mse", p, t.X_train, t.T_train)  # noqa: E731
                      + losses.penalty(p, 0.01, 0.02))
-    g = jax.grad(obj)(t.params)
+    g = jax.jit(jax.grad(obj))(t.params)  # jitted: one compile, not one per operation
     for (dw, db), (pw, pb), (jw, jb) in zip(tr.batch_data_grad, tr.penalty_grad, g):
         np.testing.assert_allclose(dw + pw, np.asarray(jw), rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(db + pb, np.asarray(jb), rtol=1e-4, atol=1e-6)

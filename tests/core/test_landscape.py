@@ -158,7 +158,8 @@ def full_hessian_top(t, params):
         p = ls.unflatten(t.spec, w)
         return (losses.data_loss(t.spec, cfg.loss, p, t.X_train, t.T_train)
                 + losses.penalty(p, cfg.l1, cfg.l2))
-    H = np.asarray(jax.hessian(f)(flat), np.float64)
+    # jitted: one compile, where op-by-op it compiled ~150 small programs (~5 s on a cold cache)
+    H = np.asarray(jax.jit(jax.hessian(f))(flat), np.float64)
     return float(np.linalg.eigvalsh((H + H.T) / 2)[-1])
 
 
@@ -180,13 +181,14 @@ def test_sharpness_when_the_largest_eigenvalue_in_magnitude_is_negative():
     # A saddle of -x^2 + 0.1 y^2 shape made by hand would do; this net at these weights has a
     # negative dominant eigenvalue when the weights are large: check the algorithm's branch.
     rng = np.random.default_rng(1)
+    hessian = jax.jit(jax.hessian(lambda w: losses.data_loss(  # one compile, not one per op
+        t.spec, "mse", ls.unflatten(t.spec, w), t.X_train, t.T_train)))
     for _ in range(20):
         params = tuple((np.asarray(w) * 3 + rng.standard_normal(np.shape(w)) * 2,
                         np.asarray(b) + rng.standard_normal(np.shape(b)))
                        for w, b in t.params)
         flat = jnp.asarray(ls.flatten(params), jnp.float32)
-        H = np.asarray(jax.hessian(lambda w: losses.data_loss(
-            t.spec, "mse", ls.unflatten(t.spec, w), t.X_train, t.T_train))(flat), np.float64)
+        H = np.asarray(hessian(flat), np.float64)
         ev = np.linalg.eigvalsh((H + H.T) / 2)
         if -ev[0] > ev[-1] > 0:
             break
