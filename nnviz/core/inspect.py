@@ -223,6 +223,7 @@ class Throttled:
         self._result = None
         self._next = 0.0
         self._last_call = 0.0
+        self._cost = 0.0  # of the last computation (0: none yet)
 
     gap_s = 0.05  # without word from the worker: a playing run's frames come faster than this
     def __call__(self, trainer, grid_points):
@@ -242,7 +243,11 @@ class Throttled:
         self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
             self._result = self.probe(trainer, grid_points)
-            cost = time.perf_counter() - now
+            # The smaller of the last two costs: a call that compiled (a tab's first, a new
+            # problem's) costs a second or more; amortised at a 1.5% budget it kept a tab first
+            # opened while a run played on its first numbers for over a minute.
+            cost, self._cost = min(self._cost, time.perf_counter() - now), \
+                time.perf_counter() - now
             self._next = now + cost / self.budget
         return self._result
 
