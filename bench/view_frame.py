@@ -2,6 +2,7 @@
 
     python bench/view_frame.py --views network --hidden 512,512,512,512,512,512,512,512
     python bench/view_frame.py --views neurons --frames 40
+    python bench/view_frame.py --views gradients --hidden 4,10,4   # new numbers every frame
 
 A TrainLoop trains the problem (bench/gui.py's: the moons, sigmoid layers of ``--hidden``) and
 makes ``--frames`` snapshots one epoch apart with the probes the window runs while the view is
@@ -27,7 +28,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--views", choices=("network", "neurons"), default="network")
+    p.add_argument("--views", choices=("network", "neurons", "gradients"), default="network")
     p.add_argument("--hidden", default="512,512,512,512,512,512,512,512")
     p.add_argument("--frames", type=int, default=30)
     args = p.parse_args()
@@ -43,8 +44,11 @@ def main() -> int:
     loop = TrainLoop()
     loop._handle(NewProblem(1, gui.the_problem()))
     loop.playing = True
-    loop.probes = {"gradients": inspect.Throttled(inspect.GradientProbe(), GRADIENT_BUDGET),
-                   args.views: inspect.Throttled(inspect.NeuronMapsProbe(), MAP_BUDGET)}
+    if args.views == "gradients":  # new numbers in every frame: the view's whole drawing
+        loop.probes = {"gradients": inspect.GradientProbe()}
+    else:
+        loop.probes = {"gradients": inspect.Throttled(inspect.GradientProbe(), GRADIENT_BUDGET),
+                       args.views: inspect.Throttled(inspect.NeuronMapsProbe(), MAP_BUDGET)}
     for _ in range(3):  # compiles
         loop._run_epochs(1)
         loop.make_snapshot()
@@ -61,6 +65,9 @@ def main() -> int:
     if args.views == "network":
         from nnviz.gui.network_view import NetworkView
         view = NetworkView()
+    elif args.views == "gradients":
+        from nnviz.gui.gradient_view import GradientView
+        view = GradientView()
     else:
         from nnviz.gui.neuron_maps import NeuronMapsView
         view = NeuronMapsView()
