@@ -186,7 +186,14 @@ class NetworkCanvas(QWidget):
             out.append((layer, ii, jj, sub[ii, jj]))
             drawn += len(keep)
         self.links_drawn, self.links_total = drawn, total
-        self._weight_scale = weight_scale(self.params)
+        if drawn < total:
+            # Only the strongest links are drawn: every one of them was above the whole network's
+            # 95th percentile, so all were drawn at the thickest width and a 2-512x8-1 network's
+            # diagram read as a solid block. Their thickness is then measured among themselves
+            # (one scale for all layers still).
+            self._weight_scale = weight_scale([(np.concatenate([w for *_, w in out]), None)])
+        else:
+            self._weight_scale = weight_scale(self.params)
         # Many crossing links: lighter, so the picture stays readable.
         busiest = max((len(w) for *_, w in out), default=0)
         self._link_alpha = 1.0 if busiest <= 60 else 0.55

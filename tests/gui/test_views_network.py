@@ -203,6 +203,30 @@ def test_link_scale_of_a_wide_network_is_the_95th_percentile_of_its_weights():
     assert weight_scale(wide) == pytest.approx(exact, rel=0.02)
 
 
+def test_a_wide_networks_strongest_links_are_drawn_in_several_widths(qtbot):
+    """Only the strongest links of a wide network are drawn; measured against the whole
+    network's 95th percentile they were nearly all at the thickest widths (a 2-512x8-1 diagram
+    read as a solid block). Their widths now spread over the steps, the widest for the few
+    strongest."""
+    from nnviz.core.network import NetworkSpec
+    from nnviz.gui.network_view import _LEVELS, NetworkCanvas
+    rng = np.random.default_rng(0)
+    sizes = [2, 512, 512, 1]
+    spec = NetworkSpec(2, (512, 512), ("sigmoid", "sigmoid"), 1, "sigmoid", "normal")
+    params = tuple((rng.normal(size=(a, b)).astype(np.float32),
+                    rng.normal(size=b).astype(np.float32)) for a, b in zip(sizes[:-1], sizes[1:]))
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(900, 600)
+    canvas.set_state(spec, params, None)
+    assert canvas.links_drawn < canvas.links_total
+    w = np.concatenate([x for *_, x in canvas._links])
+    levels = np.round(np.minimum(np.abs(w) / canvas._weight_scale, 1) * (_LEVELS - 1))
+    counts = np.bincount(levels.astype(int), minlength=_LEVELS)
+    assert counts[-2:].sum() < len(w) / 3, counts  # was 68% of them
+    assert (counts > 0).sum() >= 5, counts
+
+
 def test_a_512_wide_network_is_drawn_once_a_state_with_a_bounded_number_of_links(qtbot):
     """2-512x8-1 (1.8 million weights, 4,097 neurons): the diagram draws MAX_UNITS units a column
     and MAX_LINKS links between two columns, makes a thumbnail per node shown, and is drawn once
