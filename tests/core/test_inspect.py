@@ -337,14 +337,21 @@ class _Playing:
         self.epoch, self.playing, self.past, self.run_key = epoch, playing, False, (1, "main")
 
 
-def test_a_probes_first_call_compiling_does_not_freeze_its_view(monkeypatch):
+@pytest.fixture
+def clock(monkeypatch):
+    """A fake clock for inspect.Throttled: a test advances ``clock["now"]`` itself, so it does
+    not depend on the machine's speed."""
+    import types
+    now = {"now": 100.0}
+    monkeypatch.setattr(inspect, "time", types.SimpleNamespace(perf_counter=lambda: now["now"]))
+    return now
+
+
+def test_a_probes_first_call_compiling_does_not_freeze_its_view(clock):
     """The first call for a run compiles (a second or more when the Gradients tab is first
     opened on a new problem); amortised at 1.5% of the worker's time it left the tab on its
     first numbers for over a minute while the run played. Later calls are throttled by what a
     call really costs."""
-    import types
-    clock = {"now": 100.0}
-    monkeypatch.setattr(inspect, "time", types.SimpleNamespace(perf_counter=lambda: clock["now"]))
     calls = []
 
     def compiles_first(model, pts):
@@ -359,12 +366,9 @@ def test_a_probes_first_call_compiling_does_not_freeze_its_view(monkeypatch):
     assert 10 <= len(calls) <= 20, calls
 
 
-def test_a_playing_runs_probe_is_throttled_however_far_apart_its_frames_come(monkeypatch):
+def test_a_playing_runs_probe_is_throttled_however_far_apart_its_frames_come(clock):
     """A 2-512x8-1 network's frames come ~50-100 ms apart: the gap since the last frame must not
     pass for a Step there (the gradient probe ran in every snapshot, half the worker's time)."""
-    import types
-    clock = {"now": 100.0}
-    monkeypatch.setattr(inspect, "time", types.SimpleNamespace(perf_counter=lambda: clock["now"]))
     calls = []
 
     def costly(model, pts):

@@ -476,7 +476,9 @@ def test_a_snapshot_a_frame_after_the_last_is_drawn_as_it_arrives(bare_window, q
     w = bare_window
     current = wait_run(w)
     w.frame_timer.stop()  # no tick can draw it
-    qtbot.wait(FRAME_MS + 10)  # at least a frame's time since the last frame
+    import time
+    qtbot.waitUntil(lambda: time.perf_counter() - w._drawn_at >= FRAME_MS / 1000,
+                    timeout=TIMEOUT)  # a frame's time since the last frame
     w.worker.loop.drawn.clear()
     fresh = replace(current, epoch=current.epoch + 3)
     w.worker.snapshot_ready.emit(fresh)
