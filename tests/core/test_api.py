@@ -166,7 +166,7 @@ def test_bad_arguments_raise_an_nnviz_error_with_a_message(call, message):
 
 
 def test_predict_refuses_points_of_another_width():
-    run = nnviz.train(X_OK, Y_OK, epochs=1)
+    run = nnviz.train(*nnviz.datasets.make("moons"), epochs=1)  # the notebook's programs
     with pytest.raises(NnvizError, match="2 features"):
         run.predict(np.zeros((4, 3)))
 

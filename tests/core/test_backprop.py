@@ -90,7 +90,8 @@ def test_the_batch_gradient_is_the_mean_of_the_points_plus_the_penalty():
 
 @pytest.mark.parametrize("opt", ["gd", "momentum", "nesterov", "adam", "rmsprop"])
 def test_the_update_is_the_one_the_run_makes(opt):
-    t = trainer("tanh", opt=opt, lr=0.05)
+    # the notebook's network and 200 moons, full batch: programs other tests compile too
+    t = trainer(opt=opt, lr=0.05, hidden=(4, 10, 4), samples=200)
     t.run(3)  # a non-trivial optimiser state
     tr = backprop.trace(t, 0)
     before = [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in t.params]
@@ -109,17 +110,20 @@ def test_the_update_is_the_one_the_run_makes(opt):
 
 
 def test_a_mini_batch_point_is_shown_in_its_own_batch_at_that_step():
-    t = trainer("relu", opt="adam", lr=0.01, batch=8, samples=60)
+    # Adam with mini-batches of 16 on the notebook's network and 200 moons: the run log's and
+    # the session tests' configuration, so the training program comes from the compile cache.
+    B = 16
+    t = trainer(hidden=(4, 10, 4), opt="adam", lr=0.01, batch=B, samples=200)
     t.run(2)
     n = len(t.data.train_index)
     # find a point of the last batch of the next epoch: its step ends the epoch
-    n_batches = n // 8
+    n_batches = n // B
     last = None
     for i in range(n):
         step = backprop.next_step(t, i)
         assert step.n_batches == n_batches
         if step.batch_index >= 0:
-            assert i in step.rows and len(step.rows) == 8
+            assert i in step.rows and len(step.rows) == B
         if step.batch_index == n_batches - 1:
             last = i
             break
@@ -130,7 +134,7 @@ def test_a_mini_batch_point_is_shown_in_its_own_batch_at_that_step():
         np.testing.assert_allclose(np.asarray(w0) + uw, np.asarray(w1), rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(np.asarray(b0) + ub, np.asarray(b1), rtol=1e-5, atol=1e-6)
     left_out = [i for i in range(n) if backprop.next_step(t, i).batch_index < 0]
-    assert len(left_out) == n - n_batches * 8  # the remainder sits this epoch out
+    assert len(left_out) == n - n_batches * B  # the remainder sits this epoch out
 
 
 def test_per_example_pull_is_each_points_gradient_norm():

@@ -11,7 +11,7 @@ from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.training import TrainConfig, Trainer, network_for
 
 
-def _trainer(optimizer="adam", batch=16, lr=0.01, samples=120, hidden=(4, 10, 4),
+def _trainer(optimizer="adam", batch=16, lr=0.01, samples=200, hidden=(4, 10, 4),
              activation="sigmoid", output="sigmoid"):
     data = make_dataset(DataSpec("moons", samples=samples))
     spec = network_for(data, "mse", hidden, (activation,) * len(hidden), output)

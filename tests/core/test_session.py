@@ -18,8 +18,8 @@ from nnviz.core.session import Session, SessionError
 from nnviz.core.training import TrainConfig, Trainer, network_for
 
 
-def _trainer(optimizer="adam", batch_size=32, lr=0.05, seed=3, data=None):
-    data = data or make_dataset(DataSpec("moons", samples=120))
+def _trainer(optimizer="adam", batch_size=16, lr=0.05, seed=3, data=None):
+    data = data or make_dataset(DataSpec("moons"))
     spec = network_for(data, "mse", (4, 10, 4), ("sigmoid",) * 3, "sigmoid")
     return Trainer(spec, TrainConfig("mse", optimizer, lr, batch_size), data, seed=seed)
 
@@ -82,7 +82,7 @@ def test_file_is_a_documented_zip_without_pickle(trained, tmp_path):
     assert manifest["epoch"] == 37
 
 
-@pytest.mark.parametrize("optimizer,batch_size", [("adam", 32), ("momentum", 0), ("rmsprop", 16)])
+@pytest.mark.parametrize("optimizer,batch_size", [("adam", 16), ("momentum", 0), ("rmsprop", 16)])
 def test_reopened_run_continues_exactly(optimizer, batch_size, tmp_path):
     straight = _trainer(optimizer, batch_size)
     expected = straight.run(60).losses
@@ -141,12 +141,12 @@ def test_imported_points_with_class_names_round_trip(tmp_path):
 
 
 def test_a_session_without_optimizer_state_starts_fresh(tmp_path):
-    t = _trainer("adam", 32)
+    t = _trainer("adam", 16)
     s = Session.from_trainer(t)
     s.opt_state, s.key = None, None
     s.save(tmp_path / "fresh.nnviz")
     back = S.load(tmp_path / "fresh.nnviz").make_trainer()
-    assert np.array_equal(back.run(10).losses, _trainer("adam", 32).run(10).losses)
+    assert np.array_equal(back.run(10).losses, _trainer("adam", 16).run(10).losses)
 
 
 # --- atomic saving -------------------------------------------------------------------------------
@@ -264,10 +264,10 @@ def test_wrong_shapes_nan_and_missing_arrays(parts, tmp_path):
         ({"w1": np.zeros((4, 9), np.float32)}, r"current weights, layer 1: w1 \(4, 9\)"),
         ({"initial_b0": np.zeros(3, np.float32)}, r"initial weights, layer 0"),
         ({"w2": np.full((10, 4), np.nan, np.float32)}, "layer 2: NaN or infinite"),
-        ({"data_X": np.full((120, 2), np.inf, np.float32)}, "data points hold NaN or infinite"),
-        ({"data_X": np.zeros((120, 3), np.float32)}, r"data_X is float32 \(120, 3\); the manifest declares \(120, 2\)"),
-        ({"data_y": np.full(120, 5, np.int32)}, r"class labels must lie in 0..1"),
-        ({"data_train_index": np.array([0, 500])}, "outside the 120 data points"),
+        ({"data_X": np.full((200, 2), np.inf, np.float32)}, "data points hold NaN or infinite"),
+        ({"data_X": np.zeros((200, 3), np.float32)}, r"data_X is float32 \(200, 3\); the manifest declares \(200, 2\)"),
+        ({"data_y": np.full(200, 5, np.int32)}, r"class labels must lie in 0..1"),
+        ({"data_train_index": np.array([0, 500])}, "outside the 200 data points"),
         ({"opt/inner_state/0/mu/0/0": np.zeros((3, 3), np.float32)},
          r"optimiser state array inner_state/0/mu/0/0 is float32 \(3, 3\)"),
         ({"opt/inner_state/0/mu/1/0": np.full((4, 10), np.nan, np.float32)},
