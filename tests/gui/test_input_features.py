@@ -49,7 +49,7 @@ def test_no_feature_at_all_is_refused_and_the_model_kept(qtbot, main_window):
 
 def test_other_data_offers_its_own_features(qtbot, main_window):
     w = main_window
-    w.editor.inputs.boxes["sin(x2)"].setChecked(True)
+    w.editor.inputs.boxes["x1*x2"].setChecked(True)  # (the first test's model: compiled once)
     wait_for_run(qtbot, w)
     w.load_problem(make_problem(make_dataset(DataSpec("sine"))))
     wait_for_run(qtbot, w)
@@ -98,11 +98,13 @@ def test_data_of_three_inputs_takes_the_raw_inputs_and_says_so(qtbot, main_windo
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3))
     data = from_arrays(X, (X.sum(axis=1) > 0).astype(int), "classification")
-    w.load_problem(make_problem(data, Choices(hidden=(3,))))
+    # (4,) tanh, then 5 wide: the two models test_main_window's loaded points train (60 points
+    # of 3 inputs), which come from the shared compile cache in a whole run.
+    w.load_problem(make_problem(data, Choices(hidden=(4,), activations=("tanh",))))
     wait_for_run(qtbot, w)
     assert w.editor.inputs.boxes == {}
     assert "3 raw inputs" in w.editor.inputs.note.text()
     assert w.editor.draft().features == () and not w.editor.has_error()
-    w.editor.rows[0].width.setValue(4)  # an edit still makes a model
+    w.editor.rows[0].width.setValue(5)  # an edit still makes a model
     wait_for_run(qtbot, w)
-    assert w.current_problem().spec.hidden == (4,)
+    assert w.current_problem().spec.hidden == (5,)
