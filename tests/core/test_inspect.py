@@ -1,4 +1,5 @@
 """The probes behind the inspection views, on real trainers."""
+import jax
 import numpy as np
 import pytest
 
@@ -7,6 +8,10 @@ from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.network import forward_layers
 from nnviz.core.snapshot import ModelAt, make_grid_points
 from nnviz.core.training import TrainConfig, Trainer, network_for
+
+# The reference activations, jitted: one compile per network and number of points, where
+# op by op each call compiled ~20 small programs (a matmul, an add, an exp... per layer).
+forward_layers = jax.jit(forward_layers, static_argnums=0)
 
 
 def trainer_for(name="moons", hidden=(4, 10, 4), act="sigmoid", loss="mse", opt="gd", lr=1.0,

@@ -410,7 +410,8 @@ def test_the_views_numbers_on_padded_rows_are_the_unpadded_ones():
     assert padded_size(n) > n
     # hidden space: every point and the mesh, as the unpadded forward pass
     hs = inspect.HiddenSpaceProbe(units=(0, 1))(t, None)
-    ref = np.asarray(forward_layers(t.spec, t.params, device_array(t.data.X))[0])[:, :2]
+    ref = np.asarray(jax.jit(forward_layers, static_argnums=0)(  # (one compile, not ~20)
+        t.spec, t.params, device_array(t.data.X))[0])[:, :2]
     np.testing.assert_allclose(hs.points, ref, rtol=2e-5, atol=1e-6)
     # landscape: the objective over a plane and along the path, as the unpadded mean
     flat = ls.flatten(t.params)
