@@ -46,37 +46,43 @@ def stepped(bare_window, wait_run):
 
 
 # --- the architecture editor -------------------------------------------------------------------
+# Each test types all its values, one after another, into one window: a window per value (~0.5 s
+# each to build and step) proved nothing more about the field.
 
-@pytest.mark.parametrize("text, words", [
+# (No two in a row with the same message: each one's words are its own, not the last one's.)
+WIDTHS_OUT_OF_RANGE = [
     ("0", "a layer has 1 to 512 units, not 0"),
+    ("99999", "a layer has 1 to 512 units, not 9999"),  # the field stops at 9999: still refused
     ("513", "a layer has 1 to 512 units, not 513"),
     ("9999", "a layer has 1 to 512 units, not 9999"),
-    ("99999", "a layer has 1 to 512 units, not 9999"),  # the field stops at 9999: still refused
-])
-def test_a_typed_width_out_of_range_is_refused_beside_the_field(stepped, qtbot, text, words):
+]
+
+
+def test_a_typed_width_out_of_range_is_refused_beside_the_field(stepped, qtbot):
     w = stepped
     before = _run_fingerprint(w)
     row = w.editor.rows[1]
-    _type_into(qtbot, row.width, text)
-    assert row.error.isVisible() and words in row.error.text()
-    assert "keeps its last valid shape" in row.error.text()
-    qtbot.wait(100)
-    assert _run_fingerprint(w) == before
-    assert w.editor.shapes.text() == "2 -> 4 -> 10 -> 4 -> 1"
-    assert not w.last_error and not w.banner.isVisible()
+    for text, words in WIDTHS_OUT_OF_RANGE:
+        _type_into(qtbot, row.width, text)
+        assert row.error.isVisible() and words in row.error.text(), text
+        assert "keeps its last valid shape" in row.error.text()
+        qtbot.wait(100)
+        assert _run_fingerprint(w) == before, text
+        assert w.editor.shapes.text() == "2 -> 4 -> 10 -> 4 -> 1"
+        assert not w.last_error and not w.banner.isVisible()
 
 
-@pytest.mark.parametrize("text", ["abc", "", " ", "-", ".", "e"])
-def test_a_width_that_is_not_a_number_cannot_be_typed(stepped, qtbot, text):
+def test_a_width_that_is_not_a_number_cannot_be_typed(stepped, qtbot):
     w = stepped
     before = _run_fingerprint(w)
     row = w.editor.rows[0]
-    _type_into(qtbot, row.width, text)
-    qtbot.wait(100)
-    # The field refuses the keystrokes and keeps (or reverts to) its value on Enter.
-    assert row.width.value() == 4 and row.width.text() == "4"
-    assert not row.error.isVisible()
-    assert _run_fingerprint(w) == before and not w.last_error
+    for text in ["abc", "", " ", "-", ".", "e"]:
+        _type_into(qtbot, row.width, text)
+        qtbot.wait(100)
+        # The field refuses the keystrokes and keeps (or reverts to) its value on Enter.
+        assert row.width.value() == 4 and row.width.text() == "4", text
+        assert not row.error.isVisible()
+        assert _run_fingerprint(w) == before and not w.last_error, text
 
 
 def test_a_refused_width_while_training_keeps_training(bare_window, qtbot, wait_run):
@@ -94,7 +100,7 @@ def test_a_refused_width_while_training_keeps_training(bare_window, qtbot, wait_
 
 # --- the training settings ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, words", [
+BAD_RATES = [
     ("0", "learning rate must be above 0 and at most 10000, got 0"),
     ("-1", "learning rate must be above 0 and at most 10000, got -1"),
     ("nan", "learning rate must be above 0"),
@@ -105,51 +111,58 @@ def test_a_refused_width_while_training_keeps_training(bare_window, qtbot, wait_
     ("0.1.2", "learning rate: '0.1.2' is not a number"),
     ("½", "is not a number"),
     ("0.", "learning rate must be above 0"),
-])
-def test_a_bad_learning_rate_is_refused_beside_the_field(stepped, qtbot, text, words):
+]
+
+
+def test_a_bad_learning_rate_is_refused_beside_the_field(stepped, qtbot):
     w = stepped
-    before = _run_fingerprint(w)
     field = w.training_panel.lr
-    _type_into(qtbot, field, text)
     msg = w.training_panel.message
-    assert msg.isVisible() and words in msg.text()
-    qtbot.wait(100)
-    assert _run_fingerprint(w) == before and w.training_panel.lr.value() == 1.0
-    # The next step still trains at the old rate.
-    w.step(1)
-    s = qtbot.waitUntil(lambda: w.last_snapshot.epoch == 8, timeout=TIMEOUT) or w.last_snapshot
-    assert s.config.learning_rate == 1.0 and w.run_id == before[0]
+    for text, words in BAD_RATES:
+        _type_into(qtbot, field, "1")  # the rate in use: the last value's message goes
+        assert not msg.isVisible()
+        before = _run_fingerprint(w)
+        _type_into(qtbot, field, text)
+        assert msg.isVisible() and words in msg.text(), (text, msg.text())
+        qtbot.wait(100)
+        assert _run_fingerprint(w) == before and w.training_panel.lr.value() == 1.0, text
+        # The next step still trains at the old rate.
+        epoch = before[6] + 1
+        w.step(1)
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch == epoch, timeout=TIMEOUT)
+        s = w.last_snapshot
+        assert s.config.learning_rate == 1.0 and w.run_id == before[0], text
 
 
-@pytest.mark.parametrize("text, words", [
-    ("-1", "regularisation rate must be at least 0 and at most 10, got -1"),
-    ("11", "regularisation rate must be at least 0 and at most 10, got 11"),
-    ("x", "regularisation rate: 'x' is not a number"),
-])
-def test_a_bad_regularisation_rate_is_refused(stepped, qtbot, wait_run, text, words):
+def test_a_bad_regularisation_rate_is_refused(stepped, qtbot, wait_run):
     w = stepped
     panel = w.training_panel
     panel.regularizer.setCurrentIndex(panel.regularizer.findData("L2"))
     wait_run(w, 0)
-    before = _run_fingerprint(w)
-    _type_into(qtbot, panel.reg_rate, text)
-    assert panel.message.isVisible() and words in panel.message.text()
-    qtbot.wait(100)
-    assert _run_fingerprint(w) == before and w.current_problem().config.l2 == 0.001
+    for text, words in [("-1", "regularisation rate must be at least 0 and at most 10, got -1"),
+                        ("11", "regularisation rate must be at least 0 and at most 10, got 11"),
+                        ("x", "regularisation rate: 'x' is not a number")]:
+        _type_into(qtbot, panel.reg_rate, "0.001")  # the rate in use: the last message goes
+        assert not panel.message.isVisible()
+        before = _run_fingerprint(w)
+        _type_into(qtbot, panel.reg_rate, text)
+        assert panel.message.isVisible() and words in panel.message.text(), text
+        qtbot.wait(100)
+        assert _run_fingerprint(w) == before and w.current_problem().config.l2 == 0.001, text
 
 
-@pytest.mark.parametrize("text, value", [("1", 1.0), ("0", None), ("3", 3.0), ("0.3", 0.3),
-                                         ("1,5", 1.5), (" 0.02 ", 0.02), ("1E-3", 0.001)])
-def test_a_typed_learning_rate_is_taken_as_typed(stepped, qtbot, text, value):
+def test_a_typed_learning_rate_is_taken_as_typed(stepped, qtbot):
     # An editable list must not complete "1" into its first item starting with 1 (1e-05).
     w = stepped
-    w.training_panel.lr.set_value(0.1)
-    _type_into(qtbot, w.training_panel.lr, text)
-    if value is None:
-        assert w.training_panel.message.isVisible() and w.training_panel.lr.value() == 0.1
-    else:
-        assert w.training_panel.lr.value() == value
-        assert not w.training_panel.message.isVisible()
+    for text, value in [("1", 1.0), ("0", None), ("3", 3.0), ("0.3", 0.3), ("1,5", 1.5),
+                        (" 0.02 ", 0.02), ("1E-3", 0.001)]:
+        w.training_panel.lr.set_value(0.1)
+        _type_into(qtbot, w.training_panel.lr, text)
+        if value is None:
+            assert w.training_panel.message.isVisible() and w.training_panel.lr.value() == 0.1
+        else:
+            assert w.training_panel.lr.value() == value, text
+            assert not w.training_panel.message.isVisible(), text
 
 
 # --- divergence --------------------------------------------------------------------------------
