@@ -79,10 +79,14 @@ class GradientView(QWidget):
         self.dead_plot.addItem(self.dead_text)
         self.legend = self.norm_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.legend.setToolTip("One colour per layer, the same in every plot of this view.")
-        self.norm_curves: list[pg.PlotDataItem] = []
-        self.ratio_curves: list[pg.PlotDataItem] = []
-        self.weight_curves: list[pg.PlotDataItem] = []
-        self.act_curves: list[pg.PlotDataItem] = []
+        # PlotCurveItems, not PlotDataItems: 17 curves get new numbers in every frame, and a
+        # PlotDataItem's setData (log mapping, finiteness checks, bounds, display copies) took
+        # more than the curves' drawing. The log plots get log10 of their numbers (the view box
+        # of a log plot is in decades; its axis labels them), their own numbers kept as ``data``.
+        self.norm_curves: list[_Curve] = []
+        self.ratio_curves: list[_Curve] = []
+        self.weight_curves: list[_Curve] = []
+        self.act_curves: list[_Curve] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.caption)
@@ -128,12 +132,15 @@ class GradientView(QWidget):
         for i, name in enumerate(names):
             colour = cmap.map(0.85 * i / max(n - 1, 1), mode="qcolor")  # skip viridis' pale end
             pen = pg.mkPen(colour, width=2)
-            self.norm_curves.append(self.norm_plot.plot([], [], pen=pen, name=name,
-                                                        connect="finite"))
-            self.ratio_curves.append(self.ratio_plot.plot([], [], pen=pen, connect="finite"))
             thin = pg.mkPen(colour, width=1.5)
-            self.weight_curves.append(self.weight_plot.plot([], [], pen=thin, stepMode="center"))
-            self.act_curves.append(self.act_plot.plot([], [], pen=thin, stepMode="center"))
+            for plot, curves, kind in ((self.norm_plot, self.norm_curves, "log"),
+                                       (self.ratio_plot, self.ratio_curves, "log"),
+                                       (self.weight_plot, self.weight_curves, "hist"),
+                                       (self.act_plot, self.act_curves, "hist")):
+                curve = _Curve(kind, pen=pen if kind == "log" else thin)
+                plot.addItem(curve)
+                curves.append(curve)
+            self.legend.addItem(self.norm_curves[-1], name)
         self.legend.setVisible(n <= 8)
         ticks = [[(i + 1, n) for i, n in enumerate(["h" + str(k + 1) for k in range(n - 1)]
                                                    + ["out"])]]
@@ -166,11 +173,11 @@ class GradientView(QWidget):
         ratios = flow.update_ratios.astype(np.float64)
         ratios = np.where(np.isfinite(ratios), np.maximum(ratios, _FLOOR), np.nan)
         for i in range(self._n_layers):
-            self.norm_curves[i].setData(ep, norms[:, i])
-            self.ratio_curves[i].setData(ep, ratios[:, i])
+            self.norm_curves[i].set_numbers(ep, norms[:, i])
+            self.ratio_curves[i].set_numbers(ep, ratios[:, i])
             wh, ah = flow.weight_hists[i], flow.activation_hists[i]
-            self.weight_curves[i].setData(wh.edges, wh.counts / max(wh.counts.sum(), 1))
-            self.act_curves[i].setData(ah.edges, ah.counts / max(ah.counts.sum(), 1))
+            self.weight_curves[i].set_numbers(wh.edges, wh.counts / max(wh.counts.sum(), 1))
+            self.act_curves[i].set_numbers(ah.edges, ah.counts / max(ah.counts.sum(), 1))
         now = norms[-1]
         self.depth_curve.setData(np.arange(1, self._n_layers + 1), now)
         dead = [f for f in flow.dead_fraction]
@@ -222,6 +229,27 @@ class GradientView(QWidget):
             if f is not None and f > 0:
                 parts.append(f"hidden {i + 1}: {f:.0%} dead ReLU units")
         return " &nbsp;·&nbsp; ".join(parts)
+
+
+class _Curve(pg.PlotCurveItem):
+    """One layer's curve: ``kind`` "log" (a line over the epochs on a log plot, drawn as the
+    log10 of its numbers, with gaps where they are not finite) or "hist" (a histogram's steps).
+    ``numbers`` are what it shows, in their own units."""
+
+    def __init__(self, kind: str, pen) -> None:
+        super().__init__(pen=pen, connect="finite" if kind == "log" else "all")
+        if kind == "hist":
+            self.opts["stepMode"] = "center"  # (set after: the empty start is no histogram)
+        self.kind = kind
+        self.numbers = (np.zeros(0), np.zeros(0))
+
+    def set_numbers(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.numbers = (x, y)
+        if self.kind == "log":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.setData(x, np.log10(y))
+        else:  # counts over their bins' edges: finite
+            self.setData(x, y, skipFiniteCheck=True)
 
 
 def _decades(values: np.ndarray, default: tuple[float, float] = (-3.0, 0.0)) -> tuple[float, float]:

@@ -37,14 +37,15 @@ def test_curves_per_layer_grow_as_training_advances(view):
     for _ in range(3):
         frame(10)
     assert len(view.norm_curves) == 4 and len(view.ratio_curves) == 4
-    x, y = view.norm_curves[0].getData()
+    x, y = view.norm_curves[0].numbers
     assert list(x) == list(log.checkpoint_epochs()) and x[-1] == 30
     frame(10)
-    x, y = view.norm_curves[0].xData, view.norm_curves[0].yData  # the data, not its log
+    x, y = view.norm_curves[0].numbers
     assert x[-1] == 40 and np.all(y > 0)
     flow = view.snapshot.extras["gradients"]
     np.testing.assert_allclose(y, flow.grad_norms[:, 0])
-    ratio = view.ratio_curves[3].yData
+    np.testing.assert_allclose(view.norm_curves[0].getData()[1], np.log10(y))  # a log plot
+    ratio = view.ratio_curves[3].numbers[1]
     assert np.all(np.isfinite(ratio))  # plain gd: exact lr ||g|| / ||W|| from the first frame
     wx, wy = view.weight_curves[1].getData()
     assert wy.sum() == pytest.approx(1.0)  # a normalised histogram of layer 2's weights
