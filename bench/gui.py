@@ -602,9 +602,19 @@ class _StallSampler:
             while self.running:
                 time.sleep(0.005)
                 if self.ticks and time.perf_counter() - self.ticks[-1] > limit:
-                    frame = sys._current_frames().get(gui)
+                    frames = sys._current_frames()
+                    frame = frames.get(gui)
                     if frame is not None:
                         key = "".join(traceback.format_stack(frame, limit=12)[-12:])
+                        # and where the training thread is meanwhile (a GUI thread with no
+                        # Python frame of its own may be waiting for the GIL it holds)
+                        worker = [f for ident, f in frames.items()
+                                  if ident not in (gui, threading.get_ident())
+                                  and "loop.py" in f.f_code.co_filename + "".join(
+                                      traceback.format_stack(f, limit=30))]
+                        if worker:
+                            key += "  [worker meanwhile]\n" + "".join(
+                                traceback.format_stack(worker[0], limit=6)[-6:])
                         self.seen[key] = self.seen.get(key, 0) + 1
         threading.Thread(target=watch, daemon=True).start()
 
