@@ -77,8 +77,12 @@ class GradientView(QWidget):
         self.dead_plot.addItem(self.dead_bars)
         self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0))
         self.dead_plot.addItem(self.dead_text)
-        self.legend = self.norm_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
-        self.legend.setToolTip("One colour per layer, the same in every plot of this view.")
+        # The layers' colours, above the plots: a legend inside "||dL/dW|| per layer" covered
+        # that plot's curves when it was narrow (1024 x 768 beside the settings).
+        self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)
+        self.key.setToolTip("One colour per layer, the same in every plot of this view.")
         # PlotCurveItems, not PlotDataItems: 17 curves get new numbers in every frame, and a
         # PlotDataItem's setData (log mapping, finiteness checks, bounds, display copies) took
         # more than the curves' drawing. The log plots get log10 of their numbers (the view box
@@ -91,6 +95,7 @@ class GradientView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.caption)
         lay.addWidget(self.summary)
+        lay.addWidget(self.key)
         lay.addWidget(self.glw, 1)
         self.apply_look()
 
@@ -125,10 +130,10 @@ class GradientView(QWidget):
             for c in curves:
                 plot.removeItem(c)
             curves.clear()
-        self.legend.clear()
         names = layer_names(spec)
         n = len(names)
         cmap = pg.colormap.get("viridis")
+        key = []
         for i, name in enumerate(names):
             colour = cmap.map(0.85 * i / max(n - 1, 1), mode="qcolor")  # skip viridis' pale end
             pen = pg.mkPen(colour, width=2)
@@ -140,8 +145,10 @@ class GradientView(QWidget):
                 curve = _Curve(kind, pen=pen if kind == "log" else thin)
                 plot.addItem(curve)
                 curves.append(curve)
-            self.legend.addItem(self.norm_curves[-1], name)
-        self.legend.setVisible(n <= 8)
+            key.append(f"<span style='color:{colour.name()}'>\u2501\u2501</span>&nbsp;{name}")
+        # Many layers: the caption's "from dark purple to green" says it in fewer words.
+        self.key.setText("layers: " + " &nbsp; ".join(key) if n <= 8 else "")
+        self.key.setVisible(n <= 8)
         ticks = [[(i + 1, n) for i, n in enumerate(["h" + str(k + 1) for k in range(n - 1)]
                                                    + ["out"])]]
         self.depth_plot.getAxis("bottom").setTicks(ticks)

@@ -50,6 +50,11 @@ def test_curves_per_layer_grow_as_training_advances(view):
     wx, wy = view.weight_curves[1].getData()
     assert wy.sum() == pytest.approx(1.0)  # a normalised histogram of layer 2's weights
     assert "epoch 40" in view.summary.text()
+    # The key above the plots names each layer in its curves' colour (no legend over a plot).
+    key = view.key.text()
+    for name, curve in zip(("hidden 1", "hidden 2", "hidden 3", "output"), view.norm_curves):
+        assert f"color:{curve.opts['pen'].color().name()}'>" in key and name in key
+    assert view.norm_plot.legend is None
     view.grab()
 
 
@@ -58,6 +63,7 @@ def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
     view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
     now = view.depth_curve.yData
     assert len(now) == 9 and now[0] < now[-1] / 100
+    assert view.key.isHidden()  # nine colours: the caption's "purple to green" says it
     assert "vanishing gradients" in view.summary.text()
 
 
