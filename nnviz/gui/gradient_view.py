@@ -19,7 +19,7 @@ from nnviz.core.inspect import GradientFlow
 
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import FittedTitles, LogAxis, cache_axes, fit_title
+from .widgets import FittedTitles, LogAxis, SparseAxis, cache_axes, fit_title
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -112,7 +112,11 @@ class GradientView(QWidget):
             self.update_snapshot(self.snapshot)
 
     def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
-        axes = {"left": LogAxis("left")} if log_y else None  # readable log ticks
+        # Readable ticks: log ones on the left; at the bottom, every k-th number where they
+        # would touch (presentation mode at 1024 px printed the epochs "100 200" as "100200").
+        axes = {"bottom": SparseAxis("bottom")}
+        if log_y:
+            axes["left"] = LogAxis("left")
         p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
         fit_title(p)  # three titled plots side by side must not overflow a projector's width
         p.setLabel("bottom", xlabel)
