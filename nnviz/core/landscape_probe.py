@@ -161,6 +161,8 @@ class LandscapeProbe:
         if self._solver is None or self._solver[0] is not plane:
             self._solver = (plane, np.linalg.pinv(np.stack([plane.d1, plane.d2], 1)))
         a, b = self._solver[1] @ (ls.flatten(model.params) - plane.centre)
+        if not (math.isfinite(a) and math.isfinite(b)):  # diverged weights: no place on it
+            return r
         return replace(r, now=(int(model.epoch), float(a), float(b)))
 
     def compile(self, model) -> None:
