@@ -326,12 +326,14 @@ class Recorder:
         self.ticks, self.ticking = [], True
         profile = os.environ.get("NNVIZ_BENCH_PROFILE")  # a file: cProfile of the GUI thread
         profiler = cProfile.Profile() if profile else None
+        stalls = _StallSampler(self.ticks, os.environ.get("NNVIZ_BENCH_STALLS"))
         e0, t0, c0 = self.trainer_epoch(), time.perf_counter(), time.thread_time()
         if profiler:
             profiler.enable()
         self.pump(seconds)
         if profiler:
             profiler.disable()
+        stalls.report()
         e1, t1, c1 = self.trainer_epoch(), time.perf_counter(), time.thread_time()
         if profiler:
             profiler.dump_stats(profile)
@@ -580,6 +582,48 @@ def steady_only(seconds: float, view: str) -> dict:
     phase["view_cost"] = phase["epochs_per_second"] / headless
     phase["headless_epochs_per_second"] = headless
     return phase
+
+
+class _StallSampler:
+    """NNVIZ_BENCH_STALLS=MS: a thread looks at the GUI thread every 5 ms and, when its 5 ms
+    timer has not ticked for MS, keeps where the GUI thread is (its Python stack); at the end the
+    places are printed to stderr, the most frequent first: what the longest stalls are made of."""
+
+    def __init__(self, ticks: list, ms) -> None:
+        self.ticks, self.seen, self.running = ticks, {}, bool(ms)
+        if not ms:
+            return
+        import threading
+        import traceback
+        gui = threading.get_ident()
+        limit = float(ms) / 1000
+
+        def watch():
+            while self.running:
+                time.sleep(0.005)
+                if self.ticks and time.perf_counter() - self.ticks[-1] > limit:
+                    frames = sys._current_frames()
+                    frame = frames.get(gui)
+                    if frame is not None:
+                        key = "".join(traceback.format_stack(frame, limit=12)[-12:])
+                        # and where the training thread is meanwhile (a GUI thread with no
+                        # Python frame of its own may be waiting for the GIL it holds)
+                        worker = [f for ident, f in frames.items()
+                                  if ident not in (gui, threading.get_ident())
+                                  and "loop.py" in f.f_code.co_filename + "".join(
+                                      traceback.format_stack(f, limit=30))]
+                        if worker:
+                            key += "  [worker meanwhile]\n" + "".join(
+                                traceback.format_stack(worker[0], limit=6)[-6:])
+                        self.seen[key] = self.seen.get(key, 0) + 1
+        threading.Thread(target=watch, daemon=True).start()
+
+    def report(self) -> None:
+        if not self.running:
+            return
+        self.running = False
+        for key, n in sorted(self.seen.items(), key=lambda kv: -kv[1])[:8]:
+            print(f"--- {n} samples (5 ms each) inside a stall:\n{key}", file=sys.stderr)
 
 
 def main() -> int:

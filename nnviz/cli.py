@@ -292,7 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render the window offscreen after --epochs epochs, save it and exit")
     p.add_argument("--show", default="main", metavar="VIEW",
                    help="the view to show or capture: main, network, neurons, hidden-space, "
-                        "gradients, lessons, backprop, regions, compare, or one lesson's page: "
+                        "gradients, landscape, lessons, backprop, regions, compare, or one "
+                        "lesson's page: "
                         "lesson-1 .. lesson-5, "
                         "baseline (default main)")
     from nnviz.core.ready_sweeps import BY_KEY as SWEEPS

@@ -938,10 +938,9 @@ class TrainLoop(_LiveBranch):
             self._last_test = now
         if not publish:
             self._dirty = True
-        elif self.epochs_per_frame is None:
-            self._publish_now()
-        else:
-            self._publish_now()
+            return
+        self._publish_now()
+        if self.epochs_per_frame is not None:  # paced: the next frame's time
             self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
 
     # --- publishing --------------------------------------------------------------------------

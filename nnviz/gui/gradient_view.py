@@ -19,7 +19,7 @@ from nnviz.core.inspect import GradientFlow
 
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import FittedTitles, LogAxis, cache_axes, fit_title
+from .widgets import FittedTitles, LogAxis, SparseAxis, cache_axes, fit_title
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -77,16 +77,25 @@ class GradientView(QWidget):
         self.dead_plot.addItem(self.dead_bars)
         self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0))
         self.dead_plot.addItem(self.dead_text)
-        self.legend = self.norm_plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
-        self.legend.setToolTip("One colour per layer, the same in every plot of this view.")
-        self.norm_curves: list[pg.PlotDataItem] = []
-        self.ratio_curves: list[pg.PlotDataItem] = []
-        self.weight_curves: list[pg.PlotDataItem] = []
-        self.act_curves: list[pg.PlotDataItem] = []
+        # The layers' colours, above the plots: a legend inside "||dL/dW|| per layer" covered
+        # that plot's curves when it was narrow (1024 x 768 beside the settings).
+        self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)
+        self.key.setToolTip("One colour per layer, the same in every plot of this view.")
+        # PlotCurveItems, not PlotDataItems: 17 curves get new numbers in every frame, and a
+        # PlotDataItem's setData (log mapping, finiteness checks, bounds, display copies) took
+        # more than the curves' drawing. The log plots get log10 of their numbers (the view box
+        # of a log plot is in decades; its axis labels them), their own numbers kept as ``data``.
+        self.norm_curves: list[_Curve] = []
+        self.ratio_curves: list[_Curve] = []
+        self.weight_curves: list[_Curve] = []
+        self.act_curves: list[_Curve] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.caption)
         lay.addWidget(self.summary)
+        lay.addWidget(self.key)
         lay.addWidget(self.glw, 1)
         self.apply_look()
 
@@ -103,7 +112,11 @@ class GradientView(QWidget):
             self.update_snapshot(self.snapshot)
 
     def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
-        axes = {"left": LogAxis("left")} if log_y else None  # readable log ticks
+        # Readable ticks: log ones on the left; at the bottom, every k-th number where they
+        # would touch (presentation mode at 1024 px printed the epochs "100 200" as "100200").
+        axes = {"bottom": SparseAxis("bottom")}
+        if log_y:
+            axes["left"] = LogAxis("left")
         p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
         fit_title(p)  # three titled plots side by side must not overflow a projector's width
         p.setLabel("bottom", xlabel)
@@ -121,20 +134,25 @@ class GradientView(QWidget):
             for c in curves:
                 plot.removeItem(c)
             curves.clear()
-        self.legend.clear()
         names = layer_names(spec)
         n = len(names)
         cmap = pg.colormap.get("viridis")
+        key = []
         for i, name in enumerate(names):
             colour = cmap.map(0.85 * i / max(n - 1, 1), mode="qcolor")  # skip viridis' pale end
             pen = pg.mkPen(colour, width=2)
-            self.norm_curves.append(self.norm_plot.plot([], [], pen=pen, name=name,
-                                                        connect="finite"))
-            self.ratio_curves.append(self.ratio_plot.plot([], [], pen=pen, connect="finite"))
             thin = pg.mkPen(colour, width=1.5)
-            self.weight_curves.append(self.weight_plot.plot([], [], pen=thin, stepMode="center"))
-            self.act_curves.append(self.act_plot.plot([], [], pen=thin, stepMode="center"))
-        self.legend.setVisible(n <= 8)
+            for plot, curves, kind in ((self.norm_plot, self.norm_curves, "log"),
+                                       (self.ratio_plot, self.ratio_curves, "log"),
+                                       (self.weight_plot, self.weight_curves, "hist"),
+                                       (self.act_plot, self.act_curves, "hist")):
+                curve = _Curve(kind, pen=pen if kind == "log" else thin)
+                plot.addItem(curve)
+                curves.append(curve)
+            key.append(f"<span style='color:{colour.name()}'>\u2501\u2501</span>&nbsp;{name}")
+        # Many layers: the caption's "from dark purple to green" says it in fewer words.
+        self.key.setText("layers: " + " &nbsp; ".join(key) if n <= 8 else "")
+        self.key.setVisible(n <= 8)
         ticks = [[(i + 1, n) for i, n in enumerate(["h" + str(k + 1) for k in range(n - 1)]
                                                    + ["out"])]]
         self.depth_plot.getAxis("bottom").setTicks(ticks)
@@ -166,11 +184,11 @@ class GradientView(QWidget):
         ratios = flow.update_ratios.astype(np.float64)
         ratios = np.where(np.isfinite(ratios), np.maximum(ratios, _FLOOR), np.nan)
         for i in range(self._n_layers):
-            self.norm_curves[i].setData(ep, norms[:, i])
-            self.ratio_curves[i].setData(ep, ratios[:, i])
+            self.norm_curves[i].set_numbers(ep, norms[:, i])
+            self.ratio_curves[i].set_numbers(ep, ratios[:, i])
             wh, ah = flow.weight_hists[i], flow.activation_hists[i]
-            self.weight_curves[i].setData(wh.edges, wh.counts / max(wh.counts.sum(), 1))
-            self.act_curves[i].setData(ah.edges, ah.counts / max(ah.counts.sum(), 1))
+            self.weight_curves[i].set_numbers(wh.edges, wh.counts / max(wh.counts.sum(), 1))
+            self.act_curves[i].set_numbers(ah.edges, ah.counts / max(ah.counts.sum(), 1))
         now = norms[-1]
         self.depth_curve.setData(np.arange(1, self._n_layers + 1), now)
         dead = [f for f in flow.dead_fraction]
@@ -222,6 +240,27 @@ class GradientView(QWidget):
             if f is not None and f > 0:
                 parts.append(f"hidden {i + 1}: {f:.0%} dead ReLU units")
         return " &nbsp;·&nbsp; ".join(parts)
+
+
+class _Curve(pg.PlotCurveItem):
+    """One layer's curve: ``kind`` "log" (a line over the epochs on a log plot, drawn as the
+    log10 of its numbers, with gaps where they are not finite) or "hist" (a histogram's steps).
+    ``numbers`` are what it shows, in their own units."""
+
+    def __init__(self, kind: str, pen) -> None:
+        super().__init__(pen=pen, connect="finite" if kind == "log" else "all")
+        if kind == "hist":
+            self.opts["stepMode"] = "center"  # (set after: the empty start is no histogram)
+        self.kind = kind
+        self.numbers = (np.zeros(0), np.zeros(0))
+
+    def set_numbers(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.numbers = (x, y)
+        if self.kind == "log":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.setData(x, np.log10(y))
+        else:  # counts over their bins' edges: finite
+            self.setData(x, y, skipFiniteCheck=True)
 
 
 def _decades(values: np.ndarray, default: tuple[float, float] = (-3.0, 0.0)) -> tuple[float, float]:

@@ -398,9 +398,15 @@ class LandscapeView(QWidget):
         if r is None or r.spec != snapshot.spec:
             return
         if r is not self.result:
-            self.result = r
+            last, self.result = self.result, r
             self.glw.show()
-            self._redraw()
+            if last is not None and r.land is last.land and r.now is not None:
+                # The same landscape, the model placed on it anew (the probe's frames between
+                # two landscapes): the white dot and the path move, nothing else is drawn again.
+                self._draw_path(r)
+                self.summary.setText(self._summary(r))
+            else:
+                self._redraw()
         if r.sharpness_missing and not self.playing():
             QTimer.singleShot(0, self, self._send)  # the rest of the history, now it is still
 
@@ -503,14 +509,18 @@ class LandscapeView(QWidget):
                               padding=0)
         self.map.setLabel("bottom", plane.labels[0])
         self.map.setLabel("left", plane.labels[1])
-        p = r.path
-        self.path_curve.setData(p.ab[:, 0], p.ab[:, 1])
-        self.path_start.setData(p.ab[:1, 0], p.ab[:1, 1])
-        self.path_now.setData(p.ab[-1:, 0], p.ab[-1:, 1])
+        self._draw_path(r)
         self.map_legend.setPos(-e - h / 2, -e - h / 2)
         self._fit_map_legend()
         self._draw_side(r, log)
         self.summary.setText(self._summary(r))
+
+    def _draw_path(self, r: LandscapeResult) -> None:
+        """The path on the map, to the model shown (placed on the plane since: ``r.now``)."""
+        ab = r.path.ab if r.now is None else np.vstack([r.path.ab, [r.now[1:]]])
+        self.path_curve.setData(ab[:, 0], ab[:, 1])
+        self.path_start.setData(ab[:1, 0], ab[:1, 1])
+        self.path_now.setData(ab[-1:, 0], ab[-1:, 1])
 
     def _draw_side(self, r: LandscapeResult, log: bool) -> None:
         for plot in (self.line_plot, self.path_plot):
@@ -561,7 +571,8 @@ class LandscapeView(QWidget):
     def _summary(self, r: LandscapeResult) -> str:
         plane, p = r.land.plane, r.path
         c = len(r.land.coords) // 2
-        parts = [f"epoch {r.epoch:,}"]
+        parts = [f"epoch {r.epoch:,}" if r.now is None else
+                 f"epoch {r.now[0]:,} on the landscape of epoch {r.epoch:,}"]
         if plane.explained:
             parts.append(f"the plane holds {sum(plane.explained):.1%} of the path's variance")
         if plane.note:
@@ -569,7 +580,8 @@ class LandscapeView(QWidget):
         if r.pinned:
             parts.append("<b>plane pinned</b> where you clicked (white dot: the model now)")
         else:
-            parts.append(f"loss here {r.land.values[c, c]:.4g}")
+            parts.append(f"loss here {r.land.values[c, c]:.4g}" if r.now is None else
+                         f"loss at its centre {r.land.values[c, c]:.4g}")
         if len(r.sharp_values):
             s = r.sharp_values[-1]
             lim = r.limit_values[-1]

@@ -236,6 +236,12 @@ def scale_scene(view, scale: float) -> None:
                 new = _rescaled(item, "symbol", float(item.opts.get("symbolSize") or 10), scale)
                 if new is not None:
                     item.setSymbolSize(new)
+        elif isinstance(item, pg.PlotCurveItem):
+            if isinstance(item.parentItem(), pg.PlotDataItem):
+                continue  # a PlotDataItem's own curve: its pen is set above
+            pen = _pen_scaled(item, pg.mkPen(item.opts["pen"]), scale)  # e.g. the gradients'
+            if pen is not None:
+                item.setPen(pen)
         elif isinstance(item, pg.ScatterPlotItem):
             if isinstance(item.parentItem(), pg.PlotDataItem):
                 continue  # the curve's own symbols: set above

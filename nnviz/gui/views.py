@@ -75,10 +75,11 @@ LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[
                   "baseline": "baseline"}
 
 # A probe's share of the worker's time while training runs (see inspect.Throttled). Small: while
-# the window draws, a probe's jax calls cost ~3x their time alone. The gradients' at 4% instead
-# of 1.5% drew no more frames (200 points, 3 runs in turns: 10.2, 8.8, 8.5 against 11.9, 9.8,
-# 9.2 frames/s, load 2-3): its six plots' drawing, not the probe, sets that view's pace.
-MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.02, 0.05, 0.015
+# the window draws, a probe's jax calls cost ~3x their time alone. The gradient probe takes
+# ~1.2-1.6 ms at 200 points: at 1.5% it ran ~10 times a second, which set the Gradients view's
+# pace (~12 frames/s) and its longest wait between new numbers (cost / budget); at 5% it can keep
+# up with the frames.
+MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.02, 0.05, 0.05
 
 
 class _Visibility(QObject):

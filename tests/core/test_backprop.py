@@ -133,8 +133,16 @@ def test_a_mini_batch_point_is_shown_in_its_own_batch_at_that_step():
     for (w0, b0), (uw, ub), (w1, b1) in zip(tr.params, tr.update.update, t.params):
         np.testing.assert_allclose(np.asarray(w0) + uw, np.asarray(w1), rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(np.asarray(b0) + ub, np.asarray(b1), rtol=1e-5, atol=1e-6)
-    left_out = [i for i in range(n) if backprop.next_step(t, i).batch_index < 0]
-    assert len(left_out) == n - n_batches * B  # the remainder sits this epoch out
+    # Batches of 24 do not divide the 160 points: the 16 left over sit the epoch out, and
+    # every other point is in exactly one batch.
+    t = trainer(hidden=(4, 10, 4), opt="adam", lr=0.01, batch=24, samples=200)
+    steps = [backprop.next_step(t, i) for i in range(n)]
+    left_out = [i for i, s in enumerate(steps) if s.batch_index < 0]
+    assert len(left_out) == n - 6 * 24 == 16
+    batches = {s.batch_index: tuple(s.rows) for s in steps if s.batch_index >= 0}
+    assert sorted(batches) == list(range(6))
+    assert sorted(i for rows in batches.values() for i in rows) == \
+        sorted(set(range(n)) - set(left_out))
 
 
 def test_per_example_pull_is_each_points_gradient_norm():

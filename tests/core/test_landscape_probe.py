@@ -73,11 +73,18 @@ def test_while_a_run_plays_the_probe_hands_out_its_last_result_until_it_is_due()
     probe(t)  # the first computation's cost does not count (it may have compiled)
     first = probe(t)
     runlog.advance(t, t.log, 1)  # the next frame of a playing run: epoch 21
-    assert probe(t) is first
+    placed = probe(t)
+    # The landscape is not due: the same one, with the model placed on its plane.
+    assert placed.land is first.land and placed.path is first.path and placed.epoch == 20
+    (a, b), = first.land.plane.coordinates(ls.flatten(t.params))[0]
+    assert placed.now == (21, pytest.approx(a, rel=1e-6, abs=1e-9),
+                          pytest.approx(b, rel=1e-6, abs=1e-9))
+    runlog.advance(t, t.log, 1)  # placing again is not due either (its cost at the budget)
+    assert probe(t) is placed
     # A frame at the same epoch (a pause, a weight set by hand) is computed afresh, and so is
     # one with other settings (another copy of the probe, as the view sends it).
     again = probe(t)
-    assert again is not first and again.epoch == 21
+    assert again is not first and again.epoch == 22 and again.now is None
     other = copy.copy(probe)
     other.kind = "random"
     runlog.advance(t, t.log, 1)

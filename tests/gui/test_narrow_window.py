@@ -234,3 +234,37 @@ def test_lesson_4s_x_numbers_do_not_run_together(main_window, qtbot):
                 assert xb - xa >= (fm.horizontalAdvance(ta) + fm.horizontalAdvance(tb)) / 2 + 4, \
                     (p.titleLabel.text, labels)
     qtbot.waitUntil(apart, timeout=30_000)
+
+
+def _drawn_numbers(ax) -> list:
+    """The rectangles and texts of the numbers ``ax`` paints (pyqtgraph's own draw specs: the
+    minor ticks' numbers it leaves out where they would not fit are not among them)."""
+    from PySide6.QtGui import QImage, QPainter
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = ax.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return sorted(((rect, text) for rect, _, text in texts), key=lambda rt: rt[0].left())
+
+
+def test_the_gradients_views_numbers_do_not_run_together_on_a_projector(main_window, qtbot,
+                                                                        wait_run):
+    w = main_window
+    w.step(300)
+    wait_run(w, 300)
+    w.set_presentation(True)
+    _at_size(w, qtbot, (1024, 768))
+    w.show_view("gradients")
+    view = w._inspection_views["gradients"]
+    qtbot.waitUntil(lambda: view.snapshot is not None and "gradients" in view.snapshot.extras,
+                    timeout=60_000)
+
+    def apart() -> None:
+        for p in (view.norm_plot, view.ratio_plot, view.weight_plot, view.act_plot):
+            numbers = _drawn_numbers(p.getAxis("bottom"))
+            assert numbers, p.titleLabel.text  # a number on the axis
+            for (a, ta), (b, tb) in zip(numbers, numbers[1:]):  # "100 200" as "100200"
+                assert b.left() - a.right() >= 4, (p.titleLabel.text, ta, tb)
+    qtbot.waitUntil(apart, timeout=30_000)

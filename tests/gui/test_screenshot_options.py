@@ -68,3 +68,11 @@ def test_stop_at_from_the_command_line_sets_the_field(qapp, tmp_path, monkeypatc
                         lambda self, n: (seen.append(n), real(self, n)))
     assert cli.main(["--screenshot", str(tmp_path / "s.png"), "--stop-at", "1000"]) == 0
     assert seen == [1000]
+
+
+def test_the_help_of_show_names_every_view():
+    from nnviz.cli import build_parser
+    from nnviz.gui.views import REGISTRY
+    show = next(a for a in build_parser()._actions if a.dest == "show")
+    named = {w.strip(" ,") for w in show.help.replace(":", ",").split()}
+    assert {e.name for e in REGISTRY} <= named, {e.name for e in REGISTRY} - named

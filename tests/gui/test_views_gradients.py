@@ -37,18 +37,24 @@ def test_curves_per_layer_grow_as_training_advances(view):
     for _ in range(3):
         frame(10)
     assert len(view.norm_curves) == 4 and len(view.ratio_curves) == 4
-    x, y = view.norm_curves[0].getData()
+    x, y = view.norm_curves[0].numbers
     assert list(x) == list(log.checkpoint_epochs()) and x[-1] == 30
     frame(10)
-    x, y = view.norm_curves[0].xData, view.norm_curves[0].yData  # the data, not its log
+    x, y = view.norm_curves[0].numbers
     assert x[-1] == 40 and np.all(y > 0)
     flow = view.snapshot.extras["gradients"]
     np.testing.assert_allclose(y, flow.grad_norms[:, 0])
-    ratio = view.ratio_curves[3].yData
+    np.testing.assert_allclose(view.norm_curves[0].getData()[1], np.log10(y))  # a log plot
+    ratio = view.ratio_curves[3].numbers[1]
     assert np.all(np.isfinite(ratio))  # plain gd: exact lr ||g|| / ||W|| from the first frame
     wx, wy = view.weight_curves[1].getData()
     assert wy.sum() == pytest.approx(1.0)  # a normalised histogram of layer 2's weights
     assert "epoch 40" in view.summary.text()
+    # The key above the plots names each layer in its curves' colour (no legend over a plot).
+    key = view.key.text()
+    for name, curve in zip(("hidden 1", "hidden 2", "hidden 3", "output"), view.norm_curves):
+        assert f"color:{curve.opts['pen'].color().name()}'>" in key and name in key
+    assert view.norm_plot.legend is None
     view.grab()
 
 
@@ -57,6 +63,7 @@ def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
     view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
     now = view.depth_curve.yData
     assert len(now) == 9 and now[0] < now[-1] / 100
+    assert view.key.isHidden()  # nine colours: the caption's "purple to green" says it
     assert "vanishing gradients" in view.summary.text()
 
 

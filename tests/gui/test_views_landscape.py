@@ -56,6 +56,35 @@ def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot)
     qtbot.waitUntil(lambda: "landscape" not in w.worker.loop.probes, timeout=TIMEOUT)
 
 
+def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is_redrawn(
+        main_window, qtbot, monkeypatch):
+    """While a run plays, the probe's frames between two landscapes place the model shown on
+    the last one's plane (LandscapeProbe._placed): the white dot moves, the picture stays."""
+    import dataclasses
+    w = main_window
+    w.step(300)
+    wait_for_run(qtbot, w, 300)
+    view = shown_landscape(qtbot, w, 300)
+    r, s = view.result, w.last_snapshot
+    drawn = []
+    monkeypatch.setattr(view.image, "setImage", lambda *a, **k: drawn.append(a))
+
+    def frame(result, epoch):
+        view.update_snapshot(dataclasses.replace(s, epoch=epoch,
+                                                 extras={**s.extras, view.extras_key: result}))
+    frame(dataclasses.replace(r, now=(310, 0.25, -0.1)), 310)
+    assert drawn == []  # the same landscape
+    x, y = view.path_curve.getData()
+    assert len(x) == len(r.path.ab) + 1 and (x[-1], y[-1]) == (0.25, -0.1)
+    assert [(p.pos().x(), p.pos().y()) for p in view.path_now.points()] == [(0.25, -0.1)]
+    assert "epoch 310 on the landscape of epoch 300" in view.summary.text()
+    # A new landscape (its own epoch, no placing): drawn in full, the dot at its centre.
+    frame(dataclasses.replace(r, land=dataclasses.replace(r.land)), 300)
+    assert drawn and drawn[0][0].shape == r.land.values.shape  # the picture, drawn anew
+    assert [(p.pos().x(), p.pos().y()) for p in view.path_now.points()] == \
+        [tuple(r.path.ab[-1])]
+
+
 def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window, qtbot):
     w = main_window
     w.step(200)

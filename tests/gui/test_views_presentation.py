@@ -37,6 +37,11 @@ def _measure(view) -> dict[str, list[float]]:
                 w = pg.mkPen(item.opts["pen"]).widthF()
                 if w > 0 and len(item.xData if item.xData is not None else []):
                     out["line"].append(w)
+            elif isinstance(item, pg.PlotCurveItem) and \
+                    not isinstance(item.parentItem(), pg.PlotDataItem):  # a curve on its own
+                w = pg.mkPen(item.opts["pen"]).widthF()
+                if w > 0 and len(item.xData if item.xData is not None else []):
+                    out["line"].append(w)
             elif isinstance(item, pg.ScatterPlotItem) and len(item.data):
                 s = item.data["size"]
                 out["marker"] += [float(x) for x in s[s > 0]][:50]
@@ -51,8 +56,10 @@ def _measure(view) -> dict[str, list[float]]:
 
 def _drawn(view) -> bool:
     """The view has drawn a snapshot (and its probe's first result, where it has one)."""
-    return getattr(view, "snapshot", True) is not None and \
-        getattr(view, "result", True) is not None
+    snapshot = getattr(view, "snapshot", True)
+    key = getattr(view, "extras_key", None)  # a view drawing a probe's numbers: with them
+    return snapshot is not None and getattr(view, "result", True) is not None and \
+        (key is None or key in snapshot.extras)
 
 
 def _shown(w, qtbot, name):

@@ -81,7 +81,7 @@ def test_views_follow_training(main_window, qtbot):
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 200, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: g.snapshot is w.last_snapshot, timeout=TIMEOUT)
     # The history is the run log's: a row at each checkpoint (dense early), then epoch 200.
-    xs = list(g.norm_curves[0].xData)
+    xs = list(g.norm_curves[0].numbers[0])
     assert xs[0] == 0 and xs[-1] == 200 and len(xs) > 30 and xs == sorted(xs)
     w.show_view("network")
     n = views_of(w)["network"]
@@ -99,7 +99,7 @@ def test_the_gradients_tab_opened_late_shows_the_history_made_while_it_was_hidde
     g = views_of(w)["gradients"]
     qtbot.waitUntil(lambda: g.snapshot is not None and "gradients" in g.snapshot.extras,
                     timeout=TIMEOUT)
-    xs = list(g.norm_curves[0].xData)
+    xs = list(g.norm_curves[0].numbers[0])
     assert xs[0] == 0 and xs[-1] == 200 and len(xs) > 30 and xs == sorted(xs)
 
 
