@@ -701,6 +701,12 @@ class MainWindow(QMainWindow):
         except SpecError as e:
             self.editor.message.show_error(f"Refused: {e}")
             return
+        if (problem.dataset is self._dataset and problem.spec == self._spec
+                and problem.config == self._config and self._params is None
+                and problem.params is None and int(problem.seed) == self._base_seed):
+            # The settings are those of the model that runs (a refused value typed back to the
+            # one before it): it keeps its epochs instead of starting afresh.
+            return
         self._show_fitted(problem)
         was_playing = self.playing
         self._start(problem)
