@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from nnviz.core.snapshot import Snapshot
 
 from . import colors
-from .widgets import LogAxis, cache_axes, keep_axis_title_inside, scale_axes
+from .widgets import LogAxis, SparseAxis, cache_axes, keep_axis_title_inside, scale_axes
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -65,7 +65,10 @@ class LossPlot(pg.PlotWidget):
     epoch_clicked = Signal(int)  # a click on the plot: show that epoch (the timeline)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=colors.background(), axisItems={"left": LogAxis("left")})
+        # The epochs: every k-th number where they would touch (presentation mode beside a
+        # view printed "500 1000" as "5001000").
+        super().__init__(parent, background=colors.background(),
+                         axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         self.setToolTip("The loss per epoch: the solid line = training data, dashes = test data,\n"
                         "both of the weights the epoch starts from (the notebook's loss of an "
                         "epoch, taken before its update).\n"

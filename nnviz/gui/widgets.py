@@ -424,7 +424,19 @@ class SparseAxis(pg.AxisItem):
         every = math.ceil(needed / (spacing * size / (maxVal - minVal)))
         if every <= 1:
             return ticks
-        kept = [v for v in values if round(v / spacing) % every == 0] or values[:1]
+        # Which of every k-th: the one with the most numbers inside the axis' ends (pyqtgraph
+        # hides a number that would stick out past an end): keeping the multiples of 2,500 on
+        # an epoch axis of 0-2,070 left only the 0, hidden at the edge, and the axis blank.
+        margin = (widest / 2 + 6) * (maxVal - minVal) / size  # half a number, in values
+
+        def inside(ks: list) -> int:
+            return sum(minVal + margin <= v <= maxVal - margin for v in ks)
+        kept = max(([v for v in values if round(v / spacing) % every == r] for r in range(every)),
+                   key=inside)
+        if not inside(kept):  # none fits whole: one number of any level that does, mid-axis
+            middle = (minVal + maxVal) / 2
+            every_level = [v for _, vs in ticks for v in vs]
+            kept = [min(every_level, key=lambda v: (not inside([v]), abs(v - middle)))]
         return [(spacing * every, kept)]
 
 

@@ -268,3 +268,25 @@ def test_the_gradients_views_numbers_do_not_run_together_on_a_projector(main_win
             for (a, ta), (b, tb) in zip(numbers, numbers[1:]):  # "100 200" as "100200"
                 assert b.left() - a.right() >= 4, (p.titleLabel.text, ta, tb)
     qtbot.waitUntil(apart, timeout=30_000)
+
+
+@pytest.mark.parametrize("end", [500, 2070, 2500, 9000])
+@pytest.mark.parametrize("width", [90, 170])
+def test_a_narrow_axis_that_thins_its_numbers_still_shows_some(qtbot, end, width):
+    """SparseAxis keeps every k-th number: the k-th ones inside the axis, not the one at its
+    edge (which pyqtgraph hides): a 0-2,070 epoch axis kept only "0", and showed nothing."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont
+
+    from nnviz.gui.widgets import SparseAxis
+    w = pg.PlotWidget(axisItems={"bottom": SparseAxis("bottom")})
+    qtbot.addWidget(w)
+    w.resize(width, 120)
+    ax = w.getPlotItem().getAxis("bottom")
+    ax.setStyle(tickFont=QFont(w.font().family(), 16))  # presentation mode's large numbers
+    w.setXRange(0, end, padding=0)
+    w.show()
+    qtbot.waitUntil(lambda: bool(_drawn_numbers(ax)), timeout=5_000)  # once laid out
+    numbers = _drawn_numbers(ax)
+    for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+        assert b.left() - a.right() >= 4, (ta, tb)
