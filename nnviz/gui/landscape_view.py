@@ -572,7 +572,8 @@ class LandscapeView(QWidget):
         plane, p = r.land.plane, r.path
         c = len(r.land.coords) // 2
         parts = [f"epoch {r.epoch:,}" if r.now is None else
-                 f"epoch {r.now[0]:,} on the landscape of epoch {r.epoch:,}"]
+                 f"epoch {r.now[0]:,} (the landscape of epoch {r.epoch:,}, redrawn as the run "
+                 "goes)"]
         if plane.explained:
             parts.append(f"the plane holds {sum(plane.explained):.1%} of the path's variance")
         if plane.note:
@@ -580,8 +581,7 @@ class LandscapeView(QWidget):
         if r.pinned:
             parts.append("<b>plane pinned</b> where you clicked (white dot: the model now)")
         else:
-            parts.append(f"loss here {r.land.values[c, c]:.4g}" if r.now is None else
-                         f"loss at its centre {r.land.values[c, c]:.4g}")
+            parts.append(f"loss at the centre {r.land.values[c, c]:.4g}")
         if len(r.sharp_values):
             s = r.sharp_values[-1]
             lim = r.limit_values[-1]

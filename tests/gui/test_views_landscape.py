@@ -77,7 +77,7 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     x, y = view.path_curve.getData()
     assert len(x) == len(r.path.ab) + 1 and (x[-1], y[-1]) == (0.25, -0.1)
     assert [(p.pos().x(), p.pos().y()) for p in view.path_now.points()] == [(0.25, -0.1)]
-    assert "epoch 310 on the landscape of epoch 300" in view.summary.text()
+    assert "epoch 310 (the landscape of epoch 300" in view.summary.text()
     # A new landscape (its own epoch, no placing): drawn in full, the dot at its centre.
     frame(dataclasses.replace(r, land=dataclasses.replace(r.land)), 300)
     assert drawn and drawn[0][0].shape == r.land.values.shape  # the picture, drawn anew
