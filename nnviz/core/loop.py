@@ -44,8 +44,11 @@ FRAME_S = 1 / 60  # the most often a snapshot is published
 # this (or than the snapshots' own pacing, when they are costly).
 MAX_PUBLISH_S = 0.1
 # Snapshots take at most about this share of the worker's time, whatever they cost: a 512-wide
-# network's grid and probes made at 10 a second left the training a sixth of its time.
-SNAPSHOT_SHARE = 0.25
+# network's grid and probes made at 10 a second left the training a sixth of its time. At 0.25 a
+# 2-512x8-1 network's ~10 ms snapshots alone held its training to 0.75 of its speed; at 0.2 it
+# trains ~17% faster in the window (main view 39.5, 37.1 -> 45.5, 43.6 epochs/s; network view
+# 31.2, 30.8, 29.3 -> 35.3, 35.8, 35.0) at 23-25 and 20.3-20.6 frames/s instead of ~31 and ~23.
+SNAPSHOT_SHARE = 0.2
 # One chunk takes about this long at full speed: about a frame, so Pause still answers within
 # ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
 # loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
