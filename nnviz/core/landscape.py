@@ -26,6 +26,7 @@ penalty when the run has one.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -167,12 +168,18 @@ class Plane:
     explained: tuple[float, float] | None = None  # pca: the path's variance share of d1, d2
     note: str = ""  # why the kind asked for was not possible
 
+    @functools.cached_property
+    def _solver(self) -> np.ndarray:
+        """The least-squares solution's operator, (2, P): made once per plane (the Landscape
+        view places the model on its plane in every frame; 2M weights take an SVD's time)."""
+        return np.linalg.pinv(np.stack([self.d1, self.d2], 1))
+
     def coordinates(self, flats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(a, b) of the points of the plane nearest to the rows ``flats``, and each row's
         distance from the plane (least squares: d1 and d2 need not be orthogonal)."""
         D = np.stack([self.d1, self.d2], 1)
         rel = np.atleast_2d(flats) - self.centre[None, :]
-        ab, *_ = np.linalg.lstsq(D, rel.T, rcond=None)
+        ab = self._solver @ rel.T
         off = np.linalg.norm(rel - (D @ ab).T, axis=1)
         return ab.T, off
 

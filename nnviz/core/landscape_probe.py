@@ -111,7 +111,6 @@ class LandscapeProbe:
         self._epoch = -1  # of the last call
         self._cost = 0.0  # of the last computation
         self._next = 0.0
-        self._solver: tuple | None = None  # (plane, its pseudo-inverse): see _placed
         self._next_place = 0.0
 
     def __call__(self, model, grid_points=None) -> LandscapeResult | None:
@@ -155,12 +154,8 @@ class LandscapeProbe:
         return result
 
     def _placed(self, r: LandscapeResult, model) -> LandscapeResult:
-        """``r`` with ``model`` placed on its plane (``now``): the nearest point of the plane
-        (least squares, as Plane.coordinates, through the plane's pseudo-inverse)."""
-        plane = r.land.plane
-        if self._solver is None or self._solver[0] is not plane:
-            self._solver = (plane, np.linalg.pinv(np.stack([plane.d1, plane.d2], 1)))
-        a, b = self._solver[1] @ (ls.flatten(model.params) - plane.centre)
+        """``r`` with ``model`` placed on its plane (``now``): the nearest point of the plane."""
+        (a, b), = r.land.plane.coordinates(ls.flatten(model.params))[0]
         if not (math.isfinite(a) and math.isfinite(b)):  # diverged weights: no place on it
             return r
         return replace(r, now=(int(model.epoch), float(a), float(b)))

@@ -86,7 +86,7 @@ class GradientView(QWidget):
         # PlotCurveItems, not PlotDataItems: 17 curves get new numbers in every frame, and a
         # PlotDataItem's setData (log mapping, finiteness checks, bounds, display copies) took
         # more than the curves' drawing. The log plots get log10 of their numbers (the view box
-        # of a log plot is in decades; its axis labels them), their own numbers kept as ``data``.
+        # of a log plot is in decades; its axis labels them), their own numbers kept as ``numbers``.
         self.norm_curves: list[_Curve] = []
         self.ratio_curves: list[_Curve] = []
         self.weight_curves: list[_Curve] = []

@@ -701,18 +701,17 @@ class MainWindow(QMainWindow):
         except SpecError as e:
             self.editor.message.show_error(f"Refused: {e}")
             return
+        self._show_fitted(problem)
         if (problem.dataset is self._dataset and problem.spec == self._spec
                 and problem.config == self._config and self._params is None
                 and problem.params is None and int(problem.seed) == self._base_seed):
             # The settings are those of the model that runs (a refused value typed back to the
             # one before it, a choice that gave way to the one it has): it keeps its epochs.
-            self._show_fitted(problem)
             if notes:
                 text = "Note: " + "; ".join(notes) + ". The model is unchanged."
                 self.editor.show_note(text)
                 self.statusBar().showMessage(text, 6000)
             return
-        self._show_fitted(problem)
         was_playing = self.playing
         self._start(problem)
         spec = problem.spec

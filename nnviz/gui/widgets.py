@@ -435,8 +435,8 @@ class SparseAxis(pg.AxisItem):
                    key=inside)
         if not inside(kept):  # none fits whole: one number of any level that does, mid-axis
             middle = (minVal + maxVal) / 2
-            every_level = [v for _, vs in ticks for v in vs]
-            kept = [min(every_level, key=lambda v: (not inside([v]), abs(v - middle)))]
+            all_values = [v for _, vs in ticks for v in vs]
+            kept = [min(all_values, key=lambda v: (not inside([v]), abs(v - middle)))]
         return [(spacing * every, kept)]
 
 

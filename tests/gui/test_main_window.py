@@ -159,7 +159,6 @@ def test_an_invalid_width_is_refused_with_the_reason(bare_window, qtbot, wait_ru
         assert w.last_snapshot.epoch == 10  # the model is untouched
     row.width.setValue(4)  # the width it has: nothing to change, the trained model stays
     assert not row.error.isVisible()
-    qtbot.wait(50)
     assert w.run_id == run and w.last_snapshot.epoch == 10
     row.width.setValue(9)  # (9, 10, 4): the shape test_session_actions' keyboard undo compiles
     assert not row.error.isVisible()
