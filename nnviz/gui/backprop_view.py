@@ -128,22 +128,22 @@ class BackpropCanvas(NetworkCanvas):
                     p.setBrush(Qt.BrushStyle.NoBrush)
                 if v is not None:
                     labels.append((c, k, layer, v, selected))
-        # The labels last, on a pale box: over the links, as wide as the gap to the next
-        # column (a smaller font when needed: in presentation mode at 1024x768 "a=0.09932" ran
-        # over the next column's labels, and the inputs' went off the left edge).
-        fonts = self._label_fonts(labels, small)
+        # The labels last, on a pale box over the links and the next column's nodes, never
+        # reaching the next column's labels (a smaller font when needed: in presentation mode
+        # at 1024x768 "a=0.09932" ran into them, and the inputs' went off the left edge).
+        fits = self._label_fonts(labels, small)
         for c, k, layer, v, selected in labels:
             r = self.node_rect(c, k)
             name = self.node_name if layer >= 0 else "x"
-            font = QFont(fonts[c])
+            font, beside = fits[c]
+            font = QFont(font)
             font.setBold(selected)
             p.setFont(font)
             text = f"{name}={num(v)}"
             width = p.fontMetrics().horizontalAdvance(text) + 6
             height = p.fontMetrics().height() + 2
-            if layer < 0:
+            if beside:  # an input: left of its node
                 box = QRectF(r.left() - width - 4, r.center().y() - height / 2, width, height)
-                box.moveLeft(max(box.left(), 1.0))
             else:
                 box = QRectF(r.right() + 2, r.top() - height, width, height)
                 if box.right() > self.width() - 2:  # the output column: above its node
@@ -152,25 +152,18 @@ class BackpropCanvas(NetworkCanvas):
             p.setPen(QColor(20, 20, 20))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _label_fonts(self, labels, small: QFont) -> dict[int, QFont]:
-        """Per column, the font its node labels fit their room in (6 pt at the least)."""
+    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool]]:
+        """Per column, the font its node labels fit their room in (6 pt at the least), and
+        whether they go beside the node (the inputs, when the margin holds them) rather than
+        above it to the right."""
         last = len(self.col_x) - 1
         widest: dict[int, str] = {}
         for c, _k, layer, v, _sel in labels:
             text = f"{self.node_name if layer >= 0 else 'x'}={num(v)}"
             if len(text) > len(widest.get(c, "")):
                 widest[c] = text
-        out = {}
-        for c, text in widest.items():
-            s = self.node_size[c]
-            if c == 0:
-                room = self.col_x[0] - s / 2 - 5
-            elif c < last:
-                bias = max(6.0, self.node_size[c + 1] * 0.3) * 0.7
-                room = self.col_x[c + 1] - self.col_x[c] - s / 2 - self.node_size[c + 1] / 2 \
-                    - bias - 4
-            else:
-                room = float(self.width())
+
+        def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
             font.setBold(True)  # the selected node's label is bold: fit that
             size = small.pointSizeF()
@@ -181,7 +174,21 @@ class BackpropCanvas(NetworkCanvas):
                 size -= 0.5
             font = QFont(small)
             font.setPointSizeF(max(size, 6.0))
-            out[c] = font
+            return font, size >= small.pointSizeF()
+
+        out = {}
+        for c, text in widest.items():
+            s = self.node_size[c]
+            if c == 0:
+                font, whole = fitted(text, self.col_x[0] - s / 2 - 5)
+                if whole:
+                    out[c] = (font, True)
+                    continue
+            if c < last:  # up to where the next column's labels start
+                room = self.col_x[c + 1] - self.col_x[c] + self.node_size[c + 1] / 2 - s / 2 - 4
+            else:
+                room = float(self.width())
+            out[c] = (fitted(text, room)[0], False)
         return out
 
     def _geometry(self) -> None:
