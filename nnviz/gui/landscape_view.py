@@ -331,7 +331,7 @@ class LandscapeView(QWidget):
         self.path_plot.setTitle(self._path_title())
         red = colors.hex_of(path)
         self.map_key.setText(f"<span style='color:{red}'><b>red</b></span>: the path, from the "
-                             "square &nbsp;·&nbsp; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
+                             "square; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
         if hasattr(self, "_fit_titles"):
             QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
 
