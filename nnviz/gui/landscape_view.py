@@ -443,7 +443,8 @@ class LandscapeView(QWidget):
             else:
                 self._redraw()
         if r.sharpness_missing and not self.playing():
-            QTimer.singleShot(0, self, self._send)  # the rest of the history, now it is still
+            # The rest of the history, now it is still (once the sharpness has compiled).
+            QTimer.singleShot(300 if r.sharpness_compiling else 0, self, self._send)
 
     def ready(self) -> bool:
         """Whether the view shows the snapshot drawn last, sharpness history and all (for
@@ -607,6 +608,8 @@ class LandscapeView(QWidget):
             if math.isfinite(lim):
                 text += f" ({s / lim:.0%} of the limit {lim:.3g})"
             parts.append(text)
+        elif r.sharpness_compiling:
+            parts.append("the sharpness is being prepared (compiling)\u2026")
         if r.land.n_points < r.n_train:
             parts.append(f"on the first {r.land.n_points:,} of {r.n_train:,} training points")
         # The path lies off the plane: say where most, with both losses.
