@@ -348,6 +348,9 @@ class MainWindow(QMainWindow):
             menu.addAction(a)
             return a
 
+        # The main tab first, as in the tab bar (the views add theirs: add_view).
+        action(self.view_menu, "Data && model", "Show the Data & model view: the data and "
+               "what the model predicts.", lambda: self.show_view(MAIN_VIEW))
         self.quit_action = action(self.file_menu, "&Quit", "Close nnviz (asks first when a "
                                   "trained run is not saved).", self.quit,
                                   QKeySequence.StandardKey.Quit)

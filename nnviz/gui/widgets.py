@@ -143,16 +143,23 @@ class _SaysOutOfRange:
                 self._refused = number
                 return QValidator.State.Intermediate, text, pos
         self._refused = None
+        if state == QValidator.State.Acceptable:
+            self._said = None  # a number in range: the next refusal is said again
         return state, text, pos
 
     def fixup(self, text: str) -> str:  # noqa: D102 (Qt)
         refused = getattr(self, "_refused", None)
-        if refused is not None:
-            self._refused = None
-            low, high = self.minimum(), self.maximum()
+        self._refused = None
+        low, high = self.minimum(), self.maximum()
+        if refused is None:  # "2" where 10 is the least: a number on its way, until Enter
+            typed = self._typed(text)
+            refused = typed if typed is not None and not low <= typed <= high else None
+        if refused is not None and text != getattr(self, "_said", None):  # once per text
+            self._said = text
             fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
+            # The value it keeps (its text is still the refused one here).
             self.out_of_range.emit(f"{fmt(refused)} is out of range: this field takes "
-                                   f"{fmt(low)} to {fmt(high)} (it keeps {self.text()}).")
+                                   f"{fmt(low)} to {fmt(high)} (it keeps {fmt(self.value())}).")
         return super().fixup(text)
 
     def _typed(self, text: str):

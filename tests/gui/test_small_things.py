@@ -312,3 +312,34 @@ def test_a_session_exercise_or_sweep_on_the_command_line_is_not_replaced_by_the_
     assert not restores_work(parse(["--exercise", "xor.toml"]))
     assert not restores_work(parse(["--sweep", "lr"]))
     assert not restores_work(parse(["--dataset", "xor"]))
+
+
+@pytest.mark.parametrize("typed", ["99999999", "2"])
+def test_a_number_out_of_range_is_refused_with_the_value_kept(qtbot, typed):
+    # The reviewer typed 99999999 into Points: the message said "(it keeps 99999999)" while the
+    # field kept 200; and 2 (below the least, 10) was dropped without a word.
+    from nnviz.gui.widgets import spin
+    field = spin(10, 5000, 200, "points")
+    qtbot.addWidget(field)
+    field.show()
+    said = []
+    field.out_of_range.connect(said.append)
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field.lineEdit(), typed)
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Return)
+    assert field.value() == 200
+    assert said == [f"{int(typed):,} is out of range: this field takes 10 to 5,000 "
+                    "(it keeps 200)."]
+
+
+def test_the_view_menu_has_every_tab(main_window):
+    # It listed every view but "Data & model": no menu way back to the main tab.
+    from nnviz.gui.views import REGISTRY
+    w = main_window
+    texts = [a.text().replace("&&", "&") for a in w.view_menu.actions() if a.text()]
+    tabs = [w.tabs.tabText(i).replace("&&", "&") for i in range(w.tabs.count())]
+    assert [t for t in texts if t in tabs] == tabs and tabs[0] == "Data & model"
+    assert len(tabs) == 1 + len(REGISTRY)
+    w.show_view("network")
+    w.view_menu.actions()[0].trigger()
+    assert w.tabs.currentIndex() == 0
