@@ -62,14 +62,6 @@ def _drawn(view) -> bool:
         (key is None or key in snapshot.extras)
 
 
-def _shown(w, qtbot, name):
-    w.show_view(name)
-    view = w._inspection_views[name]
-    qtbot.waitUntil(lambda: _drawn(view), timeout=60_000)
-    QApplication.processEvents()
-    return view
-
-
 def _grown(normal, big) -> bool:
     """Every kind measured in both has grown by the presentation scale, smallest and largest."""
     return all(min(big[k]) >= SCALE * min(normal[k]) - 0.05 and
