@@ -58,6 +58,10 @@ no new frame, which ``no_training_frames`` names), or one view's name (that tab 
   snapshot made (jax's own threads not counted), the figure for before/after runs taking turns
   on a busy machine; and ``view_cost`` against the headless loop measured for half the phase
   just before the window opens (once, not before and after: a quicker, rougher figure).
+- ``first_view_frame_ms``: per tab (and with ``--steady-only``), from Play after the tab is
+  shown to its first painted frame of the run; its steady phase starts after that frame, so a
+  probe that compiles on first use (the landscape's, seconds at 100,000 points) is measured
+  warm, and this says what the wait for its first picture was.
 - ``NNVIZ_BENCH_PROFILE=FILE``: a cProfile of the GUI thread over each steady phase, written to
   FILE (read it with ``python -m pstats FILE``); the profiler slows the Python side down.
 - ``tabs``: the same figures with only one tab shown at a time, as the window opens them: the
@@ -314,6 +318,18 @@ class Recorder:
         t = self.w.worker.loop.trainer
         return t.epoch if t is not None else 0
 
+    def first_frame(self, view: str, timeout: float = 60.0) -> float | None:
+        """Play until ``view`` paints its first frame of the run, and return the ms it took
+        (None: none within ``timeout``). A view whose probe compiles on first use (the
+        landscape: seconds at 100,000 points) is then measured in its steady state, and this
+        figure says what its first frame cost."""
+        w = self.w
+        self.frames = {}
+        t0 = time.perf_counter()
+        w.play()
+        self.pump(timeout, lambda: self.frames.get(view, 0) > 0)
+        return 1000 * (time.perf_counter() - t0) if self.frames.get(view, 0) else None
+
     def steady(self, seconds: float, view: str = "boundary") -> dict:
         """Play flat out for ``seconds`` (after the first frame); the phase's figures.
         ``frames_per_second`` counts the paints of ``view`` that show a new snapshot."""
@@ -490,7 +506,10 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
         if name != "main" and name not in rec.fresh:
             rec.watch(name, painted_widget(w, views, name))  # built when first shown
         rec.pump(0.3)
+        # The lessons and compare tabs draw no frame of the main run's training.
+        first = None if name in ("lessons", "compare") else rec.first_frame(name, 20.0)
         tabs[name] = rec.steady(seconds / 2 if views_mode == "side" else seconds, name)
+        tabs[name]["first_view_frame_ms"] = first
 
     if views_mode == "side":
         # Everything at once: the network and neuron views beside the main window.
@@ -567,6 +586,7 @@ def steady_only(seconds: float, view: str) -> dict:
     w.show_view(view)
     rec.watch(view, painted_widget(w, w._inspection_views, view))
     rec.pump(0.5)
+    first = rec.first_frame(view)
     loop, spent = w.worker.loop, []
     publish = loop._publish_now
 
@@ -581,6 +601,7 @@ def steady_only(seconds: float, view: str) -> dict:
     phase["worker_cpu_ms_per_snapshot"] = 1000 * statistics.median(spent) if spent else None
     phase["view_cost"] = phase["epochs_per_second"] / headless
     phase["headless_epochs_per_second"] = headless
+    phase["first_view_frame_ms"] = first
     return phase
 
 

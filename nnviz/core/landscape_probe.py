@@ -51,6 +51,7 @@ class LandscapeResult:
     # Between two landscapes of a playing run: the model shown, (epoch, a, b) where it lies on
     # this landscape's plane (see LandscapeProbe._placed); None when the landscape is its own.
     now: tuple[int, float, float] | None = None
+    sharpness_compiling: bool = False  # its functions still compile: no sharpness yet
 
 
 _controller = None
@@ -62,24 +63,31 @@ _warm: dict[tuple, Future] = {}
 _warm_lock = threading.Lock()
 
 
-def _compiled(model, probe: "LandscapeProbe", wait: bool = False) -> bool:
+def _compiled(model, probe: "LandscapeProbe", wait: bool = False,
+              part: str = "map") -> bool:
     """True once the probe's functions are compiled for ``model``'s network and data; else
-    start compiling them in the background (once) and return False (``wait``: wait for it)."""
+    start compiling them in the background (once) and return False (``wait``: wait for it).
+
+    They compile in two parts, one after the other on one thread: ``"map"`` (the grid, the
+    path, the line), then ``"sharpness"`` (the Hessian's top eigenvalue, alone and vmapped):
+    on a cold cache the sharpness's compiles were two thirds of the ~4.6 s before the first
+    picture (a busy machine: over 10 s), so the map is drawn as soon as its own are done and
+    the sharpness plot says it is still being prepared."""
     src = getattr(model, "source", model)
     n = ls.points_for(model.spec, int(model.X_train.shape[0]), probe.max_points)
     # The functions compile per padded size (ls.first_rows): an edited point needs nothing.
     key = (*ls.objective_key(model), padded_size(n), padded_size(int(model.X_train.shape[0])),
            padded_size(int(src.X_test.shape[0])), probe.res)
     with _warm_lock:
-        fut = _warm.get(key)
-        if fut is None:
+        futs = _warm.get(key)
+        if futs is None:
             warm = LandscapeProbe(probe.kind, probe.max_points, probe.res, probe.budget)
-            fut = _warm[key] = _warm_pool.submit(warm._warm_up, model)
+            futs = _warm[key] = {"map": _warm_pool.submit(warm._warm_up_map, model),
+                                 "sharpness": _warm_pool.submit(warm._warm_up_sharpness, model)}
+    fut = futs[part]
     if wait:
         fut.result()
     return fut.done()
-
-
 
 
 def _one_blas_thread():
@@ -143,7 +151,7 @@ class LandscapeProbe:
         # numpy's OpenBLAS threads spin against jax's and the training's: on a busy machine a
         # small SVD of the path stalled far longer than its work. One thread does it at once.
         with _one_blas_thread():
-            result = self._compute(model, idle)
+            result = self._compute(model, idle, _compiled(model, self, part="sharpness"))
         done = time.perf_counter()
         # The smaller of the last two costs: a call that compiled (the first, a new network)
         # must not keep the view still for twenty times the compile.
@@ -161,23 +169,37 @@ class LandscapeProbe:
         return replace(r, now=(int(model.epoch), float(a), float(b)))
 
     def compile(self, model) -> None:
-        """Compile what a call on ``model`` needs, now (a call before that returns None)."""
+        """Compile what a call on ``model`` needs, now (a call before that returns None, and
+        one before the sharpness's part gives no sharpness)."""
         _compiled(model, self, wait=True)
+        _compiled(model, self, wait=True, part="sharpness")
 
-    def _warm_up(self, model) -> None:
-        """Everything a call computes, once, for its compiles; failures are the real call's."""
+    def _warm_up_map(self, model) -> None:
+        """What a call computes but the sharpness, once, for its compiles; failures are the
+        real call's."""
         try:
             with _one_blas_thread():
-                self._compute(model, True)
-                # What a run that has moved computes besides: the line, the history's batch.
+                self._compute(model, True, sharpness=False)
+                # What a run that has moved computes besides: the line.
                 flat = ls.flatten(model.params)
                 n = ls.points_for(model.spec, int(model.X_train.shape[0]), self.max_points)
                 ls.line_losses(model, flat, flat, max_points=n)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _warm_up_sharpness(self, model) -> None:
+        """The sharpness's compiles: the model's own estimate and the history's vmapped batch."""
+        try:
+            with _one_blas_thread():
+                flat = ls.flatten(model.params)
+                n = ls.points_for(model.spec, int(model.X_train.shape[0]), self.max_points)
+                top_eigenvalue(model, ls.unflatten(model.spec, flat.astype(np.float32)),
+                               max_points=n)
                 top_eigenvalues(model, flat[None], n, pad=_sharpness_batch(model.spec))
         except Exception:  # noqa: BLE001
             pass
 
-    def _compute(self, model, idle: bool) -> LandscapeResult:
+    def _compute(self, model, idle: bool, sharpness: bool = True) -> LandscapeResult:
         spec, cfg = model.spec, model.config
         n_train = int(model.X_train.shape[0])
         n = ls.points_for(spec, n_train, self.max_points)
@@ -201,11 +223,15 @@ class LandscapeProbe:
         line = None
         if len(flats) > 1 and np.any(flats[0] != centre):
             line = ls.line_losses(model, flats[0], centre, max_points=n)
-        se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
+        if sharpness:
+            se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
+        else:  # its functions still compile (_compiled): none yet, all of it missing
+            se, sv, missing = np.zeros(0, np.int64), np.zeros(0), len(epochs)
         limits = np.array([stability_limit(cfg.optimizer, lr) or math.nan for lr in lrs])
         return LandscapeResult(int(model.epoch), run_key, spec, land, path, line, se, sv,
                                epochs, limits, missing, cfg.optimizer,
-                               float(model.learning_rate), n_train, pinned)
+                               float(model.learning_rate), n_train, pinned,
+                               sharpness_compiling=not sharpness)
 
     def _pinned_plane(self, run_key: tuple, size: int) -> Plane | None:
         if self.pinned is None:

@@ -15,12 +15,14 @@ grad): the points that pull hardest on the weights now.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from nnviz.core import backprop
 from nnviz.core.backprop import DERIVATIVE_TEXT, STAGE_TITLES, STAGES
@@ -29,6 +31,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
+from .widgets import WrappedLabel
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -100,8 +103,6 @@ class BackpropCanvas(NetworkCanvas):
         sel_pen = QPen(QColor(20, 20, 20), 3)
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
-        bold = QFont(small)
-        bold.setBold(True)
         labels = []
         for c, units in enumerate(self.shown):
             layer = c - 1
@@ -127,44 +128,68 @@ class BackpropCanvas(NetworkCanvas):
                     p.setBrush(Qt.BrushStyle.NoBrush)
                 if v is not None:
                     labels.append((c, k, layer, v, selected))
-        # The labels last, on a pale box: over the links and the next column's nodes.
+        # The labels last, on a pale box over the links and the next column's nodes, never
+        # reaching the next column's labels (a smaller font when needed: in presentation mode
+        # at 1024x768 "a=0.09932" ran into them, and the inputs' went off the left edge).
+        fits = self._label_fonts(labels, small)
         for c, k, layer, v, selected in labels:
             r = self.node_rect(c, k)
             name = self.node_name if layer >= 0 else "x"
-            font = bold if selected else small
+            font, beside = fits[c]
+            font = QFont(font)
+            font.setBold(selected)
             p.setFont(font)
             text = f"{name}={num(v)}"
             width = p.fontMetrics().horizontalAdvance(text) + 6
-            if layer < 0:
-                box = QRectF(r.left() - width - 4, r.center().y() - 8, width, 16)
+            height = p.fontMetrics().height() + 2
+            if beside:  # an input: left of its node
+                box = QRectF(r.left() - width - 4, r.center().y() - height / 2, width, height)
             else:
-                box = QRectF(r.right() + 2, r.top() - 15, width, 15)
+                box = QRectF(r.right() + 2, r.top() - height, width, height)
                 if box.right() > self.width() - 2:  # the output column: above its node
                     box.moveRight(self.width() - 2)
             p.fillRect(box, QColor(255, 255, 255, 215))
             p.setPen(QColor(20, 20, 20))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _paint_titles(self, p: QPainter) -> None:
-        # The Network view's titles, with "(k of n)" on a line of its own: columns are narrow.
-        spec = self.spec
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
-        p.setFont(small)
-        p.setPen(QColor(60, 60, 60))
-        gap = (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else 140.0
-        half = max(40.0, min(70.0, gap / 2 - 2))
-        for c, x in enumerate(self.col_x):
+    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool]]:
+        """Per column, the font its node labels fit their room in (6 pt at the least), and
+        whether they go beside the node (the inputs, when the margin holds them) rather than
+        above it to the right."""
+        last = len(self.col_x) - 1
+        widest: dict[int, str] = {}
+        for c, _k, layer, v, _sel in labels:
+            text = f"{self.node_name if layer >= 0 else 'x'}={num(v)}"
+            if len(text) > len(widest.get(c, "")):
+                widest[c] = text
+
+        def fitted(text: str, room: float) -> tuple[QFont, bool]:
+            font = QFont(small)
+            font.setBold(True)  # the selected node's label is bold: fit that
+            size = small.pointSizeF()
+            while size > 6.0:
+                font.setPointSizeF(size)
+                if QFontMetricsF(font).horizontalAdvance(text) + 6 <= room:
+                    break
+                size -= 0.5
+            font = QFont(small)
+            font.setPointSizeF(max(size, 6.0))
+            return font, size >= small.pointSizeF()
+
+        out = {}
+        for c, text in widest.items():
+            s = self.node_size[c]
             if c == 0:
-                title = f"input\n{spec.input_dim} feature{'s' if spec.input_dim > 1 else ''}"
-            elif c == len(self.col_x) - 1:
-                title = f"output\n{spec.output_dim} {spec.output_activation}"
+                font, whole = fitted(text, self.col_x[0] - s / 2 - 5)
+                if whole:
+                    out[c] = (font, True)
+                    continue
+            if c < last:  # up to where the next column's labels start
+                room = self.col_x[c + 1] - self.col_x[c] + self.node_size[c + 1] / 2 - s / 2 - 4
             else:
-                title = f"hidden {c}\n{spec.hidden[c - 1]} {spec.activations[c - 1]}"
-            n, shown = spec.layer_sizes[c], len(self.shown[c])
-            if shown < n:
-                title += f"\n({shown} of {n})"
-            p.drawText(QRectF(x - half, 2, 2 * half, 44), Qt.AlignmentFlag.AlignHCenter, title)
+                room = float(self.width())
+            out[c] = (fitted(text, room)[0], False)
+        return out
 
     def _geometry(self) -> None:
         super()._geometry()
@@ -192,6 +217,21 @@ class BackpropCanvas(NetworkCanvas):
         return text + "\nclick: its formulas"
 
 
+class OneLineFirst(WrappedLabel):
+    """A wrapped label that asks for its text's width on one line: it wraps only when the row
+    has no room for it (a wrapped label's own size hint is narrower, and the row's other parts
+    took the room first)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(self.text())
+        m = self.contentsMargins()
+        width = math.ceil(doc.idealWidth()) + m.left() + m.right() + 2
+        return QSize(width, self.heightForWidth(width))
+
+
 class BackpropView(QWidget):
     """The "backprop" view."""
 
@@ -211,30 +251,40 @@ class BackpropView(QWidget):
         self._drawn_result = None
         self._asked = None  # the epoch whose fresh numbers were asked for
 
-        self.title = QLabel()
+        # The title, the check and the stage's name wrap rather than widen the window: in one
+        # row with the point's list they asked for ~760 px, and at 1024x768 the window came out
+        # 1,160 px wide (1,201 in presentation mode) with the settings squeezed.
+        self.title = WrappedLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.points = QComboBox()
         self.points.setToolTip("The training point to follow (or click one on the plot).")
-        self.points.setMinimumContentsLength(22)
+        # Room for "#12  x1=…"; wider when there is room (the list itself is as wide as it needs).
+        self.points.setMinimumContentsLength(12)
+        self.points.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.points.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.points.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.back = QPushButton("◀ Back")
         self.next = QPushButton("Next ▶")
         self.back.setToolTip("The previous stage.")
         self.next.setToolTip("The next stage: forward, loss, δ, ∂L/∂w, batch gradient, update.")
-        self.stage_label = QLabel()
-        self.check = QLabel()
+        self.stage_label = OneLineFirst()
+        self.stage_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.check = OneLineFirst()
         self.check.setTextFormat(Qt.TextFormat.RichText)
+        self.check.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.check.setToolTip("The largest difference of the numbers built by hand here "
                               "(numpy, float64) from jax.grad's (float32) -- the point's "
                               "gradient, the batch gradient -- and of the update from optax's.")
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.check)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Point:"))
-        bar.addWidget(self.points)
+        bar.addWidget(self.points, 1)
         bar.addSpacing(12)
         bar.addWidget(self.back)
         bar.addWidget(self.stage_label)
         bar.addWidget(self.next)
-        bar.addStretch(1)
-        bar.addWidget(self.check)
 
         self.plot = DecisionPlot()
         self.plot.setToolTip("Click a training point to follow it through the network.")
@@ -280,7 +330,7 @@ class BackpropView(QWidget):
         split.setSizes([460, 540])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.title)
+        lay.addLayout(head)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
 

@@ -24,6 +24,17 @@ from .widgets import FittedTitles, LogAxis, SparseAxis, cache_axes, fit_title
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
 
+SHORT_CAPTION = ("<b>Vanishing gradients</b>: ||dL/dW|| shrinking towards the input; the first "
+                 "layers hardly learn. Dashed: a healthy update.")
+CAPTION = (
+    "Backpropagation carries the error from the output back to the input. "
+    "If ||dL/dW|| shrinks by orders of magnitude towards the input (as with many sigmoid "
+    "layers), the first layers hardly learn: <b>vanishing gradients</b>. An update of "
+    "about 1/1000 of a layer's weights per epoch (dashed line) is healthy; far below, the "
+    "layer is stuck; far above, it jumps around.")
+COLOURS = "Colours run from the first layer (dark purple) to the output (green)."
+
+
 def layer_names(spec) -> list[str]:
     return [f"hidden {i + 1}" for i in range(len(spec.hidden))] + ["output"]
 
@@ -37,15 +48,18 @@ class GradientView(QWidget):
         self.snapshot = None
         self._drawn: GradientFlow | None = None  # the numbers on the plots
         self._n_layers = -1
-        self.caption = QLabel(
-            "Backpropagation carries the error from the output back to the input. "
-            "If ||dL/dW|| shrinks by orders of magnitude towards the input (as with many sigmoid "
-            "layers), the first layers hardly learn: <b>vanishing gradients</b>. An update of "
-            "about 1/1000 of a layer's weights per epoch (dashed line) is healthy; far below, the "
-            "layer is stuck; far above, it jumps around. Colours run from the first layer "
-            "(dark purple) to the output (green).")
+        # The caption in a sentence, the rest a click away ("More…"): in full it was seven lines
+        # in presentation mode at 1024x768, and the plots under it were small.
+        self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.caption.setToolTip("How to read the six plots below.")
+        self.caption.linkActivated.connect(self._caption_link)
+        self.caption_open = False
+        self._colours_in_caption = False  # many layers: no key; the caption names the colours
+        self._write_caption()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -98,6 +112,18 @@ class GradientView(QWidget):
         lay.addWidget(self.key)
         lay.addWidget(self.glw, 1)
         self.apply_look()
+
+    def _caption_link(self, link: str) -> None:
+        self.caption_open = link == "more"
+        self._write_caption()
+
+    def _write_caption(self) -> None:
+        if self.caption_open:
+            text = CAPTION + " " + COLOURS + " <a href='less'>Less</a>"
+        else:
+            text = SHORT_CAPTION + (" " + COLOURS if self._colours_in_caption else "") \
+                + " <a href='more'>More…</a>"
+        self.caption.setText(text)
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look)."""
@@ -153,6 +179,8 @@ class GradientView(QWidget):
         # Many layers: the caption's "from dark purple to green" says it in fewer words.
         self.key.setText("layers: " + " &nbsp; ".join(key) if n <= 8 else "")
         self.key.setVisible(n <= 8)
+        self._colours_in_caption = n > 8
+        self._write_caption()
         ticks = [[(i + 1, n) for i, n in enumerate(["h" + str(k + 1) for k in range(n - 1)]
                                                    + ["out"])]]
         self.depth_plot.getAxis("bottom").setTicks(ticks)

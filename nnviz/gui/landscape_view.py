@@ -53,7 +53,7 @@ SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
 
 
 MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
-MAP_KEY = "red: the path from its start (square) · white: the model"
+MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
 
 
@@ -185,17 +185,23 @@ class LandscapeView(QWidget):
         self.explanation.setTextFormat(Qt.TextFormat.RichText)
         colors.tint(self.explanation, "text")
 
+        # The map in a widget of its own, always as tall as the view has room for; the side
+        # plots beside it scroll when they need more height (presentation mode on a projector):
+        # in one scrolled widget the map scrolled too, and the model's white dot lay below the
+        # visible part at 1024x768 and 1400x900.
+        self.map_glw = pg.GraphicsLayoutWidget()
+        self.map_glw.setBackground("w")
+        self.map_glw.setToolTip("The training loss over a plane through weight space: click or "
+                                "drag to move the model there.")
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
-        self.glw.setToolTip("Left: the training loss over a plane through weight space (click "
-                            "or drag to move the model). Right: the loss on the line from the "
-                            "initial weights, the loss along the path, the sharpness over the "
-                            "run with 2/lr.")
+        self.glw.setToolTip("The loss on the line from the initial weights, the loss along the "
+                            "path, the sharpness over the run with 2/lr.")
         self.vb = PlaneViewBox()
         self.vb.setMouseEnabled(False, False)
         self.vb.picked.connect(self._picked)
-        self.map = self.glw.addPlot(row=0, col=0, rowspan=3, viewBox=self.vb,
-                                    title="training loss over the plane")
+        self.map = self.map_glw.addPlot(row=0, col=0, viewBox=self.vb,
+                                        title="training loss over the plane")
         self.map.hideButtons()
         self.map.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -205,6 +211,10 @@ class LandscapeView(QWidget):
                                         interactive=False, width=14, colorMapMenu=False,
                                         pen="#888")
         self.colorbar.setImageItem(self.image, insert_in=self.map)
+        # What the colours mean, under the bar and across it (row 3: the bottom axis's): up the
+        # bar's right side, "log10 loss" read as the title of the side plot beside it.
+        self.colorbar_title = pg.LabelItem("log10<br>loss", justify="center")
+        self.map.layout.addItem(self.colorbar_title, 3, 5)
         self.contours = []
         for _ in range(CONTOURS):
             iso = pg.IsocurveItem(level=0, pen=pg.mkPen(255, 255, 255, 110, width=1),
@@ -219,13 +229,15 @@ class LandscapeView(QWidget):
         for item in (self.path_curve, self.path_start, self.path_now, self.picked_mark):
             item.setZValue(10)
             self.map.addItem(item)
-        self.map_legend = pg.TextItem(MAP_KEY, color="w", anchor=(0, 1), fill=(0, 0, 0, 110))
-        self.map_legend.setZValue(20)
-        self.map.addItem(self.map_legend)
-        self.vb.sigResized.connect(self._fit_map_legend)
+        # The key under the map, not over it: on the map it hid the bottom of the plane.
+        self.map_key = QLabel()
+        self.map_key.setWordWrap(True)
+        self.map_key.setTextFormat(Qt.TextFormat.RichText)
+        self.map_key.setToolTip("What the marks on the map are.")
 
-        self.line_plot = self._side_plot(0, "loss from the initial (0)<br>to the current "
-                                         "(1) weights", "alpha")
+        # No legends (over the curves at 1024x768): each title names its curves, in their
+        # colours, as the sharpness plot's does.
+        self.line_plot = self._side_plot(0, self._line_title(), "alpha")
         self.line_train = self.line_plot.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2),
                                               name="train")
         self.line_test = self.line_plot.plot([], [], pen=pg.mkPen(colors.TEST_CURVE, width=2),
@@ -233,16 +245,14 @@ class LandscapeView(QWidget):
         for x in (0.0, 1.0):
             self.line_plot.addItem(pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(
                 150, 150, 150, style=Qt.PenStyle.DotLine)))
-        self.path_plot = self._side_plot(1, "along the path: the real loss<br>and its "
-                                         "shadow's on the plane", "epoch")
+        self.path_plot = self._side_plot(1, self._path_title(), "epoch")
         self.path_real = self.path_plot.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2),
                                              name="the model")
         self.path_shadow = self.path_plot.plot([], [], pen=pg.mkPen(230, 60, 40, width=2,
                                                                      style=Qt.PenStyle.DashLine),
                                                name="on the plane")
-        # No legend (the curves may be anywhere): the title says which is which.
         self._limit_label = "2/lr"
-        self.sharp_plot = self._side_plot(2, _sharpness_title("2/lr"), "epoch", legend=None)
+        self.sharp_plot = self._side_plot(2, _sharpness_title("2/lr"), "epoch")
         self.sharp_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(120, 60, 170, width=2),
                                                 symbol="o", symbolSize=4,
                                                 symbolBrush=(120, 60, 170), symbolPen=None,
@@ -255,8 +265,6 @@ class LandscapeView(QWidget):
         _loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
         for plot in (self.line_plot, self.path_plot, self.sharp_plot):
             _loose_title(plot, 3)
-        self.glw.ci.layout.setColumnStretchFactor(0, 3)
-        self.glw.ci.layout.setColumnStretchFactor(1, 2)
         self.scale = 1.0  # the widths below are the normal mode's
         self.apply_look()
         colors.follow(self, self.apply_look)
@@ -267,16 +275,26 @@ class LandscapeView(QWidget):
         lay.addWidget(self.hint)  # its own line: beside the controls it was a tall column
         lay.addWidget(self.summary)
         lay.addWidget(self.message)
-        # The plots keep a height at which the three side plots stay readable; below it (1280x720
-        # in presentation mode) the view scrolls instead of squeezing them to strips.
+        # The side plots keep a height at which they stay readable; below it (presentation mode
+        # on a projector) they scroll instead of squeezing to strips. The map does not.
         self.glw.setMinimumHeight(MIN_PLOTS_HEIGHT)
         self.plots_scroll = QScrollArea()
         self.plots_scroll.setWidgetResizable(True)
         self.plots_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.plots_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.plots_scroll.setWidget(self.glw)
-        lay.addWidget(self.plots_scroll, 1)
-        self.glw.installEventFilter(self)  # a new width: the titles fitted to it
+        self.map_glw.setMinimumHeight(MIN_MAP_HEIGHT)
+        left = QVBoxLayout()
+        left.setSpacing(2)
+        left.addWidget(self.map_glw, 1)
+        left.addWidget(self.map_key)
+        plots = QHBoxLayout()
+        plots.setSpacing(12)  # the colour bar's numbers apart from the side plots' axes
+        plots.addLayout(left, 3)
+        plots.addWidget(self.plots_scroll, 2)
+        lay.addLayout(plots, 1)
+        for view in (self.glw, self.map_glw):
+            view.installEventFilter(self)  # a new width: the titles fitted to it
         # At most a fifth of the view: in presentation mode's larger text it took the plots'
         # room (they were a strip 50 px high at 1280x720).
         self.explanation_scroll = CappedScroll(self.explanation, 0.2)
@@ -309,19 +327,36 @@ class LandscapeView(QWidget):
         for c in self.contours:
             c.setPen(pg.mkPen(255, 255, 255, 110, width=k))
         self.sharp_plot.setTitle(_sharpness_title(self._limit_label))
+        self.line_plot.setTitle(self._line_title())
+        self.path_plot.setTitle(self._path_title())
+        red = colors.hex_of(path)
+        self.map_key.setText(f"<span style='color:{red}'><b>red</b></span>: the path, from the "
+                             "square; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
+        if hasattr(self, "_fit_titles"):
+            QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
 
-    def _side_plot(self, row: int, title: str, xlabel: str, legend=(-5, 5)):
+    @staticmethod
+    def _line_title() -> str:
+        # Two lines of ~30 characters, as the sharpness plot's: longer ones were fitted to a
+        # smaller size than the other titles.
+        train, test = colors.hex_of(colors.train_curve()), colors.hex_of(colors.test_color())
+        return (f"loss from the initial (0) to the<br>current (1) weights: <span style="
+                f"'color:{train}'>train</span>, <span style='color:{test}'>test</span>")
+
+    @staticmethod
+    def _path_title() -> str:
+        model, path = colors.hex_of(colors.train_curve()), colors.hex_of(colors.accent(PATH))
+        return (f"along the path: <span style='color:{model}'>the real loss</span><br>and "
+                f"<span style='color:{path}'>its shadow's on the plane</span>")
+
+    def _side_plot(self, row: int, title: str, xlabel: str):
         # LogAxis: pyqtgraph labelled 0.08, 0.09 and 0.1 over each other on the log scale.
-        p = self.glw.addPlot(row=row, col=1, title=title, axisItems={"left": LogAxis("left")})
+        p = self.glw.addPlot(row=row, col=0, title=title, axisItems={"left": LogAxis("left")})
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.getAxis("left").enableAutoSIPrefix(False)
         p.setMenuEnabled(False)
-        if legend is not None:  # (x, y): negative from the right, from the bottom
-            p.addLegend(offset=legend, labelTextSize="8pt").setToolTip(
-                "Which curve is which: black the training set (or the model itself), the "
-                "others as named.")
         cache_axes(p)
         return p
 
@@ -408,7 +443,8 @@ class LandscapeView(QWidget):
             else:
                 self._redraw()
         if r.sharpness_missing and not self.playing():
-            QTimer.singleShot(0, self, self._send)  # the rest of the history, now it is still
+            # The rest of the history, now it is still (once the sharpness has compiled).
+            QTimer.singleShot(300 if r.sharpness_compiling else 0, self, self._send)
 
     def ready(self) -> bool:
         """Whether the view shows the snapshot drawn last, sharpness history and all (for
@@ -419,7 +455,7 @@ class LandscapeView(QWidget):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         # The plots' new width, or presentation mode's scale (set on glw by scale_scene).
-        if obj is self.glw and (event.type() == QEvent.Type.Resize or (
+        if obj in (self.glw, self.map_glw) and (event.type() == QEvent.Type.Resize or (
                 event.type() == QEvent.Type.DynamicPropertyChange
                 and event.propertyName() == b"nnvizScale")):
             QTimer.singleShot(0, self, self._fit_titles)
@@ -462,21 +498,6 @@ class LandscapeView(QWidget):
                 size -= 0.5
             if label.opts.get("size") != f"{size:g}pt":
                 label.setText(text, size=f"{size:g}pt")
-        self._fit_map_legend()  # its font may be presentation mode's
-
-    def _fit_map_legend(self, *_) -> None:
-        """The map's key on one line where it fits, else on two, wrapped to the map's width if
-        need be (at 1024x768 beside the settings its end was cut off)."""
-        key = self.map_legend
-        room = self.vb.width() - 6
-        key.setTextWidth(-1)
-        for text in (MAP_KEY, MAP_KEY.replace(" · ", "\n")):
-            if key.textItem.toPlainText() != text:
-                key.setText(text)
-            if key.textItem.boundingRect().width() <= room:
-                return
-        if room > 0:
-            key.setTextWidth(room)
 
     def _redraw(self, *_) -> None:
         self._fit_titles()
@@ -497,7 +518,7 @@ class LandscapeView(QWidget):
         shown = np.nan_to_num(shown, nan=hi, posinf=hi, neginf=lo)
         self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
         self.colorbar.setLevels((lo, hi))
-        self.colorbar.axis.setLabel("log10 loss" if log else "loss")
+        self.colorbar_title.setText("log10<br>loss" if log else "loss")
         e, res = plane.extent, len(land.coords)
         h = 2 * e / (res - 1)
         self.image.setRect(QRectF(-e - h / 2, -e - h / 2, 2 * e + h, 2 * e + h))
@@ -510,8 +531,6 @@ class LandscapeView(QWidget):
         self.map.setLabel("bottom", plane.labels[0])
         self.map.setLabel("left", plane.labels[1])
         self._draw_path(r)
-        self.map_legend.setPos(-e - h / 2, -e - h / 2)
-        self._fit_map_legend()
         self._draw_side(r, log)
         self.summary.setText(self._summary(r))
 
@@ -589,6 +608,8 @@ class LandscapeView(QWidget):
             if math.isfinite(lim):
                 text += f" ({s / lim:.0%} of the limit {lim:.3g})"
             parts.append(text)
+        elif r.sharpness_compiling:
+            parts.append("the sharpness is being prepared (compiling)\u2026")
         if r.land.n_points < r.n_train:
             parts.append(f"on the first {r.land.n_points:,} of {r.n_train:,} training points")
         # The path lies off the plane: say where most, with both losses.

@@ -27,10 +27,12 @@ Hooks for other parts of the GUI (views, sessions):
 """
 from __future__ import annotations
 
+import atexit
 import math
 import sys
 import traceback
 import time
+import weakref
 from dataclasses import replace
 from typing import Any, Callable
 
@@ -116,6 +118,11 @@ class MainWindow(QMainWindow):
         layout and the work that ``nnviz`` opens with next time (the first window's are)."""
         super().__init__()
         self.setWindowTitle("nnviz")
+        # A script that builds a window itself and ends without ``app.tear_down`` (the
+        # ``nnviz`` command and ``nnviz.show`` call it) would leave the window to the
+        # interpreter's exit, which deletes pyqtgraph's items in an order that crashes
+        # (SIGSEGV after a Backprop view was shown): tear it down while Python is whole.
+        atexit.register(_tear_down_at_exit, weakref.ref(self))
         self.companion = companion
         self.companions: list[MainWindow] = []  # windows opened beside this one (open_beside)
         # The Compare view while it is shown: its sweep takes Play, Pause and Step, Restart
@@ -938,3 +945,10 @@ class MainWindow(QMainWindow):
         self._closed = True
         if sys.excepthook is self._excepthook:
             sys.excepthook = self._previous_excepthook
+
+
+def _tear_down_at_exit(ref: "weakref.ref[MainWindow]") -> None:
+    window = ref()
+    if window is not None:
+        from .app import tear_down
+        tear_down(window)

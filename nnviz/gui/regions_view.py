@@ -13,12 +13,14 @@ and slopes) should only run while it is looked at.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from nnviz.core.regions import Regions
+from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
@@ -62,7 +64,13 @@ class RegionsView(QWidget):
         self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reason.setMargin(40)
         colors.tint(self.reason, "note")
-        self.reason.hide()
+        # The reason says "choose relu": one click does it, as the network editor would.
+        self.use_relu = QPushButton("Use relu in the hidden layers")
+        self.use_relu.setToolTip("Every smooth hidden layer (sigmoid, tanh, ...) becomes relu: "
+                                 "a fresh model of the new network, as an edit in the network "
+                                 "editor makes (Edit > Undo takes it back).")
+        self.use_relu.clicked.connect(self._use_relu)
+        self.use_relu.hide()
 
         self.plane = pg.PlotWidget(background="w")
         self.plot = self.plane  # what bench/gui.py watches for this view's frames
@@ -111,8 +119,16 @@ class RegionsView(QWidget):
         self.split.setStretchFactor(1, 2)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        # The reason and its button together, in the middle of the view.
+        self.no_regions = QWidget()
+        nl = QVBoxLayout(self.no_regions)
+        nl.addStretch(1)
+        nl.addWidget(self.reason)
+        nl.addWidget(self.use_relu, 0, Qt.AlignmentFlag.AlignHCenter)
+        nl.addStretch(1)
+        self.no_regions.hide()
         lay.addWidget(self.header)
-        lay.addWidget(self.reason, 1)
+        lay.addWidget(self.no_regions, 1)
         lay.addWidget(self.split, 1)
 
     def update_snapshot(self, snapshot) -> None:
@@ -132,10 +148,13 @@ class RegionsView(QWidget):
         if r.reason is not None:
             self.header.setText("<b>Linear regions</b>")
             self.reason.setText(r.reason)
-            self.reason.show()
+            self.no_regions.show()
+            self.use_relu.setVisible(self.window is not None
+                                     and not_applicable(_with_relu(snapshot.spec)) is None)
             self.split.hide()
             return
-        self.reason.hide()
+        self.no_regions.hide()
+        self.use_relu.hide()
         self.split.show()
         self._draw_plane(r)
         self.count_curve.setData(r.history_epochs, r.history_counts)
@@ -146,6 +165,13 @@ class RegionsView(QWidget):
         else:
             self.bound_line.hide()
         self.header.setText(self._text(r, snapshot))
+
+    def _use_relu(self) -> None:
+        w = self.window
+        if w is None:
+            return
+        w.editor.set_spec(_with_relu(w.current_problem().spec))
+        w.editor.changed.emit()  # the editor's own edit: a fresh model, an undo step
 
     def _draw_plane(self, r: Regions) -> None:
         xs, ys = r.xs, r.ys
@@ -205,6 +231,12 @@ class RegionsView(QWidget):
                 f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's logit is one "
                 f"linear function of the input; it bends only on the dark lines, where one of "
                 f"the {r.units} ReLU units switches.{bound}")
+
+
+def _with_relu(spec):
+    """``spec`` with relu for each hidden layer whose activation is smooth."""
+    return replace(spec, activations=tuple(a if a in PIECEWISE_LINEAR else "relu"
+                                           for a in spec.activations))
 
 
 def build_view(ctx) -> RegionsView:

@@ -108,8 +108,13 @@ class WrappedLabel(QLabel):
             self._hold()
 
     def _hold(self) -> None:
+        # QLabel's height for a width is at least its minimum height: ask without it, or a label
+        # once narrow (five lines) kept five lines' height when it grew wide.
+        held = self.minimumHeight()
+        if held:
+            self.setMinimumHeight(0)
         h = self.heightForWidth(self.width()) if self.width() > 0 and self.text() else 0
-        if h >= 0 and h != self.minimumHeight():
+        if h > 0:
             self.setMinimumHeight(h)
 
 

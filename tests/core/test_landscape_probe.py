@@ -100,3 +100,37 @@ def test_a_new_network_compiles_in_the_background_and_the_worker_goes_on():
     assert probe(t) is None  # at once, not after the compile
     probe.compile(t)
     assert probe(t).epoch == 0
+
+
+def test_the_map_comes_before_the_sharpness_has_compiled(model, monkeypatch):
+    """On a cold cache the sharpness's compiles took two thirds of the wait before the first
+    picture: the map is handed out as soon as its own functions are compiled, marked as
+    waiting for the sharpness, and the sharpness follows once compiled."""
+    import threading
+    import time
+
+    gate = threading.Event()
+    warm = LandscapeProbe._warm_up_sharpness
+
+    def held(self, m):
+        gate.wait(60)
+        warm(self, m)
+    monkeypatch.setattr(LandscapeProbe, "_warm_up_sharpness", held)
+    probe = LandscapeProbe(res=13)  # a grid no other test compiles: its own compile key
+    deadline = time.monotonic() + 120
+    r = None
+    while r is None and time.monotonic() < deadline:
+        r = probe(model)
+        time.sleep(0.05)
+    assert r is not None, "the map never came"
+    assert r.sharpness_compiling and len(r.sharp_values) == 0
+    assert r.sharpness_missing == len(r.path.epochs)
+    assert r.land.values.shape == (13, 13) and r.path.epochs[-1] == model.epoch
+    gate.set()
+    probe.compile(model)  # waits for the sharpness's part
+    r = probe(model)
+    assert not r.sharpness_compiling and len(r.sharp_values) > 0
+    while r.sharpness_missing and time.monotonic() < deadline:  # as the view asks: the rest
+        r = probe(model)
+    assert r.sharpness_missing == 0
+    assert np.array_equal(r.sharp_epochs, r.path.epochs) and np.all(r.sharp_values > 0)

@@ -290,3 +290,60 @@ def test_a_narrow_axis_that_thins_its_numbers_still_shows_some(qtbot, end, width
     numbers = _drawn_numbers(ax)
     for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
         assert b.left() - a.right() >= 4, (ta, tb)
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_the_backprop_view_fits_a_1024x768_window(main_window, qtbot, presentation):
+    # Its title, the point's list, the stage's buttons and the jax check in one row asked for
+    # ~760 px: at --size 1024x768 the window came out 1,160 px wide (1,201 in presentation
+    # mode), past a projector's edge, and presentation mode's readout column was squeezed to
+    # ~120 px.
+    w = main_window
+    w.set_presentation(presentation)
+    w.resize(1024, 768)
+    w.show_view("backprop")
+    view = w._inspection_views["backprop"]
+    qtbot.waitUntil(lambda: view.result is not None and "matches jax.grad" in view.check.text(),
+                    timeout=120_000)
+
+    def fits() -> None:
+        assert (w.width(), w.height()) == (1024, 768)
+        assert w.minimumSizeHint().width() <= 1024
+        inside = QRect(QPoint(0, 0), w.size())
+        for part in (view, view.title, view.check, view.next, view.canvas, view.plot):
+            assert inside.contains(_in_window(part, w)), part
+        if presentation:  # the readout and the loss keep their share of the width
+            assert w.main_split.sizes()[0] >= 0.3 * w.width(), w.main_split.sizes()
+        assert layout_problems(w) == []
+    qtbot.waitUntil(fits, timeout=10_000)
+
+
+def test_the_gradients_plots_are_the_main_thing_on_a_projector(main_window, qtbot, wait_run):
+    # In presentation mode at 1024x768 a seven-line caption sat over the six plots, which had
+    # little more than half the view's height; the caption is now a sentence, the rest a click
+    # ("More…") away.
+    w = main_window
+    w.step(100)
+    wait_run(w, 100)
+    w.set_presentation(True)
+    _at_size(w, qtbot, (1024, 768))
+    w.show_view("gradients")
+    view = w._inspection_views["gradients"]
+    qtbot.waitUntil(lambda: view.snapshot is not None and "gradients" in view.snapshot.extras,
+                    timeout=60_000)
+    line = view.caption.fontMetrics().lineSpacing()
+
+    def plots_first() -> None:
+        assert view.caption.height() <= 2 * line + 4, view.caption.height() / line
+        assert view.glw.height() >= 0.7 * view.height(), (view.glw.height(), view.height())
+        assert layout_problems(w) == []
+    qtbot.waitUntil(plots_first, timeout=10_000)
+    short = view.caption.text()
+    assert "Vanishing gradients" in short and "More" in short
+    view.caption.linkActivated.emit("more")  # the whole text, and a way back
+    assert "orders of magnitude" in view.caption.text() and "Less" in view.caption.text()
+    assert "dark purple" in view.caption.text()
+    qtbot.waitUntil(lambda: view.caption.height() > 3 * line, timeout=5000)
+    view.caption.linkActivated.emit("less")
+    assert view.caption.text() == short
+    qtbot.waitUntil(plots_first, timeout=10_000)

@@ -3,8 +3,10 @@ plane moves the model (undoably) and every view shows the model moved."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
+from PySide6.QtWidgets import QGraphicsTextItem, QLabel
 
 from nnviz.core import landscape as ls
 
@@ -22,10 +24,34 @@ def shown_landscape(qtbot, w, epoch):
     return view
 
 
+def graphics_view(plot):
+    """The widget ``plot`` is drawn in."""
+    return plot.vb.scene().views()[0]
+
+
 def click(qtbot, view, a, b):
     scene = view.vb.mapViewToScene(QPointF(a, b))
-    pos = view.glw.mapFromScene(scene)
-    qtbot.mouseClick(view.glw.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    port = graphics_view(view.map)
+    pos = port.mapFromScene(scene)
+    qtbot.mouseClick(port.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def shown_part(widget) -> QRect:
+    """The part of ``widget`` on screen, in its window's coordinates: its rectangle clipped by
+    every parent's (a scroll area's viewport shows only some of what it holds)."""
+    window = widget.window()
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        rect &= QRect(parent.mapTo(window, QPoint(0, 0)), parent.size())
+        parent = parent.parentWidget()
+    return rect
+
+
+def in_window(port, scene_rect) -> QRect:
+    """A rectangle of ``port``'s scene in its window's coordinates."""
+    r = port.mapFromScene(scene_rect).boundingRect()
+    return QRect(port.viewport().mapTo(port.window(), r.topLeft()), r.size())
 
 
 def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot):
@@ -122,10 +148,11 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
     assert tuple(view.result.path.ab[-1]) == pytest.approx((0.0, 0.0), abs=1e-6)
 
 
-def test_in_presentation_mode_on_a_small_screen_the_landscape_scrolls_instead_of_squeezing(
+def test_in_presentation_mode_on_a_small_screen_the_side_plots_scroll_instead_of_squeezing(
         main_window, qtbot):
     # At 1280x720 in presentation mode the three side plots were squeezed to strips with their
-    # titles over each other: the plots now keep their height and the view scrolls.
+    # titles over each other: the plots now keep their height and scroll (the map beside them
+    # does not: test_in_presentation_mode_the_map_and_the_model_are_in_view_without_scrolling).
     from nnviz.gui.landscape_view import MIN_PLOTS_HEIGHT
     w = main_window
     w.resize(1280, 720)
@@ -152,34 +179,38 @@ def test_in_presentation_mode_on_a_small_screen_the_landscape_scrolls_instead_of
 
 
 def _plots_inside(view) -> list[str]:
-    """Every plot of the view that is not inside the view's visible width, not inside the
-    plots' scroll area vertically (it scrolls, in presentation mode at 1024x768 well beyond the
-    visible part), smaller than 100x100 px, or whose title's text runs past the plot's sides,
-    and the map's key if it runs past the map; [] when there are none."""
-    from PySide6.QtCore import QRect
+    """Every plot of the view that is not inside the view's visible width, not inside its
+    graphics widget vertically (the side plots scroll in presentation mode at 1024x768),
+    smaller than 100x100 px, or whose title's text runs past the plot's sides, and the map's
+    key if it is cut or wider than the map; [] when there are none."""
     problems = []
-    port = view.glw.viewport()
-    visible = view.rect()
+    visible = QRect(view.mapTo(view.window(), QPoint(0, 0)), view.size())
     for name in ("map", "line_plot", "path_plot", "sharp_plot"):
         plot = getattr(view, name)
-        rect = view.glw.mapFromScene(plot.sceneBoundingRect()).boundingRect()
-        rect = QRect(port.mapTo(view, rect.topLeft()), rect.size())  # in the view
+        port = graphics_view(plot)
+        rect = in_window(port, plot.sceneBoundingRect())
         if rect.width() < 100 or rect.height() < 100:
             problems.append(f"{name} too small: {rect.getRect()}")
         if rect.left() < visible.left() or rect.right() > visible.right() + 1:
             problems.append(f"{name} outside the view: {rect.getRect()} in {visible.getRect()}")
-        content = QRect(view.glw.mapTo(view, view.glw.rect().topLeft()), view.glw.size())
+        content = QRect(port.mapTo(port.window(), QPoint(0, 0)), port.size())
         if rect.top() < content.top() or rect.bottom() > content.bottom() + 1:
-            problems.append(f"{name} outside its scroll area: {rect.getRect()} in "
+            problems.append(f"{name} outside its widget: {rect.getRect()} in "
                             f"{content.getRect()}")
         title = plot.titleLabel.item.sceneBoundingRect()
         box = plot.sceneBoundingRect()
         if title.left() < box.left() - 1 or title.right() > box.right() + 1:
             problems.append(f"{name}'s title wider than the plot: {title} in {box}")
-    # The map's key (red: the path, white: the model) inside the map: its end was cut off.
-    key, plane = view.map_legend.sceneBoundingRect(), view.vb.sceneBoundingRect()
-    if key.left() < plane.left() - 1 or key.right() > plane.right() + 1:
-        problems.append(f"the map's key wider than the map: {key} in {plane}")
+    # The map's key (red: the path, white: the model) whole, and no wider than the map: its
+    # end was cut off.
+    key = view.map_key
+    plane = in_window(graphics_view(view.map), view.vb.sceneBoundingRect())
+    if key.heightForWidth(key.contentsRect().width()) > key.height() + 1:
+        problems.append(f"the map's key cut: {key.height()} px high")
+    if shown_part(key).right() > graphics_view(view.map).mapTo(view.window(), QPoint(
+            graphics_view(view.map).width(), 0)).x() + 1 or shown_part(key).width() < 100:
+        problems.append(f"the map's key not under the map: {shown_part(key).getRect()} "
+                        f"(the plane: {plane.getRect()})")
     return problems
 
 
@@ -206,3 +237,86 @@ def test_at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(main_wi
         qtbot.waitUntil(inside, timeout=10_000)
     finally:
         w.set_presentation(False)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_in_presentation_mode_the_map_and_the_model_are_in_view_without_scrolling(
+        main_window, qtbot, size):
+    # The map scrolled with the side plots (kept tall in presentation mode's larger text): at
+    # 1024x768 and at 1400x900 the model's white dot lay below the visible part of the view.
+    w = main_window
+    w.set_presentation(True)
+    try:
+        w.resize(*size)
+        w.show()
+        qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+        w.step(50)
+        wait_for_run(qtbot, w, 50)
+        view = shown_landscape(qtbot, w, 50)
+
+        def in_view() -> None:
+            view.grab()
+            port = graphics_view(view.map)
+            shown = shown_part(port.viewport())
+            plane = in_window(port, view.vb.sceneBoundingRect())
+            assert plane.width() >= 150 and plane.height() >= 150, plane
+            assert shown.contains(plane), (plane, shown)  # the whole plane, no scrolling
+            (a,), (b,) = view.path_now.getData()
+            dot = port.mapFromScene(view.vb.mapViewToScene(QPointF(a, b)))
+            dot = port.viewport().mapTo(w, dot)
+            assert shown.contains(dot) and plane.contains(dot), (dot, shown)
+        qtbot.waitUntil(in_view, timeout=10_000)
+    finally:
+        w.set_presentation(False)
+
+
+def test_at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_shows(main_window,
+                                                                                  qtbot):
+    # Beside the settings at 1024x768 the map's key covered the bottom of the plane, the side
+    # plots' legends covered their curves, and "log10 loss" ran up the colour bar's side where
+    # it read as the title of the side plot beside it.
+    w = main_window
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.step(50)
+    wait_for_run(qtbot, w, 50)
+    view = shown_landscape(qtbot, w, 50)
+    plots = (view.map, view.line_plot, view.path_plot, view.sharp_plot)
+
+    def clear() -> None:
+        view.grab()
+        areas = {p.titleLabel.text: in_window(graphics_view(p), p.vb.sceneBoundingRect())
+                 for p in plots}
+        keys = []  # legends and keys: in a plot's scene, or as words under the map
+        for port in {graphics_view(p) for p in plots}:
+            for item in port.scene().items():
+                if isinstance(item, pg.LegendItem) and item.isVisible() and item.items:
+                    keys.append(("legend", in_window(port, item.sceneBoundingRect())))
+                elif isinstance(item, pg.TextItem) and item.isVisible() \
+                        and "the model" in item.textItem.toPlainText():
+                    keys.append(("map key", in_window(port, item.sceneBoundingRect())))
+        for label in view.findChildren(QLabel):
+            if label.isVisible() and "white" in label.text() and "the path" in label.text():
+                keys.append(("map key", shown_part(label)))
+        assert any(name == "map key" for name, _ in keys)  # the key is there
+        for name, rect in keys:
+            for title, area in areas.items():
+                assert not rect.intersects(area), (name, rect, title, area)
+        # Each curve still named, in the titles of the plots without a legend.
+        line = view.line_plot.titleLabel.text
+        assert "train" in line and "test" in line
+        path = view.path_plot.titleLabel.text
+        assert "real loss" in path and "shadow" in path
+        # What the colours mean, written across the foot of the colour bar.
+        port = graphics_view(view.map)
+        bar = view.colorbar.bar.sceneBoundingRect()
+        words = [i for i in port.scene().items() if isinstance(i, QGraphicsTextItem)
+                 and i.isVisible() and "log10" in i.toPlainText()]
+        assert words
+        for item in words:
+            rect = item.sceneBoundingRect()
+            assert not item.sceneTransform().isRotating(), item.toPlainText()
+            assert rect.top() >= bar.bottom() - 1, (rect, bar)
+            assert bar.left() - 15 <= rect.center().x() <= bar.right() + 30, (rect, bar)
+    qtbot.waitUntil(clear, timeout=10_000)

@@ -61,6 +61,17 @@ def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
     view = w._inspection_views["regions"]
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     assert view.reason.isVisible() and "sigmoid" in view.reason.text()  # the notebook's net
+    # "Choose relu": the button beside the reason does it, as an edit of the network would.
+    assert view.use_relu.isVisible()
+    view.use_relu.click()
+    qtbot.waitUntil(lambda: view.result.reason is None, timeout=60_000)
+    assert w.current_problem().spec.activations == ("relu",) * 3
+    assert w.editor.draft().activations == ("relu",) * 3  # the editor shows it
+    assert view.split.isVisible() and not view.use_relu.isVisible()
+    w.session_actions.undo_stack.undo()  # one undo step back to the sigmoid network
+    qtbot.waitUntil(lambda: view.result.reason is not None, timeout=60_000)
+    assert w.current_problem().spec.activations == ("sigmoid",) * 3
+    assert view.use_relu.isVisible()
     w.load_problem(make_problem(make_dataset(DataSpec("moons")),
                                 Choices((6,), ("relu",), learning_rate=0.5)))
     qtbot.waitUntil(lambda: view.result.reason is None, timeout=60_000)
