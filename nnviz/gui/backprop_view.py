@@ -286,7 +286,7 @@ class BackpropView(QWidget):
         bar.addWidget(self.stage_label)
         bar.addWidget(self.next)
 
-        self.plot = DecisionPlot()
+        self.plot = DecisionPlot(colour_bar=False)
         self.plot.setToolTip("Click a training point to follow it through the network.")
         self.plot.setMinimumWidth(220)
         self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(20, 20, 20, width=3),

@@ -48,8 +48,11 @@ BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
 class DecisionPlot(pg.PlotWidget):
     """Points of a data set and the model's output over them."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, colour_bar: bool = True) -> None:
+        """``colour_bar``: False for a small copy of the main plot (the Backprop view's point
+        picker), whose scale the main plot already gives: its room goes to the plane."""
         super().__init__(parent, background=colors.background())
+        self.colour_bar = colour_bar
         # The 100x100 grid is drawn several screen pixels per cell: interpolate, don't tile.
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.setToolTip("The data and what the model predicts everywhere in the plane.\n"
@@ -184,7 +187,7 @@ class DecisionPlot(pg.PlotWidget):
             self.levels = (0.0, 1.0)
         self.colorbar.setLevels(self.levels)
         self._colour_bar()
-        self.colorbar.setVisible(self.mode in (BINARY, REGRESSION_2D))
+        self.colorbar.setVisible(self.colour_bar and self.mode in (BINARY, REGRESSION_2D))
         self.heat.setVisible(self.mode in (BINARY, REGRESSION_2D))
         self.class_img.setVisible(self.mode == MULTICLASS)
         self.curve.setVisible(self.mode == REGRESSION_1D)

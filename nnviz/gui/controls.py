@@ -163,15 +163,21 @@ class RunControls(QFrame):
     def set_presentation(self, on: bool, scale: float) -> None:
         """Presentation mode: the advanced buttons (+10, +100, Restart) and the status line
         folded away (the plot shows "compiling"), the epoch counter ``scale`` times larger."""
-        # The epoch goes to the window's large readout.
-        for b in (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch):
-            b.setVisible(not on)
         # The bar's style sheet fixes its children's fonts: the window's font does not reach
         # them, a font size in the sheet does.
         size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if on else ""
+        folded = (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch)
+        if on:  # the epoch goes to the window's large readout
+            for b in folded:
+                b.hide()
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
         self._fit_speed_label()
         self._scale_epoch(scale if on else 1.0)
+        if not on:
+            # Shown again only at their normal size: shown at presentation mode's, they made
+            # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
+            for b in folded:
+                b.show()
 
     def _scale_epoch(self, scale: float) -> None:
         font = self.epoch.font()

@@ -17,7 +17,7 @@ from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import cache_axes, move_points
+from .widgets import WrappedLabel, cache_axes, move_points
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -59,11 +59,14 @@ class HiddenSpaceView(QWidget):
             row.addWidget(box)
         row.addWidget(self.unit_a)
         row.addWidget(self.unit_b)
-        row.addStretch(1)
-        self.variance = QLabel()
+        # Wrapped, and given the row's room: on one line it set the view's least width, and
+        # in presentation mode at 1024x768 the window grew to 1083 px and the loss column
+        # beside it shrank to a strip.
+        self.variance = WrappedLabel()
+        self.variance.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.variance.setToolTip("How much of the spread of the data in this layer each "
                                  "principal component (the plot's axes) holds.")
-        row.addWidget(self.variance)
+        row.addWidget(self.variance, 1)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setToolTip("How to read the plot below.")

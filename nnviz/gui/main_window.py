@@ -50,6 +50,7 @@ from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, check_edit
 from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default,
                                 notebook_problem)
+from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainConfig, Trainer, TrainingError
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         atexit.register(_tear_down_at_exit, weakref.ref(self))
         self.companion = companion
         self.companions: list[MainWindow] = []  # windows opened beside this one (open_beside)
+        self.replaced_run: dict = {}  # the run the last new one replaced (_keep_the_run)
         # The Compare view while it is shown: its sweep takes Play, Pause and Step, Restart
         # goes to it too, and Reset (new weights for the main run, out of sight) waits; with
         # no sweep, they train nothing (``has_sweep`` says why).
@@ -619,7 +621,30 @@ class MainWindow(QMainWindow):
         self.editor.set_spec(spec)
         self.editor.note.clear_message()
 
+    def _keep_the_run(self) -> None:
+        """Before another run replaces this one: the run as a Session, captured in the worker
+        thread (whose commands run in order: before the next run's), in ``replaced_run`` -- a
+        dict that gets "problem" and "session" when it comes back -- so that Undo brings the
+        trained run back, not a fresh model of its settings (500 epochs were lost to one
+        mis-click on the data set's box)."""
+        kept: dict = {}
+        self.replaced_run = kept
+        s = getattr(self, "_drawn", None)  # (none yet while the window is being built)
+        if s is None or s.epoch == 0 or getattr(self, "_closed", False):
+            return
+        problem = self.current_problem()
+        actions = getattr(self, "session_actions", None)
+        names = actions.class_names() if actions is not None else None
+
+        def capture(ctx) -> Session:  # in the worker thread
+            return Session.from_trainer(ctx.trainer, class_names=names, run=ctx.run)
+
+        def keep(session: Session) -> None:
+            kept.update(problem=problem, session=session)
+        self.worker.request(capture, keep, lambda _e: None)  # none kept: Undo starts afresh
+
     def _commit(self, problem: Problem) -> None:
+        self._keep_the_run()
         data = problem.dataset
         if data is not self._dataset:
             self.boundary.set_dataset(data, self.class_names(data))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QLayout, QSizePolicy,
+                               QWidget)
 
 from nnviz.core.snapshot import Snapshot
 
@@ -105,6 +106,7 @@ class Presentation(QObject):
             w.loss_plot.setMinimumHeight(150)
             w.main_split.restoreState(self._normal_split[0])
             w.left_split.restoreState(self._normal_split[1])
+        forget_sizes(w)
         if w.last_snapshot is not None:
             self._update_readout(w.last_snapshot)
 
@@ -157,6 +159,23 @@ class Presentation(QObject):
             f"<div>loss <b>{format_loss(m.train_loss)}</b> (test {format_loss(m.test_loss)})"
             f"</div><div>{what} <b>{format_accuracy(m.train_accuracy, clf)}</b> "
             f"(test {format_accuracy(m.test_accuracy, clf)})</div></div>")
+
+
+def forget_sizes(root) -> None:
+    """Make the widgets under ``root`` measure their least sizes again after a change of font,
+    hidden ones too. Qt keeps two measures through it: a QComboBox's first least size (a
+    style change drops it; a font change, setMinimumContentsLength and setSizeAdjustPolicy do
+    not, on PySide6 6.11), and the least sizes of the layouts in a hidden tab (a hidden
+    widget's new size is not passed up to them). The tab widget's least width is its widest
+    page's, so a view last laid out in presentation mode kept the window at 1,245 px after
+    it, where 1,024 px had been (the Landscape view's first row: 832 px for 557): each widget's
+    layout item forgets its sizes (updateGeometry), and each layout its own."""
+    for combo in root.findChildren(QComboBox):
+        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))
+    for widget in root.findChildren(QWidget):
+        widget.updateGeometry()  # drops its layout item's kept sizes, hidden or not
+    for layout in root.findChildren(QLayout):
+        layout.invalidate()
 
 
 # --- every view's plots at the presentation scale --------------------------------------------

@@ -249,17 +249,22 @@ def _drawn_numbers(ax) -> list:
     return sorted(((rect, text) for rect, _, text in texts), key=lambda rt: rt[0].left())
 
 
-def test_the_gradients_views_numbers_do_not_run_together_on_a_projector(main_window, qtbot,
-                                                                        wait_run):
-    w = main_window
-    w.step(300)
-    wait_run(w, 300)
+def _gradients_on_a_projector(w, qtbot, wait_run, epochs: int):
+    """The Gradients view after ``epochs``, in presentation mode at 1024x768, with its numbers."""
+    w.step(epochs)
+    wait_run(w, epochs)
     w.set_presentation(True)
     _at_size(w, qtbot, (1024, 768))
     w.show_view("gradients")
     view = w._inspection_views["gradients"]
     qtbot.waitUntil(lambda: view.snapshot is not None and "gradients" in view.snapshot.extras,
                     timeout=60_000)
+    return view
+
+
+def test_the_gradients_views_numbers_do_not_run_together_on_a_projector(main_window, qtbot,
+                                                                        wait_run):
+    view = _gradients_on_a_projector(main_window, qtbot, wait_run, 300)
 
     def apart() -> None:
         for p in (view.norm_plot, view.ratio_plot, view.weight_plot, view.act_plot):
@@ -323,14 +328,7 @@ def test_the_gradients_plots_are_the_main_thing_on_a_projector(main_window, qtbo
     # little more than half the view's height; the caption is now a sentence, the rest a click
     # ("More…") away.
     w = main_window
-    w.step(100)
-    wait_run(w, 100)
-    w.set_presentation(True)
-    _at_size(w, qtbot, (1024, 768))
-    w.show_view("gradients")
-    view = w._inspection_views["gradients"]
-    qtbot.waitUntil(lambda: view.snapshot is not None and "gradients" in view.snapshot.extras,
-                    timeout=60_000)
+    view = _gradients_on_a_projector(w, qtbot, wait_run, 100)
     line = view.caption.fontMetrics().lineSpacing()
 
     def plots_first() -> None:

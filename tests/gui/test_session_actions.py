@@ -534,3 +534,49 @@ def test_imported_data_and_its_class_names_survive_save_and_open(win, qtbot, tmp
     actions.edit_points_action.trigger()
     assert [actions.edit_class.itemText(i) for i in range(2)] == ["apple (class 0)",
                                                                  "pear (class 1)"]
+
+
+def test_undo_brings_back_the_trained_run_not_a_fresh_model(win, qtbot):
+    # A reviewer trained 500 epochs, picked another data set by mistake and pressed Ctrl+Z: the
+    # moons came back at epoch 0 with fresh weights. Undo and redo now bring back each side's
+    # run as it was left: its epoch, weights and loss curve.
+    w, actions = win
+    wait_run(qtbot, w)
+    trained = _step(qtbot, w, 60)
+    w.data_panel.noise.setValue(0.3)  # a data edit: a fresh model on other points
+    wait_run(qtbot, w, 0)
+    other = _step(qtbot, w, 5)
+    actions.undo_action.trigger()
+
+    back = wait_run(qtbot, w, 60)
+    assert w.current_problem().source.noise == pytest.approx(0.1)
+    assert w.data_panel.noise.value() == pytest.approx(0.1)
+    assert back.metrics.train_loss == pytest.approx(trained.metrics.train_loss, rel=1e-6)
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    assert w.loss_plot.train.getData()[0][-1] == 60  # its loss curve, not one point
+    actions.redo_action.trigger()
+    again = wait_run(qtbot, w, 5)
+    assert w.current_problem().source.noise == pytest.approx(0.3)
+    np.testing.assert_array_equal(again.params[0][0], other.params[0][0])
+    _step(qtbot, w, 3)  # and it trains on from there
+    actions.undo_action.trigger()  # the first run again, kept when it was left a second time
+    wait_run(qtbot, w, 60)
+
+
+def test_only_the_trained_runs_near_the_present_step_are_kept(win, qtbot):
+    # Each kept run holds its record (tens of MB for a wide network): the sides within
+    # KEPT_STEPS steps of the present one come back trained, farther ones as a fresh model of
+    # their settings, as before.
+    from nnviz.gui.actions.undo import KEPT_STEPS
+    w, actions = win
+    wait_run(qtbot, w)
+    edits = KEPT_STEPS + 2
+    for i in range(edits):
+        _step(qtbot, w, 3)
+        w.data_panel.noise.setValue(0.11 + 0.01 * i)
+        wait_run(qtbot, w, 0)
+    epochs = []
+    for _ in range(edits):
+        actions.undo_action.trigger()
+        epochs.append(wait_run(qtbot, w).epoch)
+    assert epochs == [3] * KEPT_STEPS + [0] * (edits - KEPT_STEPS), epochs

@@ -126,6 +126,11 @@ def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtb
     view = main_window._inspection_views["backprop"]
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     assert "✓ matches jax.grad" in view.check.text()
+    # The point picker is a small copy of the main plot: the scale is the main plot's colour
+    # bar's, and its own would take the small plane's room (in presentation mode its
+    # "P(class 1)" was printed over its numbers).
+    assert main_window.boundary.colorbar.isVisible()  # (a graphics item: in its scene)
+    assert not view.plot.colorbar.isVisible() and view.plot.heat.isVisible()
     view.select_point(5)
     qtbot.waitUntil(lambda: view.result.trace.index == 5, timeout=60_000)
     main_window.step(3)

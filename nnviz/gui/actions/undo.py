@@ -19,6 +19,11 @@ from nnviz.core.problem import Problem
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
 UNDO_LIMIT = 100
+# Trained runs kept for undo and redo (ProblemCommand): each holds its run's record, tens of MB
+# for a wide network (runlog.CHECKPOINT_BUDGET_BYTES a branch): only those of the steps this
+# near the present one in the undo stack; farther steps bring back a fresh model of their
+# settings, as before.
+KEPT_STEPS = 4
 def same_problem(a: Problem, b: Problem) -> bool:
     """The same data (the same generator settings, or the very points), network, settings and
     seed: a panel edit that changed none of them is no undo step."""
@@ -106,15 +111,22 @@ class AppliedCommand(QUndoCommand):
 
 
 class ProblemCommand(AppliedCommand):
-    """One edit: the problem before and after it."""
+    """One edit: the problem before and after it, and the runs trained on each side (the
+    window's ``replaced_run`` when a side was left): undo and redo bring back the trained run,
+    its epochs and record, where it was kept, else a fresh model of the side's settings."""
 
     def __init__(self, actions: "UndoMixin", text: str, before: Problem,
-                 after: Problem) -> None:
+                 after: Problem, kept: dict | None = None) -> None:
         super().__init__(text, before, after)
         self.actions = actions
+        # The very dict (filled when the capture comes back; empty now, so not ``kept or {}``).
+        self.kept = {"before": {} if kept is None else kept, "after": {}}
 
     def put(self, value: Problem, undoing: bool) -> None:
-        self.actions.apply_state(value)
+        target, leaving = ("before", "after") if undoing else ("after", "before")
+        self.actions.apply_state(value, self.kept[target])
+        self.kept[leaving] = self.actions.keep_run(
+            getattr(self.actions.window, "replaced_run", {}))
 
 
 class PointsCommand(AppliedCommand):
@@ -184,8 +196,11 @@ class UndoMixin:
 
     _undoing = False  # an undo or redo is applying a rate or weights: not a new step
 
-    def apply_state(self, state: Problem) -> None:
-        """Load ``state`` into the window (undo / redo)."""
+    def apply_state(self, state: Problem, kept: dict | None = None) -> None:
+        """Load ``state`` into the window (undo / redo): the run ``kept`` of it (see
+        ProblemCommand) where there is one, else a fresh run."""
+        if self._restore_run(state, {} if kept is None else kept):
+            return
         try:
             self.window.load_problem(state)
         except USER_ERRORS as e:
@@ -193,6 +208,40 @@ class UndoMixin:
             return
         self._current = state
         self._update_edit_toolbar()
+
+    def keep_run(self, kept: dict) -> dict:
+        """``kept`` (a window's ``replaced_run``), once the undo stack frees the runs of the
+        steps far from the present one (:data:`KEPT_STEPS`) whenever it moves."""
+        if not self.__dict__.get("_freeing_runs"):
+            self._freeing_runs = True
+            self.undo_stack.indexChanged.connect(self._free_far_runs)
+        return kept
+
+    def _free_far_runs(self, index: int) -> None:
+        stack = self.undo_stack
+        for i in range(stack.count()):
+            command = stack.command(i)
+            # Command i's "before" side is at index i of the stack, its "after" at i + 1.
+            if isinstance(command, ProblemCommand):
+                for side, at in (("before", i), ("after", i + 1)):
+                    if abs(at - index) > KEPT_STEPS and command.kept[side]:
+                        command.kept[side] = {}
+
+    def _restore_run(self, state: Problem, kept: dict) -> bool:
+        """The trained run ``kept`` of ``state`` back in the window; False if there is none."""
+        session = kept.get("session")
+        if session is None or not same_problem(kept["problem"], state):
+            return False
+        try:
+            trainer = session.make_trainer()
+            run = session.make_run()
+        except USER_ERRORS:
+            return False
+        self.window.load_trainer(trainer, run if run is not None else session.history,
+                                 session.test_epochs, session.test_values)
+        self._current = state
+        self._update_edit_toolbar()
+        return True
 
     def _load(self, text: str, state: Problem) -> bool:
         """Apply a new problem as one undoable step; False (and a message) if it does not fit."""
@@ -203,7 +252,8 @@ class UndoMixin:
             self.show_error(f"Cannot apply the {text}", str(e))
             return False
         self._current = state
-        self.undo_stack.push(ProblemCommand(self, text, before, state))
+        self.undo_stack.push(ProblemCommand(self, text, before, state,
+                                            self.keep_run(self.window.replaced_run)))
         self._update_edit_toolbar()
         return True
 
@@ -213,7 +263,7 @@ class UndoMixin:
             return  # the window refused the edit, or nothing changed
         before, self._current = self._current, now
         self.undo_stack.push(ProblemCommand(self, describe_change(before, now) or text,
-                                            before, now))
+                                            before, now, self.keep_run(self.window.replaced_run)))
         self._update_edit_toolbar()
 
     def _learning_rate_changed(self, *_) -> None:
