@@ -35,8 +35,11 @@ def _show(w, qtbot, name: str) -> None:
     QApplication.processEvents()
 
 
-@pytest.mark.parametrize("palette", list(colors.PALETTES))
-def test_every_view_follows_the_dark_theme(main_window, qtbot, wait_run, palette):
+def test_every_view_is_readable_in_the_light_theme_and_follows_the_dark_theme(
+        main_window, qtbot, wait_run):
+    """Every view in the light theme; then, for each palette in turn, the switch to the dark
+    theme repaints every view and the main one (and the switch back to light, before the next
+    palette's, repaints them again): one window, each problem named by its palette and view."""
     w = main_window
     w.resize(1280, 800)
     w.step(30)
@@ -45,23 +48,18 @@ def test_every_view_follows_the_dark_theme(main_window, qtbot, wait_run, palette
     # Built in the light theme first: the switch, not the start, must repaint them.
     for entry in REGISTRY:
         _show(w, qtbot, entry.name)
-    colors.set_look("dark", palette)
-    for entry in [*REGISTRY, None]:
-        name = entry.name if entry else "main"
-        _show(w, qtbot, name)
-        problems += text_problems(w, f"{name}: ")
-    assert problems == [], "\n".join(problems)
-
-
-def test_every_view_is_readable_in_the_light_theme(main_window, qtbot, wait_run):
-    w = main_window
-    w.resize(1280, 800)
-    w.step(30)
-    wait_run(w, 30)
-    problems = []
-    for entry in REGISTRY:
-        _show(w, qtbot, entry.name)
-        problems += text_problems(w, f"{entry.name}: ")
+        problems += text_problems(w, f"light: {entry.name}: ")
+    for palette in colors.PALETTES:
+        colors.set_look("dark", palette)
+        for entry in [*REGISTRY, None]:
+            name = entry.name if entry else "main"
+            _show(w, qtbot, name)
+            problems += text_problems(w, f"dark {palette}: {name}: ")
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+        for entry in [*REGISTRY, None]:
+            name = entry.name if entry else "main"
+            _show(w, qtbot, name)
+            problems += text_problems(w, f"back to light from {palette}: {name}: ")
     assert problems == [], "\n".join(problems)
 
 

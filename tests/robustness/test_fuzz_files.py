@@ -7,6 +7,7 @@ exception or a hang. Sizes are bounded so the whole file runs in well under 30 s
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -31,7 +32,10 @@ FUZZ = settings(max_examples=int(os.environ.get("NNVIZ_FUZZ_EXAMPLES", "150")), 
                                        HealthCheck.function_scoped_fixture])
 
 
+@functools.cache
 def _valid_session() -> tuple[bytes, dict, dict[str, np.ndarray]]:
+    """A valid session file, its manifest and its arrays: trained once, when a test of the
+    session loader first draws (not at import, which every xdist worker pays)."""
     data = make_dataset(DataSpec("moons", samples=24))
     t = Trainer(network_for(data, "mse", (3,), ("tanh",), "sigmoid"),
                 TrainConfig("mse", "momentum", 0.1, 8), data, seed=2)
@@ -41,7 +45,6 @@ def _valid_session() -> tuple[bytes, dict, dict[str, np.ndarray]]:
     return s.to_bytes(), json.loads(json.dumps(s.manifest())), dict(s.arrays())
 
 
-SESSION_BYTES, MANIFEST, ARRAYS = _valid_session()
 CSV_BYTES = ("x1,x2,label\n" + "".join(f"{i * 0.5},{(i * 7) % 5 - 2.25},{'ab'[i % 2]}\n"
                                          for i in range(12))).encode()
 
@@ -82,8 +85,27 @@ def _npz(arrays) -> bytes:
     return buf.getvalue()
 
 
-MANIFEST_TEXT = json.dumps(MANIFEST, indent=1).encode()
-NPZ_BYTES = _npz(ARRAYS)
+def _manifest() -> dict:
+    return _valid_session()[1]
+
+
+def _arrays() -> dict[str, np.ndarray]:
+    return _valid_session()[2]
+
+
+@functools.cache
+def _manifest_text() -> bytes:
+    return json.dumps(_manifest(), indent=1).encode()
+
+
+@functools.cache
+def _npz_bytes() -> bytes:
+    return _npz(_arrays())
+
+
+def _lazy(strategy):
+    """``strategy()`` built when first drawn from: the valid session is trained then."""
+    return st.deferred(strategy)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False)
@@ -100,7 +122,6 @@ def _paths(obj, prefix=()):
             yield from _paths(v, (*prefix, k))
 
 
-MANIFEST_PATHS = list(_paths(MANIFEST))
 
 
 def _opens_cleanly_or_says_why(raw: bytes) -> None:
@@ -122,35 +143,35 @@ def test_random_bytes_are_not_a_session(raw):
 
 
 @FUZZ
-@given(mutated(SESSION_BYTES))
+@given(_lazy(lambda: mutated(_valid_session()[0])))
 def test_mutated_session_file(raw):
     _opens_cleanly_or_says_why(raw)
 
 
 @FUZZ
-@given(mutated(MANIFEST_TEXT, max_ops=3))
+@given(_lazy(lambda: mutated(_manifest_text(), max_ops=3)))
 def test_mutated_manifest_text_repacked(manifest):
-    _opens_cleanly_or_says_why(_zip(manifest, NPZ_BYTES))
+    _opens_cleanly_or_says_why(_zip(manifest, _npz_bytes()))
 
 
 @FUZZ
-@given(st.sampled_from(MANIFEST_PATHS), json_values)
+@given(_lazy(lambda: st.sampled_from(list(_paths(_manifest())))), json_values)
 def test_manifest_field_replaced_by_any_json(path, value):
-    m = json.loads(json.dumps(MANIFEST))
+    m = json.loads(json.dumps(_manifest()))
     d = m
     for k in path[:-1]:
         d = d[k]
     d[path[-1]] = value
-    _opens_cleanly_or_says_why(_zip(json.dumps(m).encode(), NPZ_BYTES))
+    _opens_cleanly_or_says_why(_zip(json.dumps(m).encode(), _npz_bytes()))
 
 
 @FUZZ
-@given(mutated(NPZ_BYTES, max_ops=4))
+@given(_lazy(lambda: mutated(_npz_bytes(), max_ops=4)))
 def test_mutated_arrays_repacked(npz):
-    _opens_cleanly_or_says_why(_zip(MANIFEST_TEXT, npz))
+    _opens_cleanly_or_says_why(_zip(_manifest_text(), npz))
 
 
-array_names = st.sampled_from(sorted(ARRAYS))
+array_names = _lazy(lambda: st.sampled_from(sorted(_arrays())))
 odd_arrays = st.one_of(
     st.just(np.zeros(0, np.float32)),
     st.integers(0, 3).flatmap(lambda nd: st.tuples(*[st.integers(0, 5)] * nd)).flatmap(
@@ -165,7 +186,7 @@ odd_arrays = st.one_of(
 @FUZZ
 @given(st.dictionaries(array_names, odd_arrays, min_size=1, max_size=3))
 def test_arrays_replaced_by_odd_shapes_and_types(changes):
-    _opens_cleanly_or_says_why(_zip(MANIFEST_TEXT, _npz({**ARRAYS, **changes})))
+    _opens_cleanly_or_says_why(_zip(_manifest_text(), _npz({**_arrays(), **changes})))
 
 
 # --- the CSV importer ---------------------------------------------------------------------------
