@@ -24,7 +24,7 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
-from .widgets import cache_axes
+from .widgets import cache_axes, fit_title
 
 BUDGET = 0.05
 EDGE_RGB = np.array([35, 35, 35], np.uint8)
@@ -80,7 +80,8 @@ class RegionsView(QWidget):
         pi = self.plane.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
-        pi.setTitle("regions, shaded by slope ||∂z/∂x|| of the output's logit", size="10pt")
+        pi.setTitle("regions, shaded by the slope<br>||∂z/∂x|| of the output's logit",
+                    size="10pt")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         pi.addItem(self.image)
@@ -97,7 +98,7 @@ class RegionsView(QWidget):
         hp = self.history.getPlotItem()
         hp.setMenuEnabled(False)
         hp.hideButtons()
-        hp.setTitle("number of regions over the run", size="10pt")
+        hp.setTitle("number of regions<br>over the run", size="10pt")
         hp.setLabel("bottom", "epoch")
         hp.setLabel("left", "regions")
         hp.showGrid(x=True, y=True, alpha=0.2)
@@ -112,6 +113,12 @@ class RegionsView(QWidget):
         self.bound_line.hide()
         cache_axes(hp)
 
+        # On one line each, and the least width of their plots, the titles pushed the two
+        # plots past the view's right edge at 1024x768 (the plane cut at x1 = 1.6, the moons
+        # reach 2.1): two lines, and no say in the width.
+        for plot_item in (pi, hp):
+            plot_item.titleLabel.setPreferredWidth(0)
+            fit_title(plot_item)
         self.split = QSplitter()
         self.split.addWidget(self.plane)
         self.split.addWidget(self.history)

@@ -79,3 +79,20 @@ def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
     qtbot.waitUntil(lambda: view.result.epoch == 20, timeout=60_000)
     assert view.split.isVisible() and "epoch 20:" in view.header.text()
     assert view.bound_line.value() == 22
+    # Narrow beside the settings, each plot whole in its widget, the plane showing every
+    # point: one-line titles held the plots wider than their widgets (at 1024x768 the plane was
+    # cut at x1 = 1.6, the moons reach 2.1, and the count plot's right half was off the view).
+    w.main_split.setSizes([10_000, 1])  # the settings as wide as they go: the view narrowest
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    X = w.dataset.X_train
+
+    def fits() -> None:
+        for plot in (view.plane, view.history):
+            room = plot.viewport().rect().adjusted(-1, -1, 1, 1)
+            drawn = plot.mapFromScene(plot.getPlotItem().sceneBoundingRect()).boundingRect()
+            assert room.contains(drawn), (plot, drawn, room)
+        (x0, x1), (y0, y1) = view.plane.getPlotItem().getViewBox().viewRange()
+        assert x0 <= X[:, 0].min() and X[:, 0].max() <= x1
+        assert y0 <= X[:, 1].min() and X[:, 1].max() <= y1
+    qtbot.waitUntil(fits, timeout=10_000)
