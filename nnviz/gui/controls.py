@@ -153,7 +153,11 @@ class RunControls(QFrame):
     def set_epoch(self, epoch: int, live_epoch: int = -1) -> None:
         """The epoch shown; ``live_epoch`` past it means the timeline shows the past."""
         if epoch < live_epoch:
-            self.epoch.setText(f"Epoch {epoch:,} of {live_epoch:,}")
+            # "of N" under it, smaller: on one line, "Epoch 200 of 337,265" ran under the
+            # "Stop at epoch" field at 1024 px and lost its start ("ooch 200 of ...").
+            pt = self.epoch.font().pointSizeF() * 0.55
+            self.epoch.setText(f"Epoch {epoch:,}<div style='font-size:{pt:g}pt; "
+                               f"font-weight:normal'>of {live_epoch:,}</div>")
         else:
             self.epoch.setText(f"Epoch {epoch:,}")
 

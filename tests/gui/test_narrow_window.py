@@ -345,3 +345,18 @@ def test_the_gradients_plots_are_the_main_thing_on_a_projector(main_window, qtbo
     view.caption.linkActivated.emit("less")
     assert view.caption.text() == short
     qtbot.waitUntil(plots_first, timeout=10_000)
+
+
+def test_a_past_epochs_header_fits_beside_the_stop_field_at_1024(main_window, qtbot):
+    # "Epoch 200 of 337,265" on one line ran under the "Stop at epoch" field at 1024 px and lost
+    # its start ("ooch 200 of 337,265"): "of 337,265" goes under it, smaller.
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    c = w.controls
+    c.set_epoch(200, 337_265)  # what the timeline shows at epoch 200 of such a run
+    QApplication.processEvents()
+    label = c.epoch
+    assert "Epoch 200" in label.text() and "of 337,265" in label.text()
+    assert label.sizeHint().width() <= label.width()
+    field = c.stop_at
+    assert _in_window(label, w).left() >= _in_window(field, w).right()
