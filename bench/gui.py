@@ -443,6 +443,8 @@ def painted_widget(w, views, name: str):
     for attr in ("canvas", "grid"):
         if hasattr(v, attr):
             return getattr(v, attr)
+    if hasattr(v, "map_glw"):  # the landscape: its map, where the model's dot moves
+        return v.map_glw.viewport()
     if hasattr(v, "glw"):
         return v.glw.viewport()
     if hasattr(v, "plot"):

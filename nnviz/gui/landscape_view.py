@@ -53,6 +53,7 @@ SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
 
 
 MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
+PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
 
@@ -299,6 +300,11 @@ class LandscapeView(QWidget):
         # room (they were a strip 50 px high at 1280x720).
         self.explanation_scroll = CappedScroll(self.explanation, 0.2)
         lay.addWidget(self.explanation_scroll)
+        # No empty axes before the first landscape (its probe may still compile), the words
+        # instead.
+        for part in (self.glw, self.map_glw, self.map_key):
+            part.hide()
+        self.summary.setText(PREPARING)
 
     def apply_look(self) -> None:
         """Every curve, mark and note in the current theme: the path in its red lightened on
@@ -423,9 +429,9 @@ class LandscapeView(QWidget):
         if self.extras_key in snapshot.extras and snapshot.extras[self.extras_key] is None:
             # The probe's functions compile in the background: ask again in a moment (no
             # snapshot may come meanwhile when the run is paused).
-            self.summary.setText("Preparing the landscape (compiling its functions for this "
-                                 "network)\u2026")
-            self.glw.setVisible(self.result is not None)  # no empty axes meanwhile
+            self.summary.setText(PREPARING)
+            for part in (self.glw, self.map_glw, self.map_key):  # no empty axes meanwhile
+                part.setVisible(self.result is not None)
             if not self.playing():
                 QTimer.singleShot(300, self, self._send)
             return
@@ -434,7 +440,8 @@ class LandscapeView(QWidget):
             return
         if r is not self.result:
             last, self.result = self.result, r
-            self.glw.show()
+            for part in (self.glw, self.map_glw, self.map_key):
+                part.show()
             if last is not None and r.land is last.land and r.now is not None:
                 # The same landscape, the model placed on it anew (the probe's frames between
                 # two landscapes): the white dot and the path move, nothing else is drawn again.
@@ -584,6 +591,10 @@ class LandscapeView(QWidget):
         else:
             top = 1.1 * max(highest, limit if math.isfinite(limit) else 0.0)
             self.sharp_note.setText("")
+        if r.sharpness_compiling:  # the plot would show the limit alone, and not say why
+            top = top if top > 0 else 1.0
+            self.sharp_note.setText("compiling\u2026")
+            self.sharp_note.setPos(float(r.path.epochs[0]), 0.9 * top)
         bottom = min(0.0, float(values.min(initial=0.0)))
         self.sharp_plot.setYRange(bottom, top if top > bottom else bottom + 1.0, padding=0)
 

@@ -109,6 +109,24 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     assert drawn and drawn[0][0].shape == r.land.values.shape  # the picture, drawn anew
     assert [(p.pos().x(), p.pos().y()) for p in view.path_now.points()] == \
         [tuple(r.path.ab[-1])]
+    # A landscape whose sharpness still compiles (LandscapeProbe hands out the map first): the
+    # sharpness plot says so where its curve will be, not the 2/lr line alone without a word.
+    frame(dataclasses.replace(r, land=dataclasses.replace(r.land),
+                              sharp_epochs=np.zeros(0, np.int64), sharp_values=np.zeros(0),
+                              sharpness_missing=len(r.path.epochs), sharpness_compiling=True),
+          300)
+    assert view.sharp_note.toPlainText() == "compiling\u2026"
+    assert "the sharpness is being prepared" in view.summary.text()
+    assert len(view.sharp_curve.getData()[0] or ()) == 0 and view.map_glw.isVisible()
+
+
+def test_before_its_first_landscape_the_view_says_it_is_preparing_without_empty_axes(qtbot):
+    from nnviz.gui.landscape_view import PREPARING, LandscapeView
+    view = LandscapeView(set_params=lambda p: None, undo_stack=lambda: None)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.summary.isVisible() and view.summary.text() == PREPARING
+    assert not any(part.isVisible() for part in (view.map_glw, view.glw, view.map_key))
 
 
 def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window, qtbot):
