@@ -108,14 +108,28 @@ class WrappedLabel(QLabel):
             self._hold()
 
     def _hold(self) -> None:
-        # QLabel's height for a width is at least its minimum height: ask without it, or a label
-        # once narrow (five lines) kept five lines' height when it grew wide.
-        held = self.minimumHeight()
-        if held:
-            self.setMinimumHeight(0)
-        h = self.heightForWidth(self.width()) if self.width() > 0 and self.text() else 0
-        if h > 0:
+        h = self._needed(self.width()) if self.width() > 0 and self.text() else 0
+        if h > 0 and h != self.minimumHeight():
             self.setMinimumHeight(h)
+
+    def _needed(self, width: int) -> int:
+        """The text's height at ``width``, asked of a ruler: QLabel's height for a width is at
+        least its minimum height, so a label once narrow (five lines) kept five lines' height
+        when it grew wide; and dropping its minimum to ask, then setting it again, laid out its
+        column twice a frame (the metrics line changes with every snapshot)."""
+        ruler = self.__dict__.get("_ruler")
+        if ruler is None:
+            ruler = self._ruler = QLabel()
+            ruler.setWordWrap(True)
+        if ruler.styleSheet() != self.styleSheet():
+            ruler.setStyleSheet(self.styleSheet())
+        ruler.setFont(self.font())
+        ruler.setTextFormat(self.textFormat())
+        ruler.setMargin(self.margin())
+        ruler.setIndent(self.indent())
+        ruler.setContentsMargins(self.contentsMargins())
+        ruler.setText(self.text())
+        return ruler.heightForWidth(width)
 
 
 def keep_axis_title_inside(plot_item) -> None:
