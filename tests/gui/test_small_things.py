@@ -343,3 +343,34 @@ def test_the_view_menu_has_every_tab(main_window):
     w.show_view("network")
     w.view_menu.actions()[0].trigger()
     assert w.tabs.currentIndex() == 0
+
+
+def test_the_run_stops_while_quit_asks_and_goes_on_after_cancel(main_window, qtbot, wait_run):
+    # The run went on training under the question: it asked about 720 epochs, and a second
+    # later there were 925. Now it pauses to ask, and Cancel plays on.
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    w, actions = main_window, main_window.session_actions
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.epoch > 30,
+                    timeout=30_000)
+    seen = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        epoch = w.worker.loop.trainer.epoch
+        seen.append((box.text(), w.playing, w.worker.loop.playing, epoch))
+        QTimer.singleShot(300, lambda: seen.append(w.worker.loop.trainer.epoch))
+        QTimer.singleShot(400, lambda: box.button(QMessageBox.StandardButton.Cancel).click())
+    QTimer.singleShot(0, answer)
+    w.quit_action.trigger()
+    (text, playing, worker_playing, epoch), later = seen
+    assert not playing and not worker_playing
+    assert text == f"The run has trained {epoch:,} epochs that are not saved."
+    assert later == epoch  # nothing trained under the question
+    assert w.isVisible() and w.playing  # Cancel: it plays on
+    qtbot.waitUntil(lambda: w.worker.loop.trainer.epoch > epoch, timeout=30_000)
+    w.pause()

@@ -27,6 +27,13 @@ class ClosingMixin:
         return s.live_epoch
 
     def may_close(self) -> bool:
+        w = self.window
+        was_playing = bool(getattr(w, "playing", False))
+        if was_playing:
+            # The run stops while the question is asked, or it went on training under it and
+            # the number it gave was out of date (720 epochs asked, 925 a second later).
+            w.pause()
+            self._wait_paused()
         n = self.unsaved_epochs()
         if not n:
             return True
@@ -45,4 +52,21 @@ class ClosingMixin:
             self.save()  # asks for a file if there is none; the window closes once written
             if self._pending_writes:
                 self._close_when_written = True
+        elif was_playing:  # Cancel: back to what it was doing
+            w.play()
         return False
+
+    def _wait_paused(self, timeout_ms: int = 1000) -> None:
+        """Until the worker has taken the pause and its last epoch is drawn (a chunk in
+        progress finishes first), at most ``timeout_ms``."""
+        from PySide6.QtCore import QElapsedTimer, QEventLoop
+        from PySide6.QtWidgets import QApplication
+        w, clock = self.window, QElapsedTimer()
+        loop = w.worker.loop
+        clock.start()
+        while clock.elapsed() < timeout_ms:
+            s, t = w.last_snapshot, loop.trainer
+            if not loop.playing and s is not None and t is not None and \
+                    s.live_epoch == t.epoch:
+                return
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
