@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QScrollArea, QSizePolicy,
                                QSplitter, QToolTip, QVBoxLayout, QWidget)
 
@@ -346,6 +346,35 @@ class NeuronGrid(QWidget):
             y += rows * (th + self.GAP) + self.GAP
         self.setMinimumHeight(y)
 
+    def layer_labels(self, font: QFont) -> list[tuple[QRect, int, str, QFont]]:
+        """Each layer's label: its room, flags, text and the font it fits in. The room is the
+        layer's rows of tiles and the gap under them: a label on two lines (in presentation
+        mode's larger text) was cut at its top and bottom in one tile's height; smaller where
+        even that is too short."""
+        out = []
+        th = self.tile_size()[1]
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        for layer, y, n, per_row in self._blocks:
+            if layer < 0:
+                text = f"input ({self.spec.n_inputs})"
+            elif layer == self.spec.n_layers - 1:
+                text = f"output ({self.spec.output_activation})"
+            else:
+                text = (f"hidden {layer + 1}: {self.spec.hidden[layer]} "
+                        f"{self.spec.activations[layer]}")
+            rows = (n + per_row - 1) // per_row
+            room = QRect(6, y, self.LABEL_W - 12, rows * (th + self.GAP))
+            if rows == 1:
+                room.setTop(y - self.GAP // 2)
+            size = font.pointSizeF()
+            fitted = QFont(font)
+            while size > 0.6 * font.pointSizeF() and QFontMetrics(fitted).boundingRect(
+                    room, flags, text).height() > room.height():
+                size -= 0.5
+                fitted.setPointSizeF(size)
+            out.append((room, flags, text, fitted))
+        return out
+
     def tiles_in(self, area: QRect) -> list[tuple[QRect, int, int]]:
         """The tiles that meet ``area``, found from the rows' positions (a 2-512x8-1 network has
         4,097 tiles and the scroll area shows a few dozen)."""
@@ -398,18 +427,11 @@ class NeuronGrid(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         font = QFont(self.font())
         p.setFont(font)
-        for layer, y in self._rows:
-            if layer < 0:
-                text = f"input ({self.spec.n_inputs})"
-            elif layer == self.spec.n_layers - 1:
-                text = f"output ({self.spec.output_activation})"
-            else:
-                text = (f"hidden {layer + 1}: {self.spec.hidden[layer]} "
-                        f"{self.spec.activations[layer]}")
+        for room, flags, text, fitted in self.layer_labels(font):
+            p.setFont(fitted)
             p.setPen(QColor(*colors.text()))
-            p.drawText(QRect(6, y, self.LABEL_W - 12, self.tile_size()[1]),
-                       Qt.AlignmentFlag.AlignVCenter
-                       | Qt.TextFlag.TextWordWrap, text)
+            p.drawText(room, flags, text)
+        p.setFont(font)
         tiles = self.tiles_in(event.rect())
         for layer in {t[1] for t in tiles}:
             self._make_images(layer, [u for _, la, u in tiles if la == layer])

@@ -150,3 +150,24 @@ def test_the_large_maps_title_keeps_its_height_whatever_its_numbers(qtbot):
         heights.append((panel.title.height(), panel.plot.height()))
     assert "from 0.000324 to 1" in panel.title.text()
     assert len(set(heights)) == 1, heights
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.6], ids=["normal", "presentation"])
+def test_every_layers_label_is_whole(view, scale):
+    # In presentation mode's larger text "hidden 1: 4 sigmoid" took two lines in one tile's
+    # height and was cut at its top and bottom.
+    from PySide6.QtGui import QFont, QFontMetrics
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    font = QFont(view.grid.font())
+    font.setPointSizeF(font.pointSizeF() * scale)
+    view.grid.setFont(font)
+    labels = view.grid.layer_labels(font)
+    assert [text for *_, text, _ in labels] == [
+        "input (2)", "hidden 1: 4 sigmoid", "hidden 2: 10 sigmoid", "hidden 3: 4 sigmoid",
+        "output (sigmoid)"]
+    for room, flags, text, fitted in labels:
+        needed = QFontMetrics(fitted).boundingRect(room, flags, text)
+        assert needed.height() <= room.height() and needed.width() <= room.width(), text
+        assert fitted.pointSizeF() >= 0.8 * font.pointSizeF(), text  # still large
+    view.grab()
