@@ -68,3 +68,13 @@ def test_each_ready_sweep_trains_with_its_defaults(key):
             np.testing.assert_array_equal(w, w2)
             np.testing.assert_array_equal(b, b2)
         assert all(np.isfinite(w).all() for w, _ in params)
+
+
+def test_the_width_sweeps_members_read_as_widths_not_depths():
+    # Its tiles said "hidden 16" over an axis titled "hidden layers": a reviewer read it as
+    # sixteen layers. The hidden axis holds each member's layer widths.
+    from nnviz.core.sweep_driver import axis_title, member_label
+    (axis,) = ready("width").spec().axes
+    assert axis.name == "hidden" and axis_title(axis.name) == "hidden layer widths"
+    assert [member_label({"hidden": v}, (axis,)) for v in axis.values[:2]] == \
+        [f"widths {axis.values[0][0]}", f"widths {axis.values[1][0]}"]
