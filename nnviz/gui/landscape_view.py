@@ -30,7 +30,8 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes, fit_title
+from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes,
+                      loose_title)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -56,18 +57,6 @@ MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis a
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
-
-
-def _loose_title(plot, columns: int) -> None:
-    """``plot``'s title over its first ``columns`` layout columns (its axes and colour bar
-    included), with no say in its column's width: pyqtgraph makes a title's text width the
-    plot's minimum and preferred width, and those pushed the right column out of a narrow view
-    (1024x768 beside the settings). LandscapeView._fit_titles sizes the text to the width the
-    column gets."""
-    # presentation.scale_scene leaves the title's size to _fit_titles (fit_title marks it);
-    # an explicit width: pyqtgraph's updateMin sets the minimum only
-    plot.titleLabel.setPreferredWidth(0)
-    fit_title(plot, columns)
 
 
 def _sharpness_title(limit: str) -> str:
@@ -263,9 +252,9 @@ class LandscapeView(QWidget):
                                                 name="2/lr")
         self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
         self.sharp_plot.addItem(self.sharp_note)
-        _loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
+        loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
         for plot in (self.line_plot, self.path_plot, self.sharp_plot):
-            _loose_title(plot, 3)
+            loose_title(plot, 3)
         self.scale = 1.0  # the widths below are the normal mode's
         self.apply_look()
         colors.follow(self, self.apply_look)
@@ -302,8 +291,7 @@ class LandscapeView(QWidget):
         lay.addWidget(self.explanation_scroll)
         # No empty axes before the first landscape (its probe may still compile), the words
         # instead.
-        for part in (self.glw, self.map_glw, self.map_key):
-            part.hide()
+        self._show_plots(False)
         self.summary.setText(PREPARING)
 
     def apply_look(self) -> None:
@@ -338,8 +326,7 @@ class LandscapeView(QWidget):
         red = colors.hex_of(path)
         self.map_key.setText(f"<span style='color:{red}'><b>red</b></span>: the path, from the "
                              "square; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
-        if hasattr(self, "_fit_titles"):
-            QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
+        QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
 
     @staticmethod
     def _line_title() -> str:
@@ -430,8 +417,7 @@ class LandscapeView(QWidget):
             # The probe's functions compile in the background: ask again in a moment (no
             # snapshot may come meanwhile when the run is paused).
             self.summary.setText(PREPARING)
-            for part in (self.glw, self.map_glw, self.map_key):  # no empty axes meanwhile
-                part.setVisible(self.result is not None)
+            self._show_plots(self.result is not None)  # no empty axes meanwhile
             if not self.playing():
                 QTimer.singleShot(300, self, self._send)
             return
@@ -440,8 +426,7 @@ class LandscapeView(QWidget):
             return
         if r is not self.result:
             last, self.result = self.result, r
-            for part in (self.glw, self.map_glw, self.map_key):
-                part.show()
+            self._show_plots(True)
             if last is not None and r.land is last.land and r.now is not None:
                 # The same landscape, the model placed on it anew (the probe's frames between
                 # two landscapes): the white dot and the path move, nothing else is drawn again.
@@ -452,6 +437,10 @@ class LandscapeView(QWidget):
         if r.sharpness_missing and not self.playing():
             # The rest of the history, now it is still (once the sharpness has compiled).
             QTimer.singleShot(300 if r.sharpness_compiling else 0, self, self._send)
+
+    def _show_plots(self, on: bool) -> None:
+        for part in (self.glw, self.map_glw, self.map_key):
+            part.setVisible(on)
 
     def ready(self) -> bool:
         """Whether the view shows the snapshot drawn last, sharpness history and all (for
@@ -474,7 +463,7 @@ class LandscapeView(QWidget):
 
     def _fit_titles(self) -> None:
         """Each plot's title as large as fits the plot's width, up to the normal (or
-        presentation) size: the titles have no say in the columns' widths (_loose_title), so a
+        presentation) size: the titles have no say in the columns' widths (loose_title), so a
         long one would run past its plot. And the plots' height: presentation mode's larger
         text needs taller plots; the view scrolls below it rather than squeezing the side
         plots to strips."""

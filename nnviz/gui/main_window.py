@@ -632,8 +632,8 @@ class MainWindow(QMainWindow):
         mis-click on the data set's box)."""
         kept: dict = {}
         self.replaced_run = kept
-        s = getattr(self, "_drawn", None)  # (none yet while the window is being built)
-        if s is None or s.epoch == 0 or getattr(self, "_closed", False):
+        s = self._drawn
+        if s is None or s.epoch == 0 or self._closed:
             return
         problem = self.current_problem()
         actions = getattr(self, "session_actions", None)

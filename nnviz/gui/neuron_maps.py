@@ -280,7 +280,6 @@ class NeuronGrid(QWidget):
         self.spec = None
         self.selected: tuple[int, int] | None = None
         self._tiles: list[tuple[QRect, int, int]] = []
-        self._rows: list[tuple[int, int]] = []  # (layer, top) of each layer's rows of tiles
         self._blocks: list[tuple[int, int, int, int]] = []  # (layer, top, units, per row)
         self._laid_out = None  # what the tiles were laid out for
         # (layer, unit) -> (Strip, index): the tiles' images, made when first in sight
@@ -322,7 +321,7 @@ class NeuronGrid(QWidget):
 
     def _layout(self) -> None:
         if self.maps is None:
-            self._tiles, self._rows, self._blocks, self._laid_out = [], [], [], None
+            self._tiles, self._blocks, self._laid_out = [], [], None
             self.setMinimumHeight(40)
             return
         tw, th = self.tile_size()
@@ -333,10 +332,9 @@ class NeuronGrid(QWidget):
         if key == self._laid_out:
             return  # new maps of the same network: the tiles stay where they are
         self._laid_out = key
-        self._tiles, self._rows, self._blocks = [], [], []
+        self._tiles, self._blocks = [], []
         y = self.GAP
         for layer, n in zip(range(-1, len(counts) - 1), counts):
-            self._rows.append((layer, y))
             self._blocks.append((layer, y, n, per_row))
             for unit in range(n):
                 r, c = divmod(unit, per_row)
@@ -426,7 +424,6 @@ class NeuronGrid(QWidget):
             return
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         font = QFont(self.font())
-        p.setFont(font)
         for room, flags, text, fitted in self.layer_labels(font):
             p.setFont(fitted)
             p.setPen(QColor(*colors.text()))

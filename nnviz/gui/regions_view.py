@@ -24,7 +24,7 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
-from .widgets import cache_axes, fit_title
+from .widgets import cache_axes, loose_title
 
 BUDGET = 0.05
 EDGE_RGB = np.array([35, 35, 35], np.uint8)
@@ -117,8 +117,7 @@ class RegionsView(QWidget):
         # plots past the view's right edge at 1024x768 (the plane cut at x1 = 1.6, the moons
         # reach 2.1): two lines, and no say in the width.
         for plot_item in (pi, hp):
-            plot_item.titleLabel.setPreferredWidth(0)
-            fit_title(plot_item)
+            loose_title(plot_item)
         self.split = QSplitter()
         self.split.addWidget(self.plane)
         self.split.addWidget(self.history)
@@ -161,7 +160,6 @@ class RegionsView(QWidget):
             self.split.hide()
             return
         self.no_regions.hide()
-        self.use_relu.hide()
         self.split.show()
         self._draw_plane(r)
         self.count_curve.setData(r.history_epochs, r.history_counts)

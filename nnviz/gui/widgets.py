@@ -154,20 +154,17 @@ class _SaysOutOfRange:
         if state == QValidator.State.Invalid:
             number = self._typed(text)
             if number is not None and not self.minimum() <= number <= self.maximum():
-                self._refused = number
-                return QValidator.State.Intermediate, text, pos
-        self._refused = None
+                return QValidator.State.Intermediate, text, pos  # fixup says why
         if state == QValidator.State.Acceptable:
             self._said = None  # a number in range: the next refusal is said again
         return state, text, pos
 
     def fixup(self, text: str) -> str:  # noqa: D102 (Qt)
-        refused = getattr(self, "_refused", None)
-        self._refused = None
+        # Beyond the range ("99999999"), or below it ("2" where 10 is the least: a number on
+        # its way until Enter, which Qt drops without a word).
         low, high = self.minimum(), self.maximum()
-        if refused is None:  # "2" where 10 is the least: a number on its way, until Enter
-            typed = self._typed(text)
-            refused = typed if typed is not None and not low <= typed <= high else None
+        typed = self._typed(text)
+        refused = typed if typed is not None and not low <= typed <= high else None
         if refused is not None and text != getattr(self, "_said", None):  # once per text
             self._said = text
             fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
@@ -535,6 +532,18 @@ def fit_title(plot, columns: int = 3) -> None:
     title_min()
     plot.layout.removeItem(label)
     plot.layout.addItem(label, 0, 0, 1, columns)
+
+
+def loose_title(plot, columns: int = 3) -> None:
+    """``plot``'s title over its first ``columns`` layout columns (its axes and colour bar
+    included), with no say in its column's width, minimum or preferred: pyqtgraph makes a
+    title's text width both, and those pushed plots out of a narrow view (the Landscape's right
+    column, the Regions view's count plot, at 1024x768 beside the settings). Whoever sets the
+    title sizes its text to the width the column gets (or breaks its lines)."""
+    # fit_title drops the minimum (pyqtgraph's updateMin sets only that); the preferred width
+    # is an explicit one
+    plot.titleLabel.setPreferredWidth(0)
+    fit_title(plot, columns)
 
 
 class FittedTitles(QObject):

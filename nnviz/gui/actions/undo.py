@@ -24,6 +24,8 @@ UNDO_LIMIT = 100
 # near the present one in the undo stack; farther steps bring back a fresh model of their
 # settings, as before.
 KEPT_STEPS = 4
+
+
 def same_problem(a: Problem, b: Problem) -> bool:
     """The same data (the same generator settings, or the very points), network, settings and
     seed: a panel edit that changed none of them is no undo step."""
@@ -125,8 +127,7 @@ class ProblemCommand(AppliedCommand):
     def put(self, value: Problem, undoing: bool) -> None:
         target, leaving = ("before", "after") if undoing else ("after", "before")
         self.actions.apply_state(value, self.kept[target])
-        self.kept[leaving] = self.actions.keep_run(
-            getattr(self.actions.window, "replaced_run", {}))
+        self.kept[leaving] = self.actions.window.replaced_run
 
 
 class PointsCommand(AppliedCommand):
@@ -209,15 +210,9 @@ class UndoMixin:
         self._current = state
         self._update_edit_toolbar()
 
-    def keep_run(self, kept: dict) -> dict:
-        """``kept`` (a window's ``replaced_run``), once the undo stack frees the runs of the
-        steps far from the present one (:data:`KEPT_STEPS`) whenever it moves."""
-        if not self.__dict__.get("_freeing_runs"):
-            self._freeing_runs = True
-            self.undo_stack.indexChanged.connect(self._free_far_runs)
-        return kept
-
     def _free_far_runs(self, index: int) -> None:
+        """The undo stack has moved to ``index``: the trained runs of the steps more than
+        :data:`KEPT_STEPS` from it are let go."""
         stack = self.undo_stack
         for i in range(stack.count()):
             command = stack.command(i)
@@ -253,7 +248,7 @@ class UndoMixin:
             return False
         self._current = state
         self.undo_stack.push(ProblemCommand(self, text, before, state,
-                                            self.keep_run(self.window.replaced_run)))
+                                            self.window.replaced_run))
         self._update_edit_toolbar()
         return True
 
@@ -263,7 +258,7 @@ class UndoMixin:
             return  # the window refused the edit, or nothing changed
         before, self._current = self._current, now
         self.undo_stack.push(ProblemCommand(self, describe_change(before, now) or text,
-                                            before, now, self.keep_run(self.window.replaced_run)))
+                                            before, now, self.window.replaced_run))
         self._update_edit_toolbar()
 
     def _learning_rate_changed(self, *_) -> None:
