@@ -65,7 +65,7 @@ from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import WrappedLabel
+from .widgets import StatusBar, WrappedLabel
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         cv.addWidget(self.controls)
         cv.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
+        self.setStatusBar(StatusBar())  # a message too long for it ends in "..." (+ tooltip)
         self.statusBar().setSizeGripEnabled(True)
         self.statusBar().addPermanentWidget(self.controls.status)
 

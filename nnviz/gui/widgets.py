@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QValidator
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QValidator
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
-                               QScrollArea, QSizePolicy, QSpinBox, QWidget)
+                               QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
+                               QStyleOption, QWidget)
 
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #555;"
@@ -44,6 +45,72 @@ class MessageLabel(QLabel):
 
     def is_error(self) -> bool:
         return self.isVisible() and self.property("nnvizTint") == "error"
+
+
+class StatusBar(QStatusBar):
+    """A status bar whose message, when longer than the room it has, ends in "..." where it
+    is cut, and whose tooltip then says all of it. Qt's own cut a message off in mid-word
+    against the permanent widgets (at 1024 px: "...(a value you pi|compiling..."), with no
+    way to read the rest. ``currentMessage()`` stays the whole text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._permanent: list[QWidget] = []
+        self.messageChanged.connect(self._update_tip)
+
+    def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
+        super().addPermanentWidget(widget, stretch)
+        self._permanent.append(widget)
+
+    def message_rect(self) -> QRect:
+        """Where the message is drawn: QStatusBarPrivate::messageRect's room, left of the
+        size grip and the first visible permanent widget (left to right)."""
+        left, right = 6, self.width() - 12
+        grip = self.findChild(QSizeGrip)
+        if grip is not None and grip.isVisible():
+            right = grip.x()
+        for w in self._permanent:
+            if w.isVisible():
+                right = min(right, w.x() - 2)
+                break
+        return QRect(left, 0, max(0, right - left), self.height())
+
+    def displayed_message(self) -> str:
+        """The message as drawn: whole, or cut with "..." to fit ``message_rect``."""
+        return self.fontMetrics().elidedText(self.currentMessage(), Qt.TextElideMode.ElideRight,
+                                             self.message_rect().width())
+
+    def _update_tip(self, *_) -> None:
+        text = self.currentMessage()
+        self.setToolTip(text if text and self.displayed_message() != text else "")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_tip()
+
+    def paintEvent(self, event) -> None:
+        if not self.currentMessage():
+            super().paintEvent(event)
+            return
+        # As QStatusBar::paintEvent with a message: the panel, the permanent widgets' frames,
+        # the message -- elided.
+        p = QPainter(self)
+        opt = QStyleOption()
+        opt.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, opt, p, self)
+        for w in self._permanent:
+            if w.isVisible():
+                item = QStyleOption()
+                item.rect = w.geometry().adjusted(-2, -1, 2, 1)
+                item.palette = self.palette()
+                item.state = QStyle.StateFlag.State_None
+                self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, item,
+                                           p, w)
+        p.setPen(self.palette().windowText().color())
+        p.drawText(self.message_rect(), Qt.AlignmentFlag.AlignLeading
+                   | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+                   self.displayed_message())
+        p.end()
 
 
 class FittingLabel(QLabel):

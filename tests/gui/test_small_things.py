@@ -374,3 +374,26 @@ def test_the_run_stops_while_quit_asks_and_goes_on_after_cancel(main_window, qtb
     assert w.isVisible() and w.playing  # Cancel: it plays on
     qtbot.waitUntil(lambda: w.worker.loop.trainer.epoch > epoch, timeout=30_000)
     w.pause()
+
+
+def test_a_status_message_too_long_for_the_bar_ends_in_dots_and_its_tooltip_has_it_all(
+        bare_window, qtbot):
+    """At 1024 px a note the editor shows in full ("Training changed: ... Note: learning rate
+    0.01: the defaults ... (a value you pick yourself is kept).") was cut off in mid-word in the
+    status bar against "compiling...", with no way to read the rest (reviewer)."""
+    w = bare_window
+    w.resize(1024, 768)
+    w.training_panel.optimizer.setCurrentText("adam")  # a fresh model, with a note on the rate
+    bar = w.statusBar()
+    full = bar.currentMessage()
+    assert "a value you pick yourself is kept" in full and w.editor.note.text() == full
+    qtbot.waitUntil(lambda: bar.width() <= 1024)
+    assert bar.toolTip() == full  # the whole text, where the bar cuts it
+    shown = bar.displayed_message()
+    assert shown.endswith("\u2026") and full.startswith(shown[:-1])
+    assert bar.fontMetrics().horizontalAdvance(shown) <= bar.message_rect().width()
+    # The message ends left of the permanent status ("compiling...") it ran into.
+    assert bar.message_rect().right() < w.controls.status.x()
+    w.resize(3000, 768)  # room for all of it: no dots, no tooltip
+    qtbot.waitUntil(lambda: bar.displayed_message() == full)
+    assert bar.toolTip() == ""
