@@ -32,8 +32,8 @@ import optax
 
 from . import compiled, losses
 from .network import NetworkSpec, device_array
-from .training import (batch_order, make_optimizer, pad_points, padded_size,
-                       shuffled_order)
+from .training import (batch_order, compile_key, make_optimizer, pad_points, padded_size,
+                       penalty, penalty_rates, shuffled_order)
 
 STAGES = ("forward", "loss", "delta", "grad", "batch", "update")
 STAGE_TITLES = {
@@ -289,19 +289,21 @@ def _point_grad_fn(spec: NetworkSpec, loss: str):
 
 
 @compiled.per_problem()
-def _batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
-    def objective(params, X, T):
-        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
+def _batch_grad_fn(spec: NetworkSpec, key):
+    """``grad(params, X, T, rates)``; ``key`` a ``training.compile_key``, ``rates`` its
+    ``penalty_rates`` (a new rate compiles nothing)."""
+    def objective(params, X, T, rates):
+        return losses.data_loss(spec, key.loss, params, X, T) + penalty(params, key, rates)
     return jax.jit(jax.grad(objective))
 
 
 @compiled.per_problem()
-def _padded_batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+def _padded_batch_grad_fn(spec: NetworkSpec, key):
     """``_batch_grad_fn`` of rows padded with a mask (``training.pad_points``): one compile
     for every number of rows within a padded size (a full batch whose points are edited)."""
-    def objective(params, X, T, mask, count):
-        return (losses.data_loss(spec, loss, params, X, T, mask, count)
-                + losses.penalty(params, l1, l2))
+    def objective(params, X, T, mask, count, rates):
+        return (losses.data_loss(spec, key.loss, params, X, T, mask, count)
+                + penalty(params, key, rates))
     return jax.jit(jax.grad(objective))
 
 
@@ -309,8 +311,8 @@ def batch_gradient_jax(spec: NetworkSpec, cfg, params, X, T):
     """The gradient of the objective (data loss + penalty) on rows ``X`` by ``jax.grad``, the
     rows padded to ``training.padded_size``: an edited point compiles nothing."""
     p = pad_points(X, T, np.zeros(len(X), np.int32))
-    return _padded_batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))(
-        params, p.X, p.T, p.mask, p.count)
+    return _padded_batch_grad_fn(spec, compile_key(cfg))(params, p.X, p.T, p.mask, p.count,
+                                                         penalty_rates(cfg))
 
 
 @compiled.per_problem()
@@ -405,27 +407,27 @@ def next_step(model, index: int) -> Step:
     k = int(where[0]) // batch
     X, T = model.data.X_train, np.asarray(model.T_train)
     if k:
-        step = _batch_step_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2), cfg.optimizer)
+        step, rates = _batch_step_fn(spec, compile_key(cfg)), penalty_rates(cfg)
         for j in range(k):
             idx = rows[order[j]]
             params, opt_state = step(params, opt_state, device_array(X[idx]),
-                                     jnp.asarray(T[idx]))
+                                     jnp.asarray(T[idx]), rates)
         params, opt_state = jax.device_get((params, opt_state))
     return Step(int(model.epoch), k, n_batches, rows[order[k]], params, opt_state)
 
 
 @compiled.per_problem()
-def _batch_step_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, optimizer: str):
+def _batch_step_fn(spec: NetworkSpec, key):
     """One mini-batch step as the training loop makes it (jax's gradient, optax's update, the
     new weights), compiled as one function: op by op, the replay of an epoch's earlier batches
     compiled ~50 small executables the first time and dispatched each operation per batch."""
-    opt = make_optimizer(optimizer, 1.0)
+    opt = make_optimizer(key.optimizer, 1.0)
 
-    def objective(params, X, T):
-        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
+    def objective(params, X, T, rates):
+        return losses.data_loss(spec, key.loss, params, X, T) + penalty(params, key, rates)
 
-    def step(params, opt_state, X, T):
-        updates, new = opt.update(jax.grad(objective)(params, X, T), opt_state, params)
+    def step(params, opt_state, X, T, rates):
+        updates, new = opt.update(jax.grad(objective)(params, X, T, rates), opt_state, params)
         # as the training loop: the step count and hyperparameters stay as they were
         new = new._replace(count=opt_state.count, hyperparams=opt_state.hyperparams)
         return optax.apply_updates(params, updates), new

@@ -15,7 +15,6 @@ the best-weights replay.
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from typing import NamedTuple
 
 import jax
@@ -24,7 +23,8 @@ import numpy as np
 
 from . import compiled, losses
 from .network import device_array, init_params
-from .training import MAX_CHUNK, TrainState, _chunk_fn, batch_order
+from .training import (MAX_CHUNK, TrainState, _chunk_fn, batch_order, compile_key,
+                       penalty_rates)
 
 
 class TrainData(NamedTuple):
@@ -43,8 +43,9 @@ class ChunkOut(NamedTuple):
 
 
 def _shape(problem):
-    # Everything but the learning rate, which the optimiser state carries.
-    return problem.spec, replace(problem.config, learning_rate=1.0), len(problem.dataset.train_index)
+    # Everything but the learning rate (the optimiser state carries it) and the penalty rates
+    # (an argument of the call).
+    return problem.spec, compile_key(problem.config), len(problem.dataset.train_index)
 
 
 def train_data(problem) -> TrainData:
@@ -78,7 +79,8 @@ def train_chunk(problem, state: TrainState, data: TrainData, n_epochs: int) -> C
     """``state`` after up to ``n_epochs`` (<= MAX_CHUNK) epochs; pure: the same inputs give the
     same outputs, bit for bit."""
     run, _ = _chunk_fn(*_shape(problem))
-    return ChunkOut(*run(state, data.X, data.T, np.int32(min(int(n_epochs), MAX_CHUNK))))
+    return ChunkOut(*run(state, data.X, data.T, np.int32(min(int(n_epochs), MAX_CHUNK)),
+                         penalty_rates(problem.config)))
 
 
 def stack(states: list[TrainState]) -> TrainState:
@@ -95,11 +97,12 @@ def unstack(states: TrainState) -> list[TrainState]:
 def _many_fn(spec, config, n_train):
     run, _ = _chunk_fn(spec, config, n_train)
     # The chunk is jitted already (with its own compiler options): vmap of it compiles once.
-    return jax.vmap(run, in_axes=(0, None, None, None))
+    return jax.vmap(run, in_axes=(0, None, None, None, None))
 
 
 def train_many(problem, states: TrainState, data: TrainData, n_epochs: int) -> ChunkOut:
     """:func:`train_chunk` of every state in the batched ``states`` at once (one compile, one
     call): each member runs until its own loss stops being finite."""
     many = _many_fn(*_shape(problem))
-    return ChunkOut(*many(states, data.X, data.T, np.int32(min(int(n_epochs), MAX_CHUNK))))
+    return ChunkOut(*many(states, data.X, data.T, np.int32(min(int(n_epochs), MAX_CHUNK)),
+                          penalty_rates(problem.config)))

@@ -29,7 +29,8 @@ from . import compiled, losses
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import STAT_POINTS, forward_layers_fast, pad_rows
+from .training import (STAT_POINTS, TrainConfig, compile_key, forward_layers_fast, pad_rows,
+                       penalty, penalty_rates)
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
 MAX_STAT_POINTS = STAT_POINTS  # the gradient statistics use at most this many training points
@@ -129,9 +130,11 @@ def drawing_layers(spec: NetworkSpec, params, X_device) -> list[np.ndarray]:
 
 
 @compiled.per_problem()
-def _grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
-    def objective(params, X, T):
-        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
+def _grad_fn(spec: NetworkSpec, key: TrainConfig):
+    """``grad(params, X, T, rates)``: ``key`` is a ``training.compile_key`` (its loss and which
+    penalties are on), ``rates`` its ``penalty_rates``: a new rate compiles nothing."""
+    def objective(params, X, T, rates):
+        return losses.data_loss(spec, key.loss, params, X, T) + penalty(params, key, rates)
     return jax.jit(jax.grad(objective))
 
 
@@ -142,28 +145,29 @@ def layer_activations(spec: NetworkSpec, params, X: np.ndarray) -> list[np.ndarr
 
 
 @compiled.per_problem()
-def _stats_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
+def _stats_fn(spec: NetworkSpec, key: TrainConfig, n: int):
     """The gradient probe's numbers in one call: weights, gradients and activations on the
     first ``n`` training points (sliced inside: no separate slicing op per call)."""
-    grad = _grad_fn(spec, loss, l1, l2)
+    grad = _grad_fn(spec, key)
 
-    def f(params, X, T):
+    def f(params, X, T, rates):
         X, T = X[:n], T[:n]
-        return params, grad(params, X, T), forward_layers_fast(spec, params, X)
+        return params, grad(params, X, T, rates), forward_layers_fast(spec, params, X)
     return jax.jit(f)
 
 
 @compiled.per_problem()
-def _padded_stats_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+def _padded_stats_fn(spec: NetworkSpec, key: TrainConfig):
     """``_stats_fn`` on padded points (``Trainer.stat_data``): the gradient is the real
     points' mean; the activations of every row come back (the caller keeps the real ones)."""
-    def objective(params, X, T, mask, count):
-        return (losses.data_loss(spec, loss, params, X, T, mask, count)
-                + losses.penalty(params, l1, l2))
+    def objective(params, X, T, mask, count, rates):
+        return (losses.data_loss(spec, key.loss, params, X, T, mask, count)
+                + penalty(params, key, rates))
     grad = jax.grad(objective)
 
-    def f(params, X, T, mask, count):
-        return params, grad(params, X, T, mask, count), forward_layers_fast(spec, params, X)
+    def f(params, X, T, mask, count, rates):
+        return (params, grad(params, X, T, mask, count, rates),
+                forward_layers_fast(spec, params, X))
     return jax.jit(f)
 
 
@@ -173,14 +177,15 @@ def _stats(trainer, max_points: int = MAX_STAT_POINTS):
     padded = getattr(trainer, "stat_data", None)
     if padded is not None and max_points == MAX_STAT_POINTS:
         # A run on padded points: one compile for every edit of its points within a size.
-        f = _padded_stats_fn(trainer.spec, cfg.loss, float(cfg.l1), float(cfg.l2))
+        f = _padded_stats_fn(trainer.spec, compile_key(cfg))
         params, g, acts = jax.device_get(f(trainer.params, padded.X, padded.T, padded.mask,
-                                           padded.count))
+                                           padded.count, penalty_rates(cfg)))
         n = int(padded.count)
         return params, g, [a[:n] for a in acts]  # the real points' activations only
     n = min(max_points, len(trainer.data.train_index))
-    f = _stats_fn(trainer.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
-    return jax.device_get(f(trainer.params, trainer.X_train, trainer.T_train))
+    f = _stats_fn(trainer.spec, compile_key(cfg), n)
+    return jax.device_get(f(trainer.params, trainer.X_train, trainer.T_train,
+                            penalty_rates(cfg)))
 
 
 def gradients(trainer, max_points: int = MAX_STAT_POINTS) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -515,28 +520,28 @@ def dead_relu_fraction(activations: np.ndarray) -> float:
 
 
 @compiled.per_problem()
-def _norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, n: int):
+def _norms_fn(spec: NetworkSpec, key: TrainConfig, n: int):
     """Per layer ||dL/dW|| and ||W|| on the first ``n`` training points, in one call."""
-    grad = _grad_fn(spec, loss, l1, l2)
+    grad = _grad_fn(spec, key)
 
-    def f(params, X, T):
-        g = grad(params, X[:n], T[:n])
+    def f(params, X, T, rates):
+        g = grad(params, X[:n], T[:n], rates)
         return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
                 jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
     return jax.jit(f)
 
 
 @compiled.per_problem()
-def _padded_norms_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
+def _padded_norms_fn(spec: NetworkSpec, key: TrainConfig):
     """``_norms_fn`` on padded points (the mean over the real ones): one compile for every
     number of points within a padded size (``training.padded_size``)."""
-    def objective(params, X, T, mask, count):
-        return (losses.data_loss(spec, loss, params, X, T, mask, count)
-                + losses.penalty(params, l1, l2))
+    def objective(params, X, T, mask, count, rates):
+        return (losses.data_loss(spec, key.loss, params, X, T, mask, count)
+                + penalty(params, key, rates))
     grad = jax.grad(objective)
 
-    def f(params, X, T, mask, count):
-        g = grad(params, X, T, mask, count)
+    def f(params, X, T, mask, count, rates):
+        g = grad(params, X, T, mask, count, rates)
         return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
                 jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
     return jax.jit(f)
@@ -551,12 +556,12 @@ def gradient_row(model, previous=None,
     padded = getattr(model, "stat_data", None)
     if padded is not None and max_points == MAX_STAT_POINTS:
         # The same first points, padded (a window's run: an edited point compiles nothing).
-        f = _padded_norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2))
-        out = f(model.params, padded.X, padded.T, padded.mask, padded.count)
+        f = _padded_norms_fn(model.spec, compile_key(cfg))
+        out = f(model.params, padded.X, padded.T, padded.mask, padded.count, penalty_rates(cfg))
     else:
         n = min(max_points, len(model.data.train_index))
-        f = _norms_fn(model.spec, cfg.loss, float(cfg.l1), float(cfg.l2), n)
-        out = f(model.params, model.X_train, model.T_train)
+        f = _norms_fn(model.spec, compile_key(cfg), n)
+        out = f(model.params, model.X_train, model.T_train, penalty_rates(cfg))
     norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
     wnorm = np.maximum(wnorm, 1e-12)
     if cfg.optimizer == "gd":

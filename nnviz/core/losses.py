@@ -89,15 +89,21 @@ def _mean(x: jax.Array, mask: jax.Array | None, count: jax.Array | None) -> jax.
     return jnp.sum(jnp.where(keep, x, 0)) / (jnp.asarray(count, x.dtype) * per_row)
 
 
-def penalty(params: Params, l1: float, l2: float) -> jax.Array:
-    """L1 and L2 penalties on the weights (not the biases)."""
+def penalty(params: Params, l1, l2) -> jax.Array:
+    """L1 and L2 penalties on the weights (not the biases). A rate may be a traced value (a
+    new rate then compiles nothing, see ``training.compile_key``); a term whose rate is a
+    plain 0 is left out."""
     total = jnp.float32(0.0)
     for w, _ in params:
-        if l1:
+        if _on(l1):
             total = total + l1 * jnp.sum(jnp.abs(w))
-        if l2:
+        if _on(l2):
             total = total + l2 * jnp.sum(jnp.square(w))
     return total
+
+
+def _on(rate) -> bool:
+    return not isinstance(rate, (int, float)) or rate != 0
 
 
 def scores(spec: NetworkSpec, loss: str, out: jax.Array) -> jax.Array:

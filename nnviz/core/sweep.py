@@ -49,7 +49,8 @@ from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
 from .runlog import RunLog
 from .training import (BLOW_UP, CHUNK_COMPILER_OPTIONS, MAX_CHUNK, TrainState, _activation,
-                       _dense, _epoch_fns, _output_layer, make_optimizer)
+                       _dense, _epoch_fns, _output_layer, compile_key,
+                       make_optimizer)
 
 #: The options a sweep can vary, by the name ``nnviz train --json`` and the CLI use.
 AXES: dict[str, str] = {
@@ -437,7 +438,7 @@ class _Group:
         self.spec = replace(p0.spec, hidden=widths, init_scheme="normal")
         if alike:
             self.variant = None
-            self.config = replace(p0.config, learning_rate=1.0)
+            self.config = compile_key(p0.config)  # the rates come in ``aux``
         else:
             choices = tuple(dict.fromkeys(a for p in problems for a in p.spec.activations))
             self.variant = _Masked(choices)
@@ -469,14 +470,14 @@ class _Group:
         return jax.device_put(tree, self.sharding if sharded else self.replicated)
 
     def _aux(self, problems, widths):
+        l1 = np.array([p.config.l1 for p in problems], np.float32)
+        l2 = np.array([p.config.l2 for p in problems], np.float32)
         if self.variant is None:
-            return ()
+            return np.stack([l1, l2], axis=1)  # the single run's ``penalty_rates``, per member
         masks = tuple(np.stack([(np.arange(w) < p.spec.hidden[l]).astype(np.float32)
                                 for p in problems]) for l, w in enumerate(widths))
         act = np.array([[self.variant.choices.index(a) for a in p.spec.activations]
                         for p in problems], np.int32).reshape(len(problems), len(widths))
-        l1 = np.array([p.config.l1 for p in problems], np.float32)
-        l2 = np.array([p.config.l2 for p in problems], np.float32)
         return masks, act, l1, l2
 
     def _eval_sets(self, p: Problem) -> tuple:

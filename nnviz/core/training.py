@@ -2,9 +2,11 @@
 
 The epoch loop lives inside the jit (a ``lax.while_loop`` with the epoch count as an argument),
 so any chunk size -- Step 1, Step 1000, or whatever the GUI's frame budget allows -- reuses one
-compilation. The compiled function is cached per (spec, loss, optimiser, batch size,
-regularisation, data shapes), so Reset and Restart never recompile; the learning rate lives in
-the optimiser state (``optax.inject_hyperparams``) and changes without a reset.
+compilation. The compiled function is cached per (spec, loss, optimiser, batch size, which
+penalties are on, data shapes: ``compile_key``), so Reset and Restart never recompile; the
+learning rate lives in the optimiser state (``optax.inject_hyperparams``) and changes without a
+reset, and the L1 and L2 rates are an argument of each call (``penalty_rates``): a new rate
+compiles nothing.
 
 An epoch's loss is the data loss of that epoch's forward pass, before its update, as the
 notebook prints it.
@@ -255,9 +257,29 @@ def batch_order(seed: int, n: int) -> np.ndarray:
     return np.random.default_rng([seed, 0x5EED]).permutation(n)
 
 
+def compile_key(config: TrainConfig) -> TrainConfig:
+    """``config`` as the compiled functions see it: the learning rate (the optimiser state
+    carries it) and the L1 and L2 rates (traced arguments, ``penalty_rates``) are not part of
+    it, only whether each penalty is on (1.0) or off (0.0). So a new rate compiles nothing,
+    and a run without a penalty computes none (an off penalty is not there to cost time)."""
+    return replace(config, learning_rate=1.0, l1=float(config.l1 != 0), l2=float(config.l2 != 0))
+
+
+def penalty_rates(config: TrainConfig) -> jax.Array:
+    """The (L1, L2) rates of ``config``, the traced argument beside ``compile_key(config)``."""
+    return device_array(np.array([config.l1, config.l2], np.float32))
+
+
+def penalty(params: Params, key: TrainConfig, rates) -> jax.Array:
+    """``losses.penalty`` at the traced ``rates`` = (L1, L2), of the terms ``key`` (a
+    ``compile_key``) has on."""
+    return losses.penalty(params, rates[0] if key.l1 else 0.0, rates[1] if key.l2 else 0.0)
+
+
 def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None):
     """The pieces of a chunk: ``epoch(state, X, T, aux) -> (state, loss)`` (X in columns when
-    ``columns``), ``counted(state, epochs)``, the optimiser, ``columns``.
+    ``columns``), ``counted(state, epochs)``, the optimiser, ``columns``. ``config`` is a
+    ``compile_key``; without a ``variant``, ``aux`` is the (L1, L2) rates (``penalty_rates``).
 
     ``variant`` (hashable; None for a single run) replaces the objective: its
     ``objective(spec, config, columns)`` returns ``f(params, X, T, aux) -> (total, data loss)``.
@@ -273,7 +295,7 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
     if variant is None:
         def objective(params, X, T, aux):
             d = _train_loss(spec, config.loss, params, X, T, columns)
-            return d + losses.penalty(params, config.l1, config.l2), d
+            return d + penalty(params, config, aux), d
     else:
         objective = variant.objective(spec, config, columns)
 
@@ -307,7 +329,7 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
         (params, opt_state), ds = jax.lax.scan(one_batch, (state.params, state.opt_state), order)
         return TrainState(params, opt_state, key), jnp.mean(ds)
 
-    def counted(state: TrainState, epochs: jax.Array) -> TrainState:
+    def counted(state: TrainState, epochs: jax.Array, *_) -> TrainState:
         # optax.safe_increment of the optimiser's step count, once per chunk (see step)
         count, steps = state.opt_state.count, epochs * n_batches
         top = jnp.iinfo(jnp.int32).max
@@ -319,11 +341,10 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
 
 @compiled.per_problem(clear_jax_every=compiled.MAX_PROBLEMS)
 def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
-    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate):
-    ``run(state, X, T, n_epochs)``."""
+    """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate and
+    penalty rates: ``config`` is a ``compile_key``): ``run(state, X, T, n_epochs, rates)``."""
     epoch, counted, opt, columns = _epoch_fns(spec, config, n_train)
-    return _chunk_runner(spec, columns, lambda state, X, T: epoch(state, X, T, ()),
-                         counted), opt
+    return _chunk_runner(spec, columns, epoch, counted), opt
 
 
 def _chunk_runner(spec: NetworkSpec, columns: bool, epoch, counted):
@@ -455,8 +476,8 @@ def pad_points(X: np.ndarray, T, y, size: int | None = None) -> PaddedData:
 
 
 def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: bool):
-    """``_epoch_fns`` for padded data of ``size`` rows: ``epoch(state, X, T, mask, count)``
-    with the real points' number ``count`` a traced value.
+    """``_epoch_fns`` for padded data of ``size`` rows: ``epoch(state, X, T, mask, count,
+    rates)`` with the real points' number ``count`` and the penalty rates traced values.
 
     Full batch: the loss is the mean over the masked (real) points. Mini-batches: exactly the
     unpadded run's batches -- the same shuffled order of the ``count`` real points (their
@@ -470,14 +491,14 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
     batch = config.batch_size
     max_batches = size // batch if mini else 1
 
-    def objective(params, X, T, mask, count):
+    def objective(params, X, T, mask, count, rates):
         d = _train_loss(spec, config.loss, params, X, T, columns, mask, count)
-        return d + losses.penalty(params, config.l1, config.l2), d
+        return d + penalty(params, config, rates), d
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, X, T, mask, count):
-        (_, d), g = grad_fn(params, X, T, mask, count)
+    def step(params, opt_state, X, T, mask, count, rates):
+        (_, d), g = grad_fn(params, X, T, mask, count, rates)
         updates, new_opt_state = opt.update(g, opt_state, params)
         new_opt_state = new_opt_state._replace(count=opt_state.count,
                                                hyperparams=opt_state.hyperparams)
@@ -486,9 +507,9 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
     def n_batches(count):
         return count // batch if mini else jnp.int32(1)
 
-    def epoch(state: TrainState, X, T, mask, count):
+    def epoch(state: TrainState, X, T, mask, count, rates):
         if not mini:
-            params, opt_state, d = step(state.params, state.opt_state, X, T, mask, count)
+            params, opt_state, d = step(state.params, state.opt_state, X, T, mask, count, rates)
             return TrainState(params, opt_state, state.key), d
         key, sub = jax.random.split(state.key)
         order = shuffled_order(sub, count, size)[: max_batches * batch]
@@ -502,7 +523,7 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
                 params, opt_state = carry
                 params, opt_state, d = step(params, opt_state,
                                             X[:, idx] if columns else X[idx], T[idx],
-                                            None, None)
+                                            None, None, rates)
                 return (params, opt_state), d
 
             return jax.lax.cond(i < nb, go, lambda c: (c, jnp.float32(0)), carry)
@@ -512,7 +533,7 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
             (jnp.arange(max_batches, dtype=jnp.int32), order))
         return TrainState(params, opt_state, key), jnp.sum(ds) / nb.astype(jnp.float32)
 
-    def counted(state: TrainState, epochs: jax.Array, mask, count) -> TrainState:
+    def counted(state: TrainState, epochs: jax.Array, mask, count, rates) -> TrainState:
         c, steps = state.opt_state.count, epochs * n_batches(count)
         top = jnp.iinfo(jnp.int32).max
         c = jnp.where(c > top - steps, top, c + steps).astype(c.dtype)
@@ -526,7 +547,7 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
 @compiled.per_problem(3 * compiled.MAX_PROBLEMS, clear_jax_every=3 * compiled.MAX_PROBLEMS)
 def _padded_chunk_fn(spec: NetworkSpec, config: TrainConfig, size: int, mini: bool):
     """``_chunk_fn`` for padded data of ``size`` rows: ``run(state, X, T, n_epochs, mask,
-    count)``; one compile serves every number of real points up to ``size`` (of one kind:
+    count, rates)``; one compile serves every number of real points up to ``size`` (of one kind:
     full batch or mini-batches)."""
     epoch, counted, opt, columns = _padded_epoch_fns(spec, config, size, mini)
     return _chunk_runner(spec, columns, epoch, counted), opt
@@ -623,7 +644,7 @@ class Trainer:
         if not padded:
             X, T = train_data(Problem(data, self.spec, self.config, None, self.seed))
             run, self._opt = _chunk_fn(*self._shape_key(), n)
-            return run, (X, T), ()
+            return run, (X, T), (penalty_rates(self.config),)
         # As train_data, padded: mini-batches read the points in the run's own fixed order.
         mini = uses_mini_batches(self.config, n)
         X, y = data.X_train, data.y_train
@@ -632,7 +653,7 @@ class Trainer:
             X, y = X[order], y[order]
         p = pad_points(X, self._encode(data, y), y)
         run, self._opt = _padded_chunk_fn(*self._shape_key(), len(p.mask), mini)
-        return run, (p.X, p.T), (p.mask, p.count)
+        return run, (p.X, p.T), (p.mask, p.count, penalty_rates(self.config))
 
     def _encode(self, data: Dataset, y) -> jax.Array:
         return losses.encode_targets(y, loss=self.config.loss, task=data.task,
@@ -707,8 +728,9 @@ class Trainer:
         self._limit = math.inf  # a loss above this is a blow-up (set by the first loss)
 
     def _shape_key(self):
-        # The cache key: everything but the learning rate, which the optimiser state carries.
-        return self.spec, replace(self.config, learning_rate=1.0)
+        # The cache key: everything but the learning rate (the optimiser state carries it) and
+        # the penalty rates (an argument of every call).
+        return self.spec, compile_key(self.config)
 
     def _call(self, state: TrainState, k: int, feed=None):
         run, (X, T), extra = (self._run, (self._X_run, self._T_run), self._extra) \

@@ -436,7 +436,7 @@ def test_the_views_numbers_on_padded_rows_are_the_unpadded_ones():
     # backprop: the batch gradient jax checks the hand-written one against
     X, T = t.data.X_train, np.asarray(t.T_train)
     got = backprop.batch_gradient_jax(t.spec, t.config, t.params, X, T)
-    want = backprop._batch_grad_fn(t.spec, t.config.loss, 0.0, 0.0)(t.params, device_array(X),
-                                                                     T)
+    want = backprop._batch_grad_fn(t.spec, training.compile_key(t.config))(
+        t.params, device_array(X), T, training.penalty_rates(t.config))
     _params_close(got, want, 2e-5)
     assert backprop.trace(t, 5).check.batch < 1e-5

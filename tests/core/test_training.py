@@ -176,6 +176,48 @@ def test_l2_shrinks_the_weights():
         np.abs(np.array(plain.params[0][0])) < 1e-2)
 
 
+_COMPILES = {"on": False, "n": 0}
+
+
+def _count_compiles(event, duration, **kw):
+    if _COMPILES["on"] and "backend_compile" in event:
+        _COMPILES["n"] += 1
+
+
+@pytest.mark.parametrize("padded", [False, True])
+def test_a_new_penalty_rate_compiles_nothing(padded):
+    """Dragging the L1 or L2 rate made every new value compile the training step and the
+    gradient statistics again (0.5-2 s each here): the rates were part of the compile key.
+    Now only whether a penalty is on is; a new rate trains (and is drawn in the Gradients
+    view) with what is compiled, with jax's own count of backend compiles at 0, and the rate
+    still acts: a stronger L2 keeps the weights smaller."""
+    from jax import monitoring
+    from nnviz.core import inspect
+    if not getattr(monitoring, "_nnviz_training_counting", False):
+        monitoring.register_event_duration_secs_listener(_count_compiles)
+        monitoring._nnviz_training_counting = True
+    data = make_dataset(DataSpec("moons", seed=5))
+    spec = network_for(data, "mse", (6,), ("tanh",), "sigmoid")
+
+    def train(**rates):
+        t = Trainer(spec, TrainConfig(learning_rate=0.5, **rates), data, seed=2, padded=padded)
+        t.run(200)
+        inspect.gradient_row(t)  # the statistics a window records at every checkpoint
+        return t
+
+    train(l1=0.01), train(l2=0.01)  # the first rate of each penalty compiles
+    traces = training.TRACE_COUNT["chunk"]
+    _COMPILES.update(on=True, n=0)
+    try:
+        strong, weak, l1 = train(l2=0.05), train(l2=0.001), train(l1=0.03)
+    finally:
+        _COMPILES["on"] = False
+    assert _COMPILES["n"] == 0 and training.TRACE_COUNT["chunk"] == traces
+    norm = lambda t: sum(float(np.sum(np.square(w))) for w, _ in t.params)  # noqa: E731
+    assert norm(strong) < 0.8 * norm(weak)
+    assert l1.run(1).losses[0] != weak.run(1).losses[0]
+
+
 def _blow_up(lr=100.0, optimizer="gd"):
     """lr 100 on moons with MSE, ReLU and a linear output: 3.6, 1e19, ..., inf."""
     data = make_dataset(DataSpec("moons"))
