@@ -1000,7 +1000,8 @@ class TrainLoop(_LiveBranch):
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
-                        branch=self.log.name, branches=branches)
+                        branch=self.log.name, branches=branches,
+                        weights_epoch=self.log.weights_of(model.epoch))
 
     def _publish_now(self, diverged: bool = False) -> None:
         if self.trainer is None:

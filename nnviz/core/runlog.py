@@ -59,6 +59,9 @@ class Checkpoint:
     # What the epochs after it read, as ``Trainer.feed_key``: None while it is the trainer's
     # own; a point edit (TrainLoop's SetData) stamps the old one on the checkpoints before it.
     data: Any = None
+    # A divergence's restore: the state is that after this earlier epoch (the run's best), put
+    # back at ``epoch``; -1 otherwise. What the window says it shows (not saved in a session).
+    weights_of: int = -1
 
 
 class SparseSeries:
@@ -156,9 +159,10 @@ class RunLog:
         last = self.checkpoints[-1].epoch if self.checkpoints else 0
         return max(epoch + 1, last + self.gap(last))
 
-    def checkpoint(self, epoch: int, state: Any, pinned: str = "") -> None:
-        """Keep ``state`` (the state after ``epoch`` epochs; copied to the host here)."""
-        ck = Checkpoint(int(epoch), host_state(state), pinned)
+    def checkpoint(self, epoch: int, state: Any, pinned: str = "", weights_of: int = -1) -> None:
+        """Keep ``state`` (the state after ``epoch`` epochs; copied to the host here; after a
+        divergence, ``weights_of``: the earlier epoch whose weights were put back)."""
+        ck = Checkpoint(int(epoch), host_state(state), pinned, weights_of=int(weights_of))
         # A later state at the same epoch (an edit, a restore) replaces the earlier one, unless
         # that one is pinned and this one is not.
         while self.checkpoints and self.checkpoints[-1].epoch >= ck.epoch:
@@ -191,6 +195,14 @@ class RunLog:
         if best is None:
             raise ValueError(f"no checkpoint at or before epoch {epoch}")
         return best
+
+    def weights_of(self, epoch: int) -> int:
+        """The epoch whose weights the state after ``epoch`` epochs holds: ``epoch`` itself,
+        but where a divergence put the run's best weights back, that earlier epoch."""
+        for c in reversed(self.checkpoints):
+            if c.epoch <= epoch:
+                return c.weights_of if c.epoch == epoch and c.weights_of >= 0 else epoch
+        return epoch
 
     def checkpoint_epochs(self) -> np.ndarray:
         return np.array([c.epoch for c in self.checkpoints], np.int64)
@@ -296,7 +308,7 @@ def advance(trainer, log: RunLog, n_epochs: int, should_stop=None, on_checkpoint
         left -= k
         diverged = result.diverged
         if diverged:
-            log.checkpoint(trainer.epoch, trainer.state, "restored")
+            log.checkpoint(trainer.epoch, trainer.state, "restored", trainer.best_epoch)
         elif trainer.epoch >= log.next_checkpoint(trainer.epoch - 1):
             log.checkpoint(trainer.epoch, trainer.state)
         else:

@@ -87,10 +87,18 @@ class Snapshot:
     first_epoch: int = 0  # the first epoch the record reaches (a file of format 1: its epoch)
     branch: str = ""
     branches: tuple[Branch, ...] = ()
+    # The epoch whose weights the views draw: ``epoch``, but after a divergence the run's best
+    # (an earlier epoch's weights, put back at ``epoch``).
+    weights_epoch: int = -1
 
     @property
     def past(self) -> bool:
         return 0 <= self.epoch < self.live_epoch
+
+    @property
+    def restored(self) -> bool:
+        """The weights drawn are an earlier epoch's (``weights_epoch``): a divergence's."""
+        return 0 <= self.weights_epoch != self.epoch
 
 
 def make_grid_points(bounds: tuple[tuple[float, float], ...], res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -150,14 +150,21 @@ class RunControls(QFrame):
         self.play.setIcon(self.style().standardIcon(icon))
         self.play.setText("Pause" if playing else "Play")
 
-    def set_epoch(self, epoch: int, live_epoch: int = -1) -> None:
-        """The epoch shown; ``live_epoch`` past it means the timeline shows the past."""
+    def set_epoch(self, epoch: int, live_epoch: int = -1, weights_epoch: int = -1) -> None:
+        """The epoch shown; ``live_epoch`` past it means the timeline shows the past;
+        ``weights_epoch`` before it, that the weights drawn are that epoch's (a divergence put
+        the run's best back: the counter alone said "Epoch 8" over epoch 0's model)."""
+        notes = []
         if epoch < live_epoch:
             # "of N" under it, smaller: on one line, "Epoch 200 of 337,265" ran under the
             # "Stop at epoch" field at 1024 px and lost its start ("ooch 200 of ...").
+            notes.append(f"of {live_epoch:,}")
+        if 0 <= weights_epoch < epoch:
+            notes.append(f"diverged: weights of epoch {weights_epoch:,}")  # (fits at 1024 px)
+        if notes:
             pt = self.epoch.font().pointSizeF() * 0.55
             self.epoch.setText(f"Epoch {epoch:,}<div style='font-size:{pt:g}pt; "
-                               f"font-weight:normal'>of {live_epoch:,}</div>")
+                               f"font-weight:normal'>{' &middot; '.join(notes)}</div>")
         else:
             self.epoch.setText(f"Epoch {epoch:,}")
 

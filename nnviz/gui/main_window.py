@@ -881,7 +881,7 @@ class MainWindow(QMainWindow):
         self.worker.snapshot_drawn()  # the worker makes the next one while this one is drawn
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self.controls.set_epoch(s.epoch, s.live_epoch)
+            self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
             switched = self._drawn_branch not in (None, s.branch)
             self._drawn_branch = s.branch
             if switched and s.config.learning_rate != self._config.learning_rate:

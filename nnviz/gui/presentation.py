@@ -155,7 +155,10 @@ class Presentation(QObject):
         pt = self.window.font().pointSizeF()
         self.readout.setText(
             f"<div style='font-size:{pt:g}pt'>"
-            f"<div style='font-size:{pt * 1.5:g}pt'><b>Epoch {s.epoch:,}</b></div>"
+            f"<div style='font-size:{pt * 1.5:g}pt'><b>Epoch {s.epoch:,}</b>"
+            # beside it, not under: a line more squeezed the loss plot at 1024 x 768
+            + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
+               f"{s.weights_epoch:,}</span>" if s.restored else "") + "</div>"
             f"<div>loss <b>{format_loss(m.train_loss)}</b> (test {format_loss(m.test_loss)})"
             f"</div><div>{what} <b>{format_accuracy(m.train_accuracy, clf)}</b> "
             f"(test {format_accuracy(m.test_accuracy, clf)})</div></div>")

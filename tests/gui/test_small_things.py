@@ -1,6 +1,8 @@
 """Issue 14's list of small things that break the flow: each one reproduced, then fixed."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -66,13 +68,46 @@ def _diverge(window, qtbot) -> int:
     window.set_learning_rate(1e4)
     window.step(200)
     qtbot.waitUntil(window.banner.isVisible, timeout=30_000)
-    return int(window.controls.epoch.text().split()[-1].replace(",", ""))
+    return _counter(window)
+
+
+def _counter(window) -> int:
+    """The number the epoch counter shows ("Epoch N", whatever the smaller line under it)."""
+    return int(re.match(r"Epoch ([\d,]+)", window.controls.epoch.text())[1].replace(",", ""))
 
 
 def test_the_divergence_banner_and_the_epoch_counter_say_the_same_epoch(bare_window, qtbot):
     shown = _diverge(bare_window, qtbot)
     assert shown == bare_window.last_snapshot.live_epoch
     assert f"diverged after epoch {shown:,}:" in bare_window.banner.text()
+
+
+def test_after_a_divergence_the_counter_says_whose_weights_are_drawn(bare_window, qtbot):
+    """The counter said "Epoch 8" while the plots drew the best weights, epoch 0's, put back
+    by the divergence (reviewer). Now it says so, and that epoch is the one drawn: the
+    timeline at it draws the same model. Trained on at a lower rate, it is a counter again."""
+    w = bare_window
+    shown = _diverge(w, qtbot)
+    s = w.last_snapshot
+    note = re.search(r"diverged: weights of epoch ([\d,]+)", w.controls.epoch.text())
+    assert note, w.controls.epoch.text()
+    best = int(note[1].replace(",", ""))
+    assert best < shown and f"back to those after epoch {best} " in w.banner.text()
+    w.timeline.go(best)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == best, timeout=30_000)
+    past = w.last_snapshot
+    assert past.metrics.train_loss == s.metrics.train_loss
+    for (a, b), (c, d) in zip(past.params, s.params):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)
+    assert "weights of epoch" not in w.controls.epoch.text()  # epoch `best` itself: its own
+    w.timeline.go(None)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == shown, timeout=30_000)
+    assert f"weights of epoch {best:,}" in w.controls.epoch.text()
+    w.set_learning_rate(0.5)
+    w.step(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch > shown, timeout=30_000)
+    assert _counter(w) == shown + 1 and "weights of" not in w.controls.epoch.text()
 
 
 def test_the_divergence_banner_goes_once_a_lower_rate_trains_on(bare_window, qtbot):
