@@ -401,6 +401,10 @@ def _add_run_options(p: argparse.ArgumentParser, sweep: bool) -> None:
                         "--test-fraction and --seed set the split")
     g.add_argument("--task", choices=("classification", "regression"), default=None,
                    help="with --data: force the task (default: read from the last column)")
+    g.add_argument("--raw-features", action="store_true",
+                   help="with --data: keep the features as they are (default: features far "
+                        "from unit scale, such as lengths in cm, are standardised to mean 0 "
+                        "and sd 1 on the training points, so that the default network trains)")
     g.add_argument("--save", metavar="FILE.nnviz", default=None,
                    help="save the whole session at the end (data, settings, weights, optimiser "
                         "state, loss history); open it in the window or go on with --session"
@@ -478,10 +482,14 @@ def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...]
         if args.dataset != defaults["dataset"]:
             raise UsageError("--data and --dataset both choose the data; give one of them")
         imported = read_csv(args.data, args.task, test_fraction=args.test_fraction,
-                            seed=args.seed or 0)
+                            seed=args.seed or 0, standardise=not args.raw_features)
+        if imported.scaling:
+            print(f"nnviz: {imported.scaling_text()} (--raw-features keeps them as they are)",
+                  file=sys.stderr)
         return (*_fresh(build_problem(args, imported.dataset).make_trainer()), imported.class_names)
-    if args.task:
-        raise UsageError("--task only applies to --data FILE.csv")
+    if args.task or args.raw_features:
+        raise UsageError(f"{'--task' if args.task else '--raw-features'} only applies to "
+                         "--data FILE.csv")
     return (*_fresh(build_problem(args).make_trainer()), None)
 
 

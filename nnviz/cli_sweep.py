@@ -73,11 +73,13 @@ class _Base:
                     return table.imported(
                         args.task, seed=(base_args.seed or 0) if seed is None else seed,
                         test_fraction=(base_args.test_fraction if fraction is None
-                                       else fraction)).dataset
+                                       else fraction),
+                        standardise=not base_args.raw_features).dataset
                 except DataError as e:
                     raise DataError(f"{name}: {e}") from None
             imported = table.imported(args.task, test_fraction=base_args.test_fraction,
-                                      seed=base_args.seed or 0)
+                                      seed=base_args.seed or 0,
+                                      standardise=not base_args.raw_features)
             self.class_names = imported.class_names
             self.split = split
             self.problem = build_problem(base_args, split(None, None))

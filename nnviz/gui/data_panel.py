@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
 
+from nnviz.core.csvdata import STANDARDISED
 from nnviz.core.data import DATASETS, MAX_SAMPLES, DataError, Dataset, DataSpec
 
 from .widgets import MessageLabel, combo, dspin, set_combo, spin
@@ -107,8 +108,10 @@ class DataPanel(QGroupBox):
             kind = f"classification, {data.n_classes} classes"
         else:
             kind = "regression (fit a value)"
+        scaled = any(n.endswith(STANDARDISED) for n in data.feature_names)
         self.task.setText(f"Problem: {kind}; {len(data.train_index)} training, "
-                          f"{len(data.test_index)} test points")
+                          f"{len(data.test_index)} test points"
+                          + ("; features standardised" if scaled else ""))
 
     # --- behaviour -----------------------------------------------------------------------------
 

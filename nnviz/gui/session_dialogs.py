@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
+                               QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from nnviz.core.csvdata import CsvPreview, ImportedData, preview_csv, preview_table
 from nnviz.core.data import CLASSIFICATION, REGRESSION
@@ -58,9 +58,16 @@ class ImportDialog(QDialog):
                              "choose here if nnviz guessed wrong.")
         self.test_fraction = dspin(0, 0.9, test_fraction, 0.05, 2,
                                    "The share of points held out to test the model.")
+        self.standardise = QCheckBox("Standardise features far from unit scale")
+        self.standardise.setChecked(True)
+        self.standardise.setToolTip(
+            "Features such as lengths in cm (values around 5-10) saturate the default network, "
+            "which then barely learns: each becomes (value - mean) / sd of the training points, "
+            "and its name says so. Unchecked, the features stay as they are.")
         form = QFormLayout()
         form.addRow("Task", self.task)
         form.addRow("Test fraction", self.test_fraction)
+        form.addRow("", self.standardise)
 
         self.summary = MessageLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -81,6 +88,7 @@ class ImportDialog(QDialog):
         self.preview: CsvPreview = first
         self.task.currentIndexChanged.connect(self.refresh)
         self.test_fraction.valueChanged.connect(self.refresh)
+        self.standardise.toggled.connect(self.refresh)
         self._show(first)
 
     @property
@@ -93,7 +101,8 @@ class ImportDialog(QDialog):
             return  # the file could not be read: another task or split does not change that
         task = self.task.currentData()
         self._show(preview_table(table, None if task == "auto" else task,
-                                 test_fraction=self.test_fraction.value(), seed=self.seed))
+                                 test_fraction=self.test_fraction.value(), seed=self.seed,
+                                 standardise=self.standardise.isChecked()))
 
     def _show(self, pv: CsvPreview) -> None:
         self.preview = pv

@@ -299,6 +299,27 @@ def test_import_dialog_previews_and_refuses_bad_files(qtbot, tmp_path):
     assert dlg2.table.rowCount() == 4  # the user sees the lines in question
 
 
+def test_the_import_dialog_says_it_standardises_features_in_cm_and_can_keep_them(qtbot):
+    """resources/examples/fruit.csv measures fruit in cm: the preview says its features are
+    standardised and how; unticking the box keeps the file's numbers."""
+    import os
+
+    from nnviz.gui.session_dialogs import ImportDialog
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples",
+                        "fruit.csv")
+    dlg = ImportDialog(path)
+    qtbot.addWidget(dlg)
+    assert dlg.standardise.isChecked()
+    assert "width (standardised), height (standardised)" in dlg.summary.text()
+    assert "The features were standardised" in dlg.summary.text()
+    assert "width = (value \u2212 6.251) / 0.9631" in dlg.summary.text()
+    assert dlg.imported.dataset.feature_names == ("width (standardised)", "height (standardised)")
+    dlg.standardise.setChecked(False)
+    assert "standardised" not in dlg.summary.text()
+    d = dlg.imported.dataset
+    assert d.feature_names == ("width", "height") and d.X[0].tolist() == pytest.approx([7.54, 7.4])
+
+
 def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

@@ -89,5 +89,6 @@ class ImportMixin:
             self._status(f"Imported {d.name}: {len(d.X)} points, {kind}. Network "
                          f"{spec.shapes_text()}, loss {config.loss}, learning rate "
                          f"{config.learning_rate:g}." + (" Note: " + "; ".join(notes) + "."
-                                                         if notes else ""))
+                                                         if notes else "")
+                         + (f" {imported.scaling_text()}." if imported.scaling else ""))
         return ok
