@@ -299,43 +299,12 @@ def penalty_gradients(params, l1: float, l2: float) -> list[tuple[np.ndarray, np
 
 
 @compiled.per_problem()
-def _point_grad_fn(spec: NetworkSpec, loss: str):
-    def point_loss(params, x, t):
-        return losses.data_loss(spec, loss, params, x[None], t[None])
-    return jax.jit(jax.value_and_grad(point_loss))
-
-
-@compiled.per_problem()
-def _batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
-    def objective(params, X, T):
-        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
-    return jax.jit(jax.grad(objective))
-
-
-@compiled.per_problem()
-def _padded_batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
-    """``_batch_grad_fn`` of rows padded with a mask (``training.pad_points``): one compile
-    for every number of rows within a padded size (a full batch whose points are edited)."""
-    def objective(params, X, T, mask, count):
-        return (losses.data_loss(spec, loss, params, X, T, mask, count)
-                + losses.penalty(params, l1, l2))
-    return jax.jit(jax.grad(objective))
-
-
-def batch_gradient_jax(spec: NetworkSpec, cfg, params, X, T):
-    """The gradient of the objective (data loss + penalty) on rows ``X`` by ``jax.grad``, the
-    rows padded to ``training.padded_size``: an edited point compiles nothing."""
-    p = pad_points(X, T, np.zeros(len(X), np.int32))
-    return _padded_batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))(
-        params, p.X, p.T, p.mask, p.count)
-
-
-@compiled.per_problem()
 def _trace_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, optimizer: str):
     """jax's side of a trace in one compiled call: the point's loss and gradient
-    (``value_and_grad``), the batch's gradient of the objective (rows padded with a mask, as
-    ``batch_gradient_jax``) and optax's update from it (as ``_update_fn``). Three calls, each
-    putting its arrays on the device, took ~1 ms of a 2.6 ms trace at 200 points."""
+    (``value_and_grad``), the batch's gradient of the objective (rows padded with a mask,
+    ``training.pad_points``: an edited point compiles nothing) and optax's update from it (as
+    ``_update_fn``). Three calls, each putting its arrays on the device, took ~1 ms of a
+    2.6 ms trace at 200 points."""
     opt = make_optimizer(optimizer, 1.0)
 
     def point_loss(params, x, t):
@@ -383,12 +352,6 @@ def _pull_fn(spec: NetworkSpec, loss: str):
                  for leaf in jax.tree_util.tree_leaves(g))
         return jnp.sqrt(sq)
     return jax.jit(norms)
-
-
-def point_grad_jax(spec: NetworkSpec, loss: str, params, x, t):
-    """(loss, gradient) of one point by ``jax.value_and_grad``, as numpy."""
-    value, g = _point_grad_fn(spec, loss)(params, device_array(x), jnp.asarray(t))
-    return float(value), [(np.asarray(gw, np.float64), np.asarray(gb, np.float64)) for gw, gb in g]
 
 
 def per_example_pull(spec: NetworkSpec, loss: str, params, X, T) -> np.ndarray:
