@@ -1001,7 +1001,13 @@ class TrainLoop(_LiveBranch):
                         numpy_params(model.params), grid, diverged, message, extras=extras,
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
                         branch=self.log.name, branches=branches,
-                        weights_epoch=self.log.weights_of(model.epoch))
+                        weights_epoch=self._weights_epoch(model.epoch))
+
+    def _weights_epoch(self, epoch: int) -> int:
+        """Snapshot.weights_epoch of the model at ``epoch``: -1 unless a divergence put an
+        earlier epoch's weights back there."""
+        w = self.log.weights_of(epoch)
+        return w if w != epoch else -1
 
     def _publish_now(self, diverged: bool = False) -> None:
         if self.trainer is None:

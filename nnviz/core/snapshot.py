@@ -87,8 +87,8 @@ class Snapshot:
     first_epoch: int = 0  # the first epoch the record reaches (a file of format 1: its epoch)
     branch: str = ""
     branches: tuple[Branch, ...] = ()
-    # The epoch whose weights the views draw: ``epoch``, but after a divergence the run's best
-    # (an earlier epoch's weights, put back at ``epoch``).
+    # After a divergence, the earlier epoch whose weights (the run's best, put back at
+    # ``epoch``) the views draw; -1 when they are ``epoch``'s own.
     weights_epoch: int = -1
 
     @property
