@@ -254,9 +254,8 @@ def test_garbage_is_collected_only_in_the_gui_thread(qtbot):
     try:
         assert not gc.isenabled()
         w.start()
-        data = make_dataset(DataSpec("moons"))
-        w.loop.post(NewProblem(1, Problem(data, network_for(data, "mse", (4,), ("relu",),
-                                                            "sigmoid"), TrainConfig(), None, 0)))
+        # the notebook's problem, whose programs the other tests of this file compile
+        w.loop.post(NewProblem(1, moons_problem()))
         w.loop.post(Play())
         for _ in range(200):  # cycles of Qt objects, garbage while the worker trains
             a, b = QWidget(), QWidget()
