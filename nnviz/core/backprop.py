@@ -50,10 +50,14 @@ MATCH_TOLERANCE = 1e-5
 # Beyond this many multiply-adds the batch gradient is checked by jax alone (numpy float64 on a
 # wide network and a big data set would take seconds).
 MAX_HAND_BATCH_WORK = 5e7
-# Rows of the batch per hand pass: a pass keeps six float64 arrays per layer for each of its rows,
-# and 80,000 rows at once peaked at ~90 MB, most of which the process then kept
+# Rows of the batch per hand pass at most: a pass keeps six float64 arrays per layer for each of
+# its rows, and 80,000 rows at once peaked at ~90 MB, most of which the process then kept
 # (bench/gui.py --points 100000: +170 MB with the Backprop tab shown; chunked, +~10 MB).
-HAND_ROWS = 2048
+HAND_ROWS = 8192
+# Multiply-adds of one product below which OpenBLAS multiplies in one thread (its
+# SMP_THRESHOLD_MIN x GEMM_MULTITHREAD_THRESHOLD: 65,536 x 4): ``_mm`` uses the BLAS up to here,
+# and the hand batch is cut into chunks of rows whose products stay under it.
+BLAS_ONE_THREAD = 2 ** 18
 # Per-example gradients are computed in chunks of at most this many numbers (points x params).
 PULL_CHUNK_NUMBERS = 2 ** 22
 MAX_PULL_POINTS = 20_000
@@ -165,10 +169,14 @@ def _back_through(name: str, z: np.ndarray, a: np.ndarray, upstream: np.ndarray)
 
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` in one thread: these products are small, and a threaded BLAS on a busy machine
-    spends far longer waking its threads than multiplying (bench/view_probes.py)."""
+    """``a @ b``, never on a threaded BLAS: below OpenBLAS's threading threshold the BLAS
+    itself (10-20x faster than einsum for these tall, thin products: 0.14 ms -> 7 us for
+    2,048 rows of 10 x 4); above it einsum in one thread, because a threaded BLAS on a busy
+    machine spends far longer waking its threads than multiplying (80,000 rows: 32 ms, against
+    0.5 ms in one thread; bench/view_probes.py)."""
+    if a.shape[0] * a.shape[1] * b.shape[-1] <= BLAS_ONE_THREAD:
+        return a @ b
     return np.einsum("ij,jk->ik", a, b, optimize=False)
-
 
 
 @dataclass(frozen=True)
@@ -255,11 +263,20 @@ def mean_gradients(layers: list[LayerPass]) -> list[tuple[np.ndarray, np.ndarray
     return [(_mm(p.a_in.T, p.delta) / n, p.delta.mean(axis=0)) for p in layers]
 
 
+def hand_rows(params) -> int:
+    """Rows of a hand batch pass: as many as keep each layer's product on a one-thread BLAS
+    (``BLAS_ONE_THREAD``), at most ``HAND_ROWS``."""
+    widest = max((int(np.size(w)) for w, _ in params), default=1)
+    return int(min(max(BLAS_ONE_THREAD // max(widest, 1), 1), HAND_ROWS))
+
+
 def batch_gradients(spec: NetworkSpec, loss: str, params, X: np.ndarray, T: np.ndarray,
-                    rows: int = HAND_ROWS) -> list[tuple[np.ndarray, np.ndarray]]:
-    """:func:`mean_gradients` of the hand pass over all rows of ``X``, made ``rows`` at a time:
-    the sums of the points' gradients, divided by their number at the end."""
+                    rows: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`mean_gradients` of the hand pass over all rows of ``X``, made ``rows`` at a time
+    (default :func:`hand_rows`): the sums of the points' gradients, divided by their number at
+    the end."""
     n = len(X)
+    rows = hand_rows(params) if rows is None else rows
     total = None
     for i in range(0, n, rows):
         layers, _ = hand_pass(spec, loss, params, X[i:i + rows], T[i:i + rows])
@@ -282,35 +299,45 @@ def penalty_gradients(params, l1: float, l2: float) -> list[tuple[np.ndarray, np
 
 
 @compiled.per_problem()
-def _point_grad_fn(spec: NetworkSpec, loss: str):
+def _trace_fn(spec: NetworkSpec, loss: str, l1: float, l2: float, optimizer: str):
+    """jax's side of a trace in one compiled call: the point's loss and gradient
+    (``value_and_grad``), the batch's gradient of the objective (rows padded with a mask,
+    ``training.pad_points``: an edited point compiles nothing) and optax's update from it (as
+    ``_update_fn``). Three calls, each putting its arrays on the device, took ~1 ms of a
+    2.6 ms trace at 200 points."""
+    opt = make_optimizer(optimizer, 1.0)
+
     def point_loss(params, x, t):
         return losses.data_loss(spec, loss, params, x[None], t[None])
-    return jax.jit(jax.value_and_grad(point_loss))
 
-
-@compiled.per_problem()
-def _batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
-    def objective(params, X, T):
-        return losses.data_loss(spec, loss, params, X, T) + losses.penalty(params, l1, l2)
-    return jax.jit(jax.grad(objective))
-
-
-@compiled.per_problem()
-def _padded_batch_grad_fn(spec: NetworkSpec, loss: str, l1: float, l2: float):
-    """``_batch_grad_fn`` of rows padded with a mask (``training.pad_points``): one compile
-    for every number of rows within a padded size (a full batch whose points are edited)."""
     def objective(params, X, T, mask, count):
         return (losses.data_loss(spec, loss, params, X, T, mask, count)
                 + losses.penalty(params, l1, l2))
-    return jax.jit(jax.grad(objective))
+
+    def both(params, opt_state, x, t, X, T, mask, count):
+        value, point = jax.value_and_grad(point_loss)(params, x, t)
+        grad = jax.grad(objective)(params, X, T, mask, count)
+        updates, new = opt.update(grad, opt_state, params)
+        return value, point, grad, updates, new
+    return jax.jit(both)
 
 
-def batch_gradient_jax(spec: NetworkSpec, cfg, params, X, T):
-    """The gradient of the objective (data loss + penalty) on rows ``X`` by ``jax.grad``, the
-    rows padded to ``training.padded_size``: an edited point compiles nothing."""
-    p = pad_points(X, T, np.zeros(len(X), np.int32))
-    return _padded_batch_grad_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2))(
-        params, p.X, p.T, p.mask, p.count)
+class _BatchRows:
+    """The last batch a trace used: its rows on the host, and padded on the device (as
+    ``pad_points``), kept while the data and the rows are the same: a full batch's 80,000 rows
+    were indexed, padded and copied again for every trace."""
+
+    def __init__(self) -> None:
+        self._key, self._value = None, None
+
+    def __call__(self, data, T, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
+        """(X rows, T rows, the padded device arrays)."""
+        key = (len(rows), hash(rows.tobytes()))
+        if self._key is None or self._key[0] is not data or self._key[1:] != key:
+            X, Tr = data.X[data.train_index[rows]], T[rows]
+            self._value = (X, Tr, pad_points(X, Tr, np.zeros(len(rows), np.int32)))
+            self._key = (data,) + key
+        return self._value
 
 
 @compiled.per_problem()
@@ -325,12 +352,6 @@ def _pull_fn(spec: NetworkSpec, loss: str):
                  for leaf in jax.tree_util.tree_leaves(g))
         return jnp.sqrt(sq)
     return jax.jit(norms)
-
-
-def point_grad_jax(spec: NetworkSpec, loss: str, params, x, t):
-    """(loss, gradient) of one point by ``jax.value_and_grad``, as numpy."""
-    value, g = _point_grad_fn(spec, loss)(params, device_array(x), jnp.asarray(t))
-    return float(value), [(np.asarray(gw, np.float64), np.asarray(gb, np.float64)) for gw, gb in g]
 
 
 def per_example_pull(spec: NetworkSpec, loss: str, params, X, T) -> np.ndarray:
@@ -458,11 +479,15 @@ def _update_fn(optimizer: str):
     return jax.jit(make_optimizer(optimizer, 1.0).update)
 
 
-def optimizer_update(optimizer: str, opt_state, params, grad) -> Update:
-    """The update optax makes from ``opt_state``, and the same written out by hand."""
+def optimizer_update(optimizer: str, opt_state, params, grad, optax_step=None) -> Update:
+    """The update optax makes from ``opt_state``, and the same written out by hand.
+    ``optax_step``: optax's (updates, new state) when already made (``_trace_fn``)."""
     lr = float(opt_state.hyperparams["learning_rate"])
-    grad_tree = tuple((jnp.asarray(w, jnp.float32), jnp.asarray(b, jnp.float32)) for w, b in grad)
-    updates, new = _update_fn(optimizer)(grad_tree, opt_state, params)
+    if optax_step is None:
+        grad_tree = tuple((jnp.asarray(w, jnp.float32), jnp.asarray(b, jnp.float32))
+                          for w, b in grad)
+        optax_step = _update_fn(optimizer)(grad_tree, opt_state, params)
+    updates, new = optax_step
     g = _tree(grad)
     inner, inner_new = opt_state.inner_state[0], new.inner_state[0]
     before, after, count = {}, {}, 0
@@ -552,35 +577,40 @@ def _max_diff(a: list, b: list) -> float:
                      for pa, pb in zip(a, b)))
 
 
-def trace(model, index: int) -> Trace:
+def trace(model, index: int, batches: _BatchRows | None = None) -> Trace:
     """Backpropagation for training point ``index`` of ``model`` (a ModelAt or a Trainer) at the
-    step of the run that next uses it."""
+    step of the run that next uses it. ``batches``: a probe's cache of the batch's rows."""
     spec, cfg = model.spec, model.config
-    n = len(model.data.train_index)
+    data = model.data
+    n = len(data.train_index)
     index = int(min(max(index, 0), n - 1))
     step = next_step(model, index)
     params = step.params
-    x = np.asarray(model.data.X_train[index], np.float32)
+    x = np.asarray(data.X[data.train_index[index]], np.float32)
     T = np.asarray(model.T_train)
     t = T[index]
+    rows = step.rows if len(step.rows) else np.array([index])
+    X_rows, T_rows, batch = (batches or _BatchRows())(data, T, rows)
+    value, jg, g, updates, new = jax.device_get(
+        _trace_fn(spec, cfg.loss, float(cfg.l1), float(cfg.l2), cfg.optimizer)(
+            params, step.opt_state, device_array(x), jnp.asarray(t),
+            batch.X, batch.T, batch.mask, batch.count))
+    jl, jg, g_jax = float(value), _tree(jg), _tree(g)
     layers, per = hand_pass(spec, cfg.loss, params, x, t[None])
     pg = point_gradients(layers)
-    jl, jg = point_grad_jax(spec, cfg.loss, params, x, t)
-    rows = step.rows if len(step.rows) else np.array([index])
-    g_jax = _tree(batch_gradient_jax(spec, cfg, params, model.data.X_train[rows], T[rows]))
     pen = penalty_gradients(params, float(cfg.l1), float(cfg.l2))
     work = len(rows) * sum(np.size(w) for w, _ in params)
     batch_hand, batch_diff = None, None
     if work <= MAX_HAND_BATCH_WORK:
-        batch_hand = batch_gradients(spec, cfg.loss, params, model.data.X_train[rows], T[rows])
+        batch_hand = batch_gradients(spec, cfg.loss, params, X_rows, T_rows)
         total = [(dw + pw, db + pb) for (dw, db), (pw, pb) in zip(batch_hand, pen)]
         batch_diff = _max_diff(total, g_jax)
-    upd = optimizer_update(cfg.optimizer, step.opt_state, params, g_jax)
+    upd = optimizer_update(cfg.optimizer, step.opt_state, params, g_jax, (updates, new))
     scale = max([1.0, abs(jl)] + [float(np.max(np.abs(a), initial=0.0))
                                   for tree in (jg, g_jax, upd.update) for pair in tree for a in pair])
     check = Check(_max_diff(pg, jg), abs(float(per[0]) - jl), batch_diff,
                   _max_diff(upd.hand, upd.update), scale)
-    y = model.data.y_train[index]
+    y = data.y[data.train_index[index]]
     return Trace(index, x, np.asarray(t), y.item() if hasattr(y, "item") else y, cfg.loss,
                  tuple(layers), float(per[0]), pg, jg, step, batch_hand, pen, upd, check, params)
 
@@ -602,12 +632,13 @@ class BackpropProbe:
 
     def __init__(self, selected: int = 0, pulls: bool = False) -> None:
         self.selected, self.pulls = selected, pulls
+        self._batches = _BatchRows()
 
     def __call__(self, model, grid_points=None) -> BackpropResult | None:
         n = len(model.data.train_index)
         if n == 0:
             return None
-        tr = trace(model, int(self.selected))
+        tr = trace(model, int(self.selected), self._batches)
         pulls = rows = None
         if self.pulls:
             rows = np.arange(n) if n <= MAX_PULL_POINTS else \

@@ -134,12 +134,11 @@ class BackpropCanvas(NetworkCanvas):
         fits = self._label_fonts(labels, small)
         for c, k, layer, v, selected in labels:
             r = self.node_rect(c, k)
-            name = self.node_name if layer >= 0 else "x"
-            font, beside = fits[c]
+            font, beside, short = fits[c]
             font = QFont(font)
             font.setBold(selected)
             p.setFont(font)
-            text = f"{name}={num(v)}"
+            text = self._label_text(layer, v, short)
             width = p.fontMetrics().horizontalAdvance(text) + 6
             height = p.fontMetrics().height() + 2
             if beside:  # an input: left of its node
@@ -152,16 +151,25 @@ class BackpropCanvas(NetworkCanvas):
             p.setPen(QColor(20, 20, 20))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool]]:
-        """Per column, the font its node labels fit their room in (6 pt at the least), and
-        whether they go beside the node (the inputs, when the margin holds them) rather than
-        above it to the right."""
+    def _label_text(self, layer: int, v: float, short: bool) -> str:
+        """A node's label: "a=0.2519", or in short "0.252" (the stage's words say which value
+        the labels are)."""
+        if short:
+            return f"{float(v):.3g}"
+        return f"{self.node_name if layer >= 0 else 'x'}={num(v)}"
+
+    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool]]:
+        """Per column, the font its node labels fit their room in (6 pt at the least), whether
+        they go beside the node (the inputs, when the margin holds them) rather than above it
+        to the right, and whether they are short: a column whose labels would be drawn
+        smaller than ``small`` shows them short where that is larger (in presentation mode at
+        1024x768 "a=0.09878" was 6 pt beside 15 pt axes)."""
         last = len(self.col_x) - 1
-        widest: dict[int, str] = {}
+        widest: dict[int, tuple[str, str]] = {}
         for c, _k, layer, v, _sel in labels:
-            text = f"{self.node_name if layer >= 0 else 'x'}={num(v)}"
-            if len(text) > len(widest.get(c, "")):
-                widest[c] = text
+            text = self._label_text(layer, v, False)
+            if len(text) > len(widest.get(c, ("", ""))[0]):
+                widest[c] = (text, self._label_text(layer, v, True))
 
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
@@ -176,19 +184,29 @@ class BackpropCanvas(NetworkCanvas):
             font.setPointSizeF(max(size, 6.0))
             return font, size >= small.pointSizeF()
 
+        def best(texts: tuple[str, str], room: float) -> tuple[QFont, bool, bool]:
+            font, whole = fitted(texts[0], room)
+            if whole:
+                return font, True, False
+            short, short_whole = fitted(texts[1], room)
+            if short.pointSizeF() > font.pointSizeF():
+                return short, short_whole, True
+            return font, False, False
+
         out = {}
-        for c, text in widest.items():
+        for c, texts in widest.items():
             s = self.node_size[c]
             if c == 0:
-                font, whole = fitted(text, self.col_x[0] - s / 2 - 5)
+                font, whole, short = best(texts, self.col_x[0] - s / 2 - 5)
                 if whole:
-                    out[c] = (font, True)
+                    out[c] = (font, True, short)
                     continue
             if c < last:  # up to where the next column's labels start
                 room = self.col_x[c + 1] - self.col_x[c] + self.node_size[c + 1] / 2 - s / 2 - 4
             else:
                 room = float(self.width())
-            out[c] = (fitted(text, room)[0], False)
+            font, _, short = best(texts, room)
+            out[c] = (font, False, short)
         return out
 
     def _geometry(self) -> None:

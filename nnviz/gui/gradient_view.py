@@ -69,7 +69,7 @@ class GradientView(QWidget):
         self.glw.setToolTip("Per layer (colours from the first layer to the output, see the "
                             "key): gradient norms and update ratios over the run, the gradient "
                             "now, histograms of the weights and activations, dead ReLU units.")
-        self.titles = FittedTitles(self.glw)
+        self.titles = FittedTitles(self.glw, two_lines=True)
         self.norm_plot = self._plot(0, 0, "||dL/dW|| per layer", "epoch", log_y=True)
         self.ratio_plot = self._plot(0, 1, "update / weight, per epoch", "epoch", log_y=True)
         self.depth_plot = self._plot(0, 2, "||dL/dW|| by layer, now", "layer", log_y=True)

@@ -27,6 +27,7 @@ from .boundary_plot import shared
 from .widgets import cache_axes, loose_title
 
 BUDGET = 0.05
+MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
 EDGE_RGB = np.array([35, 35, 35], np.uint8)
 _LUT = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
 # Lighter: the data points and the region lines must stay visible on it.
@@ -163,6 +164,14 @@ class RegionsView(QWidget):
         self.split.show()
         self._draw_plane(r)
         self.count_curve.setData(r.history_epochs, r.history_counts)
+        # Epochs from 0: one count at epoch 0 had the axis run from -500 to 500 "x0.001".
+        epochs = r.history_epochs
+        last = int(np.max(epochs)) if epochs is not None and len(epochs) else 0
+        view_box = self.history.getPlotItem().getViewBox()
+        if last < MIN_EPOCH_SPAN:
+            view_box.setXRange(0, MIN_EPOCH_SPAN, padding=0.02)
+        else:
+            view_box.enableAutoRange(x=True)
         if r.bound is not None:
             self.bound_line.setValue(r.bound)
             self.bound_line.label.setFormat(f"Zaslavsky's bound: {r.bound}")

@@ -546,13 +546,27 @@ def loose_title(plot, columns: int = 3) -> None:
     fit_title(plot, columns)
 
 
+def _centre_lines(label) -> None:
+    """A pyqtgraph LabelItem's lines centred on each other (its text item left-aligns them)."""
+    doc = label.item.document()
+    option = doc.defaultTextOption()
+    option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    doc.setDefaultTextOption(option)
+    label.item.setTextWidth(doc.idealWidth())
+
+
 class FittedTitles(QObject):
     """Sets the titles of a GraphicsLayoutWidget's plots smaller when they do not fit their
-    plot's width (down to MIN_TITLE_PT), whenever the view is resized."""
+    plot's width (down to MIN_TITLE_PT), whenever the view is resized. ``two_lines``: a title
+    that would shrink by more than TWO_LINES_BELOW is broken in two lines instead, where that
+    is larger (the Gradients view's six titles were ~9 pt beside ~15 pt axes on a projector)."""
 
-    def __init__(self, view) -> None:
+    TWO_LINES_BELOW = 0.8  # of the title's full size
+
+    def __init__(self, view, two_lines: bool = False) -> None:
         super().__init__(view)
         self.view = view
+        self.two_lines = two_lines
         view.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
@@ -568,16 +582,40 @@ class FittedTitles(QObject):
         for item in self.view.ci.items:
             label = getattr(item, "titleLabel", None)
             text = label.text if label is not None else ""
+            if text and text == getattr(label, "nnviz_shown", None):
+                text = label.nnviz_plain  # broken in two lines here: the title is its words
             if text and item.isVisible() and item.width() > 0:  # not laid out: no say
                 titled.append((item, label, text))
         # One size for all: the largest every title fits at (lesson 5's "Rounded Predictions"
         # was smaller than its neighbours, as if less important).
         common = min((self._fitted(item.width(), text, scale) for item, _, text in titled),
                      default=TITLE_PT * scale)
+        shown = {id(label): text for _, label, text in titled}
+        if self.two_lines and common < self.TWO_LINES_BELOW * TITLE_PT * scale:
+            halves = {id(label): self._halves(text) for _, label, text in titled}
+            # at most that size: two lines of a larger one took the plots' height
+            broken = min([self._fitted(item.width(), max(halves[id(label)], key=len), scale)
+                          for item, label, _ in titled]
+                         + [self.TWO_LINES_BELOW * TITLE_PT * scale])
+            if broken > common:
+                common = broken
+                shown = {k: "<br>".join(h) for k, h in halves.items()}
         for _, label, text in titled:
             label.nnviz_fitted = True
-            if label.opts.get("size") != f"{common:g}pt":
-                label.setText(text, size=f"{common:g}pt")
+            show = shown[id(label)]
+            if label.opts.get("size") != f"{common:g}pt" or label.text != show:
+                label.setText(show, size=f"{common:g}pt")
+                _centre_lines(label)
+            label.nnviz_plain, label.nnviz_shown = text, show
+
+    @staticmethod
+    def _halves(text: str) -> tuple[str, ...]:
+        """``text`` in two lines at the space nearest its middle (one line: no space)."""
+        spaces = [i for i, c in enumerate(text) if c == " "]
+        if not spaces:
+            return (text,)
+        cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+        return text[:cut], text[cut + 1:]
 
     @staticmethod
     def _fitted(width: float, text: str, scale: float) -> float:

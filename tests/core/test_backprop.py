@@ -174,3 +174,35 @@ def test_the_batch_gradient_by_hand_is_made_a_few_rows_at_a_time():
         np.testing.assert_allclose(sw, w, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(sb, b, rtol=1e-12, atol=1e-15)
     assert len(X) > 7 * 3  # several slices
+
+
+def test_a_probe_puts_the_full_batch_on_the_device_once_and_follows_the_run():
+    # A full batch is the same rows every epoch: the probe pads and copies them once (80,000
+    # rows were copied again for every trace), while every trace is of the run's new weights.
+    t = trainer(samples=200, hidden=(4, 10, 4))
+    probe = backprop.BackpropProbe(selected=3)
+    first = probe(t)
+    kept = probe._batches._value
+    t.run(2)
+    second = probe(t)
+    assert probe._batches._value is kept
+    assert second.epoch == first.epoch + 2 and second.trace.check.ok
+    assert not np.allclose(second.trace.point_grad[0][0], first.trace.point_grad[0][0])
+    # the padded rows are the batch's own: the batch gradient by hand equals jax's through them
+    assert second.trace.check.batch < 1e-5
+    # other data (an edited point makes a new data set): the rows are put there again
+    other = trainer(samples=200, hidden=(4, 10, 4))
+    probe(other)
+    assert probe._batches._value is not kept
+
+
+def test_the_hand_batch_is_cut_into_products_a_one_thread_blas_makes():
+    # Each chunk's products stay under OpenBLAS's threading threshold (a threaded BLAS on a
+    # busy machine took 32 ms for what one thread does in 0.5 ms): narrow layers take many
+    # rows at once, wide ones few.
+    narrow = trainer(hidden=(4, 10, 4)).params
+    wide = trainer(hidden=(256, 256)).params
+    for params in (narrow, wide):
+        rows = backprop.hand_rows(params)
+        assert rows * max(np.size(w) for w, _ in params) <= backprop.BLAS_ONE_THREAD
+    assert backprop.hand_rows(narrow) > 10 * backprop.hand_rows(wide)

@@ -141,6 +141,75 @@ def test_the_views_plots_stay_inside_their_view_in_presentation_at_1024(main_win
     qtbot.waitUntil(inside, timeout=30_000)
 
 
+def test_the_gradient_plots_titles_are_read_on_a_projector(main_window, qtbot, wait_run):
+    """Six plots in three columns at 1024x768: their titles shrank to ~9 pt beside ~15 pt axes
+    (the floor). A title that would shrink that far is broken in two lines: each line fits its
+    plot, at 0.8 of the presentation title size at least, all six alike."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QFontMetrics
+    from nnviz.gui.presentation import SCALE
+    from nnviz.gui.widgets import TITLE_PT
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    w.show_view("gradients")
+    _at_size(w, qtbot, (1024, 768))
+    view = w._inspection_views["gradients"]
+
+    def readable() -> None:  # once the titles are fitted at the new size and scale
+        plots = [i for i in view.glw.ci.items if isinstance(i, pg.PlotItem) and i.isVisible()]
+        assert len(plots) == 6
+        sizes = {p.titleLabel.opts.get("size") for p in plots}
+        assert len(sizes) == 1, sizes
+        pt = float(sizes.pop().replace("pt", ""))
+        assert pt >= 0.8 * TITLE_PT * SCALE - 0.01, pt
+        font = QFont()
+        font.setPointSizeF(pt)
+        for p in plots:
+            lines = p.titleLabel.text.split("<br>")
+            assert len(lines) <= 2 and all(lines), p.titleLabel.text
+            for line in lines:
+                assert QFontMetrics(font).horizontalAdvance(line) <= p.width(), line
+        # the words are the titles' own
+        assert "||dL/dW|| per layer" in [p.titleLabel.text.replace("<br>", " ") for p in plots]
+    qtbot.waitUntil(readable, timeout=30_000)
+
+
+def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbot, wait_run):
+    """The notebook's 2-4-10-4-1 diagram in presentation mode at 1024x768: its node labels
+    ("a=0.09878") had to shrink to 6 pt to fit between the columns. A column whose labels would
+    shrink shows the bare value to 3 digits ("0.0988") where that is larger; the stage's words
+    say which value the labels are."""
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    w.show_view("backprop")
+    _at_size(w, qtbot, (1024, 768))
+    view = w._inspection_views["backprop"]
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
+    canvas = view.canvas
+    seen = {}
+    fonts = canvas._label_fonts
+
+    def record(labels, small):
+        out = fonts(labels, small)
+        seen.update(fonts=out, labels=labels, small=small)
+        return out
+    canvas._label_fonts = record
+    canvas._picture = None
+    canvas.repaint()
+    assert "Node labels: a." in view.formulas.toPlainText()
+    sizes = {c: f.pointSizeF() for c, (f, _, _) in seen["fonts"].items()}
+    assert len(sizes) == 5  # every column has its labels
+    # most columns at 9 pt or more, and none at the 6 pt floor
+    assert sorted(sizes.values())[len(sizes) // 2] >= 9.0, sizes
+    assert min(sizes.values()) > 6.0, sizes
+    # the short labels are the values: each parses back to its node's value
+    for c, k, layer, v, _ in seen["labels"]:
+        text = canvas._label_text(layer, v, seen["fonts"][c][2])
+        assert float(text.split("=")[-1]) == pytest.approx(v, rel=5e-3, abs=1e-3)
+
+
 def test_every_view_leaves_the_window_narrow_enough_for_a_projector(main_window, qtbot):
     """Whichever tab is in front, in either mode, the window can shrink to 1024 px: no view's
     controls (a long hint on one line, a row of buttons) force it wider; and a window of 1024 px

@@ -40,6 +40,23 @@ def test_a_relu_network_shows_its_regions_and_the_bound(view):
     view.grab()
 
 
+def test_the_count_plots_epochs_start_at_0(view):
+    # One count at epoch 0: the axis ran from -500 to 500 "x0.001" (negative epochs). It
+    # shows 0 to 10 until the run is longer, then the whole run.
+    t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+    probe = RegionsProbe(res=40)
+    view.update_snapshot(snapshot_of(t, {"regions": probe}))
+    view.grab()  # drawn as a user sees it
+    (x0, x1), _ = view.history.getPlotItem().getViewBox().viewRange()
+    assert -0.5 <= x0 <= 0 and 10 <= x1 <= 10.5, (x0, x1)
+    t.run(50)
+    view.update_snapshot(snapshot_of(t, {"regions": probe}))
+    view.grab()
+    x, _ = view.count_curve.getData()
+    (x0, x1), _ = view.history.getPlotItem().getViewBox().viewRange()
+    assert x0 <= min(x) and x1 >= max(x) >= 50 and x0 > -10, (x0, x1, x)
+
+
 def test_smooth_activations_say_why_there_are_no_regions(view):
     t = make_trainer()  # the notebook's sigmoid network
     view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
