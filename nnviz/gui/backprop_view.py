@@ -134,11 +134,11 @@ class BackpropCanvas(NetworkCanvas):
         fits = self._label_fonts(labels, small)
         for c, k, layer, v, selected in labels:
             r = self.node_rect(c, k)
-            font, beside, short = fits[c]
+            font, beside, form = fits[c]
             font = QFont(font)
             font.setBold(selected)
             p.setFont(font)
-            text = self._label_text(layer, v, short)
+            text = self._label_text(layer, v, form)
             width = p.fontMetrics().horizontalAdvance(text) + 6
             height = p.fontMetrics().height() + 2
             if beside:  # an input: left of its node
@@ -151,25 +151,29 @@ class BackpropCanvas(NetworkCanvas):
             p.setPen(QColor(20, 20, 20))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _label_text(self, layer: int, v: float, short: bool) -> str:
-        """A node's label: "a=0.2519", or in short "0.252" (the stage's words say which value
-        the labels are)."""
-        if short:
+    def _label_text(self, layer: int, v: float, form: int) -> str:
+        """A node's label in one of three forms, longest first: "a=0.2519", "a=0.252", and
+        "0.252" (the stage's words say which value the labels are)."""
+        if form == 2:
             return f"{float(v):.3g}"
-        return f"{self.node_name if layer >= 0 else 'x'}={num(v)}"
+        name = self.node_name if layer >= 0 else "x"
+        return f"{name}={num(v)}" if form == 0 else f"{name}={float(v):.3g}"
 
-    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool]]:
+    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, int]]:
         """Per column, the font its node labels fit their room in (6 pt at the least), whether
         they go beside the node (the inputs, when the margin holds them) rather than above it
-        to the right, and whether they are short: a column whose labels would be drawn
-        smaller than ``small`` shows them short where that is larger (in presentation mode at
-        1024x768 "a=0.09878" was 6 pt beside 15 pt axes)."""
+        to the right, and their form (``_label_text``): a column whose labels would be drawn
+        smaller than ``small`` shows them shorter where that is larger (in presentation mode
+        at 1024x768 "a=0.09878" was 6 pt beside 15 pt axes). The inputs keep their "x=":
+        bare, among the δ of the later stages, they read as δ."""
         last = len(self.col_x) - 1
-        widest: dict[int, tuple[str, str]] = {}
+        widest: dict[int, list[str]] = {}
         for c, _k, layer, v, _sel in labels:
-            text = self._label_text(layer, v, False)
-            if len(text) > len(widest.get(c, ("", ""))[0]):
-                widest[c] = (text, self._label_text(layer, v, True))
+            forms = [self._label_text(layer, v, f) for f in ((0, 1) if c == 0 else (0, 1, 2))]
+            if c not in widest:
+                widest[c] = forms
+            else:
+                widest[c] = [max(old, new, key=len) for old, new in zip(widest[c], forms)]
 
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
@@ -184,29 +188,32 @@ class BackpropCanvas(NetworkCanvas):
             font.setPointSizeF(max(size, 6.0))
             return font, size >= small.pointSizeF()
 
-        def best(texts: tuple[str, str], room: float) -> tuple[QFont, bool, bool]:
-            font, whole = fitted(texts[0], room)
-            if whole:
-                return font, True, False
-            short, short_whole = fitted(texts[1], room)
-            if short.pointSizeF() > font.pointSizeF():
-                return short, short_whole, True
-            return font, False, False
+        def best(texts: list[str], room: float) -> tuple[QFont, bool, int]:
+            """The first form that fits whole, else the one drawn largest (the longer of
+            equals)."""
+            chosen = None
+            for form, text in enumerate(texts):
+                font, whole = fitted(text, room)
+                if whole:
+                    return font, True, form
+                if chosen is None or font.pointSizeF() > chosen[0].pointSizeF():
+                    chosen = (font, False, form)
+            return chosen
 
         out = {}
         for c, texts in widest.items():
             s = self.node_size[c]
             if c == 0:
-                font, whole, short = best(texts, self.col_x[0] - s / 2 - 5)
+                font, whole, form = best(texts, self.col_x[0] - s / 2 - 5)
                 if whole:
-                    out[c] = (font, True, short)
+                    out[c] = (font, True, form)
                     continue
             if c < last:  # up to where the next column's labels start
                 room = self.col_x[c + 1] - self.col_x[c] + self.node_size[c + 1] / 2 - s / 2 - 4
             else:
                 room = float(self.width())
-            font, _, short = best(texts, room)
-            out[c] = (font, False, short)
+            font, _, form = best(texts, room)
+            out[c] = (font, False, form)
         return out
 
     def _geometry(self) -> None:

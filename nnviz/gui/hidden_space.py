@@ -38,6 +38,7 @@ class HiddenSpaceView(QWidget):
         self._drawn: HiddenSpace | None = None  # the numbers on the plot
         self._spec = None
         self._labels_key = None
+        self._connect: np.ndarray | None = None  # the mesh's connections, for its shape
         self.layer_box = QComboBox()
         self.layer_box.setToolTip("the hidden layer whose space is drawn")
         self.mode_box = QComboBox()
@@ -202,7 +203,11 @@ class HiddenSpaceView(QWidget):
         m = hs.mesh
         sep = np.full((m.shape[0], 1, 2), np.nan, np.float32)
         flat = np.concatenate([m, sep], axis=1).reshape(-1, 2)
-        self.mesh.setData(flat[:, 0], flat[:, 1])
+        if self._connect is None or len(self._connect) != len(flat):
+            # Each point joins the next but for a line's last (its NaN gap follows): the path
+            # built in one vectorised pass, not one polygon a line (pyqtgraph's "finite").
+            self._connect = np.isfinite(flat[:, 0]).astype(np.int32)
+        self.mesh.setData(flat[:, 0], flat[:, 1], connect=self._connect)
         train, test = ~hs.is_test, hs.is_test
         key = (id(hs.labels), len(hs.labels), id(hs.is_test))
         if key != self._labels_key:  # the points' looks: once per data set

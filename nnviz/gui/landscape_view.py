@@ -31,7 +31,7 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 from . import colors
 from .actions.undo import AppliedCommand
 from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes,
-                      loose_title)
+                      loose_title, move_points)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -133,6 +133,7 @@ class LandscapeView(QWidget):
         self._extent = None
         self._gesture: dict | None = None  # the click or drag in progress
         self._limit_label = "2/lr"
+        self._path_start = None  # the start mark's point, as drawn
 
         self.directions = QComboBox()
         for key, text in DIRECTIONS.items():
@@ -531,11 +532,16 @@ class LandscapeView(QWidget):
         self.summary.setText(self._summary(r))
 
     def _draw_path(self, r: LandscapeResult) -> None:
-        """The path on the map, to the model shown (placed on the plane since: ``r.now``)."""
+        """The path on the map, to the model shown (placed on the plane since: ``r.now``).
+        Between two landscapes only its last point moves (every frame while a run plays): the
+        start mark keeps its data, and the white dot is moved, not made anew (move_points)."""
         ab = r.path.ab if r.now is None else np.vstack([r.path.ab, [r.now[1:]]])
         self.path_curve.setData(ab[:, 0], ab[:, 1])
-        self.path_start.setData(ab[:1, 0], ab[:1, 1])
-        self.path_now.setData(ab[-1:, 0], ab[-1:, 1])
+        start = (float(ab[0, 0]), float(ab[0, 1])) if len(ab) else None
+        if start != self._path_start:
+            self._path_start = start
+            self.path_start.setData(ab[:1, 0], ab[:1, 1])
+        move_points(self.path_now, ab[-1:, 0], ab[-1:, 1])
 
     def _draw_side(self, r: LandscapeResult, log: bool) -> None:
         for plot in (self.line_plot, self.path_plot):

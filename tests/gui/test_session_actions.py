@@ -531,7 +531,7 @@ def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
     assert w.current_problem().config.learning_rate == 0.3
     # A rate change is not a reset; it is an undo step of its own (undone below the width).
     assert "learning rate" in actions.undo_action.text()
-    w.editor.rows[0].width.setValue(6)
+    w.editor.rows[0].width.setValue(9)  # (9, 10, 4): the keyboard undo test's shape above
     actions.undo_action.trigger()
     p = w.current_problem()
     data, spec, config, _ = p.source, p.spec, p.config, p.seed

@@ -65,7 +65,8 @@ def window_alive(window) -> bool:
 
 def test_show_of_a_run_goes_on_where_it_stopped(qtbot, qapp):
     X, y = _moons()
-    trained = nnviz.train(X, y, hidden=[4], epochs=30)
+    # the options of the test above: its headless and its window's programs
+    trained = nnviz.train(X, y, hidden=[5], activation="tanh", seed=3, epochs=30)
     shown = nnviz.show(trained, block=False)
     try:
         wait_for_run(qtbot, shown.window, 30)

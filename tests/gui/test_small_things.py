@@ -304,7 +304,7 @@ def test_the_work_is_remembered_not_only_the_window_geometry(main_window, qtbot,
     w = main_window
     w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))
     w.data_panel.noise.setValue(0.15)
-    w.editor.rows[0].width.setValue(6)
+    w.editor.rows[0].width.setValue(9)  # (9, 10, 4): the undo tests' shape (test_session_actions)
     field = w.training_panel.lr.lineEdit()
     field.setText("0.3")
     qtbot.keyClick(field, Qt.Key.Key_Return)
@@ -318,7 +318,7 @@ def test_the_work_is_remembered_not_only_the_window_geometry(main_window, qtbot,
         assert w2.session_actions.restore_work()  # plain `nnviz` asks for the last work
         p = w2.current_problem()
         assert p.source.name == "circles" and p.source.noise == 0.15
-        assert p.spec.hidden[0] == 6 and p.config.learning_rate == 0.3
+        assert p.spec.hidden[0] == 9 and p.config.learning_rate == 0.3
         assert w2.data_panel.dataset.currentData() == "circles"
         assert w2.training_panel.lr.value() == 0.3
         assert w2.controls.speed.value() == 3 and w2.log_scale.isChecked()

@@ -80,7 +80,7 @@ def test_dead_relu_units_are_counted(view):
 
 def test_a_new_architecture_rebuilds_the_curves(view):
     view.update_snapshot(snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()}))
-    t = make_trainer(hidden=(5, 5))
+    t = make_trainer(hidden=(16, 16), act="relu", lr=0.1)  # the dead-ReLU test's network
     view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
     assert len(view.norm_curves) == 3
 

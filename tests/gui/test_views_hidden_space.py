@@ -145,3 +145,30 @@ def test_the_probe_puts_its_points_on_the_device_once_per_data_and_grid(monkeypa
     assert np.abs(second.points - first.points).max() > 0  # the model moved, the inputs did not
     probe(t, make_grid_points(t.data.bounds(0.2), 20)[2])  # another grid: another mesh
     assert len(made) == 2
+
+
+def test_the_mesh_path_is_built_in_one_pass_and_draws_the_same_lines(view):
+    """The grid lines reach pyqtgraph with their connections (each point to the next but across
+    the gap after a line), so its path is built in one vectorised pass rather than one polygon
+    per line ("finite"); the picture is the one "finite" drew, pixel for pixel."""
+    from PySide6.QtGui import QImage
+    t = make_trainer()
+    t.run(300)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    view.train_points.hide()  # the mesh alone (the points lie over it either way)
+    view.test_points.hide()
+    port = view.plot.viewport()
+
+    def pixels():
+        img = port.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+        return a[:, :4 * img.width()].reshape(img.height(), img.width(), 4)[..., :3].copy()
+    connect = view.mesh.opts["connect"]
+    x, y = view.mesh.getData()
+    assert isinstance(connect, np.ndarray) and connect.sum() == len(x) - 34  # 34 gaps
+    drawn = pixels()
+    view.mesh.setData(x, y, connect="finite")  # the polygons one line at a time, as before
+    before = pixels()
+    background = np.array(colors.background())
+    assert (np.abs(before.astype(int) - background).sum(-1) > 0).sum() > 2000  # lines drawn
+    assert np.array_equal(drawn, before)

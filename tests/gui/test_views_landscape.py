@@ -98,11 +98,19 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     def frame(result, epoch):
         view.update_snapshot(dataclasses.replace(s, epoch=epoch,
                                                  extras={**s.extras, view.extras_key: result}))
+    starts = []  # the start mark's data set again (it has not moved)
+    original_start = view.path_start.setData
+    monkeypatch.setattr(view.path_start, "setData",
+                        lambda *a, **k: (starts.append(a), original_start(*a, **k)))
+    dot = view.path_now.points()[0]
     frame(dataclasses.replace(r, now=(310, 0.25, -0.1)), 310)
-    assert drawn == []  # the same landscape
+    assert drawn == [] and starts == []  # the same landscape, the same start
     x, y = view.path_curve.getData()
     assert len(x) == len(r.path.ab) + 1 and (x[-1], y[-1]) == (0.25, -0.1)
     assert [(p.pos().x(), p.pos().y()) for p in view.path_now.points()] == [(0.25, -0.1)]
+    # The white dot moved, not made anew (its looks kept: no lookup in the symbol atlas).
+    assert view.path_now.points()[0] is dot
+    assert view.path_start.points()[0].pos() == pg.Point(*r.path.ab[0])
     assert "epoch 310 (the landscape of epoch 300" in view.summary.text()
     # A new landscape (its own epoch, no placing): drawn in full, the dot at its centre.
     frame(dataclasses.replace(r, land=dataclasses.replace(r.land)), 300)

@@ -202,7 +202,7 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
     must still come several times a second."""
     import time
 
-    from nnviz.core.loop import FRAME_S, MAX_PUBLISH_S
+    from nnviz.core.loop import FRAME_S, MAX_PUBLISH_S, SNAPSHOT_SHARE
     calls = []
 
     def probe(trainer, points):
@@ -217,9 +217,11 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
     fast = rec.loop._snapshot_cost
     assert len(calls) == 2 and slow >= 0.5
     # The pace follows the cheaper of the two snapshots, not the one that slept (which alone
-    # would space the frames 1.5 s apart). Read from the loop's own measured costs, so the
-    # check holds on a machine of any speed.
-    assert FRAME_S <= rec.loop._publish_every <= max(FRAME_S, 3 * fast) + 1e-9
+    # would space the frames 2 s apart). Read from the loop's own measured costs and share, so
+    # the check holds on a machine of any speed (a fixed 3x, the factor of a 0.25 share, failed
+    # wherever a snapshot took over 4 ms once the share was 0.2).
+    most = max(FRAME_S, fast * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
+    assert FRAME_S <= rec.loop._publish_every <= most + 1e-9
 
 
 def test_play_without_a_model_says_it_is_not_playing():
@@ -254,9 +256,8 @@ def test_garbage_is_collected_only_in_the_gui_thread(qtbot):
     try:
         assert not gc.isenabled()
         w.start()
-        data = make_dataset(DataSpec("moons"))
-        w.loop.post(NewProblem(1, Problem(data, network_for(data, "mse", (4,), ("relu",),
-                                                            "sigmoid"), TrainConfig(), None, 0)))
+        # the notebook's problem, whose programs the other tests of this file compile
+        w.loop.post(NewProblem(1, moons_problem()))
         w.loop.post(Play())
         for _ in range(200):  # cycles of Qt objects, garbage while the worker trains
             a, b = QWidget(), QWidget()
