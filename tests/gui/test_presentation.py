@@ -79,6 +79,15 @@ def _with_numbers(window, qtbot, wait_run):
     wait_run(window, 120)
 
 
+def _on_a_projector(w, qtbot, wait_run, name: str):
+    """The run at its numbers, presentation mode, the view ``name`` at 1024x768: the view."""
+    _with_numbers(w, qtbot, wait_run)
+    w.set_presentation(True)
+    w.show_view(name)
+    _at_size(w, qtbot, (1024, 768))
+    return w._inspection_views.get(name)  # None for a lesson's page (in the Lessons view)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_presentation_mode_fits_the_window_at_projector_sizes(main_window, qtbot, wait_run, size):
     w = main_window
@@ -123,10 +132,7 @@ def test_the_views_plots_stay_inside_their_view_in_presentation_at_1024(main_win
                                                                         wait_run, view):
     import pyqtgraph as pg
     w = main_window
-    _with_numbers(w, qtbot, wait_run)
-    w.set_presentation(True)
-    w.show_view(view)
-    _at_size(w, qtbot, (1024, 768))
+    _on_a_projector(w, qtbot, wait_run, view)
 
     def inside() -> None:  # once the layout has settled at the new size and scale
         views = [g for g in w.findChildren(pg.GraphicsView) if g.isVisible()]
@@ -149,12 +155,7 @@ def test_the_gradient_plots_titles_are_read_on_a_projector(main_window, qtbot, w
     from PySide6.QtGui import QFont, QFontMetrics
     from nnviz.gui.presentation import SCALE
     from nnviz.gui.widgets import TITLE_PT
-    w = main_window
-    _with_numbers(w, qtbot, wait_run)
-    w.set_presentation(True)
-    w.show_view("gradients")
-    _at_size(w, qtbot, (1024, 768))
-    view = w._inspection_views["gradients"]
+    view = _on_a_projector(main_window, qtbot, wait_run, "gradients")
 
     def readable() -> None:  # once the titles are fitted at the new size and scale
         plots = [i for i in view.glw.ci.items if isinstance(i, pg.PlotItem) and i.isVisible()]
@@ -178,14 +179,9 @@ def test_the_gradient_plots_titles_are_read_on_a_projector(main_window, qtbot, w
 def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbot, wait_run):
     """The notebook's 2-4-10-4-1 diagram in presentation mode at 1024x768: its node labels
     ("a=0.09878") had to shrink to 6 pt to fit between the columns. A column whose labels would
-    shrink shows the bare value to 3 digits ("0.0988") where that is larger; the stage's words
-    say which value the labels are."""
-    w = main_window
-    _with_numbers(w, qtbot, wait_run)
-    w.set_presentation(True)
-    w.show_view("backprop")
-    _at_size(w, qtbot, (1024, 768))
-    view = w._inspection_views["backprop"]
+    shrink shows them to 3 digits ("a=0.0988"), or bare ("0.0988"), where that is larger; the
+    stage's words say which value the labels are."""
+    view = _on_a_projector(main_window, qtbot, wait_run, "backprop")
     qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
     canvas = view.canvas
     seen = {}
