@@ -109,7 +109,10 @@ class RegionsView(QWidget):
                                                                  style=Qt.PenStyle.DashLine),
                                           label="Zaslavsky's bound",
                                           labelOpts={"color": (160, 60, 0), "position": 0.7,
-                                                     "anchors": [(0.5, 1), (0.5, 1)]})
+                                                     # under the line: the bound is often
+                                                     # the plot's top, and above it the words
+                                                     # were cut off (reviewer)
+                                                     "anchors": [(0.5, 0), (0.5, 0)]})
         hp.addItem(self.bound_line)
         self.bound_line.hide()
         cache_axes(hp)

@@ -38,6 +38,10 @@ def test_a_relu_network_shows_its_regions_and_the_bound(view):
     assert y[-1] == r.count
     assert not view.reason.isVisible() and view.split.isVisible()
     view.grab()
+    # the bound's words are inside the plot (above its line, at the top, they were cut off)
+    box = view.history.getPlotItem().getViewBox().sceneBoundingRect()
+    words = view.bound_line.label.sceneBoundingRect()
+    assert box.contains(words), (box, words)
 
 
 def test_the_count_plots_epochs_start_at_0(view):
