@@ -302,11 +302,12 @@ def penalty_gradients(params, l1: float, l2: float) -> list[tuple[np.ndarray, np
 def _trace_fn(spec: NetworkSpec, key):
     """jax's side of a trace in one compiled call: the point's loss and gradient
     (``value_and_grad``), the batch's gradient of the objective (rows padded with a mask,
-    ``training.pad_points``: an edited point compiles nothing) and optax's update from it (as
-    ``_update_fn``). Three calls, each putting its arrays on the device, took ~1 ms of a
-    2.6 ms trace at 200 points. ``key``: a ``training.compile_key`` (loss, optimiser, which
-    penalties are on); the rates are the last argument (``penalty_rates``): a new rate
-    compiles nothing."""
+    ``training.pad_points``: an edited point compiles nothing) and optax's update from it
+    (compiled as one function: op by op, its few dozen operations each compiled an executable
+    of their own, ~25 MB kept at the first trace). Three calls, each putting its arrays on the
+    device, took ~1 ms of a 2.6 ms trace at 200 points. ``key``: a ``training.compile_key``
+    (loss, optimiser, which penalties are on); the rates are the last argument
+    (``penalty_rates``): a new rate compiles nothing."""
     opt = make_optimizer(key.optimizer, 1.0)
 
     def point_loss(params, x, t):
@@ -473,23 +474,10 @@ def _tree(x) -> list:
     return [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in x]
 
 
-@compiled.per_problem()
-def _update_fn(optimizer: str):
-    """optax's update, compiled as one function: called op by op, its few dozen operations each
-    compiled an executable of their own (~25 MB of memory kept at the first trace)."""
-    # inject_hyperparams takes the learning rate from the state, not from this one
-    return jax.jit(make_optimizer(optimizer, 1.0).update)
-
-
-def optimizer_update(optimizer: str, opt_state, params, grad, optax_step=None) -> Update:
-    """The update optax makes from ``opt_state``, and the same written out by hand.
-    ``optax_step``: optax's (updates, new state) when already made (``_trace_fn``)."""
+def optimizer_update(optimizer: str, opt_state, grad, updates, new) -> Update:
+    """The update optax made from ``opt_state`` (``updates``, the ``new`` state: ``_trace_fn``
+    makes them with the gradient), and the same written out by hand."""
     lr = float(opt_state.hyperparams["learning_rate"])
-    if optax_step is None:
-        grad_tree = tuple((jnp.asarray(w, jnp.float32), jnp.asarray(b, jnp.float32))
-                          for w, b in grad)
-        optax_step = _update_fn(optimizer)(grad_tree, opt_state, params)
-    updates, new = optax_step
     g = _tree(grad)
     inner, inner_new = opt_state.inner_state[0], new.inner_state[0]
     before, after, count = {}, {}, 0
@@ -607,7 +595,7 @@ def trace(model, index: int, batches: _BatchRows | None = None) -> Trace:
         batch_hand = batch_gradients(spec, cfg.loss, params, X_rows, T_rows)
         total = [(dw + pw, db + pb) for (dw, db), (pw, pb) in zip(batch_hand, pen)]
         batch_diff = _max_diff(total, g_jax)
-    upd = optimizer_update(cfg.optimizer, step.opt_state, params, g_jax, (updates, new))
+    upd = optimizer_update(cfg.optimizer, step.opt_state, g_jax, updates, new)
     scale = max([1.0, abs(jl)] + [float(np.max(np.abs(a), initial=0.0))
                                   for tree in (jg, g_jax, upd.update) for pair in tree for a in pair])
     check = Check(_max_diff(pg, jg), abs(float(per[0]) - jl), batch_diff,
