@@ -3,6 +3,8 @@
     python bench/view_frame.py --views network --hidden 512,512,512,512,512,512,512,512
     python bench/view_frame.py --views neurons --frames 40
     python bench/view_frame.py --views gradients --hidden 4,10,4   # new numbers every frame
+    python bench/view_frame.py --views hidden-space --hidden 4,10,4 --points 100000
+    python bench/view_frame.py --views gradients --hidden 4,10,4 --profile /tmp/g.prof
 
 A TrainLoop trains the problem (bench/gui.py's: the moons, sigmoid layers of ``--hidden``) and
 makes ``--frames`` snapshots one epoch apart with the probes the window runs while the view is
@@ -28,12 +30,17 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--views", choices=("network", "neurons", "gradients"), default="network")
+    p.add_argument("--views", choices=("network", "neurons", "gradients", "hidden-space"),
+                   default="network")
     p.add_argument("--hidden", default="512,512,512,512,512,512,512,512")
     p.add_argument("--frames", type=int, default=30)
+    p.add_argument("--points", type=int, default=None, help="moons points (default 200)")
+    p.add_argument("--size", default="1380x800", help="the view's size, WxH (default 1380x800; "
+                   "in the 1400x900 window a tab's view is ~750x760)")
+    p.add_argument("--profile", default=None, help="a file: cProfile of the frames")
     args = p.parse_args()
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(
-        {"hidden": [int(w) for w in args.hidden.split(",")]})
+        {"hidden": [int(w) for w in args.hidden.split(",")], "points": args.points})
     load_before = open("/proc/loadavg").read().split()[:3]
     import gui  # bench/gui.py: the same problem
 
@@ -46,6 +53,8 @@ def main() -> int:
     loop.playing = True
     if args.views == "gradients":  # new numbers in every frame: the view's whole drawing
         loop.probes = {"gradients": inspect.GradientProbe()}
+    elif args.views == "hidden-space":
+        loop.probes = {"hidden-space": inspect.HiddenSpaceProbe()}
     else:
         loop.probes = {"gradients": inspect.Throttled(inspect.GradientProbe(), GRADIENT_BUDGET),
                        args.views: inspect.Throttled(inspect.NeuronMapsProbe(), MAP_BUDGET)}
@@ -68,21 +77,32 @@ def main() -> int:
     elif args.views == "gradients":
         from nnviz.gui.gradient_view import GradientView
         view = GradientView()
+    elif args.views == "hidden-space":
+        from nnviz.gui.hidden_space import HiddenSpaceView
+        view = HiddenSpaceView()
     else:
         from nnviz.gui.neuron_maps import NeuronMapsView
         view = NeuronMapsView()
     view.extras_key = args.views
-    view.resize(1380, 800)
+    view.resize(*(int(v) for v in args.size.lower().split("x")))
     view.show()
     for s in snaps[:3]:  # layouts, fonts, first images
         view.update_snapshot(s)
         app.processEvents()
     gui_ms = []
+    profiler = None
+    if args.profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
     for s in snaps:
         c = time.process_time()
         view.update_snapshot(s)
         app.processEvents()  # the paint it asked for
         gui_ms.append(1000 * (time.process_time() - c))
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     print(json.dumps({
         "view": args.views, "hidden": args.hidden, "frames": len(snaps),
         "gui_cpu_ms_per_frame": statistics.median(gui_ms),

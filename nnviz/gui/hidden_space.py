@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QGraphicsView, QHBoxLayout, QLabel, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
@@ -76,13 +77,19 @@ class HiddenSpaceView(QWidget):
         self.key.setToolTip("The classes: each has its own shape and colour; hollow shapes are "
                             "test points.")
         self.plot = pg.PlotWidget(background=colors.background())
+        # One rectangle around what changed is repainted (the mesh and the points span the plot
+        # anyway): Qt's default clipped every item to a region of many small rectangles.
+        self.plot.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.plot.setToolTip("The data (points) and the input plane's grid (grey lines) as the "
                              "chosen hidden layer sees them. Drag to pan, wheel to zoom.")
         for side in ("bottom", "left"):
             self.plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
-        # The mesh: every grid line of the input plane, NaN-separated, in one item (fast).
-        self.mesh = pg.PlotDataItem([], [], pen=pg.mkPen(150, 150, 150, 150, width=1),
-                                    connect="finite")
+        # The mesh: every grid line of the input plane, NaN-separated, in one plain curve (a
+        # PlotDataItem's setData added its own checks and copies, ~1 ms a frame), drawn as line
+        # segments in an opaque grey (the axis colour faded into the background: what a
+        # translucent pen looked like, without blending ~2,000 segments into the plot).
+        self.mesh = pg.PlotCurveItem(pen=_mesh_pen(), connect="finite")
+        self.mesh.setSegmentedLineMode("on")
         self.plot.addItem(self.mesh)
         # The points: a train and a test item whose looks (a shared brush, pen and symbol per
         # class, or per one of VALUE_LEVELS colours of a value) are set once per data set; each
@@ -111,7 +118,7 @@ class HiddenSpaceView(QWidget):
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): the points again in the new one."""
-        self.mesh.setPen(pg.mkPen(*colors.axis(), 150, width=1))
+        self.mesh.setPen(_mesh_pen())
         self.train_points.setPen(pg.mkPen(*colors.point_rim(), 200, width=0.8))
         self._labels_key = None  # the points' looks again, in the new colours
         if self.snapshot is not None:
@@ -291,6 +298,12 @@ class HiddenSpaceView(QWidget):
                 table[k] = make(c) if make is not None else symbols[k]
             out.append(table[which] if len(which) else np.empty(0, object))
         return out[0], out[1], out[2]
+
+
+def _mesh_pen():
+    """The mesh's grey: the axis colour at 150/255 over the background, opaque."""
+    a, b, k = np.array(colors.axis(), float), np.array(colors.background(), float), 150 / 255
+    return pg.mkPen(*(int(round(v)) for v in b + k * (a - b)), width=1)
 
 
 def _percent(f: float) -> str:

@@ -168,7 +168,7 @@ def test_gradients_by_layer_now_has_numbers_on_its_axis(qtbot, values):
     v.resize(1000, 700)
     v.show()
     p = v.depth_plot
-    v.depth_curve.setData(np.arange(1, len(values) + 1), np.asarray(values))
+    v.depth_curve.set_numbers(np.arange(1, len(values) + 1.0), np.asarray(values))
     p.getViewBox().autoRange()
     _settle(qtbot, 100)
     labels = dict((round(float(v), 9), t) for v, t in _labels(p.getAxis("left")))  # pyqtgraph

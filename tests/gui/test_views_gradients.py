@@ -61,8 +61,9 @@ def test_curves_per_layer_grow_as_training_advances(view):
 def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
     t = make_trainer(hidden=(8,) * 8)
     view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
-    now = view.depth_curve.yData
+    now = view.depth_curve.numbers[1]
     assert len(now) == 9 and now[0] < now[-1] / 100
+    np.testing.assert_allclose(view.depth_dots.getData()[1], np.log10(now))  # a dot per layer
     assert view.key.isHidden()  # nine colours: the caption's "purple to green" says it
     assert "vanishing gradients" in view.summary.text()
 
