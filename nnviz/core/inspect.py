@@ -188,6 +188,64 @@ def _stats(trainer, max_points: int = MAX_STAT_POINTS):
                             penalty_rates(cfg)))
 
 
+def _flat_flow(params, grads, acts):
+    """The gradient probe's numbers as ONE float32 vector (one transfer off the device, where
+    the weights, gradients and activations were twenty): per layer ||dL/dW||, then every
+    layer's weights, then every layer's activations, each flattened."""
+    return jnp.concatenate([jnp.stack([jnp.linalg.norm(gw) for gw, _ in grads])]
+                           + [w.ravel() for w, _ in params] + [a.ravel() for a in acts])
+
+
+@compiled.per_problem()
+def _flow_fn(spec: NetworkSpec, key: TrainConfig, n: int):
+    """``_stats_fn``'s numbers as ``_flat_flow``, on the first ``n`` training points."""
+    grad = _grad_fn(spec, key)
+
+    def f(params, X, T, rates):
+        X, T = X[:n], T[:n]
+        return _flat_flow(params, grad(params, X, T, rates), forward_layers_fast(spec, params, X))
+    return jax.jit(f)
+
+
+@compiled.per_problem()
+def _padded_flow_fn(spec: NetworkSpec, key: TrainConfig):
+    """``_padded_stats_fn``'s numbers as ``_flat_flow`` (every padded row's activations)."""
+    def objective(params, X, T, mask, count, rates):
+        return (losses.data_loss(spec, key.loss, params, X, T, mask, count)
+                + penalty(params, key, rates))
+    grad = jax.grad(objective)
+
+    def f(params, X, T, mask, count, rates):
+        return _flat_flow(params, grad(params, X, T, mask, count, rates),
+                          forward_layers_fast(spec, params, X))
+    return jax.jit(f)
+
+
+def _flow_stats(trainer, max_points: int = MAX_STAT_POINTS):
+    """(||dL/dW|| per layer, weights, activations) of ``trainer`` as numpy, in one transfer:
+    the gradient probe's numbers (its own gradients are needed only as their norms)."""
+    cfg, spec = trainer.config, trainer.spec
+    padded = getattr(trainer, "stat_data", None)
+    if padded is not None and max_points == MAX_STAT_POINTS:
+        f = _padded_flow_fn(spec, compile_key(cfg))
+        flat = np.asarray(f(trainer.params, padded.X, padded.T, padded.mask, padded.count,
+                            penalty_rates(cfg)))
+        rows, n = len(padded.X), int(padded.count)
+    else:
+        n = rows = min(max_points, len(trainer.data.train_index))
+        f = _flow_fn(spec, compile_key(cfg), n)
+        flat = np.asarray(f(trainer.params, trainer.X_train, trainer.T_train, penalty_rates(cfg)))
+    shapes = [tuple(np.shape(w)) for w, _ in trainer.params]
+    L = len(shapes)
+    cuts = np.cumsum([L] + [math.prod(sh) for sh in shapes]
+                     + [rows * w for w in spec.layer_sizes[1:]])[:-1]
+    parts = np.split(flat, cuts)
+    norms, ws, acts = parts[0], parts[1:1 + L], parts[1 + L:]
+    ws = [w.reshape(shape) for w, shape in zip(ws, shapes)]
+    acts = [a.reshape(rows, -1)[:n] for a in acts]  # the real points' activations only
+    return norms, ws, acts
+
+
 def gradients(trainer, max_points: int = MAX_STAT_POINTS) -> list[tuple[np.ndarray, np.ndarray]]:
     """dL/dW and dL/db per layer on (at most ``max_points`` of) the training data."""
     return [(np.asarray(gw), np.asarray(gb)) for gw, gb in _stats(trainer, max_points)[1]]
@@ -599,15 +657,14 @@ class GradientProbe:
         """The history is the run log's (a row at every checkpoint, however the epochs were
         run), up to the epoch shown, then this model's own row."""
         epoch = int(model.epoch)
-        params, g, acts = _stats(model)
-        ws = [np.asarray(w) for w, _ in params]
+        gnorms, ws, acts = _flow_stats(model)
         L = len(ws)
         if log is not None and log.grads is not None and log.grads.width == 2 * L:
             epochs, rows = log.grads.upto(epoch)
         else:
             epochs, rows = np.zeros(0, np.int64), np.zeros((0, 2 * L), np.float32)
         if not len(epochs) or epochs[-1] != epoch:
-            norms = np.array([np.linalg.norm(gw) for gw, _ in g])
+            norms = gnorms.astype(np.float64)
             wnorm = np.array([max(np.linalg.norm(w), 1e-12) for w in ws])
             if model.config.optimizer == "gd":
                 ratios = model.learning_rate * norms / wnorm
