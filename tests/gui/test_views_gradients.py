@@ -102,3 +102,31 @@ def test_the_same_numbers_again_are_not_drawn_again(view, monkeypatch):
     assert drawn == []
     view.apply_look()  # a new look: drawn again
     assert len(drawn) == 1
+
+
+def test_a_frame_finds_each_curves_bounds_once_and_its_rectangle_holds_the_curve(view,
+                                                                                monkeypatch):
+    """pyqtgraph scanned every curve (nanmin, nanmax, a pixel through the view's transform)
+    at each repaint; the curves know their bounds from their new numbers. What they draw must
+    still lie inside the rectangle Qt repaints, or a moving curve would leave traces."""
+    import pyqtgraph as pg
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
+    view.grab()
+    scans = []
+    scan = pg.PlotCurveItem.dataBounds
+    monkeypatch.setattr(pg.PlotCurveItem, "dataBounds",
+                        lambda self, *a, **k: scans.append(self) or scan(self, *a, **k))
+    t.run(30)
+    view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
+    view.grab()  # the repaint
+    assert scans == []
+    curves = [*view.norm_curves, *view.ratio_curves, *view.weight_curves, *view.act_curves,
+              view.depth_curve]
+    for c in curves:
+        x, y = c.getData()
+        ok = np.isfinite(y)
+        xs = x if c.kind == "hist" else x[ok]  # a histogram: steps over its bins' edges
+        rect = c.boundingRect()
+        assert ok.any() and rect.left() < xs.min() and xs.max() < rect.right()
+        assert rect.top() < y[ok].min() and y[ok].max() < rect.bottom()

@@ -172,3 +172,24 @@ def test_the_mesh_path_is_built_in_one_pass_and_draws_the_same_lines(view):
     background = np.array(colors.background())
     assert (np.abs(before.astype(int) - background).sum(-1) > 0).sum() > 2000  # lines drawn
     assert np.array_equal(drawn, before)
+
+
+def test_the_mesh_is_drawn_as_opaque_segments_in_the_faded_grey(view):
+    """The ~2,000 points of the grid lines are drawn as line segments in one opaque colour:
+    the axis grey at 150/255 over the background, what a translucent pen looked like."""
+    from PySide6.QtGui import QImage
+    t = make_trainer()
+    t.run(300)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    assert view.mesh.opts["segmentedLineMode"] == "on"
+    pen = view.mesh.opts["pen"]
+    assert pen.color().alpha() == 255
+    faded = np.array(colors.background()) + 150 / 255 * (np.array(colors.axis())
+                                                           - np.array(colors.background()))
+    assert np.abs(np.array(pen.color().getRgb()[:3]) - faded).max() <= 1
+    view.train_points.hide()
+    view.test_points.hide()
+    img = view.plot.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    rgb = a[:, :4 * img.width()].reshape(img.height(), img.width(), 4)[..., 2::-1]
+    assert (np.abs(rgb.astype(int) - np.round(faded)).max(-1) <= 1).sum() > 2000  # the lines
