@@ -267,7 +267,9 @@ class BackpropView(QWidget):
         super().__init__(parent)
         self.window = window
         self.extras_key = "backprop"
-        self.probe = backprop.BackpropProbe()
+        # The probe knows the stage on screen: while the run plays it computes what that stage
+        # shows (the batch only for the batch and update stages; backprop.STAGE_PARTS).
+        self.probe = backprop.BackpropProbe(stage=STAGES[0])
         self.snapshot = None
         self.result: backprop.BackpropResult | None = None
         self.stage = 0
@@ -299,7 +301,10 @@ class BackpropView(QWidget):
         self.check.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.check.setToolTip("The largest difference of the numbers built by hand here "
                               "(numpy, float64) from jax.grad's (float32) -- the point's "
-                              "gradient, the batch gradient -- and of the update from optax's.")
+                              "gradient, the batch gradient -- and of the update from optax's. "
+                              "While the run plays, what the stage shows is checked: the "
+                              "point's gradient, with the batch and the update on their "
+                              "stages; paused, all of them.")
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.check)
@@ -423,7 +428,15 @@ class BackpropView(QWidget):
 
     def go(self, stage: int) -> None:
         self.stage = int(min(max(stage, 0), len(STAGES) - 1))
+        parts = backprop.STAGE_PARTS[STAGES[self.stage]]
         self._show_stage()
+        if parts != backprop.STAGE_PARTS[self.probe.stage]:
+            # The worker's probe computes what the stage shows from now on (and its numbers
+            # come at once, even while paused, when the last trace has not got them).
+            self.probe.stage = STAGES[self.stage]
+            self.settings_changed.emit()
+        else:
+            self.probe.stage = STAGES[self.stage]
 
     def select_point(self, index: int) -> None:
         if self._data is None or not 0 <= index < len(self._data.train_index):
@@ -542,14 +555,30 @@ class BackpropView(QWidget):
         if not np.isfinite(c.worst):
             self.check.setText(f"<span style='color:{colors.hex_of(colors.error())}'>the weights "
                                "or the loss are not finite (a diverged run): nothing to check</span>")
-            self._draw_canvas(name, tr, spec)
-            self.formulas.setHtml(self._formulas(name, tr, spec))
+            self._draw_stage(name, tr, spec)
             return
         ok = c.ok
         colour = colors.hex_of(colors.ok() if ok else colors.error())
-        batch = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"
-        self.check.setText(f"<span style='color:{colour}'>{'✓' if ok else '✗'} matches jax.grad "
-                           f"to {c.worst:.1e}</span>{batch}")
+        mark = '✓' if ok else '✗'
+        if tr.parts == backprop.POINT:  # a playing run's trace for the point's own stages
+            what = f"{mark} this point's gradient matches jax.grad"
+            rest = ""
+        elif tr.parts == backprop.UPDATE:
+            what = f"{mark} this point's gradient matches jax.grad, the update optax's,"
+            rest = ""
+        else:
+            what = f"{mark} matches jax.grad"
+            rest = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"
+        self.check.setText(f"<span style='color:{colour}'>{what} to {c.worst:.1e}</span>{rest}")
+        self._draw_stage(name, tr, spec)
+
+    def _draw_stage(self, name: str, tr, spec) -> None:
+        """The diagram and the formulas of stage ``name``."""
+        if not tr.shows(name):  # Next / Back while playing: the worker computes them now
+            self._draw_canvas("forward", tr, spec)
+            self.formulas.setHtml(f"<h3>{STAGE_TITLES[name]}</h3><p>The numbers of this stage "
+                                  "come with the next frame.</p>")
+            return
         self._draw_canvas(name, tr, spec)
         self.formulas.setHtml(self._formulas(name, tr, spec))
 
