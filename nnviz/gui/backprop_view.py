@@ -386,12 +386,17 @@ class BackpropView(QWidget):
         self.points.clear()
         n = len(data.train_index)
         names = data.feature_names or tuple(f"x{i + 1}" for i in range(data.n_features))
-        for i in range(min(n, MAX_LISTED)):
-            xs = ", ".join(f"{names[k]}={data.X_train[i, k]:.2f}"
-                           for k in range(min(data.n_features, 3)))
-            y = data.y_train[i]
-            what = f"class {int(y)}" if data.is_classification else f"y={float(y):.3g}"
-            self.points.addItem(f"#{i}  {xs}  {what}")
+        # X_train and y_train index the whole data set at each use: taken once (read per
+        # point, they made the tab's first frame at 100,000 points take ~12 s of CPU).
+        listed = min(n, MAX_LISTED)
+        X, Y = data.X_train[:listed], data.y_train[:listed]
+        shown, classes = min(data.n_features, 3), data.is_classification
+        items = []
+        for i in range(listed):
+            xs = ", ".join(f"{names[k]}={X[i, k]:.2f}" for k in range(shown))
+            what = f"class {int(Y[i])}" if classes else f"y={float(Y[i]):.3g}"
+            items.append(f"#{i}  {xs}  {what}")
+        self.points.addItems(items)
         sel = min(int(self.probe.selected), max(n - 1, 0))
         self.probe.selected = sel
         self.points.setCurrentIndex(sel if sel < MAX_LISTED else -1)
