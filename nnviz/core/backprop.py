@@ -687,7 +687,17 @@ class BackpropProbe:
         n = len(model.data.train_index)
         if n == 0:
             return None
-        tr = trace(model, int(self.selected), self._batches, self.parts(model))
+        parts = self.parts(model)
+        tr = trace(model, int(self.selected), self._batches, parts)
+        if parts != POINT and STAGE_PARTS.get(self.stage) == POINT:
+            # A paused frame on a point's stage: the point's own function is compiled (or looked
+            # up) now, not by the first frames of the play: the throttle counts the smaller of
+            # a probe's last two costs, and two calls that compiled held the tab's frames for
+            # ~2 s (bench/gui.py).
+            step = tr.step
+            _point_fn(model.spec, model.config.loss)(
+                step.device_params if step.device_params is not None else step.params,
+                tr.x, tr.target)
         pulls = rows = None
         if self.pulls:
             rows = np.arange(n) if n <= MAX_PULL_POINTS else \

@@ -245,3 +245,19 @@ def test_a_playing_runs_trace_has_what_its_stage_shows_and_a_paused_one_everythi
             assert tr.check.batch is not None and tr.batch_data_grad is not None
     assert seen == {"forward": "point", "loss": "point", "delta": "point", "grad": "point",
                     "batch": "all", "update": "update"}
+
+
+def test_a_paused_frame_readies_the_point_stages_function_for_the_play():
+    """The first frames of a play must not compile: two costly calls in a row held the
+    throttled tab's frames for ~2 s."""
+    from nnviz.core.snapshot import ModelAt
+    t = trainer(hidden=(3, 7))
+    f = backprop._point_fn(t.spec, t.config.loss)
+    f.clear_cache()
+    paused = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, "main"), None, state=t.state)
+    assert backprop.BackpropProbe(2, stage="delta")(paused).trace.parts == backprop.ALL
+    assert f._cache_size() == 1
+    playing = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, "main"), None, state=t.state,
+                      playing=True)
+    assert backprop.BackpropProbe(2, stage="delta")(playing).trace.parts == backprop.POINT
+    assert f._cache_size() == 1  # the same compiled function: nothing compiled at play
