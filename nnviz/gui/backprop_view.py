@@ -37,6 +37,7 @@ from .widgets import WrappedLabel
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
 MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
+_SAME_DIGITS = str.maketrans("123456789", "000000000")
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. Its trace takes ~2 ms at 200
 # points (a dozen small jax and numpy passes): at 3% it ran ~15 times a second at best.
@@ -67,6 +68,7 @@ class BackpropCanvas(NetworkCanvas):
         self.node_name = "a"
         self.link_name = "w"
         self.focus: np.ndarray | None = None  # per column: units to prefer when a layer is wide
+        self._fonts = None  # (key, the node labels' fonts) of the last paint
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         self.node_values, self.node_name, self.link_name = node_values, node_name, link_name
@@ -174,6 +176,14 @@ class BackpropCanvas(NetworkCanvas):
                 widest[c] = forms
             else:
                 widest[c] = [max(old, new, key=len) for old, new in zip(widest[c], forms)]
+        # Fitted once for texts of these shapes: digits are one width (tabular figures), so
+        # the fit of "a=0.2519" is that of "a=0.0000"; fitting every frame took ~1/4 of the
+        # nodes' paint, and the numbers change with every frame while the run plays.
+        key = (tuple((c, tuple(t.translate(_SAME_DIGITS) for t in texts))
+                     for c, texts in sorted(widest.items())),
+               tuple(self.col_x), tuple(self.node_size), self.width(), small.key())
+        if self._fonts is not None and self._fonts[0] == key:
+            return self._fonts[1]
 
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
@@ -214,6 +224,7 @@ class BackpropCanvas(NetworkCanvas):
                 room = float(self.width())
             font, _, form = best(texts, room)
             out[c] = (font, False, form)
+        self._fonts = (key, out)
         return out
 
     def _geometry(self) -> None:
