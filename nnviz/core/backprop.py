@@ -18,6 +18,11 @@ layer l computes ``z = a_prev @ W + b`` -- the notebook's ``w.T @ x + b`` -- and
 The hand-built numbers are numpy float64; :class:`Check` holds their largest difference from
 ``jax.grad`` (the point's and the batch's gradients) and from optax's update. Per-example
 gradients (``vmap`` of ``grad``) give each training point's "pull": the norm of its own gradient.
+
+While the run plays, the probe computes what the stage on screen shows (``STAGE_PARTS``): the
+point's pass alone for stages 1-4, jax's batch gradient and optax's update for the update, and the
+batch gradient by hand too for the batch stage; the view's check says which numbers it compared.
+A paused run's trace has every stage's numbers.
 """
 from __future__ import annotations
 
