@@ -584,7 +584,7 @@ class BackpropView(QWidget):
             what = f"{mark} this point's gradient matches jax.grad"
             rest = ""
         elif tr.parts == backprop.UPDATE:
-            what = f"{mark} this point's gradient matches jax.grad, the update optax's,"
+            what = f"{mark} the point's ∂L/∂w and the update match jax's"
             rest = ""
         else:
             what = f"{mark} matches jax.grad"
