@@ -34,7 +34,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import WrappedLabel
+from .widgets import LabelRoom, WrappedLabel
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -321,8 +321,8 @@ class BackpropView(QWidget):
                               "point's gradient, with the batch and the update on their "
                               "stages; paused, all of them.")
         head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.check)
+        head.addWidget(LabelRoom(self.title), 1)  # new texts per trace: no new layout
+        head.addWidget(LabelRoom(self.check))
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Point:"))
         bar.addWidget(self.points, 1)
