@@ -18,6 +18,11 @@ layer l computes ``z = a_prev @ W + b`` -- the notebook's ``w.T @ x + b`` -- and
 The hand-built numbers are numpy float64; :class:`Check` holds their largest difference from
 ``jax.grad`` (the point's and the batch's gradients) and from optax's update. Per-example
 gradients (``vmap`` of ``grad``) give each training point's "pull": the norm of its own gradient.
+
+While the run plays, the probe computes what the stage on screen shows (``STAGE_PARTS``): the
+point's pass alone for stages 1-4, jax's batch gradient and optax's update for the update, and the
+batch gradient by hand too for the batch stage; the view's check says which numbers it compared.
+A paused run's trace has every stage's numbers.
 """
 from __future__ import annotations
 
@@ -44,6 +49,15 @@ STAGE_TITLES = {
     "batch": "The batch gradient",
     "update": "The update",
 }
+
+#: What a stage shows, so what a trace made while the run plays computes (a paused run's trace
+#: has every stage's numbers): the point's own stages need its pass alone; "update" also jax's
+#: batch gradient and optax's update from it; "batch" those and the batch gradient by hand. The
+#: batch is most of a trace's cost (at 100,000 points ~30 of its ~31 ms of CPU: the hand pass
+#: over 80,000 rows and jax's), and the point's stages were shown at the batch's pace.
+POINT, UPDATE, ALL = "point", "update", "all"
+STAGE_PARTS = {"forward": POINT, "loss": POINT, "delta": POINT, "grad": POINT, "batch": ALL,
+               "update": UPDATE}
 
 # Hand-built numbers (float64) against jax's float32: a bound well above float32 rounding.
 MATCH_TOLERANCE = 1e-5
@@ -325,6 +339,14 @@ def _trace_fn(spec: NetworkSpec, key):
     return jax.jit(both)
 
 
+@compiled.per_problem()
+def _point_fn(spec: NetworkSpec, loss: str):
+    """jax's side of a trace of the point alone: its loss and gradient (``value_and_grad``)."""
+    def point_loss(params, x, t):
+        return losses.data_loss(spec, loss, params, x[None], t[None])
+    return jax.jit(jax.value_and_grad(point_loss))
+
+
 class _BatchRows:
     """The last batch a trace used: its rows on the host, and padded on the device (as
     ``pad_points``), kept while the data and the rows are the same: a full batch's 80,000 rows
@@ -388,6 +410,10 @@ class Step:
     rows: np.ndarray  # the training points (indices into X_train) in that batch
     params: Any  # the weights at that step (numpy)
     opt_state: Any  # the optimiser state at that step
+    # The same on the device (None: none there): jax's side of a trace takes them as they are;
+    # the numpy copies cost ~0.4 ms of a ~1.3 ms trace to put back on the device at 200 points.
+    device_params: Any = None
+    device_opt_state: Any = None
 
 
 def _train_order_rows(model, n: int) -> np.ndarray:
@@ -414,18 +440,19 @@ def next_step(model, index: int) -> Step:
     cfg, spec = model.config, model.spec
     n = len(model.data.train_index)
     state = model_state(model)
-    params = jax.device_get(state.params)
-    opt_state = jax.device_get(state.opt_state)
+    params, opt_state = _host((state.params, state.opt_state))
+    here = (state.params, state.opt_state)
     batch = cfg.batch_size
     if not (0 < batch < n and n // batch > 1):
-        return Step(int(model.epoch), 0, 1, np.arange(n), params, opt_state)
+        return Step(int(model.epoch), 0, 1, np.arange(n), params, opt_state, *here)
     n_batches = n // batch
     rows = _train_order_rows(model, n)
     _, sub = jax.random.split(jnp.asarray(state.key))
     order = np.asarray(shuffled_order(sub, n))[: n_batches * batch].reshape(n_batches, batch)
     where = np.flatnonzero(rows[order].ravel() == index)
     if not len(where):
-        return Step(int(model.epoch), -1, n_batches, np.zeros(0, np.int64), params, opt_state)
+        return Step(int(model.epoch), -1, n_batches, np.zeros(0, np.int64), params, opt_state,
+                    *here)
     k = int(where[0]) // batch
     X, T = model.data.X_train, np.asarray(model.T_train)
     if k:
@@ -434,8 +461,9 @@ def next_step(model, index: int) -> Step:
             idx = rows[order[j]]
             params, opt_state = step(params, opt_state, device_array(X[idx]),
                                      jnp.asarray(T[idx]), rates)
-        params, opt_state = jax.device_get((params, opt_state))
-    return Step(int(model.epoch), k, n_batches, rows[order[k]], params, opt_state)
+        here = (params, opt_state)
+        params, opt_state = _host((params, opt_state))
+    return Step(int(model.epoch), k, n_batches, rows[order[k]], params, opt_state, *here)
 
 
 @compiled.per_problem()
@@ -468,6 +496,12 @@ class Update:
     before: dict  # the optimiser's state before the step, by name ("v", "m", ...), per layer
     after: dict  # and after it
     count: int  # Adam: the step number t used for the bias correction
+
+
+def _host(tree):
+    """``tree``'s arrays as numpy arrays: ``np.asarray`` of each leaf, ~3x cheaper than
+    ``jax.device_get`` for a few dozen small arrays (0.11 -> 0.04 ms for a point's gradient)."""
+    return jax.tree_util.tree_map(np.asarray, tree)
 
 
 def _tree(x) -> list:
@@ -525,8 +559,8 @@ class Check:
 
     point: float  # this point's dL/dW, dL/db against jax.grad
     loss: float  # this point's loss against jax's
-    batch: float | None  # the batch gradient against jax.grad (None: too big to build by hand)
-    update: float  # the update by hand against optax's
+    batch: float | None  # the batch gradient against jax.grad (None: not built by hand)
+    update: float | None  # the update by hand against optax's (None: not made)
     scale: float = 1.0  # the largest magnitude compared (at least 1): float32 is relative
 
     @property
@@ -553,9 +587,15 @@ class Trace:
     step: Step
     batch_data_grad: list | None  # mean over the batch of every point's gradient, by hand
     penalty_grad: list
-    update: Update
+    update: Update | None  # None: the point's pass alone (``parts`` POINT)
     check: Check
     params: Any  # the weights of the point's pass (the step's)
+    parts: str = ALL  # what was computed (STAGE_PARTS): POINT, UPDATE or ALL
+
+    def shows(self, stage: str) -> bool:
+        """This trace has the numbers ``stage`` shows."""
+        need = STAGE_PARTS[stage]
+        return self.parts == ALL or need == POINT or need == self.parts
 
     @property
     def batch_size(self) -> int:
@@ -567,42 +607,56 @@ def _max_diff(a: list, b: list) -> float:
                      for pa, pb in zip(a, b)))
 
 
-def trace(model, index: int, batches: _BatchRows | None = None) -> Trace:
+def trace(model, index: int, batches: _BatchRows | None = None, parts: str = ALL) -> Trace:
     """Backpropagation for training point ``index`` of ``model`` (a ModelAt or a Trainer) at the
-    step of the run that next uses it. ``batches``: a probe's cache of the batch's rows."""
+    step of the run that next uses it. ``batches``: a probe's cache of the batch's rows.
+    ``parts``: what to compute (``STAGE_PARTS``): the point's pass alone (POINT), also jax's
+    batch gradient and optax's update (UPDATE), or also the batch gradient by hand (ALL)."""
     spec, cfg = model.spec, model.config
     data = model.data
     n = len(data.train_index)
     index = int(min(max(index, 0), n - 1))
     step = next_step(model, index)
     params = step.params
+    on_device = step.device_params if step.device_params is not None else params
     x = np.asarray(data.X[data.train_index[index]], np.float32)
     T = np.asarray(model.T_train)
     t = T[index]
-    rows = step.rows if len(step.rows) else np.array([index])
-    X_rows, T_rows, batch = (batches or _BatchRows())(data, T, rows)
-    value, jg, g, updates, new = jax.device_get(
-        _trace_fn(spec, compile_key(cfg))(
-            params, step.opt_state, device_array(x), jnp.asarray(t),
-            batch.X, batch.T, batch.mask, batch.count, penalty_rates(cfg)))
-    jl, jg, g_jax = float(value), _tree(jg), _tree(g)
+    # x and t go to jax as numpy arrays: the compiled call's own transfer of its arguments is
+    # cheaper than device_put's (~0.14 ms for the two).
+    if parts == POINT:
+        value, jg = _host(_point_fn(spec, cfg.loss)(on_device, x, t))
+    else:
+        rows = step.rows if len(step.rows) else np.array([index])
+        X_rows, T_rows, batch = (batches or _BatchRows())(data, T, rows)
+        opt_state = step.device_opt_state if step.device_opt_state is not None \
+            else step.opt_state
+        value, jg, g, updates, new = _host(
+            _trace_fn(spec, compile_key(cfg))(
+                on_device, opt_state, x, t, batch.X, batch.T, batch.mask, batch.count,
+                np.array([cfg.l1, cfg.l2], np.float32)))  # penalty_rates, on the host
+    jl, jg = float(value), _tree(jg)
     layers, per = hand_pass(spec, cfg.loss, params, x, t[None])
     pg = point_gradients(layers)
     pen = penalty_gradients(params, float(cfg.l1), float(cfg.l2))
-    work = len(rows) * sum(np.size(w) for w, _ in params)
-    batch_hand, batch_diff = None, None
-    if work <= MAX_HAND_BATCH_WORK:
-        batch_hand = batch_gradients(spec, cfg.loss, params, X_rows, T_rows)
-        total = [(dw + pw, db + pb) for (dw, db), (pw, pb) in zip(batch_hand, pen)]
-        batch_diff = _max_diff(total, g_jax)
-    upd = optimizer_update(cfg.optimizer, step.opt_state, g_jax, updates, new)
+    batch_hand, batch_diff, upd, upd_diff, compared = None, None, None, None, (jg,)
+    if parts != POINT:
+        g_jax = _tree(g)
+        work = len(rows) * sum(np.size(w) for w, _ in params)
+        if parts == ALL and work <= MAX_HAND_BATCH_WORK:
+            batch_hand = batch_gradients(spec, cfg.loss, params, X_rows, T_rows)
+            total = [(dw + pw, db + pb) for (dw, db), (pw, pb) in zip(batch_hand, pen)]
+            batch_diff = _max_diff(total, g_jax)
+        upd = optimizer_update(cfg.optimizer, step.opt_state, g_jax, updates, new)
+        upd_diff = _max_diff(upd.hand, upd.update)
+        compared = (jg, g_jax, upd.update)
     scale = max([1.0, abs(jl)] + [float(np.max(np.abs(a), initial=0.0))
-                                  for tree in (jg, g_jax, upd.update) for pair in tree for a in pair])
-    check = Check(_max_diff(pg, jg), abs(float(per[0]) - jl), batch_diff,
-                  _max_diff(upd.hand, upd.update), scale)
+                                  for tree in compared for pair in tree for a in pair])
+    check = Check(_max_diff(pg, jg), abs(float(per[0]) - jl), batch_diff, upd_diff, scale)
     y = data.y[data.train_index[index]]
     return Trace(index, x, np.asarray(t), y.item() if hasattr(y, "item") else y, cfg.loss,
-                 tuple(layers), float(per[0]), pg, jg, step, batch_hand, pen, upd, check, params)
+                 tuple(layers), float(per[0]), pg, jg, step, batch_hand, pen, upd, check, params,
+                 parts)
 
 
 # --- the probe -------------------------------------------------------------------------------------
@@ -618,17 +672,37 @@ class BackpropResult:
 
 class BackpropProbe:
     """The backprop view's numbers, computed in the worker thread with each snapshot.
-    ``selected``: the training point; ``pulls``: also each point's gradient norm."""
+    ``selected``: the training point; ``pulls``: also each point's gradient norm; ``stage``: the
+    stage on screen (None: all): while the run plays a trace computes what that stage shows
+    (``STAGE_PARTS``), and any other frame (paused, a Step, the timeline) every stage's numbers,
+    so that Next and Back have them at once."""
 
-    def __init__(self, selected: int = 0, pulls: bool = False) -> None:
-        self.selected, self.pulls = selected, pulls
+    def __init__(self, selected: int = 0, pulls: bool = False, stage: str | None = None) -> None:
+        self.selected, self.pulls, self.stage = selected, pulls, stage
         self._batches = _BatchRows()
+
+    def parts(self, model) -> str:
+        """What a trace of ``model`` computes (``STAGE_PARTS``)."""
+        if self.stage is None or not getattr(model, "playing", False) \
+                or getattr(model, "past", False):
+            return ALL
+        return STAGE_PARTS[self.stage]
 
     def __call__(self, model, grid_points=None) -> BackpropResult | None:
         n = len(model.data.train_index)
         if n == 0:
             return None
-        tr = trace(model, int(self.selected), self._batches)
+        parts = self.parts(model)
+        tr = trace(model, int(self.selected), self._batches, parts)
+        if parts != POINT and STAGE_PARTS.get(self.stage) == POINT:
+            # A paused frame on a point's stage: the point's own function is compiled (or looked
+            # up) now, not by the first frames of the play: the throttle counts the smaller of
+            # a probe's last two costs, and two calls that compiled held the tab's frames for
+            # ~2 s (bench/gui.py).
+            step = tr.step
+            _point_fn(model.spec, model.config.loss)(
+                step.device_params if step.device_params is not None else step.params,
+                tr.x, tr.target)
         pulls = rows = None
         if self.pulls:
             rows = np.arange(n) if n <= MAX_PULL_POINTS else \

@@ -9,6 +9,9 @@ blue / orange and thickness -- and the nodes carry a, δ. Click a node: the form
 are written out for that unit with the real numbers. Wide layers show the selected unit and the
 units that matter most for this stage. Every hand-built number is checked against jax.grad
 (and the update against optax) in the worker thread; the header says by how much they differ.
+While the run plays the worker computes and checks what the stage on screen shows (the batch only
+on the batch and update stages: at 100,000 points it is ~30 of a trace's ~31 ms), and the header
+says what it checked; paused, every stage's numbers.
 
 "Size points by pull" draws every training point as large as its own gradient is (vmap of
 grad): the points that pull hardest on the weights now.
@@ -37,9 +40,11 @@ from .widgets import LabelRoom, WrappedLabel
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
 MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
+_SAME_DIGITS = str.maketrans("123456789", "000000000")
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
-# The probe's share of the worker's time while training runs. Its trace takes ~2 ms at 200
-# points (a dozen small jax and numpy passes): at 3% it ran ~15 times a second at best.
+# The probe's share of the worker's time while training runs. At 200 points its trace takes
+# ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
+# at 3% it ran ~15 times a second at best.
 BUDGET = 0.06
 
 
@@ -67,6 +72,7 @@ class BackpropCanvas(NetworkCanvas):
         self.node_name = "a"
         self.link_name = "w"
         self.focus: np.ndarray | None = None  # per column: units to prefer when a layer is wide
+        self._fonts = None  # (key, the node labels' fonts) of the last paint
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         self.node_values, self.node_name, self.link_name = node_values, node_name, link_name
@@ -174,6 +180,14 @@ class BackpropCanvas(NetworkCanvas):
                 widest[c] = forms
             else:
                 widest[c] = [max(old, new, key=len) for old, new in zip(widest[c], forms)]
+        # Fitted once for texts of these shapes: digits are one width (tabular figures), so
+        # the fit of "a=0.2519" is that of "a=0.0000"; fitting every frame took ~1/4 of the
+        # nodes' paint, and the numbers change with every frame while the run plays.
+        key = (tuple((c, tuple(t.translate(_SAME_DIGITS) for t in texts))
+                     for c, texts in sorted(widest.items())),
+               tuple(self.col_x), tuple(self.node_size), self.width(), small.key())
+        if self._fonts is not None and self._fonts[0] == key:
+            return self._fonts[1]
 
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
@@ -214,6 +228,7 @@ class BackpropCanvas(NetworkCanvas):
                 room = float(self.width())
             font, _, form = best(texts, room)
             out[c] = (font, False, form)
+        self._fonts = (key, out)
         return out
 
     def _geometry(self) -> None:
@@ -267,7 +282,9 @@ class BackpropView(QWidget):
         super().__init__(parent)
         self.window = window
         self.extras_key = "backprop"
-        self.probe = backprop.BackpropProbe()
+        # The probe knows the stage on screen: while the run plays it computes what that stage
+        # shows (the batch only for the batch and update stages; backprop.STAGE_PARTS).
+        self.probe = backprop.BackpropProbe(stage=STAGES[0])
         self.snapshot = None
         self.result: backprop.BackpropResult | None = None
         self.stage = 0
@@ -299,7 +316,10 @@ class BackpropView(QWidget):
         self.check.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.check.setToolTip("The largest difference of the numbers built by hand here "
                               "(numpy, float64) from jax.grad's (float32) -- the point's "
-                              "gradient, the batch gradient -- and of the update from optax's.")
+                              "gradient, the batch gradient -- and of the update from optax's. "
+                              "While the run plays, what the stage shows is checked: the "
+                              "point's gradient, with the batch and the update on their "
+                              "stages; paused, all of them.")
         head = QHBoxLayout()
         head.addWidget(LabelRoom(self.title), 1)  # new texts per trace: no new layout
         head.addWidget(LabelRoom(self.check))
@@ -381,12 +401,17 @@ class BackpropView(QWidget):
         self.points.clear()
         n = len(data.train_index)
         names = data.feature_names or tuple(f"x{i + 1}" for i in range(data.n_features))
-        for i in range(min(n, MAX_LISTED)):
-            xs = ", ".join(f"{names[k]}={data.X_train[i, k]:.2f}"
-                           for k in range(min(data.n_features, 3)))
-            y = data.y_train[i]
-            what = f"class {int(y)}" if data.is_classification else f"y={float(y):.3g}"
-            self.points.addItem(f"#{i}  {xs}  {what}")
+        # X_train and y_train index the whole data set at each use: taken once (read per
+        # point, they made the tab's first frame at 100,000 points take ~12 s of CPU).
+        listed = min(n, MAX_LISTED)
+        X, Y = data.X_train[:listed], data.y_train[:listed]
+        shown, classes = min(data.n_features, 3), data.is_classification
+        items = []
+        for i in range(listed):
+            xs = ", ".join(f"{names[k]}={X[i, k]:.2f}" for k in range(shown))
+            what = f"class {int(Y[i])}" if classes else f"y={float(Y[i]):.3g}"
+            items.append(f"#{i}  {xs}  {what}")
+        self.points.addItems(items)
         sel = min(int(self.probe.selected), max(n - 1, 0))
         self.probe.selected = sel
         self.points.setCurrentIndex(sel if sel < MAX_LISTED else -1)
@@ -423,7 +448,15 @@ class BackpropView(QWidget):
 
     def go(self, stage: int) -> None:
         self.stage = int(min(max(stage, 0), len(STAGES) - 1))
+        parts = backprop.STAGE_PARTS[STAGES[self.stage]]
         self._show_stage()
+        if parts != backprop.STAGE_PARTS[self.probe.stage]:
+            # The worker's probe computes what the stage shows from now on (and its numbers
+            # come at once, even while paused, when the last trace has not got them).
+            self.probe.stage = STAGES[self.stage]
+            self.settings_changed.emit()
+        else:
+            self.probe.stage = STAGES[self.stage]
 
     def select_point(self, index: int) -> None:
         if self._data is None or not 0 <= index < len(self._data.train_index):
@@ -542,14 +575,30 @@ class BackpropView(QWidget):
         if not np.isfinite(c.worst):
             self.check.setText(f"<span style='color:{colors.hex_of(colors.error())}'>the weights "
                                "or the loss are not finite (a diverged run): nothing to check</span>")
-            self._draw_canvas(name, tr, spec)
-            self.formulas.setHtml(self._formulas(name, tr, spec))
+            self._draw_stage(name, tr, spec)
             return
         ok = c.ok
         colour = colors.hex_of(colors.ok() if ok else colors.error())
-        batch = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"
-        self.check.setText(f"<span style='color:{colour}'>{'✓' if ok else '✗'} matches jax.grad "
-                           f"to {c.worst:.1e}</span>{batch}")
+        mark = '✓' if ok else '✗'
+        if tr.parts == backprop.POINT:  # a playing run's trace for the point's own stages
+            what = f"{mark} this point's gradient matches jax.grad"
+            rest = ""
+        elif tr.parts == backprop.UPDATE:
+            what = f"{mark} the point's ∂L/∂w and the update match jax's"
+            rest = ""
+        else:
+            what = f"{mark} matches jax.grad"
+            rest = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"
+        self.check.setText(f"<span style='color:{colour}'>{what} to {c.worst:.1e}</span>{rest}")
+        self._draw_stage(name, tr, spec)
+
+    def _draw_stage(self, name: str, tr, spec) -> None:
+        """The diagram and the formulas of stage ``name``."""
+        if not tr.shows(name):  # Next / Back while playing: the worker computes them now
+            self._draw_canvas("forward", tr, spec)
+            self.formulas.setHtml(f"<h3>{STAGE_TITLES[name]}</h3><p>The numbers of this stage "
+                                  "come with the next frame.</p>")
+            return
         self._draw_canvas(name, tr, spec)
         self.formulas.setHtml(self._formulas(name, tr, spec))
 

@@ -206,3 +206,58 @@ def test_the_hand_batch_is_cut_into_products_a_one_thread_blas_makes():
         rows = backprop.hand_rows(params)
         assert rows * max(np.size(w) for w, _ in params) <= backprop.BLAS_ONE_THREAD
     assert backprop.hand_rows(narrow) > 10 * backprop.hand_rows(wide)
+
+
+def test_a_playing_runs_trace_has_what_its_stage_shows_and_a_paused_one_everything():
+    """While the run plays the probe computes the stage on screen (the batch is most of a
+    trace's cost: the point's stages were shown at its pace); its numbers are the same."""
+    from nnviz.core.snapshot import ModelAt
+    t = trainer(opt="momentum", l2=0.01)
+    t.run(7)
+
+    def model(playing):
+        return ModelAt(t, t.params, t.epoch, t.learning_rate, (1, "main"), None,
+                       state=t.state, playing=playing)
+
+    full = backprop.BackpropProbe(4)(model(False)).trace
+    assert full.parts == backprop.ALL and full.update is not None
+    seen = {}
+    for stage in backprop.STAGES:
+        probe = backprop.BackpropProbe(4, stage=stage)
+        paused = probe(model(False)).trace
+        assert paused.parts == backprop.ALL and all(paused.shows(s) for s in backprop.STAGES)
+        tr = probe(model(True)).trace
+        seen[stage] = tr.parts
+        assert tr.shows(stage) and tr.check.ok
+        # the point's numbers whatever else was computed
+        assert tr.loss == pytest.approx(full.loss, rel=1e-9)
+        for (a, b), (fa, fb) in zip(tr.point_grad, full.point_grad):
+            np.testing.assert_allclose(a, fa, rtol=1e-9)
+        if tr.parts == backprop.POINT:
+            assert tr.update is None and tr.batch_data_grad is None
+            assert tr.check.batch is None and tr.check.update is None
+            assert not tr.shows("batch") and not tr.shows("update")
+        elif tr.parts == backprop.UPDATE:  # optax's update from jax's gradient, not the hand batch
+            assert tr.batch_data_grad is None and tr.check.update is not None
+            for (u, v), (fu, fv) in zip(tr.update.update, full.update.update):
+                np.testing.assert_allclose(u, fu, rtol=1e-6, atol=1e-12)
+        else:
+            assert tr.check.batch is not None and tr.batch_data_grad is not None
+    assert seen == {"forward": "point", "loss": "point", "delta": "point", "grad": "point",
+                    "batch": "all", "update": "update"}
+
+
+def test_a_paused_frame_readies_the_point_stages_function_for_the_play():
+    """The first frames of a play must not compile: two costly calls in a row held the
+    throttled tab's frames for ~2 s."""
+    from nnviz.core.snapshot import ModelAt
+    t = trainer(hidden=(3, 7))
+    f = backprop._point_fn(t.spec, t.config.loss)
+    f.clear_cache()
+    paused = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, "main"), None, state=t.state)
+    assert backprop.BackpropProbe(2, stage="delta")(paused).trace.parts == backprop.ALL
+    assert f._cache_size() == 1
+    playing = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, "main"), None, state=t.state,
+                      playing=True)
+    assert backprop.BackpropProbe(2, stage="delta")(playing).trace.parts == backprop.POINT
+    assert f._cache_size() == 1  # the same compiled function: nothing compiled at play

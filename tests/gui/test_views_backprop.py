@@ -29,6 +29,42 @@ def frame(view, t):
     view.update_snapshot(snapshot_of(t, {"backprop": view.probe}))
 
 
+def playing_frame(view, t):
+    """A frame made while the run plays (the worker's ModelAt says so)."""
+    from nnviz.core.snapshot import ModelAt
+    model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, "main"), None, state=t.state,
+                    playing=True)
+    view.set_dataset(t.data)
+    view.update_snapshot(snapshot_of(t, {"backprop": lambda _m, g: view.probe(model, g)}))
+
+
+def test_while_training_the_check_says_what_the_stage_has_checked(view, qtbot):
+    t = make_trainer(samples=80)
+    t.run(20)
+    playing_frame(view, t)
+    tr = view.result.trace
+    assert tr.parts == backprop.POINT  # the forward stage: the point's pass alone
+    assert "✓ this point's gradient matches jax.grad" in view.check.text()
+    for _ in range(STAGES.index("grad")):  # the point's stages: no new numbers needed
+        view.go(view.stage + 1)
+    assert view.probe.stage == "grad" and view.result.trace is tr
+    with qtbot.waitSignal(view.settings_changed, timeout=1000):  # the worker is asked for them
+        qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
+    assert view.probe.stage == "batch"
+    assert "come with the next frame" in view.formulas.toPlainText()
+    playing_frame(view, t)
+    tr = view.result.trace
+    assert tr.parts == backprop.ALL and tr.check.batch is not None
+    assert "✓ matches jax.grad" in view.check.text()
+    assert f"mean of {tr.batch_size}" in view.formulas.toPlainText()
+    with qtbot.waitSignal(view.settings_changed, timeout=1000):
+        view.go(STAGES.index("update"))  # optax's update, without the hand batch
+    playing_frame(view, t)
+    assert view.result.trace.parts == backprop.UPDATE
+    assert "the update match jax's" in view.check.text()
+    assert "Plain gradient descent" in view.formulas.toPlainText()
+
+
 def test_next_and_back_walk_through_the_stages(view, qtbot):
     t = make_trainer(samples=80)
     t.run(20)
@@ -142,6 +178,45 @@ def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtb
     qtbot.waitUntil(lambda: view.result.epoch == 1, timeout=60_000)
     snap = main_window.last_snapshot
     np.testing.assert_allclose(view.result.trace.params[0][0], snap.params[0][0], rtol=1e-6)
+
+
+def test_the_tab_keeps_up_with_training_and_next_brings_the_batch(main_window, qtbot):
+    """While the run plays the tab shows new numbers for the point's stages, checked against
+    jax.grad, and Next to the batch stage brings the batch's without a pause."""
+    main_window.show_view("backprop")
+    view = main_window._inspection_views["backprop"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    main_window.play()
+    qtbot.waitUntil(lambda: view.result.epoch > 0 and view.result.trace.parts == backprop.POINT,
+                    timeout=60_000)
+    epochs = {view.result.epoch}
+    qtbot.waitUntil(lambda: epochs.add(view.result.epoch) or len(epochs) >= 4, timeout=60_000)
+    assert "this point's gradient matches jax.grad" in view.check.text()
+    view.go(STAGES.index("batch"))
+    qtbot.waitUntil(lambda: view.result.trace.shows("batch"), timeout=60_000)
+    assert main_window.worker.loop.playing
+    assert "✓ matches jax.grad" in view.check.text()
+    assert "mean of" in view.formulas.toPlainText()
+    main_window.pause()
+
+
+def test_a_big_data_sets_point_list_reads_the_training_points_once(view, monkeypatch):
+    """X_train indexes the whole data set each time: read per listed point, the tab's first
+    frame at 100,000 points took ~12 s."""
+    from nnviz.core.data import Dataset
+    t = make_trainer(samples=2000)
+    reads = {"n": 0}
+    real = Dataset.X_train
+
+    def counted(self):
+        reads["n"] += 1
+        return real.fget(self)
+    monkeypatch.setattr(Dataset, "X_train", property(counted))
+    view.set_dataset(t.data)
+    assert reads["n"] <= 10  # not once per listed point (2,000 before)
+    assert view.points.count() == len(t.data.train_index)
+    X = real.fget(t.data)
+    assert view.points.itemText(1234).startswith(f"#1234  x1={X[1234, 0]:.2f}, x2={X[1234, 1]:.2f}")
 
 
 def test_a_wide_layer_keeps_the_selected_units_path(view):
