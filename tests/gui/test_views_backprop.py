@@ -2,6 +2,8 @@
 check, picking a point on the plot, points sized by their pull."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -35,7 +37,7 @@ def test_next_and_back_walk_through_the_stages(view, qtbot):
     frame(view, t)
     tr = view.result.trace
     assert "1 / 6" in view.stage_label.text() and not view.back.isEnabled()
-    assert "matches jax.grad to" in view.check.text() and "✓" in view.check.text()
+    assert "✓ its loss matches jax's to" in view.check.text()
     text = view.formulas.toPlainText()
     z = tr.layers[-1].z[0, 0]
     assert "sigmoid(" in text and backprop.STAGE_TITLES["forward"] in text
@@ -52,7 +54,13 @@ def test_next_and_back_walk_through_the_stages(view, qtbot):
         if STAGES[k] == "grad":  # the links now show this point's dL/dw
             np.testing.assert_allclose(view.canvas.params[1][0], tr.point_grad[1][0], rtol=1e-5)
             assert "∂L/∂w" in seen[-1]
+        if STAGES[k] in ("delta", "grad", "batch"):
+            assert "✓" in view.check.text() and "matches jax.grad to" in view.check.text()
         if STAGES[k] == "update":
+            # the hand-built update is compared with optax's, not with jax.grad (reviewer: the
+            # line said "matches jax.grad" here too)
+            assert "✓ update matches optax's to" in view.check.text()
+            assert "jax.grad" not in view.check.text()
             np.testing.assert_allclose(view.canvas.params[0][0], tr.update.update[0][0],
                                        rtol=1e-5)
             assert "Plain gradient descent" in seen[-1]
@@ -125,7 +133,7 @@ def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtb
     main_window.show_view("backprop")
     view = main_window._inspection_views["backprop"]
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
-    assert "✓ matches jax.grad" in view.check.text()
+    assert "✓ its loss matches jax's" in view.check.text()
     # The point picker is a small copy of the main plot: the scale is the main plot's colour
     # bar's, and its own would take the small plane's room (in presentation mode its
     # "P(class 1)" was printed over its numbers).
@@ -161,3 +169,24 @@ def test_a_wide_layer_keeps_the_selected_units_path(view):
     out_of = {int(c.shown[3][j]) for i, j in zip(ii, jj) if c.shown[2][i] == weak}
     assert out_of == {0}  # and it links to the output
     assert f"hidden layer 2, unit {weak + 1}" in view.formulas.toPlainText()
+
+
+def test_each_stage_says_what_its_numbers_were_compared_with(view):
+    # A wrong update (optax's differs from the hand-built one) shows as ✗ on the update stage,
+    # whose words name optax, and the other stages say that another stage's check fails.
+    t = make_trainer(samples=80)
+    t.run(5)
+    frame(view, t)
+    r = view.result
+    bad = dataclasses.replace(r.trace.check, update=1.0)
+    view.result = dataclasses.replace(r, trace=dataclasses.replace(r.trace, check=bad))
+    view.go(STAGES.index("update"))
+    assert "✗ update matches optax's to 1.0e+00" in view.check.text()
+    view.go(STAGES.index("grad"))
+    assert "✓ ∂L/∂w matches jax.grad" in view.check.text()
+    assert "another stage's check fails" in view.check.text()
+    unbuilt = dataclasses.replace(r.trace.check, batch=None)
+    view.result = dataclasses.replace(r, trace=dataclasses.replace(r.trace, check=unbuilt))
+    view.go(STAGES.index("batch"))
+    assert "the batch gradient is jax's alone" in view.check.text()
+    assert "✓" not in view.check.text()
