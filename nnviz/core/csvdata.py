@@ -235,7 +235,8 @@ def standardised(data: Dataset, scaling: tuple[tuple[float, float], ...]) -> Dat
     X = ((np.asarray(data.X, np.float64) - mean) / sd).astype(np.float32)
     names = tuple(n if n.endswith(STANDARDISED) else n + STANDARDISED
                   for n in data.feature_names)
-    return replace(data, X=X, feature_names=names)
+    return replace(data, X=X, feature_names=names,
+                   scaling=tuple((float(m), float(s)) for m, s in scaling))
 
 
 class _Reader:
@@ -627,7 +628,8 @@ def with_point_added(data: Dataset, x: Sequence[float], target: float) -> Datase
     X = np.vstack([data.X, x[None, :]])
     train = np.append(data.train_index, len(data.X)).astype(np.int64)
     return Dataset(X, y, data.task, data.n_classes, train, data.test_index.copy(),
-                   name=_edited_name(data), spec=None, feature_names=data.feature_names)
+                   name=_edited_name(data), spec=None, feature_names=data.feature_names,
+                   scaling=data.scaling)
 
 
 def with_point_removed(data: Dataset, index: int) -> Dataset:
@@ -647,7 +649,7 @@ def with_point_removed(data: Dataset, index: int) -> Dataset:
 
     return Dataset(data.X[keep].copy(), data.y[keep].copy(), data.task, data.n_classes,
                    shift(data.train_index), shift(data.test_index), name=_edited_name(data),
-                   spec=None, feature_names=data.feature_names)
+                   spec=None, feature_names=data.feature_names, scaling=data.scaling)
 
 
 def nearest_point(data: Dataset, x: Sequence[float], scale: Sequence[float] | None = None,

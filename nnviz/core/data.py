@@ -147,6 +147,9 @@ class Dataset:
     name: str = "custom"
     spec: DataSpec | None = None
     feature_names: tuple[str, ...] = field(default=())
+    # (mean, sd) per feature when the points are standardised raw values (a CSV import far from
+    # unit scale, nnviz.core.csvdata): raw = X * sd + mean. None: X are the values themselves.
+    scaling: tuple[tuple[float, float], ...] | None = None
 
     def __post_init__(self) -> None:
         for a in (self.X, self.y, self.train_index, self.test_index):

@@ -268,11 +268,14 @@ def test_the_example_files_train_with_the_defaults(name, least, tmp_path):
     Session.from_trainer(trainer).save(tmp_path / "s.nnviz")
     back = load(tmp_path / "s.nnviz").problem.dataset
     assert np.array_equal(back.X, d.X) and back.feature_names == d.feature_names
-    # exported code trains on the same (standardised) points, and says which
+    assert back.scaling == d.scaling == imported.scaling  # the raw values' means and sds
+    # exported code holds the file's raw values, and standardises them as the import did
     from nnviz.core.export import script_text
     text = script_text(trainer, 10)
-    assert f"training points ({', '.join(d.feature_names)})" in text
-    assert f"{d.X_train[0, 0]:.4g}"[:5] in text
+    raw = [n.removesuffix(" (standardised)") for n in d.feature_names]
+    assert f"training points ({', '.join(raw)}), a row each here, as in the CSV file" in text
+    assert f"means = np.array([{m!r}, " in text or f"means = np.array([{m!r}])" in text
+    assert "X = standardise(points).T" in text
     raw = read_csv(os.path.join(EXAMPLES, f"{name}.csv"), standardise=False)
     assert raw.scaling is None and raw.dataset.feature_names[0] in d.feature_names[0]
 
