@@ -397,7 +397,8 @@ class BackpropView(QWidget):
             xs = ", ".join(f"{names[k]}={data.X_train[i, k]:.2f}"
                            for k in range(min(data.n_features, 3)))
             y = data.y_train[i]
-            what = f"class {int(y)}" if data.is_classification else f"y={float(y):.3g}"
+            what = (f"class {int(y)}" if data.is_classification
+                    else f"{data.target_name or 'y'}={float(y):.3g}")
             self.points.addItem(f"#{i}  {xs}  {what}")
         sel = min(int(self.probe.selected), max(n - 1, 0))
         self.probe.selected = sel

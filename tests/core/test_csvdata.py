@@ -287,3 +287,19 @@ def test_data_near_unit_scale_keeps_its_numbers(tmp_path):
     csvdata.write_data_csv(tmp_path / "m.csv", d)
     back = read_csv(tmp_path / "m.csv")
     assert back.scaling is None and np.array_equal(back.dataset.X, d.X)
+
+
+def test_a_regression_files_target_name_is_kept(tmp_path):
+    # daylight.csv's last column is "daylight": the axes name it (not "y"), and it stays the
+    # data's through point edits, a saved session and a CSV export.
+    from nnviz.core.problem import make_problem
+    from nnviz.core.session import Session, load
+    d = read_csv(os.path.join(EXAMPLES, "daylight.csv")).dataset
+    assert d.target_name == "daylight" and not d.is_classification
+    d = csvdata.with_point_removed(csvdata.with_point_added(d, d.X[0], 9.0), 1)
+    assert d.target_name == "daylight"
+    Session.from_trainer(make_problem(d).make_trainer()).save(tmp_path / "s.nnviz")
+    assert load(tmp_path / "s.nnviz").dataset.target_name == "daylight"
+    csvdata.write_data_csv(tmp_path / "out.csv", d)
+    assert (tmp_path / "out.csv").read_text().splitlines()[0].endswith(",daylight")
+    assert csvdata.parse_csv_text("1,2\n2,4.5\n3,6.1\n4,8.2\n").dataset.target_name == ""

@@ -374,7 +374,7 @@ def test_a_process_killed_while_saving_leaves_the_old_file(tmp_path):
     assert [f for f in os.listdir(tmp_path) if f.startswith(".nnviz-")]
 
 
-def test_a_bad_scaling_is_named(parts, tmp_path):
+def test_a_bad_scaling_or_target_name_is_named(parts, tmp_path):
     # data.scaling: the (mean, sd) of each standardised feature of a CSV import
     manifest, arrays = parts
     good = {**manifest, "data": {**manifest["data"], "scaling": [[6.2, 0.9], [7.9, 1.2]]}}
@@ -384,3 +384,6 @@ def test_a_bad_scaling_is_named(parts, tmp_path):
         with pytest.raises(SessionError, match=r"data: scaling must list a finite \[mean, sd"):
             S.load(_write(tmp_path / f"{i}.nnviz", {
                 **manifest, "data": {**manifest["data"], "scaling": bad}}, arrays))
+    with pytest.raises(SessionError, match="data: target_name must be text"):
+        S.load(_write(tmp_path / "t.nnviz", {
+            **manifest, "data": {**manifest["data"], "target_name": 3}}, arrays))
