@@ -189,15 +189,17 @@ class Replay:
 @functools.lru_cache(maxsize=1)
 def replay() -> Replay:
     """Re-run the notebook's random calls, in its order, from ``np.random.seed(42)``."""
-    from sklearn.linear_model import LinearRegression
+    from .data import DataSpec, _generate_cached
 
     rng = np.random.RandomState(SEED)  # the same stream as np.random.seed(42)
-    # Cell 2: the line data and its fit (DataSpec("line") makes the same x and y).
+    # Cell 2: the line data and its fit (DataSpec("line") makes the same x and y). The notebook
+    # fits sklearn's LinearRegression, which is this least-squares line (tests compare the two
+    # to 1e-12): importing scikit-learn's linear models cost the first look at the Lessons tab
+    # ~0.4-2 s and ~120 MB of memory (issue 16).
     x = np.linspace(0., 10., 100)
     y = TRUE_SLOPE * x + TRUE_INTERCEPT + rng.normal(size=(x.size))
-    fit = LinearRegression(fit_intercept=True).fit(x[:, None], y[:, None])
-    line = LineLesson(x, y, float(fit.coef_.item()), float(fit.intercept_.item()),
-                      fit.predict(x[:, None]).ravel())
+    (slope, intercept), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)
+    line = LineLesson(x, y, float(slope), float(intercept), slope * x + intercept)
     # Cells 10 and 13: a hand-made 3-4-2 network (its draws only advance the stream).
     X = rng.randn(3, 1)
     rng.randn(3, 4), rng.randn(4, 1), rng.randn(4, 2)
@@ -221,8 +223,9 @@ def replay() -> Replay:
         outs.append((label, m(X1)))
     acts = ActivationsLesson(X1, y_small, tuple(outs))
     # Cells 46-54: the first classification model and its cost on the moons.
-    from sklearn.datasets import make_moons
-    moon_xy, moon_labels = make_moons(200, noise=0.1, random_state=0)  # float64, as there
+    # make_moons(200, noise=0.1, random_state=0), float64 as there: from the data cache, which
+    # calls scikit-learn only when the set is not there yet.
+    moon_xy, moon_labels = _generate_cached(DataSpec("moons", samples=200, noise=0.1, seed=0))
     first = LinearModelWithActivation(2, 1, (4, 10, 4), sigmoid, rng=rng)
     cost = mean_squared_error(first(moon_xy.T).flatten(), moon_labels)
     # Cell 60: LinearModelWithGrad(2, 1, (4, 10, 4)) -- the same double initialisation.

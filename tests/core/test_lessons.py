@@ -3,6 +3,8 @@
 Reference values marked "notebook" were obtained by running the notebook's own cells
 (seed/01-fundamentals.ipynb, np.random.seed(42), in order); it stores no outputs itself.
 """
+import sys
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
@@ -109,3 +111,24 @@ def test_logistic_baseline():
     np.testing.assert_allclose(bm.grid_values.sum(axis=1), 1.0, rtol=1e-5)
     with pytest.raises(ValueError, match="classification"):
         lessons.logistic_baseline(make_dataset(DataSpec("line")))
+
+
+def test_the_lessons_replay_needs_no_scikit_learn_models(tmp_path, monkeypatch):
+    """Opening the Lessons tab replays the notebook: with the moons in the data cache (as after
+    any launch), that needs none of scikit-learn, whose linear models alone cost ~120 MB and
+    up to 2 s of the first look at the tab."""
+    from nnviz.core import data
+    expected = lessons.replay()
+    monkeypatch.setattr(data, "_cache_dir", None)
+    data.enable_cache(tmp_path)
+    make_dataset(DataSpec("moons", samples=200, noise=0.1, seed=0))  # what a launch leaves there
+    for name in ("sklearn", "sklearn.datasets", "sklearn.linear_model"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it raises ImportError
+    lessons.replay.cache_clear()
+    try:
+        r = lessons.replay()
+    finally:
+        lessons.replay.cache_clear()
+    np.testing.assert_allclose(r.line.y_pred, expected.line.y_pred, rtol=1e-12)
+    assert r.line.slope == pytest.approx(2.3291, abs=1e-4)
+    assert r.moons_initial_cost == expected.moons_initial_cost
