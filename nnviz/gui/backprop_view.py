@@ -228,6 +228,12 @@ class BackpropCanvas(NetworkCanvas):
             out[c] = (font, False, form)
         return out
 
+    def _under_titles(self) -> float:
+        # the first nodes' labels go above them: under the headers too
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        return QFontMetricsF(small).height() + 6
+
     def _geometry(self) -> None:
         super()._geometry()
         if any(len(u) < n for u, n in zip(self.shown, self.spec.layer_sizes)):
