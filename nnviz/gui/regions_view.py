@@ -121,10 +121,10 @@ class RegionsView(QWidget):
         # reach 2.1): two lines, and no say in the width.
         # Their size: the largest both fit their plots' widths at (on two lines when that is
         # larger), presentation mode's scale included (they stayed 10 pt beside its ~15 pt
-        # axes, reviewer).
+        # axes, reviewer), in rows that hold them (scaled, they ran over the plots).
         for plot_item in (pi, hp):
             loose_title(plot_item)
-        self._titles = FittedTitles(self.plane, two_lines=True, more=(self.history,))
+        self._titles = FittedTitles(self.plane, two_lines=True, more=(self.history,), grow=True)
         self.split = QSplitter()
         self.split.addWidget(self.plane)
         self.split.addWidget(self.history)

@@ -638,15 +638,17 @@ class FittedTitles(QObject):
     plot's width (down to MIN_TITLE_PT), whenever the view is resized. ``two_lines``: a title
     that would shrink by more than TWO_LINES_BELOW is broken in two lines instead, where that
     is larger (the Gradients view's six titles were ~9 pt beside ~15 pt axes on a projector).
-    ``more``: other plot widgets (a PlotWidget each) whose titles take the same size."""
+    ``more``: other plot widgets (a PlotWidget each) whose titles take the same size.
+    ``grow``: a title's row grows to hold its text (pyqtgraph fixes it at 30 px; the views
+    whose height is spoken for, the lessons' planes, keep that)."""
 
     TWO_LINES_BELOW = 0.8  # of the title's full size
 
-    def __init__(self, view, two_lines: bool = False, more=()) -> None:
+    def __init__(self, view, two_lines: bool = False, more=(), grow: bool = False) -> None:
         super().__init__(view)
         self.view = view
         self.views = (view, *more)
-        self.two_lines = two_lines
+        self.two_lines, self.grow = two_lines, grow
         for v in self.views:
             v.installEventFilter(self)
 
@@ -689,7 +691,8 @@ class FittedTitles(QObject):
             if label.opts.get("size") != f"{common:g}pt" or label.text != show:
                 label.setText(show, size=f"{common:g}pt")
                 _centre_lines(label)
-                _title_room(item, label)
+                if self.grow:
+                    _title_room(item, label)
             label.nnviz_plain, label.nnviz_shown = text, show
 
     @staticmethod
