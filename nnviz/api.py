@@ -78,7 +78,8 @@ class Run:
         trained here; a session keeps at most 4,096 of a longer run's, ever further apart).
         ``test_epoch``, ``test_loss``: the test loss where measured, drawn at epoch E + 1 for
         the weights after E epochs (beside epoch E + 1's training loss, taken before its
-        update). A run trained here also has ``train_accuracy`` and ``test_accuracy`` at those
+        update; a diverged run's last at its last training loss's epoch, of the same
+        weights). A run trained here also has ``train_accuracy`` and ``test_accuracy`` at those
         epochs (R² for regression)."""
         log = self._run.log
         if self._losses is not None:
