@@ -461,7 +461,8 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
-    from nnviz.core import compile_cache
+    from nnviz.core import compile_cache, heap
+    heap.limit_arenas()  # as nnviz's main() does, before any thread
     compile_cache.enable(cache)
     from nnviz.gui.main_window import MainWindow
 
@@ -574,7 +575,8 @@ def steady_only(seconds: float, view: str) -> dict:
     """The window on one view, its steady phase alone (see ``--steady-only``)."""
     from PySide6.QtWidgets import QApplication
 
-    from nnviz.core import compile_cache
+    from nnviz.core import compile_cache, heap
+    heap.limit_arenas()  # as nnviz's main() does, before any thread
     compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
     from nnviz.gui.main_window import MainWindow
     headless = headless_eps(the_problem(), seconds / 2)  # view_cost's denominator

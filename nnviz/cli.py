@@ -33,7 +33,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import activations as acts
-from nnviz.core import compile_cache, features, fileio, runlog
+from nnviz.core import compile_cache, features, fileio, heap, runlog
 from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
@@ -741,6 +741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        heap.limit_arenas()  # before the worker's and jax's threads allocate (core/heap.py)
         if os.environ.get("NNVIZ_NO_COMPILE_CACHE") is None:  # both caches, in ~/.cache/nnviz
             compile_cache.enable()
             enable_data_cache(compile_cache.default_dir().parent / "data")

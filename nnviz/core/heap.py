@@ -27,6 +27,30 @@ def _listener(event: str, *args, **kwargs) -> None:
         _compiled.set()
 
 
+def _glibc():
+    """glibc, or None elsewhere (musl, macOS, Windows: nothing to tune)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+
+
+M_ARENA_MAX = -8  # mallopt's parameter (malloc.h)
+ARENAS = 2
+
+
+def limit_arenas(n: int = ARENAS) -> bool:
+    """At most ``n`` malloc arenas from now on (glibc's default: 8 per core). Each thread
+    that allocates while the others' arenas are busy gets an arena of its own, and a compile
+    or a probe leaves its freed pages there, where no other thread reuses them: with the
+    worker, the GUI, XLA's threads and the landscape's compile thread, every view opened at
+    100,000 points peaked ~35-50 MB higher than with two (bench/README.md, issue 16). Call it
+    before the threads start; True if glibc took it."""
+    libc = _glibc()
+    return bool(libc is not None and libc.mallopt(M_ARENA_MAX, int(n)))
+
+
 def watch_compiles() -> None:
     """Listen for jax's compile events (once per process)."""
     global _watching, _libc
@@ -34,11 +58,7 @@ def watch_compiles() -> None:
         if _watching:
             return
         _watching = True
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _libc = libc if hasattr(libc, "malloc_trim") else None
-        except OSError:
-            _libc = None
+        _libc = _glibc()
         import jax.monitoring
         jax.monitoring.register_event_duration_secs_listener(_listener)
         jax.monitoring.register_event_listener(_listener)

@@ -31,7 +31,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import WrappedLabel
+from .widgets import LabelRoom, WrappedLabel
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -319,8 +319,8 @@ class BackpropView(QWidget):
                               "(numpy, float64) from jax.grad's (float32) -- the point's "
                               "gradient, the batch gradient -- and of the update from optax's.")
         head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.check)
+        head.addWidget(LabelRoom(self.title), 1)  # new texts per trace: no new layout
+        head.addWidget(LabelRoom(self.check))
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Point:"))
         bar.addWidget(self.points, 1)

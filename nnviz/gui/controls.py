@@ -7,6 +7,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget)
 
+from .widgets import LabelRoom
+
 # Epochs per frame from "one" to "as fast as possible" (None).
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
 # The pace Play starts at, chosen by watching the notebook's moons: its 1,000 epochs unfold in a
@@ -132,7 +134,8 @@ class RunControls(QFrame):
         lay.addSpacing(8)
         lay.addLayout(stop_box)
         lay.addStretch(1)
-        lay.addWidget(self.epoch)
+        # Its text changes every frame; the window is laid out again only when its size must.
+        lay.addWidget(LabelRoom(self.epoch))
 
         self.set_playing(False)
         self.set_epoch(0)

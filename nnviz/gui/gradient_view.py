@@ -20,7 +20,7 @@ from nnviz.core.inspect import GradientFlow
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import FittedTitles, LogAxis, SparseAxis, cache_axes, fit_title
+from .widgets import FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes, fit_title
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -109,7 +109,7 @@ class GradientView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.caption)
-        lay.addWidget(self.summary)
+        lay.addWidget(LabelRoom(self.summary))  # new words every frame: no new layout
         lay.addWidget(self.key)
         lay.addWidget(self.glw, 1)
         self.apply_look()

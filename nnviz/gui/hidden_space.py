@@ -17,7 +17,7 @@ from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import WrappedLabel, cache_axes, move_points
+from .widgets import LabelRoom, WrappedLabel, cache_axes, move_points
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -67,7 +67,7 @@ class HiddenSpaceView(QWidget):
         self.variance.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.variance.setToolTip("How much of the spread of the data in this layer each "
                                  "principal component (the plot's axes) holds.")
-        row.addWidget(self.variance, 1)
+        row.addWidget(LabelRoom(self.variance), 1)  # new shares every frame: no new layout
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setToolTip("How to read the plot below.")

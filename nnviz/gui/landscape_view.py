@@ -30,7 +30,7 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, LogAxis, cache_axes,
+from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, LabelRoom, LogAxis, cache_axes,
                       loose_title, move_points)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
@@ -264,7 +264,7 @@ class LandscapeView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
         lay.addWidget(self.hint)  # its own line: beside the controls it was a tall column
-        lay.addWidget(self.summary)
+        lay.addWidget(LabelRoom(self.summary))  # new numbers every frame: no new layout
         lay.addWidget(self.message)
         # The side plots keep a height at which they stay readable; below it (presentation mode
         # on a projector) they scroll instead of squeezing to strips. The map does not.

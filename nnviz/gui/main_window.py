@@ -65,7 +65,7 @@ from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import StatusBar, WrappedLabel
+from .widgets import LabelRoom, StatusBar, WrappedLabel
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -270,7 +270,10 @@ class MainWindow(QMainWindow):
         lv = QVBoxLayout(loss_box)
         lv.setContentsMargins(8, 0, 4, 4)
         top = QHBoxLayout()
-        top.addWidget(self.metrics, 1)
+        # New numbers every frame: the window is laid out again only when they need more or
+        # fewer lines.
+        self.metrics_room = LabelRoom(self.metrics)
+        top.addWidget(self.metrics_room, 1)
         top.addWidget(self.log_scale)
         lv.addLayout(top)
         lv.addWidget(self.loss_plot, 1)

@@ -27,6 +27,7 @@ from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
 from .neuron_maps import NeuronMapPanel, Strip, neuron_label
+from .widgets import LabelRoom
 
 MAX_UNITS = 32
 MAX_LINKS = 160
@@ -553,7 +554,7 @@ class NetworkView(QWidget):
         split.setSizes([720, 300])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.header)
+        lay.addWidget(LabelRoom(self.header))  # the epoch in it: a new text every frame
         lay.addWidget(self.message)
         lay.addWidget(split, 1)
         self.editor = QLineEdit(self.canvas)

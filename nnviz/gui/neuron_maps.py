@@ -22,7 +22,7 @@ from nnviz.core.inspect import NeuronMaps
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from . import colors
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
-from .widgets import Letterboxed, cache_axes
+from .widgets import LabelRoom, Letterboxed, cache_axes
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -187,7 +187,7 @@ class NeuronMapPanel(QWidget):
         self._labels = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.title)
+        lay.addWidget(LabelRoom(self.title))  # a new range every frame: no new layout
         lay.addWidget(self.plot, 1)
 
     def apply_look(self) -> None:

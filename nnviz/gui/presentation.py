@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QLayout, QSizePo
                                QWidget)
 
 from nnviz.core.snapshot import Snapshot
+from .widgets import LabelRoom
 
 SCALE = 1.6  # the floor for fonts and markers a room can read
 SETTINGS_KEY = "view/presentation"
@@ -52,8 +53,8 @@ class Presentation(QObject):
         self.readout.setToolTip("The epoch, and the loss and accuracy of the model on the "
                                 "training points (test points in brackets).")
         self.readout.hide()
-        box = window.metrics.parentWidget().layout()
-        box.insertWidget(0, self.readout)
+        box = window.metrics_room.parentWidget().layout()
+        box.insertWidget(0, LabelRoom(self.readout))  # new numbers each frame: no new layout
 
         self.action = QAction("&Presentation mode", window)
         self.action.setCheckable(True)

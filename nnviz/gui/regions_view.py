@@ -24,7 +24,7 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
-from .widgets import FittedTitles, cache_axes, loose_title
+from .widgets import FittedTitles, LabelRoom, cache_axes, loose_title
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -140,7 +140,7 @@ class RegionsView(QWidget):
         nl.addWidget(self.use_relu, 0, Qt.AlignmentFlag.AlignHCenter)
         nl.addStretch(1)
         self.no_regions.hide()
-        lay.addWidget(self.header)
+        lay.addWidget(LabelRoom(self.header))  # a new count every frame: no new layout
         lay.addWidget(self.no_regions, 1)
         lay.addWidget(self.split, 1)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLineEdit, 
 
 from nnviz.core.snapshot import Snapshot
 from . import colors
-from .widgets import FittingLabel
+from .widgets import FittingLabel, LabelRoom
 
 
 REPLAY_FPS = 30
@@ -81,7 +81,7 @@ class Timeline(QWidget):
         top.addWidget(self.branch_menu_button)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.label, 1)
+        bottom.addWidget(LabelRoom(self.label), 1)  # a new text each frame: no new layout
         for w in (self.replay, self.speed, self.live, self.fork):
             bottom.addWidget(w)
         # A long epoch number must not widen the window: the label gives way, on one line, to

@@ -199,6 +199,126 @@ class WrappedLabel(QLabel):
         return ruler.heightForWidth(width)
 
 
+_SHRINK, _GROW = QSizePolicy.PolicyFlag.ShrinkFlag.value, QSizePolicy.PolicyFlag.GrowFlag.value
+_NO_MOST = 16777215  # QWIDGETSIZE_MAX: no most size set
+
+
+class LabelRoom(QWidget):
+    """The room a label takes in a layout, which asks the window for a new layout only when the
+    label's needs change, not at every new text. ``QLabel.setText`` always calls
+    ``updateGeometry``, and that climbs through every layout to the window: the epoch counter,
+    the metrics and the timeline's line, set at every frame, laid the whole window out again
+    ~30 times a second (bench/layout_requests.py). Here the label's request stops at this room
+    (a widget without a layout gets it as an event); the room compares what the label asks of
+    a layout -- its size hints, least and most size, size policy, height at this width -- with
+    what it asked last, and passes the request on only when one differs: a text that needs
+    more room gets it at once, one that needs less gives it back, the same size costs nothing.
+
+    The label is the room's only child and fills it; it keeps its own API (text, font, style
+    sheet); hiding or showing it hides or shows the room. Put ``LabelRoom(label)`` in the
+    layout instead of the label."""
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        explicitly_hidden = label.isHidden() and label.testAttribute(
+            Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+        self.label = label
+        label.setParent(self)
+        label.move(0, 0)
+        label.setVisible(not explicitly_hidden)  # a child: shown with the room
+        self._follow(not explicitly_hidden)
+        self._asked = None
+        self._mirror()
+        label.installEventFilter(self)
+
+    def _needs(self) -> tuple:
+        """What a layout makes of the label, as QWidgetItem and qSmartMinSize / qSmartMaxSize
+        do: its height at this width (first), and per direction its size hint within its least
+        and most size, its least and its most size; its policy. A new text that changes only
+        what these leave out -- a width under the epoch counter's least width, any width of a
+        label whose policy ignores it (the metrics', the timeline's) -- asks for nothing."""
+        lab = self.label
+        policy = lab.sizePolicy()
+        hint, least_hint = lab.sizeHint(), lab.minimumSizeHint()
+        least, most = lab.minimumSize(), lab.maximumSize()
+        shown = hint.expandedTo(least_hint).boundedTo(most).expandedTo(least)
+        tall = lab.heightForWidth(self.width()) if lab.hasHeightForWidth() else -1
+        needs = [tall, policy.hasHeightForWidth(), policy.horizontalStretch(),
+                 policy.verticalStretch()]
+        for pol, h, lh, lo, hi, sh in (
+                (policy.horizontalPolicy(), hint.width(), least_hint.width(), least.width(),
+                 most.width(), shown.width()),
+                (policy.verticalPolicy(), hint.height(), least_hint.height(), least.height(),
+                 most.height(), shown.height())):
+            flags = pol.value
+            ignored = pol == QSizePolicy.Policy.Ignored
+            smart_least = 0 if ignored else lh if flags & _SHRINK else max(h, lh)
+            smart_least = lo if lo > 0 else min(smart_least, hi)
+            smart_most = hi if hi != _NO_MOST or flags & _GROW else max(h, lo)
+            needs += [pol, 0 if ignored else sh, smart_least, smart_most]
+        return tuple(needs)
+
+    def _mirror(self) -> bool:
+        """Ask for a new layout if the label's needs changed; True if it did."""
+        needs = self._needs()
+        if needs == self._asked:
+            return False
+        self._asked = needs
+        lab = self.label
+        if self.sizePolicy() != lab.sizePolicy():
+            self.setSizePolicy(lab.sizePolicy())
+        self.setMinimumSize(lab.minimumSize())
+        self.setMaximumSize(lab.maximumSize())
+        self.updateGeometry()
+        return True
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.label.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.label.minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt)
+        return self.label.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
+        return self.label.heightForWidth(width)
+
+    def event(self, event) -> bool:  # noqa: D102 (Qt)
+        if event.type() == QEvent.Type.LayoutRequest:  # the label's updateGeometry
+            self._mirror()
+            return True
+        return super().event(event)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        t = event.type()
+        if obj is self.label and t in (QEvent.Type.HideToParent, QEvent.Type.ShowToParent):
+            self._follow(t == QEvent.Type.ShowToParent)  # the label hidden: no room for it
+        return False
+
+    def _follow(self, shown: bool) -> None:
+        if not shown:
+            self.hide()  # explicitly: a layout does not show it with its parent
+        elif self.parentWidget() is not None:
+            self.show()
+        else:  # no parent yet: not a window of its own; shown with the parent it gets
+            self.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self._mirror()  # what changed while hidden (the label posts no request then)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self.label.setGeometry(self.rect())
+        if self._asked is not None and self.label.hasHeightForWidth():
+            # The layout that gave this width asked the height at it: not a change to report
+            # (a change still waiting in a request is, and stays one).
+            asked = list(self._asked)
+            asked[0] = self.label.heightForWidth(self.width())
+            self._asked = tuple(asked)
+
+
 def keep_axis_title_inside(plot_item) -> None:
     """Room under ``plot_item`` for its bottom axis' title: pyqtgraph draws it 5 px below the
     axis (AxisItem.resizeEvent's "nudge"), over what lies under the plot (the loss plot's

@@ -1,0 +1,126 @@
+"""The texts that change every frame (the epoch counter, the metrics, the timeline's line) do not
+lay the whole window out again each time, and a text that needs more room still gets it."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from nnviz.gui.widgets import LabelRoom
+
+
+class _Layouts(QObject):
+    """Counts the LayoutRequest events a widget receives: for a window, its layouts."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_training_does_not_lay_the_window_out_at_every_frame(bare_window, qtbot):
+    # Every frame set the epoch counter's, the metrics' and the timeline's text; QLabel.setText
+    # asks for a new layout, and that climbed to the window: ~30 layouts of the whole window a
+    # second, 13% of the GUI thread's time on the Backprop tab (bench/layout_requests.py).
+    w = bare_window
+    layouts = _Layouts(w)
+    texts, frames = set(), []
+    start = w.last_snapshot.epoch
+
+    def drawn(s) -> None:
+        frames.append(s.epoch)
+        texts.add((w.controls.epoch.text(), w.metrics.text(), w.timeline.label.text()))
+    w.snapshot_drawn.connect(drawn)
+    w.play()  # the button's new text ("Pause") is a new layout: counted from the first frame on
+    qtbot.waitUntil(lambda: any(e > start for e in frames), timeout=120_000)
+    qtbot.wait(1)
+    layouts.count, frames[:] = 0, []
+    texts.clear()
+    qtbot.waitUntil(lambda: len(frames) >= 40, timeout=120_000)
+    n, count = len(frames), layouts.count
+    w.pause()
+    w.snapshot_drawn.disconnect(drawn)
+    # the texts did change with the frames (what the user watches), ...
+    assert len(texts) >= n // 2, (len(texts), n)
+    assert f"Epoch {frames[-1]:,}" in w.controls.epoch.text()
+    # ... the window was laid out again only when a text needed another size (the timeline's
+    # shortest wording, the number alone, wider at 10 and at 100), not at every frame (before:
+    # more than once a frame)
+    assert count <= n // 4, (count, n)
+
+
+def test_a_longer_text_gets_its_room(bare_window, qtbot):
+    w = bare_window
+    w.resize(1024, 768)
+    epoch = w.controls.epoch
+    qtbot.waitUntil(lambda: w.width() == 1024 and epoch.width() > 0)
+    narrow = epoch.width()
+    w.controls.set_epoch(123_456_789)  # wider than the room it had ("Epoch 100,000")
+
+    def fits(label: QLabel, text: str) -> bool:
+        return label.fontMetrics().horizontalAdvance(text) <= label.contentsRect().width()
+    qtbot.waitUntil(lambda: fits(epoch, "Epoch 123,456,789"))
+    assert w.width() == 1024  # the bar made room, the window stayed
+    w.controls.set_epoch(7)
+    qtbot.waitUntil(lambda: epoch.width() == narrow)  # and it gives the room back
+
+    # The metrics wrap at 1024 px: a longer line (a diverging run's numbers) gets a second line
+    # of height, a short one gives it back.
+    metrics = w.metrics
+    one_line = metrics.fontMetrics().lineSpacing()
+    metrics.setText("<b>Train</b> loss 1.234e+38 &middot; accuracy 50.0% &nbsp;&nbsp; "
+                    "<b>Test</b> loss 9.876e+37 &middot; accuracy 50.0% " * 3)
+    qtbot.waitUntil(lambda: metrics.height() >= metrics.heightForWidth(metrics.width())
+                    and metrics.height() >= 2 * one_line)
+    metrics.setText("loss 0.1")
+    qtbot.waitUntil(lambda: metrics.height() < 2 * one_line)
+
+
+def test_a_label_room_asks_for_a_layout_only_when_the_size_changes(qtbot):
+    top = QWidget()
+    qtbot.addWidget(top)
+    lay = QVBoxLayout(top)
+    label = QLabel("Epoch 1")
+    room = LabelRoom(label)
+    other = QLabel("below")
+    lay.addWidget(room)
+    lay.addWidget(other)
+    lay.addStretch(1)
+    top.show()
+    qtbot.waitExposed(top)
+    qtbot.wait(50)  # the layouts of showing it
+    layouts = _Layouts(top)
+    for text in ("Epoch 2", "Epoch 3", "Epoch 4"):  # the same width (digits are as wide)
+        label.setText(text)
+        qtbot.wait(20)
+    assert layouts.count == 0
+    assert label.text() == "Epoch 4" and label.geometry() == room.rect()
+
+    label.setText("A much longer line than before, wider than the window was")
+    qtbot.waitUntil(lambda: layouts.count >= 1)
+    qtbot.waitUntil(lambda: label.width() >= label.sizeHint().width())
+
+    # A word-wrapped label: taller when its text takes more lines at its width.
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    qtbot.wait(20)  # its least width no longer the long line's
+    top.resize(120, 400)
+    qtbot.waitUntil(lambda: top.width() == 120)
+    label.setText("one two three four five six seven eight nine ten eleven twelve")
+    def taller() -> None:
+        assert label.height() >= label.heightForWidth(label.width()) \
+            > 2 * label.fontMetrics().lineSpacing(), (label.size(), top.size())
+        assert other.y() >= label.height()
+    qtbot.waitUntil(taller)
+    label.setText("one two")
+    qtbot.waitUntil(lambda: label.height() < 2 * label.fontMetrics().lineSpacing())
+
+    # Hidden with its label, shown with it; the layout closes and opens the gap.
+    label.hide()
+    qtbot.waitUntil(lambda: not room.isVisible() and other.y() < 20)
+    label.show()
+    qtbot.waitUntil(lambda: room.isVisible() and other.y() > label.height())
