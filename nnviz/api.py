@@ -78,7 +78,8 @@ class Run:
         trained here; a session keeps at most 4,096 of a longer run's, ever further apart).
         ``test_epoch``, ``test_loss``: the test loss where measured, drawn at epoch E + 1 for
         the weights after E epochs (beside epoch E + 1's training loss, taken before its
-        update). A run trained here also has ``train_accuracy`` and ``test_accuracy`` at those
+        update; a diverged run's last at its last training loss's epoch, of the same
+        weights). A run trained here also has ``train_accuracy`` and ``test_accuracy`` at those
         epochs (R² for regression)."""
         log = self._run.log
         if self._losses is not None:
@@ -273,7 +274,21 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
             measured[k].append(v)
 
     result = runlog.advance(trainer, run.log, n_epochs, on_checkpoint=measure)
-    measure(run.log)
+    if result.diverged:  # the test curve ends with the train curve (see runlog.diverged_end)
+        while measured["test_epoch"] and measured["test_epoch"][-1] > trainer.epoch:
+            for v in measured.values():
+                v.pop()
+        params = runlog.diverged_end(trainer, run.log)
+        if params is not None and not (measured["test_epoch"]
+                                       and measured["test_epoch"][-1] == trainer.epoch):
+            with np.errstate(all="ignore"):
+                m = trainer.evaluate(params)
+            run.log.record_test(trainer.epoch, m.test_loss)
+            for k, v in zip(measured, (trainer.epoch, m.test_loss, m.train_accuracy,
+                                       m.test_accuracy)):
+                measured[k].append(v)
+    else:
+        measure(run.log)
     if result.diverged:
         warnings.warn(divergence_message(trainer.epoch, trainer.learning_rate,
                                          trainer.best_epoch, trainer.best_loss,

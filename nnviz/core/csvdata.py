@@ -207,7 +207,8 @@ class CsvTable:
                                 "numbers to predict, import as regression")
         data = from_arrays(self.X, y, task, test_fraction=test_fraction, seed=seed,
                            name=self.name, n_classes=len(class_names) if class_names else None)
-        data = replace(data, feature_names=self.names[:-1])
+        data = replace(data, feature_names=self.names[:-1],
+                       target_name=self.names[-1] if self.header else "")
         scaling = off_scale(data) if standardise else None
         if scaling:
             data = standardised(data, scaling)
@@ -235,7 +236,8 @@ def standardised(data: Dataset, scaling: tuple[tuple[float, float], ...]) -> Dat
     X = ((np.asarray(data.X, np.float64) - mean) / sd).astype(np.float32)
     names = tuple(n if n.endswith(STANDARDISED) else n + STANDARDISED
                   for n in data.feature_names)
-    return replace(data, X=X, feature_names=names)
+    return replace(data, X=X, feature_names=names,
+                   scaling=tuple((float(m), float(s)) for m, s in scaling))
 
 
 class _Reader:
@@ -548,7 +550,8 @@ def write_data_csv(path: str | os.PathLike, dataset: Dataset,
         head = [*names, "label"]
     else:
         target = [_fmt(v) for v in dataset.y]
-        head = [*names, "y" if "y" not in names else "target"]
+        target_name = dataset.target_name or "y"
+        head = [*names, target_name if target_name not in names else "target"]
     rows = ([*(_fmt(v) for v in x), t] for x, t in zip(dataset.X, target))
     _write_rows(path, head, rows)
 
@@ -627,7 +630,8 @@ def with_point_added(data: Dataset, x: Sequence[float], target: float) -> Datase
     X = np.vstack([data.X, x[None, :]])
     train = np.append(data.train_index, len(data.X)).astype(np.int64)
     return Dataset(X, y, data.task, data.n_classes, train, data.test_index.copy(),
-                   name=_edited_name(data), spec=None, feature_names=data.feature_names)
+                   name=_edited_name(data), spec=None, feature_names=data.feature_names,
+                   scaling=data.scaling, target_name=data.target_name)
 
 
 def with_point_removed(data: Dataset, index: int) -> Dataset:
@@ -647,7 +651,8 @@ def with_point_removed(data: Dataset, index: int) -> Dataset:
 
     return Dataset(data.X[keep].copy(), data.y[keep].copy(), data.task, data.n_classes,
                    shift(data.train_index), shift(data.test_index), name=_edited_name(data),
-                   spec=None, feature_names=data.feature_names)
+                   spec=None, feature_names=data.feature_names, scaling=data.scaling,
+                   target_name=data.target_name)
 
 
 def nearest_point(data: Dataset, x: Sequence[float], scale: Sequence[float] | None = None,

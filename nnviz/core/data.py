@@ -147,6 +147,12 @@ class Dataset:
     name: str = "custom"
     spec: DataSpec | None = None
     feature_names: tuple[str, ...] = field(default=())
+    # (mean, sd) per feature when the points are standardised raw values (a CSV import far from
+    # unit scale, nnviz.core.csvdata): raw = X * sd + mean. None: X are the values themselves.
+    scaling: tuple[tuple[float, float], ...] | None = None
+    # The target's name (a CSV file's header names its last column: "daylight"); "" when the
+    # data does not name it (the axes then say "y").
+    target_name: str = ""
 
     def __post_init__(self) -> None:
         for a in (self.X, self.y, self.train_index, self.test_index):

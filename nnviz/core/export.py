@@ -8,6 +8,11 @@ them) and the run's initial weights, and prints ``Loss for epoch N: VALUE`` ever
 numbers of nnviz's own run, floating-point rounding aside. Mini-batches are drawn in nnviz's own
 order (``shuffle.shuffled_order`` on the same jax keys), so those runs match too.
 
+It ends with ``predict(rows)``: the trained network on new points. Features standardised on
+import (a CSV file far from unit scale, ``Dataset.scaling``) are written as the file's raw
+values, with the means and sds and the ``standardise`` step that the training points and new
+points both go through.
+
 What it does not do: nnviz's divergence handling (going back to the best weights), and the
 run's history of changes (a learning rate changed mid-run): it trains the run's network from its
 initial weights with the settings the run has now.
@@ -241,16 +246,57 @@ def _mini_batches(trainer: Trainer) -> tuple[int, int] | None:
 
 
 def _features(spec) -> str:
-    """The lines that turn the raw inputs into the network's input features (none for the raw
-    inputs themselves)."""
+    """The function that turns the inputs into the network's input features, and its use (none
+    for the inputs themselves)."""
     if not spec.features:
         return ""
     names = ", ".join(f"x{i + 1}" for i in range(spec.input_dim))
     exprs = [f.replace("sin(", "np.sin(").replace("*", " * ").replace("^2", " ** 2")
              for f in spec.features]
-    return (f"# The input features the first layer takes: {', '.join(spec.features)}.\n"
-            f"{names}{',' if spec.input_dim == 1 else ''} = X\n"
-            f"X = np.stack([{', '.join(exprs)}]).astype(np.float32)\n")
+    return (f"\n\n# The input features the first layer takes: {', '.join(spec.features)}.\n"
+            "def input_features(X):\n"
+            f"    {names}{',' if spec.input_dim == 1 else ''} = X\n"
+            f"    return np.stack([{', '.join(exprs)}]).astype(np.float32)\n\n\n"
+            "X = input_features(X)\n")
+
+
+def _raw_names(d) -> list[str]:
+    from .csvdata import STANDARDISED
+    return [n[: -len(STANDARDISED)] if n.endswith(STANDARDISED) else n for n in d.feature_names]
+
+
+def _standardise(d) -> str:
+    """The means and sds of a standardised import and the function that applies them."""
+    means = ", ".join(repr(m) for m, _ in d.scaling)
+    sds = ", ".join(repr(s) for _, s in d.scaling)
+    return ("# The features were far from the unit scale the network trains on: nnviz "
+            "standardised them on\n# import, each (value - mean) / sd, the mean and sd of the "
+            f"training points ({', '.join(_raw_names(d))}).\n"
+            "# New points need the same step before the network sees them.\n"
+            f"means = np.array([{means}])\nsds = np.array([{sds}])\n\n\n"
+            "def standardise(rows):\n"
+            '    """Rows of raw values (a point each, as in the CSV file) to the network\'s '
+            'inputs."""\n'
+            "    return ((np.asarray(rows, np.float64) - means) / sds).astype(np.float32)\n")
+
+
+def _predict(trainer: Trainer) -> str:
+    """The trained network on new rows, raw as the data's file has them."""
+    d, spec = trainer.data, trainer.spec
+    first = ("standardise(rows).T  # standardised as the training points were"
+             if d.scaling else "np.asarray(rows, np.float32).T")
+    what = ("P(class 1)" if d.is_classification and spec.output_dim == 1 else
+            "each class's probability" if spec.output_activation == "softmax" else
+            "each class's score" if d.is_classification else "the predicted value")
+    raw = " (raw values, as in the CSV file)" if d.scaling else ""
+    return ("def predict(rows):\n"
+            f'    """The trained network on new points, a row each of '
+            f"{', '.join(_raw_names(d)) or 'the features'}\n    {raw.strip()}"
+            f'{" " if raw else ""}-> {what}, a row per point."""\n'
+            f"    X = {first}\n"
+            + ("    X = input_features(X)\n" if spec.features else "")
+            + "    return np.asarray(forward(params, X)).T\n\n\n"
+            f"print(predict(points[:3]))  # e.g. the first three training points\n")
 
 
 def script_text(trainer: Trainer, epochs: int) -> str:
@@ -267,6 +313,9 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
     if batches is not None:
         order = batch_order(trainer.seed, n)
         X, y = X[order], y[order]
+    if d.scaling:  # the raw values, as in the file: the script standardises them itself
+        mean, sd = np.array(d.scaling, np.float64).T
+        X = (np.asarray(X, np.float64) * sd + mean).astype(np.float32)
     target_name, make_y = _targets(trainer)
     w_text, b_text = _weights(trainer.initial_params)
     acts = list(spec.layer_activations)
@@ -288,13 +337,15 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
         head,
         "import jax\nimport numpy as np\nfrom jax import numpy as jnp\n",
         f"epochs = {epochs}\nlr = {lr!r}\n",
-        f"# The {n} training points ({', '.join(d.feature_names) or 'features'}), a row each "
-        f"here,\n{order_note}# and their {'classes' if d.is_classification else 'targets'}.\n"
+        f"# The {n} training points ({', '.join(_raw_names(d)) or 'features'}), a row each "
+        f"here{', as in the CSV file' if d.scaling else ''},\n{order_note}# and their "
+        f"{'classes' if d.is_classification else 'targets'}.\n"
         f"points = np.array({_array(X, ' ' * 4)}, np.float32)\n"
         f"{target_name} = np.array({_array(y, ' ' * 4)}, "
-        f"{'np.int32' if d.is_classification else 'np.float32'})\n"
-        f"X = points.T  # ({d.n_features}, N): a point per column, as in the notebook\n"
-        f"{_features(spec)}{make_y}\n",
+        f"{'np.int32' if d.is_classification else 'np.float32'})\n",
+        *([_standardise(d)] if d.scaling else []),
+        f"X = {'standardise(points).T' if d.scaling else 'points.T'}  # ({d.n_features}, N): "
+        f"a point per column, as in the notebook\n{_features(spec)}{make_y}\n",
         "# The initial weights, the notebook's layout: w[i] of shape (in, out), b[i] of shape "
         f"(out, 1).\nw = [\n{w_text}\n]\nb = [\n{b_text}\n]\nparams = (w, b)\n",
         defs,
@@ -346,6 +397,7 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
             "    params, opt_state, key, loss = train_epoch(params, opt_state, key)\n"
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
+    parts.append(_predict(trainer))
     return parts
 
 

@@ -882,17 +882,30 @@ class TrainLoop(_LiveBranch):
             left -= k
             if result.diverged:
                 self._set_playing(False)
+                self._record_diverged_test()
                 self._publish_now(diverged=True)
                 return True, time.perf_counter() - t0
             if pieces > 1:
                 self._record_test()
         return False, time.perf_counter() - t0
 
+    def _record_diverged_test(self) -> None:
+        """The test curve of a diverged run ends where its train curve does, with the test
+        loss of the same weights (runlog.diverged_end), not the best weights' at E + 1."""
+        t = self.trainer
+        params = runlog.diverged_end(t, self.log)
+        if params is not None and len(t.data.test_index) and not (
+                len(self.test_epochs) and self.test_epochs[-1] == t.epoch):
+            with np.errstate(all="ignore"):
+                self.log.record_test(t.epoch, t.test_loss(params))
+
     def _record_test(self) -> None:
         t = self.trainer
         if t.epoch == 0 or not len(t.data.test_index) or (
                 len(self.test_epochs) and self.test_epochs[-1] == t.epoch + 1):
             return
+        if self.log.weights_of(t.epoch) != t.epoch:  # the best weights put back: no E + 1
+            return                                   # (see runlog.diverged_end)
         # The test loss of the weights after epoch E is drawn at E + 1, beside the train loss of
         # the same weights (epoch E + 1's loss, taken before its update, as the notebook does).
         self.log.record_test(t.epoch + 1, t.test_loss())
@@ -960,9 +973,11 @@ class TrainLoop(_LiveBranch):
         t = self.trainer
         model = self.model_shown()
         m = t.evaluate(model.params)
-        # The test loss of the weights after epoch E is drawn at E + 1 (see _record_test).
+        # The test loss of the weights after epoch E is drawn at E + 1 (see _record_test), but
+        # not that of the best weights a divergence put back (see runlog.diverged_end).
         if not model.past and t.epoch > 0 and (
-                not len(self.test_epochs) or self.test_epochs[-1] != t.epoch + 1):
+                not len(self.test_epochs) or self.test_epochs[-1] != t.epoch + 1) and \
+                self.log.weights_of(t.epoch) == t.epoch:
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
         if self.grid_points is not None:

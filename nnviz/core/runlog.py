@@ -319,6 +319,24 @@ def advance(trainer, log: RunLog, n_epochs: int, should_stop=None, on_checkpoint
     return ChunkResult(losses, diverged)
 
 
+def diverged_end(trainer, log: RunLog):
+    """After a divergence: the weights whose loss ends the train curve, or None.
+
+    The train losses end at epoch E = ``trainer.epoch`` (the loss of the weights after E - 1
+    epochs) and the trainer holds the run's best weights, put back (``weights_of``). Those are
+    not the weights after epoch E: their test loss belongs at E, beside E's train loss, not at
+    E + 1 as a live run's. This drops test losses recorded past E and returns the weights after
+    E - 1 epochs (replayed) to measure at E; None when there are none (E = 0) or the replay did
+    not reach them."""
+    e = int(trainer.epoch)
+    if len(log.test) and log.test.epochs[-1] > e:  # measured before the epoch that blew up
+        log.test = log.test.truncated(e)
+    if e == 0:
+        return None
+    at, state = state_at(trainer, log, e - 1)
+    return state.params if at == e - 1 else None
+
+
 def state_at(trainer, log: RunLog, epoch: int, start: tuple[int, Any] | None = None):
     """The state after ``epoch`` epochs of ``log``'s branch, replayed from the nearest
     checkpoint (or from ``start`` = (epoch, device state), when it is nearer and not past

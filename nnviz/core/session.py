@@ -224,6 +224,8 @@ class Session:
                 "n_features": int(d.X.shape[1]),
                 "feature_names": list(d.feature_names),
                 "class_names": list(self.class_names) if self.class_names is not None else None,
+                "scaling": [list(ms) for ms in d.scaling] if d.scaling else None,
+                "target_name": d.target_name,
             },
             "network": _network_manifest(self.spec),
             "training": asdict(self.config),
@@ -704,7 +706,8 @@ def _read_point_sets(run_m: Any, arrays: dict, data: Dataset) -> list:
         d = Dataset(_array(arrays, k + "X"), _array(arrays, k + "y"), data.task, data.n_classes,
                     _array(arrays, k + "train_index"), _array(arrays, k + "test_index"),
                     name=name if isinstance(name, str) else "custom",
-                    feature_names=data.feature_names)
+                    feature_names=data.feature_names, scaling=data.scaling,
+                    target_name=data.target_name)
         try:
             _check_dataset(d)
         except SessionError as e:
@@ -797,6 +800,28 @@ def _section(manifest: dict, key: str) -> dict:
     return value
 
 
+def _scaling(value: Any, n_features: int) -> tuple[tuple[float, float], ...] | None:
+    """The manifest's data.scaling: (mean, sd) per feature, or None (absent in older files)."""
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == n_features
+            and all(isinstance(p, list) and len(p) == 2
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                            and math.isfinite(v) for v in p) and p[1] > 0 for p in value)):
+        raise SessionError(f"data: scaling must list a finite [mean, sd > 0] for each of the "
+                           f"{n_features} features")
+    return tuple((float(m), float(sd)) for m, sd in value)
+
+
+def _target_name(value: Any) -> str:
+    """The manifest's data.target_name ("" when absent, as in older files)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SessionError(f"data: target_name must be text, got {value!r}")
+    return value
+
+
 def _array(arrays: dict, key: str) -> np.ndarray:
     if key not in arrays:
         raise SessionError(f"arrays.npz: {key} is missing")
@@ -825,7 +850,9 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
     name = name if isinstance(name, str) else "custom"
     # The arrays were read afresh for this session: no copies needed.
     dataset = Dataset(X, y, task, n_classes, train, test, name=name,
-                      spec=plan.data_spec, feature_names=tuple(str(f) for f in feature_names))
+                      spec=plan.data_spec, feature_names=tuple(str(f) for f in feature_names),
+                      scaling=_scaling(data_m.get("scaling"), X.shape[1]),
+                      target_name=_target_name(data_m.get("target_name")))
 
     def params(prefix: str) -> NumpyParams:
         return tuple((_array(arrays, f"{prefix}w{i}"), _array(arrays, f"{prefix}b{i}"))

@@ -62,6 +62,18 @@ def fac(v: float) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
+# What each stage's hand-built numbers were compared with: the Check's field and its words
+# (the update against optax's update, not jax.grad).
+CHECKED_AGAINST = {
+    "forward": ("loss", "its loss matches jax's"),
+    "loss": ("loss", "loss matches jax's"),
+    "delta": ("point", "∂L/∂w = δ·a matches jax.grad"),
+    "grad": ("point", "∂L/∂w matches jax.grad"),
+    "batch": ("batch", "batch gradient matches jax.grad"),
+    "update": ("update", "update matches optax's"),
+}
+
+
 class BackpropCanvas(NetworkCanvas):
     """The network diagram with a stage's numbers: ``set_stage`` gives the links' values (in
     the place of the weights) and each node's value and label."""
@@ -230,6 +242,12 @@ class BackpropCanvas(NetworkCanvas):
             out[c] = (font, False, form)
         self._fonts = (key, out)
         return out
+
+    def _under_titles(self) -> float:
+        # the first nodes' labels go above them: under the headers too
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        return QFontMetricsF(small).height() + 6
 
     def _geometry(self) -> None:
         super()._geometry()
@@ -406,10 +424,11 @@ class BackpropView(QWidget):
         listed = min(n, MAX_LISTED)
         X, Y = data.X_train[:listed], data.y_train[:listed]
         shown, classes = min(data.n_features, 3), data.is_classification
+        target = data.target_name or "y"
         items = []
         for i in range(listed):
             xs = ", ".join(f"{names[k]}={X[i, k]:.2f}" for k in range(shown))
-            what = f"class {int(Y[i])}" if classes else f"y={float(Y[i]):.3g}"
+            what = f"class {int(Y[i])}" if classes else f"{target}={float(Y[i]):.3g}"
             items.append(f"#{i}  {xs}  {what}")
         self.points.addItems(items)
         sel = min(int(self.probe.selected), max(n - 1, 0))
@@ -577,19 +596,18 @@ class BackpropView(QWidget):
                                "or the loss are not finite (a diverged run): nothing to check</span>")
             self._draw_stage(name, tr, spec)
             return
-        ok = c.ok
-        colour = colors.hex_of(colors.ok() if ok else colors.error())
-        mark = '✓' if ok else '✗'
-        if tr.parts == backprop.POINT:  # a playing run's trace for the point's own stages
-            what = f"{mark} this point's gradient matches jax.grad"
-            rest = ""
-        elif tr.parts == backprop.UPDATE:
-            what = f"{mark} the point's ∂L/∂w and the update match jax's"
-            rest = ""
+        field, words = CHECKED_AGAINST[name]
+        diff = getattr(c, field)
+        if not tr.shows(name):  # Next / Back while playing: checked with the next frame
+            self.check.setText("checked with the next frame")
+        elif diff is None:
+            self.check.setText("the batch gradient is jax's alone (too big to build by hand)")
         else:
-            what = f"{mark} matches jax.grad"
-            rest = "" if c.batch is not None else " (the batch gradient is jax's alone: too big)"
-        self.check.setText(f"<span style='color:{colour}'>{what} to {c.worst:.1e}</span>{rest}")
+            ok = diff <= backprop.MATCH_TOLERANCE * c.scale
+            colour = colors.hex_of(colors.ok() if ok else colors.error())
+            other = " · another stage's check fails" if ok and not c.ok else ""
+            self.check.setText(f"<span style='color:{colour}'>{'✓' if ok else '✗'} {words} "
+                               f"to {diff:.1e}</span>{other}")
         self._draw_stage(name, tr, spec)
 
     def _draw_stage(self, name: str, tr, spec) -> None:

@@ -149,8 +149,9 @@ class DecisionPlot(pg.PlotWidget):
             self.colorbar.setColorMap(colors.diverging_map())
             ax.setTicks(None)
             ax.setWidth(int(45 * self.scale))  # wider with larger numbers: the title clears them
+            target = self._data.target_name if self._data is not None else ""
             ax.setLabel(f"P({names[1]})" if self.mode == BINARY else
-                        "value" if self.mode == REGRESSION_2D else "")
+                        (target or "value") if self.mode == REGRESSION_2D else "")
 
     # --- the data: once per data set ---------------------------------------------------------
 
@@ -197,7 +198,7 @@ class DecisionPlot(pg.PlotWidget):
             x_tr, y_tr = data.X_train[:, 0], data.y_train.astype(np.float32)
             x_te, y_te = data.X_test[:, 0], data.y_test.astype(np.float32)
             pi.setLabel("bottom", names[0], color=colors.hex_of(colors.text()))
-            pi.setLabel("left", "y" if self.mode == REGRESSION_1D else
+            pi.setLabel("left", (data.target_name or "y") if self.mode == REGRESSION_1D else
                         "class / probability", color=colors.hex_of(colors.text()))
             if self.mode == CLASSES_1D:
                 k = max(data.n_classes, 2)

@@ -307,6 +307,22 @@ def readable(rgb, ground=None) -> RGB:
     return out
 
 
+def layer_colour(i: int, n: int) -> QColor:
+    """Layer ``i`` of ``n`` (the Gradients view's curves and key): viridis from dark purple
+    (the first layer) to green (the output), short of its pale yellow end. On the dark theme
+    each is made lighter, its hue kept, until it reads on the background and the panels:
+    viridis' dark purple, the first hidden layer's, was 1.1:1 on the dark plots."""
+    c = pg.colormap.get("viridis").map(0.85 * i / max(n - 1, 1), mode="qcolor")
+    t = theme()
+    if t.dark:
+        for _ in range(20):
+            rgb = (c.red(), c.green(), c.blue())
+            if min(contrast(rgb, t.background), contrast(rgb, t.panel)) >= READABLE + 0.3:
+                break
+            c = c.lighter(115)
+    return c
+
+
 def note() -> RGB:
     """Secondary text (a hint, a caption): quieter than the text, still readable."""
     return (170, 172, 176) if theme().dark else (85, 85, 85)

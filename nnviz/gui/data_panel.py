@@ -107,7 +107,7 @@ class DataPanel(QGroupBox):
         if data.is_classification:
             kind = f"classification, {data.n_classes} classes"
         else:
-            kind = "regression (fit a value)"
+            kind = f"regression (fit {data.target_name or 'a value'})"
         scaled = any(n.endswith(STANDARDISED) for n in data.feature_names)
         self.task.setText(f"Problem: {kind}; {len(data.train_index)} training, "
                           f"{len(data.test_index)} test points"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.core.inspect import GradientFlow
 
+from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import (FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes, fit_title,
@@ -33,7 +34,7 @@ CAPTION = (
     "layers), the first layers hardly learn: <b>vanishing gradients</b>. An update of "
     "about 1/1000 of a layer's weights per epoch (dashed line) is healthy; far below, the "
     "layer is stuck; far above, it jumps around.")
-COLOURS = "Colours run from the first layer (dark purple) to the output (green)."
+COLOURS = "Colours run from the first layer (purple) to the output (green)."
 
 
 def layer_names(spec) -> list[str]:
@@ -142,7 +143,7 @@ class GradientView(QWidget):
         self.depth_curve.setPen(pg.mkPen(colors.train_curve(), width=2))
         self.depth_dots.setBrush(colors.high())
         self.dead_bars.setOpts(brush=colors.low())
-        self._drawn = None
+        self._drawn, self._spec = None, None  # the layers' colours are the theme's too
         if self.snapshot is not None:
             self.update_snapshot(self.snapshot)
 
@@ -171,10 +172,9 @@ class GradientView(QWidget):
             curves.clear()
         names = layer_names(spec)
         n = len(names)
-        cmap = pg.colormap.get("viridis")
         key = []
         for i, name in enumerate(names):
-            colour = cmap.map(0.85 * i / max(n - 1, 1), mode="qcolor")  # skip viridis' pale end
+            colour = colors.layer_colour(i, n)
             pen = pg.mkPen(colour, width=2)
             thin = pg.mkPen(colour, width=1.5)
             for plot, curves, kind in ((self.norm_plot, self.norm_curves, "log"),

@@ -157,6 +157,9 @@ class NetworkCanvas(QWidget):
         top = max(top, (3 if partial else 2) * QFontMetricsF(small).lineSpacing() + 12)
         cols = len(self.shown)
         xs = [left + (w - left - right) * (c + 0.5) / cols for c in range(cols)]
+        self.col_x = xs
+        # under the headers, staggered ones included (see titles)
+        top = max(top, max(r.bottom() for r, _, _ in self.titles()) + self._under_titles())
         avail = h - top - bottom
         gap_x = (w - left - right) / cols
         self.node_size, self.centres = [], []
@@ -170,6 +173,10 @@ class NetworkCanvas(QWidget):
             self.centres.append(np.array([[xs[c], y] for y in ys]))
         self.col_x = xs
         self._geometry_dirty = False
+
+    def _under_titles(self) -> float:
+        """The room between the headers and the first nodes."""
+        return 10.0
 
     def _compute_links(self) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
         """Per layer: (layer, rows i, cols j, weights) of the links to draw."""
@@ -289,15 +296,37 @@ class NetworkCanvas(QWidget):
     def titles(self) -> list[tuple[QRectF, QFont, str]]:
         """Each column's header: where its text is drawn, in which font. As wide as a column
         at most (a font size smaller when needed): "40 sigmoid (32 shown)" over a narrow
-        column ran into its neighbours'."""
+        column ran into its neighbours'. Where that leaves them small (under STAGGER_BELOW of
+        their size) and every other column's header one row lower lets them be larger, they
+        take two columns' width each, staggered (the Backprop tab's diagram at 1024x768 in
+        presentation mode: 7 pt headers beside 14 pt text)."""
         spec = self.spec
         key = (spec, tuple(len(u) for u in self.shown), tuple(self.col_x), self.width(),
                self.font().key())
         if self._titles is not None and self._titles[0] == key:
             return self._titles[1]  # fitted already: the same columns in the same font
-        out = []
         gap = (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else float(self.width())
-        width = max(gap - 6.0, 20.0)
+        out = self._fitted_titles(max(gap - 6.0, 20.0))
+        base = max(7.0, self.font().pointSizeF() * 0.9)
+        smallest = min(f.pointSizeF() for _, f, _ in out)
+        if len(self.col_x) > 2 and smallest < self.STAGGER_BELOW * base:
+            wide = self._fitted_titles(max(2 * gap - 6.0, 20.0))
+            if min(f.pointSizeF() for _, f, _ in wide) >= 1.2 * smallest:
+                drop = max(r.height() for c, (r, _, _) in enumerate(wide) if c % 2 == 0) + 2
+                out = []
+                for c, (r, f, t) in enumerate(wide):
+                    r = r.translated(0, drop) if c % 2 else QRectF(r)
+                    r.moveLeft(min(max(r.left(), 2.0), self.width() - 2.0 - r.width()))
+                    out.append((r, f, t))
+        self._titles = (key, out)
+        return out
+
+    STAGGER_BELOW = 0.7  # of the headers' size: staggered below it, when that is larger
+
+    def _fitted_titles(self, width: float) -> list[tuple[QRectF, QFont, str]]:
+        """The headers fitted to ``width`` each, side by side (see ``titles``)."""
+        spec = self.spec
+        out = []
         for c, x in enumerate(self.col_x):
             if c == 0:
                 lines = ["input", f"{spec.n_inputs} feature{'s' if spec.n_inputs > 1 else ''}"]
@@ -336,7 +365,6 @@ class NetworkCanvas(QWidget):
             need = max(fm.horizontalAdvance(line) for line in lines)
             height = fm.lineSpacing() * len(lines)
             out.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
-        self._titles = (key, out)
         return out
 
     def _paint_titles(self, p: QPainter) -> None:

@@ -24,7 +24,7 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
-from .widgets import LabelRoom, cache_axes, loose_title
+from .widgets import FittedTitles, LabelRoom, cache_axes, loose_title
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -81,8 +81,7 @@ class RegionsView(QWidget):
         pi = self.plane.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
-        pi.setTitle("regions, shaded by the slope<br>||∂z/∂x|| of the output's logit",
-                    size="10pt")
+        pi.setTitle("regions, shaded by the slope ||∂z/∂x|| of the output's logit")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         pi.addItem(self.image)
@@ -99,7 +98,7 @@ class RegionsView(QWidget):
         hp = self.history.getPlotItem()
         hp.setMenuEnabled(False)
         hp.hideButtons()
-        hp.setTitle("number of regions<br>over the run", size="10pt")
+        hp.setTitle("number of regions over the run")
         hp.setLabel("bottom", "epoch")
         hp.setLabel("left", "regions")
         hp.showGrid(x=True, y=True, alpha=0.2)
@@ -120,8 +119,12 @@ class RegionsView(QWidget):
         # On one line each, and the least width of their plots, the titles pushed the two
         # plots past the view's right edge at 1024x768 (the plane cut at x1 = 1.6, the moons
         # reach 2.1): two lines, and no say in the width.
+        # Their size: the largest both fit their plots' widths at (on two lines when that is
+        # larger), presentation mode's scale included (they stayed 10 pt beside its ~15 pt
+        # axes, reviewer), in rows that hold them (scaled, they ran over the plots).
         for plot_item in (pi, hp):
             loose_title(plot_item)
+        self._titles = FittedTitles(self.plane, two_lines=True, more=(self.history,), grow=True)
         self.split = QSplitter()
         self.split.addWidget(self.plane)
         self.split.addWidget(self.history)

@@ -733,6 +733,17 @@ def loose_title(plot, columns: int = 3) -> None:
     fit_title(plot, columns)
 
 
+def _title_room(plot, label) -> None:
+    """The title's row as tall as its text (pyqtgraph's setTitle fixes it at 30 px: two lines
+    of presentation mode's size ran over the plot below, the Regions view's titles)."""
+    layout = getattr(plot, "layout", None)
+    if layout is None or not hasattr(layout, "setRowFixedHeight"):
+        return
+    height = max(30.0, math.ceil(label.item.boundingRect().height()))
+    label.setMaximumHeight(height)
+    layout.setRowFixedHeight(0, height)
+
+
 def _centre_lines(label) -> None:
     """A pyqtgraph LabelItem's lines centred on each other (its text item left-aligns them)."""
     doc = label.item.document()
@@ -746,15 +757,20 @@ class FittedTitles(QObject):
     """Sets the titles of a GraphicsLayoutWidget's plots smaller when they do not fit their
     plot's width (down to MIN_TITLE_PT), whenever the view is resized. ``two_lines``: a title
     that would shrink by more than TWO_LINES_BELOW is broken in two lines instead, where that
-    is larger (the Gradients view's six titles were ~9 pt beside ~15 pt axes on a projector)."""
+    is larger (the Gradients view's six titles were ~9 pt beside ~15 pt axes on a projector).
+    ``more``: other plot widgets (a PlotWidget each) whose titles take the same size.
+    ``grow``: a title's row grows to hold its text (pyqtgraph fixes it at 30 px; the views
+    whose height is spoken for, the lessons' planes, keep that)."""
 
     TWO_LINES_BELOW = 0.8  # of the title's full size
 
-    def __init__(self, view, two_lines: bool = False) -> None:
+    def __init__(self, view, two_lines: bool = False, more=(), grow: bool = False) -> None:
         super().__init__(view)
         self.view = view
-        self.two_lines = two_lines
-        view.installEventFilter(self)
+        self.views = (view, *more)
+        self.two_lines, self.grow = two_lines, grow
+        for v in self.views:
+            v.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         if event.type() == QEvent.Type.Resize:
@@ -766,7 +782,9 @@ class FittedTitles(QObject):
         # and end that much larger; the scaling leaves these titles to this fitting.
         scale = float(self.view.property("nnvizScale") or 1.0)
         titled = []
-        for item in self.view.ci.items:
+        items = [i for v in self.views
+                 for i in (v.ci.items if hasattr(v, "ci") else [v.getPlotItem()])]
+        for item in items:
             label = getattr(item, "titleLabel", None)
             text = label.text if label is not None else ""
             if text and text == getattr(label, "nnviz_shown", None):
@@ -787,12 +805,14 @@ class FittedTitles(QObject):
             if broken > common:
                 common = broken
                 shown = {k: "<br>".join(h) for k, h in halves.items()}
-        for _, label, text in titled:
+        for item, label, text in titled:
             label.nnviz_fitted = True
             show = shown[id(label)]
             if label.opts.get("size") != f"{common:g}pt" or label.text != show:
                 label.setText(show, size=f"{common:g}pt")
                 _centre_lines(label)
+                if self.grow:
+                    _title_room(item, label)
             label.nnviz_plain, label.nnviz_shown = text, show
 
     @staticmethod

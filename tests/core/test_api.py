@@ -178,3 +178,20 @@ def test_import_nnviz_does_not_import_jax_until_the_api_is_used():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "'Run', 'datasets', 'load', 'show', 'train'" in out.stdout
+
+
+def test_a_diverged_runs_test_losses_end_with_its_training_losses():
+    # The training losses stop at the last sane epoch E; the test loss was measured once more,
+    # of the best weights put back, and drawn at E + 1 (reviewer). It ends at E, the test loss
+    # of the weights whose training loss is E's.
+    X, y = nnviz.datasets.make("line")
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        run = nnviz.train(X, y, hidden=[], activation=[], output_activation="linear", lr=3.0,
+                          epochs=300)
+    h = run.history
+    e = int(h["epoch"][-1])
+    assert e < 300 and int(h["test_epoch"][-1]) == e
+    assert len(h["test_loss"]) == len(h["test_epoch"]) == len(h["test_accuracy"])
+    options = dict(hidden=[], activation=[], output_activation="linear", lr=3.0)
+    before = nnviz.train(X, y, epochs=e - 1, **options)  # the same run, stopped at E - 1
+    assert h["test_loss"][-1] == pytest.approx(before.metrics["test_loss"], rel=1e-5)

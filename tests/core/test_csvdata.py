@@ -268,11 +268,14 @@ def test_the_example_files_train_with_the_defaults(name, least, tmp_path):
     Session.from_trainer(trainer).save(tmp_path / "s.nnviz")
     back = load(tmp_path / "s.nnviz").problem.dataset
     assert np.array_equal(back.X, d.X) and back.feature_names == d.feature_names
-    # exported code trains on the same (standardised) points, and says which
+    assert back.scaling == d.scaling == imported.scaling  # the raw values' means and sds
+    # exported code holds the file's raw values, and standardises them as the import did
     from nnviz.core.export import script_text
     text = script_text(trainer, 10)
-    assert f"training points ({', '.join(d.feature_names)})" in text
-    assert f"{d.X_train[0, 0]:.4g}"[:5] in text
+    raw = [n.removesuffix(" (standardised)") for n in d.feature_names]
+    assert f"training points ({', '.join(raw)}), a row each here, as in the CSV file" in text
+    assert f"means = np.array([{m!r}, " in text or f"means = np.array([{m!r}])" in text
+    assert "X = standardise(points).T" in text
     raw = read_csv(os.path.join(EXAMPLES, f"{name}.csv"), standardise=False)
     assert raw.scaling is None and raw.dataset.feature_names[0] in d.feature_names[0]
 
@@ -284,3 +287,19 @@ def test_data_near_unit_scale_keeps_its_numbers(tmp_path):
     csvdata.write_data_csv(tmp_path / "m.csv", d)
     back = read_csv(tmp_path / "m.csv")
     assert back.scaling is None and np.array_equal(back.dataset.X, d.X)
+
+
+def test_a_regression_files_target_name_is_kept(tmp_path):
+    # daylight.csv's last column is "daylight": the axes name it (not "y"), and it stays the
+    # data's through point edits, a saved session and a CSV export.
+    from nnviz.core.problem import make_problem
+    from nnviz.core.session import Session, load
+    d = read_csv(os.path.join(EXAMPLES, "daylight.csv")).dataset
+    assert d.target_name == "daylight" and not d.is_classification
+    d = csvdata.with_point_removed(csvdata.with_point_added(d, d.X[0], 9.0), 1)
+    assert d.target_name == "daylight"
+    Session.from_trainer(make_problem(d).make_trainer()).save(tmp_path / "s.nnviz")
+    assert load(tmp_path / "s.nnviz").dataset.target_name == "daylight"
+    csvdata.write_data_csv(tmp_path / "out.csv", d)
+    assert (tmp_path / "out.csv").read_text().splitlines()[0].endswith(",daylight")
+    assert csvdata.parse_csv_text("1,2\n2,4.5\n3,6.1\n4,8.2\n").dataset.target_name == ""

@@ -2,6 +2,8 @@
 subprocess, it prints the app's losses."""
 import ast
 import csv
+import json
+import os
 import re
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import pytest
 
 import nnviz
 from nnviz.cli import main
+from nnviz.core.session import load as load_session
 
 
 def _printed(script) -> dict[int, float]:
@@ -123,3 +126,41 @@ def test_the_notebook_export_without_nbformat_says_how_to_get_it(monkeypatch, tm
     with pytest.raises(NnvizError, match=r"nnviz\[notebook\]"):
         run.export_notebook(tmp_path / "x.ipynb")
     assert not (tmp_path / "x.ipynb").exists()
+
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples")
+
+
+@pytest.mark.parametrize("name, options", [("fruit", []), ("daylight", ["--batch-size", "16"])])
+def test_a_standardised_import_exports_its_means_and_sds_for_raw_rows(tmp_path, name, options):
+    """fruit.csv and daylight.csv are far from unit scale: nnviz trains on their standardised
+    features. The script holds the file's raw values, the means and sds and the standardise
+    step, so its predict() on rows as the CSV file has them gives the app's outputs (reviewer:
+    it held the standardised points only, and a learner could not feed it new raw data)."""
+    csv_path = os.path.join(EXAMPLES, f"{name}.csv")
+    script, saved, hist = tmp_path / "run.py", tmp_path / "run.nnviz", tmp_path / "h.csv"
+    assert main(["train", "--data", csv_path, "--epochs", "300", *options, "--save", str(saved),
+                 "--history", str(hist), "--export-script", str(script)]) == 0
+    with open(csv_path) as f:
+        rows = [r[:-1] for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
+    raw = np.array(rows, np.float64)
+    probe = tmp_path / "probe.py"
+    probe.write_text(script.read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
+                     f"predict({raw.tolist()!r}).tolist()))\n")
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    got = np.array(json.loads(re.search(r"^PREDICT (.*)$", out.stdout, re.M).group(1)))
+    trainer = load_session(saved).make_trainer()  # the app's run at epoch 300
+    d = trainer.data
+    assert d.scaling is not None and np.abs(d.X).max() < 5  # standardised, unlike the rows
+    want = trainer.predict(d.X)  # the app's outputs of the same points, in the file's order
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    with open(hist) as f:  # and the script's training is the app's
+        app = {int(r[0]): float(r[1]) for r in list(csv.reader(f))[1:]}
+    printed = re.findall(r"^Loss for epoch (\d+): (\S+)$", out.stdout, re.M)
+    np.testing.assert_allclose([float(v) for _, v in printed], [app[int(e)] for e, _ in printed],
+                               rtol=1e-4)
+    text = script.read_text()
+    assert "means = np.array([" in text and "sds = np.array([" in text
+    assert "X = standardise(points).T" in text

@@ -372,3 +372,18 @@ def test_a_process_killed_while_saving_leaves_the_old_file(tmp_path):
     # The cut-short write is a hidden temporary file beside it (nothing can remove it after a
     # SIGKILL, until the next save into this folder); the session file was never opened for writing.
     assert [f for f in os.listdir(tmp_path) if f.startswith(".nnviz-")]
+
+
+def test_a_bad_scaling_or_target_name_is_named(parts, tmp_path):
+    # data.scaling: the (mean, sd) of each standardised feature of a CSV import
+    manifest, arrays = parts
+    good = {**manifest, "data": {**manifest["data"], "scaling": [[6.2, 0.9], [7.9, 1.2]]}}
+    assert S.load(_write(tmp_path / "ok.nnviz", good, arrays)).dataset.scaling == (
+        (6.2, 0.9), (7.9, 1.2))
+    for i, bad in enumerate(([[6.2, 0.9]], [[6.2, 0.0], [7.9, 1.2]], [[6.2, "x"], [1, 1]])):
+        with pytest.raises(SessionError, match=r"data: scaling must list a finite \[mean, sd"):
+            S.load(_write(tmp_path / f"{i}.nnviz", {
+                **manifest, "data": {**manifest["data"], "scaling": bad}}, arrays))
+    with pytest.raises(SessionError, match="data: target_name must be text"):
+        S.load(_write(tmp_path / "t.nnviz", {
+            **manifest, "data": {**manifest["data"], "target_name": 3}}, arrays))

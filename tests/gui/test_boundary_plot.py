@@ -75,3 +75,21 @@ def test_a_huge_data_set_is_drawn_at_the_plots_resolution_and_says_so(plot):
     # A small data set again: all of it, and no note.
     plot.set_dataset(make_dataset(DataSpec("moons")))
     assert len(plot.train_points.data) == 160 and not plot.sample_note.isVisible()
+
+
+def test_a_regression_csv_names_its_target_on_the_axis(plot):
+    # daylight.csv's header: month,daylight. The y axis said "y" (reviewer); a 2-feature
+    # regression's colour bar said "value".
+    from nnviz.core.csvdata import parse_csv_text
+    rows = "".join(f"{m},{10 + 4 * np.sin(m / 2):.3f}\n" for m in range(1, 13))
+    plot.set_dataset(parse_csv_text("month,daylight\n" + rows, name="daylight").dataset)
+    assert plot.getPlotItem().getAxis("left").labelText == "daylight"
+    assert plot.getPlotItem().getAxis("bottom").labelText.startswith("month")
+    rows = "".join(f"{a},{b},{a * b + 0.01 * a}\n" for a in range(4) for b in range(4))
+    plot.set_dataset(parse_csv_text("width,height,area\n" + rows, name="area").dataset)
+    assert plot.colorbar.axis.labelText == "area"
+    # no header: the data does not name its target
+    plot.set_dataset(parse_csv_text(rows, name="area").dataset)
+    assert plot.colorbar.axis.labelText == "value"
+    plot.set_dataset(make_dataset(DataSpec("sine")))
+    assert plot.getPlotItem().getAxis("left").labelText == "y"

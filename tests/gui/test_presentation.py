@@ -305,3 +305,54 @@ def test_the_landscapes_words_leave_its_map_room_in_presentation_at_1280x720(mai
         assert view.map.vb.height() >= 120
         assert layout_problems(w) == []
     qtbot.waitUntil(room, timeout=30_000)
+
+
+def test_the_regions_titles_are_read_on_a_projector(main_window, qtbot, wait_run):
+    """The Regions view's two titles stayed 10 pt beside presentation mode's ~15 pt axes
+    (reviewer); scaled as they were, two lines ran over the plots below (pyqtgraph keeps a
+    title's row 30 px tall). They take the size both fit their plots at, in rows that hold
+    them."""
+    from nnviz.gui.presentation import SCALE
+    from nnviz.gui.widgets import TITLE_PT
+    view = _on_a_projector(main_window, qtbot, wait_run, "regions")
+    qtbot.mouseClick(view.use_relu, Qt.MouseButton.LeftButton)  # regions need relu
+    plots = [view.plane.getPlotItem(), view.history.getPlotItem()]
+
+    def readable() -> None:
+        assert view.plane.isVisible() and view.history.isVisible()
+        sizes = {p.titleLabel.opts.get("size") for p in plots}
+        assert len(sizes) == 1, sizes
+        pt = float(sizes.pop().replace("pt", ""))
+        assert pt >= 0.8 * TITLE_PT * SCALE - 0.01, pt
+        for p in plots:
+            label = p.titleLabel
+            text = label.item.mapRectToScene(label.item.boundingRect())
+            assert text.bottom() <= p.vb.mapRectToScene(p.vb.boundingRect()).top() + 1, \
+                label.text  # over the plot, not on it
+            assert text.width() <= p.width() and text.top() >= -1, label.text
+        assert [p.titleLabel.text.replace("<br>", " ") for p in plots] == [
+            "regions, shaded by the slope ||∂z/∂x|| of the output's logit",
+            "number of regions over the run"]
+    qtbot.waitUntil(readable, timeout=60_000)
+
+
+def test_the_backprop_diagrams_headers_are_read_on_a_projector(main_window, qtbot, wait_run):
+    """The 2-4-10-4-1 diagram's column headers ("hidden 1 / 4 sigmoid") had a column's width
+    each, 56 px at 1024x768 in presentation mode: 7 pt beside 14 pt text (reviewer). Every
+    other one a row lower, each has two columns' width: they are read, and no two meet."""
+    view = _on_a_projector(main_window, qtbot, wait_run, "backprop")
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
+    canvas = view.canvas
+    canvas._geometry()
+    titles = canvas.titles()
+    assert [t.split("\n")[0] for _, _, t in titles] == [
+        "input", "hidden 1", "hidden 2", "hidden 3", "output"]
+    text_pt = canvas.font().pointSizeF()
+    first = min(canvas.node_rect(c, 0).top() for c in range(len(titles)))  # hidden 2's
+    for rect, font, text in titles:
+        assert font.pointSizeF() >= 0.8 * text_pt, (text, font.pointSizeF(), text_pt)
+        assert 0 <= rect.left() and rect.right() <= canvas.width(), text
+        assert rect.bottom() < first - 10, text  # and over the first nodes' labels
+    for i, (a, _, _) in enumerate(titles):
+        for b, _, _ in titles[i + 1:]:
+            assert not a.intersects(b), (a, b)

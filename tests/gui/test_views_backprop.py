@@ -2,6 +2,8 @@
 check, picking a point on the plot, points sized by their pull."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -44,24 +46,26 @@ def test_while_training_the_check_says_what_the_stage_has_checked(view, qtbot):
     playing_frame(view, t)
     tr = view.result.trace
     assert tr.parts == backprop.POINT  # the forward stage: the point's pass alone
-    assert "✓ this point's gradient matches jax.grad" in view.check.text()
+    assert "✓ its loss matches jax's" in view.check.text()
     for _ in range(STAGES.index("grad")):  # the point's stages: no new numbers needed
         view.go(view.stage + 1)
     assert view.probe.stage == "grad" and view.result.trace is tr
+    assert "✓ ∂L/∂w matches jax.grad" in view.check.text()
     with qtbot.waitSignal(view.settings_changed, timeout=1000):  # the worker is asked for them
         qtbot.mouseClick(view.next, Qt.MouseButton.LeftButton)
     assert view.probe.stage == "batch"
     assert "come with the next frame" in view.formulas.toPlainText()
+    assert view.check.text() == "checked with the next frame"
     playing_frame(view, t)
     tr = view.result.trace
     assert tr.parts == backprop.ALL and tr.check.batch is not None
-    assert "✓ matches jax.grad" in view.check.text()
+    assert "✓ batch gradient matches jax.grad" in view.check.text()
     assert f"mean of {tr.batch_size}" in view.formulas.toPlainText()
     with qtbot.waitSignal(view.settings_changed, timeout=1000):
         view.go(STAGES.index("update"))  # optax's update, without the hand batch
     playing_frame(view, t)
     assert view.result.trace.parts == backprop.UPDATE
-    assert "the update match jax's" in view.check.text()
+    assert "✓ update matches optax's" in view.check.text()
     assert "Plain gradient descent" in view.formulas.toPlainText()
 
 
@@ -71,7 +75,7 @@ def test_next_and_back_walk_through_the_stages(view, qtbot):
     frame(view, t)
     tr = view.result.trace
     assert "1 / 6" in view.stage_label.text() and not view.back.isEnabled()
-    assert "matches jax.grad to" in view.check.text() and "✓" in view.check.text()
+    assert "✓ its loss matches jax's to" in view.check.text()
     text = view.formulas.toPlainText()
     z = tr.layers[-1].z[0, 0]
     assert "sigmoid(" in text and backprop.STAGE_TITLES["forward"] in text
@@ -88,7 +92,13 @@ def test_next_and_back_walk_through_the_stages(view, qtbot):
         if STAGES[k] == "grad":  # the links now show this point's dL/dw
             np.testing.assert_allclose(view.canvas.params[1][0], tr.point_grad[1][0], rtol=1e-5)
             assert "∂L/∂w" in seen[-1]
+        if STAGES[k] in ("delta", "grad", "batch"):
+            assert "✓" in view.check.text() and "matches jax.grad to" in view.check.text()
         if STAGES[k] == "update":
+            # the hand-built update is compared with optax's, not with jax.grad (reviewer: the
+            # line said "matches jax.grad" here too)
+            assert "✓ update matches optax's to" in view.check.text()
+            assert "jax.grad" not in view.check.text()
             np.testing.assert_allclose(view.canvas.params[0][0], tr.update.update[0][0],
                                        rtol=1e-5)
             assert "Plain gradient descent" in seen[-1]
@@ -161,7 +171,7 @@ def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtb
     main_window.show_view("backprop")
     view = main_window._inspection_views["backprop"]
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
-    assert "✓ matches jax.grad" in view.check.text()
+    assert "✓ its loss matches jax's" in view.check.text()
     # The point picker is a small copy of the main plot: the scale is the main plot's colour
     # bar's, and its own would take the small plane's room (in presentation mode its
     # "P(class 1)" was printed over its numbers).
@@ -191,11 +201,11 @@ def test_the_tab_keeps_up_with_training_and_next_brings_the_batch(main_window, q
                     timeout=60_000)
     epochs = {view.result.epoch}
     qtbot.waitUntil(lambda: epochs.add(view.result.epoch) or len(epochs) >= 4, timeout=60_000)
-    assert "this point's gradient matches jax.grad" in view.check.text()
+    assert "✓ its loss matches jax's" in view.check.text()
     view.go(STAGES.index("batch"))
     qtbot.waitUntil(lambda: view.result.trace.shows("batch"), timeout=60_000)
     assert main_window.worker.loop.playing
-    assert "✓ matches jax.grad" in view.check.text()
+    assert "✓ batch gradient matches jax.grad" in view.check.text()
     assert "mean of" in view.formulas.toPlainText()
     main_window.pause()
 
@@ -236,3 +246,24 @@ def test_a_wide_layer_keeps_the_selected_units_path(view):
     out_of = {int(c.shown[3][j]) for i, j in zip(ii, jj) if c.shown[2][i] == weak}
     assert out_of == {0}  # and it links to the output
     assert f"hidden layer 2, unit {weak + 1}" in view.formulas.toPlainText()
+
+
+def test_each_stage_says_what_its_numbers_were_compared_with(view):
+    # A wrong update (optax's differs from the hand-built one) shows as ✗ on the update stage,
+    # whose words name optax, and the other stages say that another stage's check fails.
+    t = make_trainer(samples=80)
+    t.run(5)
+    frame(view, t)
+    r = view.result
+    bad = dataclasses.replace(r.trace.check, update=1.0)
+    view.result = dataclasses.replace(r, trace=dataclasses.replace(r.trace, check=bad))
+    view.go(STAGES.index("update"))
+    assert "✗ update matches optax's to 1.0e+00" in view.check.text()
+    view.go(STAGES.index("grad"))
+    assert "✓ ∂L/∂w matches jax.grad" in view.check.text()
+    assert "another stage's check fails" in view.check.text()
+    unbuilt = dataclasses.replace(r.trace.check, batch=None)
+    view.result = dataclasses.replace(r, trace=dataclasses.replace(r.trace, check=unbuilt))
+    view.go(STAGES.index("batch"))
+    assert "the batch gradient is jax's alone" in view.check.text()
+    assert "✓" not in view.check.text()

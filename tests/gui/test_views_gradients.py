@@ -100,8 +100,9 @@ def test_the_same_numbers_again_are_not_drawn_again(view, monkeypatch):
     monkeypatch.setattr(curve, "setData", lambda *a, **k: drawn.append(a))
     view.update_snapshot(s)  # a throttled probe hands out its last result again
     assert drawn == []
-    view.apply_look()  # a new look: drawn again
-    assert len(drawn) == 1
+    view.apply_look()  # a new look: drawn again, its curves built anew in its layer colours
+    assert view.norm_curves[0] is not curve
+    np.testing.assert_allclose(view.norm_curves[0].numbers[1], curve.numbers[1])
 
 
 def test_a_frame_finds_each_curves_bounds_once_and_its_rectangle_holds_the_curve(view,
@@ -130,3 +131,38 @@ def test_a_frame_finds_each_curves_bounds_once_and_its_rectangle_holds_the_curve
         rect = c.boundingRect()
         assert ok.any() and rect.left() < xs.min() and xs.max() < rect.right()
         assert rect.top() < y[ok].min() and y[ok].max() < rect.bottom()
+
+
+def test_every_layers_colour_reads_on_the_dark_theme(view):
+    # viridis' dark purple, "hidden 1"'s, was 1.1:1 on the dark plots (reviewer); the light
+    # theme keeps viridis' own colours.
+    import pyqtgraph as pg
+    from nnviz.gui import colors
+    t = make_trainer()
+    log = runlog.RunLog()
+    log.checkpoint(0, t.state, "start")
+    runlog.advance(t, log, 10, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
+    model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log)
+    probe = inspect.GradientProbe()
+    view.update_snapshot(snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)}))
+
+    def rgb(curve):
+        c = curve.opts["pen"].color()
+        return c.red(), c.green(), c.blue()
+
+    viridis = pg.colormap.get("viridis")
+    light = [rgb(c) for c in view.norm_curves]
+    assert light == [tuple(viridis.map(0.85 * i / 3, mode="qcolor").getRgb()[:3])
+                     for i in range(4)]
+    try:
+        colors.set_look("dark")
+        view.apply_look()
+        for curve in view.norm_curves:
+            assert colors.contrast(rgb(curve), colors.background()) >= colors.READABLE, rgb(curve)
+        first = rgb(view.norm_curves[0])
+        assert first[2] > first[1] and first[0] > first[1]  # still purple: the caption says so
+        assert f"color:{view.norm_curves[0].opts['pen'].color().name()}'>" in view.key.text()
+    finally:
+        colors.set_look("light")
+        view.apply_look()
+    assert [rgb(c) for c in view.norm_curves] == light

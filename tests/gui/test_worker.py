@@ -328,3 +328,28 @@ def test_the_window_draws_nearly_every_snapshot_the_worker_makes(bare_window, qt
     qtbot.waitUntil(lambda: not w.worker.loop.playing, timeout=5000)
     qtbot.wait(200)
     assert len(drawn) >= 0.9 * len(made), (len(drawn), len(made))
+
+
+def test_a_diverged_runs_test_curve_ends_with_its_train_curve():
+    # The train losses end at the last sane epoch E (the loss of the weights after E - 1
+    # epochs); the test curve drew the best weights, put back, at E + 1 (reviewer: one epoch
+    # past the train curve). It ends at E, with the test loss of the same weights.
+    from nnviz.core import runlog
+    r = Recorder()
+    line = make_dataset(DataSpec("line"))
+    spec = network_for(line, "mse", (), (), "linear")
+    r.do(NewProblem(1, Problem(line, spec, TrainConfig(learning_rate=0.01), None, 42)))
+    r.do(Step(30))
+    r.do(SetLearningRate(50.0))
+    r.do(Play(), times=20)
+    s = r.last
+    assert s.diverged and s.restored and s.live_epoch > 30
+    e = int(s.loss_epochs[-1])
+    assert e == s.live_epoch and int(s.test_epochs[-1]) == e
+    t = r.loop.trainer
+    at, state = runlog.state_at(t, r.loop.log, e - 1)
+    assert at == e - 1
+    assert s.test_values[-1] == pytest.approx(t.test_loss(state.params), rel=1e-6)
+    r.do(Step(1))  # trained on from the best weights: the curves go on as before
+    s = r.last
+    assert int(s.loss_epochs[-1]) == e + 1 and int(s.test_epochs[-1]) == e + 2

@@ -85,7 +85,8 @@ class ImportMixin:
         if ok:
             d = data
             kind = (f"{d.n_classes} classes ({', '.join(imported.class_names or ())})"
-                    if d.is_classification else "regression")
+                    if d.is_classification else
+                    f"regression of {d.target_name}" if d.target_name else "regression")
             self._status(f"Imported {d.name}: {len(d.X)} points, {kind}. Network "
                          f"{spec.shapes_text()}, loss {config.loss}, learning rate "
                          f"{config.learning_rate:g}." + (" Note: " + "; ".join(notes) + "."
