@@ -707,7 +707,11 @@ def build_view(ctx) -> LessonsView:
     """The Lessons tab (see nnviz.gui.views): the notebook's demonstrations and the baseline."""
     from nnviz.core import inspect
     view = LessonsView()
-    ctx.track("lessons", view, {view.extras_key: (inspect.BaselineProbe(), 0)})
+    # The baseline's probe runs while its page is shown: it fits scikit-learn's
+    # LogisticRegression, whose import alone costs ~120 MB and up to 2 s (issue 16), and the
+    # other pages draw nothing of the run.
+    ctx.track("lessons", view, {view.extras_key: (inspect.BaselineProbe(), 0)},
+              shown_by=view.pages["baseline"])
     view.enable_try(ctx.lessons.get("tryable", {}), ctx.lessons.get("tips", {}))
     if "try_lesson" in ctx.lessons:
         view.try_requested.connect(ctx.lessons["try_lesson"])

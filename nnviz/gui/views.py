@@ -86,10 +86,11 @@ class _Visibility(QObject):
     """Sends a view's probes to the worker while it is shown, removes them when it is hidden."""
 
     def __init__(self, window, view, probes: dict[str, Callable[[], Any]],
-                 always: tuple[str, ...] = ()) -> None:
+                 always: tuple[str, ...] = (), shown_by=None) -> None:
         super().__init__(view)
         self.window, self.view, self.probes, self.always = window, view, probes, always
-        view.installEventFilter(self)
+        self.shown_by = shown_by if shown_by is not None else view
+        self.shown_by.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
@@ -111,7 +112,7 @@ class _Visibility(QObject):
 
     def refresh(self, *_) -> None:
         """The probe's settings changed: send a new copy (a new frame, even while paused)."""
-        if self.view.isVisible():
+        if self.shown_by.isVisible():
             self.send()
 
 
@@ -126,16 +127,17 @@ class ViewContext:
     lessons: dict[str, Any] = field(default_factory=dict)  # tryable presets, try_lesson
 
     def track(self, name: str, view, probes: dict[str, tuple[Any, float]],
-              always: tuple[str, ...] = ()) -> _Visibility:
-        """Run ``probes`` = {extras key: (probe, time budget or 0)} while ``view`` is shown. The
-        worker gets a copy of each probe, made when it is sent."""
+              always: tuple[str, ...] = (), shown_by=None) -> _Visibility:
+        """Run ``probes`` = {extras key: (probe, time budget or 0)} while ``view`` is shown (or
+        ``shown_by``, a part of it: the page that draws them). The worker gets a copy of each
+        probe, made when it is sent."""
         def maker(probe, budget):
             def make():
                 p = copy.copy(probe)
                 return inspect.Throttled(p, budget) if budget else p
             return make
         tracker = _Visibility(self.window, view, {k: maker(p, b) for k, (p, b) in probes.items()},
-                              always)
+                              always, shown_by)
         self.trackers[name] = tracker
         return tracker
 

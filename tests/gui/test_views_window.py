@@ -65,6 +65,30 @@ def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
     qtbot.waitUntil(lambda: not probes & set(w.worker.loop.probes), timeout=TIMEOUT)
 
 
+def test_the_baseline_is_fitted_only_while_its_lesson_is_shown(main_window, qtbot):
+    """The Lessons tab's baseline (scikit-learn's LogisticRegression, in the worker) runs while
+    its page is shown: opening the tab on another lesson fits nothing (its import alone cost
+    ~120 MB and up to 2 s)."""
+    w = main_window
+    w.show_view("lessons")
+    view = views_of(w)["lessons"]
+    assert view.stack.currentWidget() is not view.pages["baseline"]
+    epoch = w.last_snapshot.epoch
+    w.play()  # frames made after the tab was opened: a probe sent then would be in them
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > epoch + 5, timeout=TIMEOUT)
+    w.pause()
+    assert "baseline" not in w.worker.loop.probes and "baseline" not in w.last_snapshot.extras
+    view.show_lesson("baseline")
+    qtbot.waitUntil(lambda: "baseline" in w.worker.loop.probes, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.snapshot is not None
+                    and view.snapshot.extras.get("baseline") is not None, timeout=TIMEOUT)
+    view.show_lesson(next(k for k in view.pages if k != "baseline"))
+    qtbot.waitUntil(lambda: "baseline" not in w.worker.loop.probes, timeout=TIMEOUT)
+    view.show_lesson("baseline")
+    w.show_view("main")  # the tab hidden on the baseline's page: its probe goes too
+    qtbot.waitUntil(lambda: "baseline" not in w.worker.loop.probes, timeout=TIMEOUT)
+
+
 def test_views_follow_training(main_window, qtbot):
     w = main_window
     w.show_view("gradients")
