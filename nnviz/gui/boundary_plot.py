@@ -301,8 +301,17 @@ class DecisionPlot(pg.PlotWidget):
 
     def _place_note(self) -> None:
         note = getattr(self, "sample_note", None)  # pyqtgraph resizes while it is being built
-        if note is not None:
-            note.move(max(0, self.width() - note.width() - 40), 14)
+        if note is None:
+            return
+        # One line where it fits; in a narrow plot (the Backprop tab's) it wraps rather than
+        # running off the right edge (reviewer: "... one per class per 4-pix" at 100,000 points).
+        room = max(120, self.width() - 60)
+        note.setWordWrap(False)
+        note.adjustSize()
+        if note.width() > room:
+            note.setWordWrap(True)
+            note.resize(room, note.heightForWidth(room))
+        note.move(max(0, self.width() - note.width() - 40), 14)
 
     def _point_colors(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         if data.is_classification:

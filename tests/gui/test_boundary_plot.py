@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import Qt
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.snapshot import Grid
@@ -72,6 +73,17 @@ def test_a_huge_data_set_is_drawn_at_the_plots_resolution_and_says_so(plot):
     assert x.min() == pytest.approx(xtr.min()) and x.max() == pytest.approx(xtr.max())
     assert plot.sample_note.isVisible()
     assert "of 100,000 points drawn" in plot.sample_note.text()
+    # In a narrow plot (the Backprop tab's) the note wraps, all of it inside the plot.
+    for width in (800, 330):
+        plot.resize(width, 500)
+        note = plot.sample_note
+        assert 0 <= note.x() and note.geometry().right() < plot.width()
+        wrap = Qt.TextFlag.TextWordWrap.value if note.wordWrap() else 0
+        shown = note.fontMetrics().boundingRect(note.contentsRect(),
+                                                note.alignment().value | wrap, note.text())
+        assert shown.width() <= note.contentsRect().width()
+        assert shown.height() <= note.contentsRect().height()
+    assert note.wordWrap()  # two lines at 330 px
     # A small data set again: all of it, and no note.
     plot.set_dataset(make_dataset(DataSpec("moons")))
     assert len(plot.train_points.data) == 160 and not plot.sample_note.isVisible()
