@@ -31,7 +31,7 @@ def test_compiled_problems_are_bounded_and_released():
         probe(t)
     counts = compiled.cached_counts()
     for name in ("nnviz.core.training._chunk_fn", "nnviz.core.training._eval_fn",
-                 "nnviz.core.inspect._stats_fn"):
+                 "nnviz.core.inspect._flow_fn"):  # the gradient probe's
         assert 0 < counts[name] <= MAX_PROBLEMS, counts
     # The first problem's executable went with it; its Trainer still trains (it compiles again)
     # and gives what a fresh twin gives.
