@@ -58,6 +58,9 @@ def _drawn(view) -> bool:
     """The view has drawn a snapshot (and its probe's first result, where it has one)."""
     snapshot = getattr(view, "snapshot", True)
     key = getattr(view, "extras_key", None)  # a view drawing a probe's numbers: with them
+    pages = getattr(view, "pages", None)
+    if pages is not None and view.stack.currentWidget() is not pages.get(key):
+        key = None  # the Lessons tab: its baseline's probe runs on the baseline's page alone
     return snapshot is not None and getattr(view, "result", True) is not None and \
         (key is None or key in snapshot.extras)
 
