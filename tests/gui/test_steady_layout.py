@@ -3,7 +3,7 @@ lay the whole window out again each time, and a text that needs more room still 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.gui.widgets import LabelRoom
 
@@ -22,6 +22,13 @@ class _Layouts(QObject):
         return False
 
 
+def _flush() -> None:
+    """Deliver every posted event (layout requests are posted): no time waited."""
+    for _ in range(3):  # a delivered request may post the next one up
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
 def test_training_does_not_lay_the_window_out_at_every_frame(bare_window, qtbot):
     # Every frame set the epoch counter's, the metrics' and the timeline's text; QLabel.setText
     # asks for a new layout, and that climbed to the window: ~30 layouts of the whole window a
@@ -37,7 +44,7 @@ def test_training_does_not_lay_the_window_out_at_every_frame(bare_window, qtbot)
     w.snapshot_drawn.connect(drawn)
     w.play()  # the button's new text ("Pause") is a new layout: counted from the first frame on
     qtbot.waitUntil(lambda: any(e > start for e in frames), timeout=120_000)
-    qtbot.wait(1)
+    _flush()  # the layouts that frame asked for
     layouts.count, frames[:] = 0, []
     texts.clear()
     qtbot.waitUntil(lambda: len(frames) >= 40, timeout=120_000)
@@ -92,11 +99,11 @@ def test_a_label_room_asks_for_a_layout_only_when_the_size_changes(qtbot):
     lay.addStretch(1)
     top.show()
     qtbot.waitExposed(top)
-    qtbot.wait(50)  # the layouts of showing it
+    _flush()  # the layouts of showing it
     layouts = _Layouts(top)
     for text in ("Epoch 2", "Epoch 3", "Epoch 4"):  # the same width (digits are as wide)
         label.setText(text)
-        qtbot.wait(20)
+        _flush()  # its request delivered, if it made one
     assert layouts.count == 0
     assert label.text() == "Epoch 4" and label.geometry() == room.rect()
 
@@ -107,7 +114,7 @@ def test_a_label_room_asks_for_a_layout_only_when_the_size_changes(qtbot):
     # A word-wrapped label: taller when its text takes more lines at its width.
     label.setWordWrap(True)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    qtbot.wait(20)  # its least width no longer the long line's
+    _flush()  # its least width no longer the long line's
     top.resize(120, 400)
     qtbot.waitUntil(lambda: top.width() == 120)
     label.setText("one two three four five six seven eight nine ten eleven twelve")
