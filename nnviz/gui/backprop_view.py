@@ -467,15 +467,14 @@ class BackpropView(QWidget):
 
     def go(self, stage: int) -> None:
         self.stage = int(min(max(stage, 0), len(STAGES) - 1))
-        parts = backprop.STAGE_PARTS[STAGES[self.stage]]
         self._show_stage()
-        if parts != backprop.STAGE_PARTS[self.probe.stage]:
+        new_parts = backprop.STAGE_PARTS[STAGES[self.stage]] != \
+            backprop.STAGE_PARTS[self.probe.stage]
+        self.probe.stage = STAGES[self.stage]
+        if new_parts:
             # The worker's probe computes what the stage shows from now on (and its numbers
             # come at once, even while paused, when the last trace has not got them).
-            self.probe.stage = STAGES[self.stage]
             self.settings_changed.emit()
-        else:
-            self.probe.stage = STAGES[self.stage]
 
     def select_point(self, index: int) -> None:
         if self._data is None or not 0 <= index < len(self._data.train_index):
