@@ -19,10 +19,10 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+                               QScrollArea, QStyle, QStyleOptionComboBox, QVBoxLayout, QWidget)
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.landscape import DIRECTIONS
@@ -134,6 +134,7 @@ class LandscapeView(QWidget):
         self._gesture: dict | None = None  # the click or drag in progress
         self._limit_label = "2/lr"
         self._path_start = None  # the start mark's point, as drawn
+        self._axis_texts = None  # the plane's axis labels, as the plane names them
 
         self.directions = QComboBox()
         for key, text in DIRECTIONS.items():
@@ -155,12 +156,22 @@ class LandscapeView(QWidget):
                            "(Ctrl+Z undoes).")
         colors.tint(self.hint, "note")
         self.hint.setWordWrap(True)  # wraps rather than widening the window past a projector's
+        # The first row set the view's least width (832 px in presentation mode: the combo at
+        # its longest item's width, and the button): at 1024x768 the window's left column (the
+        # readout and the loss plot) was squeezed to 170 px. The combo may now shrink (its text
+        # elided, the list as wide as its items) and the button goes beside the hint, which
+        # wraps.
+        self.directions.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.directions.setMinimumContentsLength(12)
         top = QHBoxLayout()
         top.addWidget(QLabel("Directions:"))
-        top.addWidget(self.directions)
+        top.addWidget(self.directions, 1)
         top.addWidget(self.log_scale)
-        top.addWidget(self.follow)
-        top.addStretch(1)
+        top.addStretch(0)  # what the combo leaves at its widest
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.hint, 1)
+        hint_row.addWidget(self.follow, 0, Qt.AlignmentFlag.AlignTop)
 
         self.summary = QLabel()
         self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
@@ -263,7 +274,7 @@ class LandscapeView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
-        lay.addWidget(self.hint)  # its own line: beside the controls it was a tall column
+        lay.addLayout(hint_row)
         lay.addWidget(LabelRoom(self.summary))  # new numbers every frame: no new layout
         lay.addWidget(self.message)
         # The side plots keep a height at which they stay readable; below it (presentation mode
@@ -468,6 +479,7 @@ class LandscapeView(QWidget):
         long one would run past its plot. And the plots' height: presentation mode's larger
         text needs taller plots; the view scrolls below it rather than squeezing the side
         plots to strips."""
+        self._fit_combo()
         scale = self._scale()
         height = int(MIN_PLOTS_HEIGHT * scale)
         if self.glw.minimumHeight() != height:
@@ -495,6 +507,54 @@ class LandscapeView(QWidget):
                 size -= 0.5
             if label.opts.get("size") != f"{size:g}pt":
                 label.setText(text, size=f"{size:g}pt")
+        self._fit_axis_labels()
+
+    def _fit_combo(self) -> None:
+        """The directions' combo at most as wide as its longest item (it may be narrower in a
+        narrow view, its text cut), and its list as wide as the items, whatever the combo's."""
+        combo = self.directions
+        text = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i))
+                   for i in range(combo.count()))
+        opt = QStyleOptionComboBox()
+        combo.initStyleOption(opt)
+        widest = combo.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, opt, QSize(text, combo.fontMetrics().height()),
+            combo).width()
+        if combo.maximumWidth() != widest:
+            combo.setMaximumWidth(widest)
+            combo.view().setMinimumWidth(widest)
+
+    def _fit_axis_labels(self) -> None:
+        """The map's axis labels (the plane's directions) on one line when they fit along the
+        plane, else wrapped to its width, lines centred: in presentation mode at 1024x768 "PC 1
+        (98% of the path's variance)" was wider than the plane and ran under the colour bar's
+        title. And placed anew: pyqtgraph places an axis's label only when the axis is
+        resized, so a new text (the first, or a new plane's percentages) stayed where the old
+        one's width had put it: the label began at the plane's middle, over the tick numbers
+        and the colour bar's title (while playing at 1400x900)."""
+        if self._axis_texts is None:
+            return
+        plane = self.vb.sceneBoundingRect()
+        # Centred under the plane, the bottom label may reach as far right as the colour bar's
+        # title begins, and as far left (the left axis has that room).
+        title = self.colorbar_title.item.sceneBoundingRect()
+        right = max(0.0, min(title.left(), self.colorbar.sceneBoundingRect().left())
+                    - plane.right() - 4)
+        for side, text, room in (("bottom", self._axis_texts[0], plane.width() + 2 * right),
+                                 ("left", self._axis_texts[1], plane.height())):
+            label = self.map.getAxis(side).label
+            label.setTextWidth(-1)  # its natural width (presentation mode sets another font)
+            self.map.setLabel(side, text)
+            if room > 20 and label.boundingRect().width() > room:
+                label.setTextWidth(room)  # wrapped at its words
+                self.map.setLabel(side, text)  # the axis sized for the lines
+            doc = label.document()  # the lines centred on each other
+            option = doc.defaultTextOption()
+            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            doc.setDefaultTextOption(option)
+        self.map.layout.activate()  # the axes' heights (widths) for their new labels
+        for side in ("bottom", "left"):
+            self.map.getAxis(side).resizeEvent()  # the label centred on its axis
 
     def _redraw(self, *_) -> None:
         self._fit_titles()
@@ -525,8 +585,8 @@ class LandscapeView(QWidget):
             self._extent = e
             self.map.setRange(xRange=(-e - h / 2, e + h / 2), yRange=(-e - h / 2, e + h / 2),
                               padding=0)
-        self.map.setLabel("bottom", plane.labels[0])
-        self.map.setLabel("left", plane.labels[1])
+        self._axis_texts = plane.labels
+        self._fit_axis_labels()
         self._draw_path(r)
         self._draw_side(r, log)
         self.summary.setText(self._summary(r))
