@@ -26,15 +26,60 @@ from .widgets import (FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes, 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
 
-SHORT_CAPTION = ("<b>Vanishing gradients</b>: ||dL/dW|| shrinking towards the input; the first "
-                 "layers hardly learn. Dashed: a healthy update.")
+# How far the first layer's gradient norm may lie from the output layer's before the flow is
+# called vanishing or exploding: a factor of 100 either way (the summary line uses the same).
+# With one learning rate for all layers, a layer's step is proportional to its gradient: a
+# hundredfold smaller gradient moves the first layer's weights by ~1e-5 of themselves per epoch
+# where the output's move by the healthy ~1e-3 (the dashed line), which is stuck; a hundredfold
+# larger one by ~1e-1, which jumps around. The notebook's network (2-4-10-4-1 sigmoid, moons)
+# keeps the ratio near 1 (1.08 at epoch 100): a factor of a few is ordinary, not a problem.
+# The verdict is the run's, not the moment's: a deep sigmoid network's first layer starts at
+# 1/1,246 of the output's gradient, then the whole network stalls (every gradient ~1e-4, the
+# ratio 0.48 by epoch 100) and "healthy" would have hidden why it never learned.
+VANISHING_BELOW, EXPLODING_ABOVE = 1e-2, 1e2
+SHORT_CAPTIONS = {  # the numbers are in the summary line under it (they change every frame)
+    None: "<b>Gradient flow</b>: ||dL/dW|| per layer; if it shrinks towards the input, the "
+          "first layers hardly learn.",
+    "vanishing": "<b>Vanishing gradients</b> in this run: ||dL/dW|| fell over 100-fold "
+                 "towards the input; the first layers learn little or nothing.",
+    "exploding": "<b>Exploding gradients</b> in this run: ||dL/dW|| grew over 100-fold "
+                 "towards the input, or overflowed; the steps are too large.",
+    "healthy": "<b>Healthy gradients</b> in this run: ||dL/dW|| within 100-fold from the "
+               "output to the input at every epoch; every layer learns.",
+}
+DASHED = "Dashed: a healthy update."
+
 CAPTION = (
     "Backpropagation carries the error from the output back to the input. "
     "If ||dL/dW|| shrinks by orders of magnitude towards the input (as with many sigmoid "
-    "layers), the first layers hardly learn: <b>vanishing gradients</b>. An update of "
+    "layers), the first layers hardly learn: <b>vanishing gradients</b>; if it grows towards "
+    "the input, their steps are too large: <b>exploding gradients</b>. An update of "
     "about 1/1000 of a layer's weights per epoch (dashed line) is healthy; far below, the "
     "layer is stuck; far above, it jumps around.")
 COLOURS = "Colours run from the first layer (purple) to the output (green)."
+
+
+def gradient_verdict(grad_norms: np.ndarray) -> str | None:
+    """What a run's gradient norms show, ``grad_norms`` (epochs, layers: the first to the
+    output) as recorded: "vanishing" if the first layer's ever fell below VANISHING_BELOW of
+    the output layer's, "exploding" if it ever rose above EXPLODING_ABOVE times it or the last
+    norms are not finite (the gradient overflowed), else "healthy" (both: the further off);
+    None when there is nothing to compare (one layer, no gradient at the output)."""
+    norms = np.asarray(grad_norms, np.float64)
+    if norms.ndim != 2 or norms.shape[1] < 2 or not len(norms):
+        return None
+    if not np.isfinite(norms[-1]).all():
+        return "exploding"
+    first, output = norms[:, 0], norms[:, -1]
+    ok = np.isfinite(first) & np.isfinite(output) & (output > _FLOOR)
+    if not ok.any():
+        return None
+    ratio = np.maximum(first[ok], _FLOOR) / output[ok]
+    low, high = float(ratio.min()), float(ratio.max())
+    vanishing, exploding = low < VANISHING_BELOW, high > EXPLODING_ABOVE
+    if vanishing and exploding:
+        return "vanishing" if -math.log10(low) >= math.log10(high) else "exploding"
+    return "vanishing" if vanishing else "exploding" if exploding else "healthy"
 
 
 def layer_names(spec) -> list[str]:
@@ -61,6 +106,7 @@ class GradientView(QWidget):
         self.caption.linkActivated.connect(self._caption_link)
         self.caption_open = False
         self._colours_in_caption = False  # many layers: no key; the caption names the colours
+        self._verdict: str | None = None  # what the caption says the gradients show
         self._write_caption()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -131,9 +177,17 @@ class GradientView(QWidget):
         if self.caption_open:
             text = CAPTION + " " + COLOURS + " <a href='less'>Less</a>"
         else:
-            text = SHORT_CAPTION + (" " + COLOURS if self._colours_in_caption else "") \
-                + " <a href='more'>More…</a>"
+            text = SHORT_CAPTIONS[self._verdict] + " " + DASHED \
+                + (" " + COLOURS if self._colours_in_caption else "") + " <a href='more'>More…</a>"
         self.caption.setText(text)
+
+    def _say(self, grad_norms: np.ndarray) -> None:
+        """The caption's first words say what this run's gradients show (written again only
+        when that changes: the caption is not a LabelRoom)."""
+        kind = gradient_verdict(grad_norms)
+        if kind != self._verdict:
+            self._verdict = kind
+            self._write_caption()
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look)."""
@@ -243,6 +297,7 @@ class GradientView(QWidget):
                 self.dead_text.setPos((len(dead) + 1) / 2, 0.6)
         self._follow(ep, norms, ratios, flow)
         self.summary.setText(self._summary(flow, now, dead))
+        self._say(flow.grad_norms)
 
     def _follow(self, ep, norms, ratios, flow: GradientFlow) -> None:
         r = self.ranges
@@ -268,10 +323,10 @@ class GradientView(QWidget):
             if worst >= 0 and spread[worst] < 1e-2 and spread[worst] < ratio / 10:
                 parts.append(f"at epoch {int(flow.epochs[worst]):,} the first layer's gradient "
                              f"was 1/{1 / spread[worst]:,.0f} of the output layer's")
-            if ratio < 1e-2:
+            if ratio < VANISHING_BELOW:
                 parts.append(f"the first layer's gradient is <b>1/{1 / ratio:,.0f}</b> of the "
                              "output layer's: vanishing gradients")
-            elif ratio > 1e2:
+            elif ratio > EXPLODING_ABOVE:
                 parts.append(f"the first layer's gradient is <b>{ratio:,.0f} times</b> the output "
                              "layer's: exploding gradients")
             else:

@@ -68,6 +68,58 @@ def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
     assert "vanishing gradients" in view.summary.text()
 
 
+def _trained(view, trainer, epochs: int):
+    """``trainer`` trained ``epochs`` epochs with its gradients recorded, shown in ``view``;
+    the snapshot."""
+    log = runlog.RunLog()
+    log.checkpoint(0, trainer.state, "start")
+    inspect.record_gradients(trainer, log)
+    runlog.advance(trainer, log, epochs,
+                   on_checkpoint=lambda lg: inspect.record_gradients(trainer, lg))
+    model = ModelAt(trainer, trainer.params, trainer.epoch, trainer.learning_rate,
+                    (1, log.name), log)
+    probe = inspect.GradientProbe()
+    s = snapshot_of(trainer, {"gradients": lambda _t, pts: probe(model, pts)})
+    view.update_snapshot(s)
+    return s
+
+
+def test_the_caption_says_what_this_run_s_gradients_show(view):
+    # The caption opened with "Vanishing gradients" whatever the run: over the notebook's
+    # network, whose layers' gradients lie within a factor of a few of each other, it told a
+    # newcomer of a problem the plots did not show.
+    import dataclasses
+    s = _trained(view, make_trainer(), 100)  # the notebook's 2-4-10-4-1 sigmoid network
+    norms = s.extras["gradients"].grad_norms
+    assert np.all((norms[:, 0] / norms[:, -1] > 1e-2) & (norms[:, 0] / norms[:, -1] < 1e2))
+    assert view.caption.text().startswith("<b>Healthy gradients</b>")
+    assert "anishing" not in view.caption.text()
+    # A deep sigmoid network: its first layer's gradient starts at ~1/1,000 of the output's;
+    # by epoch 100 the whole network has stalled and the two are close again, but the run has
+    # shown vanishing gradients (the summary says when).
+    s = _trained(view, make_trainer(hidden=(8,) * 8), 100)
+    norms = s.extras["gradients"].grad_norms
+    assert norms[0, 0] / norms[0, -1] < 1e-2 and norms[-1, 0] / norms[-1, -1] > 1e-2
+    assert view.caption.text().startswith("<b>Vanishing gradients</b>")
+    assert "at epoch 0 the first layer's gradient was 1/" in view.summary.text()
+    # Gradients that grow towards the input (the first layer's 10,000 times the output's; an
+    # MLP here rarely shows it, so the notebook network's numbers scaled).
+    s = snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()})
+    flow = s.extras["gradients"]
+    norms = flow.grad_norms.copy()
+    norms[:, 0] = norms[:, -1] * 1e4
+    flow = dataclasses.replace(flow, grad_norms=norms)
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, "gradients": flow}))
+    assert view.caption.text().startswith("<b>Exploding gradients</b>")
+    assert "exploding gradients" in view.summary.text()  # the line under it agrees
+    # "More…" and back: the short caption is this run's again.
+    short = view.caption.text()
+    view.caption.linkActivated.emit("more")
+    assert "exploding gradients" in view.caption.text() and "Less" in view.caption.text()
+    view.caption.linkActivated.emit("less")
+    assert view.caption.text() == short
+
+
 def test_dead_relu_units_are_counted(view):
     t = make_trainer(hidden=(16, 16), act="relu", lr=0.1)
     (w0, b0), *rest = [(np.array(w), np.array(b)) for w, b in t.params]
