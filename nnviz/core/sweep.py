@@ -25,6 +25,8 @@ Each member keeps a :class:`~nnviz.core.runlog.RunLog` as a single run records i
 test loss at checkpoints, checkpoints of its own unpadded state), and goes through divergence
 as a Trainer does: a loss that is not finite or a million times the first one ends the member's
 run, its weights go back to its best epoch's (replayed), and it is frozen; the others go on.
+Its test curve then ends as a single run's does, at the train curve's last epoch
+(``runlog.diverged_end``).
 
 With more than one jax device the member axis is sharded over a one-axis mesh.
 """
@@ -47,7 +49,7 @@ from .data import make_dataset
 from .errors import NnvizError
 from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
-from .runlog import RunLog
+from .runlog import RunLog, diverged_end
 from .training import (BLOW_UP, CHUNK_COMPILER_OPTIONS, MAX_CHUNK, TrainState, _activation,
                        _dense, _epoch_fns, _output_layer, compile_key,
                        make_optimizer)
@@ -693,7 +695,25 @@ class Sweep:
             host = jax.device_get(g.state)
             for row, i, pinned in due:
                 self.logs[i].checkpoint(self._m[i].epoch, self._unpadded(i, host, row), pinned)
-            self._record_test([i for _, i, _ in due], None, g)
+            # Not the restored members': their best weights do not come after epoch E.
+            self._record_test([i for _, i, pinned in due if not pinned], None, g)
+            for _, i, pinned in due:
+                if pinned and self.record:  # (the command line's logs keep no test losses)
+                    self._diverged_test(i)
+
+    def _diverged_test(self, i: int) -> None:
+        """Member i diverged at epoch E: its test curve ends at E with the test loss of the
+        weights whose loss ends its train curve (those after E - 1 epochs), as a single run's
+        does (``runlog.diverged_end``, replayed by the member's own Trainer, as the timeline
+        replays a member), not with its best weights' at E + 1."""
+        p, log = self.spec.problem_for(i), self.logs[i]
+        trainer = p.make_trainer()  # compiled on its first replay (shared by equal shapes)
+        trainer.epoch = self._m[i].epoch
+        params = diverged_end(trainer, log)
+        if params is not None and len(p.dataset.test_index) and not (
+                len(log.test) and log.test.epochs[-1] == trainer.epoch):
+            with np.errstate(all="ignore"):
+                log.record_test(trainer.epoch, trainer.test_loss(params))
 
     def _restore_best(self, g: _Group, row: int, i: int) -> None:
         """As Trainer._restore_best: member i's state goes back to its best epoch's, replayed

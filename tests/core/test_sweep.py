@@ -146,6 +146,26 @@ def test_a_diverging_member_is_frozen_at_its_best_and_the_others_go_on():
         _assert_member_is_single_run(sweep, i, 300)
 
 
+def test_a_diverged_members_test_curve_ends_with_its_train_curve_as_a_single_runs():
+    # The member's train losses ended at its last sane epoch E while its test curve went on to
+    # E + 1 with the loss of its best weights, put back (a single run ends at E since
+    # runlog.diverged_end). The Compare view drew the two curves ending an epoch apart.
+    base = make_problem(MOONS, Choices(hidden=(8, 8), activations=("tanh", "tanh"),
+                                       output_activation="linear", optimizer="momentum"))
+    spec = SweepSpec(base, (Axis("learning_rate", (0.05, 0.6)),))
+    sweep = Sweep(spec)
+    sweep.advance(150)
+    assert list(sweep.diverged) == [False, True]
+    log = sweep.logs[1]
+    e = int(sweep.member_epochs[1])
+    assert int(log.losses.arrays()[0][-1]) == e  # the train curve's end
+    assert int(log.test.epochs[-1]) == e  # the test curve's, not E + 1
+    # The test loss there is the weights' after E - 1 epochs, as the single run measures it.
+    t = spec.problem_for(1).make_trainer()
+    t.run(e - 1)
+    assert float(log.test.values[-1]) == pytest.approx(t.test_loss(), rel=1e-4)
+
+
 def test_a_members_log_replays_like_a_single_runs():
     sweep = Sweep(SweepSpec(notebook_problem(), (Axis("seed", (0, 1)),)))
     sweep.advance(200)
