@@ -168,7 +168,8 @@ class Run:
         from nnviz.core.onnx_export import describe, write_onnx
         names = None if self._classes is None else tuple(str(c) for c in self._classes)
         doc, meta = describe(self._trainer, names)
-        write_onnx(path, self._trainer.spec, self._trainer.params, doc=doc, metadata=meta)
+        write_onnx(path, self._trainer.spec, self._trainer.params, doc=doc, metadata=meta,
+                   scaling=self._trainer.data.scaling)
 
 
 def _epochs(epochs: Any) -> int:

@@ -702,9 +702,12 @@ def train_command(args: argparse.Namespace) -> int:
     if args.export_onnx:
         from nnviz.core.onnx_export import describe, write_onnx
         doc, meta = describe(trainer, class_names)
-        write_onnx(args.export_onnx, trainer.spec, trainer.params, doc=doc, metadata=meta)
+        write_onnx(args.export_onnx, trainer.spec, trainer.params, doc=doc, metadata=meta,
+                   scaling=trainer.data.scaling)
         if not args.json:
-            out(f"wrote the ONNX model {args.export_onnx} (epoch {trainer.epoch})")
+            raw = ("; it takes rows as the CSV file has them and standardises them itself"
+                   if trainer.data.scaling else "")
+            out(f"wrote the ONNX model {args.export_onnx} (epoch {trainer.epoch}{raw})")
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1

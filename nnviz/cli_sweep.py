@@ -358,7 +358,7 @@ def _write_outputs(args, runs: dict, class_names, out) -> None:
             from nnviz.core.onnx_export import describe, write_onnx
             doc, meta = describe(trainer, class_names)
             write_onnx(member_path(args.export_onnx, i), trainer.spec, trainer.params,
-                       doc=doc, metadata=meta)
+                       doc=doc, metadata=meta, scaling=trainer.data.scaling)
     if runs and not args.json:
         for flag, dest in _OUTPUTS.items():
             path = getattr(args, dest)

@@ -29,6 +29,11 @@ it, before anything is written.
 A network with input features (``x1*x2``, ``sin(x1)``, ...: :mod:`nnviz.core.features`) still
 takes the raw points: the graph computes its features first (``Gather`` of a column, then
 ``Mul`` for a square or a product, ``Sin``), joined by a ``Concat``.
+
+A network trained on a CSV file standardised on import (``Dataset.scaling``: each column
+(value - mean) / sd) takes the file's raw values too, as the exported script's ``predict``
+does: a ``Sub`` of the means (initializer ``input_means``) and a ``Div`` by the sds
+(``input_sds``) come before everything else, so that new rows go in as the file has them.
 """
 from __future__ import annotations
 
@@ -85,10 +90,13 @@ def check_exportable(activations: Sequence[str]) -> None:
                             f"cannot be exported as ONNX; these can: {', '.join(ONNX_OPS)}")
 
 
-def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None = None):
+def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None = None,
+               scaling: Sequence[tuple[float, float]] | None = None):
     """The ``onnx.ModelProto`` of network ``spec`` with weights ``params`` ((w (in, out), b) per
-    layer), checked by ``onnx.checker``. OnnxError without the onnx package or for an
-    activation that has no op."""
+    layer), checked by ``onnx.checker``; ``scaling``: the (mean, sd) of each input column the
+    network was trained on standardised (``Dataset.scaling``), which the graph applies to the
+    raw rows it takes. OnnxError without the onnx package or for an activation that has no
+    op."""
     acts = tuple(spec.layer_activations)
     check_exportable(acts)
     try:
@@ -97,7 +105,19 @@ def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None =
     except ImportError:
         raise OnnxError(INSTALL_HINT) from None
     nodes, inits = [], []
-    x = _features(spec, nodes, inits, helper, numpy_helper)
+    x = "X"
+    if scaling:
+        mean, sd = np.array(scaling, np.float64).reshape(-1, 2).T
+        if len(mean) != spec.input_dim:
+            raise OnnxError(f"the data's scaling has {len(mean)} columns, the network takes "
+                            f"{spec.input_dim}")
+        inits += [numpy_helper.from_array(mean.astype(np.float32)[None, :], "input_means"),
+                  numpy_helper.from_array(sd.astype(np.float32)[None, :], "input_sds")]
+        nodes += [helper.make_node("Sub", ["X", "input_means"], ["X_centred"], name="centre"),
+                  helper.make_node("Div", ["X_centred", "input_sds"], ["X_standardised"],
+                                   name="standardise")]
+        x = "X_standardised"
+    x = _features(spec, x, nodes, inits, helper, numpy_helper)
     for i, ((w, b), name) in enumerate(zip(params, acts)):
         w = np.asarray(w, np.float32)
         b = np.asarray(b, np.float32).reshape(-1)
@@ -125,12 +145,13 @@ def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None =
     return model
 
 
-def _features(spec, nodes: list, inits: list, helper, numpy_helper) -> str:
-    """Nodes that make the first layer's input from the raw points ``X``; its name."""
+def _features(spec, x: str, nodes: list, inits: list, helper, numpy_helper) -> str:
+    """Nodes that make the first layer's input from the points ``x`` (a tensor's name); its
+    name."""
     from .features import indices
     names = tuple(getattr(spec, "features", ()) or ())
     if not names:
-        return "X"
+        return x
     columns: dict[int, str] = {}
 
     def column(i: int) -> str:  # X[:, i:i+1]
@@ -138,7 +159,7 @@ def _features(spec, nodes: list, inits: list, helper, numpy_helper) -> str:
             idx = f"col{i}_index"
             inits.append(numpy_helper.from_array(np.array([i], np.int64), idx))
             columns[i] = f"x{i + 1}"
-            nodes.append(helper.make_node("Gather", ["X", idx], [columns[i]], axis=1,
+            nodes.append(helper.make_node("Gather", [x, idx], [columns[i]], axis=1,
                                           name=f"x{i + 1}"))
         return columns[i]
 
@@ -161,10 +182,12 @@ def _features(spec, nodes: list, inits: list, helper, numpy_helper) -> str:
 
 
 def write_onnx(path: str | os.PathLike, spec, params, *, doc: str = "",
-               metadata: dict[str, str] | None = None) -> None:
-    """The ONNX model of the network into ``path``, atomically (a failure leaves the file that
-    was there); OnnxError if it cannot be made or written."""
-    data = onnx_model(spec, params, doc=doc, metadata=metadata).SerializeToString()
+               metadata: dict[str, str] | None = None,
+               scaling: Sequence[tuple[float, float]] | None = None) -> None:
+    """The ONNX model of the network into ``path`` (see :func:`onnx_model`), atomically (a
+    failure leaves the file that was there); OnnxError if it cannot be made or written."""
+    data = onnx_model(spec, params, doc=doc, metadata=metadata,
+                      scaling=scaling).SerializeToString()
     try:
         with atomic_write(path) as f:
             f.write(data)
@@ -178,11 +201,16 @@ def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, di
     spec, data = trainer.spec, trainer.data
     out = ("P(class 1)" if data.is_classification and spec.output_dim == 1 else
            "class scores" if data.is_classification else "the predicted value")
+    raw = (" as in the data file (raw values: the graph standardises them, (x - input_means) "
+           "/ input_sds, as the training points were)" if data.scaling else "")
     doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for {trainer.epoch} epochs "
            f"({trainer.config.loss}, {trainer.config.optimizer}). Input X: points in rows "
-           f"(N, {spec.input_dim}); output Y (N, {spec.output_dim}): {out}.")
+           f"(N, {spec.input_dim}){raw}; output Y (N, {spec.output_dim}): {out}.")
     meta = {"task": data.task, "epoch": str(trainer.epoch), "loss": trainer.config.loss,
             "activations": ",".join(spec.layer_activations)}
+    if data.scaling:
+        meta["input_means"] = ",".join(repr(float(m)) for m, _ in data.scaling)
+        meta["input_sds"] = ",".join(repr(float(sd)) for _, sd in data.scaling)
     if getattr(spec, "features", ()):
         meta["input_features"] = ",".join(spec.features)
     if class_names:

@@ -1,6 +1,8 @@
 """ONNX export: the model's outputs equal Run.predict under onnxruntime, for every activation."""
 from __future__ import annotations
 
+import csv
+import os
 import sys
 
 import numpy as np
@@ -11,6 +13,7 @@ from nnviz import cli
 from nnviz.core import activations
 from nnviz.core.errors import NnvizError
 from nnviz.core.onnx_export import ONNX_OPS, OnnxError, onnx_model
+from nnviz.core.session import load as load_session
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -99,3 +102,32 @@ def test_nnviz_train_export_onnx_refuses_before_training_without_onnx(monkeypatc
                      str(tmp_path / "m.onnx")])
     err = capsys.readouterr().err
     assert code == 2 and "pip install 'nnviz[onnx]'" in err and "Traceback" not in err
+
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples")
+
+
+@pytest.mark.parametrize("name", ["fruit", "daylight"])
+def test_onnx_of_a_standardised_import_takes_the_files_raw_rows(tmp_path, capsys, name):
+    # fruit.csv and daylight.csv are far from unit scale: nnviz trains on their standardised
+    # columns. The ONNX model took standardised rows, and said nothing of it: fed rows as the
+    # file has them (or new measurements), it answered nonsense. It now standardises them
+    # itself, with the training data's means and sds, as the exported script's predict() does.
+    csv_path = os.path.join(EXAMPLES, f"{name}.csv")
+    path, saved = tmp_path / f"{name}.onnx", tmp_path / "run.nnviz"
+    assert cli.main(["train", "--data", csv_path, "--epochs", "200", "--save", str(saved),
+                     "--export-onnx", str(path)]) == 0
+    assert "standardises them itself" in capsys.readouterr().out
+    with open(csv_path) as f:
+        rows = [r[:-1] for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
+    raw = np.array(rows, np.float64)
+    trainer = load_session(saved).make_trainer()  # the app's run at epoch 200
+    d = trainer.data
+    assert d.scaling is not None and np.abs(raw - d.X).max() > 1  # the rows are not d.X
+    want = trainer.predict(d.X)  # the app's outputs of the same points, in the file's order
+    np.testing.assert_allclose(_outputs(path, raw), want, rtol=1e-4, atol=1e-5)
+    model = onnx.load(str(path))
+    meta = {p.key: p.value for p in model.metadata_props}
+    np.testing.assert_allclose([float(v) for v in meta["input_means"].split(",")],
+                               [m for m, _ in d.scaling])
+    assert "standardises them" in model.graph.doc_string
