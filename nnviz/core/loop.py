@@ -166,6 +166,18 @@ class SetProbe:
 
 
 @dataclass(frozen=True)
+class DrawGrid:
+    """Whether view ``name`` draws the prediction over the 2-D grid (``snapshot.grid``: the
+    main view's boundary, the Backprop view's, the baseline lesson's) while it is shown. Once a
+    view has said, the grid is computed only while one of them draws it (~0.5 ms CPU a
+    snapshot at 100 x 100 for the notebook's network, 388 ms for a 2-512x8-1 one: for nothing
+    behind another tab); before any has (headless uses: the API, the benches), always. A view
+    that starts drawing it gets a fresh snapshot at once, paused or not."""
+    name: str
+    on: bool
+
+
+@dataclass(frozen=True)
 class Request:
     """Run ``fn(RunContext)`` in the loop's thread and hand the result to ``callback`` (None:
     a RunState copy of the run). With ``on_error``, a failure (no model, ``fn`` raising) goes
@@ -238,7 +250,8 @@ class SweepRequest:
 
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
-           | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | Request
+           | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | DrawGrid
+           | Request
            | ShowEpoch | Branch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
            | EndSweep | SweepRequest)
@@ -352,6 +365,7 @@ class TrainLoop(_LiveBranch):
         self.stop_at: int | None = None  # Play pauses at this live epoch (None: never)
         self.chunk = 8  # adapted so that a chunk takes about CHUNK_TARGET_S
         self.probes: dict[str, Probe] = {}
+        self.grid_users: set[str] | None = None  # the views drawing the grid (see DrawGrid)
         self.grid_points: np.ndarray | None = None
         self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
         self._grid_res = 0
@@ -478,6 +492,16 @@ class TrainLoop(_LiveBranch):
                 else:
                     self.probes[name] = fn
                 self._dirty = True
+            case DrawGrid(name, on):
+                wanted = self.grid_wanted
+                users = set() if self.grid_users is None else self.grid_users
+                if on:
+                    users.add(name)
+                else:
+                    users.discard(name)
+                self.grid_users = users
+                if self.grid_wanted and not wanted:
+                    self._dirty = True  # the grid at once, not at the next epoch
             case StartSweep() | FocusSweep() | EndSweep() | SweepRequest():
                 self._sweep_command(cmd)
             case Play() | Pause() | Step() if self.sweeping:
@@ -980,7 +1004,7 @@ class TrainLoop(_LiveBranch):
                 self.log.weights_of(t.epoch) == t.epoch:
             self.log.record_test(t.epoch + 1, m.test_loss)
         grid = None
-        if self.grid_points is not None:
+        if self.grid_points is not None and self.grid_wanted:
             # The device copy the probes look up too (the same object: see shares_grid).
             device = grid_device(self.grid_points)
             if any(shares_grid(fn, self.grid_points, t.spec) for fn in self.probes.values()):
@@ -1017,6 +1041,11 @@ class TrainLoop(_LiveBranch):
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
                         branch=self.log.name, branches=branches,
                         weights_epoch=self._weights_epoch(model.epoch))
+
+    @property
+    def grid_wanted(self) -> bool:
+        """Whether snapshots carry the grid's prediction (see DrawGrid)."""
+        return self.grid_users is None or bool(self.grid_users)
 
     def _weights_epoch(self, epoch: int) -> int:
         """Snapshot.weights_epoch of the model at ``epoch``: -1 unless a divergence put an

@@ -825,6 +825,7 @@ class BackpropView(QWidget):
 def build_view(ctx) -> BackpropView:
     """The Backprop tab (see nnviz.gui.views): the view and its probe."""
     view = BackpropView(ctx.window)
-    tracker = ctx.track("backprop", view, {view.extras_key: (view.probe, BUDGET)})
+    tracker = ctx.track("backprop", view, {view.extras_key: (view.probe, BUDGET)},
+                        draws_grid=True)
     view.settings_changed.connect(tracker.refresh)
     return view

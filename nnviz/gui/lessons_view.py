@@ -711,7 +711,7 @@ def build_view(ctx) -> LessonsView:
     # LogisticRegression, whose import alone costs ~120 MB and up to 2 s (issue 16), and the
     # other pages draw nothing of the run.
     ctx.track("lessons", view, {view.extras_key: (inspect.BaselineProbe(), 0)},
-              shown_by=view.pages["baseline"])
+              shown_by=view.pages["baseline"], draws_grid=True)
     view.enable_try(ctx.lessons.get("tryable", {}), ctx.lessons.get("tips", {}))
     if "try_lesson" in ctx.lessons:
         view.try_requested.connect(ctx.lessons["try_lesson"])

@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(main_tab, "Data && model")
         self.tabs.setTabToolTip(0, "The data and the model's prediction over the input plane.")
         self._views[MAIN_VIEW] = main_tab
+        self.main_tab = main_tab  # (views.install_views: it draws the grid while shown)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -835,6 +836,9 @@ class MainWindow(QMainWindow):
 
     def set_probe(self, name: str, fn: Callable | None) -> None:
         self.worker.set_probe(name, fn)
+
+    def draw_grid(self, name: str, on: bool) -> None:
+        self.worker.draw_grid(name, on)
 
     def set_params(self, params) -> None:
         """Hand-edited weights. Raises SpecError (the run untouched) unless they fit the network

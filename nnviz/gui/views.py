@@ -83,27 +83,37 @@ MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.02, 0.05, 0.05
 
 
 class _Visibility(QObject):
-    """Sends a view's probes to the worker while it is shown, removes them when it is hidden."""
+    """Sends a view's probes to the worker while it is shown, removes them when it is hidden;
+    and for a view that draws the grid's prediction (``draws_grid``: named ``name``), tells the
+    worker when it does (loop.DrawGrid: no grid is computed behind the other tabs)."""
 
     def __init__(self, window, view, probes: dict[str, Callable[[], Any]],
-                 always: tuple[str, ...] = (), shown_by=None) -> None:
+                 always: tuple[str, ...] = (), shown_by=None, name: str = "",
+                 draws_grid: bool = False) -> None:
         super().__init__(view)
         self.window, self.view, self.probes, self.always = window, view, probes, always
         self.shown_by = shown_by if shown_by is not None else view
         self.shown_by.installEventFilter(self)
+        self.name, self.draws_grid = name, draws_grid
+        if draws_grid:
+            self.window.draw_grid(name, self.shown_by.isVisible())
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
         if t == QEvent.Type.Show:
+            if self.draws_grid:
+                self.window.draw_grid(self.name, True)  # before the probes' fresh frame
             self.send()  # also makes the worker publish a fresh frame
             last = self.window.last_snapshot
-            if last is not None:
+            if last is not None and hasattr(self.view, "update_snapshot"):
                 self.view.update_snapshot(last)
-            _presentation_scale(self.window, self.view)
+                _presentation_scale(self.window, self.view)
         elif t == QEvent.Type.Hide:
             for name in self.probes:
                 if name not in self.always:
                     self.window.set_probe(name, None)
+            if self.draws_grid:
+                self.window.draw_grid(self.name, False)
         return False
 
     def send(self) -> None:
@@ -127,17 +137,19 @@ class ViewContext:
     lessons: dict[str, Any] = field(default_factory=dict)  # tryable presets, try_lesson
 
     def track(self, name: str, view, probes: dict[str, tuple[Any, float]],
-              always: tuple[str, ...] = (), shown_by=None) -> _Visibility:
+              always: tuple[str, ...] = (), shown_by=None,
+              draws_grid: bool = False) -> _Visibility:
         """Run ``probes`` = {extras key: (probe, time budget or 0)} while ``view`` is shown (or
         ``shown_by``, a part of it: the page that draws them). The worker gets a copy of each
-        probe, made when it is sent."""
+        probe, made when it is sent. ``draws_grid``: the view (the page) draws
+        ``snapshot.grid``, which is computed only while such a view is shown."""
         def maker(probe, budget):
             def make():
                 p = copy.copy(probe)
                 return inspect.Throttled(p, budget) if budget else p
             return make
         tracker = _Visibility(self.window, view, {k: maker(p, b) for k, (p, b) in probes.items()},
-                              always, shown_by)
+                              always, shown_by, name, draws_grid)
         self.trackers[name] = tracker
         return tracker
 
@@ -197,6 +209,9 @@ def install_views(window) -> Mapping:
     # the run log's (recorded at the checkpoints whichever tab is open), and nothing else reads
     # its numbers. Running it always cost every other tab its budget of the worker's time.
     ctx = ViewContext(window, inspect.GradientProbe())
+    # The main tab's boundary is the grid's first user; the views that draw it too say so
+    # (track(draws_grid=True)). Behind any other tab, snapshots come without it.
+    ctx.track("main", window.main_tab, {}, draws_grid=True)
 
     def builder(entry: ViewEntry) -> Callable[[], QWidget]:
         def build() -> QWidget:

@@ -15,8 +15,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from nnviz.core.history import LossHistory
-from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, EditingPoints, EndSweep,
-                             FocusSweep, NewProblem, Pause, Play, Probe, RenameBranch, Request,
+from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, DrawGrid, EditingPoints,
+                             EndSweep, FocusSweep, NewProblem, Pause, Play, Probe, RenameBranch, Request,
                              Reset, Restart, RunContext, RunState, SetData, SetLearningRate,
                              SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, StartSweep,
                              Step, Stop, SweepRequest, SwitchBranch, TrainLoop)
@@ -233,6 +233,10 @@ class TrainingWorker(QObject):
 
     def set_probe(self, name: str, fn: Probe | None) -> None:
         self.loop.post(SetProbe(name, fn))
+
+    def draw_grid(self, name: str, on: bool) -> None:
+        """View ``name`` draws the grid's prediction now, or no longer (see DrawGrid)."""
+        self.loop.post(DrawGrid(name, on))
 
     def start_sweep(self, sweep_id: int, spec) -> None:
         """Build a sweep of ``spec`` (a SweepSpec) beside the live run, paused."""

@@ -89,6 +89,43 @@ def test_the_baseline_is_fitted_only_while_its_lesson_is_shown(main_window, qtbo
     qtbot.waitUntil(lambda: "baseline" not in w.worker.loop.probes, timeout=TIMEOUT)
 
 
+def test_the_boundarys_grid_is_computed_only_while_a_shown_view_draws_it(main_window, qtbot):
+    # The 100 x 100 prediction for the main view's boundary was made with every snapshot, the
+    # main view shown or not (~0.5 ms CPU each at the notebook's size, 388 ms at 2-512x8-1).
+    w = main_window
+    wait_grid = lambda: qtbot.waitUntil(  # noqa: E731
+        lambda: w.last_snapshot.grid is not None, timeout=TIMEOUT)
+    wait_grid()  # the main view: the boundary drawn
+    w.show_view("gradients")  # no boundary on this tab
+    seen = []
+    w.snapshot_drawn.connect(lambda s: seen.append(s))
+    qtbot.waitUntil(lambda: not w.worker.loop.grid_wanted, timeout=TIMEOUT)
+    after = len(seen)
+    epoch = w.last_snapshot.epoch
+    w.play()
+    qtbot.waitUntil(lambda: len(seen) > after + 5 and w.last_snapshot.epoch > epoch + 10,
+                    timeout=TIMEOUT)
+    w.pause()
+    loop = w.worker.loop
+    qtbot.waitUntil(lambda: not loop.playing and w.last_snapshot.epoch == loop.trainer.epoch,
+                    timeout=TIMEOUT)  # the last frame of the run, drawn
+    assert all(s.grid is None for s in seen[after:])  # every frame behind the tab: no grid
+    assert isinstance(seen[-1].extras.get("gradients"), GradientFlow)  # the tab's numbers go on
+    # Back to the main view, paused: the grid comes at once, for the epoch shown, with no
+    # epoch trained for it, and the boundary draws it.
+    stopped = w.last_snapshot.epoch
+    w.show_view("main")
+    wait_grid()
+    assert w.last_snapshot.epoch == stopped
+    qtbot.waitUntil(lambda: w.boundary._grid is w.last_snapshot.grid, timeout=TIMEOUT)
+    # A tab that draws the boundary too (the Backprop view's): the grid stays.
+    w.show_view("backprop")
+    qtbot.waitUntil(lambda: "backprop" in w.worker.loop.probes, timeout=TIMEOUT)
+    w.step(3)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == stopped + 3, timeout=TIMEOUT)
+    assert w.last_snapshot.grid is not None and w.worker.loop.grid_wanted
+
+
 def test_views_follow_training(main_window, qtbot):
     w = main_window
     w.show_view("gradients")
