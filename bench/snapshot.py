@@ -8,7 +8,8 @@ metrics, the 100x100 grid of the decision boundary, and the views' probes. This 
 TrainLoop on the notebook's problem and prints the median wall time (ms, over 300 snapshots,
 16 epochs trained between two) of: the metrics alone, the test loss the curve records, a
 snapshot without probes, with the network and neuron views' map probes (unthrottled, as when
-both are shown), and with the gradient probe as well. ``cpu_ms``: the same medians in CPU time
+both are shown), and with the gradient probe as well; and in CPU time, in turns, a snapshot with
+and without the boundary's grid (a tab that does not draw it shown: loop.DrawGrid). ``cpu_ms``: the same medians in CPU time
 of the whole process (XLA's threads too): the figure that stays put on a busy machine.
 """
 from __future__ import annotations
@@ -58,6 +59,24 @@ def main() -> None:
     out = {"metrics": median_ms(t.evaluate, "metrics"),
            "test_loss": median_ms(loop._record_test, "test_loss"),
            "snapshot": median_ms(loop.make_snapshot, "snapshot")}
+
+    # Behind a tab that draws no boundary (loop.DrawGrid), in turns with the grid's snapshot.
+    def users(on: bool):
+        def f():
+            loop.grid_users = {"main"} if on else set()
+            loop.make_snapshot()
+        return f
+    pairs = {True: [], False: []}
+    for _ in range(max(1, args.n // 2)):
+        for on in (True, False):
+            t.run(epochs)
+            c = time.process_time()
+            users(on)()
+            pairs[on].append(time.process_time() - c)
+    loop.grid_users = None
+    with_grid, without = (statistics.median(pairs[k]) for k in (True, False))
+    cpu["snapshot_in_turns"] = round(1000 * with_grid, 3)
+    cpu["snapshot_without_grid_in_turns"] = round(1000 * without, 3)
     loop.probes = {"network": inspect.NeuronMapsProbe(), "neurons": inspect.NeuronMapsProbe()}
     out["snapshot_with_maps"] = median_ms(loop.make_snapshot, "snapshot_with_maps")
     loop.probes["gradients"] = inspect.GradientProbe()
