@@ -38,14 +38,13 @@ _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 # ratio 0.48 by epoch 100) and "healthy" would have hidden why it never learned.
 VANISHING_BELOW, EXPLODING_ABOVE = 1e-2, 1e2
 SHORT_CAPTIONS = {  # the numbers are in the summary line under it (they change every frame)
-    None: "<b>Gradient flow</b>: ||dL/dW|| per layer; if it shrinks towards the input, the "
-          "first layers hardly learn.",
-    "vanishing": "<b>Vanishing gradients</b> in this run: ||dL/dW|| fell over 100-fold "
-                 "towards the input; the first layers learn little or nothing.",
-    "exploding": "<b>Exploding gradients</b> in this run: ||dL/dW|| grew over 100-fold "
-                 "towards the input, or overflowed; the steps are too large.",
-    "healthy": "<b>Healthy gradients</b> in this run: ||dL/dW|| within 100-fold from the "
-               "output to the input at every epoch; every layer learns.",
+    None: "<b>Gradient flow</b>: ||dL/dW|| per layer, from the first layer to the output.",
+    "vanishing": "<b>Vanishing gradients</b> here: ||dL/dW|| fell 100-fold towards the input; "
+                 "the first layers stall.",
+    "exploding": "<b>Exploding gradients</b> here: ||dL/dW|| grew 100-fold towards the input, "
+                 "or overflowed.",
+    "healthy": "<b>Healthy gradients</b> here: ||dL/dW|| within 100-fold from the output to "
+               "the input.",
 }
 DASHED = "Dashed: a healthy update."
 
