@@ -152,8 +152,11 @@ class LandscapeView(QWidget):
                                "again.")
         self.follow.clicked.connect(self.unpin)
         self.follow.setEnabled(False)
-        self.hint = QLabel("Click or drag on the map: the model takes those weights "
-                           "(Ctrl+Z undoes).")
+        # Short enough for one line beside the button in presentation mode at 1280x720 (two
+        # lines there left the map under 120 px high).
+        self.hint = QLabel("Click or drag on the map to move the model (Ctrl+Z undoes).")
+        self.hint.setToolTip("The model takes the weights of the point clicked: every view "
+                             "shows that model.")
         colors.tint(self.hint, "note")
         self.hint.setWordWrap(True)  # wraps rather than widening the window past a projector's
         # The first row set the view's least width (832 px in presentation mode: the combo at
@@ -526,9 +529,9 @@ class LandscapeView(QWidget):
 
     def _fit_axis_labels(self) -> None:
         """The map's axis labels (the plane's directions) on one line when they fit along the
-        plane, else wrapped to its width, lines centred: in presentation mode at 1024x768 "PC 1
-        (98% of the path's variance)" was wider than the plane and ran under the colour bar's
-        title. And placed anew: pyqtgraph places an axis's label only when the axis is
+        plane, else shortened or wrapped to its width, lines centred: in presentation mode at
+        1024x768 "PC 1 (98% of the path's variance)" was wider than the plane and ran under the
+        colour bar's title. And placed anew: pyqtgraph places an axis's label only when the axis is
         resized, so a new text (the first, or a new plane's percentages) stayed where the old
         one's width had put it: the label began at the plane's middle, over the tick numbers
         and the colour bar's title (while playing at 1400x900)."""
@@ -544,10 +547,15 @@ class LandscapeView(QWidget):
                                  ("left", self._axis_texts[1], plane.height())):
             label = self.map.getAxis(side).label
             label.setTextWidth(-1)  # its natural width (presentation mode sets another font)
-            self.map.setLabel(side, text)
+            # Too long for one line: "PC 1 (98% of the path's variance)" says "PC 1 (98%)", as
+            # PC 2's label does (the summary above says what the percentage is), else wraps.
+            for shown in dict.fromkeys((text, re.sub(r" \((\d+%)[^)]*\)", r" (\1)", text))):
+                self.map.setLabel(side, shown)
+                if label.boundingRect().width() <= room:
+                    break
             if room > 20 and label.boundingRect().width() > room:
                 label.setTextWidth(room)  # wrapped at its words
-                self.map.setLabel(side, text)  # the axis sized for the lines
+                self.map.setLabel(side, shown)  # the axis sized for the lines
             doc = label.document()  # the lines centred on each other
             option = doc.defaultTextOption()
             option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
