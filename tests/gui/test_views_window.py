@@ -167,7 +167,9 @@ def test_the_gradients_tab_opened_late_shows_the_history_made_while_it_was_hidde
 def test_editing_a_weight_in_the_diagram_changes_the_loss_and_the_boundary(main_window, qtbot):
     w = main_window
     w.step(50)
-    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 50, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 50 and w.last_snapshot.grid is not None,
+                    timeout=TIMEOUT)
+    boundary = w.last_snapshot.grid.values  # the main view's, shown
     w.show_view("network")
     view = views_of(w)["network"]
     qtbot.waitUntil(lambda: view.snapshot is not None and view.snapshot.epoch == 50,
@@ -188,7 +190,11 @@ def test_editing_a_weight_in_the_diagram_changes_the_loss_and_the_boundary(main_
     after = w.last_snapshot
     assert after.epoch == 50  # applied at once, no training needed
     assert abs(after.metrics.train_loss - before.metrics.train_loss) > 1e-3
-    assert np.abs(after.grid.values - before.grid.values).max() > 0.01
+    # Back on the main view (no grid is made behind the Network tab), the boundary has moved.
+    w.show_view("main")
+    qtbot.waitUntil(lambda: w.last_snapshot.grid is not None, timeout=TIMEOUT)
+    assert w.last_snapshot.epoch == 50
+    assert np.abs(w.last_snapshot.grid.values - boundary).max() > 0.01
 
 
 def test_changing_the_hidden_layer_while_paused_redraws(main_window, qtbot):
