@@ -2,6 +2,7 @@
 
     python bench/view_ab.py --views gradients --base /work/wt/main-copy
     python bench/view_ab.py --views hidden-space --points 100000 --base ../base
+    python bench/view_ab.py --views backprop --stage update --base /tmp/base
 
 A TrainLoop makes 40 snapshots (bench/gui.py's problem, the view's probe unthrottled: new
 numbers in every frame); the view's module of ``--base`` (loaded under another name; the rest
@@ -9,6 +10,10 @@ of nnviz is this tree's) and this tree's build a view each (750x760, a tab's siz
 1400x900 window); each is shown alone in turn for blocks of 10 frames (a hidden view does not
 paint), ``update_snapshot`` and the paint it causes timed with ``time.process_time``. Prints
 the medians (CPU ms a frame) and the load: on a busy machine, the pair is the figure.
+
+The Backprop tab (``--views backprop``) is given the data as its window would, the run playing,
+and its probe made the numbers of ``--stage`` (a point's stage: the point's pass alone; batch,
+update: the batch too), as while the run plays on that stage.
 """
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(__file__))
 
 MODULES = {"gradients": ("gradient_view", "GradientView"),
-           "hidden-space": ("hidden_space", "HiddenSpaceView")}
+           "hidden-space": ("hidden_space", "HiddenSpaceView"),
+           "backprop": ("backprop_view", "BackpropView")}
 
 
 def main() -> int:
@@ -34,6 +40,7 @@ def main() -> int:
     p.add_argument("--base", required=True, help="the other tree (its nnviz/gui/<view>.py)")
     p.add_argument("--points", type=int, default=None, help="moons points (default 200)")
     p.add_argument("--blocks", type=int, default=8)
+    p.add_argument("--stage", default="forward", help="backprop: the stage on screen")
     args = p.parse_args()
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps({"points": args.points})
     import gui  # bench/gui.py: the same problem
@@ -43,8 +50,13 @@ def main() -> int:
     loop = TrainLoop()
     loop._handle(NewProblem(1, gui.the_problem()))
     loop.playing = True
-    loop.probes = {args.views: inspect.GradientProbe() if args.views == "gradients"
-                   else inspect.HiddenSpaceProbe()}
+    if args.views == "backprop":
+        from nnviz.core.backprop import BackpropProbe, STAGES
+        stage = STAGES.index(args.stage)
+        probe = BackpropProbe(stage=args.stage)
+    else:
+        probe = inspect.GradientProbe() if args.views == "gradients" else inspect.HiddenSpaceProbe()
+    loop.probes = {args.views: probe}
     snaps = []
     for _ in range(40):
         loop._run_epochs(20)
@@ -61,7 +73,12 @@ def main() -> int:
     spec.loader.exec_module(base)
     views = {}
     for key, module in (("base", base), ("this", mine)):
-        v = getattr(module, cls)()
+        if args.views == "backprop":  # its window gives it the data; the run plays
+            from types import SimpleNamespace
+            v = getattr(module, cls)(SimpleNamespace(dataset=loop.trainer.data, playing=True))
+            v.go(stage)
+        else:
+            v = getattr(module, cls)()
         v.extras_key = args.views
         v.resize(750, 760)
         v.show()

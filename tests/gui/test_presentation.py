@@ -202,7 +202,7 @@ def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbo
     assert min(sizes.values()) > 6.0, sizes
     # the short labels are the values: each parses back to its node's value; the inputs keep
     # their "x=" (bare, among the δ of the next stages, they read as δ)
-    for c, k, layer, v, _ in seen["labels"]:
+    for c, k, layer, v in seen["labels"]:
         text = canvas._label_text(layer, v, seen["fonts"][c][2])
         assert float(text.split("=")[-1]) == pytest.approx(v, rel=5e-3, abs=1e-3)
         assert text.startswith("x=") or c > 0, text
