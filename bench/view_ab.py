@@ -5,10 +5,10 @@
     python bench/view_ab.py --views backprop --stage update --base /tmp/base
 
 A TrainLoop makes 40 snapshots (bench/gui.py's problem, the view's probe unthrottled: new
-numbers in every frame); the view's module of ``--base`` (loaded under another name; the rest
-of nnviz is this tree's) and this tree's build a view each (750x760, a tab's size in the
-1400x900 window); each is shown alone in turn for blocks of 10 frames (a hidden view does not
-paint), ``update_snapshot`` and the paint it causes timed with ``time.process_time``. Prints
+numbers in every frame); the view of ``--base`` (its tree's whole nnviz.gui loaded under another
+name, so the widgets it uses are that tree's too; nnviz.core is this tree's) and this tree's
+build a view each (750x760, a tab's size in the 1400x900 window); each is shown alone in turn
+for blocks of 10 frames (a hidden view does not paint), ``update_snapshot`` and the paint it causes timed with ``time.process_time``. Prints
 the medians (CPU ms a frame) and the load: on a busy machine, the pair is the figure.
 
 The Backprop tab (``--views backprop``) is given the data as its window would, the run playing,
@@ -66,11 +66,16 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     name, cls = MODULES[args.views]
     mine = importlib.import_module(f"nnviz.gui.{name}")
+    # The other tree's nnviz.gui as a package of another name: the view and the widgets it
+    # imports (its canvas, its labels) are that tree's; nnviz.core is this tree's.
+    gui_dir = os.path.join(args.base, "nnviz", "gui")
     spec = importlib.util.spec_from_file_location(
-        f"nnviz.gui.{name}_base", os.path.join(args.base, "nnviz", "gui", f"{name}.py"))
-    base = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = base
-    spec.loader.exec_module(base)
+        "nnviz_base_gui", os.path.join(gui_dir, "__init__.py"),
+        submodule_search_locations=[gui_dir])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = package
+    spec.loader.exec_module(package)
+    base = importlib.import_module(f"nnviz_base_gui.{name}")
     views = {}
     for key, module in (("base", base), ("this", mine)):
         if args.views == "backprop":  # its window gives it the data; the run plays

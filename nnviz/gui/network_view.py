@@ -68,6 +68,7 @@ class NetworkCanvas(QWidget):
         self._geometry_dirty = True
         self._picture: QImage | None = None  # the diagram as last drawn (None: draw it anew)
         self._base: tuple | None = None  # (what it shows, the links and headers drawn)
+        self._spare: QImage | None = None
         self.renders = 0  # how many times the diagram was drawn (not copied)
 
     @property
@@ -101,10 +102,12 @@ class NetworkCanvas(QWidget):
         units_before = [u.tobytes() for u in self.shown]
         if new_spec or time.monotonic() - self._shown_at > 1.0:
             self._choose_units()
-        if new_spec or new_maps or units_before != [u.tobytes() for u in self.shown]:
+        new_units = units_before != [u.tobytes() for u in self.shown]
+        if new_spec or new_maps or new_units:
             self._make_images()  # a throttled probe hands out the same maps again: reuse
         self._links = self._compute_links()
-        self._geometry_dirty = True
+        if new_spec or new_units:  # else the columns and nodes stay where they are
+            self._geometry_dirty = True
         self.update()
         if self._hover is not None and self._hover_global is not None and QToolTip.isVisible():
             QToolTip.showText(self._hover_global, self._describe(self._hover), self)
@@ -251,8 +254,12 @@ class NetworkCanvas(QWidget):
         ratio = self.devicePixelRatioF()
         pic = self._picture
         if pic is None or pic.size() != self.size() * ratio or pic.devicePixelRatioF() != ratio:
-            pic = QImage(self.size() * ratio, QImage.Format.Format_RGB32)
-            pic.setDevicePixelRatio(ratio)
+            pic = self._spare  # the last picture's memory, drawn over (a new one page-faults)
+            if pic is None or pic.size() != self.size() * ratio or \
+                    pic.devicePixelRatioF() != ratio:
+                pic = QImage(self.size() * ratio, QImage.Format.Format_RGB32)
+                pic.setDevicePixelRatio(ratio)
+            self._spare = pic
             p = QPainter(pic)
             self._render(p)
             p.end()

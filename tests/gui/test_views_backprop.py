@@ -268,3 +268,63 @@ def test_each_stage_says_what_its_numbers_were_compared_with(view):
     view.go(STAGES.index("batch"))
     assert "the batch gradient is jax's alone" in view.check.text()
     assert "✓" not in view.check.text()
+
+
+def test_the_check_says_the_same_of_the_loss_and_exactly_for_no_difference(view):
+    # Stages 1 and 2 compare the same loss in the same words ("its loss" / "loss" before); a
+    # hand-built update equal to optax's to the last bit (plain gradient descent) reads
+    # "exactly", not "to 0.0e+00" (reviewer).
+    t = make_trainer(samples=80)
+    t.run(5)
+    frame(view, t)
+    said = []
+    for stage in ("forward", "loss"):
+        view.go(STAGES.index(stage))
+        said.append(view.check.text().split("✓ ")[1].split(" to ")[0].split(" exactly")[0])
+    assert said[0] == said[1] == "the point's loss matches jax's"
+    r = view.result
+    same = dataclasses.replace(r.trace.check, update=0.0)
+    view.result = dataclasses.replace(r, trace=dataclasses.replace(r.trace, check=same))
+    view.go(STAGES.index("update"))
+    assert "✓ update matches optax's exactly" in view.check.text()
+    assert "0.0e+00" not in view.check.text()
+
+
+def test_the_header_has_its_room_before_the_first_numbers_and_keeps_it(view, qtbot):
+    # Opened while training, the tab showed the check line as a 6 px column until the first
+    # numbers came; now its room is there from the start, and no stage changes it.
+    from PySide6.QtWidgets import QApplication
+    QApplication.processEvents()
+    assert view.result is None
+    room = view.check_room.geometry()
+    assert room.width() > 150 and room.height() >= view.check.fontMetrics().height()
+    t = make_trainer(samples=80)
+    t.run(5)
+    frame(view, t)
+    QApplication.processEvents()
+    assert view.check.text()
+    places = set()
+    for k in range(len(STAGES)):
+        view.go(k)
+        QApplication.processEvents()
+        places.add((view.check_room.geometry().getRect(), view.stage_room.geometry().getRect(),
+                    view.canvas.geometry().getRect()))
+    assert len(places) == 1, places
+    assert view.check_room.geometry() == room
+
+
+def test_the_point_list_shows_its_point_whole_or_by_whole_parts(view, qtbot):
+    from PySide6.QtWidgets import QApplication
+    t = make_trainer(samples=80)
+    frame(view, t)
+    QApplication.processEvents()
+    full = view.points.currentText()
+    assert full.startswith("#0  x1=") and full.endswith("class 1") or full.endswith("class 0")
+    assert view.points.shown_text() == full  # room for it: whole
+    view.points.setFixedWidth(view.points.minimumSizeHint().width() + 40)
+    QApplication.processEvents()
+    shown = view.points.shown_text()
+    # shorter, by whole parts: never a number cut short ("#0  x1=1.63, x2=-")
+    parts = full.split("  ")
+    assert shown in ("  ".join(parts[:2]), f"{parts[0]}  {parts[2]}", parts[0]), shown
+    assert shown != full
