@@ -730,7 +730,15 @@ def weight_scale(params, sample: int = 1 << 13) -> float:
     step = max(1, sum(np.size(W) for W, _ in params) // sample)
     allw = np.abs(np.concatenate([np.asarray(W).ravel()[::step] for W, _ in params]))
     allw = allw[np.isfinite(allw)]
-    scale = float(np.percentile(allw, 95)) if allw.size else 1.0
+    if not allw.size:
+        return 1.0
+    # np.percentile's linear 95th, from a partition around its two neighbours (np.percentile
+    # itself took ~0.3 ms a frame for the notebook's 111 weights, most of it overhead)
+    q = 0.95 * (allw.size - 1)
+    lo = int(q)
+    hi = min(lo + 1, allw.size - 1)
+    part = np.partition(allw, (lo, hi))
+    scale = float(part[lo] + (part[hi] - part[lo]) * (q - lo))
     return scale if scale > 1e-12 else 1.0
 
 
