@@ -440,6 +440,8 @@ class BackpropView(QWidget):
         self._data = None
         self._drawn_result = None
         self._asked = None  # the epoch whose fresh numbers were asked for
+        self._formulas_of = None  # (stage, unit) of the formulas shown
+        self._formulas_html = None
 
         # The title, the check and the stage's name wrap rather than widen the window: in one
         # row with the point's list they asked for ~760 px, and at 1024x768 the window came out
@@ -753,7 +755,7 @@ class BackpropView(QWidget):
         if r is None or self.snapshot is None:
             self.title_room.set_text("<b>Backpropagation, step by step</b> — pick a training "
                                      "point; its numbers come with the next frame.")
-            self.formulas.setHtml("")
+            self._set_formulas("")
             self.check_room.set_text("")
             return
         tr, spec = r.trace, self.snapshot.spec
@@ -791,11 +793,26 @@ class BackpropView(QWidget):
         """The diagram and the formulas of stage ``name``."""
         if not tr.shows(name):  # Next / Back while playing: the worker computes them now
             self._draw_canvas("forward", tr, spec)
-            self.formulas.setHtml(f"<h3>{STAGE_TITLES[name]}</h3><p>The numbers of this stage "
+            self._set_formulas(f"<h3>{STAGE_TITLES[name]}</h3><p>The numbers of this stage "
                                   "come with the next frame.</p>")
             return
         self._draw_canvas(name, tr, spec)
-        self.formulas.setHtml(self._formulas(name, tr, spec))
+        self._set_formulas(self._formulas(name, tr, spec))
+
+    def _set_formulas(self, html: str) -> None:
+        """The formulas' new text; the same text is not laid out again, and new numbers of the
+        same stage and unit keep the place the user scrolled to (setHtml goes back to the top:
+        while the run played, the panel jumped up with every frame)."""
+        if html == self._formulas_html:
+            return
+        same = (self.stage, self.unit) == self._formulas_of
+        bar = self.formulas.verticalScrollBar()
+        at = bar.value()
+        self.formulas.setHtml(html)
+        self._formulas_html = html
+        self._formulas_of = (self.stage, self.unit)
+        if same:
+            bar.setValue(at)
 
     def _draw_canvas(self, name: str, tr, spec) -> None:
         layers = tr.layers

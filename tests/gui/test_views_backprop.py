@@ -328,3 +328,26 @@ def test_the_point_list_shows_its_point_whole_or_by_whole_parts(view, qtbot):
     parts = full.split("  ")
     assert shown in ("  ".join(parts[:2]), f"{parts[0]}  {parts[2]}", parts[0]), shown
     assert shown != full
+
+
+def test_new_numbers_keep_the_formulas_where_the_user_scrolled(view, qtbot):
+    # While the run played, every frame's new formulas sent the panel back to its top, so the
+    # lower lines (at 1024x768 most of them) could not be read; a new stage starts at the top.
+    from PySide6.QtWidgets import QApplication
+    view.formulas.setFixedHeight(120)
+    t = make_trainer(samples=80)
+    t.run(5)
+    playing_frame(view, t)
+    QApplication.processEvents()
+    bar = view.formulas.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    before = view.formulas.toPlainText()
+    t.run(5)
+    playing_frame(view, t)
+    QApplication.processEvents()
+    assert view.formulas.toPlainText() != before  # new numbers
+    assert bar.value() == bar.maximum() > 0
+    view.go(STAGES.index("delta"))
+    QApplication.processEvents()
+    assert bar.value() == 0
