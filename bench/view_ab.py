@@ -2,18 +2,13 @@
 
     python bench/view_ab.py --views gradients --base /work/wt/main-copy
     python bench/view_ab.py --views hidden-space --points 100000 --base ../base
-    python bench/view_ab.py --views backprop --stage update --base /tmp/base
 
 A TrainLoop makes 40 snapshots (bench/gui.py's problem, the view's probe unthrottled: new
-numbers in every frame); the view of ``--base`` (its tree's whole nnviz.gui loaded under another
-name, so the widgets it uses are that tree's too; nnviz.core is this tree's) and this tree's
-build a view each (750x760, a tab's size in the 1400x900 window); each is shown alone in turn
-for blocks of 10 frames (a hidden view does not paint), ``update_snapshot`` and the paint it causes timed with ``time.process_time``. Prints
+numbers in every frame); the view's module of ``--base`` (loaded under another name; the rest
+of nnviz is this tree's) and this tree's build a view each (750x760, a tab's size in the
+1400x900 window); each is shown alone in turn for blocks of 10 frames (a hidden view does not
+paint), ``update_snapshot`` and the paint it causes timed with ``time.process_time``. Prints
 the medians (CPU ms a frame) and the load: on a busy machine, the pair is the figure.
-
-The Backprop tab (``--views backprop``) is given the data as its window would, the run playing,
-and its probe made the numbers of ``--stage`` (a point's stage: the point's pass alone; batch,
-update: the batch too), as while the run plays on that stage.
 """
 from __future__ import annotations
 
@@ -30,8 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(__file__))
 
 MODULES = {"gradients": ("gradient_view", "GradientView"),
-           "hidden-space": ("hidden_space", "HiddenSpaceView"),
-           "backprop": ("backprop_view", "BackpropView")}
+           "hidden-space": ("hidden_space", "HiddenSpaceView")}
 
 
 def main() -> int:
@@ -40,7 +34,6 @@ def main() -> int:
     p.add_argument("--base", required=True, help="the other tree (its nnviz/gui/<view>.py)")
     p.add_argument("--points", type=int, default=None, help="moons points (default 200)")
     p.add_argument("--blocks", type=int, default=8)
-    p.add_argument("--stage", default="forward", help="backprop: the stage on screen")
     args = p.parse_args()
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps({"points": args.points})
     import gui  # bench/gui.py: the same problem
@@ -50,13 +43,8 @@ def main() -> int:
     loop = TrainLoop()
     loop._handle(NewProblem(1, gui.the_problem()))
     loop.playing = True
-    if args.views == "backprop":
-        from nnviz.core.backprop import BackpropProbe, STAGES
-        stage = STAGES.index(args.stage)
-        probe = BackpropProbe(stage=args.stage)
-    else:
-        probe = inspect.GradientProbe() if args.views == "gradients" else inspect.HiddenSpaceProbe()
-    loop.probes = {args.views: probe}
+    loop.probes = {args.views: inspect.GradientProbe() if args.views == "gradients"
+                   else inspect.HiddenSpaceProbe()}
     snaps = []
     for _ in range(40):
         loop._run_epochs(20)
@@ -66,24 +54,14 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     name, cls = MODULES[args.views]
     mine = importlib.import_module(f"nnviz.gui.{name}")
-    # The other tree's nnviz.gui as a package of another name: the view and the widgets it
-    # imports (its canvas, its labels) are that tree's; nnviz.core is this tree's.
-    gui_dir = os.path.join(args.base, "nnviz", "gui")
     spec = importlib.util.spec_from_file_location(
-        "nnviz_base_gui", os.path.join(gui_dir, "__init__.py"),
-        submodule_search_locations=[gui_dir])
-    package = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = package
-    spec.loader.exec_module(package)
-    base = importlib.import_module(f"nnviz_base_gui.{name}")
+        f"nnviz.gui.{name}_base", os.path.join(args.base, "nnviz", "gui", f"{name}.py"))
+    base = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = base
+    spec.loader.exec_module(base)
     views = {}
     for key, module in (("base", base), ("this", mine)):
-        if args.views == "backprop":  # its window gives it the data; the run plays
-            from types import SimpleNamespace
-            v = getattr(module, cls)(SimpleNamespace(dataset=loop.trainer.data, playing=True))
-            v.go(stage)
-        else:
-            v = getattr(module, cls)()
+        v = getattr(module, cls)()
         v.extras_key = args.views
         v.resize(750, 760)
         v.show()
