@@ -92,6 +92,10 @@ class Recorder(QObject):
         w = self.window
         self._writer = AnimationWriter(self.path, self.fps)
         self.running = True
+        if self.area == "plot" and hasattr(w, "draw_grid"):
+            # The decision plot may be behind another tab, where no grid is made
+            # (loop.DrawGrid): the recording draws it, as a view would.
+            w.draw_grid("record", True)
         if w.playing:
             w.pause()
         tl = w.timeline
@@ -148,6 +152,8 @@ class Recorder(QObject):
             return
         w, s = self.window, self.window.last_snapshot
         target = {"plot": w.boundary, "view": w.tabs.currentWidget(), "window": w}[self.area]
+        if self.area == "plot":
+            w.boundary.draw_pending()  # drawn when shown, if it is behind another tab
         clf = w.dataset is not None and w.dataset.is_classification
         m = s.metrics
         text = caption(s.epoch, m.train_loss, m.train_accuracy,
@@ -179,6 +185,8 @@ class Recorder(QObject):
     def _stop(self, error: str | None) -> None:
         self.running = False
         w = self.window
+        if self.area == "plot" and hasattr(w, "draw_grid"):
+            w.draw_grid("record", False)
         for signal, slot in ((w.snapshot_drawn, self._drawn),
                              (w.worker.failed, self._worker_failed)):
             try:

@@ -249,10 +249,11 @@ def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     assert not lessons.pages["activations"].try_button.isVisibleTo(lessons)
 
 
-def test_the_main_plot_behind_another_tab_is_drawn_when_it_shows(main_window, qtbot):
+def test_the_main_plot_behind_another_tab_is_drawn_when_it_shows(main_window, qtbot, tmp_path):
     # The main tab's plot, hidden behind another tab, took a new picture with every frame
-    # (~0.5-1 ms of each frame of every other tab); it now draws the latest one when shown,
-    # and an export of it while hidden draws it first.
+    # (~0.5-1 ms of each frame of every other tab); now no grid is even made behind another
+    # tab (loop.DrawGrid): shown again, the plot gets the model's grid at once, and an export
+    # of it while hidden asks for it first.
     w = main_window
     w.step(20)
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.epoch == 20,
@@ -263,12 +264,18 @@ def test_the_main_plot_behind_another_tab_is_drawn_when_it_shows(main_window, qt
     w.step(200)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 220, timeout=TIMEOUT)
     assert np.array_equal(w.boundary.heat.image, shown)  # not drawn while hidden
+    assert w.last_snapshot.grid is None  # nor made
+    w.show_view("main")
+    qtbot.waitUntil(lambda: w.last_snapshot.grid is not None, timeout=TIMEOUT)
+    assert w.last_snapshot.epoch == 220  # the model shown, no epoch trained for it
     latest = np.asarray(w.last_snapshot.grid.values, np.float32)
     assert not np.allclose(latest, shown)
-    w.show_view("main")
-    qtbot.waitUntil(lambda: w.boundary.isVisible(), timeout=TIMEOUT)
-    np.testing.assert_allclose(w.boundary.heat.image, latest)  # the last frame's picture
+    qtbot.waitUntil(lambda: np.allclose(w.boundary.heat.image, latest), timeout=TIMEOUT)
     w.show_view("network")
     w.step(50)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 270, timeout=TIMEOUT)
+    assert w.last_snapshot.grid is None
+    assert w.session_actions.export_plot("plot", str(tmp_path / "plot.png"))
+    assert w.last_snapshot.epoch == 270 and w.last_snapshot.grid is not None
     np.testing.assert_allclose(w.boundary.image_data(), w.last_snapshot.grid.values)
+    qtbot.waitUntil(lambda: not w.worker.loop.grid_wanted, timeout=TIMEOUT)  # asked once

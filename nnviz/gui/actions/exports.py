@@ -133,11 +133,32 @@ class ExportMixin:
     def _plot_target(self, which: str) -> QWidget | pg.PlotItem:
         w = self.window
         if which == "plot":
+            if not w.boundary.isVisible():
+                self._fresh_grid()  # behind another tab no grid is made (loop.DrawGrid)
             w.boundary.draw_pending()  # the plot may be in a tab not shown
             return w.boundary
         if which == "loss":
             return w.loss_plot
         return w.tabs.currentWidget()  # the whole view, as the user sees it
+
+    def _fresh_grid(self, timeout_ms: int = 5000) -> None:
+        """The grid of the model shown, asked of the worker for the decision plot behind
+        another tab and waited for (a snapshot, at most ``timeout_ms``)."""
+        from PySide6.QtCore import QElapsedTimer, QEventLoop
+        from PySide6.QtWidgets import QApplication
+        w, clock = self.window, QElapsedTimer()
+        if not hasattr(w, "draw_grid"):
+            return
+        w.draw_grid("export", True)
+        try:
+            clock.start()
+            while clock.elapsed() < timeout_ms:
+                s = w.last_snapshot
+                if s is None or s.grid is not None or w.worker.loop.trainer is None:
+                    return
+                QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        finally:
+            w.draw_grid("export", False)
 
     def export_plot_dialog(self, which: str) -> None:
         name = {"plot": "decision-plot", "loss": "loss-curve", "view": "view"}[which]
