@@ -274,9 +274,16 @@ class Throttled:
     """Runs ``probe`` at most a ``budget`` fraction of the worker's time while training runs.
 
     A wide network's probe can cost more than the epochs between two frames; then the previous
-    result is handed out again until the probe's own cost has been amortised. A frame that does
+    result is handed out again until the probe's own cost has been earned back. A frame that does
     not come hard on the heels of the previous one (a Step) or whose epoch has not moved (a pause,
     a hand-edited weight, a changed view setting) is always computed afresh.
+
+    The budget is kept as a balance: every call earns ``budget`` times the time since the last
+    one, a computation spends its cost, and what is left over carries on to the next frames
+    (banked up to two computations' worth). Waiting ``cost / budget`` after each computation
+    instead threw the rest of the wait away: a probe costing a little more than the budget's
+    share of one frame ran on every other frame, half its budget unused (the gradient probe at
+    100,000 points: 2.7 ms at 5% with snapshots ~50 ms apart, new numbers 12 times a second).
     """
 
     def __init__(self, probe, budget: float = 0.15) -> None:
@@ -284,9 +291,10 @@ class Throttled:
         self._owner = None
         self._epoch = None
         self._result = None
-        self._next = 0.0
         self._last_call = 0.0
         self._cost = 0.0  # of the last computation (0: none yet)
+        self._estimate = 0.0  # what a computation costs: the smaller of the last two costs
+        self._credit = 0.0  # seconds of probe time the budget has earned and not yet spent
 
     gap_s = 0.05  # without word from the worker: a playing run's frames come faster than this
     def __call__(self, trainer, grid_points):
@@ -301,7 +309,9 @@ class Throttled:
         playing = getattr(trainer, "playing", None)
         if playing is None:
             playing = now - self._last_call <= self.gap_s
-        fresh = (self._owner != owner or self._epoch == epoch or now >= self._next
+        self._credit = min(self._credit + (now - self._last_call) * self.budget,
+                           2 * self._estimate)
+        fresh = (self._owner != owner or self._epoch == epoch or self._credit >= self._estimate
                  or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
@@ -309,9 +319,9 @@ class Throttled:
             # The smaller of the last two costs: a call that compiled (a tab's first, a new
             # problem's) costs a second or more; amortised at a 1.5% budget it kept a tab first
             # opened while a run played on its first numbers for over a minute.
-            cost, self._cost = min(self._cost, time.perf_counter() - now), \
+            self._estimate, self._cost = min(self._cost, time.perf_counter() - now), \
                 time.perf_counter() - now
-            self._next = now + cost / self.budget
+            self._credit = max(self._credit - self._estimate, 0.0)
         return self._result
 
 
