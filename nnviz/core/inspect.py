@@ -557,6 +557,15 @@ class GradientFlow:
     activation_hists: tuple[Histogram, ...]
     dead_fraction: tuple[float | None, ...]  # per hidden layer: dead ReLU units (None: no ReLU)
     exact_ratio: bool  # True for plain gd: lr ||g|| / ||W||; else measured between snapshots
+    # The training points this frame's gradient and activations were measured on (the first
+    # MAX_STAT_POINTS at most, as the history's rows: gradient_row), of the run's training points.
+    points: int = 0
+    train_points: int = 0
+
+    @property
+    def sampled(self) -> bool:
+        """True when the numbers are a sample's: fewer points than the run trains on."""
+        return 0 < self.points < self.train_points
 
 
 def histogram(values: np.ndarray, bins: int | None = None, symmetric: bool = False,
@@ -692,7 +701,8 @@ class GradientProbe:
         return GradientFlow(epochs, rows[:, :L].astype(np.float64), rows[:, L:].astype(np.float64),
                             tuple(histogram(w, symmetric=True, value_range=wr) for w in ws),
                             tuple(histogram(a, value_range=ar) for a in acts), dead,
-                            model.config.optimizer == "gd")
+                            model.config.optimizer == "gd", len(acts[0]) if acts else 0,
+                            len(model.data.train_index))
 
 
 def _common_range(arrays) -> tuple[float, float]:

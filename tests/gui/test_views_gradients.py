@@ -166,3 +166,23 @@ def test_every_layers_colour_reads_on_the_dark_theme(view):
         colors.set_look("light")
         view.apply_look()
     assert [rgb(c) for c in view.norm_curves] == light
+
+
+def test_a_big_data_sets_numbers_are_a_bounded_samples_and_the_view_says_so(view):
+    """At 6,250 points (5,000 training points) the probe measures the gradient and the
+    activations on the first MAX_STAT_POINTS of them, as the run's recorded rows are, not on
+    every point in every snapshot; the summary names the sample. A small data set is measured
+    whole and says nothing of it."""
+    t = make_trainer(samples=6250)
+    flow = inspect.GradientProbe()(t, None)
+    assert len(t.data.train_index) == 5000
+    assert flow.points == inspect.MAX_STAT_POINTS and flow.train_points == 5000 and flow.sampled
+    assert flow.activation_hists[0].counts.sum() == 4 * inspect.MAX_STAT_POINTS  # 4 units
+    view.update_snapshot(snapshot_of(t, {"gradients": lambda m, pts: flow}))
+    assert f"measured on {inspect.MAX_STAT_POINTS:,} of the 5,000 training points" in \
+        view.summary.text()
+    small = make_trainer()
+    view.update_snapshot(snapshot_of(small, {"gradients": inspect.GradientProbe()}))
+    whole = view.snapshot.extras["gradients"]
+    assert whole.points == whole.train_points == len(small.data.train_index)
+    assert not whole.sampled and "measured on" not in view.summary.text()
