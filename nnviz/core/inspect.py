@@ -26,9 +26,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import compiled, losses
+from .activations import ACTIVATIONS
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
-from .activations import ACTIVATIONS
 from .network import NetworkSpec, device_array, forward_layers
 from .training import (STAT_POINTS, TrainConfig, _output_layer, compile_key, forward_layers_fast,
                        pad_rows, penalty, penalty_rates)
@@ -200,10 +200,10 @@ def _flat_flow(params, grads, acts):
 def _layered_objective(spec: NetworkSpec, key: TrainConfig):
     """``_grad_fn``'s objective (the data loss and the penalties) with every layer's activations
     beside it, for ``jax.grad(..., has_aux=True)``: one forward pass gives the gradient and the
-    histograms' activations. A second pass for them (``forward_layers_fast``) was ~40% of the
-    gradient probe's device time at 4,096 points. The loss is ``losses.data_loss`` of the
-    output layer on the last hidden layer's activations, as training's ``_train_loss`` takes it;
-    the layers are ``network.forward_layers``'s."""
+    histograms' activations. A second pass for them (``forward_layers_fast``) cost the probe
+    5-16% of its time at 4,096 points (bench/view_ab.py --points 100000). The loss is
+    ``losses.data_loss`` of the output layer on the last hidden layer's activations, as
+    training's ``_train_loss`` takes it; the layers are ``network.forward_layers``'s."""
     out_layer = _output_layer(spec)
 
     def objective(params, X, T, rates, mask=None, count=None):

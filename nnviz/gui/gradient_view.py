@@ -277,7 +277,8 @@ class GradientView(QWidget):
             else:
                 parts.append(f"first / output layer gradient: {ratio:.3g}")
         if flow.sampled:  # a big data set: a fixed sample of its points (inspect.GradientProbe)
-            parts.append(f"measured on {flow.points:,} of the {flow.train_points:,} training points")
+            parts.append(f"measured on {flow.points:,} of the {flow.train_points:,} "
+                         "training points")
         if not flow.exact_ratio:
             parts.append("update ratios measured between frames")
         for i, f in enumerate(dead):
