@@ -21,10 +21,17 @@ if "NNVIZ_SETTINGS" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
 # jax reads when it is imported): what one process compiled loads in the others, and again after
 # the bounded caches clear jax's (core/compiled.py). A window built after jax.clear_caches() took
 # 4.4 CPU s without it, 1.1 s with it. Never the user's ~/.cache: a run starts from nothing, as CI
-# does. NNVIZ_TEST_COMPILE_CACHE=0 runs without it, to compare.
+# does. NNVIZ_TEST_COMPILE_CACHE=0 runs without it, to compare. NNVIZ_TEST_KEEP_CACHE=DIR keeps
+# the folder between runs instead (a developer's repeated runs on one machine: the programs of
+# the last run load instead of compiling, ~3x less CPU on a compiling test file; bench/README,
+# "The test suite"); jax's cache keys hold its version and each program's text.
 if "NNVIZ_TEST_CACHE" not in os.environ:
-    _cache_dir = tempfile.mkdtemp(prefix="nnviz-test-cache-")
-    atexit.register(shutil.rmtree, _cache_dir, ignore_errors=True)
+    _cache_dir = os.environ.get("NNVIZ_TEST_KEEP_CACHE")
+    if _cache_dir:
+        os.makedirs(_cache_dir, exist_ok=True)
+    else:
+        _cache_dir = tempfile.mkdtemp(prefix="nnviz-test-cache-")
+        atexit.register(shutil.rmtree, _cache_dir, ignore_errors=True)
     os.environ["NNVIZ_TEST_CACHE"] = os.environ["XDG_CACHE_HOME"] = _cache_dir
     if os.environ.get("NNVIZ_TEST_COMPILE_CACHE", "1") != "0":
         # the folder `nnviz`'s own compile_cache.enable() picks under XDG_CACHE_HOME

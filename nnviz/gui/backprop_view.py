@@ -22,10 +22,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextDocument
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem, QHBoxLayout,
+                               QLabel, QPushButton, QSizePolicy, QSplitter, QStyle,
+                               QStyleOptionComboBox, QStylePainter, QTextBrowser, QVBoxLayout,
+                               QWidget)
 
 from nnviz.core import backprop
 from nnviz.core.backprop import DERIVATIVE_TEXT, STAGE_TITLES, STAGES
@@ -34,13 +36,16 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import LabelRoom, WrappedLabel
+from .widgets import TextRoom
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
 MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
+# The inputs' labels go beside their nodes when that leaves them this share of the labels' size
+# (else above them, to the right, as the other columns').
+BESIDE_AT_LEAST = 0.85
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. At 200 points its trace takes
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
@@ -65,13 +70,40 @@ def fac(v: float) -> str:
 # What each stage's hand-built numbers were compared with: the Check's field and its words
 # (the update against optax's update, not jax.grad).
 CHECKED_AGAINST = {
-    "forward": ("loss", "its loss matches jax's"),
-    "loss": ("loss", "loss matches jax's"),
+    "forward": ("loss", "the point's loss matches jax's"),
+    "loss": ("loss", "the point's loss matches jax's"),
     "delta": ("point", "∂L/∂w = δ·a matches jax.grad"),
     "grad": ("point", "∂L/∂w matches jax.grad"),
     "batch": ("batch", "batch gradient matches jax.grad"),
     "update": ("update", "update matches optax's"),
 }
+NEXT_FRAME = "checked with the next frame"
+JAX_ALONE = "the batch gradient is jax's alone (too big to build by hand)"
+OTHER_FAILS = " · another stage's check fails"
+DIVERGED = "the weights or the loss are not finite (a diverged run): nothing to check"
+
+
+def check_text(words: str, diff: float, ok: bool, colour: str, others_fail: bool) -> str:
+    """The check line: ✓ or ✗, what was compared, by how much they differ ("exactly" for no
+    difference: plain gradient descent's update is optax's to the last bit, and "to 0.0e+00"
+    read as a number to compare with)."""
+    by = "exactly" if diff == 0 else f"to {diff:.1e}"
+    return (f"<span style='color:{colour}'>{'✓' if ok else '✗'} {words} {by}</span>"
+            f"{OTHER_FAILS if ok and others_fail else ''}")
+
+
+def _shades(values, column) -> list[int]:
+    """The heat scale's index (0-255) of each of ``values``, as ``diverging_colour`` with the
+    largest finite size in ``column`` as its scale. Plain floats: a column has a few dozen
+    numbers, where each numpy call costs more than the arithmetic (~0.7 ms a frame)."""
+    sizes = [abs(v) for v in column.tolist() if math.isfinite(v)]
+    scale = max(max(sizes), 1e-12) if sizes else 1.0
+    out = []
+    for v in values.tolist():
+        ratio = v / scale
+        ratio = 0.0 if math.isnan(ratio) else min(max(ratio, -1.0), 1.0)
+        out.append(round(127.5 + 127.5 * ratio))
+    return out
 
 
 class BackpropCanvas(NetworkCanvas):
@@ -117,63 +149,89 @@ class BackpropCanvas(NetworkCanvas):
         super().set_state(spec, params, maps)
 
     def _paint_nodes(self, p: QPainter) -> None:
+        # Few painter calls and no QColor made per node: the colours are the heat scale's
+        # (as diverging_colour's), looked up for a column at once; the outlines in one call.
         border = QPen(QColor(90, 90, 90), 1)
-        sel_pen = QPen(QColor(20, 20, 20), 3)
+        bias_border = QPen(QColor(60, 60, 60), 1)
+        heat = colors.heat_qcolors()
+        blank = QColor(235, 235, 235)
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         labels = []
+        selected_rect = None
+        p.setBrush(Qt.BrushStyle.NoBrush)
         for c, units in enumerate(self.shown):
             layer = c - 1
             vals = self.node_values[c] if c < len(self.node_values) else None
-            scale = 1.0
-            if vals is not None and len(vals):
-                finite = np.abs(vals[np.isfinite(vals)])
-                scale = max(float(finite.max()), 1e-12) if finite.size else 1.0
-            for k, u in enumerate(units):
-                r = self.node_rect(c, k)
-                v = None if vals is None else float(vals[u])
-                p.fillRect(r, diverging_colour(v, scale) if v is not None else QColor(235, 235, 235))
-                selected = self.selected == (layer, int(u))
-                p.setPen(sel_pen if selected else border)
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(r)
-                if layer >= 0 and self.params is not None:
-                    b = float(self.params[layer][1][u])
-                    br = self.bias_rect(c, k)
-                    p.setPen(QPen(QColor(60, 60, 60), 1))
-                    p.setBrush(diverging_colour(b, self._bias_scale(layer)))
-                    p.drawRect(br)
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                if v is not None:
-                    labels.append((c, k, layer, v, selected))
+            s = self.node_size[c]
+            centres = self.centres[c].tolist()
+            rects = [QRectF(x - s / 2, y - s / 2, s, s) for x, y in centres]
+            if vals is not None:
+                shown = np.asarray(vals, np.float64)[units]
+                shades = _shades(shown, vals)
+                for r, shade in zip(rects, shades):
+                    p.fillRect(r, heat[shade])
+                labels += [(c, k, layer, v) for k, v in enumerate(shown.tolist())]
+            else:
+                for r in rects:
+                    p.fillRect(r, blank)
+            if self.selected is not None and self.selected[0] == layer:
+                where = np.flatnonzero(units == self.selected[1])
+                if len(where):
+                    selected_rect = rects[int(where[0])]
+            p.setPen(border)
+            p.drawRects(rects)
+            if layer >= 0 and self.params is not None:
+                b = max(6.0, s * 0.3)  # as bias_rect
+                bias_rects = [QRectF(x - s / 2 - b * 0.7, y + s / 2 - b * 0.6, b, b)
+                              for x, y in centres]
+                biases = np.asarray(self.params[layer][1], np.float64)
+                for br, shade in zip(bias_rects, _shades(biases[units], biases)):
+                    p.fillRect(br, heat[shade])
+                p.setPen(bias_border)
+                p.drawRects(bias_rects)
+        if selected_rect is not None:
+            p.setPen(QPen(QColor(20, 20, 20), 3))
+            p.drawRect(selected_rect)
         # The labels last, on a pale box over the links and the next column's nodes, never
         # reaching the next column's labels (a smaller font when needed: in presentation mode
         # at 1024x768 "a=0.09932" ran into them, and the inputs' went off the left edge).
         fits = self._label_fonts(labels, small)
-        for c, k, layer, v, selected in labels:
-            r = self.node_rect(c, k)
-            font, beside, form = fits[c]
-            font = QFont(font)
-            font.setBold(selected)
-            p.setFont(font)
+        drawn = self._fonts[2]  # per column: (font, metrics), bold (the selected node's)
+        box_colour, ink = QColor(255, 255, 255, 215), QColor(20, 20, 20)
+        sel = self.selected
+        width_right = self.width() - 2
+        p.setPen(ink)
+        for c, k, layer, v in labels:
+            _, beside, form = fits[c]
+            bold = sel is not None and sel[0] == layer and int(self.shown[c][k]) == sel[1]
+            font, metrics = drawn[c][bold]
             text = self._label_text(layer, v, form)
-            width = p.fontMetrics().horizontalAdvance(text) + 6
-            height = p.fontMetrics().height() + 2
+            width = metrics.horizontalAdvance(text) + 6
+            height = metrics.height() + 2
+            x, y = self.centres[c][k]
+            s = self.node_size[c]
             if beside:  # an input: left of its node
-                box = QRectF(r.left() - width - 4, r.center().y() - height / 2, width, height)
+                box = QRectF(x - s / 2 - width - 4, y - height / 2, width, height)
             else:
-                box = QRectF(r.right() + 2, r.top() - height, width, height)
-                if box.right() > self.width() - 2:  # the output column: above its node
-                    box.moveRight(self.width() - 2)
-            p.fillRect(box, QColor(255, 255, 255, 215))
-            p.setPen(QColor(20, 20, 20))
+                box = QRectF(x + s / 2 + 2, y - s / 2 - height, width, height)
+                if box.right() > width_right:  # the output column: above its node
+                    box.moveRight(width_right)
+            p.fillRect(box, box_colour)
+            p.setFont(font)
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _label_text(self, layer: int, v: float, form: int) -> str:
-        """A node's label in one of three forms, longest first: "a=0.2519", "a=0.252", and
-        "0.252" (the stage's words say which value the labels are)."""
-        if form == 2:
-            return f"{float(v):.3g}"
+        """A node's label in one of four forms, longest first: "a=0.2519", "a=0.252", "0.252"
+        (the stage's words say which value the labels are), and for values under 0.01 two
+        digits with a short exponent, "-6.0e-4" for "-0.000604" (the δ of the first layers:
+        at 1024x768 in presentation mode "-0.000604" was drawn at 6.7 pt)."""
+        v = float(v)
+        if form == 3 and 0 < abs(v) < 0.01:
+            mantissa, exponent = f"{v:.1e}".split("e")
+            return f"{mantissa}e{int(exponent)}"
+        if form >= 2:
+            return f"{v:.3g}"
         name = self.node_name if layer >= 0 else "x"
         return f"{name}={num(v)}" if form == 0 else f"{name}={float(v):.3g}"
 
@@ -186,8 +244,9 @@ class BackpropCanvas(NetworkCanvas):
         bare, among the δ of the later stages, they read as δ."""
         last = len(self.col_x) - 1
         widest: dict[int, list[str]] = {}
-        for c, _k, layer, v, _sel in labels:
-            forms = [self._label_text(layer, v, f) for f in ((0, 1) if c == 0 else (0, 1, 2))]
+        for c, _k, layer, v in labels:
+            forms = [self._label_text(layer, v, f)
+                     for f in ((0, 1) if c == 0 else (0, 1, 2, 3))]
             if c not in widest:
                 widest[c] = forms
             else:
@@ -222,16 +281,17 @@ class BackpropCanvas(NetworkCanvas):
                 font, whole = fitted(text, room)
                 if whole:
                     return font, True, form
-                if chosen is None or font.pointSizeF() > chosen[0].pointSizeF():
+                if chosen is None or font.pointSizeF() > chosen[0].pointSizeF() + 0.75:
                     chosen = (font, False, form)
             return chosen
 
         out = {}
         for c, texts in widest.items():
             s = self.node_size[c]
-            if c == 0:
+            if c == 0:  # beside their nodes, in the margin kept for them (_sides)
                 font, whole, form = best(texts, self.col_x[0] - s / 2 - 5)
-                if whole:
+                # (fitted in steps of 0.5 pt: one step under the share still counts)
+                if font.pointSizeF() >= BESIDE_AT_LEAST * small.pointSizeF() - 0.5:
                     out[c] = (font, True, form)
                     continue
             if c < last:  # up to where the next column's labels start
@@ -240,7 +300,12 @@ class BackpropCanvas(NetworkCanvas):
                 room = float(self.width())
             font, _, form = best(texts, room)
             out[c] = (font, False, form)
-        self._fonts = (key, out)
+        drawn = {}
+        for c, (font, _, _) in out.items():
+            bold = QFont(font)
+            bold.setBold(True)
+            drawn[c] = ((font, QFontMetricsF(font)), (bold, QFontMetricsF(bold)))
+        self._fonts = (key, out, drawn)
         return out
 
     def _under_titles(self) -> float:
@@ -248,6 +313,30 @@ class BackpropCanvas(NetworkCanvas):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         return QFontMetricsF(small).height() + 6
+
+    def _sides(self) -> tuple[float, float]:
+        # Left: room for the inputs' labels beside their nodes ("x=-0.464", at least
+        # BESIDE_AT_LEAST of the labels' size;
+        # above them, at 1024x768 in presentation mode, they were 6.7 pt and ran into the
+        # first hidden layer's bias squares), but at most 22% of the width. Right: the
+        # output's label goes above its node, so the margin is small (more room between the
+        # columns for their labels).
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85 * BESIDE_AT_LEAST))
+        small.setBold(True)
+        label = QFontMetricsF(small).horizontalAdvance("x=-0.000") + 6
+        cols = max(len(self.shown), 1)
+        w = float(self.width())
+        right = 10.0
+        left = 46.0
+        for _ in range(2):  # the nodes' size depends on the columns' spacing
+            gap = (w - left - right) / cols
+            node = min(gap * 0.42, 52.0)
+            need = label + 5 + node / 2 + 2  # the first column's centre, from the left edge
+            # the first column's centre is left + gap / 2
+            left = max(46.0, min((need - (w - right) / (2 * cols)) / (1 - 1 / (2 * cols)),
+                                 0.22 * w))
+        return left, right
 
     def _geometry(self) -> None:
         super()._geometry()
@@ -275,19 +364,60 @@ class BackpropCanvas(NetworkCanvas):
         return text + "\nclick: its formulas"
 
 
-class OneLineFirst(WrappedLabel):
-    """A wrapped label that asks for its text's width on one line: it wraps only when the row
-    has no room for it (a wrapped label's own size hint is narrower, and the row's other parts
-    took the room first)."""
+class PointCombo(QComboBox):
+    """The list of training points ("#12  x1=0.52, x2=-0.31  class 1"). Narrower than its
+    current item, it shows that item shortened by whole parts -- the class, then the
+    coordinates -- never cut mid-number ("#0  x1=1.63, x2=-" at 1024x768 in presentation
+    mode); it asks for its longest item's width, and at least for the index's."""
+
+    def _forms(self, text: str) -> list[str]:
+        parts = text.split("  ")
+        if len(parts) < 3:
+            return [text]
+        return [text, "  ".join(parts[:-1]), f"{parts[0]}  {parts[-1]}", parts[0]]
+
+    def _frame(self, width: int) -> int:
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
+                                             QSize(width, self.fontMetrics().height()),
+                                             self).width()
+
+    def _longest(self) -> str:
+        n = self.count()
+        if getattr(self, "_longest_of", None) != (n, self.itemText(0) if n else ""):
+            # digits are one width: the longest item is the widest
+            self._longest_text = max((self.itemText(i) for i in range(n)), key=len, default="")
+            self._longest_of = (n, self.itemText(0) if n else "")
+        return self._longest_text
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        doc = QTextDocument()
-        doc.setDefaultFont(self.font())
-        doc.setDocumentMargin(0)
-        doc.setHtml(self.text())
-        m = self.contentsMargins()
-        width = math.ceil(doc.idealWidth()) + m.left() + m.right() + 2
-        return QSize(width, self.heightForWidth(width))
+        hint = super().sizeHint()
+        text = self._longest()
+        return QSize(self._frame(self.fontMetrics().horizontalAdvance(text) + 2), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().minimumSizeHint()
+        index = self._forms(self._longest())[-1] or "#0000"
+        return QSize(self._frame(self.fontMetrics().horizontalAdvance(index) + 2), hint.height())
+
+    def shown_text(self) -> str:
+        """The current item as drawn: whole, or shortened to fit."""
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        room = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                           QStyle.SubControl.SC_ComboBoxEditField, self).width()
+        fm = self.fontMetrics()
+        forms = self._forms(opt.currentText)
+        return next((f for f in forms if fm.horizontalAdvance(f) + 2 <= room), forms[-1])
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        p = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        opt.currentText = self.shown_text()
+        p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        p.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
 
 
 class BackpropView(QWidget):
@@ -310,43 +440,54 @@ class BackpropView(QWidget):
         self._data = None
         self._drawn_result = None
         self._asked = None  # the epoch whose fresh numbers were asked for
+        self._formulas_of = None  # (stage, unit) of the formulas shown
+        self._formulas_html = None
 
         # The title, the check and the stage's name wrap rather than widen the window: in one
         # row with the point's list they asked for ~760 px, and at 1024x768 the window came out
-        # 1,160 px wide (1,201 in presentation mode) with the settings squeezed.
-        self.title = WrappedLabel()
+        # 1,160 px wide (1,201 in presentation mode). Each has room for the longest of the texts
+        # it may show (TextRoom), so the diagram below stays put from stage to stage, and the
+        # texts that change with every frame (the epoch, the check's difference) lay nothing out.
+        self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.points = QComboBox()
+        self.title_room = TextRoom(self.title)
+        self.points = PointCombo()
         self.points.setToolTip("The training point to follow (or click one on the plot).")
-        # Room for "#12  x1=…"; wider when there is room (the list itself is as wide as it needs).
-        self.points.setMinimumContentsLength(12)
-        self.points.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.points.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.points.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.back = QPushButton("◀ Back")
         self.next = QPushButton("Next ▶")
         self.back.setToolTip("The previous stage.")
         self.next.setToolTip("The next stage: forward, loss, δ, ∂L/∂w, batch gradient, update.")
-        self.stage_label = OneLineFirst()
+        self.stage_label = QLabel()
+        self.stage_label.setTextFormat(Qt.TextFormat.RichText)
         self.stage_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.check = OneLineFirst()
+        self.stage_room = TextRoom(self.stage_label, one_line=True)
+        self.stage_room.expect(self._stage_text(k) for k in range(len(STAGES)))
+        self.check = QLabel()
         self.check.setTextFormat(Qt.TextFormat.RichText)
         self.check.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.check_room = TextRoom(self.check, one_line=True)
+        self._expect_checks()
         self.check.setToolTip("The largest difference of the numbers built by hand here "
                               "(numpy, float64) from jax.grad's (float32) -- the point's "
                               "gradient, the batch gradient -- and of the update from optax's. "
                               "While the run plays, what the stage shows is checked: the "
                               "point's gradient, with the batch and the update on their "
                               "stages; paused, all of them.")
-        head = QHBoxLayout()
-        head.addWidget(LabelRoom(self.title), 1)  # new texts per trace: no new layout
-        head.addWidget(LabelRoom(self.check))
+        # The title and the check side by side where both fit on one line, else one above the
+        # other (in presentation mode at 1024x768 side by side they took three lines).
+        self.head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.head.addWidget(self.title_room, 1)
+        self.head.addWidget(self.check_room)
+        self.title_room.changed.connect(self._arrange_head)
+        self.check_room.changed.connect(self._arrange_head)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Point:"))
         bar.addWidget(self.points, 1)
         bar.addSpacing(12)
         bar.addWidget(self.back)
-        bar.addWidget(self.stage_label)
+        bar.addWidget(self.stage_room)
         bar.addWidget(self.next)
 
         self.plot = DecisionPlot(colour_bar=False)
@@ -359,6 +500,9 @@ class BackpropView(QWidget):
         self.pull_points = pg.ScatterPlotItem(pxMode=True)
         self.pull_points.setZValue(12)
         self.plot.getPlotItem().addItem(self.pull_points)
+        for item in (self.marker, self.pull_points):
+            # drawn again only when they change, not with each frame's picture under them
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.pull_box = QCheckBox("Size points by their pull")
         self.pull_box.setToolTip("Draw every training point as large as its own gradient "
                                  "||∂Lₙ/∂θ|| (per-example gradients, vmap of grad): the points "
@@ -393,7 +537,7 @@ class BackpropView(QWidget):
         split.setSizes([460, 540])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(head)
+        lay.addLayout(self.head)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
 
@@ -407,7 +551,7 @@ class BackpropView(QWidget):
         self._show_stage()
         # The check's and the formulas' words carry the theme's colours: written again at a
         # change of look (the light theme's dark green stayed on the dark ground).
-        colors.follow(self, self._show_stage)
+        colors.follow(self, self._restyle)
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -436,6 +580,27 @@ class BackpropView(QWidget):
         self.points.setCurrentIndex(sel if sel < MAX_LISTED else -1)
         self.pull_points.setData([], [])
         self._place_marker()
+
+    def _arrange_head(self) -> None:
+        m = self.layout().contentsMargins() if self.layout() is not None else None
+        room = self.width() - (m.left() + m.right() if m is not None else 0)
+        need = self.title_room.one_line_width() + self.head.spacing() + \
+            self.check_room.one_line_width()
+        side = need <= room
+        way = QBoxLayout.Direction.LeftToRight if side else QBoxLayout.Direction.TopToBottom
+        if self.head.direction() != way:
+            self.head.setDirection(way)
+            self.check.setAlignment((Qt.AlignmentFlag.AlignRight if side else
+                                     Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignTop)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._arrange_head()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._arrange_head()
 
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
@@ -564,17 +729,34 @@ class BackpropView(QWidget):
         self.pull_note.setText(f"Size: ||∂Lₙ/∂θ|| of each point{sample}, largest "
                                f"{top:.3g}; hardest now: " + ", ".join(f"#{i}" for i in hardest))
 
+    @staticmethod
+    def _stage_text(k: int) -> str:
+        return f"<b>{k + 1} / {len(STAGES)}</b><br>{STAGE_TITLES[STAGES[k]]}"
+
+    def _expect_checks(self) -> None:
+        """The check line's room: for every stage's words, passed or failed, from the start
+        (the tab opened while training showed it as a 6 px column for a moment). A rarer line
+        (another stage's failure, a diverged run) gets more room while it shows."""
+        ok, bad = colors.hex_of(colors.ok()), colors.hex_of(colors.error())
+        self.check_room.expect([check_text(w, 1e-9, good, ok if good else bad, False)
+                                for _, w in CHECKED_AGAINST.values() for good in (True, False)]
+                               + [NEXT_FRAME])
+
+    def _restyle(self) -> None:
+        self._expect_checks()
+        self._show_stage()
+
     def _show_stage(self) -> None:
         name = STAGES[self.stage]
         self.back.setEnabled(self.stage > 0)
         self.next.setEnabled(self.stage < len(STAGES) - 1)
-        self.stage_label.setText(f"<b>{self.stage + 1} / {len(STAGES)}</b> · {STAGE_TITLES[name]}")
+        self.stage_room.set_text(self._stage_text(self.stage))
         r = self.result
         if r is None or self.snapshot is None:
-            self.title.setText("<b>Backpropagation, step by step</b> — pick a training point; "
-                               "its numbers come with the next frame.")
-            self.formulas.setHtml("")
-            self.check.setText("")
+            self.title_room.set_text("<b>Backpropagation, step by step</b> — pick a training "
+                                     "point; its numbers come with the next frame.")
+            self._set_formulas("")
+            self.check_room.set_text("")
             return
         tr, spec = r.trace, self.snapshot.spec
         step = tr.step
@@ -587,37 +769,50 @@ class BackpropView(QWidget):
                 where = (f" · in batch {step.batch_index + 1} of {step.n_batches} of epoch "
                          f"{step.epoch + 1} ({tr.batch_size} points); the weights are the run's "
                          "at that step")
-        self.title.setText(f"<b>Backpropagation, step by step</b> — training point "
-                           f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")
+        self.title_room.set_text(f"<b>Backpropagation, step by step</b> — training point "
+                                 f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")
         c = tr.check
         if not np.isfinite(c.worst):
-            self.check.setText(f"<span style='color:{colors.hex_of(colors.error())}'>the weights "
-                               "or the loss are not finite (a diverged run): nothing to check</span>")
+            self.check_room.set_text(f"<span style='color:{colors.hex_of(colors.error())}'>"
+                                     f"{DIVERGED}</span>")
             self._draw_stage(name, tr, spec)
             return
         field, words = CHECKED_AGAINST[name]
         diff = getattr(c, field)
         if not tr.shows(name):  # Next / Back while playing: checked with the next frame
-            self.check.setText("checked with the next frame")
+            self.check_room.set_text(NEXT_FRAME)
         elif diff is None:
-            self.check.setText("the batch gradient is jax's alone (too big to build by hand)")
+            self.check_room.set_text(JAX_ALONE)
         else:
             ok = diff <= backprop.MATCH_TOLERANCE * c.scale
             colour = colors.hex_of(colors.ok() if ok else colors.error())
-            other = " · another stage's check fails" if ok and not c.ok else ""
-            self.check.setText(f"<span style='color:{colour}'>{'✓' if ok else '✗'} {words} "
-                               f"to {diff:.1e}</span>{other}")
+            self.check_room.set_text(check_text(words, diff, ok, colour, not c.ok))
         self._draw_stage(name, tr, spec)
 
     def _draw_stage(self, name: str, tr, spec) -> None:
         """The diagram and the formulas of stage ``name``."""
         if not tr.shows(name):  # Next / Back while playing: the worker computes them now
             self._draw_canvas("forward", tr, spec)
-            self.formulas.setHtml(f"<h3>{STAGE_TITLES[name]}</h3><p>The numbers of this stage "
+            self._set_formulas(f"<h3>{STAGE_TITLES[name]}</h3><p>The numbers of this stage "
                                   "come with the next frame.</p>")
             return
         self._draw_canvas(name, tr, spec)
-        self.formulas.setHtml(self._formulas(name, tr, spec))
+        self._set_formulas(self._formulas(name, tr, spec))
+
+    def _set_formulas(self, html: str) -> None:
+        """The formulas' new text; the same text is not laid out again, and new numbers of the
+        same stage and unit keep the place the user scrolled to (setHtml goes back to the top:
+        while the run played, the panel jumped up with every frame)."""
+        if html == self._formulas_html:
+            return
+        same = (self.stage, self.unit) == self._formulas_of
+        bar = self.formulas.verticalScrollBar()
+        at = bar.value()
+        self.formulas.setHtml(html)
+        self._formulas_html = html
+        self._formulas_of = (self.stage, self.unit)
+        if same:
+            bar.setValue(at)
 
     def _draw_canvas(self, name: str, tr, spec) -> None:
         layers = tr.layers
@@ -817,8 +1012,8 @@ class BackpropView(QWidget):
         body += (f"<p>The weight goes from {num(w[i])} to <b>{num(w[i] + di)}</b>.</p>")
         hand = u.hand[layer][0][i, unit]
         grey = colors.hex_of(colors.note())
-        body += (f"<p style='color:{grey}'>By hand {num(hand)}, optax {num(di)} "
-                 f"(difference {abs(hand - di):.1e}).</p>")
+        differ = "the same" if hand == di else f"difference {abs(hand - di):.1e}"
+        body += f"<p style='color:{grey}'>By hand {num(hand)}, optax {num(di)} ({differ}).</p>"
         return head + body
 
 

@@ -319,6 +319,142 @@ class LabelRoom(QWidget):
             self._asked = tuple(asked)
 
 
+_SAME_DIGITS = str.maketrans("123456789", "000000000")
+
+
+class TextRoom(QWidget):
+    """Room for a word-wrapped label as large as the largest of the texts it may show, not the
+    one it shows now: a new text neither lays the window out again nor moves what is below it
+    (the Backprop tab's header and stage name wrapped differently from stage to stage, so the
+    diagram under them jumped as the user pressed Next).
+
+    ``expect(texts)`` names the texts to make room for; the label's own text counts too (a
+    rarer one that needs more room gets it at once, and gives it back when it goes). Texts that differ
+    only in their digits count as one (digits are one width: tabular figures), so a number
+    that changes with every frame costs one measure. The label is held at the room's size: its
+    ``setText`` asks no layout (Qt passes a fixed-size widget's geometry change to no one).
+    ``one_line``: the room asks for the widest text's width on one line (it wraps only where the
+    row has not that much room). Put ``TextRoom(label)`` in the layout instead of the label."""
+
+    changed = Signal()  # the room it asks for changed
+
+    def __init__(self, label: QLabel, one_line: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        self.one_line = one_line
+        label.setParent(self)
+        label.setWordWrap(True)
+        label.move(0, 0)
+        self._texts: tuple[str, ...] = ()
+        self._sizes: dict = {}  # (shape, width or None, font) -> height / (width, least width)
+        self._asked = None
+        self._ruler = QLabel()
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        label.installEventFilter(self)
+
+    def expect(self, texts) -> None:
+        """Make room for each of ``texts`` (and the label's own)."""
+        texts = tuple(dict.fromkeys(t.translate(_SAME_DIGITS) for t in texts))
+        if texts != self._texts:
+            self._texts = texts
+            self._changed()
+
+    def _all(self) -> tuple[str, ...]:
+        own = self.label.text().translate(_SAME_DIGITS)
+        return self._texts if own in self._texts or not own else self._texts + (own,)
+
+    def _measure(self, text: str, width: int | None):
+        key = (text, width, self.label.font().key(), self.label.textFormat())
+        found = self._sizes.get(key)
+        if found is None:
+            r = self._ruler
+            r.setFont(self.label.font())
+            r.setTextFormat(self.label.textFormat())
+            r.setContentsMargins(self.label.contentsMargins())
+            r.setText(text)
+            if width is None:
+                r.setWordWrap(False)
+                one = r.sizeHint().width()
+                r.setWordWrap(True)
+                found = (one, r.minimumSizeHint().width())
+            else:
+                r.setWordWrap(True)
+                found = r.heightForWidth(width)
+            if len(self._sizes) > 512:
+                self._sizes.clear()
+            self._sizes[key] = found
+        return found
+
+    def one_line_width(self) -> int:
+        """The widest of its texts on one line."""
+        return max((self._measure(t, None)[0] for t in self._all()), default=0)
+
+    def _widths(self) -> tuple[int, int]:
+        texts = self._all()
+        if not texts:
+            return 0, 0
+        sizes = [self._measure(t, None) for t in texts]
+        one = max(w for w, _ in sizes)
+        least = max(m for _, m in sizes)
+        return (one if self.one_line else min(one, max(least, 120))), least
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        width = self._widths()[0]
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        # The height at the width it has (a window's least height is its layout's least
+        # size, which asks no height for a width: at its least width a long text would ask
+        # for a dozen lines, and the window grew ~200 px taller than the screen).
+        least = self._widths()[1]
+        return QSize(least, self.heightForWidth(max(self.width(), least)))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
+        return max((self._measure(t, width) for t in self._all()), default=0)
+
+    def _changed(self) -> None:
+        needs = (self.sizeHint(), self._widths()[1], self.heightForWidth(self.width()))
+        if needs != self._asked:
+            self._asked = needs
+            self.updateGeometry()
+            self.changed.emit()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        t = event.type()
+        if obj is self.label and t in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._changed()
+        return False
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._changed()
+
+    def set_text(self, text: str) -> None:
+        """The label's new text (more room asked for only if it needs more)."""
+        if text == self.label.text():
+            return
+        old = self.label.text().translate(_SAME_DIGITS)
+        self.label.setText(text)
+        if text.translate(_SAME_DIGITS) != old:
+            self._changed()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self.label.setFixedSize(self.size())
+        if self._asked is not None:
+            self._asked = self._asked[:2] + (self.heightForWidth(self.width()),)
+
+
 def keep_axis_title_inside(plot_item) -> None:
     """Room under ``plot_item`` for its bottom axis' title: pyqtgraph draws it 5 px below the
     axis (AxisItem.resizeEvent's "nudge"), over what lies under the plot (the loss plot's

@@ -7,8 +7,9 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtGui import Qt as QtGuiQt  # mightBeRichText lives in QtGui (qtpy used to copy it to QtCore.Qt)
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QComboBox,
-                               QLabel, QTabBar, QWidget)
+                               QLabel, QStyle, QStyleOptionComboBox, QTabBar, QWidget)
 
 SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 
@@ -202,10 +203,59 @@ def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbo
     assert min(sizes.values()) > 6.0, sizes
     # the short labels are the values: each parses back to its node's value; the inputs keep
     # their "x=" (bare, among the δ of the next stages, they read as δ)
-    for c, k, layer, v, _ in seen["labels"]:
+    for c, k, layer, v in seen["labels"]:
         text = canvas._label_text(layer, v, seen["fonts"][c][2])
         assert float(text.split("=")[-1]) == pytest.approx(v, rel=5e-3, abs=1e-3)
         assert text.startswith("x=") or c > 0, text
+
+
+def test_the_backprop_diagram_stays_put_from_stage_to_stage_on_a_projector(
+        main_window, qtbot, wait_run):
+    """In presentation mode at 1024x768 the header and the stage's name wrapped differently
+    from stage to stage, so the diagram jumped up and down as Next was pressed (reviewer); the
+    point list cut its point mid-number ("#0  x1=1.63, x2=-"); the inputs' labels were 6.7 pt,
+    above their nodes among the first hidden layer's bias squares."""
+    from nnviz.core.backprop import STAGES
+    view = _on_a_projector(main_window, qtbot, wait_run, "backprop")
+    main_window.pause()
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
+    canvas = view.canvas
+    tops, heads = set(), set()
+    for k in range(len(STAGES)):
+        view.go(k)
+        qtbot.waitUntil(lambda: "next frame" not in view.check.text(), timeout=30_000)
+        QApplication.processEvents()
+        tops.add(canvas.mapTo(main_window, QPoint(0, 0)).y())
+        heads.add((view.title_room.height(), view.check_room.height(), view.stage_room.height()))
+        canvas._picture = None
+        canvas.repaint()
+        fits = canvas._fonts[1]
+        # every column's labels at 8 pt or more (the δ of the first layers were 6-7 pt)
+        assert min(f.pointSizeF() for f, _, _ in fits.values()) >= 8.0, (STAGES[k], fits)
+        # the inputs' labels beside their nodes, clear of the first hidden layer's biases
+        font, beside, form = fits[0]
+        assert beside and font.pointSizeF() >= 10.0, font.pointSizeF()
+        metrics = QFontMetricsF(font)
+        first_bias = min(canvas.bias_rect(1, j).left() for j in range(len(canvas.shown[1])))
+        for i, v in enumerate(canvas.node_values[0]):
+            text = canvas._label_text(-1, v, form)
+            node = canvas.node_rect(0, i)
+            assert node.left() - metrics.horizontalAdvance(text) - 10 >= 0, text
+            assert node.right() < first_bias
+    assert len(tops) == 1, tops
+    assert len(heads) == 1, heads
+    # the point list: its point whole, or shortened by whole parts, and the text fits
+    shown = view.points.shown_text()
+    full = view.points.currentText()
+    parts = full.split("  ")
+    assert shown in (full, "  ".join(parts[:2]), f"{parts[0]}  {parts[-1]}"), shown
+    opt = QStyleOptionComboBox()
+    view.points.initStyleOption(opt)
+    field = view.points.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                               QStyle.SubControl.SC_ComboBoxEditField,
+                                               view.points)
+    assert view.points.fontMetrics().horizontalAdvance(shown) <= field.width()
+    assert layout_problems(main_window) == []
 
 
 def test_every_view_leaves_the_window_narrow_enough_for_a_projector(main_window, qtbot):

@@ -204,3 +204,28 @@ def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     np.testing.assert_allclose(w.last_snapshot.params[0][0], replay().moons_initial_weights[0],
                                rtol=1e-6)
     assert not lessons.pages["activations"].try_button.isVisibleTo(lessons)
+
+
+def test_the_main_plot_behind_another_tab_is_drawn_when_it_shows(main_window, qtbot):
+    # The main tab's plot, hidden behind another tab, took a new picture with every frame
+    # (~0.5-1 ms of each frame of every other tab); it now draws the latest one when shown,
+    # and an export of it while hidden draws it first.
+    w = main_window
+    w.step(20)
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.epoch == 20,
+                    timeout=TIMEOUT)
+    w.show_view("network")
+    qtbot.waitUntil(lambda: not w.boundary.isVisible(), timeout=TIMEOUT)
+    shown = w.boundary.heat.image.copy()
+    w.step(200)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 220, timeout=TIMEOUT)
+    assert np.array_equal(w.boundary.heat.image, shown)  # not drawn while hidden
+    latest = np.asarray(w.last_snapshot.grid.values, np.float32)
+    assert not np.allclose(latest, shown)
+    w.show_view("main")
+    qtbot.waitUntil(lambda: w.boundary.isVisible(), timeout=TIMEOUT)
+    np.testing.assert_allclose(w.boundary.heat.image, latest)  # the last frame's picture
+    w.show_view("network")
+    w.step(50)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 270, timeout=TIMEOUT)
+    np.testing.assert_allclose(w.boundary.image_data(), w.last_snapshot.grid.values)

@@ -133,6 +133,7 @@ class ExportMixin:
     def _plot_target(self, which: str) -> QWidget | pg.PlotItem:
         w = self.window
         if which == "plot":
+            w.boundary.draw_pending()  # the plot may be in a tab not shown
             return w.boundary
         if which == "loss":
             return w.loss_plot
