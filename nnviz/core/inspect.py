@@ -220,36 +220,41 @@ def _layered_objective(spec: NetworkSpec, key: TrainConfig):
 
 @compiled.per_problem()
 def _flow_fn(spec: NetworkSpec, key: TrainConfig, n: int):
-    """``_stats_fn``'s numbers as ``_flat_flow``, on the first ``n`` training points."""
+    """The gradient probe's numbers as ``_flat_flow``: the gradient on every training point
+    given, the activations of the first ``n`` (the histograms' sample)."""
     grad = jax.grad(_layered_objective(spec, key), has_aux=True)
 
     def f(params, X, T, rates):
-        g, acts = grad(params, X[:n], T[:n], rates)
-        return _flat_flow(params, g, acts)
+        g, acts = grad(params, X, T, rates)
+        return _flat_flow(params, g, [a[:n] for a in acts])
     return jax.jit(f)
 
 
 @compiled.per_problem()
 def _padded_flow_fn(spec: NetworkSpec, key: TrainConfig):
-    """``_padded_stats_fn``'s numbers as ``_flat_flow`` (every padded row's activations)."""
+    """``_flow_fn`` on padded points (``Trainer.grad_data``): the gradient is the mean over
+    the real points, the activations are the first MAX_STAT_POINTS rows' (the caller keeps
+    the real ones)."""
     grad = jax.grad(_layered_objective(spec, key), has_aux=True)
 
     def f(params, X, T, mask, count, rates):
         g, acts = grad(params, X, T, rates, mask, count)
-        return _flat_flow(params, g, acts)
+        return _flat_flow(params, g, [a[:MAX_STAT_POINTS] for a in acts])
     return jax.jit(f)
 
 
 def _flow_stats(trainer, max_points: int = MAX_STAT_POINTS):
     """(||dL/dW|| per layer, weights, activations) of ``trainer`` as numpy, in one transfer:
-    the gradient probe's numbers (its own gradients are needed only as their norms)."""
+    the gradient probe's numbers (its own gradients are needed only as their norms). The
+    gradient is the whole training set's (what gradient descent follows); the activations,
+    only histogrammed, are the first ``max_points``' (the eye cannot tell more apart)."""
     cfg, spec = trainer.config, trainer.spec
-    padded = getattr(trainer, "stat_data", None)
-    if padded is not None and max_points == MAX_STAT_POINTS:
+    full = getattr(trainer, "grad_data", None)
+    if full is not None and max_points == MAX_STAT_POINTS:
         f = _padded_flow_fn(spec, compile_key(cfg))
-        flat = np.asarray(f(trainer.params, padded.X, padded.T, padded.mask, padded.count,
+        flat = np.asarray(f(trainer.params, full.X, full.T, full.mask, full.count,
                             penalty_rates(cfg)))
-        rows, n = len(padded.X), int(padded.count)
+        rows, n = min(MAX_STAT_POINTS, len(full.X)), min(MAX_STAT_POINTS, int(full.count))
     else:
         n = rows = min(max_points, len(trainer.data.train_index))
         f = _flow_fn(spec, compile_key(cfg), n)
@@ -576,14 +581,14 @@ class GradientFlow:
     activation_hists: tuple[Histogram, ...]
     dead_fraction: tuple[float | None, ...]  # per hidden layer: dead ReLU units (None: no ReLU)
     exact_ratio: bool  # True for plain gd: lr ||g|| / ||W||; else measured between snapshots
-    # The training points this frame's gradient and activations were measured on (the first
-    # MAX_STAT_POINTS at most, as the history's rows: gradient_row), of the run's training points.
+    # The training points this frame's activations were measured on (the first MAX_STAT_POINTS
+    # at most), of the run's training points; the gradients are every training point's.
     points: int = 0
     train_points: int = 0
 
     @property
     def sampled(self) -> bool:
-        """True when the numbers are a sample's: fewer points than the run trains on."""
+        """True when the activations are a sample's: fewer points than the run trains on."""
         return 0 < self.points < self.train_points
 
 
@@ -643,19 +648,19 @@ def _padded_norms_fn(spec: NetworkSpec, key: TrainConfig):
     return jax.jit(f)
 
 
-def gradient_row(model, previous=None,
-                 max_points: int = MAX_STAT_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt). The ratio is
-    lr ||g|| / ||W|| for plain gradient descent, else measured against ``previous`` =
-    (epoch, params) of an earlier state: ||W - W_prev|| / ||W|| per epoch between them."""
+def gradient_row(model, previous=None) -> tuple[np.ndarray, np.ndarray]:
+    """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt), the gradient
+    on every training point. The ratio is lr ||g|| / ||W|| for plain gradient descent, else
+    measured against ``previous`` = (epoch, params) of an earlier state: ||W - W_prev|| / ||W||
+    per epoch between them."""
     cfg = model.config
-    padded = getattr(model, "stat_data", None)
-    if padded is not None and max_points == MAX_STAT_POINTS:
-        # The same first points, padded (a window's run: an edited point compiles nothing).
+    full = getattr(model, "grad_data", None)
+    if full is not None:
+        # Padded (a window's run: an edited point compiles nothing).
         f = _padded_norms_fn(model.spec, compile_key(cfg))
-        out = f(model.params, padded.X, padded.T, padded.mask, padded.count, penalty_rates(cfg))
+        out = f(model.params, full.X, full.T, full.mask, full.count, penalty_rates(cfg))
     else:
-        n = min(max_points, len(model.data.train_index))
+        n = len(model.data.train_index)
         f = _norms_fn(model.spec, compile_key(cfg), n)
         out = f(model.params, model.X_train, model.T_train, penalty_rates(cfg))
     norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
