@@ -13,6 +13,7 @@ the medians (CPU ms a frame) and the load: on a busy machine, the pair is the fi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -28,6 +29,16 @@ MODULES = {"gradients": ("gradient_view", "GradientView"),
            "hidden-space": ("hidden_space", "HiddenSpaceView")}
 
 
+def _load(tree: str, package: str, name: str):
+    """``nnviz/<package>/<name>.py`` of ``tree``, as the module nnviz.<package>.<name>_base."""
+    spec = importlib.util.spec_from_file_location(
+        f"nnviz.{package}.{name}_base", os.path.join(tree, "nnviz", package, f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--views", choices=tuple(MODULES), default="gradients")
@@ -37,35 +48,41 @@ def main() -> int:
     args = p.parse_args()
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps({"points": args.points})
     import gui  # bench/gui.py: the same problem
+    import jax
 
     from nnviz.core import inspect
     from nnviz.core.loop import NewProblem, TrainLoop
     loop = TrainLoop()
     loop._handle(NewProblem(1, gui.the_problem()))
     loop.playing = True
-    loop.probes = {args.views: inspect.GradientProbe() if args.views == "gradients"
-                   else inspect.HiddenSpaceProbe()}
-    snaps = []
-    for _ in range(40):
+    base_inspect = _load(args.base, "core", "inspect")
+    kind = "GradientProbe" if args.views == "gradients" else "HiddenSpaceProbe"
+    probes = {"base": getattr(base_inspect, kind)(), "this": getattr(inspect, kind)()}
+    snaps, probe_spent = {k: [] for k in probes}, {k: [] for k in probes}
+    for i in range(43):
         loop._run_epochs(20)
-        snaps.append(loop.make_snapshot())
+        jax.block_until_ready(loop.trainer.state)  # the epochs done: the probes' own cost
+        model = loop.model_shown()
+        snap = loop.make_snapshot()
+        for key in (("base", "this") if i % 2 == 0 else ("this", "base")):
+            c = time.process_time()
+            flow = probes[key](model, loop.grid_points)
+            if i >= 3:  # the first calls compile
+                probe_spent[key].append(time.process_time() - c)
+            snaps[key].append(dataclasses.replace(snap, extras={args.views: flow}))
 
     from PySide6.QtWidgets import QApplication
     app = QApplication(sys.argv[:1])
     name, cls = MODULES[args.views]
     mine = importlib.import_module(f"nnviz.gui.{name}")
-    spec = importlib.util.spec_from_file_location(
-        f"nnviz.gui.{name}_base", os.path.join(args.base, "nnviz", "gui", f"{name}.py"))
-    base = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = base
-    spec.loader.exec_module(base)
+    base = _load(args.base, "gui", name)
     views = {}
     for key, module in (("base", base), ("this", mine)):
         v = getattr(module, cls)()
         v.extras_key = args.views
         v.resize(750, 760)
         v.show()
-        for s in snaps[:3]:  # layouts, fonts
+        for s in snaps[key][:3]:  # layouts, fonts
             v.update_snapshot(s)
             app.processEvents()
         v.hide()
@@ -76,7 +93,7 @@ def main() -> int:
         for key, v in (list(views.items()) if b % 2 == 0 else list(views.items())[::-1]):
             v.show()
             app.processEvents()
-            for s in snaps[(b * 5) % 30:(b * 5) % 30 + 10]:
+            for s in snaps[key][3:][(b * 5) % 30:(b * 5) % 30 + 10]:
                 v._drawn = None  # new numbers, as every frame of a playing run
                 c = time.process_time()
                 v.update_snapshot(s)
@@ -87,6 +104,8 @@ def main() -> int:
     print(json.dumps({"view": args.views, "points": args.points,
                       **{f"{k}_cpu_ms_per_frame": 1000 * statistics.median(x)
                          for k, x in spent.items()},
+                      **{f"{k}_probe_cpu_ms": 1000 * statistics.median(x)
+                         for k, x in probe_spent.items()},
                       "load": open("/proc/loadavg").read().split()[:3]}, indent=1))
     os._exit(0)
 

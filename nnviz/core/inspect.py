@@ -26,11 +26,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import compiled, losses
+from .activations import ACTIVATIONS
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import (STAT_POINTS, TrainConfig, compile_key, forward_layers_fast, pad_rows,
-                       penalty, penalty_rates)
+from .training import (STAT_POINTS, TrainConfig, _output_layer, compile_key, forward_layers_fast,
+                       pad_rows, penalty, penalty_rates)
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
 MAX_STAT_POINTS = STAT_POINTS  # the gradient statistics use at most this many training points
@@ -196,41 +197,64 @@ def _flat_flow(params, grads, acts):
                            + [w.ravel() for w, _ in params] + [a.ravel() for a in acts])
 
 
+def _layered_objective(spec: NetworkSpec, key: TrainConfig):
+    """``_grad_fn``'s objective (the data loss and the penalties) with every layer's activations
+    beside it, for ``jax.grad(..., has_aux=True)``: one forward pass gives the gradient and the
+    histograms' activations. A second pass for them (``forward_layers_fast``) cost the probe
+    5-16% of its time at 4,096 points (bench/view_ab.py --points 100000). The loss is
+    ``losses.data_loss`` of the output layer on the last hidden layer's activations, as
+    training's ``_train_loss`` takes it; the layers are ``network.forward_layers``'s."""
+    out_layer = _output_layer(spec)
+
+    def objective(params, X, T, rates, mask=None, count=None):
+        *hidden, (w, b) = params
+        x, acts = expand_features(spec.features, X), []
+        for (wh, bh), name in zip(hidden, spec.activations):
+            x = ACTIVATIONS[name](x @ wh + bh)
+            acts.append(x)
+        acts.append(ACTIVATIONS[spec.output_activation](x @ w + b))
+        loss = losses.data_loss(out_layer, key.loss, ((w, b),), x, T, mask, count)
+        return loss + penalty(params, key, rates), acts
+    return objective
+
+
 @compiled.per_problem()
 def _flow_fn(spec: NetworkSpec, key: TrainConfig, n: int):
-    """``_stats_fn``'s numbers as ``_flat_flow``, on the first ``n`` training points."""
-    grad = _grad_fn(spec, key)
+    """The gradient probe's numbers as ``_flat_flow``: the gradient on every training point
+    given, the activations of the first ``n`` (the histograms' sample)."""
+    grad = jax.grad(_layered_objective(spec, key), has_aux=True)
 
     def f(params, X, T, rates):
-        X, T = X[:n], T[:n]
-        return _flat_flow(params, grad(params, X, T, rates), forward_layers_fast(spec, params, X))
+        g, acts = grad(params, X, T, rates)
+        return _flat_flow(params, g, [a[:n] for a in acts])
     return jax.jit(f)
 
 
 @compiled.per_problem()
 def _padded_flow_fn(spec: NetworkSpec, key: TrainConfig):
-    """``_padded_stats_fn``'s numbers as ``_flat_flow`` (every padded row's activations)."""
-    def objective(params, X, T, mask, count, rates):
-        return (losses.data_loss(spec, key.loss, params, X, T, mask, count)
-                + penalty(params, key, rates))
-    grad = jax.grad(objective)
+    """``_flow_fn`` on padded points (``Trainer.grad_data``): the gradient is the mean over
+    the real points, the activations are the first MAX_STAT_POINTS rows' (the caller keeps
+    the real ones)."""
+    grad = jax.grad(_layered_objective(spec, key), has_aux=True)
 
     def f(params, X, T, mask, count, rates):
-        return _flat_flow(params, grad(params, X, T, mask, count, rates),
-                          forward_layers_fast(spec, params, X))
+        g, acts = grad(params, X, T, rates, mask, count)
+        return _flat_flow(params, g, [a[:MAX_STAT_POINTS] for a in acts])
     return jax.jit(f)
 
 
 def _flow_stats(trainer, max_points: int = MAX_STAT_POINTS):
     """(||dL/dW|| per layer, weights, activations) of ``trainer`` as numpy, in one transfer:
-    the gradient probe's numbers (its own gradients are needed only as their norms)."""
+    the gradient probe's numbers (its own gradients are needed only as their norms). The
+    gradient is the whole training set's (what gradient descent follows); the activations,
+    only histogrammed, are the first ``max_points``' (the eye cannot tell more apart)."""
     cfg, spec = trainer.config, trainer.spec
-    padded = getattr(trainer, "stat_data", None)
-    if padded is not None and max_points == MAX_STAT_POINTS:
+    full = getattr(trainer, "grad_data", None)
+    if full is not None and max_points == MAX_STAT_POINTS:
         f = _padded_flow_fn(spec, compile_key(cfg))
-        flat = np.asarray(f(trainer.params, padded.X, padded.T, padded.mask, padded.count,
+        flat = np.asarray(f(trainer.params, full.X, full.T, full.mask, full.count,
                             penalty_rates(cfg)))
-        rows, n = len(padded.X), int(padded.count)
+        rows, n = min(MAX_STAT_POINTS, len(full.X)), min(MAX_STAT_POINTS, int(full.count))
     else:
         n = rows = min(max_points, len(trainer.data.train_index))
         f = _flow_fn(spec, compile_key(cfg), n)
@@ -274,9 +298,16 @@ class Throttled:
     """Runs ``probe`` at most a ``budget`` fraction of the worker's time while training runs.
 
     A wide network's probe can cost more than the epochs between two frames; then the previous
-    result is handed out again until the probe's own cost has been amortised. A frame that does
+    result is handed out again until the probe's own cost has been earned back. A frame that does
     not come hard on the heels of the previous one (a Step) or whose epoch has not moved (a pause,
     a hand-edited weight, a changed view setting) is always computed afresh.
+
+    The budget is kept as a balance: every call earns ``budget`` times the time since the last
+    one, a computation spends its cost, and what is left over carries on to the next frames
+    (banked up to two computations' worth). Waiting ``cost / budget`` after each computation
+    instead threw the rest of the wait away: a probe costing a little more than the budget's
+    share of one frame ran on every other frame, half its budget unused (the gradient probe at
+    100,000 points: 2.7 ms at 5% with snapshots ~50 ms apart, new numbers 12 times a second).
     """
 
     def __init__(self, probe, budget: float = 0.15) -> None:
@@ -284,9 +315,10 @@ class Throttled:
         self._owner = None
         self._epoch = None
         self._result = None
-        self._next = 0.0
         self._last_call = 0.0
         self._cost = 0.0  # of the last computation (0: none yet)
+        self._estimate = 0.0  # what a computation costs: the smaller of the last two costs
+        self._credit = 0.0  # seconds of probe time the budget has earned and not yet spent
 
     gap_s = 0.05  # without word from the worker: a playing run's frames come faster than this
     def __call__(self, trainer, grid_points):
@@ -301,7 +333,9 @@ class Throttled:
         playing = getattr(trainer, "playing", None)
         if playing is None:
             playing = now - self._last_call <= self.gap_s
-        fresh = (self._owner != owner or self._epoch == epoch or now >= self._next
+        self._credit = min(self._credit + (now - self._last_call) * self.budget,
+                           2 * self._estimate)
+        fresh = (self._owner != owner or self._epoch == epoch or self._credit >= self._estimate
                  or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
@@ -309,9 +343,9 @@ class Throttled:
             # The smaller of the last two costs: a call that compiled (a tab's first, a new
             # problem's) costs a second or more; amortised at a 1.5% budget it kept a tab first
             # opened while a run played on its first numbers for over a minute.
-            cost, self._cost = min(self._cost, time.perf_counter() - now), \
+            self._estimate, self._cost = min(self._cost, time.perf_counter() - now), \
                 time.perf_counter() - now
-            self._next = now + cost / self.budget
+            self._credit = max(self._credit - self._estimate, 0.0)
         return self._result
 
 
@@ -547,6 +581,15 @@ class GradientFlow:
     activation_hists: tuple[Histogram, ...]
     dead_fraction: tuple[float | None, ...]  # per hidden layer: dead ReLU units (None: no ReLU)
     exact_ratio: bool  # True for plain gd: lr ||g|| / ||W||; else measured between snapshots
+    # The training points this frame's activations were measured on (the first MAX_STAT_POINTS
+    # at most), of the run's training points; the gradients are every training point's.
+    points: int = 0
+    train_points: int = 0
+
+    @property
+    def sampled(self) -> bool:
+        """True when the activations are a sample's: fewer points than the run trains on."""
+        return 0 < self.points < self.train_points
 
 
 def histogram(values: np.ndarray, bins: int | None = None, symmetric: bool = False,
@@ -605,19 +648,19 @@ def _padded_norms_fn(spec: NetworkSpec, key: TrainConfig):
     return jax.jit(f)
 
 
-def gradient_row(model, previous=None,
-                 max_points: int = MAX_STAT_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt). The ratio is
-    lr ||g|| / ||W|| for plain gradient descent, else measured against ``previous`` =
-    (epoch, params) of an earlier state: ||W - W_prev|| / ||W|| per epoch between them."""
+def gradient_row(model, previous=None) -> tuple[np.ndarray, np.ndarray]:
+    """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt), the gradient
+    on every training point. The ratio is lr ||g|| / ||W|| for plain gradient descent, else
+    measured against ``previous`` = (epoch, params) of an earlier state: ||W - W_prev|| / ||W||
+    per epoch between them."""
     cfg = model.config
-    padded = getattr(model, "stat_data", None)
-    if padded is not None and max_points == MAX_STAT_POINTS:
-        # The same first points, padded (a window's run: an edited point compiles nothing).
+    full = getattr(model, "grad_data", None)
+    if full is not None:
+        # Padded (a window's run: an edited point compiles nothing).
         f = _padded_norms_fn(model.spec, compile_key(cfg))
-        out = f(model.params, padded.X, padded.T, padded.mask, padded.count, penalty_rates(cfg))
+        out = f(model.params, full.X, full.T, full.mask, full.count, penalty_rates(cfg))
     else:
-        n = min(max_points, len(model.data.train_index))
+        n = len(model.data.train_index)
         f = _norms_fn(model.spec, compile_key(cfg), n)
         out = f(model.params, model.X_train, model.T_train, penalty_rates(cfg))
     norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
@@ -682,7 +725,8 @@ class GradientProbe:
         return GradientFlow(epochs, rows[:, :L].astype(np.float64), rows[:, L:].astype(np.float64),
                             tuple(histogram(w, symmetric=True, value_range=wr) for w in ws),
                             tuple(histogram(a, value_range=ar) for a in acts), dead,
-                            model.config.optimizer == "gd")
+                            model.config.optimizer == "gd", len(acts[0]) if acts else 0,
+                            len(model.data.train_index))
 
 
 def _common_range(arrays) -> tuple[float, float]:

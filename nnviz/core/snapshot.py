@@ -50,6 +50,7 @@ class ModelAt:
     X_train = property(lambda self: self.source.X_train)
     T_train = property(lambda self: self.source.T_train)
     stat_data = property(lambda self: getattr(self.source, "stat_data", None))
+    grad_data = property(lambda self: getattr(self.source, "grad_data", None))
 
 
 @dataclass(frozen=True)

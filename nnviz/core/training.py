@@ -689,6 +689,14 @@ class Trainer:
             self.stat_data = None
 
     @property
+    def grad_data(self):
+        """The gradient statistics' norms' points: EVERY training point, padded (None for a run
+        that is not padded). A sample's gradient (``stat_data``) is not the run's: at 80,000
+        points the first 4,096's ||dL/dW|| stayed at its noise floor, 8-18x above the full
+        gradient after 500-1,500 epochs, while the full one kept falling."""
+        return self._sets[0] if self._sets is not None else None
+
+    @property
     def data_size(self) -> tuple[int, bool]:
         """(rows the epochs read, mini-batches?): what a compile depends on besides the
         network and settings; the same for every point edit within one padded size."""

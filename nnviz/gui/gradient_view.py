@@ -330,6 +330,9 @@ class GradientView(QWidget):
                              "layer's: exploding gradients")
             else:
                 parts.append(f"first / output layer gradient: {ratio:.3g}")
+        if flow.sampled:  # a big data set: its activations are a fixed sample's (GradientProbe)
+            parts.append(f"activations of {flow.points:,} of the {flow.train_points:,} "
+                         "training points")
         if not flow.exact_ratio:
             parts.append("update ratios measured between frames")
         for i, f in enumerate(dead):

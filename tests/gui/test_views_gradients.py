@@ -218,3 +218,35 @@ def test_every_layers_colour_reads_on_the_dark_theme(view):
         colors.set_look("light")
         view.apply_look()
     assert [rgb(c) for c in view.norm_curves] == light
+
+
+def test_a_big_data_sets_gradient_is_every_points_and_its_histograms_a_named_sample(view):
+    """At 6,250 points (5,000 training points) the gradient norms, drawn and recorded, are the
+    whole training set's (what gradient descent follows: a sample's ||dL/dW|| stalls at its
+    noise floor, 8-18x above the full one at 80,000 points), padded or not; the activation
+    histograms are the first MAX_STAT_POINTS points', and the summary names that sample. A
+    small data set is measured whole and says nothing of it."""
+    from nnviz.core.training import Trainer
+    t = make_trainer(samples=6250)
+    t.run(30)
+    assert len(t.data.train_index) == 5000
+    every = [np.linalg.norm(gw) for gw, _ in inspect.gradients(t, max_points=5000)]
+    sample = [np.linalg.norm(gw) for gw, _ in inspect.gradients(t)]  # the first 4,096 points'
+    assert np.max(np.abs(np.subtract(sample, every)) / np.array(every)) > 1e-3
+    padded = Trainer(t.spec, t.config, t.data, seed=0, padded=True)
+    padded.set_params([(np.array(w), np.array(b)) for w, b in t.params])
+    for model in (t, padded):
+        flow = inspect.GradientProbe()(model, None)
+        np.testing.assert_allclose(flow.grad_norms[-1], every, rtol=1e-4)
+        np.testing.assert_allclose(inspect.gradient_row(model)[0], every, rtol=1e-4)
+        assert flow.points == inspect.MAX_STAT_POINTS and flow.train_points == 5000
+        assert flow.sampled
+        assert flow.activation_hists[0].counts.sum() == 4 * inspect.MAX_STAT_POINTS  # 4 units
+    view.update_snapshot(snapshot_of(t, {"gradients": lambda m, pts: flow}))
+    assert f"activations of {inspect.MAX_STAT_POINTS:,} of the 5,000 training points" in \
+        view.summary.text()
+    small = make_trainer()
+    view.update_snapshot(snapshot_of(small, {"gradients": inspect.GradientProbe()}))
+    whole = view.snapshot.extras["gradients"]
+    assert whole.points == whole.train_points == len(small.data.train_index)
+    assert not whole.sampled and "training points" not in view.summary.text()
