@@ -77,9 +77,12 @@ LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[
 # A probe's share of the worker's time while training runs (see inspect.Throttled). Small: while
 # the window draws, a probe's jax calls cost ~3x their time alone. The gradient probe takes
 # ~1.2-1.6 ms at 200 points: at 1.5% it ran ~10 times a second, which set the Gradients view's
-# pace (~12 frames/s) and its longest wait between new numbers (cost / budget); at 5% it can keep
-# up with the frames.
-MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.02, 0.05, 0.05
+# pace (~12 frames/s) and its longest wait between new numbers (cost / budget). Since its norms
+# are the whole training set's (not a 4,096-point sample's, which stalled at its noise floor) it
+# takes ~10 ms of CPU at 80,000 training points: at 5% the tab drew 5-6 frames/s there and 21-26
+# at 200 points; at 12%, 14-16 and 30-31, training flat out ~15% fewer epochs/s while the tab
+# is shown (bench/gui.py --steady-only --views gradients, in turns, load 0.4-1.8).
+MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.02, 0.05, 0.12
 
 
 class _Visibility(QObject):
