@@ -30,11 +30,11 @@ from .activations import ACTIVATIONS
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import (STAT_POINTS, TrainConfig, _output_layer, compile_key, forward_layers_fast,
-                       pad_rows, penalty, penalty_rates)
+from .training import (TrainConfig, _output_layer, compile_key, forward_layers_fast, pad_rows,
+                       penalty, penalty_rates)
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
-MAX_STAT_POINTS = STAT_POINTS  # the gradient statistics use at most this many training points
+MAX_STAT_POINTS = 4096  # the gradient view's activation histograms use at most this many points
 MAX_THUMB_RES = 32
 HIST_BINS = 40
 
@@ -157,32 +157,9 @@ def _stats_fn(spec: NetworkSpec, key: TrainConfig, n: int):
     return jax.jit(f)
 
 
-@compiled.per_problem()
-def _padded_stats_fn(spec: NetworkSpec, key: TrainConfig):
-    """``_stats_fn`` on padded points (``Trainer.stat_data``): the gradient is the real
-    points' mean; the activations of every row come back (the caller keeps the real ones)."""
-    def objective(params, X, T, mask, count, rates):
-        return (losses.data_loss(spec, key.loss, params, X, T, mask, count)
-                + penalty(params, key, rates))
-    grad = jax.grad(objective)
-
-    def f(params, X, T, mask, count, rates):
-        return (params, grad(params, X, T, mask, count, rates),
-                forward_layers_fast(spec, params, X))
-    return jax.jit(f)
-
-
 def _stats(trainer, max_points: int = MAX_STAT_POINTS):
     """(weights, gradients, activations) of ``trainer`` as numpy, in one transfer."""
     cfg = trainer.config
-    padded = getattr(trainer, "stat_data", None)
-    if padded is not None and max_points == MAX_STAT_POINTS:
-        # A run on padded points: one compile for every edit of its points within a size.
-        f = _padded_stats_fn(trainer.spec, compile_key(cfg))
-        params, g, acts = jax.device_get(f(trainer.params, padded.X, padded.T, padded.mask,
-                                           padded.count, penalty_rates(cfg)))
-        n = int(padded.count)
-        return params, g, [a[:n] for a in acts]  # the real points' activations only
     n = min(max_points, len(trainer.data.train_index))
     f = _stats_fn(trainer.spec, compile_key(cfg), n)
     return jax.device_get(f(trainer.params, trainer.X_train, trainer.T_train,
@@ -621,12 +598,12 @@ def dead_relu_fraction(activations: np.ndarray) -> float:
 
 
 @compiled.per_problem()
-def _norms_fn(spec: NetworkSpec, key: TrainConfig, n: int):
-    """Per layer ||dL/dW|| and ||W|| on the first ``n`` training points, in one call."""
+def _norms_fn(spec: NetworkSpec, key: TrainConfig):
+    """Per layer ||dL/dW|| and ||W|| on the training points given, in one call."""
     grad = _grad_fn(spec, key)
 
     def f(params, X, T, rates):
-        g = grad(params, X[:n], T[:n], rates)
+        g = grad(params, X, T, rates)
         return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
                 jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
     return jax.jit(f)
@@ -660,8 +637,7 @@ def gradient_row(model, previous=None) -> tuple[np.ndarray, np.ndarray]:
         f = _padded_norms_fn(model.spec, compile_key(cfg))
         out = f(model.params, full.X, full.T, full.mask, full.count, penalty_rates(cfg))
     else:
-        n = len(model.data.train_index)
-        f = _norms_fn(model.spec, compile_key(cfg), n)
+        f = _norms_fn(model.spec, compile_key(cfg))
         out = f(model.params, model.X_train, model.T_train, penalty_rates(cfg))
     norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
     wnorm = np.maximum(wnorm, 1e-12)

@@ -49,7 +49,6 @@ class ModelAt:
     data = property(lambda self: self.source.data)
     X_train = property(lambda self: self.source.X_train)
     T_train = property(lambda self: self.source.T_train)
-    stat_data = property(lambda self: getattr(self.source, "stat_data", None))
     grad_data = property(lambda self: getattr(self.source, "grad_data", None))
 
 

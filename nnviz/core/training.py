@@ -49,7 +49,6 @@ from .network import (NetworkSpec, Params, as_params, check_params, device_array
 from .shuffle import shuffled_order  # each mini-batch epoch's order
 
 MAX_CHUNK = 4096
-STAT_POINTS = 4096  # inspect.MAXSTAT_POINTS: the gradient statistics' points, at most
 BLOW_UP = 1e6  # a loss this many times the run's first one means the run diverged
 
 OPTIMIZERS = {
@@ -682,18 +681,13 @@ class Trainer:
             test = pad_points(data.X_test, self.T_test, data.y_test) if len(
                 data.test_index) else None
             self._sets = (train, test)
-            # The gradient statistics' points (inspect.gradient_row), padded likewise.
-            n = min(STAT_POINTS, len(data.train_index))
-            self.stat_data = pad_points(data.X_train[:n], self.T_train[:n], data.y_train[:n])
-        else:
-            self.stat_data = None
 
     @property
     def grad_data(self):
-        """The gradient statistics' norms' points: EVERY training point, padded (None for a run
-        that is not padded). A sample's gradient (``stat_data``) is not the run's: at 80,000
-        points the first 4,096's ||dL/dW|| stayed at its noise floor, 8-18x above the full
-        gradient after 500-1,500 epochs, while the full one kept falling."""
+        """The gradient statistics' points (inspect.gradient_row, GradientProbe): EVERY
+        training point, padded (None for a run that is not padded). A sample's gradient is not
+        the run's: at 80,000 points the first 4,096's ||dL/dW|| stayed at its noise floor,
+        8-18x above the full gradient after 500-1,500 epochs, while the full one kept falling."""
         return self._sets[0] if self._sets is not None else None
 
     @property

@@ -16,8 +16,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from nnviz.core.history import LossHistory
 from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, DrawGrid, EditingPoints,
-                             EndSweep, FocusSweep, NewProblem, Pause, Play, Probe, RenameBranch, Request,
-                             Reset, Restart, RunContext, RunState, SetData, SetLearningRate,
+                             EndSweep, FocusSweep, NewProblem, Pause, Play, Probe, RenameBranch,
+                             Request, Reset, Restart, RunContext, RunState, SetData, SetLearningRate,
                              SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, StartSweep,
                              Step, Stop, SweepRequest, SwitchBranch, TrainLoop)
 from nnviz.core.problem import Problem
