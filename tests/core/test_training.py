@@ -185,7 +185,7 @@ def _count_compiles(event, duration, **kw):
 
 
 @pytest.mark.parametrize("padded", [False, True])
-def test_a_new_penalty_rate_compiles_nothing(padded):
+def test_a_new_penalty_rate_compiles_nothing(padded, monkeypatch):
     """Dragging the L1 or L2 rate made every new value compile the training step and the
     gradient statistics again (0.5-2 s each here): the rates were part of the compile key.
     Now only whether a penalty is on is; a new rate trains (and is drawn in the Gradients
@@ -196,6 +196,13 @@ def test_a_new_penalty_rate_compiles_nothing(padded):
     if not getattr(monitoring, "_nnviz_training_counting", False):
         monitoring.register_event_duration_secs_listener(_count_compiles)
         monitoring._nnviz_training_counting = True
+    from nnviz.core import compiled
+    # The bounded caches clear all of jax's after every few problems evicted: when the earlier
+    # tests of this process had brought one of them to its turn, the clear fell on the first
+    # rates below and what they compiled went (an order-dependent failure, 2 compiles). That
+    # clearing is not what this test is about: off for its duration.
+    for cache in compiled._caches:
+        monkeypatch.setattr(cache, "clear_jax_every", None)
     data = make_dataset(DataSpec("moons", seed=5))
     spec = network_for(data, "mse", (6,), ("tanh",), "sigmoid")
 
