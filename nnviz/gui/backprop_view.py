@@ -106,6 +106,21 @@ def _shades(values, column) -> list[int]:
     return out
 
 
+def diagram_colours() -> dict[str, QColor]:
+    """The diagram's outlines, empty nodes and node labels in the theme's colours, as the
+    Network view's: fixed greys and a white label box were drawn on the dark theme too, the
+    outlines barely off its ground (contrast 1.5 to 2.4, the selected node's black 1.1)."""
+    t = colors.theme()
+    return {
+        "node": QColor(*t.axis),
+        "bias": QColor(*colors.mix(t.axis, t.text, 0.5)),  # the small squares a little bolder
+        "selected": QColor(*t.text),
+        "blank": QColor(*t.neutral),  # no numbers yet
+        "label box": QColor(*t.background, 215),  # over the links, a little of them through
+        "label": QColor(*t.text),
+    }
+
+
 class BackpropCanvas(NetworkCanvas):
     """The network diagram with a stage's numbers: ``set_stage`` gives the links' values (in
     the place of the weights) and each node's value and label."""
@@ -151,10 +166,10 @@ class BackpropCanvas(NetworkCanvas):
     def _paint_nodes(self, p: QPainter) -> None:
         # Few painter calls and no QColor made per node: the colours are the heat scale's
         # (as diverging_colour's), looked up for a column at once; the outlines in one call.
-        border = QPen(QColor(90, 90, 90), 1)
-        bias_border = QPen(QColor(60, 60, 60), 1)
+        look = diagram_colours()
+        border, bias_border = QPen(look["node"], 1), QPen(look["bias"], 1)
         heat = colors.heat_qcolors()
-        blank = QColor(235, 235, 235)
+        blank = look["blank"]
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         labels = []
@@ -191,14 +206,14 @@ class BackpropCanvas(NetworkCanvas):
                 p.setPen(bias_border)
                 p.drawRects(bias_rects)
         if selected_rect is not None:
-            p.setPen(QPen(QColor(20, 20, 20), 3))
+            p.setPen(QPen(look["selected"], 3))
             p.drawRect(selected_rect)
         # The labels last, on a pale box over the links and the next column's nodes, never
         # reaching the next column's labels (a smaller font when needed: in presentation mode
         # at 1024x768 "a=0.09932" ran into them, and the inputs' went off the left edge).
         fits = self._label_fonts(labels, small)
         drawn = self._fonts[2]  # per column: (font, metrics), bold (the selected node's)
-        box_colour, ink = QColor(255, 255, 255, 215), QColor(20, 20, 20)
+        box_colour, ink = look["label box"], look["label"]
         sel = self.selected
         width_right = self.width() - 2
         p.setPen(ink)
@@ -493,7 +508,7 @@ class BackpropView(QWidget):
         self.plot = DecisionPlot(colour_bar=False)
         self.plot.setToolTip("Click a training point to follow it through the network.")
         self.plot.setMinimumWidth(220)
-        self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(20, 20, 20, width=3),
+        self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(colors.text(), width=3),
                                          brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
         self.marker.setZValue(30)
         self.plot.getPlotItem().addItem(self.marker)
@@ -743,6 +758,7 @@ class BackpropView(QWidget):
                                + [NEXT_FRAME])
 
     def _restyle(self) -> None:
+        self.marker.setPen(pg.mkPen(colors.text(), width=3))  # the chosen point's ring
         self._expect_checks()
         self._show_stage()
 

@@ -177,6 +177,11 @@ def _mix(rgb, towards, amount: float) -> RGB:
     return tuple(int(round(c + (t - c) * amount)) for c, t in zip(rgb, towards))
 
 
+def mix(rgb, towards, amount: float) -> RGB:
+    """``rgb`` moved ``amount`` (0..1) of the way to ``towards``."""
+    return _mix(rgb, towards, amount)
+
+
 def hex_of(rgb) -> str:
     return "#%02x%02x%02x" % tuple(int(c) for c in rgb[:3])
 

@@ -351,3 +351,36 @@ def test_new_numbers_keep_the_formulas_where_the_user_scrolled(view, qtbot):
     view.go(STAGES.index("delta"))
     QApplication.processEvents()
     assert bar.value() == 0
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_diagrams_outlines_and_labels_stand_off_the_themes_ground(view, theme):
+    """On the dark theme the nodes' outlines were fixed greys barely off the ground (contrast
+    1.5 to 2.4; the selected node's black 1.1) and the labels sat in white boxes: now they are
+    the theme's, at least 3:1 against its ground (WCAG's least for a shape's edge), and the
+    picture is drawn with them."""
+    from collections import Counter
+
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui import colors
+    from nnviz.gui.backprop_view import diagram_colours
+    colors.set_look(theme)
+    try:
+        t = make_trainer(samples=80)
+        frame(view, t)
+        QApplication.processEvents()
+        look = diagram_colours()
+        ground = colors.background()
+        rgb = {k: c.getRgb()[:3] for k, c in look.items()}
+        for part in ("node", "bias", "selected"):
+            assert colors.contrast(rgb[part], ground) >= 3.0, (part, rgb[part], ground)
+        box = colors.mix(ground, rgb["label box"], look["label box"].alphaF())
+        assert colors.contrast(rgb["label"], box) >= colors.READABLE + 1
+        image = view.canvas.grab().toImage()
+        seen = Counter(image.pixelColor(x, y).getRgb()[:3]
+                       for y in range(0, image.height()) for x in range(image.width()))
+        assert seen[rgb["node"]] > 200 and seen[rgb["selected"]] > 20, seen.most_common(8)
+        assert seen[ground] > image.width() * image.height() / 3  # the ground is the theme's
+    finally:
+        colors.set_look("light")
