@@ -755,9 +755,70 @@ class Letterboxed(QObject):
 class SparseAxis(pg.AxisItem):
     """A bottom axis that labels every k-th of pyqtgraph's ticks where their numbers would
     touch: lesson 4's five narrow plots (presentation mode at 1024 px) printed "-2 0 2" as
-    "-202"."""
+    "-202".
+
+    Named ticks (``setTicks`` with one level of (value, text)) are thinned the same way, every
+    k-th counted back from the last (the Gradients view's "out" stays named), the others kept
+    as unnamed tick marks: pyqtgraph draws given ticks all, and nine layers' "h1 h2 ... out"
+    ran together as "h2h3h4h5h6h7h8" in presentation mode (its first and last were hidden, as
+    sticking out past the axis' ends: the axis here reaches half a name further each side)."""
+
+    _names: dict[float, str] | None = None  # value -> text of the named ticks
+    _named: frozenset = frozenset()  # the values whose names are drawn
+
+    def setTicks(self, ticks) -> None:  # noqa: N802 (pyqtgraph)
+        self.prepareGeometryChange()  # the overhang (boundingRect) follows the names
+        if ticks is not None and len(ticks) == 1 and ticks[0]:
+            self._names = {float(v): str(t) for v, t in ticks[0]}
+            super().setTicks(None)
+        else:
+            self._names = None
+            super().setTicks(ticks)
+
+    def setStyle(self, **kwargs) -> None:  # noqa: N802 (pyqtgraph)
+        if "tickFont" in kwargs:
+            self.prepareGeometryChange()
+        super().setStyle(**kwargs)
+
+    def _name_overhang(self) -> float:
+        """How far past the axis' ends its names may reach: half the widest and a little."""
+        if not self._names:
+            return 0.0
+        fm = QFontMetrics(self.style["tickFont"] or QFont())
+        return max(fm.horizontalAdvance(t) for t in self._names.values()) / 2 + 2
+
+    def boundingRect(self):  # noqa: N802 (Qt)
+        rect = super().boundingRect()
+        m = self._name_overhang()
+        return rect.adjusted(-m, 0, m, 0) if m else rect
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
+        if self._names is None:
+            return super().tickStrings(values, scale, spacing)
+        return [self._names.get(v, "") if v in self._named else "" for v in values]
+
+    def _named_ticks(self, minVal, maxVal, size):
+        values = sorted(v for v in self._names if minVal <= v <= maxVal)
+        if len(values) < 2 or not maxVal > minVal or size <= 0:
+            self._named = frozenset(values)
+            return [(1.0, values)]
+        fm = QFontMetrics(self.style["tickFont"] or QFont())
+        widest = max(fm.horizontalAdvance(self._names[v]) for v in values)
+        needed = widest + fm.horizontalAdvance("  ")  # a name and some air
+        gap = min(b - a for a, b in zip(values, values[1:]))
+        every = max(1, math.ceil(needed / (gap * size / (maxVal - minVal))))
+        # Both ends named where a step up to twice as long allows it ("h1 h5 out" rather than
+        # "h3 h6 out"), else counted back from the last.
+        every = next((k for k in range(every, 2 * every + 1) if (len(values) - 1) % k == 0),
+                     every)
+        kept = values[::-1][::every][::-1]
+        self._named = frozenset(kept)
+        rest = [v for v in values if v not in self._named]
+        return [(gap * every, kept)] + ([(gap, rest)] if rest else [])
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
+        if self._names is not None:
+            return self._named_ticks(minVal, maxVal, size)
         ticks = super().tickValues(minVal, maxVal, size)
         if not ticks or not maxVal > minVal or size <= 0:
             return ticks

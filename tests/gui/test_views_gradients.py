@@ -250,3 +250,43 @@ def test_a_big_data_sets_gradient_is_every_points_and_its_histograms_a_named_sam
     whole = view.snapshot.extras["gradients"]
     assert whole.points == whole.train_points == len(small.data.train_index)
     assert not whole.sampled and "training points" not in view.summary.text()
+
+
+def _drawn_names(ax) -> list:
+    """The rectangles and texts of the names ``ax`` paints, left to right (pyqtgraph's own
+    draw specs: what it leaves out, as sticking out past the axis, is not among them)."""
+    from PySide6.QtGui import QImage, QPainter
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = ax.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return sorted(((rect, text) for rect, _, text in texts if text),
+                  key=lambda rt: rt[0].left())
+
+
+@pytest.mark.parametrize("width, presentation", [(640, True), (960, True), (640, False)],
+                         ids=["projector-1024", "projector-1400", "normal-narrow"])
+def test_nine_layers_names_do_not_run_together(view, qtbot, width, presentation):
+    """Nine layers' "h1 h2 ... out" under "||dL/dW|| by layer" ran together as "h2h3h4h5h6h7h8"
+    in presentation mode at 1024x768 and 1400x900 (the view ~640 and ~960 px wide), and the
+    first and last were hidden: now fewer names, apart, the first and the output among them."""
+    from nnviz.gui.presentation import SCALE, scale_scene
+    t = make_trainer(hidden=(8,) * 8)
+    view.resize(width, 520)
+    view.update_snapshot(snapshot_of(t, {"gradients": inspect.GradientProbe()}))
+    if presentation:
+        scale_scene(view.glw, SCALE)
+    axes = {"depth": (view.depth_plot.getAxis("bottom"), "h1", "out"),
+            "dead": (view.dead_plot.getAxis("bottom"), None, "8")}  # eight: "2 4 6 8" may do
+
+    def apart() -> None:
+        for what, (ax, first, last) in axes.items():
+            names = _drawn_names(ax)
+            texts = [text for _, text in names]
+            assert len(texts) >= 2 and texts[-1] == last, (what, texts)
+            assert first is None or texts[0] == first, (what, texts)
+            for (a, ta), (b, tb) in zip(names, names[1:]):
+                assert b.left() - a.right() >= 4, (what, ta, tb)
+    qtbot.waitUntil(apart, timeout=10_000)
