@@ -11,14 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QGraphicsView, QHBoxLayout, QLabel, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import LabelRoom, WrappedLabel, cache_axes, move_points
+from .widgets import FittedCombo, LabelRoom, WrappedLabel, cache_axes, move_points
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -40,9 +39,9 @@ class HiddenSpaceView(QWidget):
         self._spec = None
         self._labels_key = None
         self._connect: np.ndarray | None = None  # the mesh's connections, for its shape
-        self.layer_box = QComboBox()
+        self.layer_box = FittedCombo()
         self.layer_box.setToolTip("the hidden layer whose space is drawn")
-        self.mode_box = QComboBox()
+        self.mode_box = FittedCombo()
         self.mode_box.addItems([PCA, UNITS])
         self.mode_box.setToolTip("principal components: the two directions in which the data "
                                  "spread most in that layer; two units: the raw activations")
@@ -61,14 +60,15 @@ class HiddenSpaceView(QWidget):
             row.addWidget(box)
         row.addWidget(self.unit_a)
         row.addWidget(self.unit_b)
-        # Wrapped, and given the row's room: on one line it set the view's least width, and
-        # in presentation mode at 1024x768 the window grew to 1083 px and the loss column
-        # beside it shrank to a strip.
+        row.addStretch(1)
+        # Wrapped, and given the room right of the classes' key: on one line it set the view's
+        # least width, and in presentation mode at 1024x768 the window grew to 1083 px and the
+        # loss column beside it shrank to a strip; beside the lists it took their room (their
+        # names cut) or they took its (six lines of a word or two).
         self.variance = WrappedLabel()
         self.variance.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.variance.setToolTip("How much of the spread of the data in this layer each "
                                  "principal component (the plot's axes) holds.")
-        row.addWidget(LabelRoom(self.variance), 1)  # new shares every frame: no new layout
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setToolTip("How to read the plot below.")
@@ -107,7 +107,10 @@ class HiddenSpaceView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(row)
         lay.addWidget(self.caption)
-        lay.addWidget(self.key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key)
+        key_row.addWidget(LabelRoom(self.variance), 1)  # new shares every frame: no new layout
+        lay.addLayout(key_row)
         lay.addWidget(self.plot, 1)
         self.layer_box.currentIndexChanged.connect(self._changed)
         self.mode_box.currentIndexChanged.connect(self._changed)

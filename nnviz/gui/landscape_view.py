@@ -30,8 +30,8 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, LabelRoom, LogAxis, cache_axes,
-                      loose_title, move_points)
+from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, FittedCombo, LabelRoom, LogAxis,
+                      cache_axes, loose_title, move_points)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -136,7 +136,7 @@ class LandscapeView(QWidget):
         self._path_start = None  # the start mark's point, as drawn
         self._axis_texts = None  # the plane's axis labels, as the plane names them
 
-        self.directions = QComboBox()
+        self.directions = FittedCombo()
         for key, text in DIRECTIONS.items():
             self.directions.addItem(text, key)
         self.directions.setToolTip(

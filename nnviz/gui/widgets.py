@@ -612,6 +612,93 @@ class NumberCombo(QComboBox):
             self.value_changed.emit(v)
 
 
+class FittedCombo(QComboBox):
+    """A combo box that fits its text. Where there is room it is as wide as its longest item;
+    narrower (down to ``minimumContentsLength`` characters, 8 if unset) it shows the current
+    item elided ("hidden 3: 4 sig…") where Qt's own cuts it mid-letter under the arrow, and
+    its tooltip starts with the whole item. Its list opens as wide as the items, whatever the
+    box's width. Its size follows its items: Qt's default (AdjustToContentsOnFirstShow) kept
+    the size of the list it was first shown with, and Hidden space's layer list, filled after,
+    showed "hidden 3" of "hidden 3: 4 sigmoid" at any window size."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def _frame(self, width: int) -> int:
+        """The box's width around a text ``width`` wide (the style's frame and arrow)."""
+        from PySide6.QtWidgets import QStyleOptionComboBox
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
+                                             QSize(width, self.fontMetrics().height()),
+                                             self).width()
+
+    def _longest(self) -> int:
+        fm = self.fontMetrics()
+        return max((fm.horizontalAdvance(self.itemText(i)) for i in range(self.count())),
+                   default=0)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return QSize(self._frame(self._longest() + 2), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        least = self.fontMetrics().averageCharWidth() * (self.minimumContentsLength() or 8)
+        return QSize(self._frame(min(least, self._longest()) + 2),
+                     super().minimumSizeHint().height())
+
+    def shown_text(self) -> str:
+        """The current item as drawn: whole, or elided to the box's room."""
+        from PySide6.QtWidgets import QStyleOptionComboBox
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        room = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                           QStyle.SubControl.SC_ComboBoxEditField, self).width()
+        if not opt.currentIcon.isNull():
+            room -= opt.iconSize.width() + 4
+        return self.fontMetrics().elidedText(opt.currentText, Qt.TextElideMode.ElideRight,
+                                             max(room - 2, 0))
+
+    def tip_text(self) -> str:
+        """The tooltip shown: the whole item first when the box shows it elided."""
+        full, tip = self.currentText(), self.toolTip()
+        if not full or self.shown_text() == full:
+            return tip
+        return f"{full}\n\n{tip}" if tip else full
+
+    def event(self, event) -> bool:  # noqa: D102 (Qt)
+        if event.type() == QEvent.Type.ToolTip and not self.isEditable():
+            from PySide6.QtWidgets import QToolTip
+            text = self.tip_text()
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if self.isEditable():  # its line edit shows the text
+            super().paintEvent(event)
+            return
+        from PySide6.QtWidgets import QStyleOptionComboBox, QStylePainter
+        p = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        opt.currentText = self.shown_text()
+        p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        p.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+    def showPopup(self) -> None:  # noqa: N802 (Qt)
+        view = self.view()
+        width = view.sizeHintForColumn(0) + 2 * view.frameWidth()
+        if self.count() > self.maxVisibleItems():
+            width += view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(width)
+        super().showPopup()
+
+
 def cache_axes(plot_item) -> None:
     """Paint ``plot_item``'s axes from a pixmap kept until the axis itself changes.
 

@@ -360,3 +360,40 @@ def test_a_past_epochs_header_fits_beside_the_stop_field_at_1024(main_window, qt
     assert label.sizeHint().width() <= label.width()
     field = c.stop_at
     assert _in_window(label, w).left() >= _in_window(field, w).right()
+
+
+def test_a_narrow_combo_elides_its_item_and_tells_and_lists_it_whole(qtbot):
+    """Hidden space's layer list showed "hidden 3" of "hidden 3: 4 sigmoid", cut mid-letter
+    under the arrow (Qt's combo clips, and kept the size of the empty list it was first shown
+    with). A FittedCombo asks for its longest item's width, whenever the items come; narrower,
+    it shows its item elided, the tooltip starts with the whole item, and the list is wide
+    enough for every item."""
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from nnviz.gui.widgets import FittedCombo
+    box = FittedCombo()
+    box.setToolTip("the hidden layer whose space is drawn")
+    qtbot.addWidget(box)
+    box.show()  # shown empty, filled after: as the view does
+    items = ["hidden 1: 4 sigmoid", "hidden 2: 10 sigmoid", "hidden 3: 4 sigmoid"]
+    box.addItems(items)
+    box.setCurrentIndex(2)
+    fm = box.fontMetrics()
+    assert box.sizeHint().width() > max(fm.horizontalAdvance(t) for t in items)
+    box.resize(box.sizeHint())
+    assert box.shown_text() == items[2] and box.tip_text() == box.toolTip()
+    box.resize(box.minimumSizeHint().width(), box.height())
+    assert box.minimumSizeHint().width() < box.sizeHint().width() * 0.8
+    shown = box.shown_text()
+    assert shown.endswith("\u2026") and items[2].startswith(shown[:-1]) and len(shown) > 4
+    QApplication.sendEvent(box, QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5),
+                                           box.mapToGlobal(QPoint(5, 5))))
+    qtbot.waitUntil(lambda: QToolTip.isVisible())
+    assert QToolTip.text().startswith(items[2]) and box.toolTip() in QToolTip.text()
+    box.showPopup()
+    qtbot.waitUntil(lambda: box.view().isVisible())
+    room = box.view().viewport().width()
+    assert all(fm.horizontalAdvance(t) < room for t in items), (room, box.width())
+    box.hidePopup()

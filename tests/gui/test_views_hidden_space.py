@@ -193,3 +193,30 @@ def test_the_mesh_is_drawn_as_opaque_segments_in_the_faded_grey(view):
     a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
     rgb = a[:, :4 * img.width()].reshape(img.height(), img.width(), 4)[..., 2::-1]
     assert (np.abs(rgb.astype(int) - np.round(faded)).max(-1) <= 1).sum() > 2000  # the lines
+
+
+def test_the_layer_and_mode_lists_read_whole_on_a_projector(view, qtbot):
+    """Presentation mode at 1024x768 (the view ~640 px wide, its font 1.6 times): the layer list
+    showed "hidden 3" of "hidden 3: 4 sigmoid", and beside the two lists the variance line
+    was squeezed to a column of a word a line; both lists now read whole, the line on two."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    from nnviz.gui.presentation import SCALE
+    font = QFont(view.font())
+    font.setPointSizeF(font.pointSizeF() * SCALE)
+    view.setFont(font)
+    view.resize(640, 600)
+    view.update_snapshot(snapshot_of(make_trainer(), {"hidden-space": view.probe}))
+
+    def whole() -> None:
+        for box in (view.layer_box, view.mode_box):
+            opt = QStyleOptionComboBox()
+            box.initStyleOption(opt)
+            room = box.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                              QStyle.SubControl.SC_ComboBoxEditField, box)
+            text = box.currentText()
+            assert text and box.fontMetrics().horizontalAdvance(text) <= room.width(), text
+        assert view.variance.text()
+        assert view.variance.height() <= 2 * view.variance.fontMetrics().lineSpacing() + 6
+    qtbot.waitUntil(whole, timeout=10_000)
