@@ -237,11 +237,19 @@ class BackpropCanvas(NetworkCanvas):
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _label_text(self, layer: int, v: float, form: int) -> str:
-        """A node's label in one of four forms, longest first: "a=0.2519", "a=0.252", "0.252"
+        """A node's label in one of five forms, longest first: "a=0.2519", "a=0.252", "0.252"
         (the stage's words say which value the labels are), and for values under 0.01 two
         digits with a short exponent, "-6.0e-4" for "-0.000604" (the δ of the first layers:
-        at 1024x768 in presentation mode "-0.000604" was drawn at 6.7 pt)."""
+        at 1024x768 in presentation mode "-0.000604" was drawn at 6.7 pt); last, two digits,
+        "0.25", "-6e-4": the ten-unit column of the notebook's network, in presentation mode
+        at 1024x768, had its three digits at 8-9 pt beside 15 pt axes (the formulas under
+        the plot give a clicked node's numbers in full)."""
         v = float(v)
+        if form == 4:
+            if 0 < abs(v) < 0.01:
+                mantissa, exponent = f"{v:.0e}".split("e")
+                return f"{mantissa}e{int(exponent)}"
+            return f"{v:.2g}"
         if form == 3 and 0 < abs(v) < 0.01:
             mantissa, exponent = f"{v:.1e}".split("e")
             return f"{mantissa}e{int(exponent)}"
@@ -261,7 +269,7 @@ class BackpropCanvas(NetworkCanvas):
         widest: dict[int, list[str]] = {}
         for c, _k, layer, v in labels:
             forms = [self._label_text(layer, v, f)
-                     for f in ((0, 1) if c == 0 else (0, 1, 2, 3))]
+                     for f in ((0, 1) if c == 0 else (0, 1, 2, 3, 4))]
             if c not in widest:
                 widest[c] = forms
             else:
