@@ -1034,6 +1034,9 @@ def _centre_lines(label) -> None:
     option = doc.defaultTextOption()
     option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
     doc.setDefaultTextOption(option)
+    # Measured unwrapped: at the width kept from a smaller size the words broke mid-word
+    # ("weight" over "s" in the Gradients view, presentation mode at 1400x900).
+    label.item.setTextWidth(-1)
     label.item.setTextWidth(doc.idealWidth())
 
 

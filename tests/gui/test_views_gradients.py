@@ -290,3 +290,35 @@ def test_nine_layers_names_do_not_run_together(view, qtbot, width, presentation)
             for (a, ta), (b, tb) in zip(names, names[1:]):
                 assert b.left() - a.right() >= 4, (what, ta, tb)
     qtbot.waitUntil(apart, timeout=10_000)
+
+
+def test_titles_fitted_again_larger_break_only_where_they_are_broken(view, qtbot):
+    """A title fitted at one size kept that width for its words, and fitted again larger
+    (presentation mode) broke mid-word or anywhere: "weight" over "s", "||dL/dW|| per" over
+    "layer" at 1400x900. Each title now has the lines it is given: one, or its two halves."""
+    import pyqtgraph as pg
+
+    from nnviz.gui.presentation import SCALE, scale_scene
+    view.resize(870, 560)
+    view.update_snapshot(snapshot_of(make_trainer(hidden=(8,) * 8),
+                                     {"gradients": inspect.GradientProbe()}))
+    plots = [i for i in view.glw.ci.items if isinstance(i, pg.PlotItem)]
+    qtbot.waitUntil(lambda: all(getattr(p.titleLabel, "nnviz_fitted", False) for p in plots))
+    scale_scene(view.glw, SCALE)
+    for width in (560, 1100):  # fitted small first (two lines), then with room for one
+        view.resize(width, 560)
+        qtbot.waitUntil(lambda: abs(sum(p.width() for p in plots[:3]) - view.glw.width()) < 60
+                        and abs(view.glw.width() - (width - 8)) <= 8)
+        view.titles.fit()
+
+    def as_given() -> None:
+        for p in plots:
+            label = p.titleLabel
+            doc = label.item.document()
+            drawn, block = 0, doc.begin()
+            while block.isValid():
+                drawn += block.layout().lineCount()
+                block = block.next()
+            assert drawn == label.text.count("<br>") + 1, (label.text, drawn)
+        assert all("<br>" not in p.titleLabel.text for p in plots)  # the room for one line
+    qtbot.waitUntil(as_given, timeout=10_000)
