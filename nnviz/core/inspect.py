@@ -30,8 +30,8 @@ from .activations import ACTIVATIONS
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import (TrainConfig, _output_layer, compile_key, forward_layers_fast, pad_rows,
-                       penalty, penalty_rates)
+from .training import (_COLUMNS_BELOW_WIDTH, TrainConfig, _activation, _dense, _output_layer,
+                       compile_key, forward_layers_fast, pad_rows, penalty, penalty_rates)
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
 MAX_STAT_POINTS = 4096  # the gradient view's activation histograms use at most this many points
@@ -176,23 +176,36 @@ def _flat_flow(params, grads, acts):
 
 def _layered_objective(spec: NetworkSpec, key: TrainConfig):
     """``_grad_fn``'s objective (the data loss and the penalties) with every layer's activations
-    beside it, for ``jax.grad(..., has_aux=True)``: one forward pass gives the gradient and the
-    histograms' activations. A second pass for them (``forward_layers_fast``) cost the probe
-    5-16% of its time at 4,096 points (bench/view_ab.py --points 100000). The loss is
-    ``losses.data_loss`` of the output layer on the last hidden layer's activations, as
-    training's ``_train_loss`` takes it; the layers are ``network.forward_layers``'s."""
-    out_layer = _output_layer(spec)
+    (as rows) beside it, for ``jax.grad(..., has_aux=True)``: one forward pass gives the
+    gradient and the histograms' activations. A second pass for them (``forward_layers_fast``)
+    cost the probe 5-16% of its time at 4,096 points (bench/view_ab.py --points 100000). The
+    loss is ``losses.data_loss`` of the output layer on the last hidden layer's activations, as
+    training's ``_train_loss`` takes it; the layers are ``network.forward_layers``'s.
+
+    The hidden layers run as training runs them: in columns for a narrow network (samples along
+    the vector lanes, the small products as fused loops, sigmoid and tanh differentiated through
+    their output), in rows from ``_COLUMNS_BELOW_WIDTH`` units on. On every training point of
+    the 100,000-point moons, a gradient took 4.1 ms in rows and takes 2.5 in columns."""
+    out_layer, columns = _output_layer(spec), max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
 
     def objective(params, X, T, rates, mask=None, count=None):
         *hidden, (w, b) = params
         x, acts = expand_features(spec.features, X), []
+        if columns:
+            x = x.T
         for (wh, bh), name in zip(hidden, spec.activations):
-            x = ACTIVATIONS[name](x @ wh + bh)
-            acts.append(x)
+            x = _activation(name)(_dense(wh, bh, x) if columns else x @ wh + bh)
+            acts.append(x.T if columns else x)
+        x = x.T if columns else x
         acts.append(ACTIVATIONS[spec.output_activation](x @ w + b))
         loss = losses.data_loss(out_layer, key.loss, ((w, b),), x, T, mask, count)
         return loss + penalty(params, key, rates), acts
     return objective
+
+
+def _loss_only(objective):
+    """``objective`` without its activations (XLA drops what nothing reads)."""
+    return lambda *args: objective(*args)[0]
 
 
 @compiled.per_problem()
@@ -597,15 +610,19 @@ def dead_relu_fraction(activations: np.ndarray) -> float:
     return float(np.mean(np.all(activations <= 0, axis=0)))
 
 
+def _norms(params, g):
+    return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
+            jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
+
+
 @compiled.per_problem()
 def _norms_fn(spec: NetworkSpec, key: TrainConfig):
-    """Per layer ||dL/dW|| and ||W|| on the training points given, in one call."""
-    grad = _grad_fn(spec, key)
+    """Per layer ||dL/dW|| and ||W|| on the training points given, in one call (the gradient as
+    the probe's, ``_layered_objective``)."""
+    grad = jax.grad(_loss_only(_layered_objective(spec, key)))
 
     def f(params, X, T, rates):
-        g = grad(params, X, T, rates)
-        return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
-                jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
+        return _norms(params, grad(params, X, T, rates))
     return jax.jit(f)
 
 
@@ -613,15 +630,10 @@ def _norms_fn(spec: NetworkSpec, key: TrainConfig):
 def _padded_norms_fn(spec: NetworkSpec, key: TrainConfig):
     """``_norms_fn`` on padded points (the mean over the real ones): one compile for every
     number of points within a padded size (``training.padded_size``)."""
-    def objective(params, X, T, mask, count, rates):
-        return (losses.data_loss(spec, key.loss, params, X, T, mask, count)
-                + penalty(params, key, rates))
-    grad = jax.grad(objective)
+    grad = jax.grad(_loss_only(_layered_objective(spec, key)))
 
     def f(params, X, T, mask, count, rates):
-        g = grad(params, X, T, mask, count, rates)
-        return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
-                jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
+        return _norms(params, grad(params, X, T, rates, mask, count))
     return jax.jit(f)
 
 

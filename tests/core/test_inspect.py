@@ -140,6 +140,45 @@ def test_gradient_probe_measures_ratio_for_adam_between_checkpoints():
     np.testing.assert_allclose(flow.update_ratios[-1], expected, rtol=1e-5)
 
 
+@pytest.mark.parametrize("case", ["narrow, columns", "wide, rows"])
+def test_gradient_probe_numbers_are_the_notebook_formulas_in_either_layout(case):
+    """The probe computes a narrow network's gradient in columns (as training does, twice as
+    fast) and a wide one's in rows: either way its norms, recorded and drawn, are those of
+    jax.grad of the mean loss written as the notebook writes it, and its activation histograms
+    count every layer's activations of the notebook's forward pass, padded or not. The narrow
+    case takes input features, softmax and cross-entropy; the wide one ReLU units."""
+    from dataclasses import replace
+
+    from nnviz.core import losses
+    from nnviz.core.training import penalty, penalty_rates
+    if case == "narrow, columns":
+        data = make_dataset(DataSpec("blobs"))
+        spec = replace(network_for(data, "cross-entropy", (5, 3), ("tanh", "tanh"), "softmax"),
+                       features=("x1", "x2", "x1^2", "sin(x2)"))
+        config = TrainConfig("cross-entropy", "gd", 0.5, l2=0.01)
+    else:
+        data = make_dataset(DataSpec("moons"))
+        spec = network_for(data, "mse", (130,), ("relu",), "sigmoid")
+        config = TrainConfig("mse", "gd", 0.5)
+    t = Trainer(spec, config, data, seed=0)
+    t.run(5)
+    X, T = np.asarray(t.X_train), np.asarray(t.T_train)
+    grads = jax.grad(lambda p: losses.data_loss(spec, config.loss, p, X, T)
+                     + penalty(p, config, penalty_rates(config)))(t.params)
+    expected = [np.linalg.norm(np.asarray(gw)) for gw, _ in grads]
+    acts = [np.asarray(a) for a in forward_layers(spec, t.params, X)]
+    padded = Trainer(spec, config, data, seed=0, padded=True)
+    padded.set_params([(np.array(w), np.array(b)) for w, b in t.params])
+    for model in (t, padded):
+        flow = inspect.GradientProbe()(model, None)
+        np.testing.assert_allclose(flow.grad_norms[-1], expected, rtol=1e-4)
+        np.testing.assert_allclose(inspect.gradient_row(model)[0], expected, rtol=1e-4)
+        lo, hi = inspect._common_range(acts)
+        for hist, a in zip(flow.activation_hists, acts):
+            ref = inspect.histogram(a, bins=len(hist.counts), value_range=(lo, hi))
+            assert np.abs(hist.counts - ref.counts).sum() <= 0.001 * a.size  # float rounding
+
+
 def test_a_model_without_a_record_gets_its_own_row():
     t = trainer_for()
     t.run(7)
