@@ -356,6 +356,9 @@ class MainWindow(QMainWindow):
         # The main tab first, as in the tab bar (the views add theirs: add_view).
         action(self.view_menu, "Data && model", "Show the Data & model view: the data and "
                "what the model predicts.", lambda: self.show_view(MAIN_VIEW))
+        # The views' actions go above this line, in tab order; the rest of the menu (the
+        # presentation mode, the theme) below it, whenever each is installed.
+        self._views_end = self.view_menu.addSeparator()
         self.quit_action = action(self.file_menu, "&Quit", "Close nnviz (asks first when a "
                                   "trained run is not saved).", self.quit,
                                   QKeySequence.StandardKey.Quit)
@@ -816,7 +819,7 @@ class MainWindow(QMainWindow):
         a = QAction(title.replace("&", "&&"), self)
         a.setToolTip(f"Show the {title} view.")
         a.triggered.connect(lambda: self.show_view(name))
-        self.view_menu.addAction(a)
+        self.view_menu.insertAction(self._views_end, a)
 
     def add_view_alias(self, name: str, show: Callable[[], None]) -> None:
         """``show_view(name)`` calls ``show``: a page of a view (e.g. "lesson-5")."""

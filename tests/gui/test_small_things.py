@@ -371,9 +371,14 @@ def test_the_view_menu_has_every_tab(main_window):
     # It listed every view but "Data & model": no menu way back to the main tab.
     from nnviz.gui.views import REGISTRY
     w = main_window
-    texts = [a.text().replace("&&", "&") for a in w.view_menu.actions() if a.text()]
+    actions = w.view_menu.actions()
+    first_line = next(i for i, a in enumerate(actions) if a.isSeparator())
+    texts = [a.text().replace("&&", "&") for a in actions[:first_line]]
     tabs = [w.tabs.tabText(i).replace("&&", "&") for i in range(w.tabs.count())]
-    assert [t for t in texts if t in tabs] == tabs and tabs[0] == "Data & model"
+    # The views in tab order, together above the menu's first line: "Presentation mode" (added
+    # while the views were) sat between "Data & model" and "Network".
+    assert texts == tabs and tabs[0] == "Data & model"
+    assert "Presentation mode" in [a.text().replace("&", "") for a in actions[first_line:]]
     assert len(tabs) == 1 + len(REGISTRY)
     w.show_view("network")
     w.view_menu.actions()[0].trigger()
