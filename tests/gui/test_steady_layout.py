@@ -131,3 +131,25 @@ def test_a_label_room_asks_for_a_layout_only_when_the_size_changes(qtbot):
     qtbot.waitUntil(lambda: not room.isVisible() and other.y() < 20)
     label.show()
     qtbot.waitUntil(lambda: room.isVisible() and other.y() > label.height())
+
+
+def test_the_metrics_wrap_between_the_train_and_the_test_numbers(bare_window, qtbot):
+    """At 1024 px the metrics take two lines: the training set's numbers, then the test set's,
+    each whole ("Test loss 0.1118 ·" was broken from its "accuracy 85.0%")."""
+    from PySide6.QtGui import QTextDocument
+    w = bare_window
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024 and "Test" in w.metrics.text())
+    doc = QTextDocument()
+    doc.setDefaultFont(w.metrics.font())
+    doc.setDocumentMargin(0)
+    doc.setHtml(w.metrics.text())
+    doc.setTextWidth(w.metrics.contentsRect().width())
+    doc.size()  # lays it out
+    block = doc.firstBlock()
+    layout, text = block.layout(), block.text()
+    lines = [text[layout.lineAt(i).textStart():][:layout.lineAt(i).textLength()].strip()
+             for i in range(layout.lineCount())]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("Train") and lines[0].endswith("%"), lines
+    assert lines[1].startswith("Test") and lines[1].endswith("%"), lines
