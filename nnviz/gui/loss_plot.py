@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Snapshot
@@ -61,6 +61,14 @@ def _round_up(value: float, mantissas) -> float:
     return 10.0 ** (k + 1)
 
 
+# Where the legend may sit, in order of preference: (its corner, the plot's corner, offset px).
+LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-8, 8)),
+                  "bottom right": ((1, 1), (1, 1), (-8, -8)),
+                  "top left": ((0, 0), (0, 0), (8, 8)),
+                  "bottom left": ((0, 1), (0, 1), (8, -8))}
+_LEGEND_EVERY = 15  # frames between two looks at where the curves run (~0.5 s)
+
+
 class LossPlot(pg.PlotWidget):
     epoch_clicked = Signal(int)  # a click on the plot: show that epoch (the timeline)
 
@@ -86,6 +94,7 @@ class LossPlot(pg.PlotWidget):
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.legend = pi.addLegend(offset=(-8, 8))
+        self.legend_corner, self._legend_frames = "top right", 0
         self.legend.setToolTip("train: the loss on the training points; test: on the held-out "
                                "test points (dashed). Other names: earlier branches of the run.")
         self.train = pi.plot([], [], name="train")
@@ -236,7 +245,49 @@ class LossPlot(pg.PlotWidget):
                     curve.setSymbolSize(7)
                     curve.setSymbolBrush(curve.opts["pen"].color())
                     curve.setSymbolPen(None)
-        self._follow_range()
+        changed = self._follow_range()
+        self._legend_frames += 1
+        if changed or self._legend_frames >= _LEGEND_EVERY:
+            self._place_legend()
+
+    def _curves_in(self, corner: str) -> int:
+        """How many of the curves' samples (one every few pixels across the legend's width)
+        the legend would cover in ``corner``."""
+        (ix, iy), _, (ox, oy) = LEGEND_CORNERS[corner]
+        vb = self.getPlotItem().getViewBox()
+        r, w, h = vb.rect(), self.legend.width(), self.legend.height()
+        x0 = r.left() + ox + (r.width() - w) * ix
+        y0 = r.top() + oy + (r.height() - h) * iy
+        a, b = vb.mapToView(QPointF(x0, y0)), vb.mapToView(QPointF(x0 + w,
+                                                                                         y0 + h))
+        lo_x, hi_x = sorted((a.x(), b.x()))
+        lo_y, hi_y = sorted((a.y(), b.y()))
+        xs = np.linspace(lo_x, hi_x, max(2, int(w) // 4))
+        n = 0
+        for curve in (self.train, self.test, *self._branch_curves.values()):
+            x, y = curve.getData()  # as drawn (log10 on a log scale)
+            if x is None or not len(x):
+                continue
+            if len(x) == 1:
+                n += int(lo_x <= x[0] <= hi_x and lo_y <= y[0] <= hi_y)
+                continue
+            ys = np.interp(xs, x, y, left=np.nan, right=np.nan)
+            n += int(np.count_nonzero((ys >= lo_y) & (ys <= hi_y)))
+        return n
+
+    def _place_legend(self) -> None:
+        """The legend goes to the corner where it hides the least of the curves: top right, as
+        long as it hides nothing there (a falling loss leaves it free), else another corner (a
+        loss stuck high, a test loss that climbs again ran under it)."""
+        self._legend_frames = 0
+        if self._curves_in(self.legend_corner) == 0:
+            return
+        covered = {c: self._curves_in(c) for c in LEGEND_CORNERS}
+        best = min(LEGEND_CORNERS, key=lambda c: covered[c])  # the first of equals
+        if covered[best] < covered[self.legend_corner]:
+            self.legend_corner = best
+            item, parent, offset = LEGEND_CORNERS[best]
+            self.legend.anchor(itemPos=item, parentPos=parent, offset=offset)
 
     def axis_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """((x0, x1), (y0, y1)) that shows the whole run, y in log10 units on a log scale."""
@@ -261,13 +312,16 @@ class LossPlot(pg.PlotWidget):
             return x, (0.0, 1.0)
         return x, (loss_axis_start(float(values.min()), hi), loss_axis_end(hi))
 
-    def _follow_range(self) -> None:
+    def _follow_range(self) -> bool:
+        """Show the whole run; True when the range changed."""
         if not self.following:
-            return
+            return False
         r = self.axis_range()
         if r is not None and r != self._range:
             self._range = r
             self.getPlotItem().getViewBox().setRange(xRange=r[0], yRange=r[1], padding=0)
+            return True
+        return False
 
     def _y(self, v: np.ndarray) -> np.ndarray:
         return np.maximum(v, _FLOOR) if self.log else v

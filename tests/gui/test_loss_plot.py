@@ -129,3 +129,48 @@ def test_after_reset_the_plot_is_empty_and_starts_afresh(bare_window, qtbot, wai
     x0, x1, y0, y1 = _shown(w.loss_plot)
     assert (x0, x1) == (0, 10)  # not the old run's axis
     assert w.loss_plot.train.opts["symbol"] is None  # no points, no dots in the legend either
+
+
+def _legend_covers(plot) -> int:
+    """How many drawn curve samples lie under the legend (scene coordinates)."""
+    plot.grab()  # laid out and drawn
+    box = plot.legend.sceneBoundingRect()
+    vb = plot.getPlotItem().getViewBox()
+    n = 0
+    for curve in (plot.train, plot.test):
+        x, y = curve.getData()
+        for xi, yi in zip(x, y):
+            n += box.contains(vb.mapViewToScene(QPointF(float(xi), float(yi))))
+    return n
+
+
+def test_the_legend_moves_off_a_loss_stuck_high_and_stays_top_right_over_a_falling_one(qtbot):
+    """The legend sat top right over the curves of a run whose loss jumped and stayed high (a
+    learning rate of 500: 0.26, then 0.5188 for good). It now goes where it hides no curve; over
+    a falling loss it stays top right."""
+    import dataclasses
+
+    from nnviz.gui.loss_plot import LossPlot
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 220)
+    plot.show()
+    qtbot.waitExposed(plot)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 401)
+
+    def show(train, test):
+        s = dataclasses.replace(base, epoch=400, loss_epochs=epochs, loss_values=train,
+                                test_epochs=epochs + 1, test_values=test)
+        for _ in range(2):
+            plot.update_snapshot(s)
+
+    falling = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    show(falling, falling + 0.03)
+    assert plot.legend_corner == "top right" and _legend_covers(plot) == 0
+    stuck = np.full(400, 0.5188, np.float32)
+    stuck[0] = 0.26
+    show(stuck, stuck + 0.001)
+    assert plot.legend_corner != "top right"
+    assert _legend_covers(plot) == 0
