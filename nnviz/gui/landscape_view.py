@@ -51,6 +51,8 @@ EDGE_OF_STABILITY = (
 
 
 SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
+# sharpness.stability_limit's formulas, as the summary writes them (momentum: (2 + 2 x 0.9)/lr)
+LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
 
 
 MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
@@ -680,8 +682,12 @@ class LandscapeView(QWidget):
             lim = r.limit_values[-1]
             text = f"sharpness {s:.3g}"
             if math.isfinite(lim):
-                text += f" ({s / lim:.0%} of the limit {lim:.3g})"
-            parts.append(text)
+                # The limit's formula beside its value: "of the limit 2" left a newcomer asking
+                # what 2 was. One unbreakable piece: it wrapped before its closing "2)".
+                formula = LIMIT_FORMULAS.get(r.optimizer)
+                text += (f" ({s / lim:.0%} of the stability limit "
+                         f"{formula + ' = ' if formula else ''}{lim:.3g})")
+            parts.append(f"<nobr>{text}</nobr>")
         elif r.sharpness_compiling:
             parts.append("the sharpness is being prepared (compiling)\u2026")
         if r.land.n_points < r.n_train:

@@ -71,6 +71,9 @@ def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot)
     assert list(sx) == list(r.path.epochs) and np.all(sy > 0)
     assert np.all(view.limit_curve.getData()[1] == 2.0)  # 2 / lr at the notebook's lr 1.0
     assert "epoch 300" in view.summary.text() and "variance" in view.summary.text()
+    # The limit says what it is: it was "(22% of the limit 2)", a bare 2.
+    assert f"{r.sharp_values[-1] / 2:.0%} of the stability limit 2/lr = 2)" in \
+        view.summary.text()
     assert "edge of stability" in view.explanation.text()
     # Other directions: a new plane, drawn.
     view.directions.setCurrentIndex(view.directions.findData("initial"))
