@@ -24,7 +24,7 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
-from .widgets import FittedTitles, LabelRoom, cache_axes, loose_title
+from .widgets import FittedTitles, LabelRoom, Letterboxed, cache_axes, loose_title
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -85,11 +85,12 @@ class RegionsView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         pi.addItem(self.image)
-        self.points = pg.ScatterPlotItem(size=5, pxMode=True)
+        self.points = pg.ScatterPlotItem(size=7, pxMode=True)
         pi.addItem(self.points)
         self.curve_1d = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2))
         pi.addItem(self.curve_1d)
         cache_axes(pi)
+        self._letterbox = Letterboxed(self.plane)
 
         self.history = pg.PlotWidget(background="w")
         self.history.setToolTip("How many linear regions the network has cut the plane into, at "
@@ -128,8 +129,8 @@ class RegionsView(QWidget):
         self.split = QSplitter()
         self.split.addWidget(self.plane)
         self.split.addWidget(self.history)
-        self.split.setStretchFactor(0, 3)
-        self.split.setStretchFactor(1, 2)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         # The reason and its button together, in the middle of the view.
@@ -223,6 +224,13 @@ class RegionsView(QWidget):
                 rgb_pts = np.repeat(np.array([colors.TRAIN_CURVE]), len(y), 0)
             self.points.setData(px, py, brush=shared(rgb_pts, pg.mkBrush),
                                 pen=pg.mkPen("w", width=0.8))
+            # The plane 1:1 as the main view draws it (a unit of x1 as long as one of x2: the
+            # lines between regions at their true angles; unlocked, the moons were squeezed
+            # sideways and the y axis had 22 numbers), with its axes named.
+            self._letterbox.set_aspect(None if one_d else
+                                       float(xs[-1] - xs[0]) / max(y1 - y0, 1e-12))
+            pi.setLabel("bottom", "x1")
+            pi.setLabel("left", "y" if one_d else "x2")
             pi.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(y0, y1), padding=0)
 
     @staticmethod

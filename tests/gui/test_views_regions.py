@@ -22,7 +22,7 @@ def view(qtbot):
     return v
 
 
-def test_a_relu_network_shows_its_regions_and_the_bound(view):
+def test_a_relu_network_shows_its_regions_and_the_bound(view, qtbot):
     t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
     t.run(50)
     view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=80)}))
@@ -42,6 +42,19 @@ def test_a_relu_network_shows_its_regions_and_the_bound(view):
     box = view.history.getPlotItem().getViewBox().sceneBoundingRect()
     words = view.bound_line.label.sceneBoundingRect()
     assert box.contains(words), (box, words)
+    # The plane is drawn 1:1 with named axes, as the main view draws it (a reviewer found it
+    # squeezed sideways, with no axis titles).
+    plane = view.plane.getPlotItem()
+    drawn = view.image.mapRectToView(view.image.boundingRect())
+
+    def one_to_one_without_blank_bands():
+        (x0, x1), (y0, y1) = plane.getViewBox().viewRange()
+        rect = plane.getViewBox().rect()
+        return (abs((x1 - x0) / rect.width() / ((y1 - y0) / rect.height()) - 1) < 0.02
+                and max(abs(x0 - drawn.left()), abs(x1 - drawn.right()), abs(y0 - drawn.top()),
+                        abs(y1 - drawn.bottom())) < 0.03 * (x1 - x0))
+    qtbot.waitUntil(one_to_one_without_blank_bands)  # the letterbox follows a resize
+    assert plane.getAxis("bottom").labelText == "x1" and plane.getAxis("left").labelText == "x2"
 
 
 def test_the_count_plots_epochs_start_at_0(view):
