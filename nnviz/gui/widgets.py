@@ -977,11 +977,33 @@ class LogAxis(pg.AxisItem):
         line = QFontMetrics(self.style["tickFont"] or QFont()).height()
         # log10(2) of a decade is the smallest step between 1, 2 and 5: 30% of a decade.
         keep = (1.0, 2.0, 5.0) if per_decade * 0.3 >= line else (1.0,)
-        out = []
+        shown = []
         for v, text in zip(values, strings):
             m = 10 ** (v - math.floor(v + 1e-9))
-            out.append(text if any(abs(m - k) < 1e-6 * k for k in keep) else "")
-        return out
+            shown.append(bool(text) and any(abs(m - k) < 1e-6 * k for k in keep))
+        numbers = [float(f"{10.0 ** v * scale:.1g}") for v in values]
+        # One form per axis: plain numbers where every label is between 0.001 and 10,000
+        # ("200", "50", where pyqtgraph wrote "2·10²", "5·10¹"), else powers of ten for all
+        # (its "1" and "0.1" beside "10¹" and "10⁻²" read as two scales).
+        plain = all(PLAIN_LOG_LABELS[0] <= x < PLAIN_LOG_LABELS[1]
+                    for x, keep_it in zip(numbers, shown) if keep_it)
+        return [(f"{x:g}" if plain else power_of_ten(x)) if keep_it else ""
+                for x, keep_it in zip(numbers, shown)]
+
+
+PLAIN_LOG_LABELS = (1e-3, 1e4)  # a log axis whose labels all lie in here prints them plainly
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(x: float) -> str:
+    """``x`` (one significant digit) as m·10^k: "10³", "2·10⁻⁴", "5·10⁰"."""
+    if x <= 0 or not math.isfinite(x):
+        return f"{x:g}"
+    k = math.floor(math.log10(x) + 1e-9)
+    m = round(x / 10.0 ** k)
+    if m >= 10:
+        m, k = 1, k + 1
+    return ("" if m == 1 else f"{m}·") + "10" + str(k).translate(_SUPERSCRIPTS)
 
 
 TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes

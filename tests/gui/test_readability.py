@@ -217,3 +217,29 @@ def test_the_headers_of_eight_512_wide_layers_stay_apart_and_say_what_is_shown(q
         assert all(fm.horizontalAdvance(line) <= rect.width() + 0.5 for line in text.split("\n"))
         assert rect.bottom() <= c.node_rect(col, 0).top(), (col, rect)
     assert "shown" in titles[1][2] or "…" in titles[1][2]
+
+
+@pytest.mark.parametrize("lo, hi, plain, some", [
+    (-0.05, 2.35, True, {"2", "5", "10", "20", "50", "100", "200"}),  # lesson 2: was "2·10²"
+    (-6.05, 0.05, False, {"10⁻⁵", "10⁻³", "10⁻¹", "10⁰"}),  # not "0.1" and "1" among them
+    (-2.05, 0.05, True, {"0.01", "0.1", "1"})])
+def test_a_log_axis_labels_in_one_form(qtbot, lo, hi, plain, some):
+    """Plain numbers where all of an axis' labels are between 0.001 and 10,000; else powers of
+    ten for all of them: a reviewer read "2·10²" on lesson 2's axis and a mix of "10¹" with
+    "1" and "0.1" on the landscape's."""
+    import re
+
+    import pyqtgraph as pg
+    from nnviz.gui.widgets import LogAxis
+    w = pg.PlotWidget(axisItems={"left": LogAxis("left")})
+    qtbot.addWidget(w)
+    w.resize(300, 700)
+    w.show()
+    p = w.getPlotItem()
+    p.setLogMode(y=True)
+    p.setYRange(lo, hi, padding=0)
+    _settle(qtbot, 100)
+    got = {t for _, t in _labels(p.getAxis("left"))}
+    assert some <= got, got
+    form = r"\d+(\.\d+)?" if plain else r"(\d·)?10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+"
+    assert all(re.fullmatch(form, t) for t in got), got
