@@ -8,6 +8,7 @@ latest snapshot and redraws from a timer.
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Any, Callable
@@ -24,7 +25,7 @@ from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
 
 __all__ = ["TrainingWorker", "TrainLoop", "RunContext", "RunState", "Problem", "GRID_RES_2D",
-           "collect_garbage_in_gui_thread"]
+           "collect_garbage_in_gui_thread", "paint_in_gui_thread"]
 
 
 class _Thread(QThread):
@@ -43,6 +44,18 @@ class _Thread(QThread):
             failure = RuntimeError(f"the training thread stopped: {type(e).__name__}: {e}")
             failure.__cause__ = e
             self._loop._error(failure)
+
+
+def paint_in_gui_thread() -> None:
+    """Qt's raster engine paints in the GUI thread alone from now on (QT_NO_GUI_THREADPOOL,
+    unless the user set it): it hands a fill or blend of ~100 rows or more (the cached
+    background of every pyqtgraph view, a translucent rectangle, a cached axis) to a thread
+    pool and waits for it, and with the training thread and XLA's threads on the cores those
+    pool threads waited to be scheduled, the GUI thread idle meanwhile: 2-4 times a frame's CPU
+    in wall time, the Gradients tab's longest stalls (bench/gui.py, py-spy: QLatch::waitInternal
+    under QRasterPaintEngine::drawImage). The work itself is a few ms per frame at most. Qt reads
+    the variable once, when its pool is first wanted: call this before the first paint."""
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
 _gc_in_gui_thread = None
@@ -115,6 +128,7 @@ class TrainingWorker(QObject):
         # record); a paint runs many short Python calls, each waiting for the GIL, by default
         # up to 5 ms each: on a busy machine a frame took hundreds of ms (bench/compare.py).
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+        paint_in_gui_thread()
         self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
                               playing_changed=self.playing_changed.emit, error=self.failed.emit,
                               reply=lambda cb, r: self._replied.emit((cb, r)), paced=True,
