@@ -28,6 +28,40 @@ __all__ = ["TrainingWorker", "TrainLoop", "RunContext", "RunState", "Problem", "
            "collect_garbage_in_gui_thread", "paint_in_gui_thread"]
 
 
+TRAINING_NICE = 10  # how far below the GUI thread the training runs (Linux' nice steps)
+XLA_THREADS = "XLAEigen"  # in the names of XLA's compute threads (jaxlib's "tf_XLAEigen")
+
+
+def lower_training_priority() -> int | None:
+    """The calling thread (the training thread, started by the GUI thread at the GUI's priority)
+    and XLA's compute threads run TRAINING_NICE steps below the GUI thread from now on (Linux;
+    elsewhere nothing: macOS' setpriority would lower the whole process). The threads a lowered
+    thread starts (a compile's) inherit it. Returns the new nice value, or None.
+
+    With training flat out, XLA's threads and the training thread kept both cores of a 2-core
+    machine busy, and the GUI thread, runnable, waited its turn for tens of ms at a time: most of
+    the Gradients and Backprop tabs' longest stalls (bench/gui.py; /proc's schedstat of the GUI
+    thread showed the wait on the run queue). At a lower priority the scheduler runs the GUI
+    thread as soon as it has work; a machine with nothing else to run trains as fast."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
+        return None
+    try:
+        target = min(19, os.getpriority(os.PRIO_PROCESS, 0) + TRAINING_NICE)
+        os.setpriority(os.PRIO_PROCESS, 0, target)  # Linux: this thread alone
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/comm") as f:
+                    if XLA_THREADS not in f.read():
+                        continue
+                if os.getpriority(os.PRIO_PROCESS, int(tid)) < target:
+                    os.setpriority(os.PRIO_PROCESS, int(tid), target)
+            except OSError:  # the thread ended meanwhile
+                continue
+        return target
+    except OSError:
+        return None
+
+
 class _Thread(QThread):
     def __init__(self, loop: TrainLoop, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +69,7 @@ class _Thread(QThread):
         self.go = threading.Event()  # set: work (TrainingWorker.begin)
 
     def run(self) -> None:  # the worker thread
+        lower_training_priority()
         self.go.wait()
         if self._loop.stopping.is_set():  # stopped before it began: no compile to wait for
             return

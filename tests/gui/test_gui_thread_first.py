@@ -1,7 +1,8 @@
-"""The window paints in the GUI thread alone (issue 16, smooth at any size): Qt's raster engine
-would hand its larger fills to a thread pool and wait for it, and with training on the cores
-those pool threads waited to be scheduled while the GUI stood still. Checked in a fresh
-interpreter: Qt decides once per process, at its first such paint."""
+"""The GUI thread comes first (issue 16, smooth at any size): the window paints in the GUI thread
+alone (Qt's raster engine would hand its larger fills to a thread pool and wait for it, and with
+training on the cores those pool threads waited to be scheduled while the GUI stood still), and
+the training runs at a lower priority than the GUI thread (which otherwise waited for a core
+behind the training and XLA's threads)."""
 from __future__ import annotations
 
 import json
@@ -15,8 +16,24 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads the threads' names in /proc")
+LINUX = sys.platform.startswith("linux")
+
+
+def threads() -> dict[int, str]:
+    """This process' threads: id -> name."""
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/comm") as f:
+                out[int(tid)] = f.read().strip()
+        except OSError:  # ended meanwhile
+            pass
+    return out
+
+
+@pytest.mark.skipif(not LINUX, reason="reads the threads' names in /proc")
 def test_painting_the_window_starts_no_paint_threads():
+    # In a fresh interpreter: Qt decides once per process, at its first such paint.
     env = {k: v for k, v in os.environ.items() if k != "QT_NO_GUI_THREADPOOL"}
     env.update(QT_QPA_PLATFORM="offscreen",
                PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
@@ -53,3 +70,19 @@ def test_painting_the_window_starts_no_paint_threads():
     # Qt names its pool's threads "Thread (pooled)"; the training thread is "nnviz-trainer".
     assert "Thread (pooled)" not in got["threads"], got["threads"]
     assert "nnviz-trainer" in got["threads"]
+
+
+@pytest.mark.skipif(not LINUX, reason="per-thread priorities are Linux'")
+def test_the_training_and_xla_threads_run_below_the_gui_thread(bare_window, wait_run):
+    from nnviz.gui.worker import TRAINING_NICE, XLA_THREADS
+    bare_window.play()
+    wait_run(bare_window)
+    gui = os.getpriority(os.PRIO_PROCESS, 0)  # this (the GUI) thread's nice value
+    lowered = min(19, gui + TRAINING_NICE)
+    names = threads()
+    trainer = [t for t, n in names.items() if n == "nnviz-trainer"]
+    xla = [t for t, n in names.items() if XLA_THREADS in n]
+    assert trainer and xla, names  # jaxlib still names its compute threads so
+    assert {t: os.getpriority(os.PRIO_PROCESS, t) for t in trainer + xla} == \
+        dict.fromkeys(trainer + xla, lowered)
+    assert lowered > gui or gui == 19
