@@ -25,7 +25,7 @@ from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
 
 __all__ = ["TrainingWorker", "TrainLoop", "RunContext", "RunState", "Problem", "GRID_RES_2D",
-           "collect_garbage_in_gui_thread", "paint_in_gui_thread"]
+           "collect_garbage_in_gui_thread", "paint_in_gui_thread", "lower_training_priority"]
 
 
 TRAINING_NICE = 10  # how far below the GUI thread the training runs (Linux' nice steps)
@@ -42,7 +42,7 @@ def lower_training_priority() -> int | None:
     machine busy, and the GUI thread, runnable, waited its turn for tens of ms at a time: most of
     the Gradients and Backprop tabs' longest stalls (bench/gui.py; /proc's schedstat of the GUI
     thread showed the wait on the run queue). At a lower priority the scheduler runs the GUI
-    thread as soon as it has work; a machine with nothing else to run trains as fast."""
+    thread first when it has work; when it has none, the training has the cores as before."""
     if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
         return None
     try:
