@@ -322,3 +322,37 @@ def test_titles_fitted_again_larger_break_only_where_they_are_broken(view, qtbot
             assert drawn == label.text.count("<br>") + 1, (label.text, drawn)
         assert all("<br>" not in p.titleLabel.text for p in plots)  # the room for one line
     qtbot.waitUntil(as_given, timeout=10_000)
+
+
+def test_a_long_runs_curves_draw_each_pixel_columns_extremes_not_every_row(view):
+    """A run's gradient history holds up to runlog.GRAD_CAPACITY rows (2,048, ~20 s flat out)
+    where a plot is a few hundred pixels wide: each curve draws at most two points a pixel
+    column (its lowest and highest there), so a frame's paint does not grow with the run,
+    and what the eye sees, the extremes, the ends and a gap where the numbers are not finite,
+    stays."""
+    t = make_trainer()
+    rows = runlog.GRAD_CAPACITY
+    epochs = np.unique(np.geomspace(1, 2e6, rows).astype(np.int64))
+    rng = np.random.default_rng(0)
+    L = 4
+    norms = np.exp(rng.normal(-3, 1, (len(epochs), L)))
+    ratios = np.exp(rng.normal(-7, 1, (len(epochs), L)))
+    ratios[len(epochs) // 2: len(epochs) // 2 + 300] = np.nan  # not measured: a gap
+    hist = inspect.histogram(rng.normal(size=40))
+    flow = inspect.GradientFlow(epochs, norms, ratios, (hist,) * L, (hist,) * L,
+                                (None,) * (L - 1), False, 140, 140)
+    view.update_snapshot(snapshot_of(t, {"gradients": lambda _t, _pts: flow}))
+    view.grab()
+    for curve in (*view.norm_curves, *view.ratio_curves):
+        width = curve.getViewBox().width()
+        x, y = curve.getData()
+        nx, ny = curve.numbers
+        assert len(nx) == len(epochs) > 3 * width  # its numbers are all the rows
+        assert len(x) <= 2 * (width + 1)
+        ok = np.isfinite(ny)
+        assert np.nanmin(y) == pytest.approx(np.log10(ny[ok].min()))
+        assert np.nanmax(y) == pytest.approx(np.log10(ny[ok].max()))
+        assert x[0] == epochs[0] and epochs[-1] - x[-1] <= (epochs[-1] - epochs[0]) / width
+    x, y = view.ratio_curves[0].getData()
+    inside = (x > epochs[len(epochs) // 2 + 10]) & (x < epochs[len(epochs) // 2 + 290])
+    assert inside.any() and np.isnan(y[inside]).all()
