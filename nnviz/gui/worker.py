@@ -42,7 +42,10 @@ def lower_training_priority() -> int | None:
     machine busy, and the GUI thread, runnable, waited its turn for tens of ms at a time: most of
     the Gradients and Backprop tabs' longest stalls (bench/gui.py; /proc's schedstat of the GUI
     thread showed the wait on the run queue). At a lower priority the scheduler runs the GUI
-    thread first when it has work; when it has none, the training has the cores as before."""
+    thread first when it has work; when it has none, the training has the cores as before. The
+    cost: other programs' busy threads now come before the training too (bench/gui.py's
+    view_cost ~10% lower at a load of 3-6 from other programs, up to half at 10-12; nice 5 was
+    between 0 and 10 on both counts in a few runs): TRAINING_NICE is the trade."""
     if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
         return None
     try:
