@@ -237,10 +237,12 @@ class DecisionPlot(pg.PlotWidget):
         self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
                                   brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr,
                                   size=POINT_SIZE * self.scale)
-        # Hollow: filled with the background, so the outline shows on its own class's colour.
+        # Hollow (colors.test_fill): the light background inside the outline, nothing inside it
+        # on the dark theme; the outline stands off the dark background (colors.test_outline).
         self.test_points.setData(x_te[keep_te], y_te[keep_te],
-                                 brush=pg.mkBrush(*colors.background(), 235),
-                                 pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(*c, width=2.2)),
+                                 brush=pg.mkBrush(*colors.test_fill()),
+                                 pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(
+                                     *colors.test_outline(c), width=2.2)),
                                  symbol=sym_te, size=(POINT_SIZE + 1) * self.scale)
         self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
                                pen=pg.mkPen(*colors.point_rim(), 200, width=1),

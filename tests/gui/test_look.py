@@ -85,6 +85,55 @@ def test_a_dark_theme_repaints_a_plot_already_drawn(plot):
     assert axis.textPen().color().lightness() > 180  # light text on it
 
 
+def _isolated_test_point(plot, data) -> tuple[int, int]:
+    """The widget pixel at the centre of a test point with no other point within 14 pixels."""
+    from PySide6.QtCore import QPointF
+    vb = plot.getPlotItem().getViewBox()
+
+    def px(xy):
+        p = plot.mapFromScene(vb.mapViewToScene(QPointF(float(xy[0]), float(xy[1]))))
+        return np.array([p.x(), p.y()], float)
+    every = np.array([px(xy) for xy in np.concatenate([data.X_train, data.X_test])])
+    for xy in data.X_test:
+        c = px(xy)
+        d = np.hypot(*(every - c).T)
+        if np.sort(d)[1] > 14:
+            return int(round(c[0])), int(round(c[1]))
+    raise AssertionError("no test point stands alone")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_test_points_are_hollow_and_their_ring_shows_in_both_themes(plot, theme):
+    """Hollow: inside a test point the light background (light theme) or the heatmap itself
+    (dark), never a dark fill (the dark theme filled them with its near-black: 'hollow: test'
+    said the key beside filled black squares); the ring stands off the dark background."""
+    colors.set_look(theme)
+    data = make_dataset(DataSpec("moons", samples=200))
+    plot.set_dataset(data)
+    xs = np.linspace(-1.5, 2.5, 20, dtype=np.float32)
+    ys = np.linspace(-1, 1.5, 20, dtype=np.float32)
+    for p in (0.0, 1.0):  # the plane in one class's colour, then in the other's
+        plot.update_grid(Grid(xs, ys, np.full((20, 20), p, np.float32)))
+        x, y = _isolated_test_point(plot, data)
+        shown = plot.grab().toImage()
+        for item in (plot.train_points, plot.test_points, plot.test_rims):
+            item.hide()
+        bare = plot.grab().toImage()
+        for item in (plot.train_points, plot.test_points, plot.test_rims):
+            item.show()
+        inside, ground = shown.pixelColor(x, y), bare.pixelColor(x, y)
+        if theme == "light":
+            assert inside.lightness() > 225  # the white of the page
+        else:  # the heatmap shows through
+            assert abs(inside.lightness() - ground.lightness()) < 12, (p, inside.getRgb(),
+                                                                     ground.getRgb())
+    if theme == "dark":
+        for palette in colors.PALETTES:  # cividis' navy was a faint ring on black
+            colors.set_look(palette_name=palette)
+            for pen in plot.test_points.data["pen"]:
+                assert colors.contrast(pen.color().getRgb()[:3], colors.background()) >= 4.5
+
+
 def test_a_new_palette_recolours_the_points_and_the_heatmap_live(plot):
     data = make_dataset(DataSpec("moons"))
     plot.set_dataset(data)
