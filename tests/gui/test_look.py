@@ -237,3 +237,43 @@ def test_the_command_lines_names_are_the_gui_s():
     opts = {a.dest: a.choices for a in build_parser()._actions if a.dest in ("theme", "palette")}
     assert tuple(opts["theme"]) == tuple(colors.THEMES)
     assert tuple(opts["palette"]) == tuple(colors.PALETTES)
+
+
+def _edge_contrast(widget, rect) -> float:
+    """The most contrast of a pixel on ``rect``'s edge (widget pixels) with the panel."""
+    img = widget.grab().toImage()
+    edge = [(x, y) for x in range(rect.left(), rect.right() + 1) for y in (rect.top(),
+                                                                           rect.bottom())]
+    edge += [(x, y) for y in range(rect.top(), rect.bottom() + 1) for x in (rect.left(),
+                                                                          rect.right())]
+    panel = colors.theme().panel
+    return max(colors.contrast(img.pixelColor(x, y).getRgb()[:3], panel) for x, y in edge)
+
+
+def test_dark_themes_unchecked_boxes_and_arrows_are_visible(main_window, qtbot):
+    """An unchecked box on the dark theme was a dark square without an edge on the dark panel
+    (x1·x2, Log scale, Discretize output); the spin boxes' arrows were a dim grey."""
+    from PySide6.QtWidgets import QCheckBox, QSpinBox, QStyle, QStyleOptionButton
+    main_window.look_actions[("theme", "dark")].trigger()
+    boxes = [b for b in main_window.findChildren(QCheckBox)
+             if b.isVisible() and not b.isChecked() and b.isEnabled()]
+    qtbot.waitUntil(lambda: all(b.palette().window().color().lightness() < 80 for b in boxes))
+    assert {"Log scale", "Discretize output"} <= {b.text() for b in boxes}
+    for box in boxes:
+        opt = QStyleOptionButton()
+        box.initStyleOption(opt)
+        rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box)
+        assert _edge_contrast(box, rect) >= 3.0, box.text()  # WCAG's for a control's edge
+    spin = next(s for s in main_window.findChildren(QSpinBox) if s.isVisible() and s.isEnabled()
+                and s.value() > s.minimum() and s.value() < s.maximum())
+    img = spin.grab().toImage()
+    right = [img.pixelColor(x, y).lightness() for x in range(spin.width() - 16, spin.width())
+             for y in range(spin.height())]
+    assert max(right) >= 185  # the arrows: near white on the button's grey
+    main_window.look_actions[("theme", "light")].trigger()  # and the light theme's: Fusion's
+    box = boxes[0]
+    qtbot.waitUntil(lambda: box.palette().window().color().lightness() > 200)
+    opt = QStyleOptionButton()
+    box.initStyleOption(opt)
+    rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box)
+    assert _edge_contrast(box, rect) >= 1.5
