@@ -16,8 +16,8 @@ A change of theme or palette draws the data set again.
 The points share one brush (or pen) per colour: pyqtgraph keys its symbol atlas by the brush
 object, and a QBrush per point cost a gigabyte and seconds at 100,000 points. They are cached as
 a pixmap, so that a new heat image under them does not repaint them. A data set larger than the
-eye can tell apart is drawn as one point per class in each cell of a few pixels (the plot says
-so); the training uses every point.
+eye can tell apart is drawn as one point per class in each cell of a few pixels, the training
+points over the test points (the plot says it shows a sample); the training uses every point.
 """
 from __future__ import annotations
 
@@ -103,11 +103,10 @@ class DecisionPlot(pg.PlotWidget):
         self.busy.hide()
         # Says when the points drawn are a sample of the data set.
         self.sample_note = QLabel("", self)
-        self.sample_note.setStyleSheet("QLabel { background: rgba(255, 255, 255, 200); "
-                                       "color: #333; padding: 2px 6px; }")
         self.sample_note.setToolTip("The data set has more points than the plot can show apart: "
                                     "one point of each class is drawn in each cell of "
-                                    f"{CELL_PX}x{CELL_PX} pixels. Training uses every point.")
+                                    f"{CELL_PX}x{CELL_PX} pixels, training points over test "
+                                    "points. Training uses every point.")
         self.sample_note.hide()
         self.mode = NO_PLANE
         self.discretize = False
@@ -248,8 +247,16 @@ class DecisionPlot(pg.PlotWidget):
                                pen=pg.mkPen(*colors.point_rim(), 200, width=1),
                                size=(POINT_SIZE + 4) * self.scale)
         n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
-        self.sample_note.setText(f"{drawn:,} of {n:,} points drawn (one per class per "
-                                 f"{CELL_PX}-pixel cell)" if drawn < n else "")
+        # Thinned, each class is drawn in every cell by train and by test points alike: the
+        # points on top would fill the picture, so the training points (most of the data) are.
+        thinned = drawn < n
+        self.train_points.setZValue(12 if thinned else 10)
+        self.sample_note.setText(f"A sample of the points: {drawn:,} of {n:,} drawn"
+                                 if thinned else "")
+        bg, fg = colors.background(), colors.text()
+        self.sample_note.setStyleSheet(
+            f"QLabel {{ background: rgba({bg[0]}, {bg[1]}, {bg[2]}, 210); "
+            f"color: {colors.hex_of(fg)}; padding: 2px 6px; }}")
         self.sample_note.adjustSize()
         self.sample_note.setVisible(drawn < n)
         self._place_note()
