@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetrics, QPainter, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from nnviz.core.data import Dataset
@@ -103,6 +103,8 @@ class DecisionPlot(pg.PlotWidget):
         self.busy.hide()
         # Says when the points drawn are a sample of the data set.
         self.sample_note = QLabel("", self)
+        self.sample_note.setAutoFillBackground(True)
+        self.sample_note.setContentsMargins(6, 2, 6, 2)
         self.sample_note.setToolTip("The data set has more points than the plot can show apart: "
                                     "one point of each class is drawn in each cell of "
                                     f"{CELL_PX}x{CELL_PX} pixels, training points over test "
@@ -253,10 +255,12 @@ class DecisionPlot(pg.PlotWidget):
         self.train_points.setZValue(12 if thinned else 10)
         self.sample_note.setText(f"A sample of the points: {drawn:,} of {n:,} drawn"
                                  if thinned else "")
-        bg, fg = colors.background(), colors.text()
-        self.sample_note.setStyleSheet(
-            f"QLabel {{ background: rgba({bg[0]}, {bg[1]}, {bg[2]}, 210); "
-            f"color: {colors.hex_of(fg)}; padding: 2px 6px; }}")
+        # In the theme's colours through the palette, not a style sheet: one would keep
+        # presentation mode's larger font from reaching it (colors.tint).
+        pal = self.sample_note.palette()
+        pal.setColor(QPalette.ColorRole.Window, QColor(*colors.background(), 210))
+        pal.setColor(QPalette.ColorRole.WindowText, QColor(*colors.text()))
+        self.sample_note.setPalette(pal)
         self.sample_note.adjustSize()
         self.sample_note.setVisible(drawn < n)
         self._place_note()

@@ -153,6 +153,10 @@ def test_the_sample_note_is_in_plain_words_and_the_theme(plot):
         lightest = max(img.pixelColor(x, y).lightness() for x in range(img.width())
                        for y in range(img.height()))
         assert lightest > 180  # in light letters
+        big = plot.font()
+        big.setPointSizeF(20)
+        plot.setFont(big)  # presentation mode: the plot's font reaches the note
+        assert note.font().pointSizeF() == 20
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
     assert plot.sample_note.grab().toImage().pixelColor(1, 1).lightness() > 200
