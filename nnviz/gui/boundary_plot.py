@@ -16,15 +16,15 @@ A change of theme or palette draws the data set again.
 The points share one brush (or pen) per colour: pyqtgraph keys its symbol atlas by the brush
 object, and a QBrush per point cost a gigabyte and seconds at 100,000 points. They are cached as
 a pixmap, so that a new heat image under them does not repaint them. A data set larger than the
-eye can tell apart is drawn as one point per class in each cell of a few pixels (the plot says
-so); the training uses every point.
+eye can tell apart is drawn as one point per class in each cell of a few pixels, the training
+points over the test points (the plot says it shows a sample); the training uses every point.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetrics, QPainter, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from nnviz.core.data import Dataset
@@ -103,11 +103,12 @@ class DecisionPlot(pg.PlotWidget):
         self.busy.hide()
         # Says when the points drawn are a sample of the data set.
         self.sample_note = QLabel("", self)
-        self.sample_note.setStyleSheet("QLabel { background: rgba(255, 255, 255, 200); "
-                                       "color: #333; padding: 2px 6px; }")
+        self.sample_note.setAutoFillBackground(True)
+        self.sample_note.setContentsMargins(6, 2, 6, 2)
         self.sample_note.setToolTip("The data set has more points than the plot can show apart: "
                                     "one point of each class is drawn in each cell of "
-                                    f"{CELL_PX}x{CELL_PX} pixels. Training uses every point.")
+                                    f"{CELL_PX}x{CELL_PX} pixels, training points over test "
+                                    "points. Training uses every point.")
         self.sample_note.hide()
         self.mode = NO_PLANE
         self.discretize = False
@@ -237,17 +238,29 @@ class DecisionPlot(pg.PlotWidget):
         self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
                                   brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr,
                                   size=POINT_SIZE * self.scale)
-        # Hollow: filled with the background, so the outline shows on its own class's colour.
+        # Hollow (colors.test_fill): the light background inside the outline, nothing inside it
+        # on the dark theme; the outline stands off the dark background (colors.test_outline).
         self.test_points.setData(x_te[keep_te], y_te[keep_te],
-                                 brush=pg.mkBrush(*colors.background(), 235),
-                                 pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(*c, width=2.2)),
+                                 brush=pg.mkBrush(*colors.test_fill()),
+                                 pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(
+                                     *colors.test_outline(c), width=2.2)),
                                  symbol=sym_te, size=(POINT_SIZE + 1) * self.scale)
         self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
                                pen=pg.mkPen(*colors.point_rim(), 200, width=1),
                                size=(POINT_SIZE + 4) * self.scale)
         n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
-        self.sample_note.setText(f"{drawn:,} of {n:,} points drawn (one per class per "
-                                 f"{CELL_PX}-pixel cell)" if drawn < n else "")
+        # Thinned, each class is drawn in every cell by train and by test points alike: the
+        # points on top would fill the picture, so the training points (most of the data) are.
+        thinned = drawn < n
+        self.train_points.setZValue(12 if thinned else 10)
+        self.sample_note.setText(f"A sample of the points: {drawn:,} of {n:,} drawn"
+                                 if thinned else "")
+        # In the theme's colours through the palette, not a style sheet: one would keep
+        # presentation mode's larger font from reaching it (colors.tint).
+        pal = self.sample_note.palette()
+        pal.setColor(QPalette.ColorRole.Window, QColor(*colors.background(), 210))
+        pal.setColor(QPalette.ColorRole.WindowText, QColor(*colors.text()))
+        self.sample_note.setPalette(pal)
         self.sample_note.adjustSize()
         self.sample_note.setVisible(drawn < n)
         self._place_note()

@@ -297,16 +297,16 @@ def contrast(a, b) -> float:
 READABLE = 3.0
 
 
-def readable(rgb, ground=None) -> RGB:
+def readable(rgb, ground=None, least: float = READABLE + 0.3) -> RGB:
     """``rgb`` as the colour of words on ``ground`` (default: the window's panels): moved
     towards the theme's text colour until it can be read (the playground's orange on white,
-    its blue on the dark theme could not)."""
+    its blue on the dark theme could not), its contrast with the ground at least ``least``."""
     t = theme()
     ground = t.panel if ground is None else ground
     towards = t.text
     out = tuple(int(c) for c in rgb[:3])
     for step in range(1, 11):
-        if contrast(out, ground) >= READABLE + 0.3:
+        if contrast(out, ground) >= least:
             break
         out = _mix(rgb, towards, step / 10)
     return out
@@ -407,6 +407,27 @@ def class_key_html(names, test: bool = True) -> str:
     if test:
         parts.append("hollow: test")
     return " &nbsp; ".join(parts)
+
+
+#: The least contrast of a test point's outline with the dark background: a 2-pixel line
+#: needs more than words do (the playground's blue, 3.4, was a faint ring on the dark theme).
+OUTLINE_CONTRAST = 4.5
+
+
+def test_fill() -> tuple[int, int, int, int]:
+    """The inside of a hollow (test) point, RGBA. On the light theme the background, nearly
+    opaque: the outline then shows on a heatmap of its own class's colour, and the point looks
+    like a ring on white. On the dark theme nothing: a fill of its near-black background read
+    as a filled dark point, not a hollow one."""
+    return (0, 0, 0, 0) if theme().dark else (*background(), 235)
+
+
+def test_outline(rgb) -> RGB:
+    """The outline of a hollow (test) point of colour ``rgb``: the colour itself on the light
+    theme; on the dark one lifted towards the text colour until it stands off the background
+    (OUTLINE_CONTRAST), so that a dark class colour is not a faint ring on black."""
+    rgb = tuple(int(c) for c in rgb[:3])
+    return readable(rgb, background(), OUTLINE_CONTRAST) if theme().dark else rgb
 
 
 def point_rim() -> RGB:

@@ -41,6 +41,7 @@ class DataPanel(QGroupBox):
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Data set", self.dataset)
+        self.samples.setGroupSeparatorShown(True)  # 100,000 beside the plot's "of 100,000"
         form.addRow("Points", self.samples)
         form.addRow("Noise", self.noise)
         form.addRow("Test fraction", self.test_fraction)
@@ -95,7 +96,7 @@ class DataPanel(QGroupBox):
                 self.dataset.addItem(f"{data.name} (loaded)", CUSTOM)
             i = self.dataset.findData(CUSTOM)
             self.dataset.setItemText(i, f"{data.name} (loaded)")
-            self.dataset.setItemData(i, f"{len(data.X)} points with {data.n_features} features, "
+            self.dataset.setItemData(i, f"{len(data.X):,} points with {data.n_features} features, "
                                         "loaded from a file", 3)  # 3 = ToolTipRole
             self.dataset.setCurrentIndex(i)
             self.samples.setValue(max(4, min(MAX_SAMPLES, len(data.X))))
@@ -109,8 +110,8 @@ class DataPanel(QGroupBox):
         else:
             kind = f"regression (fit {data.target_name or 'a value'})"
         scaled = any(n.endswith(STANDARDISED) for n in data.feature_names)
-        self.task.setText(f"Problem: {kind}; {len(data.train_index)} training, "
-                          f"{len(data.test_index)} test points"
+        self.task.setText(f"Problem: {kind}; {len(data.train_index):,} training, "
+                          f"{len(data.test_index):,} test points"
                           + ("; features standardised" if scaled else ""))
 
     # --- behaviour -----------------------------------------------------------------------------

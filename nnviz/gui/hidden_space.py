@@ -294,7 +294,9 @@ class HiddenSpaceView(QWidget):
                      for k in np.unique(which)}
             symbols = dict.fromkeys(looks, "o")
         out = []
-        for make in (lambda c: pg.mkBrush(c), lambda c: pg.mkPen(c, width=2), None):
+        # A test point's outline stands off the dark background (colors.test_outline).
+        for make in (lambda c: pg.mkBrush(c),
+                     lambda c: pg.mkPen(*colors.test_outline(c.getRgb()), width=2), None):
             table = np.empty(max(looks, default=0) + 1, object)
             for k, c in looks.items():
                 c = pg.mkColor(*c) if isinstance(c, tuple) else c

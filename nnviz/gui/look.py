@@ -3,8 +3,9 @@ to every view at once (the colours themselves are :mod:`nnviz.gui.colors`'s)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
 from . import colors
 from .actions.settings import make_settings
@@ -58,11 +59,73 @@ def _choose(settings, key: str, which: str, name: str) -> None:
     colors.set_look(**{f"{which}_name": name})
 
 
+#: On the dark theme: the grey that Fusion's check boxes and radio buttons are outlined in, and
+#: the colour of its arrows (spin boxes, the tabs' scroll buttons, combo boxes).
+INDICATOR_EDGE = QColor(150, 153, 158)
+ARROW = QColor(255, 255, 255)
+
+_R = QPalette.ColorRole
+_INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+               QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+_ARROWS = (QStyle.PrimitiveElement.PE_IndicatorArrowUp,
+           QStyle.PrimitiveElement.PE_IndicatorArrowDown,
+           QStyle.PrimitiveElement.PE_IndicatorArrowLeft,
+           QStyle.PrimitiveElement.PE_IndicatorArrowRight)
+
+
+class ThemeStyle(QProxyStyle):
+    """The platform's style, with the dark theme's indicators made visible. Fusion outlines a
+    check box in the window colour made darker: on the dark theme an unchecked box was a dark
+    square without an edge on the dark panel (x1·x2, Log scale, Discretize output looked like
+    nothing at all), and it draws its arrows in the text colour at 160/255 on the button grey.
+    Here, on the dark theme only, the indicators are drawn from a palette whose window colour
+    gives Fusion's outline a light grey (INDICATOR_EDGE), and the arrows in full white; the
+    light theme is drawn exactly as before."""
+
+    def drawPrimitive(self, element, option, painter, widget=None):  # noqa: N802 (Qt)
+        if colors.theme().dark and (element in _INDICATORS or element in _ARROWS):
+            option = _lifted(option, element in _ARROWS)
+        super().drawPrimitive(element, option, painter, widget)
+
+    def drawComplexControl(self, control, option, painter, widget=None):  # noqa: N802 (Qt)
+        C = QStyle.ComplexControl
+        if colors.theme().dark and (control in (C.CC_SpinBox, C.CC_ComboBox) or (
+                control == C.CC_ToolButton and option.arrowType != Qt.ArrowType.NoArrow)):
+            option = _lifted(option, True)  # the tabs' scroll buttons are arrow tool buttons
+        super().drawComplexControl(control, option, painter, widget)
+
+
+def _lifted(option, arrows: bool):
+    """A copy of ``option`` whose palette makes Fusion draw a visible edge (``arrows`` False:
+    an outline, made from the window colour darkened by 1.4) or white arrows (True)."""
+    option = type(option)(option)
+    pal = QPalette(option.palette)
+    if arrows:
+        for role in (_R.WindowText, _R.ButtonText, _R.Text):
+            pal.setColor(QPalette.ColorGroup.Active, role, ARROW)
+            pal.setColor(QPalette.ColorGroup.Inactive, role, ARROW)
+    else:
+        edge = QColor(INDICATOR_EDGE)
+        window = QColor.fromRgbF(min(1.0, edge.redF() * 1.4), min(1.0, edge.greenF() * 1.4),
+                                 min(1.0, edge.blueF() * 1.4))
+        pal.setColor(_R.Window, window)
+    option.palette = pal
+    return option
+
+
+def install_style(app) -> None:
+    """Put ThemeStyle over the application's style, once."""
+    if app is not None and not isinstance(app.style(), ThemeStyle):
+        style = ThemeStyle(app.style().name())
+        app.setStyle(style)
+
+
 def restyle(window) -> None:
     """Every widget of ``window`` in the current theme and palette (the plots that own colours
     follow colors.NOTIFIER themselves; the others are drawn again here)."""
     app = QApplication.instance()
     if app is not None:
+        install_style(app)
         app.setPalette(colors.qt_palette())
     # A style sheet's "palette(window)" was read when it was set: set again, it reads the new
     # palette (the run controls' bar and its labels kept the light theme's black text).

@@ -940,13 +940,19 @@ class LogAxis(pg.AxisItem):
     10^k are labelled, and only the decades when those would touch. And where the values lie
     closer than one tick apart ("||dL/dW|| by layer, now" of layers alike) pyqtgraph gives no
     tick at all: then a few evenly spaced values are labelled, with the digits that tell them
-    apart."""
+    apart.
+
+    pyqtgraph's log ticks give the decades twice, as the major ticks and again among the minor
+    ones (1 x 10^k of 1..9 x 10^k): both were labelled, '0.01' drawn twice at one place (it
+    looked bold, 'update / weight' of the Gradients tab). A value is kept in its coarsest
+    level only."""
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
         ticks = super().tickValues(minVal, maxVal, size)
         self._fine = False
         if not self.logMode:
             return ticks
+        ticks = _once_each(ticks)
         inside = [v for _, values in ticks for v in values if minVal <= v <= maxVal]
         if len(inside) >= 2 or not (math.isfinite(minVal) and math.isfinite(maxVal)):
             return ticks
@@ -982,11 +988,12 @@ class LogAxis(pg.AxisItem):
             m = 10 ** (v - math.floor(v + 1e-9))
             shown.append(bool(text) and any(abs(m - k) < 1e-6 * k for k in keep))
         numbers = [float(f"{10.0 ** v * scale:.1g}") for v in values]
-        # One form per axis: plain numbers where every label is between 0.001 and 10,000
+        # One form per axis: plain numbers where the whole axis is between 0.001 and 10,000
         # ("200", "50", where pyqtgraph wrote "2·10²", "5·10¹"), else powers of ten for all
-        # (its "1" and "0.1" beside "10¹" and "10⁻²" read as two scales).
-        plain = all(PLAIN_LOG_LABELS[0] <= x < PLAIN_LOG_LABELS[1]
-                    for x, keep_it in zip(numbers, shown) if keep_it)
+        # (its "1" and "0.1" beside "10¹" and "10⁻²" read as two scales). Decided by the
+        # axis' range, not by these values: the major and the minor ticks come in two calls.
+        plain = (PLAIN_LOG_LABELS[0] <= 10.0 ** min(lo, hi) * scale * (1 + 1e-6)
+                 and 10.0 ** max(lo, hi) * scale < PLAIN_LOG_LABELS[1])
         return [(f"{x:g}" if plain else power_of_ten(x)) if keep_it else ""
                 for x, keep_it in zip(numbers, shown)]
 
@@ -1004,6 +1011,18 @@ def power_of_ten(x: float) -> str:
     if m >= 10:
         m, k = 1, k + 1
     return ("" if m == 1 else f"{m}·") + "10" + str(k).translate(_SUPERSCRIPTS)
+
+
+def _once_each(levels):
+    """Tick levels [(spacing, values)], a value of a finer level dropped where a coarser level
+    has it already (to a millionth of a decade)."""
+    seen: set[int] = set()
+    out = []
+    for spacing, values in levels:
+        kept = [v for v in values if round(float(v) * 1e6) not in seen]
+        seen.update(round(float(v) * 1e6) for v in kept)
+        out.append((spacing, kept))
+    return out
 
 
 TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes

@@ -72,7 +72,7 @@ def test_a_huge_data_set_is_drawn_at_the_plots_resolution_and_says_so(plot):
     xtr = data.X_train[:, 0]
     assert x.min() == pytest.approx(xtr.min()) and x.max() == pytest.approx(xtr.max())
     assert plot.sample_note.isVisible()
-    assert "of 100,000 points drawn" in plot.sample_note.text()
+    assert "of 100,000 drawn" in plot.sample_note.text()
     # In a narrow plot (the Backprop tab's) the note wraps, all of it inside the plot.
     for width in (800, 330):
         plot.resize(width, 500)
@@ -83,7 +83,6 @@ def test_a_huge_data_set_is_drawn_at_the_plots_resolution_and_says_so(plot):
                                                 note.alignment().value | wrap, note.text())
         assert shown.width() <= note.contentsRect().width()
         assert shown.height() <= note.contentsRect().height()
-    assert note.wordWrap()  # two lines at 330 px
     # A small data set again: all of it, and no note.
     plot.set_dataset(make_dataset(DataSpec("moons")))
     assert len(plot.train_points.data) == 160 and not plot.sample_note.isVisible()
@@ -105,3 +104,59 @@ def test_a_regression_csv_names_its_target_on_the_axis(plot):
     assert plot.colorbar.axis.labelText == "value"
     plot.set_dataset(make_dataset(DataSpec("sine")))
     assert plot.getPlotItem().getAxis("left").labelText == "y"
+
+
+def _pixels(widget) -> np.ndarray:
+    from PySide6.QtGui import QImage
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    raw = np.array(img.constBits(), np.uint8).copy()  # a copy: the image is freed after
+    return raw.reshape(h, bpl)[:, :3 * w].reshape(h, w, 3)
+
+
+def test_a_thinned_picture_shows_the_training_points_on_top(plot):
+    """At 100,000 points train and test are thinned alike, one of each class per cell: with the
+    test points on top the picture looked mostly test (a fifth of the data). Training points
+    are drawn over them: hiding the test points changes few of the pixels the points cover."""
+    data = make_dataset(DataSpec("moons", samples=100_000, test_fraction=0.2))
+    plot.set_dataset(data)
+    items = (plot.train_points, plot.test_points, plot.test_rims)
+    for item in items:
+        item.hide()
+    bare = _pixels(plot).astype(int)
+    plot.train_points.show()
+    train_only = _pixels(plot).astype(int)
+    for item in items:
+        item.show()
+    both = _pixels(plot).astype(int)
+    covered = np.abs(train_only - bare).sum(axis=2) > 30  # where training points are drawn
+    changed = np.abs(both - train_only).sum(axis=2) > 30
+    assert covered.sum() > 10_000
+    assert (changed & covered).sum() / covered.sum() < 0.25
+    # Unthinned (a few hundred points), the rings stay on top where they can be seen.
+    plot.set_dataset(make_dataset(DataSpec("moons")))
+    assert plot.test_points.zValue() > plot.train_points.zValue()
+
+
+def test_the_sample_note_is_in_plain_words_and_the_theme(plot):
+    from nnviz.gui import colors
+    data = make_dataset(DataSpec("moons", samples=100_000, test_fraction=0.2))
+    colors.set_look("dark")
+    try:
+        plot.set_dataset(data)
+        note = plot.sample_note
+        assert note.text().startswith("A sample of the points: ")
+        assert "cell" not in note.text()  # the thinning's cell size is in the tooltip
+        img = note.grab().toImage()
+        corner = img.pixelColor(1, 1)
+        assert corner.lightness() < 80  # a dark box on the dark plot, not a light one
+        lightest = max(img.pixelColor(x, y).lightness() for x in range(img.width())
+                       for y in range(img.height()))
+        assert lightest > 180  # in light letters
+        big = plot.font()
+        big.setPointSizeF(20)
+        plot.setFont(big)  # presentation mode: the plot's font reaches the note
+        assert note.font().pointSizeF() == 20
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+    assert plot.sample_note.grab().toImage().pixelColor(1, 1).lightness() > 200

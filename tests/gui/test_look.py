@@ -85,6 +85,55 @@ def test_a_dark_theme_repaints_a_plot_already_drawn(plot):
     assert axis.textPen().color().lightness() > 180  # light text on it
 
 
+def _isolated_test_point(plot, data) -> tuple[int, int]:
+    """The widget pixel at the centre of a test point with no other point within 14 pixels."""
+    from PySide6.QtCore import QPointF
+    vb = plot.getPlotItem().getViewBox()
+
+    def px(xy):
+        p = plot.mapFromScene(vb.mapViewToScene(QPointF(float(xy[0]), float(xy[1]))))
+        return np.array([p.x(), p.y()], float)
+    every = np.array([px(xy) for xy in np.concatenate([data.X_train, data.X_test])])
+    for xy in data.X_test:
+        c = px(xy)
+        d = np.hypot(*(every - c).T)
+        if np.sort(d)[1] > 14:
+            return int(round(c[0])), int(round(c[1]))
+    raise AssertionError("no test point stands alone")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_test_points_are_hollow_and_their_ring_shows_in_both_themes(plot, theme):
+    """Hollow: inside a test point the light background (light theme) or the heatmap itself
+    (dark), never a dark fill (the dark theme filled them with its near-black: 'hollow: test'
+    said the key beside filled black squares); the ring stands off the dark background."""
+    colors.set_look(theme)
+    data = make_dataset(DataSpec("moons", samples=200))
+    plot.set_dataset(data)
+    xs = np.linspace(-1.5, 2.5, 20, dtype=np.float32)
+    ys = np.linspace(-1, 1.5, 20, dtype=np.float32)
+    for p in (0.0, 1.0):  # the plane in one class's colour, then in the other's
+        plot.update_grid(Grid(xs, ys, np.full((20, 20), p, np.float32)))
+        x, y = _isolated_test_point(plot, data)
+        shown = plot.grab().toImage()
+        for item in (plot.train_points, plot.test_points, plot.test_rims):
+            item.hide()
+        bare = plot.grab().toImage()
+        for item in (plot.train_points, plot.test_points, plot.test_rims):
+            item.show()
+        inside, ground = shown.pixelColor(x, y), bare.pixelColor(x, y)
+        if theme == "light":
+            assert inside.lightness() > 225  # the white of the page
+        else:  # the heatmap shows through
+            assert abs(inside.lightness() - ground.lightness()) < 12, (p, inside.getRgb(),
+                                                                     ground.getRgb())
+    if theme == "dark":
+        for palette in colors.PALETTES:  # cividis' navy was a faint ring on black
+            colors.set_look(palette_name=palette)
+            for pen in plot.test_points.data["pen"]:
+                assert colors.contrast(pen.color().getRgb()[:3], colors.background()) >= 4.5
+
+
 def test_a_new_palette_recolours_the_points_and_the_heatmap_live(plot):
     data = make_dataset(DataSpec("moons"))
     plot.set_dataset(data)
@@ -188,3 +237,43 @@ def test_the_command_lines_names_are_the_gui_s():
     opts = {a.dest: a.choices for a in build_parser()._actions if a.dest in ("theme", "palette")}
     assert tuple(opts["theme"]) == tuple(colors.THEMES)
     assert tuple(opts["palette"]) == tuple(colors.PALETTES)
+
+
+def _edge_contrast(widget, rect) -> float:
+    """The most contrast of a pixel on ``rect``'s edge (widget pixels) with the panel."""
+    img = widget.grab().toImage()
+    edge = [(x, y) for x in range(rect.left(), rect.right() + 1) for y in (rect.top(),
+                                                                           rect.bottom())]
+    edge += [(x, y) for y in range(rect.top(), rect.bottom() + 1) for x in (rect.left(),
+                                                                          rect.right())]
+    panel = colors.theme().panel
+    return max(colors.contrast(img.pixelColor(x, y).getRgb()[:3], panel) for x, y in edge)
+
+
+def test_dark_themes_unchecked_boxes_and_arrows_are_visible(main_window, qtbot):
+    """An unchecked box on the dark theme was a dark square without an edge on the dark panel
+    (x1·x2, Log scale, Discretize output); the spin boxes' arrows were a dim grey."""
+    from PySide6.QtWidgets import QCheckBox, QSpinBox, QStyle, QStyleOptionButton
+    main_window.look_actions[("theme", "dark")].trigger()
+    boxes = [b for b in main_window.findChildren(QCheckBox)
+             if b.isVisible() and not b.isChecked() and b.isEnabled()]
+    qtbot.waitUntil(lambda: all(b.palette().window().color().lightness() < 80 for b in boxes))
+    assert {"Log scale", "Discretize output"} <= {b.text() for b in boxes}
+    for box in boxes:
+        opt = QStyleOptionButton()
+        box.initStyleOption(opt)
+        rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box)
+        assert _edge_contrast(box, rect) >= 3.0, box.text()  # WCAG's for a control's edge
+    spin = next(s for s in main_window.findChildren(QSpinBox) if s.isVisible() and s.isEnabled()
+                and s.value() > s.minimum() and s.value() < s.maximum())
+    img = spin.grab().toImage()
+    right = [img.pixelColor(x, y).lightness() for x in range(spin.width() - 16, spin.width())
+             for y in range(spin.height())]
+    assert max(right) >= 185  # the arrows: near white on the button's grey
+    main_window.look_actions[("theme", "light")].trigger()  # and the light theme's: Fusion's
+    box = boxes[0]
+    qtbot.waitUntil(lambda: box.palette().window().color().lightness() > 200)
+    opt = QStyleOptionButton()
+    box.initStyleOption(opt)
+    rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box)
+    assert _edge_contrast(box, rect) >= 1.5

@@ -437,3 +437,21 @@ def test_a_status_message_too_long_for_the_bar_ends_in_dots_and_its_tooltip_has_
     w.resize(3000, 768)  # room for all of it: no dots, no tooltip
     qtbot.waitUntil(lambda: bar.displayed_message() == full)
     assert bar.toolTip() == ""
+
+
+def test_the_data_panel_prints_counts_with_thousands_separators(qtbot):
+    """'80000 training, 20000 test points' sat beside the plot's '20,666 of 100,000'."""
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.gui.data_panel import DataPanel
+    panel = DataPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    spec = DataSpec("moons", samples=100_000, test_fraction=0.2)
+    panel.set_spec(spec)
+    panel.set_task_text(make_dataset(spec))
+    assert "80,000 training, 20,000 test points" in panel.task.text()
+    assert panel.samples.text() == "100,000"
+    panel.samples.lineEdit().selectAll()
+    qtbot.keyClicks(panel.samples.lineEdit(), "2500")
+    qtbot.keyClick(panel.samples.lineEdit(), Qt.Key.Key_Return)
+    assert panel.samples.value() == 2500 and panel.samples.text() == "2,500"

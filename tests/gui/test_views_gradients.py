@@ -356,3 +356,24 @@ def test_a_long_runs_curves_draw_each_pixel_columns_extremes_not_every_row(view)
     x, y = view.ratio_curves[0].getData()
     inside = (x > epochs[len(epochs) // 2 + 10]) & (x < epochs[len(epochs) // 2 + 290])
     assert inside.any() and np.isnan(y[inside]).all()
+
+
+@pytest.mark.parametrize("height", [250, 350, 450, 700])
+def test_update_per_weight_labels_each_decade_once(view, qtbot, height):
+    """The log axis of 'update / weight' drew '0.01' and '0.001' twice at one place (they
+    looked bold): pyqtgraph lists each decade among the major and again among the minor
+    ticks. Every label is drawn at its own place, and the decades are still labelled."""
+    view.resize(900, height)
+    plot = view.ratio_plot
+    plot.setYRange(-3.8, -1.1, padding=0)  # 0.00016 .. 0.08: two whole decades inside
+    axis = plot.getAxis("left")
+    qtbot.waitUntil(lambda: abs(axis.range[0] + 3.8) < 1e-6)
+    lo, hi = axis.range
+    places = {}
+    for spacing, values in axis.tickValues(lo, hi, axis.size().height()):
+        for v, text in zip(values, axis.tickStrings(values, axis.autoSIPrefixScale, spacing)):
+            if text:
+                places.setdefault(round(float(v), 6), []).append(text)
+    assert all(len(texts) == 1 for texts in places.values()), places
+    # (powers of ten: the axis reaches below 0.001, see widgets.PLAIN_LOG_LABELS)
+    assert places.get(-2.0) == ["10⁻²"] and places.get(-3.0) == ["10⁻³"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import jax
 import numpy as np
 import pytest
+from PySide6.QtGui import QColor
 
 from nnviz.core import inspect
 from nnviz.core.network import forward_layers
@@ -103,6 +104,28 @@ def test_at_100k_points_at_most_a_sample_is_drawn_with_one_brush_per_class(view)
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
     assert [id(b) for b in view.train_points.data["brush"]] == [id(b) for b in brushes]
     assert np.abs(view.train_points.getData()[0] - x0).max() > 0
+
+
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_hollow_test_points_stand_off_the_dark_background(view, palette):
+    """A test point is an outline only: on the dark theme it must stand off the near-black
+    (the playground's blue and cividis' navy were faint rings on it), in its class's hue."""
+    colors.set_look("dark", palette)
+    try:
+        t = make_trainer()
+        view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+        test = view.test_points.data
+        assert len(test) > 0 and _distinct(test["pen"]) == 2  # still one pen per class
+        assert view.test_points.opts["brush"].color().alpha() == 0  # hollow
+        labels = view.probe.sample(t.data)[1][view.probe.sample(t.data)[2]]
+        for c in (0, 1):
+            rgb = test["pen"][labels == c][0].color().getRgb()[:3]
+            assert colors.contrast(rgb, colors.background()) >= 4.5
+            # still its class's hue, lifted towards the text's light grey
+            hue = QColor(*rgb).hsvHue(), QColor(*colors.class_color(c)).hsvHue()
+            assert min(abs(hue[0] - hue[1]), 360 - abs(hue[0] - hue[1])) < 15
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
 
 
 def test_points_coloured_by_value_share_a_few_brushes(view):
