@@ -395,11 +395,19 @@ class NetworkCanvas(QWidget):
                 fm = QFontMetricsF(font)
                 fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
                           for line in wordings[-1]]
-            lines = fitted
+            out.append((x, font, fitted))
+        # One size for all the headers, the smallest one's: the Backprop diagram's "hidden 2 /
+        # 10 sigmoid" was a size smaller than its neighbours' at 1024x768 and read as a lesser
+        # heading.
+        size = min(f.pointSizeF() for _, f, _ in out)
+        rects = []
+        for x, font, lines in out:
+            font.setPointSizeF(size)
+            fm = QFontMetricsF(font)
             need = max(fm.horizontalAdvance(line) for line in lines)
             height = fm.lineSpacing() * len(lines)
-            out.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
-        return out
+            rects.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
+        return rects
 
     def _paint_titles(self, p: QPainter) -> None:
         p.setPen(QColor(*colors.text()))
