@@ -964,7 +964,10 @@ class BackpropView(QWidget):
             terms = " + ".join(f"{fac(w[i])}·{fac(a_in[i])}" for i in shown)
             parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
                          f"<br>&nbsp;&nbsp;= <b>{num(z)}</b></p>")
-            parts.append(f"<p>a = {act}(z) = {act}({num(z)}) = <b>{num(a)}</b></p>")
+            if act == "softmax":
+                parts.append(self._softmax_text(spec, layer, unit, p.z[0], a))
+            else:
+                parts.append(f"<p>a = {act}(z) = {act}({num(z)}) = <b>{num(a)}</b></p>")
         elif name == "loss":
             out = tr.layers[-1].a[0]
             t = np.ravel(tr.target)
@@ -1056,6 +1059,34 @@ class BackpropView(QWidget):
         else:
             parts.append(self._update_text(tr, layer, unit))
         return "".join(parts)
+
+    @staticmethod
+    def _softmax_text(spec, layer: int, unit: int, zs, a: float) -> str:
+        """A softmax unit's a, written with all of its layer's z: "softmax(-1.061) = 0.0181"
+        could not be reproduced from the one number. The output's units are the classes, from
+        0 (class 1's output has z₁); a hidden layer's units count from 1, as their names."""
+        zs = np.asarray(zs, np.float64)
+        first = 0 if layer == spec.n_layers - 1 else 1
+
+        def sub(i: int) -> str:
+            return f"<sub>{i + first}</sub>"
+        shown = list(range(len(zs)))
+        if len(zs) > MAX_TERMS:  # the largest z (they weigh most) and this unit's
+            shown = sorted(set(np.argsort(-zs)[:MAX_TERMS - 1].tolist()) | {unit})
+        more = len(zs) - len(shown)
+        zlist = ", ".join(f"z{sub(i)} = {num(zs[i])}" for i in shown) + \
+            (f", … ({more} more)" if more else "")
+        head = (f"<p>a{sub(unit)} = softmax(z){sub(unit)} = e<sup>z{sub(unit)}</sup> / "
+                f"Σⱼ e<sup>zⱼ</sup>, over the layer's {len(zs)} z:<br>&nbsp;&nbsp;{zlist}<br>")
+        with np.errstate(over="ignore", invalid="ignore"):
+            e = np.exp(zs)
+            total = float(e.sum())
+        if not (math.isfinite(total) and total > 0):  # huge z: the sum overflows
+            return head + f"&nbsp;&nbsp;= <b>{num(a)}</b></p>"
+        exps = " + ".join(f"e<sup>{num(zs[i])}</sup>" for i in shown) + \
+            (f" + … ({more} more)" if more else "")
+        return (head + f"&nbsp;&nbsp;= e<sup>{num(zs[unit])}</sup> / ({exps})<br>"
+                f"&nbsp;&nbsp;= {num(e[unit])} / {num(total)} = <b>{num(a)}</b></p>")
 
     def _update_text(self, tr, layer: int, unit: int) -> str:
         u = tr.update

@@ -26,7 +26,7 @@ from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
-from .neuron_maps import NeuronMapPanel, Strip, neuron_label
+from .neuron_maps import NeuronMapPanel, Strip, neuron_label, output_luts
 from .widgets import LabelRoom
 
 MAX_UNITS = 32
@@ -141,7 +141,8 @@ class NetworkCanvas(QWidget):
             if src.shape[2] != self.spec.layer_sizes[c]:
                 return  # maps of another architecture (a stale probe result)
             act = "linear" if layer < 0 else self.spec.layer_activations[layer]
-            strip = Strip(src[:, :, units], act)
+            strip = Strip(src[:, :, units], act, None if layer < 0 else
+                          output_luts(self.spec, layer, units))
             for k, u in enumerate(units):
                 self._images[(layer, int(u))] = (strip, k)
 

@@ -457,3 +457,31 @@ def test_the_headers_are_one_size(view):
     _labels_painted(view)
     sizes = {font.pointSizeF() for _, font, _ in view.canvas.titles()}
     assert len(sizes) == 1, sizes
+
+
+def test_a_softmax_outputs_formula_has_all_of_the_layers_z(view):
+    """"a = softmax(z) = softmax(-1.061) = 0.0181" could not be reproduced from the one number;
+    and the outputs were "output 1" for class 0. Now the output of class k is named after it
+    and its a is written out over the layer's z: the numbers shown give the value."""
+    from .test_views_neurons import softmax_trainer
+    t = softmax_trainer(classes=3, epochs=30)
+    frame(view, t)
+    tr = view.result.trace
+    out = t.spec.n_layers - 1
+    view.select_unit(out, 1)
+    text = view.formulas.toPlainText()
+    assert "output for class 1 (softmax)" in text
+    zs = tr.layers[-1].z[0]
+    for k, z in enumerate(zs):
+        assert f"z{k} = {backprop_num(z)}" in text, (k, text)
+    import re
+    mine, total, a = next(m.groups() for m in (
+        re.search(r"= (\S+) / (\S+) = (\S+)$", s.strip()) for s in text.splitlines()) if m)
+    assert float(mine) / float(total) == pytest.approx(float(a), rel=2e-3)
+    assert float(a) == pytest.approx(tr.layers[-1].a[0, 1], rel=1e-3)
+    assert float(total) == pytest.approx(np.exp(zs.astype(float)).sum(), rel=1e-3)
+
+
+def backprop_num(v):
+    from nnviz.gui.backprop_view import num
+    return num(v)
