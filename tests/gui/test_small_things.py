@@ -432,3 +432,25 @@ def test_a_status_message_too_long_for_the_bar_ends_in_dots_and_its_tooltip_has_
     w.resize(3000, 768)  # room for all of it: no dots, no tooltip
     qtbot.waitUntil(lambda: bar.displayed_message() == full)
     assert bar.toolTip() == ""
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_play_and_pause_are_one_width_and_the_bar_stays_put(qtbot, presentation):
+    """Play / Pause changed the button's width when toggled, and the buttons right of it
+    moved ~10 px with every press (in either mode)."""
+    from nnviz.gui.controls import RunControls
+    bar = RunControls()
+    qtbot.addWidget(bar)
+    bar.show()
+    if presentation:
+        bar.set_presentation(True, 1.5)
+    places = set()
+    for playing in (False, True, False):
+        bar.set_playing(playing)
+        QApplication.processEvents()
+        bar.layout().activate()
+        places.add((bar.play.width(), bar.step.x()))
+        fm = bar.play.fontMetrics()
+        assert fm.horizontalAdvance(bar.play.text()) + bar.play.iconSize().width() < \
+            bar.play.width()  # the text fits
+    assert len(places) == 1, places
