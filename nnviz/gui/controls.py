@@ -63,7 +63,7 @@ class RunControls(QFrame):
         self.play.setMinimumWidth(80)
         self.play.setToolTip("Train continuously, or pause (Space).")
         self.play.setDefault(False)
-        self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
+        self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 10px; }")
         self.step_buttons: dict[int, QPushButton] = {}
         self.step = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
         self.step.setToolTip("Train exactly one epoch, then stop (Right arrow).")
