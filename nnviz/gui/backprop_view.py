@@ -73,13 +73,13 @@ def label_style(values, digits: int) -> tuple[str, int]:
     column's largest value ``digits`` significant digits ("0.570" beside "0.236" and "0.099",
     where "0.57" stood beside "0.2786"), or, for a column of small values (under 0.01 at the
     largest: the δ of the first layers) or huge ones, the exponent form with ``digits``
-    significant digits ("-6.0e-4")."""
+    significant digits, 3 at most ("-6.0e-4")."""
     sizes = [abs(v) for v in values if math.isfinite(v)]
     top = max(sizes, default=0.0)
     if top == 0:
         return ("f", max(digits - 1, 0))
-    if top < 0.01 or top >= 1e5:
-        return ("e", max(digits - 1, 0))
+    if top < 0.01 or top >= 1e5:  # three digits at most: "δ=-6.638e-4" ran long
+        return ("e", max(min(digits, 3) - 1, 0))
     return ("f", max(digits - 1 - math.floor(math.log10(top)), 0))
 
 
@@ -294,7 +294,8 @@ class BackpropCanvas(NetworkCanvas):
         for c, _k, layer, v in labels:
             values.setdefault(c, []).append(float(v))
             layers[c] = layer
-        forms = {c: ([(True, 3), (True, 2)] if c == 0 else
+        # (the inputs to 3 digits always: the point's own coordinates, as the point list has)
+        forms = {c: ([(True, 3)] if c == 0 else
                      [(True, 4), (True, 3), (False, 3), (False, 2)]) for c in values}
         widest = {c: [max((self._label_text(layers[c], v, prefix, label_style(vals, digits))
                            for v in vals), key=len) for prefix, digits in forms[c]]
@@ -341,7 +342,7 @@ class BackpropCanvas(NetworkCanvas):
             beside[c] = False
             if c == 0:  # beside their nodes, in the margin kept for them (_sides)
                 room = self.col_x[0] - s / 2 - 5
-                font, _, _ = best(c, room, (0, 1))
+                font, _, _ = best(c, room, (0,))
                 # (fitted in steps of 0.5 pt: one step under the share still counts)
                 if font.pointSizeF() >= BESIDE_AT_LEAST * small.pointSizeF() - 0.5:
                     rooms[c], beside[c] = room, True
@@ -350,7 +351,7 @@ class BackpropCanvas(NetworkCanvas):
         named = all(best(c, rooms[c], (0, 1))[1] for c in values if c > 0)
         out = {}
         for c in values:
-            allowed = (0, 1) if c == 0 or named else (2, 3)
+            allowed = (0,) if c == 0 else (0, 1) if named else (2, 3)
             font, _, form = best(c, rooms[c], allowed)
             prefix, digits = forms[c][form]
             out[c] = (font, beside[c], prefix, label_style(values[c], digits))
