@@ -43,6 +43,7 @@ from .widgets import TextRoom
 MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
+LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
 # (else above them, to the right, as the other columns').
 BESIDE_AT_LEAST = 0.85
@@ -65,6 +66,36 @@ def num(v: float) -> str:
 def fac(v: float) -> str:
     s = num(v)
     return f"({s})" if s.startswith("-") else s
+
+
+def label_style(values, digits: int) -> tuple[str, int]:
+    """How a column's node labels write their numbers, all alike: fixed decimals that give the
+    column's largest value ``digits`` significant digits ("0.570" beside "0.236" and "0.099",
+    where "0.57" stood beside "0.2786"), or, for a column of small values (under 0.01 at the
+    largest: the δ of the first layers) or huge ones, the exponent form with ``digits``
+    significant digits, 3 at most ("-6.0e-4")."""
+    sizes = [abs(v) for v in values if math.isfinite(v)]
+    top = max(sizes, default=0.0)
+    if top == 0:
+        return ("f", max(digits - 1, 0))
+    if top < 0.01 or top >= 1e5:  # three digits at most: "δ=-6.638e-4" ran long
+        return ("e", max(min(digits, 3) - 1, 0))
+    return ("f", max(digits - 1 - math.floor(math.log10(top)), 0))
+
+
+def label_number(v: float, style: tuple[str, int]) -> str:
+    """``v`` written as ``label_style`` says ("-0.000" without its sign)."""
+    v = float(v)
+    if not math.isfinite(v):
+        return f"{v}"
+    kind, places = style
+    if kind == "e":
+        if v == 0:
+            return "0"
+        mantissa, exponent = f"{v:.{places}e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    text = f"{v:.{places}f}"
+    return text.lstrip("-") if float(text) == 0 else text
 
 
 # What each stage's hand-built numbers were compared with: the Check's field and its words
@@ -132,6 +163,7 @@ class BackpropCanvas(NetworkCanvas):
         self.link_name = "w"
         self.focus: np.ndarray | None = None  # per column: units to prefer when a layer is wide
         self._fonts = None  # (key, the node labels' fonts) of the last paint
+        self.labels_drawn: list[tuple[int, int, QRectF, str]] = []  # (column, k, box, text)
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         self.node_values, self.node_name, self.link_name = node_values, node_name, link_name
@@ -208,72 +240,66 @@ class BackpropCanvas(NetworkCanvas):
         if selected_rect is not None:
             p.setPen(QPen(look["selected"], 3))
             p.drawRect(selected_rect)
-        # The labels last, on a pale box over the links and the next column's nodes, never
-        # reaching the next column's labels (a smaller font when needed: in presentation mode
-        # at 1024x768 "a=0.09932" ran into them, and the inputs' went off the left edge).
-        fits = self._label_fonts(labels, small)
-        drawn = self._fonts[2]  # per column: (font, metrics), bold (the selected node's)
+        # The labels last, each in the link-free strip above its own node (the inputs' beside
+        # theirs, in the left margin), never over a node or a neighbour column's labels: above
+        # and to the right they lay on the next column's nodes ("a=0.57" on a hidden-3 node)
+        # and the output's on its links. One format per column (label_style).
+        self._label_fonts(labels, small)
+        formats, drawn = self._fonts[1], self._fonts[2]
         box_colour, ink = look["label box"], look["label"]
         sel = self.selected
         width_right = self.width() - 2
         p.setPen(ink)
+        self.labels_drawn = []
         for c, k, layer, v in labels:
-            _, beside, form = fits[c]
+            beside, prefix, style = formats[c][1:]
             bold = sel is not None and sel[0] == layer and int(self.shown[c][k]) == sel[1]
             font, metrics = drawn[c][bold]
-            text = self._label_text(layer, v, form)
+            text = self._label_text(layer, v, prefix, style)
             width = metrics.horizontalAdvance(text) + 6
-            height = metrics.height() + 2
+            tight = metrics.tightBoundingRect(LABEL_GLYPHS)  # no descenders: a tight box
+            height = tight.height() + 4
             x, y = self.centres[c][k]
             s = self.node_size[c]
             if beside:  # an input: left of its node
                 box = QRectF(x - s / 2 - width - 4, y - height / 2, width, height)
-            else:
-                box = QRectF(x + s / 2 + 2, y - s / 2 - height, width, height)
-                if box.right() > width_right:  # the output column: above its node
-                    box.moveRight(width_right)
+            else:  # above its node, centred (the selected outline's 1.5 px clear)
+                box = QRectF(x - width / 2, y - s / 2 - 2 - height, width, height)
+                box.moveLeft(min(max(box.left(), 2.0), width_right - width))
             p.fillRect(box, box_colour)
             p.setFont(font)
-            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            p.drawText(QPointF(box.left() + 3, box.top() + 2 - tight.top()), text)
+            self.labels_drawn.append((c, k, box, text))
 
-    def _label_text(self, layer: int, v: float, form: int) -> str:
-        """A node's label in one of five forms, longest first: "a=0.2519", "a=0.252", "0.252"
-        (the stage's words say which value the labels are), and for values under 0.01 two
-        digits with a short exponent, "-6.0e-4" for "-0.000604" (the δ of the first layers:
-        at 1024x768 in presentation mode "-0.000604" was drawn at 6.7 pt); last, two digits,
-        "0.25", "-6e-4": the ten-unit column of the notebook's network, in presentation mode
-        at 1024x768, had its three digits at 8-9 pt beside 15 pt axes (the formulas under
-        the plot give a clicked node's numbers in full)."""
-        v = float(v)
-        if form == 4:
-            if 0 < abs(v) < 0.01:
-                mantissa, exponent = f"{v:.0e}".split("e")
-                return f"{mantissa}e{int(exponent)}"
-            return f"{v:.2g}"
-        if form == 3 and 0 < abs(v) < 0.01:
-            mantissa, exponent = f"{v:.1e}".split("e")
-            return f"{mantissa}e{int(exponent)}"
-        if form >= 2:
-            return f"{v:.3g}"
-        name = self.node_name if layer >= 0 else "x"
-        return f"{name}={num(v)}" if form == 0 else f"{name}={float(v):.3g}"
+    def _label_text(self, layer: int, v: float, prefix: bool, style: tuple[str, int]) -> str:
+        """A node's label: "a=0.252" or "0.252" (the stage's words say which value the labels
+        are), the number as its column's ``label_style`` writes all of the column's."""
+        number = label_number(v, style)
+        if not prefix:
+            return number
+        return f"{self.node_name if layer >= 0 else 'x'}={number}"
 
-    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, int]]:
+    def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool, tuple]]:
         """Per column, the font its node labels fit their room in (6 pt at the least), whether
-        they go beside the node (the inputs, when the margin holds them) rather than above it
-        to the right, and their form (``_label_text``): a column whose labels would be drawn
-        smaller than ``small`` shows them shorter where that is larger (in presentation mode
-        at 1024x768 "a=0.09878" was 6 pt beside 15 pt axes). The inputs keep their "x=":
-        bare, among the δ of the later stages, they read as δ."""
-        last = len(self.col_x) - 1
-        widest: dict[int, list[str]] = {}
+        they go beside the node (the inputs, when the margin holds them) rather than above it,
+        whether they carry the value's name ("a=") and the column's number style. The longest
+        forms that fit whole at ``small`` are taken: the name on every layer's labels or on
+        none ("x=1.63" beside bare "0.236" beside "a=0.9596" read as three kinds of number),
+        then per column 4 or 3 significant digits with the name, 3 or 2 without (in
+        presentation mode at 1024x768 "a=0.09878" was 6 pt beside 15 pt axes); where none
+        fits whole, the one drawn largest. The inputs keep their "x=": bare, among the δ of
+        the later stages, they read as δ."""
+        values: dict[int, list[float]] = {}
+        layers: dict[int, int] = {}
         for c, _k, layer, v in labels:
-            forms = [self._label_text(layer, v, f)
-                     for f in ((0, 1) if c == 0 else (0, 1, 2, 3, 4))]
-            if c not in widest:
-                widest[c] = forms
-            else:
-                widest[c] = [max(old, new, key=len) for old, new in zip(widest[c], forms)]
+            values.setdefault(c, []).append(float(v))
+            layers[c] = layer
+        # (the inputs to 3 digits always: the point's own coordinates, as the point list has)
+        forms = {c: ([(True, 3)] if c == 0 else
+                     [(True, 4), (True, 3), (False, 3), (False, 2)]) for c in values}
+        widest = {c: [max((self._label_text(layers[c], v, prefix, label_style(vals, digits))
+                           for v in vals), key=len) for prefix, digits in forms[c]]
+                  for c, vals in values.items()}
         # Fitted once for texts of these shapes: digits are one width (tabular figures), so
         # the fit of "a=0.2519" is that of "a=0.0000"; fitting every frame took ~1/4 of the
         # nodes' paint, and the numbers change with every frame while the run plays.
@@ -296,11 +322,13 @@ class BackpropCanvas(NetworkCanvas):
             font.setPointSizeF(max(size, 6.0))
             return font, size >= small.pointSizeF()
 
-        def best(texts: list[str], room: float) -> tuple[QFont, bool, int]:
-            """The first form that fits whole, else the one drawn largest (the longer of
-            equals)."""
+        def best(c: int, room: float, allowed) -> tuple[QFont, bool, int]:
+            """The first allowed form that fits whole, else the one drawn largest (the longer
+            of equals)."""
             chosen = None
-            for form, text in enumerate(texts):
+            for form, text in enumerate(widest[c]):
+                if form not in allowed:
+                    continue
                 font, whole = fitted(text, room)
                 if whole:
                     return font, True, form
@@ -308,28 +336,55 @@ class BackpropCanvas(NetworkCanvas):
                     chosen = (font, False, form)
             return chosen
 
-        out = {}
-        for c, texts in widest.items():
+        rooms, beside = {}, {}
+        for c in values:
             s = self.node_size[c]
+            beside[c] = False
             if c == 0:  # beside their nodes, in the margin kept for them (_sides)
-                font, whole, form = best(texts, self.col_x[0] - s / 2 - 5)
+                room = self.col_x[0] - s / 2 - 5
+                font, _, _ = best(c, room, (0,))
                 # (fitted in steps of 0.5 pt: one step under the share still counts)
                 if font.pointSizeF() >= BESIDE_AT_LEAST * small.pointSizeF() - 0.5:
-                    out[c] = (font, True, form)
+                    rooms[c], beside[c] = room, True
                     continue
-            if c < last:  # up to where the next column's labels start
-                room = self.col_x[c + 1] - self.col_x[c] + self.node_size[c + 1] / 2 - s / 2 - 4
-            else:
-                room = float(self.width())
-            font, _, form = best(texts, room)
-            out[c] = (font, False, form)
+            rooms[c] = self._room_above(c)
+        named = all(best(c, rooms[c], (0, 1))[1] for c in values if c > 0)
+        out = {}
+        for c in values:
+            allowed = (0,) if c == 0 else (0, 1) if named else (2, 3)
+            font, _, form = best(c, rooms[c], allowed)
+            prefix, digits = forms[c][form]
+            out[c] = (font, beside[c], prefix, label_style(values[c], digits))
         drawn = {}
-        for c, (font, _, _) in out.items():
+        for c, (font, *_rest) in out.items():
             bold = QFont(font)
             bold.setBold(True)
             drawn[c] = ((font, QFontMetricsF(font)), (bold, QFontMetricsF(bold)))
         self._fonts = (key, out, drawn)
         return out
+
+    def _room_above(self, c: int) -> float:
+        """The width a label centred above a node of column ``c`` may take: clear of the
+        neighbour columns' nodes (and the next one's bias squares, left of its nodes) and of
+        their labels, centred as these are; inside the widget."""
+        xs, sizes = self.col_x, self.node_size
+        x = xs[c]
+        halves = [x - 2.0, self.width() - 2.0 - x]
+        if c > 0:
+            gap = x - xs[c - 1]
+            halves += [gap - sizes[c - 1] / 2 - 3, (gap - 4) / 2]
+        if c + 1 < len(xs):
+            gap = xs[c + 1] - x
+            s = sizes[c + 1]
+            halves += [gap - s / 2 - 0.7 * max(6.0, 0.3 * s) - 3, (gap - 4) / 2]
+        return 2 * max(min(halves), 1.0)
+
+    def _label_height(self) -> float:
+        """The height of a node label's box at its largest (bold: the selected node's)."""
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        small.setBold(True)
+        return QFontMetricsF(small).tightBoundingRect(LABEL_GLYPHS).height() + 4
 
     def _under_titles(self) -> float:
         # the first nodes' labels go above them: under the headers too
@@ -367,6 +422,16 @@ class BackpropCanvas(NetworkCanvas):
             # room for a third title line
             self.centres = [np.column_stack([c[:, 0], 12 + c[:, 1] * (1 - 12 / max(self.height(), 1))])
                             for c in self.centres]
+        # Each node's label goes above it: the nodes leave it room under the node above and
+        # its bias square (8 px nodes at the least).
+        label = self._label_height()
+        for c, centres in enumerate(self.centres):
+            if len(centres) < 2:
+                continue
+            step = float(centres[1, 1] - centres[0, 1])
+            room = step - label - 3
+            s = room - 2.4 if room - 2.4 < 20 else room / 1.12  # the bias: 0.4 * max(6, 0.3 s)
+            self.node_size[c] = max(min(self.node_size[c], s), min(self.node_size[c], 8.0))
 
     def _describe(self, item) -> str:
         spec = self.spec
@@ -900,7 +965,10 @@ class BackpropView(QWidget):
             terms = " + ".join(f"{fac(w[i])}·{fac(a_in[i])}" for i in shown)
             parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
                          f"<br>&nbsp;&nbsp;= <b>{num(z)}</b></p>")
-            parts.append(f"<p>a = {act}(z) = {act}({num(z)}) = <b>{num(a)}</b></p>")
+            if act == "softmax":
+                parts.append(self._softmax_text(spec, layer, unit, p.z[0], a))
+            else:
+                parts.append(f"<p>a = {act}(z) = {act}({num(z)}) = <b>{num(a)}</b></p>")
         elif name == "loss":
             out = tr.layers[-1].a[0]
             t = np.ravel(tr.target)
@@ -992,6 +1060,34 @@ class BackpropView(QWidget):
         else:
             parts.append(self._update_text(tr, layer, unit))
         return "".join(parts)
+
+    @staticmethod
+    def _softmax_text(spec, layer: int, unit: int, zs, a: float) -> str:
+        """A softmax unit's a, written with all of its layer's z: "softmax(-1.061) = 0.0181"
+        could not be reproduced from the one number. The output's units are the classes, from
+        0 (class 1's output has z₁); a hidden layer's units count from 1, as their names."""
+        zs = np.asarray(zs, np.float64)
+        first = 0 if layer == spec.n_layers - 1 else 1
+
+        def sub(i: int) -> str:
+            return f"<sub>{i + first}</sub>"
+        shown = list(range(len(zs)))
+        if len(zs) > MAX_TERMS:  # the largest z (they weigh most) and this unit's
+            shown = sorted(set(np.argsort(-zs)[:MAX_TERMS - 1].tolist()) | {unit})
+        more = len(zs) - len(shown)
+        zlist = ", ".join(f"z{sub(i)} = {num(zs[i])}" for i in shown) + \
+            (f", … ({more} more)" if more else "")
+        head = (f"<p>a{sub(unit)} = softmax(z){sub(unit)} = e<sup>z{sub(unit)}</sup> / "
+                f"Σⱼ e<sup>zⱼ</sup>, over the layer's {len(zs)} z:<br>&nbsp;&nbsp;{zlist}<br>")
+        with np.errstate(over="ignore", invalid="ignore"):
+            e = np.exp(zs)
+            total = float(e.sum())
+        if not (math.isfinite(total) and total > 0):  # huge z: the sum overflows
+            return head + f"&nbsp;&nbsp;= <b>{num(a)}</b></p>"
+        exps = " + ".join(f"e<sup>{num(zs[i])}</sup>" for i in shown) + \
+            (f" + … ({more} more)" if more else "")
+        return (head + f"&nbsp;&nbsp;= e<sup>{num(zs[unit])}</sup> / ({exps})<br>"
+                f"&nbsp;&nbsp;= {num(e[unit])} / {num(total)} = <b>{num(a)}</b></p>")
 
     def _update_text(self, tr, layer: int, unit: int) -> str:
         u = tr.update

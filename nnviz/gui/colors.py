@@ -264,6 +264,23 @@ def heat_lut() -> np.ndarray:
     return _heat_lut(*(x.name for x in current()))
 
 
+def class_lut(k: int) -> np.ndarray:
+    """(256, 3) uint8 from the theme's neutral (0) to class ``k``'s colour (1): the scale of an
+    output that is class k's probability (a softmax's), where the diverging scale's two ends
+    are classes 0 and 1 and said "class 0" of every output's low values."""
+    return _class_lut(*(x.name for x in current()), k)
+
+
+@lru_cache(maxsize=64)
+def _class_lut(theme_name: str, palette_name: str, k: int) -> np.ndarray:
+    start = np.array(theme().neutral, np.float64)
+    end = np.array(class_color(k), np.float64)
+    t = np.linspace(0.0, 1.0, 256)[:, None]
+    lut = np.rint(start + (end - start) * t).astype(np.uint8)
+    lut.flags.writeable = False
+    return lut
+
+
 def heat_qcolors() -> list[QColor]:
     """The same 256 colours as QColors (a weight's or a bias's colour, every frame)."""
     return _heat_qcolors(*(x.name for x in current()))

@@ -2,7 +2,7 @@
 by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget)
@@ -25,6 +25,23 @@ def speed_text(epochs_per_frame: int | None) -> str:
     return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''}/frame"
 
 
+class TwoTextButton(QPushButton):
+    """A button as wide as the widest of the texts it takes in turn: Play / Pause changed its
+    width when toggled, and the buttons right of it moved ~10 px with every press."""
+
+    def __init__(self, texts: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(texts[0], parent)
+        self.texts = texts
+
+    def _extra(self) -> int:
+        fm = self.fontMetrics()  # the style sheet's (bold) font, once polished
+        return max(fm.horizontalAdvance(t) for t in self.texts) - \
+            fm.horizontalAdvance(self.text())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return super().sizeHint() + QSize(self._extra(), 0)
+
+
 class RunControls(QFrame):
     play_clicked = Signal()
     step_clicked = Signal(int)
@@ -42,11 +59,11 @@ class RunControls(QFrame):
 
         self.reset = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset.setToolTip("Start over with new random weights, at epoch 0 (R).")
-        self.play = QPushButton()
+        self.play = TwoTextButton(("Play", "Pause"))
         self.play.setMinimumWidth(80)
         self.play.setToolTip("Train continuously, or pause (Space).")
         self.play.setDefault(False)
-        self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 14px; }")
+        self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 10px; }")
         self.step_buttons: dict[int, QPushButton] = {}
         self.step = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
         self.step.setToolTip("Train exactly one epoch, then stop (Right arrow).")

@@ -26,7 +26,7 @@ from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
-from .neuron_maps import NeuronMapPanel, Strip, neuron_label
+from .neuron_maps import NeuronMapPanel, Strip, neuron_label, output_luts
 from .widgets import LabelRoom
 
 MAX_UNITS = 32
@@ -141,7 +141,8 @@ class NetworkCanvas(QWidget):
             if src.shape[2] != self.spec.layer_sizes[c]:
                 return  # maps of another architecture (a stale probe result)
             act = "linear" if layer < 0 else self.spec.layer_activations[layer]
-            strip = Strip(src[:, :, units], act)
+            strip = Strip(src[:, :, units], act, None if layer < 0 else
+                          output_luts(self.spec, layer, units))
             for k, u in enumerate(units):
                 self._images[(layer, int(u))] = (strip, k)
 
@@ -395,11 +396,19 @@ class NetworkCanvas(QWidget):
                 fm = QFontMetricsF(font)
                 fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
                           for line in wordings[-1]]
-            lines = fitted
+            out.append((x, font, fitted))
+        # One size for all the headers, the smallest one's: the Backprop diagram's "hidden 2 /
+        # 10 sigmoid" was a size smaller than its neighbours' at 1024x768 and read as a lesser
+        # heading.
+        size = min(f.pointSizeF() for _, f, _ in out)
+        rects = []
+        for x, font, lines in out:
+            font.setPointSizeF(size)
+            fm = QFontMetricsF(font)
             need = max(fm.horizontalAdvance(line) for line in lines)
             height = fm.lineSpacing() * len(lines)
-            out.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
-        return out
+            rects.append((QRectF(x - need / 2, 2, need, height), font, "\n".join(lines)))
+        return rects
 
     def _paint_titles(self, p: QPainter) -> None:
         p.setPen(QColor(*colors.text()))

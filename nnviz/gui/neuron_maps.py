@@ -63,9 +63,27 @@ def to_qimage(values: np.ndarray, levels: tuple[float, float]) -> QImage:
     return img.copy()  # own the pixels: ``rgb`` dies with this frame
 
 
-def _rgb_stack(maps: np.ndarray, activation: str) -> np.ndarray:
+def class_outputs(spec, layer: int) -> bool:
+    """Whether ``layer``'s units are the classes' probabilities: the output of a network with
+    an output per class, on 0..1 (softmax, or sigmoid)."""
+    return (layer == spec.n_layers - 1 and spec.output_dim > 1
+            and BOUNDED.get(spec.output_activation) == (0.0, 1.0))
+
+
+def output_luts(spec, layer: int, units) -> np.ndarray | None:
+    """Per unit of ``units``, its map's colour scale when the units are the classes'
+    probabilities (``class_outputs``): from neutral to the class's own colour. Else None (the
+    diverging scale, whose ends are the colours of classes 0 and 1: "output 1 (softmax)" of five
+    classes was drawn in class 0's and class 1's colours)."""
+    if not class_outputs(spec, layer):
+        return None
+    return np.stack([colors.class_lut(int(u)) for u in units])
+
+
+def _rgb_stack(maps: np.ndarray, activation: str, luts: np.ndarray | None = None) -> np.ndarray:
     """(n, rows, cols, 3) RGB of every map of a (rows, cols, n) stack, each on its own levels
-    (levels_for), y up (as to_qimage), in one numpy pass."""
+    (levels_for), y up (as to_qimage), in one numpy pass; map k in ``luts[k]`` if given, else
+    in the heat scale."""
     v = np.moveaxis(np.asarray(maps, np.float32), 2, 0)  # (n, rows, cols)
     n = v.shape[0]
     if activation in BOUNDED:
@@ -80,6 +98,8 @@ def _rgb_stack(maps: np.ndarray, activation: str) -> np.ndarray:
     with np.errstate(invalid="ignore", over="ignore"):
         v = np.where(np.isnan(v), (lo + hi) / 2, v)
         idx = np.clip((v - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    if luts is not None:
+        return luts[np.arange(n)[:, None, None], idx[:, ::-1]]
     return colors.heat_lut()[idx[:, ::-1]]  # y up, as to_qimage
 
 
@@ -102,8 +122,8 @@ class Strip:
     hundred tiles a frame: one image and one numpy pass per layer instead of a QImage (and
     its copy) per map."""
 
-    def __init__(self, maps: np.ndarray, activation: str) -> None:
-        rgb = _rgb_stack(maps, activation)
+    def __init__(self, maps: np.ndarray, activation: str, luts: np.ndarray | None = None) -> None:
+        rgb = _rgb_stack(maps, activation, luts)
         self.n, self.rows, self.cols = rgb.shape[:3]
         flat = np.ascontiguousarray(rgb.reshape(self.n * self.rows, self.cols, 3))
         h, w = flat.shape[:2]
@@ -124,7 +144,8 @@ def neuron_label(spec, layer: int, unit: int) -> str:
         return f"input {feature_label(spec.feature_names[unit])}"
     acts = spec.layer_activations
     if layer == spec.n_layers - 1:
-        out = "output" if spec.output_dim == 1 else f"output {unit + 1}"
+        # output k is class k's (the classes are numbered from 0: "output 1" was class 0's)
+        out = "output" if spec.output_dim == 1 else f"output for class {unit}"
         return f"{out} ({acts[layer]})"
     return f"hidden layer {layer + 1}, unit {unit + 1} ({acts[layer]})"
 
@@ -172,7 +193,8 @@ class NeuronMapPanel(QWidget):
                              "see the key above), with the data points over it.")
         self.box = Letterboxed(self.plot)  # a map of the plane: 1:1, not tall and narrow
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(colors.heat_lut())
+        self._lut = colors.heat_lut()
+        self.image.setLookupTable(self._lut)
         self.plot.addItem(self.image)
         self.curve = self.plot.plot([], [], pen=pg.mkPen((60, 60, 60), width=2))  # 1-D input
         self.scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
@@ -191,7 +213,8 @@ class NeuronMapPanel(QWidget):
         lay.addWidget(self.plot, 1)
 
     def apply_look(self) -> None:
-        self.image.setLookupTable(colors.heat_lut())
+        self._lut = colors.heat_lut()
+        self.image.setLookupTable(self._lut)
         self.scatter.setPen(pg.mkPen(*colors.point_rim(), 200, width=0.8))
         self._data_key = None  # the points again, in the new colours
         shown, self._shown = self._shown, None
@@ -220,6 +243,11 @@ class NeuronMapPanel(QWidget):
         layer, unit = maps.selected
         values = maps.selected_map
         levels = levels_for(level_name, values)
+        luts = None if layer < 0 else output_luts(spec, layer, [unit])
+        lut = colors.heat_lut() if luts is None else luts[0]
+        if self._lut is not lut:  # a class's output: from neutral to the class's colour
+            self._lut = lut
+            self.image.setLookupTable(lut)
         lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
         self.title.setText(f"<b>{neuron_label(spec, layer, unit)}</b>: from {lo:.3g} to {hi:.3g}")
         xs, ys = maps.full_xs, maps.full_ys
@@ -315,7 +343,8 @@ class NeuronGrid(QWidget):
             return
         src = self.maps.inputs if layer < 0 else self.maps.layers[layer]
         act = "linear" if layer < 0 else self.spec.layer_activations[layer]
-        strip = Strip(src[:, :, todo], act)
+        strip = Strip(src[:, :, todo], act, None if layer < 0 else
+                      output_luts(self.spec, layer, todo))
         for k, u in enumerate(todo):
             self._images[(layer, u)] = (strip, k)
 
@@ -506,9 +535,18 @@ class NeuronMapsView(QWidget):
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): the key and the tiles in the new one."""
-        self.header.setText("Each tile is one neuron's activation over the input plane: "
-                            + colors.scale_html("high", "low") + ".")
+        self._set_header()
         self.grid.apply_look()
+
+    def _set_header(self) -> None:
+        spec = self.snapshot.spec if self.snapshot is not None else None
+        text = ("Each tile is one neuron's activation over the input plane: "
+                + colors.scale_html("high", "low") + ".")
+        if spec is not None and class_outputs(spec, spec.n_layers - 1):
+            text += (" An output for a class: its class's colour where the network gives the "
+                     "class, grey where it does not.")
+        if text != self.header.text():
+            self.header.setText(text)
 
     def select(self, layer: int, unit: int) -> None:
         """Show neuron (layer, unit) large (from the next snapshot on; at once if it has it)."""
@@ -535,7 +573,10 @@ class NeuronMapsView(QWidget):
         self.panel.show_map(maps, self.snapshot.spec, act)
 
     def update_snapshot(self, snapshot) -> None:
+        new_spec = self.snapshot is None or snapshot.spec != self.snapshot.spec
         self.snapshot = snapshot
+        if new_spec:
+            self._set_header()
         maps = snapshot.extras.get(self.extras_key)
         if maps is None:
             if self.grid.maps is not None and snapshot.spec != self.grid.spec:

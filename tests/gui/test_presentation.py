@@ -196,7 +196,7 @@ def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbo
     canvas._picture = None
     canvas.repaint()
     assert "Node labels: a." in view.formulas.toPlainText()
-    sizes = {c: f.pointSizeF() for c, (f, _, _) in seen["fonts"].items()}
+    sizes = {c: f.pointSizeF() for c, (f, *_) in seen["fonts"].items()}
     assert len(sizes) == 5  # every column has its labels
     # every column at 10 pt or more: the ten-unit column's three digits were 8-9 pt, now
     # two digits are larger
@@ -205,10 +205,10 @@ def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbo
     # digits, "0.099" of 0.0988, in the shortest form); the inputs keep their "x=" (bare,
     # among the δ of the next stages, they read as δ)
     for c, k, layer, v in seen["labels"]:
-        form = seen["fonts"][c][2]
-        text = canvas._label_text(layer, v, form)
-        assert float(text.split("=")[-1]) == pytest.approx(
-            v, rel=5e-2 if form == 4 else 5e-3, abs=1e-3 if form < 4 else 0), text
+        _, _, prefix, style = seen["fonts"][c]
+        text = canvas._label_text(layer, v, prefix, style)
+        assert style[0] == "f" and style[1] >= 2  # sigmoids: two decimals at the least
+        assert float(text.split("=")[-1]) == pytest.approx(v, abs=0.51 * 10 ** -style[1]), text
         assert text.startswith("x=") or c > 0, text
 
 
@@ -234,14 +234,14 @@ def test_the_backprop_diagram_stays_put_from_stage_to_stage_on_a_projector(
         canvas.repaint()
         fits = canvas._fonts[1]
         # every column's labels at 8 pt or more (the δ of the first layers were 6-7 pt)
-        assert min(f.pointSizeF() for f, _, _ in fits.values()) >= 8.0, (STAGES[k], fits)
+        assert min(f.pointSizeF() for f, *_ in fits.values()) >= 8.0, (STAGES[k], fits)
         # the inputs' labels beside their nodes, clear of the first hidden layer's biases
-        font, beside, form = fits[0]
+        font, beside, prefix, style = fits[0]
         assert beside and font.pointSizeF() >= 10.0, font.pointSizeF()
         metrics = QFontMetricsF(font)
         first_bias = min(canvas.bias_rect(1, j).left() for j in range(len(canvas.shown[1])))
         for i, v in enumerate(canvas.node_values[0]):
-            text = canvas._label_text(-1, v, form)
+            text = canvas._label_text(-1, v, prefix, style)
             node = canvas.node_rect(0, i)
             assert node.left() - metrics.horizontalAdvance(text) - 10 >= 0, text
             assert node.right() < first_bias

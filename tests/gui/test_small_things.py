@@ -455,3 +455,25 @@ def test_the_data_panel_prints_counts_with_thousands_separators(qtbot):
     qtbot.keyClicks(panel.samples.lineEdit(), "2500")
     qtbot.keyClick(panel.samples.lineEdit(), Qt.Key.Key_Return)
     assert panel.samples.value() == 2500 and panel.samples.text() == "2,500"
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_play_and_pause_are_one_width_and_the_bar_stays_put(qtbot, presentation):
+    """Play / Pause changed the button's width when toggled, and the buttons right of it
+    moved ~10 px with every press (in either mode)."""
+    from nnviz.gui.controls import RunControls
+    bar = RunControls()
+    qtbot.addWidget(bar)
+    bar.show()
+    if presentation:
+        bar.set_presentation(True, 1.5)
+    places = set()
+    for playing in (False, True, False):
+        bar.set_playing(playing)
+        QApplication.processEvents()
+        bar.layout().activate()
+        places.add((bar.play.width(), bar.step.x()))
+        fm = bar.play.fontMetrics()
+        assert fm.horizontalAdvance(bar.play.text()) + bar.play.iconSize().width() < \
+            bar.play.width()  # the text fits
+    assert len(places) == 1, places

@@ -182,3 +182,40 @@ def test_switching_branch_shows_its_learning_rate_and_delete_asks_first(main_win
     w.timeline.delete_action.trigger()
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2" and not w.last_snapshot.branches,
                     timeout=TIMEOUT)
+
+
+def test_a_click_on_the_timelines_track_goes_to_the_epoch_clicked(qtbot):
+    """A click on the slider's track stepped a page (a twentieth of the run: 59 epochs of
+    1,195) towards the click; it goes to the epoch under the click, and the handle follows a
+    drag from there."""
+    from types import SimpleNamespace
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+    from nnviz.gui.timeline import Timeline
+    t = Timeline()
+    qtbot.addWidget(t)
+    t.resize(600, 60)
+    t.show()
+    t.update_snapshot(SimpleNamespace(live_epoch=1195, epoch=1195, branch="", first_epoch=0,
+                                      branches=(), past=False))
+    shown = []
+    t.show_epoch.connect(shown.append)
+    s = t.slider
+    opt = QStyleOptionSlider()
+    s.initStyleOption(opt)
+    groove = s.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                      QStyle.SubControl.SC_SliderGroove, s)
+    handle = s.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                      QStyle.SubControl.SC_SliderHandle, s)
+    span = groove.width() - handle.width()
+    for share in (0.25, 0.6):
+        x = round(groove.left() + handle.width() / 2 + share * span)
+        qtbot.mouseClick(s, Qt.MouseButton.LeftButton, pos=QPoint(x, groove.center().y()))
+        assert shown and shown[-1] == pytest.approx(share * 1195, abs=1195 / span + 1), shown
+    at = shown[-1]
+    x = round(groove.left() + handle.width() / 2 + 0.6 * span)
+    qtbot.mousePress(s, Qt.MouseButton.LeftButton, pos=QPoint(x, groove.center().y()))
+    qtbot.mouseMove(s, QPoint(x - round(0.2 * span), groove.center().y()))
+    qtbot.mouseRelease(s, Qt.MouseButton.LeftButton,
+                       pos=QPoint(x - round(0.2 * span), groove.center().y()))
+    assert shown[-1] == pytest.approx(at - 0.2 * 1195, abs=2 * 1195 / span + 1)

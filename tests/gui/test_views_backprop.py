@@ -384,3 +384,104 @@ def test_the_diagrams_outlines_and_labels_stand_off_the_themes_ground(view, them
         assert seen[ground] > image.width() * image.height() / 3  # the ground is the theme's
     finally:
         colors.set_look("light")
+
+
+def _labels_painted(view):
+    canvas = view.canvas
+    canvas._picture = None
+    canvas.repaint()
+    return canvas.labels_drawn
+
+
+@pytest.mark.parametrize("size", [(1100, 750), (760, 520)])
+def test_node_labels_cover_no_node_and_read_alike_down_a_column(view, size):
+    """The labels sat above and to the right of their nodes: a hidden-2 label lay on a
+    hidden-3 node ("a=0.57"), the output's on its links; a column read "a=0.57" beside
+    "a=0.2786", and one column had "a=" where the next had none. Now every label is clear of
+    every node (and of the other labels), a column writes all its numbers alike (the same
+    decimals, or all with an exponent), and the name is on every layer's labels or on none."""
+    view.resize(*size)
+    t = make_trainer(samples=80, hidden=(4, 10, 4))
+    t.run(30)
+    frame(view, t)
+    for stage in ("forward", "delta"):
+        view.go(STAGES.index(stage))
+        drawn = _labels_painted(view)
+        canvas = view.canvas
+        assert {c for c, *_ in drawn} == set(range(len(canvas.shown)))
+        nodes = [canvas.node_rect(c, k) for c, units in enumerate(canvas.shown)
+                 for k in range(len(units))]
+        boxes = [box for _, _, box, _ in drawn]
+        for c, k, box, text in drawn:
+            assert not any(box.intersects(n) for n in nodes), (stage, c, k, text)
+            assert 0 <= box.left() and box.right() <= canvas.width(), text
+        for i, a in enumerate(boxes):
+            assert not any(a.intersects(b) for b in boxes[i + 1:]), drawn[i][3]
+        named = set()
+        for c in range(len(canvas.shown)):
+            texts = [text for cc, _, _, text in drawn if cc == c]
+            numbers = [text.split("=")[-1] for text in texts]
+            if c > 0:
+                named.add("=" in texts[0])
+            exponent = {"e" in n for n in numbers if n != "0"}
+            assert len(exponent) == 1, numbers  # all with an exponent or none
+            if exponent == {False}:
+                assert len({len(n.lstrip("-").split(".")[-1]) for n in numbers}) == 1, numbers
+            # each number is its node's value, to what it shows
+            for (_, k, _, _), n in zip([d for d in drawn if d[0] == c], numbers):
+                v = canvas.node_values[c][canvas.shown[c][k]]
+                places = len(n.split("e")[0].split(".")[-1]) if "." in n else 0
+                scale = 10 ** int(n.split("e")[1]) if "e" in n else 1
+                assert float(n) == pytest.approx(v, abs=0.51 * 10 ** -places * scale), (n, v)
+        assert len(named) == 1, drawn
+
+
+def test_the_label_style_keeps_a_columns_decimals():
+    from nnviz.gui.backprop_view import label_number, label_style
+    style = label_style([0.57, 0.2786, 0.0988], 3)
+    assert [label_number(v, style) for v in (0.57, 0.2786, 0.0988)] == \
+        ["0.570", "0.279", "0.099"]
+    style = label_style([1.63, -0.464], 3)
+    assert [label_number(v, style) for v in (1.63, -0.464)] == ["1.63", "-0.46"]
+    style = label_style([-6.04e-4, 2.1e-5], 2)
+    assert [label_number(v, style) for v in (-6.04e-4, 2.1e-5)] == ["-6.0e-4", "2.1e-5"]
+    assert label_number(-1e-6, label_style([0.5, -1e-6], 3)) == "0.000"
+
+
+def test_the_headers_are_one_size(view):
+    """The hidden-2 header ("10 sigmoid") was a size smaller than its neighbours'."""
+    view.resize(700, 600)
+    t = make_trainer(samples=80, hidden=(4, 10, 4))
+    t.run(5)
+    frame(view, t)
+    _labels_painted(view)
+    sizes = {font.pointSizeF() for _, font, _ in view.canvas.titles()}
+    assert len(sizes) == 1, sizes
+
+
+def test_a_softmax_outputs_formula_has_all_of_the_layers_z(view):
+    """"a = softmax(z) = softmax(-1.061) = 0.0181" could not be reproduced from the one number;
+    and the outputs were "output 1" for class 0. Now the output of class k is named after it
+    and its a is written out over the layer's z: the numbers shown give the value."""
+    from .test_views_neurons import softmax_trainer
+    t = softmax_trainer(classes=3, epochs=30)
+    frame(view, t)
+    tr = view.result.trace
+    out = t.spec.n_layers - 1
+    view.select_unit(out, 1)
+    text = view.formulas.toPlainText()
+    assert "output for class 1 (softmax)" in text
+    zs = tr.layers[-1].z[0]
+    for k, z in enumerate(zs):
+        assert f"z{k} = {backprop_num(z)}" in text, (k, text)
+    import re
+    mine, total, a = next(m.groups() for m in (
+        re.search(r"= (\S+) / (\S+) = (\S+)$", s.strip()) for s in text.splitlines()) if m)
+    assert float(mine) / float(total) == pytest.approx(float(a), rel=2e-3)
+    assert float(a) == pytest.approx(tr.layers[-1].a[0, 1], rel=1e-3)
+    assert float(total) == pytest.approx(np.exp(zs.astype(float)).sum(), rel=1e-3)
+
+
+def backprop_num(v):
+    from nnviz.gui.backprop_view import num
+    return num(v)

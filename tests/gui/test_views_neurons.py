@@ -66,7 +66,7 @@ def count_images(monkeypatch) -> list[int]:
     made = []
     original = neuron_maps.Strip  # the tiles' images are made in strips, a batch at once
     monkeypatch.setattr(neuron_maps, "Strip",
-                        lambda m, act: made.append(m.shape[2]) or original(m, act))
+                        lambda m, act, *luts: made.append(m.shape[2]) or original(m, act, *luts))
     return made
 
 
@@ -171,3 +171,47 @@ def test_every_layers_label_is_whole(view, scale):
         assert needed.height() <= room.height() and needed.width() <= room.width(), text
         assert fitted.pointSizeF() >= 0.8 * font.pointSizeF(), text  # still large
     view.grab()
+
+
+def softmax_trainer(classes: int = 5, epochs: int = 200):
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.training import TrainConfig, Trainer, network_for
+    data = make_dataset(DataSpec("multiclass", samples=200, classes=classes))
+    spec = network_for(data, "cross-entropy", (6,), ("tanh",), "softmax")
+    t = Trainer(spec, TrainConfig("cross-entropy", "adam", 0.05), data, seed=0)
+    t.run(epochs)
+    return t
+
+
+def test_a_classs_output_is_named_and_drawn_after_its_class(view):
+    """Five classes: the outputs were "output 1 (softmax)" .. "output 5" for classes 0 .. 4,
+    and each was drawn in the diverging scale whose ends are class 0's and class 1's colours
+    (orange / blue): "output 1" looked like a class-0-against-class-1 map. Output k is now
+    "output for class k", drawn from the neutral grey to class k's own colour, in its tile
+    and large."""
+    from nnviz.gui import colors
+    t = softmax_trainer()
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    out = t.spec.n_layers - 1
+    assert view.panel.title.text().startswith("<b>output for class 0 (softmax)")
+    neutral = np.array(colors.theme().neutral, float)
+    for k in range(5):
+        img = view.grid._image(out, k).convertToFormat(view.grid._image(out, k).Format.Format_RGB888)
+        w, h = img.width(), img.height()
+        rgb = np.frombuffer(img.constBits(), np.uint8).reshape(h, img.bytesPerLine())[:, :3 * w]
+        rgb = rgb.reshape(h, w, 3).astype(float).reshape(-1, 3)
+        end = np.array(colors.class_color(k), float)
+        # every pixel on the segment from neutral to the class's colour
+        d = end - neutral
+        tpar = np.clip((rgb - neutral) @ d / (d @ d), 0, 1)
+        off = np.linalg.norm(rgb - (neutral + tpar[:, None] * d), axis=1)
+        assert off.max() <= 3.0, (k, off.max())
+        assert tpar.max() > 0.8  # the class's own region is in its colour
+    view.select(out, 2)
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    assert view.panel.title.text().startswith("<b>output for class 2 (softmax)")
+    np.testing.assert_array_equal(view.panel.image.lut, colors.class_lut(2))
+    assert "class's colour" in view.header.text()
+    view.select(0, 0)  # a hidden unit: the diverging scale again
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    np.testing.assert_array_equal(view.panel.image.lut, colors.heat_lut())
