@@ -361,8 +361,11 @@ class ScoreTable(QTableView):
         self._widths = {}
         for c in range(1 + n):
             self.resizeColumnToContents(c)
-            self._widths[c] = max(self.columnWidth(c), fm.horizontalAdvance(
-                str(self.model().headerData(c, Qt.Orientation.Horizontal) or "")) + 14)
+            texts = [str(self.model().headerData(c, Qt.Orientation.Horizontal) or "")]
+            texts += [str(self.scores.index(r, c).data() or "")
+                      for r in range(self.scores.rowCount())]
+            self._widths[c] = max([self.columnWidth(c)]
+                                  + [fm.horizontalAdvance(t) + 14 for t in texts])
             self.setColumnWidth(c, self._widths[c])
         pad = 14
         widest = {"epoch": "100,000 \u2717", "train_accuracy": "100.0%",
