@@ -23,6 +23,7 @@ from . import colors
 GAP = 0.06  # between tiles, in tile widths
 LABEL_BAND = 0.2  # above each tile, for its label, in tile heights
 DIVERGED_GREY = np.array([205, 205, 205], np.float32)
+MIN_LABEL_PT = 6.5  # a tile's label shrinks to fit its band down to this
 
 
 def diverged_grey() -> np.ndarray:
@@ -174,6 +175,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
                         "curve), labelled with its values.\nClick a tile to select the member; "
                         "double-click to make it the main window's run.")
         self.scene().sigMouseClicked.connect(self._mouse)
+        # The labels fit the tiles' size on the screen once the view box has it.
+        self.vb.sigResized.connect(lambda *_: QTimer.singleShot(0, self, self.fit_labels))
 
     # --- once per sweep ------------------------------------------------------------------------
 
@@ -239,7 +242,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self._place_points()
         w = cols * (1 + GAP) - GAP
         h = rows * (1 + LABEL_BAND + GAP)
-        self.vb.setRange(QRectF(0, 0, w, h), padding=0.01)
+        # A gap's room above the first row: its labels' tops were cut at the edge.
+        self.vb.setRange(QRectF(0, -GAP, w, h + GAP), padding=0.01)
         scale = float(self.property("nnvizScale") or 1.0)
         if scale != 1.0:  # new labels and points in presentation mode: at its size too
             from .presentation import scale_scene
@@ -253,12 +257,46 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         units = self.vb.viewPixelSize()[0]  # view units per pixel
         return 1.0 / units if units > 0 else 0.0
 
+    def _fit_height(self, item, tile: float) -> None:
+        """The label's font at presentation mode's scale, smaller where the band above a small
+        tile is lower than its lines (16 tiles at 1024 x 768: each label ran into the tile
+        above). The size is written where presentation.scale_scene reads it back, so that its
+        scaling starts from it rather than scaling it again."""
+        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QGraphicsItem as _G
+
+        from .presentation import _BASE, _SET
+        if tile <= 0:
+            return
+        scale = float(self.property("nnvizScale") or 1.0)
+        want = QApplication.font().pointSizeF() * scale
+        font = item.textItem.font()
+        font.setPointSizeF(want)
+        band = (LABEL_BAND + GAP) * tile  # its band and the gap over it
+        text_item = item.textItem
+        margin = text_item.document().documentMargin()  # blank, above and below the line
+        pt = want
+        for _ in range(3):  # the line's height is about proportional to the size
+            font.setPointSizeF(pt)
+            height = QFontMetricsF(font).lineSpacing() + margin + 0.01 * tile
+            if height <= band or pt <= MIN_LABEL_PT:
+                break
+            pt = max(MIN_LABEL_PT, pt * band / height)
+        if abs(text_item.font().pointSizeF() - pt) > 0.05:
+            font.setPointSizeF(pt)
+            text_item.setFont(font)
+            item.updateTextPos()
+        _G.setData(text_item, _BASE, {"font": pt / scale})
+        _G.setData(text_item, _SET, {"font": pt})
+
     def fit_labels(self) -> None:
         """Each label within its tile's width (with its gap): "— diverged" shortened to "✗",
         then cut with an ellipsis; the full label is the tooltip. Beside each other, "★ lr 3"
         and "lr 10 — diverged" ran into one another on small tiles."""
-        room = self.tile_pixels() * (1 + 0.8 * GAP)
+        tile = self.tile_pixels()
+        room = tile * (1 + 0.8 * GAP)
         for item, text in zip(self.labels, self._texts):
+            self._fit_height(item, tile)
             fm = QFontMetricsF(item.textItem.font())
             shown = text
             if room > 0 and fm.horizontalAdvance(shown) > room:
