@@ -293,6 +293,9 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         """Each label within its tile's width (with its gap): "— diverged" shortened to "✗",
         then cut with an ellipsis; the full label is the tooltip. Beside each other, "★ lr 3"
         and "lr 10 — diverged" ran into one another on small tiles."""
+        import shiboken6
+        if not all(shiboken6.isValid(item.textItem) for item in self.labels):
+            return  # a deferred call after the scene was closed
         tile = self.tile_pixels()
         room = tile * (1 + 0.8 * GAP)
         for item, text in zip(self.labels, self._texts):
