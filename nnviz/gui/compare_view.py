@@ -37,11 +37,11 @@ from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
 SCORES_EVERY_S = 0.25  # the table and the score plot: numbers to read, not to watch move
-#: Narrower than this many lines of its text (1024 px, or 1400 px in presentation mode), the
+#: Narrower than this many lines of its text (1024 px; 1400 px in presentation mode), the
 #: view puts the two plots under the table and the tiles, each half the width, and folds the
 #: New sweep panel away while a sweep is shown: beside the table the plots were ~290 px wide at
 #: 1024 x 768 in presentation mode, their axes and keys cut, and the table showed five rows.
-NARROW_LINES = 72
+NARROW_LINES = 80
 EMPTY_TEXT = (
     "<p style='font-size:large'><b>No sweep yet.</b></p>"
     "<p>A sweep trains many variants of a network at once and shows them side by side: "
