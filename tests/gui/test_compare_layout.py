@@ -168,3 +168,19 @@ def test_sixteen_small_tiles_keep_their_labels_between_them(qtbot, main_window):
             margin = label.textItem.document().documentMargin()
             assert rect.top() + margin + 1 >= above.bottom(), (label.textItem.toPlainText(),
                                                                rect, above)
+
+
+def test_presentation_mode_switches_the_layout_and_back(qtbot, main_window):
+    """F11 at 1400 x 900 with a sweep shown: the plots go under table and tiles (each half the
+    width), the panel folds; back, they return beside the table and the panel opens."""
+    view = _sweep(qtbot, main_window, (1400, 900), epochs=5)
+    assert not view.narrow and view.panel.isVisibleTo(view)
+    assert view.curves.width() < 0.4 * view.width()
+    main_window.set_presentation(True)
+    qtbot.waitUntil(lambda: view.curves.width() >= 0.4 * view.width(), timeout=5000)
+    assert view.narrow and not view.panel.isVisibleTo(view)
+    assert _cells_whole(view.table) == []
+    main_window.set_presentation(False)
+    qtbot.waitUntil(lambda: view.curves.width() < 0.4 * view.width(), timeout=5000)
+    assert not view.narrow and view.panel.isVisibleTo(view)
+    assert _cells_whole(view.table) == []
