@@ -47,6 +47,11 @@ def problem_from_args(args: argparse.Namespace) -> Problem:
     return build_problem(argparse.Namespace(**{**DEFAULTS, **vars(args)}))
 
 
+def _ready_sweeps() -> list[str]:
+    from nnviz.core.ready_sweeps import BY_KEY
+    return list(BY_KEY)
+
+
 def _error(message: str) -> None:
     print(f"nnviz: error: {message}", file=sys.stderr)
 
@@ -80,6 +85,13 @@ def run(args: argparse.Namespace) -> int:
     """Open the window (or render it to ``args.screenshot``); returns the exit code."""
     screenshot = _opt(args, "screenshot")
     record = _opt(args, "record")
+    if (screenshot or record) and _opt(args, "show") == "compare" and not _opt(args, "sweep") \
+            and (_opt(args, "epochs") or 0) > 0:
+        # While Compare is shown Step drives the sweep: without one nothing would train and the
+        # picture would wait forever.
+        _error(f"--show compare shows a sweep: add --sweep NAME ({', '.join(_ready_sweeps())}) "
+               "to train one, or leave out --epochs")
+        return 2
     if record:
         from nnviz.core import animation, fileio
         try:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from nnviz.core.sweep_driver import axis_title, format_value
@@ -17,14 +17,46 @@ from . import colors
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import cache_axes
 
-SELECTED_PEN = pg.mkPen((20, 20, 20), width=3)
-DIVERGED_COLOR = (200, 40, 40)
+#: Where the axes' colours start on viridis: its dark purple vanished on the dark theme's
+#: near-black (1.1:1); from 0.4 (a blue, 3.2:1) the first value's curve and swatch are seen.
+SCALE_START = {False: 0.0, True: 0.4}
+
+
+def selected_pen():
+    """The selected member's curve: the theme's text colour, thick (black vanished on dark)."""
+    return pg.mkPen(colors.text(), width=3)
+
+
+def diverged_color() -> tuple[int, int, int]:
+    """A diverged member's curve and row: the theme's colour for what went wrong."""
+    return colors.error()
+
+
+def missing_cell() -> tuple[int, int, int]:
+    """A heatmap's cell without a loss (a diverged member): grey, dark on the dark theme."""
+    t = colors.theme()
+    return t.neutral if t.dark else (200, 200, 200)
 
 
 def axis_colors(n: int) -> list[tuple[int, int, int]]:
-    """``n`` colours along a perceptual scale (viridis), first to last value of an axis."""
-    lut = pg.colormap.get("viridis").getLookupTable(0.0, 0.92, 256, alpha=False)
+    """``n`` colours along a perceptual scale (viridis), first to last value of an axis (on the
+    dark theme from above its near-black end)."""
+    lut = pg.colormap.get("viridis").getLookupTable(SCALE_START[colors.theme().dark], 0.92, 256,
+                                                    alpha=False)
     return [tuple(int(c) for c in lut[int(round(i * 255 / max(n - 1, 1)))]) for i in range(n)]
+
+
+def _theme_axes(pi) -> None:
+    """The plot's axes in the theme's colours (look.restyle does it again at every change)."""
+    for side in ("left", "bottom"):
+        pi.getAxis(side).setPen(colors.axis())
+        pi.getAxis(side).setTextPen(colors.text())
+        pi.getAxis(side).enableAutoSIPrefix(False)
+
+
+def _title(pi, text: str) -> None:
+    """A plot's title in the theme's text colour (it was "#333", dark grey on near-black)."""
+    pi.setTitle(text, size="9pt", color=colors.hex_of(colors.text()))
 
 
 def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
@@ -64,7 +96,8 @@ class LossCurves(pg.PlotWidget):
     drawn thick and on top; a diverged one dashed in red."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w", axisItems={"left": LogAxis("left")})
+        super().__init__(parent, background=colors.background(),
+                         axisItems={"left": LogAxis("left")})
         pi = self.getPlotItem()
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "training loss")
@@ -72,10 +105,7 @@ class LossCurves(pg.PlotWidget):
         pi.showGrid(x=True, y=True, alpha=0.15)
         pi.setMenuEnabled(False)
         pi.hideButtons()
-        for side in ("left", "bottom"):
-            pi.getAxis(side).setTextPen("#333")
-            pi.getAxis(side).setPen("#888")
-            pi.getAxis(side).enableAutoSIPrefix(False)
+        _theme_axes(pi)
         cache_axes(pi)
         self.stepped = SteppedRange(pi)
         self.curves: list[pg.PlotDataItem] = []
@@ -89,7 +119,7 @@ class LossCurves(pg.PlotWidget):
     def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "") -> None:
         """One curve per member in its colour; ``key`` says what the colours mean."""
         pi = self.getPlotItem()
-        pi.setTitle(key, size="9pt", color="#333")
+        _title(pi, key)
         for c in self.curves:
             pi.removeItem(c)
         # Width 1: a wider pen takes Qt's slow stroker (most of a frame with 16 curves).
@@ -127,10 +157,10 @@ class LossCurves(pg.PlotWidget):
         div = self._diverged if self._diverged is not None else np.zeros(len(self.curves), bool)
         for k, (item, pen) in enumerate(zip(self.curves, self.pens)):
             if k == self.selected:
-                item.setPen(SELECTED_PEN)
+                item.setPen(selected_pen())
                 item.setZValue(10)
             elif k < len(div) and div[k]:
-                item.setPen(pg.mkPen(DIVERGED_COLOR, width=1, style=Qt.PenStyle.DashLine))
+                item.setPen(pg.mkPen(diverged_color(), width=1, style=Qt.PenStyle.DashLine))
                 item.setZValue(1)
             else:
                 item.setPen(pen)
@@ -142,6 +172,10 @@ class LossCurves(pg.PlotWidget):
 SCORE_COLUMNS = (("train_loss", "train loss"), ("test_loss", "test loss"),
                  ("train_accuracy", "train acc."), ("test_accuracy", "test acc."),
                  ("epoch", "epoch"))
+
+
+#: The columns a narrow view leaves out (ScoreTable.set_compact).
+COMPACT_HIDDEN = ("train_accuracy", "epoch")
 
 
 class ScoreModel(QAbstractTableModel):
@@ -219,7 +253,7 @@ class ScoreModel(QAbstractTableModel):
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
             return _number(v, percent=self.classification and "accuracy" in key)
         if role == Qt.ItemDataRole.ForegroundRole and diverged:
-            return QBrush(QColor(*DIVERGED_COLOR))
+            return QBrush(QColor(*diverged_color()))
         if role == Qt.ItemDataRole.FontRole and r == self.best:
             f = QFont()
             f.setBold(True)
@@ -259,7 +293,9 @@ class ScoreTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(20)
+        self.compact = False
+        self._widths: dict[int, int] = {}
+        self.fit_font()
         # Columns sized once per sweep (ResizeToContents measured every cell at every update).
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
@@ -276,6 +312,7 @@ class ScoreTable(QTableView):
 
     def set_members(self, axes: tuple, members: tuple, classification: bool) -> None:
         self.scores.set_members(axes, members, classification)
+        self._hide_columns()
         self.sortByColumn(len(axes) + 2, Qt.SortOrder.AscendingOrder)  # by test loss
         self._sized = False
 
@@ -285,14 +322,51 @@ class ScoreTable(QTableView):
             self._sized = True
             self._size_columns()
 
+    def fit_font(self) -> None:
+        """Rows as tall as the font's lines and the columns as wide as its numbers (the font
+        grows in presentation mode: 20 px rows and 9 pt columns cut "0.0004\u2026")."""
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
+        if getattr(self, "_sized", False):
+            self._size_columns()
+
+    def set_compact(self, on: bool) -> None:
+        """A narrow view: the columns that matter least (the training accuracy, the epoch, the
+        same for every member that did not diverge: its row is red) hidden, the rest whole
+        without a scroll bar."""
+        self.compact = on
+        self._hide_columns()
+
+    def _hide_columns(self) -> None:
+        n = len(self.scores.axes)
+        for k, (key, _) in enumerate(SCORE_COLUMNS):
+            self.setColumnHidden(1 + n + k, self.compact and key in COMPACT_HIDDEN)
+
+    def needed_width(self) -> int:
+        """The width that shows every column whole, without a scroll bar."""
+        header = self.horizontalHeader()
+        # The widths _size_columns gave (the last column stretches to whatever the table has).
+        cols = sum(self._widths.get(c, header.sectionSize(c)) for c in range(header.count())
+                   if not header.isSectionHidden(c))
+        return cols + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width() + 8
+
     def _size_columns(self) -> None:
         """The swept values as wide as they are; each score as wide as its widest form
-        ("0.000246", "100.0%", "12,345 \u2717"), not as the first numbers were: those grow
-        as the sweep trains, and a column measured at epoch 0 cut them later."""
-        fm = self.fontMetrics()
+        ("0.000246", "100.0%", "12,345 \u2717") in bold (the best member's row), not as the
+        first numbers were: those grow as the sweep trains, and a column measured at epoch 0
+        cut them later."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
         n = len(self.scores.axes)
+        self._widths = {}
         for c in range(1 + n):
             self.resizeColumnToContents(c)
+            texts = [str(self.model().headerData(c, Qt.Orientation.Horizontal) or "")]
+            texts += [str(self.scores.index(r, c).data() or "")
+                      for r in range(self.scores.rowCount())]
+            self._widths[c] = max([self.columnWidth(c)]
+                                  + [fm.horizontalAdvance(t) + 14 for t in texts])
+            self.setColumnWidth(c, self._widths[c])
         pad = 14
         widest = {"epoch": "100,000 \u2717", "train_accuracy": "100.0%",
                   "test_accuracy": "100.0%"}
@@ -301,6 +375,7 @@ class ScoreTable(QTableView):
             if not self.scores.classification and "accuracy" in key:
                 text = "-0.1234"
             width = max(fm.horizontalAdvance(text), fm.horizontalAdvance("train")) + pad
+            self._widths[1 + n + k] = width
             self.setColumnWidth(1 + n + k, width)
 
     def select_member(self, i: int | None) -> None:
@@ -319,15 +394,13 @@ class ScorePlot(pg.PlotWidget):
     loss (training loss without test points) over both, the best cell marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w", axisItems={"left": LogAxis("left")})
+        super().__init__(parent, background=colors.background(),
+                         axisItems={"left": LogAxis("left")})
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
         pi.setMouseEnabled(False, False)
-        for side in ("left", "bottom"):
-            pi.getAxis(side).setTextPen("#333")
-            pi.getAxis(side).setPen("#888")
-            pi.getAxis(side).enableAutoSIPrefix(False)
+        _theme_axes(pi)
         cache_axes(pi)
         self.stepped = SteppedRange(pi)
         self.train = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), symbol="o",
@@ -352,6 +425,12 @@ class ScorePlot(pg.PlotWidget):
                 pi.removeItem(item)
         self.cell_texts = []
         pi.setTitle(None)
+        # The curves in the theme's colours (the training loss's near-black vanished on dark).
+        for item, rgb in ((self.train, colors.train_curve()), (self.test, colors.test_color())):
+            item.setPen(pg.mkPen(rgb, width=2))
+            item.setSymbolBrush(rgb)
+        self.best_mark.setPen(pg.mkPen(colors.text()))
+        self.best_mark.setBrush(pg.mkBrush(colors.background()))
         self.axes, self.members = axes, members
         self._two = len(axes) == 2
         if not axes:  # no sweep
@@ -378,9 +457,11 @@ class ScorePlot(pg.PlotWidget):
             pi.setLogMode(y=True)
             pi.addItem(self.train)
             pi.addItem(self.test)
-            pi.setTitle(f"<span style='color:rgb{colors.TRAIN_CURVE}'>\u25cf train loss</span>"
-                        f" &nbsp; <span style='color:rgb{colors.TEST_CURVE}'>\u25cf test loss"
-                        "</span> &nbsp; \u2606 best", size="9pt", color="#333")
+            train, test = (colors.hex_of(colors.accent(c))
+                           for c in (colors.train_curve(), colors.test_color()))
+            _title(pi, f"<span style='color:{train}'>\u25cf train loss</span>"
+                   f" &nbsp; <span style='color:{test}'>\u25cf test loss"
+                   "</span> &nbsp; \u2606 best")
             bottom.setTicks([[(k, format_value(v)) for k, v in enumerate(values0)]])
             left.setTicks(None)
             pi.setLabel("bottom", axis_title(name0))
@@ -400,7 +481,7 @@ class ScorePlot(pg.PlotWidget):
         if self._two:
             title = f"{which} loss now (log colours), \u2606 best"
             if self.getPlotItem().titleLabel.text != title:
-                self.getPlotItem().setTitle(title, size="9pt", color="#333")
+                _title(self.getPlotItem(), title)
             n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
             grid = np.full((n0, n1), np.nan)
             for (k, j), v in zip(pos, metric):
@@ -412,7 +493,7 @@ class ScorePlot(pg.PlotWidget):
             # Bright is good: the lowest loss yellow, the highest dark.
             idx = np.clip((hi - np.nan_to_num(logg, nan=hi)) / max(hi - lo, 1e-9) * 255, 0, 255)
             rgb = lut[idx.astype(np.uint8)]
-            rgb[~np.isfinite(logg)] = (200, 200, 200)
+            rgb[~np.isfinite(logg)] = missing_cell()
             self.heat.setImage(rgb, autoLevels=False, levels=(0, 255))
             self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
             for t, (k, j), v, d in zip(self.cell_texts, pos, metric, div):

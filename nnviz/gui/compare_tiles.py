@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPen, QColor
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
 
 from nnviz.core.data import Dataset
@@ -23,6 +23,14 @@ from . import colors
 GAP = 0.06  # between tiles, in tile widths
 LABEL_BAND = 0.2  # above each tile, for its label, in tile heights
 DIVERGED_GREY = np.array([205, 205, 205], np.float32)
+MIN_LABEL_PT = 6.5  # a tile's label shrinks to fit its band down to this
+
+
+def diverged_grey() -> np.ndarray:
+    """What a diverged member's tile is washed towards: light grey, or on the dark theme its
+    neutral dark grey (a light-grey block glared among the dark tiles)."""
+    t = colors.theme()
+    return np.array(t.neutral, np.float32) if t.dark else DIVERGED_GREY
 
 
 def _lut() -> np.ndarray:
@@ -103,7 +111,7 @@ def mosaic_rgb(tiles: np.ndarray, cols: int, px_gap: int, diverged: np.ndarray |
         x0 = c * (rx + px_gap)
         t = tiles[i, ::-1]
         if diverged is not None and diverged[i]:
-            t = (0.25 * t + 0.75 * DIVERGED_GREY).astype(np.uint8)
+            t = (0.25 * t + 0.75 * diverged_grey()).astype(np.uint8)
         out[y0:y0 + ry, x0:x0 + rx] = t
     return out
 
@@ -117,7 +125,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setBackground("w")
+        self.setBackground(colors.background())
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.vb = self.addViewBox()
         self.vb.setMouseEnabled(False, False)
@@ -129,7 +137,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.curves = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2), connect="finite")
         self.curves.setZValue(5)
         self.vb.addItem(self.curves)
-        self.frames = pg.PlotDataItem(pen=pg.mkPen("#bbb", width=1), connect="finite")
+        self.frames = pg.PlotDataItem(pen=pg.mkPen(colors.axis(), width=1), connect="finite")
         self.vb.addItem(self.frames)
         self.points = pg.ScatterPlotItem(size=3, pxMode=True, pen=None)
         self.points.setZValue(10)
@@ -138,7 +146,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         for item in (self.points, self.frames):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.selection = QGraphicsRectItem()
-        pen = QPen(QColor(20, 20, 20))
+        pen = QPen(QColor(*colors.text()))
         pen.setWidth(3)
         pen.setCosmetic(True)
         self.selection.setPen(pen)
@@ -167,6 +175,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
                         "curve), labelled with its values.\nClick a tile to select the member; "
                         "double-click to make it the main window's run.")
         self.scene().sigMouseClicked.connect(self._mouse)
+        # The labels fit the tiles' size on the screen once the view box has it.
+        self.vb.sigResized.connect(lambda *_: QTimer.singleShot(0, self, self.fit_labels))
 
     # --- once per sweep ------------------------------------------------------------------------
 
@@ -189,7 +199,18 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.curves.setData([], [])
         self.selected = None
         self.selection.hide()
+        self._theme_pens()
         self._layout()
+
+    def _theme_pens(self) -> None:
+        """The frames, the selection's frame and a fitted curve in the current theme (set once
+        per sweep: the view sets its members again when the theme changes)."""
+        self.frames.setPen(pg.mkPen(colors.axis(), width=1))
+        pen = QPen(QColor(*colors.text()))
+        pen.setWidth(3)
+        pen.setCosmetic(True)
+        self.selection.setPen(pen)
+        self.curves.setPen(pg.mkPen(colors.train_curve(), width=2))
 
     def clear_members(self) -> None:
         """No sweep: no tiles, the placeholder's hint. (Not ``clear``: GraphicsLayoutWidget
@@ -221,9 +242,73 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self._place_points()
         w = cols * (1 + GAP) - GAP
         h = rows * (1 + LABEL_BAND + GAP)
-        self.vb.setRange(QRectF(0, 0, w, h), padding=0.01)
+        # A gap's room above the first row: its labels' tops were cut at the edge.
+        self.vb.setRange(QRectF(0, -GAP, w, h + GAP), padding=0.01)
+        scale = float(self.property("nnvizScale") or 1.0)
+        if scale != 1.0:  # new labels and points in presentation mode: at its size too
+            from .presentation import scale_scene
+            scale_scene(self, scale)
+        self.fit_labels()
         if self.selected is not None:
             self.select(self.selected)
+
+    def tile_pixels(self) -> float:
+        """A tile's width on the screen, in pixels."""
+        units = self.vb.viewPixelSize()[0]  # view units per pixel
+        return 1.0 / units if units > 0 else 0.0
+
+    def _fit_height(self, item, tile: float) -> None:
+        """The label's font at presentation mode's scale, smaller where the band above a small
+        tile is lower than its lines (16 tiles at 1024 x 768: each label ran into the tile
+        above). The size is written where presentation.scale_scene reads it back, so that its
+        scaling starts from it rather than scaling it again."""
+        from PySide6.QtWidgets import QApplication
+        from PySide6.QtWidgets import QGraphicsItem as _G
+
+        from .presentation import _BASE, _SET
+        if tile <= 0:
+            return
+        scale = float(self.property("nnvizScale") or 1.0)
+        want = QApplication.font().pointSizeF() * scale
+        font = item.textItem.font()
+        font.setPointSizeF(want)
+        band = (LABEL_BAND + GAP) * tile  # its band and the gap over it
+        text_item = item.textItem
+        margin = text_item.document().documentMargin()  # blank, above and below the line
+        pt = want
+        for _ in range(3):  # the line's height is about proportional to the size
+            font.setPointSizeF(pt)
+            height = QFontMetricsF(font).lineSpacing() + margin + 0.01 * tile
+            if height <= band or pt <= MIN_LABEL_PT:
+                break
+            pt = max(MIN_LABEL_PT, pt * band / height)
+        if abs(text_item.font().pointSizeF() - pt) > 0.05:
+            font.setPointSizeF(pt)
+            text_item.setFont(font)
+            item.updateTextPos()
+        _G.setData(text_item, _BASE, {"font": pt / scale})
+        _G.setData(text_item, _SET, {"font": pt})
+
+    def fit_labels(self) -> None:
+        """Each label within its tile's width (with its gap): "— diverged" shortened to "✗",
+        then cut with an ellipsis; the full label is the tooltip. Beside each other, "★ lr 3"
+        and "lr 10 — diverged" ran into one another on small tiles."""
+        import shiboken6
+        if not all(shiboken6.isValid(item.textItem) for item in self.labels):
+            return  # a deferred call after the scene was closed
+        tile = self.tile_pixels()
+        room = tile * (1 + 0.8 * GAP)
+        for item, text in zip(self.labels, self._texts):
+            self._fit_height(item, tile)
+            fm = QFontMetricsF(item.textItem.font())
+            shown = text
+            if room > 0 and fm.horizontalAdvance(shown) > room:
+                shown = text.replace(" \u2014 diverged", " \u2717")
+            if room > 0 and fm.horizontalAdvance(shown) > room:
+                shown = fm.elidedText(shown, Qt.TextElideMode.ElideRight, room)
+            if item.textItem.toPlainText() != shown:
+                item.setText(shown)
+            item.setToolTip(text if shown != text else "")
 
     def _place_points(self) -> None:
         data, b = self._data, self._bounds
@@ -250,7 +335,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             palette = [pg.mkBrush(*colors.class_color(int(k))) for k in range(max(data.n_classes, 2))]
             brushes = [palette[int(k)] for k in y] * self.n
         else:
-            brushes = pg.mkBrush(60, 60, 60, 160)
+            brushes = pg.mkBrush(*colors.point_rim(), 160)
         self.points.setData(px, py, brush=brushes)
         # The frame of every tile (1-D data has no picture to show its edge).
         xs, ys = [], []
@@ -264,6 +349,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         super().resizeEvent(event)
         if not hasattr(self, "vb"):  # pyqtgraph resizes while it builds the view
             return
+        # After the view box takes its new size (its range follows in the next turn).
+        QTimer.singleShot(0, self, self.fit_labels)
         aspect = max(0.2, self.width() / max(self.height(), 1))
         if self.n and self.shape is None and abs(aspect - self._aspect) > 0.15:
             before = tile_layout(self.n, None, self._aspect)
@@ -274,6 +361,11 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             return
         self._aspect = aspect
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:  # presentation mode: after its scaling
+            QTimer.singleShot(0, self, self.fit_labels)
+
     # --- every frame ---------------------------------------------------------------------------
 
     def update_tiles(self, values: np.ndarray | None, xs: np.ndarray, diverged: np.ndarray,
@@ -282,10 +374,9 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         (members, res[, K]) along the line at ``xs`` (1-D data)."""
         if values is None or self.n == 0:
             return
-        if label_texts is not None:
-            for item, text in zip(self.labels, label_texts):
-                if item.textItem.toPlainText() != text:
-                    item.setText(text)
+        if label_texts is not None and list(label_texts) != self._texts:
+            self._texts = list(label_texts)
+            self.fit_labels()
         if self._bounds is not None and len(self._bounds) == 1:
             self._update_curves(values, xs, diverged)
             return

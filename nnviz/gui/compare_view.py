@@ -22,9 +22,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter,
-                               QVBoxLayout, QWidget)
+                               QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.loop import describe
@@ -37,6 +37,18 @@ from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
 SCORES_EVERY_S = 0.25  # the table and the score plot: numbers to read, not to watch move
+#: Narrower than this many lines of its text (1024 px; 1400 px in presentation mode), the
+#: view puts the two plots under the table and the tiles, each half the width, and folds the
+#: New sweep panel away while a sweep is shown: beside the table the plots were ~290 px wide at
+#: 1024 x 768 in presentation mode, their axes and keys cut, and the table showed five rows.
+NARROW_LINES = 80
+EMPTY_TEXT = (
+    "<p style='font-size:large'><b>No sweep yet.</b></p>"
+    "<p>A sweep trains many variants of a network at once and shows them side by side: "
+    "a tile of each one's model, every loss curve, a table of their scores.</p>"
+    "<p>Pick a ready-made sweep on the left (<i>Learning rate</i>, say) or the Presets menu, "
+    "then press <b>Play</b>: while this tab is shown, Play, Step and the speed slider drive "
+    "the sweep; the main run waits on its tab.</p>")
 
 
 class CompareView(QWidget):
@@ -61,6 +73,8 @@ class CompareView(QWidget):
         self.curves = LossCurves()
         self.score_plot = ScorePlot()
 
+        self.narrow = False
+        self.panel_shown = True
         self.title = QLabel("No sweep yet: start one on the left.")
         self.title.setMinimumHeight(24)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -91,11 +105,24 @@ class CompareView(QWidget):
         self.selection_label = QLabel("")
         self.selection_label.setWordWrap(True)
         colors.tint(self.selection_label, "text")
+        # The New sweep panel folds away (in a narrow view, while a sweep is shown) for the table.
+        self.panel_toggle = QToolButton()
+        self.panel_toggle.setText("New sweep")
+        self.panel_toggle.setAutoRaise(True)
+        self.panel_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.panel_toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.panel_toggle.setToolTip("Show or fold away the ready-made sweeps and the sweep of "
+                                     "your own.")
+        self.panel_toggle.clicked.connect(lambda: self._show_panel(not self.panel_shown))
+        self.panel.setTitle("")
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(4, 0, 0, 4)
+        lv.addWidget(self.panel_toggle)
         lv.addWidget(self.panel)
         lv.addWidget(self.table, 1)
+        self.left_stretch = QWidget()  # no sweep: the room the table takes
+        lv.addWidget(self.left_stretch, 1)
         lv.addWidget(self.selection_label)
         # What to do with the member selected: under the table that selects it.
         acts = QHBoxLayout()
@@ -114,20 +141,36 @@ class CompareView(QWidget):
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
         self.right.setChildrenCollapsible(False)
+        # No sweep: what a sweep is and how to start one, instead of empty plots.
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setWordWrap(True)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setContentsMargins(24, 24, 24, 24)
+        self.empty.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        colors.tint(self.empty, "text")
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(left)
         self.split.addWidget(self.right)
+        self.split.addWidget(self.empty)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([430, 900])
+        self.split.setStretchFactor(2, 1)
+        self.split.setSizes([430, 900, 900])
         self.split.setChildrenCollapsible(False)
         left.setMinimumWidth(300)
+        self.left = left
+        # Wide: [left | tiles over plots]; narrow: [left | tiles] over [plots].
+        self.outer = QSplitter(Qt.Orientation.Vertical)
+        self.outer.addWidget(self.split)
+        self.outer.setChildrenCollapsible(False)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         lay.addLayout(head)
-        lay.addWidget(self.split, 1)
+        lay.addWidget(self.outer, 1)
+        self._show_sweep(False)
 
         self.panel.ready_clicked.connect(self.start_ready)
         self.panel.custom_requested.connect(self.start_custom)
@@ -156,8 +199,9 @@ class CompareView(QWidget):
         self.start(spec)
         stop = r.epochs if stop_at is None else stop_at
         self.window.set_stop_at(stop)
+        # Short: the status bar of a 1024 px window in presentation mode cut the longer one.
         self.window.statusBar().showMessage(
-            f"Sweep \u201c{r.title}\u201d: press Play (Space); it stops at epoch {stop:,}"
+            f"Sweep \u201c{r.title}\u201d: Play (Space) trains it to epoch {stop:,}"
             + (", where the answer shows." if stop == r.epochs else "."), 10000)
 
     def start_custom(self, axes: tuple) -> None:
@@ -197,6 +241,7 @@ class CompareView(QWidget):
         self.title.setText("No sweep: start one on the left.")
         for b in (self.promote_button, self.beside_button, self.end_button):
             b.setEnabled(False)
+        self._show_sweep(False)
         self.spec = None
         self.worker.focus_sweep(False)
         self._drive(self.isVisible())
@@ -268,6 +313,82 @@ class CompareView(QWidget):
                 "Reset draws new weights for the main run: show its tab (Data & model) first. "
                 "Restart starts the sweep again.", 8000)
 
+    # --- the layout: wide or narrow, with a sweep or without ------------------------------------
+
+    def _show_sweep(self, on: bool) -> None:
+        """A sweep's tiles, table and plots; or, without one, what a sweep is (rather than
+        empty plots with axes that mean nothing and an empty table)."""
+        self.has_members = on
+        self.right.setVisible(on)
+        self.bottom.setVisible(on)
+        self.table.setVisible(on)
+        self.left_stretch.setVisible(not on)
+        self._show_hint()
+        self.empty.setVisible(not on)
+        if not on:
+            self._show_panel(True)  # the way to start one
+        elif self.narrow:
+            self._show_panel(False)
+        self._share()
+
+    def _show_panel(self, on: bool) -> None:
+        self.panel_shown = on
+        self.panel.setVisible(on)
+        self.panel_toggle.setArrowType(Qt.ArrowType.DownArrow if on else
+                                       Qt.ArrowType.RightArrow)
+
+    def is_narrow(self) -> bool:
+        return self.width() < NARROW_LINES * self.fontMetrics().height()
+
+    def _arrange(self) -> None:
+        narrow = self.is_narrow()
+        if narrow != self.narrow:
+            self.narrow = narrow
+            if narrow:
+                self.outer.addWidget(self.bottom)  # out of the right column, under both
+                self.outer.setStretchFactor(0, 3)
+                self.outer.setStretchFactor(1, 2)
+            else:
+                self.right.addWidget(self.bottom)
+                self.right.setStretchFactor(0, 3)
+                self.right.setStretchFactor(1, 2)
+            self.bottom.setVisible(self.has_members)
+            if self.has_members:
+                self._show_panel(not narrow)
+            self.table.set_compact(narrow)
+            self._show_hint()
+        self._share()
+
+    def _show_hint(self) -> None:
+        """The line under the table: the member selected; with none, how to select one (in a
+        narrow view that hint is the table's tooltip, and its two lines are two rows more)."""
+        self.selection_label.setVisible(self.has_members and not (
+            self.narrow and self.selected is None))
+
+    def _share(self) -> None:
+        """The left column as wide as the table's columns (within 300 px and 45% of the view),
+        the tiles the rest; narrow, the plots 40% of the height."""
+        width = max(self.width(), 1)
+        need = self.table.needed_width() if self.has_members else 430
+        left = int(min(max(need, 300), 0.45 * width))
+        self.split.setSizes([left, width - left, width - left])
+        if self.narrow:
+            height = max(self.outer.height(), 1)
+            self.outer.setSizes([height - int(0.4 * height), int(0.4 * height)])
+        else:
+            height = max(self.right.height(), 1)
+            self.right.setSizes([height - int(0.4 * height), int(0.4 * height)])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._arrange()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode: the same width, fewer
+            self.table.fit_font()                   # lines of text across it
+            self._arrange()
+
     # --- drawing -------------------------------------------------------------------------------
 
     def update_snapshot(self, snapshot) -> None:
@@ -312,7 +433,10 @@ class CompareView(QWidget):
         now = time.perf_counter()
         if now - self._scores_at >= SCORES_EVERY_S or not self.window.playing:
             self._scores_at = now
+            sized = self.table._sized
             self.table.update_scores(s.scores, best)
+            if self.table._sized and not sized:  # the columns' widths known: the left's
+                self._share()
             self.score_plot.update_scores(s.scores, best)
             self._show_selection()
         self.title.setText(self._title_text(s, best))
@@ -328,6 +452,11 @@ class CompareView(QWidget):
         self.curves.set_members(self._colors, colour_key(s.axes))
         self.table.set_members(s.axes, s.members, data.is_classification)
         self.score_plot.set_members(s.axes, s.members)
+        scale = float(self.curves.property("nnvizScale") or 1.0)
+        if scale != 1.0:  # the new curves, titles and marks at presentation mode's size
+            from .presentation import scale_views
+            scale_views(self, scale)
+        self._show_sweep(True)
         self.selected = None
         self._scores_at = 0.0
         self.end_button.setEnabled(True)
@@ -358,6 +487,7 @@ class CompareView(QWidget):
         self._show_selection()
 
     def _show_selection(self) -> None:
+        self._show_hint()
         s, i = self.drawn, self.selected
         if s is None or i is None or i >= s.n_members:
             self.selection_label.setText("Click a tile or a row to select a member; "

@@ -76,3 +76,24 @@ def test_the_help_of_show_names_every_view():
     show = next(a for a in build_parser()._actions if a.dest == "show")
     named = {w.strip(" ,") for w in show.help.replace(":", ",").split()}
     assert {e.name for e in REGISTRY} <= named, {e.name for e in REGISTRY} - named
+
+
+@pytest.mark.parametrize("option", ["--screenshot", "--record"])
+def test_compare_without_a_sweep_refuses_to_train_at_once(tmp_path, capsys, monkeypatch, option):
+    """While Compare is shown Step drives the sweep: without --sweep the picture waited forever
+    for epochs that never came (10 minutes of nothing)."""
+    out = tmp_path / ("c.png" if option == "--screenshot" else "c.gif")
+    def no_window(*a, **kw):
+        raise AssertionError("refused before any window")
+    monkeypatch.setattr(app, "problem_from_args", no_window)
+    assert cli.main([option, str(out), "--show", "compare", "--epochs", "300"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nnviz: error: ") and err.count("\n") == 1
+    assert "--sweep" in err and "lr" in err
+    assert not out.exists()
+
+
+def test_compare_without_a_sweep_at_epoch_0_shows_the_empty_view(qapp, tmp_path):
+    out = tmp_path / "empty.png"
+    assert app.run(_args(screenshot=str(out), show="compare", epochs=0)) == 0
+    assert out.exists()

@@ -84,6 +84,13 @@ def _scales(w, qtbot, name: str) -> None:
     """The view, shown normal at epoch 40, grows by the presentation scale, and shrinks back."""
     w.show_view(name)
     view = w._inspection_views[name]
+    if name == "compare":  # without a sweep it draws no plot, only what a sweep is
+        from nnviz.core.problem import notebook_problem
+        from nnviz.core.sweep import Axis, SweepSpec
+        view.start(SweepSpec(notebook_problem(), (Axis("learning_rate", (0.3, 1.0)),)))
+        w.step(5)
+        _wait(qtbot, lambda: view.drawn is not None and view.drawn.epoch == 5
+              and view.members_of == view.sweep_id, 60_000, (name, "its sweep's frame"))
     _wait(qtbot, lambda: _drawn(view), 60_000, (name, "its first frame"))
     QApplication.processEvents()
     if hasattr(view, "result"):  # the views whose probe takes a while: their first picture

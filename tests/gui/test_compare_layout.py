@@ -1,0 +1,186 @@
+"""The Compare view's layout and look as a reader sees them: at 1024 x 768 in presentation mode
+the table, the tile labels and the plots are whole; in the dark theme every text, curve and
+the diverged tile stand off the ground; without a sweep the view says what a sweep is instead
+of drawing empty plots."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from nnviz.core.problem import notebook_problem
+from nnviz.core.ready_sweeps import ready
+from nnviz.core.sweep import Axis, SweepSpec
+from nnviz.gui import colors
+from tests.conftest import FIRST_SNAPSHOT_MS
+
+from .look_audit import text_problems
+from .test_compare_view import _tile_pixels
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture(autouse=True)
+def light_again():
+    yield
+    colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
+def _sweep(qtbot, window, size, presentation=False, epochs=30, key="lr"):
+    """The ready-made learning-rate sweep (0.01 to 10; 10 diverges within a few epochs: its
+    label is the longest, "lr 10 — diverged") trained ``epochs`` epochs."""
+    window.resize(*size)
+    window.set_presentation(presentation)
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    view.start(ready(key).spec())
+    window.step(epochs)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == epochs and view.table._sized
+                    and (key != "lr" or view.drawn.diverged[-1]), timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    qtbot.wait(50)  # the labels fit after the layout settles (a zero timer)
+    QApplication.processEvents()
+    return view
+
+
+def _cells_whole(table) -> list[str]:
+    """Every cell of a shown column whose text (bold: the best row's) is wider than its
+    column, and every row below the table's bottom edge."""
+    bold = QFont(table.font())
+    bold.setBold(True)
+    fm = QFontMetrics(bold)
+    model, header = table.model(), table.horizontalHeader()
+    cut = []
+    for r in range(model.rowCount()):
+        if table.rowViewportPosition(r) + table.rowHeight(r) > table.viewport().height():
+            cut.append(f"row {r} below the edge")
+        for c in range(model.columnCount()):
+            if header.isSectionHidden(c):
+                continue
+            text = str(model.index(r, c).data() or "")
+            if fm.horizontalAdvance(text) + 6 > table.columnWidth(c):
+                cut.append(f"{text!r} in a column {table.columnWidth(c)} px wide")
+    if table.horizontalScrollBar().maximum() > 0:
+        cut.append("a horizontal scroll bar")
+    return cut
+
+
+def _overlapping_labels(tiles) -> list[tuple[str, str]]:
+    rects = [(t.textItem.toPlainText(), t.mapRectToScene(t.boundingRect()))
+             for t in tiles.labels]
+    return [(a, b) for i, (a, ra) in enumerate(rects) for b, rb in rects[i + 1:]
+            if ra.intersects(rb)]
+
+
+def test_a_projector_window_shows_the_whole_table_labels_and_plots(qtbot, main_window):
+    """1024 x 768 in presentation mode: cells were cut ("0.0004…"), five rows showed behind a
+    scroll bar, "★ lr 3" ran into "lr 10 — diverged", the plots were ~290 px wide with their
+    axes and keys cut."""
+    view = _sweep(qtbot, main_window, (1024, 768), presentation=True)
+    assert _cells_whole(view.table) == []
+    assert _overlapping_labels(view.tiles) == []
+    texts = [t.textItem.toPlainText() for t in view.tiles.labels]
+    assert texts[-1].startswith("lr 10")  # shortened, still naming its member
+    # Each plot takes about half the view's width, and its title fits it.
+    for plot in (view.curves, view.score_plot):
+        assert plot.width() >= 0.4 * view.width()
+        title = plot.getPlotItem().titleLabel
+        assert title.item.boundingRect().width() <= plot.width()
+    # The score plot shows every swept value on its axis.
+    assert view.score_plot.getPlotItem().getAxis("bottom").width() >= 0.3 * view.width()
+
+
+@pytest.mark.parametrize("size, presentation", [((1400, 900), False), ((1400, 900), True),
+                                                ((1024, 768), False)])
+def test_other_windows_show_the_whole_table(qtbot, main_window, size, presentation):
+    """(At 1024 x 768 the table had a scroll bar and its epochs were cut.)"""
+    view = _sweep(qtbot, main_window, size, presentation=presentation)
+    assert _cells_whole(view.table) == []
+    assert _overlapping_labels(view.tiles) == []
+    for plot in (view.curves, view.score_plot):
+        title = plot.getPlotItem().titleLabel
+        assert title.item.boundingRect().width() <= plot.width()
+
+
+def test_the_compare_view_reads_in_the_dark_theme(qtbot, main_window):
+    """Its titles and keys were dark grey on near-black, the lowest rate's curve dark purple
+    (1.1:1), the selected curve black, the diverged tile a light-grey block."""
+    colors.set_look("dark")
+    view = _sweep(qtbot, main_window, (1400, 900))
+    view.select(0)
+    QApplication.processEvents()
+    assert text_problems(view) == []
+    bg = colors.background()
+    for curve in view.curves.curves:
+        rgb = curve.opts["pen"].color().getRgb()[:3]
+        assert colors.contrast(rgb, bg) >= 3.0, rgb
+    for item in (view.score_plot.train, view.score_plot.test):
+        assert colors.contrast(item.opts["pen"].color().getRgb()[:3], bg) >= 3.0
+    img = view.tiles.image.image
+    x, y = _tile_pixels(view, img, view.drawn)[-1]  # lr 10, diverged
+    assert img[y:y + 20, x:x + 20].mean() < 110  # a dark grey, not a light block
+    # Back to light: the light theme's colours again.
+    colors.set_look("light")
+    qtbot.waitUntil(lambda: tuple(view.tiles.image.image[0, 0]) == colors.background(),
+                    timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()  # the widgets' palettes follow the application's in events
+    assert text_problems(view) == []
+
+
+def test_without_a_sweep_the_view_says_what_a_sweep_is(qtbot, main_window):
+    """It showed plots with axes that meant nothing (epoch 0.2-0.8, loss 2-5) and an empty
+    table with a scroll bar."""
+    main_window.resize(1400, 900)
+    main_window.show_view("compare")
+    view = main_window._inspection_views["compare"]
+    QApplication.processEvents()
+    shown = lambda w: w.isVisibleTo(view)  # noqa: E731
+    assert shown(view.empty) and "No sweep yet" in view.empty.text()
+    assert not any(shown(w) for w in (view.curves, view.score_plot, view.table, view.tiles))
+    assert view.empty.width() > 0.5 * view.width()
+    view.start(SweepSpec(notebook_problem(), (Axis("learning_rate", (0.3, 1.0)),)))
+    qtbot.waitUntil(lambda: view.members_of == view.sweep_id, timeout=FIRST_SNAPSHOT_MS)
+    assert all(shown(w) for w in (view.curves, view.score_plot, view.table, view.tiles))
+    assert not shown(view.empty)
+    view.end_sweep()
+    assert shown(view.empty) and not shown(view.curves) and shown(view.panel)
+
+
+def test_sixteen_small_tiles_keep_their_labels_between_them(qtbot, main_window):
+    """16 tiles at 1024 x 768 in presentation mode: each label ran into the tile above it, and
+    the first row's were cut at the top edge."""
+    from PySide6.QtCore import QRectF
+
+    from nnviz.gui.compare_tiles import tile_origin
+    view = _sweep(qtbot, main_window, (1024, 768), presentation=True, epochs=5, key="seeds")
+    tiles = view.tiles
+    assert tiles.n == 16 and _overlapping_labels(tiles) == []
+    top = tiles.mapToScene(0, 0).y()
+    for i, label in enumerate(tiles.labels):
+        rect = label.mapRectToScene(label.boundingRect())
+        assert rect.top() >= top - 1, (i, rect)
+        if i >= tiles.cols:  # under a row of tiles: below their pictures
+            x, y = tile_origin(i - tiles.cols, tiles.cols)
+            above = tiles.vb.mapViewToScene(QRectF(x, y, 1, 1)).boundingRect()
+            # the text item's own margin (blank) may reach into the tile above
+            margin = label.textItem.document().documentMargin()
+            assert rect.top() + margin + 1 >= above.bottom(), (label.textItem.toPlainText(),
+                                                               rect, above)
+
+
+def test_presentation_mode_switches_the_layout_and_back(qtbot, main_window):
+    """F11 at 1400 x 900 with a sweep shown: the plots go under table and tiles (each half the
+    width), the panel folds; back, they return beside the table and the panel opens."""
+    view = _sweep(qtbot, main_window, (1400, 900), epochs=5)
+    assert not view.narrow and view.panel.isVisibleTo(view)
+    assert view.curves.width() < 0.4 * view.width()
+    main_window.set_presentation(True)
+    qtbot.waitUntil(lambda: view.curves.width() >= 0.4 * view.width(), timeout=5000)
+    assert view.narrow and not view.panel.isVisibleTo(view)
+    assert _cells_whole(view.table) == []
+    main_window.set_presentation(False)
+    qtbot.waitUntil(lambda: view.curves.width() < 0.4 * view.width(), timeout=5000)
+    assert not view.narrow and view.panel.isVisibleTo(view)
+    assert _cells_whole(view.table) == []
