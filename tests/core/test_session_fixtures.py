@@ -19,6 +19,7 @@ from nnviz.core import session as S
 from nnviz.core.training import Trainer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sessions-v1"
+ROUNDING = 1e-5  # relative: a few float32 steps, where one machine's XLA rounds unlike another
 FULL_BATCH = {"notebook-gd-e100.nnviz": ("gd", 100), "adam-fullbatch-e40.nnviz": ("adam", 40),
               "rmsprop-ce-fullbatch-e30.nnviz": ("rmsprop", 30)}
 MINI_BATCH = {"adam-batch32-e37.nnviz": ("adam", 37), "rmsprop-ce-multiclass-e50.nnviz":
@@ -37,8 +38,17 @@ def test_an_old_session_opens_and_continues_exactly(name):
     expected = straight.run(epoch + 20).losses
     # The saved history is the run's own: its last loss is epoch ``epoch``'s.
     assert s.history.count == epoch
-    assert s.history.last == float(expected[epoch - 1])
-    assert np.array_equal(after, expected[epoch:])
+    assert s.history.last == pytest.approx(float(expected[epoch - 1]), rel=ROUNDING)
+    # Exactly on the machine that wrote the files; elsewhere XLA may round a last bit another
+    # way (the RMSProp file's weights at epoch 30 differ from this machine's own path by
+    # 9e-8, one float32 step, on a CPU of 2026-12-03): equal to float32 rounding, then.
+    np.testing.assert_allclose(after, expected[epoch:], rtol=ROUNDING)
+    if s.opt_state is not None and optimizer != "gd":
+        # What the test is for: the optimiser's state read back into the wrong places (here:
+        # not read back at all) goes another way, far beyond that rounding.
+        lost = Trainer(s.spec, s.config, s.dataset, params=s.params, seed=s.seed)
+        gap = np.max(np.abs(lost.run(20).losses / expected[epoch:] - 1))
+        assert gap > 100 * ROUNDING, gap
 
 
 @pytest.mark.parametrize("name", sorted(MINI_BATCH))
