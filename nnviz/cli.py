@@ -237,8 +237,9 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                    help="number of classes for --dataset multiclass, 3..8 (default 3)")
 
     g = p.add_argument_group("network")
-    g.add_argument("--hidden", type=_widths, default=(4, 10, 4),
-                   help="hidden layer widths, comma separated (default 4,10,4; 'none' for no "
+    g.add_argument("--hidden", type=_widths, default=None,
+                   help="hidden layer widths, comma separated (default 4,10,4, for the line "
+                        "none: the notebook's linear regression; 'none' for no "
                         f"hidden layer); each 1..{MAX_WIDTH}, at most {MAX_HIDDEN_LAYERS} layers")
     g.add_argument("--activation", type=_choice(acts.ACTIVATIONS, "activation"), default="sigmoid",
                    help="activation of every hidden layer: " + ", ".join(acts.ACTIVATIONS)
@@ -388,7 +389,9 @@ def _add_run_options(p: argparse.ArgumentParser, sweep: bool) -> None:
                    metavar="N",
                    help="print every member's loss every N epochs, one line per epoch, the "
                         "members in the order of the table (default: none, the table only)"
-                   if sweep else "print the loss every N epochs (default 100)")
+                   if sweep else "print the loss every N epochs (default 100): the loss each "
+                   "epoch's update starts from, as the notebook prints it (the final line "
+                   "measures the weights after the last update)")
     p.add_argument("--sharpness", action="store_true",
                    help="also measure the sharpness at the final weights (the largest eigenvalue "
                         "of the training loss's Hessian) and print it beside 2/lr, the most "
@@ -437,7 +440,8 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
     if data is None:
         data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
                                      args.test_fraction, args.classes))
-    choices = Choices(args.hidden, (args.activation,) * len(args.hidden), args.output_activation,
+    acts = (args.activation,) * (1 if args.hidden is None else len(args.hidden))
+    choices = Choices(args.hidden, acts, args.output_activation,
                       args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
                       args.l1, args.l2, tuple(getattr(args, "features", None) or ()))
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
@@ -682,7 +686,14 @@ def train_command(args: argparse.Namespace) -> int:
     else:
         acc = "accuracy" if data.is_classification else "R^2"
         pct = data.is_classification
-        out(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
+        # "Loss for epoch N" is the loss the N-th update started from (the notebook prints it
+        # so); these are the weights after the last update (or the restored best ones).
+        if diverged:
+            which = "final: the run's best weights, restored"
+        else:
+            which = (f"final: the weights after epoch {trainer.epoch}'s update"
+                     if trainer.epoch else "final: the initial weights")
+        out(f"{which}: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
             f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}")
         if sharp:
             out(_sharpness_line(*sharp, cfg.optimizer))

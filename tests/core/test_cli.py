@@ -27,7 +27,7 @@ def test_train_prints_the_loss_every_100_epochs_then_the_results(capsys):
     assert [line.split(":")[0] for line in printed] == [f"Loss for epoch {e}" for e in (100, 200, 300)]
     values = [float(line.split(": ")[1]) for line in printed]
     assert values[2] < values[0]
-    assert "final: train loss" in out and "test loss" in out and "accuracy" in out
+    assert "final: the weights after epoch" in out and "train loss" in out and "test loss" in out and "accuracy" in out
     assert "epochs/s" in out and "compile" in out
 
 

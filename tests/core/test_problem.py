@@ -31,13 +31,16 @@ TARGETS = {
 }
 
 
-def train(problem: Problem, epochs: int):
+def train(problem: Problem, epochs: int, losses: list | None = None):
     t = Trainer(problem.spec, problem.config, problem.dataset, params=problem.params,
                 seed=problem.seed)
     first = t.evaluate().train_loss
     diverged = False
     while t.epoch < epochs and not diverged:
-        diverged = t.run(min(4096, epochs - t.epoch)).diverged
+        result = t.run(min(4096, epochs - t.epoch))
+        diverged = result.diverged
+        if losses is not None:
+            losses.extend(result.losses.tolist())
     return t.evaluate(), first, diverged
 
 
@@ -48,9 +51,15 @@ def test_every_data_set_is_in_the_table():
 @pytest.mark.parametrize("name", list(TARGETS))
 def test_every_data_set_trains_with_the_defaults(name):
     epochs, target = TARGETS[name]
-    m, first, diverged = train(make_problem(make_dataset(DataSpec(name))), epochs)
+    losses: list[float] = []
+    m, first, diverged = train(make_problem(make_dataset(DataSpec(name))), epochs, losses)
     assert not diverged
     assert m.train_loss < 0.9 * first
+    # Smoothly: the loss curve a learner watches never jumps up. The line's old default (a
+    # sigmoid 4-10-4 net at lr 0.05) bounced 10 -> 29 -> 15 and then 2.8 <-> 3.5 for good.
+    loss = np.asarray(losses)
+    rise = loss[1:] / loss[:-1]
+    assert rise.max() < 1.05, (int(rise.argmax()) + 1, loss[rise.argmax():rise.argmax() + 2])
     if target is not None:
         assert m.train_accuracy >= target and m.test_accuracy >= target, m
 
@@ -59,6 +68,22 @@ def test_regression_defaults_are_a_linear_output_mse_and_a_smaller_rate():
     p = make_problem(make_dataset(DataSpec("line")))
     assert p.spec.output_activation == "linear" and p.config.loss == "mse"
     assert p.config.learning_rate < 1.0
+
+
+def test_the_lines_default_network_is_the_notebooks_linear_regression():
+    data = make_dataset(DataSpec("line"))
+    p = make_problem(data)
+    assert p.spec.hidden == () and p.spec.output_activation == "linear"
+    m, _, diverged = train(p, 1000)
+    # It ends where least squares (the notebook's LinearRegression) does.
+    X, y = data.X_train[:, 0], data.y_train
+    slope, intercept = np.polyfit(X, y, 1)
+    best = float(np.mean((slope * X + intercept - y) ** 2))
+    assert not diverged and m.train_loss == pytest.approx(best, rel=1e-3)
+    # A network the user builds is kept, with the rate the data set's scale asks for.
+    wide = make_problem(data, Choices(hidden=(4, 10, 4)))
+    assert wide.spec.hidden == (4, 10, 4) and wide.spec.activations == ("sigmoid",) * 3
+    assert wide.config.learning_rate == p.config.learning_rate == 0.01
 
 
 def test_the_notebooks_moons_defaults_are_unchanged():
