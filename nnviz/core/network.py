@@ -37,6 +37,11 @@ class SpecError(NnvizError):
     """An invalid architecture; the message is meant for the user."""
 
 
+SOFTMAX_ONE_OUTPUT = ("a softmax output needs two or more outputs: the softmax of one number is "
+                      "always 1, so the network could learn nothing; use sigmoid for one "
+                      "output, or the cross-entropy loss (one output per class)")
+
+
 @dataclass(frozen=True)
 class NetworkSpec:
     """A multilayer perceptron: input width, hidden widths and activations, output."""
@@ -77,6 +82,8 @@ class NetworkSpec:
                 raise SpecError(f"{what} width must be 1..{MAX_WIDTH}, got {n!r}")
         object.__setattr__(self, "input_dim", whole_number(self.input_dim))
         object.__setattr__(self, "output_dim", whole_number(self.output_dim))
+        if self.output_activation == "softmax" and self.output_dim == 1:
+            raise SpecError(SOFTMAX_ONE_OUTPUT)
         if not isinstance(self.init_scheme, str) or self.init_scheme not in INIT_SCHEMES:
             raise SpecError(f"unknown init scheme {self.init_scheme!r}; known: "
                             f"{', '.join(INIT_SCHEMES)}")

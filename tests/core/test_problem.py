@@ -183,3 +183,16 @@ def test_an_init_seed_changes_the_initial_weights_only():
     np.testing.assert_array_equal(np.asarray(engine.init_state(other).params[0][0]),
                                   np.asarray(b.params[0][0]))
     np.testing.assert_array_equal(a.run(50).losses, c.run(50).losses)
+
+
+def test_a_softmax_over_one_output_is_refused_everywhere(capsys):
+    # Softmax of one number is always 1: the loss sat at 0.4813 with not a word.
+    with pytest.raises(SpecError, match="always 1"):
+        make_problem(make_dataset(DataSpec("moons")), Choices(output_activation="softmax"))
+    assert main(["train", "--output-activation", "softmax", "--epochs", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "softmax" in err and "always 1" in err and "Traceback" not in err
+    # Two outputs (cross-entropy) are fine.
+    p = make_problem(make_dataset(DataSpec("moons")),
+                     Choices(output_activation="softmax", loss="cross-entropy"))
+    assert p.spec.output_dim == 2

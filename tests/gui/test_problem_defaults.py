@@ -108,3 +108,21 @@ def test_importing_the_daylight_example_fits_the_output_and_rate_to_it(qtbot):
     s = train(qtbot, w, 1000)
     assert not s.diverged and s.metrics.train_loss < s.loss_values[0]
     w.close()
+
+
+def test_a_softmax_over_the_one_output_of_two_classes_is_refused_with_the_reason(
+        bare_window, qtbot):
+    # The softmax of one number is always 1: the loss stayed at 0.4813 and nothing said why.
+    w = bare_window
+    s = wait_for_run(qtbot, w, 0)
+    run = w.run_id
+    choose(w.editor.output_activation, "softmax")
+    assert w.editor.message.isVisible() and w.editor.has_error()
+    text = w.editor.message.text()
+    assert "softmax" in text and "always 1" in text and "cross-entropy" in text
+    qtbot.wait(50)
+    assert w.run_id == run and w.current_problem().spec.output_activation == "sigmoid"
+    assert s.spec.output_dim == 1
+    choose(w.editor.output_activation, "tanh")  # a valid choice clears it and starts a run
+    assert not w.editor.has_error()
+    assert wait_for_run(qtbot, w, 0).spec.output_activation == "tanh"
