@@ -82,6 +82,22 @@ def _nonneg_float(text: str) -> float:
     return v
 
 
+def _number_in(low: float, high: float, *, above_low: bool = False):
+    """A number from ``low`` (or above it, ``above_low``) to ``high``: the range the core
+    checks, checked here so that the message names the flag."""
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (math.isfinite(v) and (v > low if above_low else v >= low) and v <= high):
+            span = (f"a number above {low:g} and up to {high:g}" if above_low
+                    else f"between {low:g} and {high:g}")
+            raise argparse.ArgumentTypeError(f"must be {span}, got {text}")
+        return v
+    return parse
+
+
 MAX_EPOCHS = 1_000_000_000
 
 
@@ -223,17 +239,17 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                    help="data set: " + "; ".join(f"{k}: {v.description}" for k, v in DATASETS.items()))
     g.add_argument("--samples", type=_int_at_least(4), default=None,
                    help="number of points (default: the data set's, 200 for moons)")
-    g.add_argument("--noise", type=_nonneg_float, default=None,
+    g.add_argument("--noise", type=_number_in(0, 10), default=None,
                    help="noise level (default: the data set's, 0.1 for moons)")
     g.add_argument("--seed", type=_int_at_least(0), default=None,
                    help="random seed of the data, the split, the mini-batch order and the "
                         "initial weights (default: the data set's, 0 for moons)")
     g.add_argument("--init-seed", type=_int_at_least(0, 2**32 - 1), default=None, metavar="S",
                    help="random seed of the initial weights alone (default: --seed's)")
-    g.add_argument("--test-fraction", type=_nonneg_float, default=0.2,
+    g.add_argument("--test-fraction", type=_number_in(0, 0.9), default=0.2,
                    help="fraction of points held out for testing, 0..0.9 (default 0.2); 0 trains on "
                         "every point in the data set's own order, as the notebook does")
-    g.add_argument("--classes", type=_int_at_least(3), default=3,
+    g.add_argument("--classes", type=_int_at_least(3, 8), default=3,
                    help="number of classes for --dataset multiclass, 3..8 (default 3)")
 
     g = p.add_argument_group("network")
@@ -264,14 +280,14 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                    + " (default mse; cross-entropy for more than two classes)")
     g.add_argument("--optimizer", type=_choice(OPTIMIZERS, "optimizer"), default="gd",
                    help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()) + " (default gd)")
-    g.add_argument("--lr", type=_positive_float, default=None,
+    g.add_argument("--lr", type=_number_in(0, 1e4, above_low=True), default=None,
                    help="learning rate, a positive number (default: one that trains this data "
                         "with this optimiser; the notebook's 1.0 for classification with gd)")
     g.add_argument("--batch-size", type=_int_at_least(0), default=0,
                    help="mini-batch size, reshuffled each epoch; 0 = all training points at once "
                         "(default 0, the notebook's)")
-    g.add_argument("--l1", type=_nonneg_float, default=0.0, help="L1 penalty rate on the weights")
-    g.add_argument("--l2", type=_nonneg_float, default=0.0, help="L2 penalty rate on the weights")
+    g.add_argument("--l1", type=_number_in(0, 10), default=0.0, help="L1 penalty rate on the weights")
+    g.add_argument("--l2", type=_number_in(0, 10), default=0.0, help="L2 penalty rate on the weights")
     g.add_argument("--epochs", type=_int_at_least(0, MAX_EPOCHS), default=epochs_default,
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else
@@ -440,6 +456,11 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
     if data is None:
         data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
                                      args.test_fraction, args.classes))
+    if args.features:  # which features there are depends on the data's inputs
+        try:
+            features.check(tuple(args.features), data.n_features)
+        except ValueError as e:
+            raise UsageError(f"argument --features: {e}") from None
     acts = (args.activation,) * (1 if args.hidden is None else len(args.hidden))
     choices = Choices(args.hidden, acts, args.output_activation,
                       args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,

@@ -43,7 +43,7 @@ from . import activations, compiled, losses
 from . import features as input_features
 from .checks import real_number, whole_number
 from .data import Dataset
-from .errors import NnvizError
+from .errors import NnvizError, shown
 from .network import (NetworkSpec, Params, as_params, check_params, device_array, forward,
                       forward_layers, init_params)
 from .shuffle import shuffled_order  # each mini-batch epoch's order
@@ -94,18 +94,18 @@ class TrainConfig:
         batch = whole_number(self.batch_size)
         if batch is None or not 0 <= batch <= 1_000_000:
             raise TrainingError(f"batch size must be 0 (full batch) or a whole number up to "
-                                f"1000000, got {self.batch_size!r}")
+                                f"1000000, got {shown(self.batch_size)}")
         object.__setattr__(self, "batch_size", batch)  # 32.0 from a file is 32
         for name, v in (("L1", self.l1), ("L2", self.l2)):
             x = real_number(v)
             if not (x is not None and math.isfinite(x) and 0 <= x <= 10):
-                raise TrainingError(f"{name} rate must be between 0 and 10, got {v!r}")
+                raise TrainingError(f"{name} rate must be between 0 and 10, got {shown(v)}")
 
 
 def check_learning_rate(lr: float) -> float:
     x = real_number(lr)
     if not (x is not None and math.isfinite(x) and 0 < x <= 1e4):
-        raise TrainingError(f"learning rate must be a positive number up to 10000, got {lr!r}")
+        raise TrainingError(f"learning rate must be a positive number up to 10000, got {shown(lr)}")
     return x
 
 
