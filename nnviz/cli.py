@@ -44,7 +44,8 @@ from nnviz.core.runlog import Run, RunLog
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
 from nnviz.core.problem import Choices, Problem, make_problem
-from nnviz.core.training import OPTIMIZERS, Trainer, divergence_message
+from nnviz.core.training import (OPTIMIZERS, STUCK_EPOCHS, Trainer, divergence_message,
+                                  stuck_high, stuck_message)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 # The exit code of a program that SIGPIPE stopped, as shells report it (128 + 13).
@@ -656,6 +657,7 @@ def train_command(args: argparse.Namespace) -> int:
             if args.history is not None:
                 writer = _history_writer(open_history(files, args.history), args.history)
             diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
+            tail = np.zeros(0, np.float32)  # the last losses: is the run stuck high?
             t0 = time.perf_counter()
             while left > 0 and not diverged:
                 if out.broken and not wanted:
@@ -670,6 +672,7 @@ def train_command(args: argparse.Namespace) -> int:
                 if n:
                     ran += n
                     last_loss = float(result.losses[-1])
+                    tail = np.concatenate([tail, result.losses])[-STUCK_EPOCHS:]
                     if writer is not None:
                         writer(first, result.losses)
                 if not args.json:
@@ -684,6 +687,10 @@ def train_command(args: argparse.Namespace) -> int:
     message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
                                  trainer.best_loss, then="run again",
                                  see="nnviz train --sharpness measures it") if diverged else ""
+    stuck = bool(not diverged and stuck_high(tail, trainer.best_loss))
+    if stuck:
+        message = stuck_message(float(tail[-1]), trainer.best_loss, cfg.learning_rate,
+                                then="run again")
     sharp = _sharpness(trainer) if args.sharpness else None
 
     final = last_loss if ran else m.train_loss
@@ -701,7 +708,7 @@ def train_command(args: argparse.Namespace) -> int:
             "test_accuracy": num(m.test_accuracy),
             "accuracy_measure": "fraction correct" if data.is_classification else "R^2",
             "epochs_per_second": num(eps), "compile_seconds": compile_s,
-            "diverged": diverged, "message": message,
+            "diverged": diverged, "stuck": stuck, "message": message,
             **({"sharpness": num(sharp[0]), "stability_limit": sharp[1]} if sharp else {}),
         }))
     else:
@@ -740,6 +747,8 @@ def train_command(args: argparse.Namespace) -> int:
             raw = ("; it takes rows as the CSV file has them and standardises them itself"
                    if trainer.data.scaling else "")
             out(f"wrote the ONNX model {args.export_onnx} (epoch {trainer.epoch}{raw})")
+    if stuck and not args.json:  # a hint; the run itself went as asked
+        print(f"nnviz: {message}", file=sys.stderr)
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1

@@ -898,3 +898,34 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
             f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
             f"{then}. Why: gradient descent is stable only while the loss's sharpness (its "
             f"steepest curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
+
+
+# A run "stuck high": its loss rose to STUCK_RISE times its best (and by STUCK_MIN_RISE) and
+# has not moved for STUCK_EPOCHS epochs -- a rate so large that one step drove the units into
+# saturation, where the gradient is ~0. Nothing is NaN, so it is no divergence (the run goes
+# on, and may climb out); it gets a hint, not a stop.
+STUCK_RISE = 1.5
+STUCK_MIN_RISE = 1e-3
+STUCK_EPOCHS = 50
+STUCK_FLAT = 1e-4  # relative spread of the last STUCK_EPOCHS losses
+
+
+def stuck_high(recent: np.ndarray, best_loss: float) -> bool:
+    """Whether ``recent`` (the run's last losses, oldest first) sat still far above
+    ``best_loss`` (the lowest of the run) for at least STUCK_EPOCHS epochs."""
+    recent = np.asarray(recent, dtype=np.float64)[-STUCK_EPOCHS:]
+    if len(recent) < STUCK_EPOCHS or not math.isfinite(best_loss):
+        return False
+    last = recent[-1]
+    if not (np.all(np.isfinite(recent)) and last >= STUCK_RISE * best_loss
+            and last - best_loss >= STUCK_MIN_RISE):
+        return False
+    return bool(recent.max() - recent.min() <= STUCK_FLAT * abs(last))
+
+
+def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart") -> str:
+    """The hint for a run :func:`stuck_high`: what it sees, the likely cause, what to try."""
+    return (f"Learning rate too high? The loss rose to {loss:.4g}, far above the run's best "
+            f"{best_loss:.4g}, and has stopped moving: a step this long (lr {lr:g}) can push the "
+            "units into saturation, where the gradient is almost zero. Try a lower rate "
+            f"(say {lr / 10:g}) and {then}.")

@@ -53,7 +53,8 @@ from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default
 from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
-from nnviz.core.training import TrainConfig, Trainer, TrainingError
+from nnviz.core.training import (STUCK_EPOCHS, TrainConfig, Trainer, TrainingError, stuck_high,
+                                 stuck_message)
 
 from . import colors
 from .architecture_editor import ArchitectureEditor
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.playing = False
         self.last_error = ""
         self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
+        self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
 
         self.worker = TrainingWorker(self)
@@ -909,7 +911,30 @@ class MainWindow(QMainWindow):
             elif self._diverged_at is not None and s.live_epoch > self._diverged_at:
                 # Trained on past the divergence (say, at a lower rate): no longer true.
                 self._hide_banner()
+            if not s.diverged and not s.past:
+                self._check_stuck(s)
             self.snapshot_drawn.emit(s)
+
+    def _check_stuck(self, s: Snapshot) -> None:
+        """A live run whose loss rose far above its best and stopped moving -- a rate so large
+        that a step saturated the units, where the gradient is ~0; no NaN, so no divergence and
+        no pause -- gets the banner's hint ('Learning rate too high?') and a word in the status
+        line, both gone once the loss moves again."""
+        values = s.loss_values
+        tail = values[-STUCK_EPOCHS:]
+        best = float(np.nanmin(values)) if len(values) else math.inf
+        if stuck_high(tail, best):
+            text = stuck_message(float(tail[-1]), best, s.config.learning_rate)
+            if self.banner.isHidden() or self.banner.text() != text:
+                self._show_banner(text)
+            self._stuck_text = text
+            self.controls.status.setText("loss stuck far above its best: learning rate too high?")
+        elif self._stuck_text is not None:
+            if self.banner.text() == self._stuck_text:
+                self._hide_banner()
+            if self.controls.status.text().startswith("loss stuck"):
+                self.controls.status.setText("")
+            self._stuck_text = None
 
     def _metrics_text(self, s: Snapshot) -> str:
         m = s.metrics

@@ -93,6 +93,19 @@ def test_bad_arguments_print_one_line_and_exit_2(capsys, argv, words):
     assert "Traceback" not in err
 
 
+def test_a_rate_that_saturates_the_units_is_hinted_at(capsys):
+    # --lr 500 on the moons: 0.26 -> 0.5188 at the first step, then flat for ever, no NaN.
+    code, out, err = run(capsys, "train", "--lr", "500", "--epochs", "300")
+    assert code == 0 and "train loss 0.5188" in out
+    assert err.count("\n") == 1 and "Learning rate too high?" in err and "(say 50)" in err
+    code, out, _ = run(capsys, "train", "--lr", "500", "--epochs", "300", "--json")
+    result = json.loads(out)
+    assert result["stuck"] is True and not result["diverged"] and "too high" in result["message"]
+    # The notebook's rate: nothing of the kind.
+    code, out, err = run(capsys, "train", "--epochs", "300")
+    assert code == 0 and "too high" not in err
+
+
 def test_wrong_shaped_init_weights_are_a_clear_error(capsys, tmp_path):
     w = tmp_path / "w.npz"
     save_npz(w, init_params(NetworkSpec(hidden=(3,), activations=("relu",)), 0))

@@ -11,7 +11,7 @@ from nnviz.core.data import DATASETS, DataSpec, make_dataset
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError
 from nnviz.core.problem import Choices, Problem, fitted_by_default, make_problem
-from nnviz.core.training import TrainConfig, Trainer
+from nnviz.core.training import TrainConfig, Trainer, stuck_high
 
 # What the defaults reach on each data set, and in how many epochs (the test accuracy: the
 # fraction correct, or R^2 for regression). Blobs' clouds overlap (its best is about 84%); the
@@ -60,6 +60,7 @@ def test_every_data_set_trains_with_the_defaults(name):
     loss = np.asarray(losses)
     rise = loss[1:] / loss[:-1]
     assert rise.max() < 1.05, (int(rise.argmax()) + 1, loss[rise.argmax():rise.argmax() + 2])
+    assert not stuck_high(loss, float(loss.min()))  # no "learning rate too high?" hint
     if target is not None:
         assert m.train_accuracy >= target and m.test_accuracy >= target, m
 
