@@ -41,7 +41,7 @@ _LEARNING_RATES = {
 }
 
 # The choices that follow the data when the user has not made them.
-FITTED = ("loss", "output_activation", "learning_rate")
+FITTED = ("loss", "output_activation", "learning_rate", "hidden")
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,9 @@ def fitted_by_default(problem: Problem) -> set[str]:
         out.add("output_activation")
     if c.learning_rate == default_learning_rate(d, c.optimizer):
         out.add("learning_rate")
+    spec = problem.spec
+    if spec.hidden == default_hidden(d) and set(spec.activations) <= {"sigmoid"}:
+        out.add("hidden")  # the hidden layers (widths and activations) as the defaults make them
     return out
 
 

@@ -695,7 +695,9 @@ class MainWindow(QMainWindow):
         def pick(name: str, value):
             return value if name in chosen else None
 
-        choices = Choices(draft.hidden, draft.activations,
+        network = "hidden" in chosen  # else the data's default hidden layers (the line: none)
+        choices = Choices(draft.hidden if network else None,
+                          draft.activations if network else None,
                           pick("output_activation", draft.output_activation),
                           draft.init_scheme, pick("loss", config.loss), config.optimizer,
                           pick("learning_rate", config.learning_rate), config.batch_size,
@@ -711,6 +713,8 @@ class MainWindow(QMainWindow):
             spec, fitted = fit(data, replace(choices, loss=None))
             notes.append(f"loss set to {fitted.loss}: {config.loss} does not fit this data")
             chosen.discard("loss")
+        if (spec.hidden, spec.activations) != (draft.hidden, draft.activations):
+            followed.append("hidden layers " + (",".join(map(str, spec.hidden)) or "none"))
         if spec.output_activation != draft.output_activation:
             followed.append(f"output activation {spec.output_activation}")
         if fitted.learning_rate != config.learning_rate:
@@ -771,8 +775,12 @@ class MainWindow(QMainWindow):
         """The panels show what the problem fitted to its data (without firing their edits)."""
         self.training_panel.set_loss(problem.config.loss)
         self.training_panel.lr.set_value(problem.config.learning_rate)
-        self.editor.set_output_activation(problem.spec.output_activation)
-        self.editor.set_io(problem.spec.input_dim, problem.spec.output_dim)
+        spec = problem.spec
+        if self.editor.hidden() != list(zip(spec.hidden, spec.activations)):
+            self.editor.set_spec(spec)  # the data's default hidden layers (the line's: none)
+            return
+        self.editor.set_output_activation(spec.output_activation)
+        self.editor.set_io(spec.input_dim, spec.output_dim)
 
     def class_names(self, data: Dataset | None = None) -> tuple[str, ...]:
         """The names of ``data``'s classes (default the current data's): an imported file's

@@ -133,7 +133,7 @@ def test_an_explicit_loss_that_cannot_fit_is_an_error_not_replaced():
 
 def test_fitted_by_default_names_the_defaults():
     p = make_problem(make_dataset(DataSpec("sine")))
-    assert fitted_by_default(p) == {"loss", "output_activation", "learning_rate"}
+    assert fitted_by_default(p) == {"loss", "output_activation", "learning_rate", "hidden"}
 
 
 def test_check_refuses_pieces_that_do_not_fit():

@@ -126,3 +126,25 @@ def test_a_softmax_over_the_one_output_of_two_classes_is_refused_with_the_reason
     choose(w.editor.output_activation, "tanh")  # a valid choice clears it and starts a run
     assert not w.editor.has_error()
     assert wait_for_run(qtbot, w, 0).spec.output_activation == "tanh"
+
+
+def test_the_line_gets_its_default_network_unless_the_user_built_one(bare_window, qtbot):
+    # The sigmoid 4-10-4 net on the line bounced (10 -> 29 -> 15, then 2.8 <-> 3.5 at lr 0.05)
+    # and drew a wiggly staircase; the line's default is the notebook's linear regression.
+    w = bare_window
+    choose(w.data_panel.dataset, "line")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == () and len(w.editor.rows) == 0
+    assert "hidden layers none" in w.editor.note.text()
+    s = train(qtbot, w, 300)
+    loss = s.loss_values.astype(float)
+    assert (loss[1:] <= loss[:-1] * 1.0001).all()  # down all the way: no bounce
+    assert s.metrics.train_accuracy > 0.97  # R^2 of least squares here: 0.98
+    choose(w.data_panel.dataset, "moons")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == (4, 10, 4) and s.spec.activations == ("sigmoid",) * 3
+    w.editor.rows[0].width.setValue(5)  # a network the user built stays theirs
+    assert wait_for_run(qtbot, w, 0).spec.hidden == (5, 10, 4)
+    choose(w.data_panel.dataset, "line")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == (5, 10, 4) and w.dataset.name == "line"
