@@ -695,6 +695,9 @@ class MainWindow(QMainWindow):
         def pick(name: str, value):
             return value if name in chosen else None
 
+        if self._spec is not None and (draft.hidden, draft.activations) != (
+                self._spec.hidden, self._spec.activations):
+            chosen.add("hidden")  # an edit of the layers (the editor's, or a view's button)
         network = "hidden" in chosen  # else the data's default hidden layers (the line: none)
         choices = Choices(draft.hidden if network else None,
                           draft.activations if network else None,
