@@ -21,7 +21,7 @@ from nnviz.core import runlog
 from nnviz.core.arrays import dataset_from_arrays
 from nnviz.core.checks import real_number, whole_number
 from nnviz.core.data import DataError
-from nnviz.core.errors import NnvizError
+from nnviz.core.errors import NnvizError, shown
 from nnviz.core.network import SpecError, as_params, check_params, load_npz
 from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.session import Session
@@ -149,7 +149,7 @@ class Run:
             return self.epoch or 1000
         n = _epochs(epochs)
         if n < 1:
-            raise TrainingError(f"a script trains at least 1 epoch, got {epochs!r}")
+            raise TrainingError(f"a script trains at least 1 epoch, got {shown(epochs)}")
         return n
 
 
@@ -176,7 +176,7 @@ def _epochs(epochs: Any) -> int:
     n = whole_number(epochs)
     if n is None or not 0 <= n <= MAX_EPOCHS:
         raise TrainingError(f"epochs must be a whole number from 0 to {MAX_EPOCHS:,}, "
-                            f"got {epochs!r}")
+                            f"got {shown(epochs)}")
     return n
 
 
@@ -217,10 +217,10 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     NnvizError saying what is wrong."""
     fraction = real_number(test_fraction)
     if fraction is None or not 0 <= fraction <= 0.9:
-        raise DataError(f"test fraction must be between 0 and 0.9, got {test_fraction!r}")
+        raise DataError(f"test fraction must be between 0 and 0.9, got {shown(test_fraction)}")
     seed_ = whole_number(seed)
     if seed_ is None or not 0 <= seed_ < 2**32:
-        raise DataError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
+        raise DataError(f"seed must be a whole number from 0 to {2**32 - 1}, got {shown(seed)}")
     data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
     widths = _hidden(hidden)
     acts = ((_name(activation),) * len(widths) if isinstance(activation, str)

@@ -44,7 +44,8 @@ from nnviz.core.runlog import Run, RunLog
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
 from nnviz.core.problem import Choices, Problem, make_problem
-from nnviz.core.training import OPTIMIZERS, Trainer, divergence_message
+from nnviz.core.training import (OPTIMIZERS, STUCK_EPOCHS, Trainer, divergence_message,
+                                  stuck_high, stuck_message)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 # The exit code of a program that SIGPIPE stopped, as shells report it (128 + 13).
@@ -80,6 +81,22 @@ def _nonneg_float(text: str) -> float:
     if not (math.isfinite(v) and v >= 0):
         raise argparse.ArgumentTypeError(f"must be zero or a positive number, got {text!r}")
     return v
+
+
+def _number_in(low: float, high: float, *, above_low: bool = False):
+    """A number from ``low`` (or above it, ``above_low``) to ``high``: the range the core
+    checks, checked here so that the message names the flag."""
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (math.isfinite(v) and (v > low if above_low else v >= low) and v <= high):
+            span = (f"a number above {low:g} and up to {high:g}" if above_low
+                    else f"between {low:g} and {high:g}")
+            raise argparse.ArgumentTypeError(f"must be {span}, got {text}")
+        return v
+    return parse
 
 
 MAX_EPOCHS = 1_000_000_000
@@ -223,22 +240,23 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                    help="data set: " + "; ".join(f"{k}: {v.description}" for k, v in DATASETS.items()))
     g.add_argument("--samples", type=_int_at_least(4), default=None,
                    help="number of points (default: the data set's, 200 for moons)")
-    g.add_argument("--noise", type=_nonneg_float, default=None,
+    g.add_argument("--noise", type=_number_in(0, 10), default=None,
                    help="noise level (default: the data set's, 0.1 for moons)")
     g.add_argument("--seed", type=_int_at_least(0), default=None,
                    help="random seed of the data, the split, the mini-batch order and the "
                         "initial weights (default: the data set's, 0 for moons)")
     g.add_argument("--init-seed", type=_int_at_least(0, 2**32 - 1), default=None, metavar="S",
                    help="random seed of the initial weights alone (default: --seed's)")
-    g.add_argument("--test-fraction", type=_nonneg_float, default=0.2,
+    g.add_argument("--test-fraction", type=_number_in(0, 0.9), default=0.2,
                    help="fraction of points held out for testing, 0..0.9 (default 0.2); 0 trains on "
                         "every point in the data set's own order, as the notebook does")
-    g.add_argument("--classes", type=_int_at_least(3), default=3,
+    g.add_argument("--classes", type=_int_at_least(3, 8), default=3,
                    help="number of classes for --dataset multiclass, 3..8 (default 3)")
 
     g = p.add_argument_group("network")
-    g.add_argument("--hidden", type=_widths, default=(4, 10, 4),
-                   help="hidden layer widths, comma separated (default 4,10,4; 'none' for no "
+    g.add_argument("--hidden", type=_widths, default=None,
+                   help="hidden layer widths, comma separated (default 4,10,4, for the line "
+                        "none: the notebook's linear regression; 'none' for no "
                         f"hidden layer); each 1..{MAX_WIDTH}, at most {MAX_HIDDEN_LAYERS} layers")
     g.add_argument("--activation", type=_choice(acts.ACTIVATIONS, "activation"), default="sigmoid",
                    help="activation of every hidden layer: " + ", ".join(acts.ACTIVATIONS)
@@ -263,14 +281,14 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                    + " (default mse; cross-entropy for more than two classes)")
     g.add_argument("--optimizer", type=_choice(OPTIMIZERS, "optimizer"), default="gd",
                    help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()) + " (default gd)")
-    g.add_argument("--lr", type=_positive_float, default=None,
+    g.add_argument("--lr", type=_number_in(0, 1e4, above_low=True), default=None,
                    help="learning rate, a positive number (default: one that trains this data "
                         "with this optimiser; the notebook's 1.0 for classification with gd)")
     g.add_argument("--batch-size", type=_int_at_least(0), default=0,
                    help="mini-batch size, reshuffled each epoch; 0 = all training points at once "
                         "(default 0, the notebook's)")
-    g.add_argument("--l1", type=_nonneg_float, default=0.0, help="L1 penalty rate on the weights")
-    g.add_argument("--l2", type=_nonneg_float, default=0.0, help="L2 penalty rate on the weights")
+    g.add_argument("--l1", type=_number_in(0, 10), default=0.0, help="L1 penalty rate on the weights")
+    g.add_argument("--l2", type=_number_in(0, 10), default=0.0, help="L2 penalty rate on the weights")
     g.add_argument("--epochs", type=_int_at_least(0, MAX_EPOCHS), default=epochs_default,
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else
@@ -388,7 +406,9 @@ def _add_run_options(p: argparse.ArgumentParser, sweep: bool) -> None:
                    metavar="N",
                    help="print every member's loss every N epochs, one line per epoch, the "
                         "members in the order of the table (default: none, the table only)"
-                   if sweep else "print the loss every N epochs (default 100)")
+                   if sweep else "print the loss every N epochs (default 100): the loss each "
+                   "epoch's update starts from, as the notebook prints it (the final line "
+                   "measures the weights after the last update)")
     p.add_argument("--sharpness", action="store_true",
                    help="also measure the sharpness at the final weights (the largest eigenvalue "
                         "of the training loss's Hessian) and print it beside 2/lr, the most "
@@ -437,7 +457,13 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
     if data is None:
         data = make_dataset(DataSpec(args.dataset, args.samples, args.noise, args.seed,
                                      args.test_fraction, args.classes))
-    choices = Choices(args.hidden, (args.activation,) * len(args.hidden), args.output_activation,
+    if args.features:  # which features there are depends on the data's inputs
+        try:
+            features.check(tuple(args.features), data.n_features)
+        except ValueError as e:
+            raise UsageError(f"argument --features: {e}") from None
+    acts = (args.activation,) * (1 if args.hidden is None else len(args.hidden))
+    choices = Choices(args.hidden, acts, args.output_activation,
                       args.init_scheme, args.loss, args.optimizer, args.lr, args.batch_size,
                       args.l1, args.l2, tuple(getattr(args, "features", None) or ()))
     seed = data.spec.seed if data.spec is not None else (args.seed or 0)
@@ -631,6 +657,7 @@ def train_command(args: argparse.Namespace) -> int:
             if args.history is not None:
                 writer = _history_writer(open_history(files, args.history), args.history)
             diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
+            tail = np.zeros(0, np.float32)  # the last losses: is the run stuck high?
             t0 = time.perf_counter()
             while left > 0 and not diverged:
                 if out.broken and not wanted:
@@ -645,6 +672,7 @@ def train_command(args: argparse.Namespace) -> int:
                 if n:
                     ran += n
                     last_loss = float(result.losses[-1])
+                    tail = np.concatenate([tail, result.losses])[-STUCK_EPOCHS:]
                     if writer is not None:
                         writer(first, result.losses)
                 if not args.json:
@@ -659,6 +687,10 @@ def train_command(args: argparse.Namespace) -> int:
     message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
                                  trainer.best_loss, then="run again",
                                  see="nnviz train --sharpness measures it") if diverged else ""
+    stuck = bool(not diverged and stuck_high(tail, trainer.best_loss))
+    if stuck:
+        message = stuck_message(float(tail[-1]), trainer.best_loss, cfg.learning_rate,
+                                then="run again")
     sharp = _sharpness(trainer) if args.sharpness else None
 
     final = last_loss if ran else m.train_loss
@@ -676,13 +708,20 @@ def train_command(args: argparse.Namespace) -> int:
             "test_accuracy": num(m.test_accuracy),
             "accuracy_measure": "fraction correct" if data.is_classification else "R^2",
             "epochs_per_second": num(eps), "compile_seconds": compile_s,
-            "diverged": diverged, "message": message,
+            "diverged": diverged, "stuck": stuck, "message": message,
             **({"sharpness": num(sharp[0]), "stability_limit": sharp[1]} if sharp else {}),
         }))
     else:
         acc = "accuracy" if data.is_classification else "R^2"
         pct = data.is_classification
-        out(f"final: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
+        # "Loss for epoch N" is the loss the N-th update started from (the notebook prints it
+        # so); these are the weights after the last update (or the restored best ones).
+        if diverged:
+            which = "final: the run's best weights, restored"
+        else:
+            which = (f"final: the weights after epoch {trainer.epoch}'s update"
+                     if trainer.epoch else "final: the initial weights")
+        out(f"{which}: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
             f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}")
         if sharp:
             out(_sharpness_line(*sharp, cfg.optimizer))
@@ -708,6 +747,8 @@ def train_command(args: argparse.Namespace) -> int:
             raw = ("; it takes rows as the CSV file has them and standardises them itself"
                    if trainer.data.scaling else "")
             out(f"wrote the ONNX model {args.export_onnx} (epoch {trainer.epoch}{raw})")
+    if stuck and not args.json:  # a hint; the run itself went as asked
+        print(f"nnviz: {message}", file=sys.stderr)
     if diverged:
         print(f"nnviz: {message}", file=sys.stderr)
         return 1

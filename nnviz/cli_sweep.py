@@ -28,7 +28,8 @@ from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _fmt, _go_back, _Printer
 from nnviz.core import fileio
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
 from nnviz.core.sweep_driver import member_run
-from nnviz.core.training import MAX_CHUNK, divergence_message
+from nnviz.core.training import (MAX_CHUNK, STUCK_EPOCHS, divergence_message, stuck_high,
+                                  stuck_message)
 
 # The options that write a file: one per member.
 _OUTPUTS = {"--save": "save", "--export-script": "export_script", "--export-onnx": "export_onnx"}
@@ -239,6 +240,7 @@ def sweep_command(args: argparse.Namespace) -> int:
                                 for k, v in enumerate(losses))
 
             def on_losses(i, first, losses):
+                tails[i] = np.concatenate([tails.get(i, losses[:0]), losses])[-STUCK_EPOCHS:]
                 if write_rows is not None:
                     write_rows(i, first, losses)
                 if every is not None:  # the epochs to print, relative to this run's start
@@ -246,6 +248,7 @@ def sweep_command(args: argparse.Namespace) -> int:
                                         % every == 0)
                     for k in ks:
                         printed.setdefault(first + int(k), {})[i] = float(losses[k])
+            tails: dict = {}  # each member's last losses: is it stuck high?
             if every is not None:
                 out(f"Losses of the members {', '.join(map(str, range(sweep.n_members)))} "
                     "(the rows of the table below):")
@@ -281,6 +284,11 @@ def sweep_command(args: argparse.Namespace) -> int:
                                          s["best_loss"], then="run again",
                                          see="nnviz train --sharpness measures it"
                                          ) if s["diverged"] else ""
+            tail = tails.get(i, np.zeros(0))
+            stuck = bool(not s["diverged"] and stuck_high(tail, s["best_loss"]))
+            if stuck:
+                message = stuck_message(float(tail[-1]), s["best_loss"], cfg.learning_rate,
+                                        then="run again")
             epochs = s["epoch"] - start_epoch
             final = s["final_loss"] if epochs else s["train_loss"]
             row = {
@@ -293,7 +301,8 @@ def sweep_command(args: argparse.Namespace) -> int:
                 "test_loss": num(s["test_loss"]), "test_accuracy": num(s["test_accuracy"]),
                 "accuracy_measure": "fraction correct" if d.is_classification else "R^2",
                 "epochs_per_second": num(epochs / train_s if train_s > 0 else math.nan),
-                "compile_seconds": compile_s, "diverged": s["diverged"], "message": message,
+                "compile_seconds": compile_s, "diverged": s["diverged"], "stuck": stuck,
+                "message": message,
                 "seed": p.seed,
             }
             if i in sharp:

@@ -13,6 +13,7 @@ import numpy as np
 
 from .csvdata import MAX_CLASSES, MAX_ROWS, MIN_ROWS
 from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
+from .errors import shown
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -78,7 +79,7 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
         y = y.astype(np.int64)
     labels, classes = np.unique(y, return_inverse=True)
     if len(labels) < 2:
-        raise DataError(f"y holds one class only ({labels[0]!r}); classification needs at "
+        raise DataError(f"y holds one class only ({shown(labels[0])}); classification needs at "
                         "least 2")
     if len(labels) > MAX_CLASSES:
         raise DataError(f"y holds {len(labels)} different labels; at most {MAX_CLASSES} classes. "

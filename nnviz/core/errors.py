@@ -11,3 +11,12 @@ from __future__ import annotations
 
 class NnvizError(ValueError):
     """A user's input that nnviz cannot use; ``str(e)`` is the message for the user."""
+
+
+def shown(value) -> str:
+    """``repr(value)`` for a user's message, a numpy scalar shown as the plain number or text
+    it holds ('0', not 'np.int64(0)'; '1.5', not 'np.float64(1.5)')."""
+    item = getattr(value, "item", None)
+    if item is not None and getattr(value, "shape", None) == ():
+        value = item()
+    return repr(value)

@@ -263,17 +263,18 @@ def _unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
 def choices_of(network: Mapping[str, Any], training: Mapping[str, Any]) -> Choices:
     """The :class:`Choices` the ``network`` and ``training`` tables describe (their values are
     checked where the problem is built)."""
-    hidden = network.get("hidden", Choices.hidden)
-    if not isinstance(hidden, (list, tuple)):
-        raise ExerciseError(f"network.hidden must be a list of widths, got {hidden!r}")
-    hidden = tuple(hidden)
+    hidden = network.get("hidden")  # left out: the data set's default (the line's: none)
+    if hidden is not None:
+        if not isinstance(hidden, (list, tuple)):
+            raise ExerciseError(f"network.hidden must be a list of widths, got {hidden!r}")
+        hidden = tuple(hidden)
     if "activations" in network:
         acts = network["activations"]
         if not isinstance(acts, (list, tuple)):
             raise ExerciseError(f"network.activations must be a list of names, got {acts!r}")
         acts = tuple(acts)
     else:
-        acts = (network.get("activation", "sigmoid"),) * len(hidden)
+        acts = (network.get("activation", "sigmoid"),) * (1 if hidden is None else len(hidden))
     kw = {k: network[k] for k in ("output_activation", "init_scheme") if k in network}
     if "features" in network:
         feats = network["features"]

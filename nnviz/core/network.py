@@ -17,7 +17,7 @@ import numpy as np
 
 from . import activations, features as input_features
 from .checks import whole_number
-from .errors import NnvizError
+from .errors import NnvizError, shown
 
 MAX_WIDTH = 512
 MAX_HIDDEN_LAYERS = 16
@@ -35,6 +35,11 @@ Params = tuple[Layer, ...]
 
 class SpecError(NnvizError):
     """An invalid architecture; the message is meant for the user."""
+
+
+SOFTMAX_ONE_OUTPUT = ("a softmax output needs two or more outputs: the softmax of one number is "
+                      "always 1, so the network could learn nothing; use sigmoid for one "
+                      "output, or the cross-entropy loss (one output per class)")
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class NetworkSpec:
             raise SpecError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
         for i, w in enumerate(hidden):
             if not 1 <= (whole_number(w) or 0) <= MAX_WIDTH:
-                raise SpecError(f"hidden layer {i + 1}: width must be 1..{MAX_WIDTH}, got {w!r}")
+                raise SpecError(f"hidden layer {i + 1}: width must be 1..{MAX_WIDTH}, got {shown(w)}")
         object.__setattr__(self, "hidden", tuple(whole_number(w) for w in hidden))
         object.__setattr__(self, "activations", tuple(self.activations))
         if len(self.activations) != len(self.hidden):
@@ -74,9 +79,11 @@ class NetworkSpec:
                                 f"{', '.join(activations.ACTIVATIONS)}")
         for what, n in (("input", self.input_dim), ("output", self.output_dim)):
             if not 1 <= (whole_number(n) or 0) <= MAX_WIDTH:
-                raise SpecError(f"{what} width must be 1..{MAX_WIDTH}, got {n!r}")
+                raise SpecError(f"{what} width must be 1..{MAX_WIDTH}, got {shown(n)}")
         object.__setattr__(self, "input_dim", whole_number(self.input_dim))
         object.__setattr__(self, "output_dim", whole_number(self.output_dim))
+        if self.output_activation == "softmax" and self.output_dim == 1:
+            raise SpecError(SOFTMAX_ONE_OUTPUT)
         if not isinstance(self.init_scheme, str) or self.init_scheme not in INIT_SCHEMES:
             raise SpecError(f"unknown init scheme {self.init_scheme!r}; known: "
                             f"{', '.join(INIT_SCHEMES)}")

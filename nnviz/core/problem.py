@@ -13,7 +13,10 @@ A choice left as ``None`` takes the default that fits the data, and only default
 - the learning rate: the notebook's 1.0 for classification with gradient descent; smaller for
   regression, whose squared errors (the line's targets reach ~23) make gradients that overshoot at
   1.0; momentum and Nesterov move about ten times as far per step; Adam and RMSProp scale their
-  own steps, so one small rate suits every task.
+  own steps, so one small rate suits every task. A data set on a larger scale scales the rates
+  of gd, momentum and Nesterov down (``DatasetInfo.rate_scale``: the line's, a fifth);
+- the hidden layers: the notebook's 4-10-4 sigmoid, except for the line, which the notebook fits
+  by linear regression: no hidden layer (``DatasetInfo.hidden``).
 
 An explicit choice is kept; one that cannot fit the data (bce on a regression) is an error with a
 message, never silently replaced.
@@ -38,7 +41,7 @@ _LEARNING_RATES = {
 }
 
 # The choices that follow the data when the user has not made them.
-FITTED = ("loss", "output_activation", "learning_rate")
+FITTED = ("loss", "output_activation", "learning_rate", "hidden")
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class Problem:
 class Choices:
     """What a person chose for a problem. ``None``: the default that fits the data."""
 
-    hidden: tuple[int, ...] = (4, 10, 4)
+    hidden: tuple[int, ...] | None = None  # None: the data set's default (4, 10, 4 mostly)
     activations: tuple[str, ...] | None = None  # None: sigmoid in every hidden layer
     output_activation: str | None = None
     init_scheme: str = "normal"
@@ -111,9 +114,24 @@ def default_output_activation(data: Dataset, loss: str) -> str:
     return "softmax" if loss == "cross-entropy" else "sigmoid"
 
 
+def _info(data: Dataset):
+    return data.spec.info if data.spec is not None else None
+
+
+def default_hidden(data: Dataset) -> tuple[int, ...]:
+    """The default network's hidden layer widths for ``data``: (4, 10, 4), the notebook's,
+    but none for the line (the notebook's linear regression)."""
+    info = _info(data)
+    return info.hidden if info is not None else (4, 10, 4)
+
+
 def default_learning_rate(data: Dataset, optimizer: str) -> float:
     classification, regression = _LEARNING_RATES.get(optimizer, _LEARNING_RATES["gd"])
-    return classification if data.is_classification else regression
+    lr = classification if data.is_classification else regression
+    info = _info(data)
+    if info is not None and optimizer in ("gd", "momentum", "nesterov"):
+        lr = float(f"{lr * info.rate_scale:.6g}")  # 0.05 * 0.2 = 0.01, not 0.010000000000000002
+    return lr
 
 
 def fit(data: Dataset, choices: Choices = Choices()) -> tuple[NetworkSpec, TrainConfig]:
@@ -127,10 +145,11 @@ def fit(data: Dataset, choices: Choices = Choices()) -> tuple[NetworkSpec, Train
     lr = choices.learning_rate
     if lr is None:
         lr = default_learning_rate(data, choices.optimizer)
+    hidden = choices.hidden if choices.hidden is not None else default_hidden(data)
     acts = choices.activations
-    if acts is None:
-        acts = ("sigmoid",) * len(choices.hidden)
-    spec = NetworkSpec(data.n_features, tuple(choices.hidden), tuple(acts), out_dim, out_act,
+    if acts is None or (choices.hidden is None and len(acts) != len(hidden)):
+        acts = (acts[0] if acts else "sigmoid",) * len(hidden)
+    spec = NetworkSpec(data.n_features, tuple(hidden), tuple(acts), out_dim, out_act,
                        choices.init_scheme, tuple(choices.features))
     config = TrainConfig(loss, choices.optimizer, lr, choices.batch_size, choices.l1, choices.l2)
     return spec, config
@@ -160,6 +179,9 @@ def fitted_by_default(problem: Problem) -> set[str]:
         out.add("output_activation")
     if c.learning_rate == default_learning_rate(d, c.optimizer):
         out.add("learning_rate")
+    spec = problem.spec
+    if spec.hidden == default_hidden(d) and set(spec.activations) <= {"sigmoid"}:
+        out.add("hidden")  # the hidden layers (widths and activations) as the defaults make them
     return out
 
 

@@ -43,7 +43,7 @@ from . import activations, compiled, losses
 from . import features as input_features
 from .checks import real_number, whole_number
 from .data import Dataset
-from .errors import NnvizError
+from .errors import NnvizError, shown
 from .network import (NetworkSpec, Params, as_params, check_params, device_array, forward,
                       forward_layers, init_params)
 from .shuffle import shuffled_order  # each mini-batch epoch's order
@@ -94,18 +94,18 @@ class TrainConfig:
         batch = whole_number(self.batch_size)
         if batch is None or not 0 <= batch <= 1_000_000:
             raise TrainingError(f"batch size must be 0 (full batch) or a whole number up to "
-                                f"1000000, got {self.batch_size!r}")
+                                f"1000000, got {shown(self.batch_size)}")
         object.__setattr__(self, "batch_size", batch)  # 32.0 from a file is 32
         for name, v in (("L1", self.l1), ("L2", self.l2)):
             x = real_number(v)
             if not (x is not None and math.isfinite(x) and 0 <= x <= 10):
-                raise TrainingError(f"{name} rate must be between 0 and 10, got {v!r}")
+                raise TrainingError(f"{name} rate must be between 0 and 10, got {shown(v)}")
 
 
 def check_learning_rate(lr: float) -> float:
     x = real_number(lr)
     if not (x is not None and math.isfinite(x) and 0 < x <= 1e4):
-        raise TrainingError(f"learning rate must be a positive number up to 10000, got {lr!r}")
+        raise TrainingError(f"learning rate must be a positive number up to 10000, got {shown(lr)}")
     return x
 
 
@@ -898,3 +898,34 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
             f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
             f"{then}. Why: gradient descent is stable only while the loss's sharpness (its "
             f"steepest curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
+
+
+# A run "stuck high": its loss rose to STUCK_RISE times its best (and by STUCK_MIN_RISE) and
+# has not moved for STUCK_EPOCHS epochs -- a rate so large that one step drove the units into
+# saturation, where the gradient is ~0. Nothing is NaN, so it is no divergence (the run goes
+# on, and may climb out); it gets a hint, not a stop.
+STUCK_RISE = 1.5
+STUCK_MIN_RISE = 1e-3
+STUCK_EPOCHS = 50
+STUCK_FLAT = 1e-4  # relative spread of the last STUCK_EPOCHS losses
+
+
+def stuck_high(recent: np.ndarray, best_loss: float) -> bool:
+    """Whether ``recent`` (the run's last losses, oldest first) sat still far above
+    ``best_loss`` (the lowest of the run) for at least STUCK_EPOCHS epochs."""
+    recent = np.asarray(recent, dtype=np.float64)[-STUCK_EPOCHS:]
+    if len(recent) < STUCK_EPOCHS or not math.isfinite(best_loss):
+        return False
+    last = recent[-1]
+    if not (np.all(np.isfinite(recent)) and last >= STUCK_RISE * best_loss
+            and last - best_loss >= STUCK_MIN_RISE):
+        return False
+    return bool(recent.max() - recent.min() <= STUCK_FLAT * abs(last))
+
+
+def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart") -> str:
+    """The hint for a run :func:`stuck_high`: what it sees, the likely cause, what to try."""
+    return (f"Learning rate too high? The loss rose to {loss:.4g}, far above the run's best "
+            f"{best_loss:.4g}, and has stopped moving: a step this long (lr {lr:g}) can push the "
+            "units into saturation, where the gradient is almost zero. Try a lower rate "
+            f"(say {lr / 10:g}) and {then}.")

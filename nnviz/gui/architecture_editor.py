@@ -37,8 +37,8 @@ class _LayerRow:
         self.insert = _tool("+", "Insert a new layer (a copy of this one) below it.")
         self.remove = _tool("\u2715", "Remove this layer.")
         self.error = MessageLabel()
-        self.width.valueChanged.connect(editor._edited)
-        self.activation.currentIndexChanged.connect(editor._edited)
+        self.width.valueChanged.connect(editor._layers_edited)
+        self.activation.currentIndexChanged.connect(editor._layers_edited)
         self.up.clicked.connect(lambda: editor._move(self, -1))
         self.down.clicked.connect(lambda: editor._move(self, +1))
         self.insert.clicked.connect(lambda: editor._insert_after(self))
@@ -60,7 +60,8 @@ def _tool(text: str, tip: str) -> QToolButton:
 class ArchitectureEditor(QGroupBox):
     """``changed``: the draft is a new valid spec (read it with :meth:`draft`).
     ``chosen("output_activation")``: the user picked the output activation (before ``changed``),
-    so it stays when the data changes."""
+    so it stays when the data changes; ``chosen("hidden")``: the user edited the hidden layers
+    (their widths, activations, order or number), which then stay too."""
 
     changed = Signal()
     chosen = Signal(str)
@@ -194,7 +195,7 @@ class ArchitectureEditor(QGroupBox):
 
     def _structural(self, layers: list[tuple[int, str]]) -> None:
         self._rebuild(layers)
-        self._edited()
+        self._layers_edited()
 
     def _append(self) -> None:
         h = self.hidden()
@@ -220,6 +221,10 @@ class ArchitectureEditor(QGroupBox):
             self._structural(h)
 
     # --- validation ----------------------------------------------------------------------------
+
+    def _layers_edited(self) -> None:
+        self.chosen.emit("hidden")
+        self._edited()
 
     def _output_chosen(self) -> None:
         self.chosen.emit("output_activation")

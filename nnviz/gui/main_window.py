@@ -53,7 +53,8 @@ from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default
 from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
-from nnviz.core.training import TrainConfig, Trainer, TrainingError
+from nnviz.core.training import (STUCK_EPOCHS, TrainConfig, Trainer, TrainingError, stuck_high,
+                                 stuck_message)
 
 from . import colors
 from .architecture_editor import ArchitectureEditor
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.playing = False
         self.last_error = ""
         self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
+        self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
 
         self.worker = TrainingWorker(self)
@@ -696,7 +698,12 @@ class MainWindow(QMainWindow):
         def pick(name: str, value):
             return value if name in chosen else None
 
-        choices = Choices(draft.hidden, draft.activations,
+        if self._spec is not None and (draft.hidden, draft.activations) != (
+                self._spec.hidden, self._spec.activations):
+            chosen.add("hidden")  # an edit of the layers (the editor's, or a view's button)
+        network = "hidden" in chosen  # else the data's default hidden layers (the line: none)
+        choices = Choices(draft.hidden if network else None,
+                          draft.activations if network else None,
                           pick("output_activation", draft.output_activation),
                           draft.init_scheme, pick("loss", config.loss), config.optimizer,
                           pick("learning_rate", config.learning_rate), config.batch_size,
@@ -712,6 +719,8 @@ class MainWindow(QMainWindow):
             spec, fitted = fit(data, replace(choices, loss=None))
             notes.append(f"loss set to {fitted.loss}: {config.loss} does not fit this data")
             chosen.discard("loss")
+        if (spec.hidden, spec.activations) != (draft.hidden, draft.activations):
+            followed.append("hidden layers " + (",".join(map(str, spec.hidden)) or "none"))
         if spec.output_activation != draft.output_activation:
             followed.append(f"output activation {spec.output_activation}")
         if fitted.learning_rate != config.learning_rate:
@@ -772,8 +781,12 @@ class MainWindow(QMainWindow):
         """The panels show what the problem fitted to its data (without firing their edits)."""
         self.training_panel.set_loss(problem.config.loss)
         self.training_panel.lr.set_value(problem.config.learning_rate)
-        self.editor.set_output_activation(problem.spec.output_activation)
-        self.editor.set_io(problem.spec.input_dim, problem.spec.output_dim)
+        spec = problem.spec
+        if self.editor.hidden() != list(zip(spec.hidden, spec.activations)):
+            self.editor.set_spec(spec)  # the data's default hidden layers (the line's: none)
+            return
+        self.editor.set_output_activation(spec.output_activation)
+        self.editor.set_io(spec.input_dim, spec.output_dim)
 
     def class_names(self, data: Dataset | None = None) -> tuple[str, ...]:
         """The names of ``data``'s classes (default the current data's): an imported file's
@@ -912,7 +925,30 @@ class MainWindow(QMainWindow):
             elif self._diverged_at is not None and s.live_epoch > self._diverged_at:
                 # Trained on past the divergence (say, at a lower rate): no longer true.
                 self._hide_banner()
+            if not s.diverged and not s.past:
+                self._check_stuck(s)
             self.snapshot_drawn.emit(s)
+
+    def _check_stuck(self, s: Snapshot) -> None:
+        """A live run whose loss rose far above its best and stopped moving -- a rate so large
+        that a step saturated the units, where the gradient is ~0; no NaN, so no divergence and
+        no pause -- gets the banner's hint ('Learning rate too high?') and a word in the status
+        line, both gone once the loss moves again."""
+        values = s.loss_values
+        tail = values[-STUCK_EPOCHS:]
+        best = float(np.nanmin(values)) if len(values) else math.inf
+        if stuck_high(tail, best):
+            text = stuck_message(float(tail[-1]), best, s.config.learning_rate)
+            if self.banner.isHidden() or self.banner.text() != text:
+                self._show_banner(text)
+            self._stuck_text = text
+            self.controls.status.setText("loss stuck far above its best: learning rate too high?")
+        elif self._stuck_text is not None:
+            if self.banner.text() == self._stuck_text:
+                self._hide_banner()
+            if self.controls.status.text().startswith("loss stuck"):
+                self.controls.status.setText("")
+            self._stuck_text = None
 
     def _metrics_text(self, s: Snapshot) -> str:
         m = s.metrics

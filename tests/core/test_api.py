@@ -165,6 +165,22 @@ def test_bad_arguments_raise_an_nnviz_error_with_a_message(call, message):
         call()
 
 
+@pytest.mark.parametrize("call, message", [
+    (lambda: nnviz.train(X_OK, np.zeros(50, int)), "y holds one class only (0);"),
+    (lambda: nnviz.train(X_OK, np.array(["a"] * 50)), "y holds one class only ('a');"),
+    (lambda: nnviz.train(X_OK, Y_OK, lr=np.float64(-1.0)), "up to 10000, got -1.0"),
+    (lambda: nnviz.train(X_OK, Y_OK, hidden=np.array([0])), "width must be 1..512, got 0"),
+    (lambda: nnviz.train(X_OK, Y_OK, seed=np.int64(-3)), "4294967295, got -3"),
+    (lambda: nnviz.train(X_OK, Y_OK, test_fraction=np.float64(1.5)), "0.9, got 1.5"),
+    (lambda: nnviz.train(X_OK, Y_OK, output_activation="softmax"), "always 1"),
+])
+def test_messages_show_numpy_values_as_plain_numbers(call, message):
+    # Not "y holds one class only (np.int64(0))": numpy's repr is no message for a learner.
+    with pytest.raises(NnvizError) as e:
+        call()
+    assert message in str(e.value) and "np." not in str(e.value)
+
+
 def test_predict_refuses_points_of_another_width():
     run = nnviz.train(*nnviz.datasets.make("moons"), epochs=1)  # the notebook's programs
     with pytest.raises(NnvizError, match="2 features"):

@@ -27,7 +27,7 @@ def test_train_prints_the_loss_every_100_epochs_then_the_results(capsys):
     assert [line.split(":")[0] for line in printed] == [f"Loss for epoch {e}" for e in (100, 200, 300)]
     values = [float(line.split(": ")[1]) for line in printed]
     assert values[2] < values[0]
-    assert "final: train loss" in out and "test loss" in out and "accuracy" in out
+    assert "final: the weights after epoch" in out and "train loss" in out and "test loss" in out and "accuracy" in out
     assert "epochs/s" in out and "compile" in out
 
 
@@ -64,8 +64,9 @@ def test_init_file_and_test_fraction_zero_give_the_notebook_setup(capsys, tmp_pa
     (["--hidden", "4,0,4"], "width must be 1..512, got 0"),
     (["--hidden", "4,a"], "widths are whole numbers"),
     (["--lr", "abc"], "'abc' is not a number"),
-    (["--lr", "0"], "positive number"),
-    (["--lr", "nan"], "positive number"),
+    (["--lr", "0"], "argument --lr: must be a number above 0 and up to 10000, got 0"),
+    (["--lr", "nan"], "argument --lr: must be a number above 0"),
+    (["--lr", "1e9"], "argument --lr: must be a number above 0 and up to 10000, got 1e9"),
     (["--dataset", "moon"], "unknown data set 'moon'"),
     (["--init", "/no/such/file.npz"], "no such file"),
     (["--loss", "bce", "--dataset", "multiclass"], "bce is for two classes"),
@@ -73,12 +74,15 @@ def test_init_file_and_test_fraction_zero_give_the_notebook_setup(capsys, tmp_pa
     (["--optimizer", "sgdx"], "unknown optimizer"),
     (["--init-scheme", "zero"], "unknown init scheme"),
     (["--activation", "relu6"], "unknown activation"),
-    (["--test-fraction", "0.99"], "test fraction"),
-    (["--classes", "9", "--dataset", "multiclass"], "class count"),
+    (["--test-fraction", "0.99"], "argument --test-fraction: must be between 0 and 0.9"),
+    (["--test-fraction", "1.5"], "argument --test-fraction: must be between 0 and 0.9, got 1.5"),
+    (["--classes", "9", "--dataset", "multiclass"], "argument --classes: must be at most 8"),
+    (["--classes", "20"], "argument --classes: must be at most 8, got 20"),
+    (["--features", "x1,x3"], "argument --features: unknown input feature 'x3'"),
     (["--epochs", "ten"], "not a whole number"),
     (["--epochs", "99999999999999999999"], "must be at most 1,000,000,000"),
     (["--batch-size", "-1"], "at least 0"),
-    (["--noise", "-0.5"], "zero or a positive"),
+    (["--noise", "-0.5"], "argument --noise: must be between 0 and 10, got -0.5"),
     (["--history", "/no/such/dir/h.csv", "--epochs", "1"], "cannot write"),
     (["--frobnicate"], "unrecognized arguments"),
 ])
@@ -87,6 +91,19 @@ def test_bad_arguments_print_one_line_and_exit_2(capsys, argv, words):
     assert code == 2
     assert err.count("\n") == 1 and words in err and err.startswith("nnviz: error:")
     assert "Traceback" not in err
+
+
+def test_a_rate_that_saturates_the_units_is_hinted_at(capsys):
+    # --lr 500 on the moons: 0.26 -> 0.5188 at the first step, then flat for ever, no NaN.
+    code, out, err = run(capsys, "train", "--lr", "500", "--epochs", "300")
+    assert code == 0 and "train loss 0.5188" in out
+    assert err.count("\n") == 1 and "Learning rate too high?" in err and "(say 50)" in err
+    code, out, _ = run(capsys, "train", "--lr", "500", "--epochs", "300", "--json")
+    result = json.loads(out)
+    assert result["stuck"] is True and not result["diverged"] and "too high" in result["message"]
+    # The notebook's rate: nothing of the kind.
+    code, out, err = run(capsys, "train", "--epochs", "300")
+    assert code == 0 and "too high" not in err
 
 
 def test_wrong_shaped_init_weights_are_a_clear_error(capsys, tmp_path):

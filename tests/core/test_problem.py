@@ -11,7 +11,7 @@ from nnviz.core.data import DATASETS, DataSpec, make_dataset
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError
 from nnviz.core.problem import Choices, Problem, fitted_by_default, make_problem
-from nnviz.core.training import TrainConfig, Trainer
+from nnviz.core.training import TrainConfig, Trainer, stuck_high
 
 # What the defaults reach on each data set, and in how many epochs (the test accuracy: the
 # fraction correct, or R^2 for regression). Blobs' clouds overlap (its best is about 84%); the
@@ -31,13 +31,16 @@ TARGETS = {
 }
 
 
-def train(problem: Problem, epochs: int):
+def train(problem: Problem, epochs: int, losses: list | None = None):
     t = Trainer(problem.spec, problem.config, problem.dataset, params=problem.params,
                 seed=problem.seed)
     first = t.evaluate().train_loss
     diverged = False
     while t.epoch < epochs and not diverged:
-        diverged = t.run(min(4096, epochs - t.epoch)).diverged
+        result = t.run(min(4096, epochs - t.epoch))
+        diverged = result.diverged
+        if losses is not None:
+            losses.extend(result.losses.tolist())
     return t.evaluate(), first, diverged
 
 
@@ -48,9 +51,16 @@ def test_every_data_set_is_in_the_table():
 @pytest.mark.parametrize("name", list(TARGETS))
 def test_every_data_set_trains_with_the_defaults(name):
     epochs, target = TARGETS[name]
-    m, first, diverged = train(make_problem(make_dataset(DataSpec(name))), epochs)
+    losses: list[float] = []
+    m, first, diverged = train(make_problem(make_dataset(DataSpec(name))), epochs, losses)
     assert not diverged
     assert m.train_loss < 0.9 * first
+    # Smoothly: the loss curve a learner watches never jumps up. The line's old default (a
+    # sigmoid 4-10-4 net at lr 0.05) bounced 10 -> 29 -> 15 and then 2.8 <-> 3.5 for good.
+    loss = np.asarray(losses)
+    rise = loss[1:] / loss[:-1]
+    assert rise.max() < 1.05, (int(rise.argmax()) + 1, loss[rise.argmax():rise.argmax() + 2])
+    assert not stuck_high(loss, float(loss.min()))  # no "learning rate too high?" hint
     if target is not None:
         assert m.train_accuracy >= target and m.test_accuracy >= target, m
 
@@ -59,6 +69,22 @@ def test_regression_defaults_are_a_linear_output_mse_and_a_smaller_rate():
     p = make_problem(make_dataset(DataSpec("line")))
     assert p.spec.output_activation == "linear" and p.config.loss == "mse"
     assert p.config.learning_rate < 1.0
+
+
+def test_the_lines_default_network_is_the_notebooks_linear_regression():
+    data = make_dataset(DataSpec("line"))
+    p = make_problem(data)
+    assert p.spec.hidden == () and p.spec.output_activation == "linear"
+    m, _, diverged = train(p, 1000)
+    # It ends where least squares (the notebook's LinearRegression) does.
+    X, y = data.X_train[:, 0], data.y_train
+    slope, intercept = np.polyfit(X, y, 1)
+    best = float(np.mean((slope * X + intercept - y) ** 2))
+    assert not diverged and m.train_loss == pytest.approx(best, rel=1e-3)
+    # A network the user builds is kept, with the rate the data set's scale asks for.
+    wide = make_problem(data, Choices(hidden=(4, 10, 4)))
+    assert wide.spec.hidden == (4, 10, 4) and wide.spec.activations == ("sigmoid",) * 3
+    assert wide.config.learning_rate == p.config.learning_rate == 0.01
 
 
 def test_the_notebooks_moons_defaults_are_unchanged():
@@ -107,7 +133,7 @@ def test_an_explicit_loss_that_cannot_fit_is_an_error_not_replaced():
 
 def test_fitted_by_default_names_the_defaults():
     p = make_problem(make_dataset(DataSpec("sine")))
-    assert fitted_by_default(p) == {"loss", "output_activation", "learning_rate"}
+    assert fitted_by_default(p) == {"loss", "output_activation", "learning_rate", "hidden"}
 
 
 def test_check_refuses_pieces_that_do_not_fit():
@@ -158,3 +184,16 @@ def test_an_init_seed_changes_the_initial_weights_only():
     np.testing.assert_array_equal(np.asarray(engine.init_state(other).params[0][0]),
                                   np.asarray(b.params[0][0]))
     np.testing.assert_array_equal(a.run(50).losses, c.run(50).losses)
+
+
+def test_a_softmax_over_one_output_is_refused_everywhere(capsys):
+    # Softmax of one number is always 1: the loss sat at 0.4813 with not a word.
+    with pytest.raises(SpecError, match="always 1"):
+        make_problem(make_dataset(DataSpec("moons")), Choices(output_activation="softmax"))
+    assert main(["train", "--output-activation", "softmax", "--epochs", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "softmax" in err and "always 1" in err and "Traceback" not in err
+    # Two outputs (cross-entropy) are fine.
+    p = make_problem(make_dataset(DataSpec("moons")),
+                     Choices(output_activation="softmax", loss="cross-entropy"))
+    assert p.spec.output_dim == 2

@@ -297,6 +297,27 @@ def test_divergence_pauses_and_shows_the_message(bare_window, qtbot, wait_run):
     assert not w.playing and w.controls.play.text() == "Play"
 
 
+def test_a_rate_that_saturates_the_units_gets_a_hint_not_a_stop(bare_window, qtbot, wait_run):
+    # lr 500 on the moons: the loss jumps 0.26 -> 0.5188 at the first step and stays there for
+    # good (saturated sigmoids, no NaN: no divergence). It used to say nothing.
+    w = bare_window
+    moons = make_dataset(DataSpec("moons"))
+    w.load_problem(Problem(moons, NetworkSpec(), TrainConfig(learning_rate=500.0)))
+    wait_run(w, 0)
+    w.step(200)
+    s = wait_run(w, 200)
+    assert not s.diverged and s.metrics.train_loss > 0.5
+    assert w.banner.isVisible() and "Learning rate too high?" in w.banner.text()
+    assert "lr 500" in w.banner.text() and "try a lower rate (say 50)" in w.banner.text().lower()
+    assert "learning rate too high?" in w.controls.status.text()
+    # The notebook's rate: the loss keeps moving, no hint.
+    w.load_problem(Problem(moons, NetworkSpec(), TrainConfig()))
+    wait_run(w, 0)
+    w.step(200)
+    wait_run(w, 200)
+    assert not w.banner.isVisible() and "too high" not in w.controls.status.text()
+
+
 def test_hooks_for_views_and_sessions(bare_window, qtbot, wait_run):
     from PySide6.QtWidgets import QLabel
     w = bare_window

@@ -108,3 +108,43 @@ def test_importing_the_daylight_example_fits_the_output_and_rate_to_it(qtbot):
     s = train(qtbot, w, 1000)
     assert not s.diverged and s.metrics.train_loss < s.loss_values[0]
     w.close()
+
+
+def test_a_softmax_over_the_one_output_of_two_classes_is_refused_with_the_reason(
+        bare_window, qtbot):
+    # The softmax of one number is always 1: the loss stayed at 0.4813 and nothing said why.
+    w = bare_window
+    s = wait_for_run(qtbot, w, 0)
+    run = w.run_id
+    choose(w.editor.output_activation, "softmax")
+    assert w.editor.message.isVisible() and w.editor.has_error()
+    text = w.editor.message.text()
+    assert "softmax" in text and "always 1" in text and "cross-entropy" in text
+    qtbot.wait(50)
+    assert w.run_id == run and w.current_problem().spec.output_activation == "sigmoid"
+    assert s.spec.output_dim == 1
+    choose(w.editor.output_activation, "tanh")  # a valid choice clears it and starts a run
+    assert not w.editor.has_error()
+    assert wait_for_run(qtbot, w, 0).spec.output_activation == "tanh"
+
+
+def test_the_line_gets_its_default_network_unless_the_user_built_one(bare_window, qtbot):
+    # The sigmoid 4-10-4 net on the line bounced (10 -> 29 -> 15, then 2.8 <-> 3.5 at lr 0.05)
+    # and drew a wiggly staircase; the line's default is the notebook's linear regression.
+    w = bare_window
+    choose(w.data_panel.dataset, "line")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == () and len(w.editor.rows) == 0
+    assert "hidden layers none" in w.editor.note.text()
+    s = train(qtbot, w, 300)
+    loss = s.loss_values.astype(float)
+    assert (loss[1:] <= loss[:-1] * 1.0001).all()  # down all the way: no bounce
+    assert s.metrics.train_accuracy > 0.97  # R^2 of least squares here: 0.98
+    choose(w.data_panel.dataset, "moons")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == (4, 10, 4) and s.spec.activations == ("sigmoid",) * 3
+    w.editor.rows[0].width.setValue(5)  # a network the user built stays theirs
+    assert wait_for_run(qtbot, w, 0).spec.hidden == (5, 10, 4)
+    choose(w.data_panel.dataset, "line")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == (5, 10, 4) and w.dataset.name == "line"
