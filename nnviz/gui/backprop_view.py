@@ -36,7 +36,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import TextRoom
+from .widgets import TextRoom, combo_width
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -465,11 +465,7 @@ class PointCombo(QComboBox):
         return [text, "  ".join(parts[:-1]), f"{parts[0]}  {parts[-1]}", parts[0]]
 
     def _frame(self, width: int) -> int:
-        opt = QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
-                                             QSize(width, self.fontMetrics().height()),
-                                             self).width()
+        return combo_width(self, width)
 
     def _longest(self) -> str:
         n = self.count()

@@ -612,6 +612,16 @@ class NumberCombo(QComboBox):
             self.value_changed.emit(v)
 
 
+def combo_width(combo: QComboBox, width: int) -> int:
+    """``combo``'s width around a text ``width`` wide (its style's frame and arrow)."""
+    from PySide6.QtWidgets import QStyleOptionComboBox
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    return combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
+                                          QSize(width, combo.fontMetrics().height()),
+                                          combo).width()
+
+
 class FittedCombo(QComboBox):
     """A combo box that fits its text. Where there is room it is as wide as its longest item;
     narrower (down to ``minimumContentsLength`` characters, 8 if unset) it shows the current
@@ -626,13 +636,7 @@ class FittedCombo(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
     def _frame(self, width: int) -> int:
-        """The box's width around a text ``width`` wide (the style's frame and arrow)."""
-        from PySide6.QtWidgets import QStyleOptionComboBox
-        opt = QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
-                                             QSize(width, self.fontMetrics().height()),
-                                             self).width()
+        return combo_width(self, width)
 
     def _longest(self) -> int:
         fm = self.fontMetrics()
