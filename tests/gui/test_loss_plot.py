@@ -163,8 +163,7 @@ def test_the_legend_moves_off_a_loss_stuck_high_and_stays_top_right_over_a_falli
     def show(train, test):
         s = dataclasses.replace(base, epoch=400, loss_epochs=epochs, loss_values=train,
                                 test_epochs=epochs + 1, test_values=test)
-        for _ in range(2):
-            plot.update_snapshot(s)
+        plot.update_snapshot(s)  # one frame: the axes and the legend follow at once
 
     falling = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
     show(falling, falling + 0.03)
@@ -174,3 +173,5 @@ def test_the_legend_moves_off_a_loss_stuck_high_and_stays_top_right_over_a_falli
     show(stuck, stuck + 0.001)
     assert plot.legend_corner != "top right"
     assert _legend_covers(plot) == 0
+    show(falling, falling + 0.03)  # a new run: back top right, where it is free again
+    assert plot.legend_corner == "top right" and _legend_covers(plot) == 0
