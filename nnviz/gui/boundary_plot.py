@@ -96,8 +96,6 @@ class DecisionPlot(pg.PlotWidget):
         pi.addItem(self.note)
         # Shown over the plot while the worker compiles a new model (a second or two).
         self.busy = QLabel("compiling the new model\u2026", self)
-        self.busy.setStyleSheet("QLabel { background: rgba(255, 255, 255, 220); color: #333; "
-                                "border: 1px solid #bbb; border-radius: 4px; padding: 4px 8px; }")
         self.busy.move(70, 14)
         self.busy.adjustSize()
         self.busy.hide()
@@ -360,9 +358,17 @@ class DecisionPlot(pg.PlotWidget):
         self._colour_bar()
 
     def set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
         if busy:
+            # In the theme's colours (a white box on the dark theme's plot, until now).
+            bg, fg = colors.background(), colors.text()
+            edge = colors.hex_of(tuple((a + b) // 2 for a, b in zip(bg, fg)))
+            self.busy.setStyleSheet(
+                f"QLabel {{ background: rgba({bg[0]}, {bg[1]}, {bg[2]}, 220); "
+                f"color: {colors.hex_of(fg)}; border: 1px solid {edge}; border-radius: 4px; "
+                "padding: 4px 8px; }")
+            self.busy.adjustSize()
             self.busy.raise_()
+        self.busy.setVisible(busy)
 
     def set_show_test(self, show: bool) -> None:
         self.test_points.setVisible(show)

@@ -277,3 +277,18 @@ def test_dark_themes_unchecked_boxes_and_arrows_are_visible(main_window, qtbot):
     box.initStyleOption(opt)
     rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box)
     assert _edge_contrast(box, rect) >= 1.5
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_compiling_note_is_in_the_themes_colours(plot, theme):
+    """"compiling the new model…" over the plot was a white box with dark text on the dark
+    theme too: it takes the theme's ground and text."""
+    from PySide6.QtGui import QColor
+    colors.set_look(theme)
+    plot.set_busy(True)
+    image = plot.busy.grab().toImage()
+    ground = image.pixelColor(3, image.height() // 2)  # inside the border, left of the text
+    assert abs(ground.lightness() - QColor(*colors.background()).lightness()) < 30, \
+        (theme, ground.getRgb())
+    plot.set_busy(False)
+    assert not plot.busy.isVisible()
