@@ -30,8 +30,8 @@ from .activations import ACTIVATIONS
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
 from .network import NetworkSpec, device_array, forward_layers
-from .training import (_COLUMNS_BELOW_WIDTH, TrainConfig, _activation, _dense, _output_layer,
-                       compile_key, forward_layers_fast, pad_rows, penalty, penalty_rates)
+from .training import (_COLUMNS_BELOW_WIDTH, TrainConfig, _output_layer, compile_key,
+                       forward_layers_fast, hidden_layers, pad_rows, penalty, penalty_rates)
 
 # Enough points for a faithful gradient and activation statistics, few enough for 30 Hz.
 MAX_STAT_POINTS = 4096  # the gradient view's activation histograms use at most this many points
@@ -190,13 +190,10 @@ def _layered_objective(spec: NetworkSpec, key: TrainConfig):
 
     def objective(params, X, T, rates, mask=None, count=None):
         *hidden, (w, b) = params
-        x, acts = expand_features(spec.features, X), []
-        if columns:
-            x = x.T
-        for (wh, bh), name in zip(hidden, spec.activations):
-            x = _activation(name)(_dense(wh, bh, x) if columns else x @ wh + bh)
-            acts.append(x.T if columns else x)
-        x = x.T if columns else x
+        x = expand_features(spec.features, X)
+        acts = hidden_layers(spec, hidden, x.T if columns else x, columns)[1:]
+        acts = [a.T for a in acts] if columns else acts
+        x = acts[-1] if acts else x
         acts.append(ACTIVATIONS[spec.output_activation](x @ w + b))
         loss = losses.data_loss(out_layer, key.loss, ((w, b),), x, T, mask, count)
         return loss + penalty(params, key, rates), acts

@@ -218,11 +218,21 @@ def _train_loss(spec: NetworkSpec, loss: str, params: Params, X: jax.Array, T: j
     applied as a one-layer network to the last hidden layer's activations (as rows).
     """
     *hidden, last = params
-    x = X
-    for (w, b), name in zip(hidden, spec.activations):
-        x = _activation(name)(_dense(w, b, x) if columns else x @ w + b)
+    x = hidden_layers(spec, hidden, X, columns)[-1]
     return losses.data_loss(_output_layer(spec), loss, (last,), x.T if columns else x, T,
                             mask, count)
+
+
+def hidden_layers(spec: NetworkSpec, hidden: Params, x: jax.Array,
+                  columns: bool) -> list[jax.Array]:
+    """``x`` (features expanded; in columns (features, N) if ``columns``, else in rows) and then
+    each hidden layer's activations, in the same layout, computed as training computes them:
+    the small products as fused loops, sigmoid and tanh differentiated through their output.
+    The one loop of training, the gradient probe (inspect) and the snapshot's metrics."""
+    out = [x]
+    for (w, b), name in zip(hidden, spec.activations):
+        out.append(_activation(name)(_dense(w, b, out[-1]) if columns else out[-1] @ w + b))
+    return out
 
 
 def forward_layers_fast(spec: NetworkSpec, params: Params, X: jax.Array) -> list[jax.Array]:
@@ -568,9 +578,7 @@ def _metrics(spec: NetworkSpec, loss: str, task: str, params: Params, X, T, y, m
     *hidden, last = params
     columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
     x = input_features.expand(spec.features, X)
-    x = x.T if columns else x
-    for (w, b), name in zip(hidden, spec.activations):
-        x = _activation(name)(_dense(w, b, x) if columns else x @ w + b)
+    x = hidden_layers(spec, hidden, x.T if columns else x, columns)[-1]
     x = x.T if columns else x
     out_layer = _output_layer(spec)
     out = forward(out_layer, (last,), x)

@@ -26,7 +26,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem, QHBoxLayout,
                                QLabel, QPushButton, QSizePolicy, QSplitter, QStyle,
-                               QStyleOptionComboBox, QStylePainter, QTextBrowser, QVBoxLayout,
+                               QStyleOptionComboBox, QTextBrowser, QVBoxLayout,
                                QWidget)
 
 from nnviz.core import backprop
@@ -36,7 +36,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import TextRoom, combo_width
+from .widgets import TextRoom, combo_width, paint_combo
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -496,12 +496,7 @@ class PointCombo(QComboBox):
         return next((f for f in forms if fm.horizontalAdvance(f) + 2 <= room), forms[-1])
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
-        p = QStylePainter(self)
-        opt = QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        opt.currentText = self.shown_text()
-        p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
-        p.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+        paint_combo(self, self.shown_text())
 
 
 class BackpropView(QWidget):

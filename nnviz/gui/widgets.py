@@ -622,6 +622,18 @@ def combo_width(combo: QComboBox, width: int) -> int:
                                           combo).width()
 
 
+def paint_combo(combo: QComboBox, text: str) -> None:
+    """Paint ``combo`` (from its paintEvent) as its style does, showing ``text`` (a shortened
+    form of its current item) instead of its current item."""
+    from PySide6.QtWidgets import QStyleOptionComboBox, QStylePainter
+    p = QStylePainter(combo)
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    opt.currentText = text
+    p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+    p.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+
 class FittedCombo(QComboBox):
     """A combo box that fits its text. Where there is room it is as wide as its longest item;
     narrower (down to ``minimumContentsLength`` characters, 8 if unset) it shows the current
@@ -686,13 +698,7 @@ class FittedCombo(QComboBox):
         if self.isEditable():  # its line edit shows the text
             super().paintEvent(event)
             return
-        from PySide6.QtWidgets import QStyleOptionComboBox, QStylePainter
-        p = QStylePainter(self)
-        opt = QStyleOptionComboBox()
-        self.initStyleOption(opt)
-        opt.currentText = self.shown_text()
-        p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
-        p.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+        paint_combo(self, self.shown_text())
 
     def showPopup(self) -> None:  # noqa: N802 (Qt)
         view = self.view()
