@@ -39,9 +39,9 @@ def _sweep(qtbot, window, size, presentation=False, epochs=30, key="lr"):
     qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
                     and view.drawn.epoch == epochs and view.table._sized
                     and (key != "lr" or view.drawn.diverged[-1]), timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()  # the layout settles, the view ranges follow
     QApplication.processEvents()
-    qtbot.wait(50)  # the labels fit after the layout settles (a zero timer)
-    QApplication.processEvents()
+    view.tiles.fit_labels()  # what the zero timer after a resize does, done now
     return view
 
 

@@ -255,15 +255,8 @@ def test_a_big_data_sets_gradient_is_every_points_and_its_histograms_a_named_sam
 def _drawn_names(ax) -> list:
     """The rectangles and texts of the names ``ax`` paints, left to right (pyqtgraph's own
     draw specs: what it leaves out, as sticking out past the axis, is not among them)."""
-    from PySide6.QtGui import QImage, QPainter
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        _, _, texts = ax.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return sorted(((rect, text) for rect, _, text in texts if text),
-                  key=lambda rt: rt[0].left())
+    from .test_narrow_window import _drawn_numbers
+    return [(rect, text) for rect, text in _drawn_numbers(ax) if text]
 
 
 @pytest.mark.parametrize("width, presentation", [(640, True), (960, True), (640, False)],
