@@ -80,7 +80,7 @@ def train_chunk(problem, state: TrainState, data: TrainData, n_epochs: int) -> C
     same outputs, bit for bit."""
     run, _ = _chunk_fn(*_shape(problem))
     return ChunkOut(*run(state, data.X, data.T, np.int32(min(int(n_epochs), MAX_CHUNK)),
-                         penalty_rates(problem.config)))
+                         penalty_rates(problem.config))[:4])  # (not the gradient's row)
 
 
 def stack(states: list[TrainState]) -> TrainState:
@@ -105,4 +105,4 @@ def train_many(problem, states: TrainState, data: TrainData, n_epochs: int) -> C
     call): each member runs until its own loss stops being finite."""
     many = _many_fn(*_shape(problem))
     return ChunkOut(*many(states, data.X, data.T, np.int32(min(int(n_epochs), MAX_CHUNK)),
-                          penalty_rates(problem.config)))
+                          penalty_rates(problem.config))[:4])

@@ -230,14 +230,41 @@ def _padded_flow_fn(spec: NetworkSpec, key: TrainConfig):
     return jax.jit(f)
 
 
-def _flow_stats(trainer, max_points: int = MAX_STAT_POINTS):
+@compiled.per_problem()
+def _acts_fn(spec: NetworkSpec, key: TrainConfig, n: int):
+    """``_flow_fn`` without the gradient (no norms in front): the weights and the first ``n``
+    training points' activations, for a model whose gradient the training step kept
+    (``Trainer.step_row``). Padded points: the first ``n`` rows (the caller keeps the real
+    ones)."""
+    objective = _layered_objective(spec, key)
+
+    def f(params, X, T, rates, *padding):
+        if padding:  # the mask and the count (only the loss, which is not used, reads them)
+            padding = (padding[0][:n], jnp.minimum(padding[1], n))
+        _, acts = objective(params, X[:n], T[:n], rates, *padding)
+        return jnp.concatenate([w.ravel() for w, _ in params] + [a.ravel() for a in acts])
+    return jax.jit(f)
+
+
+def _flow_stats(trainer, max_points: int = MAX_STAT_POINTS, gradient: bool = True):
     """(||dL/dW|| per layer, weights, activations) of ``trainer`` as numpy, in one transfer:
     the gradient probe's numbers (its own gradients are needed only as their norms). The
     gradient is the whole training set's (what gradient descent follows); the activations,
-    only histogrammed, are the first ``max_points``' (the eye cannot tell more apart)."""
+    only histogrammed, are the first ``max_points``' (the eye cannot tell more apart).
+    ``gradient=False``: no gradient, the norms are zeros."""
     cfg, spec = trainer.config, trainer.spec
     full = getattr(trainer, "grad_data", None)
-    if full is not None and max_points == MAX_STAT_POINTS:
+    L = spec.n_layers
+    if not gradient:
+        if full is not None:
+            rows, n = min(max_points, len(full.X)), min(max_points, int(full.count))
+            args = (full.X, full.T, penalty_rates(cfg), full.mask, full.count)
+        else:
+            n = rows = min(max_points, len(trainer.data.train_index))
+            args = (trainer.X_train, trainer.T_train, penalty_rates(cfg))
+        flat = np.asarray(_acts_fn(spec, compile_key(cfg), rows)(trainer.params, *args))
+        flat = np.concatenate([np.zeros(L, flat.dtype), flat])
+    elif full is not None and max_points == MAX_STAT_POINTS:
         f = _padded_flow_fn(spec, compile_key(cfg))
         flat = np.asarray(f(trainer.params, full.X, full.T, full.mask, full.count,
                             penalty_rates(cfg)))
@@ -247,7 +274,6 @@ def _flow_stats(trainer, max_points: int = MAX_STAT_POINTS):
         f = _flow_fn(spec, compile_key(cfg), n)
         flat = np.asarray(f(trainer.params, trainer.X_train, trainer.T_train, penalty_rates(cfg)))
     shapes = [tuple(np.shape(w)) for w, _ in trainer.params]
-    L = len(shapes)
     cuts = np.cumsum([L] + [math.prod(sh) for sh in shapes]
                      + [rows * w for w in spec.layer_sizes[1:]])[:-1]
     parts = np.split(flat, cuts)
@@ -685,13 +711,26 @@ class GradientProbe:
         """The history is the run log's (a row at every checkpoint, however the epochs were
         run), up to the epoch shown, then this model's own row."""
         epoch = int(model.epoch)
-        gnorms, ws, acts = _flow_stats(model)
+        # A playing run's last epoch took the gradient on every training point already (plain
+        # gradient descent, full batch: Trainer.step_row): its row is drawn, at that epoch (the
+        # one before this), and the probe takes none of its own -- at 100,000 points that
+        # gradient was 4-5 ms of a fresh frame's 7.5. Paused, stepped or past: this epoch's own.
+        step = model.step_row() if getattr(model, "playing", False) and hasattr(
+            model, "step_row") else None
+        gnorms, ws, acts = _flow_stats(model, gradient=step is None)
         L = len(ws)
         if log is not None and log.grads is not None and log.grads.width == 2 * L:
             epochs, rows = log.grads.upto(epoch)
         else:
             epochs, rows = np.zeros(0, np.int64), np.zeros((0, 2 * L), np.float32)
-        if not len(epochs) or epochs[-1] != epoch:
+        if step is not None:
+            at, norms, wnorm = step
+            if not len(epochs) or epochs[-1] < at:  # (a checkpoint's row may be newer)
+                ratios = model.learning_rate * norms / np.maximum(wnorm, 1e-12)
+                epochs = np.append(epochs, at)
+                rows = np.concatenate([rows, np.concatenate([norms, ratios])[None].astype(
+                    np.float32)])
+        elif not len(epochs) or epochs[-1] != epoch:
             norms = gnorms.astype(np.float64)
             wnorm = np.array([max(np.linalg.norm(w), 1e-12) for w in ws])
             if model.config.optimizer == "gd":

@@ -51,6 +51,14 @@ class ModelAt:
     T_train = property(lambda self: self.source.T_train)
     grad_data = property(lambda self: getattr(self.source, "grad_data", None))
 
+    def step_row(self):
+        """The run's last epoch's gradient row (``Trainer.step_row``) when this is the live
+        model (else None): the epoch just before this one."""
+        if self.past or self.epoch != getattr(self.source, "epoch", None):
+            return None
+        row = getattr(self.source, "step_row", None)
+        return row() if row is not None else None
+
 
 @dataclass(frozen=True)
 class Branch:

@@ -292,7 +292,8 @@ def penalty(params: Params, key: TrainConfig, rates) -> jax.Array:
     return losses.penalty(params, rates[0] if key.l1 else 0.0, rates[1] if key.l2 else 0.0)
 
 
-def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None):
+def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None,
+               rows: bool = False):
     """The pieces of a chunk: ``epoch(state, X, T, aux) -> (state, loss)`` (X in columns when
     ``columns``), ``counted(state, epochs)``, the optimiser, ``columns``. ``config`` is a
     ``compile_key``; without a ``variant``, ``aux`` is the (L1, L2) rates (``penalty_rates``).
@@ -300,7 +301,8 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
     ``variant`` (hashable; None for a single run) replaces the objective: its
     ``objective(spec, config, columns)`` returns ``f(params, X, T, aux) -> (total, data loss)``.
     A sweep trains members of different widths, activations and penalties in one compile this
-    way, in a loop of its own over the members' epochs (``core/sweep.py``).
+    way, in a loop of its own over the members' epochs (``core/sweep.py``). ``rows`` (full
+    batch): the epoch returns its gradient's ``_squared_norms`` as well (``_step_rows``).
     """
     opt = make_optimizer(config.optimizer, config.learning_rate)
     batch = config.batch_size if 0 < config.batch_size < n_train else n_train
@@ -317,7 +319,7 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, X, T, aux):
+    def step(params, opt_state, X, T, aux, keep=None):
         (_, d), g = grad_fn(params, X, T, aux)
         updates, new_opt_state = opt.update(g, opt_state, params)
         # inject_hyperparams counts steps (for schedules, which we do not use) and hands back
@@ -327,12 +329,14 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
         # count is brought up to date once per chunk (``counted``).
         new_opt_state = new_opt_state._replace(count=opt_state.count,
                                                hyperparams=opt_state.hyperparams)
-        return optax.apply_updates(params, updates), new_opt_state, d
+        new = optax.apply_updates(params, updates), new_opt_state, d
+        return new if keep is None else (*new, keep(params, g))  # keep: _squared_norms
 
     def epoch(state: TrainState, X, T, aux):
         if n_batches == 1:
-            params, opt_state, d = step(state.params, state.opt_state, X, T, aux)
-            return TrainState(params, opt_state, state.key), d
+            params, opt_state, d, *row = step(state.params, state.opt_state, X, T, aux,
+                                              _squared_norms if rows else None)
+            return TrainState(params, opt_state, state.key), d, *row
         key, sub = jax.random.split(state.key)
         order = shuffled_order(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
 
@@ -359,14 +363,16 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
 def _chunk_fn(spec: NetworkSpec, config: TrainConfig, n_train: int):
     """The compiled runner of up to MAX_CHUNK epochs for one problem (any learning rate and
     penalty rates: ``config`` is a ``compile_key``): ``run(state, X, T, n_epochs, rates)``."""
-    epoch, counted, opt, columns = _epoch_fns(spec, config, n_train)
-    return _chunk_runner(spec, columns, epoch, counted), opt
+    rows = _step_rows(spec, config, n_train, uses_mini_batches(config, n_train))
+    epoch, counted, opt, columns = _epoch_fns(spec, config, n_train, rows=bool(rows))
+    return _chunk_runner(spec, columns, epoch, counted, rows), opt
 
 
-def _chunk_runner(spec: NetworkSpec, columns: bool, epoch, counted):
+def _chunk_runner(spec: NetworkSpec, columns: bool, epoch, counted, row: int = 0):
     """``run(state, X, T, n_epochs, *extra)`` jitted: up to ``n_epochs`` of ``epoch(state, X,
     T, *extra)`` in a while loop; ``extra`` (the padded data's mask and count) goes to
-    ``epoch`` and ``counted`` as well."""
+    ``epoch`` and ``counted`` as well. ``row``: ``epoch`` returns a vector of that length
+    besides the loss (``_squared_norms``), and ``run`` returns the last epoch's as well."""
     def run(state: TrainState, X, T, n_epochs, *extra):
         TRACE_COUNT["chunk"] += 1
         if extra:
@@ -377,25 +383,26 @@ def _chunk_runner(spec: NetworkSpec, columns: bool, epoch, counted):
             X = X.T  # once per chunk, outside the loop
 
         def cond(c):
-            done, ok, _, _ = c
+            done, ok = c[:2]
             return (done < n_epochs) & ok
 
         def body(c):
             # No select of the state on a bad loss: the Trainer replaces it (see the top).
-            done, _, state, buf = c
-            state, d = epoch(state, X, T, *extra)
+            done, _, state, buf, *kept = c
+            state, d, *kept = epoch(state, X, T, *extra)
             ok = jnp.isfinite(d)
             buf = jax.lax.dynamic_update_slice(buf, d[None], (done,))
-            return done + ok.astype(jnp.int32), ok, state, buf
+            return done + ok.astype(jnp.int32), ok, state, buf, *kept
 
-        init = (jnp.int32(0), jnp.bool_(True), state, jnp.zeros(MAX_CHUNK, jnp.float32))
-        done, ok, state, buf = jax.lax.while_loop(cond, body, init)
+        init = (jnp.int32(0), jnp.bool_(True), state, jnp.zeros(MAX_CHUNK, jnp.float32)) + (
+            (jnp.full(row, jnp.nan, jnp.float32),) if row else ())
+        done, ok, state, buf, *kept = jax.lax.while_loop(cond, body, init)
         # An epoch's loss is taken before its update, so the last update of a chunk (a single
         # Step's only one) can make the weights non-finite behind a finite loss: one check of
         # the weights per chunk, not per epoch, catches it.
         finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(a))
                                     for a in jax.tree_util.tree_leaves(state.params)]))
-        return counted(state, done, *extra), buf, done, ~(ok & finite)
+        return (counted(state, done, *extra), buf, done, ~(ok & finite), *kept)
 
     # 512-bit vectors for the element-wise loops (activations and their derivatives): +10%
     # epochs/s on the notebook's problem where the CPU has AVX-512; ignored where it has not.
@@ -414,6 +421,11 @@ def _chunk_runner(spec: NetworkSpec, columns: bool, epoch, counted):
 # Powers of two would leave up to half the rows padding (200 -> 256).
 
 PADDING_STEPS = 8  # sizes per doubling
+# From this many padded rows on, a full-batch gd run's chunks return their last epoch's gradient
+# norms (Trainer.step_row): the gradient view's probe reads them instead of taking the gradient
+# on every training point again (the size from which that probe reads more points than its
+# histograms' sample, inspect.MAX_STAT_POINTS).
+STEP_ROWS_FROM = 4096
 
 
 def padded_size(n: int) -> int:
@@ -491,7 +503,8 @@ def pad_points(X: np.ndarray, T, y, size: int | None = None) -> PaddedData:
                       device_array(np.int32(n), np.int32))
 
 
-def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: bool):
+def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: bool,
+                      rows: bool = False):
     """``_epoch_fns`` for padded data of ``size`` rows: ``epoch(state, X, T, mask, count,
     rates)`` with the real points' number ``count`` and the penalty rates traced values.
 
@@ -500,7 +513,8 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
     storage order is the same ``batch_order`` of them), ``count // batch`` batches of real
     points, the rest dropped -- in a scan over the most batches the size holds, whose batches
     past ``count // batch`` do nothing (no step: momentum and Adam must not move either). A
-    padding row is never drawn.
+    padding row is never drawn. ``rows`` (full batch): the epoch returns its gradient's
+    ``_squared_norms`` as well.
     """
     opt = make_optimizer(config.optimizer, config.learning_rate)
     columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
@@ -513,20 +527,24 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, X, T, mask, count, rates):
+    def step(params, opt_state, X, T, mask, count, rates, keep=None):
         (_, d), g = grad_fn(params, X, T, mask, count, rates)
         updates, new_opt_state = opt.update(g, opt_state, params)
         new_opt_state = new_opt_state._replace(count=opt_state.count,
                                                hyperparams=opt_state.hyperparams)
-        return optax.apply_updates(params, updates), new_opt_state, d
+        new = optax.apply_updates(params, updates), new_opt_state, d
+        return new if keep is None else (*new, keep(params, g))  # keep: _squared_norms
 
     def n_batches(count):
         return count // batch if mini else jnp.int32(1)
 
     def epoch(state: TrainState, X, T, mask, count, rates):
         if not mini:
-            params, opt_state, d = step(state.params, state.opt_state, X, T, mask, count, rates)
-            return TrainState(params, opt_state, state.key), d
+            # Full batch: the step's gradient is the whole training set's, the one the
+            # gradient view draws; its squared norms come out with the epoch (step_row).
+            params, opt_state, d, *row = step(state.params, state.opt_state, X, T, mask,
+                                              count, rates, _squared_norms if rows else None)
+            return TrainState(params, opt_state, state.key), d, *row
         key, sub = jax.random.split(state.key)
         order = shuffled_order(sub, count, size)[: max_batches * batch]
         order = order.reshape(max_batches, batch)
@@ -565,8 +583,30 @@ def _padded_chunk_fn(spec: NetworkSpec, config: TrainConfig, size: int, mini: bo
     """``_chunk_fn`` for padded data of ``size`` rows: ``run(state, X, T, n_epochs, mask,
     count, rates)``; one compile serves every number of real points up to ``size`` (of one kind:
     full batch or mini-batches)."""
-    epoch, counted, opt, columns = _padded_epoch_fns(spec, config, size, mini)
-    return _chunk_runner(spec, columns, epoch, counted), opt
+    rows = _step_rows(spec, config, size, mini)
+    epoch, counted, opt, columns = _padded_epoch_fns(spec, config, size, mini, bool(rows))
+    return _chunk_runner(spec, columns, epoch, counted, rows), opt
+
+
+def _step_rows(spec: NetworkSpec, config: TrainConfig, n: int, mini: bool) -> int:
+    """The length of the gradient row a chunk on ``n`` rows returns (0: none).
+
+    Plain gradient descent's full-batch epochs on STEP_ROWS_FROM rows or more keep their
+    gradient's row (Trainer.step_row). Its update ratio is lr ||g|| / ||W||, both of that
+    epoch; another optimiser's is measured between two kept states (inspect.gradient_row), so
+    its probe takes its own gradient. On fewer rows the probe's own gradient is cheap, and the
+    row's reductions cost the notebook's 200 points 2-5% of their epochs/s."""
+    keep = not mini and config.optimizer == "gd" and n >= STEP_ROWS_FROM
+    return 2 * spec.n_layers if keep else 0
+
+
+def _squared_norms(params: Params, g: Params) -> jax.Array:
+    """Per layer ||dL/dW||^2, then ||W||^2 (the weights the gradient was taken at): the
+    gradient view's row of an epoch (``Trainer.step_row``), reduced inside the epoch, where
+    ``g`` is; squared, so the loop takes no square roots. Its probe took the same gradient
+    again on every training point, one more epoch's work at every fresh frame (at 100,000
+    points: 4-5 ms of a 7.5 ms snapshot)."""
+    return jnp.stack([jnp.sum(gw * gw) for gw, _ in g] + [jnp.sum(w * w) for w, _ in params])
 
 
 def _metrics(spec: NetworkSpec, loss: str, task: str, params: Params, X, T, y, mask=None,
@@ -756,6 +796,7 @@ class Trainer:
     def state(self, state: TrainState) -> None:
         """Set from outside (restart, new weights, a session): a new run, so a new best."""
         self._state = state
+        self._step_row = None  # see step_row
         self._best = (state, 0)  # the state a chunk started from, epochs into it
         self.best_epoch, self.best_loss = self.epoch, math.inf
         self._limit = math.inf  # a loss above this is a blow-up (set by the first loss)
@@ -778,6 +819,18 @@ class Trainer:
     @property
     def params(self) -> Params:
         return self.state.params
+
+    def step_row(self):
+        """(epoch E, ||dL/dW|| per layer, ||W|| per layer) of the last epoch trained, E = the
+        epoch before ``self.epoch``: the gradient its step took on every training point, at
+        the weights after E epochs (numpy); None when unknown (mini-batches, a run that is not
+        padded, nothing trained since the weights were set, a divergence)."""
+        kept = getattr(self, "_step_row", None)
+        if kept is None or kept[0] != self.epoch - 1:
+            return None
+        sq = np.sqrt(np.maximum(np.asarray(kept[1], np.float64), 0.0))
+        L = len(sq) // 2
+        return kept[0], sq[:L], sq[L:]
 
     @property
     def learning_rate(self) -> float:
@@ -820,7 +873,7 @@ class Trainer:
         while left > 0 and not diverged:
             k = min(left, MAX_CHUNK)
             start = self._state
-            self._state, buf, done, div = self._call(start, k)
+            self._state, buf, done, div, *row = self._call(start, k)
             losses = np.asarray(buf)[: int(done)].copy()  # a host slice: no compile per size
             diverged = bool(div)
             if len(losses):
@@ -837,7 +890,10 @@ class Trainer:
             parts.append(losses)
             self.epoch += len(losses)
             left -= k
+            if row and len(losses) and not diverged:
+                self._step_row = (self.epoch - 1, row[0])  # on the device until asked for
         if diverged:
+            self._step_row = None
             self._restore_best()
         out = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return ChunkResult(out, diverged)
@@ -859,7 +915,7 @@ class Trainer:
         ran, left = 0, int(n_epochs)
         while left > 0:
             k = min(left, MAX_CHUNK)
-            state, _, done, _ = self._call(state, k, feed)
+            state, _, done, *_ = self._call(state, k, feed)
             ran, left = ran + int(done), left - k
             if int(done) < k:
                 break
@@ -869,7 +925,7 @@ class Trainer:
         start, i = self._best
         state = start
         if i:
-            state, _, done, bad = self._call(start, i)
+            state, _, done, bad, *_ = self._call(start, i)
             assert int(done) == i, "the replay of the best epochs diverged"
             if bool(bad):
                 # A finite loss behind infinite weights (a saturated sigmoid): the chunk's start

@@ -470,3 +470,57 @@ def test_gradient_probe_takes_its_numbers_off_the_device_in_one_transfer(monkeyp
             np.testing.assert_array_equal(
                 hw.counts, inspect.histogram(w, symmetric=True, value_range=wr).counts)
             np.testing.assert_array_equal(ha.counts, inspect.histogram(a, value_range=ar).counts)
+
+
+@pytest.mark.parametrize("padded", [False, True])
+def test_a_playing_big_runs_gradient_row_is_its_last_epochs_and_costs_no_gradient(padded,
+                                                                                 monkeypatch):
+    """On STEP_ROWS_FROM training points or more (plain gd, full batch) a playing run's probe
+    draws the gradient its last epoch took on every training point -- at that epoch, the one
+    before the model's -- instead of taking it again; paused, it takes this epoch's own. The
+    numbers are those of a run trained to that epoch: the same ||dL/dW|| and lr ||g|| / ||W||,
+    and the same histograms."""
+    from nnviz.core.training import STEP_ROWS_FROM
+    data = make_dataset(DataSpec("moons", samples=int(STEP_ROWS_FROM * 1.3)))
+    assert len(data.train_index) >= STEP_ROWS_FROM
+    spec = network_for(data, "mse", (4, 10, 4), ("sigmoid",) * 3, "sigmoid")
+    live = Trainer(spec, TrainConfig("mse", "gd", 0.5), data, seed=0, padded=padded)
+    before = Trainer(spec, TrainConfig("mse", "gd", 0.5), data, seed=0, padded=padded)
+    live.run(30)
+    before.run(29)
+    norms, ratios = inspect.gradient_row(before)  # the probe's own gradient at epoch 29
+
+    def model(playing):
+        return ModelAt(live, live.params, live.epoch, 0.5, (1, "main"), None, playing=playing)
+    paused = inspect.GradientProbe()(model(False))
+    for name in ("_flow_fn", "_padded_flow_fn"):
+        monkeypatch.setattr(inspect, name, lambda *a, **k: pytest.fail("a gradient again"))
+    playing = inspect.GradientProbe()(model(True))
+    assert list(playing.epochs) == [29] and list(paused.epochs) == [30]
+    np.testing.assert_allclose(playing.grad_norms[-1], norms, rtol=1e-5)
+    np.testing.assert_allclose(playing.update_ratios[-1], ratios, rtol=1e-5)
+    assert not np.allclose(paused.grad_norms[-1], norms, rtol=1e-5)  # epoch 30's is another
+    for a, b in zip(playing.weight_hists + playing.activation_hists,
+                    paused.weight_hists + paused.activation_hists):
+        np.testing.assert_array_equal(a.counts, b.counts)  # this epoch's weights and units
+    # A run whose last epoch is not known -- weights set by hand, or Adam, whose ratio is
+    # measured between kept states -- has the probe take its own.
+    monkeypatch.undo()
+    live.set_params(live.params)
+    assert live.step_row() is None
+    adam = Trainer(spec, TrainConfig("mse", "adam", 0.01), data, seed=0, padded=padded)
+    adam.run(3)
+    assert adam.step_row() is None
+    assert list(inspect.GradientProbe()(ModelAt(adam, adam.params, 3, 0.01, (2, "main"), None,
+                                                playing=True)).epochs) == [3]
+
+
+def test_a_small_runs_chunks_keep_no_gradient_row():
+    """Below STEP_ROWS_FROM points the probe's own gradient is cheap: the epochs stay as
+    they were (no reductions in the loop) and a playing probe takes this epoch's gradient."""
+    t = trainer_for()
+    t.run(5)
+    assert t.step_row() is None
+    flow = inspect.GradientProbe()(ModelAt(t, t.params, 5, 1.0, (1, "main"), None,
+                                           playing=True))
+    assert list(flow.epochs) == [5]
