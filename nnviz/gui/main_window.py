@@ -39,10 +39,10 @@ from typing import Any, Callable
 import numpy as np
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox, QScrollArea, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMainWindow, QMenu,
+                               QMessageBox, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.loop import describe
@@ -244,6 +244,17 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(0, "The data and the model's prediction over the input plane.")
         self._views[MAIN_VIEW] = main_tab
         self.main_tab = main_tab  # (views.install_views: it draws the grid while shown)
+        # Ten views do not fit one row of tabs (about five at 1024 pixels in presentation
+        # mode): beside the bar's scroll arrows, a list of them all, the one shown checked.
+        self.views_button = QToolButton()
+        self.views_button.setText("All views")
+        self.views_button.setToolTip("Every view, to pick one (the tabs that do not fit are "
+                                     "behind the arrows).")
+        self.views_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.views_button.setAutoRaise(True)
+        self.views_button.setMenu(QMenu(self.views_button))
+        self.views_button.menu().aboutToShow.connect(self._list_views)
+        self.tabs.setCornerWidget(self.views_button, Qt.Corner.TopRightCorner)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -833,6 +844,18 @@ class MainWindow(QMainWindow):
         a.setToolTip(f"Show the {title} view.")
         a.triggered.connect(lambda: self.show_view(name))
         self.view_menu.insertAction(self._views_end, a)
+
+    def _list_views(self) -> None:
+        menu = self.views_button.menu()
+        menu.clear()
+        group = QActionGroup(menu)  # one view shown at a time: drawn as radio buttons
+        for i in range(self.tabs.count()):
+            a = menu.addAction(self.tabs.tabText(i).replace("&&", "\0").replace(
+                "&", "").replace("\0", "&&"))
+            a.setCheckable(True)
+            a.setActionGroup(group)
+            a.setChecked(i == self.tabs.currentIndex())
+            a.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
 
     def add_view_alias(self, name: str, show: Callable[[], None]) -> None:
         """``show_view(name)`` calls ``show``: a page of a view (e.g. "lesson-5")."""
