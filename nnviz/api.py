@@ -293,7 +293,8 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     if result.diverged:
         warnings.warn(divergence_message(trainer.epoch, trainer.learning_rate,
                                          trainer.best_epoch, trainer.best_loss,
-                                         then="train again"), RuntimeWarning, stacklevel=2)
+                                         then="train again", what=trainer.blow_up),
+                      RuntimeWarning, stacklevel=2)
     arrays = {"test_epoch": np.array(measured["test_epoch"], np.int64),
               **{k: np.array(measured[k], np.float64) for k in list(measured)[1:]}}
     return Run(trainer, run, classes, np.asarray(result.losses, np.float32), arrays,

@@ -1031,8 +1031,8 @@ class TrainLoop(_LiveBranch):
                 failure.__cause__ = e
                 self._error(failure)
         le, lv = self.history.arrays()
-        message = divergence_message(t.epoch, t.learning_rate, t.best_epoch,
-                                     t.best_loss) if diverged else ""
+        message = divergence_message(t.epoch, t.learning_rate, t.best_epoch, t.best_loss,
+                                     what=t.blow_up) if diverged else ""
         branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch)
                          for b in self.run.branches if b is not self.log)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,

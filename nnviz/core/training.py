@@ -676,6 +676,8 @@ class Trainer:
     Not thread-safe: one thread drives it (the GUI's worker, or the CLI).
     """
 
+    blow_up = "the loss blew up"  # the last divergence, in words (see _blow_up)
+
     def __init__(self, spec: NetworkSpec, config: TrainConfig, data: Dataset, *,
                  params: Params | None = None, seed: int = 0, padded: bool = False) -> None:
         self._check_data(spec, config, data)
@@ -874,13 +876,19 @@ class Trainer:
             k = min(left, MAX_CHUNK)
             start = self._state
             self._state, buf, done, div, *row = self._call(start, k)
-            losses = np.asarray(buf)[: int(done)].copy()  # a host slice: no compile per size
+            buf = np.asarray(buf)
+            losses = buf[: int(done)].copy()  # a host slice: no compile per size
             diverged = bool(div)
+            if diverged:
+                # The loop stops at a loss that is not finite (kept at ``done``), or ran its
+                # epochs to find the weights not finite behind finite losses.
+                self.blow_up = _blow_up(buf[int(done)] if int(done) < k else None)
             if len(losses):
                 if math.isinf(self._limit):
                     self._limit = BLOW_UP * max(float(losses[0]), np.finfo(np.float32).tiny)
                 over = np.flatnonzero(losses > self._limit)
                 if len(over):
+                    self.blow_up = _blow_up(losses[over[0]], self._limit / BLOW_UP)
                     losses, diverged = losses[: over[0]], True
             if len(losses):
                 i = int(np.argmin(losses))
@@ -972,17 +980,34 @@ class Trainer:
         return np.array(_predict_fn(self.spec, self.config.loss, True)(params, device_array(X)))
 
 
+def _blow_up(value: float | None, first: float | None = None) -> str:
+    """What a divergence was, in words: the loss's value that ended the run (None: the
+    weights, behind a finite loss)."""
+    if value is None:
+        return "the weights overflowed to infinity (the loss was still finite)"
+    if math.isnan(value):
+        return "the next loss was NaN (not a number: the weights had overflowed)"
+    if math.isinf(value):
+        return "the next loss was infinite"
+    return (f"the next loss was {value:.3g}, over a million times the first one "
+            f"({first:.3g})")
+
+
+GENERIC_BLOW_UP = "the loss blew up (to infinity, NaN or a million times its first value)"
+
+
 def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
                        then: str = "go on, or Reset",
-                       see: str = "the Landscape view plots both") -> str:
-    """What happened, which weights were put back, what to do and why (``then``, ``see``: the
-    window's words by default; the command line says its own)."""
+                       see: str = "the Landscape view plots both",
+                       what: str = GENERIC_BLOW_UP) -> str:
+    """What happened (``what``: ``Trainer.blow_up``), which weights were put back, what to do
+    and why (``then``, ``see``: the window's words by default; the command line says its
+    own)."""
     loss = f" (loss {best_loss:.4g}, the lowest of this run)" if math.isfinite(best_loss) else ""
     # "after epoch E", E the epochs trained: the number the window's epoch counter shows (the
     # loss that blew up is the one of the weights after E epochs).
-    return (f"Training diverged after epoch {epoch:,}: the loss blew up (to infinity, NaN "
-            "or a million times its first value). The weights are back to those after "
-            f"epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
+    return (f"Training diverged after epoch {epoch:,}: {what}. The weights are back to "
+            f"those after epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
             f"{then}. Why: gradient descent is stable only while the loss's sharpness (its "
             f"steepest curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
 

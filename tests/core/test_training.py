@@ -358,3 +358,24 @@ def test_minibatch_runs_do_not_depend_on_how_they_are_chunked():
     t = Trainer(spec, config, data)
     parts = np.concatenate([t.run(k).losses for k in (1, 7, 20, 32)])
     np.testing.assert_array_equal(parts, one)
+
+
+def test_a_divergence_says_what_blew_up():
+    """The message names what ended the run -- a NaN loss (the weights overflowed), or a loss a
+    million times the first, with both values -- not a list of what it might have been: a
+    learner who sees the curve end at 0.52 must not read "the loss blew up to infinity"."""
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.training import divergence_message
+    moons = make_dataset(DataSpec("moons"))
+    t = Trainer(NetworkSpec(), TrainConfig(learning_rate=5000), moons)
+    assert t.run(10).diverged and t.epoch == 2
+    message = divergence_message(t.epoch, t.learning_rate, t.best_epoch, t.best_loss,
+                                 what=t.blow_up)
+    assert "after epoch 2: the next loss was NaN" in message
+    relu = NetworkSpec(hidden=(4, 10, 4), activations=("relu",) * 3, output_activation="linear")
+    t = Trainer(relu, TrainConfig(learning_rate=100), moons)
+    first = float(t.run(1).losses[0])
+    t.run(50)
+    assert "over a million times the first one" in t.blow_up and f"({first:.3g})" in t.blow_up
+    value = float(t.blow_up.split("was ")[1].split(",")[0])
+    assert value > 1e6 * first
