@@ -200,9 +200,10 @@ class CompareView(QWidget):
         stop = r.epochs if stop_at is None else stop_at
         self.window.set_stop_at(stop)
         # Short: the status bar of a 1024 px window in presentation mode cut the longer one.
-        self.window.statusBar().showMessage(
-            f"Sweep \u201c{r.title}\u201d: Play (Space) trains it to epoch {stop:,}"
-            + (", where the answer shows." if stop == r.epochs else "."), 10000)
+        text = (f"Sweep \u201c{r.title}\u201d: Play (Space) trains it to epoch {stop:,}"
+                + (", where the answer shows." if stop == r.epochs else "."))
+        self.window.statusBar().showMessage(text, 10000)
+        self.window.show_hint(text)  # in place of a preset's, which would tell of another run
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
@@ -221,6 +222,7 @@ class CompareView(QWidget):
         self.sweep_id += 1
         self.latest = None
         self.spec = spec
+        self.window.show_hint("")  # a preset's hint is about the preset's problem only
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
         self.worker.start_sweep(self.sweep_id, spec)

@@ -282,7 +282,14 @@ def test_the_presets_menu_starts_each_ready_sweep_in_the_compare_tab(qtbot, main
     texts = [a.text() for a in actions.presets_menu.actions()]
     assert any("Sweeps" in t for t in texts)  # a section of its own
     assert set(actions.sweep_actions) == {r.key for r in READY}
+    from nnviz.core import presets
+    actions.load_preset(presets.get("xor"))  # its hint tells of the xor run...
+    assert "XOR" in window.hint.text() and window.hint.isVisibleTo(window)
     actions.sweep_actions["width"].trigger()
+    # ... which the sweep replaces: the hint is the sweep's
+    title = dict((r.key, r.title) for r in READY)["width"]
+    assert window.hint.text().startswith(f"Sweep \u201c{title}\u201d") and "XOR" not in \
+        window.hint.text()
     view = window._inspection_views["compare"]
     assert window.tabs.currentWidget() is window._views["compare"]
     qtbot.waitUntil(lambda: view.drawn is not None and view.members_of == view.sweep_id,
