@@ -8,6 +8,7 @@ import textwrap
 import types
 
 import numpy as np
+from PySide6.QtCore import QTimer
 import pytest
 
 import nnviz
@@ -84,6 +85,19 @@ def test_the_user_closing_the_window_keeps_the_run(qtbot, qapp):
     wait_for_run(qtbot, shown.window, 0)
     shown.window.step(5)
     wait_for_run(qtbot, shown.window, 5)
+    # Quit (the File menu's, the close button's) asks nothing: the run goes back to the
+    # script, and "Save / Discard" would have said it could be lost.
+    actions = shown.window.session_actions
+    asked = []
+
+    def answer() -> None:  # a box, if one was opened: noted, and cancelled
+        asked.append(actions.message_box)
+        if actions.message_box is not None:
+            actions.message_box.reject()
+    QTimer.singleShot(0, answer)
+    assert actions.unsaved_epochs() == 5 and actions.may_close()
+    qtbot.waitUntil(lambda: bool(asked))
+    assert asked == [None]
     shown.window.close()
     qtbot.waitUntil(lambda: shown.closed)
     assert shown.run.epoch == 5

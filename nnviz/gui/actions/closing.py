@@ -12,6 +12,9 @@ class ClosingMixin:
     """``may_close()``: True when nothing would be lost, or the user said to go on."""
 
     _saved_mark: tuple[int, int] | None = None  # (run id, epoch) of the last save or open
+    # The window of nnviz.show(): closing it hands the run back to the script (show returns
+    # it), so nothing is lost and there is nothing to ask ("Discard" would have said otherwise).
+    run_goes_back = False
 
     def _mark_saved(self, epoch: int) -> None:
         self._saved_mark = (self.window.run_id, int(epoch))
@@ -35,7 +38,7 @@ class ClosingMixin:
             w.pause()
             self._wait_paused()
         n = self.unsaved_epochs()
-        if not n:
+        if not n or self.run_goes_back:
             return True
         box = QMessageBox(QMessageBox.Icon.Question, "Quit nnviz",
                           f"The run has trained {n:,} epochs that are not saved.",
