@@ -214,6 +214,7 @@ class ExerciseActions(QObject):
         self.exercise: Exercise | None = None
         self.path: str | None = None
         self.hints_shown = 0
+        self._solution_asked = self._solved_by_solution = False
         self.statuses: list[GoalStatus] = []
         self._locked_run = -1  # the run whose controls were last locked
         self.panel = ExercisePanel()
@@ -311,7 +312,10 @@ class ExerciseActions(QObject):
             self._lock()  # the exercise open before stays as it was
             return
         self.exercise, self.path, self.hints_shown = ex, path, 0
+        self._solution_asked = self._solved_by_solution = False
         p = self.panel
+        p.solution_button.setText("Solution")
+        p.solution_button.setToolTip("Show what solves the exercise and why it works.")
         p.title.setText(f"Exercise: {ex.title}")
         p.task.setText(" ".join(ex.task.split()) + f" Train about {ex.epochs:,} epochs.")
         p.hints.clear()
@@ -380,6 +384,15 @@ class ExerciseActions(QObject):
     def reveal_solution(self) -> None:
         if self.exercise is None:
             return
+        b = self.panel.solution_button
+        if self.hints_shown < len(self.exercise.hints) and not self._solution_asked:
+            # One click spoiled the exercise: the first asks, while hints are left.
+            self._solution_asked = True
+            b.setText("Sure? Show it")
+            b.setToolTip("A hint first? The Hint button gives one at a time. Click again to "
+                         "see the solution.")
+            self.panel.text_changed()
+            return
         self.panel.solution.setVisible(bool(self.panel.solution.text()))
         self.panel.apply_button.setVisible(self.exercise.has_solution)
         self.panel.text_changed()
@@ -393,12 +406,15 @@ class ExerciseActions(QObject):
         except NnvizError as e:
             self._error("Cannot apply the solution", str(e))
             return
-        self._load("solution", problem)
+        if self._load("solution", problem):
+            self._solved_by_solution = True  # its goals say so (see _on_snapshot)
         self._lock()
 
     def start_over(self) -> None:
         if self.exercise is not None:
-            self._load(f"exercise \u201c{self.exercise.title}\u201d", self.exercise.problem())
+            if self._load(f"exercise \u201c{self.exercise.title}\u201d",
+                          self.exercise.problem()):
+                self._solved_by_solution = False
             self._lock()
 
     def close_exercise(self) -> None:
@@ -416,6 +432,8 @@ class ExerciseActions(QObject):
         self.statuses = self.exercise.check(s.metrics, s.spec, s.epoch)
         self.panel.show_goals(self.statuses)
         summary = self.panel.goals_summary()
+        if summary and self._solved_by_solution:
+            summary += " (the solution's run)"
         if summary != self._summary:  # the goals' state stays in sight on the Settings tab
             self._summary = summary
             self.window.side_tabs.set_exercise_title(f"Exercise \u00b7 {summary}")

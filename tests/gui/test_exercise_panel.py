@@ -44,7 +44,10 @@ def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, ma
     assert not ex.all_met
     assert "\u2718" in ex.panel.goals.text() and "\u2714" not in ex.panel.goals.text()
 
-    ex.reveal_solution()
+    # With hints left, the first click asks (one click spoiled the exercise); the second shows.
+    ex.panel.solution_button.click()
+    assert not ex.panel.solution.isVisible() and ex.panel.solution_button.text() == "Sure? Show it"
+    ex.panel.solution_button.click()
     assert ex.panel.solution.isVisible() and "straight line" in ex.panel.solution.text()
     assert "Solution:</b> hidden [4], activation tanh" in ex.panel.solution.text()
     assert ex.panel.apply_button.isVisible()
@@ -54,6 +57,9 @@ def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, ma
     _train(qtbot, w, 1000)
     qtbot.waitUntil(lambda: ex.all_met, timeout=TIMEOUT)
     assert "\u2714" in ex.panel.goals.text() and "\u2718" not in ex.panel.goals.text()
+    # met by the solution's run, and the tab says so
+    tab = w.side_tabs.tabText(w.side_tabs.indexOf(ex.panel))
+    assert tab.endswith("goals met (the solution's run)"), tab
     # The solution is one undo step: Ctrl+Z brings the exercise's start back.
     w.session_actions.undo_stack.undo()
     assert w.current_problem().spec.hidden == ()
