@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication
 
 from .test_presentation import _at_size
 
@@ -35,3 +36,24 @@ def test_every_view_is_listed_and_shown_from_the_list_at_a_projectors_size(main_
         assert bar.tabText(w.tabs.currentIndex()).replace("&&", "&") == title
         menu.aboutToShow.emit()
         assert [a.text().replace("&&", "&") for a in menu.actions() if a.isChecked()] == [title]
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_the_settings_column_keeps_its_width_whatever_view_is_shown(main_window, qtbot,
+                                                                    presentation):
+    """At 1024x768 the Network and Backprop views were wider at their least than the tab:
+    showing one pushed the settings and the loss plot 39 px narrower, and they stayed so."""
+    w = main_window
+    w.set_presentation(presentation)
+    _at_size(w, qtbot, (1024, 768))
+    start = w.main_split.sizes()
+    for name in w.view_names():
+        if name == "compare":  # (folds the settings away: its own settings are on the tab)
+            continue
+        w.show_view(name)
+        qtbot.waitUntil(lambda: w._views[name].isVisible())
+        for _ in range(3):  # the layout requests the new page posted
+            QApplication.processEvents()
+        assert w.main_split.sizes() == start, name
+    w.show_view("main")
+    assert w.main_split.sizes() == start
