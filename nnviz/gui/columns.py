@@ -80,6 +80,17 @@ class ColumnsScroll(QStackedWidget):
         hint.setWidth(self._needs(False))
         return hint
 
+    def reveal(self, widget: QWidget) -> None:
+        """Bring ``widget`` (one of the panels' fields, or a panel) into view: its tab in front
+        where the panels are tabs, scrolled to where it is not."""
+        for i, p in enumerate(self.panels):
+            if p is widget or p.isAncestorOf(widget):
+                if self.tabbed:
+                    self.tabs.setCurrentIndex(i)
+                area = self.tabs.widget(i) if self.tabbed else self.scroll
+                area.ensureWidgetVisible(widget, 0, 0)
+                return
+
     # --- switching ------------------------------------------------------------------------------
 
     def _fit(self) -> None:
