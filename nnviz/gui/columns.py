@@ -3,11 +3,15 @@ the room is narrower than the columns: the window must fit a 1024-pixel projecto
 column under the other there put the architecture editor below the fold, out of sight."""
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QGroupBox, QHBoxLayout, QScrollArea,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
+from .widgets import MessageLabel
+
 MARGINS = (8, 8, 4, 8)
+MARK = "\u2022"  # after a tab's name: a message waits there
 
 
 def _scroll(inner: QWidget) -> QScrollArea:
@@ -17,6 +21,8 @@ def _scroll(inner: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
+    # No stop of its own for the Tab key (it scrolls to the field the keyboard goes to).
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
 
 
@@ -35,6 +41,24 @@ class ColumnsScroll(QStackedWidget):
         self.tabbed = False
         self._moving = False  # the panels going from columns to tabs or back
 
+        # The tabs first: their bar comes before the panels' fields in the focus chain.
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self._page_layouts: list[QVBoxLayout] = []
+        for p, title in zip(self.panels, self.titles):
+            page = QWidget()
+            v = QVBoxLayout(page)
+            v.setContentsMargins(*MARGINS)
+            v.addStretch(1)
+            self._page_layouts.append(v)
+            self.tabs.addTab(_scroll(page), title)
+            p.installEventFilter(self)  # shown or hidden (an exercise's): its tab with it
+            for m in p.findChildren(MessageLabel):  # (and the layer rows' as they come)
+                m.installEventFilter(self)
+        self._mark_tabs()
+        self.tabs.tabBar().installEventFilter(self)  # (a tooltip says the messages of now)
+        self.addWidget(self.tabs)
+
         inner = QWidget()
         self.box = QHBoxLayout(inner)
         self.box.setContentsMargins(*MARGINS)
@@ -49,21 +73,9 @@ class ColumnsScroll(QStackedWidget):
             self._column_layouts.append(v)
             self.box.addWidget(holder, 1)
         self.scroll = _scroll(inner)
-        self.addWidget(self.scroll)
+        self.insertWidget(0, self.scroll)
+        self.setCurrentWidget(self.scroll)
 
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self._page_layouts: list[QVBoxLayout] = []
-        for p, title in zip(self.panels, self.titles):
-            page = QWidget()
-            v = QVBoxLayout(page)
-            v.setContentsMargins(*MARGINS)
-            v.addStretch(1)
-            self._page_layouts.append(v)
-            i = self.tabs.addTab(_scroll(page), title)
-            self.tabs.setTabToolTip(i, f"The {title.lower()} settings.")
-            p.installEventFilter(self)  # shown or hidden (an exercise's): its tab with it
-        self.addWidget(self.tabs)
         self._fit()
 
     # --- the room each way ----------------------------------------------------------------------
@@ -124,7 +136,10 @@ class ColumnsScroll(QStackedWidget):
         if focused is not None:  # a field being edited stays in front, with the keyboard
             if tabbed:
                 self.tabs.setCurrentIndex(focused)
-            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            # (the move took the focus away, which enters a typed value: a layer row may
+            # have been built anew by it)
+            if shiboken6.isValid(focus) and focus.isVisible():
+                focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _tabs_as_panels(self) -> None:
         """A tab for every panel not hidden on purpose (an exercise hides the data's)."""
@@ -133,10 +148,33 @@ class ColumnsScroll(QStackedWidget):
             if self.tabs.isTabVisible(i) == hidden:
                 self.tabs.setTabVisible(i, not hidden)
 
+    def _mark_tabs(self) -> None:
+        """A panel's refusal or note (a message under its fields) marks its tab: "Network •",
+        the message in the tab's tooltip. A change on one tab can speak on another (new data:
+        the Network's "a fresh model starts at epoch 0"), out of sight without the mark."""
+        for i, (p, title) in enumerate(zip(self.panels, self.titles)):
+            said = [m.text() for m in p.findChildren(MessageLabel)
+                    if m.text() and not m.isHidden()]
+            text = f"{title} {MARK}" if said else title
+            if self.tabs.tabText(i) != text:
+                self.tabs.setTabText(i, text)
+            tip = f"The {title.lower()} settings."
+            self.tabs.setTabToolTip(i, "\n".join([tip, *said]))
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
-        if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent) \
-                and not self._moving:
-            self._tabs_as_panels()
+        kind = event.type()
+        if kind == QEvent.Type.ToolTip and obj is self.tabs.tabBar():
+            self._mark_tabs()  # a message that changed its words since it showed
+        elif kind in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent) and not self._moving:
+            if isinstance(obj, MessageLabel):
+                self._mark_tabs()
+            else:
+                self._tabs_as_panels()
+        elif kind == QEvent.Type.ChildAdded and isinstance(event.child(), MessageLabel) \
+                and obj in self.panels:
+            event.child().installEventFilter(self)
+        elif kind == QEvent.Type.ChildRemoved and obj in self.panels:
+            QTimer.singleShot(0, self, self._mark_tabs)  # (a layer removed, its message too)
         return False
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)

@@ -33,7 +33,7 @@ def _tab(w, name: str) -> tuple[QTabBar, int] | None:
     """The settings' tab called ``name`` whose label is in sight, if there is one."""
     for bar in w.panels_scroll.findChildren(QTabBar):
         for i in range(bar.count()):
-            if bar.tabText(i).replace("&&", "&") == name and bar.isTabVisible(i) \
+            if bar.tabText(i).removesuffix(" \u2022") == name and bar.isTabVisible(i) \
                     and _in_sight(bar) and bar.rect().contains(bar.tabRect(i)):
                 return bar, i
     return None
@@ -120,3 +120,26 @@ def test_resizing_between_1024_and_1400_keeps_what_was_typed(main_window, qtbot)
     qtbot.waitUntil(lambda: _tab(w, "Data") is not None and _in_sight(width)
                     and not _in_sight(points), timeout=10_000)
     assert points.value() == 3210 and width.value() == 7
+
+
+def test_a_note_on_a_tab_behind_marks_its_tab(main_window, qtbot, wait_run):
+    # New data (on the Data tab) starts a fresh model, and the Network's note says so: on the
+    # tab behind, out of sight, but for the mark on its name.
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    noise = w.data_panel.noise
+    qtbot.waitUntil(lambda: _in_sight(noise), timeout=10_000)
+    bar, i = _tab(w, "Network")
+    assert bar.tabText(i) == "Network"  # nothing to say yet
+    noise.setValue(0.2)
+    note = w.editor.note
+    said = note.text()
+    assert "starts at epoch 0" in said and not _in_sight(note)
+    assert bar.tabText(i) == "Network \u2022" and said in bar.tabToolTip(i)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+    qtbot.waitUntil(lambda: _in_sight(note), timeout=5_000)
+    wait_run(w)
+    w.step(10)  # the model no longer at epoch 0: the note goes, and the mark with it
+    wait_run(w, 10)
+    qtbot.waitUntil(lambda: bar.tabText(i) == "Network" and said not in bar.tabToolTip(i),
+                    timeout=5_000)
