@@ -143,3 +143,23 @@ def test_a_note_on_a_tab_behind_marks_its_tab(main_window, qtbot, wait_run):
     wait_run(w, 10)
     qtbot.waitUntil(lambda: bar.tabText(i) == "Network" and said not in bar.tabToolTip(i),
                     timeout=5_000)
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_play_tells_of_a_refused_width_out_of_sight(main_window, qtbot, presentation):
+    # A refusal on the Network tab behind the Data tab, or with the settings folded away in
+    # presentation mode: Play trains the last valid network, and the status bar says so (it
+    # said nothing: the refusal counted only while on screen).
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    row = w.editor.rows[0]
+    row.width.setValue(0)
+    assert "Refused" in row.error.text()
+    w.panels_scroll.reveal(w.data_panel.dataset)
+    w.set_presentation(presentation)
+    qtbot.waitUntil(lambda: not _in_sight(row.error), timeout=5_000)
+    w.play()
+    try:
+        assert "refuses a value" in w.statusBar().currentMessage()
+    finally:
+        w.pause()
