@@ -115,7 +115,8 @@ def test_resizing_between_1024_and_1400_keeps_what_was_typed(main_window, qtbot)
     qtbot.keyClick(width, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: w.editor.draft().hidden[0] == 7, timeout=5_000)
 
-    w.log_scale.setFocus()  # the keyboard elsewhere: narrow again, the Network tab chosen last is in front
+    # The keyboard elsewhere: narrow again, the tab chosen last (Network) is in front.
+    w.log_scale.setFocus()
     _at_size(w, qtbot, (1024, 768))
     qtbot.waitUntil(lambda: _tab(w, "Data") is not None and _in_sight(width)
                     and not _in_sight(points), timeout=10_000)
