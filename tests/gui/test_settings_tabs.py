@@ -164,3 +164,20 @@ def test_play_tells_of_a_refused_width_out_of_sight(main_window, qtbot, presenta
         assert "refuses a value" in w.statusBar().currentMessage()
     finally:
         w.pause()
+
+
+def test_an_exercise_that_hides_the_data_hides_its_tab(main_window, qtbot, tmp_path):
+    from .test_exercise_panel import XOR, _open
+    path = tmp_path / "no-data.toml"
+    path.write_text(XOR.read_text().replace('locked = ["data"]',
+                                            'locked = ["data"]\nhidden = ["data"]'))
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    _open(qtbot, w, path)
+    w.side_tabs.setCurrentWidget(w.panels_scroll)  # the settings, beside the exercise
+    # no empty Data tab: the Training and the Network ones, one in front
+    qtbot.waitUntil(lambda: _tab(w, "Data") is None and _tab(w, "Training") is not None
+                    and _in_sight(w.training_panel.loss), timeout=10_000)
+    assert _tab(w, "Network") is not None
+    w.exercise_actions.close_exercise()
+    qtbot.waitUntil(lambda: _tab(w, "Data") is not None, timeout=5_000)
