@@ -196,19 +196,10 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel()
         self.editor = ArchitectureEditor()
 
-        col1 = QWidget()
-        v1 = QVBoxLayout(col1)
-        v1.setContentsMargins(0, 0, 0, 0)
-        v1.addWidget(self.data_panel)
-        v1.addWidget(self.training_panel)
-        v1.addStretch(1)
-        col2 = QWidget()
-        v2 = QVBoxLayout(col2)
-        v2.setContentsMargins(0, 0, 0, 0)
-        v2.addWidget(self.editor)
-        v2.addStretch(1)  # the box as tall as its layers, not an empty frame down to the loss
-        # Side by side where they fit, one under the other on a projector's 1024 pixels.
-        self.panels_scroll = ColumnsScroll([col1, col2])
+        # Side by side where they fit; on a projector's 1024 pixels a tab each ("Data",
+        # "Training", "Network"), the editor's name in sight rather than below the fold.
+        self.panels_scroll = ColumnsScroll([[self.data_panel, self.training_panel],
+                                            [self.editor]])
         self.panels_scroll.setMinimumHeight(200)
 
         # The main tab: the data and the model over it, with its options.
@@ -323,7 +314,7 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(right)
         # Widths shared 9:11 at any window size (stretch as the sizes): the settings' two
         # columns fit side by side down to 1280 px; at 1024 px the plot keeps its share and the
-        # settings go one column under the other (ColumnsScroll).
+        # settings are tabs (ColumnsScroll).
         self.main_split.setStretchFactor(0, 9)
         self.main_split.setStretchFactor(1, 11)
         self.main_split.setSizes([630, 770])

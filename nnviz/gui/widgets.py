@@ -44,7 +44,9 @@ class MessageLabel(QLabel):
         self.setVisible(bool(text))
 
     def is_error(self) -> bool:
-        return self.isVisible() and self.property("nnvizTint") == "error"
+        # Shown by _set, whether or not its panel is in sight (a tab behind another, the
+        # settings folded away in presentation mode).
+        return not self.isHidden() and self.property("nnvizTint") == "error"
 
 
 class StatusBar(QStatusBar):

@@ -118,6 +118,7 @@ def test_a_hidden_control_is_hidden_with_its_label(qtbot, main_window, tmp_path)
     _open(qtbot, w, path)
     t = w.training_panel
     w.side_tabs.setCurrentWidget(w.panels_scroll)  # the settings' tab, beside the exercise's
+    w.panels_scroll.reveal(t)  # and the training's, where the panels are tabs (a narrow window)
     label = t.layout().labelForField(t.optimizer)
     assert not t.optimizer.isVisible() and not label.isVisible()
     assert t.loss.isVisible()

@@ -150,6 +150,7 @@ def test_an_invalid_width_is_refused_with_the_reason(bare_window, qtbot, wait_ru
     wait_run(w, 10)
     run = w.run_id
     row = w.editor.rows[0]
+    w.panels_scroll.reveal(row.width)  # the Network tab in front in a narrow window
     for bad in (0, 600):
         row.width.setValue(bad)
         assert row.error.isVisible()
@@ -171,6 +172,7 @@ def test_learning_rate_change_applies_without_reset(bare_window, qtbot, wait_run
     wait_run(w, 100)
     run = w.run_id
     lr = w.training_panel.lr
+    w.panels_scroll.reveal(lr)  # the Training tab in front in a narrow window
     lr.setEditText("0.1")
     lr.lineEdit().editingFinished.emit()
     w.step(1)

@@ -117,6 +117,7 @@ def test_a_softmax_over_the_one_output_of_two_classes_is_refused_with_the_reason
     w = bare_window
     s = wait_for_run(qtbot, w, 0)
     run = w.run_id
+    w.panels_scroll.reveal(w.editor.output_activation)  # its tab in front in a narrow window
     choose(w.editor.output_activation, "softmax")
     assert w.editor.message.isVisible() and w.editor.has_error()
     text = w.editor.message.text()

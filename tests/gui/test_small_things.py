@@ -287,6 +287,7 @@ def test_ctrl_q_asks_before_quitting_an_unsaved_trained_run(main_window, qtbot, 
 
 def test_the_data_changed_note_goes_once_it_is_no_longer_true(bare_window, wait_run):
     w = bare_window
+    w.panels_scroll.reveal(w.editor)  # where the note is (a tab in a narrow window)
     w.data_panel.noise.setValue(0.2)  # a fresh model: the note says so
     note = w.editor.note
     assert note.isVisible() and "starts at epoch 0" in note.text()

@@ -1,0 +1,183 @@
+"""The settings at a projector's 1024x768: every group (the data, the training, the network)
+in sight or one labelled tab away, none below the fold; side by side at 1400x900 as before; and
+a window resized between the two keeps what was typed, and the keyboard where it was."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QTabBar
+
+from .test_presentation import _at_size, layout_problems
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _in_sight(widget) -> bool:
+    """Shown whole on the screen: not on a hidden tab, not scrolled or clipped away, inside
+    the window."""
+    window = widget.window()
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    return widget.isVisible() and window.rect().contains(rect) \
+        and widget.visibleRegion().boundingRect() == widget.rect()
+
+
+def _groups(w) -> dict:
+    """A field of each settings group, by the name the user reads: the data set's list, the
+    loss, and the architecture editor's "+ Add layer"."""
+    assert w.editor.add.text() == "+ Add layer"
+    return {"Data": w.data_panel.dataset, "Training": w.training_panel.loss,
+            "Network": w.editor.add}
+
+
+def _tab(w, name: str) -> tuple[QTabBar, int] | None:
+    """The settings' tab called ``name`` whose label is in sight, if there is one."""
+    for bar in w.panels_scroll.findChildren(QTabBar):
+        for i in range(bar.count()):
+            if bar.tabText(i).removesuffix(" \u2022") == name and bar.isTabVisible(i) \
+                    and _in_sight(bar) and bar.rect().contains(bar.tabRect(i)):
+                return bar, i
+    return None
+
+
+def _no_settings_scrollbar(w) -> None:
+    for area in w.panels_scroll.findChildren(QAbstractScrollArea):
+        if area.isVisible():
+            assert not area.verticalScrollBar().isVisible(), "the settings scroll"
+
+
+def test_every_settings_group_is_in_sight_or_one_labelled_tab_away_at_1024(main_window,
+                                                                           qtbot):
+    # One column under the other, the architecture editor (the app's centrepiece) was below
+    # the fold of a scroll area at 1024x768: nothing on screen said it was there.
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    groups = _groups(w)
+
+    def at_a_glance() -> None:  # before any click: each group shown, or its tab's name
+        for name, field in groups.items():
+            assert _in_sight(field) or _tab(w, name) is not None, name
+        _no_settings_scrollbar(w)
+    qtbot.waitUntil(at_a_glance, timeout=10_000)
+    assert not all(_in_sight(f) for f in groups.values())  # (the tabs, not a squeeze)
+    for name, field in groups.items():  # and a click brings each whole into view
+        if not _in_sight(field):
+            bar, i = _tab(w, name)
+            qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+        qtbot.waitUntil(lambda: _in_sight(field), timeout=5_000)
+        _no_settings_scrollbar(w)
+        assert layout_problems(w) == [], name
+
+
+def test_the_settings_stay_side_by_side_at_1400(main_window, qtbot):
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    groups = _groups(w)
+
+    def side_by_side() -> None:
+        assert all(_in_sight(f) for f in groups.values())
+        assert not any(_tab(w, name) for name in groups)  # no tabs: all of it at once
+        left = {k: p.mapTo(w, QPoint(0, 0)).x() for k, p in
+                (("data", w.data_panel), ("training", w.training_panel), ("network", w.editor))}
+        assert left["data"] == left["training"] < left["network"], left
+        assert w.data_panel.title() == "Data" and w.editor.title() == "Network"
+        _no_settings_scrollbar(w)
+    qtbot.waitUntil(side_by_side, timeout=10_000)
+
+
+def test_resizing_between_1024_and_1400_keeps_what_was_typed(main_window, qtbot):
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    points = w.data_panel.samples
+    width = w.editor.rows[0].width  # the first hidden layer's units
+    qtbot.waitUntil(lambda: _in_sight(points) and _in_sight(width), timeout=10_000)
+
+    points.setFocus()
+    points.selectAll()
+    qtbot.keyClicks(points, "321")  # typed, not yet entered
+    _at_size(w, qtbot, (1024, 768))
+    # the field typed in stays in front, with the keyboard and its text
+    qtbot.waitUntil(lambda: _tab(w, "Network") is not None and _in_sight(points), timeout=10_000)
+    assert points.text() == "321" and points.hasFocus()
+    qtbot.keyClicks(points, "0")
+    assert points.text() == "3210"
+
+    bar, i = _tab(w, "Network")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+    qtbot.waitUntil(lambda: _in_sight(width), timeout=5_000)
+    width.setFocus()
+    width.selectAll()
+    qtbot.keyClicks(width, "7")
+    _at_size(w, qtbot, (1400, 900))  # back side by side: both values there
+    qtbot.waitUntil(lambda: _in_sight(points) and _in_sight(width) and _tab(w, "Network") is None,
+                    timeout=10_000)
+    assert width.text() == "7" and width.hasFocus()
+    assert points.value() == 3210
+    qtbot.keyClick(width, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.editor.draft().hidden[0] == 7, timeout=5_000)
+
+    # The keyboard elsewhere: narrow again, the tab chosen last (Network) is in front.
+    w.log_scale.setFocus()
+    _at_size(w, qtbot, (1024, 768))
+    qtbot.waitUntil(lambda: _tab(w, "Data") is not None and _in_sight(width)
+                    and not _in_sight(points), timeout=10_000)
+    assert points.value() == 3210 and width.value() == 7
+
+
+def test_a_note_on_a_tab_behind_marks_its_tab(main_window, qtbot, wait_run):
+    # New data (on the Data tab) starts a fresh model, and the Network's note says so: on the
+    # tab behind, out of sight, but for the mark on its name.
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    noise = w.data_panel.noise
+    qtbot.waitUntil(lambda: _in_sight(noise), timeout=10_000)
+    bar, i = _tab(w, "Network")
+    assert bar.tabText(i) == "Network"  # nothing to say yet
+    noise.setValue(0.2)
+    note = w.editor.note
+    said = note.text()
+    assert "starts at epoch 0" in said and not _in_sight(note)
+    assert bar.tabText(i) == "Network \u2022" and said in bar.tabToolTip(i)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+    qtbot.waitUntil(lambda: _in_sight(note), timeout=5_000)
+    wait_run(w)
+    w.step(10)  # the model no longer at epoch 0: the note goes, and the mark with it
+    wait_run(w, 10)
+    qtbot.waitUntil(lambda: bar.tabText(i) == "Network" and said not in bar.tabToolTip(i),
+                    timeout=5_000)
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_play_tells_of_a_refused_width_out_of_sight(main_window, qtbot, presentation):
+    # A refusal on the Network tab behind the Data tab, or with the settings folded away in
+    # presentation mode: Play trains the last valid network, and the status bar says so (it
+    # said nothing: the refusal counted only while on screen).
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    row = w.editor.rows[0]
+    row.width.setValue(0)
+    assert "Refused" in row.error.text()
+    w.panels_scroll.reveal(w.data_panel.dataset)
+    w.set_presentation(presentation)
+    qtbot.waitUntil(lambda: not _in_sight(row.error), timeout=5_000)
+    w.play()
+    try:
+        assert "refuses a value" in w.statusBar().currentMessage()
+    finally:
+        w.pause()
+
+
+def test_an_exercise_that_hides_the_data_hides_its_tab(main_window, qtbot, tmp_path):
+    from .test_exercise_panel import XOR, _open
+    path = tmp_path / "no-data.toml"
+    path.write_text(XOR.read_text().replace('locked = ["data"]',
+                                            'locked = ["data"]\nhidden = ["data"]'))
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    _open(qtbot, w, path)
+    w.side_tabs.setCurrentWidget(w.panels_scroll)  # the settings, beside the exercise
+    # no empty Data tab: the Training and the Network ones, one in front
+    qtbot.waitUntil(lambda: _tab(w, "Data") is None and _tab(w, "Training") is not None
+                    and _in_sight(w.training_panel.loss), timeout=10_000)
+    assert _tab(w, "Network") is not None
+    w.exercise_actions.close_exercise()
+    qtbot.waitUntil(lambda: _tab(w, "Data") is not None, timeout=5_000)
