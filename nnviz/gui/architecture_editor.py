@@ -8,7 +8,7 @@ says so. An invalid value never becomes a spec: the reason shows beside the fiel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core import activations as acts
@@ -192,6 +192,15 @@ class ArchitectureEditor(QGroupBox):
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(2, 2)
         self.add.setEnabled(len(self.rows) < MAX_HIDDEN_LAYERS)
+        # The Tab key goes as the eye does: the inputs, the rows top to bottom, "+ Add layer",
+        # the output. New widgets join the focus chain at its end: the rebuilt rows came after
+        # everything else, "+ Add layer" before them.
+        boxes = self.inputs.findChildren(QCheckBox)
+        chain = boxes[-1:] + [w for r in self.rows for w in r.widgets()
+                              if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        chain += [self.add, self.output_activation, self.init_scheme]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
 
     def _structural(self, layers: list[tuple[int, str]]) -> None:
         self._rebuild(layers)
