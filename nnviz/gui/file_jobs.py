@@ -39,7 +39,9 @@ class Job:
     on_error: Callable[[BaseException], None]
     dialog: QProgressDialog
     bar: QProgressBar
+    show_timer: QTimer
     cancel: threading.Event = field(default_factory=threading.Event)
+    over: bool = False  # finished or cancelled: its dialog must never show again
 
     @property
     def cancelled(self) -> bool:
@@ -96,7 +98,9 @@ class FileJobs(QObject):
         dialog.setWindowTitle(f"nnviz: {title}")
         # The window keeps drawing (training goes on) but takes no edits meanwhile.
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(SHOW_AFTER_MS)  # (Qt's own timer: shown by ours below)
+        # (Qt's own show-after timer starts only with setValue, never called: ours below, which
+        # knows when the job is over, shows it.)
+        dialog.setMinimumDuration(SHOW_AFTER_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumWidth(380)
@@ -105,12 +109,16 @@ class FileJobs(QObject):
         bar = QProgressBar(dialog)
         bar.setRange(0, STEPS if reports_progress else 0)
         dialog.setBar(bar)
-        job = Job(next(self._ids), title, on_done, on_error, dialog, bar)
+        # Shown only if the reading takes a while; stopped when the job is over.
+        timer = QTimer(dialog)
+        timer.setSingleShot(True)
+        timer.setInterval(SHOW_AFTER_MS)
+        job = Job(next(self._ids), title, on_done, on_error, dialog, bar, timer)
+        timer.timeout.connect(lambda: None if job.over else dialog.show())
         dialog.canceled.connect(lambda: self.cancel(job))
         dialog.rejected.connect(lambda: self.cancel(job))  # Escape
         self.jobs[job.id] = job
-        # Shown only if the reading takes a while; the timer dies with the dialog.
-        QTimer.singleShot(SHOW_AFTER_MS, dialog, lambda: None if job.cancelled else dialog.show())
+        timer.start()
         self.pool.start(_Runnable(job.id, fn, job.cancel, self._signals))
         return job
 
@@ -127,9 +135,16 @@ class FileJobs(QObject):
         self.jobs.clear()
 
     def _close_dialog(self, job: Job) -> None:
+        """Hide the dialog for good, now: ``deleteLater`` alone is not enough, as ``on_done``
+        may open a modal dialog of its own (the CSV preview) whose event loop does not delete
+        it, and a show-after timer would then bring it back, modal, over the preview."""
+        if job.over:
+            return  # already closed (a cancel after it finished: the window closing)
+        job.over = True
+        job.show_timer.stop()
         d = job.dialog
         d.blockSignals(True)  # closing is not a Cancel
-        d.close()
+        d.hide()
         d.deleteLater()
 
     def _on_progress(self, job_id: int, fraction: float) -> None:
@@ -138,10 +153,19 @@ class FileJobs(QObject):
             job.bar.setValue(min(STEPS, int(fraction * STEPS)))
 
     def _on_finished(self, job_id: int, result: Any, error: BaseException | None) -> None:
-        job = self.jobs.pop(job_id, None)
+        job = self.jobs.get(job_id)
         if job is None or job.cancelled:
+            self.jobs.pop(job_id, None)
             return  # cancelled: nobody waits for it any more
         self._close_dialog(job)
+        # The reply runs once back in the event loop, the dialog gone: it may open a modal
+        # dialog (the CSV preview), and that is not run from inside this signal's delivery.
+        # The job stays listed until then, so "no jobs" still means "every reply has run".
+        QTimer.singleShot(0, self, lambda: self._reply(job, result, error))
+
+    def _reply(self, job: Job, result: Any, error: BaseException | None) -> None:
+        if self.jobs.pop(job.id, None) is None or job.cancelled:
+            return  # the window closed (shutdown) meanwhile
         if error is not None:
             job.on_error(error)
         else:

@@ -352,6 +352,45 @@ def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch)
     wait_run(qtbot, w)
 
 
+def test_the_import_preview_is_not_covered_by_a_stale_progress_dialog(win, qtbot, tmp_path,
+                                                                      monkeypatch):
+    """The preview stays open longer than the progress dialog's show-after delay: the finished
+    read's "Reading ..." dialog must not appear over it (it was modal, so the preview's buttons,
+    the window and Escape were all dead), and the preview's Cancel works."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from nnviz.gui import file_jobs
+    from nnviz.gui.session_dialogs import ImportDialog
+    w, actions = win
+    path = str(_fruit_csv(tmp_path))
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
+    seen: dict = {}
+
+    def look(dlg):  # a while after the preview opened: past every show-after timer
+        seen["progress"] = [d.labelText() for d in QApplication.topLevelWidgets()
+                            if isinstance(d, QProgressDialog) and d.isVisible()]
+        seen["modal"] = QApplication.activeModalWidget()
+        seen["preview"] = dlg
+        dlg.buttons.button(dlg.buttons.StandardButton.Cancel).click()
+
+    def find_preview():  # runs inside the preview's own event loop once it is open
+        dlg = next((d for d in QApplication.topLevelWidgets()
+                    if isinstance(d, ImportDialog) and d.isVisible()), None)
+        if dlg is None:
+            QTimer.singleShot(20, find_preview)
+            return
+        QTimer.singleShot(2 * file_jobs.SHOW_AFTER_MS, lambda: look(dlg))
+    QTimer.singleShot(0, find_preview)
+    actions.import_action.trigger()
+    qtbot.waitUntil(lambda: "preview" in seen, timeout=TIMEOUT)
+    assert seen["progress"] == []  # no "Reading fruit.csv..." over the preview
+    assert seen["modal"] is seen["preview"]  # the preview takes the clicks
+    qtbot.waitUntil(lambda: not seen["preview"].isVisible(), timeout=TIMEOUT)  # Cancel worked
+    assert QApplication.activeModalWidget() is None  # the window is usable again
+    assert w.dataset.name == "moons"  # cancelled: nothing imported
+
+
 def test_import_regression_fits_the_network(win, qtbot):
     w, actions = win
     imported = parse_csv_text("x,y\n" + "".join(f"{i / 10},{np.sin(i / 10):.4f}\n"
