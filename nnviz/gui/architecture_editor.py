@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
 from nnviz.core import activations as acts
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError
 
+from . import wheel
 from .feature_picker import FeaturePicker
 from .widgets import INVALID_FIELD, MessageLabel, combo, set_combo
 
@@ -68,6 +69,7 @@ class ArchitectureEditor(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Network", parent)
+        wheel.mark(self)  # the wheel scrolls the panel; changes only a focused field
         self._input_dim, self._output_dim = 2, 1
         self.rows: list[_LayerRow] = []
 

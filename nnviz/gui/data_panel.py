@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidg
 from nnviz.core.csvdata import STANDARDISED
 from nnviz.core.data import DATASETS, MAX_SAMPLES, DataError, Dataset, DataSpec
 
+from . import wheel
 from .widgets import MessageLabel, combo, dspin, set_combo, spin
 
 CUSTOM = "custom"
@@ -19,6 +20,7 @@ class DataPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
+        wheel.mark(self)  # the wheel scrolls the panel; changes only a focused field
         info = DATASETS["moons"]
         self.dataset = combo({k: v.description for k, v in DATASETS.items()}, "moons",
                              "Which data set to learn. Hover over an entry for a description.")

@@ -398,6 +398,8 @@ class MainWindow(QMainWindow):
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
         from . import keys
         self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
+        from . import wheel
+        self._wheel = wheel.install(self)  # the wheel scrolls the settings, not their fields
 
     def _connect(self) -> None:
         c = self.controls

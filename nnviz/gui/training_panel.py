@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QWidget
 from nnviz.core.losses import LOSSES
 from nnviz.core.training import OPTIMIZERS, TrainConfig
 
+from . import wheel
 from .widgets import MessageLabel, NumberCombo, combo, set_combo, spin
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
@@ -30,6 +31,7 @@ class TrainingPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Training", parent)
+        wheel.mark(self)  # the wheel scrolls the panel; changes only a focused field
         self.loss = combo(LOSSES, "mse", "What the training minimises. Hover over an entry for "
                           "a description.")
         self.optimizer = combo(OPTIMIZERS, "gd", "How each step moves the weights along the "

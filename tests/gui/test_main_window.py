@@ -513,3 +513,48 @@ def test_a_snapshot_a_frame_after_the_last_is_drawn_as_it_arrives(bare_window, q
     assert w.last_snapshot is fresh and w.controls.epoch.text().startswith("Epoch 3")
     assert w.worker.loop.drawn.is_set()  # the worker may go on
     w.frame_timer.start()
+
+
+def _wheel(widget, up: bool = False) -> bool:
+    """One notch of the mouse wheel over the middle of ``widget``; whether the widget took it."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    pos = QPointF(widget.rect().center())
+    ev = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos)), QPoint(), QPoint(0, 120 if up else -120),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                     Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, ev)
+    return ev.isAccepted()
+
+
+def test_the_wheel_over_the_settings_scrolls_and_changes_a_field_only_once_clicked_into(
+        bare_window, qtbot, wait_run):
+    """Scrolling the settings panel with the wheel must not change the batch size, the test
+    fraction or a combo that passes under the pointer (a changed setting discarded the run)."""
+    w = bare_window
+    tp, dp = w.training_panel, w.data_panel
+    w.step(5)
+    s = wait_run(w, 5)
+    fields = [tp.batch, dp.test_fraction, tp.loss, tp.lr, w.editor.rows[0].width,
+              w.editor.output_activation]
+    before = [f.value() if isinstance(f, QAbstractSpinBox) else f.currentText() for f in fields]
+    for f in fields:
+        assert not f.hasFocus()
+        # Qt's default (WheelFocus) would hand the field the focus on the first notch
+        assert f.focusPolicy() == Qt.FocusPolicy.StrongFocus
+        assert not _wheel(f) and not _wheel(f, up=True)  # left for the scroll area
+    after = [f.value() if isinstance(f, QAbstractSpinBox) else f.currentText() for f in fields]
+    assert after == before
+    qtbot.wait(50)  # (a changed setting would restart the run at once)
+    assert w.run_id == s.run_id and w.last_snapshot.epoch == 5
+    # Clicked into, the field is the wheel's, and Tab still reaches it
+    w.activateWindow()
+    tp.batch.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(tp.batch.hasFocus)
+    assert _wheel(tp.batch, up=True)
+    assert tp.batch.value() == 1
+    tp.loss.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(tp.loss.hasFocus)
+    was = tp.loss.currentIndex()
+    _wheel(tp.loss, up=was == tp.loss.count() - 1)
+    assert tp.loss.currentIndex() != was

@@ -1,0 +1,69 @@
+"""The mouse wheel scrolls the settings; it changes a spin box or a combo box only once the user
+has clicked into it (or tabbed to it).
+
+Qt's default lets the wheel change whatever field is under the pointer, and gives that field the
+focus on the way: scrolling a panel that is taller than the window then changed the batch size
+or the test fraction that passed under the pointer, and a changed setting starts a fresh model.
+Here, as in most well-made Qt applications, a spin box or combo box in a settings panel (one
+marked with :func:`mark`, or any inside a scroll area) takes the wheel only while it has the
+keyboard focus: it is given ``StrongFocus`` (Tab and click, not the wheel), and an unfocused one
+leaves the wheel event ignored, so Qt passes it on to its parents and the scroll area scrolls.
+One filter on the application covers every such field, including those added later (a new layer's
+row), whatever container the panels are in.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox,
+                               QWidget)
+
+FIELDS = (QAbstractSpinBox, QComboBox)
+MARK = "nnvizWheelNeedsFocus"
+
+
+def mark(panel: QWidget) -> None:
+    """The fields in ``panel`` change by wheel only when focused, whatever holds the panel."""
+    panel.setProperty(MARK, True)
+
+
+def guarded(field: QWidget) -> bool:
+    """Whether ``field`` is in a marked panel or a scroll area (of its own window)."""
+    p = field.parentWidget()
+    while p is not None:
+        if isinstance(p, QAbstractScrollArea) or p.property(MARK):
+            return True
+        if p.isWindow():
+            return False
+        p = p.parentWidget()
+    return False
+
+
+class WheelNeedsFocus(QObject):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        t = event.type()
+        if t == QEvent.Type.Wheel:
+            if (isinstance(obj, FIELDS) and not obj.hasFocus() and obj.window() is self.window
+                    and guarded(obj)):
+                event.ignore()  # not the field's: Qt offers it to the parents (the scroll area)
+                return True
+        elif t in (QEvent.Type.Polish, QEvent.Type.Enter) and isinstance(obj, FIELDS):
+            self.adopt(obj)  # a field added later: before any wheel reaches it
+        return False
+
+    def adopt(self, field: QWidget) -> None:
+        """No focus by wheel (Qt gives a WheelFocus field the focus before it sees the wheel)."""
+        if (field.focusPolicy() == Qt.FocusPolicy.WheelFocus and field.window() is self.window
+                and guarded(field)):
+            field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
+def install(window: QWidget) -> WheelNeedsFocus:
+    guard = WheelNeedsFocus(window)
+    for field in [f for kind in FIELDS for f in window.findChildren(kind)]:  # those there already
+        guard.adopt(field)
+    QApplication.instance().installEventFilter(guard)
+    return guard
