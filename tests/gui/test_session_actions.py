@@ -578,6 +578,30 @@ def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
     wait_run(qtbot, w)
 
 
+def test_what_the_readme_says_of_training_settings_mid_run(win, qtbot):
+    """README, Train: the learning rate changes and the run goes on; a change of loss,
+    optimiser, batch size or L1/L2 starts a fresh model at epoch 0, and Undo brings the
+    trained run back (the README said they all changed "without losing the run")."""
+    w, actions = win
+    tp = w.training_panel
+    field = tp.lr.lineEdit()
+    field.setText("0.3")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    trained = _step(qtbot, w, 20)
+    assert w.last_snapshot.run_id == trained.run_id  # the rate: same run, on from its epoch
+    for change in (lambda: tp.loss.setCurrentIndex(tp.loss.findData("cross-entropy")),
+                   lambda: tp.optimizer.setCurrentIndex(tp.optimizer.findData("adam")),
+                   lambda: tp.batch.setValue(8),
+                   lambda: tp.regularizer.setCurrentIndex(tp.regularizer.findData("L2"))):
+        change()
+        assert "a fresh model" in w.statusBar().currentMessage()
+        assert wait_run(qtbot, w, 0).epoch == 0
+        actions.undo_action.trigger()  # the trained run comes back
+        back = wait_run(qtbot, w, 20)
+        np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    assert w.current_problem().config.learning_rate == 0.3
+
+
 def test_imported_data_and_its_class_names_survive_save_and_open(win, qtbot, tmp_path):
     w, actions = win
     assert actions.import_data(read_csv(_fruit_csv(tmp_path)))
