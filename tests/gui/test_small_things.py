@@ -214,6 +214,26 @@ def test_undo_steps_say_what_they_change(main_window, wait_run):
     wait_run(w)
 
 
+def test_undo_steps_name_settings_in_the_panels_words(main_window, qtbot, wait_run):
+    """Batch size 0 is "full batch" in the panel, so in the Edit menu too (it said "batch size
+    0 -> 1"); L1/L2 are the panel's Regularization and its rate, not two raw numbers."""
+    w, actions = main_window, main_window.session_actions
+    tp = w.training_panel
+    tp.batch.setValue(8)
+    assert actions.undo_stack.undoText() == "batch size full batch \u2192 8"
+    assert "full batch" in actions.undo_action.text()  # the Edit menu's Undo item
+    tp.batch.setValue(0)
+    assert actions.undo_stack.undoText() == "batch size 8 \u2192 full batch"
+    tp.regularizer.setCurrentIndex(tp.regularizer.findData("L2"))
+    assert actions.undo_stack.undoText() == "regularization none \u2192 L2 0.001"
+    tp.reg_rate.lineEdit().setText("0.01")  # the user types a rate and presses Enter
+    qtbot.keyClick(tp.reg_rate.lineEdit(), Qt.Key.Key_Return)
+    assert actions.undo_stack.undoText() == "regularization rate 0.001 \u2192 0.01"
+    actions.undo_action.trigger()
+    assert actions.undo_stack.redoText() == "regularization rate 0.001 \u2192 0.01"
+    wait_run(w)
+
+
 def test_a_learning_rate_change_is_undone_and_redone(main_window, qtbot, wait_run):
     w, actions = main_window, main_window.session_actions
     field = w.training_panel.lr.lineEdit()

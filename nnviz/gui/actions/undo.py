@@ -38,6 +38,16 @@ def _num(v) -> str:
     return f"{v:g}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
 
 
+def _batch(size: int) -> str:
+    return "full batch" if size == 0 else f"{size:,}"  # as the panel's Batch size shows it
+
+
+def _regularization(config) -> str:
+    """The panel's Regularization and its rate: "none", "L2 0.001"."""
+    parts = [f"{name} {rate:g}" for name, rate in (("L1", config.l1), ("L2", config.l2)) if rate]
+    return " + ".join(parts) or "none"
+
+
 def describe_change(before: Problem, after: Problem) -> str:
     """What the user changed from ``before`` to ``after``, in a few words for the Edit menu
     ("hidden layer 2: 10 -> 7 units", "data set moons -> circles"); "" if nothing named."""
@@ -77,12 +87,20 @@ def describe_change(before: Problem, after: Problem) -> str:
         if x != y:
             changes.append(f"{name} {x}{arrow}{y}")
     c, d = before.config, after.config
+    # In the panel's words: batch size 0 is "full batch", L1/L2 are one Regularization choice.
     for field, name in (("loss", "loss"), ("optimizer", "optimizer"),
-                        ("learning_rate", "learning rate"), ("batch_size", "batch size"),
-                        ("l1", "L1"), ("l2", "L2")):
+                        ("learning_rate", "learning rate")):
         x, y = getattr(c, field), getattr(d, field)
         if x != y:
             changes.append(f"{name} {_num(x)}{arrow}{_num(y)}")
+    if c.batch_size != d.batch_size:
+        changes.append(f"batch size {_batch(c.batch_size)}{arrow}{_batch(d.batch_size)}")
+    if (c.l1, c.l2) != (d.l1, d.l2):
+        kinds = [tuple(bool(r) for r in (x.l1, x.l2)) for x in (c, d)]
+        if kinds[0] == kinds[1] and sum(kinds[0]) == 1:  # only the rate changed
+            changes.append(f"regularization rate {c.l1 or c.l2:g}{arrow}{d.l1 or d.l2:g}")
+        else:
+            changes.append(f"regularization {_regularization(c)}{arrow}{_regularization(d)}")
     if not changes and before.seed != after.seed:
         changes.append(f"seed {before.seed}{arrow}{after.seed}")
     if len(changes) > 2:
