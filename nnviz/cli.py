@@ -726,9 +726,10 @@ def train_command(args: argparse.Namespace) -> int:
             f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}")
         if sharp:
             out(_sharpness_line(*sharp, cfg.optimizer))
-        out(f"speed: {eps:,.0f} epochs/s over {ran} "
-            f"epoch{'' if ran == 1 else 's'} "
-            f"(compile {compile_s:.2f} s, not counted)")
+        if ran:  # no epochs, nothing timed: no speed (it printed "nan epochs/s")
+            out(f"speed: {eps:,.0f} epochs/s over {ran} "
+                f"epoch{'' if ran == 1 else 's'} "
+                f"(compile {compile_s:.2f} s, not counted)")
     if args.save:
         Session.from_trainer(trainer, class_names=class_names, run=run).save(args.save)
         if not args.json:

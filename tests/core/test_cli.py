@@ -31,6 +31,18 @@ def test_train_prints_the_loss_every_100_epochs_then_the_results(capsys):
     assert "epochs/s" in out and "compile" in out
 
 
+def test_train_zero_epochs_reports_the_initial_weights_and_no_speed(capsys):
+    # It printed "speed: nan epochs/s over 0 epochs": nothing was timed, so no speed line.
+    code, out, err = run(capsys, "train", "--epochs", "0")
+    assert code == 0, err
+    assert "final: the initial weights" in out and "train loss" in out
+    assert "nan" not in out.lower() and "speed" not in out
+    code, out, err = run(capsys, "train", "--epochs", "0", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["epochs"] == 0 and r["epochs_per_second"] is None
+
+
 def test_json_has_the_promised_fields_and_history_one_row_per_epoch(capsys, tmp_path):
     hist = tmp_path / "h.csv"
     code, out, _ = run(capsys, "train", "--epochs", "250", "--json", "--history", str(hist),
