@@ -1,12 +1,16 @@
 """Keys that belong to the focused field: the window's single-key shortcuts (Right: step one
 epoch, Home / End: the timeline) must not take the arrow keys from a slider, a spin box or a
 list that has the focus. Qt asks the focused widget first (ShortcutOverride); these widgets do
-not claim those keys themselves, so the filter claims them for them."""
+not claim those keys themselves, so the filter claims them for them. The same filter (one Python
+call per event of the application is enough) leaves the mouse wheel over a settings field that
+has no focus to the panel's scroll area (:mod:`nnviz.gui.wheel`)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
                                QComboBox, QLineEdit, QTabBar, QWidget)
+
+from . import wheel
 
 FIELD_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
               Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
@@ -19,7 +23,10 @@ class FieldKeys(QObject):
         self.window = window
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(obj, FIELDS)
+        t = event.type()
+        if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
+            return wheel.filter_event(self.window, obj, event)
+        if (t == QEvent.Type.ShortcutOverride and isinstance(obj, FIELDS)
                 and Qt.Key(event.key()) in FIELD_KEYS
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
                 and obj.window() is self.window):
@@ -30,5 +37,6 @@ class FieldKeys(QObject):
 
 def install(window: QWidget) -> FieldKeys:
     keys = FieldKeys(window)
+    wheel.adopt_all(window)
     QApplication.instance().installEventFilter(keys)
     return keys

@@ -398,8 +398,7 @@ class MainWindow(QMainWindow):
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
         from . import keys
         self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
-        from . import wheel
-        self._wheel = wheel.install(self)  # the wheel scrolls the settings, not their fields
+        # (and so is the wheel over a settings field: else the wheel scrolls the panel)
 
     def _connect(self) -> None:
         c = self.controls

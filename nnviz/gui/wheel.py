@@ -8,14 +8,13 @@ Here, as in most well-made Qt applications, a spin box or combo box in a setting
 marked with :func:`mark`, or any inside a scroll area) takes the wheel only while it has the
 keyboard focus: it is given ``StrongFocus`` (Tab and click, not the wheel), and an unfocused one
 leaves the wheel event ignored, so Qt passes it on to its parents and the scroll area scrolls.
-One filter on the application covers every such field, including those added later (a new layer's
-row), whatever container the panels are in.
+The window's one application-wide filter (:class:`nnviz.gui.keys.FieldKeys`) covers every such
+field, including those added later (a new layer's row), whatever container the panels are in.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox,
-                               QWidget)
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QWidget
 
 FIELDS = (QAbstractSpinBox, QComboBox)
 MARK = "nnvizWheelNeedsFocus"
@@ -38,32 +37,31 @@ def guarded(field: QWidget) -> bool:
     return False
 
 
-class WheelNeedsFocus(QObject):
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self.window = window
+EVENTS = (QEvent.Type.Wheel, QEvent.Type.Polish, QEvent.Type.Enter)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        t = event.type()
-        if t == QEvent.Type.Wheel:
-            if (isinstance(obj, FIELDS) and not obj.hasFocus() and obj.window() is self.window
-                    and guarded(obj)):
-                event.ignore()  # not the field's: Qt offers it to the parents (the scroll area)
-                return True
-        elif t in (QEvent.Type.Polish, QEvent.Type.Enter) and isinstance(obj, FIELDS):
-            self.adopt(obj)  # a field added later: before any wheel reaches it
+
+def filter_event(window: QWidget, obj, event) -> bool:
+    """For the window's application-wide filter (:mod:`keys`, one filter for the input that
+    belongs to a focused field): True when a wheel event is not the field's."""
+    if not isinstance(obj, FIELDS):
         return False
+    if event.type() == QEvent.Type.Wheel:
+        if not obj.hasFocus() and obj.window() is window and guarded(obj):
+            event.ignore()  # not the field's: Qt offers it to the parents (the scroll area)
+            return True
+    else:  # Polish, Enter: a field added later, before any wheel reaches it
+        adopt(window, obj)
+    return False
 
-    def adopt(self, field: QWidget) -> None:
-        """No focus by wheel (Qt gives a WheelFocus field the focus before it sees the wheel)."""
-        if (field.focusPolicy() == Qt.FocusPolicy.WheelFocus and field.window() is self.window
-                and guarded(field)):
-            field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+def adopt(window: QWidget, field: QWidget) -> None:
+    """No focus by wheel (Qt gives a WheelFocus field the focus before it sees the wheel)."""
+    if (field.focusPolicy() == Qt.FocusPolicy.WheelFocus and field.window() is window
+            and guarded(field)):
+        field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
 
-def install(window: QWidget) -> WheelNeedsFocus:
-    guard = WheelNeedsFocus(window)
-    for field in [f for kind in FIELDS for f in window.findChildren(kind)]:  # those there already
-        guard.adopt(field)
-    QApplication.instance().installEventFilter(guard)
-    return guard
+def adopt_all(window: QWidget) -> None:
+    """The fields the window has already (polished before its filter was installed)."""
+    for field in [f for kind in FIELDS for f in window.findChildren(kind)]:
+        adopt(window, field)
