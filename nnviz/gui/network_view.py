@@ -26,7 +26,8 @@ from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
-from .neuron_maps import NeuronMapPanel, Strip, neuron_label, output_luts
+from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, output_luts,
+                          probe_choice)
 from .widgets import LabelRoom
 
 MAX_UNITS = 32
@@ -621,21 +622,40 @@ class NetworkView(QWidget):
     # -- updates ---------------------------------------------------------------------------------
 
     def update_snapshot(self, snapshot) -> None:
+        old_spec = self.snapshot.spec if self.snapshot is not None else None
         self.snapshot = snapshot
+        spec = snapshot.spec
         maps = snapshot.extras.get(self.extras_key)
-        if maps is not None and len(maps.layers) != snapshot.spec.n_layers:
+        if maps is not None and len(maps.layers) != spec.n_layers:
             maps = None
         sel = self.canvas.selected
-        if maps is not None and (sel is None or not _valid_neuron(snapshot.spec, sel)):
-            self.canvas.selected = maps.selected  # the probe's default: the output neuron
-        elif sel is not None and not _valid_neuron(snapshot.spec, sel):
-            self.canvas.selected = None
-        self.canvas.set_state(snapshot.spec, snapshot.params, maps)
-        if maps is not None and maps.selected == self.canvas.selected:
+        if sel is None:
+            if maps is not None:
+                self.canvas.selected = maps.selected  # the probe's default: the output neuron
+        elif spec != old_spec:
+            # Another network: the diagram, the probe and the map agree on the neuron shown.
+            self._carry_selection(old_spec, spec, sel)
+        self.canvas.set_state(spec, snapshot.params, maps)
+        sel = self.canvas.selected
+        if maps is not None and maps.selected == sel:
             layer = maps.selected[0]
-            act = "linear" if layer < 0 else snapshot.spec.layer_activations[layer]
-            self.panel.show_map(maps, snapshot.spec, act)
+            act = "linear" if layer < 0 else spec.layer_activations[layer]
+            self.panel.show_map(maps, spec, act)
+        elif spec != old_spec:
+            # No map of this neuron of this network yet: not the last network's map meanwhile.
+            self.panel.clear("" if sel is None else
+                             f"<b>{neuron_label(spec, *sel)}</b> (its map comes with the next "
+                             "frame)")
         self._set_header()
+
+    def _carry_selection(self, old_spec, spec, sel: tuple[int, int]) -> None:
+        new = follow_selection(old_spec, spec, sel)
+        self.canvas.selected = new
+        if self.probe is not None:
+            choice = probe_choice(spec, new)
+            if choice != self.probe.selected:
+                self.probe.selected = choice
+                self.neuron_selected.emit(*new)  # the worker's probe: a new copy
 
     def _set_header(self) -> None:
         c = self.canvas
@@ -659,7 +679,8 @@ class NetworkView(QWidget):
         self.canvas.selected = (layer, unit)
         self.canvas.update()
         if self.probe is not None:
-            self.probe.selected = (layer, unit)
+            self.probe.selected = (layer, unit) if self.snapshot is None else \
+                probe_choice(self.snapshot.spec, (layer, unit))
         if self.snapshot is not None:
             self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit)}</b> "
                                      "(its map comes with the next frame)")
