@@ -380,19 +380,21 @@ class NetworkCanvas(QWidget):
                             [lines[0], lines[1], f"({shown} shown)"]]
             font = QFont(self.font())
             base = max(7.0, font.pointSizeF() * 0.9)
-            fitted = None
+            # The wording drawn largest (the first of equals): "10 sigmoid (7 shown)" at 7 pt
+            # was taken over "(7 shown)" on its own line at the headers' full size.
+            fitted, best = None, 0.0
             for words in wordings:
                 size = base
-                while size >= 6.0:
+                while size >= 6.0 and size > best:
                     font.setPointSizeF(size)
                     fm = QFontMetricsF(font)
                     if max(fm.horizontalAdvance(line) for line in words) <= width:
-                        fitted = words
+                        fitted, best = words, size
                         break
                     size -= 0.5
-                if fitted is not None:
-                    break
-            if fitted is None:
+            if fitted is not None:
+                font.setPointSizeF(best)
+            else:
                 font.setPointSizeF(6.0)
                 fm = QFontMetricsF(font)
                 fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
