@@ -397,3 +397,49 @@ def test_a_narrow_combo_elides_its_item_and_tells_and_lists_it_whole(qtbot):
     room = box.view().viewport().width()
     assert all(fm.horizontalAdvance(t) < room for t in items), (room, box.width())
     box.hidePopup()
+
+
+def _titles_fit(page) -> None:
+    """Each plot's title is within its plot's width, and no two titles meet."""
+    boxes = []
+    for p in _plots(page):
+        if not p.titleLabel.text:
+            continue
+        item = p.titleLabel.item
+        m = item.document().documentMargin()  # blank around the words
+        box = item.mapRectToScene(item.boundingRect().adjusted(m, m, -m, -m))
+        plot = p.sceneBoundingRect()
+        assert plot.left() - 1 <= box.left() and box.right() <= plot.right() + 1, \
+            (p.titleLabel.text, box, plot)
+        boxes.append((p.titleLabel.text, box))
+    for i, (text, box) in enumerate(boxes):
+        for other, b in boxes[i + 1:]:
+            assert not box.intersects(b), (text, other)
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_the_baselines_titles_fit_their_plots_at_1024(main_window, qtbot, wait_run,
+                                                       presentation):
+    """At 1024x768 the Baseline page's two titles ran into each other and off their plots:
+    "gistic regression: 88.1% (trathe network: 51.9% (train)" (reviewer): its titles were
+    set anew with every frame, at the full size, and never fitted."""
+    w = main_window
+    w.set_presentation(presentation)
+    w.show_view("baseline")
+    _at_size(w, qtbot, (1024, 768))
+    lessons, page = _lessons(w, qtbot, "baseline")
+    _with_numbers(w, qtbot, wait_run)  # a frame with the numbers: the titles set anew
+
+    def fits() -> None:
+        titles = [p.titleLabel.text for p in _plots(page)]
+        assert len(titles) == 2 and "logistic regression" in titles[0], titles
+        assert "%" in titles[0] and "%" in titles[1], titles
+        _titles_fit(page)
+        _titles_one_size(page)
+        _plots_inside(page)
+    qtbot.waitUntil(fits, timeout=30_000)
+    # and still after more frames (each sets the numbers in the titles again)
+    w.step(5)
+    wait_run(w, 125)
+    QApplication.processEvents()
+    fits()
