@@ -443,3 +443,40 @@ def test_the_baselines_titles_fit_their_plots_at_1024(main_window, qtbot, wait_r
     wait_run(w, 125)
     QApplication.processEvents()
     fits()
+
+
+def test_the_gradients_layer_names_and_no_relu_on_a_projector(main_window, qtbot, wait_run):
+    """Presentation mode at 1024x768, the notebook's 2-4-10-4-1 sigmoid network (reviewer):
+    "||dL/dW|| by layer, now" named only "h1" and "out" of its four layers, though "h1 h2 h3
+    out" fit the axis; "dead ReLU units" drew empty 0-1 axes with three flat bars and "no ReLU
+    layer" among them. Every layer is named, apart; a network without a ReLU layer gets the
+    words alone, no axes that mean nothing."""
+    view = _gradients_on_a_projector(main_window, qtbot, wait_run, 100)
+
+    def named() -> None:
+        numbers = _drawn_numbers(view.depth_plot.getAxis("bottom"))
+        assert [t for _, t in numbers] == ["h1", "h2", "h3", "out"], numbers
+        for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+            assert b.left() - a.right() >= 4, (ta, tb)
+        dead = view.dead_plot
+        assert "no ReLU layer" in view.dead_text.toPlainText()
+        assert not dead.getAxis("left").isVisible() and not dead.getAxis("bottom").isVisible()
+        assert not view.dead_bars.isVisible()
+    qtbot.waitUntil(named, timeout=30_000)
+
+
+def test_the_dead_relu_plot_has_its_axes_for_a_relu_network(main_window, qtbot, wait_run):
+    import dataclasses
+    w = main_window
+    p = w.current_problem()
+    w.load_problem(dataclasses.replace(p, spec=dataclasses.replace(
+        p.spec, activations=("relu", "relu", "relu"))))
+    wait_run(w)
+    view = _gradients_on_a_projector(w, qtbot, wait_run, 20)
+
+    def bars() -> None:
+        dead = view.dead_plot
+        assert view.dead_text.toPlainText() == ""
+        assert dead.getAxis("left").isVisible() and dead.getAxis("bottom").isVisible()
+        assert view.dead_bars.isVisible()
+    qtbot.waitUntil(bars, timeout=30_000)
