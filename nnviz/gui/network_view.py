@@ -446,6 +446,9 @@ class NetworkCanvas(QWidget):
             p.drawRects(rects)
             if layer < 0:
                 p.setPen(QColor(*colors.text()))
+                # the widget's font (presentation mode's larger one): the painter of the
+                # picture has the application's, and "x1", "x2" stayed small on a projector
+                p.setFont(self.font())
                 for r, u in zip(rects, units):
                     p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,

@@ -321,3 +321,36 @@ def test_the_network_views_map_follows_a_preset_of_a_deeper_network(main_window,
     w.pause()
     assert view.panel.image.image.shape != before.shape or \
         not np.array_equal(view.panel.image.image, before)  # not the moons map any more
+
+
+def test_the_inputs_names_in_the_diagram_are_presentation_modes_size(main_window, qtbot):
+    """In presentation mode the diagram's headers were large and its inputs' names ("x1",
+    "x2", left of their nodes) stayed the normal size: the picture's painter had the
+    application's font, not the widget's. Measured in the pixels drawn."""
+    from PySide6.QtGui import QColor, QFontMetricsF
+
+    from nnviz.gui import colors
+    w = main_window
+    w.show_view("network")
+    view = views_of(w)["network"]
+    c = view.canvas
+    qtbot.waitUntil(lambda: c.spec is not None, timeout=TIMEOUT)
+    normal = c.font().pointSizeF()
+    w.set_presentation(True)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: c.font().pointSizeF() >= 1.3 * normal, timeout=TIMEOUT)
+
+    def text_height() -> int:
+        c._picture = None
+        image = c.grab().toImage()
+        c._geometry()
+        node = c.node_rect(0, 0)
+        ground = QColor(*colors.background()).rgb()
+        rows = [y for y in range(max(int(node.top()) - 12, 0), int(node.bottom()) + 12)
+                if any(image.pixel(x, y) != ground for x in range(2, int(node.left()) - 3))]
+        return max(rows) - min(rows) + 1 if rows else 0
+
+    def large() -> None:
+        glyphs = QFontMetricsF(c.font()).tightBoundingRect("x1").height()
+        assert text_height() >= glyphs - 1.5, (text_height(), glyphs)
+    qtbot.waitUntil(large, timeout=TIMEOUT)
