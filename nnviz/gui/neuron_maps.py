@@ -601,6 +601,14 @@ class NeuronMapsView(QWidget):
         self.snapshot = snapshot
         if new_spec:
             self._set_header()
+        sel = self.grid.selected
+        if sel is not None and new_spec:
+            # Another network: the tiles, the probe and the large map agree on the neuron
+            # (carried now, with or without maps in this frame: the next one has them).
+            sel = self.grid.selected = follow_selection(old_spec, snapshot.spec, sel)
+            if self.probe is not None and probe_choice(snapshot.spec, sel) != self.probe.selected:
+                self.probe.selected = probe_choice(snapshot.spec, sel)
+                self.neuron_selected.emit(*sel)  # the worker's probe: a new copy
         maps = snapshot.extras.get(self.extras_key)
         if maps is None:
             if self.grid.maps is not None and snapshot.spec != self.grid.spec:
@@ -608,15 +616,8 @@ class NeuronMapsView(QWidget):
                 self.grid.set_maps(None, snapshot.spec)
                 self.panel.clear("")
             return
-        sel = self.grid.selected
         if sel is None:
             self.grid.selected = maps.selected  # the probe's default: the output neuron
-        elif new_spec:
-            # Another network: the tiles, the probe and the large map agree on the neuron.
-            sel = self.grid.selected = follow_selection(old_spec, snapshot.spec, sel)
-            if self.probe is not None and probe_choice(snapshot.spec, sel) != self.probe.selected:
-                self.probe.selected = probe_choice(snapshot.spec, sel)
-                self.neuron_selected.emit(*sel)  # the worker's probe: a new copy
         self.grid.set_maps(maps, snapshot.spec)
         if maps.selected == self.grid.selected:
             self._show_selected(maps)
