@@ -42,6 +42,9 @@ from .widgets import TextRoom, combo_width, paint_combo
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
 MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
+MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
+NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
+FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
@@ -164,6 +167,7 @@ class BackpropCanvas(NetworkCanvas):
         self.focus: np.ndarray | None = None  # per column: units to prefer when a layer is wide
         self._fonts = None  # (key, the node labels' fonts) of the last paint
         self.labels_drawn: list[tuple[int, int, QRectF, str]] = []  # (column, k, box, text)
+        self._fit = MAX_SHOWN  # units a column shows at most at this height (_fit_units)
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         self.node_values, self.node_name, self.link_name = node_values, node_name, link_name
@@ -171,11 +175,13 @@ class BackpropCanvas(NetworkCanvas):
         self.set_state(spec, link_values, None)
 
     def _choose_units(self) -> None:
-        # The selected unit, then the units with the largest stage value, in order.
+        # The selected unit, then the units with the largest stage value, in order; as many
+        # as the column has room for (_fit_units).
         sizes = self.spec.layer_sizes
         shown = []
+        most = min(MAX_SHOWN, self._fit)
         for c, n in enumerate(sizes):
-            if n <= MAX_SHOWN:
+            if n <= most:
                 shown.append(np.arange(n))
                 continue
             score = np.abs(np.nan_to_num(self.node_values[c])) if c < len(self.node_values) \
@@ -183,7 +189,7 @@ class BackpropCanvas(NetworkCanvas):
             score = score.astype(np.float64).copy()
             if self.selected is not None and self.selected[0] == c - 1:
                 score[self.selected[1]] = np.inf
-            shown.append(np.sort(np.argpartition(-score, MAX_SHOWN)[:MAX_SHOWN]))
+            shown.append(np.sort(np.argpartition(-score, most)[:most]))
         self.shown = shown
         import time
         self._shown_at = time.monotonic()
@@ -417,6 +423,40 @@ class BackpropCanvas(NetworkCanvas):
         return left, right
 
     def _geometry(self) -> None:
+        self._place()
+        # A column whose labels and nodes do not fit shows fewer units (the selected one and
+        # the most telling, as a wide layer does; its header says how many): in presentation
+        # mode at 1024x768 the ten hidden-2 nodes were 10 px squares, each wedged between its
+        # label and the next one's, which hid them.
+        for _ in range(MAX_SHOWN):
+            fit = self._fit_units()
+            if fit == self._fit:
+                break
+            self._fit = fit
+            before = [len(u) for u in self.shown]
+            self._choose_units()
+            if [len(u) for u in self.shown] == before:
+                break
+            self._links = self._compute_links()
+            self._place()
+
+    def _fit_units(self) -> int:
+        """How many units a column has room for (at most MAX_SHOWN), each label above its
+        node, the node at least MIN_NODE, and NODE_CLEAR between the label and the node
+        above (so that the label reads as its own node's)."""
+        need = self._label_height() + 2 + MIN_NODE + 0.4 * 6.0 + NODE_CLEAR
+        fit = MAX_SHOWN
+        for units, centres in zip(self.shown, self.centres):
+            if len(centres) < 2:
+                continue
+            step = float(centres[1, 1] - centres[0, 1])
+            if step < need:  # too many for this column: as many as its room holds
+                fit = min(fit, max(2, int(step * len(centres) / need)))
+            elif len(units) == self._fit:  # room to spare: one more, if that fits too
+                fit = min(fit, max(self._fit, int(step * len(centres) / need)))
+        return fit
+
+    def _place(self) -> None:
         super()._geometry()
         if any(len(u) < n for u, n in zip(self.shown, self.spec.layer_sizes)):
             # room for a third title line
@@ -429,7 +469,7 @@ class BackpropCanvas(NetworkCanvas):
             if len(centres) < 2:
                 continue
             step = float(centres[1, 1] - centres[0, 1])
-            room = step - label - 3
+            room = step - label - 2 - NODE_CLEAR
             s = room - 2.4 if room - 2.4 < 20 else room / 1.12  # the bias: 0.4 * max(6, 0.3 s)
             self.node_size[c] = max(min(self.node_size[c], s), min(self.node_size[c], 8.0))
 
@@ -497,6 +537,18 @@ class PointCombo(QComboBox):
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
         paint_combo(self, self.shown_text())
+
+
+class _Column(QSplitter):
+    """The plot above the formulas; tells the view when its height changes."""
+
+    def __init__(self, resized) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self._resized = resized
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._resized()
 
 
 class BackpropView(QWidget):
@@ -602,12 +654,14 @@ class BackpropView(QWidget):
 
         # The plot (drawn 1:1) above the formulas, the diagram beside them at full height: in a
         # narrow column of its own the plot of the plane shrank to a stamp.
-        column = QSplitter(Qt.Orientation.Vertical)
+        column = self.column = _Column(self._share_column)
         column.addWidget(left)
         column.addWidget(self.formulas)
         column.setStretchFactor(0, 3)
         column.setStretchFactor(1, 2)
         column.setSizes([400, 280])
+        self._column_moved = False  # the user's own share of the column, kept once dragged
+        column.splitterMoved.connect(self._column_dragged)
         split = QSplitter()
         split.addWidget(column)
         split.addWidget(self.canvas)
@@ -680,6 +734,27 @@ class BackpropView(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._arrange_head()
+            self._share_column()
+
+    def _column_dragged(self, *_) -> None:
+        self._column_moved = True
+
+    def _share_column(self) -> None:
+        """The formulas' share of the column under the plot: FORMULA_LINES lines at the least
+        while the plot keeps half the column (until the user drags the handle). At 3:2 a
+        short column (presentation mode at 1024x768) left the formulas eight lines: the
+        stage's words and the unit's name, and not one formula."""
+        if self._column_moved:
+            return
+        column = self.column
+        h = column.height() - column.handleWidth()
+        if h <= 0:
+            return
+        frame = 2 * self.formulas.frameWidth() + 2 * int(self.formulas.document().documentMargin())
+        want = FORMULA_LINES * self.formulas.fontMetrics().lineSpacing() + frame
+        share = min(max(want, round(h * 0.4)), round(h * 0.5))
+        if abs(column.sizes()[1] - share) > 1:
+            column.setSizes([h - share, share])
 
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot

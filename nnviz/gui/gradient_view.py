@@ -144,7 +144,7 @@ class GradientView(QWidget):
         self._dead_drawn = None  # the dead fractions on the bars
         self.dead_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=(245, 147, 34))
         self.dead_plot.addItem(self.dead_bars)
-        self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0))
+        self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0.5))
         self.dead_plot.addItem(self.dead_text)
         # The layers' colours, above the plots: a legend inside "||dL/dW|| per layer" covered
         # that plot's curves when it was narrow (1024 x 768 beside the settings).
@@ -289,11 +289,17 @@ class GradientView(QWidget):
             self._dead_drawn = dead
             heights = [f if f is not None else 0.0 for f in dead]
             self.dead_bars.setOpts(x=np.arange(1, len(dead) + 1), height=heights, width=0.6)
-            if any(f is not None for f in dead):
+            relu = any(f is not None for f in dead)
+            # No ReLU layer: the words alone. Empty 0-to-1 axes and flat bars under them
+            # (presentation mode at 1024x768) looked like a plot of nothing dead.
+            for side in ("left", "bottom"):
+                self.dead_plot.showAxis(side, relu)
+            self.dead_bars.setVisible(relu)
+            if relu:
                 self.dead_text.setText("")
             else:
                 self.dead_text.setText("no ReLU layer")
-                self.dead_text.setPos((len(dead) + 1) / 2, 0.6)
+                self.dead_text.setPos((len(dead) + 1) / 2, 0.5)
         self._follow(ep, norms, ratios, flow)
         self.summary.setText(self._summary(flow, now, dead))
         self._say(flow.grad_norms)

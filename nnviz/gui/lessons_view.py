@@ -598,6 +598,9 @@ class LessonsView(QWidget):
         if self._baseline_items is None:
             items = []
             page.widest_tick = "-2.5"  # a plane's numbers (the widest y axes made it narrow)
+            # Two planes side by side at 1024 px: their titles on two lines, where that is
+            # larger ("logistic regression:" over "88.1% (train)"); the page has the height.
+            page.titles.two_lines = page.titles.grow = True
             for col, title in enumerate(("logistic regression", "the network")):
                 p = page.plane(0, col, title)
                 img = pg.ImageItem(axisOrder="row-major")
@@ -631,8 +634,16 @@ class LessonsView(QWidget):
                                        else f", test {m.test_accuracy:.1%}")
         lin = acc(base.train_accuracy) + ("" if np.isnan(base.test_accuracy)
                                           else f", test {base.test_accuracy:.1%}")
-        p0.setTitle(f"logistic regression: {base.train_accuracy:.1%} (train)")
-        p1.setTitle(f"the network: {m.train_accuracy:.1%} (train)")
+        titles = (f"logistic regression: {base.train_accuracy:.1%} (train)",
+                  f"the network: {m.train_accuracy:.1%} (train)")
+        if titles != getattr(self, "_baseline_titles", None):
+            # Set anew (at pyqtgraph's full size), then fitted to the planes' width: set with
+            # every frame and never fitted, at 1024x768 they ran off their planes into each
+            # other ("gistic regression: 88.1% (trathe network: 51.9% (train)").
+            self._baseline_titles = titles
+            p0.setTitle(titles[0])
+            p1.setTitle(titles[1])
+            page.titles.fit()
         if len(view.ys) == 0 or base.grid_values is None or snapshot.grid is None:
             page.numbers.setText(f"logistic regression: {lin}; the network: {net}.")
             return
@@ -678,7 +689,7 @@ class LessonsView(QWidget):
                 continue
             page.glw.clear()
             page.filled = False
-        self._baseline_items = self._baseline_data = None
+        self._baseline_items = self._baseline_data = self._baseline_titles = None
         from .look import style_tree
         style_tree(self)
         if self.isVisible():

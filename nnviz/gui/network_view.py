@@ -26,7 +26,8 @@ from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
-from .neuron_maps import NeuronMapPanel, Strip, neuron_label, output_luts
+from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, output_luts,
+                          probe_choice)
 from .widgets import LabelRoom
 
 MAX_UNITS = 32
@@ -381,19 +382,21 @@ class NetworkCanvas(QWidget):
                             [lines[0], lines[1], f"({shown} shown)"]]
             font = QFont(self.font())
             base = max(7.0, font.pointSizeF() * 0.9)
-            fitted = None
+            # The wording drawn largest (the first of equals): "10 sigmoid (7 shown)" at 7 pt
+            # was taken over "(7 shown)" on its own line at the headers' full size.
+            fitted, best = None, 0.0
             for words in wordings:
                 size = base
-                while size >= 6.0:
+                while size >= 6.0 and size > best:
                     font.setPointSizeF(size)
                     fm = QFontMetricsF(font)
                     if max(fm.horizontalAdvance(line) for line in words) <= width:
-                        fitted = words
+                        fitted, best = words, size
                         break
                     size -= 0.5
-                if fitted is not None:
-                    break
-            if fitted is None:
+            if fitted is not None:
+                font.setPointSizeF(best)
+            else:
                 font.setPointSizeF(6.0)
                 fm = QFontMetricsF(font)
                 fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
@@ -445,6 +448,9 @@ class NetworkCanvas(QWidget):
             p.drawRects(rects)
             if layer < 0:
                 p.setPen(QColor(*colors.text()))
+                # the widget's font (presentation mode's larger one): the painter of the
+                # picture has the application's, and "x1", "x2" stayed small on a projector
+                p.setFont(self.font())
                 for r, u in zip(rects, units):
                     p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -623,21 +629,40 @@ class NetworkView(QWidget):
     # -- updates ---------------------------------------------------------------------------------
 
     def update_snapshot(self, snapshot) -> None:
+        old_spec = self.snapshot.spec if self.snapshot is not None else None
         self.snapshot = snapshot
+        spec = snapshot.spec
         maps = snapshot.extras.get(self.extras_key)
-        if maps is not None and len(maps.layers) != snapshot.spec.n_layers:
+        if maps is not None and len(maps.layers) != spec.n_layers:
             maps = None
         sel = self.canvas.selected
-        if maps is not None and (sel is None or not _valid_neuron(snapshot.spec, sel)):
-            self.canvas.selected = maps.selected  # the probe's default: the output neuron
-        elif sel is not None and not _valid_neuron(snapshot.spec, sel):
-            self.canvas.selected = None
-        self.canvas.set_state(snapshot.spec, snapshot.params, maps)
-        if maps is not None and maps.selected == self.canvas.selected:
+        if sel is None:
+            if maps is not None:
+                self.canvas.selected = maps.selected  # the probe's default: the output neuron
+        elif spec != old_spec:
+            # Another network: the diagram, the probe and the map agree on the neuron shown.
+            self._carry_selection(old_spec, spec, sel)
+        self.canvas.set_state(spec, snapshot.params, maps)
+        sel = self.canvas.selected
+        if maps is not None and maps.selected == sel:
             layer = maps.selected[0]
-            act = "linear" if layer < 0 else snapshot.spec.layer_activations[layer]
-            self.panel.show_map(maps, snapshot.spec, act)
+            act = "linear" if layer < 0 else spec.layer_activations[layer]
+            self.panel.show_map(maps, spec, act)
+        elif spec != old_spec:
+            # No map of this neuron of this network yet: not the last network's map meanwhile.
+            self.panel.clear("" if sel is None else
+                             f"<b>{neuron_label(spec, *sel)}</b> (its map comes with the next "
+                             "frame)")
         self._set_header()
+
+    def _carry_selection(self, old_spec, spec, sel: tuple[int, int]) -> None:
+        new = follow_selection(old_spec, spec, sel)
+        self.canvas.selected = new
+        if self.probe is not None:
+            choice = probe_choice(spec, new)
+            if choice != self.probe.selected:
+                self.probe.selected = choice
+                self.neuron_selected.emit(*new)  # the worker's probe: a new copy
 
     def _set_header(self) -> None:
         c = self.canvas
@@ -661,7 +686,8 @@ class NetworkView(QWidget):
         self.canvas.selected = (layer, unit)
         self.canvas.update()
         if self.probe is not None:
-            self.probe.selected = (layer, unit)
+            self.probe.selected = (layer, unit) if self.snapshot is None else \
+                probe_choice(self.snapshot.spec, (layer, unit))
         if self.snapshot is not None:
             self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit)}</b> "
                                      "(its map comes with the next frame)")

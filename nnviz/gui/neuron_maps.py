@@ -150,6 +150,28 @@ def neuron_label(spec, layer: int, unit: int) -> str:
     return f"hidden layer {layer + 1}, unit {unit + 1} ({acts[layer]})"
 
 
+def follow_selection(old_spec, spec, selected: tuple[int, int]) -> tuple[int, int]:
+    """The neuron to show once the network changed from ``old_spec`` to ``spec`` (another
+    problem, another architecture): the output stays the output (the decision boundary, in the
+    new network's last layer), another neuron stays while the new network has it; else the
+    output. (Kept as it was, the old output's (layer, unit) named a hidden neuron of a deeper
+    network while the probe went on drawing the output: the map stayed the old problem's.)"""
+    out = (spec.n_layers - 1, 0)
+    layer, unit = selected
+    if old_spec is not None and layer == old_spec.n_layers - 1:
+        return (spec.n_layers - 1, unit if unit < spec.output_dim else 0)
+    valid = -1 <= layer < spec.n_layers and 0 <= unit < spec.layer_sizes[layer + 1]
+    return (layer, unit) if valid else out
+
+
+def probe_choice(spec, selected: tuple[int, int] | None) -> tuple[int, int] | None:
+    """What a NeuronMapsProbe is told for ``selected``: None for the (first) output, which the
+    probe then follows into any new network, else the neuron."""
+    if selected is None or selected == (spec.n_layers - 1, 0):
+        return None
+    return selected
+
+
 def neuron_map(maps: NeuronMaps, layer: int, unit: int) -> np.ndarray:
     """One neuron's thumbnail map (rows, cols) from a probe result; layer -1 = input."""
     src = maps.inputs if layer < 0 else maps.layers[layer]
@@ -553,7 +575,8 @@ class NeuronMapsView(QWidget):
         self.grid.selected = (layer, unit)
         self.grid.update()
         if self.probe is not None:
-            self.probe.selected = (layer, unit)
+            self.probe.selected = (layer, unit) if self.snapshot is None else \
+                probe_choice(self.snapshot.spec, (layer, unit))
         maps = self._maps()
         if maps is not None and maps.selected == (layer, unit):
             self._show_selected(maps)
@@ -573,10 +596,19 @@ class NeuronMapsView(QWidget):
         self.panel.show_map(maps, self.snapshot.spec, act)
 
     def update_snapshot(self, snapshot) -> None:
-        new_spec = self.snapshot is None or snapshot.spec != self.snapshot.spec
+        old_spec = self.snapshot.spec if self.snapshot is not None else None
+        new_spec = old_spec is None or snapshot.spec != old_spec
         self.snapshot = snapshot
         if new_spec:
             self._set_header()
+        sel = self.grid.selected
+        if sel is not None and new_spec:
+            # Another network: the tiles, the probe and the large map agree on the neuron
+            # (carried now, with or without maps in this frame: the next one has them).
+            sel = self.grid.selected = follow_selection(old_spec, snapshot.spec, sel)
+            if self.probe is not None and probe_choice(snapshot.spec, sel) != self.probe.selected:
+                self.probe.selected = probe_choice(snapshot.spec, sel)
+                self.neuron_selected.emit(*sel)  # the worker's probe: a new copy
         maps = snapshot.extras.get(self.extras_key)
         if maps is None:
             if self.grid.maps is not None and snapshot.spec != self.grid.spec:
@@ -584,13 +616,14 @@ class NeuronMapsView(QWidget):
                 self.grid.set_maps(None, snapshot.spec)
                 self.panel.clear("")
             return
-        sel = self.grid.selected
-        if sel is None or not (-1 <= sel[0] < snapshot.spec.n_layers
-                               and 0 <= sel[1] < snapshot.spec.layer_sizes[sel[0] + 1]):
+        if sel is None:
             self.grid.selected = maps.selected  # the probe's default: the output neuron
         self.grid.set_maps(maps, snapshot.spec)
         if maps.selected == self.grid.selected:
             self._show_selected(maps)
+        elif new_spec:
+            self.panel.clear(f"<b>{neuron_label(snapshot.spec, *self.grid.selected)}</b> "
+                             "(its map comes with the next frame)")
 
 
 def build_view(ctx) -> NeuronMapsView:

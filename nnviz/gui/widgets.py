@@ -902,14 +902,21 @@ class SparseAxis(pg.AxisItem):
             self._named = frozenset(values)
             return [(1.0, values)]
         fm = QFontMetrics(self.style["tickFont"] or QFont())
-        widest = max(fm.horizontalAdvance(self._names[v]) for v in values)
-        needed = widest + fm.horizontalAdvance("  ")  # a name and some air
-        gap = min(b - a for a, b in zip(values, values[1:]))
-        every = max(1, math.ceil(needed / (gap * size / (maxVal - minVal))))
+        half = {v: fm.horizontalAdvance(self._names[v]) / 2 for v in values}
+        air = fm.horizontalAdvance(" ") + 2  # between two names: a space and a little
+        px = size / (maxVal - minVal)
+
+        def apart(k: int) -> bool:
+            # neighbours by their own widths: the widest name's width between every two left
+            # "h1 h2 h3 out" (four names in 150 px of a projector's Gradients view) as "h1 out"
+            kept = values[::-1][::k][::-1]
+            return all((b - a) * px >= half[a] + half[b] + air for a, b in zip(kept, kept[1:]))
+        every = next((k for k in range(1, len(values)) if apart(k)), len(values))
         # Both ends named where a step up to twice as long allows it ("h1 h5 out" rather than
         # "h3 h6 out"), else counted back from the last.
-        every = next((k for k in range(every, 2 * every + 1) if (len(values) - 1) % k == 0),
-                     every)
+        every = next((k for k in range(every, 2 * every + 1)
+                      if (len(values) - 1) % k == 0 and apart(k)), every)
+        gap = min(b - a for a, b in zip(values, values[1:]))
         kept = values[::-1][::every][::-1]
         self._named = frozenset(kept)
         rest = [v for v in values if v not in self._named]

@@ -397,3 +397,86 @@ def test_a_narrow_combo_elides_its_item_and_tells_and_lists_it_whole(qtbot):
     room = box.view().viewport().width()
     assert all(fm.horizontalAdvance(t) < room for t in items), (room, box.width())
     box.hidePopup()
+
+
+def _titles_fit(page) -> None:
+    """Each plot's title is within its plot's width, and no two titles meet."""
+    boxes = []
+    for p in _plots(page):
+        if not p.titleLabel.text:
+            continue
+        item = p.titleLabel.item
+        m = item.document().documentMargin()  # blank around the words
+        box = item.mapRectToScene(item.boundingRect().adjusted(m, m, -m, -m))
+        plot = p.sceneBoundingRect()
+        assert plot.left() - 1 <= box.left() and box.right() <= plot.right() + 1, \
+            (p.titleLabel.text, box, plot)
+        boxes.append((p.titleLabel.text, box))
+    for i, (text, box) in enumerate(boxes):
+        for other, b in boxes[i + 1:]:
+            assert not box.intersects(b), (text, other)
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_the_baselines_titles_fit_their_plots_at_1024(main_window, qtbot, wait_run,
+                                                       presentation):
+    """At 1024x768 the Baseline page's two titles ran into each other and off their plots:
+    "gistic regression: 88.1% (trathe network: 51.9% (train)" (reviewer): its titles were
+    set anew with every frame, at the full size, and never fitted."""
+    w = main_window
+    w.set_presentation(presentation)
+    w.show_view("baseline")
+    _at_size(w, qtbot, (1024, 768))
+    lessons, page = _lessons(w, qtbot, "baseline")
+    _with_numbers(w, qtbot, wait_run)  # a frame with the numbers: the titles set anew
+
+    def fits() -> None:
+        titles = [p.titleLabel.text for p in _plots(page)]
+        assert len(titles) == 2 and "logistic regression" in titles[0], titles
+        assert "%" in titles[0] and "%" in titles[1], titles
+        _titles_fit(page)
+        _titles_one_size(page)
+        _plots_inside(page)
+    qtbot.waitUntil(fits, timeout=30_000)
+    # and still after more frames (each sets the numbers in the titles again)
+    w.step(5)
+    wait_run(w, 125)
+    QApplication.processEvents()
+    fits()
+
+
+def test_the_gradients_layer_names_and_no_relu_on_a_projector(main_window, qtbot, wait_run):
+    """Presentation mode at 1024x768, the notebook's 2-4-10-4-1 sigmoid network (reviewer):
+    "||dL/dW|| by layer, now" named only "h1" and "out" of its four layers, though "h1 h2 h3
+    out" fit the axis; "dead ReLU units" drew empty 0-1 axes with three flat bars and "no ReLU
+    layer" among them. Every layer is named, apart; a network without a ReLU layer gets the
+    words alone, no axes that mean nothing."""
+    view = _gradients_on_a_projector(main_window, qtbot, wait_run, 100)
+
+    def named() -> None:
+        numbers = _drawn_numbers(view.depth_plot.getAxis("bottom"))
+        assert [t for _, t in numbers] == ["h1", "h2", "h3", "out"], numbers
+        for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+            assert b.left() - a.right() >= 4, (ta, tb)
+        dead = view.dead_plot
+        assert "no ReLU layer" in view.dead_text.toPlainText()
+        assert not dead.getAxis("left").isVisible() and not dead.getAxis("bottom").isVisible()
+        assert not view.dead_bars.isVisible()
+    qtbot.waitUntil(named, timeout=30_000)
+
+
+def test_the_dead_relu_plot_has_its_axes_for_a_relu_network(main_window, qtbot, wait_run):
+    import dataclasses
+    w = main_window
+    p = w.current_problem()
+    w.load_problem(dataclasses.replace(p, spec=dataclasses.replace(
+        p.spec, activations=("relu", "relu", "relu"))))
+    wait_run(w)
+    view = _gradients_on_a_projector(w, qtbot, wait_run, 20)
+
+    def bars() -> None:
+        dead = view.dead_plot
+        assert view.dead_text.toPlainText() == ""
+        assert dead.getAxis("left").isVisible() and dead.getAxis("bottom").isVisible()
+        assert view.dead_bars.isVisible()
+    qtbot.waitUntil(bars, timeout=30_000)

@@ -409,3 +409,46 @@ def test_the_backprop_diagrams_headers_are_read_on_a_projector(main_window, qtbo
     for i, (a, _, _) in enumerate(titles):
         for b, _, _ in titles[i + 1:]:
             assert not a.intersects(b), (a, b)
+
+
+def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_projector(
+        main_window, qtbot, wait_run):
+    """Presentation mode at 1024x768: the hidden-2 column's ten nodes were 10 px squares, each
+    wedged between its own label and the next one's ("0.23", "0.57"...): the labels hid them,
+    and a label read as much the node above's as its own; the formulas were eight lines under
+    the plot, the stage's words and not one formula (reviewer). Every label's box sits on its
+    own node, clear of every other node and bias square; the nodes are large enough to see
+    their colour (a column shows fewer units, and says so); the formulas have their lines."""
+    from nnviz.core.backprop import STAGES
+    view = _on_a_projector(main_window, qtbot, wait_run, "backprop")
+    main_window.pause()
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
+    canvas = view.canvas
+    for stage in ("forward", "delta", "grad"):
+        view.go(STAGES.index(stage))
+        QApplication.processEvents()
+        canvas._picture = None
+        canvas.repaint()
+        drawn = canvas.labels_drawn
+        assert {c for c, *_ in drawn} == set(range(len(canvas.shown)))
+        for c, k, box, text in drawn:
+            own = canvas.node_rect(c, k)
+            others = [canvas.node_rect(cc, kk) for cc, units in enumerate(canvas.shown)
+                      for kk in range(len(units)) if (cc, kk) != (c, k)]
+            others += [canvas.bias_rect(cc, kk) for cc, units in enumerate(canvas.shown)
+                       for kk in range(len(units)) if cc > 0]
+            assert not box.intersects(own), (stage, c, k, text)
+            clear = box.adjusted(-6, -6, 6, 6)
+            hit = [r for r in others if clear.intersects(r)]
+            assert not hit, (stage, c, k, text, hit)
+        assert min(canvas.node_size) >= 16, canvas.node_size
+        # a column of fewer units than the layer has says how many it shows
+        for c, units in enumerate(canvas.shown):
+            if len(units) < canvas.spec.layer_sizes[c]:
+                assert f"({len(units)} shown)" in canvas.titles()[c][2], canvas.titles()[c]
+    f = view.formulas
+    metrics = f.fontMetrics()
+    assert f.viewport().width() >= 24 * metrics.averageCharWidth(), \
+        (f.viewport().width(), metrics.averageCharWidth())
+    assert f.viewport().height() >= 9 * metrics.lineSpacing(), \
+        (f.viewport().height(), metrics.lineSpacing())

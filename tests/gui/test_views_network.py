@@ -276,3 +276,28 @@ def test_the_column_titles_are_fitted_once_per_layout(qtbot):
     narrower = c.titles()
     assert narrower is not first
     assert narrower[1][0].width() <= first[1][0].width()
+
+
+def test_after_another_network_the_selected_node_the_probe_and_the_map_agree(view, qtbot):
+    """A clicked output stays the output of a deeper network (not the hidden neuron its old
+    (layer, unit) names there); a clicked hidden neuron that the new network has stays."""
+    small = make_trainer(hidden=(3,))
+    view.update_snapshot(snapshot_of(small, {"network": view.probe}))
+    view.canvas._geometry()
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=view.canvas.node_rect(2, 0).center().toPoint())  # the output
+    assert view.canvas.selected == (1, 0)
+    deep = make_trainer("spiral", hidden=(16, 16, 16, 16), act="tanh")
+    view.update_snapshot(snapshot_of(deep, {"network": view.probe}))
+    maps = view.snapshot.extras["network"]
+    assert view.canvas.selected == maps.selected == (4, 0)
+    assert view.panel.title.text().startswith("<b>output (sigmoid)</b>: from")
+    np.testing.assert_array_equal(view.panel.image.image, maps.selected_map)
+
+    view.canvas._geometry()
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton,
+                     pos=view.canvas.node_rect(1, 2).center().toPoint())  # hidden 1, unit 3
+    view.update_snapshot(snapshot_of(small, {"network": view.probe}))
+    maps = view.snapshot.extras["network"]
+    assert view.canvas.selected == maps.selected == (0, 2)
+    assert view.panel.title.text().startswith("<b>hidden layer 1, unit 3 (sigmoid)</b>: from")

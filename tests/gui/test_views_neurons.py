@@ -215,3 +215,40 @@ def test_a_classs_output_is_named_and_drawn_after_its_class(view):
     view.select(0, 0)  # a hidden unit: the diverging scale again
     view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
     np.testing.assert_array_equal(view.panel.image.lut, colors.heat_lut())
+
+
+def test_after_a_deeper_network_the_large_map_is_the_new_output(qtbot):
+    """The Neurons tab as the Network tab: the output selected stays the output."""
+    view = NeuronMapsView()
+    view.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.show()
+    small = make_trainer(hidden=(3,))
+    view.update_snapshot(snapshot_of(small, {"neurons": view.probe}))
+    view.select(1, 0)  # the output, clicked
+    deep = make_trainer("spiral", hidden=(16, 16, 16, 16), act="tanh")
+    view.update_snapshot(snapshot_of(deep, {"neurons": view.probe}))
+    maps = view.snapshot.extras["neurons"]
+    assert view.grid.selected == maps.selected == (4, 0)
+    assert view.panel.title.text().startswith("<b>output (sigmoid)</b>: from")
+    np.testing.assert_array_equal(view.panel.image.image, maps.selected_map)
+
+
+def test_a_new_networks_first_frame_without_maps_still_moves_the_selection(qtbot):
+    """The first frame of another network may come before its maps: the selection follows
+    then, and the frame with the maps shows the new output's."""
+    view = NeuronMapsView()
+    view.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(view)
+    view.show()
+    small = make_trainer(hidden=(3,))
+    view.update_snapshot(snapshot_of(small, {"neurons": view.probe}))
+    view.select(1, 0)
+    deep = make_trainer("spiral", hidden=(16, 16, 16, 16), act="tanh")
+    view.update_snapshot(snapshot_of(deep))  # no maps yet
+    assert view.grid.selected == (4, 0) and "output" not in view.panel.title.text()
+    view.update_snapshot(snapshot_of(deep, {"neurons": view.probe}))
+    maps = view.snapshot.extras["neurons"]
+    assert view.grid.selected == maps.selected == (4, 0)
+    assert view.panel.title.text().startswith("<b>output (sigmoid)</b>: from")

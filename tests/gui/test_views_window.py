@@ -279,3 +279,78 @@ def test_the_main_plot_behind_another_tab_is_drawn_when_it_shows(main_window, qt
     assert w.last_snapshot.epoch == 270 and w.last_snapshot.grid is not None
     np.testing.assert_allclose(w.boundary.image_data(), w.last_snapshot.grid.values)
     qtbot.waitUntil(lambda: not w.worker.loop.grid_wanted, timeout=TIMEOUT)  # asked once
+
+
+def test_the_network_views_map_follows_a_preset_of_a_deeper_network(main_window, qtbot):
+    """A new user's path: one hidden layer of 3, the Network tab showing the output's map, then
+    the preset "Two spirals: a deep tanh network" and Play. The old output's (layer, unit) is a
+    hidden neuron of the deeper network: the side map stayed the old problem's (moons) while a
+    hidden node was drawn selected. Diagram, probe and map must agree on the new output."""
+    import dataclasses
+
+    from nnviz.core import presets
+    w = main_window
+    p = w.current_problem()
+    w.load_problem(dataclasses.replace(p, spec=dataclasses.replace(
+        p.spec, hidden=(3,), activations=("sigmoid",))))
+    w.show_view("network")
+    view = views_of(w)["network"]
+
+    def agrees(spec, label):
+        s = view.snapshot
+        assert s is not None and s.spec == spec
+        maps = s.extras.get("network")
+        assert maps is not None
+        output = (spec.n_layers - 1, 0)
+        assert view.canvas.selected == output  # the node drawn selected
+        assert maps.selected == output  # what the probe drew
+        assert view.panel.title.text().startswith(f"<b>{label}</b>: from")
+        np.testing.assert_array_equal(view.panel.image.image, maps.selected_map)
+
+    small = w.current_problem().spec
+    qtbot.waitUntil(lambda: agrees(small, "output (sigmoid)") is None, timeout=TIMEOUT)
+    before = view.panel.image.image.copy()
+
+    w.session_actions.load_preset(presets.get("spiral"))
+    deep = w.current_problem().spec
+    assert deep.n_layers == 5
+    w.play()
+    qtbot.waitUntil(lambda: view.snapshot.epoch >= 60 and view.snapshot.spec == deep,
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: agrees(deep, "output (sigmoid)") is None, timeout=TIMEOUT)
+    w.pause()
+    assert view.panel.image.image.shape != before.shape or \
+        not np.array_equal(view.panel.image.image, before)  # not the moons map any more
+
+
+def test_the_inputs_names_in_the_diagram_are_presentation_modes_size(main_window, qtbot):
+    """In presentation mode the diagram's headers were large and its inputs' names ("x1",
+    "x2", left of their nodes) stayed the normal size: the picture's painter had the
+    application's font, not the widget's. Measured in the pixels drawn."""
+    from PySide6.QtGui import QColor, QFontMetricsF
+
+    from nnviz.gui import colors
+    w = main_window
+    w.show_view("network")
+    view = views_of(w)["network"]
+    c = view.canvas
+    qtbot.waitUntil(lambda: c.spec is not None, timeout=TIMEOUT)
+    normal = c.font().pointSizeF()
+    w.set_presentation(True)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: c.font().pointSizeF() >= 1.3 * normal, timeout=TIMEOUT)
+
+    def text_height() -> int:
+        c._picture = None
+        image = c.grab().toImage()
+        c._geometry()
+        node = c.node_rect(0, 0)
+        ground = QColor(*colors.background()).rgb()
+        rows = [y for y in range(max(int(node.top()) - 12, 0), int(node.bottom()) + 12)
+                if any(image.pixel(x, y) != ground for x in range(2, int(node.left()) - 3))]
+        return max(rows) - min(rows) + 1 if rows else 0
+
+    def large() -> None:
+        glyphs = QFontMetricsF(c.font()).tightBoundingRect("x1").height()
+        assert text_height() >= glyphs - 1.5, (text_height(), glyphs)
+    qtbot.waitUntil(large, timeout=TIMEOUT)
