@@ -977,10 +977,18 @@ class MainWindow(QMainWindow):
         m = s.metrics
         clf = self._dataset is not None and self._dataset.is_classification
 
-        def acc(v: float) -> str:
-            return format_accuracy(v, clf)
+        def unbroken(text: str) -> str:
+            # Word joiners around the slash: <nobr> makes Qt's spaces non-breaking but leaves
+            # a break after "/", and without test points "Test loss n/" ended one line at
+            # 1024 px with "a · accuracy n/a" on the next.
+            return text.replace("/", "\u2060/\u2060")
 
-        loss = format_loss
+        def acc(v: float) -> str:
+            return unbroken(format_accuracy(v, clf))
+
+        def loss(v: float) -> str:
+            return unbroken(format_loss(v))
+
         what = "accuracy" if clf else "R\u00b2"
         test = colors.hex_of(colors.test_color())
         # Each set's numbers on one line (<nobr>): a narrow window wraps between them, where it

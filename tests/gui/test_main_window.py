@@ -511,3 +511,35 @@ def test_a_snapshot_a_frame_after_the_last_is_drawn_as_it_arrives(bare_window, q
     assert w.last_snapshot is fresh and w.controls.epoch.text().startswith("Epoch 3")
     assert w.worker.loop.drawn.is_set()  # the worker may go on
     w.frame_timer.start()
+
+
+def test_metrics_without_test_points_never_break_inside_n_a(bare_window, qtbot, wait_run):
+    # Test fraction 0 at 1024x768: the label read "Test loss n/" on one line and "a · accuracy
+    # n/a" on the next (Qt's <nobr> keeps spaces from breaking, not the slash).
+    from PySide6.QtGui import QTextDocument, QTextOption
+    w = bare_window
+    w.data_panel.test_fraction.setValue(0.0)
+    wait_run(w, 0)
+    w.step(3)
+    wait_run(w, 3)
+    html = w.metrics.text()
+    doc = QTextDocument()
+    doc.setDefaultFont(w.metrics.font())
+    option = doc.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as a word-wrapped QLabel lays it out
+    doc.setDefaultTextOption(option)
+    doc.setHtml(html)
+    plain = doc.toPlainText().replace("\u2060", "")
+    assert plain.count("n/a") == 2 and "Train" in plain and "Test" in plain
+    for width in range(120, 700, 7):  # from a strip to the whole line
+        doc.setTextWidth(width)
+        doc.size()  # lays it out
+        lines = []
+        block = doc.begin()
+        while block.isValid():
+            layout, text = block.layout(), block.text()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                lines.append(text[line.textStart():line.textStart() + line.textLength()])
+            block = block.next()
+        assert sum(line.replace("\u2060", "").count("n/a") for line in lines) == 2, (width, lines)
