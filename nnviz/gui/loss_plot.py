@@ -3,8 +3,9 @@
 The histories are bounded by the core (LossHistory keeps at most a few thousand points of any
 run), and the curves downsample and clip to the view, so drawing stays fast on long runs.
 
-The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 15,
-20, 25, 30, 40, 50, 60, 80, 100, ... and the loss axis at a round number above the largest loss (log scale: whole
+The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 12.5,
+15, 17.5, 20, 25, 30, 35, 40, 50, 60, 70, 80, 100, ... (never more than a quarter past the run)
+and the loss axis at a round number above the largest loss (log scale: whole
 decades); it starts at 0 once the loss has halved, at a round number under the curve before.
 Labels that change 30 times a second cannot be read, and re-laying out the axes every
 frame was the largest cost of a training frame (bench/gui.py). Dragging or zooming the plot stops
@@ -26,12 +27,15 @@ from .widgets import LogAxis, SparseAxis, cache_axes, keep_axis_title_inside, sc
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-_EPOCH_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+# No step more than a quarter past the one before: with 1, 1.5, 2, ... a run at epoch 1,002 got
+# an axis to 1,500, half of it again empty, the last third of the plot blank.
+_EPOCH_MANTISSAS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
 
 
 def epoch_axis_end(epoch: float) -> float:
-    """The end of the epoch axis for a run at ``epoch``: 10, 15, 20, 25, 30, 40, 50, 60, 80,
-    100, 150, ... (the curve fills at least two thirds of the width once past 10)."""
+    """The end of the epoch axis for a run at ``epoch``: 10, 12.5, 15, 17.5, 20, 25, 30, 35,
+    40, 50, 60, 70, 80, 100, 125, ... (the axis runs at most a quarter past the curve once past
+    10)."""
     return _round_up(max(float(epoch), 10.0), _EPOCH_MANTISSAS)
 
 
