@@ -165,6 +165,7 @@ class LossPlot(pg.PlotWidget):
         scale_axes([pi.getAxis("left"), pi.getAxis("bottom")], self.font(), scale)
         for _, label in self.legend.items:
             label.setText(label.text, size=f"{9 * scale:g}pt")
+        self._reflow_legend()  # smaller text again after presentation mode: a smaller box
 
     def set_log(self, on: bool) -> None:
         self.log = on
@@ -181,6 +182,7 @@ class LossPlot(pg.PlotWidget):
         for name in list(self._branch_curves):
             self.getPlotItem().removeItem(self._branch_curves.pop(name))
             self.legend.removeItem(name)
+        self._reflow_legend()
         self.follow()
 
     def _clicked(self, event) -> None:
@@ -198,12 +200,30 @@ class LossPlot(pg.PlotWidget):
         if math.isfinite(x):
             self.epoch_clicked.emit(int(round(min(max(x, 0), 2**31 - 1))))
 
+    def _reflow_legend(self) -> None:
+        """Lay the legend's entries out afresh, each label at its own text's width: pyqtgraph's
+        removeItem leaves the grid's other cells where they were and a renamed label keeps its
+        old width, so after a branch was deleted ("train (run 2)" back to "train") the box kept
+        the room of the longer names and of an empty second row."""
+        legend = self.legend
+        for i in range(legend.layout.count() - 1, -1, -1):
+            legend.layout.removeAt(i)
+        legend.rowCount = 0
+        for sample, label in legend.items:
+            label.resize(label.effectiveSizeHint(Qt.SizeHint.PreferredSize))
+            legend._addItemToLayout(sample, label)  # as its setColumnCount re-lays them out
+        legend.updateSize()
+
     def _update_branches(self, s: Snapshot) -> None:
         names = {b.name for b in s.branches}
+        removed = False
         for name in list(self._branch_curves):
             if name not in names:
                 self.getPlotItem().removeItem(self._branch_curves.pop(name))
                 self.legend.removeItem(name)
+                removed = True
+        if removed:
+            self._reflow_legend()
         for i, b in enumerate(s.branches):
             curve = self._branch_curves.get(b.name)
             if curve is None:
@@ -225,6 +245,7 @@ class LossPlot(pg.PlotWidget):
             for curve, name in ((self.train, "train"), (self.test, "test")):
                 if sample.item is curve:
                     label.setText(name + suffix)
+        self._reflow_legend()
 
     def update_snapshot(self, s: Snapshot) -> None:
         self._last = s

@@ -184,3 +184,34 @@ def test_the_legend_moves_off_a_loss_stuck_high_and_stays_top_right_over_a_falli
     assert _legend_covers(plot) == 0
     show(falling, falling + 0.03)  # a new run: back top right, where it is free again
     assert plot.legend_corner == "top right" and _legend_covers(plot) == 0
+
+
+def test_the_legend_shrinks_back_to_one_row_when_a_branch_is_deleted(qtbot):
+    # After "Continue from here" the legend held "train (run 2)", "test (run 2)" and "run 1";
+    # once run 1 was deleted its box kept the room of the longer names and of the second row.
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.loss_plot import LossPlot
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 220)
+    plot.show()
+    qtbot.waitExposed(plot)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 201)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    s = dataclasses.replace(base, epoch=200, loss_epochs=epochs, loss_values=loss,
+                            test_epochs=epochs + 1, test_values=loss + 0.03)
+    plot.update_snapshot(s)
+    qtbot.waitUntil(lambda: plot.legend.width() > 0)
+    alone = (plot.legend.width(), plot.legend.height())
+    other = Branch("run 1", epochs, loss * 1.5, 100)
+    plot.update_snapshot(dataclasses.replace(s, branch="run 2", branches=(other,)))
+    assert plot.legend.height() > alone[1]  # a second row for run 1
+    plot.update_snapshot(s)  # run 1 deleted: the live run alone again
+    labels = sorted(label.text for _, label in plot.legend.items)
+    assert labels == ["test", "train"]
+    assert plot.legend.width() == pytest.approx(alone[0], abs=1)
+    assert plot.legend.height() == pytest.approx(alone[1], abs=1)
