@@ -215,3 +215,73 @@ def test_the_legend_shrinks_back_to_one_row_when_a_branch_is_deleted(qtbot):
     assert labels == ["test", "train"]
     assert plot.legend.width() == pytest.approx(alone[0], abs=1)
     assert plot.legend.height() == pytest.approx(alone[1], abs=1)
+
+
+def _line_like_run(epochs=1000):
+    """The line data set's loss (nnviz train --dataset line): 141 and 14 in the first two
+    epochs, then ~0.93 falling slowly to 0.92."""
+    e = np.arange(1, epochs + 1)
+    v = (0.92 + 0.01 * np.exp(-e / 300)).astype(np.float32)
+    v[:4] = (140.6, 14.18, 2.19, 1.05)
+    return e, v
+
+
+def _plot_with(qtbot, train_epochs, train, log=False):
+    import dataclasses
+
+    from nnviz.gui.loss_plot import LossPlot
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 220)
+    plot.show()
+    qtbot.waitExposed(plot)
+    if log:
+        plot.set_log(True)
+    base = snapshot_of(make_trainer())
+    plot.update_snapshot(dataclasses.replace(
+        base, epoch=int(train_epochs[-1]), loss_epochs=train_epochs, loss_values=train,
+        test_epochs=train_epochs + 1, test_values=np.append(train[1:], train[-1]) * 0.9))
+    return plot
+
+
+def test_a_first_epochs_spike_does_not_flatten_the_rest_and_the_plot_says_so(qtbot):
+    # The line data set: epoch 1's loss of 141 set a linear axis to 150 and the other 998
+    # epochs were a flat line on the floor. The scale now comes from the rest of the run.
+    e, v = _line_like_run()
+    plot = _plot_with(qtbot, e, v)
+    (_, _), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    rest = v[2:]
+    assert y0 <= 0.5 * rest.min() and rest.max() <= y1  # every later epoch in view
+    assert (0.93 - y0) / (y1 - y0) >= 0.3  # the curve stands off the floor, readable
+    assert plot.spike_note.isVisible()
+    assert "epochs 1–2" in plot.spike_note.toPlainText()
+    assert "141" in plot.spike_note.toPlainText()
+    for width in (600, 260):  # beside the legend, or under it in a narrow plot
+        plot.resize(width, 220)
+        qtbot.waitUntil(lambda: plot.getPlotItem().getViewBox().width() < width)
+        plot.update_snapshot(plot._last)
+        from PySide6.QtCore import QRectF
+        vb = plot.getPlotItem().getViewBox()
+        # The note's text is drawn at its anchor, top left, in pixels.
+        note = QRectF(vb.mapViewToScene(plot.spike_note.pos()),
+                      plot.spike_note.boundingRect().size())
+        legend = plot.legend.sceneBoundingRect()
+        assert not note.intersects(legend), (width, note, legend)
+        assert plot.getPlotItem().getViewBox().sceneBoundingRect().contains(note)
+    plot.set_log(True)  # the log scale shows everything, and needs no note
+    (_, _), (ly0, ly1) = plot.getPlotItem().getViewBox().viewRange()
+    assert ly1 >= np.log10(v.max()) and not plot.spike_note.isVisible()
+
+
+@pytest.mark.parametrize("case", ["falling", "late spike", "slow start"])
+def test_curves_without_a_first_epochs_spike_are_shown_whole(qtbot, case):
+    e = np.arange(1, 1001)
+    v = (0.05 + 0.2 * np.exp(-e / 60)).astype(np.float32)  # a plain falling loss
+    if case == "late spike":  # a rise late in the run is news: never cut off
+        v[900:905] = 40.0
+    elif case == "slow start":  # a loss that takes tens of epochs to come down: its shape
+        v = (0.001 + 0.7 * np.exp(-e / 8)).astype(np.float32)
+    plot = _plot_with(qtbot, e, v)
+    (_, _), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    assert y1 >= v.max() and not plot.spike_note.isVisible()
