@@ -816,7 +816,9 @@ class MainWindow(QMainWindow):
         if data.is_classification:
             names = self.class_names(data)
             key = colors.class_key_html(names)
-            if data.n_features == 1:
+            if data.n_features > 2:  # no plane, no background (boundary_plot's NO_PLANE)
+                text = key
+            elif data.n_features == 1:
                 text = f"{key} &nbsp; lines: the model's probability of each class"
             elif self.discretize.isChecked():
                 text = f"{key} &nbsp; background: the predicted class"
@@ -824,6 +826,8 @@ class MainWindow(QMainWindow):
                 text = f"{key} &nbsp; background: P({names[1]})"
             else:
                 text = f"{key} &nbsp; background: predicted class (paler = less sure)"
+        elif data.n_features > 2:
+            text = ""
         elif data.n_features == 1:
             text = "\u25cf train &nbsp; \u25cb test &nbsp; line: the model's prediction"
         else:
