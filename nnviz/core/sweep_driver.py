@@ -91,15 +91,21 @@ class SweepSnapshot:
 
     def best(self) -> int | None:
         """The member with the lowest test loss (train loss without a test set) among those
-        that did not diverge; None if none qualifies."""
+        that did not diverge; None if none qualifies, before any epoch has run (the members'
+        starting losses are the same weights', or a seed's luck) and while the lowest is tied
+        (at epoch 0 of a learning-rate sweep the star went to the first row as if it had won)."""
+        if self.epoch <= 0:
+            return None
         key = "test_loss" if any(math.isfinite(s.get("test_loss", math.nan))
                                  for s in self.scores) else "train_loss"
-        best, value = None, math.inf
-        for i, s in enumerate(self.scores):
-            v = s.get(key, math.nan)
-            if not s.get("diverged") and math.isfinite(v) and v < value:
-                best, value = i, v
-        return best
+        ranked = sorted((v, i) for i, s in enumerate(self.scores)
+                        if not s.get("diverged") and math.isfinite(v := s.get(key, math.nan)))
+        if not ranked:
+            return None
+        if len(ranked) > 1 and math.isclose(ranked[0][0], ranked[1][0], rel_tol=1e-6,
+                                            abs_tol=1e-12):
+            return None
+        return ranked[0][1]
 
 
 class SweepDriver:

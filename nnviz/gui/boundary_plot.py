@@ -263,10 +263,21 @@ class DecisionPlot(pg.PlotWidget):
         self.sample_note.setVisible(drawn < n)
         self._place_note()
 
+        # No plane: the message alone, without axes (an empty 0-1 frame around it looked like
+        # a plot that failed to draw).
+        for side in ("bottom", "left"):
+            pi.showAxis(side, self.mode != NO_PLANE)
         if self.mode == NO_PLANE:
-            self.note.setText(f"The data has {data.n_features} features: there is no plane "
-                              "to draw.\nThe loss and the other views still work.")
+            self.note.setText(
+                f"The data has {data.n_features} features: there is no plane of inputs to "
+                "draw the model on.\n\nThe loss curve shows how training goes; Hidden space "
+                "shows the data as a hidden layer sees it; Network, Gradients and Landscape "
+                "show the weights.")
             self.note.setPos(0.5, 0.5)
+            self._wrap_note()
+            pi.getViewBox().setAspectLocked(False)
+            self._aspect = None
+            self._fit_aspect()
             pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         b = data.bounds(0.1)
@@ -304,7 +315,21 @@ class DecisionPlot(pg.PlotWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         self._place_note()
+        self._wrap_note()
         self._fit_aspect()
+
+    def _wrap_note(self) -> None:
+        """The message in the plot's middle (no plane) wrapped to the plot's width, at most a
+        comfortable line's: on one line it ran off both sides at 1024 px."""
+        # Not while pyqtgraph closes the view (its scene cleared, the note's item gone: touching
+        # it crashed), nor before the note exists, nor for a plane (no message then).
+        if getattr(self, "closed", False) or getattr(self, "mode", None) != NO_PLANE:
+            return
+        note = self.note
+        width = float(min(max(self.width() - 40, 120), 34 * self.font().pointSizeF() * 1.6))
+        if note.textItem.textWidth() != width:
+            note.setTextWidth(width)
+            note.updateTextPos()
 
     def _fit_aspect(self) -> None:
         """The plane's view box at the data's aspect: drawn 1:1, it would otherwise show blank

@@ -100,6 +100,11 @@ class HiddenSpaceView(QWidget):
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
         self._axis_labels = None
+        # One unit across as long as one up: the two coordinates are in the same units (a
+        # layer's activations, or its principal components), and a cloud that spreads along
+        # PC 1 only must look like a line, not be stretched to fill the plot's height (unlocked,
+        # PC 2's ±0.06 got as much height as PC 1's ±0.6: a near-1-D picture looked 2-D).
+        self.plot.getPlotItem().getViewBox().setAspectLocked(True)
         # The axes move in steps (see stepped_range) and are painted from a cache.
         self.range = SteppedRange(self.plot.getPlotItem())
         cache_axes(self.plot.getPlotItem())

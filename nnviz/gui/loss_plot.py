@@ -3,8 +3,9 @@
 The histories are bounded by the core (LossHistory keeps at most a few thousand points of any
 run), and the curves downsample and clip to the view, so drawing stays fast on long runs.
 
-The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 15,
-20, 25, 30, 40, 50, 60, 80, 100, ... and the loss axis at a round number above the largest loss (log scale: whole
+The axes follow the run in steps, not every frame: the epoch axis ends at the next of 10, 12.5,
+15, 17.5, 20, 25, 30, 35, 40, 50, 60, 70, 80, 100, ... (never more than a quarter past the run)
+and the loss axis at a round number above the largest loss (log scale: whole
 decades); it starts at 0 once the loss has halved, at a round number under the curve before.
 Labels that change 30 times a second cannot be read, and re-laying out the axes every
 frame was the largest cost of a training frame (bench/gui.py). Dragging or zooming the plot stops
@@ -26,12 +27,15 @@ from .widgets import LogAxis, SparseAxis, cache_axes, keep_axis_title_inside, sc
 
 _FLOOR = 1e-12  # log scale: a loss of exactly 0 is drawn at this floor
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-_EPOCH_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+# No step more than a quarter past the one before: with 1, 1.5, 2, ... a run at epoch 1,002 got
+# an axis to 1,500, half of it again empty, the last third of the plot blank.
+_EPOCH_MANTISSAS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
 
 
 def epoch_axis_end(epoch: float) -> float:
-    """The end of the epoch axis for a run at ``epoch``: 10, 15, 20, 25, 30, 40, 50, 60, 80,
-    100, 150, ... (the curve fills at least two thirds of the width once past 10)."""
+    """The end of the epoch axis for a run at ``epoch``: 10, 12.5, 15, 17.5, 20, 25, 30, 35,
+    40, 50, 60, 70, 80, 100, 125, ... (the axis runs at most a quarter past the curve once past
+    10)."""
     return _round_up(max(float(epoch), 10.0), _EPOCH_MANTISSAS)
 
 
@@ -46,6 +50,32 @@ def loss_axis_start(low: float, high: float) -> float:
     if low <= 0 or low < 0.5 * high:
         return 0.0
     return _round_down(low * 0.98, _MANTISSAS)  # the curve's bottom stays clear of the frame
+
+
+SPIKE_RATIO = 10.0  # a first epochs' loss this many times the run's usual loss is a spike
+SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
+
+
+def leading_spike(epochs: np.ndarray, values: np.ndarray) -> int:
+    """How many of a run's first train losses stand more than SPIKE_RATIO times above the run's
+    usual loss (its 90th percentile), when they are a few epochs at its start (at most 3, or 1%
+    of the run up to SPIKE_EPOCHS): their loss would set a linear axis, and the rest of the run
+    would be a flat line on its floor (the line data set: 141 at epoch 1, 14 at epoch 2, then
+    0.93). 0 when there is none: a loss that takes tens of epochs to come down (a long run's
+    first fall included) is the curve's shape, and a rise later in a run is news."""
+    e = np.asarray(epochs)
+    v = np.asarray(values, np.float64)
+    keep = np.isfinite(v)
+    e, v = e[keep], v[keep]
+    if len(v) < 4:
+        return 0
+    high = SPIKE_RATIO * float(np.quantile(v, 0.9))
+    above = v > high
+    k = int(np.argmin(above)) if not above.all() else len(v)
+    few = max(3, min(SPIKE_EPOCHS, int(e[-1] - e[0] + 1) // 100))
+    if k == 0 or e[k - 1] - e[0] + 1 > few or above[k:].any():
+        return 0
+    return k
 
 
 def _round_down(value: float, mantissas) -> float:
@@ -115,6 +145,17 @@ class LossPlot(pg.PlotWidget):
         self.marker.hide()
         self.marker.sigDragged.connect(self._marker_dragged)
         pi.addItem(self.marker, ignoreBounds=True)
+        # A note at the top left when the first epochs' spike is above the scale (see
+        # leading_spike): the axis is set by the rest of the run, and the plot says so.
+        self.spike_note = pg.TextItem("", color=colors.text(), anchor=(0, 0))
+        self.spike_note.setToolTip(
+            "The loss of the first epochs is more than ten times that of the rest of the run: "
+            "the scale is set by the rest, so that its curve can be read, and those epochs go "
+            "off the top. Tick Log scale to see them all.")
+        self.spike_note.setZValue(15)
+        self.spike_note.hide()
+        pi.addItem(self.spike_note, ignoreBounds=True)
+        self._spike: tuple[int, int, float] | None = None  # (first, last epoch, highest loss)
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
         self.scene().sigMouseClicked.connect(self._clicked)
         self.log = False
@@ -142,6 +183,7 @@ class LossPlot(pg.PlotWidget):
 
     def _stop_following(self, *_) -> None:
         self.following = False
+        self.spike_note.hide()  # the user's own range: the note may no longer be true
 
     def follow(self, *_) -> None:
         """Follow the run again (after a drag or a zoom)."""
@@ -149,6 +191,7 @@ class LossPlot(pg.PlotWidget):
         self.getPlotItem().getViewBox().disableAutoRange()
         self._range = None
         self._follow_range()
+        self._show_spike_note()
 
     def set_scale(self, scale: float) -> None:
         """Thicker curves and larger axis text (presentation mode)."""
@@ -161,6 +204,11 @@ class LossPlot(pg.PlotWidget):
         scale_axes([pi.getAxis("left"), pi.getAxis("bottom")], self.font(), scale)
         for _, label in self.legend.items:
             label.setText(label.text, size=f"{9 * scale:g}pt")
+        self._reflow_legend()  # smaller text again after presentation mode: a smaller box
+        font = self.spike_note.textItem.font()
+        font.setPointSizeF(9 * scale)  # as the legend's
+        self.spike_note.setFont(font)
+        self._show_spike_note()
 
     def set_log(self, on: bool) -> None:
         self.log = on
@@ -177,6 +225,7 @@ class LossPlot(pg.PlotWidget):
         for name in list(self._branch_curves):
             self.getPlotItem().removeItem(self._branch_curves.pop(name))
             self.legend.removeItem(name)
+        self._reflow_legend()
         self.follow()
 
     def _clicked(self, event) -> None:
@@ -194,12 +243,30 @@ class LossPlot(pg.PlotWidget):
         if math.isfinite(x):
             self.epoch_clicked.emit(int(round(min(max(x, 0), 2**31 - 1))))
 
+    def _reflow_legend(self) -> None:
+        """Lay the legend's entries out afresh, each label at its own text's width: pyqtgraph's
+        removeItem leaves the grid's other cells where they were and a renamed label keeps its
+        old width, so after a branch was deleted ("train (run 2)" back to "train") the box kept
+        the room of the longer names and of an empty second row."""
+        legend = self.legend
+        for i in range(legend.layout.count() - 1, -1, -1):
+            legend.layout.removeAt(i)
+        legend.rowCount = 0
+        for sample, label in legend.items:
+            label.resize(label.effectiveSizeHint(Qt.SizeHint.PreferredSize))
+            legend._addItemToLayout(sample, label)  # as its setColumnCount re-lays them out
+        legend.updateSize()
+
     def _update_branches(self, s: Snapshot) -> None:
         names = {b.name for b in s.branches}
+        removed = False
         for name in list(self._branch_curves):
             if name not in names:
                 self.getPlotItem().removeItem(self._branch_curves.pop(name))
                 self.legend.removeItem(name)
+                removed = True
+        if removed:
+            self._reflow_legend()
         for i, b in enumerate(s.branches):
             curve = self._branch_curves.get(b.name)
             if curve is None:
@@ -221,6 +288,7 @@ class LossPlot(pg.PlotWidget):
             for curve, name in ((self.train, "train"), (self.test, "test")):
                 if sample.item is curve:
                     label.setText(name + suffix)
+        self._reflow_legend()
 
     def update_snapshot(self, s: Snapshot) -> None:
         self._last = s
@@ -249,6 +317,7 @@ class LossPlot(pg.PlotWidget):
                     curve.setSymbolPen(None)
         self._follow_range()
         self._place_legend()
+        self._show_spike_note()
 
     def _curves_in(self, corner: str) -> int:
         """How many of the curves' samples (one every few pixels across the legend's width)
@@ -312,12 +381,27 @@ class LossPlot(pg.PlotWidget):
         if not len(values):
             return None
         hi = float(values.max())
+        self._spike = None
         if self.log:
             lo = max(float(values.min()), _FLOOR)
             y0, y1 = math.floor(math.log10(lo)), math.ceil(math.log10(max(hi, _FLOOR)))
             return x, (float(y0), float(max(y1, y0 + 1)))
         if hi <= 0:
             return x, (0.0, 1.0)
+        k = leading_spike(s.loss_epochs, s.loss_values)
+        if k:
+            # The rest of the run sets the scale: every point after the spike's epochs, on the
+            # test's and the branches' curves too (the same weights at the same epoch).
+            last = int(s.loss_epochs[k - 1])
+            rest = [v[e > last] for e, v in (
+                (s.loss_epochs, s.loss_values), (s.test_epochs, s.test_values),
+                *((b.epochs, b.values) for b in s.branches))]
+            rest = np.concatenate(rest)
+            rest = rest[np.isfinite(rest)]
+            if len(rest) and float(rest.max()) > 0:
+                self._spike = (int(s.loss_epochs[0]), last, hi)
+                top = float(rest.max())
+                return x, (loss_axis_start(float(rest.min()), top), loss_axis_end(top))
         return x, (loss_axis_start(float(values.min()), hi), loss_axis_end(hi))
 
     def _follow_range(self) -> bool:
@@ -330,6 +414,45 @@ class LossPlot(pg.PlotWidget):
             self.getPlotItem().getViewBox().setRange(xRange=r[0], yRange=r[1], padding=0)
             return True
         return False
+
+    def _show_spike_note(self) -> None:
+        """The note on a first epochs' spike above the scale (axis_range), after the range and
+        the legend are placed: top left, right of the spike's line, and under the legend where
+        the two would overlap (presentation mode's narrow plot)."""
+        r, spike = self._range, self._spike
+        if spike is None or r is None or not self.following:
+            self.spike_note.hide()
+            return
+        first, last, hi = spike
+        epochs = f"epoch {first:,}" if first == last else f"epochs {first:,}\u2013{last:,}"
+        # Short: beside the legend at 1024 px (the tooltip says why).
+        text = f"\u2191 {epochs}: up to {hi:.3g}"
+        if text != self.spike_note.toPlainText():
+            self.spike_note.setText(text)
+        (x0, x1), (y0, y1) = r
+        vb = self.getPlotItem().getViewBox()
+        W, H = max(vb.width(), 1.0), max(vb.height(), 1.0)
+        x = last + 0.01 * (x1 - x0)
+        left = (x - x0) / (x1 - x0) * W  # in the view box's pixels
+        room = max(60.0, W - left - 6)
+        if getattr(self, "_note_fit", None) != (text, room):
+            # Wrapped rather than cut where a narrow plot has no room for its one line.
+            self._note_fit = (text, room)
+            item = self.spike_note.textItem
+            item.setTextWidth(-1)
+            if item.boundingRect().width() > room:
+                item.setTextWidth(room)
+            self.spike_note.updateTextPos()
+        top = 0.0
+        lw = self.legend.width()
+        if self.legend_corner.startswith("top") and (
+                self.legend_corner.endswith("left")
+                or left + self.spike_note.boundingRect().width() > W - 8 - lw):
+            top = self.legend.height() + 12
+        pos = (x, y1 - top / H * (y1 - y0))
+        if (self.spike_note.pos().x(), self.spike_note.pos().y()) != pos:
+            self.spike_note.setPos(*pos)
+        self.spike_note.show()
 
     def _y(self, v: np.ndarray) -> np.ndarray:
         return np.maximum(v, _FLOOR) if self.log else v

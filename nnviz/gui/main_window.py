@@ -808,7 +808,9 @@ class MainWindow(QMainWindow):
         if data.is_classification:
             names = self.class_names(data)
             key = colors.class_key_html(names)
-            if data.n_features == 1:
+            if data.n_features > 2:  # no plane, no background (boundary_plot's NO_PLANE)
+                text = key
+            elif data.n_features == 1:
                 text = f"{key} &nbsp; lines: the model's probability of each class"
             elif self.discretize.isChecked():
                 text = f"{key} &nbsp; background: the predicted class"
@@ -816,6 +818,8 @@ class MainWindow(QMainWindow):
                 text = f"{key} &nbsp; background: P({names[1]})"
             else:
                 text = f"{key} &nbsp; background: predicted class (paler = less sure)"
+        elif data.n_features > 2:
+            text = ""
         elif data.n_features == 1:
             text = "\u25cf train &nbsp; \u25cb test &nbsp; line: the model's prediction"
         else:
@@ -969,10 +973,18 @@ class MainWindow(QMainWindow):
         m = s.metrics
         clf = self._dataset is not None and self._dataset.is_classification
 
-        def acc(v: float) -> str:
-            return format_accuracy(v, clf)
+        def unbroken(text: str) -> str:
+            # Word joiners around the slash: <nobr> makes Qt's spaces non-breaking but leaves
+            # a break after "/", and without test points "Test loss n/" ended one line at
+            # 1024 px with "a · accuracy n/a" on the next.
+            return text.replace("/", "\u2060/\u2060")
 
-        loss = format_loss
+        def acc(v: float) -> str:
+            return unbroken(format_accuracy(v, clf))
+
+        def loss(v: float) -> str:
+            return unbroken(format_loss(v))
+
         what = "accuracy" if clf else "R\u00b2"
         test = colors.hex_of(colors.test_color())
         # Each set's numbers on one line (<nobr>): a narrow window wraps between them, where it

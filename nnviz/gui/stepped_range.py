@@ -76,8 +76,12 @@ class SteppedRange:
         if (x, y) == (self.x, self.y):
             return False
         self.x, self.y = x, y
-        if x is not None:
+        if x is not None and y is not None:
+            # Both in one call: with the aspect locked, an x range then a y range set apart
+            # kept the y range and cut the x range to the plot's shape (data off its sides).
+            self.plot.setRange(xRange=x, yRange=y, padding=0)
+        elif x is not None:
             self.plot.setXRange(*x, padding=0)
-        if y is not None:
+        elif y is not None:
             self.plot.setYRange(*y, padding=0)
         return True

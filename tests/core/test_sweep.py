@@ -285,3 +285,22 @@ def test_members_with_input_features_equal_single_runs():
     X = np.random.default_rng(1).normal(size=(20, 2))
     t, _ = _single(sweep.spec.problem_for(3), 150)
     np.testing.assert_allclose(sweep.predict(X)[3], t.predict(X), rtol=1e-4, atol=1e-6)
+
+
+def test_the_best_member_is_none_before_training_and_while_the_best_are_tied():
+    from nnviz.core.sweep_driver import SweepSnapshot
+
+    def snap(epoch, losses, diverged=()):
+        scores = tuple({"test_loss": v, "train_loss": v, "epoch": epoch,
+                        "diverged": i in diverged} for i, v in enumerate(losses))
+        n = len(losses)
+        return SweepSnapshot(0, epoch, (("learning_rate", tuple(range(n))),),
+                             tuple({"learning_rate": i} for i in range(n)), ("",) * n, None,
+                             np.zeros(0), np.zeros(0), None, (), (), scores,
+                             np.array([i in diverged for i in range(n)]))
+    assert snap(0, (0.5, 0.5, 0.5)).best() is None  # nothing trained: no winner
+    assert snap(0, (0.4, 0.5, 0.6)).best() is None  # different seeds: luck, not a result
+    assert snap(10, (0.5, 0.5, 0.5)).best() is None  # tied
+    assert snap(10, (0.3, 0.3, 0.5)).best() is None  # two tied for first
+    assert snap(10, (0.5, 0.3, 0.4)).best() == 1
+    assert snap(10, (0.5, 0.2, 0.4), diverged=(1,)).best() == 2

@@ -319,3 +319,21 @@ def test_restart_starts_the_sweep_again_and_reset_leaves_the_main_run(qtbot, lr_
     assert window.controls.reset.isEnabled()
     wait_for_run(qtbot, window)
     assert window.last_snapshot.epoch == 8  # the main run kept its epochs
+
+
+def test_no_member_is_starred_while_they_are_tied(qtbot, lr_view):
+    # At epoch 0 every learning rate has the same weights and the same loss: the star went to
+    # the first row (lr 0.3 here, 0.01 in the ready-made sweep) as if it had won.
+    window, view = lr_view
+    s = _at(qtbot, view, 0)
+    assert len({sc["test_loss"] for sc in s.scores}) == 1  # tied, to the last digit
+    model = view.table.model()
+    assert model.rowCount() == len(LRS)
+    assert not [r for r in range(model.rowCount()) if model.index(r, 0).data() == "\u2605"]
+    assert not any(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels)
+    assert not view.score_plot.best_mark.data.size
+    window.step(20)  # trained apart: one member is the best
+    _at(qtbot, view, 20)
+    qtbot.waitUntil(lambda: [r for r in range(model.rowCount())
+                             if model.index(r, 0).data() == "\u2605"] != [])
+    assert sum(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels) == 1

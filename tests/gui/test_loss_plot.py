@@ -16,9 +16,18 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
 
 
 def test_the_epoch_axis_ends_at_round_numbers_and_the_curve_fills_most_of_it():
-    assert [epoch_axis_end(e) for e in (0, 1, 10, 11, 20, 21, 51, 999, 1001, 2e6, 2e6 + 1)] == \
-        pytest.approx([10, 10, 10, 15, 20, 25, 60, 1000, 1500, 2e6, 2.5e6])
+    assert [epoch_axis_end(e) for e in (0, 1, 10, 11, 20, 21, 51, 999, 1002, 2e6, 2e6 + 1)] == \
+        pytest.approx([10, 10, 10, 12.5, 20, 25, 60, 1000, 1250, 2e6, 2.5e6])
     assert all(e / epoch_axis_end(e) >= 2 / 3 for e in range(10, 100_000, 7))
+
+
+def test_the_epoch_axis_runs_at_most_a_quarter_past_the_run_and_moves_in_few_steps():
+    # A run at epoch 1,002 got an axis to 1,500: the last third of the plot empty.
+    epochs = np.arange(10, 1_000_001)
+    ends = np.array([epoch_axis_end(e) for e in epochs[::37]])
+    assert np.all(ends <= 1.25 * epochs[::37] + 1e-9) and np.all(ends >= epochs[::37])
+    # Steps, not a following axis: a handful of ends a decade.
+    assert len({epoch_axis_end(e) for e in range(1000, 10_000)}) <= 14
 
 
 @pytest.mark.parametrize("value, end", [(1.0, 1.2), (0.25, 0.3), (3.565, 4.0), (0.0093, 0.01),
@@ -48,7 +57,7 @@ def test_the_whole_run_stays_in_view_and_the_axes_move_in_steps(bare_window, qtb
         if not len(s.loss_epochs):
             continue
         values = np.concatenate([s.loss_values, s.test_values])
-        assert x0 <= 1 and s.loss_epochs[-1] <= x1 <= 1.5 * max(s.loss_epochs[-1], 10)
+        assert x0 <= 1 and s.loss_epochs[-1] <= x1 <= 1.25 * max(s.loss_epochs[-1], 10)
         assert y0 <= values.min() and values.max() <= y1 <= 1.25 * values.max()
     # ~30 frames a second for seconds, yet the axes changed only now and then: at the round
     # ends of the epoch axis (10, 15, 20, ... whatever the frame rate) and at the few steps of
@@ -175,3 +184,104 @@ def test_the_legend_moves_off_a_loss_stuck_high_and_stays_top_right_over_a_falli
     assert _legend_covers(plot) == 0
     show(falling, falling + 0.03)  # a new run: back top right, where it is free again
     assert plot.legend_corner == "top right" and _legend_covers(plot) == 0
+
+
+def test_the_legend_shrinks_back_to_one_row_when_a_branch_is_deleted(qtbot):
+    # After "Continue from here" the legend held "train (run 2)", "test (run 2)" and "run 1";
+    # once run 1 was deleted its box kept the room of the longer names and of the second row.
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.loss_plot import LossPlot
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 220)
+    plot.show()
+    qtbot.waitExposed(plot)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 201)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    s = dataclasses.replace(base, epoch=200, loss_epochs=epochs, loss_values=loss,
+                            test_epochs=epochs + 1, test_values=loss + 0.03)
+    plot.update_snapshot(s)
+    qtbot.waitUntil(lambda: plot.legend.width() > 0)
+    alone = (plot.legend.width(), plot.legend.height())
+    other = Branch("run 1", epochs, loss * 1.5, 100)
+    plot.update_snapshot(dataclasses.replace(s, branch="run 2", branches=(other,)))
+    assert plot.legend.height() > alone[1]  # a second row for run 1
+    plot.update_snapshot(s)  # run 1 deleted: the live run alone again
+    labels = sorted(label.text for _, label in plot.legend.items)
+    assert labels == ["test", "train"]
+    assert plot.legend.width() == pytest.approx(alone[0], abs=1)
+    assert plot.legend.height() == pytest.approx(alone[1], abs=1)
+
+
+def _line_like_run(epochs=1000):
+    """The line data set's loss (nnviz train --dataset line): 141 and 14 in the first two
+    epochs, then ~0.93 falling slowly to 0.92."""
+    e = np.arange(1, epochs + 1)
+    v = (0.92 + 0.01 * np.exp(-e / 300)).astype(np.float32)
+    v[:4] = (140.6, 14.18, 2.19, 1.05)
+    return e, v
+
+
+def _plot_with(qtbot, train_epochs, train, log=False):
+    import dataclasses
+
+    from nnviz.gui.loss_plot import LossPlot
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 220)
+    plot.show()
+    qtbot.waitExposed(plot)
+    if log:
+        plot.set_log(True)
+    base = snapshot_of(make_trainer())
+    plot.update_snapshot(dataclasses.replace(
+        base, epoch=int(train_epochs[-1]), loss_epochs=train_epochs, loss_values=train,
+        test_epochs=train_epochs + 1, test_values=np.append(train[1:], train[-1]) * 0.9))
+    return plot
+
+
+def test_a_first_epochs_spike_does_not_flatten_the_rest_and_the_plot_says_so(qtbot):
+    # The line data set: epoch 1's loss of 141 set a linear axis to 150 and the other 998
+    # epochs were a flat line on the floor. The scale now comes from the rest of the run.
+    e, v = _line_like_run()
+    plot = _plot_with(qtbot, e, v)
+    (_, _), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    rest = v[2:]
+    assert y0 <= 0.5 * rest.min() and rest.max() <= y1  # every later epoch in view
+    assert (0.93 - y0) / (y1 - y0) >= 0.3  # the curve stands off the floor, readable
+    assert plot.spike_note.isVisible()
+    assert "epochs 1–2" in plot.spike_note.toPlainText()
+    assert "141" in plot.spike_note.toPlainText()
+    for width in (600, 260):  # beside the legend, or under it in a narrow plot
+        plot.resize(width, 220)
+        qtbot.waitUntil(lambda: plot.getPlotItem().getViewBox().width() < width)
+        plot.update_snapshot(plot._last)
+        from PySide6.QtCore import QRectF
+        vb = plot.getPlotItem().getViewBox()
+        # The note's text is drawn at its anchor, top left, in pixels.
+        note = QRectF(vb.mapViewToScene(plot.spike_note.pos()),
+                      plot.spike_note.boundingRect().size())
+        legend = plot.legend.sceneBoundingRect()
+        assert not note.intersects(legend), (width, note, legend)
+        assert plot.getPlotItem().getViewBox().sceneBoundingRect().contains(note)
+    plot.set_log(True)  # the log scale shows everything, and needs no note
+    (_, _), (ly0, ly1) = plot.getPlotItem().getViewBox().viewRange()
+    assert ly1 >= np.log10(v.max()) and not plot.spike_note.isVisible()
+
+
+@pytest.mark.parametrize("case", ["falling", "late spike", "slow start"])
+def test_curves_without_a_first_epochs_spike_are_shown_whole(qtbot, case):
+    e = np.arange(1, 1001)
+    v = (0.05 + 0.2 * np.exp(-e / 60)).astype(np.float32)  # a plain falling loss
+    if case == "late spike":  # a rise late in the run is news: never cut off
+        v[900:905] = 40.0
+    elif case == "slow start":  # a loss that takes tens of epochs to come down: its shape
+        v = (0.001 + 0.7 * np.exp(-e / 8)).astype(np.float32)
+    plot = _plot_with(qtbot, e, v)
+    (_, _), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    assert y1 >= v.max() and not plot.spike_note.isVisible()

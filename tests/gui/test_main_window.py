@@ -558,3 +558,64 @@ def test_the_wheel_over_the_settings_scrolls_and_changes_a_field_only_once_click
     was = tp.loss.currentIndex()
     _wheel(tp.loss, up=was == tp.loss.count() - 1)
     assert tp.loss.currentIndex() != was
+
+
+def test_metrics_without_test_points_never_break_inside_n_a(bare_window, qtbot, wait_run):
+    # Test fraction 0 at 1024x768: the label read "Test loss n/" on one line and "a · accuracy
+    # n/a" on the next (Qt's <nobr> keeps spaces from breaking, not the slash).
+    from PySide6.QtGui import QTextDocument, QTextOption
+    w = bare_window
+    w.data_panel.test_fraction.setValue(0.0)
+    wait_run(w, 0)
+    w.step(3)
+    wait_run(w, 3)
+    html = w.metrics.text()
+    doc = QTextDocument()
+    doc.setDefaultFont(w.metrics.font())
+    option = doc.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as a word-wrapped QLabel lays it out
+    doc.setDefaultTextOption(option)
+    doc.setHtml(html)
+    plain = doc.toPlainText().replace("\u2060", "")
+    assert plain.count("n/a") == 2 and "Train" in plain and "Test" in plain
+    for width in range(120, 700, 7):  # from a strip to the whole line
+        doc.setTextWidth(width)
+        doc.size()  # lays it out
+        lines = []
+        block = doc.begin()
+        while block.isValid():
+            layout, text = block.layout(), block.text()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                lines.append(text[line.textStart():line.textStart() + line.textLength()])
+            block = block.next()
+        assert sum(line.replace("\u2060", "").count("n/a") for line in lines) == 2, (width, lines)
+
+
+def test_data_with_three_features_shows_a_message_not_an_empty_plot(bare_window, qtbot, wait_run):
+    # nnviz.show(X3, y): an empty 0-1 axis frame with a note in it, and the key still said
+    # "background: P(class 1)" where there is no background.
+    from nnviz.core.data import from_arrays
+    w = bare_window
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)).astype(np.float32)
+    data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", name="mine")
+    spec = network_for(data, "mse", (4,), ("tanh",), "sigmoid")
+    w.load_problem(Problem(data, spec, TrainConfig(learning_rate=0.5)))
+    wait_run(w, 0)
+    pi = w.boundary.getPlotItem()
+    assert not pi.getAxis("bottom").isVisible() and not pi.getAxis("left").isVisible()
+    note = w.boundary.note.toPlainText()
+    assert "3 features" in note and "Hidden space" in note  # what is not drawn, where to look
+    w.boundary.resize(420, 400)  # wrapped inside a narrow plot, not run off its sides
+    qtbot.waitUntil(lambda: w.boundary.note.textItem.boundingRect().width()
+                    <= w.boundary.width() - 20)
+    assert "background" not in w.legend.text()
+    assert "class 0" in w.legend.text()  # the classes' key stays (other views use it)
+    # Back to two features: the axes and the background's key again.
+    from nnviz.core.problem import notebook_problem
+    moons = notebook_problem()
+    w.load_problem(moons)
+    wait_run(w, 0)
+    assert pi.getAxis("bottom").isVisible() and pi.getAxis("left").isVisible()
+    assert "background" in w.legend.text() and not w.boundary.note.toPlainText()

@@ -243,3 +243,28 @@ def test_the_layer_and_mode_lists_read_whole_on_a_projector(view, qtbot):
         assert view.variance.text()
         assert view.variance.height() <= 2 * view.variance.fontMetrics().lineSpacing() + 6
     qtbot.waitUntil(whole, timeout=10_000)
+
+
+def test_the_plane_is_drawn_to_scale_with_every_point_in_view(view, qtbot):
+    # A unit of PC 1 as long on screen as a unit of PC 2: unlocked, PC 2's ±0.06 was stretched
+    # to as much height as PC 1's ±0.6, and a cloud along one line looked two-dimensional.
+    t = make_trainer()
+    t.run(300)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    vb = view.plot.getPlotItem().getViewBox()
+
+    def to_scale():
+        px, py = vb.viewPixelSize()  # data units per pixel, across and up
+        return abs(px - py) <= 1e-3 * max(px, py)
+
+    qtbot.waitUntil(to_scale)
+    (x0, x1), (y0, y1) = vb.viewRange()
+    x, y = view.train_points.getData()
+    assert x0 <= x.min() and x.max() <= x1 and y0 <= y.min() and y.max() <= y1
+    item = view.plot.getPlotItem()
+    assert item.getAxis("bottom").labelText == "PC 1"
+    assert item.getAxis("left").labelText == "PC 2"
+    assert "PC 1 holds" in view.variance.text() and "of the variance, PC 2" in view.variance.text()
+    view.set_layer(1, (3, 7))  # two units: the same activations' scale both ways
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    qtbot.waitUntil(to_scale)
