@@ -29,7 +29,9 @@ def _run_fingerprint(w):
 
 
 def _type_into(qtbot, field, text):
-    """Select all, type ``text`` and press Enter, as a user does."""
+    """Bring the field in sight (its settings tab in front, in a narrow window), select all,
+    type ``text`` and press Enter, as a user does."""
+    field.window().panels_scroll.reveal(field)
     edit = field.lineEdit()
     edit.setFocus()
     edit.selectAll()
