@@ -665,11 +665,11 @@ class BackpropView(QWidget):
         split = QSplitter()
         split.addWidget(column)
         split.addWidget(self.canvas)
-        # The diagram the larger share (2:3): its labels shrink first when the tab is narrow
-        # (a projector's 1024 pixels), the plot above the formulas keeps its least width.
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([400, 600])
+        # The diagram the larger share (5:7): its labels shrink first when the tab is narrow
+        # (a projector's 1024 pixels); the formulas keep ~24 characters a line.
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 7)
+        split.setSizes([500, 700])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(self.head)
