@@ -383,15 +383,21 @@ def test_speed_control_goes_from_one_epoch_per_frame_to_full_speed(bare_window, 
     qtbot.waitUntil(lambda: w.worker.loop.epochs_per_frame is None, timeout=TIMEOUT)
 
 
-def test_loaded_points_train_and_survive_architecture_edits(bare_window, qtbot, wait_run):
+def _load_three_features(w, wait_run):
+    """Loads 60 points of three features (the first's sign their class), drawn at epoch 0."""
     from nnviz.core.data import from_arrays
-    w = bare_window
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3)).astype(np.float32)
     data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", name="mine")
     spec = network_for(data, "mse", (4,), ("tanh",), "sigmoid")
     w.load_problem(Problem(data, spec, TrainConfig(learning_rate=0.5)))
     wait_run(w, 0)
+    return data
+
+
+def test_loaded_points_train_and_survive_architecture_edits(bare_window, qtbot, wait_run):
+    w = bare_window
+    data = _load_three_features(w, wait_run)
     assert w.current_problem().source is data
     assert "mine" in w.data_panel.dataset.currentText()
     assert not w.data_panel.samples.isEnabled() and not w.data_panel.regenerate.isEnabled()
@@ -595,14 +601,8 @@ def test_metrics_without_test_points_never_break_inside_n_a(bare_window, qtbot, 
 def test_data_with_three_features_shows_a_message_not_an_empty_plot(bare_window, qtbot, wait_run):
     # nnviz.show(X3, y): an empty 0-1 axis frame with a note in it, and the key still said
     # "background: P(class 1)" where there is no background.
-    from nnviz.core.data import from_arrays
     w = bare_window
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 3)).astype(np.float32)
-    data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", name="mine")
-    spec = network_for(data, "mse", (4,), ("tanh",), "sigmoid")
-    w.load_problem(Problem(data, spec, TrainConfig(learning_rate=0.5)))
-    wait_run(w, 0)
+    _load_three_features(w, wait_run)
     pi = w.boundary.getPlotItem()
     assert not pi.getAxis("bottom").isVisible() and not pi.getAxis("left").isVisible()
     note = w.boundary.note.toPlainText()
