@@ -282,8 +282,8 @@ def sweep_command(args: argparse.Namespace) -> int:
             d, cfg, net = p.dataset, p.config, p.spec
             message = divergence_message(s["epoch"], cfg.learning_rate, s["best_epoch"],
                                          s["best_loss"], then="run again",
-                                         see="nnviz train --sharpness measures it"
-                                         ) if s["diverged"] else ""
+                                         see="nnviz train --sharpness measures it",
+                                         what=s["blow_up"]) if s["diverged"] else ""
             tail = tails.get(i, np.zeros(0))
             stuck = bool(not s["diverged"] and stuck_high(tail, s["best_loss"]))
             if stuck:

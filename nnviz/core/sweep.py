@@ -51,7 +51,7 @@ from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
 from .runlog import RunLog, diverged_end
 from .training import (BLOW_UP, CHUNK_COMPILER_OPTIONS, MAX_CHUNK, TrainState, _activation,
-                       _dense, _epoch_fns, _output_layer, compile_key,
+                       _blow_up, _dense, _epoch_fns, _output_layer, compile_key,
                        make_optimizer)
 
 #: The options a sweep can vary, by the name ``nnviz train --json`` and the CLI use.
@@ -424,6 +424,7 @@ class _Member:
     best_epoch: int = 0
     best_loss: float = math.inf
     last_loss: float = math.nan
+    blow_up: str = ""  # the divergence, in words (as Trainer.blow_up)
 
 
 class _Group:
@@ -621,7 +622,7 @@ class Sweep:
                           "test_loss": float(v[2]), "test_accuracy": float(v[3]),
                           "final_loss": m.last_loss, "diverged": bool(self.diverged[i]),
                           "epoch": m.epoch, "best_epoch": m.best_epoch,
-                          "best_loss": m.best_loss}
+                          "best_loss": m.best_loss, "blow_up": m.blow_up}
         return out
 
     # --- training ----------------------------------------------------------------------------
@@ -667,11 +668,15 @@ class Sweep:
             losses_ = buf[row, :int(done[row])].copy()
             diverged = bool(bad[row])
             # as Trainer.run: a blow-up ends the run; remember where the best epoch is
+            if diverged:
+                m.blow_up = _blow_up(buf[row, int(done[row])] if done[row] < epochs[row]
+                                     else None)
             if len(losses_):
                 if math.isinf(m.limit):
                     m.limit = BLOW_UP * max(float(losses_[0]), np.finfo(np.float32).tiny)
                 over = np.flatnonzero(losses_ > m.limit)
                 if len(over):
+                    m.blow_up = _blow_up(losses_[over[0]], m.limit / BLOW_UP)
                     losses_, diverged = losses_[:over[0]], True
             if len(losses_):
                 j = int(np.argmin(losses_))
