@@ -2,6 +2,7 @@
 
     python bench/snapshot.py        # ~15 s
     python bench/snapshot.py --hidden 512,512,512,512,512,512,512,512 --n 30
+    python bench/snapshot.py --points 100000 --playing --n 60   # the gradient row's case
 
 A snapshot is what the worker hands the window ~30-40 times a second while training: the
 metrics, the 100x100 grid of the decision boundary, and the views' probes. This runs the real
@@ -31,16 +32,21 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--hidden", default=None, help="hidden widths, e.g. 512,512 (sigmoid)")
     p.add_argument("--n", type=int, default=300, help="snapshots per figure")
+    p.add_argument("--points", type=int, default=None, help="moons points (default 200)")
+    p.add_argument("--playing", action="store_true",
+                   help="the model of a playing run (a full-batch gd run on 4,096 points or "
+                        "more: the gradient probe reads the training step's row)")
     args = p.parse_args()
     spec = NetworkSpec()
     if args.hidden:
         hidden = tuple(int(v) for v in args.hidden.split(","))
         spec = NetworkSpec(hidden=hidden, activations=("sigmoid",) * len(hidden))
     loop = TrainLoop()
-    loop._handle(NewProblem(1, Problem(make_dataset(DataSpec("moons")), spec,
-                                       TrainConfig(), None, 0)))
+    loop._handle(NewProblem(1, Problem(make_dataset(DataSpec("moons", samples=args.points)),
+                                       spec, TrainConfig(), None, 0)))
+    loop.playing = args.playing
     t = loop.trainer
-    epochs = 16 if not args.hidden else 1
+    epochs = 1 if args.hidden else 4 if args.points and args.points > 10_000 else 16
     cpu: dict[str, float] = {}
 
     def median_ms(f, name: str) -> float:
@@ -77,6 +83,8 @@ def main() -> None:
     with_grid, without = (statistics.median(pairs[k]) for k in (True, False))
     cpu["snapshot_in_turns"] = round(1000 * with_grid, 3)
     cpu["snapshot_without_grid_in_turns"] = round(1000 * without, 3)
+    gradients = inspect.GradientProbe()
+    out["gradient_probe"] = median_ms(lambda: gradients(loop.model_shown()), "gradient_probe")
     loop.probes = {"network": inspect.NeuronMapsProbe(), "neurons": inspect.NeuronMapsProbe()}
     out["snapshot_with_maps"] = median_ms(loop.make_snapshot, "snapshot_with_maps")
     loop.probes["gradients"] = inspect.GradientProbe()
