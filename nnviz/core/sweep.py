@@ -50,9 +50,9 @@ from .errors import NnvizError
 from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
 from .runlog import RunLog, diverged_end
-from .training import (BLOW_UP, CHUNK_COMPILER_OPTIONS, MAX_CHUNK, TrainState, _activation,
-                       _blow_up, _dense, _epoch_fns, _output_layer, compile_key,
-                       make_optimizer)
+from .training import (CHUNK_COMPILER_OPTIONS, GENERIC_BLOW_UP, MAX_CHUNK, TrainState,
+                       _activation, _dense, _epoch_fns, _output_layer, compile_key,
+                       make_optimizer, sane_losses)
 
 #: The options a sweep can vary, by the name ``nnviz train --json`` and the CLI use.
 AXES: dict[str, str] = {
@@ -424,7 +424,7 @@ class _Member:
     best_epoch: int = 0
     best_loss: float = math.inf
     last_loss: float = math.nan
-    blow_up: str = ""  # the divergence, in words (as Trainer.blow_up)
+    blow_up: str = GENERIC_BLOW_UP  # the divergence, in words (as Trainer.blow_up)
 
 
 class _Group:
@@ -665,19 +665,12 @@ class Sweep:
             if not epochs[row]:
                 continue
             m, log = self._m[i], self.logs[i]
-            losses_ = buf[row, :int(done[row])].copy()
-            diverged = bool(bad[row])
             # as Trainer.run: a blow-up ends the run; remember where the best epoch is
+            losses_, diverged, m.limit, what = sane_losses(buf[row], int(done[row]),
+                                                           int(epochs[row]), bool(bad[row]),
+                                                           m.limit)
             if diverged:
-                m.blow_up = _blow_up(buf[row, int(done[row])] if done[row] < epochs[row]
-                                     else None)
-            if len(losses_):
-                if math.isinf(m.limit):
-                    m.limit = BLOW_UP * max(float(losses_[0]), np.finfo(np.float32).tiny)
-                over = np.flatnonzero(losses_ > m.limit)
-                if len(over):
-                    m.blow_up = _blow_up(losses_[over[0]], m.limit / BLOW_UP)
-                    losses_, diverged = losses_[:over[0]], True
+                m.blow_up = what
             if len(losses_):
                 j = int(np.argmin(losses_))
                 if losses_[j] < m.best_loss:

@@ -50,6 +50,7 @@ from .shuffle import shuffled_order  # each mini-batch epoch's order
 
 MAX_CHUNK = 4096
 BLOW_UP = 1e6  # a loss this many times the run's first one means the run diverged
+GENERIC_BLOW_UP = "the loss blew up (to infinity, NaN or a million times its first value)"
 
 OPTIMIZERS = {
     "gd": "plain gradient descent: w -= lr * grad (the notebook's)",
@@ -319,7 +320,7 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, X, T, aux, keep=None):
+    def step(params, opt_state, X, T, aux):
         (_, d), g = grad_fn(params, X, T, aux)
         updates, new_opt_state = opt.update(g, opt_state, params)
         # inject_hyperparams counts steps (for schedules, which we do not use) and hands back
@@ -329,13 +330,13 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
         # count is brought up to date once per chunk (``counted``).
         new_opt_state = new_opt_state._replace(count=opt_state.count,
                                                hyperparams=opt_state.hyperparams)
-        new = optax.apply_updates(params, updates), new_opt_state, d
-        return new if keep is None else (*new, keep(params, g))  # keep: _squared_norms
+        # ``rows`` (full batch only): the gradient's _squared_norms beside the loss
+        return (optax.apply_updates(params, updates), new_opt_state, d,
+                *((_squared_norms(params, g),) if rows else ()))
 
     def epoch(state: TrainState, X, T, aux):
         if n_batches == 1:
-            params, opt_state, d, *row = step(state.params, state.opt_state, X, T, aux,
-                                              _squared_norms if rows else None)
+            params, opt_state, d, *row = step(state.params, state.opt_state, X, T, aux)
             return TrainState(params, opt_state, state.key), d, *row
         key, sub = jax.random.split(state.key)
         order = shuffled_order(sub, n_train)[: n_batches * batch].reshape(n_batches, batch)
@@ -527,13 +528,14 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
 
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
-    def step(params, opt_state, X, T, mask, count, rates, keep=None):
+    def step(params, opt_state, X, T, mask, count, rates):
         (_, d), g = grad_fn(params, X, T, mask, count, rates)
         updates, new_opt_state = opt.update(g, opt_state, params)
         new_opt_state = new_opt_state._replace(count=opt_state.count,
                                                hyperparams=opt_state.hyperparams)
-        new = optax.apply_updates(params, updates), new_opt_state, d
-        return new if keep is None else (*new, keep(params, g))  # keep: _squared_norms
+        # ``rows`` (full batch only): the gradient's _squared_norms beside the loss
+        return (optax.apply_updates(params, updates), new_opt_state, d,
+                *((_squared_norms(params, g),) if rows else ()))
 
     def n_batches(count):
         return count // batch if mini else jnp.int32(1)
@@ -543,7 +545,7 @@ def _padded_epoch_fns(spec: NetworkSpec, config: TrainConfig, size: int, mini: b
             # Full batch: the step's gradient is the whole training set's, the one the
             # gradient view draws; its squared norms come out with the epoch (step_row).
             params, opt_state, d, *row = step(state.params, state.opt_state, X, T, mask,
-                                              count, rates, _squared_norms if rows else None)
+                                              count, rates)
             return TrainState(params, opt_state, state.key), d, *row
         key, sub = jax.random.split(state.key)
         order = shuffled_order(sub, count, size)[: max_batches * batch]
@@ -598,6 +600,40 @@ def _step_rows(spec: NetworkSpec, config: TrainConfig, n: int, mini: bool) -> in
     row's reductions cost the notebook's 200 points 2-5% of their epochs/s."""
     keep = not mini and config.optimizer == "gd" and n >= STEP_ROWS_FROM
     return 2 * spec.n_layers if keep else 0
+
+
+def sane_losses(buf: np.ndarray, done: int, ran: int, bad: bool, limit: float):
+    """One chunk's output, read as a run reads it (Trainer.run, each member of a sweep): the
+    losses of its sane epochs, whether the run diverged, the blow-up limit (set by the run's
+    first loss: ``limit`` is inf until then) and, on a divergence, what blew up in words.
+    ``buf``: the chunk's losses on the host, ``done`` of them finite, of ``ran`` epochs asked;
+    ``bad``: the loop stopped at a loss not finite (kept at ``done``), or ran its epochs to
+    find the weights not finite behind finite losses."""
+    losses = buf[:done].copy()  # a host slice: no compile per size
+    what = ""
+    if bad:
+        what = _blow_up(buf[done] if done < ran else None)
+    if len(losses):
+        if math.isinf(limit):
+            limit = BLOW_UP * max(float(losses[0]), np.finfo(np.float32).tiny)
+        over = np.flatnonzero(losses > limit)
+        if len(over):
+            what = _blow_up(losses[over[0]], limit / BLOW_UP)
+            losses, bad = losses[:over[0]], True
+    return losses, bad, limit, what
+
+
+def _blow_up(value: float | None, first: float | None = None) -> str:
+    """What a divergence was, in words: the loss's value that ended the run (None: the
+    weights, behind a finite loss)."""
+    if value is None:
+        return "the weights overflowed to infinity (the loss was still finite)"
+    if math.isnan(value):
+        return "the next loss was NaN (not a number: the weights had overflowed)"
+    if math.isinf(value):
+        return "the next loss was infinite"
+    return (f"the next loss was {value:.3g}, over a million times the first one "
+            f"({first:.3g})")
 
 
 def _squared_norms(params: Params, g: Params) -> jax.Array:
@@ -676,7 +712,7 @@ class Trainer:
     Not thread-safe: one thread drives it (the GUI's worker, or the CLI).
     """
 
-    blow_up = "the loss blew up"  # the last divergence, in words (see _blow_up)
+    blow_up = GENERIC_BLOW_UP  # the last divergence, in words (see sane_losses)
 
     def __init__(self, spec: NetworkSpec, config: TrainConfig, data: Dataset, *,
                  params: Params | None = None, seed: int = 0, padded: bool = False) -> None:
@@ -825,9 +861,10 @@ class Trainer:
     def step_row(self):
         """(epoch E, ||dL/dW|| per layer, ||W|| per layer) of the last epoch trained, E = the
         epoch before ``self.epoch``: the gradient its step took on every training point, at
-        the weights after E epochs (numpy); None when unknown (mini-batches, a run that is not
-        padded, nothing trained since the weights were set, a divergence)."""
-        kept = getattr(self, "_step_row", None)
+        the weights after E epochs (numpy); None when there is none (``_step_rows``: mini-batches,
+        another optimiser, fewer points) or not known (nothing trained since the weights were
+        set, a divergence)."""
+        kept = self._step_row
         if kept is None or kept[0] != self.epoch - 1:
             return None
         sq = np.sqrt(np.maximum(np.asarray(kept[1], np.float64), 0.0))
@@ -876,20 +913,10 @@ class Trainer:
             k = min(left, MAX_CHUNK)
             start = self._state
             self._state, buf, done, div, *row = self._call(start, k)
-            buf = np.asarray(buf)
-            losses = buf[: int(done)].copy()  # a host slice: no compile per size
-            diverged = bool(div)
+            losses, diverged, self._limit, what = sane_losses(np.asarray(buf), int(done), k,
+                                                              bool(div), self._limit)
             if diverged:
-                # The loop stops at a loss that is not finite (kept at ``done``), or ran its
-                # epochs to find the weights not finite behind finite losses.
-                self.blow_up = _blow_up(buf[int(done)] if int(done) < k else None)
-            if len(losses):
-                if math.isinf(self._limit):
-                    self._limit = BLOW_UP * max(float(losses[0]), np.finfo(np.float32).tiny)
-                over = np.flatnonzero(losses > self._limit)
-                if len(over):
-                    self.blow_up = _blow_up(losses[over[0]], self._limit / BLOW_UP)
-                    losses, diverged = losses[: over[0]], True
+                self.blow_up = what
             if len(losses):
                 i = int(np.argmin(losses))
                 if losses[i] < self.best_loss:
@@ -978,22 +1005,6 @@ class Trainer:
         """``predict`` through ``forward_layers_fast``: for the GUI's grid, ~2x faster."""
         params = self.params if params is None else params
         return np.array(_predict_fn(self.spec, self.config.loss, True)(params, device_array(X)))
-
-
-def _blow_up(value: float | None, first: float | None = None) -> str:
-    """What a divergence was, in words: the loss's value that ended the run (None: the
-    weights, behind a finite loss)."""
-    if value is None:
-        return "the weights overflowed to infinity (the loss was still finite)"
-    if math.isnan(value):
-        return "the next loss was NaN (not a number: the weights had overflowed)"
-    if math.isinf(value):
-        return "the next loss was infinite"
-    return (f"the next loss was {value:.3g}, over a million times the first one "
-            f"({first:.3g})")
-
-
-GENERIC_BLOW_UP = "the loss blew up (to infinity, NaN or a million times its first value)"
 
 
 def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
