@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QValidator
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
                                QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
@@ -814,6 +814,7 @@ def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, fl
         return
     if aspect is None or plot_widget.width() < 50 or plot_widget.height() < 50:
         pi.layout.setContentsMargins(*margins)
+        _fill(plot_widget, pi)
         return
     vb = pi.getViewBox()
     left, top, right, bottom = pi.layout.getContentsMargins()
@@ -827,6 +828,17 @@ def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, fl
     dw, dh = (room_w - w) / 2, (room_h - w / aspect) / 2
     pi.layout.setContentsMargins(margins[0] + dw, margins[1] + dh, margins[2] + dw,
                                  margins[3] + dh)
+    _fill(plot_widget, pi)
+
+
+def _fill(plot_widget, pi) -> None:
+    """The plot as large as its widget again, under its new margins: pyqtgraph sized it on the
+    resize, but no smaller than the old margins allowed, so after a shrink (a window made
+    narrower) it stuck out of the widget, its colour bar out of sight and its view box no longer
+    at the data's aspect."""
+    size = QRectF(0, 0, plot_widget.width(), plot_widget.height())
+    if pi.geometry() != size:
+        pi.setGeometry(size)
 
 
 class Letterboxed(QObject):

@@ -40,6 +40,30 @@ def test_the_plane_is_drawn_one_to_one_and_fills_its_plot(main_window, qtbot, wa
     assert x1 - x0 <= 1.05 * r.width() and y1 - y0 <= 1.05 * r.height()
 
 
+def test_a_plot_made_narrower_keeps_its_colour_bar_and_the_planes_aspect(qtbot):
+    """A window made narrower (maximised, then back; the settings folding into tabs at 1024 px)
+    left the plot as wide as its old margins allowed: the colour bar out of sight beyond the
+    widget's edge and the plane no longer 1:1, a blank band beside the model's image."""
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.gui.boundary_plot import DecisionPlot
+    plot = DecisionPlot()
+    qtbot.addWidget(plot)
+    plot.set_dataset(make_dataset(DataSpec("xor")))  # a square of data: 1:1 is a square
+    plot.resize(1000, 500)
+    plot.show()
+    vb = plot.getPlotItem().getViewBox()
+
+    def fits() -> bool:
+        bar = plot.colorbar.mapRectToScene(plot.colorbar.boundingRect())
+        return (plot.getPlotItem().size().width() == plot.width() and bar.right() <= plot.width()
+                and vb.width() == pytest.approx(vb.height(), abs=3))
+    qtbot.waitUntil(fits)
+    plot.resize(500, 500)
+    qtbot.waitUntil(lambda: plot.width() == 500)
+    qtbot.waitUntil(fits)
+    assert plot.colorbar.isVisible() and _ratio(plot) == pytest.approx(1.0, rel=0.01)
+
+
 def _lessons(main_window, qtbot, key: str):
     main_window.resize(1400, 900)
     main_window.show_view(key)
