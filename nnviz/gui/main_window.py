@@ -625,6 +625,7 @@ class MainWindow(QMainWindow):
             self.data_panel.set_custom(data)
         self.data_panel.set_task_text(data)
         self._update_legend(data)
+        self.loss_plot.set_has_test(len(data.test_index) > 0)
         self.worker.set_data(data, text)
         return True
 
@@ -667,6 +668,7 @@ class MainWindow(QMainWindow):
             self.discretize.setEnabled(data.is_classification)
             self.data_panel.set_task_text(data)
             self._update_legend(data)
+            self.loss_plot.set_has_test(len(data.test_index) > 0)
         self._dataset, self._data_source = data, problem.source
         self.show_hint("")  # a preset's hint is about the preset's problem only
         self._spec, self._config, self._params = problem.spec, problem.config, problem.params
