@@ -244,7 +244,7 @@ class LossPlot(pg.PlotWidget):
             return
         if on:
             self.legend.addItem(self.test, "test" + getattr(self, "_suffix", ""))
-            self.legend.items.insert(1, self.legend.items.pop())  # beside "train", before any branch
+            self.legend.items.insert(1, self.legend.items.pop())  # after "train", before branches
         else:
             self.legend.removeItem(self.test)
         self._reflow_legend()
