@@ -417,6 +417,7 @@ class ScorePlot(pg.PlotWidget):
         self.axes: tuple = ()
         self.members: tuple = ()
         self._two = False
+        self._key = ""  # the title's key to the drawing, without the star's (see _show_key)
 
     def set_members(self, axes: tuple, members: tuple) -> None:
         pi = self.getPlotItem()
@@ -459,9 +460,9 @@ class ScorePlot(pg.PlotWidget):
             pi.addItem(self.test)
             train, test = (colors.hex_of(colors.accent(c))
                            for c in (colors.train_curve(), colors.test_color()))
-            _title(pi, f"<span style='color:{train}'>\u25cf train loss</span>"
-                   f" &nbsp; <span style='color:{test}'>\u25cf test loss"
-                   "</span> &nbsp; \u2606 best")
+            self._key = (f"<span style='color:{train}'>\u25cf train loss</span>"
+                         f" &nbsp; <span style='color:{test}'>\u25cf test loss</span>")
+            self._show_key(starred=False)
             bottom.setTicks([[(k, format_value(v)) for k, v in enumerate(values0)]])
             left.setTicks(None)
             pi.setLabel("bottom", axis_title(name0))
@@ -479,9 +480,7 @@ class ScorePlot(pg.PlotWidget):
         metric = np.where(div, np.nan, test if which == "test" else train)
         pos = self._positions()
         if self._two:
-            title = f"{which} loss now (log colours), \u2606 best"
-            if self.getPlotItem().titleLabel.text != title:
-                _title(self.getPlotItem(), title)
+            self._key = f"{which} loss now (log colours)"
             n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
             grid = np.full((n0, n1), np.nan)
             for (k, j), v in zip(pos, metric):
@@ -505,6 +504,7 @@ class ScorePlot(pg.PlotWidget):
                 self.best_mark.setData([j + 0.15], [k + 0.2])
             else:
                 self.best_mark.setData([], [])
+            self._show_key(starred=best is not None)
             return
         x = np.array([p[0] for p in pos], np.float64)
         shown = []
@@ -514,10 +514,19 @@ class ScorePlot(pg.PlotWidget):
             shown.append(np.log10(y[ok]))
         n = len(self.axes[0][1])
         self.stepped.follow(None, data_bounds(*shown), x_fixed=(-0.5, n - 0.5))
-        if best is not None and math.isfinite(metric[best]) and metric[best] > 0:
+        starred = best is not None and math.isfinite(metric[best]) and metric[best] > 0
+        if starred:
             self.best_mark.setData([x[best]], [math.log10(metric[best])])
         else:
             self.best_mark.setData([], [])
+        self._show_key(starred)
+
+    def _show_key(self, starred: bool) -> None:
+        """The title names what is drawn: "\u2606 best" only beside a star (no member scored
+        yet, or every one diverged, drew none, and the key sent people looking for it)."""
+        title = self._key + (" &nbsp; \u2606 best" if starred else "")
+        if self.getPlotItem().titleLabel.text != title:
+            _title(self.getPlotItem(), title)
 
     def _positions(self) -> list[tuple[int, ...]]:
         out = []

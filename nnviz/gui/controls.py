@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget)
 
+from . import wheel
 from .widgets import LabelRoom
 
 # Epochs per frame from "one" to "as fast as possible" (None).
@@ -53,6 +54,7 @@ class RunControls(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("RunControls")
+        wheel.mark(self)  # "Stop at epoch" changes by wheel only when focused (nnviz.gui.wheel)
         # Colours from the palette: they follow the theme (nnviz.gui.look).
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON)
         style = self.style()

@@ -209,8 +209,9 @@ class LossPlot(pg.PlotWidget):
             curve.setPen(pen)
         pi = self.getPlotItem()
         scale_axes([pi.getAxis("left"), pi.getAxis("bottom")], self.font(), scale)
+        self.legend.setLabelTextSize(f"{9 * scale:g}pt")  # an entry added later too
         for _, label in self.legend.items:
-            label.setText(label.text, size=f"{9 * scale:g}pt")
+            label.setText(label.text)  # drawn at the new size
         self._reflow_legend()  # smaller text again after presentation mode: a smaller box
         font = self.spike_note.textItem.font()
         font.setPointSizeF(9 * scale)  # as the legend's
@@ -234,6 +235,19 @@ class LossPlot(pg.PlotWidget):
             self.legend.removeItem(name)
         self._reflow_legend()
         self.follow()
+
+    def set_has_test(self, on: bool) -> None:
+        """The legend lists "test" only while the data has test points: at a test fraction of 0
+        there is no test curve, and a "test" entry sent people looking for it."""
+        listed = any(sample.item is self.test for sample, _ in self.legend.items)
+        if on == listed:
+            return
+        if on:
+            self.legend.addItem(self.test, "test" + getattr(self, "_suffix", ""))
+            self.legend.items.insert(1, self.legend.items.pop())  # after "train", before branches
+        else:
+            self.legend.removeItem(self.test)
+        self._reflow_legend()
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._last is None:

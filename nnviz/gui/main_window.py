@@ -81,6 +81,11 @@ BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid
                 "border-radius: 4px; padding: 6px; }")
 
 
+SHOW_TEST_TIP = "Show the held-out test points (rings) on the plot."
+DISCRETIZE_TIP = ("Show the predicted class (the output rounded, as the notebook does) instead "
+                  "of the probability.")
+
+
 def format_loss(v: float) -> str:
     if not math.isfinite(v):
         return "n/a"
@@ -206,10 +211,9 @@ class MainWindow(QMainWindow):
         self.boundary = DecisionPlot()
         self.show_test = QCheckBox("Show test data")
         self.show_test.setChecked(True)
-        self.show_test.setToolTip("Show the held-out test points (rings) on the plot.")
+        self.show_test.setToolTip(SHOW_TEST_TIP)
         self.discretize = QCheckBox("Discretize output")
-        self.discretize.setToolTip("Show the predicted class (the output rounded, as the notebook "
-                                   "does) instead of the probability.")
+        self.discretize.setToolTip(DISCRETIZE_TIP)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         # Wrapped rather than widening the window (many classes, long names).
@@ -625,6 +629,8 @@ class MainWindow(QMainWindow):
             self.data_panel.set_custom(data)
         self.data_panel.set_task_text(data)
         self._update_legend(data)
+        self.loss_plot.set_has_test(len(data.test_index) > 0)
+        self._enable_plot_options(data)
         self.worker.set_data(data, text)
         return True
 
@@ -664,9 +670,10 @@ class MainWindow(QMainWindow):
         data = problem.dataset
         if data is not self._dataset:
             self.boundary.set_dataset(data, self.class_names(data))
-            self.discretize.setEnabled(data.is_classification)
+            self._enable_plot_options(data)
             self.data_panel.set_task_text(data)
             self._update_legend(data)
+            self.loss_plot.set_has_test(len(data.test_index) > 0)
         self._dataset, self._data_source = data, problem.source
         self.show_hint("")  # a preset's hint is about the preset's problem only
         self._spec, self._config, self._params = problem.spec, problem.config, problem.params
@@ -803,6 +810,20 @@ class MainWindow(QMainWindow):
         if names and len(names) >= k:
             return tuple(str(n) for n in names[:k])
         return tuple(f"class {i}" for i in range(k))
+
+    def _enable_plot_options(self, data: Dataset) -> None:
+        """The plot's boxes only where they change what it draws; a greyed box says why (with
+        three features there is no plane: both boxes did nothing, yet looked like they would)."""
+        no_plane = (f"The data has {data.n_features} features: there is no plane of inputs to "
+                    "draw it on, so this does nothing here." if data.n_features > 2 else "")
+        has_test = len(data.test_index) > 0
+        self.show_test.setEnabled(not no_plane and has_test)
+        self.show_test.setToolTip(no_plane or (SHOW_TEST_TIP if has_test else
+                                               "The data has no test points (test fraction 0)."))
+        self.discretize.setEnabled(not no_plane and data.is_classification)
+        self.discretize.setToolTip(no_plane or (DISCRETIZE_TIP if data.is_classification else
+                                                "Only for classification: a regression's "
+                                                "output is a value, not a class."))
 
     def _update_legend(self, data: Dataset) -> None:
         if data.is_classification:

@@ -337,19 +337,22 @@ class NetworkCanvas(QWidget):
         column ran into its neighbours'. Where that leaves them small (under STAGGER_BELOW of
         their size) and every other column's header one row lower lets them be larger, they
         take two columns' width each, staggered (the Backprop tab's diagram at 1024x768 in
-        presentation mode: 7 pt headers beside 14 pt text)."""
+        presentation mode: 7 pt headers beside 14 pt text), or where staggered they reach
+        ``least_header_size`` and side by side they do not."""
         spec = self.spec
+        least = self.least_header_size()
         key = (spec, tuple(len(u) for u in self.shown), tuple(self.col_x), self.width(),
-               self.font().key())
+               self.font().key(), least)
         if self._titles is not None and self._titles[0] == key:
             return self._titles[1]  # fitted already: the same columns in the same font
         gap = (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else float(self.width())
         out = self._fitted_titles(max(gap - 6.0, 20.0))
-        base = max(7.0, self.font().pointSizeF() * 0.9)
+        base = self._header_size(self.font())
         smallest = min(f.pointSizeF() for _, f, _ in out)
-        if len(self.col_x) > 2 and smallest < self.STAGGER_BELOW * base:
+        if len(self.col_x) > 2 and smallest < max(self.STAGGER_BELOW * base, least):
             wide = self._fitted_titles(max(2 * gap - 6.0, 20.0))
-            if min(f.pointSizeF() for _, f, _ in wide) >= 1.2 * smallest:
+            staggered = min(f.pointSizeF() for _, f, _ in wide)
+            if staggered >= 1.2 * smallest or staggered >= least > smallest:
                 drop = max(r.height() for c, (r, _, _) in enumerate(wide) if c % 2 == 0) + 2
                 out = []
                 for c, (r, f, t) in enumerate(wide):
@@ -360,6 +363,15 @@ class NetworkCanvas(QWidget):
         return out
 
     STAGGER_BELOW = 0.7  # of the headers' size: staggered below it, when that is larger
+
+    def least_header_size(self) -> float:
+        """The size (pt) under which the headers are staggered where that brings them to it
+        (0: only by STAGGER_BELOW); their largest is never under it either."""
+        return 0.0
+
+    def _header_size(self, font: QFont) -> float:
+        """The headers' largest size in ``font`` (the widget's)."""
+        return max(7.0, font.pointSizeF() * 0.9, self.least_header_size())
 
     def _fitted_titles(self, width: float) -> list[tuple[QRectF, QFont, str]]:
         """The headers fitted to ``width`` each, side by side (see ``titles``)."""
@@ -381,7 +393,7 @@ class NetworkCanvas(QWidget):
                 wordings = [[lines[0], f"{lines[1]} ({shown} shown)"],
                             [lines[0], lines[1], f"({shown} shown)"]]
             font = QFont(self.font())
-            base = max(7.0, font.pointSizeF() * 0.9)
+            base = self._header_size(font)
             # The wording drawn largest (the first of equals): "10 sigmoid (7 shown)" at 7 pt
             # was taken over "(7 shown)" on its own line at the headers' full size.
             fitted, best = None, 0.0

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLineEdit, 
                                QVBoxLayout, QWidget)
 
 from nnviz.core.snapshot import Snapshot
-from . import colors
+from . import colors, wheel
 from .widgets import FittingLabel, LabelRoom
 
 
@@ -47,6 +47,9 @@ class Timeline(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The wheel over the pace or the branches changes them only when focused: scrolling
+        # past them switched the branch shown (nnviz.gui.wheel, as the settings panels).
+        wheel.mark(self)
         self.live_epoch = 0
         self.epoch = 0
         self.branch = ""

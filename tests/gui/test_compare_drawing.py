@@ -199,3 +199,27 @@ def test_typed_values_are_read_or_refused_with_a_reason(qtbot):
     with qtbot.assertNotEmitted(panel.custom_requested):
         panel.start.click()
     assert "at most" in panel.message.text()
+
+
+@pytest.mark.parametrize("two_axes", [False, True])
+def test_the_score_plots_key_names_the_star_only_when_one_is_drawn(qtbot, two_axes):
+    # "\u2606 best" stood in the title before any member was scored and when every member had
+    # diverged: a key to a star that was nowhere on the plot.
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    axes = (("learning_rate", (0.1, 1.0)),) + ((("init_seed", (0, 1)),) if two_axes else ())
+    members = tuple({"learning_rate": a, "init_seed": b} for a in axes[0][1]
+                    for b in (axes[1][1] if two_axes else (0,)))
+    p.set_members(axes, members)
+
+    def title() -> str:
+        return p.getPlotItem().titleLabel.text
+
+    assert "best" not in title()  # nothing scored yet
+    n = len(members)
+    p.update_scores(_scores([math.nan] * n, diverged=tuple(range(n))), best=None)
+    assert p.best_mark.data.size == 0 and "best" not in title() and "loss" in title()
+    p.update_scores(_scores([0.4, 0.1, 0.3, 0.2][:n]), best=1)
+    assert p.best_mark.data.size == 1 and "\u2606 best" in title()
+    p.update_scores(_scores([math.nan] * n, diverged=tuple(range(n))), best=None)
+    assert p.best_mark.data.size == 0 and "best" not in title()  # gone with its star

@@ -285,3 +285,29 @@ def test_curves_without_a_first_epochs_spike_are_shown_whole(qtbot, case):
     plot = _plot_with(qtbot, e, v)
     (_, _), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
     assert y1 >= v.max() and not plot.spike_note.isVisible()
+
+
+def _legend_labels(plot) -> list[str]:
+    return [label.text for _, label in plot.legend.items if label.isVisible()]
+
+
+def test_the_legend_lists_a_test_curve_only_while_the_data_has_test_points(bare_window, qtbot):
+    # At a test fraction of 0 the legend still said "test" beside "train": there is no test
+    # set, so no test curve to find.
+    w = bare_window
+    plot = w.loss_plot
+    assert _legend_labels(plot) == ["train", "test"]
+    with_test = plot.legend.width()
+    old = w.run_id
+    w.data_panel.test_fraction.setValue(0.0)
+    qtbot.waitUntil(lambda: w.run_id != old and w.dataset is not None
+                    and len(w.dataset.test_index) == 0, timeout=TIMEOUT)
+    assert _legend_labels(plot) == ["train"]
+    plot.grab()
+    assert plot.legend.width() < with_test  # the box shrank to its one entry
+    old = w.run_id
+    w.data_panel.test_fraction.setValue(0.25)
+    qtbot.waitUntil(lambda: w.run_id != old and len(w.dataset.test_index) > 0, timeout=TIMEOUT)
+    assert _legend_labels(plot) == ["train", "test"]  # back, in its place
+    plot.grab()
+    assert plot.legend.width() == pytest.approx(with_test, abs=1)

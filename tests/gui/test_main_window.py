@@ -598,6 +598,26 @@ def test_metrics_without_test_points_never_break_inside_n_a(bare_window, qtbot, 
         assert sum(line.replace("\u2060", "").count("n/a") for line in lines) == 2, (width, lines)
 
 
+def test_the_plots_boxes_are_greyed_with_the_reason_while_there_is_no_plane(bare_window, wait_run):
+    # With three features the plot shows a message, yet "Show test data" and "Discretize
+    # output" stayed enabled: clicking them did nothing.
+    w = bare_window
+    assert w.show_test.isEnabled() and w.discretize.isEnabled()  # the moons: a plane
+    _load_three_features(w, wait_run)
+    for box in (w.show_test, w.discretize):
+        assert not box.isEnabled()
+        assert "3 features" in box.toolTip() and "plane" in box.toolTip()
+    from nnviz.core.problem import notebook_problem
+    w.load_problem(notebook_problem())
+    wait_run(w, 0)
+    for box in (w.show_test, w.discretize):
+        assert box.isEnabled() and "features" not in box.toolTip()
+    w.data_panel.test_fraction.setValue(0.0)  # no test points: nothing for "Show test" to show
+    wait_run(w, 0)
+    assert not w.show_test.isEnabled() and "no test points" in w.show_test.toolTip()
+    assert w.discretize.isEnabled()
+
+
 def test_data_with_three_features_shows_a_message_not_an_empty_plot(bare_window, qtbot, wait_run):
     # nnviz.show(X3, y): an empty 0-1 axis frame with a note in it, and the key still said
     # "background: P(class 1)" where there is no background.

@@ -411,6 +411,37 @@ def test_the_backprop_diagrams_headers_are_read_on_a_projector(main_window, qtbo
             assert not a.intersects(b), (a, b)
 
 
+@pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_backprop_diagrams_headers_are_at_the_text_size_in_a_normal_window(
+        main_window, qtbot, wait_run, size):
+    """Outside presentation mode at 1024x768 the column headers fitted side by side in the
+    diagram's ~320 px at 6 pt, beside the window's 9 pt text (new-user review). They are at
+    the application's text size, every other one a row lower where needed; no two meet."""
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.show_view("backprop")
+    _at_size(w, qtbot, size)
+    view = w._inspection_views["backprop"]
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
+    canvas = view.canvas
+    canvas._geometry()
+    titles = canvas.titles()
+    assert [t.split("\n")[0] for _, _, t in titles] == [
+        "input", "hidden 1", "hidden 2", "hidden 3", "output"]
+    text_pt = QApplication.font().pointSizeF()
+    first = min(canvas.node_rect(c, 0).top() for c in range(len(titles)))
+    for rect, font, text in titles:
+        assert font.pointSizeF() >= text_pt, (text, font.pointSizeF(), text_pt)
+        fm = QFontMetricsF(font)
+        assert all(fm.horizontalAdvance(line) <= rect.width() + 0.5 for line in text.split("\n"))
+        assert 0 <= rect.left() and rect.right() <= canvas.width(), text
+        assert rect.bottom() < first - 10, text  # and over the first nodes' labels
+    for i, (a, _, _) in enumerate(titles):
+        for b, _, _ in titles[i + 1:]:
+            assert not a.intersects(b), (a, b)
+    assert [len(u) for u in canvas.shown] == [2, 4, 10, 4, 1]  # every node still shown
+
+
 def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_projector(
         main_window, qtbot, wait_run):
     """Presentation mode at 1024x768: the hidden-2 column's ten nodes were 10 px squares, each

@@ -219,3 +219,41 @@ def test_a_click_on_the_timelines_track_goes_to_the_epoch_clicked(qtbot):
     qtbot.mouseRelease(s, Qt.MouseButton.LeftButton,
                        pos=QPoint(x - round(0.2 * span), groove.center().y()))
     assert shown[-1] == pytest.approx(at - 0.2 * 1195, abs=2 * 1195 / span + 1)
+
+
+def test_the_wheel_over_the_timeline_and_stop_at_changes_them_only_once_clicked_into(
+        bare_window, qtbot, wait_run):
+    # Scrolling over the timeline's branches switched the branch shown, and over its pace or
+    # "Stop at epoch" changed them: the settings panels' wheel guard covers them too.
+    from PySide6.QtWidgets import QApplication
+
+    from .test_main_window import _wheel
+    w = bare_window
+    tl = w.timeline
+    _trained(w, qtbot, wait_run, 100)
+    tl.slider.setValue(50)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 50, timeout=TIMEOUT)
+    tl.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2" and tl.branches.count() == 2,
+                    timeout=TIMEOUT)
+    fields = (tl.branches, tl.speed, w.controls.stop_at)
+    before = (tl.branches.currentText(), tl.speed.currentText(), w.controls.stop_at.value())
+    for f in fields:
+        assert not f.hasFocus() and f.isVisible()
+        assert not _wheel(f) and not _wheel(f, up=True)
+        assert f.focusPolicy() == Qt.FocusPolicy.StrongFocus  # no focus by wheel either
+    QApplication.processEvents()  # what a switched branch would have queued
+    assert (tl.branches.currentText(), tl.speed.currentText(),
+            w.controls.stop_at.value()) == before
+    assert w.last_snapshot.branch == "run 2"
+    # Clicked into, the field is the wheel's.
+    w.activateWindow()
+    w.controls.stop_at.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(w.controls.stop_at.hasFocus)
+    assert _wheel(w.controls.stop_at, up=True)
+    assert w.controls.stop_at.value() == before[2] + w.controls.stop_at.singleStep()
+    tl.speed.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(tl.speed.hasFocus)
+    was = tl.speed.currentIndex()
+    _wheel(tl.speed, up=was == tl.speed.count() - 1)
+    assert tl.speed.currentIndex() != was
