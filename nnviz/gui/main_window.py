@@ -421,8 +421,9 @@ class MainWindow(QMainWindow):
         self.editor.changed.connect(lambda: self._apply_panels("network"))
         self.show_test.toggled.connect(self.boundary.set_show_test)
         self.discretize.toggled.connect(self.boundary.set_discretize)
-        self.discretize.toggled.connect(
-            lambda: self._dataset is not None and self._update_legend(self._dataset))
+        for box in (self.discretize, self.show_test):  # the key says what is drawn
+            box.toggled.connect(
+                lambda: self._dataset is not None and self._update_legend(self._dataset))
         self.log_scale.toggled.connect(self.loss_plot.set_log)
         w = self.worker
         t = self.timeline
@@ -826,9 +827,12 @@ class MainWindow(QMainWindow):
                                                 "output is a value, not a class."))
 
     def _update_legend(self, data: Dataset) -> None:
+        # "hollow: test" only where hollow points are drawn: none at a test fraction of 0, none
+        # with "Show test data" off.
+        test = len(data.test_index) > 0 and self.show_test.isChecked()
         if data.is_classification:
             names = self.class_names(data)
-            key = colors.class_key_html(names)
+            key = colors.class_key_html(names, test)
             if data.n_features > 2:  # no plane, no background (boundary_plot's NO_PLANE)
                 text = key
             elif data.n_features == 1:
@@ -841,10 +845,10 @@ class MainWindow(QMainWindow):
                 text = f"{key} &nbsp; background: predicted class (paler = less sure)"
         elif data.n_features > 2:
             text = ""
-        elif data.n_features == 1:
-            text = "\u25cf train &nbsp; \u25cb test &nbsp; line: the model's prediction"
         else:
-            text = "\u25cf train &nbsp; \u25cb test &nbsp; colour: the value (model in the background)"
+            points = "\u25cf train &nbsp; \u25cb test" if test else "\u25cf train"
+            text = (f"{points} &nbsp; line: the model's prediction" if data.n_features == 1 else
+                    f"{points} &nbsp; colour: the value (model in the background)")
         self.legend.setText(text)
 
     # --- hooks for views and sessions ----------------------------------------------------------

@@ -235,9 +235,13 @@ def test_every_control_has_a_tooltip(bare_window):
 
 def test_test_points_can_be_hidden_and_discretize_rounds_the_output(bare_window, qtbot, wait_run):
     w = bare_window
-    assert w.boundary.test_points.isVisible()
+    assert w.boundary.test_points.isVisible() and "hollow: test" in w.legend.text()
     w.show_test.setChecked(False)
-    assert not w.boundary.test_points.isVisible()
+    # the key names only what is drawn: no hollow points, no "hollow: test"
+    assert not w.boundary.test_points.isVisible() and "hollow" not in w.legend.text()
+    assert "class 0" in w.legend.text() and "background" in w.legend.text()
+    w.show_test.setChecked(True)
+    assert "hollow: test" in w.legend.text()
     w.step(200)
     wait_run(w, 200)
     w.discretize.setChecked(True)
@@ -616,6 +620,7 @@ def test_the_plots_boxes_are_greyed_with_the_reason_while_there_is_no_plane(bare
     wait_run(w, 0)
     assert not w.show_test.isEnabled() and "no test points" in w.show_test.toolTip()
     assert w.discretize.isEnabled()
+    assert "hollow" not in w.legend.text()  # no test points: none drawn hollow
 
 
 def test_data_with_three_features_shows_a_message_not_an_empty_plot(bare_window, qtbot, wait_run):
