@@ -4,7 +4,7 @@ column under the other there put the architecture editor below the fold, out of 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QGroupBox, QHBoxLayout, QScrollArea,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
@@ -32,6 +32,9 @@ class ColumnsScroll(QStackedWidget):
     the tab named by the box's title (the box shows none then): every group's name in sight and
     a click away, each tab as tall as the room. The same widgets move between the two (what was
     typed stays, focus stays where it was, on its tab); the last tab chosen is kept."""
+
+    #: the panels went from columns to tabs or back (the height they need changed)
+    arranged = Signal()
 
     def __init__(self, columns: list[list[QGroupBox]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +95,15 @@ class ColumnsScroll(QStackedWidget):
         hint.setWidth(self._needs(False))
         return hint
 
+    def needed_height(self) -> int:
+        """The height that shows every field without scrolling: the columns' tallest, or the
+        tallest tab's page under the tab bar."""
+        if not self.tabbed:
+            return self.scroll.widget().sizeHint().height()
+        pages = [self.tabs.widget(i).widget().sizeHint().height()
+                 for i in range(self.tabs.count()) if self.tabs.isTabVisible(i)]
+        return self.tabs.tabBar().sizeHint().height() + max(pages, default=0)
+
     def reveal(self, widget: QWidget) -> None:
         """Bring ``widget`` (one of the panels' fields, or a panel) into view: its tab in front
         where the panels are tabs, scrolled to where it is not."""
@@ -133,6 +145,7 @@ class ColumnsScroll(QStackedWidget):
             self._moving = False
             self.setUpdatesEnabled(True)
         self._tabs_as_panels()
+        self.arranged.emit()
         if focused is not None:  # a field being edited stays in front, with the keyboard
             if tabbed:
                 self.tabs.setCurrentIndex(focused)

@@ -114,6 +114,46 @@ class _AfterFirstPaint(QObject):
         return False
 
 
+class _SettingsHeight(QObject):
+    """The settings as tall as their fields and the loss plot the rest of the left column, until
+    the user moves the splitter between them (a fixed 545 px left ~200 px empty under the Data
+    tab at 1024x768, the loss plot at its 150 px minimum). Fitted when the column's height
+    changes and when the settings go from columns to tabs or back."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window = window
+        self.moved = False  # by the user (or a layout restored from the last session)
+        split = window.left_split
+        split.splitterMoved.connect(self._moved)
+        window.panels_scroll.arranged.connect(self.fit)
+        window.side_tabs.currentChanged.connect(self.fit)  # (not under an exercise's tab)
+        split.installEventFilter(self)
+
+    def _moved(self, *_) -> None:
+        self.moved = True
+
+    def fit(self) -> None:
+        w = self.window
+        split, tabs = w.left_split, w.side_tabs
+        presentation = getattr(w, "presentation", None)
+        if (self.moved or not split.isVisible() or tabs.currentWidget() is not w.panels_scroll
+                or (presentation is not None and presentation.active)):
+            return
+        total = sum(split.sizes())
+        bar = tabs.tabBar().sizeHint().height() if tabs.tabBar().isVisible() else 0
+        need = w.panels_scroll.needed_height() + bar + 2
+        room = total - split.handleWidth() - w.loss_box.minimumSizeHint().height()
+        top = max(w.panels_scroll.minimumHeight(), min(need, room))
+        if total > 0 and split.sizes()[0] != top:
+            split.setSizes([top, total - top])
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            QTimer.singleShot(0, self, self.fit)
+        return False
+
+
 class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
     weights_edited = Signal(object, object)  # the weights before and after a hand edit
@@ -299,11 +339,13 @@ class MainWindow(QMainWindow):
         self.left_split.setStretchFactor(0, 0)
         self.left_split.setStretchFactor(1, 1)
         self.left_split.setSizes([545, 300])
+        self.loss_box = loss_box
         self.loss_plot.setMinimumHeight(150)
         self.left_split.setChildrenCollapsible(False)
         # The first layout had the loss under the plot in a "right_split"; the session actions
         # save splitter states under that name, so it stays as an alias of the vertical one.
         self.right_split = self.left_split
+        self.settings_height = _SettingsHeight(self)
 
         right = QWidget()
         rv = QVBoxLayout(right)

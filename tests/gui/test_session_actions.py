@@ -11,12 +11,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.core import presets  # noqa: E402
 from nnviz.core import session as session_io  # noqa: E402
 from nnviz.core.csvdata import parse_csv_text, read_csv  # noqa: E402
 from nnviz.core.data import DataSpec  # noqa: E402
 from nnviz.core.network import NetworkSpec, load_npz  # noqa: E402
+from .test_settings_tabs import drag_splitter  # noqa: E402
 
 TIMEOUT = 60_000
 
@@ -177,7 +179,9 @@ def test_recent_files_and_geometry_are_remembered(qtbot, tmp_path, own_settings)
     with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
         actions.save_to(path)
     w.resize(w.width(), 700)
-    w.right_split.setSizes([300, 320])  # the loss plot made taller than its default
+    qtbot.waitUntil(lambda: w.height() == 700)
+    QApplication.processEvents()
+    drag_splitter(w.right_split, -60)  # the user makes the loss plot taller than it was
     sizes = w.right_split.sizes()
     assert sizes[1] > 250
     w.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QTabBar
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QTabBar
 
 from .test_presentation import _at_size, layout_problems
 
@@ -181,3 +181,51 @@ def test_an_exercise_that_hides_the_data_hides_its_tab(main_window, qtbot, tmp_p
     assert _tab(w, "Network") is not None
     w.exercise_actions.close_exercise()
     qtbot.waitUntil(lambda: _tab(w, "Data") is not None, timeout=5_000)
+
+
+@pytest.fixture
+def fresh_settings(tmp_path, monkeypatch):
+    """A settings file of the test's own (before the window): no split remembered from the
+    windows of earlier tests."""
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(tmp_path / "settings.ini"))
+
+
+def drag_splitter(split, dy: int) -> None:
+    """The user drags the handle between the splitter's first two parts ``dy`` pixels down."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+    handle = split.handle(1)
+    start = QPointF(handle.width() / 2, handle.height() / 2)
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for kind, at, buttons in ((QEvent.Type.MouseButtonPress, start, left),
+                              (QEvent.Type.MouseMove, start + QPointF(0, dy), left),
+                              (QEvent.Type.MouseButtonRelease, start + QPointF(0, dy),
+                               Qt.MouseButton.NoButton)):
+        QApplication.sendEvent(handle, QMouseEvent(kind, at, handle.mapToGlobal(at), left,
+                                                   buttons, none))
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_settings_take_the_height_their_fields_need_and_the_loss_plot_the_rest(
+        fresh_settings, main_window, qtbot, size):
+    # The settings had a fixed 545 px: at 1024x768 ~200 px stayed empty under the Data tab
+    # while the loss plot was squeezed to its 150 px minimum.
+    w = main_window
+    _at_size(w, qtbot, size)
+    split = w.left_split
+
+    def fitted() -> None:
+        _no_settings_scrollbar(w)  # every field still shown without scrolling
+        # no empty band: the settings no taller than their tallest tab (or column) needs
+        assert split.sizes()[0] <= w.panels_scroll.needed_height() + 12, split.sizes()
+    qtbot.waitUntil(fitted, timeout=10_000)
+    assert w.loss_plot.height() > 180  # more than the old 150 px at 1024x768
+    # The user's own split is kept, through a resize too.
+    drag_splitter(split, 60)
+    chosen = split.sizes()
+    assert chosen[0] >= w.panels_scroll.needed_height() + 40
+    w.resize(size[0], size[1] + 40)
+    qtbot.waitUntil(lambda: w.height() == size[1] + 40)
+    QApplication.processEvents()
+    assert split.sizes()[0] == chosen[0]

@@ -46,6 +46,8 @@ class SettingsMixin:
             state = s.value(key)
             if isinstance(state, QByteArray) and not state.isEmpty():
                 splitter.restoreState(state)
+                if splitter is w.left_split and hasattr(w, "settings_height"):
+                    w.settings_height.moved = True  # the user's, kept
         if s.value("view/presentation") in (True, "true"):
             w.set_presentation(True)
 
@@ -62,7 +64,13 @@ class SettingsMixin:
         main_split, right_split = normal or (w.main_split.saveState(),
                                              w.right_split.saveState())
         s.setValue("window/main_split", main_split)
-        s.setValue("window/right_split", right_split)
+        # The settings' height only when the user chose it: otherwise it follows their fields
+        # (MainWindow's _SettingsHeight), at the next launch too.
+        fitted = hasattr(w, "settings_height") and not w.settings_height.moved
+        if fitted:
+            s.remove("window/right_split")
+        else:
+            s.setValue("window/right_split", right_split)
         s.setValue(WORK_KEY, json.dumps(self.work_settings()))
         s.sync()  # on closing: a failure here has no window left to be shown in
 
