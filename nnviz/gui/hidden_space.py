@@ -232,7 +232,7 @@ class HiddenSpaceView(QWidget):
                                       brush=brushes[train], symbol=symbols[train])
             self.test_points.setData(hs.points[test, 0], hs.points[test, 1],
                                      pen=pens[test], symbol=symbols[test])
-            self._set_key(hs.labels)
+            self._set_key(hs.labels, bool(hs.is_test.any()))
         else:
             move_points(self.train_points, hs.points[train, 0], hs.points[train, 1])
             move_points(self.test_points, hs.points[test, 0], hs.points[test, 1])
@@ -250,18 +250,19 @@ class HiddenSpaceView(QWidget):
             self.variance.setText(variance)
         self.variance.setVisible(bool(variance))
         spec = self.snapshot.spec
+        hollow = " (hollow: test points)" if hs.is_test.any() else ""  # none at fraction 0
         if np.issubdtype(hs.labels.dtype, np.integer):
             if hs.mesh.shape[0]:
                 grid = "the input plane's grid" if hs.mesh.shape[0] > 1 else "the input line"
                 lines = f"Grey lines: {grid} as this layer sees it; points"
             else:
                 lines = "Points (no input plane to draw with 3 or more features)"
-            tail = (f"{lines}: the data (hollow: test points). When the classes can be split "
+            tail = (f"{lines}: the data{hollow}. When the classes can be split "
                     "by a straight line here, the output layer can separate them.")
         else:
             tail = ("Grey: the input line (or plane) as this layer sees it; points: the data "
                     "coloured by their target value, " + colors.scale_html("high", "low")
-                    + " (hollow: test points). The output layer fits a linear function of "
+                    + f"{hollow}. The output layer fits a linear function of "
                     "these coordinates.")
         sample = (f" Drawn: a fixed random sample of {len(hs.points):,} of the {hs.total:,} points."
                   if hs.total > len(hs.points) else "")
@@ -270,14 +271,14 @@ class HiddenSpaceView(QWidget):
         if text != self.caption.text():
             self.caption.setText(text)
 
-    def _set_key(self, labels: np.ndarray) -> None:
+    def _set_key(self, labels: np.ndarray, test: bool = True) -> None:
         if np.issubdtype(labels.dtype, np.integer) and len(labels):
             window = self.window()
             names = window.class_names() if hasattr(window, "class_names") else ()
             k = int(labels.max()) + 1
             if len(names) < k:
                 names = tuple(f"class {i}" for i in range(max(k, 2)))
-            self.key.setText(colors.class_key_html(names))
+            self.key.setText(colors.class_key_html(names, test))
             self.key.show()
         else:
             self.key.hide()

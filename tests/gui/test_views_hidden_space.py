@@ -72,6 +72,17 @@ def test_no_hidden_layer_says_so(view):
     assert "no hidden layer" in view.caption.text()
 
 
+@pytest.mark.parametrize("fraction", [0.2, 0.0])
+def test_hollow_test_points_are_named_only_when_there_are_some(view, fraction):
+    # At a test fraction of 0 the key and the caption named hollow test points that were
+    # nowhere in the plot.
+    t = make_trainer(test_fraction=fraction)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    words = view.key.text() + view.caption.text()
+    assert ("hollow" in words) == (fraction > 0), words
+    assert "class 0" in view.key.text()
+
+
 def test_many_points_are_drawn_as_a_sample_and_the_caption_says_so(view):
     t = make_trainer(samples=20_000)
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
