@@ -395,15 +395,23 @@ def test_the_backprop_diagrams_headers_are_read_on_a_projector(main_window, qtbo
     other one a row lower, each has two columns' width: they are read, and no two meet."""
     view = _on_a_projector(main_window, qtbot, wait_run, "backprop")
     qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
-    canvas = view.canvas
+    _headers_read(view.canvas, 0.8 * view.canvas.font().pointSizeF())
+
+
+def _headers_read(canvas, least_pt: float, whole: bool = False) -> None:
+    """The 2-4-10-4-1 diagram's column headers at ``least_pt`` or more, inside the canvas,
+    over the first nodes' labels, no two meeting (``whole``: each line within its box)."""
     canvas._geometry()
     titles = canvas.titles()
     assert [t.split("\n")[0] for _, _, t in titles] == [
         "input", "hidden 1", "hidden 2", "hidden 3", "output"]
-    text_pt = canvas.font().pointSizeF()
     first = min(canvas.node_rect(c, 0).top() for c in range(len(titles)))  # hidden 2's
     for rect, font, text in titles:
-        assert font.pointSizeF() >= 0.8 * text_pt, (text, font.pointSizeF(), text_pt)
+        assert font.pointSizeF() >= least_pt, (text, font.pointSizeF(), least_pt)
+        if whole:
+            fm = QFontMetricsF(font)
+            assert all(fm.horizontalAdvance(line) <= rect.width() + 0.5
+                       for line in text.split("\n"))
         assert 0 <= rect.left() and rect.right() <= canvas.width(), text
         assert rect.bottom() < first - 10, text  # and over the first nodes' labels
     for i, (a, _, _) in enumerate(titles):
@@ -423,23 +431,8 @@ def test_the_backprop_diagrams_headers_are_at_the_text_size_in_a_normal_window(
     _at_size(w, qtbot, size)
     view = w._inspection_views["backprop"]
     qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
-    canvas = view.canvas
-    canvas._geometry()
-    titles = canvas.titles()
-    assert [t.split("\n")[0] for _, _, t in titles] == [
-        "input", "hidden 1", "hidden 2", "hidden 3", "output"]
-    text_pt = QApplication.font().pointSizeF()
-    first = min(canvas.node_rect(c, 0).top() for c in range(len(titles)))
-    for rect, font, text in titles:
-        assert font.pointSizeF() >= text_pt, (text, font.pointSizeF(), text_pt)
-        fm = QFontMetricsF(font)
-        assert all(fm.horizontalAdvance(line) <= rect.width() + 0.5 for line in text.split("\n"))
-        assert 0 <= rect.left() and rect.right() <= canvas.width(), text
-        assert rect.bottom() < first - 10, text  # and over the first nodes' labels
-    for i, (a, _, _) in enumerate(titles):
-        for b, _, _ in titles[i + 1:]:
-            assert not a.intersects(b), (a, b)
-    assert [len(u) for u in canvas.shown] == [2, 4, 10, 4, 1]  # every node still shown
+    _headers_read(view.canvas, QApplication.font().pointSizeF(), whole=True)
+    assert [len(u) for u in view.canvas.shown] == [2, 4, 10, 4, 1]  # every node still shown
 
 
 def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_projector(
