@@ -268,7 +268,11 @@ class LandscapeView(QWidget):
                                                                       style=Qt.PenStyle.DashLine),
                                                 name="2/lr")
         self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
-        self.sharp_plot.addItem(self.sharp_note)
+        # Not part of the plot's auto range: the note ignores the view's scale (a TextItem), so
+        # its bounds in data units shrink as the range does. Placed at the one epoch of a run
+        # at epoch 0 ("compiling..."), it pulled the x range down to 1e-307 wide and the range
+        # never recovered: the live plot stayed empty (no curve, no 2/lr, no x ticks) all run.
+        self.sharp_plot.addItem(self.sharp_note, ignoreBounds=True)
         loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
         for plot in (self.line_plot, self.path_plot, self.sharp_plot):
             loose_title(plot, 3)

@@ -131,6 +131,40 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     assert len(view.sharp_curve.getData()[0] or ()) == 0 and view.map_glw.isVisible()
 
 
+def in_x_range(plot, x) -> bool:
+    lo, hi = plot.viewRange()[0]
+    return len(x) > 0 and lo <= float(np.min(x)) and float(np.max(x)) <= hi
+
+
+def test_the_sharpness_plot_shows_the_run_after_a_landscape_drawn_while_it_compiled(
+        main_window, qtbot):
+    """Live, the first landscape comes while the sharpness still compiles, at epoch 0: its
+    "compiling..." note, at the one epoch there was, pulled the plot's x range to 1e-307 wide
+    and the range never came back: all run the plot showed no curve, no 2/lr, no x ticks,
+    while the summary gave the sharpness (--screenshot compiles first: it had the curve)."""
+    import dataclasses
+    w = main_window
+    view = shown_landscape(qtbot, w, 0)
+    r, s = view.result, w.last_snapshot
+    compiling = dataclasses.replace(r, land=dataclasses.replace(r.land),
+                                    sharp_epochs=np.zeros(0, np.int64), sharp_values=np.zeros(0),
+                                    sharpness_missing=len(r.path.epochs),
+                                    sharpness_compiling=True)
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: compiling}))
+    for _ in range(5):  # painted a few times, as it is while the functions compile
+        view.grab()
+        qtbot.wait(10)
+    w.step(300)
+    qtbot.waitUntil(lambda: view.result.epoch == 300 and view.result.sharpness_missing == 0,
+                    timeout=TIMEOUT)
+    view.grab()
+    sx, _ = view.sharp_curve.getData()
+    assert len(sx) == len(view.result.path.epochs) and in_x_range(view.sharp_plot, sx)
+    assert in_x_range(view.sharp_plot, view.limit_curve.getData()[0])  # the 2/lr line
+    lo, hi = view.sharp_plot.viewRange()[0]
+    assert hi - lo < 2 * 300  # the run fills the plot's width
+
+
 def test_before_its_first_landscape_the_view_says_it_is_preparing_without_empty_axes(qtbot):
     from nnviz.gui.landscape_view import PREPARING, LandscapeView
     view = LandscapeView(set_params=lambda p: None, undo_stack=lambda: None)
