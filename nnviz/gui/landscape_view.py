@@ -104,13 +104,19 @@ class PlaneViewBox(pg.ViewBox):
 
 
 class WeightsCommand(AppliedCommand):
-    """Weights set from the landscape; applied already when pushed."""
+    """Weights set from the landscape; applied already when pushed. ``before`` and ``after``
+    are (weights, the view's state: see LandscapeView._view_state), both put back: an undone
+    click left its "+" and its pinned plane, and the summary said "plane pinned where you
+    clicked" of a model that was no longer there."""
 
-    def __init__(self, set_params, before, after) -> None:
+    def __init__(self, set_params, before, after, put_view=None) -> None:
         super().__init__("weights from the landscape", before, after)
-        self.set_params = set_params
+        self.set_params, self.put_view = set_params, put_view
 
-    def put(self, params, undoing: bool) -> None:
+    def put(self, value, undoing: bool) -> None:
+        params, view_state = value
+        if self.put_view is not None:
+            self.put_view(view_state)
         try:
             self.set_params(params)
         except NnvizError:
@@ -386,9 +392,19 @@ class LandscapeView(QWidget):
         self._send()
 
     def unpin(self) -> None:
-        self.probe.pinned = None
-        self.picked_mark.setData([], [])
-        self.follow.setEnabled(False)
+        self._put_view_state((None, ([], [])))
+
+    def _view_state(self) -> tuple:
+        """What a click changes besides the weights: the pinned plane and the click's mark."""
+        xs, ys = self.picked_mark.getData()
+        return self.probe.pinned, (list(xs if xs is not None else []),
+                                   list(ys if ys is not None else []))
+
+    def _put_view_state(self, state: tuple) -> None:
+        pinned, (xs, ys) = state
+        self.probe.pinned = pinned
+        self.picked_mark.setData(xs, ys)
+        self.follow.setEnabled(pinned is not None)
         self._send()
 
     # -- clicking on the plane --------------------------------------------------------------------
@@ -398,11 +414,12 @@ class LandscapeView(QWidget):
         if r is None or s is None or s.spec != r.spec:
             return
         if self._gesture is None:
+            view_before = self._view_state()
             if not self.probe.pinned or self.probe.pinned[0][:1] != r.run_key[:1]:
                 self.probe.pinned = (r.run_key, r.land.plane)  # the plane stays while exploring
                 self.follow.setEnabled(True)
                 self._send()
-            self._gesture = {"before": s.params, "sent": 0.0, "params": None}
+            self._gesture = {"before": (s.params, view_before), "sent": 0.0, "params": None}
         plane = self.probe.pinned[1]
         e = plane.extent
         a, b = min(max(a, -e), e), min(max(b, -e), e)
@@ -417,7 +434,9 @@ class LandscapeView(QWidget):
             self._gesture = None
             stack = self.undo_stack() if self.undo_stack is not None else None
             if stack is not None and self.set_params is not None:
-                stack.push(WeightsCommand(self.set_params, g["before"], g["params"]))
+                stack.push(WeightsCommand(self.set_params, g["before"],
+                                          (g["params"], self._view_state()),
+                                          self._put_view_state))
 
     def _apply(self, params) -> None:
         if self.set_params is None:
@@ -715,8 +734,10 @@ class LandscapeView(QWidget):
 def build_view(ctx) -> LandscapeView:
     """The Landscape tab (see nnviz.gui.views): its probe runs while it is shown."""
     window = ctx.window
-    view = LandscapeView(set_params=window.set_params, undo_stack=lambda: getattr(
-        getattr(window, "session_actions", None), "undo_stack", None))
+    # Its own Undo step per click or drag (WeightsCommand), not the session's per weights sent.
+    view = LandscapeView(
+        set_params=lambda p: window.set_params(p, undo_step=False),
+        undo_stack=lambda: getattr(getattr(window, "session_actions", None), "undo_stack", None))
     view.playing = lambda: bool(getattr(window, "playing", False))
     # The probe paces itself (LandscapeProbe.budget): no inspect.Throttled around it.
     view.tracker = ctx.track("landscape", view, {view.extras_key: (view.probe, 0)})

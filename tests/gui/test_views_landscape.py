@@ -184,6 +184,8 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
     before = w.last_snapshot
     plane = view.result.land.plane
     a, b = 0.4 * plane.extent, -0.3 * plane.extent
+    stack = w.session_actions.undo_stack
+    steps = stack.count()
     click(qtbot, view, a, b)
     qtbot.waitUntil(lambda: len(view.picked_mark.getData()[0]) == 1, timeout=TIMEOUT)
     (ca,), (cb,) = view.picked_mark.getData()
@@ -206,15 +208,29 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
     qtbot.waitUntil(lambda: w.last_snapshot.grid is not None, timeout=TIMEOUT)
     assert not np.allclose(w.last_snapshot.grid.values, boundary)
     w.show_view("landscape")
-    # One Undo step puts the trained weights back.
-    stack = w.session_actions.undo_stack
-    assert stack.undoText() == "weights from the landscape"
+    # One Undo step puts the trained weights back: one, not the session's "edit 111
+    # weights" besides (and none pushed by the Undo itself).
+    assert stack.undoText() == "weights from the landscape" and stack.count() == steps + 1
     stack.undo()
+    assert stack.count() == steps + 1 and stack.redoText() == "weights from the landscape"
     qtbot.waitUntil(lambda: moved_to(before.params, 1e-6), timeout=TIMEOUT)
+    # And the view as it was before the click: the click's "+" gone, the plane no longer
+    # pinned (they stayed, and the summary said "plane pinned where you clicked" of a model
+    # that was no longer there).
+    qtbot.waitUntil(lambda: not view.result.pinned, timeout=TIMEOUT)
+    assert len(view.picked_mark.getData()[0]) == 0
+    assert "pinned" not in view.summary.text() and not view.follow.isEnabled()
+    assert tuple(view.result.path.ab[-1]) == pytest.approx((0.0, 0.0), abs=1e-6)
+    # Redo: the click again, its mark and its pinned plane.
+    stack.redo()
+    qtbot.waitUntil(lambda: moved_to(want, 1e-6) and view.result.pinned, timeout=TIMEOUT)
+    assert view.picked_mark.getData()[0] == pytest.approx([ca])
+    assert "plane pinned" in view.summary.text() and view.follow.isEnabled()
     # Following the weights again recentres the plane on them.
     view.follow.click()
     qtbot.waitUntil(lambda: not view.result.pinned, timeout=TIMEOUT)
     assert tuple(view.result.path.ab[-1]) == pytest.approx((0.0, 0.0), abs=1e-6)
+    assert len(view.picked_mark.getData()[0]) == 0
 
 
 def test_in_presentation_mode_on_a_small_screen_the_side_plots_scroll_instead_of_squeezing(
