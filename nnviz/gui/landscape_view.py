@@ -57,6 +57,7 @@ LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
 
 MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
+MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
 
@@ -79,6 +80,21 @@ def _sharpness_title(limit: str) -> str:
     cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(plain[:i])),
                                                       len(" ".join(plain[i:]))))
     return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+
+
+def _epoch_range(plot, epochs: np.ndarray) -> None:
+    """An epoch axis fitted to the path, or 0 (its first epoch) to MIN_EPOCHS_SHOWN while the
+    path is shorter: at epoch 0 pyqtgraph centred its one point, an axis from -0.4 to 0.4
+    epochs."""
+    first = float(epochs[0]) if len(epochs) else 0.0
+    axis = plot.getAxis("bottom")
+    if len(epochs) and float(epochs[-1]) - first >= MIN_EPOCHS_SHOWN:
+        if not plot.vb.autoRangeEnabled()[0]:
+            plot.enableAutoRange(x=True)
+            axis.setTickSpacing()  # pyqtgraph's again
+    else:
+        plot.setXRange(first, first + MIN_EPOCHS_SHOWN, padding=0.04)
+        axis.setTickSpacing(1, 1)  # whole epochs (there are no others)
 
 
 class PlaneViewBox(pg.ViewBox):
@@ -653,6 +669,8 @@ class LandscapeView(QWidget):
         ep = p.epochs.astype(np.float64)
         self.path_real.setData(ep, pos(p.loss))
         self.path_shadow.setData(ep, pos(p.loss_projected))
+        for plot in (self.path_plot, self.sharp_plot):
+            _epoch_range(plot, ep)
         self.sharp_curve.setData(r.sharp_epochs.astype(np.float64), r.sharp_values)
         limits = r.limit_values
         if np.isfinite(limits).any():

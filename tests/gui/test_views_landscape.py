@@ -165,6 +165,33 @@ def test_the_sharpness_plot_shows_the_run_after_a_landscape_drawn_while_it_compi
     assert hi - lo < 2 * 300  # the run fills the plot's width
 
 
+def bottom_ticks(plot) -> list[float]:
+    lo, hi = plot.viewRange()[0]
+    axis = plot.getAxis("bottom")
+    return [v for _, values in axis.tickValues(lo, hi, axis.width()) for v in values]
+
+
+def test_at_epoch_0_the_epoch_axes_run_from_0_over_whole_epochs(main_window, qtbot):
+    # At epoch 0 the path is one point: pyqtgraph centred it, "along the path" had an axis
+    # from -0.4 to 0.4 epochs.
+    w = main_window
+    view = shown_landscape(qtbot, w, 0)
+    view.grab()
+    for plot in (view.path_plot, view.sharp_plot):
+        lo, hi = plot.viewRange()[0]
+        assert -0.5 < lo <= 0 and hi >= 4, (lo, hi)
+        ticks = bottom_ticks(plot)
+        assert ticks and all(t == int(t) and t >= 0 for t in ticks), ticks
+    # A longer path fills the axis again.
+    w.step(200)
+    qtbot.waitUntil(lambda: view.result.epoch == 200 and view.result.sharpness_missing == 0,
+                    timeout=TIMEOUT)
+    view.grab()
+    for plot in (view.path_plot, view.sharp_plot):
+        lo, hi = plot.viewRange()[0]
+        assert lo <= 0 and 200 <= hi < 300, (lo, hi)
+
+
 def test_before_its_first_landscape_the_view_says_it_is_preparing_without_empty_axes(qtbot):
     from nnviz.gui.landscape_view import PREPARING, LandscapeView
     view = LandscapeView(set_params=lambda p: None, undo_stack=lambda: None)
