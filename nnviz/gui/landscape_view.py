@@ -57,6 +57,7 @@ LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
 
 MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
+MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
 
@@ -79,6 +80,21 @@ def _sharpness_title(limit: str) -> str:
     cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(plain[:i])),
                                                       len(" ".join(plain[i:]))))
     return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+
+
+def _epoch_range(plot, epochs: np.ndarray) -> None:
+    """An epoch axis fitted to the path, or 0 (its first epoch) to MIN_EPOCHS_SHOWN while the
+    path is shorter: at epoch 0 pyqtgraph centred its one point, an axis from -0.4 to 0.4
+    epochs."""
+    first = float(epochs[0]) if len(epochs) else 0.0
+    axis = plot.getAxis("bottom")
+    if len(epochs) and float(epochs[-1]) - first >= MIN_EPOCHS_SHOWN:
+        if not plot.vb.autoRangeEnabled()[0]:
+            plot.enableAutoRange(x=True)
+            axis.setTickSpacing()  # pyqtgraph's again
+    else:
+        plot.setXRange(first, first + MIN_EPOCHS_SHOWN, padding=0.04)
+        axis.setTickSpacing(1, 1)  # whole epochs (there are no others)
 
 
 class PlaneViewBox(pg.ViewBox):
@@ -104,13 +120,19 @@ class PlaneViewBox(pg.ViewBox):
 
 
 class WeightsCommand(AppliedCommand):
-    """Weights set from the landscape; applied already when pushed."""
+    """Weights set from the landscape; applied already when pushed. ``before`` and ``after``
+    are (weights, the view's state: see LandscapeView._view_state), both put back: an undone
+    click left its "+" and its pinned plane, and the summary said "plane pinned where you
+    clicked" of a model that was no longer there."""
 
-    def __init__(self, set_params, before, after) -> None:
+    def __init__(self, set_params, before, after, put_view=None) -> None:
         super().__init__("weights from the landscape", before, after)
-        self.set_params = set_params
+        self.set_params, self.put_view = set_params, put_view
 
-    def put(self, params, undoing: bool) -> None:
+    def put(self, value, undoing: bool) -> None:
+        params, view_state = value
+        if self.put_view is not None:
+            self.put_view(view_state)
         try:
             self.set_params(params)
         except NnvizError:
@@ -268,7 +290,11 @@ class LandscapeView(QWidget):
                                                                       style=Qt.PenStyle.DashLine),
                                                 name="2/lr")
         self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
-        self.sharp_plot.addItem(self.sharp_note)
+        # Not part of the plot's auto range: the note ignores the view's scale (a TextItem), so
+        # its bounds in data units shrink as the range does. Placed at the one epoch of a run
+        # at epoch 0 ("compiling..."), it pulled the x range down to 1e-307 wide and the range
+        # never recovered: the live plot stayed empty (no curve, no 2/lr, no x ticks) all run.
+        self.sharp_plot.addItem(self.sharp_note, ignoreBounds=True)
         loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
         for plot in (self.line_plot, self.path_plot, self.sharp_plot):
             loose_title(plot, 3)
@@ -382,9 +408,19 @@ class LandscapeView(QWidget):
         self._send()
 
     def unpin(self) -> None:
-        self.probe.pinned = None
-        self.picked_mark.setData([], [])
-        self.follow.setEnabled(False)
+        self._put_view_state((None, ([], [])))
+
+    def _view_state(self) -> tuple:
+        """What a click changes besides the weights: the pinned plane and the click's mark."""
+        xs, ys = self.picked_mark.getData()
+        return self.probe.pinned, (list(xs if xs is not None else []),
+                                   list(ys if ys is not None else []))
+
+    def _put_view_state(self, state: tuple) -> None:
+        pinned, (xs, ys) = state
+        self.probe.pinned = pinned
+        self.picked_mark.setData(xs, ys)
+        self.follow.setEnabled(pinned is not None)
         self._send()
 
     # -- clicking on the plane --------------------------------------------------------------------
@@ -394,11 +430,12 @@ class LandscapeView(QWidget):
         if r is None or s is None or s.spec != r.spec:
             return
         if self._gesture is None:
+            view_before = self._view_state()
             if not self.probe.pinned or self.probe.pinned[0][:1] != r.run_key[:1]:
                 self.probe.pinned = (r.run_key, r.land.plane)  # the plane stays while exploring
                 self.follow.setEnabled(True)
                 self._send()
-            self._gesture = {"before": s.params, "sent": 0.0, "params": None}
+            self._gesture = {"before": (s.params, view_before), "sent": 0.0, "params": None}
         plane = self.probe.pinned[1]
         e = plane.extent
         a, b = min(max(a, -e), e), min(max(b, -e), e)
@@ -413,7 +450,9 @@ class LandscapeView(QWidget):
             self._gesture = None
             stack = self.undo_stack() if self.undo_stack is not None else None
             if stack is not None and self.set_params is not None:
-                stack.push(WeightsCommand(self.set_params, g["before"], g["params"]))
+                stack.push(WeightsCommand(self.set_params, g["before"],
+                                          (g["params"], self._view_state()),
+                                          self._put_view_state))
 
     def _apply(self, params) -> None:
         if self.set_params is None:
@@ -630,6 +669,8 @@ class LandscapeView(QWidget):
         ep = p.epochs.astype(np.float64)
         self.path_real.setData(ep, pos(p.loss))
         self.path_shadow.setData(ep, pos(p.loss_projected))
+        for plot in (self.path_plot, self.sharp_plot):
+            _epoch_range(plot, ep)
         self.sharp_curve.setData(r.sharp_epochs.astype(np.float64), r.sharp_values)
         limits = r.limit_values
         if np.isfinite(limits).any():
@@ -711,8 +752,10 @@ class LandscapeView(QWidget):
 def build_view(ctx) -> LandscapeView:
     """The Landscape tab (see nnviz.gui.views): its probe runs while it is shown."""
     window = ctx.window
-    view = LandscapeView(set_params=window.set_params, undo_stack=lambda: getattr(
-        getattr(window, "session_actions", None), "undo_stack", None))
+    # Its own Undo step per click or drag (WeightsCommand), not the session's per weights sent.
+    view = LandscapeView(
+        set_params=lambda p: window.set_params(p, undo_step=False),
+        undo_stack=lambda: getattr(getattr(window, "session_actions", None), "undo_stack", None))
     view.playing = lambda: bool(getattr(window, "playing", False))
     # The probe paces itself (LandscapeProbe.budget): no inspect.Throttled around it.
     view.tracker = ctx.track("landscape", view, {view.extras_key: (view.probe, 0)})

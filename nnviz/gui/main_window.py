@@ -10,7 +10,8 @@ Hooks for other parts of the GUI (views, sessions):
 - ``snapshot_drawn(Snapshot)`` fires once for every new snapshot the timer draws.
 - ``set_probe(name, fn)``: ``fn(trainer, grid_points)`` runs in the worker thread with each
   snapshot; its result lands in ``snapshot.extras[name]``. ``fn=None`` removes it.
-- ``set_params(params)``: hand-edited weights, applied by the worker, drawn at once.
+- ``set_params(params, undo_step=True)``: hand-edited weights, applied by the worker, drawn at
+  once; ``undo_step=False``: the caller makes its own Undo step (the landscape's click).
 - ``current_problem()`` -> the :class:`~nnviz.core.problem.Problem` of the current run (its seed
   and initial weights are the run's: after Reset, the new seed and no given weights);
   ``load_problem(problem)`` replaces everything (a fresh run);
@@ -942,14 +943,17 @@ class MainWindow(QMainWindow):
     def draw_grid(self, name: str, on: bool) -> None:
         self.worker.draw_grid(name, on)
 
-    def set_params(self, params) -> None:
+    def set_params(self, params, undo_step: bool = True) -> None:
         """Hand-edited weights. Raises SpecError (the run untouched) unless they fit the network
         and every changed value is within +-EDIT_LIMIT: beyond it no view draws sensibly and the
-        trainer cannot recover."""
+        trainer cannot recover. ``undo_step=False``: no ``weights_edited`` (the session's Undo
+        step), for a caller that makes its own: the landscape's click made two steps, and its
+        own Undo and Redo pushed a third while the stack ran them (a crash on Redo)."""
         old = self._drawn.params if self._drawn is not None else None
         check_edit(self._spec, old, params)
         self.worker.set_params(params)
-        self.weights_edited.emit(old, params)
+        if undo_step:
+            self.weights_edited.emit(old, params)
 
     def request_state(self, callback: Callable[[Any], None], fn: Callable | None = None, *,
                       on_error: Callable[[BaseException], None] | None = None) -> None:

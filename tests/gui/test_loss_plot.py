@@ -270,6 +270,24 @@ def test_a_first_epochs_spike_does_not_flatten_the_rest_and_the_plot_says_so(qtb
     assert ly1 >= np.log10(v.max()) and not plot.spike_note.isVisible()
 
 
+def test_a_spike_whose_way_down_stays_above_the_usual_loss_is_cut_too(qtbot):
+    # README's landscape example (sine, 16-16 tanh, 3,000 epochs): 3.5, 27, 29, 4.6, then 0.74
+    # and 0.31 are all over 10x the run's usual loss, but 0.31 stands less than 4x above the
+    # 0.26 after it, so none of it was a spike: a 29 axis, and the run a flat line on its
+    # floor. The spike is the first four epochs, which stand 4x above all that follows.
+    e = np.arange(1, 3001)
+    v = (0.01 + 0.25 * np.exp(-(e - 7) / 150)).astype(np.float32)
+    v[:6] = (3.496, 27.08, 28.68, 4.629, 0.7412, 0.3126)
+    plot = _plot_with(qtbot, e, v)
+    (_, _), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    rest = v[4:]
+    assert y0 <= rest.min() and rest.max() <= y1 < 2  # every later epoch in view, no 29 axis
+    assert (v[100] - y0) / (y1 - y0) >= 0.1  # epoch 101's loss stands off the floor
+    assert plot.spike_note.isVisible()
+    assert "epochs 1–4" in plot.spike_note.toPlainText()
+    assert "28.7" in plot.spike_note.toPlainText()
+
+
 @pytest.mark.parametrize("case", ["falling", "late spike", "slow start", "long fall"])
 def test_curves_without_a_first_epochs_spike_are_shown_whole(qtbot, case):
     e = np.arange(1, 1001)

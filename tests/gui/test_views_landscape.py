@@ -131,6 +131,67 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     assert len(view.sharp_curve.getData()[0] or ()) == 0 and view.map_glw.isVisible()
 
 
+def in_x_range(plot, x) -> bool:
+    lo, hi = plot.viewRange()[0]
+    return len(x) > 0 and lo <= float(np.min(x)) and float(np.max(x)) <= hi
+
+
+def test_the_sharpness_plot_shows_the_run_after_a_landscape_drawn_while_it_compiled(
+        main_window, qtbot):
+    """Live, the first landscape comes while the sharpness still compiles, at epoch 0: its
+    "compiling..." note, at the one epoch there was, pulled the plot's x range to 1e-307 wide
+    and the range never came back: all run the plot showed no curve, no 2/lr, no x ticks,
+    while the summary gave the sharpness (--screenshot compiles first: it had the curve)."""
+    import dataclasses
+    w = main_window
+    view = shown_landscape(qtbot, w, 0)
+    r, s = view.result, w.last_snapshot
+    compiling = dataclasses.replace(r, land=dataclasses.replace(r.land),
+                                    sharp_epochs=np.zeros(0, np.int64), sharp_values=np.zeros(0),
+                                    sharpness_missing=len(r.path.epochs),
+                                    sharpness_compiling=True)
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: compiling}))
+    for _ in range(5):  # painted a few times, as it is while the functions compile
+        view.grab()
+        qtbot.wait(10)
+    w.step(300)
+    qtbot.waitUntil(lambda: view.result.epoch == 300 and view.result.sharpness_missing == 0,
+                    timeout=TIMEOUT)
+    view.grab()
+    sx, _ = view.sharp_curve.getData()
+    assert len(sx) == len(view.result.path.epochs) and in_x_range(view.sharp_plot, sx)
+    assert in_x_range(view.sharp_plot, view.limit_curve.getData()[0])  # the 2/lr line
+    lo, hi = view.sharp_plot.viewRange()[0]
+    assert hi - lo < 2 * 300  # the run fills the plot's width
+
+
+def bottom_ticks(plot) -> list[float]:
+    lo, hi = plot.viewRange()[0]
+    axis = plot.getAxis("bottom")
+    return [v for _, values in axis.tickValues(lo, hi, axis.width()) for v in values]
+
+
+def test_at_epoch_0_the_epoch_axes_run_from_0_over_whole_epochs(main_window, qtbot):
+    # At epoch 0 the path is one point: pyqtgraph centred it, "along the path" had an axis
+    # from -0.4 to 0.4 epochs.
+    w = main_window
+    view = shown_landscape(qtbot, w, 0)
+    view.grab()
+    for plot in (view.path_plot, view.sharp_plot):
+        lo, hi = plot.viewRange()[0]
+        assert -0.5 < lo <= 0 and hi >= 4, (lo, hi)
+        ticks = bottom_ticks(plot)
+        assert ticks and all(t == int(t) and t >= 0 for t in ticks), ticks
+    # A longer path fills the axis again.
+    w.step(200)
+    qtbot.waitUntil(lambda: view.result.epoch == 200 and view.result.sharpness_missing == 0,
+                    timeout=TIMEOUT)
+    view.grab()
+    for plot in (view.path_plot, view.sharp_plot):
+        lo, hi = plot.viewRange()[0]
+        assert lo <= 0 and 200 <= hi < 300, (lo, hi)
+
+
 def test_before_its_first_landscape_the_view_says_it_is_preparing_without_empty_axes(qtbot):
     from nnviz.gui.landscape_view import PREPARING, LandscapeView
     view = LandscapeView(set_params=lambda p: None, undo_stack=lambda: None)
@@ -150,6 +211,8 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
     before = w.last_snapshot
     plane = view.result.land.plane
     a, b = 0.4 * plane.extent, -0.3 * plane.extent
+    stack = w.session_actions.undo_stack
+    steps = stack.count()
     click(qtbot, view, a, b)
     qtbot.waitUntil(lambda: len(view.picked_mark.getData()[0]) == 1, timeout=TIMEOUT)
     (ca,), (cb,) = view.picked_mark.getData()
@@ -172,15 +235,29 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
     qtbot.waitUntil(lambda: w.last_snapshot.grid is not None, timeout=TIMEOUT)
     assert not np.allclose(w.last_snapshot.grid.values, boundary)
     w.show_view("landscape")
-    # One Undo step puts the trained weights back.
-    stack = w.session_actions.undo_stack
-    assert stack.undoText() == "weights from the landscape"
+    # One Undo step puts the trained weights back: one, not the session's "edit 111
+    # weights" besides (and none pushed by the Undo itself).
+    assert stack.undoText() == "weights from the landscape" and stack.count() == steps + 1
     stack.undo()
+    assert stack.count() == steps + 1 and stack.redoText() == "weights from the landscape"
     qtbot.waitUntil(lambda: moved_to(before.params, 1e-6), timeout=TIMEOUT)
+    # And the view as it was before the click: the click's "+" gone, the plane no longer
+    # pinned (they stayed, and the summary said "plane pinned where you clicked" of a model
+    # that was no longer there).
+    qtbot.waitUntil(lambda: not view.result.pinned, timeout=TIMEOUT)
+    assert len(view.picked_mark.getData()[0]) == 0
+    assert "pinned" not in view.summary.text() and not view.follow.isEnabled()
+    assert tuple(view.result.path.ab[-1]) == pytest.approx((0.0, 0.0), abs=1e-6)
+    # Redo: the click again, its mark and its pinned plane.
+    stack.redo()
+    qtbot.waitUntil(lambda: moved_to(want, 1e-6) and view.result.pinned, timeout=TIMEOUT)
+    assert view.picked_mark.getData()[0] == pytest.approx([ca])
+    assert "plane pinned" in view.summary.text() and view.follow.isEnabled()
     # Following the weights again recentres the plane on them.
     view.follow.click()
     qtbot.waitUntil(lambda: not view.result.pinned, timeout=TIMEOUT)
     assert tuple(view.result.path.ab[-1]) == pytest.approx((0.0, 0.0), abs=1e-6)
+    assert len(view.picked_mark.getData()[0]) == 0
 
 
 def test_in_presentation_mode_on_a_small_screen_the_side_plots_scroll_instead_of_squeezing(
