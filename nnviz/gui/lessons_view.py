@@ -510,6 +510,11 @@ class LessonsView(QWidget):
         page.columns_grid.arrange()
         sat = lessons.SigmoidLesson.saturated_fraction(s.G_deep)
         key = _value_key("Y")
+        page.numbers.setToolTip(
+            "The notebook's names: X its inputs (np.random.randn(1, 100)), Y a model's output, "
+            "G = sigmoid(Y). The points are coloured by Y (in the first two plots the deep "
+            "linear model's), as the notebook colours them, so that a point can be followed "
+            "from one plot to the next.")
         page.numbers.setText(
             f"{X_WORDS}; Y: the output; G = sigmoid(Y); {key}. "
             f"The deep linear outputs run from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
