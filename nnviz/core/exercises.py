@@ -173,18 +173,9 @@ class Exercise:
         return bool(self.solution_table)
 
     def solution_text(self) -> str:
-        """What the solution changes, in words: "hidden [4], activation tanh"."""
-        def value(v: Any) -> str:
-            if isinstance(v, (list, tuple)):
-                return "[" + ", ".join(str(x) for x in v) + "]" if v else "none"
-            return f"{v:g}" if isinstance(v, float) else str(v)
-        parts = []
-        for section, table in self.solution_table.items():
-            if isinstance(table, Mapping):
-                parts += [f"{k.replace('_', ' ')} {value(v)}" for k, v in table.items()]
-            else:
-                parts.append(f"{section.replace('_', ' ')} {value(table)}")
-        return ", ".join(parts)
+        """What the solution changes, in the panel's words: "one hidden layer of 4 tanh units"
+        (it read "hidden [4], activation tanh", the file's Python-like spelling)."""
+        return solution_words(self.solution_table)
 
     def check(self, metrics: Metrics, spec: NetworkSpec, epoch: int) -> list[GoalStatus]:
         return [g.check(metrics, spec, epoch) for g in self.goals]
@@ -480,3 +471,61 @@ def solve(exercise: Exercise, problem: Problem | None = None) -> list[GoalStatus
     problem = exercise.solution_problem() if problem is None else problem
     metrics, epoch = attempt(problem, exercise.epochs)
     return exercise.check(metrics, problem.spec, epoch)
+
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_SAID = {"learning_rate": "learning rate", "batch_size": "batches of", "l1": "L1", "l2": "L2",
+         "output_activation": "output activation", "init_scheme": "initialisation"}
+
+
+def _listed(items) -> str:
+    items = [str(x) for x in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return _listed(v) if v else "none"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _layers(hidden, activation: str | None) -> str:
+    """[4] and "tanh": "one hidden layer of 4 tanh units"."""
+    n = len(hidden)
+    if n == 0:
+        return "no hidden layer"
+    count = _COUNTS[n] if n < len(_COUNTS) else str(n)
+    units = f"{activation} units" if activation else "units"
+    if n == 1:
+        widths = f"{hidden[0]} {units}"
+    elif len(set(hidden)) == 1:
+        widths = f"{hidden[0]} {units} each"
+    else:
+        widths = f"{_listed(hidden)} {units}"
+    return f"{count} hidden layer{'s' if n > 1 else ''} of {widths}"
+
+
+def solution_words(table: Mapping) -> str:
+    """A solution's table (``[solution.network]`` ...) as the panel says it."""
+    parts = []
+    for section, entries in table.items():
+        if not isinstance(entries, Mapping):
+            parts.append(f"{section.replace('_', ' ')} {_value(entries)}")
+            continue
+        entries = dict(entries)
+        if section == "network" and "hidden" in entries:
+            act = entries.pop("activation", None)
+            parts.append(_layers(list(entries.pop("hidden")), act))
+        for k, v in entries.items():
+            if k == "activation":
+                parts.append(f"{v} in the hidden layers")
+            elif k == "activations":
+                parts.append(f"activations {_value(v)}")
+            elif k == "features":
+                parts.append(f"inputs {_value(v)}")
+            elif k == "optimizer":
+                parts.append(f"the {v} optimizer")
+            elif k == "name" and section == "data":
+                parts.append(f"the {v} data")
+            else:
+                parts.append(f"{_SAID.get(k, k.replace('_', ' '))} {_value(v)}")
+    return ", ".join(parts)

@@ -37,7 +37,7 @@ def member_label(values: dict, axes: tuple) -> str:
 _TITLES = {"learning_rate": ("learning rate", "lr"), "init_seed": ("initial weights seed",
                                                                    "init"),
            "seed": ("seed", "seed"), "l2": ("L2", "L2"), "l1": ("L1", "L1"),
-           "hidden": ("hidden layer widths", "widths"), "activation": ("activation", "act"),
+           "hidden": ("hidden layer widths", "widths"), "activation": ("activation", "activation"),
            "width": ("width", "width"), "noise": ("noise", "noise"),
            "label_noise": ("label noise", "flip")}
 

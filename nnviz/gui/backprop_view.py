@@ -24,7 +24,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import (QApplication, QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
                                QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QStyle,
                                QStyleOptionComboBox, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -167,11 +167,6 @@ class BackpropCanvas(NetworkCanvas):
         self._fonts = None  # (key, the node labels' fonts) of the last paint
         self.labels_drawn: list[tuple[int, int, QRectF, str]] = []  # (column, k, box, text)
         self._fit = MAX_SHOWN  # units a column shows at most at this height (_fit_units)
-
-    def least_header_size(self) -> float:
-        # The application's text size: in the diagram's ~320 px at 1024x768 the headers were
-        # 6 pt side by side, beside 9 pt text; staggered they have it.
-        return QApplication.font().pointSizeF()
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         self.node_values, self.node_name, self.link_name = node_values, node_name, link_name

@@ -353,7 +353,8 @@ class DecisionPlot(pg.PlotWidget):
     def _point_colors(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         if data.is_classification:
             table = np.array([colors.class_color(k) for k in range(max(data.n_classes, 2))])
-            return table[data.y_train], table[data.y_test]
+            fills = np.array([colors.point_fill(c) for c in table])  # off a dark background
+            return fills[data.y_train], table[data.y_test]
         if self.mode == REGRESSION_2D:
             cmap = colors.point_map()
             lo, hi = self.levels

@@ -419,7 +419,8 @@ def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:
 def class_key_html(names, test: bool = True) -> str:
     """A key of the classes for a label: each class's shape in its colour and its name; then
     the test points' look."""
-    parts = [f"<span style='color:{hex_of(class_color(k))}'>{class_glyph(k)}</span>&nbsp;{name}"
+    parts = [f"<span style='color:{hex_of(point_fill(class_color(k)))}'>{class_glyph(k)}</span>"
+             f"&nbsp;{name}"
              for k, name in enumerate(names)]
     if test:
         parts.append("hollow: test")
@@ -445,6 +446,20 @@ def test_outline(rgb) -> RGB:
     (OUTLINE_CONTRAST), so that a dark class colour is not a faint ring on black."""
     rgb = tuple(int(c) for c in rgb[:3])
     return readable(rgb, background(), OUTLINE_CONTRAST) if theme().dark else rgb
+
+
+#: The least contrast of a filled (training) point's colour with the dark background.
+POINT_CONTRAST = 3.0
+
+
+def point_fill(rgb) -> RGB:
+    """The fill of a filled (training) point of class colour ``rgb``, and its swatch in the
+    key: the colour itself, except on the dark theme where a colour that does not stand off the
+    background (cividis' navy, 1.0:1; its slate blue, 1.9:1) is lifted towards the text colour
+    until it does. Otherwise the navy disc sat on its navy region like the hollow test points,
+    whose inside shows the region on the dark theme."""
+    rgb = tuple(int(c) for c in rgb[:3])
+    return readable(rgb, background(), POINT_CONTRAST) if theme().dark else rgb
 
 
 def point_rim() -> RGB:

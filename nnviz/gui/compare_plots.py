@@ -59,12 +59,30 @@ def _title(pi, text: str) -> None:
     pi.setTitle(text, size="9pt", color=colors.hex_of(colors.text()))
 
 
+# Categories' own colours (matplotlib's "tab10", D3's category10): hues apart, no order.
+CATEGORY_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+                   (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+
+
+def categorical(values) -> bool:
+    """An axis of names or layer lists (activations, widths), not of numbers on a scale."""
+    return any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values)
+
+
+def category_colors(n: int) -> list[tuple[int, int, int]]:
+    """``n`` categories' colours, each readable as a line on the theme's plots."""
+    return [colors.readable(CATEGORY_COLORS[k % len(CATEGORY_COLORS)], colors.background(), 3.0)
+            for k in range(n)]
+
+
 def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
-    """Each member's colour: where its value of the first swept axis lies along that axis."""
+    """Each member's colour: where its value of the first swept axis lies along that axis; for
+    categories (activations: a viridis "sigmoid \u2192 relu" made relu more of something than
+    sigmoid), each its own hue."""
     if not axes:
         return [colors.TRAIN_CURVE] * len(members)
     name, values = axes[0]
-    palette = axis_colors(len(values))
+    palette = category_colors(len(values)) if categorical(values) else axis_colors(len(values))
     index = {_key(v): k for k, v in enumerate(values)}
     return [palette[index.get(_key(m[name]), 0)] for m in members]
 
@@ -527,6 +545,10 @@ class ScorePlot(pg.PlotWidget):
         title = self._key + (" &nbsp; \u2606 best" if starred else "")
         if self.getPlotItem().titleLabel.text != title:
             _title(self.getPlotItem(), title)
+            scale = float(self.property("nnvizScale") or 1.0)
+            if scale != 1.0:  # presentation mode: the key at its size again (it stayed 9 pt)
+                from .presentation import scale_scene
+                scale_scene(self, scale)
 
     def _positions(self) -> list[tuple[int, ...]]:
         out = []

@@ -234,7 +234,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.labels = []
         for i, text in enumerate(self._texts):
             x, y = tile_origin(i, cols)
-            item = pg.TextItem(text, color=colors.hex_of(colors.text()), anchor=(0.5, 1.0))
+            item = pg.TextItem(text if isinstance(text, str) else text[0],
+                               color=colors.hex_of(colors.text()), anchor=(0.5, 1.0))
             item.setPos(x + 0.5, y - 0.01)
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.vb.addItem(item)
@@ -291,19 +292,25 @@ class TileMosaic(pg.GraphicsLayoutWidget):
 
     def fit_labels(self) -> None:
         """Each label within its tile's width (with its gap): "— diverged" shortened to "✗",
-        then cut with an ellipsis; the full label is the tooltip. Beside each other, "★ lr 3"
+        then its shorter form (a value without its axis's name), then cut with an ellipsis; the full label is the tooltip. Beside each other, "★ lr 3"
         and "lr 10 — diverged" ran into one another on small tiles."""
         import shiboken6
         if not all(shiboken6.isValid(item.textItem) for item in self.labels):
             return  # a deferred call after the scene was closed
         tile = self.tile_pixels()
-        room = tile * (1 + 0.8 * GAP)
-        for item, text in zip(self.labels, self._texts):
+        for item, texts in zip(self.labels, self._texts):
             self._fit_height(item, tile)
             fm = QFontMetricsF(item.textItem.font())
-            shown = text
-            if room > 0 and fm.horizontalAdvance(shown) > room:
-                shown = text.replace(" \u2014 diverged", " \u2717")
+            # Its tile's width and its share of the gaps, less a word space between it and its
+            # neighbour's ("act sigmoid act softmax ★ act tanh" read as one line); the first of
+            # its forms that fits (the values alone under the view's title naming the axis).
+            room = tile * (1 + GAP) - fm.horizontalAdvance(" ")
+            forms = (texts,) if isinstance(texts, str) else tuple(texts)
+            text = forms[0]
+            forms = [g for f in forms for g in dict.fromkeys(
+                (f, f.replace(" \u2014 diverged", " \u2717")))]
+            shown = next((f for f in forms if room <= 0 or fm.horizontalAdvance(f) <= room),
+                         forms[-1])
             if room > 0 and fm.horizontalAdvance(shown) > room:
                 shown = fm.elidedText(shown, Qt.TextElideMode.ElideRight, room)
             if item.textItem.toPlainText() != shown:

@@ -32,7 +32,8 @@ from nnviz.core.ready_sweeps import ready
 from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, member_run
 
 from . import colors
-from .compare_plots import LossCurves, ScorePlot, ScoreTable, axis_colors, member_colors
+from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, categorical,
+                            category_colors, member_colors)
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
@@ -368,11 +369,13 @@ class CompareView(QWidget):
             self.narrow and self.selected is None))
 
     def _share(self) -> None:
-        """The left column as wide as the table's columns (within 300 px and 45% of the view),
-        the tiles the rest; narrow, the plots 40% of the height."""
+        """The left column as wide as the table's columns (within 300 px and 55% of the view:
+        at 45% the Activations sweep's "test acc." was cut at 1024 x 768 in presentation mode,
+        its tiles using less than their 55%), the tiles the rest; narrow, the plots 40% of the
+        height."""
         width = max(self.width(), 1)
         need = self.table.needed_width() if self.has_members else 430
-        left = int(min(max(need, 300), 0.45 * width))
+        left = int(min(max(need, 300), 0.55 * width))
         self.split.setSizes([left, width - left, width - left])
         if self.narrow:
             height = max(self.outer.height(), 1)
@@ -428,8 +431,12 @@ class CompareView(QWidget):
         if self.members_of != s.sweep_id:
             self._set_members(s)
         best = s.best()
-        labels = [("\u2605 " if i == best else "") + text + (" \u2014 diverged" if d else "")
-                  for i, (text, d) in enumerate(zip(s.labels, s.diverged))]
+        # Each label with a shorter form: a one-axis sweep's values alone (the title above
+        # names the axis), for tiles too narrow for "activation softmax".
+        bare = [format_value(m[s.axes[0][0]]) if len(s.axes) == 1 else None for m in s.members]
+        labels = [tuple(("\u2605 " if i == best else "") + t + (" \u2014 diverged" if d else "")
+                        for t in dict.fromkeys(x for x in (text, short) if x))
+                  for i, (text, short, d) in enumerate(zip(s.labels, bare, s.diverged))]
         self.tiles.update_tiles(s.values, s.xs, s.diverged, labels)
         self.curves.update_curves(s.loss_curves, s.diverged)
         now = time.perf_counter()
@@ -586,12 +593,21 @@ class CompareView(QWidget):
 
 
 def colour_key(axes: tuple) -> str:
-    """What the loss curves' colours mean: the first axis's first and last value."""
+    """What the loss curves' colours mean: a numeric axis's first and last value (the scale
+    between them); categories (activations), each one in its own colour."""
     name, values = axes[0]
-    first, last = axis_colors(len(values))[0], axis_colors(len(values))[-1]
 
     def swatch(rgb, v) -> str:
         return (f"<span style='color:rgb{tuple(rgb)}'>\u25a0</span> {format_value(v)}")
+    if categorical(values):
+        shown = category_colors(len(values))
+        # The names alone, each in its colour (made readable as words): they say what they
+        # are, and "colour: activation ■ sigmoid ■ softmax ..." was wider than the plot at
+        # 1024 x 768 in presentation mode.
+        words = [colors.hex_of(colors.readable(rgb, colors.background(), 4.5)) for rgb in shown]
+        return " &nbsp;".join(f"<span style='color:{w}'>{format_value(v)}</span>"
+                              for w, v in zip(words, values))
+    first, last = axis_colors(len(values))[0], axis_colors(len(values))[-1]
     return f"colour: {axis_title(name)} {swatch(first, values[0])} \u2192 {swatch(last, values[-1])}"
 
 

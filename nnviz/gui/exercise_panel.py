@@ -217,8 +217,10 @@ class ExerciseActions(QObject):
         self._solution_asked = self._solved_by_solution = False
         self.statuses: list[GoalStatus] = []
         self._locked_run = -1  # the run whose controls were last locked
+        self._applied_run: int | None = None  # the solution's run, while it is the run
         self.panel = ExercisePanel()
         self.panel.hide()
+        self._apply_tip = self.panel.apply_button.toolTip()
         self._summary = ""
         p = self.panel
         p.hint_button.clicked.connect(self.reveal_hint)
@@ -314,6 +316,8 @@ class ExerciseActions(QObject):
         self.exercise, self.path, self.hints_shown = ex, path, 0
         self._solution_asked = self._solved_by_solution = False
         p = self.panel
+        self._applied_run = None
+        self._show_applied(False)
         p.solution_button.setText("Solution")
         p.solution_button.setToolTip("Show what solves the exercise and why it works.")
         p.title.setText(f"Exercise: {ex.title}")
@@ -393,8 +397,14 @@ class ExerciseActions(QObject):
                          "see the solution.")
             self.panel.text_changed()
             return
-        self.panel.solution.setVisible(bool(self.panel.solution.text()))
-        self.panel.apply_button.setVisible(self.exercise.has_solution)
+        # The button says what it does next: hide the solution shown (it read "Sure? Show it"
+        # beside the solution it had shown), or show it again without asking.
+        shown = not self.panel.solution.isVisible() and bool(self.panel.solution.text())
+        self.panel.solution.setVisible(shown)
+        self.panel.apply_button.setVisible(shown and self.exercise.has_solution)
+        b.setText("Hide solution" if shown else "Solution")
+        b.setToolTip("Hide the solution again." if shown else
+                     "Show what solves the exercise and why it works.")
         self.panel.text_changed()
 
     def apply_solution(self) -> None:
@@ -408,7 +418,17 @@ class ExerciseActions(QObject):
             return
         if self._load("solution", problem):
             self._solved_by_solution = True  # its goals say so (see _on_snapshot)
+            # Done: the button says so (it read "Apply it" still) until another run starts.
+            self._applied_run = self.window.run_id
+            self._show_applied(True)
         self._lock()
+
+    def _show_applied(self, applied: bool) -> None:
+        b = self.panel.apply_button
+        b.setText("Applied" if applied else "Apply it")
+        b.setEnabled(not applied)
+        b.setToolTip("The run is the solution's; Start over goes back to the exercise's start."
+                     if applied else self._apply_tip)
 
     def start_over(self) -> None:
         if self.exercise is not None:
@@ -437,6 +457,9 @@ class ExerciseActions(QObject):
         if summary != self._summary:  # the goals' state stays in sight on the Settings tab
             self._summary = summary
             self.window.side_tabs.set_exercise_title(f"Exercise \u00b7 {summary}")
+        if self._applied_run is not None and s.run_id > self._applied_run:
+            self._applied_run = None  # another run (undo, Start over, Reset): apply again
+            self._show_applied(False)
         if s.run_id != self._locked_run:
             # A new run (undo, a preset): the editor rebuilt its rows, lock them again.
             self._lock()

@@ -78,6 +78,19 @@ def _value_brushes(values: np.ndarray) -> list:
     return [pg.mkBrush(c) for c in cmap.map(t, mode="qcolor")]
 
 
+def _value_key(name: str) -> str:
+    """What the colours of _value_brushes' points mean, with the scale's two ends (the
+    palette's: orange and blue, or cividis' navy and yellow)."""
+    lo, hi = (colors.hex_of(c) for c in point_map().map([0.0, 1.0], mode="byte")[:, :3])
+    return (f"colour: {name}, <span style='color:{lo}'>\u25cf</span> low to "
+            f"<span style='color:{hi}'>\u25cf</span> high")
+
+
+# Lessons 3 and 4's inputs, as the notebook draws them (np.random.randn(1, 100)).
+X_INPUT = "X (input)"
+X_WORDS = "X: 100 single numbers from N(0, 1), not the moons"
+
+
 def _class_symbols(labels: np.ndarray) -> list:
     """Each class's own shape (nnviz.gui.colors): the plots read without colour."""
     return [colors.class_symbol(int(c)) for c in np.asarray(labels).ravel()]
@@ -485,17 +498,26 @@ class LessonsView(QWidget):
         s = lessons.replay().sigmoid
         x = s.X[0]
         colours = _value_brushes(s.Y_deep)
-        p0 = page.plot(0, 0, "deep linear model", "X", "Y")
+        # The notebook's names (X, Y, G), each saying what it is: "X", "Y", "G" alone read as
+        # nothing, and X as the moons of the other tabs.
+        p0 = page.plot(0, 0, "deep linear model", X_INPUT, "Y (output)")
         page.scatter(p0, x, s.Y_deep, colours)
-        p1 = page.plot(0, 1, "sigmoid on the output only", "X", "G")
+        p1 = page.plot(0, 1, "sigmoid on the output only", X_INPUT, "G = sigmoid(Y)")
         page.scatter(p1, x, s.G_deep, colours)
-        p2 = page.plot(0, 2, "sigmoid between layers", "X", "Y")
+        p2 = page.plot(0, 2, "sigmoid between layers", X_INPUT, "Y (output)")
         page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
         page.columns_grid = ColumnsGrid(page, (p0, p1, p2), 3)
         page.columns_grid.arrange()
         sat = lessons.SigmoidLesson.saturated_fraction(s.G_deep)
+        key = _value_key("Y")
+        page.numbers.setToolTip(
+            "The notebook's names: X its inputs (np.random.randn(1, 100)), Y a model's output, "
+            "G = sigmoid(Y). The points are coloured by Y (in the first two plots the deep "
+            "linear model's), as the notebook colours them, so that a point can be followed "
+            "from one plot to the next.")
         page.numbers.setText(
-            f"the deep linear outputs run from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
+            f"{X_WORDS}; Y: the output; G = sigmoid(Y); {key}. "
+            f"The deep linear outputs run from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
             f"<b>{sat:.0%}</b> of the sigmoid's outputs are within 0.01 of 0 or 1 (a step); with "
             f"sigmoid between layers they all lie between <b>{s.Y_between.min():.4f}</b> and "
             f"<b>{s.Y_between.max():.4f}</b>.")
@@ -507,7 +529,7 @@ class LessonsView(QWidget):
         brushes = _value_brushes(a.colour)
         parts = []
         for i, (label, Y) in enumerate(a.outputs):
-            p = page.plot(*divmod(i, 3), label, "X", "Y")  # 3 + 2: legible in a narrow tab
+            p = page.plot(*divmod(i, 3), label, X_INPUT, "Y (output)")  # 3 + 2: legible
             page.scatter(p, x, Y[0], brushes, size=6)
             if label == "Softmax":
                 # Every output is 1/100 up to rounding: show that, not the rounding noise.

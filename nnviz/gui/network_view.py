@@ -19,7 +19,8 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
-from PySide6.QtWidgets import (QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout,
+                               QWidget)
 
 from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
@@ -366,8 +367,10 @@ class NetworkCanvas(QWidget):
 
     def least_header_size(self) -> float:
         """The size (pt) under which the headers are staggered where that brings them to it
-        (0: only by STAGGER_BELOW); their largest is never under it either."""
-        return 0.0
+        (0: only by STAGGER_BELOW); their largest is never under it either. The application's
+        text size: in the Network tab at 1024x768 the headers fitted side by side at 6 pt and
+        were cut ("10 sigm\u2026"), beside 9 pt text; staggered they are whole at it."""
+        return QApplication.font().pointSizeF()
 
     def _header_size(self, font: QFont) -> float:
         """The headers' largest size in ``font`` (the widget's)."""

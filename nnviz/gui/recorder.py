@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from nnviz.core.animation import SIZE, AnimationWriter, RecordError, caption
@@ -52,6 +52,41 @@ def compose(picture: QImage, text: str, size: tuple[int, int] = SIZE) -> np.ndar
     finally:
         p.end()
     return qimage_array(canvas)
+
+
+def plot_picture(plot, size: tuple[int, int] = SIZE) -> QImage:
+    """The decision plot (its plane, axes and colour bar, not the widget's blank letterbox
+    margins) drawn at the size it gets in a ``size`` frame under the caption: its lines and
+    text at that scale. Grabbed at its size on the screen and scaled, it took about half a
+    1280x720 frame's width between wide white margins, its ticks ~10 px high under a 32 px
+    caption."""
+    w, h = size
+    room = QSizeF(w, h - max(24, int(h * CAPTION_SHARE)))
+    pi = plot.getPlotItem()
+    # The plane, its axes and the colour bar: the plot item itself spans the letterbox's
+    # margins (its layout's), the blank around a 1:1 plane.
+    parts = [pi.vb, pi.getAxis("left"), pi.getAxis("bottom")]
+    bar = getattr(plot, "colorbar", None)
+    if bar is not None and bar.isVisible():
+        parts.append(bar)
+    source = QRectF()
+    for item in parts:
+        if item.isVisible():
+            source = source.united(item.sceneBoundingRect())
+    source.adjust(-8, -12, 8, 8)  # the colour bar's top label and the axes' end labels
+    if source.isEmpty():
+        return plot.grab().toImage()
+    fit = source.size().scaled(room, Qt.AspectRatioMode.KeepAspectRatio).toSize()
+    image = QImage(fit, QImage.Format.Format_RGB888)
+    image.fill(plot.backgroundBrush().color())
+    p = QPainter(image)
+    try:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        plot.scene().render(p, QRectF(0, 0, fit.width(), fit.height()), source)
+    finally:
+        p.end()
+    return image
 
 
 def qimage_array(image: QImage) -> np.ndarray:
@@ -158,8 +193,10 @@ class Recorder(QObject):
         m = s.metrics
         text = caption(s.epoch, m.train_loss, m.train_accuracy,
                        "accuracy" if clf else "R\u00b2", percent=clf)
+        picture = plot_picture(target, self.size) if self.area == "plot" else \
+            target.grab().toImage()
         try:
-            self._writer.append(compose(target.grab().toImage(), text, self.size))
+            self._writer.append(compose(picture, text, self.size))
         except RecordError as e:
             self._stop(str(e))
             return

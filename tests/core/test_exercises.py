@@ -56,7 +56,22 @@ def test_the_solution_changes_only_what_it_names():
     assert start.spec.hidden == () and solved.spec.hidden == (4,)
     assert solved.spec.activations == ("tanh",)
     assert solved.dataset.spec == start.dataset.spec and solved.config == start.config
-    assert ex.solution_text() == "hidden [4], activation tanh"
+    assert ex.solution_text() == "one hidden layer of 4 tanh units"
+
+
+@pytest.mark.parametrize("solution, words", [
+    ('[solution.network]\nhidden = []\n', "no hidden layer"),
+    ('[solution.network]\nhidden = [8, 8]\n', "two hidden layers of 8 units each"),
+    ('[solution.network]\nhidden = [8, 4, 2]\nactivation = "relu"\n',
+     "three hidden layers of 8, 4 and 2 relu units"),
+    ('[solution.network]\nactivation = "sin"\n', "sin in the hidden layers"),
+    ('[solution.network]\nfeatures = ["x1", "x2", "x1*x2"]\n', "inputs x1, x2 and x1*x2"),
+    ('[solution.training]\nlearning_rate = 0.03\noptimizer = "adam"\n',
+     "learning rate 0.03, the adam optimizer"),
+])
+def test_the_solution_is_said_in_words(solution, words):
+    """In the panel's words, not the file's ("hidden [4]" read as Python)."""
+    assert parse(MINIMAL + solution).solution_text() == words
 
 
 def _metrics(**kw) -> Metrics:

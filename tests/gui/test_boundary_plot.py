@@ -160,3 +160,34 @@ def test_the_sample_note_is_in_plain_words_and_the_theme(plot):
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
     assert plot.sample_note.grab().toImage().pixelColor(1, 1).lightness() > 200
+
+
+@pytest.mark.parametrize("palette", ["playground", "tol", "cividis"])
+def test_filled_points_stand_off_their_region_on_the_dark_theme(qtbot, palette):
+    """Dark theme, cividis, five classes: class 0's training points were navy discs on a navy
+    region (and on the near-black plot, 1.0:1), read as hollow test points; class 3's alike. A
+    filled point's fill stands off the background and its own class's region (the palettes
+    whose colours already did are unchanged), and the key's swatch shows too."""
+    from nnviz.gui import colors
+    colors.set_look("dark", palette)
+    try:
+        p = DecisionPlot()
+        qtbot.addWidget(p)
+        p.resize(800, 700)
+        data = make_dataset(DataSpec("multiclass", classes=5))
+        p.set_dataset(data)
+        bg = colors.background()
+        fills = {int(c): b.color().getRgb()[:3]
+                 for b, c in zip(p.train_points.data["brush"], data.y_train)}
+        assert len(fills) == 5
+        for k, rgb in fills.items():
+            region = colors.class_image(np.eye(5, dtype=np.float32)[k][None, None])[0, 0]
+            assert colors.contrast(rgb, bg) >= 3.0, (k, rgb)
+            assert colors.contrast(rgb, tuple(int(v) for v in region)) >= 1.5, (k, rgb, region)
+            if colors.contrast(colors.class_color(k), bg) >= 3.0:
+                assert rgb == colors.class_color(k)  # a colour that already stood off: as it was
+        key = colors.class_key_html([f"class {k}" for k in range(5)])
+        for k in range(5):
+            assert colors.hex_of(fills[k]) in key
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)

@@ -184,3 +184,57 @@ def test_presentation_mode_switches_the_layout_and_back(qtbot, main_window):
     qtbot.waitUntil(lambda: view.curves.width() < 0.4 * view.width(), timeout=5000)
     assert not view.narrow and view.panel.isVisibleTo(view)
     assert _cells_whole(view.table) == []
+
+
+def test_a_sweep_of_activations_reads_at_1024_in_presentation_mode(qtbot, main_window):
+    """The Activations sweep at 1024 x 768 in presentation mode (a projector): the table's
+    "test acc." column was cut behind a scroll bar; the tile titles ran into each other ("act
+    sigmoid act softmax ★ act tanh") and said "act", a word nobody had explained; the score
+    plot's key stayed at 9 pt beside 13 pt text."""
+    view = _sweep(qtbot, main_window, (1024, 768), presentation=True, key="activations")
+    assert _cells_whole(view.table) == []
+    values = [v for _, vs in view.drawn.axes for v in vs]
+    texts = [t.textItem.toPlainText().replace("\u2605 ", "") for t in view.tiles.labels]
+    for text in texts:  # the activation, named in full or not at all (the title names it)
+        assert text in values or text.startswith("activation "), texts
+    space = QFontMetrics(view.tiles.labels[0].textItem.font()).horizontalAdvance(" ")
+    rects = [t.mapRectToScene(t.boundingRect()) for t in view.tiles.labels]
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            if abs(a.center().y() - b.center().y()) < 2:  # in one row: a word space between
+                margin = 2 * view.tiles.labels[0].textItem.document().documentMargin()
+                gap = max(b.left(), a.left()) - min(a.right(), b.right()) + margin
+                assert gap >= space, (texts, gap, space)
+    scale = float(view.score_plot.property("nnvizScale") or 1.0)
+    assert scale > 1.2
+    key = view.score_plot.getPlotItem().titleLabel
+    assert "test loss" in key.text
+    assert float(str(key.opts["size"]).replace("pt", "")) >= 9 * scale - 0.1
+    for plot in (view.curves, view.score_plot):  # the keys within their plots, which are whole
+        pi = plot.getPlotItem()
+        assert pi.titleLabel.item.boundingRect().width() <= pi.vb.width() + 1
+        assert pi.mapRectToScene(pi.boundingRect()).right() <= plot.width() + 1
+
+
+def test_categories_get_colours_of_their_own_and_a_key_naming_each(qtbot, main_window):
+    """Activations were coloured along viridis, "sigmoid → relu", as if relu were more of
+    something than sigmoid, and the key named only the two ends. Numbers (learning rates)
+    keep their scale."""
+    from nnviz.gui.compare_plots import member_colors
+    from nnviz.gui.compare_view import colour_key
+    view = _sweep(qtbot, main_window, (1400, 900), key="activations")
+    s = view.drawn
+    (name, values), = s.axes
+    key = view.curves.getPlotItem().titleLabel.text
+    assert "\u2192" not in key
+    for v in values:
+        assert v in key
+    rgb = member_colors(s.members, s.axes)
+    assert len(set(rgb)) == len(values)
+    # distinct hues: every two at least as far apart as red and orange (69)
+    for i, a in enumerate(rgb):
+        for b in rgb[i + 1:]:
+            assert max(abs(x - y) for x, y in zip(a, b)) >= 60, (a, b)
+        assert colors.contrast(a, colors.background()) >= 3.0
+    lr = ((0.01, 0.1, 1.0),)
+    assert "\u2192" in colour_key((("learning_rate", lr[0]),))

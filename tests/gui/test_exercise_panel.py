@@ -49,7 +49,7 @@ def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, ma
     assert not ex.panel.solution.isVisible() and ex.panel.solution_button.text() == "Sure? Show it"
     ex.panel.solution_button.click()
     assert ex.panel.solution.isVisible() and "straight line" in ex.panel.solution.text()
-    assert "Solution:</b> hidden [4], activation tanh" in ex.panel.solution.text()
+    assert "Solution:</b> one hidden layer of 4 tanh units" in ex.panel.solution.text()
     assert ex.panel.apply_button.isVisible()
     ex.panel.apply_button.click()
     wait_for_run(qtbot, w)
@@ -260,3 +260,34 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
     ex.close_exercise()
     assert not w.side_tabs.tabBar().isVisible()
     assert w.panels_scroll.isVisible() != presentation
+
+
+def test_the_solution_buttons_say_what_they_do_now(qtbot, main_window):
+    """Once the solution showed, its button still read "Sure? Show it"; "Apply it" read so after
+    the solution was applied; the solution read "hidden [4], activation tanh", the file's
+    words, not the panel's."""
+    w = main_window
+    ex = w.exercise_actions
+    p = ex.panel
+    _open(qtbot, w, XOR)
+    p.solution_button.click()
+    assert p.solution_button.text() == "Sure? Show it"
+    p.solution_button.click()
+    assert p.solution.isVisible()
+    assert p.solution_button.text() == "Hide solution"
+    assert "Solution:</b> one hidden layer of 4 tanh units." in p.solution.text()
+    p.solution_button.click()  # hidden again: the button offers it again, without asking
+    assert not p.solution.isVisible() and not p.apply_button.isVisible()
+    assert p.solution_button.text() == "Solution"
+    p.solution_button.click()
+    assert p.solution.isVisible() and p.apply_button.isVisible()
+    assert p.apply_button.text() == "Apply it" and p.apply_button.isEnabled()
+    p.apply_button.click()
+    wait_for_run(qtbot, w)
+    assert w.current_problem().spec.hidden == (4,)
+    assert p.apply_button.text() == "Applied" and not p.apply_button.isEnabled()
+    # Another run (undo: the exercise's start again): the solution can be applied again.
+    w.session_actions.undo_stack.undo()
+    wait_for_run(qtbot, w)
+    qtbot.waitUntil(lambda: p.apply_button.isEnabled(), timeout=TIMEOUT)
+    assert p.apply_button.text() == "Apply it"

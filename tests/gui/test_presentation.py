@@ -435,6 +435,37 @@ def test_the_backprop_diagrams_headers_are_at_the_text_size_in_a_normal_window(
     assert [len(u) for u in view.canvas.shown] == [2, 4, 10, 4, 1]  # every node still shown
 
 
+@pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_network_views_headers_are_whole_in_a_normal_window(main_window, qtbot, wait_run,
+                                                                 size):
+    """The Network tab at 1024x768 cut its headers to "10 sigm…" at 6 pt (new-user review):
+    they are whole, at the application's text size, every other one a row lower where
+    needed; no two meet, none over the first nodes, every node still shown."""
+    w = main_window
+    _with_numbers(w, qtbot, wait_run)
+    w.show_view("network")
+    _at_size(w, qtbot, size)
+    canvas = w._inspection_views["network"].canvas
+    qtbot.waitUntil(lambda: canvas.spec is not None and canvas.width() > 0, timeout=60_000)
+    canvas._geometry()
+    titles = canvas.titles()
+    assert [t.split("\n")[0] for _, _, t in titles] == [
+        "input", "hidden 1", "hidden 2", "hidden 3", "output"]
+    text_pt = QApplication.font().pointSizeF()
+    first = min(canvas.node_rect(c, 0).top() for c in range(len(titles)))
+    for rect, font, text in titles:
+        assert "\u2026" not in text, text
+        assert font.pointSizeF() >= text_pt, (text, font.pointSizeF(), text_pt)
+        fm = QFontMetricsF(font)
+        assert all(fm.horizontalAdvance(line) <= rect.width() + 0.5 for line in text.split("\n"))
+        assert 0 <= rect.left() and rect.right() <= canvas.width(), text
+        assert rect.bottom() < first - 10, text
+    for i, (a, _, _) in enumerate(titles):
+        for b, _, _ in titles[i + 1:]:
+            assert not a.intersects(b), (a, b)
+    assert [len(u) for u in canvas.shown] == [2, 4, 10, 4, 1]
+
+
 def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_projector(
         main_window, qtbot, wait_run):
     """Presentation mode at 1024x768: the hidden-2 column's ten nodes were 10 px squares, each

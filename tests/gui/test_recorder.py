@@ -139,3 +139,19 @@ def test_record_without_epochs_says_to_train_first(qapp, tmp_path, monkeypatch, 
     err = capsys.readouterr().err
     assert "--epochs N" in err and err.startswith("nnviz: error: ")
     assert os.listdir(tmp_path) == []
+
+
+def test_the_recorded_plot_fills_its_frame(qtbot, main_window, tmp_path):
+    """The decision plot was grabbed at its size on the screen with its blank margins and put
+    in the middle of the 1280x720 frame: about half its width and 60% of its height, its ticks
+    ~10 px high under a 32 px caption. It is drawn at the frame's size: as tall as the room
+    under the caption."""
+    from nnviz.gui.recorder import CAPTION_SHARE
+    _trained(qtbot, main_window, 100)
+    path = tmp_path / "run.gif"
+    _record(qtbot, main_window, path, [50, 100], area="plot")
+    frame = iio.imread(path, index=None)[-1]
+    bar = int(SIZE[1] * CAPTION_SHARE)
+    below = frame[bar + 2:]
+    ink = np.flatnonzero((below < 235).any(axis=2).any(axis=1))  # rows with anything drawn
+    assert ink[-1] - ink[0] >= 0.85 * len(below), (ink[0], ink[-1], len(below))  # was 0.44

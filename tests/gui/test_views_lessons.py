@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import pyqtgraph as pg
 from sklearn.linear_model import LinearRegression
 
 from nnviz.core import inspect, lessons
 from nnviz.core.data import DataSpec, make_dataset
+from nnviz.gui import colors
 from nnviz.gui.lessons_view import LESSON_KEYS, LessonsView
 
 from .test_views_helpers import make_trainer, snapshot_of
@@ -95,3 +97,23 @@ def test_baseline_beside_the_network(view):
     tr = make_trainer("line", hidden=(3,))
     view.update_snapshot(snapshot_of(tr, {"baseline": inspect.BaselineProbe()}))
     assert "classification" in page.numbers.text()
+
+
+def test_lesson_3_says_what_its_axes_and_colours_are(view):
+    """Its axes read "X", "Y", "G", nothing said what they were (the inputs are 100 single
+    numbers, not the moons of the other tabs), and nothing said what the orange-to-blue points
+    meant."""
+    view.show_lesson("sigmoid")
+    page = view.pages["sigmoid"]
+    plots = [item for item in page.glw.ci.items if isinstance(item, pg.PlotItem)]
+    assert len(plots) == 3
+    for p in plots:
+        bottom = p.getAxis("bottom").labelText
+        left = p.getAxis("left").labelText
+        assert bottom.startswith("X") and "input" in bottom, bottom
+        assert left.startswith(("Y", "G")) and len(left) > 1, left
+    assert "sigmoid(Y)" in plots[1].getAxis("left").labelText
+    words = page.numbers.text()
+    assert "N(0, 1)" in words and "not the moons" in words
+    lo, hi = (colors.hex_of(c) for c in colors.point_map().map([0.0, 1.0], mode="byte")[:, :3])
+    assert lo in words and hi in words and "low" in words and "high" in words
