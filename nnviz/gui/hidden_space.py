@@ -301,7 +301,8 @@ class HiddenSpaceView(QWidget):
             symbols = dict.fromkeys(looks, "o")
         out = []
         # A test point's outline stands off the dark background (colors.test_outline).
-        for make in (lambda c: pg.mkBrush(c),
+        # A training point's fill stands off it too (colors.point_fill: cividis' navy on dark).
+        for make in (lambda c: pg.mkBrush(*colors.point_fill(c.getRgb())),
                      lambda c: pg.mkPen(*colors.test_outline(c.getRgb()), width=2), None):
             table = np.empty(max(looks, default=0) + 1, object)
             for k, c in looks.items():

@@ -299,7 +299,8 @@ class NeuronMapPanel(QWidget):
             classes = np.issubdtype(y.dtype, np.integer)
             if classes:
                 k = int(y.max()) + 1 if len(y) else 1
-                rgb = np.array([colors.class_color(c) for c in range(k)], np.uint8)[y]
+                rgb = np.array([colors.point_fill(colors.class_color(c)) for c in range(k)],
+                               np.uint8)[y]  # off a dark background too (cividis' navy)
                 symbols = list(np.array([colors.class_symbol(c) for c in range(k)],
                                         dtype=object)[y])
             else:

@@ -219,7 +219,9 @@ class RegionsView(QWidget):
             else:
                 px, py = X[:, 0], X[:, 1]
             if np.issubdtype(np.asarray(y).dtype, np.integer):
-                rgb_pts = np.array([colors.class_color(int(k)) for k in y])
+                k = int(np.max(y, initial=0)) + 1
+                fills = [colors.point_fill(colors.class_color(c)) for c in range(k)]
+                rgb_pts = np.array(fills)[np.asarray(y, int)]  # off a dark background too
             else:
                 rgb_pts = np.repeat(np.array([colors.TRAIN_CURVE]), len(y), 0)
             self.points.setData(px, py, brush=shared(rgb_pts, pg.mkBrush),

@@ -128,13 +128,19 @@ def test_hollow_test_points_stand_off_the_dark_background(view, palette):
         test = view.test_points.data
         assert len(test) > 0 and _distinct(test["pen"]) == 2  # still one pen per class
         assert view.test_points.opts["brush"].color().alpha() == 0  # hollow
-        labels = view.probe.sample(t.data)[1][view.probe.sample(t.data)[2]]
+        _, all_labels, is_test = view.probe.sample(t.data)[:3]
+        labels = all_labels[is_test]
         for c in (0, 1):
             rgb = test["pen"][labels == c][0].color().getRgb()[:3]
             assert colors.contrast(rgb, colors.background()) >= 4.5
             # still its class's hue, lifted towards the text's light grey
             hue = QColor(*rgb).hsvHue(), QColor(*colors.class_color(c)).hsvHue()
             assert min(abs(hue[0] - hue[1]), 360 - abs(hue[0] - hue[1])) < 15
+        # and a training point's fill stands off it (cividis' navy disc looked hollow there)
+        train = view.train_points.data
+        for c in (0, 1):
+            fill = train["brush"][all_labels[~is_test] == c][0].color().getRgb()[:3]
+            assert colors.contrast(fill, colors.background()) >= 3.0, (c, fill)
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
 
