@@ -167,3 +167,17 @@ def test_core_does_not_import_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_r2_of_a_one_point_test_set_is_na_not_a_huge_number(capsys, tmp_path):
+    # 4 rows: 3 training points, 1 test point. R^2 divides by the test targets' spread, 0 for
+    # one point: it printed "test loss 2.5418, R^2 -2541817692160.0000".
+    data = tmp_path / "twocol.csv"
+    data.write_text("x,y\n0.1,0.5\n0.7,1.3\n0.3,0.9\n0.9,2.0\n")
+    code, out, err = run(capsys, "train", "--data", str(data), "--epochs", "5")
+    assert code == 0, err
+    final = next(line for line in out.splitlines() if line.startswith("final"))
+    assert final.endswith("R^2 n/a"), final
+    code, out, err = run(capsys, "train", "--data", str(data), "--epochs", "5", "--json")
+    r = json.loads(out)
+    assert r["test_accuracy"] is None and r["test_loss"] is not None
