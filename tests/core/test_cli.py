@@ -181,3 +181,16 @@ def test_r2_of_a_one_point_test_set_is_na_not_a_huge_number(capsys, tmp_path):
     code, out, err = run(capsys, "train", "--data", str(data), "--epochs", "5", "--json")
     r = json.loads(out)
     assert r["test_accuracy"] is None and r["test_loss"] is not None
+
+
+def test_the_divergence_hint_does_not_promise_that_a_tenth_of_the_rate_is_stable(capsys):
+    # After --lr 100 it said "try 10 or less", and relu at --lr 10 diverges too: the hint names
+    # a tenth and says to go lower again if that also diverges.
+    hints = {}
+    for lr in ("100", "10"):
+        code, _, err = run(capsys, "train", "--lr", lr, "--activation", "relu", "--epochs", "500")
+        assert code == 1 and "Training diverged" in err, err
+        hints[lr] = err
+    assert "to 10 (and ten times again if that diverges too)" in hints["100"]
+    assert "to 1 (and ten times again if that diverges too)" in hints["10"]
+    assert "or less" not in hints["100"]
