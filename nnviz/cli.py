@@ -135,11 +135,20 @@ def _window_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+_NO_HIDDEN = "write 'none' for no hidden layer"
+
+
 def _widths(text: str) -> tuple[int, ...]:
+    # An empty value is refused, not read as no hidden layer: --hidden "" (an unset shell
+    # variable) trained "network 2 -> 1" without a word. 'none' says it on purpose.
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: an empty value ({_NO_HIDDEN})")
     text = text.strip()
-    if text.lower() in ("", "none"):
+    if text.lower() == "none":
         return ()
     parts = [p.strip() for p in text.replace("x", ",").split(",")]
+    if any(not p for p in parts):
+        raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
     widths = []
     for p in parts:
         try:
@@ -224,9 +233,14 @@ def _one_value(parse, dest: str):
 
 
 def _slashed(parse):
-    """Values of ``parse`` separated by slashes (a sweep's values of an option with commas)."""
+    """Values of ``parse`` separated by slashes (a sweep's values of an option with commas);
+    an empty one is refused as ``_list_of`` refuses it (--hidden 4//8 made a member "none")."""
     def parse_list(text: str) -> list:
-        return [parse(part) for part in text.split("/")]
+        parts = text.split("/")
+        if any(not part.strip() for part in parts):
+            note = f" ({_NO_HIDDEN})" if parse is _widths else ""
+            raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list{note}")
+        return [parse(part) for part in parts]
     parse_list.__name__ = getattr(parse, "__name__", "value")
     return parse_list
 

@@ -194,3 +194,28 @@ def test_the_divergence_hint_does_not_promise_that_a_tenth_of_the_rate_is_stable
     assert "to 10 (and ten times again if that diverges too)" in hints["100"]
     assert "to 1 (and ten times again if that diverges too)" in hints["10"]
     assert "or less" not in hints["100"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    # --hidden "" (say an unset shell variable) trained "network 2 -> 1" without a word
+    (("train", "--hidden", ""), "argument --hidden: '': an empty value (write 'none' for no "
+                                "hidden layer)"),
+    (("train", "--hidden", "4,,8"), "argument --hidden: '4,,8': an empty value in the list"),
+    # a sweep's 4//8 made 3 members, the middle one "none"; --lr 0.1,,1 was refused so
+    (("sweep", "--hidden", "4//8"), "argument --hidden: '4//8': an empty value in the list "
+                                    "(write 'none' for no hidden layer)"),
+    (("sweep", "--lr", "0.1,,1"), "argument --lr: '0.1,,1': an empty value in the list"),
+])
+def test_empty_hidden_widths_are_refused_with_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv, "--epochs", "5")
+    assert code != 0 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_hidden_none_still_means_no_hidden_layer(capsys):
+    code, out, err = run(capsys, "train", "--hidden", "none", "--epochs", "5")
+    assert code == 0, err
+    assert "network 2 -> 1 " in out
+    code, out, err = run(capsys, "sweep", "--hidden", "4/none", "--epochs", "5")
+    assert code == 0, err
+    assert "hidden none" in out and "2 members" in out

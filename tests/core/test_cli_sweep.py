@@ -92,7 +92,8 @@ def test_init_seed_varies_the_initial_weights_only(capsys):
 
 @pytest.mark.parametrize("argv, words", [
     (["--lr", "0.1,x"], "'x' is not a number"),
-    (["--hidden", "4,/8"], "widths are whole numbers"),
+    (["--hidden", "4,/8"], "'4,': an empty value in the list"),
+    (["--hidden", "4,a/8"], "widths are whole numbers"),
     (["--lr", "0.1,,1"], "an empty value"),
     (["--epochs", "10"], "nothing to sweep"),
     (["--epochs", "1,2", "--lr", "1,2"], "one value only, every member trains as many epochs"),
