@@ -220,6 +220,21 @@ _ONE_VALUE = {"dataset": "every member trains on the same data set",
               "from_epoch": "every member goes on from the same epoch of the session"}
 
 
+def _seeds(dest: str):
+    """A sweep's --seed or --init-seed: the window's sweep form's values (its parser, so the
+    same ranges, limits and messages): a comma list with ranges, like 0-15 or 0-3,7."""
+    def parse_list(text: str) -> list:
+        if any(not t.strip() for t in text.split(",")):
+            raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+        from nnviz.core.sweep_driver import AxisError, parse_values
+        try:
+            return list(parse_values(dest, text))
+        except AxisError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    parse_list.__name__ = "seeds"
+    return parse_list
+
+
 def _one_value(parse, dest: str):
     """``parse``, refusing a comma list with the reason the option is not swept."""
     def parse_one(text: str):
@@ -309,7 +324,9 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                                                        " before the screenshot (default 0)"))
     if lists:
         for action in p._actions:
-            if action.dest in SWEPT:
+            if action.dest in ("seed", "init_seed"):
+                action.type = _seeds(action.dest)
+            elif action.dest in SWEPT:
                 action.type = (_slashed(action.type) if action.dest in _SLASHED
                                else _list_of(action.type))
             elif action.dest in _ONE_VALUE:
@@ -391,7 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
         "each of " + ", ".join("--" + k.replace("_", "-") for k in SWEPT) + " may be a comma "
         "list of values, and the members are every combination (the product). For --hidden and "
         "--features, the values are separated by slashes: --hidden 4,10,4/8/16 sweeps 4-10-4, "
-        "8 and 16. Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0,1,2,3. The other options of "
+        "8 and 16. --seed and --init-seed also take ranges, as the window's sweep form does: "
+        "0-15, or 0-3,7. Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0-3. The other options of "
         "'nnviz train' take one value, the same for every member: --data FILE.csv (split by "
         "each member's --seed and --test-fraction), --session FILE --from-epoch E (with --lr "
         "A,B,...: the saved run goes on from epoch E at each rate); --save, --export-script "
