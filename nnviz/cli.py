@@ -768,7 +768,7 @@ def train_command(args: argparse.Namespace) -> int:
             out(f"saved the session at epoch {trainer.epoch} to {args.save}")
     if args.export_script:
         from nnviz.core.export import write_script
-        write_script(args.export_script, trainer, trainer.epoch or 1000)
+        write_script(args.export_script, trainer, trainer.epoch or 1000, class_names)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")
