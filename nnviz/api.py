@@ -125,10 +125,13 @@ class Run:
             raise DataError("X must hold finite numbers")
         return self._trainer.predict(X.astype(np.float32))
 
+    def _class_names(self) -> tuple[str, ...] | None:
+        return None if self._classes is None else tuple(str(c) for c in self._classes)
+
     def session(self) -> Session:
         """The run as a Session (copies of its arrays): what :meth:`save` writes."""
-        names = None if self._classes is None else tuple(str(c) for c in self._classes)
-        return Session.from_trainer(self._trainer, class_names=names, run=self._run)
+        return Session.from_trainer(self._trainer, class_names=self._class_names(),
+                                    run=self._run)
 
     def save(self, path: str | os.PathLike) -> None:
         """A session file (``.nnviz``) the window opens (``nnviz --open``, *File → Open*), with
@@ -142,7 +145,7 @@ class Run:
         does: the losses of this run's history. A run that has trained no epochs exports
         1000."""
         from nnviz.core.export import write_script
-        write_script(path, self._trainer, self._script_epochs(epochs))
+        write_script(path, self._trainer, self._script_epochs(epochs), self._class_names())
 
     def _script_epochs(self, epochs: int | None) -> int:
         if epochs is None:
@@ -157,7 +160,7 @@ class Run:
         """:meth:`export_script` as a Jupyter notebook (``.ipynb``, written with nbformat:
         ``pip install 'nnviz[notebook]'``): the same code, a cell per section."""
         from nnviz.core.export import write_notebook
-        write_notebook(path, self._trainer, self._script_epochs(epochs))
+        write_notebook(path, self._trainer, self._script_epochs(epochs), self._class_names())
 
     def export_onnx(self, path: str | os.PathLike) -> None:
         """The network with its current weights as an ONNX model (``pip install

@@ -135,11 +135,20 @@ def _window_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+_NO_HIDDEN = "write 'none' for no hidden layer"
+
+
 def _widths(text: str) -> tuple[int, ...]:
+    # An empty value is refused, not read as no hidden layer: --hidden "" (an unset shell
+    # variable) trained "network 2 -> 1" without a word. 'none' says it on purpose.
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: an empty value ({_NO_HIDDEN})")
     text = text.strip()
-    if text.lower() in ("", "none"):
+    if text.lower() == "none":
         return ()
     parts = [p.strip() for p in text.replace("x", ",").split(",")]
+    if any(not p for p in parts):
+        raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
     widths = []
     for p in parts:
         try:
@@ -211,6 +220,21 @@ _ONE_VALUE = {"dataset": "every member trains on the same data set",
               "from_epoch": "every member goes on from the same epoch of the session"}
 
 
+def _seeds(dest: str):
+    """A sweep's --seed or --init-seed: the window's sweep form's values (its parser, so the
+    same ranges, limits and messages): a comma list with ranges, like 0-15 or 0-3,7."""
+    def parse_list(text: str) -> list:
+        if any(not t.strip() for t in text.split(",")):
+            raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+        from nnviz.core.sweep_driver import AxisError, parse_values
+        try:
+            return list(parse_values(dest, text))
+        except AxisError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    parse_list.__name__ = "seeds"
+    return parse_list
+
+
 def _one_value(parse, dest: str):
     """``parse``, refusing a comma list with the reason the option is not swept."""
     def parse_one(text: str):
@@ -224,9 +248,14 @@ def _one_value(parse, dest: str):
 
 
 def _slashed(parse):
-    """Values of ``parse`` separated by slashes (a sweep's values of an option with commas)."""
+    """Values of ``parse`` separated by slashes (a sweep's values of an option with commas);
+    an empty one is refused as ``_list_of`` refuses it (--hidden 4//8 made a member "none")."""
     def parse_list(text: str) -> list:
-        return [parse(part) for part in text.split("/")]
+        parts = text.split("/")
+        if any(not part.strip() for part in parts):
+            note = f" ({_NO_HIDDEN})" if parse is _widths else ""
+            raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list{note}")
+        return [parse(part) for part in parts]
     parse_list.__name__ = getattr(parse, "__name__", "value")
     return parse_list
 
@@ -295,7 +324,9 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                                                        " before the screenshot (default 0)"))
     if lists:
         for action in p._actions:
-            if action.dest in SWEPT:
+            if action.dest in ("seed", "init_seed"):
+                action.type = _seeds(action.dest)
+            elif action.dest in SWEPT:
                 action.type = (_slashed(action.type) if action.dest in _SLASHED
                                else _list_of(action.type))
             elif action.dest in _ONE_VALUE:
@@ -377,7 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
         "each of " + ", ".join("--" + k.replace("_", "-") for k in SWEPT) + " may be a comma "
         "list of values, and the members are every combination (the product). For --hidden and "
         "--features, the values are separated by slashes: --hidden 4,10,4/8/16 sweeps 4-10-4, "
-        "8 and 16. Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0,1,2,3. The other options of "
+        "8 and 16. --seed and --init-seed also take ranges, as the window's sweep form does: "
+        "0-15, or 0-3,7. Example: nnviz sweep --lr 0.1,0.3,1,3 --seed 0-3. The other options of "
         "'nnviz train' take one value, the same for every member: --data FILE.csv (split by "
         "each member's --seed and --test-fraction), --session FILE --from-epoch E (with --lr "
         "A,B,...: the saved run goes on from epoch E at each rate); --save, --export-script "
@@ -736,7 +768,7 @@ def train_command(args: argparse.Namespace) -> int:
             out(f"saved the session at epoch {trainer.epoch} to {args.save}")
     if args.export_script:
         from nnviz.core.export import write_script
-        write_script(args.export_script, trainer, trainer.epoch or 1000)
+        write_script(args.export_script, trainer, trainer.epoch or 1000, class_names)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")

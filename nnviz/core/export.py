@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+from typing import Sequence
 
 import numpy as np
 
@@ -280,8 +281,21 @@ def _standardise(d) -> str:
             "    return ((np.asarray(rows, np.float64) - means) / sds).astype(np.float32)\n")
 
 
-def _predict(trainer: Trainer) -> str:
-    """The trained network on new rows, raw as the data's file has them."""
+def _names(trainer: Trainer, class_names) -> tuple[str, ...] | None:
+    """The classes' names worth writing: a CSV's labels ("apple", ...); none for regression or
+    for labels that are only 0..K-1 already."""
+    d = trainer.data
+    if not d.is_classification or not class_names:
+        return None
+    names = tuple(str(c) for c in class_names)
+    if len(names) != d.n_classes or names == tuple(str(i) for i in range(d.n_classes)):
+        return None
+    return names
+
+
+def _predict(trainer: Trainer, names: tuple[str, ...] | None = None) -> str:
+    """The trained network on new rows, raw as the data's file has them; with ``names``, the
+    printout heads each column with its class's name."""
     d, spec = trainer.data, trainer.spec
     first = ("standardise(rows).T  # standardised as the training points were"
              if d.scaling else "np.asarray(rows, np.float32).T")
@@ -296,17 +310,37 @@ def _predict(trainer: Trainer) -> str:
             f"    X = {first}\n"
             + ("    X = input_features(X)\n" if spec.features else "")
             + "    return np.asarray(forward(params, X)).T\n\n\n"
-            f"print(predict(points[:3]))  # e.g. the first three training points\n")
+            + (_print_named(what, spec.output_dim) if names else
+               "print(predict(points[:3]))  # e.g. the first three training points\n"))
 
 
-def script_text(trainer: Trainer, epochs: int) -> str:
-    """The script of ``trainer``'s run: its training points, initial weights and settings."""
-    return "\n\n".join(p.rstrip("\n") + "\n" for p in script_parts(trainer, epochs))
+def _print_named(what: str, outputs: int) -> str:
+    """The printout of the first three points' predictions, a column per class name (one
+    output: P of CLASS_NAMES[1]); the unnamed columns did not say which was which fruit."""
+    if outputs == 1:
+        return ("# e.g. the first three training points: P(CLASS_NAMES[1]), and the class "
+                "predicted\nfor p in predict(points[:3])[:, 0]:\n"
+                '    print(f"P({CLASS_NAMES[1]}) = {p:.4f}: {CLASS_NAMES[int(p >= 0.5)]}")\n')
+    return (f"# e.g. the first three training points: {what}, a column per class, and the "
+            "class predicted\n"
+            'print("  ".join(f"{name:>10}" for name in CLASS_NAMES))\n'
+            "for row in predict(points[:3]):\n"
+            '    print("  ".join(f"{p:>10.4f}" for p in row), "",\n'
+            "          CLASS_NAMES[int(np.argmax(row))])\n")
 
 
-def script_parts(trainer: Trainer, epochs: int) -> list[str]:
+def script_text(trainer: Trainer, epochs: int, class_names: Sequence[str] | None = None) -> str:
+    """The script of ``trainer``'s run: its training points, initial weights and settings;
+    ``class_names`` (a CSV's labels, class 0, 1, ...) become its CLASS_NAMES."""
+    return "\n\n".join(p.rstrip("\n") + "\n" for p in script_parts(trainer, epochs,
+                                                                    class_names))
+
+
+def script_parts(trainer: Trainer, epochs: int,
+                 class_names: Sequence[str] | None = None) -> list[str]:
     """The script's sections in order (its docstring first): a notebook's cells."""
     d, spec, cfg = trainer.data, trainer.spec, trainer.config
+    names = _names(trainer, class_names)
     n = len(d.train_index)
     batches = _mini_batches(trainer)
     X, y = d.X_train, d.y_train
@@ -342,7 +376,9 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
         f"{'classes' if d.is_classification else 'targets'}.\n"
         f"points = np.array({_array(X, ' ' * 4)}, np.float32)\n"
         f"{target_name} = np.array({_array(y, ' ' * 4)}, "
-        f"{'np.int32' if d.is_classification else 'np.float32'})\n",
+        f"{'np.int32' if d.is_classification else 'np.float32'})\n"
+        + (f"# The name of class 0, 1, ... (the labels in the data's file).\n"
+           f"CLASS_NAMES = {list(names)!r}\n" if names else ""),
         *([_standardise(d)] if d.scaling else []),
         f"X = {'standardise(points).T' if d.scaling else 'points.T'}  # ({d.n_features}, N): "
         f"a point per column, as in the notebook\n{_features(spec)}{make_y}\n",
@@ -397,11 +433,12 @@ def script_parts(trainer: Trainer, epochs: int) -> list[str]:
             "    params, opt_state, key, loss = train_epoch(params, opt_state, key)\n"
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
-    parts.append(_predict(trainer))
+    parts.append(_predict(trainer, names))
     return parts
 
 
-def notebook_text(trainer: Trainer, epochs: int) -> str:
+def notebook_text(trainer: Trainer, epochs: int,
+                  class_names: Sequence[str] | None = None) -> str:
     """The script as a Jupyter notebook (nbformat 4): its docstring a markdown cell, each
     section a code cell. ExportError without the nbformat package."""
     try:
@@ -410,7 +447,7 @@ def notebook_text(trainer: Trainer, epochs: int) -> str:
     except ImportError:
         raise ExportError("a notebook export needs the nbformat package: pip install "
                           "'nnviz[notebook]' (or pip install nbformat)") from None
-    head, *code = script_parts(trainer, epochs)
+    head, *code = script_parts(trainer, epochs, class_names)
     cells = [v4.new_markdown_cell(head.strip().strip('"').strip())]
     cells += [v4.new_code_cell(part.rstrip("\n")) for part in code]
     nb = v4.new_notebook(cells=cells, metadata={
@@ -420,14 +457,16 @@ def notebook_text(trainer: Trainer, epochs: int) -> str:
     return nbformat.writes(nb)
 
 
-def write_notebook(path: str | os.PathLike, trainer: Trainer, epochs: int) -> None:
+def write_notebook(path: str | os.PathLike, trainer: Trainer, epochs: int,
+                   class_names: Sequence[str] | None = None) -> None:
     """:func:`notebook_text` into ``path``, atomically; ExportError if it cannot be written."""
-    _write_text(path, notebook_text(trainer, epochs))
+    _write_text(path, notebook_text(trainer, epochs, class_names))
 
 
-def write_script(path: str | os.PathLike, trainer: Trainer, epochs: int) -> None:
+def write_script(path: str | os.PathLike, trainer: Trainer, epochs: int,
+                 class_names: Sequence[str] | None = None) -> None:
     """:func:`script_text` into ``path``, atomically; ExportError if it cannot be written."""
-    _write_text(path, script_text(trainer, epochs))
+    _write_text(path, script_text(trainer, epochs, class_names))
 
 
 def _write_text(path: str | os.PathLike, text: str) -> None:

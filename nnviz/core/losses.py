@@ -120,9 +120,14 @@ def predicted_class(out: jax.Array) -> jax.Array:
     return jnp.argmax(out, axis=-1).astype(jnp.int32)
 
 
+_FLAT = 1e-10  # targets whose spread is below this fraction of sum(y^2) have no R^2
+
+
 def accuracy(out: jax.Array, y: jax.Array, task: str, mask: jax.Array | None = None,
              count: jax.Array | None = None) -> jax.Array:
-    """Fraction of correct classes; for regression, the coefficient of determination R^2.
+    """Fraction of correct classes; for regression, the coefficient of determination R^2:
+    NaN (shown "n/a") where it is undefined, targets without variance (one test point, or
+    all equal), where dividing by the ~0 spread printed R^2 -2541817692160.
     With ``mask`` and ``count``: of the masked rows only (see ``data_loss``)."""
     if task == CLASSIFICATION:
         correct = predicted_class(out) == jnp.asarray(y, jnp.int32)
@@ -133,7 +138,12 @@ def accuracy(out: jax.Array, y: jax.Array, task: str, mask: jax.Array | None = N
     if mask is None:
         ss_res = jnp.sum(jnp.square(out[:, 0] - y))
         ss_tot = jnp.sum(jnp.square(y - jnp.mean(y)))
+        ss_y = jnp.sum(jnp.square(y))
     else:
         ss_res = jnp.sum(jnp.where(mask, jnp.square(out[:, 0] - y), 0))
         ss_tot = jnp.sum(jnp.where(mask, jnp.square(y - _mean(y, mask, count)), 0))
-    return 1.0 - ss_res / jnp.maximum(ss_tot, 1e-12)
+        ss_y = jnp.sum(jnp.where(mask, jnp.square(y), 0))
+    # "No variance" relative to the targets' size: float32 rounding of the mean of equal
+    # targets leaves a spread ~1e-13 of sum(y^2), far below this; real spread is far above.
+    flat = ss_tot <= _FLAT * ss_y
+    return jnp.where(flat, jnp.nan, 1.0 - ss_res / jnp.where(flat, 1.0, ss_tot))

@@ -15,9 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from . import activations as acts
 from .data import Dataset
+from .errors import NnvizError
 from .runlog import Run, RunLog, host_state
 from .snapshot import make_grid_points
+from .sweep import MAX_MEMBERS
 
 # The side of one member's tile: a small picture, many of them.
 TILE_RES = 48
@@ -53,6 +56,62 @@ def format_value(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.3g}"
     return str(v)
+
+
+class AxisError(NnvizError):
+    """Values of an axis that cannot be swept; the message is meant for the user."""
+
+
+def parse_values(name: str, text: str) -> tuple:
+    """The values typed for axis ``name``, comma-separated (for seeds also a range "0-15")."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        raise AxisError(f"{axis_title(name)}: type one value or more, separated by commas")
+    out: list = []
+    for p in parts:
+        try:
+            if name in ("seed", "init_seed"):
+                if "-" in p[1:]:
+                    a, b = p.split("-", 1)
+                    lo, hi = int(a), int(b)
+                    if hi < lo:
+                        raise ValueError
+                else:
+                    lo = hi = int(p)
+                # Checked before the range is made: 0-4000000000 built a list of 4e9 seeds.
+                if lo < 0 or hi >= 2**32:
+                    raise AxisError(f"{axis_title(name)}: seeds are whole numbers from 0 "
+                                    f"to {2**32 - 1:,}")
+                if hi - lo >= MAX_MEMBERS:
+                    raise AxisError(f"{axis_title(name)}: {p} is {hi - lo + 1:,} seeds; a sweep "
+                                    f"has at most {MAX_MEMBERS:,} members")
+                out.extend(range(lo, hi + 1))
+            elif name in ("learning_rate", "l1", "l2"):
+                v = float(p)
+                if not (v > 0 if name == "learning_rate" else v >= 0) or v != v or v > 1e6:
+                    raise AxisError(f"{axis_title(name)}: {p} is not a "
+                                    + ("positive" if name == "learning_rate" else
+                                       "non-negative") + " number")
+                out.append(v)
+            elif name == "hidden":
+                widths = tuple(int(w) for w in p.split("-"))
+                if not widths or min(widths) < 1 or max(widths) > 512:
+                    raise AxisError(f"hidden layers: {p}: widths are 1 to 512")
+                out.append(widths)
+            elif name == "activation":
+                if p not in acts.ACTIVATIONS:
+                    raise AxisError(f"activation: unknown {p!r}; known: "
+                                    f"{', '.join(acts.ACTIVATIONS)}")
+                out.append(p)
+            else:
+                raise AxisError(f"cannot sweep {name!r}")
+        except AxisError:  # a ValueError too: it said "cannot read" instead of the reason
+            raise
+        except ValueError:
+            raise AxisError(f"{axis_title(name)}: cannot read {p!r}") from None
+    if len(set(out)) != len(out):
+        raise AxisError(f"{axis_title(name)}: a value is given twice")
+    return tuple(out)
 
 
 def thin_curve(epochs: np.ndarray, values: np.ndarray, n: int = CURVE_POINTS):

@@ -1015,11 +1015,14 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
     and why (``then``, ``see``: the window's words by default; the command line says its
     own)."""
     loss = f" (loss {best_loss:.4g}, the lowest of this run)" if math.isfinite(best_loss) else ""
+    # The rate to try is a tenth, with no promise that it is stable: "try 10 or less" after
+    # lr 100 read as "10 is safe", and relu at lr 10 diverges too. Finding a stable rate would
+    # take more training runs; the sharpness (see below) is the way to know.
     # "after epoch E", E the epochs trained: the number the window's epoch counter shows (the
     # loss that blew up is the one of the weights after E epochs).
     return (f"Training diverged after epoch {epoch:,}: {what}. The weights are back to "
-            f"those after epoch {best_epoch}{loss}. Lower the learning rate (try {lr / 10:g} or less) and "
-            f"{then}. Why: gradient descent is stable only while the loss's sharpness (its "
+            f"those after epoch {best_epoch}{loss}. Lower the learning rate ten times, to "
+            f"{lr / 10:g} (and ten times again if that diverges too), and {then}. Why: gradient descent is stable only while the loss's sharpness (its "
             f"steepest curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
 
 

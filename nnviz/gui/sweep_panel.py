@@ -6,10 +6,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-from nnviz.core import activations as acts
-from nnviz.core.errors import NnvizError
 from nnviz.core.ready_sweeps import READY
-from nnviz.core.sweep_driver import axis_title
+# The typed values are read in core, where nnviz sweep --seed 0-15 reads them too.
+from nnviz.core.sweep_driver import AxisError, axis_title, parse_values  # noqa: F401
 from . import colors
 
 MAX_MEMBERS = 64
@@ -24,55 +23,6 @@ AXES: dict[str, tuple[str, str]] = {
     "hidden": ("the hidden layers' widths, layers joined by '-'", "2, 4, 4-4, 8-8"),
     "activation": ("the hidden layers' activation", "sigmoid, tanh, relu"),
 }
-
-
-class AxisError(NnvizError):
-    """Values of an axis that cannot be swept; the message is meant for the user."""
-
-
-def parse_values(name: str, text: str) -> tuple:
-    """The values typed for axis ``name``, comma-separated (for seeds also a range "0-15")."""
-    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    if not parts:
-        raise AxisError(f"{axis_title(name)}: type one value or more, separated by commas")
-    out: list = []
-    for p in parts:
-        try:
-            if name in ("seed", "init_seed"):
-                if "-" in p[1:]:
-                    a, b = p.split("-", 1)
-                    lo, hi = int(a), int(b)
-                    if hi < lo:
-                        raise ValueError
-                    out.extend(range(lo, hi + 1))
-                else:
-                    out.append(int(p))
-                if out and (min(out) < 0 or max(out) >= 2**32):
-                    raise AxisError(f"{axis_title(name)}: seeds are whole numbers from 0")
-            elif name in ("learning_rate", "l1", "l2"):
-                v = float(p)
-                if not (v > 0 if name == "learning_rate" else v >= 0) or v != v or v > 1e6:
-                    raise AxisError(f"{axis_title(name)}: {p} is not a "
-                                    + ("positive" if name == "learning_rate" else
-                                       "non-negative") + " number")
-                out.append(v)
-            elif name == "hidden":
-                widths = tuple(int(w) for w in p.split("-"))
-                if not widths or min(widths) < 1 or max(widths) > 512:
-                    raise AxisError(f"hidden layers: {p}: widths are 1 to 512")
-                out.append(widths)
-            elif name == "activation":
-                if p not in acts.ACTIVATIONS:
-                    raise AxisError(f"activation: unknown {p!r}; known: "
-                                    f"{', '.join(acts.ACTIVATIONS)}")
-                out.append(p)
-            else:
-                raise AxisError(f"cannot sweep {name!r}")
-        except ValueError:
-            raise AxisError(f"{axis_title(name)}: cannot read {p!r}") from None
-    if len(set(out)) != len(out):
-        raise AxisError(f"{axis_title(name)}: a value is given twice")
-    return tuple(out)
 
 
 class SweepPanel(QGroupBox):

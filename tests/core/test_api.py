@@ -211,3 +211,20 @@ def test_a_diverged_runs_test_losses_end_with_its_training_losses():
     options = dict(hidden=[], activation=[], output_activation="linear", lr=3.0)
     before = nnviz.train(X, y, epochs=e - 1, **options)  # the same run, stopped at E - 1
     assert h["test_loss"][-1] == pytest.approx(before.metrics["test_loss"], rel=1e-5)
+
+
+def test_r2_is_nan_where_the_targets_have_no_spread_and_a_number_where_they_do():
+    # 5 points leave 1 test point; its R^2 came out as -1652597456896.0.
+    X = np.arange(5, dtype=np.float32).reshape(-1, 1)
+    run = nnviz.train(X, X[:, 0] ** 2, epochs=20)
+    m = run.metrics
+    assert np.isnan(m["test_accuracy"]) and np.isfinite(m["test_loss"])
+    assert np.isfinite(m["train_accuracy"]) and -10 < m["train_accuracy"] <= 1
+    assert np.isnan(run.history["test_accuracy"]).all()
+    # All targets equal (large ones, whose float32 mean is not exact): no R^2 either; a small
+    # real spread on top of them still has one.
+    X = np.linspace(-1, 1, 40, dtype=np.float32).reshape(-1, 1)
+    flat = nnviz.train(X, np.full(40, 1234.567, np.float32), epochs=5).metrics
+    assert np.isnan(flat["train_accuracy"]) and np.isnan(flat["test_accuracy"])
+    wavy = nnviz.train(X, 1234.567 + 0.5 * X[:, 0], epochs=5).metrics
+    assert np.isfinite(wavy["train_accuracy"]) and np.isfinite(wavy["test_accuracy"])

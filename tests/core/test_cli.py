@@ -167,3 +167,55 @@ def test_core_does_not_import_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_r2_of_a_one_point_test_set_is_na_not_a_huge_number(capsys, tmp_path):
+    # 4 rows: 3 training points, 1 test point. R^2 divides by the test targets' spread, 0 for
+    # one point: it printed "test loss 2.5418, R^2 -2541817692160.0000".
+    data = tmp_path / "twocol.csv"
+    data.write_text("x,y\n0.1,0.5\n0.7,1.3\n0.3,0.9\n0.9,2.0\n")
+    code, out, err = run(capsys, "train", "--data", str(data), "--epochs", "5")
+    assert code == 0, err
+    final = next(line for line in out.splitlines() if line.startswith("final"))
+    assert final.endswith("R^2 n/a"), final
+    code, out, err = run(capsys, "train", "--data", str(data), "--epochs", "5", "--json")
+    r = json.loads(out)
+    assert r["test_accuracy"] is None and r["test_loss"] is not None
+
+
+def test_the_divergence_hint_does_not_promise_that_a_tenth_of_the_rate_is_stable(capsys):
+    # After --lr 100 it said "try 10 or less", and relu at --lr 10 diverges too: the hint names
+    # a tenth and says to go lower again if that also diverges.
+    hints = {}
+    for lr in ("100", "10"):
+        code, _, err = run(capsys, "train", "--lr", lr, "--activation", "relu", "--epochs", "500")
+        assert code == 1 and "Training diverged" in err, err
+        hints[lr] = err
+    assert "to 10 (and ten times again if that diverges too)" in hints["100"]
+    assert "to 1 (and ten times again if that diverges too)" in hints["10"]
+    assert "or less" not in hints["100"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    # --hidden "" (say an unset shell variable) trained "network 2 -> 1" without a word
+    (("train", "--hidden", ""), "argument --hidden: '': an empty value (write 'none' for no "
+                                "hidden layer)"),
+    (("train", "--hidden", "4,,8"), "argument --hidden: '4,,8': an empty value in the list"),
+    # a sweep's 4//8 made 3 members, the middle one "none"; --lr 0.1,,1 was refused so
+    (("sweep", "--hidden", "4//8"), "argument --hidden: '4//8': an empty value in the list "
+                                    "(write 'none' for no hidden layer)"),
+    (("sweep", "--lr", "0.1,,1"), "argument --lr: '0.1,,1': an empty value in the list"),
+])
+def test_empty_hidden_widths_are_refused_with_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv, "--epochs", "5")
+    assert code != 0 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_hidden_none_still_means_no_hidden_layer(capsys):
+    code, out, err = run(capsys, "train", "--hidden", "none", "--epochs", "5")
+    assert code == 0, err
+    assert "network 2 -> 1 " in out
+    code, out, err = run(capsys, "sweep", "--hidden", "4/none", "--epochs", "5")
+    assert code == 0, err
+    assert "hidden none" in out and "2 members" in out

@@ -92,7 +92,8 @@ def test_init_seed_varies_the_initial_weights_only(capsys):
 
 @pytest.mark.parametrize("argv, words", [
     (["--lr", "0.1,x"], "'x' is not a number"),
-    (["--hidden", "4,/8"], "widths are whole numbers"),
+    (["--hidden", "4,/8"], "'4,': an empty value in the list"),
+    (["--hidden", "4,a/8"], "widths are whole numbers"),
     (["--lr", "0.1,,1"], "an empty value"),
     (["--epochs", "10"], "nothing to sweep"),
     (["--epochs", "1,2", "--lr", "1,2"], "one value only, every member trains as many epochs"),
@@ -100,7 +101,13 @@ def test_init_seed_varies_the_initial_weights_only(capsys):
     (["--from-epoch", "3", "--lr", "1,2"], "--from-epoch needs --session"),
     (["--task", "regression", "--lr", "1,2"], "--task only applies to --data"),
     (["--dataset", "multiclass", "--loss", "mse,bce"], "bce is for two classes"),
-    (["--seed", "0,1", "--init-seed", "-1"], "must be at least 0"),
+    (["--seed", "0,1", "--init-seed", "-1"], "--init-seed: initial weights seed: seeds are "
+                                              "whole numbers from 0 to 4,294,967,295"),
+    # Ranges are the window's sweep form's (its parser, its messages and limits)
+    (["--seed", "3-1"], "--seed: seed: cannot read '3-1'"),
+    (["--seed", "0-3,2"], "--seed: seed: a value is given twice"),
+    (["--seed", "0-5000"], "--seed: seed: 0-5000 is 5,001 seeds; a sweep has at most 1,024"),
+    (["--seed", "0,,3"], "--seed: '0,,3': an empty value in the list"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(capsys, argv, words):
     code, out, err = run(capsys, "sweep", *argv)
@@ -288,3 +295,14 @@ def test_a_session_goes_on_from_an_epoch_at_each_learning_rate(capsys, tmp_path)
     assert code == 2 and "--hidden cannot change" in err
     code, _, err = run(capsys, "sweep", "--session", str(saved), "--lr", "0.1,1")
     assert code == 2 and "--from-epoch E --lr A,B" in err
+
+
+def test_seed_ranges_are_read_as_the_windows_sweep_form_reads_them(capsys):
+    # --seed 0-3 was refused ("'0-3' is not a whole number") while the form took 0-15.
+    from nnviz.core.sweep_driver import parse_values  # the form's (nnviz.gui.sweep_panel)
+    code, out, err = run(capsys, "sweep", "--seed", "0-2,7", "--init-seed", "4-5",
+                         "--epochs", "3", "--json")
+    assert code == 0, err
+    members = json.loads(out)["members"]
+    assert sorted({m["seed"] for m in members}) == list(parse_values("seed", "0-2,7")) == [0, 1, 2, 7]
+    assert sorted({m["init_seed"] for m in members}) == [4, 5] and len(members) == 8

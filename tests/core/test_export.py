@@ -164,3 +164,55 @@ def test_a_standardised_import_exports_its_means_and_sds_for_raw_rows(tmp_path, 
     text = script.read_text()
     assert "means = np.array([" in text and "sds = np.array([" in text
     assert "X = standardise(points).T" in text
+
+
+def _run(script) -> str:
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def _class_names(text):
+    found = [n for n in ast.parse(text).body if isinstance(n, ast.Assign)
+             and getattr(n.targets[0], "id", None) == "CLASS_NAMES"]
+    return ast.literal_eval(found[0].value) if found else None
+
+
+def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, tmp_path):
+    # fruit.csv's classes are apple, lemon, pear: the script's labels held 0/1/2 only, and
+    # predict's printout was 3 unnamed columns (a learner could not tell which was which).
+    script = tmp_path / "fruit.py"
+    assert main(["train", "--data", os.path.join(EXAMPLES, "fruit.csv"), "--epochs", "300",
+                 "--export-script", str(script)]) == 0
+    capsys.readouterr()
+    assert _class_names(script.read_text()) == ["apple", "lemon", "pear"]
+    lines = _run(script).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
+    rows = [line.split() for line in lines[at + 1:]]
+    assert len(rows) == 3
+    for row in rows:  # three probabilities in the header's order, then the likeliest's name
+        p = [float(v) for v in row[:3]]
+        assert row[3] == ["apple", "lemon", "pear"][int(np.argmax(p))]
+
+
+def test_two_named_classes_print_p_of_the_second_and_the_notebook_has_them(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)).astype(np.float32)
+    y = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
+    run = nnviz.train(X, y, hidden=[4], epochs=100)
+    script = tmp_path / "yn.py"
+    run.export_script(script)
+    assert _class_names(script.read_text()) == ["no", "yes"]
+    printed = [line for line in _run(script).splitlines() if line.startswith("P(yes) = ")]
+    assert len(printed) == 3 and all(line.endswith((": yes", ": no")) for line in printed)
+    # labels that are only 0..K-1 name nothing: no CLASS_NAMES
+    plain = tmp_path / "plain.py"
+    nnviz.train(X, (X[:, 0] > 0).astype(int), hidden=[4], epochs=5).export_script(plain)
+    assert _class_names(plain.read_text()) is None
+    nbformat = pytest.importorskip("nbformat")
+    path = tmp_path / "yn.ipynb"
+    run.export_notebook(path)
+    code = "\n\n".join(c.source for c in nbformat.read(str(path), as_version=4).cells
+                       if c.cell_type == "code")
+    assert _class_names(code) == ["no", "yes"]

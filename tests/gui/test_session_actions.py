@@ -356,6 +356,39 @@ def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch)
     wait_run(qtbot, w)
 
 
+def test_the_windows_script_export_of_an_imported_csv_names_its_classes(win, qtbot, tmp_path,
+                                                                       monkeypatch):
+    """File > Export > Python script of a CSV's run holds the file's class names (its labels
+    held 0/1 only, and predict's columns had no names)."""
+    import ast
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.session_dialogs import ImportDialog
+    w, actions = win
+    path = str(_fruit_csv(tmp_path))
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
+
+    def accept_dialog():
+        dlg = next((d for d in QApplication.topLevelWidgets()
+                    if isinstance(d, ImportDialog) and d.isVisible()), None)
+        if dlg is None:
+            QTimer.singleShot(50, accept_dialog)
+            return
+        dlg.import_button.click()
+    QTimer.singleShot(0, accept_dialog)
+    actions.import_action.trigger()
+    qtbot.waitUntil(lambda: w.dataset.name == "fruit", timeout=TIMEOUT)
+    _step(qtbot, w, 20)
+    script = tmp_path / "fruit.py"
+    with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
+        actions.export_code("script", str(script))
+    names = [n.value for n in ast.parse(script.read_text()).body if isinstance(n, ast.Assign)
+             and getattr(n.targets[0], "id", None) == "CLASS_NAMES"]
+    assert len(names) == 1 and ast.literal_eval(names[0]) == ["apple", "pear"]
+
+
 def test_the_import_preview_is_not_covered_by_a_stale_progress_dialog(win, qtbot, tmp_path,
                                                                       monkeypatch):
     """The preview stays open longer than the progress dialog's show-after delay: the finished

@@ -41,11 +41,12 @@ class ModelExportMixin:
         """The run as a standalone script (``kind`` "script") or notebook ("notebook") that
         trains it again from its initial weights and prints its losses; ``exported`` fires."""
         from nnviz.core import export
+        names = self.class_names()  # a CSV's labels: the script's CLASS_NAMES
 
         def capture(ctx) -> str:  # in the worker thread
             t = ctx.trainer
             make = export.script_text if kind == "script" else export.notebook_text
-            return make(t, t.epoch or 1000)
+            return make(t, t.epoch or 1000, names)
 
         def write(text: str) -> None:
             self._finish_write(path, lambda: export._write_text(path, text))
