@@ -1022,8 +1022,9 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
     # loss that blew up is the one of the weights after E epochs).
     return (f"Training diverged after epoch {epoch:,}: {what}. The weights are back to "
             f"those after epoch {best_epoch}{loss}. Lower the learning rate ten times, to "
-            f"{lr / 10:g} (and ten times again if that diverges too), and {then}. Why: gradient descent is stable only while the loss's sharpness (its "
-            f"steepest curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
+            f"{lr / 10:g} (and ten times again if that diverges too), and {then}. Why: "
+            f"gradient descent is stable only while the loss's sharpness (its steepest "
+            f"curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
 
 
 # A run "stuck high": its loss rose to STUCK_RISE times its best (and by STUCK_MIN_RISE) and

@@ -292,8 +292,9 @@ class TileMosaic(pg.GraphicsLayoutWidget):
 
     def fit_labels(self) -> None:
         """Each label within its tile's width (with its gap): "— diverged" shortened to "✗",
-        then its shorter form (a value without its axis's name), then cut with an ellipsis; the full label is the tooltip. Beside each other, "★ lr 3"
-        and "lr 10 — diverged" ran into one another on small tiles."""
+        then its shorter form (a value without its axis's name), then cut with an ellipsis;
+        the full label is the tooltip. Beside each other, "★ lr 3" and "lr 10 — diverged" ran
+        into one another on small tiles."""
         import shiboken6
         if not all(shiboken6.isValid(item.textItem) for item in self.labels):
             return  # a deferred call after the scene was closed

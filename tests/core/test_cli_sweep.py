@@ -304,5 +304,6 @@ def test_seed_ranges_are_read_as_the_windows_sweep_form_reads_them(capsys):
                          "--epochs", "3", "--json")
     assert code == 0, err
     members = json.loads(out)["members"]
-    assert sorted({m["seed"] for m in members}) == list(parse_values("seed", "0-2,7")) == [0, 1, 2, 7]
+    seeds = sorted({m["seed"] for m in members})
+    assert seeds == list(parse_values("seed", "0-2,7")) == [0, 1, 2, 7]
     assert sorted({m["init_seed"] for m in members}) == [4, 5] and len(members) == 8

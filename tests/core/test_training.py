@@ -245,7 +245,9 @@ def test_divergence_stops_at_the_blow_up_and_puts_the_best_weights_back():
     assert t.evaluate().train_loss == pytest.approx(t.best_loss, rel=1e-5)
     assert t.evaluate().train_loss == pytest.approx(start, rel=1e-5)  # here: epoch 0's
     msg = training.divergence_message(t.epoch, 100.0, t.best_epoch, t.best_loss)
-    assert "diverged" in msg and "Lower the learning rate ten times, to 10 (and ten times again if that diverges too)" in msg
+    assert "diverged" in msg
+    assert "Lower the learning rate ten times, to 10 (and ten times again if that diverges " \
+        "too)" in msg
     assert f"after epoch {t.best_epoch} (loss 3.565" in msg
 
 

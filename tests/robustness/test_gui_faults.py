@@ -201,7 +201,8 @@ def test_divergence_pauses_says_what_to_do_and_draws_no_nan(bare_window, qtbot, 
     assert "diverged" in text and "weights are back to those after epoch 0" in text
     # what happened, with the numbers (the first loss is the curve's only point)
     assert f"over a million times the first one ({s.loss_values[0]:.3g})" in text
-    assert "Lower the learning rate ten times, to 10 (and ten times again if that diverges too)" in text
+    assert "Lower the learning rate ten times, to 10 (and ten times again if that " \
+        "diverges too)" in text
     qtbot.wait(300)
     assert w.last_snapshot.epoch == s.epoch  # it stays paused
     _finite_drawing(w)
