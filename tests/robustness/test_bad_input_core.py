@@ -112,7 +112,8 @@ def _junk_session(p):
 
 # (argv with {p} for the test's folder or a callable making a file, words on stderr)
 CLI_CASES = [
-    (["--hidden", "4,,4"], "widths are whole numbers separated by commas"),
+    (["--hidden", "4,a"], "widths are whole numbers separated by commas"),
+    (["--hidden", "4,,4"], "an empty value in the list"),
     (["--hidden", "-4"], "each width must be 1..512, got -4"),
     (["--hidden", "513"], "each width must be 1..512, got 513"),
     (["--hidden", ",".join(["2"] * 17)], "at most 16 hidden layers, got 17"),
