@@ -119,7 +119,9 @@ class _SettingsHeight(QObject):
     """The settings as tall as their fields and the loss plot the rest of the left column, until
     the user moves the splitter between them (a fixed 545 px left ~200 px empty under the Data
     tab at 1024x768, the loss plot at its 150 px minimum). Fitted when the column's height
-    changes and when the settings go from columns to tabs or back."""
+    changes, when the settings go from columns to tabs or back, when their fields need more or
+    less room (a message under them) and when their pane was resized by anything but the user
+    (a toolbar shown above, the splitter's state put back after presentation mode)."""
 
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
@@ -127,9 +129,16 @@ class _SettingsHeight(QObject):
         self.moved = False  # by the user (or a layout restored from the last session)
         split = window.left_split
         split.splitterMoved.connect(self._moved)
-        window.panels_scroll.arranged.connect(self.fit)
-        window.side_tabs.currentChanged.connect(self.fit)  # (not under an exercise's tab)
-        split.installEventFilter(self)
+        self._later = QTimer(self)  # one fit for a burst of events
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self.fit)
+        scroll = window.panels_scroll
+        scroll.arranged.connect(self._later.start)
+        window.side_tabs.currentChanged.connect(self._later.start)  # (not under an exercise)
+        contents = [scroll.scroll.widget()] + [scroll.tabs.widget(i).widget()
+                                               for i in range(scroll.tabs.count())]
+        for widget in (split, scroll, *contents):
+            widget.installEventFilter(self)
 
     def _moved(self, *_) -> None:
         self.moved = True
@@ -150,8 +159,9 @@ class _SettingsHeight(QObject):
             split.setSizes([top, total - top])
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
-            QTimer.singleShot(0, self, self.fit)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest) \
+                and not self.moved:
+            self._later.start(0)
         return False
 
 

@@ -221,10 +221,30 @@ def test_the_settings_take_the_height_their_fields_need_and_the_loss_plot_the_re
         assert split.sizes()[0] <= w.panels_scroll.needed_height() + 12, split.sizes()
     qtbot.waitUntil(fitted, timeout=10_000)
     assert w.loss_plot.height() > 180  # more than the old 150 px at 1024x768
+    # Fields that need more room (four blobs: a "Classes" row) get it, and give it back.
+    before = split.sizes()[0]
+    w.session_actions.preset_actions["blobs-4"].trigger()
+    qtbot.waitUntil(lambda: w.data_panel.classes.isVisibleTo(w.data_panel), timeout=10_000)
+    qtbot.waitUntil(fitted, timeout=10_000)
+    w.session_actions.preset_actions["moons"].trigger()
+    qtbot.waitUntil(lambda: split.sizes()[0] == before, timeout=10_000)
+    qtbot.waitUntil(fitted, timeout=10_000)
+    # A refusal under a field (its lines) is in sight too, without scrolling.
+    panel = w.data_panel
+    w.panels_scroll.reveal(panel.test_fraction)
+    panel.samples.setValue(4)
+    panel.test_fraction.setValue(0.9)  # no training points left: refused, with the reason
+    qtbot.waitUntil(lambda: panel.message.isVisible(), timeout=10_000)
+    qtbot.waitUntil(fitted, timeout=10_000)
+    panel.test_fraction.setValue(0.2)
+    panel.samples.setValue(200)
+    qtbot.waitUntil(lambda: not panel.message.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: split.sizes()[0] == before, timeout=10_000)
     # The user's own split is kept, through a resize too.
+    fitted_height = split.sizes()[0]
     drag_splitter(split, 60)
     chosen = split.sizes()
-    assert chosen[0] >= w.panels_scroll.needed_height() + 40
+    assert chosen[0] >= fitted_height + 40
     w.resize(size[0], size[1] + 40)
     qtbot.waitUntil(lambda: w.height() == size[1] + 40)
     QApplication.processEvents()
