@@ -900,9 +900,15 @@ class MainWindow(QMainWindow):
         elif data.n_features > 2:
             text = ""
         else:
-            points = "\u25cf train &nbsp; \u25cb test" if test else "\u25cf train"
-            text = (f"{points} &nbsp; line: the model's prediction" if data.n_features == 1 else
-                    f"{points} &nbsp; colour: the value (model in the background)")
+            if data.n_features == 1:  # the points in one colour (boundary_plot): the key's too
+                fill = colors.hex_of(colors.high())
+                ring = colors.hex_of(colors.test_outline(colors.high()))
+                points = f"<span style='color:{fill}'>\u25cf</span> train" + (
+                    f" &nbsp; <span style='color:{ring}'>\u25cb</span> test" if test else "")
+                text = f"{points} &nbsp; line: the model's prediction"
+            else:  # coloured by their value
+                points = "\u25cf train &nbsp; \u25cb test" if test else "\u25cf train"
+                text = f"{points} &nbsp; colour: the value (model in the background)"
         self.legend.setText(text)
 
     # --- hooks for views and sessions ----------------------------------------------------------
