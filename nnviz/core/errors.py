@@ -20,3 +20,10 @@ def shown(value) -> str:
     if item is not None and getattr(value, "shape", None) == ():
         value = item()
     return repr(value)
+
+
+def sentence(text: str) -> str:
+    """``text`` ended as a sentence: a full stop added unless it ends in one already, or in "?"
+    or "!" (a title "how many units does it take?" read "...take?. Press Play")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", "\u2026")) else text + "."

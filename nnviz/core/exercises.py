@@ -70,12 +70,25 @@ COMPARISONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
 }
 # Limits a goal may set, and how each reads.
 LIMITS: dict[str, str] = {
-    "max_hidden_units": "at most {} hidden units",
-    "max_hidden_layers": "at most {} hidden layers",
-    "min_hidden_layers": "at least {} hidden layers",
-    "max_parameters": "at most {} parameters",
-    "max_epochs": "within {} epochs",
+    "max_hidden_units": "at most {} hidden unit",
+    "max_hidden_layers": "at most {} hidden layer",
+    "min_hidden_layers": "at least {} hidden layer",
+    "max_parameters": "at most {} parameter",
+    "max_epochs": "within {} epoch",
 }
+
+
+def _limit_words(key: str, n: int) -> str:
+    """How a limit reads: "at most 1 hidden layer", "at most 8 hidden units", and "without a
+    hidden layer" for none at all (it read "at most 0 hidden layers")."""
+    if key == "max_hidden_layers" and n == 0:
+        return "without a hidden layer"
+    return LIMITS[key].format(f"{n:,}") + ("" if n == 1 else "s")
+
+
+def _count(n: int, noun: str) -> str:
+    """``3 hidden units``, ``1 hidden layer``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 _TOP_KEYS = {"format", "version", "title", "task", "epochs", "hints", "controls", "problem",
              "goals", "solution"}
@@ -112,7 +125,7 @@ class Goal:
         if self.text:
             return self.text
         words = f"{METRICS[self.metric][1]} {COMPARISONS[self.op][1]} {self._format(self.value)}"
-        limits = [LIMITS[k].format(f"{getattr(self, k):,}") for k in LIMITS
+        limits = [_limit_words(k, getattr(self, k)) for k in LIMITS
                   if getattr(self, k) is not None]
         return words + (", " + ", ".join(limits) if limits else "")
 
@@ -121,12 +134,12 @@ class Goal:
         why = []
         units = sum(spec.hidden)
         if self.max_hidden_units is not None and units > self.max_hidden_units:
-            why.append(f"{units} hidden units")
+            why.append(_count(units, "hidden unit"))
         layers = len(spec.hidden)
         if self.max_hidden_layers is not None and layers > self.max_hidden_layers:
-            why.append(f"{layers} hidden layers")
+            why.append(_count(layers, "hidden layer"))
         if self.min_hidden_layers is not None and layers < self.min_hidden_layers:
-            why.append(f"{layers} hidden layers")
+            why.append(_count(layers, "hidden layer"))
         if self.max_parameters is not None and spec.n_params > self.max_parameters:
             why.append(f"{spec.n_params:,} parameters")
         if self.max_epochs is not None and epoch > self.max_epochs:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QHBoxLayout, QI
                                QVBoxLayout, QWidget)
 
 from nnviz.core import exercises
-from nnviz.core.errors import NnvizError
+from nnviz.core.errors import NnvizError, sentence
 from nnviz.core.exercises import Exercise, GoalStatus
 from nnviz.core.problem import Problem
 from nnviz.core.snapshot import Snapshot
@@ -341,7 +341,7 @@ class ExerciseActions(QObject):
         p.scroll.verticalScrollBar().setValue(0)
         self.window.presentation.layout_changed()
         self._lock()
-        self.window.statusBar().showMessage(f"Exercise: {ex.title}. Press Play (Space).", 10000)
+        self.window.statusBar().showMessage(f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
 
     def save_exercise_to(self, path: str, title: str | None = None) -> Exercise:
         """Write an exercise that starts from the current problem (see exercises.from_problem)."""

@@ -464,11 +464,11 @@ class LessonsView(QWidget):
         r = lessons.replay().line
         p = page.plot(0, 0, "LinearRegression on the notebook's line data", "x", "y")
         p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
-        page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth")
+        page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth (noisy data)")
         p.plot(r.x, r.y_pred, pen=pg.mkPen(colors.train_curve(), width=2,
                                            style=Qt.PenStyle.DashLine), name="Fit")
         p.plot(r.x, lessons.TRUE_SLOPE * r.x + lessons.TRUE_INTERCEPT,
-               pen=pg.mkPen(class_color(0), width=1.5), name="true line")
+               pen=pg.mkPen(class_color(0), width=1.5), name="true line (no noise)")
         page.numbers.setText(
             f"fitted slope m = <b>{r.slope:.5f}</b>, intercept b = <b>{r.intercept:.5f}</b> "
             f"(the data's true line: {lessons.TRUE_SLOPE}, {lessons.TRUE_INTERCEPT})")

@@ -76,10 +76,19 @@ FRAME_MS = 25
 # the window was shown if no paint has come by then (a window shown is painted at once).
 TRAINING_WAITS_FOR_PAINT_MS = 1000
 MAIN_VIEW = "main"
-HINT_STYLE = ("QLabel { background: #e8f1fb; color: #0b3d6b; border: 1px solid #b6d0ee; "
-              "border-radius: 4px; padding: 6px; }")
-BANNER_STYLE = ("QLabel { background: #fdecea; color: #8c1d18; border: 1px solid #f1b0aa; "
-                "border-radius: 4px; padding: 6px; }")
+BOX_STYLE = ("QLabel {{ background: {ground}; color: {text}; border: 1px solid {edge}; "
+             "border-radius: 4px; padding: 6px; }}")
+# The hint (blue) and the error banner (red): (ground, text, edge) on the light and the dark
+# theme (the light theme's near-white box with blue text glared on the dark theme's window).
+HINT_COLORS = {False: ("#e8f1fb", "#0b3d6b", "#b6d0ee"), True: ("#1d3148", "#d4e5f8", "#3f6a9a")}
+BANNER_COLORS = {False: ("#fdecea", "#8c1d18", "#f1b0aa"), True: ("#4a2220", "#f8d7d3", "#9a4a44")}
+
+
+def box_style(which: dict) -> str:
+    """The hint's or the banner's style sheet (HINT_COLORS, BANNER_COLORS) in the current
+    theme."""
+    ground, text, edge = which[colors.theme().dark]
+    return BOX_STYLE.format(ground=ground, text=text, edge=edge)
 
 
 SHOW_TEST_TIP = "Show the held-out test points (rings) on the plot."
@@ -304,7 +313,8 @@ class MainWindow(QMainWindow):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setStyleSheet(box_style(BANNER_COLORS))
+        colors.follow(self.banner, lambda: self.banner.setStyleSheet(box_style(BANNER_COLORS)))
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setToolTip("What went wrong, and what to do about it.")
         self.banner.hide()
@@ -312,7 +322,8 @@ class MainWindow(QMainWindow):
         # until the problem changes (a status-bar message went at the first "compiling...").
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.setStyleSheet(box_style(HINT_COLORS))
+        colors.follow(self.hint, lambda: self.hint.setStyleSheet(box_style(HINT_COLORS)))
         self.hint.setToolTip("What this preset or lesson shows, and how to see it.")
         self.hint.hide()
 
@@ -899,9 +910,15 @@ class MainWindow(QMainWindow):
         elif data.n_features > 2:
             text = ""
         else:
-            points = "\u25cf train &nbsp; \u25cb test" if test else "\u25cf train"
-            text = (f"{points} &nbsp; line: the model's prediction" if data.n_features == 1 else
-                    f"{points} &nbsp; colour: the value (model in the background)")
+            if data.n_features == 1:  # the points in one colour (boundary_plot): the key's too
+                fill = colors.hex_of(colors.high())
+                ring = colors.hex_of(colors.test_outline(colors.high()))
+                points = f"<span style='color:{fill}'>\u25cf</span> train" + (
+                    f" &nbsp; <span style='color:{ring}'>\u25cb</span> test" if test else "")
+                text = f"{points} &nbsp; line: the model's prediction"
+            else:  # coloured by their value
+                points = "\u25cf train &nbsp; \u25cb test" if test else "\u25cf train"
+                text = f"{points} &nbsp; colour: the value (model in the background)"
         self.legend.setText(text)
 
     # --- hooks for views and sessions ----------------------------------------------------------

@@ -89,6 +89,19 @@ def test_a_goal_checks_the_metric_and_the_architecture():
     assert goal.describe() == "test loss below 0.1, at most 8 hidden units"
 
 
+def test_a_goals_limits_read_as_english():
+    """Exercise 09's goal read "test accuracy at least 95%, at most 0 hidden layers"."""
+    assert (Goal("test_accuracy", ">=", 0.95, max_hidden_layers=0).describe()
+            == "test accuracy at least 95%, without a hidden layer")
+    one = Goal("test_loss", "<", 0.1, max_hidden_layers=1, min_hidden_layers=1, max_epochs=1)
+    assert one.describe() == ("test loss below 0.1, at most 1 hidden layer, at least 1 hidden "
+                              "layer, within 1 epoch")
+    status = Goal("test_loss", "<", 0.1, max_hidden_layers=0).check(
+        _metrics(test_loss=0.05), NetworkSpec(2, (4,), ("tanh",)), 100)
+    assert not status.met and "1 hidden layer" in status.detail
+    assert "1 hidden layers" not in status.detail
+
+
 def test_a_goal_within_n_epochs_is_not_met_later_and_nan_never_meets():
     goal = Goal("train_accuracy", ">=", 0.9, max_epochs=500)
     spec = NetworkSpec()

@@ -291,3 +291,15 @@ def test_the_solution_buttons_say_what_they_do_now(qtbot, main_window):
     wait_for_run(qtbot, w)
     qtbot.waitUntil(lambda: p.apply_button.isEnabled(), timeout=TIMEOUT)
     assert p.apply_button.text() == "Apply it"
+
+
+def test_the_status_message_does_not_double_a_titles_punctuation(qtbot, main_window):
+    """"Exercise: Circles: how many units does it take?. Press Play (Space).": a title that ends
+    in "?" gets no full stop after it; one that ends in a word gets one."""
+    w = main_window
+    _open(qtbot, w, FOLDER / "06-circles-three-units.toml")
+    assert w.statusBar().currentMessage() == (
+        "Exercise: Circles: how many units does it take? Press Play (Space).")
+    _open(qtbot, w, XOR)
+    assert w.statusBar().currentMessage() == (
+        "Exercise: XOR without a hidden layer. Press Play (Space).")

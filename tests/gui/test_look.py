@@ -292,3 +292,25 @@ def test_the_compiling_note_is_in_the_themes_colours(plot, theme):
         (theme, ground.getRgb())
     plot.set_busy(False)
     assert not plot.busy.isVisible()
+
+
+@pytest.mark.parametrize("box", ["hint", "banner"])
+def test_the_hint_and_the_banner_follow_the_theme(main_window, qtbot, box):
+    """A lesson's hint ("5. The moons ... Press Play") stayed a near-white box with blue text on
+    the dark theme; the error banner likewise. They take a dark ground with light text there,
+    and go back to the light box on the light theme."""
+    from PySide6.QtGui import QColor
+    label = getattr(main_window, box)
+    label.setText("5. The moons: the notebook's network. Press Play (Space).")
+    label.show()
+    for theme in ("dark", "light"):
+        main_window.look_actions[("theme", theme)].trigger()
+        qtbot.waitUntil(lambda: label.isVisible() and label.width() > 40)
+        image = label.grab().toImage()
+        ground = image.pixelColor(3, image.height() // 2)  # inside the border, left of the text
+        window = QColor(*colors.background())
+        assert abs(ground.lightness() - window.lightness()) < 50, (theme, ground.getRgb())
+        pixels = [image.pixelColor(x, y) for x in range(image.width())
+                  for y in range(image.height())]
+        ink = max(pixels, key=lambda c: abs(c.lightness() - ground.lightness()))  # the text
+        assert colors.contrast(ground.getRgb()[:3], ink.getRgb()[:3]) >= 4.5, theme

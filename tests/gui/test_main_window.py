@@ -644,3 +644,26 @@ def test_data_with_three_features_shows_a_message_not_an_empty_plot(bare_window,
     wait_run(w, 0)
     assert pi.getAxis("bottom").isVisible() and pi.getAxis("left").isVisible()
     assert "background" in w.legend.text() and not w.boundary.note.toPlainText()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_sine_keys_swatches_are_the_points_colours(bare_window, wait_run, theme):
+    """The sine's key showed a black "● train" beside blue training points (exercise 08): the
+    swatch is in the colour the points are drawn in, the test ring in the rings' colour."""
+    import re
+
+    from nnviz.gui import colors
+    w = bare_window
+    colors.set_look(theme)
+    try:
+        w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("sine"))
+        wait_run(w, 0)
+        key = w.legend.text()
+        fill = re.search(r"color:\s*(#[0-9a-fA-F]{6})'?\"?>\u25cf", key)
+        ring = re.search(r"color:\s*(#[0-9a-fA-F]{6})'?\"?>\u25cb", key)
+        assert fill and ring, key
+        drawn = w.boundary.train_points.data["brush"][0].color().name()
+        outline = w.boundary.test_points.data["pen"][0].color().name()
+        assert (fill.group(1).lower(), ring.group(1).lower()) == (drawn, outline)
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)

@@ -43,6 +43,14 @@ def test_lesson_1_shows_sklearns_fit_of_the_notebooks_line(view):
     view.grab()
 
 
+def test_lesson_1s_key_tells_the_data_from_the_true_line(view):
+    """The key said "Truth" for the points right beside "true line": which is the data? The
+    points are the noisy data (the notebook's "Truth"), the line the noise-free one."""
+    plot = next(p for p in view.pages["line"].glw.ci.items if isinstance(p, pg.PlotItem))
+    names = [label.text for _, label in plot.legend.items]
+    assert names == ["Truth (noisy data)", "Fit", "true line (no noise)"]
+
+
 def test_lessons_2_to_4_show_the_notebooks_numbers(view):
     view.show_lesson("deep-linear")
     assert view.stack.currentWidget() is view.pages["deep-linear"]

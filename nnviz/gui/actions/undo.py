@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from nnviz.core import presets
-from nnviz.core.errors import NnvizError
+from nnviz.core.errors import NnvizError, sentence
 from nnviz.core.data import DataSpec
 from nnviz.core.problem import Problem
 
@@ -322,7 +322,7 @@ class UndoMixin:
         ok = self._load(f"preset “{p.title}”", problem)
         if ok:
             self.window.set_stop_at(p.epochs)
-            self.last_message = (f"{p.title}. Press Play (Space): it stops at epoch "
+            self.last_message = (f"{sentence(p.title)} Press Play (Space): it stops at epoch "
                                  f"{p.epochs:,}, where the result shows.")
             self.window.show_hint(self.last_message)
         return ok
