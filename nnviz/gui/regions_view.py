@@ -60,6 +60,13 @@ class RegionsView(QWidget):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        # The classes' key, as the main plot and the hidden space have: each class's shape in
+        # its colour and its name (with a colour-blind palette the shapes tell them apart).
+        self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setToolTip("The classes of the training points: each has its own shape and "
+                            "colour.")
+        self.key.hide()
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -142,6 +149,7 @@ class RegionsView(QWidget):
         nl.addStretch(1)
         self.no_regions.hide()
         lay.addWidget(LabelRoom(self.header))  # a new count every frame: no new layout
+        lay.addWidget(self.key)
         lay.addWidget(self.no_regions, 1)
         lay.addWidget(self.split, 1)
 
@@ -161,6 +169,7 @@ class RegionsView(QWidget):
         self.result = r
         if r.reason is not None:
             self.header.setText("<b>Linear regions</b>")
+            self.key.hide()
             self.reason.setText(r.reason)
             self.no_regions.show()
             self.use_relu.setVisible(self.window is not None
@@ -170,6 +179,7 @@ class RegionsView(QWidget):
         self.no_regions.hide()
         self.split.show()
         self._draw_plane(r)
+        self.key.setVisible(bool(self.key.text()))
         self.count_curve.setData(r.history_epochs, r.history_counts)
         # Epochs from 0: one count at epoch 0 had the axis run from -500 to 500 "x0.001".
         epochs = r.history_epochs
@@ -218,13 +228,19 @@ class RegionsView(QWidget):
                 px, py = X[:, 0], y.astype(np.float32)
             else:
                 px, py = X[:, 0], X[:, 1]
+            symbols = "o"
             if np.issubdtype(np.asarray(y).dtype, np.integer):
                 k = int(np.max(y, initial=0)) + 1
                 fills = [colors.point_fill(colors.class_color(c)) for c in range(k)]
                 rgb_pts = np.array(fills)[np.asarray(y, int)]  # off a dark background too
+                # Each class its shape, as in the other views (one string per class, shared).
+                shapes = np.array([colors.class_symbol(c) for c in range(k)], object)
+                symbols = shapes[np.asarray(y, int)]
+                self.key.setText(colors.class_key_html(self._class_names(k), test=False))
             else:
                 rgb_pts = np.repeat(np.array([colors.TRAIN_CURVE]), len(y), 0)
-            self.points.setData(px, py, brush=shared(rgb_pts, pg.mkBrush),
+                self.key.setText("")
+            self.points.setData(px, py, brush=shared(rgb_pts, pg.mkBrush), symbol=symbols,
                                 pen=pg.mkPen("w", width=0.8))
             # The plane 1:1 as the main view draws it (a unit of x1 as long as one of x2: the
             # lines between regions at their true angles; unlocked, the moons were squeezed
@@ -234,6 +250,12 @@ class RegionsView(QWidget):
             pi.setLabel("bottom", "x1")
             pi.setLabel("left", "y" if one_d else "x2")
             pi.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(y0, y1), padding=0)
+
+    def _class_names(self, k: int) -> tuple[str, ...]:
+        """The data's class names (an imported file's own), else "class 0", "class 1", ..."""
+        w = self.window
+        names = w.class_names() if hasattr(w, "class_names") else ()
+        return tuple(names) if len(names) >= k else tuple(f"class {i}" for i in range(max(k, 2)))
 
     @staticmethod
     def _text(r: Regions, snapshot) -> str:
