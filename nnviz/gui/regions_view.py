@@ -115,10 +115,13 @@ class RegionsView(QWidget):
         self.bound_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(200, 80, 0, width=1.5,
                                                                  style=Qt.PenStyle.DashLine),
                                           label="Zaslavsky's bound",
-                                          labelOpts={"color": (160, 60, 0), "position": 0.7,
+                                          labelOpts={"color": (160, 60, 0), "position": 0.5,
                                                      # under the line: the bound is often
                                                      # the plot's top, and above it the words
-                                                     # were cut off (reviewer)
+                                                     # were cut off (reviewer); in the middle:
+                                                     # at 70% of a narrow plot they ran past
+                                                     # its right edge (1400x900), at its right
+                                                     # end past the left (1024x768)
                                                      "anchors": [(0.5, 0), (0.5, 0)]})
         hp.addItem(self.bound_line)
         self.bound_line.hide()

@@ -74,6 +74,24 @@ def test_the_classes_differ_in_shape_and_have_a_key(view):
     assert "test" not in text  # the plane shows the training points only
 
 
+@pytest.mark.parametrize("width", [540, 640, 750, 1000])
+def test_the_bounds_words_are_whole_inside_the_count_plot(view, qtbot, width):
+    # A reviewer: "Zaslavsky's bound: 37" was cut at the plot's right edge at 1400x900 (the
+    # view ~750 px wide) and touched it at 1024x768: centred at 70% of a narrow plot's width,
+    # its right half ran past the edge (at its right end its left ran past the other edge).
+    t = make_trainer(hidden=(8,), act="relu", lr=0.5, samples=100)
+    t.run(20)
+    view.resize(width, 650)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+
+    def whole_inside():
+        view.grab()
+        box = view.history.getPlotItem().getViewBox().sceneBoundingRect()
+        words = view.bound_line.label.sceneBoundingRect()
+        assert words.width() > 0 and box.adjusted(2, 0, -2, 0).contains(words), (box, words)
+    qtbot.waitUntil(whole_inside)
+
+
 def test_the_count_plots_epochs_start_at_0(view):
     # One count at epoch 0: the axis ran from -500 to 500 "x0.001" (negative epochs). It
     # shows 0 to 10 until the run is longer, then the whole run.
