@@ -125,6 +125,8 @@ class RegionsView(QWidget):
                                                      "anchors": [(0.5, 0), (0.5, 0)]})
         hp.addItem(self.bound_line)
         self.bound_line.hide()
+        self._bound = None
+        hp.getViewBox().sigResized.connect(self._fit_bound_words)
         cache_axes(hp)
 
         # On one line each, and the least width of their plots, the titles pushed the two
@@ -194,11 +196,27 @@ class RegionsView(QWidget):
             view_box.enableAutoRange(x=True)
         if r.bound is not None:
             self.bound_line.setValue(r.bound)
-            self.bound_line.label.setFormat(f"Zaslavsky's bound: {r.bound}")
+            self._bound = r.bound
+            self._fit_bound_words()
             self.bound_line.show()
         else:
             self.bound_line.hide()
         self.header.setText(self._text(r, snapshot))
+
+    def _fit_bound_words(self, *_) -> None:
+        """The bound's words on one line if the count plot is wide enough, else on two, else
+        the number alone (presentation mode at 1024x768: the plot ~150 px, one line ~200)."""
+        if self._bound is None:
+            return
+        label = self.bound_line.label
+        room = self.history.getPlotItem().getViewBox().width() - 6
+        for words in (f"Zaslavsky's bound: {self._bound}", f"Zaslavsky's\nbound: {self._bound}",
+                      f"{self._bound}"):
+            if label.textItem.toPlainText() != words:
+                label.format = words  # setFormat does not set the text of a hidden label
+                label.setText(words)
+            if label.textItem.boundingRect().width() <= room:
+                break
 
     def _use_relu(self) -> None:
         w = self.window

@@ -74,7 +74,7 @@ def test_the_classes_differ_in_shape_and_have_a_key(view):
     assert "test" not in text  # the plane shows the training points only
 
 
-@pytest.mark.parametrize("width", [540, 640, 750, 1000])
+@pytest.mark.parametrize("width", [440, 540, 640, 750, 1000])
 def test_the_bounds_words_are_whole_inside_the_count_plot(view, qtbot, width):
     # A reviewer: "Zaslavsky's bound: 37" was cut at the plot's right edge at 1400x900 (the
     # view ~750 px wide) and touched it at 1024x768: centred at 70% of a narrow plot's width,
@@ -89,6 +89,8 @@ def test_the_bounds_words_are_whole_inside_the_count_plot(view, qtbot, width):
         box = view.history.getPlotItem().getViewBox().sceneBoundingRect()
         words = view.bound_line.label.sceneBoundingRect()
         assert words.width() > 0 and box.adjusted(2, 0, -2, 0).contains(words), (box, words)
+        text = view.bound_line.label.textItem.toPlainText()
+        assert text.endswith("37") and (width < 1000 or text == "Zaslavsky's bound: 37"), text
     qtbot.waitUntil(whole_inside)
 
 
