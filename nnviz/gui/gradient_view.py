@@ -309,7 +309,12 @@ class GradientView(QWidget):
         epochs = (0.0, epoch_axis_end(float(ep[-1]) if len(ep) else 0.0))
         r[self.norm_plot].follow(y_fixed=_decades(norms), x_fixed=epochs)
         r[self.ratio_plot].follow(y_fixed=_decades(ratios, (-4.0, -2.0)), x_fixed=epochs)
-        r[self.depth_plot].follow(y_fixed=_decades(norms[-1]),
+        # The whole decades around the dots, and a little more: a dot on or near a decade at
+        # the axis' end was cut in half by the plot's edge, and the decade's label at that end
+        # was not drawn (reviewer: the largest value had no tick).
+        lo, hi = _decades(norms[-1])
+        pad = DEPTH_PAD * (hi - lo)
+        r[self.depth_plot].follow(y_fixed=(lo - pad, hi + pad),
                                   x_fixed=(0.5, self._n_layers + 0.5))
         for plot, hists in ((self.weight_plot, flow.weight_hists),
                             (self.act_plot, flow.activation_hists)):
@@ -401,6 +406,10 @@ class _Curve(pg.PlotCurveItem):
             self._boundingRect = QRectF(x0 - px, y0 - py, x1 - x0 + 2 * px, y1 - y0 + 2 * py)
         return self._boundingRect
 
+
+#: Room above and below the whole decades of "||dL/dW|| by layer, now", a fraction of them:
+#: ~12 px at its ~150 px height, more than a dot's radius and outline (5 px).
+DEPTH_PAD = 0.08
 
 MIN_COLUMNS = 128  # peaks' columns in a plot narrower than this (or not laid out yet)
 

@@ -60,6 +60,13 @@ class RegionsView(QWidget):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        # The classes' key, as the main plot and the hidden space have: each class's shape in
+        # its colour and its name (with a colour-blind palette the shapes tell them apart).
+        self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setToolTip("The classes of the training points: each has its own shape and "
+                            "colour.")
+        self.key.hide()
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -108,13 +115,18 @@ class RegionsView(QWidget):
         self.bound_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(200, 80, 0, width=1.5,
                                                                  style=Qt.PenStyle.DashLine),
                                           label="Zaslavsky's bound",
-                                          labelOpts={"color": (160, 60, 0), "position": 0.7,
+                                          labelOpts={"color": (160, 60, 0), "position": 0.5,
                                                      # under the line: the bound is often
                                                      # the plot's top, and above it the words
-                                                     # were cut off (reviewer)
+                                                     # were cut off (reviewer); in the middle:
+                                                     # at 70% of a narrow plot they ran past
+                                                     # its right edge (1400x900), at its right
+                                                     # end past the left (1024x768)
                                                      "anchors": [(0.5, 0), (0.5, 0)]})
         hp.addItem(self.bound_line)
         self.bound_line.hide()
+        self._bound = None
+        hp.getViewBox().sigResized.connect(self._fit_bound_words)
         cache_axes(hp)
 
         # On one line each, and the least width of their plots, the titles pushed the two
@@ -142,6 +154,7 @@ class RegionsView(QWidget):
         nl.addStretch(1)
         self.no_regions.hide()
         lay.addWidget(LabelRoom(self.header))  # a new count every frame: no new layout
+        lay.addWidget(self.key)
         lay.addWidget(self.no_regions, 1)
         lay.addWidget(self.split, 1)
 
@@ -161,6 +174,7 @@ class RegionsView(QWidget):
         self.result = r
         if r.reason is not None:
             self.header.setText("<b>Linear regions</b>")
+            self.key.hide()
             self.reason.setText(r.reason)
             self.no_regions.show()
             self.use_relu.setVisible(self.window is not None
@@ -170,6 +184,7 @@ class RegionsView(QWidget):
         self.no_regions.hide()
         self.split.show()
         self._draw_plane(r)
+        self.key.setVisible(bool(self.key.text()))
         self.count_curve.setData(r.history_epochs, r.history_counts)
         # Epochs from 0: one count at epoch 0 had the axis run from -500 to 500 "x0.001".
         epochs = r.history_epochs
@@ -181,11 +196,27 @@ class RegionsView(QWidget):
             view_box.enableAutoRange(x=True)
         if r.bound is not None:
             self.bound_line.setValue(r.bound)
-            self.bound_line.label.setFormat(f"Zaslavsky's bound: {r.bound}")
+            self._bound = r.bound
+            self._fit_bound_words()
             self.bound_line.show()
         else:
             self.bound_line.hide()
         self.header.setText(self._text(r, snapshot))
+
+    def _fit_bound_words(self, *_) -> None:
+        """The bound's words on one line if the count plot is wide enough, else on two, else
+        the number alone (presentation mode at 1024x768: the plot ~150 px, one line ~200)."""
+        if self._bound is None:
+            return
+        label = self.bound_line.label
+        room = self.history.getPlotItem().getViewBox().width() - 6
+        for words in (f"Zaslavsky's bound: {self._bound}", f"Zaslavsky's\nbound: {self._bound}",
+                      f"{self._bound}"):
+            if label.textItem.toPlainText() != words:
+                label.format = words  # setFormat does not set the text of a hidden label
+                label.setText(words)
+            if label.textItem.boundingRect().width() <= room:
+                break
 
     def _use_relu(self) -> None:
         w = self.window
@@ -218,13 +249,19 @@ class RegionsView(QWidget):
                 px, py = X[:, 0], y.astype(np.float32)
             else:
                 px, py = X[:, 0], X[:, 1]
+            symbols = "o"
             if np.issubdtype(np.asarray(y).dtype, np.integer):
                 k = int(np.max(y, initial=0)) + 1
                 fills = [colors.point_fill(colors.class_color(c)) for c in range(k)]
                 rgb_pts = np.array(fills)[np.asarray(y, int)]  # off a dark background too
+                # Each class its shape, as in the other views (one string per class, shared).
+                shapes = np.array([colors.class_symbol(c) for c in range(k)], object)
+                symbols = shapes[np.asarray(y, int)]
+                self.key.setText(colors.class_key_html(self._class_names(k), test=False))
             else:
                 rgb_pts = np.repeat(np.array([colors.TRAIN_CURVE]), len(y), 0)
-            self.points.setData(px, py, brush=shared(rgb_pts, pg.mkBrush),
+                self.key.setText("")
+            self.points.setData(px, py, brush=shared(rgb_pts, pg.mkBrush), symbol=symbols,
                                 pen=pg.mkPen("w", width=0.8))
             # The plane 1:1 as the main view draws it (a unit of x1 as long as one of x2: the
             # lines between regions at their true angles; unlocked, the moons were squeezed
@@ -234,6 +271,12 @@ class RegionsView(QWidget):
             pi.setLabel("bottom", "x1")
             pi.setLabel("left", "y" if one_d else "x2")
             pi.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(y0, y1), padding=0)
+
+    def _class_names(self, k: int) -> tuple[str, ...]:
+        """The data's class names (an imported file's own), else "class 0", "class 1", ..."""
+        w = self.window
+        names = w.class_names() if hasattr(w, "class_names") else ()
+        return tuple(names) if len(names) >= k else tuple(f"class {i}" for i in range(max(k, 2)))
 
     @staticmethod
     def _text(r: Regions, snapshot) -> str:

@@ -370,3 +370,42 @@ def test_update_per_weight_labels_each_decade_once(view, qtbot, height):
     assert all(len(texts) == 1 for texts in places.values()), places
     # (powers of ten: the axis reaches below 0.001, see widgets.PLAIN_LOG_LABELS)
     assert places.get(-2.0) == ["10⁻²"] and places.get(-3.0) == ["10⁻³"]
+
+
+@pytest.mark.parametrize("now", [(9.9e-4, 2.6e-4, 6.4e-4, 6.2e-4),  # the reviewer's run
+                                 (1.0e-3, 1.01e-4, 3e-4, 5e-4),  # on the decades themselves
+                                 (0.5, 0.3, 0.2, 0.11)])
+def test_the_gradient_by_layer_dots_are_whole_under_a_labelled_tick(view, qtbot, now):
+    """'||dL/dW|| by layer, now' cut its dots in half at the top and bottom edges, and its
+    largest value had no tick label (a run's norms just under 10⁻³, the axis ending there):
+    each dot is whole inside the plot, and a label stands at or above the highest dot."""
+    t = make_trainer()
+    L = len(now)
+    epochs = np.array([0, 10, 20])
+    norms = np.tile(np.asarray(now, np.float64), (3, 1))
+    hist = inspect.histogram(np.random.default_rng(0).normal(size=40))
+    flow = inspect.GradientFlow(epochs, norms, norms * 1e-3, (hist,) * L, (hist,) * L,
+                                (None,) * (L - 1), False, 140, 140)
+    view.resize(1000, 700)
+    view.update_snapshot(snapshot_of(t, {"gradients": lambda _t, _pts: flow}))
+    plot = view.depth_plot
+    box = plot.getViewBox()
+    axis = plot.getAxis("left")
+    from PySide6.QtGui import QImage, QPainter
+
+    def whole_and_labelled():
+        view.grab()
+        inside = box.sceneBoundingRect()
+        dots = [box.mapViewToScene(p.pos()) for p in view.depth_dots.points()]
+        r = view.depth_dots.opts["size"] / 2 + 1  # the dot and its 1-pixel outline
+        for d in dots:
+            assert inside.adjusted(r, r, -r, -r).contains(d), (inside, d)
+        image = QImage(10, 10, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)  # the labels as the axis draws them (those that fit)
+        try:
+            _, _, texts = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+        tops = [axis.mapToScene(rect.center()).y() for rect, _, text in texts if text]
+        assert tops and min(tops) <= min(d.y() for d in dots) + 0.5, (tops, dots)
+    qtbot.waitUntil(whole_and_labelled)

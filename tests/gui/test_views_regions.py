@@ -57,6 +57,43 @@ def test_a_relu_network_shows_its_regions_and_the_bound(view, qtbot):
     assert plane.getAxis("bottom").labelText == "x1" and plane.getAxis("left").labelText == "x2"
 
 
+def test_the_classes_differ_in_shape_and_have_a_key(view):
+    # A reviewer: both classes were circles and the plot had no key; with the colour-blind
+    # palette colour was the only difference, against the README's "classes differ in shape".
+    from nnviz.gui import colors
+    t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+    y = np.asarray(view.result.data_y, int)
+    shapes = [p.symbol() for p in view.points.points()]
+    assert shapes == [colors.class_symbol(c) for c in y]
+    assert len(set(shapes)) == 2
+    assert view.key.isVisible()
+    text = view.key.text()
+    for c in (0, 1):
+        assert colors.class_glyph(c) in text and f"class {c}" in text
+    assert "test" not in text  # the plane shows the training points only
+
+
+@pytest.mark.parametrize("width", [440, 540, 640, 750, 1000])
+def test_the_bounds_words_are_whole_inside_the_count_plot(view, qtbot, width):
+    # A reviewer: "Zaslavsky's bound: 37" was cut at the plot's right edge at 1400x900 (the
+    # view ~750 px wide) and touched it at 1024x768: centred at 70% of a narrow plot's width,
+    # its right half ran past the edge (at its right end its left ran past the other edge).
+    t = make_trainer(hidden=(8,), act="relu", lr=0.5, samples=100)
+    t.run(20)
+    view.resize(width, 650)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+
+    def whole_inside():
+        view.grab()
+        box = view.history.getPlotItem().getViewBox().sceneBoundingRect()
+        words = view.bound_line.label.sceneBoundingRect()
+        assert words.width() > 0 and box.adjusted(2, 0, -2, 0).contains(words), (box, words)
+        text = view.bound_line.label.textItem.toPlainText()
+        assert text.endswith("37") and (width < 1000 or text == "Zaslavsky's bound: 37"), text
+    qtbot.waitUntil(whole_inside)
+
+
 def test_the_count_plots_epochs_start_at_0(view):
     # One count at epoch 0: the axis ran from -500 to 500 "x0.001" (negative epochs). It
     # shows 0 to 10 until the run is longer, then the whole run.
