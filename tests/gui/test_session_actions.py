@@ -508,7 +508,14 @@ def test_edit_points_on_the_plot(win, qtbot):
     qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
     assert len(w.dataset.X) == n + 1
     assert w.dataset.X[-1] == pytest.approx([1.5, 1.0], abs=0.05) and w.dataset.y[-1] == 1
-    assert w.data_panel.dataset.currentText() == "edited moons (loaded)"
+    assert w.data_panel.dataset.currentText() == "edited moons"  # nothing was loaded
+    wait_run(qtbot, w)
+    # Undone, the point is gone: the status corner does not go on saying "added point".
+    actions.undo_action.trigger()
+    assert len(w.dataset.X) == n
+    qtbot.waitUntil(lambda: w.controls.status.text() == "undo: added point", timeout=TIMEOUT)
+    actions.redo_action.trigger()
+    assert len(w.dataset.X) == n + 1
     wait_run(qtbot, w)
     # A right-click on it deletes it again.
     qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.RightButton, pos=view_pos)
