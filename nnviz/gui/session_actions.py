@@ -251,8 +251,9 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         done = QAction("Done", w)
         done.setToolTip("Stop editing points (Ctrl+E).")
         done.triggered.connect(self.stop_editing_points)
-        title = QLabel("  Editing points: ")
-        title.setStyleSheet("font-weight: bold;")
+        # Bold by its text, not a style sheet: one kept presentation mode's larger font from it.
+        title = self.edit_title = QLabel("&nbsp;&nbsp;<b>Editing points:</b> ")
+        title.setTextFormat(Qt.TextFormat.RichText)
         bar.addWidget(title)
         self._class_widget = bar.addWidget(self.edit_class)
         self._value_widget = bar.addWidget(self.edit_value)
