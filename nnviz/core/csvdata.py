@@ -216,6 +216,13 @@ class CsvTable:
                             scaling)
 
 
+def input_names(data: Dataset) -> tuple[str, ...]:
+    """The names of ``data``'s raw inputs as its file gave them ("width", not "width
+    (standardised)"); () for data without names of its own (x1, x2)."""
+    return tuple(n[: -len(STANDARDISED)] if n.endswith(STANDARDISED) else n
+                 for n in data.feature_names)
+
+
 def off_scale(data: Dataset) -> tuple[tuple[float, float], ...] | None:
     """(mean, sd) of each feature on the training points when any feature is far from unit
     scale (see OFF_SCALE_RMS), else None. A constant feature's sd counts as 1."""

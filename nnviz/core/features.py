@@ -12,7 +12,7 @@ display spellings (``x1²``, ``x1·x2``) and spaces.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import jax.numpy as jnp
 
@@ -76,9 +76,17 @@ def parse(text: str, n_inputs: int = 2) -> tuple[str, ...]:
     return check(parts, n_inputs)
 
 
-def label(name: str) -> str:
-    """The display spelling: x1², x1·x2, sin(x1)."""
-    return name.replace("^2", "\u00b2").replace("*", "\u00b7")
+def label(name: str, inputs: Sequence[str] = ()) -> str:
+    """The display spelling: x1², x1·x2, sin(x1); with the raw inputs' names ``inputs`` (an
+    imported file's "width", "height") in place of x1, x2: width², width·height, sin(width)."""
+    text = name.replace("^2", "\u00b2").replace("*", "\u00b7")
+    if not inputs:
+        return text
+
+    def named(m: re.Match) -> str:
+        i = int(m.group(1)) - 1
+        return inputs[i] if i < len(inputs) and inputs[i] else m.group(0)
+    return re.sub(r"x(\d+)", named, text)
 
 
 def expand(features: tuple[str, ...], X):

@@ -747,6 +747,8 @@ class TrainLoop(_LiveBranch):
             dt = time.perf_counter() - t0
             self._status(f"{text}: compiled in {dt:.1f} s for up to {t.data_size[0]:,} points"
                          if dt > 0.2 else text)
+        else:  # said every time: an undo left "added point" standing after the point was gone
+            self._status(text)
         self._dirty = True
         self._prepare_points()  # the sizes next to the new count, beside the training
 

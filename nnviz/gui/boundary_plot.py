@@ -59,6 +59,12 @@ class DecisionPlot(pg.PlotWidget):
                         "Filled dots: training points; rings: test points.\n"
                         "Drag to pan, wheel to zoom, right-click for more.")
         pi = self.getPlotItem()
+        # The axes take their widths after a new range is set (fruit.csv's "-2.5" ticks and
+        # longer label are wider than the moons'): the view box then came out wider or taller
+        # than the data's aspect, and the locked aspect widened the range past the decision
+        # map, leaving blank bands beside it. The margins follow every change of its size.
+        self._fitting = False
+        pi.getViewBox().sigResized.connect(lambda *_: self._fit_aspect())
         pi.showGrid(x=False, y=False)
         pi.setMenuEnabled(False)
         pi.hideButtons()  # the 'A' auto-range button would drop the fixed view
@@ -334,7 +340,13 @@ class DecisionPlot(pg.PlotWidget):
     def _fit_aspect(self) -> None:
         """The plane's view box at the data's aspect: drawn 1:1, it would otherwise show blank
         bands beyond the model's image."""
-        letterbox(self, getattr(self, "_aspect", None), MARGINS)
+        if getattr(self, "_fitting", True):  # (not while its own margins resize the view box)
+            return
+        self._fitting = True
+        try:
+            letterbox(self, getattr(self, "_aspect", None), MARGINS)
+        finally:
+            self._fitting = False
 
     def _place_note(self) -> None:
         note = getattr(self, "sample_note", None)  # pyqtgraph resizes while it is being built

@@ -94,12 +94,17 @@ class DataPanel(QGroupBox):
         """Show a data set that no generator made (it cannot be regenerated)."""
         self._custom = data
         with _Blocked(self):
+            # Points edited on the plot were not loaded ("edited moons", not "edited moons
+            # (loaded)", which told a new user a file had been read).
+            edited = data.name.startswith("edited ")
+            label = data.name if edited else f"{data.name} (loaded)"
             if self.dataset.findData(CUSTOM) < 0:
-                self.dataset.addItem(f"{data.name} (loaded)", CUSTOM)
+                self.dataset.addItem(label, CUSTOM)
             i = self.dataset.findData(CUSTOM)
-            self.dataset.setItemText(i, f"{data.name} (loaded)")
+            self.dataset.setItemText(i, label)
+            where = "edited on the plot" if edited else "loaded from a file"
             self.dataset.setItemData(i, f"{len(data.X):,} points with {data.n_features} features, "
-                                        "loaded from a file", 3)  # 3 = ToolTipRole
+                                        f"{where}", 3)  # 3 = ToolTipRole
             self.dataset.setCurrentIndex(i)
             self.samples.setValue(max(4, min(MAX_SAMPLES, len(data.X))))
             # The loaded data's own split, not the generator's fraction left from before.

@@ -15,8 +15,17 @@ TIPS = {
 }
 
 
-def _tip(name: str) -> str:
-    label = features.label(name)
+# An input's name longer than this is cut short in its box (the full name in its tip), so that a
+# file's "sepal length (cm)" does not widen the editor.
+SHORT_NAME = 12
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= SHORT_NAME else name[: SHORT_NAME - 1] + "\u2026"
+
+
+def _tip(name: str, inputs: tuple[str, ...] = ()) -> str:
+    label = features.label(name, inputs)
     if name.startswith("sin("):
         text = TIPS["sin"]
     elif name.endswith("^2"):
@@ -56,7 +65,20 @@ class FeaturePicker(QWidget):
         self.note.setWordWrap(True)
         self.grid.addWidget(self.note, 3, 0, 1, 3)
         self._unlisted: tuple[str, ...] = ()
+        self.input_names: tuple[str, ...] = ()  # the data's names for x1, x2 (() for those)
         self.set_inputs(2, ())
+
+    def set_names(self, names: tuple[str, ...]) -> None:
+        """The raw inputs' names to show for x1, x2 (an imported file's "width", "height":
+        the boxes say width², width·height); () for x1, x2 themselves (generated data)."""
+        self.input_names = tuple(names)
+        self._relabel()
+
+    def _relabel(self) -> None:
+        short = tuple(_short(n) for n in self.input_names)
+        for name, box in self.boxes.items():
+            box.setText(features.label(name, short))
+            box.setToolTip(_tip(name, self.input_names))
 
     def set_inputs(self, n_inputs: int, chosen: tuple[str, ...]) -> None:
         """The features of ``n_inputs`` raw inputs, ``chosen`` checked (() = the raw inputs).
@@ -70,15 +92,15 @@ class FeaturePicker(QWidget):
             self.boxes = {}
             offered = n_inputs <= features.MAX_LISTED_INPUTS
             for name in features.catalogue(n_inputs) if offered else ():
-                box = QCheckBox(features.label(name))
-                box.setToolTip(_tip(name))
+                box = QCheckBox()
                 box.toggled.connect(lambda _on: self.changed.emit())
                 self.grid.addWidget(box, *_cell(name, n_inputs))
                 self.boxes[name] = box
             self.n_inputs = n_inputs
+            self._relabel()
         self._unlisted = () if self.boxes else tuple(chosen)
         self.note.setVisible(not self.boxes)
-        self.note.setText(", ".join(features.label(f) for f in chosen) if chosen else
+        self.note.setText(", ".join(features.label(f, self.input_names) for f in chosen) if chosen else
                           f"the {n_inputs} raw inputs (other features are offered for data of "
                           f"one or two inputs)")
         on = set(chosen or features.raw(min(n_inputs, features.MAX_LISTED_INPUTS)))

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
                                QMessageBox, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
                                QToolButton, QVBoxLayout, QWidget)
 
+from nnviz.core.csvdata import input_names
 from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.loop import describe
 from nnviz.core.losses import LossError
@@ -688,6 +689,7 @@ class MainWindow(QMainWindow):
         source = data.spec if data.spec is not None else data  # an undo back to generated
         self._dataset, self._data_source = data, source
         self.boundary.set_dataset(data, self.class_names(data))
+        self.editor.inputs.set_names(input_names(data))
         if data.spec is not None:
             self.data_panel.set_spec(data.spec)
         else:
@@ -735,6 +737,7 @@ class MainWindow(QMainWindow):
         data = problem.dataset
         if data is not self._dataset:
             self.boundary.set_dataset(data, self.class_names(data))
+            self.editor.inputs.set_names(input_names(data))
             self._enable_plot_options(data)
             self.data_panel.set_task_text(data)
             self._update_legend(data)

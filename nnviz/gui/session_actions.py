@@ -240,6 +240,9 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         bar.setMovable(False)
         self.edit_hint = QLabel()
         self.edit_class = QComboBox()
+        # Sized to its names each time they change (a file's "apple (class 0)" was cut to
+        # "apple (cl", the box keeping the width of "class 0" it was first shown with).
+        self.edit_class.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.edit_class.setToolTip("The class of the points a click adds.")
         self.edit_value = QDoubleSpinBox()
         self.edit_value.setRange(-1e6, 1e6)
@@ -248,8 +251,9 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         done = QAction("Done", w)
         done.setToolTip("Stop editing points (Ctrl+E).")
         done.triggered.connect(self.stop_editing_points)
-        title = QLabel("  Editing points: ")
-        title.setStyleSheet("font-weight: bold;")
+        # Bold by its text, not a style sheet: one kept presentation mode's larger font from it.
+        title = self.edit_title = QLabel("&nbsp;&nbsp;<b>Editing points:</b> ")
+        title.setTextFormat(Qt.TextFormat.RichText)
         bar.addWidget(title)
         self._class_widget = bar.addWidget(self.edit_class)
         self._value_widget = bar.addWidget(self.edit_value)

@@ -191,3 +191,32 @@ def test_filled_points_stand_off_their_region_on_the_dark_theme(qtbot, palette):
             assert colors.hex_of(fills[k]) in key
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
+def test_the_decision_map_fills_the_axes_of_an_imported_file(qtbot, main_window):
+    """fruit.csv's axes ran from -2.75 while its map began at -2.5: the view box was letterboxed
+    before the axes took their new widths, and the locked aspect widened the range past the
+    map, leaving blank bands at both sides. The map now reaches every edge of the axes."""
+    from pathlib import Path
+
+    from nnviz.core.csvdata import read_csv
+    from nnviz.core.problem import make_problem
+
+    from ..conftest import wait_for_run
+    w = main_window
+    fruit = Path(__file__).resolve().parents[2] / "resources" / "examples" / "fruit.csv"
+    w.load_problem(make_problem(read_csv(fruit).dataset))
+    wait_for_run(qtbot, w)
+    b = w.boundary
+
+    def filled() -> bool:
+        b.draw_pending()
+        img = b.class_img
+        if img.image is None:
+            return False
+        r = img.mapRectToView(img.boundingRect())
+        (x0, x1), (y0, y1) = b.getPlotItem().vb.viewRange()
+        tol = 1e-3 * (x1 - x0)
+        return (r.left() <= x0 + tol and r.right() >= x1 - tol and r.top() <= y0 + tol
+                and r.bottom() >= y1 - tol)
+    qtbot.waitUntil(filled, timeout=10_000)

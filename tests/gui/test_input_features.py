@@ -108,3 +108,21 @@ def test_data_of_three_inputs_takes_the_raw_inputs_and_says_so(qtbot, main_windo
     w.editor.rows[0].width.setValue(5)  # an edit still makes a model
     wait_for_run(qtbot, w)
     assert w.current_problem().spec.hidden == (5,)
+
+
+def test_an_imported_files_inputs_carry_its_feature_names(qtbot, main_window):
+    """fruit.csv's features are width and height: the Inputs boxes say so (width², width·height,
+    sin(width)), as the plot's axes do; generated data goes back to x1, x2."""
+    from nnviz.core.csvdata import read_csv
+    w = main_window
+    fruit = Path(__file__).resolve().parents[2] / "resources" / "examples" / "fruit.csv"
+    w.load_problem(make_problem(read_csv(fruit).dataset))
+    wait_for_run(qtbot, w)
+    boxes = w.editor.inputs.boxes
+    assert [b.text() for b in boxes.values()] == [
+        "width", "height", "width\u00b2", "height\u00b2", "width\u00b7height", "sin(width)",
+        "sin(height)"]
+    assert "width\u00b7height" in boxes["x1*x2"].toolTip()
+    w.load_problem(make_problem(make_dataset(DataSpec("moons"))))
+    wait_for_run(qtbot, w)
+    assert [b.text() for b in w.editor.inputs.boxes.values()][:3] == ["x1", "x2", "x1\u00b2"]

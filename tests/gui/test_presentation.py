@@ -507,3 +507,19 @@ def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_p
         (f.viewport().width(), metrics.averageCharWidth())
     assert f.viewport().height() >= 9 * metrics.lineSpacing(), \
         (f.viewport().height(), metrics.lineSpacing())
+
+
+def test_presentation_mode_enlarges_the_editing_points_bar(main_window, qtbot):
+    """F11 left the "Editing points:" label at the normal size (a style sheet made it bold)."""
+    w = main_window
+    actions = w.session_actions
+    actions.edit_points_action.trigger()
+    title = actions.edit_title
+    assert "Editing points:" in title.text()
+    normal_pt = title.font().pointSizeF()
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    assert w.presentation.active
+    assert title.font().pointSizeF() >= 1.6 * normal_pt
+    assert actions.edit_class.font().pointSizeF() >= 1.6 * normal_pt
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    assert title.font().pointSizeF() == pytest.approx(normal_pt)

@@ -508,7 +508,14 @@ def test_edit_points_on_the_plot(win, qtbot):
     qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
     assert len(w.dataset.X) == n + 1
     assert w.dataset.X[-1] == pytest.approx([1.5, 1.0], abs=0.05) and w.dataset.y[-1] == 1
-    assert w.data_panel.dataset.currentText() == "edited moons (loaded)"
+    assert w.data_panel.dataset.currentText() == "edited moons"  # nothing was loaded
+    wait_run(qtbot, w)
+    # Undone, the point is gone: the status corner does not go on saying "added point".
+    actions.undo_action.trigger()
+    assert len(w.dataset.X) == n
+    qtbot.waitUntil(lambda: w.controls.status.text() == "undo: added point", timeout=TIMEOUT)
+    actions.redo_action.trigger()
+    assert len(w.dataset.X) == n + 1
     wait_run(qtbot, w)
     # A right-click on it deletes it again.
     qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.RightButton, pos=view_pos)
@@ -701,3 +708,20 @@ def test_only_the_trained_runs_near_the_present_step_are_kept(win, qtbot):
         actions.undo_action.trigger()
         epochs.append(wait_run(qtbot, w).epoch)
     assert epochs == [3] * KEPT_STEPS + [0] * (edits - KEPT_STEPS), epochs
+
+
+def test_the_editing_points_class_box_shows_a_files_whole_class_name(win, qtbot, tmp_path):
+    """Editing points on the moons, then importing fruit.csv: the class box read "apple (cl",
+    sized for "class 0" when first shown. It now shows "apple (class 0)" whole."""
+    w, actions = win
+    actions.edit_points_action.trigger()
+    box = actions.edit_class
+    qtbot.waitUntil(box.isVisible, timeout=TIMEOUT)
+    actions.edit_toolbar.layout().activate()  # laid out with the moons' "class 0"
+    assert actions.import_data(read_csv(_fruit_csv(tmp_path)))
+    wait_run(qtbot, w)
+    if not actions.edit_points_action.isChecked():
+        actions.edit_points_action.trigger()
+    assert box.currentText() == "apple (class 0)"
+    need = box.fontMetrics().horizontalAdvance("apple (class 0)") + 20  # + the arrow
+    qtbot.waitUntil(lambda: box.isVisible() and box.width() >= need, timeout=TIMEOUT)
