@@ -61,6 +61,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+class _DataInWindow(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        raise UsageError("--data is an option of 'nnviz train' and 'nnviz sweep'; the window "
+                         "opens a CSV file with File > Import CSV")
+
+
 # --- argument types: each raises ArgumentTypeError with a message for the user ---------------
 
 def _positive_float(text: str) -> float:
@@ -337,6 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="nnviz", description="Watch a neural network learn. Without a command, opens "
                 "the window with the given problem (the notebook's moons by default).")
     p.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    # '--data FILE.csv' is an option of train and sweep; given to the window, argparse took it
+    # for an abbreviation of --dataset and said "unknown data set 'FILE.csv'".
+    p.add_argument("--data", action=_DataInWindow, help=argparse.SUPPRESS)
     p.add_argument("--screenshot", metavar="FILE.png", default=None,
                    help="render the window offscreen after --epochs epochs, save it and exit")
     p.add_argument("--show", default="main", metavar="VIEW",

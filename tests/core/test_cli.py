@@ -219,3 +219,12 @@ def test_hidden_none_still_means_no_hidden_layer(capsys):
     code, out, err = run(capsys, "sweep", "--hidden", "4/none", "--epochs", "5")
     assert code == 0, err
     assert "hidden none" in out and "2 members" in out
+
+
+def test_data_given_to_the_window_says_where_a_csv_opens(capsys, tmp_path):
+    # The window has no --data (train and sweep have): argparse read it as an abbreviation of
+    # --dataset and answered "unknown data set 'fruit.csv'".
+    code, out, err = run(capsys, "--data", "fruit.csv", "--screenshot", str(tmp_path / "a.png"))
+    assert code == 2 and err.count("\n") == 1 and err.startswith("nnviz: error:")
+    assert "'nnviz train'" in err and "File > Import CSV" in err and "unknown data set" not in err
+    assert not (tmp_path / "a.png").exists()
