@@ -324,9 +324,9 @@ def test_the_import_dialog_says_it_standardises_features_in_cm_and_can_keep_them
     assert d.feature_names == ("width", "height") and d.X[0].tolist() == pytest.approx([7.54, 7.4])
 
 
-def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch):
+def _import_fruit_through_the_menu(win, qtbot, tmp_path, monkeypatch) -> None:
+    """File > Import CSV of the test's fruit.csv, its preview's Import clicked."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from nnviz.gui.session_dialogs import ImportDialog
     w, actions = win
@@ -343,6 +343,11 @@ def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch)
     QTimer.singleShot(0, accept_dialog)
     actions.import_action.trigger()
     qtbot.waitUntil(lambda: w.dataset.name == "fruit", timeout=TIMEOUT)
+
+
+def test_import_csv_through_the_menu_and_undo(win, qtbot, tmp_path, monkeypatch):
+    w, actions = win
+    _import_fruit_through_the_menu(win, qtbot, tmp_path, monkeypatch)
     d = w.dataset
     assert d.name == "fruit" and len(d.X) == 40 and d.feature_names == ("width", "height")
     assert w.data_panel.dataset.currentText() == "fruit (loaded)"
@@ -361,25 +366,8 @@ def test_the_windows_script_export_of_an_imported_csv_names_its_classes(win, qtb
     """File > Export > Python script of a CSV's run holds the file's class names (its labels
     held 0/1 only, and predict's columns had no names)."""
     import ast
-
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from nnviz.gui.session_dialogs import ImportDialog
     w, actions = win
-    path = str(_fruit_csv(tmp_path))
-    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
-
-    def accept_dialog():
-        dlg = next((d for d in QApplication.topLevelWidgets()
-                    if isinstance(d, ImportDialog) and d.isVisible()), None)
-        if dlg is None:
-            QTimer.singleShot(50, accept_dialog)
-            return
-        dlg.import_button.click()
-    QTimer.singleShot(0, accept_dialog)
-    actions.import_action.trigger()
-    qtbot.waitUntil(lambda: w.dataset.name == "fruit", timeout=TIMEOUT)
+    _import_fruit_through_the_menu(win, qtbot, tmp_path, monkeypatch)
     _step(qtbot, w, 20)
     script = tmp_path / "fruit.py"
     with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
