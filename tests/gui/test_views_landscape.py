@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
-from PySide6.QtWidgets import QGraphicsTextItem, QLabel
+from PySide6.QtWidgets import QApplication, QGraphicsTextItem, QLabel
 
 from nnviz.core import landscape as ls
 
@@ -153,7 +153,7 @@ def test_the_sharpness_plot_shows_the_run_after_a_landscape_drawn_while_it_compi
     view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: compiling}))
     for _ in range(5):  # painted a few times, as it is while the functions compile
         view.grab()
-        qtbot.wait(10)
+        QApplication.processEvents()  # (what the paint queued: the range's update)
     w.step(300)
     qtbot.waitUntil(lambda: view.result.epoch == 300 and view.result.sharpness_missing == 0,
                     timeout=TIMEOUT)
