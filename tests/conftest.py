@@ -53,6 +53,18 @@ def wait_for_run(qtbot, window, epoch: int | None = None, timeout: int = FIRST_S
     return window.last_snapshot
 
 
+# The settings file of this process (see above): a window's fixture gives its test a file of
+# its own instead, unless the test chose one. A window closing saves its layout there, and the
+# next test's window opened with it: the Regions test's settings column as wide as it goes put
+# the settings of the next window in columns at 1024x768, too tall for it.
+_PROCESS_SETTINGS = os.environ["NNVIZ_SETTINGS"]
+
+
+def _own_settings(tmp_path, monkeypatch) -> None:
+    if os.environ.get("NNVIZ_SETTINGS") == _PROCESS_SETTINGS:
+        monkeypatch.setenv("NNVIZ_SETTINGS", str(tmp_path / "settings.ini"))
+
+
 def _make_window(qtbot, install_extras: bool):
     from nnviz.gui.main_window import MainWindow
 
@@ -64,9 +76,11 @@ def _make_window(qtbot, install_extras: bool):
 
 
 @pytest.fixture
-def main_window(qtbot):
+def main_window(qtbot, tmp_path, monkeypatch):
     """The full window (with every installed view), showing the notebook's problem, compiled and
-    drawn at epoch 0. Closed afterwards; fails if its training thread is still running."""
+    drawn at epoch 0, with a settings file of the test's own. Closed afterwards; fails if its
+    training thread is still running."""
+    _own_settings(tmp_path, monkeypatch)
     window = _make_window(qtbot, install_extras=True)
     yield window
     window.close()

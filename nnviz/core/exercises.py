@@ -68,14 +68,19 @@ COMPARISONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
     ">": (operator.gt, "above"),
     ">=": (operator.ge, "at least"),
 }
-# Limits a goal may set, and how each reads.
-LIMITS: dict[str, str] = {
-    "max_hidden_units": "at most {} hidden unit",
-    "max_hidden_layers": "at most {} hidden layer",
-    "min_hidden_layers": "at least {} hidden layer",
-    "max_parameters": "at most {} parameter",
-    "max_epochs": "within {} epoch",
+# Limits a goal may set, and how each reads: its words, then what it counts.
+LIMITS: dict[str, tuple[str, str]] = {
+    "max_hidden_units": ("at most", "hidden unit"),
+    "max_hidden_layers": ("at most", "hidden layer"),
+    "min_hidden_layers": ("at least", "hidden layer"),
+    "max_parameters": ("at most", "parameter"),
+    "max_epochs": ("within", "epoch"),
 }
+
+
+def _count(n: int, noun: str) -> str:
+    """``3 hidden units``, ``1 hidden layer``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _limit_words(key: str, n: int) -> str:
@@ -83,12 +88,8 @@ def _limit_words(key: str, n: int) -> str:
     hidden layer" for none at all (it read "at most 0 hidden layers")."""
     if key == "max_hidden_layers" and n == 0:
         return "without a hidden layer"
-    return LIMITS[key].format(f"{n:,}") + ("" if n == 1 else "s")
-
-
-def _count(n: int, noun: str) -> str:
-    """``3 hidden units``, ``1 hidden layer``."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+    words, noun = LIMITS[key]
+    return f"{words} {_count(n, noun)}"
 
 _TOP_KEYS = {"format", "version", "title", "task", "epochs", "hints", "controls", "problem",
              "goals", "solution"}

@@ -341,7 +341,8 @@ class ExerciseActions(QObject):
         p.scroll.verticalScrollBar().setValue(0)
         self.window.presentation.layout_changed()
         self._lock()
-        self.window.statusBar().showMessage(f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
+        self.window.statusBar().showMessage(
+            f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
 
     def save_exercise_to(self, path: str, title: str | None = None) -> Exercise:
         """Write an exercise that starts from the current problem (see exercises.from_problem)."""

@@ -100,7 +100,8 @@ class FeaturePicker(QWidget):
             self._relabel()
         self._unlisted = () if self.boxes else tuple(chosen)
         self.note.setVisible(not self.boxes)
-        self.note.setText(", ".join(features.label(f, self.input_names) for f in chosen) if chosen else
+        named = ", ".join(features.label(f, self.input_names) for f in chosen)
+        self.note.setText(named if chosen else
                           f"the {n_inputs} raw inputs (other features are offered for data of "
                           f"one or two inputs)")
         on = set(chosen or features.raw(min(n_inputs, features.MAX_LISTED_INPUTS)))

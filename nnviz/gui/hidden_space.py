@@ -17,7 +17,8 @@ from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import FittedCombo, LabelRoom, WrappedLabel, cache_axes, move_points
+from .widgets import (FittedCombo, LabelRoom, WrappedLabel, cache_axes, class_names_of,
+                      move_points)
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -273,11 +274,7 @@ class HiddenSpaceView(QWidget):
 
     def _set_key(self, labels: np.ndarray, test: bool = True) -> None:
         if np.issubdtype(labels.dtype, np.integer) and len(labels):
-            window = self.window()
-            names = window.class_names() if hasattr(window, "class_names") else ()
-            k = int(labels.max()) + 1
-            if len(names) < k:
-                names = tuple(f"class {i}" for i in range(max(k, 2)))
+            names = class_names_of(self.window(), int(labels.max()) + 1)
             self.key.setText(colors.class_key_html(names, test))
             self.key.show()
         else:

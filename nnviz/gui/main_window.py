@@ -92,6 +92,14 @@ def box_style(which: dict) -> str:
     return BOX_STYLE.format(ground=ground, text=text, edge=edge)
 
 
+def _themed_box(label: QLabel, which: dict) -> None:
+    """``label`` in ``which``'s box style, now and at every change of theme."""
+    def style() -> None:
+        label.setStyleSheet(box_style(which))
+    style()
+    colors.follow(label, style)
+
+
 SHOW_TEST_TIP = "Show the held-out test points (rings) on the plot."
 DISCRETIZE_TIP = ("Show the predicted class (the output rounded, as the notebook does) instead "
                   "of the probability.")
@@ -314,8 +322,7 @@ class MainWindow(QMainWindow):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(box_style(BANNER_COLORS))
-        colors.follow(self.banner, lambda: self.banner.setStyleSheet(box_style(BANNER_COLORS)))
+        _themed_box(self.banner, BANNER_COLORS)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setToolTip("What went wrong, and what to do about it.")
         self.banner.hide()
@@ -323,8 +330,7 @@ class MainWindow(QMainWindow):
         # until the problem changes (a status-bar message went at the first "compiling...").
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(box_style(HINT_COLORS))
-        colors.follow(self.hint, lambda: self.hint.setStyleSheet(box_style(HINT_COLORS)))
+        _themed_box(self.hint, HINT_COLORS)
         self.hint.setToolTip("What this preset or lesson shows, and how to see it.")
         self.hint.hide()
 
@@ -688,18 +694,23 @@ class MainWindow(QMainWindow):
             return False
         source = data.spec if data.spec is not None else data  # an undo back to generated
         self._dataset, self._data_source = data, source
-        self.boundary.set_dataset(data, self.class_names(data))
-        self.editor.inputs.set_names(input_names(data))
         if data.spec is not None:
             self.data_panel.set_spec(data.spec)
         else:
             self.data_panel.set_custom(data)
+        self._show_data(data)
+        self.worker.set_data(data, text)
+        return True
+
+    def _show_data(self, data: Dataset) -> None:
+        """What follows the data: the plot, the inputs' names, the plot's boxes, the data
+        panel's task line, the key, and whether the loss plot lists a test curve."""
+        self.boundary.set_dataset(data, self.class_names(data))
+        self.editor.inputs.set_names(input_names(data))
+        self._enable_plot_options(data)
         self.data_panel.set_task_text(data)
         self._update_legend(data)
         self.loss_plot.set_has_test(len(data.test_index) > 0)
-        self._enable_plot_options(data)
-        self.worker.set_data(data, text)
-        return True
 
     def _set_panels(self, data: Dataset, source, spec: NetworkSpec, config: TrainConfig) -> None:
         if isinstance(source, DataSpec):
@@ -736,12 +747,7 @@ class MainWindow(QMainWindow):
         self._keep_the_run()
         data = problem.dataset
         if data is not self._dataset:
-            self.boundary.set_dataset(data, self.class_names(data))
-            self.editor.inputs.set_names(input_names(data))
-            self._enable_plot_options(data)
-            self.data_panel.set_task_text(data)
-            self._update_legend(data)
-            self.loss_plot.set_has_test(len(data.test_index) > 0)
+            self._show_data(data)
         self._dataset, self._data_source = data, problem.source
         self.show_hint("")  # a preset's hint is about the preset's problem only
         self._spec, self._config, self._params = problem.spec, problem.config, problem.params

@@ -24,7 +24,8 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
-from .widgets import FittedTitles, LabelRoom, Letterboxed, cache_axes, loose_title
+from .widgets import (FittedTitles, LabelRoom, Letterboxed, cache_axes, class_names_of,
+                      loose_title)
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -257,7 +258,7 @@ class RegionsView(QWidget):
                 # Each class its shape, as in the other views (one string per class, shared).
                 shapes = np.array([colors.class_symbol(c) for c in range(k)], object)
                 symbols = shapes[np.asarray(y, int)]
-                self.key.setText(colors.class_key_html(self._class_names(k), test=False))
+                self.key.setText(colors.class_key_html(class_names_of(self.window, k), test=False))
             else:
                 rgb_pts = np.repeat(np.array([colors.TRAIN_CURVE]), len(y), 0)
                 self.key.setText("")
@@ -271,12 +272,6 @@ class RegionsView(QWidget):
             pi.setLabel("bottom", "x1")
             pi.setLabel("left", "y" if one_d else "x2")
             pi.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(y0, y1), padding=0)
-
-    def _class_names(self, k: int) -> tuple[str, ...]:
-        """The data's class names (an imported file's own), else "class 0", "class 1", ..."""
-        w = self.window
-        names = w.class_names() if hasattr(w, "class_names") else ()
-        return tuple(names) if len(names) >= k else tuple(f"class {i}" for i in range(max(k, 2)))
 
     @staticmethod
     def _text(r: Regions, snapshot) -> str:

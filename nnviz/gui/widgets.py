@@ -804,6 +804,14 @@ class PlaneHeights(QObject):
             self._later()
 
 
+def class_names_of(window, k: int) -> tuple[str, ...]:
+    """The names of ``k`` classes for a view's key: the window's (an imported file's own, see
+    MainWindow.class_names), else "class 0", "class 1", ... (a view without a window, or
+    labels beyond the window's names)."""
+    names = window.class_names() if hasattr(window, "class_names") else ()
+    return tuple(names) if len(names) >= k else tuple(f"class {i}" for i in range(max(k, 2)))
+
+
 def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, float, float]) -> None:
     """Margins around a pyqtgraph PlotWidget's plot so that its view box is ``aspect`` (data
     width / height) wide for its height: with the aspect locked 1:1 the view shows the data

@@ -183,13 +183,6 @@ def test_an_exercise_that_hides_the_data_hides_its_tab(main_window, qtbot, tmp_p
     qtbot.waitUntil(lambda: _tab(w, "Data") is not None, timeout=5_000)
 
 
-@pytest.fixture
-def fresh_settings(tmp_path, monkeypatch):
-    """A settings file of the test's own (before the window): no split remembered from the
-    windows of earlier tests."""
-    monkeypatch.setenv("NNVIZ_SETTINGS", str(tmp_path / "settings.ini"))
-
-
 def drag_splitter(split, dy: int) -> None:
     """The user drags the handle between the splitter's first two parts ``dy`` pixels down."""
     from PySide6.QtCore import QEvent, QPointF
@@ -208,7 +201,7 @@ def drag_splitter(split, dy: int) -> None:
 
 @pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_settings_take_the_height_their_fields_need_and_the_loss_plot_the_rest(
-        fresh_settings, main_window, qtbot, size):
+        main_window, qtbot, size):
     # The settings had a fixed 545 px: at 1024x768 ~200 px stayed empty under the Data tab
     # while the loss plot was squeezed to its 150 px minimum.
     w = main_window
