@@ -97,7 +97,13 @@ def paint_in_gui_thread() -> None:
 
 
 _gc_in_gui_thread = None
-SWITCH_INTERVAL_S = 0.001  # the longest the GUI thread waits for the GIL, when it asks
+# The longest a thread that asks for the GIL waits for it while the other runs Python: both
+# ways. The training thread asks at every piece of a chunk (its jax calls release the GIL while
+# XLA runs), and the GUI thread, painting, held it up to 1 ms each time: the Gradients tab at
+# 200 points trained ~10% fewer epochs a second at 1 ms than at 0.1 ms (bench/README, "The night
+# of 2026-12-04"). Shorter still (20 us) measured no better, and costs more switches when both
+# threads run Python.
+SWITCH_INTERVAL_S = 0.0001
 
 
 def collect_garbage_in_gui_thread() -> None:
