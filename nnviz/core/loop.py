@@ -802,7 +802,8 @@ class TrainLoop(_LiveBranch):
     def _new_run(self, run_id: int) -> None:
         self.run_id = run_id
         t = self.trainer
-        self.run = Run(RunLog())
+        self.run = Run(RunLog(max_gap=RunLog.max_gap_for(len(t.data.train_index),
+                                                         t.spec.n_params)))
         self.view_epoch, self._replayed, self._pending_lr = None, None, None
         self.log.checkpoint(t.epoch, t.state, "start")
         self._record_grads(self.log)

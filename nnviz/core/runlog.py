@@ -33,6 +33,13 @@ MIN_CHECKPOINTS = 8  # whatever a state costs, at least this many (besides the p
 MAX_CHECKPOINTS = 4096  # however small a state (each has a few hundred bytes of Python besides)
 DENSITY = 32  # early on, a checkpoint every epoch / DENSITY epochs
 MAX_GAP = 1024  # epochs between two checkpoints, at most (until the budget doubles it)
+# ... or up to 4x that for a problem whose epoch is as cheap as the notebook's (training points
+# x weights at most SMALL_EPOCH_WORK / 4: its 160 x 111 = 17,760). There 1,024 epochs replay in
+# ~6 ms, and a checkpoint (a copy of the state, a gradient row) every 1,024 epochs split a
+# playing run's chunks in three: each piece of a chunk hands the GIL back and forth with the
+# GUI thread, and the window trained 20-30% fewer epochs a second than with 4,096
+# (bench/README, "The night of 2026-12-04"). A replay stays at most 4,096 such epochs (~25 ms).
+SMALL_EPOCH_WORK = 80_000
 TEST_CAPACITY = 2048
 GRAD_CAPACITY = 2048
 MAX_BRANCHES = 16
@@ -148,6 +155,13 @@ class RunLog:
         if self.checkpoints:
             gap = max(gap, epoch // self._limit(self.checkpoints[-1].state))
         return int(min(self.max_gap, gap))
+
+    @staticmethod
+    def max_gap_for(points: int, n_params: int) -> int:
+        """The ``max_gap`` of a run on ``points`` training points with ``n_params`` weights:
+        MAX_GAP, doubled once or twice for the cheapest epochs (SMALL_EPOCH_WORK)."""
+        factor = SMALL_EPOCH_WORK // max(1, int(points) * int(n_params))
+        return MAX_GAP * (4 if factor >= 4 else 2 if factor >= 2 else 1)
 
     def _limit(self, state: Any) -> int:
         """How many unpinned checkpoints of ``state``'s size the budget holds."""

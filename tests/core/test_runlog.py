@@ -209,3 +209,30 @@ def test_a_run_full_of_branches_refuses_another_and_changes_nothing():
     with pytest.raises(R.BranchError, match="at most 16 branches"):
         R.continue_from(t, run, 5, R.state_at(t, run.log, 5)[1])
     assert (t.epoch, len(run.log.checkpoints), run.active) == before
+
+
+def test_the_window_checkpoints_a_cheap_problem_less_often_and_still_reaches_every_epoch():
+    """The notebook's problem (160 training points, 111 weights: an epoch costs ~6 us) gets
+    checkpoints up to 4 x MAX_GAP epochs apart in the window's loop (each one split a playing
+    chunk in pieces), a problem whose epochs cost more MAX_GAP; an epoch between two of the
+    sparser checkpoints is still reached exactly."""
+    from nnviz.core.loop import NewProblem, TrainLoop
+    from nnviz.core.problem import notebook_problem
+
+    assert R.RunLog.max_gap_for(160, 111) == 4 * R.MAX_GAP
+    assert R.RunLog.max_gap_for(240, 111) == 2 * R.MAX_GAP  # 300 points
+    assert R.RunLog.max_gap_for(80_000, 111) == R.MAX_GAP
+    assert R.RunLog.max_gap_for(160, 1_500_000) == R.MAX_GAP  # a 2-512x8-1 network
+
+    loop = TrainLoop()
+    loop._handle(NewProblem(1, notebook_problem()))
+    log, t = loop.log, loop.trainer
+    assert log.max_gap == 4 * R.MAX_GAP
+    R.advance(t, log, 150_000)
+    e = log.checkpoint_epochs()
+    assert np.diff(e).max() == 4 * R.MAX_GAP  # not 1,024
+    between = int(e[-2]) + 2_049
+    at, state = R.state_at(t, log, between)
+    straight = notebook_problem().make_trainer()
+    straight.run(between)
+    assert at == between and _same_state(state, straight.state)
