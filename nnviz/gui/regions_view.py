@@ -81,7 +81,9 @@ class RegionsView(QWidget):
         self.use_relu.clicked.connect(self._use_relu)
         self.use_relu.hide()
 
-        self.plane = pg.PlotWidget(background="w")
+        # In the theme's colours from the start, as the other views are (it was white on the
+        # dark theme until something outside restyled it), and again at every change of look.
+        self.plane = pg.PlotWidget(background=colors.background())
         self.plot = self.plane  # what bench/gui.py watches for this view's frames
         self.plane.setToolTip("The input plane: dark lines where a unit switches on or off; "
                               "between them the network is one linear function, shaded by "
@@ -100,7 +102,7 @@ class RegionsView(QWidget):
         cache_axes(pi)
         self._letterbox = Letterboxed(self.plane)
 
-        self.history = pg.PlotWidget(background="w")
+        self.history = pg.PlotWidget(background=colors.background())
         self.history.setToolTip("How many linear regions the network has cut the plane into, at "
                                 "each recorded epoch (the dashed line: the most one hidden layer "
                                 "of this width can make).")
@@ -158,6 +160,18 @@ class RegionsView(QWidget):
         lay.addWidget(self.key)
         lay.addWidget(self.no_regions, 1)
         lay.addWidget(self.split, 1)
+        self.apply_look()
+        colors.follow(self, self.apply_look)
+
+    def apply_look(self) -> None:
+        """The theme or palette changed (nnviz.gui.look): the plots' grounds, axes and titles,
+        the points and the key in the new colours (a result already drawn was kept as it was:
+        update_snapshot skips the same result)."""
+        for plot in (self.plane, self.history):
+            colors.style_view(plot)
+        self._data_key = None
+        if self.result is not None and self.result.reason is None:
+            self._draw_plane(self.result)
 
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot

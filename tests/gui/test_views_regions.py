@@ -167,3 +167,39 @@ def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
         assert x0 <= X[:, 0].min() and X[:, 0].max() <= x1
         assert y0 <= X[:, 1].min() and X[:, 1].max() <= y1
     qtbot.waitUntil(fits, timeout=10_000)
+
+
+@pytest.mark.parametrize("first", ["dark", "light"])
+def test_the_plots_take_the_themes_ground_and_follow_a_change(qtbot, first):
+    # The Regions view was built on white: on the dark theme its plane and its count plot were
+    # white panels beside the dark ones of the other views. It is built in the theme chosen and
+    # follows a change, its points' fills and key with it (cividis' navy is lifted on dark).
+    from nnviz.gui import colors
+    other = "light" if first == "dark" else "dark"
+    try:
+        colors.set_look(first, "cividis")
+        v = RegionsView()
+        qtbot.addWidget(v)
+        v.resize(900, 600)
+        v.show()
+        t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+        v.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+        y = np.asarray(v.result.data_y, int)
+
+        def drawn_in(theme: str) -> None:
+            bg = colors.THEMES[theme].background
+            picture = v.grab().toImage()
+            for plot in (v.plane, v.history):
+                corner = plot.mapTo(v, plot.rect().topLeft())
+                rgb = picture.pixelColor(corner.x() + 3, corner.y() + 3).getRgb()[:3]
+                assert rgb == tuple(bg), (theme, plot, rgb, bg)
+            fills = [tuple(int(c) for c in b.color().getRgb()[:3])
+                     for b in (p.brush() for p in v.points.points())]
+            assert fills == [colors.point_fill(colors.class_color(c)) for c in y], theme
+            swatch = colors.hex_of(colors.point_fill(colors.class_color(0)))
+            assert swatch in v.key.text().lower(), (theme, swatch, v.key.text())
+        drawn_in(first)
+        colors.set_look(other, "cividis")
+        qtbot.waitUntil(lambda: drawn_in(other) is None)
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
