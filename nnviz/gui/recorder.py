@@ -19,6 +19,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from nnviz.core.animation import SIZE, AnimationWriter, RecordError, caption
 from nnviz.core.inspect import Throttled
 
+from . import colors
+
 AREAS = {"plot": "the decision plot", "view": "the view in front", "window": "the whole window"}
 CAPTION_SHARE = 0.09  # of the frame's height
 # The views draw a snapshot in a turn of the event loop of their own, on a 1 ms timer after the
@@ -27,12 +29,14 @@ SETTLE_MS = 20
 
 
 def compose(picture: QImage, text: str, size: tuple[int, int] = SIZE) -> np.ndarray:
-    """``picture`` scaled into a ``size`` canvas (white, aspect kept, centred) under a caption
-    bar holding ``text``; an (h, w, 3) uint8 array."""
+    """``picture`` scaled into a ``size`` canvas (the theme's background, aspect kept, centred)
+    under a caption bar holding ``text`` in the theme's text colour; an (h, w, 3) uint8 array.
+    On the dark theme a white canvas framed the dark picture in glaring bands and a white
+    caption bar."""
     w, h = size
     bar = max(24, int(h * CAPTION_SHARE))
     canvas = QImage(w, h, QImage.Format.Format_RGB888)
-    canvas.fill(QColor("white"))
+    canvas.fill(QColor(*colors.background()))
     p = QPainter(canvas)
     try:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -41,9 +45,9 @@ def compose(picture: QImage, text: str, size: tuple[int, int] = SIZE) -> np.ndar
         font.setPixelSize(max(12, int(bar * 0.5)))
         font.setBold(True)
         p.setFont(font)
-        p.setPen(QColor("#202124"))
+        p.setPen(QColor(*colors.text()))
         p.drawText(QRect(0, 0, w, bar), Qt.AlignmentFlag.AlignCenter, text)
-        p.setPen(QColor("#d0d0d0"))
+        p.setPen(QColor(*colors.mix(colors.axis(), colors.background(), 0.6)))  # a faint rule
         p.drawLine(0, bar - 1, w, bar - 1)
         if not picture.isNull():
             scaled = picture.scaled(w, h - bar, Qt.AspectRatioMode.KeepAspectRatio,

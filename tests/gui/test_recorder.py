@@ -155,3 +155,32 @@ def test_the_recorded_plot_fills_its_frame(qtbot, main_window, tmp_path):
     below = frame[bar + 2:]
     ink = np.flatnonzero((below < 235).any(axis=2).any(axis=1))  # rows with anything drawn
     assert ink[-1] - ink[0] >= 0.85 * len(below), (ink[0], ink[-1], len(below))  # was 0.44
+
+
+def test_a_frame_recorded_in_the_dark_theme_is_dark(qtbot, main_window, tmp_path):
+    """On the dark theme the frame was a white canvas: a white caption bar with dark words over
+    the dark plot, and white bands each side of it. The canvas and the caption's bar take the
+    theme's background, the words its text colour."""
+    from nnviz.gui import colors
+    from nnviz.gui.recorder import CAPTION_SHARE
+    try:
+        colors.set_look("dark")
+        _trained(qtbot, main_window, 50)
+        path = tmp_path / "dark.gif"
+        _record(qtbot, main_window, path, [25, 50], area="plot")
+        frame = iio.imread(path, index=None)[-1].astype(int)
+        bg = np.array(colors.THEMES["dark"].background)
+        bar = int(SIZE[1] * CAPTION_SHARE)
+
+        def near(rgb, ref) -> bool:
+            return np.abs(np.asarray(rgb) - ref).max() <= 10  # a GIF's palette
+        caption = frame[:bar - 2]
+        assert near(caption[2, 2], bg) and near(caption[2, -3], bg), caption[2, 2]
+        # the words: light on the dark bar
+        assert caption.min(axis=2).max() >= 200, caption.min(axis=2).max()
+        # the bands beside the plot (a plot drawn at the frame's height is narrower than 16:9)
+        below = frame[bar + 2:]
+        assert near(below[len(below) // 2, 1], bg) and near(below[len(below) // 2, -2], bg), \
+            (below[len(below) // 2, 1], below[len(below) // 2, -2])
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
