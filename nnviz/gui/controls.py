@@ -83,6 +83,9 @@ class RunControls(QFrame):
         self.speed.setValue(SPEEDS.index(DEFAULT_SPEED))
         self.speed.setFixedWidth(96)
         self.speed.setPageStep(1)
+        # The wheel changes the speed only once the slider is clicked into: the window's wheel
+        # passing over it changed the training speed (nnviz.gui.wheel).
+        wheel.mark(self.speed)
         self.speed.setToolTip("Training speed: from one epoch per frame (slow, to watch each "
                               f"step) to as fast as possible. It starts at {DEFAULT_SPEED} epochs "
                               "a frame, a pace to watch.")

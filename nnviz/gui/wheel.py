@@ -8,25 +8,37 @@ Here, as in most well-made Qt applications, a spin box or combo box in a setting
 marked with :func:`mark`, or any inside a scroll area) takes the wheel only while it has the
 keyboard focus: it is given ``StrongFocus`` (Tab and click, not the wheel), and an unfocused one
 leaves the wheel event ignored, so Qt passes it on to its parents and the scroll area scrolls.
+A slider is a field only when marked itself (the run controls' speed: scrolling past it changed
+the training speed); the timeline's scrubber still follows the wheel under the pointer.
 The window's one application-wide filter (:class:`nnviz.gui.keys.FieldKeys`) covers every such
 field, including those added later (a new layer's row), whatever container the panels are in.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox, QWidget
+from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox, QComboBox,
+                               QWidget)
 
 FIELDS = (QAbstractSpinBox, QComboBox)
 MARK = "nnvizWheelNeedsFocus"
 
 
 def mark(panel: QWidget) -> None:
-    """The fields in ``panel`` change by wheel only when focused, whatever holds the panel."""
+    """The fields in ``panel`` change by wheel only when focused, whatever holds the panel; a
+    slider marked itself is such a field."""
     panel.setProperty(MARK, True)
 
 
+def is_field(obj) -> bool:
+    """A spin box or a combo box, or a slider marked with :func:`mark`."""
+    return isinstance(obj, FIELDS) or (isinstance(obj, QAbstractSlider)
+                                       and bool(obj.property(MARK)))
+
+
 def guarded(field: QWidget) -> bool:
-    """Whether ``field`` is in a marked panel or a scroll area (of its own window)."""
+    """Whether ``field`` is marked, or in a marked panel or a scroll area (of its own window)."""
+    if field.property(MARK):
+        return True
     p = field.parentWidget()
     while p is not None:
         if isinstance(p, QAbstractScrollArea) or p.property(MARK):
@@ -43,7 +55,7 @@ EVENTS = (QEvent.Type.Wheel, QEvent.Type.Polish, QEvent.Type.Enter)
 def filter_event(window: QWidget, obj, event) -> bool:
     """For the window's application-wide filter (:mod:`keys`, one filter for the input that
     belongs to a focused field): True when a wheel event is not the field's."""
-    if not isinstance(obj, FIELDS):
+    if not is_field(obj):
         return False
     if event.type() == QEvent.Type.Wheel:
         if not obj.hasFocus() and obj.window() is window and guarded(obj):
@@ -63,5 +75,6 @@ def adopt(window: QWidget, field: QWidget) -> None:
 
 def adopt_all(window: QWidget) -> None:
     """The fields the window has already (polished before its filter was installed)."""
-    for field in [f for kind in FIELDS for f in window.findChildren(kind)]:
-        adopt(window, field)
+    for field in [f for kind in (*FIELDS, QAbstractSlider) for f in window.findChildren(kind)]:
+        if is_field(field):
+            adopt(window, field)

@@ -257,3 +257,27 @@ def test_the_wheel_over_the_timeline_and_stop_at_changes_them_only_once_clicked_
     was = tl.speed.currentIndex()
     _wheel(tl.speed, up=was == tl.speed.count() - 1)
     assert tl.speed.currentIndex() != was
+
+
+def test_the_wheel_over_the_speed_slider_changes_the_speed_only_once_clicked_into(bare_window,
+                                                                                    qtbot):
+    # Scrolling with the pointer passing over the run controls' speed slider changed the
+    # training speed: it is guarded as "Stop at epoch" is.
+    from PySide6.QtWidgets import QApplication
+
+    from .test_main_window import _wheel
+    w = bare_window
+    speed = w.controls.speed
+    qtbot.waitUntil(speed.isVisible)
+    before = (speed.value(), w.controls.speed_value())
+    assert not speed.hasFocus()
+    assert not _wheel(speed) and not _wheel(speed, up=True)  # left for the window
+    assert speed.focusPolicy() != Qt.FocusPolicy.WheelFocus  # no focus by wheel either
+    QApplication.processEvents()
+    assert (speed.value(), w.controls.speed_value()) == before
+    # Clicked into, the slider is the wheel's.
+    w.activateWindow()
+    speed.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(speed.hasFocus)
+    assert _wheel(speed, up=True)
+    assert speed.value() == before[0] + 1 and w.controls.speed_value() != before[1]
