@@ -15,7 +15,7 @@ from nnviz.core.sweep_driver import axis_title, format_value
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import cache_axes
+from .widgets import SparseAxis, cache_axes
 
 #: Where the axes' colours start on viridis: its dark purple vanished on the dark theme's
 #: near-black (1.1:1); from 0.4 (a blue, 3.2:1) the first value's curve and swatch are seen.
@@ -412,8 +412,10 @@ class ScorePlot(pg.PlotWidget):
     loss (training loss without test points) over both, the best cell marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        # The swept values under the x axis named every k-th where they would touch: the
+        # sixteen seeds ran together ("1011121314") in presentation mode at 1024 px.
         super().__init__(parent, background=colors.background(),
-                         axisItems={"left": LogAxis("left")})
+                         axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()

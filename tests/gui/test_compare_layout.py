@@ -238,3 +238,19 @@ def test_categories_get_colours_of_their_own_and_a_key_naming_each(qtbot, main_w
         assert colors.contrast(a, colors.background()) >= 3.0
     lr = ((0.01, 0.1, 1.0),)
     assert "\u2192" in colour_key((("learning_rate", lr[0]),))
+
+
+def test_the_score_plots_values_stand_apart_on_a_projector(qtbot, main_window):
+    """The seeds sweep at 1024 x 768 in presentation mode: the score plot's sixteen seeds
+    under its x axis ran together ("1011121314"). Its names are thinned where they would touch
+    (every other seed), each still a tick."""
+    from .test_narrow_window import _drawn_numbers
+    view = _sweep(qtbot, main_window, (1024, 768), presentation=True, epochs=5, key="seeds")
+    ax = view.score_plot.getPlotItem().getAxis("bottom")
+
+    def apart() -> None:
+        numbers = [(r, t) for r, t in _drawn_numbers(ax) if t]
+        assert len(numbers) >= 4, numbers  # still most of the seeds named
+        for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+            assert b.left() - a.right() >= 4, (ta, tb, a, b)
+    qtbot.waitUntil(apart, timeout=30_000)
