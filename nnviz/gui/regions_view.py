@@ -24,8 +24,8 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
 from .boundary_plot import shared
-from .widgets import (FittedTitles, LabelRoom, Letterboxed, cache_axes, class_names_of,
-                      loose_title)
+from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_axes,
+                      class_names_of, loose_title)
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -102,7 +102,10 @@ class RegionsView(QWidget):
         cache_axes(pi)
         self._letterbox = Letterboxed(self.plane)
 
-        self.history = pg.PlotWidget(background=colors.background())
+        # Its epochs named every k-th where they would touch: presentation mode at 1024x768
+        # printed "0 100200 300" under the ~190 px plot.
+        self.history = pg.PlotWidget(background=colors.background(),
+                                     axisItems={"bottom": SparseAxis("bottom")})
         self.history.setToolTip("How many linear regions the network has cut the plane into, at "
                                 "each recorded epoch (the dashed line: the most one hidden layer "
                                 "of this width can make).")

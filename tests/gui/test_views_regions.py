@@ -203,3 +203,32 @@ def test_the_plots_take_the_themes_ground_and_follow_a_change(qtbot, first):
         qtbot.waitUntil(lambda: drawn_in(other) is None)
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
+def test_the_count_plots_epochs_stand_apart_on_a_projector(main_window, qtbot):
+    # Presentation mode at 1024x768: the count plot, ~190 px wide, printed its epochs
+    # "0 100200 300" (found beside the Compare view's seeds). Its numbers are thinned where
+    # they would touch, as lesson 4's and the Gradients view's axes are.
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+
+    from .test_narrow_window import _drawn_numbers
+    from .test_presentation import _at_size
+    w = main_window
+    w.load_problem(make_problem(make_dataset(DataSpec("moons")),
+                                Choices((4, 10, 4), ("relu",) * 3, learning_rate=1.0)))
+    w.step(300)
+    w.set_presentation(True)
+    _at_size(w, qtbot, (1024, 768))
+    w.show_view("regions")
+    view = w._inspection_views["regions"]
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 300,
+                    timeout=60_000)
+    ax = view.history.getPlotItem().getAxis("bottom")
+
+    def apart() -> None:
+        numbers = [(r, t) for r, t in _drawn_numbers(ax) if t]
+        assert len(numbers) >= 2, numbers
+        for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+            assert b.left() - a.right() >= 4, (ta, tb, a, b)
+    qtbot.waitUntil(apart, timeout=30_000)
