@@ -178,6 +178,8 @@ def run(args: argparse.Namespace) -> int:
             except (ValueError, OSError) as e:  # SessionError and ExerciseError are ValueErrors
                 _error(str(e))
                 return 2
+            if _opt(args, "show"):
+                window.show_view(show)  # asked for: before the view the session was saved on
         if sweep:
             window._inspection_views["compare"].start_ready(sweep, _opt(args, "stop_at"))
         if screenshot and sweep:

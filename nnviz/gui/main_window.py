@@ -964,6 +964,11 @@ class MainWindow(QMainWindow):
     def view_names(self) -> list[str]:
         return list(self._views)
 
+    def current_view(self) -> str:
+        """The name of the view in front (``show_view``'s)."""
+        shown = self.tabs.currentWidget()
+        return next((n for n, v in self._views.items() if v is shown), MAIN_VIEW)
+
     def show_view(self, name: str) -> None:
         if name in self._view_aliases:
             self._view_aliases[name]()

@@ -713,3 +713,18 @@ def test_the_editing_points_class_box_shows_a_files_whole_class_name(win, qtbot,
     assert box.currentText() == "apple (class 0)"
     need = box.fontMetrics().horizontalAdvance("apple (class 0)") + 20  # + the arrow
     qtbot.waitUntil(lambda: box.isVisible() and box.width() >= need, timeout=TIMEOUT)
+
+
+def test_a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_path):
+    """Saved while the Network tab was in front, a session opens on it again (it opened on the
+    main tab, whatever view the teacher had prepared)."""
+    w = main_window
+    actions = w.session_actions
+    w.show_view("network")
+    path = str(tmp_path / "net.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(path)
+    w.show_view("main")
+    actions.open_session(path)
+    assert w.current_view() == "network"
+    assert w.tabs.currentWidget() is w._views["network"]

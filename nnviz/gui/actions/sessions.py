@@ -167,7 +167,7 @@ class SessionsMixin:
     def _view_extras(self) -> dict[str, Any]:
         w = self.window
         return {"show_test": w.show_test.isChecked(), "discretize": w.discretize.isChecked(),
-                "log_scale": w.log_scale.isChecked()}
+                "log_scale": w.log_scale.isChecked(), "view": w.current_view()}
 
     def _apply_view_extras(self, extras: dict[str, Any]) -> None:
         w = self.window
@@ -175,3 +175,7 @@ class SessionsMixin:
                          ("log_scale", w.log_scale)):
             if isinstance(extras.get(key), bool):
                 box.setChecked(extras[key])
+        # The view it was saved on (a teacher's prepared Network tab opened on the main one);
+        # a view this window has not (an older or newer nnviz's) leaves the one in front.
+        if extras.get("view") in w.view_names():
+            w.show_view(extras["view"])
