@@ -250,6 +250,8 @@ class UndoMixin:
             run = session.make_run()
         except USER_ERRORS:
             return False
+        if session.class_names:  # the data set is a new object: its names go with it
+            self._class_names[trainer.data] = session.class_names
         self.window.load_trainer(trainer, run if run is not None else session.history,
                                  session.test_epochs, session.test_values)
         self._current = state
@@ -269,6 +271,14 @@ class UndoMixin:
                                             self.window.replaced_run))
         self._update_edit_toolbar()
         return True
+
+    def run_replaced(self, text: str, before: Problem, after: Problem, kept: dict) -> None:
+        """Reset or Restart (``text``) left a trained run, ``kept`` (the window's
+        ``replaced_run``): one undo step that brings it back, and the status says so."""
+        self._current = after
+        self.undo_stack.push(ProblemCommand(self, text, before, after, kept))
+        self._update_edit_toolbar()
+        self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
 
     def _panel_edited(self, text: str) -> None:
         now = self.window.current_problem()
