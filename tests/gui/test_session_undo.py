@@ -67,6 +67,7 @@ def test_undo_brings_back_the_trained_run_an_opened_session_replaced(win, qtbot,
 
     actions.undo_action.trigger()
     back = wait_run(qtbot, w, 30)
+    assert _status(w) == "undo open other.nnviz: the run before is back."
     assert back.branch == "run 2" and [b.name for b in back.branches] == ["run 1"]
     assert w.timeline.branches.count() == 2
     np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
@@ -119,6 +120,7 @@ def test_reset_and_restart_can_be_undone(win, qtbot):
     assert actions.undo_action.text().replace("&", "") == "Undo reset"
     actions.undo_action.trigger()
     back = wait_run(qtbot, w, 30)
+    assert _status(w) == "undo reset: the run is back."
     assert back.branch == "run 2" and [b.name for b in back.branches] == ["run 1"]
     assert w.timeline.branches.count() == 2
     np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
@@ -163,6 +165,7 @@ def test_opening_a_session_closes_the_exercise_and_undo_opens_it_again(main_wind
 
     actions.undo_action.trigger()  # the exercise and its run, at epoch 20
     wait_run(qtbot, w, 20)
+    assert _status(w) == "undo open moons.nnviz: the exercise before is back."
     assert ex.exercise is not None and ex.panel.isVisible()
     assert "XOR without a hidden layer" in ex.panel.title.text()
     assert ex.hints_shown == 1 and "Hint 1." in ex.panel.hints.text()

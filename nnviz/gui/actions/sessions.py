@@ -54,6 +54,9 @@ class OpenCommand(ProblemCommand):
         ex_actions = getattr(self.actions.window, "exercise_actions", None)
         if ex_actions is not None and self.exercise is not None:
             ex_actions.put_back(self.exercise if undoing else None)
+        left = "the run" if self.exercise is None else "the exercise"
+        self.actions._status(f"undo {self.text()}: {left} before is back." if undoing else
+                             f"redo {self.text()}: Ctrl+Z brings {left} before back.", 10000)
 
 
 class SessionsMixin:

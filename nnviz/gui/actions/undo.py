@@ -148,6 +148,17 @@ class ProblemCommand(AppliedCommand):
         self.kept[leaving] = self.actions.window.replaced_run
 
 
+class RunCommand(ProblemCommand):
+    """Reset or Restart over a trained run: undo brings the run back (its epoch, branches and
+    record), redo the fresh run again; the status says which (it said "reset: Ctrl+Z ..."
+    still, the run back)."""
+
+    def put(self, value: Problem, undoing: bool) -> None:
+        super().put(value, undoing)
+        self.actions._status(f"undo {self.text()}: the run is back." if undoing else
+                             f"redo {self.text()}: Ctrl+Z brings the run back.", 10000)
+
+
 class PointsCommand(AppliedCommand):
     """Points added or deleted on the plot: the run goes on on the edited points; undo puts the
     points back the same way (no new run either)."""
@@ -276,7 +287,7 @@ class UndoMixin:
         """Reset or Restart (``text``) left a trained run, ``kept`` (the window's
         ``replaced_run``): one undo step that brings it back, and the status says so."""
         self._current = after
-        self.undo_stack.push(ProblemCommand(self, text, before, after, kept))
+        self.undo_stack.push(RunCommand(self, text, before, after, kept))
         self._update_edit_toolbar()
         self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
 
