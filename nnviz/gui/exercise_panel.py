@@ -309,8 +309,13 @@ class ExerciseActions(QObject):
 
     def load_exercise(self, ex: Exercise, path: str | None = None) -> None:
         problem = ex.problem()
+        before, after = self.state(), (ex, path, 0, False)
+
+        def then(undoing: bool) -> None:  # undo: the exercise open before (or none) is back
+            self.put_back(before if undoing else after)
+
         self._unlock()
-        if not self._load(f"exercise \u201c{ex.title}\u201d", problem):
+        if not self._load(f"exercise \u201c{ex.title}\u201d", problem, then):
             self._lock()  # the exercise open before stays as it was
             return
         self._show(ex, path, problem)
@@ -377,10 +382,11 @@ class ExerciseActions(QObject):
         self.window.statusBar().showMessage(f"Saved the exercise {path}{note}", 10000)
         return ex
 
-    def _load(self, text: str, problem: Problem) -> bool:
+    def _load(self, text: str, problem: Problem,
+              then: Callable[[bool], None] | None = None) -> bool:
         actions = getattr(self.window, "session_actions", None)
         if actions is not None:  # one undoable step, like a preset
-            return actions._load(text, problem)
+            return actions._load(text, problem, then)
         try:
             self.window.load_problem(problem)
         except NnvizError as e:

@@ -172,3 +172,21 @@ def test_opening_a_session_closes_the_exercise_and_undo_opens_it_again(main_wind
     assert w.current_problem().spec.hidden == ()
     qtbot.waitUntil(lambda: "goals met" in w.side_tabs.tabText(0), timeout=TIMEOUT)
     assert not ex.all_met
+
+
+def test_undoing_an_exercise_closes_it_over_the_run_it_replaced(main_window, qtbot):
+    # Its goals were scored on the run before, brought back by the undo (moons: "1/1 met").
+    w = main_window
+    actions, ex = w.session_actions, w.exercise_actions
+    _step(qtbot, w, 10)
+    w.open_exercise(str(XOR))
+    wait_run(qtbot, w, 0)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 10)  # the moons run
+    _step(qtbot, w, 5)
+    assert ex.exercise is None and w.side_tabs.exercise is None
+    assert all("goals met" not in w.side_tabs.tabText(i) for i in range(w.side_tabs.count()))
+    actions.redo_action.trigger()  # the exercise again, its controls locked
+    wait_run(qtbot, w, 0)
+    assert ex.exercise is not None and "XOR" in ex.panel.title.text()
+    assert not w.data_panel.isEnabled()

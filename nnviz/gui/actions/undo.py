@@ -5,6 +5,7 @@ A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module)
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 import numpy as np
 
@@ -136,16 +137,20 @@ class ProblemCommand(AppliedCommand):
     its epochs and record, where it was kept, else a fresh model of the side's settings."""
 
     def __init__(self, actions: "UndoMixin", text: str, before: Problem,
-                 after: Problem, kept: dict | None = None) -> None:
+                 after: Problem, kept: dict | None = None,
+                 then: Callable[[bool], None] | None = None) -> None:
         super().__init__(text, before, after)
         self.actions = actions
         # The very dict (filled when the capture comes back; empty now, so not ``kept or {}``).
         self.kept = {"before": {} if kept is None else kept, "after": {}}
+        self.then = then  # called with ``undoing`` once a side is back (an exercise's panel)
 
     def put(self, value: Problem, undoing: bool) -> None:
         target, leaving = ("before", "after") if undoing else ("after", "before")
         self.actions.apply_state(value, self.kept[target])
         self.kept[leaving] = self.actions.window.replaced_run
+        if self.then is not None:
+            self.then(undoing)
 
 
 class RunCommand(ProblemCommand):
@@ -269,8 +274,10 @@ class UndoMixin:
         self._update_edit_toolbar()
         return True
 
-    def _load(self, text: str, state: Problem) -> bool:
-        """Apply a new problem as one undoable step; False (and a message) if it does not fit."""
+    def _load(self, text: str, state: Problem,
+              then: Callable[[bool], None] | None = None) -> bool:
+        """Apply a new problem as one undoable step; False (and a message) if it does not fit.
+        ``then(undoing)`` follows each undo and redo of it (see ProblemCommand)."""
         before = self._current
         try:
             self.window.load_problem(state)
@@ -279,7 +286,7 @@ class UndoMixin:
             return False
         self._current = state
         self.undo_stack.push(ProblemCommand(self, text, before, state,
-                                            self.window.replaced_run))
+                                            self.window.replaced_run, then))
         self._update_edit_toolbar()
         return True
 
