@@ -595,7 +595,7 @@ class MainWindow(QMainWindow):
         if self.sweep_driving is not None:
             self.sweep_driving.reset()
             return
-        before, kept = self.current_problem(), self._keep_the_run()
+        before, kept, run_id = self.current_problem(), self._keep_the_run(), self._run_id
         self._resets += 1
         self._seed = (self._base_seed + self._resets) % 2**32
         self._params = None  # new weights from the new seed
@@ -603,26 +603,28 @@ class MainWindow(QMainWindow):
         self.playing = False
         self.controls.set_playing(False)
         self.worker.reset(self._run_id, self._seed)
-        self._run_thrown("reset", before, kept)
+        self._run_thrown("reset", before, kept, run_id)
 
     def restart(self) -> None:
         """Epoch 0 with the same initial weights (paused); a trained run is kept for Undo."""
         if self.sweep_driving is not None:
             self.sweep_driving.restart()
             return
-        before, kept = self.current_problem(), self._keep_the_run()
+        before, kept, run_id = self.current_problem(), self._keep_the_run(), self._run_id
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)
         self.worker.restart(self._run_id)
-        self._run_thrown("restart", before, kept)
+        self._run_thrown("restart", before, kept, run_id)
 
-    def _run_thrown(self, text: str, before: Problem, kept: bool) -> None:
-        """Reset or Restart left a trained run (``kept``): an undo step that brings it back (a
-        reviewer lost a trained, branched run to the single key R, with Undo greyed)."""
+    def _run_thrown(self, text: str, before: Problem, kept: bool, run_id: int) -> None:
+        """Reset or Restart left a trained run (``kept``; ``run_id`` was its id): an undo step
+        that brings it back (a reviewer lost a trained, branched run to the single key R, with
+        Undo greyed)."""
         actions = getattr(self, "session_actions", None)
         if kept and actions is not None:
-            actions.run_replaced(text, before, self.current_problem(), self.replaced_run)
+            actions.run_replaced(text, before, self.current_problem(), self.replaced_run,
+                                 run_id)
 
     def has_trained_run(self) -> bool:
         """The run on screen has trained (or branched): something that leaving it would lose.

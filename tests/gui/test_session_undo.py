@@ -190,3 +190,15 @@ def test_undoing_an_exercise_closes_it_over_the_run_it_replaced(main_window, qtb
     wait_run(qtbot, w, 0)
     assert ex.exercise is not None and "XOR" in ex.panel.title.text()
     assert not w.data_panel.isEnabled()
+
+
+def test_undoing_a_reset_of_a_saved_run_counts_only_the_epochs_after_the_save(win, qtbot, tmp_path):
+    w, actions = win
+    _step(qtbot, w, 30)
+    _save(qtbot, actions, tmp_path / "run.nnviz")
+    _step(qtbot, w, 5)
+    w.reset()
+    wait_run(qtbot, w, 0)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 35)
+    assert actions.unsaved_epochs() == 5  # Quit asks for the 5 epochs after the save only

@@ -158,8 +158,12 @@ class RunCommand(ProblemCommand):
     record), redo the fresh run again; the status says which (it said "reset: Ctrl+Z ..."
     still, the run back)."""
 
+    saved_epoch: int | None = None  # the epoch the run left was saved at (None: it was not)
+
     def put(self, value: Problem, undoing: bool) -> None:
         super().put(value, undoing)
+        if undoing and self.saved_epoch is not None:  # Quit does not ask about a saved run
+            self.actions._saved_mark = (self.actions.window.run_id, self.saved_epoch)
         self.actions._status(f"undo {self.text()}: the run is back." if undoing else
                              f"redo {self.text()}: Ctrl+Z brings the run back.", 10000)
 
@@ -290,11 +294,17 @@ class UndoMixin:
         self._update_edit_toolbar()
         return True
 
-    def run_replaced(self, text: str, before: Problem, after: Problem, kept: dict) -> None:
+    def run_replaced(self, text: str, before: Problem, after: Problem, kept: dict,
+                     run_id: int) -> None:
         """Reset or Restart (``text``) left a trained run, ``kept`` (the window's
-        ``replaced_run``): one undo step that brings it back, and the status says so."""
+        ``replaced_run``; ``run_id`` its id): one undo step that brings it back, and the
+        status says so."""
         self._current = after
-        self.undo_stack.push(RunCommand(self, text, before, after, kept))
+        command = RunCommand(self, text, before, after, kept)
+        mark = self._saved_mark
+        if mark is not None and mark[0] == run_id:
+            command.saved_epoch = mark[1]
+        self.undo_stack.push(command)
         self._update_edit_toolbar()
         self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
 
