@@ -309,10 +309,40 @@ class ExerciseActions(QObject):
 
     def load_exercise(self, ex: Exercise, path: str | None = None) -> None:
         problem = ex.problem()
+        before, after = self.state(), (ex, path, 0, False)
+
+        def then(undoing: bool) -> None:  # undo: the exercise open before (or none) is back
+            self.put_back(before if undoing else after)
+
         self._unlock()
-        if not self._load(f"exercise \u201c{ex.title}\u201d", problem):
+        if not self._load(f"exercise \u201c{ex.title}\u201d", problem, then):
             self._lock()  # the exercise open before stays as it was
             return
+        self._show(ex, path, problem)
+        self.window.statusBar().showMessage(
+            f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
+
+    def state(self) -> tuple | None:
+        """The open exercise as ``put_back`` takes it again (None: none is open)."""
+        if self.exercise is None:
+            return None
+        return self.exercise, self.path, self.hints_shown, self._solved_by_solution
+
+    def put_back(self, state: tuple | None) -> None:
+        """The exercise of ``state()`` open again over the run loaded now (an undone session
+        open brought its run back: the exercise's problem is not loaded afresh)."""
+        if state is None:
+            self.close_exercise()
+            return
+        ex, path, hints, solved = state
+        self._unlock()
+        self._show(ex, path, self.window.current_problem())
+        for _ in range(hints):
+            self.reveal_hint()
+        self._solved_by_solution = solved
+
+    def _show(self, ex: Exercise, path: str | None, problem: Problem) -> None:
+        """The panel shows ``ex``, its goals not yet measured, and its controls are locked."""
         self.exercise, self.path, self.hints_shown = ex, path, 0
         self._solution_asked = self._solved_by_solution = False
         p = self.panel
@@ -341,8 +371,6 @@ class ExerciseActions(QObject):
         p.scroll.verticalScrollBar().setValue(0)
         self.window.presentation.layout_changed()
         self._lock()
-        self.window.statusBar().showMessage(
-            f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
 
     def save_exercise_to(self, path: str, title: str | None = None) -> Exercise:
         """Write an exercise that starts from the current problem (see exercises.from_problem)."""
@@ -354,10 +382,11 @@ class ExerciseActions(QObject):
         self.window.statusBar().showMessage(f"Saved the exercise {path}{note}", 10000)
         return ex
 
-    def _load(self, text: str, problem: Problem) -> bool:
+    def _load(self, text: str, problem: Problem,
+              then: Callable[[bool], None] | None = None) -> bool:
         actions = getattr(self.window, "session_actions", None)
         if actions is not None:  # one undoable step, like a preset
-            return actions._load(text, problem)
+            return actions._load(text, problem, then)
         try:
             self.window.load_problem(problem)
         except NnvizError as e:

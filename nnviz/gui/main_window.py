@@ -591,10 +591,11 @@ class MainWindow(QMainWindow):
         self.worker.step(n)
 
     def reset(self) -> None:
-        """New random weights, epoch 0 (paused)."""
+        """New random weights, epoch 0 (paused); a trained run is kept for Undo."""
         if self.sweep_driving is not None:
             self.sweep_driving.reset()
             return
+        before, kept, run_id = self.current_problem(), self._keep_the_run(), self._run_id
         self._resets += 1
         self._seed = (self._base_seed + self._resets) % 2**32
         self._params = None  # new weights from the new seed
@@ -602,16 +603,36 @@ class MainWindow(QMainWindow):
         self.playing = False
         self.controls.set_playing(False)
         self.worker.reset(self._run_id, self._seed)
+        self._run_thrown("reset", before, kept, run_id)
 
     def restart(self) -> None:
-        """Epoch 0 with the same initial weights (paused)."""
+        """Epoch 0 with the same initial weights (paused); a trained run is kept for Undo."""
         if self.sweep_driving is not None:
             self.sweep_driving.restart()
             return
+        before, kept, run_id = self.current_problem(), self._keep_the_run(), self._run_id
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)
         self.worker.restart(self._run_id)
+        self._run_thrown("restart", before, kept, run_id)
+
+    def _run_thrown(self, text: str, before: Problem, kept: bool, run_id: int) -> None:
+        """Reset or Restart left a trained run (``kept``; ``run_id`` was its id): an undo step
+        that brings it back (a reviewer lost a trained, branched run to the single key R, with
+        Undo greyed)."""
+        actions = getattr(self, "session_actions", None)
+        if kept and actions is not None:
+            actions.run_replaced(text, before, self.current_problem(), self.replaced_run,
+                                 run_id)
+
+    def has_trained_run(self) -> bool:
+        """The run on screen has trained (or branched): something that leaving it would lose.
+        Its live end counts, not the epoch shown (scrubbed back to epoch 0 it is trained)."""
+        s = self._drawn
+        if s is None or s.run_id != self._run_id or self._closed:
+            return False
+        return max(s.epoch, s.live_epoch) > 0 or bool(s.branches)  # (the live one not among them)
 
     def show_epoch(self, epoch: int | None) -> None:
         """Every view shows ``epoch`` of the run (None: the live end); training pauses."""
@@ -721,17 +742,16 @@ class MainWindow(QMainWindow):
         self.editor.set_spec(spec)
         self.editor.note.clear_message()
 
-    def _keep_the_run(self) -> None:
+    def _keep_the_run(self) -> bool:
         """Before another run replaces this one: the run as a Session, captured in the worker
         thread (whose commands run in order: before the next run's), in ``replaced_run`` -- a
         dict that gets "problem" and "session" when it comes back -- so that Undo brings the
         trained run back, not a fresh model of its settings (500 epochs were lost to one
-        mis-click on the data set's box)."""
+        mis-click on the data set's box). True if there was a trained run to keep."""
         kept: dict = {}
         self.replaced_run = kept
-        s = self._drawn
-        if s is None or s.epoch == 0 or self._closed:
-            return
+        if not self.has_trained_run():
+            return False
         problem = self.current_problem()
         actions = getattr(self, "session_actions", None)
         names = actions.class_names() if actions is not None else None
@@ -742,6 +762,7 @@ class MainWindow(QMainWindow):
         def keep(session: Session) -> None:
             kept.update(problem=problem, session=session)
         self.worker.request(capture, keep, lambda _e: None)  # none kept: Undo starts afresh
+        return True
 
     def _commit(self, problem: Problem) -> None:
         self._keep_the_run()

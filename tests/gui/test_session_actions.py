@@ -124,7 +124,7 @@ def test_save_and_open_go_on_exactly(win, qtbot, tmp_path):
     assert len(s.loss_values) == 25  # the loss curve came back too
     s = _step(qtbot, w, 10)
     assert np.array_equal(s.loss_values[-10:], expected)
-    assert not actions.undo_action.isEnabled()  # opening a session is not an edit to undo
+    assert not actions.undo_action.isEnabled()  # over an untrained run: nothing to go back to
 
 
 def test_a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):

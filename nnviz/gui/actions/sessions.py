@@ -16,6 +16,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainingError
 
 from ..file_jobs import Cancelled
+from .undo import ProblemCommand
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
@@ -33,6 +34,31 @@ def _read_session(path: str) -> tuple[Session, Any, Any]:
 
 
 
+class OpenCommand(ProblemCommand):
+    """Opening a session over a trained run or an open exercise: undo brings back the run
+    before (its epoch, branches and settings), its file, view options and exercise; redo the
+    opened session's run (as it was left, where it was kept)."""
+
+    def __init__(self, actions, text: str, before, after, kept: dict, opened: Session,
+                 before_file: tuple, exercise: tuple | None) -> None:
+        super().__init__(actions, text, before, after, kept)
+        self.kept["after"] = {"problem": after, "session": opened}
+        self.files = {"before": before_file, "after": None}  # (path, saved epoch, view)
+        self.exercise = exercise
+
+    def put(self, value, undoing: bool) -> None:
+        target, leaving = ("before", "after") if undoing else ("after", "before")
+        self.files[leaving] = self.actions._file_state()
+        super().put(value, undoing)
+        self.actions._put_file_state(self.files[target])
+        ex_actions = getattr(self.actions.window, "exercise_actions", None)
+        if ex_actions is not None and self.exercise is not None:
+            ex_actions.put_back(self.exercise if undoing else None)
+        left = "the run" if self.exercise is None else "the exercise"
+        self.actions._status(f"undo {self.text()}: {left} before is back." if undoing else
+                             f"redo {self.text()}: Ctrl+Z brings {left} before back.", 10000)
+
+
 class SessionsMixin:
     """Open and save sessions (off the GUI thread, with progress and Cancel); what a save waits for at closing."""
 
@@ -46,21 +72,56 @@ class SessionsMixin:
         self._adopt_session(path, *_read_session(path))
 
     def _adopt_session(self, path: str, s: Session, trainer, run) -> None:
+        """The session read from ``path`` replaces the run. A trained run or an open exercise
+        it replaces comes back with Undo ("Undo open moons.nnviz"): a reviewer's 1,000 unsaved
+        epochs went at once, Undo greyed; the exercise left open graded the opened problem."""
+        w = self.window
+        before, before_file = w.current_problem(), self._file_state()
+        ex_actions = getattr(w, "exercise_actions", None)
+        exercise = ex_actions.state() if ex_actions is not None else None
+        trained = w.has_trained_run()
         if s.class_names:
             self._class_names[trainer.data] = s.class_names
-        self.window.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
-                                 s.test_values)
+        w.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
+                       s.test_values)
+        kept = w.replaced_run
+        if exercise is not None:
+            ex_actions.close_exercise()  # its goals are not this problem's
         self._apply_view_extras(s.extras)
         self.path = os.path.abspath(path)
         self._set_title()
         self._add_recent(self.path)
-        self.undo_stack.clear()  # the run before is gone: there is nothing to go back to
         self._mark_saved(s.epoch)
-        self._current = self.window.current_problem()
+        self._current = w.current_problem()
+        name = os.path.basename(path)
+        note = ""
+        if trained or exercise is not None:
+            self.undo_stack.push(OpenCommand(self, f"open {name}", before, self._current, kept,
+                                             s, before_file, exercise))
+            left = "the run" if exercise is None else "the exercise"
+            note = f" Ctrl+Z brings {left} before back."
+        else:
+            self.undo_stack.clear()  # nothing trained before it: nothing to go back to
         self._update_edit_toolbar()
-        self._status(f"Opened {os.path.basename(path)}: epoch {s.epoch}, "
-                     f"{s.spec.shapes_text()}, {s.config.optimizer}.")
+        self._status(f"Opened {name}: epoch {s.epoch}, {s.spec.shapes_text()}, "
+                     f"{s.config.optimizer}.{note}", 10000)
         self.opened.emit(self.path)
+
+    def _file_state(self) -> tuple:
+        """The file of the run now, the epoch it was saved at (None: not this run's) and the
+        view's options: what undoing an open puts back."""
+        mark = self._saved_mark
+        epoch = mark[1] if mark is not None and mark[0] == self.window.run_id else None
+        return self.path, epoch, self._view_extras()
+
+    def _put_file_state(self, state: tuple | None) -> None:
+        if state is None:
+            return
+        path, epoch, extras = state
+        self.path = path
+        self._set_title()
+        self._saved_mark = None if epoch is None else (self.window.run_id, int(epoch))
+        self._apply_view_extras(extras)
 
     def open_dialog(self) -> None:
         path = self.ask_path("Open session", SESSION_FILTER, save=False)

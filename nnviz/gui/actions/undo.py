@@ -5,6 +5,7 @@ A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module)
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 import numpy as np
 
@@ -136,16 +137,35 @@ class ProblemCommand(AppliedCommand):
     its epochs and record, where it was kept, else a fresh model of the side's settings."""
 
     def __init__(self, actions: "UndoMixin", text: str, before: Problem,
-                 after: Problem, kept: dict | None = None) -> None:
+                 after: Problem, kept: dict | None = None,
+                 then: Callable[[bool], None] | None = None) -> None:
         super().__init__(text, before, after)
         self.actions = actions
         # The very dict (filled when the capture comes back; empty now, so not ``kept or {}``).
         self.kept = {"before": {} if kept is None else kept, "after": {}}
+        self.then = then  # called with ``undoing`` once a side is back (an exercise's panel)
 
     def put(self, value: Problem, undoing: bool) -> None:
         target, leaving = ("before", "after") if undoing else ("after", "before")
         self.actions.apply_state(value, self.kept[target])
         self.kept[leaving] = self.actions.window.replaced_run
+        if self.then is not None:
+            self.then(undoing)
+
+
+class RunCommand(ProblemCommand):
+    """Reset or Restart over a trained run: undo brings the run back (its epoch, branches and
+    record), redo the fresh run again; the status says which (it said "reset: Ctrl+Z ..."
+    still, the run back)."""
+
+    saved_epoch: int | None = None  # the epoch the run left was saved at (None: it was not)
+
+    def put(self, value: Problem, undoing: bool) -> None:
+        super().put(value, undoing)
+        if undoing and self.saved_epoch is not None:  # Quit does not ask about a saved run
+            self.actions._saved_mark = (self.actions.window.run_id, self.saved_epoch)
+        self.actions._status(f"undo {self.text()}: the run is back." if undoing else
+                             f"redo {self.text()}: Ctrl+Z brings the run back.", 10000)
 
 
 class PointsCommand(AppliedCommand):
@@ -250,14 +270,18 @@ class UndoMixin:
             run = session.make_run()
         except USER_ERRORS:
             return False
+        if session.class_names:  # the data set is a new object: its names go with it
+            self._class_names[trainer.data] = session.class_names
         self.window.load_trainer(trainer, run if run is not None else session.history,
                                  session.test_epochs, session.test_values)
         self._current = state
         self._update_edit_toolbar()
         return True
 
-    def _load(self, text: str, state: Problem) -> bool:
-        """Apply a new problem as one undoable step; False (and a message) if it does not fit."""
+    def _load(self, text: str, state: Problem,
+              then: Callable[[bool], None] | None = None) -> bool:
+        """Apply a new problem as one undoable step; False (and a message) if it does not fit.
+        ``then(undoing)`` follows each undo and redo of it (see ProblemCommand)."""
         before = self._current
         try:
             self.window.load_problem(state)
@@ -266,9 +290,23 @@ class UndoMixin:
             return False
         self._current = state
         self.undo_stack.push(ProblemCommand(self, text, before, state,
-                                            self.window.replaced_run))
+                                            self.window.replaced_run, then))
         self._update_edit_toolbar()
         return True
+
+    def run_replaced(self, text: str, before: Problem, after: Problem, kept: dict,
+                     run_id: int) -> None:
+        """Reset or Restart (``text``) left a trained run, ``kept`` (the window's
+        ``replaced_run``; ``run_id`` its id): one undo step that brings it back, and the
+        status says so."""
+        self._current = after
+        command = RunCommand(self, text, before, after, kept)
+        mark = self._saved_mark
+        if mark is not None and mark[0] == run_id:
+            command.saved_epoch = mark[1]
+        self.undo_stack.push(command)
+        self._update_edit_toolbar()
+        self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
 
     def _panel_edited(self, text: str) -> None:
         now = self.window.current_problem()

@@ -1,0 +1,204 @@
+"""Mistakes that threw a trained run away now come back with Undo: opening a session over it
+(File -> Open, Open recent), Reset (R) and Restart; and opening a session closes an open
+exercise, whose goals were scored on the opened problem (a new user's review)."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from nnviz.core import presets  # noqa: E402
+
+from .test_exercise_panel import XOR  # noqa: E402
+from .test_session_actions import TIMEOUT, _step, own_settings, wait_run, win  # noqa: E402,F401
+
+
+def _branched(qtbot, w, epochs=40, fork=20, more=10):
+    """A run trained ``epochs``, then branched at ``fork`` and trained ``more``: "run 2" at
+    epoch fork + more, "run 1" kept beside it."""
+    _step(qtbot, w, epochs)
+    w.timeline.slider.setValue(fork)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == fork, timeout=TIMEOUT)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    return _step(qtbot, w, more)
+
+
+def _save(qtbot, actions, path):
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(str(path))
+
+
+def _open_with_the_menu(qtbot, actions, monkeypatch, path):
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: str(path))
+    with qtbot.waitSignal(actions.opened, timeout=TIMEOUT):
+        actions.open_dialog()  # File -> Open...: read off the GUI thread
+
+
+def _status(w):
+    return w.statusBar().currentMessage()
+
+
+def test_undo_brings_back_the_trained_run_an_opened_session_replaced(win, qtbot, tmp_path,
+                                                                     monkeypatch):
+    w, actions = win
+    other = tmp_path / "other.nnviz"
+    actions.load_preset(presets.get("xor"))
+    wait_run(qtbot, w)
+    _step(qtbot, w, 5)
+    _save(qtbot, actions, other)
+    # Another run, trained and branched, not saved: a mis-click on Open must not lose it.
+    actions.load_preset(presets.get("moons"))
+    wait_run(qtbot, w, 0)
+    actions.path = None
+    actions._set_title()
+    trained = _branched(qtbot, w)
+    assert actions.unsaved_epochs() > 0
+
+    _open_with_the_menu(qtbot, actions, monkeypatch, other)
+    wait_run(qtbot, w, 5)
+    assert w.windowTitle() == "other.nnviz \u2014 nnviz"
+    assert actions.undo_action.isEnabled()
+    assert actions.undo_action.text().replace("&", "") == "Undo open other.nnviz"
+    assert "Ctrl+Z brings the run before back" in _status(w)
+
+    actions.undo_action.trigger()
+    back = wait_run(qtbot, w, 30)
+    assert _status(w) == "undo open other.nnviz: the run before is back."
+    assert back.branch == "run 2" and [b.name for b in back.branches] == ["run 1"]
+    assert w.timeline.branches.count() == 2
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    assert w.current_problem().source.name == "moons"
+    assert w.windowTitle() == "nnviz"  # not saved: its file is none again
+    assert actions.unsaved_epochs() > 0  # Quit would still ask for it
+
+    actions.redo_action.trigger()  # and the session again
+    wait_run(qtbot, w, 5)
+    assert w.windowTitle() == "other.nnviz \u2014 nnviz"
+    assert actions.unsaved_epochs() == 0  # as the file holds it
+    assert w.current_problem().source.name == "xor"
+
+
+def test_open_recent_over_a_trained_run_is_undoable_too(win, qtbot, tmp_path):
+    w, actions = win
+    other = tmp_path / "other.nnviz"
+    _step(qtbot, w, 5)
+    _save(qtbot, actions, other)
+    _step(qtbot, w, 20)  # 20 epochs past the save
+    recent = next(a for a in actions.recent_menu.actions() if a.toolTip() == str(other))
+    with qtbot.waitSignal(actions.opened, timeout=TIMEOUT):
+        recent.trigger()
+    wait_run(qtbot, w, 5)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 25)
+    assert actions.unsaved_epochs() == 20  # the save is still the one at epoch 5
+
+
+def test_opening_over_an_untrained_run_adds_no_undo_step(win, qtbot, tmp_path, monkeypatch):
+    w, actions = win
+    path = tmp_path / "run.nnviz"
+    _step(qtbot, w, 5)
+    _save(qtbot, actions, path)
+    actions.load_preset(presets.get("xor"))
+    wait_run(qtbot, w, 0)
+    _open_with_the_menu(qtbot, actions, monkeypatch, path)
+    wait_run(qtbot, w, 5)
+    assert not actions.undo_action.isEnabled()
+    assert "Ctrl+Z" not in _status(w)
+
+
+def test_reset_and_restart_can_be_undone(win, qtbot):
+    w, actions = win
+    trained = _branched(qtbot, w)
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_R)  # the single key: one slip
+    wait_run(qtbot, w, 0)
+    assert _status(w) == "reset: Ctrl+Z brings the run back."
+    assert actions.undo_action.text().replace("&", "") == "Undo reset"
+    actions.undo_action.trigger()
+    back = wait_run(qtbot, w, 30)
+    assert _status(w) == "undo reset: the run is back."
+    assert back.branch == "run 2" and [b.name for b in back.branches] == ["run 1"]
+    assert w.timeline.branches.count() == 2
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    assert w.loss_plot.train.getData()[0][-1] == 30
+
+    w.controls.restart.click()
+    wait_run(qtbot, w, 0)
+    assert _status(w) == "restart: Ctrl+Z brings the run back."
+    actions.undo_action.trigger()
+    again = wait_run(qtbot, w, 30)
+    np.testing.assert_array_equal(again.params[0][0], trained.params[0][0])
+    actions.redo_action.trigger()  # the restarted run: epoch 0, the same initial weights
+    wait_run(qtbot, w, 0)
+
+
+def test_a_reset_of_an_untrained_run_is_no_undo_step(win, qtbot):
+    w, actions = win
+    wait_run(qtbot, w, 0)
+    w.reset()
+    wait_run(qtbot, w, 0)
+    assert not actions.undo_action.isEnabled()
+
+
+def test_opening_a_session_closes_the_exercise_and_undo_opens_it_again(main_window, qtbot,
+                                                                       tmp_path, monkeypatch):
+    w = main_window
+    actions, ex = w.session_actions, w.exercise_actions
+    moons = tmp_path / "moons.nnviz"
+    _step(qtbot, w, 10)
+    _save(qtbot, actions, moons)
+    w.open_exercise(str(XOR))  # no hidden layer: it cannot separate XOR
+    wait_run(qtbot, w, 0)
+    ex.reveal_hint()
+    _step(qtbot, w, 20)
+    _open_with_the_menu(qtbot, actions, monkeypatch, moons)
+    wait_run(qtbot, w, 10)
+    _step(qtbot, w, 5)  # snapshots of the opened problem: nothing grades them
+    assert ex.exercise is None and not ex.panel.isVisible()
+    assert w.side_tabs.exercise is None
+    assert all("goals met" not in w.side_tabs.tabText(i) for i in range(w.side_tabs.count()))
+    assert "Ctrl+Z brings the exercise before back" in _status(w)
+
+    actions.undo_action.trigger()  # the exercise and its run, at epoch 20
+    wait_run(qtbot, w, 20)
+    assert _status(w) == "undo open moons.nnviz: the exercise before is back."
+    assert ex.exercise is not None and ex.panel.isVisible()
+    assert "XOR without a hidden layer" in ex.panel.title.text()
+    assert ex.hints_shown == 1 and "Hint 1." in ex.panel.hints.text()
+    assert w.current_problem().spec.hidden == ()
+    qtbot.waitUntil(lambda: "goals met" in w.side_tabs.tabText(0), timeout=TIMEOUT)
+    assert not ex.all_met
+
+
+def test_undoing_an_exercise_closes_it_over_the_run_it_replaced(main_window, qtbot):
+    # Its goals were scored on the run before, brought back by the undo (moons: "1/1 met").
+    w = main_window
+    actions, ex = w.session_actions, w.exercise_actions
+    _step(qtbot, w, 10)
+    w.open_exercise(str(XOR))
+    wait_run(qtbot, w, 0)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 10)  # the moons run
+    _step(qtbot, w, 5)
+    assert ex.exercise is None and w.side_tabs.exercise is None
+    assert all("goals met" not in w.side_tabs.tabText(i) for i in range(w.side_tabs.count()))
+    actions.redo_action.trigger()  # the exercise again, its controls locked
+    wait_run(qtbot, w, 0)
+    assert ex.exercise is not None and "XOR" in ex.panel.title.text()
+    assert not w.data_panel.isEnabled()
+
+
+def test_undoing_a_reset_of_a_saved_run_counts_only_the_epochs_after_the_save(win, qtbot, tmp_path):
+    w, actions = win
+    _step(qtbot, w, 30)
+    _save(qtbot, actions, tmp_path / "run.nnviz")
+    _step(qtbot, w, 5)
+    w.reset()
+    wait_run(qtbot, w, 0)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 35)
+    assert actions.unsaved_epochs() == 5  # Quit asks for the 5 epochs after the save only
