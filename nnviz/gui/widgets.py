@@ -493,9 +493,16 @@ class _SaysOutOfRange:
         if refused is not None and text != getattr(self, "_said", None):  # once per text
             self._said = text
             fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
-            # The value it keeps (its text is still the refused one here).
+            # The value it keeps (its text is still the refused one here), by the word the
+            # field shows for it ("never" for Stop at epoch's 0).
+            special = self.specialValueText()
+            kept, least = fmt(self.value()), fmt(low)
+            if special:
+                least = f"{least} ({special})"
+                if self.value() == low:
+                    kept = special
             self.out_of_range.emit(f"{fmt(refused)} is out of range: this field takes "
-                                   f"{fmt(low)} to {fmt(high)} (it keeps {fmt(self.value())}).")
+                                   f"{least} to {fmt(high)} (it keeps {kept}).")
         return super().fixup(text)
 
     def _typed(self, text: str):
