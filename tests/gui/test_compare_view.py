@@ -337,3 +337,58 @@ def test_no_member_is_starred_while_they_are_tied(qtbot, lr_view):
     qtbot.waitUntil(lambda: [r for r in range(model.rowCount())
                              if model.index(r, 0).data() == "\u2605"] != [])
     assert sum(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels) == 1
+
+
+def _answer(qtbot, button, shot=None):
+    """Answer the next question box with ``button``; what it said: (text, informative text,
+    its buttons). ``shot``: a PNG of the box, to look at."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    seen = []
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen.append((box.windowTitle(), box.text(), box.informativeText(),
+                     {b for b in QMessageBox.StandardButton if box.button(b) is not None}))
+        if shot:
+            box.grab().save(shot)
+        box.button(button).click()
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def test_quitting_asks_before_a_trained_sweep_is_lost(qtbot, lr_view, wait_run, tmp_path):
+    # A reviewer trained a sweep of 3 rates on the Compare tab, the main run at epoch 0, and
+    # Ctrl+Q quit at once: the sweep was gone without a word.
+    from PySide6.QtWidgets import QMessageBox
+    B = QMessageBox.StandardButton
+    window, view = lr_view
+    window.step(40)
+    _at(qtbot, view, 40)
+    assert window.session_actions.unsaved_epochs() == 0  # the main run has nothing to save
+    seen = _answer(qtbot, B.Cancel, str(tmp_path / "sweep_only.png"))
+    window.quit_action.trigger()
+    (title, text, info, buttons), = seen
+    assert window.isVisible()  # Cancel: nothing lost
+    assert title == "Quit nnviz"
+    assert text == "The sweep of 3 runs has trained 40 epochs each; quitting loses it."
+    # No Save: saving the session would not keep the sweep, and the box says so.
+    assert buttons == {B.Discard, B.Cancel} and "not a sweep" in info
+    # The main run trained too: Save is offered for it, and the box says it keeps only it.
+    window.show_view("main")
+    window.step(30)
+    wait_run(window, 30)
+    seen = _answer(qtbot, B.Cancel, str(tmp_path / "both.png"))
+    window.quit_action.trigger()
+    (title, text, info, buttons), = seen
+    assert text == ("The run has trained 30 epochs that are not saved.\n"
+                    "The sweep of 3 runs has trained 40 epochs each; quitting loses it.")
+    assert buttons == {B.Save, B.Discard, B.Cancel}
+    assert "before quitting?" in info and "not the sweep" in info
+    assert window.isVisible()
+    _answer(qtbot, B.Discard)
+    window.quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=FIRST_SNAPSHOT_MS)
