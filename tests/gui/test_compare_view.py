@@ -248,11 +248,16 @@ def test_open_beside_gives_the_member_a_window_of_its_own(qtbot, lr_view, reques
     beside.resize(1024, 768)
     qtbot.waitUntil(lambda: (beside.width(), beside.height()) == (1024, 768))
     # Closing with the close button asks: Cancel keeps the window and its run.
-    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
-    beside.quit_action.trigger()
-    assert seen and "65 epochs" in seen[0] and beside.isVisible()
+    # Close window (Ctrl+W) closes it alone, and the question says so: it said "Save the
+    # session before quitting?" and closed only this window.
+    seen = _answer(qtbot, QMessageBox.StandardButton.Cancel)
+    beside.close_action.trigger()
+    (title, text, info, _buttons), = seen
+    assert title == "Close window" and beside.isVisible()
+    assert text == "This window's run has trained 65 epochs that are not saved."
+    assert info == "Save the session before closing this window?"
     _answer_next_question(qtbot, QMessageBox.StandardButton.Discard)
-    beside.quit_action.trigger()
+    beside.close_action.trigger()
     qtbot.waitUntil(lambda: not window.companions, timeout=FIRST_SNAPSHOT_MS)
     assert window.isVisible() and window.run_id == main_run
 
@@ -339,23 +344,26 @@ def test_no_member_is_starred_while_they_are_tied(qtbot, lr_view):
     assert sum(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels) == 1
 
 
-def _answer(qtbot, button, shot=None):
-    """Answer the next question box with ``button``; what it said: (text, informative text,
-    its buttons). ``shot``: a PNG of the box, to look at."""
+def _answer(qtbot, button, shot=None, times=1):
+    """Answer the next ``times`` question boxes with ``button``; what each said: (title, text,
+    informative text, its buttons). ``shot``: a PNG of the last box, to look at."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
-    seen = []
+    seen, answered = [], []
 
     def click():
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
+        if not isinstance(box, QMessageBox) or box in answered:
             QTimer.singleShot(20, click)
             return
+        answered.append(box)
         seen.append((box.windowTitle(), box.text(), box.informativeText(),
                      {b for b in QMessageBox.StandardButton if box.button(b) is not None}))
         if shot:
             box.grab().save(shot)
         box.button(button).click()
+        if len(seen) < times:
+            QTimer.singleShot(20, click)
     QTimer.singleShot(0, click)
     return seen
 
@@ -392,3 +400,40 @@ def test_quitting_asks_before_a_trained_sweep_is_lost(qtbot, lr_view, wait_run, 
     _answer(qtbot, B.Discard)
     window.quit_action.trigger()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+
+
+def test_quit_in_a_window_beside_quits_every_window_asking_in_each(qtbot, lr_view, request,
+                                                                   tmp_path):
+    # File > Quit (Ctrl+Q) in a window opened beside closed that window alone, asking "before
+    # quitting?". Quit closes them all, asking first in each for what it would lose.
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMessageBox
+    B = QMessageBox.StandardButton
+    window, view = lr_view
+    window.step(60)
+    _at(qtbot, view, 60)
+    view.select(2)
+    view.beside_button.click()
+    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
+    beside = window.companions[0]
+    request.addfinalizer(lambda: _close(beside))
+    wait_for_run(qtbot, beside, 60)
+    for w in (window, beside):  # both items in each window's File menu, with their keys
+        items = {a.text(): a.shortcuts() for a in w.file_menu.actions()}
+        assert QKeySequence("Ctrl+W") in items["&Close window"]
+        assert QKeySequence("Ctrl+Q") in items["&Quit"]
+    # Cancel in the first question: nothing closes.
+    seen = _answer(qtbot, B.Cancel)
+    beside.quit_action.trigger()
+    assert [t for t, *_ in seen] == ["Quit nnviz"]
+    assert seen[0][1] == "This window's run has trained 60 epochs that are not saved."
+    assert "before quitting?" in seen[0][2]
+    assert beside.isVisible() and window.isVisible()
+    # Discard in this window, then in the first one (its sweep): both close.
+    seen = _answer(qtbot, B.Discard, str(tmp_path / "quit_sweep.png"), times=2)
+    beside.quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible() and not window.companions,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert [text for _t, text, *_ in seen] == [
+        "This window's run has trained 60 epochs that are not saved.",
+        "This window's sweep of 3 runs has trained 60 epochs each; quitting loses it."]

@@ -2,8 +2,8 @@
 sweep (which no session keeps) too: Discard or Cancel.
 
 A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module). The File menu's
-Quit (Ctrl+Q) and the window's close button ask; a window closed by the program (tests, the
-screenshot command) does not."""
+Quit (Ctrl+Q, every window), Close window (Ctrl+W) and the window's close button ask; a window
+closed by the program (tests, the screenshot command) does not."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
@@ -54,10 +54,11 @@ class ClosingMixin:
 
     def may_close(self, quitting: bool | None = None) -> bool:
         """Ask before what closing loses. ``quitting``: the words say the app quits (default:
-        unless this is a window opened beside another, which closes alone)."""
+        when this is its last window; else "closing this window")."""
         w = self.window
-        if quitting is None:
-            quitting = not getattr(w, "companion", False)
+        windows = w.open_windows() if hasattr(w, "open_windows") else [w]
+        if quitting is None:  # closing the last window quits
+            quitting = len(windows) == 1
         was_playing = bool(getattr(w, "playing", False))
         if was_playing:
             # The run stops while the question is asked, or it went on training under it and
@@ -73,12 +74,14 @@ class ClosingMixin:
         doing = "quitting" if quitting else "closing this window"
         title = "Quit nnviz" if quitting else "Close window"
         B = QMessageBox.StandardButton
+        # With other windows open, which run: this window's (raised, the box over it).
+        whose = "This window's" if len(windows) > 1 else "The"
         lines = []
         if n:
-            lines.append(f"The run has trained {n:,} epochs that are not saved.")
+            lines.append(f"{whose} run has trained {n:,} epochs that are not saved.")
         if sweep is not None:
             members, epochs = sweep
-            lines.append(f"The sweep of {members} runs has trained {epochs:,} epochs each; "
+            lines.append(f"{whose} sweep of {members} runs has trained {epochs:,} epochs each; "
                          f"{doing} loses it.")
         box = QMessageBox(QMessageBox.Icon.Question, title, "\n".join(lines),
                           (B.Save if n else B.NoButton) | B.Discard | B.Cancel, self.window)
