@@ -113,6 +113,7 @@ class RunControls(QFrame):
         self._fit_speed_label()
 
         self.stop_at = SpinBox()  # says so when a typed number is beyond its range
+        self.stop_at.terse = True
         self.stop_at.setRange(0, 10_000_000)
         self.stop_at.setSingleStep(100)
         self.stop_at.setGroupSeparatorShown(True)
@@ -133,6 +134,9 @@ class RunControls(QFrame):
         self.stop_message = MessageLabel()
         self.stop_message.setSizePolicy(QSizePolicy.Policy.Preferred,
                                         QSizePolicy.Policy.Preferred)
+        # Two lines at most ("Too large:" / "at most 10,000,000."), in a bar of one or two.
+        self.stop_message.setMinimumWidth(
+            self.stop_message.fontMetrics().horizontalAdvance("at most 10,000,000.") + 6)
         self.stop_at.out_of_range.connect(self.stop_message.show_error)
         self.stop_at.valueChanged.connect(lambda _n: self.stop_message.clear_message())
 
@@ -159,8 +163,8 @@ class RunControls(QFrame):
         lay.addLayout(speed_box)
         lay.addSpacing(8)
         lay.addLayout(stop_box)
-        lay.addWidget(self.stop_message, 3)
-        lay.addStretch(1)
+        lay.addWidget(self.stop_message, 1)  # the room there is, when shown: fewer lines
+        lay.addStretch(0)
         # Its text changes every frame; the window is laid out again only when its size must.
         lay.addWidget(LabelRoom(self.epoch))
 

@@ -379,6 +379,7 @@ def test_quitting_asks_before_a_trained_sweep_is_lost(qtbot, lr_view, wait_run, 
     assert window.session_actions.unsaved_epochs() == 0  # the main run has nothing to save
     seen = _answer(qtbot, B.Cancel, str(tmp_path / "sweep_only.png"))
     window.quit_action.trigger()
+    assert seen, "Ctrl+Q quit without a word about the sweep"
     (title, text, info, buttons), = seen
     assert window.isVisible()  # Cancel: nothing lost
     assert title == "Quit nnviz"
