@@ -1177,18 +1177,24 @@ class MainWindow(QMainWindow):
     def quit(self) -> None:
         """File > Quit: close every nnviz window, after asking in each when a trained run (or
         sweep) would be lost; Cancel in any keeps them all open."""
+        import shiboken6
         windows = self.open_windows()
         for w in windows:
             actions = getattr(w, "session_actions", None)
-            if actions is None:
+            if actions is None or not shiboken6.isValid(w):  # saved and closed while asked
                 continue
             if w is not self:  # the question is asked over the window it is about
                 w.raise_()
                 w.activateWindow()
             if not actions.may_close(quitting=True):
+                if actions._close_when_written:  # Save: it closes itself once written
+                    continue
                 return
         for w in reversed(windows):  # those beside first, this one last
-            w.close()
+            # One saved while another asked may be gone already (a window beside deletes
+            # itself once closed); one still writing waits for it (SessionActions.eventFilter).
+            if shiboken6.isValid(w):
+                w.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

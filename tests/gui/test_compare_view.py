@@ -345,8 +345,8 @@ def test_no_member_is_starred_while_they_are_tied(qtbot, lr_view):
 
 
 def _answer(qtbot, button, shot=None, times=1):
-    """Answer the next ``times`` question boxes with ``button``; what each said: (title, text,
-    informative text, its buttons). ``shot``: a PNG of the last box, to look at."""
+    """Answer the next ``times`` question boxes with ``button`` (or a list, one each); what
+    each said: (title, text, informative text, its buttons). ``shot``: a PNG of the last box."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
     seen, answered = [], []
@@ -361,7 +361,7 @@ def _answer(qtbot, button, shot=None, times=1):
                      {b for b in QMessageBox.StandardButton if box.button(b) is not None}))
         if shot:
             box.grab().save(shot)
-        box.button(button).click()
+        box.button(button[len(seen) - 1] if isinstance(button, list) else button).click()
         if len(seen) < times:
             QTimer.singleShot(20, click)
     QTimer.singleShot(0, click)
@@ -404,7 +404,7 @@ def test_quitting_asks_before_a_trained_sweep_is_lost(qtbot, lr_view, wait_run, 
 
 
 def test_quit_in_a_window_beside_quits_every_window_asking_in_each(qtbot, lr_view, request,
-                                                                   tmp_path):
+                                                                   tmp_path, monkeypatch):
     # File > Quit (Ctrl+Q) in a window opened beside closed that window alone, asking "before
     # quitting?". Quit closes them all, asking first in each for what it would lose.
     from PySide6.QtGui import QKeySequence
@@ -430,11 +430,15 @@ def test_quit_in_a_window_beside_quits_every_window_asking_in_each(qtbot, lr_vie
     assert seen[0][1] == "This window's run has trained 60 epochs that are not saved."
     assert "before quitting?" in seen[0][2]
     assert beside.isVisible() and window.isVisible()
-    # Discard in this window, then in the first one (its sweep): both close.
-    seen = _answer(qtbot, B.Discard, str(tmp_path / "quit_sweep.png"), times=2)
+    # Save in this window (written, then it closes), Discard in the first one (its sweep):
+    # both close.
+    path = tmp_path / "member.nnviz"
+    monkeypatch.setattr(beside.session_actions, "ask_path", lambda *a, **k: str(path))
+    seen = _answer(qtbot, [B.Save, B.Discard], str(tmp_path / "quit_sweep.png"), times=2)
     beside.quit_action.trigger()
     qtbot.waitUntil(lambda: not window.isVisible() and not window.companions,
                     timeout=FIRST_SNAPSHOT_MS)
+    assert path.exists()
     assert [text for _t, text, *_ in seen] == [
         "This window's run has trained 60 epochs that are not saved.",
         "This window's sweep of 3 runs has trained 60 epochs each; quitting loses it."]
