@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from .errors import NnvizError
-from .fileio import resolve_output
+from .fileio import output_mode, resolve_output
 
 FORMATS = (".gif", ".mp4")
 SPACINGS = ("even", "geometric")
@@ -148,6 +148,9 @@ class AnimationWriter:
         try:
             self._writer.close()
             self._writer = None
+            # mkstemp made the file 0o600: give it what any other output gets (the umask's
+            # mode, or the replaced file's), not a recording only its owner can read.
+            os.chmod(self.temp, output_mode(self.target))
             os.replace(self.temp, self.target)
         except OSError as e:
             self.abort()

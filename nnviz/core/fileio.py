@@ -152,6 +152,16 @@ def _new_file_mode() -> int:
     return 0o644
 
 
+def output_mode(target: str) -> int:
+    """The permissions a file written in ``target``'s place should get: the old file's when
+    it is replaced, else what a plain open() would give (0o666 less the umask). A temporary
+    file from mkstemp is 0o600; chmod it to this before it takes the target's place."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        return _new_file_mode()
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` only once everything was written and flushed.
@@ -162,10 +172,7 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     target = resolve_output(path)
     folder = os.path.dirname(target)
     remove_stale_temporaries(folder)
-    try:
-        mode = os.stat(target).st_mode & 0o7777
-    except OSError:
-        mode = _new_file_mode()
+    mode = output_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

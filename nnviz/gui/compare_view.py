@@ -567,6 +567,7 @@ class CompareView(QWidget):
         beside = MainWindow(problem, companion=True)  # compiles what the member's run needs
         beside.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         main.companions.append(beside)
+        beside.opener = main  # Quit in either window closes both (MainWindow.open_windows)
         beside.destroyed.connect(lambda *_: main.companions.remove(beside)
                                  if beside in main.companions else None)
         beside.load_trainer(trainer, run)

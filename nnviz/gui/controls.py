@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
-                               QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget)
+                               QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from . import wheel
-from .widgets import LabelRoom
+from .widgets import LabelRoom, MessageLabel, SpinBox
 
 # Epochs per frame from "one" to "as fast as possible" (None).
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
@@ -115,7 +115,8 @@ class RunControls(QFrame):
         speed_box.addLayout(row)
         self._fit_speed_label()
 
-        self.stop_at = QSpinBox()
+        self.stop_at = SpinBox()  # says so when a typed number is beyond its range
+        self.stop_at.terse = True
         self.stop_at.setRange(0, 10_000_000)
         self.stop_at.setSingleStep(100)
         self.stop_at.setGroupSeparatorShown(True)
@@ -131,6 +132,16 @@ class RunControls(QFrame):
         stop_title.setToolTip(self.stop_at.toolTip())
         stop_box.addWidget(stop_title)
         stop_box.addWidget(self.stop_at)
+        # "99999999999999" typed in was clamped to 9,999,999 without a word: the refusal and
+        # the limit are said in red beside the field, as the settings' fields do below theirs.
+        self.stop_message = MessageLabel()
+        self.stop_message.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                        QSizePolicy.Policy.Preferred)
+        # Two lines at most ("Too large:" / "at most 10,000,000."), in a bar of one or two.
+        self.stop_message.setMinimumWidth(
+            self.stop_message.fontMetrics().horizontalAdvance("at most 10,000,000.") + 6)
+        self.stop_at.out_of_range.connect(self.stop_message.show_error)
+        self.stop_at.valueChanged.connect(lambda _n: self.stop_message.clear_message())
 
         self.epoch = QLabel()
         self._epoch_base = self.epoch.font().pointSizeF()
@@ -155,7 +166,8 @@ class RunControls(QFrame):
         lay.addLayout(speed_box)
         lay.addSpacing(8)
         lay.addLayout(stop_box)
-        lay.addStretch(1)
+        lay.addWidget(self.stop_message, 1)  # the room there is, when shown: fewer lines
+        lay.addStretch(0)
         # Its text changes every frame; the window is laid out again only when its size must.
         lay.addWidget(LabelRoom(self.epoch))
 

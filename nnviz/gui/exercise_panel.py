@@ -242,7 +242,7 @@ class ExerciseActions(QObject):
 
     def _build_menu(self) -> None:
         w = self.window
-        menu, before = w.file_menu, w.quit_action
+        menu, before = w.file_menu, w.close_action  # above Close window and Quit
         self.menu = QMenu("E&xercises", w)
         self.menu.setToolTipsVisible(True)
         for path, title, tip in exercises.builtin():

@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         atexit.register(_tear_down_at_exit, weakref.ref(self))
         self.companion = companion
         self.companions: list[MainWindow] = []  # windows opened beside this one (open_beside)
+        self.opener: MainWindow | None = None  # the window this one was opened beside
         self.replaced_run: dict = {}  # the run the last new one replaced (_keep_the_run)
         # The Compare view while it is shown: its sweep takes Play, Pause and Step, Restart
         # goes to it too, and Reset (new weights for the main run, out of sight) waits; with
@@ -438,8 +439,16 @@ class MainWindow(QMainWindow):
         # The views' actions go above this line, in tab order; the rest of the menu (the
         # presentation mode, the theme) below it, whenever each is installed.
         self._views_end = self.view_menu.addSeparator()
-        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz (asks first when a "
-                                  "trained run is not saved).", self.quit,
+        # Each window closes alone (Ctrl+W); Quit closes them all (the one that opened the
+        # others and those opened beside it), asking first in each for what would be lost. A
+        # window opened beside had "Quit" close itself only, and asked "before quitting?".
+        self.close_action = action(self.file_menu, "&Close window", "Close this window (asks "
+                                   "first when its trained run is not saved).",
+                                   self.close_window, QKeySequence.StandardKey.Close)
+        if QKeySequence("Ctrl+W") not in self.close_action.shortcuts():
+            self.close_action.setShortcuts(self.close_action.shortcuts() + [QKeySequence("Ctrl+W")])
+        self.quit_action = action(self.file_menu, "&Quit", "Close nnviz, every window of it "
+                                  "(asks first when a trained run is not saved).", self.quit,
                                   QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
             self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
@@ -1166,11 +1175,52 @@ class MainWindow(QMainWindow):
 
     # --- closing -------------------------------------------------------------------------------
 
-    def quit(self) -> None:
-        """File > Quit: close the window, after asking when a trained run is not saved."""
+    def open_windows(self) -> list["MainWindow"]:
+        """The nnviz windows Quit closes: the first window (the one that opened this one, if
+        it is still open) and every window opened beside it, open, this one first."""
+        import shiboken6
+        root = self
+        while True:
+            up = getattr(root, "opener", None)
+            if up is None or not shiboken6.isValid(up) or getattr(up, "_closed", False):
+                break
+            root = up
+        found, todo = [], [root]
+        while todo:
+            w = todo.pop(0)
+            if shiboken6.isValid(w) and not getattr(w, "_closed", False) and w not in found:
+                found.append(w)
+                todo.extend(w.companions)
+        return [self] + [w for w in found if w is not self]
+
+    def close_window(self) -> None:
+        """File > Close window: this window only, after asking when its trained work would
+        be lost (the question says quitting when it is the last window)."""
         actions = getattr(self, "session_actions", None)
         if actions is None or actions.may_close():
             self.close()
+
+    def quit(self) -> None:
+        """File > Quit: close every nnviz window, after asking in each when a trained run (or
+        sweep) would be lost; Cancel in any keeps them all open."""
+        import shiboken6
+        windows = self.open_windows()
+        for w in windows:
+            actions = getattr(w, "session_actions", None)
+            if actions is None or not shiboken6.isValid(w):  # saved and closed while asked
+                continue
+            if w is not self:  # the question is asked over the window it is about
+                w.raise_()
+                w.activateWindow()
+            if not actions.may_close(quitting=True):
+                if actions._close_when_written:  # Save: it closes itself once written
+                    continue
+                return
+        for w in reversed(windows):  # those beside first, this one last
+            # One saved while another asked may be gone already (a window beside deletes
+            # itself once closed); one still writing waits for it (SessionActions.eventFilter).
+            if shiboken6.isValid(w):
+                w.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -98,7 +98,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
 
     def _build_file_menu(self) -> None:
         w, menu = self.window, self.window.file_menu
-        before = w.quit_action
+        before = w.close_action  # the session's items above Close window and Quit
         self.open_action = self._action("&Open session...", "Open a saved .nnviz session.",
                                         self.open_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = QMenu("Open &recent", w)

@@ -473,6 +473,7 @@ class _SaysOutOfRange:
     without a word): ``out_of_range(message)``, and the field keeps its value."""
 
     out_of_range = Signal(str)
+    terse = False  # the limit alone (Stop at epoch's, in the run controls' narrow row)
 
     def validate(self, text: str, pos: int):  # noqa: D102 (Qt)
         state, text, pos = super().validate(text, pos)
@@ -493,9 +494,20 @@ class _SaysOutOfRange:
         if refused is not None and text != getattr(self, "_said", None):  # once per text
             self._said = text
             fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
-            # The value it keeps (its text is still the refused one here).
-            self.out_of_range.emit(f"{fmt(refused)} is out of range: this field takes "
-                                   f"{fmt(low)} to {fmt(high)} (it keeps {fmt(self.value())}).")
+            # The value it keeps (its text is still the refused one here), by the word the
+            # field shows for it ("never" for Stop at epoch's 0).
+            special = self.specialValueText()
+            kept, least = fmt(self.value()), fmt(low)
+            if special:
+                least = f"{least} ({special})"
+                if self.value() == low:
+                    kept = special
+            if self.terse:  # beside the field in a row of buttons, which shows what it keeps
+                self.out_of_range.emit(f"Too large: at most {fmt(high)}." if refused > high
+                                       else f"Too small: at least {least}.")
+            else:
+                self.out_of_range.emit(f"{fmt(refused)} is out of range: this field takes "
+                                       f"{least} to {fmt(high)} (it keeps {kept}).")
         return super().fixup(text)
 
     def _typed(self, text: str):

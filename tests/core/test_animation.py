@@ -55,3 +55,38 @@ def test_an_aborted_animation_leaves_the_old_file_and_no_partial_one(tmp_path):
             raise RuntimeError("stop")
     assert path.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["a.gif"]
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.parametrize("name", ["a.gif", "a.mp4"])
+def test_a_recording_is_readable_by_others_as_any_new_file_is(tmp_path, name, umask_022):
+    # `ls -l` of a fresh recording under umask 022: -rw-r--r--, as a saved picture or
+    # session, not mkstemp's -rw------- (others could not open the GIF one had shared).
+    pytest.importorskip("imageio")
+    from nnviz.core.animation import have_imageio
+    if not have_imageio(os.path.splitext(name)[1]):
+        pytest.skip("no ffmpeg for mp4")
+    path = tmp_path / name
+    with AnimationWriter(path) as w:
+        for _ in range(2):
+            w.append(np.zeros((64, 128, 3), np.uint8))
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    assert os.stat(path).st_mode & 0o777 == os.stat(plain).st_mode & 0o777 == 0o644
+
+
+def test_a_replaced_recording_keeps_its_mode(tmp_path, umask_022):
+    pytest.importorskip("imageio")
+    path = tmp_path / "a.gif"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o640)
+    with AnimationWriter(path) as w:
+        w.append(np.zeros((64, 128, 3), np.uint8))
+    assert path.read_bytes()[:3] == b"GIF"
+    assert os.stat(path).st_mode & 0o777 == 0o640

@@ -248,11 +248,16 @@ def test_open_beside_gives_the_member_a_window_of_its_own(qtbot, lr_view, reques
     beside.resize(1024, 768)
     qtbot.waitUntil(lambda: (beside.width(), beside.height()) == (1024, 768))
     # Closing with the close button asks: Cancel keeps the window and its run.
-    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
-    beside.quit_action.trigger()
-    assert seen and "65 epochs" in seen[0] and beside.isVisible()
+    # Close window (Ctrl+W) closes it alone, and the question says so: it said "Save the
+    # session before quitting?" and closed only this window.
+    seen = _answer(qtbot, QMessageBox.StandardButton.Cancel)
+    beside.close_action.trigger()
+    (title, text, info, _buttons), = seen
+    assert title == "Close window" and beside.isVisible()
+    assert text == "This window's run has trained 65 epochs that are not saved."
+    assert info == "Save the session before closing this window?"
     _answer_next_question(qtbot, QMessageBox.StandardButton.Discard)
-    beside.quit_action.trigger()
+    beside.close_action.trigger()
     qtbot.waitUntil(lambda: not window.companions, timeout=FIRST_SNAPSHOT_MS)
     assert window.isVisible() and window.run_id == main_run
 
@@ -337,3 +342,103 @@ def test_no_member_is_starred_while_they_are_tied(qtbot, lr_view):
     qtbot.waitUntil(lambda: [r for r in range(model.rowCount())
                              if model.index(r, 0).data() == "\u2605"] != [])
     assert sum(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels) == 1
+
+
+def _answer(qtbot, button, shot=None, times=1):
+    """Answer the next ``times`` question boxes with ``button`` (or a list, one each); what
+    each said: (title, text, informative text, its buttons). ``shot``: a PNG of the last box."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    seen, answered = [], []
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or box in answered:
+            QTimer.singleShot(20, click)
+            return
+        answered.append(box)
+        seen.append((box.windowTitle(), box.text(), box.informativeText(),
+                     {b for b in QMessageBox.StandardButton if box.button(b) is not None}))
+        if shot:
+            box.grab().save(shot)
+        box.button(button[len(seen) - 1] if isinstance(button, list) else button).click()
+        if len(seen) < times:
+            QTimer.singleShot(20, click)
+    QTimer.singleShot(0, click)
+    return seen
+
+
+def test_quitting_asks_before_a_trained_sweep_is_lost(qtbot, lr_view, wait_run, tmp_path):
+    # A reviewer trained a sweep of 3 rates on the Compare tab, the main run at epoch 0, and
+    # Ctrl+Q quit at once: the sweep was gone without a word.
+    from PySide6.QtWidgets import QMessageBox
+    B = QMessageBox.StandardButton
+    window, view = lr_view
+    window.step(40)
+    _at(qtbot, view, 40)
+    assert window.session_actions.unsaved_epochs() == 0  # the main run has nothing to save
+    seen = _answer(qtbot, B.Cancel, str(tmp_path / "sweep_only.png"))
+    window.quit_action.trigger()
+    assert seen, "Ctrl+Q quit without a word about the sweep"
+    (title, text, info, buttons), = seen
+    assert window.isVisible()  # Cancel: nothing lost
+    assert title == "Quit nnviz"
+    assert text == "The sweep of 3 runs has trained 40 epochs each; quitting loses it."
+    # No Save: saving the session would not keep the sweep, and the box says so.
+    assert buttons == {B.Discard, B.Cancel} and "not a sweep" in info
+    # The main run trained too: Save is offered for it, and the box says it keeps only it.
+    window.show_view("main")
+    window.step(30)
+    wait_run(window, 30)
+    seen = _answer(qtbot, B.Cancel, str(tmp_path / "both.png"))
+    window.quit_action.trigger()
+    (title, text, info, buttons), = seen
+    assert text == ("The run has trained 30 epochs that are not saved.\n"
+                    "The sweep of 3 runs has trained 40 epochs each; quitting loses it.")
+    assert buttons == {B.Save, B.Discard, B.Cancel}
+    assert "before quitting?" in info and "not the sweep" in info
+    assert window.isVisible()
+    _answer(qtbot, B.Discard)
+    window.quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+
+
+def test_quit_in_a_window_beside_quits_every_window_asking_in_each(qtbot, lr_view, request,
+                                                                   tmp_path, monkeypatch):
+    # File > Quit (Ctrl+Q) in a window opened beside closed that window alone, asking "before
+    # quitting?". Quit closes them all, asking first in each for what it would lose.
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMessageBox
+    B = QMessageBox.StandardButton
+    window, view = lr_view
+    window.step(60)
+    _at(qtbot, view, 60)
+    view.select(2)
+    view.beside_button.click()
+    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
+    beside = window.companions[0]
+    request.addfinalizer(lambda: _close(beside))
+    wait_for_run(qtbot, beside, 60)
+    for w in (window, beside):  # both items in each window's File menu, with their keys
+        items = {a.text(): a.shortcuts() for a in w.file_menu.actions()}
+        assert QKeySequence("Ctrl+W") in items["&Close window"]
+        assert QKeySequence("Ctrl+Q") in items["&Quit"]
+    # Cancel in the first question: nothing closes.
+    seen = _answer(qtbot, B.Cancel)
+    beside.quit_action.trigger()
+    assert [t for t, *_ in seen] == ["Quit nnviz"]
+    assert seen[0][1] == "This window's run has trained 60 epochs that are not saved."
+    assert "before quitting?" in seen[0][2]
+    assert beside.isVisible() and window.isVisible()
+    # Save in this window (written, then it closes), Discard in the first one (its sweep):
+    # both close.
+    path = tmp_path / "member.nnviz"
+    monkeypatch.setattr(beside.session_actions, "ask_path", lambda *a, **k: str(path))
+    seen = _answer(qtbot, [B.Save, B.Discard], str(tmp_path / "quit_sweep.png"), times=2)
+    beside.quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible() and not window.companions,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert path.exists()
+    assert [text for _t, text, *_ in seen] == [
+        "This window's run has trained 60 epochs that are not saved.",
+        "This window's sweep of 3 runs has trained 60 epochs each; quitting loses it."]

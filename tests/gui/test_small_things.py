@@ -388,6 +388,28 @@ def test_a_number_out_of_range_is_refused_with_the_value_kept(qtbot, typed):
                     "(it keeps 200)."]
 
 
+
+def test_stop_at_epoch_says_its_limit_instead_of_clamping(bare_window, qtbot):
+    # A reviewer typed 99999999999999 into "Stop at epoch": the field showed 9,999,999 with
+    # no word of why (Qt dropped the digits past its maximum). It says the limit in red, as the
+    # settings' fields do, and keeps what it had ("never").
+    field = bare_window.controls.stop_at
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field.lineEdit(), "99999999999999")
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Return)
+    assert field.value() == 0, field.text()
+    message = bare_window.controls.stop_message
+    qtbot.waitUntil(message.isVisible)
+    assert message.is_error()
+    assert message.text() == "Too large: at most 10,000,000."
+    assert field.text() == "never"  # what it keeps, in the field
+    assert bare_window.controls.stop_at_value() is None
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field.lineEdit(), "500")
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Return)
+    assert field.value() == 500 and bare_window.controls.stop_at_value() == 500
+    assert not message.isVisible()  # an accepted number takes the refusal away
+
 def test_the_view_menu_has_every_tab(main_window):
     # It listed every view but "Data & model": no menu way back to the main tab.
     from nnviz.gui.views import REGISTRY

@@ -1,8 +1,9 @@
-"""Quitting with a trained run that is not saved asks first: Save, Discard or Cancel.
+"""Quitting with a trained run that is not saved asks first: Save, Discard or Cancel; a trained
+sweep (which no session keeps) too: Discard or Cancel.
 
 A part of :class:`nnviz.gui.session_actions.SessionActions` (one job per module). The File menu's
-Quit (Ctrl+Q) and the window's close button ask; a window closed by the program (tests, the
-screenshot command) does not."""
+Quit (Ctrl+Q, every window), Close window (Ctrl+W) and the window's close button ask; a window
+closed by the program (tests, the screenshot command) does not."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
@@ -29,29 +30,78 @@ class ClosingMixin:
             return 0 if s.live_epoch == mark[1] else abs(s.live_epoch - mark[1])
         return s.live_epoch
 
-    def may_close(self) -> bool:
+    def unsaved_sweep(self) -> tuple[int, int] | None:
+        """(members, epochs each) of the Compare tab's sweep when it has trained: a session
+        keeps the main run only, so closing the window loses it. None: no such sweep."""
+        view = getattr(self.window, "_inspection_views", {}).get("compare")
+        if view is None or getattr(view, "spec", None) is None:
+            return None
+        got: list = []
+        # Its epoch as the worker has it (after every step posted before), not the last drawn.
+        self.window.worker.sweep_request(lambda sweep: int(sweep.epoch), got.append,
+                                         lambda _e: got.append(None))
+        from PySide6.QtCore import QElapsedTimer, QEventLoop
+        from PySide6.QtWidgets import QApplication
+        clock = QElapsedTimer()
+        clock.start()
+        while not got and clock.elapsed() < 1000:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        epoch = got[0] if got else None
+        if epoch is None:  # no answer in time: the last drawn one says
+            s = view.latest or view.drawn
+            epoch = s.epoch if s is not None and s.sweep_id == view.sweep_id else 0
+        return (view.spec.n_members, epoch) if epoch else None
+
+    def may_close(self, quitting: bool | None = None) -> bool:
+        """Ask before what closing loses. ``quitting``: the words say the app quits (default:
+        when this is its last window; else "closing this window")."""
         w = self.window
+        windows = w.open_windows() if hasattr(w, "open_windows") else [w]
+        if quitting is None:  # closing the last window quits
+            quitting = len(windows) == 1
         was_playing = bool(getattr(w, "playing", False))
         if was_playing:
             # The run stops while the question is asked, or it went on training under it and
             # the number it gave was out of date (720 epochs asked, 925 a second later).
             w.pause()
             self._wait_paused()
-        n = self.unsaved_epochs()
-        if not n or self.run_goes_back:
+        if self.run_goes_back:
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, "Quit nnviz",
-                          f"The run has trained {n:,} epochs that are not saved.",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self.window)
-        box.setInformativeText("Save the session before quitting?")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        n = self.unsaved_epochs()
+        sweep = self.unsaved_sweep()
+        if not n and sweep is None:
+            return True
+        doing = "quitting" if quitting else "closing this window"
+        title = "Quit nnviz" if quitting else "Close window"
+        B = QMessageBox.StandardButton
+        # With other windows open, which run: this window's (raised, the box over it).
+        whose = "This window's" if len(windows) > 1 else "The"
+        lines = []
+        if n:
+            lines.append(f"{whose} run has trained {n:,} epochs that are not saved.")
+        if sweep is not None:
+            members, epochs = sweep
+            lines.append(f"{whose} sweep of {members} runs has trained {epochs:,} epochs each; "
+                         f"{doing} loses it.")
+        box = QMessageBox(QMessageBox.Icon.Question, title, "\n".join(lines),
+                          (B.Save if n else B.NoButton) | B.Discard | B.Cancel, self.window)
+        if n:
+            info = f"Save the session before {doing}?"
+            if sweep is not None:  # Save would seem to keep everything: it does not
+                info += (" A session keeps the main run only, not the sweep (Promote a "
+                         "member to keep it as the run).")
+            box.setDefaultButton(B.Save)
+        else:
+            info = ("A session keeps the main run only, not a sweep: to keep one of its runs, "
+                    "Promote it to the main run and save that.")
+            box.setDefaultButton(B.Cancel)
+        box.setInformativeText(info)
         self.message_box = box
         answer = box.exec()
         self.message_box = None
-        if answer == QMessageBox.StandardButton.Discard:
+        if answer == B.Discard:
             return True
-        if answer == QMessageBox.StandardButton.Save:
+        if answer == B.Save:
             self.save()  # asks for a file if there is none; the window closes once written
             if self._pending_writes:
                 self._close_when_written = True
