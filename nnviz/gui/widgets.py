@@ -804,12 +804,26 @@ class PlaneHeights(QObject):
             self._later()
 
 
+def shown_class_names(names, k: int) -> tuple[str, ...]:
+    """The names of ``k`` (at least 2) classes to show: ``names`` (an imported file's own:
+    apple, lemon, ...), else "class 0", "class 1", .... Names that are only the classes'
+    numbers in order ("0", "1": the labels of y in ``nnviz.train(X, y)``, kept in the session
+    that ``run.save`` writes, or a CSV's 0/1) say no more than the default and are shown as it
+    is: the same session showed "0 / 1 ... P(1)" through File > Open and "class 0 / class 1 ...
+    P(class 1)" through ``nnviz.show``. A file's other numbers (1 and 2) are its own names."""
+    k = max(k, 2)
+    names = tuple(str(n) for n in names or ())
+    if len(names) >= k and names[:k] != tuple(str(i) for i in range(k)):
+        return names[:k]
+    return tuple(f"class {i}" for i in range(k))
+
+
 def class_names_of(window, k: int) -> tuple[str, ...]:
     """The names of ``k`` classes for a view's key: the window's (an imported file's own, see
     MainWindow.class_names), else "class 0", "class 1", ... (a view without a window, or
     labels beyond the window's names)."""
     names = window.class_names() if hasattr(window, "class_names") else ()
-    return tuple(names) if len(names) >= k else tuple(f"class {i}" for i in range(max(k, 2)))
+    return shown_class_names(names, k)
 
 
 def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, float, float]) -> None:
