@@ -68,7 +68,7 @@ from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import LabelRoom, StatusBar, WrappedLabel, shown_class_names
+from .widgets import LabelRoom, StatusBar, WholeTabsBar, WrappedLabel, shown_class_names
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -303,6 +303,7 @@ class MainWindow(QMainWindow):
         mv.addLayout(opts)
 
         self.tabs = QTabWidget()
+        self.tabs.setTabBar(WholeTabsBar())  # scrolled, no tab cut at the bar's start
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(main_tab, "Data && model")
         self.tabs.setTabToolTip(0, "The data and the model's prediction over the input plane.")

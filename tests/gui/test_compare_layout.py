@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
@@ -90,6 +91,41 @@ def test_a_projector_window_shows_the_whole_table_labels_and_plots(qtbot, main_w
         assert title.item.boundingRect().width() <= plot.width()
     # The score plot shows every swept value on its axis.
     assert view.score_plot.getPlotItem().getAxis("bottom").width() >= 0.3 * view.width()
+
+
+def _tabs_cut(bar) -> list[str]:
+    """The view tabs shown in part: a tab cut at the bar's start (or at its scroll arrows)."""
+    room, lead = bar.room(), bar.lead()  # (scrolled, a "tear" covers the first pixels)
+    cut = []
+    for i in range(bar.count()):
+        r = bar.tabRect(i)
+        if r.left() < 0 and r.right() >= lead or r.left() < room <= r.right():
+            cut.append(f"{bar.tabText(i)!r} at {r.left()}..{r.right()} of {lead}..{room}")
+    return cut
+
+
+def test_a_projector_window_shows_whole_tabs_and_the_training_accuracy(qtbot, main_window):
+    """1024 x 768 in presentation mode: the tab bar opened scrolled so that its first tab read
+    "urons" (Neurons, cut), and the table left out its training accuracy though it had room."""
+    view = _sweep(qtbot, main_window, (1024, 768), presentation=True)
+    bar = main_window.tabs.tabBar()
+    qtbot.waitUntil(lambda: _tabs_cut(bar) == [], timeout=FIRST_SNAPSHOT_MS)
+    current = bar.tabRect(bar.currentIndex())
+    assert bar.tabText(bar.currentIndex()) == "Compare"
+    assert current.left() >= 0 and current.right() < bar.room()  # the view shown, whole
+    header, model = view.table.horizontalHeader(), view.table.model()
+    shown = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(header.count())
+             if not header.isSectionHidden(c)]
+    assert any("train" in t and "acc" in t for t in shown), shown
+    assert _cells_whole(view.table) == []  # ... and every column shown whole, no scroll bar
+    # Another view chosen, and the window resized: still no tab in part at the start.
+    main_window.show_view("neurons")
+    qtbot.waitUntil(lambda: bar.cut_at_start() == [] and bar.currentIndex() == 2,
+                    timeout=FIRST_SNAPSHOT_MS)
+    main_window.show_view("compare")
+    main_window.resize(1100, 768)
+    qtbot.waitUntil(lambda: _tabs_cut(bar) == [] and bar.width() > 900,
+                    timeout=FIRST_SNAPSHOT_MS)
 
 
 @pytest.mark.parametrize("size, presentation", [((1400, 900), False), ((1400, 900), True),
