@@ -242,8 +242,9 @@ class DecisionPlot(pg.PlotWidget):
         self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
                                   brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr,
                                   size=POINT_SIZE * self.scale)
-        # Hollow (colors.test_fill): the light background inside the outline, nothing inside it
-        # on the dark theme; the outline stands off the dark background (colors.test_outline).
+        # Hollow (colors.test_fill): the light background inside the outline; on the dark theme
+        # the heatmap dimmed towards the background, the outline standing off the dark
+        # background and that inside (colors.test_outline).
         self.test_points.setData(x_te[keep_te], y_te[keep_te],
                                  brush=pg.mkBrush(*colors.test_fill()),
                                  pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(

@@ -432,12 +432,18 @@ def class_key_html(names, test: bool = True) -> str:
 OUTLINE_CONTRAST = 4.5
 
 
+#: How much of the dark background a hollow (test) point's inside takes on the dark theme.
+DARK_TEST_FILL_ALPHA = 170
+
+
 def test_fill() -> tuple[int, int, int, int]:
     """The inside of a hollow (test) point, RGBA. On the light theme the background, nearly
     opaque: the outline then shows on a heatmap of its own class's colour, and the point looks
-    like a ring on white. On the dark theme nothing: a fill of its near-black background read
-    as a filled dark point, not a hollow one."""
-    return (0, 0, 0, 0) if theme().dark else (*background(), 235)
+    like a ring on white. On the dark theme the background two-thirds over the heatmap: the
+    region still shows through, dimmed (an opaque near-black read as a filled dark point, not a
+    hollow one), and the light ring stands off the inside (with nothing inside, a ring in its
+    class's colour on its own class's region was a faint ring, 1.9:1 for the orange)."""
+    return (*background(), DARK_TEST_FILL_ALPHA if theme().dark else 235)
 
 
 def test_outline(rgb) -> RGB:

@@ -192,8 +192,9 @@ SCORE_COLUMNS = (("train_loss", "train loss"), ("test_loss", "test loss"),
                  ("epoch", "epoch"))
 
 
-#: The columns a narrow view leaves out (ScoreTable.set_compact).
-COMPACT_HIDDEN = ("train_accuracy", "epoch")
+#: The columns a narrow view leaves out where they do not fit, the first first
+#: (ScoreTable.set_compact).
+COMPACT_HIDDEN = ("epoch", "train_accuracy")
 
 
 class ScoreModel(QAbstractTableModel):
@@ -347,17 +348,30 @@ class ScoreTable(QTableView):
         if getattr(self, "_sized", False):
             self._size_columns()
 
-    def set_compact(self, on: bool) -> None:
-        """A narrow view: the columns that matter least (the training accuracy, the epoch, the
-        same for every member that did not diverge: its row is red) hidden, the rest whole
-        without a scroll bar."""
+    def set_compact(self, on: bool, room: int | None = None) -> None:
+        """A narrow view: the columns that matter least (the epoch, the same for every member
+        that did not diverge: its row is red; then the training accuracy) hidden while the
+        table is wider than ``room`` pixels (None: both hidden), the rest whole without a
+        scroll bar. Both were hidden in every narrow view: at 1024 x 768 in presentation mode
+        the table lost its training accuracy with room for it."""
+        if (on, room) == (self.compact, getattr(self, "_room", None)):
+            return
         self.compact = on
+        self._room = room
         self._hide_columns()
 
     def _hide_columns(self) -> None:
         n = len(self.scores.axes)
-        for k, (key, _) in enumerate(SCORE_COLUMNS):
-            self.setColumnHidden(1 + n + k, self.compact and key in COMPACT_HIDDEN)
+        keys = [key for key, _ in SCORE_COLUMNS]
+        for k in range(len(keys)):
+            self.setColumnHidden(1 + n + k, False)
+        if not self.compact:
+            return
+        room = getattr(self, "_room", None)
+        for key in COMPACT_HIDDEN:  # the least needed first
+            if room is not None and self._sized and self.needed_width() <= room:
+                break
+            self.setColumnHidden(1 + n + keys.index(key), True)
 
     def needed_width(self) -> int:
         """The width that shows every column whole, without a scroll bar."""
@@ -395,6 +409,8 @@ class ScoreTable(QTableView):
             width = max(fm.horizontalAdvance(text), fm.horizontalAdvance("train")) + pad
             self._widths[1 + n + k] = width
             self.setColumnWidth(1 + n + k, width)
+        if self.compact:
+            self._hide_columns()  # the widths known: the columns that fit
 
     def select_member(self, i: int | None) -> None:
         if i is None:

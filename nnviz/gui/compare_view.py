@@ -43,6 +43,7 @@ SCORES_EVERY_S = 0.25  # the table and the score plot: numbers to read, not to w
 #: New sweep panel away while a sweep is shown: beside the table the plots were ~290 px wide at
 #: 1024 x 768 in presentation mode, their axes and keys cut, and the table showed five rows.
 NARROW_LINES = 80
+LEFT_MOST = 0.55  # the most of the view's width the table's column takes (see _share)
 EMPTY_TEXT = (
     "<p style='font-size:large'><b>No sweep yet.</b></p>"
     "<p>A sweep trains many variants of a network at once and shows them side by side: "
@@ -358,8 +359,8 @@ class CompareView(QWidget):
             self.bottom.setVisible(self.has_members)
             if self.has_members:
                 self._show_panel(not narrow)
-            self.table.set_compact(narrow)
             self._show_hint()
+        self.table.set_compact(narrow, int(LEFT_MOST * self.width()))
         self._share()
 
     def _show_hint(self) -> None:
@@ -375,7 +376,7 @@ class CompareView(QWidget):
         height."""
         width = max(self.width(), 1)
         need = self.table.needed_width() if self.has_members else 430
-        left = int(min(max(need, 300), 0.55 * width))
+        left = int(min(max(need, 300), LEFT_MOST * width))
         self.split.setSizes([left, width - left, width - left])
         if self.narrow:
             height = max(self.outer.height(), 1)

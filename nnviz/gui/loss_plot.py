@@ -104,10 +104,11 @@ def _round_up(value: float, mantissas) -> float:
 
 
 # Where the legend may sit, in order of preference: (its corner, the plot's corner, offset px).
-LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-8, 8)),
-                  "bottom right": ((1, 1), (1, 1), (-8, -8)),
-                  "top left": ((0, 0), (0, 0), (8, 8)),
-                  "bottom left": ((0, 1), (0, 1), (8, -8))}
+LEGEND_MARGIN = 8  # px between the legend and the plot's frame
+LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-LEGEND_MARGIN, LEGEND_MARGIN)),
+                  "bottom right": ((1, 1), (1, 1), (-LEGEND_MARGIN, -LEGEND_MARGIN)),
+                  "top left": ((0, 0), (0, 0), (LEGEND_MARGIN, LEGEND_MARGIN)),
+                  "bottom left": ((0, 1), (0, 1), (LEGEND_MARGIN, -LEGEND_MARGIN))}
 
 
 class LossPlot(pg.PlotWidget):
@@ -134,7 +135,7 @@ class LossPlot(pg.PlotWidget):
         cache_axes(pi)
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
-        self.legend = pi.addLegend(offset=(-8, 8))
+        self.legend = pi.addLegend(offset=(-LEGEND_MARGIN, LEGEND_MARGIN))
         # Side by side, one row: stacked, it took 60% of the plot's height at 1024x768 and hid
         # a curve in whichever corner it went.
         self.legend.setColumnCount(2)
@@ -179,6 +180,9 @@ class LossPlot(pg.PlotWidget):
         vb.disableAutoRange()
         vb.sigRangeChangedManually.connect(self._stop_following)
         pi.autoBtn.clicked.connect(self.follow)  # after pyqtgraph's own slot
+        # A narrower or wider plot (the window resized, presentation mode): one row or two for
+        # the legend, and its corner looked at again.
+        vb.sigResized.connect(self._plot_resized)
         self.apply_look()
         colors.follow(self, self.apply_look)
 
@@ -218,6 +222,8 @@ class LossPlot(pg.PlotWidget):
         for _, label in self.legend.items:
             label.setText(label.text)  # drawn at the new size
         self._reflow_legend()  # smaller text again after presentation mode: a smaller box
+        if self._last is not None:
+            self._place_legend()  # a larger box may cover a curve where the smaller did not
         font = self.spike_note.textItem.font()
         font.setPointSizeF(9 * scale)  # as the legend's
         self.spike_note.setFont(font)
@@ -275,13 +281,31 @@ class LossPlot(pg.PlotWidget):
         old width, so after a branch was deleted ("train (run 2)" back to "train") the box kept
         the room of the longer names and of an empty second row."""
         legend = self.legend
-        for i in range(legend.layout.count() - 1, -1, -1):
-            legend.layout.removeAt(i)
-        legend.rowCount = 0
         for sample, label in legend.items:
             label.resize(label.effectiveSizeHint(Qt.SizeHint.PreferredSize))
-            legend._addItemToLayout(sample, label)  # as its setColumnCount re-lays them out
-        legend.updateSize()
+        # Side by side where the row fits in the plot, else one entry a line: in presentation
+        # mode at 1024x768 "train (run 2)  test (run 2)" was wider than the plot, and the box
+        # ran off its left edge with the first line sample cut to a stub.
+        room = self.getPlotItem().getViewBox().width() - 2 * LEGEND_MARGIN
+        for columns in (2, 1):
+            legend.columnCount = columns
+            for i in range(legend.layout.count() - 1, -1, -1):
+                legend.layout.removeAt(i)
+            legend.rowCount = 0
+            for sample, label in legend.items:
+                legend._addItemToLayout(sample, label)  # as its setColumnCount re-lays them out
+            legend.updateSize()
+            if legend.width() <= room:
+                break
+        self._legend_room = room
+
+    def _plot_resized(self, *_) -> None:
+        room = self.getPlotItem().getViewBox().width() - 2 * LEGEND_MARGIN
+        if room != getattr(self, "_legend_room", None):
+            self._reflow_legend()
+            if self._last is not None:
+                self._place_legend()
+                self._show_spike_note()
 
     def _update_branches(self, s: Snapshot) -> None:
         names = {b.name for b in s.branches}
@@ -291,8 +315,7 @@ class LossPlot(pg.PlotWidget):
                 self.getPlotItem().removeItem(self._branch_curves.pop(name))
                 self.legend.removeItem(name)
                 removed = True
-        if removed:
-            self._reflow_legend()
+        added = False
         for i, b in enumerate(s.branches):
             curve = self._branch_curves.get(b.name)
             if curve is None:
@@ -302,7 +325,10 @@ class LossPlot(pg.PlotWidget):
                 curve.opts["autoDownsampleFactor"] = 1.0
                 curve.setZValue(-1)  # under the live branch
                 self._branch_curves[b.name] = curve
+                added = True
             curve.setData(b.epochs, self._y(b.values))
+        if removed or added:
+            self._reflow_legend()  # a longer row may no longer fit side by side
 
     def _name_live_curves(self, s: Snapshot) -> None:
         """With several branches, the live one's curves say its name ("train (run 2)")."""

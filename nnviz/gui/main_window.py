@@ -68,7 +68,7 @@ from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import LabelRoom, StatusBar, WrappedLabel
+from .widgets import LabelRoom, StatusBar, WholeTabsBar, WrappedLabel, shown_class_names
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
         mv.addLayout(opts)
 
         self.tabs = QTabWidget()
+        self.tabs.setTabBar(WholeTabsBar())  # scrolled, no tab cut at the bar's start
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(main_tab, "Data && model")
         self.tabs.setTabToolTip(0, "The data and the model's prediction over the input plane.")
@@ -910,10 +911,7 @@ class MainWindow(QMainWindow):
             return ()
         actions = getattr(self, "session_actions", None)
         names = actions.class_names(data) if actions is not None else None
-        k = max(data.n_classes, 2)
-        if names and len(names) >= k:
-            return tuple(str(n) for n in names[:k])
-        return tuple(f"class {i}" for i in range(k))
+        return shown_class_names(names, data.n_classes)
 
     def _enable_plot_options(self, data: Dataset) -> None:
         """The plot's boxes only where they change what it draws; a greyed box says why (with

@@ -10,7 +10,8 @@ from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Si
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QValidator
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
                                QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
-                               QStyleOption, QWidget)
+                               QStyleOption, QStyleOptionTab, QTabBar, QToolButton,
+                               QWidget)
 
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #555;"
@@ -816,12 +817,26 @@ class PlaneHeights(QObject):
             self._later()
 
 
+def shown_class_names(names, k: int) -> tuple[str, ...]:
+    """The names of ``k`` (at least 2) classes to show: ``names`` (an imported file's own:
+    apple, lemon, ...), else "class 0", "class 1", .... Names that are only the classes'
+    numbers in order ("0", "1": the labels of y in ``nnviz.train(X, y)``, kept in the session
+    that ``run.save`` writes, or a CSV's 0/1) say no more than the default and are shown as it
+    is: the same session showed "0 / 1 ... P(1)" through File > Open and "class 0 / class 1 ...
+    P(class 1)" through ``nnviz.show``. A file's other numbers (1 and 2) are its own names."""
+    k = max(k, 2)
+    names = tuple(str(n) for n in names or ())
+    if len(names) >= k and names[:k] != tuple(str(i) for i in range(k)):
+        return names[:k]
+    return tuple(f"class {i}" for i in range(k))
+
+
 def class_names_of(window, k: int) -> tuple[str, ...]:
     """The names of ``k`` classes for a view's key: the window's (an imported file's own, see
     MainWindow.class_names), else "class 0", "class 1", ... (a view without a window, or
     labels beyond the window's names)."""
     names = window.class_names() if hasattr(window, "class_names") else ()
-    return tuple(names) if len(names) >= k else tuple(f"class {i}" for i in range(max(k, 2)))
+    return shown_class_names(names, k)
 
 
 def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, float, float]) -> None:
@@ -1272,3 +1287,112 @@ class CappedScroll(QScrollArea):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.updateGeometry()
+
+
+class WholeTabsBar(QTabBar):
+    """A tab bar that, scrolled, shows no tab cut at its left end: it scrolls back to that tab's
+    start where the current tab stays whole, else (the current tab at the right end) the tabs
+    in view share the cut tab's visible part as a little more width each.
+    Qt scrolls a bar whose tabs do not fit until the current tab's right edge meets the scroll
+    arrows, wherever the tab on the left then begins: Compare at 1024 x 768 in presentation mode
+    opened with "urons" at the bar's start."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._extra: dict[int, int] = {}
+        self._fitting = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._fit)
+        self.currentChanged.connect(self._timer.start)
+
+    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802 (Qt)
+        size = super().tabSizeHint(index)
+        extra = self._extra.get(index, 0)
+        if extra:
+            size.setWidth(size.width() + extra)
+        return size
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if not self._fitting:
+            self._timer.start()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._timer.start()
+
+    def tabInserted(self, index: int) -> None:  # noqa: N802 (Qt)
+        super().tabInserted(index)
+        self._extra = {}
+        self._timer.start()
+
+    def tabRemoved(self, index: int) -> None:  # noqa: N802 (Qt)
+        super().tabRemoved(index)
+        self._extra = {}
+        self._timer.start()
+
+    def room(self) -> int:
+        """The width the tabs are shown in: up to the scroll arrows, where they are shown."""
+        arrows = [b.x() for b in self.findChildren(QToolButton)
+                  if b.isVisible() and b.parentWidget() is self]
+        return min(arrows, default=self.width())
+
+    def lead(self) -> int:
+        """Where the tabs' room begins: scrolled, Qt draws a "tear" over the first few pixels
+        (the end of the tab before), and a tab that begins there begins in view."""
+        if self.room() >= self.width() or not self.count():
+            return 0
+        opt = QStyleOptionTab()
+        self.initStyleOption(opt, 0)
+        opt.rect = self.rect()  # as Qt asks for it: the bar's left edge
+        tear = self.style().subElementRect(QStyle.SubElement.SE_TabBarTearIndicatorLeft, opt, self)
+        return max(0, tear.right() + 1) if tear.isValid() else 0
+
+    def cut_at_start(self) -> list[int]:
+        """The tabs seen in part at the bar's start (beyond its tear)."""
+        lead = self.lead()
+        return [i for i in range(self.count())
+                if self.tabRect(i).left() < 0 and self.tabRect(i).right() >= lead]
+
+    def _relayout(self) -> None:
+        # Qt lays the tabs out again (and scrolls to the current one) when a tab's text is set.
+        if self.count():
+            self.setTabText(0, self.tabText(0))
+
+    def _fit(self) -> None:
+        if self._fitting or not self.isVisible() or self.shape() not in (
+                QTabBar.Shape.RoundedNorth, QTabBar.Shape.RoundedSouth,
+                QTabBar.Shape.TriangularNorth, QTabBar.Shape.TriangularSouth):
+            return
+        self._fitting = True
+        try:
+            if self._extra:
+                self._extra = {}
+                self._relayout()
+            rects = [self.tabRect(i) for i in range(self.count())]
+            room = self.room()
+            current = self.currentIndex()
+            cut = self.cut_at_start()
+            if not cut or current < 0:
+                return  # every tab in view begins in it
+            if rects[current].right() - rects[cut[0]].left() < room:
+                # Room to scroll back to the cut tab's start with the current tab still whole
+                # (another tab chosen, a resize): as the bar's left arrow does.
+                left = next((b for b in self.findChildren(QToolButton)
+                             if b.objectName() == "ScrollLeftButton"
+                             or b.arrowType() == Qt.ArrowType.LeftArrow), None)
+                if left is not None and left.isEnabled():
+                    left.click()
+                    return
+            shown = [i for i, r in enumerate(rects) if r.left() >= 0 and r.right() < room]
+            part = rects[cut[0]].right() + 1 - self.lead()  # what is seen of the cut tab
+            if not shown:
+                return
+            each, rest = divmod(part, len(shown))
+            self._extra = {i: each + (1 if n < rest else 0) for n, i in enumerate(shown)}
+            self._relayout()
+        finally:
+            self._fitting = False

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
@@ -90,6 +91,57 @@ def test_a_projector_window_shows_the_whole_table_labels_and_plots(qtbot, main_w
         assert title.item.boundingRect().width() <= plot.width()
     # The score plot shows every swept value on its axis.
     assert view.score_plot.getPlotItem().getAxis("bottom").width() >= 0.3 * view.width()
+
+
+def _tab_room(bar) -> tuple[int, int]:
+    """Where the tabs are seen: from the end of the "tear" Qt draws at the start of a scrolled
+    bar (over the tab before) to the scroll arrows."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionTab, QToolButton
+    arrows = [b.x() for b in bar.findChildren(QToolButton) if b.isVisible()]
+    room = min(arrows, default=bar.width())
+    if room >= bar.width():
+        return 0, room
+    opt = QStyleOptionTab()
+    bar.initStyleOption(opt, 0)
+    opt.rect = bar.rect()
+    tear = bar.style().subElementRect(QStyle.SubElement.SE_TabBarTearIndicatorLeft, opt, bar)
+    return (tear.right() + 1 if tear.isValid() else 0), room
+
+
+def _tabs_cut(bar) -> list[str]:
+    """The view tabs shown in part: a tab cut at the bar's start (or at its scroll arrows)."""
+    lead, room = _tab_room(bar)
+    cut = []
+    for i in range(bar.count()):
+        r = bar.tabRect(i)
+        if r.left() < 0 and r.right() >= lead or r.left() < room <= r.right():
+            cut.append(f"{bar.tabText(i)!r} at {r.left()}..{r.right()} of {lead}..{room}")
+    return cut
+
+
+def test_a_projector_window_shows_whole_tabs_and_the_training_accuracy(qtbot, main_window):
+    """1024 x 768 in presentation mode: the tab bar opened scrolled so that its first tab read
+    "urons" (Neurons, cut), and the table left out its training accuracy though it had room."""
+    view = _sweep(qtbot, main_window, (1024, 768), presentation=True)
+    bar = main_window.tabs.tabBar()
+    qtbot.waitUntil(lambda: _tabs_cut(bar) == [], timeout=FIRST_SNAPSHOT_MS)
+    current = bar.tabRect(bar.currentIndex())
+    assert bar.tabText(bar.currentIndex()) == "Compare"
+    assert current.left() >= 0 and current.right() < _tab_room(bar)[1]  # the view shown, whole
+    header, model = view.table.horizontalHeader(), view.table.model()
+    shown = [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(header.count())
+             if not header.isSectionHidden(c)]
+    assert any("train" in t and "acc" in t for t in shown), shown
+    assert _cells_whole(view.table) == []  # ... and every column shown whole, no scroll bar
+    # Another view chosen, and the window resized: still no tab in part at the start.
+    main_window.show_view("neurons")
+    qtbot.waitUntil(lambda: bar.currentIndex() == 2 and not any(
+        r.left() < 0 and r.right() >= _tab_room(bar)[0]
+        for r in map(bar.tabRect, range(bar.count()))), timeout=FIRST_SNAPSHOT_MS)
+    main_window.show_view("compare")
+    main_window.resize(1100, 768)
+    qtbot.waitUntil(lambda: _tabs_cut(bar) == [] and bar.width() > 900,
+                    timeout=FIRST_SNAPSHOT_MS)
 
 
 @pytest.mark.parametrize("size, presentation", [((1400, 900), False), ((1400, 900), True),

@@ -85,8 +85,9 @@ def test_a_dark_theme_repaints_a_plot_already_drawn(plot):
     assert axis.textPen().color().lightness() > 180  # light text on it
 
 
-def _isolated_test_point(plot, data) -> tuple[int, int]:
-    """The widget pixel at the centre of a test point with no other point within 14 pixels."""
+def _isolated_test_point(plot, data, with_index: bool = False):
+    """The widget pixel at the centre of a test point with no other point within 14 pixels
+    (and, ``with_index``, the point's index among the test points)."""
     from PySide6.QtCore import QPointF
     vb = plot.getPlotItem().getViewBox()
 
@@ -94,27 +95,33 @@ def _isolated_test_point(plot, data) -> tuple[int, int]:
         p = plot.mapFromScene(vb.mapViewToScene(QPointF(float(xy[0]), float(xy[1]))))
         return np.array([p.x(), p.y()], float)
     every = np.array([px(xy) for xy in np.concatenate([data.X_train, data.X_test])])
-    for xy in data.X_test:
+    for i, xy in enumerate(data.X_test):
         c = px(xy)
         d = np.hypot(*(every - c).T)
         if np.sort(d)[1] > 14:
-            return int(round(c[0])), int(round(c[1]))
+            at = int(round(c[0])), int(round(c[1]))
+            return (at, i) if with_index else at
     raise AssertionError("no test point stands alone")
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_test_points_are_hollow_and_their_ring_shows_in_both_themes(plot, theme):
-    """Hollow: inside a test point the light background (light theme) or the heatmap itself
-    (dark), never a dark fill (the dark theme filled them with its near-black: 'hollow: test'
-    said the key beside filled black squares); the ring stands off the dark background."""
-    colors.set_look(theme)
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_test_points_are_hollow_and_their_ring_shows_in_both_themes(plot, theme, palette):
+    """Hollow: inside a test point the light background (light theme) or the heatmap dimmed
+    towards the dark background (dark), never an opaque dark fill (the dark theme filled them
+    with its near-black: 'hollow: test' said the key beside filled black squares); the ring
+    stands off the dark background, and off the point's inside: with the heatmap itself inside,
+    a ring in its class's colour on its own class's region was a faint ring (1.9:1, the
+    playground's orange), hard to find on the dark theme."""
+    colors.set_look(theme, palette)
     data = make_dataset(DataSpec("moons", samples=200))
     plot.set_dataset(data)
     xs = np.linspace(-1.5, 2.5, 20, dtype=np.float32)
     ys = np.linspace(-1, 1.5, 20, dtype=np.float32)
+    insides, rings = [], 0
     for p in (0.0, 1.0):  # the plane in one class's colour, then in the other's
         plot.update_grid(Grid(xs, ys, np.full((20, 20), p, np.float32)))
-        x, y = _isolated_test_point(plot, data)
+        (x, y), i = _isolated_test_point(plot, data, with_index=True)
         shown = plot.grab().toImage()
         for item in (plot.train_points, plot.test_points, plot.test_rims):
             item.hide()
@@ -124,9 +131,16 @@ def test_test_points_are_hollow_and_their_ring_shows_in_both_themes(plot, theme)
         inside, ground = shown.pixelColor(x, y), bare.pixelColor(x, y)
         if theme == "light":
             assert inside.lightness() > 225  # the white of the page
-        else:  # the heatmap shows through
-            assert abs(inside.lightness() - ground.lightness()) < 12, (p, inside.getRgb(),
-                                                                     ground.getRgb())
+        else:
+            insides.append(inside.getRgb()[:3])
+            ring = plot.test_points.data["pen"][i].color().getRgb()[:3]
+            if int(data.y_test[i]) == int(p):  # on its own class's region: the same hue
+                rings += 1
+                assert colors.contrast(ring, inside.getRgb()[:3]) >= 3.0, (
+                    p, palette, ring, inside.getRgb(), ground.getRgb())
+    if theme == "dark":  # the region shows through, dimmed: not one flat near-black fill
+        assert max(abs(a - b) for a, b in zip(*insides)) >= 30, insides
+        assert rings == 1
     if theme == "dark":
         for palette in colors.PALETTES:  # cividis' navy was a faint ring on black
             colors.set_look(palette_name=palette)

@@ -329,3 +329,44 @@ def test_the_legend_lists_a_test_curve_only_while_the_data_has_test_points(bare_
     assert _legend_labels(plot) == ["train", "test"]  # back, in its place
     plot.grab()
     assert plot.legend.width() == pytest.approx(with_test, abs=1)
+
+
+def test_a_two_branch_legend_fits_inside_a_narrow_presentation_plot(qtbot):
+    # Presentation mode at 1024x768 (the plot ~355 px wide): "train (run 2)  test (run 2)" side
+    # by side was wider than the plot; the box ran off its left edge, the first line sample a
+    # stub, and it covered the top of the curve. It now goes one entry a line where the row
+    # does not fit, inside the plot and off the curves.
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.presentation import SCALE
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, size=(355, 500))
+    plot.set_scale(SCALE)
+    base = snapshot_of(make_trainer())
+    run1 = np.arange(1, 1001)
+    first = (0.08 + 0.32 * np.exp(-run1 / 60)).astype(np.float32)  # from 0.4
+    run2 = np.arange(251, 751)
+    second = np.full(500, 0.0799, np.float32)
+    s = dataclasses.replace(
+        base, epoch=750, branch="run 2",
+        branches=(Branch("run 1", run1, first, 250),),
+        loss_epochs=np.concatenate([run1[:250], run2]),
+        loss_values=np.concatenate([first[:250], second]),
+        test_epochs=np.array([751]), test_values=np.array([0.1118], np.float32))
+    plot.update_snapshot(s)
+    plot.grab()
+    frame = plot.getPlotItem().getViewBox().sceneBoundingRect()
+    box = plot.legend.sceneBoundingRect()
+    assert frame.contains(box), (frame, box)
+    for sample, label in plot.legend.items:  # every entry whole: its line and its name
+        assert frame.contains(sample.sceneBoundingRect()), label.text
+        assert frame.contains(label.sceneBoundingRect()), label.text
+    assert _legend_covers(plot) == 0
+    # Back at the normal size in a wide plot, the entries sit side by side again.
+    plot.set_scale(1.0)
+    plot.resize(600, 300)
+    qtbot.waitUntil(lambda: plot.getPlotItem().getViewBox().width() > 400)
+    plot.grab()
+    rows = {round(label.sceneBoundingRect().top()) for _, label in plot.legend.items}
+    assert len(rows) < len(plot.legend.items)

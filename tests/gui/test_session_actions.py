@@ -652,6 +652,30 @@ def test_imported_data_and_its_class_names_survive_save_and_open(win, qtbot, tmp
                                                                  "pear (class 1)"]
 
 
+def test_a_session_saved_from_python_shows_the_same_class_names_as_every_other_run(
+        win, qtbot, tmp_path):
+    # The README's run.save("moons.nnviz") of nnviz.train(X, y) keeps y's labels, 0 and 1;
+    # File > Open showed them bare ("0  1 ... background: P(1)") where nnviz.show and the
+    # window's own runs say "class 0  class 1 ... P(class 1)". A file's own names still show.
+    import nnviz
+    w, actions = win
+    own_key = w.legend.text()
+    assert "class 0" in own_key and "P(class 1)" in own_key  # the window's own run
+    X, y = nnviz.datasets.make("moons")
+    path = str(tmp_path / "moons.nnviz")
+    nnviz.train(X, y, hidden=[4], epochs=5).save(path)
+    actions.open_session(path)
+    wait_run(qtbot, w, 5)
+    key = w.legend.text()
+    assert "class 0" in key and "class 1" in key and "P(class 1)" in key, key
+    assert "P(1)" not in key
+    assert actions.class_names() == ("0", "1")  # the file's labels kept (a script's names)
+    assert actions.import_data(read_csv(_fruit_csv(tmp_path)))
+    wait_run(qtbot, w)
+    key = w.legend.text()
+    assert "apple" in key and "pear" in key and "class 0" not in key, key
+
+
 def test_undo_brings_back_the_trained_run_not_a_fresh_model(win, qtbot):
     # A reviewer trained 500 epochs, picked another data set by mistake and pressed Ctrl+Z: the
     # moons came back at epoch 0 with fresh weights. Undo and redo now bring back each side's
