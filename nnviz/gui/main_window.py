@@ -38,6 +38,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
+import shiboken6
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -1176,7 +1177,6 @@ class MainWindow(QMainWindow):
     def open_windows(self) -> list["MainWindow"]:
         """The nnviz windows Quit closes: the first window (the one that opened this one, if
         it is still open) and every window opened beside it, open, this one first."""
-        import shiboken6
         root = self
         while True:
             up = getattr(root, "opener", None)
@@ -1201,7 +1201,6 @@ class MainWindow(QMainWindow):
     def quit(self) -> None:
         """File > Quit: close every nnviz window, after asking in each when a trained run (or
         sweep) would be lost; Cancel in any keeps them all open."""
-        import shiboken6
         windows = self.open_windows()
         for w in windows:
             actions = getattr(w, "session_actions", None)

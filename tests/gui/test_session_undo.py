@@ -42,6 +42,14 @@ def _status(w):
     return w.statusBar().currentMessage()
 
 
+
+def _is_the_branched_run(w, back, trained):
+    """``back`` (the snapshot after an undo) is ``trained``'s run: its branch, the one beside it
+    on the timeline, its weights."""
+    assert back.branch == "run 2" and [b.name for b in back.branches] == ["run 1"]
+    assert w.timeline.branches.count() == 2
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+
 def test_undo_brings_back_the_trained_run_an_opened_session_replaced(win, qtbot, tmp_path,
                                                                      monkeypatch):
     w, actions = win
@@ -68,9 +76,7 @@ def test_undo_brings_back_the_trained_run_an_opened_session_replaced(win, qtbot,
     actions.undo_action.trigger()
     back = wait_run(qtbot, w, 30)
     assert _status(w) == "undo open other.nnviz: the run before is back."
-    assert back.branch == "run 2" and [b.name for b in back.branches] == ["run 1"]
-    assert w.timeline.branches.count() == 2
-    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    _is_the_branched_run(w, back, trained)
     assert w.current_problem().source.name == "moons"
     assert w.windowTitle() == "nnviz"  # not saved: its file is none again
     assert actions.unsaved_epochs() > 0  # Quit would still ask for it
@@ -121,9 +127,7 @@ def test_reset_and_restart_can_be_undone(win, qtbot):
     actions.undo_action.trigger()
     back = wait_run(qtbot, w, 30)
     assert _status(w) == "undo reset: the run is back."
-    assert back.branch == "run 2" and [b.name for b in back.branches] == ["run 1"]
-    assert w.timeline.branches.count() == 2
-    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    _is_the_branched_run(w, back, trained)
     assert w.loss_plot.train.getData()[0][-1] == 30
 
     w.controls.restart.click()

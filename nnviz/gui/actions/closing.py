@@ -6,7 +6,8 @@ Quit (Ctrl+Q, every window), Close window (Ctrl+W) and the window's close button
 closed by the program (tests, the screenshot command) does not."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QElapsedTimer, QEventLoop
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 
 class ClosingMixin:
@@ -40,8 +41,6 @@ class ClosingMixin:
         # Its epoch as the worker has it (after every step posted before), not the last drawn.
         self.window.worker.sweep_request(lambda sweep: int(sweep.epoch), got.append,
                                          lambda _e: got.append(None))
-        from PySide6.QtCore import QElapsedTimer, QEventLoop
-        from PySide6.QtWidgets import QApplication
         clock = QElapsedTimer()
         clock.start()
         while not got and clock.elapsed() < 1000:
@@ -112,8 +111,6 @@ class ClosingMixin:
     def _wait_paused(self, timeout_ms: int = 1000) -> None:
         """Until the worker has taken the pause and its last epoch is drawn (a chunk in
         progress finishes first), at most ``timeout_ms``."""
-        from PySide6.QtCore import QElapsedTimer, QEventLoop
-        from PySide6.QtWidgets import QApplication
         w, clock = self.window, QElapsedTimer()
         loop = w.worker.loop
         clock.start()
