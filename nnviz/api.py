@@ -266,33 +266,24 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     measured: dict[str, list] = {k: [] for k in ("test_epoch", "test_loss", "train_accuracy",
                                                  "test_accuracy")}
 
+    def keep(epoch: int, m) -> None:
+        for k, v in zip(measured, (epoch, m.test_loss, m.train_accuracy, m.test_accuracy)):
+            measured[k].append(v)
+
     def measure(log: runlog.RunLog) -> None:
         # As the window does: the weights after epoch E are measured and drawn at E + 1.
-        if trainer.epoch == 0 or (measured["test_epoch"] and
-                                  measured["test_epoch"][-1] == trainer.epoch + 1):
-            return
-        m = trainer.evaluate()
-        log.record_test(trainer.epoch + 1, m.test_loss)
-        for k, v in zip(measured, (trainer.epoch + 1, m.test_loss, m.train_accuracy,
-                                   m.test_accuracy)):
-            measured[k].append(v)
+        m = runlog.measure_test(trainer, log)
+        if m is not None:
+            keep(trainer.epoch + 1, m)
 
     result = runlog.advance(trainer, run.log, n_epochs, on_checkpoint=measure)
     if result.diverged:  # the test curve ends with the train curve (see runlog.diverged_end)
         while measured["test_epoch"] and measured["test_epoch"][-1] > trainer.epoch:
             for v in measured.values():
                 v.pop()
-        params = runlog.diverged_end(trainer, run.log)
-        if params is not None and not (measured["test_epoch"]
-                                       and measured["test_epoch"][-1] == trainer.epoch):
-            with np.errstate(all="ignore"):
-                m = trainer.evaluate(params)
-            run.log.record_test(trainer.epoch, m.test_loss)
-            for k, v in zip(measured, (trainer.epoch, m.test_loss, m.train_accuracy,
-                                       m.test_accuracy)):
-                measured[k].append(v)
-    else:
-        measure(run.log)
+    last = runlog.finish_test(trainer, run.log, result.diverged)
+    if last is not None:
+        keep(*last)
     if result.diverged:
         warnings.warn(divergence_message(trainer.epoch, trainer.learning_rate,
                                          trainer.best_epoch, trainer.best_loss,

@@ -689,6 +689,9 @@ def train_command(args: argparse.Namespace) -> int:
     trainer.compile()
     compile_s = time.perf_counter() - t0
 
+    def measure(log: runlog.RunLog) -> None:
+        runlog.measure_test(trainer, log)
+
     # Nothing per epoch is kept in memory (a run flat out does ~10^5 epochs a second): the
     # printout is printed as it goes, and --history is streamed into a temporary file that
     # replaces the target only once it is complete (a failure leaves what was there).
@@ -704,9 +707,12 @@ def train_command(args: argparse.Namespace) -> int:
                 if out.broken and not wanted:
                     return _PIPE_CLOSED
                 first = trainer.epoch + 1
-                # Recorded (losses, checkpoints) only for --save: a record nobody keeps would grow.
+                # Recorded (losses, checkpoints, the test loss at each checkpoint: the curve
+                # the window draws when the session is opened) only for --save: a record
+                # nobody keeps would grow.
                 k = min(left, 4096)
-                result = runlog.advance(trainer, run.log, k) if args.save else trainer.run(k)
+                result = (runlog.advance(trainer, run.log, k, on_checkpoint=measure)
+                          if args.save else trainer.run(k))
                 left -= 4096
                 diverged = result.diverged
                 n = len(result.losses)
@@ -721,6 +727,8 @@ def train_command(args: argparse.Namespace) -> int:
                     for i in np.flatnonzero(epochs % args.print_every == 0):
                         out(f"Loss for epoch {first + i}: {result.losses[i]:.4f}")
             train_s = time.perf_counter() - t0
+            if args.save:
+                runlog.finish_test(trainer, run.log, diverged)
     except OSError as e:  # the history's last flush, sync or rename: a full disk, say
         raise UsageError(f"cannot write {args.history}: {e.strerror or e}") from None
     eps = ran / train_s if train_s > 0 and ran else float("nan")

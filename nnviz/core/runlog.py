@@ -351,6 +351,37 @@ def diverged_end(trainer, log: RunLog):
     return state.params if at == e - 1 else None
 
 
+def measure_test(trainer, log: RunLog):
+    """Measure the trainer's weights (after epoch E) and record their test loss at E + 1, where
+    the window draws it; once per epoch, never at the initial weights. Returns the metrics, or
+    None when nothing new was measured. For a run trained without the window (the Python API,
+    ``nnviz train --save``) as an ``advance(on_checkpoint=...)``: its saved record then has a
+    test curve as a run trained in the window has."""
+    e = int(trainer.epoch) + 1
+    if e == 1 or (len(log.test) and int(log.test.epochs[-1]) == e):
+        return None
+    m = trainer.evaluate()
+    log.record_test(e, m.test_loss)
+    return m
+
+
+def finish_test(trainer, log: RunLog, diverged: bool):
+    """The test curve's last point after a run without the window: the final weights' (as
+    ``measure_test``), or after a divergence the restored weights' at the epoch the train curve
+    ends (``diverged_end``). Returns (epoch, metrics), or None when nothing new was measured."""
+    if not diverged:
+        m = measure_test(trainer, log)
+        return None if m is None else (int(trainer.epoch) + 1, m)
+    params = diverged_end(trainer, log)
+    e = int(trainer.epoch)
+    if params is None or (len(log.test) and int(log.test.epochs[-1]) == e):
+        return None
+    with np.errstate(all="ignore"):
+        m = trainer.evaluate(params)
+    log.record_test(e, m.test_loss)
+    return e, m
+
+
 def state_at(trainer, log: RunLog, epoch: int, start: tuple[int, Any] | None = None):
     """The state after ``epoch`` epochs of ``log``'s branch, replayed from the nearest
     checkpoint (or from ``start`` = (epoch, device state), when it is nearer and not past

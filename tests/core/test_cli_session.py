@@ -150,6 +150,18 @@ def test_from_epoch_branches_a_saved_run_and_reproduces_it(capsys, tmp_path):
     assert again[1:] == whole[238:]
     saved = S.load(tmp_path / "two.nnviz")
     assert saved.make_run().names() == ["run 1", "run 2"] and saved.epoch == 600
+    # Both branches open with a test curve, as a run trained in the window: measured at the
+    # checkpoints along the run, the last at the final weights (drawn at 601, as the window
+    # draws the weights after epoch E at E + 1) with the test loss the run printed; run 2
+    # shares run 1's curve up to where it branched. (It was one point, measured when opened.)
+    one, two = saved.make_run().branches
+    printed = float(re.search(r"test loss (\d\.\d+)", out).group(1))
+    for log in (one, two):
+        assert len(log.test) >= 20 and log.test.epochs[0] <= 10 and log.test.epochs[-1] == 601
+        assert round(float(log.test.values[-1]), 4) == printed
+    shared = two.test.epochs <= 237
+    assert shared.sum() >= 10
+    assert np.array_equal(two.test.values[shared], one.test.values[one.test.epochs <= 237])
 
     code, _, err = run(capsys, "train", "--session", tmp_path / "s.nnviz", "--from-epoch", 237,
                        "--lr", "0.002", "--epochs", 50, "--history", tmp_path / "slow.csv")
