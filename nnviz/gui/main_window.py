@@ -1067,6 +1067,7 @@ class MainWindow(QMainWindow):
             self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
             switched = self._drawn_branch not in (None, s.branch)
             self._drawn_branch = s.branch
+            self._clear_stale_stop(s, switched)
             if switched and s.config.learning_rate != self._config.learning_rate:
                 # Another branch went live, at the rate it ran with: the panel says so.
                 self._config = replace(self._config, learning_rate=s.config.learning_rate)
@@ -1141,6 +1142,15 @@ class MainWindow(QMainWindow):
         self.boundary.set_busy(text == "compiling...")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
+
+    def _clear_stale_stop(self, s, switched: bool) -> None:
+        # "stopped at epoch N (Stop at); Play trains on" is news about the live run at N: a
+        # branch forked at 266 still said so, as did a run that had trained on past N.
+        text = self.controls.status.text()
+        if text.startswith("stopped at epoch "):
+            at = text[len("stopped at epoch "):].split(" ", 1)[0].replace(",", "")
+            if switched or not at.isdigit() or int(at) != s.live_epoch:
+                self.controls.status.setText("")
 
     def _clear_status(self, text: str) -> None:
         if self.controls.status.text() == text:
