@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
 
         if install_extras:
             self._install_extras()
+        from . import help_menu
+        help_menu.install(self)  # last in the menu bar, after the views' menus
         _AfterFirstPaint(self.centralWidget(), self.worker.begin)
         QTimer.singleShot(0, self, self._begin_training)
 
@@ -1228,6 +1230,20 @@ class MainWindow(QMainWindow):
             # itself once closed); one still writing waits for it (SessionActions.eventFilter).
             if shiboken6.isValid(w):
                 w.close()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt)
+        # Esc in a settings field (the fields pass it on) gives the keys back to the window:
+        # after typing a rate, Space typed a space into it instead of playing (a reviewer,
+        # "an easy trap in front of a class"). The field keeps what was typed (it commits on
+        # losing the focus, as on Enter).
+        from .keys import FIELDS
+        focus = QApplication.focusWidget()
+        if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
+                and isinstance(focus, FIELDS) and focus.window() is self):
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
