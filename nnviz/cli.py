@@ -327,7 +327,9 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
     g.add_argument("--epochs", type=_int_at_least(0, MAX_EPOCHS), default=epochs_default,
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else
-                                                       " before the screenshot (default 0)"))
+                                                       " when the window opens (a Step of N; "
+                                                       "with --screenshot or --record, before "
+                                                       "the picture; default 0)"))
     if lists:
         for action in p._actions:
             if action.dest in ("seed", "init_seed"):
