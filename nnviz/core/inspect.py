@@ -352,13 +352,17 @@ class Throttled:
                  or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
+            known = self._estimate > 0  # else this call was not paid for: nothing to amortise
             self._result = self.probe(trainer, grid_points)
             # The smaller of the last two costs: a call that compiled (a tab's first, a new
             # problem's) costs a second or more; amortised at a 1.5% budget it kept a tab first
             # opened while a run played on its first numbers for over a minute.
-            self._estimate, self._cost = min(self._cost, time.perf_counter() - now), \
-                time.perf_counter() - now
-            self._credit = max(self._credit - self._estimate, 0.0)
+            cost = time.perf_counter() - now
+            self._estimate, self._cost = min(self._cost, cost), cost
+            # What it cost is spent, not the estimate: with noisy costs (a busy machine) the
+            # cheaper of two was spent, and the probe took up to twice its budget. A debt is
+            # kept up to a few computations' worth; the rest of a compile's cost is forgiven.
+            self._credit = max(self._credit - cost, -4 * self._estimate if known else 0.0)
         return self._result
 
 
