@@ -785,10 +785,13 @@ def train_command(args: argparse.Namespace) -> int:
             out(f"saved the session at epoch {trainer.epoch} to {args.save}")
     if args.export_script:
         from nnviz.core.export import write_script
-        write_script(args.export_script, trainer, trainer.epoch or 1000, class_names)
+        replayed = write_script(args.export_script, trainer, trainer.epoch or 1000,
+                                class_names, run.log)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")
+            if replayed.note:
+                out(replayed.note)
     if args.export_onnx:
         from nnviz.core.onnx_export import describe, write_onnx
         doc, meta = describe(trainer, class_names)
