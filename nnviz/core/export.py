@@ -227,6 +227,10 @@ def _first_rise(trainer: Trainer, log, epochs: int) -> int:
     keep = (e <= epochs) & np.isfinite(v)
     e, v = e[keep], v[keep]
     rises = e[1:][np.diff(v) > 0]
+    # The jump at an edit or a restore is the edit's (said as not replayed), not instability.
+    edits = [c.epoch + 1 for c in log.checkpoints if c.pinned in ("weights", "points",
+                                                                  "restored")]
+    rises = rises[~np.isin(rises, edits)]
     return int(rises[0]) if len(rises) else 0
 
 
@@ -252,7 +256,8 @@ def _whose(run: ScriptRun) -> str:
     if not run.not_replayed and not run.unstable_from:
         return said
     if run.not_replayed:
-        said = ("the numbers of\nnnviz's run up to where it does not replay the run.\n\n"
+        said = ("not all of them\nthe numbers of nnviz's run. It does not stop on a divergence "
+                "as nnviz does.\n\n"
                 + textwrap.fill("Not replayed: " + "; ".join(run.not_replayed) + ".", 95))
     if run.unstable_from:
         said += "\n\n" + textwrap.fill(sentence(run.unstable_text), 95)
