@@ -217,9 +217,9 @@ def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
 
 def _first_rise(trainer: Trainer, log, epochs: int) -> int:
     """The first epoch (up to ``epochs``) whose loss is above the one before, for plain
-    gradient descent on all the points (0: none). There the run is at the edge of stability:
-    one unit in the last place of one weight changed the notebook's problem's loss 3% within
-    100 epochs at lr 3 (measured), so the script's own rounding shows in its numbers. (The
+    gradient descent on all the points (0: none). There the run is at the edge of stability,
+    where a change of one unit in the last place of one weight grows to the first digits of the
+    loss within a few hundred epochs, so the script's own rounding shows in its numbers. (The
     loss of mini-batches or momentum goes up and down without that.)"""
     if trainer.config.optimizer != "gd" or _mini_batches(trainer) is not None:
         return 0

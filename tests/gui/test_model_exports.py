@@ -136,6 +136,7 @@ def test_a_branch_continued_at_another_rate_exports_a_script_of_the_branchs_loss
     with qtbot.waitSignal(actions.exported, timeout=60_000):
         actions.export_code("script", str(path))
     assert actions.last_message == "Exported branch.py."  # nothing it does not replay
+    assert actions.message_box is None
     text = path.read_text()
     assert "gd at lr 1, then 2 from epoch 101" in text and "lr_changes = {101: 2.0}" in text
     out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
@@ -163,6 +164,7 @@ def test_an_export_of_a_run_with_edited_weights_says_what_it_does_not_replay(
     with qtbot.waitSignal(actions.exported, timeout=60_000):
         actions.export_code("script", str(path))
     assert "does not replay all of the run" in actions.last_message
+    assert actions.message_box is not None and "edited by hand" in actions.message_box.text()
     assert "edited by hand at epoch 50" in actions.last_message
     assert "Not replayed: the weights were edited by hand at epoch 50" in " ".join(
         path.read_text().split())

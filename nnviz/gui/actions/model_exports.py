@@ -97,8 +97,8 @@ class ModelExportMixin:
             self.show_error("Export", str(e))
             self._written(False)
             return
-        if note:  # what the file does not reproduce: said, and left up long enough to read
-            self._status(f"Exported {os.path.basename(path)}. {note}", 30000)
+        if note:  # what the file does not reproduce: too long for the status bar to show
+            self.show_error("Export", f"Exported {os.path.basename(path)}. {note}")
         else:
             self._status(f"Exported {os.path.basename(path)}.")
         self._written(True)
