@@ -713,6 +713,10 @@ def train_command(args: argparse.Namespace) -> int:
                 k = min(left, 4096)
                 result = (runlog.advance(trainer, run.log, k, on_checkpoint=measure)
                           if args.save else trainer.run(k))
+                if args.export_script and not args.save:
+                    # The losses alone (bounded: ever sparser past 4,096 epochs) tell the
+                    # script's docstring where plain gradient descent's loss rose.
+                    run.log.record_losses(first, result.losses)
                 left -= 4096
                 diverged = result.diverged
                 n = len(result.losses)
