@@ -715,6 +715,10 @@ def train_command(args: argparse.Namespace) -> int:
                 k = min(left, 4096)
                 result = (runlog.advance(trainer, run.log, k, on_checkpoint=measure)
                           if args.save else trainer.run(k))
+                if args.export_script and not args.save:
+                    # The losses alone (bounded: ever sparser past 4,096 epochs) tell the
+                    # script's docstring where plain gradient descent's loss rose.
+                    run.log.record_losses(first, result.losses)
                 left -= 4096
                 diverged = result.diverged
                 n = len(result.losses)
@@ -787,10 +791,13 @@ def train_command(args: argparse.Namespace) -> int:
             out(f"saved the session at epoch {trainer.epoch} to {args.save}")
     if args.export_script:
         from nnviz.core.export import write_script
-        write_script(args.export_script, trainer, trainer.epoch or 1000, class_names)
+        replayed = write_script(args.export_script, trainer, trainer.epoch or 1000,
+                                class_names, run.log)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")
+            if replayed.note:
+                out(replayed.note)
     if args.export_onnx:
         from nnviz.core.onnx_export import describe, write_onnx
         doc, meta = describe(trainer, class_names)

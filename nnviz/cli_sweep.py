@@ -363,7 +363,7 @@ def _write_outputs(args, runs: dict, class_names, out) -> None:
         if args.export_script:
             from nnviz.core.export import write_script
             write_script(member_path(args.export_script, i), trainer, trainer.epoch or 1000,
-                         class_names)
+                         class_names, run.log)
         if args.export_onnx:
             from nnviz.core.onnx_export import describe, write_onnx
             doc, meta = describe(trainer, class_names)
