@@ -454,8 +454,9 @@ class MainWindow(QMainWindow):
                                   QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
             self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
-        self.play_action = action(self.run_menu, "&Play / Pause", "Train continuously, or pause.",
-                                  self.toggle_play, Qt.Key.Key_Space)
+        self.play_action = action(self.run_menu, "&Play / Pause", "Train continuously, or pause; "
+                                  "while the timeline replays the run, pause or resume the "
+                                  "replay.", self.play_or_replay, Qt.Key.Key_Space)
         self.step_action = action(self.run_menu, "&Step one epoch", "Train exactly one epoch.",
                                   lambda: self.step(1), Qt.Key.Key_Right)
         self.full_speed_action = action(self.run_menu, "&Full speed / watching pace",
@@ -575,6 +576,18 @@ class MainWindow(QMainWindow):
 
     def toggle_play(self) -> None:
         self.pause() if self.playing else self.play()
+
+    def play_or_replay(self) -> None:
+        """Space, as in a media player: a replay playing pauses where it is, and one paused
+        goes on from there; else Play / Pause (training goes on from the live end). Space
+        during a replay jumped to the live end and trained past the preset's Stop at."""
+        tl = self.timeline
+        if tl.replaying:
+            tl.pause_replay()
+        elif tl.replay_paused:
+            tl.resume_replay()
+        else:
+            self.toggle_play()
 
     def play(self) -> None:
         if self.sweep_driving is not None and not self.sweep_driving.has_sweep():

@@ -281,3 +281,52 @@ def test_the_wheel_over_the_speed_slider_changes_the_speed_only_once_clicked_int
     qtbot.waitUntil(speed.hasFocus)
     assert _wheel(speed, up=True)
     assert speed.value() == before[0] + 1 and w.controls.speed_value() != before[1]
+
+
+def _worker_caught_up(w, qtbot):
+    """Every command posted so far has been handled by the worker (a request queued after
+    them has been answered): what it shows now is what they left."""
+    done = []
+    w.request_state(done.append, lambda ctx: ctx.trainer.epoch)
+    qtbot.waitUntil(lambda: bool(done), timeout=TIMEOUT)
+    return done[0]
+
+
+def test_space_pauses_and_resumes_a_replay_and_trains_only_from_the_live_end(main_window,
+                                                                             qtbot, wait_run):
+    """Space during a replay went to the live end and trained past the preset's Stop at (the
+    status still said 'stopped at epoch 500'): it pauses the replay where it is, as a media
+    player's Space does; Space again goes on with the replay; at the live end it trains."""
+    w = main_window
+    w.set_stop_at(120)
+    w.play()
+    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120,
+                    timeout=TIMEOUT)
+    assert w.controls.status.text().startswith("stopped at epoch 120")
+    tl = w.timeline
+    tl.speed.setProperty("chosen", True)
+    tl.speed.setCurrentIndex(tl.speed.findData(30))  # four seconds to replay it
+    qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch >= 5, timeout=TIMEOUT)
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert not tl.replay.isChecked() and not w.playing
+    assert w.controls.play.text().endswith("Play")  # nothing trains
+    paused = tl.slider.value()
+    assert _worker_caught_up(w, qtbot) == 120  # not one epoch trained
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == paused, timeout=TIMEOUT)
+    assert w.last_snapshot.past and "Past" in tl.label.full_text()
+    assert tl.slider.value() == paused  # it stays where it paused
+    # Space again: the replay goes on from there, to the live end, without training.
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert tl.replay.isChecked()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > paused, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not tl.replay.isChecked() and not w.last_snapshot.past,
+                    timeout=TIMEOUT)
+    assert _worker_caught_up(w, qtbot) == 120 and w.last_snapshot.live_epoch == 120
+    # At the live end Space trains on, and the stop it passed is no longer news.
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert w.playing
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch > 125, timeout=TIMEOUT)
+    assert not w.controls.status.text().startswith("stopped at")
+    w.pause()
