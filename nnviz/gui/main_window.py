@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
         self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
+        self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -680,14 +681,43 @@ class MainWindow(QMainWindow):
         self.hint.setVisible(bool(text))
 
     def set_learning_rate(self, lr: float) -> None:
-        """Applies to the running model at once, without a reset."""
+        """Applies to the running model at once, without a reset; set while the timeline shows
+        the past, where training goes on next (the worker's rule), which a note says."""
         self._config = replace(self._config, learning_rate=float(lr))
         self.worker.set_learning_rate(lr)
         if self.training_panel.lr.value() != lr:
             self.training_panel.lr.set_value(lr)
+        s = self._drawn
+        if s is not None and s.past and s.run_id == self._run_id:
+            self._pending_lr = float(lr)
+            self._show_pending_lr(s)
+
+    def _show_pending_lr(self, s: Snapshot) -> None:
+        """The note under the training settings while a rate set in the past waits: the field
+        said 0.3 while nothing ran at it, and Save wrote the 0.1 the run had."""
+        lr = f"{self._pending_lr:g}"
+        self.training_panel.message.show_note(
+            f"Learning rate {lr} applies when training goes on: Continue from here branches at "
+            f"epoch {s.epoch:,} at {lr}; Play, Step or End go back to the live end (epoch "
+            f"{s.live_epoch:,}) and on at {lr}. The epochs trained keep their rate; Save keeps "
+            f"{lr} as the rate to go on with.")
+
+    def _pending_lr_drawn(self, s: Snapshot) -> None:
+        """The note follows the epoch shown, and goes once the rate applies (live again, a
+        branch, another branch switched to at its own rate)."""
+        if self._pending_lr is None:
+            return
+        if s.past:
+            self._show_pending_lr(s)
+        else:
+            self._pending_lr = None
+            self.training_panel.message.clear_message()
 
     def _new_run_id(self) -> None:
         self._run_id += 1
+        if self._pending_lr is not None:  # the worker's goes with the run it was set for
+            self._pending_lr = None
+            self.training_panel.message.clear_message()
         self._drawn_branch = None
         self._latest = None
         self.loss_plot.clear_curves()
@@ -1089,6 +1119,7 @@ class MainWindow(QMainWindow):
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)
             self.metrics.setText(self._metrics_text(s))
+            self._pending_lr_drawn(s)
             if self._fresh_note is not None and s.live_epoch > 0:
                 self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
                     self.editor.note.clear_message()
