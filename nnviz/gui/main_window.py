@@ -208,6 +208,11 @@ class MainWindow(QMainWindow):
         # goes to it too, and Reset (new weights for the main run, out of sight) waits; with
         # no sweep, they train nothing (``has_sweep`` says why).
         self.sweep_driving: Any = None
+        # The Stop-at epoch and the hint over the plot, of the main run and of the sweep: the
+        # controls and the hint show those of the one in front (set_sweep_driving). A sweep's
+        # "trains it to epoch 2,000" stood over the main run, whose Stop at it had changed.
+        self._stop_at: dict[bool, int | None] = {False: None, True: None}
+        self._hint_text: dict[bool, str] = {False: "", True: ""}
         self._run_id = 0
         self._resets = 0
         self._seed = 0
@@ -496,6 +501,7 @@ class MainWindow(QMainWindow):
         c.restart_clicked.connect(self.restart)
         c.speed_changed.connect(self.worker.set_speed)
         c.stop_at_changed.connect(self.worker.set_stop_at)
+        c.stop_at_changed.connect(self._stop_at_edited)
         self.worker.set_speed(c.speed_value())  # the watchable default, not the loop's full speed
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
@@ -668,15 +674,52 @@ class MainWindow(QMainWindow):
 
     def set_stop_at(self, epoch: int | None) -> None:
         """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
-        so that the picture they promise appears and stays."""
-        self.controls.set_stop_at(epoch)
+        so that the picture they promise appears and stays. The main run's: a sweep has its own
+        (set_sweep_stop_at); the field shows the one of the run in front."""
+        self._stop_at[False] = epoch or None
+        if self.sweep_driving is None:
+            self.controls.set_stop_at(epoch)
+
+    def set_sweep_stop_at(self, epoch: int | None) -> None:
+        """Where Play pauses the sweep (the Compare tab's run)."""
+        self._stop_at[True] = epoch or None
+        if self.sweep_driving is not None:
+            self.controls.set_stop_at(epoch)
+
+    def stop_at(self, sweep: bool = False) -> int | None:
+        """The main run's Stop-at epoch (or the sweep's), whichever is in front."""
+        return self._stop_at[sweep]
+
+    def _stop_at_edited(self, epoch: int | None) -> None:
+        self._stop_at[self.sweep_driving is not None] = epoch
+
+    def set_sweep_driving(self, view: Any) -> None:
+        """``view`` (the Compare view) takes Play, Pause, Step and Stop at for its sweep, or
+        (None) gives them back to the main run: the field and the hint show its own."""
+        if (view is None) == (self.sweep_driving is None):
+            self.sweep_driving = view
+            return
+        self.sweep_driving = view
+        sweep = view is not None
+        self.controls.set_stop_at(self._stop_at[sweep])
+        self._show_front_hint()
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode on or off (not remembered: the View menu's choice is)."""
         self.presentation.set_active(on)
 
     def show_hint(self, text: str) -> None:
-        """A note over the plot that stays until the problem changes ("" hides it)."""
+        """A note over the plot that stays until the problem changes ("" hides it): the main
+        run's; a sweep's (show_sweep_hint) shows instead while the Compare tab is in front."""
+        self._hint_text[False] = text
+        self._show_front_hint()
+
+    def show_sweep_hint(self, text: str) -> None:
+        self._hint_text[True] = text
+        self._show_front_hint()
+
+    def _show_front_hint(self) -> None:
+        text = self._hint_text[self.sweep_driving is not None]
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
 
