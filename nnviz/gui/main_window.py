@@ -740,10 +740,10 @@ class MainWindow(QMainWindow):
         said 0.3 while nothing ran at it, and Save wrote the 0.1 the run had."""
         lr = f"{self._pending_lr:g}"
         self.training_panel.message.show_note(
-            f"Learning rate {lr} applies when training goes on: Continue from here branches at "
-            f"epoch {s.epoch:,} at {lr}; Play, Step or End go back to the live end (epoch "
-            f"{s.live_epoch:,}) and on at {lr}. The epochs trained keep their rate; Save keeps "
-            f"{lr} as the rate to go on with.")
+            f"{lr} applies when training goes on: Continue from here branches at epoch "
+            f"{s.epoch:,} at {lr}; Play, Step or End go on from the live end (epoch "
+            f"{s.live_epoch:,}) at {lr}. The epochs trained keep their rate; Save keeps {lr} "
+            "to go on with.")
 
     def _pending_lr_drawn(self, s: Snapshot) -> None:
         """The note follows the epoch shown, and goes once the rate applies (live again, a

@@ -351,7 +351,7 @@ def test_a_rate_set_in_the_past_says_where_it_applies_and_save_keeps_it_to_go_on
     lr.lineEdit().editingFinished.emit()
     note = w.training_panel.message
     assert note.isVisibleTo(w) and not note.is_error()
-    assert "0.3 applies when training goes on" in note.text()
+    assert note.text().startswith("0.3 applies when training goes on")
     assert "branches at epoch 120 at 0.3" in note.text() and "(epoch 200)" in note.text()
     # Scrubbed elsewhere, the note follows the epoch shown.
     w.timeline.slider.setValue(150)
