@@ -589,7 +589,9 @@ class MainWindow(QMainWindow):
         goes on from there; else Play / Pause (training goes on from the live end). Space
         during a replay jumped to the live end and trained past the preset's Stop at."""
         tl = self.timeline
-        if tl.replaying:
+        if self.sweep_driving is not None:  # the Compare tab: Space is the sweep's
+            self.toggle_play()
+        elif tl.replaying:
             tl.pause_replay()
         elif tl.replay_paused:
             tl.resume_replay()
@@ -687,7 +689,7 @@ class MainWindow(QMainWindow):
             self.controls.set_stop_at(epoch)
 
     def stop_at(self, sweep: bool = False) -> int | None:
-        """The main run's Stop-at epoch (or the sweep's), whichever is in front."""
+        """The main run's Stop-at epoch, or (``sweep``) the sweep's."""
         return self._stop_at[sweep]
 
     def _stop_at_edited(self, epoch: int | None) -> None:
