@@ -879,10 +879,10 @@ class Trainer:
         """Change the learning rate for the next epochs; weights and momentum stay."""
         check_learning_rate(lr)
         self.config = replace(self.config, learning_rate=float(lr))
-        self._state = self._with_learning_rate(self._state, lr)
+        self._state = self.with_learning_rate(self._state, lr)
 
     @staticmethod
-    def _with_learning_rate(state: TrainState, lr) -> TrainState:
+    def with_learning_rate(state: TrainState, lr) -> TrainState:
         # A new dict, not an update in place: a remembered state must keep the rate it ran with.
         hp = dict(state.opt_state.hyperparams, learning_rate=device_array(lr))
         return state._replace(opt_state=state.opt_state._replace(hyperparams=hp))
@@ -968,7 +968,7 @@ class Trainer:
                 state = start
                 self.best_epoch -= i
         lr = self._state.opt_state.hyperparams["learning_rate"]
-        self._state = self._with_learning_rate(state, lr)
+        self._state = self.with_learning_rate(state, lr)
 
     def evaluate(self, params: Params | None = None) -> Metrics:
         """Loss and accuracy of the live weights (or of ``params``: a past epoch's)."""

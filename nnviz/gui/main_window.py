@@ -208,6 +208,11 @@ class MainWindow(QMainWindow):
         # goes to it too, and Reset (new weights for the main run, out of sight) waits; with
         # no sweep, they train nothing (``has_sweep`` says why).
         self.sweep_driving: Any = None
+        # The Stop-at epoch and the hint over the plot, of the main run and of the sweep: the
+        # controls and the hint show those of the one in front (set_sweep_driving). A sweep's
+        # "trains it to epoch 2,000" stood over the main run, whose Stop at it had changed.
+        self._stop_at: dict[bool, int | None] = {False: None, True: None}
+        self._hint_text: dict[bool, str] = {False: "", True: ""}
         self._run_id = 0
         self._resets = 0
         self._seed = 0
@@ -229,6 +234,7 @@ class MainWindow(QMainWindow):
         self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
         self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
+        self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -456,8 +462,9 @@ class MainWindow(QMainWindow):
                                   QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
             self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
-        self.play_action = action(self.run_menu, "&Play / Pause", "Train continuously, or pause.",
-                                  self.toggle_play, Qt.Key.Key_Space)
+        self.play_action = action(self.run_menu, "&Play / Pause", "Train continuously, or pause; "
+                                  "while the timeline replays the run, pause or resume the "
+                                  "replay.", self.play_or_replay, Qt.Key.Key_Space)
         self.step_action = action(self.run_menu, "&Step one epoch", "Train exactly one epoch.",
                                   lambda: self.step(1), Qt.Key.Key_Right)
         self.full_speed_action = action(self.run_menu, "&Full speed / watching pace",
@@ -496,6 +503,7 @@ class MainWindow(QMainWindow):
         c.restart_clicked.connect(self.restart)
         c.speed_changed.connect(self.worker.set_speed)
         c.stop_at_changed.connect(self.worker.set_stop_at)
+        c.stop_at_changed.connect(self._stop_at_edited)
         self.worker.set_speed(c.speed_value())  # the watchable default, not the loop's full speed
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
@@ -578,6 +586,20 @@ class MainWindow(QMainWindow):
     def toggle_play(self) -> None:
         self.pause() if self.playing else self.play()
 
+    def play_or_replay(self) -> None:
+        """Space, as in a media player: a replay playing pauses where it is, and one paused
+        goes on from there; else Play / Pause (training goes on from the live end). Space
+        during a replay jumped to the live end and trained past the preset's Stop at."""
+        tl = self.timeline
+        if self.sweep_driving is not None:  # the Compare tab: Space is the sweep's
+            self.toggle_play()
+        elif tl.replaying:
+            tl.pause_replay()
+        elif tl.replay_paused:
+            tl.resume_replay()
+        else:
+            self.toggle_play()
+
     def play(self) -> None:
         if self.sweep_driving is not None and not self.sweep_driving.has_sweep():
             return
@@ -656,27 +678,93 @@ class MainWindow(QMainWindow):
 
     def set_stop_at(self, epoch: int | None) -> None:
         """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
-        so that the picture they promise appears and stays."""
-        self.controls.set_stop_at(epoch)
+        so that the picture they promise appears and stays. The main run's: a sweep has its own
+        (set_sweep_stop_at); the field shows the one of the run in front."""
+        self._stop_at[False] = epoch or None
+        if self.sweep_driving is None:
+            self.controls.set_stop_at(epoch)
+
+    def set_sweep_stop_at(self, epoch: int | None) -> None:
+        """Where Play pauses the sweep (the Compare tab's run)."""
+        self._stop_at[True] = epoch or None
+        if self.sweep_driving is not None:
+            self.controls.set_stop_at(epoch)
+
+    def stop_at(self, sweep: bool = False) -> int | None:
+        """The main run's Stop-at epoch, or (``sweep``) the sweep's."""
+        return self._stop_at[sweep]
+
+    def _stop_at_edited(self, epoch: int | None) -> None:
+        self._stop_at[self.sweep_driving is not None] = epoch
+
+    def set_sweep_driving(self, view: Any) -> None:
+        """``view`` (the Compare view) takes Play, Pause, Step and Stop at for its sweep, or
+        (None) gives them back to the main run: the field and the hint show its own."""
+        if (view is None) == (self.sweep_driving is None):
+            self.sweep_driving = view
+            return
+        self.sweep_driving = view
+        sweep = view is not None
+        self.controls.set_stop_at(self._stop_at[sweep])
+        self._show_front_hint()
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode on or off (not remembered: the View menu's choice is)."""
         self.presentation.set_active(on)
 
     def show_hint(self, text: str) -> None:
-        """A note over the plot that stays until the problem changes ("" hides it)."""
+        """A note over the plot that stays until the problem changes ("" hides it): the main
+        run's; a sweep's (show_sweep_hint) shows instead while the Compare tab is in front."""
+        self._hint_text[False] = text
+        self._show_front_hint()
+
+    def show_sweep_hint(self, text: str) -> None:
+        self._hint_text[True] = text
+        self._show_front_hint()
+
+    def _show_front_hint(self) -> None:
+        text = self._hint_text[self.sweep_driving is not None]
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
 
     def set_learning_rate(self, lr: float) -> None:
-        """Applies to the running model at once, without a reset."""
+        """Applies to the running model at once, without a reset; set while the timeline shows
+        the past, where training goes on next (the worker's rule), which a note says."""
         self._config = replace(self._config, learning_rate=float(lr))
         self.worker.set_learning_rate(lr)
         if self.training_panel.lr.value() != lr:
             self.training_panel.lr.set_value(lr)
+        s = self._drawn
+        if s is not None and s.past and s.run_id == self._run_id:
+            self._pending_lr = float(lr)
+            self._show_pending_lr(s)
+
+    def _show_pending_lr(self, s: Snapshot) -> None:
+        """The note under the training settings while a rate set in the past waits: the field
+        said 0.3 while nothing ran at it, and Save wrote the 0.1 the run had."""
+        lr = f"{self._pending_lr:g}"
+        self.training_panel.message.show_note(
+            f"{lr} applies when training goes on: Continue from here branches at epoch "
+            f"{s.epoch:,} at {lr}; Play, Step or End go on from the live end (epoch "
+            f"{s.live_epoch:,}) at {lr}. The epochs trained keep their rate; Save keeps {lr} "
+            "to go on with.")
+
+    def _pending_lr_drawn(self, s: Snapshot) -> None:
+        """The note follows the epoch shown, and goes once the rate applies (live again, a
+        branch, another branch switched to at its own rate)."""
+        if self._pending_lr is None:
+            return
+        if s.past:
+            self._show_pending_lr(s)
+        else:
+            self._pending_lr = None
+            self.training_panel.message.clear_message()
 
     def _new_run_id(self) -> None:
         self._run_id += 1
+        if self._pending_lr is not None:  # the worker's goes with the run it was set for
+            self._pending_lr = None
+            self.training_panel.message.clear_message()
         self._drawn_branch = None
         self._latest = None
         self.loss_plot.clear_curves()
@@ -1078,6 +1166,7 @@ class MainWindow(QMainWindow):
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)
             self.metrics.setText(self._metrics_text(s))
+            self._pending_lr_drawn(s)
             if self._fresh_note is not None and s.live_epoch > 0:
                 self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
                     self.editor.note.clear_message()

@@ -442,3 +442,38 @@ def test_quit_in_a_window_beside_quits_every_window_asking_in_each(qtbot, lr_vie
     assert [text for _t, text, *_ in seen] == [
         "This window's run has trained 60 epochs that are not saved.",
         "This window's sweep of 3 runs has trained 60 epochs each; quitting loses it."]
+
+
+def test_a_ready_sweeps_stop_epoch_and_hint_stay_on_the_compare_tab(qtbot, main_window):
+    """After the Activations sweep the main tab still said 'Sweep "Activations": Play (Space)
+    trains it to epoch 2,000' and its run's Stop at had become 2,000: each tab shows its own."""
+    from nnviz.core import presets
+    from nnviz.core.ready_sweeps import READY
+    window = main_window
+    actions = window.session_actions
+    preset = presets.get("xor")
+    actions.load_preset(preset)
+    main_hint = window.hint.text()
+    assert window.controls.stop_at_value() == preset.epochs
+    sweep = next(r for r in READY if r.key == "activations")
+    assert sweep.epochs != preset.epochs
+    actions.sweep_actions["activations"].trigger()
+    assert window.tabs.currentWidget() is window._views["compare"]
+    assert window.hint.text().startswith(f"Sweep \u201c{sweep.title}\u201d")
+    assert window.controls.stop_at_value() == sweep.epochs
+    window.show_view("main")
+    assert window.hint.text() == main_hint and window.hint.isVisibleTo(window)
+    assert "Sweep" not in window.hint.text()
+    assert window.controls.stop_at_value() == preset.epochs
+    # The worker pauses the main run there too, not at the sweep's epoch.
+    got = []
+    window.request_state(got.append, lambda ctx: None)
+    qtbot.waitUntil(lambda: bool(got), timeout=FIRST_SNAPSHOT_MS)
+    assert window.worker.loop.stop_at == preset.epochs
+    # A Stop at typed on each tab stays that tab's.
+    window.controls.stop_at.setValue(700)
+    window.show_view("compare")
+    assert window.controls.stop_at_value() == sweep.epochs
+    assert window.hint.text().startswith(f"Sweep \u201c{sweep.title}\u201d")
+    window.show_view("main")
+    assert window.controls.stop_at_value() == 700
