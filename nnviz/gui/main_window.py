@@ -745,9 +745,7 @@ class MainWindow(QMainWindow):
         lr = f"{self._pending_lr:g}"
         self.training_panel.message.show_note(
             f"{lr} applies when training goes on: Continue from here branches at epoch "
-            f"{s.epoch:,} at {lr}; Play, Step or End go on from the live end (epoch "
-            f"{s.live_epoch:,}) at {lr}. The epochs trained keep their rate; Save keeps {lr} "
-            "to go on with.")
+            f"{s.epoch:,} at {lr}; Play goes on from the live end (epoch {s.live_epoch:,}).")
 
     def _pending_lr_drawn(self, s: Snapshot) -> None:
         """The note follows the epoch shown, and goes once the rate applies (live again, a
