@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from nnviz.core.formatting import format_score
 from nnviz.core.sweep_driver import axis_title, format_value
 
 from . import colors
@@ -270,7 +271,7 @@ class ScoreModel(QAbstractTableModel):
                 if not isinstance(v, (int, float)) or not math.isfinite(v):
                     return ""
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
-            return _number(v, percent=self.classification and "accuracy" in key)
+            return format_score(v, percent=self.classification and "accuracy" in key)
         if role == Qt.ItemDataRole.ForegroundRole and diverged:
             return QBrush(QColor(*diverged_color()))
         if role == Qt.ItemDataRole.FontRole and r == self.best:
@@ -283,14 +284,6 @@ class ScoreModel(QAbstractTableModel):
             return ("\u2717 diverged: this member's loss blew up; it is frozen at its best "
                     "weights while the others go on.")
         return None
-
-
-def _number(v: Any, percent: bool = False) -> str:
-    if not isinstance(v, (int, float)) or not math.isfinite(v):
-        return "n/a"
-    if percent:
-        return f"{100 * v:.1f}%"
-    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
 
 
 class ScoreTable(QTableView):
@@ -532,7 +525,7 @@ class ScorePlot(pg.PlotWidget):
             self.heat.setImage(rgb, autoLevels=False, levels=(0, 255))
             self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
             for t, (k, j), v, d in zip(self.cell_texts, pos, metric, div):
-                t.setText("diverged" if d else _number(v))
+                t.setText("diverged" if d else format_score(v))
                 t.setColor("k" if np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
                            max(hi - lo, 1e-9) > 0.6 else "w")
             if best is not None:
