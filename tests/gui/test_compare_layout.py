@@ -306,3 +306,22 @@ def test_the_score_plots_values_stand_apart_on_a_projector(qtbot, main_window):
         for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
             assert b.left() - a.right() >= 4, (ta, tb, a, b)
     qtbot.waitUntil(apart, timeout=30_000)
+
+
+@pytest.mark.parametrize("size, presentation", [((1024, 768), True), ((1400, 900), False)])
+def test_the_selected_tiles_frame_leaves_its_label_clear(qtbot, main_window, size,
+                                                         presentation):
+    """The frame of the selected tile ran through its label ("★ tanh"); just outside its
+    picture, it would touch the label of the tile under it."""
+    view = _sweep(qtbot, main_window, size, presentation=presentation, epochs=5,
+                  key="activations")
+    for i in range(view.tiles.n):
+        view.select(i)
+        QApplication.processEvents()
+        sel = view.tiles.selection
+        half = sel.pen().widthF() / 2 + 0.5  # a cosmetic pen: pixels, as the scene's units
+        frame = sel.mapRectToScene(sel.rect()).adjusted(-half, -half, half, half)
+        for label in view.tiles.labels:  # its own, and the one of the tile under it
+            m = label.textItem.document().documentMargin()  # blank around the line
+            text = label.mapRectToScene(label.boundingRect()).adjusted(m, m, -m, -m)
+            assert not frame.intersects(text), (i, label.textItem.toPlainText(), frame, text)
