@@ -416,6 +416,9 @@ class ScoreTable(QTableView):
 
 # --- the scores over the swept values ---------------------------------------------------------
 
+DODGE = 0.12  # a category's train and test dots, this far either side of its name
+
+
 class ScorePlot(pg.PlotWidget):
     """For one swept axis: train and test loss over its values; for two: a heatmap of the test
     loss (training loss without test points) over both, the best cell marked."""
@@ -446,6 +449,7 @@ class ScorePlot(pg.PlotWidget):
         self.axes: tuple = ()
         self.members: tuple = ()
         self._two = False
+        self._categories = False  # one axis of categories: dots, not a line
         self._key = ""  # the title's key to the drawing, without the star's (see _show_key)
 
     def set_members(self, axes: tuple, members: tuple) -> None:
@@ -456,9 +460,12 @@ class ScorePlot(pg.PlotWidget):
         self.cell_texts = []
         pi.setTitle(None)
         # The curves in the theme's colours (the training loss's near-black vanished on dark).
+        # Categories (activations) are not in an order: their losses are dots, unjoined.
+        joined = not (len(axes) == 1 and categorical(axes[0][1]))
         for item, rgb in ((self.train, colors.train_curve()), (self.test, colors.test_color())):
-            item.setPen(pg.mkPen(rgb, width=2))
+            item.setPen(pg.mkPen(rgb, width=2) if joined else None)
             item.setSymbolBrush(rgb)
+            item.setSymbolSize(6 if joined else 8)
         self.best_mark.setPen(pg.mkPen(colors.text()))
         self.best_mark.setBrush(pg.mkBrush(colors.background()))
         self.axes, self.members = axes, members
@@ -468,6 +475,9 @@ class ScorePlot(pg.PlotWidget):
         name0, values0 = axes[0]
         bottom = pi.getAxis("bottom")
         left = pi.getAxis("left")
+        self._categories = not self._two and categorical(values0)
+        # Categories are named, each: on two lines where one is too narrow (SparseAxis)
+        bottom.stagger = categorical(axes[-1][1])
         if self._two:
             name1, values1 = axes[1]
             pi.setLogMode(y=False)
@@ -536,16 +546,19 @@ class ScorePlot(pg.PlotWidget):
             self._show_key(starred=best is not None)
             return
         x = np.array([p[0] for p in pos], np.float64)
+        # A category's two dots side by side, the training loss left (one over the other hid it)
+        dodge = {"train": -DODGE, "test": DODGE} if self._categories else {}
         shown = []
-        for item, y in ((self.train, train), (self.test, test)):
+        for item, y, key in ((self.train, train, "train"), (self.test, test, "test")):
             ok = np.isfinite(y) & (y > 0) & ~div
-            item.setData(x[ok], y[ok])
+            item.setData(x[ok] + dodge.get(key, 0.0), y[ok])
             shown.append(np.log10(y[ok]))
         n = len(self.axes[0][1])
         self.stepped.follow(None, data_bounds(*shown), x_fixed=(-0.5, n - 0.5))
         starred = best is not None and math.isfinite(metric[best]) and metric[best] > 0
         if starred:
-            self.best_mark.setData([x[best]], [math.log10(metric[best])])
+            self.best_mark.setData([x[best] + dodge.get("test" if which == "test" else "train",
+                                                        0.0)], [math.log10(metric[best])])
         else:
             self.best_mark.setData([], [])
         self._show_key(starred)
