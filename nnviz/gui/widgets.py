@@ -994,7 +994,7 @@ class SparseAxis(pg.AxisItem):
 
     def _updateMaxTextSize(self, x: int):  # noqa: N802 (pyqtgraph)
         self._one_row = x
-        super()._updateMaxTextSize(int(x * self._rows + (2 if self._rows > 1 else 0)))
+        super()._updateMaxTextSize(x if self._rows == 1 else 2 * x + 2)
 
     def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph)
         specs = super().generateDrawSpecs(p)
