@@ -56,6 +56,7 @@ from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default
 from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_accuracy, format_loss
 from nnviz.core.training import (STUCK_EPOCHS, TrainConfig, Trainer, TrainingError, stuck_high,
                                  stuck_message)
 
@@ -105,18 +106,6 @@ SHOW_TEST_TIP = "Show the held-out test points (rings) on the plot."
 DISCRETIZE_TIP = ("Show the predicted class (the output rounded, as the notebook does) instead "
                   "of the probability.")
 
-
-def format_loss(v: float) -> str:
-    if not math.isfinite(v):
-        return "n/a"
-    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
-
-
-def format_accuracy(v: float, classification: bool) -> str:
-    """A percentage for classes; R\u00b2 for regression."""
-    if not math.isfinite(v):
-        return "n/a"
-    return f"{100 * v:.1f}%" if classification else f"{v:.3g}"
 
 
 class _AfterFirstPaint(QObject):

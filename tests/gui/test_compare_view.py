@@ -148,6 +148,28 @@ def test_promote_carries_the_members_history_and_can_be_undone(qtbot, lr_view):
     assert window.current_problem().config.learning_rate == 1.0
 
 
+def test_a_promoted_member_shows_its_whole_gradient_history(qtbot, lr_view):
+    """The Gradients view of a promoted member draws ||dL/dW|| and the update ratio from epoch
+    0, as its loss curve: the sweep recorded them at the member's checkpoints, as a single run
+    does (they started at the promote's epoch)."""
+    window, view = lr_view
+    window.step(300)
+    _at(qtbot, view, 300)
+    view.select(2)
+    view.promote()
+    qtbot.waitUntil(lambda: window.last_snapshot is not None
+                    and window.last_snapshot.run_id == window.run_id
+                    and window.last_snapshot.epoch == 300, timeout=FIRST_SNAPSHOT_MS)
+    window.show_view("gradients")
+    grads = window._inspection_views["gradients"]
+    qtbot.waitUntil(lambda: len(grads.norm_curves) == 4 and grads.snapshot is not None
+                    and grads.snapshot.run_id == window.run_id, timeout=FIRST_SNAPSHOT_MS)
+    for curves in (grads.norm_curves, grads.ratio_curves):
+        x, y = curves[0].numbers
+        assert x[0] == 0 and x[-1] == 300
+        assert len(x) > 20 and np.all(np.isfinite(y))  # a row at every checkpoint before
+
+
 def test_the_command_line_pictures_a_ready_made_sweep(qapp, tmp_path, capsys):
     import argparse
 
