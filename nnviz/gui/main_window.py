@@ -758,13 +758,19 @@ class MainWindow(QMainWindow):
         thread (whose commands run in order: before the next run's), in ``replaced_run`` -- a
         dict that gets "problem" and "session" when it comes back -- so that Undo brings the
         trained run back, not a fresh model of its settings (500 epochs were lost to one
-        mis-click on the data set's box). True if there was a trained run to keep."""
+        mis-click on the data set's box). True if there was a trained run to keep.
+
+        The run's file leaves with it (``kept["file"]``, put back when Undo brings the run
+        back): the next run is not the file's, and Save asks for a name rather than overwrite
+        the file with it (a preset's run at epoch 0 overwrote a saved run at 2,001)."""
         kept: dict = {}
         self.replaced_run = kept
+        actions = getattr(self, "session_actions", None)
+        if actions is not None:
+            kept["file"] = actions.run_leaves()
         if not self.has_trained_run():
             return False
         problem = self.current_problem()
-        actions = getattr(self, "session_actions", None)
         names = actions.class_names() if actions is not None else None
 
         def capture(ctx) -> Session:  # in the worker thread

@@ -16,7 +16,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainingError
 
 from ..file_jobs import Cancelled
-from .undo import ProblemCommand
+from .undo import ProblemCommand, same_problem
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
@@ -89,9 +89,9 @@ class SessionsMixin:
             ex_actions.close_exercise()  # its goals are not this problem's
         self._apply_view_extras(s.extras)
         self.path = os.path.abspath(path)
-        self._set_title()
         self._add_recent(self.path)
         self._mark_saved(s.epoch)
+        self._set_title()
         self._current = w.current_problem()
         name = os.path.basename(path)
         note = ""
@@ -115,13 +115,56 @@ class SessionsMixin:
         return self.path, epoch, self._view_extras()
 
     def _put_file_state(self, state: tuple | None) -> None:
+        """``state`` (``_file_state``'s) back: the run's file and the epoch it was saved at;
+        the view's options unless they are None."""
         if state is None:
             return
         path, epoch, extras = state
         self.path = path
-        self._set_title()
         self._saved_mark = None if epoch is None else (self.window.run_id, int(epoch))
-        self._apply_view_extras(extras)
+        self._set_title()
+        if extras is not None:
+            self._apply_view_extras(extras)
+
+    def run_leaves(self) -> tuple | None:
+        """Another run replaces the window's (``MainWindow._keep_the_run``): the file of the
+        run leaving, (path, the epoch it was saved at), None if it has none. The new run has
+        none: a preset, other data, an import, a promoted member or a fresh model (Reset) is
+        not what the file holds, and Save asks for a name (Save then wrote an XOR run at epoch
+        0 over a moons run saved at 2,001, the title still naming that file). Undo brings the
+        file back with its run (``apply_state``)."""
+        path, epoch, _ = self._file_state()
+        self.path = None
+        self._set_title()
+        return (path, epoch) if path is not None and epoch is not None else None
+
+    def apply_state(self, state, kept: dict | None = None) -> None:
+        """UndoMixin's (a side of an undo step back in the window), and the file of the run
+        it brings back: a run that came back as it was (or a fresh one where the file holds
+        epoch 0) is again the file's; Save writes there."""
+        kept = {} if kept is None else kept
+        run_id, file = self.window.run_id, kept.get("file")
+        super().apply_state(state, kept)
+        if file is None or self.window.run_id == run_id:  # no file, or the run stayed
+            return
+        session = kept.get("session")
+        back = session is not None and same_problem(kept["problem"], state)
+        if back or file[1] == 0:
+            self._put_file_state((*file, None))
+
+    def _set_title(self) -> None:
+        """The file's name in the title ("nnviz" alone: the run has none), and Qt's mark of
+        unsaved changes ("[*]": an asterisk) while the run has trained since it was saved."""
+        name = os.path.basename(self.path) if self.path else ""
+        self.window.setWindowTitle(f"{name}[*] \u2014 nnviz" if name else "nnviz[*]")
+        self._show_modified()
+
+    def _show_modified(self, *_) -> None:
+        """The title's mark of unsaved work: what Quit would ask about (``unsaved_epochs``).
+        Called with each snapshot drawn; a title without Qt's placeholder is left alone."""
+        w = self.window
+        if "[*]" in w.windowTitle():
+            w.setWindowModified(self.unsaved_epochs() > 0)
 
     def open_dialog(self) -> None:
         path = self.ask_path("Open session", SESSION_FILTER, save=False)
@@ -178,9 +221,11 @@ class SessionsMixin:
         return data.name.replace(" ", "-") if data is not None else "session"
 
     def save_to(self, path: str) -> None:
-        """Save the live run to ``path`` (captured in the worker thread, written here)."""
+        """Save the live run to ``path`` (captured in the worker thread, written here): the
+        file of that run from then on, unless another run has replaced it meanwhile."""
         names = self.class_names()
         extras = self._view_extras()
+        run_id = self.window.run_id
 
         def capture(ctx) -> Session:  # in the worker thread
             return Session.from_trainer(ctx.trainer, class_names=names, extras=extras,
@@ -193,13 +238,15 @@ class SessionsMixin:
                 self.show_error("Cannot save the session", str(e))
                 self._written(False)
                 return
-            self.path = os.path.abspath(path)
-            self._set_title()
-            self._add_recent(self.path)
+            path_now = os.path.abspath(path)
+            if self.window.run_id == run_id:  # (the worker captures in order: that run's)
+                self.path = path_now
+                self._mark_saved(s.epoch)
+                self._set_title()
+            self._add_recent(path_now)
             self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}.")
-            self._mark_saved(s.epoch)
             self._written(True)
-            self.saved.emit(self.path)
+            self.saved.emit(path_now)
 
         self._request_write(write, capture, "Cannot save the session")
 
