@@ -10,11 +10,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from nnviz.core import presets  # noqa: E402
 from nnviz.core import session as session_io  # noqa: E402
 
-from .test_session_actions import (TIMEOUT, _step, own_settings, shown_title, wait_run,  # noqa: E402,F401
-                                   win)
+from .test_session_actions import (  # noqa: E402,F401
+    TIMEOUT, _step, own_settings, shown_title, wait_run, win)
 
 
 def _save_with_the_menu(qtbot, actions):

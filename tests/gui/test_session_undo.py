@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt  # noqa: E402
 from nnviz.core import presets  # noqa: E402
 
 from .test_exercise_panel import XOR  # noqa: E402
-from .test_session_actions import (TIMEOUT, _step, own_settings, shown_title, wait_run,  # noqa: E402,F401
-                                   win)
+from .test_session_actions import (  # noqa: E402,F401
+    TIMEOUT, _step, own_settings, shown_title, wait_run, win)
 
 
 def _branched(qtbot, w, epochs=40, fork=20, more=10):

@@ -203,7 +203,8 @@ class SessionsMixin:
             self.show_error(title, f"{type(e).__name__}: {e}")
 
     def save(self) -> None:
-        """Save to the current file, or ask for one."""
+        """Save to the file of the run on screen, or ask for one (it has none: another run
+        replaced the file's, see ``run_leaves``)."""
         if self.path:
             self.save_to(self.path)
         else:
