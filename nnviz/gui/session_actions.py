@@ -273,7 +273,8 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         # undoing a later edit comes back to the rate in use, not an older one.
         w.training_panel.lr_changed.connect(self._learning_rate_changed)
         w.weights_edited.connect(self._weights_edited)
-        w.snapshot_drawn.connect(self._show_modified)  # the title's mark of unsaved epochs
+        w.snapshot_drawn.connect(self._show_modified)  # the title's mark of unsaved work
+        self.undo_stack.indexChanged.connect(self._show_modified)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

@@ -103,3 +103,25 @@ def test_training_on_branching_and_the_rate_keep_the_file_reset_leaves_it(win, q
     actions.undo_action.trigger()
     wait_run(qtbot, w, 8)
     assert shown_title(w) == "mine.nnviz \u2014 nnviz"  # as saved: nothing marked
+
+
+def test_a_new_rate_on_the_files_run_is_marked_and_quit_asks_for_it(win, qtbot, tmp_path,
+                                                                     monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from .test_small_things import _answer_next_question
+    w, actions = win
+    _step(qtbot, w, 10)
+    path = tmp_path / "mine.nnviz"
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: str(path))
+    _save_with_the_menu(qtbot, actions)
+    assert shown_title(w) == "mine.nnviz \u2014 nnviz" and actions.may_close()  # no question
+    field = w.training_panel.lr.lineEdit()
+    field.setText("0.3")  # not trained since: the file still has the old rate
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert shown_title(w) == "mine.nnviz* \u2014 nnviz"
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    assert not actions.may_close(quitting=True)
+    assert seen and "changes" in seen[0] and "not saved" in seen[0]
+    actions.undo_action.trigger()  # the rate the file holds: nothing left to save
+    assert shown_title(w) == "mine.nnviz \u2014 nnviz" and actions.may_close()

@@ -102,6 +102,8 @@ class SessionsMixin:
             note = f" Ctrl+Z brings {left} before back."
         else:
             self.undo_stack.clear()  # nothing trained before it: nothing to go back to
+        self.undo_stack.setClean()  # the run as the file holds it (after its Undo step)
+        self._show_modified()
         self._update_edit_toolbar()
         self._status(f"Opened {name}: epoch {s.epoch}, {s.spec.shapes_text()}, "
                      f"{s.config.optimizer}.{note}", 10000)
@@ -154,17 +156,19 @@ class SessionsMixin:
 
     def _set_title(self) -> None:
         """The file's name in the title ("nnviz" alone: the run has none), and Qt's mark of
-        unsaved changes ("[*]": an asterisk) while the run has trained since it was saved."""
+        unsaved changes ("[*]": an asterisk) while the run has trained or been edited since it
+        was saved."""
         name = os.path.basename(self.path) if self.path else ""
         self.window.setWindowTitle(f"{name}[*] \u2014 nnviz" if name else "nnviz[*]")
         self._show_modified()
 
     def _show_modified(self, *_) -> None:
-        """The title's mark of unsaved work: what Quit would ask about (``unsaved_epochs``).
-        Called with each snapshot drawn; a title without Qt's placeholder is left alone."""
+        """The title's mark of unsaved work: what Quit would ask about (``unsaved_work``).
+        Called with each snapshot drawn and each Undo step; a title without Qt's placeholder
+        is left alone."""
         w = self.window
         if "[*]" in w.windowTitle():
-            w.setWindowModified(self.unsaved_epochs() > 0)
+            w.setWindowModified(self.unsaved_work())
 
     def open_dialog(self) -> None:
         path = self.ask_path("Open session", SESSION_FILTER, save=False)
