@@ -674,6 +674,11 @@ class MainWindow(QMainWindow):
             self.training_panel.lr.set_value(lr)
 
     def _new_run_id(self) -> None:
+        # The run's file leaves with it (SessionsMixin.run_leaves): the next run is not what
+        # the file holds, and Save asks for a name rather than overwrite the file with it.
+        actions = getattr(self, "session_actions", None)
+        if actions is not None:
+            actions.run_leaves()
         self._run_id += 1
         self._drawn_branch = None
         self._latest = None
@@ -758,19 +763,13 @@ class MainWindow(QMainWindow):
         thread (whose commands run in order: before the next run's), in ``replaced_run`` -- a
         dict that gets "problem" and "session" when it comes back -- so that Undo brings the
         trained run back, not a fresh model of its settings (500 epochs were lost to one
-        mis-click on the data set's box). True if there was a trained run to keep.
-
-        The run's file leaves with it (``kept["file"]``, put back when Undo brings the run
-        back): the next run is not the file's, and Save asks for a name rather than overwrite
-        the file with it (a preset's run at epoch 0 overwrote a saved run at 2,001)."""
+        mis-click on the data set's box). True if there was a trained run to keep."""
         kept: dict = {}
         self.replaced_run = kept
-        actions = getattr(self, "session_actions", None)
-        if actions is not None:
-            kept["file"] = actions.run_leaves()
         if not self.has_trained_run():
             return False
         problem = self.current_problem()
+        actions = getattr(self, "session_actions", None)
         names = actions.class_names() if actions is not None else None
 
         def capture(ctx) -> Session:  # in the worker thread

@@ -16,7 +16,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.training import TrainingError
 
 from ..file_jobs import Cancelled
-from .undo import ProblemCommand, same_problem
+from .undo import ProblemCommand
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
@@ -36,21 +36,22 @@ def _read_session(path: str) -> tuple[Session, Any, Any]:
 
 class OpenCommand(ProblemCommand):
     """Opening a session over a trained run or an open exercise: undo brings back the run
-    before (its epoch, branches and settings), its file, view options and exercise; redo the
-    opened session's run (as it was left, where it was kept)."""
+    before (its epoch, branches and settings), its file (ProblemCommand), view options and
+    exercise; redo the opened session's run (as it was left, where it was kept)."""
 
     def __init__(self, actions, text: str, before, after, kept: dict, opened: Session,
-                 before_file: tuple, exercise: tuple | None) -> None:
+                 before_view: dict, exercise: tuple | None) -> None:
         super().__init__(actions, text, before, after, kept)
         self.kept["after"] = {"problem": after, "session": opened}
-        self.files = {"before": before_file, "after": None}  # (path, saved epoch, view)
+        self.views = {"before": before_view, "after": None}  # the view's options
         self.exercise = exercise
 
     def put(self, value, undoing: bool) -> None:
         target, leaving = ("before", "after") if undoing else ("after", "before")
-        self.files[leaving] = self.actions._file_state()
+        self.views[leaving] = self.actions._view_extras()
         super().put(value, undoing)
-        self.actions._put_file_state(self.files[target])
+        if self.views[target] is not None:
+            self.actions._apply_view_extras(self.views[target])
         ex_actions = getattr(self.actions.window, "exercise_actions", None)
         if ex_actions is not None and self.exercise is not None:
             ex_actions.put_back(self.exercise if undoing else None)
@@ -76,7 +77,7 @@ class SessionsMixin:
         it replaces comes back with Undo ("Undo open moons.nnviz"): a reviewer's 1,000 unsaved
         epochs went at once, Undo greyed; the exercise left open graded the opened problem."""
         w = self.window
-        before, before_file = w.current_problem(), self._file_state()
+        before, before_view = w.current_problem(), self._view_extras()
         ex_actions = getattr(w, "exercise_actions", None)
         exercise = ex_actions.state() if ex_actions is not None else None
         trained = w.has_trained_run()
@@ -97,7 +98,7 @@ class SessionsMixin:
         note = ""
         if trained or exercise is not None:
             self.undo_stack.push(OpenCommand(self, f"open {name}", before, self._current, kept,
-                                             s, before_file, exercise))
+                                             s, before_view, exercise))
             left = "the run" if exercise is None else "the exercise"
             note = f" Ctrl+Z brings {left} before back."
         else:
@@ -128,31 +129,19 @@ class SessionsMixin:
         if extras is not None:
             self._apply_view_extras(extras)
 
-    def run_leaves(self) -> tuple | None:
-        """Another run replaces the window's (``MainWindow._keep_the_run``): the file of the
-        run leaving, (path, the epoch it was saved at), None if it has none. The new run has
-        none: a preset, other data, an import, a promoted member or a fresh model (Reset) is
-        not what the file holds, and Save asks for a name (Save then wrote an XOR run at epoch
-        0 over a moons run saved at 2,001, the title still naming that file). Undo brings the
-        file back with its run (``apply_state``)."""
+    left_file: tuple | None = None  # the file of the run that left last (run_leaves)
+
+    def run_leaves(self) -> None:
+        """Another run replaces the window's (``MainWindow._new_run_id``): its file, (path,
+        the epoch it was saved at) or None, is kept in ``left_file`` for the Undo step that
+        brings the run back (ProblemCommand), and the new run has none. A preset, other data,
+        an import, a promoted member or a fresh model (Reset) is not what the file holds: Save
+        asks for a name (it wrote an XOR run at epoch 0 over a moons run saved at 2,001, the
+        title still naming that file)."""
         path, epoch, _ = self._file_state()
+        self.left_file = (path, epoch) if path is not None and epoch is not None else None
         self.path = None
         self._set_title()
-        return (path, epoch) if path is not None and epoch is not None else None
-
-    def apply_state(self, state, kept: dict | None = None) -> None:
-        """UndoMixin's (a side of an undo step back in the window), and the file of the run
-        it brings back: a run that came back as it was (or a fresh one where the file holds
-        epoch 0) is again the file's; Save writes there."""
-        kept = {} if kept is None else kept
-        run_id, file = self.window.run_id, kept.get("file")
-        super().apply_state(state, kept)
-        if file is None or self.window.run_id == run_id:  # no file, or the run stayed
-            return
-        session = kept.get("session")
-        back = session is not None and same_problem(kept["problem"], state)
-        if back or file[1] == 0:
-            self._put_file_state((*file, None))
 
     def _set_title(self) -> None:
         """The file's name in the title ("nnviz" alone: the run has none), and Qt's mark of
