@@ -156,8 +156,8 @@ class SessionsMixin:
         Called with each snapshot drawn and each Undo step; a title without Qt's placeholder
         is left alone."""
         w = self.window
-        if "[*]" in w.windowTitle():
-            w.setWindowModified(self.unsaved_work())
+        if "[*]" in w.windowTitle():  # (nnviz.show's window hands its run back: nothing lost)
+            w.setWindowModified(self.unsaved_work() and not self.run_goes_back)
 
     def open_dialog(self) -> None:
         path = self.ask_path("Open session", SESSION_FILTER, save=False)
