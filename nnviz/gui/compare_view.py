@@ -7,8 +7,9 @@ speed slider drive the sweep (the worker's ``focus_sweep``); the main run waits,
 worker publishes a :class:`~nnviz.core.sweep_driver.SweepSnapshot` at most ~30 times a second;
 this view keeps the latest and draws it in the next turn of the event loop.
 
-*Promote* makes a member the main window's run, with its record (the timeline replays it);
-*Undo promote* brings back the run it replaced. *Open beside* opens a member in a window of its
+*Promote* makes a member the main window's run, with its record (the timeline replays it): one
+step of the window's Undo (Edit, Ctrl+Z, or *Undo promote* here) brings back the run it
+replaced, as it was. *Open beside* opens a member in a window of its
 own (a second :class:`~nnviz.gui.main_window.MainWindow`, every view and action included) with
 its record, so it can be put beside the main window's run, which stays as it was; closing that
 window asks before a trained run that is not saved is lost.
@@ -64,7 +65,8 @@ class CompareView(QWidget):
         self.drawn: SweepSnapshot | None = None
         self.members_of: int | None = None  # the sweep whose members the widgets show
         self.selected: int | None = None
-        self.previous: tuple | None = None  # (trainer, run) a promote replaced
+        self.promoted: Any = None  # the Undo step of the last promote (the window's undo stack)
+        self._follows_undo = False  # the Undo promote button follows that stack
         self.spec = None  # the SweepSpec trained (Restart starts it again)
         self.frames = 0  # frames drawn (bench/compare.py counts them)
         self._scores_at = 0.0
@@ -94,7 +96,7 @@ class CompareView(QWidget):
                                       "stays as it is).")
         self.undo_button = QPushButton("Undo promote")
         self.undo_button.setToolTip("Bring back the main window's run that the last promote "
-                                    "replaced.")
+                                    "replaced (Edit \u2192 Undo, Ctrl+Z, does the same).")
         self.end_button = QPushButton("End sweep")
         self.end_button.setToolTip("Stop the sweep and free its memory.")
         for b in (self.promote_button, self.beside_button, self.undo_button, self.end_button):
@@ -516,38 +518,56 @@ class CompareView(QWidget):
 
     def promote(self, i: int | None = None) -> None:
         """Make member ``i`` (default: the selected one) the main window's run, with its record.
-        The run it replaces is kept for Undo promote."""
+        One Undo step brings back the run it replaces."""
         i = self.selected if i is None else i
         if i is None:
             return
         label = self.drawn.labels[i] if self.drawn is not None else f"member {i + 1}"
-        previous: dict[str, Any] = {}
-        self.window.request_state(lambda r: previous.update(run=r),
-                                  lambda ctx: (ctx.trainer, ctx.run),
-                                  on_error=lambda e: None)
         self.worker.sweep_request(lambda sweep: member_run(sweep, i),
-                                  lambda r: self._adopt(r, previous, label),
-                                  self._failed)
+                                  lambda r: self._adopt(r, label), self._failed)
 
-    def _adopt(self, result: tuple, previous: dict, label: str) -> None:
+    def _adopt(self, result: tuple, label: str) -> None:
+        """The member is the main run; the run it replaced is kept (MainWindow._keep_the_run)
+        for the window's Undo, as Reset's is: the steps before it then act on that run again.
+        (Undo promote kept its own copy beside the undo stack, whose steps went on acting on
+        the promoted run: Redo put another run's edited points under its weights.)"""
         trainer, run = result
-        self.previous = previous.get("run")
-        self.window.load_trainer(trainer, run)
-        self.undo_button.setEnabled(self.previous is not None)
-        self.window.show_view("main")
-        self.window.statusBar().showMessage(
+        w = self.window
+        before, run_id = w.current_problem(), w.run_id
+        w.load_trainer(trainer, run)
+        actions = getattr(w, "session_actions", None)
+        if actions is not None:
+            actions.run_replaced(f"promote member {label}", before, w.current_problem(),
+                                 w.replaced_run, run_id)
+            stack = actions.undo_stack
+            self.promoted = stack.command(stack.index() - 1)
+            if not self._follows_undo:
+                stack.indexChanged.connect(self._show_undo)
+                self._follows_undo = True
+        self._show_undo()
+        w.show_view("main")
+        undo = " Undo (Ctrl+Z) brings back the run before." if actions is not None else ""
+        w.statusBar().showMessage(
             f"Promoted the sweep's member {label}: it is the main run now, at epoch "
-            f"{trainer.epoch:,}. Compare \u2192 Undo promote brings back the run before.", 10000)
+            f"{trainer.epoch:,}.{undo}", 10000)
+
+    def _promote_undoes_next(self) -> bool:
+        """The window's next Undo is the last promote's."""
+        actions = getattr(self.window, "session_actions", None)
+        if actions is None or self.promoted is None:
+            return False
+        stack = actions.undo_stack
+        return stack.index() > 0 and stack.command(stack.index() - 1) is self.promoted
+
+    def _show_undo(self, *_) -> None:
+        self.undo_button.setEnabled(self._promote_undoes_next())
 
     def undo_promote(self) -> None:
-        if self.previous is None:
+        """The window's Undo, when its next step is the last promote."""
+        if not self._promote_undoes_next():
             return
-        trainer, run = self.previous
-        self.previous = None
-        self.undo_button.setEnabled(False)
-        self.window.load_trainer(trainer, run)
+        self.window.session_actions.undo_stack.undo()
         self.window.show_view("main")
-        self.window.statusBar().showMessage("The run before the promote is back.", 6000)
 
     def open_beside(self, i: int | None = None):
         """Open member ``i`` (default: the selected one) in a window of its own, with its
@@ -575,7 +595,8 @@ class CompareView(QWidget):
         beside.destroyed.connect(lambda *_: main.companions.remove(beside)
                                  if beside in main.companions else None)
         beside.load_trainer(trainer, run)
-        beside.setWindowTitle(f"{label} — a sweep's member — nnviz")
+        # "[*]": the window's mark of unsaved epochs (SessionsMixin._show_modified)
+        beside.setWindowTitle(f"{label}[*] — a sweep's member — nnviz")
         beside.show_hint(f"The sweep's member {label}, in a window of its own at epoch "
                          f"{trainer.epoch:,}, with its history (the timeline replays it). The "
                          "main window's run is as it was; put the two side by side.")

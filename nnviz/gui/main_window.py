@@ -748,6 +748,11 @@ class MainWindow(QMainWindow):
             self.training_panel.message.clear_message()
 
     def _new_run_id(self) -> None:
+        # The run's file leaves with it (SessionsMixin.run_leaves): the next run is not what
+        # the file holds, and Save asks for a name rather than overwrite the file with it.
+        actions = getattr(self, "session_actions", None)
+        if actions is not None:
+            actions.run_leaves()
         self._run_id += 1
         if self._pending_lr is not None:  # the worker's goes with the run it was set for
             self._pending_lr = None

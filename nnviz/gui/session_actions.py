@@ -81,6 +81,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self._build_edit_toolbar()
         self._connect()
         self._restore_settings()
+        self._set_title()
         window.installEventFilter(self)
         window.setAcceptDrops(True)  # drop a .nnviz to open it, a .csv to import it
 
@@ -272,6 +273,8 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         # undoing a later edit comes back to the rate in use, not an older one.
         w.training_panel.lr_changed.connect(self._learning_rate_changed)
         w.weights_edited.connect(self._weights_edited)
+        w.snapshot_drawn.connect(self._show_modified)  # the title's mark of unsaved work
+        self.undo_stack.indexChanged.connect(self._show_modified)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -334,10 +337,6 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
     def _status(self, text: str, ms: int = 6000) -> None:
         self.last_message = text
         self.window.statusBar().showMessage(text, ms)
-
-    def _set_title(self) -> None:
-        self.window.setWindowTitle(f"{os.path.basename(self.path)} \u2014 nnviz" if self.path
-                                   else "nnviz")
 
 
 def install(window) -> SessionActions:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnviz.core import session as session_io
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.problem import Choices, make_problem, notebook_problem
 from nnviz.core.sweep import Axis, SweepSpec
@@ -113,6 +114,86 @@ def test_a_diverging_member_is_shown_as_such(qtbot, main_window):
     assert "\u2717" in model.index(1, model.columnCount() - 1).data()
     from PySide6.QtCore import Qt
     assert view.curves.curves[1].opts["pen"].style() == Qt.PenStyle.DashLine
+
+
+def _undo_text(actions, which="undo"):
+    return getattr(actions, f"{which}_action").text().replace("&", "")
+
+
+def test_promote_is_one_undo_step_and_the_steps_before_stay_with_their_run(qtbot, main_window,
+                                                                           tmp_path):
+    """A new user's review: after Promote, Edit still offered "Undo learning rate" and "Redo
+    added point" of the run before, Redo put that run's edited points under the promoted
+    weights, and the promoted run could not be had back; Save then overwrote the run before's
+    file with the promoted member."""
+    from PySide6.QtCore import Qt
+    window, actions = main_window, main_window.session_actions
+    # The main run: saved, trained on, its rate changed and a point added (two Undo steps).
+    window.step(10)
+    wait_for_run(qtbot, window, 10)
+    path = tmp_path / "mine.nnviz"
+    with qtbot.waitSignal(actions.saved, timeout=FIRST_SNAPSHOT_MS):
+        actions.save_to(str(path))
+    field = window.training_panel.lr.lineEdit()
+    field.setText("0.5")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    actions.edit_points_action.trigger()
+    assert actions.add_point(0.5, 0.5)
+    actions.stop_editing_points()
+    window.step(20)
+    mine = wait_for_run(qtbot, window, 30)
+    points = len(window.dataset.X)
+    assert window.windowTitle() == "mine.nnviz[*] \u2014 nnviz" and window.isWindowModified()
+    actions.undo_action.trigger()  # the point goes; Redo would put it back
+    qtbot.waitUntil(lambda: len(window.dataset.X) == points - 1, timeout=FIRST_SNAPSHOT_MS)
+    assert _undo_text(actions, "redo") == "Redo added point"
+
+    view = _compare(qtbot, window, SweepSpec(notebook_problem(), (Axis("learning_rate", LRS),)))
+    window.step(60)
+    s = _at(qtbot, view, 60)
+    view.select(2)
+    view.promote()
+    promoted = wait_for_run(qtbot, window, 60)
+    member_data = window.dataset
+    assert len(member_data.X) == points - 1 and len(member_data.test_index) > 0
+    assert _undo_text(actions) == "Undo promote member lr 3"
+    assert not actions.redo_action.isEnabled()  # no "Redo added point" on the promoted run
+    assert view.undo_button.isEnabled()
+    assert window.windowTitle() == "nnviz[*]"  # not mine.nnviz's run: Save asks for a name
+    asked = []
+    actions.ask_path = lambda *a, **k: asked.append(a) or ""  # the Save dialog, cancelled
+    actions.save_action.trigger()
+    assert asked and session_io.load(str(path)).epoch == 10  # the file holds the run before
+
+    # Undo: the run before, as it was -- its epoch, weights, rate, points and file.
+    actions.undo_action.trigger()
+    back = wait_for_run(qtbot, window, 30)
+    np.testing.assert_array_equal(back.params[0][0], mine.params[0][0])
+    assert window.current_problem().config.learning_rate == 0.5
+    assert len(window.dataset.X) == points - 1
+    assert window.windowTitle() == "mine.nnviz[*] \u2014 nnviz" and window.isWindowModified()
+    assert _undo_text(actions) == "Undo learning rate 1 \u2192 0.5"
+    assert _undo_text(actions, "redo") == "Redo promote member lr 3"
+    assert not view.undo_button.isEnabled()  # the next Undo is not the promote's
+
+    # Redo: the promoted run, on its own data (and its test set), not the edited points.
+    actions.redo_action.trigger()
+    again = wait_for_run(qtbot, window, 60)
+    np.testing.assert_array_equal(again.params[0][0], promoted.params[0][0])
+    np.testing.assert_array_equal(again.loss_values, s.loss_curves[2][1])
+    assert window.dataset.X.shape == member_data.X.shape
+    assert len(window.dataset.test_index) > 0 and np.isfinite(again.metrics.test_loss)
+    assert window.current_problem().config.learning_rate == LRS[2]
+    assert window.windowTitle() == "nnviz[*]"
+
+    # The steps before the promote undo on their own run: the rate of the run before.
+    view.undo_promote()  # the Compare tab's button: the same Undo step
+    wait_for_run(qtbot, window, 30)
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: window.current_problem().config.learning_rate == 1.0,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert window.run_id == wait_for_run(qtbot, window, 30).run_id  # the same run goes on
+    assert len(window.dataset.X) == points - 1
 
 
 def test_promote_carries_the_members_history_and_can_be_undone(qtbot, lr_view):

@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt  # noqa: E402
 from nnviz.core import presets  # noqa: E402
 
 from .test_exercise_panel import XOR  # noqa: E402
-from .test_session_actions import TIMEOUT, _step, own_settings, wait_run, win  # noqa: E402,F401
+from .test_session_actions import (  # noqa: E402,F401
+    TIMEOUT, _step, own_settings, shown_title, wait_run, win)
 
 
 def _branched(qtbot, w, epochs=40, fork=20, more=10):
@@ -68,7 +69,7 @@ def test_undo_brings_back_the_trained_run_an_opened_session_replaced(win, qtbot,
 
     _open_with_the_menu(qtbot, actions, monkeypatch, other)
     wait_run(qtbot, w, 5)
-    assert w.windowTitle() == "other.nnviz \u2014 nnviz"
+    assert shown_title(w) == "other.nnviz \u2014 nnviz"
     assert actions.undo_action.isEnabled()
     assert actions.undo_action.text().replace("&", "") == "Undo open other.nnviz"
     assert "Ctrl+Z brings the run before back" in _status(w)
@@ -78,12 +79,12 @@ def test_undo_brings_back_the_trained_run_an_opened_session_replaced(win, qtbot,
     assert _status(w) == "undo open other.nnviz: the run before is back."
     _is_the_branched_run(w, back, trained)
     assert w.current_problem().source.name == "moons"
-    assert w.windowTitle() == "nnviz"  # not saved: its file is none again
+    assert shown_title(w) == "nnviz*"  # not saved: its file is none again, its epochs marked
     assert actions.unsaved_epochs() > 0  # Quit would still ask for it
 
     actions.redo_action.trigger()  # and the session again
     wait_run(qtbot, w, 5)
-    assert w.windowTitle() == "other.nnviz \u2014 nnviz"
+    assert shown_title(w) == "other.nnviz \u2014 nnviz"
     assert actions.unsaved_epochs() == 0  # as the file holds it
     assert w.current_problem().source.name == "xor"
 

@@ -358,7 +358,7 @@ def test_opening_a_hostile_file_says_why_and_keeps_the_run(stepped, qtbot, tmp_p
     qtbot.waitUntil(lambda: not actions.jobs.jobs, timeout=TIMEOUT)  # read off the GUI thread
     assert words in actions.last_message
     assert actions.message_box is not None and words in actions.message_box.text()
-    assert _run_fingerprint(w) == before and w.windowTitle() == "nnviz"
+    assert _run_fingerprint(w) == before and w.windowTitle() == "nnviz[*]"  # no file named
     w.step(1)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 8, timeout=TIMEOUT)  # and it goes on
     actions.message_box.close()

@@ -19,7 +19,22 @@ class ClosingMixin:
     run_goes_back = False
 
     def _mark_saved(self, epoch: int) -> None:
+        """The run is as saved (or opened) at ``epoch``: and its edits too (the undo stack's
+        clean index; an opening marks it again once its Undo step is pushed)."""
         self._saved_mark = (self.window.run_id, int(epoch))
+        self.undo_stack.setClean()
+
+    def unsaved_edits(self) -> bool:
+        """The file's run has been edited since it was saved or opened (a new learning rate,
+        points or weights: Undo steps that keep the run and its file), or its file holds a
+        state of it that Undo left. False for a run without a file: its edits on an untrained
+        model lose nothing, and a trained one counts its epochs."""
+        return bool(getattr(self, "path", None)) and not self.undo_stack.isClean()
+
+    def unsaved_work(self) -> bool:
+        """Closing now would lose something of the run: what the title marks ("[*]") and what
+        Quit asks about, besides a sweep."""
+        return self.unsaved_epochs() > 0 or self.unsaved_edits()
 
     def unsaved_epochs(self) -> int:
         """How many epochs the run has trained that no save holds (0: nothing to lose)."""
@@ -67,8 +82,9 @@ class ClosingMixin:
         if self.run_goes_back:
             return True
         n = self.unsaved_epochs()
+        edited = not n and self.unsaved_edits()
         sweep = self.unsaved_sweep()
-        if not n and sweep is None:
+        if not n and not edited and sweep is None:
             return True
         doing = "quitting" if quitting else "closing this window"
         title = "Quit nnviz" if quitting else "Close window"
@@ -78,13 +94,17 @@ class ClosingMixin:
         lines = []
         if n:
             lines.append(f"{whose} run has trained {n:,} epochs that are not saved.")
+        elif edited:
+            lines.append(f"{whose} run has changes (learning rate, points or weights) that "
+                         "are not saved.")
         if sweep is not None:
             members, epochs = sweep
             lines.append(f"{whose} sweep of {members} runs has trained {epochs:,} epochs each; "
                          f"{doing} loses it.")
         box = QMessageBox(QMessageBox.Icon.Question, title, "\n".join(lines),
-                          (B.Save if n else B.NoButton) | B.Discard | B.Cancel, self.window)
-        if n:
+                          (B.Save if n or edited else B.NoButton) | B.Discard | B.Cancel,
+                          self.window)
+        if n or edited:
             info = f"Save the session before {doing}?"
             if sweep is not None:  # Save would seem to keep everything: it does not
                 info += (" A session keeps the main run only, not the sweep (Promote a "

@@ -36,21 +36,22 @@ def _read_session(path: str) -> tuple[Session, Any, Any]:
 
 class OpenCommand(ProblemCommand):
     """Opening a session over a trained run or an open exercise: undo brings back the run
-    before (its epoch, branches and settings), its file, view options and exercise; redo the
-    opened session's run (as it was left, where it was kept)."""
+    before (its epoch, branches and settings), its file (ProblemCommand), view options and
+    exercise; redo the opened session's run (as it was left, where it was kept)."""
 
     def __init__(self, actions, text: str, before, after, kept: dict, opened: Session,
-                 before_file: tuple, exercise: tuple | None) -> None:
+                 before_view: dict, exercise: tuple | None) -> None:
         super().__init__(actions, text, before, after, kept)
         self.kept["after"] = {"problem": after, "session": opened}
-        self.files = {"before": before_file, "after": None}  # (path, saved epoch, view)
+        self.views = {"before": before_view, "after": None}  # the view's options
         self.exercise = exercise
 
     def put(self, value, undoing: bool) -> None:
         target, leaving = ("before", "after") if undoing else ("after", "before")
-        self.files[leaving] = self.actions._file_state()
+        self.views[leaving] = self.actions._view_extras()
         super().put(value, undoing)
-        self.actions._put_file_state(self.files[target])
+        if self.views[target] is not None:
+            self.actions._apply_view_extras(self.views[target])
         ex_actions = getattr(self.actions.window, "exercise_actions", None)
         if ex_actions is not None and self.exercise is not None:
             ex_actions.put_back(self.exercise if undoing else None)
@@ -76,7 +77,7 @@ class SessionsMixin:
         it replaces comes back with Undo ("Undo open moons.nnviz"): a reviewer's 1,000 unsaved
         epochs went at once, Undo greyed; the exercise left open graded the opened problem."""
         w = self.window
-        before, before_file = w.current_problem(), self._file_state()
+        before, before_view = w.current_problem(), self._view_extras()
         ex_actions = getattr(w, "exercise_actions", None)
         exercise = ex_actions.state() if ex_actions is not None else None
         trained = w.has_trained_run()
@@ -89,19 +90,21 @@ class SessionsMixin:
             ex_actions.close_exercise()  # its goals are not this problem's
         self._apply_view_extras(s.extras)
         self.path = os.path.abspath(path)
-        self._set_title()
         self._add_recent(self.path)
         self._mark_saved(s.epoch)
+        self._set_title()
         self._current = w.current_problem()
         name = os.path.basename(path)
         note = ""
         if trained or exercise is not None:
             self.undo_stack.push(OpenCommand(self, f"open {name}", before, self._current, kept,
-                                             s, before_file, exercise))
+                                             s, before_view, exercise))
             left = "the run" if exercise is None else "the exercise"
             note = f" Ctrl+Z brings {left} before back."
         else:
             self.undo_stack.clear()  # nothing trained before it: nothing to go back to
+        self.undo_stack.setClean()  # the run as the file holds it (after its Undo step)
+        self._show_modified()
         self._update_edit_toolbar()
         self._status(f"Opened {name}: epoch {s.epoch}, {s.spec.shapes_text()}, "
                      f"{s.config.optimizer}.{note}", 10000)
@@ -115,13 +118,46 @@ class SessionsMixin:
         return self.path, epoch, self._view_extras()
 
     def _put_file_state(self, state: tuple | None) -> None:
+        """``state`` (``_file_state``'s) back: the run's file and the epoch it was saved at;
+        the view's options unless they are None."""
         if state is None:
             return
         path, epoch, extras = state
         self.path = path
-        self._set_title()
         self._saved_mark = None if epoch is None else (self.window.run_id, int(epoch))
-        self._apply_view_extras(extras)
+        self._set_title()
+        if extras is not None:
+            self._apply_view_extras(extras)
+
+    left_file: tuple | None = None  # the file of the run that left last (run_leaves)
+
+    def run_leaves(self) -> None:
+        """Another run replaces the window's (``MainWindow._new_run_id``): its file, (path,
+        the epoch it was saved at) or None, is kept in ``left_file`` for the Undo step that
+        brings the run back (ProblemCommand), and the new run has none. A preset, other data,
+        an import, a promoted member or a fresh model (Reset) is not what the file holds: Save
+        asks for a name (it wrote an XOR run at epoch 0 over a moons run saved at 2,001, the
+        title still naming that file)."""
+        path, epoch, _ = self._file_state()
+        self.left_file = (path, epoch) if path is not None and epoch is not None else None
+        self.path = None
+        self._set_title()
+
+    def _set_title(self) -> None:
+        """The file's name in the title ("nnviz" alone: the run has none), and Qt's mark of
+        unsaved changes ("[*]": an asterisk) while the run has trained or been edited since it
+        was saved."""
+        name = os.path.basename(self.path) if self.path else ""
+        self.window.setWindowTitle(f"{name}[*] \u2014 nnviz" if name else "nnviz[*]")
+        self._show_modified()
+
+    def _show_modified(self, *_) -> None:
+        """The title's mark of unsaved work: what Quit would ask about (``unsaved_work``).
+        Called with each snapshot drawn and each Undo step; a title without Qt's placeholder
+        is left alone."""
+        w = self.window
+        if "[*]" in w.windowTitle():  # (nnviz.show's window hands its run back: nothing lost)
+            w.setWindowModified(self.unsaved_work() and not self.run_goes_back)
 
     def open_dialog(self) -> None:
         path = self.ask_path("Open session", SESSION_FILTER, save=False)
@@ -160,7 +196,8 @@ class SessionsMixin:
             self.show_error(title, f"{type(e).__name__}: {e}")
 
     def save(self) -> None:
-        """Save to the current file, or ask for one."""
+        """Save to the file of the run on screen, or ask for one (it has none: another run
+        replaced the file's, see ``run_leaves``)."""
         if self.path:
             self.save_to(self.path)
         else:
@@ -178,9 +215,11 @@ class SessionsMixin:
         return data.name.replace(" ", "-") if data is not None else "session"
 
     def save_to(self, path: str) -> None:
-        """Save the live run to ``path`` (captured in the worker thread, written here)."""
+        """Save the live run to ``path`` (captured in the worker thread, written here): the
+        file of that run from then on, unless another run has replaced it meanwhile."""
         names = self.class_names()
         extras = self._view_extras()
+        run_id = self.window.run_id
 
         def capture(ctx) -> Session:  # in the worker thread
             return Session.from_trainer(ctx.trainer, class_names=names, extras=extras,
@@ -193,13 +232,15 @@ class SessionsMixin:
                 self.show_error("Cannot save the session", str(e))
                 self._written(False)
                 return
-            self.path = os.path.abspath(path)
-            self._set_title()
-            self._add_recent(self.path)
+            path_now = os.path.abspath(path)
+            if self.window.run_id == run_id:  # (the worker captures in order: that run's)
+                self.path = path_now
+                self._mark_saved(s.epoch)
+                self._set_title()
+            self._add_recent(path_now)
             self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}.")
-            self._mark_saved(s.epoch)
             self._written(True)
-            self.saved.emit(self.path)
+            self.saved.emit(path_now)
 
         self._request_write(write, capture, "Cannot save the session")
 

@@ -134,7 +134,9 @@ class AppliedCommand(QUndoCommand):
 class ProblemCommand(AppliedCommand):
     """One edit: the problem before and after it, and the runs trained on each side (the
     window's ``replaced_run`` when a side was left): undo and redo bring back the trained run,
-    its epochs and record, where it was kept, else a fresh model of the side's settings."""
+    its epochs and record, where it was kept, else a fresh model of the side's settings.
+    The file of each side's run comes back with it (the actions' ``left_file`` when it was
+    left): Save writes there again, and only there."""
 
     def __init__(self, actions: "UndoMixin", text: str, before: Problem,
                  after: Problem, kept: dict | None = None,
@@ -144,11 +146,22 @@ class ProblemCommand(AppliedCommand):
         # The very dict (filled when the capture comes back; empty now, so not ``kept or {}``).
         self.kept = {"before": {} if kept is None else kept, "after": {}}
         self.then = then  # called with ``undoing`` once a side is back (an exercise's panel)
+        # (path, the epoch it was saved at) of each side's run; None: it has no file.
+        self.files = {"before": getattr(actions, "left_file", None), "after": None}
 
     def put(self, value: Problem, undoing: bool) -> None:
         target, leaving = ("before", "after") if undoing else ("after", "before")
-        self.actions.apply_state(value, self.kept[target])
+        kept, run_id = self.kept[target], self.actions.window.run_id
+        self.actions.apply_state(value, kept)
         self.kept[leaving] = self.actions.window.replaced_run
+        file = self.files[target]
+        if self.actions.window.run_id != run_id:  # (not refused)
+            self.files[leaving] = getattr(self.actions, "left_file", None)
+            # The file's again if its run came back as it was, or a fresh model where the
+            # file holds epoch 0; not a fresh model of a run that was let go.
+            back = kept.get("session") is not None and same_problem(kept["problem"], value)
+            if file is not None and (back or file[1] == 0):
+                self.actions._put_file_state((*file, None))
         if self.then is not None:
             self.then(undoing)
 
