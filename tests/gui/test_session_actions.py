@@ -303,6 +303,28 @@ def test_import_dialog_previews_and_refuses_bad_files(qtbot, tmp_path):
     assert dlg2.table.rowCount() == 4  # the user sees the lines in question
 
 
+def test_the_import_preview_labels_its_rows_with_the_lines_the_message_names(qtbot, tmp_path):
+    # A reviewer's CSV with a header row: the message said "line 3, column 2 (b) is empty"
+    # and the preview showed that row as row 2. The rows are labelled by their file lines (a
+    # comment and a blank line skipped too), so the line named is the row labelled so.
+    import re
+
+    from nnviz.gui.session_dialogs import ImportDialog
+    bad = tmp_path / "weird.csv"
+    bad.write_text("# points\na,b,label\n1,2,x\n\n3,,y\nfoo,4,x\n5,6,\n")
+    dlg = ImportDialog(str(bad))
+    qtbot.addWidget(dlg)
+    said = dlg.summary.text()
+    assert "line 5, column 2 (b) is empty" in said
+    line = re.search(r"line (\d+), column (\d+)", said)
+    vertical = Qt.Orientation.Vertical
+    labels = [str(dlg.table.model().headerData(i, vertical)) for i in range(dlg.table.rowCount())]
+    assert labels == ["3", "5", "6", "7"]
+    row = labels.index(line.group(1))
+    assert dlg.table.item(row, int(line.group(2)) - 1).text() == ""  # the empty cell named
+    assert dlg.table.item(row, 0).text() == "3"
+
+
 def test_the_import_dialog_says_it_standardises_features_in_cm_and_can_keep_them(qtbot):
     """resources/examples/fruit.csv measures fruit in cm: the preview says its features are
     standardised and how; unticking the box keeps the file's numbers."""
