@@ -504,6 +504,24 @@ def test_exports_produce_readable_files(win, qtbot, tmp_path):
     assert "png or .svg" in actions.last_message
 
 
+def test_edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window, qtbot):
+    # A reviewer switched "Edit points on the plot" on from the Gradients tab: "Click the plot
+    # to add a point", and no plot to click. The plot it edits comes to the front, and the
+    # toolbar, which stays on other tabs, names it.
+    w = main_window
+    actions = w.session_actions
+    w.show_view("gradients")
+    assert w.current_view() == "gradients"
+    actions.edit_points_action.trigger()
+    assert actions.edit_toolbar.isVisible()
+    assert w.current_view() == "main" and w.boundary.isVisible()
+    assert "Data & model plot" in actions.edit_hint.text()
+    w.show_view("gradients")  # looked elsewhere while editing: the toolbar says where
+    assert "Click the Data & model plot" in actions.edit_hint.text()
+    actions.edit_points_action.trigger()  # off
+    assert not actions.edit_toolbar.isVisible()
+
+
 def test_edit_points_on_the_plot(win, qtbot):
     w, actions = win
     n = len(w.dataset.X)
