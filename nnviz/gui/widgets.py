@@ -38,8 +38,10 @@ class MessageLabel(QLabel):
         self.hide()
 
     def show_error(self, text: str, owner: object = None) -> None:
+        """Show ``text`` as ``owner``'s error ("": its error goes)."""
         self._errors.pop(owner, None)
-        self._errors[owner] = text
+        if text:
+            self._errors[owner] = text
         self._show_latest()
 
     def show_note(self, text: str) -> None:
@@ -533,10 +535,30 @@ class _SaysOutOfRange:
     a minus sign where the range has no room for one is typed and refused, not dropped (Qt
     dropped it: "-50" became 50 without a word)."""
 
-    out_of_range = Signal(str)
+    out_of_range = Signal(str)  # "" after a finished edit it took: its refusal is over
     terse = False  # the limit alone (Stop at epoch's, in the run controls' narrow row)
     what = ""  # the field's name in its messages ("Points"); "" for "this field"
     unit = ""  # after the range in its messages ("units")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._refused = self._typing = False
+        self.lineEdit().textEdited.connect(self._typed_in)
+        self.editingFinished.connect(self._finished)
+
+    def _typed_in(self, _text: str) -> None:
+        self._typing = True
+
+    def _finished(self) -> None:
+        # Enter or focus out after typing: a refusal was said by fixup just before (the text
+        # then put back); otherwise the field took what was typed, the same value or not
+        # ("4" typed again after "0" was refused): the refusal's message goes. (Focus merely
+        # leaving the field says nothing new.)
+        if self._refused:
+            self._refused = False
+        elif self._typing:
+            self.out_of_range.emit("")
+        self._typing = False
 
     def validate(self, text: str, pos: int):  # noqa: D102 (Qt)
         state, text, pos = super().validate(text, pos)
@@ -555,6 +577,8 @@ class _SaysOutOfRange:
         low, high = self.minimum(), self.maximum()
         typed, body = self._typed(text), self._body(text)
         out = typed is not None and not low <= typed <= high
+        if out or body in ("-", "+"):
+            self._refused = True
         if (out or body in ("-", "+")) and text != getattr(self, "_said", None):  # once a text
             self._said = text
             fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")

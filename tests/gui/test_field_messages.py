@@ -84,6 +84,10 @@ def test_every_data_field_refuses_in_the_same_words_and_changes_nothing(bare_win
     assert f.value() == before and f.text() == f.textFromValue(before)
     assert panel.message.is_error() and panel.message.text() == words.format(kept)
     assert w.run_id == run  # nothing changed
+    f.lineEdit().setFocus()  # focus leaving and coming back says nothing new
+    assert panel.message.is_error()
+    _type(qtbot, f, f.textFromValue(before))  # the value it has, typed: the refusal is over
+    assert not panel.message.isVisible() and w.run_id == run
 
 
 def test_a_layer_width_beyond_the_field_is_quoted_as_typed(bare_window, qtbot):
