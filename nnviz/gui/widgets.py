@@ -59,9 +59,6 @@ class MessageLabel(QLabel):
             del self._errors[owner]
             self._show_latest()
 
-    def has_error_of(self, owner: object) -> bool:
-        return owner in self._errors
-
     def _show_latest(self) -> None:
         from . import colors
         if self._errors:
