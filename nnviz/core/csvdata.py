@@ -85,6 +85,9 @@ class CsvPreview:
     data: ImportedData | None  # None when the file cannot be imported
     error: str | None  # the message for the user, None when the import works
     table: "CsvTable | None" = None  # the file as read, to choose another task or split from
+    # the file's line number of each of ``rows``, as the messages name them ("line 3"): with
+    # a header line, the first data row is line 2, not row 1
+    lines: tuple[int, ...] = ()
 
     @property
     def task(self) -> str | None:
@@ -141,6 +144,7 @@ class CsvTable:
     label_values: np.ndarray  # (len(label_texts),) each text's number; NaN if not a number
     label_is_number: np.ndarray  # (len(label_texts),) bool
     head: tuple[tuple[str, ...], ...]  # the first data rows as text, long cells cut
+    head_lines: tuple[int, ...] = ()  # the file's line number of each of ``head``
 
     def column(self, j: int) -> str:
         return f"column {j + 1} ({self.names[j]})"
@@ -257,6 +261,7 @@ class _Reader:
         self.text, self.path, self.progress = text, path, progress
         self.keep = head_rows + 1  # + 1: the header, if there is one
         self.head: list[tuple[str, ...]] = []
+        self.head_lines: list[int] = []  # the file's line number of each of head
         self.header: tuple[str, ...] | None = None
         self.delimiter: str | None = None
 
@@ -296,6 +301,7 @@ class _Reader:
         for line, cells in self.rows(delimiter):
             if len(self.head) < self.keep:
                 self.head.append(tuple(_cut(c) for c in cells))
+                self.head_lines.append(line)
             if not n_cols:  # the first line: the columns, and a header or data
                 first_line, n_cols = line, len(cells)
                 if n_cols < 2:
@@ -348,33 +354,36 @@ class _Reader:
                             f"at least {MIN_ROWS} are needed")
         texts = tuple(index)
         values = [_number(t, delimiter) for t in texts]
-        head = self.head[1:] if self.header is not None else self.head
+        head, head_lines = self.preview_rows()
         table = CsvTable(
             self.path, os.path.splitext(os.path.basename(self.path))[0] or "custom",
             self.header, delimiter, tuple(names),
             np.frombuffer(xs, np.float64).reshape(count, n_cols - 1),
             np.frombuffer(lines, np.int64), texts, np.frombuffer(codes, np.int64),
             np.array([np.nan if v is None else v for v in values], np.float64),
-            np.array([v is not None for v in values], bool), tuple(head[: self.keep - 1]))
+            np.array([v is not None for v in values], bool), head, head_lines)
         if self.progress is not None:
             self.progress(1.0)
         return table
 
-    def preview_rows(self) -> tuple[tuple[str, ...], ...]:
+    def preview_rows(self) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]:
         """The first rows, after the header if one was recognised: those read before a problem
-        stopped the reading, and those after it up to the preview's length."""
-        head = self.head
+        stopped the reading, and those after it up to the preview's length; and the file's
+        line number of each."""
+        head, numbers = self.head, self.head_lines
         if len(head) < self.keep and self.delimiter is not None:
-            head = []
+            head, numbers = [], []
             try:
-                for _, cells in self.rows(self.delimiter):
+                for line, cells in self.rows(self.delimiter):
                     head.append(tuple(_cut(c) for c in cells))
+                    numbers.append(line)
                     if len(head) >= self.keep:
                         break
             except DataError:  # a broken quote: what came before it
                 pass
-        rows = head[1:] if self.header is not None else head
-        return tuple(rows[: self.keep - 1])
+        skip = 1 if self.header is not None else 0
+        end = skip + self.keep - 1
+        return tuple(head[skip:end]), tuple(numbers[skip:end])
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -501,8 +510,8 @@ def preview_table(table: CsvTable, task: str | None = None, *, test_fraction: fl
                               standardise=standardise)
     except DataError as e:
         return CsvPreview(table.path, table.head, table.header, None,
-                          f"{os.path.basename(table.path)}: {e}", table)
-    return CsvPreview(table.path, table.head, table.header, data, None, table)
+                          f"{os.path.basename(table.path)}: {e}", table, table.head_lines)
+    return CsvPreview(table.path, table.head, table.header, data, None, table, table.head_lines)
 
 
 def preview_csv(path: str | os.PathLike, task: str | None = None, *, rows: int = PREVIEW_ROWS,
@@ -520,9 +529,10 @@ def preview_csv(path: str | os.PathLike, task: str | None = None, *, rows: int =
         del raw
         table = reader.read()
     except DataError as e:
-        shown = reader.preview_rows() if reader is not None else ()
+        shown, numbers = reader.preview_rows() if reader is not None else ((), ())
         header = reader.header if reader is not None else None
-        return CsvPreview(name, shown, header, None, f"{os.path.basename(name)}: {e}")
+        return CsvPreview(name, shown, header, None, f"{os.path.basename(name)}: {e}",
+                          lines=numbers)
     return preview_table(table, task, test_fraction=test_fraction, seed=seed,
                          standardise=standardise)
 

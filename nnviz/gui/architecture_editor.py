@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+                               QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core import activations as acts
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError
 
 from . import wheel
 from .feature_picker import FeaturePicker
-from .widgets import INVALID_FIELD, MessageLabel, combo, set_combo
-
-ENTRY_LIMIT = 9999  # the field takes up to this so that too-wide values get a reason, not a beep
+from .widgets import MessageLabel, SpinBox, combo, set_combo
 
 
 class _LayerRow:
@@ -26,9 +24,13 @@ class _LayerRow:
 
     def __init__(self, editor: "ArchitectureEditor", width: int, activation: str) -> None:
         self.label = QLabel()
-        self.width = QSpinBox()
-        self.width.setRange(0, ENTRY_LIMIT)
-        self.width.setValue(width)
+        # A width out of range is refused with the words every field uses (what was typed, the
+        # range, what it keeps); the field held up to 9999 and cut "99999" to "9999", then
+        # said "not 9999".
+        self.width = SpinBox()
+        self.width.setRange(1, MAX_WIDTH)
+        self.width.setValue(max(1, min(MAX_WIDTH, width)))
+        self.width.unit = "units"
         self.width.setKeyboardTracking(False)
         self.width.setToolTip(f"How many units (neurons) this layer has, 1 to {MAX_WIDTH}.")
         self.activation = combo(acts.DESCRIPTIONS, activation,
@@ -38,6 +40,7 @@ class _LayerRow:
         self.insert = _tool("+", "Insert a new layer (a copy of this one) below it.")
         self.remove = _tool("\u2715", "Remove this layer.")
         self.error = MessageLabel()
+        self.width.out_of_range.connect(self.error.show_error)
         self.width.valueChanged.connect(editor._layers_edited)
         self.activation.currentIndexChanged.connect(editor._layers_edited)
         self.up.clicked.connect(lambda: editor._move(self, -1))
@@ -184,6 +187,7 @@ class ArchitectureEditor(QGroupBox):
         for i, r in enumerate(self.rows):
             r.label.setText(f"{i + 1}")
             r.label.setToolTip(f"Hidden layer {i + 1}")
+            r.width.what = f"Layer {i + 1}"
             r.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             for col, w in enumerate(r.widgets()[:-1]):
                 self.grid.addWidget(w, 2 * i, col)
@@ -242,20 +246,10 @@ class ArchitectureEditor(QGroupBox):
         self._edited()
 
     def _edited(self) -> None:
-        ok = True
-        for i, r in enumerate(self.rows):
-            w = r.width.value()
-            if not 1 <= w <= MAX_WIDTH:
-                ok = False
-                r.error.show_error(f"Refused: a layer has 1 to {MAX_WIDTH} units, not {w}. "
-                                   "The model keeps its last valid shape.")
-                r.width.setStyleSheet(f"QSpinBox {{{INVALID_FIELD}}}")
-            else:
-                r.error.clear_message()
-                r.width.setStyleSheet("")
-        if not ok:
-            self.note.clear_message()
-            return
+        # A width is refused as it is typed (the field keeps its valid value and the row says
+        # why, until the next edit here): every row's width is valid.
+        for r in self.rows:
+            r.error.clear_message()
         try:
             self.draft()
         except SpecError as e:  # anything the per-field checks did not catch
@@ -264,6 +258,11 @@ class ArchitectureEditor(QGroupBox):
         self.message.clear_message()
         self._describe()
         self.changed.emit()
+
+    def forget_refusals(self) -> None:
+        """A refused width's message is of the last edit: it goes with the next one."""
+        for r in self.rows:
+            r.error.clear_message()
 
     def feature_widgets(self) -> list[QWidget]:
         return [self.inputs_title, self.inputs]

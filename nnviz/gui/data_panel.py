@@ -8,7 +8,7 @@ from nnviz.core.csvdata import STANDARDISED
 from nnviz.core.data import DATASETS, MAX_SAMPLES, DataError, Dataset, DataSpec
 
 from . import wheel
-from .widgets import MessageLabel, combo, dspin, set_combo, spin
+from .widgets import MessageLabel, MessageRoom, combo, dspin, set_combo, spin
 
 CUSTOM = "custom"
 
@@ -38,6 +38,8 @@ class DataPanel(QGroupBox):
         self.task = QLabel()
         self.task.setWordWrap(True)
         self.task.setToolTip("The kind of problem: it follows the data set.")
+        # Room for a two-line message kept: a refusal neither grows the panel nor squeezes
+        # the loss plot under it.
         self.message = MessageLabel()
 
         form = QFormLayout(self)
@@ -51,11 +53,14 @@ class DataPanel(QGroupBox):
         form.addRow("Classes", self.classes)
         form.addRow(self.regenerate)
         form.addRow(self.task)
-        form.addRow(self.message)
+        form.addRow(MessageRoom(self.message))
 
         self._form = form
-        for w in (self.samples, self.noise, self.test_fraction, self.seed, self.classes):
-            w.out_of_range.connect(self.message.show_error)
+        for w, what in ((self.samples, "Points"), (self.noise, "Noise"),
+                        (self.test_fraction, "Test fraction"), (self.seed, "Seed"),
+                        (self.classes, "Classes")):
+            w.what = what
+            w.out_of_range.connect(lambda text, w=w: self.message.show_error(text, owner=w))
         self._custom: Dataset | None = None
         self._update_enabled()
         self.dataset.currentIndexChanged.connect(self._dataset_chosen)
@@ -120,6 +125,12 @@ class DataPanel(QGroupBox):
         self.task.setText(f"Problem: {kind}; {len(data.train_index):,} training, "
                           f"{len(data.test_index):,} test points"
                           + ("; features standardised" if scaled else ""))
+
+    def forget_refusals(self) -> None:
+        """A refused number's message ("(it keeps 200)") is of the last edit: it goes with the
+        next one, anywhere (the field it was typed into shows a valid value all along)."""
+        for w in (self.samples, self.noise, self.test_fraction, self.seed, self.classes):
+            self.message.clear_message(w)
 
     # --- behaviour -----------------------------------------------------------------------------
 

@@ -421,6 +421,9 @@ class LossPlot(pg.PlotWidget):
     def axis_range(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """((x0, x1), (y0, y1)) that shows the whole run, y in log10 units on a log scale."""
         s = self._last
+        # A spike belongs to its run: none until this run's curve shows one (the last run's
+        # "up to 139" stayed on the empty plot of the next problem).
+        self._spike = None
         if s is None or not len(s.loss_epochs):  # nothing yet (epoch 0, or after Reset)
             return (0.0, epoch_axis_end(0)), ((-2.0, 0.0) if self.log else (0.0, 1.0))
         # The test loss after the last epoch sits one epoch further on (see the worker): the
@@ -433,7 +436,6 @@ class LossPlot(pg.PlotWidget):
         if not len(values):
             return None
         hi = float(values.max())
-        self._spike = None
         if self.log:
             lo = max(float(values.min()), _FLOOR)
             y0, y1 = math.floor(math.log10(lo)), math.ceil(math.log10(max(hi, _FLOOR)))

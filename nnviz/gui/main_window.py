@@ -716,9 +716,16 @@ class MainWindow(QMainWindow):
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
 
+    def _forget_refusals(self) -> None:
+        """A number refused in a field that kept its value ("(it keeps 10)") is said until the
+        next edit, in any panel: a Network row's refusal stayed through new data."""
+        for panel in (self.data_panel, self.training_panel, self.editor):
+            panel.forget_refusals()
+
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset; set while the timeline shows
         the past, where training goes on next (the worker's rule), which a note says."""
+        self._forget_refusals()
         self._config = replace(self._config, learning_rate=float(lr))
         self.worker.set_learning_rate(lr)
         if self.training_panel.lr.value() != lr:
@@ -932,6 +939,7 @@ class MainWindow(QMainWindow):
 
     def _apply_panels(self, what: str) -> None:
         """An edit in a panel: stop the run and start a fresh model of the new settings."""
+        self._forget_refusals()
         notes: list[str] = []
         try:
             custom = self.data_panel.custom_dataset()

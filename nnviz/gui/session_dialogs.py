@@ -120,6 +120,12 @@ class ImportDialog(QDialog):
         for i, row in enumerate(pv.rows):
             for j, cell in enumerate(row):
                 self.table.setItem(i, j, QTableWidgetItem(cell))
+        # Each row by its line in the file, as the messages name it: with a header line the
+        # first row is line 2 ("line 3 ... is empty" was the row labelled 2).
+        if len(pv.lines) == len(pv.rows):
+            self.table.setVerticalHeaderLabels([str(n) for n in pv.lines])
+            self.table.verticalHeader().setToolTip("The line of the file each row is on, as "
+                                                   "the messages name it.")
         if pv.error:
             self.summary.show_error(pv.summary())
         else:

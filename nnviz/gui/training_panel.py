@@ -8,7 +8,7 @@ from nnviz.core.losses import LOSSES
 from nnviz.core.training import OPTIMIZERS, TrainConfig
 
 from . import wheel
-from .widgets import MessageLabel, NumberCombo, combo, set_combo, spin
+from .widgets import MessageLabel, MessageRoom, NumberCombo, combo, set_combo, spin
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
 REG_RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
@@ -36,7 +36,7 @@ class TrainingPanel(QGroupBox):
                           "a description.")
         self.optimizer = combo(OPTIMIZERS, "gd", "How each step moves the weights along the "
                                "gradient.")
-        self.lr = NumberCombo(LEARNING_RATES, 1.0, 0, 1e4, "learning rate",
+        self.lr = NumberCombo(LEARNING_RATES, 1.0, 0, 1e4, "Learning rate",
                               "The step size of each update. It applies at once, even while "
                               "training, without a reset. Pick one or type any number. Until you do, it follows "
                               "the data and the optimiser (a rate that trains them).")
@@ -46,8 +46,10 @@ class TrainingPanel(QGroupBox):
         self.batch.setSpecialValueText("full batch")
         self.regularizer = combo(REGULARIZERS, "none", "A penalty on large weights, added to the "
                                  "loss.")
-        self.reg_rate = NumberCombo(REG_RATES, 0.001, 0, 10, "regularisation rate",
+        self.reg_rate = NumberCombo(REG_RATES, 0.001, 0, 10, "Regularization rate",
                                     "How strong the penalty is.", allow_zero=True)
+        # Room for a two-line message kept: a refusal neither grows the panel nor squeezes
+        # the loss plot under it.
         self.message = MessageLabel()
 
         form = QFormLayout(self)
@@ -58,18 +60,19 @@ class TrainingPanel(QGroupBox):
         form.addRow("Batch size", self.batch)
         form.addRow("Regularization", self.regularizer)
         form.addRow("Regularization rate", self.reg_rate)
-        form.addRow(self.message)
+        form.addRow(MessageRoom(self.message))
         self.reg_rate.setEnabled(False)
-        self.batch.out_of_range.connect(self.message.show_error)
+        self.batch.what = "Batch size"
+        self.batch.out_of_range.connect(lambda t: self.message.show_error(t, owner=self.batch))
 
         self.loss.currentIndexChanged.connect(self._loss_chosen)
         self.optimizer.currentIndexChanged.connect(self._edited)
         self.batch.valueChanged.connect(self._edited)
         self.regularizer.currentIndexChanged.connect(self._reg_chosen)
         self.reg_rate.value_changed.connect(lambda _v: self._edited())
-        self.reg_rate.validated.connect(self._show_validation)
+        self.reg_rate.validated.connect(lambda r: self._show_validation(self.reg_rate, r))
         self.lr.value_changed.connect(self._lr_chosen)
-        self.lr.validated.connect(self._show_validation)
+        self.lr.validated.connect(lambda r: self._show_validation(self.lr, r))
 
     def config(self) -> TrainConfig:
         """The settings as a TrainConfig (raises TrainingError with a reason)."""
@@ -96,6 +99,11 @@ class TrainingPanel(QGroupBox):
                 w.blockSignals(o)
         self.message.clear_message()
 
+    def forget_refusals(self) -> None:
+        """A refused batch size's message is of the last edit: it goes with the next one (the
+        rates' stay while their fields show the refused text)."""
+        self.message.clear_message(self.batch)
+
     def set_loss(self, loss: str) -> None:
         """Change the loss without firing ``config_changed`` (the caller applies it)."""
         old = self.loss.blockSignals(True)
@@ -114,12 +122,17 @@ class TrainingPanel(QGroupBox):
         self.reg_rate.setEnabled(self.regularizer.currentData() != "none")
         self._edited()
 
-    def _show_validation(self, reason: str) -> None:
+    def _show_validation(self, field: NumberCombo, reason: str) -> None:
+        """A rate's message is its own: it stays while the field shows the refused text, and
+        goes when the field holds a valid rate again (typed, or put back by the window)."""
         if reason:
-            self.message.show_error(reason)
-        elif self.message.is_error():  # a note (where a rate set in the past applies) stays:
-            self.message.clear_message()  # Enter commits the field twice
+            self.message.show_error(reason, owner=field)
+        else:  # only the field's own error: a note (where a rate set in the past applies)
+            self.message.clear_message(field)  # stays, and Enter commits the field twice
 
     def _edited(self) -> None:
-        self.message.clear_message()
+        # Another setting was applied: the messages of the past go (a refused batch size, a
+        # config refused), not those of a rate field still holding its refused text.
+        for owner in (None, self.batch):
+            self.message.clear_message(owner)
         self.config_changed.emit()

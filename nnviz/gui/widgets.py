@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QValidator
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
                                QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
                                QStyleOption, QStyleOptionTab, QTabBar, QToolButton,
-                               QWidget)
+                               QVBoxLayout, QWidget)
 
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #555;"
@@ -19,26 +19,53 @@ INVALID_FIELD = "background: #fde7e9;"
 
 
 class MessageLabel(QLabel):
-    """A wrapped line of text under a field: empty, an error (red) or a note (grey)."""
+    """A wrapped line of text under a field: empty, an error (red) or a note (grey).
+
+    An error may belong to a field (``owner``): it goes when that field holds a valid value
+    again (``clear_message(owner)``), not when another field is edited; several fields'
+    errors wait their turn, the latest shown. Its width never widens its panel (a long
+    message pushed the Data and Network columns sideways). In a :class:`MessageRoom` it
+    neither grows its panel nor squeezes what is below it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.setSizePolicy(policy)
+        self._errors: dict = {}  # owner -> its message, the latest last
         self.hide()
 
-    def show_error(self, text: str) -> None:
-        from . import colors
-        colors.tint(self, "error")
-        self._set(text)
+    def show_error(self, text: str, owner: object = None) -> None:
+        """Show ``text`` as ``owner``'s error ("": its error goes)."""
+        self._errors.pop(owner, None)
+        if text:
+            self._errors[owner] = text
+        self._show_latest()
 
     def show_note(self, text: str) -> None:
         from . import colors
+        self._errors.clear()
         colors.tint(self, "note")
         self._set(text)
 
-    def clear_message(self) -> None:
-        self._set("")
+    def clear_message(self, owner: object = ...) -> None:
+        """No message (``owner`` given: that field's error goes, another's may show)."""
+        if owner is ...:
+            self._errors.clear()
+            self._set("")
+        elif owner in self._errors:
+            del self._errors[owner]
+            self._show_latest()
+
+    def _show_latest(self) -> None:
+        from . import colors
+        if self._errors:
+            colors.tint(self, "error")
+            self._set(next(reversed(self._errors.values())))
+        else:
+            self._set("")
 
     def _set(self, text: str) -> None:
         self.setText(text)
@@ -48,6 +75,35 @@ class MessageLabel(QLabel):
         # Shown by _set, whether or not its panel is in sight (a tab behind another, the
         # settings folded away in presentation mode).
         return not self.isHidden() and self.property("nnvizTint") == "error"
+
+
+class MessageRoom(QWidget):
+    """The room of ``lines`` lines of a :class:`MessageLabel`, kept whether it shows a message or
+    not: a refusal under the Data or Training fields grew the panel and squeezed the loss plot
+    under the settings by as much (a longer message still gets its lines). Put
+    ``MessageRoom(label)`` in the layout instead of the label."""
+
+    def __init__(self, label: MessageLabel, lines: int = 2,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label, self.lines = label, lines
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(label)
+        box.addStretch(1)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+        self._hold()
+
+    def _hold(self) -> None:
+        m = self.label.contentsMargins()
+        self.setMinimumHeight(self.lines * self.label.fontMetrics().lineSpacing()
+                              + m.top() + m.bottom())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode's larger font
+            self._hold()
 
 
 class StatusBar(QStatusBar):
@@ -471,16 +527,42 @@ AXIS_TITLE_NUDGE = 5
 
 class _SaysOutOfRange:
     """A spin box that says so when a typed number is beyond its range (Qt clamps or drops it
-    without a word): ``out_of_range(message)``, and the field keeps its value."""
+    without a word): ``out_of_range(message)``, and the field keeps its value. The message
+    quotes what was typed and names the range, as every field's refusal does (``refusal``);
+    a minus sign where the range has no room for one is typed and refused, not dropped (Qt
+    dropped it: "-50" became 50 without a word)."""
 
-    out_of_range = Signal(str)
+    out_of_range = Signal(str)  # "" after a finished edit it took: its refusal is over
     terse = False  # the limit alone (Stop at epoch's, in the run controls' narrow row)
+    what = ""  # the field's name in its messages ("Points"); "" for "this field"
+    unit = ""  # after the range in its messages ("units")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._refused = self._typing = False
+        self.lineEdit().textEdited.connect(self._typed_in)
+        self.editingFinished.connect(self._finished)
+
+    def _typed_in(self, _text: str) -> None:
+        self._typing = True
+
+    def _finished(self) -> None:
+        # Enter or focus out after typing: a refusal was said by fixup just before (the text
+        # then put back); otherwise the field took what was typed, the same value or not
+        # ("4" typed again after "0" was refused): the refusal's message goes. (Focus merely
+        # leaving the field says nothing new.)
+        if self._refused:
+            self._refused = False
+        elif self._typing:
+            self.out_of_range.emit("")
+        self._typing = False
 
     def validate(self, text: str, pos: int):  # noqa: D102 (Qt)
         state, text, pos = super().validate(text, pos)
         if state == QValidator.State.Invalid:
             number = self._typed(text)
-            if number is not None and not self.minimum() <= number <= self.maximum():
+            if (number is not None and not self.minimum() <= number <= self.maximum()) \
+                    or self._body(text) in ("-", "+"):
                 return QValidator.State.Intermediate, text, pos  # fixup says why
         if state == QValidator.State.Acceptable:
             self._said = None  # a number in range: the next refusal is said again
@@ -488,11 +570,13 @@ class _SaysOutOfRange:
 
     def fixup(self, text: str) -> str:  # noqa: D102 (Qt)
         # Beyond the range ("99999999"), or below it ("2" where 10 is the least: a number on
-        # its way until Enter, which Qt drops without a word).
+        # its way until Enter, which Qt drops without a word), or a lone sign.
         low, high = self.minimum(), self.maximum()
-        typed = self._typed(text)
-        refused = typed if typed is not None and not low <= typed <= high else None
-        if refused is not None and text != getattr(self, "_said", None):  # once per text
+        typed, body = self._typed(text), self._body(text)
+        out = typed is not None and not low <= typed <= high
+        if out or body in ("-", "+"):
+            self._refused = True
+        if (out or body in ("-", "+")) and text != getattr(self, "_said", None):  # once a text
             self._said = text
             fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
             # The value it keeps (its text is still the refused one here), by the word the
@@ -504,20 +588,34 @@ class _SaysOutOfRange:
                 if self.value() == low:
                     kept = special
             if self.terse:  # beside the field in a row of buttons, which shows what it keeps
-                self.out_of_range.emit(f"Too large: at most {fmt(high)}." if refused > high
+                self.out_of_range.emit(f"Too large: at most {fmt(high)}." if out and typed > high
                                        else f"Too small: at least {least}.")
             else:
-                self.out_of_range.emit(f"{fmt(refused)} is out of range: this field takes "
-                                       f"{least} to {fmt(high)} (it keeps {kept}).")
+                self.out_of_range.emit(refusal(body, self.what or "this field",
+                                               f"{least} to {fmt(high)}" + (f" {self.unit}" if self.unit else ""),
+                                               out, kept))
         return super().fixup(text)
 
+    def _body(self, text: str) -> str:
+        return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+
     def _typed(self, text: str):
-        body = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+        body = self._body(text)
         body = body.replace(self.locale().groupSeparator(), "").replace(",", "")
         try:
             return int(body) if isinstance(self, QSpinBox) else float(body)
         except ValueError:
             return None
+
+
+def refusal(typed: str, what: str, allowed: str, is_number: bool = True,
+            kept: str | None = None) -> str:
+    """Every field's words for a value it refuses: what was typed, quoted; the field; the
+    values it takes; what it keeps. "'-50' is out of range: Points takes 4 to 100,000 (it
+    keeps 50)." """
+    why = "is out of range" if is_number else "is not a number"
+    return (f"'{typed}' {why}: {what} takes {allowed}"
+            + (f" (it keeps {kept})." if kept is not None else "."))
 
 
 class SpinBox(_SaysOutOfRange, QSpinBox):
@@ -598,19 +696,28 @@ class NumberCombo(QComboBox):
         return self._value
 
     def set_value(self, v: float) -> None:
+        """Show ``v`` (the model's rate); a refused text the field held goes, and its message
+        with it (``validated('')``): the message said what the field no longer shows."""
         self._value = float(v)
         self.setEditText(f"{v:g}")
         self.setStyleSheet("")
+        self.validated.emit("")
+
+    def allowed(self) -> str:
+        high = f"{self._high:,g}"
+        return f"0 to {high}" if self._zero else f"more than 0, up to {high}"
 
     def parse(self, text: str) -> float:
         """The number in ``text``; a ValueError with a reason for the user otherwise."""
+        typed = text.strip()
         try:
-            v = float(text.strip().replace(",", "."))
+            v = float(typed.replace(",", "."))
         except ValueError:
-            raise ValueError(f"{self._what}: {text.strip()!r} is not a number") from None
+            v = math.nan
+        if math.isnan(v):
+            raise ValueError(refusal(typed, self._what, self.allowed(), False))
         if not math.isfinite(v) or not (self._low <= v <= self._high) or (v == 0 and not self._zero):
-            low = "at least 0" if self._zero else "above 0"
-            raise ValueError(f"{self._what} must be {low} and at most {self._high:g}, got {v:g}")
+            raise ValueError(refusal(typed, self._what, self.allowed()))
         return v
 
     def _commit(self) -> None:

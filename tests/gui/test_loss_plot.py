@@ -370,3 +370,20 @@ def test_a_two_branch_legend_fits_inside_a_narrow_presentation_plot(qtbot):
     plot.grab()
     rows = {round(label.sceneBoundingRect().top()) for _, label in plot.legend.items}
     assert len(rows) < len(plot.legend.items)
+
+
+def test_a_spike_note_goes_with_its_run(qtbot):
+    # A reviewer loaded Preset 5 after the line data set: the empty loss plot of the new run
+    # still said "↑ epochs 1–2: up to 139", the last run's spike. A note belongs to its run.
+    import dataclasses
+    e, v = _line_like_run()
+    plot = _plot_with(qtbot, e, v)
+    assert plot.spike_note.isVisible()
+    last = plot._last
+    plot.clear_curves()  # a new run (what the window does for a preset, new data, Reset)
+    assert not plot.spike_note.isVisible()
+    none = np.array([], np.float32)
+    plot.update_snapshot(dataclasses.replace(  # the new run's first picture, before a step
+        last, epoch=0, loss_epochs=none.astype(int), loss_values=none,
+        test_epochs=none.astype(int), test_values=none))
+    assert not plot.spike_note.isVisible()

@@ -151,14 +151,23 @@ def test_an_invalid_width_is_refused_with_the_reason(bare_window, qtbot, wait_ru
     run = w.run_id
     row = w.editor.rows[0]
     w.panels_scroll.reveal(row.width)  # the Network tab in front in a narrow window
-    for bad in (0, 600):
-        row.width.setValue(bad)
+    edit = row.width.lineEdit()
+
+    def type_in(text: str) -> None:
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, text)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    for bad in ("0", "600"):
+        type_in(bad)
         assert row.error.isVisible()
-        assert "1 to 512" in row.error.text() and str(bad) in row.error.text()
+        assert "1 to 512" in row.error.text() and f"'{bad}'" in row.error.text()
+        assert row.width.text() == "4"  # it keeps its width
         qtbot.wait(50)
         assert w.run_id == run and w.current_problem().spec.hidden == (4, 10, 4)
         assert w.last_snapshot.epoch == 10  # the model is untouched
-    row.width.setValue(4)  # the width it has: nothing to change, the trained model stays
+    type_in("4")  # the width it has: nothing to change, the trained model stays
     assert not row.error.isVisible()
     assert w.run_id == run and w.last_snapshot.epoch == 10
     row.width.setValue(9)  # (9, 10, 4): the shape test_session_actions' keyboard undo compiles

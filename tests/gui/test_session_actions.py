@@ -309,6 +309,28 @@ def test_import_dialog_previews_and_refuses_bad_files(qtbot, tmp_path):
     assert dlg2.table.rowCount() == 4  # the user sees the lines in question
 
 
+def test_the_import_preview_labels_its_rows_with_the_lines_the_message_names(qtbot, tmp_path):
+    # A reviewer's CSV with a header row: the message said "line 3, column 2 (b) is empty"
+    # and the preview showed that row as row 2. The rows are labelled by their file lines (a
+    # comment and a blank line skipped too), so the line named is the row labelled so.
+    import re
+
+    from nnviz.gui.session_dialogs import ImportDialog
+    bad = tmp_path / "weird.csv"
+    bad.write_text("# points\na,b,label\n1,2,x\n\n3,,y\nfoo,4,x\n5,6,\n")
+    dlg = ImportDialog(str(bad))
+    qtbot.addWidget(dlg)
+    said = dlg.summary.text()
+    assert "line 5, column 2 (b) is empty" in said
+    line = re.search(r"line (\d+), column (\d+)", said)
+    vertical = Qt.Orientation.Vertical
+    labels = [str(dlg.table.model().headerData(i, vertical)) for i in range(dlg.table.rowCount())]
+    assert labels == ["3", "5", "6", "7"]
+    row = labels.index(line.group(1))
+    assert dlg.table.item(row, int(line.group(2)) - 1).text() == ""  # the empty cell named
+    assert dlg.table.item(row, 0).text() == "3"
+
+
 def test_the_import_dialog_says_it_standardises_features_in_cm_and_can_keep_them(qtbot):
     """resources/examples/fruit.csv measures fruit in cm: the preview says its features are
     standardised and how; unticking the box keeps the file's numbers."""
@@ -486,6 +508,24 @@ def test_exports_produce_readable_files(win, qtbot, tmp_path):
 
     assert not actions.export_plot("plot", str(tmp_path / "x.jpg"))
     assert "png or .svg" in actions.last_message
+
+
+def test_edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window, qtbot):
+    # A reviewer switched "Edit points on the plot" on from the Gradients tab: "Click the plot
+    # to add a point", and no plot to click. The plot it edits comes to the front, and the
+    # toolbar, which stays on other tabs, names it.
+    w = main_window
+    actions = w.session_actions
+    w.show_view("gradients")
+    assert w.current_view() == "gradients"
+    actions.edit_points_action.trigger()
+    assert actions.edit_toolbar.isVisible()
+    assert w.current_view() == "main" and w.boundary.isVisible()
+    assert "Data & model plot" in actions.edit_hint.text()
+    w.show_view("gradients")  # looked elsewhere while editing: the toolbar says where
+    assert "Click the Data & model plot" in actions.edit_hint.text()
+    actions.edit_points_action.trigger()  # off
+    assert not actions.edit_toolbar.isVisible()
 
 
 def test_edit_points_on_the_plot(win, qtbot):

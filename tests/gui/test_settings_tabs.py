@@ -154,8 +154,11 @@ def test_play_tells_of_a_refused_width_out_of_sight(main_window, qtbot, presenta
     w = main_window
     _at_size(w, qtbot, (1024, 768))
     row = w.editor.rows[0]
-    row.width.setValue(0)
-    assert "Refused" in row.error.text()
+    w.panels_scroll.reveal(row.width)
+    row.width.lineEdit().selectAll()
+    qtbot.keyClicks(row.width.lineEdit(), "0")
+    qtbot.keyClick(row.width.lineEdit(), Qt.Key.Key_Return)
+    assert "'0' is out of range" in row.error.text()
     w.panels_scroll.reveal(w.data_panel.dataset)
     w.set_presentation(presentation)
     qtbot.waitUntil(lambda: not _in_sight(row.error), timeout=5_000)

@@ -52,11 +52,12 @@ def stepped(bare_window, wait_run):
 # each to build and step) proved nothing more about the field.
 
 # (No two in a row with the same message: each one's words are its own, not the last one's.)
+# The message quotes what was typed ("99999" was cut to 9999 and said "not 9999").
 WIDTHS_OUT_OF_RANGE = [
-    ("0", "a layer has 1 to 512 units, not 0"),
-    ("99999", "a layer has 1 to 512 units, not 9999"),  # the field stops at 9999: still refused
-    ("513", "a layer has 1 to 512 units, not 513"),
-    ("9999", "a layer has 1 to 512 units, not 9999"),
+    ("0", "'0' is out of range: Layer 2 takes 1 to 512 units (it keeps 10)."),
+    ("99999", "'99999' is out of range: Layer 2 takes 1 to 512 units (it keeps 10)."),
+    ("513", "'513' is out of range: Layer 2 takes 1 to 512 units (it keeps 10)."),
+    ("-5", "'-5' is out of range: Layer 2 takes 1 to 512 units (it keeps 10)."),
 ]
 
 
@@ -66,8 +67,8 @@ def test_a_typed_width_out_of_range_is_refused_beside_the_field(stepped, qtbot):
     row = w.editor.rows[1]
     for text, words in WIDTHS_OUT_OF_RANGE:
         _type_into(qtbot, row.width, text)
-        assert row.error.isVisible() and words in row.error.text(), text
-        assert "keeps its last valid shape" in row.error.text()
+        assert row.error.isVisible() and row.error.text() == words, text
+        assert row.width.text() == "10"  # what it keeps, in the field
         qtbot.wait(100)
         assert _run_fingerprint(w) == before, text
         assert w.editor.shapes.text() == "2 -> 4 -> 10 -> 4 -> 1"
@@ -78,13 +79,17 @@ def test_a_width_that_is_not_a_number_cannot_be_typed(stepped, qtbot):
     w = stepped
     before = _run_fingerprint(w)
     row = w.editor.rows[0]
-    for text in ["abc", "", " ", "-", ".", "e"]:
+    for text in ["abc", "", " ", ".", "e"]:
         _type_into(qtbot, row.width, text)
         qtbot.wait(100)
         # The field refuses the keystrokes and keeps (or reverts to) its value on Enter.
         assert row.width.value() == 4 and row.width.text() == "4", text
         assert not row.error.isVisible()
         assert _run_fingerprint(w) == before and not w.last_error, text
+    # A minus sign is typed (it begins a number below the range) and refused with the words.
+    _type_into(qtbot, row.width, "-")
+    assert row.width.text() == "4" and _run_fingerprint(w) == before
+    assert row.error.text() == "'-' is not a number: Layer 1 takes 1 to 512 units (it keeps 4)."
 
 
 def test_a_refused_width_while_training_keeps_training(bare_window, qtbot, wait_run):
@@ -102,17 +107,18 @@ def test_a_refused_width_while_training_keeps_training(bare_window, qtbot, wait_
 
 # --- the training settings ---------------------------------------------------------------------
 
-BAD_RATES = [
-    ("0", "learning rate must be above 0 and at most 10000, got 0"),
-    ("-1", "learning rate must be above 0 and at most 10000, got -1"),
-    ("nan", "learning rate must be above 0"),
-    ("inf", "learning rate must be above 0"),
-    ("1e400", "learning rate must be above 0"),
-    ("1e5", "at most 10000, got 100000"),
-    ("", "learning rate: '' is not a number"),
-    ("0.1.2", "learning rate: '0.1.2' is not a number"),
-    ("½", "is not a number"),
-    ("0.", "learning rate must be above 0"),
+RATE = "Learning rate takes more than 0, up to 10,000."
+BAD_RATES = [  # each quoted as typed, with the range
+    ("0", f"'0' is out of range: {RATE}"),
+    ("-1", f"'-1' is out of range: {RATE}"),
+    ("nan", f"'nan' is not a number: {RATE}"),
+    ("inf", f"'inf' is out of range: {RATE}"),
+    ("1e400", f"'1e400' is out of range: {RATE}"),
+    ("1e5", f"'1e5' is out of range: {RATE}"),
+    ("", f"'' is not a number: {RATE}"),
+    ("0.1.2", f"'0.1.2' is not a number: {RATE}"),
+    ("½", f"'½' is not a number: {RATE}"),
+    ("0.", f"'0.' is out of range: {RATE}"),
 ]
 
 
@@ -141,9 +147,9 @@ def test_a_bad_regularisation_rate_is_refused(stepped, qtbot, wait_run):
     panel = w.training_panel
     panel.regularizer.setCurrentIndex(panel.regularizer.findData("L2"))
     wait_run(w, 0)
-    for text, words in [("-1", "regularisation rate must be at least 0 and at most 10, got -1"),
-                        ("11", "regularisation rate must be at least 0 and at most 10, got 11"),
-                        ("x", "regularisation rate: 'x' is not a number")]:
+    for text, words in [("-1", "'-1' is out of range: Regularization rate takes 0 to 10."),
+                        ("11", "'11' is out of range: Regularization rate takes 0 to 10."),
+                        ("x", "'x' is not a number: Regularization rate takes 0 to 10.")]:
         _type_into(qtbot, panel.reg_rate, "0.001")  # the rate in use: the last message goes
         assert not panel.message.isVisible()
         before = _run_fingerprint(w)

@@ -16,6 +16,7 @@ from nnviz.core.errors import NnvizError
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
 DELETE_RADIUS = 0.05
+PLOT = "Data & model plot"  # the plot the points are edited on, by its tab's name
 
 
 class PointsMixin:
@@ -43,7 +44,10 @@ class PointsMixin:
         self.window.worker.editing_points(on)  # compiles for edited points ahead, beside training
         self._update_edit_toolbar()
         if on:
-            self._status("Click the plot to add a point; right-click deletes the nearest.")
+            # The plot it edits in front: switched on from the Gradients tab, "Click the plot"
+            # named a plot that was not there.
+            self.window.show_view("main")
+            self._status(f"Click the {PLOT} to add a point; right-click deletes the nearest.")
 
     def stop_editing_points(self) -> None:
         self.edit_points_action.setChecked(False)
@@ -69,14 +73,14 @@ class PointsMixin:
                 self.edit_class.addItem(f"class {n}" if n == str(i) else f"{n} (class {i})", i)
             self.edit_class.setCurrentIndex(keep if 0 <= keep < len(names) else 0)
             self.edit_class.blockSignals(False)
-            self.edit_hint.setText("  Click: add a point of this class.  Right-click: delete "
-                                   "the nearest point.  ")
+            what = "add a point of this class"
         elif mode == "2d":
-            self.edit_hint.setText("  Click: add a point with this value.  Right-click: delete "
-                                   "the nearest point.  ")
+            what = "add a point with this value"
         else:
-            self.edit_hint.setText("  Click: add a point (x, y) where you click.  Right-click: "
-                                   "delete the nearest point.  ")
+            what = "add a point (x, y) where you click"
+        # Which plot, said: the toolbar stays while another tab is in front.
+        self.edit_hint.setText(f"  Click the {PLOT}: {what}.  Right-click: delete the "
+                               "nearest point.  ")
 
     def _plot_clicked(self, ev) -> None:
         if not self.edit_points_action.isChecked() or ev.double():
