@@ -19,17 +19,26 @@ SCALE = 1.6  # the issue's floor for fonts and markers a room can read
 SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
 EXERCISE_SHARE = 0.45  # with an exercise open: its text beside the plot, above the readout
-READOUT_STYLE = "QLabel {{ color: {text}; background: {ground}; border-radius: 4px; padding: 6px; }}"
+READOUT_STYLE = ("QLabel {{ color: {text}; background: {ground}; border-radius: 4px; "
+                 "padding: 6px; border: {border}; }}")
 
 
-def readout_style() -> str:
-    """The readout's box in the current theme (a white box on the dark theme glared)."""
+def past_colour() -> str:
+    """The timeline's colour for the past (the loss plot's marker, the "Past:" label)."""
+    from . import colors
+    return colors.hex_of(colors.accent(colors.TIMELINE_MARK))
+
+
+def readout_style(past: bool = False) -> str:
+    """The readout's box in the current theme (a white box on the dark theme glared); framed
+    in the past's colour while it shows a past epoch, seen from the back of a room."""
     from . import colors
     t = colors.theme()
+    border = f"3px solid {past_colour()}" if past else "3px solid transparent"
     if t.dark:
         return READOUT_STYLE.format(text=colors.hex_of(t.text),
-                                    ground=colors.hex_of(t.background))
-    return READOUT_STYLE.format(text="#111111", ground="#f4f5f6")
+                                    ground=colors.hex_of(t.background), border=border)
+    return READOUT_STYLE.format(text="#111111", ground="#f4f5f6", border=border)
 
 
 class Presentation(QObject):
@@ -46,12 +55,19 @@ class Presentation(QObject):
         self.readout.setObjectName("PresentationReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         from . import colors
+        self._past = False
         self.readout.setStyleSheet(readout_style())
-        colors.follow(self.readout, lambda: self.readout.setStyleSheet(readout_style()))
+        colors.follow(self.readout,
+                      lambda: self.readout.setStyleSheet(readout_style(self._past)))
+        # The timeline is folded away here: the readout's link is the way back to live.
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.readout.linkActivated.connect(lambda _: window.timeline.go(None))
         self.readout.setWordWrap(True)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.readout.setToolTip("The epoch, and the loss and accuracy of the model on the "
-                                "training points (test points in brackets).")
+                                "training points (test points in brackets). A past epoch "
+                                "(Home, a click on the loss curve) is framed; End goes back "
+                                "to the live run.")
         self.readout.hide()
         box = window.metrics_room.parentWidget().layout()
         box.insertWidget(0, LabelRoom(self.readout))  # new numbers each frame: no new layout
@@ -154,12 +170,22 @@ class Presentation(QObject):
         what = "accuracy" if clf else "R\u00b2"
         # Sizes in the text: the label's style sheet keeps the window's font from it.
         pt = self.window.font().pointSizeF()
+        if s.past != self._past:
+            self._past = s.past
+            self.readout.setStyleSheet(readout_style(s.past))
+        # A past epoch says so, and how to go back: the timeline that says it in the normal
+        # mode is folded away here, and "Epoch 171" alone read as the live run.
+        live = max(s.live_epoch, s.epoch)
+        past = (f"<span style='font-size:{pt:g}pt'> of {live:,}</span>" if s.past else "")
+        back = (f"<div style='color:{past_colour()}'><b>\u25c0 Past</b> \u00b7 "
+                f"<a href='live' style='color:{past_colour()}'>End: back to live</a></div>"
+                if s.past else "")
         self.readout.setText(
             f"<div style='font-size:{pt:g}pt'>"
-            f"<div style='font-size:{pt * 1.5:g}pt'><b>Epoch {s.epoch:,}</b>"
+            f"<div style='font-size:{pt * 1.5:g}pt'><b>Epoch {s.epoch:,}</b>{past}"
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
-               f"{s.weights_epoch:,}</span>" if s.restored else "") + "</div>"
+               f"{s.weights_epoch:,}</span>" if s.restored else "") + "</div>" + back +
             f"<div>loss <b>{format_loss(m.train_loss)}</b> (test {format_loss(m.test_loss)})"
             f"</div><div>{what} <b>{format_accuracy(m.train_accuracy, clf)}</b> "
             f"(test {format_accuracy(m.test_accuracy, clf)})</div></div>")

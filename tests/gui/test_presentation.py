@@ -523,3 +523,33 @@ def test_presentation_mode_enlarges_the_editing_points_bar(main_window, qtbot):
     assert actions.edit_class.font().pointSizeF() >= 1.6 * normal_pt
     qtbot.keyClick(w, Qt.Key.Key_F11)
     assert title.font().pointSizeF() == pytest.approx(normal_pt)
+
+
+def test_a_past_epoch_says_so_and_how_to_go_back_on_a_projector(main_window, qtbot, wait_run):
+    """The timeline is folded away in presentation mode: the readout says the epoch shown is
+    past, of how many, and how to get back (End, or its link), in the past's colour."""
+    from nnviz.gui.presentation import past_colour
+    w = main_window
+    w.step(200)
+    wait_run(w, 200)
+    w.set_presentation(True)
+    _at_size(w, qtbot, (1024, 768))
+    readout = w.presentation.readout
+    assert "Past" not in readout.text() and "of 200" not in readout.text()
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch == 0, timeout=30_000)
+    plain = QTextDocument()
+    plain.setHtml(readout.text())
+    words = plain.toPlainText()
+    assert "Epoch 0 of 200" in words and "Past" in words and "End" in words
+    assert past_colour() in readout.styleSheet()  # framed in the timeline's colour
+    qtbot.waitUntil(lambda: layout_problems(w) == [], timeout=5000)  # the line more fits
+    readout.linkActivated.emit("live")  # the link, as a click on it
+    qtbot.waitUntil(lambda: not w.last_snapshot.past, timeout=30_000)
+    assert "Past" not in readout.text() and past_colour() not in readout.styleSheet()
+    qtbot.keyClick(w, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: w.last_snapshot.past, timeout=30_000)
+    qtbot.keyClick(w, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: not w.last_snapshot.past and "Past" not in readout.text(),
+                    timeout=30_000)
