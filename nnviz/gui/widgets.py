@@ -1236,9 +1236,9 @@ class FittedTitles(QObject):
 class CappedScroll(QScrollArea):
     """Words above a plot: as tall as they are at their width, up to ``share`` of the parent's
     height; beyond, they scroll (in presentation mode's larger text they took the plot's
-    room)."""
+    room). ``share`` None: no cap."""
 
-    def __init__(self, body: QWidget, share: float) -> None:
+    def __init__(self, body: QWidget, share: float | None) -> None:
         super().__init__()
         self.share = share
         self.setWidget(body)
@@ -1272,11 +1272,19 @@ class CappedScroll(QScrollArea):
             h = body.sizeHint().height()
         page = self.parentWidget()
         cap = int(page.height() * self.share) if page is not None and page.height() > 0 \
-            else h
+            and self.share is not None else h
         return QSize(super().sizeHint().width(), min(h + 2, max(cap, 60)))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        if self.share is None:  # uncapped (in a column that scrolls): whole
+            return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
         return QSize(super().minimumSizeHint().width(), 60)
+
+    def set_share(self, share: float | None) -> None:
+        """The cap, a share of the parent's height; None: no cap (the words whole)."""
+        if share != self.share:
+            self.share = share
+            self.updateGeometry()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
@@ -1287,6 +1295,38 @@ class CappedScroll(QScrollArea):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.updateGeometry()
+
+
+class Column(QScrollArea):
+    """A column of parts that scrolls as a whole once :meth:`set_scrolling` is on (presentation
+    mode's larger text and taller plots on a projector); off, it takes the room its parts ask
+    for, as the layout it replaces would (no scroll bar, the same least size)."""
+
+    def __init__(self, body: QWidget) -> None:
+        super().__init__()
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.set_scrolling(False)
+
+    def set_scrolling(self, on: bool) -> None:
+        self.scrolling = on
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if on
+                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if not on:
+            self.verticalScrollBar().setValue(0)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.widget().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        least = self.widget().minimumSizeHint()
+        if not self.scrolling:
+            return least
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(least.width() + bar, 120)
 
 
 class WholeTabsBar(QTabBar):
