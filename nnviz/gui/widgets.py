@@ -1316,7 +1316,19 @@ class Column(QScrollArea):
                                         else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if not on:
             self.verticalScrollBar().setValue(0)
+        self._bound()
         self.updateGeometry()
+
+    def _bound(self) -> None:
+        """Not scrolling: the parts as high as the column, squeezed as a layout squeezes them
+        (a scroll area gives its widget the height it prefers, and cut what did not fit)."""
+        most = 16777215 if self.scrolling else max(self.viewport().height(), 1)
+        if self.widget().maximumHeight() != most:
+            self.widget().setMaximumHeight(most)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self._bound()
+        super().resizeEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         return self.widget().sizeHint()

@@ -571,5 +571,16 @@ def test_in_presentation_mode_at_1024x768_the_view_is_one_roomy_column_the_wheel
         at = bar.value()
         _wheel(port.viewport(), centre)
         assert bar.value() == at and view.sharp_plot.vb.viewRange() != before
+        # Back in the normal mode, nothing scrolls and everything is in the column's view, the
+        # explanation's box at the bottom too.
+        w.set_presentation(False)
+
+        def normal() -> None:
+            view.grab()
+            assert column.verticalScrollBar().maximum() == 0
+            shown = shown_part(column.viewport())
+            for part in (view.map_key, view.explanation_scroll):
+                assert shown.contains(QRect(part.mapTo(w, QPoint(0, 0)), part.size())), part
+        qtbot.waitUntil(normal, timeout=10_000)
     finally:
         w.set_presentation(False)
