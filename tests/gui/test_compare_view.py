@@ -442,3 +442,29 @@ def test_quit_in_a_window_beside_quits_every_window_asking_in_each(qtbot, lr_vie
     assert [text for _t, text, *_ in seen] == [
         "This window's run has trained 60 epochs that are not saved.",
         "This window's sweep of 3 runs has trained 60 epochs each; quitting loses it."]
+
+
+def test_a_window_beside_follows_presentation_mode_and_fits_the_screen(qtbot, lr_view, request,
+                                                                       monkeypatch):
+    """Opened from a window in presentation mode filling a projector's 1024x768 screen at
+    (41, 65), the member's window came in the normal mode's small text and ran off the screen
+    (1024x768 at (81, 105)): now it is in presentation mode too, and inside the screen's
+    available geometry."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+    screen = QRect(0, 0, 1024, 768)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(screen))
+    window, view = lr_view
+    window.set_presentation(True)
+    window.resize(1024, 768)
+    window.move(41, 65)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 768))
+    view.select(1)
+    view.open_beside()
+    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
+    beside = window.companions[0]
+    request.addfinalizer(lambda: _close(beside))
+    wait_for_run(qtbot, beside, 0)
+    assert beside.presentation.active and beside.presentation.readout.isVisible()
+    assert beside.font().pointSizeF() == pytest.approx(window.font().pointSizeF())
+    assert screen.contains(beside.frameGeometry()), beside.frameGeometry()
