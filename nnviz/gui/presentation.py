@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QLayout, QSizePolicy,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLayout, QMenu,
+                               QSizePolicy, QWidget)
+import shiboken6
 
 from nnviz.core.snapshot import Snapshot
 from .widgets import LabelRoom
@@ -106,6 +107,7 @@ class Presentation(QObject):
         font = QFont(self._normal_font)
         font.setPointSizeF(self._normal_font.pointSizeF() * scale)
         w.setFont(font)
+        self._own_fonts(on, font)
         w.controls.set_presentation(on, scale)
         w.boundary.set_scale(scale)
         w.loss_plot.set_scale(scale)
@@ -126,6 +128,25 @@ class Presentation(QObject):
         forget_sizes(w)
         if w.last_snapshot is not None:
             self._update_readout(w.last_snapshot)
+
+    def _own_fonts(self, on: bool, font: QFont) -> None:
+        """The text the window's font does not reach at the presentation size too: the labels
+        with a style sheet of their own (the blue hint, the red banner, the status line's
+        "ready"), the menus and the dialogs (windows of their own: the All views list, Import
+        CSV, Export an animation) were left at ~9 pt."""
+        w = self.window
+        parts = [w.hint, w.banner, w.controls.status, *w.findChildren(QMenu)]
+        if on:
+            self._kept_fonts = {id(p): (p, QFont(p.font())) for p in parts}
+            for p in parts:
+                p.setFont(font)
+            QApplication.instance().installEventFilter(self)  # the dialogs opened from now on
+        else:
+            QApplication.instance().removeEventFilter(self)
+            for p, kept in getattr(self, "_kept_fonts", {}).values():
+                if shiboken6.isValid(p):
+                    p.setFont(kept)
+            self._kept_fonts = {}
 
     def normal_split(self):
         """The normal mode's splitter states (main, left) while presentation mode is on, to
@@ -156,7 +177,15 @@ class Presentation(QObject):
             left.setSizes([height, 0])  # the splitter gives the loss its minimum height
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if self.active and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        t = event.type()
+        if t == QEvent.Type.Polish:  # the application's: a dialog or menu of this window's
+            if isinstance(obj, (QDialog, QMenu)) and self.active:
+                parent = obj.parentWidget()
+                if parent is not None and parent.window() is self.window:
+                    obj.setFont(self.window.font())
+            return False
+        if obj is self.window.main_split and self.active and t in (QEvent.Type.Resize,
+                                                                   QEvent.Type.Show):
             self._share_width()
         return False
 

@@ -597,3 +597,36 @@ def test_a_lesson_reads_whole_on_a_projector(main_window, qtbot, wait_run, name,
             assert float(p.titleLabel.opts["size"].rstrip("pt")) >= TITLE_PT, p.titleLabel.text
         assert layout_problems(w) == []
     qtbot.waitUntil(whole, timeout=30_000)
+
+
+def test_presentation_enlarges_the_notes_the_menus_and_the_dialogs(main_window, qtbot):
+    """The blue hint, the red banner, the status line's "ready", the menus (the All views list
+    among them) and the dialogs (Import CSV, Export an animation) stayed at ~9 pt beside
+    presentation mode's text: now they are at the window's size, and back after it."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMenu
+    from nnviz.gui.record_dialog import RecordDialog
+    from nnviz.gui.session_dialogs import ImportDialog
+    w = main_window
+    normal = w.font().pointSizeF()
+    w.show_hint("Press Play (Space): it stops at epoch 1,000, where the answer shows.")
+    w.set_presentation(True)
+    big = w.font().pointSizeF()
+    assert big >= 1.5 * normal
+    parts = [w.hint, w.banner, w.controls.status, w.views_button.menu(),
+             *w.menuBar().findChildren(QMenu)]
+    for part in parts:
+        assert part.font().pointSizeF() == pytest.approx(big), part
+    csv = Path(__file__).resolve().parents[2] / "resources" / "examples" / "fruit.csv"
+    for dialog in (ImportDialog(str(csv), w), RecordDialog(0, 10, "Data & model", w)):
+        dialog.ensurePolished()
+        assert dialog.font().pointSizeF() == pytest.approx(big), dialog
+        dialog.deleteLater()
+    w.set_presentation(False)
+    for part in parts:
+        assert part.font().pointSizeF() == pytest.approx(normal), part
+    dialog = RecordDialog(0, 10, "Data & model", w)
+    dialog.ensurePolished()
+    assert dialog.font().pointSizeF() == pytest.approx(normal)
+    dialog.deleteLater()
