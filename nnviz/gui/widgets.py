@@ -51,15 +51,36 @@ class MessageLabel(QLabel):
 
 
 class StatusBar(QStatusBar):
-    """A status bar whose message, when longer than the room it has, ends in "..." where it
-    is cut, and whose tooltip then says all of it. Qt's own cut a message off in mid-word
-    against the permanent widgets (at 1024 px: "...(a value you pi|compiling..."), with no
-    way to read the rest. ``currentMessage()`` stays the whole text."""
+    """A status bar whose message, when longer than the room it has, wraps onto up to
+    MESSAGE_LINES lines (the bar grows for it) and beyond them ends in "..." where it is cut,
+    its tooltip then saying all of it. Qt's own cut a message off in mid-word against the
+    permanent widgets (at 1024 px: "...(a value you pi|compiling..."), with no way to read the
+    rest; on one line, a sentence in presentation mode's text ended in "..." at 1024 px.
+    ``currentMessage()`` stays the whole text."""
+
+    MESSAGE_LINES = 3
+    _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | \
+        Qt.TextFlag.TextWordWrap
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._permanent: list[QWidget] = []
         self.messageChanged.connect(self._update_tip)
+        self.messageChanged.connect(lambda *_: self.updateGeometry())
+
+    def _text_height(self, text: str) -> int:
+        room = QRect(0, 0, max(1, self.message_rect().width()), 100_000)
+        return self.fontMetrics().boundingRect(room, self._FLAGS, text).height()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().sizeHint()
+        text = self.displayed_message() if self.currentMessage() else ""
+        return QSize(hint.width(), max(hint.height(), self._text_height(text) + 4)
+                     if text else hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        least = super().minimumSizeHint()
+        return QSize(least.width(), max(least.height(), self.sizeHint().height()))
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
@@ -79,9 +100,21 @@ class StatusBar(QStatusBar):
         return QRect(left, 0, max(0, right - left), self.height())
 
     def displayed_message(self) -> str:
-        """The message as drawn: whole, or cut with "..." to fit ``message_rect``."""
-        return self.fontMetrics().elidedText(self.currentMessage(), Qt.TextElideMode.ElideRight,
-                                             self.message_rect().width())
+        """The message as drawn: whole (wrapped), or cut with "..." to fit MESSAGE_LINES
+        lines of ``message_rect``'s width."""
+        text = self.currentMessage()
+        most = self.fontMetrics().lineSpacing() * self.MESSAGE_LINES + 1
+        if self._text_height(text) <= most:
+            return text
+        words = text.split(" ")
+        lo, hi = 0, len(words)  # the most words that fit with the dots after them
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._text_height(" ".join(words[:mid]) + "\u2026") <= most:
+                lo = mid
+            else:
+                hi = mid - 1
+        return " ".join(words[:lo]) + "\u2026"
 
     def _update_tip(self, *_) -> None:
         text = self.currentMessage()
@@ -90,6 +123,8 @@ class StatusBar(QStatusBar):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_tip()
+        if event.oldSize().width() != event.size().width() and self.currentMessage():
+            self.updateGeometry()  # another width: another number of lines
 
     def paintEvent(self, event) -> None:
         if not self.currentMessage():
@@ -110,9 +145,7 @@ class StatusBar(QStatusBar):
                 self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, item,
                                            p, w)
         p.setPen(self.palette().windowText().color())
-        p.drawText(self.message_rect(), Qt.AlignmentFlag.AlignLeading
-                   | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-                   self.displayed_message())
+        p.drawText(self.message_rect(), self._FLAGS, self.displayed_message())
         p.end()
 
 

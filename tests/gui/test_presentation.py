@@ -630,3 +630,18 @@ def test_presentation_enlarges_the_notes_the_menus_and_the_dialogs(main_window, 
     dialog.ensurePolished()
     assert dialog.font().pointSizeF() == pytest.approx(normal)
     dialog.deleteLater()
+
+
+def test_the_compare_views_words_are_whole_on_a_projector(main_window, qtbot):
+    """"Or your own, on the current run's problem:" was cut at "problem" on the Compare tab in
+    presentation mode at 1024x768: the panel's words wrap."""
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("compare")
+    _at_size(w, qtbot, (1024, 768))
+    own = [label for label in w.findChildren(QLabel) if label.text().startswith("Or your own")]
+    assert own and own[0].isVisible()
+
+    def whole() -> None:
+        assert layout_problems(w) == []
+    qtbot.waitUntil(whole, timeout=10_000)
