@@ -581,8 +581,9 @@ class LandscapeView(QWidget):
             self.column.set_scrolling(on)
             self.explanation_scroll.set_share(None if on else 0.2)
             # The side plots do not scroll inside the column: it scrolls.
+            policy = Qt.ScrollBarPolicy
             self.plots_scroll.setVerticalScrollBarPolicy(
-                Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+                policy.ScrollBarAlwaysOff if on else policy.ScrollBarAsNeeded)
             if not on:
                 self.plots_scroll.setMinimumHeight(0)
                 self.map_glw.setMinimumHeight(MIN_MAP_HEIGHT)

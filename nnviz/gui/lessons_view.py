@@ -23,7 +23,8 @@ from nnviz.core.inspect import BaselineView
 
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
-from .widgets import CappedScroll, Column, FittedTitles, LogAxis, PlaneHeights, SparseAxis, fit_title
+from .widgets import (CappedScroll, Column, FittedTitles, LogAxis, PlaneHeights, SparseAxis,
+                      fit_title)
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,9 @@ class ColumnsGrid(QObject):
         page.glw.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize or (
+                event.type() == QEvent.Type.DynamicPropertyChange
+                and bytes(event.propertyName()) == b"nnvizScale"):
             QTimer.singleShot(0, self, self.arrange)  # gone with the view, if it goes first
         return False
 
