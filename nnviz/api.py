@@ -142,10 +142,18 @@ class Run:
         """A standalone Python script (jax and numpy only) that trains this run's network from
         its initial weights on its training points with its settings for ``epochs`` epochs
         (default: as many as the run) and prints the loss every 100 epochs, as the notebook
-        does: the losses of this run's history. A run that has trained no epochs exports
-        1000."""
+        does: the losses of this run's history, learning-rate changes and branches included
+        (the live branch's). A run that has trained no epochs exports 1000. What the script
+        cannot replay (weights or points edited during the run, a divergence nnviz recovered
+        from) its docstring says, and a warning."""
         from nnviz.core.export import write_script
-        write_script(path, self._trainer, self._script_epochs(epochs), self._class_names())
+        self._warn_not_replayed(write_script(path, self._trainer, self._script_epochs(epochs),
+                                             self._class_names(), self._run.log))
+
+    @staticmethod
+    def _warn_not_replayed(replayed) -> None:
+        if replayed.note:
+            warnings.warn(replayed.note, stacklevel=3)
 
     def _script_epochs(self, epochs: int | None) -> int:
         if epochs is None:
@@ -160,7 +168,9 @@ class Run:
         """:meth:`export_script` as a Jupyter notebook (``.ipynb``, written with nbformat:
         ``pip install 'nnviz[notebook]'``): the same code, a cell per section."""
         from nnviz.core.export import write_notebook
-        write_notebook(path, self._trainer, self._script_epochs(epochs), self._class_names())
+        self._warn_not_replayed(write_notebook(path, self._trainer,
+                                               self._script_epochs(epochs),
+                                               self._class_names(), self._run.log))
 
     def export_onnx(self, path: str | os.PathLike) -> None:
         """The network with its current weights as an ONNX model (``pip install

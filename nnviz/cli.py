@@ -38,6 +38,7 @@ from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
 from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_score
 from nnviz.core.losses import LOSSES
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, load_npz
 from nnviz.core.runlog import Run, RunLog
@@ -327,7 +328,9 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
     g.add_argument("--epochs", type=_int_at_least(0, MAX_EPOCHS), default=epochs_default,
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else
-                                                       " before the screenshot (default 0)"))
+                                                       " when the window opens (a Step of N; "
+                                                       "with --screenshot or --record, before "
+                                                       "the picture; default 0)"))
     if lists:
         for action in p._actions:
             if action.dest in ("seed", "init_seed"):
@@ -622,12 +625,6 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-def _fmt(v: float, percent: bool = False) -> str:
-    if not math.isfinite(v):
-        return "n/a"
-    return f"{100 * v:.1f}%" if percent else f"{v:.4f}"
-
-
 def open_history(files: contextlib.ExitStack, path: str) -> io.TextIOWrapper:
     """--history's text stream, into a temporary file that replaces ``path`` only once it is
     complete (``files`` closes it; a failure leaves what was there)."""
@@ -713,6 +710,10 @@ def train_command(args: argparse.Namespace) -> int:
                 k = min(left, 4096)
                 result = (runlog.advance(trainer, run.log, k, on_checkpoint=measure)
                           if args.save else trainer.run(k))
+                if args.export_script and not args.save:
+                    # The losses alone (bounded: ever sparser past 4,096 epochs) tell the
+                    # script's docstring where plain gradient descent's loss rose.
+                    run.log.record_losses(first, result.losses)
                 left -= 4096
                 diverged = result.diverged
                 n = len(result.losses)
@@ -771,8 +772,9 @@ def train_command(args: argparse.Namespace) -> int:
         else:
             which = (f"final: the weights after epoch {trainer.epoch}'s update"
                      if trainer.epoch else "final: the initial weights")
-        out(f"{which}: train loss {_fmt(m.train_loss)}, {acc} {_fmt(m.train_accuracy, pct)}; "
-            f"test loss {_fmt(m.test_loss)}, {acc} {_fmt(m.test_accuracy, pct)}")
+        out(f"{which}: train loss {format_score(m.train_loss)}, "
+            f"{acc} {format_score(m.train_accuracy, pct)}; test loss "
+            f"{format_score(m.test_loss)}, {acc} {format_score(m.test_accuracy, pct)}")
         if sharp:
             out(_sharpness_line(*sharp, cfg.optimizer))
         if ran:  # no epochs, nothing timed: no speed (it printed "nan epochs/s")
@@ -785,10 +787,13 @@ def train_command(args: argparse.Namespace) -> int:
             out(f"saved the session at epoch {trainer.epoch} to {args.save}")
     if args.export_script:
         from nnviz.core.export import write_script
-        write_script(args.export_script, trainer, trainer.epoch or 1000, class_names)
+        replayed = write_script(args.export_script, trainer, trainer.epoch or 1000,
+                                class_names, run.log)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
                 f"{trainer.epoch or 1000} epochs from the initial weights")
+            if replayed.note:
+                out(replayed.note)
     if args.export_onnx:
         from nnviz.core.onnx_export import describe, write_onnx
         doc, meta = describe(trainer, class_names)
@@ -814,7 +819,7 @@ def _sharpness(trainer) -> tuple[float, float | None]:
 
 
 def _sharpness_line(value: float, limit: float | None, optimizer: str) -> str:
-    text = f"sharpness (largest Hessian eigenvalue) {_fmt(value)}"
+    text = f"sharpness (largest Hessian eigenvalue) {format_score(value)}"
     if limit is None:
         return text + f" (no 2/lr limit applies to {optimizer})"
     name = "2/lr" if optimizer == "gd" else "(2 + 2 x 0.9)/lr"

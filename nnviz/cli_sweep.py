@@ -23,9 +23,10 @@ import time
 
 import numpy as np
 
-from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _fmt, _go_back, _Printer, _sharpness,
+from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _go_back, _Printer, _sharpness,
                        build_parser, build_problem, open_history)
 from nnviz.core import fileio
+from nnviz.core.formatting import format_score
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
 from nnviz.core.sweep_driver import member_run
 from nnviz.core.training import (MAX_CHUNK, STUCK_EPOCHS, divergence_message, stuck_high,
@@ -328,10 +329,12 @@ def sweep_command(args: argparse.Namespace) -> int:
         extra = []
         if sharp:
             value, limit = sharp[i]
-            extra = [_fmt(value), f"{limit:.4g}" if limit is not None else "n/a"]
+            extra = [format_score(value), f"{limit:.4g}" if limit is not None else "n/a"]
         rows.append([str(i), *(_cell(s[n]) for n in names), str(s["epoch"]),
-                     _fmt(s["train_loss"]), _fmt(s["train_accuracy"], classification),
-                     _fmt(s["test_loss"]), _fmt(s["test_accuracy"], classification),
+                     format_score(s["train_loss"]),
+                     format_score(s["train_accuracy"], classification),
+                     format_score(s["test_loss"]),
+                     format_score(s["test_accuracy"], classification),
                      *extra, mark])
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     for r in [header, *rows]:
@@ -363,7 +366,7 @@ def _write_outputs(args, runs: dict, class_names, out) -> None:
         if args.export_script:
             from nnviz.core.export import write_script
             write_script(member_path(args.export_script, i), trainer, trainer.epoch or 1000,
-                         class_names)
+                         class_names, run.log)
         if args.export_onnx:
             from nnviz.core.onnx_export import describe, write_onnx
             doc, meta = describe(trainer, class_names)

@@ -13,22 +13,28 @@ import (a CSV file far from unit scale, ``Dataset.scaling``) are written as the 
 values, with the means and sds and the ``standardise`` step that the training points and new
 points both go through.
 
-What it does not do: nnviz's divergence handling (going back to the best weights), and the
-run's history of changes (a learning rate changed mid-run): it trains the run's network from its
-initial weights with the settings the run has now.
+Given the run's record (``log``: the live branch's :class:`~nnviz.core.runlog.RunLog`), the
+script replays its learning-rate changes -- a rate changed in the window, a branch continued at
+another rate -- from the epochs they took effect (``lr_changes``); the optimiser state carries
+the rate, and every change pins a checkpoint (runlog), so the checkpoints hold the schedule.
+What it does not replay, its docstring and :attr:`ScriptRun.note` say: nnviz's divergence
+handling (going back to the best weights), weights edited by hand after epoch 0, and training
+points edited during the run (the script has them as they are now).
 """
 from __future__ import annotations
 
 import ast
 import inspect
 import os
-from typing import Sequence
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Sequence
 
 import numpy as np
 
 from nnviz import __version__
 from . import losses, shuffle
-from .errors import NnvizError
+from .errors import NnvizError, sentence
 from .fileio import atomic_write
 from .training import OPTIMIZERS, Trainer, batch_order
 
@@ -54,7 +60,7 @@ _UPDATES = {
 opt_state = None
 
 
-def update(params, grads, opt_state):
+def update(params, grads, opt_state, lr):
     return jax.tree_util.tree_map(lambda p, g: p - lr * g, params, grads), opt_state
 ''',
     "momentum": '''\
@@ -63,7 +69,7 @@ momentum = 0.9
 opt_state = jax.tree_util.tree_map(jnp.zeros_like, params)  # the velocity
 
 
-def update(params, grads, velocity):
+def update(params, grads, velocity, lr):
     velocity = jax.tree_util.tree_map(lambda v, g: g + momentum * v, velocity, grads)
     params = jax.tree_util.tree_map(lambda p, v: p - lr * v, params, velocity)
     return params, velocity
@@ -74,7 +80,7 @@ momentum = 0.9
 opt_state = jax.tree_util.tree_map(jnp.zeros_like, params)  # the velocity
 
 
-def update(params, grads, velocity):
+def update(params, grads, velocity, lr):
     velocity = jax.tree_util.tree_map(lambda v, g: g + momentum * v, velocity, grads)
     step = jax.tree_util.tree_map(lambda v, g: g + momentum * v, velocity, grads)
     params = jax.tree_util.tree_map(lambda p, s: p - lr * s, params, step)
@@ -88,7 +94,7 @@ zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
 opt_state = (jnp.zeros([], jnp.int32), zeros, zeros)  # step count, mu, nu
 
 
-def update(params, grads, opt_state):
+def update(params, grads, opt_state, lr):
     t, mu, nu = opt_state
     t = t + 1
     mu = jax.tree_util.tree_map(lambda m, g: (1 - b1) * g + b1 * m, mu, grads)
@@ -107,7 +113,7 @@ decay, eps = 0.9, 1e-8
 opt_state = jax.tree_util.tree_map(jnp.zeros_like, params)  # nu
 
 
-def update(params, grads, nu):
+def update(params, grads, nu, lr):
     nu = jax.tree_util.tree_map(lambda v, g: (1 - decay) * g ** 2 + decay * v, nu, grads)
     params = jax.tree_util.tree_map(lambda p, g, v: p - lr * (g / jnp.sqrt(v + eps)),
                                     params, grads, nu)
@@ -119,6 +125,151 @@ assert set(_UPDATES) == set(OPTIMIZERS)
 
 class ExportError(NnvizError):
     """A script that cannot be written; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ScriptRun:
+    """What the script trains: the initial weights, the first epoch's learning rate, the rate
+    changes ((first epoch at the new rate, the rate), in order) and what of the run it does not
+    replay (sentences; none when its printed losses are the run's). ``unstable_from``: the
+    first epoch at which the loss of a plain gradient descent rose (0: never), where rounding
+    differences start to grow."""
+
+    initial_params: Any
+    lr: float
+    changes: tuple[tuple[int, float], ...] = ()
+    not_replayed: tuple[str, ...] = ()
+    unstable_from: int = 0
+
+    @property
+    def unstable_text(self) -> str:
+        if not self.unstable_from:
+            return ""
+        return (f"The run's loss rose at times, the first at epoch {self.unstable_from:,}: there "
+                "gradient descent trains at the edge of stability, where the smallest "
+                "difference grows -- the script's rounding differs from nnviz's (it computes "
+                "in its own order) -- so its losses from about there on may differ from the "
+                "run's in the first digits")
+
+    @property
+    def note(self) -> str:
+        """What to tell the user who exports it (the window's message, the command line's
+        line, the Python API's warning): empty when the script replays the run."""
+        text = ""
+        if self.not_replayed:
+            text = ("The script does not replay all of the run: "
+                    + "; ".join(self.not_replayed) + ".")
+        if self.unstable_from:
+            text += (" " if text else "") + sentence(self.unstable_text)
+        return text
+
+
+def _rate(checkpoint) -> float:
+    # The rate the epochs after the checkpoint ran at: the optimiser state carries it.
+    return float(np.float32(checkpoint.state.opt_state.hyperparams["learning_rate"]))
+
+
+def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
+    """The run that a script of ``epochs`` epochs replays: ``log`` (the live branch's
+    ``RunLog``) gives its learning-rate changes, read from its checkpoints (every change pins
+    one), and what cannot be replayed. Without a log: the trainer's initial weights and its
+    current rate throughout."""
+    lr = float(np.float32(trainer.config.learning_rate))
+    if log is None or not log.checkpoints:
+        return ScriptRun(trainer.initial_params, lr)
+    checkpoints = log.checkpoints
+    first = checkpoints[0]
+    lr, notes = _rate(first), []
+    initial = trainer.initial_params
+    if first.epoch == 0:
+        initial = first.state.params  # the weights the run started from (edited, perhaps)
+    else:
+        notes.append(f"the run's record starts at epoch {first.epoch:,} (a session saved "
+                     f"without it), so the learning rate of the epochs before is not known: the "
+                     f"script trains them at {lr:g}")
+    changes, now = [], lr
+    for c in checkpoints[1:]:
+        if c.epoch >= epochs:
+            break
+        if _rate(c) != now:
+            now = _rate(c)
+            changes.append((c.epoch + 1, now))
+        if c.pinned == "weights":
+            notes.append(f"the weights were edited by hand at epoch {c.epoch:,}: its losses "
+                         f"after epoch {c.epoch:,} are not the run's")
+        elif c.pinned == "restored":
+            best = f" (epoch {c.weights_of:,}'s)" if c.weights_of >= 0 else ""
+            notes.append(f"the run diverged at epoch {c.epoch:,} and went on from its best "
+                         f"weights{best}, which the script does not do: its losses after epoch "
+                         f"{c.epoch:,} are not the run's")
+    # A point edit stamps the points the earlier epochs read on their checkpoints (runlog.
+    # stamp_data); the script has the points as they are now, from epoch 1.
+    stale = [c for c in checkpoints if c.data is not None and c.epoch < epochs]
+    if stale:
+        edits = [c.epoch for c in checkpoints if c.pinned == "points" and c.data is None
+                 and c.epoch > stale[0].epoch]
+        when = f"at epoch {edits[0]:,}" if edits else "on another branch"
+        notes.append(f"the training points were edited {when}, and the script trains on them "
+                     f"as they are now from epoch 1: its losses are not the run's")
+    return ScriptRun(initial, lr, tuple(changes), tuple(notes),
+                     _first_rise(trainer, log, epochs))
+
+
+def _first_rise(trainer: Trainer, log, epochs: int) -> int:
+    """The first epoch (up to ``epochs``) whose loss is above the one before, for plain
+    gradient descent on all the points (0: none). There the run is at the edge of stability,
+    where a change of one unit in the last place of one weight grows to the first digits of the
+    loss within a few hundred epochs, so the script's own rounding shows in its numbers. (The
+    loss of mini-batches or momentum goes up and down without that.)"""
+    if trainer.config.optimizer != "gd" or _mini_batches(trainer) is not None:
+        return 0
+    e, v = log.losses.arrays()
+    keep = (e <= epochs) & np.isfinite(v)
+    e, v = e[keep], v[keep]
+    rises = e[1:][np.diff(v) > 0]
+    # The jump at an edit or a restore is the edit's (said as not replayed), not instability.
+    edits = [c.epoch + 1 for c in log.checkpoints if c.pinned in ("weights", "points",
+                                                                  "restored")]
+    rises = rises[~np.isin(rises, edits)]
+    return int(rises[0]) if len(rises) else 0
+
+
+def _lr_literal(lr: float) -> str:
+    # The shortest text of the float32 rate the run used: 0.1, not 0.10000000149011612.
+    return repr(float(_num(lr)))
+
+
+def _changes_text(run: ScriptRun) -> str:
+    """The table of the run's rate changes, if it had any."""
+    if not run.changes:
+        return ""
+    table = ", ".join(f"{e}: {_lr_literal(lr)}" for e, lr in run.changes)
+    return ("# The run's learning rate changed (in the window, or a branch continued at another "
+            "rate):\n# from each of these epochs on, it trained at the rate beside it.\n"
+            f"lr_changes = {{{table}}}\n")
+
+
+def _whose(run: ScriptRun) -> str:
+    """The docstring's sentence on whose numbers the script prints."""
+    said = ("the numbers of\nnnviz's run, floating-point rounding aside. It does not stop on "
+            "a divergence as nnviz does.")
+    if not run.not_replayed and not run.unstable_from:
+        return said
+    if run.not_replayed:
+        said = ("not all of them\nthe numbers of nnviz's run. It does not stop on a divergence "
+                "as nnviz does.\n\n"
+                + textwrap.fill("Not replayed: " + "; ".join(run.not_replayed) + ".", 95))
+    if run.unstable_from:
+        said += "\n\n" + textwrap.fill(sentence(run.unstable_text), 95)
+    return said
+
+
+def _rates_text(run: ScriptRun) -> str:
+    """The rates for the docstring: "lr 1", "lr 1, then 3 from epoch 267"."""
+    text = f"lr {run.lr:g}"
+    for epoch, lr in run.changes:
+        text += f", then {lr:g} from epoch {epoch:,}"
+    return text
 
 
 def _num(v) -> str:
@@ -329,17 +480,20 @@ def _print_named(what: str, outputs: int) -> str:
             "          CLASS_NAMES[int(np.argmax(row))])\n")
 
 
-def script_text(trainer: Trainer, epochs: int, class_names: Sequence[str] | None = None) -> str:
-    """The script of ``trainer``'s run: its training points, initial weights and settings;
+def script_text(trainer: Trainer, epochs: int, class_names: Sequence[str] | None = None,
+                log=None) -> str:
+    """The script of ``trainer``'s run: its training points, initial weights and settings,
+    and with ``log`` (the live branch's RunLog) the learning-rate changes it recorded;
     ``class_names`` (a CSV's labels, class 0, 1, ...) become its CLASS_NAMES."""
     return "\n\n".join(p.rstrip("\n") + "\n" for p in script_parts(trainer, epochs,
-                                                                    class_names))
+                                                                    class_names, log))
 
 
-def script_parts(trainer: Trainer, epochs: int,
-                 class_names: Sequence[str] | None = None) -> list[str]:
+def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | None = None,
+                 log=None) -> list[str]:
     """The script's sections in order (its docstring first): a notebook's cells."""
     d, spec, cfg = trainer.data, trainer.spec, trainer.config
+    run = script_run(trainer, epochs, log)
     names = _names(trainer, class_names)
     n = len(d.train_index)
     batches = _mini_batches(trainer)
@@ -351,26 +505,24 @@ def script_parts(trainer: Trainer, epochs: int,
         mean, sd = np.array(d.scaling, np.float64).T
         X = (np.asarray(X, np.float64) * sd + mean).astype(np.float32)
     target_name, make_y = _targets(trainer)
-    w_text, b_text = _weights(trainer.initial_params)
+    w_text, b_text = _weights(run.initial_params)
     acts = list(spec.layer_activations)
     defs = "\n\n".join(_ACTIVATIONS[a] for a in dict.fromkeys(acts))
     act_list = ", ".join(a.replace("-", "_") for a in acts)
-    lr = float(cfg.learning_rate)
     batch_words = (f"mini-batches of {batches[0]}" if batches is not None else "full batch")
     head = (f'"""An nnviz run as a script: {d.name} data, the network {spec.shapes_text()} '
             f"({', '.join(dict.fromkeys(spec.activations)) or 'no'} hidden, "
-            f"{spec.output_activation} output),\n{cfg.loss} loss, {cfg.optimizer} at lr {lr:g}, "
-            f"{batch_words}, {epochs} epochs.\n\n"
+            f"{spec.output_activation} output),\n{cfg.loss} loss, {cfg.optimizer} at "
+            f"{_rates_text(run)}, {batch_words}, {epochs} epochs.\n\n"
             f"Written by nnviz {__version__}. It needs numpy and jax only, follows the notebook "
             "(points in columns,\n`w.T @ X + b` layers, value_and_grad) and prints the loss every "
-            "100 epochs: the numbers of\nnnviz's run, floating-point rounding aside. It does not "
-            "stop on a divergence as nnviz does.\n\"\"\"\n")
+            f"100 epochs: {_whose(run)}\n\"\"\"\n")
     order_note = ("# in the order nnviz's epochs read them (mini-batches are drawn from this "
                   "order),\n" if batches is not None else "")
     parts = [
         head,
         "import jax\nimport numpy as np\nfrom jax import numpy as jnp\n",
-        f"epochs = {epochs}\nlr = {lr!r}\n",
+        f"epochs = {epochs}\nlr = {_lr_literal(run.lr)}\n" + _changes_text(run),
         f"# The {n} training points ({', '.join(_raw_names(d)) or 'features'}), a row each "
         f"here{', as in the CSV file' if d.scaling else ''},\n{order_note}# and their "
         f"{'classes' if d.is_classification else 'targets'}.\n"
@@ -396,15 +548,19 @@ def script_parts(trainer: Trainer, epochs: int,
         _objective(trainer),
         _UPDATES[cfg.optimizer],
     ]
+    # A rate changed during the run: each epoch takes its rate from the table before its step.
+    set_lr = ("    lr = lr_changes.get(epoch, lr)  # the run's rate changed at this epoch?\n"
+              if run.changes else "")
     if batches is None:
         parts.append(
             "@jax.jit  # compiled once: the notebook's loop without the wait\n"
-            "def train_step(params, opt_state):\n"
+            "def train_step(params, opt_state, lr):\n"
             "    loss, grads = grad_fn(params, X, Y)\n"
-            "    params, opt_state = update(params, grads, opt_state)\n"
+            "    params, opt_state = update(params, grads, opt_state, lr)\n"
             "    return params, opt_state, loss\n\n\n"
             "for epoch in range(1, epochs + 1):\n"
-            "    params, opt_state, loss = train_step(params, opt_state)\n"
+            + set_lr +
+            "    params, opt_state, loss = train_step(params, opt_state, lr)\n"
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
     else:
@@ -418,27 +574,28 @@ def script_parts(trainer: Trainer, epochs: int,
             "X, Y = jnp.asarray(X), jnp.asarray(Y)  # jax arrays: indexed inside the compiled "
             "epoch\n\n\n"
             + source + "\n\n@jax.jit\n"
-            "def train_epoch(params, opt_state, key):\n"
+            "def train_epoch(params, opt_state, key, lr):\n"
             "    key, sub = jax.random.split(key)\n"
             "    order = shuffled_order(sub, X.shape[1])[: n_batches * batch_size]\n\n"
             "    def one_batch(carry, idx):\n"
             "        params, opt_state = carry\n"
             "        loss, grads = grad_fn(params, X[:, idx], Y[..., idx])\n"
-            "        params, opt_state = update(params, grads, opt_state)\n"
+            "        params, opt_state = update(params, grads, opt_state, lr)\n"
             "        return (params, opt_state), loss\n\n"
             "    (params, opt_state), batch_losses = jax.lax.scan(\n"
             "        one_batch, (params, opt_state), order.reshape(n_batches, batch_size))\n"
             "    return params, opt_state, key, jnp.mean(batch_losses)\n\n\n"
             "for epoch in range(1, epochs + 1):\n"
-            "    params, opt_state, key, loss = train_epoch(params, opt_state, key)\n"
+            + set_lr +
+            "    params, opt_state, key, loss = train_epoch(params, opt_state, key, lr)\n"
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
     parts.append(_predict(trainer, names))
     return parts
 
 
-def notebook_text(trainer: Trainer, epochs: int,
-                  class_names: Sequence[str] | None = None) -> str:
+def notebook_text(trainer: Trainer, epochs: int, class_names: Sequence[str] | None = None,
+                  log=None) -> str:
     """The script as a Jupyter notebook (nbformat 4): its docstring a markdown cell, each
     section a code cell. ExportError without the nbformat package."""
     try:
@@ -447,7 +604,7 @@ def notebook_text(trainer: Trainer, epochs: int,
     except ImportError:
         raise ExportError("a notebook export needs the nbformat package: pip install "
                           "'nnviz[notebook]' (or pip install nbformat)") from None
-    head, *code = script_parts(trainer, epochs, class_names)
+    head, *code = script_parts(trainer, epochs, class_names, log)
     cells = [v4.new_markdown_cell(head.strip().strip('"').strip())]
     cells += [v4.new_code_cell(part.rstrip("\n")) for part in code]
     nb = v4.new_notebook(cells=cells, metadata={
@@ -458,15 +615,19 @@ def notebook_text(trainer: Trainer, epochs: int,
 
 
 def write_notebook(path: str | os.PathLike, trainer: Trainer, epochs: int,
-                   class_names: Sequence[str] | None = None) -> None:
-    """:func:`notebook_text` into ``path``, atomically; ExportError if it cannot be written."""
-    _write_text(path, notebook_text(trainer, epochs, class_names))
+                   class_names: Sequence[str] | None = None, log=None) -> ScriptRun:
+    """:func:`notebook_text` into ``path``, atomically; ExportError if it cannot be written.
+    Returns what the notebook replays (its ``note`` says what it does not)."""
+    _write_text(path, notebook_text(trainer, epochs, class_names, log))
+    return script_run(trainer, epochs, log)
 
 
 def write_script(path: str | os.PathLike, trainer: Trainer, epochs: int,
-                 class_names: Sequence[str] | None = None) -> None:
-    """:func:`script_text` into ``path``, atomically; ExportError if it cannot be written."""
-    _write_text(path, script_text(trainer, epochs, class_names))
+                 class_names: Sequence[str] | None = None, log=None) -> ScriptRun:
+    """:func:`script_text` into ``path``, atomically; ExportError if it cannot be written.
+    Returns what the script replays (its ``note`` says what it does not)."""
+    _write_text(path, script_text(trainer, epochs, class_names, log))
+    return script_run(trainer, epochs, log)
 
 
 def _write_text(path: str | os.PathLike, text: str) -> None:

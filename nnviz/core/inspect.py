@@ -352,13 +352,17 @@ class Throttled:
                  or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now
         if fresh:
+            known = self._estimate > 0  # else this call was not paid for: nothing to amortise
             self._result = self.probe(trainer, grid_points)
             # The smaller of the last two costs: a call that compiled (a tab's first, a new
             # problem's) costs a second or more; amortised at a 1.5% budget it kept a tab first
             # opened while a run played on its first numbers for over a minute.
-            self._estimate, self._cost = min(self._cost, time.perf_counter() - now), \
-                time.perf_counter() - now
-            self._credit = max(self._credit - self._estimate, 0.0)
+            cost = time.perf_counter() - now
+            self._estimate, self._cost = min(self._cost, cost), cost
+            # What it cost is spent, not the estimate: with noisy costs (a busy machine) the
+            # cheaper of two was spent, and the probe took up to twice its budget. A debt is
+            # kept up to a few computations' worth; the rest of a compile's cost is forgiven.
+            self._credit = max(self._credit - cost, -4 * self._estimate if known else 0.0)
         return self._result
 
 
@@ -633,7 +637,8 @@ def dead_relu_fraction(activations: np.ndarray) -> float:
     return float(np.mean(np.all(activations <= 0, axis=0)))
 
 
-def _norms(params, g):
+def layer_norms(params, g):
+    """Per layer ||dL/dW|| (``g``: the gradient) and ||W||."""
     return (jnp.stack([jnp.linalg.norm(gw) for gw, _ in g]),
             jnp.stack([jnp.linalg.norm(w) for w, _ in params]))
 
@@ -645,7 +650,7 @@ def _norms_fn(spec: NetworkSpec, key: TrainConfig):
     grad = jax.grad(_loss_only(_layered_objective(spec, key)))
 
     def f(params, X, T, rates):
-        return _norms(params, grad(params, X, T, rates))
+        return layer_norms(params, grad(params, X, T, rates))
     return jax.jit(f)
 
 
@@ -656,7 +661,7 @@ def _padded_norms_fn(spec: NetworkSpec, key: TrainConfig):
     grad = jax.grad(_loss_only(_layered_objective(spec, key)))
 
     def f(params, X, T, mask, count, rates):
-        return _norms(params, grad(params, X, T, rates, mask, count))
+        return layer_norms(params, grad(params, X, T, rates, mask, count))
     return jax.jit(f)
 
 
@@ -675,26 +680,45 @@ def gradient_row(model, previous=None) -> tuple[np.ndarray, np.ndarray]:
         f = _norms_fn(model.spec, compile_key(cfg))
         out = f(model.params, model.X_train, model.T_train, penalty_rates(cfg))
     norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
-    wnorm = np.maximum(wnorm, 1e-12)
-    if cfg.optimizer == "gd":
-        ratios = model.learning_rate * norms / wnorm
-    elif previous is not None and model.epoch > previous[0]:
-        steps = model.epoch - previous[0]
-        ratios = np.array([np.linalg.norm(np.asarray(w) - np.asarray(p))
-                           for (w, _), (p, _) in zip(model.params, previous[1])]) / wnorm / steps
-    else:
-        ratios = np.full(len(norms), np.nan)
-    return norms, ratios
+    return norms, update_ratios(cfg.optimizer, model.learning_rate, model.epoch, model.params,
+                                norms, wnorm, previous)
+
+
+def update_ratios(optimizer: str, learning_rate: float, epoch: int, params, norms, wnorm,
+                  previous=None) -> np.ndarray:
+    """``gradient_row``'s update ratios of weights ``params`` after ``epoch`` epochs, from their
+    per-layer gradient norms ``norms`` and weight norms ``wnorm``."""
+    norms = np.asarray(norms, np.float64)
+    wnorm = np.maximum(np.asarray(wnorm, np.float64), 1e-12)
+    if optimizer == "gd":
+        return learning_rate * norms / wnorm
+    if previous is not None and epoch > previous[0]:
+        steps = epoch - previous[0]
+        return np.array([np.linalg.norm(np.asarray(w) - np.asarray(p))
+                         for (w, _), (p, _) in zip(params, previous[1])]) / wnorm / steps
+    return np.full(len(norms), np.nan)
+
+
+def _previous(log):
+    cks = log.checkpoints
+    return (cks[-2].epoch, cks[-2].state.params) if len(cks) > 1 else None
 
 
 def record_gradients(model, log) -> None:
     """Record ``model``'s gradient statistics in ``log`` at its newest checkpoint (call it right
     after the checkpoint is taken, e.g. as ``runlog.advance``'s ``on_checkpoint``): the gradient
     view's history, kept however the epochs were run."""
-    cks = log.checkpoints
-    prev = (cks[-2].epoch, cks[-2].state.params) if len(cks) > 1 else None
-    norms, ratios = gradient_row(model, prev)
-    log.record_grads(cks[-1].epoch, norms, ratios)
+    norms, ratios = gradient_row(model, _previous(log))
+    log.record_grads(log.checkpoints[-1].epoch, norms, ratios)
+
+
+def record_gradient_norms(log, optimizer: str, learning_rate: float, norms, wnorm) -> None:
+    """``record_gradients`` of norms measured elsewhere -- a sweep's member's, measured with
+    the other members' in one call -- for the weights of ``log``'s newest checkpoint."""
+    ck = log.checkpoints[-1]
+    ratios = update_ratios(optimizer, learning_rate, ck.epoch, ck.state.params, norms, wnorm,
+                           _previous(log))
+    log.record_grads(ck.epoch, np.asarray(norms, np.float64), ratios)
 
 
 class GradientProbe:

@@ -155,6 +155,14 @@ def _orthogonal(v: np.ndarray, to: np.ndarray) -> np.ndarray:
     return v - (v @ to) / n2 * to if n2 > 0 else v
 
 
+def variance_shares(explained: tuple[float, float]) -> tuple[str, str, str]:
+    """The two directions' shares of the path's variance and the plane's, as percentages to
+    one decimal that add up as shown: "98.3%", "1.5%", "99.8%" (the plane's "99.8%" stood
+    beside axes that said 98% and 1%)."""
+    one, two = (round(1000 * float(e)) for e in explained)
+    return tuple(f"{n / 10:.1f}%" for n in (one, two, one + two))
+
+
 @dataclass(frozen=True)
 class Plane:
     """A plane through weight space: ``centre + a * d1 + b * d2``, for |a|, |b| <= ``extent``."""
@@ -214,9 +222,10 @@ def make_plane(kind: str, spec: NetworkSpec, centre: np.ndarray, initial: np.nda
                 d2 = d2 if first @ d2 <= 0 else -d2
                 total = float(var.sum())
                 explained = (float(var[0] / total), float(var[1] / total))
+                one, two, _ = variance_shares(explained)
                 return _fitted(Plane("pca", centre, d1, d2,
-                                     (f"PC 1 ({explained[0]:.0%} of the path's variance)",
-                                      f"PC 2 ({explained[1]:.0%})"), 1.0, explained), path)
+                                     (f"PC 1 ({one} of the path's variance)",
+                                      f"PC 2 ({two})"), 1.0, explained), path)
         note = "the path has too few points for its principal components yet"
     elif kind == "initial":
         if initial is not None:

@@ -117,7 +117,7 @@ class LandscapeProbe:
         self._last_call = 0.0
         self._last: tuple | None = None  # (the settings it was made with, result)
         self._epoch = -1  # of the last call
-        self._cost = 0.0  # of the last computation
+        self._costs: list[float] = []  # of the last three computations
         self._next = 0.0
         self._next_place = 0.0
 
@@ -153,9 +153,13 @@ class LandscapeProbe:
         with _one_blas_thread():
             result = self._compute(model, idle, _compiled(model, self, part="sharpness"))
         done = time.perf_counter()
-        # The smaller of the last two costs: a call that compiled (the first, a new network)
-        # must not keep the view still for twenty times the compile.
-        cost, self._cost = min(self._cost, done - now), done - now
+        # The median of the last three costs: a call that compiled (the first, a new network)
+        # must not keep the view still for twenty times the compile. (The smaller of the last
+        # two, as before, was the cheaper of two noisy costs: on a busy machine the probe took
+        # 9% of the worker's time, not 5%.)
+        self._costs = [*self._costs[-2:], done - now]
+        costs = sorted(self._costs)
+        cost = 0.0 if len(costs) == 1 else costs[0] if len(costs) == 2 else costs[1]
         self._next = done + cost / self.budget
         self._last = (settings, result)
         self._last_call = done

@@ -285,6 +285,9 @@ class RunContext(_LiveBranch):
     trainer: Trainer
     run: Run
     run_id: int
+    # A learning rate set while the views showed the past: the run goes on at it from where it
+    # goes on next (its live end, or a branch); None: none pending.
+    pending_lr: float | None = None
 
 
 @dataclass(frozen=True)
@@ -510,7 +513,8 @@ class TrainLoop(_LiveBranch):
                 try:
                     if self.trainer is None:
                         raise TrainingError("there is no model yet")
-                    result = (fn or run_state)(RunContext(self.trainer, self.run, self.run_id))
+                    result = (fn or run_state)(RunContext(self.trainer, self.run, self.run_id,
+                                                       self._pending_lr))
                 except Exception as e:  # noqa: BLE001 -- to the asker, as an object
                     if on_error is None:
                         raise

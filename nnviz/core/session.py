@@ -25,7 +25,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, BinaryIO, Mapping
 
@@ -105,21 +105,30 @@ class Session:
     def from_trainer(cls, trainer: Trainer, history: LossHistory | None = None, *,
                      test_epochs=None, test_values=None,
                      class_names: tuple[str, ...] | None = None,
-                     extras: dict[str, Any] | None = None, run: Run | None = None) -> "Session":
+                     extras: dict[str, Any] | None = None, run: Run | None = None,
+                     learning_rate: float | None = None) -> "Session":
         """A snapshot of ``trainer`` (call it from the thread that drives the trainer).
 
         ``history`` is copied, so the caller may go on extending its own. With ``run`` (the
         trainer's run log), the history and test loss are its live branch's, and the whole
-        record is kept (copied).
+        record is kept (copied). ``learning_rate``: the rate the run goes on with from its end,
+        chosen but not applied yet (set while the timeline showed the past): the file goes on at
+        it, as the window would have; the epochs trained keep the rates they ran with.
         """
-        state = trainer.state
+        state, config = trainer.state, trainer.config
+        going_on = learning_rate is not None and float(learning_rate) != trainer.learning_rate
+        if going_on:
+            state = Trainer.with_learning_rate(state, float(learning_rate))
+            config = replace(config, learning_rate=float(learning_rate))
         if run is not None:
             history = run.log.losses
             test_epochs, test_values = run.log.test.epochs, run.log.test.values
             run = _copy_run(run)
+            if going_on:  # as the window's rate change: a replay from the end goes on at it
+                run.log.checkpoint(trainer.epoch, state, "learning rate")
         h = history.copy() if history is not None else LossHistory()
         return cls(
-            dataset=trainer.data, spec=trainer.spec, config=trainer.config, seed=int(trainer.seed),
+            dataset=trainer.data, spec=trainer.spec, config=config, seed=int(trainer.seed),
             params=_numpy_params(state.params), initial_params=_numpy_params(trainer.initial_params),
             epoch=int(trainer.epoch),
             opt_state=tuple(np.array(x) for x in jax.tree_util.tree_leaves(state.opt_state)),

@@ -50,9 +50,10 @@ from .errors import NnvizError
 from .network import NetworkSpec, device_array
 from .problem import Choices, Problem, fitted_by_default, make_problem
 from .runlog import RunLog, diverged_end
-from .training import (CHUNK_COMPILER_OPTIONS, GENERIC_BLOW_UP, MAX_CHUNK, TrainState,
-                       _activation, _dense, _epoch_fns, _output_layer, compile_key,
-                       make_optimizer, sane_losses)
+from .inspect import layer_norms, record_gradient_norms
+from .training import (_COLUMNS_BELOW_WIDTH, CHUNK_COMPILER_OPTIONS, GENERIC_BLOW_UP, MAX_CHUNK,
+                       TrainState, _activation, _dense, _epoch_fns, _output_layer, compile_key,
+                       make_optimizer, sane_losses, training_objective)
 
 #: The options a sweep can vary, by the name ``nnviz train --json`` and the CLI use.
 AXES: dict[str, str] = {
@@ -356,7 +357,8 @@ def _members_loop(spec: NetworkSpec, config, n_train: int, variant, data_axis: i
 @compiled.per_problem()
 def _group_fns(spec: NetworkSpec, config, n_train: int, variant: _Masked | None,
                data_axis: int | None, eval_axis: int | None, has_test: bool, task: str):
-    """The group's vmapped chunk runner, evaluation and prediction."""
+    """The group's vmapped chunk runner, evaluation, prediction, and evaluation with the
+    gradient statistics (at a recorded run's checkpoints)."""
     runner = jax.jit(_members_loop(spec, config, n_train, variant, data_axis),
                      compiler_options=CHUNK_COMPILER_OPTIONS)
     out_spec = _output_layer(spec)
@@ -375,10 +377,26 @@ def _group_fns(spec: NetworkSpec, config, n_train: int, variant: _Masked | None,
         out = activations.ACTIVATIONS[spec.output_activation](h @ last[0] + last[1])
         return losses.scores(spec, config.loss, out)
 
+    columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH  # as the epoch takes its data
+    objective = training_objective(spec, config, columns, variant)
+
+    def gradient_norms(params, X, T, aux):
+        # a single run's record (inspect.gradient_row): the gradient on every training point
+        # of what the epoch descends; a padded unit's weights and gradients are exactly 0
+        X = input_features.expand(spec.features, X)
+        g = jax.grad(lambda p: objective(p, X.T if columns else X, T, aux)[0])(params)
+        return layer_norms(params, g)
+
+    def at_checkpoint(params, aux, X, T, *sets):
+        # what a checkpoint of a recorded run measures, in one call: the scores, the gradient
+        return evaluate(params, aux, *sets), *gradient_norms(params, X, T, aux)
+
     n_sets = 2 if has_test else 1
     evaluator = jax.jit(jax.vmap(evaluate, in_axes=(0, 0) + (eval_axis,) * (3 * n_sets)))
     predictor = jax.jit(jax.vmap(predict, in_axes=(0, 0, None)))
-    return runner, evaluator, predictor
+    stats = jax.jit(jax.vmap(at_checkpoint, in_axes=(0, 0, data_axis, data_axis)
+                             + (eval_axis,) * (3 * n_sets)))
+    return runner, evaluator, predictor, stats
 
 
 # --- the state of one member, padded and not ---------------------------------------------------
@@ -464,7 +482,7 @@ class _Group:
         self.has_test = len(p0.dataset.test_index) > 0
         self.eval_axis = self._shared_or_stacked(sets)
         self.eval_sets = self.data
-        self.runner, self.evaluator, self.predictor = _group_fns(
+        self.runner, self.evaluator, self.predictor, self.stats = _group_fns(
             self.spec, self.config, len(p0.dataset.train_index), self.variant, self.data_axis,
             self.eval_axis, self.has_test, p0.dataset.task)
         self.out_dim = p0.spec.output_dim
@@ -544,7 +562,7 @@ class Sweep:
             for row, i in enumerate(g.members):
                 self.logs[i].checkpoint(e0, self._unpadded(i, host, row), "start")
                 self._m[i].best = (g.state, 0)
-        self._record_test([i for i in range(self.n_members)], e0)
+            self._measure(g, g.members, g.members, e0)
 
     def _start_state(self, i: int) -> TrainState:
         """Member i's state at its first epoch: a fresh run's, or the run it goes on from at
@@ -603,8 +621,12 @@ class Sweep:
             out[g.members] = o[:len(g.members)]
         return out
 
-    def _metrics(self, g: _Group) -> np.ndarray:
-        v = np.asarray(g.evaluator(g.state.params, g.aux, *g.eval_sets), np.float64)
+    def _metrics(self, g: _Group, v=None) -> np.ndarray:
+        """The group's members' (train loss, train accuracy, test loss, test accuracy) now
+        (``v``: the evaluator's, measured already)."""
+        if v is None:
+            v = g.evaluator(g.state.params, g.aux, *g.eval_sets)
+        v = np.asarray(v, np.float64)
         if v.shape[1] == 2:
             v = np.concatenate([v, np.full((len(v), 2), math.nan)], axis=1)
         return v[:len(g.members)]
@@ -693,8 +715,8 @@ class Sweep:
             host = jax.device_get(g.state)
             for row, i, pinned in due:
                 self.logs[i].checkpoint(self._m[i].epoch, self._unpadded(i, host, row), pinned)
-            # Not the restored members': their best weights do not come after epoch E.
-            self._record_test([i for _, i, pinned in due if not pinned], None, g)
+            # Not the restored members' test loss: their best weights do not come after E.
+            self._measure(g, [i for _, i, _ in due], [i for _, i, pinned in due if not pinned])
             for _, i, pinned in due:
                 if pinned and self.record:  # (the command line's logs keep no test losses)
                     self._diverged_test(i)
@@ -730,16 +752,29 @@ class Sweep:
                 state = replay[0]
         g.state = _with_row(g.state, state, np.int32(row))
 
-    def _record_test(self, members: list[int], epoch: int | None, group: _Group | None = None):
-        """The test loss of ``members`` now, drawn at the next epoch (as the window does)."""
-        for g in ([group] if group is not None else self.groups):
-            v = None
-            for row, i in enumerate(g.members):
-                if i in members:
-                    if v is None:
-                        v = self._metrics(g)
-                    e = self._m[i].epoch if epoch is None else epoch
-                    self.logs[i].record_test(e + 1, float(v[row, 2]))
+    def _measure(self, g: _Group, checked: list[int], tested: list[int],
+                 epoch: int | None = None) -> None:
+        """At the checkpoints the members ``checked`` of ``g`` just took: their gradient
+        statistics, as a single run records them there (``inspect.record_gradients``: the
+        Gradients view's history, which a promoted member keeps; recorded sweeps only), and
+        the test loss of ``tested``, drawn at the next epoch (as the window does). One call
+        for the group."""
+        v = norms = None
+        if self.record:
+            v, norms, wnorm = jax.device_get(g.stats(g.state.params, g.aux, g.X, g.T,
+                                                     *g.eval_sets))
+        elif not tested:
+            return
+        v = self._metrics(g, v)
+        checked, tested = set(checked), set(tested)
+        for row, i in enumerate(g.members):
+            if norms is not None and i in checked:
+                cfg = self.problems[i].config
+                record_gradient_norms(self.logs[i], cfg.optimizer, cfg.learning_rate,
+                                      norms[row], wnorm[row])
+            if i in tested:
+                e = self._m[i].epoch if epoch is None else epoch
+                self.logs[i].record_test(e + 1, float(v[row, 2]))
 
 
 @jax.jit

@@ -293,6 +293,19 @@ def penalty(params: Params, key: TrainConfig, rates) -> jax.Array:
     return losses.penalty(params, rates[0] if key.l1 else 0.0, rates[1] if key.l2 else 0.0)
 
 
+def training_objective(spec: NetworkSpec, config: TrainConfig, columns: bool, variant=None):
+    """What an epoch descends: ``f(params, X, T, aux) -> (data loss + penalties, data loss)``,
+    X as the epoch takes it (features expanded, in columns when ``columns``); ``variant``: see
+    ``_epoch_fns``. A sweep takes its members' gradient statistics from it too."""
+    if variant is not None:
+        return variant.objective(spec, config, columns)
+
+    def objective(params, X, T, aux):
+        d = _train_loss(spec, config.loss, params, X, T, columns)
+        return d + penalty(params, config, aux), d
+    return objective
+
+
 def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=None,
                rows: bool = False):
     """The pieces of a chunk: ``epoch(state, X, T, aux) -> (state, loss)`` (X in columns when
@@ -310,14 +323,7 @@ def _epoch_fns(spec: NetworkSpec, config: TrainConfig, n_train: int, variant=Non
     n_batches = n_train // batch
 
     columns = max(spec.layer_sizes) < _COLUMNS_BELOW_WIDTH
-
-    if variant is None:
-        def objective(params, X, T, aux):
-            d = _train_loss(spec, config.loss, params, X, T, columns)
-            return d + penalty(params, config, aux), d
-    else:
-        objective = variant.objective(spec, config, columns)
-
+    objective = training_objective(spec, config, columns, variant)
     grad_fn = jax.value_and_grad(objective, has_aux=True)
 
     def step(params, opt_state, X, T, aux):
@@ -879,10 +885,10 @@ class Trainer:
         """Change the learning rate for the next epochs; weights and momentum stay."""
         check_learning_rate(lr)
         self.config = replace(self.config, learning_rate=float(lr))
-        self._state = self._with_learning_rate(self._state, lr)
+        self._state = self.with_learning_rate(self._state, lr)
 
     @staticmethod
-    def _with_learning_rate(state: TrainState, lr) -> TrainState:
+    def with_learning_rate(state: TrainState, lr) -> TrainState:
         # A new dict, not an update in place: a remembered state must keep the rate it ran with.
         hp = dict(state.opt_state.hyperparams, learning_rate=device_array(lr))
         return state._replace(opt_state=state.opt_state._replace(hyperparams=hp))
@@ -968,7 +974,7 @@ class Trainer:
                 state = start
                 self.best_epoch -= i
         lr = self._state.opt_state.hyperparams["learning_rate"]
-        self._state = self._with_learning_rate(state, lr)
+        self._state = self.with_learning_rate(state, lr)
 
     def evaluate(self, params: Params | None = None) -> Metrics:
         """Loss and accuracy of the live weights (or of ``params``: a past epoch's)."""

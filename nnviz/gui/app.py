@@ -195,6 +195,11 @@ def run(args: argparse.Namespace) -> int:
             actions.restore_work()  # plain `nnviz`: the work of the last session again
         window.show()
         window.raise_()
+        epochs = _opt(args, "epochs") or 0
+        if epochs > 0:
+            # `nnviz --epochs 1000` opens on a trained run (a Step of N, in the worker, after
+            # the compile): it opened at epoch 0, the option silently taken for a screenshot's.
+            window.step(epochs)
         code = app.exec()
         return int(code)
     finally:

@@ -220,9 +220,11 @@ class BackpropCanvas(NetworkCanvas):
             rects = [QRectF(x - s / 2, y - s / 2, s, s) for x, y in centres]
             if vals is not None:
                 shown = np.asarray(vals, np.float64)[units]
-                shades = _shades(shown, vals)
-                for r, shade in zip(rects, shades):
-                    p.fillRect(r, heat[shade])
+                fills = self._probability_fills(c, units, shown)
+                if fills is None:
+                    fills = [heat[shade] for shade in _shades(shown, vals)]
+                for r, fill in zip(rects, fills):
+                    p.fillRect(r, fill)
                 labels += [(c, k, layer, v) for k, v in enumerate(shown.tolist())]
             else:
                 for r in rects:
@@ -275,6 +277,25 @@ class BackpropCanvas(NetworkCanvas):
             p.setFont(font)
             p.drawText(QPointF(box.left() + 3, box.top() + 2 - tight.top()), text)
             self.labels_drawn.append((c, k, box, text))
+
+    def _probability_fills(self, c: int, units, values) -> list[QColor] | None:
+        """The output's activations, where they are probabilities, in the colours they have in
+        every other view: a sigmoid's P(class 1) on the decision boundary's scale (class 0's
+        colour at 0, class 1's at 1), a softmax's P(class k) from neutral to class k's colour.
+        Scaled within its column like the other layers', a lone output was always the scale's
+        end: a=0.0034 (class 0) as blue as a=0.9476. None: not such a column."""
+        spec = self.spec
+        if self.node_name != "a" or spec is None or c != len(self.shown) - 1:
+            return None
+        probs = np.clip(np.nan_to_num(values, nan=0.5), 0.0, 1.0)
+        index = np.rint(255 * probs).astype(int).tolist()
+        if spec.output_activation == "sigmoid" and spec.output_dim == 1:
+            heat = colors.heat_qcolors()
+            return [heat[i] for i in index]
+        if spec.output_activation == "softmax":
+            return [QColor(*(int(v) for v in colors.class_lut(int(k))[i]))
+                    for k, i in zip(np.asarray(units).tolist(), index)]
+        return None
 
     def _label_text(self, layer: int, v: float, prefix: bool, style: tuple[str, int]) -> str:
         """A node's label: "a=0.252" or "0.252" (the stage's words say which value the labels

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from nnviz.core.formatting import format_score
 from nnviz.core.sweep_driver import axis_title, format_value
 
 from . import colors
@@ -270,7 +271,7 @@ class ScoreModel(QAbstractTableModel):
                 if not isinstance(v, (int, float)) or not math.isfinite(v):
                     return ""
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
-            return _number(v, percent=self.classification and "accuracy" in key)
+            return format_score(v, percent=self.classification and "accuracy" in key)
         if role == Qt.ItemDataRole.ForegroundRole and diverged:
             return QBrush(QColor(*diverged_color()))
         if role == Qt.ItemDataRole.FontRole and r == self.best:
@@ -283,14 +284,6 @@ class ScoreModel(QAbstractTableModel):
             return ("\u2717 diverged: this member's loss blew up; it is frozen at its best "
                     "weights while the others go on.")
         return None
-
-
-def _number(v: Any, percent: bool = False) -> str:
-    if not isinstance(v, (int, float)) or not math.isfinite(v):
-        return "n/a"
-    if percent:
-        return f"{100 * v:.1f}%"
-    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
 
 
 class ScoreTable(QTableView):
@@ -423,6 +416,9 @@ class ScoreTable(QTableView):
 
 # --- the scores over the swept values ---------------------------------------------------------
 
+DODGE = 0.12  # a category's train and test dots, this far either side of its name
+
+
 class ScorePlot(pg.PlotWidget):
     """For one swept axis: train and test loss over its values; for two: a heatmap of the test
     loss (training loss without test points) over both, the best cell marked."""
@@ -453,6 +449,7 @@ class ScorePlot(pg.PlotWidget):
         self.axes: tuple = ()
         self.members: tuple = ()
         self._two = False
+        self._categories = False  # one axis of categories: dots, not a line
         self._key = ""  # the title's key to the drawing, without the star's (see _show_key)
 
     def set_members(self, axes: tuple, members: tuple) -> None:
@@ -463,9 +460,12 @@ class ScorePlot(pg.PlotWidget):
         self.cell_texts = []
         pi.setTitle(None)
         # The curves in the theme's colours (the training loss's near-black vanished on dark).
+        # Categories (activations) are not in an order: their losses are dots, unjoined.
+        joined = not (len(axes) == 1 and categorical(axes[0][1]))
         for item, rgb in ((self.train, colors.train_curve()), (self.test, colors.test_color())):
-            item.setPen(pg.mkPen(rgb, width=2))
+            item.setPen(pg.mkPen(rgb, width=2) if joined else None)
             item.setSymbolBrush(rgb)
+            item.setSymbolSize(6 if joined else 8)
         self.best_mark.setPen(pg.mkPen(colors.text()))
         self.best_mark.setBrush(pg.mkBrush(colors.background()))
         self.axes, self.members = axes, members
@@ -475,6 +475,9 @@ class ScorePlot(pg.PlotWidget):
         name0, values0 = axes[0]
         bottom = pi.getAxis("bottom")
         left = pi.getAxis("left")
+        self._categories = not self._two and categorical(values0)
+        # Categories are named, each: on two lines where one is too narrow (SparseAxis)
+        bottom.stagger = categorical(axes[-1][1])
         if self._two:
             name1, values1 = axes[1]
             pi.setLogMode(y=False)
@@ -532,7 +535,7 @@ class ScorePlot(pg.PlotWidget):
             self.heat.setImage(rgb, autoLevels=False, levels=(0, 255))
             self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
             for t, (k, j), v, d in zip(self.cell_texts, pos, metric, div):
-                t.setText("diverged" if d else _number(v))
+                t.setText("diverged" if d else format_score(v))
                 t.setColor("k" if np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
                            max(hi - lo, 1e-9) > 0.6 else "w")
             if best is not None:
@@ -543,16 +546,19 @@ class ScorePlot(pg.PlotWidget):
             self._show_key(starred=best is not None)
             return
         x = np.array([p[0] for p in pos], np.float64)
+        # A category's two dots side by side, the training loss left (one over the other hid it)
+        dodge = {"train": -DODGE, "test": DODGE} if self._categories else {}
         shown = []
-        for item, y in ((self.train, train), (self.test, test)):
+        for item, y, key in ((self.train, train, "train"), (self.test, test, "test")):
             ok = np.isfinite(y) & (y > 0) & ~div
-            item.setData(x[ok], y[ok])
+            item.setData(x[ok] + dodge.get(key, 0.0), y[ok])
             shown.append(np.log10(y[ok]))
         n = len(self.axes[0][1])
         self.stepped.follow(None, data_bounds(*shown), x_fixed=(-0.5, n - 0.5))
         starred = best is not None and math.isfinite(metric[best]) and metric[best] > 0
         if starred:
-            self.best_mark.setData([x[best]], [math.log10(metric[best])])
+            self.best_mark.setData([x[best] + dodge.get("test" if which == "test" else "train",
+                                                        0.0)], [math.log10(metric[best])])
         else:
             self.best_mark.setData([], [])
         self._show_key(starred)

@@ -153,6 +153,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.selection.setZValue(20)
         self.selection.hide()
         self.vb.addItem(self.selection)
+        # the frame's inset is in pixels: placed again when a tile's size in pixels changes
+        self.vb.sigTransformChanged.connect(lambda *_: self.select(getattr(self, "selected", None)))
         self.placeholder = pg.TextItem(
             "A sweep trains many variants of a network at once and shows them side by side.\n"
             "Pick a ready-made sweep on the left (Learning rate, say), then press Play:\n"
@@ -317,6 +319,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             if item.textItem.toPlainText() != shown:
                 item.setText(shown)
             item.setToolTip(text if shown != text else "")
+        if self.selected is not None:  # (presentation mode scales the frame's pen)
+            self.select(self.selected)
 
     def _place_points(self) -> None:
         data, b = self._data, self._bounds
@@ -421,7 +425,14 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             self.selection.hide()
             return
         x, y = tile_origin(i, self.cols)
-        self.selection.setRect(QRectF(x - 0.015, y - LABEL_BAND * 0.95, 1.03, 1 + LABEL_BAND))
+        # On the picture's edge, inside it: a frame around the label and the picture crossed
+        # the label's text, and one just outside the picture touched the label of the tile
+        # below (each label fills the band and the gap above its picture: _fit_height). The
+        # pen is cosmetic (pixels): the inset is half its width, in the view's units.
+        ux, uy = self.vb.viewPixelSize()
+        half = self.selection.pen().widthF() / 2
+        ix, iy = min(half * ux, 0.25), min(half * uy, 0.25)
+        self.selection.setRect(QRectF(x + ix, y + iy, 1 - 2 * ix, 1 - 2 * iy))
         self.selection.show()
 
     def _mouse(self, event) -> None:

@@ -15,7 +15,8 @@ window asks before a trained run that is not saved is lost.
 
 While the sweep takes Play, Restart starts it again at epoch 0 (the same members, the same
 initial weights), Reset (new weights for the hidden main run) waits for the main tab, and the
-Stop-at field pauses the sweep at that epoch.
+Stop-at field and the hint over the plot are the sweep's own (the main run's come back with its
+tab).
 """
 from __future__ import annotations
 
@@ -200,12 +201,12 @@ class CompareView(QWidget):
             return
         self.start(spec)
         stop = r.epochs if stop_at is None else stop_at
-        self.window.set_stop_at(stop)
+        self.window.set_sweep_stop_at(stop)  # the sweep's: the main run keeps its own
         # Short: the status bar of a 1024 px window in presentation mode cut the longer one.
         text = (f"Sweep \u201c{r.title}\u201d: Play (Space) trains it to epoch {stop:,}"
                 + (", where the answer shows." if stop == r.epochs else "."))
         self.window.statusBar().showMessage(text, 10000)
-        self.window.show_hint(text)  # in place of a preset's, which would tell of another run
+        self.window.show_sweep_hint(text)  # over this tab; the main tab keeps its run's
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
@@ -218,13 +219,15 @@ class CompareView(QWidget):
             self.panel.show_error(str(e))
             return
         self.start(spec)
+        # A sweep of the main run's problem stops where the main run does (a preset's epoch).
+        self.window.set_sweep_stop_at(self.window.stop_at())
 
     def start(self, spec) -> None:
         """Train a sweep of ``spec`` (a SweepSpec), paused; replaces the sweep there was."""
         self.sweep_id += 1
         self.latest = None
         self.spec = spec
-        self.window.show_hint("")  # a preset's hint is about the preset's problem only
+        self.window.show_sweep_hint("")  # the last sweep's hint was about that sweep
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
         self.worker.start_sweep(self.sweep_id, spec)
@@ -282,7 +285,7 @@ class CompareView(QWidget):
         """Whether the run controls drive the sweep: Restart starts it again, Reset (the main
         run's new weights) waits until the main run is shown."""
         w = self.window
-        w.sweep_driving = self if on else None
+        w.set_sweep_driving(self if on else None)
         on = on and self.spec is not None
         for widget in (w.controls.reset, w.reset_action):
             widget.setEnabled(not on)

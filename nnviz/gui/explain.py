@@ -74,9 +74,13 @@ EXPLANATIONS: dict[str, str] = {
         "to the input), dL/dw of each link (its input activation times the delta it feeds), "
         "the gradient the run really applies (the mean over the batch, plus any penalty) and "
         "the step the optimiser takes with it. Every number is computed by hand here and "
-        "checked against jax.grad, the function the training itself uses. Click a point on the "
-        "plot to follow another one; 'size points by their pull' shows which points pull "
-        "hardest on the weights now."),
+        "checked against jax.grad, the function the training itself uses. Colours: blue "
+        "(class 1's colour) is positive, orange (class 0's) negative; a link's thickness is "
+        "its size, a node's fill is its value with the largest of its layer at full colour, "
+        "and the output's probability is coloured as on the decision boundary: class 0's "
+        "colour at 0, pale at 0.5, class 1's at 1 (a softmax output: from pale to its "
+        "class's colour). Click a point on the plot to follow another one; 'size points by their "
+        "pull' shows which points pull hardest on the weights now."),
     "regions": (
         "A ReLU network is a patchwork of straight pieces: wherever no unit switches on or off, "
         "the network is one linear function of x1 and x2. The plane is split into those linear "

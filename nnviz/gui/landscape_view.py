@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel
                                QScrollArea, QStyle, QStyleOptionComboBox, QVBoxLayout, QWidget)
 
 from nnviz.core.errors import NnvizError
-from nnviz.core.landscape import DIRECTIONS
+from nnviz.core.landscape import DIRECTIONS, variance_shares
 from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
@@ -159,6 +159,7 @@ class LandscapeView(QWidget):
         self._limit_label = "2/lr"
         self._path_start = None  # the start mark's point, as drawn
         self._axis_texts = None  # the plane's axis labels, as the plane names them
+        self._line_has_test = True  # the line plot's title names a test curve (until a run has none)
 
         self.directions = FittedCombo()
         for key, text in DIRECTIONS.items():
@@ -383,13 +384,14 @@ class LandscapeView(QWidget):
                              "square; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
         QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
 
-    @staticmethod
-    def _line_title() -> str:
+    def _line_title(self) -> str:
         # Two lines of ~30 characters, as the sharpness plot's: longer ones were fitted to a
-        # smaller size than the other titles.
+        # smaller size than the other titles. "test" only where there is a test curve: it
+        # named one over a run without test points.
         train, test = colors.hex_of(colors.train_curve()), colors.hex_of(colors.test_color())
         return (f"loss from the initial (0) to the<br>current (1) weights: <span style="
-                f"'color:{train}'>train</span>, <span style='color:{test}'>test</span>")
+                f"'color:{train}'>train</span>" + (f", <span style='color:{test}'>test</span>"
+                                                   if self._line_has_test else ""))
 
     @staticmethod
     def _path_title() -> str:
@@ -640,7 +642,7 @@ class LandscapeView(QWidget):
             label.setTextWidth(-1)  # its natural width (presentation mode sets another font)
             # Too long for one line: "PC 1 (98% of the path's variance)" says "PC 1 (98%)", as
             # PC 2's label does (the summary above says what the percentage is), else wraps.
-            for shown in dict.fromkeys((text, re.sub(r" \((\d+%)[^)]*\)", r" (\1)", text))):
+            for shown in dict.fromkeys((text, re.sub(r" \(([\d.]+%)[^)]*\)", r" (\1)", text))):
                 self.map.setLabel(side, shown)
                 if label.boundingRect().width() <= room:
                     break
@@ -706,6 +708,11 @@ class LandscapeView(QWidget):
         for plot in (self.line_plot, self.path_plot):
             plot.setLogMode(y=log)
         pos = (lambda v: np.maximum(v, _TINY)) if log else (lambda v: v)  # noqa: E731
+        has_test = r.line is not None and r.line.test is not None
+        if has_test != self._line_has_test:
+            self._line_has_test = has_test
+            self.line_plot.setTitle(self._line_title())
+            QTimer.singleShot(0, self, self._fit_titles)  # the new title's size
         if r.line is not None:
             self.line_train.setData(r.line.alphas, pos(r.line.train))
             if r.line.test is not None:
@@ -761,7 +768,8 @@ class LandscapeView(QWidget):
                  f"epoch {r.now[0]:,} (the landscape of epoch {r.epoch:,}, redrawn as the run "
                  "goes)"]
         if plane.explained:
-            parts.append(f"the plane holds {sum(plane.explained):.1%} of the path's variance")
+            parts.append(f"the plane holds {variance_shares(plane.explained)[2]} of the path's "
+                         "variance")
         if plane.note:
             parts.append(plane.note)
         if r.pinned:
@@ -790,13 +798,28 @@ class LandscapeView(QWidget):
             rel = gap[i] / max(abs(p.loss[i]), _TINY)
             if rel > 0.05:
                 red = colors.hex_of(colors.error())
+                real, shadow = same_precision(p.loss[i], p.loss_projected[i])
                 parts.append(f"<span style='color:{red}'>the path leaves this plane: at epoch "
-                             f"{int(p.epochs[i]):,} the model's loss was {p.loss[i]:.4g}, its "
-                             f"shadow's on the plane {p.loss_projected[i]:.4g} (distance "
+                             f"{int(p.epochs[i]):,} the model's loss was {real}, its "
+                             f"shadow's on the plane {shadow} (distance "
                              f"{p.off[i]:.3g})</span>")
             else:
                 parts.append("the path lies close to this plane (its losses within 5%)")
         return " &nbsp;·&nbsp; ".join(parts)
+
+
+def same_precision(*values: float) -> list[str]:
+    """``values`` written to the same decimals, three significant digits of the largest
+    ("0.0638" beside "0.0206", not "0.0638" beside "0.02059"); with an exponent each when the
+    largest is under 0.001 or from 10,000 up."""
+    finite = [abs(v) for v in values if math.isfinite(v)]
+    top = max(finite, default=0.0)
+    if top == 0.0:
+        return [f"{v:.3g}" for v in values]
+    if not 1e-3 <= top < 1e4:
+        return [f"{v:.2e}" for v in values]
+    decimals = max(0, 2 - math.floor(math.log10(top)))
+    return [f"{v:.{decimals}f}" for v in values]
 
 
 def build_view(ctx) -> LandscapeView:

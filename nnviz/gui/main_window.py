@@ -56,6 +56,7 @@ from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default
 from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_accuracy, format_loss
 from nnviz.core.training import (STUCK_EPOCHS, TrainConfig, Trainer, TrainingError, stuck_high,
                                  stuck_message)
 
@@ -105,18 +106,6 @@ SHOW_TEST_TIP = "Show the held-out test points (rings) on the plot."
 DISCRETIZE_TIP = ("Show the predicted class (the output rounded, as the notebook does) instead "
                   "of the probability.")
 
-
-def format_loss(v: float) -> str:
-    if not math.isfinite(v):
-        return "n/a"
-    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
-
-
-def format_accuracy(v: float, classification: bool) -> str:
-    """A percentage for classes; R\u00b2 for regression."""
-    if not math.isfinite(v):
-        return "n/a"
-    return f"{100 * v:.1f}%" if classification else f"{v:.3g}"
 
 
 class _AfterFirstPaint(QObject):
@@ -208,6 +197,11 @@ class MainWindow(QMainWindow):
         # goes to it too, and Reset (new weights for the main run, out of sight) waits; with
         # no sweep, they train nothing (``has_sweep`` says why).
         self.sweep_driving: Any = None
+        # The Stop-at epoch and the hint over the plot, of the main run and of the sweep: the
+        # controls and the hint show those of the one in front (set_sweep_driving). A sweep's
+        # "trains it to epoch 2,000" stood over the main run, whose Stop at it had changed.
+        self._stop_at: dict[bool, int | None] = {False: None, True: None}
+        self._hint_text: dict[bool, str] = {False: "", True: ""}
         self._run_id = 0
         self._resets = 0
         self._seed = 0
@@ -229,6 +223,7 @@ class MainWindow(QMainWindow):
         self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
         self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
+        self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -253,6 +248,8 @@ class MainWindow(QMainWindow):
 
         if install_extras:
             self._install_extras()
+        from . import help_menu
+        help_menu.install(self)  # last in the menu bar, after the views' menus
         _AfterFirstPaint(self.centralWidget(), self.worker.begin)
         QTimer.singleShot(0, self, self._begin_training)
 
@@ -454,8 +451,9 @@ class MainWindow(QMainWindow):
                                   QKeySequence.StandardKey.Quit)
         if self.quit_action.shortcut() != QKeySequence("Ctrl+Q"):
             self.quit_action.setShortcuts([self.quit_action.shortcut(), QKeySequence("Ctrl+Q")])
-        self.play_action = action(self.run_menu, "&Play / Pause", "Train continuously, or pause.",
-                                  self.toggle_play, Qt.Key.Key_Space)
+        self.play_action = action(self.run_menu, "&Play / Pause", "Train continuously, or pause; "
+                                  "while the timeline replays the run, pause or resume the "
+                                  "replay.", self.play_or_replay, Qt.Key.Key_Space)
         self.step_action = action(self.run_menu, "&Step one epoch", "Train exactly one epoch.",
                                   lambda: self.step(1), Qt.Key.Key_Right)
         self.full_speed_action = action(self.run_menu, "&Full speed / watching pace",
@@ -494,6 +492,7 @@ class MainWindow(QMainWindow):
         c.restart_clicked.connect(self.restart)
         c.speed_changed.connect(self.worker.set_speed)
         c.stop_at_changed.connect(self.worker.set_stop_at)
+        c.stop_at_changed.connect(self._stop_at_edited)
         self.worker.set_speed(c.speed_value())  # the watchable default, not the loop's full speed
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
@@ -576,6 +575,20 @@ class MainWindow(QMainWindow):
     def toggle_play(self) -> None:
         self.pause() if self.playing else self.play()
 
+    def play_or_replay(self) -> None:
+        """Space, as in a media player: a replay playing pauses where it is, and one paused
+        goes on from there; else Play / Pause (training goes on from the live end). Space
+        during a replay jumped to the live end and trained past the preset's Stop at."""
+        tl = self.timeline
+        if self.sweep_driving is not None:  # the Compare tab: Space is the sweep's
+            self.toggle_play()
+        elif tl.replaying:
+            tl.pause_replay()
+        elif tl.replay_paused:
+            tl.resume_replay()
+        else:
+            self.toggle_play()
+
     def play(self) -> None:
         if self.sweep_driving is not None and not self.sweep_driving.has_sweep():
             return
@@ -654,27 +667,91 @@ class MainWindow(QMainWindow):
 
     def set_stop_at(self, epoch: int | None) -> None:
         """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
-        so that the picture they promise appears and stays."""
-        self.controls.set_stop_at(epoch)
+        so that the picture they promise appears and stays. The main run's: a sweep has its own
+        (set_sweep_stop_at); the field shows the one of the run in front."""
+        self._stop_at[False] = epoch or None
+        if self.sweep_driving is None:
+            self.controls.set_stop_at(epoch)
+
+    def set_sweep_stop_at(self, epoch: int | None) -> None:
+        """Where Play pauses the sweep (the Compare tab's run)."""
+        self._stop_at[True] = epoch or None
+        if self.sweep_driving is not None:
+            self.controls.set_stop_at(epoch)
+
+    def stop_at(self, sweep: bool = False) -> int | None:
+        """The main run's Stop-at epoch, or (``sweep``) the sweep's."""
+        return self._stop_at[sweep]
+
+    def _stop_at_edited(self, epoch: int | None) -> None:
+        self._stop_at[self.sweep_driving is not None] = epoch
+
+    def set_sweep_driving(self, view: Any) -> None:
+        """``view`` (the Compare view) takes Play, Pause, Step and Stop at for its sweep, or
+        (None) gives them back to the main run: the field and the hint show its own."""
+        if (view is None) == (self.sweep_driving is None):
+            self.sweep_driving = view
+            return
+        self.sweep_driving = view
+        sweep = view is not None
+        self.controls.set_stop_at(self._stop_at[sweep])
+        self._show_front_hint()
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode on or off (not remembered: the View menu's choice is)."""
         self.presentation.set_active(on)
 
     def show_hint(self, text: str) -> None:
-        """A note over the plot that stays until the problem changes ("" hides it)."""
+        """A note over the plot that stays until the problem changes ("" hides it): the main
+        run's; a sweep's (show_sweep_hint) shows instead while the Compare tab is in front."""
+        self._hint_text[False] = text
+        self._show_front_hint()
+
+    def show_sweep_hint(self, text: str) -> None:
+        self._hint_text[True] = text
+        self._show_front_hint()
+
+    def _show_front_hint(self) -> None:
+        text = self._hint_text[self.sweep_driving is not None]
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
 
     def set_learning_rate(self, lr: float) -> None:
-        """Applies to the running model at once, without a reset."""
+        """Applies to the running model at once, without a reset; set while the timeline shows
+        the past, where training goes on next (the worker's rule), which a note says."""
         self._config = replace(self._config, learning_rate=float(lr))
         self.worker.set_learning_rate(lr)
         if self.training_panel.lr.value() != lr:
             self.training_panel.lr.set_value(lr)
+        s = self._drawn
+        if s is not None and s.past and s.run_id == self._run_id:
+            self._pending_lr = float(lr)
+            self._show_pending_lr(s)
+
+    def _show_pending_lr(self, s: Snapshot) -> None:
+        """The note under the training settings while a rate set in the past waits: the field
+        said 0.3 while nothing ran at it, and Save wrote the 0.1 the run had."""
+        lr = f"{self._pending_lr:g}"
+        self.training_panel.message.show_note(
+            f"{lr} applies when training goes on: Continue from here branches at epoch "
+            f"{s.epoch:,} at {lr}; Play goes on from the live end (epoch {s.live_epoch:,}).")
+
+    def _pending_lr_drawn(self, s: Snapshot) -> None:
+        """The note follows the epoch shown, and goes once the rate applies (live again, a
+        branch, another branch switched to at its own rate)."""
+        if self._pending_lr is None:
+            return
+        if s.past:
+            self._show_pending_lr(s)
+        else:
+            self._pending_lr = None
+            self.training_panel.message.clear_message()
 
     def _new_run_id(self) -> None:
         self._run_id += 1
+        if self._pending_lr is not None:  # the worker's goes with the run it was set for
+            self._pending_lr = None
+            self.training_panel.message.clear_message()
         self._drawn_branch = None
         self._latest = None
         self.loss_plot.clear_curves()
@@ -1067,6 +1144,7 @@ class MainWindow(QMainWindow):
             self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
             switched = self._drawn_branch not in (None, s.branch)
             self._drawn_branch = s.branch
+            self._clear_stale_stop(s, switched)
             if switched and s.config.learning_rate != self._config.learning_rate:
                 # Another branch went live, at the rate it ran with: the panel says so.
                 self._config = replace(self._config, learning_rate=s.config.learning_rate)
@@ -1075,6 +1153,7 @@ class MainWindow(QMainWindow):
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)
             self.metrics.setText(self._metrics_text(s))
+            self._pending_lr_drawn(s)
             if self._fresh_note is not None and s.live_epoch > 0:
                 self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
                     self.editor.note.clear_message()
@@ -1141,6 +1220,15 @@ class MainWindow(QMainWindow):
         self.boundary.set_busy(text == "compiling...")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
+
+    def _clear_stale_stop(self, s, switched: bool) -> None:
+        # "stopped at epoch N (Stop at); Play trains on" is news about the live run at N: a
+        # branch forked at 266 still said so, as did a run that had trained on past N.
+        text = self.controls.status.text()
+        if text.startswith("stopped at epoch "):
+            at = text[len("stopped at epoch "):].split(" ", 1)[0].replace(",", "")
+            if switched or not at.isdigit() or int(at) != s.live_epoch:
+                self.controls.status.setText("")
 
     def _clear_status(self, text: str) -> None:
         if self.controls.status.text() == text:
@@ -1218,6 +1306,20 @@ class MainWindow(QMainWindow):
             # itself once closed); one still writing waits for it (SessionActions.eventFilter).
             if shiboken6.isValid(w):
                 w.close()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt)
+        # Esc in a settings field (the fields pass it on) gives the keys back to the window:
+        # after typing a rate, Space typed a space into it instead of playing (a reviewer,
+        # "an easy trap in front of a class"). The field keeps what was typed (it commits on
+        # losing the focus, as on Enter).
+        from .keys import FIELDS
+        focus = QApplication.focusWidget()
+        if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
+                and isinstance(focus, FIELDS) and focus.window() is self):
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

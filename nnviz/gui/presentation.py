@@ -192,7 +192,7 @@ class Presentation(QObject):
     def _update_readout(self, s: Snapshot) -> None:
         if not self.active:
             return
-        from .main_window import format_accuracy, format_loss
+        from nnviz.core.formatting import format_accuracy, format_loss
         w = self.window
         clf = w.dataset is not None and w.dataset.is_classification
         m = s.metrics

@@ -67,6 +67,23 @@ def plot_picture(plot, size: tuple[int, int] = SIZE) -> QImage:
     w, h = size
     room = QSizeF(w, h - max(24, int(h * CAPTION_SHARE)))
     pi = plot.getPlotItem()
+    if not pi.vb.state.get("aspectLocked") and plot.isVisible():
+        # A curve (one input) has no 1:1 plane to keep: laid out at the frame's shape for the
+        # picture, it fills a 16:9 frame. Drawn as on the screen, a 1280x720 frame held it in
+        # its middle 550 px (a reviewer's slide). The widget is put back before any paint.
+        old = plot.size()
+        plot.resize((room * 0.7).toSize())  # scaled up to the frame: its text as the plane's
+        pi.layout.activate()
+        try:
+            return _plot_region(plot, pi, room)
+        finally:
+            plot.resize(old)
+            pi.layout.activate()
+    return _plot_region(plot, pi, room)
+
+
+def _plot_region(plot, pi, room: QSizeF) -> QImage:
+    """The plane, its axes and the colour bar of ``plot`` rendered to fit ``room``."""
     # The plane, its axes and the colour bar: the plot item itself spans the letterbox's
     # margins (its layout's), the blank around a 1:1 plane.
     parts = [pi.vb, pi.getAxis("left"), pi.getAxis("bottom")]

@@ -113,6 +113,9 @@ class Timeline(QWidget):
         self._timer.setInterval(1000 // REPLAY_FPS)
         self._timer.timeout.connect(self._replay_tick)
         self._replay_at = 0.0
+        # The epoch where Space paused a replay: Space there resumes it (a media player's
+        # Space), rather than going to the live end to train.
+        self._paused_at: int | None = None
         self.slider.valueChanged.connect(self._slider_moved)
         # The arrow keys, Page Up/Down, Home and End move a focused slider, not the window's
         # shortcuts (Right would train an epoch).
@@ -162,6 +165,7 @@ class Timeline(QWidget):
     def reset(self) -> None:
         """A new run: nothing recorded yet."""
         self.replay.setChecked(False)
+        self._paused_at = None
         self.live_epoch = self.epoch = 0
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, 0)
@@ -214,14 +218,36 @@ class Timeline(QWidget):
 
     # --- replay ------------------------------------------------------------------------------
 
+    @property
+    def replaying(self) -> bool:
+        """A replay is playing."""
+        return self.replay.isChecked()
+
+    @property
+    def replay_paused(self) -> bool:
+        """A replay was paused (pause_replay) and the epoch it paused at is still shown."""
+        at = self._paused_at
+        return at is not None and at == self.slider.value() and at < self.live_epoch
+
+    def pause_replay(self) -> None:
+        """Stop the replay at the epoch it shows; resume_replay goes on from there."""
+        if self.replaying:
+            self.replay.setChecked(False)
+            self._paused_at = self.slider.value()  # (the epoch asked for last: it comes next)
+
+    def resume_replay(self) -> None:
+        self.replay.setChecked(True)
+
     def _replay_toggled(self, on: bool) -> None:
+        self._paused_at = None
         if not on:
             self._timer.stop()
             return
         if self.live_epoch == 0:
             self.replay.setChecked(False)
             return
-        start = 0 if not self.past else self.epoch
+        at = self.slider.value()  # (the epoch asked for last: the one shown may lag behind)
+        start = at if at < self.live_epoch else 0
         self._replay_at = float(start)
         if self.speed.property("chosen") is None:
             self.speed.setCurrentIndex(REPLAY_SPEEDS.index(self._auto_pace()))

@@ -117,8 +117,8 @@ class TrainingPanel(QGroupBox):
     def _show_validation(self, reason: str) -> None:
         if reason:
             self.message.show_error(reason)
-        else:
-            self.message.clear_message()
+        elif self.message.is_error():  # a note (where a rate set in the past applies) stays:
+            self.message.clear_message()  # Enter commits the field twice
 
     def _edited(self) -> None:
         self.message.clear_message()

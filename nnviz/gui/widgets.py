@@ -944,6 +944,12 @@ class SparseAxis(pg.AxisItem):
 
     _names: dict[float, str] | None = None  # value -> text of the named ticks
     _named: frozenset = frozenset()  # the values whose names are drawn
+    #: Names that may not be thinned (categories: an activation left unnamed is not told by
+    #: its neighbours, as a seed between 3 and 5 is): where they would touch on one line,
+    #: every other one goes on a second line; thinned only where two lines are too few.
+    stagger = False
+    _rows = 1  # the lines the names take (2: staggered)
+    _one_row = 0  # the height of a line of names (pyqtgraph's measure)
 
     def setTicks(self, ticks) -> None:  # noqa: N802 (pyqtgraph)
         self.prepareGeometryChange()  # the overhang (boundingRect) follows the names
@@ -980,6 +986,7 @@ class SparseAxis(pg.AxisItem):
         values = sorted(v for v in self._names if minVal <= v <= maxVal)
         if len(values) < 2 or not maxVal > minVal or size <= 0:
             self._named = frozenset(values)
+            self._set_rows(1)
             return [(1.0, values)]
         fm = QFontMetrics(self.style["tickFont"] or QFont())
         half = {v: fm.horizontalAdvance(self._names[v]) / 2 for v in values}
@@ -992,6 +999,13 @@ class SparseAxis(pg.AxisItem):
             kept = values[::-1][::k][::-1]
             return all((b - a) * px >= half[a] + half[b] + air for a, b in zip(kept, kept[1:]))
         every = next((k for k in range(1, len(values)) if apart(k)), len(values))
+        self._set_rows(1)
+        if every > 1 and self.stagger and all(
+                (c - a) * px >= half[a] + half[c] + air for a, c in zip(values, values[2:])):
+            self._set_rows(2)
+            self._named = frozenset(values)
+            self.setToolTip("")
+            return [(min(b - a for a, b in zip(values, values[1:])), values)]
         # Both ends named where a step up to twice as long allows it ("h1 h5 out" rather than
         # "h3 h6 out"), else counted back from the last.
         every = next((k for k in range(every, 2 * every + 1)
@@ -1000,11 +1014,39 @@ class SparseAxis(pg.AxisItem):
         kept = values[::-1][::every][::-1]
         self._named = frozenset(kept)
         rest = [v for v in values if v not in self._named]
+        if self.stagger:  # too many categories even on two lines: all of them, on hovering
+            self.setToolTip("In order: " + ", ".join(self._names[v] for v in values)
+                            if rest else "")
         return [(gap * every, kept)] + ([(gap, rest)] if rest else [])
+
+    def _set_rows(self, rows: int) -> None:
+        if rows != self._rows:
+            self._rows = rows
+            if self._one_row:
+                self._updateMaxTextSize(self._one_row)  # the axis as tall as its lines
+
+    def _updateMaxTextSize(self, x: int):  # noqa: N802 (pyqtgraph)
+        self._one_row = x
+        super()._updateMaxTextSize(x if self._rows == 1 else 2 * x + 2)
+
+    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph)
+        specs = super().generateDrawSpecs(p)
+        if self._rows == 1 or self._names is None:
+            return specs
+        # every other name (in order along the axis) a line lower
+        axis, ticks, texts = specs
+        texts = sorted(texts, key=lambda t: t[0].center().x())
+        moved = []
+        for k, (rect, flags, text) in enumerate(texts):
+            if k % 2:
+                rect = rect.translated(0, rect.height() + 2)
+            moved.append((rect, flags, text))
+        return axis, ticks, moved
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
         if self._names is not None:
             return self._named_ticks(minVal, maxVal, size)
+        self._set_rows(1)
         ticks = super().tickValues(minVal, maxVal, size)
         if not ticks or not maxVal > minVal or size <= 0:
             return ticks

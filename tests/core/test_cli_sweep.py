@@ -82,6 +82,21 @@ def test_the_table_lists_every_member_and_marks_the_best(capsys):
     assert "member-epochs/s" in out
 
 
+def test_the_table_prints_small_losses_with_their_digits(capsys):
+    """A train loss of 0.000292 was printed "0.0003" (1.65e-05: "0.0000"), where the window
+    says 0.000292: three significant digits below 0.001, as the window writes them."""
+    argv = ("sweep", "--activation", "tanh,relu", "--epochs", "1000", "--test-fraction", "0")
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    rows = out.splitlines()[2:4]
+    code, js, err = run(capsys, *argv, "--json")
+    members = json.loads(js)["members"]
+    for row, m in zip(rows, members):
+        assert 0 < m["train_loss"] < 1e-3  # (what this test is about)
+        cell = row.split()[3]  # #, activation, epochs, train loss
+        assert cell == f"{m['train_loss']:.3g}", (cell, m["train_loss"])
+
+
 def test_init_seed_varies_the_initial_weights_only(capsys):
     plain = _train_json(capsys, "--epochs", "50")
     same = _train_json(capsys, "--epochs", "50", "--init-seed", "0")  # moons' seed is 0

@@ -216,3 +216,143 @@ def test_two_named_classes_print_p_of_the_second_and_the_notebook_has_them(tmp_p
     code = "\n\n".join(c.source for c in nbformat.read(str(path), as_version=4).cells
                        if c.cell_type == "code")
     assert _class_names(code) == ["no", "yes"]
+
+
+# --- a run whose learning rate changed: the script replays the rates of the live branch ---------
+
+
+def _window_run(problem, *commands):
+    """The window's training loop (core/loop.py, driven here without a thread) given
+    ``commands`` one after another, as the window's clicks post them."""
+    from nnviz.core import loop as L
+    lp = L.TrainLoop()
+    lp.post(L.NewProblem(1, problem))
+    lp.work_once()
+    for c in commands:
+        lp.post(c)
+        lp.work_once()
+    return lp
+
+
+def _exported(lp, tmp_path, name="run.py", **kw) -> tuple[str, dict[int, float]]:
+    """The live branch as a script (as File -> Export -> Python script writes it), its text
+    and the losses it prints."""
+    from nnviz.core import export
+    script = tmp_path / name
+    export.write_script(script, lp.trainer, lp.trainer.epoch, log=lp.log, **kw)
+    return script.read_text(), _printed(script)
+
+
+def _app_losses(lp, epochs) -> list[float]:
+    e, v = lp.history.arrays()
+    return [float(v[np.searchsorted(e, k)]) for k in epochs]
+
+
+def test_a_branch_at_another_rate_and_a_rate_changed_live_are_replayed_by_the_script(
+        tmp_path):
+    """The reviewer's steps at rates where the run is stable: train 300 epochs at lr 1, back to
+    epoch 150, lr 2, "Continue from here" to 300, then lr 0.5 set while training, to 400. The
+    script trained all 400 epochs at 0.5 (the rate the run had at the end) and said it printed
+    the run's numbers."""
+    from nnviz.core import loop as L
+    from nnviz.core.problem import notebook_problem
+    lp = _window_run(notebook_problem(), L.Step(300), L.ShowEpoch(150),
+                     L.SetLearningRate(2.0), L.Branch(), L.Step(150),
+                     L.SetLearningRate(0.5), L.Step(100))
+    assert lp.log.name == "run 2" and lp.trainer.epoch == 400
+    text, printed = _exported(lp, tmp_path)
+    assert "gd at lr 1, then 2 from epoch 151, then 0.5 from epoch 301" in text
+    assert "lr = 1.0\n" in text and "lr_changes = {151: 2.0, 301: 0.5}" in text
+    assert sorted(printed) == [100, 200, 300, 400]
+    np.testing.assert_allclose(list(printed.values()), _app_losses(lp, printed), rtol=1e-5)
+    assert "floating-point rounding aside" in text and "Not replayed" not in text
+    assert "edge of stability" not in text
+
+
+def test_adam_on_mini_batches_branched_at_another_rate_prints_the_branchs_losses(tmp_path):
+    from nnviz.core import loop as L
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    problem = make_problem(make_dataset(DataSpec("moons")),
+                           Choices(optimizer="adam", learning_rate=0.01, batch_size=32))
+    lp = _window_run(problem, L.Step(200), L.ShowEpoch(100), L.SetLearningRate(0.003),
+                     L.Branch(), L.Step(100))
+    text, printed = _exported(lp, tmp_path)
+    assert "adam at lr 0.01, then 0.003 from epoch 101, mini-batches of 32" in text
+    assert sorted(printed) == [100, 200]
+    np.testing.assert_allclose(list(printed.values()), _app_losses(lp, printed), rtol=1e-5)
+
+
+def test_a_session_branched_on_the_command_line_exports_its_rates_from_all_three_paths(
+        capsys, tmp_path):
+    """nnviz train --session --from-epoch --lr --export-script, nnviz.load(...).export_script
+    and .export_notebook: the same script, the branch's losses."""
+    first, branched = tmp_path / "a.nnviz", tmp_path / "b.nnviz"
+    cli_script, api_script = tmp_path / "cli.py", tmp_path / "api.py"
+    assert main(["train", "--epochs", "200", "--save", str(first)]) == 0
+    assert main(["train", "--session", str(first), "--from-epoch", "100", "--lr", "2",
+                 "--epochs", "100", "--save", str(branched),
+                 "--export-script", str(cli_script)]) == 0
+    out, _ = capsys.readouterr()
+    assert "does not replay" not in out
+    run = nnviz.load(branched)
+    run.export_script(api_script)
+    assert api_script.read_text() == cli_script.read_text()
+    assert "lr_changes = {101: 2.0}" in cli_script.read_text()
+    printed = _printed(cli_script)
+    np.testing.assert_allclose([printed[100], printed[200]], run.history["loss"][[99, 199]],
+                               rtol=1e-5)
+    nbformat = pytest.importorskip("nbformat")
+    path = tmp_path / "b.ipynb"
+    run.export_notebook(path)
+    cells = tmp_path / "cells.py"
+    cells.write_text("\n\n".join(c.source for c in nbformat.read(str(path), as_version=4).cells
+                                 if c.cell_type == "code") + "\n")
+    assert _printed(cells) == printed
+
+
+def test_weights_or_points_edited_mid_run_are_said_not_to_be_replayed(tmp_path):
+    """The script cannot replay a hand edit: its docstring, the API's warning and the note the
+    window and the command line show say from which epoch its losses are not the run's,
+    instead of claiming the run's numbers."""
+    from nnviz.api import Run
+    from nnviz.core import csvdata, export
+    from nnviz.core import loop as L
+    from nnviz.core.problem import notebook_problem
+    p = notebook_problem()
+    lp = _window_run(p, L.Step(100))
+    params = [(np.array(w), np.array(b)) for w, b in lp.trainer.params]
+    params[0][0][0, 0] += 1.0
+    lp = _window_run(p, L.Step(100), L.SetParams(params), L.Step(100))
+    text = export.script_text(lp.trainer, 200, log=lp.log)
+    assert "rounding aside" not in text and "not all of them\nthe numbers of nnviz's run" in text
+    assert "Not replayed: the weights were edited by hand at epoch 100" in " ".join(text.split())
+    with pytest.warns(UserWarning, match="edited by hand at epoch 100"):
+        Run(lp.trainer, lp.run).export_script(tmp_path / "edited.py")
+    assert "stability" not in text  # the edit's jump in the loss is the edit's
+    # A script of the epochs before the edit replays them: nothing to say.
+    assert export.script_run(lp.trainer, 100, lp.log).note == ""
+
+    moved = csvdata.with_point_added(p.dataset, (0.5, 0.5), 1)
+    lp = _window_run(p, L.Step(50), L.SetData(moved, "added a point"), L.Step(50))
+    note = export.script_run(lp.trainer, 100, lp.log).note
+    assert "the training points were edited at epoch 50" in note and "stability" not in note
+    assert "Not replayed: the training points were edited at epoch 50" in " ".join(
+        export.script_text(lp.trainer, 100, log=lp.log).split())
+
+
+def test_plain_gradient_descent_at_the_edge_of_stability_says_its_digits_may_differ():
+    """At lr 3 the notebook's problem's loss goes up and down after some 900 epochs: gradient
+    descent at the edge of stability, where the smallest difference grows (one unit in the last
+    place of one weight changes the loss in the second digit), so the script's own rounding
+    shows. Its docstring says from where, instead of claiming the run's numbers."""
+    from nnviz.core import export
+    from nnviz.core import loop as L
+    from nnviz.core.problem import notebook_problem
+    lp = _window_run(notebook_problem(), L.SetLearningRate(3.0), L.Step(1000))
+    e, v = lp.history.arrays()
+    first_rise = int(e[1:][np.diff(v) > 0][0])
+    text = " ".join(export.script_text(lp.trainer, 1000, log=lp.log).split())
+    assert f"the first at epoch {first_rise}: there gradient descent trains at the edge" in text
+    # Up to the first rise, nothing to say.
+    assert export.script_run(lp.trainer, first_rise - 1, lp.log).note == ""

@@ -524,3 +524,24 @@ def test_a_small_runs_chunks_keep_no_gradient_row():
     flow = inspect.GradientProbe()(ModelAt(t, t.params, 5, 1.0, (1, "main"), None,
                                            playing=True))
     assert list(flow.epochs) == [5]
+
+
+def test_a_probe_with_noisy_costs_takes_its_budget_not_twice_it(clock):
+    """On a busy machine a probe's cost varies (here 1 and 4 ms in turns): the balance pays
+    what each computation cost, so the probe's share of the time stays at its budget (paying
+    the cheaper of the last two costs, it took ~1.6x the budget)."""
+    spent = []
+    costs = iter([0.001, 0.004] * 100_000)
+
+    def probe(model, pts):
+        c = next(costs)
+        clock["now"] += c
+        spent.append(c)
+        return model.epoch
+    throttled = inspect.Throttled(probe, budget=0.05)
+    start = clock["now"]
+    for epoch in range(1, 4001):  # 4,000 frames of a playing run, 25 ms apart
+        clock["now"] += 0.025
+        throttled(_Playing(epoch), None)
+    share = sum(spent) / (clock["now"] - start)
+    assert 0.04 < share < 0.06, share

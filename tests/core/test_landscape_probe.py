@@ -134,3 +134,35 @@ def test_the_map_comes_before_the_sharpness_has_compiled(model, monkeypatch):
         r = probe(model)
     assert r.sharpness_missing == 0
     assert np.array_equal(r.sharp_epochs, r.path.epochs) and np.all(r.sharp_values > 0)
+
+
+def test_a_playing_runs_landscapes_take_their_budget_of_the_time_with_noisy_costs(monkeypatch):
+    """The probe paces itself by what a landscape costs: with costs that vary (a busy machine:
+    20 and 70 ms in turns) the landscapes take ~budget of the worker's time. Paced by the
+    cheaper of the last two costs they took twice that (9% for 5% measured in the window)."""
+    import contextlib
+    import types
+
+    from nnviz.core import landscape_probe as lp
+    clock = types.SimpleNamespace(t=0.0)
+    costs = iter([0.02, 0.07] * 10_000)
+    spent = []
+
+    def compute(self, model, idle, sharpness=True):
+        c = next(costs)
+        clock.t += c
+        spent.append(c)
+        return types.SimpleNamespace(epoch=model.epoch)
+    monkeypatch.setattr(lp.time, "perf_counter", lambda: clock.t)
+    monkeypatch.setattr(lp, "_compiled", lambda *a, **k: True)
+    monkeypatch.setattr(lp, "_one_blas_thread", contextlib.nullcontext)
+    monkeypatch.setattr(LandscapeProbe, "_compute", compute)
+    monkeypatch.setattr(LandscapeProbe, "_placed", lambda self, r, model: r)
+    probe = LandscapeProbe(budget=0.05)
+    model = types.SimpleNamespace(epoch=0, past=False, run_key=(1,))
+    while clock.t < 200.0:  # a run playing: a frame every 30 ms, a new epoch each
+        model.epoch += 1
+        probe(model)
+        clock.t += 0.03
+    share = sum(spent) / clock.t
+    assert 0.035 < share < 0.065, share

@@ -179,6 +179,28 @@ def test_a_members_log_replays_like_a_single_runs():
     assert len(sweep.logs[1].test) > 0
 
 
+@pytest.mark.parametrize("axis", [Axis("hidden", ((4, 10, 4), (3, 6, 2))),
+                                  Axis("optimizer", ("gd", "adam"))])
+def test_a_members_log_has_a_single_runs_gradient_history(axis):
+    """The Gradients view's history (||dL/dW|| and the update ratio per layer at every
+    checkpoint from epoch 0) is in a member's log as in a single run's: a promoted member
+    shows it whole. Padded widths and an optimiser's measured ratio included."""
+    from nnviz.core.inspect import record_gradients
+    sweep = Sweep(SweepSpec(notebook_problem(), (axis,)))
+    sweep.advance(150)
+    for i in range(sweep.n_members):
+        t = sweep.spec.problem_for(i).make_trainer()
+        log = runlog.RunLog(max_gap=sweep.logs[i].max_gap)
+        log.checkpoint(0, t.state, "start")
+        record_gradients(t, log)
+        runlog.advance(t, log, 150, on_checkpoint=lambda lg: record_gradients(t, lg))
+        got, want = sweep.logs[i].grads, log.grads
+        assert got.epochs[0] == 0 and list(got.epochs) == list(log.checkpoint_epochs())
+        assert np.all(np.isfinite(got.values[1:]))
+        np.testing.assert_allclose(got.values, want.values, rtol=1e-3, atol=1e-7,
+                                   err_msg=sweep.spec.label(i))
+
+
 def test_predict_gives_every_members_scores():
     sweep = Sweep(SweepSpec(notebook_problem(), (Axis("hidden", ((4, 10, 4), (3, 3, 3))),
                                                  Axis("loss", ("mse", "cross-entropy")))))

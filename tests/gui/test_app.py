@@ -66,3 +66,25 @@ def test_the_window_from_the_command_line_fits_its_defaults_to_the_data():
     p = app.problem_from_args(argparse.Namespace(dataset="line", lr=0.2,
                                                  output_activation="tanh"))
     assert p.spec.output_activation == "tanh" and p.config.learning_rate == 0.2
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # offscreen: raise_()
+def test_epochs_without_a_screenshot_opens_on_the_trained_run(qapp, monkeypatch):
+    """`nnviz --epochs 300` opens the window and trains 300 epochs (it opened at epoch 0)."""
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.main_window import MainWindow
+    from tests.conftest import FIRST_SNAPSHOT_MS
+    seen = []
+
+    def exec_until_trained(self):  # the user's session: until the window shows epoch 300
+        w = next(t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow))
+        from pytestqt.qtbot import QtBot
+        QtBot(None).waitUntil(lambda: w.last_snapshot is not None
+                              and w.last_snapshot.epoch == 300, timeout=FIRST_SNAPSHOT_MS)
+        seen.append((w.last_snapshot.epoch, w.controls.epoch.text(), w.playing))
+        return 0
+    monkeypatch.setattr(QApplication, "exec", exec_until_trained)
+    monkeypatch.setattr(app, "restores_work", lambda args: False)
+    assert app.run(_args(epochs=300)) == 0
+    assert seen == [(300, "Epoch 300", False)]

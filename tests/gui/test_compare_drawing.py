@@ -223,3 +223,33 @@ def test_the_score_plots_key_names_the_star_only_when_one_is_drawn(qtbot, two_ax
     assert p.best_mark.data.size == 1 and "\u2606 best" in title()
     p.update_scores(_scores([math.nan] * n, diverged=tuple(range(n))), best=None)
     assert p.best_mark.data.size == 0 and "best" not in title()  # gone with its star
+
+
+ACTIVATIONS = ("sigmoid", "softmax", "tanh", "cos", "relu")
+
+
+@pytest.mark.parametrize("width", [260, 700])
+def test_a_narrow_score_plot_names_every_category(qtbot, width):
+    """Five activations in a plot too narrow for their names on one line: "softmax" and "cos"
+    went unnamed (every other name thinned away, as seeds are). Now every other name goes on a
+    second line, none over another; where one line holds them, one line."""
+    from .test_narrow_window import _drawn_numbers
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    axes = (("activation", ACTIVATIONS),)
+    p.set_members(axes, tuple({"activation": a} for a in ACTIVATIONS))
+    p.update_scores(_scores([0.1, 0.3, 1e-4, 2e-4, 1e-4]), best=2)
+    p.resize(width, 220)
+    p.show()
+    ax = p.getPlotItem().getAxis("bottom")
+
+    def named() -> None:
+        drawn = [(r, t) for r, t in _drawn_numbers(ax) if t]
+        assert [t for _, t in drawn] == list(ACTIVATIONS)
+        for i, (a, ta) in enumerate(drawn):
+            for b, tb in drawn[i + 1:]:
+                assert not a.adjusted(-2, 0, 2, 0).intersects(b), (ta, tb)
+        lines = {round(r.top()) for r, _ in drawn}
+        assert len(lines) == (2 if width < 300 else 1)
+    qtbot.waitUntil(named, timeout=5000)
+    assert ax.toolTip() == ""  # nothing left to name on hovering

@@ -5,6 +5,7 @@ of drawing empty plots."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
@@ -306,3 +307,53 @@ def test_the_score_plots_values_stand_apart_on_a_projector(qtbot, main_window):
         for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
             assert b.left() - a.right() >= 4, (ta, tb, a, b)
     qtbot.waitUntil(apart, timeout=30_000)
+
+
+def test_a_categorical_sweeps_scores_name_every_category_as_dots(qtbot, main_window):
+    """The activations at 1024 x 768 in presentation mode: "softmax" and "cos" had no name
+    under the score plot (thinned as if they were seeds between named ones), and the five
+    were joined by lines as if in an order. Now every one is named (a second line for every
+    other where one line is too narrow) and each member's losses are dots."""
+    from .test_narrow_window import _drawn_numbers
+    view = _sweep(qtbot, main_window, (1024, 768), presentation=True, epochs=5,
+                  key="activations")
+    ax = view.score_plot.getPlotItem().getAxis("bottom")
+    names = ["sigmoid", "softmax", "tanh", "cos", "relu"]
+
+    def named() -> None:
+        drawn = [(r, t) for r, t in _drawn_numbers(ax) if t]
+        assert [t for _, t in drawn] == names
+        for i, (a, ta) in enumerate(drawn):  # none over another, all within the axis
+            assert ax.boundingRect().contains(a), (ta, a, ax.boundingRect())
+            for b, tb in drawn[i + 1:]:
+                assert not a.intersects(b), (ta, tb)
+    qtbot.waitUntil(named, timeout=30_000)
+    for item in (view.score_plot.train, view.score_plot.test):
+        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.NoPen  # no line
+        assert item.opts["symbol"] == "o"
+        assert len(item.xData) == len(names)
+
+
+def test_an_ordered_sweeps_scores_stay_a_line(qtbot, main_window):
+    view = _sweep(qtbot, main_window, (1400, 900), epochs=5)
+    for item in (view.score_plot.train, view.score_plot.test):
+        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.SolidLine
+
+
+@pytest.mark.parametrize("size, presentation", [((1024, 768), True), ((1400, 900), False)])
+def test_the_selected_tiles_frame_leaves_its_label_clear(qtbot, main_window, size,
+                                                         presentation):
+    """The frame of the selected tile ran through its label ("★ tanh"); just outside its
+    picture, it would touch the label of the tile under it."""
+    view = _sweep(qtbot, main_window, size, presentation=presentation, epochs=5,
+                  key="activations")
+    for i in range(view.tiles.n):
+        view.select(i)
+        QApplication.processEvents()
+        sel = view.tiles.selection
+        half = sel.pen().widthF() / 2 + 0.5  # a cosmetic pen: pixels, as the scene's units
+        frame = sel.mapRectToScene(sel.rect()).adjusted(-half, -half, half, half)
+        for label in view.tiles.labels:  # its own, and the one of the tile under it
+            m = label.textItem.document().documentMargin()  # blank around the line
+            text = label.mapRectToScene(label.boundingRect()).adjusted(m, m, -m, -m)
+            assert not frame.intersects(text), (i, label.textItem.toPlainText(), frame, text)

@@ -148,6 +148,28 @@ def test_promote_carries_the_members_history_and_can_be_undone(qtbot, lr_view):
     assert window.current_problem().config.learning_rate == 1.0
 
 
+def test_a_promoted_member_shows_its_whole_gradient_history(qtbot, lr_view):
+    """The Gradients view of a promoted member draws ||dL/dW|| and the update ratio from epoch
+    0, as its loss curve: the sweep recorded them at the member's checkpoints, as a single run
+    does (they started at the promote's epoch)."""
+    window, view = lr_view
+    window.step(300)
+    _at(qtbot, view, 300)
+    view.select(2)
+    view.promote()
+    qtbot.waitUntil(lambda: window.last_snapshot is not None
+                    and window.last_snapshot.run_id == window.run_id
+                    and window.last_snapshot.epoch == 300, timeout=FIRST_SNAPSHOT_MS)
+    window.show_view("gradients")
+    grads = window._inspection_views["gradients"]
+    qtbot.waitUntil(lambda: len(grads.norm_curves) == 4 and grads.snapshot is not None
+                    and grads.snapshot.run_id == window.run_id, timeout=FIRST_SNAPSHOT_MS)
+    for curves in (grads.norm_curves, grads.ratio_curves):
+        x, y = curves[0].numbers
+        assert x[0] == 0 and x[-1] == 300
+        assert len(x) > 20 and np.all(np.isfinite(y))  # a row at every checkpoint before
+
+
 def test_the_command_line_pictures_a_ready_made_sweep(qapp, tmp_path, capsys):
     import argparse
 
@@ -468,3 +490,38 @@ def test_a_window_beside_follows_presentation_mode_and_fits_the_screen(qtbot, lr
     assert beside.presentation.active and beside.presentation.readout.isVisible()
     assert beside.font().pointSizeF() == pytest.approx(window.font().pointSizeF())
     assert screen.contains(beside.frameGeometry()), beside.frameGeometry()
+
+
+def test_a_ready_sweeps_stop_epoch_and_hint_stay_on_the_compare_tab(qtbot, main_window):
+    """After the Activations sweep the main tab still said 'Sweep "Activations": Play (Space)
+    trains it to epoch 2,000' and its run's Stop at had become 2,000: each tab shows its own."""
+    from nnviz.core import presets
+    from nnviz.core.ready_sweeps import READY
+    window = main_window
+    actions = window.session_actions
+    preset = presets.get("xor")
+    actions.load_preset(preset)
+    main_hint = window.hint.text()
+    assert window.controls.stop_at_value() == preset.epochs
+    sweep = next(r for r in READY if r.key == "activations")
+    assert sweep.epochs != preset.epochs
+    actions.sweep_actions["activations"].trigger()
+    assert window.tabs.currentWidget() is window._views["compare"]
+    assert window.hint.text().startswith(f"Sweep \u201c{sweep.title}\u201d")
+    assert window.controls.stop_at_value() == sweep.epochs
+    window.show_view("main")
+    assert window.hint.text() == main_hint and window.hint.isVisibleTo(window)
+    assert "Sweep" not in window.hint.text()
+    assert window.controls.stop_at_value() == preset.epochs
+    # The worker pauses the main run there too, not at the sweep's epoch.
+    got = []
+    window.request_state(got.append, lambda ctx: None)
+    qtbot.waitUntil(lambda: bool(got), timeout=FIRST_SNAPSHOT_MS)
+    assert window.worker.loop.stop_at == preset.epochs
+    # A Stop at typed on each tab stays that tab's.
+    window.controls.stop_at.setValue(700)
+    window.show_view("compare")
+    assert window.controls.stop_at_value() == sweep.epochs
+    assert window.hint.text().startswith(f"Sweep \u201c{sweep.title}\u201d")
+    window.show_view("main")
+    assert window.controls.stop_at_value() == 700

@@ -3,6 +3,8 @@ are shown in the window and the session stays as it was."""
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 import sys
 
 import numpy as np
@@ -109,3 +111,60 @@ def test_recording_from_the_window_writes_the_file(qtbot, main_window, tmp_path)
         main_window.session_actions.record(str(path), [0, 30, 60], area="window")
     import imageio.v3 as iio
     assert iio.imread(path, index=None).shape[0] == 3
+
+
+def test_a_branch_continued_at_another_rate_exports_a_script_of_the_branchs_losses(
+        qtbot, main_window, tmp_path):
+    """The reviewer's steps: train, drag the timeline back, set another rate, "Continue from
+    here", train on, File -> Export -> Python script. The script trained every epoch at the
+    branch's rate and printed other numbers than the window's, while saying they were its."""
+    w = main_window
+    _trained(qtbot, w, 200)
+    w.timeline.slider.setValue(100)  # as a drag ends
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch == 100,
+                    timeout=60_000)
+    lr = w.training_panel.lr
+    w.panels_scroll.reveal(lr)
+    lr.setEditText("2")
+    lr.lineEdit().editingFinished.emit()
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=60_000)
+    w.step(100)
+    s = wait_for_run(qtbot, w, 200)
+    path = tmp_path / "branch.py"
+    actions = w.session_actions
+    with qtbot.waitSignal(actions.exported, timeout=60_000):
+        actions.export_code("script", str(path))
+    assert actions.last_message == "Exported branch.py."  # nothing it does not replay
+    assert actions.message_box is None
+    text = path.read_text()
+    assert "gd at lr 1, then 2 from epoch 101" in text and "lr_changes = {101: 2.0}" in text
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    printed = {int(e): float(v) for e, v in re.findall(r"^Loss for epoch (\d+): (\S+)$",
+                                                        out.stdout, re.M)}
+    window = dict(zip(s.loss_epochs.tolist(), s.loss_values.tolist()))
+    assert sorted(printed) == [100, 200]
+    np.testing.assert_allclose([printed[100], printed[200]], [window[100], window[200]],
+                               rtol=1e-5)
+
+
+def test_an_export_of_a_run_with_edited_weights_says_what_it_does_not_replay(
+        qtbot, main_window, tmp_path):
+    w = main_window
+    s = _trained(qtbot, w, 50)
+    params = [(np.array(wt), np.array(b)) for wt, b in s.params]
+    params[0][0][0, 0] += 1.0
+    w.set_params(params)  # as an edit in the Network view sets them
+    w.step(50)
+    wait_for_run(qtbot, w, 100)
+    path = tmp_path / "edited.py"
+    actions = w.session_actions
+    with qtbot.waitSignal(actions.exported, timeout=60_000):
+        actions.export_code("script", str(path))
+    assert "does not replay all of the run" in actions.last_message
+    assert actions.message_box is not None and "edited by hand" in actions.message_box.text()
+    assert "edited by hand at epoch 50" in actions.last_message
+    assert "Not replayed: the weights were edited by hand at epoch 50" in " ".join(
+        path.read_text().split())

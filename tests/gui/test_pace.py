@@ -88,3 +88,10 @@ def test_a_preset_stops_at_its_epochs_shows_them_and_its_hint_stays(main_window,
     assert w.controls.play.text() == "Play"
     assert "1,000" in w.controls.status.text() and w.hint.isVisible()
     assert w.last_snapshot.loss_epochs[-1] == 1000  # the loss curve ends at N too
+    # A branch forked at 266 is not "stopped at epoch 1,000": that news went with the run.
+    w.timeline.slider.setValue(266)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 266, timeout=120_000)
+    assert "stopped at epoch 1,000" in w.controls.status.text()  # still the live run's news
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=120_000)
+    assert "stopped at" not in w.controls.status.text()

@@ -157,6 +157,26 @@ def test_the_recorded_plot_fills_its_frame(qtbot, main_window, tmp_path):
     assert ink[-1] - ink[0] >= 0.85 * len(below), (ink[0], ink[-1], len(below))  # was 0.44
 
 
+def test_a_curve_fills_the_width_of_its_frame_and_the_window_keeps_its_plot(qtbot, main_window,
+                                                                             tmp_path):
+    """One input (the notebook's line): no 1:1 plane to keep, so the picture is laid out at the
+    frame's shape: it took the middle 550 px of a 1280x720 slide, drawn as on the screen. The
+    plot on the screen keeps its size."""
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    w = main_window
+    w.load_problem(make_problem(make_dataset(DataSpec("line")), Choices()))
+    _trained(qtbot, w, 50)
+    size = w.boundary.size()
+    path = tmp_path / "line.gif"
+    _record(qtbot, w, path, [50], area="plot")
+    frame = iio.imread(path, index=None)[-1]
+    below = frame[int(SIZE[1] * 0.1):]
+    ink = np.flatnonzero((below < 235).any(axis=2).any(axis=0))  # columns with anything drawn
+    assert ink[-1] - ink[0] >= 0.9 * SIZE[0], (ink[0], ink[-1])  # was 0.45
+    assert w.boundary.size() == size
+
+
 def test_a_frame_recorded_in_the_dark_theme_is_dark(qtbot, main_window, tmp_path):
     """On the dark theme the frame was a white canvas: a white caption bar with dark words over
     the dark plot, and white bands each side of it. The canvas and the caption's bar take the

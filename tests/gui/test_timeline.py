@@ -281,3 +281,102 @@ def test_the_wheel_over_the_speed_slider_changes_the_speed_only_once_clicked_int
     qtbot.waitUntil(speed.hasFocus)
     assert _wheel(speed, up=True)
     assert speed.value() == before[0] + 1 and w.controls.speed_value() != before[1]
+
+
+def _worker_caught_up(w, qtbot):
+    """Every command posted so far has been handled by the worker (a request queued after
+    them has been answered): what it shows now is what they left."""
+    done = []
+    w.request_state(done.append, lambda ctx: ctx.trainer.epoch)
+    qtbot.waitUntil(lambda: bool(done), timeout=TIMEOUT)
+    return done[0]
+
+
+def test_space_pauses_and_resumes_a_replay_and_trains_only_from_the_live_end(main_window,
+                                                                             qtbot, wait_run):
+    """Space during a replay went to the live end and trained past the preset's Stop at (the
+    status still said 'stopped at epoch 500'): it pauses the replay where it is, as a media
+    player's Space does; Space again goes on with the replay; at the live end it trains."""
+    w = main_window
+    w.set_stop_at(120)
+    w.play()
+    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120,
+                    timeout=TIMEOUT)
+    assert w.controls.status.text().startswith("stopped at epoch 120")
+    tl = w.timeline
+    tl.speed.setProperty("chosen", True)
+    tl.speed.setCurrentIndex(tl.speed.findData(30))  # four seconds to replay it
+    qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch >= 5, timeout=TIMEOUT)
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert not tl.replay.isChecked() and not w.playing
+    assert w.controls.play.text().endswith("Play")  # nothing trains
+    paused = tl.slider.value()
+    assert _worker_caught_up(w, qtbot) == 120  # not one epoch trained
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == paused, timeout=TIMEOUT)
+    assert w.last_snapshot.past and "Past" in tl.label.full_text()
+    assert tl.slider.value() == paused  # it stays where it paused
+    # Space again: the replay goes on from there, to the live end, without training.
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert tl.replay.isChecked()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > paused, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not tl.replay.isChecked() and not w.last_snapshot.past,
+                    timeout=TIMEOUT)
+    assert _worker_caught_up(w, qtbot) == 120 and w.last_snapshot.live_epoch == 120
+    # At the live end Space trains on, and the stop it passed is no longer news.
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert w.playing
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch > 125, timeout=TIMEOUT)
+    assert not w.controls.status.text().startswith("stopped at")
+    w.pause()
+
+
+def test_a_rate_set_in_the_past_says_where_it_applies_and_save_keeps_it_to_go_on_with(
+        main_window, qtbot, wait_run, tmp_path):
+    """Set at a past epoch, the rate applied nowhere the window said: the field showed 0.3, Save
+    wrote the run's 1, and the new rate took effect only after a Step. A note says where it
+    applies; the file keeps it as the rate to go on with (the epochs trained keep theirs), so
+    that the file goes on as the window does."""
+    from nnviz.core import session as session_io
+    w = main_window
+    _trained(w, qtbot, wait_run, 200)
+    rate = w.last_snapshot.config.learning_rate
+    assert rate != 0.3
+    w.timeline.slider.setValue(120)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 120, timeout=TIMEOUT)
+    lr = w.training_panel.lr
+    w.panels_scroll.reveal(lr)
+    lr.setEditText("0.3")
+    lr.lineEdit().editingFinished.emit()
+    note = w.training_panel.message
+    assert note.isVisibleTo(w) and not note.is_error()
+    assert note.text().startswith("0.3 applies when training goes on")
+    assert "branches at epoch 120 at 0.3" in note.text() and "(epoch 200)" in note.text()
+    # Scrubbed elsewhere, the note follows the epoch shown.
+    w.timeline.slider.setValue(150)
+    qtbot.waitUntil(lambda: "branches at epoch 150" in note.text(), timeout=TIMEOUT)
+    path = tmp_path / "pending.nnviz"
+    w.session_actions.save_to(str(path))
+    qtbot.waitUntil(lambda: w.session_actions.path == str(path), timeout=TIMEOUT)
+    saved = session_io.load(path)
+    assert saved.epoch == 200 and saved.config.learning_rate == 0.3
+    assert saved.make_trainer().learning_rate == pytest.approx(0.3)
+    kept = [float(c.state.opt_state.hyperparams["learning_rate"])
+            for c in saved.run.log.checkpoints]
+    assert kept[-1] == pytest.approx(0.3) and all(r == pytest.approx(rate) for r in kept[:-1])
+    assert np.array_equal(saved.history.arrays()[1], w.last_snapshot.loss_values)
+    assert note.isVisibleTo(w)  # still waiting: the window still shows the past
+    assert w.last_snapshot.past and w.last_snapshot.live_epoch == 200
+    # End: back to the live end, where it applies; the note goes. The file goes on the same.
+    w.timeline.go(None)
+    qtbot.waitUntil(lambda: not w.last_snapshot.past, timeout=TIMEOUT)
+    assert not note.isVisibleTo(w)
+    w.step(10)
+    s = wait_run(w, 210)
+    assert s.config.learning_rate == 0.3
+    again = saved.make_trainer()
+    again.run(10)
+    for (wa, ba), (wb, bb) in zip(s.params, again.params):
+        assert np.allclose(wa, np.asarray(wb), rtol=0, atol=1e-6)
+        assert np.allclose(ba, np.asarray(bb), rtol=0, atol=1e-6)

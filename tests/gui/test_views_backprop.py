@@ -485,3 +485,45 @@ def test_a_softmax_outputs_formula_has_all_of_the_layers_z(view):
 def backprop_num(v):
     from nnviz.gui.backprop_view import num
     return num(v)
+
+
+def _output_fill(view):
+    canvas = view.canvas
+    c = len(canvas.shown) - 1
+    img = canvas.grab().toImage()  # (laid out by its paint)
+    rect = canvas.node_rect(c, 0)
+    ratio = img.devicePixelRatio()
+    centre = rect.center()
+    return img.pixelColor(int(centre.x() * ratio), int(centre.y() * ratio)), \
+        float(canvas.node_values[c][0])
+
+
+def test_the_output_nodes_colour_is_its_probability_on_the_boundarys_scale(view, qtbot):
+    """Scaled within its one-unit layer, the output was always the scale's end: a=0.0034 (class
+    0, orange in every other view) as blue as a=0.9476. It is P(class 1) on the decision
+    boundary's scale now, and "What am I looking at?" says what the colours mean."""
+    from nnviz.gui import colors
+    from nnviz.gui.explain import EXPLANATIONS
+    t = make_trainer(samples=80)
+    t.run(300)
+    frame(view, t)
+    view.go(STAGES.index("forward"))
+    probs = np.asarray(t.predict(t.data.X_train)).ravel()
+    low, high = int(np.argmin(probs)), int(np.argmax(probs))
+    assert probs[low] < 0.2 and probs[high] > 0.8
+    fills = {}
+    for i in (low, high):
+        view.select_point(i)
+        frame(view, t)
+        fill, a = _output_fill(view)
+        assert a == pytest.approx(probs[i], abs=1e-4)
+        fills[i] = (fill.red(), fill.green(), fill.blue())
+        expected = colors.heat_lut()[round(255 * a)]
+        assert np.abs(np.array(fills[i]) - expected).max() <= 2, (a, fills[i], expected)
+
+    def nearer(rgb, k):
+        d = [np.linalg.norm(np.subtract(rgb, colors.class_color(j))) for j in (0, 1)]
+        return d[k] < d[1 - k]
+    assert nearer(fills[low], 0) and nearer(fills[high], 1)  # orange, then blue
+    text = EXPLANATIONS["backprop"]
+    assert "Colours" in text and "decision boundary" in text and "class 0" in text

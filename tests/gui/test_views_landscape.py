@@ -584,3 +584,44 @@ def test_in_presentation_mode_at_1024x768_the_view_is_one_roomy_column_the_wheel
         qtbot.waitUntil(normal, timeout=10_000)
     finally:
         w.set_presentation(False)
+
+
+def test_the_numbers_over_the_plane_add_up_and_read_alike(main_window, qtbot):
+    """'the plane holds 99.8%' stood beside axes of 98% and 1%; 'loss was 0.0638, its shadow's
+    on the plane 0.02059' gave two precisions; the line plot's title named a test curve over a
+    run without test points."""
+    import dataclasses
+    import re
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import make_problem
+    w = main_window
+    w.load_problem(make_problem(make_dataset(DataSpec("moons", test_fraction=0.0))))
+    wait_for_run(qtbot, w, 0)
+    w.step(150)
+    wait_for_run(qtbot, w, 150)
+    view = shown_landscape(qtbot, w, 150)
+    r, s = view.result, w.last_snapshot
+    assert r.line.test is None
+    title = view.line_plot.titleLabel.text
+    assert "train" in title and "test" not in title
+    # The axes' shares add up to the plane's, to the same decimal.
+    one, two = (re.search(r"\(([\d.]+)%", t).group(1) for t in r.land.plane.labels)
+    whole = re.search(r"the plane holds ([\d.]+)%", view.summary.text()).group(1)
+    assert len({len(n.split(".")[-1]) for n in (one, two, whole)}) == 1, (one, two, whole)
+    assert float(one) + float(two) == pytest.approx(float(whole), abs=1e-9)
+
+    def show(result) -> None:
+        view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: result}))
+    # The path off the plane: both losses to the same decimals.
+    p = r.path
+    shadow = p.loss * 0.3227
+    shadow[len(shadow) // 2] += 0.0000123
+    show(dataclasses.replace(r, path=dataclasses.replace(p, loss_projected=shadow)))
+    said = re.search(r"loss was ([\d.e+-]+), its shadow's on the plane ([\d.e+-]+)",
+                     view.summary.text())
+    assert said, view.summary.text()
+    real, shown = said.groups()
+    assert len(real.split(".")[-1]) == len(shown.split(".")[-1]), (real, shown)
+    # A line with a test curve: the title names it again.
+    show(dataclasses.replace(r, line=dataclasses.replace(r.line, test=r.line.train * 1.1)))
+    assert "test" in view.line_plot.titleLabel.text

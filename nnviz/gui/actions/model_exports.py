@@ -39,17 +39,20 @@ class ModelExportMixin:
 
     def export_code(self, kind: str, path: str) -> None:
         """The run as a standalone script (``kind`` "script") or notebook ("notebook") that
-        trains it again from its initial weights and prints its losses; ``exported`` fires."""
+        trains the live branch again from its initial weights, at its learning rates, and
+        prints its losses; ``exported`` fires. The message says what it does not replay."""
         from nnviz.core import export
         names = self.class_names()  # a CSV's labels: the script's CLASS_NAMES
 
-        def capture(ctx) -> str:  # in the worker thread
-            t = ctx.trainer
+        def capture(ctx) -> tuple[str, str]:  # in the worker thread
+            t, log = ctx.trainer, ctx.run.log
             make = export.script_text if kind == "script" else export.notebook_text
-            return make(t, t.epoch or 1000, names)
+            epochs = t.epoch or 1000
+            return make(t, epochs, names, log), export.script_run(t, epochs, log).note
 
-        def write(text: str) -> None:
-            self._finish_write(path, lambda: export._write_text(path, text))
+        def write(result: tuple[str, str]) -> None:
+            text, note = result
+            self._finish_write(path, lambda: export._write_text(path, text), note)
 
         self._request_write(write, capture, "Export")
 
@@ -87,14 +90,17 @@ class ModelExportMixin:
 
         self._request_write(write, capture, "Export as ONNX")
 
-    def _finish_write(self, path: str, do: Callable[[], None]) -> None:
+    def _finish_write(self, path: str, do: Callable[[], None], note: str = "") -> None:
         try:
             do()
         except (NnvizError, OSError) as e:
             self.show_error("Export", str(e))
             self._written(False)
             return
-        self._status(f"Exported {os.path.basename(path)}.")
+        if note:  # what the file does not reproduce: too long for the status bar to show
+            self.show_error("Export", f"Exported {os.path.basename(path)}. {note}")
+        else:
+            self._status(f"Exported {os.path.basename(path)}.")
         self._written(True)
         self.exported.emit(path)
 

@@ -184,7 +184,7 @@ class SessionsMixin:
 
         def capture(ctx) -> Session:  # in the worker thread
             return Session.from_trainer(ctx.trainer, class_names=names, extras=extras,
-                                        run=ctx.run)
+                                        run=ctx.run, learning_rate=ctx.pending_lr)
 
         def write(s: Session) -> None:  # back on the GUI thread
             try:

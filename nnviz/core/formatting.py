@@ -1,0 +1,28 @@
+"""How a loss and an accuracy read, the same in the window and on the command line.
+
+A loss of 1.65e-05 printed with four decimals was "0.0000" on the command line where the window
+said 1.65e-05: small and large values keep three significant digits.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def format_loss(v: Any) -> str:
+    """Four decimals from 0.001 to 1000, else three significant digits; "n/a" if none."""
+    if not isinstance(v, (int, float)) or not math.isfinite(v):
+        return "n/a"
+    return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
+
+
+def format_accuracy(v: Any, classification: bool) -> str:
+    """A percentage for classes; R\u00b2 for regression."""
+    if not isinstance(v, (int, float)) or not math.isfinite(v):
+        return "n/a"
+    return f"{100 * v:.1f}%" if classification else f"{v:.3g}"
+
+
+def format_score(v: Any, percent: bool = False) -> str:
+    """A score of a table: a percentage (``percent``), else as a loss reads."""
+    return format_accuracy(v, True) if percent else format_loss(v)

@@ -1,0 +1,49 @@
+"""Help: the keyboard shortcuts a newcomer could not find, and About."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+import nnviz
+
+
+def test_f1_lists_the_keys_the_window_answers_to(main_window, qtbot):
+    w = main_window
+    titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
+    assert titles[-1] == "Help"  # last, after the views' menus (Lessons)
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: w.shortcuts_dialog is not None and w.shortcuts_dialog.isVisible())
+    t = w.shortcuts_dialog.table
+    rows = {t.item(r, 2).text(): t.item(r, 1).text() for r in range(t.rowCount())}
+    assert rows["Play / Pause"] == "Space"
+    assert rows["Step one epoch"] == "Right"
+    assert rows["Timeline: first epoch"] == "Home"
+    assert rows["Continue from here"] == "Ctrl+B"
+    assert any(k == "Ctrl+Shift+1" for k in rows.values())  # the Lessons menu's, too
+    assert "Keyboard shortcuts" not in rows or rows["Keyboard shortcuts"] == "F1"
+    # The dialog fits a projector's screen.
+    geo = w.screen().availableGeometry()
+    assert w.shortcuts_dialog.width() <= geo.width() and w.shortcuts_dialog.height() <= geo.height()
+
+
+def test_about_names_the_version(main_window):
+    from nnviz.gui import help_menu
+    about = [a for a in main_window.help_menu.actions() if "About" in a.text()]
+    assert len(about) == 1
+    assert nnviz.__version__ in help_menu.about_text()
+
+
+def test_esc_in_a_field_gives_space_back_to_play(main_window, qtbot):
+    """A rate typed, then Esc: the rate is taken and Space plays (it typed a space before)."""
+    w = main_window
+    edit = w.training_panel.lr.lineEdit()
+    edit.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "0.3")
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert not edit.hasFocus() and edit.text() == "0.3"
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > 0
+                    and w.last_snapshot.config.learning_rate == 0.3, timeout=60_000)
