@@ -361,9 +361,13 @@ class ColumnsGrid(QObject):
     MIN_COLUMN_PX: lesson 3's three plots side by side in presentation mode at 1024 px were
     60 px wide strips with their titles at the smallest size."""
 
-    def __init__(self, page: LessonPage, plots, most: int, least: int = MIN_COLUMN_PX) -> None:
+    def __init__(self, page: LessonPage, plots, most: int, least: int = MIN_COLUMN_PX,
+                 least_presenting: int | None = None) -> None:
+        """``least_presenting``: the least column width in presentation mode (the page scrolls
+        there), if not ``least``."""
         super().__init__(page.glw)
         self.page, self.plots, self.most, self.least = page, list(plots), most, least
+        self.least_presenting = least if least_presenting is None else least_presenting
         self.columns = most  # as the plots were added
         page.glw.installEventFilter(self)
 
@@ -376,7 +380,8 @@ class ColumnsGrid(QObject):
 
     def arrange(self) -> None:
         width = self.page.glw.viewport().width()
-        columns = max(1, min(self.most, width // self.least))
+        least = self.least_presenting if self.page._presenting() else self.least
+        columns = max(1, min(self.most, width // max(least, 1)))
         if columns == self.columns:
             return
         self.columns = columns
@@ -700,10 +705,11 @@ class LessonsView(QWidget):
                 items.append((p, img, sc))
             self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
                                                   linked=True)
-            # One under the other in a narrow page (presentation mode at 1024 px): side by
-            # side they were 120 px high over 250 px of blank.
+            # One under the other in presentation mode's narrow page (it scrolls), side by side
+            # else: in presentation mode at 1024 px they were 120 px high over 250 px of blank.
             page.plane_heights = self._baseline_heights
-            page.columns_grid = ColumnsGrid(page, [p for p, _, _ in items], 2, BASELINE_COLUMN_PX)
+            page.columns_grid = ColumnsGrid(page, [p for p, _, _ in items], 2, 1,
+                                            BASELINE_COLUMN_PX)
             page.columns_grid.arrange()
             items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
             items[1][0].setYLink(items[0][0])
