@@ -600,12 +600,12 @@ class CompareView(QWidget):
         beside.show_hint(f"The sweep's member {label}, in a window of its own at epoch "
                          f"{trainer.epoch:,}, with its history (the timeline replays it). The "
                          "main window's run is as it was; put the two side by side.")
+        # As the opener shows: presentation mode on a projector stays on in the new window.
+        beside.set_presentation(main.presentation.active)
         if main.isVisible():
-            if main.isMaximized() or main.isFullScreen():
-                beside.resize(main.normalGeometry().size())
-            else:
-                beside.resize(main.size())
-            beside.move(main.pos() + QPoint(40, 40))
+            size = main.normalGeometry().size() if main.isMaximized() or main.isFullScreen() \
+                else main.size()
+            place_beside(beside, main, size)
         beside.show()
         beside.raise_()
         beside.activateWindow()
@@ -616,6 +616,23 @@ class CompareView(QWidget):
 
     def _failed(self, e: BaseException) -> None:
         self.window.statusBar().showMessage(describe(e).split("\n\n", 1)[0], 10000)
+
+
+def place_beside(window, opener, size) -> None:
+    """``window`` at ``size``, 40 px down and right of ``opener``, but inside the screen's
+    available geometry (no part under a panel or off the screen): a 1024x768 window beside a
+    1024x768 one at (41, 65) ran off a 1024x768 screen."""
+    screen = opener.screen() or window.screen()
+    room = screen.availableGeometry()
+    frame = opener.frameGeometry().size() - opener.size()  # the title bar and borders
+    width = min(size.width(), room.width() - frame.width())
+    height = min(size.height(), room.height() - frame.height())
+    window.resize(max(width, 1), max(height, 1))
+    width, height = window.width() + frame.width(), window.height() + frame.height()
+    at = opener.pos() + QPoint(40, 40)
+    x = max(room.left(), min(at.x(), room.left() + room.width() - width))
+    y = max(room.top(), min(at.y(), room.top() + room.height() - height))
+    window.move(x, y)
 
 
 def colour_key(axes: tuple) -> str:

@@ -30,8 +30,8 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, FittedCombo, LabelRoom, LogAxis,
-                      cache_axes, loose_title, move_points)
+from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, LabelRoom,
+                      LogAxis, cache_axes, loose_title, move_points)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -307,8 +307,18 @@ class LandscapeView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
         lay.addLayout(hint_row)
-        lay.addWidget(LabelRoom(self.summary))  # new numbers every frame: no new layout
-        lay.addWidget(self.message)
+        # Below the controls, one column: in presentation mode it scrolls as a whole, the map
+        # as wide as the view, the side plots under it at full width and the explanation whole
+        # (beside each other at 1024x768 the map was ~200 px across, the side plots' titles
+        # tiny and the explanation a 2-line box cut at the right).
+        self.body = QWidget()
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.column = Column(self.body)
+        lay.addWidget(self.column, 1)
+        self.summary_room = LabelRoom(self.summary)
+        column.addWidget(self.summary_room)  # new numbers every frame: no new layout
+        column.addWidget(self.message)
         # The side plots keep a height at which they stay readable; below it (presentation mode
         # on a projector) they scroll instead of squeezing to strips. The map does not.
         self.glw.setMinimumHeight(MIN_PLOTS_HEIGHT)
@@ -326,13 +336,15 @@ class LandscapeView(QWidget):
         plots.setSpacing(12)  # the colour bar's numbers apart from the side plots' axes
         plots.addLayout(left, 3)
         plots.addWidget(self.plots_scroll, 2)
-        lay.addLayout(plots, 1)
+        self.plots_row = plots
+        column.addLayout(plots, 1)
         for view in (self.glw, self.map_glw):
             view.installEventFilter(self)  # a new width: the titles fitted to it
         # At most a fifth of the view: in presentation mode's larger text it took the plots'
         # room (they were a strip 50 px high at 1280x720).
         self.explanation_scroll = CappedScroll(self.explanation, 0.2)
-        lay.addWidget(self.explanation_scroll)
+        column.addWidget(self.explanation_scroll)
+        self.column.installEventFilter(self)  # a new height: the map's in presentation mode
         # No empty axes before the first landscape (its probe may still compile), the words
         # instead.
         self._show_plots(False)
@@ -509,6 +521,8 @@ class LandscapeView(QWidget):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         # The plots' new width, or presentation mode's scale (set on glw by scale_scene).
+        if obj is self.column and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._arrange)
         if obj in (self.glw, self.map_glw) and (event.type() == QEvent.Type.Resize or (
                 event.type() == QEvent.Type.DynamicPropertyChange
                 and event.propertyName() == b"nnvizScale")):
@@ -530,6 +544,7 @@ class LandscapeView(QWidget):
         height = int(MIN_PLOTS_HEIGHT * scale)
         if self.glw.minimumHeight() != height:
             self.glw.setMinimumHeight(height)
+        self._arrange()
         # pyqtgraph fixes the colour bar's axis at 45 px: presentation mode's larger numbers
         # were printed over its title ("log10 loss").
         bar_axis = round(COLORBAR_AXIS * scale)
@@ -554,6 +569,41 @@ class LandscapeView(QWidget):
             if label.opts.get("size") != f"{size:g}pt":
                 label.setText(text, size=f"{size:g}pt")
         self._fit_axis_labels()
+
+    def _arrange(self) -> None:
+        """Presentation mode (a scale above 1): one scrolling column, the map as tall as the
+        column shows under the summary (up to a little less than square), the side plots under
+        it at full width, the explanation whole. The normal mode: the map and the side plots
+        side by side, the explanation capped."""
+        on = self._scale() > 1.0
+        stacked = self.plots_row.direction() == QHBoxLayout.Direction.TopToBottom
+        if on != stacked:
+            self.plots_row.setDirection(QHBoxLayout.Direction.TopToBottom if on
+                                        else QHBoxLayout.Direction.LeftToRight)
+            self.column.set_scrolling(on)
+            self.explanation_scroll.set_share(None if on else 0.2)
+            # The side plots do not scroll inside the column: it scrolls.
+            policy = Qt.ScrollBarPolicy
+            self.plots_scroll.setVerticalScrollBarPolicy(
+                policy.ScrollBarAlwaysOff if on else policy.ScrollBarAsNeeded)
+            if not on:
+                self.plots_scroll.setMinimumHeight(0)
+                self.map_glw.setMinimumHeight(MIN_MAP_HEIGHT)
+                self.map_glw.setMaximumHeight(16777215)
+        if not on:
+            return
+        if self.plots_scroll.minimumHeight() != self.glw.minimumHeight():
+            self.plots_scroll.setMinimumHeight(self.glw.minimumHeight())
+        port = self.column.viewport()
+        spacing = self.body.layout().spacing()
+        above = self.summary_room.height() + spacing
+        if self.message.isVisible():
+            above += self.message.height() + spacing
+        key = self.map_key.heightForWidth(port.width()) if self.map_key.isVisible() else 0
+        room = port.height() - above - key - self.plots_row.spacing() - 2
+        height = max(MIN_MAP_HEIGHT, min(room, int(port.width() * 0.85)))
+        if self.map_glw.height() != height or self.map_glw.minimumHeight() != height:
+            self.map_glw.setFixedHeight(height)
 
     def _fit_combo(self) -> None:
         """The directions' combo at most as wide as its longest item (it may be narrower in a

@@ -23,7 +23,8 @@ from nnviz.core.inspect import BaselineView
 
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
-from .widgets import CappedScroll, FittedTitles, LogAxis, PlaneHeights, SparseAxis, fit_title
+from .widgets import (CappedScroll, Column, FittedTitles, LogAxis, PlaneHeights, SparseAxis,
+                      fit_title)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ _EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
 LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
+FIGURE_ROW_PX = 280  # a row of a lesson's plots in presentation mode, at least
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
@@ -147,10 +149,17 @@ class LessonPage(QWidget):
         # The words scroll when they would take more than TEXT_SHARE of the page: on a
         # projector in presentation mode they left the plots a strip 20 pixels high.
         self.words = CappedScroll(words, TEXT_SHARE)
-        lay = QVBoxLayout(self)
+        # The page is one column: in presentation mode it scrolls as a whole, the words whole
+        # over the figure rather than in a 2-4 line box of their own over blank room.
+        body = QWidget()
+        lay = QVBoxLayout(body)
         lay.setContentsMargins(6, 0, 6, 6)
         lay.addWidget(self.words)
         lay.addWidget(self.glw, 1)
+        self.column = Column(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.column)
         self.filled = False
         self.titles = FittedTitles(self.glw)
         self.glw.installEventFilter(self)  # presentation mode's scale: wider y axes
@@ -158,10 +167,41 @@ class LessonPage(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         if event.oldSize().height() != event.size().height():
-            self.words.share = TEXT_SHARE if self.height() >= SHORT_PAGE else SHORT_TEXT_SHARE
-            self.words.updateGeometry()  # its cap is a share of this height
+            self._share_words()
         if event.oldSize().width() != event.size().width():
             self._place_button()
+        QTimer.singleShot(0, self, self._arrange)
+
+    def _presenting(self) -> bool:
+        return float(self.glw.property("nnvizScale") or 1.0) > 1.0
+
+    def _share_words(self) -> None:
+        """The words' cap: a share of the page (less on a short page); none in presentation
+        mode, where the page scrolls."""
+        share = None if self._presenting() else \
+            TEXT_SHARE if self.height() >= SHORT_PAGE else SHORT_TEXT_SHARE
+        self.words.set_share(share)  # its cap is a share of this height
+
+    def _arrange(self) -> None:
+        """Presentation mode: the page scrolls, the words whole, the figure at least
+        FIGURE_ROW_PX a row of plots and as tall as the room left under the words. The normal
+        mode: the words capped, the figure the rest."""
+        on = self._presenting()
+        if on != self.column.scrolling:
+            self.column.set_scrolling(on)
+            self._share_words()
+            self._place_button()
+            if not on:
+                self.glw.setMinimumHeight(0)
+                self.glw.setMaximumHeight(16777215)
+        if not on:
+            return
+        port = self.column.viewport()
+        room = port.height() - self.words.height() - 6
+        rows = max(1, self.glw.ci.layout.rowCount())
+        height = max(room, rows * FIGURE_ROW_PX)
+        if self.glw.minimumHeight() != height or self.glw.maximumHeight() != height:
+            self.glw.setFixedHeight(height)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
@@ -189,6 +229,7 @@ class LessonPage(QWidget):
             for item in self.glw.ci.items:
                 if isinstance(item, pg.PlotItem):
                     item.getAxis("left").setWidth(self.axis_width())
+            QTimer.singleShot(0, self, self._arrange)
         return False
 
     widest_tick = "0.7915"  # the widest number on this page's y axes (lesson 5's: "0.25")
@@ -240,6 +281,7 @@ class LessonPage(QWidget):
         return item
 
 
+LOSS_MOST = 170  # pixels lesson 5's loss curve takes, at most (a row of a figure in presentation)
 LOSS_ROOM = 120  # pixels the loss curve under a row of planes keeps, at least
 
 
@@ -256,7 +298,9 @@ class PlanesGrid(QObject):
         page.glw.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize or (
+                event.type() == QEvent.Type.DynamicPropertyChange
+                and bytes(event.propertyName()) == b"nnvizScale"):
             QTimer.singleShot(0, self, self.arrange)  # gone with the view, if it goes first
         return False
 
@@ -276,25 +320,39 @@ class PlanesGrid(QObject):
         return min((width / 2 - around_w) / aspect, height / 2 - around_h)
 
     def arrange(self) -> None:
-        columns = max((3, 2), key=self.plane_height)
+        if self.page._presenting():
+            # The page scrolls: the planes as wide as columns of BASELINE_COLUMN_PX allow (in
+            # two columns at 1024 px they were 80 px high over blank room).
+            width = self.page.glw.viewport().width()
+            columns = max(1, min(3, width // BASELINE_COLUMN_PX))
+        else:
+            columns = max((3, 2), key=self.plane_height)
+        # Under presentation mode's larger axes the loss kept 93 px of its 170 for the curve.
+        self.loss.setMaximumHeight(LOSS_MOST * (FIGURE_ROW_PX / LOSS_MOST if columns == 1
+                                                and self.page._presenting() else 1))
         if columns == self.columns:
             return
         self.columns = columns
         grid = self.page.glw.ci.layout  # Qt's grid: the items stay in the scene, as they are
         for item in (*self.planes, self.loss):
             grid.removeItem(item)
-        cells = ((0, 0), (0, 1), (0, 2)) if columns == 3 else ((0, 0), (0, 1), (1, 0))
+        cells = {3: ((0, 0), (0, 1), (0, 2)), 2: ((0, 0), (0, 1), (1, 0)),
+                 1: ((0, 0), (1, 0), (2, 0))}[columns]
         for plane, (row, col) in zip(self.planes, cells):
             grid.addItem(plane, row, col)
         if columns == 3:
             grid.addItem(self.loss, 1, 0, 1, 3)
-        else:
+        elif columns == 2:
             grid.addItem(self.loss, 1, 1)
+        else:
+            grid.addItem(self.loss, 3, 0)
         grid.activate()
         self.page.plane_heights._later()  # the planes' 1:1 heights at their new widths
         QTimer.singleShot(0, self, self.page.titles.fit)
+        QTimer.singleShot(0, self.page, self.page._arrange)  # another number of rows
 
 
+BASELINE_COLUMN_PX = 300  # the baseline's two planes side by side only in columns this wide
 MIN_COLUMN_PX = 200  # a lesson's plot of X against Y in a narrower column gets fewer columns
 
 
@@ -303,20 +361,27 @@ class ColumnsGrid(QObject):
     MIN_COLUMN_PX: lesson 3's three plots side by side in presentation mode at 1024 px were
     60 px wide strips with their titles at the smallest size."""
 
-    def __init__(self, page: LessonPage, plots, most: int) -> None:
+    def __init__(self, page: LessonPage, plots, most: int, least: int = MIN_COLUMN_PX,
+                 least_presenting: int | None = None) -> None:
+        """``least_presenting``: the least column width in presentation mode (the page scrolls
+        there), if not ``least``."""
         super().__init__(page.glw)
-        self.page, self.plots, self.most = page, list(plots), most
+        self.page, self.plots, self.most, self.least = page, list(plots), most, least
+        self.least_presenting = least if least_presenting is None else least_presenting
         self.columns = most  # as the plots were added
         page.glw.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize or (
+                event.type() == QEvent.Type.DynamicPropertyChange
+                and bytes(event.propertyName()) == b"nnvizScale"):
             QTimer.singleShot(0, self, self.arrange)  # gone with the view, if it goes first
         return False
 
     def arrange(self) -> None:
         width = self.page.glw.viewport().width()
-        columns = max(1, min(self.most, width // MIN_COLUMN_PX))
+        least = self.least_presenting if self.page._presenting() else self.least
+        columns = max(1, min(self.most, width // max(least, 1)))
         if columns == self.columns:
             return
         self.columns = columns
@@ -326,7 +391,11 @@ class ColumnsGrid(QObject):
         for i, item in enumerate(self.plots):
             grid.addItem(item, *divmod(i, columns))
         grid.activate()
+        heights = getattr(self.page, "plane_heights", None)
+        if heights is not None:
+            heights._later()  # the planes' 1:1 heights at their new widths
         QTimer.singleShot(0, self, self.page.titles.fit)
+        QTimer.singleShot(0, self.page, self.page._arrange)  # another number of rows
 
 
 LIST_SHARE = 0.22  # of the lessons view's width, at most, for the list (its names wrap to fit)
@@ -527,7 +596,7 @@ class LessonsView(QWidget):
         a = lessons.replay().activations
         x = a.X[0]
         brushes = _value_brushes(a.colour)
-        parts = []
+        parts, plots = [], []
         for i, (label, Y) in enumerate(a.outputs):
             p = page.plot(*divmod(i, 3), label, X_INPUT, "Y (output)")  # 3 + 2: legible
             page.scatter(p, x, Y[0], brushes, size=6)
@@ -535,6 +604,10 @@ class LessonsView(QWidget):
                 # Every output is 1/100 up to rounding: show that, not the rounding noise.
                 p.setYRange(0, 2.0 / Y.size)
             parts.append(f"{label}: {Y.min():.3g} to {Y.max():.3g}")
+            plots.append(p)
+        # Fewer columns in a narrow page: three in presentation mode at 1024 px cut tanh's.
+        page.columns_grid = ColumnsGrid(page, plots, 3)
+        page.columns_grid.arrange()
         soft = dict(a.outputs)["Softmax"]
         page.numbers.setText("; ".join(parts) + f". The softmax outputs sum to "
                              f"<b>{soft.sum():.6f}</b> over all {soft.size} points.")
@@ -596,7 +669,7 @@ class LessonsView(QWidget):
         lp.getAxis("left").setWidth(page.axis_width())
         lp.setPreferredWidth(10)  # a column as wide as a plane's, when it takes a plane's cell
         lp.setMinimumWidth(10)
-        lp.setMaximumHeight(170)
+        lp.setMaximumHeight(LOSS_MOST)
         page.planes_grid = PlanesGrid(page, planes, lp)
         page.planes_grid.arrange()
         lp.plot(np.arange(1, len(m.losses) + 1), m.losses,
@@ -632,6 +705,12 @@ class LessonsView(QWidget):
                 items.append((p, img, sc))
             self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
                                                   linked=True)
+            # One under the other in presentation mode's narrow page (it scrolls), side by side
+            # else: in presentation mode at 1024 px they were 120 px high over 250 px of blank.
+            page.plane_heights = self._baseline_heights
+            page.columns_grid = ColumnsGrid(page, [p for p, _, _ in items], 2, 1,
+                                            BASELINE_COLUMN_PX)
+            page.columns_grid.arrange()
             items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
             items[1][0].setYLink(items[0][0])
             self._baseline_items = items

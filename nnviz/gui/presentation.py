@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QLayout, QSizePolicy,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLayout, QMenu,
+                               QSizePolicy, QWidget)
+import shiboken6
 
 from nnviz.core.snapshot import Snapshot
 from .widgets import LabelRoom
@@ -19,17 +20,26 @@ SCALE = 1.6  # the issue's floor for fonts and markers a room can read
 SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
 EXERCISE_SHARE = 0.45  # with an exercise open: its text beside the plot, above the readout
-READOUT_STYLE = "QLabel {{ color: {text}; background: {ground}; border-radius: 4px; padding: 6px; }}"
+READOUT_STYLE = ("QLabel {{ color: {text}; background: {ground}; border-radius: 4px; "
+                 "padding: 6px; border: {border}; }}")
 
 
-def readout_style() -> str:
-    """The readout's box in the current theme (a white box on the dark theme glared)."""
+def past_colour() -> str:
+    """The timeline's colour for the past (the loss plot's marker, the "Past:" label)."""
+    from . import colors
+    return colors.hex_of(colors.accent(colors.TIMELINE_MARK))
+
+
+def readout_style(past: bool = False) -> str:
+    """The readout's box in the current theme (a white box on the dark theme glared); framed
+    in the past's colour while it shows a past epoch, seen from the back of a room."""
     from . import colors
     t = colors.theme()
+    border = f"3px solid {past_colour()}" if past else "3px solid transparent"
     if t.dark:
         return READOUT_STYLE.format(text=colors.hex_of(t.text),
-                                    ground=colors.hex_of(t.background))
-    return READOUT_STYLE.format(text="#111111", ground="#f4f5f6")
+                                    ground=colors.hex_of(t.background), border=border)
+    return READOUT_STYLE.format(text="#111111", ground="#f4f5f6", border=border)
 
 
 class Presentation(QObject):
@@ -46,12 +56,19 @@ class Presentation(QObject):
         self.readout.setObjectName("PresentationReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         from . import colors
+        self._past = False
         self.readout.setStyleSheet(readout_style())
-        colors.follow(self.readout, lambda: self.readout.setStyleSheet(readout_style()))
+        colors.follow(self.readout,
+                      lambda: self.readout.setStyleSheet(readout_style(self._past)))
+        # The timeline is folded away here: the readout's link is the way back to live.
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.readout.linkActivated.connect(lambda _: window.timeline.go(None))
         self.readout.setWordWrap(True)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.readout.setToolTip("The epoch, and the loss and accuracy of the model on the "
-                                "training points (test points in brackets).")
+                                "training points (test points in brackets). A past epoch "
+                                "(Home, a click on the loss curve) is framed; End goes back "
+                                "to the live run.")
         self.readout.hide()
         box = window.metrics_room.parentWidget().layout()
         box.insertWidget(0, LabelRoom(self.readout))  # new numbers each frame: no new layout
@@ -90,6 +107,7 @@ class Presentation(QObject):
         font = QFont(self._normal_font)
         font.setPointSizeF(self._normal_font.pointSizeF() * scale)
         w.setFont(font)
+        self._own_fonts(on, font)
         w.controls.set_presentation(on, scale)
         w.boundary.set_scale(scale)
         w.loss_plot.set_scale(scale)
@@ -110,6 +128,25 @@ class Presentation(QObject):
         forget_sizes(w)
         if w.last_snapshot is not None:
             self._update_readout(w.last_snapshot)
+
+    def _own_fonts(self, on: bool, font: QFont) -> None:
+        """The text the window's font does not reach at the presentation size too: the labels
+        with a style sheet of their own (the blue hint, the red banner, the status line's
+        "ready"), the menus and the dialogs (windows of their own: the All views list, Import
+        CSV, Export an animation) were left at ~9 pt."""
+        w = self.window
+        parts = [w.hint, w.banner, w.controls.status, *w.findChildren(QMenu)]
+        if on:
+            self._kept_fonts = {id(p): (p, QFont(p.font())) for p in parts}
+            for p in parts:
+                p.setFont(font)
+            QApplication.instance().installEventFilter(self)  # the dialogs opened from now on
+        else:
+            QApplication.instance().removeEventFilter(self)
+            for p, kept in getattr(self, "_kept_fonts", {}).values():
+                if shiboken6.isValid(p):
+                    p.setFont(kept)
+            self._kept_fonts = {}
 
     def normal_split(self):
         """The normal mode's splitter states (main, left) while presentation mode is on, to
@@ -140,7 +177,15 @@ class Presentation(QObject):
             left.setSizes([height, 0])  # the splitter gives the loss its minimum height
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if self.active and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        t = event.type()
+        if t == QEvent.Type.Polish:  # the application's: a dialog or menu of this window's
+            if isinstance(obj, (QDialog, QMenu)) and self.active:
+                parent = obj.parentWidget()
+                if parent is not None and parent.window() is self.window:
+                    obj.setFont(self.window.font())
+            return False
+        if obj is self.window.main_split and self.active and t in (QEvent.Type.Resize,
+                                                                   QEvent.Type.Show):
             self._share_width()
         return False
 
@@ -154,12 +199,22 @@ class Presentation(QObject):
         what = "accuracy" if clf else "R\u00b2"
         # Sizes in the text: the label's style sheet keeps the window's font from it.
         pt = self.window.font().pointSizeF()
+        if s.past != self._past:
+            self._past = s.past
+            self.readout.setStyleSheet(readout_style(s.past))
+        # A past epoch says so, and how to go back: the timeline that says it in the normal
+        # mode is folded away here, and "Epoch 171" alone read as the live run.
+        live = max(s.live_epoch, s.epoch)
+        past = (f"<span style='font-size:{pt:g}pt'> of {live:,}</span>" if s.past else "")
+        back = (f"<div style='color:{past_colour()}'><b>\u25c0 Past</b> \u00b7 "
+                f"<a href='live' style='color:{past_colour()}'>End: back to live</a></div>"
+                if s.past else "")
         self.readout.setText(
             f"<div style='font-size:{pt:g}pt'>"
-            f"<div style='font-size:{pt * 1.5:g}pt'><b>Epoch {s.epoch:,}</b>"
+            f"<div style='font-size:{pt * 1.5:g}pt'><b>Epoch {s.epoch:,}</b>{past}"
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
-               f"{s.weights_epoch:,}</span>" if s.restored else "") + "</div>"
+               f"{s.weights_epoch:,}</span>" if s.restored else "") + "</div>" + back +
             f"<div>loss <b>{format_loss(m.train_loss)}</b> (test {format_loss(m.test_loss)})"
             f"</div><div>{what} <b>{format_accuracy(m.train_accuracy, clf)}</b> "
             f"(test {format_accuracy(m.test_accuracy, clf)})</div></div>")

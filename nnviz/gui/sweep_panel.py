@@ -2,7 +2,7 @@
 the current run's problem."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -48,9 +48,13 @@ class SweepPanel(QGroupBox):
             b.clicked.connect(lambda _c=False, k=r.key: self.ready_clicked.emit(k))
             ready.addWidget(b, i // 3, i % 3)
             self.ready_buttons[r.key] = b
-        lay.addWidget(QLabel("Ready-made (on the notebook's moons):"))
+        self.ready_grid, self._ready_columns = ready, 3
+        heading = QLabel("Ready-made (on the notebook's moons):")
+        heading.setWordWrap(True)  # on two lines in presentation mode, not cut
+        lay.addWidget(heading)
         lay.addLayout(ready)
         own = QLabel("Or your own, on the current run's problem:")
+        own.setWordWrap(True)  # it was cut at "problem" in presentation mode at 1024 px
         own.setToolTip("The data, network and settings of the main window's run, with one or "
                        "two of them varied.")
         lay.addWidget(own)
@@ -87,6 +91,31 @@ class SweepPanel(QGroupBox):
         colors.tint(self.message, "error")
         self.message.hide()
         lay.addWidget(self.message)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._arrange_ready()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._arrange_ready()
+
+    def _arrange_ready(self) -> None:
+        """The ready-made sweeps in three columns where their names fit, else two: in
+        presentation mode at 1024 px "Double descent" was squeezed in the third."""
+        buttons = list(self.ready_buttons.values())
+        widest = max(b.minimumSizeHint().width() for b in buttons)
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        columns = 3 if room >= 3 * widest + 2 * self.ready_grid.spacing() else 2
+        if columns == self._ready_columns:
+            return
+        self._ready_columns = columns
+        for b in buttons:
+            self.ready_grid.removeWidget(b)
+        for i, b in enumerate(buttons):
+            self.ready_grid.addWidget(b, i // columns, i % columns)
 
     def _axis_changed(self, box: QComboBox, edit: QLineEdit) -> None:
         name = box.currentData()

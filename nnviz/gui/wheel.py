@@ -10,14 +10,17 @@ keyboard focus: it is given ``StrongFocus`` (Tab and click, not the wheel), and 
 leaves the wheel event ignored, so Qt passes it on to its parents and the scroll area scrolls.
 A slider is a field only when marked itself (the run controls' speed: scrolling past it changed
 the training speed); the timeline's scrubber still follows the wheel under the pointer.
+A plot (a pyqtgraph graphics view) in a column that scrolls is such a field too: the wheel
+over it scrolls the column, and zooms the plot only once the user has clicked into it (in
+presentation mode the Landscape view's side plots zoomed where the column was meant to scroll).
 The window's one application-wide filter (:class:`nnviz.gui.keys.FieldKeys`) covers every such
 field, including those added later (a new layer's row), whatever container the panels are in.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox, QComboBox,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox,
+                               QApplication, QComboBox, QGraphicsView, QWidget)
 
 FIELDS = (QAbstractSpinBox, QComboBox)
 MARK = "nnvizWheelNeedsFocus"
@@ -52,9 +55,40 @@ def guarded(field: QWidget) -> bool:
 EVENTS = (QEvent.Type.Wheel, QEvent.Type.Polish, QEvent.Type.Enter)
 
 
+def plot_of(obj) -> QGraphicsView | None:
+    """The pyqtgraph plot ``obj`` is, or is the viewport of; else None."""
+    if isinstance(obj, QGraphicsView):
+        view = obj
+    elif isinstance(obj, QWidget) and isinstance(obj.parentWidget(), QGraphicsView) \
+            and obj is obj.parentWidget().viewport():
+        view = obj.parentWidget()
+    else:
+        return None
+    import pyqtgraph as pg  # loaded already wherever there is a plot
+    return view if isinstance(view, pg.GraphicsView) else None
+
+
+def scrolling_column(view: QWidget) -> QAbstractScrollArea | None:
+    """The nearest scroll area around ``view`` (in its window) that can scroll now, or None."""
+    p = view.parentWidget()
+    while p is not None and not p.isWindow():
+        if isinstance(p, QAbstractScrollArea) and (p.verticalScrollBar().maximum() > 0
+                                                   or p.horizontalScrollBar().maximum() > 0):
+            return p
+        p = p.parentWidget()
+    return None
+
+
 def filter_event(window: QWidget, obj, event) -> bool:
     """For the window's application-wide filter (:mod:`keys`, one filter for the input that
     belongs to a focused field): True when a wheel event is not the field's."""
+    if event.type() == QEvent.Type.Wheel:
+        plot = plot_of(obj)
+        column = scrolling_column(plot) if plot is not None and not plot.hasFocus() \
+            and plot.window() is window else None
+        if column is not None:  # not the plot's: the column's (given to it, not passed up:
+            QApplication.sendEvent(column.viewport(), event)  # a plot in between took it)
+            return True
     if not is_field(obj):
         return False
     if event.type() == QEvent.Type.Wheel:

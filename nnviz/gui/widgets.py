@@ -108,15 +108,36 @@ class MessageRoom(QWidget):
 
 
 class StatusBar(QStatusBar):
-    """A status bar whose message, when longer than the room it has, ends in "..." where it
-    is cut, and whose tooltip then says all of it. Qt's own cut a message off in mid-word
-    against the permanent widgets (at 1024 px: "...(a value you pi|compiling..."), with no
-    way to read the rest. ``currentMessage()`` stays the whole text."""
+    """A status bar whose message, when longer than the room it has, wraps onto up to
+    MESSAGE_LINES lines (the bar grows for it) and beyond them ends in "..." where it is cut,
+    its tooltip then saying all of it. Qt's own cut a message off in mid-word against the
+    permanent widgets (at 1024 px: "...(a value you pi|compiling..."), with no way to read the
+    rest; on one line, a sentence in presentation mode's text ended in "..." at 1024 px.
+    ``currentMessage()`` stays the whole text."""
+
+    MESSAGE_LINES = 3
+    _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | \
+        Qt.TextFlag.TextWordWrap
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._permanent: list[QWidget] = []
         self.messageChanged.connect(self._update_tip)
+        self.messageChanged.connect(lambda *_: self.updateGeometry())
+
+    def _text_height(self, text: str) -> int:
+        room = QRect(0, 0, max(1, self.message_rect().width()), 100_000)
+        return self.fontMetrics().boundingRect(room, self._FLAGS, text).height()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().sizeHint()
+        text = self.displayed_message() if self.currentMessage() else ""
+        return QSize(hint.width(), max(hint.height(), self._text_height(text) + 4)
+                     if text else hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        least = super().minimumSizeHint()
+        return QSize(least.width(), max(least.height(), self.sizeHint().height()))
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
@@ -136,9 +157,21 @@ class StatusBar(QStatusBar):
         return QRect(left, 0, max(0, right - left), self.height())
 
     def displayed_message(self) -> str:
-        """The message as drawn: whole, or cut with "..." to fit ``message_rect``."""
-        return self.fontMetrics().elidedText(self.currentMessage(), Qt.TextElideMode.ElideRight,
-                                             self.message_rect().width())
+        """The message as drawn: whole (wrapped), or cut with "..." to fit MESSAGE_LINES
+        lines of ``message_rect``'s width."""
+        text = self.currentMessage()
+        most = self.fontMetrics().lineSpacing() * self.MESSAGE_LINES + 1
+        if self._text_height(text) <= most:
+            return text
+        words = text.split(" ")
+        lo, hi = 0, len(words)  # the most words that fit with the dots after them
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._text_height(" ".join(words[:mid]) + "\u2026") <= most:
+                lo = mid
+            else:
+                hi = mid - 1
+        return " ".join(words[:lo]) + "\u2026"
 
     def _update_tip(self, *_) -> None:
         text = self.currentMessage()
@@ -147,6 +180,8 @@ class StatusBar(QStatusBar):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_tip()
+        if event.oldSize().width() != event.size().width() and self.currentMessage():
+            self.updateGeometry()  # another width: another number of lines
 
     def paintEvent(self, event) -> None:
         if not self.currentMessage():
@@ -167,9 +202,7 @@ class StatusBar(QStatusBar):
                 self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, item,
                                            p, w)
         p.setPen(self.palette().windowText().color())
-        p.drawText(self.message_rect(), Qt.AlignmentFlag.AlignLeading
-                   | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-                   self.displayed_message())
+        p.drawText(self.message_rect(), self._FLAGS, self.displayed_message())
         p.end()
 
 
@@ -1386,9 +1419,9 @@ class FittedTitles(QObject):
 class CappedScroll(QScrollArea):
     """Words above a plot: as tall as they are at their width, up to ``share`` of the parent's
     height; beyond, they scroll (in presentation mode's larger text they took the plot's
-    room)."""
+    room). ``share`` None: no cap."""
 
-    def __init__(self, body: QWidget, share: float) -> None:
+    def __init__(self, body: QWidget, share: float | None) -> None:
         super().__init__()
         self.share = share
         self.setWidget(body)
@@ -1422,11 +1455,19 @@ class CappedScroll(QScrollArea):
             h = body.sizeHint().height()
         page = self.parentWidget()
         cap = int(page.height() * self.share) if page is not None and page.height() > 0 \
-            else h
+            and self.share is not None else h
         return QSize(super().sizeHint().width(), min(h + 2, max(cap, 60)))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        if self.share is None:  # uncapped (in a column that scrolls): whole
+            return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
         return QSize(super().minimumSizeHint().width(), 60)
+
+    def set_share(self, share: float | None) -> None:
+        """The cap, a share of the parent's height; None: no cap (the words whole)."""
+        if share != self.share:
+            self.share = share
+            self.updateGeometry()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
@@ -1437,6 +1478,50 @@ class CappedScroll(QScrollArea):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.updateGeometry()
+
+
+class Column(QScrollArea):
+    """A column of parts that scrolls as a whole once :meth:`set_scrolling` is on (presentation
+    mode's larger text and taller plots on a projector); off, it takes the room its parts ask
+    for, as the layout it replaces would (no scroll bar, the same least size)."""
+
+    def __init__(self, body: QWidget) -> None:
+        super().__init__()
+        self.setWidget(body)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.set_scrolling(False)
+
+    def set_scrolling(self, on: bool) -> None:
+        self.scrolling = on
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if on
+                                        else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if not on:
+            self.verticalScrollBar().setValue(0)
+        self._bound()
+        self.updateGeometry()
+
+    def _bound(self) -> None:
+        """Not scrolling: the parts as high as the column, squeezed as a layout squeezes them
+        (a scroll area gives its widget the height it prefers, and cut what did not fit)."""
+        most = 16777215 if self.scrolling else max(self.viewport().height(), 1)
+        if self.widget().maximumHeight() != most:
+            self.widget().setMaximumHeight(most)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self._bound()
+        super().resizeEvent(event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.widget().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        least = self.widget().minimumSizeHint()
+        if not self.scrolling:
+            return least
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(least.width() + bar, 120)
 
 
 class WholeTabsBar(QTabBar):

@@ -547,6 +547,32 @@ def test_quit_in_a_window_beside_quits_every_window_asking_in_each(qtbot, lr_vie
         "This window's sweep of 3 runs has trained 60 epochs each; quitting loses it."]
 
 
+def test_a_window_beside_follows_presentation_mode_and_fits_the_screen(qtbot, lr_view, request,
+                                                                       monkeypatch):
+    """Opened from a window in presentation mode filling a projector's 1024x768 screen at
+    (41, 65), the member's window came in the normal mode's small text and ran off the screen
+    (1024x768 at (81, 105)): now it is in presentation mode too, and inside the screen's
+    available geometry."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+    screen = QRect(0, 0, 1024, 768)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(screen))
+    window, view = lr_view
+    window.set_presentation(True)
+    window.resize(1024, 768)
+    window.move(41, 65)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 768))
+    view.select(1)
+    view.open_beside()
+    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
+    beside = window.companions[0]
+    request.addfinalizer(lambda: _close(beside))
+    wait_for_run(qtbot, beside, 0)
+    assert beside.presentation.active and beside.presentation.readout.isVisible()
+    assert beside.font().pointSizeF() == pytest.approx(window.font().pointSizeF())
+    assert screen.contains(beside.frameGeometry()), beside.frameGeometry()
+
+
 def test_a_ready_sweeps_stop_epoch_and_hint_stay_on_the_compare_tab(qtbot, main_window):
     """After the Activations sweep the main tab still said 'Sweep "Activations": Play (Space)
     trains it to epoch 2,000' and its run's Stop at had become 2,000: each tab shows its own."""

@@ -263,8 +263,9 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
 def test_in_presentation_mode_on_a_small_screen_the_side_plots_scroll_instead_of_squeezing(
         main_window, qtbot):
     # At 1280x720 in presentation mode the three side plots were squeezed to strips with their
-    # titles over each other: the plots now keep their height and scroll (the map beside them
-    # does not: test_in_presentation_mode_the_map_and_the_model_are_in_view_without_scrolling).
+    # titles over each other: the plots now keep their height and the view's column scrolls
+    # (the map at its top stays in view: test_in_presentation_mode_the_map_and_the_model_are_in
+    # _view_without_scrolling).
     from nnviz.gui.landscape_view import MIN_PLOTS_HEIGHT
     w = main_window
     w.resize(1280, 720)
@@ -279,7 +280,8 @@ def test_in_presentation_mode_on_a_small_screen_the_side_plots_scroll_instead_of
         qtbot.waitUntil(lambda: view.glw.minimumHeight() >= MIN_PLOTS_HEIGHT * 1.5,
                         timeout=TIMEOUT)
         view.grab()
-        assert view.plots_scroll.viewport().height() < view.glw.height()  # it scrolls
+        # The view's column scrolls (the map, the side plots under it, the explanation).
+        assert view.column.viewport().height() < view.body.height()
         width = view.glw.viewport().width()
         for plot in (view.line_plot, view.path_plot, view.sharp_plot):
             rect = plot.sceneBoundingRect()
@@ -500,10 +502,86 @@ def test_in_presentation_mode_at_1024x768_the_window_s_left_column_keeps_its_sha
             assert _axis_label_problems(view) == []
             assert _plots_inside(view) == []
         qtbot.waitUntil(roomy, timeout=10_000)
-        # Shortened to what fits under the plane ("PC 1 (98%)", as PC 2's label), not cut.
+        # Whole, or shortened to what fits under the plane ("PC 1 (98%)", as PC 2's label),
+        # not cut (the map is now as wide as the view: it fits whole there).
         label = view.map.getAxis("bottom").label
-        assert label.toPlainText().startswith("PC 1 (") and "%)" in label.toPlainText()
+        assert label.toPlainText().startswith("PC 1 (") and "%" in label.toPlainText()
         assert label.sceneBoundingRect().width() <= view.vb.sceneBoundingRect().width() + 40
+    finally:
+        w.set_presentation(False)
+
+
+def _wheel(widget, pos: QPoint, down: bool = True) -> None:
+    """A notch of the mouse wheel over ``widget`` at ``pos``, as Qt delivers it."""
+    from PySide6.QtGui import QWheelEvent
+    glob = widget.mapToGlobal(pos)
+    event = QWheelEvent(QPointF(pos), QPointF(glob), QPoint(0, 0),
+                        QPoint(0, -120 if down else 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_in_presentation_mode_at_1024x768_the_view_is_one_roomy_column_the_wheel_scrolls(
+        main_window, qtbot):
+    # At 1024x768 in presentation mode the map was ~200 px across beside the side plots, their
+    # titles shrunk to ~7 pt, the sharpness plot below the fold of their own scroll box, the
+    # explanation a 2-line box cut at the right, and the wheel over a side plot zoomed it
+    # instead of scrolling on. Now: the map as wide as the view, the side plots under it at
+    # full width with titles at the presentation size, the explanation whole, the wheel over a
+    # plot scrolls the column (and zooms the plot only once it has been clicked).
+    from nnviz.gui.presentation import SCALE
+    from nnviz.gui.widgets import TITLE_PT
+    w = main_window
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.set_presentation(True)
+    try:
+        w.step(50)
+        wait_for_run(qtbot, w, 50)
+        view = shown_landscape(qtbot, w, 50)
+        column = view.column
+
+        def roomy() -> None:
+            view.grab()
+            plane = in_window(graphics_view(view.map), view.vb.sceneBoundingRect())
+            assert plane.width() >= 350 and plane.height() >= 200, plane
+            port = column.viewport().width()
+            for plot in (view.line_plot, view.path_plot, view.sharp_plot):
+                assert plot.sceneBoundingRect().width() >= 0.9 * port
+                assert float(plot.titleLabel.opts["size"].rstrip("pt")) >= TITLE_PT * SCALE * 0.9
+            text = view.explanation
+            assert text.height() >= text.heightForWidth(text.width())  # the paragraph whole
+            assert column.verticalScrollBar().maximum() > 0  # the column scrolls
+        qtbot.waitUntil(roomy, timeout=10_000)
+
+        # The wheel over the sharpness plot scrolls the column; the plot keeps its range.
+        bar = column.verticalScrollBar()
+        port = graphics_view(view.sharp_plot)
+        centre = port.mapFromScene(view.sharp_plot.vb.sceneBoundingRect().center())
+        before = view.sharp_plot.vb.viewRange()
+        bar.setValue(bar.maximum() // 2)
+        at = bar.value()
+        _wheel(port.viewport(), centre)
+        assert bar.value() > at
+        assert view.sharp_plot.vb.viewRange() == before
+        # Clicked into, it zooms.
+        qtbot.mouseClick(port.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+        assert port.hasFocus()
+        at = bar.value()
+        _wheel(port.viewport(), centre)
+        assert bar.value() == at and view.sharp_plot.vb.viewRange() != before
+        # Back in the normal mode, nothing scrolls and everything is in the column's view, the
+        # explanation's box at the bottom too.
+        w.set_presentation(False)
+
+        def normal() -> None:
+            view.grab()
+            assert column.verticalScrollBar().maximum() == 0
+            shown = shown_part(column.viewport())
+            for part in (view.map_key, view.explanation_scroll):
+                assert shown.contains(QRect(part.mapTo(w, QPoint(0, 0)), part.size())), part
+        qtbot.waitUntil(normal, timeout=10_000)
     finally:
         w.set_presentation(False)
 
