@@ -108,14 +108,15 @@ class MessageRoom(QWidget):
 
 
 class StatusBar(QStatusBar):
-    """A status bar whose message, when longer than the room it has, wraps onto up to
-    MESSAGE_LINES lines (the bar grows for it) and beyond them ends in "..." where it is cut,
-    its tooltip then saying all of it. Qt's own cut a message off in mid-word against the
-    permanent widgets (at 1024 px: "...(a value you pi|compiling..."), with no way to read the
-    rest; on one line, a sentence in presentation mode's text ended in "..." at 1024 px.
+    """A status bar whose message, when longer than the room it has, ends in "..." where it is
+    cut (between words), its tooltip then saying all of it. Qt's own cut a message off in
+    mid-word against the permanent widgets (at 1024 px: "...(a value you pi|compiling..."),
+    with no way to read the rest. It could wrap onto MESSAGE_LINES lines, the bar growing for
+    them; at one, the window's layout does not jump when a long message comes and goes (the
+    messages that matter are said where they belong too: the editor's note, the banners).
     ``currentMessage()`` stays the whole text."""
 
-    MESSAGE_LINES = 3
+    MESSAGE_LINES = 1
     _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | \
         Qt.TextFlag.TextWordWrap
 
@@ -131,6 +132,8 @@ class StatusBar(QStatusBar):
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         hint = super().sizeHint()
+        if self.MESSAGE_LINES == 1:
+            return hint
         text = self.displayed_message() if self.currentMessage() else ""
         return QSize(hint.width(), max(hint.height(), self._text_height(text) + 4)
                      if text else hint.height())
