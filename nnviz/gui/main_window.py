@@ -758,12 +758,17 @@ class MainWindow(QMainWindow):
         thread (whose commands run in order: before the next run's), in ``replaced_run`` -- a
         dict that gets "problem" and "session" when it comes back -- so that Undo brings the
         trained run back, not a fresh model of its settings (500 epochs were lost to one
-        mis-click on the data set's box). True if there was a trained run to keep."""
+        mis-click on the data set's box). True if there was a trained run to keep.
+
+        The dict has "problem" and "epoch" (its live end) at once, so that Undo can count it
+        among the trained runs it keeps before the capture is back; it is emptied if the
+        capture fails. An untrained run leaves it empty: its problem brings it back."""
         kept: dict = {}
         self.replaced_run = kept
         if not self.has_trained_run():
             return False
         problem = self.current_problem()
+        kept.update(problem=problem, epoch=int(self._drawn.live_epoch))
         actions = getattr(self, "session_actions", None)
         names = actions.class_names() if actions is not None else None
 
@@ -771,8 +776,9 @@ class MainWindow(QMainWindow):
             return Session.from_trainer(ctx.trainer, class_names=names, run=ctx.run)
 
         def keep(session: Session) -> None:
-            kept.update(problem=problem, session=session)
-        self.worker.request(capture, keep, lambda _e: None)  # none kept: Undo starts afresh
+            if kept:  # not let go (Undo's bound) while it was captured
+                kept.update(session=session)
+        self.worker.request(capture, keep, lambda _e: kept.clear())  # Undo starts afresh
         return True
 
     def _commit(self, problem: Problem) -> None:
