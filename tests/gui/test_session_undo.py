@@ -238,3 +238,19 @@ def test_untrained_edits_do_not_push_a_trained_run_out_of_undo(win, qtbot):
     assert back.metrics.train_loss == pytest.approx(trained.metrics.train_loss, rel=1e-6)
     np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
     assert actions.undo_action.text().replace("&", "") == "Undo import of fruit"
+
+
+def test_a_trained_run_left_before_it_is_drawn_is_still_kept(win, qtbot):
+    # Ctrl+Z held down goes through the steps faster than their runs are drawn: a trained run
+    # brought back and left before its first picture was taken for an untrained one (a fresh
+    # model when Undo came back to it).
+    w, actions = win
+    trained = _step(qtbot, w, 40)
+    w.data_panel.noise.setValue(0.3)
+    wait_run(qtbot, w, 0)
+    actions.undo_action.trigger()  # the trained run, not drawn yet ...
+    actions.redo_action.trigger()  # ... is left at once
+    actions.undo_action.trigger()
+    back = wait_run(qtbot, w)
+    assert back.epoch == 40
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])

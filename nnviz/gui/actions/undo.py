@@ -9,8 +9,9 @@ from typing import Callable
 
 import numpy as np
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QApplication
 
 from nnviz.core import presets
 from nnviz.core.errors import NnvizError, sentence
@@ -310,6 +311,8 @@ class UndoMixin:
 
     def _restore_run(self, state: Problem, kept: dict) -> bool:
         """The trained run ``kept`` of ``state`` back in the window; False if there is none."""
+        if kept and "session" not in kept:
+            self._wait_for_capture(kept)
         session = kept.get("session")
         if session is None or not same_problem(kept["problem"], state):
             return False
@@ -325,6 +328,16 @@ class UndoMixin:
         self._current = state
         self._update_edit_toolbar()
         return True
+
+    def _wait_for_capture(self, kept: dict, timeout_ms: int = 10000) -> None:
+        """Until the worker has captured the run ``kept`` is for (it comes back as an event;
+        Ctrl+Z pressed again at once came to it before), at most ``timeout_ms``. The user's
+        input waits meanwhile: no second undo runs inside this one."""
+        clock = QElapsedTimer()
+        clock.start()
+        flags = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
+        while kept and "session" not in kept and clock.elapsed() < timeout_ms:
+            QApplication.processEvents(flags, 20)
 
     def _load(self, text: str, state: Problem,
               then: Callable[[bool], None] | None = None) -> bool:
