@@ -301,12 +301,14 @@ class UndoMixin:
         runs = ", ".join(where(*g) for g in gone)
         one = len(gone) == 1
         note = (f"Undo keeps {KEPT_RUNS} trained runs: the run{'' if one else 's'} at {runs} "
-                f"now come{'s' if one else ''} back untrained (Save session keeps a run).")
+                f"now come{'s' if one else ''} back untrained; Save session keeps a run.")
 
         def show() -> None:
-            # (An earlier note of this kind is replaced, not added to.)
-            said = self.window.statusBar().currentMessage().split("Undo keeps ")[0].strip()
-            self._status(f"{said} {note}" if said else note, 20000)
+            # First, where a narrow window does not cut it off; then what the step said (an
+            # earlier note of this kind is replaced, not added to).
+            said = self.window.statusBar().currentMessage()
+            said = said.partition(" \u2014 ")[2] if said.startswith("Undo keeps ") else said
+            self._status(f"{note} \u2014 {said}" if said else note, 20000)
         QTimer.singleShot(0, self.window, show)  # after the step's own message
 
     def _restore_run(self, state: Problem, kept: dict) -> bool:
