@@ -254,3 +254,26 @@ def test_a_trained_run_left_before_it_is_drawn_is_still_kept(win, qtbot):
     back = wait_run(qtbot, w)
     assert back.epoch == 40
     np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+
+
+def test_a_trained_run_the_undo_limit_drops_is_said(win, qtbot):
+    # The stack keeps UNDO_LIMIT steps: the first one goes when one more comes, and with it a
+    # trained run it kept (untrained steps after it do not count against the runs kept).
+    from nnviz.gui.actions.undo import UNDO_LIMIT
+    w, actions = win
+    _step(qtbot, w, 20)
+    w.data_panel.noise.setValue(0.3)  # step 1 keeps the run of epoch 20
+    wait_run(qtbot, w, 0)
+    field = w.training_panel.lr.lineEdit()
+
+    def rate(value):  # the user types a learning rate: no new run, one undo step
+        field.setText(f"{value:g}")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    for i in range(UNDO_LIMIT - 1):
+        rate(0.01 + 0.001 * i)
+    assert actions.undo_stack.count() == UNDO_LIMIT
+    assert "Undo keeps" not in _status(w)
+    rate(0.5)
+    qtbot.waitUntil(lambda: _status(w).startswith(
+        "Undo keeps 4 trained runs: the run at epoch 20 (before \u201cnoise 0.1 \u2192 0.3\u201d)"),
+        timeout=TIMEOUT)
