@@ -275,5 +275,5 @@ def test_a_trained_run_the_undo_limit_drops_is_said(win, qtbot):
     assert "Undo keeps" not in _status(w)
     rate(0.5)
     qtbot.waitUntil(lambda: _status(w).startswith(
-        "Undo keeps 4 trained runs: the run at epoch 20 (before \u201cnoise 0.1 \u2192 0.3\u201d)"),
+        "Undo keeps 100 steps: the run at epoch 20 (before \u201cnoise 0.1 \u2192 0.3\u201d)"),
         timeout=TIMEOUT)

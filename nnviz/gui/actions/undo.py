@@ -282,25 +282,25 @@ class UndoMixin:
         bottom = self._bottom_run
         if bottom is not None and stack.count() == UNDO_LIMIT and \
                 stack.command(0) is not bottom[0]:
-            gone.append(bottom[1:])
+            self._tell_runs_let_go([bottom[1:]], f"Undo keeps {UNDO_LIMIT} steps")
         first = stack.command(0) if stack.count() else None
         self._bottom_run = None
         if isinstance(first, ProblemCommand) and first.kept["before"]:
             self._bottom_run = (first, first.kept["before"].get("epoch", 0), first.text(),
                                 "before")
         if gone:
-            self._tell_runs_let_go(gone)
+            self._tell_runs_let_go(gone, f"Undo keeps {KEPT_RUNS} trained runs")
 
     _bottom_run: tuple | None = None  # the first step of the stack and the trained run it keeps
 
-    def _tell_runs_let_go(self, gone: list[tuple[int, str, str]]) -> None:
+    def _tell_runs_let_go(self, gone: list[tuple[int, str, str]], why: str) -> None:
         """The status bar says which trained runs Undo no longer keeps ((epoch, step, side) of
-        each), after what the step itself says there (added to it, not in its place)."""
+        each) and ``why`` ("Undo keeps 4 trained runs"), before what the step itself says."""
         def where(epoch: int, text: str, side: str) -> str:
             return f"epoch {epoch:,} ({side} \u201c{text}\u201d)"
         runs = ", ".join(where(*g) for g in gone)
         one = len(gone) == 1
-        note = (f"Undo keeps {KEPT_RUNS} trained runs: the run{'' if one else 's'} at {runs} "
+        note = (f"{why}: the run{'' if one else 's'} at {runs} "
                 f"now come{'s' if one else ''} back untrained; Save session keeps a run.")
 
         def show() -> None:
