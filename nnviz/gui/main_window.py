@@ -216,6 +216,9 @@ class MainWindow(QMainWindow):
         self._latest: Snapshot | None = None
         self._drawn_branch: str | None = None  # the branch of the last snapshot drawn
         self._drawn: Snapshot | None = None
+        # (run id, epoch, branched) of a trainer adopted (load_trainer): whether the run is
+        # trained before its first snapshot is drawn.
+        self._adopted: tuple[int, int, bool] | None = None
         self._views: dict[str, QWidget] = {}
         self._view_aliases: dict[str, Callable[[], None]] = {}
         self.playing = False
@@ -653,10 +656,21 @@ class MainWindow(QMainWindow):
     def has_trained_run(self) -> bool:
         """The run on screen has trained (or branched): something that leaving it would lose.
         Its live end counts, not the epoch shown (scrubbed back to epoch 0 it is trained)."""
-        s = self._drawn
-        if s is None or s.run_id != self._run_id or self._closed:
-            return False
-        return max(s.epoch, s.live_epoch) > 0 or bool(s.branches)  # (the live one not among them)
+        return self._trained_epoch() is not None
+
+    def _trained_epoch(self) -> int | None:
+        """The live epoch of the run on screen if it has trained (or branched), else None.
+        A run adopted and not drawn yet (Ctrl+Z held down: each run brought back is left
+        before its first picture) counts by the trainer adopted."""
+        if self._closed:
+            return None
+        s, a = self._drawn, self._adopted
+        if s is not None and s.run_id == self._run_id:
+            trained = max(s.epoch, s.live_epoch) > 0 or bool(s.branches)  # (not the live one)
+            return s.live_epoch if trained else None
+        if a is not None and a[0] == self._run_id and (a[1] > 0 or a[2]):
+            return a[1]
+        return None
 
     def show_epoch(self, epoch: int | None) -> None:
         """Every view shows ``epoch`` of the run (None: the live end); training pauses."""
@@ -805,6 +819,8 @@ class MainWindow(QMainWindow):
         self._set_panels(problem.dataset, problem.source, problem.spec, problem.config)
         self._chosen = set(FITTED) - fitted_by_default(problem)
         self._commit(problem)
+        branched = len(getattr(history, "branches", ())) > 1  # a Run, or a bare LossHistory
+        self._adopted = (self._run_id, int(trainer.epoch), branched)
         self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
 
     def edit_points(self, data: Dataset, text: str = "points edited") -> bool:
@@ -847,12 +863,18 @@ class MainWindow(QMainWindow):
         thread (whose commands run in order: before the next run's), in ``replaced_run`` -- a
         dict that gets "problem" and "session" when it comes back -- so that Undo brings the
         trained run back, not a fresh model of its settings (500 epochs were lost to one
-        mis-click on the data set's box). True if there was a trained run to keep."""
+        mis-click on the data set's box). True if there was a trained run to keep.
+
+        The dict has "problem" and "epoch" (its live end) at once, so that Undo can count it
+        among the trained runs it keeps before the capture is back; it is emptied if the
+        capture fails. An untrained run leaves it empty: its problem brings it back."""
         kept: dict = {}
         self.replaced_run = kept
-        if not self.has_trained_run():
+        epoch = self._trained_epoch()
+        if epoch is None:
             return False
         problem = self.current_problem()
+        kept.update(problem=problem, epoch=int(epoch))
         actions = getattr(self, "session_actions", None)
         names = actions.class_names() if actions is not None else None
 
@@ -860,8 +882,9 @@ class MainWindow(QMainWindow):
             return Session.from_trainer(ctx.trainer, class_names=names, run=ctx.run)
 
         def keep(session: Session) -> None:
-            kept.update(problem=problem, session=session)
-        self.worker.request(capture, keep, lambda _e: None)  # none kept: Undo starts afresh
+            if kept:  # not let go (Undo's bound) while it was captured
+                kept.update(session=session)
+        self.worker.request(capture, keep, lambda _e: kept.clear())  # Undo starts afresh
         return True
 
     def _commit(self, problem: Problem) -> None:

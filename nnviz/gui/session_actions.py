@@ -69,7 +69,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self.message_box: QMessageBox | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)  # each step may hold a data set
-        self.undo_stack.indexChanged.connect(self._free_far_runs)  # and a trained run
+        self.undo_stack.indexChanged.connect(self._bound_kept_runs)  # and a trained run
         self._class_names: WeakKeyDictionary[Dataset, tuple[str, ...]] = WeakKeyDictionary()
         self._current = window.current_problem()
         self.jobs = FileJobs(window)  # sessions and CSV files are read off the GUI thread

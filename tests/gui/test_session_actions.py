@@ -750,22 +750,31 @@ def test_undo_brings_back_the_trained_run_not_a_fresh_model(win, qtbot):
 
 
 def test_only_the_trained_runs_near_the_present_step_are_kept(win, qtbot):
-    # Each kept run holds its record (tens of MB for a wide network): the sides within
-    # KEPT_STEPS steps of the present one come back trained, farther ones as a fresh model of
-    # their settings, as before.
-    from nnviz.gui.actions.undo import KEPT_STEPS
+    # Each kept run holds its record (tens of MB for a wide network): the KEPT_RUNS trained runs
+    # nearest the present step come back trained, farther ones as a fresh model of their
+    # settings, and the status bar says so when one is let go (it went silently).
+    from nnviz.gui.actions.undo import KEPT_RUNS
     w, actions = win
     wait_run(qtbot, w)
-    edits = KEPT_STEPS + 2
+    edits = KEPT_RUNS + 2
     for i in range(edits):
         _step(qtbot, w, 3)
         w.data_panel.noise.setValue(0.11 + 0.01 * i)
         wait_run(qtbot, w, 0)
+        if i < KEPT_RUNS:
+            assert "Undo keeps" not in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage().startswith(
+        "Undo keeps 4 trained runs: the run at epoch 3 (before \u201cnoise 0.11 \u2192 0.12\u201d) "
+        "now comes back untrained"), timeout=TIMEOUT)  # first: a narrow window cuts the end
     epochs = []
     for _ in range(edits):
         actions.undo_action.trigger()
         epochs.append(wait_run(qtbot, w).epoch)
-    assert epochs == [3] * KEPT_STEPS + [0] * (edits - KEPT_STEPS), epochs
+    assert epochs == [3] * KEPT_RUNS + [0] * (edits - KEPT_RUNS), epochs
+    for _ in range(edits):  # and forward again: the trained runs undone are kept for redo
+        actions.redo_action.trigger()
+        epochs.append(wait_run(qtbot, w).epoch)
+    assert epochs[edits:] == [0] + [3] * KEPT_RUNS + [0], epochs
 
 
 def test_the_editing_points_class_box_shows_a_files_whole_class_name(win, qtbot, tmp_path):

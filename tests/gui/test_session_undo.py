@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 
 from nnviz.core import presets  # noqa: E402
@@ -207,3 +208,73 @@ def test_undoing_a_reset_of_a_saved_run_counts_only_the_epochs_after_the_save(wi
     actions.undo_action.trigger()
     wait_run(qtbot, w, 35)
     assert actions.unsaved_epochs() == 5  # Quit asks for the 5 epochs after the save only
+
+
+def test_untrained_edits_do_not_push_a_trained_run_out_of_undo(win, qtbot):
+    # A reviewer trained fruit.csv to epoch 1,225, clicked "+ Add layer" five times and pressed
+    # Ctrl+Z five times: the network was back, at epoch 0 with a fresh loss, and the Edit menu
+    # offered "Undo import of fruit". Each untrained network had taken one of the runs Undo
+    # keeps. An untrained run is its settings and initial weights (nothing to keep): only
+    # trained runs count, and the trained one comes back at its epoch with its loss.
+    from nnviz.core.csvdata import read_csv
+    from nnviz.gui.actions.imports import example_files
+    w, actions = win
+    fruit = next(path for name, path, _ in example_files() if name == "fruit.csv")
+    assert actions.import_data(read_csv(fruit))
+    wait_run(qtbot, w, 0)
+    trained = _step(qtbot, w, 300)
+    shapes, layers = w.current_problem().spec.shapes_text(), len(w.current_problem().spec.hidden)
+    edits = 5  # the reviewer's: more than the trained runs Undo keeps
+    for i in range(edits):
+        w.editor.add.click()
+        assert len(w.current_problem().spec.hidden) == layers + i + 1
+        wait_run(qtbot, w, 0)
+    assert actions.undo_action.text().replace("&", "").startswith("Undo add a hidden layer")
+    assert "Undo keeps" not in _status(w)  # nothing trained was let go: nothing to say
+    for _ in range(edits):
+        actions.undo_action.trigger()
+    back = wait_run(qtbot, w)
+    assert w.current_problem().spec.shapes_text() == shapes
+    assert back.epoch == 300
+    assert back.metrics.train_loss == pytest.approx(trained.metrics.train_loss, rel=1e-6)
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    assert actions.undo_action.text().replace("&", "") == "Undo import of fruit"
+
+
+def test_a_trained_run_left_before_it_is_drawn_is_still_kept(win, qtbot):
+    # Ctrl+Z held down goes through the steps faster than their runs are drawn: a trained run
+    # brought back and left before its first picture was taken for an untrained one (a fresh
+    # model when Undo came back to it).
+    w, actions = win
+    trained = _step(qtbot, w, 40)
+    w.data_panel.noise.setValue(0.3)
+    wait_run(qtbot, w, 0)
+    actions.undo_action.trigger()  # the trained run, not drawn yet ...
+    actions.redo_action.trigger()  # ... is left at once
+    actions.undo_action.trigger()
+    back = wait_run(qtbot, w)
+    assert back.epoch == 40
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+
+
+def test_a_trained_run_the_undo_limit_drops_is_said(win, qtbot):
+    # The stack keeps UNDO_LIMIT steps: the first one goes when one more comes, and with it a
+    # trained run it kept (untrained steps after it do not count against the runs kept).
+    from nnviz.gui.actions.undo import UNDO_LIMIT
+    w, actions = win
+    _step(qtbot, w, 20)
+    w.data_panel.noise.setValue(0.3)  # step 1 keeps the run of epoch 20
+    wait_run(qtbot, w, 0)
+    field = w.training_panel.lr.lineEdit()
+
+    def rate(value):  # the user types a learning rate: no new run, one undo step
+        field.setText(f"{value:g}")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    for i in range(UNDO_LIMIT - 1):
+        rate(0.01 + 0.001 * i)
+    assert actions.undo_stack.count() == UNDO_LIMIT
+    assert "Undo keeps" not in _status(w)
+    rate(0.5)
+    qtbot.waitUntil(lambda: _status(w).startswith(
+        "Undo keeps 100 steps: the run at epoch 20 (before \u201cnoise 0.1 \u2192 0.3\u201d)"),
+        timeout=TIMEOUT)

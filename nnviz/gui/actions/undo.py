@@ -9,7 +9,9 @@ from typing import Callable
 
 import numpy as np
 
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QApplication
 
 from nnviz.core import presets
 from nnviz.core.errors import NnvizError, sentence
@@ -21,10 +23,11 @@ USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
 UNDO_LIMIT = 100
 # Trained runs kept for undo and redo (ProblemCommand): each holds its run's record, tens of MB
-# for a wide network (runlog.CHECKPOINT_BUDGET_BYTES a branch): only those of the steps this
-# near the present one in the undo stack; farther steps bring back a fresh model of their
-# settings, as before.
-KEPT_STEPS = 4
+# for a wide network (runlog.CHECKPOINT_BUDGET_BYTES a branch), so only the KEPT_RUNS nearest
+# the present step; a farther one comes back as a fresh model of its settings, and the status
+# bar says so when one is let go. An untrained run is not counted: its step's Problem (settings,
+# seed, initial weights) brings it back exactly, and it holds nothing.
+KEPT_RUNS = 4
 
 
 def same_problem(a: Problem, b: Problem) -> bool:
@@ -261,20 +264,70 @@ class UndoMixin:
         self._current = state
         self._update_edit_toolbar()
 
-    def _free_far_runs(self, index: int) -> None:
-        """The undo stack has moved to ``index``: the trained runs of the steps more than
-        :data:`KEPT_STEPS` from it are let go."""
+    def _bound_kept_runs(self, index: int) -> None:
+        """The undo stack has moved to ``index``: of the trained runs its steps hold, the
+        :data:`KEPT_RUNS` nearest ``index`` are kept, the others let go (the status bar says
+        which). Untrained runs hold nothing and count for nothing: five untrained networks
+        no longer pushed a trained run out (a reviewer lost 1,225 epochs to five "+ Add layer"
+        and five Ctrl+Z)."""
         stack = self.undo_stack
+        held = []  # (steps from index, command, side) of each trained run kept
         for i in range(stack.count()):
             command = stack.command(i)
-            # Command i's "before" side is at index i of the stack, its "after" at i + 1.
-            if isinstance(command, ProblemCommand):
-                for side, at in (("before", i), ("after", i + 1)):
-                    if abs(at - index) > KEPT_STEPS and command.kept[side]:
-                        command.kept[side] = {}
+            if not isinstance(command, ProblemCommand):
+                continue
+            # Command i's "before" side is at index i of the stack, its "after" at i + 1. The
+            # side away from the present holds its run as it was last left; the side towards
+            # it a stale copy (of the live run, or of one captured again since, when it was
+            # left the other way), which no undo or redo uses before it is captured again.
+            side, stale = ("before", "after") if i < index else ("after", "before")
+            command.kept[stale] = {}
+            if command.kept[side]:
+                held.append((abs(i + (side == "after") - index), command, side))
+        held.sort(key=lambda h: h[0])
+        gone = [(command.kept[side].get("epoch", 0), command.text(), side)
+                for _, command, side in held[KEPT_RUNS:]]
+        for _, command, side in held[KEPT_RUNS:]:
+            command.kept[side].clear()  # in place: a capture still under way is not kept
+            command.kept[side] = {}
+        # The stack's UNDO_LIMIT drops its first step when one more is pushed: a trained run
+        # that step kept goes with it.
+        bottom = self._bottom_run
+        if bottom is not None and stack.count() == UNDO_LIMIT and \
+                stack.command(0) is not bottom[0]:
+            self._tell_runs_let_go([bottom[1:]], f"Undo keeps {UNDO_LIMIT} steps")
+        first = stack.command(0) if stack.count() else None
+        self._bottom_run = None
+        if isinstance(first, ProblemCommand) and first.kept["before"]:
+            self._bottom_run = (first, first.kept["before"].get("epoch", 0), first.text(),
+                                "before")
+        if gone:
+            self._tell_runs_let_go(gone, f"Undo keeps {KEPT_RUNS} trained runs")
+
+    _bottom_run: tuple | None = None  # the first step of the stack and the trained run it keeps
+
+    def _tell_runs_let_go(self, gone: list[tuple[int, str, str]], why: str) -> None:
+        """The status bar says which trained runs Undo no longer keeps ((epoch, step, side) of
+        each) and ``why`` ("Undo keeps 4 trained runs"), before what the step itself says."""
+        def where(epoch: int, text: str, side: str) -> str:
+            return f"epoch {epoch:,} ({side} \u201c{text}\u201d)"
+        runs = ", ".join(where(*g) for g in gone)
+        one = len(gone) == 1
+        note = (f"{why}: the run{'' if one else 's'} at {runs} "
+                f"now come{'s' if one else ''} back untrained; Save session keeps a run.")
+
+        def show() -> None:
+            # First, where a narrow window does not cut it off; then what the step said (an
+            # earlier note of this kind is replaced, not added to).
+            said = self.window.statusBar().currentMessage()
+            said = said.partition(" \u2014 ")[2] if said.startswith("Undo keeps ") else said
+            self._status(f"{note} \u2014 {said}" if said else note, 20000)
+        QTimer.singleShot(0, self.window, show)  # after the step's own message
 
     def _restore_run(self, state: Problem, kept: dict) -> bool:
         """The trained run ``kept`` of ``state`` back in the window; False if there is none."""
+        if kept and "session" not in kept:
+            self._wait_for_capture(kept)
         session = kept.get("session")
         if session is None or not same_problem(kept["problem"], state):
             return False
@@ -290,6 +343,16 @@ class UndoMixin:
         self._current = state
         self._update_edit_toolbar()
         return True
+
+    def _wait_for_capture(self, kept: dict, timeout_ms: int = 10000) -> None:
+        """Until the worker has captured the run ``kept`` is for (it comes back as an event;
+        Ctrl+Z pressed again at once came to it before), at most ``timeout_ms``. The user's
+        input waits meanwhile: no second undo runs inside this one."""
+        clock = QElapsedTimer()
+        clock.start()
+        flags = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
+        while kept and "session" not in kept and clock.elapsed() < timeout_ms:
+            QApplication.processEvents(flags, 20)
 
     def _load(self, text: str, state: Problem,
               then: Callable[[bool], None] | None = None) -> bool:
