@@ -991,6 +991,18 @@ def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, fl
     pi = getattr(plot_widget, "plotItem", None)  # pyqtgraph resizes while it is being built
     if pi is None:
         return
+    before = pi.layout.getContentsMargins()
+    try:
+        _letterbox(plot_widget, pi, aspect, margins)
+    finally:
+        if pi.layout.getContentsMargins() != before:
+            # The margins are blank: the plot drawn there before (a square XOR plane where the
+            # moons' wide one now is, after a Promote) stayed on the screen until another tab
+            # was shown (two reviewers). The whole view is painted again.
+            plot_widget.viewport().update()
+
+
+def _letterbox(plot_widget, pi, aspect, margins) -> None:
     if aspect is None or plot_widget.width() < 50 or plot_widget.height() < 50:
         pi.layout.setContentsMargins(*margins)
         _fill(plot_widget, pi)

@@ -220,3 +220,36 @@ def test_the_decision_map_fills_the_axes_of_an_imported_file(qtbot, main_window)
         return (r.left() <= x0 + tol and r.right() >= x1 - tol and r.top() <= y0 + tol
                 and r.bottom() >= y1 - tol)
     qtbot.waitUntil(filled, timeout=10_000)
+
+
+def test_a_new_aspect_paints_the_whole_plot_again(main_window, qtbot):
+    """From XOR's square plane to the moons' wide one the blank margins change: the old plot
+    drawn there stayed on the screen (axes and colour bar above and below the new one, after a
+    Promote) until another tab was shown (two reviewers). The whole view is painted again."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.core.problem import Choices, make_problem
+    w = main_window
+    view = w.boundary.viewport()
+
+    class Paints(QObject):
+        whole = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint and event.region().boundingRect().contains(
+                    view.rect()):
+                self.whole += 1
+            return False
+    from tests.conftest import wait_for_run
+    w.load_problem(make_problem(make_dataset(DataSpec("xor")), Choices()))
+    wait_for_run(qtbot, w)
+    QApplication.processEvents()
+    paints = Paints()
+    view.installEventFilter(paints)
+    try:
+        w.load_problem(make_problem(make_dataset(DataSpec("moons")), Choices()))
+        wait_for_run(qtbot, w)
+        qtbot.waitUntil(lambda: paints.whole > 0, timeout=5000)
+    finally:
+        view.removeEventFilter(paints)
