@@ -30,6 +30,9 @@ def shortcuts(window) -> list[tuple[str, str, str]]:
                 continue
             seen.add(id(a))
             text = a.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+            first = text.split(" ", 1)[0]
+            if first in ("Undo", "Redo"):  # named after the step it would undo now
+                text = f"{first} the last step" if first == "Undo" else "Redo the step undone"
             rows.append((title, ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                                           for k in keys), text))
 

@@ -19,6 +19,7 @@ def test_f1_lists_the_keys_the_window_answers_to(main_window, qtbot):
     assert rows["Step one epoch"] == "Right"
     assert rows["Timeline: first epoch"] == "Home"
     assert rows["Continue from here"] == "Ctrl+B"
+    assert rows["Undo the last step"] == "Ctrl+Z"  # not "Undo preset ..." of the moment
     assert any(k == "Ctrl+Shift+1" for k in rows.values())  # the Lessons menu's, too
     assert "Keyboard shortcuts" not in rows or rows["Keyboard shortcuts"] == "F1"
     # The dialog fits a projector's screen.
