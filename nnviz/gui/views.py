@@ -82,7 +82,11 @@ LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[
 # takes ~10 ms of CPU at 80,000 training points: at 5% the tab drew 5-6 frames/s there and 21-26
 # at 200 points; at 12%, 14-16 and 30-31, training flat out ~15% fewer epochs/s while the tab
 # is shown (bench/gui.py --steady-only --views gradients, in turns, load 0.4-1.8).
-MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.02, 0.05, 0.12
+# The maps' 2% was set when a probe paid the cheaper of its last two costs (up to ~2x its budget
+# on a busy machine): paying what each call cost, the Neurons tab drew 22.7, 25.5 frames/s at 2%
+# (the session's start 28.2, 28.0); at 3% 31.0, 32.7 (29.6, 27.0) at the same view cost, 0.81,
+# 0.91 (0.89, 0.88) (bench/gui.py --steady-only --views neurons, in turns, load 1.1-1.4).
+MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.03, 0.05, 0.12
 
 
 class _Visibility(QObject):
