@@ -1346,12 +1346,19 @@ class MainWindow(QMainWindow):
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt)
         # Esc in a settings field (the fields pass it on) gives the keys back to the window:
         # after typing a rate, Space typed a space into it instead of playing (a reviewer,
-        # "an easy trap in front of a class"). The field keeps what was typed (it commits on
-        # losing the focus, as on Enter).
+        # "an easy trap in front of a class"). The field keeps a valid number typed (it commits
+        # on losing the focus, as on Enter); a refused text goes back to the field's value.
         from .keys import FIELDS
         focus = QApplication.focusWidget()
         if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
                 and isinstance(focus, FIELDS) and focus.window() is self):
+            from .widgets import NumberCombo
+            combo = focus if isinstance(focus, NumberCombo) else focus.parent()
+            if isinstance(combo, NumberCombo):
+                try:
+                    combo.parse(combo.currentText())
+                except ValueError:  # Esc on a refused text: back to the field's value
+                    combo.set_value(combo.value())
             self.setFocus(Qt.FocusReason.ShortcutFocusReason)
             event.accept()
             return

@@ -48,3 +48,19 @@ def test_esc_in_a_field_gives_space_back_to_play(main_window, qtbot):
     qtbot.waitUntil(lambda: w.playing)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch > 0
                     and w.last_snapshot.config.learning_rate == 0.3, timeout=60_000)
+
+
+def test_esc_on_a_refused_rate_puts_the_rate_back(main_window, qtbot):
+    w = main_window
+    panel = w.training_panel
+    before = panel.lr.value()
+    edit = panel.lr.lineEdit()
+    edit.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "abc")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert panel.message.is_error() and "'abc'" in panel.message.text()
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert edit.text() == f"{before:g}" and not panel.message.is_error()
+    assert not edit.hasFocus()
