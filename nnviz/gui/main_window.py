@@ -60,7 +60,7 @@ from nnviz.core.formatting import format_accuracy, format_loss
 from nnviz.core.training import (STUCK_EPOCHS, TrainConfig, Trainer, TrainingError, stuck_high,
                                  stuck_message)
 
-from . import colors
+from . import colors, help_menu, keys
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .columns import ColumnsScroll, SideTabs
@@ -70,7 +70,8 @@ from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import LabelRoom, StatusBar, WholeTabsBar, WrappedLabel, shown_class_names
+from .widgets import (LabelRoom, NumberCombo, StatusBar, WholeTabsBar, WrappedLabel,
+                      shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -251,7 +252,6 @@ class MainWindow(QMainWindow):
 
         if install_extras:
             self._install_extras()
-        from . import help_menu
         help_menu.install(self)  # last in the menu bar, after the views' menus
         _AfterFirstPaint(self.centralWidget(), self.worker.begin)
         QTimer.singleShot(0, self, self._begin_training)
@@ -483,7 +483,6 @@ class MainWindow(QMainWindow):
                "branch, with the current settings.", lambda: self.worker.branch(None), "Ctrl+B")
         for a in self.run_menu.actions() + self.file_menu.actions():
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
-        from . import keys
         self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
         # (and so is the wheel over a settings field: else the wheel scrolls the panel)
 
@@ -753,9 +752,11 @@ class MainWindow(QMainWindow):
         """The note under the training settings while a rate set in the past waits: the field
         said 0.3 while nothing ran at it, and Save wrote the 0.1 the run had."""
         lr = f"{self._pending_lr:g}"
-        self.training_panel.message.show_note(
-            f"{lr} applies when training goes on: Continue from here branches at epoch "
-            f"{s.epoch:,} at {lr}; Play goes on from the live end (epoch {s.live_epoch:,}).")
+        text = (f"{lr} applies when training goes on: Continue from here branches at epoch "
+                f"{s.epoch:,} at {lr}; Play goes on from the live end (epoch {s.live_epoch:,}).")
+        message = self.training_panel.message
+        if message.text() != text or message.is_error():  # (drawn every frame of a replay)
+            message.show_note(text)
 
     def _pending_lr_drawn(self, s: Snapshot) -> None:
         """The note follows the epoch shown, and goes once the rate applies (live again, a
@@ -1348,11 +1349,9 @@ class MainWindow(QMainWindow):
         # after typing a rate, Space typed a space into it instead of playing (a reviewer,
         # "an easy trap in front of a class"). The field keeps a valid number typed (it commits
         # on losing the focus, as on Enter); a refused text goes back to the field's value.
-        from .keys import FIELDS
         focus = QApplication.focusWidget()
         if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
-                and isinstance(focus, FIELDS) and focus.window() is self):
-            from .widgets import NumberCombo
+                and isinstance(focus, keys.FIELDS) and focus.window() is self):
             combo = focus if isinstance(focus, NumberCombo) else focus.parent()
             if isinstance(combo, NumberCombo):
                 try:

@@ -111,36 +111,17 @@ class StatusBar(QStatusBar):
     """A status bar whose message, when longer than the room it has, ends in "..." where it is
     cut (between words), its tooltip then saying all of it. Qt's own cut a message off in
     mid-word against the permanent widgets (at 1024 px: "...(a value you pi|compiling..."),
-    with no way to read the rest. It could wrap onto MESSAGE_LINES lines, the bar growing for
-    them; at one, the window's layout does not jump when a long message comes and goes (the
-    messages that matter are said where they belong too: the editor's note, the banners).
-    ``currentMessage()`` stays the whole text."""
+    with no way to read the rest. One line: wrapped onto more, the bar grew and the window's
+    layout jumped when a long message came and went (the messages that matter are said where
+    they belong too: the editor's note, the banners). ``currentMessage()`` stays whole."""
 
-    MESSAGE_LINES = 1
     _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | \
-        Qt.TextFlag.TextWordWrap
+        Qt.TextFlag.TextSingleLine
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._permanent: list[QWidget] = []
         self.messageChanged.connect(self._update_tip)
-        self.messageChanged.connect(lambda *_: self.updateGeometry())
-
-    def _text_height(self, text: str) -> int:
-        room = QRect(0, 0, max(1, self.message_rect().width()), 100_000)
-        return self.fontMetrics().boundingRect(room, self._FLAGS, text).height()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        hint = super().sizeHint()
-        if self.MESSAGE_LINES == 1:
-            return hint
-        text = self.displayed_message() if self.currentMessage() else ""
-        return QSize(hint.width(), max(hint.height(), self._text_height(text) + 4)
-                     if text else hint.height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        least = super().minimumSizeHint()
-        return QSize(least.width(), max(least.height(), self.sizeHint().height()))
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
@@ -160,17 +141,17 @@ class StatusBar(QStatusBar):
         return QRect(left, 0, max(0, right - left), self.height())
 
     def displayed_message(self) -> str:
-        """The message as drawn: whole (wrapped), or cut with "..." to fit MESSAGE_LINES
-        lines of ``message_rect``'s width."""
-        text = self.currentMessage()
-        most = self.fontMetrics().lineSpacing() * self.MESSAGE_LINES + 1
-        if self._text_height(text) <= most:
+        """The message as drawn: whole, or cut between words with "..." to fit
+        ``message_rect``'s width."""
+        text, room = self.currentMessage(), self.message_rect().width()
+        width = self.fontMetrics().horizontalAdvance
+        if width(text) <= room:
             return text
         words = text.split(" ")
         lo, hi = 0, len(words)  # the most words that fit with the dots after them
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if self._text_height(" ".join(words[:mid]) + "\u2026") <= most:
+            if width(" ".join(words[:mid]) + "\u2026") <= room:
                 lo = mid
             else:
                 hi = mid - 1
@@ -183,8 +164,6 @@ class StatusBar(QStatusBar):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_tip()
-        if event.oldSize().width() != event.size().width() and self.currentMessage():
-            self.updateGeometry()  # another width: another number of lines
 
     def paintEvent(self, event) -> None:
         if not self.currentMessage():

@@ -315,6 +315,18 @@ def _close(window):
         assert not window.worker.is_running()
 
 
+def _opened_beside(qtbot, request, window, view, member: int, epoch: int):
+    """Member ``member`` opened in a window beside (closed when the test ends), drawn at
+    ``epoch``."""
+    view.select(member)
+    view.open_beside()
+    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
+    beside = window.companions[0]
+    request.addfinalizer(lambda: _close(beside))
+    wait_for_run(qtbot, beside, epoch)
+    return beside
+
+
 def test_open_beside_gives_the_member_a_window_of_its_own(qtbot, lr_view, request):
     """The member with its whole history in a second window; the main run untouched; closing
     that window asks before its trained run is lost; it works at a projector's 1024x768."""
@@ -372,12 +384,7 @@ def test_a_window_beside_leaves_the_remembered_layout_and_work_alone(qtbot, lr_v
     settings.setValue(WORK_KEY, "untouched")
     window.step(10)
     _at(qtbot, view, 10)
-    view.select(0)
-    view.open_beside()
-    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
-    beside = window.companions[0]
-    request.addfinalizer(lambda: _close(beside))
-    wait_for_run(qtbot, beside, 10)
+    beside = _opened_beside(qtbot, request, window, view, 0, 10)
     beside.close()  # by the program: no question
     qtbot.waitUntil(lambda: not window.companions, timeout=FIRST_SNAPSHOT_MS)
     assert settings.value(WORK_KEY) == "untouched"
@@ -562,12 +569,7 @@ def test_a_window_beside_follows_presentation_mode_and_fits_the_screen(qtbot, lr
     window.resize(1024, 768)
     window.move(41, 65)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 768))
-    view.select(1)
-    view.open_beside()
-    qtbot.waitUntil(lambda: len(window.companions) == 1, timeout=FIRST_SNAPSHOT_MS)
-    beside = window.companions[0]
-    request.addfinalizer(lambda: _close(beside))
-    wait_for_run(qtbot, beside, 0)
+    beside = _opened_beside(qtbot, request, window, view, 1, 0)
     assert beside.presentation.active and beside.presentation.readout.isVisible()
     assert beside.font().pointSizeF() == pytest.approx(window.font().pointSizeF())
     assert screen.contains(beside.frameGeometry()), beside.frameGeometry()

@@ -21,6 +21,14 @@ def _save_with_the_menu(qtbot, actions):
         actions.save_action.trigger()  # File -> Save session (Ctrl+S)
 
 
+def _trained_and_saved(qtbot, w, actions, path, monkeypatch):
+    """The window's run trained 10 epochs and saved to ``path`` with File -> Save session (no
+    file yet: Save asks for the name, answered ``path``)."""
+    _step(qtbot, w, 10)
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: str(path))
+    _save_with_the_menu(qtbot, actions)
+
+
 def _asking(actions, monkeypatch):
     """The Save dialog's questions (the name it suggests); each answered with Cancel."""
     asked = []
@@ -70,10 +78,8 @@ def test_training_on_branching_and_the_rate_keep_the_file_reset_leaves_it(win, q
                                                                           tmp_path,
                                                                           monkeypatch):
     w, actions = win
-    _step(qtbot, w, 10)
     path = tmp_path / "mine.nnviz"
-    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: str(path))
-    _save_with_the_menu(qtbot, actions)
+    _trained_and_saved(qtbot, w, actions, path, monkeypatch)
     w.open_session(str(path))  # (as `nnviz --open` does)
     wait_run(qtbot, w, 10)
     assert shown_title(w) == "mine.nnviz \u2014 nnviz"
@@ -111,10 +117,8 @@ def test_a_new_rate_on_the_files_run_is_marked_and_quit_asks_for_it(win, qtbot, 
 
     from .test_small_things import _answer_next_question
     w, actions = win
-    _step(qtbot, w, 10)
     path = tmp_path / "mine.nnviz"
-    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: str(path))
-    _save_with_the_menu(qtbot, actions)
+    _trained_and_saved(qtbot, w, actions, path, monkeypatch)
     assert shown_title(w) == "mine.nnviz \u2014 nnviz" and actions.may_close()  # no question
     field = w.training_panel.lr.lineEdit()
     field.setText("0.3")  # not trained since: the file still has the old rate

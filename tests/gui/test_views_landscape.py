@@ -24,6 +24,18 @@ def shown_landscape(qtbot, w, epoch):
     return view
 
 
+def landscape_at(qtbot, w, presentation: bool = False, size=(1024, 768)):
+    """``w`` at ``size`` (in presentation mode if asked) showing its Landscape tab, its run at
+    epoch 50 (a test that asks for presentation mode turns it off again in a ``finally``)."""
+    w.resize(*size)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    w.set_presentation(presentation)
+    w.step(50)
+    wait_for_run(qtbot, w, 50)
+    return shown_landscape(qtbot, w, 50)
+
+
 def graphics_view(plot):
     """The widget ``plot`` is drawn in."""
     return plot.vb.scene().views()[0]
@@ -335,14 +347,8 @@ def test_at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(main_wi
     # the columns' minimum widths, and the right column of three side plots reached ~50 px
     # past the view's right edge (cut off).
     w = main_window
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    w.set_presentation(presentation)
     try:
-        w.step(50)
-        wait_for_run(qtbot, w, 50)
-        view = shown_landscape(qtbot, w, 50)
+        view = landscape_at(qtbot, w, presentation)
         assert view.isVisible()
 
         def inside() -> None:
@@ -390,12 +396,7 @@ def test_at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_show
     # plots' legends covered their curves, and "log10 loss" ran up the colour bar's side where
     # it read as the title of the side plot beside it.
     w = main_window
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    w.step(50)
-    wait_for_run(qtbot, w, 50)
-    view = shown_landscape(qtbot, w, 50)
+    view = landscape_at(qtbot, w)
     plots = (view.map, view.line_plot, view.path_plot, view.sharp_plot)
 
     def clear() -> None:
@@ -532,14 +533,8 @@ def test_in_presentation_mode_at_1024x768_the_view_is_one_roomy_column_the_wheel
     from nnviz.gui.presentation import SCALE
     from nnviz.gui.widgets import TITLE_PT
     w = main_window
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    w.set_presentation(True)
     try:
-        w.step(50)
-        wait_for_run(qtbot, w, 50)
-        view = shown_landscape(qtbot, w, 50)
+        view = landscape_at(qtbot, w, presentation=True)
         column = view.column
 
         def roomy() -> None:
