@@ -13,6 +13,7 @@ their ratio (this / base) with the load: on a busy machine, the ratio is the fig
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import importlib
 import importlib.util

@@ -6,6 +6,7 @@ of the points after it, medians; A/B against another tree in turns, each in its 
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import json
 import os

@@ -20,6 +20,7 @@ The load average (/proc/loadavg) is printed at the start and at the end.
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import json
 import os

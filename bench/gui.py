@@ -71,6 +71,7 @@ no new frame, which ``no_training_frames`` names), or one view's name (that tab 
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import cProfile
 import json

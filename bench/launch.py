@@ -24,6 +24,7 @@ environment as it is.
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import json
 import os

@@ -13,6 +13,7 @@ load. Wall-clock rates: on a busy machine only the pair, taken in turns, is the 
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import importlib.util
 import json

@@ -10,6 +10,7 @@ drawing, the grab, the 16:9 frame, the encoding), the file's size, and the load 
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import os
 import statistics

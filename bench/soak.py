@@ -8,6 +8,7 @@ Target: memory growth under 30 MB from warm-up to the end, and a bounded number 
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import gc
 import os

@@ -13,6 +13,7 @@ over the long run. Targets: <= 50 ms to show an epoch, at 3,000 and at 1,000,000
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import json
 import os

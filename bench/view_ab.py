@@ -12,6 +12,7 @@ the medians (CPU ms a frame) and the load: on a busy machine, the pair is the fi
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import dataclasses
 import importlib

@@ -17,6 +17,7 @@ compare is taken alternately with the other code (PYTHONPATH=...) in the same mi
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import json
 import os

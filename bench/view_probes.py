@@ -19,6 +19,7 @@ second. Prints one JSON object with the load average before and after.
 """
 from __future__ import annotations
 
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
 import argparse
 import json
 import os
