@@ -3,8 +3,12 @@ epoch, Home / End: the timeline) must not take the arrow keys from a slider, a s
 list that has the focus. Qt asks the focused widget first (ShortcutOverride); these widgets do
 not claim those keys themselves, so the filter claims them for them. The same filter (one Python
 call per event of the application is enough) leaves the mouse wheel over a settings field that
-has no focus to the panel's scroll area (:mod:`nnviz.gui.wheel`)."""
+has no focus to the panel's scroll area (:mod:`nnviz.gui.wheel`), and passes each widget Qt
+polishes (a dialog or a menu about to show) to :attr:`FieldKeys.polishing` (presentation mode's
+large text)."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
@@ -21,9 +25,13 @@ class FieldKeys(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
+        self.polishing: list[Callable[[QObject], None]] = []
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
+        if t == QEvent.Type.Polish:
+            for polish in self.polishing:
+                polish(obj)
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
             return wheel.filter_event(self.window, obj, event)
         if (t == QEvent.Type.ShortcutOverride and isinstance(obj, FIELDS)
