@@ -105,17 +105,49 @@ def test_open_recent_over_a_trained_run_is_undoable_too(win, qtbot, tmp_path):
     assert actions.unsaved_epochs() == 20  # the save is still the one at epoch 5
 
 
-def test_opening_over_an_untrained_run_adds_no_undo_step(win, qtbot, tmp_path, monkeypatch):
+def test_opening_with_nothing_to_undo_adds_no_undo_step(win, qtbot, tmp_path, monkeypatch):
+    """A window with nothing to go back to (as one just launched) opens a session without an
+    Undo step, and the Redo of the run before goes: it would redo over the opened session."""
     w, actions = win
     path = tmp_path / "run.nnviz"
     _step(qtbot, w, 5)
     _save(qtbot, actions, path)
     actions.load_preset(presets.get("xor"))
     wait_run(qtbot, w, 0)
+    actions.undo_stack.clear()  # as a window just launched on the XOR preset
+    actions.load_preset(presets.get("moons"))
+    wait_run(qtbot, w, 0)
+    actions.undo_action.trigger()  # back to XOR, untrained: nothing to undo, a Redo
+    qtbot.waitUntil(lambda: w.current_problem().source.name == "xor", timeout=TIMEOUT)
+    assert actions.redo_action.isEnabled() and not actions.undo_action.isEnabled()
     _open_with_the_menu(qtbot, actions, monkeypatch, path)
     wait_run(qtbot, w, 5)
-    assert not actions.undo_action.isEnabled()
+    assert not actions.undo_action.isEnabled() and not actions.redo_action.isEnabled()
     assert "Ctrl+Z" not in _status(w)
+
+
+def test_opening_over_an_untrained_run_keeps_the_trained_runs_before_it(win, qtbot, tmp_path,
+                                                                        monkeypatch):
+    """Trained, then a preset (an untrained run), then Open: Undo went grey, and the trained
+    run that Undo had kept behind the preset was gone without a word."""
+    w, actions = win
+    path = tmp_path / "run.nnviz"
+    _step(qtbot, w, 5)
+    _save(qtbot, actions, path)
+    trained = _step(qtbot, w, 15)  # 15 epochs no save holds
+    actions.load_preset(presets.get("xor"))
+    wait_run(qtbot, w, 0)
+    _open_with_the_menu(qtbot, actions, monkeypatch, path)
+    wait_run(qtbot, w, 5)
+    assert actions.undo_action.text().replace("&", "") == "Undo open run.nnviz"
+    assert "Ctrl+Z brings the run before back" in _status(w)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 0)
+    assert w.current_problem().source.name == "xor"
+    actions.undo_action.trigger()
+    back = wait_run(qtbot, w, 20)
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    assert actions.unsaved_epochs() == 15  # Quit would still ask for it
 
 
 def test_reset_and_restart_can_be_undone(win, qtbot):

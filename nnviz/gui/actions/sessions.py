@@ -96,13 +96,15 @@ class SessionsMixin:
         self._current = w.current_problem()
         name = os.path.basename(path)
         note = ""
-        if trained or exercise is not None:
+        # An untrained run before it is a step too when Undo has steps before that: clearing
+        # them let the trained runs they keep go without a word (trained, a preset, Open).
+        if trained or exercise is not None or self.undo_stack.canUndo():
             self.undo_stack.push(OpenCommand(self, f"open {name}", before, self._current, kept,
                                              s, before_view, exercise))
             left = "the run" if exercise is None else "the exercise"
             note = f" Ctrl+Z brings {left} before back."
         else:
-            self.undo_stack.clear()  # nothing trained before it: nothing to go back to
+            self.undo_stack.clear()  # no step to go back to; the redo steps were the old run's
         self.undo_stack.setClean()  # the run as the file holds it (after its Undo step)
         self._show_modified()
         self._update_edit_toolbar()
