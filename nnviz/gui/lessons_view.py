@@ -303,13 +303,15 @@ class LegendRow(pg.LegendItem):
     plot's legend (``name=`` of the items)."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
-        super().__init__(offset=None)  # not anchored in the view box: the plot's layout places it
+        # Not anchored in the view box: the plot's layout places it. No box: outside the data,
+        # nothing to stand apart from.
+        super().__init__(offset=None, frame=False)
         self.plot = plot
         self.setToolTip("What each mark and line of this plot is.")
         # As wide as its entries, centred; never the reason for a wider plot (its lines are).
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(0)
-        self.layout.setContentsMargins(0, 4, 0, 0)  # no frame to keep the text from: no margin
+        self.layout.setContentsMargins(0, 4, 0, 0)  # 4 px under the x axis; no box to pad
         plot.legend = self  # PlotItem.addItem(item, name=...) lists the item here
         plot.layout.addItem(self, 4, 0, 1, 3, Qt.AlignmentFlag.AlignHCenter)
         plot.geometryChanged.connect(self._later)
