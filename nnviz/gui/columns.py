@@ -26,6 +26,16 @@ def _scroll(inner: QWidget) -> QScrollArea:
     return area
 
 
+def _height_at(area: QScrollArea) -> int:
+    """The height ``area``'s widget needs at the area's width (no scroll bar beside it): its
+    wrapped messages' lines as they are laid out. Its size hint guesses a label's lines at a
+    width of its own: a rate note of four lines counted as three, and the settings were fitted
+    a line short."""
+    inner = area.widget()
+    height = inner.heightForWidth(area.width()) if inner.hasHeightForWidth() else -1
+    return height if height >= 0 else inner.sizeHint().height()
+
+
 class ColumnsScroll(QStackedWidget):
     """``columns``, each a list of group boxes one under the other, side by side where they fit
     (scrolling down when the height is short). Narrower, each group box is a tab of its own,
@@ -99,8 +109,8 @@ class ColumnsScroll(QStackedWidget):
         """The height that shows every field without scrolling: the columns' tallest, or the
         tallest tab's page under the tab bar."""
         if not self.tabbed:
-            return self.scroll.widget().sizeHint().height()
-        pages = [self.tabs.widget(i).widget().sizeHint().height()
+            return _height_at(self.scroll)
+        pages = [_height_at(self.tabs.widget(i))
                  for i in range(self.tabs.count()) if self.tabs.isTabVisible(i)]
         return self.tabs.tabBar().sizeHint().height() + max(pages, default=0)
 

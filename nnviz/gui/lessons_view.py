@@ -8,6 +8,7 @@ page compares sklearn's LogisticRegression with the network being trained in the
 """
 from __future__ import annotations
 
+import math
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -15,8 +16,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton,
+                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
@@ -199,7 +200,13 @@ class LessonPage(QWidget):
         port = self.column.viewport()
         room = port.height() - self.words.height() - 6
         rows = max(1, self.glw.ci.layout.rowCount())
-        height = max(room, rows * FIGURE_ROW_PX)
+        # A key under its plot adds its height: the plot keeps its row (lesson 1's data was
+        # 105 px high over its key's two lines at 1024x768).
+        keys = [item.legend for item in self.glw.ci.items
+                if isinstance(getattr(item, "legend", None), LegendRow)]
+        key = max((k.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() for k in keys),
+                  default=0.0)
+        height = max(room, rows * FIGURE_ROW_PX + math.ceil(key))
         if self.glw.minimumHeight() != height or self.glw.maximumHeight() != height:
             self.glw.setFixedHeight(height)
 
@@ -269,6 +276,13 @@ class LessonPage(QWidget):
         p.getAxis("left").setWidth(self.axis_width())
         return p
 
+    def key_under(self, plot: pg.PlotItem) -> "LegendRow":
+        """``plot``'s key, under it (see LegendRow); the figure grows with it in presentation
+        mode."""
+        key = LegendRow(plot)
+        key.geometryChanged.connect(lambda: QTimer.singleShot(0, self, self._arrange))
+        return key
+
     def plane(self, row: int, col: int, title: str) -> pg.PlotItem:
         """A plot of the input plane, kept 1:1 by its height (see PlaneHeights)."""
         return self.plot(row, col, title, "x1", "x2")
@@ -279,6 +293,60 @@ class LessonPage(QWidget):
                                   brush=brushes, pen=_EDGE, name=name, symbol=symbol)
         plot.addItem(item)
         return item
+
+
+class LegendRow(pg.LegendItem):
+    """A plot's key in a row of the plot's own layout under its x axis, outside the data: in
+    the plot, in presentation mode at 1024x768, lesson 1's key covered about 40 of its points
+    and was nearly as wide as the plot in any corner. Its entries side by side as far as the
+    plot's width allows, else on more lines. Entries are added as pyqtgraph adds them to a
+    plot's legend (``name=`` of the items)."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        # Not anchored in the view box: the plot's layout places it. No box: outside the data,
+        # nothing to stand apart from.
+        super().__init__(offset=None, frame=False)
+        self.plot = plot
+        self.setToolTip("What each mark and line of this plot is.")
+        # As wide as its entries, centred; never the reason for a wider plot (its lines are).
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(0)
+        self.layout.setContentsMargins(0, 4, 0, 0)  # 4 px under the x axis; no box to pad
+        plot.legend = self  # PlotItem.addItem(item, name=...) lists the item here
+        plot.layout.addItem(self, 4, 0, 1, 3, Qt.AlignmentFlag.AlignHCenter)
+        plot.geometryChanged.connect(self._later)
+        self.geometryChanged.connect(self._later)  # its text's size changed (presentation)
+
+    def updateSize(self) -> None:  # noqa: N802 (pyqtgraph)
+        """The plot's layout sizes the key (pyqtgraph's own sets it at the plot's corner)."""
+        self.updateGeometry()
+        self._later()
+
+    def _later(self) -> None:
+        QTimer.singleShot(0, self, self.reflow)
+
+    def _width(self, columns: int) -> float:
+        """The key's width with its entries in ``columns`` columns (as _addItemToLayout puts
+        them: row by row)."""
+        spacing = self.layout.horizontalSpacing()
+        widths = [0.0] * columns
+        for i, (sample, label) in enumerate(self.items):
+            entry = sample.boundingRect().width() + spacing + \
+                label.effectiveSizeHint(Qt.SizeHint.PreferredSize).width()
+            widths[i % columns] = max(widths[i % columns], entry)
+        left, _, right, _ = self.layout.getContentsMargins()
+        return sum(widths) + spacing * (columns - 1) + left + right
+
+    def reflow(self) -> None:
+        room = self.plot.width() - 4
+        if not self.items or room <= 0:
+            return
+        columns = next((c for c in range(len(self.items), 1, -1) if self._width(c) <= room), 1)
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
+
+    def mouseDragEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph)
+        ev.ignore()  # the layout places it (pyqtgraph's legend is dragged about the plot)
 
 
 LOSS_MOST = 170  # pixels lesson 5's loss curve takes, at most (a row of a figure in presentation)
@@ -532,7 +600,7 @@ class LessonsView(QWidget):
     def _fill_line(self, page: LessonPage) -> None:
         r = lessons.replay().line
         p = page.plot(0, 0, "LinearRegression on the notebook's line data", "x", "y")
-        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
+        page.key_under(p)
         page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth (noisy data)")
         p.plot(r.x, r.y_pred, pen=pg.mkPen(colors.train_curve(), width=2,
                                            style=Qt.PenStyle.DashLine), name="Fit")
@@ -547,7 +615,7 @@ class LessonsView(QWidget):
         d = lessons.replay().deep_linear
         p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|",
                       log_y=True)
-        p.addLegend(offset=(10, 10)).setToolTip("What each mark and line of this plot is.")
+        page.key_under(p)
         for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
                                      (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",
                                       class_color(1))):

@@ -70,8 +70,8 @@ from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import (LabelRoom, NumberCombo, StatusBar, WholeTabsBar, WrappedLabel,
-                      shown_class_names)
+from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, WholeTabsBar,
+                      WrappedLabel, shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -80,6 +80,11 @@ FRAME_MS = 25
 # the window was shown if no paint has come by then (a window shown is painted at once).
 TRAINING_WAITS_FOR_PAINT_MS = 1000
 MAIN_VIEW = "main"
+# The loss chart's least height, and its least while a message under the settings shows: the
+# message's lines come from the chart for that while (a refusal of Points and the past-epoch
+# rate note together in the settings' left column scrolled at 1400x900), not for good (two
+# lines kept blank under the fields took 65 px of it).
+LOSS_LEAST_PX, LOSS_LEAST_SAID_PX = 150, 100
 BOX_STYLE = ("QLabel {{ background: {ground}; color: {text}; border: 1px solid {edge}; "
              "border-radius: 4px; padding: 6px; }}")
 # The hint (blue) and the error banner (red): (ground, text, edge) on the light and the dark
@@ -156,8 +161,15 @@ class _SettingsHeight(QObject):
         w = self.window
         split, tabs = w.left_split, w.side_tabs
         presentation = getattr(w, "presentation", None)
-        if (self.moved or not split.isVisible() or tabs.currentWidget() is not w.panels_scroll
-                or (presentation is not None and presentation.active)):
+        fitting = not (self.moved or not split.isVisible()
+                       or tabs.currentWidget() is not w.panels_scroll
+                       or (presentation is not None and presentation.active))
+        said = fitting and any(not m.isHidden()
+                               for m in w.panels_scroll.findChildren(MessageLabel))
+        least = LOSS_LEAST_SAID_PX if said else LOSS_LEAST_PX
+        if w.loss_plot.minimumHeight() != least:
+            w.loss_plot.setMinimumHeight(least)
+        if not fitting:
             return
         total = sum(split.sizes())
         bar = tabs.tabBar().sizeHint().height() if tabs.tabBar().isVisible() else 0
@@ -372,7 +384,7 @@ class MainWindow(QMainWindow):
         self.left_split.setStretchFactor(1, 1)
         self.left_split.setSizes([545, 300])
         self.loss_box = loss_box
-        self.loss_plot.setMinimumHeight(150)
+        self.loss_plot.setMinimumHeight(LOSS_LEAST_PX)
         self.left_split.setChildrenCollapsible(False)
         # The first layout had the loss under the plot in a "right_split"; the session actions
         # save splitter states under that name, so it stays as an alias of the vertical one.

@@ -124,3 +124,49 @@ def test_a_message_moves_no_panel_sideways_and_is_shown_whole(bare_window, qtbot
         assert m.is_error() and m.isVisible()
         assert m.heightForWidth(m.width()) <= m.height()  # shown whole
     assert geometry() == before
+
+
+def test_a_refusal_and_the_past_rate_note_show_together_without_scrolling_at_1400(
+        main_window, qtbot, wait_run):
+    # Points refused and a rate set at a past epoch of the timeline: the two messages stack in
+    # the settings' left column (Data over Training), 2 and 4 lines. With the multiclass data
+    # (its Classes row) the settings at 1400x900 got a scroll bar, the rate note half under
+    # it. Both show whole now; the lines come from the loss chart while they show, and go back
+    # to it after.
+    from PySide6.QtWidgets import QAbstractScrollArea
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    data, training = w.data_panel, w.training_panel
+    run = w.run_id
+    data.dataset.setCurrentIndex(data.dataset.findData("multiclass"))
+    qtbot.waitUntil(lambda: w.run_id != run, timeout=10_000)
+    wait_run(w)
+    w.step(200)
+    wait_run(w, 200)
+    w.timeline.slider.setValue(120)
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch == 120,
+                    timeout=60_000)
+    _settled(w)
+    chart = w.loss_plot.height()
+    kept = data.samples.value()
+    _type(qtbot, training.lr, "0.0025")
+    _type(qtbot, data.samples, "0")
+    refusal, note = data.message, training.message
+    assert refusal.is_error() and refusal.text().startswith("'0' is out of range: Points")
+    assert note.text().startswith("0.0025 applies when training goes on")
+
+    def both_whole() -> None:
+        for area in w.panels_scroll.findChildren(QAbstractScrollArea):
+            if area.isVisible():
+                assert not area.verticalScrollBar().isVisible(), "the settings scroll"
+        for m in (refusal, note):
+            assert m.isVisible() and m.heightForWidth(m.width()) <= m.height(), m.text()
+            assert m.visibleRegion().boundingRect() == m.rect(), m.text()  # nothing cut off
+    qtbot.waitUntil(both_whole, timeout=10_000)
+    assert w.loss_plot.height() >= 100  # the chart still reads
+    # The messages go (the number it keeps typed again; the live end, where the rate
+    # applies): the chart has its height back.
+    _type(qtbot, data.samples, str(kept))
+    w.timeline.go(None)
+    qtbot.waitUntil(lambda: not refusal.isVisible() and not note.isVisible(), timeout=30_000)
+    qtbot.waitUntil(lambda: w.loss_plot.height() == chart, timeout=10_000)

@@ -479,3 +479,38 @@ def test_the_dead_relu_plot_has_its_axes_for_a_relu_network(main_window, qtbot, 
         assert dead.getAxis("left").isVisible() and dead.getAxis("bottom").isVisible()
         assert view.dead_bars.isVisible()
     qtbot.waitUntil(bars, timeout=30_000)
+
+
+@pytest.mark.parametrize("name,key", [("lesson-1", "line"), ("lesson-2", "deep-linear")])
+def test_a_lessons_legend_leaves_its_data_clear_on_a_projector(main_window, qtbot, name, key):
+    """In presentation mode at 1024x768 lesson 1's key lay over about 40 of its points and its
+    line (lesson 2's over its curves), and was nearly as wide as the plot in any corner. Now
+    the key is under the plot, outside the area the data is drawn in, whole in the figure and at
+    presentation mode's size."""
+    w = main_window
+    w.set_presentation(True)
+    w.show_view(name)
+    _at_size(w, qtbot, (1024, 768))
+    _, page = _lessons(w, qtbot, key)
+    plot = _plots(page)[0]
+    legend = plot.legend
+    scale = float(page.glw.property("nnvizScale") or 1.0)
+    assert scale > 1.0
+
+    def clear() -> None:
+        names = [label.text for _, label in legend.items]
+        assert len(names) >= 2 and legend.isVisible()
+        data = plot.vb.sceneBoundingRect()
+        key_rect = legend.sceneBoundingRect()
+        assert not key_rect.isEmpty()
+        assert not key_rect.intersects(data), (key_rect, data)
+        room = page.glw.viewport().rect().adjusted(-1, -1, 1, 1)
+        assert room.contains(page.glw.mapFromScene(key_rect).boundingRect()), (key_rect, room)
+        for sample, label in legend.items:  # every entry whole inside the key, none over another
+            assert key_rect.contains(label.sceneBoundingRect()), label.text
+            assert not label.sceneBoundingRect().intersects(data), label.text
+            assert float(label.opts["size"].rstrip("pt")) >= 9 * scale - 0.01, label.opts
+        rects = [label.sceneBoundingRect() for _, label in legend.items]
+        assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+        assert plot.vb.height() >= 100 and plot.vb.width() >= 100
+    qtbot.waitUntil(clear, timeout=30_000)
