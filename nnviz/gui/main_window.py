@@ -164,11 +164,12 @@ class _SettingsHeight(QObject):
         fitting = not (self.moved or not split.isVisible()
                        or tabs.currentWidget() is not w.panels_scroll
                        or (presentation is not None and presentation.active))
-        said = fitting and any(not m.isHidden()
-                               for m in w.panels_scroll.findChildren(MessageLabel))
-        least = LOSS_LEAST_SAID_PX if said else LOSS_LEAST_PX
-        if w.loss_plot.minimumHeight() != least:
-            w.loss_plot.setMinimumHeight(least)
+        if presentation is None or not presentation.active:  # (it sets its own least)
+            said = fitting and any(not m.isHidden()
+                                   for m in w.panels_scroll.findChildren(MessageLabel))
+            least = LOSS_LEAST_SAID_PX if said else LOSS_LEAST_PX
+            if w.loss_plot.minimumHeight() != least:
+                w.loss_plot.setMinimumHeight(least)
         if not fitting:
             return
         total = sum(split.sizes())

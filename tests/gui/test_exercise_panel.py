@@ -235,6 +235,8 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
     p = ex.panel
     assert p.isVisible() and w.side_tabs.currentWidget() is p
     assert layout_problems(w) == []
+    if presentation:  # the loss chart gives its height to the task, down to 120 px
+        qtbot.waitUntil(lambda: w.loss_plot.height() <= 125, timeout=5000)
     # Nothing of the task and goals scrolled away: the text fits the column's height.
     assert p.scroll.verticalScrollBar().maximum() == 0
     port = p.scroll.viewport()
