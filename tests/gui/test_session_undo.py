@@ -310,3 +310,37 @@ def test_a_trained_run_the_undo_limit_drops_is_said(win, qtbot):
     qtbot.waitUntil(lambda: _status(w).startswith(
         "Undo keeps 100 steps: the run at epoch 20 (before \u201cnoise 0.1 \u2192 0.3\u201d)"),
         timeout=TIMEOUT)
+
+
+def test_undoing_an_open_brings_back_a_saved_run_as_saved(win, qtbot, tmp_path, monkeypatch):
+    """Train, Save as s3, Open s1, Undo: the run back is the one s3.nnviz holds, so the title
+    has no "*" and Quit has nothing to ask; Redo: s1 as opened, unmarked too (a reviewer saw
+    "s3.nnviz*" and a question at Quit though nothing had changed)."""
+    w, actions = win
+    s1, s3 = tmp_path / "s1.nnviz", tmp_path / "s3.nnviz"
+    _step(qtbot, w, 5)
+    _save(qtbot, actions, s1)
+    _step(qtbot, w, 20)
+    _save(qtbot, actions, s3)
+    assert shown_title(w) == "s3.nnviz \u2014 nnviz"
+
+    _open_with_the_menu(qtbot, actions, monkeypatch, s1)
+    wait_run(qtbot, w, 5)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 25)
+    qtbot.waitUntil(lambda: shown_title(w) == "s3.nnviz \u2014 nnviz", timeout=TIMEOUT)
+    assert not actions.unsaved_work()
+    assert actions.may_close()  # no question: nothing would be lost
+
+    actions.redo_action.trigger()
+    wait_run(qtbot, w, 5)
+    qtbot.waitUntil(lambda: shown_title(w) == "s1.nnviz \u2014 nnviz", timeout=TIMEOUT)
+    assert not actions.unsaved_work()
+    # An edit after the undo is unsaved work again.
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 25)
+    field = w.training_panel.lr.lineEdit()  # a new rate: an Undo step, the file's run edited
+    field.setText("0.05")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: actions.unsaved_work(), timeout=TIMEOUT)
+    assert shown_title(w) == "s3.nnviz* \u2014 nnviz"

@@ -13,23 +13,36 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 class ClosingMixin:
     """``may_close()``: True when nothing would be lost, or the user said to go on."""
 
-    _saved_mark: tuple[int, int] | None = None  # (run id, epoch) of the last save or open
+    # (run id, epoch, undo step) of the last save or open: the run, its epoch and the Undo step
+    # its edits were at (``_undo_anchor``); a run Undo brings back brings its mark back too.
+    _saved_mark: tuple | None = None
     # The window of nnviz.show(): closing it hands the run back to the script (show returns
     # it), so nothing is lost and there is nothing to ask ("Discard" would have said otherwise).
     run_goes_back = False
 
     def _mark_saved(self, epoch: int) -> None:
-        """The run is as saved (or opened) at ``epoch``: and its edits too (the undo stack's
-        clean index; an opening marks it again once its Undo step is pushed)."""
-        self._saved_mark = (self.window.run_id, int(epoch))
+        """The run is as saved (or opened) at ``epoch``: and its edits too (the Undo step it is
+        at; an opening marks it again once its Undo step is pushed)."""
+        self._saved_mark = (self.window.run_id, int(epoch), self._undo_anchor())
         self.undo_stack.setClean()
+
+    def _undo_anchor(self):
+        """The Undo step the window's state is after (None: the first). Each save keeps its
+        own, not the stack's one clean index: undoing an Open brings back a run saved at
+        another step, which the clean index (moved to the opened file) called edited."""
+        stack = self.undo_stack
+        return stack.command(stack.index() - 1) if stack.index() > 0 else None
 
     def unsaved_edits(self) -> bool:
         """The file's run has been edited since it was saved or opened (a new learning rate,
         points or weights: Undo steps that keep the run and its file), or its file holds a
         state of it that Undo left. False for a run without a file: its edits on an untrained
         model lose nothing, and a trained one counts its epochs."""
-        return bool(getattr(self, "path", None)) and not self.undo_stack.isClean()
+        if not getattr(self, "path", None):
+            return False
+        mark = self._saved_mark
+        return mark is None or mark[0] != self.window.run_id or \
+            mark[2] is not self._undo_anchor()
 
     def unsaved_work(self) -> bool:
         """Closing now would lose something of the run: what the title marks ("[*]") and what

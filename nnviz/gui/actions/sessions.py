@@ -105,7 +105,7 @@ class SessionsMixin:
             note = f" Ctrl+Z brings {left} before back."
         else:
             self.undo_stack.clear()  # no step to go back to; the redo steps were the old run's
-        self.undo_stack.setClean()  # the run as the file holds it (after its Undo step)
+        self._mark_saved(s.epoch)  # the run as the file holds it (after its Undo step)
         self._show_modified()
         self._update_edit_toolbar()
         self._status(f"Opened {name}: epoch {s.epoch}, {s.spec.shapes_text()}, "
@@ -113,20 +113,20 @@ class SessionsMixin:
         self.opened.emit(self.path)
 
     def _file_state(self) -> tuple:
-        """The file of the run now, the epoch it was saved at (None: not this run's) and the
-        view's options: what undoing an open puts back."""
+        """The file of the run now, its save mark (epoch, Undo step; None: not this run's) and
+        the view's options: what undoing an open puts back."""
         mark = self._saved_mark
-        epoch = mark[1] if mark is not None and mark[0] == self.window.run_id else None
-        return self.path, epoch, self._view_extras()
+        saved = mark[1:] if mark is not None and mark[0] == self.window.run_id else None
+        return self.path, saved, self._view_extras()
 
     def _put_file_state(self, state: tuple | None) -> None:
-        """``state`` (``_file_state``'s) back: the run's file and the epoch it was saved at;
-        the view's options unless they are None."""
+        """``state`` (``_file_state``'s) back: the run's file and its save mark (the epoch and
+        Undo step it was saved at); the view's options unless they are None."""
         if state is None:
             return
-        path, epoch, extras = state
+        path, saved, extras = state
         self.path = path
-        self._saved_mark = None if epoch is None else (self.window.run_id, int(epoch))
+        self._saved_mark = None if saved is None else (self.window.run_id, *saved)
         self._set_title()
         if extras is not None:
             self._apply_view_extras(extras)
@@ -135,13 +135,13 @@ class SessionsMixin:
 
     def run_leaves(self) -> None:
         """Another run replaces the window's (``MainWindow._new_run_id``): its file, (path,
-        the epoch it was saved at) or None, is kept in ``left_file`` for the Undo step that
+        its save mark) or None, is kept in ``left_file`` for the Undo step that
         brings the run back (ProblemCommand), and the new run has none. A preset, other data,
         an import, a promoted member or a fresh model (Reset) is not what the file holds: Save
         asks for a name (it wrote an XOR run at epoch 0 over a moons run saved at 2,001, the
         title still naming that file)."""
-        path, epoch, _ = self._file_state()
-        self.left_file = (path, epoch) if path is not None and epoch is not None else None
+        path, saved, _ = self._file_state()
+        self.left_file = (path, saved) if path is not None and saved is not None else None
         self.path = None
         self._set_title()
 

@@ -149,7 +149,7 @@ class ProblemCommand(AppliedCommand):
         # The very dict (filled when the capture comes back; empty now, so not ``kept or {}``).
         self.kept = {"before": {} if kept is None else kept, "after": {}}
         self.then = then  # called with ``undoing`` once a side is back (an exercise's panel)
-        # (path, the epoch it was saved at) of each side's run; None: it has no file.
+        # (path, (the epoch and Undo step it was saved at)) of each side's run; None: no file.
         self.files = {"before": getattr(actions, "left_file", None), "after": None}
 
     def put(self, value: Problem, undoing: bool) -> None:
@@ -163,7 +163,7 @@ class ProblemCommand(AppliedCommand):
             # The file's again if its run came back as it was, or a fresh model where the
             # file holds epoch 0; not a fresh model of a run that was let go.
             back = kept.get("session") is not None and same_problem(kept["problem"], value)
-            if file is not None and (back or file[1] == 0):
+            if file is not None and (back or file[1][0] == 0):
                 self.actions._put_file_state((*file, None))
         if self.then is not None:
             self.then(undoing)
@@ -174,12 +174,12 @@ class RunCommand(ProblemCommand):
     record), redo the fresh run again; the status says which (it said "reset: Ctrl+Z ..."
     still, the run back)."""
 
-    saved_epoch: int | None = None  # the epoch the run left was saved at (None: it was not)
+    saved: tuple | None = None  # (epoch, Undo step) the run left was saved at (None: it was not)
 
     def put(self, value: Problem, undoing: bool) -> None:
         super().put(value, undoing)
-        if undoing and self.saved_epoch is not None:  # Quit does not ask about a saved run
-            self.actions._saved_mark = (self.actions.window.run_id, self.saved_epoch)
+        if undoing and self.saved is not None:  # Quit does not ask about a saved run
+            self.actions._saved_mark = (self.actions.window.run_id, *self.saved)
         self.actions._status(f"undo {self.text()}: the run is back." if undoing else
                              f"redo {self.text()}: Ctrl+Z brings the run back.", 10000)
 
@@ -379,7 +379,7 @@ class UndoMixin:
         command = RunCommand(self, text, before, after, kept)
         mark = self._saved_mark
         if mark is not None and mark[0] == run_id:
-            command.saved_epoch = mark[1]
+            command.saved = mark[1:]
         self.undo_stack.push(command)
         self._update_edit_toolbar()
         self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
