@@ -1056,9 +1056,15 @@ def stuck_high(recent: np.ndarray, best_loss: float) -> bool:
     return bool(recent.max() - recent.min() <= STUCK_FLAT * abs(last))
 
 
-def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart") -> str:
-    """The hint for a run :func:`stuck_high`: what it sees, the likely cause, what to try."""
-    return (f"Learning rate too high? The loss rose to {loss:.4g}, far above the run's best "
+def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart",
+                  now: float | None = None) -> str:
+    """The hint for a run :func:`stuck_high`: what it sees, the likely cause, what to try.
+    ``lr``: the rate that drove the loss up; ``now``: the run's rate now, when the user has
+    lowered it since (the saturated units stay saturated at it: they need fresh weights)."""
+    said = (f"Learning rate too high? The loss rose to {loss:.4g}, far above the run's best "
             f"{best_loss:.4g}, and has stopped moving: a step this long (lr {lr:g}) can push the "
-            "units into saturation, where the gradient is almost zero. Try a lower rate "
-            f"(say {lr / 10:g}) and {then}.")
+            "units into saturation, where the gradient is almost zero. ")
+    if now is not None and now < lr:
+        return said + (f"The rate is {now:g} now, but the saturated units stay stuck: "
+                       f"{then} to train fresh weights at it.")
+    return said + f"Try a lower rate (say {lr / 10:g}) and {then}."

@@ -57,8 +57,8 @@ from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_accuracy, format_loss
-from nnviz.core.training import (STUCK_EPOCHS, TrainConfig, Trainer, TrainingError, stuck_high,
-                                 stuck_message)
+from nnviz.core.training import (STUCK_EPOCHS, STUCK_FLAT, TrainConfig, Trainer, TrainingError,
+                                 stuck_high, stuck_message)
 
 from . import colors, help_menu, keys
 from .architecture_editor import ArchitectureEditor
@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
         self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
+        self._rates: tuple = (None, [])  # the live branch's rates, see _rate_before_flat
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
         self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
 
@@ -1227,7 +1228,8 @@ class MainWindow(QMainWindow):
         tail = values[-STUCK_EPOCHS:]
         best = float(np.nanmin(values)) if len(values) else math.inf
         if stuck_high(tail, best):
-            text = stuck_message(float(tail[-1]), best, s.config.learning_rate)
+            text = stuck_message(float(tail[-1]), best, self._rate_before_flat(s),
+                                 now=s.config.learning_rate)
             if self.banner.isHidden() or self.banner.text() != text:
                 self._show_banner(text)
             self._stuck_text = text
@@ -1238,6 +1240,27 @@ class MainWindow(QMainWindow):
             if self.controls.status.text().startswith("loss stuck"):
                 self.controls.status.setText("")
             self._stuck_text = None
+
+    def _rate_before_flat(self, s: Snapshot) -> float:
+        """The learning rate of the step that drove the loss up to where it sits flat: a rate
+        set since has not done it (the hint blamed "lr 1" for what lr 500 did, one epoch after
+        the change). Keeps the rates the live branch's snapshots showed, (the epoch from which
+        it trains, rate), newest last."""
+        key, lr, epoch = (s.run_id, s.branch), float(s.config.learning_rate), s.live_epoch
+        if self._rates[0] != key:
+            self._rates = (key, [(-1, lr)])
+        rates = self._rates[1]
+        while len(rates) > 1 and rates[-1][0] > epoch:  # back in the branch's past: not trained
+            rates.pop()
+        if rates[-1][1] != lr:
+            rates.append((epoch, lr))
+        del rates[1:-64]  # (bounded: a user turning the rate up and down)
+        values, epochs = np.asarray(s.loss_values), np.asarray(s.loss_epochs)
+        last = float(values[-1])
+        moved = np.flatnonzero(~(np.abs(values - last) <= STUCK_FLAT * abs(last)))
+        # The first loss of the flat stretch is the one after the step that made it.
+        flat_from = int(epochs[moved[-1] + 1]) if len(moved) else int(epochs[0])
+        return next((r for e, r in reversed(rates) if e < flat_from - 1), rates[0][1])
 
     def _metrics_text(self, s: Snapshot) -> str:
         m = s.metrics

@@ -333,6 +333,32 @@ def test_a_rate_that_saturates_the_units_gets_a_hint_not_a_stop(bare_window, qtb
     assert not w.banner.isVisible() and "too high" not in w.controls.status.text()
 
 
+def test_the_saturation_hint_names_the_rate_that_did_it_not_a_new_one(bare_window, qtbot,
+                                                                      wait_run):
+    # lr 500 saturated the units; the user set the rate to 1: the hint was reworded to "(lr 1)
+    # can push the units into saturation... Try a lower rate (say 0.1)", blaming a rate that
+    # had not trained an epoch of the flat loss. It names 500 until the new rate has trained as
+    # long as the loss has been flat, or goes when the loss moves.
+    w = bare_window
+    moons = make_dataset(DataSpec("moons"))
+    w.load_problem(Problem(moons, NetworkSpec(), TrainConfig(learning_rate=500.0)))
+    wait_run(w, 0)
+    w.step(200)
+    wait_run(w, 200)
+    assert "lr 500" in w.banner.text()
+    w.set_learning_rate(1.0)
+    w.step(5)
+    s = wait_run(w, 205)
+    assert s.config.learning_rate == 1.0
+    assert "lr 1)" not in w.banner.text() and "say 0.1)" not in w.banner.text()
+    assert w.banner.isHidden() or "lr 500" in w.banner.text()
+    w.step(100)  # longer than the flat stretch the hint looks at: still 500's doing
+    wait_run(w, 305)
+    if w.banner.isVisible():
+        assert "lr 500" in w.banner.text() and "The rate is 1 now" in w.banner.text()
+        assert "Try a lower rate" not in w.banner.text()
+
+
 def test_hooks_for_views_and_sessions(bare_window, qtbot, wait_run):
     from PySide6.QtWidgets import QLabel
     w = bare_window
