@@ -348,9 +348,12 @@ class TrainLoop(_LiveBranch):
                  error: Callable[[Exception], None] = lambda e: None,
                  reply: Callable[[Callable, Any], None] = lambda cb, r: cb(r),
                  paced: bool = False,
-                 publish_sweep: Callable[[Any], None] = lambda s: None) -> None:
+                 publish_sweep: Callable[[Any], None] = lambda s: None,
+                 sweep_status: Callable[[str], None] | None = None) -> None:
         self._publish, self._status, self._playing_cb = publish, status, playing_changed
         self._publish_sweep = publish_sweep
+        # The sweep's news apart from the run's: the window shows each where its run shows.
+        self._sweep_status = status if sweep_status is None else sweep_status
         self._error, self._reply = error, reply
         heap.watch_compiles()
         self.commands: queue.Queue = queue.Queue()
@@ -606,13 +609,13 @@ class TrainLoop(_LiveBranch):
                 from .sweep_driver import SweepDriver
                 self._set_playing(False)
                 self.sweep = None  # a failing build must not leave the old sweep half-replaced
-                self._status("compiling the sweep...")
+                self._sweep_status("compiling the sweep...")
                 t0 = time.perf_counter()
                 driver = SweepDriver(sweep_id, Sweep(spec))
                 driver.warm_up()
                 dt = time.perf_counter() - t0
                 self.sweep, self._sweep_dirty = driver, True
-                self._status(f"sweep compiled in {dt:.1f} s" if dt > 0.2 else "sweep ready")
+                self._sweep_status(f"sweep compiled in {dt:.1f} s" if dt > 0.2 else "sweep ready")
             case FocusSweep(on):
                 self._set_playing(False)
                 self.sweep_focus = bool(on)
@@ -662,7 +665,7 @@ class TrainLoop(_LiveBranch):
         if stop is not None and d.sweep.epoch >= stop:
             self._set_playing(False)
             self._publish_sweep_now()
-            self._status(f"the sweep stopped at epoch {stop:,} (Stop at); Play trains on")
+            self._sweep_status(f"the sweep stopped at epoch {stop:,} (Stop at); Play trains on")
             return
         if n == d.chunk:
             d.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))

@@ -68,6 +68,7 @@ class CompareView(QWidget):
         self.promoted: Any = None  # the Undo step of the last promote (the window's undo stack)
         self._follows_undo = False  # the Undo promote button follows that stack
         self.spec = None  # the SweepSpec trained (Restart starts it again)
+        self.hint_until: int | None = None  # the epoch its ready-made hint is true until
         self.frames = 0  # frames drawn (bench/compare.py counts them)
         self._scores_at = 0.0
         self._colors: list = []
@@ -207,8 +208,9 @@ class CompareView(QWidget):
         # Short: the status bar of a 1024 px window in presentation mode cut the longer one.
         text = (f"Sweep \u201c{r.title}\u201d: Play (Space) trains it to epoch {stop:,}"
                 + (", where the answer shows." if stop == r.epochs else "."))
-        self.window.statusBar().showMessage(text, 10000)
+        self.window.show_sweep_message(text)
         self.window.show_sweep_hint(text)  # over this tab; the main tab keeps its run's
+        self.hint_until = stop  # true until the sweep trains past it
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
@@ -230,6 +232,8 @@ class CompareView(QWidget):
         self.latest = None
         self.spec = spec
         self.window.show_sweep_hint("")  # the last sweep's hint was about that sweep
+        self.window.set_sweep_status("")  # and its news
+        self.hint_until = None
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
         self.worker.start_sweep(self.sweep_id, spec)
@@ -251,6 +255,9 @@ class CompareView(QWidget):
         for b in (self.promote_button, self.beside_button, self.end_button):
             b.setEnabled(False)
         self._show_sweep(False)
+        self.window.show_sweep_hint("")  # about the sweep that is gone
+        self.window.set_sweep_status("")
+        self.hint_until = None
         self.spec = None
         self.worker.focus_sweep(False)
         self._drive(self.isVisible())
@@ -432,6 +439,10 @@ class CompareView(QWidget):
             return
         self.drawn = s
         self.worker.sweep_drawn()
+        self.window.sweep_drawn_at(s.epoch)
+        if self.hint_until is not None and s.epoch > self.hint_until:
+            self.window.show_sweep_hint("")  # "Play trains it to epoch 2,000": no longer true
+            self.hint_until = None
         if not self.isVisible():
             return
         if self.members_of != s.sweep_id:

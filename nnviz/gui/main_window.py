@@ -216,6 +216,10 @@ class MainWindow(QMainWindow):
         # "trains it to epoch 2,000" stood over the main run, whose Stop at it had changed.
         self._stop_at: dict[bool, int | None] = {False: None, True: None}
         self._hint_text: dict[bool, str] = {False: "", True: ""}
+        # The status line of each too: "the sweep stopped at epoch 2,000" stayed on the main
+        # run's tabs, after Save and Export.
+        self._status_text: dict[bool, str] = {False: "", True: ""}
+        self._sweep_bar_message = ""  # the sweep's last status-bar message (show_sweep_message)
         self._run_id = 0
         self._resets = 0
         self._seed = 0
@@ -532,6 +536,7 @@ class MainWindow(QMainWindow):
         self.loss_plot.epoch_clicked.connect(t.go)
         w.snapshot_ready.connect(self._on_snapshot)
         w.status_changed.connect(self._on_status)
+        w.sweep_status_changed.connect(self.set_sweep_status)
         w.playing_changed.connect(self._on_playing)
         w.failed.connect(lambda e: self._on_failed(describe(e)))
 
@@ -723,6 +728,32 @@ class MainWindow(QMainWindow):
         sweep = view is not None
         self.controls.set_stop_at(self._stop_at[sweep])
         self._show_front_hint()
+        self.controls.status.setText(self._status_text[sweep])
+        if not sweep and self._sweep_bar_message and \
+                self.statusBar().currentMessage() == self._sweep_bar_message:
+            self.statusBar().clearMessage()  # the sweep's, out of sight with it
+
+    def show_sweep_message(self, text: str, ms: int = 10000) -> None:
+        """A moment's news about the sweep in the status bar; it goes with the Compare tab."""
+        self._sweep_bar_message = text
+        self.statusBar().showMessage(text, ms)
+
+    def _set_status(self, sweep: bool, text: str) -> None:
+        """The run controls' status line of the main run or (``sweep``) of the sweep: shown
+        while the one it is about is in front."""
+        self._status_text[sweep] = text
+        if (self.sweep_driving is not None) == sweep:
+            self.controls.status.setText(text)
+
+    def set_sweep_status(self, text: str) -> None:
+        """The sweep's status line ("" clears it); news for a moment ("sweep ready") goes."""
+        self._set_status(True, text)
+        if text.startswith(("sweep compiled", "sweep ready")):
+            QTimer.singleShot(4000, self, lambda: self._clear_status(text, True))
+
+    def sweep_drawn_at(self, epoch: int) -> None:
+        """The sweep is at ``epoch``: "the sweep stopped at epoch N" goes once it is not at N."""
+        self._clear_stale_stop(epoch, False, True)
 
     def set_presentation(self, on: bool) -> None:
         """Presentation mode on or off (not remembered: the View menu's choice is)."""
@@ -1195,7 +1226,7 @@ class MainWindow(QMainWindow):
             self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
             switched = self._drawn_branch not in (None, s.branch)
             self._drawn_branch = s.branch
-            self._clear_stale_stop(s, switched)
+            self._clear_stale_stop(s.live_epoch, switched)
             if switched and s.config.learning_rate != self._config.learning_rate:
                 # Another branch went live, at the rate it ran with: the panel says so.
                 self._config = replace(self._config, learning_rate=s.config.learning_rate)
@@ -1233,12 +1264,12 @@ class MainWindow(QMainWindow):
             if self.banner.isHidden() or self.banner.text() != text:
                 self._show_banner(text)
             self._stuck_text = text
-            self.controls.status.setText("loss stuck far above its best: learning rate too high?")
+            self._set_status(False, "loss stuck far above its best: learning rate too high?")
         elif self._stuck_text is not None:
             if self.banner.text() == self._stuck_text:
                 self._hide_banner()
-            if self.controls.status.text().startswith("loss stuck"):
-                self.controls.status.setText("")
+            if self._status_text[False].startswith("loss stuck"):
+                self._set_status(False, "")
             self._stuck_text = None
 
     def _rate_before_flat(self, s: Snapshot) -> float:
@@ -1289,23 +1320,25 @@ class MainWindow(QMainWindow):
     def _on_status(self, text: str) -> None:
         # In the run controls only: the status bar keeps what matters longer (a preset's hint
         # was overwritten by "compiling..." within a second).
-        self.controls.status.setText(text)
+        self._set_status(False, text)
         self.boundary.set_busy(text == "compiling...")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 
-    def _clear_stale_stop(self, s, switched: bool) -> None:
-        # "stopped at epoch N (Stop at); Play trains on" is news about the live run at N: a
-        # branch forked at 266 still said so, as did a run that had trained on past N.
-        text = self.controls.status.text()
-        if text.startswith("stopped at epoch "):
-            at = text[len("stopped at epoch "):].split(" ", 1)[0].replace(",", "")
-            if switched or not at.isdigit() or int(at) != s.live_epoch:
-                self.controls.status.setText("")
+    def _clear_stale_stop(self, epoch: int, switched: bool, sweep: bool = False) -> None:
+        # "stopped at epoch N (Stop at); Play trains on" is news about the live run (or the
+        # sweep) at N: a branch forked at 266 still said so, as did a run that had trained on
+        # past N, and a sweep at 3,860.
+        text = self._status_text[sweep]
+        head = "the sweep stopped at epoch " if sweep else "stopped at epoch "
+        if text.startswith(head):
+            at = text[len(head):].split(" ", 1)[0].replace(",", "")
+            if switched or not at.isdigit() or int(at) != epoch:
+                self._set_status(sweep, "")
 
-    def _clear_status(self, text: str) -> None:
-        if self.controls.status.text() == text:
-            self.controls.status.setText("")
+    def _clear_status(self, text: str, sweep: bool = False) -> None:
+        if self._status_text[sweep] == text:
+            self._set_status(sweep, "")
 
     def _on_playing(self, playing: bool) -> None:
         self.playing = playing

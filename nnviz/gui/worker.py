@@ -160,6 +160,7 @@ class TrainingWorker(QObject):
     snapshot_ready = Signal(object)
     sweep_ready = Signal(object)  # a SweepSnapshot (core/sweep_driver.py)
     status_changed = Signal(str)
+    sweep_status_changed = Signal(str)  # the sweep's ("the sweep stopped at epoch 2,000 ...")
     playing_changed = Signal(bool)
     failed = Signal(object)  # the exception (core.loop.describe says it for the user)
     _replied = Signal(object)
@@ -176,7 +177,8 @@ class TrainingWorker(QObject):
         self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
                               playing_changed=self.playing_changed.emit, error=self.failed.emit,
                               reply=lambda cb, r: self._replied.emit((cb, r)), paced=True,
-                              publish_sweep=self.sweep_ready.emit)
+                              publish_sweep=self.sweep_ready.emit,
+                              sweep_status=self.sweep_status_changed.emit)
         self._replied.connect(self._deliver)
         self._thread = _Thread(self.loop)
         self._thread.setObjectName("nnviz-trainer")

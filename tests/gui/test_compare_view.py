@@ -608,3 +608,31 @@ def test_a_ready_sweeps_stop_epoch_and_hint_stay_on_the_compare_tab(qtbot, main_
     assert window.hint.text().startswith(f"Sweep \u201c{sweep.title}\u201d")
     window.show_view("main")
     assert window.controls.stop_at_value() == 700
+
+
+def test_the_sweeps_messages_show_on_its_tab_and_go_once_untrue(qtbot, main_window):
+    """'the sweep stopped at epoch 2,000 (Stop at); Play trains on' stayed in the status line on
+    the main run's tabs (after Save, after Export), and 'Play (Space) trains it to epoch 2,000'
+    stayed over the sweep at epoch 3,860: a message is about its run, shown where that run
+    shows, and gone once no longer true."""
+    window = main_window
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    view.start_ready("lr", stop_at=20)
+    assert "trains it to epoch 20" in window.hint.text()
+    window.play()
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 20 and not window.playing,
+                    timeout=FIRST_SNAPSHOT_MS)
+    stopped = "the sweep stopped at epoch 20"
+    qtbot.waitUntil(lambda: window.controls.status.text().startswith(stopped),
+                    timeout=FIRST_SNAPSHOT_MS)
+    window.show_view("main")  # the main run's tab: not the sweep's news
+    assert "sweep" not in window.controls.status.text()
+    assert "sweep" not in window.statusBar().currentMessage().lower()
+    window.show_view("compare")  # back where the sweep shows: still true, still said
+    assert window.controls.status.text().startswith(stopped)
+    window.step(5)  # trained past it: neither the stop nor "trains it to epoch 20" is true
+    _at(qtbot, view, 25)
+    assert not window.controls.status.text().startswith(stopped)
+    assert "trains it to epoch 20" not in window.hint.text()
