@@ -196,8 +196,30 @@ class ShowEpoch:
 
 @dataclass(frozen=True)
 class Branch:
-    """Continue from ``epoch`` (None: the one shown) as a new branch."""
+    """Continue from ``epoch`` (None: the one shown) as a new branch; ``reply`` (if any) is
+    handed (its name, its parent's name, the epoch it starts at): the window's Undo step."""
     epoch: int | None = None
+    reply: Callable[[tuple[str, str, int]], None] | None = None
+
+
+@dataclass(frozen=True)
+class TakeBranch:
+    """Undo of a Branch: back to branch ``back_to`` (its parent), and branch ``name`` out of
+    the run unless it has trained epochs of its own (those stay in the run: nothing trained is
+    lost to an Undo). ``callback`` gets ("removed", the RunLog, its end a checkpoint),
+    ("kept", epochs of its own) or ("gone", None) (deleted or renamed since)."""
+    name: str
+    back_to: str | None
+    callback: Callable[[tuple[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class PutBranch:
+    """Redo of a Branch: ``log`` (a TakeBranch's) back in the run as its live branch, or (None)
+    branch ``name`` live again; ``callback`` gets the branch's name (None: it cannot be)."""
+    name: str
+    log: Any
+    callback: Callable[[str | None], None]
 
 
 @dataclass(frozen=True)
@@ -252,7 +274,7 @@ class SweepRequest:
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
            | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | DrawGrid
            | Request
-           | ShowEpoch | Branch
+           | ShowEpoch | Branch | TakeBranch | PutBranch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
            | EndSweep | SweepRequest)
 
@@ -577,8 +599,15 @@ class TrainLoop(_LiveBranch):
                     self._prepare_points()
             case ShowEpoch(epoch):
                 self._show(epoch)
-            case Branch(epoch):
+            case Branch(epoch, reply):
                 self._branch(epoch)
+                if reply is not None:
+                    log = self.log
+                    self._reply(reply, (log.name, log.parent or "", log.fork_epoch))
+            case TakeBranch(name, back_to, callback):
+                self._reply(callback, self._take_branch(name, back_to))
+            case PutBranch(name, log, callback):
+                self._reply(callback, self._put_branch(name, log))
             case SwitchBranch(name):
                 self._switch(self.run.index(name))
             case RenameBranch(name, new):
@@ -863,6 +892,46 @@ class TrainLoop(_LiveBranch):
         self._pending_lr = None
         self.view_epoch, self._replayed = None, None
         self._dirty = True
+
+    def _take_branch(self, name: str, back_to: str | None) -> tuple[str, Any]:
+        """See TakeBranch."""
+        names = self.run.names()
+        if name not in names or len(names) == 1:
+            return ("gone", None)
+        i = self.run.index(name)
+        log = self.run.branches[i]
+        if i == self.run.active:
+            target = back_to if back_to in names and back_to != name else None
+            if target is None:
+                target = next(n for n in names if n != name)
+            self._switch(self.run.index(target))  # (the branch's end kept as a checkpoint)
+        own = log.epoch - log.fork_epoch
+        if own > 0:
+            return ("kept", own)
+        active = self.run.log
+        self.run.branches.remove(log)
+        self.run.active = self.run.branches.index(active)
+        self._dirty = True
+        return ("removed", log)
+
+    def _put_branch(self, name: str, log: RunLog | None) -> str | None:
+        """See PutBranch."""
+        if log is None:
+            if name not in self.run.names():
+                return None
+            self._switch(self.run.index(name))
+            return name
+        if len(self.run.branches) >= runlog.MAX_BRANCHES:
+            return None
+        self._set_playing(False)
+        t = self.trainer
+        self.log.checkpoint(t.epoch, t.state, "branch end")
+        if log.name in self.run.names():
+            log.name = self.run.new_name()
+        self.run.branches.append(log)
+        self._pending_lr = None
+        self._resume(len(self.run.branches) - 1)
+        return log.name
 
     def _switch(self, index: int) -> None:
         if index == self.run.active:

@@ -190,6 +190,8 @@ class _SettingsHeight(QObject):
 class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
     weights_edited = Signal(object, object)  # the weights before and after a hand edit
+    # "Continue from here" made a branch: (its name, its parent's, the epoch it starts at)
+    branched = Signal(str, str, int)
 
     def __init__(self, problem: Problem | None = None, *, install_extras: bool = True,
                  companion: bool = False) -> None:
@@ -498,7 +500,7 @@ class MainWindow(QMainWindow):
                lambda: tl.step(1), "Ctrl+Right")
         # A lambda: triggered(checked) would otherwise arrive as the epoch (False is epoch 0).
         action(self.run_menu, "&Continue from here", "Train on from the epoch shown as a new "
-               "branch, with the current settings.", lambda: self.worker.branch(None), "Ctrl+B")
+               "branch, with the current settings.", self.branch, "Ctrl+B")
         for a in self.run_menu.actions() + self.file_menu.actions():
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
         self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
@@ -529,7 +531,7 @@ class MainWindow(QMainWindow):
         w = self.worker
         t = self.timeline
         t.show_epoch.connect(self.show_epoch)
-        t.branch_requested.connect(lambda: w.branch(None))
+        t.branch_requested.connect(self.branch)
         t.switch_requested.connect(w.switch_branch)
         t.rename_requested.connect(w.rename_branch)
         t.delete_requested.connect(w.delete_branch)
@@ -779,6 +781,15 @@ class MainWindow(QMainWindow):
         next edit, in any panel: a Network row's refusal stayed through new data."""
         for panel in (self.data_panel, self.training_panel, self.editor):
             panel.forget_refusals()
+
+    def branch(self) -> None:
+        """Continue from the epoch shown as a new branch (an Undo step: ``branched``)."""
+        run_id = self._run_id
+
+        def made(made: tuple[str, str, int]) -> None:
+            if self._run_id == run_id:  # (not a run that has left since)
+                self.branched.emit(*made)
+        self.worker.branch(None, made)
 
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset; set while the timeline shows

@@ -273,6 +273,8 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         # undoing a later edit comes back to the rate in use, not an older one.
         w.training_panel.lr_changed.connect(self._learning_rate_changed)
         w.weights_edited.connect(self._weights_edited)
+        w.branched.connect(self._branched)  # "Continue from here": a step of its own
+        w.timeline.rename_requested.connect(self._branch_renamed)
         w.snapshot_drawn.connect(self._show_modified)  # the title's mark of unsaved work
         self.undo_stack.indexChanged.connect(self._show_modified)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)

@@ -20,7 +20,8 @@ from nnviz.core.loop import (GRID_RES_2D, Adopt, Branch, DeleteBranch, DrawGrid,
                              EndSweep, FocusSweep, NewProblem, Pause, Play, Probe, RenameBranch,
                              Request, Reset, Restart, RunContext, RunState, SetData, SetLearningRate,
                              SetParams, SetProbe, SetSpeed, SetStopAt, ShowEpoch, StartSweep,
-                             Step, Stop, SweepRequest, SwitchBranch, TrainLoop)
+                             Step, Stop, SweepRequest, SwitchBranch, TakeBranch, PutBranch,
+                             TrainLoop)
 from nnviz.core.problem import Problem
 from nnviz.core.training import Trainer
 
@@ -271,10 +272,20 @@ class TrainingWorker(QObject):
         """Show a past epoch of the live branch (None: the live end); pauses training."""
         self.loop.post(ShowEpoch(epoch))
 
-    def branch(self, epoch: int | None = None) -> None:
-        """Continue from ``epoch`` (default: the one shown) as a new branch."""
-        self.loop.post(Branch(epoch))
+    def branch(self, epoch: int | None = None,
+               reply: Callable[[tuple[str, str, int]], None] | None = None) -> None:
+        """Continue from ``epoch`` (default: the one shown) as a new branch; ``reply`` gets
+        (its name, its parent's, the epoch it starts at), on this thread."""
+        self.loop.post(Branch(epoch, reply))
 
+    def take_branch(self, name: str, back_to: str | None,
+                    callback: Callable[[tuple[str, Any]], None]) -> None:
+        """Undo of a branch (core.loop.TakeBranch); ``callback`` on this thread."""
+        self.loop.post(TakeBranch(name, back_to, callback))
+
+    def put_branch(self, name: str, log: Any, callback: Callable[[str | None], None]) -> None:
+        """Redo of a branch (core.loop.PutBranch); ``callback`` on this thread."""
+        self.loop.post(PutBranch(name, log, callback))
     def switch_branch(self, name: str) -> None:
         self.loop.post(SwitchBranch(name))
 

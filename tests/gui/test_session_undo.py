@@ -344,3 +344,49 @@ def test_undoing_an_open_brings_back_a_saved_run_as_saved(win, qtbot, tmp_path, 
     qtbot.keyClick(field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: actions.unsaved_work(), timeout=TIMEOUT)
     assert shown_title(w) == "s3.nnviz* \u2014 nnviz"
+
+
+def _branch_names(w):
+    return [w.timeline.branches.itemText(i) for i in range(w.timeline.branches.count())]
+
+
+def test_continue_from_here_is_an_undo_step_that_loses_nothing_trained(win, qtbot, tmp_path,
+                                                                        monkeypatch):
+    """After "Continue from here", Edit offered "Undo open s1.nnviz" and Ctrl+Z threw the
+    session away. Branching is a step: undo goes back to the branch before (the new one out of
+    the run, or, once it has trained epochs of its own, left in the list); redo brings it back."""
+    w, actions = win
+    path = tmp_path / "s1.nnviz"
+    _step(qtbot, w, 5)
+    _save(qtbot, actions, path)
+    _open_with_the_menu(qtbot, actions, monkeypatch, path)  # "Undo open s1.nnviz" below
+    wait_run(qtbot, w, 5)
+    _step(qtbot, w, 35)
+    w.timeline.slider.setValue(20)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 20, timeout=TIMEOUT)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: actions.undo_action.text().replace("&", "") ==
+                    "Undo continue from here (epoch 20)", timeout=TIMEOUT)
+
+    actions.undo_action.trigger()  # the branch, not the opening
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1" and
+                    w.last_snapshot.live_epoch == 40 and _branch_names(w) == ["run 1"],
+                    timeout=TIMEOUT)
+    assert shown_title(w) == "s1.nnviz* \u2014 nnviz"  # the session's run, trained on
+    assert actions.undo_action.text().replace("&", "") == "Undo open s1.nnviz"
+    actions.redo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2" and
+                    w.last_snapshot.live_epoch == 20, timeout=TIMEOUT)
+    assert sorted(_branch_names(w)) == ["run 1", "run 2"]
+
+    trained = _step(qtbot, w, 10)  # epochs of its own: an undo keeps them in the run
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1" and
+                    w.last_snapshot.live_epoch == 40, timeout=TIMEOUT)
+    assert sorted(_branch_names(w)) == ["run 1", "run 2"]
+    assert "run 2 stays in the branch list" in _status(w)
+    actions.redo_action.trigger()
+    back = wait_run(qtbot, w, 30)
+    assert back.branch == "run 2"
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])

@@ -17,6 +17,7 @@ from nnviz.core import presets
 from nnviz.core.errors import NnvizError, sentence
 from nnviz.core.data import DataSpec
 from nnviz.core.problem import Problem
+from nnviz.core.runlog import MAX_BRANCHES
 
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
@@ -245,6 +246,53 @@ class WeightsCommand(AppliedCommand):
         self.actions._set_weights([tuple(layer) for layer in params])
 
 
+class BranchCommand(AppliedCommand):
+    """"Continue from here": undo goes back to the branch before and takes the new one out of
+    the run, kept here for Redo; a new branch that has trained epochs of its own stays in the
+    run's list instead (an Undo loses nothing trained), and redo makes it live again. Before
+    this was a step, Ctrl+Z after a branch undid the step before it ("Undo open s1.nnviz")."""
+
+    def __init__(self, actions: "UndoMixin", name: str, parent: str, epoch: int) -> None:
+        super().__init__(f"continue from here (epoch {epoch:,})", None, None)
+        self.actions, self.name, self.parent = actions, name, parent
+        self.log = None  # the branch taken out of the run (undone), for redo
+
+    def put(self, value, undoing: bool) -> None:
+        worker, say = self.actions.window.worker, self.actions._status
+
+        def taken(result: tuple) -> None:
+            how, got = result
+            if how == "removed":
+                self.log = got
+                say(f"undo {self.text()}: back on {self.parent}; {self.name} is removed "
+                    "(Redo brings it back).", 10000)
+            elif how == "kept":
+                say(f"undo {self.text()}: back on {self.parent}; {self.name} stays in the "
+                    f"branch list with its {got:,} epochs of its own.", 10000)
+            else:
+                say(f"undo {self.text()}: the branch {self.name} is no longer there.", 10000)
+
+        def put_back(name: str | None) -> None:
+            self.log = None if name is not None else self.log
+            if name is not None:
+                self.name = name
+            say(f"redo {self.text()}: on {name} again." if name is not None else
+                f"redo {self.text()}: the branch {self.name} cannot come back (the run keeps "
+                f"at most {MAX_BRANCHES} branches, or it is no longer there).", 10000)
+
+        if undoing:
+            worker.take_branch(self.name, self.parent, taken)
+        else:
+            worker.put_branch(self.name, self.log, put_back)
+
+    def renamed(self, old: str, new: str) -> None:
+        new = " ".join(str(new).split())
+        if new and self.name == old:
+            self.name = new
+        if new and self.parent == old:
+            self.parent = new
+
+
 class UndoMixin:
     """Undo and redo of whole problems (architecture, data, settings), the presets, the
     learning rate and edited weights."""
@@ -383,6 +431,17 @@ class UndoMixin:
         self.undo_stack.push(command)
         self._update_edit_toolbar()
         self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
+
+    def _branched(self, name: str, parent: str, epoch: int) -> None:
+        """"Continue from here" made branch ``name``: an Undo step."""
+        self.undo_stack.push(BranchCommand(self, name, parent, epoch))
+        self._update_edit_toolbar()
+
+    def _branch_renamed(self, old: str, new: str) -> None:
+        for i in range(self.undo_stack.count()):
+            command = self.undo_stack.command(i)
+            if isinstance(command, BranchCommand):
+                command.renamed(old, new)
 
     def _panel_edited(self, text: str) -> None:
         now = self.window.current_problem()
