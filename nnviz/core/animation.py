@@ -71,11 +71,17 @@ def frame_epochs(start: int, end: int, frames: int, spacing: str = "even") -> li
     Fewer when the stretch has fewer epochs than frames. RecordError for a bad request."""
     start, end, frames = int(start), int(end), int(frames)
     if spacing not in SPACINGS:
-        raise RecordError(f"frames are spaced {' or '.join(SPACINGS)}, not {spacing!r}")
-    if not 0 <= start <= end:
-        raise RecordError(f"the epochs to record must be 0 <= first <= last, got {start}..{end}")
+        raise RecordError(f"the frames are spaced evenly or geometrically "
+                          f"({' or '.join(SPACINGS)}), not {spacing!r}")
+    # Said as a user reads them ("must be 0 <= first <= last, got 150..100" was a formula).
+    if start < 0:
+        raise RecordError(f"the first epoch to record ({start:,}) is before epoch 0, where "
+                          "training starts")
+    if start > end:
+        raise RecordError(f"the first epoch to record ({start:,}) is after the last "
+                          f"({end:,}): the first must come before the last, or be the same")
     if not 2 <= frames <= MAX_FRAMES:
-        raise RecordError(f"an animation has 2 to {MAX_FRAMES} frames, got {frames}")
+        raise RecordError(f"an animation has from 2 to {MAX_FRAMES:,} frames, not {frames:,}")
     n = min(frames, end - start + 1)
     if n == 1:
         return [start]
@@ -102,7 +108,7 @@ class AnimationWriter:
         if not have_imageio(self.ext):
             raise RecordError(INSTALL_HINT)
         if not 0.1 <= fps <= 60:
-            raise RecordError(f"frames per second must be between 0.1 and 60, got {fps:g}")
+            raise RecordError(f"the speed must be from 0.1 to 60 frames a second, not {fps:g}")
         self.target = resolve_output(path)
         folder = os.path.dirname(self.target) or "."
         fd, self.temp = tempfile.mkstemp(prefix=".nnviz-record-", suffix=self.ext, dir=folder)

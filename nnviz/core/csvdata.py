@@ -638,11 +638,12 @@ def with_point_added(data: Dataset, x: Sequence[float], target: float) -> Datase
         raise DataError(f"the data has {len(data.X):,} points already, the most nnviz trains on")
     if data.is_classification:
         if not (float(target).is_integer() and 0 <= target < data.n_classes):
-            raise DataError(f"class must be 0..{data.n_classes - 1}, got {target}")
+            raise DataError(f"the class must be a whole number from 0 to "
+                            f"{data.n_classes - 1}, not {target:g}")
         y = np.append(data.y, np.int32(target)).astype(np.int32)
     else:
         if not math.isfinite(target):
-            raise DataError(f"the value must be a finite number, got {target}")
+            raise DataError(f"the value must be a finite number, not {target:g}")
         y = np.append(data.y, np.float32(target)).astype(np.float32)
     X = np.vstack([data.X, x[None, :]])
     train = np.append(data.train_index, len(data.X)).astype(np.int64)

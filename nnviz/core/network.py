@@ -208,7 +208,7 @@ def check_edit(spec: NetworkSpec, old, new) -> None:
             bad = changed[~(np.abs(changed) <= EDIT_LIMIT)]  # NaN is bad too
             if bad.size:
                 raise SpecError(f"a {kind} of layer {layer + 1} set by hand must be a number "
-                                f"between -{EDIT_LIMIT:g} and {EDIT_LIMIT:g}, got {bad[0]:g}")
+                                f"between -{EDIT_LIMIT:g} and {EDIT_LIMIT:g}, not {bad[0]:g}")
 
 
 def forward(spec: NetworkSpec, params: Params, X: jax.Array) -> jax.Array:

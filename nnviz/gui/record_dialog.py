@@ -65,6 +65,9 @@ class RecordDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        for box in (self.first, self.last, self.frames, self.fps):  # a note on an old value
+            box.valueChanged.connect(lambda *_: self.note.clear())
+        self.spacing.currentIndexChanged.connect(lambda *_: self.note.clear())
 
     def epochs(self) -> list[int]:
         """The epochs of the frames; RecordError for a stretch that cannot be recorded."""
@@ -72,6 +75,12 @@ class RecordDialog(QDialog):
                             self.spacing.currentData())
 
     def _accept(self) -> None:
+        first, last = self.first.value(), self.last.value()
+        if first > last:  # in the fields' own words, with what would do
+            self.note.setText(f"From epoch ({first:,}) is after To epoch ({last:,}): make From "
+                              f"epoch {last:,} or less, or To epoch {first:,} or more.")
+            self.first.setFocus()
+            return
         try:
             self.epochs()
         except NnvizError as e:

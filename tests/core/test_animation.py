@@ -28,7 +28,10 @@ def test_fewer_epochs_than_frames_gives_every_epoch_once():
 
 
 @pytest.mark.parametrize("args, message", [
-    ((0, 10, 1), "2 to"), ((5, 2, 4), "first <= last"), ((0, 10, 4, "log"), "even or geometric"),
+    ((0, 10, 1), "from 2 to 2,000 frames, not 1"),
+    ((150, 100, 4), r"the first epoch to record \(150\) is after the last \(100\)"),
+    ((-3, 10, 4), r"\(-3\) is before epoch 0"),
+    ((0, 10, 4, "log"), "evenly or geometrically"),
 ])
 def test_bad_requests_say_why(args, message):
     with pytest.raises(RecordError, match=message):

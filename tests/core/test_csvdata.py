@@ -219,7 +219,7 @@ def test_add_and_remove_points():
 
 def test_point_edit_errors():
     d = make_dataset(DataSpec("moons", samples=20))
-    with pytest.raises(DataError, match="class must be 0..1"):
+    with pytest.raises(DataError, match="class must be a whole number from 0 to 1, not 2"):
         csvdata.with_point_added(d, (0, 0), 2)
     with pytest.raises(DataError, match="2 finite coordinates"):
         csvdata.with_point_added(d, (0, np.nan), 0)

@@ -204,3 +204,25 @@ def test_a_frame_recorded_in_the_dark_theme_is_dark(qtbot, main_window, tmp_path
             (below[len(below) // 2, 1], below[len(below) // 2, -2])
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
+def test_the_animation_dialog_says_a_backwards_stretch_in_its_own_words(qtbot):
+    """From epoch 150 to 100 said "the epochs to record must be 0 <= first <= last, got
+    150..100": now the fields' names, the numbers and what would do; the note goes on an edit."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from nnviz.gui.record_dialog import RecordDialog
+    dialog = RecordDialog(0, 200, "Network")
+    qtbot.addWidget(dialog)
+    dialog.first.setValue(150)
+    dialog.last.setValue(100)
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.note.text() == ("From epoch (150) is after To epoch (100): make From epoch "
+                                  "100 or less, or To epoch 150 or more.")
+    assert "<=" not in dialog.note.text() and "got" not in dialog.note.text()
+    dialog.last.setValue(160)
+    assert dialog.note.text() == ""
+    ok.click()
+    assert dialog.result() == dialog.DialogCode.Accepted
