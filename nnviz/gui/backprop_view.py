@@ -167,6 +167,7 @@ class BackpropCanvas(NetworkCanvas):
         self._fonts = None  # (key, the node labels' fonts) of the last paint
         self.labels_drawn: list[tuple[int, int, QRectF, str]] = []  # (column, k, box, text)
         self._fit = MAX_SHOWN  # units a column shows at most at this height (_fit_units)
+        self._force_choice = False  # set_stage: choose the units shown anew (_choice_due)
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         self.node_values, self.node_name, self.link_name = node_values, node_name, link_name
@@ -193,12 +194,14 @@ class BackpropCanvas(NetworkCanvas):
         import time
         self._shown_at = time.monotonic()
 
-    def set_state(self, spec, params, maps) -> None:
-        if getattr(self, "_force_choice", False):
-            self.spec, self.params = spec, params
-            self._choose_units()
-            self._force_choice = False
-        super().set_state(spec, params, maps)
+    def _choice_due(self) -> bool:
+        # Every stage's numbers choose the units again (the selected one and the largest). This
+        # is asked inside set_state, after it compared the new network with the old: choosing
+        # them beforehand (setting the new spec first) hid a new shape from it, which kept the
+        # old one's node positions -- one output's -- for a network of three (an IndexError in
+        # the paint, which PySide6 6.11 turned into a segfault).
+        due, self._force_choice = self._force_choice, False
+        return due
 
     def _paint_nodes(self, p: QPainter) -> None:
         # Few painter calls and no QColor made per node: the colours are the heat scale's

@@ -104,7 +104,7 @@ class NetworkCanvas(QWidget):
         new_maps = maps is not self.maps
         self.spec, self.params, self.maps = spec, params, maps
         units_before = [u.tobytes() for u in self.shown]
-        if new_spec or time.monotonic() - self._shown_at > 1.0:
+        if new_spec or self._choice_due():
             self._choose_units()
         new_units = units_before != [u.tobytes() for u in self.shown]
         if new_spec or new_maps or new_units:
@@ -115,6 +115,11 @@ class NetworkCanvas(QWidget):
         self.update()
         if self._hover is not None and self._hover_global is not None and QToolTip.isVisible():
             QToolTip.showText(self._hover_global, self._describe(self._hover), self)
+
+    def _choice_due(self) -> bool:
+        """Whether the units drawn of each column are chosen again (the network's shape is the
+        same): the strongest ones, once a second."""
+        return time.monotonic() - self._shown_at > 1.0
 
     def _choose_units(self) -> None:
         """Per column, the MAX_UNITS units with the strongest weights in and out, in order."""
