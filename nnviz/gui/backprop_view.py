@@ -199,7 +199,7 @@ class BackpropCanvas(NetworkCanvas):
         # is asked inside set_state, after it compared the new network with the old: choosing
         # them beforehand (setting the new spec first) hid a new shape from it, which kept the
         # old one's node positions -- one output's -- for a network of three (an IndexError in
-        # the paint, which PySide6 6.11 turned into a segfault).
+        # the paint, which PySide6 6.11 turned into a segfault: NetworkCanvas.eventFilter).
         due, self._force_choice = self._force_choice, False
         return due
 

@@ -51,6 +51,7 @@ class NetworkCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
+        self.installEventFilter(self)  # its tooltips (eventFilter)
         # Beside its map panel in a 1024-pixel window: at 360 the view's minimum was wider than
         # the tab, and showing it pushed the settings column 39 px narrower (for good).
         self.setMinimumSize(300, 260)
@@ -569,17 +570,21 @@ class NetworkCanvas(QWidget):
         self._hover = None
         super().leaveEvent(event)
 
-    def event(self, event) -> bool:  # noqa: N802 (Qt)
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
         # Qt asks for a tooltip when the mouse rests; unanswered, the question goes to the tab,
-        # whose generic tooltip replaced the value under the mouse. The canvas answers itself.
-        if event.type() == QEvent.Type.ToolTip:
+        # whose generic tooltip replaced the value under the mouse. The canvas answers itself,
+        # in a filter on itself rather than an override of event(): PySide6 6.11 segfaults
+        # when an error raised by Python or numpy (an IndexError) in an override (paintEvent)
+        # unwinds through a Python event()'s super().event() -- a Backprop diagram's paint
+        # error took the app down -- where from Qt's own event() it prints the traceback.
+        if watched is self and event.type() == QEvent.Type.ToolTip:
             item = self.item_at(QPointF(event.pos()))
             if item is not None:
                 QToolTip.showText(event.globalPos(), self._describe(item), self)
             else:
                 QToolTip.showText(event.globalPos(), CANVAS_TIP, self)
             return True
-        return super().event(event)
+        return False
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton:

@@ -39,3 +39,38 @@ def test_the_backprop_diagram_follows_the_network_to_more_outputs_and_back(
     panel.dataset.setCurrentIndex(panel.dataset.findData(first))
     assert wait_run(w, 0).spec.output_dim == 1
     _drawn_for(view, 1, qtbot)
+
+
+
+PAINT_ERROR = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from nnviz.gui.network_view import NetworkCanvas
+
+def broken(_painter):
+    return ()[1]  # an error raised by Python itself (as numpy's): no message of ours
+
+app = QApplication([])
+canvas = NetworkCanvas()
+canvas._render = broken
+canvas.show()
+QTimer.singleShot(500, app.quit)
+app.exec()
+print("still running")
+"""
+
+
+def test_an_error_in_the_diagrams_paint_does_not_take_the_app_down(tmp_path):
+    """An error while the diagram paints is printed and the app goes on: through the canvas's
+    own event() override PySide6 6.11 segfaulted on it (the Backprop tab's crash). In a process
+    of its own: the old way killed it."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", PAINT_ERROR], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "still running" in done.stdout
+    assert "IndexError" in done.stderr and "in broken" in done.stderr
