@@ -305,6 +305,7 @@ class LabelRoom(QWidget):
         self._asked = None
         self._mirror()
         label.installEventFilter(self)
+        self.installEventFilter(self)  # its LayoutRequest (eventFilter): see NetworkCanvas's
 
     def _needs(self) -> tuple:
         """What a layout makes of the label, as QWidgetItem and qSmartMinSize / qSmartMaxSize
@@ -359,14 +360,13 @@ class LabelRoom(QWidget):
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
         return self.label.heightForWidth(width)
 
-    def event(self, event) -> bool:  # noqa: D102 (Qt)
-        if event.type() == QEvent.Type.LayoutRequest:  # the label's updateGeometry
-            self._mirror()
-            return True
-        return super().event(event)
-
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
+        # A filter, not an event() override: PySide6 6.11 segfaults when a Python error in a
+        # handler unwinds through a Python event()'s super().event() (network_view.py).
+        if obj is self and t == QEvent.Type.LayoutRequest:  # the label's updateGeometry
+            self._mirror()
+            return True
         if obj is self.label and t in (QEvent.Type.HideToParent, QEvent.Type.ShowToParent):
             self._follow(t == QEvent.Type.ShowToParent)  # the label hidden: no room for it
         return False
@@ -784,6 +784,7 @@ class FittedCombo(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.installEventFilter(self)  # its tooltip (eventFilter)
 
     def _frame(self, width: int) -> int:
         return combo_width(self, width)
@@ -820,8 +821,10 @@ class FittedCombo(QComboBox):
             return tip
         return f"{full}\n\n{tip}" if tip else full
 
-    def event(self, event) -> bool:  # noqa: D102 (Qt)
-        if event.type() == QEvent.Type.ToolTip and not self.isEditable():
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        # A filter on itself, not an event() override: PySide6 6.11 segfaults when a Python
+        # error (in paintEvent, say) unwinds through a Python event()'s super().event().
+        if obj is self and event.type() == QEvent.Type.ToolTip and not self.isEditable():
             from PySide6.QtWidgets import QToolTip
             text = self.tip_text()
             if text:
@@ -830,7 +833,7 @@ class FittedCombo(QComboBox):
                 QToolTip.hideText()
                 event.ignore()
             return True
-        return super().event(event)
+        return False
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
         if self.isEditable():  # its line edit shows the text
