@@ -253,7 +253,7 @@ class NeuronMapPanel(QWidget):
     def _axis_names(self) -> tuple[str, ...]:
         """The data's names of its inputs for the axes, as the main plot's ("month", "width
         (standardised)": the numbers are the standardised ones); x1, x2 without a window."""
-        data = getattr(self.window(), "dataset", None)
+        data = getattr(QWidget.window(self), "dataset", None)
         names = tuple(data.feature_names) if data is not None else ()
         return names if len(names) >= 1 and len(names) == data.n_features else ("x1", "x2")
 
