@@ -217,6 +217,22 @@ def _initial(init: Any, spec) -> Any:
     return params
 
 
+def _warn_off_scale(data) -> None:
+    """Arrays are trained as given (the numbers of ``nnviz train`` on them, predictions and
+    exports in their units); features far from unit scale, by the rule that standardises an
+    imported CSV, get a warning saying what to do: x1 in tens beside x2 in hundredths trains
+    badly, and the learner should know why."""
+    from nnviz.core.csvdata import off_scale
+    scaling = off_scale(data)
+    if scaling is None:
+        return
+    sds = ", ".join(f"{n} {s:.3g}" for n, (_, s) in zip(data.feature_names, scaling))
+    warnings.warn(f"X's features are far from unit scale (sd: {sds}) and are trained as given; "
+                  "a network learns far better from standardised features: pass "
+                  "(X - X.mean(0)) / X.std(0), and give predict rows scaled the same way",
+                  UserWarning, stacklevel=3)
+
+
 def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
                        activation: str | Sequence[str] = "sigmoid", loss: str | None = None,
                        optimizer: str = "gd", lr: float | None = None,
@@ -235,6 +251,7 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     if seed_ is None or not 0 <= seed_ < 2**32:
         raise DataError(f"seed must be a whole number from 0 to {2**32 - 1}, got {shown(seed)}")
     data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
+    _warn_off_scale(data)
     widths = _hidden(hidden)
     acts = ((_name(activation),) * len(widths) if isinstance(activation, str)
             else tuple(_name(a) for a in activation))

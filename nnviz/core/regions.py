@@ -37,10 +37,13 @@ def not_applicable(spec: NetworkSpec) -> str | None:
     """Why linear regions do not apply to ``spec`` (None when they do)."""
     smooth = sorted({a for a in spec.activations if a not in PIECEWISE_LINEAR})
     if smooth:
+        # One input has no plane: its regions are intervals of the input's line.
+        where = ("on no interval of the input is the network exactly one linear function"
+                 if spec.input_dim == 1 else
+                 "no part of the plane has a network that is exactly one linear function")
         return (f"Linear regions need piecewise-linear hidden activations (relu, leaky-relu, "
                 f"linear); this network's hidden layers use {', '.join(smooth)}, which bend "
-                "everywhere: no part of the plane has a network that is exactly one linear "
-                "function. Choose relu (or leaky-relu) to see its regions.")
+                f"everywhere: {where}. Choose relu (or leaky-relu) to see its regions.")
     if spec.input_dim > 2:
         return (f"The data has {spec.input_dim} features: there is no plane to draw the "
                 "regions on.")

@@ -35,6 +35,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
+from .widgets import data_names_of
 from .widgets import TextRoom, combo_width, paint_combo
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
@@ -500,16 +501,16 @@ class BackpropCanvas(NetworkCanvas):
         spec = self.spec
         if item[0] == "w":
             _, layer, i, j = item
-            return (f"{self.link_name} of the link from {neuron_label(spec, layer - 1, i)}\n"
-                    f"to {neuron_label(spec, layer, j)}: {self.value_of(item):+.5g}\n"
+            return (f"{self.link_name} of the link from {neuron_label(spec, layer - 1, i, data_names_of(self))}\n"
+                    f"to {neuron_label(spec, layer, j, data_names_of(self))}: {self.value_of(item):+.5g}\n"
                     "click: its formulas")
         if item[0] == "b":
-            return (f"{self.link_name} of the bias of {neuron_label(spec, item[1], item[2])}: "
+            return (f"{self.link_name} of the bias of {neuron_label(spec, item[1], item[2], data_names_of(self))}: "
                     f"{self.value_of(item):+.5g}")
         _, layer, unit = item
         v = self.node_values[layer + 1][unit] if layer + 1 < len(self.node_values) else None
         name = self.node_name if layer >= 0 else "x"
-        text = neuron_label(spec, layer, unit)
+        text = neuron_label(spec, layer, unit, data_names_of(self))
         if v is not None:
             text += f"\n{name} = {float(v):+.6g}"
         return text + "\nclick: its formulas"
@@ -1016,7 +1017,7 @@ class BackpropView(QWidget):
 
     def _formulas(self, name: str, tr, spec) -> str:
         layer, unit = self.unit if self.unit is not None else (spec.n_layers - 1, 0)
-        who = neuron_label(spec, layer, unit)
+        who = neuron_label(spec, layer, unit, data_names_of(self))
         parts = [f"<h3>{STAGE_TITLES[name]}</h3>"]
         explain = {
             "forward": "Each unit adds up its inputs times their weights, plus its bias (z), "

@@ -38,6 +38,7 @@ LABEL_COLOR = "#333"
 MAX_DRAWN_POINTS = 5000
 #: The thinning's cell, in screen pixels: half a point's diameter, so the drawing looks the same.
 CELL_PX = 4
+MAX_EQUAL_ASPECT = 10.0  # the plane is drawn 1:1 while its width / height is within this
 POINT_SIZE = 8
 MARGINS = (2, 10, 2, 2)  # left, top, right, bottom: room for the colour bar's top label
 
@@ -291,8 +292,13 @@ class DecisionPlot(pg.PlotWidget):
         # The plane is drawn 1:1 (a unit of x1 as long as a unit of x2: the moons are not
         # stretched); a curve over one feature fills the plot.
         plane = self.mode not in (REGRESSION_1D, CLASSES_1D)
+        # Features on very different scales (x1 in tens, x2 in hundredths: arrays given to
+        # nnviz.show as they are) have no shape to keep: 1:1 the plane collapsed to a line,
+        # its tick labels and the colour bar's stacked. Then each axis fits its own feature.
+        ratio = (b[0][1] - b[0][0]) / (b[1][1] - b[1][0]) if plane else 1.0
+        plane = plane and 1 / MAX_EQUAL_ASPECT <= ratio <= MAX_EQUAL_ASPECT
         pi.getViewBox().setAspectLocked(plane)
-        self._aspect = (b[0][1] - b[0][0]) / (b[1][1] - b[1][0]) if plane else None
+        self._aspect = ratio if plane else None
         self._fit_aspect()
         if self.mode in (REGRESSION_1D, CLASSES_1D):
             lo, hi = float(np.min(data.y)), float(np.max(data.y))

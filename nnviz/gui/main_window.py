@@ -1074,6 +1074,20 @@ class MainWindow(QMainWindow):
         self.editor.set_output_activation(spec.output_activation)
         self.editor.set_io(spec.input_dim, spec.output_dim)
 
+    def name_classes(self, names) -> None:
+        """Name the current data's classes (``nnviz.show``'s labels, "red", "green"), as an
+        import's are: the key, the colour bar and every view that names classes say them (set
+        after the window had drawn the data, the plot's key stayed "class 0 / class 1")."""
+        data = self._dataset
+        actions = getattr(self, "session_actions", None)
+        if data is None or actions is None or not data.is_classification:
+            return
+        actions._class_names[data] = tuple(str(n) for n in names)
+        grid = self.boundary._grid
+        self.boundary.set_dataset(data, self.class_names(data))
+        self.boundary.update_grid(grid)
+        self._update_legend(data)
+
     def class_names(self, data: Dataset | None = None) -> tuple[str, ...]:
         """The names of ``data``'s classes (default the current data's): an imported file's
         own (apple, lemon, ...), else "class 0", "class 1", ...; () for regression."""

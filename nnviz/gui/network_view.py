@@ -29,6 +29,7 @@ from nnviz.core.network import EDIT_LIMIT
 from . import colors
 from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, output_luts,
                           probe_choice)
+from .widgets import data_names_of
 from .widgets import LabelRoom
 
 MAX_UNITS = 32
@@ -472,10 +473,13 @@ class NetworkCanvas(QWidget):
                 # the widget's font (presentation mode's larger one): the painter of the
                 # picture has the application's, and "x1", "x2" stayed small on a projector
                 p.setFont(self.font())
+                inputs = data_names_of(self)[0]  # an imported file's "width", not "x1"
                 for r, u in zip(rects, units):
                     p.drawText(QRectF(r.left() - 64, r.top(), 60, r.height()),
                                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                               feature_label(self.spec.feature_names[int(u)]))
+                               p.fontMetrics().elidedText(
+                                   feature_label(self.spec.feature_names[int(u)], inputs),
+                                   Qt.TextElideMode.ElideRight, 60))
                 continue
             # Each bias's colour (as diverging_colour, for the column at once), then outlines.
             b = np.asarray(self.params[layer][1], np.float64)[units]
@@ -538,14 +542,14 @@ class NetworkCanvas(QWidget):
         spec = self.spec
         if item[0] == "w":
             _, layer, i, j = item
-            return (f"weight from {neuron_label(spec, layer - 1, i)}\n"
-                    f"to {neuron_label(spec, layer, j)}:\n"
+            return (f"weight from {neuron_label(spec, layer - 1, i, data_names_of(self))}\n"
+                    f"to {neuron_label(spec, layer, j, data_names_of(self))}:\n"
                     f"{self.value_of(item):+.5g}   (click to type a new value)")
         if item[0] == "b":
-            return (f"bias of {neuron_label(spec, item[1], item[2])}:\n"
+            return (f"bias of {neuron_label(spec, item[1], item[2], data_names_of(self))}:\n"
                     f"{self.value_of(item):+.5g}   (click to type a new value)")
         _, layer, unit = item
-        text = neuron_label(spec, layer, unit)
+        text = neuron_label(spec, layer, unit, data_names_of(self))
         if layer >= 0:
             text += f"\nbias {float(self.params[layer][1][unit]):+.5g}"
         maps = self.maps
@@ -676,7 +680,7 @@ class NetworkView(QWidget):
         elif spec != old_spec:
             # No map of this neuron of this network yet: not the last network's map meanwhile.
             self.panel.clear("" if sel is None else
-                             f"<b>{neuron_label(spec, *sel)}</b> (its map comes with the next "
+                             f"<b>{neuron_label(spec, *sel, data_names_of(self))}</b> (its map comes with the next "
                              "frame)")
         self._set_header()
 
@@ -714,7 +718,7 @@ class NetworkView(QWidget):
             self.probe.selected = (layer, unit) if self.snapshot is None else \
                 probe_choice(self.snapshot.spec, (layer, unit))
         if self.snapshot is not None:
-            self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit)}</b> "
+            self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit, data_names_of(self))}</b> "
                                      "(its map comes with the next frame)")
             maps = self.snapshot.extras.get(self.extras_key)
             if maps is not None and maps.selected == (layer, unit):

@@ -22,7 +22,7 @@ from nnviz.core.inspect import NeuronMaps
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from . import colors
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
-from .widgets import LabelRoom, Letterboxed, cache_axes
+from .widgets import LabelRoom, Letterboxed, cache_axes, data_names_of
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -138,14 +138,21 @@ class Strip:
         return self.image.copy(0, k * self.rows, self.cols, self.rows)
 
 
-def neuron_label(spec, layer: int, unit: int) -> str:
-    """'input x1', 'hidden layer 2, unit 3 (relu)', 'output (sigmoid)'."""
+def neuron_label(spec, layer: int, unit: int, names=((), ())) -> str:
+    """'input x1', 'hidden layer 2, unit 3 (relu)', 'output (sigmoid)'; ``names``: (inputs,
+    classes) of the data (:func:`~nnviz.gui.widgets.data_names_of`): 'input width', 'output
+    for apple'."""
+    inputs, classes = names
     if layer < 0:
-        return f"input {feature_label(spec.feature_names[unit])}"
+        return f"input {feature_label(spec.feature_names[unit], inputs)}"
     acts = spec.layer_activations
     if layer == spec.n_layers - 1:
         # output k is class k's (the classes are numbered from 0: "output 1" was class 0's)
-        out = "output" if spec.output_dim == 1 else f"output for class {unit}"
+        if spec.output_dim == 1:
+            out = f"output, P({classes[1]})" if len(classes) == 2 else "output"
+        else:
+            out = (f"output for {classes[unit]}" if unit < len(classes)
+                   else f"output for class {unit}")
         return f"{out} ({acts[layer]})"
     return f"hidden layer {layer + 1}, unit {unit + 1} ({acts[layer]})"
 
@@ -243,6 +250,13 @@ class NeuronMapPanel(QWidget):
         if shown is not None:
             self.show_map(shown[0], shown[2], shown[1])
 
+    def _axis_names(self) -> tuple[str, ...]:
+        """The data's names of its inputs for the axes, as the main plot's ("month", "width
+        (standardised)": the numbers are the standardised ones); x1, x2 without a window."""
+        data = getattr(QWidget.window(self), "dataset", None)
+        names = tuple(data.feature_names) if data is not None else ()
+        return names if len(names) >= 1 and len(names) == data.n_features else ("x1", "x2")
+
     def _set_labels(self, bottom: str, left: str) -> None:
         # Setting a label re-lays the axes out (tens of ms): only when it changes.
         if self._labels != (bottom, left):
@@ -271,13 +285,13 @@ class NeuronMapPanel(QWidget):
             self._lut = lut
             self.image.setLookupTable(lut)
         lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
-        self.title.setText(f"<b>{neuron_label(spec, layer, unit)}</b>: from {lo:.3g} to {hi:.3g}")
+        self.title.setText(f"<b>{neuron_label(spec, layer, unit, data_names_of(self))}</b>: from {lo:.3g} to {hi:.3g}")
         xs, ys = maps.full_xs, maps.full_ys
         if ys is None or len(ys) == 0:  # 1-D input: the activation as a curve over x
             self.image.clear()
             self.curve.setData(xs, values[0])
             self.scatter.setData([], [])
-            self._set_labels("x", "activation")
+            self._set_labels(self._axis_names()[0], "activation")
             if self.box.aspect is not None:
                 self.box.set_aspect(None)
                 self.plot.enableAutoRange()
@@ -292,7 +306,7 @@ class NeuronMapPanel(QWidget):
         if self.box.aspect != aspect:
             self.box.set_aspect(aspect)
             self.plot.setRange(rect, padding=0)
-        self._set_labels("x1", "x2")
+        self._set_labels(*self._axis_names()[:2])
         if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)
             x0, x1, y = maps.data_X[:, 0], maps.data_X[:, 1], np.asarray(maps.data_y)
@@ -515,7 +529,7 @@ class NeuronGrid(QWidget):
             return
         m = neuron_map(self.maps, *hit)
         QToolTip.showText(event.globalPosition().toPoint(),
-                          f"{neuron_label(self.spec, *hit)}\nfrom {np.nanmin(m):.3g} to "
+                          f"{neuron_label(self.spec, *hit, data_names_of(self))}\nfrom {np.nanmin(m):.3g} to "
                           f"{np.nanmax(m):.3g} over the plane\nclick to see it large", self)
 
 
@@ -583,7 +597,7 @@ class NeuronMapsView(QWidget):
             self._show_selected(maps)
         elif maps is not None:
             # Until the worker sends the full-resolution map, show the thumbnail's.
-            self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit)}</b>")
+            self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit, data_names_of(self))}</b>")
         self.neuron_selected.emit(layer, unit)
 
     def _maps(self) -> NeuronMaps | None:
@@ -623,7 +637,7 @@ class NeuronMapsView(QWidget):
         if maps.selected == self.grid.selected:
             self._show_selected(maps)
         elif new_spec:
-            self.panel.clear(f"<b>{neuron_label(snapshot.spec, *self.grid.selected)}</b> "
+            self.panel.clear(f"<b>{neuron_label(snapshot.spec, *self.grid.selected, data_names_of(self))}</b> "
                              "(its map comes with the next frame)")
 
 

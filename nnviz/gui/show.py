@@ -170,8 +170,8 @@ def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None
         block = not event_loop_running()
     from .main_window import MainWindow
     window = MainWindow(problem)
-    if classes is not None and hasattr(window, "session_actions"):
-        window.session_actions._class_names[window.dataset] = tuple(str(c) for c in classes)
+    if classes is not None:
+        window.name_classes(classes)
     if hasattr(window, "session_actions"):
         window.session_actions.run_goes_back = True  # quitting asks nothing (see closing.py)
     if adopt is not None:

@@ -965,6 +965,22 @@ def class_names_of(window, k: int) -> tuple[str, ...]:
     return shown_class_names(names, k)
 
 
+def data_names_of(widget) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(inputs, classes): the names of the data's raw inputs ("width", "height" of an imported
+    file; () for x1, x2) and of its classes (() for "class 0", ...) in ``widget``'s window,
+    for the views that label inputs and outputs (the Network and Neurons views said x1, x2
+    and class 0 where the settings said width, height and Hidden space apple)."""
+    # QWidget.window(), not the attribute a view may keep under that name (BackpropView's)
+    window = QWidget.window(widget) if widget is not None else None
+    data = getattr(window, "dataset", None)
+    if data is None:
+        return (), ()
+    from nnviz.core.csvdata import input_names
+    names = window.class_names() if hasattr(window, "class_names") else ()
+    numbered = tuple(f"class {i}" for i in range(len(names)))
+    return input_names(data), (() if names == numbered else tuple(names))
+
+
 def letterbox(plot_widget, aspect: float | None, margins: tuple[float, float, float, float]) -> None:
     """Margins around a pyqtgraph PlotWidget's plot so that its view box is ``aspect`` (data
     width / height) wide for its height: with the aspect locked 1:1 the view shows the data

@@ -228,3 +228,17 @@ def test_r2_is_nan_where_the_targets_have_no_spread_and_a_number_where_they_do()
     assert np.isnan(flat["train_accuracy"]) and np.isnan(flat["test_accuracy"])
     wavy = nnviz.train(X, 1234.567 + 0.5 * X[:, 0], epochs=5).metrics
     assert np.isfinite(wavy["train_accuracy"]) and np.isfinite(wavy["test_accuracy"])
+
+
+def test_features_far_from_unit_scale_are_trained_as_given_with_a_warning():
+    # x1 around ±30, x2 around ±0.01: trained as given (the notebook's and nnviz train's
+    # numbers), and the learner is told why it trains badly and what to do.
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, size=(150, 2)) * [30, 0.01]
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    with pytest.warns(UserWarning, match=r"far from unit scale \(sd: x1 17.*x2 0\.00.*standardised"):
+        nnviz.train(X, y, epochs=2)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nnviz.train(*nnviz.datasets.make("moons"), epochs=2)  # the notebook's data: no warning

@@ -123,3 +123,10 @@ def test_wide_layers_patterns_are_told_apart_as_numpy_does():
     first = {}
     for i, row in zip(ids[:3000], map(bytes, np.packbits(sides[:3000], axis=1))):
         assert first.setdefault(row, i) == i
+
+
+def test_one_input_is_not_told_of_a_plane():
+    # The sine (one input) with tanh: the message spoke of "the plane", which one input has not.
+    why = regions.not_applicable(NetworkSpec(1, (8, 8), ("tanh",) * 2, 1, "linear"))
+    assert "plane" not in why and "interval of the input" in why and "tanh" in why
+    assert "plane" in regions.not_applicable(NetworkSpec(2, (4,), ("tanh",), 1, "sigmoid"))

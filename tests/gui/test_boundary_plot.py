@@ -253,3 +253,21 @@ def test_a_new_aspect_paints_the_whole_plot_again(main_window, qtbot):
         qtbot.waitUntil(lambda: paints.whole > 0, timeout=5000)
     finally:
         view.removeEventFilter(paints)
+
+
+def test_features_on_very_different_scales_fill_the_plot(plot, qtbot):
+    """nnviz.show(X, y) with x1 around ±30 and x2 around ±0.01: drawn 1:1 the plane was a line a
+    few pixels high, its y tick labels overprinted and the colour bar's stacked. Each axis
+    fits its own feature then; the moons keep their shape (1:1)."""
+    from nnviz.core.arrays import dataset_from_arrays
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, size=(150, 2)) * [30, 0.01]
+    data, _ = dataset_from_arrays(X, (X[:, 0] * X[:, 1] > 0).astype(int), None)
+    plot.set_dataset(data)
+    vb = plot.getPlotItem().vb
+    qtbot.waitUntil(lambda: vb.height() > 400)  # the plot's height, not a line's
+    (x0, x1), (y0, y1) = vb.viewRange()
+    assert x1 - x0 < 80 and y1 - y0 < 0.05  # each axis the range of its feature
+    assert plot.colorbar.height() > 400
+    plot.set_dataset(make_dataset(DataSpec("moons")))
+    assert vb.state["aspectLocked"]

@@ -126,3 +126,38 @@ def test_an_imported_files_inputs_carry_its_feature_names(qtbot, main_window):
     w.load_problem(make_problem(make_dataset(DataSpec("moons"))))
     wait_for_run(qtbot, w)
     assert [b.text() for b in w.editor.inputs.boxes.values()][:3] == ["x1", "x2", "x1\u00b2"]
+
+
+def test_an_imported_files_names_reach_the_network_and_neurons_views(qtbot, main_window):
+    """fruit.csv: the settings said width / height and Hidden space apple / lemon / pear, while
+    the Network view named the inputs x1, x2 and the output class 0, and the neuron maps' axes
+    said x1, x2. daylight.csv's one input is "month" on the 1-D map's axis, not "x"."""
+    from nnviz.core.csvdata import read_csv
+    from nnviz.gui.neuron_maps import NeuronMapsView
+    w = main_window
+    examples = Path(__file__).resolve().parents[2] / "resources" / "examples"
+    assert w.session_actions.import_data(read_csv(examples / "fruit.csv"))
+    wait_for_run(qtbot, w)
+    w.show_view("network")
+    canvas = w.findChildren(NetworkView)[0].canvas
+    qtbot.waitUntil(lambda: canvas.spec is not None and canvas.spec.input_dim == 2)
+    last = canvas.spec.n_layers - 1
+    assert canvas._describe(("n", -1, 0)).startswith("input width")
+    assert canvas._describe(("n", -1, 1)).startswith("input height")
+    assert [canvas._describe(("n", last, k)).split(" (")[0] for k in range(3)] == [
+        "output for apple", "output for lemon", "output for pear"]
+
+    w.show_view("neurons")
+    view = w.findChildren(NeuronMapsView)[0]
+    view.select(-1, 0)
+    axis = view.panel.plot.getPlotItem().getAxis
+    # the main plot's names: the numbers on the axes are the standardised ones
+    qtbot.waitUntil(lambda: axis("bottom").labelText == "width (standardised)", timeout=30_000)
+    assert axis("left").labelText == "height (standardised)"
+    assert "input width" in view.panel.title.text()
+
+    assert w.session_actions.import_data(read_csv(examples / "daylight.csv"))
+    wait_for_run(qtbot, w)
+    view.select(-1, 0)
+    qtbot.waitUntil(lambda: axis("bottom").labelText.startswith("month"), timeout=30_000)
+    assert "input month" in view.panel.title.text()

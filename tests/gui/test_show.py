@@ -154,3 +154,25 @@ def test_in_a_script_show_blocks_until_the_window_closes_and_returns_the_run(tmp
     assert out.returncode == 0, out.stderr
     assert "epoch 25 25" in out.stdout
     assert "app alive True" in out.stdout
+
+
+def test_string_labels_name_the_classes_in_the_window(qtbot, qapp, ipython_qt):
+    # show(X, y) with y "red" / "green": the key said "class 0 / class 1" where an import's
+    # names show (the labels were recorded after the window had drawn its key).
+    from nnviz.gui.hidden_space import HiddenSpaceView
+    X, y = _moons()
+    names = np.where(y == 1, "red", "green")
+    shown = nnviz.show(X, names, hidden=[5], seed=3)
+    window = shown.window
+    try:
+        wait_for_run(qtbot, window, 0)
+        key = window.legend.text()
+        assert "green" in key and "red" in key and "class 0" not in key
+        assert window.boundary.colorbar.axis.labelText == "P(red)"
+        window.show_view("hidden-space")
+        view = window.findChildren(HiddenSpaceView)[0]
+        qtbot.waitUntil(lambda: "red" in view.key.text(), timeout=30_000)
+        assert "class 0" not in view.key.text()
+        assert shown.run.classes == ("green", "red")
+    finally:
+        shown.close()

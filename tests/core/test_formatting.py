@@ -1,0 +1,15 @@
+"""How a loss and an accuracy read (nnviz.core.formatting), the window's and the CLI's."""
+from nnviz.core.formatting import format_accuracy, format_score
+
+
+def test_r2_reads_with_the_same_precision_for_train_and_test():
+    # The metrics line read "R² -7.3 · Test R² -8.93" and "R² 0.99 · Test R² 0.989".
+    assert (format_accuracy(-7.3, False), format_accuracy(-8.93, False)) == ("-7.300", "-8.930")
+    assert (format_accuracy(0.99, False), format_accuracy(0.989, False)) == ("0.990", "0.989")
+    assert format_accuracy(-123456.0, False) == "-1.23e+05"
+    assert format_accuracy(float("nan"), False) == "n/a"
+
+
+def test_accuracy_stays_a_percentage():
+    assert format_accuracy(0.5, True) == "50.0%"
+    assert format_score(0.5, percent=True) == "50.0%"
