@@ -319,7 +319,10 @@ class LossPlot(pg.PlotWidget):
         for i, b in enumerate(s.branches):
             curve = self._branch_curves.get(b.name)
             if curve is None:
-                color = colors.BRANCH_CURVES[len(self._branch_curves) % len(colors.BRANCH_CURVES)]
+                # by the branch's place in the run, not among the curves drawn now: "run 1"
+                # turned from blue to pink once another branch had been live
+                slot = b.slot if b.slot >= 0 else i
+                color = colors.BRANCH_CURVES[slot % len(colors.BRANCH_CURVES)]
                 curve = self.getPlotItem().plot([], [], pen=pg.mkPen(color, width=1.5),
                                                 name=b.name)
                 curve.opts["autoDownsampleFactor"] = 1.0

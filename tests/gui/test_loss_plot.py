@@ -387,3 +387,31 @@ def test_a_spike_note_goes_with_its_run(qtbot):
         last, epoch=0, loss_epochs=none.astype(int), loss_values=none,
         test_epochs=none.astype(int), test_values=none))
     assert not plot.spike_note.isVisible()
+
+
+def test_a_branch_keeps_its_colour_whichever_branch_is_live(qtbot):
+    """Reviewer: "run 1" was blue, and pink once a third branch existed (another had been live
+    in between, and the colours went by the curves drawn at the time)."""
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 201)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    s = dataclasses.replace(base, epoch=200, loss_epochs=epochs, loss_values=loss)
+
+    def live(name, *others):  # the others as the loop hands them: their place in the run
+        return dataclasses.replace(s, branch=name, branches=tuple(
+            Branch(n, epochs, loss * (1 + k), 100, int(n[-1]) - 1) for k, n in enumerate(others)))
+
+    def colour(name):
+        return plot._branch_curves[name].opts["pen"].color().getRgb()[:3]
+    plot.update_snapshot(live("run 2", "run 1"))
+    first = colour("run 1")
+    plot.update_snapshot(live("run 1", "run 2"))
+    run2 = colour("run 2")
+    plot.update_snapshot(live("run 3", "run 1", "run 2"))
+    assert colour("run 1") == first and colour("run 2") == run2 and first != run2
+
