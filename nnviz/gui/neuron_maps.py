@@ -277,12 +277,18 @@ class NeuronMapPanel(QWidget):
             self.image.clear()
             self.curve.setData(xs, values[0])
             self.scatter.setData([], [])
+            # hidden, so the auto-range fits the curve alone: the empty image and scatter
+            # count as a point at (0, 0) (daylight's 8-16 curve got a -1.5 to 16.5 axis)
+            self.image.hide()
+            self.scatter.hide()
             self._set_labels("x", "activation")
             if self.box.aspect is not None:
                 self.box.set_aspect(None)
                 self.plot.enableAutoRange()
             return
         self.curve.setData([], [])
+        self.image.show()
+        self.scatter.show()
         self.image.setImage(values, levels=levels, autoLevels=False)
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
