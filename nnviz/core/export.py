@@ -190,6 +190,13 @@ def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
     changes, now = [], lr
     for c in checkpoints[1:]:
         if c.epoch >= epochs:
+            # An edit at the script's last epoch, the run's live end (no training after it):
+            # every loss replays, but the weights nnviz shows are not the ones the script ends
+            # with. (A script of the epochs before a later edit ends as the run did then.)
+            if c.epoch == epochs == trainer.epoch and c.pinned == "weights":
+                notes.append(f"the weights were edited by hand at epoch {c.epoch:,}, after the "
+                             f"last epoch trained: the script ends with the trained weights, "
+                             f"not the edited ones nnviz shows")
             break
         if _rate(c) != now:
             now = _rate(c)

@@ -88,3 +88,19 @@ class LossHistory:
 
     def clear(self) -> None:
         self._n, self.stride, self.count, self.last = 0, 1, 0, float("nan")
+
+
+def thin_keeping_extremes(epochs, values, n: int) -> np.ndarray:
+    """The indices of at most ``n`` of the points (epochs ascending) that keep the curve's
+    shape: the first and the last, and in each of ``(n - 2) // 2`` runs of neighbouring points
+    its lowest and its highest, so no peak or dip is thinned away."""
+    m = len(epochs)
+    if m <= n:
+        return np.arange(m)
+    values = np.asarray(values, np.float64)
+    keep = {0, m - 1}
+    for part in np.array_split(np.arange(1, m - 1), max(1, (n - 2) // 2)):
+        if part.size:
+            keep.add(int(part[np.argmin(values[part])]))
+            keep.add(int(part[np.argmax(values[part])]))
+    return np.array(sorted(keep))

@@ -1112,8 +1112,8 @@ class TrainLoop(_LiveBranch):
         le, lv = self.history.arrays()
         message = divergence_message(t.epoch, t.learning_rate, t.best_epoch, t.best_loss,
                                      what=t.blow_up) if diverged else ""
-        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch)
-                         for b in self.run.branches if b is not self.log)
+        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, slot)
+                         for slot, b in enumerate(self.run.branches) if b is not self.log)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,

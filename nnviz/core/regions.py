@@ -24,6 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import activations, compiled
+from .history import thin_keeping_extremes
 from .network import NetworkSpec, device_array, forward_logits
 
 PIECEWISE_LINEAR = ("relu", "leaky-relu", "linear")
@@ -31,6 +32,11 @@ KINKED = ("relu", "leaky-relu")  # the ones whose units switch; a linear unit ne
 REGION_RES = 200  # the grid the regions are counted on, per side
 MAX_HISTORY = 48  # checkpoints of the run whose regions are counted for the curve
 HISTORY_PER_CALL = 3  # at most this many of them are counted per snapshot (the rest later)
+# Counts remembered per run and branch (every one counted: checkpoints and frames shown), thinned
+# past this keeping the curve's highs and lows: the run log thins its checkpoints as the run
+# grows, and a peak the learner saw at epoch 250 must not vanish with them.
+MAX_SEEN = 4 * MAX_HISTORY
+MAX_RUNS_SEEN = 16
 
 
 def not_applicable(spec: NetworkSpec) -> str | None:
@@ -212,6 +218,7 @@ class RegionsProbe:
     def __init__(self, res: int = REGION_RES) -> None:
         self.res = res
         self._counts: dict[tuple, int] = {}
+        self._seen: dict[tuple, dict[int, int]] = {}  # run_key: {epoch: count}
         self._grid_key = None
         self._grid = None
 
@@ -224,6 +231,7 @@ class RegionsProbe:
         if self._grid_key != bounds:
             self._grid_key, self._grid = bounds, grid_over(bounds, self.res)
             self._counts = {}
+            self._seen = {}
         xs, ys, pts = self._grid
         shape = (len(ys), len(xs)) if len(ys) else (1, len(xs))
         ids, count = region_ids(spec, model.params, pts)
@@ -266,10 +274,22 @@ class RegionsProbe:
             if keys[i] not in self._counts and todo > 0:
                 todo -= 1
                 self._counts[keys[i]] = count_on_grid(model.spec, cks[i].state.params, pts)
-        done = [i for i in range(len(cks)) if keys[i] in self._counts]
-        epochs = [cks[i].epoch for i in done]
-        counts = [self._counts[keys[i]] for i in done]
-        if not epochs or epochs[-1] != epoch:
-            epochs.append(epoch)
-            counts.append(count)
-        return np.array(epochs), np.array(counts)
+        seen = self._seen.pop(run, None) or {}
+        self._seen[run] = seen  # the latest run last: the oldest go first
+        while len(self._seen) > MAX_RUNS_SEEN:
+            self._seen.pop(next(iter(self._seen)))
+        if not getattr(model, "past", False):  # the live end: what lay past it is gone
+            for e in [e for e in seen if e > epoch]:
+                del seen[e]
+        for i in range(len(cks)):
+            if keys[i] in self._counts:
+                seen[cks[i].epoch] = self._counts[keys[i]]
+        seen[epoch] = count
+        if len(seen) > MAX_SEEN:
+            at = sorted(seen)
+            keep = set(thin_keeping_extremes(at, [seen[e] for e in at], MAX_SEEN).tolist())
+            for k, e in enumerate(at):
+                if k not in keep:
+                    del seen[e]
+        epochs = sorted(e for e in seen if e <= epoch)
+        return np.array(epochs), np.array([seen[e] for e in epochs])

@@ -68,6 +68,9 @@ class Branch:
     epochs: np.ndarray
     values: np.ndarray
     fork_epoch: int
+    # its place among the run's branches, the live one counted (creation order): its colour,
+    # the same whichever branch is live (-1: not known, the order given)
+    slot: int = -1
 
 
 @dataclass(frozen=True)

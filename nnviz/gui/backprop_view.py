@@ -71,6 +71,25 @@ def fac(v: float) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
+def num_pair(a: float, b: float) -> tuple[str, str]:
+    """Two numbers that differ written with as many significant digits (4 at least) as it takes
+    for them to read differently: a step of -0.00011 on a weight of -2.595 read "from -2.595 to
+    -2.595" at 4 digits."""
+    a, b = float(a), float(b)
+    for digits in range(4, 18):
+        sa, sb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if sa != sb or a == b:
+            break
+    return ("0" if a == 0 else sa), ("0" if b == 0 else sb)
+
+
+def shown_terms(sizes) -> list[int]:
+    """The indices of a sum's terms written out: all of them, or the MAX_TERMS largest; in index
+    order either way, so that every stage lists w₁, w₂, … top to bottom alike."""
+    sizes = np.abs(np.asarray(sizes, np.float64))
+    return sorted(np.argsort(-sizes, kind="stable")[:MAX_TERMS].tolist())
+
+
 def label_style(values, digits: int) -> tuple[str, int]:
     """How a column's node labels write their numbers, all alike: fixed decimals that give the
     column's largest value ``digits`` significant digits ("0.570" beside "0.236" and "0.099",
@@ -1049,13 +1068,15 @@ class BackpropView(QWidget):
         act = spec.layer_activations[layer]
         z, a, d = float(p.z[0, unit]), float(p.a[0, unit]), float(p.delta[0, unit])
         prev = "x" if layer == 0 else "a"
-        order = np.argsort(-np.abs(w * a_in))
-        shown = order[:MAX_TERMS]
-        more = len(order) - len(shown)
+        shown = shown_terms(w * a_in)
+        more = len(w) - len(shown)
         rest = f" + … ({more} more)" if more else ""
         if name == "forward":
+            # named and ordered as the later stages' w₁…wₙ, so a term can be found in both
+            names = " + ".join(f"w<sub>{i + 1}</sub>·{prev}<sub>{i + 1}</sub>" for i in shown)
             terms = " + ".join(f"{fac(w[i])}·{fac(a_in[i])}" for i in shown)
-            parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
+            parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b<br>&nbsp;&nbsp;= {names}{rest} + b"
+                         f"<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
                          f"<br>&nbsp;&nbsp;= <b>{num(z)}</b></p>")
             if act == "softmax":
                 parts.append(self._softmax_text(spec, layer, unit, p.z[0], a))
@@ -1103,12 +1124,14 @@ class BackpropView(QWidget):
                 nxt = tr.layers[layer + 1]
                 wn = np.asarray(tr.params[layer + 1][0], np.float64)[unit]
                 dn = nxt.delta[0]
-                o2 = np.argsort(-np.abs(wn * dn))[:MAX_TERMS]
+                o2 = shown_terms(wn * dn)
                 more2 = len(dn) - len(o2)
+                rest2 = f" + … ({more2} more)" if more2 else ""
+                names = " + ".join(f"w<sub>{k + 1}</sub>·δ<sub>{k + 1}</sub>" for k in o2)
                 terms = " + ".join(f"{fac(wn[k])}·{fac(dn[k])}" for k in o2)
                 up = float(p.upstream[0, unit])
-                line = f"<p>δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {terms}" \
-                       f"{f' + … ({more2} more)' if more2 else ''} = {num(up)}<br>"
+                line = f"<p>δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {names}{rest2}<br>" \
+                       f"&nbsp;&nbsp;= {terms}{rest2} = {num(up)}<br>"
                 if fp is None:
                     line += f"{dt}<br>δ = <b>{num(d)}</b></p>"
                 else:
@@ -1122,7 +1145,7 @@ class BackpropView(QWidget):
                            f"{fac(a_in[i])}·{fac(d)}</td><td>= <b>{num(gw[i])}</b></td>"
                            f"<td style='color:{colors.hex_of(colors.note())}'>jax {num(jw[i])}"
                            "</td></tr>"
-                           for i in np.argsort(-np.abs(gw))[:MAX_TERMS])
+                           for i in shown_terms(gw))
             parts.append(f"<p>The links into this unit (δ = {num(d)}):</p><table>{rows}</table>")
             parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
                          f"{num(tr.jax_point_grad[layer][1][unit])})</p>")
@@ -1139,12 +1162,19 @@ class BackpropView(QWidget):
                 pen_text = " + " + " + ".join(t for t in (
                     f"{cfg.l1:g}·sign(w)" if cfg.l1 else "",
                     f"2·{cfg.l2:g}·w" if cfg.l2 else "") if t)
-            rows = "".join(f"<tr><td>w<sub>{i + 1}</sub>: this point {num(mine[i])}</td>"
-                           f"<td>mean of {n:,} {num(mean[i])}</td>"
-                           + (f"<td>penalty {num(pen[i])}</td>" if pen_text else "")
-                           + f"<td>g = <b>{num(g[i])}</b></td></tr>"
-                           for i in np.argsort(-np.abs(g))[:MAX_TERMS])
-            parts.append(f"<p>g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p><table>{rows}</table>")
+            # One column a quantity, headed once, and no cell wraps: "g = -0.0001502" broke
+            # after "g =" in a narrow pane, row by row differently.
+            cell = "<td nowrap style='padding-right:10px'>"
+            head = ("<tr><th></th>" + "".join(
+                f"{cell}<i>{h}</i></td>" for h in
+                ("this point", f"mean of {n:,}") + (("penalty",) if pen_text else ()) + ("g",))
+                + "</tr>")
+            rows = "".join(f"<tr>{cell}w<sub>{i + 1}</sub></td>{cell}{num(mine[i])}</td>"
+                           f"{cell}{num(mean[i])}</td>"
+                           + (f"{cell}{num(pen[i])}</td>" if pen_text else "")
+                           + f"{cell}<b>{num(g[i])}</b></td></tr>"
+                           for i in shown_terms(g))
+            parts.append(f"<p>g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p><table>{head}{rows}</table>")
             share = "all the training points" if n == len(self._data.train_index) else \
                 f"the {n:,} points of its batch"
             parts.append(f"<p>This point is one of {share}: its own gradient weighs 1/{n:,} "
@@ -1221,7 +1251,9 @@ class BackpropView(QWidget):
         if u.optimizer != "gd":
             body += (f"<p>Not lr × g (that would be {num(-lr * gi)}): the optimiser's state "
                      "changes the step.</p>")
-        body += (f"<p>The weight goes from {num(w[i])} to <b>{num(w[i] + di)}</b>.</p>")
+        before, after = num_pair(w[i], w[i] + di)
+        body += (f"<p>The weight w<sub>{i + 1}</sub> goes from {before} to <b>{after}</b> "
+                 f"(Δw = {num(di)}).</p>")
         hand = u.hand[layer][0][i, unit]
         grey = colors.hex_of(colors.note())
         differ = "the same" if hand == di else f"difference {abs(hand - di):.1e}"

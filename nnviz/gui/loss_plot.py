@@ -319,7 +319,10 @@ class LossPlot(pg.PlotWidget):
         for i, b in enumerate(s.branches):
             curve = self._branch_curves.get(b.name)
             if curve is None:
-                color = colors.BRANCH_CURVES[len(self._branch_curves) % len(colors.BRANCH_CURVES)]
+                # by the branch's place in the run, not among the curves drawn now: "run 1"
+                # turned from blue to pink once another branch had been live
+                slot = b.slot if b.slot >= 0 else i
+                color = colors.BRANCH_CURVES[slot % len(colors.BRANCH_CURVES)]
                 curve = self.getPlotItem().plot([], [], pen=pg.mkPen(color, width=1.5),
                                                 name=b.name)
                 curve.opts["autoDownsampleFactor"] = 1.0
@@ -425,7 +428,18 @@ class LossPlot(pg.PlotWidget):
         # "up to 139" stayed on the empty plot of the next problem).
         self._spike = None
         if s is None or not len(s.loss_epochs):  # nothing yet (epoch 0, or after Reset)
-            return (0.0, epoch_axis_end(0)), ((-2.0, 0.0) if self.log else (0.0, 1.0))
+            # The untrained model's loss sets the scale, so the first epochs come in view (a
+            # 0-1 axis left fruit's 1.50, sine's 4.09 and daylight's 217 above the frame).
+            now = [] if s is None else [v for v in (s.metrics.train_loss, s.metrics.test_loss)
+                                        if math.isfinite(v) and v > 0]
+            if not now:
+                return (0.0, epoch_axis_end(0)), ((-2.0, 0.0) if self.log else (0.0, 1.0))
+            lo, hi = min(now), max(now)
+            if self.log:
+                y0 = math.floor(math.log10(max(lo, _FLOOR)))
+                return (0.0, epoch_axis_end(0)), (float(y0), float(max(
+                    math.ceil(math.log10(max(hi, _FLOOR))), y0 + 1)))
+            return (0.0, epoch_axis_end(0)), (0.0, loss_axis_end(hi))
         # The test loss after the last epoch sits one epoch further on (see the worker): the
         # axis follows the train curve.
         last = max(int(s.loss_epochs[-1]), int(s.test_epochs[-1]) - 1 if len(s.test_epochs) else 0,

@@ -207,6 +207,13 @@ class _TwoLineTitle(QLabel):
         return QSize(hint.width(), max(hint.height(), self._floor()))
 
 
+def point_rim_pen():
+    """The data points' rim on a map, as on the main plot's: opaque and 1.2 px. A class's points
+    sit on a map that saturates to that class's colour, where the faint 0.8 px rim (alpha 200)
+    left them nearly invisible."""
+    return pg.mkPen(colors.point_rim(), width=1.2)
+
+
 class NeuronMapPanel(QWidget):
     """One neuron's activation over the input plane, large, with the data drawn over it."""
 
@@ -226,7 +233,7 @@ class NeuronMapPanel(QWidget):
         self.image.setLookupTable(self._lut)
         self.plot.addItem(self.image)
         self.curve = self.plot.plot([], [], pen=pg.mkPen((60, 60, 60), width=2))  # 1-D input
-        self.scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen(30, 30, 30, 200, width=0.8))
+        self.scatter = pg.ScatterPlotItem(size=7, pen=point_rim_pen())
         # The points change once per data set, the map under them every frame (as the main
         # plot's): painted from a pixmap, and the axes too.
         self.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -244,7 +251,7 @@ class NeuronMapPanel(QWidget):
     def apply_look(self) -> None:
         self._lut = colors.heat_lut()
         self.image.setLookupTable(self._lut)
-        self.scatter.setPen(pg.mkPen(*colors.point_rim(), 200, width=0.8))
+        self.scatter.setPen(point_rim_pen())
         self._data_key = None  # the points again, in the new colours
         shown, self._shown = self._shown, None
         if shown is not None:
@@ -291,12 +298,18 @@ class NeuronMapPanel(QWidget):
             self.image.clear()
             self.curve.setData(xs, values[0])
             self.scatter.setData([], [])
+            # hidden, so the auto-range fits the curve alone: the empty image and scatter
+            # count as a point at (0, 0) (daylight's 8-16 curve got a -1.5 to 16.5 axis)
+            self.image.hide()
+            self.scatter.hide()
             self._set_labels(self._axis_names()[0], "activation")
             if self.box.aspect is not None:
                 self.box.set_aspect(None)
                 self.plot.enableAutoRange()
             return
         self.curve.setData([], [])
+        self.image.show()
+        self.scatter.show()
         self.image.setImage(values, levels=levels, autoLevels=False)
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)

@@ -332,6 +332,15 @@ def test_weights_or_points_edited_mid_run_are_said_not_to_be_replayed(tmp_path):
     assert "stability" not in text  # the edit's jump in the loss is the edit's
     # A script of the epochs before the edit replays them: nothing to say.
     assert export.script_run(lp.trainer, 100, lp.log).note == ""
+    # Reviewer: an edit at the last epoch (no training after it) went unsaid, while the
+    # window's weights are not those the script ends with.
+    lp = _window_run(p, L.Step(100), L.SetParams(params))
+    assert lp.trainer.epoch == 100
+    text = " ".join(export.script_text(lp.trainer, 100, log=lp.log).split())
+    assert "Not replayed: the weights were edited by hand at epoch 100, after the last epoch " \
+        "trained" in text
+    with pytest.warns(UserWarning, match="edited by hand at epoch 100"):
+        Run(lp.trainer, lp.run).export_script(tmp_path / "edited_last.py")
 
     moved = csvdata.with_point_added(p.dataset, (0.5, 0.5), 1)
     lp = _window_run(p, L.Step(50), L.SetData(moved, "added a point"), L.Step(50))

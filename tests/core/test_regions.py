@@ -130,3 +130,47 @@ def test_one_input_is_not_told_of_a_plane():
     why = regions.not_applicable(NetworkSpec(1, (8, 8), ("tanh",) * 2, 1, "linear"))
     assert "plane" not in why and "interval of the input" in why and "tanh" in why
     assert "plane" in regions.not_applicable(NetworkSpec(2, (4,), ("tanh",), 1, "sigmoid"))
+
+
+def test_the_history_keeps_what_was_seen_when_the_log_thins_its_checkpoints():
+    """Reviewer: at epoch 1,400 the curve had ~10 points and a peak of 127 near epoch 250; at
+    2,890 only the points at 0, 1000, 2000 and 2890 were left (the run log had thinned its
+    checkpoints) and the peak was gone."""
+    from types import SimpleNamespace
+
+    from nnviz.core.snapshot import ModelAt
+    data = make_dataset(DataSpec("moons", samples=100, seed=0))
+    spec = network_for(data, "mse", (6, 6), ("relu", "relu"), "sigmoid")
+    t = Trainer(spec, TrainConfig("mse", "gd", 0.5), data, seed=0)
+    states = {0: t.state}
+    for e in range(10, 90, 10):
+        t.run(10)
+        states[e] = t.state
+    log = SimpleNamespace(name="main", checkpoints=[
+        SimpleNamespace(epoch=e, state=s) for e, s in states.items() if e <= 60])
+    probe = regions.RegionsProbe(res=60)
+
+    def at(epoch):
+        return ModelAt(t, states[epoch].params, epoch, 0.5, (1, "main"), log, state=states[epoch])
+    for _ in range(10):
+        r = probe(at(60), None)
+    before = dict(zip(r.history_epochs.tolist(), r.history_counts.tolist()))
+    assert sorted(before) == [0, 10, 20, 30, 40, 50, 60]
+    # the log keeps fewer checkpoints as the run grows
+    log.checkpoints = [SimpleNamespace(epoch=e, state=states[e]) for e in (0, 40, 80)]
+    for _ in range(5):
+        r = probe(at(80), None)
+    after = dict(zip(r.history_epochs.tolist(), r.history_counts.tolist()))
+    assert all(after.get(e) == n for e, n in before.items()), (before, after)
+    assert after[80] == r.count
+
+
+def test_thinning_a_history_keeps_its_first_last_and_extremes():
+    from nnviz.core.history import thin_keeping_extremes
+    e = np.arange(1000)
+    v = np.sin(e / 50.0)
+    v[237], v[811] = 9.0, -9.0  # a spike and a dip
+    keep = thin_keeping_extremes(e, v, 40)
+    assert len(keep) <= 40 and {0, 999, 237, 811} <= set(keep.tolist())
+    assert list(keep) == sorted(keep)
+    assert thin_keeping_extremes(e[:30], v[:30], 40).tolist() == list(range(30))

@@ -387,3 +387,50 @@ def test_a_spike_note_goes_with_its_run(qtbot):
         last, epoch=0, loss_epochs=none.astype(int), loss_values=none,
         test_epochs=none.astype(int), test_values=none))
     assert not plot.spike_note.isVisible()
+
+
+def test_a_branch_keeps_its_colour_whichever_branch_is_live(qtbot):
+    """Reviewer: "run 1" was blue, and pink once a third branch existed (another had been live
+    in between, and the colours went by the curves drawn at the time)."""
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 201)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    s = dataclasses.replace(base, epoch=200, loss_epochs=epochs, loss_values=loss)
+
+    def live(name, *others):  # the others as the loop hands them: their place in the run
+        return dataclasses.replace(s, branch=name, branches=tuple(
+            Branch(n, epochs, loss * (1 + k), 100, int(n[-1]) - 1) for k, n in enumerate(others)))
+
+    def colour(name):
+        return plot._branch_curves[name].opts["pen"].color().getRgb()[:3]
+    plot.update_snapshot(live("run 2", "run 1"))
+    first = colour("run 1")
+    plot.update_snapshot(live("run 1", "run 2"))
+    run2 = colour("run 2")
+    plot.update_snapshot(live("run 3", "run 1", "run 2"))
+    assert colour("run 1") == first and colour("run 2") == run2 and first != run2
+
+
+
+@pytest.mark.parametrize("loss", [1.5, 4.09, 217.5])
+def test_before_training_the_untrained_loss_is_in_view(qtbot, loss):
+    """Reviewer: before training the loss axis ran 0-0.8 while the loss was 1.50 (fruit), 4.09
+    (sine) or 217 (daylight): the first epochs' curve would start above the frame."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    base = snapshot_of(make_trainer())  # epoch 0: no history yet
+    assert not len(base.loss_epochs)
+    s = dataclasses.replace(base, metrics=dataclasses.replace(base.metrics, train_loss=loss,
+                                                              test_loss=loss * 0.8))
+    plot.update_snapshot(s)
+    view_box = plot.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: view_box.viewRange()[1][1] >= loss)
+    y0, y1 = view_box.viewRange()[1]
+    assert y0 <= 0.8 * loss and y1 <= 2 * loss  # in view, and not lost at the bottom either

@@ -110,6 +110,9 @@ def test_continue_from_here_keeps_both_branches_on_the_loss_plot(main_window, qt
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
     assert w.last_snapshot.epoch == 300
     assert "run 2" in w.loss_plot._branch_curves
+    # each branch is coloured by its place in the run, whichever is live (run 2 is not the
+    # first colour because run 1 is live now)
+    assert [(b.name, b.slot) for b in w.last_snapshot.branches] == [("run 2", 1)]
 
 
 def test_the_menu_and_ctrl_b_branch_from_the_epoch_shown(main_window, qtbot, wait_run):

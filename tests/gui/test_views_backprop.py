@@ -527,3 +527,59 @@ def test_the_output_nodes_colour_is_its_probability_on_the_boundarys_scale(view,
     assert nearer(fills[low], 0) and nearer(fills[high], 1)  # orange, then blue
     text = EXPLANATIONS["backprop"]
     assert "Colours" in text and "decision boundary" in text and "class 0" in text
+
+
+def test_the_update_shows_a_small_change_of_the_weight(view):
+    """Reviewer: "The weight goes from -2.595 to -2.595" -- a step of -0.00011 rounded away."""
+    import re
+    t = make_trainer(samples=80, lr=1e-4)
+    t.run(3)
+    frame(view, t)
+    view.go(STAGES.index("update"))
+    text = view.formulas.toPlainText()
+    before, after = re.search(r"goes from (\S+) to (\S+) ", text).groups()
+    assert before != after
+    u = view.result.trace.update
+    i = int(np.argmax(np.abs(u.grad[-1][0][:, 0])))
+    w = float(np.asarray(view.result.trace.params[-1][0])[i, 0])
+    dw = float(u.update[-1][0][i, 0])
+    assert np.sign(float(after) - float(before)) == np.sign(dw) and abs(w) > 1e3 * abs(dw)
+    assert f"Δw = {dw:.4g}" in text
+
+
+def test_the_stages_name_and_order_the_weights_alike(view):
+    """Reviewer: the forward sum listed its terms by size without names while the later stages
+    listed w₁…w₄, so the two could not be matched."""
+    t = make_trainer(samples=80)
+    t.run(20)
+    frame(view, t)
+    text = view.formulas.toPlainText()  # the output unit, fed by hidden layer 3's 4 units
+    assert "w1·a1 + w2·a2 + w3·a3 + w4·a4 + b" in text
+    w = np.asarray(view.result.trace.params[-1][0], np.float64)[:, 0]
+    a = view.result.trace.layers[-1].a_in[0]
+    from nnviz.gui.backprop_view import fac
+    assert " + ".join(f"{fac(w[i])}·{fac(a[i])}" for i in range(4)) in text
+    for stage in ("grad", "batch"):
+        view.go(STAGES.index(stage))
+        text = view.formulas.toPlainText()
+        at = [text.index(f"w{i}") for i in range(1, 5)]
+        assert at == sorted(at), stage
+
+
+def test_the_batch_gradients_rows_do_not_wrap(view, qtbot):
+    """Reviewer: in a narrow pane "g =" broke onto the next line, row by row differently."""
+    t = make_trainer(samples=80)
+    t.run(20)
+    frame(view, t)
+    view.resize(700, 750)
+    view.go(STAGES.index("batch"))
+    doc = view.formulas.document()
+    qtbot.waitUntil(lambda: doc.documentLayout().documentSize().width() > 0)
+    from PySide6.QtGui import QTextCursor
+    cells = []
+    block = doc.begin()
+    while block.isValid():
+        if QTextCursor(block).currentTable() is not None:
+            cells.append((block.text(), block.layout().lineCount()))
+        block = block.next()
+    assert cells and all(n == 1 for _, n in cells), cells

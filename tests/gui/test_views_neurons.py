@@ -252,3 +252,45 @@ def test_a_new_networks_first_frame_without_maps_still_moves_the_selection(qtbot
     maps = view.snapshot.extras["neurons"]
     assert view.grid.selected == maps.selected == (4, 0)
     assert view.panel.title.text().startswith("<b>output (sigmoid)</b>: from")
+
+
+def test_the_large_maps_points_have_the_main_plots_rim(qtbot):
+    """Reviewer: once the output map saturated, its points sat in matching colours, nearly
+    invisible (a 0.8 px rim at alpha 200); the main plot's points have an opaque 1.2 px one."""
+    from nnviz.gui import colors
+    from nnviz.gui.neuron_maps import NeuronMapPanel
+    panel = NeuronMapPanel()
+    qtbot.addWidget(panel)
+    pen = panel.scatter.opts["pen"]
+    assert pen.color().alpha() == 255 and pen.widthF() >= 1.2
+    rim = pen.color().getRgb()[:3]
+    for c in range(2):
+        assert colors.contrast(rim, colors.point_fill(colors.class_color(c))) >= 3
+
+
+def test_a_1d_output_curves_axis_fits_the_curve(qtbot):
+    """Reviewer: after training daylight the output map kept a -1.5 to 16.5 axis while its
+    curve ran from 8 to 16 (the hidden image and points counted as a point at 0)."""
+    from types import SimpleNamespace
+
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.training import network_for
+    from nnviz.gui.neuron_maps import NeuronMapPanel
+    data = make_dataset(DataSpec("sine", samples=50))
+    spec = network_for(data, "mse", (4,), ("tanh",), "linear")
+    panel = NeuronMapPanel()
+    qtbot.addWidget(panel)
+    panel.resize(400, 500)
+    panel.show()
+    xs = np.linspace(-2.5, 2.5, 100)
+
+    def maps(v):
+        return SimpleNamespace(selected_map=v[None, :], selected=(1, 0), full_xs=xs,
+                               full_ys=np.zeros(0), data_X=None, data_y=None)
+    box = panel.plot.getPlotItem().getViewBox()
+    panel.show_map(maps(-1.1 - 0.05 * xs), spec, "auto")
+    qtbot.waitUntil(lambda: box.viewRange()[1][1] < -0.5)
+    panel.show_map(maps(8 + 8 * np.exp(-xs ** 2)), spec, "auto")
+    qtbot.waitUntil(lambda: box.viewRange()[1][1] > 15)
+    y0, y1 = box.viewRange()[1]
+    assert 7 < y0 < 8 and 16 < y1 < 17
