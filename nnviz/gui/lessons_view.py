@@ -525,6 +525,10 @@ class LessonsView(QWidget):
     """The "lessons" view: the list of lessons on the left, the chosen one on the right."""
 
     try_requested = Signal(str)  # a lesson's key: load its counterpart into the main window
+    # A page was shown or drew its plots: they are drawn at the normal size, and the window
+    # scales them in presentation mode (build_view). Lessons 4 and 5 picked from the list or
+    # the Lessons menu, the tab already shown, stayed at the normal size.
+    page_drawn = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -569,12 +573,14 @@ class LessonsView(QWidget):
         # ~0.2 s sooner than if the first page were filled while it is built.
         if not page.filled and (wait or self.isVisible()):
             self._fill(key)
+        self.page_drawn.emit()
         if wait and key == "moons" and self._moons_future is not None:
             self._moons_future.result()
             self._check_moons()
 
     def _fill(self, key: str) -> None:
         getattr(self, "_fill_" + key.replace("-", "_"))(self.pages[key])
+        self.page_drawn.emit()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -643,6 +649,9 @@ class LessonsView(QWidget):
         page.scatter(p1, x, s.G_deep, colours)
         p2 = page.plot(0, 2, "sigmoid between layers", X_INPUT, "Y (output)")
         page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
+        # In presentation mode's columns "sigmoid on the output only" fitted on one line at
+        # the smallest size, and all three titles with it: on two lines, larger.
+        page.titles.two_lines = page.titles.grow = True
         page.columns_grid = ColumnsGrid(page, (p0, p1, p2), 3)
         page.columns_grid.arrange()
         sat = lessons.SigmoidLesson.saturated_fraction(s.G_deep)
@@ -748,6 +757,7 @@ class LessonsView(QWidget):
             f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
             f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>.")
         page.filled = True
+        self.page_drawn.emit()  # trained in the background: drawn after the page was shown
 
     # -- the baseline ----------------------------------------------------------------------------
 
@@ -896,4 +906,10 @@ def build_view(ctx) -> LessonsView:
     if "try_lesson" in ctx.lessons:
         view.try_requested.connect(ctx.lessons["try_lesson"])
     ctx.on_destroy.append(view.shutdown)
+
+    def scale_later() -> None:  # once the page is laid out (nnviz.gui.views scale_shown)
+        scale = getattr(ctx.window, "_scale_shown_views", None)
+        if scale is not None:
+            scale()
+    view.page_drawn.connect(lambda: QTimer.singleShot(0, view, scale_later))
     return view
