@@ -213,20 +213,26 @@ class LessonPage(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self._place_button()
+            # Later: the page hears of a new font before its title and button have it (measured
+            # at the old size, lesson 5's title stayed beside the button on four lines).
+            QTimer.singleShot(0, self, self._place_button)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._place_button)  # resized or restyled while hidden
 
     def _place_button(self) -> None:
-        """"Try it live" beside the title, or under it when the title beside it would take more
-        lines than the two together (in presentation mode at 1024 px the title took four)."""
+        """"Try it live" beside the title where the title keeps its lines there, else under
+        it: the title takes the width (in presentation mode at 1024 px, lessons 3 and 5's
+        titles were a narrow column of four lines beside the button)."""
         if self.try_button.isHidden():
             return
         width = self.words.viewport().width() or self.width()
         spacing = max(self.head.spacing(), 0)
-        beside = max(self.title.heightForWidth(width - self.try_button.sizeHint().width()
-                                               - spacing), self.try_button.sizeHint().height())
-        under = self.title.heightForWidth(width) + spacing + self.try_button.sizeHint().height()
-        direction = (QBoxLayout.Direction.TopToBottom if under < beside
-                     else QBoxLayout.Direction.LeftToRight)
+        alone = self.title.heightForWidth(width)
+        beside = self.title.heightForWidth(width - self.try_button.sizeHint().width() - spacing)
+        direction = (QBoxLayout.Direction.LeftToRight if beside <= alone
+                     else QBoxLayout.Direction.TopToBottom)
         if self.head.direction() != direction:
             self.head.setDirection(direction)
 
@@ -568,6 +574,11 @@ class LessonsView(QWidget):
             if not wait:
                 return
         page = self.pages[key]
+        if self.stack.currentWidget() is not page:
+            # Opened at its top: a page kept where it had been scrolled to, and lesson 5 came
+            # back with its title and "Try it live" scrolled out of sight.
+            page.column.verticalScrollBar().setValue(0)
+            page.words.verticalScrollBar().setValue(0)
         self.stack.setCurrentWidget(page)
         # Filled when first seen (the replay trains the notebook's models): the window opens
         # ~0.2 s sooner than if the first page were filled while it is built.

@@ -77,3 +77,43 @@ def test_lesson_3s_titles_grow_with_presentation_mode(main_window, qtbot):
     w.presentation.action.trigger()  # off, then on again: the page at the scale again
     qtbot.waitUntil(lambda: _scaled(page) and all(_title_pt(p) >= least for p in _plots(page)),
                     timeout=30_000)
+
+
+def test_a_lessons_title_takes_the_width_and_try_it_live_goes_under_it(main_window, qtbot):
+    # At 1024x768 in presentation mode lesson 5's title was a column of four lines beside the
+    # button; the title now keeps the width it needs, the button under it.
+    w = main_window
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view("lesson-3")
+    w.show_view("lesson-5")  # the Lessons menu: a page not shown before
+    page = _lessons(w).pages["moons"]
+    assert page.try_button.isVisibleTo(page)
+
+    def placed() -> bool:
+        QApplication.processEvents()
+        room = page.words.viewport().width()
+        below = page.try_button.geometry().top() >= page.title.geometry().bottom()
+        return below and page.title.width() >= 0.9 * room
+    qtbot.waitUntil(placed, timeout=30_000)
+
+
+def test_a_lesson_opened_from_the_list_starts_at_its_top(main_window, qtbot):
+    # Lesson 5 scrolled down, another lesson, lesson 5 again: it came back scrolled, its title
+    # and "Try it live" out of sight.
+    w = main_window
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view("lesson-5")
+    lessons = _lessons(w)
+    page = lessons.pages["moons"]
+    qtbot.waitUntil(lambda: page.filled and page.column.verticalScrollBar().maximum() > 100,
+                    timeout=120_000)
+    bar = page.column.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    lessons.list.setCurrentRow(0)
+    lessons.list.setCurrentRow(4)  # lesson 5, from the list
+    assert lessons.stack.currentWidget() is page
+    QApplication.processEvents()
+    assert bar.value() == 0
+    assert page.try_button.visibleRegion().boundingRect().height() == page.try_button.height()
