@@ -633,9 +633,10 @@ class LessonsView(QWidget):
         p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|",
                       log_y=True)
         page.key_under(p)
-        for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
-                                     (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",
-                                      class_color(1))):
+        # Names a newcomer reads, short enough for the plot's width: the notebook's
+        # "LinearModel(3, 2, (4, 10, 20, 50))" ran past the plot in presentation mode.
+        for layers, name, colour in ((d.shallow_layers, "hidden 4", class_color(0)),
+                                     (d.deep_layers, "hidden 4-10-20-50", class_color(1))):
             mags = lessons.DeepLinearLesson.magnitudes(layers)
             p.plot(np.arange(1, len(mags) + 1), mags, pen=pg.mkPen(colour, width=2), symbol="o",
                    symbolBrush=colour, name=name)

@@ -117,3 +117,27 @@ def test_a_lesson_opened_from_the_list_starts_at_its_top(main_window, qtbot):
     QApplication.processEvents()
     assert bar.value() == 0
     assert page.try_button.visibleRegion().boundingRect().height() == page.try_button.height()
+
+
+def test_lesson_2s_key_names_the_models_whole_in_presentation_mode(main_window, qtbot):
+    # "LinearModel(3, 2, (4, 10, 20, 50" was cut at the plot's right edge at 1024x768.
+    from nnviz.gui.lessons_view import LegendRow
+    w = main_window
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view("lesson-2")
+    page = _lessons(w).pages["deep-linear"]
+    qtbot.waitUntil(lambda: _scaled(page), timeout=60_000)
+    plot = _plots(page)[0]
+    key = plot.legend
+    assert isinstance(key, LegendRow)
+    names = [label.text for _, label in key.items]
+    assert names == ["hidden 4", "hidden 4-10-20-50"]
+
+    def whole() -> bool:
+        QApplication.processEvents()
+        right = plot.mapRectToScene(plot.boundingRect()).right()
+        view = page.glw.viewport().width()
+        return all(label.mapRectToScene(label.boundingRect()).right() <= min(right, view) + 1
+                   for _, label in key.items)
+    qtbot.waitUntil(whole, timeout=30_000)
