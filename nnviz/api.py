@@ -20,7 +20,7 @@ import numpy as np
 from nnviz.core import runlog
 from nnviz.core.arrays import dataset_from_arrays
 from nnviz.core.checks import real_number, whole_number
-from nnviz.core.data import DataError
+from nnviz.core.data import MAX_SEED, DataError
 from nnviz.core.errors import NnvizError, shown
 from nnviz.core.network import SpecError, as_params, check_params, load_npz
 from nnviz.core.problem import Choices, Problem, make_problem
@@ -248,8 +248,8 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     if fraction is None or not 0 <= fraction <= 0.9:
         raise DataError(f"test fraction must be between 0 and 0.9, got {shown(test_fraction)}")
     seed_ = whole_number(seed)
-    if seed_ is None or not 0 <= seed_ < 2**32:
-        raise DataError(f"seed must be a whole number from 0 to {2**32 - 1}, got {shown(seed)}")
+    if seed_ is None or not 0 <= seed_ <= MAX_SEED:
+        raise DataError(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {shown(seed)}")
     data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
     _warn_off_scale(data)
     widths = _hidden(hidden)

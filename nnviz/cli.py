@@ -35,7 +35,7 @@ from nnviz import __version__
 from nnviz.core import activations as acts
 from nnviz.core import compile_cache, features, fileio, heap, runlog
 from nnviz.core.csvdata import read_csv
-from nnviz.core.data import DATASETS, Dataset, DataSpec, make_dataset
+from nnviz.core.data import DATASETS, MAX_SEED, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_score
@@ -278,10 +278,10 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                    help="number of points (default: the data set's, 200 for moons)")
     g.add_argument("--noise", type=_number_in(0, 10), default=None,
                    help="noise level (default: the data set's, 0.1 for moons)")
-    g.add_argument("--seed", type=_int_at_least(0), default=None,
+    g.add_argument("--seed", type=_int_at_least(0, MAX_SEED), default=None,
                    help="random seed of the data, the split, the mini-batch order and the "
                         "initial weights (default: the data set's, 0 for moons)")
-    g.add_argument("--init-seed", type=_int_at_least(0, 2**32 - 1), default=None, metavar="S",
+    g.add_argument("--init-seed", type=_int_at_least(0, MAX_SEED), default=None, metavar="S",
                    help="random seed of the initial weights alone (default: --seed's)")
     g.add_argument("--test-fraction", type=_number_in(0, 0.9), default=0.2,
                    help="fraction of points held out for testing, 0..0.9 (default 0.2); 0 trains on "

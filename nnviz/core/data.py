@@ -30,6 +30,9 @@ CLASSIFICATION = "classification"
 REGRESSION = "regression"
 
 MAX_SAMPLES = 100_000
+# Seeds: 0..MAX_SEED everywhere (the command line, the sweep form, the API, session files and the
+# window's Seed field, a 32-bit spin box). Seeds above it opened a session but broke the window.
+MAX_SEED = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,8 @@ class DataSpec:
             # -0.0 (typed "-0") passes the range check, and numpy's generators refuse it.
             object.__setattr__(self, "noise", 0.0)
         seed = whole_number(self.seed)
-        if self.seed is not None and not (seed is not None and 0 <= seed < 2**32):
-            raise DataError(f"seed must be a whole number between 0 and {2**32 - 1}, "
+        if self.seed is not None and not (seed is not None and 0 <= seed <= MAX_SEED):
+            raise DataError(f"seed must be a whole number between 0 and {MAX_SEED:,}, "
                             f"got {self.seed!r}")
         fraction = real_number(self.test_fraction)
         if not (fraction is not None and 0 <= fraction <= 0.9):

@@ -7,7 +7,7 @@ with a message that names the limit instead of exhausting memory.
 from __future__ import annotations
 
 from .csvdata import MAX_ROWS
-from .data import MAX_SAMPLES
+from .data import MAX_SAMPLES, MAX_SEED  # noqa: F401 (MAX_SEED: one seed range)
 from .network import MAX_HIDDEN_LAYERS, MAX_WIDTH
 
 # Data points: the generators' and the CSV importer's limit.

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .data import Dataset, DataError, DataSpec, make_dataset
+from .data import MAX_SEED, Dataset, DataError, DataSpec, make_dataset
 from .losses import LossError
 from .network import NetworkSpec, Params, SpecError
 from .problem import Problem
@@ -142,8 +142,8 @@ def _preset(entry: Any, groups: dict[str, str], check_data: bool = True) -> Pres
     except (DataError, SpecError, TrainingError, LossError, TypeError, ValueError) as e:
         raise fail(str(e)) from None
     seed = entry.get("seed", data.seed)
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
-        raise fail(f"seed must be a whole number in 0..2^32-1, got {seed!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise fail(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {seed!r}")
     epochs = entry.get("epochs", 1000)
     if not isinstance(epochs, int) or isinstance(epochs, bool) or not 1 <= epochs <= 1_000_000:
         raise fail(f"epochs must be a whole number in 1..1000000, got {epochs!r}")

@@ -35,7 +35,7 @@ import numpy as np
 
 from nnviz import __version__
 from . import limits, npzfile
-from .data import CLASSIFICATION, REGRESSION, Dataset, DataError, DataSpec
+from .data import CLASSIFICATION, MAX_SEED, REGRESSION, Dataset, DataError, DataSpec
 from .history import LossHistory
 from .losses import LossError
 from .fileio import OutputError, atomic_write
@@ -183,8 +183,9 @@ class Session:
             _check_weights(what, self.spec, params)
         if not (isinstance(self.epoch, int) and 0 <= self.epoch <= MAX_EPOCH):
             raise SessionError(f"epoch must be a whole number in 0..{MAX_EPOCH}, got {self.epoch!r}")
-        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**32):
-            raise SessionError(f"seed must be a whole number in 0..2^32-1, got {self.seed!r}")
+        if not (isinstance(self.seed, int) and 0 <= self.seed <= MAX_SEED):
+            raise SessionError(f"seed must be a whole number from 0 to {MAX_SEED:,}, "
+                               f"got {self.seed!r}")
         if self.opt_state is not None:
             expected = _fresh_opt_leaves(self.spec, self.config)
             if len(self.opt_state) != len(expected):

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import activations as acts
-from .data import Dataset
+from .data import MAX_SEED, Dataset
 from .errors import NnvizError
 from .runlog import Run, RunLog, host_state
 from .snapshot import make_grid_points
@@ -74,14 +74,15 @@ def parse_values(name: str, text: str) -> tuple:
                 if "-" in p[1:]:
                     a, b = p.split("-", 1)
                     lo, hi = int(a), int(b)
-                    if hi < lo:
-                        raise ValueError
+                    if hi < lo:  # "5-2" said "cannot read", which hid what was wrong
+                        raise AxisError(f"{axis_title(name)}: {p} runs backwards; write the "
+                                        f"smaller seed first: {hi}-{lo}")
                 else:
                     lo = hi = int(p)
                 # Checked before the range is made: 0-4000000000 built a list of 4e9 seeds.
-                if lo < 0 or hi >= 2**32:
+                if lo < 0 or hi > MAX_SEED:
                     raise AxisError(f"{axis_title(name)}: seeds are whole numbers from 0 "
-                                    f"to {2**32 - 1:,}")
+                                    f"to {MAX_SEED:,}")
                 if hi - lo >= MAX_MEMBERS:
                     raise AxisError(f"{axis_title(name)}: {p} is {hi - lo + 1:,} seeds; a sweep "
                                     f"has at most {MAX_MEMBERS:,} members")

@@ -35,8 +35,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import data_names_of
-from .widgets import TextRoom, combo_width, paint_combo
+from .widgets import Column, TextRoom, combo_width, data_names_of, paint_combo
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -45,6 +44,14 @@ MAX_TERMS = 6  # terms of a sum written out
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
+# Presentation mode (at 1024x768 the plot was 125x70 px, its points could not be picked, and
+# the formulas showed ~5 lines): the plot and the formulas side by side above the diagram, the
+# plot at least PRESENTING_PLOT (~260x150 px of the moons' plane), the formulas at least
+# PRESENTING_FORMULA_LINES, the diagram at least PRESENTING_DIAGRAM_PX high at the tab's full
+# width; the tab scrolls below them, as the Landscape and Lessons tabs do.
+PRESENTING_PLOT = QSize(340, 250)
+PRESENTING_FORMULA_LINES = 10
+PRESENTING_DIAGRAM_PX = 420
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
@@ -705,7 +712,8 @@ class BackpropView(QWidget):
         column.setSizes([400, 280])
         self._column_moved = False  # the user's own share of the column, kept once dragged
         column.splitterMoved.connect(self._column_dragged)
-        split = QSplitter()
+        self.plot.installEventFilter(self)  # presentation mode's scale, set on the plot
+        split = self.split = QSplitter()
         split.addWidget(column)
         split.addWidget(self.canvas)
         # The diagram the larger share (5:7): its labels shrink first when the tab is narrow
@@ -717,7 +725,9 @@ class BackpropView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(self.head)
         lay.addLayout(bar)
-        lay.addWidget(split, 1)
+        # Scrolls in presentation mode alone (see _presenting_layout).
+        self.split_scroll = Column(split)
+        lay.addWidget(self.split_scroll, 1)
 
         self.back.clicked.connect(lambda: self.go(self.stage - 1))
         self.next.clicked.connect(lambda: self.go(self.stage + 1))
@@ -784,13 +794,50 @@ class BackpropView(QWidget):
     def _column_dragged(self, *_) -> None:
         self._column_moved = True
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.plot and event.type() == QEvent.Type.DynamicPropertyChange and \
+                bytes(event.propertyName()) == b"nnvizScale":
+            self._presenting_layout()
+        return False
+
+    def _presenting_layout(self) -> None:
+        """Presentation mode (a scale above 1 on the plot, nnviz.gui.presentation): the plot
+        beside the formulas, above the diagram at the tab's width, each at its least size
+        (PRESENTING_*), the tab scrolling below them. The normal mode: the plot over the
+        formulas beside the diagram, squeezed to the tab."""
+        on = float(self.plot.property("nnvizScale") or 1.0) > 1.0
+        if on:
+            self.plot.setMinimumSize(PRESENTING_PLOT)
+            frame = 2 * self.formulas.frameWidth() + \
+                2 * int(self.formulas.document().documentMargin())
+            self.formulas.setMinimumHeight(
+                PRESENTING_FORMULA_LINES * self.formulas.fontMetrics().lineSpacing() + frame)
+            self.canvas.setMinimumHeight(PRESENTING_DIAGRAM_PX)
+        else:
+            self.plot.setMinimumSize(220, 0)
+            self.formulas.setMinimumHeight(120)
+            self.canvas.setMinimumHeight(0)
+        way = Qt.Orientation.Vertical
+        if (self.split.orientation() == way) != on:
+            self.split.setOrientation(way if on else Qt.Orientation.Horizontal)
+            self.column.setOrientation(Qt.Orientation.Horizontal if on else way)
+            if on:
+                self.column.setSizes([PRESENTING_PLOT.width(), 10**4])
+                self.split.setSizes([1, 10**4])  # the row its least height, the diagram the rest
+            else:
+                self.column.setSizes([400, 280])
+                self.split.setSizes([500, 700])
+        if self.split_scroll.scrolling != on:
+            self.split_scroll.set_scrolling(on)
+        self._share_column()
+
     def _share_column(self) -> None:
         """The formulas' share of the column under the plot: FORMULA_LINES lines at the least
         while the plot keeps half the column (until the user drags the handle). At 3:2 a
         short column (presentation mode at 1024x768) left the formulas eight lines: the
         stage's words and the unit's name, and not one formula."""
-        if self._column_moved:
-            return
+        if self._column_moved or self.column.orientation() != Qt.Orientation.Vertical:
+            return  # dragged, or presentation mode's row (plot beside the formulas)
         column = self.column
         h = column.height() - column.handleWidth()
         if h <= 0:

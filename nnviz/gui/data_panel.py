@@ -5,7 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
 
 from nnviz.core.csvdata import STANDARDISED
-from nnviz.core.data import DATASETS, MAX_SAMPLES, DataError, Dataset, DataSpec
+from nnviz.core.data import DATASETS, MAX_SAMPLES, MAX_SEED, DataError, Dataset, DataSpec
 
 from . import wheel
 from .widgets import MessageLabel, MessageRoom, combo, dspin, set_combo, spin
@@ -30,7 +30,7 @@ class DataPanel(QGroupBox):
         self.test_fraction = dspin(0, 0.9, 0.2, 0.05, 2,
                                    "The share of points held out to test the model; they are "
                                    "never trained on. 0 trains on every point, as the notebook.")
-        self.seed = spin(0, 2**31 - 1, info.seed, "The random seed of the points, the train/test "
+        self.seed = spin(0, MAX_SEED, info.seed, "The random seed of the points, the train/test "
                          "split and the first weights: the same seed gives the same run.")
         self.classes = spin(3, 8, 3, "How many classes (clouds) the multiclass data set has.")
         self.regenerate = QPushButton("Regenerate")
@@ -168,7 +168,7 @@ class DataPanel(QGroupBox):
         self._edited()
 
     def _regenerate(self) -> None:
-        self.seed.setValue((self.seed.value() + 1) % 2**31)  # fires _edited
+        self.seed.setValue((self.seed.value() + 1) % (MAX_SEED + 1))  # fires _edited
 
     def _edited(self) -> None:
         try:

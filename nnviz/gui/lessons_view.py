@@ -213,20 +213,26 @@ class LessonPage(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self._place_button()
+            # Later: the page hears of a new font before its title and button have it (measured
+            # at the old size, lesson 5's title stayed beside the button on four lines).
+            QTimer.singleShot(0, self, self._place_button)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._place_button)  # resized or restyled while hidden
 
     def _place_button(self) -> None:
-        """"Try it live" beside the title, or under it when the title beside it would take more
-        lines than the two together (in presentation mode at 1024 px the title took four)."""
+        """"Try it live" beside the title where the title keeps its lines there, else under
+        it: the title takes the width (in presentation mode at 1024 px, lessons 3 and 5's
+        titles were a narrow column of four lines beside the button)."""
         if self.try_button.isHidden():
             return
         width = self.words.viewport().width() or self.width()
         spacing = max(self.head.spacing(), 0)
-        beside = max(self.title.heightForWidth(width - self.try_button.sizeHint().width()
-                                               - spacing), self.try_button.sizeHint().height())
-        under = self.title.heightForWidth(width) + spacing + self.try_button.sizeHint().height()
-        direction = (QBoxLayout.Direction.TopToBottom if under < beside
-                     else QBoxLayout.Direction.LeftToRight)
+        alone = self.title.heightForWidth(width)
+        beside = self.title.heightForWidth(width - self.try_button.sizeHint().width() - spacing)
+        direction = (QBoxLayout.Direction.LeftToRight if beside <= alone
+                     else QBoxLayout.Direction.TopToBottom)
         if self.head.direction() != direction:
             self.head.setDirection(direction)
 
@@ -525,6 +531,10 @@ class LessonsView(QWidget):
     """The "lessons" view: the list of lessons on the left, the chosen one on the right."""
 
     try_requested = Signal(str)  # a lesson's key: load its counterpart into the main window
+    # A page was shown or drew its plots: they are drawn at the normal size, and the window
+    # scales them in presentation mode (build_view). Lessons 4 and 5 picked from the list or
+    # the Lessons menu, the tab already shown, stayed at the normal size.
+    page_drawn = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -564,17 +574,24 @@ class LessonsView(QWidget):
             if not wait:
                 return
         page = self.pages[key]
+        if self.stack.currentWidget() is not page:
+            # Opened at its top: a page kept where it had been scrolled to, and lesson 5 came
+            # back with its title and "Try it live" scrolled out of sight.
+            page.column.verticalScrollBar().setValue(0)
+            page.words.verticalScrollBar().setValue(0)
         self.stack.setCurrentWidget(page)
         # Filled when first seen (the replay trains the notebook's models): the window opens
         # ~0.2 s sooner than if the first page were filled while it is built.
         if not page.filled and (wait or self.isVisible()):
             self._fill(key)
+        self.page_drawn.emit()
         if wait and key == "moons" and self._moons_future is not None:
             self._moons_future.result()
             self._check_moons()
 
     def _fill(self, key: str) -> None:
         getattr(self, "_fill_" + key.replace("-", "_"))(self.pages[key])
+        self.page_drawn.emit()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -616,9 +633,10 @@ class LessonsView(QWidget):
         p = page.plot(0, 0, "largest |value| after each layer (log scale)", "layer", "max |value|",
                       log_y=True)
         page.key_under(p)
-        for layers, name, colour in ((d.shallow_layers, "LinearModel(3, 2, (4,))", class_color(0)),
-                                     (d.deep_layers, "LinearModel(3, 2, (4, 10, 20, 50))",
-                                      class_color(1))):
+        # Names a newcomer reads, short enough for the plot's width: the notebook's
+        # "LinearModel(3, 2, (4, 10, 20, 50))" ran past the plot in presentation mode.
+        for layers, name, colour in ((d.shallow_layers, "hidden 4", class_color(0)),
+                                     (d.deep_layers, "hidden 4-10-20-50", class_color(1))):
             mags = lessons.DeepLinearLesson.magnitudes(layers)
             p.plot(np.arange(1, len(mags) + 1), mags, pen=pg.mkPen(colour, width=2), symbol="o",
                    symbolBrush=colour, name=name)
@@ -643,6 +661,9 @@ class LessonsView(QWidget):
         page.scatter(p1, x, s.G_deep, colours)
         p2 = page.plot(0, 2, "sigmoid between layers", X_INPUT, "Y (output)")
         page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
+        # In presentation mode's columns "sigmoid on the output only" fitted on one line at
+        # the smallest size, and all three titles with it: on two lines, larger.
+        page.titles.two_lines = page.titles.grow = True
         page.columns_grid = ColumnsGrid(page, (p0, p1, p2), 3)
         page.columns_grid.arrange()
         sat = lessons.SigmoidLesson.saturated_fraction(s.G_deep)
@@ -748,6 +769,7 @@ class LessonsView(QWidget):
             f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
             f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>.")
         page.filled = True
+        self.page_drawn.emit()  # trained in the background: drawn after the page was shown
 
     # -- the baseline ----------------------------------------------------------------------------
 
@@ -896,4 +918,10 @@ def build_view(ctx) -> LessonsView:
     if "try_lesson" in ctx.lessons:
         view.try_requested.connect(ctx.lessons["try_lesson"])
     ctx.on_destroy.append(view.shutdown)
+
+    def scale_later() -> None:  # once the page is laid out (nnviz.gui.views scale_shown)
+        scale = getattr(ctx.window, "_scale_shown_views", None)
+        if scale is not None:
+            scale()
+    view.page_drawn.connect(lambda: QTimer.singleShot(0, view, scale_later))
     return view

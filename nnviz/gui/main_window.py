@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
                                QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core.csvdata import input_names
-from nnviz.core.data import DataError, Dataset, DataSpec, make_dataset
+from nnviz.core.data import MAX_SEED, DataError, Dataset, DataSpec, make_dataset
 from nnviz.core.loop import describe
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, check_edit
@@ -644,7 +644,7 @@ class MainWindow(QMainWindow):
             return
         before, kept, run_id = self.current_problem(), self._keep_the_run(), self._run_id
         self._resets += 1
-        self._seed = (self._base_seed + self._resets) % 2**32
+        self._seed = (self._base_seed + self._resets) % (MAX_SEED + 1)
         self._params = None  # new weights from the new seed
         self._new_run_id()
         self.playing = False

@@ -170,7 +170,8 @@ def test_bad_arguments_raise_an_nnviz_error_with_a_message(call, message):
     (lambda: nnviz.train(X_OK, np.array(["a"] * 50)), "y holds one class only ('a');"),
     (lambda: nnviz.train(X_OK, Y_OK, lr=np.float64(-1.0)), "up to 10000, got -1.0"),
     (lambda: nnviz.train(X_OK, Y_OK, hidden=np.array([0])), "width must be 1..512, got 0"),
-    (lambda: nnviz.train(X_OK, Y_OK, seed=np.int64(-3)), "4294967295, got -3"),
+    (lambda: nnviz.train(X_OK, Y_OK, seed=np.int64(-3)), "2,147,483,647, got -3"),
+    (lambda: nnviz.train(X_OK, Y_OK, seed=3_000_000_000), "2,147,483,647, got 3000000000"),
     (lambda: nnviz.train(X_OK, Y_OK, test_fraction=np.float64(1.5)), "0.9, got 1.5"),
     (lambda: nnviz.train(X_OK, Y_OK, output_activation="softmax"), "always 1"),
 ])

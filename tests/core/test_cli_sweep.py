@@ -117,9 +117,11 @@ def test_init_seed_varies_the_initial_weights_only(capsys):
     (["--task", "regression", "--lr", "1,2"], "--task only applies to --data"),
     (["--dataset", "multiclass", "--loss", "mse,bce"], "bce is for two classes"),
     (["--seed", "0,1", "--init-seed", "-1"], "--init-seed: initial weights seed: seeds are "
-                                              "whole numbers from 0 to 4,294,967,295"),
+                                              "whole numbers from 0 to 2,147,483,647"),
+    (["--seed", "3000000000,3000000001"], "--seed: seed: seeds are whole numbers from 0 to "
+                                          "2,147,483,647"),
     # Ranges are the window's sweep form's (its parser, its messages and limits)
-    (["--seed", "3-1"], "--seed: seed: cannot read '3-1'"),
+    (["--seed", "5-2"], "--seed: seed: 5-2 runs backwards; write the smaller seed first: 2-5"),
     (["--seed", "0-3,2"], "--seed: seed: a value is given twice"),
     (["--seed", "0-5000"], "--seed: seed: 0-5000 is 5,001 seeds; a sweep has at most 1,024"),
     (["--seed", "0,,3"], "--seed: '0,,3': an empty value in the list"),

@@ -152,6 +152,44 @@ def test_a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
         w.open_session(str(tmp_path / "text.nnviz"))  # what `nnviz --open` calls
 
 
+def _with_seed(src: str, dst: str, seed: int) -> None:
+    """A copy of the session ``src`` whose every seed in the manifest is ``seed``."""
+    import json
+    import zipfile
+
+    def put(v):
+        if isinstance(v, dict):
+            return {k: seed if k == "seed" else put(x) for k, x in v.items()}
+        return [put(x) for x in v] if isinstance(v, list) else v
+
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w") as b:
+        for info in a.infolist():
+            raw = a.read(info)
+            if info.filename == "manifest.json":
+                raw = json.dumps(put(json.loads(raw))).encode()
+            b.writestr(info, raw)
+
+
+def test_a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path):
+    # Seeds 2**31..2**32-1 were read, then the Seed field (a 32-bit spin box) raised
+    # OverflowError: a red "Something went wrong" banner and a half-opened run.
+    w, actions = win
+    _step(qtbot, w, 3)
+    before = w.current_problem()
+    good, big = str(tmp_path / "good.nnviz"), str(tmp_path / "big.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(good)
+    _with_seed(good, big, 3_000_000_000)
+    actions._open_reporting(big)
+    qtbot.waitUntil(lambda: not actions.jobs.jobs, timeout=TIMEOUT)
+    assert actions.message_box is not None and actions.message_box.isVisible()
+    text = actions.message_box.text()
+    assert "seed must be a whole number between 0 and 2,147,483,647" in text, text
+    assert "Traceback" not in text and "OverflowError" not in text
+    assert w.current_problem() == before
+    assert _step(qtbot, w, 1).epoch == 4  # the run goes on where it was
+
+
 def test_a_failed_save_says_why(win, qtbot, tmp_path):
     w, actions = win
     actions.save_to(str(tmp_path / "missing" / "x.nnviz"))

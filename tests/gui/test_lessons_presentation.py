@@ -1,0 +1,143 @@
+"""The Lessons tab in presentation mode: every page at the mode's scale, however it is reached
+(the list, the Lessons menu, before or after the mode changes), its title and "Try it live"
+both readable, each page opened at its top, and the keys' names whole."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from nnviz.gui.presentation import SCALE
+from nnviz.gui.widgets import TITLE_PT
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+NORMAL_TICK_PT = 9.0  # pyqtgraph's tick numbers, the normal mode's
+
+
+def _plots(page) -> list:
+    return [i for i in page.glw.ci.items if isinstance(i, pg.PlotItem)]
+
+
+def _tick_pt(plot) -> float:
+    f = plot.getAxis("bottom").style.get("tickFont")
+    return f.pointSizeF() if f is not None else NORMAL_TICK_PT
+
+
+def _title_pt(plot) -> float:
+    return float(str(plot.titleLabel.opts.get("size") or "0pt").replace("pt", ""))
+
+
+def _lessons(w):
+    return w._inspection_views["lessons"]
+
+
+def _at_1024(w, qtbot):
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    QApplication.processEvents()
+
+
+def _scaled(page) -> bool:
+    plots = _plots(page)
+    return page.filled and bool(plots) and all(
+        _tick_pt(p) >= SCALE * NORMAL_TICK_PT - 0.05 for p in plots)
+
+
+def test_lessons_first_seen_in_presentation_mode_are_at_its_scale(main_window, qtbot):
+    # Lesson 4 and 5 picked from the list (or the Lessons menu: the same, the tab being shown)
+    # after the mode was on kept 9 pt numbers.
+    w = main_window
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view("lesson-3")
+    lessons = _lessons(w)
+    qtbot.waitUntil(lambda: _scaled(lessons.pages["sigmoid"]), timeout=60_000)
+    lessons.list.setCurrentRow(3)  # lesson 4, as a click on the list
+    qtbot.waitUntil(lambda: _scaled(lessons.pages["activations"]), timeout=60_000)
+    w.show_view("lesson-5")  # the Lessons menu's way; trained in the background
+    qtbot.waitUntil(lambda: _scaled(lessons.pages["moons"]), timeout=120_000)
+
+
+def test_lesson_3s_titles_grow_with_presentation_mode(main_window, qtbot):
+    # Seen first in the normal mode, then F11: "sigmoid on the output only" fitted its column
+    # on one line at the smallest title size (11.6 pt), every title of the page with it.
+    w = main_window
+    _at_1024(w, qtbot)
+    w.show_view("lesson-3")
+    page = _lessons(w).pages["sigmoid"]
+    qtbot.waitUntil(lambda: page.filled, timeout=60_000)
+    w.presentation.action.trigger()  # F11
+    least = 0.8 * TITLE_PT * SCALE - 0.05
+    qtbot.waitUntil(lambda: _scaled(page) and all(_title_pt(p) >= least for p in _plots(page)),
+                    timeout=30_000)
+    w.presentation.action.trigger()
+    qtbot.waitUntil(lambda: all(_tick_pt(p) < SCALE * NORMAL_TICK_PT for p in _plots(page)),
+                    timeout=30_000)
+    w.presentation.action.trigger()  # off, then on again: the page at the scale again
+    qtbot.waitUntil(lambda: _scaled(page) and all(_title_pt(p) >= least for p in _plots(page)),
+                    timeout=30_000)
+
+
+def test_a_lessons_title_takes_the_width_and_try_it_live_goes_under_it(main_window, qtbot):
+    # At 1024x768 in presentation mode lesson 5's title was a column of four lines beside the
+    # button; the title now keeps the width it needs, the button under it.
+    w = main_window
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view("lesson-3")
+    w.show_view("lesson-5")  # the Lessons menu: a page not shown before
+    page = _lessons(w).pages["moons"]
+    assert page.try_button.isVisibleTo(page)
+
+    def placed() -> bool:
+        QApplication.processEvents()
+        room = page.words.viewport().width()
+        below = page.try_button.geometry().top() >= page.title.geometry().bottom()
+        return below and page.title.width() >= 0.9 * room
+    qtbot.waitUntil(placed, timeout=30_000)
+
+
+def test_a_lesson_opened_from_the_list_starts_at_its_top(main_window, qtbot):
+    # Lesson 5 scrolled down, another lesson, lesson 5 again: it came back scrolled, its title
+    # and "Try it live" out of sight.
+    w = main_window
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view("lesson-5")
+    lessons = _lessons(w)
+    page = lessons.pages["moons"]
+    qtbot.waitUntil(lambda: page.filled and page.column.verticalScrollBar().maximum() > 100,
+                    timeout=120_000)
+    bar = page.column.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    lessons.list.setCurrentRow(0)
+    lessons.list.setCurrentRow(4)  # lesson 5, from the list
+    assert lessons.stack.currentWidget() is page
+    QApplication.processEvents()
+    assert bar.value() == 0
+    assert page.try_button.visibleRegion().boundingRect().height() == page.try_button.height()
+
+
+def test_lesson_2s_key_names_the_models_whole_in_presentation_mode(main_window, qtbot):
+    # "LinearModel(3, 2, (4, 10, 20, 50" was cut at the plot's right edge at 1024x768.
+    from nnviz.gui.lessons_view import LegendRow
+    w = main_window
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view("lesson-2")
+    page = _lessons(w).pages["deep-linear"]
+    qtbot.waitUntil(lambda: _scaled(page), timeout=60_000)
+    plot = _plots(page)[0]
+    key = plot.legend
+    assert isinstance(key, LegendRow)
+    names = [label.text for _, label in key.items]
+    assert names == ["hidden 4", "hidden 4-10-20-50"]
+
+    def whole() -> bool:
+        QApplication.processEvents()
+        right = plot.mapRectToScene(plot.boundingRect()).right()
+        view = page.glw.viewport().width()
+        return all(label.mapRectToScene(label.boundingRect()).right() <= min(right, view) + 1
+                   for _, label in key.items)
+    qtbot.waitUntil(whole, timeout=30_000)
