@@ -1507,6 +1507,15 @@ class Column(QScrollArea):
         self._bound()
         super().resizeEvent(event)
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        # The parts' least height changed (the Landscape view's map and plots back to their
+        # normal least heights after presentation mode): a scroll area passes no such change
+        # up, and its layout item kept the presentation column's 790 px, the window 1,009 px
+        # tall after F11, F11 on a screen of 768.
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(obj, event)
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         return self.widget().sizeHint()
 

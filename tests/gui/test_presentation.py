@@ -645,3 +645,29 @@ def test_the_compare_views_words_are_whole_on_a_projector(main_window, qtbot):
     def whole() -> None:
         assert layout_problems(w) == []
     qtbot.waitUntil(whole, timeout=10_000)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_leaving_presentation_on_the_landscape_keeps_the_windows_height(main_window, qtbot,
+                                                                         size):
+    """View -> Landscape, F11, F11: the window came back 1,009 px high, the timeline, the run
+    buttons and the status bar below the screen's edge on every tab after. It keeps its size."""
+    from PySide6.QtWidgets import QHBoxLayout
+    w = main_window
+    _at_size(w, qtbot, size)
+    w.show_view("landscape")
+    view = w._inspection_views["landscape"]
+    stacked = QHBoxLayout.Direction.TopToBottom
+    w.set_presentation(True)
+    qtbot.waitUntil(lambda: view.plots_row.direction() == stacked)
+    w.set_presentation(False)
+    qtbot.waitUntil(lambda: view.plots_row.direction() != stacked)
+    QApplication.processEvents()  # the window's layout, asked for again by the view's
+    assert w.minimumSizeHint().height() <= size[1]
+    assert (w.width(), w.height()) == size
+    w.show_view("main")
+    QApplication.processEvents()
+    assert (w.width(), w.height()) == size
+    bottom = w.timeline.mapTo(w, QPoint(0, w.timeline.height())).y()
+    assert w.timeline.isVisible() and bottom <= w.height()
+    assert w.statusBar().geometry().bottom() < w.height()
