@@ -1190,6 +1190,24 @@ class LogAxis(pg.AxisItem):
     looked bold, 'update / weight' of the Gradients tab). A value is kept in its coarsest
     level only."""
 
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
+        """On a linear scale, numbers at least a line and a half apart: pyqtgraph spaces them by
+        the axis' length alone, and the loss plot ~75 px high in presentation mode (an exercise
+        open at 1024x768) printed 0.2, 0.4, 0.6, 0.8 over each other."""
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if self.logMode or self.orientation not in ("left", "right") or not levels \
+                or not size > 0 or not maxVal > minVal:
+            return levels
+        line = QFontMetrics(self.style["tickFont"] or QFont()).height()
+        least = 1.5 * line * (maxVal - minVal) / size  # the least step between two numbers
+        if levels[0][0] >= least:
+            return levels
+        step = 10.0 ** math.floor(math.log10(least))
+        for m in (1, 2, 5, 10):
+            if m * step >= least * (1 - 1e-9):
+                return [(m * step, 0)]
+        return [(10 * step, 0)]
+
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
         ticks = super().tickValues(minVal, maxVal, size)
         self._fine = False
