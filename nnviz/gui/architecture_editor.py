@@ -127,6 +127,7 @@ class ArchitectureEditor(QGroupBox):
         self.output_activation.currentIndexChanged.connect(self._output_chosen)
         self.init_scheme.currentIndexChanged.connect(self._edited)
         self.inputs.changed.connect(self._edited)
+        self.inputs.refused.connect(lambda why: self.message.show_error(f"Refused: {why}"))
         self.set_spec(NetworkSpec())
 
     # --- reading and writing -------------------------------------------------------------------
@@ -138,7 +139,7 @@ class ArchitectureEditor(QGroupBox):
         """The spec the editor shows (raises SpecError with a reason)."""
         h = self.hidden()
         if not self.inputs.any_checked():
-            raise SpecError("the first layer needs at least one input feature")
+            raise SpecError(self.inputs.REASON)
         return NetworkSpec(self._input_dim, tuple(w for w, _ in h), tuple(a for _, a in h),
                            self._output_dim, self.output_activation.currentData(),
                            self.init_scheme.currentData(), self.inputs.features())

@@ -416,14 +416,20 @@ def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:
     return rgb.astype(np.uint8)
 
 
+def whole(html: str) -> str:
+    """``html`` kept on one line where a label wraps its text (it goes to the next whole)."""
+    return f"<span style='white-space:nowrap'>{html}</span>"
+
+
 def class_key_html(names, test: bool = True) -> str:
     """A key of the classes for a label: each class's shape in its colour and its name; then
     the test points' look."""
-    parts = [f"<span style='color:{hex_of(point_fill(class_color(k)))}'>{class_glyph(k)}</span>"
-             f"&nbsp;{name}"
+    # Each entry whole on a line: a narrow key wraps between them, not inside a name.
+    parts = [whole(f"<span style='color:{hex_of(point_fill(class_color(k)))}'>"
+                   f"{class_glyph(k)}</span>&nbsp;{name}")
              for k, name in enumerate(names)]
     if test:
-        parts.append("hollow: test")
+        parts.append(whole("hollow: test"))
     return " &nbsp; ".join(parts)
 
 

@@ -256,6 +256,10 @@ class SideTabs(QTabWidget):
         self.setTabVisible(i, self._settings_shown)
         shown = sum(self.isTabVisible(k) for k in range(self.count()))
         self.tabBar().setVisible(shown > 1)
+        # A tab stop only with its bar in sight: Tab came to the tab widget, whose focus goes
+        # to its hidden bar, and stayed where it was (trapped in "Stop at epoch", the last
+        # field before it: 7, Tab, 8 typed 78).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus if shown > 1 else Qt.FocusPolicy.NoFocus)
         if shown and not self.currentWidget().isVisibleTo(self) and self.isTabVisible(0):
             self.setCurrentIndex(0)
         if (shown == 0) != self.isHidden() and (shown == 0 or self.parentWidget() is not None):

@@ -133,13 +133,12 @@ class RunControls(QFrame):
         stop_box.addWidget(stop_title)
         stop_box.addWidget(self.stop_at)
         # "99999999999999" typed in was clamped to 9,999,999 without a word: the refusal and
-        # the limit are said in red beside the field, as the settings' fields do below theirs.
+        # the limit are said in red under the field, as the settings' fields do below theirs.
+        # Under the field, wrapped to its width (MessageLabel's width never widens a layout):
+        # beside it, with a least width of its own, "Too small: at least 0 (never)." widened
+        # the window from 1,024 to 1,101 px, the tabs and the epoch cut at its right.
         self.stop_message = MessageLabel()
-        self.stop_message.setSizePolicy(QSizePolicy.Policy.Preferred,
-                                        QSizePolicy.Policy.Preferred)
-        # Two lines at most ("Too large:" / "at most 10,000,000."), in a bar of one or two.
-        self.stop_message.setMinimumWidth(
-            self.stop_message.fontMetrics().horizontalAdvance("at most 10,000,000.") + 6)
+        stop_box.addWidget(self.stop_message)
         self.stop_at.out_of_range.connect(self.stop_message.show_error)
         self.stop_at.valueChanged.connect(lambda _n: self.stop_message.clear_message())
 
@@ -166,8 +165,7 @@ class RunControls(QFrame):
         lay.addLayout(speed_box)
         lay.addSpacing(8)
         lay.addLayout(stop_box)
-        lay.addWidget(self.stop_message, 1)  # the room there is, when shown: fewer lines
-        lay.addStretch(0)
+        lay.addStretch(1)
         # Its text changes every frame; the window is laid out again only when its size must.
         lay.addWidget(LabelRoom(self.epoch))
 

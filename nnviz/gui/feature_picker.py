@@ -48,9 +48,12 @@ def _cell(name: str, n_inputs: int) -> tuple[int, int]:
 
 
 class FeaturePicker(QWidget):
-    """One check box per feature of the data's inputs; ``changed`` when one is toggled."""
+    """One check box per feature of the data's inputs; ``changed`` when one is toggled,
+    ``refused(reason)`` when the last one ticked is unticked: it is ticked again."""
 
     changed = Signal()
+    refused = Signal(str)
+    REASON = "the first layer needs at least one input feature"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,7 +96,7 @@ class FeaturePicker(QWidget):
             offered = n_inputs <= features.MAX_LISTED_INPUTS
             for name in features.catalogue(n_inputs) if offered else ():
                 box = QCheckBox()
-                box.toggled.connect(lambda _on: self.changed.emit())
+                box.toggled.connect(lambda on, box=box: self._toggled(box, on))
                 self.grid.addWidget(box, *_cell(name, n_inputs))
                 self.boxes[name] = box
             self.n_inputs = n_inputs
@@ -109,6 +112,18 @@ class FeaturePicker(QWidget):
             old = box.blockSignals(True)
             box.setChecked(name in on)
             box.blockSignals(old)
+
+    def _toggled(self, box: QCheckBox, on: bool) -> None:
+        if not on and not self.any_checked():
+            # Refused, and the box says so: left unticked, the boxes showed no input at all
+            # while the model kept the last one (x2 unticked after x1: 1 -> 4 -> ... with no
+            # box ticked).
+            old = box.blockSignals(True)
+            box.setChecked(True)
+            box.blockSignals(old)
+            self.refused.emit(self.REASON)
+            return
+        self.changed.emit()
 
     def features(self) -> tuple[str, ...]:
         """The checked features in the catalogue's order; () when they are the raw inputs."""

@@ -578,6 +578,13 @@ class LandscapeView(QWidget):
         on = self._scale() > 1.0
         stacked = self.plots_row.direction() == QHBoxLayout.Direction.TopToBottom
         if on != stacked:
+            if not on:
+                # The normal least heights before the column stops scrolling: the other way
+                # round the column asked, for a moment, for presentation mode's map and plots
+                # in full (790 px) and the window grew to 1,009 px high on a screen of 768.
+                self.plots_scroll.setMinimumHeight(0)
+                self.map_glw.setMinimumHeight(MIN_MAP_HEIGHT)
+                self.map_glw.setMaximumHeight(16777215)
             self.plots_row.setDirection(QHBoxLayout.Direction.TopToBottom if on
                                         else QHBoxLayout.Direction.LeftToRight)
             self.column.set_scrolling(on)
@@ -586,10 +593,6 @@ class LandscapeView(QWidget):
             policy = Qt.ScrollBarPolicy
             self.plots_scroll.setVerticalScrollBarPolicy(
                 policy.ScrollBarAlwaysOff if on else policy.ScrollBarAsNeeded)
-            if not on:
-                self.plots_scroll.setMinimumHeight(0)
-                self.map_glw.setMinimumHeight(MIN_MAP_HEIGHT)
-                self.map_glw.setMaximumHeight(16777215)
         if not on:
             return
         if self.plots_scroll.minimumHeight() != self.glw.minimumHeight():

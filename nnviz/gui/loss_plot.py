@@ -105,6 +105,7 @@ def _round_up(value: float, mantissas) -> float:
 
 # Where the legend may sit, in order of preference: (its corner, the plot's corner, offset px).
 LEGEND_MARGIN = 8  # px between the legend and the plot's frame
+SHORT_PLOT_LEGEND = 0.4  # a legend taller than this share of the plot goes under it
 LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-LEGEND_MARGIN, LEGEND_MARGIN)),
                   "bottom right": ((1, 1), (1, 1), (-LEGEND_MARGIN, -LEGEND_MARGIN)),
                   "top left": ((0, 0), (0, 0), (LEGEND_MARGIN, LEGEND_MARGIN)),
@@ -196,6 +197,8 @@ class LossPlot(pg.PlotWidget):
         for curve in (self.train, self.test):
             if curve.opts["symbol"] is not None:
                 curve.setSymbolBrush(curve.opts["pen"].color())
+        if hasattr(self, "_legend_room"):
+            self._fit_key()  # the key under the plot in the curves' new colours
 
     def _stop_following(self, *_) -> None:
         self.following = False
@@ -298,6 +301,29 @@ class LossPlot(pg.PlotWidget):
             if legend.width() <= room:
                 break
         self._legend_room = room
+        self._fit_key()
+
+    def _fit_key(self) -> None:
+        """The key in the plot (the legend) where it leaves the curves room, else under the
+        plot beside "epoch": with an exercise open in presentation mode at 1024x768 the plot
+        is ~75 px high and the legend's box covered most of it."""
+        pi = self.getPlotItem()
+        if pi is None:  # (a theme change reaching a plot on its way out)
+            return
+        legend, vb = self.legend, pi.getViewBox()
+        below = vb.height() > 0 and legend.height() > SHORT_PLOT_LEGEND * vb.height()
+        parts = []
+        if below:
+            for sample, label in legend.items:
+                pen = pg.mkPen(sample.item.opts.get("pen"))
+                glyph = "┅┅" if pen.style() != Qt.PenStyle.SolidLine else "━━"
+                parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
+                             f"&nbsp;{label.text}")
+        text = "epoch" + ("&nbsp;&nbsp;&nbsp; " + " &nbsp; ".join(parts) if parts else "")
+        legend.setVisible(not below)
+        axis = pi.getAxis("bottom")
+        if axis.labelText != text:
+            axis.setLabel(text)
 
     def _plot_resized(self, *_) -> None:
         room = self.getPlotItem().getViewBox().width() - 2 * LEGEND_MARGIN
@@ -306,6 +332,8 @@ class LossPlot(pg.PlotWidget):
             if self._last is not None:
                 self._place_legend()
                 self._show_spike_note()
+        else:
+            self._fit_key()  # a new height only
 
     def _update_branches(self, s: Snapshot) -> None:
         names = {b.name for b in s.branches}

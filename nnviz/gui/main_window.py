@@ -1126,7 +1126,9 @@ class MainWindow(QMainWindow):
             elif self.discretize.isChecked():
                 text = f"{key} &nbsp; background: the predicted class"
             elif data.n_classes <= 2:
-                text = f"{key} &nbsp; background: P({names[1]})"
+                # One piece: it went to a line of its own whole, not "background: P(class" /
+                # "1)" (presentation mode with an exercise at 1024x768).
+                text = f"{key} &nbsp; {colors.whole(f'background: P({names[1]})')}"
             else:
                 text = f"{key} &nbsp; background: predicted class (paler = less sure)"
         elif data.n_features > 2:

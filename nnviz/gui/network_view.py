@@ -622,8 +622,13 @@ class NetworkView(QWidget):
         self.header.setWordWrap(True)
         self.header.setToolTip("The network's shape, the epoch shown, and how to read the "
                                "links (weights) and the small squares (biases).")
-        self.message = QLabel()
+        # The editor's refusal lies over the diagram, under the edit box (above it near the
+        # bottom): in the layout above the diagram it pushed the diagram down ~20 px, the box
+        # left off the link or bias it edits.
+        self.message = QLabel(self.canvas)
         self.message.setWordWrap(True)
+        self.message.setMargin(3)
+        self.message.setAutoFillBackground(True)  # readable over the links
         colors.tint(self.message, "error")
         self.message.hide()
         split = QSplitter()
@@ -635,7 +640,6 @@ class NetworkView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(LabelRoom(self.header))  # the epoch in it: a new text every frame
-        lay.addWidget(self.message)
         lay.addWidget(split, 1)
         self.editor = QLineEdit(self.canvas)
         self.editor.setFixedWidth(110)
@@ -763,12 +767,29 @@ class NetworkView(QWidget):
         if not math.isfinite(value) or abs(value) > EDIT_LIMIT:
             self.message.setText(f"“{text}” is not a usable value: type a number between "
                                  f"-{EDIT_LIMIT:g} and {EDIT_LIMIT:g}, e.g. -0.5 (Esc cancels).")
+            self._place_message()
             self.message.show()
+            self.message.raise_()
             return
         self.message.hide()
         self.editor.hide()
         self._editing = None
         self.set_value(item, value)
+
+    def _place_message(self) -> None:
+        """The refusal under the edit box, as wide as its words need (at most the diagram's
+        width), above the box where there is no room below."""
+        room = self.canvas.rect()
+        m = self.message
+        width = min(room.width(), max(self.editor.width(), 2 * m.margin()
+                                       + m.fontMetrics().horizontalAdvance(m.text()) + 2), 420)
+        height = m.heightForWidth(width)
+        box = self.editor.geometry()
+        x = min(max(box.x(), 0), room.width() - width)
+        y = box.bottom() + 3
+        if y + height > room.height():
+            y = max(box.y() - height - 2, 0)
+        m.setGeometry(x, y, width, height)
 
     def set_value(self, item, value: float) -> None:
         """Change one weight or bias and send the whole set of weights on."""

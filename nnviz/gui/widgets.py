@@ -1209,6 +1209,24 @@ class LogAxis(pg.AxisItem):
     looked bold, 'update / weight' of the Gradients tab). A value is kept in its coarsest
     level only."""
 
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
+        """On a linear scale, numbers at least a line and a half apart: pyqtgraph spaces them by
+        the axis' length alone, and the loss plot ~75 px high in presentation mode (an exercise
+        open at 1024x768) printed 0.2, 0.4, 0.6, 0.8 over each other."""
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if self.logMode or self.orientation not in ("left", "right") or not levels \
+                or not size > 0 or not maxVal > minVal:
+            return levels
+        line = QFontMetrics(self.style["tickFont"] or QFont()).height()
+        least = 1.5 * line * (maxVal - minVal) / size  # the least step between two numbers
+        if levels[0][0] >= least:
+            return levels
+        step = 10.0 ** math.floor(math.log10(least))
+        for m in (1, 2, 5, 10):
+            if m * step >= least * (1 - 1e-9):
+                return [(m * step, 0)]
+        return [(10 * step, 0)]
+
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
         ticks = super().tickValues(minVal, maxVal, size)
         self._fine = False
@@ -1525,6 +1543,15 @@ class Column(QScrollArea):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         self._bound()
         super().resizeEvent(event)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        # The parts' least height changed (the Landscape view's map and plots back to their
+        # normal least heights after presentation mode): a scroll area passes no such change
+        # up, and its layout item kept the presentation column's 790 px, the window 1,009 px
+        # tall after F11, F11 on a screen of 768.
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(obj, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         return self.widget().sizeHint()

@@ -31,3 +31,26 @@ def test_tab_goes_through_the_rows_in_order_then_add_then_the_output(qtbot):
     assert max(boxes) < widths[0]
     assert widths[-1] < order.index(editor.rows[-1].activation) < order.index(editor.add) \
         < order.index(editor.output_activation) < order.index(editor.init_scheme)
+
+
+def test_tab_leaves_stop_at_epoch(main_window, qtbot):
+    """Click "Stop at epoch", 7, Tab, 8: the field read 78, Tab never left it (the next tab stop
+    was the settings' outer tab widget, whose focus goes to its hidden bar). Tab moves on to
+    the settings, and Shift+Tab comes back."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    w = main_window
+    field = w.controls.stop_at
+    qtbot.mouseClick(field.lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(field.hasFocus)
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field.lineEdit(), "7")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not field.hasFocus())
+    moved_to = QApplication.focusWidget()
+    assert moved_to is not None and moved_to.window() is w
+    assert w.side_tabs.isAncestorOf(moved_to)  # the settings, next in the window's order
+    qtbot.keyClicks(moved_to, "8")
+    assert field.value() == 7 and field.text() == "7"
+    qtbot.keyClick(moved_to, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(field.hasFocus)

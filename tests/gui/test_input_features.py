@@ -41,10 +41,20 @@ def test_no_feature_at_all_is_refused_and_the_model_kept(qtbot, main_window):
     boxes = w.editor.inputs.boxes
     boxes["x1"].setChecked(False)
     wait_for_run(qtbot, w)
-    boxes["x2"].setChecked(False)
+    shapes = w.editor.shapes.text()
+    boxes["x2"].click()  # as the user unticks it
     assert "at least one input feature" in w.editor.message.text()
+    assert w.editor.message.is_error()
     assert w.current_problem().spec.features == ("x2",)
     assert before.spec.features == ()
+    # The boxes say what the model takes: x2 ticked again (both boxes stayed unticked under
+    # the refusal while the model still took x2).
+    assert [n for n, b in boxes.items() if b.isChecked()] == ["x2"]
+    assert w.editor.inputs.features() == ("x2",) and w.editor.shapes.text() == shapes
+    # The next edit is taken, and the refusal goes.
+    boxes["x1"].setChecked(True)
+    qtbot.waitUntil(lambda: w.current_problem().spec.features == ())
+    assert not w.editor.message.is_error()
 
 
 def test_other_data_offers_its_own_features(qtbot, main_window):

@@ -514,3 +514,27 @@ def test_a_lessons_legend_leaves_its_data_clear_on_a_projector(main_window, qtbo
         assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
         assert plot.vb.height() >= 100 and plot.vb.width() >= 100
     qtbot.waitUntil(clear, timeout=30_000)
+
+
+@pytest.mark.parametrize("typed, said", [("-5", "Too small: at least 0 (never)."),
+                                          ("99999999999", "Too large: at most 10,000,000.")])
+def test_stop_at_epochs_refusal_fits_a_1024_window(main_window, qtbot, typed, said):
+    """At 1024x768, -5 in "Stop at epoch" and Enter: the refusal beside the field widened the
+    window to 1,101 px for good, the tabs and the "Epoch" counter cut at its right. It wraps
+    in the room there is, whole, and the window keeps its width."""
+    from PySide6.QtCore import Qt
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    field, message = w.controls.stop_at, w.controls.stop_message
+    field.setFocus()
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field.lineEdit(), typed)
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(message.isVisible)
+    assert message.text() == said
+    QApplication.processEvents()  # the window's layout, asked for again by the message
+    assert w.minimumSizeHint().width() <= 1024
+    assert (w.width(), w.height()) == (1024, 768)
+    assert message.height() >= message.heightForWidth(message.width())  # whole
+    assert _in_window(message, w).right() < 1024
+    assert layout_problems(w) == []

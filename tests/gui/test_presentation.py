@@ -645,3 +645,83 @@ def test_the_compare_views_words_are_whole_on_a_projector(main_window, qtbot):
     def whole() -> None:
         assert layout_problems(w) == []
     qtbot.waitUntil(whole, timeout=10_000)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_leaving_presentation_on_the_landscape_keeps_the_windows_height(main_window, qtbot,
+                                                                         size):
+    """View -> Landscape, F11, F11: the window came back 1,009 px high, the timeline, the run
+    buttons and the status bar below the screen's edge on every tab after. It keeps its size."""
+    from PySide6.QtWidgets import QHBoxLayout
+    w = main_window
+    _at_size(w, qtbot, size)
+    w.show_view("landscape")
+    view = w._inspection_views["landscape"]
+    stacked = QHBoxLayout.Direction.TopToBottom
+    w.set_presentation(True)
+    qtbot.waitUntil(lambda: view.plots_row.direction() == stacked)
+    w.set_presentation(False)
+    qtbot.waitUntil(lambda: view.plots_row.direction() != stacked)
+    QApplication.processEvents()  # the window's layout, asked for again by the view's
+    assert w.minimumSizeHint().height() <= size[1]
+    assert (w.width(), w.height()) == size
+    w.show_view("main")
+    QApplication.processEvents()
+    assert (w.width(), w.height()) == size
+    bottom = w.timeline.mapTo(w, QPoint(0, w.timeline.height())).y()
+    assert w.timeline.isVisible() and bottom <= w.height()
+    assert w.statusBar().geometry().bottom() < w.height()
+
+
+def test_an_exercises_loss_plot_reads_in_presentation_at_1024(main_window, qtbot, wait_run):
+    """An exercise open, presentation mode, 1024x768 (the reviewer's `--exercise 01-...
+    --presentation --size 1024x768`): the loss plot is short, and its y numbers printed over
+    each other ("0.8 0.6 0.4 0.2" in 75 px), its legend covered most of it, and the plot's
+    key "background: P(class 1)" broke inside its words. The numbers stand a line apart, the
+    key lies under a short plot instead of over it, and each key's entries stay whole."""
+    from pathlib import Path
+    w = main_window
+    path = Path(__file__).resolve().parents[2] / "resources" / "exercises" / \
+        "01-xor-no-hidden-layer.toml"
+    w.open_exercise(str(path))
+    wait_run(w)
+    w.set_presentation(True)
+    _at_size(w, qtbot, (1024, 768))
+    plot = w.loss_plot
+    pi = plot.getPlotItem()
+    vb = pi.getViewBox()
+    qtbot.waitUntil(lambda: vb.height() > 0 and w.side_tabs.exercise is not None)
+    QApplication.processEvents()
+    axis = pi.getAxis("left")
+    line = QFontMetricsF(axis.style["tickFont"]).height()
+    (lo, hi) = axis.range
+    per_px = (hi - lo) / axis.size().height()
+    for spacing, values in axis.tickValues(lo, hi, axis.size().height()):
+        shown = [v for v in values if lo <= v <= hi]
+        if len(shown) > 1:
+            assert spacing / per_px >= line, (spacing, per_px, line)  # apart, not over
+    legend = plot.legend
+    if legend.isVisible():
+        assert legend.height() <= 0.4 * vb.height()  # the curves' room
+    else:
+        key = pi.getAxis("bottom").labelText
+        assert "train" in key and "test" in key and key.startswith("epoch")
+    assert _one_line(w.legend, "background: P(class 1)")
+    assert layout_problems(w) == []
+
+
+def _one_line(label: QLabel, phrase: str) -> bool:
+    """Whether ``phrase`` lies on one line of the wrapped ``label`` as it is drawn."""
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    doc.setHtml(label.text())
+    doc.setTextWidth(label.contentsRect().width())
+    doc.documentLayout()  # laid out
+    plain = doc.toPlainText().replace("\u00a0", " ")
+    start = plain.index(phrase)
+    block = doc.findBlock(start)
+    lay = block.layout()
+    first = lay.lineForTextPosition(start - block.position()).lineNumber()
+    last = lay.lineForTextPosition(start + len(phrase) - 1 - block.position()).lineNumber()
+    return first == last

@@ -301,3 +301,31 @@ def test_after_another_network_the_selected_node_the_probe_and_the_map_agree(vie
     maps = view.snapshot.extras["network"]
     assert view.canvas.selected == maps.selected == (0, 2)
     assert view.panel.title.text().startswith("<b>hidden layer 1, unit 3 (sigmoid)</b>: from")
+
+
+@pytest.mark.parametrize("typed", ["abc", "nan", "1e40"])
+def test_a_refused_weight_leaves_the_editor_on_its_link(view, qtbot, typed):
+    """"abc" in the inline editor: its refusal, a line above the diagram, pushed the diagram
+    down ~20 px, and the edit box no longer sat on the link it edits. The diagram stays put,
+    the box on its link, and the refusal lies over the diagram beside the box, whole."""
+    from PySide6.QtCore import QPoint
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    at = link_position(view, 3, 1, 0).toPoint()
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(view.editor.isVisible)
+    view.layout().activate()
+    canvas_at = view.canvas.mapTo(view, QPoint(0, 0))
+    view.editor.clear()
+    qtbot.keyClicks(view.editor, typed)
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(view.message.isVisible)
+    view.layout().activate()  # what the window's next layout would do
+    assert view.canvas.mapTo(view, QPoint(0, 0)) == canvas_at
+    box = view.editor.geometry()
+    assert box.adjusted(-24, -16, 24, 16).contains(at)  # on the link clicked
+    message = view.message.geometry() if view.message.parentWidget() is view.canvas else None
+    assert message is not None and view.canvas.rect().contains(message)
+    assert not message.intersects(box)  # the box's text not hidden
+    assert view.message.height() >= view.message.heightForWidth(view.message.width())
+    assert view.editor.isVisible() and view.editor.hasFocus()
