@@ -365,7 +365,7 @@ class _Stepping:
     done: int = 0
     piece: int = 1  # the test loss is measured every ``piece`` epochs (~50 points a Step)
     shown: bool = False  # the window was told that training runs (playing_changed(True))
-    said: bool = False  # the status line says "training: ..."
+    said: bool = False  # the status line says "training epoch ..."
 
 
 def _about(seconds: float) -> str:
@@ -418,7 +418,7 @@ class TrainLoop(_LiveBranch):
         self.chunk = 1  # adapted so that a chunk takes about CHUNK_TARGET_S
         self.epoch_s: float | None = None  # seconds an epoch (measured, else guessed)
         self._step: _Stepping | None = None  # a Step under way
-        self._slow_said = False  # the status line says "training: epoch N (about ...)"
+        self._slow_said = False  # the status line says "training epoch N (about ...)"
         self.probes: dict[str, Probe] = {}
         self.grid_users: set[str] | None = None  # the views drawing the grid (see DrawGrid)
         self.grid_points: np.ndarray | None = None
@@ -1014,7 +1014,7 @@ class TrainLoop(_LiveBranch):
         step, self._step = self._step, None
         if step is not None and step.said or not playing and self._slow_said:
             self._slow_said = False
-            self._status("")  # "training: ..." is no longer true
+            self._status("")  # "training epoch ..." is no longer true
         if step is not None and step.shown and not playing and not self.playing and notify:
             self._playing_cb(False)
         if playing != self.playing:
@@ -1090,11 +1090,13 @@ class TrainLoop(_LiveBranch):
         step = self._step
         if step is not None:
             step.said = True
-            self._status(f"training: epoch {step.done + 1:,} of {step.total:,} "
-                         f"({_about(s)} an epoch)")
+            # The run's epoch, as the header counts (the Step's own count said "epoch 1 of
+            # 1,000" under "Epoch 3"), and how far into the Step.
+            self._status(f"training epoch {self.trainer.epoch + 1:,}: {step.done + 1:,} of "
+                         f"the Step's {step.total:,} ({_about(s)} an epoch)")
         elif self.playing:
             self._slow_said = True
-            self._status(f"training: epoch {self.trainer.epoch + 1:,} ({_about(s)} an epoch)")
+            self._status(f"training epoch {self.trainer.epoch + 1:,} ({_about(s)} an epoch)")
 
     def _new_pace(self) -> None:
         """Another model or data: chunks start at one epoch again (a chunk sized for a small

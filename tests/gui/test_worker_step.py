@@ -106,8 +106,8 @@ def test_a_slow_step_shows_progress_as_training_and_says_how_slow(rec, slow_cloc
     rec.loop.work_once()
     rec.loop.work_once()
     assert rec.playing[0] is True and rec.playing[-1] is False  # Pause shown, then Play
-    training = [t for t in rec.status if t.startswith("training: ")]
-    assert "training: epoch 2 of 1,000 (about 10 s an epoch)" in training
+    training = [t for t in rec.status if t.startswith("training ")]
+    assert "training epoch 2: 2 of the Step's 1,000 (about 10 s an epoch)" in training
     epoch = rec.loop.trainer.epoch
     assert epoch < 20  # one epoch a chunk: the Pause came within an epoch or two
     assert [x.epoch for x in rec.snapshots if x.epoch > 0][:2] == [1, 2]  # drawn as it goes
@@ -125,5 +125,5 @@ def test_pause_during_play_of_a_new_model_comes_after_its_first_epoch(rec, slow_
     rec.loop.work_once()
     assert rec.loop.trainer.epoch == 1
     assert not rec.loop.playing
-    assert rec.status[-1] == ""  # "training: epoch 2 (about 10 s an epoch)" gone once paused
-    assert "training: epoch 2 (about 10 s an epoch)" in rec.status
+    assert rec.status[-1] == ""  # "training epoch 2 (about 10 s an epoch)" gone once paused
+    assert "training epoch 2 (about 10 s an epoch)" in rec.status
