@@ -649,6 +649,7 @@ class MainWindow(QMainWindow):
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)
+        self.controls.set_epoch(0)  # the new run's, not the old one's until its first frame
         self.worker.reset(self._run_id, self._seed)
         self._run_thrown("reset", before, kept, run_id)
 
@@ -661,6 +662,7 @@ class MainWindow(QMainWindow):
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)
+        self.controls.set_epoch(0)
         self.worker.restart(self._run_id)
         self._run_thrown("restart", before, kept, run_id)
 
@@ -1333,6 +1335,10 @@ class MainWindow(QMainWindow):
         # was overwritten by "compiling..." within a second).
         self._set_status(False, text)
         self.boundary.set_busy(text == "compiling...")
+        if text == "compiling...":
+            # A new model: no numbers until its first frame (a big one compiles for ~25 s,
+            # and the blank header looked broken); the first frame's numbers replace this.
+            self.metrics.setText("<b>Train</b> / <b>Test</b>: compiling the new model\u2026")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 
