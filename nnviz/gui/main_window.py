@@ -628,6 +628,9 @@ class MainWindow(QMainWindow):
     def pause(self) -> None:
         self.playing = False
         self.controls.set_playing(False)
+        if self._status_text[False].startswith("training epoch"):
+            # An epoch of seconds cannot be cut short: the Pause is heard, and comes after it.
+            self._set_status(False, "pausing once this epoch is done\u2026")
         self.worker.pause()
 
     def step(self, n: int = 1) -> None:

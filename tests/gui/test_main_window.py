@@ -541,6 +541,14 @@ def test_reset_and_restart_say_epoch_0_at_once(bare_window, qtbot, wait_run):
         assert wait_run(w, 0).epoch == 0
 
 
+def test_pause_during_a_slow_epoch_says_it_comes_after_the_epoch(bare_window):
+    # An epoch of ~10 s cannot be cut short: the window says the Pause was heard.
+    w = bare_window
+    w._on_status("training epoch 4 (about 10 s an epoch)")  # as the worker says it
+    w.pause()
+    assert w.controls.status.text() == "pausing once this epoch is done\u2026"
+
+
 def test_a_snapshot_of_an_old_run_is_never_drawn(bare_window, qtbot, wait_run):
     from dataclasses import replace
     w = bare_window
