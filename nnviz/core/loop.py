@@ -1085,9 +1085,15 @@ class TrainLoop(_LiveBranch):
     def _say_slow(self) -> None:
         """When an epoch takes seconds, the status line says training is working."""
         s = self._epoch_seconds()
-        if s < SLOW_EPOCH_S:
-            return
         step = self._step
+        if s < SLOW_EPOCH_S:
+            if step is not None and step.said or step is None and self._slow_said:
+                # Fast again (a stalled chunk on a busy machine was no slow epoch).
+                self._slow_said = False
+                if step is not None:
+                    step.said = False
+                self._status("")
+            return
         if step is not None:
             step.said = True
             # The run's epoch, as the header counts (the Step's own count said "epoch 1 of

@@ -127,3 +127,16 @@ def test_pause_during_play_of_a_new_model_comes_after_its_first_epoch(rec, slow_
     assert not rec.loop.playing
     assert rec.status[-1] == ""  # "training epoch 2 (about 10 s an epoch)" gone once paused
     assert "training epoch 2 (about 10 s an epoch)" in rec.status
+
+
+def test_one_stalled_chunk_says_slow_only_until_the_next(rec, slow_clock):
+    stall = {"left": 1}
+
+    def tick(calls, k):  # the first chunk stalls 5 s (a busy machine); the rest take 1 ms
+        slow_clock.now += 5.0 if stall["left"] else 0.001 * k
+        stall["left"] = 0
+    rec.on_run(tick)
+    rec.do(Play())
+    assert rec.status[-1].startswith("training epoch ")
+    rec.loop.work_once()
+    assert rec.status[-1] == ""  # fast again: no "training epoch ..." left standing
