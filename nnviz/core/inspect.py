@@ -384,6 +384,9 @@ class NeuronMaps:
     full_ys: np.ndarray | None = None  # empty for 1-D input
     data_X: np.ndarray | None = None  # the data points, to draw over the selected map
     data_y: np.ndarray | None = None
+    # The epoch of the weights drawn (-1: unknown): a throttled probe hands out older maps
+    # while the run plays, and a view says so rather than show them under a newer epoch.
+    epoch: int = -1
 
 
 class NeuronMapsProbe:
@@ -435,7 +438,7 @@ class NeuronMapsProbe:
         sel_map = np.asarray(values).reshape(fry, frx)
         fxs, fys = _axes(full, fry, frx)
         return NeuronMaps(xs, ys, inputs.reshape(ry, rx, -1), layers, sel, sel_map, fxs, fys,
-                          trainer.data.X, trainer.data.y)
+                          trainer.data.X, trainer.data.y, int(getattr(trainer, "epoch", -1)))
 
 
 def _axes(pts: np.ndarray, ry: int, rx: int) -> tuple[np.ndarray, np.ndarray]:

@@ -65,6 +65,15 @@ GRID_FLOPS = 5e8
 GRID_MIN_RES = 12
 GRID_RES_1D = 400
 SWEEP_FRAME_S = 1 / 40  # a sweep's snapshots, at most this often (the window's redraw rate)
+# A Step expected to take longer than this is shown as training (the window's Pause button,
+# its progress drawn as it goes); a shorter one is one picture at its end, no flicker.
+STEP_SHOWN_S = 0.3
+# Epochs slower than this: the status line says that training is working, and how fast (a
+# 2-512x4-1 sigmoid network at 100,000 points takes ~10 s an epoch: the window looked frozen).
+SLOW_EPOCH_S = 1.0
+# A new model's time per epoch before any is measured: ~6 multiply-adds per weight and training
+# point (forward and backward) at this many a second (that network's ~2.5e11 in ~10 s).
+GUESS_FLOPS_PER_S = 2.5e10
 
 Probe = Callable[[Any, np.ndarray], Any]  # (ModelAt, grid points) -> a view's numbers
 
@@ -348,6 +357,21 @@ def grid_resolution(spec: NetworkSpec) -> int:
     return max(GRID_MIN_RES, min(GRID_RES_2D, side))
 
 
+@dataclass
+class _Stepping:
+    """A Step of ``total`` epochs under way: run in chunks like Play, the queue read between
+    them (Pause, Reset, Quit answered within a chunk, not after the whole Step)."""
+    total: int
+    done: int = 0
+    piece: int = 1  # the test loss is measured every ``piece`` epochs (~50 points a Step)
+    shown: bool = False  # the window was told that training runs (playing_changed(True))
+    said: bool = False  # the status line says "training epoch ..."
+
+
+def _about(seconds: float) -> str:
+    return f"about {seconds:.0f} s" if seconds >= 2 else f"about {seconds:.1f} s"
+
+
 def _pow2_at_most(n: float) -> int:
     # Chunk sizes are powers of two: each distinct size costs a small one-off compile in jax's
     # slicing of the loss buffer, so a handful of sizes keeps that cost to the first seconds.
@@ -391,7 +415,10 @@ class TrainLoop(_LiveBranch):
         self.alive = True
         self.epochs_per_frame: int | None = None  # None: as fast as possible
         self.stop_at: int | None = None  # Play pauses at this live epoch (None: never)
-        self.chunk = 8  # adapted so that a chunk takes about CHUNK_TARGET_S
+        self.chunk = 1  # adapted so that a chunk takes about CHUNK_TARGET_S
+        self.epoch_s: float | None = None  # seconds an epoch (measured, else guessed)
+        self._step: _Stepping | None = None  # a Step under way
+        self._slow_said = False  # the status line says "training epoch N (about ...)"
         self.probes: dict[str, Probe] = {}
         self.grid_users: set[str] | None = None  # the views drawing the grid (see DrawGrid)
         self.grid_points: np.ndarray | None = None
@@ -461,7 +488,15 @@ class TrainLoop(_LiveBranch):
                 self._chunk()
             except Exception as e:  # noqa: BLE001
                 self._fail(e)
-        if self._dirty and not self.playing:
+        elif self._step is not None and self.trainer is not None:
+            # A Step's chunks until it is done or a command waits (handled by the next call).
+            try:
+                while self._step is not None and self.commands.empty() and \
+                        not self.stopping.is_set():
+                    self._chunk()
+            except Exception as e:  # noqa: BLE001
+                self._fail(e)
+        if self._dirty and not self.playing and self._step is None:
             self._publish_now()
         if self._sweep_dirty and not self.playing:
             self._publish_sweep_now()
@@ -470,7 +505,9 @@ class TrainLoop(_LiveBranch):
     def _take_commands(self, wait: bool) -> list[Command]:
         timeout: float | None = 0.0
         if wait:
-            if not self.playing or (self.trainer is None and not self.sweeping):
+            if self._step is not None and self.trainer is not None:
+                timeout = 0.0  # a Step under way: its next chunk
+            elif not self.playing or (self.trainer is None and not self.sweeping):
                 timeout = None  # idle: sleep until told something
             elif self.epochs_per_frame is not None:
                 timeout = max(0.0, self._next_frame - time.perf_counter())
@@ -559,14 +596,18 @@ class TrainLoop(_LiveBranch):
                 # may have compiled (a new model, a view's probe), and must not delay its first
                 # frame.
                 self._snapshot_cost, self._publish_every = 0.0, FRAME_S
+                self._say_slow()
             case Pause():
+                step = self._step
                 self._set_playing(False)
+                if step is not None:  # a Step paused partway stops where it is, and says so
+                    self._status(f"paused at epoch {self.trainer.epoch:,}: {step.done:,} of "
+                                 f"the Step's {step.total:,} epochs done")
                 self._dirty = True
             case Step(epochs):
                 self._set_playing(False)
                 self._go_live()
-                diverged, _ = self._run_epochs(int(epochs), pieces=50)
-                self._dirty = not diverged  # a divergence has published its own snapshot
+                self._start_step(int(epochs))
             case Reset(run_id, seed):
                 self._set_playing(False)
                 t = self.trainer
@@ -756,6 +797,7 @@ class TrainLoop(_LiveBranch):
                 w.result()
         dt = time.perf_counter() - t0
         self.trainer = trainer
+        self._new_pace()
         self._new_run(run_id)
         self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
         if self.editing_points:
@@ -771,6 +813,7 @@ class TrainLoop(_LiveBranch):
         runlog.stamp_data(self.run, t.feed_key)
         bounds = t.data.bounds(0.1)
         recompile = t.set_data(data)
+        self._new_pace()
         self.log.checkpoint(t.epoch, t.state, "points")
         self._record_grads(self.log)
         if data.n_features in (1, 2) and data.bounds(0.1) != bounds:
@@ -966,6 +1009,14 @@ class TrainLoop(_LiveBranch):
         self._grid_device = grid_device(points)  # copied to the device once, shared with probes
 
     def _set_playing(self, playing: bool, notify: bool = True) -> None:
+        """Play (True) or stop training (False); either way a Step under way ends here (Play
+        goes on past it; Pause, Reset, a new problem... stop it where it is)."""
+        step, self._step = self._step, None
+        if step is not None and step.said or not playing and self._slow_said:
+            self._slow_said = False
+            self._status("")  # "training epoch ..." is no longer true
+        if step is not None and step.shown and not playing and not self.playing and notify:
+            self._playing_cb(False)
         if playing != self.playing:
             self.playing = playing
             if notify:
@@ -1013,7 +1064,56 @@ class TrainLoop(_LiveBranch):
         # the same weights (epoch E + 1's loss, taken before its update, as the notebook does).
         self.log.record_test(t.epoch + 1, t.test_loss())
 
+    def _start_step(self, epochs: int) -> None:
+        """A Step of ``epochs`` epochs: run by work_once in chunks (see _Stepping)."""
+        if epochs <= 0:
+            return
+        step = _Stepping(epochs, piece=_pow2_at_most(max(1, epochs // 50)))
+        self._step = step
+        if epochs * self._epoch_seconds() > STEP_SHOWN_S:
+            step.shown = True
+            self._playing_cb(True)  # the window's Pause button stops it
+        self._say_slow()
+
+    def _epoch_seconds(self) -> float:
+        """Seconds an epoch takes: the last chunk's, or a guess from the model's size."""
+        if self.epoch_s is not None:
+            return self.epoch_s
+        t = self.trainer
+        return 6 * t.spec.n_params * max(1, len(t.data.train_index)) / GUESS_FLOPS_PER_S
+
+    def _say_slow(self) -> None:
+        """When an epoch takes seconds, the status line says training is working."""
+        s = self._epoch_seconds()
+        step = self._step
+        if s < SLOW_EPOCH_S:
+            if step is not None and step.said or step is None and self._slow_said:
+                # Fast again (a stalled chunk on a busy machine was no slow epoch).
+                self._slow_said = False
+                if step is not None:
+                    step.said = False
+                self._status("")
+            return
+        if step is not None:
+            step.said = True
+            # The run's epoch, as the header counts (the Step's own count said "epoch 1 of
+            # 1,000" under "Epoch 3"), and how far into the Step.
+            self._status(f"training epoch {self.trainer.epoch + 1:,}: {step.done + 1:,} of "
+                         f"the Step's {step.total:,} ({_about(s)} an epoch)")
+        elif self.playing:
+            self._slow_said = True
+            self._status(f"training epoch {self.trainer.epoch + 1:,} ({_about(s)} an epoch)")
+
+    def _new_pace(self) -> None:
+        """Another model or data: chunks start at one epoch again (a chunk sized for a small
+        network ran a big one's 1,000 epochs before the queue was read)."""
+        self.chunk, self.epoch_s = 1, None
+
     def _chunk(self) -> None:
+        step = self._step
+        if step is not None:
+            self._step_chunk(step)
+            return
         if self.epochs_per_frame is not None and self.paced and not self.drawn.is_set() and \
                 time.perf_counter() - self._last_publish < MAX_PUBLISH_S:
             # N epochs per frame the window draws: a snapshot it would drop is a frame's
@@ -1038,9 +1138,9 @@ class TrainLoop(_LiveBranch):
             self._status(f"stopped at epoch {stop:,} (Stop at); Play trains on")
             return
         now = time.perf_counter()
-        if n == self.chunk:
-            # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
-            self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+        self._adapt(n, dt)
+        if self._slow_said or self.epoch_s >= SLOW_EPOCH_S:
+            self._say_slow()
         if self.epochs_per_frame is None:
             # Publish now if waiting for the next chunk would overshoot the frame more, and
             # the GUI has drawn the last snapshot (or has taken too long to).
@@ -1061,6 +1161,45 @@ class TrainLoop(_LiveBranch):
         self._publish_now()
         if self.epochs_per_frame is not None:  # paced: the next frame's time
             self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
+
+    def _adapt(self, n: int, dt: float) -> None:
+        self.epoch_s = dt / max(n, 1)
+        if n == self.chunk:
+            # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
+            self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+
+    def _step_chunk(self, step: _Stepping) -> None:
+        """One chunk of a Step, at full speed (the speed slider and Stop at are Play's): the
+        test loss at the same epochs as ever (every ``piece``), progress drawn when the Step
+        is shown as training."""
+        left = step.total - step.done
+        n = min(left, _pow2_at_most(min(self.chunk, step.piece - step.done % step.piece)))
+        diverged, dt = self._run_epochs(n)
+        if diverged:  # published, and the Step ended (_set_playing)
+            return
+        step.done += n
+        self._adapt(n, dt)
+        if step.done % step.piece == 0 or step.done == step.total:
+            self._record_test()
+        if step.done >= step.total:
+            self._set_playing(False)  # the Step ends: the window's button says Play again
+            self._dirty = True
+            return
+        if not step.shown and left * self.epoch_s > STEP_SHOWN_S:
+            step.shown = True
+            self._playing_cb(True)
+        if step.said or self.epoch_s >= SLOW_EPOCH_S:
+            self._say_slow()
+        if not step.shown:
+            self._dirty = True
+            return
+        now = time.perf_counter()
+        due = now - self._last_publish + dt / 2 >= self._publish_every
+        late = now - self._last_publish >= max(MAX_PUBLISH_S, self._publish_every)
+        if due and (self.drawn.is_set() or late):
+            self._publish_now()
+        else:
+            self._dirty = True
 
     # --- publishing --------------------------------------------------------------------------
 

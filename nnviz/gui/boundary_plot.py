@@ -367,7 +367,11 @@ class DecisionPlot(pg.PlotWidget):
         if note.width() > room:
             note.setWordWrap(True)
             note.resize(room, note.heightForWidth(room))
-        note.move(max(0, self.width() - note.width() - 40), 14)
+        # Under "compiling the new model..." while that shows: both at the top, they overlapped
+        # at 100,000 points ("compiling the new model..." over "A sample of the points: ...").
+        busy = getattr(self, "busy", None)
+        top = 14 if busy is None or busy.isHidden() else busy.y() + busy.height() + 4
+        note.move(max(0, self.width() - note.width() - 40), top)
 
     def _point_colors(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         if data.is_classification:
@@ -414,6 +418,7 @@ class DecisionPlot(pg.PlotWidget):
             self.busy.adjustSize()
             self.busy.raise_()
         self.busy.setVisible(busy)
+        self._place_note()
 
     def set_show_test(self, show: bool) -> None:
         self.test_points.setVisible(show)

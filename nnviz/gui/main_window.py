@@ -628,6 +628,9 @@ class MainWindow(QMainWindow):
     def pause(self) -> None:
         self.playing = False
         self.controls.set_playing(False)
+        if self._status_text[False].startswith("training epoch"):
+            # An epoch of seconds cannot be cut short: the Pause is heard, and comes after it.
+            self._set_status(False, "pausing once this epoch is done\u2026")
         self.worker.pause()
 
     def step(self, n: int = 1) -> None:
@@ -649,6 +652,7 @@ class MainWindow(QMainWindow):
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)
+        self.controls.set_epoch(0)  # the new run's, not the old one's until its first frame
         self.worker.reset(self._run_id, self._seed)
         self._run_thrown("reset", before, kept, run_id)
 
@@ -661,6 +665,7 @@ class MainWindow(QMainWindow):
         self._new_run_id()
         self.playing = False
         self.controls.set_playing(False)
+        self.controls.set_epoch(0)
         self.worker.restart(self._run_id)
         self._run_thrown("restart", before, kept, run_id)
 
@@ -1349,6 +1354,10 @@ class MainWindow(QMainWindow):
         # was overwritten by "compiling..." within a second).
         self._set_status(False, text)
         self.boundary.set_busy(text == "compiling...")
+        if text == "compiling...":
+            # A new model: no numbers until its first frame (a big one compiles for ~25 s,
+            # and the blank header looked broken); the first frame's numbers replace this.
+            self.metrics.setText("<b>Train</b> / <b>Test</b>: compiling the new model\u2026")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 

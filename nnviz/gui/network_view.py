@@ -710,7 +710,15 @@ class NetworkView(QWidget):
             links = f"the {c.links_drawn:,} strongest of {c.links_total:,} links shown"
         else:
             links = f"all {c.links_total:,} links shown"
-        self.header.setText(f"<b>{c.spec.shapes_text()}</b> &nbsp; epoch {epoch:,} &nbsp; "
+        maps = c.maps
+        if maps is not None and 0 <= maps.epoch != epoch:
+            # The maps' probe is throttled while the run plays: its maps may be a few frames
+            # older than the links; said, not passed off as this epoch's (a reviewer saw the
+            # view's epoch differ from the window's).
+            epoch_text = f"epoch {epoch:,} (neuron maps: epoch {maps.epoch:,})"
+        else:
+            epoch_text = f"epoch {epoch:,}"
+        self.header.setText(f"<b>{c.spec.shapes_text()}</b> &nbsp; {epoch_text} &nbsp; "
                             f"{links}<br>{legend}")
 
     # -- selecting and editing -------------------------------------------------------------------

@@ -271,3 +271,16 @@ def test_features_on_very_different_scales_fill_the_plot(plot, qtbot):
     assert plot.colorbar.height() > 400
     plot.set_dataset(make_dataset(DataSpec("moons")))
     assert vb.state["aspectLocked"]
+
+
+def test_compiling_and_the_sample_note_do_not_overlap(plot):
+    # A big network at 100,000 points compiles for ~25 s: "compiling the new model..." lay
+    # over "A sample of the points: ..." (a reviewer's screenshot).
+    plot.set_dataset(make_dataset(DataSpec("moons", samples=100_000, test_fraction=0.2)))
+    for width in (800, 520):
+        plot.resize(width, 500)
+        plot.set_busy(True)
+        assert plot.busy.isVisible() and plot.sample_note.isVisible()
+        assert not plot.busy.geometry().intersects(plot.sample_note.geometry())
+        plot.set_busy(False)
+        assert plot.sample_note.y() == 14  # back at the top once compiled

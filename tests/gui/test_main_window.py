@@ -516,12 +516,37 @@ def test_compiling_is_shown_on_the_plot_until_the_new_model_is_ready(bare_window
                                                                       wait_run):
     w = bare_window
     seen = []
-    w.worker.status_changed.connect(lambda t: seen.append((t, w.boundary.busy.isVisible())))
+    w.worker.status_changed.connect(lambda t: seen.append((t, w.boundary.busy.isVisible(),
+                                                           w.metrics.text())))
     w.editor.rows[0].width.setValue(7)  # a shape never compiled in this process
     wait_run(w, 0)
     qtbot.waitUntil(lambda: len(seen) >= 2, timeout=TIMEOUT)
-    assert seen[0] == ("compiling...", True)
+    assert seen[0][:2] == ("compiling...", True)
+    # The Train/Test header says what is happening (it was blank for a big model's ~25 s).
+    assert "compiling the new model" in seen[0][2]
     assert not w.boundary.busy.isVisible()
+    assert "compiling" not in w.metrics.text() and "loss" in w.metrics.text()
+
+
+def test_reset_and_restart_say_epoch_0_at_once(bare_window, qtbot, wait_run):
+    # A reviewer's Reset of a big network left "Epoch 12" in the header (over a cleared loss
+    # plot) until the new run's first frame, seconds later.
+    w = bare_window
+    for button in (w.controls.reset, w.controls.restart):
+        w.step(5)
+        wait_run(w, 5)
+        assert w.controls.epoch.text() == "Epoch 5"
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert w.controls.epoch.text() == "Epoch 0"  # before the worker has answered
+        assert wait_run(w, 0).epoch == 0
+
+
+def test_pause_during_a_slow_epoch_says_it_comes_after_the_epoch(bare_window):
+    # An epoch of ~10 s cannot be cut short: the window says the Pause was heard.
+    w = bare_window
+    w._on_status("training epoch 4 (about 10 s an epoch)")  # as the worker says it
+    w.pause()
+    assert w.controls.status.text() == "pausing once this epoch is done\u2026"
 
 
 def test_a_snapshot_of_an_old_run_is_never_drawn(bare_window, qtbot, wait_run):

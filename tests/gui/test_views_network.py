@@ -52,6 +52,21 @@ def test_diagram_follows_training(view):
     view.grab()  # paints without error
 
 
+def test_maps_older_than_the_links_say_their_epoch(view):
+    # While the run plays the maps' probe is throttled: it hands out its last maps again. The
+    # header names the epoch of the links, and the maps' own when it differs.
+    from dataclasses import replace
+    t = make_trainer()
+    t.run(20)
+    fresh = snapshot_of(t, {"network": view.probe})
+    view.update_snapshot(fresh)
+    assert "epoch 20 " in view.header.text() + " " and "neuron maps" not in view.header.text()
+    t.run(5)
+    later = snapshot_of(t)
+    view.update_snapshot(replace(later, extras=fresh.extras))  # the throttled probe's last
+    assert "epoch 25 (neuron maps: epoch 20)" in view.header.text()
+
+
 def test_hover_names_the_link_and_its_current_value(view):
     t = make_trainer()
     view.update_snapshot(snapshot_of(t, {"network": view.probe}))
