@@ -535,6 +535,17 @@ class TrainLoop(_LiveBranch):
     # --- commands ----------------------------------------------------------------------------
 
     def _handle(self, cmd: Command) -> None:
+        step = self._step
+        if step is not None and not step.shown and not isinstance(cmd, Stop):
+            # A short Step (expected under STEP_SHOWN_S) ends before the next command, as when
+            # a Step was one command: a request right after +10 was answered at the epoch the
+            # Step started from, and the window waited for that epoch to be drawn forever.
+            # One that turns out long is shown as training, and commands come between chunks.
+            try:
+                while self._step is step and not step.shown and not self.stopping.is_set():
+                    self._chunk()
+            except Exception as e:  # noqa: BLE001
+                self._fail(e)
         match cmd:
             case Stop():
                 self.alive = False
@@ -1104,6 +1115,11 @@ class TrainLoop(_LiveBranch):
             self._slow_said = True
             self._status(f"training epoch {self.trainer.epoch + 1:,} ({_about(s)} an epoch)")
 
+    def _training(self) -> bool:
+        """Playing, or in a Step shown as training: a throttled probe may hand out its last
+        result (the snapshot after the Step, or a pause, is not: every probe fresh)."""
+        return self.playing or (self._step is not None and self._step.shown)
+
     def _new_pace(self) -> None:
         """Another model or data: chunks start at one epoch again (a chunk sized for a small
         network ran a big one's 1,000 epochs before the queue was read)."""
@@ -1209,7 +1225,7 @@ class TrainLoop(_LiveBranch):
         epoch, state = self._state_shown()
         lr = float(state.opt_state.hyperparams["learning_rate"])
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
-                       past=epoch < t.epoch, state=state, playing=self.playing)
+                       past=epoch < t.epoch, state=state, playing=self._training())
 
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer
