@@ -132,7 +132,11 @@ class LandscapeProbe:
         epoch, past = int(model.epoch), bool(getattr(model, "past", False))
         run_key = getattr(model, "run_key", None) or (id(model),)
         settings = (run_key, self.kind, id(self.pinned), past)
-        idle = now - self._last_call > IDLE_S or past
+        # Not training by the worker's word (ModelAt.playing, as inspect.Throttled reads it:
+        # the snapshot after a Step that drew its progress came within IDLE_S of the last and
+        # kept its landscape), or, without that word, long after the last call: fresh.
+        playing = getattr(model, "playing", None)
+        idle = now - self._last_call > IDLE_S or past or playing is False
         moved = epoch != self._epoch  # the same epoch again: paused, or weights set by hand
         self._last_call, self._epoch = now, epoch
         last = self._last
