@@ -314,8 +314,14 @@ def test_the_backprop_view_fits_a_1024x768_window(main_window, qtbot, presentati
         assert (w.width(), w.height()) == (1024, 768)
         assert w.minimumSizeHint().width() <= 1024
         inside = QRect(QPoint(0, 0), w.size())
-        for part in (view, view.title, view.check, view.next, view.canvas, view.plot):
+        # In presentation mode the diagram lies under the formulas, the tab scrolling to it:
+        # its column is in the window, and the diagram as wide as the window lets it be.
+        parts = (view, view.title, view.check, view.next, view.plot,
+                 view.split_scroll if presentation else view.canvas)
+        for part in parts:
             assert inside.contains(_in_window(part, w)), part
+        canvas = _in_window(view.canvas, w)
+        assert canvas.left() >= 0 and canvas.right() <= w.width(), canvas
         if presentation:  # the readout and the loss keep their share of the width
             assert w.main_split.sizes()[0] >= 0.3 * w.width(), w.main_split.sizes()
         assert layout_problems(w) == []
