@@ -78,7 +78,10 @@ def test_epochs_without_a_screenshot_opens_on_the_trained_run(qapp, monkeypatch)
     seen = []
 
     def exec_until_trained(self):  # the user's session: until the window shows epoch 300
-        w = next(t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow))
+        # The window this run shows: an earlier test's, closed but not yet deleted in this
+        # process, is a top-level MainWindow too (picked first, it never trained to 300).
+        w = next(t for t in QApplication.topLevelWidgets()
+                 if isinstance(t, MainWindow) and t.isVisible())
         from pytestqt.qtbot import QtBot
         QtBot(None).waitUntil(lambda: w.last_snapshot is not None
                               and w.last_snapshot.epoch == 300, timeout=FIRST_SNAPSHOT_MS)
