@@ -38,6 +38,13 @@ def _at_1024(w, qtbot):
     QApplication.processEvents()
 
 
+def _presenting(w, qtbot, view: str):
+    """The window at 1024x768 in presentation mode, showing ``view``."""
+    _at_1024(w, qtbot)
+    w.set_presentation(True)
+    w.show_view(view)
+
+
 def _scaled(page) -> bool:
     plots = _plots(page)
     return page.filled and bool(plots) and all(
@@ -48,9 +55,7 @@ def test_lessons_first_seen_in_presentation_mode_are_at_its_scale(main_window, q
     # Lesson 4 and 5 picked from the list (or the Lessons menu: the same, the tab being shown)
     # after the mode was on kept 9 pt numbers.
     w = main_window
-    _at_1024(w, qtbot)
-    w.set_presentation(True)
-    w.show_view("lesson-3")
+    _presenting(w, qtbot, "lesson-3")
     lessons = _lessons(w)
     qtbot.waitUntil(lambda: _scaled(lessons.pages["sigmoid"]), timeout=60_000)
     lessons.list.setCurrentRow(3)  # lesson 4, as a click on the list
@@ -83,9 +88,7 @@ def test_a_lessons_title_takes_the_width_and_try_it_live_goes_under_it(main_wind
     # At 1024x768 in presentation mode lesson 5's title was a column of four lines beside the
     # button; the title now keeps the width it needs, the button under it.
     w = main_window
-    _at_1024(w, qtbot)
-    w.set_presentation(True)
-    w.show_view("lesson-3")
+    _presenting(w, qtbot, "lesson-3")
     w.show_view("lesson-5")  # the Lessons menu: a page not shown before
     page = _lessons(w).pages["moons"]
     assert page.try_button.isVisibleTo(page)
@@ -102,9 +105,7 @@ def test_a_lesson_opened_from_the_list_starts_at_its_top(main_window, qtbot):
     # Lesson 5 scrolled down, another lesson, lesson 5 again: it came back scrolled, its title
     # and "Try it live" out of sight.
     w = main_window
-    _at_1024(w, qtbot)
-    w.set_presentation(True)
-    w.show_view("lesson-5")
+    _presenting(w, qtbot, "lesson-5")
     lessons = _lessons(w)
     page = lessons.pages["moons"]
     qtbot.waitUntil(lambda: page.filled and page.column.verticalScrollBar().maximum() > 100,
@@ -123,9 +124,7 @@ def test_lesson_2s_key_names_the_models_whole_in_presentation_mode(main_window, 
     # "LinearModel(3, 2, (4, 10, 20, 50" was cut at the plot's right edge at 1024x768.
     from nnviz.gui.lessons_view import LegendRow
     w = main_window
-    _at_1024(w, qtbot)
-    w.set_presentation(True)
-    w.show_view("lesson-2")
+    _presenting(w, qtbot, "lesson-2")
     page = _lessons(w).pages["deep-linear"]
     qtbot.waitUntil(lambda: _scaled(page), timeout=60_000)
     plot = _plots(page)[0]
