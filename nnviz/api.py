@@ -68,7 +68,8 @@ class Run:
     def params(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The weights in the notebook's layout, one ``(w, b)`` per layer: ``w`` of shape
         (in, out) and ``b`` of shape (out, 1), so a layer is ``w.T @ X + b`` for points in
-        columns. Copies: changing them changes nothing in the run."""
+        columns. Copies: changing them changes nothing in the run. On a CSV import
+        standardised on the way in they act on the standardised features (:meth:`predict`)."""
         return [(np.array(w, np.float32), np.array(b, np.float32).reshape(-1, 1))
                 for w, b in self._trainer.params]
 
@@ -112,7 +113,16 @@ class Run:
 
     def predict(self, X) -> np.ndarray:
         """The network's output for points ``X`` (N, features): (N, 1) P(class 1) for two
-        classes with one output, (N, K) class scores, or (N, 1) predicted values."""
+        classes with one output, (N, K) class scores, or (N, 1) predicted values.
+
+        ``X`` is in the units of the data the run was given: the arrays passed to
+        :func:`train` or :func:`show` as they were, or a CSV file's own values. A CSV import
+        far from unit scale was trained on standardised features (``Dataset.scaling``: each
+        column's training mean and sd); predict standardises ``X`` with them first, as the
+        exported script's ``predict(rows)`` and the ONNX model do, so a row straight from the
+        file gives the network's answer for it. A session saved before nnviz recorded the
+        means and sds (its features named "(standardised)", no scaling in its file) cannot
+        be given the file's units: predict then takes standardised rows and warns so."""
         n_features = self._trainer.data.n_features
         shape = tuple(np.shape(X))
         if len(shape) == 1 and n_features == 1:
@@ -123,7 +133,25 @@ class Run:
         X = np.asarray(X)
         if X.dtype.kind not in "biuf" or not np.all(np.isfinite(X)):
             raise DataError("X must hold finite numbers")
-        return self._trainer.predict(X.astype(np.float32))
+        return self._trainer.predict(self._network_inputs(X))
+
+    def _network_inputs(self, X: np.ndarray) -> np.ndarray:
+        """Rows in the data's units as the network takes them: standardised with the
+        recorded means and sds, as the exported script's ``standardise`` does."""
+        d = self._trainer.data
+        if d.scaling:
+            mean, sd = np.array(d.scaling, np.float64).T
+            return ((X.astype(np.float64) - mean) / sd).astype(np.float32)
+        from nnviz.core.csvdata import STANDARDISED
+        unrecorded = [n for n in d.feature_names if n.endswith(STANDARDISED)]
+        if unrecorded:
+            warnings.warn(
+                f"this run's features ({', '.join(unrecorded)}) were standardised on import, "
+                "but its session does not record the means and sds (it was saved by an older "
+                "nnviz): predict takes the standardised values, (value - mean) / sd with the "
+                "training points' mean and sd, not the file's own; re-import the CSV file and "
+                "save again to predict on its rows", UserWarning, stacklevel=3)
+        return X.astype(np.float32)
 
     def _class_names(self) -> tuple[str, ...] | None:
         return None if self._classes is None else tuple(str(c) for c in self._classes)

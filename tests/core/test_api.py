@@ -1,8 +1,11 @@
 """The Python API (nnviz.train, nnviz.load, nnviz.datasets, nnviz.Run): the numbers of
 ``nnviz train``, the notebook's layout, sessions, and clear errors for bad arguments."""
 import csv
+import json
+import os
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -243,3 +246,64 @@ def test_features_far_from_unit_scale_are_trained_as_given_with_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nnviz.train(*nnviz.datasets.make("moons"), epochs=2)  # the notebook's data: no warning
+
+
+FRUIT = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples", "fruit.csv")
+
+
+def _file_rows(path):
+    """The feature columns of a CSV example as its file has them (cm for fruit.csv)."""
+    with open(path) as f:
+        rows = [r[:-1] for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
+    return np.array(rows, np.float64)
+
+
+def test_predict_on_a_standardised_csv_import_takes_the_files_rows_as_the_script_does(
+        capsys, tmp_path):
+    # fruit.csv (cm, far from unit scale) is standardised on import. A learner who opens the
+    # session and predicts a row of the file gets the network's answer for that fruit, the
+    # numbers the exported script's predict(rows) prints; it took standardised rows, and a
+    # row in cm gave every fruit the same saturated answer.
+    saved, script = tmp_path / "fruit.nnviz", tmp_path / "fruit.py"
+    _cli(capsys, "train", "--data", FRUIT, "--epochs", "40", "--save", str(saved),
+         "--export-script", str(script))
+    raw = _file_rows(FRUIT)
+    run = nnviz.load(saved)
+    got = run.predict(raw)
+    trainer = load_session(saved).make_trainer()
+    assert trainer.data.scaling is not None
+    np.testing.assert_allclose(got, trainer.predict(trainer.data.X), rtol=1e-5, atol=1e-6)
+    probe = tmp_path / "probe.py"
+    probe.write_text(script.read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
+                     f"predict({raw[:20].tolist()!r}).tolist()))\n")
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    line = next(s for s in out.stdout.splitlines() if s.startswith("PREDICT "))
+    np.testing.assert_allclose(got[:20], json.loads(line[len("PREDICT "):]), rtol=1e-4,
+                               atol=1e-5)
+
+
+def _without_scaling(src, dst):
+    """``src`` as a session saved before nnviz recorded a CSV import's means and sds."""
+    with zipfile.ZipFile(src) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        arrays = z.read("arrays.npz")
+    del manifest["data"]["scaling"]
+    with zipfile.ZipFile(dst, "w") as z:
+        z.writestr("manifest.json", json.dumps(manifest))
+        z.writestr("arrays.npz", arrays)
+
+
+def test_predict_on_an_old_session_without_the_means_and_sds_says_it_takes_standardised_rows(
+        capsys, tmp_path):
+    saved, old = tmp_path / "fruit.nnviz", tmp_path / "old.nnviz"
+    _cli(capsys, "train", "--data", FRUIT, "--epochs", "5", "--save", str(saved))
+    _without_scaling(saved, old)
+    run = nnviz.load(old)
+    standardised = load_session(saved).make_trainer().data.X
+    with pytest.warns(UserWarning, match=r"width \(standardised\).*does not record the means "
+                                         r"and sds.*predict takes the standardised values"):
+        got = run.predict(standardised)
+    np.testing.assert_allclose(got, nnviz.load(saved).predict(_file_rows(FRUIT)), rtol=1e-5,
+                               atol=1e-6)
