@@ -245,20 +245,27 @@ def _initial(init: Any, spec) -> Any:
     return params
 
 
-def _warn_off_scale(data) -> None:
+def _warn_off_scale(problem: Problem) -> None:
     """Arrays are trained as given (the numbers of ``nnviz train`` on them, predictions and
-    exports in their units); features far from unit scale, by the rule that standardises an
-    imported CSV, get a warning saying what to do: x1 in tens beside x2 in hundredths trains
-    badly, and the learner should know why."""
+    exports in their units). Features far from unit scale, by the rule that standardises an
+    imported CSV, get a warning saying what to do when the network has hidden layers: their
+    units see the raw features, saturate (sigmoid, tanh) or blow up (relu), and the network
+    trains badly, and the learner should know why. A network without hidden layers (the
+    notebook's linear regression of its line, x from 0 to 10) fits scaled features as well as
+    standardised ones; their scale only lowers the learning rate it stays stable at, and a
+    rate too high for it is caught and explained as a divergence."""
+    if not problem.spec.hidden:
+        return
     from nnviz.core.csvdata import off_scale
+    data = problem.dataset
     scaling = off_scale(data)
     if scaling is None:
         return
     sds = ", ".join(f"{n} {s:.3g}" for n, (_, s) in zip(data.feature_names, scaling))
     warnings.warn(f"X's features are far from unit scale (sd: {sds}) and are trained as given; "
-                  "a network learns far better from standardised features: pass "
-                  "(X - X.mean(0)) / X.std(0), and give predict rows scaled the same way",
-                  UserWarning, stacklevel=3)
+                  "the hidden units saturate or blow up on such inputs; a network learns far "
+                  "better from standardised features: pass (X - X.mean(0)) / X.std(0), and "
+                  "give predict rows scaled the same way", UserWarning, stacklevel=4)
 
 
 def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
@@ -279,7 +286,6 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     if seed_ is None or not 0 <= seed_ <= MAX_SEED:
         raise DataError(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {shown(seed)}")
     data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
-    _warn_off_scale(data)
     widths = _hidden(hidden)
     acts = ((_name(activation),) * len(widths) if isinstance(activation, str)
             else tuple(_name(a) for a in activation))
@@ -289,6 +295,7 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     problem = make_problem(data, choices, seed=seed_)
     if init is not None:
         problem = replace(problem, params=_initial(init, problem.spec))
+    _warn_off_scale(problem)
     return problem, classes
 
 

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -242,10 +243,42 @@ def test_features_far_from_unit_scale_are_trained_as_given_with_a_warning():
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
     with pytest.warns(UserWarning, match=r"far from unit scale \(sd: x1 17.*x2 0\.00.*standardised"):
         nnviz.train(X, y, epochs=2)
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nnviz.train(*nnviz.datasets.make("moons"), epochs=2)  # the notebook's data: no warning
+
+
+def notebook_line():
+    """The notebook's line, as its cell makes it: x from 0 to 10 (root mean square 5.8)."""
+    x = np.linspace(0., 10., 100)
+    y = 2.31531 * x + 0.23412 + np.random.RandomState(42).normal(size=x.size)
+    return x[:, None], y
+
+
+def test_the_notebooks_line_regression_has_no_scale_warning_and_fits_as_if_standardised():
+    # A network without hidden layers is the notebook's linear regression: x from 0 to 10
+    # fits as well as standardised x does, so a warning to standardise it was noise. (lr 0.01
+    # as the window's line: 0.05 is above its stability limit, which divergence explains.)
+    X, y = notebook_line()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        raw = nnviz.train(X, y, hidden=[], lr=0.01, epochs=1000)
+    std = nnviz.train((X - X.mean(0)) / X.std(0), y, hidden=[], lr=0.01, epochs=1000)
+    assert raw.metrics["train_accuracy"] > 0.97
+    assert raw.metrics["train_accuracy"] == pytest.approx(std.metrics["train_accuracy"], abs=2e-3)
+
+
+def test_a_network_on_features_in_the_hundreds_warns_and_trains_far_better_standardised():
+    # Floor area (40-250 m^2) and year built (1900-2020) to a price: the hidden sigmoid units
+    # saturate on the raw values, as the warning says.
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(40, 250, 200), rng.uniform(1900, 2020, 200)])
+    y = (X[:, 0] / 50 + (X[:, 1] - 1900) / 40 + rng.normal(0, 0.3, 200)).astype(np.float32)
+    with pytest.warns(UserWarning, match=r"far from unit scale \(sd: x1 6\d.*, x2 3\d.*\)"
+                                         r".*hidden units saturate"):
+        raw = nnviz.train(X, y, hidden=[8], epochs=300)
+    std = nnviz.train((X - X.mean(0)) / X.std(0), y, hidden=[8], epochs=300)
+    assert raw.metrics["train_accuracy"] < 0.5 < 0.9 < std.metrics["train_accuracy"]
 
 
 FRUIT = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples", "fruit.csv")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import types
+import warnings
 
 import numpy as np
 from PySide6.QtCore import QTimer
@@ -102,6 +103,25 @@ def test_the_user_closing_the_window_keeps_the_run(qtbot, qapp):
     qtbot.waitUntil(lambda: shown.closed)
     assert shown.run.epoch == 5
     assert qapp is not None and not qapp.closingDown()  # the application goes on
+
+
+def test_show_warns_of_features_in_the_hundreds_but_not_of_the_notebooks_line(qtbot, qapp):
+    # The notebook's line (x from 0 to 10) as its linear regression: no hidden layer, nothing
+    # to saturate, no warning. A network on floor areas and years: told to standardise.
+    x = np.linspace(0., 10., 100)
+    y = 2.31531 * x + 0.23412 + np.random.RandomState(42).normal(size=x.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        line = nnviz.show(x[:, None], y, hidden=[], lr=0.01, block=False)
+    wait_for_run(qtbot, line.window, 0)
+    line.close()
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(40, 250, 200), rng.uniform(1900, 2020, 200)])
+    with pytest.warns(UserWarning, match="far from unit scale.*hidden units saturate"):
+        houses = nnviz.show(X, X[:, 0] / 50 + (X[:, 1] - 1900) / 40, block=False)
+    wait_for_run(qtbot, houses.window, 0)
+    houses.close()
+    qtbot.waitUntil(lambda: line.closed and houses.closed)
 
 
 @pytest.mark.parametrize("args, kwargs, message", [
