@@ -310,12 +310,12 @@ def test_the_compiling_note_is_in_the_themes_colours(plot, theme):
 
 @pytest.mark.parametrize("box", ["hint", "banner"])
 def test_the_hint_and_the_banner_follow_the_theme(main_window, qtbot, box):
-    """A lesson's hint ("5. The moons ... Press Play") stayed a near-white box with blue text on
+    """A preset's hint ("The moons ... Press Play") stayed a near-white box with blue text on
     the dark theme; the error banner likewise. They take a dark ground with light text there,
     and go back to the light box on the light theme."""
     from PySide6.QtGui import QColor
     label = getattr(main_window, box)
-    label.setText("5. The moons: the notebook's network. Press Play (Space).")
+    label.setText("The moons: the notebook's network. Press Play (Space).")
     label.show()
     for theme in ("dark", "light"):
         main_window.look_actions[("theme", theme)].trigger()

@@ -249,6 +249,25 @@ def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     assert not lessons.pages["activations"].try_button.isVisibleTo(lessons)
 
 
+def test_the_lessons_are_numbered_and_the_presets_they_load_are_not(main_window, qtbot):
+    # A learner told "lesson 2" found "3. Deep but linear" in the Presets menu, and lesson 2's
+    # Try it live put "3. Deep but linear ..." over the plot: two numberings of one course.
+    # The lessons are the numbered course; the presets, problems to play with, carry none.
+    w = main_window
+    menus = {a.text().replace("&", ""): a.menu() for a in w.menuBar().actions()}
+    lesson_titles = [a.text() for a in menus["Lessons"].actions()][:5]
+    assert [t[:3] for t in lesson_titles] == ["1. ", "2. ", "3. ", "4. ", "5. "]
+    preset_titles = [a.text() for a in w.session_actions.preset_actions.values()]
+    assert len(preset_titles) >= 6 and not [t for t in preset_titles if t[:1].isdigit()]
+    lessons = views_of(w)["lessons"]
+    for n, key in ((2, "deep-linear"), (3, "sigmoid")):
+        w.show_view(f"lesson-{n}")
+        qtbot.mouseClick(lessons.pages[key].try_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.hint.isVisible(), timeout=TIMEOUT)
+        hint = w.hint.text()
+        assert "Press Play" in hint and not hint[:1].isdigit(), hint
+
+
 def test_the_main_plot_behind_another_tab_is_drawn_when_it_shows(main_window, qtbot, tmp_path):
     # The main tab's plot, hidden behind another tab, took a new picture with every frame
     # (~0.5-1 ms of each frame of every other tab); now no grid is even made behind another
