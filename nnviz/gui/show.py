@@ -152,8 +152,12 @@ class Shown:
             return
         from nnviz.core.session import Session
         loop = self.window.worker.loop  # the thread has stopped: safe to read here
-        self._final = self._to_run(Session.from_trainer(loop.trainer, class_names=self._names(),
-                                                        run=loop.run))
+        # Closed before the thread built its model (show(X, y) then close() at once): the
+        # run is the window's problem, untrained.
+        trainer = loop.trainer or self.window.current_problem().make_trainer()
+        run = loop.run if loop.trainer is not None else None
+        self._final = self._to_run(Session.from_trainer(trainer, class_names=self._names(),
+                                                        run=run))
         QTimer.singleShot(0, self._tear_down)
 
     def _tear_down(self) -> None:

@@ -105,6 +105,19 @@ def test_the_user_closing_the_window_keeps_the_run(qtbot, qapp):
     assert qapp is not None and not qapp.closingDown()  # the application goes on
 
 
+def test_closing_at_once_gives_the_untrained_run(qtbot, qapp):
+    # show then close in one cell, before the window's thread had built its model: close()
+    # raised AttributeError ('NoneType' object has no attribute 'state').
+    X, y = _moons()
+    shown = nnviz.show(X, y, hidden=[5], seed=3, block=False)
+    shown.close()
+    qtbot.waitUntil(lambda: shown.closed)
+    run = shown.run
+    assert run.epoch == 0
+    np.testing.assert_array_equal(run.predict(X),
+                                  nnviz.train(X, y, hidden=[5], seed=3, epochs=0).predict(X))
+
+
 def test_show_warns_of_features_in_the_hundreds_but_not_of_the_notebooks_line(qtbot, qapp):
     # The notebook's line (x from 0 to 10) as its linear regression: no hidden layer, nothing
     # to saturate, no warning. A network on floor areas and years: told to standardise.
