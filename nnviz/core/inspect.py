@@ -462,6 +462,7 @@ class HiddenSpace:
     explained: tuple[float, float] | None  # PCA: the fraction of variance of each component
     width: int  # units in the layer
     total: int = 0  # data points in all (more than len(points) when a sample is drawn)
+    epoch: int = -1  # of the weights drawn (-1: unknown); see NeuronMaps.epoch
 
 
 #: More data points than this are drawn (and their principal components found) as a fixed
@@ -578,7 +579,7 @@ class HiddenSpaceProbe:
                 axes = (f"unit {i + 1}", f"unit {j + 1}")
         return HiddenSpace(layer, axes, proj(hd).astype(np.float32), labels, test,
                            proj(hm).astype(np.float32).reshape(*mesh_shape, 2),
-                           explained, width, len(data.X))
+                           explained, width, len(data.X), int(getattr(trainer, "epoch", -1)))
 
 
 # --- gradient flow --------------------------------------------------------------------------------
@@ -605,6 +606,7 @@ class GradientFlow:
     # at most), of the run's training points; the gradients are every training point's.
     points: int = 0
     train_points: int = 0
+    epoch: int = -1  # of the model measured (-1: unknown); see NeuronMaps.epoch
 
     @property
     def sampled(self) -> bool:
@@ -777,7 +779,7 @@ class GradientProbe:
                             tuple(histogram(w, symmetric=True, value_range=wr) for w in ws),
                             tuple(histogram(a, value_range=ar) for a in acts), dead,
                             model.config.optimizer == "gd", len(acts[0]) if acts else 0,
-                            len(model.data.train_index))
+                            len(model.data.train_index), epoch)
 
 
 def _common_range(arrays) -> tuple[float, float]:

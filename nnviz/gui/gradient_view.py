@@ -20,8 +20,8 @@ from nnviz.core.inspect import GradientFlow
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import (FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes, fit_title,
-                      move_points)
+from .widgets import (EpochNote, FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes,
+                      fit_title, move_points, window_playing)
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -94,6 +94,8 @@ class GradientView(QWidget):
         self.snapshot = None
         self._drawn: GradientFlow | None = None  # the numbers on the plots
         self._n_layers = -1
+        self.epoch_note = EpochNote("gradients")
+        self._summary_rest = ""  # the summary line after its epoch (see _set_summary)
         # The caption in a sentence, the rest a click away ("More…"): in full it was seven lines
         # in presentation mode at 1024x768, and the plots under it were small.
         self.caption = QLabel()
@@ -262,6 +264,7 @@ class GradientView(QWidget):
         if flow is self._drawn and snapshot.spec == getattr(self, "_spec", None):
             # The throttled probe handed out its last numbers again (inspect.Throttled): six
             # plots drawn the same (the probe has a few percent of the worker's time).
+            self._set_summary(flow)  # (of an older epoch than the window's: said)
             return
         self._drawn = flow
         if flow.grad_norms.shape[1] != self._n_layers or snapshot.spec != getattr(self, "_spec", None):
@@ -301,7 +304,8 @@ class GradientView(QWidget):
                 self.dead_text.setText("no ReLU layer")
                 self.dead_text.setPos((len(dead) + 1) / 2, 0.5)
         self._follow(ep, norms, ratios, flow)
-        self.summary.setText(self._summary(flow, now, dead))
+        self._summary_rest = self._summary(flow, now, dead)
+        self._set_summary(flow)
         self._say(flow.grad_norms)
 
     def _follow(self, ep, norms, ratios, flow: GradientFlow) -> None:
@@ -323,8 +327,17 @@ class GradientView(QWidget):
                        if len(h.counts)), default=0.0)
             r[plot].follow(x, (0.0, top) if top > 0 else None)
 
+    def _set_summary(self, flow: GradientFlow) -> None:
+        """The summary line: its epoch (the window's and the numbers' when they differ, see
+        EpochNote; else the last row's), then the rest."""
+        note = self.epoch_note.text(self.snapshot.epoch, flow.epoch, window_playing(self))
+        text = (note or f"epoch {int(flow.epochs[-1]):,}") + self._summary_rest
+        if text != self.summary.text():
+            self.summary.setText(text)
+
     def _summary(self, flow: GradientFlow, now: np.ndarray, dead) -> str:
-        parts = [f"epoch {int(flow.epochs[-1]):,}"]
+        """The summary line after its epoch (each part after a separator)."""
+        parts = [""]
         if len(now) > 1 and now[-1] > _FLOOR:
             ratio = now[0] / now[-1]
             # The run's worst moment, so vanishing gradients stay visible after a collapse.

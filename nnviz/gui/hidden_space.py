@@ -17,8 +17,8 @@ from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import (FittedCombo, LabelRoom, WrappedLabel, cache_axes, class_names_of,
-                      move_points)
+from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, cache_axes,
+                      class_names_of, move_points, window_playing)
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -40,6 +40,8 @@ class HiddenSpaceView(QWidget):
         self._spec = None
         self._labels_key = None
         self._connect: np.ndarray | None = None  # the mesh's connections, for its shape
+        self.epoch_note = EpochNote("hidden space")
+        self._caption = ""  # what the caption says of the plot drawn, without the epoch note
         self.layer_box = FittedCombo()
         self.layer_box.setToolTip("the hidden layer whose space is drawn")
         self.mode_box = FittedCombo()
@@ -112,7 +114,7 @@ class HiddenSpaceView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(row)
-        lay.addWidget(self.caption)
+        lay.addWidget(LabelRoom(self.caption))  # the epoch note's new text every frame
         key_row = QHBoxLayout()
         key_row.addWidget(self.key)
         key_row.addWidget(LabelRoom(self.variance), 1)  # new shares every frame: no new layout
@@ -203,6 +205,7 @@ class HiddenSpaceView(QWidget):
         if hs is self._drawn and self._labels_key is not None:
             # The throttled probe handed out its last numbers again (inspect.Throttled): the
             # plot would be drawn the same; about every other snapshot at 100,000 points.
+            self._set_caption(hs)  # (of an older epoch than the window's: said)
             return
         self._draw(hs)
         self._drawn = hs
@@ -267,8 +270,14 @@ class HiddenSpaceView(QWidget):
                     "these coordinates.")
         sample = (f" Drawn: a fixed random sample of {len(hs.points):,} of the {hs.total:,} points."
                   if hs.total > len(hs.points) else "")
-        text = (f"Hidden layer {hs.layer + 1} ({hs.width} "
-                f"{spec.activations[hs.layer]} units). {tail}{sample}")
+        self._caption = (f"Hidden layer {hs.layer + 1} ({hs.width} "
+                         f"{spec.activations[hs.layer]} units). {tail}{sample}")
+        self._set_caption(hs)
+
+    def _set_caption(self, hs: HiddenSpace) -> None:
+        """The caption, after the epoch of ``hs`` when it is not the window's (EpochNote)."""
+        note = self.epoch_note.text(self.snapshot.epoch, hs.epoch, window_playing(self))
+        text = f"{note} \u00a0 {self._caption}" if note else self._caption
         if text != self.caption.text():
             self.caption.setText(text)
 

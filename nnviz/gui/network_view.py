@@ -29,8 +29,7 @@ from nnviz.core.network import EDIT_LIMIT
 from . import colors
 from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, output_luts,
                           probe_choice)
-from .widgets import data_names_of
-from .widgets import LabelRoom
+from .widgets import EpochNote, LabelRoom, data_names_of, window_playing
 
 MAX_UNITS = 32
 MAX_LINKS = 160
@@ -620,6 +619,7 @@ class NetworkView(QWidget):
         self.panel = NeuronMapPanel()
         self.header = QLabel()
         self.header.setWordWrap(True)
+        self.epoch_note = EpochNote("neuron maps")
         self.header.setToolTip("The network's shape, the epoch shown, and how to read the "
                                "links (weights) and the small squares (biases).")
         # The editor's refusal lies over the diagram, under the edit box (above it near the
@@ -710,14 +710,12 @@ class NetworkView(QWidget):
             links = f"the {c.links_drawn:,} strongest of {c.links_total:,} links shown"
         else:
             links = f"all {c.links_total:,} links shown"
-        maps = c.maps
-        if maps is not None and 0 <= maps.epoch != epoch:
-            # The maps' probe is throttled while the run plays: its maps may be a few frames
-            # older than the links; said, not passed off as this epoch's (a reviewer saw the
-            # view's epoch differ from the window's).
-            epoch_text = f"epoch {epoch:,} (neuron maps: epoch {maps.epoch:,})"
-        else:
-            epoch_text = f"epoch {epoch:,}"
+        # The maps' probe is throttled while the run plays: its maps may be a few frames
+        # older than the links; said, not passed off as this epoch's (a reviewer saw the
+        # view's epoch differ from the window's).
+        shown = c.maps.epoch if c.maps is not None else -1
+        epoch_text = (self.epoch_note.text(epoch, shown, window_playing(self))
+                      or f"epoch {epoch:,}")
         self.header.setText(f"<b>{c.spec.shapes_text()}</b> &nbsp; {epoch_text} &nbsp; "
                             f"{links}<br>{legend}")
 

@@ -22,7 +22,8 @@ from nnviz.core.inspect import NeuronMaps
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from . import colors
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
-from .widgets import LabelRoom, Letterboxed, cache_axes, data_names_of
+from .widgets import (EpochNote, LabelRoom, Letterboxed, cache_axes, data_names_of,
+                      window_playing)
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -566,7 +567,7 @@ class NeuronMapsView(QWidget):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.header)
+        ll.addWidget(LabelRoom(self.header))  # the epoch note's new text every frame
         ll.addWidget(scroll, 1)
         split = QSplitter()
         split.addWidget(left)
@@ -581,6 +582,8 @@ class NeuronMapsView(QWidget):
         self.probe = None  # a NeuronMapsProbe, set by install_views; its .selected is ours
         self.extras_key = "neurons"
         self.snapshot = None
+        self.epoch_note = EpochNote("neuron maps")
+        self._legend = ""
         self.apply_look()
 
     def apply_look(self) -> None:
@@ -595,6 +598,15 @@ class NeuronMapsView(QWidget):
         if spec is not None and class_outputs(spec, spec.n_layers - 1):
             text += (" An output for a class: its class's colour where the network gives the "
                      "class, grey where it does not.")
+        self._legend = text
+        self._set_epoch_note()
+
+    def _set_epoch_note(self) -> None:
+        """The header with the epoch of the maps when it is not the window's (EpochNote)."""
+        maps = self._maps()
+        note = "" if maps is None else self.epoch_note.text(
+            self.snapshot.epoch, maps.epoch, window_playing(self))
+        text = f"{note} \u00a0 {self._legend}" if note else self._legend
         if text != self.header.text():
             self.header.setText(text)
 
@@ -629,6 +641,8 @@ class NeuronMapsView(QWidget):
         self.snapshot = snapshot
         if new_spec:
             self._set_header()
+        else:
+            self._set_epoch_note()
         sel = self.grid.selected
         if sel is not None and new_spec:
             # Another network: the tiles, the probe and the large map agree on the neuron

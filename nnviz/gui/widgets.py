@@ -397,6 +397,35 @@ class LabelRoom(QWidget):
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 
 
+class EpochNote:
+    """The words a throttled view (the neuron maps, the hidden space, the gradients) puts before
+    its caption when its picture is of an older epoch than the window's: "epoch 55 (neuron
+    maps: epoch 40)", the Network view's header's. While a run plays, a costly probe runs less
+    often than the loss curve is drawn (inspect.Throttled) and hands out its last result again;
+    a reviewer saw such a view at epoch 40 beside a status of epoch 55, and nothing said so.
+
+    Once the picture has lagged, the note stays while the run plays, the epochs equal on the
+    frames the probe catches up (shown on the lagging frames alone, it blinked a few times a
+    second); paused, the probe catches up and the note goes. A run whose views keep up (200
+    points) never shows it. ``text`` is called once a frame; it builds a string only while the
+    note is shown."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.on = False
+
+    def text(self, epoch: int, shown: int, playing: bool) -> str:
+        """The note for a window at ``epoch`` and a picture of epoch ``shown`` (-1: unknown,
+        no note), or "" when there is none."""
+        self.on = 0 <= shown != epoch or (self.on and playing and shown >= 0)
+        return f"epoch {epoch:,} ({self.what}: epoch {shown:,})" if self.on else ""
+
+
+def window_playing(widget: QWidget) -> bool:
+    """Whether the run of ``widget``'s window plays (False for a view on its own)."""
+    return bool(getattr(widget.window(), "playing", False))
+
+
 class TextRoom(QWidget):
     """Room for a word-wrapped label as large as the largest of the texts it may show, not the
     one it shows now: a new text neither lays the window out again nor moves what is below it
