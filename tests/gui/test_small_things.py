@@ -526,3 +526,41 @@ def test_play_and_pause_are_one_width_and_the_bar_stays_put(qtbot, presentation)
         assert fm.horizontalAdvance(bar.play.text()) + bar.play.iconSize().width() < \
             bar.play.width()  # the text fits
     assert len(places) == 1, places
+
+
+def test_quit_takes_the_window_off_the_screen_before_the_epoch_under_way_ends(bare_window,
+                                                                              qtbot):
+    """One epoch is one XLA call that cannot be interrupted (15-25 s on a 2-512x4-1 network at
+    100,000 points): Quit left the window on the screen, ignoring clicks, until it ended (31.9
+    s after Ctrl+Q in a live run; 1.8 s now). The epoch here lasts until the window is hidden
+    (or a minute, for the old code to fail rather than hang)."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QObject
+
+    w = bare_window
+    hidden, training = threading.Event(), threading.Event()
+
+    class OnHide(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Hide:
+                hidden.set()
+            return False
+    on_hide = OnHide()
+    w.installEventFilter(on_hide)
+    trainer = w.worker.loop.trainer
+    run, seen = trainer.run, []
+
+    def long_epoch(k):
+        training.set()
+        seen.append(hidden.wait(timeout=60))  # in the training thread, the epoch under way
+        return run(k)
+    trainer.run = long_epoch
+    w.play()
+    qtbot.waitUntil(training.is_set, timeout=60_000)
+    t0 = time.monotonic()
+    w.close()  # returns once the training thread has stopped
+    held = time.monotonic() - t0
+    assert seen[:1] == [True], f"the window stayed on the screen for the epoch ({held:.0f} s)"
+    assert not w.isVisible() and not w.worker.is_running()
