@@ -711,6 +711,10 @@ class TrainLoop(_LiveBranch):
                 driver.warm_up()
                 dt = time.perf_counter() - t0
                 self.sweep, self._sweep_dirty = driver, True
+                # Its first chunk by its size, as its first Step is judged (_start_step): a big
+                # sweep's first chunk of 8 epochs took seconds before Pause was read; a small
+                # one's of 1 epoch, slowed by one-off costs, made +20 look long.
+                driver.chunk = min(8, _pow2_at_most(CHUNK_TARGET_S / self._epoch_seconds(True)))
                 self._sweep_status(f"sweep compiled in {dt:.1f} s" if dt > 0.2 else "sweep ready")
             case FocusSweep(on):
                 self._set_playing(False)

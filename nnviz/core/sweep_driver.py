@@ -173,9 +173,7 @@ class SweepDriver:
 
     def __init__(self, sweep_id: int, sweep) -> None:
         self.sweep_id, self.sweep = sweep_id, sweep
-        # Epochs a chunk (the loop sizes it to about a frame): a new sweep's first is one epoch,
-        # as a new run's (a big sweep's 8 epochs could take many seconds before Pause was read).
-        self.chunk = 1
+        self.chunk = 8  # epochs a chunk: the loop sizes it to about a frame (first_chunk)
         self.epoch_s: float | None = None  # seconds the last chunk took an epoch (None: none yet)
         self.rate = 0.0  # members x epochs per second, smoothed
         self._scores, self._scores_at = None, 0.0

@@ -176,18 +176,41 @@ def test_a_new_sweep_during_a_long_sweep_step_is_answered_at_once(news, monkeypa
     assert old.epoch < 20 and not news.errors
 
 
-def test_an_uninterrupted_sweep_step_runs_exactly_n_epochs_in_chunks(news, monkeypatch):
+def test_an_uninterrupted_sweep_step_runs_exactly_n_epochs_in_chunks_of_about_a_frame(
+        news, monkeypatch):
     loop = news.loop
-    sizes = _epochs_take(monkeypatch, loop, 0.001)
+    sizes = _epochs_take(monkeypatch, loop, 0.01)  # 10 ms an epoch
     loop.post(Step(1000))
     loop.work_once()
     s = news.sweeps[-1]
     assert s.epoch == 1000 and [int(e[-1]) for e, _ in s.loss_curves] == [1000] * 3
     assert [log.losses.count for log in loop.sweep.sweep.logs] == [1000] * 3
-    assert sizes[0] == 1 and len(sizes) > 1  # a new sweep's first chunk is one epoch
+    # The first chunk is sized by the sweep's size (small here); the others by what a chunk
+    # took: about a frame each, so that Pause is read about every frame.
+    assert sum(sizes) == 1000 and max(sizes[1:]) * 0.01 <= 2 * L.CHUNK_TARGET_S
+    assert news.playing == [True, False]  # shown as training while it ran
     loop.post(Step(1))
     loop.work_once()
     assert news.sweeps[-1].epoch == 1001 and not news.errors
+
+
+def test_a_sweep_of_costly_epochs_steps_one_epoch_at_a_time_and_says_so(news, monkeypatch):
+    # A big sweep (many members, wide layers, many points): its first chunk is one epoch, not
+    # 8, and the Compare tab's status line says the Step is working, and how far it is.
+    monkeypatch.setattr(L, "GUESS_FLOPS_PER_S", 1e3)  # its size says: seconds an epoch
+    loop = news.loop
+    loop.post(StartSweep(8, SPEC))
+    loop.work_once()
+    sizes = _epochs_take(monkeypatch, loop, 10.0,
+                         lambda calls: calls == 2 and loop.post(Pause()))
+    loop.post(Step(1000))
+    loop.work_once()
+    loop.work_once()
+    assert sizes == [1, 1] and loop.sweep.sweep.epoch == 2
+    assert "the sweep is training epoch 2: 2 of the Step's 1,000 (about 10 s an epoch)" \
+        in news.sweep
+    assert news.sweep[-1] == "the sweep paused at epoch 2: 2 of the Step's 1,000 epochs done"
+    assert news.playing == [True, False] and not news.errors
 
 
 def test_a_short_sweep_step_ends_before_the_next_command(news, monkeypatch):
