@@ -360,12 +360,14 @@ def grid_resolution(spec: NetworkSpec) -> int:
 @dataclass
 class _Stepping:
     """A Step of ``total`` epochs under way: run in chunks like Play, the queue read between
-    them (Pause, Reset, Quit answered within a chunk, not after the whole Step)."""
+    them (Pause, Reset, Quit answered within a chunk, not after the whole Step). ``sweep``:
+    a Step of the sweep (the Compare tab's), paced and answered the same way."""
     total: int
     done: int = 0
     piece: int = 1  # the test loss is measured every ``piece`` epochs (~50 points a Step)
     shown: bool = False  # the window was told that training runs (playing_changed(True))
     said: bool = False  # the status line says "training epoch ..."
+    sweep: bool = False
 
 
 def _about(seconds: float) -> str:
@@ -383,6 +385,12 @@ def _pow2_near(n: float) -> int:
     """The power of two nearest to ``n`` (geometrically), within 1..MAX_CHUNK."""
     p = _pow2_at_most(n)
     return min(MAX_CHUNK, 2 * p) if n > 1.4142 * p else p
+
+
+def _next_chunk(n: int, dt: float) -> int:
+    """The chunk after one of ``n`` epochs that took ``dt`` s: about CHUNK_TARGET_S, growing
+    at most 2x at a time (the run's chunks and the sweep's)."""
+    return _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
 
 
 class TrainLoop(_LiveBranch):
@@ -488,7 +496,7 @@ class TrainLoop(_LiveBranch):
                 self._chunk()
             except Exception as e:  # noqa: BLE001
                 self._fail(e)
-        elif self._step is not None and self.trainer is not None:
+        elif self._stepping:
             # A Step's chunks until it is done or a command waits (handled by the next call).
             try:
                 while self._step is not None and self.commands.empty() and \
@@ -498,14 +506,21 @@ class TrainLoop(_LiveBranch):
                 self._fail(e)
         if self._dirty and not self.playing and self._step is None:
             self._publish_now()
-        if self._sweep_dirty and not self.playing:
+        if self._sweep_dirty and not self.playing and not (self._step and self._step.sweep):
             self._publish_sweep_now()
         heap.trim_after_compiles()  # what a compile freed, back to the system (core/heap.py)
+
+    @property
+    def _stepping(self) -> bool:
+        """A Step under way, of the live run or of the sweep."""
+        step = self._step
+        return step is not None and (self.sweep is not None if step.sweep
+                                     else self.trainer is not None)
 
     def _take_commands(self, wait: bool) -> list[Command]:
         timeout: float | None = 0.0
         if wait:
-            if self._step is not None and self.trainer is not None:
+            if self._stepping:
                 timeout = 0.0  # a Step under way: its next chunk
             elif not self.playing or (self.trainer is None and not self.sweeping):
                 timeout = None  # idle: sleep until told something
@@ -696,6 +711,10 @@ class TrainLoop(_LiveBranch):
                 driver.warm_up()
                 dt = time.perf_counter() - t0
                 self.sweep, self._sweep_dirty = driver, True
+                # Its first chunk by its size, as its first Step is judged (_start_step): a big
+                # sweep's first chunk of 8 epochs took seconds before Pause was read; a small
+                # one's of 1 epoch, slowed by one-off costs, made +20 look long.
+                driver.chunk = min(8, _pow2_at_most(CHUNK_TARGET_S / self._epoch_seconds(True)))
                 self._sweep_status(f"sweep compiled in {dt:.1f} s" if dt > 0.2 else "sweep ready")
             case FocusSweep(on):
                 self._set_playing(False)
@@ -722,16 +741,17 @@ class TrainLoop(_LiveBranch):
                 self._set_playing(True)
                 self._next_frame = time.perf_counter()
             case Pause():
+                step = self._step
                 self._set_playing(False)
+                if step is not None:  # a Step paused partway stops where it is, and says so
+                    self._sweep_status(f"the sweep paused at epoch {self.sweep.sweep.epoch:,}: "
+                                       f"{step.done:,} of the Step's {step.total:,} epochs done")
                 self._sweep_dirty = True
             case Step(epochs):
+                # In chunks, as the run's Step (see _Stepping): Pause, Restart and a new sweep
+                # are answered between them (a big sweep's +1000 ignored them to the end).
                 self._set_playing(False)
-                left = int(epochs)
-                piece = max(1, _pow2_at_most(max(1, left // 50)))
-                while left > 0 and not self.stopping.is_set():
-                    k = min(piece, left)
-                    self.sweep.advance(k, should_stop=self.stopping.is_set)
-                    left -= k
+                self._start_step(int(epochs), sweep=True)
                 self._sweep_dirty = True
 
     def _sweep_chunk(self) -> None:
@@ -749,7 +769,7 @@ class TrainLoop(_LiveBranch):
             self._sweep_status(f"the sweep stopped at epoch {stop:,} (Stop at); Play trains on")
             return
         if n == d.chunk:
-            d.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+            d.chunk = _next_chunk(n, dt)
         now = time.perf_counter()
         if self.epochs_per_frame is not None:
             self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
@@ -770,7 +790,7 @@ class TrainLoop(_LiveBranch):
             return
         if self.paced:
             self.sweep_drawn.clear()
-        snapshot = self.sweep.snapshot(playing=self.playing)
+        snapshot = self.sweep.snapshot(playing=self._training(sweep=True))
         self._sweep_last_publish = time.perf_counter()
         self._publish_sweep(snapshot)
 
@@ -1023,7 +1043,9 @@ class TrainLoop(_LiveBranch):
         """Play (True) or stop training (False); either way a Step under way ends here (Play
         goes on past it; Pause, Reset, a new problem... stop it where it is)."""
         step, self._step = self._step, None
-        if step is not None and step.said or not playing and self._slow_said:
+        if step is not None and step.said and step.sweep:
+            self._sweep_status("")  # "the sweep is training epoch ..." is no longer true
+        elif step is not None and step.said or not playing and self._slow_said:
             self._slow_said = False
             self._status("")  # "training epoch ..." is no longer true
         if step is not None and step.shown and not playing and not self.playing and notify:
@@ -1075,50 +1097,64 @@ class TrainLoop(_LiveBranch):
         # the same weights (epoch E + 1's loss, taken before its update, as the notebook does).
         self.log.record_test(t.epoch + 1, t.test_loss())
 
-    def _start_step(self, epochs: int) -> None:
-        """A Step of ``epochs`` epochs: run by work_once in chunks (see _Stepping)."""
+    def _start_step(self, epochs: int, sweep: bool = False) -> None:
+        """A Step of ``epochs`` epochs of the live run or (``sweep``) of the sweep: run by
+        work_once in chunks (see _Stepping)."""
         if epochs <= 0:
             return
-        step = _Stepping(epochs, piece=_pow2_at_most(max(1, epochs // 50)))
+        step = _Stepping(epochs, piece=_pow2_at_most(max(1, epochs // 50)), sweep=sweep)
         self._step = step
-        if epochs * self._epoch_seconds() > STEP_SHOWN_S:
+        if epochs * self._epoch_seconds(sweep) > STEP_SHOWN_S:
             step.shown = True
             self._playing_cb(True)  # the window's Pause button stops it
         self._say_slow()
 
-    def _epoch_seconds(self) -> float:
-        """Seconds an epoch takes: the last chunk's, or a guess from the model's size."""
+    def _epoch_seconds(self, sweep: bool = False) -> float:
+        """Seconds an epoch takes: the last chunk's, or a guess from the model's size (of
+        the sweep's members, ``sweep``)."""
+        if sweep:
+            d = self.sweep
+            if d.epoch_s is not None:
+                return d.epoch_s
+            return sum(6 * p.spec.n_params * max(1, len(p.dataset.train_index))
+                       for p in d.sweep.problems) / GUESS_FLOPS_PER_S
         if self.epoch_s is not None:
             return self.epoch_s
         t = self.trainer
         return 6 * t.spec.n_params * max(1, len(t.data.train_index)) / GUESS_FLOPS_PER_S
 
     def _say_slow(self) -> None:
-        """When an epoch takes seconds, the status line says training is working."""
-        s = self._epoch_seconds()
+        """When an epoch takes seconds, the status line says training is working (the
+        Compare tab's, in a Step of the sweep)."""
         step = self._step
+        sweep = step is not None and step.sweep
+        s = self._epoch_seconds(sweep)
+        say = self._sweep_status if sweep else self._status
         if s < SLOW_EPOCH_S:
             if step is not None and step.said or step is None and self._slow_said:
                 # Fast again (a stalled chunk on a busy machine was no slow epoch).
                 self._slow_said = False
                 if step is not None:
                     step.said = False
-                self._status("")
+                say("")
             return
         if step is not None:
             step.said = True
             # The run's epoch, as the header counts (the Step's own count said "epoch 1 of
             # 1,000" under "Epoch 3"), and how far into the Step.
-            self._status(f"training epoch {self.trainer.epoch + 1:,}: {step.done + 1:,} of "
-                         f"the Step's {step.total:,} ({_about(s)} an epoch)")
+            epoch = self.sweep.sweep.epoch if sweep else self.trainer.epoch
+            say(f"{'the sweep is ' if sweep else ''}training epoch {epoch + 1:,}: "
+                f"{step.done + 1:,} of the Step's {step.total:,} ({_about(s)} an epoch)")
         elif self.playing:
             self._slow_said = True
             self._status(f"training epoch {self.trainer.epoch + 1:,} ({_about(s)} an epoch)")
 
-    def _training(self) -> bool:
-        """Playing, or in a Step shown as training: a throttled probe may hand out its last
-        result (the snapshot after the Step, or a pause, is not: every probe fresh)."""
-        return self.playing or (self._step is not None and self._step.shown)
+    def _training(self, sweep: bool = False) -> bool:
+        """Playing, or in a Step shown as training (of the sweep, ``sweep``): a throttled
+        probe may hand out its last result (the snapshot after the Step, or a pause, is not:
+        every probe fresh)."""
+        step = self._step
+        return self.playing or (step is not None and step.shown and step.sweep == sweep)
 
     def _new_pace(self) -> None:
         """Another model or data: chunks start at one epoch again (a chunk sized for a small
@@ -1181,13 +1217,15 @@ class TrainLoop(_LiveBranch):
     def _adapt(self, n: int, dt: float) -> None:
         self.epoch_s = dt / max(n, 1)
         if n == self.chunk:
-            # Aim at CHUNK_TARGET_S per chunk, growing at most 2x at a time.
-            self.chunk = _pow2_near(min(2 * n, n * CHUNK_TARGET_S / max(dt, 1e-5)))
+            self.chunk = _next_chunk(n, dt)
 
     def _step_chunk(self, step: _Stepping) -> None:
         """One chunk of a Step, at full speed (the speed slider and Stop at are Play's): the
         test loss at the same epochs as ever (every ``piece``), progress drawn when the Step
         is shown as training."""
+        if step.sweep:
+            self._sweep_step_chunk(step)
+            return
         left = step.total - step.done
         n = min(left, _pow2_at_most(min(self.chunk, step.piece - step.done % step.piece)))
         diverged, dt = self._run_epochs(n)
@@ -1216,6 +1254,33 @@ class TrainLoop(_LiveBranch):
             self._publish_now()
         else:
             self._dirty = True
+
+    def _sweep_step_chunk(self, step: _Stepping) -> None:
+        """One chunk of a Step of the sweep, sized as Play's (the driver's ``chunk``, about
+        CHUNK_TARGET_S); its snapshots paced as Play's while the Step is shown as training."""
+        d = self.sweep
+        left = step.total - step.done
+        n = min(left, d.chunk)
+        dt = d.advance(n, should_stop=self.stopping.is_set)
+        step.done += n
+        if n == d.chunk:
+            d.chunk = _next_chunk(n, dt)
+        if step.done >= step.total or bool(np.all(d.sweep.diverged)):
+            self._set_playing(False)  # the Step ends: the window's button says Play again
+            self._sweep_dirty = True
+            return
+        if not step.shown and left * self._epoch_seconds(True) > STEP_SHOWN_S:
+            step.shown = True
+            self._playing_cb(True)  # the window's Pause button stops it
+        if step.said or self._epoch_seconds(True) >= SLOW_EPOCH_S:
+            self._say_slow()
+        now = time.perf_counter()
+        since = now - self._sweep_last_publish
+        if step.shown and since + dt / 2 >= SWEEP_FRAME_S and (
+                self.sweep_drawn.is_set() or since >= MAX_PUBLISH_S):
+            self._publish_sweep_now()
+        else:
+            self._sweep_dirty = True
 
     # --- publishing --------------------------------------------------------------------------
 

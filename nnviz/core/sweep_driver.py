@@ -173,7 +173,8 @@ class SweepDriver:
 
     def __init__(self, sweep_id: int, sweep) -> None:
         self.sweep_id, self.sweep = sweep_id, sweep
-        self.chunk = 8
+        self.chunk = 8  # epochs a chunk: the loop sizes it to about a frame (first_chunk)
+        self.epoch_s: float | None = None  # seconds the last chunk took an epoch (None: none yet)
         self.rate = 0.0  # members x epochs per second, smoothed
         self._scores, self._scores_at = None, 0.0
         data = sweep.spec.base.dataset
@@ -203,6 +204,7 @@ class SweepDriver:
         self.sweep.advance(int(n), should_stop)
         dt = time.perf_counter() - t0
         if dt > 0 and n > 0:
+            self.epoch_s = dt / n
             rate = alive * n / dt
             self.rate = rate if self.rate == 0 else 0.7 * self.rate + 0.3 * rate
         return dt

@@ -628,9 +628,10 @@ class MainWindow(QMainWindow):
     def pause(self) -> None:
         self.playing = False
         self.controls.set_playing(False)
-        if self._status_text[False].startswith("training epoch"):
+        sweep = self.sweep_driving is not None  # the Compare tab's status line, or the run's
+        if self._status_text[sweep].startswith(("training epoch", "the sweep is training")):
             # An epoch of seconds cannot be cut short: the Pause is heard, and comes after it.
-            self._set_status(False, "pausing once this epoch is done\u2026")
+            self._set_status(sweep, "pausing once this epoch is done\u2026")
         self.worker.pause()
 
     def step(self, n: int = 1) -> None:

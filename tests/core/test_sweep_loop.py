@@ -3,20 +3,29 @@ to the sweep while it has the focus, to the live run otherwise; its snapshots ca
 member."""
 from __future__ import annotations
 
+import time
+import types
+
+import pytest
+
+from nnviz.core import loop as L
+from nnviz.core import sweep_driver
 from nnviz.core.loop import (EndSweep, FocusSweep, NewProblem, Pause, Play, StartSweep, Step,
                              SweepRequest, TrainLoop)
 from nnviz.core.problem import notebook_problem
 from nnviz.core.sweep import Axis, SweepSpec
 from nnviz.core.sweep_driver import member_run
 
+SPEC = SweepSpec(notebook_problem(), (Axis("init_seed", (0, 1, 2)),))
 
-def _loop():
+
+def _loop(**callbacks):
     runs, sweeps, errors = [], [], []
-    loop = TrainLoop(publish=runs.append, publish_sweep=sweeps.append, error=errors.append)
+    loop = TrainLoop(publish=runs.append, publish_sweep=sweeps.append, error=errors.append,
+                     **callbacks)
     loop.post(NewProblem(1, notebook_problem()))
     loop.work_once()
-    spec = SweepSpec(notebook_problem(), (Axis("init_seed", (0, 1, 2)),))
-    loop.post(StartSweep(7, spec))
+    loop.post(StartSweep(7, SPEC))
     loop.work_once()
     assert not errors, errors
     return loop, runs, sweeps, errors
@@ -96,3 +105,122 @@ def test_play_pauses_the_sweep_at_the_stop_at_epoch():
     assert not loop.playing and loop.sweep.sweep.epoch == 30
     assert sweeps[-1].epoch == 30 and loop.trainer.epoch == 0
     assert not errors
+
+
+# --- a Step of the sweep runs in chunks, as the run's does (tests/gui/test_worker_step.py) -----
+
+
+@pytest.fixture
+def news():
+    """The loop with the sweep in front, and what it told: the sweep's status line, the main
+    run's, and the window's Play/Pause button."""
+    said = types.SimpleNamespace(sweep=[], run=[], playing=[])
+    loop, runs, sweeps, errors = _loop(sweep_status=said.sweep.append, status=said.run.append,
+                                       playing_changed=said.playing.append)
+    loop.post(FocusSweep(True))
+    loop.work_once()
+    said.loop, said.sweeps, said.errors = loop, sweeps, errors
+    return said
+
+
+def _epochs_take(monkeypatch, loop, seconds, after=lambda calls: None):
+    """The loop's clock, advanced ``seconds`` per epoch the sweep trains (never the wall
+    clock); ``after(calls so far)`` runs after each of the sweep's training calls. Returns the
+    epochs of each call."""
+    clock = types.SimpleNamespace(now=time.perf_counter() + 1.0)
+    fake = types.SimpleNamespace(perf_counter=lambda: clock.now)
+    monkeypatch.setattr(L, "time", fake)
+    monkeypatch.setattr(sweep_driver, "time", fake)
+    sweep, sizes = loop.sweep.sweep, []
+    advance = sweep.advance
+
+    def counted(n, should_stop=None, on_losses=None):
+        advance(n, should_stop, on_losses)
+        clock.now += seconds * n
+        sizes.append(n)
+        after(len(sizes))
+    sweep.advance = counted
+    return sizes
+
+
+def test_pause_during_a_long_sweep_step_stops_it_where_it_is_and_says_so(news, monkeypatch):
+    loop = news.loop
+    _epochs_take(monkeypatch, loop, 0.01, lambda calls: calls == 3 and loop.post(Pause()))
+    loop.post(Step(1000))
+    loop.work_once()
+    loop.work_once()  # the Pause, posted while the Step ran
+    at = loop.sweep.sweep.epoch
+    assert 0 < at < 20  # within a few chunks, not after 1,000 epochs
+    assert news.sweeps[-1].epoch == at  # drawn where it stopped
+    assert news.sweep[-1] == f"the sweep paused at epoch {at:,}: {at:,} of the Step's 1,000 " \
+                             f"epochs done"
+    assert not any("paused" in t for t in news.run)  # the Compare tab's news, not the run's
+    assert news.playing == [True, False]  # shown as training (Pause), then Play again
+    loop.work_once()
+    assert loop.sweep.sweep.epoch == at  # paused: the Step does not go on
+    assert loop.trainer.epoch == 0 and not news.errors
+
+
+def test_a_new_sweep_during_a_long_sweep_step_is_answered_at_once(news, monkeypatch):
+    loop = news.loop
+    old = loop.sweep.sweep
+    _epochs_take(monkeypatch, loop, 0.01,
+                 lambda calls: calls == 3 and loop.post(StartSweep(8, SPEC)))
+    loop.post(Step(1000))
+    loop.work_once()
+    assert old.epoch < 20  # the Step gave way to the new sweep
+    loop.work_once()
+    assert loop.sweep.sweep_id == 8 and news.sweeps[-1].sweep_id == 8
+    loop.work_once()
+    assert loop.sweep.sweep.epoch == 0 and news.sweeps[-1].epoch == 0  # nothing carried over
+    assert old.epoch < 20 and not news.errors
+
+
+def test_an_uninterrupted_sweep_step_runs_exactly_n_epochs_in_chunks_of_about_a_frame(
+        news, monkeypatch):
+    loop = news.loop
+    sizes = _epochs_take(monkeypatch, loop, 0.01)  # 10 ms an epoch
+    loop.post(Step(1000))
+    loop.work_once()
+    s = news.sweeps[-1]
+    assert s.epoch == 1000 and [int(e[-1]) for e, _ in s.loss_curves] == [1000] * 3
+    assert [log.losses.count for log in loop.sweep.sweep.logs] == [1000] * 3
+    # The first chunk is sized by the sweep's size (small here); the others by what a chunk
+    # took: about a frame each, so that Pause is read about every frame.
+    assert sum(sizes) == 1000 and max(sizes[1:]) * 0.01 <= 2 * L.CHUNK_TARGET_S
+    assert news.playing == [True, False]  # shown as training while it ran
+    loop.post(Step(1))
+    loop.work_once()
+    assert news.sweeps[-1].epoch == 1001 and not news.errors
+
+
+def test_a_sweep_of_costly_epochs_steps_one_epoch_at_a_time_and_says_so(news, monkeypatch):
+    # A big sweep (many members, wide layers, many points): its first chunk is one epoch, not
+    # 8, and the Compare tab's status line says the Step is working, and how far it is.
+    monkeypatch.setattr(L, "GUESS_FLOPS_PER_S", 1e3)  # its size says: seconds an epoch
+    loop = news.loop
+    loop.post(StartSweep(8, SPEC))
+    loop.work_once()
+    sizes = _epochs_take(monkeypatch, loop, 10.0,
+                         lambda calls: calls == 2 and loop.post(Pause()))
+    loop.post(Step(1000))
+    loop.work_once()
+    loop.work_once()
+    assert sizes == [1, 1] and loop.sweep.sweep.epoch == 2
+    assert "the sweep is training epoch 2: 2 of the Step's 1,000 (about 10 s an epoch)" \
+        in news.sweep
+    assert news.sweep[-1] == "the sweep paused at epoch 2: 2 of the Step's 1,000 epochs done"
+    assert news.playing == [True, False] and not news.errors
+
+
+def test_a_short_sweep_step_ends_before_the_next_command(news, monkeypatch):
+    # Step +37 then Pause at once (a quick key press): the 37 epochs, all of them, no flicker of
+    # the Pause button and no "paused at" (the Step was done, not cut short).
+    loop = news.loop
+    _epochs_take(monkeypatch, loop, 0.001)
+    loop.post(Step(37))
+    loop.post(Pause())
+    loop.work_once()
+    assert loop.sweep.sweep.epoch == 37 and news.sweeps[-1].epoch == 37
+    assert news.playing == [] and not any("paused" in t for t in news.sweep)
+    assert not news.errors

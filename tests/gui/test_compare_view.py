@@ -98,6 +98,37 @@ def test_play_pause_and_step_drive_the_sweep_not_the_main_run(qtbot, lr_view):
     assert _sweep_epoch(qtbot, window) == paused_at + 3
 
 
+def test_a_long_sweep_step_is_paused_part_way_and_says_where(qtbot, lr_view):
+    # A Step of the sweep runs in chunks, as the main run's: it shows as training (the Pause
+    # button), draws as it goes, and Pause stops it there (a big sweep's +1000 ignored Pause).
+    window, view = lr_view
+    window.step(1_000_000)
+    qtbot.waitUntil(lambda: window.playing and view.drawn.epoch > 0, timeout=FIRST_SNAPSHOT_MS)
+    assert window.controls.play.text().startswith("Pause")
+    window.pause()
+    status = window.controls.status
+    qtbot.waitUntil(lambda: status.text().startswith("the sweep paused at epoch"),
+                    timeout=FIRST_SNAPSHOT_MS)
+    at = _sweep_epoch(qtbot, window)
+    assert 0 < at < 1_000_000
+    assert status.text() == f"the sweep paused at epoch {at:,}: {at:,} of the Step's " \
+                            f"1,000,000 epochs done"
+    _at(qtbot, view, at)  # drawn where it stopped
+    assert not window.playing and window.controls.play.text().startswith("Play")
+    assert _sweep_epoch(qtbot, window) == at  # paused: the Step does not go on
+    window.show_view("main")  # the Compare tab's news stays there
+    assert not status.text().startswith("the sweep")
+
+
+def test_a_short_sweep_step_completes_exactly_n_epochs(qtbot, lr_view):
+    window, view = lr_view
+    window.step(20)
+    window.pause()  # at once: the Step of 20 is done first, all of it
+    assert _sweep_epoch(qtbot, window) == 20
+    assert [int(e[-1]) for e, _ in _at(qtbot, view, 20).loss_curves] == [20] * len(LRS)
+    assert not window.controls.status.text().startswith("the sweep paused")
+
+
 def test_a_diverging_member_is_shown_as_such(qtbot, main_window):
     line = make_dataset(DataSpec("line"))
     base = make_problem(line, Choices(hidden=(4,)))  # regression: lr 0.05 trains, 50 blows up
