@@ -982,7 +982,7 @@ class TrainLoop(_LiveBranch):
         self.log.checkpoint(t.epoch, t.state, "branch end")
         if log.name in self.run.names():
             log.name = self.run.new_name()
-        self.run.branches.append(log)
+        self.run.add(log)  # its colour back, unless a branch made since has it
         self._pending_lr = None
         self._resume(len(self.run.branches) - 1)
         return log.name
@@ -1267,8 +1267,8 @@ class TrainLoop(_LiveBranch):
         le, lv = self.history.arrays()
         message = divergence_message(t.epoch, t.learning_rate, t.best_epoch, t.best_loss,
                                      what=t.blow_up) if diverged else ""
-        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, slot)
-                         for slot, b in enumerate(self.run.branches) if b is not self.log)
+        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour)
+                         for b in self.run.branches if b is not self.log)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,

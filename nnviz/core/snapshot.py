@@ -68,9 +68,9 @@ class Branch:
     epochs: np.ndarray
     values: np.ndarray
     fork_epoch: int
-    # its place among the run's branches, the live one counted (creation order): its colour,
-    # the same whichever branch is live (-1: not known, the order given)
-    slot: int = -1
+    # its colour: an index into the branch palette, given when the branch was made and kept for
+    # its life, whichever branch is live or deleted (RunLog.colour; -1: not known, the order given)
+    colour: int = -1
 
 
 @dataclass(frozen=True)
