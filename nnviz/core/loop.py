@@ -601,6 +601,7 @@ class TrainLoop(_LiveBranch):
                     self._playing_cb(False)
             case Play():
                 self._go_live()
+                self.log.divergence = None  # gone on from it: the window's banner goes
                 self._set_playing(True)
                 self._next_frame = time.perf_counter()
                 # The pace is set anew by the snapshots of this play: those made while paused
@@ -1048,6 +1049,8 @@ class TrainLoop(_LiveBranch):
             if result.diverged:
                 self._set_playing(False)
                 self._record_diverged_test()
+                self.log.divergence = (t.epoch, divergence_message(
+                    t.epoch, t.learning_rate, t.best_epoch, t.best_loss, what=t.blow_up))
                 self._publish_now(diverged=True)
                 return True, time.perf_counter() - t0
             if pieces > 1:
@@ -1265,8 +1268,11 @@ class TrainLoop(_LiveBranch):
                 failure.__cause__ = e
                 self._error(failure)
         le, lv = self.history.arrays()
-        message = divergence_message(t.epoch, t.learning_rate, t.best_epoch, t.best_loss,
-                                     what=t.blow_up) if diverged else ""
+        # The divergence that ended the live branch, while it ends there (scrubbed back to an
+        # earlier epoch too); not once it has trained on, nor on another branch or run.
+        d = self.log.divergence
+        divergence = d[1] if d is not None and d[0] == t.epoch else ""
+        message = divergence if diverged else ""
         branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour)
                          for b in self.run.branches if b is not self.log)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
@@ -1274,7 +1280,7 @@ class TrainLoop(_LiveBranch):
                         numpy_params(model.params), grid, diverged, message, extras=extras,
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
                         branch=self.log.name, branches=branches,
-                        weights_epoch=self._weights_epoch(model.epoch))
+                        weights_epoch=self._weights_epoch(model.epoch), divergence=divergence)
 
     @property
     def grid_wanted(self) -> bool:

@@ -101,6 +101,9 @@ class Snapshot:
     # After a divergence, the earlier epoch whose weights (the run's best, put back at
     # ``epoch``) the views draw; -1 when they are ``epoch``'s own.
     weights_epoch: int = -1
+    # What the divergence that ended the live branch says, while the branch ends there (the
+    # banner's text; ``message`` is set only in the snapshot of the divergence itself); "" if none.
+    divergence: str = ""
 
     @property
     def past(self) -> bool:
