@@ -244,7 +244,10 @@ class RenameBranch:
 
 @dataclass(frozen=True)
 class DeleteBranch:
+    """Branch ``name`` out of the run; ``reply`` (if any) gets its RunLog, its end a checkpoint:
+    the window's Undo step, which puts it back (PutBranch)."""
     name: str
+    reply: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -666,14 +669,19 @@ class TrainLoop(_LiveBranch):
             case RenameBranch(name, new):
                 self.run.rename(name, new)
                 self._dirty = True
-            case DeleteBranch(name):
+            case DeleteBranch(name, reply):
                 i, active = self.run.index(name), self.run.active
+                log = self.run.branches[i]
                 if i == active:
                     self._set_playing(False)
+                    t = self.trainer
+                    log.checkpoint(t.epoch, t.state, "branch end")  # where Undo goes on from
                 self.run.delete(name)
                 if i == active:
                     self._resume(self.run.active)
                 self._dirty = True
+                if reply is not None:
+                    self._reply(reply, log)
             case _:
                 raise TypeError(f"unknown worker command {cmd!r}")
 

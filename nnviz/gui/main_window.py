@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
     weights_edited = Signal(object, object)  # the weights before and after a hand edit
     # "Continue from here" made a branch: (its name, its parent's, the epoch it starts at)
     branched = Signal(str, str, int)
+    # A branch was deleted: (its name, its RunLog, its end a checkpoint), for Undo
+    branch_deleted = Signal(str, object)
 
     def __init__(self, problem: Problem | None = None, *, install_extras: bool = True,
                  companion: bool = False) -> None:
@@ -538,7 +540,7 @@ class MainWindow(QMainWindow):
         t.branch_requested.connect(self.branch)
         t.switch_requested.connect(w.switch_branch)
         t.rename_requested.connect(w.rename_branch)
-        t.delete_requested.connect(w.delete_branch)
+        t.delete_requested.connect(self.delete_branch)
         self.loss_plot.epoch_clicked.connect(t.go)
         w.snapshot_ready.connect(self._on_snapshot)
         w.status_changed.connect(self._on_status)
@@ -802,6 +804,15 @@ class MainWindow(QMainWindow):
             if self._run_id == run_id:  # (not a run that has left since)
                 self.branched.emit(*made)
         self.worker.branch(None, made)
+
+    def delete_branch(self, name: str) -> None:
+        """Delete branch ``name`` (an Undo step: ``branch_deleted``)."""
+        run_id = self._run_id
+
+        def deleted(log) -> None:
+            if self._run_id == run_id:  # (not a run that has left since)
+                self.branch_deleted.emit(name, log)
+        self.worker.delete_branch(name, deleted)
 
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset; set while the timeline shows

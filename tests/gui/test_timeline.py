@@ -141,8 +141,8 @@ def test_a_branch_keeps_its_colour_when_an_earlier_branch_is_deleted(main_window
                                                                      wait_run, monkeypatch,
                                                                      tmp_path):
     """Deleting "run 2" turned "run 3" the colour run 2 had had: the curve a learner was
-    watching changed colour. It keeps its own, in the curve and in the key, and in a session
-    saved and opened again."""
+    watching changed colour. It keeps its own, in the curve and in the key, through Undo and
+    Redo of the delete, and in a session saved and opened again."""
     from PySide6.QtWidgets import QMessageBox
     w = main_window
     _trained(w, qtbot, wait_run, 300)
@@ -152,8 +152,8 @@ def test_a_branch_keeps_its_colour_when_an_earlier_branch_is_deleted(main_window
     _switch(w, qtbot, "run 1")
     qtbot.waitUntil(lambda: {"run 2", "run 3"} <= set(w.loss_plot._branch_curves),
                     timeout=TIMEOUT)
-    run3 = _key_colour(w, "run 3")
-    assert run3 != _key_colour(w, "run 2")
+    run2, run3 = _key_colour(w, "run 2"), _key_colour(w, "run 3")
+    assert run3 != run2
     # Delete run 2 (the branch the timeline shows: switch to it first); run 3 goes live, then
     # run 1 again: run 3 is drawn beside it anew.
     _switch(w, qtbot, "run 2")
@@ -164,6 +164,20 @@ def test_a_branch_keeps_its_colour_when_an_earlier_branch_is_deleted(main_window
                     timeout=TIMEOUT)
     _switch(w, qtbot, "run 1")
     qtbot.waitUntil(lambda: "run 3" in w.loss_plot._branch_curves, timeout=TIMEOUT)
+    assert _key_colour(w, "run 3") == run3
+    # Undo brings run 2 back, live as it was when deleted, in its own colour; Redo deletes it
+    # again. Run 3 keeps its colour throughout.
+    actions = w.session_actions
+    assert actions.undo_action.text().replace("&", "") == "Undo delete branch run 2"
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: {"run 2", "run 3"} <= set(w.loss_plot._branch_curves),
+                    timeout=TIMEOUT)
+    assert (_key_colour(w, "run 2"), _key_colour(w, "run 3")) == (run2, run3)
+    actions.redo_action.trigger()  # (run 1 is live: run 2 goes from beside it)
+    qtbot.waitUntil(lambda: [b.name for b in w.last_snapshot.branches] == ["run 3"],
+                    timeout=TIMEOUT)
     assert _key_colour(w, "run 3") == run3
     # Saved and opened again (the window's own session actions), it is still run 3's colour.
     path = str(tmp_path / "branches.nnviz")
