@@ -244,7 +244,10 @@ class RenameBranch:
 
 @dataclass(frozen=True)
 class DeleteBranch:
+    """Branch ``name`` out of the run; ``reply`` (if any) gets its RunLog, its end a checkpoint:
+    the window's Undo step, which puts it back (PutBranch)."""
     name: str
+    reply: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -616,6 +619,7 @@ class TrainLoop(_LiveBranch):
                     self._playing_cb(False)
             case Play():
                 self._go_live()
+                self.log.divergence = None  # gone on from it: the window's banner goes
                 self._set_playing(True)
                 self._next_frame = time.perf_counter()
                 # The pace is set anew by the snapshots of this play: those made while paused
@@ -680,14 +684,19 @@ class TrainLoop(_LiveBranch):
             case RenameBranch(name, new):
                 self.run.rename(name, new)
                 self._dirty = True
-            case DeleteBranch(name):
+            case DeleteBranch(name, reply):
                 i, active = self.run.index(name), self.run.active
+                log = self.run.branches[i]
                 if i == active:
                     self._set_playing(False)
+                    t = self.trainer
+                    log.checkpoint(t.epoch, t.state, "branch end")  # where Undo goes on from
                 self.run.delete(name)
                 if i == active:
                     self._resume(self.run.active)
                 self._dirty = True
+                if reply is not None:
+                    self._reply(reply, log)
             case _:
                 raise TypeError(f"unknown worker command {cmd!r}")
 
@@ -1002,7 +1011,7 @@ class TrainLoop(_LiveBranch):
         self.log.checkpoint(t.epoch, t.state, "branch end")
         if log.name in self.run.names():
             log.name = self.run.new_name()
-        self.run.branches.append(log)
+        self.run.add(log)  # its colour back, unless a branch made since has it
         self._pending_lr = None
         self._resume(len(self.run.branches) - 1)
         return log.name
@@ -1070,6 +1079,8 @@ class TrainLoop(_LiveBranch):
             if result.diverged:
                 self._set_playing(False)
                 self._record_diverged_test()
+                self.log.divergence = (t.epoch, divergence_message(
+                    t.epoch, t.learning_rate, t.best_epoch, t.best_loss, what=t.blow_up))
                 self._publish_now(diverged=True)
                 return True, time.perf_counter() - t0
             if pieces > 1:
@@ -1330,16 +1341,19 @@ class TrainLoop(_LiveBranch):
                 failure.__cause__ = e
                 self._error(failure)
         le, lv = self.history.arrays()
-        message = divergence_message(t.epoch, t.learning_rate, t.best_epoch, t.best_loss,
-                                     what=t.blow_up) if diverged else ""
-        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, slot)
-                         for slot, b in enumerate(self.run.branches) if b is not self.log)
+        # The divergence that ended the live branch, while it ends there (scrubbed back to an
+        # earlier epoch too); not once it has trained on, nor on another branch or run.
+        d = self.log.divergence
+        divergence = d[1] if d is not None and d[0] == t.epoch else ""
+        message = divergence if diverged else ""
+        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour)
+                         for b in self.run.branches if b is not self.log)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
                         branch=self.log.name, branches=branches,
-                        weights_epoch=self._weights_epoch(model.epoch))
+                        weights_epoch=self._weights_epoch(model.epoch), divergence=divergence)
 
     @property
     def grid_wanted(self) -> bool:

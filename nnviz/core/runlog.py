@@ -123,6 +123,12 @@ class RunLog:
     checkpoints: list[Checkpoint] = field(default_factory=list)
     budget_bytes: int = CHECKPOINT_BUDGET_BYTES
     max_gap: int = MAX_GAP
+    # Its colour on the loss plot: an index into the branch palette, given when the branch
+    # joins a run (Run.add) and kept for its life; -1: none given yet.
+    colour: int = -1
+    # (epoch, message) of the divergence that ended this branch, while it ends there: the
+    # window's banner says it whenever this branch is shown live at that end (None: none).
+    divergence: tuple[int, str] | None = None
 
     # --- recording -------------------------------------------------------------------------
 
@@ -244,9 +250,22 @@ class RunLog:
 class Run:
     """A run's branches; one of them is the live one."""
 
-    def __init__(self, first: RunLog) -> None:
-        self.branches: list[RunLog] = [first]
+    def __init__(self, first: RunLog | None = None) -> None:
+        """A run of ``first`` (None: no branch yet; ``add`` them, then set ``active``)."""
+        self.branches: list[RunLog] = []
         self.active = 0
+        if first is not None:
+            self.add(first)
+
+    def add(self, log: RunLog) -> RunLog:
+        """``log`` joins the run as its last branch. It keeps its colour unless it has none or
+        a branch of the run has it; then it takes the first one free: a branch's colour never
+        moves to another while it lives (deleting "run 2" turned "run 3" run 2's colour)."""
+        taken = {b.colour for b in self.branches}
+        if log.colour < 0 or log.colour in taken:
+            log.colour = next(i for i in range(len(taken) + 1) if i not in taken)
+        self.branches.append(log)
+        return log
 
     @property
     def log(self) -> RunLog:
@@ -265,8 +284,7 @@ class Run:
         """Fork the live branch at ``epoch``; the new branch becomes the live one."""
         if len(self.branches) >= MAX_BRANCHES:
             raise BranchError(f"a run keeps at most {MAX_BRANCHES} branches: delete one first")
-        child = self.log.fork(epoch, state, self.new_name())
-        self.branches.append(child)
+        child = self.add(self.log.fork(epoch, state, self.new_name()))
         self.active = len(self.branches) - 1
         return child
 

@@ -984,17 +984,17 @@ def _named_leaves(paths: list[str], saved: dict[str, np.ndarray], what: str) -> 
 
 
 def _copy_run(run: Run) -> Run:
-    out = Run(RunLog())
-    out.branches = []
+    out = Run()
     for b in run.branches:
         c = RunLog(name=b.name, parent=b.parent, fork_epoch=b.fork_epoch,
-                   budget_bytes=b.budget_bytes, max_gap=b.max_gap)
+                   budget_bytes=b.budget_bytes, max_gap=b.max_gap, colour=b.colour,
+                   divergence=b.divergence)
         c.losses = b.losses.copy()
         c.test = b.test.truncated(b.test.epochs[-1] if len(b.test) else 0)
         c.grads = None if b.grads is None else b.grads.truncated(
             b.grads.epochs[-1] if len(b.grads) else 0)
         c.checkpoints = list(b.checkpoints)  # immutable: numpy states are never written
-        out.branches.append(c)
+        out.add(c)
     out.active = run.active
     return out
 
@@ -1021,7 +1021,7 @@ def _run_manifest(run: Run) -> dict:
         h = b.losses
         branches.append({
             "name": b.name, "parent": b.parent, "fork_epoch": int(b.fork_epoch),
-            "max_gap": int(b.max_gap),
+            "max_gap": int(b.max_gap), "colour": int(b.colour),
             "history": {"capacity": h.capacity, "stride": h.stride, "count": h.count,
                         "last": h.last if math.isfinite(h.last) else None},
             "checkpoints": [c.pinned for c in b.checkpoints],
@@ -1068,8 +1068,7 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
         raise SessionError(f"manifest.json: run.active must name a branch, got {active!r}")
     template = _template_state(spec, config)
     paths_leaves, treedef = jax.tree_util.tree_flatten_with_path(template)
-    run = Run(RunLog())
-    run.branches = []
+    run = Run()
     names = set()
     for i, bm in enumerate(m["branches"]):
         k = f"run/{i}/"
@@ -1086,8 +1085,11 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
         if not isinstance(pinned, list) or not all(isinstance(p, str) for p in pinned) \
                 or len(pinned) > MAX_BRANCH_CHECKPOINTS:
             raise SessionError(f"run branch {name!r}: checkpoints must be a list of strings")
+        colour = bm.get("colour")  # absent (files written before): the first one free
         log = RunLog(name=name, parent=parent if isinstance(parent, str) else None,
-                     fork_epoch=fork, max_gap=gap)
+                     fork_epoch=fork, max_gap=gap,
+                     colour=colour if isinstance(colour, int) and not isinstance(colour, bool)
+                     and 0 <= colour < MAX_BRANCHES else -1)
         log.losses = _history(_section(bm, "history"), _array(arrays, k + "loss_epochs"),
                               _array(arrays, k + "loss_values"))
         te, tv = _array(arrays, k + "test_epochs"), _array(arrays, k + "test_values")
@@ -1125,7 +1127,7 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
             state = jax.tree_util.tree_unflatten(treedef, [a[j] for a in stacked])
             data = None if which[j] is None else sets[which[j]]
             log.checkpoints.append(Checkpoint(int(e), state, pinned[j], data))
-        run.branches.append(log)
+        run.add(log)
     run.active = active
     if run.log.checkpoints[-1].epoch > epoch:
         raise SessionError("the live branch has checkpoints after the session's epoch")

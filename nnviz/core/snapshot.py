@@ -68,9 +68,9 @@ class Branch:
     epochs: np.ndarray
     values: np.ndarray
     fork_epoch: int
-    # its place among the run's branches, the live one counted (creation order): its colour,
-    # the same whichever branch is live (-1: not known, the order given)
-    slot: int = -1
+    # its colour: an index into the branch palette, given when the branch was made and kept for
+    # its life, whichever branch is live or deleted (RunLog.colour; -1: not known, the order given)
+    colour: int = -1
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ class Snapshot:
     # After a divergence, the earlier epoch whose weights (the run's best, put back at
     # ``epoch``) the views draw; -1 when they are ``epoch``'s own.
     weights_epoch: int = -1
+    # What the divergence that ended the live branch says, while the branch ends there (the
+    # banner's text; ``message`` is set only in the snapshot of the divergence itself); "" if none.
+    divergence: str = ""
 
     @property
     def past(self) -> bool:

@@ -50,6 +50,12 @@ pg.setConfigOptions(foreground=TEXT, background=(255, 255, 255))
 CLASS_SYMBOLS = ("o", "s", "t1", "d", "h", "star", "p", "t")
 CLASS_GLYPHS = ("\u25cf", "\u25a0", "\u25b2", "\u25c6", "\u2b22", "\u2605", "\u2b1f", "\u25bc")
 
+
+def branch_color(colour: int) -> RGB:
+    """The loss plot's colour of a branch whose colour index (``RunLog.colour``) is ``colour``."""
+    return BRANCH_CURVES[colour % len(BRANCH_CURVES)]
+
+
 # The heatmap's ends are mixed a little towards the background, so points stay visible on it.
 _HEAT_FADE = 0.35
 

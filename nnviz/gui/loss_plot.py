@@ -346,17 +346,20 @@ class LossPlot(pg.PlotWidget):
         added = False
         for i, b in enumerate(s.branches):
             curve = self._branch_curves.get(b.name)
+            # The branch's own colour, given when it was made, not its place among the curves
+            # drawn now ("run 1" turned from blue to pink once another branch had been live)
+            # nor in the run (deleting "run 2" gave "run 3" its colour).
+            color = colors.branch_color(b.colour if b.colour >= 0 else i)
             if curve is None:
-                # by the branch's place in the run, not among the curves drawn now: "run 1"
-                # turned from blue to pink once another branch had been live
-                slot = b.slot if b.slot >= 0 else i
-                color = colors.BRANCH_CURVES[slot % len(colors.BRANCH_CURVES)]
                 curve = self.getPlotItem().plot([], [], pen=pg.mkPen(color, width=1.5),
                                                 name=b.name)
                 curve.opts["autoDownsampleFactor"] = 1.0
                 curve.setZValue(-1)  # under the live branch
                 self._branch_curves[b.name] = curve
                 added = True
+            elif pg.mkColor(color) != curve.opts["pen"].color():  # a name taken by another
+                curve.setPen(pg.mkPen(color, width=1.5))
+                added = True  # (the key under the plot in its colour)
             curve.setData(b.epochs, self._y(b.values))
         if removed or added:
             self._reflow_legend()  # a longer row may no longer fit side by side

@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
     weights_edited = Signal(object, object)  # the weights before and after a hand edit
     # "Continue from here" made a branch: (its name, its parent's, the epoch it starts at)
     branched = Signal(str, str, int)
+    # A branch was deleted: (its name, its RunLog, its end a checkpoint), for Undo
+    branch_deleted = Signal(str, object)
 
     def __init__(self, problem: Problem | None = None, *, install_extras: bool = True,
                  companion: bool = False) -> None:
@@ -243,7 +245,11 @@ class MainWindow(QMainWindow):
         self._view_aliases: dict[str, Callable[[], None]] = {}
         self.playing = False
         self.last_error = ""
-        self._diverged_at: int | None = None  # the live epoch of the divergence the banner shows
+        # The divergence the banner was last given (Snapshot.divergence; None: none), and the
+        # (run id, branch, epoch) of one Play went on from (the snapshots made before the loop
+        # heard Play still carry it: they must not put it back).
+        self._divergence_text: str | None = None
+        self._divergence_left: tuple | None = None
         self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
         self._rates: tuple = (None, [])  # the live branch's rates, see _rate_before_flat
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
@@ -534,7 +540,7 @@ class MainWindow(QMainWindow):
         t.branch_requested.connect(self.branch)
         t.switch_requested.connect(w.switch_branch)
         t.rename_requested.connect(w.rename_branch)
-        t.delete_requested.connect(w.delete_branch)
+        t.delete_requested.connect(self.delete_branch)
         self.loss_plot.epoch_clicked.connect(t.go)
         w.snapshot_ready.connect(self._on_snapshot)
         w.status_changed.connect(self._on_status)
@@ -619,6 +625,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The network editor refuses a value (see there): "
                                          "training the last valid network.", 6000)
         self._hide_banner()
+        d = self._drawn
+        if d is not None and d.divergence:
+            self._divergence_left = (d.run_id, d.branch, d.live_epoch)
         self.editor.note.clear_message()  # "training stopped" is no longer true
         self.timeline.replay.setChecked(False)  # training goes on from the live end
         self.playing = True
@@ -796,6 +805,15 @@ class MainWindow(QMainWindow):
             if self._run_id == run_id:  # (not a run that has left since)
                 self.branched.emit(*made)
         self.worker.branch(None, made)
+
+    def delete_branch(self, name: str) -> None:
+        """Delete branch ``name`` (an Undo step: ``branch_deleted``)."""
+        run_id = self._run_id
+
+        def deleted(log) -> None:
+            if self._run_id == run_id:  # (not a run that has left since)
+                self.branch_deleted.emit(name, log)
+        self.worker.delete_branch(name, deleted)
 
     def set_learning_rate(self, lr: float) -> None:
         """Applies to the running model at once, without a reset; set while the timeline shows
@@ -1273,15 +1291,26 @@ class MainWindow(QMainWindow):
                 self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
                     self.editor.note.clear_message()
                 self._fresh_note = None
-            if s.diverged:
-                self._show_banner(s.message)
-                self._diverged_at = s.live_epoch
-            elif self._diverged_at is not None and s.live_epoch > self._diverged_at:
-                # Trained on past the divergence (say, at a lower rate): no longer true.
-                self._hide_banner()
-            if not s.diverged and not s.past:
+            self._show_divergence(s)
+            if not s.divergence and not s.past:
                 self._check_stuck(s)
             self.snapshot_drawn.emit(s)
+
+    def _show_divergence(self, s: Snapshot) -> None:
+        """The banner says the divergence that ended the branch shown, whenever it is shown
+        (its past too), and goes once that is no longer so: trained on past it, another branch
+        (Continue from before it), another run (Undo, Reset, Open, a preset); it comes back
+        with the branch or run (switched to, Undo). A message of another kind is left alone."""
+        text = s.divergence
+        if (s.run_id, s.branch, s.live_epoch) == self._divergence_left:
+            text = ""  # Play went on from it
+        if text == (self._divergence_text or ""):
+            return
+        if text:
+            self._show_banner(text)
+        elif self.banner.text() == self._divergence_text:
+            self._hide_banner()
+        self._divergence_text = text or None
 
     def _check_stuck(self, s: Snapshot) -> None:
         """A live run whose loss rose far above its best and stopped moving -- a rate so large
@@ -1395,13 +1424,12 @@ class MainWindow(QMainWindow):
             box.show()
 
     def _show_banner(self, text: str) -> None:
-        self._diverged_at = None  # a divergence sets it again after this
         self.banner.setText(text)
         self.banner.show()
 
     def _hide_banner(self) -> None:
         self.banner.hide()
-        self._diverged_at = None
+        self._divergence_text = None
 
     # --- closing -------------------------------------------------------------------------------
 

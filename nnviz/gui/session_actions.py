@@ -275,6 +275,8 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         w.weights_edited.connect(self._weights_edited)
         w.branched.connect(self._branched)  # "Continue from here": a step of its own
         w.timeline.rename_requested.connect(self._branch_renamed)
+        w.branch_deleted.connect(self._branch_deleted)  # Delete branch: a step too
+        w.timeline.delete_undoable = True
         w.snapshot_drawn.connect(self._show_modified)  # the title's mark of unsaved work
         self.undo_stack.indexChanged.connect(self._show_modified)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)

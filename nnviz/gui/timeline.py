@@ -53,6 +53,7 @@ class Timeline(QWidget):
         self.live_epoch = 0
         self.epoch = 0
         self.branch = ""
+        self.delete_undoable = False  # the window's Undo brings a deleted branch back
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self._jump_style = _JumpStyle()  # the application's kind of style, its own instance
@@ -291,8 +292,9 @@ class Timeline(QWidget):
         if not self.branch:
             return
         answer = QMessageBox.question(
-            self, "Delete branch", f"Delete the branch “{self.branch}” and its record? This "
-            "cannot be undone; the other branches stay.",
+            self, "Delete branch", f"Delete the branch “{self.branch}” and its record? "
+            + ("Undo brings it back" if self.delete_undoable else "This cannot be undone")
+            + "; the other branches stay.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:

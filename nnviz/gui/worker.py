@@ -292,8 +292,10 @@ class TrainingWorker(QObject):
     def rename_branch(self, name: str, new: str) -> None:
         self.loop.post(RenameBranch(name, new))
 
-    def delete_branch(self, name: str) -> None:
-        self.loop.post(DeleteBranch(name))
+    def delete_branch(self, name: str, reply: Callable[[Any], None] | None = None) -> None:
+        """Delete branch ``name``; ``reply`` (if any) gets its RunLog, on this thread (for Undo:
+        put_branch brings it back)."""
+        self.loop.post(DeleteBranch(name, reply))
 
     def set_speed(self, epochs_per_frame: int | None) -> None:
         self.loop.post(SetSpeed(epochs_per_frame))

@@ -140,6 +140,45 @@ def test_branch_names_rename_and_delete():
         run.delete("run 1")
 
 
+def test_a_branch_keeps_its_colour_for_its_life_and_in_a_saved_session(tmp_path):
+    """Colours went by a branch's place in the run: deleting "run 2" gave "run 3" its colour.
+    Each keeps the one it was made with; a new branch takes the first one free; a session
+    keeps them, and one written before they were saved gives them in the branches' order."""
+    import json
+    import zipfile
+
+    from nnviz.core import session as S
+    t = _trainer("gd", 0, 1.0)
+    log = R.RunLog()
+    R.advance(t, log, 20)
+    run = R.Run(log)
+    for epoch in (5, 10):
+        run.active = 0
+        run.branch(epoch, R.state_at(t, log, epoch)[1])
+    colours = lambda r: {b.name: b.colour for b in r.branches}  # noqa: E731
+    assert colours(run) == {"run 1": 0, "run 2": 1, "run 3": 2}
+    run.delete("run 2")
+    assert colours(run) == {"run 1": 0, "run 3": 2}
+    run.active = 0
+    run.branch(15, R.state_at(t, log, 15)[1])  # named "run 4": run 3 is taken
+    assert colours(run) == {"run 1": 0, "run 3": 2, "run 4": 1}
+    path = tmp_path / "run.nnviz"
+    S.Session.from_trainer(t, run=run).save(path)
+    assert colours(S.load(path).make_run()) == colours(run)
+    # The same file as an nnviz before this wrote it: no "colour" in the manifest.
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(parts["manifest.json"])
+    for b in manifest["run"]["branches"]:
+        del b["colour"]
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    older = tmp_path / "older.nnviz"
+    with zipfile.ZipFile(older, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    assert colours(S.load(older).make_run()) == {"run 1": 0, "run 3": 1, "run 4": 2}
+
+
 def test_a_divergence_pins_the_restored_weights():
     t = _trainer("gd", 0, 100.0, activation="relu", output="linear")  # 3.6, 1e19, ..., inf
     log = R.RunLog()

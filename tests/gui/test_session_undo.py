@@ -390,3 +390,77 @@ def test_continue_from_here_is_an_undo_step_that_loses_nothing_trained(win, qtbo
     back = wait_run(qtbot, w, 30)
     assert back.branch == "run 2"
     np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+
+
+def _diverge(qtbot, w) -> int:
+    """The notebook's problem at lr 10,000: it diverges within a few epochs (the banner says
+    so); the epoch it stopped at."""
+    w.set_learning_rate(1e4)
+    w.step(200)
+    qtbot.waitUntil(lambda: "diverged" in w.banner.text() and w.banner.isVisible(),
+                    timeout=TIMEOUT)
+    return w.last_snapshot.live_epoch
+
+
+def _banner_says_divergence(w) -> bool:
+    return w.banner.isVisible() and "diverged" in w.banner.text()
+
+
+def test_the_divergence_banner_goes_with_its_run_and_comes_back_with_it(win, qtbot, tmp_path,
+                                                                        monkeypatch):
+    """The red "Training diverged after epoch N" stayed up over runs it was not about (a new
+    user's review); it did not come back with the run it was about either. It is about the run
+    shown: Reset, File -> Open and a preset take it away; Undo brings the run back, and it."""
+    w, actions = win
+    other = tmp_path / "other.nnviz"
+    _save(qtbot, actions, other)  # the notebook's run, untrained
+    epoch = _diverge(qtbot, w)
+    w.reset()
+    wait_run(qtbot, w, 0)
+    assert not w.banner.isVisible()
+    actions.undo_action.trigger()  # "Undo reset": the run that diverged
+    wait_run(qtbot, w, epoch)
+    qtbot.waitUntil(lambda: _banner_says_divergence(w), timeout=TIMEOUT)
+    assert f"after epoch {epoch}:" in w.banner.text()
+
+    _open_with_the_menu(qtbot, actions, monkeypatch, other)
+    wait_run(qtbot, w, 0)
+    assert not w.banner.isVisible()
+    actions.undo_action.trigger()  # "Undo open other.nnviz"
+    wait_run(qtbot, w, epoch)
+    qtbot.waitUntil(lambda: _banner_says_divergence(w), timeout=TIMEOUT)
+
+    actions.load_preset(presets.get("xor"))
+    wait_run(qtbot, w, 0)
+    assert not w.banner.isVisible()
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, epoch)
+    qtbot.waitUntil(lambda: _banner_says_divergence(w), timeout=TIMEOUT)
+    w.play()  # goes on from it: the banner goes (and comes again if it diverges again)
+    assert not w.banner.isVisible()
+
+
+def test_the_divergence_banner_goes_with_a_branch_from_before_it_and_stays_in_its_past(
+        win, qtbot):
+    """Rewound to before the divergence and continued from there, the banner still said the
+    run had diverged: the branch shown has not. Looking back at the diverged branch's past, it
+    has; switched back to, or the branch undone, it says so again."""
+    w, actions = win
+    epoch = _diverge(qtbot, w)
+    w.timeline.slider.setValue(epoch - 1)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == epoch - 1, timeout=TIMEOUT)
+    assert _banner_says_divergence(w)  # the past of the run that diverged: still true
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    assert not w.banner.isVisible()
+    w.timeline.branches.setCurrentIndex(0)
+    w.timeline.branches.activated.emit(0)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    assert _banner_says_divergence(w) and f"after epoch {epoch}:" in w.banner.text()
+    w.timeline.branches.setCurrentIndex(1)
+    w.timeline.branches.activated.emit(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    assert not w.banner.isVisible()
+    actions.undo_action.trigger()  # "Undo continue from here": back to run 1
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    assert _banner_says_divergence(w)

@@ -110,9 +110,85 @@ def test_continue_from_here_keeps_both_branches_on_the_loss_plot(main_window, qt
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
     assert w.last_snapshot.epoch == 300
     assert "run 2" in w.loss_plot._branch_curves
-    # each branch is coloured by its place in the run, whichever is live (run 2 is not the
+    # each branch keeps the colour it was made with, whichever is live (run 2 is not the
     # first colour because run 1 is live now)
-    assert [(b.name, b.slot) for b in w.last_snapshot.branches] == [("run 2", 1)]
+    assert [(b.name, b.colour) for b in w.last_snapshot.branches] == [("run 2", 1)]
+
+
+def _key_colour(w, name: str) -> tuple:
+    """The colour of branch ``name`` in the loss plot's key, and that of its curve."""
+    sample = next(sample for sample, label in w.loss_plot.legend.items if label.text == name)
+    curve = w.loss_plot._branch_curves[name]
+    assert sample.item is curve
+    return curve.opts["pen"].color().getRgb()[:3]
+
+
+def _switch(w, qtbot, name):
+    i = w.timeline.branches.findText(name)
+    w.timeline.branches.setCurrentIndex(i)
+    w.timeline.branches.activated.emit(i)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == name, timeout=TIMEOUT)
+
+
+def _fork_at(w, qtbot, epoch, name):
+    w.timeline.slider.setValue(epoch)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == epoch, timeout=TIMEOUT)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == name, timeout=TIMEOUT)
+
+
+def test_a_branch_keeps_its_colour_when_an_earlier_branch_is_deleted(main_window, qtbot,
+                                                                     wait_run, monkeypatch,
+                                                                     tmp_path):
+    """Deleting "run 2" turned "run 3" the colour run 2 had had: the curve a learner was
+    watching changed colour. It keeps its own, in the curve and in the key, through Undo and
+    Redo of the delete, and in a session saved and opened again."""
+    from PySide6.QtWidgets import QMessageBox
+    w = main_window
+    _trained(w, qtbot, wait_run, 300)
+    _fork_at(w, qtbot, 100, "run 2")
+    _switch(w, qtbot, "run 1")
+    _fork_at(w, qtbot, 200, "run 3")
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: {"run 2", "run 3"} <= set(w.loss_plot._branch_curves),
+                    timeout=TIMEOUT)
+    run2, run3 = _key_colour(w, "run 2"), _key_colour(w, "run 3")
+    assert run3 != run2
+    # Delete run 2 (the branch the timeline shows: switch to it first); run 3 goes live, then
+    # run 1 again: run 3 is drawn beside it anew.
+    _switch(w, qtbot, "run 2")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    w.timeline.delete_action.trigger()
+    qtbot.waitUntil(lambda: "run 2" not in [w.last_snapshot.branch,
+                                            *(b.name for b in w.last_snapshot.branches)],
+                    timeout=TIMEOUT)
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: "run 3" in w.loss_plot._branch_curves, timeout=TIMEOUT)
+    assert _key_colour(w, "run 3") == run3
+    # Undo brings run 2 back, live as it was when deleted, in its own colour; Redo deletes it
+    # again. Run 3 keeps its colour throughout.
+    actions = w.session_actions
+    assert actions.undo_action.text().replace("&", "") == "Undo delete branch run 2"
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: {"run 2", "run 3"} <= set(w.loss_plot._branch_curves),
+                    timeout=TIMEOUT)
+    assert (_key_colour(w, "run 2"), _key_colour(w, "run 3")) == (run2, run3)
+    actions.redo_action.trigger()  # (run 1 is live: run 2 goes from beside it)
+    qtbot.waitUntil(lambda: [b.name for b in w.last_snapshot.branches] == ["run 3"],
+                    timeout=TIMEOUT)
+    assert _key_colour(w, "run 3") == run3
+    # Saved and opened again (the window's own session actions), it is still run 3's colour.
+    path = str(tmp_path / "branches.nnviz")
+    with qtbot.waitSignal(w.session_actions.saved, timeout=TIMEOUT):
+        w.session_actions.save_to(path)
+    w.reset()
+    wait_run(w, 0)
+    w.session_actions.open_session(path)
+    assert [b.name for b in wait_run(w).branches] == ["run 3"]
+    qtbot.waitUntil(lambda: "run 3" in w.loss_plot._branch_curves, timeout=TIMEOUT)
+    assert _key_colour(w, "run 3") == run3
 
 
 def test_the_menu_and_ctrl_b_branch_from_the_epoch_shown(main_window, qtbot, wait_run):

@@ -293,6 +293,41 @@ class BranchCommand(AppliedCommand):
             self.parent = new
 
 
+class DeleteBranchCommand(AppliedCommand):
+    """Delete branch: undo puts the branch back in the run, live as it was when deleted, with
+    its record, its end and its colour; redo deletes it again."""
+
+    def __init__(self, actions: "UndoMixin", name: str, log) -> None:
+        super().__init__(f"delete branch {name}", None, None)
+        self.actions, self.name = actions, name
+        self.log = log  # the branch out of the run (None while it is back in it)
+
+    def put(self, value, undoing: bool) -> None:
+        worker, say = self.actions.window.worker, self.actions._status
+
+        def put_back(name: str | None) -> None:
+            if name is None:
+                say(f"undo {self.text()}: the branch cannot come back (the run keeps at most "
+                    f"{MAX_BRANCHES} branches).", 10000)
+                return
+            self.name, self.log = name, None
+            say(f"undo {self.text()}: {name} is back.", 10000)
+
+        def deleted(log) -> None:
+            self.log = log
+            say(f"redo {self.text()}.", 10000)
+
+        if undoing and self.log is not None:
+            worker.put_branch(self.name, self.log, put_back)
+        elif not undoing and self.log is None:
+            worker.delete_branch(self.name, deleted)
+
+    def renamed(self, old: str, new: str) -> None:
+        new = " ".join(str(new).split())
+        if new and self.name == old:
+            self.name = new
+
+
 class UndoMixin:
     """Undo and redo of whole problems (architecture, data, settings), the presets, the
     learning rate and edited weights."""
@@ -437,10 +472,16 @@ class UndoMixin:
         self.undo_stack.push(BranchCommand(self, name, parent, epoch))
         self._update_edit_toolbar()
 
+    def _branch_deleted(self, name: str, log) -> None:
+        """Delete branch: an Undo step that brings it back."""
+        self.undo_stack.push(DeleteBranchCommand(self, name, log))
+        self._update_edit_toolbar()
+        self._status(f"Deleted the branch {name}: Ctrl+Z brings it back.", 10000)
+
     def _branch_renamed(self, old: str, new: str) -> None:
         for i in range(self.undo_stack.count()):
             command = self.undo_stack.command(i)
-            if isinstance(command, BranchCommand):
+            if isinstance(command, (BranchCommand, DeleteBranchCommand)):
                 command.renamed(old, new)
 
     def _panel_edited(self, text: str) -> None:
