@@ -459,3 +459,35 @@ def test_a_rate_set_in_the_past_says_where_it_applies_and_save_keeps_it_to_go_on
     for (wa, ba), (wb, bb) in zip(s.params, again.params):
         assert np.allclose(wa, np.asarray(wb), rtol=0, atol=1e-6)
         assert np.allclose(ba, np.asarray(bb), rtol=0, atol=1e-6)
+
+
+def test_redo_after_undoing_a_branch_delete_changes_that_branchs_rate_only(main_window, qtbot,
+                                                                          wait_run,
+                                                                          monkeypatch):
+    """A reviewer changed the rate on "run 2", deleted it, pressed Ctrl+Z twice and Ctrl+Shift+Z:
+    "Redo learning rate 0.05 -> 0.5" gave run 1 the deleted branch's rate (the delete was not a
+    step, so the rate change was redone on the run left). Now Undo brings the branch back
+    first, and the rate's undo and redo act on it."""
+    from PySide6.QtWidgets import QMessageBox
+    w, actions = main_window, main_window.session_actions
+    _trained(w, qtbot, wait_run, 200)
+    rate = w.training_panel.lr.value()
+    _fork_at(w, qtbot, 100, "run 2")
+    field = w.training_panel.lr.lineEdit()
+    field.setText("0.5")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.worker.loop.trainer.config.learning_rate == 0.5, timeout=TIMEOUT)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    w.timeline.delete_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.worker.loop.trainer.config.learning_rate == rate, timeout=TIMEOUT)
+    actions.undo_action.trigger()  # the delete: run 2 back, live
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    actions.undo_action.trigger()  # the rate, on run 2
+    qtbot.waitUntil(lambda: w.training_panel.lr.value() == rate, timeout=TIMEOUT)
+    assert actions.redo_action.text().replace("&", "") == f"Redo learning rate {rate:g} \u2192 0.5"
+    actions.redo_action.trigger()
+    qtbot.waitUntil(lambda: w.worker.loop.trainer.config.learning_rate == 0.5, timeout=TIMEOUT)
+    assert w.last_snapshot.branch == "run 2"
+    _switch(w, qtbot, "run 1")  # run 1 keeps the rate it had
+    qtbot.waitUntil(lambda: w.worker.loop.trainer.config.learning_rate == rate, timeout=TIMEOUT)
