@@ -1392,15 +1392,17 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 
     def _clear_stale_stop(self, epoch: int, switched: bool, sweep: bool = False) -> None:
-        # "stopped at epoch N (Stop at); Play trains on" is news about the live run (or the
-        # sweep) at N: a branch forked at 266 still said so, as did a run that had trained on
-        # past N, and a sweep at 3,860.
+        # "stopped at epoch N (Stop at); Play trains on" and "paused at epoch N: k of the
+        # Step's M epochs done" are news about the live run (or the sweep) at N: a branch
+        # forked at 266 still said so, as did a run that had trained on past N, and a sweep
+        # at 3,860.
         text = self._status_text[sweep]
-        head = "the sweep stopped at epoch " if sweep else "stopped at epoch "
-        if text.startswith(head):
-            at = text[len(head):].split(" ", 1)[0].replace(",", "")
-            if switched or not at.isdigit() or int(at) != epoch:
-                self._set_status(sweep, "")
+        for head in ("stopped at epoch ", "paused at epoch "):
+            head = "the sweep " + head if sweep else head
+            if text.startswith(head):
+                at = text[len(head):].split(" ", 1)[0].rstrip(":").replace(",", "")
+                if switched or not at.isdigit() or int(at) != epoch:
+                    self._set_status(sweep, "")
 
     def _clear_status(self, text: str, sweep: bool = False) -> None:
         if self._status_text[sweep] == text:

@@ -120,6 +120,23 @@ def test_a_long_sweep_step_is_paused_part_way_and_says_where(qtbot, lr_view):
     assert not status.text().startswith("the sweep")
 
 
+def test_the_sweeps_paused_at_note_goes_once_the_sweep_moves_on(qtbot, lr_view):
+    # "the sweep paused at epoch N: ..." stayed on the Compare tab after the sweep had
+    # trained on past N (as "stopped at epoch N (Stop at)" once did).
+    window, view = lr_view
+    window.step(1_000_000)
+    qtbot.waitUntil(lambda: window.playing and view.drawn.epoch > 0, timeout=FIRST_SNAPSHOT_MS)
+    window.pause()
+    status = window.controls.status
+    qtbot.waitUntil(lambda: status.text().startswith("the sweep paused at epoch"),
+                    timeout=FIRST_SNAPSHOT_MS)
+    at = _sweep_epoch(qtbot, window)
+    window.step(3)
+    _at(qtbot, view, at + 3)
+    qtbot.waitUntil(lambda: not status.text().startswith("the sweep paused"),
+                    timeout=FIRST_SNAPSHOT_MS)
+
+
 def test_a_short_sweep_step_completes_exactly_n_epochs(qtbot, lr_view):
     window, view = lr_view
     window.step(20)

@@ -83,6 +83,21 @@ def test_step_is_exactly_one_epoch_and_plus_100_exactly_100(bare_window, qtbot, 
     assert w.last_snapshot.epoch == 101  # and no further
 
 
+def test_a_paused_steps_note_goes_once_the_run_moves_on(bare_window, qtbot, wait_run):
+    # "paused at epoch N: k of the Step's M epochs done" stayed after the run trained on.
+    w = bare_window
+    w.step(1_000_000)
+    qtbot.waitUntil(lambda: w.playing and w.last_snapshot.epoch > 0, timeout=TIMEOUT)
+    w.pause()
+    status = w.controls.status
+    qtbot.waitUntil(lambda: status.text().startswith("paused at epoch"), timeout=TIMEOUT)
+    at = w.worker.loop.trainer.epoch
+    assert status.text().startswith(f"paused at epoch {at:,}: ")
+    w.step(3)
+    wait_run(w, at + 3)
+    assert not status.text().startswith("paused at")
+
+
 def test_reset_returns_to_epoch_zero_with_new_weights(bare_window, qtbot, wait_run):
     w = bare_window
     first = w.last_snapshot.params
