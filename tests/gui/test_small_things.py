@@ -564,3 +564,49 @@ def test_quit_takes_the_window_off_the_screen_before_the_epoch_under_way_ends(ba
     held = time.monotonic() - t0
     assert seen[:1] == [True], f"the window stayed on the screen for the epoch ({held:.0f} s)"
     assert not w.isVisible() and not w.worker.is_running()
+
+
+def test_quits_question_counts_the_epoch_that_ends_under_it(main_window, qtbot, wait_run):
+    """Quit pauses the run before it asks, but the epoch under way cannot be interrupted: on a
+    big network it ended under the question, which went on asking about 2 epochs over a window
+    at epoch 3. The question follows the epochs Save would keep. (The epoch here ends only once
+    the question is up.)"""
+    import threading
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    w = main_window
+    w.step(2)
+    wait_run(w, 2)
+    trainer = w.worker.loop.trainer
+    run, asked, training = trainer.run, threading.Event(), threading.Event()
+
+    def long_epoch(k):
+        training.set()
+        asked.wait(timeout=60)
+        return run(k)
+    trainer.run = long_epoch
+    w.play()
+    qtbot.waitUntil(training.is_set, timeout=60_000)
+    seen, deadline = [], time.monotonic() + 60
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            if not seen:
+                seen.append(box.text())
+                asked.set()  # the epoch under way ends now, under the question
+            epoch = trainer.epoch
+            if (epoch > 2 and f" {epoch:,} epochs" in box.text()) or \
+                    time.monotonic() > deadline:
+                seen.append((epoch, box.text()))
+                box.button(QMessageBox.StandardButton.Cancel).click()
+                return
+        QTimer.singleShot(20, answer)
+    QTimer.singleShot(0, answer)
+    w.quit_action.trigger()
+    first, (epoch, last) = seen
+    assert first == "The run has trained 2 epochs that are not saved."
+    assert epoch > 2 and last == f"The run has trained {epoch:,} epochs that are not saved."
+    w.pause()
