@@ -61,8 +61,15 @@ class Run:
 
     @property
     def epoch(self) -> int:
-        """How many epochs the weights have trained."""
+        """How many epochs the run trained: the weights' epoch, except after a divergence
+        (``diverged``), whose weights went back to those after epoch ``best_epoch``."""
         return int(self._trainer.epoch)
+
+    @property
+    def best_epoch(self) -> int:
+        """The epoch of the weights the run holds: ``epoch``, or after a divergence the epoch
+        with the lowest loss, whose weights it went back to."""
+        return int(self._trainer.best_epoch) if self.diverged else self.epoch
 
     @property
     def params(self) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -81,7 +88,12 @@ class Run:
         the weights after E epochs (beside epoch E + 1's training loss, taken before its
         update; a diverged run's last at its last training loss's epoch, of the same
         weights). A run trained here also has ``train_accuracy`` and ``test_accuracy`` at those
-        epochs (R² for regression)."""
+        epochs (R² for regression).
+
+        The history is the record of every epoch trained: after a divergence it ends with the
+        loss that blew up, while the weights are back to those after epoch ``best_epoch``
+        (``history["loss"][best_epoch]``, the loss of their next epoch's forward pass, is
+        theirs; :attr:`metrics` measures them)."""
         log = self._run.log
         if self._losses is not None:
             epochs = np.arange(1, len(self._losses) + 1, dtype=np.int64)
@@ -106,8 +118,10 @@ class Run:
 
     def __repr__(self) -> str:
         t = self._trainer
+        back = (f" (diverged: the weights after epoch {self.best_epoch})"
+                if self.diverged else "")
         return (f"<nnviz.Run {t.data.name} {t.spec.shapes_text()}, {t.config.loss}, "
-                f"{t.config.optimizer} lr {t.learning_rate:g}, epoch {self.epoch}>")
+                f"{t.config.optimizer} lr {t.learning_rate:g}, epoch {self.epoch}{back}>")
 
     # --- what it does ----------------------------------------------------------------------
 

@@ -35,6 +35,22 @@ def _numbers(a, what: str) -> np.ndarray:
     return a
 
 
+def _warn_labels_as_floats(y: np.ndarray) -> None:
+    """Floats are values to predict, but two whole values only (make_moons' labels after
+    ``.astype(float)``) are almost surely class labels: the run would fit a line through them
+    with a linear output (predictions such as 1.13) and not a word said. Warned, not refused:
+    the rule stays the one the docs state, and a regression on two values is possible."""
+    values = np.unique(y)
+    if len(values) != 2 or not np.all(values == np.round(values)):
+        return
+    import warnings
+    a, b = (f"{v:g}" for v in values)
+    warnings.warn(f"y holds only the values {a} and {b}, as floats: trained as a regression "
+                  f"(values to predict, a linear output and mse); for two classes pass integer "
+                  f"labels (y.astype(int)) or task='classification'", UserWarning,
+                  stacklevel=5)  # here, dataset_from_arrays, make_array_problem, train or show
+
+
 def _shape(a) -> tuple[int, ...]:
     # The shape before any conversion: 10^7 points are refused without being copied.
     return tuple(np.shape(a))
@@ -63,10 +79,13 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
     if X.ndim == 1:
         X = X[:, None]
     y = np.asarray(y).reshape(-1)
+    told = task is not None
     if task is None:
         task = REGRESSION if y.dtype.kind == "f" else CLASSIFICATION
     if task == REGRESSION:
         y = _numbers(y, "y").astype(np.float64)
+        if not told:
+            _warn_labels_as_floats(y)
         return from_arrays(X, y, task, test_fraction=test_fraction, seed=seed), None
     if y.dtype.kind not in "biuUS":
         y = _numbers(y, "y")

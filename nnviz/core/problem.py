@@ -13,18 +13,25 @@ A choice left as ``None`` takes the default that fits the data, and only default
 - the learning rate: the notebook's 1.0 for classification with gradient descent; smaller for
   regression, whose squared errors (the line's targets reach ~23) make gradients that overshoot at
   1.0; momentum and Nesterov move about ten times as far per step; Adam and RMSProp scale their
-  own steps, so one small rate suits every task. A data set on a larger scale scales the rates
-  of gd, momentum and Nesterov down (``DatasetInfo.rate_scale``: the line's, a fifth);
-- the hidden layers: the notebook's 4-10-4 sigmoid, except for the line, which the notebook fits
-  by linear regression: no hidden layer (``DatasetInfo.hidden``).
+  own steps, so one small rate suits every task. A data set scales the rates of gd, momentum
+  and Nesterov (``DatasetInfo.rate_scale``: the line's, a fifth; the sine's and spiral's, twice);
+  on a regression they never exceed half the rate at which gradient descent fitting a linear
+  model to the features would diverge (:func:`stable_rate`), so arrays and CSV files on any
+  scale (the notebook's line passed to ``nnviz.train``) train with the defaults;
+- the hidden layers: the notebook's 4-10-4 sigmoid, except where a data set asks for others
+  (``DatasetInfo.hidden``): none for the line, which the notebook fits by linear regression;
+  wider sigmoid layers for the sine and the spiral.
 
 An explicit choice is kept; one that cannot fit the data (bce on a regression) is an error with a
 message, never silently replaced.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from . import losses
 from .data import Dataset, DataSpec
@@ -125,13 +132,43 @@ def default_hidden(data: Dataset) -> tuple[int, ...]:
     return info.hidden if info is not None else (4, 10, 4)
 
 
-def default_learning_rate(data: Dataset, optimizer: str) -> float:
+def stable_rate(data: Dataset, features: tuple[str, ...] = ()) -> float:
+    """The largest learning rate at which gradient descent on the mean squared error of a
+    linear model (no hidden layer) of ``data``'s training features stays stable.
+
+    The loss mean((w.x + b - y)^2) has the constant Hessian 2 M, M = mean(x~ x~^T) with
+    x~ = (x, 1) the features and a constant for the bias; gradient descent converges exactly
+    when lr < 2 / lambda_max(2 M) = 1 / lambda_max(M). It depends on the features' scale and
+    not on the targets': the notebook's line (x in [0, 10], lambda_max ~34) needs lr < 0.03.
+    """
+    from .features import expand  # jax: this module is imported before any training
+    X = np.asarray(expand(tuple(features), data.X_train), np.float64)
+    X = np.hstack([X, np.ones((len(X), 1))])
+    top = float(np.linalg.eigvalsh(X.T @ X / max(len(X), 1))[-1])
+    return 1.0 / top if np.isfinite(top) and top > 0 else math.inf
+
+
+def default_learning_rate(data: Dataset, optimizer: str, features: tuple[str, ...] = ()) -> float:
     classification, regression = _LEARNING_RATES.get(optimizer, _LEARNING_RATES["gd"])
     lr = classification if data.is_classification else regression
+    if optimizer not in ("gd", "momentum", "nesterov"):
+        return lr  # Adam and RMSProp scale their own steps
     info = _info(data)
-    if info is not None and optimizer in ("gd", "momentum", "nesterov"):
-        lr = float(f"{lr * info.rate_scale:.6g}")  # 0.05 * 0.2 = 0.01, not 0.010000000000000002
-    return lr
+    scale = info.rate_scale if info is not None else 1.0
+    if not data.is_classification:
+        # Half the linear model's limit (stable_rate) for gradient descent, and momentum's
+        # rate in the same proportion: arrays on any scale get a rate that fits them, where
+        # the table's 0.05 diverged on the notebook's line by epoch 8. The bound is exact
+        # without hidden layers and a sound cap with them (the first layer sees the same
+        # features). Classification keeps the notebook's rate: its sigmoid or softmax output
+        # flattens the loss (slope at most 1/4), and the notebook's moons train at 1.0.
+        cap = 0.5 * stable_rate(data, features) / _LEARNING_RATES["gd"][1]
+        if cap < scale:
+            # Two significant digits, rounded down: a rate a learner can read and type.
+            lr *= cap
+            digits = 1 - math.floor(math.log10(lr))
+            return math.floor(lr * 10 ** digits) / 10 ** digits
+    return float(f"{lr * scale:.6g}")  # 0.05 * 0.2 = 0.01, not 0.010000000000000002
 
 
 def fit(data: Dataset, choices: Choices = Choices()) -> tuple[NetworkSpec, TrainConfig]:
@@ -142,15 +179,15 @@ def fit(data: Dataset, choices: Choices = Choices()) -> tuple[NetworkSpec, Train
     loss = choices.loss if choices.loss is not None else default_loss(data)
     out_dim = losses.output_dim(loss, data.task, data.n_classes)
     out_act = choices.output_activation or default_output_activation(data, loss)
-    lr = choices.learning_rate
-    if lr is None:
-        lr = default_learning_rate(data, choices.optimizer)
     hidden = choices.hidden if choices.hidden is not None else default_hidden(data)
     acts = choices.activations
     if acts is None or (choices.hidden is None and len(acts) != len(hidden)):
         acts = (acts[0] if acts else "sigmoid",) * len(hidden)
     spec = NetworkSpec(data.n_features, tuple(hidden), tuple(acts), out_dim, out_act,
                        choices.init_scheme, tuple(choices.features))
+    lr = choices.learning_rate
+    if lr is None:  # after the spec, which checked the features the rate is fitted to
+        lr = default_learning_rate(data, choices.optimizer, spec.features)
     config = TrainConfig(loss, choices.optimizer, lr, choices.batch_size, choices.l1, choices.l2)
     return spec, config
 
@@ -177,7 +214,7 @@ def fitted_by_default(problem: Problem) -> set[str]:
         out.add("loss")
     if problem.spec.output_activation == default_output_activation(d, c.loss):
         out.add("output_activation")
-    if c.learning_rate == default_learning_rate(d, c.optimizer):
+    if c.learning_rate == default_learning_rate(d, c.optimizer, problem.spec.features):
         out.add("learning_rate")
     spec = problem.spec
     if spec.hidden == default_hidden(d) and set(spec.activations) <= {"sigmoid"}:

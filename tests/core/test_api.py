@@ -268,6 +268,51 @@ def test_the_notebooks_line_regression_has_no_scale_warning_and_fits_as_if_stand
     assert raw.metrics["train_accuracy"] == pytest.approx(std.metrics["train_accuracy"], abs=2e-3)
 
 
+def test_the_notebooks_line_trains_with_the_default_rate_and_fits_its_slope():
+    # The regression table's 0.05 diverged by epoch 8 (loss 4.6e7) on x from 0 to 10, whose
+    # stability limit for gradient descent is 1 / 34: the default now stays below it.
+    X, y = notebook_line()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = nnviz.train(X, y, hidden=[], epochs=1000)
+    slope, intercept = np.polyfit(X[run._trainer.data.train_index, 0],
+                                  y[run._trainer.data.train_index], 1)
+    (w, b), = run.params
+    assert not run.diverged and run.epoch == 1000
+    assert float(w[0, 0]) == pytest.approx(slope, abs=0.01) and 2.25 < slope < 2.37
+    assert run.metrics["train_accuracy"] > 0.97
+
+
+def test_a_diverged_run_says_which_epochs_weights_it_holds():
+    X, y = notebook_line()
+    with pytest.warns(RuntimeWarning, match="diverged after epoch 8"):
+        run = nnviz.train(X, y, hidden=[], lr=0.05, epochs=1000)  # the old default rate
+    assert run.diverged and run.epoch == 8 and run.best_epoch == 0
+    assert "epoch 8 (diverged: the weights after epoch 0)" in repr(run)
+    h = run.history  # the record of the epochs trained, the blow-up last; the weights' loss:
+    assert h["loss"][-1] > 1e5 * h["loss"][0]
+    assert h["loss"][run.best_epoch] == pytest.approx(run.metrics["train_loss"], rel=1e-5)
+
+
+def test_float_labels_of_0_and_1_train_as_a_regression_with_a_warning():
+    # make_moons' labels after .astype(float): a line through 0s and 1s, predicting 1.13, and
+    # not a word said.
+    X, y = nnviz.datasets.make("moons")
+    with pytest.warns(UserWarning) as caught:
+        run = nnviz.train(X, y.astype(float), epochs=1)
+    said = [str(w.message) for w in caught if "as floats" in str(w.message)]
+    assert said == ["y holds only the values 0 and 1, as floats: trained as a regression "
+                    "(values to predict, a linear output and mse); for two classes pass "
+                    "integer labels (y.astype(int)) or task='classification'"]
+    assert caught[0].filename == __file__  # it points at the call, not into nnviz
+    assert run.task == "regression"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nnviz.train(X, y, epochs=1)  # integer labels: classes
+        nnviz.train(X, y.astype(float), task="regression", epochs=1)  # said so
+        nnviz.train(X, y + 0.5 * X[:, 0], epochs=1)  # values
+
+
 def test_a_network_on_features_in_the_hundreds_warns_and_trains_far_better_standardised():
     # Floor area (40-250 m^2) and year built (1900-2020) to a price: the hidden sigmoid units
     # saturate on the raw values, as the warning says.

@@ -13,21 +13,22 @@ from nnviz.core.network import NetworkSpec, SpecError
 from nnviz.core.problem import Choices, Problem, fitted_by_default, make_problem
 from nnviz.core.training import TrainConfig, Trainer, stuck_high
 
-# What the defaults reach on each data set, and in how many epochs (the test accuracy: the
-# fraction correct, or R^2 for regression). Blobs' clouds overlap (its best is about 84%); the
-# spiral is beyond the default 4-10-4 network (a wider one is the user's to choose), so it only
-# has to learn something without diverging.
+# What the defaults reach on each data set, and in how many epochs (the accuracy, or R^2 for
+# regression: on the training points, then the test points). Blobs' clouds overlap (its best is
+# about 84%). The spiral's 40 test points lie between its arms, where 160 training points say
+# little: its test accuracy lags far behind. The sine's and the spiral's old defaults (4-10-4 at
+# the table's rate) reached R^2 0.86 and 60% by these epochs.
 TARGETS = {
-    "moons": (3000, 0.95),
-    "blobs": (3000, 0.75),
-    "line": (3000, 0.9),
-    "circles": (3000, 0.95),
-    "xor": (3000, 0.95),
-    "gaussian": (3000, 0.95),
-    "spiral": (3000, None),
-    "multiclass": (3000, 0.9),
-    "plane": (3000, 0.9),
-    "sine": (3000, 0.8),
+    "moons": (3000, 0.95, 0.95),
+    "blobs": (3000, 0.75, 0.75),
+    "line": (3000, 0.9, 0.9),
+    "circles": (3000, 0.95, 0.95),
+    "xor": (3000, 0.95, 0.95),
+    "gaussian": (3000, 0.95, 0.95),
+    "spiral": (2000, 0.95, None),
+    "multiclass": (3000, 0.9, 0.9),
+    "plane": (3000, 0.9, 0.9),
+    "sine": (2000, 0.97, 0.97),
 }
 
 
@@ -50,7 +51,7 @@ def test_every_data_set_is_in_the_table():
 
 @pytest.mark.parametrize("name", list(TARGETS))
 def test_every_data_set_trains_with_the_defaults(name):
-    epochs, target = TARGETS[name]
+    epochs, train_target, test_target = TARGETS[name]
     losses: list[float] = []
     m, first, diverged = train(make_problem(make_dataset(DataSpec(name))), epochs, losses)
     assert not diverged
@@ -61,8 +62,20 @@ def test_every_data_set_trains_with_the_defaults(name):
     rise = loss[1:] / loss[:-1]
     assert rise.max() < 1.05, (int(rise.argmax()) + 1, loss[rise.argmax():rise.argmax() + 2])
     assert not stuck_high(loss, float(loss.min()))  # no "learning rate too high?" hint
-    if target is not None:
-        assert m.train_accuracy >= target and m.test_accuracy >= target, m
+    assert m.train_accuracy >= train_target, m
+    if test_target is not None:
+        assert m.test_accuracy >= test_target, m
+
+
+def test_the_sines_defaults_follow_both_humps_by_epoch_1000():
+    # What a learner sees after +1000: the old default (4-10-4 sigmoid, lr 0.05) drew one S
+    # through the origin, 0.69 and -0.74 at the humps (R^2 0.85).
+    trainer = make_problem(make_dataset(DataSpec("sine"))).make_trainer()
+    assert not trainer.run(1000).diverged
+    m = trainer.evaluate()
+    humps = trainer.predict(np.array([[-np.pi / 2], [np.pi / 2]], np.float32)).ravel()
+    assert np.abs(humps - [-1, 1]).max() < 0.1, humps
+    assert m.train_accuracy > 0.96 and m.test_accuracy > 0.96, m
 
 
 def test_regression_defaults_are_a_linear_output_mse_and_a_smaller_rate():
@@ -151,7 +164,7 @@ def test_the_daylight_example_does_not_diverge_with_the_defaults():
     assert not diverged and np.isfinite(m.train_loss) and m.train_loss < first
 
 
-@pytest.mark.parametrize("name,target", [("line", 0.9), ("sine", 0.8)])
+@pytest.mark.parametrize("name,target", [("line", 0.9), ("sine", 0.97)])
 def test_the_command_lines_defaults_fit_the_regressions(capsys, name, target):
     code = main(["train", "--dataset", name, "--epochs", "3000", "--json"])
     out, err = capsys.readouterr()
