@@ -487,6 +487,24 @@ def point_rim() -> RGB:
     return (235, 235, 235) if theme().dark else (30, 30, 30)
 
 
+#: The links' colour by theme (dark?): the dark one's 5.6:1 on its panel (Qt's own blue,
+#: #0000FF, was 2:1 there: the Gradients view's "More..." could hardly be read).
+LINK = {False: (0, 0, 238), True: (120, 170, 240)}
+#: The ring around the button that has the keyboard's focus (keys.FocusRing): 3:1 or more on
+#: the panel, where the style's 1-px blue outline did not show on a projector.
+FOCUS_RING = {False: (0, 84, 190), True: (120, 170, 240)}
+
+
+def link(href: str, text: str) -> str:
+    """A rich-text link in the theme's link colour. A QLabel takes a link's colour from the
+    palette when its text is set: write the text again when the look changes."""
+    return f"<a href='{href}' style='color:{hex_of(LINK[theme().dark])}'>{text}</a>"
+
+
+def focus_ring() -> QColor:
+    return QColor(*FOCUS_RING[theme().dark])
+
+
 # --- applying a theme to widgets -----------------------------------------------------------------
 
 def qt_palette() -> QPalette:
@@ -506,7 +524,8 @@ def qt_palette() -> QPalette:
                          (R.ButtonText, fg), (R.BrightText, QColor(255, 120, 120)),
                          (R.Highlight, QColor(70, 120, 190)),
                          (R.HighlightedText, QColor(255, 255, 255)),
-                         (R.Link, QColor(120, 170, 240)), (R.PlaceholderText, QColor(150, 150, 150))):
+                         (R.Link, QColor(*LINK[True])),
+                         (R.PlaceholderText, QColor(150, 150, 150))):
         pal.setColor(role, colour)
     grey = QColor(130, 130, 130)
     for role in (R.WindowText, R.Text, R.ButtonText):

@@ -115,6 +115,10 @@ class DataPanel(QGroupBox):
             # The loaded data's own split, not the generator's fraction left from before.
             self.test_fraction.setValue(len(data.test_index) / max(len(data.X), 1))
         self._update_enabled()
+        # What the fields were refused for is of the generator's settings, gone with them (a
+        # red "a test fraction of 0.9 leaves fewer than 2 training points" stayed beside the
+        # edited points' 0.00).
+        self.message.clear_message()
 
     def set_task_text(self, data: Dataset) -> None:
         if data.is_classification:

@@ -176,10 +176,11 @@ class GradientView(QWidget):
 
     def _write_caption(self) -> None:
         if self.caption_open:
-            text = CAPTION + " " + COLOURS + " <a href='less'>Less</a>"
+            text = CAPTION + " " + COLOURS + " " + colors.link("less", "Less")
         else:
             text = SHORT_CAPTIONS[self._verdict] + " " + DASHED \
-                + (" " + COLOURS if self._colours_in_caption else "") + " <a href='more'>More…</a>"
+                + (" " + COLOURS if self._colours_in_caption else "") + " " \
+                + colors.link("more", "More…")
         self.caption.setText(text)
 
     def _say(self, grad_norms: np.ndarray) -> None:
@@ -198,6 +199,7 @@ class GradientView(QWidget):
         self.depth_curve.setPen(pg.mkPen(colors.train_curve(), width=2))
         self.depth_dots.setBrush(colors.high())
         self.dead_bars.setOpts(brush=colors.low())
+        self._write_caption()  # its link in the theme's colour
         self._drawn, self._spec = None, None  # the layers' colours are the theme's too
         if self.snapshot is not None:
             self.update_snapshot(self.snapshot)

@@ -5,20 +5,81 @@ not claim those keys themselves, so the filter claims them for them. The same fi
 call per event of the application is enough) leaves the mouse wheel over a settings field that
 has no focus to the panel's scroll area (:mod:`nnviz.gui.wheel`), and passes each widget Qt
 polishes (a dialog or a menu about to show) to :attr:`FieldKeys.polishing` (presentation mode's
-large text)."""
+large text).
+
+A push button that has the focus from the keyboard (Tab) takes Space and Enter, as buttons do:
+"Try it live" on a lesson page could not be pressed from the keyboard (the window's Space
+played the run instead, and Enter did nothing). A button focused by a click does not: Space
+after clicking Step still plays. The property :data:`KEY_FOCUS` marks the keyboard's button,
+and the style draws its ring (look.ThemeStyle), so the ring shows exactly where Space goes.
+
+A number field (a spin box) has no use for Space: it goes to Play, the typed number taken
+first (Stop at epoch: "3000" then Space typed a blank into the field and played nothing)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+import shiboken6
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
-                               QComboBox, QLineEdit, QTabBar, QWidget)
+                               QComboBox, QLineEdit, QPushButton, QTabBar,
+                               QToolButton, QWidget)
 
 from . import wheel
 
 FIELD_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
               Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 FIELDS = (QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView, QTabBar)
+BUTTONS = (QPushButton, QToolButton)
+BUTTON_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
+#: The dynamic property set on a button while it has the focus from the keyboard.
+KEY_FOCUS = "nnvizKeyFocus"
+_KEYBOARD = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+# A window or a menu coming back gives the focus back: it says nothing of how it came.
+_KEEPS = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason,
+          Qt.FocusReason.MenuBarFocusReason)
+
+
+def key_focused(widget) -> bool:
+    """``widget`` is a button with the focus from the keyboard: Space and Enter press it."""
+    return isinstance(widget, BUTTONS) and widget.hasFocus() and bool(widget.property(KEY_FOCUS))
+
+
+def _number_field(obj) -> QAbstractSpinBox | None:
+    if isinstance(obj, QAbstractSpinBox):
+        return obj
+    if isinstance(obj, QLineEdit) and isinstance(obj.parent(), QAbstractSpinBox):
+        return obj.parent()
+    return None
+
+
+class FocusRing(QWidget):
+    """A thick ring in the theme's focus colour over the edge of the button the keyboard
+    focused (the style's own was a faint 1-px outline that a projector did not show). A
+    child of the button, as large as it: never clipped by the button's neighbours (a ring
+    around it was cut off where the button met its parent's edge)."""
+
+    WIDTH = 3
+
+    def __init__(self, button: QWidget) -> None:
+        super().__init__(button)
+        self.button = button
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setGeometry(button.rect())
+        self.show()
+        self.raise_()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        from . import colors
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(colors.focus_ring(), self.WIDTH))
+        half = self.WIDTH / 2
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(half, half, -half, -half), 3, 3)
+        p.end()
 
 
 class FieldKeys(QObject):
@@ -26,6 +87,22 @@ class FieldKeys(QObject):
         super().__init__(window)
         self.window = window
         self.polishing: list[Callable[[QObject], None]] = []
+        self.ring: FocusRing | None = None
+
+    def ringed(self) -> QWidget | None:
+        """The button the ring is on (None: no ring)."""
+        ring = self.ring
+        return ring.button if ring is not None and shiboken6.isValid(ring) else None
+
+    def _ring_on(self, button: QWidget | None) -> None:
+        if button is not None and button.window() is not self.window:
+            button = None
+        if button is self.ringed():
+            return
+        if self.ring is not None and shiboken6.isValid(self.ring):
+            self.ring.hide()
+            self.ring.deleteLater()
+        self.ring = FocusRing(button) if button is not None else None
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
@@ -34,11 +111,43 @@ class FieldKeys(QObject):
                 polish(obj)
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
             return wheel.filter_event(self.window, obj, event)
-        if (t == QEvent.Type.ShortcutOverride and isinstance(obj, FIELDS)
-                and Qt.Key(event.key()) in FIELD_KEYS
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-                and obj.window() is self.window):
-            event.accept()  # the field gets the key; the shortcut does not fire
+        if t == QEvent.Type.FocusIn and isinstance(obj, QWidget) \
+                and event.reason() not in _KEEPS and obj.window() is self.window:
+            keyed = isinstance(obj, BUTTONS) and event.reason() in _KEYBOARD
+            if isinstance(obj, BUTTONS):
+                obj.setProperty(KEY_FOCUS, keyed)
+            self._ring_on(obj if keyed else None)
+            return False
+        if t == QEvent.Type.Resize and obj is not None and obj is self.ringed():
+            self.ring.setGeometry(obj.rect())
+            return False
+        if t == QEvent.Type.FocusOut and obj is self.ringed() \
+                and event.reason() not in _KEEPS:
+            self._ring_on(None)
+            return False
+        if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                or not isinstance(obj, QWidget) or obj.window() is not self.window:
+            return False
+        key = Qt.Key(event.key())
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if t == QEvent.Type.ShortcutOverride:
+            if isinstance(obj, FIELDS) and key in FIELD_KEYS and plain:
+                event.accept()  # the field gets the key; the shortcut does not fire
+                return True
+            if key in BUTTON_KEYS and plain and key_focused(obj):
+                event.accept()  # the button's, as buttons do; not the window's Play
+                return True
+            field = _number_field(obj)
+            if key == Qt.Key.Key_Space and plain and field is not None:
+                if field.hasAcceptableInput():
+                    field.interpretText()  # the number typed, then Play (not a blank typed)
+                event.ignore()
+                return True  # the window's Space: Play / Pause
+            return False
+        # A push button outside a dialog ignores Enter (only a dialog's default one takes it).
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and key_focused(obj) \
+                and not event.isAutoRepeat():
+            obj.animateClick()
             return True
         return False
 

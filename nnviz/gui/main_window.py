@@ -624,6 +624,7 @@ class MainWindow(QMainWindow):
         if self.editor.has_error():
             self.statusBar().showMessage("The network editor refuses a value (see there): "
                                          "training the last valid network.", 6000)
+        self._say_refused_rates()
         self._hide_banner()
         d = self._drawn
         if d is not None and d.divergence:
@@ -648,7 +649,17 @@ class MainWindow(QMainWindow):
             return
         self.playing = False
         self.controls.set_playing(False)
+        self._say_refused_rates()
         self.worker.step(n)
+
+    def _say_refused_rates(self) -> None:
+        """Training starts at the rates in use: a rate field still holding a refused text shows
+        the rate in use again, and the status bar says why (the main run's fields only)."""
+        if self.sweep_driving is not None:
+            return
+        text = self.training_panel.put_back_refused()
+        if text:
+            self.statusBar().showMessage(text, 10000)
 
     def reset(self) -> None:
         """New random weights, epoch 0 (paused); a trained run is kept for Undo."""
@@ -1494,6 +1505,15 @@ class MainWindow(QMainWindow):
                     combo.parse(combo.currentText())
                 except ValueError:  # Esc on a refused text: back to the field's value
                     combo.set_value(combo.value())
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            event.accept()
+            return
+        # Enter in Stop at epoch (the spin box took the number, and passes Enter on): the keys
+        # go back to the window, as after Tab, so Space plays (it typed a blank into the field,
+        # which looked as if the 3,000 just entered were lost).
+        stop = self.controls.stop_at
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and focus in (stop, stop.lineEdit())):
             self.setFocus(Qt.FocusReason.ShortcutFocusReason)
             event.accept()
             return

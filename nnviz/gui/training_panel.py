@@ -104,6 +104,23 @@ class TrainingPanel(QGroupBox):
         rates' stay while their fields show the refused text)."""
         self.message.clear_message(self.batch)
 
+    def put_back_refused(self) -> str:
+        """Training starts while a rate field holds a text it refused ("1e9"): the field goes
+        back to the rate in use (its message with it), and the words returned say so for the
+        status bar ("" when no field held a refused text). Step trained at the old 0.3 while
+        the field still said 1e9 in red, without a word."""
+        said = []
+        for field, what in ((self.lr, "learning rate"), (self.reg_rate, "regularization rate")):
+            if not field.isEnabled():
+                continue
+            typed = field.currentText().strip()
+            try:
+                field.parse(typed)
+            except ValueError:
+                field.set_value(field.value())
+                said.append(f"at {what} {field.value():g}: the '{typed}' typed was refused")
+        return ("Training " + "; ".join(said) + ".") if said else ""
+
     def set_loss(self, loss: str) -> None:
         """Change the loss without firing ``config_changed`` (the caller applies it)."""
         old = self.loss.blockSignals(True)

@@ -788,12 +788,22 @@ def test_undo_brings_back_the_trained_run_not_a_fresh_model(win, qtbot):
     wait_run(qtbot, w, 60)
 
 
+def status_fits(w) -> bool:
+    """The status bar's message is whole: as wide as the bar left of the run's status."""
+    bar = w.statusBar()
+    right = min([c.x() for c in bar.children() if c.isWidgetType() and c.isVisible()
+                 and c.x() > 0] + [bar.width()])
+    return bar.fontMetrics().horizontalAdvance(bar.currentMessage()) <= right - 12
+
+
 def test_only_the_trained_runs_near_the_present_step_are_kept(win, qtbot):
     # Each kept run holds its record (tens of MB for a wide network): the KEPT_RUNS trained runs
     # nearest the present step come back trained, farther ones as a fresh model of their
     # settings, and the status bar says so when one is let go (it went silently).
     from nnviz.gui.actions.undo import KEPT_RUNS
     w, actions = win
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
     wait_run(qtbot, w)
     edits = KEPT_RUNS + 2
     for i in range(edits):
@@ -802,9 +812,12 @@ def test_only_the_trained_runs_near_the_present_step_are_kept(win, qtbot):
         wait_run(qtbot, w, 0)
         if i < KEPT_RUNS:
             assert "Undo keeps" not in w.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: w.statusBar().currentMessage().startswith(
-        "Undo keeps 4 trained runs: the run at epoch 3 (before \u201cnoise 0.11 \u2192 0.12\u201d) "
-        "now comes back untrained"), timeout=TIMEOUT)  # first: a narrow window cuts the end
+    # Short and plain, whole in the status bar at 1024 px (it was a long sentence naming the
+    # step, joined to the step's own message, cut off mid-word).
+    note = ("Undo keeps 4 trained runs: the run at epoch 3 will come back untrained. To keep "
+            "a run, save the session.")
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage().endswith(note), timeout=TIMEOUT)
+    assert status_fits(w)
     epochs = []
     for _ in range(edits):
         actions.undo_action.trigger()

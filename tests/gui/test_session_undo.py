@@ -307,9 +307,9 @@ def test_a_trained_run_the_undo_limit_drops_is_said(win, qtbot):
     assert actions.undo_stack.count() == UNDO_LIMIT
     assert "Undo keeps" not in _status(w)
     rate(0.5)
-    qtbot.waitUntil(lambda: _status(w).startswith(
-        "Undo keeps 100 steps: the run at epoch 20 (before \u201cnoise 0.1 \u2192 0.3\u201d)"),
-        timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: _status(w).endswith(
+        "Undo keeps 100 steps: the run at epoch 20 can no longer be undone to. To keep a run, "
+        "save the session."), timeout=TIMEOUT)
 
 
 def test_undoing_an_open_brings_back_a_saved_run_as_saved(win, qtbot, tmp_path, monkeypatch):

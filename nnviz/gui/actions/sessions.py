@@ -240,11 +240,23 @@ class SessionsMixin:
                 self._mark_saved(s.epoch)
                 self._set_title()
             self._add_recent(path_now)
-            self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}.")
+            self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}"
+                         f"{self._sweep_not_saved()}.")
             self._written(True)
             self.saved.emit(path_now)
 
         self._request_write(write, capture, "Cannot save the session")
+
+    def _sweep_not_saved(self) -> str:
+        """What Save leaves out, said at Save: a session holds the main run only, and a sweep
+        on the Compare tab was not there when the file was opened again ("No sweep yet")."""
+        views = getattr(self.window, "_inspection_views", None)
+        tab = getattr(views, "tabs", {}).get("compare")
+        view = getattr(tab, "view", None)
+        if view is None or getattr(view, "spec", None) is None:
+            return ""
+        return ("; the Compare tab's sweep is not saved in sessions (Promote a member to "
+                "save its run)")
 
     def _request_write(self, write: Callable[[Any], None], capture: Callable,
                        title: str) -> None:

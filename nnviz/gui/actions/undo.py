@@ -29,6 +29,19 @@ UNDO_LIMIT = 100
 # bar says so when one is let go. An untrained run is not counted: its step's Problem (settings,
 # seed, initial weights) brings it back exactly, and it holds nothing.
 KEPT_RUNS = 4
+NOTE_GAP = "  "  # between what a step said and the note on the runs it let go
+NOTE_MARK = "To keep a run, save the session."
+
+
+def fits_status_bar(window, text: str) -> bool:
+    """``text`` fits the status bar's message area beside what it shows for good (the run
+    controls' status): a longer message is cut off at its end."""
+    bar = window.statusBar()
+    right = bar.width() - 12
+    for child in bar.children():
+        if child.isWidgetType() and child.isVisible() and child.x() > 0:
+            right = min(right, child.x() - 6)
+    return bar.fontMetrics().horizontalAdvance(text) <= right - 6
 
 
 def same_problem(a: Problem, b: Problem) -> bool:
@@ -378,7 +391,7 @@ class UndoMixin:
         bottom = self._bottom_run
         if bottom is not None and stack.count() == UNDO_LIMIT and \
                 stack.command(0) is not bottom[0]:
-            self._tell_runs_let_go([bottom[1:]], f"Undo keeps {UNDO_LIMIT} steps")
+            self._tell_runs_let_go([bottom[1:]], f"Undo keeps {UNDO_LIMIT} steps", dropped=True)
         first = stack.command(0) if stack.count() else None
         self._bottom_run = None
         if isinstance(first, ProblemCommand) and first.kept["before"]:
@@ -389,22 +402,37 @@ class UndoMixin:
 
     _bottom_run: tuple | None = None  # the first step of the stack and the trained run it keeps
 
-    def _tell_runs_let_go(self, gone: list[tuple[int, str, str]], why: str) -> None:
+    def _tell_runs_let_go(self, gone: list[tuple[int, str, str]], why: str,
+                          dropped: bool = False) -> None:
         """The status bar says which trained runs Undo no longer keeps ((epoch, step, side) of
-        each) and ``why`` ("Undo keeps 4 trained runs"), before what the step itself says."""
-        def where(epoch: int, text: str, side: str) -> str:
-            return f"epoch {epoch:,} ({side} \u201c{text}\u201d)"
-        runs = ", ".join(where(*g) for g in gone)
-        one = len(gone) == 1
-        note = (f"{why}: the run{'' if one else 's'} at {runs} "
-                f"now come{'s' if one else ''} back untrained; Save session keeps a run.")
+        each), ``why`` ("Undo keeps 4 trained runs"), and what to do about it, in a line that
+        fits the status bar at 1024 px. It was one long sentence naming each step ("before
+        “data set moons -> line, remove a hidden layer (3 -> 0) and 2 more”) now comes back
+        untrained; Save session keeps a run. — Data changed: a fresh model 2 -> 4 ->...") that
+        a reviewer found confusing, cut off mid-word. ``dropped``: the step itself left the
+        stack (its run cannot be undone to at all), else it comes back untrained."""
+        epochs = [g[0] for g in gone]
+        if len(epochs) == 1:
+            runs = f"the run at epoch {epochs[0]:,}"
+        elif len(set(epochs)) == 1:
+            runs = f"{len(epochs)} runs at epoch {epochs[0]:,}"
+        else:
+            shown = [f"{e:,}" for e in epochs[:3]]
+            more = f" and {len(epochs) - 3} more" if len(epochs) > 3 else ""
+            listed = ", ".join(shown[:-1]) + " and " + shown[-1] if not more \
+                else ", ".join(shown) + more
+            runs = f"the runs at epochs {listed}"
+        fate = "can no longer be undone to" if dropped else "will come back untrained"
+        note = f"{why}: {runs} {fate}. To keep a run, save the session."
 
         def show() -> None:
-            # First, where a narrow window does not cut it off; then what the step said (an
-            # earlier note of this kind is replaced, not added to).
+            # After what the step said, where that fits the bar beside it; else alone (the
+            # step's news shows in its panel too). An earlier note of this kind is replaced.
             said = self.window.statusBar().currentMessage()
-            said = said.partition(" \u2014 ")[2] if said.startswith("Undo keeps ") else said
-            self._status(f"{note} \u2014 {said}" if said else note, 20000)
+            if said.endswith(NOTE_MARK):
+                said = said.rpartition(NOTE_GAP)[0]
+            both = f"{said}{NOTE_GAP}{note}" if said else note
+            self._status(both if said and fits_status_bar(self.window, both) else note, 20000)
         QTimer.singleShot(0, self.window, show)  # after the step's own message
 
     def _restore_run(self, state: Problem, kept: dict) -> bool:

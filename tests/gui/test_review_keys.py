@@ -1,0 +1,250 @@
+"""A teacher's and a learner's review: the keyboard on buttons and Stop at epoch, the keys F1
+lists, the dark theme's links, and messages that must go, or say more, or say less."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from nnviz.gui import colors
+from tests.conftest import FIRST_SNAPSHOT_MS, wait_for_run
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    def lum(c: QColor) -> float:
+        def ch(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _tabbed_to(qtbot, widget) -> None:
+    """``widget`` given the focus as Tab gives it (Tab's path there depends on the layout)."""
+    widget.window().activateWindow()
+    qtbot.waitUntil(widget.window().isActiveWindow)
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus)
+
+
+def _try_button(w, qtbot):
+    w.show_view("lesson-5")
+    button = w._inspection_views["lessons"].pages["moons"].try_button
+    qtbot.waitUntil(button.isVisible)
+    return button
+
+
+def test_try_it_live_takes_space_from_the_keyboard(main_window, qtbot):
+    # Space on the focused button played the main run instead (a window-wide shortcut).
+    w = main_window
+    button = _try_button(w, qtbot)
+    _tabbed_to(qtbot, button)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.boundary.isVisible(), timeout=5000)  # the main tab, the lesson's
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+    assert not w.playing
+
+
+def test_try_it_live_takes_enter_from_the_keyboard(main_window, qtbot):
+    # Enter on the focused button did nothing.
+    w = main_window
+    button = _try_button(w, qtbot)
+    _tabbed_to(qtbot, button)
+    qtbot.keyClick(button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.boundary.isVisible(), timeout=5000)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+    assert not w.playing
+
+
+def test_the_keyboards_button_has_a_ring_a_projector_shows(main_window, qtbot):
+    w = main_window
+    w.resize(1024, 768)
+    w.set_presentation(True)
+    button = _try_button(w, qtbot)
+    _tabbed_to(qtbot, button)
+    # A ring 3 px wide all round the button's edge, 3:1 or more on the panel (the style's
+    # was a faint 1-px outline).
+    panel = w.palette().window().color()
+
+    def edge(img) -> list[QColor]:
+        x0, y0 = button.mapTo(w, QPoint(0, 0)).toTuple()
+        x1, y1 = x0 + button.width() - 1, y0 + button.height() - 1
+        mid_x, mid_y = (x0 + x1) // 2, (y0 + y1) // 2
+        return [img.pixelColor(x, y) for i in range(3) for x, y in (
+            (x0 + i, mid_y), (x1 - i, mid_y), (mid_x, y0 + i), (mid_x, y1 - i))]
+
+    ring = edge(w.grab().toImage())
+    assert len({c.name() for c in ring}) == 1, [c.name() for c in ring]
+    assert _contrast(ring[0], panel) >= 3
+    # Gone once the focus moves on.
+    others = w._inspection_views["lessons"].list
+    others.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(others.hasFocus)
+    qtbot.waitUntil(lambda: ring[0] not in edge(w.grab().toImage()), timeout=5000)
+
+
+def test_space_plays_after_a_button_is_clicked_and_from_a_check_box(main_window, qtbot):
+    # A button focused by the mouse keeps Space for Play (after Step, Space plays, not steps),
+    # and so does a check box: the window's Space works wherever the focus is not a button
+    # reached with Tab.
+    w = main_window
+    w.activateWindow()
+    qtbot.mouseClick(w.controls.step, Qt.MouseButton.LeftButton)
+    wait_for_run(qtbot, w, 1)
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not w.playing, timeout=5000)
+    _tabbed_to(qtbot, w.show_test)
+    checked = w.show_test.isChecked()
+    qtbot.keyClick(w.show_test, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert w.show_test.isChecked() == checked
+
+
+def _type_stop_at(w, qtbot, text: str):
+    field = w.controls.stop_at
+    qtbot.mouseClick(field.lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(field.hasFocus)
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field.lineEdit(), text)
+    return field
+
+
+def test_enter_in_stop_at_gives_space_back_to_play(main_window, qtbot):
+    # "3000", Enter, Space: nothing played and the field went blank (Esc brought "3,000" back).
+    w = main_window
+    w.activateWindow()
+    field = _type_stop_at(w, qtbot, "3000")
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Return)
+    assert not field.hasFocus()
+    assert field.text() == "3,000" and w.controls.stop_at_value() == 3000
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert field.text() == "3,000"
+
+
+def test_space_in_stop_at_plays_to_the_number_typed(main_window, qtbot):
+    # Space straight after the number: the number is taken, and Space plays (no blank typed).
+    w = main_window
+    w.activateWindow()
+    field = _type_stop_at(w, qtbot, "40")
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert field.text() == "40" and w.controls.stop_at_value() == 40
+    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.epoch == 40,
+                    timeout=FIRST_SNAPSHOT_MS)
+
+
+def test_f1_lists_ctrl_tab_which_switches_the_view_tabs(main_window, qtbot):
+    w = main_window
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: w.shortcuts_dialog is not None and w.shortcuts_dialog.isVisible())
+    t = w.shortcuts_dialog.table
+    rows = {t.item(r, 1).text(): t.item(r, 2).text() for r in range(t.rowCount())}
+    assert rows["Ctrl+Tab"] == "Next view tab"
+    assert rows["Ctrl+Shift+Tab"] == "Previous view tab"
+    w.shortcuts_dialog.close()
+    # ... and the key does what the list says.
+    before = w.tabs.currentIndex()
+    w.activateWindow()
+    w.boundary.setFocus()
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Tab,
+                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.tabs.currentIndex() == (before + 1) % w.tabs.count(), timeout=5000)
+
+
+@pytest.fixture
+def light_after():
+    yield
+    colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
+def test_the_gradients_more_link_reads_on_the_dark_theme(main_window, qtbot, light_after):
+    # "More..." was Qt's #0000FF on the dark panel (about 2:1): the view, first seen on the
+    # light theme, kept the light theme's link colour.
+    from nnviz.gui.look import restyle
+    w = main_window
+    w.resize(1024, 768)
+    w.set_presentation(True)  # the teacher's
+    w.show_view("gradients")
+    view = w._inspection_views["gradients"]
+    qtbot.waitUntil(lambda: view.caption.isVisible() and view.caption.width() > 0)
+    colors.set_look("dark")
+    restyle(w)
+    qtbot.waitUntil(lambda: "More" in view.caption.text(), timeout=5000)
+    panel = QColor(*colors.theme().panel)
+
+    def link_colour() -> QColor:
+        """The bluest colour drawn in the caption: its link's."""
+        img = view.caption.grab().toImage()
+        return max((img.pixelColor(x, y) for x in range(img.width())
+                    for y in range(img.height())), key=lambda c: c.blue() - c.red())
+
+    def readable() -> bool:
+        c = link_colour()
+        return c.blue() - c.red() > 40 and _contrast(c, panel) >= 4.5
+
+    qtbot.waitUntil(lambda: view.caption.isVisible() and view.caption.width() > 0)
+    qtbot.waitUntil(readable, timeout=5000)
+    # Opened, its "Less" is in the same colour.
+    view.caption.linkActivated.emit("more")
+    assert "Less" in view.caption.text()
+    qtbot.waitUntil(readable, timeout=5000)
+
+
+def test_a_data_error_goes_once_the_data_is_edited_points(main_window, qtbot):
+    w = main_window
+    panel = w.data_panel
+    panel.samples.setValue(5)
+    wait_for_run(qtbot, w, 0)
+    panel.test_fraction.setValue(0.9)
+    assert panel.message.is_error() and "fewer than 2 training points" in panel.message.text()
+    actions = w.session_actions
+    actions.edit_points_action.trigger()
+    assert actions.add_point(0.5, 0.5)
+    qtbot.waitUntil(lambda: w.dataset.name.startswith("edited "), timeout=FIRST_SNAPSHOT_MS)
+    assert not panel.test_fraction.isEnabled()
+    assert not panel.message.is_error() and "fewer than 2" not in panel.message.text()
+
+
+def test_step_with_a_refused_rate_says_the_rate_it_trains_at(main_window, qtbot):
+    # 1e9 typed and refused, then Step: it trained at the previous 0.3 without a word, the
+    # field still saying 1e9 in red.
+    w = main_window
+    panel = w.training_panel
+    w.set_learning_rate(0.3)
+    edit = panel.lr.lineEdit()
+    edit.setFocus(Qt.FocusReason.MouseFocusReason)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "1e9")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert panel.message.is_error() and "'1e9'" in panel.message.text()
+    qtbot.mouseClick(w.controls.step, Qt.MouseButton.LeftButton)
+    s = wait_for_run(qtbot, w, 1)
+    assert s.config.learning_rate == 0.3
+    assert edit.text() == "0.3" and not panel.message.is_error()
+    assert w.statusBar().currentMessage() == (
+        "Training at learning rate 0.3: the '1e9' typed was refused.")
+
+
+def test_save_says_the_sweep_is_not_in_the_session(main_window, qtbot, tmp_path):
+    from nnviz.core.problem import notebook_problem
+    from nnviz.core.sweep import Axis, SweepSpec
+    w = main_window
+    actions = w.session_actions
+    with qtbot.waitSignal(actions.saved, timeout=FIRST_SNAPSHOT_MS):
+        actions.save_to(str(tmp_path / "a.nnviz"))
+    assert w.statusBar().currentMessage() == "Saved a.nnviz at epoch 0."  # no sweep: no word
+    w.show_view("compare")
+    view = w._inspection_views["compare"]
+    view.start(SweepSpec(notebook_problem(), (Axis("learning_rate", (0.3, 1.0)),)))
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    with qtbot.waitSignal(actions.saved, timeout=FIRST_SNAPSHOT_MS):
+        actions.save_to(str(tmp_path / "class.nnviz"))
+    assert w.statusBar().currentMessage().startswith(
+        "Saved class.nnviz at epoch 0; the Compare tab's sweep is not saved in sessions")
