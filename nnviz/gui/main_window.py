@@ -1526,7 +1526,6 @@ class MainWindow(QMainWindow):
             # 100,000 points, all that time a window that seemed to ignore Quit).
             self.frame_timer.stop()
             self.hide()
-            QApplication.sync()  # the window system told now, not when the event loop runs
         self.shutdown()
         super().closeEvent(event)
 
