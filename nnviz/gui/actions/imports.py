@@ -84,6 +84,7 @@ class ImportMixin:
         ok = self._load(f"import of {data.name}", problem)
         if ok:
             d = data
+            far = "" if imported.scaling else csvdata.unscaled_warning(d)
             kind = (f"{d.n_classes} classes ({', '.join(imported.class_names or ())})"
                     if d.is_classification else
                     f"regression of {d.target_name}" if d.target_name else "regression")
@@ -91,5 +92,7 @@ class ImportMixin:
                          f"{spec.shapes_text()}, loss {config.loss}, learning rate "
                          f"{config.learning_rate:g}." + (" Note: " + "; ".join(notes) + "."
                                                          if notes else "")
-                         + (f" {imported.scaling_text()}." if imported.scaling else ""))
+                         + (f" {imported.scaling_text()}." if imported.scaling else "")
+                         + (f" Warning: {far}; import it with Standardise ticked to train "
+                            "on (value \u2212 mean) / sd." if far else ""))
         return ok
