@@ -31,7 +31,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
-from .widgets import cache_axes, letterbox, scale_axes
+from .widgets import cache_axes, letterbox, plain_axes, scale_axes
 
 LABEL_COLOR = "#333"
 #: More points than this (train or test) are thinned to the plot's resolution.
@@ -81,6 +81,7 @@ class DecisionPlot(pg.PlotWidget):
                                         pen="#888")
         self.colorbar.setImageItem(self.heat, insert_in=pi)
         cache_axes(pi)
+        plain_axes(pi, self.colorbar.axis)  # the data's values, the output's too
         self.colorbar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(colors.train_curve(), width=3))
         self.curve.setZValue(5)

@@ -23,7 +23,7 @@ from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
 from . import colors
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
 from .widgets import (EpochNote, LabelRoom, Letterboxed, cache_axes, data_names_of,
-                      window_playing)
+                      plain_axes, window_playing)
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -240,6 +240,7 @@ class NeuronMapPanel(QWidget):
         self.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.scatter)
         cache_axes(self.plot.getPlotItem())
+        plain_axes(self.plot.getPlotItem())  # the input plane's values
         self._data_key = None
         colors.follow(self, self.apply_look)
         self._shown: tuple | None = None  # (maps, level name) drawn last

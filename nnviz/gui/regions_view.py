@@ -25,7 +25,7 @@ from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 from . import colors
 from .boundary_plot import shared
 from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_axes,
-                      class_names_of, loose_title)
+                      class_names_of, loose_title, plain_axes)
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -100,6 +100,7 @@ class RegionsView(QWidget):
         self.curve_1d = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2))
         pi.addItem(self.curve_1d)
         cache_axes(pi)
+        plain_axes(pi)  # the input plane's values
         self._letterbox = Letterboxed(self.plane)
 
         # Its epochs named every k-th where they would touch: presentation mode at 1024x768
