@@ -104,20 +104,33 @@ class ImportDialog(QDialog):
 
     def _fit(self) -> None:
         """As large as the font asks (presentation mode's cut the words at 560x480) and as
-        tall as the words need, within the screen."""
+        tall as the words need, centred on the window and within the screen."""
         scale = max(1.0, self.font().pointSizeF() / max(QApplication.font().pointSizeF(), 1.0))
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         width = max(self.width(), int(BASE_SIZE[0] * scale))
+        height = int(BASE_SIZE[1] * scale)
         if screen is not None:
-            width = min(width, screen.width())
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.9))
         layout = self.layout()
         need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() \
             else layout.totalSizeHint().height()
-        height = max(self.height(), int(BASE_SIZE[1] * scale), need)
+        height = max(self.height(), height, need)
         if screen is not None:
             height = min(height, screen.height())
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
+        if (width, height) == (self.width(), self.height()):
+            return
+        self.resize(width, height)
+        # Grown after Qt placed it: centred on the window again, and inside the screen (at
+        # 1024x768 it ran off the right edge).
+        frame = self.frameGeometry()
+        owner = self.parentWidget()
+        frame.moveCenter(owner.window().frameGeometry().center() if owner is not None
+                         else frame.center())
+        if screen is not None:
+            frame.moveLeft(max(screen.left(), min(frame.left(), screen.right() - frame.width())))
+            frame.moveTop(max(screen.top(), min(frame.top(), screen.bottom() - frame.height())))
+        self.move(frame.topLeft())
 
     @property
     def imported(self) -> ImportedData | None:

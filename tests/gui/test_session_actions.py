@@ -478,6 +478,8 @@ def test_the_import_dialog_warns_of_a_feature_far_from_unit_scale_kept_as_it_is(
     actions.import_action.trigger()
     qtbot.waitUntil(lambda: w.dataset.name == "huge", timeout=TIMEOUT)
     assert "x2" in actions.last_message and "far from unit scale" in actions.last_message
+    # and over the plot, where it stays while this problem does (the status line goes)
+    assert w.hint.isVisible() and "x2" in w.hint.text() and "Standardise" in w.hint.text()
 
 
 def _import_fruit_through_the_menu(win, qtbot, tmp_path, monkeypatch) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 
 from nnviz.core import csvdata
 from nnviz.core import session as session_io
-from nnviz.core.errors import NnvizError
+from nnviz.core.errors import NnvizError, sentence
 
 from ..session_dialogs import ImportDialog
 
@@ -95,4 +95,7 @@ class ImportMixin:
                          + (f" {imported.scaling_text()}." if imported.scaling else "")
                          + (f" Warning: {far}; import it with Standardise ticked to train "
                             "on (value \u2212 mean) / sd." if far else ""))
+            if far:  # over the plot, while this problem stays: the status line goes, is cut
+                self.window.show_hint(f"{sentence(far)} Import the file again with "
+                                      "Standardise ticked to train on (value \u2212 mean) / sd.")
         return ok
