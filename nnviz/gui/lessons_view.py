@@ -817,7 +817,8 @@ class LessonsView(QWidget):
         # a regression" they kept the imported data's "logistic regression: 96.9% (train)".
         planes = view is not None and len(view.ys) > 0 and view.baseline.grid_values is not None \
             and snapshot.grid is not None
-        page.glw.setVisible(planes)
+        for p, _, _ in self._baseline_items or ():
+            p.setVisible(planes)  # (the figure's room stays: the words keep their place)
         if view is None:
             page.numbers.setText("The baseline is for classification problems; the main "
                                  "window's problem is a regression.")
