@@ -227,18 +227,39 @@ def input_names(data: Dataset) -> tuple[str, ...]:
                  for n in data.feature_names)
 
 
+def _far_from_unit(data: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean, sd, far) of each feature on the training points; ``far``: the feature is far
+    from unit scale (see OFF_SCALE_RMS)."""
+    X = np.asarray(data.X, np.float64)[data.train_index]
+    if not len(X):
+        empty = np.zeros(0)
+        return empty, empty, np.zeros(0, bool)
+    mean, sd = X.mean(axis=0), X.std(axis=0)
+    rms = np.sqrt(np.mean(np.square(X), axis=0))
+    return mean, sd, (rms > OFF_SCALE_RMS) | ((sd > 0) & (sd < OFF_SCALE_SD))
+
+
 def off_scale(data: Dataset) -> tuple[tuple[float, float], ...] | None:
     """(mean, sd) of each feature on the training points when any feature is far from unit
     scale (see OFF_SCALE_RMS), else None. A constant feature's sd counts as 1."""
-    X = np.asarray(data.X, np.float64)[data.train_index]
-    if not len(X):
-        return None
-    mean, sd = X.mean(axis=0), X.std(axis=0)
-    rms = np.sqrt(np.mean(np.square(X), axis=0))
-    if not np.any((rms > OFF_SCALE_RMS) | ((sd > 0) & (sd < OFF_SCALE_SD))):
+    mean, sd, far = _far_from_unit(data)
+    if not far.any():
         return None
     sd = np.where(sd > 0, sd, 1.0)
     return tuple((float(m), float(s)) for m, s in zip(mean, sd))
+
+
+def unscaled_warning(data: Dataset) -> str:
+    """What to say of ``data`` kept as it is when features are far from unit scale (by
+    off_scale's rule): which, how far, and what it does to training; "" when none is."""
+    mean, sd, far = _far_from_unit(data)
+    if not far.any():
+        return ""
+    names = data.feature_names or tuple(f"x{i + 1}" for i in range(len(far)))
+    which = [f"{n} (mean {m:.3g}, sd {s:.3g})" for n, m, s, f in zip(names, mean, sd, far) if f]
+    return (f"{', '.join(which)} {'is' if len(which) == 1 else 'are'} far from unit scale and "
+            "kept as given: the network's units saturate on such values and it barely learns "
+            "(the loss stalls)")
 
 
 def standardised(data: Dataset, scaling: tuple[tuple[float, float], ...]) -> Dataset:

@@ -21,6 +21,8 @@ points over the test points (the plot says it shows a sample); the training uses
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -31,7 +33,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
-from .widgets import cache_axes, letterbox, scale_axes
+from .widgets import cache_axes, letterbox, plain_axes, scale_axes
 
 LABEL_COLOR = "#333"
 #: More points than this (train or test) are thinned to the plot's resolution.
@@ -39,6 +41,13 @@ MAX_DRAWN_POINTS = 5000
 #: The thinning's cell, in screen pixels: half a point's diameter, so the drawing looks the same.
 CELL_PX = 4
 MAX_EQUAL_ASPECT = 10.0  # the plane is drawn 1:1 while its width / height is within this
+
+
+def equal_aspect(width: float, height: float) -> float | None:
+    """The aspect to draw a plane of inputs ``width`` x ``height`` at, 1:1; None (each axis
+    fits its own feature) for features on very different scales, where 1:1 left a line."""
+    ratio = width / height if height > 0 else math.inf
+    return ratio if 1 / MAX_EQUAL_ASPECT <= ratio <= MAX_EQUAL_ASPECT else None
 POINT_SIZE = 8
 MARGINS = (2, 10, 2, 2)  # left, top, right, bottom: room for the colour bar's top label
 
@@ -81,6 +90,7 @@ class DecisionPlot(pg.PlotWidget):
                                         pen="#888")
         self.colorbar.setImageItem(self.heat, insert_in=pi)
         cache_axes(pi)
+        plain_axes(pi, self.colorbar.axis)  # the data's values, the output's too
         self.colorbar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(colors.train_curve(), width=3))
         self.curve.setZValue(5)
@@ -295,8 +305,8 @@ class DecisionPlot(pg.PlotWidget):
         # Features on very different scales (x1 in tens, x2 in hundredths: arrays given to
         # nnviz.show as they are) have no shape to keep: 1:1 the plane collapsed to a line,
         # its tick labels and the colour bar's stacked. Then each axis fits its own feature.
-        ratio = (b[0][1] - b[0][0]) / (b[1][1] - b[1][0]) if plane else 1.0
-        plane = plane and 1 / MAX_EQUAL_ASPECT <= ratio <= MAX_EQUAL_ASPECT
+        ratio = equal_aspect(b[0][1] - b[0][0], b[1][1] - b[1][0]) if plane else None
+        plane = ratio is not None
         pi.getViewBox().setAspectLocked(plane)
         self._aspect = ratio if plane else None
         self._fit_aspect()

@@ -18,7 +18,7 @@ from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, cache_axes,
-                      class_names_of, move_points, window_playing)
+                      class_names_of, move_points, plain_axes, window_playing)
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -85,8 +85,7 @@ class HiddenSpaceView(QWidget):
         self.plot.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.plot.setToolTip("The data (points) and the input plane's grid (grey lines) as the "
                              "chosen hidden layer sees them. Drag to pan, wheel to zoom.")
-        for side in ("bottom", "left"):
-            self.plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
+        plain_axes(self.plot.getPlotItem())
         # The mesh: every grid line of the input plane, NaN-separated, in one plain curve (a
         # PlotDataItem's setData added its own checks and copies, ~1 ms a frame), drawn as line
         # segments in an opaque grey (the axis colour faded into the background: what a

@@ -31,7 +31,7 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 from . import colors
 from .actions.undo import AppliedCommand
 from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, LabelRoom,
-                      LogAxis, cache_axes, loose_title, move_points)
+                      LogAxis, cache_axes, loose_title, move_points, plain_axes)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -241,6 +241,7 @@ class LandscapeView(QWidget):
                                         interactive=False, width=14, colorMapMenu=False,
                                         pen="#888")
         self.colorbar.setImageItem(self.image, insert_in=self.map)
+        plain_axes(self.map, self.colorbar.axis)
         # What the colours mean, under the bar and across it (row 3: the bottom axis's): up the
         # bar's right side, "log10 loss" read as the title of the side plot beside it.
         self.colorbar_title = pg.LabelItem("log10<br>loss", justify="center")

@@ -875,6 +875,9 @@ class MainWindow(QMainWindow):
         self.loss_plot.clear_curves()
         self.timeline.reset()
         self.metrics.setText("")  # the old model's numbers would mislead until the first frame
+        presentation = getattr(self, "presentation", None)
+        if presentation is not None:
+            presentation.new_run()  # (its readout, as the metrics line)
         self._hide_banner()
 
     # --- problems ------------------------------------------------------------------------------
@@ -1399,6 +1402,7 @@ class MainWindow(QMainWindow):
             # A new model: no numbers until its first frame (a big one compiles for ~25 s,
             # and the blank header looked broken); the first frame's numbers replace this.
             self.metrics.setText("<b>Train</b> / <b>Test</b>: compiling the new model\u2026")
+            self.presentation.new_run(compiling=True)
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 

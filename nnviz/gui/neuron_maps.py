@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QScrollArea, 
 from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
 
-from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, shared, thin_to_cells
+from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, equal_aspect, shared, thin_to_cells
 from . import colors
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
 from .widgets import (EpochNote, LabelRoom, Letterboxed, cache_axes, data_names_of,
-                      window_playing)
+                      plain_axes, window_playing)
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -240,9 +240,11 @@ class NeuronMapPanel(QWidget):
         self.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.scatter)
         cache_axes(self.plot.getPlotItem())
+        plain_axes(self.plot.getPlotItem())  # the input plane's values
         self._data_key = None
         colors.follow(self, self.apply_look)
         self._shown: tuple | None = None  # (maps, level name) drawn last
+        self._plane_rect: QRectF | None = None  # the plane's range, set when it changes
         self._labels = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -304,6 +306,7 @@ class NeuronMapPanel(QWidget):
             self.image.hide()
             self.scatter.hide()
             self._set_labels(self._axis_names()[0], "activation")
+            self._plane_rect = None
             if self.box.aspect is not None:
                 self.box.set_aspect(None)
                 self.plot.enableAutoRange()
@@ -316,8 +319,11 @@ class NeuronMapPanel(QWidget):
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
         rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
         self.image.setRect(rect)
-        aspect = rect.width() / rect.height()
-        if self.box.aspect != aspect:
+        # 1:1 as the main plot (x2 in thousands beside x1 in units: a strip 1:1, its x axis
+        # one "0"), each axis its own feature's where the main plot's are
+        aspect = equal_aspect(rect.width(), rect.height())
+        if self.box.aspect != aspect or self._plane_rect != rect:
+            self._plane_rect = rect
             self.box.set_aspect(aspect)
             self.plot.setRange(rect, padding=0)
         self._set_labels(*self._axis_names()[:2])

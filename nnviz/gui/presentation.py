@@ -126,8 +126,11 @@ class Presentation(QObject):
             w.main_split.restoreState(self._normal_split[0])
             w.left_split.restoreState(self._normal_split[1])
         forget_sizes(w)
-        if w.last_snapshot is not None:
-            self._update_readout(w.last_snapshot)
+        s = w.last_snapshot
+        if s is not None and s.run_id == w.run_id:
+            self._update_readout(s)
+        else:
+            self.new_run()  # (its text of another run, when the mode was last on, would stay)
 
     def _own_fonts(self, on: bool, font: QFont) -> None:
         """The text the window's font does not reach at the presentation size too: the labels
@@ -213,15 +216,40 @@ class Presentation(QObject):
         back = (f"<div style='color:{past_colour()}'><b>\u25c0 Past</b> \u00b7 "
                 f"<a href='live' style='color:{past_colour()}'>End: back to live</a></div>"
                 if s.past else "")
-        self.readout.setText(
-            f"<div style='font-size:{pt:g}pt'>"
-            f"<div style='font-size:{pt * 1.5:g}pt'><b>Epoch {s.epoch:,}</b>{past}"
+        self._set_readout(
+            f"<b>Epoch {s.epoch:,}</b>{past}"
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
-               f"{s.weights_epoch:,}</span>" if s.restored else "") + "</div>" + back +
-            f"<div>loss <b>{format_loss(m.train_loss)}</b> (test {format_loss(m.test_loss)})"
-            f"</div><div>{what} <b>{format_accuracy(m.train_accuracy, clf)}</b> "
-            f"(test {format_accuracy(m.test_accuracy, clf)})</div></div>")
+               f"{s.weights_epoch:,}</span>" if s.restored else ""),
+            back + f"<div>loss <b>{format_loss(m.train_loss)}</b> (test "
+            f"{format_loss(m.test_loss)})</div><div>{what} "
+            f"<b>{format_accuracy(m.train_accuracy, clf)}</b> "
+            f"(test {format_accuracy(m.test_accuracy, clf)})</div>")
+
+    def new_run(self, compiling: bool = False) -> None:
+        """A new run, until its first frame: epoch 0 and none of the old model's numbers (the
+        readout kept the previous run's "R² -7.298" over classification data while the new
+        model compiled); ``compiling``: the new model is being compiled, and it says so. The
+        same lines as a frame's, so that a fast first frame replaces them in place."""
+        if not self.active:
+            return
+        if self._past:
+            self._past = False
+            self.readout.setStyleSheet(readout_style(False))
+        w = self.window
+        what = "accuracy" if w.dataset is None or w.dataset.is_classification else "R\u00b2"
+        self._set_readout(
+            "<b>Epoch 0</b>",
+            "<div>compiling the new model\u2026</div><div>&nbsp;</div>" if compiling else
+            f"<div>loss <b>\u2013</b> (test \u2013)</div><div>{what} <b>\u2013</b> "
+            "(test \u2013)</div>")
+
+    def _set_readout(self, head: str, lines: str) -> None:
+        """The readout: ``head`` (the epoch) large over ``lines`` (divs) at the window's size."""
+        pt = self.window.font().pointSizeF()
+        self.readout.setText(f"<div style='font-size:{pt:g}pt'>"
+                             f"<div style='font-size:{pt * 1.5:g}pt'>{head}</div>"
+                             f"{lines}</div>")
 
 
 def forget_sizes(root) -> None:

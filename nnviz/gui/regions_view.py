@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidg
 from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
 
 from . import colors
-from .boundary_plot import shared
+from .boundary_plot import equal_aspect, shared
 from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_axes,
-                      class_names_of, loose_title)
+                      class_names_of, loose_title, plain_axes)
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -100,6 +100,7 @@ class RegionsView(QWidget):
         self.curve_1d = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2))
         pi.addItem(self.curve_1d)
         cache_axes(pi)
+        plain_axes(pi)  # the input plane's values
         self._letterbox = Letterboxed(self.plane)
 
         # Its epochs named every k-th where they would touch: presentation mode at 1024x768
@@ -285,7 +286,7 @@ class RegionsView(QWidget):
             # lines between regions at their true angles; unlocked, the moons were squeezed
             # sideways and the y axis had 22 numbers), with its axes named.
             self._letterbox.set_aspect(None if one_d else
-                                       float(xs[-1] - xs[0]) / max(y1 - y0, 1e-12))
+                                       equal_aspect(float(xs[-1] - xs[0]), y1 - y0))
             pi.setLabel("bottom", "x1")
             pi.setLabel("left", "y" if one_d else "x2")
             pi.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(y0, y1), padding=0)

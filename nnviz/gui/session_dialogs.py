@@ -4,17 +4,18 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from nnviz.core.csvdata import CsvPreview, ImportedData, preview_csv, preview_table
+from nnviz.core.csvdata import (CsvPreview, ImportedData, preview_csv, preview_table,
+                                unscaled_warning)
 from nnviz.core.data import CLASSIFICATION, REGRESSION
 
 from . import colors
 from .widgets import MessageLabel, dspin
 
-OK_STYLE = "color: #1e6b2e;"
+BASE_SIZE = (560, 480)  # at the application's font; larger in proportion to a larger one
 TASKS = {"auto": "Detect from the last column", CLASSIFICATION: "Classification (labels)",
          REGRESSION: "Regression (numbers)"}
 
@@ -34,7 +35,7 @@ class ImportDialog(QDialog):
         path = self.path = first.path
         self.seed = seed
         self.setWindowTitle(f"Import {os.path.basename(path)}")
-        self.resize(560, 480)
+        self.resize(*BASE_SIZE)
 
         where = QLabel(path)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -69,7 +70,12 @@ class ImportDialog(QDialog):
         form.addRow("Test fraction", self.test_fraction)
         form.addRow("", self.standardise)
 
+        # In the theme's colours through the palette (colors.tint), not a style sheet: a style
+        # sheet's dark green was ~8 px on the dark grey, presentation mode's font kept from it.
         self.summary = MessageLabel()
+        # Features far from unit scale kept as they are (Standardise unticked): the run then
+        # stalls, and nothing else says why.
+        self.scale_warning = MessageLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -83,6 +89,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
         layout.addWidget(self.summary)
+        layout.addWidget(self.scale_warning)
         layout.addWidget(self.buttons)
 
         self.preview: CsvPreview = first
@@ -90,6 +97,40 @@ class ImportDialog(QDialog):
         self.test_fraction.valueChanged.connect(self.refresh)
         self.standardise.toggled.connect(self.refresh)
         self._show(first)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As large as the font asks (presentation mode's cut the words at 560x480) and as
+        tall as the words need, centred on the window and within the screen."""
+        scale = max(1.0, self.font().pointSizeF() / max(QApplication.font().pointSizeF(), 1.0))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width = max(self.width(), int(BASE_SIZE[0] * scale))
+        height = int(BASE_SIZE[1] * scale)
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.9))
+        layout = self.layout()
+        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        height = max(self.height(), height, need)
+        if screen is not None:
+            height = min(height, screen.height())
+        if (width, height) == (self.width(), self.height()):
+            return
+        self.resize(width, height)
+        # Grown after Qt placed it: centred on the window again, and inside the screen (at
+        # 1024x768 it ran off the right edge).
+        frame = self.frameGeometry()
+        owner = self.parentWidget()
+        frame.moveCenter(owner.window().frameGeometry().center() if owner is not None
+                         else frame.center())
+        if screen is not None:
+            frame.moveLeft(max(screen.left(), min(frame.left(), screen.right() - frame.width())))
+            frame.moveTop(max(screen.top(), min(frame.top(), screen.bottom() - frame.height())))
+        self.move(frame.topLeft())
 
     @property
     def imported(self) -> ImportedData | None:
@@ -129,7 +170,13 @@ class ImportDialog(QDialog):
         if pv.error:
             self.summary.show_error(pv.summary())
         else:
-            self.summary.setStyleSheet(OK_STYLE)
+            self.summary.clear_message()
+            colors.tint(self.summary, "ok")
             self.summary.setText(pv.summary())
             self.summary.show()
+        far = "" if pv.data is None or pv.data.scaling else unscaled_warning(pv.data.dataset)
+        self.scale_warning.show_error(f"Warning: {far}. Tick Standardise to train on "
+                                      "(value \u2212 mean) / sd." if far else "")
         self.import_button.setEnabled(pv.data is not None)
+        if self.isVisible():
+            self._fit()  # room for a warning that came

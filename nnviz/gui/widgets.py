@@ -893,6 +893,19 @@ def cache_axes(plot_item) -> None:
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
+def plain_axes(plot_item, *more) -> None:
+    """The numbers on ``plot_item``'s axes (and the axes ``more``, a colour bar's) as they
+    are: pyqtgraph's automatic SI prefix wrote moons' x2 of -0.5 to 0.5 as -500 to 500 under
+    "x2 (x0.001)". Large values stay readable without it (its tick strings switch to "%g"
+    from 10,000: 2500, 1e+12)."""
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot_item.getAxis(name)
+        if axis is not None:
+            axis.enableAutoSIPrefix(False)
+    for axis in more:
+        axis.enableAutoSIPrefix(False)
+
+
 def move_points(item: pg.ScatterPlotItem, x, y) -> None:
     """Move ``item``'s points to ``x``, ``y`` keeping their looks (``setData`` when their number
     changed).

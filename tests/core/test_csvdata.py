@@ -303,3 +303,19 @@ def test_a_regression_files_target_name_is_kept(tmp_path):
     csvdata.write_data_csv(tmp_path / "out.csv", d)
     assert (tmp_path / "out.csv").read_text().splitlines()[0].endswith(",daylight")
     assert csvdata.parse_csv_text("1,2\n2,4.5\n3,6.1\n4,8.2\n").dataset.target_name == ""
+
+
+def test_the_warning_for_features_kept_off_scale_names_them_by_off_scales_rule():
+    """The import dialog's warning when Standardise is off: the features off_scale would
+    standardise, by name, and nothing for data on unit scale."""
+    from nnviz.core.csvdata import off_scale, unscaled_warning
+    from nnviz.core.data import from_arrays
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=50), 1e12 * rng.normal(size=50)])
+    data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", n_classes=2)
+    said = unscaled_warning(data)
+    assert off_scale(data) is not None and said.startswith("x2 (mean ") and "x1" not in said
+    assert "far from unit scale" in said
+    near = from_arrays(X[:, :1].repeat(2, 1), (X[:, 0] > 0).astype(int), "classification",
+                       n_classes=2)
+    assert off_scale(near) is None and unscaled_warning(near) == ""

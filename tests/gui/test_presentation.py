@@ -725,3 +725,45 @@ def _one_line(label: QLabel, phrase: str) -> bool:
     first = lay.lineForTextPosition(start - block.position()).lineNumber()
     last = lay.lineForTextPosition(start + len(phrase) - 1 - block.position()).lineNumber()
     return first == last
+
+
+def _words(label: QLabel) -> str:
+    plain = QTextDocument()
+    plain.setHtml(label.text())
+    return plain.toPlainText()
+
+
+def test_the_readout_never_shows_the_old_runs_numbers_while_the_new_model_compiles(
+        main_window, qtbot, wait_run):
+    """After an import the readout kept the previous run's "R² -7.298" over classification
+    data until the new model had compiled. From the new problem to its first frame it shows
+    none of the old run's numbers, and says so while the model compiles."""
+    from nnviz.core.formatting import format_loss
+    w = main_window
+    actions = w.session_actions
+    actions.preset_actions["sine"].trigger()
+    w.step(30)
+    s = wait_run(w, 30)
+    w.set_presentation(True)
+    readout = w.presentation.readout
+    old = _words(readout)
+    assert "R\u00b2" in old and "Epoch 30" in old
+    seen: list[str] = []  # the readout each time the worker says it compiles
+
+    def compiling(text: str) -> None:  # connected after the window's: what it left shown
+        if text == "compiling...":
+            seen.append(_words(readout))
+    w.worker.status_changed.connect(compiling)
+    try:
+        actions.preset_actions["moons"].trigger()
+        # At once, before any frame or word of the worker: nothing of the old run.
+        now = _words(readout)
+        assert "R\u00b2" not in now and "Epoch 30" not in now
+        assert format_loss(float(s.metrics.train_loss)) not in now
+        assert "Epoch 0" in now
+        new = wait_run(w)
+        qtbot.waitUntil(lambda: "accuracy" in _words(readout)
+                        and format_loss(float(new.metrics.train_loss)) in _words(readout), timeout=30_000)
+    finally:
+        w.worker.status_changed.disconnect(compiling)
+    assert seen and all("compiling the new model" in t and "R\u00b2" not in t for t in seen)

@@ -107,6 +107,43 @@ def test_baseline_beside_the_network(view):
     assert "classification" in page.numbers.text()
 
 
+def _shown_titles(page) -> list[str]:
+    """The plot titles a user sees on ``page``: none while its figure is hidden."""
+    if not page.glw.isVisible():
+        return []
+    return [p.titleLabel.text for p in page.glw.ci.items
+            if isinstance(p, pg.PlotItem) and p.isVisible()]
+
+
+def test_the_baseline_never_shows_another_problems_figure(view, qtbot):
+    """Classification data, then the Sine preset: the page said "the main window's problem
+    is a regression" over the previous data's figure, "logistic regression: 96.9% (train)".
+    The figure is of the problem the words describe, or there is none."""
+    view.show_lesson("baseline")
+    page = view.pages["baseline"]
+    t = make_trainer()
+    view.update_snapshot(snapshot_of(t, {"baseline": inspect.BaselineProbe()}))
+    assert any(title.startswith("logistic regression: ") for title in _shown_titles(page))
+    tr = make_trainer("sine", hidden=(3,))
+    view.update_snapshot(snapshot_of(tr, {"baseline": inspect.BaselineProbe()}))
+    assert "regression" in page.numbers.text()
+    assert _shown_titles(page) == []
+    # Classification with more than two inputs: the accuracies, and no plane of old data.
+    from nnviz.core.data import from_arrays
+    from nnviz.core.training import Trainer, TrainConfig, network_for
+    X3 = np.random.default_rng(0).normal(size=(60, 3))
+    d3 = from_arrays(X3, (X3[:, 0] > 0).astype(int), "classification", n_classes=2)
+    t4 = Trainer(network_for(d3, "mse", (4,), ("sigmoid",), "sigmoid"),
+                 TrainConfig("mse", "gd", 1.0), d3, seed=0)
+    from dataclasses import replace
+    view.update_snapshot(replace(snapshot_of(t), metrics=t4.evaluate(), grid=None,
+                                 extras={"baseline": inspect.BaselineProbe()(t4, None)}))
+    assert "logistic regression" in page.numbers.text() and _shown_titles(page) == []
+    # Back to a plane of classes: its figure again.
+    view.update_snapshot(snapshot_of(t, {"baseline": inspect.BaselineProbe()}))
+    assert any(title.startswith("logistic regression: ") for title in _shown_titles(page))
+
+
 def test_lesson_3_says_what_its_axes_and_colours_are(view):
     """Its axes read "X", "Y", "G", nothing said what they were (the inputs are 100 single
     numbers, not the moons of the other tabs), and nothing said what the orange-to-blue points

@@ -294,3 +294,27 @@ def test_a_1d_output_curves_axis_fits_the_curve(qtbot):
     qtbot.waitUntil(lambda: box.viewRange()[1][1] > 15)
     y0, y1 = box.viewRange()[1]
     assert 7 < y0 < 8 and 16 < y1 < 17
+
+
+def test_the_large_map_of_features_on_different_scales_is_not_a_strip(view, qtbot):
+    """x1 in units beside x2 in thousands (a CSV imported without standardising): drawn 1:1 the
+    large map was a strip a few pixels wide whose x axis read "0" alone. It fits each axis to
+    its feature, as the main plot does, and both axes show the features' numbers."""
+    from nnviz.core.data import from_arrays
+    from nnviz.core.training import TrainConfig, Trainer, network_for
+    rng = np.random.default_rng(1)
+    X = np.column_stack([rng.normal(size=80), 3000 + 800 * rng.normal(size=80)])
+    data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", n_classes=2)
+    t = Trainer(network_for(data, "mse", (4,), ("sigmoid",), "sigmoid"),
+                TrainConfig("mse", "gd", 1.0), data, seed=0)
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    pi = view.panel.plot.getPlotItem()
+    box = pi.getViewBox()
+
+    from PySide6.QtWidgets import QApplication
+    qtbot.waitUntil(lambda: box.height() > 0)
+    for _ in range(5):  # the letterbox and the plot's layout, posted
+        QApplication.processEvents()
+    assert box.width() > 0.5 * box.height()
+    (x0, x1), (y0, y1) = box.viewRange()
+    assert -4 < x0 < -1 and 1 < x1 < 4 and y0 < 2000 and y1 > 4000  # the features' ranges

@@ -373,3 +373,43 @@ def test_the_inputs_names_in_the_diagram_are_presentation_modes_size(main_window
         glyphs = QFontMetricsF(c.font()).tightBoundingRect("x1").height()
         assert text_height() >= glyphs - 1.5, (text_height(), glyphs)
     qtbot.waitUntil(large, timeout=TIMEOUT)
+
+
+def _axes_shown(widget):
+    import pyqtgraph as pg
+    for view in widget.findChildren(pg.GraphicsView):
+        if view.isVisible():
+            for item in view.scene().items():
+                if isinstance(item, pg.AxisItem) and item.isVisible():
+                    yield item
+
+
+@pytest.mark.parametrize("name", ["main", "neurons", "hidden-space", "regions", "backprop"])
+def test_the_planes_axes_show_the_datas_own_numbers(main_window, qtbot, wait_run, name):
+    """Moons with 5 points read "x2 (x0.001)" with ticks -500, 0, 500 (pyqtgraph's SI prefix
+    for a range within +-1): a feature's 0.5 is written 0.5, with no scale beside its name."""
+    from nnviz.core.data import from_arrays
+    w = main_window
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(-1.2, 2.2, 40), rng.uniform(-0.5, 0.6, 40)])
+    data = from_arrays(X, (X[:, 1] > 0).astype(int), "classification", n_classes=2)
+    problem = w.problem_for(data, [], 0)
+    if name == "regions":  # (cut into regions by relu units only)
+        from dataclasses import replace
+        spec = replace(problem.spec, activations=("relu",) * len(problem.spec.hidden))
+        problem = replace(problem, spec=spec)
+    w.load_problem(problem)
+    wait_run(w)
+    w.show_view(name)
+    view = w.tabs.currentWidget()
+    qtbot.waitUntil(lambda: view.isVisible() and w.last_snapshot is not None)
+    w.step(1)
+    wait_run(w, 1)
+
+    def plain() -> None:
+        axes = list(_axes_shown(view))
+        assert axes
+        for axis in axes:
+            assert "(x" not in axis.labelString(), (name, axis.labelString())
+            assert axis.tickStrings([0.5], axis.autoSIPrefixScale, 0.5) == ["0.5"]
+    qtbot.waitUntil(plain, timeout=TIMEOUT)
