@@ -363,9 +363,14 @@ class CompareView(QWidget):
         self._share()
 
     def _show_plots(self) -> None:
-        """The loss plots with a sweep; narrow, not while the New sweep panel shows above the
-        table: under it they were squeezed to ~40 px, their tick labels on one another."""
-        self.bottom.setVisible(self.has_members and not (self.narrow and self.panel_shown))
+        """The loss plots with a sweep; narrow, not where the New sweep panel above the table
+        leaves them less than PLOTS_LEAST_LINES (they were squeezed to ~40 px, their tick
+        labels on one another, at 1024 x 768 in presentation mode)."""
+        on = self.has_members
+        if on and self.narrow and self.panel_shown:
+            least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
+            on = self.outer.height() - self.left.minimumSizeHint().height() >= least
+        self.bottom.setVisible(on)
 
     def is_narrow(self) -> bool:
         return self.width() < NARROW_LINES * self.fontMetrics().height()
@@ -405,6 +410,7 @@ class CompareView(QWidget):
         left = int(min(max(need, 300), LEFT_MOST * width))
         self.split.setSizes([left, width - left, width - left])
         if self.narrow:
+            self._show_plots()
             height = max(self.outer.height(), 1)
             plots = int(0.4 * height)
             if self.has_members:  # the table's rows all in sight, where the plots can spare it
@@ -412,6 +418,8 @@ class CompareView(QWidget):
                 top = others + self.table.needed_height()
                 least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
                 plots = max(min(plots, height - top), min(plots, least))
+            if self.bottom.isHidden():
+                return
             self.outer.setSizes([height - plots, plots])
         else:
             height = max(self.right.height(), 1)
