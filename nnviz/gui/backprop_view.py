@@ -45,13 +45,16 @@ MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows f
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
 # Presentation mode (at 1024x768 the plot was 125x70 px, its points could not be picked, and
-# the formulas showed ~5 lines): the plot and the formulas side by side above the diagram, the
-# plot at least PRESENTING_PLOT (~260x150 px of the moons' plane), the formulas at least
-# PRESENTING_FORMULA_LINES, the diagram at least PRESENTING_DIAGRAM_PX high at the tab's full
-# width; the tab scrolls below them, as the Landscape and Lessons tabs do.
-PRESENTING_PLOT = QSize(340, 250)
-PRESENTING_FORMULA_LINES = 10
-PRESENTING_DIAGRAM_PX = 420
+# the formulas showed ~5 lines): the plot and the formulas side by side above the diagram at the
+# tab's full width, the diagram PRESENTING_DIAGRAM_SHARE of the height. Their least sizes are
+# what still reads (a pickable plot, PRESENTING_FORMULA_LINES lines, the diagram's units); they
+# fit at 1024x768 with a lesson's banner above the tabs, so the diagram, the lesson's picture,
+# is in sight with the words about it (least sizes of 250 + 10 lines + 420 px put it below the
+# tab's edge: only the layers' headings showed). The tab scrolls only when a window is shorter.
+PRESENTING_PLOT = QSize(240, 110)
+PRESENTING_FORMULA_LINES = 5
+PRESENTING_DIAGRAM_PX = 190
+PRESENTING_DIAGRAM_SHARE = 0.6
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
@@ -590,10 +593,11 @@ class PointCombo(QComboBox):
 
 
 class _Column(QSplitter):
-    """The plot above the formulas; tells the view when its height changes."""
+    """A splitter that tells the view when its size changes (the plot above the formulas; the
+    column beside, or in presentation mode above, the diagram)."""
 
-    def __init__(self, resized) -> None:
-        super().__init__(Qt.Orientation.Vertical)
+    def __init__(self, resized, orientation=Qt.Orientation.Vertical) -> None:
+        super().__init__(orientation)
         self._resized = resized
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -713,7 +717,9 @@ class BackpropView(QWidget):
         self._column_moved = False  # the user's own share of the column, kept once dragged
         column.splitterMoved.connect(self._column_dragged)
         self.plot.installEventFilter(self)  # presentation mode's scale, set on the plot
-        split = self.split = QSplitter()
+        split = self.split = _Column(self._share_split, Qt.Orientation.Horizontal)
+        self._split_moved = False  # the user's own share of presentation mode's diagram
+        split.splitterMoved.connect(self._split_dragged)
         split.addWidget(column)
         split.addWidget(self.canvas)
         # The diagram the larger share (5:7): its labels shrink first when the tab is narrow
@@ -802,10 +808,10 @@ class BackpropView(QWidget):
 
     def _presenting_layout(self) -> None:
         """Presentation mode (a scale above 1 on the plot, nnviz.gui.presentation): the plot
-        beside the formulas, above the diagram at the tab's width, each at its least size
-        (PRESENTING_*), the tab scrolling below them. The normal mode: the plot over the
-        formulas beside the diagram, squeezed to the tab."""
-        on = float(self.plot.property("nnvizScale") or 1.0) > 1.0
+        beside the formulas, above the diagram at the tab's width, each at least its least
+        size (PRESENTING_*), the diagram the larger share; the tab scrolls only below those.
+        The normal mode: the plot over the formulas beside the diagram, squeezed to the tab."""
+        on = self._presenting()
         if on:
             self.plot.setMinimumSize(PRESENTING_PLOT)
             frame = 2 * self.formulas.frameWidth() + \
@@ -823,13 +829,35 @@ class BackpropView(QWidget):
             self.column.setOrientation(Qt.Orientation.Horizontal if on else way)
             if on:
                 self.column.setSizes([PRESENTING_PLOT.width(), 10**4])
-                self.split.setSizes([1, 10**4])  # the row its least height, the diagram the rest
+                self._split_moved = False
             else:
                 self.column.setSizes([400, 280])
                 self.split.setSizes([500, 700])
         if self.split_scroll.scrolling != on:
             self.split_scroll.set_scrolling(on)
+        self._share_split()
         self._share_column()
+
+    def _presenting(self) -> bool:
+        return float(self.plot.property("nnvizScale") or 1.0) > 1.0
+
+    def _split_dragged(self, *_) -> None:
+        self._split_moved = True
+
+    def _share_split(self) -> None:
+        """Presentation mode: the diagram PRESENTING_DIAGRAM_SHARE of the split's height (until
+        the user drags the handle), the row above it the rest, neither below its least."""
+        if not self._presenting() or self._split_moved:
+            return
+        split = self.split
+        h = split.height() - split.handleWidth()
+        if h <= 0:
+            return
+        row = self.column.minimumSizeHint().height()
+        least = self.canvas.minimumHeight()
+        diagram = max(least, min(round(h * PRESENTING_DIAGRAM_SHARE), h - row))
+        if abs(split.sizes()[1] - diagram) > 1:
+            split.setSizes([h - diagram, diagram])
 
     def _share_column(self) -> None:
         """The formulas' share of the column under the plot: FORMULA_LINES lines at the least

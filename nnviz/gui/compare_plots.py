@@ -366,6 +366,12 @@ class ScoreTable(QTableView):
                 break
             self.setColumnHidden(1 + n + keys.index(key), True)
 
+    def needed_height(self) -> int:
+        """The height that shows every row whole, without a scroll bar."""
+        rows = self.model().rowCount() if self.model() is not None else 0
+        return (self.horizontalHeader().sizeHint().height()
+                + rows * self.verticalHeader().defaultSectionSize() + 2 * self.frameWidth() + 4)
+
     def needed_width(self) -> int:
         """The width that shows every column whole, without a scroll bar."""
         header = self.horizontalHeader()

@@ -127,6 +127,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground(colors.background())
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self._drawn = None  # the last frame's (values, xs, diverged): drawn again at a new layout
         self.vb = self.addViewBox()
         self.vb.setMouseEnabled(False, False)
         self.vb.invertY(True)
@@ -197,6 +198,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             y = np.asarray(data.y_train, np.float32)
             lo, hi = (float(y.min()), float(y.max())) if len(y) else (0.0, 1.0)
             self.levels = (lo, hi if hi > lo else lo + 1)
+        self._drawn = None
         self.image.clear()
         self.curves.setData([], [])
         self.selected = None
@@ -220,6 +222,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         for item in self.labels:
             self.vb.removeItem(item)
         self.labels, self._texts, self.n, self._data = [], [], 0, None
+        self._drawn = None
         self.image.clear()
         self.curves.setData([], [])
         self.points.setData([], [])
@@ -369,7 +372,9 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             self._aspect = aspect
             if tile_layout(self.n, None, aspect) != before:
                 self._layout()
-                self.image.clear()  # redrawn with the next frame, in the new layout
+                self.image.clear()
+                if self._drawn is not None:  # in the new layout now: paused, no frame comes
+                    self.update_tiles(*self._drawn)
             return
         self._aspect = aspect
 
@@ -386,6 +391,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         (members, res[, K]) along the line at ``xs`` (1-D data)."""
         if values is None or self.n == 0:
             return
+        self._drawn = (values, xs, diverged)
         if label_texts is not None and list(label_texts) != self._texts:
             self._texts = list(label_texts)
             self.fit_labels()

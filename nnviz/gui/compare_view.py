@@ -25,6 +25,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -46,6 +47,12 @@ SCORES_EVERY_S = 0.25  # the table and the score plot: numbers to read, not to w
 #: 1024 x 768 in presentation mode, their axes and keys cut, and the table showed five rows.
 NARROW_LINES = 80
 LEFT_MOST = 0.55  # the most of the view's width the table's column takes (see _share)
+#: Narrow, the plots under the table keep this many lines of text at the least when the table
+#: takes room from them for all its rows (the lr sweep's seventh row, its diverged lr 10, was a
+#: scroll away at 1024 x 768 in presentation mode).
+PLOTS_LEAST_LINES = 7
+TITLE_TIP = ("The sweep: its members, its epoch, and how fast it trains (members x epochs per "
+             "second).")
 EMPTY_TEXT = (
     "<p style='font-size:large'><b>No sweep yet.</b></p>"
     "<p>A sweep trains many variants of a network at once and shows them side by side: "
@@ -85,8 +92,7 @@ class CompareView(QWidget):
         self.title.setMinimumHeight(24)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.title.setToolTip("The sweep: its members, its epoch, and how fast it trains "
-                              "(members x epochs per second).")
+        self.title.setToolTip(TITLE_TIP)
         self.promote_button = QPushButton("Promote")
         self.promote_button.setToolTip("Make the selected member the main window's run, with "
                                        "its history (the timeline replays it). Undo promote "
@@ -118,7 +124,8 @@ class CompareView(QWidget):
         self.panel_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.panel_toggle.setArrowType(Qt.ArrowType.DownArrow)
         self.panel_toggle.setToolTip("Show or fold away the ready-made sweeps and the sweep of "
-                                     "your own.")
+                                     "your own (in a narrow window the loss plots fold away "
+                                     "while they show).")
         self.panel_toggle.clicked.connect(lambda: self._show_panel(not self.panel_shown))
         self.panel.setTitle("")
         left = QWidget()
@@ -336,7 +343,7 @@ class CompareView(QWidget):
         empty plots with axes that mean nothing and an empty table)."""
         self.has_members = on
         self.right.setVisible(on)
-        self.bottom.setVisible(on)
+        self._show_plots()
         self.table.setVisible(on)
         self.left_stretch.setVisible(not on)
         self._show_hint()
@@ -352,6 +359,18 @@ class CompareView(QWidget):
         self.panel.setVisible(on)
         self.panel_toggle.setArrowType(Qt.ArrowType.DownArrow if on else
                                        Qt.ArrowType.RightArrow)
+        self._show_plots()
+        self._share()
+
+    def _show_plots(self) -> None:
+        """The loss plots with a sweep; narrow, not where the New sweep panel above the table
+        leaves them less than PLOTS_LEAST_LINES (they were squeezed to ~40 px, their tick
+        labels on one another, at 1024 x 768 in presentation mode)."""
+        on = self.has_members
+        if on and self.narrow and self.panel_shown:
+            least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
+            on = self.outer.height() - self.left.minimumSizeHint().height() >= least
+        self.bottom.setVisible(on)
 
     def is_narrow(self) -> bool:
         return self.width() < NARROW_LINES * self.fontMetrics().height()
@@ -368,9 +387,9 @@ class CompareView(QWidget):
                 self.right.addWidget(self.bottom)
                 self.right.setStretchFactor(0, 3)
                 self.right.setStretchFactor(1, 2)
-            self.bottom.setVisible(self.has_members)
             if self.has_members:
                 self._show_panel(not narrow)
+            self._show_plots()
             self._show_hint()
         self.table.set_compact(narrow, int(LEFT_MOST * self.width()))
         self._share()
@@ -391,8 +410,17 @@ class CompareView(QWidget):
         left = int(min(max(need, 300), LEFT_MOST * width))
         self.split.setSizes([left, width - left, width - left])
         if self.narrow:
+            self._show_plots()
             height = max(self.outer.height(), 1)
-            self.outer.setSizes([height - int(0.4 * height), int(0.4 * height)])
+            plots = int(0.4 * height)
+            if self.has_members:  # the table's rows all in sight, where the plots can spare it
+                others = self.left.sizeHint().height() - self.table.sizeHint().height()
+                top = others + self.table.needed_height()
+                least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
+                plots = max(min(plots, height - top), min(plots, least))
+            if self.bottom.isHidden():
+                return
+            self.outer.setSizes([height - plots, plots])
         else:
             height = max(self.right.height(), 1)
             self.right.setSizes([height - int(0.4 * height), int(0.4 * height)])
@@ -465,7 +493,7 @@ class CompareView(QWidget):
                 self._share()
             self.score_plot.update_scores(s.scores, best)
             self._show_selection()
-        self.title.setText(self._title_text(s, best))
+        self._set_title(s, best)
         self.window.controls.set_epoch(s.epoch)
         self.frames += 1
 
@@ -489,13 +517,36 @@ class CompareView(QWidget):
         self.promote_button.setEnabled(False)
         self.beside_button.setEnabled(False)
 
-    def _title_text(self, s: SweepSnapshot, best: int | None) -> str:
+    def _set_title(self, s: SweepSnapshot, best: int | None) -> None:
+        """The title, in its shorter forms where it is wider than its room (while it played,
+        "… = 10,958 member-epochs/s" ran under the End sweep button at 1024 x 768 in
+        presentation mode); the tooltip says all of it."""
+        forms = [self._title_text(s, best, speed) for speed in ("all", "total", "")]
+        doc = QTextDocument()
+        doc.setDefaultFont(self.title.font())
+        doc.setDocumentMargin(0)
+        room = self.title.contentsRect().width()
+        for text in forms:
+            doc.setHtml(text)
+            if doc.idealWidth() <= room:
+                break
+        self.title.setText(text)
+        self.title.setToolTip(f"{forms[0]}<br>{TITLE_TIP}")
+
+    def _title_text(self, s: SweepSnapshot, best: int | None, speed: str = "all") -> str:
+        """``speed``: "all" (members x epochs/s = member-epochs/s), "total" (member-epochs/s
+        alone) or "" (none)."""
         n = s.n_members
         alive = n - int(s.diverged.sum())
         axes = " \u00d7 ".join(f"{axis_title(name)} ({len(v)})" for name, v in s.axes)
         rate = s.member_epochs_per_second
-        speed = (f" &middot; {alive} \u00d7 {rate / max(alive, 1):,.0f} epochs/s = "
-                 f"<b>{rate:,.0f}</b> member-epochs/s" if rate > 0 and self.window.playing else "")
+        if not (speed and rate > 0 and self.window.playing):
+            speed = ""
+        elif speed == "all":
+            speed = (f" &middot; {alive} \u00d7 {rate / max(alive, 1):,.0f} epochs/s = "
+                     f"<b>{rate:,.0f}</b> member-epochs/s")
+        else:
+            speed = f" &middot; <b>{rate:,.0f}</b> member-epochs/s"
         red = colors.hex_of(colors.error())
         div = (f" &middot; <span style='color:{red}'>{n - alive} diverged</span>"
                if alive < n else "")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
                                QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from . import wheel
-from .widgets import LabelRoom, MessageLabel, SpinBox
+from .widgets import LabelRoom, MessageLabel, NumberCombo, NumberTwin, SpinBox
 
 # Epochs per frame from "one" to "as fast as possible" (None).
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
@@ -154,8 +154,19 @@ class RunControls(QFrame):
         self.status.setToolTip("What the trainer is doing.")
         self.status.setStyleSheet("color: palette(placeholder-text);")
 
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(10, 6, 10, 6)
+        # Presentation mode's learning rate (set_learning_rate_field): the settings are folded
+        # away there, and "change the rate while it runs" is a lesson of its own.
+        self.lr: NumberTwin | None = None
+        self.lr_box = QWidget()
+        self.lr_box.hide()
+        self.lr_message = MessageLabel()  # the settings' message about the rate, under the bar
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 6, 10, 6)
+        outer.setSpacing(2)
+        lay = QHBoxLayout()
+        outer.addLayout(lay)
+        outer.addWidget(self.lr_message)
         lay.addWidget(self.reset)
         lay.addWidget(self.play)
         for b in self.step_buttons.values():
@@ -165,6 +176,7 @@ class RunControls(QFrame):
         lay.addLayout(speed_box)
         lay.addSpacing(8)
         lay.addLayout(stop_box)
+        lay.addWidget(self.lr_box)
         lay.addStretch(1)
         # Its text changes every frame; the window is laid out again only when its size must.
         lay.addWidget(LabelRoom(self.epoch))
@@ -179,6 +191,27 @@ class RunControls(QFrame):
         self.speed.valueChanged.connect(self._speed_moved)
         self.full_speed.toggled.connect(self._full_speed_toggled)
         self.stop_at.valueChanged.connect(lambda n: self.stop_at_changed.emit(n or None))
+
+    def set_learning_rate_field(self, field: NumberCombo, message: MessageLabel) -> None:
+        """Presentation mode's learning rate: a twin of the settings' ``field`` (what is typed
+        here goes through it) and what their ``message`` says, under the bar."""
+        self.lr = NumberTwin(field)
+        self.lr.setToolTip(field.toolTip() + " (Ctrl+L)")
+        box = QVBoxLayout(self.lr_box)
+        box.setContentsMargins(8, 0, 0, 0)
+        box.setSpacing(0)
+        title = QLabel("Learning rate")
+        title.setToolTip(self.lr.toolTip())
+        box.addWidget(title)
+        box.addWidget(self.lr)
+        self._settings_message = message
+        message.changed.connect(self._say_rate_message)
+
+    def _say_rate_message(self) -> None:
+        if self.lr_box.isHidden():
+            self.lr_message.clear_message()
+        else:
+            self.lr_message.say_as(self._settings_message)
 
     def set_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
@@ -216,6 +249,9 @@ class RunControls(QFrame):
         if on:  # the epoch goes to the window's large readout
             for b in folded:
                 b.hide()
+        if self.lr is not None:
+            self.lr_box.setVisible(on)
+            self._say_rate_message()
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
         self._fit_speed_label()
         self._scale_epoch(scale if on else 1.0)

@@ -493,6 +493,10 @@ class MainWindow(QMainWindow):
         self.reset_action = action(self.run_menu, "&Reset", "New random weights, epoch 0.",
                                    self.reset, Qt.Key.Key_R)
         action(self.run_menu, "Re&start", "Epoch 0 with the same initial weights.", self.restart)
+        self.learning_rate_action = action(
+            self.run_menu, "&Learning rate\u2026", "Type a new learning rate: it applies at once, "
+            "even while training (in presentation mode the field in the run bar).",
+            self.edit_learning_rate, "Ctrl+L")
         self.run_menu.addSeparator()
         tl = self.timeline
         action(self.run_menu, "Timeline: &first epoch", "Show epoch 0 of the run.",
@@ -525,6 +529,8 @@ class MainWindow(QMainWindow):
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
         self.training_panel.lr_changed.connect(self.set_learning_rate)
+        # Presentation mode's learning rate in the run bar goes through the panel's field.
+        c.set_learning_rate_field(self.training_panel.lr, self.training_panel.message)
         self.training_panel.chosen.connect(self._mark_chosen)
         self.editor.chosen.connect(self._mark_chosen)
         self.editor.changed.connect(lambda: self._apply_panels("network"))
@@ -838,6 +844,17 @@ class MainWindow(QMainWindow):
         if s is not None and s.past and s.run_id == self._run_id:
             self._pending_lr = float(lr)
             self._show_pending_lr(s)
+
+    def edit_learning_rate(self) -> None:
+        """Run > Learning rate (Ctrl+L): the field in sight -- the run bar's in presentation
+        mode, else the settings' -- focused, its text selected to type over."""
+        field = self.controls.lr if self.controls.lr_box.isVisible() else None
+        if field is None:
+            field = self.training_panel.lr
+            self.side_tabs.setCurrentIndex(self.side_tabs.indexOf(self.panels_scroll))
+            self.panels_scroll.reveal(field)
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.lineEdit().selectAll()
 
     def _show_pending_lr(self, s: Snapshot) -> None:
         """The note under the training settings while a rate set in the past waits: the field

@@ -69,6 +69,9 @@ REGISTRY: tuple[ViewEntry, ...] = (
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.
 PRESET_FOR_LESSON = {"line": "line", "deep-linear": "deep-linear", "sigmoid": "deep-sigmoid",
                      "moons": "moons"}
+#: Lessons whose live counterpart is a ready-made sweep in the Compare view: the five
+#: activations, each in the notebook's network on its moons, trained side by side.
+SWEEP_FOR_LESSON = {"activations": "activations"}
 
 #: show_view names that open one page of the lessons tab.
 LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[:5])},
@@ -282,12 +285,22 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
     except Exception:  # noqa: BLE001 -- no presets, no buttons; the lessons still work
         known = {}
     tryable = {k: pid for k, pid in PRESET_FOR_LESSON.items() if pid in known}
+    swept = dict(SWEEP_FOR_LESSON) if "compare" in views else {}
 
     def show_lesson(key: str, wait: bool = False) -> None:
         views["lessons"].show_lesson(key, wait=wait)
         window.show_view("lessons")
 
     def try_lesson(key: str) -> None:
+        if key in swept:  # (through the Presets menu's action when there is one)
+            action = getattr(getattr(window, "session_actions", None), "sweep_actions",
+                             {}).get(swept[key])
+            if action is not None:
+                action.trigger()
+            else:
+                window.show_view("compare")
+                views["compare"].start_ready(swept[key])
+            return
         # The lesson's preset in the main window (through the Presets menu's action when there
         # is one, so that Undo knows about it).
         p = known[tryable[key]]
@@ -298,9 +311,12 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
             window.load_problem(p.problem())
         window.show_view("main")
 
-    ctx.lessons.update(tryable=tryable, tips={k: f"Load the preset “{known[pid].title}” and "
-                                                 "train it yourself." for k, pid in tryable.items()},
-                       try_lesson=try_lesson)
+    tips = {k: f"Load the preset “{known[pid].title}” and train it yourself."
+            for k, pid in tryable.items()}
+    tips.update({k: "Train the notebook's network on its moons with each of these activations, "
+                    "side by side (the Compare view's ready-made sweep; the main run stays)."
+                 for k in swept})
+    ctx.lessons.update(tryable={**tryable, **swept}, tips=tips, try_lesson=try_lesson)
     menu = window.menuBar().addMenu("&Lessons")
     for i, lesson in enumerate(LESSONS):
         a = QAction(lesson.title, window)

@@ -25,7 +25,10 @@ class MessageLabel(QLabel):
     again (``clear_message(owner)``), not when another field is edited; several fields'
     errors wait their turn, the latest shown. Its width never widens its panel (a long
     message pushed the Data and Network columns sideways). In a :class:`MessageRoom` it
-    neither grows its panel nor squeezes what is below it."""
+    neither grows its panel nor squeezes what is below it. ``changed``: its message changed
+    (another label may say it too: :meth:`say_as`)."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +73,14 @@ class MessageLabel(QLabel):
     def _set(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+        self.changed.emit()
+
+    def say_as(self, other: "MessageLabel") -> None:
+        """Say what ``other`` says, in its colour (presentation mode's learning rate in the
+        run bar, its settings' message folded away with them)."""
+        from . import colors
+        colors.tint(self, other.property("nnvizTint") or "note")
+        self._set(other.text())
 
     def is_error(self) -> bool:
         # Shown by _set, whether or not its panel is in sight (a tab behind another, the
@@ -765,6 +776,11 @@ class NumberCombo(QComboBox):
             raise ValueError(refusal(typed, self._what, self.allowed()))
         return v
 
+    def commit_text(self, text: str) -> None:
+        """``text`` typed in and the edit finished (a :class:`NumberTwin`'s: one path)."""
+        self.setEditText(text)
+        self._commit()
+
     def _commit(self) -> None:
         try:
             v = self.parse(self.currentText())
@@ -777,6 +793,39 @@ class NumberCombo(QComboBox):
         if v != self._value:
             self._value = v
             self.value_changed.emit(v)
+
+
+class NumberTwin(QComboBox):
+    """A second place to type ``field``'s number (presentation mode's learning rate in the run
+    bar, the settings folded away): what is typed or picked here ``field`` commits -- its
+    validation, its signals, so its Undo step and notes -- and this shows what ``field`` holds,
+    red while ``field`` refuses the text."""
+
+    def __init__(self, field: NumberCombo) -> None:
+        super().__init__()
+        self.field = field
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setCompleter(None)
+        self.addItems([field.itemText(i) for i in range(field.count())])
+        self.setToolTip(field.toolTip())
+        self.lineEdit().editingFinished.connect(self._commit)
+        self.activated.connect(lambda _i: self._commit())
+        field.validated.connect(self._follow)
+        field.value_changed.connect(lambda _v: self._follow(""))
+        self._follow("")
+
+    def _commit(self) -> None:
+        self.field.commit_text(self.currentText())
+
+    def _follow(self, reason: str) -> None:
+        if reason:  # the refused text stays here too, to fix
+            self.setStyleSheet(f"QComboBox {{{INVALID_FIELD}}}")
+            return
+        self.setStyleSheet("")
+        text = f"{self.field.value():g}"
+        if self.currentText() != text:
+            self.setEditText(text)
 
 
 def combo_width(combo: QComboBox, width: int) -> int:

@@ -1,35 +1,54 @@
-"""The Backprop tab in presentation mode at 1024x768: a plot a point can be picked on, and the
-formulas with room to be read, the column scrolling below them."""
+"""The Backprop tab in presentation mode at 1024x768: the network diagram in sight with the
+formulas and a plot a point can be picked on, no scrolling to see the lesson's picture."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
-from nnviz.gui.backprop_view import PRESENTING_FORMULA_LINES
+from nnviz.gui.backprop_view import PRESENTING_DIAGRAM_PX, PRESENTING_FORMULA_LINES
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-def test_the_backprop_plot_and_formulas_keep_their_room_in_presentation_at_1024(main_window,
-                                                                                 qtbot):
-    # Before: the plot of the points was ~125x70 px (points could not be picked) and the
-    # formulas showed ~5 lines.
+def _in_sight(widget, area) -> bool:
+    """The whole of ``widget`` inside the scroll area's viewport (what is on screen of it)."""
+    port = area.viewport()
+    return port.rect().contains(QRect(widget.mapTo(port, QPoint(0, 0)), widget.size()))
+
+
+def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1024(main_window,
+                                                                                     qtbot):
+    # Before: at least 250 px of plot, 10 lines of formulas and 420 px of diagram, one under
+    # the other, scrolled: at 1024x768 only the diagram's layer headings showed at the bottom
+    # edge, and scrolling to the diagram took the formulas and the plot out of sight.
     w = main_window
+    w.session_actions.preset_actions["moons"].trigger()  # as in class: the preset's note on top
+    assert w.hint.isVisible()
     w.set_presentation(True)
     w.show_view("backprop")
     w.resize(1024, 768)
     qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
     view = w._inspection_views["backprop"]
+    for _ in range(3):  # ∂L/∂w for each link: the diagram is the stage's picture
+        view.next.click()
+    area = view.split_scroll
     vb = view.plot.getPlotItem().getViewBox()
     lines = PRESENTING_FORMULA_LINES * view.formulas.fontMetrics().lineSpacing()
 
-    def roomy() -> bool:
+    def in_sight() -> bool:
         QApplication.processEvents()
-        return (vb.width() >= 200 and vb.height() >= 150
+        return (_in_sight(view.canvas, area) and _in_sight(view.formulas, area)
+                and _in_sight(view.plot, area)
+                and view.canvas.height() >= PRESENTING_DIAGRAM_PX
                 and view.formulas.viewport().height() >= lines - 1
-                and view.split_scroll.verticalScrollBar().maximum() > 0)  # the column scrolls
-    qtbot.waitUntil(roomy, timeout=30_000)
-    assert w.width() == 1024  # the room came from scrolling, not a wider window
+                and vb.width() >= 100 and vb.height() >= 45)
+    qtbot.waitUntil(in_sight, timeout=30_000)
+    assert area.verticalScrollBar().value() == 0
+    assert w.width() == 1024 and w.rect().contains(QRect(area.mapTo(w, QPoint(0, 0)),
+                                                         area.size()))
+    # the diagram, the lesson's picture, has the larger share of the tab
+    assert view.canvas.height() > view.column.height()
     # The normal mode again: the column fits the tab, no scroll bar.
     w.set_presentation(False)
     qtbot.waitUntil(lambda: not view.split_scroll.scrolling

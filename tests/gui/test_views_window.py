@@ -246,7 +246,29 @@ def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     from nnviz.core.lessons import replay
     np.testing.assert_allclose(w.last_snapshot.params[0][0], replay().moons_initial_weights[0],
                                rtol=1e-6)
-    assert not lessons.pages["activations"].try_button.isVisibleTo(lessons)
+    assert not lessons.pages["activations"].try_button.isHidden()  # (a sweep: below)
+
+
+def test_lesson_4s_try_it_live_trains_its_five_activations_on_the_moons(main_window, qtbot):
+    # Lesson 4 had no "Try it live" though the others had: its live counterpart is the
+    # notebook's network with each of the five activations, side by side in Compare.
+    from nnviz.core.ready_sweeps import NOTEBOOK_ACTIVATIONS
+    w = main_window
+    run = w.run_id
+    w.show_view("lesson-4")
+    lessons = views_of(w)["lessons"]
+    button = lessons.pages["activations"].try_button
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    compare = views_of(w)["compare"]
+    assert compare.isVisible() and not lessons.isVisible()
+    w.step(5)  # the run controls drive the sweep shown
+    qtbot.waitUntil(lambda: compare.drawn is not None and compare.drawn.sweep_id == compare.sweep_id
+                    and compare.drawn.epoch == 5, timeout=120_000)  # five compiles
+    s = compare.drawn
+    assert [tuple(v) for _, v in s.axes] == [tuple(NOTEBOOK_ACTIVATIONS)]
+    assert s.n_members == 5 and s.dataset.n_features == 2 and s.dataset.is_classification
+    assert w.run_id == run  # the main run stays
 
 
 def test_the_lessons_are_numbered_and_the_presets_they_load_are_not(main_window, qtbot):
