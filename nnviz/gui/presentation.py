@@ -103,6 +103,8 @@ class Presentation(QObject):
             return
         self.active = on
         w = self.window
+        if on:  # before the large fonts and the run bar's rate field move the columns
+            self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
         scale = SCALE if on else 1.0
         font = QFont(self._normal_font)
         font.setPointSizeF(self._normal_font.pointSizeF() * scale)
@@ -119,7 +121,6 @@ class Presentation(QObject):
             part.setVisible(not on)
         self.readout.setVisible(on)
         if on:
-            self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
             self._share_width()
         elif self._normal_split is not None:
             w.loss_plot.setMinimumHeight(150)

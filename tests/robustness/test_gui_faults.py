@@ -79,7 +79,8 @@ def test_a_width_that_is_not_a_number_cannot_be_typed(stepped, qtbot):
     w = stepped
     before = _run_fingerprint(w)
     row = w.editor.rows[0]
-    for text in ["abc", "", " ", ".", "e"]:
+    # (Space is not typed: in a number field it plays the run, tests/gui/test_review_keys.py.)
+    for text in ["abc", "", ".", "e"]:
         _type_into(qtbot, row.width, text)
         qtbot.wait(100)
         # The field refuses the keystrokes and keeps (or reverts to) its value on Enter.
