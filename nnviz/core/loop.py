@@ -390,6 +390,12 @@ def _pow2_near(n: float) -> int:
     return min(MAX_CHUNK, 2 * p) if n > 1.4142 * p else p
 
 
+def _guess_epoch_s(spec: NetworkSpec, data) -> float:
+    """Seconds an epoch of ``spec`` on ``data`` takes, guessed from its size (~6 flops per
+    parameter per training point) before one has been timed."""
+    return 6 * spec.n_params * max(1, len(data.train_index)) / GUESS_FLOPS_PER_S
+
+
 def _next_chunk(n: int, dt: float) -> int:
     """The chunk after one of ``n`` epochs that took ``dt`` s: about CHUNK_TARGET_S, growing
     at most 2x at a time (the run's chunks and the sweep's)."""
@@ -784,11 +790,15 @@ class TrainLoop(_LiveBranch):
             self._next_frame = max(self._next_frame + FRAME_S, now - FRAME_S)
         if bool(np.all(d.sweep.diverged)):  # nothing left to train
             self._set_playing(False)
-        # As the run's: publish now if waiting for the next chunk would overshoot the frame
-        # more, and the GUI has drawn the last one (or has taken too long to).
+        self._publish_sweep_if_due(now, dt)
+
+    def _publish_sweep_if_due(self, now: float, dt: float, may: bool = True) -> None:
+        """As the run's: publish now (``may``) if waiting for the next chunk of ``dt`` s would
+        overshoot the frame more, and the GUI has drawn the last one (or has taken too long
+        to); else the sweep is left to publish later."""
         since = now - self._sweep_last_publish
-        due = since + dt / 2 >= SWEEP_FRAME_S
-        if due and (self.sweep_drawn.is_set() or since >= MAX_PUBLISH_S):
+        if may and since + dt / 2 >= SWEEP_FRAME_S and (
+                self.sweep_drawn.is_set() or since >= MAX_PUBLISH_S):
             self._publish_sweep_now()
         else:
             self._sweep_dirty = True
@@ -1127,12 +1137,10 @@ class TrainLoop(_LiveBranch):
             d = self.sweep
             if d.epoch_s is not None:
                 return d.epoch_s
-            return sum(6 * p.spec.n_params * max(1, len(p.dataset.train_index))
-                       for p in d.sweep.problems) / GUESS_FLOPS_PER_S
+            return sum(_guess_epoch_s(p.spec, p.dataset) for p in d.sweep.problems)
         if self.epoch_s is not None:
             return self.epoch_s
-        t = self.trainer
-        return 6 * t.spec.n_params * max(1, len(t.data.train_index)) / GUESS_FLOPS_PER_S
+        return _guess_epoch_s(self.trainer.spec, self.trainer.data)
 
     def _say_slow(self) -> None:
         """When an epoch takes seconds, the status line says training is working (the
@@ -1285,13 +1293,7 @@ class TrainLoop(_LiveBranch):
             self._playing_cb(True)  # the window's Pause button stops it
         if step.said or self._epoch_seconds(True) >= SLOW_EPOCH_S:
             self._say_slow()
-        now = time.perf_counter()
-        since = now - self._sweep_last_publish
-        if step.shown and since + dt / 2 >= SWEEP_FRAME_S and (
-                self.sweep_drawn.is_set() or since >= MAX_PUBLISH_S):
-            self._publish_sweep_now()
-        else:
-            self._sweep_dirty = True
+        self._publish_sweep_if_due(time.perf_counter(), dt, may=step.shown)
 
     # --- publishing --------------------------------------------------------------------------
 

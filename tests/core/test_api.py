@@ -16,6 +16,8 @@ from nnviz.cli import main
 from nnviz.core.errors import NnvizError
 from nnviz.core.session import load as load_session
 
+from .test_export import script_predict
+
 
 def _write_csv(path, X, y):
     with open(path, "w", newline="") as f:
@@ -351,15 +353,8 @@ def test_predict_on_a_standardised_csv_import_takes_the_files_rows_as_the_script
     trainer = load_session(saved).make_trainer()
     assert trainer.data.scaling is not None
     np.testing.assert_allclose(got, trainer.predict(trainer.data.X), rtol=1e-5, atol=1e-6)
-    probe = tmp_path / "probe.py"
-    probe.write_text(script.read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
-                     f"predict({raw[:20].tolist()!r}).tolist()))\n")
-    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
-                         timeout=600)
-    assert out.returncode == 0, out.stderr
-    line = next(s for s in out.stdout.splitlines() if s.startswith("PREDICT "))
-    np.testing.assert_allclose(got[:20], json.loads(line[len("PREDICT "):]), rtol=1e-4,
-                               atol=1e-5)
+    np.testing.assert_allclose(got[:20], script_predict(script, raw[:20], tmp_path)[0],
+                               rtol=1e-4, atol=1e-5)
 
 
 def _without_scaling(src, dst):

@@ -35,6 +35,19 @@ def _imports(script) -> set[str]:
     return names
 
 
+
+def script_predict(script, rows, tmp_path) -> tuple[np.ndarray, str]:
+    """The exported ``script``'s own ``predict(rows)``, run in a fresh interpreter, and what
+    the script printed (its training's losses)."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(script.read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
+                     f"predict({np.asarray(rows).tolist()!r}).tolist()))\n")
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(re.search(r"^PREDICT (.*)$", out.stdout, re.M).group(1))
+    return np.array(got), out.stdout
+
 def test_the_notebooks_problem_exported_by_nnviz_train_prints_its_losses(capsys, tmp_path):
     script, hist = tmp_path / "notebook.py", tmp_path / "h.csv"
     # The notebook's problem: moons, 2-4-10-4-1 sigmoid, MSE, gradient descent at lr 1.0.
@@ -144,13 +157,7 @@ def test_a_standardised_import_exports_its_means_and_sds_for_raw_rows(tmp_path, 
     with open(csv_path) as f:
         rows = [r[:-1] for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
     raw = np.array(rows, np.float64)
-    probe = tmp_path / "probe.py"
-    probe.write_text(script.read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
-                     f"predict({raw.tolist()!r}).tolist()))\n")
-    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
-                         timeout=600)
-    assert out.returncode == 0, out.stderr
-    got = np.array(json.loads(re.search(r"^PREDICT (.*)$", out.stdout, re.M).group(1)))
+    got, stdout = script_predict(script, raw, tmp_path)
     trainer = load_session(saved).make_trainer()  # the app's run at epoch 300
     d = trainer.data
     assert d.scaling is not None and np.abs(d.X).max() < 5  # standardised, unlike the rows
@@ -158,7 +165,7 @@ def test_a_standardised_import_exports_its_means_and_sds_for_raw_rows(tmp_path, 
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
     with open(hist) as f:  # and the script's training is the app's
         app = {int(r[0]): float(r[1]) for r in list(csv.reader(f))[1:]}
-    printed = re.findall(r"^Loss for epoch (\d+): (\S+)$", out.stdout, re.M)
+    printed = re.findall(r"^Loss for epoch (\d+): (\S+)$", stdout, re.M)
     np.testing.assert_allclose([float(v) for _, v in printed], [app[int(e)] for e, _ in printed],
                                rtol=1e-4)
     text = script.read_text()

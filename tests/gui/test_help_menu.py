@@ -7,14 +7,19 @@ from PySide6.QtWidgets import QApplication
 import nnviz
 
 
+
+def f1_rows(w, qtbot) -> list[tuple[str, str]]:
+    """F1 pressed in window ``w``: the (key, what it does) rows of the dialog it opens."""
+    qtbot.keyClick(w, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: w.shortcuts_dialog is not None and w.shortcuts_dialog.isVisible())
+    t = w.shortcuts_dialog.table
+    return [(t.item(r, 1).text(), t.item(r, 2).text()) for r in range(t.rowCount())]
+
 def test_f1_lists_the_keys_the_window_answers_to(main_window, qtbot):
     w = main_window
     titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
     assert titles[-1] == "Help"  # last, after the views' menus (Lessons)
-    qtbot.keyClick(w, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: w.shortcuts_dialog is not None and w.shortcuts_dialog.isVisible())
-    t = w.shortcuts_dialog.table
-    rows = {t.item(r, 2).text(): t.item(r, 1).text() for r in range(t.rowCount())}
+    rows = {what: key for key, what in f1_rows(w, qtbot)}
     assert rows["Play / Pause"] == "Space"
     assert rows["Step one epoch"] == "Right"
     assert rows["Timeline: first epoch"] == "Home"

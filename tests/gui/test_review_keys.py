@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 from nnviz.gui import colors
 from tests.conftest import FIRST_SNAPSHOT_MS, wait_for_run
 
+from .test_help_menu import f1_rows
+
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
@@ -141,10 +143,7 @@ def test_space_in_stop_at_plays_to_the_number_typed(main_window, qtbot):
 
 def test_f1_lists_ctrl_tab_which_switches_the_view_tabs(main_window, qtbot):
     w = main_window
-    qtbot.keyClick(w, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: w.shortcuts_dialog is not None and w.shortcuts_dialog.isVisible())
-    t = w.shortcuts_dialog.table
-    rows = {t.item(r, 1).text(): t.item(r, 2).text() for r in range(t.rowCount())}
+    rows = dict(f1_rows(w, qtbot))
     assert rows["Ctrl+Tab"] == "Next view tab"
     assert rows["Ctrl+Shift+Tab"] == "Previous view tab"
     w.shortcuts_dialog.close()
