@@ -95,7 +95,7 @@ class FieldKeys(QObject):
         return ring.button if ring is not None and shiboken6.isValid(ring) else None
 
     def _ring_on(self, button: QWidget | None) -> None:
-        if button is not None and button.window() is not self.window:
+        if button is not None and QWidget.window(button) is not self.window:
             button = None
         if button is self.ringed():
             return
@@ -112,7 +112,7 @@ class FieldKeys(QObject):
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
             return wheel.filter_event(self.window, obj, event)
         if t == QEvent.Type.FocusIn and isinstance(obj, QWidget) \
-                and event.reason() not in _KEEPS and obj.window() is self.window:
+                and event.reason() not in _KEEPS and QWidget.window(obj) is self.window:
             keyed = isinstance(obj, BUTTONS) and event.reason() in _KEYBOARD
             if isinstance(obj, BUTTONS):
                 obj.setProperty(KEY_FOCUS, keyed)
@@ -126,7 +126,7 @@ class FieldKeys(QObject):
             self._ring_on(None)
             return False
         if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
-                or not isinstance(obj, QWidget) or obj.window() is not self.window:
+                or not isinstance(obj, QWidget) or QWidget.window(obj) is not self.window:
             return False
         key = Qt.Key(event.key())
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier

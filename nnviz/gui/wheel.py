@@ -85,14 +85,14 @@ def filter_event(window: QWidget, obj, event) -> bool:
     if event.type() == QEvent.Type.Wheel:
         plot = plot_of(obj)
         column = scrolling_column(plot) if plot is not None and not plot.hasFocus() \
-            and plot.window() is window else None
+            and QWidget.window(plot) is window else None
         if column is not None:  # not the plot's: the column's (given to it, not passed up:
             QApplication.sendEvent(column.viewport(), event)  # a plot in between took it)
             return True
     if not is_field(obj):
         return False
     if event.type() == QEvent.Type.Wheel:
-        if not obj.hasFocus() and obj.window() is window and guarded(obj):
+        if not obj.hasFocus() and QWidget.window(obj) is window and guarded(obj):
             event.ignore()  # not the field's: Qt offers it to the parents (the scroll area)
             return True
     else:  # Polish, Enter: a field added later, before any wheel reaches it
@@ -102,7 +102,7 @@ def filter_event(window: QWidget, obj, event) -> bool:
 
 def adopt(window: QWidget, field: QWidget) -> None:
     """No focus by wheel (Qt gives a WheelFocus field the focus before it sees the wheel)."""
-    if (field.focusPolicy() == Qt.FocusPolicy.WheelFocus and field.window() is window
+    if (field.focusPolicy() == Qt.FocusPolicy.WheelFocus and QWidget.window(field) is window
             and guarded(field)):
         field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
