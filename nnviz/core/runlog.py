@@ -67,7 +67,7 @@ class Checkpoint:
     # own; a point edit (TrainLoop's SetData) stamps the old one on the checkpoints before it.
     data: Any = None
     # A divergence's restore: the state is that after this earlier epoch (the run's best), put
-    # back at ``epoch``; -1 otherwise. What the window says it shows (not saved in a session).
+    # back at ``epoch``; -1 otherwise. What the window says it shows (a session keeps it).
     weights_of: int = -1
 
 
