@@ -665,7 +665,8 @@ class TrainLoop(_LiveBranch):
             case SetParams(params):
                 self._go_live()
                 self.trainer.set_params(params)
-                self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights")
+                self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights",
+                                    weights_of=-1)  # edited: no longer a restore's weights
                 self._dirty = True
                 self._publish_now()  # at once, even while playing
             case SetData(dataset, text):

@@ -491,3 +491,32 @@ def test_redo_after_undoing_a_branch_delete_changes_that_branchs_rate_only(main_
     assert w.last_snapshot.branch == "run 2"
     _switch(w, qtbot, "run 1")  # run 1 keeps the rate it had
     qtbot.waitUntil(lambda: w.worker.loop.trainer.config.learning_rate == rate, timeout=TIMEOUT)
+
+
+def test_a_diverged_branch_says_so_again_when_switched_back_to(bare_window, qtbot):
+    """After a divergence the counter says whose weights it draws ("diverged: weights of epoch
+    0": the best, put back). Continued from before the divergence and switched back, the
+    diverged branch said plain "Epoch 2" under the banner that explained the restore: the
+    branch's end was saved over the restore's record. It says the same as before it was left;
+    a new rate set at that end (the same weights) keeps it too, until training goes on."""
+    w = bare_window
+    w.set_learning_rate(1e4)
+    w.step(200)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "weights of epoch" in
+                    w.controls.epoch.text(), timeout=TIMEOUT)
+    epoch, counter, banner = w.last_snapshot.live_epoch, w.controls.epoch.text(), w.banner.text()
+    _fork_at(w, qtbot, epoch - 1, "run 2")
+    assert "diverged" not in w.controls.epoch.text() and not w.banner.isVisible()
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == counter, timeout=TIMEOUT)
+    assert w.banner.isVisible() and w.banner.text() == banner
+
+    w.set_learning_rate(0.5)  # at the live end: the weights are still the restored ones
+    qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == 0.5, timeout=TIMEOUT)
+    assert w.controls.epoch.text() == counter
+    _switch(w, qtbot, "run 2")
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == counter, timeout=TIMEOUT)
+    w.step(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch == epoch + 1, timeout=TIMEOUT)
+    assert w.controls.epoch.text() == f"Epoch {epoch + 1:,}"
