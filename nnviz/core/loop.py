@@ -832,6 +832,7 @@ class TrainLoop(_LiveBranch):
     def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
         old = self.trainer
         self.trainer = None  # a failing compile must not leave a half-made run behind
+        self.run_id = run_id  # (a failure of its compile is that run's: see failed_at)
         self._status("compiling...")
         t0 = time.perf_counter()
         res = grid_resolution(trainer.spec) if trainer.data.n_features == 2 else None
@@ -1342,7 +1343,7 @@ class TrainLoop(_LiveBranch):
                 failure = ViewFailed(f"view {name!r} failed and was switched off: "
                                      f"{type(e).__name__}: {e}")
                 failure.__cause__ = e
-                self._error(failure)
+                self._report(failure)
         le, lv = self.history.arrays()
         # The divergence that ended the live branch, while it ends there (scrubbed back to an
         # earlier epoch too); not once it has trained on, nor on another branch or run.
@@ -1388,8 +1389,24 @@ class TrainLoop(_LiveBranch):
 
     def _fail(self, e: Exception) -> None:
         self._set_playing(False)
-        self._error(e)
+        self._report(e)
         self._status("")
+
+    def _report(self, e: Exception) -> None:
+        """Tell the window of ``e``, stamped with the model it was about (see failed_at)."""
+        t = self.trainer
+        if self.sweeping:
+            about = None  # the sweep's: the Compare tab, not the run's views
+        elif t is None:
+            about = (self.run_id, None, None, None)  # no model: its settings failed
+        else:
+            shown = t.epoch if self.view_epoch is None else self.view_epoch
+            about = (self.run_id, self.log.name, int(shown), int(t.epoch))
+        try:
+            e.nnviz_failed_at = about
+        except AttributeError:  # (an exception type without a __dict__)
+            pass
+        self._error(e)
 
     def release(self) -> None:
         """Drop the run's device arrays and the views' probes (after the loop has stopped): what
@@ -1433,6 +1450,14 @@ def _prepare_size(spec, config, data: Dataset, params, seed: int) -> None:
 
 class ViewFailed(RuntimeError):
     """A view's probe raised: the view was switched off (a bug, reported once)."""
+
+
+def failed_at(e: BaseException) -> tuple | None:
+    """The model a failure TrainLoop reported was about, as the snapshots of that model say it:
+    (run id, branch, epoch shown, live epoch); (run id, None, None, None) when the run had no
+    model (its settings failed to compile); None when not one model's (the thread's end, a
+    sweep's). The window's banner says the failure while that model is shown."""
+    return getattr(e, "nnviz_failed_at", None)
 
 
 def describe(e: BaseException) -> str:
