@@ -1472,8 +1472,11 @@ class MainWindow(QMainWindow):
 
     def _drop_failure(self) -> None:
         """The model a failure of the worker was about is no longer shown: its banner goes."""
-        if self._failure is not None and self.banner.text() == self._failure[1]:
+        f = self._failure
+        if f is not None and self.banner.text() == f[1]:
             self._hide_banner()
+        if f is not None and self.statusBar().currentMessage() == f[1]:  # (its 10 s echo)
+            self.statusBar().clearMessage()
         self._failure = None
 
     def _on_failed(self, message: str, banner: bool = True) -> None:
