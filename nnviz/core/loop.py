@@ -129,7 +129,10 @@ class Restart:
 
 @dataclass(frozen=True)
 class SetLearningRate:
+    """The rate training goes on at. ``branch``: of that branch, switched to first if another
+    is live (an undo of a rate change made there); None or a branch gone: the live one's."""
     lr: float
+    branch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -653,8 +656,10 @@ class TrainLoop(_LiveBranch):
                 self._set_playing(False)
                 self.trainer.restart()
                 self._new_run(run_id)
-            case SetLearningRate(lr):
+            case SetLearningRate(lr, branch):
                 check_learning_rate(lr)
+                if branch in self.run.names() and self.run.index(branch) != self.run.active:
+                    self._switch(self.run.index(branch))
                 if self.view_epoch is not None:
                     # Set while looking at the past: for where training goes on next (a branch
                     # from here, or the live end); the live branch's end keeps its own rate.

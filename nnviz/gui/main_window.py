@@ -837,16 +837,20 @@ class MainWindow(QMainWindow):
                 self.branch_deleted.emit(name, log)
         self.worker.delete_branch(name, deleted)
 
-    def set_learning_rate(self, lr: float) -> None:
+    def set_learning_rate(self, lr: float, branch: str | None = None) -> None:
         """Applies to the running model at once, without a reset; set while the timeline shows
-        the past, where training goes on next (the worker's rule), which a note says."""
+        the past, where training goes on next (the worker's rule), which a note says.
+        ``branch``: the rate of that branch of the run, switched to first if another is shown
+        (an undo of a rate change made there)."""
         self._forget_refusals()
         self._config = replace(self._config, learning_rate=float(lr))
-        self.worker.set_learning_rate(lr)
+        s = self._drawn
+        switching = branch is not None and s is not None and s.run_id == self._run_id \
+            and branch != s.branch
+        self.worker.set_learning_rate(lr, branch if switching else None)
         if self.training_panel.lr.value() != lr:
             self.training_panel.lr.set_value(lr)
-        s = self._drawn
-        if s is not None and s.past and s.run_id == self._run_id:
+        if not switching and s is not None and s.past and s.run_id == self._run_id:
             self._pending_lr = float(lr)
             self._show_pending_lr(s)
 
