@@ -129,7 +129,10 @@ class Restart:
 
 @dataclass(frozen=True)
 class SetLearningRate:
+    """The rate training goes on at. ``branch``: of that branch, switched to first if another
+    is live (an undo of a rate change made there); None or a branch gone: the live one's."""
     lr: float
+    branch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -653,8 +656,10 @@ class TrainLoop(_LiveBranch):
                 self._set_playing(False)
                 self.trainer.restart()
                 self._new_run(run_id)
-            case SetLearningRate(lr):
+            case SetLearningRate(lr, branch):
                 check_learning_rate(lr)
+                if branch in self.run.names() and self.run.index(branch) != self.run.active:
+                    self._switch(self.run.index(branch))
                 if self.view_epoch is not None:
                     # Set while looking at the past: for where training goes on next (a branch
                     # from here, or the live end); the live branch's end keeps its own rate.
@@ -665,7 +670,8 @@ class TrainLoop(_LiveBranch):
             case SetParams(params):
                 self._go_live()
                 self.trainer.set_params(params)
-                self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights")
+                self.log.checkpoint(self.trainer.epoch, self.trainer.state, "weights",
+                                    weights_of=-1)  # edited: no longer a restore's weights
                 self._dirty = True
                 self._publish_now()  # at once, even while playing
             case SetData(dataset, text):
@@ -831,6 +837,7 @@ class TrainLoop(_LiveBranch):
     def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
         old = self.trainer
         self.trainer = None  # a failing compile must not leave a half-made run behind
+        self.run_id = run_id  # (a failure of its compile is that run's: see failed_at)
         self._status("compiling...")
         t0 = time.perf_counter()
         res = grid_resolution(trainer.spec) if trainer.data.n_features == 2 else None
@@ -1341,7 +1348,7 @@ class TrainLoop(_LiveBranch):
                 failure = ViewFailed(f"view {name!r} failed and was switched off: "
                                      f"{type(e).__name__}: {e}")
                 failure.__cause__ = e
-                self._error(failure)
+                self._report(failure)
         le, lv = self.history.arrays()
         # The divergence that ended the live branch, while it ends there (scrubbed back to an
         # earlier epoch too); not once it has trained on, nor on another branch or run.
@@ -1387,8 +1394,24 @@ class TrainLoop(_LiveBranch):
 
     def _fail(self, e: Exception) -> None:
         self._set_playing(False)
-        self._error(e)
+        self._report(e)
         self._status("")
+
+    def _report(self, e: Exception) -> None:
+        """Tell the window of ``e``, stamped with the model it was about (see failed_at)."""
+        t = self.trainer
+        if self.sweeping:
+            about = None  # the sweep's: the Compare tab, not the run's views
+        elif t is None:
+            about = (self.run_id, None, None, None)  # no model: its settings failed
+        else:
+            shown = t.epoch if self.view_epoch is None else self.view_epoch
+            about = (self.run_id, self.log.name, int(shown), int(t.epoch))
+        try:
+            e.nnviz_failed_at = about
+        except AttributeError:  # (an exception type without a __dict__)
+            pass
+        self._error(e)
 
     def release(self) -> None:
         """Drop the run's device arrays and the views' probes (after the loop has stopped): what
@@ -1432,6 +1455,14 @@ def _prepare_size(spec, config, data: Dataset, params, seed: int) -> None:
 
 class ViewFailed(RuntimeError):
     """A view's probe raised: the view was switched off (a bug, reported once)."""
+
+
+def failed_at(e: BaseException) -> tuple | None:
+    """The model a failure TrainLoop reported was about, as the snapshots of that model say it:
+    (run id, branch, epoch shown, live epoch); (run id, None, None, None) when the run had no
+    model (its settings failed to compile); None when not one model's (the thread's end, a
+    sweep's). The window's banner says the failure while that model is shown."""
+    return getattr(e, "nnviz_failed_at", None)
 
 
 def describe(e: BaseException) -> str:

@@ -67,7 +67,7 @@ class Checkpoint:
     # own; a point edit (TrainLoop's SetData) stamps the old one on the checkpoints before it.
     data: Any = None
     # A divergence's restore: the state is that after this earlier epoch (the run's best), put
-    # back at ``epoch``; -1 otherwise. What the window says it shows (not saved in a session).
+    # back at ``epoch``; -1 otherwise. What the window says it shows (a session keeps it).
     weights_of: int = -1
 
 
@@ -179,9 +179,18 @@ class RunLog:
         last = self.checkpoints[-1].epoch if self.checkpoints else 0
         return max(epoch + 1, last + self.gap(last))
 
-    def checkpoint(self, epoch: int, state: Any, pinned: str = "", weights_of: int = -1) -> None:
+    def checkpoint(self, epoch: int, state: Any, pinned: str = "",
+                   weights_of: int | None = None) -> None:
         """Keep ``state`` (the state after ``epoch`` epochs; copied to the host here; after a
-        divergence, ``weights_of``: the earlier epoch whose weights were put back)."""
+        divergence, ``weights_of``: the earlier epoch whose weights were put back).
+
+        ``weights_of`` None: the weights are those the log already holds at ``epoch`` -- a
+        branch's end, a new learning rate or new points over a divergence's restore are still
+        the best weights it put back (the counter lost its "weights of epoch N" once a branch
+        was switched away from and back). An edit of the weights gives -1: their own."""
+        if weights_of is None:
+            weights_of = self.weights_of(epoch)
+            weights_of = -1 if weights_of == epoch else weights_of
         ck = Checkpoint(int(epoch), host_state(state), pinned, weights_of=int(weights_of))
         # A later state at the same epoch (an edit, a restore) replaces the earlier one, unless
         # that one is pinned and this one is not.

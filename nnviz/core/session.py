@@ -57,6 +57,7 @@ SUFFIX = ".nnviz"
 MAX_MANIFEST_BYTES = limits.MAX_MANIFEST_BYTES
 MAX_ARRAYS_BYTES = 1 << 30  # no session within the limits comes near this
 MAX_EPOCH = limits.MAX_EPOCH
+MAX_DIVERGENCE_TEXT = 4000  # characters of a branch's divergence message (a few hundred used)
 
 _SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, ValueError, KeyError,
                    OverflowError)
@@ -1028,6 +1029,12 @@ def _run_manifest(run: Run) -> dict:
             # Per checkpoint: the index into "points" of what its epochs trained on (an
             # earlier stretch's points, before an edit), or null: the session's own data.
             "checkpoint_points": [_point_index(sets, c.data) for c in b.checkpoints],
+            # After a divergence: the earlier epoch whose weights a checkpoint holds, -1 if its
+            # own; and what the divergence said, while the branch ends there (the window's
+            # banner and epoch counter say them again when the file is opened).
+            "checkpoint_weights_of": [int(c.weights_of) for c in b.checkpoints],
+            "divergence": None if b.divergence is None else
+            {"epoch": int(b.divergence[0]), "message": str(b.divergence[1])},
         })
     return {"active": int(run.active), "branches": branches,
             "points": [{"n_points": int(d.X.shape[0]), "padded": bool(padded),
@@ -1054,6 +1061,19 @@ def _run_arrays(run: Run) -> dict[str, np.ndarray]:
                 out[k + "checkpoint/" + _path(p)] = np.stack([np.asarray(ls[j][1])
                                                               for ls in leaves])
     return out
+
+
+def _divergence(m: Any, name: str) -> tuple[int, str] | None:
+    """A branch's ``divergence`` (absent or null: none, as in files written before)."""
+    if m is None:
+        return None
+    epoch = m.get("epoch") if isinstance(m, dict) else None
+    message = m.get("message") if isinstance(m, dict) else None
+    if not (isinstance(epoch, int) and not isinstance(epoch, bool) and 0 <= epoch <= MAX_EPOCH
+            and isinstance(message, str) and len(message) <= MAX_DIVERGENCE_TEXT):
+        raise SessionError(f"run branch {name!r}: divergence must be null or "
+                           "{\"epoch\": a whole number, \"message\": a short text}")
+    return epoch, message
 
 
 def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoch: int,
@@ -1115,6 +1135,13 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
                               and 0 <= w < len(sets)) for w in which):
             raise SessionError(f"run branch {name!r}: checkpoint_points must name a point set "
                                "(or null) per checkpoint")
+        weights_of = bm.get("checkpoint_weights_of", [-1] * len(ce))  # absent: files before
+        if not isinstance(weights_of, list) or len(weights_of) != len(ce) or not all(
+                isinstance(w, int) and not isinstance(w, bool) and -1 <= w < e
+                for w, e in zip(weights_of, ce.tolist())):
+            raise SessionError(f"run branch {name!r}: checkpoint_weights_of must give an "
+                               "earlier epoch (or -1) per checkpoint")
+        log.divergence = _divergence(bm.get("divergence"), name)
         stacked = []
         for p, leaf in paths_leaves:
             a = _array(arrays, k + "checkpoint/" + _path(p))
@@ -1126,7 +1153,7 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
         for j, e in enumerate(ce):
             state = jax.tree_util.tree_unflatten(treedef, [a[j] for a in stacked])
             data = None if which[j] is None else sets[which[j]]
-            log.checkpoints.append(Checkpoint(int(e), state, pinned[j], data))
+            log.checkpoints.append(Checkpoint(int(e), state, pinned[j], data, weights_of[j]))
         run.add(log)
     run.active = active
     if run.log.checkpoints[-1].epoch > epoch:

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
 
 from nnviz.core.csvdata import input_names
 from nnviz.core.data import MAX_SEED, DataError, Dataset, DataSpec, make_dataset
-from nnviz.core.loop import describe
+from nnviz.core.loop import describe, failed_at
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, check_edit
 from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default,
@@ -251,6 +251,11 @@ class MainWindow(QMainWindow):
         self._divergence_text: str | None = None
         self._divergence_left: tuple | None = None
         self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
+        # A failure the worker reported while the banner says it: (loop.failed_at: the model it
+        # was about, the banner's text), and the snapshot received before it (drawn after it
+        # maybe, but made before: not a model shown since). None: none, or one not a model's.
+        self._failure: tuple | None = None
+        self._failure_after: Snapshot | None = None
         self._rates: tuple = (None, [])  # the live branch's rates, see _rate_before_flat
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
         self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
@@ -552,7 +557,7 @@ class MainWindow(QMainWindow):
         w.status_changed.connect(self._on_status)
         w.sweep_status_changed.connect(self.set_sweep_status)
         w.playing_changed.connect(self._on_playing)
-        w.failed.connect(lambda e: self._on_failed(describe(e)))
+        w.failed.connect(self._on_worker_failed)
 
     def _install_excepthook(self) -> None:
         """An exception in a slot (PySide calls sys.excepthook) reaches the user, not only
@@ -832,16 +837,20 @@ class MainWindow(QMainWindow):
                 self.branch_deleted.emit(name, log)
         self.worker.delete_branch(name, deleted)
 
-    def set_learning_rate(self, lr: float) -> None:
+    def set_learning_rate(self, lr: float, branch: str | None = None) -> None:
         """Applies to the running model at once, without a reset; set while the timeline shows
-        the past, where training goes on next (the worker's rule), which a note says."""
+        the past, where training goes on next (the worker's rule), which a note says.
+        ``branch``: the rate of that branch of the run, switched to first if another is shown
+        (an undo of a rate change made there)."""
         self._forget_refusals()
         self._config = replace(self._config, learning_rate=float(lr))
-        self.worker.set_learning_rate(lr)
+        s = self._drawn
+        switching = branch is not None and s is not None and s.run_id == self._run_id \
+            and branch != s.branch
+        self.worker.set_learning_rate(lr, branch if switching else None)
         if self.training_panel.lr.value() != lr:
             self.training_panel.lr.set_value(lr)
-        s = self._drawn
-        if s is not None and s.past and s.run_id == self._run_id:
+        if not switching and s is not None and s.past and s.run_id == self._run_id:
             self._pending_lr = float(lr)
             self._show_pending_lr(s)
 
@@ -949,6 +958,7 @@ class MainWindow(QMainWindow):
             self.data_panel.set_custom(data)
         self._show_data(data)
         self.worker.set_data(data, text)
+        self._drop_failure()  # the worker's failure was about the points before
         return True
 
     def _show_data(self, data: Dataset) -> None:
@@ -1263,6 +1273,7 @@ class MainWindow(QMainWindow):
         old = self._drawn.params if self._drawn is not None else None
         check_edit(self._spec, old, params)
         self.worker.set_params(params)
+        self._drop_failure()  # the worker's failure was about the weights before
         if undo_step:
             self.weights_edited.emit(old, params)
 
@@ -1323,6 +1334,7 @@ class MainWindow(QMainWindow):
                     self.editor.note.clear_message()
                 self._fresh_note = None
             self._show_divergence(s)
+            self._failure_shown(s)
             if not s.divergence and not s.past:
                 self._check_stuck(s)
             self.snapshot_drawn.emit(s)
@@ -1444,10 +1456,39 @@ class MainWindow(QMainWindow):
         self.playing = playing
         self.controls.set_playing(playing)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_worker_failed(self, e: BaseException) -> None:
+        """The worker's failure: the banner says it while the model it was about is shown
+        (_failure_shown); it stayed until Play, over new points, a rewind, a Step. One about a
+        run that has gone since is said in the status bar only."""
+        about = failed_at(e)
+        gone = about is not None and about[0] != self._run_id
+        self._on_failed(describe(e), banner=not gone)
+        if not gone and about is not None:
+            self._failure, self._failure_after = (about, self.banner.text()), self._latest
+
+    def _failure_shown(self, s: Snapshot) -> None:
+        """The worker's failure goes from the banner once the model drawn is another one than
+        it was about: another run, branch or epoch (trained on, rewound to)."""
+        f = self._failure
+        if f is not None and s is not self._failure_after and \
+                (s.run_id, s.branch, s.epoch, s.live_epoch) != f[0]:
+            self._drop_failure()
+
+    def _drop_failure(self) -> None:
+        """The model a failure of the worker was about is no longer shown: its banner goes."""
+        f = self._failure
+        if f is not None and self.banner.text() == f[1]:
+            self._hide_banner()
+        if f is not None and self.statusBar().currentMessage() == f[1]:  # (its 10 s echo)
+            self.statusBar().clearMessage()
+        self._failure = None
+
+    def _on_failed(self, message: str, banner: bool = True) -> None:
         self.last_error = message
         first = message.split("\n\n", 1)[0]
-        self._show_banner(first)
+        if banner:
+            self._failure = None  # (not a worker's, or _on_worker_failed says what it is about)
+            self._show_banner(first)
         self.statusBar().showMessage(first, 10000)
         if "\n\n" in message:  # a bug, not a user error: the details go in a dialog
             box = QMessageBox(QMessageBox.Icon.Critical, "nnviz: something went wrong", first,
@@ -1464,6 +1505,7 @@ class MainWindow(QMainWindow):
     def _hide_banner(self) -> None:
         self.banner.hide()
         self._divergence_text = None
+        self._failure = None
 
     # --- closing -------------------------------------------------------------------------------
 

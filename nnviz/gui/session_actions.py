@@ -72,6 +72,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self.undo_stack.indexChanged.connect(self._bound_kept_runs)  # and a trained run
         self._class_names: WeakKeyDictionary[Dataset, tuple[str, ...]] = WeakKeyDictionary()
         self._current = window.current_problem()
+        self._branch_shown: str | None = None  # the branch of the run drawn (_branch_drawn)
         self.jobs = FileJobs(window)  # sessions and CSV files are read off the GUI thread
         self._pending_writes = 0  # saves and exports asked for and not written yet
         self._close_when_written = False
@@ -278,6 +279,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         w.branch_deleted.connect(self._branch_deleted)  # Delete branch: a step too
         w.timeline.delete_undoable = True
         w.snapshot_drawn.connect(self._show_modified)  # the title's mark of unsaved work
+        w.snapshot_drawn.connect(self._branch_drawn)  # the rate steps' branch (undo.py)
         self.undo_stack.indexChanged.connect(self._show_modified)
         w.boundary.scene().sigMouseClicked.connect(self._plot_clicked)
 

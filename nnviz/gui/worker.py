@@ -254,8 +254,9 @@ class TrainingWorker(QObject):
     def restart(self, run_id: int) -> None:
         self.loop.post(Restart(run_id))
 
-    def set_learning_rate(self, lr: float) -> None:
-        self.loop.post(SetLearningRate(float(lr)))
+    def set_learning_rate(self, lr: float, branch: str | None = None) -> None:
+        """The live branch's rate, or (``branch``) that branch's, switched to first."""
+        self.loop.post(SetLearningRate(float(lr), branch))
 
     def set_params(self, params) -> None:
         self.loop.post(SetParams(params))

@@ -190,6 +190,56 @@ def test_a_divergence_pins_the_restored_weights():
     assert _same_state(state, t.state)
 
 
+def _rewrite_manifest(path, out, change) -> None:
+    """``path``'s session written to ``out`` with ``change(manifest)`` applied."""
+    import json
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(parts["manifest.json"])
+    change(manifest)
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(out, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+def test_a_saved_session_keeps_what_its_divergence_said(tmp_path):
+    """A reopened session lost its divergence: the window's banner and the counter's "weights
+    of epoch N" were gone (reviewer). The branch's divergence and the restored checkpoint's
+    weights_of are saved; files written before (neither field) open without them; a broken
+    field is refused with a message."""
+    from nnviz.core import session as S
+    t = _trainer("gd", 0, 100.0, activation="relu", output="linear")
+    log = R.RunLog()
+    assert R.advance(t, log, 50).diverged
+    log.divergence = (t.epoch, f"Training diverged after epoch {t.epoch}: ...")
+    path = tmp_path / "diverged.nnviz"
+    S.Session.from_trainer(t, run=R.Run(log)).save(path)
+    back = S.load(path).make_run().log
+    assert back.divergence == log.divergence
+    assert back.weights_of(t.epoch) == log.weights_of(t.epoch) == t.best_epoch < t.epoch
+
+    def older(m):
+        for b in m["run"]["branches"]:
+            del b["divergence"], b["checkpoint_weights_of"]
+    _rewrite_manifest(path, tmp_path / "older.nnviz", older)
+    old = S.load(tmp_path / "older.nnviz").make_run().log
+    assert old.divergence is None and old.weights_of(t.epoch) == t.epoch
+
+    def broken(m):
+        m["run"]["branches"][0]["divergence"] = {"epoch": "3", "message": 7}
+    _rewrite_manifest(path, tmp_path / "broken.nnviz", broken)
+    with pytest.raises(S.SessionError, match="divergence must be null or"):
+        S.load(tmp_path / "broken.nnviz")
+
+    def later(m):  # weights of an epoch after the checkpoint's own: not a restore
+        m["run"]["branches"][0]["checkpoint_weights_of"][-1] = t.epoch + 5
+    _rewrite_manifest(path, tmp_path / "later.nnviz", later)
+    with pytest.raises(S.SessionError, match="checkpoint_weights_of"):
+        S.load(tmp_path / "later.nnviz")
+
+
 def test_a_saved_run_reopens_with_its_branches_and_every_epoch_reachable(tmp_path):
     from nnviz.core import session as S
     t = _trainer()

@@ -491,3 +491,76 @@ def test_redo_after_undoing_a_branch_delete_changes_that_branchs_rate_only(main_
     assert w.last_snapshot.branch == "run 2"
     _switch(w, qtbot, "run 1")  # run 1 keeps the rate it had
     qtbot.waitUntil(lambda: w.worker.loop.trainer.config.learning_rate == rate, timeout=TIMEOUT)
+
+
+def test_a_diverged_branch_says_so_again_when_switched_back_to(bare_window, qtbot):
+    """After a divergence the counter says whose weights it draws ("diverged: weights of epoch
+    0": the best, put back). Continued from before the divergence and switched back, the
+    diverged branch said plain "Epoch 2" under the banner that explained the restore: the
+    branch's end was saved over the restore's record. It says the same as before it was left;
+    a new rate set at that end (the same weights) keeps it too, until training goes on."""
+    w = bare_window
+    w.set_learning_rate(1e4)
+    w.step(200)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "weights of epoch" in
+                    w.controls.epoch.text(), timeout=TIMEOUT)
+    epoch, counter, banner = w.last_snapshot.live_epoch, w.controls.epoch.text(), w.banner.text()
+    _fork_at(w, qtbot, epoch - 1, "run 2")
+    assert "diverged" not in w.controls.epoch.text() and not w.banner.isVisible()
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == counter, timeout=TIMEOUT)
+    assert w.banner.isVisible() and w.banner.text() == banner
+
+    w.set_learning_rate(0.5)  # at the live end: the weights are still the restored ones
+    qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == 0.5, timeout=TIMEOUT)
+    assert w.controls.epoch.text() == counter
+    _switch(w, qtbot, "run 2")
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == counter, timeout=TIMEOUT)
+    w.step(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch == epoch + 1, timeout=TIMEOUT)
+    assert w.controls.epoch.text() == f"Epoch {epoch + 1:,}"
+
+
+def _type_rate(w, qtbot, rate: str) -> None:
+    field = w.training_panel.lr.lineEdit()
+    field.setText(rate)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.worker.loop.trainer.config.learning_rate == float(rate),
+                    timeout=TIMEOUT)
+
+
+def test_undo_of_a_rate_change_acts_on_the_branch_it_was_made_on(main_window, qtbot, wait_run):
+    """A reviewer set 0.5 on "run 2", switched to "run 1" by hand and pressed Ctrl+Z: the undo
+    set the rate of run 1, which nobody had changed, and run 2 kept 0.5 (Redo then gave run 1
+    the 0.5). The rate's undo and redo go back to the branch it was made on, and act there;
+    while another branch is shown the Edit menu says which; and a rate changed on the branch
+    switched to is undone to that branch's own rate (it was the other branch's)."""
+    w, actions = main_window, main_window.session_actions
+    _trained(w, qtbot, wait_run, 100)
+    rate = w.training_panel.lr.value()
+    _fork_at(w, qtbot, 50, "run 2")
+    _type_rate(w, qtbot, "0.5")
+    assert actions.undo_action.text().replace("&", "") == \
+        f"Undo learning rate {rate:g} \u2192 0.5"  # the branch shown: no need to name it
+    _switch(w, qtbot, "run 1")
+    qtbot.waitUntil(lambda: w.training_panel.lr.value() == rate, timeout=TIMEOUT)
+    assert actions.undo_action.text().replace("&", "") == \
+        f"Undo learning rate {rate:g} \u2192 0.5 on run 2"
+
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.training_panel.lr.value() == rate, timeout=TIMEOUT)
+    assert w.last_snapshot.config.learning_rate == rate
+    assert "run 2" in w.statusBar().currentMessage()
+    actions.redo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == 0.5, timeout=TIMEOUT)
+    assert w.last_snapshot.branch == "run 2" and w.training_panel.lr.value() == 0.5
+
+    _switch(w, qtbot, "run 1")  # run 1 kept its rate through all that
+    qtbot.waitUntil(lambda: w.training_panel.lr.value() == rate, timeout=TIMEOUT)
+    _type_rate(w, qtbot, "0.2")
+    assert actions.undo_action.text().replace("&", "") == f"Undo learning rate {rate:g} \u2192 0.2"
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == rate, timeout=TIMEOUT)
+    assert w.last_snapshot.branch == "run 1" and w.training_panel.lr.value() == rate

@@ -353,3 +353,30 @@ def test_a_diverged_runs_test_curve_ends_with_its_train_curve():
     r.do(Step(1))  # trained on from the best weights: the curves go on as before
     s = r.last
     assert int(s.loss_epochs[-1]) == e + 1 and int(s.test_epochs[-1]) == e + 2
+
+
+def test_a_failure_says_which_model_it_was_about(monkeypatch):
+    """The window keeps a failure's banner while the model it was about is shown: the loop
+    says which, as that model's snapshots name it; a new problem that fails to compile, its
+    run (none of its snapshots ever comes: a later run's banner is not its business)."""
+    from nnviz.core import training
+    from nnviz.core.loop import ShowEpoch, failed_at
+    failures = []
+    loop = TrainLoop(error=failures.append)
+    loop.post(NewProblem(1, moons_problem()))
+    loop.post(Step(20))
+    loop.work_once()
+    loop.post(ShowEpoch(5))
+    loop.post(Request(lambda ctx: 1 / 0, lambda result: None))  # asked of the past shown
+    loop.work_once()
+    assert failed_at(failures[-1]) == (1, "run 1", 5, 20)
+    real = training.Trainer.run
+    monkeypatch.setattr(training.Trainer, "run", lambda self, n: 1 / 0)
+    loop.post(Play())
+    loop.work_once()
+    assert failed_at(failures[-1]) == (1, "run 1", 20, 20)  # (Play went live first)
+    monkeypatch.setattr(training.Trainer, "run", real)
+    monkeypatch.setattr(training.Trainer, "compile", lambda self: 1 / 0)
+    loop.post(NewProblem(2, moons_problem(learning_rate=0.5)))
+    loop.work_once()
+    assert failed_at(failures[-1]) == (2, None, None, None)

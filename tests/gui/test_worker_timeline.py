@@ -153,3 +153,18 @@ def test_a_rate_set_while_in_the_past_is_for_where_training_goes_on(rec):
     rec.do(SetLearningRate(0.02))
     rec.do(Step(1))
     assert rec.loop.trainer.learning_rate == pytest.approx(0.02)
+
+
+def test_a_rate_for_a_named_branch_switches_to_it_and_leaves_the_other_alone(rec):
+    """An undo of a rate change made on "run 2" while "run 1" is live: run 2 goes live at the
+    rate, run 1 keeps its own; a name not in the run (deleted since) is the live branch's."""
+    rec.do(ShowEpoch(300))
+    rec.do(Branch(None))
+    assert rec.do(SetLearningRate(0.01)).branch == "run 2"
+    rec.do(SwitchBranch("run 1"))
+    s = rec.do(SetLearningRate(0.02, "run 2"))
+    assert (s.branch, s.config.learning_rate, s.live_epoch) == ("run 2", 0.02, 300)
+    s = rec.do(SwitchBranch("run 1"))
+    assert s.branch == "run 1" and s.config.learning_rate == pytest.approx(0.05)
+    s = rec.do(SetLearningRate(0.03, "run 9"))
+    assert (s.branch, s.config.learning_rate) == ("run 1", 0.03)

@@ -211,14 +211,42 @@ class PointsCommand(AppliedCommand):
 
 
 class LearningRateCommand(AppliedCommand):
-    """A new learning rate, applied to the running model (no reset), undone the same way."""
+    """A new learning rate, applied to the running model (no reset), undone the same way --
+    on the branch it was made on: switched back to first if the user has shown another since
+    (the undo set the rate of whichever branch was live, one nobody had changed), its name in
+    the Edit menu's text while another is shown. A branch no longer in the run: said, and no
+    rate changes."""
 
-    def __init__(self, actions: "UndoMixin", before: float, after: float) -> None:
-        super().__init__(f"learning rate {before:g} \u2192 {after:g}", before, after)
-        self.actions = actions
+    def __init__(self, actions: "UndoMixin", before: float, after: float,
+                 branch: str | None = None) -> None:
+        self.rates = f"learning rate {before:g} \u2192 {after:g}"
+        super().__init__(self.rates, before, after)
+        self.actions, self.branch = actions, branch
 
     def put(self, value: float, undoing: bool) -> None:
-        self.actions._set_rate(value)
+        w, branch = self.actions.window, self.branch
+        s = w.last_snapshot
+        live = s.branch if s is not None and s.run_id == w.run_id else None
+        if branch is None or live is None or branch == live:
+            self.actions._set_rate(value)
+            return
+        what = f"{'undo' if undoing else 'redo'} {self.rates}"
+        if branch not in (b.name for b in s.branches):
+            self.actions._status(f"{what}: the branch {branch} is no longer there; no rate "
+                                 "was changed.", 10000)
+            return
+        self.actions._set_rate(value, branch)
+        self.actions._status(f"{what}: back on {branch}, at {value:g}.", 10000)
+
+    def shown(self, branch: str | None) -> None:
+        """``branch`` is the one shown: the text names this one's if it is another."""
+        other = self.branch is not None and branch is not None and branch != self.branch
+        self.setText(f"{self.rates} on {self.branch}" if other else self.rates)
+
+    def renamed(self, old: str, new: str) -> None:
+        new = " ".join(str(new).split())
+        if new and self.branch == old:
+            self.branch = new
 
 
 class WeightsCommand(AppliedCommand):
@@ -509,8 +537,28 @@ class UndoMixin:
     def _branch_renamed(self, old: str, new: str) -> None:
         for i in range(self.undo_stack.count()):
             command = self.undo_stack.command(i)
-            if isinstance(command, (BranchCommand, DeleteBranchCommand)):
+            if isinstance(command, (BranchCommand, DeleteBranchCommand, LearningRateCommand)):
                 command.renamed(old, new)
+
+    def _branch_drawn(self, s) -> None:
+        """Each drawn snapshot: once another branch of the run is shown, the rate the undo
+        steps start from is its own (Undo after a rate change there went back to the other
+        branch's), and the rate steps of other branches name theirs in the Edit menu."""
+        w = self.window
+        if s.run_id != w.run_id or s.branch == self._branch_shown:
+            return
+        self._branch_shown = s.branch
+        lr = w.current_problem().config.learning_rate
+        if lr != self._current.config.learning_rate:
+            self._current = replace(self._current,
+                                    config=replace(self._current.config, learning_rate=lr))
+        for i in range(self.undo_stack.count()):
+            command = self.undo_stack.command(i)
+            if isinstance(command, LearningRateCommand):
+                command.shown(s.branch)
+        # The Edit menu's texts follow (the stack says a text only when its index moves).
+        self.undo_stack.undoTextChanged.emit(self.undo_stack.undoText())
+        self.undo_stack.redoTextChanged.emit(self.undo_stack.redoText())
 
     def _panel_edited(self, text: str) -> None:
         now = self.window.current_problem()
@@ -526,13 +574,15 @@ class UndoMixin:
         self._current = replace(self._current, config=self.window.current_problem().config)
         after = self._current.config.learning_rate
         if after != before and not self._undoing:
-            self.undo_stack.push(LearningRateCommand(self, before, after))
+            s, w = self.window.last_snapshot, self.window
+            branch = s.branch if s is not None and s.run_id == w.run_id else None
+            self.undo_stack.push(LearningRateCommand(self, before, after, branch))
             self._update_edit_toolbar()
 
-    def _set_rate(self, lr: float) -> None:
+    def _set_rate(self, lr: float, branch: str | None = None) -> None:
         self._undoing = True
         try:
-            self.window.set_learning_rate(lr)
+            self.window.set_learning_rate(lr, branch)
             self._current = replace(self._current,
                                     config=replace(self._current.config, learning_rate=lr))
         finally:
