@@ -75,7 +75,17 @@ from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, WholeTabs
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
-FRAME_MS = 25
+# The frame timer's interval: FRAME_MS (40 frames/s), or BIG_FRAME_MS (33/s) while the run's
+# epochs take BIG_EPOCH_S or more, until they take less than SMALL_EPOCH_S (apart, so that a
+# chunk slowed by a busy machine does not flip it). A frame costs the training what the GUI
+# thread's CPU takes from it: at 200 points the training runs on one core and loses to the
+# GUI only its waits for the GIL, but from ~1 ms an epoch (20,000 moons points on the default
+# network; 3.5-4 ms at 100,000) XLA spreads each epoch over both cores and every ms of the GUI
+# thread (~6 ms a frame) holds one of them back. At 100,000 points 30 ms frames won 9 of 10 runs
+# in turns against 25 ms (view cost ~0.77 against ~0.69; bench/README, "2026-12-04, midday");
+# at 200 points they gave nothing measurable for 7 frames/s fewer.
+FRAME_MS, BIG_FRAME_MS = 25, 30
+BIG_EPOCH_S, SMALL_EPOCH_S = 1e-3, 0.5e-3
 # The training thread compiles the first model once the window has painted, or this long after
 # the window was shown if no paint has come by then (a window shown is painted at once).
 TRAINING_WAITS_FOR_PAINT_MS = 1000
@@ -91,6 +101,18 @@ BOX_STYLE = ("QLabel {{ background: {ground}; color: {text}; border: 1px solid {
 # theme (the light theme's near-white box with blue text glared on the dark theme's window).
 HINT_COLORS = {False: ("#e8f1fb", "#0b3d6b", "#b6d0ee"), True: ("#1d3148", "#d4e5f8", "#3f6a9a")}
 BANNER_COLORS = {False: ("#fdecea", "#8c1d18", "#f1b0aa"), True: ("#4a2220", "#f8d7d3", "#9a4a44")}
+
+
+def frame_ms_for(epoch_s: float | None, current_ms: int) -> int:
+    """The frame interval for epochs of ``epoch_s`` seconds (None: not measured yet, the
+    current one kept) when it is ``current_ms`` now (see BIG_EPOCH_S)."""
+    if epoch_s is None:
+        return current_ms
+    if epoch_s >= BIG_EPOCH_S:
+        return BIG_FRAME_MS
+    if epoch_s < SMALL_EPOCH_S:
+        return FRAME_MS
+    return current_ms
 
 
 def box_style(which: dict) -> str:
@@ -1287,7 +1309,7 @@ class MainWindow(QMainWindow):
             self._latest = s
             if s.past:  # the timeline: the user is waiting for this one; no frame to wait for
                 QTimer.singleShot(0, self, self._draw_latest)
-            elif time.perf_counter() - self._drawn_at >= FRAME_MS / 1000:
+            elif time.perf_counter() - self._drawn_at >= self.frame_timer.interval() / 1000:
                 # A frame's time since the last one: drawn now, not at the timer's next tick.
                 # The worker makes the next snapshot once this one is drawn; waiting for the
                 # tick (12 ms on average) made it skip a chunk's publishing in two, capping a
@@ -1303,6 +1325,7 @@ class MainWindow(QMainWindow):
         self._drawn = s
         self._drawn_at = time.perf_counter()
         self.worker.snapshot_drawn()  # the worker makes the next one while this one is drawn
+        self._pace_frames()
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
@@ -1326,6 +1349,12 @@ class MainWindow(QMainWindow):
             if not s.divergence and not s.past:
                 self._check_stuck(s)
             self.snapshot_drawn.emit(s)
+
+    def _pace_frames(self) -> None:
+        """The frame interval for the run's epochs as last timed (frame_ms_for)."""
+        ms = frame_ms_for(self.worker.loop.epoch_s, self.frame_timer.interval())
+        if ms != self.frame_timer.interval():
+            self.frame_timer.setInterval(ms)  # a running timer restarts with it
 
     def _show_divergence(self, s: Snapshot) -> None:
         """The banner says the divergence that ended the branch shown, whenever it is shown
