@@ -75,16 +75,19 @@ from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, WholeTabs
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
-# The frame timer's interval: FRAME_MS (40 frames/s), or BIG_FRAME_MS (33/s) while the run's
-# epochs take BIG_EPOCH_S or more, until they take less than SMALL_EPOCH_S (apart, so that a
-# chunk slowed by a busy machine does not flip it). A frame costs the training what the GUI
-# thread's CPU takes from it: at 200 points the training runs on one core and loses to the
-# GUI only its waits for the GIL, but from ~1 ms an epoch (20,000 moons points on the default
-# network; 3.5-4 ms at 100,000) XLA spreads each epoch over both cores and every ms of the GUI
-# thread (~6 ms a frame) holds one of them back. At 100,000 points 30 ms frames won 9 of 10 runs
-# in turns against 25 ms (view cost ~0.77 against ~0.69; bench/README, "2026-12-04, midday");
-# at 200 points they gave nothing measurable for 7 frames/s fewer.
-FRAME_MS, BIG_FRAME_MS = 25, 30
+# The frame timer's interval: FRAME_MS (40 frames/s), or longer while the run's epochs take
+# BIG_EPOCH_S or more, until they take less than SMALL_EPOCH_S (apart, so that a chunk slowed
+# by a busy machine does not flip it). A frame costs the training what the GUI thread's CPU
+# takes from it: at 200 points the training runs on one core and loses to the GUI only its
+# waits for the GIL, but from ~1 ms an epoch (3.5-4 ms at 100,000 moons points on the default
+# network) XLA spreads each epoch over both cores and every ms of the GUI thread (~6 ms a frame)
+# holds one of them back. At 100,000 points 30 ms frames won 9 of 10 runs in turns against 25 ms
+# (view cost ~0.77 against ~0.69; bench/README, "2026-12-04, midday"); at 200 points they gave
+# nothing measurable for 7 frames/s fewer. The longer interval is BIG_FRAME_MS less what the
+# frames come late (a busy machine: the mean gap of the last FRAMES_TIMED frames over the
+# interval), so that they come about GAP_TARGET_MS apart (31 a second): at load 6-8 a fixed
+# 30 ms drew 29-32 frames/s where 25 ms drew 33-36 (bench/README, "The evening of 2026-12-04").
+FRAME_MS, BIG_FRAME_MS, GAP_TARGET_MS, FRAMES_TIMED = 25, 30, 32, 16
 BIG_EPOCH_S, SMALL_EPOCH_S = 1e-3, 0.5e-3
 # The training thread compiles the first model once the window has painted, or this long after
 # the window was shown if no paint has come by then (a window shown is painted at once).
@@ -103,16 +106,18 @@ HINT_COLORS = {False: ("#e8f1fb", "#0b3d6b", "#b6d0ee"), True: ("#1d3148", "#d4e
 BANNER_COLORS = {False: ("#fdecea", "#8c1d18", "#f1b0aa"), True: ("#4a2220", "#f8d7d3", "#9a4a44")}
 
 
-def frame_ms_for(epoch_s: float | None, current_ms: int) -> int:
+def frame_ms_for(epoch_s: float | None, current_ms: int, late_ms: float | None = None) -> int:
     """The frame interval for epochs of ``epoch_s`` seconds (None: not measured yet, the
-    current one kept) when it is ``current_ms`` now (see BIG_EPOCH_S)."""
+    current one kept) when it is ``current_ms`` now and frames come ``late_ms`` after it on
+    average (None: not known yet); see BIG_EPOCH_S."""
     if epoch_s is None:
         return current_ms
-    if epoch_s >= BIG_EPOCH_S:
-        return BIG_FRAME_MS
-    if epoch_s < SMALL_EPOCH_S:
+    big = epoch_s >= BIG_EPOCH_S or current_ms > FRAME_MS and epoch_s >= SMALL_EPOCH_S
+    if not big:
         return FRAME_MS
-    return current_ms
+    if late_ms is None:
+        return current_ms if current_ms > FRAME_MS else BIG_FRAME_MS
+    return int(min(BIG_FRAME_MS, max(FRAME_MS, round(GAP_TARGET_MS - late_ms))))
 
 
 def box_style(which: dict) -> str:
@@ -285,6 +290,7 @@ class MainWindow(QMainWindow):
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._draw_latest)
         self._drawn_at = 0.0  # perf_counter of the last frame drawn
+        self._gaps: list[float] = []  # s between the last frames drawn at this interval (_pace_frames)
 
         self._install_excepthook()
         # Held until the window has painted (see _begin_training): the first compile runs
@@ -1323,9 +1329,10 @@ class MainWindow(QMainWindow):
         if s is None or s is self._drawn:
             return
         self._drawn = s
-        self._drawn_at = time.perf_counter()
+        now = time.perf_counter()
+        gap, self._drawn_at = now - self._drawn_at, now
         self.worker.snapshot_drawn()  # the worker makes the next one while this one is drawn
-        self._pace_frames()
+        self._pace_frames(gap)
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
@@ -1350,11 +1357,22 @@ class MainWindow(QMainWindow):
                 self._check_stuck(s)
             self.snapshot_drawn.emit(s)
 
-    def _pace_frames(self) -> None:
-        """The frame interval for the run's epochs as last timed (frame_ms_for)."""
-        ms = frame_ms_for(self.worker.loop.epoch_s, self.frame_timer.interval())
-        if ms != self.frame_timer.interval():
+    def _pace_frames(self, gap: float) -> None:
+        """The frame interval for the run's epochs as last timed and how late the frames come
+        (frame_ms_for), ``gap`` s after the last frame. A gap of over 0.2 s (a pause, a Step)
+        starts the count of gaps again, and so does a new interval."""
+        gaps = self._gaps
+        if gap > 0.2:
+            gaps.clear()
+        else:
+            gaps.append(gap)
+            del gaps[:-FRAMES_TIMED]
+        interval = self.frame_timer.interval()
+        late = 1000 * sum(gaps) / len(gaps) - interval if len(gaps) == FRAMES_TIMED else None
+        ms = frame_ms_for(self.worker.loop.epoch_s, interval, late)
+        if ms != interval:
             self.frame_timer.setInterval(ms)  # a running timer restarts with it
+            gaps.clear()
 
     def _show_divergence(self, s: Snapshot) -> None:
         """The banner says the divergence that ended the branch shown, whenever it is shown
