@@ -1359,10 +1359,11 @@ class MainWindow(QMainWindow):
 
     def _pace_frames(self, gap: float) -> None:
         """The frame interval for the run's epochs as last timed and how late the frames come
-        (frame_ms_for), ``gap`` s after the last frame. A gap of over 0.2 s (a pause, a Step)
-        starts the count of gaps again, and so does a new interval."""
+        (frame_ms_for), ``gap`` s after the last frame. A gap of over half a second (a pause, a
+        Step; a busy machine's stalls were 0.1-0.7 s at load 10-20) starts the count of gaps
+        again, and so does a new interval."""
         gaps = self._gaps
-        if gap > 0.2:
+        if gap > 0.5:
             gaps.clear()
         else:
             gaps.append(gap)
