@@ -85,7 +85,7 @@ USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 # (view cost ~0.77 against ~0.69; bench/README, "2026-12-04, midday"); at 200 points they gave
 # nothing measurable for 7 frames/s fewer. The longer interval is BIG_FRAME_MS less what the
 # frames come late (a busy machine: the mean gap of the last FRAMES_TIMED frames over the
-# interval), so that they come about GAP_TARGET_MS apart (31 a second): at load 6-8 a fixed
+# interval), so that they come about GAP_TARGET_MS apart (31 a second): at load 6-12 a fixed
 # 30 ms drew 29-32 frames/s where 25 ms drew 33-36 (bench/README, "The evening of 2026-12-04").
 FRAME_MS, BIG_FRAME_MS, GAP_TARGET_MS, FRAMES_TIMED = 25, 30, 32, 16
 BIG_EPOCH_S, SMALL_EPOCH_S = 1e-3, 0.5e-3
