@@ -75,7 +75,20 @@ from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, WholeTabs
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
-FRAME_MS = 25
+# The frame timer's interval: FRAME_MS (40 frames/s), or longer while the run's epochs take
+# BIG_EPOCH_S or more, until they take less than SMALL_EPOCH_S (apart, so that a chunk slowed
+# by a busy machine does not flip it). A frame costs the training what the GUI thread's CPU
+# takes from it: at 200 points the training runs on one core and loses to the GUI only its
+# waits for the GIL, but from ~1 ms an epoch (3.5-4 ms at 100,000 moons points on the default
+# network) XLA spreads each epoch over both cores and every ms of the GUI thread (~6 ms a frame)
+# holds one of them back. At 100,000 points 30 ms frames won 9 of 10 runs in turns against 25 ms
+# (view cost ~0.77 against ~0.69; bench/README, "2026-12-04, midday"); at 200 points they gave
+# nothing measurable for 7 frames/s fewer. The longer interval is BIG_FRAME_MS less what the
+# frames come late (a busy machine: the mean gap of the last FRAMES_TIMED frames over the
+# interval), so that they come about GAP_TARGET_MS apart (31 a second): at load 6-12 a fixed
+# 30 ms drew 29-32 frames/s where 25 ms drew 33-36 (bench/README, "The evening of 2026-12-04").
+FRAME_MS, BIG_FRAME_MS, GAP_TARGET_MS, FRAMES_TIMED = 25, 30, 32, 16
+BIG_EPOCH_S, SMALL_EPOCH_S = 1e-3, 0.5e-3
 # The training thread compiles the first model once the window has painted, or this long after
 # the window was shown if no paint has come by then (a window shown is painted at once).
 TRAINING_WAITS_FOR_PAINT_MS = 1000
@@ -91,6 +104,20 @@ BOX_STYLE = ("QLabel {{ background: {ground}; color: {text}; border: 1px solid {
 # theme (the light theme's near-white box with blue text glared on the dark theme's window).
 HINT_COLORS = {False: ("#e8f1fb", "#0b3d6b", "#b6d0ee"), True: ("#1d3148", "#d4e5f8", "#3f6a9a")}
 BANNER_COLORS = {False: ("#fdecea", "#8c1d18", "#f1b0aa"), True: ("#4a2220", "#f8d7d3", "#9a4a44")}
+
+
+def frame_ms_for(epoch_s: float | None, current_ms: int, late_ms: float | None = None) -> int:
+    """The frame interval for epochs of ``epoch_s`` seconds (None: not measured yet, the
+    current one kept) when it is ``current_ms`` now and frames come ``late_ms`` after it on
+    average (None: not known yet); see BIG_EPOCH_S."""
+    if epoch_s is None:
+        return current_ms
+    big = epoch_s >= BIG_EPOCH_S or current_ms > FRAME_MS and epoch_s >= SMALL_EPOCH_S
+    if not big:
+        return FRAME_MS
+    if late_ms is None:
+        return current_ms if current_ms > FRAME_MS else BIG_FRAME_MS
+    return int(min(BIG_FRAME_MS, max(FRAME_MS, round(GAP_TARGET_MS - late_ms))))
 
 
 def box_style(which: dict) -> str:
@@ -268,6 +295,7 @@ class MainWindow(QMainWindow):
         self.frame_timer.setInterval(FRAME_MS)
         self.frame_timer.timeout.connect(self._draw_latest)
         self._drawn_at = 0.0  # perf_counter of the last frame drawn
+        self._gaps: list[float] = []  # s between the last frames drawn at this interval (_pace_frames)
 
         self._install_excepthook()
         # Held until the window has painted (see _begin_training): the first compile runs
@@ -1298,7 +1326,7 @@ class MainWindow(QMainWindow):
             self._latest = s
             if s.past:  # the timeline: the user is waiting for this one; no frame to wait for
                 QTimer.singleShot(0, self, self._draw_latest)
-            elif time.perf_counter() - self._drawn_at >= FRAME_MS / 1000:
+            elif time.perf_counter() - self._drawn_at >= self.frame_timer.interval() / 1000:
                 # A frame's time since the last one: drawn now, not at the timer's next tick.
                 # The worker makes the next snapshot once this one is drawn; waiting for the
                 # tick (12 ms on average) made it skip a chunk's publishing in two, capping a
@@ -1312,8 +1340,10 @@ class MainWindow(QMainWindow):
         if s is None or s is self._drawn:
             return
         self._drawn = s
-        self._drawn_at = time.perf_counter()
+        now = time.perf_counter()
+        gap, self._drawn_at = now - self._drawn_at, now
         self.worker.snapshot_drawn()  # the worker makes the next one while this one is drawn
+        self._pace_frames(gap)
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
@@ -1338,6 +1368,24 @@ class MainWindow(QMainWindow):
             if not s.divergence and not s.past:
                 self._check_stuck(s)
             self.snapshot_drawn.emit(s)
+
+    def _pace_frames(self, gap: float) -> None:
+        """The frame interval for the run's epochs as last timed and how late the frames come
+        (frame_ms_for), ``gap`` s after the last frame. A gap of over half a second (a pause, a
+        Step; a busy machine's stalls were 0.1-0.7 s at load 10-20) starts the count of gaps
+        again, and so does a new interval."""
+        gaps = self._gaps
+        if gap > 0.5:
+            gaps.clear()
+        else:
+            gaps.append(gap)
+            del gaps[:-FRAMES_TIMED]
+        interval = self.frame_timer.interval()
+        late = 1000 * sum(gaps) / len(gaps) - interval if len(gaps) == FRAMES_TIMED else None
+        ms = frame_ms_for(self.worker.loop.epoch_s, interval, late)
+        if ms != interval:
+            self.frame_timer.setInterval(ms)  # a running timer restarts with it
+            gaps.clear()
 
     def _show_divergence(self, s: Snapshot) -> None:
         """The banner says the divergence that ended the branch shown, whenever it is shown

@@ -600,6 +600,50 @@ def test_a_snapshot_a_frame_after_the_last_is_drawn_as_it_arrives(bare_window, q
     w.frame_timer.start()
 
 
+def test_frames_come_less_often_while_big_epochs_run_on_both_cores(bare_window, qtbot):
+    """A frame costs the training the GUI thread's CPU: a big problem's epochs (XLA on both
+    cores) get a frame every 30 ms (33 a second), the notebook's 200 points every 25 (40 a
+    second), where the training loses little to the GUI thread."""
+    from nnviz.core.problem import notebook_problem
+    from nnviz.gui.main_window import BIG_FRAME_MS, FRAME_MS
+    w = bare_window
+    assert w.frame_timer.interval() == FRAME_MS
+    # ~5e8 multiply-adds an epoch: tens of ms here, several ms on a fast machine (>= 1 ms).
+    big = Problem(make_dataset(DataSpec("moons", samples=20_000)),
+                  NetworkSpec(hidden=(64, 64), activations=("tanh", "tanh")), TrainConfig())
+    w.load_problem(big)
+    w.play()
+    # 30 ms at once; shorter later only if the frames come late (a busy machine)
+    qtbot.waitUntil(lambda: w.frame_timer.interval() == BIG_FRAME_MS, timeout=TIMEOUT)
+    assert w.last_snapshot.spec.hidden == (64, 64)
+    w.load_problem(notebook_problem())
+    w.play()
+    qtbot.waitUntil(lambda: w.frame_timer.interval() == FRAME_MS, timeout=TIMEOUT)
+    assert w.last_snapshot.spec.hidden == notebook_problem().spec.hidden
+    assert w.frame_timer.isActive()
+
+
+def test_frame_interval_follows_the_epochs_time_with_a_margin_and_keeps_30_frames_a_second():
+    """Up at 1 ms an epoch, down below 0.5 ms: a chunk slowed by a busy machine between the
+    two does not make the frame rate flip; before an epoch is timed the interval is kept. Frames
+    that come late (a busy machine) get a shorter interval, so that they still come ~31 a
+    second (32 ms apart), but never shorter than the small problems' 25 ms."""
+    from nnviz.gui.main_window import BIG_FRAME_MS, FRAME_MS, frame_ms_for
+    assert frame_ms_for(13e-6, FRAME_MS) == FRAME_MS  # 200 points
+    assert frame_ms_for(3.5e-3, FRAME_MS) == BIG_FRAME_MS  # 100,000 points
+    assert frame_ms_for(0.7e-3, FRAME_MS) == FRAME_MS
+    assert frame_ms_for(0.7e-3, BIG_FRAME_MS) == BIG_FRAME_MS
+    assert frame_ms_for(0.3e-3, BIG_FRAME_MS) == FRAME_MS
+    assert frame_ms_for(None, BIG_FRAME_MS) == BIG_FRAME_MS
+    # how late the frames come after the timer's interval (ms)
+    assert frame_ms_for(3.5e-3, BIG_FRAME_MS, 0.4) == BIG_FRAME_MS  # a quiet machine
+    assert frame_ms_for(3.5e-3, BIG_FRAME_MS, 4.0) == 28  # 32 ms apart
+    assert frame_ms_for(3.5e-3, 28, None) == 28  # just changed: kept until timed
+    assert frame_ms_for(3.5e-3, 28, 1.0) == BIG_FRAME_MS
+    assert frame_ms_for(3.5e-3, 28, 15.0) == FRAME_MS  # no shorter
+    assert frame_ms_for(13e-6, 28, 0.0) == FRAME_MS  # a small problem again
+
+
 def _wheel(widget, up: bool = False) -> bool:
     """One notch of the mouse wheel over the middle of ``widget``; whether the widget took it."""
     from PySide6.QtCore import QPoint, QPointF
