@@ -241,7 +241,9 @@ class LandscapeView(QWidget):
 
         self.summary = QLabel()
         self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
-                                "the run's path lies off the plane.")
+                                "the run's path lies off the plane (in red where the plane "
+                                "shows it poorly: the map's colours along the path are then "
+                                "far from the losses the run had).")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel()
@@ -856,8 +858,7 @@ class LandscapeView(QWidget):
                     # plane" read as an error beside "the plane holds 99.7%" of it.
                     red = colors.hex_of(colors.error())
                     parts.append(f"<span style='color:{red}'>the plane shows the path poorly: "
-                                 f"{where}; the map's colours along the path are not the "
-                                 "losses the run had</span>")
+                                 f"{where}</span>")
                 else:
                     parts.append("the path lies a little off this plane: at epoch "
                                  f"{int(p.epochs[i]):,} the model's loss was {real}, its "
