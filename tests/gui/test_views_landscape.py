@@ -529,7 +529,7 @@ def _wheel(widget, pos: QPoint, down: bool = True) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def test_in_presentation_mode_at_1024x768_the_explanation_is_whole_under_the_plots_the_wheel_scrolls(
+def test_in_presentation_mode_the_explanation_lies_whole_under_the_plots_the_wheel_scrolls(
         main_window, qtbot):
     # At 1024x768 in presentation mode the explanation was a 2-line box cut at the right, and
     # the wheel over a side plot zoomed it instead of scrolling on. Now the map and the side
