@@ -31,7 +31,8 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 from . import colors
 from .actions.undo import AppliedCommand
 from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, LabelRoom,
-                      LogAxis, cache_axes, loose_title, move_points, plain_axes)
+                      LogAxis, cache_axes, loose_title, move_points, plain_axes,
+                      power_of_ten)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -55,11 +56,48 @@ SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
 LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
 
 
-MIN_PLOTS_HEIGHT = 440  # px: three side plots, each a two-line title, an axis and a curve
+# px: three side plots, each a two-line title, an axis and a curve; below it they scroll. Low
+# enough that they do not at 1024x768 in either mode (at 440 the sharpness plot's axis was cut
+# beside the settings, and presentation mode put them under the map, below the fold).
+MIN_PLOTS_HEIGHT = 330
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
 MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
+COLORBAR_LOG_TITLE = "loss<br>(log)"  # narrow: the bar's column takes the plane's width
+# The relative gap between the path's loss and its shadow's on the plane beyond which the
+# summary warns (in the error colour) that the map misrepresents the path; below it, and above
+# 5%, it says so in plain words.
+POOR_PLANE_GAP = 0.25
+POOR_PLANE_SHARE = 0.8  # a PCA plane holding less of the path's variance than this: also poor
+
+
+def loss_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+    """Ticks for a colour bar of log10 losses from ``lo`` to ``hi``: at the powers of ten, or
+    at 1, 2 and 5 x 10^k (then 1, 2, 3, 5, then 1 to 9) when fewer than three of those fall
+    inside, else a few evenly spaced losses; each written as the loss ("0.3", "0.01"; powers
+    of ten beyond 0.001 to 10,000)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or not hi > lo:
+        return []
+    decades = range(math.floor(lo) - 1, math.ceil(hi) + 1)
+    inside = []
+    for ms in ((1,), (1, 2, 5), (1, 2, 3, 5), tuple(range(1, 10))):
+        ticks = [(math.log10(m) + k, m * 10.0 ** k) for k in decades for m in ms]
+        inside = [(v, x) for v, x in ticks if lo - 1e-9 <= v <= hi + 1e-9]
+        if len(inside) >= 3:
+            break
+    if len(inside) < 2:  # a narrow band of losses: evenly spaced ones, to the digits needed
+        a, b = 10.0 ** lo, 10.0 ** hi
+        step = 10.0 ** math.floor(math.log10((b - a) / 2))
+        step *= next((m for m in (5, 2, 1) if (b - a) / (step * m) >= 2), 1)
+        xs = [x for x in (math.ceil(a / step) * step + i * step for i in range(12)) if x <= b]
+        for digits in range(2, 8):
+            texts = [f"{x:.{digits}g}" for x in xs]
+            if len(set(texts)) == len(texts):
+                break
+        return [(math.log10(x), t) for x, t in zip(xs, texts)]
+    plain = 1e-3 <= 10.0 ** lo and 10.0 ** hi < 1e4
+    return [(v, f"{float(f'{x:.1g}'):g}" if plain else power_of_ten(x)) for v, x in inside]
 
 
 def _sharpness_title(limit: str) -> str:
@@ -203,7 +241,9 @@ class LandscapeView(QWidget):
 
         self.summary = QLabel()
         self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
-                                "the run's path lies off the plane.")
+                                "the run's path lies off the plane (in red where the plane "
+                                "shows it poorly: the map's colours along the path are then "
+                                "far from the losses the run had).")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel()
@@ -244,7 +284,7 @@ class LandscapeView(QWidget):
         plain_axes(self.map, self.colorbar.axis)
         # What the colours mean, under the bar and across it (row 3: the bottom axis's): up the
         # bar's right side, "log10 loss" read as the title of the side plot beside it.
-        self.colorbar_title = pg.LabelItem("log10<br>loss", justify="center")
+        self.colorbar_title = pg.LabelItem(COLORBAR_LOG_TITLE, justify="center")
         self.map.layout.addItem(self.colorbar_title, 3, 5)
         self.contours = []
         for _ in range(CONTOURS):
@@ -333,19 +373,24 @@ class LandscapeView(QWidget):
         left.setSpacing(2)
         left.addWidget(self.map_glw, 1)
         left.addWidget(self.map_key)
-        plots = QHBoxLayout()
+        # The map and the side plots in a row of their own, which presentation mode makes as
+        # tall as the column shows under the summary.
+        self.row = QWidget()
+        plots = QHBoxLayout(self.row)
+        plots.setContentsMargins(0, 0, 0, 0)
         plots.setSpacing(12)  # the colour bar's numbers apart from the side plots' axes
         plots.addLayout(left, 3)
         plots.addWidget(self.plots_scroll, 2)
         self.plots_row = plots
-        column.addLayout(plots, 1)
+        column.addWidget(self.row, 1)
         for view in (self.glw, self.map_glw):
             view.installEventFilter(self)  # a new width: the titles fitted to it
         # At most a fifth of the view: in presentation mode's larger text it took the plots'
         # room (they were a strip 50 px high at 1280x720).
         self.explanation_scroll = CappedScroll(self.explanation, 0.2)
         column.addWidget(self.explanation_scroll)
-        self.column.installEventFilter(self)  # a new height: the map's in presentation mode
+        for part in (self.column, self.summary_room, self.message):
+            part.installEventFilter(self)  # a new height: the row's in presentation mode
         # No empty axes before the first landscape (its probe may still compile), the words
         # instead.
         self._show_plots(False)
@@ -522,7 +567,11 @@ class LandscapeView(QWidget):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         # The plots' new width, or presentation mode's scale (set on glw by scale_scene).
-        if obj is self.column and event.type() == QEvent.Type.Resize:
+        # The column's new height, or the summary's (a line more or less): the row's in
+        # presentation mode (a fifth line of summary pushed the plots' axes below the fold).
+        if (obj is self.column and event.type() == QEvent.Type.Resize) or (
+                obj in (self.summary_room, self.message) and event.type() in (
+                    QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)):
             QTimer.singleShot(0, self, self._arrange)
         if obj in (self.glw, self.map_glw) and (event.type() == QEvent.Type.Resize or (
                 event.type() == QEvent.Type.DynamicPropertyChange
@@ -542,9 +591,6 @@ class LandscapeView(QWidget):
         plots to strips."""
         self._fit_combo()
         scale = self._scale()
-        height = int(MIN_PLOTS_HEIGHT * scale)
-        if self.glw.minimumHeight() != height:
-            self.glw.setMinimumHeight(height)
         self._arrange()
         # pyqtgraph fixes the colour bar's axis at 45 px: presentation mode's larger numbers
         # were printed over its title ("log10 loss").
@@ -572,42 +618,39 @@ class LandscapeView(QWidget):
         self._fit_axis_labels()
 
     def _arrange(self) -> None:
-        """Presentation mode (a scale above 1): one scrolling column, the map as tall as the
-        column shows under the summary (up to a little less than square), the side plots under
-        it at full width, the explanation whole. The normal mode: the map and the side plots
-        side by side, the explanation capped."""
+        """The map and the side plots side by side in both modes, all of them in view at once
+        (a projector's audience cannot scroll): stacked in presentation mode, the side plots
+        lay below the map and the fold at 1024x768. Presentation mode: the column scrolls for
+        the explanation alone, whole under the plots; the map and the side plots are exactly
+        as tall as the column shows under the summary. The normal mode: the explanation
+        capped, the row as tall as the rest leaves."""
         on = self._scale() > 1.0
-        stacked = self.plots_row.direction() == QHBoxLayout.Direction.TopToBottom
-        if on != stacked:
+        if on != self.column.scrolling:
             if not on:
-                # The normal least heights before the column stops scrolling: the other way
-                # round the column asked, for a moment, for presentation mode's map and plots
-                # in full (790 px) and the window grew to 1,009 px high on a screen of 768.
-                self.plots_scroll.setMinimumHeight(0)
-                self.map_glw.setMinimumHeight(MIN_MAP_HEIGHT)
-                self.map_glw.setMaximumHeight(16777215)
-            self.plots_row.setDirection(QHBoxLayout.Direction.TopToBottom if on
-                                        else QHBoxLayout.Direction.LeftToRight)
+                # The normal least height before the column stops scrolling: the other way
+                # round the column asked, for a moment, for presentation mode's row in full
+                # and the window grew past a screen of 768.
+                self.row.setMinimumHeight(0)
+                self.row.setMaximumHeight(16777215)
             self.column.set_scrolling(on)
             self.explanation_scroll.set_share(None if on else 0.2)
-            # The side plots do not scroll inside the column: it scrolls.
-            policy = Qt.ScrollBarPolicy
-            self.plots_scroll.setVerticalScrollBarPolicy(
-                policy.ScrollBarAlwaysOff if on else policy.ScrollBarAsNeeded)
+            # Fewer words under the axes in presentation mode's larger text: "alpha" is
+            # the title's "initial (0) to the current (1)", and the path's epochs are the
+            # sharpness plot's under it.
+            for plot in (self.line_plot, self.path_plot):
+                plot.showLabel("bottom", not on)
+            if self.result is not None:
+                self.summary.setText(self._summary(self.result))  # the mode's parts
         if not on:
             return
-        if self.plots_scroll.minimumHeight() != self.glw.minimumHeight():
-            self.plots_scroll.setMinimumHeight(self.glw.minimumHeight())
         port = self.column.viewport()
         spacing = self.body.layout().spacing()
         above = self.summary_room.height() + spacing
         if self.message.isVisible():
             above += self.message.height() + spacing
-        key = self.map_key.heightForWidth(port.width()) if self.map_key.isVisible() else 0
-        room = port.height() - above - key - self.plots_row.spacing() - 2
-        height = max(MIN_MAP_HEIGHT, min(room, int(port.width() * 0.85)))
-        if self.map_glw.height() != height or self.map_glw.minimumHeight() != height:
-            self.map_glw.setFixedHeight(height)
+        row = max(MIN_PLOTS_HEIGHT, port.height() - above - 2)
+        if self.row.height() != row or self.row.minimumHeight() != row:
+            self.row.setFixedHeight(row)
 
     def _fit_combo(self) -> None:
         """The directions' combo at most as wide as its longest item (it may be narrower in a
@@ -680,7 +723,10 @@ class LandscapeView(QWidget):
         shown = np.nan_to_num(shown, nan=hi, posinf=hi, neginf=lo)
         self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
         self.colorbar.setLevels((lo, hi))
-        self.colorbar_title.setText("log10<br>loss" if log else "loss")
+        # On the log scale the bar's numbers are losses (0.3, 0.1, 0.01), not their log10
+        # (-0.5, -1, -2): a newcomer read "-1.0" as a loss of -1.
+        self.colorbar.axis.setTicks([loss_ticks(lo, hi)] if log else None)
+        self.colorbar_title.setText(COLORBAR_LOG_TITLE if log else "loss")
         e, res = plane.extent, len(land.coords)
         h = 2 * e / (res - 1)
         self.image.setRect(QRectF(-e - h / 2, -e - h / 2, 2 * e + h, 2 * e + h))
@@ -778,7 +824,9 @@ class LandscapeView(QWidget):
             parts.append(plane.note)
         if r.pinned:
             parts.append("<b>plane pinned</b> where you clicked (white dot: the model now)")
-        else:
+        elif self._scale() <= 1.0:
+            # Presentation mode leaves it out: the readout beside says the model's loss (the
+            # centre's), and its line was the plots' room at 1024x768.
             parts.append(f"loss at the centre {r.land.values[c, c]:.4g}")
         if len(r.sharp_values):
             s = r.sharp_values[-1]
@@ -801,12 +849,20 @@ class LandscapeView(QWidget):
             i = int(np.nanargmax(gap))
             rel = gap[i] / max(abs(p.loss[i]), _TINY)
             if rel > 0.05:
-                red = colors.hex_of(colors.error())
                 real, shadow = same_precision(p.loss[i], p.loss_projected[i])
-                parts.append(f"<span style='color:{red}'>the path leaves this plane: at epoch "
-                             f"{int(p.epochs[i]):,} the model's loss was {real}, its "
-                             f"shadow's on the plane {shadow} (distance "
-                             f"{p.off[i]:.3g})</span>")
+                where = (f"at epoch {int(p.epochs[i]):,} the model's loss was {real}, its "
+                         f"shadow's on the plane {shadow} (distance {p.off[i]:.3g})")
+                share = sum(plane.explained) if plane.explained else None
+                if rel > POOR_PLANE_GAP or (share is not None and share < POOR_PLANE_SHARE):
+                    # A warning only where the map misleads: in red, the path "leaving this
+                    # plane" read as an error beside "the plane holds 99.7%" of it.
+                    red = colors.hex_of(colors.error())
+                    parts.append(f"<span style='color:{red}'>the plane shows the path poorly: "
+                                 f"{where}</span>")
+                else:
+                    parts.append("the path lies a little off this plane: at epoch "
+                                 f"{int(p.epochs[i]):,} the model's loss was {real}, its "
+                                 f"shadow's on the plane {shadow}")
             else:
                 parts.append("the path lies close to this plane (its losses within 5%)")
         return " &nbsp;·&nbsp; ".join(parts)

@@ -654,16 +654,14 @@ def test_leaving_presentation_on_the_landscape_keeps_the_windows_height(main_win
                                                                          size):
     """View -> Landscape, F11, F11: the window came back 1,009 px high, the timeline, the run
     buttons and the status bar below the screen's edge on every tab after. It keeps its size."""
-    from PySide6.QtWidgets import QHBoxLayout
     w = main_window
     _at_size(w, qtbot, size)
     w.show_view("landscape")
     view = w._inspection_views["landscape"]
-    stacked = QHBoxLayout.Direction.TopToBottom
     w.set_presentation(True)
-    qtbot.waitUntil(lambda: view.plots_row.direction() == stacked)
+    qtbot.waitUntil(lambda: view.column.scrolling)  # the presentation layout
     w.set_presentation(False)
-    qtbot.waitUntil(lambda: view.plots_row.direction() != stacked)
+    qtbot.waitUntil(lambda: not view.column.scrolling)
     QApplication.processEvents()  # the window's layout, asked for again by the view's
     assert w.minimumSizeHint().height() <= size[1]
     assert (w.width(), w.height()) == size
