@@ -696,6 +696,9 @@ class BackpropView(QWidget):
         self.pull_note = QLabel()
         self.pull_note.setWordWrap(True)
         self.pull_note.hide()  # until it says something: an empty line under the plot
+        # (its width from the layout: one elided line in presentation mode, see _show_pull_note)
+        self.pull_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.pull_note.installEventFilter(self)
         left = QWidget()
         self._plot_side = lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -813,6 +816,9 @@ class BackpropView(QWidget):
             self._presenting_layout()
         elif obj is self.plot and event.type() == QEvent.Type.Resize:
             self._share_column()  # presentation mode's row: the plot's width for its height
+        elif obj is self.pull_note and event.type() == QEvent.Type.Resize and \
+                event.oldSize().width() != event.size().width():
+            self._show_pull_note()  # cut again to its new width
         return False
 
     def _presenting_layout(self) -> None:
@@ -841,6 +847,7 @@ class BackpropView(QWidget):
             side = self._formula_side if on else self._plot_side
             for widget in (self.pull_box, self.pull_note):
                 side.addWidget(widget)
+            self._show_pull_note()
             if on:
                 self.column.setSizes([PRESENTING_PLOT.width(), 10**4])
                 self._split_moved = False
@@ -969,6 +976,7 @@ class BackpropView(QWidget):
             self.pull_points.setData([], [])
             self.plot.train_points.setVisible(True)
             self.pull_note.setText("")
+            self._pull_text = ""
             self.pull_note.hide()
         self.settings_changed.emit()
 
@@ -1031,9 +1039,28 @@ class BackpropView(QWidget):
         self.plot.train_points.setVisible(False)
         hardest = rows[np.argsort(-pulls)[:3]]
         sample = f" (a sample of {len(rows):,})" if len(rows) < len(data.train_index) else ""
-        self.pull_note.setText(f"Size: ||∂Lₙ/∂θ|| of each point{sample}, largest "
-                               f"{top:.3g}; hardest now: " + ", ".join(f"#{i}" for i in hardest))
-        self.pull_note.show()
+        self._pull_text = ("Hardest now: " + ", ".join(f"#{i}" for i in hardest) +
+                           f"; size: ||∂Lₙ/∂θ|| of each point{sample}, largest {top:.3g}")
+        self._show_pull_note()
+
+    def _show_pull_note(self) -> None:
+        """The pulls' note: wrapped under the plot; in presentation mode one line under the
+        formulas, cut with an ellipsis (the whole in its tooltip), the hardest points first:
+        wrapped there, its three lines ran over the formulas in the row's fixed height."""
+        note, text = self.pull_note, getattr(self, "_pull_text", "")
+        if not text or not self.pull_box.isChecked():
+            return
+        presenting = self._presenting()
+        note.setWordWrap(not presenting)
+        if presenting:
+            shown = note.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                  max(note.width(), 40))
+        else:
+            shown = text
+        if note.text() != shown:
+            note.setText(shown)
+        note.setToolTip(text if shown != text else "")
+        note.show()
 
     @staticmethod
     def _stage_text(k: int) -> str:

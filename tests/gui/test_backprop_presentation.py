@@ -54,6 +54,27 @@ def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1
                                                          area.size()))
     # the diagram, the lesson's picture, has the larger share of the tab
     assert view.canvas.height() > view.column.height()
+    # The pulls: the check box and its note under the formulas, one line, over nothing, the
+    # plane as large (wrapped there, the note's three lines ran over the formulas).
+    view.pull_box.setChecked(True)
+    w.step(1)  # a frame, with the pulls
+    note = view.pull_note
+
+    def pulls_shown() -> bool:
+        QApplication.processEvents()
+        return note.isVisible() and note.text().startswith("Hardest now: #")
+    qtbot.waitUntil(pulls_shown, timeout=30_000)
+
+    def apart() -> bool:
+        QApplication.processEvents()
+        rects = [QRect(x.mapTo(w, QPoint(0, 0)), x.size())
+                 for x in (view.formulas, view.pull_box, note)]
+        return not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:]) \
+            and note.height() <= 1.5 * note.fontMetrics().lineSpacing() \
+            and vb.width() >= PLANE_PX.width() and vb.height() >= PLANE_PX.height() \
+            and _in_sight(note, area) and _in_sight(view.canvas, area)
+    qtbot.waitUntil(apart, timeout=10_000)
+    assert note.toolTip().startswith(note.text().rstrip("\u2026"))  # the whole in its tooltip
     # The normal mode again: the column fits the tab, no scroll bar.
     w.set_presentation(False)
     qtbot.waitUntil(lambda: not view.split_scroll.scrolling
