@@ -54,7 +54,8 @@ FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has r
 PRESENTING_PLOT = QSize(240, 110)
 PRESENTING_FORMULA_LINES = 5
 PRESENTING_DIAGRAM_PX = 190
-PRESENTING_DIAGRAM_SHARE = 0.6
+PRESENTING_DIAGRAM_SHARE = 0.52
+PRESENTING_PLOT_SHARE = 0.5  # of the row, the formulas beside it
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
@@ -694,8 +695,12 @@ class BackpropView(QWidget):
                                  "that pull hardest on the weights now.")
         self.pull_note = QLabel()
         self.pull_note.setWordWrap(True)
+        self.pull_note.hide()  # until it says something: an empty line under the plot
+        # (its width from the layout: one elided line in presentation mode, see _show_pull_note)
+        self.pull_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.pull_note.installEventFilter(self)
         left = QWidget()
-        lv = QVBoxLayout(left)
+        self._plot_side = lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.plot, 1)
         lv.addWidget(self.pull_box)
@@ -705,12 +710,16 @@ class BackpropView(QWidget):
         self.formulas = QTextBrowser()
         self.formulas.setOpenLinks(False)
         self.formulas.setMinimumHeight(120)
+        right = QWidget()
+        self._formula_side = rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.formulas, 1)
 
         # The plot (drawn 1:1) above the formulas, the diagram beside them at full height: in a
         # narrow column of its own the plot of the plane shrank to a stamp.
         column = self.column = _Column(self._share_column)
         column.addWidget(left)
-        column.addWidget(self.formulas)
+        column.addWidget(right)
         column.setStretchFactor(0, 3)
         column.setStretchFactor(1, 2)
         column.setSizes([400, 280])
@@ -754,6 +763,7 @@ class BackpropView(QWidget):
             return
         self._data = data
         self.plot.set_dataset(data)
+        self._share_column()  # presentation mode's row: the new plane's width at its height
         self.points.clear()
         n = len(data.train_index)
         names = data.feature_names or tuple(f"x{i + 1}" for i in range(data.n_features))
@@ -804,6 +814,11 @@ class BackpropView(QWidget):
         if obj is self.plot and event.type() == QEvent.Type.DynamicPropertyChange and \
                 bytes(event.propertyName()) == b"nnvizScale":
             self._presenting_layout()
+        elif obj is self.plot and event.type() == QEvent.Type.Resize:
+            self._share_column()  # presentation mode's row: the plot's width for its height
+        elif obj is self.pull_note and event.type() == QEvent.Type.Resize and \
+                event.oldSize().width() != event.size().width():
+            self._show_pull_note()  # cut again to its new width
         return False
 
     def _presenting_layout(self) -> None:
@@ -827,6 +842,12 @@ class BackpropView(QWidget):
         if (self.split.orientation() == way) != on:
             self.split.setOrientation(way if on else Qt.Orientation.Horizontal)
             self.column.setOrientation(Qt.Orientation.Horizontal if on else way)
+            # Presentation mode: the check box and its note under the formulas, the plot the
+            # row's full height (under the plot they took 50 of its 110 px at 1024x768).
+            side = self._formula_side if on else self._plot_side
+            for widget in (self.pull_box, self.pull_note):
+                side.addWidget(widget)
+            self._show_pull_note()
             if on:
                 self.column.setSizes([PRESENTING_PLOT.width(), 10**4])
                 self._split_moved = False
@@ -864,9 +885,12 @@ class BackpropView(QWidget):
         while the plot keeps half the column (until the user drags the handle). At 3:2 a
         short column (presentation mode at 1024x768) left the formulas eight lines: the
         stage's words and the unit's name, and not one formula."""
-        if self._column_moved or self.column.orientation() != Qt.Orientation.Vertical:
-            return  # dragged, or presentation mode's row (plot beside the formulas)
+        if self._column_moved:
+            return  # dragged: the user's share
         column = self.column
+        if column.orientation() != Qt.Orientation.Vertical:
+            self._share_row()  # presentation mode's row: the plot beside the formulas
+            return
         h = column.height() - column.handleWidth()
         if h <= 0:
             return
@@ -875,6 +899,19 @@ class BackpropView(QWidget):
         share = min(max(want, round(h * 0.4)), round(h * 0.5))
         if abs(column.sizes()[1] - share) > 1:
             column.setSizes([h - share, share])
+
+    def _share_row(self) -> None:
+        """Presentation mode's row: the plot as wide as its plane needs at the row's height
+        (drawn 1:1, a narrower plot shrinks it), at most PRESENTING_PLOT_SHARE of the row; the
+        formulas the rest."""
+        row = self.column
+        w = row.width() - row.handleWidth()
+        need = self.plot.width_for_height()
+        if w <= 0 or need is None:
+            return
+        plot = max(PRESENTING_PLOT.width(), min(need, round(w * PRESENTING_PLOT_SHARE)))
+        if abs(row.sizes()[0] - plot) > 1:
+            row.setSizes([plot, w - plot])
 
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
@@ -939,6 +976,8 @@ class BackpropView(QWidget):
             self.pull_points.setData([], [])
             self.plot.train_points.setVisible(True)
             self.pull_note.setText("")
+            self._pull_text = ""
+            self.pull_note.hide()
         self.settings_changed.emit()
 
     def pick_at(self, x: float, y: float) -> int | None:
@@ -1000,8 +1039,28 @@ class BackpropView(QWidget):
         self.plot.train_points.setVisible(False)
         hardest = rows[np.argsort(-pulls)[:3]]
         sample = f" (a sample of {len(rows):,})" if len(rows) < len(data.train_index) else ""
-        self.pull_note.setText(f"Size: ||∂Lₙ/∂θ|| of each point{sample}, largest "
-                               f"{top:.3g}; hardest now: " + ", ".join(f"#{i}" for i in hardest))
+        self._pull_text = ("Hardest now: " + ", ".join(f"#{i}" for i in hardest) +
+                           f"; size: ||∂Lₙ/∂θ|| of each point{sample}, largest {top:.3g}")
+        self._show_pull_note()
+
+    def _show_pull_note(self) -> None:
+        """The pulls' note: wrapped under the plot; in presentation mode one line under the
+        formulas, cut with an ellipsis (the whole in its tooltip), the hardest points first:
+        wrapped there, its three lines ran over the formulas in the row's fixed height."""
+        note, text = self.pull_note, getattr(self, "_pull_text", "")
+        if not text or not self.pull_box.isChecked():
+            return
+        presenting = self._presenting()
+        note.setWordWrap(not presenting)
+        if presenting:
+            shown = note.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                  max(note.width(), 40))
+        else:
+            shown = text
+        if note.text() != shown:
+            note.setText(shown)
+        note.setToolTip(text if shown != text else "")
+        note.show()
 
     @staticmethod
     def _stage_text(k: int) -> str:

@@ -354,6 +354,24 @@ class DecisionPlot(pg.PlotWidget):
             note.setTextWidth(width)
             note.updateTextPos()
 
+    def width_for_height(self) -> int | None:
+        """The widget's width at which its plane, drawn 1:1, fills the height it has now (None:
+        no plane kept at an aspect): what a layout gives it so no room goes to blank bands."""
+        aspect = getattr(self, "_aspect", None)
+        pi = getattr(self, "plotItem", None)
+        if aspect is None or pi is None:
+            return None
+        # The axes' own sizes (set from their text), not the layout's: that is laid out again
+        # only after the widget's resize, and read before it gave the old height's answer.
+        shown = [pi.getAxis(k) for k in ("left", "right", "top", "bottom")
+                 if pi.getAxis(k).isVisible()]
+        axes_w = sum(a.minimumWidth() for a in shown if a.orientation in ("left", "right"))
+        axes_h = sum(a.minimumHeight() for a in shown if a.orientation in ("top", "bottom"))
+        room_h = self.height() - axes_h - MARGINS[1] - MARGINS[3]
+        if room_h <= 0:
+            return None
+        return math.ceil(room_h * aspect + axes_w + MARGINS[0] + MARGINS[2])
+
     def _fit_aspect(self) -> None:
         """The plane's view box at the data's aspect: drawn 1:1, it would otherwise show blank
         bands beyond the model's image."""

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
 
 from nnviz.core.data import Dataset
@@ -24,6 +24,9 @@ GAP = 0.06  # between tiles, in tile widths
 LABEL_BAND = 0.2  # above each tile, for its label, in tile heights
 DIVERGED_GREY = np.array([205, 205, 205], np.float32)
 MIN_LABEL_PT = 6.5  # a tile's label shrinks to fit its band down to this
+# The band grows past LABEL_BAND (up to this) to hold a label at the window's size where small
+# tiles leave it less: 16 tiles at 1024x768 in presentation mode wrote 7 pt labels.
+MAX_LABEL_BAND = 0.6
 
 
 def diverged_grey() -> np.ndarray:
@@ -43,7 +46,8 @@ def _plane_lut(theme: str, palette: str) -> np.ndarray:
     return colors.diverging_map().getLookupTable(0.0, 1.0, 256, alpha=False)[:, :3]
 
 
-def tile_layout(n: int, shape: tuple[int, ...] | None = None, aspect: float = 1.0) -> tuple[int, int]:
+def tile_layout(n: int, shape: tuple[int, ...] | None = None, aspect: float = 1.0,
+                band: float = LABEL_BAND) -> tuple[int, int]:
     """(rows, cols) of ``n`` tiles: the two axes' grid for a two-axis sweep (``shape``), else
     the columns that make the tiles largest in a widget ``aspect`` (width / height) wide (of
     nearly equal sizes, the one with the fewest empty places)."""
@@ -52,28 +56,28 @@ def tile_layout(n: int, shape: tuple[int, ...] | None = None, aspect: float = 1.
     best, best_key = (1, max(n, 1)), None
     for cols in range(1, max(n, 1) + 1):
         rows = int(math.ceil(n / cols))
-        size = min(aspect / (cols * (1 + GAP)), 1 / (rows * (1 + LABEL_BAND + GAP)))
+        size = min(aspect / (cols * (1 + GAP)), 1 / (rows * (1 + band + GAP)))
         key = (round(size, 2), -(rows * cols - n))
         if best_key is None or key > best_key:
             best, best_key = (rows, cols), key
     return best
 
 
-def tile_origin(i: int, cols: int) -> tuple[float, float]:
-    """The top-left corner of tile ``i`` (its picture, under its label) in the mosaic's
-    coordinates: a tile is 1 x 1, y grows downwards."""
+def tile_origin(i: int, cols: int, band: float = LABEL_BAND) -> tuple[float, float]:
+    """The top-left corner of tile ``i`` (its picture, under its label band ``band`` high) in
+    the mosaic's coordinates: a tile is 1 x 1, y grows downwards."""
     r, c = divmod(i, cols)
-    return c * (1 + GAP), r * (1 + LABEL_BAND + GAP) + LABEL_BAND
+    return c * (1 + GAP), r * (1 + band + GAP) + band
 
 
-def tile_at(x: float, y: float, n: int, cols: int) -> int | None:
+def tile_at(x: float, y: float, n: int, cols: int, band: float = LABEL_BAND) -> int | None:
     """The tile under the point (x, y) of the mosaic (its label counts), or None."""
     if x < 0 or y < 0:
         return None
     c, fx = divmod(x, 1 + GAP)
-    r, fy = divmod(y, 1 + LABEL_BAND + GAP)
+    r, fy = divmod(y, 1 + band + GAP)
     i = int(r) * cols + int(c)
-    if fx > 1 or fy > 1 + LABEL_BAND or c >= cols or i >= n:
+    if fx > 1 or fy > 1 + band or c >= cols or i >= n:
         return None
     return i
 
@@ -174,6 +178,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self._data: Dataset | None = None
         self._bounds = None
         self._aspect = 1.0
+        self.band = LABEL_BAND  # the labels' band over each tile, in tile heights (_fit_band)
         self.setToolTip("Every member of the sweep: its model over the plane (or its fitted "
                         "curve), labelled with its values.\nClick a tile to select the member; "
                         "double-click to make it the main window's run.")
@@ -232,13 +237,13 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         self.vb.setRange(QRectF(0, 0, 1, 1), padding=0)
 
     def _layout(self) -> None:
-        rows, cols = tile_layout(self.n, self.shape, self._aspect)
+        rows, cols = tile_layout(self.n, self.shape, self._aspect, self.band)
         self.rows, self.cols = rows, cols
         for item in self.labels:
             self.vb.removeItem(item)
         self.labels = []
         for i, text in enumerate(self._texts):
-            x, y = tile_origin(i, cols)
+            x, y = tile_origin(i, cols, self.band)
             item = pg.TextItem(text if isinstance(text, str) else text[0],
                                color=colors.hex_of(colors.text()), anchor=(0.5, 1.0))
             item.setPos(x + 0.5, y - 0.01)
@@ -247,7 +252,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             self.labels.append(item)
         self._place_points()
         w = cols * (1 + GAP) - GAP
-        h = rows * (1 + LABEL_BAND + GAP)
+        h = rows * (1 + self.band + GAP)
         # A gap's room above the first row: its labels' tops were cut at the edge.
         self.vb.setRange(QRectF(0, -GAP, w, h + GAP), padding=0.01)
         scale = float(self.property("nnvizScale") or 1.0)
@@ -278,7 +283,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         want = QApplication.font().pointSizeF() * scale
         font = item.textItem.font()
         font.setPointSizeF(want)
-        band = (LABEL_BAND + GAP) * tile  # its band and the gap over it
+        band = (self.band + GAP) * tile  # its band and the gap over it
         text_item = item.textItem
         margin = text_item.document().documentMargin()  # blank, above and below the line
         pt = want
@@ -295,6 +300,52 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         _G.setData(text_item, _BASE, {"font": pt / scale})
         _G.setData(text_item, _SET, {"font": pt})
 
+    def _label_px(self) -> float:
+        """The height a label's line takes at the window's size (presentation mode's scale),
+        with the text item's blank margin: what _fit_height fits into the band."""
+        from PySide6.QtWidgets import QApplication
+        scale = float(self.property("nnvizScale") or 1.0)
+        font = QFont(self.labels[0].textItem.font() if self.labels else QApplication.font())
+        font.setPointSizeF(QApplication.font().pointSizeF() * scale)
+        margin = self.labels[0].textItem.document().documentMargin() if self.labels else 4.0
+        return QFontMetricsF(font).lineSpacing() + margin + 2  # (2: the view's rounding)
+
+    def _wanted_band(self) -> float:
+        """The band, in tile heights, that holds a label at the window's size on tiles as large
+        as the view box leaves them (LABEL_BAND at the least, MAX_LABEL_BAND at the most): a
+        taller band makes the tiles a little smaller, so a few rounds find where both agree."""
+        width, height = self.vb.width(), self.vb.height()
+        if self.n == 0 or width <= 0 or height <= 0:
+            return self.band
+        need = self._label_px()
+        band = self.band
+        for _ in range(4):
+            rows, cols = tile_layout(self.n, self.shape, self._aspect, band)
+            units_w = cols * (1 + GAP) - GAP
+            units_h = rows * (1 + band + GAP) + GAP
+            tile = min(width / units_w, height / units_h) / 1.02  # setRange's padding
+            band = min(MAX_LABEL_BAND, max(LABEL_BAND, (need + 0.01 * tile) / tile - GAP))
+        return band
+
+    def _fit_band(self) -> bool:
+        """A band for the labels' size now (see _wanted_band); True if the tiles were laid out
+        again for it."""
+        if getattr(self, "_banding", False):
+            return False
+        band = self._wanted_band()
+        if abs(band - self.band) <= 0.02:
+            return False
+        self._banding = True
+        try:
+            self.band = band
+            self._layout()
+            self.image.clear()
+            if self._drawn is not None:  # in the new layout now: paused, no frame comes
+                self.update_tiles(*self._drawn)
+        finally:
+            self._banding = False
+        return True
+
     def fit_labels(self) -> None:
         """Each label within its tile's width (with its gap): "— diverged" shortened to "✗",
         then its shorter form (a value without its axis's name), then cut with an ellipsis;
@@ -303,6 +354,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         import shiboken6
         if not all(shiboken6.isValid(item.textItem) for item in self.labels):
             return  # a deferred call after the scene was closed
+        if self._fit_band():
+            return  # (laid out again, its labels fitted there)
         tile = self.tile_pixels()
         for item, texts in zip(self.labels, self._texts):
             self._fit_height(item, tile)
@@ -343,7 +396,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         else:
             lo, hi = self.levels
             fy = 1 - (np.asarray(y, np.float32) - lo) / max(hi - lo, 1e-12) * 0.9 - 0.05
-        ox, oy = np.array([tile_origin(i, self.cols) for i in range(self.n)], np.float32).T
+        ox, oy = np.array([tile_origin(i, self.cols, self.band) for i in range(self.n)],
+                          np.float32).T
         px = (ox[:, None] + np.clip(fx, 0, 1)[None]).ravel()
         py = (oy[:, None] + np.clip(fy, 0, 1)[None]).ravel()
         if data.is_classification:
@@ -355,7 +409,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         # The frame of every tile (1-D data has no picture to show its edge).
         xs, ys = [], []
         for i in range(self.n):
-            x, y_ = tile_origin(i, self.cols)
+            x, y_ = tile_origin(i, self.cols, self.band)
             xs += [x, x + 1, x + 1, x, x, np.nan]
             ys += [y_, y_, y_ + 1, y_ + 1, y_, np.nan]
         self.frames.setData(np.array(xs), np.array(ys))
@@ -368,9 +422,9 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         QTimer.singleShot(0, self, self.fit_labels)
         aspect = max(0.2, self.width() / max(self.height(), 1))
         if self.n and self.shape is None and abs(aspect - self._aspect) > 0.15:
-            before = tile_layout(self.n, None, self._aspect)
+            before = tile_layout(self.n, None, self._aspect, self.band)
             self._aspect = aspect
-            if tile_layout(self.n, None, aspect) != before:
+            if tile_layout(self.n, None, aspect, self.band) != before:
                 self._layout()
                 self.image.clear()
                 if self._drawn is not None:  # in the new layout now: paused, no frame comes
@@ -401,14 +455,14 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         rgb = member_rgb(values, self.kind, self.levels)
         ry, rx = rgb.shape[1], rgb.shape[2]
         px_gap = max(1, int(round(GAP * rx)))
-        px_label = int(round(LABEL_BAND * ry))
+        px_label = int(round(self.band * ry))
         img = mosaic_rgb(rgb, self.cols, px_gap, diverged,
                          px_label=px_label)
         self.image.setImage(img, autoLevels=False, levels=(0, 255))
         # Pixel (0, 0) of the image is the top-left corner of the first label band.
         scale = (1 + GAP) / (rx + px_gap)
         self.image.setRect(QRectF(0, 0, img.shape[1] * scale,
-                                  img.shape[0] * (1 + LABEL_BAND + GAP) / (ry + px_gap + px_label)))
+                                  img.shape[0] * (1 + self.band + GAP) / (ry + px_gap + px_label)))
 
     def _update_curves(self, values: np.ndarray, xs: np.ndarray, diverged: np.ndarray) -> None:
         v = np.asarray(values, np.float32)
@@ -418,7 +472,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         fx = (np.asarray(xs, np.float32) - x0) / max(x1 - x0, 1e-12)
         fy = 1 - (v - lo) / max(hi - lo, 1e-12) * 0.9 - 0.05
         fy = np.clip(np.nan_to_num(fy, nan=2.0, posinf=2.0, neginf=-1.0), -0.02, 1.02)
-        ox, oy = np.array([tile_origin(i, self.cols) for i in range(self.n)], np.float32).T
+        ox, oy = np.array([tile_origin(i, self.cols, self.band) for i in range(self.n)],
+                          np.float32).T
         px = ox[:, None] + fx[None]
         py = oy[:, None] + fy
         py[np.asarray(diverged, bool)] = np.nan  # a diverged member's curve is not drawn
@@ -430,7 +485,7 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         if i is None or i >= self.n:
             self.selection.hide()
             return
-        x, y = tile_origin(i, self.cols)
+        x, y = tile_origin(i, self.cols, self.band)
         # On the picture's edge, inside it: a frame around the label and the picture crossed
         # the label's text, and one just outside the picture touched the label of the tile
         # below (each label fills the band and the gap above its picture: _fit_height). The
@@ -443,7 +498,8 @@ class TileMosaic(pg.GraphicsLayoutWidget):
 
     def _mouse(self, event) -> None:
         p = self.vb.mapSceneToView(event.scenePos())
-        i = tile_at(p.x(), p.y(), self.n, self.cols) if isinstance(p, QPointF) else None
+        i = tile_at(p.x(), p.y(), self.n, self.cols, self.band) if isinstance(p, QPointF) \
+            else None
         if i is None:
             return
         if event.button() == Qt.MouseButton.LeftButton:

@@ -175,6 +175,17 @@ class ExercisePanel(QFrame):
         super().resizeEvent(event)
         self._arrange_buttons()
 
+    def needed_height(self) -> int:
+        """The height that shows the title, the task, the goals (and the hints and solution
+        shown) and the buttons at the panel's width, without scrolling."""
+        m = self.body.layout().contentsMargins()
+        width = max(self.scroll.viewport().width(), 1)
+        shown = [x for x in (self.title, self.task, self.goals, self.hints, self.solution)
+                 if not x.isHidden()]
+        text = sum(x.heightForWidth(width - m.left() - m.right()) for x in shown)
+        spacing = self.body.layout().spacing() * max(len(shown) - 1, 0)
+        return text + spacing + m.top() + m.bottom() + self.buttons.sizeHint().height()
+
     def text_changed(self) -> None:
         """A hint or the solution shown: scroll to it."""
         self._rows = 0

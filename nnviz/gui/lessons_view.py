@@ -107,7 +107,11 @@ _EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
 LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
-FIGURE_ROW_PX = 280  # a row of a lesson's plots in presentation mode, at least
+FIGURE_ROW_PX = 280  # a row of a lesson's plots in presentation mode, where there is room
+# ... and down to this, so that a row (the first of several) is whole in sight under the words:
+# at 280 px a preset's note above the tabs cut lesson 2's x axis and lesson 4's "Y (output)"
+# at the bottom edge at 1024x768.
+FIGURE_ROW_LEAST = 200
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
@@ -153,10 +157,11 @@ class LessonPage(QWidget):
         # The page is one column: in presentation mode it scrolls as a whole, the words whole
         # over the figure rather than in a 2-4 line box of their own over blank room.
         body = QWidget()
-        lay = QVBoxLayout(body)
+        self._body = lay = QVBoxLayout(body)
         lay.setContentsMargins(6, 0, 6, 6)
         lay.addWidget(self.words)
         lay.addWidget(self.glw, 1)
+        self._words_layout = wl
         self.column = Column(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -190,6 +195,14 @@ class LessonPage(QWidget):
         on = self._presenting()
         if on != self.column.scrolling:
             self.column.set_scrolling(on)
+            # Presentation mode: the numbers under the figure, as its caption, the figure up
+            # under the lesson's words (lesson 4's four lines of ranges pushed its first row
+            # past the bottom edge at 1024x768).
+            (self._words_layout if on else self._body).removeWidget(self.numbers)
+            if on:
+                self._body.addWidget(self.numbers)
+            else:
+                self._words_layout.addWidget(self.numbers)
             self._share_words()
             self._place_button()
             if not on:
@@ -206,7 +219,8 @@ class LessonPage(QWidget):
                 if isinstance(getattr(item, "legend", None), LegendRow)]
         key = max((k.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() for k in keys),
                   default=0.0)
-        height = max(room, rows * FIGURE_ROW_PX + math.ceil(key))
+        row = min(FIGURE_ROW_PX, max(FIGURE_ROW_LEAST, room - math.ceil(key)))
+        height = max(room, rows * row + math.ceil(key))
         if self.glw.minimumHeight() != height or self.glw.maximumHeight() != height:
             self.glw.setFixedHeight(height)
 

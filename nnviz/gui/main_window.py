@@ -414,8 +414,9 @@ class MainWindow(QMainWindow):
         # fewer lines.
         self.metrics_room = LabelRoom(self.metrics)
         top.addWidget(self.metrics_room, 1)
-        top.addWidget(self.log_scale)
+        top.addWidget(self.log_scale, 0, Qt.AlignmentFlag.AlignTop)
         lv.addLayout(top)
+        self.metrics_row = top  # (presentation mode's readout goes beside the check box)
         lv.addWidget(self.loss_plot, 1)
         self.timeline = Timeline()
         lv.addWidget(self.timeline)

@@ -71,7 +71,8 @@ class Presentation(QObject):
                                 "to the live run.")
         self.readout.hide()
         box = window.metrics_room.parentWidget().layout()
-        box.insertWidget(0, LabelRoom(self.readout))  # new numbers each frame: no new layout
+        self._readout_room = LabelRoom(self.readout)  # new numbers each frame: no new layout
+        box.insertWidget(0, self._readout_room)
 
         self.action = QAction("&Presentation mode", window)
         self.action.setCheckable(True)
@@ -120,6 +121,7 @@ class Presentation(QObject):
         for part in (w.timeline, w.metrics):
             part.setVisible(not on)
         self.readout.setVisible(on)
+        self._place_readout()
         if on:
             self._share_width()
         elif self._normal_split is not None:
@@ -176,12 +178,62 @@ class Presentation(QObject):
         total = max(sum(split.sizes()), self.window.width())
         share = EXERCISE_SHARE if self._exercise_open() else LEFT_SHARE
         split.setSizes([int(total * share), total - int(total * share)])
+        self._place_readout()
         # Under an exercise the loss plot gives up a little height (720 px is short).
         self.window.loss_plot.setMinimumHeight(120 if self._exercise_open() else 150)
         if self._exercise_open():
-            left = self.window.left_split
-            height = sum(left.sizes())
-            left.setSizes([height, 0])  # the splitter gives the loss its minimum height
+            panel = self.window.side_tabs.exercise
+            for part in (panel, getattr(panel, "body", None)):
+                if part is not None:  # its width and its text: the height it needs
+                    part.installEventFilter(self)
+            self._share_height()
+
+    def _place_readout(self) -> None:
+        """The readout beside "Log scale" where its lines fit there (an exercise's wider
+        column), else above it: the check box's own row took ~34 px of a short loss chart."""
+        w = self.window
+        room, row = self._readout_room, w.metrics_row
+        box = w.metrics_room.parentWidget().layout()
+        beside = self.active and self._readout_fits_beside()
+        if (row.indexOf(room) >= 0) == beside:
+            return
+        (row if row.indexOf(room) >= 0 else box).removeWidget(room)
+        if beside:
+            row.insertWidget(0, room, 1)
+        else:
+            box.insertWidget(0, room)
+
+    def _readout_fits_beside(self) -> bool:
+        from PySide6.QtGui import QTextDocument
+        w = self.window
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(self.readout.font())
+        doc.setHtml(self.readout.text() or "accuracy 100.0% (test 100.0%)")
+        frame = 2 * (6 + 3) + 2 * self.readout.fontMetrics().horizontalAdvance("0")  # padding,
+        need = doc.idealWidth() + frame  # border, and two digits more to come
+        m = w.loss_box.layout().contentsMargins()
+        width = w.main_split.sizes()[0] - m.left() - m.right()
+        return need + w.metrics_row.spacing() + w.log_scale.sizeHint().width() <= width
+
+    def _share_height(self) -> None:
+        """Under an exercise: its panel the height its text and buttons need, the loss chart the
+        rest (at least its minimum, the text scrolling beyond that). Giving the panel all the
+        splitter could left the chart 70 px tall at 1024x768 under a blank band of the panel."""
+        w = self.window
+        panel = w.side_tabs.exercise if self._exercise_open() else None
+        if not self.active or panel is None:
+            return
+        left = w.left_split
+        total = sum(left.sizes())
+        if total <= 0:
+            return
+        needed = getattr(panel, "needed_height", None)
+        need = needed() + w.side_tabs.height() - panel.height() if needed else total
+        room = total - w.loss_box.minimumSizeHint().height()
+        top = max(min(need, room), 0)
+        if abs(left.sizes()[0] - top) > 1:
+            left.setSizes([top, total - top])
 
     def _polish(self, obj) -> None:
         """A dialog or menu of this window's, about to show, takes the large text."""
@@ -195,6 +247,11 @@ class Presentation(QObject):
         if obj is self.window.main_split and self.active and t in (QEvent.Type.Resize,
                                                                    QEvent.Type.Show):
             self._share_width()
+        elif self.active and t in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and \
+                obj is not self.window.main_split:  # the exercise's panel or its text
+            panel = self.window.side_tabs.exercise
+            if panel is not None and obj in (panel, getattr(panel, "body", None)):
+                self._share_height()
         return False
 
     def _update_readout(self, s: Snapshot) -> None:

@@ -3,12 +3,17 @@ formulas and a plot a point can be picked on, no scrolling to see the lesson's p
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QApplication
 
 from nnviz.gui.backprop_view import PRESENTING_DIAGRAM_PX, PRESENTING_FORMULA_LINES
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+# The plane the points are picked on, at 1024x768 with a preset's note above the tabs: it was
+# 93x53 px (the check box and its empty note under it, the plot as narrow as its least width),
+# too small for a room to see which point is followed.
+PLANE_PX = QSize(200, 110)
 
 
 def _in_sight(widget, area) -> bool:
@@ -42,13 +47,34 @@ def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1
                 and _in_sight(view.plot, area)
                 and view.canvas.height() >= PRESENTING_DIAGRAM_PX
                 and view.formulas.viewport().height() >= lines - 1
-                and vb.width() >= 100 and vb.height() >= 45)
+                and vb.width() >= PLANE_PX.width() and vb.height() >= PLANE_PX.height())
     qtbot.waitUntil(in_sight, timeout=30_000)
     assert area.verticalScrollBar().value() == 0
     assert w.width() == 1024 and w.rect().contains(QRect(area.mapTo(w, QPoint(0, 0)),
                                                          area.size()))
     # the diagram, the lesson's picture, has the larger share of the tab
     assert view.canvas.height() > view.column.height()
+    # The pulls: the check box and its note under the formulas, one line, over nothing, the
+    # plane as large (wrapped there, the note's three lines ran over the formulas).
+    view.pull_box.setChecked(True)
+    w.step(1)  # a frame, with the pulls
+    note = view.pull_note
+
+    def pulls_shown() -> bool:
+        QApplication.processEvents()
+        return note.isVisible() and note.text().startswith("Hardest now: #")
+    qtbot.waitUntil(pulls_shown, timeout=30_000)
+
+    def apart() -> bool:
+        QApplication.processEvents()
+        rects = [QRect(x.mapTo(w, QPoint(0, 0)), x.size())
+                 for x in (view.formulas, view.pull_box, note)]
+        return not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:]) \
+            and note.height() <= 1.5 * note.fontMetrics().lineSpacing() \
+            and vb.width() >= PLANE_PX.width() and vb.height() >= PLANE_PX.height() \
+            and _in_sight(note, area) and _in_sight(view.canvas, area)
+    qtbot.waitUntil(apart, timeout=10_000)
+    assert note.toolTip().startswith(note.text().rstrip("\u2026"))  # the whole in its tooltip
     # The normal mode again: the column fits the tab, no scroll bar.
     w.set_presentation(False)
     qtbot.waitUntil(lambda: not view.split_scroll.scrolling

@@ -15,6 +15,7 @@ from nnviz.core.problem import notebook_problem
 from nnviz.core.ready_sweeps import ready
 from nnviz.core.sweep import Axis, SweepSpec
 from nnviz.gui import colors
+from nnviz.gui.presentation import SCALE
 from tests.conftest import FIRST_SNAPSHOT_MS
 
 from .look_audit import text_problems
@@ -210,12 +211,22 @@ def test_sixteen_small_tiles_keep_their_labels_between_them(qtbot, main_window):
     view = _sweep(qtbot, main_window, (1024, 768), presentation=True, epochs=5, key="seeds")
     tiles = view.tiles
     assert tiles.n == 16 and _overlapping_labels(tiles) == []
+    # At the mode's text size, as the table's beside them: the labels shrank to their band
+    # of a fifth of a 70 px tile, 8.8 pt for the mode's 14.4 (the band grows instead).
+    big = QApplication.font().pointSizeF() * SCALE
+    sizes = [label.textItem.font().pointSizeF() for label in tiles.labels]
+    assert min(sizes) >= big - 0.1, (sizes, big)
+    texts = [label.textItem.toPlainText() for label in tiles.labels]
+    # whole: "init 7", or the best's "★ 13" (the title names the axis), never cut with "…"
+    assert all(t.replace("\u2605 ", "") in (f"init {i}", str(i)) for i, t in enumerate(texts)), \
+        texts
+    assert tiles.tile_pixels() >= 65  # the pictures hardly smaller (70 px before)
     top = tiles.mapToScene(0, 0).y()
     for i, label in enumerate(tiles.labels):
         rect = label.mapRectToScene(label.boundingRect())
         assert rect.top() >= top - 1, (i, rect)
         if i >= tiles.cols:  # under a row of tiles: below their pictures
-            x, y = tile_origin(i - tiles.cols, tiles.cols)
+            x, y = tile_origin(i - tiles.cols, tiles.cols, tiles.band)
             above = tiles.vb.mapViewToScene(QRectF(x, y, 1, 1)).boundingRect()
             # the text item's own margin (blank) may reach into the tile above
             margin = label.textItem.document().documentMargin()

@@ -67,9 +67,9 @@ def test_the_compare_view_draws_tiles_curves_and_table(qtbot, lr_view):
 
 def _tile_pixels(view, img, s):
     """Top-left pixel of each member's picture in the mosaic."""
-    from nnviz.gui.compare_tiles import GAP, LABEL_BAND
+    from nnviz.gui.compare_tiles import GAP
     res = len(s.xs)
-    gap, band = max(1, round(GAP * res)), round(LABEL_BAND * res)
+    gap, band = max(1, round(GAP * res)), round(view.tiles.band * res)
     out = []
     for i in range(s.n_members):
         r, c = divmod(i, view.tiles.cols)

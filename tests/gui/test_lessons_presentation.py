@@ -140,3 +140,39 @@ def test_lesson_2s_key_names_the_models_whole_in_presentation_mode(main_window, 
         return all(label.mapRectToScene(label.boundingRect()).right() <= min(right, view) + 1
                    for _, label in key.items)
     qtbot.waitUntil(whole, timeout=30_000)
+
+
+def _in_view(page, item) -> bool:
+    """The whole of a plot's ``item`` (an axis, its title) inside the page's visible part."""
+    from PySide6.QtCore import QPoint, QRect
+    port = page.column.viewport()
+    r = page.glw.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    return port.rect().contains(QRect(page.glw.mapTo(port, r.topLeft()), r.size())
+                                .adjusted(0, 0, -1, -1)) and \
+        page.glw.mapTo(port, QPoint(0, 0)).y() >= 0
+
+
+@pytest.mark.parametrize("key, lesson, axis", [("deep-linear", "lesson-2", "bottom"),
+                                               ("activations", "lesson-4", "left")])
+def test_a_lessons_first_plots_axes_are_in_sight_under_a_presets_note(main_window, qtbot, key,
+                                                                      lesson, axis):
+    # With a preset's note above the tabs (the moons preset, or "Try it live") the figure's
+    # first row ran past the page's bottom edge at 1024x768: lesson 2's x axis and its numbers,
+    # lesson 4's "Y (output)" cut in half there.
+    w = main_window
+    w.session_actions.preset_actions["moons"].trigger()
+    assert w.hint.isVisible()
+    _presenting(w, qtbot, lesson)
+    page = _lessons(w).pages[key]
+    qtbot.waitUntil(lambda: _scaled(page), timeout=60_000)
+    first = _plots(page)[0]
+    ax = first.getAxis(axis)
+
+    def in_sight() -> bool:
+        QApplication.processEvents()
+        return page.column.verticalScrollBar().value() == 0 and _in_view(page, ax) and \
+            _in_view(page, ax.label)
+    qtbot.waitUntil(in_sight, timeout=30_000)
+    assert ax.label.isVisible() and ax.label.toPlainText().strip()
+    # the row still a readable size
+    assert first.getViewBox().height() >= 100

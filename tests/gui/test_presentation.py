@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtGui import Qt as QtGuiQt  # mightBeRichText lives in QtGui (qtpy used to copy it to QtCore.Qt)
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QComboBox,
                                QLabel, QStyle, QStyleOptionComboBox, QTabBar, QWidget)
 
@@ -694,12 +694,19 @@ def test_an_exercises_loss_plot_reads_in_presentation_at_1024(main_window, qtbot
     QApplication.processEvents()
     axis = pi.getAxis("left")
     line = QFontMetricsF(axis.style["tickFont"]).height()
-    (lo, hi) = axis.range
-    per_px = (hi - lo) / axis.size().height()
-    for spacing, values in axis.tickValues(lo, hi, axis.size().height()):
-        shown = [v for v in values if lo <= v <= hi]
-        if len(shown) > 1:
-            assert spacing / per_px >= line, (spacing, per_px, line)  # apart, not over
+    # The numbers drawn (pyqtgraph labels a finer level of ticks only where its text fits: a
+    # taller plot has unlabelled ticks closer than a line) stand a line apart, not over.
+    image = QImage(max(1, int(axis.width())), max(1, int(axis.height())),
+                   QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    centres = sorted(rect.center().y() for rect, _, text in (specs[2] if specs else ())
+                     if text.strip())
+    assert len(centres) >= 2, specs
+    assert all(b - a >= line - 0.5 for a, b in zip(centres, centres[1:])), (centres, line)
     legend = plot.legend
     if legend.isVisible():
         assert legend.height() <= 0.4 * vb.height()  # the curves' room
