@@ -936,8 +936,11 @@ def _history_meta(m: dict) -> tuple[int, int, int, float]:
         raise SessionError("manifest.json: history capacity, stride and count must be whole numbers")
     if capacity < 4 or capacity % 2 or capacity > limits.MAX_HISTORY:
         raise SessionError(f"history capacity must be an even number in 4..2^24, got {capacity}")
-    if stride < 1 or stride & (stride - 1) or stride > MAX_OPEN_EPOCH + 1:
-        raise SessionError(f"history stride must be a power of two up to 2^31, got {stride}")
+    if stride < 1 or stride & (stride - 1):
+        raise SessionError(f"history stride must be a power of two, got {stride}")
+    if stride > MAX_OPEN_EPOCH + 1:
+        raise SessionError(f"the file is damaged: a loss history's stride {stride:,} is beyond "
+                           "2^31")
     if not 0 <= count <= MAX_OPEN_EPOCH:
         raise SessionError(f"the file is damaged: a loss history counts {count:,} epochs "
                            f"(0 to {MAX_OPEN_EPOCH:,})")
