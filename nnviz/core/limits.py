@@ -21,7 +21,12 @@ MAX_HISTORY = 1 << 24
 # Epochs: beyond 2^53 the int64 epochs of the history no longer fit a float exactly. A session
 # opens only up to MAX_OPEN_EPOCH, so training on leaves it room to be saved again.
 MAX_EPOCH = 2**53
-MAX_OPEN_EPOCH = 2**52
+# ... and the window's timeline (a Qt slider, a C int) counts epochs up to 2^31 - 1: a session
+# opened beyond it gave "Something went wrong: OverflowError" under the header's
+# "Epoch 1,000,000,000,000". No run comes near it by accident: at nnviz's fastest (~116,000
+# epochs a second, bench/README) it is five hours of training without a pause. Every epoch a
+# file names (its epoch, a branch's end, fork, checkpoints, test points) is held to it.
+MAX_OPEN_EPOCH = 2**31 - 1
 # What a session's manifest.json may hold.
 MAX_MANIFEST_BYTES = 1 << 20
 # Zip members above this size may not inflate more than MAX_COMPRESSION_RATIO times their packed

@@ -322,6 +322,9 @@ class Run:
             raise BranchError("the only branch of a run cannot be deleted: Reset starts afresh")
         i = self.index(name)
         del self.branches[i]
+        for b in self.branches:  # its children keep their whole record, and no parent: a
+            if b.parent == name:  # name left naming it went to the next branch given it
+                b.parent = None
         if self.active > i or self.active == len(self.branches):
             self.active = max(0, self.active - 1)
 

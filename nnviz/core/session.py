@@ -57,6 +57,7 @@ SUFFIX = ".nnviz"
 MAX_MANIFEST_BYTES = limits.MAX_MANIFEST_BYTES
 MAX_ARRAYS_BYTES = 1 << 30  # no session within the limits comes near this
 MAX_EPOCH = limits.MAX_EPOCH
+MAX_OPEN_EPOCH = limits.MAX_OPEN_EPOCH
 MAX_DIVERGENCE_TEXT = 4000  # characters of a branch's divergence message (a few hundred used)
 
 _SETTING_ERRORS = (DataError, SpecError, TrainingError, LossError, TypeError, ValueError, KeyError,
@@ -904,10 +905,14 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
         test_values=_array(arrays, "test_values"),
         class_names=tuple(class_names) if class_names is not None else None, extras=extras)
     session.validate()
-    if session.epoch > limits.MAX_OPEN_EPOCH:
-        raise SessionError(f"epoch {session.epoch} is beyond 2^52 ({limits.MAX_OPEN_EPOCH}), the "
-                           "last epoch a session opens at: training on could pass 2^53, and "
-                           "such a run could not be saved")
+    if session.epoch > MAX_OPEN_EPOCH:
+        raise SessionError(f"the file is damaged: epoch {session.epoch:,} is beyond "
+                           f"{MAX_OPEN_EPOCH:,}, the last epoch nnviz opens (its timeline counts "
+                           "epochs up to there)")
+    if history.count > session.epoch:
+        raise SessionError(f"the file is damaged: its loss history runs to epoch "
+                           f"{history.count:,}, past the session's epoch {session.epoch:,}")
+    _check_test_epochs(session.test_epochs, session.epoch, "the test loss")
     padded = manifest.get("padded", False)
     if not isinstance(padded, bool):
         raise SessionError("manifest.json: padded must be true or false")
@@ -933,10 +938,23 @@ def _history_meta(m: dict) -> tuple[int, int, int, float]:
         raise SessionError(f"history capacity must be an even number in 4..2^24, got {capacity}")
     if stride < 1 or stride & (stride - 1):
         raise SessionError(f"history stride must be a power of two, got {stride}")
+    if stride > MAX_OPEN_EPOCH + 1:
+        raise SessionError(f"the file is damaged: a loss history's stride {stride:,} is beyond "
+                           "2^31")
+    if not 0 <= count <= MAX_OPEN_EPOCH:
+        raise SessionError(f"the file is damaged: a loss history counts {count:,} epochs "
+                           f"(0 to {MAX_OPEN_EPOCH:,})")
     if last is not None and (isinstance(last, bool) or not isinstance(last, (int, float))):
         raise SessionError(f"manifest.json: history last must be a number or null, got {last!r}")
     last = float("nan") if last is None else float(min(max(last, -3e38), 3e38))
     return capacity, stride, count, last
+
+
+def _check_test_epochs(epochs: np.ndarray, end: int, what: str) -> None:
+    """Test losses (and gradient rows) are drawn at epochs 1..``end`` + 1 (the weights after
+    epoch E at E + 1: runlog.measure_test)."""
+    if len(epochs) and (int(epochs.min()) < 0 or int(epochs.max()) > end + 1):
+        raise SessionError(f"the file is damaged: {what} has epochs outside 0..{end + 1:,}")
 
 
 def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
@@ -1099,9 +1117,10 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
             raise SessionError(f"run branch {i}: a missing, repeated or too long name")
         names.add(name)
         fork, gap, pinned = bm.get("fork_epoch"), bm.get("max_gap"), bm.get("checkpoints")
-        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_EPOCH
+        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_OPEN_EPOCH
                    for v in (fork, gap)) or gap < 1:
-            raise SessionError(f"run branch {name!r}: fork_epoch and max_gap must be whole numbers")
+            raise SessionError(f"run branch {name!r}: fork_epoch and max_gap must be whole numbers "
+                               f"up to {MAX_OPEN_EPOCH:,}")
         if not isinstance(pinned, list) or not all(isinstance(p, str) for p in pinned) \
                 or len(pinned) > MAX_BRANCH_CHECKPOINTS:
             raise SessionError(f"run branch {name!r}: checkpoints must be a list of strings")
@@ -1125,7 +1144,7 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
             log.grads.epochs, log.grads.values = ge.astype(np.int64), gv
         ce = _array(arrays, k + "checkpoint_epochs")
         if ce.ndim != 1 or len(ce) != len(pinned) or not np.issubdtype(ce.dtype, np.integer) or (
-                len(ce) and (np.any(np.diff(ce) <= 0) or ce[0] < 0 or ce[-1] > MAX_EPOCH)):
+                len(ce) and (np.any(np.diff(ce) <= 0) or ce[0] < 0 or ce[-1] > MAX_OPEN_EPOCH)):
             raise SessionError(f"run branch {name!r}: checkpoint epochs must increase")
         if not len(ce):
             raise SessionError(f"run branch {name!r} has no checkpoint")
@@ -1154,8 +1173,47 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
             state = jax.tree_util.tree_unflatten(treedef, [a[j] for a in stacked])
             data = None if which[j] is None else sets[which[j]]
             log.checkpoints.append(Checkpoint(int(e), state, pinned[j], data, weights_of[j]))
+        end = log.epoch
+        if fork > end:
+            raise SessionError(f"the file is damaged: run branch {name!r} forks at epoch "
+                               f"{fork:,}, after its own end ({end:,})")
+        if log.divergence is not None and log.divergence[0] > end:
+            raise SessionError(f"the file is damaged: run branch {name!r} diverged at epoch "
+                               f"{log.divergence[0]:,}, after its end ({end:,})")
+        _check_test_epochs(log.test.epochs, end, f"run branch {name!r}'s test loss")
+        if log.grads is not None:
+            _check_test_epochs(log.grads.epochs, end, f"run branch {name!r}'s gradients")
         run.add(log)
     run.active = active
-    if run.log.checkpoints[-1].epoch > epoch:
-        raise SessionError("the live branch has checkpoints after the session's epoch")
+    _check_parents(run)
+    if run.log.epoch > epoch:
+        raise SessionError(f"the file is damaged: the live branch {run.log.name!r} runs to epoch "
+                           f"{run.log.epoch:,}, past the session's epoch {epoch:,}")
     return run
+
+
+def _check_parents(run: Run) -> None:
+    """Each branch forks from a branch of the run at an epoch that branch reached.
+
+    A parent that is not in the run, or the branch itself, is let go (parent None): nnviz wrote
+    such files -- deleting a branch left its children naming it (Run.delete clears them now),
+    and a child renamed to the deleted one's name named itself -- and every branch holds its
+    whole record, so nothing of it is lost. A fork after the parent's end, or parents that go
+    round in a circle, no run makes: the file is refused as damaged."""
+    ends = {b.name: b.epoch for b in run.branches}
+    for b in run.branches:
+        if b.parent is not None and (b.parent not in ends or b.parent == b.name):
+            b.parent = None
+    parents = {b.name: b.parent for b in run.branches}
+    for b in run.branches:
+        if b.parent is not None and b.fork_epoch > ends[b.parent]:
+            raise SessionError(f"the file is damaged: run branch {b.name!r} forks at epoch "
+                               f"{b.fork_epoch:,}, after its parent {b.parent!r} ends "
+                               f"(epoch {ends[b.parent]:,})")
+        seen, p = {b.name}, b.parent
+        while p is not None:
+            if p in seen:
+                raise SessionError(f"the file is damaged: run branch {b.name!r} descends from "
+                                   "itself")
+            seen.add(p)
+            p = parents[p]

@@ -1355,6 +1355,12 @@ class MainWindow(QMainWindow):
                 # Another branch went live, at the rate it ran with: the panel says so.
                 self._config = replace(self._config, learning_rate=s.config.learning_rate)
                 self.training_panel.lr.set_value(s.config.learning_rate)
+                # A rate other than the data's default is one set on that branch: it stays
+                # when the optimiser changes, as the one typed there did. Opened from a file
+                # at another branch, switching to it and choosing momentum gave momentum's
+                # default 0.1 for the branch's 10 (load_trainer counts only the live one's).
+                if "learning_rate" not in fitted_by_default(self.current_problem()):
+                    self._chosen.add("learning_rate")
             self.boundary.update_grid(s.grid)
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)

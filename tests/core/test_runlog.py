@@ -140,6 +140,19 @@ def test_branch_names_rename_and_delete():
         run.delete("run 1")
 
 
+def test_deleting_a_branch_lets_its_children_go_of_its_name():
+    """"run 2" forked from "run 1", "run 1" deleted: run 2 still named it as its parent, a name
+    the next branch given it would have taken over (and a session kept the dangling name)."""
+    t = _trainer("gd", 0, 1.0)
+    log = R.RunLog()
+    R.advance(t, log, 20)
+    run = R.Run(log)
+    run.branch(10, R.state_at(t, log, 10)[1])
+    assert run.branches[1].parent == "run 1"
+    run.delete("run 1")
+    assert [(b.name, b.parent, b.fork_epoch) for b in run.branches] == [("run 2", None, 10)]
+
+
 def test_a_branch_keeps_its_colour_for_its_life_and_in_a_saved_session(tmp_path):
     """Colours went by a branch's place in the run: deleting "run 2" gave "run 3" its colour.
     Each keeps the one it was made with; a new branch takes the first one free; a session

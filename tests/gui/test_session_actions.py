@@ -190,6 +190,37 @@ def test_a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, q
     assert _step(qtbot, w, 1).epoch == 4  # the run goes on where it was
 
 
+def test_a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, tmp_path,
+                                                                    monkeypatch):
+    """A reviewer's copy with "epoch": 1000000000000 opened (File > Open): the header read
+    "Epoch 1,000,000,000,000", then two "Something went wrong: OverflowError" dialogs (the
+    timeline's slider). It is refused as damaged and the run shown stays."""
+    import json
+    import zipfile
+    w, actions = win
+    _step(qtbot, w, 3)
+    before = w.current_problem()
+    good, big = str(tmp_path / "good.nnviz"), str(tmp_path / "big.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(good)
+    with zipfile.ZipFile(good) as a, zipfile.ZipFile(big, "w") as b:
+        for info in a.infolist():
+            raw = a.read(info)
+            if info.filename == "manifest.json":
+                raw = json.dumps({**json.loads(raw), "epoch": 1_000_000_000_000}).encode()
+            b.writestr(info, raw)
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: big)
+    actions.open_dialog()  # File > Open...
+    qtbot.waitUntil(lambda: actions.message_box is not None and
+                    actions.message_box.isVisible(), timeout=TIMEOUT)
+    text = actions.message_box.text()
+    assert "big.nnviz" in text and "the file is damaged" in text, text
+    assert "OverflowError" not in text and "went wrong" not in text
+    assert w.controls.epoch.text() == "Epoch 3" and w.current_problem() == before
+    assert not w.banner.isVisible()
+    assert _step(qtbot, w, 1).epoch == 4  # the run goes on where it was
+
+
 def test_a_failed_save_says_why(win, qtbot, tmp_path):
     w, actions = win
     actions.save_to(str(tmp_path / "missing" / "x.nnviz"))

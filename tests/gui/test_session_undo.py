@@ -464,3 +464,70 @@ def test_the_divergence_banner_goes_with_a_branch_from_before_it_and_stays_in_it
     actions.undo_action.trigger()  # "Undo continue from here": back to run 1
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
     assert _banner_says_divergence(w)
+
+
+def _type_rate(qtbot, w, rate: str, live: bool = True) -> None:
+    field = w.training_panel.lr.lineEdit()
+    field.setText(rate)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    if live:  # (in the past the rate waits for where training goes on)
+        qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == float(rate),
+                        timeout=TIMEOUT)
+    assert w.training_panel.lr.value() == float(rate)
+
+
+def _pick_branch(qtbot, w, name):
+    """The branch box's choice, as a click on it does."""
+    box = w.timeline.branches
+    i = box.findText(name)
+    box.setCurrentIndex(i)
+    box.activated.emit(i)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == name, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("shown_at_save", ["run 1", "run 2", None])
+def test_undo_after_opening_a_session_and_switching_branch_keeps_the_run(win, qtbot, tmp_path,
+                                                                         monkeypatch,
+                                                                         shown_at_save):
+    """A reviewer trained at rate 1, went back, set 10 and continued ("run 2"), saved, opened
+    the file, chose run 2 in the branch box and set the optimizer to momentum. The Edit menu
+    said "Undo optimizer gd -> momentum, learning rate 1 -> 0.1" (the field showed 10), and
+    Undo gave epoch 0 with no branches: the whole trained run was gone. Undo brings back run 2
+    as it was, at 10, beside run 1; a rate changed there is undone to 10."""
+    w, actions = win
+    _step(qtbot, w, 60)
+    w.timeline.slider.setValue(30)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 30, timeout=TIMEOUT)
+    _type_rate(qtbot, w, "10", live=False)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    _step(qtbot, w, 20)
+    if shown_at_save in ("run 1", None):
+        _pick_branch(qtbot, w, "run 1")
+    if shown_at_save is not None:  # (None: the same steps without a file, as they worked)
+        path = tmp_path / "s1.nnviz"
+        _save(qtbot, actions, path)
+        _open_with_the_menu(qtbot, actions, monkeypatch, path)
+        assert wait_run(qtbot, w).branch == shown_at_save
+    _pick_branch(qtbot, w, "run 2")
+    trained = wait_run(qtbot, w, 50)
+    assert w.training_panel.lr.value() == 10
+
+    tp = w.training_panel
+    tp.optimizer.setCurrentIndex(tp.optimizer.findData("momentum"))
+    assert wait_run(qtbot, w).config.optimizer == "momentum"
+    assert tp.lr.value() == 10  # the rate chosen for run 2 stays (momentum's default is 0.1)
+    assert actions.undo_action.text().replace("&", "") == "Undo optimizer gd \u2192 momentum"
+    actions.undo_action.trigger()
+    back = wait_run(qtbot, w)
+    assert (back.epoch, back.live_epoch) == (50, 50)
+    _is_the_branched_run(w, back, trained)
+    assert tp.lr.value() == 10 and tp.optimizer.currentData() == "gd"
+    assert w.controls.epoch.text() == "Epoch 50"
+
+    _type_rate(qtbot, w, "3")
+    assert actions.undo_action.text().replace("&", "") == "Undo learning rate 10 \u2192 3"
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == 10, timeout=TIMEOUT)
+    assert w.last_snapshot.branch == "run 2" and tp.lr.value() == 10
+    assert w.last_snapshot.live_epoch == 50

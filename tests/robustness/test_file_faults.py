@@ -462,12 +462,122 @@ def test_a_folder_as_an_input_says_folder(capsys, tmp_path, option):
 
 def test_a_session_at_the_epoch_limit_is_refused_on_open(tmp_path):
     m, a = _good_parts()
-    m["epoch"] = 2**53
-    a["loss_epochs"] = a["loss_epochs"]  # the history may stay short
+    m["epoch"] = 2**31
     path = tmp_path / "late.nnviz"
     path.write_bytes(_session_bytes(m, a))
-    with pytest.raises(SessionError, match=r"epoch 9007199254740992 is beyond 2\^52"):
+    with pytest.raises(SessionError, match=r"the file is damaged: epoch 2,147,483,648 is beyond "
+                                           r"2,147,483,647"):
         S.load(path)
+    m["epoch"] = 2**31 - 1  # the last epoch the timeline counts: opens
+    path.write_bytes(_session_bytes(m, a))
+    assert S.load(path).epoch == 2**31 - 1
+
+
+def _refused(tmp_path, m, a, match):
+    path = tmp_path / "bad.nnviz"
+    path.write_bytes(_session_bytes(m, a))
+    with pytest.raises(SessionError, match=match):
+        S.load(path)
+    import nnviz  # the Python API reads with the same checks
+    with pytest.raises(SessionError, match=match):
+        nnviz.load(path)
+
+
+def test_a_session_whose_numbers_no_run_reaches_is_refused_as_damaged(tmp_path):
+    """A reviewer's copy with "epoch": 1000000000000 opened: the header read "Epoch
+    1,000,000,000,000" and two dialogs said "Something went wrong: OverflowError" (the
+    timeline's slider). That, and every other count of epochs in the manifest beyond what a
+    run reaches, is refused as damaged."""
+    cases = [
+        (lambda m, a: m.__setitem__("epoch", 10**12), r"epoch 1,000,000,000,000 is beyond"),
+        (lambda m, a: m["history"].__setitem__("count", 10**12),
+         r"a loss history counts 1,000,000,000,000 epochs"),
+        (lambda m, a: m["history"].__setitem__("count", 6),  # the session is at epoch 5
+         r"its loss history runs to epoch 6, past the session's epoch 5"),
+        (lambda m, a: m["history"].__setitem__("stride", 2**60),
+         r"a loss history's stride 1,152,921,504,606,846,976 is beyond 2\^31"),
+        (lambda m, a: (a.__setitem__("test_epochs", np.array([3, 10**12], np.int64)),
+                       a.__setitem__("test_values", np.ones(2, np.float32))),
+         r"the test loss has epochs outside 0..6"),
+    ]
+    for change, match in cases:
+        m, a = _good_parts()
+        change(m, a)
+        _refused(tmp_path, m, a, "the file is damaged: " + match)
+
+
+def _branched_parts():
+    """A run of 60 epochs, branched at 30 and trained 20 more ("run 2", live at 50)."""
+    from nnviz.core import runlog as R
+    data = make_dataset(DataSpec("moons", samples=40))
+    t = Trainer(network_for(data, "mse", (3,), ("tanh",), "sigmoid"),
+                TrainConfig("mse", "gd", 0.5, 0), data, seed=1)
+    log = R.RunLog()
+    R.advance(t, log, 60)
+    run = R.Run(log)
+    R.continue_from(t, run, 30, R.state_at(t, log, 30)[1], 2.0)
+    R.advance(t, run.log, 20)
+    s = Session.from_trainer(t, run=run)
+    return json.loads(json.dumps(s.manifest())), dict(s.arrays())
+
+
+def test_a_branch_forked_after_its_parent_ends_is_refused_as_damaged(tmp_path):
+    m, a = _branched_parts()
+    assert [b["parent"] for b in m["run"]["branches"]] == [None, "run 1"]
+    S.load(_write(tmp_path, m, a))  # as written: opens
+    m["run"]["branches"][1]["fork_epoch"] = 45  # run 1 ends at 60: still a fork within it
+    S.load(_write(tmp_path, m, a))
+    _refused(tmp_path, *_shortened(m, a, 0, 40),  # run 1 trained only to 40
+             r"the file is damaged: run branch 'run 2' forks at epoch 45, after its parent "
+             r"'run 1' ends \(epoch 40\)")
+    m, a = _branched_parts()
+    m["run"]["branches"][1]["fork_epoch"] = 51  # after its own end
+    _refused(tmp_path, m, a, r"run branch 'run 2' forks at epoch 51, after its own end \(50\)")
+
+
+def test_a_branch_whose_parent_is_not_in_the_run_opens_without_one(tmp_path):
+    """nnviz wrote such files: deleting "run 1" left "run 2" naming it (Run.delete now lets the
+    name go). The branch keeps its whole record; only the link goes."""
+    m, a = _branched_parts()
+    m["run"]["branches"][1]["parent"] = "run 7"
+    s = S.load(_write(tmp_path, m, a))
+    assert [(b.name, b.parent, b.epoch) for b in s.run.branches] == \
+        [("run 1", None, 60), ("run 2", None, 50)]
+    m["run"]["branches"][1]["parent"] = "run 2"  # itself (renamed after its parent went)
+    assert S.load(_write(tmp_path, m, a)).run.branches[1].parent is None
+    m["run"]["branches"][0]["parent"] = "run 2"  # each the other's parent: no run does that
+    m["run"]["branches"][1]["parent"] = "run 1"
+    m["run"]["branches"][0]["fork_epoch"] = 10
+    _refused(tmp_path, m, a, r"the file is damaged: run branch 'run 1' descends from itself")
+
+
+def _write(tmp_path, m, a):
+    path = tmp_path / "branched.nnviz"
+    path.write_bytes(_session_bytes(m, a))
+    return path
+
+
+def _shortened(m, a, i, end):
+    """Branch ``i`` of the run cut to end at ``end``: its losses, test points and checkpoints
+    after it left out, as if it had been trained only that far."""
+    b, k = m["run"]["branches"][i], f"run/{i}/"
+    b["history"]["count"] = end
+    keep = a[k + "loss_epochs"] <= end
+    a[k + "loss_epochs"], a[k + "loss_values"] = a[k + "loss_epochs"][keep], \
+        a[k + "loss_values"][keep]
+    keep = a[k + "test_epochs"] <= end
+    a[k + "test_epochs"], a[k + "test_values"] = a[k + "test_epochs"][keep], \
+        a[k + "test_values"][keep]
+    if k + "grads_epochs" in a:
+        keep = a[k + "grads_epochs"] <= end
+        a[k + "grads_epochs"], a[k + "grads_values"] = a[k + "grads_epochs"][keep], \
+            a[k + "grads_values"][keep]
+    keep = a[k + "checkpoint_epochs"] <= end
+    for name in [n for n in a if n.startswith(k + "checkpoint")]:
+        a[name] = a[name][keep]
+    for field in ("checkpoints", "checkpoint_points", "checkpoint_weights_of"):
+        b[field] = [v for v, kept in zip(b[field], keep) if kept]
+    return m, a
 
 
 def test_a_session_with_a_deflated_arrays_npz_still_opens(tmp_path):
