@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         # The (spec, config) the editor's note on defaults taken ("learning rate 0.1: the
         # defaults for this data and optimiser") is about; None: no such note shown.
         self._note_about: tuple | None = None
+        self._note_echo: str | None = None  # the note as the status bar said it
         self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
 
         self.worker = TrainingWorker(self)
@@ -1118,6 +1119,7 @@ class MainWindow(QMainWindow):
                 text = "Note: " + "; ".join(notes) + ". The model is unchanged."
                 self.editor.show_note(text)
                 self._note_about = (problem.spec, problem.config)
+                self._note_echo = text
                 self.statusBar().showMessage(text, 6000)
             return
         was_playing = self.playing
@@ -1132,6 +1134,7 @@ class MainWindow(QMainWindow):
         # "starts at epoch 0" is true until the run moves; the notes on defaults stay longer.
         self._fresh_note = ("Note: " + "; ".join(notes) + ".") if notes else ""
         self._note_about = (problem.spec, problem.config) if notes else None
+        self._note_echo = text
         self.statusBar().showMessage(text, 6000)
 
     def _drop_note(self) -> None:
@@ -1140,6 +1143,9 @@ class MainWindow(QMainWindow):
         while the form showed gd at lr 1."""
         self.editor.note.clear_message()
         self._fresh_note = self._note_about = None
+        if self._note_echo and self.statusBar().currentMessage() == self._note_echo:
+            self.statusBar().clearMessage()  # (its echo, for a few seconds)
+        self._note_echo = None
 
     def _drop_stale_note(self) -> None:
         """The note on defaults taken goes once the settings it describes are no longer the

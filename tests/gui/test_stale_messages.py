@@ -38,6 +38,7 @@ def test_the_defaults_note_goes_with_the_change_undo_takes_back(win, qtbot):
     actions.undo_action.trigger()
     qtbot.waitUntil(lambda: w.training_panel.optimizer.currentText() == "gd", timeout=TIMEOUT)
     assert w.training_panel.lr.value() == 1.0
+    assert STALE not in _note(w) and STALE not in w.statusBar().currentMessage()  # (its echo)
     s = _step(qtbot, w, 3)  # the run moves: the note on momentum's rate came back here
     assert s.config.optimizer == "gd"
     assert STALE not in _note(w)
