@@ -62,8 +62,15 @@ class AxisError(NnvizError):
     """Values of an axis that cannot be swept; the message is meant for the user."""
 
 
-def parse_values(name: str, text: str) -> tuple:
-    """The values typed for axis ``name``, comma-separated (for seeds also a range "0-15")."""
+#: How the command line's sweep says its limit (``nnviz sweep``; the Compare tab has its own).
+MEMBERS_LIMIT = (MAX_MEMBERS, f"a sweep has at most {MAX_MEMBERS:,} members")
+
+
+def parse_values(name: str, text: str, limit: tuple[int, str] = MEMBERS_LIMIT) -> tuple:
+    """The values typed for axis ``name``, comma-separated (for seeds also a range "0-15").
+    ``limit``: (the most members a sweep trains, the words that say so): a range of more seeds
+    is refused with them before it is made."""
+    most, limit_text = limit
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
     if not parts:
         raise AxisError(f"{axis_title(name)}: type one value or more, separated by commas")
@@ -83,9 +90,9 @@ def parse_values(name: str, text: str) -> tuple:
                 if lo < 0 or hi > MAX_SEED:
                     raise AxisError(f"{axis_title(name)}: seeds are whole numbers from 0 "
                                     f"to {MAX_SEED:,}")
-                if hi - lo >= MAX_MEMBERS:
-                    raise AxisError(f"{axis_title(name)}: {p} is {hi - lo + 1:,} seeds; a sweep "
-                                    f"has at most {MAX_MEMBERS:,} members")
+                if hi - lo >= most:
+                    raise AxisError(f"{axis_title(name)}: {p} is {hi - lo + 1:,} seeds; "
+                                    + limit_text)
                 out.extend(range(lo, hi + 1))
             elif name in ("learning_rate", "l1", "l2"):
                 v = float(p)

@@ -285,6 +285,10 @@ class MainWindow(QMainWindow):
         self._failure_after: Snapshot | None = None
         self._rates: tuple = (None, [])  # the live branch's rates, see _rate_before_flat
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
+        # The (spec, config) the editor's note on defaults taken ("learning rate 0.1: the
+        # defaults for this data and optimiser") is about; None: no such note shown.
+        self._note_about: tuple | None = None
+        self._note_echo: str | None = None  # the note as the status bar said it
         self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
 
         self.worker = TrainingWorker(self)
@@ -873,6 +877,7 @@ class MainWindow(QMainWindow):
         (an undo of a rate change made there)."""
         self._forget_refusals()
         self._config = replace(self._config, learning_rate=float(lr))
+        self._drop_stale_note()
         s = self._drawn
         switching = branch is not None and s is not None and s.run_id == self._run_id \
             and branch != s.branch
@@ -1007,7 +1012,7 @@ class MainWindow(QMainWindow):
             self.data_panel.set_custom(data)
         self.training_panel.set_config(config)
         self.editor.set_spec(spec)
-        self.editor.note.clear_message()
+        self._drop_note()  # about the settings the panels showed before
 
     def _keep_the_run(self) -> bool:
         """Before another run replaces this one: the run as a Session, captured in the worker
@@ -1142,6 +1147,8 @@ class MainWindow(QMainWindow):
             if notes:
                 text = "Note: " + "; ".join(notes) + ". The model is unchanged."
                 self.editor.show_note(text)
+                self._note_about = (problem.spec, problem.config)
+                self._note_echo = text
                 self.statusBar().showMessage(text, 6000)
             return
         was_playing = self.playing
@@ -1155,7 +1162,25 @@ class MainWindow(QMainWindow):
         self.editor.show_note(text)
         # "starts at epoch 0" is true until the run moves; the notes on defaults stay longer.
         self._fresh_note = ("Note: " + "; ".join(notes) + ".") if notes else ""
+        self._note_about = (problem.spec, problem.config) if notes else None
+        self._note_echo = text
         self.statusBar().showMessage(text, 6000)
+
+    def _drop_note(self) -> None:
+        """The editor's note goes, and nothing of it comes back once the run moves: after
+        Undo or File > Open the note on momentum's rate came back at the first epoch trained,
+        while the form showed gd at lr 1."""
+        self.editor.note.clear_message()
+        self._fresh_note = self._note_about = None
+        if self._note_echo and self.statusBar().currentMessage() == self._note_echo:
+            self.statusBar().clearMessage()  # (its echo, for a few seconds)
+        self._note_echo = None
+
+    def _drop_stale_note(self) -> None:
+        """The note on defaults taken goes once the settings it describes are no longer the
+        run's (a rate typed or undone, another branch at its own rate)."""
+        if self._note_about is not None and self._note_about != (self._spec, self._config):
+            self._drop_note()
 
     def _show_fitted(self, problem: Problem) -> None:
         """The panels show what the problem fitted to its data (without firing their edits)."""
@@ -1361,6 +1386,7 @@ class MainWindow(QMainWindow):
                 # default 0.1 for the branch's 10 (load_trainer counts only the live one's).
                 if "learning_rate" not in fitted_by_default(self.current_problem()):
                     self._chosen.add("learning_rate")
+                self._drop_stale_note()
             self.boundary.update_grid(s.grid)
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)

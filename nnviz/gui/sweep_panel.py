@@ -8,10 +8,16 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QLabel, QLineE
 
 from nnviz.core.ready_sweeps import READY
 # The typed values are read in core, where nnviz sweep --seed 0-15 reads them too.
+from nnviz.core.sweep import MAX_MEMBERS as SWEEP_MAX_MEMBERS
 from nnviz.core.sweep_driver import AxisError, axis_title, parse_values  # noqa: F401
 from . import colors
 
+# The most members the Compare tab trains (its tiles, curves and table show every one); the
+# command line's ``nnviz sweep`` trains up to core.sweep.MAX_MEMBERS (1,024). One sentence for
+# both refusals: a range of too many seeds, and axes whose product is too many.
 MAX_MEMBERS = 64
+LIMIT_TEXT = (f"the Compare tab trains at most {MAX_MEMBERS} members (nnviz sweep on the "
+              f"command line: up to {SWEEP_MAX_MEMBERS:,})")
 
 # The axes a sweep of your own may vary: name -> (what it is, example values).
 AXES: dict[str, tuple[str, str]] = {
@@ -137,14 +143,14 @@ class SweepPanel(QGroupBox):
             name = box.currentData()
             if name is None:
                 continue
-            out.append((name, parse_values(name, edit.text())))
+            out.append((name, parse_values(name, edit.text(), (MAX_MEMBERS, LIMIT_TEXT))))
         if len(out) == 2 and out[0][0] == out[1][0]:
             raise AxisError("the two axes must differ")
         n = 1
         for _, v in out:
             n *= len(v)
         if n > MAX_MEMBERS:
-            raise AxisError(f"{n} members: a sweep has at most {MAX_MEMBERS}")
+            raise AxisError(f"these values make {n} members; {LIMIT_TEXT}")
         return tuple(out)
 
     def _start(self) -> None:

@@ -278,15 +278,31 @@ class Timeline(QWidget):
             self.switch_requested.emit(name)
 
     def _rename(self) -> None:
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Rename branch")
-        dialog.setLabelText("New name (at most 40 characters):")
-        dialog.setTextValue(self.branch)
-        edit = dialog.findChild(QLineEdit)
-        if edit is not None:
-            edit.setMaxLength(40)  # typed text is never thrown away for being too long
-        if dialog.exec() and dialog.textValue().strip() and dialog.textValue().strip() != self.branch:
-            self.rename_requested.emit(self.branch, dialog.textValue())
+        """Asks for the new name; a name another branch has is refused here, in the dialog,
+        with what was typed kept to correct (it went to the training thread, whose refusal
+        stayed as a banner over the plot through a delete, Undo and scrubbing, and the Undo
+        steps took the refused name as the branch's new one)."""
+        others = {self.branches.itemText(i) for i in range(self.branches.count())} - {
+            self.branch}
+        typed, refusal = self.branch, ""
+        while True:
+            dialog = QInputDialog(self)
+            dialog.setWindowTitle("Rename branch")
+            dialog.setLabelText(refusal + "New name (at most 40 characters):")
+            dialog.setTextValue(typed)
+            edit = dialog.findChild(QLineEdit)
+            if edit is not None:
+                edit.setMaxLength(40)  # typed text is never thrown away for being too long
+            if not dialog.exec():
+                return
+            typed = dialog.textValue()
+            new = " ".join(typed.split())  # as the run's record keeps it (RunLog.rename)
+            if not new or new == self.branch:
+                return
+            if new not in others:
+                self.rename_requested.emit(self.branch, new)
+                return
+            refusal = f"There is already a branch \u201c{new}\u201d: type another name.\n"
 
     def _delete(self) -> None:
         if not self.branch:
