@@ -417,7 +417,11 @@ class CompareView(QWidget):
                 others = self.left.sizeHint().height() - self.table.sizeHint().height()
                 top = others + self.table.needed_height()
                 least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
-                plots = max(min(plots, height - top), min(plots, least))
+                if height - top >= least:
+                    plots = min(plots, height - top)
+                # else the table scrolls whatever the plots give up: they keep their share (the
+                # open New sweep panel over the 16 seeds' table left them PLOTS_LEAST_LINES,
+                # ~30 px inside their frames at 1024 x 768, their numbers on one another).
             if self.bottom.isHidden():
                 return
             self.outer.setSizes([height - plots, plots])
