@@ -187,7 +187,15 @@ class LossCurves(pg.PlotWidget):
 
 SCORE_COLUMNS = (("train_loss", "train loss"), ("test_loss", "test loss"),
                  ("train_accuracy", "train acc."), ("test_accuracy", "test acc."),
-                 ("epoch", "epoch"))
+                 ("epoch", "as of epoch"))
+#: The two lines of a column's title where they are not its words one a line.
+HEADER_LINES = {"epoch": "as of\nepoch"}
+#: The epoch column's title says it: the scores' epoch, which trails the sweep's while it plays
+#: (the header said "epoch 600" over a column of 540s in the Activations sweep).
+EPOCH_TIP = ("as of epoch: the epoch these scores were measured at. While the sweep plays they "
+             "are measured about four times a second, so they trail the epoch above by a few "
+             "dozen epochs; paused, they are that epoch's. \u2717: a diverged member, frozen at "
+             "the epoch it diverged.")
 
 
 #: The columns a narrow view leaves out where they do not fit, the first first
@@ -238,9 +246,11 @@ class ScoreModel(QAbstractTableModel):
         key, title = SCORE_COLUMNS[section - n - 1]
         if not self.classification and "accuracy" in key:
             title = title.replace("acc.", "R\u00b2")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return EPOCH_TIP if key == "epoch" else title
         # On two lines: the columns as wide as their numbers, so that the last one (the
         # diverged mark) is not cut off beside the tiles at 1024 pixels.
-        return title.replace(" ", "\n") if role == Qt.ItemDataRole.DisplayRole else title
+        return HEADER_LINES.get(key, title.replace(" ", "\n"))
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

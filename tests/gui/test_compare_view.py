@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from nnviz.core import session as session_io
 from nnviz.core.data import DataSpec, make_dataset
@@ -684,3 +685,34 @@ def test_the_sweeps_messages_show_on_its_tab_and_go_once_untrue(qtbot, main_wind
     _at(qtbot, view, 25)
     assert not window.controls.status.text().startswith(stopped)
     assert "trains it to epoch 20" not in window.hint.text()
+
+
+def _table_epochs(view) -> list[str]:
+    """The epoch column's texts, as the table shows them."""
+    model = view.table.model()
+    col = model.columnCount() - 1
+    return [str(model.index(r, col).data()) for r in range(model.rowCount())]
+
+
+def test_the_tables_epochs_say_they_trail_the_sweep_while_it_plays(qtbot, lr_view):
+    """The Activations sweep's title said "epoch 600" over a column of 540s headed "epoch":
+    the scores are measured a few times a second while it plays. The column says so; paused,
+    every epoch is the title's."""
+    window, view = lr_view
+    model = view.table.model()
+    col = model.columnCount() - 1
+    window.play()
+
+    def trailing() -> bool:
+        shown = f"epoch {view.drawn.epoch:,}"
+        return (shown in view.title.text() and view.drawn.epoch > 0
+                and any(t and t != f"{view.drawn.epoch:,}" for t in _table_epochs(view)))
+    qtbot.waitUntil(trailing, timeout=FIRST_SNAPSHOT_MS)  # seen: the table behind the title
+    header = model.headerData(col, Qt.Orientation.Horizontal)
+    tip = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "as of" in header and "trail" in tip, (header, tip)
+    window.pause()
+    qtbot.waitUntil(lambda: not window.playing and _table_epochs(view) == [
+        f"{view.drawn.epoch:,}"] * 3 and f"epoch {view.drawn.epoch:,}" in view.title.text()
+        and window.controls.epoch.text() == f"Epoch {view.drawn.epoch:,}",
+        timeout=FIRST_SNAPSHOT_MS)
