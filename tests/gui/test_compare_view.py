@@ -716,3 +716,39 @@ def test_the_tables_epochs_say_they_trail_the_sweep_while_it_plays(qtbot, lr_vie
         f"{view.drawn.epoch:,}"] * 3 and f"epoch {view.drawn.epoch:,}" in view.title.text()
         and window.controls.epoch.text() == f"Epoch {view.drawn.epoch:,}",
         timeout=FIRST_SNAPSHOT_MS)
+
+
+def test_a_promoted_member_says_its_epoch_and_compiling_until_its_first_frame(qtbot,
+                                                                              main_window):
+    """Until the member's first frame the window said "Epoch 0" over an empty plot whose
+    legend still named the run before's branch ("train (run 2)"), then the member at 2,000."""
+    w = main_window
+    w.step(20)  # the main run, branched: its curves are named "train (run 2)"
+    wait_for_run(qtbot, w, 20)
+    w.show_epoch(10)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 10, timeout=FIRST_SNAPSHOT_MS)
+    w.branch()
+    w.step(5)
+    qtbot.waitUntil(lambda: bool(w.last_snapshot.branches) and w.last_snapshot.epoch == 15,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert "train (run 2)" in [label.text for _, label in w.loss_plot.legend.items]
+    view = _compare(qtbot, w, SweepSpec(notebook_problem(), (Axis("learning_rate", LRS),)))
+    w.step(60)
+    _at(qtbot, view, 60)
+    view.select(2)
+    seen = {}
+    adopt = view._adopt
+
+    def adopted(result, label):
+        adopt(result, label)  # what shows until the member's first frame:
+        seen["epoch"] = w.controls.epoch.text()
+        seen["legend"] = [lb.text for _, lb in w.loss_plot.legend.items]
+        w.worker.status_changed.emit("compiling...")  # as the worker says while it compiles
+        seen["compiling"] = w.controls.epoch.text()
+    view._adopt = adopted
+    view.promote()
+    wait_for_run(qtbot, w, 60)
+    assert seen["epoch"] == "Epoch 60"
+    assert "(run 2)" not in " ".join(seen["legend"]), seen["legend"]
+    assert seen["compiling"].startswith("Epoch 60") and "compiling" in seen["compiling"]
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == "Epoch 60", timeout=FIRST_SNAPSHOT_MS)
