@@ -15,6 +15,7 @@ from nnviz.core.formatting import format_score
 from nnviz.core.sweep_driver import axis_title, format_value
 
 from . import colors
+from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import SparseAxis, cache_axes
 
@@ -88,12 +89,6 @@ def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
     return [palette[index.get(_key(m[name]), 0)] for m in members]
 
 
-def _round_up(n: float) -> float:
-    """The next of 1, 1.5, 2, 3, 5, 7 x 10^k at or above ``n``: an axis end that moves rarely."""
-    k = 10 ** math.floor(math.log10(n))
-    return next(m * k for m in (1, 1.5, 2, 3, 5, 7, 10) if m * k >= n)
-
-
 def _key(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
@@ -160,9 +155,11 @@ class LossCurves(pg.PlotWidget):
             if len(e):
                 last = max(last, int(e[-1]))
             ys.append(v[ok])
-        # The axes move in steps, not every frame (a re-laid axis is most of a frame's cost).
+        # The axes move in steps, not every frame (a re-laid axis is most of a frame's cost);
+        # the epoch axis's as the main loss plot's, at most a quarter past the curves (with
+        # 1, 1.5, 2, 3 x 10^k a sweep stepped once past 2,000 ran it to 3,000).
         b = data_bounds(*(np.log10(y) for y in ys if len(y)))
-        self.stepped.follow(None, b, x_fixed=(0, _round_up(max(last, 10))))
+        self.stepped.follow(None, b, x_fixed=(0, epoch_axis_end(last)))
         diverged = np.asarray(diverged, bool)
         if self._diverged is None or not np.array_equal(diverged, self._diverged):
             self._diverged = diverged.copy()
@@ -190,7 +187,15 @@ class LossCurves(pg.PlotWidget):
 
 SCORE_COLUMNS = (("train_loss", "train loss"), ("test_loss", "test loss"),
                  ("train_accuracy", "train acc."), ("test_accuracy", "test acc."),
-                 ("epoch", "epoch"))
+                 ("epoch", "as of epoch"))
+#: The two lines of a column's title where they are not its words one a line.
+HEADER_LINES = {"epoch": "as of\nepoch"}
+#: The epoch column's title says it: the scores' epoch, which trails the sweep's while it plays
+#: (the header said "epoch 600" over a column of 540s in the Activations sweep).
+EPOCH_TIP = ("as of epoch: the epoch these scores were measured at. While the sweep plays they "
+             "are measured about four times a second, so they trail the epoch above by a few "
+             "dozen epochs; paused, they are that epoch's. \u2717: a diverged member, frozen at "
+             "the epoch it diverged.")
 
 
 #: The columns a narrow view leaves out where they do not fit, the first first
@@ -241,9 +246,11 @@ class ScoreModel(QAbstractTableModel):
         key, title = SCORE_COLUMNS[section - n - 1]
         if not self.classification and "accuracy" in key:
             title = title.replace("acc.", "R\u00b2")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return EPOCH_TIP if key == "epoch" else title
         # On two lines: the columns as wide as their numbers, so that the last one (the
         # diverged mark) is not cut off beside the tiles at 1024 pixels.
-        return title.replace(" ", "\n") if role == Qt.ItemDataRole.DisplayRole else title
+        return HEADER_LINES.get(key, title.replace(" ", "\n"))
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

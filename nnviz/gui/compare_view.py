@@ -21,7 +21,6 @@ tab).
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
@@ -40,7 +39,6 @@ from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, cate
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
-SCORES_EVERY_S = 0.25  # the table and the score plot: numbers to read, not to watch move
 #: Narrower than this many lines of its text (1024 px; 1400 px in presentation mode), the
 #: view puts the two plots under the table and the tiles, each half the width, and folds the
 #: New sweep panel away while a sweep is shown: beside the table the plots were ~290 px wide at
@@ -77,7 +75,7 @@ class CompareView(QWidget):
         self.spec = None  # the SweepSpec trained (Restart starts it again)
         self.hint_until: int | None = None  # the epoch its ready-made hint is true until
         self.frames = 0  # frames drawn (bench/compare.py counts them)
-        self._scores_at = 0.0
+        self._scores_of: tuple | None = None  # the scores the table shows
         self._colors: list = []
 
         self.panel = SweepPanel()
@@ -417,7 +415,11 @@ class CompareView(QWidget):
                 others = self.left.sizeHint().height() - self.table.sizeHint().height()
                 top = others + self.table.needed_height()
                 least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
-                plots = max(min(plots, height - top), min(plots, least))
+                if height - top >= least:
+                    plots = min(plots, height - top)
+                # else the table scrolls whatever the plots give up: they keep their share (the
+                # open New sweep panel over the 16 seeds' table left them PLOTS_LEAST_LINES,
+                # ~30 px inside their frames at 1024 x 768, their numbers on one another).
             if self.bottom.isHidden():
                 return
             self.outer.setSizes([height - plots, plots])
@@ -484,9 +486,11 @@ class CompareView(QWidget):
                   for i, (text, short, d) in enumerate(zip(s.labels, bare, s.diverged))]
         self.tiles.update_tiles(s.values, s.xs, s.diverged, labels)
         self.curves.update_curves(s.loss_curves, s.diverged)
-        now = time.perf_counter()
-        if now - self._scores_at >= SCORES_EVERY_S or not self.window.playing:
-            self._scores_at = now
+        # The scores when the worker measured new ones (sweep_driver.SCORES_EVERY_S apart
+        # while playing: numbers to read, not to watch move): a clock of the view's own on
+        # top of the worker's made the table trail the sweep by up to twice that.
+        if s.scores is not self._scores_of or not self.window.playing:
+            self._scores_of = s.scores
             sized = self.table._sized
             self.table.update_scores(s.scores, best)
             if self.table._sized and not sized:  # the columns' widths known: the left's
@@ -512,7 +516,7 @@ class CompareView(QWidget):
             scale_views(self, scale)
         self._show_sweep(True)
         self.selected = None
-        self._scores_at = 0.0
+        self._scores_of = None
         self.end_button.setEnabled(True)
         self.promote_button.setEnabled(False)
         self.beside_button.setEnabled(False)

@@ -218,11 +218,13 @@ class RunControls(QFrame):
         self.play.setIcon(self.style().standardIcon(icon))
         self.play.setText("Pause" if playing else "Play")
 
-    def set_epoch(self, epoch: int, live_epoch: int = -1, weights_epoch: int = -1) -> None:
+    def set_epoch(self, epoch: int, live_epoch: int = -1, weights_epoch: int = -1,
+                  note: str = "") -> None:
         """The epoch shown; ``live_epoch`` past it means the timeline shows the past;
         ``weights_epoch`` before it, that the weights drawn are that epoch's (a divergence put
-        the run's best back: the counter alone said "Epoch 8" over epoch 0's model)."""
-        notes = []
+        the run's best back: the counter alone said "Epoch 8" over epoch 0's model); ``note``,
+        a word under it ("compiling\u2026")."""
+        notes = [note] if note else []
         if epoch < live_epoch:
             # "of N" under it, smaller: on one line, "Epoch 200 of 337,265" ran under the
             # "Stop at epoch" field at 1024 px and lost its start ("ooch 200 of ...").

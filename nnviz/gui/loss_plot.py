@@ -247,6 +247,7 @@ class LossPlot(pg.PlotWidget):
         for name in list(self._branch_curves):
             self.getPlotItem().removeItem(self._branch_curves.pop(name))
             self.legend.removeItem(name)
+        self._name_live_curves(None)  # "train (run 2)" was the run before's name
         self._reflow_legend()
         self.follow()
 
@@ -364,9 +365,10 @@ class LossPlot(pg.PlotWidget):
         if removed or added:
             self._reflow_legend()  # a longer row may no longer fit side by side
 
-    def _name_live_curves(self, s: Snapshot) -> None:
-        """With several branches, the live one's curves say its name ("train (run 2)")."""
-        suffix = f" ({s.branch})" if s.branches and s.branch else ""
+    def _name_live_curves(self, s: Snapshot | None) -> None:
+        """With several branches, the live one's curves say its name ("train (run 2)");
+        ``None``: no run drawn, no name."""
+        suffix = f" ({s.branch})" if s is not None and s.branches and s.branch else ""
         if suffix == getattr(self, "_suffix", ""):
             return
         self._suffix = suffix

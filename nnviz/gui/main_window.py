@@ -976,7 +976,17 @@ class MainWindow(QMainWindow):
         self._commit(problem)
         branched = len(getattr(history, "branches", ())) > 1  # a Run, or a bare LossHistory
         self._adopted = (self._run_id, int(trainer.epoch), branched)
+        # Its epoch until its first frame, not the new run's 0 (a promoted member at 2,000
+        # said "Epoch 0" over an empty plot while it compiled).
+        self.controls.set_epoch(self.epoch_to_come())
+        self.presentation.new_run()
         self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
+
+    def epoch_to_come(self) -> int:
+        """The epoch the current run starts at, until its first frame: an adopted trainer's
+        (a promoted member's, a session's), else 0."""
+        a = getattr(self, "_adopted", None)  # (None while the window is built)
+        return a[1] if a is not None and a[0] == self._run_id else 0
 
     def edit_points(self, data: Dataset, text: str = "points edited") -> bool:
         """Train on ``data`` -- the points edited on the plot (added, deleted) -- from now on:
@@ -1513,6 +1523,9 @@ class MainWindow(QMainWindow):
             # and the blank header looked broken); the first frame's numbers replace this.
             self.metrics.setText("<b>Train</b> / <b>Test</b>: compiling the new model\u2026")
             self.presentation.new_run(compiling=True)
+            drawn = self._drawn is not None and self._drawn.run_id == self._run_id
+            if self.sweep_driving is None and not drawn:  # the counter says it too
+                self.controls.set_epoch(self.epoch_to_come(), note="compiling\u2026")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 

@@ -285,10 +285,11 @@ class Presentation(QObject):
             f"(test {format_accuracy(m.test_accuracy, clf)})</div>")
 
     def new_run(self, compiling: bool = False) -> None:
-        """A new run, until its first frame: epoch 0 and none of the old model's numbers (the
-        readout kept the previous run's "R² -7.298" over classification data while the new
-        model compiled); ``compiling``: the new model is being compiled, and it says so. The
-        same lines as a frame's, so that a fast first frame replaces them in place."""
+        """A new run, until its first frame: its epoch (0, or an adopted run's) and none of the
+        old model's numbers (the readout kept the previous run's "R² -7.298" over
+        classification data while the new model compiled); ``compiling``: the new model is
+        being compiled, and it says so. The same lines as a frame's, so that a fast first
+        frame replaces them in place."""
         if not self.active:
             return
         if self._past:
@@ -297,7 +298,7 @@ class Presentation(QObject):
         w = self.window
         what = "accuracy" if w.dataset is None or w.dataset.is_classification else "R\u00b2"
         self._set_readout(
-            "<b>Epoch 0</b>",
+            f"<b>Epoch {w.epoch_to_come():,}</b>",  # an adopted run's (a promoted member's)
             "<div>compiling the new model\u2026</div><div>&nbsp;</div>" if compiling else
             f"<div>loss <b>\u2013</b> (test \u2013)</div><div>{what} <b>\u2013</b> "
             "(test \u2013)</div>")

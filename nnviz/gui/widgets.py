@@ -1274,12 +1274,32 @@ class SparseAxis(pg.AxisItem):
         # Which of every k-th: the one with the most numbers inside the axis' ends (pyqtgraph
         # hides a number that would stick out past an end): keeping the multiples of 2,500 on
         # an epoch axis of 0-2,070 left only the 0, hidden at the edge, and the axis blank.
-        margin = (widest / 2 + 6) * (maxVal - minVal) / size  # half a number, in values
+        # Each number by its own width, with a pixel to spare: the widest's and 6 px more
+        # (as every number's) left "400 800" of a 0-1,000 axis 88 px wide out for "600" alone
+        # (the Gradients view's "||dL/dW|| per layer" at 1024 x 768: one number on its axis).
+        per_px = (maxVal - minVal) / size
+        strings = dict(zip(values, self.tickStrings(values, 1.0, spacing)))
 
         def inside(ks: list) -> int:
-            return sum(minVal + margin <= v <= maxVal - margin for v in ks)
+            def room(v: float) -> float:
+                if v not in strings:
+                    strings[v] = self.tickStrings([v], 1.0, spacing)[0]
+                return (fm.horizontalAdvance(strings[v]) / 2 + 2) * per_px
+            return sum(minVal + room(v) <= v <= maxVal - room(v) for v in ks)
         kept = max(([v for v in values if round(v / spacing) % every == r] for r in range(every)),
                    key=inside)
+        if inside(kept) < 2 and len(ticks) > 1 and ticks[1][0] > 0:
+            # One number alone says nothing of the scale: two of the finer level's multiples
+            # as far apart as the numbers need ("100 400" on a 0-600 axis 88 px wide, where
+            # every other 200 kept "0 400" or "200 600", one of each at an edge).
+            fine = ticks[1][0]
+            grid = [k * fine for k in range(math.ceil(minVal / fine), math.floor(maxVal / fine) + 1)]
+            least = max(1, math.ceil(needed / (fine * size / (maxVal - minVal))))
+            for k in range(least, least + 4):
+                best = max(([v for v in grid if round(v / fine) % k == r] for r in range(k)),
+                            key=inside)
+                if inside(best) >= 2:
+                    return [(fine * k, best)]
         if not inside(kept):  # none fits whole: one number of any level that does, mid-axis
             middle = (minVal + maxVal) / 2
             all_values = [v for _, vs in ticks for v in vs]

@@ -140,6 +140,20 @@ def test_loss_curves_highlight_the_selected_member_and_dash_a_diverged_one(qtbot
     assert c.curves[2].opts["pen"].style() == Qt.PenStyle.DashLine
 
 
+@pytest.mark.parametrize("last", [1_002, 2_001, 2_600])
+def test_the_loss_curves_epoch_axis_ends_at_most_a_quarter_past_the_curves(qtbot, last):
+    """As the main loss plot's: a sweep stopped at 2,000 and stepped once ran its axis to 3,000
+    (the curves ended at 2,001, a third of the plot blank)."""
+    c = LossCurves()
+    qtbot.addWidget(c)
+    c.set_members(member_colors(({"lr": 0.1}, {"lr": 1.0}), (("lr", (0.1, 1.0)),)))
+    e = np.arange(1, last + 1)
+    c.update_curves(tuple((e, np.linspace(1, 0.1 * (k + 1), last)) for k in range(2)),
+                    np.array([False, False]))
+    lo, hi = c.getPlotItem().getViewBox().viewRange()[0]
+    assert lo == 0 and last <= hi <= 1.25 * last, (last, hi)
+
+
 def _scores(test_losses, diverged=()):
     return tuple({"train_loss": v * 0.9, "test_loss": v, "train_accuracy": 0.9,
                   "test_accuracy": 0.8, "epoch": 100, "diverged": i in diverged}

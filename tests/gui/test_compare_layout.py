@@ -368,3 +368,24 @@ def test_the_selected_tiles_frame_leaves_its_label_clear(qtbot, main_window, siz
             m = label.textItem.document().documentMargin()  # blank around the line
             text = label.mapRectToScene(label.boundingRect()).adjusted(m, m, -m, -m)
             assert not frame.intersects(text), (i, label.textItem.toPlainText(), frame, text)
+
+
+@pytest.mark.parametrize("key", ["seeds", "lr"])
+def test_opening_new_sweep_in_a_1024_window_leaves_the_plots_readable(qtbot, main_window, key):
+    """1024 x 768, normal mode: opening New sweep over the 16 seeds' table left both plots
+    ~40 px high inside their frames, "0.1" over "0.01" on the loss axis. The panel takes its
+    room from the table (which scrolls), not from the plots."""
+    view = _sweep(qtbot, main_window, (1024, 768), key=key)
+    assert view.narrow and not view.panel.isVisible()
+    view.panel_toggle.click()
+    QApplication.processEvents()
+    assert view.panel.isVisible()
+    least = 6 * view.fontMetrics().lineSpacing()  # a plot of a few lines, its numbers apart
+    for plot in (view.curves, view.score_plot):
+        box = plot.getPlotItem().getViewBox()
+        assert plot.isVisible() and box.height() >= least, (box.height(), least)
+    assert view.table.isVisible() and view.table.height() >= 4 * view.table.rowHeight(0)
+    view.panel_toggle.click()  # folded: the table takes its room back
+    QApplication.processEvents()
+    assert not view.panel.isVisible()
+    assert view.table.height() >= 8 * view.table.rowHeight(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from nnviz.core import session as session_io
 from nnviz.core.data import DataSpec, make_dataset
@@ -686,3 +687,70 @@ def test_the_sweeps_messages_show_on_its_tab_and_go_once_untrue(qtbot, main_wind
     _at(qtbot, view, 25)
     assert not window.controls.status.text().startswith(stopped)
     assert "trains it to epoch 20" not in window.hint.text()
+
+
+def _table_epochs(view) -> list[str]:
+    """The epoch column's texts, as the table shows them."""
+    model = view.table.model()
+    col = model.columnCount() - 1
+    return [str(model.index(r, col).data()) for r in range(model.rowCount())]
+
+
+def test_the_tables_epochs_say_they_trail_the_sweep_while_it_plays(qtbot, lr_view):
+    """The Activations sweep's title said "epoch 600" over a column of 540s headed "epoch":
+    the scores are measured a few times a second while it plays. The column says so; paused,
+    every epoch is the title's."""
+    window, view = lr_view
+    model = view.table.model()
+    col = model.columnCount() - 1
+    window.play()
+
+    def trailing() -> bool:
+        shown = f"epoch {view.drawn.epoch:,}"
+        return (shown in view.title.text() and view.drawn.epoch > 0
+                and any(t and t != f"{view.drawn.epoch:,}" for t in _table_epochs(view)))
+    qtbot.waitUntil(trailing, timeout=FIRST_SNAPSHOT_MS)  # seen: the table behind the title
+    header = model.headerData(col, Qt.Orientation.Horizontal)
+    tip = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "as of" in header and "trail" in tip, (header, tip)
+    window.pause()
+    qtbot.waitUntil(lambda: not window.playing and _table_epochs(view) == [
+        f"{view.drawn.epoch:,}"] * 3 and f"epoch {view.drawn.epoch:,}" in view.title.text()
+        and window.controls.epoch.text() == f"Epoch {view.drawn.epoch:,}",
+        timeout=FIRST_SNAPSHOT_MS)
+
+
+def test_a_promoted_member_says_its_epoch_and_compiling_until_its_first_frame(qtbot,
+                                                                              main_window):
+    """Until the member's first frame the window said "Epoch 0" over an empty plot whose
+    legend still named the run before's branch ("train (run 2)"), then the member at 2,000."""
+    w = main_window
+    w.step(20)  # the main run, branched: its curves are named "train (run 2)"
+    wait_for_run(qtbot, w, 20)
+    w.show_epoch(10)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 10, timeout=FIRST_SNAPSHOT_MS)
+    w.branch()
+    w.step(5)
+    qtbot.waitUntil(lambda: bool(w.last_snapshot.branches) and w.last_snapshot.epoch == 15,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert "train (run 2)" in [label.text for _, label in w.loss_plot.legend.items]
+    view = _compare(qtbot, w, SweepSpec(notebook_problem(), (Axis("learning_rate", LRS),)))
+    w.step(60)
+    _at(qtbot, view, 60)
+    view.select(2)
+    seen = {}
+    adopt = view._adopt
+
+    def adopted(result, label):
+        adopt(result, label)  # what shows until the member's first frame:
+        seen["epoch"] = w.controls.epoch.text()
+        seen["legend"] = [lb.text for _, lb in w.loss_plot.legend.items]
+        w.worker.status_changed.emit("compiling...")  # as the worker says while it compiles
+        seen["compiling"] = w.controls.epoch.text()
+    view._adopt = adopted
+    view.promote()
+    wait_for_run(qtbot, w, 60)
+    assert seen["epoch"] == "Epoch 60"
+    assert "(run 2)" not in " ".join(seen["legend"]), seen["legend"]
+    assert seen["compiling"].startswith("Epoch 60") and "compiling" in seen["compiling"]
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == "Epoch 60", timeout=FIRST_SNAPSHOT_MS)

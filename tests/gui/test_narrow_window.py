@@ -296,6 +296,29 @@ def test_a_narrow_axis_that_thins_its_numbers_still_shows_some(qtbot, end, width
         assert b.left() - a.right() >= 4, (ta, tb)
 
 
+@pytest.mark.parametrize("end", [600, 1000, 1250, 2500])
+def test_a_narrow_epoch_axis_shows_two_numbers_at_the_least(qtbot, end):
+    """The Gradients view's "||dL/dW|| per layer" at 1024 x 768 (its axis ~90 px wide, 0 to
+    1,000) showed one number, "600": every other 200 had one number at each end, hidden there.
+    One number says nothing of the scale."""
+    import pyqtgraph as pg
+
+    from nnviz.gui.widgets import SparseAxis
+    w = pg.PlotWidget(axisItems={"bottom": SparseAxis("bottom")})
+    qtbot.addWidget(w)
+    ax = w.getPlotItem().getAxis("bottom")
+    w.resize(160, 120)
+    w.setXRange(0, end, padding=0)
+    w.show()
+    qtbot.waitUntil(lambda: ax.width() > 0 and bool(_drawn_numbers(ax)), timeout=5_000)
+    w.resize(160 - int(ax.width()) + 88, 120)  # the axis 88 px wide
+    qtbot.waitUntil(lambda: ax.width() == 88, timeout=5_000)
+    numbers = _drawn_numbers(ax)
+    assert len(numbers) >= 2, [t for _, t in numbers]
+    for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+        assert b.left() - a.right() >= 4, (ta, tb)
+
+
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
 def test_the_backprop_view_fits_a_1024x768_window(main_window, qtbot, presentation):
     # Its title, the point's list, the stage's buttons and the jax check in one row asked for
