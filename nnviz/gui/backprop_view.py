@@ -614,7 +614,7 @@ class BackpropView(QWidget):
 
     def __init__(self, window=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.main_window = window
         self.extras_key = "backprop"
         # The probe knows the stage on screen: while the run plays it computes what that stage
         # shows (the batch only for the batch and update stages; backprop.STAGE_PARTS).
@@ -915,13 +915,13 @@ class BackpropView(QWidget):
 
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
-        data = getattr(self.window, "dataset", None) if self.window is not None else None
+        data = getattr(self.main_window, "dataset", None) if self.main_window is not None else None
         if data is not None:
             self.set_dataset(data)
         self.plot.update_grid(snapshot.grid)
         result = snapshot.extras.get(self.extras_key)
         if result is not None and result.epoch != snapshot.epoch and \
-                not getattr(self.window, "playing", True) and self._asked != snapshot.epoch:
+                not getattr(self.main_window, "playing", True) and self._asked != snapshot.epoch:
             # Paused on a frame whose throttled probe handed out an older result (a Step right
             # after another frame): ask once for this epoch's numbers.
             self._asked = snapshot.epoch

@@ -63,7 +63,7 @@ EMPTY_TEXT = (
 class CompareView(QWidget):
     def __init__(self, window) -> None:
         super().__init__()
-        self.window = window
+        self.main_window = window
         self.worker = window.worker
         self.sweep_id = 0
         self.latest: SweepSnapshot | None = None
@@ -209,19 +209,19 @@ class CompareView(QWidget):
             return
         self.start(spec)
         stop = r.epochs if stop_at is None else stop_at
-        self.window.set_sweep_stop_at(stop)  # the sweep's: the main run keeps its own
+        self.main_window.set_sweep_stop_at(stop)  # the sweep's: the main run keeps its own
         # Short: the status bar of a 1024 px window in presentation mode cut the longer one.
         text = (f"Sweep \u201c{r.title}\u201d: Play (Space) trains it to epoch {stop:,}"
                 + (", where the answer shows." if stop == r.epochs else "."))
-        self.window.show_sweep_message(text)
-        self.window.show_sweep_hint(text)  # over this tab; the main tab keeps its run's
+        self.main_window.show_sweep_message(text)
+        self.main_window.show_sweep_hint(text)  # over this tab; the main tab keeps its run's
         self.hint_until = stop  # true until the sweep trains past it
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
         from nnviz.core.sweep import Axis, SweepSpec
         try:
-            spec = SweepSpec(self.window.current_problem(),
+            spec = SweepSpec(self.main_window.current_problem(),
                              tuple(Axis(name, tuple(values)) for name, values in axes))
             spec.members()  # a value that does not fit the problem says so here
         except (NnvizError, ValueError) as e:
@@ -229,15 +229,15 @@ class CompareView(QWidget):
             return
         self.start(spec)
         # A sweep of the main run's problem stops where the main run does (a preset's epoch).
-        self.window.set_sweep_stop_at(self.window.stop_at())
+        self.main_window.set_sweep_stop_at(self.main_window.stop_at())
 
     def start(self, spec) -> None:
         """Train a sweep of ``spec`` (a SweepSpec), paused; replaces the sweep there was."""
         self.sweep_id += 1
         self.latest = None
         self.spec = spec
-        self.window.show_sweep_hint("")  # the last sweep's hint was about that sweep
-        self.window.set_sweep_status("")  # and its news
+        self.main_window.show_sweep_hint("")  # the last sweep's hint was about that sweep
+        self.main_window.set_sweep_status("")  # and its news
         self.hint_until = None
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
@@ -260,16 +260,16 @@ class CompareView(QWidget):
         for b in (self.promote_button, self.beside_button, self.end_button):
             b.setEnabled(False)
         self._show_sweep(False)
-        self.window.show_sweep_hint("")  # about the sweep that is gone
-        self.window.set_sweep_status("")
+        self.main_window.show_sweep_hint("")  # about the sweep that is gone
+        self.main_window.set_sweep_status("")
         self.hint_until = None
         self.spec = None
         self.worker.focus_sweep(False)
         self._drive(self.isVisible())
 
     def _set_playing_ui(self, playing: bool) -> None:
-        self.window.playing = playing
-        self.window.controls.set_playing(playing)
+        self.main_window.playing = playing
+        self.main_window.controls.set_playing(playing)
 
     # --- showing and hiding: who Play drives ----------------------------------------------------
 
@@ -283,22 +283,22 @@ class CompareView(QWidget):
 
     def _focus(self, on: bool) -> None:
         if self.members_of is None and self.latest is None and not on:
-            self.window.left_split.setVisible(True)
+            self.main_window.left_split.setVisible(True)
             self._drive(False)
             return
-        if self.window.playing:
+        if self.main_window.playing:
             self._set_playing_ui(False)
         self.worker.focus_sweep(on)
         # The main run's settings and loss are not the sweep's: the tab takes the whole width.
-        self.window.left_split.setVisible(not on)
+        self.main_window.left_split.setVisible(not on)
         self._drive(on)
         if on and self.drawn is not None:
-            self.window.controls.set_epoch(self.drawn.epoch)
+            self.main_window.controls.set_epoch(self.drawn.epoch)
 
     def _drive(self, on: bool) -> None:
         """Whether the run controls drive the sweep: Restart starts it again, Reset (the main
         run's new weights) waits until the main run is shown."""
-        w = self.window
+        w = self.main_window
         w.set_sweep_driving(self if on else None)
         on = on and self.spec is not None
         for widget in (w.controls.reset, w.reset_action):
@@ -316,7 +316,7 @@ class CompareView(QWidget):
         """Whether there is a sweep for Play and Step to train; if not, the status bar says
         so (on this tab they would train the main run, out of sight)."""
         if self.spec is None:
-            self.window.statusBar().showMessage(
+            self.main_window.statusBar().showMessage(
                 "No sweep to train yet: start one on the left. The main run waits on its tab "
                 "(Data & model).", 8000)
         return self.spec is not None
@@ -325,12 +325,12 @@ class CompareView(QWidget):
         """The sweep again from epoch 0 (Restart while the sweep takes the run controls)."""
         if self.has_sweep():
             self.start(self.spec)
-            self.window.statusBar().showMessage("The sweep starts again at epoch 0, from the "
+            self.main_window.statusBar().showMessage("The sweep starts again at epoch 0, from the "
                                                 "same initial weights.", 6000)
 
     def reset(self) -> None:
         if self.has_sweep():
-            self.window.statusBar().showMessage(
+            self.main_window.statusBar().showMessage(
                 "Reset draws new weights for the main run: show its tab (Data & model) first. "
                 "Restart starts the sweep again.", 8000)
 
@@ -469,9 +469,9 @@ class CompareView(QWidget):
             return
         self.drawn = s
         self.worker.sweep_drawn()
-        self.window.sweep_drawn_at(s.epoch)
+        self.main_window.sweep_drawn_at(s.epoch)
         if self.hint_until is not None and s.epoch > self.hint_until:
-            self.window.show_sweep_hint("")  # "Play trains it to epoch 2,000": no longer true
+            self.main_window.show_sweep_hint("")  # "Play trains it to epoch 2,000": no longer true
             self.hint_until = None
         if not self.isVisible():
             return
@@ -489,7 +489,7 @@ class CompareView(QWidget):
         # The scores when the worker measured new ones (sweep_driver.SCORES_EVERY_S apart
         # while playing: numbers to read, not to watch move): a clock of the view's own on
         # top of the worker's made the table trail the sweep by up to twice that.
-        if s.scores is not self._scores_of or not self.window.playing:
+        if s.scores is not self._scores_of or not self.main_window.playing:
             self._scores_of = s.scores
             sized = self.table._sized
             self.table.update_scores(s.scores, best)
@@ -498,7 +498,7 @@ class CompareView(QWidget):
             self.score_plot.update_scores(s.scores, best)
             self._show_selection()
         self._set_title(s, best)
-        self.window.controls.set_epoch(s.epoch)
+        self.main_window.controls.set_epoch(s.epoch)
         self.frames += 1
 
     def _set_members(self, s: SweepSnapshot) -> None:
@@ -544,7 +544,7 @@ class CompareView(QWidget):
         alive = n - int(s.diverged.sum())
         axes = " \u00d7 ".join(f"{axis_title(name)} ({len(v)})" for name, v in s.axes)
         rate = s.member_epochs_per_second
-        if not (speed and rate > 0 and self.window.playing):
+        if not (speed and rate > 0 and self.main_window.playing):
             speed = ""
         elif speed == "all":
             speed = (f" &middot; {alive} \u00d7 {rate / max(alive, 1):,.0f} epochs/s = "
@@ -598,7 +598,7 @@ class CompareView(QWidget):
         (Undo promote kept its own copy beside the undo stack, whose steps went on acting on
         the promoted run: Redo put another run's edited points under its weights.)"""
         trainer, run = result
-        w = self.window
+        w = self.main_window
         before, run_id = w.current_problem(), w.run_id
         w.load_trainer(trainer, run)
         actions = getattr(w, "session_actions", None)
@@ -619,7 +619,7 @@ class CompareView(QWidget):
 
     def _promote_undoes_next(self) -> bool:
         """The window's next Undo is the last promote's."""
-        actions = getattr(self.window, "session_actions", None)
+        actions = getattr(self.main_window, "session_actions", None)
         if actions is None or self.promoted is None:
             return False
         stack = actions.undo_stack
@@ -632,8 +632,8 @@ class CompareView(QWidget):
         """The window's Undo, when its next step is the last promote."""
         if not self._promote_undoes_next():
             return
-        self.window.session_actions.undo_stack.undo()
-        self.window.show_view("main")
+        self.main_window.session_actions.undo_stack.undo()
+        self.main_window.show_view("main")
 
     def open_beside(self, i: int | None = None):
         """Open member ``i`` (default: the selected one) in a window of its own, with its
@@ -651,7 +651,7 @@ class CompareView(QWidget):
 
         from .main_window import MainWindow
         trainer, run = result
-        main = self.window
+        main = self.main_window
         problem = Problem(trainer.data, trainer.spec, trainer.config, trainer.initial_params,
                           int(trainer.seed))
         beside = MainWindow(problem, companion=True)  # compiles what the member's run needs
@@ -675,13 +675,13 @@ class CompareView(QWidget):
         beside.show()
         beside.raise_()
         beside.activateWindow()
-        self.window.statusBar().showMessage(
+        self.main_window.statusBar().showMessage(
             f"Opened the sweep's member {label} in a window of its own; this window's run is "
             "as it was.", 8000)
         return beside
 
     def _failed(self, e: BaseException) -> None:
-        self.window.statusBar().showMessage(describe(e).split("\n\n", 1)[0], 10000)
+        self.main_window.statusBar().showMessage(describe(e).split("\n\n", 1)[0], 10000)
 
 
 def place_beside(window, opener, size) -> None:

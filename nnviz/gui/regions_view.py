@@ -52,7 +52,7 @@ class RegionsView(QWidget):
 
     def __init__(self, window=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.main_window = window
         self._asked = None
         self.extras_key = "regions"
         self.snapshot = None
@@ -184,7 +184,7 @@ class RegionsView(QWidget):
             if self.result is None:
                 self.header.setText("<b>Linear regions</b> — they come with the next frame.")
             return
-        if r.epoch != snapshot.epoch and not getattr(self.window, "playing", True) \
+        if r.epoch != snapshot.epoch and not getattr(self.main_window, "playing", True) \
                 and self._asked != snapshot.epoch:
             self._asked = snapshot.epoch  # a throttled frame right after a Step: ask once
             self.stale.emit()
@@ -196,7 +196,7 @@ class RegionsView(QWidget):
             self.key.hide()
             self.reason.setText(r.reason)
             self.no_regions.show()
-            self.use_relu.setVisible(self.window is not None
+            self.use_relu.setVisible(self.main_window is not None
                                      and not_applicable(_with_relu(snapshot.spec)) is None)
             self.split.hide()
             return
@@ -238,7 +238,7 @@ class RegionsView(QWidget):
                 break
 
     def _use_relu(self) -> None:
-        w = self.window
+        w = self.main_window
         if w is None:
             return
         w.editor.set_spec(_with_relu(w.current_problem().spec))
@@ -276,7 +276,7 @@ class RegionsView(QWidget):
                 # Each class its shape, as in the other views (one string per class, shared).
                 shapes = np.array([colors.class_symbol(c) for c in range(k)], object)
                 symbols = shapes[np.asarray(y, int)]
-                self.key.setText(colors.class_key_html(class_names_of(self.window, k), test=False))
+                self.key.setText(colors.class_key_html(class_names_of(self.main_window, k), test=False))
             else:
                 rgb_pts = np.repeat(np.array([colors.TRAIN_CURVE]), len(y), 0)
                 self.key.setText("")

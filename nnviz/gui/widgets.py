@@ -1061,7 +1061,7 @@ def data_names_of(widget) -> tuple[tuple[str, ...], tuple[str, ...]]:
     file; () for x1, x2) and of its classes (() for "class 0", ...) in ``widget``'s window,
     for the views that label inputs and outputs (the Network and Neurons views said x1, x2
     and class 0 where the settings said width, height and Hidden space apple)."""
-    # QWidget.window(), not the attribute a view may keep under that name (BackpropView's)
+    # QWidget.window(): a widget is not sure to leave the method unshadowed
     window = QWidget.window(widget) if widget is not None else None
     data = getattr(window, "dataset", None)
     if data is None:
