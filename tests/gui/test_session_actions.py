@@ -152,22 +152,25 @@ def test_a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
         w.open_session(str(tmp_path / "text.nnviz"))  # what `nnviz --open` calls
 
 
-def _with_seed(src: str, dst: str, seed: int) -> None:
-    """A copy of the session ``src`` whose every seed in the manifest is ``seed``."""
+def _with_manifest(src: str, dst: str, change) -> None:
+    """A copy of the session ``src`` with its manifest passed through ``change``."""
     import json
     import zipfile
-
-    def put(v):
-        if isinstance(v, dict):
-            return {k: seed if k == "seed" else put(x) for k, x in v.items()}
-        return [put(x) for x in v] if isinstance(v, list) else v
-
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w") as b:
         for info in a.infolist():
             raw = a.read(info)
             if info.filename == "manifest.json":
-                raw = json.dumps(put(json.loads(raw))).encode()
+                raw = json.dumps(change(json.loads(raw))).encode()
             b.writestr(info, raw)
+
+
+def _with_seed(src: str, dst: str, seed: int) -> None:
+    """A copy of the session ``src`` whose every seed in the manifest is ``seed``."""
+    def put(v):
+        if isinstance(v, dict):
+            return {k: seed if k == "seed" else put(x) for k, x in v.items()}
+        return [put(x) for x in v] if isinstance(v, list) else v
+    _with_manifest(src, dst, put)
 
 
 def test_a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path):
@@ -195,20 +198,13 @@ def test_a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, 
     """A reviewer's copy with "epoch": 1000000000000 opened (File > Open): the header read
     "Epoch 1,000,000,000,000", then two "Something went wrong: OverflowError" dialogs (the
     timeline's slider). It is refused as damaged and the run shown stays."""
-    import json
-    import zipfile
     w, actions = win
     _step(qtbot, w, 3)
     before = w.current_problem()
     good, big = str(tmp_path / "good.nnviz"), str(tmp_path / "big.nnviz")
     with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
         actions.save_to(good)
-    with zipfile.ZipFile(good) as a, zipfile.ZipFile(big, "w") as b:
-        for info in a.infolist():
-            raw = a.read(info)
-            if info.filename == "manifest.json":
-                raw = json.dumps({**json.loads(raw), "epoch": 1_000_000_000_000}).encode()
-            b.writestr(info, raw)
+    _with_manifest(good, big, lambda m: {**m, "epoch": 1_000_000_000_000})
     monkeypatch.setattr(actions, "ask_path", lambda *a, **k: big)
     actions.open_dialog()  # File > Open...
     qtbot.waitUntil(lambda: actions.message_box is not None and
