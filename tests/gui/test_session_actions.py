@@ -173,16 +173,24 @@ def _with_seed(src: str, dst: str, seed: int) -> None:
     _with_manifest(src, dst, put)
 
 
-def test_a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path):
-    # Seeds 2**31..2**32-1 were read, then the Seed field (a 32-bit spin box) raised
-    # OverflowError: a red "Something went wrong" banner and a half-opened run.
-    w, actions = win
+def _trained_and_changed(qtbot, w, actions, tmp_path, change):
+    """Train 3 epochs, save good.nnviz, ``change(good, big)`` writes big.nnviz from it: the
+    problem shown and big.nnviz's path."""
     _step(qtbot, w, 3)
     before = w.current_problem()
     good, big = str(tmp_path / "good.nnviz"), str(tmp_path / "big.nnviz")
     with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
         actions.save_to(good)
-    _with_seed(good, big, 3_000_000_000)
+    change(good, big)
+    return before, big
+
+
+def test_a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path):
+    # Seeds 2**31..2**32-1 were read, then the Seed field (a 32-bit spin box) raised
+    # OverflowError: a red "Something went wrong" banner and a half-opened run.
+    w, actions = win
+    before, big = _trained_and_changed(qtbot, w, actions, tmp_path,
+                                       lambda good, big: _with_seed(good, big, 3_000_000_000))
     actions._open_reporting(big)
     qtbot.waitUntil(lambda: not actions.jobs.jobs, timeout=TIMEOUT)
     assert actions.message_box is not None and actions.message_box.isVisible()
@@ -199,12 +207,9 @@ def test_a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, 
     "Epoch 1,000,000,000,000", then two "Something went wrong: OverflowError" dialogs (the
     timeline's slider). It is refused as damaged and the run shown stays."""
     w, actions = win
-    _step(qtbot, w, 3)
-    before = w.current_problem()
-    good, big = str(tmp_path / "good.nnviz"), str(tmp_path / "big.nnviz")
-    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
-        actions.save_to(good)
-    _with_manifest(good, big, lambda m: {**m, "epoch": 1_000_000_000_000})
+    before, big = _trained_and_changed(
+        qtbot, w, actions, tmp_path,
+        lambda good, big: _with_manifest(good, big, lambda m: {**m, "epoch": 1_000_000_000_000}))
     monkeypatch.setattr(actions, "ask_path", lambda *a, **k: big)
     actions.open_dialog()  # File > Open...
     qtbot.waitUntil(lambda: actions.message_box is not None and
