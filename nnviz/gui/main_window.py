@@ -388,6 +388,9 @@ class MainWindow(QMainWindow):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
+        # Plain text: its messages are (a divergence's, read back from a session file too, an
+        # error's with "<" in it); Qt's guess took a tag in them for markup.
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
         _themed_box(self.banner, BANNER_COLORS)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setToolTip("What went wrong, and what to do about it.")

@@ -27,3 +27,13 @@ def test_a_reopened_session_says_what_its_divergence_said(win, qtbot, tmp_path, 
     qtbot.waitUntil(lambda: _banner_says_divergence(w), timeout=TIMEOUT)
     assert w.banner.text() == banner
     assert w.controls.epoch.text() == counter
+
+
+def test_the_banner_shows_a_message_as_written(main_window):
+    # A divergence message read back from a session file (or an error's text with a "<" in it)
+    # was given to Qt's guess of rich text: "<b>" or "<a href>" in it would have been markup.
+    from PySide6.QtCore import Qt
+    w = main_window
+    w._show_banner("loss < 1e-3 after <b>epoch</b> 2")
+    assert w.banner.textFormat() == Qt.TextFormat.PlainText
+    assert w.banner.text() == "loss < 1e-3 after <b>epoch</b> 2"
