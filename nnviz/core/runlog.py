@@ -33,6 +33,7 @@ MIN_CHECKPOINTS = 8  # whatever a state costs, at least this many (besides the p
 MAX_CHECKPOINTS = 4096  # however small a state (each has a few hundred bytes of Python besides)
 DENSITY = 32  # early on, a checkpoint every epoch / DENSITY epochs
 MAX_GAP = 1024  # epochs between two checkpoints, at most (until the budget doubles it)
+MAX_BRANCH_NAME = 40  # characters of a branch's name
 # ... or up to 4x that for a problem whose epoch is as cheap as the notebook's (training points
 # x weights at most SMALL_EPOCH_WORK / 4: its 160 x 111 = 17,760). There 1,024 epochs replay in
 # ~6 ms, and a checkpoint (a copy of the state, a gradient row) every 1,024 epochs split a
@@ -56,6 +57,11 @@ def host_state(state: Any) -> Any:
 
 def state_nbytes(state: Any) -> int:
     return int(sum(np.asarray(x).nbytes for x in jax.tree_util.tree_leaves(state)))
+
+
+def branch_name(text: str) -> str:
+    """A branch's name as the run keeps it: the words typed, one space apart."""
+    return " ".join(str(text).split())
 
 
 @dataclass(frozen=True)
@@ -304,11 +310,11 @@ class Run:
             raise BranchError(f"there is no branch {name!r}") from None
 
     def rename(self, name: str, new: str) -> None:
-        new = " ".join(str(new).split())
+        new = branch_name(new)
         if not new:
             raise BranchError("a branch needs a name")
-        if len(new) > 40:
-            raise BranchError("a branch name has at most 40 characters")
+        if len(new) > MAX_BRANCH_NAME:
+            raise BranchError(f"a branch name has at most {MAX_BRANCH_NAME} characters")
         if new != name and new in self.names():
             raise BranchError(f"there is already a branch {new!r}")
         i = self.index(name)

@@ -42,7 +42,7 @@ from .fileio import OutputError, atomic_write
 from .network import NetworkSpec, SpecError, as_params
 from .npzfile import ArrayHeader, NpzError
 from .problem import Problem
-from .runlog import Checkpoint, Run, RunLog, SparseSeries
+from .runlog import MAX_BRANCH_NAME, Checkpoint, Run, RunLog, SparseSeries
 from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
 from .errors import NnvizError
 
@@ -1113,7 +1113,7 @@ def _read_run(m: Any, arrays: dict, spec: NetworkSpec, config: TrainConfig, epoc
         if not isinstance(bm, dict):
             raise SessionError(f"manifest.json: run branch {i} is not an object")
         name, parent = bm.get("name"), bm.get("parent")
-        if not isinstance(name, str) or not name or name in names or len(name) > 40:
+        if not isinstance(name, str) or not name or name in names or len(name) > MAX_BRANCH_NAME:
             raise SessionError(f"run branch {i}: a missing, repeated or too long name")
         names.add(name)
         fork, gap, pinned = bm.get("fork_epoch"), bm.get("max_gap"), bm.get("checkpoints")

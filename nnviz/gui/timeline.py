@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLineEdit, 
                                QMessageBox, QProxyStyle, QSlider, QStyle, QToolButton,
                                QVBoxLayout, QWidget)
 
+from nnviz.core.runlog import MAX_BRANCH_NAME, branch_name
 from nnviz.core.snapshot import Snapshot
 from . import colors, wheel
 from .widgets import FittingLabel, LabelRoom
@@ -288,15 +289,15 @@ class Timeline(QWidget):
         while True:
             dialog = QInputDialog(self)
             dialog.setWindowTitle("Rename branch")
-            dialog.setLabelText(refusal + "New name (at most 40 characters):")
+            dialog.setLabelText(refusal + f"New name (at most {MAX_BRANCH_NAME} characters):")
             dialog.setTextValue(typed)
             edit = dialog.findChild(QLineEdit)
             if edit is not None:
-                edit.setMaxLength(40)  # typed text is never thrown away for being too long
+                edit.setMaxLength(MAX_BRANCH_NAME)  # typed text is never thrown away as too long
             if not dialog.exec():
                 return
             typed = dialog.textValue()
-            new = " ".join(typed.split())  # as the run's record keeps it (RunLog.rename)
+            new = branch_name(typed)  # as the run's record keeps it
             if not new or new == self.branch:
                 return
             if new not in others:

@@ -17,7 +17,7 @@ from nnviz.core import presets
 from nnviz.core.errors import NnvizError, sentence
 from nnviz.core.data import DataSpec
 from nnviz.core.problem import Problem
-from nnviz.core.runlog import MAX_BRANCHES
+from nnviz.core.runlog import MAX_BRANCHES, branch_name
 
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
@@ -244,7 +244,7 @@ class LearningRateCommand(AppliedCommand):
         self.setText(f"{self.rates} on {self.branch}" if other else self.rates)
 
     def renamed(self, old: str, new: str) -> None:
-        new = " ".join(str(new).split())
+        new = branch_name(new)
         if new and self.branch == old:
             self.branch = new
 
@@ -327,7 +327,7 @@ class BranchCommand(AppliedCommand):
             worker.put_branch(self.name, self.log, put_back)
 
     def renamed(self, old: str, new: str) -> None:
-        new = " ".join(str(new).split())
+        new = branch_name(new)
         if new and self.name == old:
             self.name = new
         if new and self.parent == old:
@@ -364,7 +364,7 @@ class DeleteBranchCommand(AppliedCommand):
             worker.delete_branch(self.name, deleted)
 
     def renamed(self, old: str, new: str) -> None:
-        new = " ".join(str(new).split())
+        new = branch_name(new)
         if new and self.name == old:
             self.name = new
 
