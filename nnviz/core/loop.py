@@ -325,6 +325,8 @@ class RunContext(_LiveBranch):
     # A learning rate set while the views showed the past: the run goes on at it from where it
     # goes on next (its live end, or a branch); None: none pending.
     pending_lr: float | None = None
+    # The past epoch of the live branch the views show (the timeline rewound); None: the live end.
+    view_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -614,7 +616,7 @@ class TrainLoop(_LiveBranch):
                     if self.trainer is None:
                         raise TrainingError("there is no model yet")
                     result = (fn or run_state)(RunContext(self.trainer, self.run, self.run_id,
-                                                       self._pending_lr))
+                                                       self._pending_lr, self.view_epoch))
                 except Exception as e:  # noqa: BLE001 -- to the asker, as an object
                     if on_error is None:
                         raise
