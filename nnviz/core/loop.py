@@ -641,9 +641,7 @@ class TrainLoop(_LiveBranch):
             case Pause():
                 step = self._step
                 self._set_playing(False)
-                if step is not None:  # a Step paused partway stops where it is, and says so
-                    self._status(f"paused at epoch {self.trainer.epoch:,}: {step.done:,} of "
-                                 f"the Step's {step.total:,} epochs done")
+                self._say_step_paused(step)
                 self._dirty = True
             case Step(epochs):
                 self._set_playing(False)
@@ -740,7 +738,12 @@ class TrainLoop(_LiveBranch):
                 driver.chunk = min(8, _pow2_at_most(CHUNK_TARGET_S / self._epoch_seconds(True)))
                 self._sweep_status(f"sweep compiled in {dt:.1f} s" if dt > 0.2 else "sweep ready")
             case FocusSweep(on):
+                # The controls go to the other one: a Step under way stops where it is, and
+                # says so on its own tab, as Pause does (the sweep's stopped without a word
+                # when its tab was left).
+                step = self._step
                 self._set_playing(False)
+                self._say_step_paused(step)
                 self.sweep_focus = bool(on)
                 # The controls show what they drive now: a fresh picture of it.
                 if self.sweeping:
@@ -766,9 +769,7 @@ class TrainLoop(_LiveBranch):
             case Pause():
                 step = self._step
                 self._set_playing(False)
-                if step is not None:  # a Step paused partway stops where it is, and says so
-                    self._sweep_status(f"the sweep paused at epoch {self.sweep.sweep.epoch:,}: "
-                                       f"{step.done:,} of the Step's {step.total:,} epochs done")
+                self._say_step_paused(step)
                 self._sweep_dirty = True
             case Step(epochs):
                 # In chunks, as the run's Step (see _Stepping): Pause, Restart and a new sweep
@@ -776,6 +777,17 @@ class TrainLoop(_LiveBranch):
                 self._set_playing(False)
                 self._start_step(int(epochs), sweep=True)
                 self._sweep_dirty = True
+
+    def _say_step_paused(self, step: _Stepping | None) -> None:
+        """A Step stopped part-way (``step``, ended by Pause or by the other one taking the
+        controls) says where, on the status line of the run or the sweep it was of."""
+        if step is None:
+            return
+        done = f"{step.done:,} of the Step's {step.total:,} epochs done"
+        if not step.sweep:
+            self._status(f"paused at epoch {self.trainer.epoch:,}: {done}")
+        elif self.sweep is not None:
+            self._sweep_status(f"the sweep paused at epoch {self.sweep.sweep.epoch:,}: {done}")
 
     def _sweep_chunk(self) -> None:
         d = self.sweep
