@@ -325,6 +325,8 @@ class RunContext(_LiveBranch):
     # A learning rate set while the views showed the past: the run goes on at it from where it
     # goes on next (its live end, or a branch); None: none pending.
     pending_lr: float | None = None
+    # The past epoch of the live branch the views show (the timeline rewound); None: the live end.
+    view_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -614,7 +616,7 @@ class TrainLoop(_LiveBranch):
                     if self.trainer is None:
                         raise TrainingError("there is no model yet")
                     result = (fn or run_state)(RunContext(self.trainer, self.run, self.run_id,
-                                                       self._pending_lr))
+                                                       self._pending_lr, self.view_epoch))
                 except Exception as e:  # noqa: BLE001 -- to the asker, as an object
                     if on_error is None:
                         raise
@@ -639,9 +641,7 @@ class TrainLoop(_LiveBranch):
             case Pause():
                 step = self._step
                 self._set_playing(False)
-                if step is not None:  # a Step paused partway stops where it is, and says so
-                    self._status(f"paused at epoch {self.trainer.epoch:,}: {step.done:,} of "
-                                 f"the Step's {step.total:,} epochs done")
+                self._say_step_paused(step)
                 self._dirty = True
             case Step(epochs):
                 self._set_playing(False)
@@ -738,7 +738,12 @@ class TrainLoop(_LiveBranch):
                 driver.chunk = min(8, _pow2_at_most(CHUNK_TARGET_S / self._epoch_seconds(True)))
                 self._sweep_status(f"sweep compiled in {dt:.1f} s" if dt > 0.2 else "sweep ready")
             case FocusSweep(on):
+                # The controls go to the other one: a Step under way stops where it is, and
+                # says so on its own tab, as Pause does (the sweep's stopped without a word
+                # when its tab was left).
+                step = self._step
                 self._set_playing(False)
+                self._say_step_paused(step)
                 self.sweep_focus = bool(on)
                 # The controls show what they drive now: a fresh picture of it.
                 if self.sweeping:
@@ -764,9 +769,7 @@ class TrainLoop(_LiveBranch):
             case Pause():
                 step = self._step
                 self._set_playing(False)
-                if step is not None:  # a Step paused partway stops where it is, and says so
-                    self._sweep_status(f"the sweep paused at epoch {self.sweep.sweep.epoch:,}: "
-                                       f"{step.done:,} of the Step's {step.total:,} epochs done")
+                self._say_step_paused(step)
                 self._sweep_dirty = True
             case Step(epochs):
                 # In chunks, as the run's Step (see _Stepping): Pause, Restart and a new sweep
@@ -774,6 +777,17 @@ class TrainLoop(_LiveBranch):
                 self._set_playing(False)
                 self._start_step(int(epochs), sweep=True)
                 self._sweep_dirty = True
+
+    def _say_step_paused(self, step: _Stepping | None) -> None:
+        """A Step stopped part-way (``step``, ended by Pause or by the other one taking the
+        controls) says where, on the status line of the run or the sweep it was of."""
+        if step is None:
+            return
+        done = f"{step.done:,} of the Step's {step.total:,} epochs done"
+        if not step.sweep:
+            self._status(f"paused at epoch {self.trainer.epoch:,}: {done}")
+        elif self.sweep is not None:
+            self._sweep_status(f"the sweep paused at epoch {self.sweep.sweep.epoch:,}: {done}")
 
     def _sweep_chunk(self) -> None:
         d = self.sweep

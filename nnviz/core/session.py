@@ -100,6 +100,9 @@ class Session:
     # The epochs train on padded data (``Trainer(padded=True)``): a run whose points were
     # edited; its epochs are then replayed and continued exactly as in the window.
     padded: bool = False
+    # The epoch of the live branch the window showed when it was saved (its timeline rewound):
+    # it opens there again. None: the live end (and files written before it was kept).
+    shown_epoch: int | None = None
 
     # --- to and from a Trainer -----------------------------------------------------------------
 
@@ -108,7 +111,8 @@ class Session:
                      test_epochs=None, test_values=None,
                      class_names: tuple[str, ...] | None = None,
                      extras: dict[str, Any] | None = None, run: Run | None = None,
-                     learning_rate: float | None = None) -> "Session":
+                     learning_rate: float | None = None,
+                     shown_epoch: int | None = None) -> "Session":
         """A snapshot of ``trainer`` (call it from the thread that drives the trainer).
 
         ``history`` is copied, so the caller may go on extending its own. With ``run`` (the
@@ -116,6 +120,7 @@ class Session:
         record is kept (copied). ``learning_rate``: the rate the run goes on with from its end,
         chosen but not applied yet (set while the timeline showed the past): the file goes on at
         it, as the window would have; the epochs trained keep the rates they ran with.
+        ``shown_epoch``: the past epoch the window shows (None: the live end), kept with ``run``.
         """
         state, config = trainer.state, trainer.config
         going_on = learning_rate is not None and float(learning_rate) != trainer.learning_rate
@@ -142,6 +147,7 @@ class Session:
             extras=dict(extras or {}),
             run=run,
             padded=bool(trainer.padded),
+            shown_epoch=None if run is None or shown_epoch is None else int(shown_epoch),
         )
 
     @property
@@ -251,6 +257,7 @@ class Session:
             "extras": self.extras,
             "run": None if self.run is None else _run_manifest(self.run),
             "padded": self.padded,
+            "shown_epoch": self.shown_epoch,
         }
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -920,12 +927,24 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
     if manifest.get("run") is not None:
         sets = _read_point_sets(manifest["run"], arrays, dataset)
         session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch, sets)
+        session.shown_epoch = _shown_epoch(manifest.get("shown_epoch"), session.run,
+                                           session.epoch)
     # The problem itself must be trainable (e.g. the loss fits the task and the class count).
     try:
         session.problem.make_trainer()
     except _SETTING_ERRORS as e:
         raise SessionError(f"the settings do not fit together: {e}") from None
     return session
+
+
+def _shown_epoch(value: Any, run: Run, epoch: int) -> int | None:
+    """The past epoch the window showed (``shown_epoch``), or None: the live end. Absent (files
+    written before), or not an epoch of the live branch's record before its end (``epoch``),
+    it is let go and the file opens at the live end, as a branch's colour out of range is:
+    where the window looks, not what the run is."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value if run.log.checkpoints[0].epoch <= value < epoch else None
 
 
 def _history_meta(m: dict) -> tuple[int, int, int, float]:

@@ -282,7 +282,8 @@ def _train_shown(app, window, epochs: int, size: tuple[int, int]) -> int | None:
         _error("the model did not compile within 5 minutes")
         return 1
     if epochs > 0 and not window.last_error:
-        start = window.last_snapshot.epoch  # 0, or where an opened session stopped
+        s = window.last_snapshot  # 0, or where an opened session stopped: its live end (one
+        start = max(s.epoch, s.live_epoch)  # saved looking at the past opens showing that)
         window.step(epochs)
         if not _wait(app, drawn(start + epochs), 3600):
             _error(f"training {epochs} epochs took over an hour")

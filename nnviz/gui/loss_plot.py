@@ -113,7 +113,8 @@ LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-LEGEND_MARGIN, LEGEND_MARGIN))
 
 
 class LossPlot(pg.PlotWidget):
-    epoch_clicked = Signal(int)  # a click on the plot: show that epoch (the timeline)
+    # A click on the plot: show that epoch (the timeline). A Python int: a run may pass 2^31.
+    epoch_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         # The epochs: every k-th number where they would touch (presentation mode beside a
@@ -272,12 +273,12 @@ class LossPlot(pg.PlotWidget):
             return
         x = vb.mapSceneToView(event.scenePos()).x()
         if math.isfinite(x):
-            self.epoch_clicked.emit(int(round(min(max(x, 0), 2**31 - 1))))
+            self.epoch_clicked.emit(int(round(max(x, 0))))
 
     def _marker_dragged(self, line) -> None:
         x = line.value()
         if math.isfinite(x):
-            self.epoch_clicked.emit(int(round(min(max(x, 0), 2**31 - 1))))
+            self.epoch_clicked.emit(int(round(max(x, 0))))
 
     def _reflow_legend(self) -> None:
         """Lay the legend's entries out afresh, each label at its own text's width: pyqtgraph's

@@ -26,6 +26,9 @@ REPLAY_FPS = 30
 # more is chosen when a replay starts.
 REPLAY_SPEEDS = (10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
 PAST_STYLE = "QLabel { color: #8a4b00; font-weight: bold; }"
+# A QSlider's range is a C int: a run longer than this many epochs is mapped onto it, several
+# epochs a step (Timeline._scale), rather than overflowing it.
+SLIDER_MAX = 2**31 - 1
 
 
 class _JumpStyle(QProxyStyle):
@@ -53,6 +56,8 @@ class Timeline(QWidget):
         wheel.mark(self)
         self.live_epoch = 0
         self.epoch = 0
+        self.first_epoch = 0  # the first epoch the record reaches
+        self._scale = 1  # epochs a step of the slider: 1 until the run passes SLIDER_MAX
         self.branch = ""
         self.delete_undoable = False  # the window's Undo brings a deleted branch back
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -142,10 +147,13 @@ class Timeline(QWidget):
 
     def update_snapshot(self, s: Snapshot) -> None:
         self.live_epoch, self.epoch, self.branch = max(s.live_epoch, s.epoch), s.epoch, s.branch
+        self.first_epoch = min(s.first_epoch, self.live_epoch)
+        self._scale = max(1, -(-self.live_epoch // SLIDER_MAX))  # its end fits the slider
         with QSignalBlocker(self.slider):
-            self.slider.setRange(min(s.first_epoch, self.live_epoch), self.live_epoch)
-            self.slider.setValue(s.epoch)
-            self.slider.setPageStep(max(1, self.live_epoch // 20))
+            self.slider.setRange(self._to_slider(self.first_epoch),
+                                 self._to_slider(self.live_epoch))
+            self.slider.setValue(self._to_slider(s.epoch))
+            self.slider.setPageStep(max(1, self._to_slider(self.live_epoch // 20)))
         names = [s.branch] + [b.name for b in s.branches] if s.branch else []
         names = sorted(names, key=_branch_order)
         if names != [self.branches.itemText(i) for i in range(self.branches.count())]:
@@ -168,7 +176,8 @@ class Timeline(QWidget):
         """A new run: nothing recorded yet."""
         self.replay.setChecked(False)
         self._paused_at = None
-        self.live_epoch = self.epoch = 0
+        self.live_epoch = self.epoch = self.first_epoch = 0
+        self._scale = 1
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, 0)
         self._show_label()
@@ -178,13 +187,13 @@ class Timeline(QWidget):
     def go(self, epoch: int | None) -> None:
         """Show ``epoch`` (clamped to the run), or the live end (None)."""
         if epoch is not None:
-            epoch = max(self.slider.minimum(), min(int(epoch), self.live_epoch))
+            epoch = max(self.first_epoch, min(int(epoch), self.live_epoch))
             if epoch == self.live_epoch:
                 epoch = None
         if epoch is None:
             self.replay.setChecked(False)
         with QSignalBlocker(self.slider):
-            self.slider.setValue(self.live_epoch if epoch is None else epoch)
+            self.slider.setValue(self._to_slider(self.live_epoch if epoch is None else epoch))
         self.show_epoch.emit(epoch)
 
     def step(self, n: int) -> None:
@@ -196,7 +205,23 @@ class Timeline(QWidget):
 
     def _slider_moved(self, value: int) -> None:
         self.replay.setChecked(False)
-        self.go(value)
+        self.go(self._from_slider(value))
+
+    # The slider's positions: an epoch each until the run passes SLIDER_MAX epochs, then
+    # ``_scale`` epochs each; the last position is the live end alone (a past epoch is never
+    # shown at the end).
+
+    def _to_slider(self, epoch: int) -> int:
+        if epoch >= self.live_epoch:
+            return -(-self.live_epoch // self._scale)
+        return int(epoch) // self._scale
+
+    def _from_slider(self, value: int) -> int:
+        return self.live_epoch if value >= self.slider.maximum() else value * self._scale
+
+    def _slider_epoch(self) -> int:
+        """The epoch at the handle: the one asked for last (the one shown may lag behind)."""
+        return self._from_slider(self.slider.value())
 
     def _show_label(self) -> None:
         e, live = self.epoch, self.live_epoch
@@ -229,13 +254,13 @@ class Timeline(QWidget):
     def replay_paused(self) -> bool:
         """A replay was paused (pause_replay) and the epoch it paused at is still shown."""
         at = self._paused_at
-        return at is not None and at == self.slider.value() and at < self.live_epoch
+        return at is not None and at == self._slider_epoch() and at < self.live_epoch
 
     def pause_replay(self) -> None:
         """Stop the replay at the epoch it shows; resume_replay goes on from there."""
         if self.replaying:
             self.replay.setChecked(False)
-            self._paused_at = self.slider.value()  # (the epoch asked for last: it comes next)
+            self._paused_at = self._slider_epoch()  # (the epoch asked for last: it comes next)
 
     def resume_replay(self) -> None:
         self.replay.setChecked(True)
@@ -248,7 +273,7 @@ class Timeline(QWidget):
         if self.live_epoch == 0:
             self.replay.setChecked(False)
             return
-        at = self.slider.value()  # (the epoch asked for last: the one shown may lag behind)
+        at = self._slider_epoch()
         start = at if at < self.live_epoch else 0
         self._replay_at = float(start)
         if self.speed.property("chosen") is None:
@@ -267,7 +292,7 @@ class Timeline(QWidget):
             return
         e = int(self._replay_at)
         with QSignalBlocker(self.slider):
-            self.slider.setValue(e)
+            self.slider.setValue(self._to_slider(e))
         self.show_epoch.emit(e)
 
     # --- branches ----------------------------------------------------------------------------

@@ -387,3 +387,34 @@ def test_a_bad_scaling_or_target_name_is_named(parts, tmp_path):
     with pytest.raises(SessionError, match="data: target_name must be text"):
         S.load(_write(tmp_path / "t.nnviz", {
             **manifest, "data": {**manifest["data"], "target_name": 3}}, arrays))
+
+
+def test_the_epoch_shown_when_saved_comes_back_and_a_damaged_one_is_let_go(tmp_path):
+    """Saved while the timeline showed epoch 12 of 30, a session says so (the window opens
+    there). Without the field (files written before), or with one that is no epoch of the live
+    branch before its end, it opens at the live end: the file itself opens as it would."""
+    from nnviz.core import runlog as R
+    t = _trainer("gd", 0, 0.5)
+    log = R.RunLog()
+    R.advance(t, log, 30)
+    path = tmp_path / "past.nnviz"
+    Session.from_trainer(t, run=R.Run(log), shown_epoch=12).save(path)
+    assert S.load(path).shown_epoch == 12
+    Session.from_trainer(t, run=R.Run(log)).save(tmp_path / "live.nnviz")
+    assert S.load(tmp_path / "live.nnviz").shown_epoch is None
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(parts["manifest.json"])
+    for value in ("absent", None, -1, 30, 31, 10**12, "12", 12.0, True, [12], {"epoch": 12}):
+        m = dict(manifest)
+        if value == "absent":
+            del m["shown_epoch"]
+        else:
+            m["shown_epoch"] = value
+        out = tmp_path / "damaged.nnviz"
+        with zipfile.ZipFile(out, "w") as z:
+            z.writestr("manifest.json", json.dumps(m))
+            z.writestr("arrays.npz", parts["arrays.npz"])
+        back = S.load(out)
+        assert back.shown_epoch is None, value
+        assert back.epoch == 30 and back.run.log.losses.count == 30, value

@@ -161,6 +161,42 @@ def test_pause_during_a_long_sweep_step_stops_it_where_it_is_and_says_so(news, m
     assert loop.trainer.epoch == 0 and not news.errors
 
 
+def test_a_step_cut_short_by_the_other_tab_taking_the_controls_says_where(news, monkeypatch):
+    # The Compare tab left during a Step of the sweep, or shown during one of the main run:
+    # the Step stops where it is and says so, as Pause has it say (both stopped without a word).
+    loop = news.loop
+    _epochs_take(monkeypatch, loop, 0.01, lambda calls: calls == 3 and loop.post(FocusSweep(False)))
+    loop.post(Step(1000))
+    loop.work_once()
+    loop.work_once()
+    at = loop.sweep.sweep.epoch
+    assert 0 < at < 20
+    assert news.sweep[-1] == f"the sweep paused at epoch {at:,}: {at:,} of the Step's 1,000 " \
+                             f"epochs done"
+    assert not any("paused" in t for t in news.run)
+
+    from nnviz.core import runlog
+    clock = types.SimpleNamespace(now=L.time.perf_counter() + 1.0)
+    monkeypatch.setattr(L, "time", types.SimpleNamespace(perf_counter=lambda: clock.now))
+    advance, calls = runlog.advance, []
+
+    def slow(t, log, k, **kw):  # the main run's epochs take 0.01 s each on the loop's clock
+        result = advance(t, log, k, **kw)
+        clock.now += 0.01 * k
+        calls.append(k)
+        if len(calls) == 3:
+            loop.post(FocusSweep(True))
+        return result
+    monkeypatch.setattr(runlog, "advance", slow)
+    loop.post(Step(1000))
+    loop.work_once()
+    loop.work_once()
+    epoch = loop.trainer.epoch
+    assert 0 < epoch < 20 and news.run[-1] == f"paused at epoch {epoch:,}: {epoch:,} of the " \
+                                              f"Step's 1,000 epochs done"
+    assert not news.errors
+
+
 def test_a_new_sweep_during_a_long_sweep_step_is_answered_at_once(news, monkeypatch):
     loop = news.loop
     old = loop.sweep.sweep

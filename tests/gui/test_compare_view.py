@@ -121,6 +121,25 @@ def test_a_long_sweep_step_is_paused_part_way_and_says_where(qtbot, lr_view):
     assert not status.text().startswith("the sweep")
 
 
+def test_leaving_the_tab_during_a_sweep_step_stops_it_and_says_where(qtbot, lr_view):
+    # Another tab takes the controls back for the main run: the sweep's Step stops there, as
+    # Pause stops it, and the Compare tab says so when shown again (it stopped without a word).
+    window, view = lr_view
+    window.step(1_000_000)
+    qtbot.waitUntil(lambda: window.playing and view.drawn.epoch > 0, timeout=FIRST_SNAPSHOT_MS)
+    window.show_view("main")
+    at = _sweep_epoch(qtbot, window)  # (asked after the switch: where it stopped)
+    assert 0 < at < 1_000_000 and not window.playing
+    status = window.controls.status
+    assert not status.text().startswith("the sweep")  # the Compare tab's news stays there
+    window.show_view("compare")
+    qtbot.waitUntil(lambda: status.text().startswith("the sweep paused at epoch"),
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert status.text() == f"the sweep paused at epoch {at:,}: {at:,} of the Step's " \
+                            f"1,000,000 epochs done"
+    assert _sweep_epoch(qtbot, window) == at  # stopped: the Step does not go on
+
+
 def test_the_sweeps_paused_at_note_goes_once_the_sweep_moves_on(qtbot, lr_view):
     # "the sweep paused at epoch N: ..." stayed on the Compare tab after the sweep had
     # trained on past N (as "stopped at epoch N (Stop at)" once did).

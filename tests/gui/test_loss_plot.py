@@ -434,3 +434,14 @@ def test_before_training_the_untrained_loss_is_in_view(qtbot, loss):
     qtbot.waitUntil(lambda: view_box.viewRange()[1][1] >= loss)
     y0, y1 = view_box.viewRange()[1]
     assert y0 <= 0.8 * loss and y1 <= 2 * loss  # in view, and not lost at the bottom either
+
+
+def test_the_handle_dragged_past_2_to_the_31_asks_for_that_epoch(qtbot):
+    # The signal was a Qt int, the epoch cut to 2^31 - 1: a run trained past it showed epoch
+    # 2,147,483,647 for any epoch dragged to beyond (the timeline maps such runs).
+    plot = _shown_plot(qtbot)
+    asked = []
+    plot.epoch_clicked.connect(asked.append)
+    plot.marker.setValue(3_000_000_000)
+    plot.marker.sigDragged.emit(plot.marker)
+    assert asked == [3_000_000_000]

@@ -60,6 +60,22 @@ def test_a_screenshot_of_lesson_5_prints_nothing_on_stderr(tmp_path):
     assert r.stderr == ""
 
 
+def test_a_session_saved_in_the_past_trains_on_from_its_live_end(qapp, tmp_path, capsys):
+    # It opens showing the epoch it was saved at (12 of 30); --epochs 20 trains from the live
+    # end, 30, and the picture is taken once the 20 are done, not once epoch 12 + 20 is passed.
+    from nnviz.core import runlog
+    from nnviz.core.problem import notebook_problem
+    from nnviz.core.session import Session
+    t = notebook_problem().make_trainer()
+    log = runlog.RunLog()
+    runlog.advance(t, log, 30)
+    path = tmp_path / "past.nnviz"
+    Session.from_trainer(t, run=runlog.Run(log), shown_epoch=12).save(path)
+    shot = tmp_path / "s.png"
+    assert app.run(_args(screenshot=str(shot), open=str(path), epochs=20)) == 0
+    assert f"saved {shot} (epoch 50)" in capsys.readouterr().out
+
+
 def test_stop_at_from_the_command_line_sets_the_field(qapp, tmp_path, monkeypatch):
     from nnviz.gui import main_window
     seen = []

@@ -564,3 +564,34 @@ def test_undo_of_a_rate_change_acts_on_the_branch_it_was_made_on(main_window, qt
     actions.undo_action.trigger()
     qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == rate, timeout=TIMEOUT)
     assert w.last_snapshot.branch == "run 1" and w.training_panel.lr.value() == rate
+
+
+@pytest.mark.parametrize("live", [2**31 - 1, 2**31, 3 * 2**31 + 5])
+def test_the_slider_holds_a_run_longer_than_a_qt_int_at_the_right_place(qtbot, live):
+    """The slider is a C int: a run past 2^31 - 1 epochs (trained on in the window) overflowed
+    it. Its positions stand for several epochs each then; the handle stays where the epoch is,
+    a drag or a click goes to the epoch there, and its end is the live end. (The state is made
+    directly: no run trains that long in a test.)"""
+    from types import SimpleNamespace
+    from nnviz.gui.timeline import Timeline
+    t = Timeline()
+    qtbot.addWidget(t)
+    t.resize(600, 60)
+    t.show()
+    shown = []
+    t.show_epoch.connect(shown.append)
+    epoch = live // 4 + 3  # a past epoch, a quarter of the way
+    t.update_snapshot(SimpleNamespace(live_epoch=live, epoch=epoch, branch="", first_epoch=0,
+                                      branches=(), past=True))
+    s = t.slider
+    assert s.maximum() <= 2**31 - 1
+    assert (s.value() - s.minimum()) / (s.maximum() - s.minimum()) == pytest.approx(0.25)
+    assert t.label.full_text() == f"Past: epoch {epoch:,} of {live:,}"
+    s.setValue(s.maximum() // 2)  # a drag to the middle: the middle epoch
+    assert shown[-1] == pytest.approx(live / 2, abs=live / s.maximum() + 1)
+    s.setValue(s.maximum())  # to the end: the live end itself
+    assert shown[-1] is None
+    t.go(live - 1)  # (Ctrl+Left from the end) one epoch back, exactly
+    assert shown[-1] == live - 1 and s.value() < s.maximum()  # the handle is in the past
+    t.go(None)
+    assert shown[-1] is None and s.value() == s.maximum()

@@ -54,6 +54,9 @@ def _progress_dialog() -> QProgressDialog | None:
 def test_closing_right_after_ctrl_s_writes_the_file_before_the_window_goes(win, qtbot, tmp_path):
     w, actions = win
     w.step(7)
+    # The Step done first: a Step judged long (its first epoch slow on a busy machine) lets
+    # the save's capture in between its chunks, which wrote epoch 1 of the 7.
+    _wait_run(qtbot, w, 7)
     path = tmp_path / "run.nnviz"
     actions.path = str(path)  # saved before: Ctrl+S writes there without asking
     actions.save_action.trigger()

@@ -85,6 +85,8 @@ class SessionsMixin:
             self._class_names[trainer.data] = s.class_names
         w.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
                        s.test_values)
+        if s.shown_epoch is not None:  # saved looking at the past: it opens there (End: live)
+            w.show_epoch(s.shown_epoch)
         kept = w.replaced_run
         if exercise is not None:
             ex_actions.close_exercise()  # its goals are not this problem's
@@ -225,7 +227,8 @@ class SessionsMixin:
 
         def capture(ctx) -> Session:  # in the worker thread
             return Session.from_trainer(ctx.trainer, class_names=names, extras=extras,
-                                        run=ctx.run, learning_rate=ctx.pending_lr)
+                                        run=ctx.run, learning_rate=ctx.pending_lr,
+                                        shown_epoch=ctx.view_epoch)
 
         def write(s: Session) -> None:  # back on the GUI thread
             try:

@@ -1,0 +1,83 @@
+"""A session saved while the timeline shows a past epoch reopens where it was saved: the same
+branch at the same epoch, the timeline and the epoch counter saying it is the past; End goes to
+the live end. It reopened at the live end. A file without the field (written before), or with
+one that is no epoch of the run, opens at the live end, without a word."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from .test_session_actions import TIMEOUT, _with_manifest, own_settings, wait_run, win  # noqa: E402,F401
+from .test_session_undo import _branched, _open_with_the_menu, _save  # noqa: E402
+
+
+def _on_screen(w) -> tuple:
+    """Where the window says the run is: the branch box, the timeline's words and handle, the
+    epoch counter, and whether Live is offered."""
+    tl = w.timeline
+    return (tl.branches.currentText(), tl.label.full_text(), tl.slider.value(),
+            w.controls.epoch.text(), tl.live.isEnabled())
+
+
+def _shown_by_the_worker(qtbot, w):
+    """The epoch the training thread shows (None: the live end), asked after every command
+    posted before: an opened file's epoch to show is one of them."""
+    got = []
+    w.request_state(got.append, lambda ctx: ctx.view_epoch)
+    qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
+    return got[0]
+
+
+def test_a_session_saved_looking_at_the_past_reopens_there(win, qtbot, tmp_path, monkeypatch):
+    w, actions = win
+    _branched(qtbot, w, epochs=40, fork=20, more=10)  # "run 2" at epoch 30, "run 1" beside it
+    w.timeline.go(25)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 25, timeout=TIMEOUT)
+    seen = _on_screen(w)
+    assert seen[0] == "run 2" and "Past: epoch 25 of 30" in seen[1] and seen[2] == 25
+    assert "of 30" in seen[3] and seen[4]
+    path = tmp_path / "past.nnviz"
+    _save(qtbot, actions, path)
+    w.reset()  # another run in between
+    wait_run(qtbot, w, 0)
+
+    _open_with_the_menu(qtbot, actions, monkeypatch, path)
+    s = wait_run(qtbot, w, 25)
+    assert s.past and (s.branch, s.live_epoch) == ("run 2", 30)
+    assert _on_screen(w) == seen
+    assert [b.name for b in s.branches] == ["run 1"]  # the other branch is still beside it
+    # The usual key goes to the live end of that branch.
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: not w.last_snapshot.past, timeout=TIMEOUT)
+    assert (w.last_snapshot.epoch, w.last_snapshot.branch) == (30, "run 2")
+    assert w.timeline.label.full_text() == "Live \u00b7 epoch 30" and not w.timeline.live.isEnabled()
+
+
+def test_an_older_or_damaged_epoch_shown_opens_at_the_live_end(win, qtbot, tmp_path,
+                                                               monkeypatch):
+    w, actions = win
+    _branched(qtbot, w, epochs=40, fork=20, more=10)
+    w.timeline.go(25)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 25, timeout=TIMEOUT)
+    good = tmp_path / "past.nnviz"
+    _save(qtbot, actions, good)
+    for value in ("absent", 31, -1, "25", True):
+        def change(m, value=value):
+            m = dict(m)
+            if value == "absent":  # as nnviz wrote sessions before
+                del m["shown_epoch"]
+            else:
+                m["shown_epoch"] = value
+            return m
+        path = tmp_path / "other.nnviz"
+        _with_manifest(str(good), str(path), change)
+        _open_with_the_menu(qtbot, actions, monkeypatch, path)
+        assert actions.message_box is None or not actions.message_box.isVisible(), value
+        s = wait_run(qtbot, w, 30)
+        assert _shown_by_the_worker(qtbot, w) is None, value
+        assert (s.branch, s.past) == ("run 2", False), value
+        assert w.timeline.label.full_text() == "Live \u00b7 epoch 30", value
