@@ -90,6 +90,16 @@ def _compiled(model, probe: "LandscapeProbe", wait: bool = False,
     return fut.done()
 
 
+def compiling() -> bool:
+    """Whether a probe's functions are still compiling on the background thread (a network's
+    map, then its sharpness, which goes on after the first picture). Meanwhile that thread
+    traces and lowers in Python, holding the GIL at the worker's lowered priority: the training
+    runs at a fraction of its speed (bench/gui.py measures a view once this is over, and says
+    how long it took)."""
+    with _warm_lock:
+        return any(not f.done() for futs in _warm.values() for f in futs.values())
+
+
 def _one_blas_thread():
     global _controller
     if _controller is None:

@@ -109,6 +109,7 @@ def test_the_map_comes_before_the_sharpness_has_compiled(model, monkeypatch):
     import threading
     import time
 
+    from nnviz.core import landscape_probe as lp
     gate = threading.Event()
     warm = LandscapeProbe._warm_up_sharpness
 
@@ -126,8 +127,12 @@ def test_the_map_comes_before_the_sharpness_has_compiled(model, monkeypatch):
     assert r.sharpness_compiling and len(r.sharp_values) == 0
     assert r.sharpness_missing == len(r.path.epochs)
     assert r.land.values.shape == (13, 13) and r.path.epochs[-1] == model.epoch
+    # Said while it lasts (bench/gui.py measures a view's cost once it is over: the compile
+    # thread slowed the training 2-3 times, seconds after the first picture).
+    assert lp.compiling()
     gate.set()
     probe.compile(model)  # waits for the sharpness's part
+    assert not lp.compiling()
     r = probe(model)
     assert not r.sharpness_compiling and len(r.sharp_values) > 0
     while r.sharpness_missing and time.monotonic() < deadline:  # as the view asks: the rest
