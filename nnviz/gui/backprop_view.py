@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
                                QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QStyle,
                                QStyleOptionComboBox, QTextBrowser, QVBoxLayout, QWidget)
@@ -746,6 +746,13 @@ class BackpropView(QWidget):
 
         self.back.clicked.connect(lambda: self.go(self.stage - 1))
         self.next.clicked.connect(lambda: self.go(self.stage + 1))
+        # Page Down / Page Up: Next / Back from the keyboard, and from a presentation clicker,
+        # which sends those keys. Window-wide while this tab shows (a shortcut of a hidden
+        # widget does not fire), so the teacher need not click into the view first.
+        for key, button in ((Qt.Key.Key_PageDown, self.next), (Qt.Key.Key_PageUp, self.back)):
+            shortcut = QShortcut(QKeySequence(key), self, context=Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(button.click)
+            button.setToolTip(f"{button.toolTip()} ({QKeySequence(key).toString()})")
         self.points.activated.connect(self.select_point)
         self.pull_box.toggled.connect(self._set_pulls)
         self.canvas.node_clicked.connect(self.select_unit)

@@ -45,9 +45,11 @@ def shortcuts(window) -> list[tuple[str, str, str]]:
     return rows
 
 
-#: Keys the view tabs answer to themselves (QTabWidget), listed with the View menu's.
+#: Keys the view tabs answer to themselves (QTabWidget, a tab's own shortcuts), listed with
+#: the View menu's.
 TAB_KEYS = [("View", "Ctrl+Tab", "Next view tab"),
-            ("View", "Ctrl+Shift+Tab", "Previous view tab")]
+            ("View", "Ctrl+Shift+Tab", "Previous view tab"),
+            ("View", "PgDown, PgUp", "Backprop tab: next / previous stage")]
 
 
 class ShortcutsDialog(QDialog):

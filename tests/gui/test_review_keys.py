@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from nnviz.gui import colors
+from nnviz.gui import colors, help_menu
 from tests.conftest import FIRST_SNAPSHOT_MS, wait_for_run
 
 from .test_help_menu import f1_rows
@@ -274,3 +274,26 @@ def test_keys_and_the_wheel_over_a_view_step_and_raise_nothing(main_window, qtbo
                         Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(widget, wheel)
     assert w.last_snapshot.epoch == before  # the wheel over a view does not train
+
+
+def test_page_down_and_up_step_the_backprop_tabs_stages_as_a_clicker_does(main_window, qtbot):
+    # A teacher at a projector had no key for Next / Back (a presentation clicker sends Page
+    # Down / Page Up): the stages' worked numbers needed the mouse. The keys act only while the
+    # tab shows: on the Data & model tab they leave its stage alone.
+    w = main_window
+    w.activateWindow()
+    w.show_view("backprop")
+    view = w._inspection_views["backprop"]
+    qtbot.waitUntil(view.isVisible)
+    assert view.stage == 0
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_PageDown)
+    assert view.stage == 1
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_PageDown)
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_PageUp)
+    assert view.stage == 1
+    w.show_view("main")
+    qtbot.waitUntil(lambda: not view.isVisible())
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_PageDown)
+    assert view.stage == 1
+    rows = [keys for _menu, keys, what in help_menu.shortcuts(w) if "Backprop" in what]
+    assert rows == ["PgDown, PgUp"]
