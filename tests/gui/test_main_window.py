@@ -679,7 +679,7 @@ def test_the_wheel_over_the_settings_scrolls_and_changes_a_field_only_once_click
     # Clicked into, the field is the wheel's, and Tab still reaches it. (A spin box and a combo
     # whose change compiles nothing: the noise, same shapes, and the learning rate, no new run.
     # The batch size and the loss, changed here before, made two new models that only the
-    # window's closing waited for: ~5 s of compiles that no assertion looked at.)
+    # window's closing waited for: ~3 CPU s of compiles that no assertion looked at.)
     w.activateWindow()
     dp.noise.setFocus(Qt.FocusReason.MouseFocusReason)
     qtbot.waitUntil(dp.noise.hasFocus)
