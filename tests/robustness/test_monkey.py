@@ -238,7 +238,11 @@ def test_monkey(monkey_window, qtbot, tmp_path):
                 assert x[-1] <= s.epoch and np.all(np.isfinite(y))
             assert w.controls.epoch.text() == f"Epoch {s.epoch:,}"
 
-    examples = int(os.environ.get("NNVIZ_MONKEY_EXAMPLES", "25"))
+    # 12 sequences of 10 actions take every kind of action (asserted below) with the invariants
+    # checked after each; the 13 more of the fixed seed were the same kinds again in other
+    # orders (~5 of its ~32 CPU s: most of the rest is compiling its few shapes). A hunt for
+    # new sequences: NNVIZ_MONKEY_RANDOM=1 with NNVIZ_MONKEY_EXAMPLES=200.
+    examples = int(os.environ.get("NNVIZ_MONKEY_EXAMPLES", "12"))
     run_state_machine_as_test(Monkey, settings=settings(
         max_examples=examples, stateful_step_count=10, deadline=None,
         derandomize=os.environ.get("NNVIZ_MONKEY_RANDOM", "0") == "0",
