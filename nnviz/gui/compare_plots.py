@@ -19,9 +19,11 @@ from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import SparseAxis, cache_axes
 
-#: Where the axes' colours start on viridis: its dark purple vanished on the dark theme's
-#: near-black (1.1:1); from 0.4 (a blue, 3.2:1) the first value's curve and swatch are seen.
-SCALE_START = {False: 0.0, True: 0.4}
+#: The stretch of viridis the axes' colours take, per theme (dark?): its dark purple vanished on
+#: the dark theme's near-black (1.1:1), so there it starts at 0.4 (a blue, 3.2:1); its yellow
+#: end washed out on the light theme's white (0.92: 1.5:1, a projector lost the last curves),
+#: so there it ends at 0.6 (a green, 3.0:1).
+SCALE = {False: (0.0, 0.6), True: (0.4, 0.92)}
 
 
 def selected_pen():
@@ -41,10 +43,10 @@ def missing_cell() -> tuple[int, int, int]:
 
 
 def axis_colors(n: int) -> list[tuple[int, int, int]]:
-    """``n`` colours along a perceptual scale (viridis), first to last value of an axis (on the
-    dark theme from above its near-black end)."""
-    lut = pg.colormap.get("viridis").getLookupTable(SCALE_START[colors.theme().dark], 0.92, 256,
-                                                    alpha=False)
+    """``n`` colours along a perceptual scale (viridis), first to last value of an axis (the
+    stretch of it that reads on the theme's ground: SCALE)."""
+    start, end = SCALE[colors.theme().dark]
+    lut = pg.colormap.get("viridis").getLookupTable(start, end, 256, alpha=False)
     return [tuple(int(c) for c in lut[int(round(i * 255 / max(n - 1, 1)))]) for i in range(n)]
 
 

@@ -183,6 +183,16 @@ def test_the_compare_view_reads_in_the_dark_theme(qtbot, main_window):
     assert text_problems(view) == []
 
 
+def test_every_members_curve_reads_on_the_light_themes_white(qtbot, main_window):
+    """A teacher's projector lost the highest rates' curves: viridis's yellow-green end is
+    1.5:1 on white."""
+    view = _sweep(qtbot, main_window, (1400, 900))
+    bg = colors.background()
+    for curve in view.curves.curves:
+        rgb = curve.opts["pen"].color().getRgb()[:3]
+        assert colors.contrast(rgb, bg) >= 3.0, rgb
+
+
 def test_without_a_sweep_the_view_says_what_a_sweep_is(qtbot, main_window):
     """It showed plots with axes that meant nothing (epoch 0.2-0.8, loss 2-5) and an empty
     table with a scroll bar."""
