@@ -76,12 +76,16 @@ class _Base:
                         args.task, seed=(base_args.seed or 0) if seed is None else seed,
                         test_fraction=(base_args.test_fraction if fraction is None
                                        else fraction),
-                        standardise=not base_args.raw_features).dataset
+                        standardise=not base_args.raw_features,
+                        standardise_target=not base_args.raw_targets).dataset
                 except DataError as e:
                     raise DataError(f"{name}: {e}") from None
             imported = table.imported(args.task, test_fraction=base_args.test_fraction,
                                       seed=base_args.seed or 0,
-                                      standardise=not base_args.raw_features)
+                                      standardise=not base_args.raw_features,
+                                      standardise_target=not base_args.raw_targets)
+            from nnviz.cli import say_scaling
+            say_scaling(imported)
             self.class_names = imported.class_names
             self.split = split
             self.problem = build_problem(base_args, split(None, None))
@@ -371,7 +375,8 @@ def _write_outputs(args, runs: dict, class_names, out) -> None:
             from nnviz.core.onnx_export import describe, write_onnx
             doc, meta = describe(trainer, class_names)
             write_onnx(member_path(args.export_onnx, i), trainer.spec, trainer.params,
-                       doc=doc, metadata=meta, scaling=trainer.data.scaling)
+                       doc=doc, metadata=meta, scaling=trainer.data.scaling,
+                       target_scaling=trainer.data.target_scaling)
     if runs and not args.json:
         for flag, dest in _OUTPUTS.items():
             path = getattr(args, dest)
