@@ -347,6 +347,10 @@ def sweep_command(args: argparse.Namespace) -> int:
     if best is not None:
         out(f"* lowest {'test' if has_test else 'train'} loss: member {best} "
             f"({spec.label(best)})")
+    target = spec.base.dataset.target_scaling
+    if target:  # as nnviz train says it
+        out(f"(the losses are of {spec.base.dataset.target_name}: in standardised units, "
+            f"(value - {target[0]:.4g}) / {target[1]:.4g}; R^2 is the same in the file's units)")
     n_div = int(sweep.diverged.sum())
     if n_div:
         out(f"{n_div} member{'s' if n_div > 1 else ''} diverged and stopped at "

@@ -100,6 +100,16 @@ def test_the_cli_says_so_and_raw_targets_keeps_them(capsys, tmp_path):
     assert "--raw-targets only applies to --data FILE.csv" in capsys.readouterr().err
 
 
+def test_a_sweep_on_the_file_standardises_and_says_so_as_train_does(capsys, tmp_path):
+    path = str(house_csv(tmp_path / "house.csv"))
+    assert main(["sweep", "--data", path, "--lr", "0.05,0.1", "--epochs", "300"]) == 0
+    out, err = capsys.readouterr()
+    assert "The target was standardised too" in err
+    assert "the losses are of price_k (standardised): in standardised units" in out
+    rows = [line.split() for line in out.splitlines() if re.match(r"^[01] ", line)]
+    assert len(rows) == 2 and all(float(r[4]) > 0.9 for r in rows)  # train R^2 of each
+
+
 def test_the_session_and_the_exported_script_reproduce_the_standardised_run(capsys, tmp_path):
     """The script holds the file's prices and standardises them as nnviz did: it prints the
     app's losses, and its predict gives prices in the file's units, as Run.predict does."""
