@@ -526,7 +526,8 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
 # Options that describe a new run; --session continues a saved one and takes none of them.
 _RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "init_seed", "test_fraction", "classes",
                 "hidden", "activation", "output_activation", "init_scheme", "init", "features",
-                "loss", "optimizer", "lr", "batch_size", "l1", "l2", "data", "task")
+                "loss", "optimizer", "lr", "batch_size", "l1", "l2", "data", "task",
+                "raw_features", "raw_targets")
 
 
 def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...] | None]:

@@ -20,9 +20,10 @@ the default sigmoid network: 77% training accuracy after 500 epochs, 98% standar
 
 A regression's targets far from unit scale (OFF_SCALE_TARGET_RMS: a wider bound than the
 features') are standardised the same way, and their name says so ("price_k (standardised)"):
-the plot, the losses and a saved session are then in standardised units (R² is the same). House prices of 75-375 (k) left the default
-network's fit a flat line at the mean, R² 0.000 after 2,000 epochs; standardised, R² 0.94 after
-200. The exported script, ONNX model and ``Run.predict`` give predictions in the file's units.
+the plot, the losses and a saved session are then in standardised units (R² is the same).
+House prices of 75-375 (k) left the default network's fit a flat line at the mean, R² 0.000
+after 2,000 epochs; standardised, R² 0.94 after 200. The exported script, ONNX model and
+``Run.predict`` give predictions in the file's units.
 """
 from __future__ import annotations
 

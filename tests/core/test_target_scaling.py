@@ -178,3 +178,28 @@ def test_arrays_are_trained_as_given_with_a_warning_about_their_targets():
         warnings.simplefilter("error")
         nnviz.train(X, y, hidden=[], epochs=1)  # a linear model fits any target scale
         nnviz.train(X, (y - y.mean()) / y.std(), epochs=1)  # as advised: no warning
+
+
+def test_the_onnx_model_answers_in_the_files_units(tmp_path, capsys):
+    ort = pytest.importorskip("onnxruntime")
+    path = str(house_csv(tmp_path / "house.csv"))
+    model, saved = tmp_path / "h.onnx", tmp_path / "h.nnviz"
+    assert main(["train", "--data", path, "--epochs", "200", "--export-onnx", str(model),
+                 "--save", str(saved)]) == 0
+    capsys.readouterr()
+    rows = np.loadtxt(path, delimiter=",", skiprows=1)[:5, :1].astype(np.float32)
+    session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    got = session.run(["Y"], {"X": rows})[0]
+    np.testing.assert_allclose(got, nnviz.load(saved).predict(rows), rtol=1e-5)
+    assert got.min() > 50  # prices, not standardised values
+    meta = session.get_modelmeta().custom_metadata_map
+    assert float(meta["target_sd"]) > 50
+
+
+def test_a_saved_session_goes_on_without_raw_targets_changing_it(tmp_path, capsys):
+    path = str(house_csv(tmp_path / "house.csv"))
+    saved = tmp_path / "h.nnviz"
+    assert main(["train", "--data", path, "--epochs", "1", "--save", str(saved)]) == 0
+    capsys.readouterr()
+    assert main(["train", "--session", str(saved), "--raw-targets", "--epochs", "1"]) == 2
+    assert "--raw-targets cannot change them" in capsys.readouterr().err
