@@ -136,7 +136,11 @@ class Run:
         exported script's ``predict(rows)`` and the ONNX model do, so a row straight from the
         file gives the network's answer for it. A session saved before nnviz recorded the
         means and sds (its features named "(standardised)", no scaling in its file) cannot
-        be given the file's units: predict then takes standardised rows and warns so."""
+        be given the file's units: predict then takes standardised rows and warns so.
+
+        A CSV import whose regression targets were far from unit scale was trained on
+        standardised targets (``Dataset.target_scaling``); predict gives the values back in
+        the file's units (output * sd + mean), as the exported script and the ONNX model do."""
         n_features = self._trainer.data.n_features
         shape = tuple(np.shape(X))
         if len(shape) == 1 and n_features == 1:
@@ -147,7 +151,12 @@ class Run:
         X = np.asarray(X)
         if X.dtype.kind not in "biuf" or not np.all(np.isfinite(X)):
             raise DataError("X must hold finite numbers")
-        return self._trainer.predict(self._network_inputs(X))
+        out = self._trainer.predict(self._network_inputs(X))
+        target = self._trainer.data.target_scaling
+        if target:
+            mean, sd = target
+            out = (np.asarray(out, np.float64) * sd + mean).astype(np.float32)
+        return out
 
     def _network_inputs(self, X: np.ndarray) -> np.ndarray:
         """Rows in the data's units as the network takes them: standardised with the
@@ -224,7 +233,8 @@ class Run:
         names = None if self._classes is None else tuple(str(c) for c in self._classes)
         doc, meta = describe(self._trainer, names)
         write_onnx(path, self._trainer.spec, self._trainer.params, doc=doc, metadata=meta,
-                   scaling=self._trainer.data.scaling)
+                   scaling=self._trainer.data.scaling,
+                   target_scaling=self._trainer.data.target_scaling)
 
 
 def _epochs(epochs: Any) -> int:
@@ -268,18 +278,38 @@ def _warn_off_scale(problem: Problem) -> None:
     notebook's linear regression of its line, x from 0 to 10) fits scaled features as well as
     standardised ones; their scale only lowers the learning rate it stays stable at, and a
     rate too high for it is caught and explained as a divergence."""
+    for note in scale_notes(problem):
+        warnings.warn(note, UserWarning, stacklevel=4)
+
+
+def scale_notes(problem: Problem) -> list[str]:
+    """What :func:`_warn_off_scale` says of the arrays (features, then targets), as the window
+    of :func:`show` shows it too: [] when they are near unit scale or the network has no
+    hidden layer. Targets far from unit scale (the rule that standardises an imported CSV's:
+    csvdata.OFF_SCALE_TARGET_RMS) leave the default network's fit a flat line at the mean
+    (prices in the hundreds: R² 0.000 after 2,000 epochs); the arrays are trained as given
+    all the same, the user's numbers."""
     if not problem.spec.hidden:
-        return
-    from nnviz.core.csvdata import off_scale
+        return []
+    from nnviz.core.csvdata import off_scale, target_off_scale
     data = problem.dataset
+    notes = []
     scaling = off_scale(data)
-    if scaling is None:
-        return
-    sds = ", ".join(f"{n} {s:.3g}" for n, (_, s) in zip(data.feature_names, scaling))
-    warnings.warn(f"X's features are far from unit scale (sd: {sds}) and are trained as given; "
-                  "the hidden units saturate or blow up on such inputs; a network learns far "
-                  "better from standardised features: pass (X - X.mean(0)) / X.std(0), and "
-                  "give predict rows scaled the same way", UserWarning, stacklevel=4)
+    if scaling is not None:
+        sds = ", ".join(f"{n} {s:.3g}" for n, (_, s) in zip(data.feature_names, scaling))
+        notes.append(f"X's features are far from unit scale (sd: {sds}) and are trained as "
+                     "given; the hidden units saturate or blow up on such inputs; a network "
+                     "learns far better from standardised features: pass (X - X.mean(0)) / "
+                     "X.std(0), and give predict rows scaled the same way")
+    target = target_off_scale(data)
+    if target is not None:
+        mean, sd = target
+        notes.append(f"y is far from unit scale (mean {mean:.3g}, sd {sd:.3g}) and is trained "
+                     "as given; the network's fit tends to stay a flat line at the mean "
+                     "(R\u00b2 near 0); it learns far better from standardised targets: pass "
+                     "(y - y.mean()) / y.std(), and turn predict's values back with "
+                     "* y.std() + y.mean()")
+    return notes
 
 
 def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
@@ -415,4 +445,6 @@ def show(X=None, y=None, *, block: bool | None = None, **options: Any):
     if "epochs" in options:
         raise TrainingError("show does not take epochs: the window trains when you press Play")
     problem, classes = make_array_problem(X, y, **options)
-    return show_problem(problem, classes, block=block)
+    # The scale warnings in the window too: on stderr alone a learner never saw them.
+    return show_problem(problem, classes, block=block,
+                        hint=" ".join(f"Warning: {n}." for n in scale_notes(problem)))

@@ -469,6 +469,12 @@ def _add_run_options(p: argparse.ArgumentParser, sweep: bool) -> None:
                    help="with --data: keep the features as they are (default: features far "
                         "from unit scale, such as lengths in cm, are standardised to mean 0 "
                         "and sd 1 on the training points, so that the default network trains)")
+    g.add_argument("--raw-targets", action="store_true",
+                   help="with --data: keep a regression's targets as they are (default: "
+                        "targets far from unit scale, such as prices in thousands, are "
+                        "standardised to mean 0 and sd 1 on the training points, so that the "
+                        "default network fits them; the losses are then in standardised units, "
+                        "R^2 the same)")
     g.add_argument("--save", metavar="FILE.nnviz", default=None,
                    help="save the whole session at the end (data, settings, weights, optimiser "
                         "state, loss history); open it in the window or go on with --session"
@@ -520,7 +526,8 @@ def build_problem(args: argparse.Namespace, data: Dataset | None = None) -> Prob
 # Options that describe a new run; --session continues a saved one and takes none of them.
 _RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "init_seed", "test_fraction", "classes",
                 "hidden", "activation", "output_activation", "init_scheme", "init", "features",
-                "loss", "optimizer", "lr", "batch_size", "l1", "l2", "data", "task")
+                "loss", "optimizer", "lr", "batch_size", "l1", "l2", "data", "task",
+                "raw_features", "raw_targets")
 
 
 def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...] | None]:
@@ -552,15 +559,34 @@ def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...]
         if args.dataset != defaults["dataset"]:
             raise UsageError("--data and --dataset both choose the data; give one of them")
         imported = read_csv(args.data, args.task, test_fraction=args.test_fraction,
-                            seed=args.seed or 0, standardise=not args.raw_features)
-        if imported.scaling:
-            print(f"nnviz: {imported.scaling_text()} (--raw-features keeps them as they are)",
-                  file=sys.stderr)
+                            seed=args.seed or 0, standardise=not args.raw_features,
+                            standardise_target=not args.raw_targets)
+        say_scaling(imported)
         return (*_fresh(build_problem(args, imported.dataset).make_trainer()), imported.class_names)
-    if args.task or args.raw_features:
-        raise UsageError(f"{'--task' if args.task else '--raw-features'} only applies to "
-                         "--data FILE.csv")
+    only_data = [f for f, given in (("--task", args.task), ("--raw-features", args.raw_features),
+                                    ("--raw-targets", args.raw_targets)) if given]
+    if only_data:
+        raise UsageError(f"{only_data[0]} only applies to --data FILE.csv")
     return (*_fresh(build_problem(args).make_trainer()), None)
+
+
+def say_scaling(imported) -> None:
+    """On stderr, as the window's status line does: what the import standardised, and the flag
+    that keeps it as it is; a warning for what is far from unit scale and kept raw."""
+    from nnviz.core.csvdata import target_unscaled_warning, unscaled_warning
+    d = imported.dataset
+    if imported.scaling:
+        print(f"nnviz: {imported.feature_scaling_text()} (--raw-features keeps them as they "
+              "are)", file=sys.stderr)
+    elif unscaled_warning(d):
+        print(f"nnviz: warning: {unscaled_warning(d)}; leave out --raw-features to train on "
+              "(value - mean) / sd", file=sys.stderr)
+    if imported.target_scaling:
+        print(f"nnviz: {imported.target_scaling_text()} (--raw-targets keeps them as they "
+              "are)", file=sys.stderr)
+    elif target_unscaled_warning(d):
+        print(f"nnviz: warning: {target_unscaled_warning(d)}; leave out --raw-targets to "
+              "train on (value - mean) / sd", file=sys.stderr)
 
 
 def _fresh(trainer: Trainer) -> tuple[Trainer, Run]:
@@ -775,6 +801,10 @@ def train_command(args: argparse.Namespace) -> int:
         out(f"{which}: train loss {format_score(m.train_loss)}, "
             f"{acc} {format_score(m.train_accuracy, pct)}; test loss "
             f"{format_score(m.test_loss)}, {acc} {format_score(m.test_accuracy, pct)}")
+        if data.target_scaling:
+            out(f"(the losses are of {data.target_name}: in standardised units, "
+                f"(value - {data.target_scaling[0]:.4g}) / {data.target_scaling[1]:.4g}; "
+                "R^2 is the same in the file's units)")
         if sharp:
             out(_sharpness_line(*sharp, cfg.optimizer))
         if ran:  # no epochs, nothing timed: no speed (it printed "nan epochs/s")
@@ -798,7 +828,8 @@ def train_command(args: argparse.Namespace) -> int:
         from nnviz.core.onnx_export import describe, write_onnx
         doc, meta = describe(trainer, class_names)
         write_onnx(args.export_onnx, trainer.spec, trainer.params, doc=doc, metadata=meta,
-                   scaling=trainer.data.scaling)
+                   scaling=trainer.data.scaling,
+                   target_scaling=trainer.data.target_scaling)
         if not args.json:
             raw = ("; it takes rows as the CSV file has them and standardises them itself"
                    if trainer.data.scaling else "")

@@ -76,12 +76,16 @@ class _Base:
                         args.task, seed=(base_args.seed or 0) if seed is None else seed,
                         test_fraction=(base_args.test_fraction if fraction is None
                                        else fraction),
-                        standardise=not base_args.raw_features).dataset
+                        standardise=not base_args.raw_features,
+                        standardise_target=not base_args.raw_targets).dataset
                 except DataError as e:
                     raise DataError(f"{name}: {e}") from None
             imported = table.imported(args.task, test_fraction=base_args.test_fraction,
                                       seed=base_args.seed or 0,
-                                      standardise=not base_args.raw_features)
+                                      standardise=not base_args.raw_features,
+                                      standardise_target=not base_args.raw_targets)
+            from nnviz.cli import say_scaling
+            say_scaling(imported)
             self.class_names = imported.class_names
             self.split = split
             self.problem = build_problem(base_args, split(None, None))
@@ -343,6 +347,10 @@ def sweep_command(args: argparse.Namespace) -> int:
     if best is not None:
         out(f"* lowest {'test' if has_test else 'train'} loss: member {best} "
             f"({spec.label(best)})")
+    target = spec.base.dataset.target_scaling
+    if target:  # as nnviz train says it
+        out(f"(the losses are of {spec.base.dataset.target_name}: in standardised units, "
+            f"(value - {target[0]:.4g}) / {target[1]:.4g}; R^2 is the same in the file's units)")
     n_div = int(sweep.diverged.sum())
     if n_div:
         out(f"{n_div} member{'s' if n_div > 1 else ''} diverged and stopped at "
@@ -371,7 +379,8 @@ def _write_outputs(args, runs: dict, class_names, out) -> None:
             from nnviz.core.onnx_export import describe, write_onnx
             doc, meta = describe(trainer, class_names)
             write_onnx(member_path(args.export_onnx, i), trainer.spec, trainer.params,
-                       doc=doc, metadata=meta, scaling=trainer.data.scaling)
+                       doc=doc, metadata=meta, scaling=trainer.data.scaling,
+                       target_scaling=trainer.data.target_scaling)
     if runs and not args.json:
         for flag, dest in _OUTPUTS.items():
             path = getattr(args, dest)

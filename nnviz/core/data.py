@@ -178,6 +178,10 @@ class Dataset:
     # The target's name (a CSV file's header names its last column: "daylight"); "" when the
     # data does not name it (the axes then say "y").
     target_name: str = ""
+    # (mean, sd) of the target when the targets are standardised raw values (a CSV import whose
+    # regression targets are far from unit scale, nnviz.core.csvdata): raw = y * sd + mean, and
+    # the losses are in these standardised units. None: y are the values themselves.
+    target_scaling: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         for a in (self.X, self.y, self.train_index, self.test_index):

@@ -322,6 +322,9 @@ def _targets(trainer: Trainer) -> tuple[str, str]:
     """The targets' literal name and values, and the line that makes Y of them."""
     d, loss = trainer.data, trainer.config.loss
     if not d.is_classification:
+        if d.target_scaling:
+            return "values", ("Y = standardise_target(values).reshape(1, -1)  # (1, N): one "
+                              "target per column,\n# standardised as nnviz did")
         return "values", "Y = values.reshape(1, -1)  # (1, N): one target per column"
     k = losses.output_dim(loss, d.task, d.n_classes)
     if loss == "cross-entropy":
@@ -424,6 +427,27 @@ def _raw_names(d) -> list[str]:
     return [n[: -len(STANDARDISED)] if n.endswith(STANDARDISED) else n for n in d.feature_names]
 
 
+def raw_targets(y, target_scaling: tuple[float, float]) -> np.ndarray:
+    """Standardised targets back in the file's units (float32), such that standardising them
+    again, as the script does, gives ``y`` bit for bit: the nearest float32 to y * sd + mean,
+    or a neighbour of it where that one rounds back differently."""
+    mean, sd = target_scaling
+    y = np.asarray(y, np.float32)
+    raw = (y.astype(np.float64) * sd + mean).astype(np.float32)
+
+    def again(r):
+        return ((r.astype(np.float64) - mean) / sd).astype(np.float32)
+
+    for step in (np.float32(np.inf), np.float32(-np.inf)):
+        off = again(raw) != y
+        if not off.any():
+            break
+        near = np.nextafter(raw[off], step)
+        fixed = again(near) == y[off]
+        raw[np.flatnonzero(off)[fixed]] = near[fixed]
+    return raw
+
+
 def _standardise(d) -> str:
     """The means and sds of a standardised import and the function that applies them."""
     means = ", ".join(repr(m) for m, _ in d.scaling)
@@ -437,6 +461,23 @@ def _standardise(d) -> str:
             '    """Rows of raw values (a point each, as in the CSV file) to the network\'s '
             'inputs."""\n'
             "    return ((np.asarray(rows, np.float64) - means) / sds).astype(np.float32)\n")
+
+
+def _standardise_target(d) -> str:
+    """The mean and sd of a regression's targets standardised on import, the function that
+    applies them and the one that undoes it (predict's values in the file's units)."""
+    from .csvdata import target_words
+    mean, sd = d.target_scaling
+    return ("# The targets were far from unit scale: nnviz standardised them on import too, "
+            "(value - mean) / sd\n# with the training points' mean and sd "
+            f"({target_words(d)}); the losses are of these standardised values.\n"
+            f"target_mean, target_sd = {mean!r}, {sd!r}\n\n\n"
+            "def standardise_target(values):\n"
+            "    return ((np.asarray(values, np.float64) - target_mean) / target_sd)"
+            ".astype(np.float32)\n\n\n"
+            "def unstandardise_target(values):\n"
+            '    """The network\'s outputs back in the file\'s units."""\n'
+            "    return np.asarray(values, np.float64) * target_sd + target_mean\n")
 
 
 def _names(trainer: Trainer, class_names) -> tuple[str, ...] | None:
@@ -461,13 +502,19 @@ def _predict(trainer: Trainer, names: tuple[str, ...] | None = None) -> str:
             "each class's probability" if spec.output_activation == "softmax" else
             "each class's score" if d.is_classification else "the predicted value")
     raw = " (raw values, as in the CSV file)" if d.scaling else ""
+    if d.target_scaling:
+        from .csvdata import target_words
+        what = f"the predicted {target_words(d)} in the file's units"
+        out = "unstandardise_target(np.asarray(forward(params, X)).T)"
+    else:
+        out = "np.asarray(forward(params, X)).T"
     return ("def predict(rows):\n"
             f'    """The trained network on new points, a row each of '
             f"{', '.join(_raw_names(d)) or 'the features'}\n    {raw.strip()}"
             f'{" " if raw else ""}-> {what}, a row per point."""\n'
             f"    X = {first}\n"
             + ("    X = input_features(X)\n" if spec.features else "")
-            + "    return np.asarray(forward(params, X)).T\n\n\n"
+            + f"    return {out}\n\n\n"
             + (_print_named(what, spec.output_dim) if names else
                "print(predict(points[:3]))  # e.g. the first three training points\n"))
 
@@ -511,6 +558,8 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
     if d.scaling:  # the raw values, as in the file: the script standardises them itself
         mean, sd = np.array(d.scaling, np.float64).T
         X = (np.asarray(X, np.float64) * sd + mean).astype(np.float32)
+    if d.target_scaling:  # the file's values too: the script standardises them as nnviz did
+        y = raw_targets(y, d.target_scaling)
     target_name, make_y = _targets(trainer)
     w_text, b_text = _weights(run.initial_params)
     acts = list(spec.layer_activations)
@@ -539,6 +588,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
         + (f"# The name of class 0, 1, ... (the labels in the data's file).\n"
            f"CLASS_NAMES = {list(names)!r}\n" if names else ""),
         *([_standardise(d)] if d.scaling else []),
+        *([_standardise_target(d)] if d.target_scaling else []),
         f"X = {'standardise(points).T' if d.scaling else 'points.T'}  # ({d.n_features}, N): "
         f"a point per column, as in the notebook\n{_features(spec)}{make_y}\n",
         "# The initial weights, the notebook's layout: w[i] of shape (in, out), b[i] of shape "

@@ -91,12 +91,15 @@ def check_exportable(activations: Sequence[str]) -> None:
 
 
 def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None = None,
-               scaling: Sequence[tuple[float, float]] | None = None):
+               scaling: Sequence[tuple[float, float]] | None = None,
+               target_scaling: tuple[float, float] | None = None):
     """The ``onnx.ModelProto`` of network ``spec`` with weights ``params`` ((w (in, out), b) per
     layer), checked by ``onnx.checker``; ``scaling``: the (mean, sd) of each input column the
     network was trained on standardised (``Dataset.scaling``), which the graph applies to the
-    raw rows it takes. OnnxError without the onnx package or for an activation that has no
-    op."""
+    raw rows it takes; ``target_scaling``: the (mean, sd) of the standardised targets it was
+    trained on (``Dataset.target_scaling``), which the graph undoes, output * sd + mean, so Y
+    is in the file's units. OnnxError without the onnx package or for an activation that has
+    no op."""
     acts = tuple(spec.layer_activations)
     check_exportable(acts)
     try:
@@ -130,6 +133,14 @@ def onnx_model(spec, params, *, doc: str = "", metadata: dict[str, str] | None =
             inputs = [x, z] if op == "Mul" else [x]
             nodes.append(helper.make_node(op, inputs, [out], name=f"{name}{i}_{j}", **attrs))
             x = out
+    if target_scaling:
+        t_mean, t_sd = target_scaling
+        inits += [numpy_helper.from_array(np.array([t_sd], np.float32), "target_sd"),
+                  numpy_helper.from_array(np.array([t_mean], np.float32), "target_mean")]
+        nodes += [helper.make_node("Mul", [x, "target_sd"], ["Y_scaled"], name="target_scale"),
+                  helper.make_node("Add", ["Y_scaled", "target_mean"], ["Y_raw"],
+                                   name="target_unstandardise")]
+        x = "Y_raw"
     nodes.append(helper.make_node("Identity", [x], ["Y"], name="output"))
     graph = helper.make_graph(
         nodes, "nnviz_mlp",
@@ -183,11 +194,12 @@ def _features(spec, x: str, nodes: list, inits: list, helper, numpy_helper) -> s
 
 def write_onnx(path: str | os.PathLike, spec, params, *, doc: str = "",
                metadata: dict[str, str] | None = None,
-               scaling: Sequence[tuple[float, float]] | None = None) -> None:
+               scaling: Sequence[tuple[float, float]] | None = None,
+               target_scaling: tuple[float, float] | None = None) -> None:
     """The ONNX model of the network into ``path`` (see :func:`onnx_model`), atomically (a
     failure leaves the file that was there); OnnxError if it cannot be made or written."""
-    data = onnx_model(spec, params, doc=doc, metadata=metadata,
-                      scaling=scaling).SerializeToString()
+    data = onnx_model(spec, params, doc=doc, metadata=metadata, scaling=scaling,
+                      target_scaling=target_scaling).SerializeToString()
     try:
         with atomic_write(path) as f:
             f.write(data)
@@ -201,6 +213,9 @@ def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, di
     spec, data = trainer.spec, trainer.data
     out = ("P(class 1)" if data.is_classification and spec.output_dim == 1 else
            "class scores" if data.is_classification else "the predicted value")
+    if getattr(data, "target_scaling", None):
+        out += (" in the data file's units (the network's standardised output * target_sd + "
+                "target_mean)")
     raw = (" as in the data file (raw values: the graph standardises them, (x - input_means) "
            "/ input_sds, as the training points were)" if data.scaling else "")
     doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for {trainer.epoch} epochs "
@@ -211,6 +226,8 @@ def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, di
     if data.scaling:
         meta["input_means"] = ",".join(repr(float(m)) for m, _ in data.scaling)
         meta["input_sds"] = ",".join(repr(float(sd)) for _, sd in data.scaling)
+    if getattr(data, "target_scaling", None):
+        meta["target_mean"], meta["target_sd"] = (repr(float(v)) for v in data.target_scaling)
     if getattr(spec, "features", ()):
         meta["input_features"] = ",".join(spec.features)
     if class_names:

@@ -244,6 +244,7 @@ class Session:
                 "class_names": list(self.class_names) if self.class_names is not None else None,
                 "scaling": [list(ms) for ms in d.scaling] if d.scaling else None,
                 "target_name": d.target_name,
+                "target_scaling": list(d.target_scaling) if d.target_scaling else None,
             },
             "network": _network_manifest(self.spec),
             "training": asdict(self.config),
@@ -726,7 +727,7 @@ def _read_point_sets(run_m: Any, arrays: dict, data: Dataset) -> list:
                     _array(arrays, k + "train_index"), _array(arrays, k + "test_index"),
                     name=name if isinstance(name, str) else "custom",
                     feature_names=data.feature_names, scaling=data.scaling,
-                    target_name=data.target_name)
+                    target_name=data.target_name, target_scaling=data.target_scaling)
         try:
             _check_dataset(d)
         except SessionError as e:
@@ -832,6 +833,19 @@ def _scaling(value: Any, n_features: int) -> tuple[tuple[float, float], ...] | N
     return tuple((float(m), float(sd)) for m, sd in value)
 
 
+def _target_scaling(value: Any, task: str) -> tuple[float, float] | None:
+    """The manifest's data.target_scaling: [mean, sd] of a regression's standardised targets,
+    or None (absent in older files)."""
+    if value is None:
+        return None
+    if not (task == REGRESSION and isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                    and math.isfinite(v) for v in value) and value[1] > 0):
+        raise SessionError("data: target_scaling must be a finite [mean, sd > 0] of a "
+                           "regression's targets")
+    return float(value[0]), float(value[1])
+
+
 def _target_name(value: Any) -> str:
     """The manifest's data.target_name ("" when absent, as in older files)."""
     if value is None:
@@ -871,7 +885,8 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
     dataset = Dataset(X, y, task, n_classes, train, test, name=name,
                       spec=plan.data_spec, feature_names=tuple(str(f) for f in feature_names),
                       scaling=_scaling(data_m.get("scaling"), X.shape[1]),
-                      target_name=_target_name(data_m.get("target_name")))
+                      target_name=_target_name(data_m.get("target_name")),
+                      target_scaling=_target_scaling(data_m.get("target_scaling"), task))
 
     def params(prefix: str) -> NumpyParams:
         return tuple((_array(arrays, f"{prefix}w{i}"), _array(arrays, f"{prefix}b{i}"))

@@ -128,7 +128,9 @@ class DataPanel(QGroupBox):
         scaled = any(n.endswith(STANDARDISED) for n in data.feature_names)
         self.task.setText(f"Problem: {kind}; {len(data.train_index):,} training, "
                           f"{len(data.test_index):,} test points"
-                          + ("; features standardised" if scaled else ""))
+                          + ("; features standardised" if scaled else "")
+                          + ("; target standardised (the losses are in its standardised units)"
+                             if data.target_scaling else ""))
 
     def forget_refusals(self) -> None:
         """A refused number's message ("(it keeps 200)") is of the last edit: it goes with the

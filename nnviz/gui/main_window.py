@@ -1512,9 +1512,15 @@ class MainWindow(QMainWindow):
         test = colors.hex_of(colors.test_color())
         # Each set's numbers on one line (<nobr>): a narrow window wraps between them, where it
         # broke "Test loss 0.1118 ·" from its "accuracy 85.0%" at 1024 px.
+        # Targets standardised on import: the losses are of the standardised values, and the
+        # line says so (R² is the same in the file's units).
+        scaled = self._dataset is not None and self._dataset.target_scaling is not None
+        units = (" &nbsp;&nbsp; <nobr><i>losses in standardised units</i></nobr>"
+                 if scaled else "")
         return (f"<nobr><b>Train</b> loss {loss(m.train_loss)} &middot; {what} "
                 f"{acc(m.train_accuracy)}</nobr> &nbsp;&nbsp; <nobr><b style='color:{test}'>Test"
-                f"</b> loss {loss(m.test_loss)} &middot; {what} {acc(m.test_accuracy)}</nobr>")
+                f"</b> loss {loss(m.test_loss)} &middot; {what} {acc(m.test_accuracy)}</nobr>"
+                + units)
 
     def _on_status(self, text: str) -> None:
         # In the run controls only: the status bar keeps what matters longer (a preset's hint

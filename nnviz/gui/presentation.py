@@ -262,6 +262,9 @@ class Presentation(QObject):
         clf = w.dataset is not None and w.dataset.is_classification
         m = s.metrics
         what = "accuracy" if clf else "R\u00b2"
+        # The losses of targets standardised on import are in standardised units: it says so.
+        standardised = (" (standardised)" if w.dataset is not None
+                        and w.dataset.target_scaling is not None else "")
         # Sizes in the text: the label's style sheet keeps the window's font from it.
         pt = self.window.font().pointSizeF()
         if s.past != self._past:
@@ -279,7 +282,7 @@ class Presentation(QObject):
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
                f"{s.weights_epoch:,}</span>" if s.restored else ""),
-            back + f"<div>loss <b>{format_loss(m.train_loss)}</b> (test "
+            back + f"<div>loss{standardised} <b>{format_loss(m.train_loss)}</b> (test "
             f"{format_loss(m.test_loss)})</div><div>{what} "
             f"<b>{format_accuracy(m.train_accuracy, clf)}</b> "
             f"(test {format_accuracy(m.test_accuracy, clf)})</div>")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from nnviz.core.csvdata import (CsvPreview, ImportedData, preview_csv, preview_table,
-                                unscaled_warning)
+                                scale_warnings)
 from nnviz.core.data import CLASSIFICATION, REGRESSION
 
 from . import colors
@@ -65,10 +65,19 @@ class ImportDialog(QDialog):
             "Features such as lengths in cm (values around 5-10) saturate the default network, "
             "which then barely learns: each becomes (value - mean) / sd of the training points, "
             "and its name says so. Unchecked, the features stay as they are.")
+        self.standardise_target = QCheckBox("Standardise regression targets far from unit "
+                                            "scale")
+        self.standardise_target.setChecked(True)
+        self.standardise_target.setToolTip(
+            "Targets such as prices in thousands (values around 100-400) leave the default "
+            "network's fit a flat line at the mean: each becomes (value - mean) / sd of the "
+            "training points, and its name says so; the losses are then in these units, R\u00b2 "
+            "the same. Unchecked, the targets stay as they are.")
         form = QFormLayout()
         form.addRow("Task", self.task)
         form.addRow("Test fraction", self.test_fraction)
         form.addRow("", self.standardise)
+        form.addRow("", self.standardise_target)
 
         # In the theme's colours through the palette (colors.tint), not a style sheet: a style
         # sheet's dark green was ~8 px on the dark grey, presentation mode's font kept from it.
@@ -96,6 +105,7 @@ class ImportDialog(QDialog):
         self.task.currentIndexChanged.connect(self.refresh)
         self.test_fraction.valueChanged.connect(self.refresh)
         self.standardise.toggled.connect(self.refresh)
+        self.standardise_target.toggled.connect(self.refresh)
         self._show(first)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -143,7 +153,8 @@ class ImportDialog(QDialog):
         task = self.task.currentData()
         self._show(preview_table(table, None if task == "auto" else task,
                                  test_fraction=self.test_fraction.value(), seed=self.seed,
-                                 standardise=self.standardise.isChecked()))
+                                 standardise=self.standardise.isChecked(),
+                                 standardise_target=self.standardise_target.isChecked()))
 
     def _show(self, pv: CsvPreview) -> None:
         self.preview = pv
@@ -174,9 +185,10 @@ class ImportDialog(QDialog):
             colors.tint(self.summary, "ok")
             self.summary.setText(pv.summary())
             self.summary.show()
-        far = "" if pv.data is None or pv.data.scaling else unscaled_warning(pv.data.dataset)
-        self.scale_warning.show_error(f"Warning: {far}. Tick Standardise to train on "
-                                      "(value \u2212 mean) / sd." if far else "")
+        self.scale_warning.show_error(scale_warnings(pv.data))
+        # The target's box means something for regression only.
+        self.standardise_target.setEnabled(pv.data is None
+                                           or not pv.data.dataset.is_classification)
         self.import_button.setEnabled(pv.data is not None)
         if self.isVisible():
             self._fit()  # room for a warning that came

@@ -168,7 +168,7 @@ class Shown:
 
 
 def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None,
-          block: bool | None):
+          block: bool | None, hint: str = ""):
     get_app()  # made here if there is none
     if block is None:
         block = not event_loop_running()
@@ -180,6 +180,8 @@ def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None
         window.session_actions.run_goes_back = True  # quitting asks nothing (see closing.py)
     if adopt is not None:
         adopt(window)
+    if hint:  # over the plot while this problem stays (a new data set or preset clears it)
+        window.show_hint(hint)
     shown = Shown(window, classes)
     window.show()
     window.raise_()
@@ -199,9 +201,11 @@ def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None
     return shown.run
 
 
-def show_problem(problem: Problem, classes: tuple | None = None, *, block: bool | None = None):
-    """The window on ``problem``; see :func:`nnviz.api.show`."""
-    return _open(problem, classes, None, block)
+def show_problem(problem: Problem, classes: tuple | None = None, *, block: bool | None = None,
+                 hint: str = ""):
+    """The window on ``problem``; see :func:`nnviz.api.show`. ``hint``: a note over the plot
+    (the arrays' scale warnings)."""
+    return _open(problem, classes, None, block, hint)
 
 
 def show_run(run, *, block: bool | None = None):

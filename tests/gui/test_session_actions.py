@@ -982,3 +982,63 @@ def test_a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_p
     actions.open_session(path)
     assert w.current_view() == "network"
     assert w.tabs.currentWidget() is w._views["network"]
+
+
+def _house_csv(tmp_path):
+    """A reviewer's file: area_m2 (50-250) and price_k = 1.5 area + noise (75-375)."""
+    rng = np.random.default_rng(0)
+    area = rng.uniform(50, 250, 100)
+    price = 1.5 * area + rng.normal(0, 10, 100)
+    p = tmp_path / "house.csv"
+    p.write_text("area_m2,price_k\n" + "".join(f"{a:.6f},{b:.6f}\n" for a, b in zip(area, price)))
+    return p
+
+
+def test_house_prices_are_standardised_on_import_and_every_place_says_so(
+        win, qtbot, tmp_path, monkeypatch):
+    """Prices of 75-375 fitted a flat line at the mean (R² 0.000) and nothing said why. The
+    preview says the target is standardised and how; unticked, it warns; imported, the axis,
+    the data panel and the metrics line say the numbers are standardised, and the fit is
+    good after 300 epochs."""
+    from PySide6.QtCore import QTimer
+
+    from nnviz.gui.session_dialogs import ImportDialog
+    w, actions = win
+    path = str(_house_csv(tmp_path))
+    dlg = ImportDialog(path, w)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.standardise_target.isChecked() and dlg.standardise_target.isEnabled()
+    said = dlg.summary.text()
+    assert "regression of price_k (standardised)" in said
+    assert "The target was standardised too" in said and "price_k = (value \u2212 2" in said
+    assert not dlg.scale_warning.isVisible()
+    dlg.standardise_target.setChecked(False)  # the escape: the file's prices
+    assert "price_k (standardised)" not in dlg.summary.text()
+    assert dlg.imported.dataset.target_scaling is None
+    assert dlg.imported.dataset.y.max() > 300
+    assert dlg.scale_warning.isVisible() and dlg.import_button.isEnabled()
+    warned = dlg.scale_warning.text()
+    assert "the target price_k" in warned and "flat line at the mean" in warned
+    assert "Tick Standardise regression targets" in warned
+    dlg.close()
+
+    def accept():
+        dlg = next((d for d in QApplication.topLevelWidgets()
+                    if isinstance(d, ImportDialog) and d.isVisible()), None)
+        if dlg is None:
+            QTimer.singleShot(50, accept)
+            return
+        dlg.import_button.click()
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
+    QTimer.singleShot(0, accept)
+    actions.import_action.trigger()
+    qtbot.waitUntil(lambda: w.dataset.name == "house", timeout=TIMEOUT)
+    assert "The target was standardised too" in actions.last_message
+    assert "target standardised" in w.data_panel.task.text()
+    axis = w.boundary.getPlotItem().getAxis
+    qtbot.waitUntil(lambda: axis("left").labelText == "price_k (standardised)", timeout=TIMEOUT)
+    wait_run(qtbot, w)
+    s = _step(qtbot, w, 300)
+    assert s.metrics.train_accuracy > 0.9  # R²: a fit, not the flat line
+    qtbot.waitUntil(lambda: "standardised units" in w.metrics.text(), timeout=TIMEOUT)

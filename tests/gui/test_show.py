@@ -137,6 +137,33 @@ def test_show_warns_of_features_in_the_hundreds_but_not_of_the_notebooks_line(qt
     qtbot.waitUntil(lambda: line.closed and houses.closed)
 
 
+def test_show_on_arrays_far_from_unit_scale_says_so_in_the_window(qtbot, qapp):
+    """X in the millions and y = 3 X: the rate came out 1.3e-12, nothing trained, and the scale
+    warning went to the terminal only. The window says it too, for X and for y, with what to
+    pass instead; the arrays are shown as given."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1e6, size=(100, 1))
+    y = 3 * X[:, 0] + rng.normal(size=100) * 1e4
+    with pytest.warns(UserWarning, match="far from unit scale"):
+        big = nnviz.show(X, y, block=False)
+    w = big.window
+    wait_for_run(qtbot, w, 0)
+    hint = w.hint.text()
+    assert w.hint.isVisible()
+    assert "X's features are far from unit scale" in hint and "(X - X.mean(0)) / X.std(0)" in hint
+    assert "y is far from unit scale" in hint and "(y - y.mean()) / y.std()" in hint
+    assert w.dataset.target_scaling is None and w.dataset.y.max() > 1e6  # trained as given
+    big.close()
+    # standardised X, as advised: only y is left to warn of
+    with pytest.warns(UserWarning, match="y is far from unit scale"):
+        half = nnviz.show((X - X.mean(0)) / X.std(0), y, block=False)
+    wait_for_run(qtbot, half.window, 0)
+    assert "X's features" not in half.window.hint.text()
+    assert "y is far from unit scale" in half.window.hint.text()
+    half.close()
+    qtbot.waitUntil(lambda: big.closed and half.closed)
+
+
 @pytest.mark.parametrize("args, kwargs, message", [
     ((np.zeros((10, 2)), np.zeros(9, int)), {}, "10 points and y 9"),
     ((np.full((10, 2), np.nan), np.arange(10) % 2), {}, "finite"),

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 
 from nnviz.core import csvdata
 from nnviz.core import session as session_io
-from nnviz.core.errors import NnvizError, sentence
+from nnviz.core.errors import NnvizError
 
 from ..session_dialogs import ImportDialog
 
@@ -84,7 +84,7 @@ class ImportMixin:
         ok = self._load(f"import of {data.name}", problem)
         if ok:
             d = data
-            far = "" if imported.scaling else csvdata.unscaled_warning(d)
+            far = csvdata.scale_warnings(imported, imported_already=True)
             kind = (f"{d.n_classes} classes ({', '.join(imported.class_names or ())})"
                     if d.is_classification else
                     f"regression of {d.target_name}" if d.target_name else "regression")
@@ -92,10 +92,8 @@ class ImportMixin:
                          f"{spec.shapes_text()}, loss {config.loss}, learning rate "
                          f"{config.learning_rate:g}." + (" Note: " + "; ".join(notes) + "."
                                                          if notes else "")
-                         + (f" {imported.scaling_text()}." if imported.scaling else "")
-                         + (f" Warning: {far}; import it with Standardise ticked to train "
-                            "on (value \u2212 mean) / sd." if far else ""))
+                         + (f" {imported.scaling_text()}." if imported.scaling_text() else "")
+                         + (f" {far}" if far else ""))
             if far:  # over the plot, while this problem stays: the status line goes, is cut
-                self.window.show_hint(f"{sentence(far)} Import the file again with "
-                                      "Standardise ticked to train on (value \u2212 mean) / sd.")
+                self.window.show_hint(far)
         return ok

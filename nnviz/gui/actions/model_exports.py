@@ -81,12 +81,14 @@ class ModelExportMixin:
         def capture(ctx):  # in the worker thread: numpy copies of the weights
             t = ctx.trainer
             params = tuple((np.array(w), np.array(b)) for w, b in t.params)
-            return t.spec, params, onnx_export.describe(t, names), t.data.scaling
+            return (t.spec, params, onnx_export.describe(t, names), t.data.scaling,
+                    t.data.target_scaling)
 
         def write(result) -> None:
-            spec, params, (doc, meta), scaling = result
+            spec, params, (doc, meta), scaling, target_scaling = result
             self._finish_write(path, lambda: onnx_export.write_onnx(
-                path, spec, params, doc=doc, metadata=meta, scaling=scaling))
+                path, spec, params, doc=doc, metadata=meta, scaling=scaling,
+                target_scaling=target_scaling))
 
         self._request_write(write, capture, "Export as ONNX")
 
