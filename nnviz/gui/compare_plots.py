@@ -71,6 +71,16 @@ def categorical(values) -> bool:
     return any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values)
 
 
+#: Axes of numbers that are names, not points on a scale: seed 4 is no nearer seed 5 than seed 12,
+#: so a line from seed to seed showed a trend that is not there.
+UNORDERED_AXES = ("seed", "init_seed")
+
+
+def unordered(name: str, values) -> bool:
+    """An axis whose values have no order to draw a line along: categories and seeds."""
+    return name in UNORDERED_AXES or categorical(values)
+
+
 def category_colors(n: int) -> list[tuple[int, int, int]]:
     """``n`` categories' colours, each readable as a line on the theme's plots."""
     return [colors.readable(CATEGORY_COLORS[k % len(CATEGORY_COLORS)], colors.background(), 3.0)
@@ -462,7 +472,7 @@ class ScorePlot(pg.PlotWidget):
         self.axes: tuple = ()
         self.members: tuple = ()
         self._two = False
-        self._categories = False  # one axis of categories: dots, not a line
+        self._categories = False  # one axis without an order (categories, seeds): dots, no line
         self._key = ""  # the title's key to the drawing, without the star's (see _show_key)
 
     def set_members(self, axes: tuple, members: tuple) -> None:
@@ -473,8 +483,8 @@ class ScorePlot(pg.PlotWidget):
         self.cell_texts = []
         pi.setTitle(None)
         # The curves in the theme's colours (the training loss's near-black vanished on dark).
-        # Categories (activations) are not in an order: their losses are dots, unjoined.
-        joined = not (len(axes) == 1 and categorical(axes[0][1]))
+        # Categories (activations) and seeds are not in an order: their losses are dots, unjoined.
+        joined = not (len(axes) == 1 and unordered(*axes[0]))
         for item, rgb in ((self.train, colors.train_curve()), (self.test, colors.test_color())):
             item.setPen(pg.mkPen(rgb, width=2) if joined else None)
             item.setSymbolBrush(rgb)
@@ -488,7 +498,7 @@ class ScorePlot(pg.PlotWidget):
         name0, values0 = axes[0]
         bottom = pi.getAxis("bottom")
         left = pi.getAxis("left")
-        self._categories = not self._two and categorical(values0)
+        self._categories = not self._two and unordered(name0, values0)
         # Categories are named, each: on two lines where one is too narrow (SparseAxis)
         bottom.stagger = categorical(axes[-1][1])
         if self._two:
@@ -567,7 +577,10 @@ class ScorePlot(pg.PlotWidget):
             item.setData(x[ok] + dodge.get(key, 0.0), y[ok])
             shown.append(np.log10(y[ok]))
         n = len(self.axes[0][1])
-        self.stepped.follow(None, data_bounds(*shown), x_fixed=(-0.5, n - 0.5))
+        b = data_bounds(*shown)
+        if b is not None:  # the star drawn whole: it sat on the lowest loss, half past the edge
+            b = (b[0] - self._star_room(), b[1] + self._star_room())
+        self.stepped.follow(None, b, x_fixed=(-0.5, n - 0.5))
         starred = best is not None and math.isfinite(metric[best]) and metric[best] > 0
         if starred:
             self.best_mark.setData([x[best] + dodge.get("test" if which == "test" else "train",
@@ -575,6 +588,14 @@ class ScorePlot(pg.PlotWidget):
         else:
             self.best_mark.setData([], [])
         self._show_key(starred)
+
+    def _star_room(self) -> float:
+        """Half the star (the largest marker) and its outline in the y axis' units now."""
+        y, height = self.stepped.y, self.getPlotItem().getViewBox().height()
+        if y is None or height <= 0:
+            return 0.0
+        scale = float(self.property("nnvizScale") or 1.0)
+        return (y[1] - y[0]) / height * (float(self.best_mark.opts["size"]) * scale / 2 + 1)
 
     def _show_key(self, starred: bool) -> None:
         """The title names what is drawn: "\u2606 best" only beside a star (no member scored

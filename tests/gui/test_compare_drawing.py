@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 
@@ -237,6 +238,44 @@ def test_the_score_plots_key_names_the_star_only_when_one_is_drawn(qtbot, two_ax
     assert p.best_mark.data.size == 1 and "\u2606 best" in title()
     p.update_scores(_scores([math.nan] * n, diverged=tuple(range(n))), best=None)
     assert p.best_mark.data.size == 0 and "best" not in title()  # gone with its star
+
+
+@pytest.mark.parametrize("axis", ["init_seed", "seed"])
+def test_a_seeds_scores_are_dots_not_a_line(qtbot, axis):
+    """Seeds have no order: a line from seed to seed drew a trend across them (seed 6 a peak
+    between 5 and 7). Each seed's two losses are dots, as a category's are."""
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    p.set_members(((axis, tuple(range(16))),), tuple({axis: s} for s in range(16)))
+    p.update_scores(_scores(np.linspace(0.1, 0.2, 16)), best=0)
+    for item in (p.train, p.test):
+        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.NoPen  # no line
+        assert item.opts["symbol"] == "o" and len(item.xData) == 16
+
+
+def test_the_best_star_stays_whole_inside_the_score_plot(qtbot):
+    """The losses fall as a sweep trains and the y axis moves in steps: the best member's star,
+    on the lowest loss of all (its test loss under every training loss), came to sit on the
+    plot's bottom edge, half of it cut off."""
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    p.set_members((("init_seed", tuple(range(16))),), tuple({"init_seed": s} for s in range(16)))
+    p.resize(450, 220)
+    p.show()
+    vb = p.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: vb.height() > 100)
+    rng = np.random.default_rng(0)
+    speed, ratio = rng.uniform(0.5, 1.5, 16), rng.uniform(0.7, 1.3, 16)
+    for epoch in range(100):
+        train = 0.3 * speed * 0.98 ** (epoch * speed)
+        test = train * ratio
+        p.update_scores(tuple({"train_loss": a, "test_loss": b} for a, b in zip(train, test)),
+                        best=int(np.argmin(test)))
+        (_, _), (y0, y1) = vb.viewRange()
+        star = p.best_mark.points()[0]
+        above_bottom = (star.pos().y() - y0) / (y1 - y0) * vb.height()  # pixels
+        half = star.size() / 2
+        assert half <= above_bottom <= vb.height() - half, (epoch, above_bottom, half)
 
 
 ACTIVATIONS = ("sigmoid", "softmax", "tanh", "cos", "relu")
