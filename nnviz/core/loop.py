@@ -34,8 +34,9 @@ from .network import NetworkSpec
 from .problem import Problem
 from .runlog import Run, RunLog
 from .snapshot import Branch as BranchCurve, Grid, ModelAt, Snapshot, make_grid_points
-from .training import (MAX_CHUNK, Metrics, TrainConfig, Trainer, TrainingError, check_learning_rate,
-                       divergence_message, neighbour_counts, padded_size, uses_mini_batches)
+from .training import (MAX_CHUNK, Metrics, TrainConfig, Trainer, TrainingError,
+                       check_learning_rate, divergence_message, neighbour_counts, padded_size,
+                       uses_mini_batches)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
