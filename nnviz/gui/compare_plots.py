@@ -577,10 +577,13 @@ class ScorePlot(pg.PlotWidget):
             item.setData(x[ok] + dodge.get(key, 0.0), y[ok])
             shown.append(np.log10(y[ok]))
         n = len(self.axes[0][1])
+        # The star drawn whole: it sat on the lowest loss half past the plot's bottom edge, and
+        # (presentation mode's larger star) on the last seed past its right edge.
         b = data_bounds(*shown)
-        if b is not None:  # the star drawn whole: it sat on the lowest loss, half past the edge
-            b = (b[0] - self._star_room(), b[1] + self._star_room())
-        self.stepped.follow(None, b, x_fixed=(-0.5, n - 0.5))
+        if b is not None:
+            room = self._star_room()
+            b = (b[0] - room, b[1] + room)
+        self.stepped.follow(None, b, x_fixed=(-self._reach(n), n - 1 + self._reach(n)))
         starred = best is not None and math.isfinite(metric[best]) and metric[best] > 0
         if starred:
             self.best_mark.setData([x[best] + dodge.get("test" if which == "test" else "train",
@@ -589,13 +592,28 @@ class ScorePlot(pg.PlotWidget):
             self.best_mark.setData([], [])
         self._show_key(starred)
 
+    def _star_px(self) -> float:
+        """Half the star (the largest marker) and its outline, in pixels."""
+        scale = float(self.property("nnvizScale") or 1.0)  # presentation mode's
+        return float(self.best_mark.opts["size"]) * scale / 2 + 1
+
     def _star_room(self) -> float:
-        """Half the star (the largest marker) and its outline in the y axis' units now."""
+        """Half the star in the y axis' units now."""
         y, height = self.stepped.y, self.getPlotItem().getViewBox().height()
-        if y is None or height <= 0:
-            return 0.0
-        scale = float(self.property("nnvizScale") or 1.0)
-        return (y[1] - y[0]) / height * (float(self.best_mark.opts["size"]) * scale / 2 + 1)
+        return 0.0 if y is None or height <= 0 else (y[1] - y[0]) / height * self._star_px()
+
+    def _reach(self, n: int) -> float:
+        """How far the x axis reaches past the first and the last of ``n`` values: half a
+        value's room, or (a narrow plot, presentation mode's larger star) as far as a star there
+        needs, beside its value by its dodge; in twentieths, so that it stays put."""
+        width = self.getPlotItem().getViewBox().width()
+        px = self._star_px()
+        if width <= 2 * px:
+            return 0.5
+        dodge = DODGE if self._categories else 0.0
+        # The star's half in units, on an axis of n - 1 + 2 * reach units across ``width``.
+        reach = (dodge + px * (n - 1) / width) / (1 - 2 * px / width)
+        return max(0.5, math.ceil(reach * 20) / 20)
 
     def _show_key(self, starred: bool) -> None:
         """The title names what is drawn: "\u2606 best" only beside a star (no member scored

@@ -253,10 +253,24 @@ def test_a_seeds_scores_are_dots_not_a_line(qtbot, axis):
         assert item.opts["symbol"] == "o" and len(item.xData) == 16
 
 
-def test_the_best_star_stays_whole_inside_the_score_plot(qtbot):
+def _star_overhang(p: ScorePlot) -> float:
+    """How many pixels of the score plot's star lie outside its plot (0: it is whole)."""
+    vb = p.getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    star = p.best_mark.points()[0]
+    x = (star.pos().x() - x0) / (x1 - x0) * vb.width()  # pixels from the left
+    y = (star.pos().y() - y0) / (y1 - y0) * vb.height()  # from the bottom
+    half = star.size() / 2
+    return max(0.0, half - x, x + half - vb.width(), half - y, y + half - vb.height())
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_the_best_star_stays_whole_inside_the_score_plot(qtbot, presentation):
     """The losses fall as a sweep trains and the y axis moves in steps: the best member's star,
     on the lowest loss of all (its test loss under every training loss), came to sit on the
-    plot's bottom edge, half of it cut off."""
+    plot's bottom edge, half of it cut off; in presentation mode's larger size, on the last
+    seed, it reached past the right edge."""
+    from nnviz.gui.presentation import SCALE, scale_scene
     p = ScorePlot()
     qtbot.addWidget(p)
     p.set_members((("init_seed", tuple(range(16))),), tuple({"init_seed": s} for s in range(16)))
@@ -266,16 +280,22 @@ def test_the_best_star_stays_whole_inside_the_score_plot(qtbot):
     qtbot.waitUntil(lambda: vb.height() > 100)
     rng = np.random.default_rng(0)
     speed, ratio = rng.uniform(0.5, 1.5, 16), rng.uniform(0.7, 1.3, 16)
-    for epoch in range(100):
-        train = 0.3 * speed * 0.98 ** (epoch * speed)
-        test = train * ratio
+    if presentation:
+        scale_scene(p, SCALE)
+
+    def show(train, test) -> None:
         p.update_scores(tuple({"train_loss": a, "test_loss": b} for a, b in zip(train, test)),
                         best=int(np.argmin(test)))
-        (_, _), (y0, y1) = vb.viewRange()
-        star = p.best_mark.points()[0]
-        above_bottom = (star.pos().y() - y0) / (y1 - y0) * vb.height()  # pixels
-        half = star.size() / 2
-        assert half <= above_bottom <= vb.height() - half, (epoch, above_bottom, half)
+        if presentation:
+            scale_scene(p, SCALE)  # as presentation mode does after each draw
+    for epoch in range(100):
+        train = 0.3 * speed * 0.98 ** (epoch * speed)
+        show(train, train * ratio)
+        assert _star_overhang(p) == 0, (epoch, _star_overhang(p))
+    test = train * ratio
+    test[-1] = test.min() / 2  # the best is the last seed
+    show(train, test)
+    assert _star_overhang(p) == 0, _star_overhang(p)
 
 
 ACTIVATIONS = ("sigmoid", "softmax", "tanh", "cos", "relu")
