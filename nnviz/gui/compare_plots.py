@@ -474,9 +474,14 @@ class ScorePlot(pg.PlotWidget):
         self._two = False
         self._categories = False  # one axis without an order (categories, seeds): dots, no line
         self._key = ""  # the title's key to the drawing, without the star's (see _show_key)
+        self._scores: tuple | None = None  # the last (scores, best), drawn again when resized
+        # A new size (presentation mode's, with its larger star): the ranges fitted again,
+        # paused too, so that the star stays whole.
+        self.getPlotItem().getViewBox().sigResized.connect(self._refit)
 
     def set_members(self, axes: tuple, members: tuple) -> None:
         pi = self.getPlotItem()
+        self._scores = None  # the last sweep's
         for item in (self.train, self.test, self.heat, self.best_mark, *self.cell_texts):
             if item.scene() is not None:
                 pi.removeItem(item)
@@ -535,6 +540,7 @@ class ScorePlot(pg.PlotWidget):
     def update_scores(self, scores: tuple, best: int | None) -> None:
         if not self.axes:
             return
+        self._scores = (scores, best)
         test = np.array([s.get("test_loss", math.nan) for s in scores], np.float64)
         train = np.array([s.get("train_loss", math.nan) for s in scores], np.float64)
         div = np.array([bool(s.get("diverged")) for s in scores])
@@ -591,6 +597,10 @@ class ScorePlot(pg.PlotWidget):
         else:
             self.best_mark.setData([], [])
         self._show_key(starred)
+
+    def _refit(self, *_) -> None:
+        if self._scores is not None and not self._two and self.axes:
+            self.update_scores(*self._scores)
 
     def _star_px(self) -> float:
         """Half the star (the largest marker) and its outline, in pixels."""

@@ -298,6 +298,28 @@ def test_the_best_star_stays_whole_inside_the_score_plot(qtbot, presentation):
     assert _star_overhang(p) == 0, _star_overhang(p)
 
 
+def test_the_best_star_stays_whole_when_presentation_mode_comes_on_while_paused(qtbot):
+    """Paused, no new scores come: the star grown to presentation mode's size in the plot's
+    new size must fit the ranges without them."""
+    from nnviz.gui.presentation import SCALE, scale_scene
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    p.set_members((("init_seed", tuple(range(16))),), tuple({"init_seed": s} for s in range(16)))
+    p.resize(700, 260)
+    p.show()
+    vb = p.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: vb.height() > 150)
+    train = np.linspace(0.2, 0.1, 16)
+    test = train * 1.1
+    test[-1] = 0.05  # the last seed best, lowest of all: in the plot's bottom right corner
+    p.update_scores(tuple({"train_loss": a, "test_loss": b} for a, b in zip(train, test)),
+                    best=15)
+    assert _star_overhang(p) == 0
+    scale_scene(p, SCALE)  # presentation mode on: larger text and marks, a smaller plot
+    p.resize(450, 200)
+    qtbot.waitUntil(lambda: vb.height() < 150 and _star_overhang(p) == 0, timeout=5000)
+
+
 ACTIVATIONS = ("sigmoid", "softmax", "tanh", "cos", "relu")
 
 
