@@ -34,8 +34,9 @@ from .network import NetworkSpec
 from .problem import Problem
 from .runlog import Run, RunLog
 from .snapshot import Branch as BranchCurve, Grid, ModelAt, Snapshot, make_grid_points
-from .training import (MAX_CHUNK, TrainConfig, Trainer, TrainingError, check_learning_rate,
-                       divergence_message, neighbour_counts, padded_size, uses_mini_batches)
+from .training import (MAX_CHUNK, Metrics, TrainConfig, Trainer, TrainingError,
+                       check_learning_rate, divergence_message, neighbour_counts, padded_size,
+                       uses_mini_batches)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 
@@ -357,6 +358,33 @@ def run_state(ctx: RunContext) -> RunState:
     return RunState(t.data, t.spec, t.config, t.seed, t.epoch, numpy_params(t.params),
                     numpy_params(t.initial_params), le, lv, ctx.test_epochs.copy(),
                     ctx.test_values.copy())
+
+
+def branch_curves(run: Run) -> tuple[BranchCurve, ...]:
+    """The loss curves of the run's branches beside the live one."""
+    return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour)
+                 for b in run.branches if b is not run.log)
+
+
+def record_snapshot(run_id: int, trainer: Trainer, history, test_epochs=None,
+                    test_values=None) -> Snapshot | None:
+    """An adopted run's record (see Adopt) as a snapshot of its losses alone, to draw before its
+    first frame (a compile away); None without a record. Read before the worker owns it."""
+    nan = math.nan
+    branches, branch = (), ""
+    if isinstance(history, Run):
+        log = history.log
+        (le, lv), te, tv = log.losses.arrays(), log.test.epochs.copy(), log.test.values.copy()
+        branches, branch = branch_curves(history), log.name
+    elif history is not None:
+        le, lv = history.arrays()
+        te = np.asarray(test_epochs if test_epochs is not None else [], np.int64)
+        tv = np.asarray(test_values if test_values is not None else [], np.float32)
+    else:
+        return None
+    return Snapshot(run_id, int(trainer.epoch), trainer.spec, trainer.config,
+                    Metrics(nan, nan, nan, nan), le, lv, te, tv, (),
+                    live_epoch=int(trainer.epoch), branch=branch, branches=branches)
 
 
 def grid_resolution(spec: NetworkSpec) -> int:
@@ -1369,8 +1397,7 @@ class TrainLoop(_LiveBranch):
         d = self.log.divergence
         divergence = d[1] if d is not None and d[0] == t.epoch else ""
         message = divergence if diverged else ""
-        branches = tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour)
-                         for b in self.run.branches if b is not self.log)
+        branches = branch_curves(self.run)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,

@@ -73,6 +73,16 @@ def categorical(values) -> bool:
     return any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values)
 
 
+#: Axes of numbers that are names, not points on a scale: seed 4 is no nearer seed 5 than seed 12,
+#: so a line from seed to seed showed a trend that is not there.
+UNORDERED_AXES = ("seed", "init_seed")
+
+
+def unordered(name: str, values) -> bool:
+    """An axis whose values have no order to draw a line along: categories and seeds."""
+    return name in UNORDERED_AXES or categorical(values)
+
+
 def category_colors(n: int) -> list[tuple[int, int, int]]:
     """``n`` categories' colours, each readable as a line on the theme's plots."""
     return [colors.readable(CATEGORY_COLORS[k % len(CATEGORY_COLORS)], colors.background(), 3.0)
@@ -464,19 +474,24 @@ class ScorePlot(pg.PlotWidget):
         self.axes: tuple = ()
         self.members: tuple = ()
         self._two = False
-        self._categories = False  # one axis of categories: dots, not a line
+        self._categories = False  # one axis without an order (categories, seeds): dots, no line
         self._key = ""  # the title's key to the drawing, without the star's (see _show_key)
+        self._scores: tuple | None = None  # the last (scores, best), drawn again when resized
+        # A new size (presentation mode's, with its larger star): the ranges fitted again,
+        # paused too, so that the star stays whole.
+        self.getPlotItem().getViewBox().sigResized.connect(self._refit)
 
     def set_members(self, axes: tuple, members: tuple) -> None:
         pi = self.getPlotItem()
+        self._scores = None  # the last sweep's
         for item in (self.train, self.test, self.heat, self.best_mark, *self.cell_texts):
             if item.scene() is not None:
                 pi.removeItem(item)
         self.cell_texts = []
         pi.setTitle(None)
         # The curves in the theme's colours (the training loss's near-black vanished on dark).
-        # Categories (activations) are not in an order: their losses are dots, unjoined.
-        joined = not (len(axes) == 1 and categorical(axes[0][1]))
+        # Categories (activations) and seeds are not in an order: their losses are dots, unjoined.
+        joined = not (len(axes) == 1 and unordered(*axes[0]))
         for item, rgb in ((self.train, colors.train_curve()), (self.test, colors.test_color())):
             item.setPen(pg.mkPen(rgb, width=2) if joined else None)
             item.setSymbolBrush(rgb)
@@ -490,7 +505,7 @@ class ScorePlot(pg.PlotWidget):
         name0, values0 = axes[0]
         bottom = pi.getAxis("bottom")
         left = pi.getAxis("left")
-        self._categories = not self._two and categorical(values0)
+        self._categories = not self._two and unordered(name0, values0)
         # Categories are named, each: on two lines where one is too narrow (SparseAxis)
         bottom.stagger = categorical(axes[-1][1])
         if self._two:
@@ -527,6 +542,7 @@ class ScorePlot(pg.PlotWidget):
     def update_scores(self, scores: tuple, best: int | None) -> None:
         if not self.axes:
             return
+        self._scores = (scores, best)
         test = np.array([s.get("test_loss", math.nan) for s in scores], np.float64)
         train = np.array([s.get("train_loss", math.nan) for s in scores], np.float64)
         div = np.array([bool(s.get("diverged")) for s in scores])
@@ -569,7 +585,13 @@ class ScorePlot(pg.PlotWidget):
             item.setData(x[ok] + dodge.get(key, 0.0), y[ok])
             shown.append(np.log10(y[ok]))
         n = len(self.axes[0][1])
-        self.stepped.follow(None, data_bounds(*shown), x_fixed=(-0.5, n - 0.5))
+        # The star drawn whole: it sat on the lowest loss half past the plot's bottom edge, and
+        # (presentation mode's larger star) on the last seed past its right edge.
+        b = data_bounds(*shown)
+        if b is not None:
+            room = self._star_room()
+            b = (b[0] - room, b[1] + room)
+        self.stepped.follow(None, b, x_fixed=(-self._reach(n), n - 1 + self._reach(n)))
         starred = best is not None and math.isfinite(metric[best]) and metric[best] > 0
         if starred:
             self.best_mark.setData([x[best] + dodge.get("test" if which == "test" else "train",
@@ -577,6 +599,33 @@ class ScorePlot(pg.PlotWidget):
         else:
             self.best_mark.setData([], [])
         self._show_key(starred)
+
+    def _refit(self, *_) -> None:
+        if self._scores is not None and not self._two and self.axes:
+            self.update_scores(*self._scores)
+
+    def _star_px(self) -> float:
+        """Half the star (the largest marker) and its outline, in pixels."""
+        scale = float(self.property("nnvizScale") or 1.0)  # presentation mode's
+        return float(self.best_mark.opts["size"]) * scale / 2 + 1
+
+    def _star_room(self) -> float:
+        """Half the star in the y axis' units now."""
+        y, height = self.stepped.y, self.getPlotItem().getViewBox().height()
+        return 0.0 if y is None or height <= 0 else (y[1] - y[0]) / height * self._star_px()
+
+    def _reach(self, n: int) -> float:
+        """How far the x axis reaches past the first and the last of ``n`` values: half a
+        value's room, or (a narrow plot, presentation mode's larger star) as far as a star there
+        needs, beside its value by its dodge; in twentieths, so that it stays put."""
+        width = self.getPlotItem().getViewBox().width()
+        px = self._star_px()
+        if width <= 2 * px:
+            return 0.5
+        dodge = DODGE if self._categories else 0.0
+        # The star's half in units, on an axis of n - 1 + 2 * reach units across ``width``.
+        reach = (dodge + px * (n - 1) / width) / (1 - 2 * px / width)
+        return max(0.5, math.ceil(reach * 20) / 20)
 
     def _show_key(self, starred: bool) -> None:
         """The title names what is drawn: "\u2606 best" only beside a star (no member scored

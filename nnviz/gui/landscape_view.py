@@ -30,8 +30,9 @@ from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
 from .actions.undo import AppliedCommand
-from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, LabelRoom,
-                      LogAxis, cache_axes, loose_title, move_points, plain_axes,
+from .stepped_range import nice_range
+from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, FittingLabel,
+                      LabelRoom, LogAxis, cache_axes, loose_title, move_points, plain_axes,
                       power_of_ten)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
@@ -60,6 +61,7 @@ LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
 # enough that they do not at 1024x768 in either mode (at 440 the sharpness plot's axis was cut
 # beside the settings, and presentation mode put them under the map, below the fold).
 MIN_PLOTS_HEIGHT = 330
+HINT = "Click or drag on the map to move the model (Ctrl+Z undoes)."
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
 MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
@@ -215,13 +217,15 @@ class LandscapeView(QWidget):
                                "again.")
         self.follow.clicked.connect(self.unpin)
         self.follow.setEnabled(False)
-        # Short enough for one line beside the button in presentation mode at 1280x720 (two
-        # lines there left the map under 120 px high).
-        self.hint = QLabel("Click or drag on the map to move the model (Ctrl+Z undoes).")
-        self.hint.setToolTip("The model takes the weights of the point clicked: every view "
-                             "shows that model.")
+        # One line beside the button, in shorter words where the longer do not fit: wrapped,
+        # it took two lines from the plots (presentation mode at 1024x768; at 1280x720 they
+        # left the map under 120 px high).
+        self.hint = FittingLabel()
+        self.hint.set_texts(HINT, "Click or drag on the map to move the model.",
+                            "Click the map to move the model.",
+                            tip=f"{HINT} The model takes the weights of the point clicked: "
+                                "every view shows that model.")
         colors.tint(self.hint, "note")
-        self.hint.setWordWrap(True)  # wraps rather than widening the window past a projector's
         # The first row set the view's least width (832 px in presentation mode: the combo at
         # its longest item's width, and the button): at 1024x768 the window's left column (the
         # readout and the loss plot) was squeezed to 170 px. The combo may now shrink (its text
@@ -802,7 +806,10 @@ class LandscapeView(QWidget):
             self.sharp_note.setPos(float(r.sharp_epochs[int(np.argmax(
                 np.where(np.isfinite(r.sharp_values), r.sharp_values, -np.inf)))]), top)
         else:
+            # A round number over the curves: at 2.2 over a limit of 2, the limit's number
+            # lay too near the top to be drawn whole (presentation mode at 1024x768).
             top = 1.1 * max(highest, limit if math.isfinite(limit) else 0.0)
+            top = nice_range(0.0, top)[1] if top > 0 else top
             self.sharp_note.setText("")
         if r.sharpness_compiling:  # the plot would show the limit alone, and not say why
             top = top if top > 0 else 1.0

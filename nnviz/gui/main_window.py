@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
 
 from nnviz.core.csvdata import input_names
 from nnviz.core.data import MAX_SEED, DataError, Dataset, DataSpec, make_dataset
-from nnviz.core.loop import describe, failed_at
+from nnviz.core.loop import describe, failed_at, record_snapshot
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError, check_edit
 from nnviz.core.problem import (FITTED, Choices, Problem, fit, fitted_by_default,
@@ -983,6 +983,10 @@ class MainWindow(QMainWindow):
         # said "Epoch 0" over an empty plot while it compiled).
         self.controls.set_epoch(self.epoch_to_come())
         self.presentation.new_run()
+        # Its losses so far at once, not an empty plot until its first frame.
+        record = record_snapshot(self._run_id, trainer, history, test_epochs, test_values)
+        if record is not None:
+            self.loss_plot.update_snapshot(record)
         self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
 
     def epoch_to_come(self) -> int:

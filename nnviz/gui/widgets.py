@@ -1323,20 +1323,25 @@ class LogAxis(pg.AxisItem):
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
         """On a linear scale, numbers at least a line and a half apart: pyqtgraph spaces them by
         the axis' length alone, and the loss plot ~75 px high in presentation mode (an exercise
-        open at 1024x768) printed 0.2, 0.4, 0.6, 0.8 over each other."""
+        open at 1024x768) printed 0.2, 0.4, 0.6, 0.8 over each other. Where that step leaves
+        fewer than two numbers whole inside the axis, a line apart: the sharpness plot ~55 px
+        high in presentation mode had a step of 2 over 0 to 2.2, its 0 and 2 at the ends, where
+        pyqtgraph leaves a cut number out, and no number at all."""
         levels = super().tickSpacing(minVal, maxVal, size)
         if self.logMode or self.orientation not in ("left", "right") or not levels \
                 or not size > 0 or not maxVal > minVal:
             return levels
         line = QFontMetrics(self.style["tickFont"] or QFont()).height()
-        least = 1.5 * line * (maxVal - minVal) / size  # the least step between two numbers
-        if levels[0][0] >= least:
+        per_px = (maxVal - minVal) / size
+        if levels[0][0] >= 1.5 * line * per_px:
             return levels
-        step = 10.0 ** math.floor(math.log10(least))
-        for m in (1, 2, 5, 10):
-            if m * step >= least * (1 - 1e-9):
-                return [(m * step, 0)]
-        return [(10 * step, 0)]
+        half = 0.4 * line * per_px  # nearer an end a number is cut (pyqtgraph: 0.8 line high)
+
+        def whole(step: float) -> int:
+            return max(0, math.floor((maxVal - half) / step) - math.ceil((minVal + half) / step)
+                       + 1)
+        steps = [_round_step(apart * line * per_px) for apart in (1.5, 1.0)]
+        return [(max(steps, key=lambda st: min(whole(st), 2)), 0)]  # the first of equals
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
         ticks = super().tickValues(minVal, maxVal, size)
@@ -1387,6 +1392,12 @@ class LogAxis(pg.AxisItem):
                  and 10.0 ** max(lo, hi) * scale < PLAIN_LOG_LABELS[1])
         return [(f"{x:g}" if plain else power_of_ten(x)) if keep_it else ""
                 for x, keep_it in zip(numbers, shown)]
+
+
+def _round_step(least: float) -> float:
+    """The smallest of 1, 2, 5 x 10^k that is at least ``least``."""
+    step = 10.0 ** math.floor(math.log10(least))
+    return next((m * step for m in (1, 2, 5) if m * step >= least * (1 - 1e-9)), 10 * step)
 
 
 PLAIN_LOG_LABELS = (1e-3, 1e4)  # a log axis whose labels all lie in here prints them plainly

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 
@@ -237,6 +238,86 @@ def test_the_score_plots_key_names_the_star_only_when_one_is_drawn(qtbot, two_ax
     assert p.best_mark.data.size == 1 and "\u2606 best" in title()
     p.update_scores(_scores([math.nan] * n, diverged=tuple(range(n))), best=None)
     assert p.best_mark.data.size == 0 and "best" not in title()  # gone with its star
+
+
+@pytest.mark.parametrize("axis", ["init_seed", "seed"])
+def test_a_seeds_scores_are_dots_not_a_line(qtbot, axis):
+    """Seeds have no order: a line from seed to seed drew a trend across them (seed 6 a peak
+    between 5 and 7). Each seed's two losses are dots, as a category's are."""
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    p.set_members(((axis, tuple(range(16))),), tuple({axis: s} for s in range(16)))
+    p.update_scores(_scores(np.linspace(0.1, 0.2, 16)), best=0)
+    for item in (p.train, p.test):
+        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.NoPen  # no line
+        assert item.opts["symbol"] == "o" and len(item.xData) == 16
+
+
+def _star_overhang(p: ScorePlot) -> float:
+    """How many pixels of the score plot's star lie outside its plot (0: it is whole)."""
+    vb = p.getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    star = p.best_mark.points()[0]
+    x = (star.pos().x() - x0) / (x1 - x0) * vb.width()  # pixels from the left
+    y = (star.pos().y() - y0) / (y1 - y0) * vb.height()  # from the bottom
+    half = star.size() / 2
+    return max(0.0, half - x, x + half - vb.width(), half - y, y + half - vb.height())
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_the_best_star_stays_whole_inside_the_score_plot(qtbot, presentation):
+    """The losses fall as a sweep trains and the y axis moves in steps: the best member's star,
+    on the lowest loss of all (its test loss under every training loss), came to sit on the
+    plot's bottom edge, half of it cut off; in presentation mode's larger size, on the last
+    seed, it reached past the right edge."""
+    from nnviz.gui.presentation import SCALE, scale_scene
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    p.set_members((("init_seed", tuple(range(16))),), tuple({"init_seed": s} for s in range(16)))
+    p.resize(450, 220)
+    p.show()
+    vb = p.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: vb.height() > 100)
+    rng = np.random.default_rng(0)
+    speed, ratio = rng.uniform(0.5, 1.5, 16), rng.uniform(0.7, 1.3, 16)
+    if presentation:
+        scale_scene(p, SCALE)
+
+    def show(train, test) -> None:
+        p.update_scores(tuple({"train_loss": a, "test_loss": b} for a, b in zip(train, test)),
+                        best=int(np.argmin(test)))
+        if presentation:
+            scale_scene(p, SCALE)  # as presentation mode does after each draw
+    for epoch in range(100):
+        train = 0.3 * speed * 0.98 ** (epoch * speed)
+        show(train, train * ratio)
+        assert _star_overhang(p) == 0, (epoch, _star_overhang(p))
+    test = train * ratio
+    test[-1] = test.min() / 2  # the best is the last seed
+    show(train, test)
+    assert _star_overhang(p) == 0, _star_overhang(p)
+
+
+def test_the_best_star_stays_whole_when_presentation_mode_comes_on_while_paused(qtbot):
+    """Paused, no new scores come: the star grown to presentation mode's size in the plot's
+    new size must fit the ranges without them."""
+    from nnviz.gui.presentation import SCALE, scale_scene
+    p = ScorePlot()
+    qtbot.addWidget(p)
+    p.set_members((("init_seed", tuple(range(16))),), tuple({"init_seed": s} for s in range(16)))
+    p.resize(700, 260)
+    p.show()
+    vb = p.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: vb.height() > 150)
+    train = np.linspace(0.2, 0.1, 16)
+    test = train * 1.1
+    test[-1] = 0.05  # the last seed best, lowest of all: in the plot's bottom right corner
+    p.update_scores(tuple({"train_loss": a, "test_loss": b} for a, b in zip(train, test)),
+                    best=15)
+    assert _star_overhang(p) == 0
+    scale_scene(p, SCALE)  # presentation mode on: larger text and marks, a smaller plot
+    p.resize(450, 200)
+    qtbot.waitUntil(lambda: vb.height() < 150 and _star_overhang(p) == 0, timeout=5000)
 
 
 ACTIVATIONS = ("sigmoid", "softmax", "tanh", "cos", "relu")

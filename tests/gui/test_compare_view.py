@@ -299,6 +299,32 @@ def test_promote_carries_the_members_history_and_can_be_undone(qtbot, lr_view):
     assert window.current_problem().config.learning_rate == 1.0
 
 
+def test_a_promoted_member_shows_its_loss_history_at_once(qtbot, lr_view, monkeypatch):
+    """The main loss plot of a promoted member was empty until the run's first frame (a
+    compile: seconds on a busy machine), though the member's losses up to the promote were
+    known. They are drawn as the member becomes the main run, on an axis that shows them."""
+    window, view = lr_view
+    window.step(60)
+    s = _at(qtbot, view, 60)
+    view.select(2)
+    seen = []
+    adopt = view._adopt
+
+    def adopt_and_look(result, label):
+        adopt(result, label)
+        plot = window.loss_plot  # now, before any frame of the new run has been drawn
+        x, y = plot.train.getData()
+        seen.append((x, y, plot.getPlotItem().getViewBox().viewRange(), window.last_snapshot))
+    monkeypatch.setattr(view, "_adopt", adopt_and_look)
+    view.promote()
+    qtbot.waitUntil(lambda: bool(seen), timeout=FIRST_SNAPSHOT_MS)
+    x, y, ((x0, x1), (y0, y1)), last = seen[0]
+    assert last is None or last.run_id != window.run_id  # no frame of the member's run yet
+    assert x is not None and len(x) == 60
+    np.testing.assert_array_equal(y, s.loss_curves[2][1])
+    assert x0 <= x[0] and x[-1] <= x1 and y0 <= np.min(y) and np.max(y) <= y1
+
+
 def test_a_promoted_member_shows_its_whole_gradient_history(qtbot, lr_view):
     """The Gradients view of a promoted member draws ||dL/dW|| and the update ratio from epoch
     0, as its loss curve: the sweep recorded them at the member's checkpoints, as a single run

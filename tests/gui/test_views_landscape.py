@@ -444,6 +444,32 @@ def test_at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_show
     qtbot.waitUntil(clear, timeout=10_000)
 
 
+@pytest.mark.parametrize("presentation, size", [(True, (1024, 768)), (False, (1400, 900))],
+                         ids=["presentation-1024x768", "normal-1400x900"])
+def test_the_sharpness_plot_has_numbers_and_the_hint_one_line(main_window, qtbot, presentation,
+                                                              size):
+    """In presentation mode at 1024x768 the sharpness plot's y axis had no numbers (the two
+    its step left, 0 and 2, lay at its ends, where pyqtgraph leaves a cut number out), and the
+    hint wrapped onto a second line, which the plots' height paid for."""
+    from .test_narrow_window import _drawn_numbers
+    w = main_window
+    try:
+        view = landscape_at(qtbot, w, presentation, size)
+
+        def readable() -> None:
+            view.grab()
+            numbers = [t for _, t in _drawn_numbers(view.sharp_plot.getAxis("left")) if t]
+            assert len(numbers) >= 2, numbers
+            hint = view.hint
+            fm = hint.fontMetrics()
+            assert hint.height() < 2 * fm.height(), hint.height()  # one line
+            assert fm.horizontalAdvance(hint.text()) <= hint.contentsRect().width()  # whole
+            assert "move the model" in hint.text()
+        qtbot.waitUntil(readable, timeout=10_000)
+    finally:
+        w.set_presentation(False)
+
+
 def _axis_label_problems(view) -> list[str]:
     """The map's bottom label not centred under the plane, or over the colour bar's title."""
     label = view.map.getAxis("bottom").label.sceneBoundingRect()
