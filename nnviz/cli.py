@@ -153,16 +153,24 @@ def _widths(text: str) -> tuple[int, ...]:
     text = text.strip()
     if text.lower() == "none":
         return ()
-    parts = [p.strip() for p in text.replace("x", ",").split(",")]
-    if any(not p for p in parts):
+    chunks = [c.strip() for c in text.split(",")]
+    if any(not c for c in chunks):
         raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+    # 4x10 is read as 4,10; a chunk that is not whole numbers joined by x is named as it was
+    # typed: '4,x' said "an empty value in the list" (the x became a comma), nothing was empty.
+    parts = []
+    for c in chunks:
+        subs = [s.strip() for s in c.replace("X", "x").split("x")]
+        parts += [(s, c if any(not t for t in subs) else s) for s in subs]
     widths = []
-    for p in parts:
+    for p, shown in parts:
         try:
             w = int(p)
         except ValueError:
+            where = "" if shown == text else f"{text!r}: "
             raise argparse.ArgumentTypeError(
-                f"{text!r}: widths are whole numbers separated by commas, like 4,10,4") from None
+                f"{where}{shown!r} is not a whole number; widths are whole numbers "
+                f"separated by commas, like 4,10,4") from None
         if not 1 <= w <= MAX_WIDTH:
             raise argparse.ArgumentTypeError(f"{text!r}: each width must be 1..{MAX_WIDTH}, got {w}")
         widths.append(w)
