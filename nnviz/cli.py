@@ -38,7 +38,7 @@ from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, MAX_SEED, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
 from nnviz.core.errors import NnvizError
-from nnviz.core.formatting import format_score
+from nnviz.core.formatting import format_score, plural
 from nnviz.core.losses import LOSSES
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, load_npz
 from nnviz.core.runlog import Run, RunLog
@@ -685,7 +685,8 @@ def train_command(args: argparse.Namespace) -> int:
         if args.session:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
             out(f"{args.session}: going on from epoch {start_epoch}{branch}")
-        out(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
+        out(f"{data.name}: {len(data.train_index)} training / "
+            f"{plural(len(data.test_index), 'test point')};"
             f" network {spec.shapes_text()} ({spec.n_params} parameters, "
             f"{spec.output_activation} output); "
             f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}")
@@ -799,7 +800,7 @@ def train_command(args: argparse.Namespace) -> int:
                                 class_names, run.log)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
-                f"{trainer.epoch or 1000} epochs from the initial weights")
+                f"{plural(trainer.epoch or 1000, 'epoch')} from the initial weights")
             if replayed.note:
                 out(replayed.note)
     if args.export_onnx:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
 
 from nnviz.core import backprop
 from nnviz.core.backprop import DERIVATIVE_TEXT, STAGE_TITLES, STAGES
+from nnviz.core.formatting import plural
 
 from . import colors
 from .boundary_plot import DecisionPlot, shared
@@ -1101,7 +1102,7 @@ class BackpropView(QWidget):
                          f"{self.snapshot.config.batch_size} do not reach it)")
             else:
                 where = (f" · in batch {step.batch_index + 1} of {step.n_batches} of epoch "
-                         f"{step.epoch + 1} ({tr.batch_size} points); the weights are the run's "
+                         f"{step.epoch + 1} ({plural(tr.batch_size, 'point')}); the weights are the run's "
                          "at that step")
         self.title_room.set_text(f"<b>Backpropagation, step by step</b> — training point "
                                  f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")

@@ -248,3 +248,10 @@ def test_data_given_to_the_window_says_where_a_csv_opens(capsys, tmp_path):
     assert code == 2 and err.count("\n") == 1 and err.startswith("nnviz: error:")
     assert "'nnviz train'" in err and "File > Import CSV" in err and "unknown data set" not in err
     assert not (tmp_path / "a.png").exists()
+
+
+def test_one_test_point_is_counted_in_the_singular(capsys):
+    code, out, err = run(capsys, "train", "--samples", "5", "--test-fraction", "0.2",
+                         "--epochs", "1")
+    assert code == 0, err
+    assert "moons: 4 training / 1 test point; network" in out
