@@ -186,6 +186,9 @@ def diagram_colours() -> dict[str, QColor]:
     }
 
 
+PULL_TIP = ("Draw every training point as large as its own gradient ||∂Lₙ/∂θ|| (per-example "
+            "gradients, vmap of grad): the points that pull hardest on the weights now.")
+
 class BackpropCanvas(NetworkCanvas):
     """The network diagram with a stage's numbers: ``set_stage`` gives the links' values (in
     the place of the weights) and each node's value and label."""
@@ -691,9 +694,7 @@ class BackpropView(QWidget):
             # drawn again only when they change, not with each frame's picture under them
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.pull_box = QCheckBox("Size points by their pull")
-        self.pull_box.setToolTip("Draw every training point as large as its own gradient "
-                                 "||∂Lₙ/∂θ|| (per-example gradients, vmap of grad): the points "
-                                 "that pull hardest on the weights now.")
+        self.pull_box.setToolTip(PULL_TIP)
         self.pull_note = QLabel()
         self.pull_note.setWordWrap(True)
         self.pull_note.hide()  # until it says something: an empty line under the plot
@@ -785,6 +786,13 @@ class BackpropView(QWidget):
         self.points.setCurrentIndex(sel if sel < MAX_LISTED else -1)
         self.pull_points.setData([], [])
         self._place_marker()
+        # No plane (3+ features): no points to size; the box greyed with the reason, as the
+        # Data & model tab's boxes are (it was enabled and did nothing).
+        no_plane = (f"The data has {data.n_features} features: there is no plane of inputs to "
+                    "draw the points on, so this does nothing here." if data.n_features > 2
+                    else "")
+        self.pull_box.setEnabled(not no_plane)
+        self.pull_box.setToolTip(no_plane or PULL_TIP)
 
     def _arrange_head(self) -> None:
         m = self.layout().contentsMargins() if self.layout() is not None else None
