@@ -65,7 +65,9 @@ def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
     assert len(now) == 9 and now[0] < now[-1] / 100
     np.testing.assert_allclose(view.depth_dots.getData()[1], np.log10(now))  # a dot per layer
     assert view.key.isHidden()  # nine colours: the caption's "purple to green" says it
-    assert "vanishing gradients" in view.summary.text()
+    assert view.caption.text().startswith(  # the ratio and the threshold, in the caption
+        f"<b>Vanishing gradients</b>: at epoch 0 the first layer's ||dL/dW|| is {_part(now)} "
+        "the output layer's (vanishing: below 1/100); the first layers stall.")
 
 
 def _trained(view, trainer, epochs: int):
