@@ -576,7 +576,8 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
         source = _shuffle_source()
         parts.append(
             f"# Mini-batches: each epoch walks the points in a new order (nnviz's own: "
-            f"shuffle.shuffled_order,\n# a keyed Feistel permutation) and takes {plural(count, 'batch', 'batches')} "
+            f"shuffle.shuffled_order,\n# a keyed Feistel permutation) and takes "
+            f"{plural(count, 'batch', 'batches')} "
             f"of {batch}; the epoch's loss is the mean\n# of its batches' losses.\nbatch_size, n_batches = {batch}, {count}\n"
             f"key = jax.random.PRNGKey({int(trainer.seed)})\n"
             "X, Y = jnp.asarray(X), jnp.asarray(Y)  # jax arrays: indexed inside the compiled "

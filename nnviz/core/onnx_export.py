@@ -204,7 +204,8 @@ def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, di
            "class scores" if data.is_classification else "the predicted value")
     raw = (" as in the data file (raw values: the graph standardises them, (x - input_means) "
            "/ input_sds, as the training points were)" if data.scaling else "")
-    doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for {plural(trainer.epoch, 'epoch')} "
+    doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for "
+           f"{plural(trainer.epoch, 'epoch')} "
            f"({trainer.config.loss}, {trainer.config.optimizer}). Input X: points in rows "
            f"(N, {spec.input_dim}){raw}; output Y (N, {spec.output_dim}): {out}.")
     meta = {"task": data.task, "epoch": str(trainer.epoch), "loss": trainer.config.loss,

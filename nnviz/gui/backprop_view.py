@@ -1110,7 +1110,8 @@ class BackpropView(QWidget):
                          f"{self.snapshot.config.batch_size} do not reach it)")
             else:
                 where = (f" · in batch {step.batch_index + 1} of {step.n_batches} of epoch "
-                         f"{step.epoch + 1} ({plural(tr.batch_size, 'point')}); the weights are the run's "
+                         f"{step.epoch + 1} ({plural(tr.batch_size, 'point')}); the weights "
+                         "are the run's "
                          "at that step")
         self.title_room.set_text(f"<b>Backpropagation, step by step</b> — training point "
                                  f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")

@@ -370,7 +370,7 @@ class GradientView(QWidget):
 
     def _summary(self, flow: GradientFlow, now: np.ndarray, dead) -> str:
         """The summary line after its epoch (each part after a separator)."""
-        # The first / output ratio, now and at the run's worst, is the caption's (gradient_headline).
+        # The first / output ratio, now and at the run's worst: the caption's (gradient_headline).
         parts = [""]
         if flow.sampled:  # a big data set: its activations are a fixed sample's (GradientProbe)
             parts.append(f"activations of {flow.points:,} of the {flow.train_points:,} "

@@ -307,7 +307,8 @@ class RegionsView(QWidget):
         if r.bound is not None:
             n = spec.hidden[0]
             bound = (f"<br>With one hidden layer of {plural(n, 'unit')} the plane has at most "
-                     f"1 + n + n(n−1)/2 = <b>{r.bound}</b> regions (Zaslavsky: {plural(n, 'line')} in "
+                     f"1 + n + n(n−1)/2 = <b>{r.bound}</b> regions (Zaslavsky: "
+                     f"{plural(n, 'line')} in "
                      "general position); most of them may lie outside the data's box.")
         elif len(spec.hidden) > 1:
             bound = ("<br>Deeper layers fold the plane: each region of one layer can be cut "

@@ -19,4 +19,5 @@ def test_plural_is_singular_for_one_only():
     from nnviz.core.formatting import plural
     assert plural(1, "sigmoid unit") == "1 sigmoid unit"
     assert [plural(n, "point") for n in (0, 2)] == ["0 points", "2 points"]
-    assert plural(1, "batch", "batches") == "1 batch" and plural(3, "batch", "batches") == "3 batches"
+    assert plural(1, "batch", "batches") == "1 batch"
+    assert plural(3, "batch", "batches") == "3 batches"
