@@ -38,7 +38,7 @@ from nnviz.core.csvdata import read_csv
 from nnviz.core.data import DATASETS, MAX_SEED, Dataset, DataSpec, make_dataset
 from nnviz.core.data import enable_cache as enable_data_cache
 from nnviz.core.errors import NnvizError
-from nnviz.core.formatting import format_score
+from nnviz.core.formatting import format_score, plural
 from nnviz.core.losses import LOSSES
 from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, load_npz
 from nnviz.core.runlog import Run, RunLog
@@ -153,16 +153,24 @@ def _widths(text: str) -> tuple[int, ...]:
     text = text.strip()
     if text.lower() == "none":
         return ()
-    parts = [p.strip() for p in text.replace("x", ",").split(",")]
-    if any(not p for p in parts):
+    chunks = [c.strip() for c in text.split(",")]
+    if any(not c for c in chunks):
         raise argparse.ArgumentTypeError(f"{text!r}: an empty value in the list")
+    # 4x10 is read as 4,10; a chunk that is not whole numbers joined by x is named as it was
+    # typed: '4,x' said "an empty value in the list" (the x became a comma), nothing was empty.
+    parts = []
+    for c in chunks:
+        subs = [s.strip() for s in c.replace("X", "x").split("x")]
+        parts += [(s, c if any(not t for t in subs) else s) for s in subs]
     widths = []
-    for p in parts:
+    for p, shown in parts:
         try:
             w = int(p)
         except ValueError:
+            where = "" if shown == text else f"{text!r}: "
             raise argparse.ArgumentTypeError(
-                f"{text!r}: widths are whole numbers separated by commas, like 4,10,4") from None
+                f"{where}{shown!r} is not a whole number; widths are whole numbers "
+                f"separated by commas, like 4,10,4") from None
         if not 1 <= w <= MAX_WIDTH:
             raise argparse.ArgumentTypeError(f"{text!r}: each width must be 1..{MAX_WIDTH}, got {w}")
         widths.append(w)
@@ -703,7 +711,8 @@ def train_command(args: argparse.Namespace) -> int:
         if args.session:
             branch = f" as {run.log.name}" if args.from_epoch is not None else ""
             out(f"{args.session}: going on from epoch {start_epoch}{branch}")
-        out(f"{data.name}: {len(data.train_index)} training / {len(data.test_index)} test points;"
+        out(f"{data.name}: {len(data.train_index)} training / "
+            f"{plural(len(data.test_index), 'test point')};"
             f" network {spec.shapes_text()} ({spec.n_params} parameters, "
             f"{spec.output_activation} output); "
             f"{cfg.loss}, {cfg.optimizer}, lr {cfg.learning_rate:g}")
@@ -821,7 +830,7 @@ def train_command(args: argparse.Namespace) -> int:
                                 class_names, run.log)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
-                f"{trainer.epoch or 1000} epochs from the initial weights")
+                f"{plural(trainer.epoch or 1000, 'epoch')} from the initial weights")
             if replayed.note:
                 out(replayed.note)
     if args.export_onnx:

@@ -40,6 +40,7 @@ import numpy as np
 
 from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
 from .fileio import atomic_write
+from .formatting import plural
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -144,7 +145,7 @@ class CsvPreview:
         scaled = self.data.scaling_text()
         return (f"{d.X.shape[0]} points, {d.n_features} feature{'s' if d.n_features > 1 else ''}"
                 f" ({', '.join(d.feature_names)}); {what}; {len(d.train_index)} training / "
-                f"{len(d.test_index)} test points" + (f". {scaled}" if scaled else ""))
+                f"{plural(len(d.test_index), 'test point')}" + (f". {scaled}" if scaled else ""))
 
 
 # --- reading ---------------------------------------------------------------------------------------

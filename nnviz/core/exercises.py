@@ -510,7 +510,7 @@ def _layers(hidden, activation: str | None) -> str:
     count = _COUNTS[n] if n < len(_COUNTS) else str(n)
     units = f"{activation} units" if activation else "units"
     if n == 1:
-        widths = f"{hidden[0]} {units}"
+        widths = f"{hidden[0]} {units[:-1] if hidden[0] == 1 else units}"
     elif len(set(hidden)) == 1:
         widths = f"{hidden[0]} {units} each"
     else:

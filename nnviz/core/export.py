@@ -35,6 +35,7 @@ import numpy as np
 from nnviz import __version__
 from . import losses, shuffle
 from .errors import NnvizError, sentence
+from .formatting import plural
 from .fileio import atomic_write
 from .training import OPTIMIZERS, Trainer, batch_order
 
@@ -569,7 +570,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
     head = (f'"""An nnviz run as a script: {d.name} data, the network {spec.shapes_text()} '
             f"({', '.join(dict.fromkeys(spec.activations)) or 'no'} hidden, "
             f"{spec.output_activation} output),\n{cfg.loss} loss, {cfg.optimizer} at "
-            f"{_rates_text(run)}, {batch_words}, {epochs} epochs.\n\n"
+            f"{_rates_text(run)}, {batch_words}, {plural(epochs, 'epoch')}.\n\n"
             f"Written by nnviz {__version__}. It needs numpy and jax only, follows the notebook "
             "(points in columns,\n`w.T @ X + b` layers, value_and_grad) and prints the loss every "
             f"100 epochs: {_whose(run)}\n\"\"\"\n")
@@ -625,7 +626,8 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
         source = _shuffle_source()
         parts.append(
             f"# Mini-batches: each epoch walks the points in a new order (nnviz's own: "
-            f"shuffle.shuffled_order,\n# a keyed Feistel permutation) and takes {count} batches "
+            f"shuffle.shuffled_order,\n# a keyed Feistel permutation) and takes "
+            f"{plural(count, 'batch', 'batches')} "
             f"of {batch}; the epoch's loss is the mean\n# of its batches' losses.\nbatch_size, n_batches = {batch}, {count}\n"
             f"key = jax.random.PRNGKey({int(trainer.seed)})\n"
             "X, Y = jnp.asarray(X), jnp.asarray(Y)  # jax arrays: indexed inside the compiled "

@@ -31,3 +31,10 @@ def format_accuracy(v: Any, classification: bool) -> str:
 def format_score(v: Any, percent: bool = False) -> str:
     """A score of a table: a percentage (``percent``), else as a loss reads."""
     return format_accuracy(v, True) if percent else format_loss(v)
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """``n`` and ``noun``, singular for 1: "1 sigmoid unit", "4 sigmoid units" (the caption
+    read "1 sigmoid units"). ``many`` is the plural when it is not ``noun`` + "s" ("1 batch",
+    "2 batches")."""
+    return f"{n} {noun if n == 1 else (many or noun + 's')}"

@@ -45,6 +45,7 @@ import numpy as np
 from nnviz import __version__
 
 from .errors import NnvizError
+from .formatting import plural
 from .fileio import atomic_write
 
 OPSET = 20  # the first with Gelu; onnxruntime >= 1.17 runs it
@@ -218,7 +219,8 @@ def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, di
                 "target_mean)")
     raw = (" as in the data file (raw values: the graph standardises them, (x - input_means) "
            "/ input_sds, as the training points were)" if data.scaling else "")
-    doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for {trainer.epoch} epochs "
+    doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for "
+           f"{plural(trainer.epoch, 'epoch')} "
            f"({trainer.config.loss}, {trainer.config.optimizer}). Input X: points in rows "
            f"(N, {spec.input_dim}){raw}; output Y (N, {spec.output_dim}): {out}.")
     meta = {"task": data.task, "epoch": str(trainer.epoch), "loss": trainer.config.loss,

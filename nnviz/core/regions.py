@@ -42,6 +42,9 @@ MAX_RUNS_SEEN = 16
 def not_applicable(spec: NetworkSpec) -> str | None:
     """Why linear regions do not apply to ``spec`` (None when they do)."""
     smooth = sorted({a for a in spec.activations if a not in PIECEWISE_LINEAR})
+    if spec.input_dim > 2:
+        return (f"The data has {spec.input_dim} features: there is no plane to draw the "
+                "regions on.")
     if smooth:
         # One input has no plane: its regions are intervals of the input's line.
         where = ("on no interval of the input is the network exactly one linear function"
@@ -50,9 +53,6 @@ def not_applicable(spec: NetworkSpec) -> str | None:
         return (f"Linear regions need piecewise-linear hidden activations (relu, leaky-relu, "
                 f"linear); this network's hidden layers use {', '.join(smooth)}, which bend "
                 f"everywhere: {where}. Choose relu (or leaky-relu) to see its regions.")
-    if spec.input_dim > 2:
-        return (f"The data has {spec.input_dim} features: there is no plane to draw the "
-                "regions on.")
     return None
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
 
 from nnviz.core import backprop
 from nnviz.core.backprop import DERIVATIVE_TEXT, STAGE_TITLES, STAGES
+from nnviz.core.formatting import plural
 
 from . import colors
 from .boundary_plot import DecisionPlot, shared
@@ -184,6 +185,9 @@ def diagram_colours() -> dict[str, QColor]:
         "label": QColor(*t.text),
     }
 
+
+PULL_TIP = ("Draw every training point as large as its own gradient ||∂Lₙ/∂θ|| (per-example "
+            "gradients, vmap of grad): the points that pull hardest on the weights now.")
 
 class BackpropCanvas(NetworkCanvas):
     """The network diagram with a stage's numbers: ``set_stage`` gives the links' values (in
@@ -690,9 +694,7 @@ class BackpropView(QWidget):
             # drawn again only when they change, not with each frame's picture under them
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.pull_box = QCheckBox("Size points by their pull")
-        self.pull_box.setToolTip("Draw every training point as large as its own gradient "
-                                 "||∂Lₙ/∂θ|| (per-example gradients, vmap of grad): the points "
-                                 "that pull hardest on the weights now.")
+        self.pull_box.setToolTip(PULL_TIP)
         self.pull_note = QLabel()
         self.pull_note.setWordWrap(True)
         self.pull_note.hide()  # until it says something: an empty line under the plot
@@ -791,6 +793,13 @@ class BackpropView(QWidget):
         self.points.setCurrentIndex(sel if sel < MAX_LISTED else -1)
         self.pull_points.setData([], [])
         self._place_marker()
+        # No plane (3+ features): no points to size; the box greyed with the reason, as the
+        # Data & model tab's boxes are (it was enabled and did nothing).
+        no_plane = (f"The data has {data.n_features} features: there is no plane of inputs to "
+                    "draw the points on, so this does nothing here." if data.n_features > 2
+                    else "")
+        self.pull_box.setEnabled(not no_plane)
+        self.pull_box.setToolTip(no_plane or PULL_TIP)
 
     def _arrange_head(self) -> None:
         m = self.layout().contentsMargins() if self.layout() is not None else None
@@ -1108,7 +1117,8 @@ class BackpropView(QWidget):
                          f"{self.snapshot.config.batch_size} do not reach it)")
             else:
                 where = (f" · in batch {step.batch_index + 1} of {step.n_batches} of epoch "
-                         f"{step.epoch + 1} ({tr.batch_size} points); the weights are the run's "
+                         f"{step.epoch + 1} ({plural(tr.batch_size, 'point')}); the weights "
+                         "are the run's "
                          "at that step")
         self.title_room.set_text(f"<b>Backpropagation, step by step</b> — training point "
                                  f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")

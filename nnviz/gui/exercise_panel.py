@@ -13,7 +13,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QPalette
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QFrame, QHBoxLayout, QInputDialog,
+from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QInputDialog,
                                QLabel, QMenu, QMessageBox, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -25,6 +25,7 @@ from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import Metrics
 
 from . import colors
+from .file_dialog import ask_file
 
 MET, NOT_MET = "\u2714", "\u2718"
 NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
@@ -276,8 +277,8 @@ class ExerciseActions(QObject):
         return actions.last_folder() if actions is not None else os.getcwd()
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open an exercise", self._folder(),
-                                              "Exercises (*.toml);;All files (*)")
+        path, _ = ask_file(self.window, "Open an exercise", self._folder(),
+                           "Exercises (*.toml);;All files (*)", save=False)
         if path:
             self._open_reporting(path)
 
@@ -287,8 +288,8 @@ class ExerciseActions(QObject):
         if not ok:
             return
         start = os.path.join(self._folder(), "exercise.toml")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save as exercise", start,
-                                              "Exercises (*.toml)")
+        path, _ = ask_file(self.window, "Save as exercise", start, "Exercises (*.toml)",
+                           save=True)
         if not path:
             return
         if not path.lower().endswith(exercises.SUFFIX):

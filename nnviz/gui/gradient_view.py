@@ -37,15 +37,9 @@ _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 # 1/1,246 of the output's gradient, then the whole network stalls (every gradient ~1e-4, the
 # ratio 0.48 by epoch 100) and "healthy" would have hidden why it never learned.
 VANISHING_BELOW, EXPLODING_ABOVE = 1e-2, 1e2
-SHORT_CAPTIONS = {  # the numbers are in the summary line under it (they change every frame)
-    None: "<b>Gradient flow</b>: ||dL/dW|| per layer, from the first layer to the output.",
-    "vanishing": "<b>Vanishing gradients</b> here: ||dL/dW|| fell 100-fold towards the input; "
-                 "the first layers stall.",
-    "exploding": "<b>Exploding gradients</b> here: ||dL/dW|| grew 100-fold towards the input, "
-                 "or overflowed.",
-    "healthy": "<b>Healthy gradients</b> here: ||dL/dW|| within 100-fold from the output to "
-               "the input.",
-}
+NO_VERDICT = "<b>Gradient flow</b>: ||dL/dW|| per layer, from the first layer to the output."
+THRESHOLDS = {"vanishing": "vanishing: below 1/100", "exploding": "exploding: above 100 times",
+              "healthy": "healthy: from 1/100 to 100 times"}
 DASHED = "Dashed: a healthy update."
 
 CAPTION = (
@@ -81,6 +75,42 @@ def gradient_verdict(grad_norms: np.ndarray) -> str | None:
     return "vanishing" if vanishing else "exploding" if exploding else "healthy"
 
 
+def _of_output(r: float) -> str:
+    """The first layer's gradient as a part of the output layer's: "1/26 of", "0.48 times"."""
+    if r < 0.5:
+        return f"1/{1 / r:,.0f} of"
+    return f"{r:.2f} times" if r <= 2 else f"{r:,.0f} times"
+
+
+def gradient_headline(epochs: np.ndarray, grad_norms: np.ndarray) -> str:
+    """The caption's first sentence: the run's verdict (gradient_verdict) with the first / output
+    layer ratio at the epoch shown (the last row) and the threshold named as one. It said
+    "||dL/dW|| fell 100-fold towards the input" (the threshold, read as a figure) beside "first /
+    output layer gradient: 0.0381" (26-fold) at the epoch shown; 3,578-fold was epoch 0's."""
+    kind = gradient_verdict(grad_norms)
+    if kind is None:
+        return NO_VERDICT
+    norms = np.asarray(grad_norms, np.float64)
+    epoch = int(epochs[-1])
+    head = f"<b>{kind.capitalize()} gradients</b>"
+    first, output = norms[-1, 0], norms[-1, -1]
+    if not (np.isfinite(first) and np.isfinite(output) and output > _FLOOR):
+        return (f"{head}: at epoch {epoch:,} the gradient is not finite (it overflowed)."
+                if kind == "exploding" else f"{head} earlier in this run.")
+    ratio = max(first, _FLOOR) / output
+    now = (f"at epoch {epoch:,} the first layer's ||dL/dW|| is {_of_output(ratio)} the "
+           "output layer's")
+    stall = "; the first layers stall" if kind == "vanishing" else ""
+    if gradient_verdict(norms[-1:]) == kind:  # the epoch shown shows it
+        return f"{head}: {now} ({THRESHOLDS[kind]}){stall}."
+    spread = np.maximum(norms[:, 0], _FLOOR) / np.maximum(norms[:, -1], _FLOOR)
+    spread = np.where(np.isfinite(spread), spread, np.nan)
+    worst = int(np.nanargmin(spread) if kind == "vanishing" else np.nanargmax(spread))
+    return (f"{head} in this run: at epoch {int(epochs[worst]):,} the first layer's ||dL/dW|| "
+            f"was {_of_output(float(spread[worst]))} the output layer's ({THRESHOLDS[kind]}); "
+            f"at epoch {epoch:,} it is {_of_output(ratio)} the output layer's.")
+
+
 def layer_names(spec) -> list[str]:
     return [f"hidden {i + 1}" for i in range(len(spec.hidden))] + ["output"]
 
@@ -107,7 +137,7 @@ class GradientView(QWidget):
         self.caption.linkActivated.connect(self._caption_link)
         self.caption_open = False
         self._colours_in_caption = False  # many layers: no key; the caption names the colours
-        self._verdict: str | None = None  # what the caption says the gradients show
+        self._headline = NO_VERDICT  # what the caption says the gradients show, and the ratio
         self._write_caption()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -164,7 +194,7 @@ class GradientView(QWidget):
         self.act_curves: list[_Curve] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(self.caption)
+        lay.addWidget(LabelRoom(self.caption))  # the ratio in it: a new text most frames
         lay.addWidget(LabelRoom(self.summary))  # new words every frame: no new layout
         lay.addWidget(self.key)
         lay.addWidget(self.glw, 1)
@@ -178,18 +208,19 @@ class GradientView(QWidget):
         if self.caption_open:
             text = CAPTION + " " + COLOURS + " " + colors.link("less", "Less")
         else:
-            text = SHORT_CAPTIONS[self._verdict] + " " + DASHED \
+            text = self._headline + " " + DASHED \
                 + (" " + COLOURS if self._colours_in_caption else "") + " " \
                 + colors.link("more", "More…")
         self.caption.setText(text)
 
-    def _say(self, grad_norms: np.ndarray) -> None:
-        """The caption's first words say what this run's gradients show (written again only
-        when that changes: the caption is not a LabelRoom)."""
-        kind = gradient_verdict(grad_norms)
-        if kind != self._verdict:
-            self._verdict = kind
-            self._write_caption()
+    def _say(self, flow: GradientFlow) -> None:
+        """The caption's first words say what this run's gradients show, with the ratio at the
+        epoch shown (a new text most frames: the caption is in a LabelRoom)."""
+        headline = gradient_headline(flow.epochs, flow.grad_norms)
+        if headline != self._headline:
+            self._headline = headline
+            if not self.caption_open:
+                self._write_caption()
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look)."""
@@ -308,7 +339,7 @@ class GradientView(QWidget):
         self._follow(ep, norms, ratios, flow)
         self._summary_rest = self._summary(flow, now, dead)
         self._set_summary(flow)
-        self._say(flow.grad_norms)
+        self._say(flow)
 
     def _follow(self, ep, norms, ratios, flow: GradientFlow) -> None:
         r = self.ranges
@@ -339,23 +370,8 @@ class GradientView(QWidget):
 
     def _summary(self, flow: GradientFlow, now: np.ndarray, dead) -> str:
         """The summary line after its epoch (each part after a separator)."""
+        # The first / output ratio, now and at the run's worst: the caption's (gradient_headline).
         parts = [""]
-        if len(now) > 1 and now[-1] > _FLOOR:
-            ratio = now[0] / now[-1]
-            # The run's worst moment, so vanishing gradients stay visible after a collapse.
-            spread = flow.grad_norms[:, 0] / np.maximum(flow.grad_norms[:, -1], _FLOOR)
-            worst = int(np.nanargmin(spread)) if np.isfinite(spread).any() else -1
-            if worst >= 0 and spread[worst] < 1e-2 and spread[worst] < ratio / 10:
-                parts.append(f"at epoch {int(flow.epochs[worst]):,} the first layer's gradient "
-                             f"was 1/{1 / spread[worst]:,.0f} of the output layer's")
-            if ratio < VANISHING_BELOW:
-                parts.append(f"the first layer's gradient is <b>1/{1 / ratio:,.0f}</b> of the "
-                             "output layer's: vanishing gradients")
-            elif ratio > EXPLODING_ABOVE:
-                parts.append(f"the first layer's gradient is <b>{ratio:,.0f} times</b> the output "
-                             "layer's: exploding gradients")
-            else:
-                parts.append(f"first / output layer gradient: {ratio:.3g}")
         if flow.sampled:  # a big data set: its activations are a fixed sample's (GradientProbe)
             parts.append(f"activations of {flow.points:,} of the {flow.train_points:,} "
                          "training points")

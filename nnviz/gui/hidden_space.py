@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
+from nnviz.core.formatting import plural
 
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
@@ -269,8 +270,8 @@ class HiddenSpaceView(QWidget):
                     "these coordinates.")
         sample = (f" Drawn: a fixed random sample of {len(hs.points):,} of the {hs.total:,} points."
                   if hs.total > len(hs.points) else "")
-        self._caption = (f"Hidden layer {hs.layer + 1} ({hs.width} "
-                         f"{spec.activations[hs.layer]} units). {tail}{sample}")
+        units = plural(hs.width, f"{spec.activations[hs.layer]} unit")
+        self._caption = f"Hidden layer {hs.layer + 1} ({units}). {tail}{sample}"
         self._set_caption(hs)
 
     def _set_caption(self, hs: HiddenSpace) -> None:

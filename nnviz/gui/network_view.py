@@ -27,8 +27,8 @@ from nnviz.core.inspect import NeuronMaps
 from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
-from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, output_luts,
-                          probe_choice)
+from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, no_plane_text,
+                          output_luts, probe_choice)
 from .widgets import EpochNote, LabelRoom, data_names_of, window_playing
 
 MAX_UNITS = 32
@@ -556,7 +556,7 @@ class NetworkCanvas(QWidget):
             src = maps.inputs if layer < 0 else maps.layers[layer]
             m = src[:, :, unit]
             text += f"\nactivation over the plane: {np.nanmin(m):.3g} to {np.nanmax(m):.3g}"
-        return text + "\nclick to see its map large"
+        return text + ("" if no_plane_text(self, spec) else "\nclick to see its map large")
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         item = self.item_at(event.position())
@@ -585,7 +585,7 @@ class NetworkCanvas(QWidget):
             if item is not None:
                 QToolTip.showText(event.globalPos(), self._describe(item), self)
             else:
-                QToolTip.showText(event.globalPos(), CANVAS_TIP, self)
+                QToolTip.showText(event.globalPos(), self.toolTip() or CANVAS_TIP, self)
             return True
         return False
 
@@ -699,9 +699,15 @@ class NetworkView(QWidget):
 
     def _set_header(self) -> None:
         c = self.canvas
+        # No plane (3+ features): no map to click for, and no empty map panel beside.
+        no_plane = no_plane_text(self, c.spec) if c.spec is not None else ""
+        self.panel.setVisible(not no_plane)
+        self.canvas.setToolTip(CANVAS_TIP.replace("; click a neuron to see its map", "")
+                               if no_plane else CANVAS_TIP)
         legend = ("links: " + colors.scale_html("positive", "negative") + ", thickness = size; "
-                  "small square = bias. Hover to read a value, click a link or a bias to edit it, "
-                  "click a node to see its map.")
+                  "small square = bias. Hover to read a value, click a link or a bias to edit it"
+                  + (". " + no_plane.split(": ")[0] + ": there is no plane of inputs to draw "
+                     "a node's map on." if no_plane else ", click a node to see its map."))
         if c.spec is None:
             self.header.setText(legend)
             return

@@ -139,6 +139,20 @@ class Strip:
         return self.image.copy(0, k * self.rows, self.cols, self.rows)
 
 
+def no_plane_text(widget, spec) -> str:
+    """With 3 or more features, the one sentence a view of neuron maps shows instead of them
+    ("" when there is a plane): the Neurons tab said "Each tile is one neuron's activation over
+    the input plane", "Neuron maps need a 1-D or 2-D input; they appear while training runs"
+    (they never did) and "Click a neuron to see its map here" over empty axes."""
+    data = getattr(QWidget.window(widget), "dataset", None) if widget is not None else None
+    n = data.n_features if data is not None else (spec.input_dim if spec is not None else 0)
+    if n <= 2:
+        return ""
+    return (f"The data has {n} features: there is no plane of inputs to draw a neuron's "
+            "activation on. Network shows the weights; Hidden space shows the data as a hidden "
+            "layer sees it.")
+
+
 def neuron_label(spec, layer: int, unit: int, names=((), ())) -> str:
     """'input x1', 'hidden layer 2, unit 3 (relu)', 'output (sigmoid)'; ``names``: (inputs,
     classes) of the data (:func:`~nnviz.gui.widgets.data_names_of`): 'input width', 'output
@@ -355,6 +369,7 @@ class NeuronGrid(QWidget):
     neuron_clicked = Signal(int, int)  # layer (-1 = input), unit
 
     TILE = 60
+    WAITING = "The neuron maps come with the next frame."
     GAP = 8
     LABEL_W = 150
 
@@ -362,6 +377,7 @@ class NeuronGrid(QWidget):
         super().__init__(parent)
         self.setMouseTracking(True)
         self.maps: NeuronMaps | None = None
+        self.message = self.WAITING  # painted while there are no maps
         self.spec = None
         self.selected: tuple[int, int] | None = None
         self._tiles: list[tuple[QRect, int, int]] = []
@@ -371,7 +387,12 @@ class NeuronGrid(QWidget):
         self._images: dict[tuple[int, int], tuple[Strip, int]] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
-    def set_maps(self, maps: NeuronMaps | None, spec) -> None:
+    def set_maps(self, maps: NeuronMaps | None, spec, message: str | None = None) -> None:
+        """``message``: the words shown without maps (the default: they come with a frame)."""
+        message = self.WAITING if message is None else message
+        if message != self.message:
+            self.message = message
+            self.update()
         if maps is self.maps and spec == self.spec and maps is not None:
             return  # a throttled probe's repeated result: nothing new to draw
         self.maps, self.spec = maps, spec
@@ -505,8 +526,8 @@ class NeuronGrid(QWidget):
         p.fillRect(self.rect(), QColor(*colors.background()))
         if self.maps is None:
             p.setPen(QColor(*colors.text()))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                       "Neuron maps need a 1-D or 2-D input; they appear while training runs.")
+            p.drawText(self.rect().adjusted(12, 12, -12, -12),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message)
             return
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         font = QFont(self.font())
@@ -599,6 +620,10 @@ class NeuronMapsView(QWidget):
 
     def _set_header(self) -> None:
         spec = self.snapshot.spec if self.snapshot is not None else None
+        no_plane = no_plane_text(self, spec) if spec is not None else ""
+        # No plane: the grid's one sentence alone, no key of tiles and no empty map panel.
+        self.header.setVisible(not no_plane)
+        self.panel.setVisible(not no_plane)
         text = ("Each tile is one neuron's activation over the input plane: "
                 + colors.scale_html("high", "low") + ".")
         if spec is not None and class_outputs(spec, spec.n_layers - 1):
@@ -658,12 +683,24 @@ class NeuronMapsView(QWidget):
                 self.probe.selected = probe_choice(snapshot.spec, sel)
                 self.neuron_selected.emit(*sel)  # the worker's probe: a new copy
         maps = snapshot.extras.get(self.extras_key)
-        if maps is None:
-            if self.grid.maps is not None and snapshot.spec != self.grid.spec:
-                # Another problem (e.g. 3+ features, no plane): no stale tiles.
-                self.grid.set_maps(None, snapshot.spec)
+        no_plane = no_plane_text(self, snapshot.spec)
+        if no_plane:
+            self._set_header()  # the data changed, not always the network (same widths)
+            if self.grid.maps is not None or self.grid.message != no_plane:
+                self.grid.set_maps(None, snapshot.spec, no_plane)  # no stale tiles
                 self.panel.clear("")
             return
+        if maps is None:
+            if self.grid.maps is not None and snapshot.spec != self.grid.spec:
+                # Another problem: no stale tiles.
+                self.grid.set_maps(None, snapshot.spec)
+                self.panel.clear("")
+            elif self.grid.message != NeuronGrid.WAITING:
+                self._set_header()
+                self.grid.set_maps(self.grid.maps, snapshot.spec)
+            return
+        if not self.panel.isVisibleTo(self):
+            self._set_header()
         if sel is None:
             self.grid.selected = maps.selected  # the probe's default: the output neuron
         self.grid.set_maps(maps, snapshot.spec)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
+from nnviz.core.formatting import plural
 
 from . import colors
 from .boundary_plot import equal_aspect, shared
@@ -297,16 +298,17 @@ class RegionsView(QWidget):
         acts = ", ".join(sorted(set(spec.activations))) or "no hidden layer"
         exact = ""
         if r.exact is not None and len(spec.hidden) == 1:
-            exact = (f" (exactly {r.exact} inside this box, from the {spec.hidden[0]} lines "
-                     "w·x + b = 0 of its units")
+            exact = (f" (exactly {r.exact} inside this box, from the "
+                     f"{plural(spec.hidden[0], 'line')} w·x + b = 0 of its units")
             if r.exact > r.count:
                 exact += "; the grid misses regions thinner than a cell"
             exact += ")"
         bound = ""
         if r.bound is not None:
             n = spec.hidden[0]
-            bound = (f"<br>With one hidden layer of {n} units the plane has at most "
-                     f"1 + n + n(n−1)/2 = <b>{r.bound}</b> regions (Zaslavsky: {n} lines in "
+            bound = (f"<br>With one hidden layer of {plural(n, 'unit')} the plane has at most "
+                     f"1 + n + n(n−1)/2 = <b>{r.bound}</b> regions (Zaslavsky: "
+                     f"{plural(n, 'line')} in "
                      "general position); most of them may lie outside the data's box.")
         elif len(spec.hidden) > 1:
             bound = ("<br>Deeper layers fold the plane: each region of one layer can be cut "
@@ -316,7 +318,7 @@ class RegionsView(QWidget):
                 f"{r.epoch:,}: <b>{r.count}</b> regions on a "
                 f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's logit is one "
                 f"linear function of the input; it bends only on the dark lines, where one of "
-                f"the {r.units} ReLU units switches.{bound}")
+                f"the {plural(r.units, 'ReLU unit')} switches.{bound}")
 
 
 def _with_relu(spec):

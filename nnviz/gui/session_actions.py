@@ -30,7 +30,7 @@ from weakref import WeakKeyDictionary
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QLabel, QMenu, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QMenu, QMessageBox,
                                QToolBar)
 
 from nnviz.core import presets
@@ -39,6 +39,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.errors import NnvizError
 
 from .actions.closing import ClosingMixin
+from .file_dialog import ask_file
 from .actions.exports import ExportMixin, _ext_for
 from .actions.model_exports import ModelExportMixin
 from .actions.imports import ImportMixin, _dropped_file, example_files  # noqa: F401 (tests use it)
@@ -316,10 +317,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
     def ask_path(self, title: str, file_filter: str, *, save: bool, suggested: str = "") -> str:
         """A path from a file dialog ("" if cancelled); extensions added from the filter."""
         start = os.path.join(self.last_folder(), suggested)
-        if save:
-            path, chosen = QFileDialog.getSaveFileName(self.window, title, start, file_filter)
-        else:
-            path, chosen = QFileDialog.getOpenFileName(self.window, title, start, file_filter)
+        path, chosen = ask_file(self.window, title, start, file_filter, save=save)
         if not path:
             return ""
         if save:

@@ -212,6 +212,26 @@ def test_empty_hidden_widths_are_refused_with_one_line(capsys, argv, message):
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv, message", [
+    # 4,x said "an empty value in the list": the x (4x10 is read as 4,10) became a comma
+    (("train", "--hidden", "4,x"), "argument --hidden: '4,x': 'x' is not a whole number; "
+                                   "widths are whole numbers separated by commas, like 4,10,4"),
+    (("sweep", "--hidden", "4,x/8"), "argument --hidden: '4,x': 'x' is not a whole number"),
+    (("train", "--hidden", "4x"), "argument --hidden: '4x' is not a whole number"),
+    (("train", "--hidden", "abc"), "argument --hidden: 'abc' is not a whole number"),
+])
+def test_a_width_that_is_not_a_number_is_named(capsys, argv, message):
+    code, out, err = run(capsys, *argv, "--epochs", "5")
+    assert code == 2 and out == ""
+    assert message in err and "empty" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_widths_joined_by_x_still_read(capsys):
+    code, out, err = run(capsys, "train", "--hidden", "4x3", "--epochs", "5")
+    assert code == 0, err
+    assert "network 2 -> 4 -> 3 -> 1 " in out
+
+
 def test_hidden_none_still_means_no_hidden_layer(capsys):
     code, out, err = run(capsys, "train", "--hidden", "none", "--epochs", "5")
     assert code == 0, err
@@ -228,3 +248,10 @@ def test_data_given_to_the_window_says_where_a_csv_opens(capsys, tmp_path):
     assert code == 2 and err.count("\n") == 1 and err.startswith("nnviz: error:")
     assert "'nnviz train'" in err and "File > Import CSV" in err and "unknown data set" not in err
     assert not (tmp_path / "a.png").exists()
+
+
+def test_one_test_point_is_counted_in_the_singular(capsys):
+    code, out, err = run(capsys, "train", "--samples", "5", "--test-fraction", "0.2",
+                         "--epochs", "1")
+    assert code == 0, err
+    assert "moons: 4 training / 1 test point; network" in out

@@ -178,3 +178,8 @@ def test_imported_points_cannot_become_an_exercise():
     from nnviz.core.problem import make_problem
     with pytest.raises(ExerciseError, match="imported or edited points"):
         exercises.from_problem(make_problem(data))
+
+
+def test_a_one_unit_solution_reads_in_the_singular():
+    ex = parse(MINIMAL + '[solution.network]\nhidden = [1]\nactivation = "tanh"\n')
+    assert ex.solution_text() == "one hidden layer of 1 tanh unit"

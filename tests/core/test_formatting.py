@@ -13,3 +13,11 @@ def test_r2_reads_with_the_same_precision_for_train_and_test():
 def test_accuracy_stays_a_percentage():
     assert format_accuracy(0.5, True) == "50.0%"
     assert format_score(0.5, percent=True) == "50.0%"
+
+
+def test_plural_is_singular_for_one_only():
+    from nnviz.core.formatting import plural
+    assert plural(1, "sigmoid unit") == "1 sigmoid unit"
+    assert [plural(n, "point") for n in (0, 2)] == ["0 points", "2 points"]
+    assert plural(1, "batch", "batches") == "1 batch"
+    assert plural(3, "batch", "batches") == "3 batches"

@@ -174,3 +174,9 @@ def test_thinning_a_history_keeps_its_first_last_and_extremes():
     assert len(keep) <= 40 and {0, 999, 237, 811} <= set(keep.tolist())
     assert list(keep) == sorted(keep)
     assert thin_keeping_extremes(e[:30], v[:30], 40).tolist() == list(range(30))
+
+
+def test_three_features_with_sigmoid_do_not_ask_for_relu():
+    # "Choose relu (or leaky-relu) to see its regions" with 3 features: relu shows none either.
+    why = regions.not_applicable(NetworkSpec(3, (8,), ("sigmoid",), 1, "sigmoid"))
+    assert why.startswith("The data has 3 features: there is no plane") and "relu" not in why

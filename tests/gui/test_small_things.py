@@ -207,6 +207,8 @@ def test_undo_steps_say_what_they_change(main_window, wait_run):
     w, actions = main_window, main_window.session_actions
     w.editor.rows[1].width.setValue(7)
     assert actions.undo_stack.undoText() == "hidden layer 2: 10 \u2192 7 units"
+    w.editor.rows[1].width.setValue(1)  # read "7 \u2192 1 units"
+    assert actions.undo_stack.undoText() == "hidden layer 2: 7 \u2192 1 unit"
     w.data_panel.noise.setValue(0.3)
     assert actions.undo_stack.undoText() == "noise 0.1 \u2192 0.3"
     w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("circles"))

@@ -65,7 +65,9 @@ def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
     assert len(now) == 9 and now[0] < now[-1] / 100
     np.testing.assert_allclose(view.depth_dots.getData()[1], np.log10(now))  # a dot per layer
     assert view.key.isHidden()  # nine colours: the caption's "purple to green" says it
-    assert "vanishing gradients" in view.summary.text()
+    assert view.caption.text().startswith(  # the ratio and the threshold, in the caption
+        f"<b>Vanishing gradients</b>: at epoch 0 the first layer's ||dL/dW|| is {_part(now)} "
+        "the output layer's (vanishing: below 1/100); the first layers stall.")
 
 
 def _trained(view, trainer, epochs: int):
@@ -84,6 +86,13 @@ def _trained(view, trainer, epochs: int):
     return s
 
 
+def _part(norms) -> str:
+    """The first layer's gradient as a part of the output layer's, as the caption writes it."""
+    r = float(norms[0] / norms[-1])
+    assert 1e-4 < r < 0.5 or 0.5 <= r <= 2, r  # (the cases the test meets)
+    return f"1/{1 / r:,.0f} of" if r < 0.5 else f"{r:.2f} times"
+
+
 def test_the_caption_says_what_this_run_s_gradients_show(view):
     # The caption opened with "Vanishing gradients" whatever the run: over the notebook's
     # network, whose layers' gradients lie within a factor of a few of each other, it told a
@@ -92,7 +101,9 @@ def test_the_caption_says_what_this_run_s_gradients_show(view):
     s = _trained(view, make_trainer(), 100)  # the notebook's 2-4-10-4-1 sigmoid network
     norms = s.extras["gradients"].grad_norms
     assert np.all((norms[:, 0] / norms[:, -1] > 1e-2) & (norms[:, 0] / norms[:, -1] < 1e2))
-    assert view.caption.text().startswith("<b>Healthy gradients</b>")
+    assert view.caption.text().startswith("<b>Healthy gradients</b>: at epoch 100 the first "
+                                          f"layer's ||dL/dW|| is {_part(norms[-1])} the output "
+                                          "layer's (healthy: from 1/100 to 100 times).")
     assert "anishing" not in view.caption.text()
     # A deep sigmoid network: its first layer's gradient starts at ~1/1,000 of the output's;
     # by epoch 100 the whole network has stalled and the two are close again, but the run has
@@ -100,8 +111,13 @@ def test_the_caption_says_what_this_run_s_gradients_show(view):
     s = _trained(view, make_trainer(hidden=(8,) * 8), 100)
     norms = s.extras["gradients"].grad_norms
     assert norms[0, 0] / norms[0, -1] < 1e-2 and norms[-1, 0] / norms[-1, -1] > 1e-2
-    assert view.caption.text().startswith("<b>Vanishing gradients</b>")
-    assert "at epoch 0 the first layer's gradient was 1/" in view.summary.text()
+    # The headline gave "fell 100-fold towards the input" (the threshold) beside a 26-fold
+    # ratio at the epoch shown: now epoch 0's figure, the threshold as one, and the one shown.
+    assert view.caption.text().startswith(
+        "<b>Vanishing gradients</b> in this run: at epoch 0 the first layer's ||dL/dW|| was "
+        f"{_part(norms[0])} the output layer's (vanishing: below 1/100); at epoch 100 it is "
+        f"{_part(norms[-1])} the output layer's.")
+    assert "100-fold" not in view.caption.text()
     # Gradients that grow towards the input (the first layer's 10,000 times the output's; an
     # MLP here rarely shows it, so the notebook network's numbers scaled).
     s = snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()})
@@ -110,8 +126,9 @@ def test_the_caption_says_what_this_run_s_gradients_show(view):
     norms[:, 0] = norms[:, -1] * 1e4
     flow = dataclasses.replace(flow, grad_norms=norms)
     view.update_snapshot(dataclasses.replace(s, extras={**s.extras, "gradients": flow}))
-    assert view.caption.text().startswith("<b>Exploding gradients</b>")
-    assert "exploding gradients" in view.summary.text()  # the line under it agrees
+    assert view.caption.text().startswith("<b>Exploding gradients</b>: at epoch 0 the first "
+                                          "layer's ||dL/dW|| is 10,000 times the output "
+                                          "layer's (exploding: above 100 times).")
     # "More…" and back: the short caption is this run's again.
     short = view.caption.text()
     view.caption.linkActivated.emit("more")

@@ -285,3 +285,11 @@ def test_the_plane_is_drawn_to_scale_with_every_point_in_view(view, qtbot):
     view.set_layer(1, (3, 7))  # two units: the same activations' scale both ways
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
     qtbot.waitUntil(to_scale)
+
+
+@pytest.mark.parametrize("width, words", [(1, "(1 sigmoid unit)"), (3, "(3 sigmoid units)")])
+def test_the_caption_counts_one_unit_in_the_singular(view, width, words):
+    # A 1-unit layer read "Hidden layer 1 (1 sigmoid units)".
+    t = make_trainer(hidden=(width,))
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    assert f"Hidden layer 1 {words}." in view.caption.text()

@@ -318,3 +318,51 @@ def test_the_large_map_of_features_on_different_scales_is_not_a_strip(view, qtbo
     assert box.width() > 0.5 * box.height()
     (x0, x1), (y0, y1) = box.viewRange()
     assert -4 < x0 < -1 and 1 < x1 < 4 and y0 < 2000 and y1 > 4000  # the features' ranges
+
+
+def test_three_features_say_once_that_there_is_no_plane_without_empty_maps(main_window, qtbot,
+                                                                           wait_run):
+    # nnviz.show(X3, y): the Neurons tab said "Each tile is one neuron's activation over the
+    # input plane", "Neuron maps need a 1-D or 2-D input; they appear while training runs"
+    # (they never did) and "Click a neuron to see its map here." over empty axes; the Network
+    # tab "click a node to see its map" beside the same empty axes.
+    from nnviz.core.data import from_arrays
+    from nnviz.core.problem import Problem
+    from nnviz.core.training import TrainConfig, network_for
+    w = main_window
+    neurons, network = w._inspection_views["neurons"], w._inspection_views["network"]
+    backprop = w._inspection_views["backprop"]
+    w.show_view("neurons")
+    qtbot.waitUntil(lambda: neurons.grid.maps is not None, timeout=60_000)  # the moons: maps
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3)).astype(np.float32)
+    data = from_arrays(X, (X[:, 0] > 0).astype(int), "classification", name="mine")
+    w.load_problem(Problem(data, network_for(data, "mse", (8,), ("sigmoid",), "sigmoid"),
+                           TrainConfig(learning_rate=0.5)))
+    w.step(5)
+    wait_run(w, 5)
+    qtbot.waitUntil(lambda: neurons.snapshot is not None and neurons.snapshot.epoch == 5)
+    said = "The data has 3 features: there is no plane of inputs to draw a neuron's activation on."
+    assert neurons.grid.maps is None and neurons.grid.message.startswith(said)
+    assert not neurons.header.isVisible() and not neurons.panel.isVisible()
+    assert "appear" not in neurons.grid.message and not neurons.grid._tiles
+    w.show_view("network")
+    qtbot.waitUntil(lambda: network.snapshot is not None and network.snapshot.epoch == 5)
+    text = network.header.text()
+    assert "3 features: there is no plane" in text and "see its map" not in text
+    assert not network.panel.isVisible()
+    assert "see its map" not in network.canvas._describe(("n", 1, 0))
+    w.show_view("backprop")  # "Size points by their pull": no points drawn to size
+    qtbot.waitUntil(lambda: backprop._data is data)
+    assert not backprop.pull_box.isEnabled() and "3 features" in backprop.pull_box.toolTip()
+    # Back to the moons: the maps, the key and the map panels again.
+    from nnviz.core.problem import notebook_problem
+    w.load_problem(notebook_problem())
+    w.show_view("neurons")
+    qtbot.waitUntil(lambda: neurons.grid.maps is not None, timeout=60_000)
+    assert neurons.header.isVisible() and neurons.panel.isVisible()
+    assert "over the input plane" in neurons.header.text()
+    w.show_view("network")
+    qtbot.waitUntil(lambda: network.panel.isVisible() and "see its map" in network.header.text())
+    w.show_view("backprop")
+    qtbot.waitUntil(backprop.pull_box.isEnabled)

@@ -232,3 +232,15 @@ def test_the_count_plots_epochs_stand_apart_on_a_projector(main_window, qtbot):
         for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
             assert b.left() - a.right() >= 4, (ta, tb, a, b)
     qtbot.waitUntil(apart, timeout=30_000)
+
+
+def test_one_relu_unit_is_counted_in_the_singular(view):
+    # With a 1-unit layer the header read "one hidden layer of 1 units", "1 lines" and "the 1
+    # ReLU units switches".
+    t = make_trainer(hidden=(1,), act="relu", lr=0.5, samples=100)
+    t.run(5)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+    text = view.header.text()
+    assert "one hidden layer of 1 unit the plane" in text and "Zaslavsky: 1 line in" in text
+    assert "the 1 ReLU unit switches" in text
+    assert "1 units" not in text and "1 lines" not in text

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from nnviz.core import animation, onnx_export
 from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import plural
 
 CODE = {
     "script": ("Python script", "Python scripts (*.py)", ".py"),
@@ -159,7 +160,7 @@ class ModelExportMixin:
 
         def finished(p: str) -> None:
             over()
-            self._status(f"Exported {os.path.basename(p)} ({len(rec.frames)} frames).")
+            self._status(f"Exported {os.path.basename(p)} ({plural(len(rec.frames), 'frame')}).")
             self.exported.emit(p)
 
         def failed(message: str) -> None:

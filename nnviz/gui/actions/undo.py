@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from nnviz.core import presets
 from nnviz.core.errors import NnvizError, sentence
+from nnviz.core.formatting import plural
 from nnviz.core.data import DataSpec
 from nnviz.core.problem import Problem
 from nnviz.core.runlog import MAX_BRANCHES, branch_name
@@ -96,7 +97,7 @@ def describe_change(before: Problem, after: Problem) -> str:
         for i, (w0, w1, f0, f1) in enumerate(zip(s.hidden, t.hidden, s.activations,
                                                   t.activations)):
             if w0 != w1:
-                changes.append(f"hidden layer {i + 1}: {w0}{arrow}{w1} units")
+                changes.append(f"hidden layer {i + 1}: {w0}{arrow}{plural(w1, 'unit')}")
             if f0 != f1:
                 changes.append(f"hidden layer {i + 1}: {f0}{arrow}{f1}")
     for field, name in (("output_activation", "output activation"),

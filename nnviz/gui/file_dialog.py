@@ -1,0 +1,65 @@
+"""The app's file dialogs: Qt's, with icons chosen by a file's kind, never by its content.
+
+Typing /proc/deep.nnviz in the Save dialog froze the app for good (a reviewer lost a 977-epoch
+run): QFileIconProvider::icon asked QMimeDatabase::mimeTypeForFile for each file listed, which
+reads the first bytes of a file whose name says nothing of its type, on the GUI thread
+(QFileSystemModelPrivate::fileSystemChanged -> QFileInfoGatherer::getInfo); reading /proc/kmsg
+waits for the next kernel message, forever (the main thread's stack: kmsg_read, syslog_print).
+No QFileDialog option turns that off (DontUseCustomDirectoryIcons is for folders), so every
+file dialog gets ``PlainIconProvider``: a folder, a file or a drive icon, and a type from the
+name's suffix.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QFileInfo
+from PySide6.QtWidgets import QDialog, QFileDialog, QFileIconProvider, QWidget
+
+
+class PlainIconProvider(QFileIconProvider):
+    """Icons and types by a file's kind and name alone: nothing is opened or read."""
+
+    def icon(self, what):  # noqa: D102 (both overloads: an IconType or a QFileInfo)
+        if isinstance(what, QFileInfo):
+            kind = (QFileIconProvider.IconType.Drive if what.isRoot() else
+                    QFileIconProvider.IconType.Folder if what.isDir() else
+                    QFileIconProvider.IconType.File)
+            return super().icon(kind)
+        return super().icon(what)
+
+    def type(self, info: QFileInfo) -> str:  # noqa: A003 (Qt's name)
+        if info.isDir():
+            return "Folder"
+        suffix = info.suffix()
+        return f"{suffix} File" if suffix else "File"
+
+
+_PROVIDER: PlainIconProvider | None = None
+
+
+def plain_icon_provider() -> PlainIconProvider:
+    """The one provider of the app's dialogs (a dialog does not own the provider it is given)."""
+    global _PROVIDER
+    if _PROVIDER is None:
+        _PROVIDER = PlainIconProvider()
+    return _PROVIDER
+
+
+def ask_file(parent: QWidget | None, title: str, start: str, file_filter: str, *,
+             save: bool) -> tuple[str, str]:
+    """(path, the name filter chosen) from a file dialog, ("", "") if cancelled: what
+    QFileDialog.getSaveFileName / getOpenFileName give, with ``PlainIconProvider``. ``start``
+    is a folder, or a path whose file name is suggested."""
+    dialog = QFileDialog(parent, title, start, file_filter)
+    dialog.setIconProvider(plain_icon_provider())
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    else:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return "", ""
+        return dialog.selectedFiles()[0], dialog.selectedNameFilter()
+    finally:
+        dialog.deleteLater()
