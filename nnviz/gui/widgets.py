@@ -743,6 +743,7 @@ class NumberCombo(QComboBox):
             self.addItem(f"{v:g}")
         self._low, self._high, self._what, self._zero = low, high, what, allow_zero
         self._value = float(value)
+        self._twins: list[NumberTwin] = []
         self.setEditText(f"{value:g}")
         self.setToolTip(tip)
         self.lineEdit().editingFinished.connect(self._commit)
@@ -757,7 +758,21 @@ class NumberCombo(QComboBox):
         self._value = float(v)
         self.setEditText(f"{v:g}")
         self.setStyleSheet("")
+        self._tell_twins("")
         self.validated.emit("")
+
+    def add_twin(self, twin: "NumberTwin") -> None:
+        """``twin`` shows what this field holds from now on, told directly by each change of
+        value or refusal: through ``validated`` it missed the changes made with this field's
+        signals blocked (TrainingPanel.set_config: a preset, a lesson, an exercise), and the
+        presentation bar said "1" over a run training at 0.03."""
+        self._twins.append(twin)
+
+    def _tell_twins(self, reason: str) -> None:
+        import shiboken6
+        self._twins = [t for t in self._twins if shiboken6.isValid(t)]
+        for t in self._twins:
+            t.follow(reason)
 
     def allowed(self) -> str:
         high = f"{self._high:,g}"
@@ -786,12 +801,15 @@ class NumberCombo(QComboBox):
             v = self.parse(self.currentText())
         except ValueError as e:
             self.setStyleSheet(f"QComboBox {{{INVALID_FIELD}}}")
+            self._tell_twins(str(e))
             self.validated.emit(str(e))
             return
         self.setStyleSheet("")
+        changed = v != self._value
+        self._value = v
+        self._tell_twins("")
         self.validated.emit("")
-        if v != self._value:
-            self._value = v
+        if changed:
             self.value_changed.emit(v)
 
 
@@ -811,14 +829,15 @@ class NumberTwin(QComboBox):
         self.setToolTip(field.toolTip())
         self.lineEdit().editingFinished.connect(self._commit)
         self.activated.connect(lambda _i: self._commit())
-        field.validated.connect(self._follow)
-        field.value_changed.connect(lambda _v: self._follow(""))
-        self._follow("")
+        field.add_twin(self)  # told of every change, its signals blocked or not
+        self.follow("")
 
     def _commit(self) -> None:
         self.field.commit_text(self.currentText())
 
-    def _follow(self, reason: str) -> None:
+    def follow(self, reason: str) -> None:
+        """Show the field's value (``reason`` '': it holds a valid one), or stay red with the
+        text it refused."""
         if reason:  # the refused text stays here too, to fix
             self.setStyleSheet(f"QComboBox {{{INVALID_FIELD}}}")
             return
