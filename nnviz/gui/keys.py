@@ -88,6 +88,7 @@ class FieldKeys(QObject):
         self.window = window
         self.polishing: list[Callable[[QObject], None]] = []
         self.ring: FocusRing | None = None
+        self._handed_on = False  # the focus left a widget going grey (eventFilter)
 
     def ringed(self) -> QWidget | None:
         """The button the ring is on (None: no ring)."""
@@ -111,9 +112,16 @@ class FieldKeys(QObject):
                 polish(obj)
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
             return wheel.filter_event(self.window, obj, event)
+        if t == QEvent.Type.FocusOut and isinstance(obj, QWidget) and not obj.isEnabled() \
+                and event.reason() in _KEYBOARD:
+            # A focused widget going grey passes the focus on as Tab does; the next button
+            # did not get it from the keyboard, and must not take Space ("Apply it" done, the
+            # focus on "Start over": Space wiped the solution just applied).
+            self._handed_on = True
         if t == QEvent.Type.FocusIn and isinstance(obj, QWidget) \
                 and event.reason() not in _KEEPS and QWidget.window(obj) is self.window:
-            keyed = isinstance(obj, BUTTONS) and event.reason() in _KEYBOARD
+            handed_on, self._handed_on = self._handed_on, False
+            keyed = isinstance(obj, BUTTONS) and event.reason() in _KEYBOARD and not handed_on
             if isinstance(obj, BUTTONS):
                 obj.setProperty(KEY_FOCUS, keyed)
             self._ring_on(obj if keyed else None)

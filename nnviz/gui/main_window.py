@@ -1658,6 +1658,13 @@ class MainWindow(QMainWindow):
         # on losing the focus, as on Enter); a refused text goes back to the field's value.
         focus = QApplication.focusWidget()
         if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
+                and isinstance(focus, keys.BUTTONS) and focus.window() is self):
+            # Esc on a button reached with Tab (ringed): the keys go back to the window too,
+            # as F1 says; Space pressed "Start over" after Esc.
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            event.accept()
+            return
+        if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
                 and isinstance(focus, keys.FIELDS) and focus.window() is self):
             combo = focus if isinstance(focus, NumberCombo) else focus.parent()
             if isinstance(combo, NumberCombo):
