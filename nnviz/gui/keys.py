@@ -13,8 +13,9 @@ played the run instead, and Enter did nothing). A button focused by a click does
 after clicking Step still plays. The property :data:`KEY_FOCUS` marks the keyboard's button,
 and the style draws its ring (look.ThemeStyle), so the ring shows exactly where Space goes.
 
-A number field (a spin box) has no use for Space: it goes to Play, the typed number taken
-first (Stop at epoch: "3000" then Space typed a blank into the field and played nothing)."""
+A number field (a spin box, the learning rate's list) has no use for Space: it goes to Play,
+the typed number taken first (Stop at epoch: "3000" then Space typed a blank into the field and
+played nothing; the rate: "1 ")."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -53,6 +54,15 @@ def _number_field(obj) -> QAbstractSpinBox | None:
     if isinstance(obj, QLineEdit) and isinstance(obj.parent(), QAbstractSpinBox):
         return obj.parent()
     return None
+
+
+def _number_combo(obj):
+    """The rate field (a NumberCombo, or presentation mode's NumberTwin of it) ``obj`` types
+    into, or None."""
+    from .widgets import NumberCombo, NumberTwin
+    if isinstance(obj, QLineEdit):
+        obj = obj.parent()
+    return obj if isinstance(obj, (NumberCombo, NumberTwin)) else None
 
 
 class FocusRing(QWidget):
@@ -151,6 +161,20 @@ class FieldKeys(QObject):
                     field.interpretText()  # the number typed, then Play (not a blank typed)
                 event.ignore()
                 return True  # the window's Space: Play / Pause
+            rate = _number_combo(obj) if key == Qt.Key.Key_Space and plain else None
+            if rate is not None:
+                # The learning rate's field as the spin boxes: "1" then Space typed "1 " and
+                # played nothing. A number typed is taken first (a refused text stays; Play
+                # says it trains at the rate in use).
+                field = getattr(rate, "field", rate)
+                try:
+                    field.parse(rate.currentText())
+                except ValueError:
+                    pass
+                else:
+                    field.commit_text(rate.currentText())
+                event.ignore()
+                return True
             return False
         # A push button outside a dialog ignores Enter (only a dialog's default one takes it).
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and key_focused(obj) \

@@ -123,3 +123,24 @@ def test_the_bar_shows_the_rate_a_preset_a_lesson_or_an_exercise_trains_at(main_
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.current_problem().config.learning_rate == 0.01, timeout=10_000)
     assert trains_at() == "0.01" and field.currentText() == "0.01"
+
+
+@pytest.mark.parametrize("presenting", [True, False], ids=["bar", "settings"])
+def test_space_in_the_rate_field_plays_at_the_rate_typed(main_window, qtbot, presenting):
+    # "1" then Space typed "1 " into the field and played nothing, though F1 and the README
+    # say Space in a number field plays (Stop at epoch's does): the rate typed is taken, and
+    # Space plays at it.
+    w = main_window
+    if presenting:
+        _presenting(w, qtbot)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    field = w.controls.lr if presenting else w.training_panel.lr
+    qtbot.waitUntil(lambda: field.lineEdit().hasFocus(), timeout=5000)
+    qtbot.keyClicks(field.lineEdit(), "0.3")
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert field.currentText() == "0.3" and w.training_panel.lr.value() == 0.3
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > 0
+                    and w.last_snapshot.config.learning_rate == 0.3, timeout=60_000)
