@@ -132,11 +132,34 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._permanent: list[QWidget] = []
+        self._aside: list[QWidget] = []  # permanent widgets hidden for a long message
         self.messageChanged.connect(self._update_tip)
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
         self._permanent.append(widget)
+
+    def _make_room(self) -> None:
+        """A message too long for the room beside the permanent widgets (the run's status)
+        has the whole bar while it shows; they come back when it goes. At presentation mode's
+        size the room beside was half the bar at 1024 px: "Saved blobs.nnviz at epoch 1000;
+        the Compare tab's…" was all a class ever read of it."""
+        text = self.currentMessage()
+        left, right = self.message_rect().left(), self.width() - 12
+        grip = self.findChild(QSizeGrip)
+        if grip is not None and grip.isVisible():
+            right = grip.x()
+        beside = right - left - sum(w.sizeHint().width() + 8 for w in self._permanent
+                                    if w.isVisible() or w in self._aside)
+        aside = bool(text) and self.fontMetrics().horizontalAdvance(text) > beside
+        if aside and not self._aside:
+            self._aside = [w for w in self._permanent if w.isVisible()]
+            for w in self._aside:
+                w.hide()
+        elif not aside and self._aside:
+            for w in self._aside:
+                w.show()
+            self._aside = []
 
     def message_rect(self) -> QRect:
         """Where the message is drawn: QStatusBarPrivate::messageRect's room, left of the
@@ -169,6 +192,7 @@ class StatusBar(QStatusBar):
         return " ".join(words[:lo]) + "\u2026"
 
     def _update_tip(self, *_) -> None:
+        self._make_room()
         text = self.currentMessage()
         self.setToolTip(text if text and self.displayed_message() != text else "")
 
