@@ -633,5 +633,6 @@ class UndoMixin:
             self.window.set_stop_at(p.epochs)
             self.last_message = (f"{sentence(p.title)} Press Play (Space): it stops at epoch "
                                  f"{p.epochs:,}, where the result shows.")
-            self.window.show_hint(self.last_message)
+            self.window.show_hint(self.last_message, (p.epochs, f"{sentence(p.title)} The "
+                                                      f"result shows at epoch {p.epochs:,}."))
         return ok
