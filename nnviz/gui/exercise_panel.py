@@ -298,10 +298,10 @@ class ExerciseActions(QObject):
             a = self._action(title.replace("&", "&&"), tip,
                              lambda p=str(path): self._open_reporting(p))
             self.menu.addAction(a)
-        self.open_action = self._action("Open e&xercise...", "Open an exercise file (.toml).",
+        self.open_action = self._action("Ope&n exercise...", "Open an exercise file (.toml).",
                                         self.open_dialog)
         self.save_action = self._action(
-            "Save as e&xercise...", "Make an exercise that starts from the current data, "
+            "Sa&ve as exercise...", "Make an exercise that starts from the current data, "
             "network and settings (the goals, hints and solution of the exercise open now are "
             "kept; edit the file to change them).", self.save_dialog)
         menu.insertMenu(before, self.menu)
