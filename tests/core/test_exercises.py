@@ -178,3 +178,14 @@ def test_imported_points_cannot_become_an_exercise():
     from nnviz.core.problem import make_problem
     with pytest.raises(ExerciseError, match="imported or edited points"):
         exercises.from_problem(make_problem(data))
+
+
+def test_the_exercises_on_one_problem_are_listed_together(monkeypatch):
+    # File -> Exercises listed "XOR with the right input, still without a hidden layer" last,
+    # seven exercises away from "XOR without a hidden layer" it follows on from (a teacher's
+    # review): the menu's order is the files' names.
+    monkeypatch.setattr(exercises, "builtin_folder", lambda: FOLDER)
+    titles = [title for _, title, _ in exercises.builtin()]
+    assert titles[:2] == ["XOR without a hidden layer",
+                          "XOR with the right input, still without a hidden layer"]
+    assert len(titles) == len(SHIPPED)

@@ -17,7 +17,7 @@ from ..conftest import wait_for_run
 
 FOLDER = Path(__file__).resolve().parents[2] / "resources" / "exercises"
 XOR = FOLDER / "01-xor-no-hidden-layer.toml"
-LR = FOLDER / "03-learning-rate-diverges.toml"
+LR = FOLDER / "04-learning-rate-diverges.toml"
 TIMEOUT = 60_000
 
 
@@ -212,7 +212,7 @@ def test_every_control_an_exercise_names_can_be_locked(qtbot, main_window, tmp_p
     assert w.editor.inputs.boxes["x1*x2"].isEnabled() and w.training_panel.lr.isEnabled()
 
 
-MOONS = FOLDER / "05-moons-target-loss.toml"  # the longest task of the shipped ones
+MOONS = FOLDER / "06-moons-target-loss.toml"  # the longest task of the shipped ones
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
@@ -334,7 +334,7 @@ def test_the_status_message_does_not_double_a_titles_punctuation(qtbot, main_win
     """"Exercise: Circles: how many units does it take?. Press Play (Space).": a title that ends
     in "?" gets no full stop after it; one that ends in a word gets one."""
     w = main_window
-    _open(qtbot, w, FOLDER / "06-circles-three-units.toml")
+    _open(qtbot, w, FOLDER / "07-circles-three-units.toml")
     assert w.statusBar().currentMessage() == (
         "Exercise: Circles: how many units does it take? Press Play (Space).")
     _open(qtbot, w, XOR)

@@ -112,7 +112,7 @@ def test_the_bar_shows_the_rate_a_preset_a_lesson_or_an_exercise_trains_at(main_
     assert w.session_actions.load_preset(presets.get("sine"))
     assert field.currentText() == trains_at() != "0.03"
     folder = Path(__file__).resolve().parents[2] / "resources" / "exercises"
-    w.open_exercise(str(folder / "03-learning-rate-diverges.toml"))
+    w.open_exercise(str(folder / "04-learning-rate-diverges.toml"))
     assert trains_at() == "0.05" and field.currentText() == "0.05"
     w.session_actions.undo_action.trigger()  # Ctrl+Z: the sine's rate again, here too
     qtbot.waitUntil(lambda: w.training_panel.lr.value() != 0.05, timeout=10_000)

@@ -85,8 +85,15 @@ def test_menus_and_shortcuts(win):
     assert titles[:4] == ["&File", "&Edit", "&Presets", "&Run"]
     file_items = [a.text() for a in w.file_menu.actions() if a.text()]
     assert file_items[:7] == ["&Open session...", "Open &recent", "&Save session",
-                              "Save session &as...", "&Import CSV...", "Import e&xample",
+                              "Save session &as...", "&Import CSV...", "Import exa&mple",
                               "&Export"]
+    # One key a mnemonic: "x" was on Import example, Exercises, Open exercise and Save as
+    # exercise, and Alt+F, X went to the first only (a teacher's review).
+    import re
+    mnemonics = [m.group(1).lower() for t in file_items
+                 if (m := re.search(r"&([^&])", t.replace("&&", "")))]
+    assert len(mnemonics) == len(file_items)
+    assert len(set(mnemonics)) == len(mnemonics), file_items
     keys = _shortcuts(w)
     assert keys["Ctrl+S"] is actions.save_action
     assert keys["Ctrl+Shift+S"] is actions.save_as_action
@@ -988,3 +995,42 @@ def test_a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_p
     actions.open_session(path)
     assert w.current_view() == "network"
     assert w.tabs.currentWidget() is w._views["network"]
+
+
+def test_a_presets_note_stops_promising_the_stop_once_past_it(win, qtbot):
+    # "Press Play (Space): it stops at epoch 1,000" stayed over the plot at epoch 1,805 (a
+    # teacher's review): past the stop, or with Stop at changed, the note no longer says it.
+    w, actions = win
+    p = presets.get("blobs-linear")
+    assert actions.load_preset(p)
+    wait_run(qtbot, w, 0)
+    promise = f"it stops at epoch {p.epochs:,}"
+    assert promise in w.hint.text() and w.hint.isVisible()
+    _step(qtbot, w, p.epochs)
+    assert promise in w.hint.text()  # there now: still true
+    _step(qtbot, w, 5)
+    qtbot.waitUntil(lambda: promise not in w.hint.text(), timeout=TIMEOUT)
+    assert w.hint.isVisible() and w.hint.text().startswith("Blobs")
+    assert f"epoch {p.epochs:,}" in w.hint.text()  # where its result shows, still said
+    assert actions.load_preset(p)  # again; then Stop at set to never by hand
+    wait_run(qtbot, w, 0)
+    assert promise in w.hint.text()
+    w.controls.stop_at.setValue(0)
+    assert promise not in w.hint.text()
+
+
+def test_a_data_set_picked_from_the_list_has_its_own_test_split(win, qtbot):
+    # The moons lesson's test fraction 0 (every point trained on, as the notebook) stayed for
+    # the blobs picked next from the Data list: no test points, no test curve (a teacher's
+    # review). Picked from the list, a data set comes with its defaults, as a preset's does.
+    w, actions = win
+    assert actions.load_preset(presets.get("moons"))
+    wait_run(qtbot, w, 0)
+    panel = w.data_panel
+    assert panel.test_fraction.value() == 0 and len(w.dataset.test_index) == 0
+    panel.dataset.setCurrentIndex(panel.dataset.findData("blobs"))
+    qtbot.waitUntil(lambda: w.current_problem().source.name == "blobs", timeout=TIMEOUT)
+    wait_run(qtbot, w, 0)
+    assert panel.test_fraction.value() == pytest.approx(0.2)
+    assert len(w.dataset.test_index) > 0 and w.show_test.isEnabled()
+    assert " 0 test points" not in panel.task.text()
