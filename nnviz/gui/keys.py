@@ -122,6 +122,8 @@ class FieldKeys(QObject):
                 polish(obj)
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
             return wheel.filter_event(self.window, obj, event)
+        if t == QEvent.Type.KeyPress:
+            self._handed_on = False  # (a Tab pressed now gives the focus from the keyboard)
         if t == QEvent.Type.FocusOut and isinstance(obj, QWidget) and not obj.isEnabled() \
                 and event.reason() in _KEYBOARD:
             # A focused widget going grey passes the focus on as Tab does; the next button
