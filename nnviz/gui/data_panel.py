@@ -164,11 +164,14 @@ class DataPanel(QGroupBox):
             return
         self._drop_custom()
         info = DATASETS[name]
-        # A new data set starts from its own defaults, as in TensorFlow Playground.
+        # A new data set starts from its own defaults, as in TensorFlow Playground, its test
+        # split too, as a preset's data gets it: a lesson's 0 (the notebook's, every point
+        # trained on) stayed for the blobs picked next, and they had no test points.
         with _Blocked(self):
             self.samples.setValue(info.samples)
             self.noise.setValue(info.noise)
             self.seed.setValue(info.seed)
+            self.test_fraction.setValue(DataSpec(name).test_fraction)
         self.noise.setToolTip(f"How noisy the points are: the {info.noise_meaning}.")
         self._update_enabled()
         self._edited()

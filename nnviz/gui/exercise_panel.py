@@ -89,9 +89,17 @@ class ExercisePanel(QFrame):
         v = QVBoxLayout(body)
         v.setContentsMargins(8, 4, 8, 4)
         v.setSpacing(4)
-        for label in (self.title, self.task, self.goals, self.hints, self.solution):
+        for label in (self.title, self.task, self.hints, self.solution):
             v.addWidget(label)
         v.addStretch(1)
+        # The goals' live line under the text, never scrolled away: with the hints and the
+        # solution shown, "✘ test accuracy at least 95%" had scrolled out of sight at 1024x768.
+        self.goals_box = QWidget()
+        self.goals_box.setObjectName("ExerciseGoals")
+        g = QVBoxLayout(self.goals_box)
+        g.setContentsMargins(8, 4, 8, 2)
+        g.addWidget(self.goals)
+        self._reveal: QWidget | None = None  # the hint or solution to keep in sight (text_changed)
         self.scroll = QScrollArea()
         self.scroll.setWidget(body)
         self.scroll.setWidgetResizable(True)
@@ -111,7 +119,9 @@ class ExercisePanel(QFrame):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.goals_box)
         outer.addLayout(self.buttons)
+        self.scroll.verticalScrollBar().rangeChanged.connect(lambda *_: self._show_revealed())
         self.apply_look()
         colors.follow(self, self.apply_look)
 
@@ -125,7 +135,7 @@ class ExercisePanel(QFrame):
             pal.setColor(role, QColor(c["ground"]))
         for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
             pal.setColor(role, QColor(c["text"]))
-        for w in (self, self.body, self.scroll.viewport()):
+        for w in (self, self.body, self.scroll.viewport(), self.goals_box):
             w.setAutoFillBackground(True)
             w.setPalette(pal)
         self._title_font()
@@ -181,21 +191,49 @@ class ExercisePanel(QFrame):
         shown) and the buttons at the panel's width, without scrolling."""
         m = self.body.layout().contentsMargins()
         width = max(self.scroll.viewport().width(), 1)
-        shown = [x for x in (self.title, self.task, self.goals, self.hints, self.solution)
+        shown = [x for x in (self.title, self.task, self.hints, self.solution)
                  if not x.isHidden()]
         text = sum(x.heightForWidth(width - m.left() - m.right()) for x in shown)
         spacing = self.body.layout().spacing() * max(len(shown) - 1, 0)
-        return text + spacing + m.top() + m.bottom() + self.buttons.sizeHint().height()
+        g = self.goals_box.layout().contentsMargins()
+        goals = self.goals.heightForWidth(max(self.width(), 1) - g.left() - g.right()) \
+            + g.top() + g.bottom()
+        return text + spacing + m.top() + m.bottom() + goals + self.buttons.sizeHint().height()
 
     def text_changed(self) -> None:
-        """A hint or the solution shown: scroll to it."""
+        """A hint or the solution shown: scroll to it, now and as the text's new height is laid
+        out (the scroll's range grows after this: scrolled at once, hint 2 stayed below the
+        visible part, where hint 1 had ended)."""
         self._rows = 0
         self._arrange_buttons()  # "Apply it" came, "Hint (3 left)" became "No more hints"
-        def show_last() -> None:  # once the body has its new height
-            last = self.solution if self.solution.isVisible() else self.hints
-            if last.isVisible():
-                self.scroll.ensureWidgetVisible(last, 0, 0)
-        QTimer.singleShot(0, self, show_last)
+        last = self.solution if not self.solution.isHidden() else self.hints
+        self._reveal = last if not last.isHidden() else None
+        if self._reveal is None:
+            return
+        self._show_revealed()
+        QTimer.singleShot(0, self, self._show_revealed)  # once the body has its new height
+        # Until the layouts have settled (a splitter giving the panel more height comes after):
+        # then the reader's own scrolling stays where it is.
+        QTimer.singleShot(500, self, self._forget_reveal)
+
+    def _show_revealed(self) -> None:
+        """The text revealed last in sight: the hints' end (the new one is last), the
+        solution's end where it fits, else its start."""
+        label = self._reveal
+        if label is None or not label.isVisible():
+            return
+        bar, port = self.scroll.verticalScrollBar(), self.scroll.viewport().height()
+        top = label.mapTo(self.body, label.rect().topLeft()).y()
+        bottom = top + label.height()
+        value = bar.value()
+        if bottom > value + port:
+            value = bottom - port if label is self.hints else min(top, bottom - port)
+        elif top < value and label is self.solution:
+            value = top
+        bar.setValue(value)
+
+    def _forget_reveal(self) -> None:
+        self._reveal = None
 
     def show_goals(self, statuses: list[GoalStatus], force: bool = False) -> None:
         self._statuses = list(statuses)
@@ -261,10 +299,10 @@ class ExerciseActions(QObject):
             a = self._action(title.replace("&", "&&"), tip,
                              lambda p=str(path): self._open_reporting(p))
             self.menu.addAction(a)
-        self.open_action = self._action("Open e&xercise...", "Open an exercise file (.toml).",
+        self.open_action = self._action("Ope&n exercise...", "Open an exercise file (.toml).",
                                         self.open_dialog)
         self.save_action = self._action(
-            "Save as e&xercise...", "Make an exercise that starts from the current data, "
+            "Sa&ve as exercise...", "Make an exercise that starts from the current data, "
             "network and settings (the goals, hints and solution of the exercise open now are "
             "kept; edit the file to change them).", self.save_dialog)
         menu.insertMenu(before, self.menu)
@@ -467,6 +505,10 @@ class ExerciseActions(QObject):
 
     def _show_applied(self, applied: bool) -> None:
         b = self.panel.apply_button
+        if applied and b.hasFocus():
+            # The keys to the window (Space: Play), before the button goes grey: Qt passed its
+            # focus on to "Start over", and the next Space wiped the solution just applied.
+            self.window.setFocus(Qt.FocusReason.OtherFocusReason)
         b.setText("Applied" if applied else "Apply it")
         b.setEnabled(not applied)
         b.setToolTip("The run is the solution's; Start over goes back to the exercise's start."

@@ -13,8 +13,9 @@ played the run instead, and Enter did nothing). A button focused by a click does
 after clicking Step still plays. The property :data:`KEY_FOCUS` marks the keyboard's button,
 and the style draws its ring (look.ThemeStyle), so the ring shows exactly where Space goes.
 
-A number field (a spin box) has no use for Space: it goes to Play, the typed number taken
-first (Stop at epoch: "3000" then Space typed a blank into the field and played nothing)."""
+A number field (a spin box, the learning rate's list) has no use for Space: it goes to Play,
+the typed number taken first (Stop at epoch: "3000" then Space typed a blank into the field and
+played nothing; the rate: "1 ")."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -55,6 +56,15 @@ def _number_field(obj) -> QAbstractSpinBox | None:
     return None
 
 
+def _number_combo(obj):
+    """The rate field (a NumberCombo, or presentation mode's NumberTwin of it) ``obj`` types
+    into, or None."""
+    from .widgets import NumberCombo, NumberTwin
+    if isinstance(obj, QLineEdit):
+        obj = obj.parent()
+    return obj if isinstance(obj, (NumberCombo, NumberTwin)) else None
+
+
 class FocusRing(QWidget):
     """A thick ring in the theme's focus colour over the edge of the button the keyboard
     focused (the style's own was a faint 1-px outline that a projector did not show). A
@@ -88,6 +98,7 @@ class FieldKeys(QObject):
         self.window = window
         self.polishing: list[Callable[[QObject], None]] = []
         self.ring: FocusRing | None = None
+        self._handed_on = False  # the focus left a widget going grey (eventFilter)
 
     def ringed(self) -> QWidget | None:
         """The button the ring is on (None: no ring)."""
@@ -111,9 +122,18 @@ class FieldKeys(QObject):
                 polish(obj)
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
             return wheel.filter_event(self.window, obj, event)
+        if t == QEvent.Type.KeyPress:
+            self._handed_on = False  # (a Tab pressed now gives the focus from the keyboard)
+        if t == QEvent.Type.FocusOut and isinstance(obj, QWidget) and not obj.isEnabled() \
+                and event.reason() in _KEYBOARD:
+            # A focused widget going grey passes the focus on as Tab does; the next button
+            # did not get it from the keyboard, and must not take Space ("Apply it" done, the
+            # focus on "Start over": Space wiped the solution just applied).
+            self._handed_on = True
         if t == QEvent.Type.FocusIn and isinstance(obj, QWidget) \
                 and event.reason() not in _KEEPS and QWidget.window(obj) is self.window:
-            keyed = isinstance(obj, BUTTONS) and event.reason() in _KEYBOARD
+            handed_on, self._handed_on = self._handed_on, False
+            keyed = isinstance(obj, BUTTONS) and event.reason() in _KEYBOARD and not handed_on
             if isinstance(obj, BUTTONS):
                 obj.setProperty(KEY_FOCUS, keyed)
             self._ring_on(obj if keyed else None)
@@ -143,6 +163,20 @@ class FieldKeys(QObject):
                     field.interpretText()  # the number typed, then Play (not a blank typed)
                 event.ignore()
                 return True  # the window's Space: Play / Pause
+            rate = _number_combo(obj) if key == Qt.Key.Key_Space and plain else None
+            if rate is not None:
+                # The learning rate's field as the spin boxes: "1" then Space typed "1 " and
+                # played nothing. A number typed is taken first (a refused text stays; Play
+                # says it trains at the rate in use).
+                field = getattr(rate, "field", rate)
+                try:
+                    field.parse(rate.currentText())
+                except ValueError:
+                    pass
+                else:
+                    field.commit_text(rate.currentText())
+                event.ignore()
+                return True
             return False
         # A push button outside a dialog ignores Enter (only a dialog's default one takes it).
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and key_focused(obj) \

@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         # "trains it to epoch 2,000" stood over the main run, whose Stop at it had changed.
         self._stop_at: dict[bool, int | None] = {False: None, True: None}
         self._hint_text: dict[bool, str] = {False: "", True: ""}
+        self._hint_stop: tuple[int, str] | None = None  # the main hint's promised stop
         # The status line of each too: "the sweep stopped at epoch 2,000" stayed on the main
         # run's tabs, after Save and Export.
         self._status_text: dict[bool, str] = {False: "", True: ""}
@@ -792,6 +793,8 @@ class MainWindow(QMainWindow):
 
     def _stop_at_edited(self, epoch: int | None) -> None:
         self._stop_at[self.sweep_driving is not None] = epoch
+        s = self._drawn
+        self._keep_hint_true(s.live_epoch if s is not None else 0)
 
     def set_sweep_driving(self, view: Any) -> None:
         """``view`` (the Compare view) takes Play, Pause, Step and Stop at for its sweep, or
@@ -834,11 +837,23 @@ class MainWindow(QMainWindow):
         """Presentation mode on or off (not remembered: the View menu's choice is)."""
         self.presentation.set_active(on)
 
-    def show_hint(self, text: str) -> None:
+    def show_hint(self, text: str, stop: tuple[int, str] | None = None) -> None:
         """A note over the plot that stays until the problem changes ("" hides it): the main
-        run's; a sweep's (show_sweep_hint) shows instead while the Compare tab is in front."""
+        run's; a sweep's (show_sweep_hint) shows instead while the Compare tab is in front.
+        ``stop``: (epoch, text after) -- ``text`` promises that Play stops at that epoch;
+        once the run is past it, or Stop at no longer says it, the note reads ``text after``
+        (a lesson's note still said "it stops at epoch 1,000" at epoch 1,805)."""
+        self._hint_stop = stop
         self._hint_text[False] = text
         self._show_front_hint()
+
+    def _keep_hint_true(self, live_epoch: int) -> None:
+        """The note's promise of a stop goes once it no longer holds (show_hint)."""
+        stop = self._hint_stop
+        if stop is not None and (live_epoch > stop[0] or self._stop_at[False] != stop[0]):
+            self._hint_stop = None
+            self._hint_text[False] = stop[1]
+            self._show_front_hint()
 
     def show_sweep_hint(self, text: str) -> None:
         self._hint_text[True] = text
@@ -1393,6 +1408,7 @@ class MainWindow(QMainWindow):
             switched = self._drawn_branch not in (None, s.branch)
             self._drawn_branch = s.branch
             self._clear_stale_stop(s.live_epoch, switched)
+            self._keep_hint_true(s.live_epoch)
             if switched and s.config.learning_rate != self._config.learning_rate:
                 # Another branch went live, at the rate it ran with: the panel says so.
                 self._config = replace(self._config, learning_rate=s.config.learning_rate)
@@ -1667,6 +1683,13 @@ class MainWindow(QMainWindow):
         # "an easy trap in front of a class"). The field keeps a valid number typed (it commits
         # on losing the focus, as on Enter); a refused text goes back to the field's value.
         focus = QApplication.focusWidget()
+        if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
+                and isinstance(focus, keys.BUTTONS) and focus.window() is self):
+            # Esc on a button reached with Tab (ringed): the keys go back to the window too,
+            # as F1 says; Space pressed "Start over" after Esc.
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            event.accept()
+            return
         if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
                 and isinstance(focus, keys.FIELDS) and focus.window() is self):
             combo = focus if isinstance(focus, NumberCombo) else focus.parent()

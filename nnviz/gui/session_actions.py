@@ -114,7 +114,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self.import_action = self._action("&Import CSV...", "Train on your own data: x1,x2,label "
                                           "or x,y / x1,x2,y, with a preview.", self.import_dialog,
                                           "Ctrl+I")
-        self.examples_menu = QMenu("Import e&xample", w)
+        self.examples_menu = QMenu("Import exa&mple", w)
         self.examples_menu.setToolTipsVisible(True)
         for name, path, note in example_files():
             a = self.examples_menu.addAction(name)

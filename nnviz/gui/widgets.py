@@ -132,11 +132,34 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._permanent: list[QWidget] = []
+        self._aside: list[QWidget] = []  # permanent widgets hidden for a long message
         self.messageChanged.connect(self._update_tip)
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
         self._permanent.append(widget)
+
+    def _make_room(self) -> None:
+        """A message too long for the room beside the permanent widgets (the run's status)
+        has the whole bar while it shows; they come back when it goes. At presentation mode's
+        size the room beside was half the bar at 1024 px: "Saved blobs.nnviz at epoch 1000;
+        the Compare tab's…" was all a class ever read of it."""
+        text = self.currentMessage()
+        left, right = self.message_rect().left(), self.width() - 12
+        grip = self.findChild(QSizeGrip)
+        if grip is not None and grip.isVisible():
+            right = grip.x()
+        beside = right - left - sum(w.sizeHint().width() + 8 for w in self._permanent
+                                    if w.isVisible() or w in self._aside)
+        aside = bool(text) and self.fontMetrics().horizontalAdvance(text) > beside
+        if aside and not self._aside:
+            self._aside = [w for w in self._permanent if w.isVisible()]
+            for w in self._aside:
+                w.hide()
+        elif not aside and self._aside:
+            for w in self._aside:
+                w.show()
+            self._aside = []
 
     def message_rect(self) -> QRect:
         """Where the message is drawn: QStatusBarPrivate::messageRect's room, left of the
@@ -169,6 +192,7 @@ class StatusBar(QStatusBar):
         return " ".join(words[:lo]) + "\u2026"
 
     def _update_tip(self, *_) -> None:
+        self._make_room()
         text = self.currentMessage()
         self.setToolTip(text if text and self.displayed_message() != text else "")
 
@@ -743,6 +767,7 @@ class NumberCombo(QComboBox):
             self.addItem(f"{v:g}")
         self._low, self._high, self._what, self._zero = low, high, what, allow_zero
         self._value = float(value)
+        self._twins: list[NumberTwin] = []
         self.setEditText(f"{value:g}")
         self.setToolTip(tip)
         self.lineEdit().editingFinished.connect(self._commit)
@@ -757,7 +782,21 @@ class NumberCombo(QComboBox):
         self._value = float(v)
         self.setEditText(f"{v:g}")
         self.setStyleSheet("")
+        self._tell_twins("")
         self.validated.emit("")
+
+    def add_twin(self, twin: "NumberTwin") -> None:
+        """``twin`` shows what this field holds from now on, told directly by each change of
+        value or refusal: through ``validated`` it missed the changes made with this field's
+        signals blocked (TrainingPanel.set_config: a preset, a lesson, an exercise), and the
+        presentation bar said "1" over a run training at 0.03."""
+        self._twins.append(twin)
+
+    def _tell_twins(self, reason: str) -> None:
+        import shiboken6
+        self._twins = [t for t in self._twins if shiboken6.isValid(t)]
+        for t in self._twins:
+            t.follow(reason)
 
     def allowed(self) -> str:
         high = f"{self._high:,g}"
@@ -786,12 +825,15 @@ class NumberCombo(QComboBox):
             v = self.parse(self.currentText())
         except ValueError as e:
             self.setStyleSheet(f"QComboBox {{{INVALID_FIELD}}}")
+            self._tell_twins(str(e))
             self.validated.emit(str(e))
             return
         self.setStyleSheet("")
+        changed = v != self._value
+        self._value = v
+        self._tell_twins("")
         self.validated.emit("")
-        if v != self._value:
-            self._value = v
+        if changed:
             self.value_changed.emit(v)
 
 
@@ -811,14 +853,15 @@ class NumberTwin(QComboBox):
         self.setToolTip(field.toolTip())
         self.lineEdit().editingFinished.connect(self._commit)
         self.activated.connect(lambda _i: self._commit())
-        field.validated.connect(self._follow)
-        field.value_changed.connect(lambda _v: self._follow(""))
-        self._follow("")
+        field.add_twin(self)  # told of every change, its signals blocked or not
+        self.follow("")
 
     def _commit(self) -> None:
         self.field.commit_text(self.currentText())
 
-    def _follow(self, reason: str) -> None:
+    def follow(self, reason: str) -> None:
+        """Show the field's value (``reason`` '': it holds a valid one), or stay red with the
+        text it refused."""
         if reason:  # the refused text stays here too, to fix
             self.setStyleSheet(f"QComboBox {{{INVALID_FIELD}}}")
             return

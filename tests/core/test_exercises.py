@@ -183,3 +183,14 @@ def test_imported_points_cannot_become_an_exercise():
 def test_a_one_unit_solution_reads_in_the_singular():
     ex = parse(MINIMAL + '[solution.network]\nhidden = [1]\nactivation = "tanh"\n')
     assert ex.solution_text() == "one hidden layer of 1 tanh unit"
+
+
+def test_the_exercises_on_one_problem_are_listed_together(monkeypatch):
+    # File -> Exercises listed "XOR with the right input, still without a hidden layer" last,
+    # seven exercises away from "XOR without a hidden layer" it follows on from (a teacher's
+    # review): the menu's order is the files' names.
+    monkeypatch.setattr(exercises, "builtin_folder", lambda: FOLDER)
+    titles = [title for _, title, _ in exercises.builtin()]
+    assert titles[:2] == ["XOR without a hidden layer",
+                          "XOR with the right input, still without a hidden layer"]
+    assert len(titles) == len(SHIPPED)

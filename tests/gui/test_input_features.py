@@ -18,7 +18,7 @@ from .test_views_helpers import snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 XOR_FEATURE = (Path(__file__).resolve().parents[2] / "resources" / "exercises"
-               / "09-xor-with-a-feature.toml")
+               / "02-xor-with-a-feature.toml")
 
 
 def test_the_editor_switches_features_on_and_the_model_takes_them(qtbot, main_window):

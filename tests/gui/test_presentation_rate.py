@@ -90,3 +90,57 @@ def test_a_rate_set_in_the_past_is_noted_in_presentation_mode(main_window, qtbot
     assert message.text().startswith("0.3 applies when training goes on")
     w.timeline.go(None)  # live again: the rate applies, the note goes
     qtbot.waitUntil(lambda: not message.isVisibleTo(w), timeout=60_000)
+
+
+def test_the_bar_shows_the_rate_a_preset_a_lesson_or_an_exercise_trains_at(main_window, qtbot):
+    # The teacher's review: after Presets -> XOR (adam, 0.03), a lesson's "Try it live" (0.01)
+    # or the exercise "The learning rate that diverges" (0.05), the run bar's box still said
+    # "1", the rate before: the settings' field was set with its signals blocked, and the bar's
+    # twin follows it through them. The class reads the rate off this box.
+    from pathlib import Path
+    from nnviz.core import presets
+    w = main_window
+    _presenting(w, qtbot)
+    field = w.controls.lr
+
+    def trains_at() -> str:
+        wait_for_run(qtbot, w)
+        return f"{w.last_snapshot.config.learning_rate:g}"
+
+    assert w.session_actions.load_preset(presets.get("xor"))
+    assert trains_at() == "0.03" and field.currentText() == "0.03"
+    assert w.session_actions.load_preset(presets.get("sine"))
+    assert field.currentText() == trains_at() != "0.03"
+    folder = Path(__file__).resolve().parents[2] / "resources" / "exercises"
+    w.open_exercise(str(folder / "04-learning-rate-diverges.toml"))
+    assert trains_at() == "0.05" and field.currentText() == "0.05"
+    w.session_actions.undo_action.trigger()  # Ctrl+Z: the sine's rate again, here too
+    qtbot.waitUntil(lambda: w.training_panel.lr.value() != 0.05, timeout=10_000)
+    assert field.currentText() == trains_at() == f"{w.training_panel.lr.value():g}"
+    w.show_view("lesson-1")  # Ctrl+Shift+1, then "Try it live in the main window"
+    button = w._inspection_views["lessons"].pages["line"].try_button
+    qtbot.waitUntil(button.isVisible, timeout=60_000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.current_problem().config.learning_rate == 0.01, timeout=10_000)
+    assert trains_at() == "0.01" and field.currentText() == "0.01"
+
+
+@pytest.mark.parametrize("presenting", [True, False], ids=["bar", "settings"])
+def test_space_in_the_rate_field_plays_at_the_rate_typed(main_window, qtbot, presenting):
+    # "1" then Space typed "1 " into the field and played nothing, though F1 and the README
+    # say Space in a number field plays (Stop at epoch's does): the rate typed is taken, and
+    # Space plays at it.
+    w = main_window
+    if presenting:
+        _presenting(w, qtbot)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    field = w.controls.lr if presenting else w.training_panel.lr
+    qtbot.waitUntil(lambda: field.lineEdit().hasFocus(), timeout=5000)
+    qtbot.keyClicks(field.lineEdit(), "0.3")
+    qtbot.keyClick(field.lineEdit(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert field.currentText() == "0.3" and w.training_panel.lr.value() == 0.3
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > 0
+                    and w.last_snapshot.config.learning_rate == 0.3, timeout=60_000)

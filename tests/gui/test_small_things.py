@@ -482,12 +482,16 @@ def test_a_status_message_too_long_for_its_line_ends_in_dots_and_moves_nothing(b
     assert full[len(shown) - 1] == " "  # cut between words
     fm = bar.fontMetrics()
     assert fm.horizontalAdvance(shown) <= bar.message_rect().width()
-    # The message ends left of the permanent status ("compiling...") it ran into.
-    assert bar.message_rect().right() < w.controls.status.x()
+    # The permanent status ("compiling...") it ran into steps aside while it shows: the
+    # message has the whole bar (at presentation mode's size, half the bar cut most messages).
+    assert not w.controls.status.isVisible()
     QApplication.processEvents()
     assert bar.height() == height
-    bar.showMessage("Saved.", 60_000)  # a short one whole, no tooltip
+    bar.showMessage("Saved.", 60_000)  # a short one whole, no tooltip, the status beside it
     qtbot.waitUntil(lambda: bar.toolTip() == "" and bar.displayed_message() == "Saved.")
+    assert w.controls.status.isVisible()
+    QApplication.processEvents()
+    assert bar.message_rect().right() < w.controls.status.x()
 
 
 def test_the_data_panel_prints_counts_with_thousands_separators(qtbot):

@@ -243,7 +243,7 @@ class SessionsMixin:
                 self._mark_saved(s.epoch)
                 self._set_title()
             self._add_recent(path_now)
-            self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch}"
+            self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch:,}"
                          f"{self._sweep_not_saved()}.")
             self._written(True)
             self.saved.emit(path_now)
@@ -258,8 +258,10 @@ class SessionsMixin:
         view = getattr(tab, "view", None)
         if view is None or getattr(view, "spec", None) is None:
             return ""
-        return ("; the Compare tab's sweep is not saved in sessions (Promote a member to "
-                "save its run)")
+        # Short enough for the status bar at presentation mode's size, 1024 px wide: "; the
+        # Compare tab's sweep is not saved in sessions (Promote a member to save its run)"
+        # was cut after "the Compare tab's".
+        return "; not the Compare sweep (Promote a member to save one)"
 
     def _request_write(self, write: Callable[[Any], None], capture: Callable,
                        title: str) -> None:

@@ -163,6 +163,9 @@ class ProblemCommand(AppliedCommand):
         self.actions = actions
         # The very dict (filled when the capture comes back; empty now, so not ``kept or {}``).
         self.kept = {"before": {} if kept is None else kept, "after": {}}
+        # The epoch of each side's trained run when Undo let it go (KEPT_RUNS), else None:
+        # said when that side comes back as a fresh model.
+        self.let_go: dict[str, int | None] = {"before": None, "after": None}
         self.then = then  # called with ``undoing`` once a side is back (an exercise's panel)
         # (path, (the epoch and Undo step it was saved at)) of each side's run; None: no file.
         self.files = {"before": getattr(actions, "left_file", None), "after": None}
@@ -170,8 +173,13 @@ class ProblemCommand(AppliedCommand):
     def put(self, value: Problem, undoing: bool) -> None:
         target, leaving = ("before", "after") if undoing else ("after", "before")
         kept, run_id = self.kept[target], self.actions.window.run_id
+        let_go = self.let_go[target] if not kept else None
         self.actions.apply_state(value, kept)
         self.kept[leaving] = self.actions.window.replaced_run
+        self.let_go[leaving] = None
+        if let_go is not None and self.actions.window.run_id != run_id:
+            self.let_go[target] = None  # (said once: the fresh model is this side's run now)
+            self.actions._tell_run_let_go(let_go, undoing)
         file = self.files[target]
         if self.actions.window.run_id != run_id:  # (not refused)
             self.files[leaving] = getattr(self.actions, "left_file", None)
@@ -392,7 +400,7 @@ class UndoMixin:
     def _bound_kept_runs(self, index: int) -> None:
         """The undo stack has moved to ``index``: of the trained runs its steps hold, the
         :data:`KEPT_RUNS` nearest ``index`` are kept, the others let go (the status bar says
-        which). Untrained runs hold nothing and count for nothing: five untrained networks
+        so when Undo or Redo comes back to one of them). Untrained runs hold nothing and count for nothing: five untrained networks
         no longer pushed a trained run out (a reviewer lost 1,225 epochs to five "+ Add layer"
         and five Ctrl+Z)."""
         stack = self.undo_stack
@@ -410,9 +418,12 @@ class UndoMixin:
             if command.kept[side]:
                 held.append((abs(i + (side == "after") - index), command, side))
         held.sort(key=lambda h: h[0])
-        gone = [(command.kept[side].get("epoch", 0), command.text(), side)
-                for _, command, side in held[KEPT_RUNS:]]
+        # A run let go is said when Undo or Redo comes back to it as a fresh model, not now:
+        # said at each preset or lesson loaded after four trained runs, "Undo keeps 4 trained
+        # runs: the run at epoch 1,000 will come back untrained. To keep…" was noise in front
+        # of a class, about a run nobody had asked for and that nothing could keep any more.
         for _, command, side in held[KEPT_RUNS:]:
+            command.let_go[side] = int(command.kept[side].get("epoch", 0))
             command.kept[side].clear()  # in place: a capture still under way is not kept
             command.kept[side] = {}
         # The stack's UNDO_LIMIT drops its first step when one more is pushed: a trained run
@@ -426,8 +437,6 @@ class UndoMixin:
         if isinstance(first, ProblemCommand) and first.kept["before"]:
             self._bottom_run = (first, first.kept["before"].get("epoch", 0), first.text(),
                                 "before")
-        if gone:
-            self._tell_runs_let_go(gone, f"Undo keeps {KEPT_RUNS} trained runs")
 
     _bottom_run: tuple | None = None  # the first step of the stack and the trained run it keeps
 
@@ -463,6 +472,14 @@ class UndoMixin:
             both = f"{said}{NOTE_GAP}{note}" if said else note
             self._status(both if said and fits_status_bar(self.window, both) else note, 20000)
         QTimer.singleShot(0, self.window, show)  # after the step's own message
+
+    def _tell_run_let_go(self, epoch: int, undoing: bool) -> None:
+        """Undo (``undoing``) or Redo came back to a step whose trained run (at ``epoch``) it
+        had let go: the fresh model in its place is said, and why."""
+        what = "Undo" if undoing else "Redo"
+        note = (f"{what}: a fresh model, not the run at epoch {epoch:,} (Undo keeps the last "
+                f"{KEPT_RUNS} trained runs; Save keeps a run).")
+        QTimer.singleShot(0, self.window, lambda: self._status(note, 20000))
 
     def _restore_run(self, state: Problem, kept: dict) -> bool:
         """The trained run ``kept`` of ``state`` back in the window; False if there is none."""
@@ -617,5 +634,6 @@ class UndoMixin:
             self.window.set_stop_at(p.epochs)
             self.last_message = (f"{sentence(p.title)} Press Play (Space): it stops at epoch "
                                  f"{p.epochs:,}, where the result shows.")
-            self.window.show_hint(self.last_message)
+            self.window.show_hint(self.last_message, (p.epochs, f"{sentence(p.title)} The "
+                                                      f"result shows at epoch {p.epochs:,}."))
         return ok
