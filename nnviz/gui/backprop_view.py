@@ -171,6 +171,15 @@ def _shades(values, column) -> list[int]:
     return out
 
 
+def _of_network(result, spec) -> bool:
+    """Whether ``result``'s trace is of a network of ``spec``'s shape (a throttled probe can
+    hand out the numbers of the network before a new preset)."""
+    sizes = spec.layer_sizes
+    params = result.trace.params
+    return len(result.trace.layers) == len(params) == len(sizes) - 1 and all(
+        np.shape(w) == (sizes[i], sizes[i + 1]) for i, (w, _) in enumerate(params))
+
+
 def diagram_colours() -> dict[str, QColor]:
     """The diagram's outlines, empty nodes and node labels in the theme's colours, as the
     Network view's: fixed greys and a white label box were drawn on the dark theme too, the
@@ -205,9 +214,15 @@ class BackpropCanvas(NetworkCanvas):
         self._force_choice = False  # set_stage: choose the units shown anew (_choice_due)
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
+        kept = self.node_values, self.node_name, self.link_name
         self.node_values, self.node_name, self.link_name = node_values, node_name, link_name
         self._force_choice = True
-        self.set_state(spec, link_values, None)
+        try:
+            self.set_state(spec, link_values, None)
+        except ValueError:  # links of another network: the diagram stays as it was, whole
+            self.node_values, self.node_name, self.link_name = kept
+            self._force_choice = False
+            raise
 
     def _choose_units(self) -> None:
         # The selected unit, then the units with the largest stage value, in order; as many
@@ -625,6 +640,10 @@ class BackpropView(QWidget):
         self.probe = backprop.BackpropProbe(stage=STAGES[0])
         self.snapshot = None
         self.result: backprop.BackpropResult | None = None
+        # The snapshot ``result`` was computed with: its network and its settings are the ones
+        # the trace's numbers are of. ``snapshot`` (the last frame) can be of another network
+        # while its numbers have not come yet (the tab shown for a moment after a new preset).
+        self._result_snapshot = None
         self.stage = 0
         self.unit: tuple[int, int] | None = None  # (layer, unit) whose formulas are written
         self._data = None
@@ -942,9 +961,8 @@ class BackpropView(QWidget):
             # after another frame): ask once for this epoch's numbers.
             self._asked = snapshot.epoch
             self.settings_changed.emit()
-        if result is not None and self._data is not None and \
-                len(result.trace.layers) == snapshot.spec.n_layers:
-            self.result = result
+        if result is not None and self._data is not None and _of_network(result, snapshot.spec):
+            self.result, self._result_snapshot = result, snapshot
             if self.unit is None or not _valid_neuron(snapshot.spec, self.unit):
                 self.unit = (snapshot.spec.n_layers - 1, 0)
             self.canvas.selected = self.unit
@@ -952,7 +970,12 @@ class BackpropView(QWidget):
                 self._drawn_result = result
                 self._draw_pulls()
                 self._show_stage()
-        elif self.result is None:
+        elif self.result is None or snapshot.spec != self._result_snapshot.spec:
+            # No numbers yet, or only those of another network (the tab passed through after a
+            # new preset, Ctrl+Tab): they are dropped, the diagram is of this network until its
+            # numbers come. Kept, they were drawn with this network's shape at the next change
+            # of theme: an IndexError at every switch, and a diagram that stayed black.
+            self.result, self._result_snapshot, self._drawn_result = None, None, None
             self._show_stage()
 
     # -- user actions ----------------------------------------------------------------------------
@@ -1101,20 +1124,21 @@ class BackpropView(QWidget):
         self.back.setEnabled(self.stage > 0)
         self.next.setEnabled(self.stage < len(STAGES) - 1)
         self.stage_room.set_text(self._stage_text(self.stage))
-        r = self.result
-        if r is None or self.snapshot is None:
+        r, shot = self.result, self._result_snapshot
+        if r is None or shot is None:
             self.title_room.set_text("<b>Backpropagation, step by step</b> — pick a training "
                                      "point; its numbers come with the next frame.")
             self._set_formulas("")
             self.check_room.set_text("")
+            self._draw_network()
             return
-        tr, spec = r.trace, self.snapshot.spec
+        tr, spec = r.trace, shot.spec
         step = tr.step
         where = ""
         if step.n_batches > 1:
             if step.batch_index < 0:
                 where = (f" · epoch {step.epoch + 1} leaves this point out (its batches of "
-                         f"{self.snapshot.config.batch_size} do not reach it)")
+                         f"{shot.config.batch_size} do not reach it)")
             else:
                 where = (f" · in batch {step.batch_index + 1} of {step.n_batches} of epoch "
                          f"{step.epoch + 1} ({plural(tr.batch_size, 'point')}); the weights "
@@ -1139,6 +1163,15 @@ class BackpropView(QWidget):
             colour = colors.hex_of(colors.ok() if ok else colors.error())
             self.check_room.set_text(check_text(words, diff, ok, colour, not c.ok))
         self._draw_stage(name, tr, spec)
+
+    def _draw_network(self) -> None:
+        """Before its numbers come: the diagram of the last frame's network, its weights on the
+        links and its nodes blank (an older network's diagram is not left in its place)."""
+        s = self.snapshot
+        if s is None:
+            return
+        links = tuple((np.asarray(w, np.float32), np.asarray(b, np.float32)) for w, b in s.params)
+        self.canvas.set_stage(s.spec, links, [], "a", "weight")
 
     def _draw_stage(self, name: str, tr, spec) -> None:
         """The diagram and the formulas of stage ``name``."""
@@ -1307,7 +1340,7 @@ class BackpropView(QWidget):
             mine = tr.point_grad[layer][0][:, unit]
             mean = tr.batch_data_grad[layer][0][:, unit] if tr.batch_data_grad is not None \
                 else g - pen
-            cfg = self.snapshot.config
+            cfg = self._result_snapshot.config
             pen_text = ""
             if cfg.l1 or cfg.l2:
                 pen_text = " + " + " + ".join(t for t in (

@@ -101,6 +101,13 @@ class NetworkCanvas(QWidget):
     # -- data ------------------------------------------------------------------------------------
 
     def set_state(self, spec, params, maps: NeuronMaps | None) -> None:
+        sizes = spec.layer_sizes
+        if len(params) != len(sizes) - 1 or any(
+                np.shape(w) != (sizes[i], sizes[i + 1]) for i, (w, _) in enumerate(params)):
+            # Checked before anything is kept: weights of another network, taken in half, left
+            # the diagram unable to paint until the next network (an empty black rectangle).
+            raise ValueError(f"weights of shapes {[np.shape(w) for w, _ in params]} do not "
+                             f"fit a network of layer sizes {list(sizes)}")
         new_spec = spec != self.spec
         new_maps = maps is not self.maps
         self.spec, self.params, self.maps = spec, params, maps
