@@ -7,7 +7,7 @@ above the loss plot. The menu's choice is remembered (``view/presentation`` in t
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLayout, QMenu,
                                QSizePolicy, QWidget)
@@ -22,6 +22,11 @@ LEFT_SHARE = 0.36
 EXERCISE_SHARE = 0.45  # with an exercise open: its text beside the plot, above the readout
 READOUT_STYLE = ("QLabel {{ color: {text}; background: {ground}; border-radius: 4px; "
                  "padding: 6px; border: {border}; }}")
+#: The readout's widest lines in a usual run: the readout goes beside "Log scale" only where
+#: these fit there on one line each (measured on the text of the moment, it went beside with a
+#: short number and wrapped, or was cut, when a longer one came: "100.0%" after "51.9%").
+READOUT_SAMPLE = ("<b>Epoch 10,000</b>", ("loss", "0.0000", "0.0000"),
+                  ("accuracy", "100.0%", "100.0%"))
 
 
 def past_colour() -> str:
@@ -42,6 +47,22 @@ def readout_style(past: bool = False) -> str:
     return READOUT_STYLE.format(text="#111111", ground="#f4f5f6", border=border)
 
 
+class _Readout(QLabel):
+    """The readout's label: as tall as its least height, which Presentation sets to its lines'
+    height at its width. A wrapped label's height-for-width went through the left column's
+    layouts and splitter (which keep their own guesses and the splitter none of it): the box
+    was cut at the bottom under an exercise, or kept a blank line after F11 off and on."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt)
+        return False
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return QSize(super().minimumSizeHint().width(), self.minimumHeight())
+
+
 class Presentation(QObject):
     """Owns the mode's action and readout; switches the window's parts between the modes."""
 
@@ -52,7 +73,7 @@ class Presentation(QObject):
         window.main_split.installEventFilter(self)
         self.active = False
         self._normal_font = QFont(window.font())
-        self.readout = QLabel()
+        self.readout = _Readout()
         self.readout.setObjectName("PresentationReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         from . import colors
@@ -73,6 +94,10 @@ class Presentation(QObject):
         box = window.metrics_room.parentWidget().layout()
         self._readout_room = LabelRoom(self.readout)  # new numbers each frame: no new layout
         box.insertWidget(0, self._readout_room)
+        self._readout_room.installEventFilter(self)  # its width: the height its lines need
+        # The readout's text on one line a line, to measure (never shown).
+        self._twin = QLabel()
+        self._twin.setTextFormat(Qt.TextFormat.RichText)
 
         self.action = QAction("&Presentation mode", window)
         self.action.setCheckable(True)
@@ -125,7 +150,8 @@ class Presentation(QObject):
         if on:
             self._share_width()
         elif self._normal_split is not None:
-            w.loss_plot.setMinimumHeight(150)
+            from .main_window import LOSS_LEAST_PX
+            w.loss_plot.setMinimumHeight(LOSS_LEAST_PX)
             w.main_split.restoreState(self._normal_split[0])
             w.left_split.restoreState(self._normal_split[1])
         forget_sizes(w)
@@ -179,8 +205,11 @@ class Presentation(QObject):
         share = EXERCISE_SHARE if self._exercise_open() else LEFT_SHARE
         split.setSizes([int(total * share), total - int(total * share)])
         self._place_readout()
-        # Under an exercise the loss plot gives up a little height (720 px is short).
-        self.window.loss_plot.setMinimumHeight(120 if self._exercise_open() else 150)
+        # The loss plot's least height under an exercise too: the exercise's text scrolls
+        # instead (at 120 px, with presentation mode's axes, the curves had a 68 px strip with
+        # one y number at 1024x768 once the hints and the solution showed).
+        from .main_window import LOSS_LEAST_PX
+        self.window.loss_plot.setMinimumHeight(LOSS_LEAST_PX)
         if self._exercise_open():
             panel = self.window.side_tabs.exercise
             for part in (panel, getattr(panel, "body", None)):
@@ -204,17 +233,45 @@ class Presentation(QObject):
             box.insertWidget(0, room)
 
     def _readout_fits_beside(self) -> bool:
-        from PySide6.QtGui import QTextDocument
+        """Whether READOUT_SAMPLE's lines fit beside the check box, each on one line: decided
+        by the column's width and the fonts alone, the same after any number of F11 toggles
+        and for any numbers."""
         w = self.window
-        doc = QTextDocument()
-        doc.setDocumentMargin(0)
-        doc.setDefaultFont(self.readout.font())
-        doc.setHtml(self.readout.text() or "accuracy 100.0% (test 100.0%)")
-        frame = 2 * (6 + 3) + 2 * self.readout.fontMetrics().horizontalAdvance("0")  # padding,
-        need = doc.idealWidth() + frame  # border, and two digits more to come
+        head, *lines = READOUT_SAMPLE
+        twin = self._copy(self._readout_html(head, "".join(_metric_line(*line)
+                                                          for line in lines)), wrap=False)
+        need = twin.sizeHint().width()
         m = w.loss_box.layout().contentsMargins()
         width = w.main_split.sizes()[0] - m.left() - m.right()
         return need + w.metrics_row.spacing() + w.log_scale.sizeHint().width() <= width
+
+    def _fit_readout_height(self) -> None:
+        """The readout at least as tall as its lines at its width: the left column's splitter
+        goes by least heights, and the wrapped label's guess of its own (its lines at some
+        other width) let an exercise's panel take the last line's room ("accuracy 100.0%
+        (test" over half a line, cut)."""
+        room = self._readout_room
+        if not self.active or room.width() <= 0:
+            return
+        # (measured on a copy: the label's own measure counts the least height set here)
+        need = self._copy(self.readout.text(), wrap=True).heightForWidth(room.width())
+        if need > 0 and self.readout.minimumHeight() != need:
+            self.readout.setMinimumHeight(need)
+            # the room's layout item forgets the label's last size (a label changed while its
+            # room was hidden posts nothing: the box kept a line too many after F11 off and on)
+            room.updateGeometry()
+
+    def _copy(self, html: str, wrap: bool) -> QLabel:
+        """The readout's twin, never shown, showing ``html`` in the readout's font and style,
+        its lines wrapped (``wrap``) or each on one line."""
+        twin = self._twin
+        twin.setFont(self.readout.font())
+        if twin.styleSheet() != self.readout.styleSheet():
+            twin.setStyleSheet(self.readout.styleSheet())
+        twin.setWordWrap(wrap)
+        twin.setText(html)
+        twin.ensurePolished()
+        return twin
 
     def _share_height(self) -> None:
         """Under an exercise: its panel the height its text and buttons need, the loss chart the
@@ -247,6 +304,9 @@ class Presentation(QObject):
         if obj is self.window.main_split and self.active and t in (QEvent.Type.Resize,
                                                                    QEvent.Type.Show):
             self._share_width()
+        elif obj is self._readout_room:
+            if t == QEvent.Type.Resize:
+                self._fit_readout_height()
         elif self.active and t in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and \
                 obj is not self.window.main_split:  # the exercise's panel or its text
             panel = self.window.side_tabs.exercise
@@ -282,10 +342,10 @@ class Presentation(QObject):
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
                f"{s.weights_epoch:,}</span>" if s.restored else ""),
-            back + f"<div>loss{standardised} <b>{format_loss(m.train_loss)}</b> (test "
-            f"{format_loss(m.test_loss)})</div><div>{what} "
-            f"<b>{format_accuracy(m.train_accuracy, clf)}</b> "
-            f"(test {format_accuracy(m.test_accuracy, clf)})</div>")
+            back + _metric_line(f"loss{standardised}", format_loss(m.train_loss),
+                                format_loss(m.test_loss))
+            + _metric_line(what, format_accuracy(m.train_accuracy, clf),
+                           format_accuracy(m.test_accuracy, clf)))
 
     def new_run(self, compiling: bool = False) -> None:
         """A new run, until its first frame: its epoch (0, or an adopted run's) and none of the
@@ -308,10 +368,20 @@ class Presentation(QObject):
 
     def _set_readout(self, head: str, lines: str) -> None:
         """The readout: ``head`` (the epoch) large over ``lines`` (divs) at the window's size."""
+        self.readout.setText(self._readout_html(head, lines))
+        self._fit_readout_height()
+
+    def _readout_html(self, head: str, lines: str) -> str:
         pt = self.window.font().pointSizeF()
-        self.readout.setText(f"<div style='font-size:{pt:g}pt'>"
-                             f"<div style='font-size:{pt * 1.5:g}pt'>{head}</div>"
-                             f"{lines}</div>")
+        return (f"<div style='font-size:{pt:g}pt'><div style='font-size:{pt * 1.5:g}pt'>{head}"
+                f"</div>{lines}</div>")
+
+
+def _metric_line(what: str, train: str, test: str) -> str:
+    """A line of the readout: "loss 0.2152 (test 0.2322)". Where it must wrap it wraps
+    before the bracket, never inside either half ("(test" over "0.2322)")."""
+    nb = "\u00a0"
+    return f"<div>{what}{nb}<b>{train}</b> (test{nb}{test})</div>"
 
 
 def forget_sizes(root) -> None:

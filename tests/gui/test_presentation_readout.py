@@ -1,0 +1,115 @@
+"""Presentation mode's big epoch / loss / accuracy box and the loss plot under it at 1024x768,
+as the teacher's review (r1) saw them: the box beside "Log scale" after one F11 off and on,
+squeezed to four ragged lines ("(test" over "0.2322)"); under an exercise "accuracy 100.0%
+(test" with "100.0%)" cut at the box's bottom; and the loss plot a strip with one y number."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage, QPainter, QTextDocument
+from PySide6.QtWidgets import QApplication
+
+from .test_presentation import _at_size, _one_line
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+EXERCISE = Path(__file__).resolve().parents[2] / "resources" / "exercises" / \
+    "01-xor-no-hidden-layer.toml"
+
+
+def _shown_height(label) -> float:
+    """The height the label's text takes at the width it has."""
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    doc.setHtml(label.text())
+    doc.setTextWidth(label.contentsRect().width())
+    return doc.size().height()
+
+
+def _readout(w) -> dict:
+    """What the class sees of the readout: where it is, how tall, each metric whole on a line,
+    none of it cut."""
+    p = w.presentation
+    readout, room = p.readout, p._readout_room
+    QApplication.processEvents()
+    plain = QTextDocument()
+    plain.setHtml(readout.text())
+    words = plain.toPlainText().replace("\u00a0", " ")
+    loss_line = words.split("\n")[1]
+    score_line = words.split("\n")[2]
+    return {
+        "words": words,
+        "beside log scale": w.metrics_row.indexOf(room) >= 0,
+        "height": room.height(),
+        "loss on one line": _one_line(readout, loss_line),
+        "score on one line": _one_line(readout, score_line),
+        "cut": _shown_height(readout) > readout.contentsRect().height() + 0.5,
+    }
+
+
+def test_the_readout_lays_out_the_same_after_any_number_of_f11_toggles(main_window, qtbot,
+                                                                       wait_run):
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))  # a projector's screen from the start
+    w.presentation.action.trigger()  # F11
+    w.session_actions.preset_actions["blobs-linear"].trigger()
+    wait_run(w)
+    _at_size(w, qtbot, (1024, 768))
+    first = _readout(w)
+    assert first["loss on one line"] and first["score on one line"] and not first["cut"], first
+    for _ in range(2):
+        w.presentation.action.trigger()  # F11 off
+        QApplication.processEvents()
+        w.presentation.action.trigger()  # and on
+        _at_size(w, qtbot, (1024, 768))
+        w.session_actions.preset_actions["blobs-linear"].trigger()
+        wait_run(w)
+        assert _readout(w) == first
+
+
+@pytest.mark.parametrize("width", [1024, 960])
+def test_under_an_exercise_the_readout_is_whole_and_the_loss_plot_readable(main_window, qtbot,
+                                                                           wait_run, width):
+    """The reviewer's path: the XOR exercise's hints and solution shown, the solution applied
+    and trained to epoch 1,000 (100.0% on both sets: the widest numbers). The reviewer's fonts
+    were a little wider than the tests' (offscreen): at 960 px here the box was cut as the
+    reviewer saw it at 1024."""
+    w = main_window
+    _at_size(w, qtbot, (width, 768))
+    w.presentation.action.trigger()  # F11, then File -> Exercises
+    w.open_exercise(str(EXERCISE))
+    wait_run(w)
+    _at_size(w, qtbot, (width, 768))
+    actions = w.exercise_actions
+    for _ in range(2):
+        actions.reveal_hint()
+    actions.reveal_solution()
+    actions.reveal_solution()  # "Sure? Show it"
+    actions.apply_solution()
+    wait_run(w)
+    w.step(1000)
+    s = wait_run(w, 1000, timeout=120_000)
+    assert s.metrics.train_accuracy == 1.0 and s.metrics.test_accuracy == 1.0
+    seen = _readout(w)
+    assert "accuracy 100.0% (test 100.0%)" in seen["words"]
+    assert seen["loss on one line"] and seen["score on one line"] and not seen["cut"], seen
+    # The loss plot: curves over more than a strip, with two y numbers or more (it had 68 px
+    # and one number, "0.2").
+    pi = w.loss_plot.getPlotItem()
+    vb = pi.getViewBox()
+    assert vb.height() >= 90, vb.height()
+    axis = pi.getAxis("left")
+    image = QImage(max(1, int(axis.width())), max(1, int(axis.height())),
+                   QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    numbers = [text for *_, text in (specs[2] if specs else ()) if text.strip()]
+    assert len(numbers) >= 2, numbers
+    # the exercise's text scrolls instead, its buttons still in sight
+    panel = w.side_tabs.exercise
+    assert panel.isVisible() and panel.height() >= 200
