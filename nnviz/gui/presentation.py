@@ -19,7 +19,10 @@ from .widgets import LabelRoom
 SCALE = 1.6  # the floor for fonts and markers a room can read
 SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
-EXERCISE_SHARE = 0.45  # with an exercise open: its text beside the plot, above the readout
+# With an exercise open: its text beside the plot, above the readout. 0.46: at 1024 px the
+# readout's widest lines fit beside "Log scale" (READOUT_SAMPLE; 5 px short at 0.45).
+EXERCISE_SHARE = 0.46
+EXERCISE_LOSS_PX = 120  # the loss plot's least under an exercise whose text fits
 READOUT_STYLE = ("QLabel {{ color: {text}; background: {ground}; border-radius: 4px; "
                  "padding: 6px; border: {border}; }}")
 #: The readout's widest lines in a usual run: the readout goes beside "Log scale" only where
@@ -205,11 +208,11 @@ class Presentation(QObject):
         share = EXERCISE_SHARE if self._exercise_open() else LEFT_SHARE
         split.setSizes([int(total * share), total - int(total * share)])
         self._place_readout()
-        # The loss plot's least height under an exercise too: the exercise's text scrolls
-        # instead (at 120 px, with presentation mode's axes, the curves had a 68 px strip with
-        # one y number at 1024x768 once the hints and the solution showed).
+        # Under an exercise the loss plot may give up a little height, for the task and goals
+        # to be whole (720 px is short); _share_height gives it back where the text scrolls.
         from .main_window import LOSS_LEAST_PX
-        self.window.loss_plot.setMinimumHeight(LOSS_LEAST_PX)
+        self.window.loss_plot.setMinimumHeight(EXERCISE_LOSS_PX if self._exercise_open()
+                                               else LOSS_LEAST_PX)
         if self._exercise_open():
             panel = self.window.side_tabs.exercise
             for part in (panel, getattr(panel, "body", None)):
@@ -288,6 +291,12 @@ class Presentation(QObject):
         needed = getattr(panel, "needed_height", None)
         need = needed() + w.side_tabs.height() - panel.height() if needed else total
         room = total - w.loss_box.minimumSizeHint().height()
+        if need > room:
+            # The text scrolls anyway (hints, the solution): the loss plot keeps the window's
+            # least (at EXERCISE_LOSS_PX, with presentation mode's axes, a 68 px strip of
+            # curves with one y number at 1024x768).
+            from .main_window import LOSS_LEAST_PX
+            room -= max(LOSS_LEAST_PX - w.loss_plot.minimumHeight(), 0)
         top = max(min(need, room), 0)
         if abs(left.sizes()[0] - top) > 1:
             left.setSizes([top, total - top])
