@@ -1403,7 +1403,9 @@ class TrainLoop(_LiveBranch):
                         numpy_params(model.params), grid, diverged, message, extras=extras,
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
                         branch=self.log.name, branches=branches,
-                        weights_epoch=self._weights_epoch(model.epoch), divergence=divergence)
+                        weights_epoch=self._weights_epoch(model.epoch), divergence=divergence,
+                        restarts=tuple(c.epoch for c in self.log.checkpoints
+                                       if c.weights_of >= 0))
 
     @property
     def grid_wanted(self) -> bool:

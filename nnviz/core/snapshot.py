@@ -104,6 +104,9 @@ class Snapshot:
     # What the divergence that ended the live branch says, while the branch ends there (the
     # banner's text; ``message`` is set only in the snapshot of the divergence itself); "" if none.
     divergence: str = ""
+    # The live branch's epochs where a divergence put earlier weights back and the run went on
+    # from them (the loss plot scales to what came after the last; its diverged epochs above).
+    restarts: tuple[int, ...] = ()
 
     @property
     def past(self) -> bool:

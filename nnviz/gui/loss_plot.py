@@ -164,9 +164,9 @@ class LossPlot(pg.PlotWidget):
         # leading_spike): the axis is set by the rest of the run, and the plot says so.
         self.spike_note = pg.TextItem("", color=colors.text(), anchor=(0, 0))
         self.spike_note.setToolTip(
-            "The loss of the first epochs is more than ten times that of the rest of the run: "
-            "the scale is set by the rest, so that its curve can be read, and those epochs go "
-            "off the top. Tick Log scale to see them all.")
+            "The loss of the first epochs (or of a divergence the run went on from) is many "
+            "times that of the rest of the run: the scale is set by the rest, so that its curve "
+            "can be read, and those epochs go off the top. Tick Log scale to see them all.")
         self.spike_note.setZValue(15)
         self.spike_note.hide()
         pi.addItem(self.spike_note, ignoreBounds=True)
@@ -490,6 +490,9 @@ class LossPlot(pg.PlotWidget):
             return x, (float(y0), float(max(y1, y0 + 1)))
         if hi <= 0:
             return x, (0.0, 1.0)
+        after = self._after_divergence(s, hi)
+        if after is not None:
+            return x, after
         k = leading_spike(s.loss_epochs, s.loss_values)
         if k:
             # The rest of the run sets the scale: every point after the spike's epochs, on the
@@ -505,6 +508,30 @@ class LossPlot(pg.PlotWidget):
                 top = float(rest.max())
                 return x, (loss_axis_start(float(rest.min()), top), loss_axis_end(top))
         return x, (loss_axis_start(float(values.min()), hi), loss_axis_end(hi))
+
+    def _after_divergence(self, s: Snapshot, hi: float) -> tuple[float, float] | None:
+        """The y range of the losses after the run's last divergence, once the run has gone on
+        from the weights put back and the epoch shown is past it (None otherwise, or when the
+        diverged epochs do not stand above the rest). The exercise "The learning rate that
+        diverges" went to 2.5e+08 in 8 epochs: the 1,000 epochs at a lower rate that fitted the
+        line after it were a flat line on the floor of a 0-4e7 axis. The diverged epochs go
+        off the top, and the note says up to what (as a leading spike's)."""
+        if not s.restarts or not len(s.loss_epochs):
+            return None
+        last = max(s.restarts)
+        if s.epoch <= last or int(s.loss_epochs[-1]) <= last:
+            return None  # the diverged part is what is shown (or all there is)
+        rest = np.concatenate([v[e > last] for e, v in (
+            (s.loss_epochs, s.loss_values), (s.test_epochs, s.test_values),
+            *((b.epochs, b.values) for b in s.branches))])
+        rest = rest[np.isfinite(rest)]
+        if not len(rest) or float(rest.max()) <= 0:
+            return None
+        top = float(rest.max())
+        if hi < SPIKE_APART * top:
+            return None  # the diverged epochs fit on the scale of the rest: all of it shown
+        self._spike = (int(s.loss_epochs[0]), last, hi)
+        return loss_axis_start(float(rest.min()), top), loss_axis_end(top)
 
     def _follow_range(self) -> bool:
         """Show the whole run; True when the range changed."""
