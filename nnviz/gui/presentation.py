@@ -210,9 +210,11 @@ class Presentation(QObject):
         self._place_readout()
         # Under an exercise the loss plot may give up a little height, for the task and goals
         # to be whole (720 px is short); _share_height gives it back where the text scrolls.
+        # (120 px: the solution's text, 276 px at 1024x768, needs a viewport as tall to be
+        # read whole; at LOSS_LEAST_PX it had 258)
         from .main_window import LOSS_LEAST_PX
-        if not self._exercise_open():
-            self.window.loss_plot.setMinimumHeight(LOSS_LEAST_PX)
+        self.window.loss_plot.setMinimumHeight(EXERCISE_LOSS_PX if self._exercise_open()
+                                               else LOSS_LEAST_PX)
         if self._exercise_open():
             panel = self.window.side_tabs.exercise
             for part in (panel, getattr(panel, "body", None)):
@@ -290,14 +292,6 @@ class Presentation(QObject):
             return
         needed = getattr(panel, "needed_height", None)
         need = needed() + w.side_tabs.height() - panel.height() if needed else total
-        # The loss plot's least: EXERCISE_LOSS_PX where that lets the task and goals show
-        # whole; where the text scrolls anyway (hints, the solution) the window's least (at
-        # 120 px, with presentation mode's axes, a 68 px strip of curves with one y number).
-        from .main_window import LOSS_LEAST_PX
-        others = w.loss_box.height() - w.loss_plot.height()  # the readout, "Log scale"
-        least = LOSS_LEAST_PX if need > total - others - EXERCISE_LOSS_PX else EXERCISE_LOSS_PX
-        if w.loss_plot.minimumHeight() != least:
-            w.loss_plot.setMinimumHeight(least)
         room = total - w.loss_box.minimumSizeHint().height()
         top = max(min(need, room), 0)
         if abs(left.sizes()[0] - top) > 1:

@@ -11,7 +11,7 @@ import pytest
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 EXERCISE = Path(__file__).resolve().parents[2] / "resources" / "exercises" / \
-    "03-learning-rate-diverges.toml"
+    "04-learning-rate-diverges.toml"
 
 
 def test_after_a_divergence_the_loss_plot_scales_to_the_run_that_went_on(main_window, qtbot,
