@@ -38,8 +38,8 @@ _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 # ratio 0.48 by epoch 100) and "healthy" would have hidden why it never learned.
 VANISHING_BELOW, EXPLODING_ABOVE = 1e-2, 1e2
 NO_VERDICT = "<b>Gradient flow</b>: ||dL/dW|| per layer, from the first layer to the output."
-THRESHOLDS = {"vanishing": "vanishing: below 1/100", "exploding": "exploding: above 100 times",
-              "healthy": "healthy: from 1/100 to 100 times"}
+THRESHOLDS = {"vanishing": "vanishing: below 1/100", "exploding": "exploding: above 100×",
+              "healthy": "healthy: 1/100 to 100×"}
 DASHED = "Dashed: a healthy update."
 
 CAPTION = (
@@ -76,10 +76,11 @@ def gradient_verdict(grad_norms: np.ndarray) -> str | None:
 
 
 def _of_output(r: float) -> str:
-    """The first layer's gradient as a part of the output layer's: "1/26 of", "0.48 times"."""
+    """The first layer's gradient as a part of the output layer's: "1/26 of", "0.48×" (short:
+    the headline is two lines on a projector at 1024x768)."""
     if r < 0.5:
         return f"1/{1 / r:,.0f} of"
-    return f"{r:.2f} times" if r <= 2 else f"{r:,.0f} times"
+    return f"{r:.2f}×" if r <= 2 else f"{r:,.0f}×"
 
 
 def gradient_headline(epochs: np.ndarray, grad_norms: np.ndarray) -> str:
@@ -98,8 +99,8 @@ def gradient_headline(epochs: np.ndarray, grad_norms: np.ndarray) -> str:
         return (f"{head}: at epoch {epoch:,} the gradient is not finite (it overflowed)."
                 if kind == "exploding" else f"{head} earlier in this run.")
     ratio = max(first, _FLOOR) / output
-    now = (f"at epoch {epoch:,} the first layer's ||dL/dW|| is {_of_output(ratio)} the "
-           "output layer's")
+    # (the epoch shown is the window's: the header says which)
+    now = f"first layer's ||dL/dW|| now {_of_output(ratio)} the output's"
     stall = "; the first layers stall" if kind == "vanishing" else ""
     if gradient_verdict(norms[-1:]) == kind:  # the epoch shown shows it
         return f"{head}: {now} ({THRESHOLDS[kind]}){stall}."
@@ -107,8 +108,8 @@ def gradient_headline(epochs: np.ndarray, grad_norms: np.ndarray) -> str:
     spread = np.where(np.isfinite(spread), spread, np.nan)
     worst = int(np.nanargmin(spread) if kind == "vanishing" else np.nanargmax(spread))
     return (f"{head} in this run: at epoch {int(epochs[worst]):,} the first layer's ||dL/dW|| "
-            f"was {_of_output(float(spread[worst]))} the output layer's ({THRESHOLDS[kind]}); "
-            f"at epoch {epoch:,} it is {_of_output(ratio)} the output layer's.")
+            f"was {_of_output(float(spread[worst]))} the output's ({THRESHOLDS[kind]}); "
+            f"at epoch {epoch:,}, {_of_output(ratio).removesuffix(' of')}.")
 
 
 def layer_names(spec) -> list[str]:

@@ -66,8 +66,8 @@ def test_deep_sigmoid_vanishing_gradients_are_plain_to_see(view):
     np.testing.assert_allclose(view.depth_dots.getData()[1], np.log10(now))  # a dot per layer
     assert view.key.isHidden()  # nine colours: the caption's "purple to green" says it
     assert view.caption.text().startswith(  # the ratio and the threshold, in the caption
-        f"<b>Vanishing gradients</b>: at epoch 0 the first layer's ||dL/dW|| is {_part(now)} "
-        "the output layer's (vanishing: below 1/100); the first layers stall.")
+        f"<b>Vanishing gradients</b>: first layer's ||dL/dW|| now {_part(now)} "
+        "the output's (vanishing: below 1/100); the first layers stall.")
 
 
 def _trained(view, trainer, epochs: int):
@@ -90,7 +90,7 @@ def _part(norms) -> str:
     """The first layer's gradient as a part of the output layer's, as the caption writes it."""
     r = float(norms[0] / norms[-1])
     assert 1e-4 < r < 0.5 or 0.5 <= r <= 2, r  # (the cases the test meets)
-    return f"1/{1 / r:,.0f} of" if r < 0.5 else f"{r:.2f} times"
+    return f"1/{1 / r:,.0f} of" if r < 0.5 else f"{r:.2f}×"
 
 
 def test_the_caption_says_what_this_run_s_gradients_show(view):
@@ -101,9 +101,9 @@ def test_the_caption_says_what_this_run_s_gradients_show(view):
     s = _trained(view, make_trainer(), 100)  # the notebook's 2-4-10-4-1 sigmoid network
     norms = s.extras["gradients"].grad_norms
     assert np.all((norms[:, 0] / norms[:, -1] > 1e-2) & (norms[:, 0] / norms[:, -1] < 1e2))
-    assert view.caption.text().startswith("<b>Healthy gradients</b>: at epoch 100 the first "
-                                          f"layer's ||dL/dW|| is {_part(norms[-1])} the output "
-                                          "layer's (healthy: from 1/100 to 100 times).")
+    assert view.caption.text().startswith("<b>Healthy gradients</b>: first "
+                                          f"layer's ||dL/dW|| now {_part(norms[-1])} the output's "
+                                          "(healthy: 1/100 to 100×).")
     assert "anishing" not in view.caption.text()
     # A deep sigmoid network: its first layer's gradient starts at ~1/1,000 of the output's;
     # by epoch 100 the whole network has stalled and the two are close again, but the run has
@@ -115,8 +115,8 @@ def test_the_caption_says_what_this_run_s_gradients_show(view):
     # ratio at the epoch shown: now epoch 0's figure, the threshold as one, and the one shown.
     assert view.caption.text().startswith(
         "<b>Vanishing gradients</b> in this run: at epoch 0 the first layer's ||dL/dW|| was "
-        f"{_part(norms[0])} the output layer's (vanishing: below 1/100); at epoch 100 it is "
-        f"{_part(norms[-1])} the output layer's.")
+        f"{_part(norms[0])} the output's (vanishing: below 1/100); at epoch 100, "
+        f"{_part(norms[-1]).removesuffix(' of')}.")
     assert "100-fold" not in view.caption.text()
     # Gradients that grow towards the input (the first layer's 10,000 times the output's; an
     # MLP here rarely shows it, so the notebook network's numbers scaled).
@@ -126,9 +126,9 @@ def test_the_caption_says_what_this_run_s_gradients_show(view):
     norms[:, 0] = norms[:, -1] * 1e4
     flow = dataclasses.replace(flow, grad_norms=norms)
     view.update_snapshot(dataclasses.replace(s, extras={**s.extras, "gradients": flow}))
-    assert view.caption.text().startswith("<b>Exploding gradients</b>: at epoch 0 the first "
-                                          "layer's ||dL/dW|| is 10,000 times the output "
-                                          "layer's (exploding: above 100 times).")
+    assert view.caption.text().startswith("<b>Exploding gradients</b>: first "
+                                          "layer's ||dL/dW|| now 10,000× the output's "
+                                          "(exploding: above 100×).")
     # "More…" and back: the short caption is this run's again.
     short = view.caption.text()
     view.caption.linkActivated.emit("more")
