@@ -30,7 +30,7 @@ def install(window) -> None:
     window.view_menu.addSeparator()
     window.look_actions = {}
     for title, key, known, which in (("&Theme", THEME_KEY, colors.THEMES, "theme"),
-                                     ("&Palette", PALETTE_KEY, colors.PALETTES, "palette")):
+                                     ("P&alette", PALETTE_KEY, colors.PALETTES, "palette")):
         menu = window.view_menu.addMenu(title)
         menu.setToolTipsVisible(True)
         group = QActionGroup(window)

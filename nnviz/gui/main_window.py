@@ -534,16 +534,16 @@ class MainWindow(QMainWindow):
                lambda: self.step(100))
         self.reset_action = action(self.run_menu, "&Reset", "New random weights, epoch 0.",
                                    self.reset, Qt.Key.Key_R)
-        action(self.run_menu, "Re&start", "Epoch 0 with the same initial weights.", self.restart)
+        action(self.run_menu, "Res&tart", "Epoch 0 with the same initial weights.", self.restart)
         self.learning_rate_action = action(
             self.run_menu, "&Learning rate\u2026", "Type a new learning rate: it applies at once, "
             "even while training (in presentation mode the field in the run bar).",
             self.edit_learning_rate, "Ctrl+L")
         self.run_menu.addSeparator()
         tl = self.timeline
-        action(self.run_menu, "Timeline: &first epoch", "Show epoch 0 of the run.",
+        action(self.run_menu, "Timeline: f&irst epoch", "Show epoch 0 of the run.",
                lambda: tl.go(0), Qt.Key.Key_Home)
-        self.live_action = action(self.run_menu, "Timeline: &live end",
+        self.live_action = action(self.run_menu, "Timeline: li&ve end",
                                   "Back to the live end of the run.", lambda: tl.go(None),
                                   Qt.Key.Key_End)
         action(self.run_menu, "Timeline: one epoch &back", "Show the epoch before the one shown.",

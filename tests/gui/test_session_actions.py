@@ -94,6 +94,10 @@ def test_menus_and_shortcuts(win):
                  if (m := re.search(r"&([^&])", t.replace("&&", "")))]
     assert len(mnemonics) == len(file_items)
     assert len(set(mnemonics)) == len(mnemonics), file_items
+    for menu in w.menuBar().actions():  # (the Run menu had s, f and l twice; View p)
+        items = [a.text().replace("&&", "") for a in menu.menu().actions() if a.text()]
+        keys = [m.group(1).lower() for t in items if (m := re.search(r"&([^&])", t))]
+        assert len(set(keys)) == len(keys), (menu.text(), items)
     keys = _shortcuts(w)
     assert keys["Ctrl+S"] is actions.save_action
     assert keys["Ctrl+Shift+S"] is actions.save_as_action
