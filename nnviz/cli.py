@@ -583,18 +583,14 @@ def say_scaling(imported) -> None:
     that keeps it as it is; a warning for what is far from unit scale and kept raw."""
     from nnviz.core.csvdata import target_unscaled_warning, unscaled_warning
     d = imported.dataset
-    if imported.scaling:
-        print(f"nnviz: {imported.feature_scaling_text()} (--raw-features keeps them as they "
-              "are)", file=sys.stderr)
-    elif unscaled_warning(d):
-        print(f"nnviz: warning: {unscaled_warning(d)}; leave out --raw-features to train on "
-              "(value - mean) / sd", file=sys.stderr)
-    if imported.target_scaling:
-        print(f"nnviz: {imported.target_scaling_text()} (--raw-targets keeps them as they "
-              "are)", file=sys.stderr)
-    elif target_unscaled_warning(d):
-        print(f"nnviz: warning: {target_unscaled_warning(d)}; leave out --raw-targets to "
-              "train on (value - mean) / sd", file=sys.stderr)
+    for said, warning, flag in (
+            (imported.feature_scaling_text(), unscaled_warning, "--raw-features"),
+            (imported.target_scaling_text(), target_unscaled_warning, "--raw-targets")):
+        if said:
+            print(f"nnviz: {said} ({flag} keeps them as they are)", file=sys.stderr)
+        elif warned := warning(d):
+            print(f"nnviz: warning: {warned}; leave out {flag} to train on (value - mean) / sd",
+                  file=sys.stderr)
 
 
 def _fresh(trainer: Trainer) -> tuple[Trainer, Run]:
