@@ -85,42 +85,47 @@ def test_the_settings_stay_side_by_side_at_1400(main_window, qtbot):
 
 
 def test_resizing_between_1024_and_1400_keeps_what_was_typed(main_window, qtbot):
+    # The Data field typed in is the seed: a new seed makes new points of the same shapes, so
+    # entering it compiles nothing (the points field's 3,210 compiled a model that only the
+    # window's closing waited for). The width typed, 9, makes the (9, 10, 4) network that
+    # test_session_actions' keyboard undo and test_main_window compile on the same data.
     w = main_window
     _at_size(w, qtbot, (1400, 900))
-    points = w.data_panel.samples
+    seed = w.data_panel.seed
     width = w.editor.rows[0].width  # the first hidden layer's units
-    qtbot.waitUntil(lambda: _in_sight(points) and _in_sight(width), timeout=10_000)
+    qtbot.waitUntil(lambda: _in_sight(seed) and _in_sight(width), timeout=10_000)
+    assert seed.value() != 3210 and width.value() != 9
 
-    points.setFocus()
-    points.selectAll()
-    qtbot.keyClicks(points, "321")  # typed, not yet entered
+    seed.setFocus()
+    seed.selectAll()
+    qtbot.keyClicks(seed, "321")  # typed, not yet entered
     _at_size(w, qtbot, (1024, 768))
     # the field typed in stays in front, with the keyboard and its text
-    qtbot.waitUntil(lambda: _tab(w, "Network") is not None and _in_sight(points), timeout=10_000)
-    assert points.text() == "321" and points.hasFocus()
-    qtbot.keyClicks(points, "0")
-    assert points.text() == "3210"
+    qtbot.waitUntil(lambda: _tab(w, "Network") is not None and _in_sight(seed), timeout=10_000)
+    assert seed.text() == "321" and seed.hasFocus()
+    qtbot.keyClicks(seed, "0")
+    assert seed.text() == "3210"
 
     bar, i = _tab(w, "Network")
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
     qtbot.waitUntil(lambda: _in_sight(width), timeout=5_000)
     width.setFocus()
     width.selectAll()
-    qtbot.keyClicks(width, "7")
+    qtbot.keyClicks(width, "9")
     _at_size(w, qtbot, (1400, 900))  # back side by side: both values there
-    qtbot.waitUntil(lambda: _in_sight(points) and _in_sight(width) and _tab(w, "Network") is None,
+    qtbot.waitUntil(lambda: _in_sight(seed) and _in_sight(width) and _tab(w, "Network") is None,
                     timeout=10_000)
-    assert width.text() == "7" and width.hasFocus()
-    assert points.value() == 3210
+    assert width.text() == "9" and width.hasFocus()
+    assert seed.value() == 3210
     qtbot.keyClick(width, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: w.editor.draft().hidden[0] == 7, timeout=5_000)
+    qtbot.waitUntil(lambda: w.editor.draft().hidden[0] == 9, timeout=5_000)
 
     # The keyboard elsewhere: narrow again, the tab chosen last (Network) is in front.
     w.log_scale.setFocus()
     _at_size(w, qtbot, (1024, 768))
     qtbot.waitUntil(lambda: _tab(w, "Data") is not None and _in_sight(width)
-                    and not _in_sight(points), timeout=10_000)
-    assert points.value() == 3210 and width.value() == 7
+                    and not _in_sight(seed), timeout=10_000)
+    assert seed.value() == 3210 and width.value() == 9
 
 
 def test_a_note_on_a_tab_behind_marks_its_tab(main_window, qtbot, wait_run):
