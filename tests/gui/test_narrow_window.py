@@ -15,6 +15,10 @@ from .test_presentation import _at_size, _with_numbers, layout_problems
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 PLANE_PX = 65  # a plane's drawing at least this tall at 1024x768 (three in a row: ~50)
+# The projector sizes, each test's one window resized from one to the other (a window per
+# size built and drew the same window again: ~0.6 CPU s a test, nothing more proved; the
+# fixture's window is resized to its first size as it was to its only one).
+PROJECTORS = ((1024, 768), (1280, 720))
 
 
 def _in_window(widget, window) -> QRect:
@@ -61,19 +65,23 @@ def _lessons(w, qtbot, key: str):
     return view, page
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_lesson_5_in_presentation_mode_on_a_projector(main_window, qtbot, size):
+def test_lesson_5_in_presentation_mode_on_a_projector(main_window, qtbot):
     w = main_window
     w.set_presentation(True)
     w.show_view("lesson-5")
-    _at_size(w, qtbot, size)
+    for size in PROJECTORS:
+        _at_size(w, qtbot, size)
+        _lesson_5_readable(w, qtbot, size)
+
+
+def _lesson_5_readable(w, qtbot, size) -> None:
     lessons, page = _lessons(w, qtbot, "moons")
     planes = [p for p in _plots(page) if p.getAxis("bottom").labelText == "x1"]
     assert len(planes) == 3
 
     def readable() -> None:  # once the planes are arranged and their heights fitted
         for p in planes:
-            assert p.vb.height() >= PLANE_PX, (p.titleLabel.text, p.vb.height())
+            assert p.vb.height() >= PLANE_PX, (size, p.titleLabel.text, p.vb.height())
             # 1:1 (a unit of x1 as long as one of x2), and every point in view
             (x0, x1), (y0, y1) = p.vb.viewRange()
             assert p.vb.width() / p.vb.height() == pytest.approx((x1 - x0) / (y1 - y0),
@@ -88,29 +96,30 @@ def test_lesson_5_in_presentation_mode_on_a_projector(main_window, qtbot, size):
     qtbot.waitUntil(readable, timeout=30_000)
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_lesson_fits_a_projector_in_presentation_mode(main_window, qtbot, wait_run, size):
+def test_every_lesson_fits_a_projector_in_presentation_mode(main_window, qtbot, wait_run):
     # Every lesson in turn in one window, as a class goes through them (a window per lesson
-    # proved nothing more).
+    # proved nothing more), at each size.
     w = main_window
     w.set_presentation(True)
     w.show_view("lessons")
-    _at_size(w, qtbot, size)
-    for key in LESSON_KEYS:
-        if key == "baseline":
-            _with_numbers(w, qtbot, wait_run)  # its plots come with the run's next frame
-        w._inspection_views["lessons"].show_lesson(key)
-        lessons, page = _lessons(w, qtbot, key)
+    for size in PROJECTORS:
+        _at_size(w, qtbot, size)
+        for key in LESSON_KEYS:
+            if key == "baseline" and size == PROJECTORS[0]:
+                _with_numbers(w, qtbot, wait_run)  # its plots come with the run's next frame
+            w._inspection_views["lessons"].show_lesson(key)
+            lessons, page = _lessons(w, qtbot, key)
 
-        def fits() -> None:
-            assert _plots(page)
-            for p in _plots(page):
-                assert p.vb.height() >= 40 and p.vb.width() >= 40, (key, p.titleLabel.text)
-            _plots_inside(page)
-            _titles_one_size(page)
-            _names_whole(lessons)
-            assert layout_problems(w) == [], key
-        qtbot.waitUntil(fits, timeout=30_000)
+            def fits() -> None:
+                assert _plots(page)
+                for p in _plots(page):
+                    assert p.vb.height() >= 40 and p.vb.width() >= 40, (size, key,
+                                                                        p.titleLabel.text)
+                _plots_inside(page)
+                _titles_one_size(page)
+                _names_whole(lessons)
+                assert layout_problems(w) == [], (size, key)
+            qtbot.waitUntil(fits, timeout=30_000)
 
 
 def _one_line(label) -> bool:
@@ -121,20 +130,23 @@ def _one_line(label) -> bool:
         needed <= 1.5 * fm.height()
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_timeline_label_stays_on_one_line(main_window, qtbot, wait_run, size):
+def test_the_timeline_label_stays_on_one_line(main_window, qtbot, wait_run):
     w = main_window
     _with_numbers(w, qtbot, wait_run)
-    _at_size(w, qtbot, size)
     label = w.timeline.label
-    qtbot.waitUntil(lambda: _one_line(label) and "120" in label.text())
+    for size in PROJECTORS:
+        _at_size(w, qtbot, size)
+        qtbot.waitUntil(lambda: _one_line(label) and "120" in label.text())
     w.timeline.go(60)  # the past: bold and longer ("Past: epoch 60 of 120")
     # The worker replays epoch 60 from the run log: slow on a busy machine.
     qtbot.waitUntil(lambda: w.timeline.past and w.timeline.epoch == 60, timeout=60_000)
-    qtbot.waitUntil(lambda: _one_line(label) and "60" in label.text() and "120" in label.text())
-    assert "60" in label.toolTip() and "120" in label.toolTip()
-    # the readout's longer "Epoch 60 of 120" gets its room at the layout's next turn
-    qtbot.waitUntil(lambda: layout_problems(w) == [], timeout=10_000)
+    for size in reversed(PROJECTORS):  # (at the last size first: no resize in between)
+        _at_size(w, qtbot, size)
+        qtbot.waitUntil(lambda: _one_line(label) and "60" in label.text()
+                        and "120" in label.text())
+        assert "60" in label.toolTip() and "120" in label.toolTip()
+        # the readout's longer "Epoch 60 of 120" gets its room at the layout's next turn
+        qtbot.waitUntil(lambda: layout_problems(w) == [], timeout=10_000)
 
 
 def _epoch_title(w) -> QRect:
@@ -144,23 +156,26 @@ def _epoch_title(w) -> QRect:
     return QRect(w.loss_plot.mapTo(w, r.topLeft()), r.size())
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_loss_plots_epoch_title_is_clear_of_the_timeline(main_window, qtbot, wait_run, size):
+def test_the_loss_plots_epoch_title_is_clear_of_the_timeline(main_window, qtbot, wait_run):
     w = main_window
     _with_numbers(w, qtbot, wait_run)
-    _at_size(w, qtbot, size)
 
     def clear() -> None:
         title = _epoch_title(w)
         plot = _in_window(w.loss_plot, w)
-        assert plot.contains(title), (title, plot)
+        assert plot.contains(title), (size, title, plot)
         for part in (w.timeline, w.timeline.slider):
-            assert not title.intersects(_in_window(part, w)), (title, _in_window(part, w))
-            assert not plot.intersects(_in_window(part, w)), (plot, _in_window(part, w))
-    qtbot.waitUntil(clear, timeout=10_000)
+            assert not title.intersects(_in_window(part, w)), (size, title, _in_window(part, w))
+            assert not plot.intersects(_in_window(part, w)), (size, plot, _in_window(part, w))
+    for size in PROJECTORS:
+        _at_size(w, qtbot, size)
+        qtbot.waitUntil(clear, timeout=10_000)
     w.set_presentation(True)  # the timeline folded away: the title stays in its plot
-    QApplication.processEvents()
-    qtbot.waitUntil(lambda: _in_window(w.loss_plot, w).contains(_epoch_title(w)), timeout=10_000)
+    for size in reversed(PROJECTORS):  # (at the last size first: no resize in between)
+        _at_size(w, qtbot, size)
+        QApplication.processEvents()
+        qtbot.waitUntil(lambda: _in_window(w.loss_plot, w).contains(_epoch_title(w)),
+                        timeout=10_000)
 
 
 def _tick_labels(ax, length: float) -> list[tuple[float, str]]:
@@ -172,45 +187,45 @@ def _tick_labels(ax, length: float) -> list[tuple[float, str]]:
             if t and lo <= v <= hi]
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_lesson_2s_log_axis_numbers_stand_apart(main_window, qtbot, size):
+def test_lesson_2s_log_axis_numbers_stand_apart(main_window, qtbot):
     from PySide6.QtGui import QFont, QFontMetrics
     w = main_window
     w.set_presentation(True)
     w.show_view("lessons")
     w._inspection_views["lessons"].show_lesson("deep-linear")
-    _at_size(w, qtbot, size)
-    _, page = _lessons(w, qtbot, "deep-linear")
-    ax = _plots(page)[0].getAxis("left")
+    for size in PROJECTORS:
+        _at_size(w, qtbot, size)
+        _, page = _lessons(w, qtbot, "deep-linear")
+        ax = _plots(page)[0].getAxis("left")
 
-    def apart() -> None:
-        line = QFontMetrics(ax.style["tickFont"] or QFont()).height()
-        ys = sorted({pos for pos, _ in _tick_labels(ax, ax.size().height())})
-        assert len(ys) >= 2, ys  # numbers on the axis, none printed over another
-        assert all(b - a >= line for a, b in zip(ys, ys[1:])), (ys, line)
-    qtbot.waitUntil(apart, timeout=30_000)
+        def apart() -> None:
+            line = QFontMetrics(ax.style["tickFont"] or QFont()).height()
+            ys = sorted({pos for pos, _ in _tick_labels(ax, ax.size().height())})
+            assert len(ys) >= 2, (size, ys)  # numbers on the axis, none printed over another
+            assert all(b - a >= line for a, b in zip(ys, ys[1:])), (size, ys, line)
+        qtbot.waitUntil(apart, timeout=30_000)
 
 
-@pytest.mark.parametrize("size,rows", [((1024, 768), 2), ((1400, 900), 1)],
-                         ids=["1024x768", "1400x900"])
-def test_lesson_3s_plots_take_fewer_columns_when_narrow(main_window, qtbot, size, rows):
+def test_lesson_3s_plots_take_fewer_columns_when_narrow(main_window, qtbot):
     w = main_window
     w.set_presentation(True)
     w.show_view("lessons")
     w._inspection_views["lessons"].show_lesson("sigmoid")
-    _at_size(w, qtbot, size)
-    _, page = _lessons(w, qtbot, "sigmoid")
+    for size, rows in (((1024, 768), 2), ((1400, 900), 1)):
+        _at_size(w, qtbot, size)
+        _, page = _lessons(w, qtbot, "sigmoid")
 
-    def readable() -> None:
-        plots = _plots(page)
-        assert len(plots) == 3
-        # side by side in presentation mode at 1024 px they were ~60 px wide strips
-        for p in plots:
-            assert p.vb.width() >= 100 and p.vb.height() >= 80, (p.titleLabel.text, p.vb.size())
-        assert len({round(p.sceneBoundingRect().top()) for p in plots}) == rows
-        _plots_inside(page)
-        _titles_one_size(page)
-    qtbot.waitUntil(readable, timeout=30_000)
+        def readable() -> None:
+            plots = _plots(page)
+            assert len(plots) == 3
+            # side by side in presentation mode at 1024 px they were ~60 px wide strips
+            for p in plots:
+                assert p.vb.width() >= 100 and p.vb.height() >= 80, (size, p.titleLabel.text,
+                                                                     p.vb.size())
+            assert len({round(p.sceneBoundingRect().top()) for p in plots}) == rows, size
+            _plots_inside(page)
+            _titles_one_size(page)
+        qtbot.waitUntil(readable, timeout=30_000)
 
 
 def test_lesson_4s_x_numbers_do_not_run_together(main_window, qtbot):
