@@ -2,6 +2,8 @@
 plane moves the model (undoably) and every view shows the model moved."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -33,6 +35,17 @@ def landscape_at(qtbot, w, presentation: bool = False, size=(1024, 768)):
     w.set_presentation(presentation)
     w.step(50)
     wait_for_run(qtbot, w, 50)
+    return shown_landscape(qtbot, w, 50)
+
+
+def relaid(qtbot, w, presentation: bool, size):
+    """The window of ``landscape_at`` (its run at epoch 50, its landscape drawn) resized to
+    ``size`` and in presentation mode or not: the tests over several sizes and modes resize
+    one window instead of building one for each (a window built, trained and its landscape
+    computed again, ~1 CPU s, proved nothing more)."""
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    w.set_presentation(presentation)
     return shown_landscape(qtbot, w, 50)
 
 
@@ -272,10 +285,8 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
     assert len(view.picked_mark.getData()[0]) == 0
 
 
-@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_map_and_its_three_plots_are_in_view_together_with_their_axes_whole(
-        main_window, qtbot, presentation, size):
+        main_window, qtbot):
     # A reviewer at 1024x768: in presentation mode the 1-D plot, the path plot and the
     # sharpness plot lay under the map, below the fold (a projector's audience cannot scroll);
     # beside the settings the sharpness plot's x axis was cut at the bottom of its scroll box.
@@ -283,32 +294,36 @@ def test_the_map_and_its_three_plots_are_in_view_together_with_their_axes_whole(
     # axes (numbers and words), nothing scrolled to get there.
     w = main_window
     try:
-        view = landscape_at(qtbot, w, presentation, size)
-
-        def together() -> None:
-            view.grab()
-            assert view.column.verticalScrollBar().value() == 0
-            assert view.plots_scroll.verticalScrollBar().maximum() == 0  # nothing to scroll to
-            for name in ("map", "line_plot", "path_plot", "sharp_plot"):
-                plot = getattr(view, name)
-                port = graphics_view(plot)
-                shown = shown_part(port.viewport())
-                whole = in_window(port, plot.sceneBoundingRect())
-                assert shown.contains(whole), (name, whole, shown)
-                for side in ("left", "bottom"):
-                    axis = plot.getAxis(side)
-                    if axis.isVisible():
-                        rect = in_window(port, axis.sceneBoundingRect())
-                        assert shown.contains(rect), (name, side, rect, shown)
-                data = in_window(port, plot.vb.sceneBoundingRect())
-                assert data.width() >= 150 and data.height() >= 30, (name, data)
-            # The side plots beside the map, not under it.
-            plane = in_window(graphics_view(view.map), view.vb.sceneBoundingRect())
-            sharp = in_window(graphics_view(view.sharp_plot), view.sharp_plot.sceneBoundingRect())
-            assert sharp.left() > plane.right(), (sharp, plane)
-        qtbot.waitUntil(together, timeout=10_000)
+        landscape_at(qtbot, w)
+        for size, presentation in itertools.product([(1024, 768), (1280, 720)],
+                                                    [False, True]):
+            view = relaid(qtbot, w, presentation, size)
+            qtbot.waitUntil(lambda: _together(view), timeout=10_000)
     finally:
         w.set_presentation(False)
+
+
+def _together(view) -> None:
+    view.grab()
+    assert view.column.verticalScrollBar().value() == 0
+    assert view.plots_scroll.verticalScrollBar().maximum() == 0  # nothing to scroll to
+    for name in ("map", "line_plot", "path_plot", "sharp_plot"):
+        plot = getattr(view, name)
+        port = graphics_view(plot)
+        shown = shown_part(port.viewport())
+        whole = in_window(port, plot.sceneBoundingRect())
+        assert shown.contains(whole), (name, whole, shown)
+        for side in ("left", "bottom"):
+            axis = plot.getAxis(side)
+            if axis.isVisible():
+                rect = in_window(port, axis.sceneBoundingRect())
+                assert shown.contains(rect), (name, side, rect, shown)
+        data = in_window(port, plot.vb.sceneBoundingRect())
+        assert data.width() >= 150 and data.height() >= 30, (name, data)
+    # The side plots beside the map, not under it.
+    plane = in_window(graphics_view(view.map), view.vb.sceneBoundingRect())
+    sharp = in_window(graphics_view(view.sharp_plot), view.sharp_plot.sceneBoundingRect())
+    assert sharp.left() > plane.right(), (sharp, plane)
 
 
 def _plots_inside(view) -> list[str]:
@@ -347,54 +362,51 @@ def _plots_inside(view) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
-def test_at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(main_window, qtbot,
-                                                                         presentation):
+def test_at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(main_window, qtbot):
     # At 1024x768 beside the settings column the view is ~650 px wide: the plots' titles set
     # the columns' minimum widths, and the right column of three side plots reached ~50 px
     # past the view's right edge (cut off).
     w = main_window
     try:
-        view = landscape_at(qtbot, w, presentation)
-        assert view.isVisible()
+        landscape_at(qtbot, w)
+        for presentation in (False, True):
+            view = relaid(qtbot, w, presentation, (1024, 768))
+            assert view.isVisible()
 
-        def inside() -> None:
-            view.grab()  # lays the scene out at the view's size
-            assert _plots_inside(view) == []
-        qtbot.waitUntil(inside, timeout=10_000)
+            def inside() -> None:
+                view.grab()  # lays the scene out at the view's size
+                assert _plots_inside(view) == [], presentation
+            qtbot.waitUntil(inside, timeout=10_000)
     finally:
         w.set_presentation(False)
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1400, 900)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_in_presentation_mode_the_map_and_the_model_are_in_view_without_scrolling(
-        main_window, qtbot, size):
+        main_window, qtbot):
     # The map scrolled with the side plots (kept tall in presentation mode's larger text): at
     # 1024x768 and at 1400x900 the model's white dot lay below the visible part of the view.
     w = main_window
     w.set_presentation(True)
     try:
-        w.resize(*size)
-        w.show()
-        qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
-        w.step(50)
-        wait_for_run(qtbot, w, 50)
-        view = shown_landscape(qtbot, w, 50)
-
-        def in_view() -> None:
-            view.grab()
-            port = graphics_view(view.map)
-            shown = shown_part(port.viewport())
-            plane = in_window(port, view.vb.sceneBoundingRect())
-            assert plane.width() >= 150 and plane.height() >= 150, plane
-            assert shown.contains(plane), (plane, shown)  # the whole plane, no scrolling
-            (a,), (b,) = view.path_now.getData()
-            dot = port.mapFromScene(view.vb.mapViewToScene(QPointF(a, b)))
-            dot = port.viewport().mapTo(w, dot)
-            assert shown.contains(dot) and plane.contains(dot), (dot, shown)
-        qtbot.waitUntil(in_view, timeout=10_000)
+        landscape_at(qtbot, w, True)
+        for size in [(1024, 768), (1400, 900)]:
+            view = relaid(qtbot, w, True, size)
+            qtbot.waitUntil(lambda: _map_and_model_in_view(w, view), timeout=10_000)
     finally:
         w.set_presentation(False)
+
+
+def _map_and_model_in_view(w, view) -> None:
+    view.grab()
+    port = graphics_view(view.map)
+    shown = shown_part(port.viewport())
+    plane = in_window(port, view.vb.sceneBoundingRect())
+    assert plane.width() >= 150 and plane.height() >= 150, plane
+    assert shown.contains(plane), (plane, shown)  # the whole plane, no scrolling
+    (a,), (b,) = view.path_now.getData()
+    dot = port.mapFromScene(view.vb.mapViewToScene(QPointF(a, b)))
+    dot = port.viewport().mapTo(w, dot)
+    assert shown.contains(dot) and plane.contains(dot), (dot, shown)
 
 
 def test_at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_shows(main_window,
@@ -444,28 +456,27 @@ def test_at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_show
     qtbot.waitUntil(clear, timeout=10_000)
 
 
-@pytest.mark.parametrize("presentation, size", [(True, (1024, 768)), (False, (1400, 900))],
-                         ids=["presentation-1024x768", "normal-1400x900"])
-def test_the_sharpness_plot_has_numbers_and_the_hint_one_line(main_window, qtbot, presentation,
-                                                              size):
+def test_the_sharpness_plot_has_numbers_and_the_hint_one_line(main_window, qtbot):
     """In presentation mode at 1024x768 the sharpness plot's y axis had no numbers (the two
     its step left, 0 and 2, lay at its ends, where pyqtgraph leaves a cut number out), and the
     hint wrapped onto a second line, which the plots' height paid for."""
     from .test_narrow_window import _drawn_numbers
     w = main_window
     try:
-        view = landscape_at(qtbot, w, presentation, size)
+        landscape_at(qtbot, w, True)
+        for presentation, size in [(True, (1024, 768)), (False, (1400, 900))]:
+            view = relaid(qtbot, w, presentation, size)
 
-        def readable() -> None:
-            view.grab()
-            numbers = [t for _, t in _drawn_numbers(view.sharp_plot.getAxis("left")) if t]
-            assert len(numbers) >= 2, numbers
-            hint = view.hint
-            fm = hint.fontMetrics()
-            assert hint.height() < 2 * fm.height(), hint.height()  # one line
-            assert fm.horizontalAdvance(hint.text()) <= hint.contentsRect().width()  # whole
-            assert "move the model" in hint.text()
-        qtbot.waitUntil(readable, timeout=10_000)
+            def readable() -> None:
+                view.grab()
+                numbers = [t for _, t in _drawn_numbers(view.sharp_plot.getAxis("left")) if t]
+                assert len(numbers) >= 2, (presentation, size, numbers)
+                hint = view.hint
+                fm = hint.fontMetrics()
+                assert hint.height() < 2 * fm.height(), (size, hint.height())  # one line
+                assert fm.horizontalAdvance(hint.text()) <= hint.contentsRect().width(), size
+                assert "move the model" in hint.text()
+            qtbot.waitUntil(readable, timeout=10_000)
     finally:
         w.set_presentation(False)
 
