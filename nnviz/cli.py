@@ -593,6 +593,26 @@ def say_scaling(imported) -> None:
                   file=sys.stderr)
 
 
+def scaling_fields(data) -> dict:
+    """What ``--json`` says of the data's standardisation, for a script reading the losses:
+    ``feature_scaling``, each standardised input's file name, mean and sd (network input =
+    (value - mean) / sd), or null when the features are trained as given;
+    ``target_scaling``, the regression target's name, mean and sd (null: as given, or
+    classification); ``loss_units``, "standardised" when the losses (and the loss's
+    predictions behind them) are of (target - mean) / sd, "data" when of the targets as given,
+    null for classification (a loss of class probabilities). R^2 and accuracy are the same
+    in either units."""
+    from nnviz.core.csvdata import input_names, target_words
+    names = input_names(data) or tuple(f"x{i + 1}" for i in range(data.n_features))
+    features = ([{"feature": n, "mean": m, "sd": s} for n, (m, s) in zip(names, data.scaling)]
+                if data.scaling else None)
+    target = ({"target": target_words(data), "mean": data.target_scaling[0],
+               "sd": data.target_scaling[1]} if data.target_scaling else None)
+    units = (None if data.is_classification else
+             "standardised" if data.target_scaling else "data")
+    return {"feature_scaling": features, "target_scaling": target, "loss_units": units}
+
+
 def _fresh(trainer: Trainer) -> tuple[Trainer, Run]:
     run = Run(RunLog())
     run.log.checkpoint(trainer.epoch, trainer.state, "start")
@@ -792,6 +812,7 @@ def train_command(args: argparse.Namespace) -> int:
             "epochs_per_second": num(eps), "compile_seconds": compile_s,
             "diverged": diverged, "stuck": stuck, "message": message,
             **({"sharpness": num(sharp[0]), "stability_limit": sharp[1]} if sharp else {}),
+            **scaling_fields(data),
         }))
     else:
         acc = "accuracy" if data.is_classification else "R^2"

@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _go_back, _Printer, _sharpness,
-                       build_parser, build_problem, open_history)
+                       build_parser, build_problem, open_history, scaling_fields)
 from nnviz.core import fileio
 from nnviz.core.formatting import format_score
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
@@ -308,7 +308,7 @@ def sweep_command(args: argparse.Namespace) -> int:
                 "epochs_per_second": num(epochs / train_s if train_s > 0 else math.nan),
                 "compile_seconds": compile_s, "diverged": s["diverged"], "stuck": stuck,
                 "message": message,
-                "seed": p.seed,
+                "seed": p.seed, **scaling_fields(d),
             }
             if i in sharp:
                 row.update(sharpness=num(sharp[i][0]), stability_limit=sharp[i][1])

@@ -203,3 +203,36 @@ def test_a_saved_session_goes_on_without_raw_targets_changing_it(tmp_path, capsy
     capsys.readouterr()
     assert main(["train", "--session", str(saved), "--raw-targets", "--epochs", "1"]) == 2
     assert "--raw-targets cannot change them" in capsys.readouterr().err
+
+
+def test_train_json_says_what_was_standardised_and_the_units_of_its_losses(capsys, tmp_path):
+    """--json gave the losses with nothing saying they were of (price - mean) / sd: a script
+    reading final_loss could not turn it back into the file's units, nor tell a standardised
+    run from a raw one. The scaling's mean and sd per column and the losses' units are there;
+    the fields before are unchanged."""
+    path = house_csv(tmp_path / "house.csv")
+    d = read_csv(path).dataset
+    assert main(["train", "--data", str(path), "--epochs", "5", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["loss_units"] == "standardised"
+    assert r["target_scaling"] == {"target": "price_k", "mean": d.target_scaling[0],
+                                   "sd": d.target_scaling[1]}
+    (m, s), = d.scaling  # area_m2 in the hundreds: standardised too
+    assert r["feature_scaling"] == [{"feature": "area_m2", "mean": m, "sd": s}]
+    assert {"final_loss", "train_loss", "test_loss", "train_accuracy", "accuracy_measure",
+            "dataset", "task", "learning_rate", "epochs"} <= set(r)
+    # Kept raw, the losses are of the file's prices, and the JSON says so.
+    assert main(["train", "--data", str(path), "--epochs", "5", "--json", "--raw-targets",
+                 "--raw-features"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert (r["loss_units"], r["target_scaling"], r["feature_scaling"]) == ("data", None, None)
+    # Classes: no target scaling, no units to a loss of probabilities.
+    assert main(["train", "--epochs", "2", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert (r["loss_units"], r["target_scaling"], r["feature_scaling"]) == (None, None, None)
+    # A sweep's members say it too.
+    assert main(["sweep", "--data", str(path), "--lr", "0.05,0.1", "--epochs", "3",
+                 "--json"]) == 0
+    members = json.loads(capsys.readouterr().out)["members"]
+    assert all(m["loss_units"] == "standardised" and m["target_scaling"]["target"] == "price_k"
+               for m in members)
