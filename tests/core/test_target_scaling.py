@@ -1,7 +1,8 @@
 """A regression's targets far from unit scale (house prices in thousands, values in the
 millions): the CSV import standardises them as it does features, says so, keeps them raw on
 request, and the session, the exported script and predict reproduce it. Arrays passed to the
-Python API are never changed: the learner is warned."""
+Python API are standardised the same way (never changed themselves), raw_targets=True keeping
+them; nnviz train --json says what was standardised."""
 import csv
 import json
 import re
@@ -163,21 +164,63 @@ def test_a_session_file_keeps_the_targets_scaling(tmp_path):
     assert back.target_scaling == d.target_scaling and back.target_name == d.target_name
 
 
-def test_arrays_are_trained_as_given_with_a_warning_about_their_targets():
-    """nnviz.train(X, y) never changes the user's arrays: y in the millions is trained as
-    given, and the warning says what to do."""
+def house_arrays():
+    """house.csv's columns as a learner's numpy arrays: area_m2 (50-250), price_k (75-375)."""
+    rng = np.random.default_rng(0)
+    area = rng.uniform(50, 250, 100)
+    return area[:, None], 1.5 * area + rng.normal(0, 10, 100)
+
+
+def test_arrays_far_from_unit_scale_are_standardised_as_the_csv_import_does(tmp_path, capsys):
+    """nnviz.train(X, y) on house prices fitted a flat line at the mean (R² -6.1 after 300
+    epochs) with only a warning. As nnviz train --data on the same file: standardised, with
+    the import's words, R² over 0.9; the user's arrays untouched, predict and the exports in
+    their units; raw_targets=True (--raw-targets) trains on them as given."""
+    X, y = house_arrays()
+    X0, y0 = X.copy(), y.copy()
+    with pytest.warns(UserWarning) as said:
+        run = nnviz.train(X, y, epochs=300)
+    words = " ".join(str(w.message) for w in said)
+    d = run._trainer.data
+    m, s = d.target_scaling
+    assert f"y = (value \u2212 {m:.4g}) / {s:.4g}; the losses and the plot are in these " \
+           "standardised units" in words and "(raw_targets=True keeps them" in words
+    assert "The features were standardised" in words
+    assert np.array_equal(X, X0) and np.array_equal(y, y0)
+    assert run.metrics["train_accuracy"] > 0.9 and run.metrics["test_accuracy"] > 0.9
+    got = np.asarray(run.predict(X), np.float64).ravel()  # prices, not standardised values
+    assert 1 - np.mean((got - y) ** 2) / np.var(y) > 0.9
+    # the numbers of nnviz train --data on the same points
+    assert main(["train", "--data", str(house_csv(tmp_path / "house.csv")), "--epochs", "300",
+                 "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["target_scaling"]["mean"] == pytest.approx(m, rel=1e-12)
+    assert cli["train_loss"] == pytest.approx(run.metrics["train_loss"], rel=1e-4)
+    with pytest.warns(UserWarning, match=r"the target y \(mean 2\d\d, sd \d\d.*\) is far "
+                                         r"from unit scale and kept as given.*leave out "
+                                         r"raw_targets=True"):
+        raw = nnviz.train(X, y, epochs=300, raw_targets=True)
+    assert raw._trainer.data.target_scaling is None
+    assert np.array_equal(raw._trainer.data.y, y.astype(np.float32))
+    assert raw.metrics["train_accuracy"] < 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nnviz.train(X, y, hidden=[], epochs=1)  # a linear model fits any scale: as given
+        nnviz.train((X - X.mean()) / X.std(), (y - y.mean()) / y.std(), epochs=1)
+
+
+def test_arrays_in_the_millions_export_and_save_in_their_own_units(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (100, 1))
     y = 3e6 * X[:, 0] + 1.5e6
-    with pytest.warns(UserWarning, match=r"y is far from unit scale \(mean 1\.\d+e\+06.*"
-                                         r"\(y - y\.mean\(\)\) / y\.std\(\)"):
-        run = nnviz.train(X, y, epochs=1)
-    assert run._trainer.data.target_scaling is None
-    assert np.array_equal(run._trainer.data.y, y.astype(np.float32))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        nnviz.train(X, y, hidden=[], epochs=1)  # a linear model fits any target scale
-        nnviz.train(X, (y - y.mean()) / y.std(), epochs=1)  # as advised: no warning
+    with pytest.warns(UserWarning, match="The target was standardised"):
+        run = nnviz.train(X, y, epochs=300)
+    assert run.metrics["train_accuracy"] > 0.9
+    run.save(tmp_path / "m.nnviz")
+    back = nnviz.load(tmp_path / "m.nnviz")
+    np.testing.assert_allclose(back.predict(X[:5]), run.predict(X[:5]), rtol=1e-6)
+    got = np.asarray(run.predict(X), np.float64).ravel()  # in the millions
+    assert 1 - np.mean((got - y) ** 2) / np.var(y) > 0.9
 
 
 def test_the_onnx_model_answers_in_the_files_units(tmp_path, capsys):
