@@ -291,6 +291,9 @@ class MainWindow(QMainWindow):
         self._note_about: tuple | None = None
         self._note_echo: str | None = None  # the note as the status bar said it
         self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
+        # False while a rate put back with its run (put_back_view) waits for the run's first
+        # picture of the past: the live frames before it do not apply the rate.
+        self._pending_seen_past = True
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -903,8 +906,26 @@ class MainWindow(QMainWindow):
         if self.training_panel.lr.value() != lr:
             self.training_panel.lr.set_value(lr)
         if not switching and s is not None and s.past and s.run_id == self._run_id:
-            self._pending_lr = float(lr)
+            self._pending_lr, self._pending_seen_past = float(lr), True
             self._show_pending_lr(s)
+
+    def put_back_view(self, epoch: int | None, pending_lr: float | None = None) -> None:
+        """A run just adopted (load_trainer: a session opened, a run undone back) shown as it
+        was left: at ``epoch`` of its live branch (None: the live end), with the rate typed
+        there still waiting (``pending_lr``) and its note. The rate waited in the worker and
+        the note only: a file saved so opened at the live end's rate with no note, and
+        Continue from here branched at the epoch's old rate."""
+        if epoch is None:
+            return
+        self.show_epoch(epoch)
+        if pending_lr is None:
+            return
+        self._forget_refusals()
+        self._config = replace(self._config, learning_rate=float(pending_lr))
+        if self.training_panel.lr.value() != pending_lr:
+            self.training_panel.lr.set_value(pending_lr)
+        self.worker.set_learning_rate(pending_lr)  # after ShowEpoch: waits in the worker
+        self._pending_lr, self._pending_seen_past = float(pending_lr), False
 
     def edit_learning_rate(self) -> None:
         """Run > Learning rate (Ctrl+L): the field in sight -- the run bar's in presentation
@@ -933,8 +954,9 @@ class MainWindow(QMainWindow):
         if self._pending_lr is None:
             return
         if s.past:
+            self._pending_seen_past = True
             self._show_pending_lr(s)
-        else:
+        elif self._pending_seen_past:  # (not the live frames before a view put back)
             self._pending_lr = None
             self.training_panel.message.clear_message()
 
