@@ -1089,7 +1089,11 @@ class MainWindow(QMainWindow):
         names = actions.class_names() if actions is not None else None
 
         def capture(ctx) -> Session:  # in the worker thread
-            return Session.from_trainer(ctx.trainer, class_names=names, run=ctx.run)
+            # The epoch shown and a rate typed there too: Undo brings back what was seen
+            # (undoing File > Open came back at the live end, the rate's note gone).
+            return Session.from_trainer(ctx.trainer, class_names=names, run=ctx.run,
+                                        learning_rate=ctx.pending_lr,
+                                        shown_epoch=ctx.view_epoch)
 
         def keep(session: Session) -> None:
             if kept:  # not let go (Undo's bound) while it was captured

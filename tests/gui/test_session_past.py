@@ -136,3 +136,42 @@ def test_a_rate_typed_at_a_past_epoch_reopens_waiting_there(win, qtbot, tmp_path
     assert w.training_panel.message.isHidden()
     _open_with_the_menu(qtbot, actions, monkeypatch, path)
     _still_waiting_there(qtbot, w, seen, said)
+
+
+def test_undoing_an_open_returns_to_the_epoch_shown_and_the_rate_typed_there(
+        win, qtbot, tmp_path, monkeypatch):
+    """File > Open over a run shown at a past epoch, then Edit > Undo: the run came back at its
+    live end, the rate typed at that epoch forgotten. It comes back as it was seen."""
+    w, actions = win
+    other = tmp_path / "other.nnviz"
+    _step(qtbot, w, 3)
+    _save(qtbot, actions, other)
+    seen, said = _rate_typed_in_the_past(qtbot, w)
+    _open_with_the_menu(qtbot, actions, monkeypatch, other)
+    wait_run(qtbot, w, 3)
+    assert w.training_panel.message.isHidden()
+    actions.undo_action.trigger()
+    _still_waiting_there(qtbot, w, seen, said)
+
+
+def test_undoing_an_open_over_a_run_shown_in_the_past_without_a_rate(win, qtbot, tmp_path,
+                                                                     monkeypatch):
+    w, actions = win
+    other = tmp_path / "other.nnviz"
+    _step(qtbot, w, 3)
+    _save(qtbot, actions, other)
+    _branched(qtbot, w, epochs=40, fork=20, more=10)
+    w.timeline.go(12)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 12, timeout=TIMEOUT)
+    seen, rate = _on_screen(w), w.training_panel.lr.value()
+    _open_with_the_menu(qtbot, actions, monkeypatch, other)
+    wait_run(qtbot, w, 3)
+    actions.undo_action.trigger()
+    s = wait_run(qtbot, w, 12)
+    assert s.past and (s.branch, s.live_epoch) == ("run 2", 30) and _on_screen(w) == seen
+    assert _pending_in_the_worker(qtbot, w) is None and w.training_panel.lr.value() == rate
+    assert w.training_panel.message.isHidden()
+    # Redo: the file as opened, at its live end
+    actions.redo_action.trigger()
+    s = wait_run(qtbot, w, 3)
+    assert not s.past

@@ -497,6 +497,8 @@ class UndoMixin:
             self._class_names[trainer.data] = session.class_names
         self.window.load_trainer(trainer, run if run is not None else session.history,
                                  session.test_epochs, session.test_values)
+        # As it was seen: the epoch shown and a rate typed there (_keep_the_run captures them).
+        self.window.put_back_view(session.shown_epoch, session.pending_learning_rate)
         self._current = state
         self._update_edit_toolbar()
         return True
