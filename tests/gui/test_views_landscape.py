@@ -143,6 +143,43 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     assert len(view.sharp_curve.getData()[0] or ()) == 0 and view.map_glw.isVisible()
 
 
+def test_the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draws_them(
+        main_window, qtbot, monkeypatch):
+    """A new landscape's ten contour lines (pyqtgraph's marching squares, in Python) were made
+    on the GUI thread when first painted: ~8 ms of each new map's stall while a run plays. The
+    probe makes them with the landscape now (LandscapeResult.picture), the GUI thread only
+    hands them to its items; the lines are the ones pyqtgraph's own items draw."""
+    import threading
+    calls = []
+    isocurve = pg.functions.isocurve
+
+    def recorded(*a, **k):
+        calls.append(threading.get_ident())
+        return isocurve(*a, **k)
+    monkeypatch.setattr(pg.functions, "isocurve", recorded)
+    w = main_window
+    w.step(300)
+    wait_for_run(qtbot, w, 300)
+    view = shown_landscape(qtbot, w, 300)
+    view.grab()  # painted
+    r = view.result
+    assert r.picture is not None and r.picture.land is r.land and r.picture.log
+    gui = threading.get_ident()
+    assert calls and gui not in calls
+    shown = view.image.image
+    assert np.array_equal(shown, r.picture.shown)
+    for item, (level, path) in zip(view.contours, r.picture.contours, strict=True):
+        own = pg.IsocurveItem(shown, level, axisOrder="row-major")
+        own.generatePath()
+        assert item.path == own.path and not item.path.isEmpty()
+    # The linear scale: its picture made here at once (the user asked for it), the worker's
+    # next ones on that scale.
+    view.log_scale.setChecked(False)
+    assert gui in calls and not view.pictures.log
+    assert np.array_equal(view.image.image, r.land.values)  # the losses themselves
+    assert view.colorbar.levels()[1] == pytest.approx(np.percentile(r.land.values, 98))
+
+
 def in_x_range(plot, x) -> bool:
     lo, hi = plot.viewRange()[0]
     return len(x) > 0 and lo <= float(np.min(x)) and float(np.max(x)) <= hi
