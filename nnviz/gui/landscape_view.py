@@ -811,7 +811,18 @@ class LandscapeView(QWidget):
         self._fit_axis_labels()
         self._draw_path(r)
         self._draw_side(r, log)
+        self._side_paints_next()
         self.summary.setText(self._summary(r))
+
+    def _side_paints_next(self) -> None:
+        """The side plots painted in a later pass of the event loop than the map: their new
+        ranges and axes (~6 ms) painted with the map's in one pass were the longest stall of
+        the GUI thread while a run played (a timer, a click waited for both). Their data is
+        set already; only the paint waits, a millisecond (a timer's, which runs after the
+        pass; a zero-time one is a posted event of the same pass)."""
+        if self.glw.updatesEnabled() and self.glw.isVisible():
+            self.glw.setUpdatesEnabled(False)
+            QTimer.singleShot(1, self, lambda: self.glw.setUpdatesEnabled(True))
 
     def _picture_of(self, r: LandscapeResult, log: bool) -> MapPicture:
         """The map's picture of ``r``'s landscape: the worker's (made with the result), or the
