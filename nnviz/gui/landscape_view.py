@@ -635,11 +635,11 @@ class LandscapeView(QWidget):
             part.setVisible(on)
 
     def ready(self) -> bool:
-        """Whether the view shows the snapshot drawn last, sharpness history and all (for
-        ``--screenshot``)."""
+        """Whether the view shows the snapshot drawn last, sharpness history and all, the side
+        plots' paint no longer held back (_side_paints_next; for ``--screenshot``)."""
         r, s = self.result, self.snapshot
         return (r is not None and s is not None and r.epoch == s.epoch
-                and r.sharpness_missing == 0)
+                and r.sharpness_missing == 0 and self.glw.updatesEnabled())
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         # The plots' new width, or presentation mode's scale (set on glw by scale_scene).

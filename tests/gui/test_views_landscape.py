@@ -20,8 +20,16 @@ def shown_landscape(qtbot, w, epoch):
     w.show_view("landscape")
     view = w._inspection_views["landscape"]
     qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == epoch
-                    and view.result.sharpness_missing == 0, timeout=TIMEOUT)
+                    and view.result.sharpness_missing == 0 and side_plots_free(view),
+                    timeout=TIMEOUT)
     return view
+
+
+def side_plots_free(view) -> bool:
+    """The side plots' paint no longer held back: a new landscape's wait for a pass of the
+    event loop after the map's (LandscapeView._side_paints_next); grab() does not paint them
+    meanwhile, nor update their ranges."""
+    return view.glw.updatesEnabled()
 
 
 def landscape_at(qtbot, w, presentation: bool = False, size=(1024, 768)):
@@ -232,12 +240,13 @@ def test_the_sharpness_plot_shows_the_run_after_a_landscape_drawn_while_it_compi
                                     sharpness_missing=len(r.path.epochs),
                                     sharpness_compiling=True)
     view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: compiling}))
+    qtbot.waitUntil(lambda: side_plots_free(view), timeout=5000)
     for _ in range(5):  # painted a few times, as it is while the functions compile
         view.grab()
         QApplication.processEvents()  # (what the paint queued: the range's update)
     w.step(300)
-    qtbot.waitUntil(lambda: view.result.epoch == 300 and view.result.sharpness_missing == 0,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.result.epoch == 300 and view.result.sharpness_missing == 0
+                    and side_plots_free(view), timeout=TIMEOUT)
     view.grab()
     sx, _ = view.sharp_curve.getData()
     assert len(sx) == len(view.result.path.epochs) and in_x_range(view.sharp_plot, sx)
@@ -265,8 +274,8 @@ def test_at_epoch_0_the_epoch_axes_run_from_0_over_whole_epochs(main_window, qtb
         assert ticks and all(t == int(t) and t >= 0 for t in ticks), ticks
     # A longer path fills the axis again.
     w.step(200)
-    qtbot.waitUntil(lambda: view.result.epoch == 200 and view.result.sharpness_missing == 0,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.result.epoch == 200 and view.result.sharpness_missing == 0
+                    and side_plots_free(view), timeout=TIMEOUT)
     view.grab()
     for plot in (view.path_plot, view.sharp_plot):
         lo, hi = plot.viewRange()[0]
