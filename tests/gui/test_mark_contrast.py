@@ -11,6 +11,9 @@ import itertools
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider, QWidget
 
 from nnviz.gui import colors
 from nnviz.gui.lessons_view import LessonsView
@@ -132,3 +135,86 @@ def test_every_branchs_curve_stands_off_the_loss_plot_and_follows_the_theme(qtbo
         assert min(ratios) >= 3.5, (theme, [round(r, 2) for r in ratios])
         shown = {_rgb(c.opts["pen"].color()) for c in curves}
         assert len(shown) == len(curves)  # still one colour each
+
+
+def _handle_and_track(slider):
+    """The contrast with the ground around it of a slider's handle (its outline all round, and
+    the darkest or lightest of it) and of its track's edge, read from the pixels drawn."""
+    ground = colors.theme().panel  # the run controls' bar and the timeline's ground
+    img = QImage(slider.size(), QImage.Format.Format_RGB32)
+    img.fill(QColor(*ground))
+    slider.render(img, QPoint(), renderFlags=QWidget.RenderFlag.DrawChildren)
+    opt = QStyleOptionSlider()
+    slider.initStyleOption(opt)
+    style = slider.style()
+    handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                  QStyle.SubControl.SC_SliderHandle, slider)
+    groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                  QStyle.SubControl.SC_SliderGroove, slider)
+    px = lambda x, y: _rgb(img.pixelColor(x, y))  # noqa: E731
+    # Each side of the handle: the best of its two outermost pixels (the drawn outline is one
+    # pixel inside the rectangle), the rounded, antialiased corners left out.
+    r = handle
+    sides = {
+        "top": [max(contrast(px(x, r.top()), ground), contrast(px(x, r.top() + 1), ground))
+                for x in range(r.left() + 4, r.right() - 3)],
+        "bottom": [max(contrast(px(x, r.bottom()), ground),
+                       contrast(px(x, r.bottom() - 1), ground))
+                   for x in range(r.left() + 4, r.right() - 3)],
+        "left": [max(contrast(px(r.left(), y), ground), contrast(px(r.left() + 1, y), ground))
+                 for y in range(r.top() + 4, r.bottom() - 3)],
+        "right": [max(contrast(px(r.right(), y), ground), contrast(px(r.right() - 1, y), ground))
+                  for y in range(r.top() + 4, r.bottom() - 3)],
+    }
+    outline = min(min(v) for v in sides.values())
+    # The track beside the handle (towards the end not yet reached): its top edge.
+    x0 = r.right() + 4
+    track = max(contrast(px(x, y), ground) for x in range(x0, min(x0 + 10, img.width() - 2))
+                for y in (groove.top() + 1, groove.top() + 2))
+    inside = contrast(px(r.center().x(), r.center().y()), ground)
+    return ground, outline, track, inside, sides
+
+
+@pytest.mark.parametrize("theme", list(colors.THEMES))
+def test_the_sliders_handle_and_track_stand_off_the_panel(main_window, qtbot, theme):
+    """The speed slider (and the timeline's, drawn by its own style) in either theme."""
+    w = main_window
+    w.look_actions[("theme", theme)].trigger()
+    speed = w.controls.speed
+    speed.setValue(2)
+    qtbot.waitUntil(lambda: (speed.palette().window().color().lightness() < 80)
+                    == (theme == "dark"))
+    sliders = [speed]
+    timeline = getattr(w, "timeline", None)
+    if timeline is not None:
+        timeline.slider.setRange(0, 10)
+        timeline.slider.setValue(3)
+        sliders.append(timeline.slider)
+    assert all(isinstance(s, QSlider) for s in sliders)
+    for slider in sliders:
+        ground, outline, track, inside, sides = _handle_and_track(slider)
+        assert outline >= 3.0, (slider.toolTip()[:20], theme, outline,
+                                {k: round(min(v), 2) for k, v in sides.items()})
+        assert track >= 3.0, (slider.toolTip()[:20], theme, track)
+        if theme == "dark":  # a light handle on the dark track: the value is seen at once
+            assert inside >= 3.0, inside
+
+
+@pytest.mark.parametrize("theme", list(colors.THEMES))
+def test_the_full_speed_buttons_glyph_stands_off_the_panel(main_window, qtbot, theme):
+    """The full-speed button has no words, only Qt's black fast-forward glyph: 1.8:1 on the
+    dark panel. Play and Step's glyphs are drawn the same way."""
+    w = main_window
+    w.look_actions[("theme", theme)].trigger()
+    qtbot.waitUntil(lambda: (w.controls.palette().window().color().lightness() < 80)
+                    == (theme == "dark"))
+    for button in (w.controls.full_speed, w.controls.step, w.controls.play):
+        # What is behind the glyph: the panel for the flat tool button, else the button's face.
+        role = button.palette().window() if button is w.controls.full_speed \
+            else button.palette().button()
+        ground = _rgb(role.color())
+        icon = button.icon().pixmap(16, 16).toImage()
+        glyph = [_rgb(icon.pixelColor(x, y)) for x in range(16) for y in range(16)
+                 if icon.pixelColor(x, y).alpha() > 200]
+        assert glyph, button.text()
+        assert max(contrast(c, ground) for c in glyph) >= 3.0, (button.text(), theme, ground)
