@@ -316,6 +316,7 @@ class ExerciseActions(QObject):
         return actions.dialog_folder() if actions is not None else start_folder()
 
     def _chosen(self, path: str) -> None:
+        """A file chosen in an exercise dialog: its folder is the last folder, as any dialog's."""
         actions = getattr(self.window, "session_actions", None)
         if path and actions is not None:
             actions.remember_folder(path)

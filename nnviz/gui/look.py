@@ -66,8 +66,8 @@ INDICATOR_EDGE = QColor(150, 153, 158)
 ARROW = QColor(255, 255, 255)
 #: A slider's edges (its track's and its handle's outline) by theme (dark?), and its handle's
 #: fill on the dark theme: 3:1 or more on the panel (colors.MARK_CONTRAST). Fusion outlines
-#: them in the window colour made darker, 2.0:1 on the light panel and 1.1:1 on the dark one,
-#: where its handle, the button grey, was 1.7:1: the speed slider could hardly be found.
+#: them in the window colour made darker, 1.4:1 on the light panel and 1.1:1 on the dark one,
+#: where its handle, the button grey, was 1.8:1: the speed slider could hardly be found.
 SLIDER_EDGE = {False: QColor(118, 118, 118), True: INDICATOR_EDGE}
 SLIDER_HANDLE_DARK = QColor(200, 202, 206)
 
@@ -190,7 +190,8 @@ class _ThemedIcon(QIconEngine):
 def themed_icon(style: QStyle, which: QStyle.StandardPixmap) -> QIcon:
     """The style's standard icon ``which``, a black glyph, in the theme's text colour: on the
     dark theme the run controls' play, step and full-speed glyphs were black on the dark
-    buttons and panel (1.8:1; the full-speed button, which has no words, could not be found)."""
+    buttons and panel (1.4:1 on the panel: the full-speed button, which has no words, could
+    not be found)."""
     return QIcon(_ThemedIcon(style.standardIcon(which)))
 
 

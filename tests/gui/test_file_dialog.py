@@ -125,3 +125,12 @@ def test_every_file_dialog_starts_in_the_open_sessions_folder(main_window, qtbot
 
     exports.rmdir()  # gone since: home
     assert set(_every_dialog(w, starts).values()) == {str(home)}
+
+    # An exercise saved in a folder of its own: that folder is the last one too.
+    from nnviz.gui import exercise_panel
+    (tmp_path / "exercises").mkdir()
+    saved = tmp_path / "exercises" / "mine.toml"
+    monkeypatch.setattr(exercise_panel, "ask_file", lambda *a, **k: (str(saved), ""))
+    w.exercise_actions.save_dialog()
+    assert saved.exists()
+    assert set(_every_dialog(w, _starts(monkeypatch)).values()) == {str(saved.parent)}
