@@ -11,6 +11,8 @@ name's suffix.
 """
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QFileInfo
 from PySide6.QtWidgets import QDialog, QFileDialog, QFileIconProvider, QWidget
 
@@ -42,6 +44,15 @@ def plain_icon_provider() -> PlainIconProvider:
     if _PROVIDER is None:
         _PROVIDER = PlainIconProvider()
     return _PROVIDER
+
+
+def start_folder(*choices: str | None) -> str:
+    """The folder a file dialog opens in: the first of ``choices`` that is a folder (None and ""
+    are passed over, as is a folder gone since), else the home folder."""
+    for folder in choices:
+        if folder and os.path.isdir(folder):
+            return folder
+    return os.path.expanduser("~")
 
 
 def ask_file(parent: QWidget | None, title: str, start: str, file_filter: str, *,

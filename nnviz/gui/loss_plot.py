@@ -172,6 +172,7 @@ class LossPlot(pg.PlotWidget):
         pi.addItem(self.spike_note, ignoreBounds=True)
         self._spike: tuple[int, int, float] | None = None  # (first, last epoch, highest loss)
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
+        self._branch_colours: dict[str, int] = {}  # each curve's colour index (branch_color)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.log = False
         self._last: Snapshot | None = None
@@ -198,6 +199,8 @@ class LossPlot(pg.PlotWidget):
         for curve in (self.train, self.test):
             if curve.opts["symbol"] is not None:
                 curve.setSymbolBrush(curve.opts["pen"].color())
+        for name, curve in self._branch_curves.items():  # made for the theme's background
+            curve.setPen(pg.mkPen(colors.branch_color(self._branch_colours[name]), width=1.5))
         if hasattr(self, "_legend_room"):
             self._fit_key()  # the key under the plot in the curves' new colours
 
@@ -351,7 +354,8 @@ class LossPlot(pg.PlotWidget):
             # The branch's own colour, given when it was made, not its place among the curves
             # drawn now ("run 1" turned from blue to pink once another branch had been live)
             # nor in the run (deleting "run 2" gave "run 3" its colour).
-            color = colors.branch_color(b.colour if b.colour >= 0 else i)
+            self._branch_colours[b.name] = b.colour if b.colour >= 0 else i
+            color = colors.branch_color(self._branch_colours[b.name])
             if curve is None:
                 curve = self.getPlotItem().plot([], [], pen=pg.mkPen(color, width=1.5),
                                                 name=b.name)

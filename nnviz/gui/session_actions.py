@@ -316,13 +316,13 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
 
     def ask_path(self, title: str, file_filter: str, *, save: bool, suggested: str = "") -> str:
         """A path from a file dialog ("" if cancelled); extensions added from the filter."""
-        start = os.path.join(self.last_folder(), suggested)
+        start = os.path.join(self.dialog_folder(), suggested)
         path, chosen = ask_file(self.window, title, start, file_filter, save=save)
         if not path:
             return ""
         if save:
             path = _ext_for(path, chosen, os.path.splitext(suggested)[1])
-        self.settings.setValue("files/last_folder", os.path.dirname(os.path.abspath(path)))
+        self.remember_folder(path)
         return path
 
     def show_error(self, title: str, text: str) -> None:

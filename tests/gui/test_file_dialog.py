@@ -6,6 +6,8 @@ GUI thread, and reading /proc/kmsg waits forever. A file without a suffix that h
 image shows what is read: Qt's own provider calls it a PNG image."""
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QFileInfo, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileIconProvider
 
@@ -55,3 +57,80 @@ def test_the_save_and_open_dialogs_use_the_plain_icons(main_window):
     assert isinstance(provider, PlainIconProvider) and mode == QFileDialog.AcceptMode.AcceptSave
     (provider, mode), = _dialogs_seen(actions, save=False)
     assert isinstance(provider, PlainIconProvider) and mode == QFileDialog.AcceptMode.AcceptOpen
+
+
+def _starts(monkeypatch):
+    """Where each file dialog the window opens starts (the folder, without a suggested file's
+    name); each is answered with Cancel."""
+    from nnviz.gui import exercise_panel, session_actions
+    starts = []
+
+    def ask(parent, title, start, file_filter, *, save):
+        folder = start if os.path.isdir(start) else os.path.dirname(start)
+        starts.append((title, os.path.normpath(folder)))
+        return "", ""
+    monkeypatch.setattr(session_actions, "ask_file", ask)
+    monkeypatch.setattr(exercise_panel, "ask_file", ask)
+    monkeypatch.setattr(exercise_panel.QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("An exercise", True)))
+    return starts
+
+
+def _every_dialog(window, starts):
+    """Open, Save as, the exports, Import CSV and the exercises' Open and Save, each cancelled:
+    the folders they started in, by title."""
+    actions, ex = window.session_actions, window.exercise_actions
+    del starts[:]
+    actions.open_dialog()
+    actions.save_as()
+    actions.export_plot_dialog("plot")
+    actions.export_dialog("history")
+    actions.export_code_dialog("script")
+    actions.import_dialog()
+    ex.open_dialog()
+    ex.save_dialog()
+    assert len(starts) == 8, starts
+    return dict(starts)
+
+
+def test_every_file_dialog_starts_in_the_open_sessions_folder(main_window, qtbot, tmp_path,
+                                                              monkeypatch):
+    """Save as opened in the home folder; the reviewer expected the folder of the session open,
+    else the last folder a dialog went to, else home: Open, Export, Import and the exercises'
+    dialogs too (one rule, dialog_folder)."""
+    home, sessions, exports = (tmp_path / n for n in ("home", "sessions", "exports"))
+    for folder in (home, sessions, exports):
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    w, actions = main_window, main_window.session_actions
+    starts = _starts(monkeypatch)
+    assert set(_every_dialog(w, starts).values()) == {str(home)}  # nothing chosen yet: home
+
+    with qtbot.waitSignal(actions.saved, timeout=60_000):
+        actions.save_to(str(sessions / "run.nnviz"))
+    # The user exports a picture to another folder, which is then the last one...
+    from nnviz.gui import session_actions
+    monkeypatch.setattr(session_actions, "ask_file",
+                        lambda *a, **k: (str(exports / "plot.png"), "PNG image (*.png)"))
+    assert actions.ask_path("Export image", "PNG image (*.png)", save=True,
+                            suggested="plot.png") == str(exports / "plot.png")
+    assert actions.last_folder() == str(exports)
+    starts = _starts(monkeypatch)
+    # ... but while run.nnviz is open every dialog starts beside it.
+    assert _every_dialog(w, starts) == dict.fromkeys(dict(starts), str(sessions))
+
+    w.reset_action.trigger()
+    qtbot.waitUntil(lambda: actions.path is None)  # a fresh model: not the file's run
+    assert set(_every_dialog(w, starts).values()) == {str(exports)}  # the last folder
+
+    exports.rmdir()  # gone since: home
+    assert set(_every_dialog(w, starts).values()) == {str(home)}
+
+    # An exercise saved in a folder of its own: that folder is the last one too.
+    from nnviz.gui import exercise_panel
+    (tmp_path / "exercises").mkdir()
+    saved = tmp_path / "exercises" / "mine.toml"
+    monkeypatch.setattr(exercise_panel, "ask_file", lambda *a, **k: (str(saved), ""))
+    w.exercise_actions.save_dialog()
+    assert saved.exists()
+    assert set(_every_dialog(w, _starts(monkeypatch)).values()) == {str(saved.parent)}
