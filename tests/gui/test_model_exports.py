@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-from ..conftest import wait_for_run
+from ..conftest import all_digits, wait_for_run
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -140,8 +140,8 @@ def test_a_branch_continued_at_another_rate_exports_a_script_of_the_branchs_loss
     assert actions.message_box is None
     text = path.read_text()
     assert "gd at lr 1, then 2 from epoch 101" in text and "lr_changes = {101: 2.0}" in text
-    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                         timeout=600)
+    out = subprocess.run([sys.executable, str(all_digits(path))], capture_output=True,
+                         text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     printed = {int(e): float(v) for e, v in re.findall(r"^Loss for epoch (\d+): (\S+)$",
                                                         out.stdout, re.M)}
