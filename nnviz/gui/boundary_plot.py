@@ -154,7 +154,8 @@ class DecisionPlot(pg.PlotWidget):
         names = self.class_names or ("class 0", "class 1")
         ax = self.colorbar.axis
         if self.mode == BINARY and self.discretize:
-            c0, c1 = colors.class_color(0), colors.class_color(1)
+            # The regions' colours (the bar sets the image's): faded, the points stand off them.
+            c0, c1 = colors.discrete_region(0), colors.discrete_region(1)
             self.colorbar.setColorMap(pg.ColorMap(pos=np.array([0.0, 0.5, 0.5, 1.0]),
                                                   color=[c0, c0, c1, c1]))
             ax.setTicks([[(0.25, names[0]), (0.75, names[1])]])
@@ -403,8 +404,14 @@ class DecisionPlot(pg.PlotWidget):
 
     def _point_colors(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         if data.is_classification:
-            table = np.array([colors.class_color(k) for k in range(max(data.n_classes, 2))])
-            fills = np.array([colors.point_fill(c) for c in table])  # off a dark background
+            k = max(data.n_classes, 2)
+            table = np.array([colors.class_color(i) for i in range(k)])
+            if self.discretize and self.mode in (BINARY, MULTICLASS):
+                # Off its own class's region (colors.discrete_fill): on it at its own colour, a
+                # correctly classified point looked hollow, as the test points are.
+                fills = np.array([colors.discrete_fill(i) for i in range(k)])
+            else:
+                fills = np.array([colors.point_fill(c) for c in table])  # off a dark background
             return fills[data.y_train], table[data.y_test]
         if self.mode == REGRESSION_2D:
             cmap = colors.point_map()
@@ -453,10 +460,13 @@ class DecisionPlot(pg.PlotWidget):
         self.test_rims.setVisible(show)
 
     def set_discretize(self, on: bool) -> None:
+        changed, grid = on != self.discretize, self._grid
         self.discretize = on
+        if changed and self._data is not None and self.mode in (BINARY, MULTICLASS):
+            self.set_dataset(self._data, self.class_names)  # the points' fills (_point_colors)
         self._colour_bar()
-        if self._grid is not None:
-            self.update_grid(self._grid)
+        if grid is not None:
+            self.update_grid(grid)
 
     # --- the model: every snapshot -------------------------------------------------------------
 
