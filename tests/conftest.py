@@ -44,6 +44,19 @@ import pytest  # noqa: E402
 FIRST_SNAPSHOT_MS = 60_000  # a cold compile on a busy machine
 
 
+def all_digits(script):
+    """An exported script (a path) made to print its losses to every float32 digit (its
+    ``digits = 4`` line, the notebook's .4f, set to 8), to compare with nnviz's record; the
+    script's own file is left as exported. Returns the path of the copy."""
+    from pathlib import Path
+    script = Path(script)
+    text = script.read_text()
+    assert "\ndigits = 4  #" in text
+    copy = script.with_name(script.stem + "_all_digits.py")
+    copy.write_text(text.replace("\ndigits = 4  #", "\ndigits = 8  #", 1))
+    return copy
+
+
 def wait_for_run(qtbot, window, epoch: int | None = None, timeout: int = FIRST_SNAPSHOT_MS):
     """Wait until the window has drawn a snapshot of its current run (at ``epoch`` if given)."""
     def ready() -> bool:

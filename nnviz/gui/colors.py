@@ -477,6 +477,9 @@ def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:
         total = np.maximum(scores.sum(axis=-1), 1e-12)  # scores need not sum to one (mse)
         conf = np.clip(conf / total, 0, 1)
         strength = np.clip((conf - 1 / k) / (1 - 1 / k), 0, 1)
+    if discretize:  # each predicted class's region (discrete_region): the points stand off it
+        table = np.array([discrete_region(i) for i in range(k)], np.uint8)
+        return table[winner]
     strength = 0.15 + 0.85 * strength  # some colour even at chance: the winner is still shown
     bg = np.array(background(), np.float32)
     table = np.array([_mix(class_color(i), background(), _HEAT_FADE) for i in range(k)],
@@ -490,11 +493,13 @@ def whole(html: str) -> str:
     return f"<span style='white-space:nowrap'>{html}</span>"
 
 
-def class_key_html(names, test: bool = True) -> str:
-    """A key of the classes for a label: each class's shape in its colour and its name; then
-    the test points' look."""
+def class_key_html(names, test: bool = True, discretize: bool = False) -> str:
+    """A key of the classes for a label: each class's shape in its colour (``discretize``: the
+    points' fill under Discretize, discrete_fill) and its name; then the test points' look."""
+    def fill(k: int) -> RGB:
+        return discrete_fill(k) if discretize else point_fill(class_color(k))
     # Each entry whole on a line: a narrow key wraps between them, not inside a name.
-    parts = [whole(f"<span style='color:{hex_of(point_fill(class_color(k)))}'>"
+    parts = [whole(f"<span style='color:{hex_of(fill(k))}'>"
                    f"{class_glyph(k)}</span>&nbsp;{name}")
              for k, name in enumerate(names)]
     if test:
@@ -543,6 +548,29 @@ def point_fill(rgb) -> RGB:
     playground's orange is 2.3:1 on white, Paul Tol's and cividis' yellows 1.9 and 1.6)."""
     rgb = tuple(int(c) for c in rgb[:3])
     return mark(rgb, least=POINT_CONTRAST) if theme().dark else rgb
+
+
+#: Under Discretize, how far a predicted class's region is faded towards the background, and
+#: the least contrast of a training point's fill with its own class's region there. At full
+#: colour (as it was) a point's fill was its region's colour, 1.0:1: every correctly
+#: classified point looked hollow, the key's look of a test point (r3 #9).
+DISCRETE_FADE = 0.55
+DISCRETE_POINT_CONTRAST = 3.0
+
+
+def discrete_region(k: int) -> RGB:
+    """The region of predicted class ``k`` under Discretize: its colour, faded towards the
+    background (paler on the light theme, darker on the dark one)."""
+    return _mix(class_color(k), background(), DISCRETE_FADE)
+
+
+def discrete_fill(k: int) -> RGB:
+    """The fill of a training point of class ``k`` under Discretize: its usual fill
+    (point_fill), moved towards the theme's text colour (darker on the light theme, lighter on
+    the dark one) until it stands off its own class's region (discrete_region) by
+    DISCRETE_POINT_CONTRAST: a filled point on the region of the class it was predicted."""
+    return readable(point_fill(class_color(k)), discrete_region(k),
+                    DISCRETE_POINT_CONTRAST + 0.1)
 
 
 def point_rim() -> RGB:

@@ -1295,7 +1295,8 @@ class MainWindow(QMainWindow):
         test = len(data.test_index) > 0 and self.show_test.isChecked()
         if data.is_classification:
             names = self.class_names(data)
-            key = colors.class_key_html(names, test)
+            key = colors.class_key_html(names, test, self.discretize.isChecked()
+                                        and data.n_features == 2)
             if data.n_features > 2:  # no plane, no background (boundary_plot's NO_PLANE)
                 text = key
             elif data.n_features == 1:

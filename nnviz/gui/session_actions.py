@@ -133,13 +133,15 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             (None, None, None),
             ("Loss &history as CSV...", "epoch,loss (and test_loss) rows.",
              lambda: self.export_dialog("history")),
-            ("&Weights as .npz...", "w0..w{L-1} of shape (in, out), b0..b{L-1} of shape (out, 1):"
-             " the notebook's layout.", lambda: self.export_dialog("weights")),
+            ("&Weights as .npz...", "The weights of the epoch shown: w0..w{L-1} of shape "
+             "(in, out), b0..b{L-1} of shape (out, 1), the notebook's layout.",
+             lambda: self.export_dialog("weights")),
             ("&Data as CSV...", "The points, readable by Import CSV.",
              lambda: self.export_dialog("data")),
             (None, None, None),
             ("Python &script...", "The run as a standalone script (numpy and jax, the "
-             "notebook's code, this run's points and initial weights) that prints its losses.",
+             "notebook's code, this run's points and initial weights) that trains up to the epoch "
+             "shown and prints its losses.",
              lambda: self.export_code_dialog("script")),
             ("&Notebook (.ipynb)...", "The same script as a Jupyter notebook, a cell per "
              "section (needs nbformat: pip install 'nnviz[notebook]').",
@@ -170,7 +172,8 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
     @staticmethod
     def _onnx_tip() -> str:
         from nnviz.core.onnx_export import INSTALL_HINT, have_onnx
-        tip = ("The network with its weights as an ONNX model (Netron, onnxruntime): input X, "
+        tip = ("The network with the weights of the epoch shown as an ONNX model (Netron, "
+               "onnxruntime): input X, "
                "points in rows; output the network's prediction.")
         return tip if have_onnx() else f"{tip} Not available: {INSTALL_HINT}."
 

@@ -15,6 +15,8 @@ import pytest
 
 import nnviz
 from nnviz.cli import main
+
+from ..conftest import all_digits
 from nnviz.core import csvdata
 from nnviz.core.csvdata import read_csv
 from nnviz.core.problem import make_problem
@@ -126,8 +128,8 @@ def test_the_session_and_the_exported_script_reproduce_the_standardised_run(caps
     assert np.array_equal(d.y, imported.dataset.y)
     rows = np.loadtxt(path, delimiter=",", skiprows=1)
     probe = tmp_path / "probe.py"
-    probe.write_text(script.read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
-                     f"predict({rows[:5, :1].tolist()!r}).tolist()))\n")
+    probe.write_text(all_digits(script).read_text() + "\n\nimport json\nprint('PREDICT', "
+                     f"json.dumps(predict({rows[:5, :1].tolist()!r}).tolist()))\n")
     out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stderr

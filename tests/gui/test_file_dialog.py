@@ -134,3 +134,37 @@ def test_every_file_dialog_starts_in_the_open_sessions_folder(main_window, qtbot
     w.exercise_actions.save_dialog()
     assert saved.exists()
     assert set(_every_dialog(w, _starts(monkeypatch)).values()) == {str(saved.parent)}
+
+
+def test_the_detail_views_size_column_shows_its_sizes_whole(qtbot, main_window, tmp_path):
+    """r3 #11: the Save dialog's Size column read "361...tes" and "10....KiB" (not seen here:
+    Qt 6.11 sizes that column to its contents itself; the dialog was 632 px wide)."""
+    from PySide6.QtWidgets import QTreeView
+    from nnviz.gui.file_dialog import file_dialog
+    (tmp_path / "api.py").write_bytes(b"x" * 361)
+    (tmp_path / "line.py").write_bytes(b"x" * 10_700)
+    (tmp_path / "a-much-longer-file-name-than-the-others.py").write_bytes(b"x" * 9_190)
+    dialog = file_dialog(main_window, "Export", str(tmp_path / "run.py"),
+                         "Python scripts (*.py)", save=True)
+    qtbot.addWidget(dialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    view = dialog.findChild(QTreeView, "treeView")
+    dialog.show()
+    model = view.model()
+
+    def sizes() -> list[str]:
+        root = view.rootIndex()
+        return [model.index(r, 1, root).data() or "" for r in range(model.rowCount(root))]
+
+    qtbot.waitUntil(lambda: len(sizes()) == 3 and all(sizes()))
+    header = view.header()
+    # A width the column had before (the reviewer's was ~62 px, narrower than "361 bytes";
+    # Qt restores the header the last dialog left): it follows its contents again.
+    header.resizeSection(1, 40)
+    qtbot.waitUntil(lambda: all(view.fontMetrics().horizontalAdvance(text)
+                                < header.sectionSize(1) for text in sizes()))
+    assert "361 bytes" in sizes()
+    # The dialog has room for its columns (Qt's default, 632 x 408, left the names ~265 px
+    # beside the folders' pane), within the window; the names keep the most of it.
+    assert dialog.width() >= min(860, main_window.width() - 40)
+    assert header.sectionSize(0) > 2 * sum(header.sectionSize(i) for i in (1, 2))
