@@ -15,6 +15,9 @@ if "NNVIZ_SETTINGS" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
     _settings_dir = tempfile.mkdtemp(prefix="nnviz-test-")
     atexit.register(shutil.rmtree, _settings_dir, ignore_errors=True)
     os.environ["NNVIZ_SETTINGS"] = os.path.join(_settings_dir, "settings.ini")
+    # Qt's own file dialog keeps its history and column widths in QtProject.conf under
+    # XDG_CONFIG_HOME: the tests that open one wrote the user's ~/.config/QtProject.conf.
+    os.environ["XDG_CONFIG_HOME"] = _settings_dir
 
 # jax's persistent compilation cache (and nnviz's data cache) in a folder of this test run, shared
 # by the xdist workers and by the processes the tests launch (they inherit these variables, which
