@@ -166,8 +166,11 @@ class DecisionPlot(pg.PlotWidget):
             ax.setTicks([[(0.25, names[0]), (0.75, names[1])]])
             ax.setLabel("predicted class")
             metrics = QFontMetrics(ax.style.get("tickFont") or self.font())
+            # The names, then the title's line beside them (presentation mode's larger title
+            # was drawn over "class 0" and "class 1" with room for the names alone).
+            title = QFontMetrics(ax.label.font()).height()
             ax.setWidth(max(int(45 * self.scale),
-                            max(metrics.horizontalAdvance(n) for n in names[:2]) + 16))
+                            max(metrics.horizontalAdvance(n) for n in names[:2]) + 12 + title))
         else:
             self.colorbar.setColorMap(colors.diverging_map())
             ax.setTicks(None)
