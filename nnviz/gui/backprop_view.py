@@ -57,6 +57,9 @@ PRESENTING_FORMULA_LINES = 5
 PRESENTING_DIAGRAM_PX = 190
 PRESENTING_DIAGRAM_SHARE = 0.52
 PRESENTING_PLOT_SHARE = 0.5  # of the row, the formulas beside it
+# Presentation mode's formulas: paragraphs a third of a line apart (Qt's 12 px above and below
+# each, at ~8 paragraphs a stage, took ~4 of the few lines the text has on a projector).
+COMPACT_CSS = "p { margin-top: 0px; margin-bottom: 6px; } table { margin: 0px; }"
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
@@ -731,6 +734,8 @@ class BackpropView(QWidget):
         self.formulas = QTextBrowser()
         self.formulas.setOpenLinks(False)
         self.formulas.setMinimumHeight(120)
+        self.formulas.setToolTip("The selected unit's formulas with this point's numbers: "
+                                 "click another node or link of the diagram for its own.")
         right = QWidget()
         self._formula_side = rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
@@ -889,6 +894,12 @@ class BackpropView(QWidget):
             else:
                 self.column.setSizes([400, 280])
                 self.split.setSizes([500, 700])
+        css = COMPACT_CSS if on else ""
+        if self.formulas.document().defaultStyleSheet() != css:
+            # the formulas written short, or whole again, in the new style (_formulas)
+            self.formulas.document().setDefaultStyleSheet(css)
+            self._formulas_html = None
+            self._show_stage()
         if self.split_scroll.scrolling != on:
             self.split_scroll.set_scrolling(on)
         self._share_split()
@@ -1219,9 +1230,16 @@ class BackpropView(QWidget):
     # -- the formulas ----------------------------------------------------------------------------
 
     def _formulas(self, name: str, tr, spec) -> str:
+        """The stage's words and the selected unit's formulas with its numbers. Presentation
+        mode writes them short (``compact``, COMPACT_CSS) to be read whole on a projector
+        without scrolling: no title (the bar above names the stage), no "click another node"
+        (the tooltip says it), no names line of z's sum (its numbers line has the terms in the
+        same order), and no jax / optax numbers beside the hand-built ones (the check line
+        above says they match, and by how much)."""
+        compact = self._presenting()
         layer, unit = self.unit if self.unit is not None else (spec.n_layers - 1, 0)
         who = neuron_label(spec, layer, unit, data_names_of(self))
-        parts = [f"<h3>{STAGE_TITLES[name]}</h3>"]
+        parts = [] if compact else [f"<h3>{STAGE_TITLES[name]}</h3>"]
         explain = {
             "forward": "Each unit adds up its inputs times their weights, plus its bias (z), "
                        "and passes z through its activation f (a). Node labels: a.",
@@ -1241,7 +1259,7 @@ class BackpropView(QWidget):
             parts.append("<p><b>The next epoch leaves this point out</b> (the training points "
                          "do not fill a last batch): the gradient and step below are of this "
                          "point alone, to show the arithmetic; the run does not take them.</p>")
-        parts.append(f"<p><b>{who}</b> (click another node or link)</p>")
+        parts.append(f"<p><b>{who}</b>{'' if compact else ' (click another node or link)'}</p>")
         if layer < 0:
             parts.append(f"<p>x{unit + 1} = {num(tr.x[unit])}: an input, the point's own "
                          "coordinate. Pick a unit of a later layer.</p>")
@@ -1259,7 +1277,8 @@ class BackpropView(QWidget):
             # named and ordered as the later stages' w₁…wₙ, so a term can be found in both
             names = " + ".join(f"w<sub>{i + 1}</sub>·{prev}<sub>{i + 1}</sub>" for i in shown)
             terms = " + ".join(f"{fac(w[i])}·{fac(a_in[i])}" for i in shown)
-            parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b<br>&nbsp;&nbsp;= {names}{rest} + b"
+            named = "" if compact else f"<br>&nbsp;&nbsp;= {names}{rest} + b"
+            parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b{named}"
                          f"<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
                          f"<br>&nbsp;&nbsp;= <b>{num(z)}</b></p>")
             if act == "softmax":
@@ -1325,14 +1344,16 @@ class BackpropView(QWidget):
         elif name == "grad":
             gw = tr.point_grad[layer][0][:, unit]
             jw = tr.jax_point_grad[layer][0][:, unit]
+            grey = colors.hex_of(colors.note())
             rows = "".join(f"<tr><td>∂L/∂w<sub>{i + 1}</sub> = {prev}<sub>{i + 1}</sub>·δ = "
-                           f"{fac(a_in[i])}·{fac(d)}</td><td>= <b>{num(gw[i])}</b></td>"
-                           f"<td style='color:{colors.hex_of(colors.note())}'>jax {num(jw[i])}"
-                           "</td></tr>"
+                           f"{fac(a_in[i])}·{fac(d)}</td><td>&nbsp;= <b>{num(gw[i])}</b></td>"
+                           + ("" if compact else
+                              f"<td style='color:{grey}'>jax {num(jw[i])}</td>")
+                           + "</tr>"
                            for i in shown_terms(gw))
             parts.append(f"<p>The links into this unit (δ = {num(d)}):</p><table>{rows}</table>")
-            parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
-                         f"{num(tr.jax_point_grad[layer][1][unit])})</p>")
+            jax_b = "" if compact else f" (jax {num(tr.jax_point_grad[layer][1][unit])})"
+            parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b>{jax_b}</p>")
         elif name == "batch":
             n = tr.batch_size
             g = tr.update.grad[layer][0][:, unit]
@@ -1349,12 +1370,16 @@ class BackpropView(QWidget):
             # One column a quantity, headed once, and no cell wraps: "g = -0.0001502" broke
             # after "g =" in a narrow pane, row by row differently.
             cell = "<td nowrap style='padding-right:10px'>"
+            # Without a penalty g is the mean: one column for both where room is short.
+            both = compact and not pen_text
             head = ("<tr><th></th>" + "".join(
                 f"{cell}<i>{h}</i></td>" for h in
-                ("this point", f"mean of {n:,}") + (("penalty",) if pen_text else ()) + ("g",))
+                ("this point",) + (() if both else (f"mean of {n:,}",))
+                + (("penalty",) if pen_text else ())
+                + ((f"g = mean of {n:,}",) if both else ("g",)))
                 + "</tr>")
             rows = "".join(f"<tr>{cell}w<sub>{i + 1}</sub></td>{cell}{num(mine[i])}</td>"
-                           f"{cell}{num(mean[i])}</td>"
+                           + ("" if both else f"{cell}{num(mean[i])}</td>")
                            + (f"{cell}{num(pen[i])}</td>" if pen_text else "")
                            + f"{cell}<b>{num(g[i])}</b></td></tr>"
                            for i in shown_terms(g))
@@ -1364,7 +1389,7 @@ class BackpropView(QWidget):
             parts.append(f"<p>This point is one of {share}: its own gradient weighs 1/{n:,} "
                          "of the step.</p>")
         else:
-            parts.append(self._update_text(tr, layer, unit))
+            parts.append(self._update_text(tr, layer, unit, compact))
         return "".join(parts)
 
     @staticmethod
@@ -1395,7 +1420,7 @@ class BackpropView(QWidget):
         return (head + f"&nbsp;&nbsp;= e<sup>{num(zs[unit])}</sup> / ({exps})<br>"
                 f"&nbsp;&nbsp;= {num(e[unit])} / {num(total)} = <b>{num(a)}</b></p>")
 
-    def _update_text(self, tr, layer: int, unit: int) -> str:
+    def _update_text(self, tr, layer: int, unit: int, compact: bool = False) -> str:
         u = tr.update
         lr = u.learning_rate
         g = u.grad[layer][0][:, unit]
@@ -1438,6 +1463,8 @@ class BackpropView(QWidget):
         before, after = num_pair(w[i], w[i] + di)
         body += (f"<p>The weight w<sub>{i + 1}</sub> goes from {before} to <b>{after}</b> "
                  f"(Δw = {num(di)}).</p>")
+        if compact:  # (the check line: the update matches optax's)
+            return head + body
         hand = u.hand[layer][0][i, unit]
         grey = colors.hex_of(colors.note())
         differ = "the same" if hand == di else f"difference {abs(hand - di):.1e}"
