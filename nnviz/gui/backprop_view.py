@@ -48,11 +48,16 @@ NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
 # Presentation mode (at 1024x768 the plot was 125x70 px, its points could not be picked, and
 # the formulas showed ~5 lines): the plot and the formulas side by side above the diagram at the
-# tab's full width, the diagram PRESENTING_DIAGRAM_SHARE of the height. Their least sizes are
-# what still reads (a pickable plot, PRESENTING_FORMULA_LINES lines, the diagram's units); they
-# fit at 1024x768 with a lesson's banner above the tabs, so the diagram, the lesson's picture,
-# is in sight with the words about it (least sizes of 250 + 10 lines + 420 px put it below the
-# tab's edge: only the layers' headings showed). The tab scrolls only when a window is shorter.
+# tab's full width. Their least sizes are what still reads (a pickable plot,
+# PRESENTING_FORMULA_LINES lines, the diagram's units); they fit at 1024x768 with a lesson's
+# banner above the tabs, so the diagram, the lesson's picture, is in sight with the words about
+# it. The tab scrolls only when a window is shorter. The diagram takes
+# PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more: at 1024x768 its least
+# (two units a layer; more height shows no more units until ~270 px), the formulas the rest,
+# ~233 px: each stage's text of the output unit reads whole (written short, BackpropView.
+# _formulas). With the diagram at 52% they had 148 px and the class read them only as the
+# teacher scrolled; the text under the diagram or the diagram beside it were tried: either
+# leaves the diagram ~390 px wide, its headings on two rows and its nodes 8 px squares.
 PRESENTING_PLOT = QSize(240, 110)
 PRESENTING_FORMULA_LINES = 5
 PRESENTING_DIAGRAM_PX = 190
