@@ -53,7 +53,7 @@ FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has r
 # banner above the tabs, so the diagram, the lesson's picture, is in sight with the words about
 # it. The tab scrolls only when a window is shorter. The diagram takes
 # PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more: at 1024x768 its least
-# (two units a layer; more height shows no more units until ~270 px), the formulas the rest,
+# (two units a layer: at 215 px it showed the same two), the formulas the rest,
 # ~233 px: each stage's text of the output unit reads whole (written short, BackpropView.
 # _formulas). With the diagram at 52% they had 148 px and the class read them only as the
 # teacher scrolled; the text under the diagram or the diagram beside it were tried: either
