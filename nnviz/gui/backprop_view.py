@@ -703,7 +703,8 @@ class BackpropView(QWidget):
         self.title_room.changed.connect(self._arrange_head)
         self.check_room.changed.connect(self._arrange_head)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Point:"))
+        self.point_label = QLabel("Point:")
+        bar.addWidget(self.point_label)
         bar.addWidget(self.points, 1)
         bar.addSpacing(12)
         bar.addWidget(self.back)
@@ -890,6 +891,9 @@ class BackpropView(QWidget):
         # screen elsewhere (the point in its list, the epoch in the readout, the batch in the
         # batch gradient's formula).
         self.title_room.setVisible(not on)
+        # ... and the word before the point's list (its items begin "#12"), for the list to
+        # keep the point's class beside the stage's name on one line
+        self.point_label.setVisible(not on)
         self.stage_room.expect(self._stage_text(k, on) for k in range(len(STAGES)))
         way = Qt.Orientation.Vertical
         if (self.split.orientation() == way) != on:
