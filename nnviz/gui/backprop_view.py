@@ -67,7 +67,7 @@ PRESENTING_DIAGRAM_SHARE = 0.45
 PRESENTING_PLOT_SHARE = 0.38
 # Presentation mode's formulas: paragraphs a third of a line apart (Qt's 12 px above and below
 # each, at ~8 paragraphs a stage, took ~4 of the few lines the text has on a projector).
-COMPACT_CSS = "p { margin-top: 0px; margin-bottom: 6px; } table { margin: 0px; }"
+COMPACT_CSS = "p { margin-top: 0px; margin-bottom: 4px; } table { margin: 0px; }"
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
@@ -915,6 +915,7 @@ class BackpropView(QWidget):
         if self.formulas.document().defaultStyleSheet() != css:
             # the formulas written short, or whole again, in the new style (_formulas)
             self.formulas.document().setDefaultStyleSheet(css)
+            self.formulas.document().setDocumentMargin(2 if on else 4)  # (Qt's 4)
             self._formulas_html = None
             self._show_stage()
         if self.split_scroll.scrolling != on:
