@@ -56,8 +56,8 @@ FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has r
 # (two units a layer: at 215 px it showed the same two), the formulas the rest,
 # ~233 px: each stage's text of the output unit reads whole (written short, BackpropView.
 # _formulas). With the diagram at 52% they had 148 px and the class read them only as the
-# teacher scrolled; the text under the diagram or the diagram beside it were tried: either
-# leaves the diagram ~390 px wide, its headings on two rows and its nodes 8 px squares.
+# teacher scrolled. The formulas at the tab's full width above a row of the plot and the
+# diagram was tried: the diagram ~390 px wide, its headings on two rows, its nodes 8 px.
 PRESENTING_PLOT = QSize(240, 110)
 PRESENTING_FORMULA_LINES = 5
 PRESENTING_DIAGRAM_PX = 190
