@@ -23,6 +23,12 @@ LEFT_SHARE = 0.36
 # readout's widest lines fit beside "Log scale" (READOUT_SAMPLE; 5 px short at 0.45).
 EXERCISE_SHARE = 0.46
 EXERCISE_LOSS_PX = 120  # the loss plot's least under an exercise whose text fits
+# ... and once a hint or the solution shows: the learner is solving, and watches the loss. At
+# 120 px (68 px of plot) the solution's text took the rest of the column and the loss was a
+# strip; at 175 (~123 px of plot) the text scrolls instead, the hint or solution just shown
+# scrolled into sight (ExercisePanel.text_changed). The task alone keeps the room to be read
+# whole first (at 175 three of the nine shipped tasks scrolled at 1024x768).
+EXERCISE_SOLVING_PX = 175
 READOUT_STYLE = ("QLabel {{ color: {text}; background: {ground}; border-radius: 4px; "
                  "padding: 6px; border: {border}; }}")
 #: The readout's widest lines in a usual run: the readout goes beside "Log scale" only where
@@ -281,11 +287,17 @@ class Presentation(QObject):
     def _share_height(self) -> None:
         """Under an exercise: its panel the height its text and buttons need, the loss chart the
         rest (at least its minimum, the text scrolling beyond that). Giving the panel all the
-        splitter could left the chart 70 px tall at 1024x768 under a blank band of the panel."""
+        splitter could left the chart 70 px tall at 1024x768 under a blank band of the panel.
+        The chart's minimum: EXERCISE_LOSS_PX, EXERCISE_SOLVING_PX with a hint or the solution
+        shown."""
         w = self.window
         panel = w.side_tabs.exercise if self._exercise_open() else None
         if not self.active or panel is None:
             return
+        solving = not (panel.hints.isHidden() and panel.solution.isHidden())
+        least = EXERCISE_SOLVING_PX if solving else EXERCISE_LOSS_PX
+        if w.loss_plot.minimumHeight() != least:
+            w.loss_plot.setMinimumHeight(least)
         left = w.left_split
         total = sum(left.sizes())
         if total <= 0:
