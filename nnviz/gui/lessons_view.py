@@ -779,9 +779,15 @@ class LessonsView(QWidget):
                 pen=pg.mkPen(colors.train_curve(), width=2))
         printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
                             if e <= len(m.losses))
+        # The notebook's numbering, said where its numbers are: its "Loss for epoch N" is the
+        # loss before epoch N's update, which the main window's curve shows at N and its line
+        # under "Epoch N - 1" (review r3: 0.1381 beside "Epoch 300" read as a wrong 0.1387).
         page.numbers.setText(
             f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
-            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>.")
+            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
+            "The notebook's loss for epoch N is taken before epoch N's update: after N −"
+            " 1 epochs (in the main window the loss curve at N; the numbers under Epoch N "
+            "are after its update).")
         page.filled = True
         self.page_drawn.emit()  # trained in the background: drawn after the page was shown
 
