@@ -83,15 +83,6 @@ class Preset:
         """Named initial weights, or None to draw them by the init scheme from the seed."""
         return named_weights(self.weights) if self.weights else None
 
-
-def named_weights(name: str) -> Params:
-    """The initial weights ``name`` of :data:`WEIGHTS` (zero biases), as parameters."""
-    if name == "notebook-moons":
-        from .lessons import replay  # the notebook's random stream, replayed
-        return tuple((np.asarray(w, np.float32), np.zeros(w.shape[1], np.float32))
-                     for w in replay().moons_initial_weights)
-    raise PresetError(f"unknown weights {name!r}; known: {', '.join(WEIGHTS)}")
-
     def problem(self) -> Problem:
         """What this preset trains, its data generated."""
         data = self.dataset()
@@ -101,6 +92,15 @@ def named_weights(name: str) -> Params:
     def trainer(self) -> Trainer:
         """A Trainer at epoch 0 for this preset (not compiled yet)."""
         return self.problem().make_trainer()
+
+
+def named_weights(name: str) -> Params:
+    """The initial weights ``name`` of :data:`WEIGHTS` (zero biases), as parameters."""
+    if name == "notebook-moons":
+        from .lessons import replay  # the notebook's random stream, replayed
+        return tuple((np.asarray(w, np.float32), np.zeros(w.shape[1], np.float32))
+                     for w in replay().moons_initial_weights)
+    raise PresetError(f"unknown weights {name!r}; known: {', '.join(WEIGHTS)}")
 
 
 def _preset(entry: Any, groups: dict[str, str], check_data: bool = True) -> Preset:
