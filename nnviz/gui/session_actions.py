@@ -219,6 +219,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
                 self.presets_menu.addAction(a)
                 self.preset_actions[p.id] = a
         self._add_ready_sweeps()
+        w.menuBar().insertMenu(w.run_menu.menuAction(), self.presets_menu)
 
     def _notebook_steps(self, members: list) -> list:
         """The notebook's presets in the Lessons menu's order, lesson 4's sweep of the five
@@ -238,7 +239,6 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             elif sweep in BY_KEY and "compare" in self.window.view_names():
                 steps.append((lesson.title, sweep, BY_KEY[sweep].tip))
         return steps + list(left.values())
-        w.menuBar().insertMenu(w.run_menu.menuAction(), self.presets_menu)
 
     def _add_ready_sweeps(self) -> None:
         """The ready-made sweeps (core/ready_sweeps.py), the Compare tab's buttons, as presets:
