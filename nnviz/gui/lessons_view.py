@@ -785,8 +785,8 @@ class LessonsView(QWidget):
         page.numbers.setText(
             f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
             f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
-            "The notebook's loss for epoch N is taken before epoch N's update: after N −"
-            " 1 epochs (in the main window the loss curve at N; the numbers under Epoch N "
+            "The notebook's loss for epoch N is taken before epoch N's update: after N\u00a0\u2212"
+            "\u00a01 epochs (in the main window the loss curve at N; the numbers under Epoch N "
             "are after its update).")
         page.filled = True
         self.page_drawn.emit()  # trained in the background: drawn after the page was shown

@@ -1553,10 +1553,11 @@ class MainWindow(QMainWindow):
                 f"</b> loss {loss(m.test_loss)} &middot; {what} {acc(m.test_accuracy)}</nobr>"
                 + self._line_text(s) + units)
 
-    def _line_text(self, s: Snapshot) -> str:
+    def line_of(self, s: Snapshot) -> str:
         """For a straight-line fit (one input, no hidden layer, a linear output: the notebook's
-        first step, y = m x + b), the line the weights draw: the two numbers sklearn's
-        LinearRegression gives, which were only in the Network tab's tooltips."""
+        first step), the line the weights draw, "y = 2.3291 x + 0.0613": the two numbers
+        sklearn's LinearRegression gives, which were only in the Network tab's tooltips; ""
+        for any other model (or data standardised on import: other units)."""
         spec, d = s.spec, self._dataset
         if (spec.hidden or spec.input_dim != 1 or spec.output_dim != 1
                 or spec.output_activation != "linear" or spec.features not in ((), ("x1",))
@@ -1568,7 +1569,11 @@ class MainWindow(QMainWindow):
         if not (np.isfinite(m) and np.isfinite(c)):
             return ""
         sign = "+" if c >= 0 else "\u2212"
-        return f" &nbsp;&nbsp; <nobr><b>Line</b> y = {m:.4f} x {sign} {abs(c):.4f}</nobr>"
+        return f"y = {m:.4f} x {sign} {abs(c):.4f}"
+
+    def _line_text(self, s: Snapshot) -> str:
+        line = self.line_of(s)
+        return f" &nbsp;&nbsp; <nobr><b>Line</b> {line}</nobr>" if line else ""
 
     def _on_status(self, text: str) -> None:
         # In the run controls only: the status bar keeps what matters longer (a preset's hint

@@ -351,10 +351,13 @@ class Presentation(QObject):
                f"{s.weights_epoch:,}</span>" if s.restored else ""),
             # "after it": the loss of the weights after the epoch's update, which the views
             # show; the notebook's "Loss for epoch N" is the loss before it (the tooltip).
-            back + _metric_line(f"loss after it{standardised}", format_loss(m.train_loss),
+            back + _metric_line(f"loss{' after it' if s.epoch > 0 else ''}{standardised}",
+                                format_loss(m.train_loss),
                                 format_loss(m.test_loss))
             + _metric_line(what, format_accuracy(m.train_accuracy, clf),
-                           format_accuracy(m.test_accuracy, clf)))
+                           format_accuracy(m.test_accuracy, clf))
+            # a straight-line fit's line (the notebook's first step: m and b)
+            + (f"<div>line {line}</div>" if (line := w.line_of(s)) else ""))
 
     def new_run(self, compiling: bool = False) -> None:
         """A new run, until its first frame: its epoch (0, or an adopted run's) and none of the
