@@ -658,8 +658,13 @@ class LessonsView(QWidget):
 
         def fmt(a):
             return "[" + ", ".join(f"{v:.4g}" for v in np.ravel(a)) + "]"
+        # The notebook's first layer by hand (cells 10-14) comes first, with its shapes: its
+        # printed numbers had no place in the window (review r3, defect 5).
         page.numbers.setText(
-            f"the same input X (3, 1) -> one hidden layer: <b>{fmt(d.shallow_output)}</b>; "
+            f"by hand (the notebook's w.T @ X + b, a random b): hidden layer "
+            f"<b>{fmt(d.hand_hidden)}</b>, shape {d.hand_hidden.shape}; output "
+            f"<b>{fmt(d.hand_output)}</b>, shape {d.hand_output.shape}. With LinearModel, "
+            f"the same input X {d.X.shape} -> one hidden layer: <b>{fmt(d.shallow_output)}</b>; "
             f"four hidden layers: <b>{fmt(d.deep_output)}</b>")
         page.filled = True
 

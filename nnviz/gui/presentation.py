@@ -349,10 +349,11 @@ class Presentation(QObject):
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
                f"{s.weights_epoch:,}</span>" if s.restored else ""),
-            # "after it": the loss of the weights after the epoch's update, which the views
-            # show; the notebook's "Loss for epoch N" is the loss before it (the tooltip).
-            back + _metric_line(f"loss{' after it' if s.epoch > 0 else ''}{standardised}",
-                                format_loss(m.train_loss),
+            # The loss of the weights after the epoch's update, which the views show; the
+            # notebook's "Loss for epoch N" is the loss before it: the tooltip and the moons
+            # preset's note say so ("loss after it" here wrapped "(test ...)" onto a line of
+            # its own at 1024x768 and cut the readout).
+            back + _metric_line(f"loss{standardised}", format_loss(m.train_loss),
                                 format_loss(m.test_loss))
             + _metric_line(what, format_accuracy(m.train_accuracy, clf),
                            format_accuracy(m.test_accuracy, clf))
