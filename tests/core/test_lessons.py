@@ -53,8 +53,8 @@ def test_the_hand_made_layers_print_the_notebooks_numbers():
     # place in the window (review r3, defect 5); lesson 2's page now starts with them.
     d = lessons.replay().deep_linear
     np.testing.assert_allclose(d.hand_hidden.ravel(),
-                               [1.37271847, 0.06458817, -2.5534333, -0.65378249], rtol=1e-8)
-    np.testing.assert_allclose(d.hand_output.ravel(), [3.12090834, 0.32556294], rtol=1e-8)
+                               [1.37271847, 0.06458817, -2.5534333, -0.65378249], atol=1e-8)
+    np.testing.assert_allclose(d.hand_output.ravel(), [3.12090834, 0.32556294], atol=1e-8)
     assert d.hand_hidden.shape == (4, 1) and d.hand_output.shape == (2, 1)
 
 
