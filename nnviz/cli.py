@@ -300,14 +300,16 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                        lists: bool = False) -> None:
     """The options that describe a run; with ``lists`` (nnviz sweep), each option of SWEPT
     takes a comma list of values."""
-    if not lists:
-        g = p.add_argument_group("the notebook's runs, or ready-made problems")
-        g.add_argument("--preset", type=_preset_name, default=None, metavar="NAME",
-                       help="train a preset of the window's Presets menu (its data, network, "
-                            "training settings and initial weights; the other options of the "
-                            "run cannot change them): " + _preset_names_help()
-                            + ". 'moons' is the notebook's own run: it prints the notebook's "
-                            "losses, 0.2460 at epoch 100 ... 0.0804 at epoch 1000")
+    g = p.add_argument_group("the notebook's runs, or ready-made problems")
+    g.add_argument("--preset", type=_preset_name, default=None, metavar="NAME",
+                   help="train a preset of the window's Presets menu (its data, network, "
+                        "training settings and initial weights; the other options of the "
+                        "run cannot change them" + ("; a sweep varies the options given a "
+                                                    "comma list, from the preset's weights"
+                                                    if lists else "") + "): "
+                        + _preset_names_help() + ". 'moons' is the notebook's own run: it "
+                        "prints the notebook's losses, 0.2460 at epoch 100 ... 0.0804 at "
+                        "epoch 1000")
     g = p.add_argument_group("data")
     g.add_argument("--dataset", type=_choice(DATASETS, "data set"), default="moons",
                    help="data set: " + "; ".join(f"{k}: {v.description}" for k, v in DATASETS.items()))

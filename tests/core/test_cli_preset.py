@@ -80,3 +80,17 @@ def test_python_init_notebook_gives_the_notebooks_losses():
     with pytest.raises(NnvizError, match=r"init='notebook' is the notebook's moons network, "
                                          r"2 -> 4 -> 10 -> 4 -> 1; this one is 2 -> 8 -> 1"):
         nnviz.train(X, y, hidden=[8], epochs=1, init="notebook")
+
+
+def test_a_sweep_of_a_preset_varies_its_options_from_its_weights(capsys):
+    # Every option of nnviz train is one of nnviz sweep; a preset's sweep starts each member
+    # from the preset's problem and weights: at its own rate, the notebook's numbers.
+    code, out, err = run(capsys, "sweep", "--preset", "moons", "--lr", "0.5,1", "--epochs",
+                         "300", "--print-every", "100")
+    assert code == 0, err
+    rows = {line.split(":")[0]: line.split(": ")[1].split() for line in out.splitlines()
+            if line.startswith("Loss for epoch")}
+    assert [rows[f"Loss for epoch {e}"][1] for e in (100, 200, 300)] == NOTEBOOK_LOSSES[:3]
+    code, out, err = run(capsys, "sweep", "--preset", "moons", "--dataset", "xor", "--lr",
+                         "1,2", "--epochs", "3")
+    assert code == 2 and "--dataset cannot change them" in err
