@@ -6,6 +6,8 @@
     nnviz [train options] --record FILE.gif|FILE.mp4 --epochs N [--frames K] [--show VIEW]
     nnviz --exercise FILE.toml [--screenshot FILE.png [--epochs N]]
     nnviz train [train options] [--epochs N] [--init FILE.npz] [--history FILE.csv] [--json]
+    nnviz train --preset NAME [--epochs N]       (e.g. moons: the notebook's own run)
+    nnviz --preset NAME                          (the window on a preset, as its menu loads it)
     nnviz train --data FILE.csv [--task T] [train options] [--save FILE.nnviz]
     nnviz train --session FILE.nnviz [--epochs N] [--save FILE.nnviz]
     nnviz train [train options] --export-script FILE.py
