@@ -228,7 +228,8 @@ def _preset_name(text: str) -> str:
 def _preset_names_help() -> str:
     from nnviz.core import presets
     try:
-        return "; ".join(f"{p.id}: {p.title}" for p in presets.load_presets()).replace("%", "%%")
+        names = "; ".join(f"{p.id}: {p.title}" for p in presets.load_presets())
+        return names.replace("%", "%%")  # argparse formats help strings
     except presets.PresetError as e:
         return f"(none: {e})"
 
