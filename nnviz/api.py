@@ -254,7 +254,21 @@ def _hidden(hidden: Any) -> tuple:
     return tuple(hidden)
 
 
+#: ``init="notebook"``: the notebook's own initial weights of its moons network (2-4-10-4-1).
+NOTEBOOK_INIT = "notebook"
+
+
 def _initial(init: Any, spec) -> Any:
+    if isinstance(init, str) and init == NOTEBOOK_INIT:
+        from nnviz.core.presets import named_weights
+        params = named_weights("notebook-moons")
+        shapes = " -> ".join(str(n) for n in (params[0][0].shape[0],
+                                               *(w.shape[1] for w, _ in params)))
+        if spec.shapes_text() != shapes:
+            raise SpecError(f"init='notebook' is the notebook's moons network, {shapes}; this "
+                            f"one is {spec.shapes_text()} (use hidden=[4, 10, 4] on 2 inputs "
+                            "with one output)")
+        return params
     if isinstance(init, (str, os.PathLike)):
         return load_npz(init, spec)
     try:
@@ -364,7 +378,8 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     bool, or text) ``y`` are class labels, floats are values to predict; ``task=
     "classification"`` or ``"regression"`` says otherwise. ``activation`` is one name for every
     hidden layer or one per layer; ``init`` starts from given weights (the notebook's layout,
-    as :attr:`Run.params`, or an .npz path as ``--init``); ``features`` the first layer's
+    as :attr:`Run.params`, an .npz path as ``--init``, or ``"notebook"``: the notebook's own
+    initial weights of its 2-4-10-4-1 moons network); ``features`` the first layer's
     inputs (``"x1,x2,x1*x2"`` or a list, as ``--features``). A bad argument raises an
     :class:`~nnviz.core.errors.NnvizError` saying what is wrong. A run that diverges stops,
     goes back to its best weights and warns (``run.diverged``).

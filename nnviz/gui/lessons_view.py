@@ -670,8 +670,13 @@ class LessonsView(QWidget):
 
         def fmt(a):
             return "[" + ", ".join(f"{v:.4g}" for v in np.ravel(a)) + "]"
+        # The notebook's first layer by hand (cells 10-14) comes first, with its shapes: its
+        # printed numbers had no place in the window (review r3, defect 5).
         page.numbers.setText(
-            f"the same input X (3, 1) -> one hidden layer: <b>{fmt(d.shallow_output)}</b>; "
+            f"by hand (the notebook's w.T @ X + b, a random b): hidden layer "
+            f"<b>{fmt(d.hand_hidden)}</b>, shape {d.hand_hidden.shape}; output "
+            f"<b>{fmt(d.hand_output)}</b>, shape {d.hand_output.shape}. With LinearModel, "
+            f"the same input X {d.X.shape} -> one hidden layer: <b>{fmt(d.shallow_output)}</b>; "
             f"four hidden layers: <b>{fmt(d.deep_output)}</b>")
         page.filled = True
 
@@ -791,9 +796,15 @@ class LessonsView(QWidget):
                 pen=pg.mkPen(colors.train_curve(), width=2))
         printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
                             if e <= len(m.losses))
+        # The notebook's numbering, said where its numbers are: its "Loss for epoch N" is the
+        # loss before epoch N's update, which the main window's curve shows at N and its line
+        # under "Epoch N - 1" (review r3: 0.1381 beside "Epoch 300" read as a wrong 0.1387).
         page.numbers.setText(
             f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
-            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>.")
+            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
+            "The notebook's loss for epoch N is taken before epoch N's update: after N\u00a0\u2212"
+            "\u00a01 epochs (in the main window the loss curve at N; the numbers under Epoch N "
+            "are after its update).")
         page.filled = True
         self.page_drawn.emit()  # trained in the background: drawn after the page was shown
 

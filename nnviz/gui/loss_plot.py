@@ -122,10 +122,12 @@ class LossPlot(pg.PlotWidget):
         super().__init__(parent, background=colors.background(),
                          axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         self.setToolTip("The loss per epoch: the solid line = training data, dashes = test data,\n"
-                        "both of the weights the epoch starts from (the notebook's loss of an "
-                        "epoch, taken before its update).\n"
-                        "Click to see that epoch; drag to pan, wheel to zoom; it follows the "
-                        "run again after Reset.")
+                        "both of the weights the epoch starts from, as the notebook prints it:\n"
+                        "its \u201cLoss for epoch 300\u201d is the curve at 300, the loss after "
+                        "299 epochs.\n"
+                        "Click to see that epoch: its weights after its update, whose loss (the "
+                        "line above the plot) is the curve's next point.\n"
+                        "Drag to pan, wheel to zoom; it follows the run again after Reset.")
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.showGrid(x=True, y=True, alpha=0.15)

@@ -95,10 +95,12 @@ class Presentation(QObject):
         self.readout.linkActivated.connect(lambda _: window.timeline.go(None))
         self.readout.setWordWrap(True)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.readout.setToolTip("The epoch, and the loss and accuracy of the model on the "
-                                "training points (test points in brackets). A past epoch "
-                                "(Home, a click on the loss curve) is framed; End goes back "
-                                "to the live run.")
+        self.readout.setToolTip(
+            "The epoch, and the loss and accuracy of the weights after its update (the weights "
+            "the views show) on the training points (test points in brackets). The notebook "
+            "prints \u201cLoss for epoch N\u201d before epoch N's update: the loss curve at N, "
+            "this readout at epoch N \u2212 1. A past epoch (Home, a click on the loss curve) is "
+            "framed; End goes back to the live run.")
         self.readout.hide()
         box = window.metrics_room.parentWidget().layout()
         self._readout_room = LabelRoom(self.readout)  # new numbers each frame: no new layout
@@ -359,10 +361,16 @@ class Presentation(QObject):
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
                f"{s.weights_epoch:,}</span>" if s.restored else ""),
+            # The loss of the weights after the epoch's update, which the views show; the
+            # notebook's "Loss for epoch N" is the loss before it: the tooltip and the moons
+            # preset's note say so ("loss after it" here wrapped "(test ...)" onto a line of
+            # its own at 1024x768 and cut the readout).
             back + _metric_line(f"loss{standardised}", format_loss(m.train_loss),
                                 format_loss(m.test_loss))
             + _metric_line(what, format_accuracy(m.train_accuracy, clf),
-                           format_accuracy(m.test_accuracy, clf)))
+                           format_accuracy(m.test_accuracy, clf))
+            # a straight-line fit's line (the notebook's first step: m and b)
+            + (f"<div>line {line}</div>" if (line := w.line_of(s)) else ""))
 
     def new_run(self, compiling: bool = False) -> None:
         """A new run, until its first frame: its epoch (0, or an adopted run's) and none of the

@@ -209,8 +209,13 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             all_presets, groups = (), {}
         for gid, title in groups.items():
             self.presets_menu.addSection(title)
-            for p in all_presets:
-                if p.group != gid:
+            members = [p for p in all_presets if p.group == gid]
+            for p in self._notebook_steps(members) if gid == "notebook" else members:
+                if isinstance(p, tuple):  # a lesson's ready-made sweep
+                    text, key, tip = p
+                    a = self._action(text.replace("&", "&&"), tip,
+                                     lambda key=key: self.start_sweep(key))
+                    self.presets_menu.addAction(a)
                     continue
                 a = self._action(p.title.replace("&", "&&"), p.description,
                                  lambda p=p: self.load_preset(p))
@@ -218,6 +223,25 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
                 self.preset_actions[p.id] = a
         self._add_ready_sweeps()
         w.menuBar().insertMenu(w.run_menu.menuAction(), self.presets_menu)
+
+    def _notebook_steps(self, members: list) -> list:
+        """The notebook's presets in the Lessons menu's order, lesson 4's sweep of the five
+        activations in its place as (title, sweep key, tip): one list of the notebook's steps
+        under the Lessons menu's names (the two menus had six steps under other names, two of
+        them not in the notebook). Presets of the group no lesson names follow."""
+        from nnviz.core.ready_sweeps import BY_KEY
+
+        from .lessons_view import LESSONS
+        from .views import PRESET_FOR_LESSON, SWEEP_FOR_LESSON
+        left = {p.id: p for p in members}
+        steps: list = []
+        for lesson in LESSONS:
+            pid, sweep = PRESET_FOR_LESSON.get(lesson.key), SWEEP_FOR_LESSON.get(lesson.key)
+            if pid in left:
+                steps.append(left.pop(pid))
+            elif sweep in BY_KEY and "compare" in self.window.view_names():
+                steps.append((lesson.title, sweep, BY_KEY[sweep].tip))
+        return steps + list(left.values())
 
     def _add_ready_sweeps(self) -> None:
         """The ready-made sweeps (core/ready_sweeps.py), the Compare tab's buttons, as presets:
