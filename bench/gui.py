@@ -29,7 +29,9 @@ no new frame, which ``no_training_frames`` names), or one view's name (that tab 
   window beside the main one (their probes then run exactly as when their tab is shown). The
   network and neuron views' own painted frames are reported too. Target >= 30.
 - ``max_stall_ms``: the longest gap between two ticks of a 5 ms QTimer on the GUI thread during
-  that phase (after the first frame). Target <= 50.
+  that phase (after the first frame). Target <= 50. ``max_stall_cpu_ms``: the most CPU time
+  the GUI thread used between two ticks: the longest stretch of its own work, which a busy
+  machine stretches less than the wall-clock stall (GIL waits and preemption are not in it).
 - ``pause_latency_ms``: Pause is clicked (from a GUI-thread timer, as a click is) while playing;
   the worker thread time-stamps its epoch changes and the moment it takes the pause command;
   the latency runs from the click to the later of the two: a chunk or a snapshot in progress
@@ -233,6 +235,7 @@ class Recorder:
         self.fresh: dict[str, bool] = {}  # per view: a new snapshot drawn since its last paint
         self.frames: dict[str, int] = {}  # per view: paints that showed a new snapshot
         self.ticks: list[float] = []
+        self.tick_cpu: list[float] = []  # the GUI thread's CPU time at each tick
         self.ticking = False
         self.epoch_changes: list[tuple[float, int]] = []
         self.snapshots = 0
@@ -294,6 +297,7 @@ class Recorder:
     def _tick(self) -> None:
         if self.ticking:
             self.ticks.append(time.perf_counter())
+            self.tick_cpu.append(time.thread_time())
 
     def pump(self, seconds: float, until=None) -> bool:
         """Run the event loop as app.exec() does (sleeping when idle, never spinning) for
@@ -360,7 +364,7 @@ class Recorder:
         self.pump(30, lambda: w.last_snapshot is not None and w.last_snapshot.epoch > first)
         self.pump(0.3)  # the chunk size settles
         self.frames, self.paints, self.snapshots = {}, {}, 0
-        self.ticks, self.ticking = [], True
+        self.ticks, self.tick_cpu, self.ticking = [], [], True
         profile = os.environ.get("NNVIZ_BENCH_PROFILE")  # a file: cProfile of the GUI thread
         profiler = cProfile.Profile() if profile else None
         stalls = _StallSampler(self.ticks, os.environ.get("NNVIZ_BENCH_STALLS"))
@@ -381,6 +385,8 @@ class Recorder:
         return {"frames_per_second": self.frames.get(view, 0) / (t1 - t0),
                 "view_frames_per_second": {k: v / (t1 - t0) for k, v in self.frames.items()},
                 "max_stall_ms": 1000 * max(gaps) if gaps else float("nan"),
+                "max_stall_cpu_ms": 1000 * max((b - a for a, b in zip(
+                    self.tick_cpu, self.tick_cpu[1:])), default=float("nan")),
                 "p99_gap_ms": 1000 * sorted(gaps)[int(0.99 * len(gaps))] if gaps else float("nan"),
                 "snapshots_per_second": self.snapshots / (t1 - t0),
                 # CPU time of the GUI thread per new snapshot drawn, and its share of a core

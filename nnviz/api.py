@@ -75,8 +75,9 @@ class Run:
     def params(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The weights in the notebook's layout, one ``(w, b)`` per layer: ``w`` of shape
         (in, out) and ``b`` of shape (out, 1), so a layer is ``w.T @ X + b`` for points in
-        columns. Copies: changing them changes nothing in the run. On a CSV import
-        standardised on the way in they act on the standardised features (:meth:`predict`)."""
+        columns. Copies: changing them changes nothing in the run. On data standardised on the
+        way in (a CSV import, or arrays far from unit scale) they act on the standardised
+        features and give standardised targets (:meth:`predict` takes and gives yours)."""
         return [(np.array(w, np.float32), np.array(b, np.float32).reshape(-1, 1))
                 for w, b in self._trainer.params]
 
@@ -130,8 +131,8 @@ class Run:
         classes with one output, (N, K) class scores, or (N, 1) predicted values.
 
         ``X`` is in the units of the data the run was given: the arrays passed to
-        :func:`train` or :func:`show` as they were, or a CSV file's own values. A CSV import
-        far from unit scale was trained on standardised features (``Dataset.scaling``: each
+        :func:`train` or :func:`show` as they were, or a CSV file's own values. Data far
+        from unit scale (a CSV import, or arrays given to a network with hidden layers) was trained on standardised features (``Dataset.scaling``: each
         column's training mean and sd); predict standardises ``X`` with them first, as the
         exported script's ``predict(rows)`` and the ONNX model do, so a row straight from the
         file gives the network's answer for it. A session saved before nnviz recorded the
@@ -253,7 +254,21 @@ def _hidden(hidden: Any) -> tuple:
     return tuple(hidden)
 
 
+#: ``init="notebook"``: the notebook's own initial weights of its moons network (2-4-10-4-1).
+NOTEBOOK_INIT = "notebook"
+
+
 def _initial(init: Any, spec) -> Any:
+    if isinstance(init, str) and init == NOTEBOOK_INIT:
+        from nnviz.core.presets import named_weights
+        params = named_weights("notebook-moons")
+        shapes = " -> ".join(str(n) for n in (params[0][0].shape[0],
+                                               *(w.shape[1] for w, _ in params)))
+        if spec.shapes_text() != shapes:
+            raise SpecError(f"init='notebook' is the notebook's moons network, {shapes}; this "
+                            f"one is {spec.shapes_text()} (use hidden=[4, 10, 4] on 2 inputs "
+                            "with one output)")
+        return params
     if isinstance(init, (str, os.PathLike)):
         return load_npz(init, spec)
     try:
@@ -269,47 +284,45 @@ def _initial(init: Any, spec) -> Any:
     return params
 
 
-def _warn_off_scale(problem: Problem) -> None:
-    """Arrays are trained as given (the numbers of ``nnviz train`` on them, predictions and
-    exports in their units). Features far from unit scale, by the rule that standardises an
-    imported CSV, get a warning saying what to do when the network has hidden layers: their
-    units see the raw features, saturate (sigmoid, tanh) or blow up (relu), and the network
-    trains badly, and the learner should know why. A network without hidden layers (the
-    notebook's linear regression of its line, x from 0 to 10) fits scaled features as well as
-    standardised ones; their scale only lowers the learning rate it stays stable at, and a
-    rate too high for it is caught and explained as a divergence."""
-    for note in scale_notes(problem):
-        warnings.warn(note, UserWarning, stacklevel=4)
+def standardised_arrays(data, hidden: Sequence[int], *, raw_features: bool = False,
+                        raw_targets: bool = False):
+    """``data`` (from the user's arrays) as the network trains on it, and what to say of it:
+    features and a regression's targets far from unit scale standardised by the rule and
+    with the messages of the CSV import (csvdata.off_scale, target_off_scale; ``nnviz train
+    --data``'s stderr), unless ``raw_features`` / ``raw_targets`` (``--raw-features`` /
+    ``--raw-targets``) keep them as given, with the import's warning. The user's arrays are
+    never changed (the Dataset holds copies); Run.predict, the exported script and the ONNX
+    model take and give the user's units (Dataset.scaling, target_scaling).
 
+    House prices 75-375 against areas 50-250 (tests/core/test_target_scaling.py's house.csv
+    as arrays): trained as given, R² -6.1 after 300 epochs, a flat line; standardised, 0.96.
 
-def scale_notes(problem: Problem) -> list[str]:
-    """What :func:`_warn_off_scale` says of the arrays (features, then targets), as the window
-    of :func:`show` shows it too: [] when they are near unit scale or the network has no
-    hidden layer. Targets far from unit scale (the rule that standardises an imported CSV's:
-    csvdata.OFF_SCALE_TARGET_RMS) leave the default network's fit a flat line at the mean
-    (prices in the hundreds: R² 0.000 after 2,000 epochs); the arrays are trained as given
-    all the same, the user's numbers."""
-    if not problem.spec.hidden:
-        return []
-    from nnviz.core.csvdata import off_scale, target_off_scale
-    data = problem.dataset
-    notes = []
-    scaling = off_scale(data)
-    if scaling is not None:
-        sds = ", ".join(f"{n} {s:.3g}" for n, (_, s) in zip(data.feature_names, scaling))
-        notes.append(f"X's features are far from unit scale (sd: {sds}) and are trained as "
-                     "given; the hidden units saturate or blow up on such inputs; a network "
-                     "learns far better from standardised features: pass (X - X.mean(0)) / "
-                     "X.std(0), and give predict rows scaled the same way")
-    target = target_off_scale(data)
-    if target is not None:
-        mean, sd = target
-        notes.append(f"y is far from unit scale (mean {mean:.3g}, sd {sd:.3g}) and is trained "
-                     "as given; the network's fit tends to stay a flat line at the mean "
-                     "(R\u00b2 near 0); it learns far better from standardised targets: pass "
-                     "(y - y.mean()) / y.std(), and turn predict's values back with "
-                     "* y.std() + y.mean()")
-    return notes
+    A network without hidden layers is trained on the arrays as given, as before: nothing in
+    it saturates, a linear model fits scaled features as well as standardised ones (the
+    notebook's line, x 0..10: R² 0.980 both) and the target's scale only scales its
+    solution; standardising would change the notebook's weights the learner compares with
+    (its w 2.3 and b 0.23 of y = 2.3 x + 0.23).
+
+    Returns (dataset, [(is_warning, message), ...])."""
+    from nnviz.core import csvdata
+    if not hidden:
+        return data, []
+    said: list[tuple[bool, str]] = []
+    scaling = csvdata.off_scale(data) if not raw_features else None
+    if scaling:
+        data = csvdata.standardised(data, scaling)
+    target = csvdata.target_off_scale(data) if not raw_targets else None
+    if target:
+        data = csvdata.standardised_target(data, target)
+    texts = csvdata.scaling_texts(data, "y's own units")
+    for text, warning, flag in ((texts[0], csvdata.unscaled_warning, "raw_features"),
+                                (texts[1], csvdata.target_unscaled_warning, "raw_targets")):
+        if text:
+            said.append((False, f"{text} ({flag}=True keeps them as they are)"))
+        elif warned := warning(data):
+            said.append((True, f"{warned}; leave out {flag}=True to train on (value - mean) "
+                               "/ sd"))
+    return data, said
 
 
 def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
@@ -318,11 +331,16 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
                        test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
                        output_activation: str | None = None, task: str | None = None,
                        init_scheme: str = "normal", l1: float = 0.0, l2: float = 0.0,
-                       init: Any = None, features: str | Sequence[str] | None = None
-                       ) -> tuple[Problem, tuple | None]:
+                       init: Any = None, features: str | Sequence[str] | None = None,
+                       raw_features: bool = False, raw_targets: bool = False
+                       ) -> tuple[Problem, tuple | None, list[tuple[bool, str]]]:
     """The Problem of :func:`train`'s arguments (and the original labels of classes 0..K-1,
-    None for regression): what :func:`train` trains and :func:`show` opens. Raises an
-    NnvizError saying what is wrong."""
+    None for regression; and what standardised_arrays says of the scale, also given as
+    warnings): what :func:`train` trains and :func:`show` opens. Raises an NnvizError saying
+    what is wrong."""
+    for name, flag in (("raw_features", raw_features), ("raw_targets", raw_targets)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise DataError(f"{name} must be True or False, got {shown(flag)}")
     fraction = real_number(test_fraction)
     if fraction is None or not 0 <= fraction <= 0.9:
         raise DataError(f"test fraction must be between 0 and 0.9, got {shown(test_fraction)}")
@@ -331,6 +349,8 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
         raise DataError(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {shown(seed)}")
     data, classes = dataset_from_arrays(X, y, _name(task), test_fraction=fraction, seed=seed_)
     widths = _hidden(hidden)
+    data, said = standardised_arrays(data, widths, raw_features=bool(raw_features),
+                                     raw_targets=bool(raw_targets))
     acts = ((_name(activation),) * len(widths) if isinstance(activation, str)
             else tuple(_name(a) for a in activation))
     choices = Choices(widths, acts, _name(output_activation), _name(init_scheme), _name(loss),
@@ -339,8 +359,9 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     problem = make_problem(data, choices, seed=seed_)
     if init is not None:
         problem = replace(problem, params=_initial(init, problem.spec))
-    _warn_off_scale(problem)
-    return problem, classes
+    for _, text in said:
+        warnings.warn(text, UserWarning, stacklevel=3)
+    return problem, classes, said
 
 
 def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequence[str] = "sigmoid",
@@ -348,7 +369,8 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
           epochs: int = 1000, test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
           output_activation: str | None = None, task: str | None = None,
           init_scheme: str = "normal", l1: float = 0.0, l2: float = 0.0,
-          init: Any = None, features: str | Sequence[str] | None = None) -> Run:
+          init: Any = None, features: str | Sequence[str] | None = None,
+          raw_features: bool = False, raw_targets: bool = False) -> Run:
     """Train a network on points ``X`` (N, features) and targets ``y`` (N,), headless.
 
     The options are ``nnviz train``'s, with the same defaults; ``loss``, ``lr`` and
@@ -356,17 +378,26 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     bool, or text) ``y`` are class labels, floats are values to predict; ``task=
     "classification"`` or ``"regression"`` says otherwise. ``activation`` is one name for every
     hidden layer or one per layer; ``init`` starts from given weights (the notebook's layout,
-    as :attr:`Run.params`, or an .npz path as ``--init``); ``features`` the first layer's
+    as :attr:`Run.params`, an .npz path as ``--init``, or ``"notebook"``: the notebook's own
+    initial weights of its 2-4-10-4-1 moons network); ``features`` the first layer's
     inputs (``"x1,x2,x1*x2"`` or a list, as ``--features``). A bad argument raises an
     :class:`~nnviz.core.errors.NnvizError` saying what is wrong. A run that diverges stops,
     goes back to its best weights and warns (``run.diverged``).
+
+    As ``nnviz train --data FILE.csv`` does, features and a regression's targets far from
+    unit scale (house prices in the hundreds) are standardised for a network with hidden
+    layers, (value - mean) / sd of the training points, with a warning that says how:
+    the losses and :attr:`Run.params` are then in standardised units, while
+    :meth:`Run.predict` and the exports take and give your units. ``raw_features=True`` /
+    ``raw_targets=True`` (``--raw-features`` / ``--raw-targets``) train on them as given.
+    ``X`` and ``y`` themselves are never changed.
     """
     n_epochs = _epochs(epochs)
-    problem, classes = make_array_problem(
+    problem, classes, _ = make_array_problem(
         X, y, hidden=hidden, activation=activation, loss=loss, optimizer=optimizer, lr=lr,
         test_fraction=test_fraction, seed=seed, batch_size=batch_size,
         output_activation=output_activation, task=task, init_scheme=init_scheme, l1=l1, l2=l2,
-        init=init, features=features)
+        init=init, features=features, raw_features=raw_features, raw_targets=raw_targets)
     trainer = problem.make_trainer()
     run = runlog.Run(runlog.RunLog())
     measured: dict[str, list] = {k: [] for k in ("test_epoch", "test_loss", "train_accuracy",
@@ -424,7 +455,8 @@ def run_from_session(session: Session, classes: tuple | None = None) -> Run:
 
 def show(X=None, y=None, *, block: bool | None = None, **options: Any):
     """Open the window on points ``X`` and targets ``y`` (the keyword options of :func:`train`,
-    except ``epochs``), or on a :class:`Run` (``show(run)``: its weights, settings and record),
+    except ``epochs``; features and targets far from unit scale standardised as there, and
+    said over the plot, unless ``raw_features=True`` / ``raw_targets=True``), or on a :class:`Run` (``show(run)``: its weights, settings and record),
     paused, ready to train.
 
     In a script it blocks until the window is closed and returns the :class:`Run` as it was
@@ -444,7 +476,9 @@ def show(X=None, y=None, *, block: bool | None = None, **options: Any):
         raise DataError("show needs points and targets, show(X, y), or a run, show(run)")
     if "epochs" in options:
         raise TrainingError("show does not take epochs: the window trains when you press Play")
-    problem, classes = make_array_problem(X, y, **options)
-    # The scale warnings in the window too: on stderr alone a learner never saw them.
+    problem, classes, said = make_array_problem(X, y, **options)
+    # What was standardised (or is far from unit scale and kept) in the window too: on stderr
+    # alone a learner never saw it.
     return show_problem(problem, classes, block=block,
-                        hint=" ".join(f"Warning: {n}." for n in scale_notes(problem)))
+                        hint=" ".join(f"Warning: {t}." if warning else f"{t}."
+                                      for warning, t in said))

@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _go_back, _Printer, _sharpness,
-                       build_parser, build_problem, open_history)
+                       build_parser, build_problem, open_history, scaling_fields)
 from nnviz.core import fileio
 from nnviz.core.formatting import format_score
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
@@ -60,7 +60,23 @@ class _Base:
         if args.from_epoch is not None and not args.session:
             raise UsageError("--from-epoch needs --session FILE.nnviz: the run to go back into")
         if args.session:
+            if args.preset:
+                raise UsageError("--session goes on with the saved data and settings; --preset "
+                                 "cannot change them")
             self._session(args, defaults)
+            return
+        if args.preset:  # the preset's problem and weights; the members vary the swept options
+            from nnviz.core import presets
+
+            def swept(o: str) -> bool:
+                return isinstance(getattr(args, o), list) and len(getattr(args, o)) > 1
+            given = [o for o in _RUN_OPTIONS if getattr(args, o) != defaults[o] and not swept(o)]
+            if given:
+                flags = ", ".join("--" + o.replace("_", "-") for o in given)
+                raise UsageError(f"--preset {args.preset} brings its own data and settings; "
+                                 f"{flags} cannot change them (a sweep of it varies options "
+                                 "given a comma list of values)")
+            self.problem = presets.get(args.preset).problem()
             return
         if args.data:
             if args.dataset != defaults["dataset"]:
@@ -159,8 +175,8 @@ def sweep_spec(args: argparse.Namespace, base: _Base | None = None) -> SweepSpec
     if not axes:
         raise UsageError("nothing to sweep: give an option a comma list of values, e.g. "
                          "--lr 0.1,0.3,1 (see 'nnviz sweep --help')")
-    if base.start is not None:
-        fitted = frozenset()  # the session's own settings, the rate excepted
+    if base.start is not None or args.preset:
+        fitted = frozenset()  # the session's (or the preset's) own settings
     else:
         fitted = frozenset(name for name, dest in (("loss", "loss"), ("learning_rate", "lr"),
                                                    ("output_activation", "output_activation"))
@@ -308,7 +324,7 @@ def sweep_command(args: argparse.Namespace) -> int:
                 "epochs_per_second": num(epochs / train_s if train_s > 0 else math.nan),
                 "compile_seconds": compile_s, "diverged": s["diverged"], "stuck": stuck,
                 "message": message,
-                "seed": p.seed,
+                "seed": p.seed, **scaling_fields(d),
             }
             if i in sharp:
                 row.update(sharpness=num(sharp[i][0]), stability_limit=sharp[i][1])

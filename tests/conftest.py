@@ -15,6 +15,9 @@ if "NNVIZ_SETTINGS" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
     _settings_dir = tempfile.mkdtemp(prefix="nnviz-test-")
     atexit.register(shutil.rmtree, _settings_dir, ignore_errors=True)
     os.environ["NNVIZ_SETTINGS"] = os.path.join(_settings_dir, "settings.ini")
+    # Qt's own file dialog keeps its history and column widths in QtProject.conf under
+    # XDG_CONFIG_HOME: the tests that open one wrote the user's ~/.config/QtProject.conf.
+    os.environ["XDG_CONFIG_HOME"] = _settings_dir
 
 # jax's persistent compilation cache (and nnviz's data cache) in a folder of this test run, shared
 # by the xdist workers and by the processes the tests launch (they inherit these variables, which
@@ -42,6 +45,19 @@ if "NNVIZ_TEST_CACHE" not in os.environ:
 import pytest  # noqa: E402
 
 FIRST_SNAPSHOT_MS = 60_000  # a cold compile on a busy machine
+
+
+def all_digits(script):
+    """An exported script (a path) made to print its losses to every float32 digit (its
+    ``digits = 4`` line, the notebook's .4f, set to 8), to compare with nnviz's record; the
+    script's own file is left as exported. Returns the path of the copy."""
+    from pathlib import Path
+    script = Path(script)
+    text = script.read_text()
+    assert "\ndigits = 4  #" in text
+    copy = script.with_name(script.stem + "_all_digits.py")
+    copy.write_text(text.replace("\ndigits = 4  #", "\ndigits = 8  #", 1))
+    return copy
 
 
 def wait_for_run(qtbot, window, epoch: int | None = None, timeout: int = FIRST_SNAPSHOT_MS):

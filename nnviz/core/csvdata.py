@@ -92,24 +92,31 @@ class ImportedData:
 
     def feature_scaling_text(self) -> str:
         """How the features were standardised, for the user ("" if they were not)."""
-        if not self.scaling:
-            return ""
-        names = [n[: -len(STANDARDISED)] if n.endswith(STANDARDISED) else n
-                 for n in self.dataset.feature_names]
-        parts = ", ".join(f"{n} = (value \u2212 {m:.4g}) / {s:.4g}"
-                          for n, (m, s) in zip(names, self.scaling))
-        return ("The features were standardised, being far from the unit scale the default "
-                f"network trains on: {parts}")
+        return scaling_texts(self.dataset)[0]
 
     def target_scaling_text(self) -> str:
         """How the target was standardised, for the user ("" if it was not)."""
-        if not self.target_scaling:
-            return ""
-        m, s = self.target_scaling
-        return (f"The target was standardised{' too' if self.scaling else ''}, being far "
-                f"from unit scale: {target_words(self.dataset)} = (value \u2212 {m:.4g}) / "
-                f"{s:.4g}; the losses and the plot are in these standardised units (R\u00b2 "
-                "is the same in the file's)")
+        return scaling_texts(self.dataset)[1]
+
+
+def scaling_texts(data: Dataset, units: str = "the file's") -> tuple[str, str]:
+    """How ``data``'s features and target were standardised, for the user ("" for each that
+    was not): the CSV import's words, and nnviz.train's on arrays (``units``: "y's own")."""
+    features = target = ""
+    if data.scaling:
+        names = [n[: -len(STANDARDISED)] if n.endswith(STANDARDISED) else n
+                 for n in data.feature_names]
+        parts = ", ".join(f"{n} = (value \u2212 {m:.4g}) / {s:.4g}"
+                          for n, (m, s) in zip(names, data.scaling))
+        features = ("The features were standardised, being far from the unit scale the "
+                    f"default network trains on: {parts}")
+    if data.target_scaling:
+        m, s = data.target_scaling
+        target = (f"The target was standardised{' too' if data.scaling else ''}, being far "
+                  f"from unit scale: {target_words(data)} = (value \u2212 {m:.4g}) / "
+                  f"{s:.4g}; the losses and the plot are in these standardised units "
+                  f"(R\u00b2 is the same in {units})")
+    return features, target
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -122,6 +123,11 @@ def update(params, grads, nu, lr):
 ''',
 }
 assert set(_UPDATES) == set(OPTIMIZERS)
+
+
+# The decimals of the losses a script prints: the notebook's "Loss for epoch 100: 0.2460" (and
+# nnviz train's), so that a student compares them line for line.
+PRINT_DIGITS = 4
 
 
 class ExportError(NnvizError):
@@ -223,18 +229,33 @@ def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
                      _first_rise(trainer, log, epochs))
 
 
+# A loss that went up by at most this many float32 units in the last place of itself did not
+# rise: rounding (np.finfo(np.float32).eps each, ~1.2e-7 relative; 8 of them ~1e-6).
+RISE_ULPS = 8
+
+
+def rose(v: np.ndarray) -> np.ndarray:
+    """For each step of the losses ``v``, whether the loss rose by more than float32 rounding
+    (RISE_ULPS units in its last place): len(v) - 1 booleans."""
+    v = np.asarray(v, np.float64)
+    return np.diff(v) > RISE_ULPS * float(np.finfo(np.float32).eps) * np.abs(v[:-1])
+
+
 def _first_rise(trainer: Trainer, log, epochs: int) -> int:
     """The first epoch (up to ``epochs``) whose loss is above the one before, for plain
     gradient descent on all the points (0: none). There the run is at the edge of stability,
     where a change of one unit in the last place of one weight grows to the first digits of the
     loss within a few hundred epochs, so the script's own rounding shows in its numbers. (The
-    loss of mini-batches or momentum goes up and down without that.)"""
+    loss of mini-batches or momentum goes up and down without that.) A rise within float32
+    rounding of the loss (RISE_ULPS units in its last place) is none: a converged loss wobbles
+    by that much (the line lesson's 0.81492192 -> 0.81492203 at lr 0.01, far below the edge
+    of stability)."""
     if trainer.config.optimizer != "gd" or _mini_batches(trainer) is not None:
         return 0
     e, v = log.losses.arrays()
     keep = (e <= epochs) & np.isfinite(v)
     e, v = e[keep], v[keep]
-    rises = e[1:][np.diff(v) > 0]
+    rises = e[1:][rose(v)]
     # The jump at an edit or a restore is the edit's (said as not replayed), not instability.
     edits = [c.epoch + 1 for c in log.checkpoints if c.pinned in ("weights", "points",
                                                                   "restored")]
@@ -579,7 +600,9 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
     parts = [
         head,
         "import jax\nimport numpy as np\nfrom jax import numpy as jnp\n",
-        f"epochs = {epochs}\nlr = {_lr_literal(run.lr)}\n" + _changes_text(run),
+        f"epochs = {epochs}\nlr = {_lr_literal(run.lr)}\n" + _changes_text(run)
+        + f"digits = {PRINT_DIGITS}  # the losses' decimals, as the notebook prints them (.4f); "
+        "8 shows\n# every float32 digit, to compare with nnviz's record (its loss history)\n",
         f"# The {n} training points ({', '.join(_raw_names(d)) or 'features'}), a row each "
         f"here{', as in the CSV file' if d.scaling else ''},\n{order_note}# and their "
         f"{'classes' if d.is_classification else 'targets'}.\n"
@@ -620,7 +643,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             + set_lr +
             "    params, opt_state, loss = train_step(params, opt_state, lr)\n"
             "    if epoch % 100 == 0:\n"
-            '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
+            '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n')
     else:
         batch, count = batches
         source = _shuffle_source()
@@ -648,7 +671,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             + set_lr +
             "    params, opt_state, key, loss = train_epoch(params, opt_state, key, lr)\n"
             "    if epoch % 100 == 0:\n"
-            '        print(f"Loss for epoch {epoch}: {float(loss):.8g}")\n')
+            '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n')
     parts.append(_predict(trainer, names))
     return parts
 
@@ -664,7 +687,10 @@ def notebook_text(trainer: Trainer, epochs: int, class_names: Sequence[str] | No
         raise ExportError("a notebook export needs the nbformat package: pip install "
                           "'nnviz[notebook]' (or pip install nbformat)") from None
     head, *code = script_parts(trainer, epochs, class_names, log)
-    cells = [v4.new_markdown_cell(head.strip().strip('"').strip())]
+    # The script's docstring, said of a notebook ("An nnviz run as a notebook", "the notebook's
+    # rounding"): its first cell read "An nnviz run as a script" (r3 #11).
+    head = re.sub(r"\bscript\b", "notebook", head.strip().strip('"').strip())
+    cells = [v4.new_markdown_cell(head)]
     cells += [v4.new_code_cell(part.rstrip("\n")) for part in code]
     nb = v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},

@@ -3,7 +3,10 @@ sharpness over the run, computed in the worker thread from the model shown and i
 
 Settings the GUI sets (on its own copy, sent to the worker: see ``ViewContext.track``):
 ``kind`` (a key of ``landscape.DIRECTIONS``) and ``pinned``: a plane to keep (the user is
-exploring it by hand) instead of one through the weights shown, with the run it belongs to.
+exploring it by hand) instead of one through the weights shown, with the run it belongs to;
+``picture``: what the view draws of a new landscape (its colours' levels, its contour lines),
+made here in the worker thread and handed out with the result, so that the GUI thread does not
+stall on it.
 
 The sharpness history is kept here, per run: one value per checkpoint of the run log (the
 checkpoints of the path), filled in as the time budget allows, each estimate starting from the
@@ -52,6 +55,7 @@ class LandscapeResult:
     # this landscape's plane (see LandscapeProbe._placed); None when the landscape is its own.
     now: tuple[int, float, float] | None = None
     sharpness_compiling: bool = False  # its functions still compile: no sharpness yet
+    picture: object = None  # LandscapeProbe.picture(land), made in the worker thread (or None)
 
 
 _controller = None
@@ -121,6 +125,9 @@ class LandscapeProbe:
         self.kind, self.max_points, self.res = kind, max_points, res
         self.budget = budget  # the most of the worker's time it takes while a run plays
         self.pinned: tuple[tuple, Plane] | None = None  # (run key, plane)
+        # ``picture(land)``: what the view draws of a new landscape, made here (the worker
+        # thread) and handed out as ``LandscapeResult.picture``; counted in the budget.
+        self.picture = None
         self._sharp: dict = {}  # (run id, epoch, fingerprint) -> sharpness
         self._vector: np.ndarray | None = None
         self._pinned_land: tuple | None = None  # (key, Landscape) of the pinned plane
@@ -246,10 +253,11 @@ class LandscapeProbe:
         else:  # its functions still compile (_compiled): none yet, all of it missing
             se, sv, missing = np.zeros(0, np.int64), np.zeros(0), len(epochs)
         limits = np.array([stability_limit(cfg.optimizer, lr) or math.nan for lr in lrs])
+        picture = self.picture(land) if self.picture is not None else None
         return LandscapeResult(int(model.epoch), run_key, spec, land, path, line, se, sv,
                                epochs, limits, missing, cfg.optimizer,
                                float(model.learning_rate), n_train, pinned,
-                               sharpness_compiling=not sharpness)
+                               sharpness_compiling=not sharpness, picture=picture)
 
     def _pinned_plane(self, run_key: tuple, size: int) -> Plane | None:
         if self.pinned is None:

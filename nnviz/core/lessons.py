@@ -139,6 +139,10 @@ class DeepLinearLesson:
     X: np.ndarray  # (3, 1), the notebook's cell 10 input
     shallow_layers: list[np.ndarray]  # LinearModel(3, 2, (4,)): each layer's output
     deep_layers: list[np.ndarray]  # LinearModel(3, 2, (4, 10, 20, 50))
+    # Cells 10-14: the hand-made layers before the class: h = linear_layer(X, w, b) with a
+    # random bias (4, 1), then Y = linear_layer(h, w2, 0) (2, 1).
+    hand_hidden: np.ndarray | None = None
+    hand_output: np.ndarray | None = None
 
     @property
     def shallow_output(self) -> np.ndarray:
@@ -200,13 +204,16 @@ def replay() -> Replay:
     y = TRUE_SLOPE * x + TRUE_INTERCEPT + rng.normal(size=(x.size))
     (slope, intercept), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)
     line = LineLesson(x, y, float(slope), float(intercept), slope * x + intercept)
-    # Cells 10 and 13: a hand-made 3-4-2 network (its draws only advance the stream).
+    # Cells 10-14: a hand-made 3-4-2 network, its hidden layer and output printed.
     X = rng.randn(3, 1)
-    rng.randn(3, 4), rng.randn(4, 1), rng.randn(4, 2)
+    w1, b1 = rng.randn(3, 4), rng.randn(4, 1)
+    hand_hidden = linear_layer(X, w1, b1)
+    hand_output = linear_layer(hand_hidden, rng.randn(4, 2), np.zeros((2, 1)))
     # Cells 17 and 21: LinearModel(3, 2, (4,)) then (4, 10, 20, 50), applied to cell 10's X.
     shallow = LinearModel(3, 2, (4,), rng=rng)
     deep = LinearModel(3, 2, (4, 10, 20, 50), rng=rng)
-    deep_linear = DeepLinearLesson(X, shallow.layers(X), deep.layers(X))
+    deep_linear = DeepLinearLesson(X, shallow.layers(X), deep.layers(X), hand_hidden,
+                                   hand_output)
     # Cells 26-28: a 1-4-1 model, 100 inputs, and the sigmoid of its output.
     small = LinearModel(1, 1, (4,), rng=rng)
     X1 = rng.randn(1, 100)

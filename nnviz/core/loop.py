@@ -352,6 +352,16 @@ def numpy_params(params) -> tuple:
     return tuple((np.array(w), np.array(b)) for w, b in params)
 
 
+def shown_state(ctx: RunContext) -> tuple[int, Any]:
+    """(epoch, device state) of the epoch the views show: the live end, or the past epoch the
+    timeline rewound to, replayed from the run log's nearest checkpoint (in the loop's thread,
+    as the views' own past snapshots are)."""
+    t = ctx.trainer
+    if ctx.view_epoch is None or ctx.view_epoch >= t.epoch:
+        return t.epoch, t.state
+    return runlog.state_at(t, ctx.log, ctx.view_epoch)
+
+
 def run_state(ctx: RunContext) -> RunState:
     t = ctx.trainer
     le, lv = ctx.history.arrays()

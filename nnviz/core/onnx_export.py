@@ -209,9 +209,12 @@ def write_onnx(path: str | os.PathLike, spec, params, *, doc: str = "",
         raise OnnxError(f"cannot write {os.fspath(path)}: {why}") from None
 
 
-def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, dict[str, str]]:
-    """The doc string and metadata of a trainer's model: what goes in and what comes out."""
+def describe(trainer, class_names: Sequence[str] | None = None,
+             epoch: int | None = None) -> tuple[str, dict[str, str]]:
+    """The doc string and metadata of a trainer's model: what goes in and what comes out;
+    ``epoch``: the epoch whose weights are written (default: the trainer's)."""
     spec, data = trainer.spec, trainer.data
+    epoch = trainer.epoch if epoch is None else int(epoch)
     out = ("P(class 1)" if data.is_classification and spec.output_dim == 1 else
            "class scores" if data.is_classification else "the predicted value")
     if getattr(data, "target_scaling", None):
@@ -220,10 +223,10 @@ def describe(trainer, class_names: Sequence[str] | None = None) -> tuple[str, di
     raw = (" as in the data file (raw values: the graph standardises them, (x - input_means) "
            "/ input_sds, as the training points were)" if data.scaling else "")
     doc = (f"nnviz {spec.shapes_text()} MLP trained on {data.name} for "
-           f"{plural(trainer.epoch, 'epoch')} "
+           f"{plural(epoch, 'epoch')} "
            f"({trainer.config.loss}, {trainer.config.optimizer}). Input X: points in rows "
            f"(N, {spec.input_dim}){raw}; output Y (N, {spec.output_dim}): {out}.")
-    meta = {"task": data.task, "epoch": str(trainer.epoch), "loss": trainer.config.loss,
+    meta = {"task": data.task, "epoch": str(epoch), "loss": trainer.config.loss,
             "activations": ",".join(spec.layer_activations)}
     if data.scaling:
         meta["input_means"] = ",".join(repr(float(m)) for m, _ in data.scaling)

@@ -12,7 +12,9 @@ They live in ``resources/presets.json`` (shipped as ``nnviz.resources``)::
                   "training": {TrainConfig fields},
                   "seed": 0 (optional; default: the data's seed),
                   "weights": "notebook-moons" (optional: the notebook's exact initial weights),
-                  "epochs": 1000 (how long to watch it)}, ...]}
+                  "epochs": 1000 (how long to watch it),
+                  "note": "..." (optional: what the window's note over the plot adds -- how
+                             this run relates to the notebook's)}, ...]}
 
 :func:`load_presets` validates every entry (a :class:`PresetError` names the preset and the
 problem); a :class:`Preset` builds its data, network and :class:`~nnviz.core.training.Trainer`.
@@ -44,7 +46,7 @@ WEIGHTS = {
 
 _NETWORK_KEYS = {"hidden", "activation", "activations", "output_activation", "init_scheme"}
 _PRESET_KEYS = {"id", "group", "title", "description", "data", "network", "training", "seed",
-                "weights", "epochs"}
+                "weights", "epochs", "note"}
 
 
 class PresetError(NnvizError):
@@ -66,6 +68,7 @@ class Preset:
     seed: int
     epochs: int
     weights: str | None = None
+    note: str = ""
 
     def dataset(self) -> Dataset:
         return make_dataset(self.data)
@@ -78,11 +81,7 @@ class Preset:
 
     def initial_params(self, spec: NetworkSpec) -> Params | None:
         """Named initial weights, or None to draw them by the init scheme from the seed."""
-        if self.weights == "notebook-moons":
-            from .lessons import replay  # the notebook's random stream, replayed
-            return tuple((np.asarray(w, np.float32), np.zeros(w.shape[1], np.float32))
-                         for w in replay().moons_initial_weights)
-        return None
+        return named_weights(self.weights) if self.weights else None
 
     def problem(self) -> Problem:
         """What this preset trains, its data generated."""
@@ -93,6 +92,15 @@ class Preset:
     def trainer(self) -> Trainer:
         """A Trainer at epoch 0 for this preset (not compiled yet)."""
         return self.problem().make_trainer()
+
+
+def named_weights(name: str) -> Params:
+    """The initial weights ``name`` of :data:`WEIGHTS` (zero biases), as parameters."""
+    if name == "notebook-moons":
+        from .lessons import replay  # the notebook's random stream, replayed
+        return tuple((np.asarray(w, np.float32), np.zeros(w.shape[1], np.float32))
+                     for w in replay().moons_initial_weights)
+    raise PresetError(f"unknown weights {name!r}; known: {', '.join(WEIGHTS)}")
 
 
 def _preset(entry: Any, groups: dict[str, str], check_data: bool = True) -> Preset:
@@ -150,8 +158,12 @@ def _preset(entry: Any, groups: dict[str, str], check_data: bool = True) -> Pres
     weights = entry.get("weights")
     if weights is not None and weights not in WEIGHTS:
         raise fail(f"unknown weights {weights!r}; known: {', '.join(WEIGHTS)}")
+    note = entry.get("note", "")
+    if not isinstance(note, str):
+        raise fail("note must be a string")
     return Preset(pid, entry["group"], entry["title"], entry["description"], data, hidden,
-                  activations, output_activation, init_scheme, config, seed, epochs, weights)
+                  activations, output_activation, init_scheme, config, seed, epochs, weights,
+                  note)
 
 
 def parse_presets(text: str, check_data: bool = True) -> tuple[tuple[Preset, ...], dict[str, str]]:

@@ -43,7 +43,8 @@ from .network import NetworkSpec, SpecError, as_params
 from .npzfile import ArrayHeader, NpzError
 from .problem import Problem
 from .runlog import MAX_BRANCH_NAME, Checkpoint, Run, RunLog, SparseSeries
-from .training import TrainConfig, Trainer, TrainingError, TrainState, make_optimizer
+from .training import (TrainConfig, Trainer, TrainingError, TrainState, check_learning_rate,
+                       make_optimizer)
 from .errors import NnvizError
 
 FORMAT_NAME = "nnviz-session"
@@ -103,6 +104,10 @@ class Session:
     # The epoch of the live branch the window showed when it was saved (its timeline rewound):
     # it opens there again. None: the live end (and files written before it was kept).
     shown_epoch: int | None = None
+    # A learning rate set while the window showed ``shown_epoch``, waiting for where training
+    # goes on next: Continue from here branches there at it (Play goes on from the live end at
+    # ``config.learning_rate``, which is this rate too). None: none waits (and older files).
+    pending_learning_rate: float | None = None
 
     # --- to and from a Trainer -----------------------------------------------------------------
 
@@ -120,7 +125,9 @@ class Session:
         record is kept (copied). ``learning_rate``: the rate the run goes on with from its end,
         chosen but not applied yet (set while the timeline showed the past): the file goes on at
         it, as the window would have; the epochs trained keep the rates they ran with.
-        ``shown_epoch``: the past epoch the window shows (None: the live end), kept with ``run``.
+        ``shown_epoch``: the past epoch the window shows (None: the live end), kept with ``run``;
+        a ``learning_rate`` set there is kept as ``pending_learning_rate`` too, for a branch
+        from the epoch shown.
         """
         state, config = trainer.state, trainer.config
         going_on = learning_rate is not None and float(learning_rate) != trainer.learning_rate
@@ -148,6 +155,8 @@ class Session:
             run=run,
             padded=bool(trainer.padded),
             shown_epoch=None if run is None or shown_epoch is None else int(shown_epoch),
+            pending_learning_rate=(float(learning_rate) if learning_rate is not None and
+                                   run is not None and shown_epoch is not None else None),
         )
 
     @property
@@ -259,6 +268,7 @@ class Session:
             "run": None if self.run is None else _run_manifest(self.run),
             "padded": self.padded,
             "shown_epoch": self.shown_epoch,
+            "pending_learning_rate": self.pending_learning_rate,
         }
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -944,6 +954,8 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
         session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch, sets)
         session.shown_epoch = _shown_epoch(manifest.get("shown_epoch"), session.run,
                                            session.epoch)
+        if session.shown_epoch is not None:
+            session.pending_learning_rate = _pending_rate(manifest.get("pending_learning_rate"))
     # The problem itself must be trainable (e.g. the loss fits the task and the class count).
     try:
         session.problem.make_trainer()
@@ -960,6 +972,18 @@ def _shown_epoch(value: Any, run: Run, epoch: int) -> int | None:
     if not isinstance(value, int) or isinstance(value, bool):
         return None
     return value if run.log.checkpoints[0].epoch <= value < epoch else None
+
+
+def _pending_rate(value: Any) -> float | None:
+    """The rate set at the epoch shown (``pending_learning_rate``), or None: absent (files
+    written before) or no learning rate, it is let go as a bad ``shown_epoch`` is: the file
+    opens without it, the run as it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return check_learning_rate(float(value))
+    except TrainingError:
+        return None
 
 
 def _history_meta(m: dict) -> tuple[int, int, int, float]:

@@ -31,7 +31,7 @@ DEFAULTS: dict[str, Any] = dict(
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
     batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, exercise=None,
     features=None, theme=None, palette=None, size=None, presentation=False, stop_at=None,
-    sweep=None, record=None, frames=60, spacing="even", area="view", fps=10.0)
+    sweep=None, record=None, frames=60, spacing="even", area="view", fps=10.0, preset=None)
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -153,6 +153,14 @@ def run(args: argparse.Namespace) -> int:
         size = _opt(args, "size")
         if size:
             window.resize(*size)
+        preset = _opt(args, "preset")
+        if preset:  # as the Presets menu loads it: its stop and its note over the plot
+            from nnviz.core import presets
+            p = presets.get(preset)
+            window.set_stop_at(p.epochs)
+            actions = getattr(window, "session_actions", None)
+            if actions is not None:
+                actions.announce_preset(p)
         if _opt(args, "stop_at") is not None:
             window.set_stop_at(_opt(args, "stop_at"))
         show = _opt(args, "show") or "main"

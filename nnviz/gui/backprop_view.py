@@ -42,21 +42,32 @@ from .widgets import Column, TextRoom, combo_width, data_names_of, paint_combo
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
 MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
+COMPACT_TERMS = 4  # in presentation mode (a table's row a line: the diagram shows them all)
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
 # Presentation mode (at 1024x768 the plot was 125x70 px, its points could not be picked, and
 # the formulas showed ~5 lines): the plot and the formulas side by side above the diagram at the
-# tab's full width, the diagram PRESENTING_DIAGRAM_SHARE of the height. Their least sizes are
-# what still reads (a pickable plot, PRESENTING_FORMULA_LINES lines, the diagram's units); they
-# fit at 1024x768 with a lesson's banner above the tabs, so the diagram, the lesson's picture,
-# is in sight with the words about it (least sizes of 250 + 10 lines + 420 px put it below the
-# tab's edge: only the layers' headings showed). The tab scrolls only when a window is shorter.
+# tab's full width. Their least sizes are what still reads (a pickable plot,
+# PRESENTING_FORMULA_LINES lines, the diagram's units); they fit at 1024x768 with a lesson's
+# banner above the tabs, so the diagram, the lesson's picture, is in sight with the words about
+# it. The tab scrolls only when a window is shorter. The diagram takes
+# PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more: at 1024x768 its least
+# (two units a layer: at 215 px it showed the same two), the formulas the rest,
+# ~233 px: each stage's text of the output unit reads whole (written short, BackpropView.
+# _formulas). With the diagram at 52% they had 148 px and the class read them only as the
+# teacher scrolled. The formulas at the tab's full width above a row of the plot and the
+# diagram was tried: the diagram ~390 px wide, its headings on two rows, its nodes 8 px.
 PRESENTING_PLOT = QSize(240, 110)
 PRESENTING_FORMULA_LINES = 5
 PRESENTING_DIAGRAM_PX = 190
-PRESENTING_DIAGRAM_SHARE = 0.52
-PRESENTING_PLOT_SHARE = 0.5  # of the row, the formulas beside it
+PRESENTING_DIAGRAM_SHARE = 0.45
+# Of the row, the formulas beside it: at 1024x768 the plot ~245 px wide (its plane a little
+# under 1:1 height), the formulas ~395 (at 0.5 they had ~350, and a table's row wrapped).
+PRESENTING_PLOT_SHARE = 0.38
+# Presentation mode's formulas: paragraphs a third of a line apart (Qt's 12 px above and below
+# each, at ~8 paragraphs a stage, took ~4 of the few lines the text has on a projector).
+COMPACT_CSS = "p { margin-top: 0px; margin-bottom: 4px; } table { margin: 0px; }"
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
 LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
@@ -95,11 +106,11 @@ def num_pair(a: float, b: float) -> tuple[str, str]:
     return ("0" if a == 0 else sa), ("0" if b == 0 else sb)
 
 
-def shown_terms(sizes) -> list[int]:
-    """The indices of a sum's terms written out: all of them, or the MAX_TERMS largest; in index
+def shown_terms(sizes, most: int = MAX_TERMS) -> list[int]:
+    """The indices of a sum's terms written out: all of them, or the ``most`` largest; in index
     order either way, so that every stage lists w₁, w₂, … top to bottom alike."""
     sizes = np.abs(np.asarray(sizes, np.float64))
-    return sorted(np.argsort(-sizes, kind="stable")[:MAX_TERMS].tolist())
+    return sorted(np.argsort(-sizes, kind="stable")[:most].tolist())
 
 
 def label_style(values, digits: int) -> tuple[str, int]:
@@ -190,7 +201,9 @@ def diagram_colours() -> dict[str, QColor]:
         "bias": QColor(*colors.mix(t.axis, t.text, 0.5)),  # the small squares a little bolder
         "selected": QColor(*t.text),
         "blank": QColor(*t.neutral),  # no numbers yet
-        "label box": QColor(*t.background, 215),  # over the links, a little of them through
+        # Over the links, opaque: at 215/255 the hidden columns' links showed through the
+        # labels ("a=0.5153" on orange lines, r3 #11); the links pass under a label's box.
+        "label box": QColor(*t.background),
         "label": QColor(*t.text),
     }
 
@@ -692,7 +705,8 @@ class BackpropView(QWidget):
         self.title_room.changed.connect(self._arrange_head)
         self.check_room.changed.connect(self._arrange_head)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Point:"))
+        self.point_label = QLabel("Point:")
+        bar.addWidget(self.point_label)
         bar.addWidget(self.points, 1)
         bar.addSpacing(12)
         bar.addWidget(self.back)
@@ -731,6 +745,8 @@ class BackpropView(QWidget):
         self.formulas = QTextBrowser()
         self.formulas.setOpenLinks(False)
         self.formulas.setMinimumHeight(120)
+        self.formulas.setToolTip("The selected unit's formulas with this point's numbers: "
+                                 "click another node or link of the diagram for its own.")
         right = QWidget()
         self._formula_side = rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
@@ -873,15 +889,23 @@ class BackpropView(QWidget):
             self.plot.setMinimumSize(220, 0)
             self.formulas.setMinimumHeight(120)
             self.canvas.setMinimumHeight(0)
+        # Presentation mode folds the title away, for the formulas' lines: what it says is on
+        # screen elsewhere (the point in its list, the epoch in the readout, the batch in the
+        # batch gradient's formula).
+        self.title_room.setVisible(not on)
+        # ... and the word before the point's list (its items begin "#12"), for the list to
+        # keep the point's class beside the stage's name on one line
+        self.point_label.setVisible(not on)
+        self.stage_room.expect(self._stage_text(k, on) for k in range(len(STAGES)))
         way = Qt.Orientation.Vertical
         if (self.split.orientation() == way) != on:
             self.split.setOrientation(way if on else Qt.Orientation.Horizontal)
             self.column.setOrientation(Qt.Orientation.Horizontal if on else way)
             # Presentation mode: the check box and its note under the formulas, the plot the
             # row's full height (under the plot they took 50 of its 110 px at 1024x768).
-            side = self._formula_side if on else self._plot_side
-            for widget in (self.pull_box, self.pull_note):
-                side.addWidget(widget)
+            # (the check box stays under the plot, the formulas their whole height; its
+            # note, shown with the pulls, one line under them)
+            (self._formula_side if on else self._plot_side).addWidget(self.pull_note)
             self._show_pull_note()
             if on:
                 self.column.setSizes([PRESENTING_PLOT.width(), 10**4])
@@ -889,6 +913,13 @@ class BackpropView(QWidget):
             else:
                 self.column.setSizes([400, 280])
                 self.split.setSizes([500, 700])
+        css = COMPACT_CSS if on else ""
+        if self.formulas.document().defaultStyleSheet() != css:
+            # the formulas written short, or whole again, in the new style (_formulas)
+            self.formulas.document().setDefaultStyleSheet(css)
+            self.formulas.document().setDocumentMargin(2 if on else 4)  # (Qt's 4)
+            self._formulas_html = None
+            self._show_stage()
         if self.split_scroll.scrolling != on:
             self.split_scroll.set_scrolling(on)
         self._share_split()
@@ -1102,8 +1133,11 @@ class BackpropView(QWidget):
         note.show()
 
     @staticmethod
-    def _stage_text(k: int) -> str:
-        return f"<b>{k + 1} / {len(STAGES)}</b><br>{STAGE_TITLES[STAGES[k]]}"
+    def _stage_text(k: int, one_line: bool = False) -> str:
+        """"2 / 6" over the stage's name; on one line in presentation mode, where the bar has
+        the room and the formulas under it want the line."""
+        return f"<b>{k + 1} / {len(STAGES)}</b>{' · ' if one_line else '<br>'}" \
+            f"{STAGE_TITLES[STAGES[k]]}"
 
     def _expect_checks(self) -> None:
         """The check line's room: for every stage's words, passed or failed, from the start
@@ -1123,7 +1157,7 @@ class BackpropView(QWidget):
         name = STAGES[self.stage]
         self.back.setEnabled(self.stage > 0)
         self.next.setEnabled(self.stage < len(STAGES) - 1)
-        self.stage_room.set_text(self._stage_text(self.stage))
+        self.stage_room.set_text(self._stage_text(self.stage, self._presenting()))
         r, shot = self.result, self._result_snapshot
         if r is None or shot is None:
             self.title_room.set_text("<b>Backpropagation, step by step</b> — pick a training "
@@ -1219,21 +1253,31 @@ class BackpropView(QWidget):
     # -- the formulas ----------------------------------------------------------------------------
 
     def _formulas(self, name: str, tr, spec) -> str:
+        """The stage's words and the selected unit's formulas with its numbers. Presentation
+        mode writes them short (``compact``, COMPACT_CSS), to be read whole on a projector
+        without scrolling (at 1024x768 they were 290-670 px tall in a 148 px box): no title
+        (the bar above names the stage); the unit's name leads its first formula, without
+        "click another node" (the tooltip says it); no names line of z's sum (its numbers line
+        has the terms in the same order); COMPACT_TERMS terms of a sum or rows of a table (the
+        diagram shows every link's); no jax / optax numbers beside the hand-built ones (the
+        check line above says they match, and by how much), no mean column equal to g."""
+        compact = self._presenting()
+        most = COMPACT_TERMS if compact else MAX_TERMS
         layer, unit = self.unit if self.unit is not None else (spec.n_layers - 1, 0)
         who = neuron_label(spec, layer, unit, data_names_of(self))
-        parts = [f"<h3>{STAGE_TITLES[name]}</h3>"]
+        lead = f"<b>{who}</b>: " if compact else ""
+        parts = [] if compact else [f"<h3>{STAGE_TITLES[name]}</h3>"]
         explain = {
-            "forward": "Each unit adds up its inputs times their weights, plus its bias (z), "
-                       "and passes z through its activation f (a). Node labels: a.",
+            "forward": "Each unit adds up its inputs times their weights, plus its bias: z. "
+                       "Its activation f gives a = f(z). Node labels: a.",
             "loss": f"The loss ({tr.loss_name}) compares the output with this point's target.",
-            "delta": "δ = ∂L/∂z says how the loss changes with a unit's z. It starts at the "
-                     "output and goes back: each unit collects the δ of the units it feeds, "
-                     "weighted by the links, times its own slope f′(z). Node labels: δ.",
-            "grad": "A weight's gradient is the activation that comes in on it times the δ of "
-                    "the unit it goes to: ∂L/∂wᵢⱼ = aᵢ·δⱼ. The links now show these, not "
-                    "the weights.",
-            "batch": "The run does not step on one point: it averages every point's gradient "
-                     "over the batch (and adds the penalty's). Links: that gradient g.",
+            "delta": "δ = ∂L/∂z: how the loss changes with a unit's z. It goes back from the "
+                     "output: a unit's δ is the δ of the units it feeds, weighted by the "
+                     "links, times its own slope f′(z). Node labels: δ.",
+            "grad": "A link's gradient is the activation coming in on it times the δ of the "
+                    "unit it goes to: ∂L/∂wᵢⱼ = aᵢ·δⱼ. Links: these now.",
+            "batch": "The run steps on the batch's mean gradient g (plus the penalty's), not "
+                     "on one point's. Links: g.",
             "update": "The optimiser turns g into the change of each weight. Links: Δw.",
         }[name]
         parts.append(f"<p>{explain}</p>")
@@ -1241,9 +1285,10 @@ class BackpropView(QWidget):
             parts.append("<p><b>The next epoch leaves this point out</b> (the training points "
                          "do not fill a last batch): the gradient and step below are of this "
                          "point alone, to show the arithmetic; the run does not take them.</p>")
-        parts.append(f"<p><b>{who}</b> (click another node or link)</p>")
+        if not compact:
+            parts.append(f"<p><b>{who}</b> (click another node or link)</p>")
         if layer < 0:
-            parts.append(f"<p>x{unit + 1} = {num(tr.x[unit])}: an input, the point's own "
+            parts.append(f"<p>{lead}x{unit + 1} = {num(tr.x[unit])}: an input, the point's own "
                          "coordinate. Pick a unit of a later layer.</p>")
             return "".join(parts)
         p = tr.layers[layer]
@@ -1252,18 +1297,22 @@ class BackpropView(QWidget):
         act = spec.layer_activations[layer]
         z, a, d = float(p.z[0, unit]), float(p.a[0, unit]), float(p.delta[0, unit])
         prev = "x" if layer == 0 else "a"
-        shown = shown_terms(w * a_in)
+        shown = shown_terms(w * a_in, most)
         more = len(w) - len(shown)
         rest = f" + … ({more} more)" if more else ""
         if name == "forward":
             # named and ordered as the later stages' w₁…wₙ, so a term can be found in both
             names = " + ".join(f"w<sub>{i + 1}</sub>·{prev}<sub>{i + 1}</sub>" for i in shown)
             terms = " + ".join(f"{fac(w[i])}·{fac(a_in[i])}" for i in shown)
-            parts.append(f"<p>z = Σᵢ wᵢ·{prev}ᵢ + b<br>&nbsp;&nbsp;= {names}{rest} + b"
+            named = "" if compact else f"<br>&nbsp;&nbsp;= {names}{rest} + b"
+            parts.append(f"<p>{lead}z = Σᵢ wᵢ·{prev}ᵢ + b{named}"
                          f"<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
                          f"<br>&nbsp;&nbsp;= <b>{num(z)}</b></p>")
             if act == "softmax":
                 parts.append(self._softmax_text(spec, layer, unit, p.z[0], a))
+            elif compact:  # a's line goes on z's
+                parts[-1] = parts[-1][:-len("</p>")] + \
+                    f"; a = {act}(z) = <b>{num(a)}</b></p>"
             else:
                 parts.append(f"<p>a = {act}(z) = {act}({num(z)}) = <b>{num(a)}</b></p>")
         elif name == "loss":
@@ -1273,15 +1322,15 @@ class BackpropView(QWidget):
                 k = len(out)
                 inner = " + ".join(f"({num(o)} − {num(tt)})²" for o, tt in zip(out, t))
                 pre = "L = (a − t)²" if k == 1 else f"L = (1/{k}) Σₖ (aₖ − tₖ)²"
-                parts.append(f"<p>{pre}<br>&nbsp;&nbsp;= {inner if k == 1 else f'(1/{k})[{inner}]'}"
+                parts.append(f"<p>{lead}{pre}<br>&nbsp;&nbsp;= {inner if k == 1 else f'(1/{k})[{inner}]'}"
                              f"<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
             elif tr.loss_name == "bce":
-                parts.append(f"<p>L = −[t·log a + (1 − t)·log(1 − a)]<br>&nbsp;&nbsp;"
+                parts.append(f"<p>{lead}L = −[t·log a + (1 − t)·log(1 − a)]<br>&nbsp;&nbsp;"
                              f"= −[{num(t[0])}·log {num(out[0])} + {num(1 - t[0])}·log "
                              f"{num(1 - out[0])}]<br>&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
             else:
                 label = int(t[0])
-                parts.append(f"<p>L = −log softmax(z)<sub>t</sub>, t = class {label}<br>"
+                parts.append(f"<p>{lead}L = −log softmax(z)<sub>t</sub>, t = class {label}<br>"
                              f"&nbsp;&nbsp;= <b>{num(tr.loss)}</b></p>")
             parts.append(f"<p>target t = {', '.join(num(v) for v in t)}; the network says "
                          f"{', '.join(num(v) for v in out)}.</p>")
@@ -1292,30 +1341,31 @@ class BackpropView(QWidget):
                 up = float(p.upstream[0, unit])
                 if tr.loss_name == "bce" and act == "sigmoid" or \
                         tr.loss_name == "cross-entropy" and act == "softmax":
-                    parts.append(f"<p>At the output, with this loss taken from z: δ = a − t "
+                    parts.append(f"<p>{lead}At the output, with this loss taken from z: δ = a − t "
                                  f"= <b>{num(d)}</b></p>")
                 elif fp is None:
-                    parts.append(f"<p>δ = (softmax's Jacobian)ᵀ·∂L/∂a; {dt}<br>"
+                    parts.append(f"<p>{lead}δ = (softmax's Jacobian)ᵀ·∂L/∂a; {dt}<br>"
                                  f"∂L/∂a = {num(up)} → δ = <b>{num(d)}</b></p>")
                 else:
                     dl = {"mse": f"2(a − t)/{len(p.a[0])}" if len(p.a[0]) > 1 else "2(a − t)",
                           "bce": "−t/a + (1 − t)/(1 − a)",
                           "cross-entropy": "softmax(a) − onehot(t)"}[tr.loss_name]
-                    parts.append(f"<p>δ = ∂L/∂a · f′(z)<br>∂L/∂a = {dl} = {num(up)}<br>"
+                    parts.append(f"<p>{lead}δ = ∂L/∂a · f′(z)<br>∂L/∂a = {dl} = {num(up)}<br>"
                                  f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}·{fac(fp[0, unit])} "
                                  f"= <b>{num(d)}</b></p>")
             else:
                 nxt = tr.layers[layer + 1]
                 wn = np.asarray(tr.params[layer + 1][0], np.float64)[unit]
                 dn = nxt.delta[0]
-                o2 = shown_terms(wn * dn)
+                o2 = shown_terms(wn * dn, most)
                 more2 = len(dn) - len(o2)
                 rest2 = f" + … ({more2} more)" if more2 else ""
                 names = " + ".join(f"w<sub>{k + 1}</sub>·δ<sub>{k + 1}</sub>" for k in o2)
                 terms = " + ".join(f"{fac(wn[k])}·{fac(dn[k])}" for k in o2)
                 up = float(p.upstream[0, unit])
-                line = f"<p>δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {names}{rest2}<br>" \
-                       f"&nbsp;&nbsp;= {terms}{rest2} = {num(up)}<br>"
+                named2 = "" if compact else f"{names}{rest2}<br>&nbsp;&nbsp;= "
+                line = f"<p>{lead}δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {named2}" \
+                       f"{terms}{rest2} = {num(up)}<br>"
                 if fp is None:
                     line += f"{dt}<br>δ = <b>{num(d)}</b></p>"
                 else:
@@ -1325,14 +1375,27 @@ class BackpropView(QWidget):
         elif name == "grad":
             gw = tr.point_grad[layer][0][:, unit]
             jw = tr.jax_point_grad[layer][0][:, unit]
-            rows = "".join(f"<tr><td>∂L/∂w<sub>{i + 1}</sub> = {prev}<sub>{i + 1}</sub>·δ = "
-                           f"{fac(a_in[i])}·{fac(d)}</td><td>= <b>{num(gw[i])}</b></td>"
-                           f"<td style='color:{colors.hex_of(colors.note())}'>jax {num(jw[i])}"
-                           "</td></tr>"
-                           for i in shown_terms(gw))
-            parts.append(f"<p>The links into this unit (δ = {num(d)}):</p><table>{rows}</table>")
-            parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
-                         f"{num(tr.jax_point_grad[layer][1][unit])})</p>")
+            grey = colors.hex_of(colors.note())
+            # (presentation mode: "a₁·δ" is in the words above, and δ, the same in every row,
+            # on the line over them: 0.6923·δ, not a row wrapped at "0.6923·(-0.0007202)")
+            rows = "".join(f"<tr><td>∂L/∂w<sub>{i + 1}</sub> = "
+                           + (f"{fac(a_in[i])}·δ" if compact else
+                              f"{prev}<sub>{i + 1}</sub>·δ = {fac(a_in[i])}·{fac(d)}")
+                           + f"</td><td>&nbsp;= <b>{num(gw[i])}</b></td>"
+                           + ("" if compact else
+                              f"<td style='color:{grey}'>jax {num(jw[i])}</td>")
+                           + "</tr>"
+                           for i in shown_terms(gw, most))
+            if compact:  # the bias first, in the line that names the unit
+                more = len(gw) - min(len(gw), most)
+                if more:
+                    rows += f"<tr><td>… ({more} more)</td></tr>"
+                parts.append(f"<p>{lead}∂L/∂b = δ = <b>{num(d)}</b></p><table>{rows}</table>")
+            else:
+                parts.append(f"<p>The links into this unit (δ = {num(d)}):</p>"
+                             f"<table>{rows}</table>")
+                parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
+                             f"{num(tr.jax_point_grad[layer][1][unit])})</p>")
         elif name == "batch":
             n = tr.batch_size
             g = tr.update.grad[layer][0][:, unit]
@@ -1349,22 +1412,34 @@ class BackpropView(QWidget):
             # One column a quantity, headed once, and no cell wraps: "g = -0.0001502" broke
             # after "g =" in a narrow pane, row by row differently.
             cell = "<td nowrap style='padding-right:10px'>"
+            # Without a penalty g is the mean: one column for both where room is short.
+            both = compact and not pen_text
             head = ("<tr><th></th>" + "".join(
                 f"{cell}<i>{h}</i></td>" for h in
-                ("this point", f"mean of {n:,}") + (("penalty",) if pen_text else ()) + ("g",))
+                ("this point",) + (() if both else (f"mean of {n:,}",))
+                + (("penalty",) if pen_text else ())
+                + ((f"g = mean of {n:,}",) if both else ("g",)))
                 + "</tr>")
             rows = "".join(f"<tr>{cell}w<sub>{i + 1}</sub></td>{cell}{num(mine[i])}</td>"
-                           f"{cell}{num(mean[i])}</td>"
+                           + ("" if both else f"{cell}{num(mean[i])}</td>")
                            + (f"{cell}{num(pen[i])}</td>" if pen_text else "")
                            + f"{cell}<b>{num(g[i])}</b></td></tr>"
-                           for i in shown_terms(g))
-            parts.append(f"<p>g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p><table>{head}{rows}</table>")
+                           for i in shown_terms(g, most))
+            if both:  # the table's heading says g is the mean: the unit's name, and its batch
+                # (presentation mode folds away the title, which says the batch)
+                which = f", batch {tr.step.batch_index + 1} of {tr.step.n_batches}" \
+                    if tr.step.n_batches > 1 and tr.step.batch_index >= 0 else ""
+                parts.append(f"<p>{lead[:-len(': ')]}{which}:</p><table>{head}{rows}</table>")
+            else:
+                parts.append(f"<p>{lead}g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p>"
+                             f"<table>{head}{rows}</table>")
             share = "all the training points" if n == len(self._data.train_index) else \
                 f"the {n:,} points of its batch"
-            parts.append(f"<p>This point is one of {share}: its own gradient weighs 1/{n:,} "
-                         "of the step.</p>")
+            if not compact:  # (1/n says it)
+                parts.append(f"<p>This point is one of {share}: its own gradient weighs "
+                             f"1/{n:,} of the step.</p>")
         else:
-            parts.append(self._update_text(tr, layer, unit))
+            parts.append(self._update_text(tr, layer, unit, compact, lead))
         return "".join(parts)
 
     @staticmethod
@@ -1395,7 +1470,8 @@ class BackpropView(QWidget):
         return (head + f"&nbsp;&nbsp;= e<sup>{num(zs[unit])}</sup> / ({exps})<br>"
                 f"&nbsp;&nbsp;= {num(e[unit])} / {num(total)} = <b>{num(a)}</b></p>")
 
-    def _update_text(self, tr, layer: int, unit: int) -> str:
+    def _update_text(self, tr, layer: int, unit: int, compact: bool = False,
+                     lead: str = "") -> str:
         u = tr.update
         lr = u.learning_rate
         g = u.grad[layer][0][:, unit]
@@ -1403,7 +1479,8 @@ class BackpropView(QWidget):
         w = np.asarray(tr.params[layer][0], np.float64)[:, unit]
         i = int(np.argmax(np.abs(g)))
         gi, di = g[i], dw[i]
-        head = f"<p>For w<sub>{i + 1}</sub> (its largest gradient), g = {num(gi)}, lr = {lr:g}:</p>"
+        head = (f"<p>{lead}For w<sub>{i + 1}</sub> (its largest gradient), g = {num(gi)}, "
+                f"lr = {lr:g}:</p>")
         if u.optimizer == "gd":
             body = (f"<p>Plain gradient descent: Δw = −lr·g = −{lr:g}·{fac(gi)} = "
                     f"<b>{num(di)}</b></p>")
@@ -1438,6 +1515,8 @@ class BackpropView(QWidget):
         before, after = num_pair(w[i], w[i] + di)
         body += (f"<p>The weight w<sub>{i + 1}</sub> goes from {before} to <b>{after}</b> "
                  f"(Δw = {num(di)}).</p>")
+        if compact:  # (the check line: the update matches optax's)
+            return head + body
         hand = u.hand[layer][0][i, unit]
         grey = colors.hex_of(colors.note())
         differ = "the same" if hand == di else f"difference {abs(hand - di):.1e}"

@@ -33,6 +33,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
+from .stepped_range import nice_range
 from .widgets import cache_axes, letterbox, plain_axes, scale_axes
 
 LABEL_COLOR = "#333"
@@ -49,6 +50,10 @@ def equal_aspect(width: float, height: float) -> float | None:
     ratio = width / height if height > 0 else math.inf
     return ratio if 1 / MAX_EQUAL_ASPECT <= ratio <= MAX_EQUAL_ASPECT else None
 POINT_SIZE = 8
+#: A curve over one feature (1-D regression): how far beyond the data's own y range, in spreads
+#: of it, the plot widens to show the model's line (at epoch 0 the line was often off the plot:
+#: the y range fitted the data alone). Beyond, a note says where the line goes.
+PREDICTION_ROOM = 1.0
 MARGINS = (2, 10, 2, 2)  # left, top, right, bottom: room for the colour bar's top label
 
 BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
@@ -154,14 +159,18 @@ class DecisionPlot(pg.PlotWidget):
         names = self.class_names or ("class 0", "class 1")
         ax = self.colorbar.axis
         if self.mode == BINARY and self.discretize:
-            c0, c1 = colors.class_color(0), colors.class_color(1)
+            # The regions' colours (the bar sets the image's): faded, the points stand off them.
+            c0, c1 = colors.discrete_region(0), colors.discrete_region(1)
             self.colorbar.setColorMap(pg.ColorMap(pos=np.array([0.0, 0.5, 0.5, 1.0]),
                                                   color=[c0, c0, c1, c1]))
             ax.setTicks([[(0.25, names[0]), (0.75, names[1])]])
             ax.setLabel("predicted class")
             metrics = QFontMetrics(ax.style.get("tickFont") or self.font())
+            # The names, then the title's line beside them (presentation mode's larger title
+            # was drawn over "class 0" and "class 1" with room for the names alone).
+            title = QFontMetrics(ax.label.font()).height()
             ax.setWidth(max(int(45 * self.scale),
-                            max(metrics.horizontalAdvance(n) for n in names[:2]) + 16))
+                            max(metrics.horizontalAdvance(n) for n in names[:2]) + 12 + title))
         else:
             self.colorbar.setColorMap(colors.diverging_map())
             ax.setTicks(None)
@@ -269,8 +278,10 @@ class DecisionPlot(pg.PlotWidget):
         # points on top would fill the picture, so the training points (most of the data) are.
         thinned = drawn < n
         self.train_points.setZValue(12 if thinned else 10)
-        self.sample_note.setText(f"A sample of the points: {drawn:,} of {n:,} drawn"
-                                 if thinned else "")
+        self._sample_text = f"A sample of the points: {drawn:,} of {n:,} drawn" if thinned \
+            else ""
+        self._off_text = ""
+        self.sample_note.setText(self._sample_text)
         # In the theme's colours through the palette, not a style sheet: one would keep
         # presentation mode's larger font from reaching it (colors.tint).
         pal = self.sample_note.palette()
@@ -313,7 +324,9 @@ class DecisionPlot(pg.PlotWidget):
         if self.mode in (REGRESSION_1D, CLASSES_1D):
             lo, hi = float(np.min(data.y)), float(np.max(data.y))
             pad = 0.1 * (hi - lo or 1.0)
-            pi.setRange(xRange=b[0], yRange=(lo - pad, hi + pad), padding=0)
+            self._home_y = (lo - pad, hi + pad)
+            pi.setRange(xRange=b[0], yRange=self._home_y, padding=0)
+            self._y_set = tuple(pi.getViewBox().viewRange()[1])
         else:
             pi.setRange(xRange=b[0], yRange=b[1], padding=0)
         pi.disableAutoRange()
@@ -403,8 +416,14 @@ class DecisionPlot(pg.PlotWidget):
 
     def _point_colors(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         if data.is_classification:
-            table = np.array([colors.class_color(k) for k in range(max(data.n_classes, 2))])
-            fills = np.array([colors.point_fill(c) for c in table])  # off a dark background
+            k = max(data.n_classes, 2)
+            table = np.array([colors.class_color(i) for i in range(k)])
+            if self.discretize and self.mode in (BINARY, MULTICLASS):
+                # Off its own class's region (colors.discrete_fill): on it at its own colour, a
+                # correctly classified point looked hollow, as the test points are.
+                fills = np.array([colors.discrete_fill(i) for i in range(k)])
+            else:
+                fills = np.array([colors.point_fill(c) for c in table])  # off a dark background
             return fills[data.y_train], table[data.y_test]
         if self.mode == REGRESSION_2D:
             cmap = colors.point_map()
@@ -453,10 +472,13 @@ class DecisionPlot(pg.PlotWidget):
         self.test_rims.setVisible(show)
 
     def set_discretize(self, on: bool) -> None:
+        changed, grid = on != self.discretize, self._grid
         self.discretize = on
+        if changed and self._data is not None and self.mode in (BINARY, MULTICLASS):
+            self.set_dataset(self._data, self.class_names)  # the points' fills (_point_colors)
         self._colour_bar()
-        if self._grid is not None:
-            self.update_grid(self._grid)
+        if grid is not None:
+            self.update_grid(grid)
 
     # --- the model: every snapshot -------------------------------------------------------------
 
@@ -477,6 +499,7 @@ class DecisionPlot(pg.PlotWidget):
         if self.mode == REGRESSION_1D:
             y = v if v.ndim == 1 else v[:, 0]
             self.curve.setData(grid.xs, y)
+            self._follow_prediction(np.asarray(y, np.float64))
             return
         if self.mode == CLASSES_1D:
             cols = v[:, None] if v.ndim == 1 else v
@@ -503,6 +526,51 @@ class DecisionPlot(pg.PlotWidget):
         self.heat.setImage(np.ascontiguousarray(v, dtype=np.float32), autoLevels=False,
                            levels=self.levels)
         self._place(self.heat, grid)
+
+    def _follow_prediction(self, y: np.ndarray) -> None:
+        """The y range of a 1-D regression: the data's (as set with the data) while the model's
+        line stays inside it; else widened to take the line in, up to PREDICTION_ROOM spreads
+        of the data beyond it, in round steps (stepped_range.nice_range) that stay while the
+        line does not leave them and fills at least half of them, so the axis does not move
+        every frame. Where the line goes further, a note over the plot says how far. A range
+        the user zoomed or dragged to is left alone."""
+        home, was = getattr(self, "_home_y", None), getattr(self, "_y_set", None)
+        if home is None:
+            return
+        vb = self.getPlotItem().getViewBox()
+        shown = tuple(vb.viewRange()[1])
+        if was is not None and not np.allclose(shown, was, rtol=1e-6, atol=1e-9):
+            return  # the user's own view
+        finite = y[np.isfinite(y)]
+        lo, hi = home
+        spread = hi - lo
+        cap = (lo - PREDICTION_ROOM * spread, hi + PREDICTION_ROOM * spread)
+        plo, phi = (float(finite.min()), float(finite.max())) if finite.size else home
+        if plo >= lo and phi <= hi:
+            new = home
+        else:
+            want = (max(min(lo, plo), cap[0]), min(max(hi, phi), cap[1]))
+            inside = was is not None and was[0] <= want[0] and want[1] <= was[1]
+            if inside and was != home and (want[1] - want[0]) >= 0.5 * (was[1] - was[0]):
+                new = was
+            else:
+                room = 0.05 * (want[1] - want[0])
+                new = nice_range(want[0] - room, want[1] + room)
+        if new != was:
+            self.getPlotItem().setRange(yRange=new, padding=0)
+            self._y_set = tuple(vb.viewRange()[1])
+        below, above = plo < self._y_set[0], phi > self._y_set[1]
+        off = ""
+        if below or above:
+            ends = [f"down to {plo:.3g}"] * below + [f"up to {phi:.3g}"] * above
+            off = f"The model's line leaves the plot: it goes {' and '.join(ends)}"
+        if off != getattr(self, "_off_text", ""):
+            self._off_text = off
+            text = "\n".join(t for t in (getattr(self, "_sample_text", ""), off) if t)
+            self.sample_note.setText(text)
+            self.sample_note.adjustSize()
+            self.sample_note.setVisible(bool(text))
+            self._place_note()
 
     def draw_pending(self) -> None:
         """Draw the grid that came while the plot was hidden (for a picture of it)."""

@@ -52,8 +52,11 @@ CLASS_GLYPHS = ("\u25cf", "\u25a0", "\u25b2", "\u25c6", "\u2b22", "\u2605", "\u2
 
 
 def branch_color(colour: int) -> RGB:
-    """The loss plot's colour of a branch whose colour index (``RunLog.colour``) is ``colour``."""
-    return BRANCH_CURVES[colour % len(BRANCH_CURVES)]
+    """The loss plot's colour of a branch whose colour index (``RunLog.colour``) is ``colour``:
+    its own colour, made a line that stands off the theme's background (``line``: the first,
+    the Okabe-Ito blue, was 3.15:1 on the dark plots, a faint line on a projector, and the
+    sky blue 2.3:1 on the white ones)."""
+    return line(BRANCH_CURVES[colour % len(BRANCH_CURVES)])
 
 
 # The heatmap's ends are mixed a little towards the background, so points stay visible on it.
@@ -257,12 +260,52 @@ def diverging_map() -> pg.ColorMap:
                               _mix(hi, t.background, _HEAT_FADE)], name=f"nnviz-{p.name}")
 
 
-def point_map() -> pg.ColorMap:
-    """The same scale at full strength, for points coloured by a value (regression)."""
+def _full_map() -> pg.ColorMap:
+    """The scale at full strength: class 0 -> neutral -> class 1, or the palette's map."""
     p = palette()
     if p.heat:
         return pg.colormap.get(p.heat)
     return pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]), color=_scale_stops())
+
+
+def point_map() -> pg.ColorMap:
+    """The scale for points coloured by a value (regression, a lesson's outputs): every colour
+    of it a mark that stands off the theme's background (``MARK_CONTRAST``). The diverging
+    scale's middle is the theme's neutral made a grey that does (the dark theme's neutral was
+    1.6:1 on its background: lesson 3's middle values were dark discs on near-black; the light
+    one's 1.2:1 on white) and its ends are lifted as a point's fill is; a scale whose
+    lightness runs one way (cividis) keeps only the stretch that stands off the background,
+    as the Compare tab's viridis does (cividis' navy was 1.0:1 on the dark theme, its yellow
+    1.2:1 on the light one), so that equal steps still look equal."""
+    return _point_map(*(x.name for x in current()))
+
+
+@lru_cache(maxsize=16)
+def _point_map(theme_name: str, palette_name: str) -> pg.ColorMap:
+    t, p = current()
+    if p.heat:
+        lut = _full_map().getLookupTable(0.0, 1.0, 256, alpha=False)
+        ok = np.array([contrast(c, t.background) >= MARK_CONTRAST for c in lut])
+        # The longest run of colours that stand off the background (one end's, for cividis).
+        best, start = (0, 0), None
+        for i, good in enumerate([*ok, False]):
+            if good and start is None:
+                start = i
+            elif not good and start is not None:
+                best = max(best, (start, i), key=lambda r: r[1] - r[0])
+                start = None
+        if best[1] - best[0] > 1:
+            lut = _full_map().getLookupTable(best[0] / 255, (best[1] - 1) / 255, 256,
+                                             alpha=False)
+    else:
+        lo, mid, hi = _scale_stops()
+        stops = [mark(lo), mark(mid), mark(hi)]
+        lut = pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]), color=stops).getLookupTable(
+            0.0, 1.0, 256, alpha=False)
+    # A colour between two stops can be darker than both (sRGB's mixing): lift what is left.
+    lut = np.array([mark(c) for c in lut], np.uint8)
+    return pg.ColorMap(pos=np.linspace(0.0, 1.0, len(lut)), color=lut,
+                       name=f"nnviz-points-{theme_name}-{palette_name}")
 
 
 def heat_lut() -> np.ndarray:
@@ -294,7 +337,7 @@ def heat_qcolors() -> list[QColor]:
 
 @lru_cache(maxsize=16)
 def _heat_lut(theme_name: str, palette_name: str) -> np.ndarray:
-    lut = point_map().getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
+    lut = _full_map().getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
     lut.flags.writeable = False
     return lut
 
@@ -318,6 +361,12 @@ def contrast(a, b) -> float:
 
 #: The least contrast of a text with its ground (WCAG's for large text).
 READABLE = 3.0
+#: The least contrast of a mark that carries meaning (a point, a swatch, a slider's handle)
+#: with the ground it sits on: WCAG's for non-text (1.4.11); a projector washes out less.
+MARK_CONTRAST = 3.0
+#: ... of a curve 1.5 pixels wide, which a projector thins: a margin more (at 4.5 the branches'
+#: Okabe-Ito blue, lifted, was the sky blue of another branch on the dark theme).
+LINE_CONTRAST = 3.5
 
 
 def readable(rgb, ground=None, least: float = READABLE + 0.3) -> RGB:
@@ -333,6 +382,20 @@ def readable(rgb, ground=None, least: float = READABLE + 0.3) -> RGB:
             break
         out = _mix(rgb, towards, step / 10)
     return out
+
+
+def mark(rgb, ground=None, least: float = MARK_CONTRAST) -> RGB:
+    """``rgb`` as the colour of a mark that carries meaning on ``ground`` (default: the plots'
+    background), in either theme: moved towards the theme's text colour (darker on the light
+    theme, lighter on the dark one), in tenths of the way, until it stands off the ground by
+    ``least``.
+    A colour that does already comes back as it is."""
+    return readable(rgb, background() if ground is None else ground, least)
+
+
+def line(rgb, ground=None) -> RGB:
+    """``rgb`` as a thin curve's colour on ``ground`` (default: the plots' background)."""
+    return mark(rgb, ground, LINE_CONTRAST)
 
 
 def layer_colour(i: int, n: int) -> QColor:
@@ -414,6 +477,9 @@ def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:
         total = np.maximum(scores.sum(axis=-1), 1e-12)  # scores need not sum to one (mse)
         conf = np.clip(conf / total, 0, 1)
         strength = np.clip((conf - 1 / k) / (1 - 1 / k), 0, 1)
+    if discretize:  # each predicted class's region (discrete_region): the points stand off it
+        table = np.array([discrete_region(i) for i in range(k)], np.uint8)
+        return table[winner]
     strength = 0.15 + 0.85 * strength  # some colour even at chance: the winner is still shown
     bg = np.array(background(), np.float32)
     table = np.array([_mix(class_color(i), background(), _HEAT_FADE) for i in range(k)],
@@ -427,11 +493,13 @@ def whole(html: str) -> str:
     return f"<span style='white-space:nowrap'>{html}</span>"
 
 
-def class_key_html(names, test: bool = True) -> str:
-    """A key of the classes for a label: each class's shape in its colour and its name; then
-    the test points' look."""
+def class_key_html(names, test: bool = True, discretize: bool = False) -> str:
+    """A key of the classes for a label: each class's shape in its colour (``discretize``: the
+    points' fill under Discretize, discrete_fill) and its name; then the test points' look."""
+    def fill(k: int) -> RGB:
+        return discrete_fill(k) if discretize else point_fill(class_color(k))
     # Each entry whole on a line: a narrow key wraps between them, not inside a name.
-    parts = [whole(f"<span style='color:{hex_of(point_fill(class_color(k)))}'>"
+    parts = [whole(f"<span style='color:{hex_of(fill(k))}'>"
                    f"{class_glyph(k)}</span>&nbsp;{name}")
              for k, name in enumerate(names)]
     if test:
@@ -463,11 +531,11 @@ def test_outline(rgb) -> RGB:
     theme; on the dark one lifted towards the text colour until it stands off the background
     (OUTLINE_CONTRAST), so that a dark class colour is not a faint ring on black."""
     rgb = tuple(int(c) for c in rgb[:3])
-    return readable(rgb, background(), OUTLINE_CONTRAST) if theme().dark else rgb
+    return mark(rgb, least=OUTLINE_CONTRAST) if theme().dark else rgb
 
 
 #: The least contrast of a filled (training) point's colour with the dark background.
-POINT_CONTRAST = 3.0
+POINT_CONTRAST = MARK_CONTRAST
 
 
 def point_fill(rgb) -> RGB:
@@ -475,9 +543,34 @@ def point_fill(rgb) -> RGB:
     key: the colour itself, except on the dark theme where a colour that does not stand off the
     background (cividis' navy, 1.0:1; its slate blue, 1.9:1) is lifted towards the text colour
     until it does. Otherwise the navy disc sat on its navy region like the hollow test points,
-    whose inside shows the region on the dark theme."""
+    whose inside shows the region on the dark theme. On the light theme a point's dark rim
+    (``point_rim``) is what stands off the white, and a class keeps its own colour (the
+    playground's orange is 2.3:1 on white, Paul Tol's and cividis' yellows 1.9 and 1.6)."""
     rgb = tuple(int(c) for c in rgb[:3])
-    return readable(rgb, background(), POINT_CONTRAST) if theme().dark else rgb
+    return mark(rgb, least=POINT_CONTRAST) if theme().dark else rgb
+
+
+#: Under Discretize, how far a predicted class's region is faded towards the background, and
+#: the least contrast of a training point's fill with its own class's region there. At full
+#: colour (as it was) a point's fill was its region's colour, 1.0:1: every correctly
+#: classified point looked hollow, the key's look of a test point (r3 #9).
+DISCRETE_FADE = 0.55
+DISCRETE_POINT_CONTRAST = 3.0
+
+
+def discrete_region(k: int) -> RGB:
+    """The region of predicted class ``k`` under Discretize: its colour, faded towards the
+    background (paler on the light theme, darker on the dark one)."""
+    return _mix(class_color(k), background(), DISCRETE_FADE)
+
+
+def discrete_fill(k: int) -> RGB:
+    """The fill of a training point of class ``k`` under Discretize: its usual fill
+    (point_fill), moved towards the theme's text colour (darker on the light theme, lighter on
+    the dark one) until it stands off its own class's region (discrete_region) by
+    DISCRETE_POINT_CONTRAST: a filled point on the region of the class it was predicted."""
+    return readable(point_fill(class_color(k)), discrete_region(k),
+                    DISCRETE_POINT_CONTRAST + 0.1)
 
 
 def point_rim() -> RGB:

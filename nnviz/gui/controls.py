@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
                                QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from . import wheel
+from .look import themed_icon
 from .widgets import LabelRoom, MessageLabel, NumberCombo, NumberTwin, SpinBox
 
 # Epochs per frame from "one" to "as fast as possible" (None).
@@ -67,7 +68,8 @@ class RunControls(QFrame):
         self.play.setDefault(False)
         self.play.setStyleSheet("QPushButton { font-weight: bold; padding: 6px 10px; }")
         self.step_buttons: dict[int, QPushButton] = {}
-        self.step = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
+        self.step = QPushButton(themed_icon(style, QStyle.StandardPixmap.SP_MediaSkipForward),
+                                "Step")
         self.step.setToolTip("Train exactly one epoch, then stop (Right arrow).")
         self.step_buttons[1] = self.step
         for n in (10, 100, 1000):
@@ -92,7 +94,7 @@ class RunControls(QFrame):
         self.speed_label = QLabel(speed_text(DEFAULT_SPEED))
         self.speed_label.setToolTip(self.speed.toolTip())
         self.full_speed = QToolButton()
-        self.full_speed.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.full_speed.setIcon(themed_icon(style, QStyle.StandardPixmap.SP_MediaSeekForward))
         self.full_speed.setCheckable(True)
         self.full_speed.setAutoRaise(True)
         self.full_speed.setToolTip("Full speed (F): train as fast as the machine can; again: back "
@@ -215,7 +217,7 @@ class RunControls(QFrame):
 
     def set_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play.setIcon(self.style().standardIcon(icon))
+        self.play.setIcon(themed_icon(self.style(), icon))
         self.play.setText("Pause" if playing else "Play")
 
     def set_epoch(self, epoch: int, live_epoch: int = -1, weights_epoch: int = -1,

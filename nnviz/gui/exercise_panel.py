@@ -25,7 +25,7 @@ from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import Metrics
 
 from . import colors
-from .file_dialog import ask_file
+from .file_dialog import ask_file, start_folder
 
 MET, NOT_MET = "\u2714", "\u2718"
 NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
@@ -311,12 +311,20 @@ class ExerciseActions(QObject):
         menu.insertSeparator(before)
 
     def _folder(self) -> str:
+        """Where the exercise dialogs open: as every file dialog of the window does."""
         actions = getattr(self.window, "session_actions", None)
-        return actions.last_folder() if actions is not None else os.getcwd()
+        return actions.dialog_folder() if actions is not None else start_folder()
+
+    def _chosen(self, path: str) -> None:
+        """A file chosen in an exercise dialog: its folder is the last folder, as any dialog's."""
+        actions = getattr(self.window, "session_actions", None)
+        if path and actions is not None:
+            actions.remember_folder(path)
 
     def open_dialog(self) -> None:
         path, _ = ask_file(self.window, "Open an exercise", self._folder(),
                            "Exercises (*.toml);;All files (*)", save=False)
+        self._chosen(path)
         if path:
             self._open_reporting(path)
 
@@ -328,6 +336,7 @@ class ExerciseActions(QObject):
         start = os.path.join(self._folder(), "exercise.toml")
         path, _ = ask_file(self.window, "Save as exercise", start, "Exercises (*.toml)",
                            save=True)
+        self._chosen(path)
         if not path:
             return
         if not path.lower().endswith(exercises.SUFFIX):

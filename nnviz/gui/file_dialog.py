@@ -11,8 +11,11 @@ name's suffix.
 """
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QFileInfo
-from PySide6.QtWidgets import QDialog, QFileDialog, QFileIconProvider, QWidget
+from PySide6.QtWidgets import (QDialog, QFileDialog, QFileIconProvider, QHeaderView, QTreeView,
+                               QWidget)
 
 
 class PlainIconProvider(QFileIconProvider):
@@ -44,11 +47,39 @@ def plain_icon_provider() -> PlainIconProvider:
     return _PROVIDER
 
 
-def ask_file(parent: QWidget | None, title: str, start: str, file_filter: str, *,
-             save: bool) -> tuple[str, str]:
-    """(path, the name filter chosen) from a file dialog, ("", "") if cancelled: what
-    QFileDialog.getSaveFileName / getOpenFileName give, with ``PlainIconProvider``. ``start``
-    is a folder, or a path whose file name is suggested."""
+def start_folder(*choices: str | None) -> str:
+    """The folder a file dialog opens in: the first of ``choices`` that is a folder (None and ""
+    are passed over, as is a folder gone since), else the home folder."""
+    for folder in choices:
+        if folder and os.path.isdir(folder):
+            return folder
+    return os.path.expanduser("~")
+
+
+# The dialog's least size: Qt's own default (~600 px wide) cut the Size column of its detail
+# view to "361...tes" and "10....KiB" (r3 #11); the window's width bounds it.
+DIALOG_SIZE = (860, 520)
+
+
+def _fit_columns(dialog: QFileDialog) -> None:
+    """Qt's own (non-native) dialog: its detail view's Size, Type and Date columns as wide as
+    their contents (kept so as the folder's files load, and on every folder), the name taking
+    the rest. A native dialog has no such view: nothing to do."""
+    view = dialog.findChild(QTreeView, "treeView")
+    if view is None:
+        return
+    header = view.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, header.count()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+
+def file_dialog(parent: QWidget | None, title: str, start: str, file_filter: str, *,
+                save: bool) -> QFileDialog:
+    """The app's file dialog (not yet shown): ``PlainIconProvider``, columns fitted to their
+    contents, sized to show them. ``start`` is a folder, or a path whose file name is
+    suggested."""
     dialog = QFileDialog(parent, title, start, file_filter)
     dialog.setIconProvider(plain_icon_provider())
     if save:
@@ -57,6 +88,21 @@ def ask_file(parent: QWidget | None, title: str, start: str, file_filter: str, *
     else:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    _fit_columns(dialog)
+    width, height = DIALOG_SIZE
+    top = parent.window() if parent is not None else None
+    if top is not None and top.isVisible():
+        width, height = min(width, top.width() - 40), min(height, top.height() - 40)
+    dialog.resize(max(width, dialog.width()), max(height, dialog.height()))
+    return dialog
+
+
+def ask_file(parent: QWidget | None, title: str, start: str, file_filter: str, *,
+             save: bool) -> tuple[str, str]:
+    """(path, the name filter chosen) from a file dialog, ("", "") if cancelled: what
+    QFileDialog.getSaveFileName / getOpenFileName give, with ``PlainIconProvider``. ``start``
+    is a folder, or a path whose file name is suggested."""
+    dialog = file_dialog(parent, title, start, file_filter, save=save)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return "", ""

@@ -16,11 +16,12 @@ from __future__ import annotations
 import math
 import re
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QPainterPath
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QStyle, QStyleOptionComboBox, QVBoxLayout, QWidget)
 
@@ -100,6 +101,70 @@ def loss_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
         return [(math.log10(x), t) for x, t in zip(xs, texts)]
     plain = 1e-3 <= 10.0 ** lo and 10.0 ** hi < 1e4
     return [(v, f"{float(f'{x:.1g}'):g}" if plain else power_of_ten(x)) for v, x in inside]
+
+
+@dataclass(frozen=True)
+class MapPicture:
+    """What the map draws of a landscape on one scale (log or not): the image's values, the
+    colours' levels and the contour lines, each a QPainterPath (a value, not a QObject: it may
+    be made in any thread)."""
+    land: object  # the Landscape it is of
+    log: bool
+    shown: np.ndarray  # the values coloured (log10 of the losses on the log scale), finite
+    levels: tuple[float, float]  # the colours' (and the colour bar's) lowest and highest
+    contours: tuple  # ((level, QPainterPath), ...): CONTOURS of them
+
+
+def map_picture(land, log: bool) -> MapPicture:
+    """The map's picture of ``land``: pyqtgraph's marching squares for the contours (as its
+    IsocurveItem draws them), done here once per landscape. In the GUI thread they were ~8 ms of
+    each new landscape's stall (ten levels over a 41x41 grid, in Python), so the worker makes
+    them (the probe's ``picture``) and the GUI thread only hands the paths to the items."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        values = land.values
+        shown = np.log10(np.maximum(values, _TINY)) if log else values
+        finite = shown[np.isfinite(shown)]
+        lo, hi = ((float(finite.min()), float(np.percentile(finite, 98))) if finite.size
+                  else (0, 1))
+        if not hi > lo:
+            hi = lo + 1.0
+        shown = np.nan_to_num(shown, nan=hi, posinf=hi, neginf=lo)
+        contours = []
+        for level in np.linspace(lo, hi, CONTOURS + 2)[1:-1]:
+            # As pg.IsocurveItem.generatePath (row-major data: transposed).
+            path = QPainterPath()
+            for line in pg.functions.isocurve(shown.T, level, connected=True, extendToEdge=True):
+                path.moveTo(*line[0])
+                for p in line[1:]:
+                    path.lineTo(*p)
+            contours.append((level, path))
+    return MapPicture(land, log, shown, (lo, hi), tuple(contours))
+
+
+class MapPictures:
+    """The probe's ``picture``: a landscape's MapPicture on the scale the view shows (``log``,
+    set by the GUI thread, read by the worker's; shared by every copy of the probe), the last
+    one kept (a pinned plane's landscape comes again and again)."""
+
+    def __init__(self, log: bool = True) -> None:
+        self.log = log
+        self._last: MapPicture | None = None
+
+    def __call__(self, land) -> MapPicture:
+        last, log = self._last, self.log
+        if last is None or last.land is not land or last.log != log:
+            last = self._last = map_picture(land, log)
+        return last
+
+
+class Contour(pg.IsocurveItem):
+    """A contour line whose path is made elsewhere (map_picture, in the worker thread): the
+    GUI thread sets it, where pyqtgraph's item computed it on its first paint."""
+
+    def set_path(self, data, level, path: QPainterPath) -> None:
+        self.level, self.data, self.path = level, data, path
+        self.prepareGeometryChange()
+        self.update()
 
 
 def _sharpness_title(limit: str) -> str:
@@ -189,6 +254,9 @@ class LandscapeView(QWidget):
         self.extras_key = "landscape"
         self.set_params, self.undo_stack = set_params, undo_stack
         self.probe = LandscapeProbe(budget=LANDSCAPE_BUDGET)
+        self.pictures = MapPictures()  # the map's picture of each landscape, made by the worker
+        self.probe.picture = self.pictures
+        self._picture: MapPicture | None = None  # the one drawn last
         self.tracker = None  # set by build_view: sends the probe's settings to the worker
         self.playing = lambda: False
         self.snapshot = None
@@ -211,7 +279,7 @@ class LandscapeView(QWidget):
         self.log_scale.setChecked(True)
         self.log_scale.setToolTip("Colour the loss on a log scale (its edges are far higher "
                                   "than the valley).")
-        self.log_scale.toggled.connect(self._redraw)
+        self.log_scale.toggled.connect(self._log_toggled)
         self.follow = QPushButton("Follow the weights")
         self.follow.setToolTip("The plane was pinned by a click: centre it on the weights shown "
                                "again.")
@@ -292,8 +360,8 @@ class LandscapeView(QWidget):
         self.map.layout.addItem(self.colorbar_title, 3, 5)
         self.contours = []
         for _ in range(CONTOURS):
-            iso = pg.IsocurveItem(level=0, pen=pg.mkPen(255, 255, 255, 110, width=1),
-                                  axisOrder="row-major")
+            iso = Contour(level=0, pen=pg.mkPen(255, 255, 255, 110, width=1),
+                          axisOrder="row-major")
             iso.setParentItem(self.image)
             self.contours.append(iso)
         self.path_curve = pg.PlotDataItem(pen=pg.mkPen(230, 60, 40, width=2.5))
@@ -466,6 +534,10 @@ class LandscapeView(QWidget):
         if self.tracker is not None:
             self.tracker.refresh()
 
+    def _log_toggled(self, *_) -> None:
+        self.pictures.log = self.log_scale.isChecked()  # the worker's next pictures
+        self._redraw()
+
     def _directions_changed(self, *_) -> None:
         self.probe.kind = self.directions.currentData()
         self.probe.pinned = None
@@ -563,11 +635,11 @@ class LandscapeView(QWidget):
             part.setVisible(on)
 
     def ready(self) -> bool:
-        """Whether the view shows the snapshot drawn last, sharpness history and all (for
-        ``--screenshot``)."""
+        """Whether the view shows the snapshot drawn last, sharpness history and all, the side
+        plots' paint no longer held back (_side_paints_next; for ``--screenshot``)."""
         r, s = self.result, self.snapshot
         return (r is not None and s is not None and r.epoch == s.epoch
-                and r.sharpness_missing == 0)
+                and r.sharpness_missing == 0 and self.glw.updatesEnabled())
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         # The plots' new width, or presentation mode's scale (set on glw by scale_scene).
@@ -718,13 +790,8 @@ class LandscapeView(QWidget):
         if not r.pinned:
             self.picked_mark.setData([], [])
         land, plane = r.land, r.land.plane
-        values = land.values
-        shown = np.log10(np.maximum(values, _TINY)) if log else values
-        finite = shown[np.isfinite(shown)]
-        lo, hi = (float(finite.min()), float(np.percentile(finite, 98))) if finite.size else (0, 1)
-        if not hi > lo:
-            hi = lo + 1.0
-        shown = np.nan_to_num(shown, nan=hi, posinf=hi, neginf=lo)
+        picture = self._picture_of(r, log)
+        shown, (lo, hi) = picture.shown, picture.levels
         self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
         self.colorbar.setLevels((lo, hi))
         # On the log scale the bar's numbers are losses (0.3, 0.1, 0.01), not their log10
@@ -734,8 +801,8 @@ class LandscapeView(QWidget):
         e, res = plane.extent, len(land.coords)
         h = 2 * e / (res - 1)
         self.image.setRect(QRectF(-e - h / 2, -e - h / 2, 2 * e + h, 2 * e + h))
-        for iso, level in zip(self.contours, np.linspace(lo, hi, CONTOURS + 2)[1:-1]):
-            iso.setData(shown, level)
+        for iso, (level, path) in zip(self.contours, picture.contours):
+            iso.set_path(shown, level, path)
         if self._extent != e:
             self._extent = e
             self.map.setRange(xRange=(-e - h / 2, e + h / 2), yRange=(-e - h / 2, e + h / 2),
@@ -744,7 +811,30 @@ class LandscapeView(QWidget):
         self._fit_axis_labels()
         self._draw_path(r)
         self._draw_side(r, log)
+        self._side_paints_next()
         self.summary.setText(self._summary(r))
+
+    def _side_paints_next(self) -> None:
+        """The side plots painted in a later pass of the event loop than the map: their new
+        ranges and axes (~6 ms) painted with the map's in one pass were the longest stall of
+        the GUI thread while a run played (a timer, a click waited for both). Their data is
+        set already; only the paint waits, a millisecond (a timer's, which runs after the
+        pass; a zero-time one is a posted event of the same pass)."""
+        if self.glw.updatesEnabled() and self.glw.isVisible():
+            self.glw.setUpdatesEnabled(False)
+            QTimer.singleShot(1, self, lambda: self.glw.setUpdatesEnabled(True))
+
+    def _picture_of(self, r: LandscapeResult, log: bool) -> MapPicture:
+        """The map's picture of ``r``'s landscape: the worker's (made with the result), or the
+        one drawn last (the same landscape again: a pinned plane, another scale and back);
+        else made here (the scale just toggled, a landscape made without one)."""
+        for p in (r.picture, self._picture):
+            if isinstance(p, MapPicture) and p.land is r.land and p.log == log:
+                break
+        else:
+            p = map_picture(r.land, log)
+        self._picture = p
+        return p
 
     def _draw_path(self, r: LandscapeResult) -> None:
         """The path on the map, to the model shown (placed on the plane since: ``r.now``).

@@ -100,10 +100,20 @@ def _class_symbols(labels: np.ndarray) -> list:
 
 def _class_brushes(labels: np.ndarray) -> list:
     cache: dict[int, object] = {}
-    return [cache.setdefault(int(c), pg.mkBrush(*class_color(int(c)))) for c in labels]
+    return [cache.setdefault(int(c), pg.mkBrush(*colors.point_fill(class_color(int(c)))))
+            for c in labels]
 
 
-_EDGE = pg.mkPen(40, 40, 40, 160, width=0.6)
+def _edge():
+    """The rim of a lesson's points. On the light theme the dark rim of the main plot's points
+    (colors.point_rim): what stands off the white where a class's own colour does not (the
+    playground's orange, 2.3:1; the yellows, 1.6 to 1.9: the thin grey edge this was, 0.6 px
+    at 160/255, left pale discs on a projector). On the dark theme the fills stand off the
+    background themselves (colors.point_fill, point_map), and a thin dark edge only parts
+    points that overlap."""
+    if colors.theme().dark:
+        return pg.mkPen(40, 40, 40, 160, width=0.6)
+    return pg.mkPen(*colors.point_rim(), 200, width=1)
 LEFT_AXIS_WIDTH = 56  # room for "0.7915": the same for every plot, so their widths match
 
 
@@ -310,7 +320,7 @@ class LessonPage(QWidget):
     def scatter(self, plot: pg.PlotItem, x, y, brushes, size: int = 7,
                 name: str | None = None, symbol="o") -> pg.ScatterPlotItem:
         item = pg.ScatterPlotItem(np.asarray(x).ravel(), np.asarray(y).ravel(), size=size,
-                                  brush=brushes, pen=_EDGE, name=name, symbol=symbol)
+                                  brush=brushes, pen=_edge(), name=name, symbol=symbol)
         plot.addItem(item)
         return item
 
@@ -632,11 +642,12 @@ class LessonsView(QWidget):
         r = lessons.replay().line
         p = page.plot(0, 0, "LinearRegression on the notebook's line data", "x", "y")
         page.key_under(p)
-        page.scatter(p, r.x, r.y, pg.mkBrush(*class_color(1)), size=7, name="Truth (noisy data)")
+        page.scatter(p, r.x, r.y, pg.mkBrush(*colors.point_fill(class_color(1))), size=7,
+                     name="Truth (noisy data)")
         p.plot(r.x, r.y_pred, pen=pg.mkPen(colors.train_curve(), width=2,
                                            style=Qt.PenStyle.DashLine), name="Fit")
         p.plot(r.x, lessons.TRUE_SLOPE * r.x + lessons.TRUE_INTERCEPT,
-               pen=pg.mkPen(class_color(0), width=1.5), name="true line (no noise)")
+               pen=pg.mkPen(colors.line(class_color(0)), width=1.5), name="true line (no noise)")
         page.numbers.setText(
             f"fitted slope m = <b>{r.slope:.5f}</b>, intercept b = <b>{r.intercept:.5f}</b> "
             f"(the data's true line: {lessons.TRUE_SLOPE}, {lessons.TRUE_INTERCEPT})")
@@ -649,8 +660,9 @@ class LessonsView(QWidget):
         page.key_under(p)
         # Names a newcomer reads, short enough for the plot's width: the notebook's
         # "LinearModel(3, 2, (4, 10, 20, 50))" ran past the plot in presentation mode.
-        for layers, name, colour in ((d.shallow_layers, "hidden 4", class_color(0)),
-                                     (d.deep_layers, "hidden 4-10-20-50", class_color(1))):
+        for layers, name, k in ((d.shallow_layers, "hidden 4", 0),
+                                (d.deep_layers, "hidden 4-10-20-50", 1)):
+            colour = colors.line(class_color(k))
             mags = lessons.DeepLinearLesson.magnitudes(layers)
             p.plot(np.arange(1, len(mags) + 1), mags, pen=pg.mkPen(colour, width=2), symbol="o",
                    symbolBrush=colour, name=name)
@@ -658,8 +670,13 @@ class LessonsView(QWidget):
 
         def fmt(a):
             return "[" + ", ".join(f"{v:.4g}" for v in np.ravel(a)) + "]"
+        # The notebook's first layer by hand (cells 10-14) comes first, with its shapes: its
+        # printed numbers had no place in the window (review r3, defect 5).
         page.numbers.setText(
-            f"the same input X (3, 1) -> one hidden layer: <b>{fmt(d.shallow_output)}</b>; "
+            f"by hand (the notebook's w.T @ X + b, a random b): hidden layer "
+            f"<b>{fmt(d.hand_hidden)}</b>, shape {d.hand_hidden.shape}; output "
+            f"<b>{fmt(d.hand_output)}</b>, shape {d.hand_output.shape}. With LinearModel, "
+            f"the same input X {d.X.shape} -> one hidden layer: <b>{fmt(d.shallow_output)}</b>; "
             f"four hidden layers: <b>{fmt(d.deep_output)}</b>")
         page.filled = True
 
@@ -779,9 +796,15 @@ class LessonsView(QWidget):
                 pen=pg.mkPen(colors.train_curve(), width=2))
         printed = ", ".join(f"{e}: {m.losses[e - 1]:.4f}" for e in (100, 500, 1000)
                             if e <= len(m.losses))
+        # The notebook's numbering, said where its numbers are: its "Loss for epoch N" is the
+        # loss before epoch N's update, which the main window's curve shows at N and its line
+        # under "Epoch N - 1" (review r3: 0.1381 beside "Epoch 300" read as a wrong 0.1387).
         page.numbers.setText(
             f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
-            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>.")
+            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
+            "The notebook's loss for epoch N is taken before epoch N's update: after N\u00a0\u2212"
+            "\u00a01 epochs (in the main window the loss curve at N; the numbers under Epoch N "
+            "are after its update).")
         page.filled = True
         self.page_drawn.emit()  # trained in the background: drawn after the page was shown
 
@@ -804,7 +827,7 @@ class LessonsView(QWidget):
                 p = page.plane(0, col, title)
                 img = pg.ImageItem(axisOrder="row-major")
                 p.addItem(img)
-                sc = pg.ScatterPlotItem(size=6, pen=_EDGE)
+                sc = pg.ScatterPlotItem(size=6, pen=_edge())
                 p.addItem(sc)
                 items.append((p, img, sc))
             self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],

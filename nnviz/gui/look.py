@@ -3,8 +3,9 @@ to every view at once (the colours themselves are :mod:`nnviz.gui.colors`'s)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import (QAction, QActionGroup, QColor, QIcon, QIconEngine, QPainter, QPalette,
+                           QPixmap)
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
 from . import colors
@@ -63,6 +64,12 @@ def _choose(settings, key: str, which: str, name: str) -> None:
 #: the colour of its arrows (spin boxes, the tabs' scroll buttons, combo boxes).
 INDICATOR_EDGE = QColor(150, 153, 158)
 ARROW = QColor(255, 255, 255)
+#: A slider's edges (its track's and its handle's outline) by theme (dark?), and its handle's
+#: fill on the dark theme: 3:1 or more on the panel (colors.MARK_CONTRAST). Fusion outlines
+#: them in the window colour made darker, 1.4:1 on the light panel and 1.1:1 on the dark one,
+#: where its handle, the button grey, was 1.8:1: the speed slider could hardly be found.
+SLIDER_EDGE = {False: QColor(118, 118, 118), True: INDICATOR_EDGE}
+SLIDER_HANDLE_DARK = QColor(200, 202, 206)
 
 _R = QPalette.ColorRole
 _INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
@@ -89,6 +96,9 @@ class ThemeStyle(QProxyStyle):
 
     def drawComplexControl(self, control, option, painter, widget=None):  # noqa: N802 (Qt)
         C = QStyle.ComplexControl
+        if control == C.CC_Slider:
+            _draw_slider(super().drawComplexControl, option, painter, widget)
+            return
         if colors.theme().dark and (control in (C.CC_SpinBox, C.CC_ComboBox) or (
                 control == C.CC_ToolButton and option.arrowType != Qt.ArrowType.NoArrow)):
             option = _lifted(option, True)  # the tabs' scroll buttons are arrow tool buttons
@@ -111,6 +121,78 @@ def _lifted(option, arrows: bool):
         pal.setColor(_R.Window, window)
     option.palette = pal
     return option
+
+
+def _draw_slider(draw, option, painter, widget) -> None:
+    """A slider drawn by the base style with edges that stand off the panel in either theme
+    (SLIDER_EDGE), and on the dark theme a light handle: the track first, then the handle
+    with a palette of its own (the track's grey comes from the button colour too)."""
+    dark = colors.theme().dark
+    edge = SLIDER_EDGE[dark]
+    # Fusion's outline is the window colour darkened by 1.4: give it the window that makes it
+    # the edge's colour.
+    window = QColor.fromRgbF(min(1.0, edge.redF() * 1.4), min(1.0, edge.greenF() * 1.4),
+                             min(1.0, edge.blueF() * 1.4))
+    S = QStyle.SubControl
+    parts = option.subControls
+    for sub in (parts & ~S.SC_SliderHandle, parts & S.SC_SliderHandle):
+        if sub == S.SC_None:
+            continue
+        opt = type(option)(option)
+        opt.subControls = sub
+        pal = QPalette(opt.palette)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            pal.setColor(group, _R.Window, window)
+            if dark and sub & S.SC_SliderHandle:
+                pal.setColor(group, _R.Button, SLIDER_HANDLE_DARK)
+        opt.palette = pal
+        draw(QStyle.ComplexControl.CC_Slider, opt, painter, widget)
+
+
+class _ThemedIcon(QIconEngine):
+    """A black glyph of the style's (Qt's media icons: play, pause, step, fast forward) drawn
+    in the theme's text colour when the dark theme is on, at each paint: the theme can change
+    after the icon was given to its button. The light theme draws it as the style made it."""
+
+    def __init__(self, icon: QIcon) -> None:
+        super().__init__()
+        self._icon = icon
+
+    def pixmap(self, size, mode, state):  # noqa: D102 (Qt)
+        pm = self._icon.pixmap(size, mode, state)
+        if not colors.theme().dark or pm.isNull():
+            return pm
+        out = QPixmap(pm.size())
+        out.setDevicePixelRatio(pm.devicePixelRatio())
+        out.fill(Qt.GlobalColor.transparent)
+        p = QPainter(out)
+        p.drawPixmap(0, 0, pm)
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        disabled = mode == QIcon.Mode.Disabled
+        p.fillRect(out.rect(), QColor(130, 130, 130) if disabled else QColor(*colors.text()))
+        p.end()
+        return out
+
+    def paint(self, painter, rect, mode, state):  # noqa: D102 (Qt)
+        pm = self.pixmap(rect.size(), mode, state)
+        painter.drawPixmap(QRect(rect.topLeft(), rect.size()), pm)
+
+    def actualSize(self, size, mode, state):  # noqa: N802,D102 (Qt)
+        return self._icon.actualSize(size, mode, state)
+
+    def availableSizes(self, mode=QIcon.Mode.Normal, state=QIcon.State.Off):  # noqa: N802,D102
+        return self._icon.availableSizes(mode, state)
+
+    def clone(self):  # noqa: D102 (Qt)
+        return _ThemedIcon(QIcon(self._icon))
+
+
+def themed_icon(style: QStyle, which: QStyle.StandardPixmap) -> QIcon:
+    """The style's standard icon ``which``, a black glyph, in the theme's text colour: on the
+    dark theme the run controls' play, step and full-speed glyphs were black on the dark
+    buttons and panel (1.4:1 on the panel: the full-speed button, which has no words, could
+    not be found)."""
+    return QIcon(_ThemedIcon(style.standardIcon(which)))
 
 
 def install_style(app) -> None:

@@ -122,10 +122,12 @@ class LossPlot(pg.PlotWidget):
         super().__init__(parent, background=colors.background(),
                          axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         self.setToolTip("The loss per epoch: the solid line = training data, dashes = test data,\n"
-                        "both of the weights the epoch starts from (the notebook's loss of an "
-                        "epoch, taken before its update).\n"
-                        "Click to see that epoch; drag to pan, wheel to zoom; it follows the "
-                        "run again after Reset.")
+                        "both of the weights the epoch starts from, as the notebook prints it:\n"
+                        "its \u201cLoss for epoch 300\u201d is the curve at 300, the loss after "
+                        "299 epochs.\n"
+                        "Click to see that epoch: its weights after its update, whose loss (the "
+                        "line above the plot) is the curve's next point.\n"
+                        "Drag to pan, wheel to zoom; it follows the run again after Reset.")
         pi = self.getPlotItem()
         pi.setMenuEnabled(False)
         pi.showGrid(x=True, y=True, alpha=0.15)
@@ -172,6 +174,7 @@ class LossPlot(pg.PlotWidget):
         pi.addItem(self.spike_note, ignoreBounds=True)
         self._spike: tuple[int, int, float] | None = None  # (first, last epoch, highest loss)
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
+        self._branch_colours: dict[str, int] = {}  # each curve's colour index (branch_color)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.log = False
         self._last: Snapshot | None = None
@@ -198,6 +201,8 @@ class LossPlot(pg.PlotWidget):
         for curve in (self.train, self.test):
             if curve.opts["symbol"] is not None:
                 curve.setSymbolBrush(curve.opts["pen"].color())
+        for name, curve in self._branch_curves.items():  # made for the theme's background
+            curve.setPen(pg.mkPen(colors.branch_color(self._branch_colours[name]), width=1.5))
         if hasattr(self, "_legend_room"):
             self._fit_key()  # the key under the plot in the curves' new colours
 
@@ -351,7 +356,8 @@ class LossPlot(pg.PlotWidget):
             # The branch's own colour, given when it was made, not its place among the curves
             # drawn now ("run 1" turned from blue to pink once another branch had been live)
             # nor in the run (deleting "run 2" gave "run 3" its colour).
-            color = colors.branch_color(b.colour if b.colour >= 0 else i)
+            self._branch_colours[b.name] = b.colour if b.colour >= 0 else i
+            color = colors.branch_color(self._branch_colours[b.name])
             if curve is None:
                 curve = self.getPlotItem().plot([], [], pen=pg.mkPen(color, width=1.5),
                                                 name=b.name)

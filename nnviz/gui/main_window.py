@@ -291,6 +291,9 @@ class MainWindow(QMainWindow):
         self._note_about: tuple | None = None
         self._note_echo: str | None = None  # the note as the status bar said it
         self._pending_lr: float | None = None  # a rate set while the past was shown (the note)
+        # False while a rate put back with its run (put_back_view) waits for the run's first
+        # picture of the past: the live frames before it do not apply the rate.
+        self._pending_seen_past = True
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -409,8 +412,14 @@ class MainWindow(QMainWindow):
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
                                   "training stay visible.")
         self.metrics = WrappedLabel()  # on two lines rather than cut, at 1024 px
-        self.metrics.setToolTip("Loss and accuracy of the current model on the training and the "
-                                "test points (R\u00b2 for regression: 1 is a perfect fit).")
+        self.metrics.setToolTip(
+            "Loss and accuracy of the weights shown, after the epoch's update, on the training "
+            "and the test points (R\u00b2 for regression: 1 is a perfect fit); the decision plot "
+            "and the other views show the same weights. The notebook prints \u201cLoss for "
+            "epoch N\u201d BEFORE epoch N's update: that is the loss curve at N, and this line "
+            "at epoch N \u2212 1 (the notebook's epoch 300, 0.1387 on the moons, is the loss "
+            "after 299 epochs). A straight-line fit (one input, no hidden layer) also shows its "
+            "line, y = m x + b.")
         self.metrics.setTextFormat(Qt.TextFormat.RichText)
         # Never let a long number widen the window (a diverging run prints huge ones).
         self.metrics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -903,8 +912,26 @@ class MainWindow(QMainWindow):
         if self.training_panel.lr.value() != lr:
             self.training_panel.lr.set_value(lr)
         if not switching and s is not None and s.past and s.run_id == self._run_id:
-            self._pending_lr = float(lr)
+            self._pending_lr, self._pending_seen_past = float(lr), True
             self._show_pending_lr(s)
+
+    def put_back_view(self, epoch: int | None, pending_lr: float | None = None) -> None:
+        """A run just adopted (load_trainer: a session opened, a run undone back) shown as it
+        was left: at ``epoch`` of its live branch (None: the live end), with the rate typed
+        there still waiting (``pending_lr``) and its note. The rate waited in the worker and
+        the note only: a file saved so opened at the live end's rate with no note, and
+        Continue from here branched at the epoch's old rate."""
+        if epoch is None:
+            return
+        self.show_epoch(epoch)
+        if pending_lr is None:
+            return
+        self._forget_refusals()
+        self._config = replace(self._config, learning_rate=float(pending_lr))
+        if self.training_panel.lr.value() != pending_lr:
+            self.training_panel.lr.set_value(pending_lr)
+        self.worker.set_learning_rate(pending_lr)  # after ShowEpoch: waits in the worker
+        self._pending_lr, self._pending_seen_past = float(pending_lr), False
 
     def edit_learning_rate(self) -> None:
         """Run > Learning rate (Ctrl+L): the field in sight -- the run bar's in presentation
@@ -933,8 +960,9 @@ class MainWindow(QMainWindow):
         if self._pending_lr is None:
             return
         if s.past:
+            self._pending_seen_past = True
             self._show_pending_lr(s)
-        else:
+        elif self._pending_seen_past:  # (not the live frames before a view put back)
             self._pending_lr = None
             self.training_panel.message.clear_message()
 
@@ -1067,7 +1095,11 @@ class MainWindow(QMainWindow):
         names = actions.class_names() if actions is not None else None
 
         def capture(ctx) -> Session:  # in the worker thread
-            return Session.from_trainer(ctx.trainer, class_names=names, run=ctx.run)
+            # The epoch shown and a rate typed there too: Undo brings back what was seen
+            # (undoing File > Open came back at the live end, the rate's note gone).
+            return Session.from_trainer(ctx.trainer, class_names=names, run=ctx.run,
+                                        learning_rate=ctx.pending_lr,
+                                        shown_epoch=ctx.view_epoch)
 
         def keep(session: Session) -> None:
             if kept:  # not let go (Undo's bound) while it was captured
@@ -1269,7 +1301,8 @@ class MainWindow(QMainWindow):
         test = len(data.test_index) > 0 and self.show_test.isChecked()
         if data.is_classification:
             names = self.class_names(data)
-            key = colors.class_key_html(names, test)
+            key = colors.class_key_html(names, test, self.discretize.isChecked()
+                                        and data.n_features == 2)
             if data.n_features > 2:  # no plane, no background (boundary_plot's NO_PLANE)
                 text = key
             elif data.n_features == 1:
@@ -1537,10 +1570,37 @@ class MainWindow(QMainWindow):
         scaled = self._dataset is not None and self._dataset.target_scaling is not None
         units = (" &nbsp;&nbsp; <nobr><i>losses in standardised units</i></nobr>"
                  if scaled else "")
-        return (f"<nobr><b>Train</b> loss {loss(m.train_loss)} &middot; {what} "
+        # Whose numbers these are: the weights shown, after the epoch's update. The notebook's
+        # "Loss for epoch N" is the loss BEFORE epoch N's update (the loss curve at N): "Epoch
+        # 300 · loss 0.1381" read as the notebook's 0.1387 gone wrong (review r3, defect 1).
+        weights = s.weights_epoch if s.restored else s.epoch
+        when = f"after epoch {weights:,}:" if weights > 0 else "at the start:"
+        return (f"<nobr><b>Train</b> loss {when} {loss(m.train_loss)} &middot; {what} "
                 f"{acc(m.train_accuracy)}</nobr> &nbsp;&nbsp; <nobr><b style='color:{test}'>Test"
                 f"</b> loss {loss(m.test_loss)} &middot; {what} {acc(m.test_accuracy)}</nobr>"
-                + units)
+                + self._line_text(s) + units)
+
+    def line_of(self, s: Snapshot) -> str:
+        """For a straight-line fit (one input, no hidden layer, a linear output: the notebook's
+        first step), the line the weights draw, "y = 2.3291 x + 0.0613": the two numbers
+        sklearn's LinearRegression gives, which were only in the Network tab's tooltips; ""
+        for any other model (or data standardised on import: other units)."""
+        spec, d = s.spec, self._dataset
+        if (spec.hidden or spec.input_dim != 1 or spec.output_dim != 1
+                or spec.output_activation != "linear" or spec.features not in ((), ("x1",))
+                or d is None or d.is_classification or d.scaling is not None
+                or d.target_scaling is not None or not s.params):
+            return ""
+        w, b = s.params[0]
+        m, c = float(np.ravel(w)[0]), float(np.ravel(b)[0])
+        if not (np.isfinite(m) and np.isfinite(c)):
+            return ""
+        sign = "+" if c >= 0 else "\u2212"
+        return f"y = {m:.4f} x {sign} {abs(c):.4f}"
+
+    def _line_text(self, s: Snapshot) -> str:
+        line = self.line_of(s)
+        return f" &nbsp;&nbsp; <nobr><b>Line</b> {line}</nobr>" if line else ""
 
     def _on_status(self, text: str) -> None:
         # In the run controls only: the status bar keeps what matters longer (a preset's hint

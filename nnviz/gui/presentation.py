@@ -23,6 +23,12 @@ LEFT_SHARE = 0.36
 # readout's widest lines fit beside "Log scale" (READOUT_SAMPLE; 5 px short at 0.45).
 EXERCISE_SHARE = 0.46
 EXERCISE_LOSS_PX = 120  # the loss plot's least under an exercise whose text fits
+# ... and once a hint or the solution shows: the learner is solving, and watches the loss. At
+# 120 px (68 px of plot) the solution's text took the rest of the column and the loss was a
+# strip; at 175 (~123 px of plot) the text scrolls instead, the hint or solution just shown
+# scrolled into sight (ExercisePanel.text_changed). The task alone keeps the room to be read
+# whole first (at 175 three of the nine shipped tasks scrolled at 1024x768).
+EXERCISE_SOLVING_PX = 175
 READOUT_STYLE = ("QLabel {{ color: {text}; background: {ground}; border-radius: 4px; "
                  "padding: 6px; border: {border}; }}")
 #: The readout's widest lines in a usual run: the readout goes beside "Log scale" only where
@@ -89,10 +95,12 @@ class Presentation(QObject):
         self.readout.linkActivated.connect(lambda _: window.timeline.go(None))
         self.readout.setWordWrap(True)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.readout.setToolTip("The epoch, and the loss and accuracy of the model on the "
-                                "training points (test points in brackets). A past epoch "
-                                "(Home, a click on the loss curve) is framed; End goes back "
-                                "to the live run.")
+        self.readout.setToolTip(
+            "The epoch, and the loss and accuracy of the weights after its update (the weights "
+            "the views show) on the training points (test points in brackets). The notebook "
+            "prints \u201cLoss for epoch N\u201d before epoch N's update: the loss curve at N, "
+            "this readout at epoch N \u2212 1. A past epoch (Home, a click on the loss curve) is "
+            "framed; End goes back to the live run.")
         self.readout.hide()
         box = window.metrics_room.parentWidget().layout()
         self._readout_room = LabelRoom(self.readout)  # new numbers each frame: no new layout
@@ -281,11 +289,17 @@ class Presentation(QObject):
     def _share_height(self) -> None:
         """Under an exercise: its panel the height its text and buttons need, the loss chart the
         rest (at least its minimum, the text scrolling beyond that). Giving the panel all the
-        splitter could left the chart 70 px tall at 1024x768 under a blank band of the panel."""
+        splitter could left the chart 70 px tall at 1024x768 under a blank band of the panel.
+        The chart's minimum: EXERCISE_LOSS_PX, EXERCISE_SOLVING_PX with a hint or the solution
+        shown."""
         w = self.window
         panel = w.side_tabs.exercise if self._exercise_open() else None
         if not self.active or panel is None:
             return
+        solving = not (panel.hints.isHidden() and panel.solution.isHidden())
+        least = EXERCISE_SOLVING_PX if solving else EXERCISE_LOSS_PX
+        if w.loss_plot.minimumHeight() != least:
+            w.loss_plot.setMinimumHeight(least)
         left = w.left_split
         total = sum(left.sizes())
         if total <= 0:
@@ -347,10 +361,16 @@ class Presentation(QObject):
             # beside it, not under: a line more squeezed the loss plot at 1024 x 768
             + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
                f"{s.weights_epoch:,}</span>" if s.restored else ""),
+            # The loss of the weights after the epoch's update, which the views show; the
+            # notebook's "Loss for epoch N" is the loss before it: the tooltip and the moons
+            # preset's note say so ("loss after it" here wrapped "(test ...)" onto a line of
+            # its own at 1024x768 and cut the readout).
             back + _metric_line(f"loss{standardised}", format_loss(m.train_loss),
                                 format_loss(m.test_loss))
             + _metric_line(what, format_accuracy(m.train_accuracy, clf),
-                           format_accuracy(m.test_accuracy, clf)))
+                           format_accuracy(m.test_accuracy, clf))
+            # a straight-line fit's line (the notebook's first step: m and b)
+            + (f"<div>line {line}</div>" if (line := w.line_of(s)) else ""))
 
     def new_run(self, compiling: bool = False) -> None:
         """A new run, until its first frame: its epoch (0, or an adopted run's) and none of the

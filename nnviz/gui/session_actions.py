@@ -133,13 +133,15 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             (None, None, None),
             ("Loss &history as CSV...", "epoch,loss (and test_loss) rows.",
              lambda: self.export_dialog("history")),
-            ("&Weights as .npz...", "w0..w{L-1} of shape (in, out), b0..b{L-1} of shape (out, 1):"
-             " the notebook's layout.", lambda: self.export_dialog("weights")),
+            ("&Weights as .npz...", "The weights of the epoch shown: w0..w{L-1} of shape "
+             "(in, out), b0..b{L-1} of shape (out, 1), the notebook's layout.",
+             lambda: self.export_dialog("weights")),
             ("&Data as CSV...", "The points, readable by Import CSV.",
              lambda: self.export_dialog("data")),
             (None, None, None),
             ("Python &script...", "The run as a standalone script (numpy and jax, the "
-             "notebook's code, this run's points and initial weights) that prints its losses.",
+             "notebook's code, this run's points and initial weights) that trains up to the epoch "
+             "shown and prints its losses.",
              lambda: self.export_code_dialog("script")),
             ("&Notebook (.ipynb)...", "The same script as a Jupyter notebook, a cell per "
              "section (needs nbformat: pip install 'nnviz[notebook]').",
@@ -170,7 +172,8 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
     @staticmethod
     def _onnx_tip() -> str:
         from nnviz.core.onnx_export import INSTALL_HINT, have_onnx
-        tip = ("The network with its weights as an ONNX model (Netron, onnxruntime): input X, "
+        tip = ("The network with the weights of the epoch shown as an ONNX model (Netron, "
+               "onnxruntime): input X, "
                "points in rows; output the network's prediction.")
         return tip if have_onnx() else f"{tip} Not available: {INSTALL_HINT}."
 
@@ -206,8 +209,13 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             all_presets, groups = (), {}
         for gid, title in groups.items():
             self.presets_menu.addSection(title)
-            for p in all_presets:
-                if p.group != gid:
+            members = [p for p in all_presets if p.group == gid]
+            for p in self._notebook_steps(members) if gid == "notebook" else members:
+                if isinstance(p, tuple):  # a lesson's ready-made sweep
+                    text, key, tip = p
+                    a = self._action(text.replace("&", "&&"), tip,
+                                     lambda key=key: self.start_sweep(key))
+                    self.presets_menu.addAction(a)
                     continue
                 a = self._action(p.title.replace("&", "&&"), p.description,
                                  lambda p=p: self.load_preset(p))
@@ -215,6 +223,25 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
                 self.preset_actions[p.id] = a
         self._add_ready_sweeps()
         w.menuBar().insertMenu(w.run_menu.menuAction(), self.presets_menu)
+
+    def _notebook_steps(self, members: list) -> list:
+        """The notebook's presets in the Lessons menu's order, lesson 4's sweep of the five
+        activations in its place as (title, sweep key, tip): one list of the notebook's steps
+        under the Lessons menu's names (the two menus had six steps under other names, two of
+        them not in the notebook). Presets of the group no lesson names follow."""
+        from nnviz.core.ready_sweeps import BY_KEY
+
+        from .lessons_view import LESSONS
+        from .views import PRESET_FOR_LESSON, SWEEP_FOR_LESSON
+        left = {p.id: p for p in members}
+        steps: list = []
+        for lesson in LESSONS:
+            pid, sweep = PRESET_FOR_LESSON.get(lesson.key), SWEEP_FOR_LESSON.get(lesson.key)
+            if pid in left:
+                steps.append(left.pop(pid))
+            elif sweep in BY_KEY and "compare" in self.window.view_names():
+                steps.append((lesson.title, sweep, BY_KEY[sweep].tip))
+        return steps + list(left.values())
 
     def _add_ready_sweeps(self) -> None:
         """The ready-made sweeps (core/ready_sweeps.py), the Compare tab's buttons, as presets:
@@ -316,13 +343,13 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
 
     def ask_path(self, title: str, file_filter: str, *, save: bool, suggested: str = "") -> str:
         """A path from a file dialog ("" if cancelled); extensions added from the filter."""
-        start = os.path.join(self.last_folder(), suggested)
+        start = os.path.join(self.dialog_folder(), suggested)
         path, chosen = ask_file(self.window, title, start, file_filter, save=save)
         if not path:
             return ""
         if save:
             path = _ext_for(path, chosen, os.path.splitext(suggested)[1])
-        self.settings.setValue("files/last_folder", os.path.dirname(os.path.abspath(path)))
+        self.remember_folder(path)
         return path
 
     def show_error(self, title: str, text: str) -> None:

@@ -319,6 +319,8 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
     ctx.lessons.update(tryable={**tryable, **swept}, tips=tips, try_lesson=try_lesson)
     menu = window.menuBar().addMenu("&Lessons")
     for i, lesson in enumerate(LESSONS):
+        if i == 5:  # the notebook's five steps, then what nnviz adds (Presets has the same list)
+            menu.addSection("Beyond the notebook")
         a = QAction(lesson.title, window)
         a.setToolTip(lesson.text)
         if i < 5:

@@ -237,17 +237,37 @@ def test_r2_is_nan_where_the_targets_have_no_spread_and_a_number_where_they_do()
     assert np.isfinite(wavy["train_accuracy"]) and np.isfinite(wavy["test_accuracy"])
 
 
-def test_features_far_from_unit_scale_are_trained_as_given_with_a_warning():
-    # x1 around ±30, x2 around ±0.01: trained as given (the notebook's and nnviz train's
-    # numbers), and the learner is told why it trains badly and what to do.
+def test_features_far_from_unit_scale_are_standardised_as_a_csv_import_is_and_said():
+    # x1 around ±30, x2 around ±0.01: standardised as nnviz train --data would (the user's
+    # array untouched), with the import's words; raw_features=True keeps them as given, with
+    # the import's warning and how to undo it.
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, size=(150, 2)) * [30, 0.01]
+    X0 = X.copy()
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
-    with pytest.warns(UserWarning, match=r"far from unit scale \(sd: x1 17.*x2 0\.00.*standardised"):
-        nnviz.train(X, y, epochs=2)
+    with pytest.warns(UserWarning, match=r"The features were standardised.*x1 = \(value "
+                                         r"\u2212 .*\(raw_features=True keeps them"):
+        run = nnviz.train(X, y, epochs=2)
+    assert np.array_equal(X, X0)
+    d = run._trainer.data
+    assert d.feature_names == ("x1 (standardised)", "x2 (standardised)")
+    assert np.allclose(np.asarray(d.X)[d.train_index].std(0), 1, atol=1e-4)
+    with pytest.warns(UserWarning, match=r"x1 \(mean .*, sd 1\d.*\) are far from unit "
+                                         r"scale and kept as given.*leave out raw_features"):
+        raw = nnviz.train(X, y, epochs=2, raw_features=True)
+    assert raw._trainer.data.scaling is None and np.array_equal(raw._trainer.data.X,
+                                                                X.astype(np.float32))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nnviz.train(*nnviz.datasets.make("moons"), epochs=2)  # the notebook's data: no warning
+
+
+@pytest.mark.parametrize("given", ["yes", 1, None])
+def test_raw_features_and_raw_targets_take_true_or_false_and_say_so(given):
+    X, y = nnviz.datasets.make("moons")
+    for name in ("raw_features", "raw_targets"):
+        with pytest.raises(NnvizError, match=f"{name} must be True or False, got"):
+            nnviz.train(X, y, epochs=1, **{name: given})
 
 
 def notebook_line():
@@ -315,17 +335,21 @@ def test_float_labels_of_0_and_1_train_as_a_regression_with_a_warning():
         nnviz.train(X, y + 0.5 * X[:, 0], epochs=1)  # values
 
 
-def test_a_network_on_features_in_the_hundreds_warns_and_trains_far_better_standardised():
+def test_a_network_on_features_in_the_hundreds_is_standardised_and_trains_far_better():
     # Floor area (40-250 m^2) and year built (1900-2020) to a price: the hidden sigmoid units
-    # saturate on the raw values, as the warning says.
+    # saturate on the raw values (raw_features=True, as the warning says), not standardised.
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.uniform(40, 250, 200), rng.uniform(1900, 2020, 200)])
     y = (X[:, 0] / 50 + (X[:, 1] - 1900) / 40 + rng.normal(0, 0.3, 200)).astype(np.float32)
-    with pytest.warns(UserWarning, match=r"far from unit scale \(sd: x1 6\d.*, x2 3\d.*\)"
-                                         r".*hidden units saturate"):
-        raw = nnviz.train(X, y, hidden=[8], epochs=300)
-    std = nnviz.train((X - X.mean(0)) / X.std(0), y, hidden=[8], epochs=300)
+    with pytest.warns(UserWarning, match=r"x1 \(mean 1\d\d, sd 6\d.*\), x2 \(mean 1\.96e\+03, "
+                                         r"sd 3\d.*\) are far from unit scale and kept"):
+        raw = nnviz.train(X, y, hidden=[8], epochs=300, raw_features=True)
+    with pytest.warns(UserWarning, match="The features were standardised"):
+        std = nnviz.train(X, y, hidden=[8], epochs=300)
     assert raw.metrics["train_accuracy"] < 0.5 < 0.9 < std.metrics["train_accuracy"]
+    # predict takes the user's rows, as the exported script and the ONNX model do
+    got = std.predict(X).ravel()
+    assert 1 - np.mean((got - y) ** 2) / np.var(y) > 0.9
 
 
 FRUIT = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples", "fruit.csv")

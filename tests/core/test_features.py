@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 
 from nnviz.cli import main
+
+from ..conftest import all_digits
 from nnviz.core import features, session
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.inspect import NeuronMapsProbe
@@ -93,8 +95,8 @@ def test_the_exported_script_computes_the_features_and_prints_the_runs_losses(ca
     capsys.readouterr()
     with open(hist) as f:
         app = {int(r[0]): float(r[1]) for r in list(csv.reader(f))[1:]}
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=600)
+    out = subprocess.run([sys.executable, str(all_digits(script))], capture_output=True,
+                         text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     printed = {int(e): float(v) for e, v in
                re.findall(r"^Loss for epoch (\d+): (\S+)$", out.stdout, re.M)}

@@ -48,6 +48,16 @@ def test_deep_linear_outputs_grow_with_depth():
     assert np.abs(d.deep_output).max() > 40 * np.abs(d.shallow_output).max()
 
 
+def test_the_hand_made_layers_print_the_notebooks_numbers():
+    # Cells 10-14, the first linear_layer with its own random b: their printed numbers had no
+    # place in the window (review r3, defect 5); lesson 2's page now starts with them.
+    d = lessons.replay().deep_linear
+    np.testing.assert_allclose(d.hand_hidden.ravel(),
+                               [1.37271847, 0.06458817, -2.5534333, -0.65378249], atol=1e-8)
+    np.testing.assert_allclose(d.hand_output.ravel(), [3.12090834, 0.32556294], atol=1e-8)
+    assert d.hand_hidden.shape == (4, 1) and d.hand_output.shape == (2, 1)
+
+
 def test_the_models_use_the_notebooks_layout():
     m = lessons.LinearModel(3, 2, (4, 10), rng=np.random.RandomState(0))
     assert [w.shape for w in m.w] == [(3, 4), (4, 10), (10, 2)]

@@ -418,3 +418,37 @@ def test_the_epoch_shown_when_saved_comes_back_and_a_damaged_one_is_let_go(tmp_p
         back = S.load(out)
         assert back.shown_epoch is None, value
         assert back.epoch == 30 and back.run.log.losses.count == 30, value
+
+
+def test_a_rate_typed_at_the_epoch_shown_comes_back_and_a_damaged_one_is_let_go(tmp_path):
+    """Saved with a rate typed while epoch 12 was shown, a session keeps it as the rate waiting
+    there (the window's note, a branch from 12 at it), besides going on at it from its end.
+    Without it, with no epoch shown, or with no learning rate nnviz takes, it has none."""
+    from nnviz.core import runlog as R
+    t = _trainer("gd", 0, 0.5)
+    log = R.RunLog()
+    R.advance(t, log, 30)
+    path = tmp_path / "past.nnviz"
+    Session.from_trainer(t, run=R.Run(log), shown_epoch=12, learning_rate=2.0).save(path)
+    back = S.load(path)
+    assert (back.shown_epoch, back.pending_learning_rate) == (12, 2.0)
+    assert back.config.learning_rate == 2.0  # the live end goes on at it, as before
+    Session.from_trainer(t, run=R.Run(log), learning_rate=2.0).save(tmp_path / "live.nnviz")
+    assert S.load(tmp_path / "live.nnviz").pending_learning_rate is None  # applied at the end
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(parts["manifest.json"])
+    for value, shown in (("absent", 12), (None, 12), (0, 12), (-1.0, 12), (1e5, 12), ("2", 12),
+                         (True, 12), ([2.0], 12), (2.0, None), (2.0, 31)):
+        m = dict(manifest, shown_epoch=shown)
+        if value == "absent":
+            del m["pending_learning_rate"]
+        else:
+            m["pending_learning_rate"] = value
+        out = tmp_path / "damaged.nnviz"
+        with zipfile.ZipFile(out, "w") as z:
+            z.writestr("manifest.json", json.dumps(m))
+            z.writestr("arrays.npz", parts["arrays.npz"])
+        back = S.load(out)
+        assert back.pending_learning_rate is None, value
+        assert back.epoch == 30 and back.config.learning_rate == 2.0, value

@@ -1,7 +1,8 @@
 """A regression's targets far from unit scale (house prices in thousands, values in the
 millions): the CSV import standardises them as it does features, says so, keeps them raw on
 request, and the session, the exported script and predict reproduce it. Arrays passed to the
-Python API are never changed: the learner is warned."""
+Python API are standardised the same way (never changed themselves), raw_targets=True keeping
+them; nnviz train --json says what was standardised."""
 import csv
 import json
 import re
@@ -14,6 +15,8 @@ import pytest
 
 import nnviz
 from nnviz.cli import main
+
+from ..conftest import all_digits
 from nnviz.core import csvdata
 from nnviz.core.csvdata import read_csv
 from nnviz.core.problem import make_problem
@@ -125,8 +128,8 @@ def test_the_session_and_the_exported_script_reproduce_the_standardised_run(caps
     assert np.array_equal(d.y, imported.dataset.y)
     rows = np.loadtxt(path, delimiter=",", skiprows=1)
     probe = tmp_path / "probe.py"
-    probe.write_text(script.read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
-                     f"predict({rows[:5, :1].tolist()!r}).tolist()))\n")
+    probe.write_text(all_digits(script).read_text() + "\n\nimport json\nprint('PREDICT', "
+                     f"json.dumps(predict({rows[:5, :1].tolist()!r}).tolist()))\n")
     out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stderr
@@ -163,21 +166,63 @@ def test_a_session_file_keeps_the_targets_scaling(tmp_path):
     assert back.target_scaling == d.target_scaling and back.target_name == d.target_name
 
 
-def test_arrays_are_trained_as_given_with_a_warning_about_their_targets():
-    """nnviz.train(X, y) never changes the user's arrays: y in the millions is trained as
-    given, and the warning says what to do."""
+def house_arrays():
+    """house.csv's columns as a learner's numpy arrays: area_m2 (50-250), price_k (75-375)."""
+    rng = np.random.default_rng(0)
+    area = rng.uniform(50, 250, 100)
+    return area[:, None], 1.5 * area + rng.normal(0, 10, 100)
+
+
+def test_arrays_far_from_unit_scale_are_standardised_as_the_csv_import_does(tmp_path, capsys):
+    """nnviz.train(X, y) on house prices fitted a flat line at the mean (R² -6.1 after 300
+    epochs) with only a warning. As nnviz train --data on the same file: standardised, with
+    the import's words, R² over 0.9; the user's arrays untouched, predict and the exports in
+    their units; raw_targets=True (--raw-targets) trains on them as given."""
+    X, y = house_arrays()
+    X0, y0 = X.copy(), y.copy()
+    with pytest.warns(UserWarning) as said:
+        run = nnviz.train(X, y, epochs=300)
+    words = " ".join(str(w.message) for w in said)
+    d = run._trainer.data
+    m, s = d.target_scaling
+    assert f"y = (value \u2212 {m:.4g}) / {s:.4g}; the losses and the plot are in these " \
+           "standardised units" in words and "(raw_targets=True keeps them" in words
+    assert "The features were standardised" in words
+    assert np.array_equal(X, X0) and np.array_equal(y, y0)
+    assert run.metrics["train_accuracy"] > 0.9 and run.metrics["test_accuracy"] > 0.9
+    got = np.asarray(run.predict(X), np.float64).ravel()  # prices, not standardised values
+    assert 1 - np.mean((got - y) ** 2) / np.var(y) > 0.9
+    # the numbers of nnviz train --data on the same points
+    assert main(["train", "--data", str(house_csv(tmp_path / "house.csv")), "--epochs", "300",
+                 "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["target_scaling"]["mean"] == pytest.approx(m, rel=1e-12)
+    assert cli["train_loss"] == pytest.approx(run.metrics["train_loss"], rel=1e-4)
+    with pytest.warns(UserWarning, match=r"the target y \(mean 2\d\d, sd \d\d.*\) is far "
+                                         r"from unit scale and kept as given.*leave out "
+                                         r"raw_targets=True"):
+        raw = nnviz.train(X, y, epochs=300, raw_targets=True)
+    assert raw._trainer.data.target_scaling is None
+    assert np.array_equal(raw._trainer.data.y, y.astype(np.float32))
+    assert raw.metrics["train_accuracy"] < 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nnviz.train(X, y, hidden=[], epochs=1)  # a linear model fits any scale: as given
+        nnviz.train((X - X.mean()) / X.std(), (y - y.mean()) / y.std(), epochs=1)
+
+
+def test_arrays_in_the_millions_export_and_save_in_their_own_units(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (100, 1))
     y = 3e6 * X[:, 0] + 1.5e6
-    with pytest.warns(UserWarning, match=r"y is far from unit scale \(mean 1\.\d+e\+06.*"
-                                         r"\(y - y\.mean\(\)\) / y\.std\(\)"):
-        run = nnviz.train(X, y, epochs=1)
-    assert run._trainer.data.target_scaling is None
-    assert np.array_equal(run._trainer.data.y, y.astype(np.float32))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        nnviz.train(X, y, hidden=[], epochs=1)  # a linear model fits any target scale
-        nnviz.train(X, (y - y.mean()) / y.std(), epochs=1)  # as advised: no warning
+    with pytest.warns(UserWarning, match="The target was standardised"):
+        run = nnviz.train(X, y, epochs=300)
+    assert run.metrics["train_accuracy"] > 0.9
+    run.save(tmp_path / "m.nnviz")
+    back = nnviz.load(tmp_path / "m.nnviz")
+    np.testing.assert_allclose(back.predict(X[:5]), run.predict(X[:5]), rtol=1e-6)
+    got = np.asarray(run.predict(X), np.float64).ravel()  # in the millions
+    assert 1 - np.mean((got - y) ** 2) / np.var(y) > 0.9
 
 
 def test_the_onnx_model_answers_in_the_files_units(tmp_path, capsys):
@@ -203,3 +248,36 @@ def test_a_saved_session_goes_on_without_raw_targets_changing_it(tmp_path, capsy
     capsys.readouterr()
     assert main(["train", "--session", str(saved), "--raw-targets", "--epochs", "1"]) == 2
     assert "--raw-targets cannot change them" in capsys.readouterr().err
+
+
+def test_train_json_says_what_was_standardised_and_the_units_of_its_losses(capsys, tmp_path):
+    """--json gave the losses with nothing saying they were of (price - mean) / sd: a script
+    reading final_loss could not turn it back into the file's units, nor tell a standardised
+    run from a raw one. The scaling's mean and sd per column and the losses' units are there;
+    the fields before are unchanged."""
+    path = house_csv(tmp_path / "house.csv")
+    d = read_csv(path).dataset
+    assert main(["train", "--data", str(path), "--epochs", "5", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["loss_units"] == "standardised"
+    assert r["target_scaling"] == {"target": "price_k", "mean": d.target_scaling[0],
+                                   "sd": d.target_scaling[1]}
+    (m, s), = d.scaling  # area_m2 in the hundreds: standardised too
+    assert r["feature_scaling"] == [{"feature": "area_m2", "mean": m, "sd": s}]
+    assert {"final_loss", "train_loss", "test_loss", "train_accuracy", "accuracy_measure",
+            "dataset", "task", "learning_rate", "epochs"} <= set(r)
+    # Kept raw, the losses are of the file's prices, and the JSON says so.
+    assert main(["train", "--data", str(path), "--epochs", "5", "--json", "--raw-targets",
+                 "--raw-features"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert (r["loss_units"], r["target_scaling"], r["feature_scaling"]) == ("data", None, None)
+    # Classes: no target scaling, no units to a loss of probabilities.
+    assert main(["train", "--epochs", "2", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert (r["loss_units"], r["target_scaling"], r["feature_scaling"]) == (None, None, None)
+    # A sweep's members say it too.
+    assert main(["sweep", "--data", str(path), "--lr", "0.05,0.1", "--epochs", "3",
+                 "--json"]) == 0
+    members = json.loads(capsys.readouterr().out)["members"]
+    assert all(m["loss_units"] == "standardised" and m["target_scaling"]["target"] == "price_k"
+               for m in members)

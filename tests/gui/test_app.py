@@ -91,3 +91,19 @@ def test_epochs_without_a_screenshot_opens_on_the_trained_run(qapp, monkeypatch)
     monkeypatch.setattr(app, "restores_work", lambda args: False)
     assert app.run(_args(epochs=300)) == 0
     assert seen == [(300, "Epoch 300", False)]
+
+
+def test_a_preset_opens_as_its_menu_loads_it(qapp, tmp_path, monkeypatch):
+    # `nnviz --preset NAME`: the preset's problem and weights, its note over the plot and its
+    # stop, as Presets > NAME gives them (one definition: core/presets.py).
+    from nnviz.core import presets
+    seen = {}
+
+    def look(app_, window, path, *rest, **kw):
+        seen.update(hint=window.hint.text(), stop=window.controls.stop_at_value())
+        return 0
+    monkeypatch.setattr(app, "_screenshot", look)
+    p = presets.get("deep-linear")
+    assert app.run(_args(screenshot=str(tmp_path / "p.png"), preset="deep-linear")) == 0
+    assert seen["hint"].startswith(p.title) and p.note in seen["hint"]
+    assert seen["stop"] == p.epochs

@@ -12,9 +12,10 @@ pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 # The plane the points are picked on, at 1024x768 with a preset's note above the tabs: it was
 # 93x53 px (the check box and its empty note under it, the plot as narrow as its least width),
-# too small for a room to see which point is followed. Now ~217x125, a few px less when the
-# axes' tick labels are wider (197 px wide was seen with the pulls shown): the bound leaves room.
-PLANE_PX = QSize(180, 100)
+# too small for a room to see which point is followed. It was then ~217x125; now ~172x99, the
+# plot ~245 px wide, that the formulas beside it have the width to be read whole (each
+# stage's text of the output unit: test_every_stages_words_read_whole_on_a_projector).
+PLANE_PX = QSize(165, 95)
 
 
 def _in_sight(widget, area) -> bool:
@@ -53,8 +54,10 @@ def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1
     assert area.verticalScrollBar().value() == 0
     assert w.width() == 1024 and w.rect().contains(QRect(area.mapTo(w, QPoint(0, 0)),
                                                          area.size()))
-    # the diagram, the lesson's picture, has the larger share of the tab
-    assert view.canvas.height() > view.column.height()
+    # the diagram, the lesson's picture, shows two units of each layer at the least (its
+    # height beyond that showed no more: the formulas have the rest)
+    assert all(len(u) >= min(2, n) for u, n in zip(view.canvas.shown,
+                                                    view.canvas.spec.layer_sizes))
     # The pulls: the check box and its note under the formulas, one line, over nothing, the
     # plane as large (wrapped there, the note's three lines ran over the formulas).
     view.pull_box.setChecked(True)
@@ -80,3 +83,50 @@ def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1
     w.set_presentation(False)
     qtbot.waitUntil(lambda: not view.split_scroll.scrolling
                     and view.split_scroll.verticalScrollBar().maximum() == 0, timeout=30_000)
+
+
+def test_every_stages_words_read_whole_on_a_projector(main_window, qtbot, wait_run):
+    """A teacher's review: at 1024x768 in presentation mode the stage's words and formulas sat
+    in a box of ~350x150 px and scrolled (290-670 px of text), so the class read the step only as
+    the teacher scrolled. Now, Next after Next (Page Down, as a clicker sends), each stage's text
+    of the output unit is whole in its box -- no scroll bar -- beside the plot, over the diagram,
+    which keeps its two units a layer and its place."""
+    from nnviz.core.backprop import STAGES
+    from PySide6.QtCore import Qt
+    w = main_window
+    w.session_actions.preset_actions["moons"].trigger()  # as in class: the preset's note on top
+    wait_run(w)
+    w.pause()
+    w.set_presentation(True)
+    w.show_view("backprop")
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    view = w._inspection_views["backprop"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=120_000)
+    box, canvas, area = view.formulas, view.canvas, view.split_scroll
+    tops = set()
+    for k, stage in enumerate(STAGES):
+        if k:
+            qtbot.keyClick(w, Qt.Key.Key_PageDown)
+        assert view.stage == k
+
+        def whole() -> bool:
+            QApplication.processEvents()
+            doc = box.document()
+            return ("next frame" not in box.toPlainText() and box.toPlainText().strip() != ""
+                    and doc.size().height() <= box.viewport().height()
+                    and box.verticalScrollBar().maximum() == 0
+                    and box.horizontalScrollBar().maximum() == 0
+                    and _in_sight(box, area) and _in_sight(canvas, area)
+                    and area.verticalScrollBar().maximum() == 0)
+        qtbot.waitUntil(whole, timeout=30_000)
+        assert not box.verticalScrollBar().isVisible(), stage
+        # a box of readable lines: ~36 characters wide at the least, the stage's words in it
+        metrics = box.fontMetrics()
+        assert box.viewport().width() >= 36 * metrics.averageCharWidth(), stage
+        assert all(len(u) >= min(2, n) for u, n in zip(canvas.shown, canvas.spec.layer_sizes))
+        tops.add(canvas.mapTo(w, QPoint(0, 0)).y())
+    assert len(tops) == 1, tops  # the diagram stayed put from stage to stage
+    # the words keep what they say: the node labels' name, the stage's formula
+    view.go(0)
+    assert "Node labels: a." in box.toPlainText() and "sigmoid(z)" in box.toPlainText()

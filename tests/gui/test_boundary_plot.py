@@ -284,3 +284,43 @@ def test_compiling_and_the_sample_note_do_not_overlap(plot):
         assert not plot.busy.geometry().intersects(plot.sample_note.geometry())
         plot.set_busy(False)
         assert plot.sample_note.y() == 14  # back at the top once compiled
+
+
+def test_a_regressions_line_off_the_data_is_taken_into_the_plot_in_round_steps(plot):
+    """r3 #10: the y range fitted the data only, so at epoch 0 the model's line could be
+    entirely off the plot (the sine lesson at 1024x768). The range takes the line in, up to one
+    spread of the data beyond it, in round steps that do not move with every frame; further, a
+    note says where the line goes; a line back inside the data gives the data's range again."""
+    data = make_dataset(DataSpec("sine"))
+    plot.set_dataset(data)
+    vb = plot.getPlotItem().getViewBox()
+    home = tuple(vb.viewRange()[1])
+    lo, hi = float(data.y.min()), float(data.y.max())
+    spread = home[1] - home[0]
+    xs = np.linspace(float(data.X.min()), float(data.X.max()), 50, dtype=np.float32)
+    empty = np.zeros(0, np.float32)
+
+    def draw(y):
+        plot.update_grid(Grid(xs, empty, np.asarray(y, np.float32)))
+        return tuple(vb.viewRange()[1])
+
+    # Epoch 0: a line from hi to a little above the data (as the sine's first epochs draw).
+    line = np.linspace(lo, hi + 0.6 * spread, 50)
+    y0, y1 = draw(line)
+    assert y0 <= line.min() and line.max() <= y1  # the whole line is on the plot
+    assert not plot.sample_note.isVisible() or not plot.sample_note.text()
+    # The next frames move the line a little: the axis stays.
+    for shift in (0.02, 0.04, -0.03):
+        assert draw(line + shift * spread) == (y0, y1)
+    # A line far off: the range stops a spread beyond the data, and says where the line goes.
+    y0, y1 = draw(np.linspace(lo, hi + 50 * spread, 50))
+    assert y1 <= home[1] + 1.5 * spread and y0 <= lo  # (a spread, to a round number)
+    assert plot.sample_note.isVisible()
+    assert "The model's line leaves the plot: it goes up to" in plot.sample_note.text()
+    # Back inside the data: the data's own range, no note.
+    assert draw(np.linspace(lo, hi, 50) * 0.9) == home
+    assert not plot.sample_note.isVisible()
+    # A range the user zoomed to is theirs.
+    vb.setRange(yRange=(-0.5, 0.5), padding=0)
+    mine = tuple(vb.viewRange()[1])
+    assert draw(line) == mine

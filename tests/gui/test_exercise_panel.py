@@ -360,7 +360,9 @@ def test_each_hint_comes_into_sight_and_the_goals_stay_in_sight(qtbot, main_wind
     """A teacher's review at 1024x768, presentation mode: "Hint (2 left)" added hint 2 below
     the panel's visible part and nothing moved -- the button said "Hint (1 left)" and the class
     saw no change (the panel scrolled to where the hint ended before it grew); with the hints
-    and the solution shown the goal line ("✘ test accuracy at least 95%") had scrolled away."""
+    and the solution shown the goal line ("✘ test accuracy at least 95%") had scrolled away, and
+    the loss chart was a 68 px strip: now it keeps its plot, the text scrolls, the solution
+    shown from its start."""
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtWidgets import QApplication
     w = main_window
@@ -380,16 +382,29 @@ def test_each_hint_comes_into_sight_and_the_goals_stay_in_sight(qtbot, main_wind
         for _ in range(5):
             QApplication.processEvents()
 
+    def read_from_its_start(label) -> bool:
+        """Whole in sight, or, taller than the box, its first lines at the box's top."""
+        if label.height() < label.heightForWidth(label.width()):
+            return False
+        r = QRect(label.mapTo(port, QPoint(0, 0)), label.size())
+        return label.isVisible() and (0 <= r.top() and r.bottom() <= port.height() + 1
+                                      or abs(r.top()) <= 1 and r.height() > port.height())
+
+    # The loss chart, which the learner watches while solving, keeps a plot that reads: under
+    # the solution it was a 68 px strip.
+    plot = w.loss_plot.getPlotItem().getViewBox()
     while p.hint_button.isEnabled():
         p.hint_button.click()
         settled()
         qtbot.waitUntil(lambda: last_line_in_sight(p.hints), timeout=3000)
         assert _seen_whole(p.goals)
+        assert plot.height() >= 110, plot.height()
     p.solution_button.click()
     settled()
-    qtbot.waitUntil(lambda: last_line_in_sight(p.solution), timeout=3000)
+    qtbot.waitUntil(lambda: read_from_its_start(p.solution), timeout=3000)
     assert p.scroll.verticalScrollBar().maximum() > 0  # (the text does scroll)
     assert _seen_whole(p.goals) and NOT_MET_MARK in p.goals.text()
+    assert plot.height() >= 110, plot.height()
 
 
 NOT_MET_MARK = "\u2718"

@@ -6,6 +6,8 @@ GUI thread, and reading /proc/kmsg waits forever. A file without a suffix that h
 image shows what is read: Qt's own provider calls it a PNG image."""
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QFileInfo, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileIconProvider
 
@@ -55,3 +57,114 @@ def test_the_save_and_open_dialogs_use_the_plain_icons(main_window):
     assert isinstance(provider, PlainIconProvider) and mode == QFileDialog.AcceptMode.AcceptSave
     (provider, mode), = _dialogs_seen(actions, save=False)
     assert isinstance(provider, PlainIconProvider) and mode == QFileDialog.AcceptMode.AcceptOpen
+
+
+def _starts(monkeypatch):
+    """Where each file dialog the window opens starts (the folder, without a suggested file's
+    name); each is answered with Cancel."""
+    from nnviz.gui import exercise_panel, session_actions
+    starts = []
+
+    def ask(parent, title, start, file_filter, *, save):
+        folder = start if os.path.isdir(start) else os.path.dirname(start)
+        starts.append((title, os.path.normpath(folder)))
+        return "", ""
+    monkeypatch.setattr(session_actions, "ask_file", ask)
+    monkeypatch.setattr(exercise_panel, "ask_file", ask)
+    monkeypatch.setattr(exercise_panel.QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("An exercise", True)))
+    return starts
+
+
+def _every_dialog(window, starts):
+    """Open, Save as, the exports, Import CSV and the exercises' Open and Save, each cancelled:
+    the folders they started in, by title."""
+    actions, ex = window.session_actions, window.exercise_actions
+    del starts[:]
+    actions.open_dialog()
+    actions.save_as()
+    actions.export_plot_dialog("plot")
+    actions.export_dialog("history")
+    actions.export_code_dialog("script")
+    actions.import_dialog()
+    ex.open_dialog()
+    ex.save_dialog()
+    assert len(starts) == 8, starts
+    return dict(starts)
+
+
+def test_every_file_dialog_starts_in_the_open_sessions_folder(main_window, qtbot, tmp_path,
+                                                              monkeypatch):
+    """Save as opened in the home folder; the reviewer expected the folder of the session open,
+    else the last folder a dialog went to, else home: Open, Export, Import and the exercises'
+    dialogs too (one rule, dialog_folder)."""
+    home, sessions, exports = (tmp_path / n for n in ("home", "sessions", "exports"))
+    for folder in (home, sessions, exports):
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    w, actions = main_window, main_window.session_actions
+    starts = _starts(monkeypatch)
+    assert set(_every_dialog(w, starts).values()) == {str(home)}  # nothing chosen yet: home
+
+    with qtbot.waitSignal(actions.saved, timeout=60_000):
+        actions.save_to(str(sessions / "run.nnviz"))
+    # The user exports a picture to another folder, which is then the last one...
+    from nnviz.gui import session_actions
+    monkeypatch.setattr(session_actions, "ask_file",
+                        lambda *a, **k: (str(exports / "plot.png"), "PNG image (*.png)"))
+    assert actions.ask_path("Export image", "PNG image (*.png)", save=True,
+                            suggested="plot.png") == str(exports / "plot.png")
+    assert actions.last_folder() == str(exports)
+    starts = _starts(monkeypatch)
+    # ... but while run.nnviz is open every dialog starts beside it.
+    assert _every_dialog(w, starts) == dict.fromkeys(dict(starts), str(sessions))
+
+    w.reset_action.trigger()
+    qtbot.waitUntil(lambda: actions.path is None)  # a fresh model: not the file's run
+    assert set(_every_dialog(w, starts).values()) == {str(exports)}  # the last folder
+
+    exports.rmdir()  # gone since: home
+    assert set(_every_dialog(w, starts).values()) == {str(home)}
+
+    # An exercise saved in a folder of its own: that folder is the last one too.
+    from nnviz.gui import exercise_panel
+    (tmp_path / "exercises").mkdir()
+    saved = tmp_path / "exercises" / "mine.toml"
+    monkeypatch.setattr(exercise_panel, "ask_file", lambda *a, **k: (str(saved), ""))
+    w.exercise_actions.save_dialog()
+    assert saved.exists()
+    assert set(_every_dialog(w, _starts(monkeypatch)).values()) == {str(saved.parent)}
+
+
+def test_the_detail_views_size_column_shows_its_sizes_whole(qtbot, main_window, tmp_path):
+    """r3 #11: the Save dialog's Size column read "361...tes" and "10....KiB" (not seen here:
+    Qt 6.11 sizes that column to its contents itself; the dialog was 632 px wide)."""
+    from PySide6.QtWidgets import QTreeView
+    from nnviz.gui.file_dialog import file_dialog
+    (tmp_path / "api.py").write_bytes(b"x" * 361)
+    (tmp_path / "line.py").write_bytes(b"x" * 10_700)
+    (tmp_path / "a-much-longer-file-name-than-the-others.py").write_bytes(b"x" * 9_190)
+    dialog = file_dialog(main_window, "Export", str(tmp_path / "run.py"),
+                         "Python scripts (*.py)", save=True)
+    qtbot.addWidget(dialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    view = dialog.findChild(QTreeView, "treeView")
+    dialog.show()
+    model = view.model()
+
+    def sizes() -> list[str]:
+        root = view.rootIndex()
+        return [model.index(r, 1, root).data() or "" for r in range(model.rowCount(root))]
+
+    qtbot.waitUntil(lambda: len(sizes()) == 3 and all(sizes()))
+    header = view.header()
+    # A width the column had before (the reviewer's was ~62 px, narrower than "361 bytes";
+    # Qt restores the header the last dialog left): it follows its contents again.
+    header.resizeSection(1, 40)
+    qtbot.waitUntil(lambda: all(view.fontMetrics().horizontalAdvance(text)
+                                < header.sectionSize(1) for text in sizes()))
+    assert "361 bytes" in sizes()
+    # The dialog has room for its columns (Qt's default, 632 x 408, left the names ~265 px
+    # beside the folders' pane), within the window; the names keep the most of it.
+    assert dialog.width() >= min(860, main_window.width() - 40)
+    assert header.sectionSize(0) > 2 * sum(header.sectionSize(i) for i in (1, 2))

@@ -172,7 +172,7 @@ def test_discretize_shows_the_classes_on_the_colour_bar_not_a_ramp(plot):
     from PySide6.QtGui import QFontMetrics
     assert ax.width() > QFontMetrics(plot.font()).horizontalAdvance("lemon")  # room to show
     stops = plot.colorbar.colorMap().getColors(mode="byte")[:, :3]
-    assert {tuple(c) for c in stops} == {colors.class_color(0), colors.class_color(1)}
+    assert {tuple(c) for c in stops} == {colors.discrete_region(0), colors.discrete_region(1)}
     plot.set_discretize(False)
     assert plot.colorbar.axis.labelText == "P(lemon)"
 
@@ -328,3 +328,47 @@ def test_the_hint_and_the_banner_follow_the_theme(main_window, qtbot, box):
                   for y in range(image.height())]
         ink = max(pixels, key=lambda c: abs(c.lightness() - ground.lightness()))  # the text
         assert colors.contrast(ground.getRgb()[:3], ink.getRgb()[:3]) >= 4.5, theme
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+@pytest.mark.parametrize("classes", [2, 4])
+def test_under_discretize_a_correctly_classified_point_reads_as_filled(plot, theme, palette,
+                                                                      classes):
+    """r3 #9: with Discretize on, a point's fill was the colour of its predicted class's region
+    (1.0:1), so every correctly classified point looked hollow, beside a key saying "hollow:
+    test". The fill now stands off its own class's region by 3:1 (WCAG), measured between the
+    fill the points are drawn with and the region's pixels as drawn, in both themes and every
+    palette, with two classes (the heat image) and more (the class image)."""
+    from PySide6.QtCore import QPointF
+    colors.set_look(theme, palette)
+    data = make_dataset(DataSpec("moons", samples=200) if classes == 2 else
+                        DataSpec("multiclass", classes=classes))
+    plot.set_dataset(data)
+    plot.set_discretize(True)
+    lo, hi = data.X.min(axis=0) - 1, data.X.max(axis=0) + 1
+    xs = np.linspace(lo[0], hi[0], 20, dtype=np.float32)
+    ys = np.linspace(lo[1], hi[1], 20, dtype=np.float32)
+    vb = plot.getPlotItem().getViewBox()
+    fills = {int(c): b.color().getRgb()[:3]
+             for b, c in zip(plot.train_points.data["brush"], data.y_train)}
+    assert len(fills) == classes
+    for k in range(classes):  # the whole plane predicted class k: its points are all right
+        if classes == 2:
+            values = np.full((20, 20), float(k), np.float32)
+        else:
+            values = np.zeros((20, 20, classes), np.float32)
+            values[..., k] = 1.0
+        plot.update_grid(Grid(xs, ys, values))
+        for item in (plot.train_points, plot.test_points, plot.test_rims):
+            item.hide()
+        bare = plot.grab().toImage()
+        for item in (plot.train_points, plot.test_points, plot.test_rims):
+            item.show()
+        xy = data.X_train[np.flatnonzero(data.y_train == k)[0]]
+        at = plot.mapFromScene(vb.mapViewToScene(QPointF(float(xy[0]), float(xy[1]))))
+        region = bare.pixelColor(at.x(), at.y()).getRgb()[:3]
+        assert region != colors.background()  # the region is drawn there
+        assert colors.contrast(fills[k], region) >= 3.0, (k, fills[k], region)
+    # The key shows the points' fills under Discretize.
+    assert colors.hex_of(fills[0]) in colors.class_key_html(("a", "b"), discretize=True)

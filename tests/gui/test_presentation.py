@@ -300,17 +300,22 @@ def test_the_colour_bar_has_room_for_its_numbers_and_title_at_any_scale(main_win
     def room() -> tuple[float, float]:
         ax = w.boundary.colorbar.axis
         fm = QFontMetrics(ax.style["tickFont"] or w.boundary.font())
-        return ax.width(), fm.horizontalAdvance("0.8") + fm.height()
+        # Its widest numbers or names, then the title's line (its own, larger font): the
+        # names had room for themselves alone, and the title sat on "class 0" and "class 1".
+        texts = ["class 0", "class 1"] if w.discretize.isChecked() else ["0.8"]
+        return ax.width(), (max(fm.horizontalAdvance(t) for t in texts)
+                            + QFontMetrics(ax.label.font()).height())
 
-    have, need = room()
-    assert have >= need
+    def fits() -> bool:  # once the layout has given the axis the width it asks for
+        have, need = room()
+        return have >= need
+
+    qtbot.waitUntil(fits)
     w.set_presentation(True)  # not remembered: later windows of this process start as always
     try:
-        have, need = room()
-        assert have >= need
+        qtbot.waitUntil(fits)
         w.discretize.setChecked(True)  # the class names instead of numbers
-        have, need = room()
-        assert have >= need
+        qtbot.waitUntil(fits)
     finally:
         w.set_presentation(False)
 

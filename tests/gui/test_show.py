@@ -118,48 +118,87 @@ def test_closing_at_once_gives_the_untrained_run(qtbot, qapp):
                                   nnviz.train(X, y, hidden=[5], seed=3, epochs=0).predict(X))
 
 
-def test_show_warns_of_features_in_the_hundreds_but_not_of_the_notebooks_line(qtbot, qapp):
+def test_show_standardises_features_in_the_hundreds_but_not_the_notebooks_line(qtbot, qapp):
     # The notebook's line (x from 0 to 10) as its linear regression: no hidden layer, nothing
-    # to saturate, no warning. A network on floor areas and years: told to standardise.
+    # to saturate, trained as given without a word. A network on floor areas and years: their
+    # features standardised as a CSV import's, and said.
     x = np.linspace(0., 10., 100)
     y = 2.31531 * x + 0.23412 + np.random.RandomState(42).normal(size=x.size)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         line = nnviz.show(x[:, None], y, hidden=[], lr=0.01, block=False)
     wait_for_run(qtbot, line.window, 0)
+    assert line.window.dataset.scaling is None
     line.close()
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.uniform(40, 250, 200), rng.uniform(1900, 2020, 200)])
-    with pytest.warns(UserWarning, match="far from unit scale.*hidden units saturate"):
+    with pytest.warns(UserWarning, match="The features were standardised"):
         houses = nnviz.show(X, X[:, 0] / 50 + (X[:, 1] - 1900) / 40, block=False)
     wait_for_run(qtbot, houses.window, 0)
+    assert houses.window.dataset.feature_names == ("x1 (standardised)", "x2 (standardised)")
     houses.close()
     qtbot.waitUntil(lambda: line.closed and houses.closed)
 
 
-def test_show_on_arrays_far_from_unit_scale_says_so_in_the_window(qtbot, qapp):
-    """X in the millions and y = 3 X: the rate came out 1.3e-12, nothing trained, and the scale
-    warning went to the terminal only. The window says it too, for X and for y, with what to
-    pass instead; the arrays are shown as given."""
+def _house_prices():
+    """house.csv's columns as arrays: area_m2 (50-250), price_k = 1.5 area + noise (75-375)."""
+    rng = np.random.default_rng(0)
+    area = rng.uniform(50, 250, 100)
+    return area[:, None], 1.5 * area + rng.normal(0, 10, 100)
+
+
+def test_show_on_house_prices_standardises_as_the_csv_import_and_fits(qtbot, qapp):
+    """nnviz.show(X, y) on house prices (75-375) fitted a flat line at the mean (R² -6.1 after
+    300 epochs) under a warning. As File > Import on the same numbers: standardised, said
+    over the plot in the import's words, R² over 0.9 after 300 epochs; the arrays untouched,
+    the Run's predictions in prices."""
+    X, y = _house_prices()
+    X0, y0 = X.copy(), y.copy()
+    with pytest.warns(UserWarning, match="The target was standardised"):
+        shown = nnviz.show(X, y, block=False)
+    w = shown.window
+    wait_for_run(qtbot, w, 0)
+    m, s = w.dataset.target_scaling
+    hint = w.hint.text()
+    assert w.hint.isVisible()
+    assert "The features were standardised" in hint and "x1 = (value \u2212 155" in hint
+    assert f"y = (value \u2212 {m:.4g}) / {s:.4g}; the losses and the plot are in these " \
+           "standardised units" in hint and "raw_targets=True keeps them" in hint
+    assert "Warning" not in hint
+    assert "target standardised" in w.data_panel.task.text()
+    w.step(300)
+    wait_for_run(qtbot, w, 300)
+    run = shown.run
+    assert run.metrics["train_accuracy"] > 0.9 and run.metrics["test_accuracy"] > 0.9
+    got = np.asarray(run.predict(X), np.float64).ravel()
+    assert 1 - np.mean((got - y) ** 2) / np.var(y) > 0.9  # prices, not standardised values
+    assert np.array_equal(X, X0) and np.array_equal(y, y0)
+    shown.close()
+    qtbot.waitUntil(lambda: shown.closed)
+
+
+def test_show_with_raw_targets_keeps_them_and_warns_in_the_window(qtbot, qapp):
+    """raw_targets=True / raw_features=True (--raw-targets, --raw-features): trained as given,
+    and the window says what that does and how to leave it."""
     rng = np.random.default_rng(0)
     X = rng.uniform(0, 1e6, size=(100, 1))
     y = 3 * X[:, 0] + rng.normal(size=100) * 1e4
-    with pytest.warns(UserWarning, match="far from unit scale"):
-        big = nnviz.show(X, y, block=False)
+    with pytest.warns(UserWarning, match="far from unit scale and kept as given"):
+        big = nnviz.show(X, y, block=False, raw_targets=True, raw_features=True)
     w = big.window
     wait_for_run(qtbot, w, 0)
     hint = w.hint.text()
-    assert w.hint.isVisible()
-    assert "X's features are far from unit scale" in hint and "(X - X.mean(0)) / X.std(0)" in hint
-    assert "y is far from unit scale" in hint and "(y - y.mean()) / y.std()" in hint
+    assert "Warning: x1 (mean" in hint and "leave out raw_features=True" in hint
+    assert "Warning: the target y (mean" in hint and "leave out raw_targets=True" in hint
     assert w.dataset.target_scaling is None and w.dataset.y.max() > 1e6  # trained as given
     big.close()
-    # standardised X, as advised: only y is left to warn of
-    with pytest.warns(UserWarning, match="y is far from unit scale"):
-        half = nnviz.show((X - X.mean(0)) / X.std(0), y, block=False)
+    # the features standardised, the target kept: only the target is warned of
+    with pytest.warns(UserWarning, match="The features were standardised"):
+        half = nnviz.show(X, y, block=False, raw_targets=True)
     wait_for_run(qtbot, half.window, 0)
-    assert "X's features" not in half.window.hint.text()
-    assert "y is far from unit scale" in half.window.hint.text()
+    hint = half.window.hint.text()
+    assert "The features were standardised" in hint and "Warning: x1" not in hint
+    assert "Warning: the target y" in hint
     half.close()
     qtbot.waitUntil(lambda: big.closed and half.closed)
 
@@ -170,6 +209,7 @@ def test_show_on_arrays_far_from_unit_scale_says_so_in_the_window(qtbot, qapp):
     ((np.zeros((10, 2)), np.arange(10) % 2), {"activation": "nope"}, "nope"),
     ((np.zeros((10, 2)), np.arange(10) % 2), {"epochs": 5}, "Play"),
     ((), {}, "show(X, y)"),
+    ((np.zeros((10, 2)), np.arange(10) % 2), {"raw_targets": "no"}, "raw_targets must be True"),
 ])
 def test_bad_arguments_raise_before_any_window_opens(qapp, args, kwargs, message):
     from nnviz.gui.main_window import MainWindow

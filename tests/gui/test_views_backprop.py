@@ -583,3 +583,32 @@ def test_the_batch_gradients_rows_do_not_wrap(view, qtbot):
             cells.append((block.text(), block.layout().lineCount()))
         block = block.next()
     assert cells and all(n == 1 for _, n in cells), cells
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_link_shows_through_a_node_label(view, theme):
+    """r3 #11: at 1400x900 hidden 2's "a=0.5153" labels sat on the orange and blue link lines
+    running under them (the label's box let 16% of them through). Inside every label's box, only
+    the box and its text: no coloured pixel of a link."""
+    from PySide6.QtGui import QImage
+    from nnviz.gui import colors
+    colors.set_look(theme)
+    try:
+        view.resize(760, 640)  # the tab's size at 1400x900
+        t = make_trainer(samples=80, hidden=(4, 10, 4))
+        t.run(30)
+        frame(view, t)
+        drawn = _labels_painted(view)
+        image = view.canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+        ratio = image.devicePixelRatio()
+        assert len(drawn) > 10
+        for c, k, box, text in drawn:
+            inner = box.adjusted(1, 1, -1, -1)
+            worst = 0
+            for y in range(int(inner.top() * ratio) + 1, int(inner.bottom() * ratio)):
+                for x in range(int(inner.left() * ratio) + 1, int(inner.right() * ratio)):
+                    r, g, b = image.pixelColor(x, y).getRgb()[:3]
+                    worst = max(worst, max(r, g, b) - min(r, g, b))
+            assert worst <= 12, (text, worst)  # grey: the ground and the text's antialiasing
+    finally:
+        colors.set_look("light")

@@ -22,8 +22,16 @@ def shown_landscape(qtbot, w, epoch):
     w.show_view("landscape")
     view = w._inspection_views["landscape"]
     qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == epoch
-                    and view.result.sharpness_missing == 0, timeout=TIMEOUT)
+                    and view.result.sharpness_missing == 0 and side_plots_free(view),
+                    timeout=TIMEOUT)
     return view
+
+
+def side_plots_free(view) -> bool:
+    """The side plots' paint no longer held back: a new landscape's wait for a pass of the
+    event loop after the map's (LandscapeView._side_paints_next); grab() does not paint them
+    meanwhile, nor update their ranges."""
+    return view.glw.updatesEnabled()
 
 
 def landscape_at(qtbot, w, presentation: bool = False, size=(1024, 768)):
@@ -156,6 +164,75 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     assert len(view.sharp_curve.getData()[0] or ()) == 0 and view.map_glw.isVisible()
 
 
+def test_the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draws_them(
+        main_window, qtbot, monkeypatch):
+    """A new landscape's ten contour lines (pyqtgraph's marching squares, in Python) were made
+    on the GUI thread when first painted: ~8 ms of each new map's stall while a run plays. The
+    probe makes them with the landscape now (LandscapeResult.picture), the GUI thread only
+    hands them to its items; the lines are the ones pyqtgraph's own items draw."""
+    import threading
+    calls = []
+    isocurve = pg.functions.isocurve
+
+    def recorded(*a, **k):
+        calls.append(threading.get_ident())
+        return isocurve(*a, **k)
+    monkeypatch.setattr(pg.functions, "isocurve", recorded)
+    w = main_window
+    w.step(300)
+    wait_for_run(qtbot, w, 300)
+    view = shown_landscape(qtbot, w, 300)
+    view.grab()  # painted
+    r = view.result
+    assert r.picture is not None and r.picture.land is r.land and r.picture.log
+    gui = threading.get_ident()
+    assert calls and gui not in calls
+    shown = view.image.image
+    assert np.array_equal(shown, r.picture.shown)
+    for item, (level, path) in zip(view.contours, r.picture.contours, strict=True):
+        own = pg.IsocurveItem(shown, level, axisOrder="row-major")
+        own.generatePath()
+        assert item.path == own.path and not item.path.isEmpty()
+    # The linear scale: its picture made here at once (the user asked for it), the worker's
+    # next ones on that scale.
+    view.log_scale.setChecked(False)
+    assert gui in calls and not view.pictures.log
+    assert np.array_equal(view.image.image, r.land.values)  # the losses themselves
+    assert view.colorbar.levels()[1] == pytest.approx(np.percentile(r.land.values, 98))
+
+
+def test_a_new_landscape_s_side_plots_paint_after_the_map_in_a_later_pass(main_window, qtbot):
+    """The map and the three side plots painted in one pass of the event loop were the GUI
+    thread's longest stall while a run played (66 ms at 200 points): the side plots' data is
+    set at once, their paint waits for the next pass."""
+    import dataclasses
+    from PySide6.QtCore import QEvent, QObject
+    w = main_window
+    w.step(300)
+    wait_for_run(qtbot, w, 300)
+    view = shown_landscape(qtbot, w, 300)
+    qtbot.waitUntil(view.glw.updatesEnabled, timeout=5000)
+    r, s = view.result, w.last_snapshot
+    painted = []
+
+    class Painted(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt)
+            if event.type() == QEvent.Type.Paint:
+                painted.append(obj)
+            return False
+    spy = Painted()
+    for port in (view.map_glw.viewport(), view.glw.viewport()):
+        port.installEventFilter(spy)
+    new = dataclasses.replace(r, land=dataclasses.replace(r.land), now=None,
+                              sharp_values=r.sharp_values * 1.5)
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: new}))
+    assert not view.glw.updatesEnabled()  # the side plots' paint waits
+    assert np.array_equal(view.sharp_curve.getData()[1], new.sharp_values)  # their data is set
+    qtbot.waitUntil(lambda: view.glw.updatesEnabled() and view.glw.viewport() in painted,
+                    timeout=5000)
+    assert view.map_glw.viewport() in painted
+
+
 def in_x_range(plot, x) -> bool:
     lo, hi = plot.viewRange()[0]
     return len(x) > 0 and lo <= float(np.min(x)) and float(np.max(x)) <= hi
@@ -176,12 +253,13 @@ def test_the_sharpness_plot_shows_the_run_after_a_landscape_drawn_while_it_compi
                                     sharpness_missing=len(r.path.epochs),
                                     sharpness_compiling=True)
     view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: compiling}))
+    qtbot.waitUntil(lambda: side_plots_free(view), timeout=5000)
     for _ in range(5):  # painted a few times, as it is while the functions compile
         view.grab()
         QApplication.processEvents()  # (what the paint queued: the range's update)
     w.step(300)
-    qtbot.waitUntil(lambda: view.result.epoch == 300 and view.result.sharpness_missing == 0,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.result.epoch == 300 and view.result.sharpness_missing == 0
+                    and side_plots_free(view), timeout=TIMEOUT)
     view.grab()
     sx, _ = view.sharp_curve.getData()
     assert len(sx) == len(view.result.path.epochs) and in_x_range(view.sharp_plot, sx)
@@ -209,8 +287,8 @@ def test_at_epoch_0_the_epoch_axes_run_from_0_over_whole_epochs(main_window, qtb
         assert ticks and all(t == int(t) and t >= 0 for t in ticks), ticks
     # A longer path fills the axis again.
     w.step(200)
-    qtbot.waitUntil(lambda: view.result.epoch == 200 and view.result.sharpness_missing == 0,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.result.epoch == 200 and view.result.sharpness_missing == 0
+                    and side_plots_free(view), timeout=TIMEOUT)
     view.grab()
     for plot in (view.path_plot, view.sharp_plot):
         lo, hi = plot.viewRange()[0]

@@ -21,7 +21,7 @@ def test_views_and_lessons_menu_are_installed(main_window):
     assert {"network", "neurons", "hidden-space", "gradients", "lessons"} <= set(w.view_names())
     menus = {a.text().replace("&", ""): a.menu() for a in w.menuBar().actions()}
     assert "Lessons" in menus
-    titles = [a.text() for a in menus["Lessons"].actions()]
+    titles = [a.text() for a in menus["Lessons"].actions() if not a.isSeparator()]
     assert len(titles) == 6 and titles[0].startswith("1. Linear regression")
 
 
@@ -271,23 +271,49 @@ def test_lesson_4s_try_it_live_trains_its_five_activations_on_the_moons(main_win
     assert w.run_id == run  # the main run stays
 
 
-def test_the_lessons_are_numbered_and_the_presets_they_load_are_not(main_window, qtbot):
-    # A learner told "lesson 2" found "3. Deep but linear" in the Presets menu, and lesson 2's
-    # Try it live put "3. Deep but linear ..." over the plot: two numberings of one course.
-    # The lessons are the numbered course; the presets, problems to play with, carry none.
+def test_the_presets_notebook_steps_are_the_lessons_same_names_same_order(main_window, qtbot):
+    # Two lists of the notebook's steps under different names, with blobs and ReLU moons that
+    # the notebook never trains among them: a student did not know which was the notebook's
+    # (review r3, defect 8). The Presets menu's notebook section is now the Lessons menu's five
+    # steps; what goes beyond the notebook is under a section that says so, in both menus.
     w = main_window
     menus = {a.text().replace("&", ""): a.menu() for a in w.menuBar().actions()}
-    lesson_titles = [a.text() for a in menus["Lessons"].actions()][:5]
-    assert [t[:3] for t in lesson_titles] == ["1. ", "2. ", "3. ", "4. ", "5. "]
-    preset_titles = [a.text() for a in w.session_actions.preset_actions.values()]
-    assert len(preset_titles) >= 6 and not [t for t in preset_titles if t[:1].isdigit()]
+    lessons_menu = [a.text() for a in menus["Lessons"].actions()]
+    entries = w.session_actions.presets_menu.actions()
+    sections = [i for i, a in enumerate(entries) if a.isSeparator()]
+    assert entries[sections[0]].text().startswith("The notebook, step by step")
+    notebook = [a.text() for a in entries[sections[0] + 1:sections[1]]]
+    assert notebook == lessons_menu[:5]
+    assert [t[:3] for t in notebook] == ["1. ", "2. ", "3. ", "4. ", "5. "]
+    assert entries[sections[1]].text().startswith("Beyond the notebook")
+    beyond = [a.text() for a in entries[sections[1] + 1:sections[2]]]
+    assert set(beyond) == {w.session_actions.preset_actions[k].text()
+                           for k in ("blobs-linear", "moons-relu")}
+    assert "Beyond the notebook" in lessons_menu and lessons_menu[-1].startswith("Baseline")
+    # Lesson 4's entry starts its sweep, as the lesson's Try it live does.
+    entries[sections[0] + 4].trigger()
+    assert w.tabs.currentWidget() is w._views["compare"]
+
+
+def test_try_it_live_says_how_the_run_differs_from_the_page(main_window, qtbot):
+    # Lesson 2's Try it live trained Glorot weights, which stop the growth its page is about,
+    # and lesson 3's a sine with Adam, which the notebook never trains: the reason was only in
+    # a menu tooltip (review r3, defect 7). Lesson 2 now trains the page's network; both say
+    # over the plot what the notebook does not do.
+    w = main_window
     lessons = views_of(w)["lessons"]
-    for n, key in ((2, "deep-linear"), (3, "sigmoid")):
+    for n, key, words in ((2, "deep-linear", "4-10-20-50"), (3, "sigmoid", "Adam")):
         w.show_view(f"lesson-{n}")
         qtbot.mouseClick(lessons.pages[key].try_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: w.hint.isVisible(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: w.hint.isVisible() and f"{n}. " in w.hint.text(),
+                        timeout=TIMEOUT)
         hint = w.hint.text()
-        assert "Press Play" in hint and not hint[:1].isdigit(), hint
+        assert "never trains" in hint and words in hint and "Press Play" in hint, hint
+    w.show_view("lesson-2")
+    qtbot.mouseClick(lessons.pages["deep-linear"].try_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot is not None
+                    and w.last_snapshot.spec.hidden == (4, 10, 20, 50), timeout=TIMEOUT)
+    assert w.last_snapshot.spec.init_scheme == "normal"
 
 
 def test_the_main_plot_behind_another_tab_is_drawn_when_it_shows(main_window, qtbot, tmp_path):

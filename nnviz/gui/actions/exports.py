@@ -118,6 +118,23 @@ def _write_error(path: str, e: OSError) -> str:
     return str(e) if path in str(e) else f"could not write {path}: {why}"
 
 
+def epoch_words(epoch: int, live: int) -> str:
+    """Which epoch an export holds, for its message: "epoch 300 (of 1,000)" when the timeline
+    shows the past, "epoch 1,000 (the live end)" otherwise."""
+    return (f"epoch {epoch:,} (of {live:,})" if epoch < live
+            else f"epoch {epoch:,} (the live end)")
+
+
+def shown_params(ctx) -> tuple[int, int, tuple]:
+    """In the worker thread: (the epoch the views show, the live epoch, numpy copies of the
+    shown epoch's weights). A past epoch's are replayed from the run's nearest checkpoint
+    (loop.shown_state), as the timeline's views are: every export of the weights writes the
+    epoch on screen, not the live end behind it."""
+    from nnviz.core.loop import numpy_params, shown_state
+    epoch, state = shown_state(ctx)
+    return int(epoch), int(ctx.trainer.epoch), numpy_params(state.params)
+
+
 def _save_weights(path: str, params) -> None:
     try:
         save_npz(path, params)
@@ -181,7 +198,9 @@ class ExportMixin:
         return True
 
     def export_dialog(self, what: str) -> None:
-        suggested = {"history": "loss-history.csv", "weights": "weights.npz",
+        s = self.window.last_snapshot
+        weights = f"weights-epoch{s.epoch}.npz" if s is not None and s.past else "weights.npz"
+        suggested = {"history": "loss-history.csv", "weights": weights,
                      "data": f"{self._suggested_name()}.csv"}[what]
         file_filter = ("NumPy arrays (*.npz)" if what == "weights" else "CSV files (*.csv)")
         path = self.ask_path("Export", file_filter, save=True, suggested=suggested)
@@ -200,18 +219,26 @@ class ExportMixin:
                 return e, v, np.array(ctx.test_epochs), np.array(ctx.test_values)
 
             def write(arrays):
-                self._write(path, lambda: csvdata.write_history_csv(path, *arrays), True)
+                # The whole record, as the loss plot draws it whatever epoch is shown.
+                e = arrays[0]
+                what = (f"the losses of epochs {int(e[0]):,} to {int(e[-1]):,}, the whole run"
+                        if len(e) else "no losses yet")
+                self._write(path, lambda: csvdata.write_history_csv(path, *arrays), True,
+                            what)
         elif what == "weights":
-            def fn(ctx):
-                return tuple((np.array(w), np.array(b)) for w, b in ctx.trainer.params)
-
-            def write(params):
-                self._write(path, lambda: _save_weights(path, params), True)
+            def write(shown):
+                epoch, live, params = shown
+                self._write(path, lambda: _save_weights(path, params), True,
+                            f"the weights of {epoch_words(epoch, live)}")
+            fn = shown_params
         else:
             raise ValueError(f"unknown export {what!r}")
         self._request_write(write, fn, "Export")
 
-    def _write(self, path: str, do: Callable[[], None], requested: bool = False) -> None:
+    def _write(self, path: str, do: Callable[[], None], requested: bool = False,
+               what: str = "") -> None:
+        """``what``: what the file holds, for the message ("the weights of epoch 0 (of
+        1,000)")."""
         try:
             do()
         except (DataError, OSError) as e:
@@ -219,7 +246,7 @@ class ExportMixin:
             if requested:
                 self._written(False)
             return
-        self._status(f"Exported {os.path.basename(path)}.")
+        self._status(f"Exported {os.path.basename(path)}" + (f": {what}." if what else "."))
         if requested:
             self._written(True)
         self.exported.emit(path)

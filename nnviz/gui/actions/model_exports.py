@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
@@ -16,12 +15,26 @@ from nnviz.core import animation, onnx_export
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import plural
 
+from .exports import epoch_words, shown_params
+
 CODE = {
     "script": ("Python script", "Python scripts (*.py)", ".py"),
     "notebook": ("Jupyter notebook", "Jupyter notebooks (*.ipynb)", ".ipynb"),
 }
 ONNX_FILTER = "ONNX models (*.onnx)"
 ANIMATION_FILTER = "GIF animation (*.gif);;MP4 video (*.mp4)"
+
+
+def code_epochs(view_epoch: int | None, live: int) -> tuple[int, str]:
+    """How many epochs an exported script trains, and the message's words for it: up to the
+    epoch the views show; at the past's start (epoch 0) the whole run, since a script of no
+    epochs would print nothing; a run not trained yet, 1,000 (the notebook's)."""
+    if view_epoch is not None and 0 < view_epoch < live:
+        return view_epoch, (f"it trains epochs 1 to {view_epoch:,}, the epoch shown "
+                            f"(of {live:,})")
+    if live:
+        return live, f"it trains the run's {plural(live, 'epoch')}"
+    return 1000, "it trains 1,000 epochs (none are trained yet)"
 
 
 class ModelExportMixin:
@@ -41,19 +54,21 @@ class ModelExportMixin:
     def export_code(self, kind: str, path: str) -> None:
         """The run as a standalone script (``kind`` "script") or notebook ("notebook") that
         trains the live branch again from its initial weights, at its learning rates, and
-        prints its losses; ``exported`` fires. The message says what it does not replay."""
+        prints its losses; ``exported`` fires. It trains up to the epoch the views show (the
+        timeline rewound: that epoch; its start, epoch 0: the whole run; a run not trained
+        yet: 1,000 epochs). The message says how many epochs, and what it does not replay."""
         from nnviz.core import export
         names = self.class_names()  # a CSV's labels: the script's CLASS_NAMES
 
-        def capture(ctx) -> tuple[str, str]:  # in the worker thread
+        def capture(ctx) -> tuple[str, str, str]:  # in the worker thread
             t, log = ctx.trainer, ctx.run.log
             make = export.script_text if kind == "script" else export.notebook_text
-            epochs = t.epoch or 1000
-            return make(t, epochs, names, log), export.script_run(t, epochs, log).note
+            epochs, what = code_epochs(ctx.view_epoch, t.epoch)
+            return make(t, epochs, names, log), export.script_run(t, epochs, log).note, what
 
-        def write(result: tuple[str, str]) -> None:
-            text, note = result
-            self._finish_write(path, lambda: export._write_text(path, text), note)
+        def write(result: tuple[str, str, str]) -> None:
+            text, note, what = result
+            self._finish_write(path, lambda: export._write_text(path, text), note, what)
 
         self._request_write(write, capture, "Export")
 
@@ -79,31 +94,34 @@ class ModelExportMixin:
             return
         names = self.class_names()
 
-        def capture(ctx):  # in the worker thread: numpy copies of the weights
+        def capture(ctx):  # in the worker thread: numpy copies of the shown epoch's weights
             t = ctx.trainer
-            params = tuple((np.array(w), np.array(b)) for w, b in t.params)
-            return (t.spec, params, onnx_export.describe(t, names), t.data.scaling,
-                    t.data.target_scaling)
+            epoch, live, params = shown_params(ctx)
+            return (t.spec, params, onnx_export.describe(t, names, epoch), t.data.scaling,
+                    t.data.target_scaling, f"the weights of {epoch_words(epoch, live)}")
 
         def write(result) -> None:
-            spec, params, (doc, meta), scaling, target_scaling = result
+            spec, params, (doc, meta), scaling, target_scaling, what = result
             self._finish_write(path, lambda: onnx_export.write_onnx(
                 path, spec, params, doc=doc, metadata=meta, scaling=scaling,
-                target_scaling=target_scaling))
+                target_scaling=target_scaling), what=what)
 
         self._request_write(write, capture, "Export as ONNX")
 
-    def _finish_write(self, path: str, do: Callable[[], None], note: str = "") -> None:
+    def _finish_write(self, path: str, do: Callable[[], None], note: str = "",
+                      what: str = "") -> None:
+        """``what``: what the file holds ("the weights of epoch 0 (of 1,000)"); ``note``: what
+        it does not reproduce (the script's docstring says it too)."""
         try:
             do()
         except (NnvizError, OSError) as e:
             self.show_error("Export", str(e))
             self._written(False)
             return
-        if note:  # what the file does not reproduce: too long for the status bar to show
-            self.show_error("Export", f"Exported {os.path.basename(path)}. {note}")
-        else:
-            self._status(f"Exported {os.path.basename(path)}.")
+        text = f"Exported {os.path.basename(path)}" + (f": {what}." if what else ".")
+        # What it does not reproduce goes to the status bar for longer, not a message box:
+        # nothing is to be decided, and a window-modal box took the keys typed next (r3 #4).
+        self._status(f"{text} {note}" if note else text, 20000 if note else 6000)
         self._written(True)
         self.exported.emit(path)
 

@@ -85,8 +85,8 @@ class SessionsMixin:
             self._class_names[trainer.data] = s.class_names
         w.load_trainer(trainer, run if run is not None else s.history, s.test_epochs,
                        s.test_values)
-        if s.shown_epoch is not None:  # saved looking at the past: it opens there (End: live)
-            w.show_epoch(s.shown_epoch)
+        # Saved looking at the past: it opens there (End: live), a rate typed there waiting.
+        w.put_back_view(s.shown_epoch, s.pending_learning_rate)
         kept = w.replaced_run
         if exercise is not None:
             ex_actions.close_exercise()  # its goals are not this problem's

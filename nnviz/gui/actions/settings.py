@@ -12,6 +12,7 @@ from dataclasses import asdict
 from PySide6.QtCore import QByteArray, QSettings
 
 from nnviz.core.errors import NnvizError
+from nnviz.gui.file_dialog import start_folder
 
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
@@ -169,5 +170,17 @@ class SettingsMixin:
         self._rebuild_recent()
 
     def last_folder(self) -> str:
-        folder = str(self.settings.value("files/last_folder", "") or "")
-        return folder if os.path.isdir(folder) else os.path.expanduser("~")
+        """The folder a file dialog last went to (opened or saved in), else the home folder."""
+        return start_folder(str(self.settings.value("files/last_folder", "") or ""))
+
+    def dialog_folder(self) -> str:
+        """Where every file dialog of the window opens (Open, Save, Save as, Export, Import, the
+        exercises'): the folder of the session file open now, else the last folder a dialog
+        went to, else the home folder. (Save as opened in the home folder: what a user had
+        open was somewhere else.)"""
+        session = os.path.dirname(self.path) if getattr(self, "path", None) else None
+        return start_folder(session, self.last_folder())
+
+    def remember_folder(self, path: str) -> None:
+        """``path``, chosen in a file dialog: its folder is the last folder from now on."""
+        self.settings.setValue("files/last_folder", os.path.dirname(os.path.abspath(path)))

@@ -497,6 +497,8 @@ class UndoMixin:
             self._class_names[trainer.data] = session.class_names
         self.window.load_trainer(trainer, run if run is not None else session.history,
                                  session.test_epochs, session.test_values)
+        # As it was seen: the epoch shown and a rate typed there (_keep_the_run captures them).
+        self.window.put_back_view(session.shown_epoch, session.pending_learning_rate)
         self._current = state
         self._update_edit_toolbar()
         return True
@@ -632,8 +634,14 @@ class UndoMixin:
         ok = self._load(f"preset “{p.title}”", problem)
         if ok:
             self.window.set_stop_at(p.epochs)
-            self.last_message = (f"{sentence(p.title)} Press Play (Space): it stops at epoch "
-                                 f"{p.epochs:,}, where the result shows.")
-            self.window.show_hint(self.last_message, (p.epochs, f"{sentence(p.title)} The "
-                                                      f"result shows at epoch {p.epochs:,}."))
+            self.announce_preset(p)
         return ok
+
+    def announce_preset(self, p: presets.Preset) -> None:
+        """The note over the plot for the preset ``p`` just loaded: its title, what it shows
+        beside the notebook (its note), and where Play stops."""
+        head = sentence(p.title) + (f" {sentence(p.note)}" if p.note else "")
+        self.last_message = (f"{head} Press Play (Space): it stops at epoch {p.epochs:,}, "
+                             "where the result shows.")
+        self.window.show_hint(self.last_message,
+                              (p.epochs, f"{head} The result shows at epoch {p.epochs:,}."))
