@@ -389,6 +389,14 @@ def test_a_bad_scaling_or_target_name_is_named(parts, tmp_path):
             **manifest, "data": {**manifest["data"], "target_name": 3}}, arrays))
 
 
+def _rewritten(out, manifest: dict, parts: dict):
+    """A copy of a saved session at ``out`` with ``manifest`` for its manifest."""
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("manifest.json", json.dumps(manifest))
+        z.writestr("arrays.npz", parts["arrays.npz"])
+    return out
+
+
 def test_the_epoch_shown_when_saved_comes_back_and_a_damaged_one_is_let_go(tmp_path):
     """Saved while the timeline showed epoch 12 of 30, a session says so (the window opens
     there). Without the field (files written before), or with one that is no epoch of the live
@@ -411,11 +419,7 @@ def test_the_epoch_shown_when_saved_comes_back_and_a_damaged_one_is_let_go(tmp_p
             del m["shown_epoch"]
         else:
             m["shown_epoch"] = value
-        out = tmp_path / "damaged.nnviz"
-        with zipfile.ZipFile(out, "w") as z:
-            z.writestr("manifest.json", json.dumps(m))
-            z.writestr("arrays.npz", parts["arrays.npz"])
-        back = S.load(out)
+        back = S.load(_rewritten(tmp_path / "damaged.nnviz", m, parts))
         assert back.shown_epoch is None, value
         assert back.epoch == 30 and back.run.log.losses.count == 30, value
 
@@ -445,10 +449,6 @@ def test_a_rate_typed_at_the_epoch_shown_comes_back_and_a_damaged_one_is_let_go(
             del m["pending_learning_rate"]
         else:
             m["pending_learning_rate"] = value
-        out = tmp_path / "damaged.nnviz"
-        with zipfile.ZipFile(out, "w") as z:
-            z.writestr("manifest.json", json.dumps(m))
-            z.writestr("arrays.npz", parts["arrays.npz"])
-        back = S.load(out)
+        back = S.load(_rewritten(tmp_path / "damaged.nnviz", m, parts))
         assert back.pending_learning_rate is None, value
         assert back.epoch == 30 and back.config.learning_rate == 2.0, value

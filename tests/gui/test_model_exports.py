@@ -41,6 +41,18 @@ def test_script_export_from_the_window_trains_the_live_run_again(qtbot, main_win
     assert "epochs = 200" in text and "w.T @ X + b" in text
 
 
+def _assert_onnx_gives(ort, path, X, params) -> None:
+    """The ONNX model at ``path`` gives the notebook's network's outputs (sigmoid everywhere)
+    with weights ``params`` on ``X``."""
+    X = X.astype(np.float32)
+    a = X
+    for w, b in params:
+        a = 1 / (1 + np.exp(-(a @ w + np.reshape(b, -1))))
+    out = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+        ["Y"], {"X": X})[0]
+    np.testing.assert_allclose(out, a, atol=1e-5)
+
+
 def test_onnx_export_from_the_window_gives_the_live_networks_outputs(qtbot, main_window,
                                                                      tmp_path):
     ort = pytest.importorskip("onnxruntime")
@@ -49,13 +61,7 @@ def test_onnx_export_from_the_window_gives_the_live_networks_outputs(qtbot, main
     path = tmp_path / "moons.onnx"
     with qtbot.waitSignal(main_window.session_actions.exported, timeout=60_000):
         main_window.session_actions.export_onnx(str(path))
-    X = main_window.dataset.X.astype(np.float32)
-    a = X
-    for w, b in s.params:  # the notebook's network: sigmoid everywhere
-        a = 1 / (1 + np.exp(-(a @ w + np.reshape(b, -1))))
-    out = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
-        ["Y"], {"X": X})[0]
-    np.testing.assert_allclose(out, a, atol=1e-5)
+    _assert_onnx_gives(ort, path, main_window.dataset.X, s.params)
 
 
 def test_onnx_without_the_package_says_how_to_get_it_and_keeps_the_run(qtbot, main_window,
@@ -234,11 +240,5 @@ def test_onnx_at_a_past_epoch_gives_that_epochs_outputs(qtbot, main_window, tmp_
     path = tmp_path / "at10.onnx"
     with qtbot.waitSignal(w.session_actions.exported, timeout=60_000):
         w.session_actions.export_onnx(str(path))
-    X = w.dataset.X.astype(np.float32)
-    a = X
-    for wt, b in s.params:  # the notebook's network: sigmoid everywhere
-        a = 1 / (1 + np.exp(-(a @ wt + np.reshape(b, -1))))
-    out = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
-        ["Y"], {"X": X})[0]
-    np.testing.assert_allclose(out, a, atol=1e-5)
+    _assert_onnx_gives(ort, path, w.dataset.X, s.params)
     assert "the weights of epoch 10 (of 60)" in w.session_actions.last_message
