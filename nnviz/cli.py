@@ -584,16 +584,22 @@ _RUN_OPTIONS = ("dataset", "samples", "noise", "seed", "init_seed", "test_fracti
                 "raw_features", "raw_targets")
 
 
-def check_preset(args: argparse.Namespace, defaults: dict) -> None:
+def check_preset(args: argparse.Namespace, defaults: dict, swept=lambda option: False,
+                 instead: str = "leave out --preset to set them yourself") -> None:
     """--preset brings its own problem: the options that would change it are refused (a
-    silently ignored --lr would print numbers the user did not ask for)."""
+    silently ignored --lr would print numbers the user did not ask for), as is --session.
+    ``swept(option)``: an option a sweep varies over the preset (``instead``: what to do)."""
     if not getattr(args, "preset", None):
         return
-    given = [o for o in _RUN_OPTIONS if o in defaults and getattr(args, o) != defaults[o]]
+    if getattr(args, "session", None):
+        raise UsageError("--session goes on with the saved data and settings; --preset cannot "
+                         "change them")
+    given = [o for o in _RUN_OPTIONS
+             if o in defaults and getattr(args, o) != defaults[o] and not swept(o)]
     if given:
         flags = ", ".join("--" + o.replace("_", "-") for o in given)
         raise UsageError(f"--preset {args.preset} brings its own data and settings; {flags} "
-                         "cannot change them (leave out --preset to set them yourself)")
+                         f"cannot change them ({instead})")
 
 
 def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...] | None]:
@@ -603,9 +609,6 @@ def prepare_run(args: argparse.Namespace) -> tuple[Trainer, Run, tuple[str, ...]
     defaults = vars(build_parser().parse_args(["train"]))
     if args.from_epoch is not None and not args.session:
         raise UsageError("--from-epoch needs --session FILE.nnviz: the run to go back into")
-    if args.session and args.preset:
-        raise UsageError("--session goes on with the saved data and settings; --preset cannot "
-                         "change them")
     check_preset(args, defaults)
     if args.session:
         changeable = ("lr",) if args.from_epoch is not None else ()

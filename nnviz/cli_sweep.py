@@ -24,7 +24,8 @@ import time
 import numpy as np
 
 from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _go_back, _Printer, _sharpness,
-                       build_parser, build_problem, open_history, scaling_fields)
+                       build_parser, build_problem, check_preset, open_history,
+                       scaling_fields)
 from nnviz.core import fileio
 from nnviz.core.formatting import format_score
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
@@ -59,23 +60,15 @@ class _Base:
         defaults = vars(build_parser().parse_args(["sweep"]))
         if args.from_epoch is not None and not args.session:
             raise UsageError("--from-epoch needs --session FILE.nnviz: the run to go back into")
+        # The preset's problem and weights; the members vary the swept options.
+        check_preset(args, defaults,
+                     lambda o: isinstance(getattr(args, o), list) and len(getattr(args, o)) > 1,
+                     "a sweep of it varies options given a comma list of values")
         if args.session:
-            if args.preset:
-                raise UsageError("--session goes on with the saved data and settings; --preset "
-                                 "cannot change them")
             self._session(args, defaults)
             return
-        if args.preset:  # the preset's problem and weights; the members vary the swept options
+        if args.preset:
             from nnviz.core import presets
-
-            def swept(o: str) -> bool:
-                return isinstance(getattr(args, o), list) and len(getattr(args, o)) > 1
-            given = [o for o in _RUN_OPTIONS if getattr(args, o) != defaults[o] and not swept(o)]
-            if given:
-                flags = ", ".join("--" + o.replace("_", "-") for o in given)
-                raise UsageError(f"--preset {args.preset} brings its own data and settings; "
-                                 f"{flags} cannot change them (a sweep of it varies options "
-                                 "given a comma list of values)")
             self.problem = presets.get(args.preset).problem()
             return
         if args.data:
