@@ -135,6 +135,10 @@ class DecisionPlot(pg.PlotWidget):
         self.levels = (0.0, 1.0)
         self._grid: Grid | None = None
         self._pending = False  # a grid came while the plot was hidden (update_grid)
+        # A 1-D regression's y range: the data's, and the one last set (_follow_prediction).
+        self._home_y: tuple[float, float] | None = None
+        self._y_set: tuple[float, float] | None = None
+        self._sample_text = self._off_text = ""  # the note's two lines: the sample, the line
         self._class_scale = 1.0
         self._rect_for: tuple | None = None
         self._data: Dataset | None = None
@@ -534,7 +538,7 @@ class DecisionPlot(pg.PlotWidget):
         line does not leave them and fills at least half of them, so the axis does not move
         every frame. Where the line goes further, a note over the plot says how far. A range
         the user zoomed or dragged to is left alone."""
-        home, was = getattr(self, "_home_y", None), getattr(self, "_y_set", None)
+        home, was = self._home_y, self._y_set
         if home is None:
             return
         vb = self.getPlotItem().getViewBox()
@@ -564,9 +568,9 @@ class DecisionPlot(pg.PlotWidget):
         if below or above:
             ends = [f"down to {plo:.3g}"] * below + [f"up to {phi:.3g}"] * above
             off = f"The model's line leaves the plot: it goes {' and '.join(ends)}"
-        if off != getattr(self, "_off_text", ""):
+        if off != self._off_text:
             self._off_text = off
-            text = "\n".join(t for t in (getattr(self, "_sample_text", ""), off) if t)
+            text = "\n".join(t for t in (self._sample_text, off) if t)
             self.sample_note.setText(text)
             self.sample_note.adjustSize()
             self.sample_note.setVisible(bool(text))
