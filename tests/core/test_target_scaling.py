@@ -6,8 +6,6 @@ them; nnviz train --json says what was standardised."""
 import csv
 import json
 import re
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -16,7 +14,7 @@ import pytest
 import nnviz
 from nnviz.cli import main
 
-from ..conftest import all_digits
+from .test_export import script_predict
 from nnviz.core import csvdata
 from nnviz.core.csvdata import read_csv
 from nnviz.core.problem import make_problem
@@ -127,19 +125,13 @@ def test_the_session_and_the_exported_script_reproduce_the_standardised_run(caps
     assert d.target_scaling == imported.target_scaling and d.target_name == "price_k (standardised)"
     assert np.array_equal(d.y, imported.dataset.y)
     rows = np.loadtxt(path, delimiter=",", skiprows=1)
-    probe = tmp_path / "probe.py"
-    probe.write_text(all_digits(script).read_text() + "\n\nimport json\nprint('PREDICT', "
-                     f"json.dumps(predict({rows[:5, :1].tolist()!r}).tolist()))\n")
-    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
-                         timeout=600)
-    assert out.returncode == 0, out.stderr
+    got, printed_out = script_predict(script, rows[:5, :1], tmp_path)
     with open(hist) as f:
         app = {int(r[0]): float(r[1]) for r in list(csv.reader(f))[1:]}
-    printed = re.findall(r"^Loss for epoch (\d+): (\S+)$", out.stdout, re.M)
+    printed = re.findall(r"^Loss for epoch (\d+): (\S+)$", printed_out, re.M)
     assert [int(e) for e, _ in printed] == [100, 200, 300]
     assert [float(v) for _, v in printed] == pytest.approx([app[int(e)] for e, _ in printed],
                                                            rel=1e-6)
-    got = np.array(json.loads(re.search(r"^PREDICT (.*)$", out.stdout, re.M).group(1)))
     want = run.predict(rows[:5, :1])
     np.testing.assert_allclose(got, want, rtol=1e-5)
     # prices, near the file's own (R² 0.96): not standardised values around 0
