@@ -35,6 +35,9 @@ def test_a_tab_is_built_when_first_shown(main_window):
     kinds = {"network": NetworkView, "neurons": NeuronMapsView, "hidden-space": HiddenSpaceView,
              "gradients": GradientView, "lessons": LessonsView}
     assert all(w.findChildren(kind) == [] for kind in kinds.values())
+    # None of the registry's tabs, whatever asked about them (the Lessons menu asked whether
+    # there is a Compare tab, and that built it).
+    assert views_of(w).built() == [] and "compare" in views_of(w)
     # Nor does any probe run for them: the worker computes nothing nobody sees (the gradient
     # history is the run log's, recorded at its checkpoints).
     assert not {"network", "neurons", "hidden-space", "gradients", "baseline"} & \
@@ -43,6 +46,7 @@ def test_a_tab_is_built_when_first_shown(main_window):
     assert len(w.findChildren(HiddenSpaceView)) == 1
     assert all(w.findChildren(kind) == [] for name, kind in kinds.items()
                if name != "hidden-space")
+    assert views_of(w).built() == [views_of(w)["hidden-space"]]
     w.show_view("main")
     w.show_view("hidden-space")  # built once
     assert len(w.findChildren(HiddenSpaceView)) == 1
