@@ -185,10 +185,16 @@ class Run:
         return Session.from_trainer(self._trainer, class_names=self._class_names(),
                                     run=self._run)
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike) -> str:
         """A session file (``.nnviz``) the window opens (``nnviz --open``, *File → Open*), with
-        the run's record for the timeline; ``nnviz train --session`` goes on with it."""
+        the run's record for the timeline; ``nnviz train --session`` goes on with it. A name
+        without a suffix gets ``.nnviz`` (the Open dialog lists those files only); returns the
+        path written."""
+        path = os.fspath(path)
+        if not os.path.splitext(path)[1]:
+            path += ".nnviz"
         self.session().save(path)
+        return path
 
     def export_script(self, path: str | os.PathLike, epochs: int | None = None) -> None:
         """A standalone Python script (jax and numpy only) that trains this run's network from

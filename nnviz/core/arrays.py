@@ -28,7 +28,8 @@ def _numbers(a, what: str) -> np.ndarray:
             row = int(np.argwhere(bad)[0][0])
             raise DataError(f"{what} holds {a[np.unravel_index(np.argmax(bad), a.shape)].item()!r} "
                             f"at row {row}: not a finite number")
-        big = np.abs(a) > _FLOAT32_MAX
+        # (float16 and float32 hold nothing larger; float32's max cast to float16 warned)
+        big = np.abs(a) > _FLOAT32_MAX if a.dtype.itemsize > 4 else np.zeros(0, bool)
         if big.any():
             raise DataError(f"{what} holds a number too large at row {int(np.argwhere(big)[0][0])}"
                             f" (at most {_FLOAT32_MAX:.3g})")
@@ -74,7 +75,8 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
     if xs[0] != ys[0]:
         raise DataError(f"X has {xs[0]} points and y {ys[0]} targets; they must be as many")
     if not MIN_ROWS <= xs[0] <= MAX_ROWS:
-        raise DataError(f"{xs[0]:,} points: nnviz trains on {MIN_ROWS} to {MAX_ROWS:,} points")
+        raise DataError(f"{xs[0]:,} point{'' if xs[0] == 1 else 's'}: nnviz trains on "
+                        f"{MIN_ROWS} to {MAX_ROWS:,} points")
     X = _numbers(X, "X").astype(np.float64)
     if X.ndim == 1:
         X = X[:, None]

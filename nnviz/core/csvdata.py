@@ -99,6 +99,12 @@ class ImportedData:
         return scaling_texts(self.dataset)[1]
 
 
+def _centred(mean: float, sd: float) -> str:
+    """"(value − 5.2) / 1.3", and "(value + 0.075) / 9.661" for a negative mean (not "− -")."""
+    sign = "\u2212" if mean >= 0 else "+"
+    return f"(value {sign} {abs(mean):.4g}) / {sd:.4g}"
+
+
 def scaling_texts(data: Dataset, units: str = "the file's") -> tuple[str, str]:
     """How ``data``'s features and target were standardised, for the user ("" for each that
     was not): the CSV import's words, and nnviz.train's on arrays (``units``: "y's own")."""
@@ -106,16 +112,17 @@ def scaling_texts(data: Dataset, units: str = "the file's") -> tuple[str, str]:
     if data.scaling:
         names = [n[: -len(STANDARDISED)] if n.endswith(STANDARDISED) else n
                  for n in data.feature_names]
-        parts = ", ".join(f"{n} = (value \u2212 {m:.4g}) / {s:.4g}"
-                          for n, (m, s) in zip(names, data.scaling))
+        X = np.asarray(data.X)[data.train_index]
+        const = [bool(len(X)) and np.ptp(X[:, j]) == 0 for j in range(X.shape[1])]
+        parts = ", ".join(f"{n} = {_centred(m, s)}" + (" (constant: every point 0)" if c else "")
+                          for n, (m, s), c in zip(names, data.scaling, const))
         features = ("The features were standardised, being far from the unit scale the "
                     f"default network trains on: {parts}")
     if data.target_scaling:
         m, s = data.target_scaling
         target = (f"The target was standardised{' too' if data.scaling else ''}, being far "
-                  f"from unit scale: {target_words(data)} = (value \u2212 {m:.4g}) / "
-                  f"{s:.4g}; the losses and the plot are in these standardised units "
-                  f"(R\u00b2 is the same in {units})")
+                  f"from unit scale: {target_words(data)} = {_centred(m, s)}; the losses and the "
+                  f"plot are in these standardised units (R\u00b2 is the same in {units})")
     return features, target
 
 

@@ -147,14 +147,20 @@ class ScriptRun:
     changes: tuple[tuple[int, float], ...] = ()
     not_replayed: tuple[str, ...] = ()
     unstable_from: int = 0
+    unstable_rise: float = 1.0  # that epoch's loss over the one before it
 
     @property
     def unstable_text(self) -> str:
         if not self.unstable_from:
             return ""
-        return (f"The run's loss rose at times, the first at epoch {self.unstable_from:,}: there "
-                "gradient descent trains at the edge of stability, where the smallest "
-                "difference grows -- the script's rounding differs from nnviz's (it computes "
+        # A loss up by a quarter or more in one epoch is a step that overshot (a sine at its
+        # first epochs: 13 -> 64), not the edge of stability, where it rises by per cents.
+        why = (f"there a step overshot (the loss grew {self.unstable_rise:.2g}-fold), and from "
+               "then on the smallest difference grows" if self.unstable_rise >= OVERSHOOT else
+               "there gradient descent trains at the edge of stability, where the smallest "
+               "difference grows")
+        return (f"The run's loss rose at times, the first at epoch {self.unstable_from:,}: "
+                f"{why} -- the script's rounding differs from nnviz's (it computes "
                 "in its own order) -- so its losses from about there on may differ from the "
                 "run's in the first digits")
 
@@ -226,12 +232,13 @@ def script_run(trainer: Trainer, epochs: int, log=None) -> ScriptRun:
         notes.append(f"the training points were edited {when}, and the script trains on them "
                      f"as they are now from epoch 1: its losses are not the run's")
     return ScriptRun(initial, lr, tuple(changes), tuple(notes),
-                     _first_rise(trainer, log, epochs))
+                     *_first_rise(trainer, log, epochs))
 
 
 # A loss that went up by at most this many float32 units in the last place of itself did not
 # rise: rounding (np.finfo(np.float32).eps each, ~1.2e-7 relative; 8 of them ~1e-6).
 RISE_ULPS = 8
+OVERSHOOT = 1.25  # a loss this many times the one before it in one epoch: a step overshot
 
 
 def rose(v: np.ndarray) -> np.ndarray:
@@ -241,9 +248,10 @@ def rose(v: np.ndarray) -> np.ndarray:
     return np.diff(v) > RISE_ULPS * float(np.finfo(np.float32).eps) * np.abs(v[:-1])
 
 
-def _first_rise(trainer: Trainer, log, epochs: int) -> int:
-    """The first epoch (up to ``epochs``) whose loss is above the one before, for plain
-    gradient descent on all the points (0: none). There the run is at the edge of stability,
+def _first_rise(trainer: Trainer, log, epochs: int) -> tuple[int, float]:
+    """The first epoch (up to ``epochs``) whose loss is above the one before, and that loss
+    over the one before, for plain gradient descent on all the points (0, 1: none). There the
+    run is at the edge of stability (or a step overshot: a loss OVERSHOOT times the last),
     where a change of one unit in the last place of one weight grows to the first digits of the
     loss within a few hundred epochs, so the script's own rounding shows in its numbers. (The
     loss of mini-batches or momentum goes up and down without that.) A rise within float32
@@ -251,7 +259,7 @@ def _first_rise(trainer: Trainer, log, epochs: int) -> int:
     by that much (the line lesson's 0.81492192 -> 0.81492203 at lr 0.01, far below the edge
     of stability)."""
     if trainer.config.optimizer != "gd" or _mini_batches(trainer) is not None:
-        return 0
+        return 0, 1.0
     e, v = log.losses.arrays()
     keep = (e <= epochs) & np.isfinite(v)
     e, v = e[keep], v[keep]
@@ -260,7 +268,10 @@ def _first_rise(trainer: Trainer, log, epochs: int) -> int:
     edits = [c.epoch + 1 for c in log.checkpoints if c.pinned in ("weights", "points",
                                                                   "restored")]
     rises = rises[~np.isin(rises, edits)]
-    return int(rises[0]) if len(rises) else 0
+    if not len(rises):
+        return 0, 1.0
+    i = int(np.searchsorted(e, rises[0]))
+    return int(rises[0]), float(v[i] / v[i - 1]) if v[i - 1] > 0 else 1.0
 
 
 def _lr_literal(lr: float) -> str:
@@ -475,12 +486,12 @@ def _standardise(d) -> str:
     means = ", ".join(repr(m) for m, _ in d.scaling)
     sds = ", ".join(repr(s) for _, s in d.scaling)
     return ("# The features were far from the unit scale the network trains on: nnviz "
-            "standardised them on\n# import, each (value - mean) / sd, the mean and sd of the "
+            "standardised them\n# first, each (value - mean) / sd, the mean and sd of the "
             f"training points ({', '.join(_raw_names(d))}).\n"
             "# New points need the same step before the network sees them.\n"
             f"means = np.array([{means}])\nsds = np.array([{sds}])\n\n\n"
             "def standardise(rows):\n"
-            '    """Rows of raw values (a point each, as in the CSV file) to the network\'s '
+            '    """Rows of raw values (a point each, as the data has them) to the network\'s '
             'inputs."""\n'
             "    return ((np.asarray(rows, np.float64) - means) / sds).astype(np.float32)\n")
 
@@ -490,7 +501,7 @@ def _standardise_target(d) -> str:
     applies them and the one that undoes it (predict's values in the file's units)."""
     from .csvdata import target_words
     mean, sd = d.target_scaling
-    return ("# The targets were far from unit scale: nnviz standardised them on import too, "
+    return ("# The targets were far from unit scale: nnviz standardised them too, "
             "(value - mean) / sd\n# with the training points' mean and sd "
             f"({target_words(d)}); the losses are of these standardised values.\n"
             f"target_mean, target_sd = {mean!r}, {sd!r}\n\n\n"
@@ -498,7 +509,7 @@ def _standardise_target(d) -> str:
             "    return ((np.asarray(values, np.float64) - target_mean) / target_sd)"
             ".astype(np.float32)\n\n\n"
             "def unstandardise_target(values):\n"
-            '    """The network\'s outputs back in the file\'s units."""\n'
+            '    """The network\'s outputs back in the data\'s own units."""\n'
             "    return np.asarray(values, np.float64) * target_sd + target_mean\n")
 
 
@@ -523,10 +534,10 @@ def _predict(trainer: Trainer, names: tuple[str, ...] | None = None) -> str:
     what = ("P(class 1)" if d.is_classification and spec.output_dim == 1 else
             "each class's probability" if spec.output_activation == "softmax" else
             "each class's score" if d.is_classification else "the predicted value")
-    raw = " (raw values, as in the CSV file)" if d.scaling else ""
+    raw = " (raw values, as the data has them)" if d.scaling else ""
     if d.target_scaling:
         from .csvdata import target_words
-        what = f"the predicted {target_words(d)} in the file's units"
+        what = f"the predicted {target_words(d)} in the data's own units"
         out = "unstandardise_target(np.asarray(forward(params, X)).T)"
     else:
         out = "np.asarray(forward(params, X)).T"
@@ -604,7 +615,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
         + f"digits = {PRINT_DIGITS}  # the losses' decimals, as the notebook prints them (.4f); "
         "8 shows\n# every float32 digit, to compare with nnviz's record (its loss history)\n",
         f"# The {n} training points ({', '.join(_raw_names(d)) or 'features'}), a row each "
-        f"here{', as in the CSV file' if d.scaling else ''},\n{order_note}# and their "
+        f"here{', raw, as the data has them' if d.scaling else ''},\n{order_note}# and their "
         f"{'classes' if d.is_classification else 'targets'}.\n"
         f"points = np.array({_array(X, ' ' * 4)}, np.float32)\n"
         f"{target_name} = np.array({_array(y, ' ' * 4)}, "

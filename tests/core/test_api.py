@@ -121,8 +121,9 @@ def test_regression_and_labels_that_are_not_0_to_k(tmp_path):
 
 def test_save_writes_a_session_the_window_opens_and_load_reads_it_back(tmp_path):
     run = nnviz.train(*nnviz.datasets.make("moons"), optimizer="adam", epochs=300)
+    # A name without a suffix gets the one the Open dialog lists (the file was hidden there).
     path = tmp_path / "run.nnviz"
-    run.save(path)
+    assert run.save(tmp_path / "run") == str(path)
     session = load_session(path)
     assert session.epoch == 300 and session.run is not None
     assert len(session.run.log.checkpoints) > 10  # the timeline's record
@@ -180,12 +181,26 @@ def test_bad_arguments_raise_an_nnviz_error_with_a_message(call, message):
     (lambda: nnviz.train(X_OK, Y_OK, seed=3_000_000_000), "2,147,483,647, got 3000000000"),
     (lambda: nnviz.train(X_OK, Y_OK, test_fraction=np.float64(1.5)), "0.9, got 1.5"),
     (lambda: nnviz.train(X_OK, Y_OK, output_activation="softmax"), "always 1"),
+    (lambda: nnviz.train(X_OK[:1], Y_OK[:1]), "1 point: nnviz trains on 4 to 100,000 points"),
 ])
 def test_messages_show_numpy_values_as_plain_numbers(call, message):
     # Not "y holds one class only (np.int64(0))": numpy's repr is no message for a learner.
     with pytest.raises(NnvizError) as e:
         call()
     assert message in str(e.value) and "np." not in str(e.value)
+
+
+def test_float16_and_negative_means_are_said_plainly():
+    """float16 features train without numpy's overflow warning (float32's largest number cast
+    to float16 for the check); a negative mean is "(value + 7.5)", not "(value − -7.5)"."""
+    X, y = nnviz.datasets.make("moons")  # the notebook's points: programs the suite has
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        nnviz.train(X.astype(np.float16), y, epochs=1)
+    with pytest.warns(UserWarning) as said:
+        nnviz.train(X * [10, 1] - [75, 0], y, epochs=1)
+    words = " ".join(str(w.message) for w in said)
+    assert "x1 = (value + 7" in words and "\u2212 -" not in words, words
 
 
 def test_predict_refuses_points_of_another_width():
@@ -246,7 +261,7 @@ def test_features_far_from_unit_scale_are_standardised_as_a_csv_import_is_and_sa
     X0 = X.copy()
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
     with pytest.warns(UserWarning, match=r"The features were standardised.*x1 = \(value "
-                                         r"\u2212 .*\(raw_features=True keeps them"):
+                                         r"[+\u2212] .*\(raw_features=True keeps them"):
         run = nnviz.train(X, y, epochs=2)
     assert np.array_equal(X, X0)
     d = run._trainer.data

@@ -273,7 +273,7 @@ def test_the_example_files_train_with_the_defaults(name, least, tmp_path):
     from nnviz.core.export import script_text
     text = script_text(trainer, 10)
     raw = [n.removesuffix(" (standardised)") for n in d.feature_names]
-    assert f"training points ({', '.join(raw)}), a row each here, as in the CSV file" in text
+    assert f"training points ({', '.join(raw)}), a row each here, raw, as the data has them" in text
     assert f"means = np.array([{m!r}, " in text or f"means = np.array([{m!r}])" in text
     assert "X = standardise(points).T" in text
     raw = read_csv(os.path.join(EXAMPLES, f"{name}.csv"), standardise=False)

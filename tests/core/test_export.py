@@ -389,6 +389,19 @@ def test_plain_gradient_descent_at_the_edge_of_stability_says_its_digits_may_dif
     assert export.script_run(lp.trainer, first_rise - 1, lp.log).note == ""
 
 
+def test_a_first_step_that_overshoots_is_said_as_such_not_as_the_edge_of_stability():
+    """Reviewer: a regression whose loss went 13 -> 64 at epoch 2 was exported with the words
+    "there gradient descent trains at the edge of stability". At lr 10 the notebook's loss
+    jumps by half at epoch 2 (0.264 -> 0.393): a step that overshot."""
+    from nnviz.core import export
+    from nnviz.core import loop as L
+    from nnviz.core.problem import notebook_problem
+    lp = _window_run(notebook_problem(), L.SetLearningRate(10.0), L.Step(100))
+    note = " ".join(export.script_run(lp.trainer, 100, lp.log).note.split())
+    assert "the first at epoch 2: there a step overshot (the loss grew 1.5-fold)" in note
+    assert "edge of stability" not in note
+
+
 def test_a_converged_loss_wobbling_in_its_last_float32_digit_is_not_the_edge_of_stability():
     """Reviewer: the line lesson (lr 0.01, 1,000 epochs; its sharpness 68.5 is far below
     2/lr = 200) was exported with the warning that it trained "at the edge of stability",

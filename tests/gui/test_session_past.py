@@ -42,11 +42,15 @@ def test_a_session_saved_looking_at_the_past_reopens_there(win, qtbot, tmp_path,
     assert "of 30" in seen[3] and seen[4]
     path = tmp_path / "past.nnviz"
     _save(qtbot, actions, path)
+    # Save says which epoch is on screen, as the exports do (it said "at epoch 30" alone).
+    assert w.statusBar().currentMessage() == "Saved past.nnviz at epoch 30 (showing epoch 25)."
     w.reset()  # another run in between
     wait_run(qtbot, w, 0)
 
     _open_with_the_menu(qtbot, actions, monkeypatch, path)
     s = wait_run(qtbot, w, 25)
+    assert w.statusBar().currentMessage().startswith(
+        "Opened past.nnviz: epoch 30 (showing epoch 25), 2 -> 4 -> 10 -> 4 -> 1, gd.")
     assert s.past and (s.branch, s.live_epoch) == ("run 2", 30)
     assert _on_screen(w) == seen
     assert [b.name for b in s.branches] == ["run 1"]  # the other branch is still beside it

@@ -21,6 +21,14 @@ from .undo import ProblemCommand
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
 SESSION_FILTER = "nnviz sessions (*.nnviz);;All files (*)"
+def _epochs_of(s: Session) -> str:
+    """The session's epochs for Save's and Open's messages: "epoch 4,747 (showing epoch
+    2,488)" when the window shows a past epoch, as the exports say it."""
+    shown = s.shown_epoch
+    past = f" (showing epoch {shown:,})" if shown is not None and shown < s.epoch else ""
+    return f"epoch {s.epoch:,}{past}"
+
+
 def _read_session(path: str) -> tuple[Session, Any, Any]:
     """The session in ``path``, a Trainer made from it and its recorded run (None: an older
     file), in any thread; SessionError if broken."""
@@ -110,7 +118,7 @@ class SessionsMixin:
         self._mark_saved(s.epoch)  # the run as the file holds it (after its Undo step)
         self._show_modified()
         self._update_edit_toolbar()
-        self._status(f"Opened {name}: epoch {s.epoch}, {s.spec.shapes_text()}, "
+        self._status(f"Opened {name}: {_epochs_of(s)}, {s.spec.shapes_text()}, "
                      f"{s.config.optimizer}.{note}", 10000)
         self.opened.emit(self.path)
 
@@ -243,7 +251,7 @@ class SessionsMixin:
                 self._mark_saved(s.epoch)
                 self._set_title()
             self._add_recent(path_now)
-            self._status(f"Saved {os.path.basename(path)} at epoch {s.epoch:,}"
+            self._status(f"Saved {os.path.basename(path)} at {_epochs_of(s)}"
                          f"{self._sweep_not_saved()}.")
             self._written(True)
             self.saved.emit(path_now)
