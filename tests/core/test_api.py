@@ -201,6 +201,9 @@ def test_float16_and_negative_means_are_said_plainly():
         nnviz.train(X * [10, 1] - [75, 0], y, epochs=1)
     words = " ".join(str(w.message) for w in said)
     assert "x1 = (value + 7" in words and "\u2212 -" not in words, words
+    with pytest.warns(UserWarning) as said:  # a constant column is said to be one
+        nnviz.train(X * [1, 0] + [0, 5000], y, epochs=1)
+    assert "x2 = (value \u2212 5000) / 1 (constant: every point 0)" in str(said[0].message)
 
 
 def test_predict_refuses_points_of_another_width():
