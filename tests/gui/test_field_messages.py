@@ -170,3 +170,24 @@ def test_a_refusal_and_the_past_rate_note_show_together_without_scrolling_at_140
     w.timeline.go(None)
     qtbot.waitUntil(lambda: not refusal.isVisible() and not note.isVisible(), timeout=30_000)
     qtbot.waitUntil(lambda: w.loss_plot.height() == chart, timeout=10_000)
+
+
+def test_a_refused_rate_is_readable_in_the_dark_theme(main_window, qtbot):
+    """Reviewer (dark theme, 'abc' in Learning rate): the refused field turned pale pink and kept
+    the theme's light grey text, ~1.1:1: what was typed could not be read."""
+    import numpy as np
+    from nnviz.gui import colors
+    from .test_boundary_plot import _pixels
+    w = main_window
+    w.look_actions[("theme", "dark")].trigger()
+    _type(qtbot, w.training_panel.lr, "abc")
+    assert "'abc' is not a number" in w.training_panel.message.text()
+    edit = w.training_panel.lr.lineEdit()
+    edit.deselect()
+    px = _pixels(edit).reshape(-1, 3)
+    values, counts = np.unique(px, axis=0, return_counts=True)
+    ground = values[np.argmax(counts)]
+    assert colors.contrast(ground, (253, 231, 233)) < 1.1  # the refusal's pink, ...
+    # the text's pixels: what stands out 4.5:1 from the field (a text cursor is ~14 of them)
+    ink = sum(int(c) for v, c in zip(values, counts) if colors.contrast(ground, v) >= 4.5)
+    assert ink >= 40, ink  # ... and the text typed on it reads
