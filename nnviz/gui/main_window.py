@@ -494,6 +494,8 @@ class MainWindow(QMainWindow):
         if avail is not None:  # never larger than the screen (a projector's 1024x768)
             w, h = min(w, avail.width()), min(h, avail.height())
         self.resize(w, h)
+        # ... with its frame too, once a window manager has framed it (fit_frame)
+        self._frame_unfitted = True
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -1771,6 +1773,33 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        if self._frame_unfitted:
+            QTimer.singleShot(300, self, self.fit_frame)  # (if no move said it is framed)
+
+    def moveEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().moveEvent(event)
+        if self._frame_unfitted:
+            self.fit_frame()
+
+    def fit_frame(self) -> None:
+        """Once, when a window manager has framed the window: the frame inside the screen's
+        free area. The size set is the inside's, so at 1024x768 the title bar pushed the
+        status bar below the screen on a first launch (a saved geometry is the frame's)."""
+        screen = self.screen()
+        fg, g = self.frameGeometry(), self.geometry()
+        extra_w, extra_h = fg.width() - g.width(), fg.height() - g.height()
+        if not self._frame_unfitted or screen is None or (extra_w <= 0 and extra_h <= 0):
+            return  # done, or no frame (yet, or ever: offscreen)
+        self._frame_unfitted = False
+        avail = screen.availableGeometry()
+        if avail.contains(fg) or self.isMaximized() or self.isFullScreen():
+            return
+        self.resize(max(min(g.width(), avail.width() - extra_w), self.minimumWidth()),
+                    max(min(g.height(), avail.height() - extra_h), self.minimumHeight()))
+        self.move(avail.topLeft())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.isVisible() and self.worker.is_running():

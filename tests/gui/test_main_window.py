@@ -790,3 +790,23 @@ def test_the_sine_keys_swatches_are_the_points_colours(bare_window, wait_run, th
         assert (fill.group(1).lower(), ring.group(1).lower()) == (drawn, outline)
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
+def test_a_framed_window_fits_the_screen_with_its_title_bar(main_window, monkeypatch):
+    """A keyboard newcomer's first launch at 1024x768 under a window manager: the window's
+    inside was the screen's free area, and the title bar pushed the status bar (every message)
+    below the screen. Once framed, the frame fits. (Offscreen has no frame: one is faked.)"""
+    w = main_window
+    avail = w.screen().availableGeometry()
+    w.move(avail.topLeft())
+    w.resize(avail.width(), avail.height())
+    title = 25
+    monkeypatch.setattr(w, "frameGeometry", lambda: w.geometry().adjusted(0, -title, 0, 0))
+    w._frame_unfitted = True
+    w.fit_frame()
+    # the inside as high as the free area less the title bar, the frame at its top left
+    # (move() places the frame; offscreen's screen is narrower than the least width)
+    assert w.height() == avail.height() - title and w.pos() == avail.topLeft()
+    w.resize(w.width(), avail.height())  # once: later sizes are the user's
+    w.fit_frame()
+    assert w.height() == avail.height()
