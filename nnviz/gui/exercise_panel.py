@@ -12,7 +12,7 @@ import os
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QPalette
+from PySide6.QtGui import QAction, QColor, QFont, QPalette, QShortcut
 from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QInputDialog,
                                QLabel, QMenu, QMessageBox, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
@@ -265,6 +265,7 @@ class ExerciseActions(QObject):
         self.path: str | None = None
         self.hints_shown = 0
         self._solution_asked = self._solved_by_solution = False
+        self._import_refusal: QShortcut | None = None  # Import's key while it is locked
         self.statuses: list[GoalStatus] = []
         self._locked_run = -1  # the run whose controls were last locked
         self._applied_run: int | None = None  # the solution's run, while it is the run
@@ -378,6 +379,10 @@ class ExerciseActions(QObject):
             self._lock()  # the exercise open before stays as it was
             return
         self._show(ex, path, problem)
+        # Its run in front, paused where its task says (a preset's Stop at 1,000 stopped the
+        # 2,000 epochs an exercise asks for; the page shown before, a lesson's, stayed).
+        self.window.set_stop_at(ex.epochs)
+        self.window.show_view("main")
         self.window.statusBar().showMessage(
             f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
 
@@ -600,6 +605,19 @@ class ExerciseActions(QObject):
         if actions is not None and "data" in ex.locked:
             actions.import_action.setEnabled(False)
             actions.edit_points_action.setEnabled(False)
+            self._refusals(actions, True)
+
+    def _refusals(self, actions, on: bool) -> None:
+        """While the exercise keeps its data, Import's key says why it does nothing (a greyed
+        menu item says it to the mouse only)."""
+        if self._import_refusal is None:
+            key = actions.import_action.shortcut()
+            if key.isEmpty():
+                return
+            self._import_refusal = QShortcut(key, self.window)
+            self._import_refusal.activated.connect(lambda: self.window.statusBar().showMessage(
+                "The exercise keeps its data: Close the exercise to import your own.", 10000))
+        self._import_refusal.setEnabled(on)
 
     def _unlock(self) -> None:
         ex = self.exercise
@@ -619,6 +637,7 @@ class ExerciseActions(QObject):
         if actions is not None:
             actions.import_action.setEnabled(True)
             actions.edit_points_action.setEnabled(True)
+            self._refusals(actions, False)
 
 
 LOCKED_NOTE = "\n(Locked by the exercise.)"

@@ -495,7 +495,7 @@ class MainWindow(QMainWindow):
             w, h = min(w, avail.width()), min(h, avail.height())
         self.resize(w, h)
         # ... with its frame too, once a window manager has framed it (fit_frame)
-        self._frame_unfitted = True
+        self._frame_unfitted, self._first_size = True, (w, h)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -1790,10 +1790,15 @@ class MainWindow(QMainWindow):
         status bar below the screen on a first launch (a saved geometry is the frame's)."""
         screen = self.screen()
         fg, g = self.frameGeometry(), self.geometry()
-        extra_w, extra_h = fg.width() - g.width(), fg.height() - g.height()
-        if not self._frame_unfitted or screen is None or (extra_w <= 0 and extra_h <= 0):
-            return  # done, or no frame (yet, or ever: offscreen)
+        if not self._frame_unfitted or screen is None:
+            return
+        if (g.width(), g.height()) != self._first_size:  # a size chosen since (--size, a
+            self._frame_unfitted = False                # saved geometry): theirs
+            return
+        if g.top() - fg.top() < g.left() - fg.left() + 8:
+            return  # no title bar (yet; or ever: offscreen's 2 px border)
         self._frame_unfitted = False
+        extra_w, extra_h = fg.width() - g.width(), fg.height() - g.height()
         avail = screen.availableGeometry()
         if avail.contains(fg) or self.isMaximized() or self.isFullScreen():
             return

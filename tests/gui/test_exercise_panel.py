@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from nnviz import cli
@@ -84,7 +85,11 @@ def test_hints_are_revealed_one_at_a_time(qtbot, main_window):
 def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_window):
     w = main_window
     ex = w.exercise_actions
-    _open(qtbot, w, LR)  # locks data, network, loss, optimizer; the learning rate is free
+    w.set_stop_at(1000)  # a preset's, and a lesson's page in front: ...
+    w.show_view("lessons")
+    _open(qtbot, w, LR)
+    # ... the exercise's run is in front and stops where its task says ("about N epochs")
+    assert w.current_view() == "main" and w.stop_at() == exercises.load(LR).epochs  # locks data, network, loss, optimizer; the learning rate is free
     t, e = w.training_panel, w.editor
     assert not w.data_panel.isEnabled()
     assert not e.add.isEnabled()
@@ -92,6 +97,11 @@ def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_wi
     assert t.lr.isEnabled()
     assert "Locked by the exercise" in t.loss.toolTip()
     assert not w.session_actions.import_action.isEnabled()
+    # Its key says why it does nothing (it said nothing: the greyed item is the mouse's).
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage() == \
+        "The exercise keeps its data: Close the exercise to import your own."
     ex.panel.close_button.click()
     assert not ex.panel.isVisible()
     assert w.data_panel.isEnabled() and e.add.isEnabled() and t.loss.isEnabled()
