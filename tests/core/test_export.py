@@ -275,8 +275,9 @@ def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, t
     assert _class_names(script.read_text()) == ["apple", "lemon", "pear"]
     lines = _run(script).splitlines()
     at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
-    rows = [line.split() for line in lines[at + 1:]]
-    assert len(rows) == 3
+    rows = [line.split() for line in lines[at + 1:at + 4]]
+    assert [ln.split(":")[0] for ln in lines[at + 4:]] == [  # then the check it ends with
+        "Accuracy on the training points", "Accuracy on the test points"]
     for row in rows:  # three probabilities in the header's order, then the likeliest's name
         p = [float(v) for v in row[:3]]
         assert row[3] == ["apple", "lemon", "pear"][int(np.argmax(p))]
