@@ -8,7 +8,10 @@ them) and the run's initial weights, and prints ``Loss for epoch N: VALUE`` ever
 numbers of nnviz's own run, floating-point rounding aside. Mini-batches are drawn in nnviz's own
 order (``shuffle.shuffled_order`` on the same jax keys), so those runs match too.
 
-It ends with ``predict(rows)``: the trained network on new points. Features standardised on
+It ends with ``predict(rows)``, the trained network on new points, and the notebook's last step:
+the check against the ground truth, the accuracy on the training (and test) points (R^2 for
+regression), the numbers nnviz shows; a notebook export adds the notebook's figure of it (True
+labels / Predicted / Rounded predictions) when matplotlib is there. Features standardised on
 import (a CSV file far from unit scale, ``Dataset.scaling``) are written as the file's raw
 values, with the means and sds and the ``standardise`` step that the training points and new
 points both go through.
@@ -567,6 +570,162 @@ def _print_named(what: str, outputs: int) -> str:
             "          CLASS_NAMES[int(np.argmax(row))])\n")
 
 
+def _test_points(trainer: Trainer, target_name: str) -> str:
+    """The test points nnviz held out, as the training points are written (raw values of a
+    standardised import, the file's targets), for the final check; none without a test split."""
+    d = trainer.data
+    if not len(d.test_index):
+        return ""
+    X, y = d.X_test, d.y_test
+    if d.scaling:
+        mean, sd = np.array(d.scaling, np.float64).T
+        X = (np.asarray(X, np.float64) * sd + mean).astype(np.float32)
+    if d.target_scaling:
+        y = raw_targets(y, d.target_scaling)
+    return (f"# The {len(d.test_index)} test points nnviz held out"
+            f"{', as in the CSV file' if d.scaling else ''}: never trained on, they are for "
+            "the check at the end.\n"
+            f"test_points = np.array({_array(X, ' ' * 4)}, np.float32)\n"
+            f"test_{target_name} = np.array({_array(y, ' ' * 4)}, "
+            f"{'np.int32' if d.is_classification else 'np.float32'})\n")
+
+
+def _flat(values) -> bool:
+    """Targets whose spread is too small for an R^2 (losses.accuracy's rule: nnviz shows n/a)."""
+    v = np.asarray(values, np.float64)
+    return len(v) < 2 or np.sum((v - v.mean()) ** 2) <= losses._FLAT * np.sum(v ** 2)
+
+
+def _rounding(trainer: Trainer) -> tuple[str, str]:
+    """How the outputs become classes, as nnviz's accuracy does (losses.predicted_class): the
+    words of the comment and the expression of ``predictions``'s rows."""
+    spec = trainer.spec
+    if spec.output_dim == 1:
+        return ("Its output is P(class 1); rounded (0.5 or more is class 1), it is the class "
+                "the network predicts",
+                "(predictions[:, 0] >= 0.5).astype(np.int32)")
+    what = ("a probability" if spec.output_activation == "softmax" else "a score")
+    return (f"Its outputs are {what} for each class; the class with the highest is the one "
+            "the network predicts (the argmax)",
+            "np.argmax(predictions, axis=1)")
+
+
+def _comment(text: str) -> str:
+    """``text`` as comment lines of the script's width."""
+    return textwrap.fill(text, 95, initial_indent="# ", subsequent_indent="# ") + "\n"
+
+
+def _ends(trainer: Trainer) -> str:
+    """The docstring's sentence on the check the script ends with."""
+    d = trainer.data
+    what = "accuracy" if d.is_classification else "R^2"
+    where = "training and test points" if len(d.test_index) else "training points"
+    return textwrap.fill("It ends with the notebook's last step, the check against the ground "
+                         f"truth: the trained network's {what} on the {where}, the numbers "
+                         "nnviz shows after the last epoch.", 95)
+
+
+def _check(trainer: Trainer, target_name: str) -> str:
+    """The notebook's last step: the trained network's predictions on the training points
+    against the ground truth, rounded to classes, and the accuracy (R^2 for regression) on the
+    training and test points -- the numbers nnviz shows after the script's last epoch."""
+    d = trainer.data
+    test = len(d.test_index) > 0
+    if d.is_classification:
+        words, rule = _rounding(trainer)
+        text = (_comment("The notebook's last step, the check against the ground truth: the "
+                         f"trained network on the training points, against their true labels. "
+                         f"{words}.")
+                + "predictions = predict(points)  # a row per point\n"
+                f"rounded = {rule}  # the predicted class of each point\n"
+                "right = rounded == labels  # True where it is the point's true class\n"
+                "# The fraction right: jnp.mean, as nnviz computes it (float32), rounds to the "
+                "tenth of a percent\n# that nnviz shows.\n"
+                'print(f"Accuracy on the training points: {jnp.mean(right):.1%} "\n'
+                '      f"({np.sum(right)} of {len(labels)} classified right)")\n')
+        if test:
+            text += ("\n# The same check on the test points: the network never trained on "
+                     "them, so this is how it\n# does on points it has not seen.\n"
+                     f"test_right = {rule.replace('predictions', 'predict(test_points)')} == "
+                     "test_labels\n"
+                     'print(f"Accuracy on the test points: {jnp.mean(test_right):.1%} "\n'
+                     '      f"({np.sum(test_right)} of {len(test_labels)} classified right)")\n')
+        return text
+    name = target_name
+    text = ("# The notebook's last step, the check against the ground truth: the trained "
+            "network's\n# predictions on the training points against their true values. "
+            "R^2 = 1 - (the squared\n# errors) / (the values' squared spread around their "
+            "mean): 1 is a perfect fit, 0 no better\n# than always predicting the mean, below "
+            "0 worse.\n"
+            "def r_squared(predicted, true):\n"
+            "    return 1 - jnp.sum(jnp.square(predicted - true)) / jnp.sum(jnp.square(true - "
+            "jnp.mean(true)))\n\n\n"
+            "predictions = predict(points)[:, 0]  # a prediction per point\n"
+            f'print(f"R^2 on the training points: {{r_squared(predictions, {name}):.4f}} '
+            '(1 is a perfect fit)")\n')
+    if test and _flat(d.y_test):
+        text += ("\n# The test points' values do not vary (or there is one): R^2 is not "
+                 "defined for them (nnviz\n# shows n/a).\n")
+    elif test:
+        text += ("\n# The same check on the test points: the network never trained on them, "
+                 "so this is how it\n# does on points it has not seen.\n"
+                 f'print(f"R^2 on the test points: '
+                 f'{{r_squared(predict(test_points)[:, 0], test_{name}):.4f}}")\n')
+    return text
+
+
+def _figure(trainer: Trainer, target_name: str) -> str:
+    """The notebook's figure of the check (cell 64): the training points coloured by their
+    true labels, by the predictions and by the rounded predictions (regression: the true and
+    the predicted values), with matplotlib if it is there, else a printed line."""
+    d, spec = trainer.data, trainer.spec
+    two = d.n_features >= 2
+    if d.is_classification:
+        k = max(d.n_classes, 2)
+        if spec.output_dim == 1:
+            shade, guess = "", ("predictions[:, 0]", "Predicted")
+        else:
+            if spec.output_activation == "softmax":
+                top = "predictions.max(axis=1)"
+            elif trainer.config.loss == "cross-entropy":
+                top = "np.asarray(jax.nn.softmax(predictions, axis=1)).max(axis=1)"
+            else:
+                top = "np.clip(predictions.max(axis=1), 0, 1)"
+            shade = ("# The predicted class's probability: its dot is faint where the network "
+                     f"is unsure.\nconfidence = {top}\n")
+            guess = ("rounded", "Predicted (faint: unsure)")
+        panels = [("labels", "True labels", ""), (*guess, ", alpha=confidence" if shade else ""),
+                  ("rounded", "Rounded predictions", "")]
+        colours = f'cmap="Spectral", vmin=0, vmax={k - 1}, lw=0.3'
+        what = ("the training points coloured by their true labels, by the network's "
+                "prediction and by the rounded prediction")
+    else:
+        shade = ""
+        panels = [(target_name, "True values", ""), ("predictions", "Predicted", "")]
+        colours = f'cmap="viridis", vmin={target_name}.min(), vmax={target_name}.max(), lw=0.3'
+        what = "the training points' true values and the network's predictions"
+    if two:
+        where = ("x, y = points[:, 0], points[:, 1]" + (
+            f"  # the first two of the {d.n_features} features" if d.n_features > 2 else ""))
+    else:
+        where = "x = points[:, 0]  # the feature across, the value shown up"
+    lines = [f"fig, axarray = plt.subplots(1, {len(panels)}, figsize=({3 * len(panels)}, 3))",
+             where, f"style = dict({colours})  # the same colours in every panel"]
+    for i, (c, title, extra) in enumerate(panels):
+        y = "y" if two else c
+        lines.append(f"axarray[{i}].scatter(x, {y}, c={c}{extra}, **style)")
+        lines.append(f'axarray[{i}].set_title("{title}")')
+    lines += ["fig.tight_layout()", "plt.show()"]
+    body = "".join("    " + line + "\n" for line in lines)
+    return (_comment(f"The notebook's figure of the check: {what}. It needs matplotlib; "
+                     "without it the notebook still runs to the end.")
+            + "try:\n    import matplotlib.pyplot as plt\nexcept ImportError:\n    plt = None\n"
+            '    print("The figure needs matplotlib (pip install matplotlib); the '
+            f'{"accuracy" if d.is_classification else "R^2"} printed above "\n'
+            '          "is the same check in numbers.")\n\n'
+            + (shade + "\n" if shade else "") + "if plt is not None:\n" + body)
+
+
 def script_text(trainer: Trainer, epochs: int, class_names: Sequence[str] | None = None,
                 log=None) -> str:
     """The script of ``trainer``'s run: its training points, initial weights and settings,
@@ -605,7 +764,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             f"{_rates_text(run)}, {batch_words}, {plural(epochs, 'epoch')}.\n\n"
             f"Written by nnviz {__version__}. It needs numpy and jax only, follows the notebook "
             "(points in columns,\n`w.T @ X + b` layers, value_and_grad) and prints the loss every "
-            f"100 epochs: {_whose(run)}\n\"\"\"\n")
+            f"100 epochs: {_whose(run)}\n\n{_ends(trainer)}\n\"\"\"\n")
     order_note = ("# in the order nnviz's epochs read them (mini-batches are drawn from this "
                   "order),\n" if batches is not None else "")
     parts = [
@@ -621,7 +780,8 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
         f"{target_name} = np.array({_array(y, ' ' * 4)}, "
         f"{'np.int32' if d.is_classification else 'np.float32'})\n"
         + (f"# The name of class 0, 1, ... (the labels in the data's file).\n"
-           f"CLASS_NAMES = {list(names)!r}\n" if names else ""),
+           f"CLASS_NAMES = {list(names)!r}\n" if names else "")
+        + _test_points(trainer, target_name),
         *([_standardise(d)] if d.scaling else []),
         *([_standardise_target(d)] if d.target_scaling else []),
         f"X = {'standardise(points).T' if d.scaling else 'points.T'}  # ({d.n_features}, N): "
@@ -684,6 +844,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n')
     parts.append(_predict(trainer, names))
+    parts.append(_check(trainer, target_name))
     return parts
 
 
@@ -703,6 +864,7 @@ def notebook_text(trainer: Trainer, epochs: int, class_names: Sequence[str] | No
     head = re.sub(r"\bscript\b", "notebook", head.strip().strip('"').strip())
     cells = [v4.new_markdown_cell(head)]
     cells += [v4.new_code_cell(part.rstrip("\n")) for part in code]
+    cells.append(v4.new_code_cell(_figure(trainer, _targets(trainer)[0]).rstrip("\n")))
     nb = v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})

@@ -17,14 +17,37 @@ from ..conftest import all_digits
 from nnviz.core.session import load as load_session
 
 
-def _printed(script) -> dict[int, float]:
+def _printed(script, env=None) -> dict[int, float]:
     """The losses ``script`` prints, to every float32 digit (conftest.all_digits)."""
+    return _printed_out(script, env)[0]
+
+
+def _printed_out(script, env=None) -> tuple[dict[int, float], str]:
+    """``_printed`` and all that the script printed."""
     out = subprocess.run([sys.executable, str(all_digits(script))], capture_output=True,
-                         text=True,
-                         timeout=600)
+                         text=True, timeout=600, env=env)
     assert out.returncode == 0, out.stderr
     found = re.findall(r"^Loss for epoch (\d+): (\S+)$", out.stdout, re.M)
-    return {int(e): float(v) for e, v in found}
+    return {int(e): float(v) for e, v in found}, out.stdout
+
+
+def checked(stdout) -> dict[str, str]:
+    """The script's last lines, the notebook's check against the ground truth: the accuracy
+    (R^2) it printed on the training and the test points, as printed ("88.1%", "0.9652")."""
+    return dict(re.findall(r"^(?:Accuracy|R\^2) on the (training|test) points: (\S+)",
+                           stdout, re.M))
+
+
+def app_scores(metrics: dict, classification: bool) -> dict[str, str]:
+    """The accuracy (R^2) nnviz shows (``Run.metrics()``, ``--json``'s numbers) as the script
+    prints it: nnviz's percentage (format_accuracy), R^2 to nnviz train's four decimals."""
+    from nnviz.core.formatting import format_accuracy, format_loss
+    shown = {}
+    for key, name in (("train_accuracy", "training"), ("test_accuracy", "test")):
+        v = metrics[key]
+        if v is not None and np.isfinite(v):
+            shown[name] = format_accuracy(v, True) if classification else format_loss(v)
+    return shown
 
 
 def _imports(script) -> set[str]:
@@ -76,6 +99,13 @@ def test_the_notebooks_problem_exported_by_nnviz_train_prints_its_losses(capsys,
     lines = [ln for ln in ran.stdout.splitlines() if ln.startswith("Loss for epoch")]
     assert lines == [ln for ln in out.splitlines() if ln.startswith("Loss for epoch")]
     assert lines[0] == f"Loss for epoch 100: {app[100]:.4f}"
+    # It ends with the notebook's check against the ground truth: the accuracy on the training
+    # and the test points that nnviz train's last line printed, to the tenth of a percent.
+    final = next(ln for ln in out.splitlines() if ln.startswith("final: "))
+    train_acc, test_acc = re.findall(r"accuracy (\S+%)", final)
+    assert checked(ran.stdout) == {"training": train_acc, "test": test_acc}
+    assert re.search(rf"^Accuracy on the training points: {re.escape(train_acc)} \(\d+ of 160 "
+                     r"classified right\)$", ran.stdout, re.M)
 
 
 def test_adam_with_mini_batches_exported_from_python_prints_the_runs_losses(tmp_path):
@@ -113,9 +143,14 @@ def test_other_optimisers_losses_and_activations_export_their_losses(tmp_path, d
     run = nnviz.train(*nnviz.datasets.make(data), epochs=300, **options)
     script = tmp_path / "run.py"
     run.export_script(script)
-    printed = _printed(script)
+    printed, out = _printed_out(script)
     assert sorted(printed) == [100, 200, 300]
     np.testing.assert_allclose(list(printed.values()), run.history["loss"][99::100], rtol=1e-4)
+    # the check it ends with: the accuracy (R^2 for sine) the app shows for the run's last
+    # epoch, on the training and the test points; the classes of several outputs are the argmax
+    scores = app_scores(run.metrics, data != "sine")
+    assert set(scores) == {"training", "test"}
+    assert checked(out) == scores
 
 
 def test_export_script_to_a_folder_that_does_not_exist_is_one_line_before_training(capsys):
@@ -124,7 +159,8 @@ def test_export_script_to_a_folder_that_does_not_exist_is_one_line_before_traini
     assert code == 2 and err.count("\n") == 1 and "no such folder" in err
 
 
-def test_the_notebook_export_runs_cell_by_cell_to_the_runs_losses(tmp_path):
+def test_the_notebook_export_runs_cell_by_cell_to_the_runs_losses_and_its_check(
+        tmp_path, monkeypatch, capsys):
     nbformat = pytest.importorskip("nbformat")
     run = nnviz.train(*nnviz.datasets.make("moons"), hidden=[4, 10, 4], epochs=300)
     path = tmp_path / "moons.ipynb"
@@ -137,12 +173,36 @@ def test_the_notebook_export_runs_cell_by_cell_to_the_runs_losses(tmp_path):
     assert "script" not in nb.cells[0].source
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert len(code) > 5  # a cell per section, not one block
+    # The last cell: the notebook's figure of the check (cell 64), guarded for matplotlib.
+    assert "plt.subplots(1, 3" in code[-1] and "except ImportError" in code[-1]
     script = tmp_path / "cells.py"
     script.write_text("\n\n".join(code) + "\n")  # the cells, run top to bottom
-    printed = _printed(script)
+    # No nbclient in the venv: the cells run as a script, with a matplotlib that records the
+    # figure (tests/core/fake_matplotlib; any real one is headless with MPLBACKEND=Agg).
+    env = {**os.environ, "MPLBACKEND": "Agg",
+           "PYTHONPATH": os.pathsep.join([FAKE_MATPLOTLIB, os.environ.get("PYTHONPATH", "")])}
+    printed, out = _printed_out(script, env)
     assert sorted(printed) == [100, 200, 300]
     np.testing.assert_allclose([printed[e] for e in (100, 200, 300)],
                                run.history["loss"][[99, 199, 299]], rtol=1e-5)
+    # its check: the app's accuracy on the training and test points
+    assert checked(out) == app_scores(run.metrics, True) and len(checked(out)) == 2
+    # its figure: the notebook's three panels of the training points, coloured by the true
+    # labels, by P(class 1) and by the rounded P, whose agreement is the accuracy printed
+    panels = json.loads(re.search(r"^FIGURE (.*)$", out, re.M).group(1))
+    assert [p["title"] for p in panels] == ["True labels", "Predicted", "Rounded predictions"]
+    true, p, rounded = (np.array(p["c"]) for p in panels)
+    assert np.array_equal(true, run._trainer.data.y_train)
+    assert 0 < p.min() < 0.5 < p.max() < 1 and np.array_equal(rounded, p >= 0.5)
+    assert f"{np.mean(rounded == true):.1%}" == checked(out)["training"]
+    # without matplotlib, the figure's cell says so instead (no error: the notebook runs to its
+    # end); the cell run here alone, on the values the cells before it made
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    exec(code[-1], {"np": np, "points": np.zeros((4, 2)), "labels": np.array([0, 1, 0, 1]),
+                    "predictions": np.full((4, 1), 0.4), "rounded": np.zeros(4)})
+    assert capsys.readouterr().out == (
+        "The figure needs matplotlib (pip install matplotlib); the accuracy printed above is "
+        "the same check in numbers.\n")
 
 
 def test_the_notebook_export_without_nbformat_says_how_to_get_it(monkeypatch, tmp_path):
@@ -154,6 +214,7 @@ def test_the_notebook_export_without_nbformat_says_how_to_get_it(monkeypatch, tm
     assert not (tmp_path / "x.ipynb").exists()
 
 
+FAKE_MATPLOTLIB = os.path.join(os.path.dirname(__file__), "fake_matplotlib")
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples")
 
 
@@ -172,6 +233,11 @@ def test_a_standardised_import_exports_its_means_and_sds_for_raw_rows(tmp_path, 
     raw = np.array(rows, np.float64)
     got, stdout = script_predict(script, raw, tmp_path)
     trainer = load_session(saved).make_trainer()  # the app's run at epoch 300
+    # The check it ends with: fruit's accuracy over its 3 classes (the argmax), daylight's R^2,
+    # on the training and the test points -- the app's numbers at epoch 300.
+    m = trainer.evaluate()
+    want_scores = app_scores(m.__dict__, trainer.data.is_classification)
+    assert set(want_scores) == {"training", "test"} and checked(stdout) == want_scores
     d = trainer.data
     assert d.scaling is not None and np.abs(d.X).max() < 5  # standardised, unlike the rows
     want = trainer.predict(d.X)  # the app's outputs of the same points, in the file's order
@@ -209,8 +275,9 @@ def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, t
     assert _class_names(script.read_text()) == ["apple", "lemon", "pear"]
     lines = _run(script).splitlines()
     at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
-    rows = [line.split() for line in lines[at + 1:]]
-    assert len(rows) == 3
+    rows = [line.split() for line in lines[at + 1:at + 4]]
+    assert [ln.split(":")[0] for ln in lines[at + 4:]] == [  # then the check it ends with
+        "Accuracy on the training points", "Accuracy on the test points"]
     for row in rows:  # three probabilities in the header's order, then the likeliest's name
         p = [float(v) for v in row[:3]]
         assert row[3] == ["apple", "lemon", "pear"][int(np.argmax(p))]

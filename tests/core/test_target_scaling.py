@@ -14,7 +14,7 @@ import pytest
 import nnviz
 from nnviz.cli import main
 
-from .test_export import script_predict
+from .test_export import app_scores, checked, script_predict
 from nnviz.core import csvdata
 from nnviz.core.csvdata import read_csv
 from nnviz.core.problem import make_problem
@@ -134,6 +134,10 @@ def test_the_session_and_the_exported_script_reproduce_the_standardised_run(caps
                                                            rel=1e-6)
     want = run.predict(rows[:5, :1])
     np.testing.assert_allclose(got, want, rtol=1e-5)
+    # its check against the ground truth, in the file's prices: the R^2 the app shows of the
+    # standardised ones (the same number) on the training and the test points
+    scores = app_scores(run.metrics, False)
+    assert set(scores) == {"training", "test"} and checked(printed_out) == scores
     # prices, near the file's own (R² 0.96): not standardised values around 0
     assert np.abs(want[:, 0] - rows[:5, 1]).max() < 40 < rows[:5, 1].min()
 

@@ -39,6 +39,14 @@ def test_script_export_from_the_window_trains_the_live_run_again(qtbot, main_win
         main_window.session_actions.export_code("script", str(path))
     text = path.read_text()
     assert "epochs = 200" in text and "w.T @ X + b" in text
+    # Run, it ends with the notebook's check against the ground truth: the accuracy on the
+    # training and the test points that the window's metrics line shows at epoch 200.
+    ran = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                         timeout=600)
+    assert ran.returncode == 0, ran.stderr
+    shown = re.findall(r"accuracy (\S+%)", main_window.metrics.text())
+    printed = re.findall(r"^Accuracy on the (?:training|test) points: (\S+%)", ran.stdout, re.M)
+    assert len(shown) == 2 and printed == shown
 
 
 def _assert_onnx_gives(ort, path, X, params) -> None:
