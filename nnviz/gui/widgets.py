@@ -732,9 +732,33 @@ def dspin(low: float, high: float, value: float, step: float, decimals: int,
     return w
 
 
+class DescribedCombo(QComboBox):
+    """A choice whose entries carry a description (their tooltip): the entry highlighted in
+    the open list, and the one chosen when the list gets the focus from the keyboard, say
+    theirs in the window's status bar too. A tooltip shows under the mouse only: from the
+    keyboard "mse", "gd" or "adam" had no words anywhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted.connect(self.say)
+
+    def say(self, index: int) -> None:
+        text = self.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        bar = getattr(self.window(), "statusBar", None)
+        if text and bar is not None:
+            bar().showMessage(f"{self.itemText(index)}: {text}", 10000)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().focusInEvent(event)
+        if event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                              Qt.FocusReason.ShortcutFocusReason):
+            self.say(self.currentIndex())
+
+
 def combo(items: dict[str, str], value: str, tip: str) -> QComboBox:
-    """A choice among ``items`` (name -> description); each item's tooltip is its description."""
-    w = QComboBox()
+    """A choice among ``items`` (name -> description); each item's tooltip is its description,
+    said in the status bar when it is highlighted (``DescribedCombo``)."""
+    w = DescribedCombo()
     for i, (name, desc) in enumerate(items.items()):
         w.addItem(name, name)
         w.setItemData(i, desc, Qt.ItemDataRole.ToolTipRole)

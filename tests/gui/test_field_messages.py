@@ -191,3 +191,22 @@ def test_a_refused_rate_is_readable_in_the_dark_theme(main_window, qtbot):
     # the text's pixels: what stands out 4.5:1 from the field (a text cursor is ~14 of them)
     ink = sum(int(c) for v, c in zip(values, counts) if colors.contrast(ground, v) >= 4.5)
     assert ink >= 40, ink  # ... and the text typed on it reads
+
+
+def test_a_list_entrys_description_is_said_from_the_keyboard(bare_window, qtbot):
+    """Keyboard newcomer: what "gd", "momentum" or "mse" mean was only in tooltips, shown under
+    the mouse. Tabbed into, and arrowed through when open, a list says its entry's."""
+    from nnviz.core.training import OPTIMIZERS
+    w = bare_window
+    box = w.training_panel.optimizer
+    w.panels_scroll.reveal(box)
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus)
+    assert w.statusBar().currentMessage() == f"gd: {OPTIMIZERS['gd']}"
+    box.showPopup()
+    qtbot.waitUntil(box.view().isVisible)
+    qtbot.keyClick(box.view(), Qt.Key.Key_Down)
+    entry = box.itemText(box.view().currentIndex().row())
+    assert entry != "gd" and w.statusBar().currentMessage() == f"{entry}: {OPTIMIZERS[entry]}"
+    box.hidePopup()
+    assert box.currentText() == "gd"  # arrowing through the open list chose nothing
