@@ -26,6 +26,10 @@ def _branched(qtbot, w, epochs=40, fork=20, more=10):
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == fork, timeout=TIMEOUT)
     w.timeline.fork.click()
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    # paused, the branch trains nothing yet: the status bar says what will
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == (
+        f"Made the branch run 2 at epoch {fork:,} of run 1: Play (Space) trains it; Ctrl+Z "
+        "takes it back."), timeout=TIMEOUT)
     return _step(qtbot, w, more)
 
 

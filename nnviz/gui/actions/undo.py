@@ -544,9 +544,13 @@ class UndoMixin:
         self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
 
     def _branched(self, name: str, parent: str, epoch: int) -> None:
-        """"Continue from here" made branch ``name``: an Undo step."""
+        """"Continue from here" made branch ``name``: an Undo step. Paused, it trains nothing
+        yet: said, with the key that does (a newcomer saw no change and no word)."""
         self.undo_stack.push(BranchCommand(self, name, parent, epoch))
         self._update_edit_toolbar()
+        then = "it trains on" if self.window.playing else "Play (Space) trains it"
+        self._status(f"Made the branch {name} at epoch {epoch:,} of {parent}: {then}; "
+                     "Ctrl+Z takes it back.", 10000)
 
     def _branch_deleted(self, name: str, log) -> None:
         """Delete branch: an Undo step that brings it back."""
