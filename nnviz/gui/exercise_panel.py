@@ -307,6 +307,10 @@ class ExerciseActions(QObject):
             "network and settings (the goals, hints and solution of the exercise open now are "
             "kept; edit the file to change them).", self.save_dialog)
         menu.insertMenu(before, self.menu)
+        lessons = getattr(w, "lessons_menu", None)
+        if lessons is not None:  # where a learner looks for them too (not only under File)
+            lessons.addSection("Practise")
+            lessons.addMenu(self.menu)
         menu.insertAction(before, self.open_action)
         menu.insertAction(before, self.save_action)
         menu.insertSeparator(before)

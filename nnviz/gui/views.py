@@ -322,7 +322,7 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
                     "side by side (the Compare view's ready-made sweep; the main run stays)."
                  for k in swept})
     ctx.lessons.update(tryable={**tryable, **swept}, tips=tips, try_lesson=try_lesson)
-    menu = window.menuBar().addMenu("&Lessons")
+    menu = window.lessons_menu = window.menuBar().addMenu("&Lessons")
     for i, lesson in enumerate(LESSONS):
         if i == 5:  # the notebook's five steps, then what nnviz adds (Presets has the same list)
             menu.addSection("Beyond the notebook")
