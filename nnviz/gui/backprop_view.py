@@ -46,6 +46,9 @@ MAX_TERMS = 6  # terms of a sum written out
 COMPACT_TERMS = 4  # in presentation mode (a table's row a line: the diagram shows them all)
 COMPACT_SUM_TERMS = 2  # of a hidden unit's Σₖ wₖ·δₖ in presentation mode, a term a line
 TIGHTER = 2  # steps of a term less a list, where presentation mode's text overflows its box
+# A word joiner: no line break here, where Qt breaks a formula whose spaces are non-breaking
+# ("f′" | "(z)", "∂L/" | "∂b").
+WJ = "&#8288;"
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
@@ -1407,8 +1410,8 @@ class BackpropView(QWidget):
                 wn = np.asarray(tr.params[layer + 1][0], np.float64)[unit]
                 dn = nxt.delta[0]
                 up = float(p.upstream[0, unit])
-                if compact:  # (the formula not broken: it goes under the unit's name)
-                    line = f"<p>{lead}δ&nbsp;=&nbsp;(Σₖ&nbsp;wₖ·δₖ)·f′(z)<br>" \
+                if compact:  # (the formula whole: it goes under the unit's name; WJ)
+                    line = f"<p>{lead}δ&nbsp;=&nbsp;(Σₖ&nbsp;wₖ·δₖ)·f′{WJ}(z)<br>" \
                            f"{self._compact_sum('Σₖ wₖ·δₖ', wn, dn, up, tight)}<br>"
                 else:
                     o2 = shown_terms(wn * dn, most)
@@ -1443,7 +1446,7 @@ class BackpropView(QWidget):
                 if more:
                     rows += f"<tr><td>… ({more} more)</td></tr>"
                 # (whole: "∂L/" at a line's end, "∂b = δ" on the next)
-                parts.append(f"<p>{lead}∂L/∂b&nbsp;=&nbsp;δ&nbsp;=&nbsp;<b>{num(d)}</b></p>"
+                parts.append(f"<p>{lead}∂L/{WJ}∂b&nbsp;=&nbsp;δ&nbsp;=&nbsp;<b>{num(d)}</b></p>"
                              f"<table>{rows}</table>")
             else:
                 parts.append(f"<p>The links into this unit (δ = {num(d)}):</p>"
