@@ -60,8 +60,8 @@ FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has r
 # it. The tab scrolls only when a window is shorter. The diagram takes
 # PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more: at 1024x768 its least
 # (two units a layer: at 215 px it showed the same two), the formulas the rest,
-# ~233 px: each stage's text of the output unit reads whole (written short, BackpropView.
-# _formulas). With the diagram at 52% they had 148 px and the class read them only as the
+# ~233 px: each stage's text of every unit reads whole (written short, BackpropView.
+# _formulas, with fewer terms where it still overflows, _write_formulas). With the diagram at 52% they had 148 px and the class read them only as the
 # teacher scrolled. The formulas at the tab's full width above a row of the plot and the
 # diagram was tried: the diagram ~390 px wide, its headings on two rows, its nodes 8 px.
 PRESENTING_PLOT = QSize(240, 110)
@@ -1236,9 +1236,10 @@ class BackpropView(QWidget):
         self._written = (name, tr, spec)
         html = self._formulas(name, tr, spec)
         if self._presenting():
-            # The fewest terms it takes for the text to read whole in its box: written with
-            # this machine's font at the box's size (a line's worth of characters is the
-            # font's; a term less is better than a scroll bar on a projector).
+            # A term less in each list, step by step, until the text reads whole in its box:
+            # laid out with this machine's font at the box's size (how many characters a
+            # line holds is the font's; a term less is better than a scroll bar on a
+            # projector).
             for tight in range(1, TIGHTER + 1):
                 if self._fits(html):
                     break
@@ -1306,7 +1307,7 @@ class BackpropView(QWidget):
         diagram shows every link's); no jax / optax numbers beside the hand-built ones (the
         check line above says they match, and by how much), no mean column equal to g.
         ``tight``: presentation mode's terms and rows, each list one shorter a step (the
-        text did not fit in its box: _draw_stage)."""
+        text did not fit in its box: _write_formulas)."""
         compact = self._presenting()
         most = max(COMPACT_TERMS - tight, 1) if compact else MAX_TERMS
         layer, unit = self.unit if self.unit is not None else (spec.n_layers - 1, 0)
