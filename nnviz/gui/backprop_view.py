@@ -23,7 +23,8 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen, QShortcut,
+                           QTextDocument)
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
                                QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QStyle,
                                QStyleOptionComboBox, QTextBrowser, QVBoxLayout, QWidget)
@@ -43,6 +44,11 @@ from .widgets import Column, TextRoom, combo_width, data_names_of, paint_combo
 MAX_SHOWN = 10
 MAX_TERMS = 6  # terms of a sum written out
 COMPACT_TERMS = 4  # in presentation mode (a table's row a line: the diagram shows them all)
+COMPACT_SUM_TERMS = 2  # of a hidden unit's Σₖ wₖ·δₖ in presentation mode, a term a line
+TIGHTER = 2  # steps of a term less a list, where presentation mode's text overflows its box
+# A word joiner: no line break here, where Qt breaks a formula whose spaces are non-breaking
+# ("f′" | "(z)", "∂L/" | "∂b").
+WJ = "&#8288;"
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
@@ -54,8 +60,8 @@ FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has r
 # it. The tab scrolls only when a window is shorter. The diagram takes
 # PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more: at 1024x768 its least
 # (two units a layer: at 215 px it showed the same two), the formulas the rest,
-# ~233 px: each stage's text of the output unit reads whole (written short, BackpropView.
-# _formulas). With the diagram at 52% they had 148 px and the class read them only as the
+# ~233 px: each stage's text of every unit reads whole (written short, BackpropView.
+# _formulas, with fewer terms where it still overflows, _write_formulas). With the diagram at 52% they had 148 px and the class read them only as the
 # teacher scrolled. The formulas at the tab's full width above a row of the plot and the
 # diagram was tried: the diagram ~390 px wide, its headings on two rows, its nodes 8 px.
 PRESENTING_PLOT = QSize(240, 110)
@@ -663,6 +669,7 @@ class BackpropView(QWidget):
         self._drawn_result = None
         self._asked = None  # the epoch whose fresh numbers were asked for
         self._formulas_of = None  # (stage, unit) of the formulas shown
+        self._written = None  # (stage, trace, spec) of the formulas written (_write_formulas)
         self._formulas_html = None
 
         # The title, the check and the stage's name wrap rather than widen the window: in one
@@ -747,6 +754,7 @@ class BackpropView(QWidget):
         self.formulas.setMinimumHeight(120)
         self.formulas.setToolTip("The selected unit's formulas with this point's numbers: "
                                  "click another node or link of the diagram for its own.")
+        self.formulas.installEventFilter(self)  # presentation mode: written to fit its size
         right = QWidget()
         self._formula_side = rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
@@ -870,6 +878,9 @@ class BackpropView(QWidget):
         elif obj is self.pull_note and event.type() == QEvent.Type.Resize and \
                 event.oldSize().width() != event.size().width():
             self._show_pull_note()  # cut again to its new width
+        elif isinstance(obj, QTextBrowser) and event.type() == QEvent.Type.Resize and \
+                self._written is not None and self._presenting():  # (the formulas)
+            self._write_formulas(*self._written)  # as many terms as read whole at this size
         return False
 
     def _presenting_layout(self) -> None:
@@ -1162,6 +1173,7 @@ class BackpropView(QWidget):
         if r is None or shot is None:
             self.title_room.set_text("<b>Backpropagation, step by step</b> — pick a training "
                                      "point; its numbers come with the next frame.")
+            self._written = None
             self._set_formulas("")
             self.check_room.set_text("")
             self._draw_network()
@@ -1211,11 +1223,44 @@ class BackpropView(QWidget):
         """The diagram and the formulas of stage ``name``."""
         if not tr.shows(name):  # Next / Back while playing: the worker computes them now
             self._draw_canvas("forward", tr, spec)
+            self._written = None
             self._set_formulas(f"<h3>{STAGE_TITLES[name]}</h3><p>The numbers of this stage "
                                   "come with the next frame.</p>")
             return
         self._draw_canvas(name, tr, spec)
-        self._set_formulas(self._formulas(name, tr, spec))
+        self._write_formulas(name, tr, spec)
+
+    def _write_formulas(self, name: str, tr, spec) -> None:
+        """The formulas of stage ``name`` for the selected unit, in presentation mode as many
+        terms as read whole in the box."""
+        self._written = (name, tr, spec)
+        html = self._formulas(name, tr, spec)
+        if self._presenting():
+            # A term less in each list, step by step, until the text reads whole in its box:
+            # laid out with this machine's font at the box's size (how many characters a
+            # line holds is the font's; a term less is better than a scroll bar on a
+            # projector).
+            for tight in range(1, TIGHTER + 1):
+                if self._fits(html):
+                    break
+                html = self._formulas(name, tr, spec, tight)
+        self._set_formulas(html)
+
+    def _fits(self, html: str) -> bool:
+        """Whether ``html`` laid out in the formulas' box is as tall as its viewport at most,
+        the viewport as wide as it is without a scroll bar."""
+        box = self.formulas
+        room = box.contentsRect().size()
+        if room.width() <= 0 or room.height() <= 0:
+            return True  # not laid out yet: the resize writes the text again
+        shown = box.document()
+        doc = QTextDocument()
+        doc.setDefaultFont(shown.defaultFont())
+        doc.setDefaultStyleSheet(shown.defaultStyleSheet())
+        doc.setDocumentMargin(shown.documentMargin())
+        doc.setHtml(html)
+        doc.setTextWidth(room.width())
+        return doc.size().height() <= room.height()
 
     def _set_formulas(self, html: str) -> None:
         """The formulas' new text; the same text is not laid out again, and new numbers of the
@@ -1252,7 +1297,7 @@ class BackpropView(QWidget):
 
     # -- the formulas ----------------------------------------------------------------------------
 
-    def _formulas(self, name: str, tr, spec) -> str:
+    def _formulas(self, name: str, tr, spec, tight: int = 0) -> str:
         """The stage's words and the selected unit's formulas with its numbers. Presentation
         mode writes them short (``compact``, COMPACT_CSS), to be read whole on a projector
         without scrolling (at 1024x768 they were 290-670 px tall in a 148 px box): no title
@@ -1260,9 +1305,11 @@ class BackpropView(QWidget):
         "click another node" (the tooltip says it); no names line of z's sum (its numbers line
         has the terms in the same order); COMPACT_TERMS terms of a sum or rows of a table (the
         diagram shows every link's); no jax / optax numbers beside the hand-built ones (the
-        check line above says they match, and by how much), no mean column equal to g."""
+        check line above says they match, and by how much), no mean column equal to g.
+        ``tight``: presentation mode's terms and rows, each list one shorter a step (the
+        text did not fit in its box: _write_formulas)."""
         compact = self._presenting()
-        most = COMPACT_TERMS if compact else MAX_TERMS
+        most = max(COMPACT_TERMS - tight, 1) if compact else MAX_TERMS
         layer, unit = self.unit if self.unit is not None else (spec.n_layers - 1, 0)
         who = neuron_label(spec, layer, unit, data_names_of(self))
         lead = f"<b>{who}</b>: " if compact else ""
@@ -1280,6 +1327,12 @@ class BackpropView(QWidget):
                      "on one point's. Links: g.",
             "update": "The optimiser turns g into the change of each weight. Links: Δw.",
         }[name]
+        if compact:  # shorter: the formulas under them say the rest
+            explain = {
+                "delta": "δ = ∂L/∂z: how the loss changes with a unit's z. Node labels: δ.",
+                "grad": "∂L/∂wᵢⱼ = aᵢ·δⱼ: the activation coming in on a link times the δ of "
+                        "the unit it goes to. Links: these now.",
+            }.get(name, explain)
         parts.append(f"<p>{explain}</p>")
         if name in ("batch", "update") and tr.step.batch_index < 0:
             parts.append("<p><b>The next epoch leaves this point out</b> (the training points "
@@ -1357,15 +1410,18 @@ class BackpropView(QWidget):
                 nxt = tr.layers[layer + 1]
                 wn = np.asarray(tr.params[layer + 1][0], np.float64)[unit]
                 dn = nxt.delta[0]
-                o2 = shown_terms(wn * dn, most)
-                more2 = len(dn) - len(o2)
-                rest2 = f" + … ({more2} more)" if more2 else ""
-                names = " + ".join(f"w<sub>{k + 1}</sub>·δ<sub>{k + 1}</sub>" for k in o2)
-                terms = " + ".join(f"{fac(wn[k])}·{fac(dn[k])}" for k in o2)
                 up = float(p.upstream[0, unit])
-                named2 = "" if compact else f"{names}{rest2}<br>&nbsp;&nbsp;= "
-                line = f"<p>{lead}δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {named2}" \
-                       f"{terms}{rest2} = {num(up)}<br>"
+                if compact:  # (the formula whole: it goes under the unit's name; WJ)
+                    line = f"<p>{lead}δ&nbsp;=&nbsp;(Σₖ&nbsp;wₖ·δₖ)·f′{WJ}(z)<br>" \
+                           f"{self._compact_sum('Σₖ wₖ·δₖ', wn, dn, up, tight)}<br>"
+                else:
+                    o2 = shown_terms(wn * dn, most)
+                    more2 = len(dn) - len(o2)
+                    rest2 = f" + … ({more2} more)" if more2 else ""
+                    names = " + ".join(f"w<sub>{k + 1}</sub>·δ<sub>{k + 1}</sub>" for k in o2)
+                    terms = " + ".join(f"{fac(wn[k])}·{fac(dn[k])}" for k in o2)
+                    line = f"<p>{lead}δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {names}{rest2}" \
+                           f"<br>&nbsp;&nbsp;= {terms}{rest2} = {num(up)}<br>"
                 if fp is None:
                     line += f"{dt}<br>δ = <b>{num(d)}</b></p>"
                 else:
@@ -1390,7 +1446,9 @@ class BackpropView(QWidget):
                 more = len(gw) - min(len(gw), most)
                 if more:
                     rows += f"<tr><td>… ({more} more)</td></tr>"
-                parts.append(f"<p>{lead}∂L/∂b = δ = <b>{num(d)}</b></p><table>{rows}</table>")
+                # (whole: "∂L/" at a line's end, "∂b = δ" on the next)
+                parts.append(f"<p>{lead}∂L/{WJ}∂b&nbsp;=&nbsp;δ&nbsp;=&nbsp;<b>{num(d)}</b></p>"
+                             f"<table>{rows}</table>")
             else:
                 parts.append(f"<p>The links into this unit (δ = {num(d)}):</p>"
                              f"<table>{rows}</table>")
@@ -1441,6 +1499,21 @@ class BackpropView(QWidget):
         else:
             parts.append(self._update_text(tr, layer, unit, compact, lead))
         return "".join(parts)
+
+    @staticmethod
+    def _compact_sum(name: str, ws, xs, total: float, tight: int = 0) -> str:
+        """Presentation mode's Σ of products ``ws``·``xs``, a term a line: the
+        COMPACT_SUM_TERMS largest (``tight`` fewer, one at least) in index order, then
+        "… (n more)" and the total (four terms and the rest, wrapped anywhere, took 4-5 of the
+        9 lines a hidden δ has at 1024x768). The total is the sum of all the terms."""
+        shown = shown_terms(np.asarray(ws) * np.asarray(xs), max(COMPACT_SUM_TERMS - tight, 1))
+        more = len(ws) - len(shown)
+        terms = [f"{fac(ws[k])}·{fac(xs[k])}" for k in shown]
+        lines = [f"{name} = {terms[0]}"] + [f"&nbsp;&nbsp;+ {t}" for t in terms[1:]]
+        if more:
+            lines.append(f"&nbsp;&nbsp;+ … ({more} more)")
+        lines[-1] += f" = {num(total)}"
+        return "<br>".join(lines)
 
     @staticmethod
     def _softmax_text(spec, layer: int, unit: int, zs, a: float) -> str:

@@ -85,48 +85,91 @@ def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1
                     and view.split_scroll.verticalScrollBar().maximum() == 0, timeout=30_000)
 
 
-def test_every_stages_words_read_whole_on_a_projector(main_window, qtbot, wait_run):
-    """A teacher's review: at 1024x768 in presentation mode the stage's words and formulas sat
-    in a box of ~350x150 px and scrolled (290-670 px of text), so the class read the step only as
-    the teacher scrolled. Now, Next after Next (Page Down, as a clicker sends), each stage's text
-    of the output unit is whole in its box -- no scroll bar -- beside the plot, over the diagram,
-    which keeps its two units a layer and its place."""
+def _every_unit_reads_whole(w, view, qtbot, size) -> None:
+    """At window ``size``, Next after Next (Page Down, as a clicker sends), every stage's text
+    of every unit (a node clicked) whole in its box -- no scroll bar -- beside the plot, over
+    the diagram, which keeps its two units a layer and its place; a hidden unit's δ with its
+    numbers (the sum over the units it feeds and δ, the trace's, which the check line compares
+    with jax.grad)."""
     from nnviz.core.backprop import STAGES
     from PySide6.QtCore import Qt
-    w = main_window
-    w.session_actions.preset_actions["moons"].trigger()  # as in class: the preset's note on top
-    wait_run(w)
-    w.pause()
-    w.set_presentation(True)
-    w.show_view("backprop")
-    w.resize(1024, 768)
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    view = w._inspection_views["backprop"]
-    qtbot.waitUntil(lambda: view.result is not None, timeout=120_000)
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
     box, canvas, area = view.formulas, view.canvas, view.split_scroll
+    spec = view._result_snapshot.spec
+    view.go(0)
     tops = set()
     for k, stage in enumerate(STAGES):
         if k:
             qtbot.keyClick(w, Qt.Key.Key_PageDown)
         assert view.stage == k
+        for layer in reversed(range(spec.n_layers)):  # the output first, as the tab opens
+            for unit in range(spec.layer_sizes[layer + 1]):
+                canvas.node_clicked.emit(layer, unit)
 
-        def whole() -> bool:
-            QApplication.processEvents()
-            doc = box.document()
-            return ("next frame" not in box.toPlainText() and box.toPlainText().strip() != ""
-                    and doc.size().height() <= box.viewport().height()
-                    and box.verticalScrollBar().maximum() == 0
-                    and box.horizontalScrollBar().maximum() == 0
-                    and _in_sight(box, area) and _in_sight(canvas, area)
-                    and area.verticalScrollBar().maximum() == 0)
-        qtbot.waitUntil(whole, timeout=30_000)
-        assert not box.verticalScrollBar().isVisible(), stage
+                def whole() -> bool:
+                    QApplication.processEvents()
+                    doc = box.document()
+                    return ("next frame" not in box.toPlainText()
+                            and box.toPlainText().strip() != ""
+                            and doc.size().height() <= box.viewport().height()
+                            and box.verticalScrollBar().maximum() == 0
+                            and box.horizontalScrollBar().maximum() == 0
+                            and _in_sight(box, area) and _in_sight(canvas, area)
+                            and area.verticalScrollBar().maximum() == 0)
+                where = (size, stage, layer, unit)
+                try:
+                    qtbot.waitUntil(whole, timeout=30_000)
+                except qtbot.TimeoutError:
+                    pytest.fail(f"{where}: {box.document().size().height():.0f} px of text in a "
+                                f"box of {box.viewport().height()}")
+                assert not box.verticalScrollBar().isVisible(), where
+                text = box.toPlainText()
+                assert ("output" if layer == spec.n_layers - 1 else f"unit {unit + 1}") in text, \
+                    where
+                if stage == "delta" and layer < spec.n_layers - 1:
+                    p = view.result.trace.layers[layer]
+                    assert f"= {p.upstream[0, unit]:.4g}" in text, (where, text)
+                    assert f"= {p.delta[0, unit]:.4g}" in text, (where, text)
+        assert "✓" in view.check.text(), (size, stage)
         # a box of readable lines: ~36 characters wide at the least, the stage's words in it
         metrics = box.fontMetrics()
         assert box.viewport().width() >= 36 * metrics.averageCharWidth(), stage
         assert all(len(u) >= min(2, n) for u, n in zip(canvas.shown, canvas.spec.layer_sizes))
         tops.add(canvas.mapTo(w, QPoint(0, 0)).y())
     assert len(tops) == 1, tops  # the diagram stayed put from stage to stage
+
+
+def test_every_stages_words_read_whole_on_a_projector(main_window, qtbot, wait_run):
+    """A teacher's review: at 1024x768 in presentation mode the stage's words and formulas sat
+    in a box of ~350x150 px and scrolled (290-670 px of text), so the class read the step only as
+    the teacher scrolled. The output unit's then read whole in a box of ~387x233, but a hidden
+    unit's δ (its sum over the next layer's units) took 2-5 lines more (284-353 px) and the
+    third hidden layer's ∂L/∂w 2 more (273 px). Now every stage's text of every unit reads
+    whole, at 1024x768 and at 1400x900, in the notebook's network and in a deeper one."""
+    from nnviz.core.problem import Choices, make_problem
+    w = main_window
+    w.session_actions.preset_actions["moons"].trigger()  # as in class: the preset's note on top
+    wait_run(w)
+    w.pause()
+    w.set_presentation(True)
+    w.show_view("backprop")
+    view = w._inspection_views["backprop"]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=120_000)
+    for size in ((1024, 768), (1400, 900)):
+        _every_unit_reads_whole(w, view, qtbot, size)
     # the words keep what they say: the node labels' name, the stage's formula
     view.go(0)
+    view.canvas.node_clicked.emit(view._result_snapshot.spec.n_layers - 1, 0)
+    box = view.formulas
     assert "Node labels: a." in box.toPlainText() and "sigmoid(z)" in box.toPlainText()
+    # A deeper network (the notebook page's 4-10-30-10-4 stack, here on the moons): the sums
+    # into and out of its 30 units' layer.
+    hidden = (4, 10, 30, 10, 4)
+    w.load_problem(make_problem(w.dataset, Choices(hidden=hidden)))
+    wait_run(w)
+    w.pause()
+    qtbot.waitUntil(lambda: view.result is not None and view._result_snapshot is not None
+                    and view._result_snapshot.spec.hidden == hidden, timeout=120_000)
+    for size in ((1024, 768), (1400, 900)):
+        _every_unit_reads_whole(w, view, qtbot, size)
