@@ -161,8 +161,8 @@ class DecisionPlot(pg.PlotWidget):
         self._sample_text = self._off_text = ""  # the note's two lines: the sample, the line
         # The points' arrays (train x, y, colours, test x, y, colours) and, for a large data
         # set, the pixels per unit they were laid out at (_draw_points).
-        self._points: tuple = (np.zeros(0),) * 2 + (np.zeros((0, 3), np.uint8),)
-        self._points = self._points * 2
+        none, no_rgb = np.zeros(0), np.zeros((0, 3), np.uint8)
+        self._points: tuple = (none, none, no_rgb, none, none, no_rgb)
         self._laid_out: tuple[float, float] | None = None
         self._size = float(POINT_SIZE)
         self._relayout = QTimer(self)
