@@ -164,7 +164,6 @@ class DecisionPlot(pg.PlotWidget):
         none, no_rgb = np.zeros(0), np.zeros((0, 3), np.uint8)
         self._points: tuple = (none, none, no_rgb, none, none, no_rgb)
         self._laid_out: tuple[float, float] | None = None
-        self._size = float(POINT_SIZE)
         self._relayout = QTimer(self)
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(150)
@@ -350,7 +349,6 @@ class DecisionPlot(pg.PlotWidget):
             v = np.concatenate([y_tr, y_te]).astype(np.float64) * sy
             size, keep = fit_points(u, v, full, min(MIN_POINT_SIZE * self.scale, full))
             keep_tr, keep_te = keep[keep < n_tr], keep[keep >= n_tr] - n_tr
-        self._size = size
         f = size / full  # outlines thin with the markers
         # Points coloured by value sit on a heatmap of the same colours: a contrasting rim shows
         # them; class points a dark rim (see colors.point_rim).
