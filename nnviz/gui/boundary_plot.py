@@ -15,9 +15,17 @@ A change of theme or palette draws the data set again.
 
 The points share one brush (or pen) per colour: pyqtgraph keys its symbol atlas by the brush
 object, and a QBrush per point cost a gigabyte and seconds at 100,000 points. They are cached as
-a pixmap, so that a new heat image under them does not repaint them. A data set larger than the
-eye can tell apart is drawn as one point per class in each cell of a few pixels, the training
-points over the test points (the plot says it shows a sample); the training uses every point.
+a pixmap, so that a new heat image under them does not repaint them.
+
+A data set of more than FULL_POINTS points is drawn at what the plot's pixels can show apart
+(``fit_points``): markers shrink from POINT_SIZE towards MIN_POINT_SIZE until a typical point
+shares the cell of ROOM diameters around it with at most one other; where even the smallest
+markers would crowd, one point picked at random is drawn per cell (the plot says it shows a
+sample), so about three quarters of the model's colour shows between the points everywhere.
+Train and test points share the cells, and they are drawn in a random order, not the data's,
+so that no class is always on top where classes mix. The layout follows the plot's size and
+zoom; the training uses every point. Smaller data sets (the notebook's 200) are drawn whole,
+full size, in the data's order.
 """
 from __future__ import annotations
 
@@ -25,7 +33,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
@@ -37,10 +45,22 @@ from .stepped_range import nice_range
 from .widgets import cache_axes, letterbox, plain_axes, scale_axes
 
 LABEL_COLOR = "#333"
-#: More points than this (train or test) are thinned to the plot's resolution.
+#: The Neurons view's maps: more points than this are thinned to one of each colour per cell of
+#: CELL_PX screen pixels (``thin_to_cells``).
 MAX_DRAWN_POINTS = 5000
-#: The thinning's cell, in screen pixels: half a point's diameter, so the drawing looks the same.
 CELL_PX = 4
+#: Up to this many points (train and test) the main plot draws them all, full size, in order.
+FULL_POINTS = 1000
+#: The smallest marker (pixels, times presentation mode's scale) of a large data set.
+MIN_POINT_SIZE = 4
+#: A marker's cell, in its diameters: one marker per cell covers pi / 4 / ROOM^2 = 24% of it.
+ROOM = 1.8
+#: The most points a typical point may share its cell with, itself included, before the
+#: markers shrink (random points: one neighbour on average, about a quarter of the area covered).
+CROWD = 2.0
+#: How much the plot's pixels per data unit must change (a resize, a zoom) before a large data
+#: set is laid out again.
+RELAYOUT = 1.15
 MAX_EQUAL_ASPECT = 10.0  # the plane is drawn 1:1 while its width / height is within this
 
 
@@ -126,9 +146,9 @@ class DecisionPlot(pg.PlotWidget):
         self.sample_note.setAutoFillBackground(True)
         self.sample_note.setContentsMargins(6, 2, 6, 2)
         self.sample_note.setToolTip("The data set has more points than the plot can show apart: "
-                                    "one point of each class is drawn in each cell of "
-                                    f"{CELL_PX}x{CELL_PX} pixels, training points over test "
-                                    "points. Training uses every point.")
+                                    "one point, picked at random, is drawn in each small cell "
+                                    "of the plot, so that the model shows between them "
+                                    "(zoom in for more). Training uses every point.")
         self.sample_note.hide()
         self.mode = NO_PLANE
         self.discretize = False
@@ -139,6 +159,17 @@ class DecisionPlot(pg.PlotWidget):
         self._home_y: tuple[float, float] | None = None
         self._y_set: tuple[float, float] | None = None
         self._sample_text = self._off_text = ""  # the note's two lines: the sample, the line
+        # The points' arrays (train x, y, colours, test x, y, colours) and, for a large data
+        # set, the pixels per unit they were laid out at (_draw_points).
+        none, no_rgb = np.zeros(0), np.zeros((0, 3), np.uint8)
+        self._points: tuple = (none, none, no_rgb, none, none, no_rgb)
+        self._laid_out: tuple[float, float] | None = None
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(150)
+        self._relayout.timeout.connect(self._relayout_now)
+        pi.getViewBox().sigResized.connect(lambda *_: self._view_changed())
+        pi.getViewBox().sigRangeChanged.connect(lambda *_: self._view_changed())
         self._class_scale = 1.0
         self._rect_for: tuple | None = None
         self._data: Dataset | None = None
@@ -256,45 +287,9 @@ class DecisionPlot(pg.PlotWidget):
             rgb_tr = rgb_te = np.zeros((0, 3), np.uint8)
         else:
             rgb_tr, rgb_te = self._point_colors(data)
-        # Points coloured by value sit on a heatmap of the same colours: a contrasting rim shows
-        # them; class points a dark rim (see colors.point_rim).
-        rim = pg.mkPen(colors.text(), width=1) if self.mode == REGRESSION_2D else \
-            pg.mkPen(colors.point_rim(), width=1.2)
-        keep_tr = self._drawn_points(x_tr, y_tr, rgb_tr)
-        keep_te = self._drawn_points(x_te, y_te, rgb_te)
-        sym_tr, sym_te = self._symbols(data, keep_tr, keep_te)
-        self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
-                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr,
-                                  size=POINT_SIZE * self.scale)
-        # Hollow (colors.test_fill): the light background inside the outline; on the dark theme
-        # the heatmap dimmed towards the background, the outline standing off the dark
-        # background and that inside (colors.test_outline).
-        self.test_points.setData(x_te[keep_te], y_te[keep_te],
-                                 brush=pg.mkBrush(*colors.test_fill()),
-                                 pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(
-                                     *colors.test_outline(c), width=2.2)),
-                                 symbol=sym_te, size=(POINT_SIZE + 1) * self.scale)
-        self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
-                               pen=pg.mkPen(*colors.point_rim(), 200, width=1),
-                               size=(POINT_SIZE + 4) * self.scale)
-        n, drawn = len(x_tr) + len(x_te), len(keep_tr) + len(keep_te)
-        # Thinned, each class is drawn in every cell by train and by test points alike: the
-        # points on top would fill the picture, so the training points (most of the data) are.
-        thinned = drawn < n
-        self.train_points.setZValue(12 if thinned else 10)
-        self._sample_text = f"A sample of the points: {drawn:,} of {n:,} drawn" if thinned \
-            else ""
+        self._points = (x_tr, y_tr, rgb_tr, x_te, y_te, rgb_te)
+        self._laid_out = None
         self._off_text = ""
-        self.sample_note.setText(self._sample_text)
-        # In the theme's colours through the palette, not a style sheet: one would keep
-        # presentation mode's larger font from reaching it (colors.tint).
-        pal = self.sample_note.palette()
-        pal.setColor(QPalette.ColorRole.Window, QColor(*colors.background(), 210))
-        pal.setColor(QPalette.ColorRole.WindowText, QColor(*colors.text()))
-        self.sample_note.setPalette(pal)
-        self.sample_note.adjustSize()
-        self.sample_note.setVisible(drawn < n)
-        self._place_note()
 
         # No plane: the message alone, without axes (an empty 0-1 frame around it looked like
         # a plot that failed to draw).
@@ -312,6 +307,7 @@ class DecisionPlot(pg.PlotWidget):
             self._aspect = None
             self._fit_aspect()
             pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self._draw_points()
             return
         b = data.bounds(0.1)
         # The plane is drawn 1:1 (a unit of x1 as long as a unit of x2: the moons are not
@@ -334,6 +330,89 @@ class DecisionPlot(pg.PlotWidget):
         else:
             pi.setRange(xRange=b[0], yRange=b[1], padding=0)
         pi.disableAutoRange()
+        self._draw_points()
+
+    def _draw_points(self) -> None:
+        """The points of the data set set last: all of them full size, or for a large one the
+        size and sample that the plot's pixels, as they are now, show apart (``fit_points``)."""
+        data = self._data
+        x_tr, y_tr, rgb_tr, x_te, y_te, rgb_te = self._points
+        n_tr, n = len(x_tr), len(x_tr) + len(x_te)
+        full = POINT_SIZE * self.scale
+        if n <= FULL_POINTS:
+            keep_tr, keep_te, size = np.arange(n_tr), np.arange(len(x_te)), full
+            self._laid_out = None
+        else:
+            sx, sy = self._pixels_per_unit()
+            self._laid_out = (sx, sy)
+            u = np.concatenate([x_tr, x_te]).astype(np.float64) * sx
+            v = np.concatenate([y_tr, y_te]).astype(np.float64) * sy
+            size, keep = fit_points(u, v, full, min(MIN_POINT_SIZE * self.scale, full))
+            keep_tr, keep_te = keep[keep < n_tr], keep[keep >= n_tr] - n_tr
+        f = size / full  # outlines thin with the markers
+        # Points coloured by value sit on a heatmap of the same colours: a contrasting rim shows
+        # them; class points a dark rim (see colors.point_rim).
+        rim = pg.mkPen(colors.text(), width=1 * f) if self.mode == REGRESSION_2D else \
+            pg.mkPen(colors.point_rim(), width=1.2 * f)
+        sym_tr, sym_te = self._symbols(data, keep_tr, keep_te)
+        self.train_points.setData(x_tr[keep_tr], y_tr[keep_tr],
+                                  brush=shared(rgb_tr[keep_tr], pg.mkBrush), pen=rim, symbol=sym_tr,
+                                  size=size)
+        # Hollow (colors.test_fill): the light background inside the outline; on the dark theme
+        # the heatmap dimmed towards the background, the outline standing off the dark
+        # background and that inside (colors.test_outline).
+        self.test_points.setData(x_te[keep_te], y_te[keep_te],
+                                 brush=pg.mkBrush(*colors.test_fill()),
+                                 pen=shared(rgb_te[keep_te], lambda *c: pg.mkPen(
+                                     *colors.test_outline(c), width=2.2 * f)),
+                                 symbol=sym_te, size=size + self.scale * f)
+        self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
+                               pen=pg.mkPen(*colors.point_rim(), 200, width=1 * f),
+                               size=size + 4 * self.scale * f)
+        drawn = len(keep_tr) + len(keep_te)
+        # Thinned, train and test points share the cells; the training points (most of the
+        # data) are drawn over the test points' rims.
+        thinned = drawn < n
+        self.train_points.setZValue(12 if thinned else 10)
+        self._sample_text = f"A sample of the points: {drawn:,} of {n:,} drawn" if thinned \
+            else ""
+        # In the theme's colours through the palette, not a style sheet: one would keep
+        # presentation mode's larger font from reaching it (colors.tint).
+        pal = self.sample_note.palette()
+        pal.setColor(QPalette.ColorRole.Window, QColor(*colors.background(), 210))
+        pal.setColor(QPalette.ColorRole.WindowText, QColor(*colors.text()))
+        self.sample_note.setPalette(pal)
+        self._show_note()
+
+    def _show_note(self) -> None:
+        text = "\n".join(t for t in (self._sample_text, self._off_text) if t)
+        self.sample_note.setText(text)
+        self.sample_note.adjustSize()
+        self.sample_note.setVisible(bool(text))
+        self._place_note()
+
+    def _pixels_per_unit(self) -> tuple[float, float]:
+        """Screen pixels per unit of x and of y as the plot shows them now (before the plot is
+        laid out: as if its view were 600 pixels wide)."""
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        w, h = vb.width(), vb.height()
+        if w < 50 or h < 50:
+            w = h = 600.0
+        return w / ((x1 - x0) or 1.0), h / ((y1 - y0) or 1.0)
+
+    def _view_changed(self) -> None:
+        """A resize or a zoom: a large data set laid out again (soon, once) when the plot's
+        pixels per unit changed by more than RELAYOUT."""
+        if self._laid_out is not None and not self._relayout.isActive():
+            self._relayout.start()
+
+    def _relayout_now(self) -> None:
+        if self._laid_out is None or getattr(self, "closed", False):
+            return
+        was, now = self._laid_out, self._pixels_per_unit()
+        if any(max(a, b) / max(min(a, b), 1e-12) > RELAYOUT for a, b in zip(was, now)):
+            self._draw_points()
 
     def _symbols(self, data: Dataset, keep_tr: np.ndarray, keep_te: np.ndarray):
         """Each class's own shape (one symbol for every point without classes)."""
@@ -342,15 +421,6 @@ class DecisionPlot(pg.PlotWidget):
         table = np.array([colors.class_symbol(k) for k in range(max(data.n_classes, 2))],
                          dtype=object)
         return list(table[data.y_train[keep_tr]]), list(table[data.y_test[keep_te]])
-
-    def _drawn_points(self, x: np.ndarray, y: np.ndarray, rgb: np.ndarray) -> np.ndarray:
-        """Indices of the points to draw: all of them, or above MAX_DRAWN_POINTS one of each
-        colour in each CELL_PX cell of the plot as it is now (at least 800x600 pixels)."""
-        if len(x) <= MAX_DRAWN_POINTS:
-            return np.arange(len(x))
-        vb = self.getPlotItem().getViewBox()
-        width, height = max(vb.width(), 800.0), max(vb.height(), 600.0)
-        return thin_to_cells(x, y, rgb, int(width // CELL_PX), int(height // CELL_PX))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
@@ -446,9 +516,12 @@ class DecisionPlot(pg.PlotWidget):
         """Points, rings, the curve and the axes' text ``scale`` times their normal size
         (presentation mode: read from the back of a room)."""
         self.scale = scale
-        self.train_points.setSize(POINT_SIZE * scale)
-        self.test_points.setSize((POINT_SIZE + 1) * scale)
-        self.test_rims.setSize((POINT_SIZE + 4) * scale)
+        if self._laid_out is not None:
+            self._draw_points()  # a large data set: its sizes and sample are the pixels'
+        else:
+            self.train_points.setSize(POINT_SIZE * scale)
+            self.test_points.setSize((POINT_SIZE + 1) * scale)
+            self.test_rims.setSize((POINT_SIZE + 4) * scale)
         self.curve.setPen(pg.mkPen(colors.train_curve(), width=3 * scale))
         for item in self.class_curves:
             item.setPen(pg.mkPen(item.opts["pen"].color(), width=3 * scale))
@@ -570,11 +643,7 @@ class DecisionPlot(pg.PlotWidget):
             off = f"The model's line leaves the plot: it goes {' and '.join(ends)}"
         if off != self._off_text:
             self._off_text = off
-            text = "\n".join(t for t in (self._sample_text, off) if t)
-            self.sample_note.setText(text)
-            self.sample_note.adjustSize()
-            self.sample_note.setVisible(bool(text))
-            self._place_note()
+            self._show_note()
 
     def draw_pending(self) -> None:
         """Draw the grid that came while the plot was hidden (for a picture of it)."""
@@ -630,3 +699,41 @@ def thin_to_cells(x: np.ndarray, y: np.ndarray, rgb: np.ndarray, nx: int, ny: in
     key = (cell(x, nx) * ny + cell(y, ny)) * (int(colour.max()) + 1) + colour.ravel()
     _, first = np.unique(key, return_index=True)
     return np.sort(first)
+
+
+def fit_points(u: np.ndarray, v: np.ndarray, largest: float, smallest: float,
+               seed: int = 0) -> tuple[float, np.ndarray]:
+    """The marker size and the points to draw, in their drawing order, for points at screen
+    pixels (``u``, ``v``): the largest size from ``largest`` down to ``smallest`` (a pixel at a
+    time) at which a typical point shares the cell of ROOM diameters around it with at most one
+    other (the mean, over the points, of their cell's count is at most CROWD); all points then,
+    in a random order. Where even ``smallest`` crowds: one point per cell of ROOM x ``smallest``
+    pixels, picked at random (each cell's mix of classes kept in proportion), in a random order.
+    The same points for the same data (``seed``)."""
+    n = len(u)
+    order = np.random.default_rng(seed).permutation(n)
+    if n == 0:
+        return float(largest), order
+
+    def cells(size: float) -> np.ndarray:
+        side = size * ROOM
+        i = np.floor(u / side).astype(np.int64)  # cells from pixel 0: the same for a subset
+        j = np.floor(v / side).astype(np.int64)
+        i -= i.min()
+        j -= j.min()
+        return i * (int(j.max()) + 1) + j
+
+    def crowded(size: float) -> bool:
+        counts = np.unique(cells(size), return_counts=True)[1]
+        return (counts * counts).sum() / n > CROWD
+
+    # Smaller markers crowd less: the smallest first (a large data set's sizes need not all be
+    # tried), then from the largest down.
+    if not crowded(smallest):
+        size = float(largest)
+        while size - 1 >= smallest and crowded(size):
+            size -= 1
+        return size, order
+    key = cells(smallest)[order]
+    _, first = np.unique(key, return_index=True)
+    return float(smallest), order[np.sort(first)]

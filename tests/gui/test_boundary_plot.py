@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.snapshot import Grid
-from nnviz.gui.boundary_plot import DecisionPlot
+from nnviz.gui.boundary_plot import MIN_POINT_SIZE, POINT_SIZE, ROOM, DecisionPlot, fit_points
 
 
 @pytest.fixture
@@ -65,12 +65,13 @@ def test_a_huge_data_set_is_drawn_at_the_plots_resolution_and_says_so(plot):
     plot.set_dataset(data)
     drawn = len(plot.train_points.data)
     assert drawn < len(data.train_index)
-    # Every class is drawn, each over as wide an area as before.
+    # Every class is drawn, over the whole data (to within a few of its cells).
     x = plot.train_points.data["x"]
     colours = {b.color().getRgb()[:3] for b in plot.train_points.data["brush"]}
     assert len(colours) == 2
     xtr = data.X_train[:, 0]
-    assert x.min() == pytest.approx(xtr.min()) and x.max() == pytest.approx(xtr.max())
+    cell = ROOM * plot.train_points.opts["size"] / plot._pixels_per_unit()[0]
+    assert x.min() - xtr.min() < 3 * cell and xtr.max() - x.max() < 3 * cell
     assert plot.sample_note.isVisible()
     assert "of 100,000 drawn" in plot.sample_note.text()
     # In a narrow plot (the Backprop tab's) the note wraps, all of it inside the plot.
@@ -86,6 +87,72 @@ def test_a_huge_data_set_is_drawn_at_the_plots_resolution_and_says_so(plot):
     # A small data set again: all of it, and no note.
     plot.set_dataset(make_dataset(DataSpec("moons")))
     assert len(plot.train_points.data) == 160 and not plot.sample_note.isVisible()
+
+
+def _drawn(plot):
+    """The points drawn (train, then test), their pixel positions and the marker size."""
+    xs = np.concatenate([plot.train_points.data["x"], plot.test_points.data["x"]])
+    ys = np.concatenate([plot.train_points.data["y"], plot.test_points.data["y"]])
+    sx, sy = plot._pixels_per_unit()
+    return xs * sx, ys * sy, plot.train_points.opts["size"]
+
+
+def test_markers_shrink_and_thin_to_what_the_plots_pixels_show_apart(plot, qtbot):
+    """r4 #2: 100,000 points were drawn as 28,000-58,000 full-size markers that hid the model
+    under them. The markers shrink as the points grow many, and a data set too large for the
+    smallest ones is drawn one point per cell of ROOM markers: never more than the plot's
+    pixels hold apart, however many points. The notebook's 200 points stay as they were."""
+    vb = plot.getPlotItem().getViewBox()
+    sizes = []
+    for n in (200, 1200, 100_000):
+        data = make_dataset(DataSpec("moons", samples=n, noise=0.2, test_fraction=0.2))
+        plot.set_dataset(data)
+        u, v, size = _drawn(plot)
+        sizes.append(size)
+        if n == 200:  # all of them, full size, no note
+            assert len(u) == 200 and size == POINT_SIZE and not plot.sample_note.isVisible()
+            continue
+        cells = set(zip(np.floor(u / (ROOM * size)).astype(int),
+                        np.floor(v / (ROOM * size)).astype(int)))
+        if n == 100_000:
+            assert size == MIN_POINT_SIZE and plot.sample_note.isVisible()
+            assert len(cells) == len(u)  # one point per cell
+            assert 500 < len(u) <= vb.width() * vb.height() / (ROOM * size) ** 2
+        else:
+            assert len(u) == n  # all drawn, smaller: a typical point has room around it
+            assert n / len(cells) < 2.5
+    assert sizes[0] > sizes[1] > sizes[2]
+    # A smaller plot holds fewer: the sample follows its size.
+    before = len(_drawn(plot)[0])
+    plot.resize(450, 380)
+    qtbot.waitUntil(lambda: len(_drawn(plot)[0]) < 0.7 * before)
+    u, v, size = _drawn(plot)
+    assert len(set(zip(np.floor(u / (ROOM * size)).astype(int),
+                       np.floor(v / (ROOM * size)).astype(int)))) == len(u)
+    # The rule itself: sizes never grow with the number of points in the same pixels.
+    rng = np.random.default_rng(0)
+    got = [fit_points(rng.uniform(0, 400, n), rng.uniform(0, 400, n), 8, 4)
+           for n in (100, 1000, 3000, 10_000, 100_000)]
+    assert [s for s, _ in got] == sorted((s for s, _ in got), reverse=True)
+    assert max(len(k) for _, k in got) <= (400 / (ROOM * 4) + 1) ** 2
+
+
+def test_the_classes_are_drawn_interleaved_not_one_over_another(plot):
+    """r4 #2: where classes overlapped, the colour seen was the class drawn last (the data's
+    order). A data set sorted by class is drawn in a mixed order: every class is among the
+    first and the last points drawn, and consecutive points change class often."""
+    from dataclasses import replace
+    data = make_dataset(DataSpec("multiclass", classes=3, samples=30_000, noise=2.0))
+    tr = data.train_index[np.argsort(data.y[data.train_index], kind="stable")]
+    data = replace(data, train_index=tr)  # class 0's points first, class 2's last
+    assert (np.diff(data.y_train) != 0).sum() == 2
+    plot.set_dataset(data)
+    drawn = [id(b) for b in plot.train_points.data["brush"]]  # one brush per class
+    assert len(set(drawn)) == 3
+    tenth = len(drawn) // 10
+    assert len(set(drawn[:tenth])) == 3 and len(set(drawn[-tenth:])) == 3
+    changes = sum(a != b for a, b in zip(drawn, drawn[1:]))
+    assert changes > 0.4 * len(drawn)
 
 
 def test_a_regression_csv_names_its_target_on_the_axis(plot):
@@ -131,8 +198,18 @@ def test_a_thinned_picture_shows_the_training_points_on_top(plot):
     both = _pixels(plot).astype(int)
     covered = np.abs(train_only - bare).sum(axis=2) > 30  # where training points are drawn
     changed = np.abs(both - train_only).sum(axis=2) > 30
-    assert covered.sum() > 10_000
+    assert covered.sum() > 5_000
     assert (changed & covered).sum() / covered.sum() < 0.25
+    # r4 #2: the markers covered the whole data region (every patch of it 100%), the model
+    # under them unseen. Now the background shows between the points in every patch of 24x24
+    # pixels: the points (their antialiased edges counted) cover under half of a typical one
+    # and under two thirds of the most crowded.
+    points = np.abs(both - bare).sum(axis=2) > 30
+    t = 24
+    h, w = (points.shape[0] // t) * t, (points.shape[1] // t) * t
+    share = points[:h, :w].reshape(h // t, t, w // t, t).mean(axis=(1, 3))
+    share = share[share > 0]
+    assert np.median(share) < 0.5 and np.percentile(share, 95) < 2 / 3
     # Unthinned (a few hundred points), the rings stay on top where they can be seen.
     plot.set_dataset(make_dataset(DataSpec("moons")))
     assert plot.test_points.zValue() > plot.train_points.zValue()
