@@ -37,7 +37,7 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import Column, TextRoom, combo_width, data_names_of, paint_combo
+from .widgets import Column, TextRoom, combo_width, computing, data_names_of, paint_combo
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -1159,6 +1159,13 @@ class BackpropView(QWidget):
                                 for _, w in CHECKED_AGAINST.values() for good in (True, False)]
                                + [NEXT_FRAME])
 
+    def new_run(self) -> None:
+        """Another run replaces the one shown (nnviz.gui.views): its numbers go now (the
+        diagram follows with the new run's first frame)."""
+        self.result, self._result_snapshot, self._drawn_result = None, None, None
+        self._asked = None
+        self._show_stage()
+
     def _restyle(self) -> None:
         self.marker.setPen(pg.mkPen(colors.text(), width=3))  # the chosen point's ring
         self._expect_checks()
@@ -1171,8 +1178,8 @@ class BackpropView(QWidget):
         self.stage_room.set_text(self._stage_text(self.stage, self._presenting()))
         r, shot = self.result, self._result_snapshot
         if r is None or shot is None:
-            self.title_room.set_text("<b>Backpropagation, step by step</b> — pick a training "
-                                     "point; its numbers come with the next frame.")
+            self.title_room.set_text("<b>Backpropagation, step by step</b> — "
+                                     + computing("the chosen training point's numbers", False))
             self._written = None
             self._set_formulas("")
             self.check_room.set_text("")

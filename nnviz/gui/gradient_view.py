@@ -21,7 +21,7 @@ from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import (EpochNote, FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes,
-                      fit_title, move_points, window_playing)
+                      computing, fit_title, move_points, window_playing)
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -199,6 +199,8 @@ class GradientView(QWidget):
         lay.addWidget(LabelRoom(self.summary))  # new words every frame: no new layout
         lay.addWidget(self.key)
         lay.addWidget(self.glw, 1)
+        lay.addStretch(0)  # the words at the top while the plots are hidden (_waiting)
+        self._waiting()  # until the first numbers: the words, not six empty plots
         self.apply_look()
 
     def _caption_link(self, link: str) -> None:
@@ -307,6 +309,7 @@ class GradientView(QWidget):
             self._dead_drawn = None
         if flow.grad_norms.shape[1] != self._n_layers:
             return  # a stale frame of another architecture
+        self.glw.show()
         ep = flow.epochs.astype(np.float64)
         norms = np.maximum(np.nan_to_num(flow.grad_norms, nan=_FLOOR, posinf=1e30), _FLOOR)
         ratios = flow.update_ratios.astype(np.float64)
@@ -341,6 +344,20 @@ class GradientView(QWidget):
         self._summary_rest = self._summary(flow, now, dead)
         self._set_summary(flow)
         self._say(flow)
+
+    def new_run(self) -> None:
+        """Another run replaces the one shown (nnviz.gui.views): its numbers go now."""
+        self._drawn, self._spec = None, None
+        self._headline = NO_VERDICT  # the caption's verdict was the last run's
+        self._write_caption()
+        self._waiting()
+
+    def _waiting(self) -> None:
+        """No numbers of this run yet (a first visit computes them, and for a new network
+        compiles their functions first: seconds): the words, no empty axes."""
+        self.glw.hide()
+        self.key.hide()
+        self.summary.setText(computing("the gradients"))
 
     def _follow(self, ep, norms, ratios, flow: GradientFlow) -> None:
         r = self.ranges

@@ -19,7 +19,7 @@ from nnviz.core.formatting import plural
 from . import colors
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, cache_axes,
-                      class_names_of, move_points, plain_axes, window_playing)
+                      class_names_of, computing, move_points, plain_axes, window_playing)
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -120,6 +120,7 @@ class HiddenSpaceView(QWidget):
         key_row.addWidget(LabelRoom(self.variance), 1)  # new shares every frame: no new layout
         lay.addLayout(key_row)
         lay.addWidget(self.plot, 1)
+        lay.addStretch(0)  # the words at the top while the plot is hidden (_message)
         self.layer_box.currentIndexChanged.connect(self._changed)
         self.mode_box.currentIndexChanged.connect(self._changed)
         self.unit_a.valueChanged.connect(self._changed)
@@ -200,7 +201,7 @@ class HiddenSpaceView(QWidget):
         hs: HiddenSpace | None = snapshot.extras.get(self.extras_key)
         if hs is None:
             if not self.caption.text():
-                self._message("The hidden space appears with the next frame.")
+                self._message(computing("the hidden space"))
             return
         if hs is self._drawn and self._labels_key is not None:
             # The throttled probe handed out its last numbers again (inspect.Throttled): the
@@ -210,8 +211,15 @@ class HiddenSpaceView(QWidget):
         self._draw(hs)
         self._drawn = hs
 
+    def new_run(self) -> None:
+        """Another run replaces the one shown (nnviz.gui.views): its points go now."""
+        self._drawn = None
+        self._message(computing("the hidden space"))
+
     def _message(self, text: str) -> None:
+        """The words alone: no plot (empty axes looked like a hidden space of nothing)."""
         self.caption.setText(text)
+        self.plot.hide()
         self.variance.hide()
         self.mesh.setData([], [])
         self._labels_key = None
@@ -219,6 +227,7 @@ class HiddenSpaceView(QWidget):
         self.test_points.setData([], [])
 
     def _draw(self, hs: HiddenSpace) -> None:
+        self.plot.show()
         m = hs.mesh
         sep = np.full((m.shape[0], 1, 2), np.nan, np.float32)
         flat = np.concatenate([m, sep], axis=1).reshape(-1, 2)

@@ -64,6 +64,10 @@ LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
 MIN_PLOTS_HEIGHT = 330
 HINT = "Click or drag on the map to move the model (Ctrl+Z undoes)."
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
+# Another run (a new network, new data, Reset): its first frame comes once its model has
+# compiled; the last run's map, path and sharpness stayed until then (30 s at 512 units,
+# reviewer) under a header saying epoch 0.
+PREPARING_NEW = "Preparing the landscape of the new run (once its model has compiled)\u2026"
 MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
@@ -629,6 +633,16 @@ class LandscapeView(QWidget):
         if r.sharpness_missing and not self.playing():
             # The rest of the history, now it is still (once the sharpness has compiled).
             QTimer.singleShot(300 if r.sharpness_compiling else 0, self, self._send)
+
+    def new_run(self) -> None:
+        """Another run replaces the one shown (nnviz.gui.views): the last run's map, path and
+        sharpness go now, the words say the new run's landscape is being prepared."""
+        self.result, self._gesture = None, None
+        self.picked_mark.setData([], [])
+        self.follow.setEnabled(False)
+        self.message.hide()  # about the last run's weights
+        self._show_plots(False)
+        self.summary.setText(PREPARING_NEW)
 
     def _show_plots(self, on: bool) -> None:
         for part in (self.glw, self.map_glw, self.map_key):

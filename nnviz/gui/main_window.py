@@ -221,6 +221,10 @@ class MainWindow(QMainWindow):
     branched = Signal(str, str, int)
     # A branch was deleted: (its name, its RunLog, its end a checkpoint), for Undo
     branch_deleted = Signal(str, object)
+    # Another run replaces the one shown (a new network, new data, a preset, Reset, Restart, an
+    # opened session): the views drop the last run's numbers at once, not when the new run's
+    # first frame comes (after its compile: half a minute for a wide network).
+    run_changed = Signal()
 
     def __init__(self, problem: Problem | None = None, *, install_extras: bool = True,
                  companion: bool = False) -> None:
@@ -987,6 +991,7 @@ class MainWindow(QMainWindow):
         if presentation is not None:
             presentation.new_run()  # (its readout, as the metrics line)
         self._hide_banner()
+        self.run_changed.emit()
 
     # --- problems ------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from nnviz.core.network import EDIT_LIMIT
 from . import colors
 from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, no_plane_text,
                           output_luts, probe_choice)
-from .widgets import EpochNote, LabelRoom, data_names_of, window_playing
+from .widgets import EpochNote, LabelRoom, computing, data_names_of, window_playing
 
 MAX_UNITS = 32
 MAX_LINKS = 160
@@ -691,8 +691,19 @@ class NetworkView(QWidget):
         elif spec != old_spec:
             # No map of this neuron of this network yet: not the last network's map meanwhile.
             self.panel.clear("" if sel is None else
-                             f"<b>{neuron_label(spec, *sel, data_names_of(self))}</b> (its map comes with the next "
-                             "frame)")
+                             f"<b>{neuron_label(spec, *sel, data_names_of(self))}</b> "
+                             f"({computing('its map')})")
+        self._previous_run = False
+        self._set_header()
+
+    def new_run(self) -> None:
+        """Another run replaces the one shown (nnviz.gui.views): the neuron maps go now, and
+        until the new run's first frame (after its compile) the header says the diagram is the
+        last run's."""
+        self._previous_run = self.snapshot is not None
+        if self.canvas.spec is not None and self.canvas.maps is not None:
+            self.canvas.set_state(self.canvas.spec, self.canvas.params, None)
+        self.panel.clear("")
         self._set_header()
 
     def _carry_selection(self, old_spec, spec, sel: tuple[int, int]) -> None:
@@ -729,6 +740,11 @@ class NetworkView(QWidget):
         shown = c.maps.epoch if c.maps is not None else -1
         epoch_text = (self.epoch_note.text(epoch, shown, window_playing(self))
                       or f"epoch {epoch:,}")
+        if getattr(self, "_previous_run", False):
+            self.header.setText(f"<b>The last run's network</b>, {c.spec.shapes_text()}: the new "
+                                "run's comes with its first frame (once its model has "
+                                f"compiled)\u2026<br>{legend}")
+            return
         self.header.setText(f"<b>{c.spec.shapes_text()}</b> &nbsp; {epoch_text} &nbsp; "
                             f"{links}<br>{legend}")
 
@@ -742,7 +758,7 @@ class NetworkView(QWidget):
                 probe_choice(self.snapshot.spec, (layer, unit))
         if self.snapshot is not None:
             self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit, data_names_of(self))}</b> "
-                                     "(its map comes with the next frame)")
+                                     f"({computing('its map')})")
             maps = self.snapshot.extras.get(self.extras_key)
             if maps is not None and maps.selected == (layer, unit):
                 act = "linear" if layer < 0 else self.snapshot.spec.layer_activations[layer]

@@ -22,8 +22,8 @@ from nnviz.core.inspect import NeuronMaps
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, equal_aspect, shared, thin_to_cells
 from . import colors
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
-from .widgets import (EpochNote, LabelRoom, Letterboxed, cache_axes, data_names_of,
-                      plain_axes, window_playing)
+from .widgets import (EpochNote, LabelRoom, Letterboxed, cache_axes, computing,
+                      data_names_of, plain_axes, window_playing)
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -369,7 +369,7 @@ class NeuronGrid(QWidget):
     neuron_clicked = Signal(int, int)  # layer (-1 = input), unit
 
     TILE = 60
-    WAITING = "The neuron maps come with the next frame."
+    WAITING = computing("the neuron maps")
     GAP = 8
     LABEL_W = 150
 
@@ -618,6 +618,11 @@ class NeuronMapsView(QWidget):
         self._set_header()
         self.grid.apply_look()
 
+    def new_run(self) -> None:
+        """Another run replaces the one shown (nnviz.gui.views): its maps go now."""
+        self.grid.set_maps(None, self.grid.spec)
+        self.panel.clear("")
+
     def _set_header(self) -> None:
         spec = self.snapshot.spec if self.snapshot is not None else None
         no_plane = no_plane_text(self, spec) if spec is not None else ""
@@ -708,7 +713,7 @@ class NeuronMapsView(QWidget):
             self._show_selected(maps)
         elif new_spec:
             self.panel.clear(f"<b>{neuron_label(snapshot.spec, *self.grid.selected, data_names_of(self))}</b> "
-                             "(its map comes with the next frame)")
+                             f"({computing('its map')})")
 
 
 def build_view(ctx) -> NeuronMapsView:

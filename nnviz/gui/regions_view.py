@@ -26,7 +26,7 @@ from nnviz.core.formatting import plural
 from . import colors
 from .boundary_plot import equal_aspect, shared
 from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_axes,
-                      class_names_of, loose_title, plain_axes)
+                      class_names_of, computing, loose_title, plain_axes)
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -165,6 +165,8 @@ class RegionsView(QWidget):
         lay.addWidget(self.key)
         lay.addWidget(self.no_regions, 1)
         lay.addWidget(self.split, 1)
+        lay.addStretch(0)  # the header at the top while the plots are hidden (_waiting)
+        self._waiting()  # until the first frame: the words, not empty axes
         self.apply_look()
         colors.follow(self, self.apply_look)
 
@@ -182,8 +184,11 @@ class RegionsView(QWidget):
         self.snapshot = snapshot
         r = snapshot.extras.get(self.extras_key)
         if r is None:
-            if self.result is None:
-                self.header.setText("<b>Linear regions</b> — they come with the next frame.")
+            reason = not_applicable(snapshot.spec)
+            if reason is not None:  # at once: the network's activations say it, no probe
+                self._show_reason(reason, snapshot.spec)
+            elif self.result is None:
+                self._waiting()
             return
         if r.epoch != snapshot.epoch and not getattr(self.main_window, "playing", True) \
                 and self._asked != snapshot.epoch:
@@ -193,13 +198,7 @@ class RegionsView(QWidget):
             return  # a throttled probe hands out the same result again: nothing new to draw
         self.result = r
         if r.reason is not None:
-            self.header.setText("<b>Linear regions</b>")
-            self.key.hide()
-            self.reason.setText(r.reason)
-            self.no_regions.show()
-            self.use_relu.setVisible(self.main_window is not None
-                                     and not_applicable(_with_relu(snapshot.spec)) is None)
-            self.split.hide()
+            self._show_reason(r.reason, snapshot.spec)
             return
         self.no_regions.hide()
         self.split.show()
@@ -222,6 +221,34 @@ class RegionsView(QWidget):
         else:
             self.bound_line.hide()
         self.header.setText(self._text(r, snapshot))
+
+    def new_run(self) -> None:
+        """Another run replaces the one shown (nnviz.gui.views): the last run's regions go now;
+        a network without piecewise-linear layers is explained at once (no frame needed)."""
+        self.result, self._asked = None, None
+        w = self.main_window
+        spec = w.current_problem().spec if w is not None else None
+        reason = not_applicable(spec) if spec is not None else None
+        if reason is not None:
+            self._show_reason(reason, spec)
+        else:
+            self._waiting()
+
+    def _waiting(self) -> None:
+        """No regions of this run yet: the words, not empty axes."""
+        self.header.setText(f"<b>Linear regions</b> — {computing('the regions', False)}")
+        self.key.hide()
+        self.no_regions.hide()
+        self.split.hide()
+
+    def _show_reason(self, reason: str, spec) -> None:
+        self.header.setText("<b>Linear regions</b>")
+        self.key.hide()
+        self.reason.setText(reason)
+        self.no_regions.show()
+        self.use_relu.setVisible(self.main_window is not None
+                                 and not_applicable(_with_relu(spec)) is None)
+        self.split.hide()
 
     def _fit_bound_words(self, *_) -> None:
         """The bound's words on one line if the count plot is wide enough, else on two, else

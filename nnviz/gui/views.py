@@ -115,6 +115,8 @@ class _Visibility(QObject):
                 self.window.draw_grid(self.name, True)  # before the probes' fresh frame
             self.send()  # also makes the worker publish a fresh frame
             last = self.window.last_snapshot
+            if last is not None and last.run_id != getattr(self.window, "run_id", last.run_id):
+                last = None  # a run that has left (Reset keeps its last frame drawn)
             if last is not None and hasattr(self.view, "update_snapshot"):
                 self.view.update_snapshot(last)
                 _presentation_scale(self.window, self.view)
@@ -258,6 +260,16 @@ def install_views(window) -> Mapping:
             QTimer.singleShot(1, window, draw_pending)
         pending["snapshot"] = snapshot
     window.snapshot_drawn.connect(draw)
+
+    def new_run() -> None:
+        # Another run: every view built drops the last run's numbers now (shown or not: a tab
+        # shown later must not draw them either), and says it prepares the new one's.
+        pending["snapshot"] = None
+        for view in views.built():
+            if hasattr(view, "new_run"):
+                view.new_run()
+    if hasattr(window, "run_changed"):
+        window.run_changed.connect(new_run)
 
     def scale_shown(*_) -> None:  # a tab (or a lesson's page) just built draws unscaled
         for view in views.built():

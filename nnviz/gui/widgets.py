@@ -458,6 +458,15 @@ class EpochNote:
         return f"epoch {epoch:,} ({self.what}: epoch {shown:,})" if self.on else ""
 
 
+def computing(what: str, capital: bool = True) -> str:
+    """What a view says while its first numbers for the run shown are computed: a tab's first
+    visit, or a new network's, also compiles its functions (seconds at 512 units), paused or
+    not. "They come with the next frame" read as "press Play" while the run was paused
+    (reviewer), over empty axes."""
+    return (f"{'C' if capital else 'c'}omputing {what}\u2026 (the first time for a network, "
+            "compiling its functions)")
+
+
 def window_playing(widget: QWidget) -> bool:
     """Whether the run of ``widget``'s window plays (False for a view on its own)."""
     return bool(getattr(widget.window(), "playing", False))
