@@ -1179,7 +1179,7 @@ class BackpropView(QWidget):
         r, shot = self.result, self._result_snapshot
         if r is None or shot is None:
             self.title_room.set_text("<b>Backpropagation, step by step</b> — "
-                                     + computing("the chosen training point's numbers", False))
+                                     + computing("this point's numbers", False))
             self._written = None
             self._set_formulas("")
             self.check_room.set_text("")

@@ -692,7 +692,7 @@ class NetworkView(QWidget):
             # No map of this neuron of this network yet: not the last network's map meanwhile.
             self.panel.clear("" if sel is None else
                              f"<b>{neuron_label(spec, *sel, data_names_of(self))}</b> "
-                             f"({computing('its map')})")
+                             f"— {computing('its map', False)}")
         self._previous_run = False
         self._set_header()
 
@@ -758,7 +758,7 @@ class NetworkView(QWidget):
                 probe_choice(self.snapshot.spec, (layer, unit))
         if self.snapshot is not None:
             self.panel.title.setText(f"<b>{neuron_label(self.snapshot.spec, layer, unit, data_names_of(self))}</b> "
-                                     f"({computing('its map')})")
+                                     f"— {computing('its map', False)}")
             maps = self.snapshot.extras.get(self.extras_key)
             if maps is not None and maps.selected == (layer, unit):
                 act = "linear" if layer < 0 else self.snapshot.spec.layer_activations[layer]

@@ -713,7 +713,7 @@ class NeuronMapsView(QWidget):
             self._show_selected(maps)
         elif new_spec:
             self.panel.clear(f"<b>{neuron_label(snapshot.spec, *self.grid.selected, data_names_of(self))}</b> "
-                             f"({computing('its map')})")
+                             f"— {computing('its map', False)}")
 
 
 def build_view(ctx) -> NeuronMapsView:

@@ -463,8 +463,7 @@ def computing(what: str, capital: bool = True) -> str:
     visit, or a new network's, also compiles its functions (seconds at 512 units), paused or
     not. "They come with the next frame" read as "press Play" while the run was paused
     (reviewer), over empty axes."""
-    return (f"{'C' if capital else 'c'}omputing {what}\u2026 (the first time for a network, "
-            "compiling its functions)")
+    return f"{'C' if capital else 'c'}omputing {what}\u2026 (a new network compiles first)"
 
 
 def window_playing(widget: QWidget) -> bool:

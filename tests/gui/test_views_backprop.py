@@ -171,7 +171,14 @@ def test_points_sized_by_their_pull(view):
 def test_the_tab_in_the_window_gets_its_numbers_from_the_worker(main_window, qtbot):
     main_window.show_view("backprop")
     view = main_window._inspection_views["backprop"]
+    # First shown while paused: until its numbers are computed (compiled, the first time)
+    # the header says so; "its numbers come with the next frame" read as "press Play" (r4).
+    assert view.result is None
+    assert "computing this point's numbers" in view.title.text()
+    assert "next frame" not in view.title.text()
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert "computing" not in view.title.text() and "training point <b>#0</b>" in \
+        view.title.text()
     assert "✓ the point's loss matches jax's" in view.check.text()
     # The point picker is a small copy of the main plot: the scale is the main plot's colour
     # bar's, and its own would take the small plane's room (in presentation mode its

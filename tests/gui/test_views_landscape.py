@@ -304,6 +304,36 @@ def test_before_its_first_landscape_the_view_says_it_is_preparing_without_empty_
     assert not any(part.isVisible() for part in (view.map_glw, view.glw, view.map_key))
 
 
+def test_a_new_network_clears_the_last_runs_numbers_at_once(main_window, qtbot):
+    # r4: after layer 1 went from 4 to 512 units the Landscape kept the old network's map, path
+    # and sharpness ("epoch 2,488 ...") for ~30 s under a header saying "Epoch 0, compiling";
+    # and Gradients, first shown while paused, was six empty plots for seconds, no word.
+    from dataclasses import replace
+
+    from nnviz.gui.landscape_view import PREPARING_NEW
+    w = main_window
+    w.step(30)
+    wait_for_run(qtbot, w, 30)
+    w.show_view("gradients")
+    grads = w._inspection_views["gradients"]
+    assert grads._drawn is None and not grads.glw.isVisible()
+    assert "Computing the gradients" in grads.summary.text()
+    qtbot.waitUntil(lambda: grads._drawn is not None, timeout=TIMEOUT)
+    assert grads.glw.isVisible() and "Computing" not in grads.summary.text()
+    view = shown_landscape(qtbot, w, 30)
+    assert view.summary.text().startswith("epoch 30")
+    spec = w.current_problem().spec
+    w.editor.set_spec(replace(spec, hidden=(5,) + tuple(spec.hidden[1:])))
+    w.editor.changed.emit()  # (a network edit: a fresh model, compiled before its first frame)
+    assert view.result is None and view.summary.text() == PREPARING_NEW
+    assert not any(part.isVisible() for part in (view.map_glw, view.glw, view.map_key))
+    # A view built but behind another tab lets go of the last run's numbers too.
+    assert grads._drawn is None and "Computing the gradients" in grads.summary.text()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=TIMEOUT)
+    assert view.result.spec.hidden[0] == 5 and view.summary.text().startswith("epoch 0")
+    assert view.map_glw.isVisible()
+
+
 def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window, qtbot):
     w = main_window
     w.step(200)

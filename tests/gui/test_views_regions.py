@@ -130,22 +130,37 @@ def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
     w = main_window
     w.show_view("regions")
     view = w._inspection_views["regions"]
+    # The notebook's sigmoid network has no linear regions: said at once, with the button,
+    # before any probe's numbers (r4: "they come with the next frame" over empty axes for
+    # seconds, paused).
+    assert view.result is None
+    assert view.reason.isVisible() and "sigmoid" in view.reason.text()
+    assert view.use_relu.isVisible() and not view.split.isVisible()
+    assert "next frame" not in view.header.text()
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     assert view.reason.isVisible() and "sigmoid" in view.reason.text()  # the notebook's net
     # "Choose relu": the button beside the reason does it, as an edit of the network would.
     assert view.use_relu.isVisible()
     view.use_relu.click()
-    qtbot.waitUntil(lambda: view.result.reason is None, timeout=60_000)
+    # A new network: the reason goes at once; the regions are being computed, no empty axes.
+    assert view.result is None and not view.reason.isVisible()
+    assert "computing the regions" in view.header.text() and not view.split.isVisible()
+    qtbot.waitUntil(lambda: view.result is not None and view.result.reason is None,
+                    timeout=60_000)
+    assert "computing" not in view.header.text()
     assert w.current_problem().spec.activations == ("relu",) * 3
     assert w.editor.draft().activations == ("relu",) * 3  # the editor shows it
     assert view.split.isVisible() and not view.use_relu.isVisible()
     w.session_actions.undo_stack.undo()  # one undo step back to the sigmoid network
-    qtbot.waitUntil(lambda: view.result.reason is not None, timeout=60_000)
+    assert view.reason.isVisible() and view.use_relu.isVisible()  # at once again
+    qtbot.waitUntil(lambda: view.result is not None and view.result.reason is not None,
+                    timeout=60_000)
     assert w.current_problem().spec.activations == ("sigmoid",) * 3
     assert view.use_relu.isVisible()
     w.load_problem(make_problem(make_dataset(DataSpec("moons")),
                                 Choices((6,), ("relu",), learning_rate=0.5)))
-    qtbot.waitUntil(lambda: view.result.reason is None, timeout=60_000)
+    qtbot.waitUntil(lambda: view.result is not None and view.result.reason is None,
+                    timeout=60_000)
     w.step(20)
     qtbot.waitUntil(lambda: view.result.epoch == 20, timeout=60_000)
     assert view.split.isVisible() and "epoch 20:" in view.header.text()
