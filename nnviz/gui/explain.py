@@ -8,9 +8,9 @@ absolutely everything on the screen is explained.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFormLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QScrollArea, QSizePolicy,
+                               QToolButton, QVBoxLayout, QWidget)
 
 #: One paragraph per view, by its show_view name. A view without one gets its tab's tooltip.
 EXPLANATIONS: dict[str, str] = {
@@ -100,6 +100,7 @@ EXPLANATIONS: dict[str, str] = {
         "tile or a row to make that member the main window's run, with its history."),
 }
 
+MAX_SHARE = 0.3  # of the tab's height, at most, for the open paragraph
 TOGGLE_TIP = "A short paragraph on what this view shows and how to read it."
 
 
@@ -123,12 +124,22 @@ class ExplainPanel(QWidget):
         self.body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.body.setContentsMargins(18, 0, 6, 4)
         self.body.hide()
+        # The paragraph scrolls beyond a share of the tab's height: in presentation mode at
+        # 1024x768 it took the whole tab and left the plot a 60 px thumbnail.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        lay.addWidget(self.body)
+        lay.addWidget(self.scroll)
         self.toggle.toggled.connect(self.set_open)
+        self.body.installEventFilter(self)  # a new font (presentation mode): fitted again
+        self._watched: QWidget | None = None  # the tab: its height caps the paragraph's
         # Its own height, never more: the view below takes the rest.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
@@ -138,6 +149,34 @@ class ExplainPanel(QWidget):
             return
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.body.setVisible(on)
+        self.scroll.setVisible(on)
+        self.fit()
+
+    def fit(self) -> None:
+        """The paragraph's height: all of it, up to MAX_SHARE of the tab's (then it scrolls)."""
+        if not self.body.isVisible() and not self.toggle.isChecked():
+            return
+        tab = self.parentWidget()
+        if tab is not None and tab is not self._watched:
+            tab.installEventFilter(self)
+            self._watched = tab
+        width = max(self.scroll.viewport().width(), self.width(), 100)
+        need = self.body.heightForWidth(width)
+        cap = int(MAX_SHARE * tab.height()) if tab is not None and tab.height() > 0 else need
+        cap = max(cap, 3 * self.body.fontMetrics().height())
+        self.scroll.setFixedHeight(max(0, min(need, cap)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self.fit()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange,
+                            QEvent.Type.StyleChange) and (obj is self._watched
+                                                          or obj is self.body):
+            if obj is not self.body or event.type() != QEvent.Type.Resize:
+                self.fit()
+        return False
 
 
 def install(window) -> None:

@@ -10,7 +10,8 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QMenu,
-                               QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout)
+                               QMessageBox, QTableWidget, QTableWidgetItem, QTextBrowser,
+                               QVBoxLayout)
 
 import nnviz
 
@@ -90,6 +91,69 @@ class ShortcutsDialog(QDialog):
         self.resize(w, h)
 
 
+#: Getting started: what to press first and what the words mean, for someone who has never
+#: trained a network (a keyboard newcomer found only "Keyboard shortcuts" and "About" here).
+GETTING_STARTED = """
+<h3>Getting started</h3>
+<ol>
+<li><b>Press Play</b> (Space). The network trains on the points on the right, one
+<i>epoch</i> after another. The background colour is what it predicts at every place of the
+plane; the loss curve under the settings falls as it learns.</li>
+<li><b>Pause</b> (Space again) and <b>Step</b> one epoch at a time (Right arrow). Drag the
+timeline under the loss curve, or press Home, to look back at any earlier epoch; Continue from
+here (Ctrl+B) trains on from there as a new branch, beside the old one.</li>
+<li><b>Change one thing</b> and watch: the learning rate (Ctrl+L) while it trains; the data set
+on the Data tab; layers and activations on the Network tab (a new network starts at epoch 0;
+Ctrl+Z brings the old run back).</li>
+<li><b>Follow the lessons</b> (the Lessons menu, Ctrl+Shift+1 to 5): the course notebook's
+steps, from a straight line to the moons. The exercises (Lessons → Exercises) set a goal and
+give hints. Each view's <i>What am I looking at?</i> explains it.</li>
+</ol>
+<h3>Words</h3>
+<dl>
+<dt><b>Epoch</b></dt><dd>One pass over all the training points: the network's weights are
+changed once (or once per batch).</dd>
+<dt><b>Loss</b></dt><dd>How wrong the network is, one number: 0 is perfect. Training makes it
+smaller. <i>mse</i>, mean squared error: the average of (prediction − truth)².</dd>
+<dt><b>Weights and biases</b></dt><dd>The network's numbers, changed by training: each layer
+computes <i>w.T @ X + b</i>, then its activation.</dd>
+<dt><b>Activation</b></dt><dd>The bend after a layer: <i>sigmoid</i> squashes to 0..1,
+<i>tanh</i> to −1..1, <i>relu</i> keeps positives and makes negatives 0. Without one, layers
+stacked are still a straight line.</dd>
+<dt><b>Gradient descent</b> (<i>gd</i>)</dt><dd>Training's step: move every weight a little
+against its gradient, the direction in which the loss grows.</dd>
+<dt><b>Learning rate</b></dt><dd>How big that step is. Too small: slow. Too large: the loss
+jumps about or blows up.</dd>
+<dt><b>Accuracy</b></dt><dd>The share of points put in their right class (for a class, the
+prediction is rounded: 0.5 or more is class 1).</dd>
+<dt><b>Test points</b></dt><dd>Points kept out of training (hollow on the plot): how the
+network does on points it has not seen. A train loss far below the test loss is
+<i>overfitting</i>.</dd>
+</dl>
+"""
+
+
+class GettingStarted(QDialog):
+    """What to press first and a glossary, in a dialog that fits a 1024x768 screen."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.setWindowTitle("nnviz: getting started")
+        self.text = QTextBrowser(self)
+        self.text.setHtml(GETTING_STARTED)
+        self.text.setOpenLinks(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.text)
+        lay.addWidget(buttons)
+        screen = window.screen().availableGeometry() if window.screen() is not None else None
+        w, h = 640, 640
+        if screen is not None:
+            w, h = min(w, screen.width() - 40), min(h, screen.height() - 80)
+        self.resize(w, h)
+
+
 def about_text() -> str:
     return (f"<h3>nnviz {html.escape(nnviz.__version__)}</h3>"
             "<p>Watch a neural network learn: a multilayer perceptron trained by jax gradient "
@@ -104,6 +168,10 @@ def about_text() -> str:
 def install(window) -> QMenu:
     """Add the Help menu, last in ``window``'s menu bar (after the views' menus)."""
     menu = window.help_menu = window.menuBar().addMenu("&Help")
+    start = QAction("&Getting started", window)
+    start.setStatusTip("What to press first, and what the words mean.")
+    start.triggered.connect(lambda: _show_once(window, "getting_started", GettingStarted))
+    menu.addAction(start)
     keys = QAction("&Keyboard shortcuts", window)
     keys.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
     keys.setStatusTip("Every key the window answers to.")
@@ -116,13 +184,19 @@ def install(window) -> QMenu:
     return menu
 
 
-def show_shortcuts(window) -> ShortcutsDialog:
-    """The list, made afresh (a view installed since adds its keys), one at a time."""
-    old = getattr(window, "shortcuts_dialog", None)
+def _show_once(window, name: str, make) -> QDialog:
+    """The dialog ``make(window)`` as ``window.<name>``, one at a time, on top."""
+    old = getattr(window, name, None)
     if old is not None and shiboken6.isValid(old):
         old.close()
-    dialog = window.shortcuts_dialog = ShortcutsDialog(window)
+    dialog = make(window)
+    setattr(window, name, dialog)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.raise_()
     return dialog
+
+
+def show_shortcuts(window) -> ShortcutsDialog:
+    """The list, made afresh (a view installed since adds its keys), one at a time."""
+    return _show_once(window, "shortcuts_dialog", ShortcutsDialog)

@@ -18,6 +18,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Snapshot
@@ -319,14 +320,29 @@ class LossPlot(pg.PlotWidget):
             return
         legend, vb = self.legend, pi.getViewBox()
         below = vb.height() > 0 and legend.height() > SHORT_PLOT_LEGEND * vb.height()
-        parts = []
+        text = "epoch"
         if below:
-            for sample, label in legend.items:
-                pen = pg.mkPen(sample.item.opts.get("pen"))
-                glyph = "┅┅" if pen.style() != Qt.PenStyle.SolidLine else "━━"
-                parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
-                             f"&nbsp;{label.text}")
-        text = "epoch" + ("&nbsp;&nbsp;&nbsp; " + " &nbsp; ".join(parts) if parts else "")
+            axis_font = pi.getAxis("bottom").label.font()
+            suffix = getattr(self, "_suffix", "")
+            for compact in (False, True):
+                # Too wide for the axis ("test (rur" after a branch at 1024x768): the live
+                # branch's name once, before its two curves' ("run 2: ━━ train ┅┅ test").
+                parts, plain = [], []
+                for sample, label in legend.items:
+                    pen = pg.mkPen(sample.item.opts.get("pen"))
+                    glyph = "┅┅" if pen.style() != Qt.PenStyle.SolidLine else "━━"
+                    name = label.text
+                    if compact and suffix and name.endswith(suffix):
+                        name = name[: -len(suffix)]
+                    parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
+                                 f"&nbsp;{name}")
+                    plain.append(f"{glyph} {name}")
+                head = f"{suffix.strip(' ()')}: " if compact and suffix else ""
+                text = "epoch&nbsp;&nbsp;&nbsp; " + head + " &nbsp; ".join(parts)
+                wide = QFontMetrics(axis_font).horizontalAdvance(
+                    "epoch    " + head + "  ".join(plain))
+                if wide <= vb.width():
+                    break
         legend.setVisible(not below)
         axis = pi.getAxis("bottom")
         if axis.labelText != text:

@@ -82,3 +82,29 @@ def test_the_folded_panel_takes_one_line_not_half_the_tab(main_window, qtbot):
         qtbot.waitUntil(panel.isVisible)
         qtbot.wait(50)
         assert panel.height() <= panel.toggle.sizeHint().height() + 8
+
+
+def test_an_open_paragraph_leaves_the_plot_most_of_the_tab(main_window, qtbot):
+    """Keyboard newcomer: "What am I looking at?" open, then F11 (presentation mode at
+    1024x768): the paragraph took the whole tab, the decision boundary a 60 px thumbnail with
+    its tick numbers on top of each other. It scrolls beyond a third of the tab now."""
+    from nnviz.gui.explain import MAX_SHARE
+    w = main_window
+    w.resize(1400, 900)
+    panel = w.explain_panels["main"]
+    panel.set_open(True)
+    qtbot.waitUntil(lambda: panel.scroll.height() > 0)
+    whole = panel.body.heightForWidth(panel.scroll.viewport().width())
+    assert panel.scroll.height() >= whole - 2  # at 1400x900 the paragraph reads whole
+    w.resize(1024, 768)
+    w.set_presentation(True)
+    tab = panel.parentWidget()
+    plot = w.boundary
+
+    def settled() -> bool:
+        return panel.scroll.height() <= MAX_SHARE * tab.height() + 1 and \
+            plot.height() >= 0.5 * tab.height()
+    qtbot.waitUntil(settled)
+    assert panel.body.heightForWidth(panel.scroll.viewport().width()) > panel.scroll.height()
+    assert panel.scroll.verticalScrollBar().maximum() > 0  # the rest scrolls
+    w.set_presentation(False)

@@ -31,6 +31,23 @@ def test_f1_lists_the_keys_the_window_answers_to(main_window, qtbot):
     geo = w.screen().availableGeometry()
     assert w.shortcuts_dialog.width() <= geo.width() and w.shortcuts_dialog.height() <= geo.height()
 
+    # Getting started (first in Help: a newcomer found only the keys and About there) names
+    # keys the window answers to, with what they do, and fits the screen too.
+    import re
+    start = w.help_menu.actions()[0]
+    assert start.text() == "&Getting started"
+    start.trigger()
+    qtbot.waitUntil(lambda: w.getting_started.isVisible())
+    text = w.getting_started.text.toPlainText()
+    said = set(re.findall(r"\((Space|Right arrow|Ctrl\+\w|Home)[ )]", text))
+    assert said == {"Space", "Right arrow", "Ctrl+B", "Ctrl+L"}, said
+    keys = {key.replace("Right", "Right arrow") for key in rows.values()}
+    assert said <= keys and "Home" in keys and "Ctrl+Z" in keys
+    for word in ("Epoch", "Loss", "Learning rate", "Activation", "Test points", "mse", "gd"):
+        assert word in text
+    d = w.getting_started
+    assert d.width() <= geo.width() and d.height() <= geo.height()
+
 
 def test_about_names_the_version(main_window):
     from nnviz.gui import help_menu

@@ -447,3 +447,31 @@ def test_the_handle_dragged_past_2_to_the_31_asks_for_that_epoch(qtbot):
     plot.marker.setValue(3_000_000_000)
     plot.marker.sigDragged.emit(plot.marker)
     assert asked == [3_000_000_000]
+
+
+def test_a_key_under_a_short_plot_fits_its_axis_after_a_branch(qtbot):
+    """Keyboard newcomer at 1024x768 under a window manager, after Continue from here: the key
+    went under the short plot and read "epoch ── train (run 2) ···· test (rur", run 1 cut off.
+    Too wide, it names the live branch once: "run 2: ━━ train ┅┅ test ━━ run 1"."""
+    import dataclasses
+    import re
+
+    from PySide6.QtGui import QFontMetrics
+
+    from nnviz.core.snapshot import Branch
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, size=(340, 150))
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 41)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    s = dataclasses.replace(base, epoch=40, loss_epochs=epochs, loss_values=loss,
+                            test_epochs=epochs + 1, test_values=loss + 0.03, branch="run 2",
+                            branches=(Branch("run 1", epochs, loss * 1.5, 20),))
+    plot.update_snapshot(s)
+    plot.grab()
+    axis = plot.getPlotItem().getAxis("bottom")
+    assert not plot.legend.isVisible()  # the key is under the plot
+    shown = re.sub(r"<[^>]+>", "", axis.labelText).replace("&nbsp;", " ")
+    assert shown == "epoch    run 2: ━━ train   ┅┅ test   ━━ run 1", shown
+    vb = plot.getPlotItem().getViewBox()
+    assert QFontMetrics(axis.label.font()).horizontalAdvance(shown) <= vb.width()
