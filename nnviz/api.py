@@ -159,6 +159,16 @@ class Run:
             out = (np.asarray(out, np.float64) * sd + mean).astype(np.float32)
         return out
 
+    def predict_classes(self, X) -> np.ndarray:
+        """The class each point of ``X`` is put in, as its label in ``y`` (``classes``): the
+        notebook's rounding of P(class 1) at 0.5, or the class of the largest score: the
+        rule the run's accuracy uses. Classification runs only."""
+        if self._classes is None:
+            raise DataError("predict_classes is for a classification run; this one is a "
+                            "regression: predict gives its values")
+        from nnviz.core.losses import predicted_class
+        return np.asarray(self._classes)[np.asarray(predicted_class(self.predict(X)))]
+
     def _network_inputs(self, X: np.ndarray) -> np.ndarray:
         """Rows in the data's units as the network takes them: standardised with the
         recorded means and sds, as the exported script's ``standardise`` does."""

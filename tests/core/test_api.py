@@ -113,8 +113,17 @@ def test_regression_and_labels_that_are_not_0_to_k(tmp_path):
     run = nnviz.train(X, 2 * X + 1, hidden=[3], epochs=200)
     assert run.task == "regression" and run.predict(X).shape == (40, 1)
     Xc, yc = nnviz.datasets.make("blobs")
-    run = nnviz.train(Xc, np.where(yc == 1, 7, -1), epochs=100)
+    labels = np.where(yc == 1, 7, -1)
+    run = nnviz.train(Xc, labels, epochs=100)
     assert run.task == "classification" and run.classes == (-1, 7)
+    # Each point's class as its label, by the rule of the run's accuracy.
+    said = run.predict_classes(Xc)
+    assert set(said) <= {-1, 7}
+    d = run._trainer.data
+    assert np.mean(said[d.train_index] == labels[d.train_index]) == \
+        pytest.approx(run.metrics["train_accuracy"])
+    with pytest.raises(NnvizError, match="regression: predict gives its values"):
+        nnviz.train(X, 2 * X + 1, hidden=[3], epochs=1).predict_classes(X)
     forced = nnviz.train(Xc, yc.astype(float), task="classification", epochs=10)
     assert forced.task == "classification"
 
