@@ -1766,7 +1766,8 @@ class Column(QScrollArea):
 class WholeTabsBar(QTabBar):
     """A tab bar that, scrolled, shows no tab cut at its left end: it scrolls back to that tab's
     start where the current tab stays whole, else (the current tab at the right end) the tabs
-    in view share the cut tab's visible part as a little more width each.
+    in view share the cut tab's visible part as a little more width each; a tab cut at the
+    scroll arrows is pushed out of view the same way.
     Qt scrolls a bar whose tabs do not fit until the current tab's right edge meets the scroll
     arrows, wherever the tab on the left then begins: Compare at 1024 x 768 in presentation mode
     opened with "urons" at the bar's start."""
@@ -1850,6 +1851,17 @@ class WholeTabsBar(QTabBar):
             room = self.room()
             current = self.currentIndex()
             cut = self.cut_at_start()
+            # A tab seen in part at the scroll arrows ("Re" of Regions at 1024 px): the tabs
+            # before it take its part as width, and it goes out of view whole.
+            end = [i for i, r in enumerate(rects) if 0 <= r.left() < room <= r.right()]
+            if end and room < self.width() and current >= 0 and not cut:
+                shown = [i for i, r in enumerate(rects) if r.left() >= 0 and r.right() < room]
+                if shown:
+                    each, rest = divmod(room - rects[end[0]].left(), len(shown))
+                    self._extra = {i: each + (1 if n < rest else 0)
+                                   for n, i in enumerate(shown)}
+                    self._relayout()
+                return
             if not cut or current < 0:
                 return  # every tab in view begins in it
             if rects[current].right() - rects[cut[0]].left() < room:

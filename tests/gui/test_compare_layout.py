@@ -399,3 +399,17 @@ def test_opening_new_sweep_in_a_1024_window_leaves_the_plots_readable(qtbot, mai
     QApplication.processEvents()
     assert not view.panel.isVisible()
     assert view.table.height() >= 8 * view.table.rowHeight(0)
+
+
+def test_no_view_tab_is_seen_in_part_at_the_scroll_arrows(qtbot, main_window):
+    """Keyboard newcomer at ~1024 px: the view bar ended in "Re", "Le" or "Ba", a tab cut at
+    its scroll arrows. At every width from 960 to 1140 px each tab is whole or out of view."""
+    w = main_window
+    bar = w.tabs.tabBar()
+    for width in range(960, 1141, 12):
+        w.resize(width, 768)
+        qtbot.waitUntil(lambda: bar.width() > 0 and _tabs_cut(bar) == [], timeout=5000)
+    w.show_view("gradients")  # a tab near the arrows in front: it is shown whole
+    qtbot.waitUntil(lambda: _tabs_cut(bar) == [], timeout=5000)
+    r = bar.tabRect(bar.currentIndex())
+    assert r.left() >= 0 and r.right() < _tab_room(bar)[1]
