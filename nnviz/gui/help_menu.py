@@ -38,7 +38,7 @@ def shortcuts(window) -> list[tuple[str, str, str]]:
                                           for k in keys), text))
 
     for a in window.menuBar().actions():
-        if a.menu() is not None and a.menu() is not getattr(window, "help_menu", None):
+        if a.menu() is not None:
             title = a.menu().title().replace("&", "")
             walk(a.menu(), title)
             if title == "View":  # the tab widget's own keys, in no menu (a reviewer's F1 missed them)
@@ -154,6 +154,30 @@ class GettingStarted(QDialog):
         self.resize(w, h)
 
 
+class RecentMessages(QDialog):
+    """The status bar's latest messages, whole and newest first: a long one ends in "..." in
+    the bar, its rest in a tooltip the keyboard cannot show."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.setWindowTitle("nnviz: recent messages")
+        self.text = QTextBrowser(self)
+        bar = window.statusBar()
+        rows = list(getattr(bar, "recent", ()))[::-1]
+        self.text.setHtml("".join(f"<p><b>{html.escape(t)}</b> {html.escape(m)}</p>"
+                                  for t, m in rows) or "<p>No messages yet.</p>")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.text)
+        lay.addWidget(buttons)
+        screen = window.screen().availableGeometry() if window.screen() is not None else None
+        w, h = 640, 420
+        if screen is not None:
+            w, h = min(w, screen.width() - 40), min(h, screen.height() - 80)
+        self.resize(w, h)
+
+
 def about_text() -> str:
     return (f"<h3>nnviz {html.escape(nnviz.__version__)}</h3>"
             "<p>Watch a neural network learn: a multilayer perceptron trained by jax gradient "
@@ -178,6 +202,12 @@ def install(window) -> QMenu:
     keys.triggered.connect(lambda: show_shortcuts(window))
     menu.addAction(keys)
     window.addAction(keys)  # F1 works with the menu bar hidden (presentation)
+    recent = QAction("Recent &messages", window)
+    recent.setShortcut(QKeySequence("Ctrl+M"))
+    recent.setStatusTip("The status bar's latest messages, whole (a long one is cut there).")
+    recent.triggered.connect(lambda: _show_once(window, "recent_messages", RecentMessages))
+    menu.addAction(recent)
+    window.addAction(recent)
     about = QAction("&About nnviz", window)
     about.triggered.connect(lambda: QMessageBox.about(window, "About nnviz", about_text()))
     menu.addAction(about)

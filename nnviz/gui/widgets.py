@@ -2,7 +2,9 @@
 ``cache_axes`` and ``move_points`` for pyqtgraph plots."""
 from __future__ import annotations
 
+import collections
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -120,6 +122,9 @@ class MessageRoom(QWidget):
             self._hold()
 
 
+RECENT = 30  # status messages kept for Help → Recent messages
+
+
 class StatusBar(QStatusBar):
     """A status bar whose message, when longer than the room it has, ends in "..." where it is
     cut (between words), its tooltip then saying all of it. Qt's own cut a message off in
@@ -135,7 +140,15 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self._permanent: list[QWidget] = []
         self._aside: list[QWidget] = []  # permanent widgets hidden for a long message
+        # The latest messages, whole (Help → Recent messages): a cut one's rest was in its
+        # tooltip only, which the keyboard cannot show.
+        self.recent: collections.deque[tuple[str, str]] = collections.deque(maxlen=RECENT)
         self.messageChanged.connect(self._update_tip)
+        self.messageChanged.connect(self._remember)
+
+    def _remember(self, text: str) -> None:
+        if text and (not self.recent or self.recent[-1][1] != text):
+            self.recent.append((time.strftime("%H:%M:%S"), text))
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)

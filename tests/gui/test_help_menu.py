@@ -47,6 +47,20 @@ def test_f1_lists_the_keys_the_window_answers_to(main_window, qtbot):
         assert word in text
     d = w.getting_started
     assert d.width() <= geo.width() and d.height() <= geo.height()
+    d.close()
+
+    # A message too long for the bar ends in "..." there; Ctrl+M shows the latest whole
+    # (its rest was in a tooltip, which the keyboard cannot show).
+    long = "Data changed: a fresh model starts at epoch 0. " + "More words that go on. " * 20
+    w.statusBar().showMessage("an earlier one")
+    w.statusBar().showMessage(long)
+    assert w.statusBar().displayed_message() != long
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.recent_messages.isVisible())
+    shown = w.recent_messages.text.toPlainText()
+    assert long.strip() in shown and shown.index(long.strip()) < shown.index("an earlier one")
+    assert rows.get("Recent messages") == "Ctrl+M"
 
 
 def test_about_names_the_version(main_window):
