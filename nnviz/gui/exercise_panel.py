@@ -380,6 +380,7 @@ class ExerciseActions(QObject):
         self._show(ex, path, problem)
         self.window.statusBar().showMessage(
             f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
+        self.window.take_keys()  # as it says: Space plays (not the button ringed before)
 
     def state(self) -> tuple | None:
         """The open exercise as ``put_back`` takes it again (None: none is open)."""

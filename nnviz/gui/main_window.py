@@ -1737,6 +1737,13 @@ class MainWindow(QMainWindow):
             if shiboken6.isValid(w):
                 w.close()
 
+    def take_keys(self) -> None:
+        """The keys back to the window, as Esc gives them: Space plays, R resets, whatever
+        field, list or button (ringed) had the focus. A preset, a lesson or an exercise just
+        loaded does so too: its note says "Press Play (Space)", and Space pressed the button
+        the keyboard's ring was on ("+ Add layer": the lesson's network got a fourth layer)."""
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt)
         # Esc in a settings field (the fields pass it on) gives the keys back to the window:
         # after typing a rate, Space typed a space into it instead of playing (a reviewer,
@@ -1747,7 +1754,7 @@ class MainWindow(QMainWindow):
                 and isinstance(focus, keys.BUTTONS) and focus.window() is self):
             # Esc on a button reached with Tab (ringed): the keys go back to the window too,
             # as F1 says; Space pressed "Start over" after Esc.
-            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.take_keys()
             event.accept()
             return
         if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
@@ -1758,7 +1765,7 @@ class MainWindow(QMainWindow):
                     combo.parse(combo.currentText())
                 except ValueError:  # Esc on a refused text: back to the field's value
                     combo.set_value(combo.value())
-            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.take_keys()
             event.accept()
             return
         # Enter in Stop at epoch (the spin box took the number, and passes Enter on): the keys

@@ -305,3 +305,82 @@ def test_page_down_and_up_step_the_backprop_tabs_stages_as_a_clicker_does(main_w
     assert view.stage == 1
     rows = [keys for _menu, keys, what in help_menu.shortcuts(w) if "Backprop" in what]
     assert rows == ["PgDown, PgUp"]
+
+
+# --- A keyboard-first newcomer at 1024x768 (review r5) ---------------------------------------
+
+def _status(w) -> str:
+    return w.statusBar().currentMessage()
+
+
+def test_a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbot):
+    # r typed on layer 1's activation list (to reach "relu") was the window's R: the trained
+    # run was reset, and the list still said "sigmoid". Then Ctrl+Z put the keyboard's ring on
+    # "+ Add layer", where the Space that should play added a layer.
+    w = main_window
+    w.step(3)
+    wait_for_run(qtbot, w, 3)
+    # A list's popup open: a letter moves in it, and R is not the window's either.
+    optimizer = w.training_panel.optimizer
+    w.panels_scroll.reveal(optimizer)
+    _tabbed_to(qtbot, optimizer)
+    optimizer.showPopup()
+    qtbot.waitUntil(optimizer.view().isVisible)
+    qtbot.keyClick(optimizer.view(), Qt.Key.Key_R)
+    assert optimizer.view().currentIndex().data() == "rmsprop"
+    qtbot.keyClick(optimizer.view(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not optimizer.view().isVisible())
+    assert not _status(w).startswith("reset")
+    combo = w.editor.rows[0].activation
+    w.panels_scroll.reveal(combo)
+    _tabbed_to(qtbot, combo)
+    qtbot.keyClick(combo, Qt.Key.Key_R)
+    assert combo.currentText() == "relu"
+    assert not _status(w).startswith("reset")
+    undo = w.session_actions.undo_action
+    assert "reset" not in undo.text() and w.editor.hidden()[0][1] == "relu"
+    # Ctrl+Z takes the activation back, and the keyboard's ring goes on no button.
+    layers = len(w.editor.rows)
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.editor.hidden()[0][1] == "sigmoid", timeout=5000)
+    wait_for_run(qtbot, w)
+    assert w._field_keys.ringed() is None
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert len(w.editor.rows) == layers
+    # With no list or field in focus, R is still the window's Reset.
+    w.pause()
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: _status(w).startswith("reset"), timeout=5000)
+
+
+def test_space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, qtbot):
+    # The preset's note says "Press Play (Space)"; Space pressed "+ Add layer", where the
+    # keyboard's ring was, and the preset's network got a fourth layer.
+    w = main_window
+    add = w.editor.add
+    w.panels_scroll.reveal(add)
+    _tabbed_to(qtbot, add)
+    assert w._field_keys.ringed() is add
+    w.session_actions.preset_actions["moons"].trigger()
+    wait_for_run(qtbot, w, 0)
+    assert "Press Play (Space)" in w.session_actions.last_message
+    assert w._field_keys.ringed() is None
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+    # An exercise ("Press Play (Space)." in the status bar) too.
+    w.pause()
+    step = w.controls.step
+    _tabbed_to(qtbot, step)
+    assert w._field_keys.ringed() is step
+    from .test_exercise_panel import FOLDER
+    w.open_exercise(str(FOLDER / "06-moons-target-loss.toml"))
+    wait_for_run(qtbot, w, 0)
+    assert "Press Play (Space)" in _status(w)
+    assert w._field_keys.ringed() is None
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
