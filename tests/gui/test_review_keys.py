@@ -147,13 +147,42 @@ def test_f1_lists_ctrl_tab_which_switches_the_view_tabs(main_window, qtbot):
     assert rows["Ctrl+Tab"] == "Next view tab"
     assert rows["Ctrl+Shift+Tab"] == "Previous view tab"
     w.shortcuts_dialog.close()
-    # ... and the key does what the list says.
-    before = w.tabs.currentIndex()
+    # ... and the key does what the list says, wherever the focus is: in the views, after Esc,
+    # on the run bar, and in the settings (where it switched Data / Training / Network
+    # instead, and the views stayed: review r5).
     w.activateWindow()
-    w.boundary.setFocus()
-    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Tab,
-                   Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: w.tabs.currentIndex() == (before + 1) % w.tabs.count(), timeout=5000)
+    qtbot.waitUntil(w.isActiveWindow)
+    side = w.panels_scroll
+    w.resize(1024, 768)  # the settings as tabs
+    qtbot.waitUntil(lambda: side.tabbed, timeout=5000)
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    for where in ("views", "Esc", "run bar", "settings"):
+        side.reveal(w.data_panel.dataset)
+        if where in ("views", "Esc"):
+            w.show_view("main")
+            w.boundary.setFocus()
+            if where == "Esc":
+                qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Escape)
+        else:
+            widget = w.controls.reset if where == "run bar" else w.data_panel.dataset
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            qtbot.waitUntil(widget.hasFocus)
+        focus = QApplication.focusWidget() or w
+        before, left = w.tabs.currentIndex(), side.tabs.currentIndex()
+        qtbot.keyClick(focus, Qt.Key.Key_Tab, ctrl)
+        assert w.tabs.currentIndex() == (before + 1) % w.tabs.count(), where
+        assert side.tabs.currentIndex() == left
+        qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Backtab, ctrl | shift)
+        assert w.tabs.currentIndex() == before, where
+    # The settings' tabs have keys of their own, listed too.
+    assert rows["Ctrl+PgDown"] == "Next settings tab"
+    w.data_panel.dataset.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(w.data_panel.dataset.hasFocus)
+    left, view = side.tabs.currentIndex(), w.tabs.currentIndex()
+    qtbot.keyClick(w.data_panel.dataset, Qt.Key.Key_PageDown, ctrl)
+    assert side.tabs.currentIndex() == left + 1 and w.tabs.currentIndex() == view
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_PageUp, ctrl)
+    assert side.tabs.currentIndex() == left
 
 
 @pytest.fixture
