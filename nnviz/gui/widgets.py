@@ -701,6 +701,28 @@ class _SaysOutOfRange:
             return None
 
 
+def access_keys(box) -> None:
+    """Each button of ``box`` (a QMessageBox or a QDialogButtonBox) that has no access key gets
+    one, its first letter no other button of the box has: "&Save", "&Discard", "&Cancel". The
+    quit question's buttons had none (the platform's texts), and a keyboard user pressed D and
+    Alt+D for Discard in vain; a message box takes the letter alone."""
+    buttons = box.buttons()
+    taken = set()
+    for b in buttons:
+        text = b.text().replace("&&", "")
+        if "&" in text[:-1]:
+            taken.add(text[text.index("&") + 1].lower())
+    for b in buttons:
+        text = b.text()
+        if "&" in text.replace("&&", ""):
+            continue
+        for i, ch in enumerate(text):
+            if ch.isalnum() and ch.lower() not in taken:
+                taken.add(ch.lower())
+                b.setText(text[:i] + "&" + text[i:])
+                break
+
+
 def refusal(typed: str, what: str, allowed: str, is_number: bool = True,
             kept: str | None = None) -> str:
     """Every field's words for a value it refuses: what was typed, quoted; the field; the

@@ -413,3 +413,29 @@ def test_space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, 
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.playing, timeout=5000)
     assert w.current_problem().spec.hidden == (4, 10, 4)
+
+
+def test_the_quit_question_answers_to_its_buttons_letters(main_window, qtbot):
+    # Save / Discard / Cancel had no access keys: D and Alt+D did nothing (review r5).
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    w = main_window
+    w.step(2)
+    wait_for_run(qtbot, w, 2)
+    seen = []
+
+    def press_d() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press_d)
+            return
+        seen.append(sorted(b.text() for b in box.buttons()))
+        qtbot.keyClick(box, Qt.Key.Key_D)
+        try:
+            qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)
+        finally:
+            if box.isVisible():  # (D did nothing: Cancel, so that the test ends)
+                box.reject()
+    QTimer.singleShot(0, press_d)
+    assert w.session_actions.may_close(quitting=True)  # D: Discard
+    assert seen == [["&Cancel", "&Discard", "&Save"]]
