@@ -389,6 +389,7 @@ class ExerciseActions(QObject):
         self.window.show_view("main")
         self.window.statusBar().showMessage(
             f"Exercise: {sentence(ex.title)} Press Play (Space).", 10000)
+        self.window.take_keys()  # as it says: Space plays (not the button ringed before)
 
     def state(self) -> tuple | None:
         """The open exercise as ``put_back`` takes it again (None: none is open)."""

@@ -41,16 +41,15 @@ def shortcuts(window) -> list[tuple[str, str, str]]:
         if a.menu() is not None:
             title = a.menu().title().replace("&", "")
             walk(a.menu(), title)
-            if title == "View":  # the tab widget's own keys, in no menu (a reviewer's F1 missed them)
+            if title == "View":  # a tab's own keys, in no menu (a reviewer's F1 missed them)
                 rows.extend(TAB_KEYS)
     return rows
 
 
-#: Keys the view tabs answer to themselves (QTabWidget, a tab's own shortcuts), listed with
-#: the View menu's.
-TAB_KEYS = [("View", "Ctrl+Tab", "Next view tab"),
-            ("View", "Ctrl+Shift+Tab", "Previous view tab"),
-            ("View", "PgDown, PgUp", "Backprop tab: next / previous stage")]
+#: Keys a view tab answers to itself (its own shortcuts), listed with the View menu's. (Ctrl+Tab
+#: and Ctrl+Shift+Tab are the View menu's actions, window-wide: QTabWidget's own answered only
+#: in the tab widget the focus was in.)
+TAB_KEYS = [("View", "PgDown, PgUp", "Backprop tab: next / previous stage")]
 
 
 class ShortcutsDialog(QDialog):

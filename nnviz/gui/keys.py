@@ -13,6 +13,12 @@ played the run instead, and Enter did nothing). A button focused by a click does
 after clicking Step still plays. The property :data:`KEY_FOCUS` marks the keyboard's button,
 and the style draws its ring (look.ThemeStyle), so the ring shows exactly where Space goes.
 
+A list or a field that has the focus takes the letters typed on it, as in every Qt application:
+a drop-down list (its popup too) and a list jump to the entry that starts with the letter, a
+text or number field types it. The window's single-letter shortcuts (R: Reset, F: full speed)
+act only where no such widget takes the key: "r" typed on an activation list to reach "relu"
+reset the trained run, and the list stayed on "sigmoid".
+
 A number field (a spin box, the learning rate's list) has no use for Space: it goes to Play,
 the typed number taken first (Stop at epoch: "3000" then Space typed a blank into the field and
 played nothing; the rate: "1 ")."""
@@ -33,6 +39,9 @@ from . import wheel
 FIELD_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
               Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 FIELDS = (QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView, QTabBar)
+#: The widgets that take a letter typed on them (a list's entry, a field's text); the window's
+#: single-letter shortcuts do not fire there (``takes_letter``).
+LETTER_FIELDS = (QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView)
 BUTTONS = (QPushButton, QToolButton)
 BUTTON_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 #: The dynamic property set on a button while it has the focus from the keyboard.
@@ -46,6 +55,18 @@ _KEEPS = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReaso
 def key_focused(widget) -> bool:
     """``widget`` is a button with the focus from the keyboard: Space and Enter press it."""
     return isinstance(widget, BUTTONS) and widget.hasFocus() and bool(widget.property(KEY_FOCUS))
+
+
+def takes_letter(widget, event) -> bool:
+    """``event`` (a key) types a character that ``widget`` takes itself: a letter, a digit or a
+    sign, with no modifier but Shift, on a list or a field (:data:`LETTER_FIELDS`). Space is
+    not one: it plays from a field (see the module's notes)."""
+    if not isinstance(widget, LETTER_FIELDS):
+        return False
+    if event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier):
+        return False
+    text = event.text()
+    return len(text) == 1 and text.isprintable() and not text.isspace()
 
 
 def _number_field(obj) -> QAbstractSpinBox | None:
@@ -115,6 +136,16 @@ class FieldKeys(QObject):
             self.ring.deleteLater()
         self.ring = FocusRing(button) if button is not None else None
 
+    def _ours(self, obj) -> bool:
+        """``obj`` is in this window, or in a drop-down list's popup of it."""
+        if not isinstance(obj, QWidget):
+            return False
+        top = QWidget.window(obj)
+        if top is self.window:
+            return True
+        combo = top.parentWidget() if top is not None else None  # a popup's list: its combo's
+        return isinstance(combo, QComboBox) and QWidget.window(combo) is self.window
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
         if t == QEvent.Type.Polish:
@@ -124,11 +155,13 @@ class FieldKeys(QObject):
             return wheel.filter_event(self.window, obj, event)
         if t == QEvent.Type.KeyPress:
             self._handed_on = False  # (a Tab pressed now gives the focus from the keyboard)
-        if t == QEvent.Type.FocusOut and isinstance(obj, QWidget) and not obj.isEnabled() \
-                and event.reason() in _KEYBOARD:
-            # A focused widget going grey passes the focus on as Tab does; the next button
-            # did not get it from the keyboard, and must not take Space ("Apply it" done, the
-            # focus on "Start over": Space wiped the solution just applied).
+        if t == QEvent.Type.FocusOut and isinstance(obj, QWidget) \
+                and not (obj.isEnabled() and obj.isVisible()) and event.reason() in _KEYBOARD:
+            # A focused widget going grey, or going away, passes the focus on as Tab does; the
+            # next button did not get it from the keyboard, and must not take Space ("Apply
+            # it" done, the focus on "Start over": Space wiped the solution just applied;
+            # Ctrl+Z rebuilt the layer rows, and the ring went from an activation list to
+            # "+ Add layer", where the Space meant to play added a layer).
             self._handed_on = True
         if t == QEvent.Type.FocusIn and isinstance(obj, QWidget) \
                 and event.reason() not in _KEEPS and QWidget.window(obj) is self.window:
@@ -145,6 +178,10 @@ class FieldKeys(QObject):
                 and event.reason() not in _KEEPS:
             self._ring_on(None)
             return False
+        if t == QEvent.Type.ShortcutOverride and takes_letter(obj, event) \
+                and self._ours(obj):
+            event.accept()  # the list's or the field's letter; not the window's R or F
+            return True
         if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
                 or not isinstance(obj, QWidget) or QWidget.window(obj) is not self.window:
             return False

@@ -524,6 +524,21 @@ class MainWindow(QMainWindow):
         # The views' actions go above this line, in tab order; the rest of the menu (the
         # presentation mode, the theme) below it, whenever each is installed.
         self._views_end = self.view_menu.addSeparator()
+        # Window-wide keys for the tabs: Ctrl+Tab was QTabWidget's own, for the tab widget the
+        # focus is in, so after Esc or from the run bar it did nothing, and from the settings
+        # it switched Data / Training / Network while F1 said "Next view tab" (a keyboard
+        # user's review). The settings' tabs have keys of their own, Ctrl+PgDown / Ctrl+PgUp.
+        self.view_tab_actions = [
+            action(self.view_menu, "Next view tab", "Show the next tab of the views.",
+                   lambda: self.step_view_tab(1), "Ctrl+Tab"),
+            action(self.view_menu, "Previous view tab", "Show the previous tab of the views.",
+                   lambda: self.step_view_tab(-1), "Ctrl+Shift+Tab"),
+            action(self.view_menu, "Next settings tab", "Show the next tab of the settings "
+                   "(Data, Training, Network; an exercise's).",
+                   lambda: self.step_settings_tab(1), "Ctrl+PgDown"),
+            action(self.view_menu, "Previous settings tab", "Show the previous tab of the "
+                   "settings.", lambda: self.step_settings_tab(-1), "Ctrl+PgUp")]
+        self.view_menu.addSeparator()
         # Each window closes alone (Ctrl+W); Quit closes them all (the one that opened the
         # others and those opened beside it), asking first in each for what would be lost. A
         # window opened beside had "Quit" close itself only, and asked "before quitting?".
@@ -568,7 +583,7 @@ class MainWindow(QMainWindow):
         # A lambda: triggered(checked) would otherwise arrive as the epoch (False is epoch 0).
         action(self.run_menu, "&Continue from here", "Train on from the epoch shown as a new "
                "branch, with the current settings.", self.branch, "Ctrl+B")
-        for a in self.run_menu.actions() + self.file_menu.actions():
+        for a in self.run_menu.actions() + self.file_menu.actions() + self.view_tab_actions:
             self.addAction(a)  # shortcuts work even when the menu bar is hidden
         self._field_keys = keys.install(self)  # an arrow key in a focused field is the field's
         # (and so is the wheel over a settings field: else the wheel scrolls the panel)
@@ -1384,6 +1399,34 @@ class MainWindow(QMainWindow):
             raise KeyError(f"unknown view {name!r}; known: {known}")
         self.tabs.setCurrentWidget(self._views[name])
 
+    def step_view_tab(self, step: int) -> None:
+        """Ctrl+Tab (``step`` 1) / Ctrl+Shift+Tab (-1): the next or previous view tab shown,
+        round the end, from anywhere in the window."""
+        _step_tab(self.tabs, step)
+
+    def step_settings_tab(self, step: int) -> None:
+        """Ctrl+PgDown (``step`` 1) / Ctrl+PgUp (-1): the next or previous tab of the left
+        column, the exercise's and the settings' (Data, Training, Network where the settings
+        are tabs) in one row, round the end."""
+        side, settings = self.side_tabs, self.panels_scroll
+        pages = []
+        for i in range(side.count()):
+            if not side.isTabVisible(i):
+                continue
+            if side.widget(i) is settings and settings.tabbed:
+                pages += [(i, k) for k in range(settings.tabs.count())
+                          if settings.tabs.isTabVisible(k) and settings.tabs.isTabEnabled(k)]
+            elif side.isTabEnabled(i):
+                pages.append((i, None))
+        if len(pages) < 2:
+            return
+        shown = (side.currentIndex(), settings.tabs.currentIndex()
+                 if side.currentWidget() is settings and settings.tabbed else None)
+        i, k = pages[((pages.index(shown) if shown in pages else -step) + step) % len(pages)]
+        side.setCurrentIndex(i)
+        if k is not None:
+            settings.tabs.setCurrentIndex(k)
+
     def set_probe(self, name: str, fn: Callable | None) -> None:
         self.worker.set_probe(name, fn)
 
@@ -1744,6 +1787,13 @@ class MainWindow(QMainWindow):
             if shiboken6.isValid(w):
                 w.close()
 
+    def take_keys(self) -> None:
+        """The keys back to the window, as Esc gives them: Space plays, R resets, whatever
+        field, list or button (ringed) had the focus. A preset, a lesson or an exercise just
+        loaded does so too: its note says "Press Play (Space)", and Space pressed the button
+        the keyboard's ring was on ("+ Add layer": the lesson's network got a fourth layer)."""
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt)
         # Esc in a settings field (the fields pass it on) gives the keys back to the window:
         # after typing a rate, Space typed a space into it instead of playing (a reviewer,
@@ -1754,7 +1804,7 @@ class MainWindow(QMainWindow):
                 and isinstance(focus, keys.BUTTONS) and focus.window() is self):
             # Esc on a button reached with Tab (ringed): the keys go back to the window too,
             # as F1 says; Space pressed "Start over" after Esc.
-            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.take_keys()
             event.accept()
             return
         if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
@@ -1765,7 +1815,7 @@ class MainWindow(QMainWindow):
                     combo.parse(combo.currentText())
                 except ValueError:  # Esc on a refused text: back to the field's value
                     combo.set_value(combo.value())
-            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.take_keys()
             event.accept()
             return
         # Enter in Stop at epoch (the spin box took the number, and passes Enter on): the keys
@@ -1828,6 +1878,16 @@ class MainWindow(QMainWindow):
         self._closed = True
         if sys.excepthook is self._excepthook:
             sys.excepthook = self._previous_excepthook
+
+
+def _step_tab(tabs: QTabWidget, step: int) -> None:
+    """The tab ``step`` places on from the current one among those shown and enabled."""
+    n = tabs.count()
+    for d in range(1, n):
+        i = (tabs.currentIndex() + step * d) % n
+        if tabs.isTabVisible(i) and tabs.isTabEnabled(i):
+            tabs.setCurrentIndex(i)
+            return
 
 
 def _tear_down_at_exit(ref: "weakref.ref[MainWindow]") -> None:

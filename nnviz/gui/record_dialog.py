@@ -10,6 +10,7 @@ from nnviz.core.errors import NnvizError
 
 from . import colors
 from .recorder import AREAS
+from .widgets import access_keys
 
 
 class RecordDialog(QDialog):
@@ -62,6 +63,7 @@ class RecordDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose file and record\u2026")
+        access_keys(buttons)  # Alt+C(hoose), Alt+A (Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

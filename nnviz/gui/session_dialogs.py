@@ -13,7 +13,7 @@ from nnviz.core.csvdata import (CsvPreview, ImportedData, preview_csv, preview_t
 from nnviz.core.data import CLASSIFICATION, REGRESSION
 
 from . import colors
-from .widgets import MessageLabel, dspin
+from .widgets import MessageLabel, access_keys, dspin
 
 BASE_SIZE = (560, 480)  # at the application's font; larger in proportion to a larger one
 TASKS = {"auto": "Detect from the last column", CLASSIFICATION: "Classification (labels)",
@@ -89,6 +89,7 @@ class ImportDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.import_button.setText("Import")
+        access_keys(self.buttons)  # Alt+I, Alt+C
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 

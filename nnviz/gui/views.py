@@ -307,6 +307,7 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
     def show_lesson(key: str, wait: bool = False) -> None:
         views["lessons"].show_lesson(key, wait=wait)
         window.show_view("lessons")
+        window.take_keys()  # Space plays, not the button ringed before (a preset's too)
 
     def try_lesson(key: str) -> None:
         if key in swept:  # (through the Presets menu's action when there is one)

@@ -665,7 +665,7 @@ class _SaysOutOfRange:
         if state == QValidator.State.Invalid:
             number = self._typed(text)
             if (number is not None and not self.minimum() <= number <= self.maximum()) \
-                    or self._body(text) in ("-", "+"):
+                    or self._body(text) in ("-", "+") or self._not_a_number(text):
                 return QValidator.State.Intermediate, text, pos  # fixup says why
         if state == QValidator.State.Acceptable:
             self._said = None  # a number in range: the next refusal is said again
@@ -677,9 +677,11 @@ class _SaysOutOfRange:
         low, high = self.minimum(), self.maximum()
         typed, body = self._typed(text), self._body(text)
         out = typed is not None and not low <= typed <= high
-        if out or body in ("-", "+"):
+        letters = self._not_a_number(text)  # "abc": typed and refused, not dropped unsaid
+        if out or letters or body in ("-", "+"):
             self._refused = True
-        if (out or body in ("-", "+")) and text != getattr(self, "_said", None):  # once a text
+        if (out or letters or body in ("-", "+")) \
+                and text != getattr(self, "_said", None):  # once a text
             self._said = text
             fmt = (lambda v: f"{v:,}") if isinstance(low, int) else (lambda v: f"{v:g}")
             # The value it keeps (its text is still the refused one here), by the word the
@@ -691,7 +693,9 @@ class _SaysOutOfRange:
                 if self.value() == low:
                     kept = special
             if self.terse:  # beside the field in a row of buttons, which shows what it keeps
-                self.out_of_range.emit(f"Too large: at most {fmt(high)}." if out and typed > high
+                self.out_of_range.emit(f"'{body}' is not a number." if letters
+                                       else f"Too large: at most {fmt(high)}."
+                                       if out and typed > high
                                        else f"Too small: at least {least}.")
             else:
                 self.out_of_range.emit(refusal(body, self.what or "this field",
@@ -702,6 +706,15 @@ class _SaysOutOfRange:
     def _body(self, text: str) -> str:
         return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
 
+    def _not_a_number(self, text: str) -> bool:
+        """``text`` holds something that is no number ("abc", "4x"): Qt dropped each such key
+        without a word, where "-3" is refused with a message (a keyboard user's review). The
+        start of the field's special word ("nev" of Stop at epoch's "never") is not that."""
+        body = self._body(text)
+        special = self.specialValueText().lower()
+        return (self._typed(text) is None and body not in ("", "-", "+")
+                and not (special and special.startswith(body.lower())))
+
     def _typed(self, text: str):
         body = self._body(text)
         body = body.replace(self.locale().groupSeparator(), "").replace(",", "")
@@ -709,6 +722,28 @@ class _SaysOutOfRange:
             return int(body) if isinstance(self, QSpinBox) else float(body)
         except ValueError:
             return None
+
+
+def access_keys(box) -> None:
+    """Each button of ``box`` (a QMessageBox or a QDialogButtonBox) that has no access key gets
+    one, its first letter no other button of the box has: "&Save", "&Discard", "&Cancel". The
+    quit question's buttons had none (the platform's texts), and a keyboard user pressed D and
+    Alt+D for Discard in vain; a message box takes the letter alone."""
+    buttons = box.buttons()
+    taken = set()
+    for b in buttons:
+        text = b.text().replace("&&", "")
+        if "&" in text[:-1]:
+            taken.add(text[text.index("&") + 1].lower())
+    for b in buttons:
+        text = b.text()
+        if "&" in text.replace("&&", ""):
+            continue
+        for i, ch in enumerate(text):
+            if ch.isalnum() and ch.lower() not in taken:
+                taken.add(ch.lower())
+                b.setText(text[:i] + "&" + text[i:])
+                break
 
 
 def refusal(typed: str, what: str, allowed: str, is_number: bool = True,

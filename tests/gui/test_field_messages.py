@@ -70,6 +70,8 @@ def test_a_refused_rate_message_goes_when_the_field_shows_a_valid_rate_again(bar
     ("seed", "-1", "'-1' is out of range: Seed takes 0 to 2,147,483,647 (it keeps {})."),
     ("noise", "-0.5", "'-0.5' is out of range: Noise takes 0 to 10 (it keeps {})."),
     ("samples", "-", "'-' is not a number: Points takes 4 to 100,000 (it keeps {})."),
+    # Letters were dropped as they were typed, without a word (review r5).
+    ("samples", "abc", "'abc' is not a number: Points takes 4 to 100,000 (it keeps {})."),
 ])
 def test_every_data_field_refuses_in_the_same_words_and_changes_nothing(bare_window, qtbot,
                                                                         field, typed, words):
@@ -102,6 +104,28 @@ def test_a_layer_width_beyond_the_field_is_quoted_as_typed(bare_window, qtbot):
     _type(qtbot, w.data_panel.samples, "60")
     assert w.data_panel.samples.value() == 60
     assert not row.error.isVisible()
+
+
+def test_letters_in_a_whole_number_field_are_refused_with_a_message(bare_window, qtbot):
+    # "abc" typed into a layer's width or into Stop at epoch: nothing typed, nothing said,
+    # while "-3" or "100000" got a clear message (a keyboard user's review, r5).
+    w = bare_window
+    row = w.editor.rows[0]
+    _type(qtbot, row.width, "abc")
+    assert row.width.value() == 4 and row.width.text() == "4"
+    assert row.error.is_error() and row.error.text() == (
+        "'abc' is not a number: Layer 1 takes 1 to 512 units (it keeps 4).")
+    _type(qtbot, row.width, "4")  # the field valid again: the message goes
+    assert not row.error.isVisible()
+    stop = w.controls.stop_at
+    stop.lineEdit().setFocus()
+    stop.lineEdit().selectAll()
+    qtbot.keyClicks(stop.lineEdit(), "x")
+    qtbot.keyClick(stop.lineEdit(), Qt.Key.Key_Return)
+    assert stop.value() == 0 and stop.text() == "never"
+    assert w.controls.stop_message.text() == "'x' is not a number."
+    stop.setValue(300)
+    assert not w.controls.stop_message.isVisible()
 
 
 def test_a_message_moves_no_panel_sideways_and_is_shown_whole(bare_window, qtbot):

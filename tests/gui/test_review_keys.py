@@ -147,13 +147,45 @@ def test_f1_lists_ctrl_tab_which_switches_the_view_tabs(main_window, qtbot):
     assert rows["Ctrl+Tab"] == "Next view tab"
     assert rows["Ctrl+Shift+Tab"] == "Previous view tab"
     w.shortcuts_dialog.close()
-    # ... and the key does what the list says.
-    before = w.tabs.currentIndex()
+    # ... and the key does what the list says, wherever the focus is: in the views, after Esc,
+    # on the run bar, and in the settings (where it switched Data / Training / Network
+    # instead, and the views stayed: review r5).
     w.activateWindow()
-    w.boundary.setFocus()
-    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Tab,
-                   Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: w.tabs.currentIndex() == (before + 1) % w.tabs.count(), timeout=5000)
+    qtbot.waitUntil(w.isActiveWindow)
+    side = w.panels_scroll
+    w.resize(1024, 768)  # the settings as tabs
+    qtbot.waitUntil(lambda: side.tabbed, timeout=5000)
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    for where in ("views", "Esc", "run bar", "settings"):
+        side.reveal(w.data_panel.dataset)
+        if where == "views":
+            w.show_view("main")
+            w.boundary.setFocus()
+        elif where == "Esc":  # from a field: the keys are the window's
+            w.data_panel.dataset.setFocus(Qt.FocusReason.TabFocusReason)
+            qtbot.waitUntil(w.data_panel.dataset.hasFocus)
+            qtbot.keyClick(w.data_panel.dataset, Qt.Key.Key_Escape)
+            qtbot.waitUntil(w.hasFocus)
+        else:
+            widget = w.controls.reset if where == "run bar" else w.data_panel.dataset
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            qtbot.waitUntil(widget.hasFocus)
+        focus = QApplication.focusWidget() or w
+        before, left = w.tabs.currentIndex(), side.tabs.currentIndex()
+        qtbot.keyClick(focus, Qt.Key.Key_Tab, ctrl)
+        assert w.tabs.currentIndex() == (before + 1) % w.tabs.count(), where
+        assert side.tabs.currentIndex() == left
+        qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Backtab, ctrl | shift)
+        assert w.tabs.currentIndex() == before, where
+    # The settings' tabs have keys of their own, listed too.
+    assert rows["Ctrl+PgDown"] == "Next settings tab"
+    w.data_panel.dataset.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(w.data_panel.dataset.hasFocus)
+    left, view = side.tabs.currentIndex(), w.tabs.currentIndex()
+    qtbot.keyClick(w.data_panel.dataset, Qt.Key.Key_PageDown, ctrl)
+    assert side.tabs.currentIndex() == left + 1 and w.tabs.currentIndex() == view
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_PageUp, ctrl)
+    assert side.tabs.currentIndex() == left
 
 
 @pytest.fixture
@@ -305,3 +337,108 @@ def test_page_down_and_up_step_the_backprop_tabs_stages_as_a_clicker_does(main_w
     assert view.stage == 1
     rows = [keys for _menu, keys, what in help_menu.shortcuts(w) if "Backprop" in what]
     assert rows == ["PgDown, PgUp"]
+
+
+# --- A keyboard-first newcomer at 1024x768 (review r5) ---------------------------------------
+
+def _status(w) -> str:
+    return w.statusBar().currentMessage()
+
+
+def test_a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbot):
+    # r typed on layer 1's activation list (to reach "relu") was the window's R: the trained
+    # run was reset, and the list still said "sigmoid". Then Ctrl+Z put the keyboard's ring on
+    # "+ Add layer", where the Space that should play added a layer.
+    w = main_window
+    w.step(3)
+    wait_for_run(qtbot, w, 3)
+    # A list's popup open: a letter moves in it, and R is not the window's either.
+    optimizer = w.training_panel.optimizer
+    w.panels_scroll.reveal(optimizer)
+    _tabbed_to(qtbot, optimizer)
+    optimizer.showPopup()
+    qtbot.waitUntil(optimizer.view().isVisible)
+    qtbot.keyClick(optimizer.view(), Qt.Key.Key_R)
+    assert optimizer.view().currentIndex().data() == "rmsprop"
+    qtbot.keyClick(optimizer.view(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not optimizer.view().isVisible())
+    assert not _status(w).startswith("reset")
+    combo = w.editor.rows[0].activation
+    w.panels_scroll.reveal(combo)
+    _tabbed_to(qtbot, combo)
+    qtbot.keyClick(combo, Qt.Key.Key_R)
+    assert combo.currentText() == "relu"
+    assert not _status(w).startswith("reset")
+    undo = w.session_actions.undo_action
+    assert "reset" not in undo.text() and w.editor.hidden()[0][1] == "relu"
+    # Ctrl+Z takes the activation back, and the keyboard's ring goes on no button.
+    layers = len(w.editor.rows)
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.editor.hidden()[0][1] == "sigmoid", timeout=5000)
+    wait_for_run(qtbot, w)
+    assert w._field_keys.ringed() is None
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert len(w.editor.rows) == layers
+    # With no list or field in focus, R is still the window's Reset.
+    w.pause()
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: _status(w).startswith("reset"), timeout=5000)
+
+
+def test_space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, qtbot):
+    # The preset's note says "Press Play (Space)"; Space pressed "+ Add layer", where the
+    # keyboard's ring was, and the preset's network got a fourth layer.
+    w = main_window
+    add = w.editor.add
+    w.panels_scroll.reveal(add)
+    _tabbed_to(qtbot, add)
+    assert w._field_keys.ringed() is add
+    w.session_actions.preset_actions["moons"].trigger()
+    wait_for_run(qtbot, w, 0)
+    assert "Press Play (Space)" in w.session_actions.last_message
+    assert w._field_keys.ringed() is None
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+    # An exercise ("Press Play (Space)." in the status bar) too.
+    w.pause()
+    step = w.controls.step
+    _tabbed_to(qtbot, step)
+    assert w._field_keys.ringed() is step
+    from .test_exercise_panel import FOLDER
+    w.open_exercise(str(FOLDER / "06-moons-target-loss.toml"))
+    wait_for_run(qtbot, w, 0)
+    assert "Press Play (Space)" in _status(w)
+    assert w._field_keys.ringed() is None
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: w.playing, timeout=5000)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+
+
+def test_the_quit_question_answers_to_its_buttons_letters(main_window, qtbot):
+    # Save / Discard / Cancel had no access keys: D and Alt+D did nothing (review r5).
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    w = main_window
+    w.step(2)
+    wait_for_run(qtbot, w, 2)
+    seen = []
+
+    def press_d() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press_d)
+            return
+        seen.append(sorted(b.text() for b in box.buttons()))
+        qtbot.keyClick(box, Qt.Key.Key_D)
+        try:
+            qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)
+        finally:
+            if box.isVisible():  # (D did nothing: Cancel, so that the test ends)
+                box.reject()
+    QTimer.singleShot(0, press_d)
+    assert w.session_actions.may_close(quitting=True)  # D: Discard
+    assert seen == [["&Cancel", "&Discard", "&Save"]]

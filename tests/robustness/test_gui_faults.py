@@ -80,12 +80,16 @@ def test_a_width_that_is_not_a_number_cannot_be_typed(stepped, qtbot):
     before = _run_fingerprint(w)
     row = w.editor.rows[0]
     # (Space is not typed: in a number field it plays the run, tests/gui/test_review_keys.py.)
-    for text in ["abc", "", ".", "e"]:
+    _type_into(qtbot, row.width, "")  # the field emptied: its value back on Enter, no word
+    assert row.width.value() == 4 and row.width.text() == "4"
+    assert not row.error.isVisible()
+    for text in ["abc", ".", "e"]:
         _type_into(qtbot, row.width, text)
-        qtbot.wait(100)
-        # The field refuses the keystrokes and keeps (or reverts to) its value on Enter.
+        # The field refuses the text, says so (the letters were dropped without a word: a
+        # keyboard user's review, r5), and keeps its value.
         assert row.width.value() == 4 and row.width.text() == "4", text
-        assert not row.error.isVisible()
+        assert row.error.text() == (
+            f"'{text}' is not a number: Layer 1 takes 1 to 512 units (it keeps 4).")
         assert _run_fingerprint(w) == before and not w.last_error, text
     # A minus sign is typed (it begins a number below the range) and refused with the words.
     _type_into(qtbot, row.width, "-")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QElapsedTimer, QEventLoop
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ..widgets import access_keys
+
 
 class ClosingMixin:
     """``may_close()``: True when nothing would be lost, or the user said to go on."""
@@ -131,6 +133,7 @@ class ClosingMixin:
                     "Promote it to the main run and save that.")
             box.setDefaultButton(B.Cancel)
         box.setInformativeText(info)
+        access_keys(box)  # S, D, C (the platform's texts had none)
         self.message_box = box
 
         def recount(_snapshot) -> None:

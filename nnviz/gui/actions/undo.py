@@ -639,6 +639,7 @@ class UndoMixin:
         if ok:
             self.window.set_stop_at(p.epochs)
             self.announce_preset(p)
+            self.window.take_keys()  # the Space the note asks for plays (MainWindow.take_keys)
         return ok
 
     def announce_preset(self, p: presets.Preset) -> None:
