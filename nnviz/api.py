@@ -22,7 +22,7 @@ from nnviz.core.arrays import dataset_from_arrays
 from nnviz.core.checks import real_number, whole_number
 from nnviz.core.data import MAX_SEED, DataError
 from nnviz.core.errors import NnvizError, shown
-from nnviz.core.network import SpecError, as_params, check_params, load_npz
+from nnviz.core.network import SpecError, as_params, check_params, load_npz, wide_start_hint
 from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
@@ -375,6 +375,8 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     problem = make_problem(data, choices, seed=seed_)
     if init is not None:
         problem = replace(problem, params=_initial(init, problem.spec))
+    elif hint := wide_start_hint(problem.spec, 'init_scheme="he" (for relu) or "glorot"'):
+        said.append((True, hint))
     for _, text in said:
         warnings.warn(text, UserWarning, stacklevel=3)
     return problem, classes, said
@@ -440,7 +442,9 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
     if result.diverged:
         warnings.warn(divergence_message(trainer.epoch, trainer.learning_rate,
                                          trainer.best_epoch, trainer.best_loss,
-                                         then="train again", what=trainer.blow_up),
+                                         then="train again", what=trainer.blow_up,
+                                         start=trainer.blame_start(),
+                                         init='init_scheme="he" (for relu) or "glorot"'),
                       RuntimeWarning, stacklevel=2)
     arrays = {"test_epoch": np.array(measured["test_epoch"], np.int64),
               **{k: np.array(measured[k], np.float64) for k in list(measured)[1:]}}

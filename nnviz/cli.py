@@ -859,7 +859,9 @@ def train_command(args: argparse.Namespace) -> int:
     message = divergence_message(trainer.epoch, trainer.learning_rate, trainer.best_epoch,
                                  trainer.best_loss, then="run again",
                                  see="nnviz train --sharpness measures it",
-                                 what=trainer.blow_up) if diverged else ""
+                                 what=trainer.blow_up, start=trainer.blame_start(),
+                                 init="--init-scheme he (for relu) or glorot"
+                                 ) if diverged else ""
     stuck = bool(not diverged and stuck_high(tail, trainer.best_loss))
     if stuck:
         message = stuck_message(float(tail[-1]), trainer.best_loss, cfg.learning_rate,

@@ -1149,7 +1149,8 @@ class TrainLoop(_LiveBranch):
                 self._set_playing(False)
                 self._record_diverged_test()
                 self.log.divergence = (t.epoch, divergence_message(
-                    t.epoch, t.learning_rate, t.best_epoch, t.best_loss, what=t.blow_up))
+                    t.epoch, t.learning_rate, t.best_epoch, t.best_loss, what=t.blow_up,
+                    start=t.blame_start()))
                 self._publish_now(diverged=True)
                 return True, time.perf_counter() - t0
             if pieces > 1:

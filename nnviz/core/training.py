@@ -42,7 +42,7 @@ import optax
 from . import activations, compiled, losses
 from . import features as input_features
 from .checks import real_number, whole_number
-from .data import Dataset
+from .data import REGRESSION, Dataset
 from .errors import NnvizError, shown
 from .network import (NetworkSpec, Params, as_params, check_params, device_array, forward,
                       forward_layers, init_params)
@@ -939,6 +939,37 @@ class Trainer:
         out = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return ChunkResult(out, diverged)
 
+    def blame_start(self) -> StartBlame | None:
+        """After a divergence of a run that never got below its first loss, within its first
+        START_EPOCHS epochs (the weights back to epoch 0's): what the initial weights are to
+        blame for, when the learning rate is not -- the first loss was not finite, or the
+        outputs start beyond START_OUTPUT_LIMIT (times the targets' largest size, for a
+        regression), or one epoch from them at rate 0 still ends in weights that are not
+        finite (the gradient is not: no rate helps). None otherwise. One epoch replayed (the
+        rate is an argument: no compile) and a numpy forward pass on START_ROWS points."""
+        if self.best_epoch != 0 or self.epoch > START_EPOCHS:
+            return None
+        X = np.asarray(self.data.X_train[:START_ROWS], np.float64)
+        x = np.asarray(input_features.expand(self.spec.features, X), np.float64)
+        *hidden, (w, b) = self.params
+        from .backprop import _forward_numpy  # (backprop builds on this module)
+        with np.errstate(all="ignore"):
+            for (wh, bh), name in zip(hidden, self.spec.activations):
+                x = _forward_numpy(name, x @ np.asarray(wh, np.float64) + np.asarray(bh))
+            z = x @ np.asarray(w, np.float64) + np.asarray(b)
+        big = float(np.max(np.abs(z), initial=0.0))
+        big = big if math.isfinite(big) else math.inf
+        limit = START_OUTPUT_LIMIT
+        if self.data.task == REGRESSION:
+            limit *= max(1.0, float(np.max(np.abs(self.data.y_train), initial=0.0)))
+        finite = math.isfinite(self.best_loss)
+        if finite:
+            _, _, done, bad, *_ = self._call(self.with_learning_rate(self._state, 0.0), 1)
+            finite = int(done) == 1 and not bool(bad)
+        if finite and big <= limit:
+            return None
+        return StartBlame(big, self.spec.init_scheme, max(self.spec.hidden, default=0), finite)
+
     def replay(self, state: TrainState, n_epochs: int,
                feed_key: tuple | None = None) -> tuple[TrainState, int]:
         """``state`` advanced by ``n_epochs`` epochs, bit for bit as the run went (training is
@@ -1013,14 +1044,38 @@ class Trainer:
         return np.array(_predict_fn(self.spec, self.config.loss, True)(params, device_array(X)))
 
 
+class StartBlame(NamedTuple):
+    """Why a run's first step blew up at any rate (``Trainer.blame_start``)."""
+    output: float  # the largest |output| the weights start with (the output layer's input)
+    scheme: str  # their init scheme (network.INIT_SCHEMES)
+    width: int  # the widest hidden layer
+    finite: bool  # whether the first loss and the gradient at those weights were finite
+
+
+# A divergence before the loss ever fell below its first value, within START_EPOCHS epochs, is
+# the initial weights' doing, not the rate's, when the outputs start beyond START_OUTPUT_LIMIT
+# (times the targets' size for a regression): 2-512-512-512-1 ReLU, N(0, 1) weights, on a
+# regression of unit size: 4e3, loss 1.5e7, blown up by epoch 2 even at lr 1e-6; 2-512x6-1:
+# 7e7, loss 9e14, infinite after one step at 1e-7. Or when the gradient is not finite there.
+START_OUTPUT_LIMIT = 1e3
+START_EPOCHS = 10
+START_ROWS = 1000  # the training points the outputs are measured on
+
+
 def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
                        then: str = "go on, or Reset",
                        see: str = "the Landscape view plots both",
-                       what: str = GENERIC_BLOW_UP) -> str:
+                       what: str = GENERIC_BLOW_UP, start: StartBlame | None = None,
+                       init: str = 'pick "he" (for relu) or "glorot" as the Network tab\'s '
+                                   "Initial weights") -> str:
     """What happened (``what``: ``Trainer.blow_up``), which weights were put back, what to do
     and why (``then``, ``see``: the window's words by default; the command line says its
-    own)."""
+    own). ``start``: the starting weights are to blame, not the rate (``Trainer.blame_start``):
+    lowering the rate would never help, so the message says to start from smaller weights
+    (``init``: how, in the caller's words)."""
     loss = f" (loss {best_loss:.4g}, the lowest of this run)" if math.isfinite(best_loss) else ""
+    if start is not None:
+        return start_message(epoch, best_epoch, loss, what, start, init, then)
     # The rate to try is a tenth, with no promise that it is stable: "try 10 or less" after
     # lr 100 read as "10 is safe", and relu at lr 10 diverges too. Finding a stable rate would
     # take more training runs; the sharpness (see below) is the way to know.
@@ -1033,11 +1088,32 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
             f"curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
 
 
+def start_message(epoch: int, best_epoch: int, loss: str, what: str, start: StartBlame,
+                  init: str, then: str) -> str:
+    """divergence_message's words for a first step that blew up whatever the rate."""
+    out = (f"the network's outputs start at \u00b1{start.output:.3g}" if math.isfinite(start.output)
+           else "the network's outputs overflow from the start")
+    if not start.finite:
+        out += ", where the loss or its gradient is not finite, whatever the rate"
+    if start.scheme == "normal":
+        why = (f"The initial weights are too large for layers this wide: with N(0, 1) weights "
+               f"(the notebook's) each layer multiplies the values by about the square root of "
+               f"its width ({start.width} units here)")
+    else:
+        why = f"The initial weights ({start.scheme}) are too large for this network"
+    return (f"Training diverged after epoch {epoch:,}: {what}. The weights are back to those "
+            f"after epoch {best_epoch}{loss}. Lowering the learning rate will not help: {out}. "
+            f"{why}. Start from smaller weights: {init}, and {then}.")
+
+
 # A run "stuck high": its loss rose to STUCK_RISE times its best (and by STUCK_MIN_RISE) and
 # has not moved for STUCK_EPOCHS epochs -- a rate so large that one step drove the units into
 # saturation, where the gradient is ~0. Nothing is NaN, so it is no divergence (the run goes
-# on, and may climb out); it gets a hint, not a stop.
-STUCK_RISE = 1.5
+# on, and may climb out); it gets a hint, not a stop. 1.25, not 1.5: relu 4-10-4 with a sigmoid
+# output at lr 10 or 100 rises 0.368 -> 0.519 (x1.41) and sits there; it ended in a NaN from
+# the sigmoid's gradient (a "divergence") until that gradient was made safe, and then said
+# nothing at all.
+STUCK_RISE = 1.25
 STUCK_MIN_RISE = 1e-3
 STUCK_EPOCHS = 50
 STUCK_FLAT = 1e-4  # relative spread of the last STUCK_EPOCHS losses

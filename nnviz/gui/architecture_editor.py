@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
                                QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core import activations as acts
-from nnviz.core.network import INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError
+from nnviz.core.network import (INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError,
+                                wide_start_hint)
 
 from . import wheel
 from .feature_picker import FeaturePicker
@@ -100,6 +101,8 @@ class ArchitectureEditor(QGroupBox):
         self.init_scheme = combo(INIT_SCHEMES, "normal", "How the first weights are drawn.")
         self.message = MessageLabel()
         self.note = MessageLabel()
+        # A hint, not a new default: wide layers with the notebook's N(0, 1) weights.
+        self.wide_hint = MessageLabel()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.shapes)
@@ -119,6 +122,7 @@ class ArchitectureEditor(QGroupBox):
         form.addRow("Output activation", self.output_activation)
         form.addRow("Initial weights", self.init_scheme)
         layout.addLayout(form)
+        layout.addWidget(self.wide_hint)
         layout.addWidget(self.message)
         layout.addWidget(self.note)
         layout.addStretch(1)
@@ -278,3 +282,8 @@ class ArchitectureEditor(QGroupBox):
             return
         self.shapes.setText(spec.shapes_text())
         self.params.setText(f"{spec.n_params:,} parameters (weights and biases)")
+        hint = wide_start_hint(spec, '"he" (for relu) or "glorot" as the Initial weights')
+        if not hint:
+            self.wide_hint.clear_message()
+        elif self.wide_hint.text() != f"{hint}.":
+            self.wide_hint.show_note(f"{hint}.")

@@ -431,3 +431,46 @@ def test_predict_on_an_old_session_without_the_means_and_sds_says_it_takes_stand
         got = run.predict(standardised)
     np.testing.assert_allclose(got, nnviz.load(saved).predict(_file_rows(FRUIT)), rtol=1e-5,
                                atol=1e-6)
+
+
+def _circles(n):
+    from sklearn.datasets import make_circles
+    return make_circles(n, noise=0.1, factor=0.5, random_state=1)
+
+
+def test_a_wide_relu_network_with_the_notebooks_weights_trains_instead_of_diverging():
+    # r4 #1: 2-512-512-1 relu, N(0, 1) weights: output logits of +-200 made the sigmoid's
+    # gradient inf / inf = NaN, and the run "diverged after epoch 1" at every rate.
+    X, y = _circles(300)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = nnviz.train(X, y, hidden=[512, 512], activation="relu", epochs=2)
+    assert not run.diverged and run.epoch == 2
+    # No divergence said; a hint that the notebook's N(0, 1) weights are too large this wide.
+    assert [w.category for w in caught] == [UserWarning]
+    assert str(caught[0].message).startswith(
+        "Hidden layers of up to 512 units with N(0, 1) initial weights (the notebook's): each "
+        "layer multiplies the values by about √512 ≈ 23")
+    assert 'init_scheme="he" (for relu) or "glorot" scale the weights to the width' \
+        in str(caught[0].message)
+    assert caught[0].filename == __file__
+    loss = run.history["loss"]
+    assert np.isfinite(loss).all() and loss[1] < loss[0]
+    assert all(np.isfinite(w).all() and np.isfinite(b).all() for w, b in run.params)
+
+
+def test_a_run_that_blows_up_from_its_start_whatever_the_rate_blames_the_initial_weights():
+    # Three 512-unit relu layers with N(0, 1) weights: the outputs start in the thousands, and
+    # even lr 1e-6 blows up by epoch 2. "Lower the learning rate ten times" would go on forever.
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, (200, 2))
+    with pytest.warns(RuntimeWarning) as caught:
+        run = nnviz.train(X, np.sin(X[:, 0]) + X[:, 1], hidden=[512] * 3, activation="relu",
+                          lr=1e-6, epochs=3)
+    said = str(caught[-1].message)
+    assert run.diverged and run.best_epoch == 0
+    assert said.startswith("Training diverged after epoch 2: ")
+    assert "Lower the learning rate" not in said
+    assert "Lowering the learning rate will not help: the network's outputs start at ±" in said
+    assert "with N(0, 1) weights (the notebook's)" in said and "(512 units here)" in said
+    assert 'Start from smaller weights: init_scheme="he" (for relu) or "glorot"' in said

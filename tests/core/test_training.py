@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import optax
 import pytest
@@ -369,10 +371,12 @@ def test_a_divergence_says_what_blew_up():
     from nnviz.core.network import NetworkSpec
     from nnviz.core.training import divergence_message
     moons = make_dataset(DataSpec("moons"))
-    t = Trainer(NetworkSpec(), TrainConfig(learning_rate=5000), moons)
-    assert t.run(10).diverged and t.epoch == 2
-    message = divergence_message(t.epoch, t.learning_rate, t.best_epoch, t.best_loss,
-                                 what=t.blow_up)
+    # (lr 5000 on the notebook's network ended in a NaN, the sigmoid's gradient inf / inf; it
+    # now saturates instead, as lr 500 does. A NaN loss, as a chunk returns it:)
+    losses, bad, _, what = training.sane_losses(np.array([0.26, 0.52, np.nan], np.float32), 2,
+                                                3, True, math.inf)
+    assert bad and list(losses) == [np.float32(0.26), np.float32(0.52)]
+    message = divergence_message(2, 5000.0, 0, 0.26, what=what)
     assert "after epoch 2: the next loss was NaN" in message
     relu = NetworkSpec(hidden=(4, 10, 4), activations=("relu",) * 3, output_activation="linear")
     t = Trainer(relu, TrainConfig(learning_rate=100), moons)
@@ -381,3 +385,21 @@ def test_a_divergence_says_what_blew_up():
     assert "over a million times the first one" in t.blow_up and f"({first:.3g})" in t.blow_up
     value = float(t.blow_up.split("was ")[1].split(",")[0])
     assert value > 1e6 * first
+
+
+def test_a_first_step_that_no_rate_can_save_is_blamed_on_the_initial_weights():
+    blame = training.StartBlame(290.0, "normal", 512, False)
+    msg = training.divergence_message(1, 0.001, 0, 0.4977, then="run again", start=blame,
+                                      init="--init-scheme he (for relu) or glorot")
+    assert msg == (
+        "Training diverged after epoch 1: the loss blew up (to infinity, NaN or a million times "
+        "its first value). The weights are back to those after epoch 0 (loss 0.4977, the lowest "
+        "of this run). Lowering the learning rate will not help: the network's outputs start "
+        "at ±290, where the loss or its gradient is not finite, whatever the rate. The initial "
+        "weights are too large for layers this wide: with N(0, 1) weights (the notebook's) each "
+        "layer multiplies the values by about the square root of its width (512 units here). "
+        "Start from smaller weights: --init-scheme he (for relu) or glorot, and run again.")
+    other = training.divergence_message(1, 0.001, 0, 0.4977, start=training.StartBlame(
+        3e4, "uniform", 64, True))
+    assert "start at ±3e+04. The initial weights (uniform) are too large for this network" \
+        in other and "the Network tab's Initial weights" in other
