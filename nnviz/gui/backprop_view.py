@@ -1378,6 +1378,10 @@ class BackpropView(QWidget):
         elif name == "loss":
             out = tr.layers[-1].a[0]
             t = np.ravel(tr.target)
+            # The loss is the network's, of its output, whichever unit is picked (it read
+            # "hidden layer 1, unit 1 (sigmoid): L = (0.5444 − 1)²", the output's a).
+            lead = ("<b>The network's loss</b>, of its output"
+                    f"{'s' if len(out) > 1 else ''}: ") if compact else ""
             if tr.loss_name == "mse":
                 k = len(out)
                 inner = " + ".join(f"({num(o)} − {num(tt)})²" for o, tt in zip(out, t))

@@ -102,8 +102,8 @@ plane; the loss curve under the settings falls as it learns.</li>
 timeline under the loss curve, or press Home, to look back at any earlier epoch; Continue from
 here (Ctrl+B) trains on from there as a new branch, beside the old one.</li>
 <li><b>Change one thing</b> and watch: the learning rate (Ctrl+L) while it trains; the data set
-on the Data tab; layers and activations on the Network tab (a new network starts at epoch 0;
-Ctrl+Z brings the old run back).</li>
+in the Data settings on the left; layers and activations in the Network settings there (a new
+network starts at epoch 0; Ctrl+Z brings the old run back).</li>
 <li><b>Follow the lessons</b> (the Lessons menu, Ctrl+Shift+1 to 5): the course notebook's
 steps, from a straight line to the moons. The exercises (Lessons → Exercises) set a goal and
 give hints. Each view's <i>What am I looking at?</i> explains it.</li>

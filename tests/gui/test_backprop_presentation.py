@@ -125,8 +125,11 @@ def _every_unit_reads_whole(w, view, qtbot, size) -> None:
                                 f"box of {box.viewport().height()}")
                 assert not box.verticalScrollBar().isVisible(), where
                 text = box.toPlainText()
-                assert ("output" if layer == spec.n_layers - 1 else f"unit {unit + 1}") in text, \
-                    where
+                if stage == "loss":  # the network's, not the picked hidden unit's
+                    assert "The network's loss" in text and "hidden layer" not in text, where
+                else:
+                    assert ("output" if layer == spec.n_layers - 1 else f"unit {unit + 1}") \
+                        in text, where
                 if stage == "delta" and layer < spec.n_layers - 1:
                     p = view.result.trace.layers[layer]
                     assert f"= {p.upstream[0, unit]:.4g}" in text, (where, text)
