@@ -150,6 +150,7 @@ class DecisionPlot(pg.PlotWidget):
                                     "of the plot, so that the model shows between them "
                                     "(zoom in for more). Training uses every point.")
         self.sample_note.hide()
+        self.getPlotItem().getViewBox().sigResized.connect(self._place_note)  # (its box)
         self.mode = NO_PLANE
         self.discretize = False
         self.levels = (0.0, 1.0)
@@ -476,7 +477,13 @@ class DecisionPlot(pg.PlotWidget):
             return
         # One line where it fits; in a narrow plot (the Backprop tab's) it wraps rather than
         # running off the right edge (reviewer: "... one per class per 4-pix" at 100,000 points).
-        room = max(120, self.width() - 60)
+        # Inside the data's box, not over the colour bar beside it (its "1.0" was covered).
+        pi = self.getPlotItem()
+        area = self.mapFromScene(pi.getViewBox().sceneBoundingRect()) if pi is not None \
+            else None
+        box = area.boundingRect() if area is not None and area.boundingRect().width() > 100 \
+            else None
+        room = max(120, (box.width() - 12) if box is not None else self.width() - 60)
         note.setWordWrap(False)
         note.adjustSize()
         if note.width() > room:
@@ -486,7 +493,10 @@ class DecisionPlot(pg.PlotWidget):
         # at 100,000 points ("compiling the new model..." over "A sample of the points: ...").
         busy = getattr(self, "busy", None)
         top = 14 if busy is None or busy.isHidden() else busy.y() + busy.height() + 4
-        note.move(max(0, self.width() - note.width() - 40), top)
+        right = box.right() - 6 if box is not None else self.width() - 40
+        if box is not None:  # just above the box where there is room (the aspect's margin)
+            top = max(top, box.top() - note.height() - 4)
+        note.move(max(0, right - note.width()), top)
 
     def _point_colors(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         if data.is_classification:

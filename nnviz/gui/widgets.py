@@ -1824,6 +1824,7 @@ class WholeTabsBar(QTabBar):
         super().__init__(parent)
         self._extra: dict[int, int] = {}
         self._fitting = False
+        self._fitted_for: tuple | None = None  # (paintEvent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -1846,6 +1847,22 @@ class WholeTabsBar(QTabBar):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._timer.start()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().paintEvent(event)
+        # Tabs moved without a resize or a new current tab (presentation mode's font applied
+        # later, Qt's scroll to the current tab): a tab seen in part is fitted once more, once
+        # for each width, current tab and tab layout.
+        if self._fitting or self._timer.isActive():
+            return
+        key = (self.width(), self.currentIndex(), self.tabRect(0).getRect())
+        if key != self._fitted_for and self.count():
+            room = self.room()
+            if self.cut_at_start() or (room < self.width() and any(
+                    0 <= r.left() < room <= r.right()
+                    for r in map(self.tabRect, range(self.count())))):
+                self._fitted_for = key
+                self._timer.start()
 
     def tabInserted(self, index: int) -> None:  # noqa: N802 (Qt)
         super().tabInserted(index)
@@ -1899,18 +1916,8 @@ class WholeTabsBar(QTabBar):
             room = self.room()
             current = self.currentIndex()
             cut = self.cut_at_start()
-            # A tab seen in part at the scroll arrows ("Re" of Regions at 1024 px): the tabs
-            # before it take its part as width, and it goes out of view whole.
-            end = [i for i, r in enumerate(rects) if 0 <= r.left() < room <= r.right()]
-            if end and room < self.width() and current >= 0 and not cut:
-                shown = [i for i, r in enumerate(rects) if r.left() >= 0 and r.right() < room]
-                if shown:
-                    each, rest = divmod(room - rects[end[0]].left(), len(shown))
-                    self._extra = {i: each + (1 if n < rest else 0)
-                                   for n, i in enumerate(shown)}
-                    self._relayout()
-                return
             if not cut or current < 0:
+                self._push_out_end()
                 return  # every tab in view begins in it
             if rects[current].right() - rects[cut[0]].left() < room:
                 # Room to scroll back to the cut tab's start with the current tab still whole
@@ -1928,5 +1935,22 @@ class WholeTabsBar(QTabBar):
             each, rest = divmod(part, len(shown))
             self._extra = {i: each + (1 if n < rest else 0) for n, i in enumerate(shown)}
             self._relayout()
+            self._push_out_end()
         finally:
             self._fitting = False
+
+    def _push_out_end(self) -> None:
+        """A tab seen in part at the scroll arrows ("Re" of Regions at 1024 px): the tabs in
+        view before it take its part as width, and it goes out of view whole."""
+        room = self.room()
+        if room >= self.width():
+            return  # no arrows: every tab fits
+        rects = [self.tabRect(i) for i in range(self.count())]
+        end = [i for i, r in enumerate(rects) if 0 <= r.left() < room <= r.right()]
+        shown = [i for i, r in enumerate(rects) if r.left() >= 0 and r.right() < room]
+        if not end or not shown:
+            return
+        each, rest = divmod(room - rects[end[0]].left(), len(shown))
+        for n, i in enumerate(shown):
+            self._extra[i] = self._extra.get(i, 0) + each + (1 if n < rest else 0)
+        self._relayout()

@@ -413,3 +413,9 @@ def test_no_view_tab_is_seen_in_part_at_the_scroll_arrows(qtbot, main_window):
     qtbot.waitUntil(lambda: _tabs_cut(bar) == [], timeout=5000)
     r = bar.tabRect(bar.currentIndex())
     assert r.left() >= 0 and r.right() < _tab_room(bar)[1]
+    # Presentation mode at 1024x768 with Backprop in front read "Reg" at the arrows.
+    w.resize(1024, 768)
+    w.set_presentation(True)
+    w.show_view("backprop")
+    qtbot.waitUntil(lambda: _tabs_cut(bar) == [], timeout=5000)
+    w.set_presentation(False)
