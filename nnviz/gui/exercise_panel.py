@@ -278,7 +278,7 @@ class ExerciseActions(QObject):
         p.solution_button.clicked.connect(self.reveal_solution)
         p.apply_button.clicked.connect(self.apply_solution)
         p.restart_button.clicked.connect(self.start_over)
-        p.close_button.clicked.connect(self.close_exercise)
+        p.close_button.clicked.connect(self._closed_by_user)
         window.snapshot_drawn.connect(self._on_snapshot)
         self._build_menu()
 
@@ -539,6 +539,16 @@ class ExerciseActions(QObject):
                           self.exercise.problem()):
                 self._solved_by_solution = False
             self._lock()
+
+    def _closed_by_user(self) -> None:
+        """Close: the exercise's run stays in the window, which is said (its set-up, made to
+        be mended, stayed without a word; Quit keeps the work before it for the next launch)."""
+        self.close_exercise()
+        undo = getattr(getattr(self.window, "session_actions", None), "undo_stack", None)
+        back = " Ctrl+Z brings back the run before it." if undo is not None and \
+            undo.canUndo() else ""
+        self.window.statusBar().showMessage(
+            f"Closed the exercise: its data, network and settings stay.{back}", 10000)
 
     def close_exercise(self) -> None:
         self._unlock()

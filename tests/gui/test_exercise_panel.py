@@ -87,6 +87,7 @@ def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_wi
     ex = w.exercise_actions
     w.set_stop_at(1000)  # a preset's, and a lesson's page in front: ...
     w.show_view("lessons")
+    start = w.current_problem()
     _open(qtbot, w, LR)
     # ... the exercise's run is in front and stops where its task says ("about N epochs")
     assert w.current_view() == "main" and w.stop_at() == exercises.load(LR).epochs  # locks data, network, loss, optimizer; the learning rate is free
@@ -104,6 +105,12 @@ def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_wi
         "The exercise keeps its data: Close the exercise to import your own."
     ex.panel.close_button.click()
     assert not ex.panel.isVisible()
+    assert w.statusBar().currentMessage() == ("Closed the exercise: its data, network and "
+                                              "settings stay. Ctrl+Z brings back the run "
+                                              "before it.")
+    w.session_actions.undo_stack.undo()  # ... as it says
+    back = w.current_problem()
+    assert (back.spec, back.config, back.source) == (start.spec, start.config, start.source)
     assert w.data_panel.isEnabled() and e.add.isEnabled() and t.loss.isEnabled()
     assert "Locked" not in t.loss.toolTip()
     assert w.session_actions.import_action.isEnabled()
