@@ -583,8 +583,8 @@ def _test_points(trainer: Trainer, target_name: str) -> str:
     if d.target_scaling:
         y = raw_targets(y, d.target_scaling)
     return (f"# The {len(d.test_index)} test points nnviz held out"
-            f"{', as in the CSV file' if d.scaling else ''}: never trained on, they are for "
-            "the check at the end.\n"
+            f"{', raw, as the data has them' if d.scaling else ''}: never trained on, they "
+            "are for the check at the end.\n"
             f"test_points = np.array({_array(X, ' ' * 4)}, np.float32)\n"
             f"test_{target_name} = np.array({_array(y, ' ' * 4)}, "
             f"{'np.int32' if d.is_classification else 'np.float32'})\n")

@@ -1109,11 +1109,8 @@ def start_message(epoch: int, best_epoch: int, loss: str, what: str, start: Star
 # A run "stuck high": its loss rose to STUCK_RISE times its best (and by STUCK_MIN_RISE) and
 # has not moved for STUCK_EPOCHS epochs -- a rate so large that one step drove the units into
 # saturation, where the gradient is ~0. Nothing is NaN, so it is no divergence (the run goes
-# on, and may climb out); it gets a hint, not a stop. 1.25, not 1.5: relu 4-10-4 with a sigmoid
-# output at lr 10 or 100 rises 0.368 -> 0.519 (x1.41) and sits there; it ended in a NaN from
-# the sigmoid's gradient (a "divergence") until that gradient was made safe, and then said
-# nothing at all.
-STUCK_RISE = 1.25
+# on, and may climb out); it gets a hint, not a stop.
+STUCK_RISE = 1.5
 STUCK_MIN_RISE = 1e-3
 STUCK_EPOCHS = 50
 STUCK_FLAT = 1e-4  # relative spread of the last STUCK_EPOCHS losses

@@ -132,14 +132,14 @@ network does on points it has not seen. A train loss far below the test loss is
 """
 
 
-class GettingStarted(QDialog):
-    """What to press first and a glossary, in a dialog that fits a 1024x768 screen."""
+class TextDialog(QDialog):
+    """A page of text (``html``) with Close, sized to fit a 1024x768 screen."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, title: str, html_text: str, size: tuple[int, int]) -> None:
         super().__init__(window)
-        self.setWindowTitle("nnviz: getting started")
+        self.setWindowTitle(title)
         self.text = QTextBrowser(self)
-        self.text.setHtml(GETTING_STARTED)
+        self.text.setHtml(html_text)
         self.text.setOpenLinks(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -147,34 +147,24 @@ class GettingStarted(QDialog):
         lay.addWidget(self.text)
         lay.addWidget(buttons)
         screen = window.screen().availableGeometry() if window.screen() is not None else None
-        w, h = 640, 640
+        w, h = size
         if screen is not None:
             w, h = min(w, screen.width() - 40), min(h, screen.height() - 80)
         self.resize(w, h)
 
 
-class RecentMessages(QDialog):
+def getting_started(window) -> TextDialog:
+    """What to press first and a glossary."""
+    return TextDialog(window, "nnviz: getting started", GETTING_STARTED, (640, 640))
+
+
+def recent_messages(window) -> TextDialog:
     """The status bar's latest messages, whole and newest first: a long one ends in "..." in
     the bar, its rest in a tooltip the keyboard cannot show."""
-
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.setWindowTitle("nnviz: recent messages")
-        self.text = QTextBrowser(self)
-        bar = window.statusBar()
-        rows = list(getattr(bar, "recent", ()))[::-1]
-        self.text.setHtml("".join(f"<p><b>{html.escape(t)}</b> {html.escape(m)}</p>"
-                                  for t, m in rows) or "<p>No messages yet.</p>")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.text)
-        lay.addWidget(buttons)
-        screen = window.screen().availableGeometry() if window.screen() is not None else None
-        w, h = 640, 420
-        if screen is not None:
-            w, h = min(w, screen.width() - 40), min(h, screen.height() - 80)
-        self.resize(w, h)
+    rows = list(getattr(window.statusBar(), "recent", ()))[::-1]
+    text = "".join(f"<p><b>{html.escape(t)}</b> {html.escape(m)}</p>" for t, m in rows)
+    return TextDialog(window, "nnviz: recent messages", text or "<p>No messages yet.</p>",
+                      (640, 420))
 
 
 def about_text() -> str:
@@ -193,7 +183,7 @@ def install(window) -> QMenu:
     menu = window.help_menu = window.menuBar().addMenu("&Help")
     start = QAction("&Getting started", window)
     start.setStatusTip("What to press first, and what the words mean.")
-    start.triggered.connect(lambda: _show_once(window, "getting_started", GettingStarted))
+    start.triggered.connect(lambda: _show_once(window, "getting_started", getting_started))
     menu.addAction(start)
     keys = QAction("&Keyboard shortcuts", window)
     keys.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
@@ -204,7 +194,7 @@ def install(window) -> QMenu:
     recent = QAction("Recent &messages", window)
     recent.setShortcut(QKeySequence("Ctrl+M"))
     recent.setStatusTip("The status bar's latest messages, whole (a long one is cut there).")
-    recent.triggered.connect(lambda: _show_once(window, "recent_messages", RecentMessages))
+    recent.triggered.connect(lambda: _show_once(window, "recent_messages", recent_messages))
     menu.addAction(recent)
     window.addAction(recent)
     about = QAction("&About nnviz", window)
