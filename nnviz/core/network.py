@@ -142,8 +142,9 @@ class NetworkSpec:
 # networks stay below it (its widest layer has 50 units), a data scientist's 64, 256 or 512 do
 # not: each layer multiplies the values by about sqrt(width), and 2-512-512-1 ReLU starts with
 # output logits of +-290, a saturated sigmoid whose loss barely moves (0.495 -> 0.475 in 50
-# epochs on 300 points of the rings; "he": 0.26 -> 0.14); a 1-64-1 tanh regression blew up at the default rate ("glorot"
-# did not). The default stays the notebook's, whose numbers the app reproduces.
+# epochs on 300 points of the rings; "he": 0.26 -> 0.14); a 1-64-1 tanh regression blew up at
+# the default rate ("glorot" did not). The default stays the notebook's, whose numbers the app
+# reproduces.
 WIDE_START = 64
 
 

@@ -63,7 +63,8 @@ def takes_letter(widget, event) -> bool:
     not one: it plays from a field (see the module's notes)."""
     if not isinstance(widget, LETTER_FIELDS):
         return False
-    if event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier):
+    plain = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+    if event.modifiers() & ~plain:
         return False
     text = event.text()
     return len(text) == 1 and text.isprintable() and not text.isspace()

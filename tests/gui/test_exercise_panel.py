@@ -88,9 +88,9 @@ def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_wi
     w.set_stop_at(1000)  # a preset's, and a lesson's page in front: ...
     w.show_view("lessons")
     start = w.current_problem()
-    _open(qtbot, w, LR)
+    _open(qtbot, w, LR)  # locks data, network, loss, optimizer; the learning rate is free
     # ... the exercise's run is in front and stops where its task says ("about N epochs")
-    assert w.current_view() == "main" and w.stop_at() == exercises.load(LR).epochs  # locks data, network, loss, optimizer; the learning rate is free
+    assert w.current_view() == "main" and w.stop_at() == exercises.load(LR).epochs
     t, e = w.training_panel, w.editor
     assert not w.data_panel.isEnabled()
     assert not e.add.isEnabled()

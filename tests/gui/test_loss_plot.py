@@ -451,7 +451,8 @@ def test_the_handle_dragged_past_2_to_the_31_asks_for_that_epoch(qtbot):
 
 def test_a_key_under_a_short_plot_fits_its_axis_after_a_branch(qtbot):
     """Keyboard newcomer at 1024x768 under a window manager, after Continue from here: the key
-    went under the short plot and read "epoch ── train (run 2) ···· test (rur", run 1 cut off.
+    went under the short plot and read "epoch ── train (run 2) ···· test (rur", run 1 cut
+    off.
     Too wide, it names the live branch once: "run 2: ━━ train ┅┅ test ━━ run 1"."""
     import dataclasses
     import re
