@@ -1856,13 +1856,10 @@ class WholeTabsBar(QTabBar):
         if self._fitting or self._timer.isActive():
             return
         key = (self.width(), self.currentIndex(), self.tabRect(0).getRect())
-        if key != self._fitted_for and self.count():
-            room = self.room()
-            if self.cut_at_start() or (room < self.width() and any(
-                    0 <= r.left() < room <= r.right()
-                    for r in map(self.tabRect, range(self.count())))):
-                self._fitted_for = key
-                self._timer.start()
+        if key != self._fitted_for and self.count() and (self.cut_at_start()
+                                                         or self.cut_at_end()):
+            self._fitted_for = key
+            self._timer.start()
 
     def tabInserted(self, index: int) -> None:  # noqa: N802 (Qt)
         super().tabInserted(index)
@@ -1896,6 +1893,14 @@ class WholeTabsBar(QTabBar):
         lead = self.lead()
         return [i for i in range(self.count())
                 if self.tabRect(i).left() < 0 and self.tabRect(i).right() >= lead]
+
+    def cut_at_end(self) -> list[int]:
+        """The tabs seen in part at the scroll arrows (none without arrows)."""
+        room = self.room()
+        if room >= self.width():
+            return []
+        return [i for i in range(self.count())
+                if 0 <= self.tabRect(i).left() < room <= self.tabRect(i).right()]
 
     def _relayout(self) -> None:
         # Qt lays the tabs out again (and scrolls to the current one) when a tab's text is set.
@@ -1942,11 +1947,8 @@ class WholeTabsBar(QTabBar):
     def _push_out_end(self) -> None:
         """A tab seen in part at the scroll arrows ("Re" of Regions at 1024 px): the tabs in
         view before it take its part as width, and it goes out of view whole."""
-        room = self.room()
-        if room >= self.width():
-            return  # no arrows: every tab fits
-        rects = [self.tabRect(i) for i in range(self.count())]
-        end = [i for i, r in enumerate(rects) if 0 <= r.left() < room <= r.right()]
+        end = self.cut_at_end()
+        room, rects = self.room(), [self.tabRect(i) for i in range(self.count())]
         shown = [i for i, r in enumerate(rects) if r.left() >= 0 and r.right() < room]
         if not end or not shown:
             return

@@ -397,6 +397,19 @@ def _rewritten(out, manifest: dict, parts: dict):
     return out
 
 
+def _damaged(path, key: str, value, **fields):
+    """The session saved at ``path`` loaded again with its manifest's ``key`` set to ``value``
+    ("absent": left out) and ``fields`` set as given."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    m = dict(json.loads(parts["manifest.json"]), **fields)
+    if value == "absent":
+        del m[key]
+    else:
+        m[key] = value
+    return S.load(_rewritten(path.parent / "damaged.nnviz", m, parts))
+
+
 def test_the_epoch_shown_when_saved_comes_back_and_a_damaged_one_is_let_go(tmp_path):
     """Saved while the timeline showed epoch 12 of 30, a session says so (the window opens
     there). Without the field (files written before), or with one that is no epoch of the live
@@ -410,16 +423,8 @@ def test_the_epoch_shown_when_saved_comes_back_and_a_damaged_one_is_let_go(tmp_p
     assert S.load(path).shown_epoch == 12
     Session.from_trainer(t, run=R.Run(log)).save(tmp_path / "live.nnviz")
     assert S.load(tmp_path / "live.nnviz").shown_epoch is None
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    manifest = json.loads(parts["manifest.json"])
     for value in ("absent", None, -1, 30, 31, 10**12, "12", 12.0, True, [12], {"epoch": 12}):
-        m = dict(manifest)
-        if value == "absent":
-            del m["shown_epoch"]
-        else:
-            m["shown_epoch"] = value
-        back = S.load(_rewritten(tmp_path / "damaged.nnviz", m, parts))
+        back = _damaged(path, "shown_epoch", value)
         assert back.shown_epoch is None, value
         assert back.epoch == 30 and back.run.log.losses.count == 30, value
 
@@ -439,16 +444,8 @@ def test_a_rate_typed_at_the_epoch_shown_comes_back_and_a_damaged_one_is_let_go(
     assert back.config.learning_rate == 2.0  # the live end goes on at it, as before
     Session.from_trainer(t, run=R.Run(log), learning_rate=2.0).save(tmp_path / "live.nnviz")
     assert S.load(tmp_path / "live.nnviz").pending_learning_rate is None  # applied at the end
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    manifest = json.loads(parts["manifest.json"])
     for value, shown in (("absent", 12), (None, 12), (0, 12), (-1.0, 12), (1e5, 12), ("2", 12),
                          (True, 12), ([2.0], 12), (2.0, None), (2.0, 31)):
-        m = dict(manifest, shown_epoch=shown)
-        if value == "absent":
-            del m["pending_learning_rate"]
-        else:
-            m["pending_learning_rate"] = value
-        back = S.load(_rewritten(tmp_path / "damaged.nnviz", m, parts))
+        back = _damaged(path, "pending_learning_rate", value, shown_epoch=shown)
         assert back.pending_learning_rate is None, value
         assert back.epoch == 30 and back.config.learning_rate == 2.0, value
