@@ -631,10 +631,19 @@ def _check(trainer: Trainer, target_name: str) -> str:
     training and test points -- the numbers nnviz shows after the script's last epoch."""
     d = trainer.data
     test = len(d.test_index) > 0
+    # The loss after the last update: the loop prints the loss each update started from (the
+    # notebook's "Loss for epoch N"), so the trained weights' own loss was never printed; it
+    # is nnviz's "Train loss after epoch N" (evaluated on all the training points).
+    final = ("# The trained weights' loss on all the training points: the loop above printed "
+             "the loss each\n# update started from (the notebook's numbering); this is the "
+             "loss after the last one, the\n# number nnviz shows as \"Train loss after epoch "
+             "N\".\n"
+             'print(f"Train loss after epoch {epochs}: '
+             '{float(loss_fn(params, X, Y)):.{digits}f}")\n\n')
     if d.is_classification:
         words, rule = _rounding(trainer)
-        text = (_comment("The notebook's last step, the check against the ground truth: the "
-                         f"trained network on the training points, against their true labels. "
+        text = final + (_comment("The notebook's last step, the check against the ground truth: "
+                         f"the trained network on the training points, against their true labels. "
                          f"{words}.")
                 + "predictions = predict(points)  # a row per point\n"
                 f"rounded = {rule}  # the predicted class of each point\n"
@@ -652,7 +661,7 @@ def _check(trainer: Trainer, target_name: str) -> str:
                      '      f"({np.sum(test_right)} of {len(test_labels)} classified right)")\n')
         return text
     name = target_name
-    text = ("# The notebook's last step, the check against the ground truth: the trained "
+    text = final + ("# The notebook's last step, the check against the ground truth: the trained "
             "network's\n# predictions on the training points against their true values. "
             "R^2 = 1 - (the squared\n# errors) / (the values' squared spread around their "
             "mean): 1 is a perfect fit, 0 no better\n# than always predicting the mean, below "

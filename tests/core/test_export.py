@@ -106,6 +106,10 @@ def test_the_notebooks_problem_exported_by_nnviz_train_prints_its_losses(capsys,
     assert checked(ran.stdout) == {"training": train_acc, "test": test_acc}
     assert re.search(rf"^Accuracy on the training points: {re.escape(train_acc)} \(\d+ of 160 "
                      r"classified right\)$", ran.stdout, re.M)
+    # And the trained weights' loss, which the loop's lines (each the loss an update started
+    # from) never reach: nnviz train's "train loss" after the last update, to its 4 decimals.
+    train_loss = re.search(r"train loss (\S+),", final).group(1)
+    assert f"Train loss after epoch 1000: {train_loss}" in ran.stdout.splitlines()
 
 
 def test_adam_with_mini_batches_exported_from_python_prints_the_runs_losses(tmp_path):
@@ -113,8 +117,11 @@ def test_adam_with_mini_batches_exported_from_python_prints_the_runs_losses(tmp_
                       epochs=1000)
     script = tmp_path / "adam.py"
     run.export_script(script)
-    printed = _printed(script)
+    printed, out = _printed_out(script)
     assert sorted(printed) == list(range(100, 1001, 100))
+    # The loss after the last epoch, on all the training points: the run's own train loss.
+    after = float(re.search(r"^Train loss after epoch 1000: (\S+)$", out, re.M).group(1))
+    np.testing.assert_allclose(after, run.metrics["train_loss"], rtol=1e-4)
     # The same batches in the same order (the script runs nnviz's shuffle); the rounding
     # differences of the script's own arithmetic grow where the loss falls steeply: within 1e-5
     # up to epoch 800, 3e-5 at epochs 900-1000 (the loss 0.058 -> 0.0036; measured).
@@ -277,7 +284,8 @@ def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, t
     at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
     rows = [line.split() for line in lines[at + 1:at + 4]]
     assert [ln.split(":")[0] for ln in lines[at + 4:]] == [  # then the check it ends with
-        "Accuracy on the training points", "Accuracy on the test points"]
+        "Train loss after epoch 300", "Accuracy on the training points",
+        "Accuracy on the test points"]
     for row in rows:  # three probabilities in the header's order, then the likeliest's name
         p = [float(v) for v in row[:3]]
         assert row[3] == ["apple", "lemon", "pear"][int(np.argmax(p))]
