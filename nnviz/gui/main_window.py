@@ -175,7 +175,7 @@ class _SettingsHeight(QObject):
         self._later.timeout.connect(self.fit)
         scroll = window.panels_scroll
         scroll.arranged.connect(self._later.start)
-        window.side_tabs.currentChanged.connect(self._later.start)  # (not under an exercise)
+        window.side_tabs.currentChanged.connect(self._tab_changed)
         contents = [scroll.scroll.widget()] + [scroll.tabs.widget(i).widget()
                                                for i in range(scroll.tabs.count())]
         for widget in (split, scroll, *contents):
@@ -184,12 +184,22 @@ class _SettingsHeight(QObject):
     def _moved(self, *_) -> None:
         self.moved = True
 
+    def _tab_changed(self, *_) -> None:
+        # An exercise's tab in front: fitted to its text too (a hint shown needs more). It had
+        # the settings' height: 400 px blank between its task and its goals at 1400x900.
+        panel = self.window.side_tabs.exercise
+        if panel is not None and self.window.side_tabs.currentWidget() is panel:
+            for widget in (panel, panel.body):
+                widget.installEventFilter(self)
+        self._later.start()
+
     def fit(self) -> None:
         w = self.window
         split, tabs = w.left_split, w.side_tabs
         presentation = getattr(w, "presentation", None)
+        exercise = tabs.exercise is not None and tabs.currentWidget() is tabs.exercise
         fitting = not (self.moved or not split.isVisible()
-                       or tabs.currentWidget() is not w.panels_scroll
+                       or (tabs.currentWidget() is not w.panels_scroll and not exercise)
                        or (presentation is not None and presentation.active))
         if presentation is None or not presentation.active:  # (it sets its own least)
             said = fitting and any(not m.isHidden()
@@ -201,7 +211,10 @@ class _SettingsHeight(QObject):
             return
         total = sum(split.sizes())
         bar = tabs.tabBar().sizeHint().height() if tabs.tabBar().isVisible() else 0
-        need = w.panels_scroll.needed_height() + bar + 2
+        if exercise:  # its task, goals and buttons, and the tab bar above them
+            need = tabs.exercise.needed_height() + tabs.height() - tabs.exercise.height()
+        else:
+            need = w.panels_scroll.needed_height() + bar + 2
         room = total - split.handleWidth() - w.loss_box.minimumSizeHint().height()
         top = max(w.panels_scroll.minimumHeight(), min(need, room))
         if total > 0 and split.sizes()[0] != top:

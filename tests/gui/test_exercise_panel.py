@@ -283,6 +283,35 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
     assert w.panels_scroll.isVisible() != presentation
 
 
+def test_an_exercise_takes_the_height_its_text_needs_and_the_loss_chart_the_rest(
+        qtbot, main_window):
+    """At 1400x900 the exercise's tab had the settings' height: 400 px of blank between its
+    task and its goals, over a 260 px loss chart. It takes what its task, goals and buttons need
+    (or the column's least), more when a hint shows; the Settings tab fits its fields again."""
+    from PySide6.QtWidgets import QApplication
+    w = main_window
+    w.resize(1400, 900)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1400, 900), timeout=5000)
+    _open(qtbot, w, FOLDER / "03-spiral-few-units.toml")
+    _train(qtbot, w, 5)
+    p, tabs = w.exercise_actions.panel, w.side_tabs
+
+    def fitted() -> bool:
+        QApplication.processEvents()
+        want = p.needed_height() + tabs.height() - p.height()
+        return tabs.height() <= max(want, tabs.minimumSizeHint().height()) + 2
+    qtbot.waitUntil(fitted, timeout=5000)
+    chart = w.loss_plot.height()
+    assert chart > w.left_split.height() / 2
+    while p.hint_button.isEnabled():  # the hints' lines: the panel grows, the chart gives room
+        p.hint_button.click()
+    qtbot.waitUntil(lambda: fitted() and w.loss_plot.height() < chart, timeout=5000)
+    assert p.scroll.verticalScrollBar().maximum() == 0
+    tabs.setCurrentWidget(w.panels_scroll)  # the settings: as tall as their fields again
+    qtbot.waitUntil(lambda: tabs.height() >= min(
+        w.panels_scroll.needed_height(), w.left_split.height() // 2), timeout=5000)
+
+
 def test_the_loss_chart_reads_under_an_exercise_in_presentation_at_1024(qtbot, main_window):
     """At 1024x768 in presentation mode the exercise took the whole column but its loss chart's
     least, 120 px, a blank band under its buttons: the chart's plot was 68 px tall. The panel
