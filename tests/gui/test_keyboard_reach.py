@@ -32,3 +32,47 @@ def test_the_full_speed_button_says_what_it_does_and_its_key(bare_window, qtbot,
     assert button.width() >= button.sizeHint().width()
     assert _in_window(button, w).right() < _in_window(w.controls.stop_at, w).left()
     assert w.width() == 1024  # ... without widening the window
+
+
+# -- access letters -----------------------------------------------------------------------------
+
+def _letter(text: str) -> str | None:
+    import re
+    m = re.search(r"&([^&])", text.replace("&&", ""))
+    return m.group(1).lower() if m else None
+
+
+def _menus(menu, path=()):
+    yield path + (menu.title().replace("&", ""),), menu
+    for a in menu.actions():
+        if a.menu() is not None:
+            yield from _menus(a.menu(), path + (menu.title().replace("&", ""),))
+
+
+def test_every_menu_entry_has_a_letter_of_its_own(main_window):
+    # Alt+P opened Presets, and no letter reached "Moons" or "XOR"; the Lessons menu's entries
+    # and its exercises had none either.
+    w = main_window
+    for top in w.menuBar().actions():
+        for path, menu in _menus(top.menu()):
+            menu.aboutToShow.emit()  # (as it shows: entries made since have theirs)
+            entries = [a for a in menu.actions() if a.text() and not a.isSeparator()
+                       and a.isEnabled()]
+            letters = [_letter(a.text()) for a in entries]
+            assert None not in letters, (path, [a.text() for a in entries])
+            assert len(set(letters)) == len(letters), (path, [a.text() for a in entries])
+    presets = w.session_actions.presets_menu
+    assert _letter(w.session_actions.preset_actions["xor"].text()) == "x"
+    notebook = [a.text() for a in presets.actions() if a.text().startswith("&")][:5]
+    assert notebook == [a.text() for a in w.lessons_menu.actions()][:5]  # the same letters
+
+
+def test_a_preset_is_loaded_with_its_letter(main_window, qtbot):
+    w = main_window
+    menu = w.session_actions.presets_menu
+    menu.popup(w.mapToGlobal(QPoint(20, 20)))
+    qtbot.waitUntil(menu.isVisible)
+    qtbot.keyClick(menu, "x")  # Alt+P, X: "XOR: one small hidden layer"
+    qtbot.waitUntil(lambda: not menu.isVisible())
+    assert w.current_problem().source.name == "xor"
+
