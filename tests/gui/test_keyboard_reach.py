@@ -76,3 +76,52 @@ def test_a_preset_is_loaded_with_its_letter(main_window, qtbot):
     qtbot.waitUntil(lambda: not menu.isVisible())
     assert w.current_problem().source.name == "xor"
 
+
+# -- the settings' Tab order --------------------------------------------------------------------
+
+def _tab_through_settings(w, qtbot) -> list:
+    """From the first field of the settings (the data set), Tab until the focus leaves them:
+    the widgets it visited, in order."""
+    from PySide6.QtCore import Qt
+    panels = (w.data_panel, w.training_panel, w.editor)
+    first = w.data_panel.dataset
+    assert first.isVisible()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(first.hasFocus)
+    visited = [first]
+    for _ in range(60):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        f = QApplication.focusWidget()
+        if not any(p.isAncestorOf(f) for p in panels) or f in visited:
+            break
+        visited.append(f)
+    return visited
+
+
+def test_tab_visits_the_settings_in_their_on_screen_order(main_window, qtbot):
+    # At 1400x900 (the settings in columns) Tab went x1, x2, x1², x2², then back up to x1·x2
+    # at the first row's end, then down to sin(x1).
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    panels = (w.data_panel, w.training_panel, w.editor)
+    assert all(p.isVisible() for p in panels)  # side by side, not in tabs
+    visited = _tab_through_settings(w, qtbot)
+    names = [getattr(f, "text", lambda: "")() if hasattr(f, "isChecked") else
+             type(f).__name__ for f in visited]
+    assert {"x1", "x2", "x1·x2", "x1²", "sin(x2)"} <= set(names)  # it went through them
+
+    def where(f):
+        panel = next(i for i, p in enumerate(panels) if p.isAncestorOf(f))
+        r = _in_window(f, w)
+        return panel, r.center().y(), r.left()
+
+    for a, b in zip(visited, visited[1:]):
+        (pa, ya, xa), (pb, yb, xb) = where(a), where(b)
+        if pa != pb:
+            assert pb > pa, (names, "to an earlier panel")
+            continue
+        # the next field is below, or on the same row to the right
+        assert yb > ya + 4 or (abs(yb - ya) <= 4 and xb > xa), (
+            names[visited.index(a)], names[visited.index(b)], names)
