@@ -49,7 +49,9 @@ def shortcuts(window) -> list[tuple[str, str, str]]:
 #: Keys a view tab answers to itself (its own shortcuts), listed with the View menu's. (Ctrl+Tab
 #: and Ctrl+Shift+Tab are the View menu's actions, window-wide: QTabWidget's own answered only
 #: in the tab widget the focus was in.)
-TAB_KEYS = [("View", "PgDown, PgUp", "Backprop tab: next / previous stage")]
+TAB_KEYS = [("View", "PgDown, PgUp", "Backprop tab: next / previous stage"),
+            ("View", "Tab, arrows, Enter", "Network tab: Tab to the diagram, the arrows pick a "
+             "neuron, Enter lists its bias and weights to edit")]
 
 
 class ShortcutsDialog(QDialog):

@@ -125,3 +125,55 @@ def test_tab_visits_the_settings_in_their_on_screen_order(main_window, qtbot):
         # the next field is below, or on the same row to the right
         assert yb > ya + 4 or (abs(yb - ya) <= 4 and xb > xa), (
             names[visited.index(a)], names[visited.index(b)], names)
+
+
+# -- the network diagram from the keyboard ------------------------------------------------------
+
+def test_a_weight_is_edited_from_the_keyboard(main_window, qtbot):
+    # Only a click on a link or a bias opened its editor: the keyboard could not reach one.
+    from PySide6.QtCore import Qt
+    w = main_window
+    w.show_view("network")
+    view = w._inspection_views["network"]
+    canvas = view.canvas
+    qtbot.waitUntil(lambda: canvas.spec is not None and canvas.isVisible())
+    assert "Enter" in canvas.toolTip()  # said where the mouse finds it, and ...
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    canvas.setFocus(Qt.FocusReason.TabFocusReason)  # as Tab gives it
+    qtbot.waitUntil(canvas.hasFocus)
+    assert "arrow keys" in w.statusBar().currentMessage()  # ... as Tab reaches the diagram
+    out = canvas.spec.n_layers - 1
+    assert canvas.selected == (out, 0)  # the output neuron, ringed
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)  # the diagram's, not the window's (Right: step)
+    assert canvas.selected[0] == out - 1  # hidden layer 3, a unit level with the output
+    first = canvas.selected[1]
+    qtbot.keyClick(canvas, Qt.Key.Key_Down)
+    layer, unit = canvas.selected
+    assert (layer, unit) == (out - 1, first + 1)  # the unit under it
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert canvas.selected == (out - 1, unit)
+    assert w.last_snapshot.epoch == 0
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)  # its bias and weights, with their values
+    menu = view.values_open
+    qtbot.waitUntil(menu.isVisible)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[0].startswith("bias: ") and texts[1].startswith("weight from hidden")
+    assert sum(t.startswith("weight from") for t in texts) == canvas.spec.layer_sizes[out - 1]
+    assert sum(t.startswith("weight to output") for t in texts) == 1
+    qtbot.keyClick(menu, Qt.Key.Key_Down)
+    qtbot.keyClick(menu, Qt.Key.Key_Down)  # the first weight in
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    qtbot.waitUntil(view.editor.isVisible)
+    assert view.editor.hasFocus()
+    item = ("w", layer, 0, unit)
+    assert float(view.editor.text()) == pytest.approx(canvas.value_of(item), rel=1e-5)
+    view.editor.selectAll()
+    qtbot.keyClicks(view.editor, "0.5")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    assert not view.editor.isVisible() and canvas.hasFocus()  # back on the diagram
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[layer][0][0, unit]) == 0.5,
+                    timeout=10_000)
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)  # the keys back to the window
+    assert not canvas.hasFocus()
