@@ -177,3 +177,66 @@ def test_a_weight_is_edited_from_the_keyboard(main_window, qtbot):
                     timeout=10_000)
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)  # the keys back to the window
     assert not canvas.hasFocus()
+
+
+# -- a focus ring on sliders, tab bars and dialog buttons ---------------------------------------
+
+def _ring_pixels(widget, rect=None) -> int:
+    """How many pixels of ``widget`` (of ``rect`` in it) are in the theme's focus colour."""
+    from nnviz.gui import colors
+    ring = colors.focus_ring()
+    img = widget.grab(rect if rect is not None else widget.rect()).toImage()
+    n = 0
+    for y in range(img.height()):
+        for x in range(img.width()):
+            c = img.pixelColor(x, y)
+            if abs(c.red() - ring.red()) + abs(c.green() - ring.green()) \
+                    + abs(c.blue() - ring.blue()) < 40:
+                n += 1
+    return n
+
+
+def _keyed(qtbot, widget) -> None:
+    from PySide6.QtCore import Qt
+    widget.window().activateWindow()
+    qtbot.waitUntil(widget.window().isActiveWindow)
+    widget.setFocus(Qt.FocusReason.TabFocusReason)  # as Tab gives it
+    qtbot.waitUntil(widget.hasFocus)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_tab_shows_a_ring_on_sliders_tab_bars_and_dialog_buttons(main_window, qtbot, theme):
+    # Fusion's focus on a slider, a tab and a dialog's button was a faint 1-px outline, or
+    # nothing: a keyboard reviewer could not tell where Tab had gone.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+    from nnviz.gui import colors, help_menu
+    from .test_review_keys import _contrast
+    w = main_window
+    w.look_actions[("theme", theme)].trigger()
+    qtbot.waitUntil(lambda: (w.controls.palette().window().color().lightness() < 80)
+                    == (theme == "dark"))
+    assert _contrast(colors.focus_ring(), w.controls.palette().window().color()) >= 3.0
+    slider = w.controls.speed
+    assert _ring_pixels(slider) == 0  # none before the keyboard comes
+    _keyed(qtbot, slider)
+    around = 2 * (slider.width() + slider.height())
+    assert _ring_pixels(slider) >= around  # a ring all round, 2 px thick or more
+    bar = w.tabs.tabBar()
+    _keyed(qtbot, bar)
+    assert _ring_pixels(slider) == 0  # it went with the focus
+    first = bar.tabRect(bar.currentIndex())
+    assert _ring_pixels(bar, first) >= 2 * (first.width() + first.height())
+    qtbot.keyClick(bar, Qt.Key.Key_Right)  # the next tab: the ring goes with it
+    qtbot.waitUntil(lambda: _ring_pixels(bar, first) == 0)
+    now = bar.tabRect(bar.currentIndex())
+    assert _ring_pixels(bar, now) >= 2 * (now.width() + now.height())
+    dialog = help_menu.ShortcutsDialog(w)
+    dialog.show()
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    button = dialog.findChildren(QPushButton)[0]
+    _keyed(qtbot, button)
+    assert _ring_pixels(button) >= 2 * (button.width() + button.height())
+    dialog.close()
