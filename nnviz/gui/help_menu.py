@@ -69,6 +69,9 @@ class ShortcutsDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 table.setItem(r, c, item)
         table.verticalHeader().hide()
+        # Tab goes on to Close (the arrow keys move through the list): it went from cell to
+        # cell, the Close button never reached from the keyboard.
+        table.setTabKeyNavigation(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         head = table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

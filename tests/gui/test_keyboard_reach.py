@@ -240,3 +240,21 @@ def test_tab_shows_a_ring_on_sliders_tab_bars_and_dialog_buttons(main_window, qt
     _keyed(qtbot, button)
     assert _ring_pixels(button) >= 2 * (button.width() + button.height())
     dialog.close()
+
+
+def test_tab_leaves_the_shortcuts_list_for_its_close_button(main_window, qtbot):
+    # F1's list took Tab to go from cell to cell: its Close button was never reached.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+    from nnviz.gui import help_menu
+    dialog = help_menu.ShortcutsDialog(main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _keyed(qtbot, dialog.table)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Tab)
+    close = dialog.findChildren(QPushButton)[0]
+    qtbot.waitUntil(close.hasFocus)
+    assert _ring_pixels(close) >= 2 * (close.width() + close.height())
+    qtbot.keyClick(close, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
