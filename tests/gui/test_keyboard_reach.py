@@ -258,3 +258,25 @@ def test_tab_leaves_the_shortcuts_list_for_its_close_button(main_window, qtbot):
     assert _ring_pixels(close) >= 2 * (close.width() + close.height())
     qtbot.keyClick(close, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_tab_goes_from_the_view_tabs_down_the_main_view(main_window, qtbot):
+    # From the tabs Tab went to the plot and its check boxes at the bottom, then back up to
+    # "All views" and "What am I looking at?" at the top.
+    from PySide6.QtCore import Qt
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    bar = w.tabs.tabBar()
+    _keyed(qtbot, bar)
+    seen = []
+    for _ in range(8):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        f = QApplication.focusWidget()
+        if not w.tabs.isAncestorOf(f):
+            break
+        seen.append(f)
+    toggle = w.explain_panels["main"].toggle
+    wanted = [w.views_button, toggle, w.boundary, w.show_test, w.discretize]
+    assert [f for f in seen if f in wanted] == wanted
+    tops = [_in_window(f, w).top() for f in seen if f not in (w.views_button,)]
+    assert tops == sorted(tops)  # top to bottom (the scroll arrow and the tabs' row first)
