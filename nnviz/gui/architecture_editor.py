@@ -8,8 +8,8 @@ says so. An invalid value never becomes a spec: the reason shows beside the fiel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core import activations as acts
 from nnviz.core.network import (INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError,

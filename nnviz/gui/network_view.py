@@ -39,6 +39,8 @@ CANVAS_TIP = ("The network, inputs on the left, output on the right: hover a lin
 #: as Tab reaches it, and in F1's list.
 KEYS_TIP = ("From the keyboard: Tab to the diagram, the arrow keys pick a neuron, Enter lists "
             "its bias and weights to edit.")
+KEYS_STATUS = ("Network diagram: the arrow keys pick a neuron, Enter lists its bias and weights "
+               "to edit, Esc gives the keys back to the window.")
 #: The keys the diagram takes while it has the focus (the window's Right steps, elsewhere).
 _CANVAS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
                 Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2, Qt.Key.Key_Menu}
@@ -331,9 +333,7 @@ class NetworkCanvas(QWidget):
         QWidget.update(self)  # the ring (the picture is the same)
         bar = getattr(self.window(), "statusBar", None)
         if self.keyboard and bar is not None:
-            bar().showMessage("Network diagram: " + KEYS_TIP.split(": ", 1)[1]
-                              .replace("Tab to the diagram, the", "the") + " Esc: back to the "
-                              "window's keys.", 10000)
+            bar().showMessage(KEYS_STATUS, 10000)
 
     def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().focusOutEvent(event)
