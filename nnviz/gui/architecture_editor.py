@@ -8,8 +8,8 @@ says so. An invalid value never becomes a spec: the reason shows beside the fiel
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core import activations as acts
 from nnviz.core.network import (INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, NetworkSpec, SpecError,
@@ -206,7 +206,7 @@ class ArchitectureEditor(QGroupBox):
         # The Tab key goes as the eye does: the inputs, the rows top to bottom, "+ Add layer",
         # the output. New widgets join the focus chain at its end: the rebuilt rows came after
         # everything else, "+ Add layer" before them.
-        boxes = self.inputs.findChildren(QCheckBox)
+        boxes = self.inputs.in_tab_order()
         chain = boxes[-1:] + [w for r in self.rows for w in r.widgets()
                               if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
         chain += [self.add, self.output_activation, self.init_scheme]

@@ -194,6 +194,16 @@ def install(window) -> None:
         panel = ExplainPanel(text)
         lay.insertWidget(0, panel)
         window.explain_panels[name] = panel
+    main = window.explain_panels.get("main")
+    if main is not None:
+        # Tab as the eye goes: the tabs, "All views" beside them, then the panel at the top of
+        # the tab and the plot under it. Both joined the chain last: Tab went from the plot's
+        # check boxes at the bottom back up to "All views", then "What am I looking at?".
+        bar = window.tabs.tabBar()
+        arrows = sorted(bar.findChildren(QToolButton), key=lambda b: b.x())  # its scroll arrows
+        chain = [bar, *arrows, window.views_button, main.toggle, window.boundary]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
     fill_tooltips(window)
 
 

@@ -99,6 +99,12 @@ class FeaturePicker(QWidget):
                 box.toggled.connect(lambda on, box=box: self._toggled(box, on))
                 self.grid.addWidget(box, *_cell(name, n_inputs))
                 self.boxes[name] = box
+            # Tab goes as the eye reads the grid, row by row: in the catalogue's order it went
+            # x1, x2, x1², x2², then back up to x1·x2 (a keyboard reviewer). The architecture
+            # editor chains its rows on from the last box (sin(x2)), which stays the last.
+            order = self.in_tab_order()
+            for a, b in zip(order, order[1:]):
+                QWidget.setTabOrder(a, b)
             self.n_inputs = n_inputs
             self._relabel()
         self._unlisted = () if self.boxes else tuple(chosen)
@@ -135,6 +141,11 @@ class FeaturePicker(QWidget):
     def any_checked(self) -> bool:
         """Whether the first layer has an input (data of many inputs: the raw ones, always)."""
         return not self.boxes or any(b.isChecked() for b in self.boxes.values())
+
+    def in_tab_order(self) -> list[QCheckBox]:
+        """The boxes row by row, each row left to right (as Tab visits them)."""
+        return sorted(self.boxes.values(),
+                      key=lambda b: self.grid.getItemPosition(self.grid.indexOf(b))[:2])
 
     def widgets(self) -> list[QWidget]:
         return list(self.boxes.values())

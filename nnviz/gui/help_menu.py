@@ -49,7 +49,9 @@ def shortcuts(window) -> list[tuple[str, str, str]]:
 #: Keys a view tab answers to itself (its own shortcuts), listed with the View menu's. (Ctrl+Tab
 #: and Ctrl+Shift+Tab are the View menu's actions, window-wide: QTabWidget's own answered only
 #: in the tab widget the focus was in.)
-TAB_KEYS = [("View", "PgDown, PgUp", "Backprop tab: next / previous stage")]
+TAB_KEYS = [("View", "PgDown, PgUp", "Backprop tab: next / previous stage"),
+            ("View", "Tab, arrows, Enter", "Network tab: Tab to the diagram, the arrows pick a "
+             "neuron, Enter lists its bias and weights to edit")]
 
 
 class ShortcutsDialog(QDialog):
@@ -67,6 +69,9 @@ class ShortcutsDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 table.setItem(r, c, item)
         table.verticalHeader().hide()
+        # Tab goes on to Close (the arrow keys move through the list): it went from cell to
+        # cell, the Close button never reached from the keyboard.
+        table.setTabKeyNavigation(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         head = table.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

@@ -31,7 +31,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
-                               QComboBox, QLineEdit, QPushButton, QTabBar,
+                               QComboBox, QDialog, QLineEdit, QPushButton, QScrollBar, QTabBar,
                                QToolButton, QWidget)
 
 from . import wheel
@@ -44,6 +44,10 @@ FIELDS = (QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItem
 LETTER_FIELDS = (QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView)
 BUTTONS = (QPushButton, QToolButton)
 BUTTON_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
+#: What the ring shows on when Tab gives it the focus: buttons (a dialog's too), sliders and tab
+#: bars, where the style's focus was a faint 1-px outline or nothing (the current tab looked
+#: the same focused or not: a keyboard reviewer could not tell where Tab had gone).
+RINGED = (QPushButton, QToolButton, QAbstractSlider, QTabBar)
 #: The dynamic property set on a button while it has the focus from the keyboard.
 KEY_FOCUS = "nnvizKeyFocus"
 _KEYBOARD = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
@@ -88,10 +92,11 @@ def _number_combo(obj):
 
 
 class FocusRing(QWidget):
-    """A thick ring in the theme's focus colour over the edge of the button the keyboard
-    focused (the style's own was a faint 1-px outline that a projector did not show). A
-    child of the button, as large as it: never clipped by the button's neighbours (a ring
-    around it was cut off where the button met its parent's edge)."""
+    """A thick ring in the theme's focus colour over the edge of the button, slider or tab the
+    keyboard focused (the style's own was a faint 1-px outline that a projector did not show).
+    A child of the widget, as large as it (a tab bar's: its current tab): never clipped by the
+    widget's neighbours (a ring around it was cut off where the button met its parent's
+    edge)."""
 
     WIDTH = 3
 
@@ -100,9 +105,20 @@ class FocusRing(QWidget):
         self.button = button
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setGeometry(button.rect())
+        if isinstance(button, QTabBar):  # the arrow keys move to another tab: the ring too
+            button.currentChanged.connect(self.place)
+        self.place()
         self.show()
         self.raise_()
+
+    def place(self) -> None:
+        """Over the widget's edge; a tab bar's current tab's."""
+        b = self.button
+        if isinstance(b, QTabBar):
+            r = b.tabRect(b.currentIndex()) if b.currentIndex() >= 0 else b.rect()
+            self.setGeometry(r.intersected(b.rect()))
+        else:
+            self.setGeometry(b.rect())
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
         from . import colors
@@ -120,22 +136,36 @@ class FieldKeys(QObject):
         self.window = window
         self.polishing: list[Callable[[QObject], None]] = []
         self.ring: FocusRing | None = None
+        self.dialog_ring: FocusRing | None = None  # in a dialog of the window's (its own)
         self._handed_on = False  # the focus left a widget going grey (eventFilter)
 
-    def ringed(self) -> QWidget | None:
-        """The button the ring is on (None: no ring)."""
-        ring = self.ring
+    def ringed(self, dialog: bool = False) -> QWidget | None:
+        """The button the ring is on (None: no ring); ``dialog``: the dialog's ring (the
+        window's stays where it was, for when the dialog closes)."""
+        ring = self.dialog_ring if dialog else self.ring
         return ring.button if ring is not None and shiboken6.isValid(ring) else None
 
-    def _ring_on(self, button: QWidget | None) -> None:
-        if button is not None and QWidget.window(button) is not self.window:
+    def _dialog(self, obj) -> bool:
+        """``obj`` is in a dialog of this window's (Help's lists, a question, a file chooser)."""
+        top = QWidget.window(obj) if isinstance(obj, QWidget) else None
+        parent = top.parentWidget() if isinstance(top, QDialog) else None
+        return parent is not None and QWidget.window(parent) is self.window
+
+    def _ring_on(self, button: QWidget | None, dialog: bool = False) -> None:
+        if button is not None and not (self._dialog(button) if dialog
+                                       else QWidget.window(button) is self.window):
             button = None
-        if button is self.ringed():
+        if button is self.ringed(dialog):
             return
-        if self.ring is not None and shiboken6.isValid(self.ring):
-            self.ring.hide()
-            self.ring.deleteLater()
-        self.ring = FocusRing(button) if button is not None else None
+        ring = self.dialog_ring if dialog else self.ring
+        if ring is not None and shiboken6.isValid(ring):
+            ring.hide()
+            ring.deleteLater()
+        ring = FocusRing(button) if button is not None else None
+        if dialog:
+            self.dialog_ring = ring
+        else:
+            self.ring = ring
 
     def _ours(self, obj) -> bool:
         """``obj`` is in this window, or in a drop-down list's popup of it."""
@@ -165,20 +195,24 @@ class FieldKeys(QObject):
             # "+ Add layer", where the Space meant to play added a layer).
             self._handed_on = True
         if t == QEvent.Type.FocusIn and isinstance(obj, QWidget) \
-                and event.reason() not in _KEEPS and QWidget.window(obj) is self.window:
+                and event.reason() not in _KEEPS and (QWidget.window(obj) is self.window
+                                                      or self._dialog(obj)):
             handed_on, self._handed_on = self._handed_on, False
-            keyed = isinstance(obj, BUTTONS) and event.reason() in _KEYBOARD and not handed_on
-            if isinstance(obj, BUTTONS):
+            keyed = event.reason() in _KEYBOARD and not handed_on
+            if isinstance(obj, BUTTONS) and QWidget.window(obj) is self.window:
                 obj.setProperty(KEY_FOCUS, keyed)
-            self._ring_on(obj if keyed else None)
+            ringed = isinstance(obj, RINGED) and not isinstance(obj, QScrollBar)
+            self._ring_on(obj if keyed and ringed else None, self._dialog(obj))
             return False
-        if t == QEvent.Type.Resize and obj is not None and obj is self.ringed():
-            self.ring.setGeometry(obj.rect())
-            return False
-        if t == QEvent.Type.FocusOut and obj is self.ringed() \
-                and event.reason() not in _KEEPS:
-            self._ring_on(None)
-            return False
+        for dialog in (False, True) if t in (QEvent.Type.Resize, QEvent.Type.FocusOut) else ():
+            if obj is None or obj is not self.ringed(dialog):
+                continue
+            if t == QEvent.Type.Resize:
+                (self.dialog_ring if dialog else self.ring).place()
+                return False
+            if t == QEvent.Type.FocusOut and event.reason() not in _KEEPS:
+                self._ring_on(None, dialog)
+                return False
         if t == QEvent.Type.ShortcutOverride and takes_letter(obj, event) \
                 and self._ours(obj):
             event.accept()  # the list's or the field's letter; not the window's R or F

@@ -60,7 +60,7 @@ from nnviz.core.formatting import format_accuracy, format_loss
 from nnviz.core.training import (STUCK_EPOCHS, STUCK_FLAT, TrainConfig, Trainer, TrainingError,
                                  stuck_high, stuck_message)
 
-from . import colors, help_menu, keys
+from . import access_keys, colors, help_menu, keys
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .columns import ColumnsScroll, SideTabs
@@ -337,6 +337,7 @@ class MainWindow(QMainWindow):
         if install_extras:
             self._install_extras()
         help_menu.install(self)  # last in the menu bar, after the views' menus
+        access_keys.install(self.menuBar())  # every entry a letter (Alt+P, M: the moons)
         _AfterFirstPaint(self.centralWidget(), self.worker.begin)
         QTimer.singleShot(0, self, self._begin_training)
 

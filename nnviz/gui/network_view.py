@@ -19,8 +19,8 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
-from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QSplitter, QToolTip, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QMenu, QSplitter, QToolTip,
+                               QVBoxLayout, QWidget)
 
 from nnviz.core.features import label as feature_label
 from nnviz.core.inspect import NeuronMaps
@@ -35,6 +35,15 @@ MAX_UNITS = 32
 MAX_LINKS = 160
 CANVAS_TIP = ("The network, inputs on the left, output on the right: hover a link or a bias "
               "to read it, click it to edit it; click a neuron to see its map.")
+#: The diagram from the keyboard (NetworkCanvas.keyboard): said in its tooltip, in the status bar
+#: as Tab reaches it, and in F1's list.
+KEYS_TIP = ("From the keyboard: Tab to the diagram, the arrow keys pick a neuron, Enter lists "
+            "its bias and weights to edit.")
+KEYS_STATUS = ("Network diagram: the arrow keys pick a neuron, Enter lists its bias and weights "
+               "to edit, Esc gives the keys back to the window.")
+#: The keys the diagram takes while it has the focus (the window's Right steps, elsewhere).
+_CANVAS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2, Qt.Key.Key_Menu}
 _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
@@ -47,6 +56,7 @@ class NetworkCanvas(QWidget):
 
     node_clicked = Signal(int, int)  # layer (-1 = input), unit
     edit_requested = Signal(object, QPoint)  # ("w", layer, i, j) or ("b", layer, j), position
+    values_requested = Signal(int, int)  # Enter on the selected neuron (keyboard)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +85,8 @@ class NetworkCanvas(QWidget):
         self._base: tuple | None = None  # (what it shows, the links and headers drawn)
         self._spare: QImage | None = None
         self.renders = 0  # how many times the diagram was drawn (not copied)
+        self.keyboard = False  # the arrow keys and Enter (set_keyboard): the Network tab's only
+        self._last_in: dict[int, int] = {}  # column -> the unit last picked there (keys)
 
     @property
     def selected(self) -> tuple[int, int] | None:
@@ -84,6 +96,12 @@ class NetworkCanvas(QWidget):
     def selected(self, value: tuple[int, int] | None) -> None:
         self._selected = value
         self._picture = None
+
+    def set_keyboard(self, on: bool) -> None:
+        """Reachable with Tab (not by a click: Right after clicking a neuron still steps an
+        epoch), the arrow keys moving the selection, Enter asking for its values."""
+        self.keyboard = on
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus if on else Qt.FocusPolicy.NoFocus)
 
     def update(self, *args) -> None:
         """Draw the diagram anew at the next paint (its state changed) and schedule it."""
@@ -110,6 +128,8 @@ class NetworkCanvas(QWidget):
                              f"fit a network of layer sizes {list(sizes)}")
         new_spec = spec != self.spec
         new_maps = maps is not self.maps
+        if new_spec:
+            self._last_in = {}
         self.spec, self.params, self.maps = spec, params, maps
         units_before = [u.tobytes() for u in self.shown]
         if new_spec or self._choice_due():
@@ -285,6 +305,91 @@ class NetworkCanvas(QWidget):
             self.renders += 1
         p = QPainter(self)
         p.drawImage(0, 0, pic)
+        if self.keyboard and self.hasFocus():  # the keyboard is here: a ring says so
+            p.setPen(QPen(colors.focus_ring(), 3))
+            p.drawRect(QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5))
+            sel = self._selected_rect()
+            if sel is not None:
+                p.drawRect(sel.adjusted(-4, -4, 4, 4))
+        p.end()
+
+    def _selected_rect(self) -> QRectF | None:
+        """The selected node's square, or None (none selected, or not drawn)."""
+        if self._selected is None or self.spec is None or self.params is None:
+            return None
+        if self._geometry_dirty:
+            self._geometry()
+        c = self._selected[0] + 1
+        if not 0 <= c < len(self.shown):
+            return None
+        k = np.flatnonzero(self.shown[c] == self._selected[1])
+        return self.node_rect(c, int(k[0])) if len(k) else None
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().focusInEvent(event)
+        if self.keyboard and self.spec is not None and self._selected_rect() is None \
+                and self.shown:
+            self._pick(len(self.shown) - 1, 0)  # the output's first unit
+        QWidget.update(self)  # the ring (the picture is the same)
+        bar = getattr(self.window(), "statusBar", None)
+        if self.keyboard and bar is not None:
+            bar().showMessage(KEYS_STATUS, 10000)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().focusOutEvent(event)
+        QWidget.update(self)
+
+    def _pick(self, c: int, k: int) -> None:
+        """Select the node drawn k-th in column c, as a click on it does."""
+        u = int(self.shown[c][k])
+        self._last_in[c] = u
+        self.selected = (c - 1, u)
+        self.update()
+        self.node_clicked.emit(c - 1, u)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt)
+        key = event.key()
+        take_keys = getattr(self.window(), "take_keys", None)
+        if self.keyboard and key == Qt.Key.Key_Escape and take_keys is not None:
+            take_keys()  # Space plays again, as Esc in a field
+            return
+        if not self.keyboard or self.spec is None or event.modifiers() & ~(
+                Qt.KeyboardModifier.KeypadModifier) or key not in _CANVAS_KEYS:
+            super().keyPressEvent(event)
+            return
+        sel = self._selected_rect()
+        if sel is None:
+            self._pick(len(self.shown) - 1, 0)
+            return
+        c = self._selected[0] + 1
+        k = int(np.flatnonzero(self.shown[c] == self._selected[1])[0])
+        self._last_in[c] = self._selected[1]  # (selected by a click, say)
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._pick(c, min(max(k + (1 if key == Qt.Key.Key_Down else -1), 0),
+                              len(self.shown[c]) - 1))
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            to = min(max(c + (1 if key == Qt.Key.Key_Right else -1), 0), len(self.shown) - 1)
+            if to != c:  # the unit last picked there (Right then Left: back), else the
+                # one at about the same height
+                back = np.flatnonzero(self.shown[to] == self._last_in.get(to, -1))
+                y = self.centres[c][k][1]
+                self._pick(to, int(back[0]) if len(back) else
+                           int(np.argmin(np.abs(self.centres[to][:, 1] - y))))
+        else:
+            self.values_requested.emit(*self._selected)
+
+    def item_point(self, item) -> QPoint:
+        """Where ``item`` (a weight or a bias) is drawn: its link's middle, its square's centre."""
+        if self._geometry_dirty:
+            self._geometry()
+        if item[0] == "b":
+            c = item[1] + 1
+            k = int(np.flatnonzero(self.shown[c] == item[2])[0])
+            return self.bias_rect(c, k).center().toPoint()
+        _, layer, i, j = item
+        a = self.centres[layer][int(np.flatnonzero(self.shown[layer] == i)[0])]
+        b = self.centres[layer + 1][int(np.flatnonzero(self.shown[layer + 1] == j)[0])]
+        return QPoint(int((a[0] + b[0]) / 2), int((a[1] + b[1]) / 2))
 
     def _render(self, p: QPainter) -> None:
         p.fillRect(self.rect(), QColor(*colors.background()))
@@ -587,6 +692,11 @@ class NetworkCanvas(QWidget):
         # when an error raised by Python or numpy (an IndexError) in an override (paintEvent)
         # unwinds through a Python event()'s super().event() -- a Backprop diagram's paint
         # error took the app down -- where from Qt's own event() it prints the traceback.
+        if watched is self and event.type() == QEvent.Type.ShortcutOverride and self.keyboard \
+                and self.hasFocus() and event.key() in _CANVAS_KEYS \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            event.accept()  # the diagram's arrow (its selection), not the window's Right
+            return True
         if watched is self and event.type() == QEvent.Type.ToolTip:
             item = self.item_at(QPointF(event.pos()))
             if item is not None:
@@ -657,6 +767,9 @@ class NetworkView(QWidget):
         self._editing = None
         self.canvas.node_clicked.connect(self.select)
         self.canvas.edit_requested.connect(self.begin_edit)
+        self.canvas.set_keyboard(True)
+        self.canvas.values_requested.connect(self.values_menu)
+        self._keyed = False  # the edit open was asked from the keyboard: the focus comes back
         self._set_header()
 
     def apply_look(self) -> None:
@@ -720,8 +833,8 @@ class NetworkView(QWidget):
         # No plane (3+ features): no map to click for, and no empty map panel beside.
         no_plane = no_plane_text(self, c.spec) if c.spec is not None else ""
         self.panel.setVisible(not no_plane)
-        self.canvas.setToolTip(CANVAS_TIP.replace("; click a neuron to see its map", "")
-                               if no_plane else CANVAS_TIP)
+        self.canvas.setToolTip((CANVAS_TIP.replace("; click a neuron to see its map", "")
+                                if no_plane else CANVAS_TIP) + " " + KEYS_TIP)
         legend = ("links: " + colors.scale_html("positive", "negative") + ", thickness = size; "
                   "small square = bias. Hover to read a value, click a link or a bias to edit it"
                   + (". " + no_plane.split(": ")[0] + ": there is no plane of inputs to draw "
@@ -765,8 +878,50 @@ class NetworkView(QWidget):
                 self.panel.show_map(maps, self.snapshot.spec, act)
         self.neuron_selected.emit(layer, unit)
 
+    def values_menu(self, layer: int, unit: int) -> QMenu | None:
+        """Enter on a neuron of the diagram (the keyboard's click): a list of its bias and the
+        weights drawn into and out of it, each with its value; the one chosen opens the editor
+        on it, where a click would have. None when there is nothing to edit."""
+        c = self.canvas
+        spec, params = c.spec, c.params
+        if spec is None or params is None:
+            return None
+        names = data_names_of(self)
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        items = []
+        if layer >= 0:
+            items.append((("b", layer, unit), "bias"))
+            items += [(("w", layer, int(i), unit),
+                       f"weight from {neuron_label(spec, layer - 1, int(i), names)}")
+                      for i in c.shown[layer]]
+        if layer + 1 < len(params):
+            items += [(("w", layer + 1, unit, int(j)),
+                       f"weight to {neuron_label(spec, layer + 1, int(j), names)}")
+                      for j in c.shown[layer + 2]]
+        if not items:
+            return None
+        menu.addSection(neuron_label(spec, layer, unit, names))
+        for item, text in items:
+            a = menu.addAction(f"{text}: {c.value_of(item):+.4g}".replace("&", "&&"))
+            a.setToolTip("Enter: type a new value")
+            a.triggered.connect(lambda _=False, item=item: self._edit_keyed(item))
+        self.values_open = menu  # (tests)
+        menu.popup(c.mapToGlobal(c.item_point(items[0][0])))
+        return menu
+
+    def _edit_keyed(self, item) -> None:
+        self.begin_edit(item, self.canvas.item_point(item))
+        self._keyed = True
+
+    def _back_to_canvas(self) -> None:
+        if self._keyed:
+            self._keyed = False
+            self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def begin_edit(self, item, pos: QPoint) -> None:
         """Open the inline editor on a weight ("w", layer, i, j) or bias ("b", layer, j)."""
+        self._keyed = False
         self._editing = item
         self.editor.setText(f"{self.canvas.value_of(item):.6g}")
         self.editor.selectAll()
@@ -789,6 +944,7 @@ class NetworkView(QWidget):
         self._editing = None
         self.editor.hide()
         self.message.hide()
+        self._back_to_canvas()
 
     def _commit_edit(self) -> None:
         item = self._editing
@@ -810,6 +966,7 @@ class NetworkView(QWidget):
         self.editor.hide()
         self._editing = None
         self.set_value(item, value)
+        self._back_to_canvas()
 
     def _place_message(self) -> None:
         """The refusal under the edit box, as wide as its words need (at most the diagram's
