@@ -60,6 +60,12 @@ no new frame, which ``no_training_frames`` names), or one view's name (that tab 
   snapshot made (jax's own threads not counted), the figure for before/after runs taking turns
   on a busy machine; and ``view_cost`` against the headless loop measured for half the phase
   just before the window opens (once, not before and after: a quicker, rougher figure).
+- ``--turns N`` (with ``--steady-only``): N pairs in one process, each a headless phase (half
+  as long) just before a steady phase of the same window, paused between them (its threads
+  idle); ``view_cost`` is the median of the pairs' ratios and the other figures the medians of
+  the phases (each pair's in ``turns``). On a shared 2-core machine a single pair's headless
+  half, taken ~15 s from its window half, ran 327-653 epochs/s for the same code: in turns, the
+  two halves of a pair meet the same load.
 - ``first_view_frame_ms``: per tab (and with ``--steady-only``), from Play after the tab is
   shown to its first painted frame of the run; its steady phase starts after that frame, so a
   probe that compiles on first use (the landscape's, seconds at 100,000 points) is measured
@@ -600,15 +606,17 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
     return result
 
 
-def steady_only(seconds: float, view: str) -> dict:
-    """The window on one view, its steady phase alone (see ``--steady-only``)."""
+def steady_only(seconds: float, view: str, turns: int = 1) -> dict:
+    """The window on one view, its steady phase alone (see ``--steady-only``); with ``turns``
+    above 1, that many pairs of a headless phase and the window's steady phase in turns in
+    the same process (see ``--turns``)."""
     from PySide6.QtWidgets import QApplication
 
     from nnviz.core import compile_cache, heap
     heap.limit_arenas()  # as nnviz's main() does, before any thread
     compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
     from nnviz.gui.main_window import MainWindow
-    headless = headless_eps(the_problem(), seconds / 2)  # view_cost's denominator
+    headless = [headless_eps(the_problem(), seconds / 2)]  # view_cost's denominator
     app = QApplication.instance() or QApplication(sys.argv[:1])
     w = MainWindow(the_problem())
     w.controls.speed.setValue(w.controls.speed.maximum())
@@ -630,11 +638,25 @@ def steady_only(seconds: float, view: str) -> dict:
         spent.append(time.thread_time() - c)
         return out
     loop._publish_now = timed
-    phase = rec.steady(seconds, view)
+    phases = [rec.steady(seconds, view)]
+    for _ in range(turns - 1):
+        # Paused, the window's threads idle (the GUI thread waits in this call): the headless
+        # half of the next pair, in the same minute as its window half.
+        headless.append(headless_eps(the_problem(), seconds / 2))
+        phases.append(rec.steady(seconds, view))
     w.shutdown()
+    costs = [p["epochs_per_second"] / h for p, h in zip(phases, headless)]
+    phase = phases[len(phases) // 2] if turns <= 1 else {
+        k: statistics.median(p[k] for p in phases) for k, v in phases[0].items()
+        if isinstance(v, float)}
     phase["worker_cpu_ms_per_snapshot"] = 1000 * statistics.median(spent) if spent else None
-    phase["view_cost"] = phase["epochs_per_second"] / headless
-    phase["headless_epochs_per_second"] = headless
+    phase["view_cost"] = statistics.median(costs)
+    phase["headless_epochs_per_second"] = statistics.median(headless)
+    if turns > 1:
+        phase["turns"] = {"view_cost": costs, "headless_epochs_per_second": headless,
+                          "epochs_per_second": [p["epochs_per_second"] for p in phases],
+                          "frames_per_second": [p["frames_per_second"] for p in phases],
+                          "max_stall_ms": [p["max_stall_ms"] for p in phases]}
     phase["first_view_frame_ms"] = first
     phase["background_compile_ms"] = ready
     return phase
@@ -694,6 +716,9 @@ def main() -> int:
                    help="side (default), main, all, or one view: " + ", ".join(VIEW_NAMES))
     p.add_argument("--steady-only", action="store_true",
                    help="one view's steady phase alone (no launches, headless loop, pauses)")
+    p.add_argument("--turns", type=int, default=1,
+                   help="--steady-only: this many pairs of a headless and a window phase in "
+                        "turns, in one process; the figures are the pairs' medians")
     p.add_argument("--child", choices=("launch", "first-frame"), help=argparse.SUPPRESS)
     p.add_argument("--t-start", type=float, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -714,7 +739,7 @@ def main() -> int:
     if args.steady_only:
         if args.views not in ("main", *VIEW_NAMES):
             p.error("--steady-only: --views main or one view's name")
-        phase = steady_only(seconds, args.views)
+        phase = steady_only(seconds, args.views, max(1, args.turns))
         print(json.dumps({**phase, "seconds": seconds, "problem": problem, "views": args.views,
                           "load_before": load_before,
                           "load_after": open("/proc/loadavg").read().split()[:3]},

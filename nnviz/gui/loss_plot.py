@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
@@ -55,6 +55,13 @@ def loss_axis_start(low: float, high: float) -> float:
 
 SPIKE_RATIO = 10.0  # a first epochs' loss this many times the run's usual loss is a spike
 SPIKE_APART = 4.0  # ... and this many times above every later loss
+# A live run's new snapshot that would put the curves' ends, the epoch mark and the axes on the
+# pixels already drawn is not drawn (see LossPlot._same_on_screen): at 100,000 points a frame
+# adds ~8 epochs where a pixel holds ~10, and the chart's ~2.5-4 ms a frame was the window's
+# largest single cost to the training (bench/README, "view cost at 100,000 points"). The last
+# such snapshot is drawn this long after the first one skipped, so that nothing is ever
+# further behind (a Pause's last epoch, a noisy curve's last column).
+CATCH_UP_MS = 150
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
 
 
@@ -179,6 +186,11 @@ class LossPlot(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._clicked)
         self.log = False
         self._last: Snapshot | None = None
+        self._drawn: Snapshot | None = None  # the snapshot the curves show (see update_snapshot)
+        self._catch_up = QTimer(self)
+        self._catch_up.setSingleShot(True)
+        self._catch_up.setInterval(CATCH_UP_MS)
+        self._catch_up.timeout.connect(self._draw_last)
         # The range is ours (see the top), not pyqtgraph's auto-range.
         self.following = True
         self._range: tuple | None = None
@@ -243,11 +255,12 @@ class LossPlot(pg.PlotWidget):
         self.log = on
         self.getPlotItem().setLogMode(y=on)
         if self._last is not None:
-            self.update_snapshot(self._last)
+            self._draw(self._last)
         self.follow()
 
     def clear_curves(self) -> None:
-        self._last = None
+        self._last = self._drawn = None
+        self._catch_up.stop()
         self.train.setData([], [])
         self.test.setData([], [])
         self.marker.hide()
@@ -402,7 +415,78 @@ class LossPlot(pg.PlotWidget):
         self._reflow_legend()
 
     def update_snapshot(self, s: Snapshot) -> None:
+        if s is not self._drawn and self._same_on_screen(s):
+            self._last = s  # drawn by the catch-up, or with the next snapshot that moves a pixel
+            if not self._catch_up.isActive():
+                self._catch_up.start()
+            return
+        self._catch_up.stop()
+        self._draw(s)
+
+    def _draw_last(self) -> None:
+        if self._last is not None and self._last is not self._drawn:
+            self._draw(self._last)
+
+    def _same_on_screen(self, s: Snapshot) -> bool:
+        """Whether ``s`` only extends the live run drawn last by epochs that land on the pixels
+        its curves already end on: the same run, branch and branches, the curves' new points
+        (train and test) in the pixel column and rows of their drawn ends, the epoch mark in
+        its pixel column, and the same axes. Cheap checks first: at 200 points every frame
+        moves the ends by pixels and is drawn."""
+        d = self._drawn
+        if d is None or not self.following or self._range is None or self.log or \
+                self.marker.moving or s.past or d.past or s.epoch <= d.epoch:
+            return False
+        if (s.run_id, s.branch, s.first_epoch, s.restarts, s.divergence, s.weights_epoch,
+                s.diverged, s.message) != (d.run_id, d.branch, d.first_epoch, d.restarts,
+                                           d.divergence, d.weights_epoch, d.diverged, d.message):
+            return False
+        if [(b.name, len(b.epochs)) for b in s.branches] != \
+                [(b.name, len(b.epochs)) for b in d.branches]:
+            return False
+        vb = self.getPlotItem().getViewBox()
+        W, H = vb.width(), vb.height()
+        (x0, x1), (y0, y1) = self._range
+        if W < 1 or H < 1 or x1 <= x0 or y1 <= y0:
+            return False
+
+        def column(x) -> int:
+            return math.floor((float(x) - x0) / (x1 - x0) * W)
+
+        def row(y) -> int:
+            return math.floor((float(y) - y0) / (y1 - y0) * H)
+
+        if column(s.epoch) != column(d.epoch):
+            return False
+        for new_e, new_v, old_e, old_v in ((s.loss_epochs, s.loss_values, d.loss_epochs,
+                                            d.loss_values),
+                                           (s.test_epochs, s.test_values, d.test_epochs,
+                                            d.test_values)):
+            n = len(old_e)
+            if n == 0 and len(new_e) == 0:
+                continue
+            # The drawn points, kept as they were (a history that thinned itself is drawn).
+            if n < 3 or len(new_e) < n or new_e[0] != old_e[0] or new_e[n - 1] != old_e[n - 1]:
+                return False
+            if column(new_e[-1]) != column(old_e[-1]):
+                return False
+            tail = new_v[n - 1:]
+            if not np.all(np.isfinite(tail)):
+                return False
+            end = row(old_v[-1])
+            if row(tail.min()) != end or row(tail.max()) != end:
+                return False
+        # The axes the run would get (axis_range reads the snapshot and notes the spike).
+        last, spike = self._last, self._spike
         self._last = s
+        try:
+            same = self.axis_range() == self._range and self._spike == spike
+        finally:
+            self._last, self._spike = last, spike
+        return same
+
+    def _draw(self, s: Snapshot) -> None:
+        self._last = self._drawn = s
         self._update_branches(s)
         self._name_live_curves(s)
         if s.epoch > 0 and not self.marker.moving:  # a drag moves it itself

@@ -476,3 +476,44 @@ def test_a_key_under_a_short_plot_fits_its_axis_after_a_branch(qtbot):
     assert shown == "epoch    run 2: ━━ train   ┅┅ test   ━━ run 1", shown
     vb = plot.getPlotItem().getViewBox()
     assert QFontMetrics(axis.label.font()).horizontalAdvance(shown) <= vb.width()
+
+
+def test_a_live_run_s_epochs_within_the_drawn_pixels_wait_and_are_drawn_soon_after(qtbot):
+    """At 100,000 points a frame adds ~8 epochs where a pixel of a long run's chart holds tens:
+    a snapshot whose curve ends, epoch mark and axes land on the pixels already drawn is not
+    drawn at once (the chart was the window's largest cost a frame), and is drawn within
+    CATCH_UP_MS all the same; one that moves an end by a pixel is drawn at once."""
+    import dataclasses
+
+    from nnviz.gui.loss_plot import CATCH_UP_MS
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    base = snapshot_of(make_trainer())
+
+    def at(epoch, end=0.1):
+        epochs = np.arange(1, epoch + 1)
+        values = np.full(epoch, end, np.float32)
+        values[:100] = np.linspace(0.3, end, 100)
+        return dataclasses.replace(base, epoch=epoch, live_epoch=epoch, loss_epochs=epochs,
+                                   loss_values=values, test_epochs=epochs + 1,
+                                   test_values=values + np.float32(0.01))
+
+    first = at(48_000)
+    plot.update_snapshot(first)
+    (x0, x1), _ = plot.getPlotItem().getViewBox().viewRange()
+    per_pixel = (x1 - x0) / plot.getPlotItem().getViewBox().width()
+    assert per_pixel > 40  # the premise: tens of epochs a pixel
+    near = at(48_008)  # ends in the same pixels
+    plot.update_snapshot(near)
+    assert plot.train.xData[-1] == 48_000  # not drawn yet: the curve given to the chart
+    qtbot.waitUntil(lambda: plot.train.xData[-1] == 48_008, timeout=TIMEOUT)
+    assert plot._catch_up.interval() == CATCH_UP_MS
+    far = at(48_008 + int(3 * per_pixel))  # three pixels on: drawn at once
+    plot.update_snapshot(far)
+    assert plot.train.xData[-1] == far.epoch
+    lower = dataclasses.replace(far, epoch=far.epoch + 4, live_epoch=far.epoch + 4,
+                                loss_epochs=np.arange(1, far.epoch + 5),
+                                loss_values=np.append(far.loss_values,
+                                                      np.full(4, 0.02, np.float32)))
+    plot.update_snapshot(lower)  # the same column, but the loss fell by many pixels
+    assert plot.train.xData[-1] == lower.epoch
