@@ -800,8 +800,10 @@ class LessonsView(QWidget):
         # loss before epoch N's update, which the main window's curve shows at N and its line
         # under "Epoch N - 1" (review r3: 0.1381 beside "Epoch 300" read as a wrong 0.1387).
         page.numbers.setText(
-            f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
-            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
+            f"initial cost {m.initial_cost:.3f} (the notebook's first model). The model "
+            "trained here is its next, LinearModelWithGrad, which draws new weights: its loss "
+            f"at the start is {m.losses[0]:.4f}, where \u201cTry it live\u201d starts too. Loss "
+            f"at epoch {printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
             "The notebook's loss for epoch N is taken before epoch N's update: after N\u00a0\u2212"
             "\u00a01 epochs (in the main window the loss curve at N; the numbers under Epoch N "
             "are after its update).")
