@@ -204,11 +204,11 @@ def test_the_notebook_moons_exercise_says_what_its_own_start_does():
     from nnviz.core import lessons
 
     ex = exercises.load(FOLDER / "06-moons-target-loss.toml")
-    assert "other initial weights than the notebook" in ex.task
+    assert "other initial weights than the notebook" in " ".join(ex.task.split())
     start = ex.problem()
     assert start.params is None and len(start.dataset.test_index) == 40
     losses = start.make_trainer().run(3400).losses
-    said = ex.explanation.replace("\n", " ")
+    said = " ".join(ex.explanation.split())
     assert f"by epoch 300 (loss {losses[299]:.3f})" in said
     assert f"{losses[1999]:.3f} at epoch 2,000" in said
     below = next(i + 1 for i, v in enumerate(losses) if v < 0.01)
