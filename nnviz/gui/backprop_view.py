@@ -119,19 +119,31 @@ def shown_terms(sizes, most: int = MAX_TERMS) -> list[int]:
     return sorted(np.argsort(-sizes, kind="stable")[:most].tolist())
 
 
-def label_style(values, digits: int) -> tuple[str, int]:
+def label_style(values, digits: int, exponent: bool | None = None) -> tuple[str, int]:
     """How a column's node labels write their numbers, all alike: fixed decimals that give the
     column's largest value ``digits`` significant digits ("0.570" beside "0.236" and "0.099",
-    where "0.57" stood beside "0.2786"), or, for a column of small values (under 0.01 at the
-    largest: the δ of the first layers) or huge ones, the exponent form with ``digits``
-    significant digits, 3 at most ("-6.0e-4")."""
+    where "0.57" stood beside "0.2786"), or the exponent form with ``digits`` significant
+    digits, 3 at most ("-6.0e-5"). ``exponent`` None: the exponent form where fixed decimals
+    would not do -- the column's largest value under 1e-4 (where the formulas' ``num``, "%g",
+    takes it too) or from 1e5 on; the node diagram decides it for all its columns at once
+    (needs_exponent), so that one stage's δ read alike ("δ=-4.32e-3" stood beside
+    "δ=-0.00347", a column's largest 0.0087 against the next one's 0.0128)."""
     sizes = [abs(v) for v in values if math.isfinite(v)]
     top = max(sizes, default=0.0)
+    if exponent is None:
+        exponent = needs_exponent(values)
+    if exponent:  # three digits at most: "δ=-6.638e-4" ran long
+        return ("e", max(min(digits, 3) - 1, 0))
     if top == 0:
         return ("f", max(digits - 1, 0))
-    if top < 0.01 or top >= 1e5:  # three digits at most: "δ=-6.638e-4" ran long
-        return ("e", max(min(digits, 3) - 1, 0))
     return ("f", max(digits - 1 - math.floor(math.log10(top)), 0))
+
+
+def needs_exponent(values) -> bool:
+    """Whether fixed decimals cannot write ``values``: the largest under 1e-4 (0.0000123 is
+    hard to read) or from 1e5 on."""
+    top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    return top != 0 and (top < 1e-4 or top >= 1e5)
 
 
 def label_number(v: float, style: tuple[str, int]) -> str:
@@ -393,9 +405,14 @@ class BackpropCanvas(NetworkCanvas):
             values.setdefault(c, []).append(float(v))
             layers[c] = layer
         # (the inputs to 3 digits always: the point's own coordinates, as the point list has)
+        # One form for the layers' numbers (the inputs' are another kind): all with an exponent
+        # where one column needs it, else all fixed decimals.
+        layered = any(needs_exponent(v) for c, v in values.items() if c > 0)
+        exponent = {c: None if c == 0 else layered for c in values}
         forms = {c: ([(True, 3)] if c == 0 else
                      [(True, 4), (True, 3), (False, 3), (False, 2)]) for c in values}
-        widest = {c: [max((self._label_text(layers[c], v, prefix, label_style(vals, digits))
+        widest = {c: [max((self._label_text(layers[c], v, prefix,
+                                           label_style(vals, digits, exponent[c]))
                            for v in vals), key=len) for prefix, digits in forms[c]]
                   for c, vals in values.items()}
         # Fitted once for texts of these shapes: digits are one width (tabular figures), so
@@ -452,7 +469,7 @@ class BackpropCanvas(NetworkCanvas):
             allowed = (0,) if c == 0 else (0, 1) if named else (2, 3)
             font, _, form = best(c, rooms[c], allowed)
             prefix, digits = forms[c][form]
-            out[c] = (font, beside[c], prefix, label_style(values[c], digits))
+            out[c] = (font, beside[c], prefix, label_style(values[c], digits, exponent[c]))
         drawn = {}
         for c, (font, *_rest) in out.items():
             bold = QFont(font)

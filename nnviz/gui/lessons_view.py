@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton,
-                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+                               QSizePolicy, QStackedWidget, QStyle, QVBoxLayout, QWidget)
 
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
@@ -122,6 +122,10 @@ FIGURE_ROW_PX = 280  # a row of a lesson's plots in presentation mode, where the
 # at 280 px a preset's note above the tabs cut lesson 2's x axis and lesson 4's "Y (output)"
 # at the bottom edge at 1024x768.
 FIGURE_ROW_LEAST = 200
+# Out of presentation mode, a page whose words are longer than their share scrolls, and its
+# figure keeps rows this high at the least (lesson 4's at 1024x768 had ~130 px when its words
+# were cut in a box of their own).
+SCROLLED_ROW_LEAST = 150
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
@@ -177,8 +181,10 @@ class LessonPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.column)
         self.filled = False
+        self._numbers_below = False  # presentation mode's: under the figure
         self.titles = FittedTitles(self.glw)
         self.glw.installEventFilter(self)  # presentation mode's scale: wider y axes
+        words.installEventFilter(self)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
@@ -192,27 +198,54 @@ class LessonPage(QWidget):
         return float(self.glw.property("nnvizScale") or 1.0) > 1.0
 
     def _share_words(self) -> None:
-        """The words' cap: a share of the page (less on a short page); none in presentation
-        mode, where the page scrolls."""
-        share = None if self._presenting() else \
-            TEXT_SHARE if self.height() >= SHORT_PAGE else SHORT_TEXT_SHARE
-        self.words.set_share(share)  # its cap is a share of this height
+        """The words' cap: a share of the page (less on a short page); none where the page
+        scrolls (presentation mode, or words longer than their share)."""
+        self.words.set_share(None if self.column.scrolling else self._text_share())
+
+    def _text_share(self) -> float:
+        return TEXT_SHARE if self.height() >= SHORT_PAGE else SHORT_TEXT_SHARE
+
+    def _words_overflow(self) -> bool:
+        """Whether the words, whole, take more than their share of the page: then the page
+        scrolls as a whole, as in presentation mode (at 1024x768 lesson 4's "sum to 1.000000"
+        and lesson 5's note on how the epochs are counted were below the fold of a words box
+        five lines high, over a figure with room to spare). Measured at the width the words
+        have beside a scroll bar, so that the bar's coming does not change the answer."""
+        body = self.words.widget()
+        bar = self.column.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        margins = self._body.contentsMargins()
+        width = self.column.width() - margins.left() - margins.right() - bar
+        if width <= 0 or self.height() <= 0:
+            return False
+        return body.heightForWidth(width) + 2 > self._text_share() * self.height()
+
+    def scroll_bar_width(self) -> int:
+        """The page's scroll bar's width where long words have it scroll out of presentation
+        mode, else 0: a column of plots the bar narrows still counts as one (lesson 4's five
+        plots at 1024x768 went from two columns to one, 280 px tall each, for its 15 px)."""
+        if not self.column.scrolling or self._presenting():
+            return 0
+        return self.column.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
 
     def _arrange(self) -> None:
-        """Presentation mode: the page scrolls, the words whole, the figure at least
-        FIGURE_ROW_PX a row of plots and as tall as the room left under the words. The normal
-        mode: the words capped, the figure the rest."""
-        on = self._presenting()
-        if on != self.column.scrolling:
+        """The page scrolls (presentation mode, or words longer than their share): the words
+        whole, the figure at least FIGURE_ROW_LEAST (to FIGURE_ROW_PX) a row of plots and as
+        tall as the room left under the words. Otherwise: the words capped, the figure the
+        rest."""
+        presenting = self._presenting()
+        on = presenting or self._words_overflow()
+        if on != self.column.scrolling or presenting != self._numbers_below:
             self.column.set_scrolling(on)
-            # Presentation mode: the numbers under the figure, as its caption, the figure up
-            # under the lesson's words (lesson 4's four lines of ranges pushed its first row
-            # past the bottom edge at 1024x768).
-            (self._words_layout if on else self._body).removeWidget(self.numbers)
-            if on:
-                self._body.addWidget(self.numbers)
-            else:
-                self._words_layout.addWidget(self.numbers)
+            if presenting != self._numbers_below:
+                # Presentation mode: the numbers under the figure, as its caption, the figure
+                # up under the lesson's words (lesson 4's four lines of ranges pushed its first
+                # row past the bottom edge at 1024x768).
+                self._numbers_below = presenting
+                (self._words_layout if presenting else self._body).removeWidget(self.numbers)
+                if presenting:
+                    self._body.addWidget(self.numbers)
+                else:
+                    self._words_layout.addWidget(self.numbers)
             self._share_words()
             self._place_button()
             if not on:
@@ -229,7 +262,10 @@ class LessonPage(QWidget):
                 if isinstance(getattr(item, "legend", None), LegendRow)]
         key = max((k.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() for k in keys),
                   default=0.0)
-        row = min(FIGURE_ROW_PX, max(FIGURE_ROW_LEAST, room - math.ceil(key)))
+        if presenting:
+            row = min(FIGURE_ROW_PX, max(FIGURE_ROW_LEAST, room - math.ceil(key)))
+        else:  # long words: the figure the room under them, its rows no lower than they were
+            row = SCROLLED_ROW_LEAST
         height = max(room, rows * row + math.ceil(key))
         if self.glw.minimumHeight() != height or self.glw.maximumHeight() != height:
             self.glw.setFixedHeight(height)
@@ -261,6 +297,10 @@ class LessonPage(QWidget):
             self.head.setDirection(direction)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.words.widget():
+            if event.type() == QEvent.Type.LayoutRequest:  # new numbers, another font
+                QTimer.singleShot(0, self, self._arrange)  # longer than their share now?
+            return False
         if event.type() == QEvent.Type.DynamicPropertyChange and \
                 bytes(event.propertyName()) == b"nnvizScale":
             for item in self.glw.ci.items:
@@ -477,7 +517,7 @@ class ColumnsGrid(QObject):
         return False
 
     def arrange(self) -> None:
-        width = self.page.glw.viewport().width()
+        width = self.page.glw.viewport().width() + self.page.scroll_bar_width()
         least = self.least_presenting if self.page._presenting() else self.least
         columns = max(1, min(self.most, width // max(least, 1)))
         if columns == self.columns:
@@ -800,8 +840,10 @@ class LessonsView(QWidget):
         # loss before epoch N's update, which the main window's curve shows at N and its line
         # under "Epoch N - 1" (review r3: 0.1381 beside "Epoch 300" read as a wrong 0.1387).
         page.numbers.setText(
-            f"initial cost {m.initial_cost:.3f} (the notebook's first model); loss at epoch "
-            f"{printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
+            f"initial cost {m.initial_cost:.3f} (the notebook's first model). The model "
+            "trained here is its next, LinearModelWithGrad, which draws new weights: its loss "
+            f"at the start is {m.losses[0]:.4f}, where \u201cTry it live\u201d starts too. Loss "
+            f"at epoch {printed}; accuracy of the rounded predictions <b>{m.accuracy:.0%}</b>. "
             "The notebook's loss for epoch N is taken before epoch N's update: after N\u00a0\u2212"
             "\u00a01 epochs (in the main window the loss curve at N; the numbers under Epoch N "
             "are after its update).")

@@ -331,8 +331,10 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
 
     tips = {k: f"Load the preset “{known[pid].title}” and train it yourself."
             for k, pid in tryable.items()}
-    tips.update({k: "Train the notebook's network on its moons with each of these activations, "
-                    "side by side (the Compare view's ready-made sweep; the main run stays)."
+    tips.update({k: "Train the notebook's run (its moons, its initial weights) with each of "
+                    "these activations, side by side (the Compare view's ready-made sweep; the "
+                    "main run stays). Its softmax normalises each point's units, not the whole "
+                    "array as on this page."
                  for k in swept})
     ctx.lessons.update(tryable={**tryable, **swept}, tips=tips, try_lesson=try_lesson)
     menu = window.lessons_menu = window.menuBar().addMenu("&Lessons")

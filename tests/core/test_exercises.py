@@ -194,3 +194,26 @@ def test_the_exercises_on_one_problem_are_listed_together(monkeypatch):
     assert titles[:2] == ["XOR without a hidden layer",
                           "XOR with the right input, still without a hidden layer"]
     assert len(titles) == len(SHIPPED)
+
+
+def test_the_notebook_moons_exercise_says_what_its_own_start_does():
+    """Review r7: "finds the best straight line (loss about 0.08) and stays near it for
+    thousands of epochs" was said of the notebook's run, which from its own weights reaches
+    0.0075 by epoch 2,000 -- this exercise draws other weights and holds out 40 points. Its
+    words give what its own start does, measured here."""
+    from nnviz.core import lessons
+
+    ex = exercises.load(FOLDER / "06-moons-target-loss.toml")
+    assert "other initial weights than the notebook" in " ".join(ex.task.split())
+    start = ex.problem()
+    assert start.params is None and len(start.dataset.test_index) == 40
+    losses = start.make_trainer().run(3400).losses
+    said = " ".join(ex.explanation.split())
+    assert f"by epoch 300 (loss {losses[299]:.3f})" in said
+    assert f"{losses[1999]:.3f} at epoch 2,000" in said
+    below = next(i + 1 for i, v in enumerate(losses) if v < 0.01)
+    assert abs(below - 3300) <= 50 and "below 0.01 only at about epoch 3,300" in said
+    notebook = lessons.moons_lesson(2000).losses
+    assert f"its run is at {notebook[1999]:.4f} by epoch 2,000" in said
+    tanh = ex.solution_problem().make_trainer().run(100).losses
+    assert tanh[-1] < 0.01 and "below 0.01 by epoch 100" in said

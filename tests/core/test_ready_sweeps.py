@@ -78,3 +78,20 @@ def test_the_width_sweeps_members_read_as_widths_not_depths():
     assert axis.name == "hidden" and axis_title(axis.name) == "hidden layer widths"
     assert [member_label({"hidden": v}, (axis,)) for v in axis.values[:2]] == \
         [f"widths {axis.values[0][0]}", f"widths {axis.values[1][0]}"]
+
+
+def test_the_activations_sweep_starts_as_the_notebook_run_and_says_how_its_softmax_differs():
+    # Review r7: lesson 4's "Try it live" opened this sweep as "the notebook's network", but
+    # its sigmoid member started at 0.2644 on 160 points (nnviz's draw, a test split) where the
+    # notebook's run, and lesson 5's "Try it live", start at 0.2537 on all 200.
+    from nnviz.core import lessons
+
+    r = ready("activations")
+    sweep = Sweep(r.spec(), record=False)
+    members = [m["activation"] for m in sweep.spec.members()]
+    first = sweep.scores()[members.index("sigmoid")]
+    assert f"{float(first['train_loss']):.4f}" == "0.2537" == \
+        f"{lessons.moons_lesson(1).losses[0]:.4f}"
+    assert len(r.base().dataset.train_index) == 200 and not len(r.base().dataset.test_index)
+    # its softmax (per point, as a layer's activation) is not the notebook's (whole array)
+    assert "softmax normalises each point's units, the notebook's the whole array" in r.tip

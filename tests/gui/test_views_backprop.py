@@ -450,10 +450,33 @@ def test_the_label_style_keeps_a_columns_decimals():
         ["0.570", "0.279", "0.099"]
     style = label_style([1.63, -0.464], 3)
     assert [label_number(v, style) for v in (1.63, -0.464)] == ["1.63", "-0.46"]
+    # (from review r7 on, a column of values under 0.01 but not under 1e-4 has fixed decimals
+    # as its neighbours have: "-0.00060", where it read "-6.0e-4" beside a column's "-0.00347")
     style = label_style([-6.04e-4, 2.1e-5], 2)
-    assert [label_number(v, style) for v in (-6.04e-4, 2.1e-5)] == ["-6.0e-4", "2.1e-5"]
+    assert [label_number(v, style) for v in (-6.04e-4, 2.1e-5)] == ["-0.00060", "0.00002"]
+    style = label_style([-6.04e-5, 2.1e-6], 2)
+    assert [label_number(v, style) for v in (-6.04e-5, 2.1e-6)] == ["-6.0e-5", "2.1e-6"]
+    style = label_style([0.217, -0.0268], 3, exponent=True)  # a neighbour needs the exponent
+    assert [label_number(v, style) for v in (0.217, -0.0268)] == ["2.17e-1", "-2.68e-2"]
     assert label_number(-1e-6, label_style([0.5, -1e-6], 3)) == "0.000"
 
+
+
+def test_a_stages_deltas_are_written_alike_in_every_column(view):
+    """Review r7: the notebook's run at epoch 0, point #0, read "δ=-4.32e-3" in hidden 1 beside
+    "δ=-0.00347" in hidden 2: one kind of number in two forms (each column chose its own)."""
+    from nnviz.core import presets
+
+    view.resize(1100, 750)
+    t = presets.get("moons").trainer()
+    frame(view, t)
+    view.go(STAGES.index("delta"))
+    drawn = _labels_painted(view)
+    numbers = {c: [text.split("=")[-1] for cc, _, _, text in drawn if cc == c]
+               for c in range(1, len(view.canvas.shown))}
+    forms = {"e" in n for ns in numbers.values() for n in ns if n != "0"}
+    assert forms == {False}, numbers  # fixed decimals, as the formulas write these δ
+    assert any(n.startswith("-0.00") for n in numbers[1]), numbers
 
 def test_the_headers_are_one_size(view):
     """The hidden-2 header ("10 sigmoid") was a size smaller than its neighbours'."""

@@ -166,3 +166,18 @@ def test_lesson_3_says_what_its_axes_and_colours_are(view):
     assert "N(0, 1)" in words and "not the moons" in words
     lo, hi = (colors.hex_of(c) for c in colors.point_map().map([0.0, 1.0], mode="byte")[:, :3])
     assert lo in words and hi in words and "low" in words and "high" in words
+
+
+def test_lesson_5_says_why_its_run_starts_at_0_2537_not_the_first_models_0_283(view, qtbot):
+    # Review r7: the page said "initial cost 0.283" and its "Try it live" started at 0.2537:
+    # the notebook's LinearModelWithGrad draws new weights after its first model's cost.
+    from nnviz.core import presets
+
+    view.show_lesson("moons")
+    qtbot.waitUntil(lambda: view.pages["moons"].filled, timeout=60_000)
+    text = view.pages["moons"].numbers.text()
+    trainer = presets.get("moons").trainer()
+    start = f"{trainer.evaluate().train_loss:.4f}"
+    assert start == "0.2537"
+    assert "initial cost 0.283" in text and "draws new weights" in text
+    assert f"at the start is {start}" in text
