@@ -637,9 +637,12 @@ def _check(trainer: Trainer, target_name: str) -> str:
     final = ("# The trained weights' loss on all the training points: the loop above printed "
              "the loss each\n# update started from (the notebook's numbering); this is the "
              "loss after the last one, the\n# number nnviz shows as \"Train loss after epoch "
-             "N\".\n"
-             'print(f"Train loss after epoch {epochs}: '
-             '{float(loss_fn(params, X, Y)):.{digits}f}")\n\n')
+             "N\", and as it shows it: four decimals from 0.001\n# up, three significant "
+             "digits below (0.000908, not 0.0009).\n"
+             "final_loss = float(loss_fn(params, X, Y))\n"
+             "shown = (f\"{final_loss:.{digits}f}\" if digits != 4 or 0.001 <= abs(final_loss) "
+             "< 1000\n         else f\"{final_loss:.3g}\")\n"
+             'print(f"Train loss after epoch {epochs}: {shown}")\n\n')
     if d.is_classification:
         words, rule = _rounding(trainer)
         text = final + (_comment("The notebook's last step, the check against the ground truth: "

@@ -112,6 +112,22 @@ def test_the_notebooks_problem_exported_by_nnviz_train_prints_its_losses(capsys,
     assert f"Train loss after epoch 1000: {train_loss}" in ran.stdout.splitlines()
 
 
+def test_a_tiny_final_loss_is_printed_as_the_window_shows_it(capsys, tmp_path):
+    # r8 #10: the window showed "loss 0.000908", the script "0.0009" (its .4f): equal once
+    # rounded, but not what a class comparing the two lines sees.
+    script = tmp_path / "tiny.py"
+    assert main(["train", "--dataset", "moons", "--hidden", "8", "--activation", "relu",
+                 "--optimizer", "adam", "--lr", "0.05", "--epochs", "1500",
+                 "--export-script", str(script)]) == 0
+    final = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("final: "))
+    shown = re.search(r"train loss (\S+),", final).group(1)
+    assert float(shown) < 0.001  # the case: nnviz shows three significant digits
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=600)
+    assert ran.returncode == 0, ran.stderr
+    assert f"Train loss after epoch 1500: {shown}" in ran.stdout.splitlines()
+
+
 def test_adam_with_mini_batches_exported_from_python_prints_the_runs_losses(tmp_path):
     run = nnviz.train(*nnviz.datasets.make("moons"), optimizer="adam", lr=0.01, batch_size=32,
                       epochs=1000)
