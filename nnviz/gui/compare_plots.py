@@ -352,6 +352,12 @@ class ScoreTable(QTableView):
         if not self._sized and scores and any(scores):
             self._sized = True
             self._size_columns()
+            # No test points (the activations sweep trains on all 200, as the notebook does):
+            # sorted by the training loss, not by a column of "n/a".
+            n = len(self.scores.axes)
+            if (self.horizontalHeader().sortIndicatorSection() == n + 2
+                    and not any(math.isfinite(s.get("test_loss", math.nan)) for s in scores)):
+                self.sortByColumn(n + 1, Qt.SortOrder.AscendingOrder)
 
     def fit_font(self) -> None:
         """Rows as tall as the font's lines and the columns as wide as its numbers (the font
@@ -476,6 +482,7 @@ class ScorePlot(pg.PlotWidget):
         self._two = False
         self._categories = False  # one axis without an order (categories, seeds): dots, no line
         self._key = ""  # the title's key to the drawing, without the star's (see _show_key)
+        self._train_key = self._both_key = ""  # one axis's key: the train loss alone, both
         self._scores: tuple | None = None  # the last (scores, best), drawn again when resized
         # A new size (presentation mode's, with its larger star): the ranges fitted again,
         # paused too, so that the star stays whole.
@@ -529,8 +536,9 @@ class ScorePlot(pg.PlotWidget):
             pi.addItem(self.test)
             train, test = (colors.hex_of(colors.accent(c))
                            for c in (colors.train_curve(), colors.test_color()))
-            self._key = (f"<span style='color:{train}'>\u25cf train loss</span>"
-                         f" &nbsp; <span style='color:{test}'>\u25cf test loss</span>")
+            self._train_key = f"<span style='color:{train}'>\u25cf train loss</span>"
+            self._both_key = self._key = (
+                self._train_key + f" &nbsp; <span style='color:{test}'>\u25cf test loss</span>")
             self._show_key(starred=False)
             bottom.setTicks([[(k, format_value(v)) for k, v in enumerate(values0)]])
             left.setTicks(None)
@@ -577,6 +585,9 @@ class ScorePlot(pg.PlotWidget):
             self._show_key(starred=best is not None)
             return
         x = np.array([p[0] for p in pos], np.float64)
+        # No test points (the activations sweep trains on all 200, as the notebook does): no
+        # test dots, and the key says so (it listed "test loss" over none).
+        self._key = self._train_key if which == "training" else self._both_key
         # A category's two dots side by side, the training loss left (one over the other hid it)
         dodge = {"train": -DODGE, "test": DODGE} if self._categories else {}
         shown = []

@@ -282,7 +282,7 @@ def test_a_sweep_of_activations_reads_at_1024_in_presentation_mode(qtbot, main_w
     scale = float(view.score_plot.property("nnvizScale") or 1.0)
     assert scale > 1.2
     key = view.score_plot.getPlotItem().titleLabel
-    assert "test loss" in key.text
+    assert "train loss" in key.text  # (no test points: the notebook's 200 all train)
     assert float(str(key.opts["size"]).replace("pt", "")) >= 9 * scale - 0.1
     for plot in (view.curves, view.score_plot):  # the keys within their plots, which are whole
         pi = plot.getPlotItem()
@@ -421,3 +421,25 @@ def test_no_view_tab_is_seen_in_part_at_the_scroll_arrows(qtbot, main_window):
     w.show_view("backprop")
     qtbot.waitUntil(lambda: _tabs_cut(bar) == [], timeout=5000)
     w.set_presentation(False)
+
+
+def test_a_sweep_without_test_points_sorts_and_keys_by_its_training_loss(qtbot, main_window):
+    """The activations sweep trains on all 200 points, as the notebook does: its table opened
+    sorted by the test loss, a column of "n/a", and the score plot's key listed a "test loss"
+    it had no dot of. The lr sweep (a test split) keeps both."""
+    from PySide6.QtCore import Qt
+    view = _sweep(qtbot, main_window, (1400, 900), key="activations")
+    table, n = view.table, 1  # one swept axis
+    header = table.horizontalHeader()
+    assert table.model().headerData(header.sortIndicatorSection(),
+                                    Qt.Orientation.Horizontal).split() == ["train", "loss"]
+    losses = [table.model().index(r, n + 1).data(Qt.ItemDataRole.UserRole)
+              for r in range(table.model().rowCount())]
+    assert losses == sorted(losses)
+    key = view.score_plot.getPlotItem().titleLabel.text
+    assert "train loss" in key and "test loss" not in key
+    view = _sweep(qtbot, main_window, (1400, 900), key="lr")
+    assert "test loss" in view.score_plot.getPlotItem().titleLabel.text
+    header = view.table.horizontalHeader()
+    assert view.table.model().headerData(header.sortIndicatorSection(),
+                                         Qt.Orientation.Horizontal).split() == ["test", "loss"]
