@@ -1,6 +1,6 @@
 """The ready-made sweeps ask the issue's questions, and each trains with its own defaults: no
-member blows up except the learning-rate sweep's large rates, which stop, marked, at their best
-weights while the others go on."""
+member blows up (the learning-rate sweep's largest rate saturates the sigmoid output, its loss
+stuck high, as its tip says; a diverged member's freezing is test_sweep's)."""
 from __future__ import annotations
 
 import math
