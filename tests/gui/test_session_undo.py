@@ -406,9 +406,9 @@ def test_continue_from_here_is_an_undo_step_that_loses_nothing_trained(win, qtbo
 def _diverge(qtbot, w) -> int:
     """The notebook's network with a linear output, picked in the Network tab, at lr 10: the
     loss grows a few hundredfold an epoch (0.25, 48, 19,000, 6.9e6) and the run diverges after
-    epoch 3 (the banner says so); the epoch it stopped at. (The notebook's own sigmoid output at lr 10,000 diverged only
-    through the sigmoid's NaN gradient; that gradient is 0 now, and the run saturates instead,
-    its loss stuck at 0.52.)"""
+    epoch 3 (the banner says so); the epoch it stopped at. (The notebook's own sigmoid output
+    at lr 10,000 diverged only through the sigmoid's NaN gradient; that gradient is 0 now, and
+    the run saturates instead, its loss stuck at 0.52.)"""
     choose(w.editor.output_activation, "linear")
     s = wait_run(qtbot, w, 0)
     assert s.spec.output_activation == "linear"
