@@ -45,7 +45,11 @@ from .training import OPTIMIZERS, Trainer, batch_order
 
 _ACTIVATIONS = {
     "linear": "def linear(x):\n    return x\n",
-    "sigmoid": "def sigmoid(x):\n    return 1 / (1 + jnp.exp(-x))\n",
+    "sigmoid": ("def sigmoid(x):\n"
+                "    # The notebook's 1 / (1 + e^-x). Below x = -88, e^-x overflows to inf: the\n"
+                "    # value would still be 0, but its gradient inf / inf = NaN. The sigmoid is\n"
+                "    # flat there, so x is held at -88, where its slope is 0 in float32.\n"
+                "    return 1 / (1 + jnp.exp(-jnp.maximum(x, -88.0)))\n"),
     "tanh": "tanh = jnp.tanh\n",
     "relu": "def relu(x):\n    return jnp.maximum(x, 0.0)\n",
     "leaky-relu": "def leaky_relu(x):\n    return jnp.where(x >= 0, x, 0.01 * x)\n",

@@ -76,7 +76,8 @@ def _one_layer(width: int) -> tuple[int, ...]:
 
 READY: tuple[ReadySweep, ...] = (
     ReadySweep("lr", "Learning rate", "The notebook's network, with ReLU units, at learning "
-               "rates from 0.01 to 10 (log scale): too small crawls, too large blows up.",
+               "rates from 0.01 to 10 (log scale): too small crawls, too large saturates the "
+               "sigmoid output, and the loss sticks high.",
                "learning_rate", (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
                base=relu_notebook_problem),
     ReadySweep("seeds", "16 seeds", "The notebook's network from 16 different initial draws of "

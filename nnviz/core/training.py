@@ -1000,8 +1000,8 @@ class Trainer:
             state, _, done, bad, *_ = self._call(start, i)
             assert int(done) == i, "the replay of the best epochs diverged"
             if bool(bad):
-                # A finite loss behind infinite weights (a saturated sigmoid): the chunk's start
-                # was checked finite, so go back there.
+                # A finite loss behind infinite weights (an update that overflowed): the chunk's
+                # start was checked finite, so go back there.
                 state = start
                 self.best_epoch -= i
         lr = self._state.opt_state.hyperparams["learning_rate"]

@@ -506,3 +506,21 @@ def test_a_converged_loss_wobbling_in_its_last_float32_digit_is_not_the_edge_of_
     assert export.script_run(lp.trainer, 1000, lp.log).note == ""
     text = export.script_text(lp.trainer, 1000, log=lp.log)
     assert "stability" not in text and "rounding aside" in text
+
+
+def test_a_run_through_a_saturated_sigmoid_output_prints_finite_losses_from_the_script(tmp_path):
+    # 2-32-32-32-1 relu at lr 1 drives the sigmoid output's logits below -88 in its first step,
+    # where the script's 1 / (1 + e^-x) had the gradient inf / inf = NaN: the app trained on
+    # (its sigmoid's gradient is 0 there) and the script printed 'Loss for epoch 100: nan'.
+    # lr 1 on such logits is chaotic, so the script's rounding parts from the app's within a
+    # few epochs: its losses are checked finite and falling, not equal.
+    run = nnviz.train(*nnviz.datasets.make("moons"), hidden=[32, 32, 32], activation="relu",
+                      lr=1.0, epochs=300, test_fraction=0)
+    assert not run.diverged and np.isfinite(run.history["loss"]).all()
+    script = tmp_path / "saturated.py"
+    with pytest.warns(UserWarning, match="may differ from the run's in the first digits"):
+        run.export_script(script)
+    printed, out = _printed_out(script)
+    assert sorted(printed) == [100, 200, 300], out
+    assert all(np.isfinite(v) for v in printed.values()), out
+    assert printed[300] < run.history["loss"][0], out

@@ -1,3 +1,5 @@
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -128,3 +130,33 @@ def test_each_activation_computes_its_formula(name):
 def test_unknown_activation_names_the_known_ones():
     with pytest.raises(ValueError, match="known: linear, sigmoid"):
         activations.get("sigmoidd")
+
+
+def _formula_sigmoid(x):
+    return 1.0 / (1.0 + jnp.exp(-x))  # the notebook's, differentiated by plain autodiff
+
+
+def test_sigmoid_gradient_is_zero_where_exp_overflows_not_nan():
+    # exp(200) overflows float32: plain autodiff of 1 / (1 + exp(-x)) gives inf / inf = NaN
+    # there, and a wide N(0, 1) network's output logits of -290 made every step NaN.
+    x = jnp.array([-1e30, -300.0, -200.0, -89.0, 89.0, 200.0, 1e30], jnp.float32)
+    assert np.isnan(np.asarray(jax.vmap(jax.grad(_formula_sigmoid))(x))[2])  # the bug it fixes
+    g = np.asarray(jax.vmap(jax.grad(activations.sigmoid))(x))
+    np.testing.assert_array_equal(g, 0.0)  # the true slope there is below 1e-38
+    g2 = np.asarray(jax.vmap(jax.grad(jax.grad(activations.sigmoid)))(x))  # the sharpness's
+    np.testing.assert_array_equal(g2, 0.0)
+    np.testing.assert_array_equal(np.asarray(activations.sigmoid(x)), [0, 0, 0, 0, 1, 1, 1])
+
+
+def test_sigmoid_gradient_is_the_formulas_bit_for_bit_where_finite():
+    # The notebook's losses are reproduced to the digit: the fix may not move one bit there.
+    x = jnp.asarray(np.r_[np.linspace(-88, 88, 4001), np.random.default_rng(0).normal(0, 8, 4000)],
+                    jnp.float32)
+    ct = jnp.asarray(np.random.default_rng(1).normal(0, 3, x.shape), jnp.float32)
+    for f in (jax.grad, lambda h: jax.jit(jax.grad(h))):
+        old = np.asarray(f(lambda v: jnp.sum(ct * _formula_sigmoid(v)))(x))
+        new = np.asarray(f(lambda v: jnp.sum(ct * activations.sigmoid(v)))(x))
+        assert np.all(np.isfinite(old))
+        assert old.tobytes() == new.tobytes()
+    assert (np.asarray(activations.sigmoid(x)).tobytes()
+            == np.asarray(_formula_sigmoid(x)).tobytes())

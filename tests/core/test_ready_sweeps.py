@@ -1,6 +1,6 @@
 """The ready-made sweeps ask the issue's questions, and each trains with its own defaults: no
-member blows up except the learning-rate sweep's large rates, which stop, marked, at their best
-weights while the others go on."""
+member blows up (the learning-rate sweep's largest rate saturates the sigmoid output, its loss
+stuck high, as its tip says; a diverged member's freezing is test_sweep's)."""
 from __future__ import annotations
 
 import math
@@ -44,30 +44,19 @@ def test_each_ready_sweep_trains_with_its_defaults(key):
     sweep.advance(EPOCHS)
     scores = sweep.scores()
     blown = [sweep.spec.members()[i][r.axis] for i in np.flatnonzero(sweep.diverged)]
-    if key == "lr":
-        # the large rates blow up (the tip promises it); the small ones do not
-        assert blown and min(blown) >= 3.0, blown
-    else:
-        assert not blown, blown
-    for i, s in enumerate(scores):
-        if s["diverged"]:
-            continue
+    assert not blown, blown
+    for s in scores:
         assert s["epoch"] == EPOCHS and math.isfinite(s["train_loss"])
     # they learn (but for a softmax in the hidden layers, which the notebook shows failing)
-    learnt = [s["train_loss"] < f for s, f in zip(scores, first) if not s["diverged"]]
+    learnt = [s["train_loss"] < f for s, f in zip(scores, first)]
     assert sum(learnt) >= len(learnt) - 1, learnt
     if key == "lr":
-        # frozen: a diverged member trains no further, its weights stay its best ones
-        i = int(np.flatnonzero(sweep.diverged)[0])
-        at, params = scores[i]["epoch"], sweep.params(i)
-        live = int(np.flatnonzero(~sweep.diverged)[0])
-        sweep.advance(50)
-        assert sweep.scores()[i]["epoch"] == at < EPOCHS
-        assert sweep.scores()[live]["epoch"] == EPOCHS + 50
-        for (w, b), (w2, b2) in zip(params, sweep.params(i)):
-            np.testing.assert_array_equal(w, w2)
-            np.testing.assert_array_equal(b, b2)
-        assert all(np.isfinite(w).all() for w, _ in params)
+        # The largest rate saturates the sigmoid output (the tip says so): the loss sticks
+        # above its start. (It ended in a NaN, a "divergence", until the sigmoid's gradient was
+        # made safe; lr 3, which blew up with it, now trains to 0.0014. A diverged member's
+        # freezing: test_sweep.)
+        assert scores[-1]["train_loss"] > 0.5 > first[-1] and not learnt[-1]
+        assert all(learnt[:-1])
 
 
 def test_the_width_sweeps_members_read_as_widths_not_depths():

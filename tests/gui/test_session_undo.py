@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from nnviz.core import presets  # noqa: E402
 
 from .test_exercise_panel import XOR  # noqa: E402
+from .test_problem_defaults import choose  # noqa: E402
 from .test_session_actions import (  # noqa: E402,F401
     TIMEOUT, _step, own_settings, shown_title, wait_run, win)
 
@@ -403,9 +404,15 @@ def test_continue_from_here_is_an_undo_step_that_loses_nothing_trained(win, qtbo
 
 
 def _diverge(qtbot, w) -> int:
-    """The notebook's problem at lr 10,000: it diverges within a few epochs (the banner says
-    so); the epoch it stopped at."""
-    w.set_learning_rate(1e4)
+    """The notebook's network with a linear output, picked in the Network tab, at lr 10: the
+    loss grows a few hundredfold an epoch (0.25, 48, 19,000, 6.9e6) and the run diverges after
+    epoch 3 (the banner says so); the epoch it stopped at. (The notebook's own sigmoid output
+    at lr 10,000 diverged only through the sigmoid's NaN gradient; that gradient is 0 now, and
+    the run saturates instead, its loss stuck at 0.52.)"""
+    choose(w.editor.output_activation, "linear")
+    s = wait_run(qtbot, w, 0)
+    assert s.spec.output_activation == "linear"
+    w.set_learning_rate(10)
     w.step(200)
     qtbot.waitUntil(lambda: "diverged" in w.banner.text() and w.banner.isVisible(),
                     timeout=TIMEOUT)

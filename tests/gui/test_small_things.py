@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QToolTip, QVBoxLayout, QWidget
 
 from nnviz.core import inspect
 
+from ..conftest import wait_for_run
+from .test_problem_defaults import choose
 from .test_views_helpers import make_trainer, snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -63,10 +65,20 @@ def test_hidden_spaces_two_units_start_at_two_different_units(qtbot):
     assert "unit 2" in view.plot.getPlotItem().getAxis("left").labelText
 
 
-def _diverge(window, qtbot) -> int:
-    """Blow the run up with a huge learning rate; the epoch counter's number afterwards."""
-    window.set_learning_rate(1e4)
+def blow_up(window, qtbot) -> None:
+    """Play the notebook's network into a divergence: a linear output, picked in the Network
+    tab, at lr 10 (loss 0.25, 48, 19,000, 6.9e6: diverged after epoch 3). (The notebook's own
+    sigmoid output at lr 10,000 diverged only through the sigmoid's NaN gradient; that gradient
+    is 0 now, and the run saturates instead: 'Learning rate too high?', no divergence.)"""
+    choose(window.editor.output_activation, "linear")
+    assert wait_for_run(qtbot, window, 0).spec.output_activation == "linear"
+    window.set_learning_rate(10)
     window.step(200)
+
+
+def _diverge(window, qtbot) -> int:
+    """Blow the run up (``blow_up``); the epoch counter's number afterwards."""
+    blow_up(window, qtbot)
     qtbot.waitUntil(window.banner.isVisible, timeout=30_000)
     return _counter(window)
 

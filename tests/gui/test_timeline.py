@@ -9,6 +9,8 @@ from PySide6.QtCore import QPointF, Qt
 
 from nnviz.core.training import Trainer
 
+from .test_small_things import blow_up
+
 TIMEOUT = 30_000
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -500,8 +502,7 @@ def test_a_diverged_branch_says_so_again_when_switched_back_to(bare_window, qtbo
     branch's end was saved over the restore's record. It says the same as before it was left;
     a new rate set at that end (the same weights) keeps it too, until training goes on."""
     w = bare_window
-    w.set_learning_rate(1e4)
-    w.step(200)
+    blow_up(w, qtbot)
     qtbot.waitUntil(lambda: w.banner.isVisible() and "weights of epoch" in
                     w.controls.epoch.text(), timeout=TIMEOUT)
     epoch, counter, banner = w.last_snapshot.live_epoch, w.controls.epoch.text(), w.banner.text()
