@@ -292,6 +292,11 @@ class WrappedLabel(QLabel):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt)
         if text != self.text():
             super().setText(text)
+            if self.width() > 0 and self.isVisible():
+                # Lay the new text out now, not in its paint: QLabel's paint lays a new rich
+                # text out, and the text's layout asks for a repaint -- from within a paint, a
+                # second one later, a second paint of the window at every frame.
+                self.heightForWidth(self.width())
             self._hold()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -309,19 +314,34 @@ class WrappedLabel(QLabel):
         least its minimum height, so a label once narrow (five lines) kept five lines' height
         when it grew wide; and dropping its minimum to ask, then setting it again, laid out its
         column twice a frame (the metrics line changes with every snapshot)."""
+        key = (width, self.text())
+        if self.__dict__.get("_needed_at") != key:
+            self._needed_h = self.measure().heightForWidth(width)
+            self._needed_at = key
+        return self._needed_h
+
+    def measure(self) -> QLabel:
+        """A hidden label like this one (text, font, format, margins, wrapping) to ask for sizes:
+        LabelRoom and ``_hold`` ask it, not this label. QLabel lays its rich text out again at
+        each width it is asked about (a size hint asks two or three) and then repaints itself:
+        the room's questions after each new text laid the metrics line out ~5 times a frame and
+        painted the window a second time for it (0.6-1 ms a frame at 100,000 points). The ruler
+        keeps its sizes until its text changes; this label is laid out only by its paint. Its
+        answers are without this label's least size (QLabel's are at least it)."""
         ruler = self.__dict__.get("_ruler")
         if ruler is None:
             ruler = self._ruler = QLabel()
             ruler.setWordWrap(True)
         if ruler.styleSheet() != self.styleSheet():
             ruler.setStyleSheet(self.styleSheet())
-        ruler.setFont(self.font())
+        if ruler.font() != self.font():
+            ruler.setFont(self.font())
         ruler.setTextFormat(self.textFormat())
         ruler.setMargin(self.margin())
         ruler.setIndent(self.indent())
         ruler.setContentsMargins(self.contentsMargins())
         ruler.setText(self.text())
-        return ruler.heightForWidth(width)
+        return ruler
 
 
 _SHRINK, _GROW = QSizePolicy.PolicyFlag.ShrinkFlag.value, QSizePolicy.PolicyFlag.GrowFlag.value
@@ -365,10 +385,16 @@ class LabelRoom(QWidget):
         label whose policy ignores it (the metrics', the timeline's) -- asks for nothing."""
         lab = self.label
         policy = lab.sizePolicy()
-        hint, least_hint = lab.sizeHint(), lab.minimumSizeHint()
         least, most = lab.minimumSize(), lab.maximumSize()
+        if isinstance(lab, WrappedLabel):  # its ruler: asking the label repaints it (measure)
+            ruler = lab.measure()
+            hint = ruler.sizeHint().expandedTo(least)
+            least_hint = ruler.minimumSizeHint().expandedTo(least)
+            tall = max(lab._needed(self.width()), least.height())
+        else:
+            hint, least_hint = lab.sizeHint(), lab.minimumSizeHint()
+            tall = lab.heightForWidth(self.width()) if lab.hasHeightForWidth() else -1
         shown = hint.expandedTo(least_hint).boundedTo(most).expandedTo(least)
-        tall = lab.heightForWidth(self.width()) if lab.hasHeightForWidth() else -1
         needs = [tall, policy.hasHeightForWidth(), policy.horizontalStretch(),
                  policy.verticalStretch()]
         for pol, h, lh, lo, hi, sh in (
@@ -440,7 +466,9 @@ class LabelRoom(QWidget):
             # The layout that gave this width asked the height at it: not a change to report
             # (a change still waiting in a request is, and stays one).
             asked = list(self._asked)
-            asked[0] = self.label.heightForWidth(self.width())
+            lab = self.label
+            asked[0] = max(lab._needed(self.width()), lab.minimumHeight()) \
+                if isinstance(lab, WrappedLabel) else lab.heightForWidth(self.width())
             self._asked = tuple(asked)
 
 
