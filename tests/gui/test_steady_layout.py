@@ -2,6 +2,8 @@
 lay the whole window out again each time, and a text that needs more room still gets it."""
 from __future__ import annotations
 
+import pytest
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -153,3 +155,54 @@ def test_the_metrics_wrap_between_the_train_and_the_test_numbers(bare_window, qt
     assert len(lines) == 2, lines
     assert lines[0].startswith("Train") and lines[0].endswith("%"), lines
     assert lines[1].startswith("Test") and lines[1].endswith("%"), lines
+
+
+class _Paints(QObject):
+    """Counts the Paint events a widget receives."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+@pytest.mark.xfail(strict=True, reason="in the test window (bare_window) a frame still paints the "
+                   "line 2-3 times; bench/main_frame.py's window paints it once since fbf8820")
+def test_a_frame_paints_the_metrics_line_once(bare_window, qtbot, monkeypatch):
+    # The room asked the label itself for its sizes after each new text: QLabel lays its rich
+    # text out again at each width asked and repaints itself when it does, so every frame ended
+    # with a second paint of the window for this line, and the line was laid out ~5 times a
+    # frame (0.6-1 ms at 100,000 points; bench/main_frame.py).
+    import dataclasses
+    w = bare_window
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.metrics.isVisible())
+    w.resize(1400, 900)
+    qtbot.waitUntil(lambda: w.width() == 1400)
+    _flush()
+    paints = _Paints(w.metrics)
+    base = w.last_snapshot
+    for i in range(1, 5):
+        texts, n = w.metrics.text(), paints.count
+        w._latest = dataclasses.replace(base, epoch=base.epoch + 7 * i,
+                                        live_epoch=base.live_epoch + 7 * i)
+        w._draw_latest()
+        _flush()
+        assert w.metrics.text() != texts  # a new line of numbers ...
+        if i > 1:  # (the first frame: what the resize left to paint)
+            assert paints.count - n == 1, (paints.count - n, i)  # ... painted once
+
+    # The same text again (a frame whose numbers did not change): not measured at all.
+    asked = []
+    for name in ("sizeHint", "minimumSizeHint", "heightForWidth"):
+        for obj in (w.metrics, w.metrics._ruler):
+            real = getattr(obj, name)
+            monkeypatch.setattr(obj, name, lambda *a, _r=real, _n=name: asked.append(_n) or _r(*a))
+    n = paints.count
+    w.metrics.setText(w.metrics.text())
+    _flush()
+    assert asked == [] and paints.count == n
