@@ -292,11 +292,11 @@ class WrappedLabel(QLabel):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt)
         if text != self.text():
             super().setText(text)
-            if self.width() > 0 and self.isVisible():
-                # Lay the new text out now, not in its paint: QLabel's paint lays a new rich
-                # text out, and the text's layout asks for a repaint -- from within a paint, a
-                # second one later, a second paint of the window at every frame.
-                self.heightForWidth(self.width())
+            if self.isVisible() and self.width() > 0:
+                # Lay the new text out now, not in its paint: a rich text laid out in QLabel's
+                # paint asks for a repaint, which Qt posts from within a paint as a second one
+                # (a second paint of the window at every frame).
+                QLabel.heightForWidth(self, self.width())
             self._hold()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -308,6 +308,17 @@ class WrappedLabel(QLabel):
         h = self._needed(self.width()) if self.width() > 0 and self.text() else 0
         if h > 0 and h != self.minimumHeight():
             self.setMinimumHeight(h)
+
+    # Its sizes are the ruler's (measure): a layout, or a LabelRoom, asking this label for its
+    # size hints or its height lays its text out again at each width asked and repaints it.
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.measure().sizeHint().expandedTo(self.minimumSize())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.measure().minimumSizeHint().expandedTo(self.minimumSize())
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
+        return max(self._needed(width), self.minimumHeight())
 
     def _needed(self, width: int) -> int:
         """The text's height at ``width``, asked of a ruler: QLabel's height for a width is at
@@ -321,13 +332,13 @@ class WrappedLabel(QLabel):
         return self._needed_h
 
     def measure(self) -> QLabel:
-        """A hidden label like this one (text, font, format, margins, wrapping) to ask for sizes:
-        LabelRoom and ``_hold`` ask it, not this label. QLabel lays its rich text out again at
-        each width it is asked about (a size hint asks two or three) and then repaints itself:
-        the room's questions after each new text laid the metrics line out ~5 times a frame and
-        painted the window a second time for it (0.6-1 ms a frame at 100,000 points). The ruler
-        keeps its sizes until its text changes; this label is laid out only by its paint. Its
-        answers are without this label's least size (QLabel's are at least it)."""
+        """A hidden label like this one (text, font, format, margins, wrapping) that answers for
+        its sizes. QLabel lays its rich text out again at each width it is asked about (a size
+        hint asks three) and then repaints itself: the questions of LabelRoom and of the layouts
+        after each new text laid the metrics line out ~5 times a frame and painted the window a
+        second time for it (0.6-1 ms a frame at 100,000 points, bench/main_frame.py). The ruler
+        keeps its answers until its text changes; its answers are without this label's least
+        size (QLabel's are at least it)."""
         ruler = self.__dict__.get("_ruler")
         if ruler is None:
             ruler = self._ruler = QLabel()
@@ -336,11 +347,15 @@ class WrappedLabel(QLabel):
             ruler.setStyleSheet(self.styleSheet())
         if ruler.font() != self.font():
             ruler.setFont(self.font())
-        ruler.setTextFormat(self.textFormat())
-        ruler.setMargin(self.margin())
-        ruler.setIndent(self.indent())
-        ruler.setContentsMargins(self.contentsMargins())
-        ruler.setText(self.text())
+        if ruler.textFormat() != self.textFormat():
+            ruler.setTextFormat(self.textFormat())
+        if ruler.margin() != self.margin():
+            ruler.setMargin(self.margin())
+        if ruler.indent() != self.indent():  # (setIndent forgets the sizes, even the same one)
+            ruler.setIndent(self.indent())
+        if ruler.contentsMargins() != self.contentsMargins():
+            ruler.setContentsMargins(self.contentsMargins())
+        ruler.setText(self.text())  # (the same text: kept, with its sizes)
         return ruler
 
 
@@ -385,16 +400,10 @@ class LabelRoom(QWidget):
         label whose policy ignores it (the metrics', the timeline's) -- asks for nothing."""
         lab = self.label
         policy = lab.sizePolicy()
+        hint, least_hint = lab.sizeHint(), lab.minimumSizeHint()
         least, most = lab.minimumSize(), lab.maximumSize()
-        if isinstance(lab, WrappedLabel):  # its ruler: asking the label repaints it (measure)
-            ruler = lab.measure()
-            hint = ruler.sizeHint().expandedTo(least)
-            least_hint = ruler.minimumSizeHint().expandedTo(least)
-            tall = max(lab._needed(self.width()), least.height())
-        else:
-            hint, least_hint = lab.sizeHint(), lab.minimumSizeHint()
-            tall = lab.heightForWidth(self.width()) if lab.hasHeightForWidth() else -1
         shown = hint.expandedTo(least_hint).boundedTo(most).expandedTo(least)
+        tall = lab.heightForWidth(self.width()) if lab.hasHeightForWidth() else -1
         needs = [tall, policy.hasHeightForWidth(), policy.horizontalStretch(),
                  policy.verticalStretch()]
         for pol, h, lh, lo, hi, sh in (
@@ -466,9 +475,7 @@ class LabelRoom(QWidget):
             # The layout that gave this width asked the height at it: not a change to report
             # (a change still waiting in a request is, and stays one).
             asked = list(self._asked)
-            lab = self.label
-            asked[0] = max(lab._needed(self.width()), lab.minimumHeight()) \
-                if isinstance(lab, WrappedLabel) else lab.heightForWidth(self.width())
+            asked[0] = self.label.heightForWidth(self.width())
             self._asked = tuple(asked)
 
 
