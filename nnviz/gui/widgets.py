@@ -292,6 +292,11 @@ class WrappedLabel(QLabel):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt)
         if text != self.text():
             super().setText(text)
+            if self.isVisible() and self.width() > 0:
+                # Lay the new text out now, not in its paint: a rich text laid out in QLabel's
+                # paint asks for a repaint, which Qt posts from within a paint as a second one
+                # (a second paint of the window at every frame).
+                QLabel.heightForWidth(self, self.width())
             self._hold()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -304,24 +309,54 @@ class WrappedLabel(QLabel):
         if h > 0 and h != self.minimumHeight():
             self.setMinimumHeight(h)
 
+    # Its sizes are the ruler's (measure): a layout, or a LabelRoom, asking this label for its
+    # size hints or its height lays its text out again at each width asked and repaints it.
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.measure().sizeHint().expandedTo(self.minimumSize())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self.measure().minimumSizeHint().expandedTo(self.minimumSize())
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
+        return max(self._needed(width), self.minimumHeight())
+
     def _needed(self, width: int) -> int:
         """The text's height at ``width``, asked of a ruler: QLabel's height for a width is at
         least its minimum height, so a label once narrow (five lines) kept five lines' height
         when it grew wide; and dropping its minimum to ask, then setting it again, laid out its
         column twice a frame (the metrics line changes with every snapshot)."""
+        key = (width, self.text())
+        if self.__dict__.get("_needed_at") != key:
+            self._needed_h = self.measure().heightForWidth(width)
+            self._needed_at = key
+        return self._needed_h
+
+    def measure(self) -> QLabel:
+        """A hidden label like this one (text, font, format, margins, wrapping) that answers for
+        its sizes. QLabel lays its rich text out again at each width it is asked about (a size
+        hint asks three) and then repaints itself: the questions of LabelRoom and of the layouts
+        after each new text laid the metrics line out ~5 times a frame and painted the window a
+        second time for it (0.6-1 ms a frame at 100,000 points, bench/main_frame.py). The ruler
+        keeps its answers until its text changes; its answers are without this label's least
+        size (QLabel's are at least it)."""
         ruler = self.__dict__.get("_ruler")
         if ruler is None:
             ruler = self._ruler = QLabel()
             ruler.setWordWrap(True)
         if ruler.styleSheet() != self.styleSheet():
             ruler.setStyleSheet(self.styleSheet())
-        ruler.setFont(self.font())
-        ruler.setTextFormat(self.textFormat())
-        ruler.setMargin(self.margin())
-        ruler.setIndent(self.indent())
-        ruler.setContentsMargins(self.contentsMargins())
-        ruler.setText(self.text())
-        return ruler.heightForWidth(width)
+        if ruler.font() != self.font():
+            ruler.setFont(self.font())
+        if ruler.textFormat() != self.textFormat():
+            ruler.setTextFormat(self.textFormat())
+        if ruler.margin() != self.margin():
+            ruler.setMargin(self.margin())
+        if ruler.indent() != self.indent():  # (setIndent forgets the sizes, even the same one)
+            ruler.setIndent(self.indent())
+        if ruler.contentsMargins() != self.contentsMargins():
+            ruler.setContentsMargins(self.contentsMargins())
+        ruler.setText(self.text())  # (the same text: kept, with its sizes)
+        return ruler
 
 
 _SHRINK, _GROW = QSizePolicy.PolicyFlag.ShrinkFlag.value, QSizePolicy.PolicyFlag.GrowFlag.value

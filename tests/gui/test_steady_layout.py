@@ -153,3 +153,53 @@ def test_the_metrics_wrap_between_the_train_and_the_test_numbers(bare_window, qt
     assert len(lines) == 2, lines
     assert lines[0].startswith("Train") and lines[0].endswith("%"), lines
     assert lines[1].startswith("Test") and lines[1].endswith("%"), lines
+
+
+class _Paints(QObject):
+    """Counts the Paint events a widget receives."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_frame_paints_the_metrics_line_once(bare_window, qtbot, monkeypatch):
+    # The room and the layouts asked the label itself for its sizes after each new text: QLabel
+    # lays its rich text out again at each width asked and repaints itself, and a text first
+    # laid out in its paint asks for a repaint from within it: every frame painted the window a
+    # second (here a third) time for this line (0.6-1 ms a frame at 100,000 points;
+    # bench/main_frame.py).
+    import dataclasses
+    w = bare_window
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.metrics.isVisible())
+    w.resize(1024, 768)  # two lines
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    _flush()
+    paints = _Paints(w.metrics)
+    base = w.last_snapshot
+    for i in range(1, 5):
+        texts, n = w.metrics.text(), paints.count
+        w._latest = dataclasses.replace(base, epoch=base.epoch + 7 * i,
+                                        live_epoch=base.live_epoch + 7 * i)
+        w._draw_latest()
+        _flush()
+        assert w.metrics.text() != texts  # a new line of numbers ...
+        if i > 1:  # (the first frame: what the resize left to paint)
+            assert paints.count - n == 1, (paints.count - n, i)  # ... painted once
+
+    # The same text again (a frame whose numbers did not change): not measured at all.
+    asked = []
+    for name in ("sizeHint", "minimumSizeHint", "heightForWidth"):
+        for obj in (w.metrics, w.metrics._ruler):
+            real = getattr(obj, name)
+            monkeypatch.setattr(obj, name, lambda *a, _r=real, _n=name: asked.append(_n) or _r(*a))
+    n = paints.count
+    w.metrics.setText(w.metrics.text())
+    _flush()
+    assert asked == [] and paints.count == n
