@@ -210,3 +210,18 @@ def test_a_softmax_over_one_output_is_refused_everywhere(capsys):
     p = make_problem(make_dataset(DataSpec("moons")),
                      Choices(output_activation="softmax", loss="cross-entropy"))
     assert p.spec.output_dim == 2
+
+
+def test_a_rate_that_saturates_the_sigmoid_output_is_called_stuck_high():
+    # The lr sweep's last member: the notebook's network with relu units and its sigmoid output
+    # at lr 10. One step takes the loss 0.368 -> 0.519 (x1.41), where the saturated output's
+    # gradient is 0 for good: the window's "Learning rate too high?" hint, not silence.
+    import dataclasses
+
+    from nnviz.core.ready_sweeps import relu_notebook_problem
+    p = relu_notebook_problem()
+    trainer = Trainer(p.spec, dataclasses.replace(p.config, learning_rate=10.0), p.dataset,
+                      params=p.params)
+    loss = np.asarray(trainer.run(200).losses)
+    assert np.isfinite(loss).all() and loss[-1] > 1.3 * loss.min()
+    assert stuck_high(loss, float(loss.min()))
