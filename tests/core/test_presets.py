@@ -69,6 +69,21 @@ def test_lesson_2s_preset_is_the_pages_network_with_the_notebooks_weights():
     # the output sigmoid saturates: the loss stops moving, as the note says
     assert result.losses[99] == pytest.approx(result.losses[-1], rel=1e-4)
     assert "never trains" in p.note
+    # Trained on (r7 #1): the output's logit reached -88.7 near epoch 1,900, where exp(-x)
+    # overflows float32, and the sigmoid's NaN gradient was called a divergence ("lower the
+    # rate ten times") though nothing had grown. It sits still, as the note says.
+    more = t.run(2000)
+    assert not more.diverged and np.isfinite(more.losses).all()
+    assert more.losses[-1] == pytest.approx(result.losses[-1], rel=5e-3)  # (0.1194 -> 0.1193)
+    # What its description says of a larger rate: at 1 the first step saturates the output.
+    import dataclasses
+
+    from nnviz.core.training import Trainer, stuck_high
+    fast = Trainer(t.spec, dataclasses.replace(t.config, learning_rate=1.0), t.data,
+                   params=p.trainer().params)
+    losses = np.asarray(fast.run(100).losses)
+    assert "at 1 the first step saturates the output" in p.description
+    assert losses[1:] == pytest.approx(0.48, abs=0.005) and stuck_high(losses, losses.min())
 
 
 def test_the_notebooks_steps_that_it_never_trains_say_so_in_their_note():
