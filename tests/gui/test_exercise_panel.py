@@ -286,8 +286,10 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
 def test_an_exercise_takes_the_height_its_text_needs_and_the_loss_chart_the_rest(
         qtbot, main_window):
     """At 1400x900 the exercise's tab had the settings' height: 400 px of blank between its
-    task and its goals, over a 260 px loss chart. It takes what its task, goals and buttons need
-    (or the column's least), more when a hint shows; the Settings tab fits its fields again."""
+    task and its goals, over a 260 px loss chart. It takes what its task, goals and buttons need,
+    more when a hint shows; the Settings tab fits its fields again. (The settings' least height,
+    the tab widget's least, left "Goals" 65 px under a short task.)"""
+    from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QApplication
     w = main_window
     w.resize(1400, 900)
@@ -299,8 +301,11 @@ def test_an_exercise_takes_the_height_its_text_needs_and_the_loss_chart_the_rest
     def fitted() -> bool:
         QApplication.processEvents()
         want = p.needed_height() + tabs.height() - p.height()
-        return tabs.height() <= max(want, tabs.minimumSizeHint().height()) + 2
+        return tabs.height() <= want + 2
     qtbot.waitUntil(fitted, timeout=5000)
+    # "Goals" right under the task's last line, no blank band between them
+    task_end = p.task.mapTo(w, QPoint(0, p.task.height())).y()
+    assert p.goals_box.mapTo(w, QPoint(0, 0)).y() - task_end <= 20
     chart = w.loss_plot.height()
     assert chart > w.left_split.height() / 2
     while p.hint_button.isEnabled():  # the hints' lines: the panel grows, the chart gives room
