@@ -528,3 +528,36 @@ def test_esc_gives_the_keys_back_from_a_button_reached_with_tab(qtbot, main_wind
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.playing, timeout=5000)
     assert w.run_id == run  # not started over
+
+
+SATURATION = FOLDER / "05-sigmoid-saturation.toml"
+
+
+def test_a_preset_loaded_during_an_exercise_leaves_it_and_undo_brings_both_back(
+        qtbot, main_window):
+    """Presets → XOR under "Sigmoid saturation": the panel stayed over XOR's data and graded
+    the preset's run ("now 100%; 1 hidden layer"). The preset leaves the exercise, the status
+    bar says so, and Ctrl+Z brings the exercise and its problem back (Ctrl+Shift+Z: the preset)."""
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, SATURATION)
+    start = w.current_problem()
+    w.session_actions.preset_actions["xor"].trigger()
+    wait_for_run(qtbot, w)
+    assert ex.exercise is None and not ex.panel.isVisible()
+    assert not w.side_tabs.tabBar().isVisible()  # the Settings alone again, unlocked
+    assert w.data_panel.isEnabled()  # the data the exercise locked: the user's again
+    assert w.session_actions.import_action.isEnabled()
+    msg = w.statusBar().currentMessage()
+    assert msg == ("Closed the exercise: the preset \u201cXOR: one small hidden layer\u201d "
+                   "replaced its problem. Ctrl+Z brings both back."), msg
+    _train(qtbot, w, 5)
+    assert ex.statuses == []  # nothing graded
+    w.session_actions.undo_stack.undo()
+    wait_for_run(qtbot, w)
+    assert ex.exercise is not None and ex.panel.isVisible()
+    assert "Sigmoid saturation" in ex.panel.title.text()
+    assert w.current_problem().spec == start.spec
+    w.session_actions.undo_stack.redo()
+    wait_for_run(qtbot, w)
+    assert ex.exercise is None and not ex.panel.isVisible()
