@@ -561,3 +561,38 @@ def test_a_preset_loaded_during_an_exercise_leaves_it_and_undo_brings_both_back(
     w.session_actions.undo_stack.redo()
     wait_for_run(qtbot, w)
     assert ex.exercise is None and not ex.panel.isVisible()
+
+
+@pytest.mark.parametrize("path", sorted(FOLDER.glob("*.toml")), ids=lambda p: p.stem)
+def test_the_task_says_how_long_to_train_once(qtbot, main_window, path):
+    """"…within 1,000 epochs. Train about 1,000 epochs." (Sigmoid saturation): the panel's
+    sentence on how long to train came after a task that said it already."""
+    w = main_window
+    w.open_exercise(str(path))
+    ex = w.exercise_actions.exercise
+    text = w.exercise_actions.panel.task.text()
+    said = " ".join(ex.task.split()).count(f"{ex.epochs:,} epochs")  # the file's own words
+    assert text.count(f"{ex.epochs:,} epochs") == max(said, 1), text
+
+
+def test_undoing_an_exercise_open_says_what_is_back(qtbot, main_window):
+    """Ctrl+Z after opening an exercise took it away without a word (undoing a Reset says
+    "undo reset: the run is back.")."""
+    w = main_window
+    _open(qtbot, w, XOR)
+    _open(qtbot, w, SATURATION)
+    stack = w.session_actions.undo_stack
+    stack.undo()
+    wait_for_run(qtbot, w)
+    assert w.statusBar().currentMessage() == (
+        "undo exercise \u201cSigmoid saturation: the deep network that does not learn\u201d: "
+        "the exercise \u201cXOR without a hidden layer\u201d is back.")
+    stack.undo()
+    wait_for_run(qtbot, w)
+    assert w.statusBar().currentMessage() == (
+        "undo exercise \u201cXOR without a hidden layer\u201d: the run before it is back.")
+    assert w.exercise_actions.exercise is None
+    stack.redo()
+    wait_for_run(qtbot, w)
+    assert w.statusBar().currentMessage().startswith(
+        "redo exercise \u201cXOR without a hidden layer\u201d: Ctrl+Z brings")

@@ -293,7 +293,11 @@ class WeightsCommand(AppliedCommand):
         for k, j, where, a, b in self.changes:
             flat = params[k][j].reshape(-1)
             flat[where] = (a if undoing else b)[where]
-        self.actions._set_weights([tuple(layer) for layer in params])
+        if self.actions._set_weights([tuple(layer) for layer in params]):
+            # said, as undoing a Reset is (the weights plot's change is small to see)
+            self.actions._status(f"undo {self.text()}: the weights before it are back."
+                                 if undoing else
+                                 f"redo {self.text()}: Ctrl+Z takes it back.", 10000)
 
 
 class BranchCommand(AppliedCommand):
@@ -620,14 +624,17 @@ class UndoMixin:
                 self.undo_stack.push(command)
                 self._update_edit_toolbar()
 
-    def _set_weights(self, params) -> None:
+    def _set_weights(self, params) -> bool:
+        """Put ``params`` in the run; False (and a message) if they do not fit."""
         self._undoing = True
         try:
             self.window.set_params(params)
         except USER_ERRORS as e:
             self.show_error("Cannot restore the weights", str(e))
+            return False
         finally:
             self._undoing = False
+        return True
 
     def load_preset(self, p: presets.Preset) -> bool:
         try:
