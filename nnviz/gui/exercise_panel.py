@@ -377,6 +377,12 @@ class ExerciseActions(QObject):
 
         def then(undoing: bool) -> None:  # undo: the exercise open before (or none) is back
             self.put_back(before if undoing else after)
+            # said, as undoing a Reset is ("undo reset: the run is back.")
+            left = (f"the exercise \u201c{before[0].title}\u201d" if before is not None
+                    else "the run before it")
+            self.window.statusBar().showMessage(
+                f"undo exercise \u201c{ex.title}\u201d: {left} is back." if undoing else
+                f"redo exercise \u201c{ex.title}\u201d: Ctrl+Z brings {left} back.", 10000)
 
         self._unlock()
         if not self._load(f"exercise \u201c{ex.title}\u201d", problem, then):
@@ -420,7 +426,12 @@ class ExerciseActions(QObject):
         p.solution_button.setText("Solution")
         p.solution_button.setToolTip("Show what solves the exercise and why it works.")
         p.title.setText(f"Exercise: {ex.title}")
-        p.task.setText(" ".join(ex.task.split()) + f" Train about {ex.epochs:,} epochs.")
+        task = " ".join(ex.task.split())
+        # How long to train, unless the task says it ("within 1,000 epochs. Train about 1,000
+        # epochs." read twice)
+        if f"{ex.epochs:,} epochs" not in task:
+            task += f" Train about {ex.epochs:,} epochs."
+        p.task.setText(task)
         p.hints.clear()
         p.hints.hide()
         solution = []

@@ -98,6 +98,7 @@ MAIN_VIEW = "main"
 # rate note together in the settings' left column scrolled at 1400x900), not for good (two
 # lines kept blank under the fields took 65 px of it).
 LOSS_LEAST_PX, LOSS_LEAST_SAID_PX = 150, 100
+SETTINGS_LEAST_PX = 200  # the settings' pane (0 while an exercise's tab is in front)
 BOX_STYLE = ("QLabel {{ background: {ground}; color: {text}; border: 1px solid {edge}; "
              "border-radius: 4px; padding: 6px; }}")
 # The hint (blue) and the error banner (red): (ground, text, edge) on the light and the dark
@@ -188,9 +189,15 @@ class _SettingsHeight(QObject):
         # An exercise's tab in front: fitted to its text too (a hint shown needs more). It had
         # the settings' height: 400 px blank between its task and its goals at 1400x900.
         panel = self.window.side_tabs.exercise
-        if panel is not None and self.window.side_tabs.currentWidget() is panel:
+        front = panel is not None and self.window.side_tabs.currentWidget() is panel
+        if front:
             for widget in (panel, panel.body):
                 widget.installEventFilter(self)
+        # The tab widget is as least-tall as its tallest page's least: the settings' 200 px
+        # kept a short task's tab 230 px tall, "Goals" 65 px under its last line at 1400x900.
+        least = 0 if front else SETTINGS_LEAST_PX
+        if self.window.panels_scroll.minimumHeight() != least:
+            self.window.panels_scroll.setMinimumHeight(least)
         self._later.start()
 
     def fit(self) -> None:
@@ -361,7 +368,7 @@ class MainWindow(QMainWindow):
         # "Training", "Network"), the editor's name in sight rather than below the fold.
         self.panels_scroll = ColumnsScroll([[self.data_panel, self.training_panel],
                                             [self.editor]])
-        self.panels_scroll.setMinimumHeight(200)
+        self.panels_scroll.setMinimumHeight(SETTINGS_LEAST_PX)
 
         # The main tab: the data and the model over it, with its options.
         self.boundary = DecisionPlot()

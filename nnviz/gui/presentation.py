@@ -29,6 +29,11 @@ EXERCISE_LOSS_PX = 120  # the loss plot's least under an exercise whose text fit
 # scrolled into sight (ExercisePanel.text_changed). The task alone keeps the room to be read
 # whole first (at 175 three of the nine shipped tasks scrolled at 1024x768).
 EXERCISE_SOLVING_PX = 175
+# ... and never a plot (the axes' inside) under this: under XOR's longer task at 1024x768 the
+# chart's 120 px left a 95 px plot with one tick label, 60 px once the learning rate's error
+# showed under the run bar; a task that does not fit scrolls instead, its goals in sight.
+EXERCISE_PLOT_PX = 132
+PLOT_FRAME_GUESS = 56  # the chart's axis, title and legend around the plot, until measured
 READOUT_STYLE = ("QLabel {{ color: {text}; background: {ground}; border-radius: 4px; "
                  "padding: 6px; border: {border}; }}")
 #: The readout's widest lines in a usual run: the readout goes beside "Log scale" only where
@@ -297,7 +302,8 @@ class Presentation(QObject):
         if not self.active or panel is None:
             return
         solving = not (panel.hints.isHidden() and panel.solution.isHidden())
-        least = EXERCISE_SOLVING_PX if solving else EXERCISE_LOSS_PX
+        least = max(EXERCISE_SOLVING_PX if solving else EXERCISE_LOSS_PX,
+                    EXERCISE_PLOT_PX + self._plot_frame())
         if w.loss_plot.minimumHeight() != least:
             w.loss_plot.setMinimumHeight(least)
         left = w.left_split
@@ -310,6 +316,14 @@ class Presentation(QObject):
         top = max(min(need, room), 0)
         if abs(left.sizes()[0] - top) > 1:
             left.setSizes([top, total - top])
+
+    def _plot_frame(self) -> int:
+        """The loss chart's height around its plot: the axis' ticks and title, the legend."""
+        chart = self.window.loss_plot
+        box = chart.getPlotItem().getViewBox()
+        if chart.height() > 0 and 0 < box.height() < chart.height():
+            self._frame = int(chart.height() - box.height()) + 1
+        return getattr(self, "_frame", PLOT_FRAME_GUESS)
 
     def _polish(self, obj) -> None:
         """A dialog or menu of this window's, about to show, takes the large text."""

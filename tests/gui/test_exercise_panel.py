@@ -286,8 +286,10 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
 def test_an_exercise_takes_the_height_its_text_needs_and_the_loss_chart_the_rest(
         qtbot, main_window):
     """At 1400x900 the exercise's tab had the settings' height: 400 px of blank between its
-    task and its goals, over a 260 px loss chart. It takes what its task, goals and buttons need
-    (or the column's least), more when a hint shows; the Settings tab fits its fields again."""
+    task and its goals, over a 260 px loss chart. It takes what its task, goals and buttons need,
+    more when a hint shows; the Settings tab fits its fields again. (The settings' least height,
+    the tab widget's least, left "Goals" 65 px under a short task.)"""
+    from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QApplication
     w = main_window
     w.resize(1400, 900)
@@ -299,8 +301,11 @@ def test_an_exercise_takes_the_height_its_text_needs_and_the_loss_chart_the_rest
     def fitted() -> bool:
         QApplication.processEvents()
         want = p.needed_height() + tabs.height() - p.height()
-        return tabs.height() <= max(want, tabs.minimumSizeHint().height()) + 2
+        return tabs.height() <= want + 2
     qtbot.waitUntil(fitted, timeout=5000)
+    # "Goals" right under the task's last line, no blank band between them
+    task_end = p.task.mapTo(w, QPoint(0, p.task.height())).y()
+    assert p.goals_box.mapTo(w, QPoint(0, 0)).y() - task_end <= 20
     chart = w.loss_plot.height()
     assert chart > w.left_split.height() / 2
     while p.hint_button.isEnabled():  # the hints' lines: the panel grows, the chart gives room
@@ -312,17 +317,21 @@ def test_an_exercise_takes_the_height_its_text_needs_and_the_loss_chart_the_rest
         w.panels_scroll.needed_height(), w.left_split.height() // 2), timeout=5000)
 
 
-def test_the_loss_chart_reads_under_an_exercise_in_presentation_at_1024(qtbot, main_window):
+@pytest.mark.parametrize("path", sorted(FOLDER.glob("*.toml")), ids=lambda p: p.stem)
+def test_the_loss_chart_reads_under_an_exercise_in_presentation_at_1024(qtbot, main_window,
+                                                                         path):
     """At 1024x768 in presentation mode the exercise took the whole column but its loss chart's
     least, 120 px, a blank band under its buttons: the chart's plot was 68 px tall. The panel
-    takes what its text needs, the readout goes beside "Log scale", the chart the rest."""
+    takes what its text needs, the readout goes beside "Log scale", the chart the rest. Under
+    XOR's longer task the plot was ~95 px with one tick label, ~60 px once the learning rate's
+    error showed under the run bar: a longer task scrolls instead, its goals in sight."""
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtWidgets import QApplication
     w = main_window
     w.set_presentation(True)
     w.resize(1024, 768)
     qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    _open(qtbot, w, MOONS)
+    _open(qtbot, w, path)
     _train(qtbot, w, 5)
     p = w.exercise_actions.panel
     vb = w.loss_plot.getPlotItem().getViewBox()
@@ -332,13 +341,27 @@ def test_the_loss_chart_reads_under_an_exercise_in_presentation_at_1024(qtbot, m
         QApplication.processEvents()
         return vb.height() >= 130 and vb.width() >= 300
     qtbot.waitUntil(readable, timeout=10_000)
-    # the task and the goals whole, nothing scrolled away; the readout and the check box seen
-    assert p.scroll.verticalScrollBar().maximum() == 0
-    for part in (readout, w.log_scale, w.loss_plot):
-        assert w.rect().contains(QRect(part.mapTo(w, QPoint(0, 0)), part.size()))
-    assert readout.heightForWidth(readout.width()) <= readout.height() + 1
-    assert not QRect(readout.mapTo(w, QPoint(0, 0)), readout.size()).intersects(
-        QRect(w.log_scale.mapTo(w, QPoint(0, 0)), w.log_scale.size()))
+    assert _seen_whole(p.goals)
+    if path == MOONS:  # its task and goals whole, nothing scrolled away; the readout and the
+        # check box seen
+        assert p.scroll.verticalScrollBar().maximum() == 0
+        for part in (readout, w.log_scale, w.loss_plot):
+            assert w.rect().contains(QRect(part.mapTo(w, QPoint(0, 0)), part.size()))
+        assert readout.heightForWidth(readout.width()) <= readout.height() + 1
+        assert not QRect(readout.mapTo(w, QPoint(0, 0)), readout.size()).intersects(
+            QRect(w.log_scale.mapTo(w, QPoint(0, 0)), w.log_scale.size()))
+    # the learning rate's error said under the run bar: the chart still reads
+    if w.controls.lr is not None and w.controls.lr.isEnabled():
+        w.controls.lr.setFocus()
+        w.controls.lr.lineEdit().selectAll()
+        qtbot.keyClicks(w.controls.lr.lineEdit(), "0..5")
+        qtbot.keyClick(w.controls.lr.lineEdit(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: w.controls.lr_message.isVisible(), timeout=5000)
+        assert "not a number" in w.controls.lr_message.text()
+        qtbot.waitUntil(readable, timeout=10_000)
+        assert _seen_whole(p.goals)
+    if path != MOONS:
+        return
     # Closed: the readout over the check box again, in the narrower column.
     w.exercise_actions.close_exercise()
     qtbot.waitUntil(lambda: readout.mapTo(w, QPoint(0, 0)).y() + readout.height()
@@ -505,3 +528,71 @@ def test_esc_gives_the_keys_back_from_a_button_reached_with_tab(qtbot, main_wind
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.playing, timeout=5000)
     assert w.run_id == run  # not started over
+
+
+SATURATION = FOLDER / "05-sigmoid-saturation.toml"
+
+
+def test_a_preset_loaded_during_an_exercise_leaves_it_and_undo_brings_both_back(
+        qtbot, main_window):
+    """Presets → XOR under "Sigmoid saturation": the panel stayed over XOR's data and graded
+    the preset's run ("now 100%; 1 hidden layer"). The preset leaves the exercise, the status
+    bar says so, and Ctrl+Z brings the exercise and its problem back (Ctrl+Shift+Z: the preset)."""
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, SATURATION)
+    start = w.current_problem()
+    w.session_actions.preset_actions["xor"].trigger()
+    wait_for_run(qtbot, w)
+    assert ex.exercise is None and not ex.panel.isVisible()
+    assert not w.side_tabs.tabBar().isVisible()  # the Settings alone again, unlocked
+    assert w.data_panel.isEnabled()  # the data the exercise locked: the user's again
+    assert w.session_actions.import_action.isEnabled()
+    msg = w.statusBar().currentMessage()
+    assert msg == ("Closed the exercise: the preset \u201cXOR: one small hidden layer\u201d "
+                   "replaced its problem. Ctrl+Z brings both back."), msg
+    _train(qtbot, w, 5)
+    assert ex.statuses == []  # nothing graded
+    w.session_actions.undo_stack.undo()
+    wait_for_run(qtbot, w)
+    assert ex.exercise is not None and ex.panel.isVisible()
+    assert "Sigmoid saturation" in ex.panel.title.text()
+    assert w.current_problem().spec == start.spec
+    w.session_actions.undo_stack.redo()
+    wait_for_run(qtbot, w)
+    assert ex.exercise is None and not ex.panel.isVisible()
+
+
+@pytest.mark.parametrize("path", sorted(FOLDER.glob("*.toml")), ids=lambda p: p.stem)
+def test_the_task_says_how_long_to_train_once(qtbot, main_window, path):
+    """"…within 1,000 epochs. Train about 1,000 epochs." (Sigmoid saturation): the panel's
+    sentence on how long to train came after a task that said it already."""
+    w = main_window
+    w.open_exercise(str(path))
+    ex = w.exercise_actions.exercise
+    text = w.exercise_actions.panel.task.text()
+    said = " ".join(ex.task.split()).count(f"{ex.epochs:,} epochs")  # the file's own words
+    assert text.count(f"{ex.epochs:,} epochs") == max(said, 1), text
+
+
+def test_undoing_an_exercise_open_says_what_is_back(qtbot, main_window):
+    """Ctrl+Z after opening an exercise took it away without a word (undoing a Reset says
+    "undo reset: the run is back.")."""
+    w = main_window
+    _open(qtbot, w, XOR)
+    _open(qtbot, w, SATURATION)
+    stack = w.session_actions.undo_stack
+    stack.undo()
+    wait_for_run(qtbot, w)
+    assert w.statusBar().currentMessage() == (
+        "undo exercise \u201cSigmoid saturation: the deep network that does not learn\u201d: "
+        "the exercise \u201cXOR without a hidden layer\u201d is back.")
+    stack.undo()
+    wait_for_run(qtbot, w)
+    assert w.statusBar().currentMessage() == (
+        "undo exercise \u201cXOR without a hidden layer\u201d: the run before it is back.")
+    assert w.exercise_actions.exercise is None
+    stack.redo()
+    wait_for_run(qtbot, w)
+    assert w.statusBar().currentMessage().startswith(
+        "redo exercise \u201cXOR without a hidden layer\u201d: Ctrl+Z brings")

@@ -293,7 +293,11 @@ class WeightsCommand(AppliedCommand):
         for k, j, where, a, b in self.changes:
             flat = params[k][j].reshape(-1)
             flat[where] = (a if undoing else b)[where]
-        self.actions._set_weights([tuple(layer) for layer in params])
+        if self.actions._set_weights([tuple(layer) for layer in params]):
+            # said, as undoing a Reset is (the weights plot's change is small to see)
+            self.actions._status(f"undo {self.text()}: the weights before it are back."
+                                 if undoing else
+                                 f"redo {self.text()}: Ctrl+Z takes it back.", 10000)
 
 
 class BranchCommand(AppliedCommand):
@@ -620,14 +624,17 @@ class UndoMixin:
                 self.undo_stack.push(command)
                 self._update_edit_toolbar()
 
-    def _set_weights(self, params) -> None:
+    def _set_weights(self, params) -> bool:
+        """Put ``params`` in the run; False (and a message) if they do not fit."""
         self._undoing = True
         try:
             self.window.set_params(params)
         except USER_ERRORS as e:
             self.show_error("Cannot restore the weights", str(e))
+            return False
         finally:
             self._undoing = False
+        return True
 
     def load_preset(self, p: presets.Preset) -> bool:
         try:
@@ -635,11 +642,29 @@ class UndoMixin:
         except USER_ERRORS as e:
             self.show_error(f"Preset {p.title}", str(e))
             return False
-        ok = self._load(f"preset “{p.title}”", problem)
+        # A preset (a lesson's "Try it live" too) replaces the whole problem: an exercise open
+        # over it graded the preset's run ("now 100%; 1 hidden layer" over XOR's data under
+        # "Sigmoid saturation"). It leaves the exercise, as Open does; Ctrl+Z brings both back.
+        ex_actions = getattr(self.window, "exercise_actions", None)
+        exercise = ex_actions.state() if ex_actions is not None else None
+        then = None
+        if exercise is not None:
+            def then(undoing: bool) -> None:
+                ex_actions.put_back(exercise if undoing else None)
+                title = f"“{exercise[0].title}”"
+                self._status(f"undo preset “{p.title}”: the exercise {title} is "
+                             "back." if undoing else f"redo preset “{p.title}”: "
+                             f"closed the exercise {title}; Ctrl+Z brings it back.", 10000)
+        ok = self._load(f"preset “{p.title}”", problem, then)
         if ok:
+            if exercise is not None:
+                ex_actions.close_exercise()
             self.window.set_stop_at(p.epochs)
             self.announce_preset(p)
             self.window.take_keys()  # the Space the note asks for plays (MainWindow.take_keys)
+            if exercise is not None:
+                self._status(f"Closed the exercise: the preset “{p.title}” replaced its "
+                             "problem. Ctrl+Z brings both back.", 10000)
         return ok
 
     def announce_preset(self, p: presets.Preset) -> None:
