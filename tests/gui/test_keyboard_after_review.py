@@ -67,3 +67,49 @@ def test_a_bad_value_in_the_weight_editor_shows_its_message_and_no_list(main_win
     assert view.message.isVisible() and "“abc” is not a usable value" in view.message.text()
     assert view.values_open is first_list and QApplication.activePopupWidget() is None
     assert view.editor.isVisible() and view.editor.hasFocus()  # to type it again
+
+
+# -- a ring on every Tab stop -------------------------------------------------------------------
+
+def test_tab_shows_a_ring_on_check_boxes(main_window, qtbot):
+    # Log scale, Show test data, Discretize output: a pale fill (about 1.15:1), no ring.
+    from .test_keyboard_reach import _keyed, _ring_pixels
+    w = main_window
+    from PySide6.QtWidgets import QCheckBox
+    box = next(b for b in w.findChildren(QCheckBox) if b.text() == "Log scale")
+    assert _ring_pixels(box) == 0
+    _keyed(qtbot, box)
+    qtbot.waitUntil(lambda: _ring_pixels(box) >= 2 * (box.sizeHint().width() + box.height()))
+    _keyed(qtbot, w.show_test)
+    qtbot.waitUntil(lambda: _ring_pixels(box) == 0)  # it went with the focus
+    size = w.show_test.sizeHint()
+    assert _ring_pixels(w.show_test) >= 2 * (size.width() + w.show_test.height())
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_every_tab_stop_is_a_control_that_shows_the_focus(main_window, qtbot, presentation):
+    # In presentation mode Tab stopped, with nothing to see, on the loss chart (after Log
+    # scale) and on the neuron's map (after the diagram): plots, not controls.
+    from nnviz.gui.keys import LETTER_FIELDS, RINGED
+    from .test_presentation import _at_size
+    w = main_window
+    w.set_presentation(presentation)
+    _at_size(w, qtbot, (1024, 768))
+    w.show_view("network")
+    canvas = w._inspection_views["network"].canvas
+    qtbot.waitUntil(lambda: canvas.spec is not None and canvas.isVisible())
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.controls.play.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(w.controls.play.hasFocus)
+    seen = []
+    while True:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        f = QApplication.focusWidget()
+        if f is w.controls.play or len(seen) > 80:
+            break
+        seen.append(f)
+    assert canvas in seen
+    odd = [type(f).__name__ for f in seen
+           if not isinstance(f, RINGED + LETTER_FIELDS) and f is not canvas]
+    assert odd == []
