@@ -113,3 +113,38 @@ def test_every_tab_stop_is_a_control_that_shows_the_focus(main_window, qtbot, pr
     odd = [type(f).__name__ for f in seen
            if not isinstance(f, RINGED + LETTER_FIELDS) and f is not canvas]
     assert odd == []
+
+
+# -- Tab from the last setting ------------------------------------------------------------------
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_tab_then_space_from_the_last_setting_does_not_reset_the_run(main_window, qtbot,
+                                                                      presentation):
+    # Tab out of the Learning rate field wrapped round to Reset (the toolbar's first button):
+    # the next key, Space ("Space plays", the window says), threw the run away.
+    w = main_window
+    w.set_presentation(presentation)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    seen = []  # Tab from the toolbar's Play to the chain's last stop and round
+    w.controls.play.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(w.controls.play.hasFocus)
+    while len(seen) < 80:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        f = QApplication.focusWidget()
+        if f is w.controls.play:
+            break
+        seen.append(f)
+    assert w.controls.lr in seen or w.controls.lr.isAncestorOf(seen[-1]) or not presentation
+    last = seen[-1]  # Tab from here goes to Play: Space plays, as everywhere
+    assert last not in (w.controls.reset, w.controls.restart)
+    assert w.controls.reset in seen  # still reached by Tab, in the toolbar's pass
+    run = w.run_id
+    last.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(last.hasFocus)
+    qtbot.keyClick(last, Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert w.run_id == run
+    qtbot.waitUntil(lambda: w.playing)
+    w.controls.play.click()
+    qtbot.waitUntil(lambda: not w.playing)
