@@ -23,7 +23,7 @@ BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px soli
 
 def speed_text(epochs_per_frame: int | None) -> str:
     if epochs_per_frame is None:
-        return "full speed"
+        return "maximum"  # under the title "Speed": not "Speed full speed"
     return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''}/frame"
 
 

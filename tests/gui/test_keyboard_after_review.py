@@ -148,3 +148,19 @@ def test_tab_then_space_from_the_last_setting_does_not_reset_the_run(main_window
     qtbot.waitUntil(lambda: w.playing)
     w.controls.play.click()
     qtbot.waitUntil(lambda: not w.playing)
+
+
+# -- words and letters --------------------------------------------------------------------------
+
+def test_the_speed_row_does_not_say_speed_twice_at_full_speed(bare_window, qtbot):
+    # "Speed full speed": the row's title and the speed's words, read together.
+    from PySide6.QtWidgets import QLabel
+    w = bare_window
+    c = w.controls
+    title = next(t for t in c.findChildren(QLabel) if t.text() == "Speed")
+    qtbot.keyClick(w, Qt.Key.Key_F)
+    assert c.full_speed.isChecked()
+    row = f"{title.text()} {c.speed_label.text()}"
+    assert row.lower().count("speed") == 1, row
+    assert c.speed_label.width() >= c.speed_label.fontMetrics().horizontalAdvance(
+        c.speed_label.text())  # seen whole
