@@ -164,3 +164,45 @@ def test_the_speed_row_does_not_say_speed_twice_at_full_speed(bare_window, qtbot
     assert row.lower().count("speed") == 1, row
     assert c.speed_label.width() >= c.speed_label.fontMetrics().horizontalAdvance(
         c.speed_label.text())  # seen whole
+
+
+def _shown(w, qtbot, menu):
+    from PySide6.QtCore import QPoint
+    menu.popup(w.mapToGlobal(QPoint(20, 20)))  # (aboutToShow: the letters for this menu)
+    qtbot.waitUntil(menu.isVisible)
+
+
+def test_exercises_take_e_in_the_lessons_menu(main_window, qtbot):
+    # Alt+L: "E&xercises", though no other entry of the Lessons menu had E (the same entry is
+    # under File, where Export has E, and it got its letter there).
+    from .test_keyboard_reach import _letter
+    w = main_window
+    lessons = w.lessons_menu
+    entry = next(a for a in lessons.actions() if a.menu() is not None)
+    _shown(w, qtbot, lessons)
+    assert _letter(entry.text()) == "e"
+    qtbot.keyClick(lessons, "e")
+    qtbot.waitUntil(entry.menu().isVisible)  # the exercises, from their letter
+    entry.menu().close()
+    lessons.close()
+    qtbot.waitUntil(lambda: not lessons.isVisible())
+    file_menu = next(top.menu() for top in w.menuBar().actions()
+                     if top.text().replace("&", "") == "File")
+    _shown(w, qtbot, file_menu)  # under File it keeps a letter of its own there
+    letters = [_letter(a.text()) for a in file_menu.actions()
+               if a.text() and not a.isSeparator() and a.isEnabled()]
+    assert _letter(entry.text()) in letters and letters.count(_letter(entry.text())) == 1
+    file_menu.close()
+
+
+def test_the_sine_preset_has_a_letter_of_its_name(main_window, qtbot):
+    # "Sine: fitting &a curve": its letter came from "a", not from the word naming it.
+    from .test_keyboard_reach import _letter
+    w = main_window
+    menu = w.session_actions.presets_menu
+    sine = next(a for a in menu.actions() if a.text().replace("&", "").startswith("Sine"))
+    assert _letter(sine.text()) in "sine"
+    _shown(w, qtbot, menu)
+    qtbot.keyClick(menu, _letter(sine.text()))
+    qtbot.waitUntil(lambda: not menu.isVisible())
+    assert w.current_problem().source.name.startswith("sin")
