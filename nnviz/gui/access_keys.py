@@ -3,13 +3,22 @@ opened the Presets menu, and then no letter reached "Moons" or "XOR"; the Lesson
 exercises the same (a keyboard reviewer). An entry keeps the letter it was given; the others
 take the first free letter that starts one of their words, else any free letter or digit of
 theirs, so that within a menu no two entries share one ("1. Linear regression" takes its "1").
-An entry whose letters are all taken keeps none (Qt: the arrow keys still reach it).
+An entry whose letters are all taken keeps none (Qt: the arrow keys still reach it). A name
+before a colon comes first ("Sine: fitting a curve" took the "a" of "a curve" when its S was
+taken: now a letter of "Sine").
+
+An entry shown in two menus (the Exercises submenu is under File and under Lessons: one action)
+is given its letter again for the menu about to show: it took X under Lessons, where E is free,
+because File's Export has E.
 
 Menus whose entries are made again while the application runs (Open recent) are given theirs
 each time they are about to show (:func:`install`)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu, QMenuBar
+
+#: The dynamic property holding an entry's text before :func:`give` added its letter.
+PLAIN = "nnvizPlainText"
 
 
 def access_letter(text: str) -> str | None:
@@ -30,6 +39,8 @@ def _candidates(text: str, shared: str = "") -> list[int]:
     that start a word, then the others, in reading order ("&&" skipped); those of the
     ``shared`` start (a first word several entries begin with, "Sweep:") last of all."""
     starts, others, last = [], [], []
+    name_starts, name_others = [], []  # the name before a colon ("Sine: fitting a curve")
+    name_end = text.find(": ") if not shared else -1
     i, before = 0, " "
     while i < len(text):
         c = text[i]
@@ -38,10 +49,16 @@ def _candidates(text: str, shared: str = "") -> list[int]:
             i += 2
             continue
         if c.isalnum():
-            (last if i < len(shared) else starts if not before.isalnum() else others).append(i)
+            first = not before.isalnum()
+            if i < len(shared):
+                last.append(i)
+            elif i < name_end:
+                (name_starts if first else name_others).append(i)
+            else:
+                (starts if first else others).append(i)
         before = c
         i += 1
-    return starts + others + last
+    return name_starts + name_others + starts + others + last
 
 
 def _first_word(text: str) -> str:
@@ -62,12 +79,19 @@ def give(menu: QMenu, deep: bool = True) -> None:
     """Every entry of ``menu`` (and of its submenus, ``deep``) with an access letter of its
     own within its menu."""
     entries = [a for a in menu.actions() if not a.isSeparator() and a.text()]
+    for a in entries:  # an entry of two menus: its letter chosen again, for this one
+        plain = a.property(PLAIN)
+        if plain is not None and sum(isinstance(o, QMenu) for o in a.associatedObjects()) > 1:
+            a.setText(plain)
     used = {k for a in entries if (k := access_letter(a.text())) is not None}
     firsts = [_first_word(a.text()) for a in entries]
     for a, first in zip(entries, firsts):
         # (a greyed entry, "(no recent sessions)", none: it cannot be chosen)
         if access_letter(a.text()) is None and a.isEnabled():
-            a.setText(with_letter(a.text(), used, first if firsts.count(first) > 1 else ""))
+            plain = a.text()
+            a.setText(with_letter(plain, used, first if firsts.count(first) > 1 else ""))
+            if a.text() != plain:
+                a.setProperty(PLAIN, plain)
         if deep and a.menu() is not None:
             give(a.menu())
 

@@ -23,7 +23,7 @@ BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px soli
 
 def speed_text(epochs_per_frame: int | None) -> str:
     if epochs_per_frame is None:
-        return "full speed"
+        return "maximum"  # under the title "Speed": not "Speed full speed"
     return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''}/frame"
 
 
@@ -191,6 +191,12 @@ class RunControls(QFrame):
         lay.addStretch(1)
         # Its text changes every frame; the window is laid out again only when its size must.
         lay.addWidget(LabelRoom(self.epoch))
+        # Tab's round starts at Play, Reset and Restart after the step buttons: the toolbar comes
+        # first in the window's Tab chain, and Tab out of the last setting (the learning rate)
+        # wrapped round to Reset, where the next key, Space ("Space plays"), threw the run
+        # away. Now that Tab lands on Play, and Space plays. Both stay in the chain (Tab still
+        # reaches them, ringed, in the toolbar's pass), and R resets as before.
+        QWidget.setTabOrder(self.restart, self.reset)
 
         self.set_playing(False)
         self.set_epoch(0)

@@ -294,7 +294,7 @@ class ExerciseActions(QObject):
     def _build_menu(self) -> None:
         w = self.window
         menu, before = w.file_menu, w.close_action  # above Close window and Quit
-        self.menu = QMenu("E&xercises", w)
+        self.menu = QMenu("Exercises", w)  # its letter per menu: E under Lessons (access_keys)
         self.menu.setToolTipsVisible(True)
         for path, title, tip in exercises.builtin():
             a = self._action(title.replace("&", "&&"), tip,

@@ -30,9 +30,10 @@ import shiboken6
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
-                               QComboBox, QDialog, QLineEdit, QPushButton, QScrollBar, QTabBar,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider,
+                               QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDialog,
+                               QGraphicsView, QLineEdit, QPushButton, QRadioButton, QScrollBar,
+                               QTabBar, QToolButton, QWidget)
 
 from . import wheel
 
@@ -46,8 +47,9 @@ BUTTONS = (QPushButton, QToolButton)
 BUTTON_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 #: What the ring shows on when Tab gives it the focus: buttons (a dialog's too), sliders and tab
 #: bars, where the style's focus was a faint 1-px outline or nothing (the current tab looked
-#: the same focused or not: a keyboard reviewer could not tell where Tab had gone).
-RINGED = (QPushButton, QToolButton, QAbstractSlider, QTabBar)
+#: the same focused or not: a keyboard reviewer could not tell where Tab had gone); check boxes
+#: and radio buttons (Fusion's focus there was a pale fill, about 1.15:1 on the panel).
+RINGED = (QAbstractButton, QAbstractSlider, QTabBar)
 #: The dynamic property set on a button while it has the focus from the keyboard.
 KEY_FOCUS = "nnvizKeyFocus"
 _KEYBOARD = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
@@ -117,6 +119,8 @@ class FocusRing(QWidget):
         if isinstance(b, QTabBar):
             r = b.tabRect(b.currentIndex()) if b.currentIndex() >= 0 else b.rect()
             self.setGeometry(r.intersected(b.rect()))
+        elif isinstance(b, (QCheckBox, QRadioButton)):  # its box and words, not the row's rest
+            self.setGeometry(0, 0, min(b.width(), b.sizeHint().width()), b.height())
         else:
             self.setGeometry(b.rect())
 
@@ -180,6 +184,11 @@ class FieldKeys(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
         if t == QEvent.Type.Polish:
+            if isinstance(obj, QGraphicsView) \
+                    and obj.focusPolicy() == Qt.FocusPolicy.StrongFocus:
+                # A plot is no control: Tab stopped on the loss chart and on a map, with nothing
+                # to show it had (no ring) and no key to use there. A click still focuses it.
+                obj.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             for polish in self.polishing:
                 polish(obj)
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)

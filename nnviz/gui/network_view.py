@@ -938,6 +938,13 @@ class NetworkView(QWidget):
                 and event.key() == Qt.Key.Key_Escape:
             self.cancel_edit()
             return True
+        if obj is self.editor and event.type() == event.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Taken here: QLineEdit ignores Enter once it has said returnPressed, and an ignored
+            # key goes on to its parent, the diagram, whose Enter lists the neuron's values (the
+            # list popped up again over the new value, or over a bad value's message).
+            self._commit_edit()
+            return True
         return super().eventFilter(obj, event)
 
     def cancel_edit(self) -> None:

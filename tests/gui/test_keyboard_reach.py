@@ -276,7 +276,8 @@ def test_tab_goes_from_the_view_tabs_down_the_main_view(main_window, qtbot):
             break
         seen.append(f)
     toggle = w.explain_panels["main"].toggle
-    wanted = [w.views_button, toggle, w.boundary, w.show_test, w.discretize]
+    wanted = [w.views_button, toggle, w.show_test, w.discretize]
     assert [f for f in seen if f in wanted] == wanted
+    assert w.boundary not in seen  # a plot, no control: no Tab stop (test_keyboard_after_review)
     tops = [_in_window(f, w).top() for f in seen if f not in (w.views_button,)]
     assert tops == sorted(tops)  # top to bottom (the scroll arrow and the tabs' row first)

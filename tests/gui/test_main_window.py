@@ -433,7 +433,7 @@ def test_speed_control_goes_from_one_epoch_per_frame_to_full_speed(bare_window, 
     assert c.speed_label.text() == "1 epoch/frame"
     qtbot.waitUntil(lambda: w.worker.loop.epochs_per_frame == 1, timeout=TIMEOUT)
     c.speed.setValue(c.speed.maximum())
-    assert c.speed_label.text() == "full speed"
+    assert c.speed_label.text() == "maximum"
     qtbot.waitUntil(lambda: w.worker.loop.epochs_per_frame is None, timeout=TIMEOUT)
 
 

@@ -67,7 +67,7 @@ def test_play_starts_at_a_watchable_pace_and_full_speed_is_one_key_away(bare_win
     assert w.controls.speed_label.text() == f"{DEFAULT_SPEED} epochs/frame"
     qtbot.keyClick(w, Qt.Key.Key_F)
     assert w.controls.speed_value() is None and w.controls.full_speed.isChecked()
-    assert w.controls.speed_label.text() == "full speed"
+    assert w.controls.speed_label.text() == "maximum"
     qtbot.waitUntil(lambda: w.worker.loop.epochs_per_frame is None)
     qtbot.keyClick(w, Qt.Key.Key_F)  # and back to the pace watched at
     assert w.controls.speed_value() == DEFAULT_SPEED and not w.controls.full_speed.isChecked()
