@@ -8,16 +8,18 @@ from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QW
 from nnviz.gui.widgets import LabelRoom
 
 
-class _Layouts(QObject):
-    """Counts the LayoutRequest events a widget receives: for a window, its layouts."""
+class _Events(QObject):
+    """Counts the events of one type a widget receives (LayoutRequest: for a window, its
+    layouts; Paint: its paints)."""
 
-    def __init__(self, widget: QWidget) -> None:
+    def __init__(self, widget: QWidget, kind: QEvent.Type = QEvent.Type.LayoutRequest) -> None:
         super().__init__(widget)
+        self.kind = kind
         self.count = 0
         widget.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.LayoutRequest:
+        if event.type() == self.kind:
             self.count += 1
         return False
 
@@ -34,7 +36,7 @@ def test_training_does_not_lay_the_window_out_at_every_frame(bare_window, qtbot)
     # asks for a new layout, and that climbed to the window: ~30 layouts of the whole window a
     # second, 13% of the GUI thread's time on the Backprop tab (bench/layout_requests.py).
     w = bare_window
-    layouts = _Layouts(w)
+    layouts = _Events(w)
     texts, frames = set(), []
     start = w.last_snapshot.epoch
 
@@ -100,7 +102,7 @@ def test_a_label_room_asks_for_a_layout_only_when_the_size_changes(qtbot):
     top.show()
     qtbot.waitExposed(top)
     _flush()  # the layouts of showing it
-    layouts = _Layouts(top)
+    layouts = _Events(top)
     for text in ("Epoch 2", "Epoch 3", "Epoch 4"):  # the same width (digits are as wide)
         label.setText(text)
         _flush()  # its request delivered, if it made one
@@ -155,20 +157,6 @@ def test_the_metrics_wrap_between_the_train_and_the_test_numbers(bare_window, qt
     assert lines[1].startswith("Test") and lines[1].endswith("%"), lines
 
 
-class _Paints(QObject):
-    """Counts the Paint events a widget receives."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
 def test_a_frame_paints_the_metrics_line_once(bare_window, qtbot, monkeypatch):
     # The room and the layouts asked the label itself for its sizes after each new text: QLabel
     # lays its rich text out again at each width asked and repaints itself, and a text first
@@ -181,7 +169,7 @@ def test_a_frame_paints_the_metrics_line_once(bare_window, qtbot, monkeypatch):
     w.resize(1024, 768)  # two lines
     qtbot.waitUntil(lambda: w.width() == 1024)
     _flush()
-    paints = _Paints(w.metrics)
+    paints = _Events(w.metrics, QEvent.Type.Paint)
     base = w.last_snapshot
     for i in range(1, 5):
         texts, n = w.metrics.text(), paints.count
