@@ -124,7 +124,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self.export_menu = QMenu("&Export", w)
         self.export_menu.setToolTipsVisible(True)
         ex = [
-            ("Decision &plot as image...", "The data and the model's prediction, as PNG or SVG.",
+            ("Decision plot as &image...", "The data and the model's prediction, as PNG or SVG.",
              lambda: self.export_plot_dialog("plot")),
             ("&Loss curve as image...", "The loss curves, as PNG or SVG.",
              lambda: self.export_plot_dialog("loss")),
@@ -139,7 +139,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             ("&Data as CSV...", "The points, readable by Import CSV.",
              lambda: self.export_dialog("data")),
             (None, None, None),
-            ("Python &script...", "The run as a standalone script (numpy and jax, the "
+            ("&Python script...", "The run as a standalone script (numpy and jax, the "
              "notebook's code, this run's points and initial weights) that trains up to the epoch "
              "shown and prints its losses.",
              lambda: self.export_code_dialog("script")),

@@ -65,6 +65,9 @@ def test_every_menu_entry_has_a_letter_of_its_own(main_window):
     assert _letter(w.session_actions.preset_actions["xor"].text()) == "x"
     notebook = [a.text() for a in presets.actions() if a.text().startswith("&")][:5]
     assert notebook == [a.text() for a in w.lessons_menu.actions()][:5]  # the same letters
+    # r9: Alt+F, E, P opened "Decision plot as image" where most press P for Python.
+    script, = [a for a in w.session_actions.export_menu.actions() if "Python" in a.text()]
+    assert _letter(script.text()) == "p"
 
 
 def test_a_preset_is_loaded_with_its_letter(main_window, qtbot):
