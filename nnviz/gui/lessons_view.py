@@ -212,9 +212,8 @@ class LessonPage(QWidget):
         five lines high, over a figure with room to spare). Measured at the width the words
         have beside a scroll bar, so that the bar's coming does not change the answer."""
         body = self.words.widget()
-        bar = self.column.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         margins = self._body.contentsMargins()
-        width = self.column.width() - margins.left() - margins.right() - bar
+        width = self.column.width() - margins.left() - margins.right() - self._bar()
         if width <= 0 or self.height() <= 0:
             return False
         return body.heightForWidth(width) + 2 > self._text_share() * self.height()
@@ -225,6 +224,9 @@ class LessonPage(QWidget):
         plots at 1024x768 went from two columns to one, 280 px tall each, for its 15 px)."""
         if not self.column.scrolling or self._presenting():
             return 0
+        return self._bar()
+
+    def _bar(self) -> int:
         return self.column.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
 
     def _arrange(self) -> None:

@@ -322,8 +322,14 @@ class NetworkCanvas(QWidget):
         c = self._selected[0] + 1
         if not 0 <= c < len(self.shown):
             return None
-        k = np.flatnonzero(self.shown[c] == self._selected[1])
-        return self.node_rect(c, int(k[0])) if len(k) else None
+        k = self.drawn_at(c, self._selected[1])
+        return self.node_rect(c, k) if k is not None else None
+
+    def drawn_at(self, c: int, unit: int) -> int | None:
+        """Where unit ``unit`` of column ``c`` is drawn among the column's shown units (None:
+        not drawn)."""
+        k = np.flatnonzero(self.shown[c] == unit)
+        return int(k[0]) if len(k) else None
 
     def focusInEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().focusInEvent(event)
@@ -362,7 +368,7 @@ class NetworkCanvas(QWidget):
             self._pick(len(self.shown) - 1, 0)
             return
         c = self._selected[0] + 1
-        k = int(np.flatnonzero(self.shown[c] == self._selected[1])[0])
+        k = self.drawn_at(c, self._selected[1])
         self._last_in[c] = self._selected[1]  # (selected by a click, say)
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             self._pick(c, min(max(k + (1 if key == Qt.Key.Key_Down else -1), 0),
@@ -371,9 +377,9 @@ class NetworkCanvas(QWidget):
             to = min(max(c + (1 if key == Qt.Key.Key_Right else -1), 0), len(self.shown) - 1)
             if to != c:  # the unit last picked there (Right then Left: back), else the
                 # one at about the same height
-                back = np.flatnonzero(self.shown[to] == self._last_in.get(to, -1))
+                back = self.drawn_at(to, self._last_in.get(to, -1))
                 y = self.centres[c][k][1]
-                self._pick(to, int(back[0]) if len(back) else
+                self._pick(to, back if back is not None else
                            int(np.argmin(np.abs(self.centres[to][:, 1] - y))))
         else:
             self.values_requested.emit(*self._selected)
@@ -384,11 +390,10 @@ class NetworkCanvas(QWidget):
             self._geometry()
         if item[0] == "b":
             c = item[1] + 1
-            k = int(np.flatnonzero(self.shown[c] == item[2])[0])
-            return self.bias_rect(c, k).center().toPoint()
+            return self.bias_rect(c, self.drawn_at(c, item[2])).center().toPoint()
         _, layer, i, j = item
-        a = self.centres[layer][int(np.flatnonzero(self.shown[layer] == i)[0])]
-        b = self.centres[layer + 1][int(np.flatnonzero(self.shown[layer + 1] == j)[0])]
+        a = self.centres[layer][self.drawn_at(layer, i)]
+        b = self.centres[layer + 1][self.drawn_at(layer + 1, j)]
         return QPoint(int((a[0] + b[0]) / 2), int((a[1] + b[1]) / 2))
 
     def _render(self, p: QPainter) -> None:
@@ -762,8 +767,7 @@ class NetworkView(QWidget):
         self.editor.setFixedWidth(110)
         self.editor.setToolTip("Type the new value and press Enter (Escape: keep the old one).")
         self.editor.hide()
-        self.editor.returnPressed.connect(self._commit_edit)
-        self.editor.installEventFilter(self)
+        self.editor.installEventFilter(self)  # Enter commits, Esc cancels (eventFilter)
         self._editing = None
         self.canvas.node_clicked.connect(self.select)
         self.canvas.edit_requested.connect(self.begin_edit)

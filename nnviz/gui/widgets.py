@@ -325,7 +325,8 @@ class WrappedLabel(QLabel):
         least its minimum height, so a label once narrow (five lines) kept five lines' height
         when it grew wide; and dropping its minimum to ask, then setting it again, laid out its
         column twice a frame (the metrics line changes with every snapshot)."""
-        key = (width, self.text())
+        key = (width, self.text(), self.font().key(), self.textFormat(), self.styleSheet(),
+               self.margin(), self.indent(), self.contentsMargins())  # what the ruler copies
         if self.__dict__.get("_needed_at") != key:
             self._needed_h = self.measure().heightForWidth(width)
             self._needed_at = key
