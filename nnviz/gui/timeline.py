@@ -170,6 +170,12 @@ class Timeline(QWidget):
         # The epoch where Space paused a replay: Space there resumes it (a media player's
         # Space), rather than going to the live end to train.
         self._paused_at: int | None = None
+        # The epoch asked for last (None: the live end), and whether it is still to come.
+        # Snapshots of earlier asks can arrive before it; during a replay, or one paused, they
+        # do not pull the handle back (Space then took that older epoch for the pause's and
+        # trained on from the live end instead of going on with the replay).
+        self._asked: int | None = None
+        self._asked_pending = False
         self.slider.valueChanged.connect(self._slider_moved)
         # The arrow keys, Page Up/Down, Home and End move a focused slider, not the window's
         # shortcuts (Right would train an epoch).
@@ -199,7 +205,12 @@ class Timeline(QWidget):
         with QSignalBlocker(self.slider), self.slider.quietly():
             self.slider.setRange(self._to_slider(self.first_epoch),
                                  self._to_slider(self.live_epoch))
-            self.slider.setValue(self._to_slider(s.epoch))
+            at = s.epoch
+            self._asked_pending &= s.epoch != self._asked
+            if self._asked_pending and self._asked is not None and s.past \
+                    and (self.replaying or self._paused_at is not None):
+                at = max(self.first_epoch, min(self._asked, self.live_epoch))
+            self.slider.setValue(self._to_slider(at))
             self.slider.setPageStep(max(1, self._to_slider(self.live_epoch // 20)))
         names = [s.branch] + [b.name for b in s.branches] if s.branch else []
         names = sorted(names, key=_branch_order)
@@ -222,7 +233,8 @@ class Timeline(QWidget):
     def reset(self) -> None:
         """A new run: nothing recorded yet."""
         self.replay.setChecked(False)
-        self._paused_at = None
+        self._paused_at = self._asked = None
+        self._asked_pending = False
         self.live_epoch = self.epoch = self.first_epoch = 0
         self._scale = 1
         with QSignalBlocker(self.slider):
@@ -241,7 +253,7 @@ class Timeline(QWidget):
             self.replay.setChecked(False)
         with QSignalBlocker(self.slider):
             self.slider.setValue(self._to_slider(self.live_epoch if epoch is None else epoch))
-        self.show_epoch.emit(epoch)
+        self._ask(epoch)
 
     def step(self, n: int) -> None:
         self.go(self.epoch + n if self.epoch + n < self.live_epoch else None)
@@ -307,7 +319,10 @@ class Timeline(QWidget):
         """Stop the replay at the epoch it shows; resume_replay goes on from there."""
         if self.replaying:
             self.replay.setChecked(False)
-            self._paused_at = self._slider_epoch()  # (the epoch asked for last: it comes next)
+            # The epoch asked for last comes next, though an earlier one may be shown now.
+            self._paused_at = self._slider_epoch() if self._asked is None else self._asked
+            with QSignalBlocker(self.slider):
+                self.slider.setValue(self._to_slider(self._paused_at))
 
     def resume_replay(self) -> None:
         self.replay.setChecked(True)
@@ -325,7 +340,7 @@ class Timeline(QWidget):
         self._replay_at = float(start)
         if self.speed.property("chosen") is None:
             self.speed.setCurrentIndex(REPLAY_SPEEDS.index(self._auto_pace()))
-        self.show_epoch.emit(start)
+        self._ask(start)
         self._timer.start()
 
     def _auto_pace(self) -> int:
@@ -340,7 +355,11 @@ class Timeline(QWidget):
         e = int(self._replay_at)
         with QSignalBlocker(self.slider):
             self.slider.setValue(self._to_slider(e))
-        self.show_epoch.emit(e)
+        self._ask(e)
+
+    def _ask(self, epoch: int | None) -> None:
+        self._asked, self._asked_pending = epoch, True
+        self.show_epoch.emit(epoch)
 
     # --- branches ----------------------------------------------------------------------------
 

@@ -413,6 +413,38 @@ def test_space_pauses_and_resumes_a_replay_and_trains_only_from_the_live_end(mai
     w.pause()
 
 
+def test_space_resumes_a_replay_paused_while_an_earlier_epoch_was_still_arriving(main_window,
+                                                                              qtbot):
+    """Under load the picture lags the replay: Space paused it while an earlier epoch's snapshot
+    was still to arrive; that snapshot pulled the handle back, the pause took its epoch, and
+    the next Space, finding the handle moved on, trained from the live end."""
+    from dataclasses import replace
+    w = main_window
+    w.set_stop_at(120)
+    w.play()
+    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120,
+                    timeout=TIMEOUT)
+    tl = w.timeline
+    tl.speed.setProperty("chosen", True)
+    tl.speed.setCurrentIndex(tl.speed.findData(10))
+    qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch >= 5, timeout=TIMEOUT)
+    late = replace(w.last_snapshot, epoch=2)  # an earlier ask's picture, arriving late
+    tl.update_snapshot(late)
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert not tl.replay.isChecked()
+    asked = tl.slider.value()
+    assert asked >= 5  # the handle stays where the replay had got to
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == asked, timeout=TIMEOUT)
+    assert tl.slider.value() == asked
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert tl.replay.isChecked() and not w.playing  # the replay goes on; nothing trains
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > asked, timeout=TIMEOUT)
+    tl.replay.setChecked(False)
+    assert _worker_caught_up(w, qtbot) == 120
+
+
 def test_a_rate_set_in_the_past_says_where_it_applies_and_save_keeps_it_to_go_on_with(
         main_window, qtbot, wait_run, tmp_path):
     """Set at a past epoch, the rate applied nowhere the window said: the field showed 0.3, Save
