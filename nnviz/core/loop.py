@@ -372,7 +372,7 @@ def run_state(ctx: RunContext) -> RunState:
 
 def branch_curves(run: Run) -> tuple[BranchCurve, ...]:
     """The loss curves of the run's branches beside the live one."""
-    return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour)
+    return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour, b.epoch)
                  for b in run.branches if b is not run.log)
 
 
@@ -381,11 +381,11 @@ def record_snapshot(run_id: int, trainer: Trainer, history, test_epochs=None,
     """An adopted run's record (see Adopt) as a snapshot of its losses alone, to draw before its
     first frame (a compile away); None without a record. Read before the worker owns it."""
     nan = math.nan
-    branches, branch = (), ""
+    branches, branch, fork = (), "", 0
     if isinstance(history, Run):
         log = history.log
         (le, lv), te, tv = log.losses.arrays(), log.test.epochs.copy(), log.test.values.copy()
-        branches, branch = branch_curves(history), log.name
+        branches, branch, fork = branch_curves(history), log.name, log.fork_epoch
     elif history is not None:
         le, lv = history.arrays()
         te = np.asarray(test_epochs if test_epochs is not None else [], np.int64)
@@ -394,7 +394,8 @@ def record_snapshot(run_id: int, trainer: Trainer, history, test_epochs=None,
         return None
     return Snapshot(run_id, int(trainer.epoch), trainer.spec, trainer.config,
                     Metrics(nan, nan, nan, nan), le, lv, te, tv, (),
-                    live_epoch=int(trainer.epoch), branch=branch, branches=branches)
+                    live_epoch=int(trainer.epoch), branch=branch, branches=branches,
+                    branch_fork=int(fork))
 
 
 def grid_resolution(spec: NetworkSpec) -> int:
@@ -1414,6 +1415,7 @@ class TrainLoop(_LiveBranch):
                         numpy_params(model.params), grid, diverged, message, extras=extras,
                         live_epoch=t.epoch, first_epoch=self.log.checkpoints[0].epoch,
                         branch=self.log.name, branches=branches,
+                        branch_fork=int(self.log.fork_epoch),
                         weights_epoch=self._weights_epoch(model.epoch), divergence=divergence,
                         restarts=tuple(c.epoch for c in self.log.checkpoints
                                        if c.weights_of >= 0))

@@ -71,6 +71,7 @@ class Branch:
     # its colour: an index into the branch palette, given when the branch was made and kept for
     # its life, whichever branch is live or deleted (RunLog.colour; -1: not known, the order given)
     colour: int = -1
+    end_epoch: int = -1  # its last epoch (-1: not known)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Snapshot:
     first_epoch: int = 0  # the first epoch the record reaches (a file of format 1: its epoch)
     branch: str = ""
     branches: tuple[Branch, ...] = ()
+    branch_fork: int = 0  # the epoch the live branch was made at (0: the run's first)
     # After a divergence, the earlier epoch whose weights (the run's best, put back at
     # ``epoch``) the views draw; -1 when they are ``epoch``'s own.
     weights_epoch: int = -1

@@ -671,3 +671,37 @@ def test_while_live_the_slider_repaints_only_when_its_handle_moves(qtbot):
     assert t.slider.maximum() == 1192 and t.slider.value() == 1192  # its range and value kept
     live(1200, shown=300)  # the past: the handle moves to a quarter of the track
     qtbot.waitUntil(lambda: len(paints) > n and paints[-1] == 300)
+
+
+def test_quit_counts_the_epochs_a_branch_trained_since_the_save(main_window, qtbot, wait_run,
+                                                                 tmp_path):
+    """Saved at 300, branched at 100 and trained 150 there: Quit said "50 epochs" (the live
+    end's distance from the epoch saved), which could talk a user into discarding a branch;
+    switching back to the saved branch alone made the run unsaved."""
+    w = main_window
+    actions = w.session_actions
+    _trained(w, qtbot, wait_run, 300)
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(str(tmp_path / "lab.nnviz"))
+    assert actions.unsaved_epochs() == 0 and not w.isWindowModified()
+    w.timeline.slider.setValue(100)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 100, timeout=TIMEOUT)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    w.controls.step_buttons[100].click()
+    wait_run(w, 200)
+    w.step(50)
+    wait_run(w, 250)
+    assert actions.unsaved_epochs() == 150
+    w.timeline.branches.setCurrentIndex(0)  # back to the saved branch: the 150 are still new
+    w.timeline.branches.activated.emit(0)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    assert w.last_snapshot.live_epoch == 300
+    assert actions.unsaved_epochs() == 150 and w.isWindowModified()
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(str(tmp_path / "lab.nnviz"))
+    assert actions.unsaved_epochs() == 0
+    w.timeline.branches.setCurrentIndex(1)  # a switch of branch trains nothing
+    w.timeline.branches.activated.emit(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    assert actions.unsaved_epochs() == 0 and not w.isWindowModified()

@@ -101,7 +101,7 @@ class SessionsMixin:
         self._apply_view_extras(s.extras)
         self.path = os.path.abspath(path)
         self._add_recent(self.path)
-        self._mark_saved(s.epoch)
+        self._mark_saved(s)
         self._set_title()
         self._current = w.current_problem()
         name = os.path.basename(path)
@@ -115,7 +115,7 @@ class SessionsMixin:
             note = f" Ctrl+Z brings {left} before back."
         else:
             self.undo_stack.clear()  # no step to go back to; the redo steps were the old run's
-        self._mark_saved(s.epoch)  # the run as the file holds it (after its Undo step)
+        self._mark_saved(s)  # the run as the file holds it (after its Undo step)
         self._show_modified()
         self._update_edit_toolbar()
         self._status(f"Opened {name}: {_epochs_of(s)}, {s.spec.shapes_text()}, "
@@ -123,15 +123,15 @@ class SessionsMixin:
         self.opened.emit(self.path)
 
     def _file_state(self) -> tuple:
-        """The file of the run now, its save mark (epoch, Undo step; None: not this run's) and
+        """The file of the run now, its save mark (branch ends, Undo step; None: not this run's) and
         the view's options: what undoing an open puts back."""
         mark = self._saved_mark
         saved = mark[1:] if mark is not None and mark[0] == self.window.run_id else None
         return self.path, saved, self._view_extras()
 
     def _put_file_state(self, state: tuple | None) -> None:
-        """``state`` (``_file_state``'s) back: the run's file and its save mark (the epoch and
-        Undo step it was saved at); the view's options unless they are None."""
+        """``state`` (``_file_state``'s) back: the run's file and its save mark (the epochs of its
+        branches and the Undo step it was saved at); the view's options unless they are None."""
         if state is None:
             return
         path, saved, extras = state
@@ -248,7 +248,7 @@ class SessionsMixin:
             path_now = os.path.abspath(path)
             if self.window.run_id == run_id:  # (the worker captures in order: that run's)
                 self.path = path_now
-                self._mark_saved(s.epoch)
+                self._mark_saved(s)
                 self._set_title()
             self._add_recent(path_now)
             self._status(f"Saved {os.path.basename(path)} at {_epochs_of(s)}"

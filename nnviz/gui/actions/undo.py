@@ -197,7 +197,7 @@ class RunCommand(ProblemCommand):
     record), redo the fresh run again; the status says which (it said "reset: Ctrl+Z ..."
     still, the run back)."""
 
-    saved: tuple | None = None  # (epoch, Undo step) the run left was saved at (None: it was not)
+    saved: tuple | None = None  # (branch ends, Undo step) the run left was saved at (None: it was not)
 
     def put(self, value: Problem, undoing: bool) -> None:
         super().put(value, undoing)
