@@ -208,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
             # `nnviz --epochs 1000` opens on a trained run (a Step of N, in the worker, after
             # the compile): it opened at epoch 0, the option silently taken for a screenshot's.
             window.step(epochs)
+        MainWindow.quits_app = True
         code = app.exec()
         return int(code)
     finally:

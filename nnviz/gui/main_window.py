@@ -236,6 +236,9 @@ class _SettingsHeight(QObject):
 
 class MainWindow(QMainWindow):
     snapshot_drawn = Signal(object)
+    # The app's own window (``nnviz``, not nnviz.show() or a test): closing the last one ends
+    # the app (app.run sets it).
+    quits_app = False
     weights_edited = Signal(object, object)  # the weights before and after a hand edit
     # "Continue from here" made a branch: (its name, its parent's, the epoch it starts at)
     branched = Signal(str, str, int)
@@ -1891,6 +1894,8 @@ class MainWindow(QMainWindow):
             self.hide()
         self.shutdown()
         super().closeEvent(event)
+        if self.quits_app:
+            QTimer.singleShot(0, _quit_without_windows)
 
     def shutdown(self) -> None:
         """Stop drawing and stop the training thread (waits for a compile in progress)."""
@@ -1899,6 +1904,16 @@ class MainWindow(QMainWindow):
         self._closed = True
         if sys.excepthook is self._excepthook:
             sys.excepthook = self._previous_excepthook
+
+
+def _quit_without_windows() -> None:
+    """The app ends once no nnviz window is open, whatever other top-level window Qt still
+    counts as open: a reviewer's Quit -> Discard once left the process running, the window
+    gone and nothing on the screen (Qt's own quit on the last window's close never came)."""
+    app = QApplication.instance()
+    if app is not None and not any(isinstance(w, MainWindow) and w.isVisible()
+                                   for w in app.topLevelWidgets()):
+        app.quit()
 
 
 def _step_tab(tabs: QTabWidget, step: int) -> None:
