@@ -209,7 +209,10 @@ def run(args: argparse.Namespace) -> int:
             # the compile): it opened at epoch 0, the option silently taken for a screenshot's.
             window.step(epochs)
         MainWindow.quits_app = True
-        code = app.exec()
+        try:
+            code = app.exec()
+        finally:
+            MainWindow.quits_app = False  # (a window closed after, in a test's process, quits not)
         return int(code)
     finally:
         tear_down(window)
