@@ -245,6 +245,27 @@ def test_tab_shows_a_ring_on_sliders_tab_bars_and_dialog_buttons(main_window, qt
     dialog.close()
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_tab_shows_a_ring_on_the_lessons_list(main_window, qtbot, theme):
+    # The Lessons tab's list looked the same focused or not (its chosen lesson's fill shows
+    # either way): Tab went there and nothing said so.
+    from nnviz.gui import colors
+    from .test_review_keys import _contrast
+    w = main_window
+    w.look_actions[("theme", theme)].trigger()
+    w.show_view("lessons")
+    lessons = w._inspection_views["lessons"].list
+    qtbot.waitUntil(lambda: lessons.isVisible() and (
+        lessons.palette().base().color().lightness() < 80) == (theme == "dark"))
+    assert _ring_pixels(lessons) == 0  # none before the keyboard comes
+    _keyed(qtbot, lessons)
+    assert _ring_pixels(lessons) >= 2 * (lessons.width() + lessons.height())  # all round
+    for under in (lessons.palette().base().color(), w.palette().window().color()):
+        assert _contrast(colors.focus_ring(), under) >= 3.0
+    _keyed(qtbot, w.tabs.tabBar())
+    assert _ring_pixels(lessons) == 0  # it went with the focus
+
+
 def test_tab_leaves_the_shortcuts_list_for_its_close_button(main_window, qtbot):
     # F1's list took Tab to go from cell to cell: its Close button was never reached.
     from PySide6.QtCore import Qt
