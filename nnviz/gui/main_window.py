@@ -1401,6 +1401,8 @@ class MainWindow(QMainWindow):
             a.setActionGroup(group)
             a.setChecked(i == self.tabs.currentIndex())
             a.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
+        # Letters as every menu's (Alt+V's list had none): the View menu's for the same views.
+        access_keys.give(menu, deep=False)
 
     def add_view_alias(self, name: str, show: Callable[[], None]) -> None:
         """``show_view(name)`` calls ``show``: a page of a view (e.g. "lesson-5")."""
