@@ -48,8 +48,10 @@ BUTTON_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 #: What the ring shows on when Tab gives it the focus: buttons (a dialog's too), sliders and tab
 #: bars, where the style's focus was a faint 1-px outline or nothing (the current tab looked
 #: the same focused or not: a keyboard reviewer could not tell where Tab had gone); check boxes
-#: and radio buttons (Fusion's focus there was a pale fill, about 1.15:1 on the panel).
-RINGED = (QAbstractButton, QAbstractSlider, QTabBar)
+#: and radio buttons (Fusion's focus there was a pale fill, about 1.15:1 on the panel); lists
+#: and tables (the Lessons tab's list looked the same focused or not: only its chosen entry's
+#: fill, which it has without the focus too).
+RINGED = (QAbstractButton, QAbstractSlider, QTabBar, QAbstractItemView)
 #: The dynamic property set on a button while it has the focus from the keyboard.
 KEY_FOCUS = "nnvizKeyFocus"
 _KEYBOARD = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
@@ -94,8 +96,8 @@ def _number_combo(obj):
 
 
 class FocusRing(QWidget):
-    """A thick ring in the theme's focus colour over the edge of the button, slider or tab the
-    keyboard focused (the style's own was a faint 1-px outline that a projector did not show).
+    """A thick ring in the theme's focus colour over the edge of the button, slider, tab or list
+    the keyboard focused (the style's own was a faint 1-px outline that a projector did not show).
     A child of the widget, as large as it (a tab bar's: its current tab): never clipped by the
     widget's neighbours (a ring around it was cut off where the button met its parent's
     edge)."""

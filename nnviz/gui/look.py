@@ -221,7 +221,7 @@ def restyle(window) -> None:
         window._update_legend(window.dataset)
     last = window.last_snapshot
     if last is not None:
-        window.metrics.setText(window._metrics_text(last))
+        window._show_metrics(last)
     views = getattr(window, "_inspection_views", None)
     for view in views.built() if views is not None else ():
         apply = getattr(view, "apply_look", None)

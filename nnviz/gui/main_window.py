@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import atexit
 import math
+import re
 import sys
 import traceback
 import time
@@ -41,7 +42,7 @@ import numpy as np
 import shiboken6
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QMessageBox, QScrollArea, QSizePolicy, QSplitter, QTabWidget,
                                QToolButton, QVBoxLayout, QWidget)
@@ -458,6 +459,8 @@ class MainWindow(QMainWindow):
         # New numbers every frame: the window is laid out again only when they need more or
         # fewer lines.
         self.metrics_room = LabelRoom(self.metrics)
+        self._metrics_of: Snapshot | None = None  # the snapshot whose numbers the line shows
+        self.metrics.width_changed.connect(self._refit_metrics)
         top.addWidget(self.metrics_room, 1)
         top.addWidget(self.log_scale, 0, Qt.AlignmentFlag.AlignTop)
         lv.addLayout(top)
@@ -1025,7 +1028,7 @@ class MainWindow(QMainWindow):
         self._latest = None
         self.loss_plot.clear_curves()
         self.timeline.reset()
-        self.metrics.setText("")  # the old model's numbers would mislead until the first frame
+        self._show_metrics(None)  # the old model's numbers would mislead until the first frame
         presentation = getattr(self, "presentation", None)
         if presentation is not None:
             presentation.new_run()  # (its readout, as the metrics line)
@@ -1401,6 +1404,8 @@ class MainWindow(QMainWindow):
             a.setActionGroup(group)
             a.setChecked(i == self.tabs.currentIndex())
             a.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
+        # Letters as every menu's (Alt+V's list had none): the View menu's for the same views.
+        access_keys.give(menu, deep=False)
 
     def add_view_alias(self, name: str, show: Callable[[], None]) -> None:
         """``show_view(name)`` calls ``show``: a page of a view (e.g. "lesson-5")."""
@@ -1530,7 +1535,7 @@ class MainWindow(QMainWindow):
             self.boundary.update_grid(s.grid)
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)
-            self.metrics.setText(self._metrics_text(s))
+            self._show_metrics(s)
             self._pending_lr_drawn(s)
             if self._fresh_note is not None and s.live_epoch > 0:
                 self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
@@ -1637,22 +1642,87 @@ class MainWindow(QMainWindow):
 
         what = "accuracy" if clf else "R\u00b2"
         test = colors.hex_of(colors.test_color())
-        # Each set's numbers on one line (<nobr>): a narrow window wraps between them, where it
-        # broke "Test loss 0.1118 ·" from its "accuracy 85.0%" at 1024 px.
+        gap = self._metrics_gap()
         # Targets standardised on import: the losses are of the standardised values, and the
         # line says so (R² is the same in the file's units).
         scaled = self._dataset is not None and self._dataset.target_scaling is not None
-        units = (" &nbsp;&nbsp; <nobr><i>losses in standardised units</i></nobr>"
-                 if scaled else "")
+        units = f"{gap}<nobr><i>losses in standardised units</i></nobr>" if scaled else ""
         # Whose numbers these are: the weights shown, after the epoch's update. The notebook's
         # "Loss for epoch N" is the loss BEFORE epoch N's update (the loss curve at N): "Epoch
         # 300 · loss 0.1381" read as the notebook's 0.1387 gone wrong (review r3, defect 1).
         weights = s.weights_epoch if s.restored else s.epoch
         when = f"after epoch {weights:,}:" if weights > 0 else "at the start:"
-        return (f"<nobr><b>Train</b> loss {when} {loss(m.train_loss)} &middot; {what} "
-                f"{acc(m.train_accuracy)}</nobr> &nbsp;&nbsp; <nobr><b style='color:{test}'>Test"
-                f"</b> loss {loss(m.test_loss)} &middot; {what} {acc(m.test_accuracy)}</nobr>"
-                + self._line_text(s) + units)
+        # Each set's numbers on one line (<nobr>): a narrow window wraps between them, where it
+        # broke "Test loss 0.1118 ·" from its "accuracy 85.0%" at 1024 px. A set's line wider
+        # than the label ("Train loss after epoch 100,000: 6.78e-06 · accuracy 100.0%" at 1024
+        # px) went under "Log scale", cut: it breaks at its "·", and the test set's numbers
+        # start a line of their own (not after the training set's accuracy, as if theirs).
+        room = self.metrics.contentsRect().width()
+        broken = False
+
+        def numbers(head: str, tail: str) -> str:
+            nonlocal broken
+            whole = f"{head} &middot; {tail}"
+            if room <= 0 or self._one_line_width(whole) <= room:
+                return f"<nobr>{whole}</nobr>"
+            broken = True
+            return f"<nobr>{head} &middot;</nobr> <nobr>{tail}</nobr>"
+
+        train = numbers(f"<b>Train</b> loss {when} {loss(m.train_loss)}",
+                        f"{what} {acc(m.train_accuracy)}")
+        tested = numbers(f"<b style='color:{test}'>Test</b> loss {loss(m.test_loss)}",
+                         f"{what} {acc(m.test_accuracy)}")
+        return train + ("<br>" if broken else gap) + tested + self._line_text(s, gap) + units
+
+    def _metrics_gap(self) -> str:
+        """The space between the metrics line's parts: one space, two non-breaking spaces
+        wider. " &nbsp;&nbsp; " broke after its first space at some widths, and the "Test"
+        line began with the other two (one space to the right of "Train"); a space's own
+        width is not counted at a line's end, nor shown at the next one's start."""
+        return self._metrics_fonts()[1]
+
+    def _metrics_fonts(self) -> tuple:
+        """For the metrics line's font (kept while it is the same): its measures, plain and
+        bold, each with its widest digit; the widths measured (``_one_line_width``); the
+        gap."""
+        font = self.metrics.font()
+        kept = self.__dict__.get("_metrics_measures")
+        if kept is None or kept[0] != font:
+            bold = QFont(font)
+            bold.setBold(True)
+            measures = tuple((fm, max("0123456789", key=fm.horizontalAdvance))
+                             for fm in (QFontMetricsF(font), QFontMetricsF(bold)))
+            extra = round(2 * measures[0][0].horizontalAdvance("\u00a0"))
+            kept = self._metrics_measures = (
+                font, measures, f"<span style='word-spacing:{extra}px'> </span>", {})
+        return kept[1:]
+
+    def _one_line_width(self, html: str) -> float:
+        """The width of ``html``, a part of the metrics line (its words in bold or not), on one
+        line in the line's font, at most. Its digits are measured as the widest (they are as
+        wide in most fonts): the width of "0.1234" is the width of "0.4567", and the line's
+        widths are measured once while only its numbers change (measured each frame, ~0.15 ms
+        a frame)."""
+        fonts, _, widths = self._metrics_fonts()
+        pieces = re.split(r"<b\b[^>]*>|</b>", html)
+        key = "\0".join(re.sub(r"\d", "0", piece) for piece in pieces)
+        if key not in widths:
+            if len(widths) >= 64:  # (bounded)
+                widths.clear()
+            widths[key] = sum(fm.horizontalAdvance(re.sub(
+                r"\d", digit, re.sub(r"<[^>]*>", "", piece).replace("&middot;", "\u00b7")))
+                for i, piece in enumerate(pieces) for fm, digit in (fonts[i % 2],))
+        return widths[key]
+
+    def _show_metrics(self, s: Snapshot | None) -> None:
+        """The metrics line: the numbers of ``s``, worded for the line's width (again when it
+        changes: ``_refit_metrics``); None: none."""
+        self._metrics_of = s
+        self.metrics.setText(self._metrics_text(s) if s is not None else "")
+
+    def _refit_metrics(self) -> None:
+        if self._metrics_of is not None:
+            self.metrics.setText(self._metrics_text(self._metrics_of))
 
     def line_of(self, s: Snapshot) -> str:
         """For a straight-line fit (one input, no hidden layer, a linear output: the notebook's
@@ -1672,9 +1742,9 @@ class MainWindow(QMainWindow):
         sign = "+" if c >= 0 else "\u2212"
         return f"y = {m:.4f} x {sign} {abs(c):.4f}"
 
-    def _line_text(self, s: Snapshot) -> str:
+    def _line_text(self, s: Snapshot, gap: str) -> str:
         line = self.line_of(s)
-        return f" &nbsp;&nbsp; <nobr><b>Line</b> {line}</nobr>" if line else ""
+        return f"{gap}<nobr><b>Line</b> {line}</nobr>" if line else ""
 
     def _on_status(self, text: str) -> None:
         # In the run controls only: the status bar keeps what matters longer (a preset's hint
@@ -1684,6 +1754,7 @@ class MainWindow(QMainWindow):
         if text == "compiling...":
             # A new model: no numbers until its first frame (a big one compiles for ~25 s,
             # and the blank header looked broken); the first frame's numbers replace this.
+            self._metrics_of = None
             self.metrics.setText("<b>Train</b> / <b>Test</b>: compiling the new model\u2026")
             self.presentation.new_run(compiling=True)
             drawn = self._drawn is not None and self._drawn.run_id == self._run_id

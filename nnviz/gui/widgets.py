@@ -283,7 +283,10 @@ class FittingLabel(QLabel):
 class WrappedLabel(QLabel):
     """A word-wrapped label whose minimum height is its text's height at its width. A splitter
     asks its pane for a minimum size, never a height for a width: the loss column at 1024x768
-    was given one line for the two-line metrics, and the loss plot slid under the timeline."""
+    was given one line for the two-line metrics, and the loss plot slid under the timeline.
+    ``width_changed``: a text worded for the width (the metrics line's) is worded again."""
+
+    width_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -303,6 +306,7 @@ class WrappedLabel(QLabel):
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():
             self._hold()
+            self.width_changed.emit()
 
     def _hold(self) -> None:
         h = self._needed(self.width()) if self.width() > 0 and self.text() else 0

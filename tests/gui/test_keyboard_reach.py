@@ -53,14 +53,18 @@ def test_every_menu_entry_has_a_letter_of_its_own(main_window):
     # Alt+P opened Presets, and no letter reached "Moons" or "XOR"; the Lessons menu's entries
     # and its exercises had none either.
     w = main_window
-    for top in w.menuBar().actions():
-        for path, menu in _menus(top.menu()):
-            menu.aboutToShow.emit()  # (as it shows: entries made since have theirs)
-            entries = [a for a in menu.actions() if a.text() and not a.isSeparator()
-                       and a.isEnabled()]
-            letters = [_letter(a.text()) for a in entries]
-            assert None not in letters, (path, [a.text() for a in entries])
-            assert len(set(letters)) == len(letters), (path, [a.text() for a in entries])
+    views = w.views_button.menu()  # the tab bar's "All views" list: a menu as the others
+    for path, menu in [m for top in w.menuBar().actions() for m in _menus(top.menu())] + [
+            (("All views",), views)]:
+        menu.aboutToShow.emit()  # (as it shows: entries made since have theirs)
+        entries = [a for a in menu.actions() if a.text() and not a.isSeparator()
+                   and a.isEnabled()]
+        letters = [_letter(a.text()) for a in entries]
+        assert None not in letters, (path, [a.text() for a in entries])
+        assert len(set(letters)) == len(letters), (path, [a.text() for a in entries])
+    # A view has the same letter in the list as under View.
+    listed = [a.text() for a in views.actions()]
+    assert len(listed) >= 10 and listed == [a.text() for a in w.view_menu.actions()][:len(listed)]
     presets = w.session_actions.presets_menu
     assert _letter(w.session_actions.preset_actions["xor"].text()) == "x"
     notebook = [a.text() for a in presets.actions() if a.text().startswith("&")][:5]
@@ -78,6 +82,20 @@ def test_a_preset_is_loaded_with_its_letter(main_window, qtbot):
     qtbot.keyClick(menu, "x")  # Alt+P, X: "XOR: one small hidden layer"
     qtbot.waitUntil(lambda: not menu.isVisible())
     assert w.current_problem().source.name == "xor"
+
+
+def test_a_view_is_shown_with_its_letter_from_the_all_views_list(main_window, qtbot):
+    # The list beside the view tabs had no letters: the keyboard went down it entry by entry.
+    w = main_window
+    assert w.current_view() == "main"
+    menu = w.views_button.menu()
+    menu.popup(w.mapToGlobal(QPoint(20, 20)))  # (the button's own is modal: exec)
+    qtbot.waitUntil(menu.isVisible)
+    gradients, = [a for a in menu.actions() if a.text().replace("&", "") == "Gradients"]
+    assert _letter(gradients.text()) == "g"  # underlined, as under View
+    qtbot.keyClick(menu, "g")
+    qtbot.waitUntil(lambda: not menu.isVisible())
+    assert w.current_view() == "gradients"
 
 
 # -- the settings' Tab order --------------------------------------------------------------------
@@ -243,6 +261,27 @@ def test_tab_shows_a_ring_on_sliders_tab_bars_and_dialog_buttons(main_window, qt
     _keyed(qtbot, button)
     assert _ring_pixels(button) >= 2 * (button.width() + button.height())
     dialog.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_tab_shows_a_ring_on_the_lessons_list(main_window, qtbot, theme):
+    # The Lessons tab's list looked the same focused or not (its chosen lesson's fill shows
+    # either way): Tab went there and nothing said so.
+    from nnviz.gui import colors
+    from .test_review_keys import _contrast
+    w = main_window
+    w.look_actions[("theme", theme)].trigger()
+    w.show_view("lessons")
+    lessons = w._inspection_views["lessons"].list
+    qtbot.waitUntil(lambda: lessons.isVisible() and (
+        lessons.palette().base().color().lightness() < 80) == (theme == "dark"))
+    assert _ring_pixels(lessons) == 0  # none before the keyboard comes
+    _keyed(qtbot, lessons)
+    assert _ring_pixels(lessons) >= 2 * (lessons.width() + lessons.height())  # all round
+    for under in (lessons.palette().base().color(), w.palette().window().color()):
+        assert _contrast(colors.focus_ring(), under) >= 3.0
+    _keyed(qtbot, w.tabs.tabBar())
+    assert _ring_pixels(lessons) == 0  # it went with the focus
 
 
 def test_tab_leaves_the_shortcuts_list_for_its_close_button(main_window, qtbot):

@@ -157,6 +157,83 @@ def test_the_metrics_wrap_between_the_train_and_the_test_numbers(bare_window, qt
     assert lines[1].startswith("Test") and lines[1].endswith("%"), lines
 
 
+def _metric_lines(label: QLabel, width: int | None = None) -> list[tuple[float, float, str]]:
+    """The metrics line's lines as its word-wrapped label lays them out at ``width`` (its own
+    by default): each line's left edge, its width and its text."""
+    from PySide6.QtGui import QTextDocument, QTextOption
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    option = doc.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as a word-wrapped QLabel lays it out
+    doc.setDefaultTextOption(option)
+    doc.setHtml(label.text())
+    doc.setTextWidth(label.contentsRect().width() if width is None else width)
+    doc.size()  # lays it out
+    lines, block = [], doc.begin()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            lines.append((line.cursorToX(line.textStart())[0], line.naturalTextWidth(),
+                          text[line.textStart():line.textStart() + line.textLength()]))
+        block = block.next()
+    return lines
+
+
+def _words(line: str) -> str:
+    return " ".join(line.replace("\u2060", "").replace("\u2028", " ").split())
+
+
+def test_a_long_training_line_keeps_every_word_clear_of_log_scale(bare_window, qtbot):
+    """At 1024 px "Train loss after epoch 100,000: 6.78e-06 · accuracy 100.0%" was wider than
+    the label beside "Log scale": its end ran under the check box, cut. It breaks at its "·"
+    now, and the test set's numbers start a line of their own."""
+    import dataclasses
+    from PySide6.QtCore import QPoint, QRect
+    from nnviz.core.training import Metrics
+    w = bare_window
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024 and "Test" in w.metrics.text())
+    w._latest = dataclasses.replace(w.last_snapshot, epoch=100_000, live_epoch=100_000,
+                                    metrics=Metrics(6.78e-06, 1.0, 0.0123, 0.875))
+    w._draw_latest()
+    metrics, box = w.metrics, w.log_scale
+
+    def shown_whole() -> None:
+        lines = _metric_lines(metrics)
+        room = metrics.contentsRect().width()
+        assert all(width <= room for _, width, _ in lines), (room, lines)  # none cut ...
+        words = [_words(text) for _, _, text in lines]
+        assert words == ["Train loss after epoch 100,000: 6.78e-06 \u00b7", "accuracy 100.0%",
+                         "Test loss 0.0123 \u00b7 accuracy 87.5%"], words
+        assert {x for x, _, _ in lines} == {0}  # ... each from the left edge
+        label = QRect(metrics.mapTo(w, QPoint(0, 0)), metrics.size())
+        assert label.right() < box.mapTo(w, QPoint(0, 0)).x()  # ... clear of "Log scale"
+        assert metrics.height() >= len(lines) * metrics.fontMetrics().lineSpacing()
+    qtbot.waitUntil(shown_whole)
+    # Given the room, the training set's numbers are one line again; and back, no new frame.
+    w.resize(1400, 768)
+    qtbot.waitUntil(lambda: [_words(t)[:5] for *_, t in _metric_lines(metrics)][:1]
+                    == ["Train"] and "accuracy 100.0%" in _words(_metric_lines(metrics)[0][2]))
+    w.resize(1024, 768)
+    qtbot.waitUntil(shown_whole)
+
+
+def test_the_test_line_starts_where_the_train_line_does(bare_window, qtbot):
+    """" &nbsp;&nbsp; " between the sets broke after its first space at some widths: the Test
+    line began with the other two, a space to the right of "Train"."""
+    w = bare_window
+    qtbot.waitUntil(lambda: "Test" in w.metrics.text())
+    wrapped = 0
+    for width in range(200, 700, 3):  # from two lines to one
+        lines = _metric_lines(w.metrics, width)
+        wrapped += len(lines) > 1
+        assert {x for x, _, _ in lines} == {0}, (width, lines)
+        assert not any(text[:1].isspace() for _, _, text in lines), (width, lines)
+    assert wrapped > 20
+
+
 def test_a_frame_paints_the_metrics_line_once(bare_window, qtbot, monkeypatch):
     # The room and the layouts asked the label itself for its sizes after each new text: QLabel
     # lays its rich text out again at each width asked and repaints itself, and a text first
