@@ -159,6 +159,7 @@ class Presentation(QObject):
         for view in views.built() if views is not None else ():
             scale_views(view, scale)
         w.side_tabs.set_settings_shown(not on)
+        w.statusBar().set_lines(2 if on else 1)  # a long message read whole from the back
         for part in (w.timeline, w.metrics):
             part.setVisible(not on)
         self.readout.setVisible(on)

@@ -131,13 +131,18 @@ class StatusBar(QStatusBar):
     mid-word against the permanent widgets (at 1024 px: "...(a value you pi|compiling..."),
     with no way to read the rest. One line: wrapped onto more, the bar grew and the window's
     layout jumped when a long message came and went (the messages that matter are said where
-    they belong too: the editor's note, the banners). ``currentMessage()`` stays whole."""
+    they belong too: the editor's note, the banners). ``currentMessage()`` stays whole.
 
-    _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | \
-        Qt.TextFlag.TextSingleLine
+    ``set_lines(2)`` (presentation mode): the bar is two lines high whatever it shows, and a
+    message wraps onto the second line (between words) before it is cut: at 1024 px a class
+    read "...(a sweep is saved with File →…" and never the rest. The height is the mode's,
+    not the message's: a short message moves nothing."""
+
+    _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.lines = 1
         self._permanent: list[QWidget] = []
         self._aside: list[QWidget] = []  # permanent widgets hidden for a long message
         # The latest messages, whole (Help → Recent messages): a cut one's rest was in its
@@ -154,6 +159,23 @@ class StatusBar(QStatusBar):
         super().addPermanentWidget(widget, stretch)
         self._permanent.append(widget)
 
+    def set_lines(self, lines: int) -> None:
+        """The lines a message may take (and the bar's height in lines, kept empty or not)."""
+        self.lines = max(1, int(lines))
+        self._hold()
+        self._update_tip()
+        self.update()
+
+    def _hold(self) -> None:
+        fm = self.fontMetrics()
+        self.setMinimumHeight(0 if self.lines == 1 else
+                              (self.lines - 1) * fm.lineSpacing() + fm.height() + 6)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode's larger font
+            self._hold()
+
     def _make_room(self) -> None:
         """A message too long for the room beside the permanent widgets (the run's status)
         has the whole bar while it shows; they come back when it goes. At presentation mode's
@@ -166,7 +188,7 @@ class StatusBar(QStatusBar):
             right = grip.x()
         beside = right - left - sum(w.sizeHint().width() + 8 for w in self._permanent
                                     if w.isVisible() or w in self._aside)
-        aside = bool(text) and self.fontMetrics().horizontalAdvance(text) > beside
+        aside = bool(text) and self._wrapped(text, beside)[1]
         if aside and not self._aside:
             self._aside = [w for w in self._permanent if w.isVisible()]
             for w in self._aside:
@@ -191,25 +213,42 @@ class StatusBar(QStatusBar):
 
     def displayed_message(self) -> str:
         """The message as drawn: whole, or cut between words with "..." to fit
-        ``message_rect``'s width."""
-        text, room = self.currentMessage(), self.message_rect().width()
+        ``message_rect``'s width; on up to ``lines`` lines, "\\n" where a line breaks."""
+        return "\n".join(self._wrapped(self.currentMessage(), self.message_rect().width())[0])
+
+    def _wrapped(self, text: str, room: int) -> tuple[list[str], bool]:
+        """``text`` in at most ``lines`` lines of ``room`` pixels, broken between words, and
+        whether it is cut (its last line then ends in "...")."""
         width = self.fontMetrics().horizontalAdvance
-        if width(text) <= room:
-            return text
-        words = text.split(" ")
-        lo, hi = 0, len(words)  # the most words that fit with the dots after them
+        words, lines = text.replace("\n", " ").split(" "), []  # (one line as Qt's drew it)
+        while len(lines) < self.lines - 1 and width(" ".join(words)) > room:
+            n = self._most(words, room, "")
+            if n == 0:  # a word wider than the line: cut it below
+                break
+            lines.append(" ".join(words[:n]))
+            words = words[n:]
+        rest = " ".join(words)
+        if width(rest) <= room:
+            return lines + [rest], False
+        return lines + [" ".join(words[:self._most(words, room, "\u2026")]) + "\u2026"], True
+
+    def _most(self, words: list[str], room: int, end: str) -> int:
+        """The most of ``words`` that fit ``room`` on one line with ``end`` after them."""
+        width = self.fontMetrics().horizontalAdvance
+        lo, hi = 0, len(words)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if width(" ".join(words[:mid]) + "\u2026") <= room:
+            if width(" ".join(words[:mid]) + end) <= room:
                 lo = mid
             else:
                 hi = mid - 1
-        return " ".join(words[:lo]) + "\u2026"
+        return lo
 
     def _update_tip(self, *_) -> None:
         self._make_room()
         text = self.currentMessage()
-        self.setToolTip(text if text and self.displayed_message() != text else "")
+        cut = bool(text) and self._wrapped(text, self.message_rect().width())[1]
+        self.setToolTip(text if cut else "")
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
