@@ -125,6 +125,33 @@ class MessageRoom(QWidget):
 RECENT = 30  # status messages kept for Help → Recent messages
 
 
+class _Overhang(QWidget):
+    """A long message on two lines (StatusBar.set_lines): the status bar's line and one over
+    the bottom edge of the window above it, drawn over what is there while the message shows;
+    the window's layout never moves. A click puts it away (Ctrl+M shows it again)."""
+
+    def __init__(self, bar: "StatusBar") -> None:
+        super().__init__(bar.parentWidget())
+        self.bar = bar
+        self.setToolTip("A click hides this message; Help \u2192 Recent messages (Ctrl+M) "
+                        "shows it again.")
+        self.hide()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.palette().window())
+        p.setPen(self.palette().dark().color())
+        p.drawLine(0, 0, self.width(), 0)  # its edge over the window's content
+        p.setPen(self.palette().windowText().color())
+        room = self.bar.message_rect()
+        p.drawText(QRect(room.left(), 0, room.width(), self.height()), StatusBar._FLAGS,
+                   self.bar.displayed_message())
+        p.end()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self.bar.clearMessage()
+
+
 class StatusBar(QStatusBar):
     """A status bar whose message, when longer than the room it has, ends in "..." where it is
     cut (between words), its tooltip then saying all of it. Qt's own cut a message off in
@@ -133,16 +160,18 @@ class StatusBar(QStatusBar):
     layout jumped when a long message came and went (the messages that matter are said where
     they belong too: the editor's note, the banners). ``currentMessage()`` stays whole.
 
-    ``set_lines(2)`` (presentation mode): the bar is two lines high whatever it shows, and a
-    message wraps onto the second line (between words) before it is cut: at 1024 px a class
-    read "...(a sweep is saved with File →…" and never the rest. The height is the mode's,
-    not the message's: a short message moves nothing."""
+    ``set_lines(2)`` (presentation mode): a message too long for the bar's line wraps onto a
+    second, over the window's bottom edge above the bar (_Overhang), and is cut only beyond
+    that: at 1024 px a class read "...(a sweep is saved with File →…" and never the rest. The
+    bar keeps its height: a second line kept for good took 22 px from every view, and an
+    exercise's task no longer read whole at 1024x768."""
 
     _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines = 1
+        self._overhang: _Overhang | None = None
         self._permanent: list[QWidget] = []
         self._aside: list[QWidget] = []  # permanent widgets hidden for a long message
         # The latest messages, whole (Help → Recent messages): a cut one's rest was in its
@@ -160,21 +189,41 @@ class StatusBar(QStatusBar):
         self._permanent.append(widget)
 
     def set_lines(self, lines: int) -> None:
-        """The lines a message may take (and the bar's height in lines, kept empty or not)."""
+        """The lines a message may take, the bar's own and more over the window above it."""
         self.lines = max(1, int(lines))
-        self._hold()
         self._update_tip()
         self.update()
 
-    def _hold(self) -> None:
-        fm = self.fontMetrics()
-        self.setMinimumHeight(0 if self.lines == 1 else
-                              (self.lines - 1) * fm.lineSpacing() + fm.height() + 6)
+    def overhang(self) -> QWidget | None:
+        """The widget that shows a message's lines when it takes more than one, if shown."""
+        over = self._overhang
+        return over if over is not None and not over.isHidden() else None
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # presentation mode's larger font
-            self._hold()
+    def _place_overhang(self) -> None:
+        """Over the bar and the lines above it, while the message takes more than one."""
+        extra = self.displayed_message().count("\n") if self.isVisible() else 0
+        over = self._overhang
+        if not extra or self.parentWidget() is None:
+            if over is not None:
+                over.hide()
+            return
+        if over is None or over.parentWidget() is not self.parentWidget():
+            over = self._overhang = _Overhang(self)
+        over.setFont(self.font())
+        up = extra * self.fontMetrics().lineSpacing() + 4  # (4: air under its edge)
+        over.setGeometry(self.x(), self.y() - up, self.message_rect().right() + 6,
+                         self.height() + up)
+        over.show()
+        over.raise_()
+        over.update()
+
+    def moveEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().moveEvent(event)
+        self._place_overhang()  # a taller window moves the bar
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().hideEvent(event)
+        self._place_overhang()
 
     def _make_room(self) -> None:
         """A message too long for the room beside the permanent widgets (the run's status)
@@ -188,7 +237,7 @@ class StatusBar(QStatusBar):
             right = grip.x()
         beside = right - left - sum(w.sizeHint().width() + 8 for w in self._permanent
                                     if w.isVisible() or w in self._aside)
-        aside = bool(text) and self._wrapped(text, beside)[1]
+        aside = bool(text) and self.fontMetrics().horizontalAdvance(text) > beside
         if aside and not self._aside:
             self._aside = [w for w in self._permanent if w.isVisible()]
             for w in self._aside:
@@ -249,6 +298,7 @@ class StatusBar(QStatusBar):
         text = self.currentMessage()
         cut = bool(text) and self._wrapped(text, self.message_rect().width())[1]
         self.setToolTip(text if cut else "")
+        self._place_overhang()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -272,8 +322,10 @@ class StatusBar(QStatusBar):
                 item.state = QStyle.StateFlag.State_None
                 self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, item,
                                            p, w)
-        p.setPen(self.palette().windowText().color())
-        p.drawText(self.message_rect(), self._FLAGS, self.displayed_message())
+        shown = self.displayed_message()
+        if "\n" not in shown:  # (more lines: the overhang draws them, over the bar)
+            p.setPen(self.palette().windowText().color())
+            p.drawText(self.message_rect(), self._FLAGS, shown)
         p.end()
 
 

@@ -792,13 +792,12 @@ def test_a_long_status_message_reads_whole_on_a_projector_and_moves_nothing(main
                                                                             wait_run):
     # Presentation mode at 1024x768 cut a long message at the window's edge ("...(a value you
     # pick yourself is…"), its rest only in Help -> Recent messages: a class never read it.
-    # It wraps onto the bar's second line, which the bar keeps in presentation mode whether a
-    # message shows or not: a long message coming and going moves nothing.
+    # It wraps onto a second line over the window's bottom edge, drawn over it while the
+    # message shows: a long message coming and going moves nothing, nor does a short one.
     w = main_window
     wait_run(w)
     _at_size(w, qtbot, (1024, 768))
     bar = w.statusBar()
-    normal = bar.height()
     w.set_presentation(True)
     bar.showMessage("Saved.", 60_000)
     QApplication.processEvents()
@@ -812,11 +811,15 @@ def test_a_long_status_message_reads_whole_on_a_projector_and_moves_nothing(main
     assert len(lines) == 2 and bar.toolTip() == ""
     room = bar.message_rect()
     assert all(bar.fontMetrics().horizontalAdvance(line) <= room.width() for line in lines)
-    assert room.height() >= 2 * bar.fontMetrics().lineSpacing()
+    over = bar.overhang()  # the two lines, drawn in the window, down to the bar's bottom
+    assert over is not None and over.isVisible()
+    assert over.geometry().bottom() == bar.geometry().bottom()
+    assert over.height() >= 2 * bar.fontMetrics().lineSpacing()
+    assert w.rect().contains(over.geometry())
     QApplication.processEvents()
     assert (bar.geometry(), w.loss_plot.geometry(), w.boundary.geometry()) == place
     bar.showMessage("Saved.", 60_000)
-    qtbot.waitUntil(lambda: bar.displayed_message() == "Saved.")
+    qtbot.waitUntil(lambda: bar.displayed_message() == "Saved." and bar.overhang() is None)
     QApplication.processEvents()
     assert (bar.geometry(), w.loss_plot.geometry(), w.boundary.geometry()) == place
     # The normal mode keeps its one line (the message there ends in "...", its tooltip whole).
@@ -824,4 +827,4 @@ def test_a_long_status_message_reads_whole_on_a_projector_and_moves_nothing(main
     bar.showMessage(full, 60_000)
     qtbot.waitUntil(lambda: bar.toolTip() == full, timeout=5000)
     assert "\n" not in bar.displayed_message() and bar.displayed_message().endswith("\u2026")
-    qtbot.waitUntil(lambda: bar.height() == normal)
+    assert bar.overhang() is None
