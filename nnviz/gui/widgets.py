@@ -269,7 +269,7 @@ class StatusBar(QStatusBar):
         """``text`` in at most ``lines`` lines of ``room`` pixels, broken between words, and
         whether it is cut (its last line then ends in "...")."""
         width = self.fontMetrics().horizontalAdvance
-        words, lines = text.replace("\n", " ").split(" "), []  # (one line as Qt's drew it)
+        words, lines = text.replace("\n", " ").split(" "), []  # (a "\\n": a space, as Qt drew it)
         while len(lines) < self.lines - 1 and width(" ".join(words)) > room:
             n = self._most(words, room, "")
             if n == 0:  # a word wider than the line: cut it below
