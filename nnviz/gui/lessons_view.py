@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton,
@@ -271,6 +272,27 @@ class LessonPage(QWidget):
         height = max(room, rows * row + math.ceil(key))
         if self.glw.minimumHeight() != height or self.glw.maximumHeight() != height:
             self.glw.setFixedHeight(height)
+
+    def titles_later(self) -> None:
+        """The titles fitted once the figure just drawn is laid out: FittedTitles fits them at
+        a resize, and a figure drawn again at the same width (a change of look) had none
+        (lesson 1's title at pyqtgraph's 11 pt where presentation mode's fitting gave 14.6)."""
+        QTimer.singleShot(0, self.titles, self.titles.fit)
+
+    #: The figure's arrangers (ColumnsGrid, PlanesGrid, PlaneHeights): made with its plots,
+    #: gone with them (clear_figure).
+    ARRANGERS = ("columns_grid", "planes_grid", "plane_heights")
+
+    def clear_figure(self) -> None:
+        """The figure gone, to be drawn again (a change of look): its plots and their arrangers.
+        An arranger left behind watched the view still and put its old plots back in the grid
+        at the next change of width or of presentation mode: the figure over its ghost."""
+        for name in self.ARRANGERS:
+            arranger = self.__dict__.pop(name, None)
+            if arranger is not None and shiboken6.isValid(arranger):
+                shiboken6.delete(arranger)  # now: a pending arrange() of its goes with it
+        self.glw.clear()
+        self.filled = False
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
@@ -656,7 +678,9 @@ class LessonsView(QWidget):
             self._check_moons()
 
     def _fill(self, key: str) -> None:
-        getattr(self, "_fill_" + key.replace("-", "_"))(self.pages[key])
+        page = self.pages[key]
+        getattr(self, "_fill_" + key.replace("-", "_"))(page)
+        page.titles_later()
         self.page_drawn.emit()
 
     def showEvent(self, event) -> None:  # noqa: N802
@@ -850,6 +874,7 @@ class LessonsView(QWidget):
             "\u00a01 epochs (in the main window the loss curve at N; the numbers under Epoch N "
             "are after its update).")
         page.filled = True
+        page.titles_later()
         self.page_drawn.emit()  # trained in the background: drawn after the page was shown
 
     # -- the baseline ----------------------------------------------------------------------------
@@ -962,11 +987,9 @@ class LessonsView(QWidget):
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): every page drawn so far again."""
         self._lut = diverging_map().getLookupTable(0.0, 1.0, 256)
-        for key, page in self.pages.items():
-            if not page.filled:
-                continue
-            page.glw.clear()
-            page.filled = False
+        for page in self.pages.values():
+            if page.filled:
+                page.clear_figure()
         self._baseline_items = self._baseline_data = self._baseline_titles = None
         from .look import style_tree
         style_tree(self)

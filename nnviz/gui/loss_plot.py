@@ -141,6 +141,7 @@ class LossPlot(pg.PlotWidget):
         pi.showGrid(x=True, y=True, alpha=0.15)
         for side in ("left", "bottom"):
             pi.getAxis(side).enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles people
+        self.epoch_title = "epoch"  # the x axis' title where it fits (set_epoch_title)
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "loss")
         keep_axis_title_inside(pi)
@@ -251,6 +252,13 @@ class LossPlot(pg.PlotWidget):
         self.spike_note.setFont(font)
         self._show_spike_note()
 
+    def set_epoch_title(self, title: str) -> None:
+        """The x axis' title where it fits the plot's width, else "epoch" (presentation mode's
+        says how the curve counts the epochs: the tooltip that did is not read on a
+        projector)."""
+        self.epoch_title = title
+        self._fit_key()
+
     def set_log(self, on: bool) -> None:
         self.log = on
         self.getPlotItem().setLogMode(y=on)
@@ -333,11 +341,13 @@ class LossPlot(pg.PlotWidget):
             return
         legend, vb = self.legend, pi.getViewBox()
         below = vb.height() > 0 and legend.height() > SHORT_PLOT_LEGEND * vb.height()
-        text = "epoch"
+        width = QFontMetrics(pi.getAxis("bottom").label.font()).horizontalAdvance
+        # The title where it fits, else "epoch"; the key under the plot comes first.
+        titles = dict.fromkeys((self.epoch_title, "epoch"))
+        text = next((t for t in titles if width(t) <= vb.width()), "epoch")
         if below:
-            axis_font = pi.getAxis("bottom").label.font()
             suffix = getattr(self, "_suffix", "")
-            for compact in (False, True):
+            for title, compact in ((t, c) for t in titles for c in (False, True)):
                 # Too wide for the axis ("test (rur" after a branch at 1024x768): the live
                 # branch's name once, before its two curves' ("run 2: ━━ train ┅┅ test").
                 parts, plain = [], []
@@ -351,9 +361,8 @@ class LossPlot(pg.PlotWidget):
                                  f"&nbsp;{name}")
                     plain.append(f"{glyph} {name}")
                 head = f"{suffix.strip(' ()')}: " if compact and suffix else ""
-                text = "epoch&nbsp;&nbsp;&nbsp; " + head + " &nbsp; ".join(parts)
-                wide = QFontMetrics(axis_font).horizontalAdvance(
-                    "epoch    " + head + "  ".join(plain))
+                text = title + "&nbsp;&nbsp;&nbsp; " + head + " &nbsp; ".join(parts)
+                wide = width(title + "    " + head + "  ".join(plain))
                 if wide <= vb.width():
                     break
         legend.setVisible(not below)

@@ -17,6 +17,11 @@ from nnviz.core.snapshot import Snapshot
 from .widgets import LabelRoom
 
 SCALE = 1.6  # the floor for fonts and markers a room can read
+# The loss chart's x axis: the curve at N is the notebook's "Loss for epoch N", the loss at the
+# epoch's start (before its update), where the readout's "Epoch N" is after it (0.1387 on the
+# curve at 300, 0.1381 under "Epoch 300"). Said in a tooltip only, it was never read on a
+# projector. ("... before its update" was 284 px, the chart 281 at 1024x768: cut to "epoch".)
+EPOCH_TITLE = "epoch (loss at its start)"
 SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
 # With an exercise open: its text beside the plot, above the readout. 0.46: at 1024 px the
@@ -155,10 +160,12 @@ class Presentation(QObject):
         w.controls.set_presentation(on, scale)
         w.boundary.set_scale(scale)
         w.loss_plot.set_scale(scale)
+        w.loss_plot.set_epoch_title(EPOCH_TITLE if on else "epoch")
         views = getattr(w, "_inspection_views", None)
         for view in views.built() if views is not None else ():
             scale_views(view, scale)
         w.side_tabs.set_settings_shown(not on)
+        w.statusBar().set_lines(2 if on else 1)  # a long message read whole from the back
         for part in (w.timeline, w.metrics):
             part.setVisible(not on)
         self.readout.setVisible(on)

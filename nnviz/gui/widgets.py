@@ -125,19 +125,53 @@ class MessageRoom(QWidget):
 RECENT = 30  # status messages kept for Help → Recent messages
 
 
+class _Overhang(QWidget):
+    """A long message on two lines (StatusBar.set_lines): the status bar's line and one over
+    the bottom edge of the window above it, drawn over what is there while the message shows;
+    the window's layout never moves. A click puts it away (Ctrl+M shows it again)."""
+
+    def __init__(self, bar: "StatusBar") -> None:
+        super().__init__(bar.parentWidget())
+        self.bar = bar
+        self.setToolTip("A click hides this message; Help \u2192 Recent messages (Ctrl+M) "
+                        "shows it again.")
+        self.hide()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.palette().window())
+        p.setPen(self.palette().dark().color())
+        p.drawLine(0, 0, self.width(), 0)  # its edge over the window's content
+        p.setPen(self.palette().windowText().color())
+        room = self.bar.message_rect()
+        p.drawText(QRect(room.left(), 0, room.width(), self.height()), StatusBar._FLAGS,
+                   self.bar.displayed_message())
+        p.end()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self.bar.clearMessage()
+
+
 class StatusBar(QStatusBar):
     """A status bar whose message, when longer than the room it has, ends in "..." where it is
     cut (between words), its tooltip then saying all of it. Qt's own cut a message off in
     mid-word against the permanent widgets (at 1024 px: "...(a value you pi|compiling..."),
     with no way to read the rest. One line: wrapped onto more, the bar grew and the window's
     layout jumped when a long message came and went (the messages that matter are said where
-    they belong too: the editor's note, the banners). ``currentMessage()`` stays whole."""
+    they belong too: the editor's note, the banners). ``currentMessage()`` stays whole.
 
-    _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | \
-        Qt.TextFlag.TextSingleLine
+    ``set_lines(2)`` (presentation mode): a message too long for the bar's line wraps onto a
+    second, over the window's bottom edge above the bar (_Overhang), and is cut only beyond
+    that: at 1024 px a class read "...(a sweep is saved with File →…" and never the rest. The
+    bar keeps its height: a second line kept for good took 22 px from every view, and an
+    exercise's task no longer read whole at 1024x768."""
+
+    _FLAGS = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.lines = 1
+        self._overhang: _Overhang | None = None
         self._permanent: list[QWidget] = []
         self._aside: list[QWidget] = []  # permanent widgets hidden for a long message
         # The latest messages, whole (Help → Recent messages): a cut one's rest was in its
@@ -153,6 +187,43 @@ class StatusBar(QStatusBar):
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
         self._permanent.append(widget)
+
+    def set_lines(self, lines: int) -> None:
+        """The lines a message may take, the bar's own and more over the window above it."""
+        self.lines = max(1, int(lines))
+        self._update_tip()
+        self.update()
+
+    def overhang(self) -> QWidget | None:
+        """The widget that shows a message's lines when it takes more than one, if shown."""
+        over = self._overhang
+        return over if over is not None and not over.isHidden() else None
+
+    def _place_overhang(self) -> None:
+        """Over the bar and the lines above it, while the message takes more than one."""
+        extra = self.displayed_message().count("\n") if self.isVisible() else 0
+        over = self._overhang
+        if not extra or self.parentWidget() is None:
+            if over is not None:
+                over.hide()
+            return
+        if over is None or over.parentWidget() is not self.parentWidget():
+            over = self._overhang = _Overhang(self)
+        over.setFont(self.font())
+        up = extra * self.fontMetrics().lineSpacing() + 4  # (4: air under its edge)
+        over.setGeometry(self.x(), self.y() - up, self.message_rect().right() + 6,
+                         self.height() + up)
+        over.show()
+        over.raise_()
+        over.update()
+
+    def moveEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().moveEvent(event)
+        self._place_overhang()  # a taller window moves the bar
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().hideEvent(event)
+        self._place_overhang()
 
     def _make_room(self) -> None:
         """A message too long for the room beside the permanent widgets (the run's status)
@@ -191,25 +262,43 @@ class StatusBar(QStatusBar):
 
     def displayed_message(self) -> str:
         """The message as drawn: whole, or cut between words with "..." to fit
-        ``message_rect``'s width."""
-        text, room = self.currentMessage(), self.message_rect().width()
+        ``message_rect``'s width; on up to ``lines`` lines, "\\n" where a line breaks."""
+        return "\n".join(self._wrapped(self.currentMessage(), self.message_rect().width())[0])
+
+    def _wrapped(self, text: str, room: int) -> tuple[list[str], bool]:
+        """``text`` in at most ``lines`` lines of ``room`` pixels, broken between words, and
+        whether it is cut (its last line then ends in "...")."""
         width = self.fontMetrics().horizontalAdvance
-        if width(text) <= room:
-            return text
-        words = text.split(" ")
-        lo, hi = 0, len(words)  # the most words that fit with the dots after them
+        words, lines = text.replace("\n", " ").split(" "), []  # (a "\\n": a space, as Qt drew it)
+        while len(lines) < self.lines - 1 and width(" ".join(words)) > room:
+            n = self._most(words, room, "")
+            if n == 0:  # a word wider than the line: cut it below
+                break
+            lines.append(" ".join(words[:n]))
+            words = words[n:]
+        rest = " ".join(words)
+        if width(rest) <= room:
+            return lines + [rest], False
+        return lines + [" ".join(words[:self._most(words, room, "\u2026")]) + "\u2026"], True
+
+    def _most(self, words: list[str], room: int, end: str) -> int:
+        """The most of ``words`` that fit ``room`` on one line with ``end`` after them."""
+        width = self.fontMetrics().horizontalAdvance
+        lo, hi = 0, len(words)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if width(" ".join(words[:mid]) + "\u2026") <= room:
+            if width(" ".join(words[:mid]) + end) <= room:
                 lo = mid
             else:
                 hi = mid - 1
-        return " ".join(words[:lo]) + "\u2026"
+        return lo
 
     def _update_tip(self, *_) -> None:
         self._make_room()
         text = self.currentMessage()
-        self.setToolTip(text if text and self.displayed_message() != text else "")
+        cut = bool(text) and self._wrapped(text, self.message_rect().width())[1]
+        self.setToolTip(text if cut else "")
+        self._place_overhang()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -233,8 +322,10 @@ class StatusBar(QStatusBar):
                 item.state = QStyle.StateFlag.State_None
                 self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, item,
                                            p, w)
-        p.setPen(self.palette().windowText().color())
-        p.drawText(self.message_rect(), self._FLAGS, self.displayed_message())
+        shown = self.displayed_message()
+        if "\n" not in shown:  # (more lines: the overhang draws them, over the bar)
+            p.setPen(self.palette().windowText().color())
+            p.drawText(self.message_rect(), self._FLAGS, shown)
         p.end()
 
 

@@ -786,3 +786,45 @@ def test_the_readout_never_shows_the_old_runs_numbers_while_the_new_model_compil
     finally:
         w.worker.status_changed.disconnect(compiling)
     assert seen and all("compiling the new model" in t and "R\u00b2" not in t for t in seen)
+
+
+def test_a_long_status_message_reads_whole_on_a_projector_and_moves_nothing(main_window, qtbot,
+                                                                            wait_run):
+    # Presentation mode at 1024x768 cut a long message at the window's edge ("...(a value you
+    # pick yourself is…"), its rest only in Help -> Recent messages: a class never read it.
+    # It wraps onto a second line over the window's bottom edge, drawn over it while the
+    # message shows: a long message coming and going moves nothing, nor does a short one.
+    w = main_window
+    wait_run(w)
+    _at_size(w, qtbot, (1024, 768))
+    bar = w.statusBar()
+    w.set_presentation(True)
+    bar.showMessage("Saved.", 60_000)
+    QApplication.processEvents()
+    place = (bar.geometry(), w.loss_plot.geometry(), w.boundary.geometry())
+    w.training_panel.optimizer.setCurrentText("adam")  # a fresh model, with a note on the rate
+    full = bar.currentMessage()
+    assert "a value you pick yourself is kept" in full
+    assert bar.fontMetrics().horizontalAdvance(full) > w.width()  # longer than a line
+    qtbot.waitUntil(lambda: bar.displayed_message().replace("\n", " ") == full, timeout=5000)
+    lines = bar.displayed_message().split("\n")
+    assert len(lines) == 2 and bar.toolTip() == ""
+    room = bar.message_rect()
+    assert all(bar.fontMetrics().horizontalAdvance(line) <= room.width() for line in lines)
+    over = bar.overhang()  # the two lines, drawn in the window, down to the bar's bottom
+    assert over is not None and over.isVisible()
+    assert over.geometry().bottom() == bar.geometry().bottom()
+    assert over.height() >= 2 * bar.fontMetrics().lineSpacing()
+    assert w.rect().contains(over.geometry())
+    QApplication.processEvents()
+    assert (bar.geometry(), w.loss_plot.geometry(), w.boundary.geometry()) == place
+    bar.showMessage("Saved.", 60_000)
+    qtbot.waitUntil(lambda: bar.displayed_message() == "Saved." and bar.overhang() is None)
+    QApplication.processEvents()
+    assert (bar.geometry(), w.loss_plot.geometry(), w.boundary.geometry()) == place
+    # The normal mode keeps its one line (the message there ends in "...", its tooltip whole).
+    w.set_presentation(False)
+    bar.showMessage(full, 60_000)
+    qtbot.waitUntil(lambda: bar.toolTip() == full, timeout=5000)
+    assert "\n" not in bar.displayed_message() and bar.displayed_message().endswith("\u2026")
+    assert bar.overhang() is None
