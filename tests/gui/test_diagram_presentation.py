@@ -56,3 +56,35 @@ def test_a_deep_network_s_units_are_large_in_presentation_at_1024(main_window, q
                     timeout=5000)
     w.set_presentation(False)
     assert "Hover to read a value" in view.header.text()
+
+
+@pytest.mark.parametrize("hidden,optimizer", [((4,), "adam"), ((8,), "momentum")])
+def test_the_backprop_diagram_shows_a_one_hidden_layer_net_whole_in_presentation_at_1024(
+        main_window, qtbot, wait_run, hidden, optimizer):
+    # The notebook's 2-4-1 and a 2-8-1 network: under the plot and the formulas, 222 px tall,
+    # the diagram drew two units of the hidden layer, and the update stage's words (Adam's
+    # 18 lines, momentum's 12) scrolled in their box. Now the diagram stands beside them at
+    # the tab's full height, every unit drawn, and each stage's words read whole.
+    w = main_window
+    view = _present(w, qtbot, wait_run, "backprop", hidden=hidden, optimizer=optimizer)
+    canvas = view.canvas
+    vb = view.plot.getPlotItem().getViewBox()
+
+    def whole() -> bool:
+        QApplication.processEvents()
+        return (view.result is not None and canvas.spec is not None
+                and canvas.spec.hidden == hidden
+                and [len(u) for u in canvas.shown] == [2, hidden[0], 1])
+    try:
+        qtbot.waitUntil(whole, timeout=30_000)
+    except qtbot.TimeoutError:
+        raise AssertionError(f"units drawn {[len(u) for u in canvas.shown]}") from None
+    assert min(canvas.node_size) >= 16
+    # the plane's points can still be picked (test_backprop_presentation's floor)
+    assert vb.width() >= 165 and vb.height() >= 95, (vb.width(), vb.height())
+    for stage in range(6):
+        view.go(stage)
+        QApplication.processEvents()
+        view.formulas.grab()  # laid out and drawn
+        bar = view.formulas.verticalScrollBar()
+        assert bar.maximum() == 0, (stage, bar.maximum(), view.formulas.toPlainText())
