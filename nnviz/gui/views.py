@@ -47,8 +47,9 @@ class ViewEntry:
 
 
 #: The Network and Backprop tabs' share for the left column in presentation mode (see
-#: ViewEntry): at 1024x768 the loss plot ~260 px wide, its readout's lines whole; beside the
-#: usual 0.36 the Network tab's 6x8 network drew 18 px units.
+#: ViewEntry): at 1024x768 the loss plot ~260 px wide, its readout on four lines (each
+#: number's "(test ...)" under it); beside the usual 0.36 the Network tab's 6x8 network drew
+#: 18 px units, at 0.26 26 px (with the diagram's margins fitted, NetworkCanvas._sides).
 DIAGRAM_LEFT_SHARE = 0.26
 
 
