@@ -68,6 +68,15 @@ PRESENTING_PLOT = QSize(240, 110)
 PRESENTING_FORMULA_LINES = 5
 PRESENTING_DIAGRAM_PX = 190
 PRESENTING_DIAGRAM_SHARE = 0.45
+# ... unless the diagram's columns fit beside the plot and the formulas, PRESENTING_COLUMN_PX a
+# column in PRESENTING_BESIDE_SHARE of the tab's width (a 2-8-1 network at 1024x768: three
+# columns of 743 px): then it takes that share at the tab's full height, the plot over the
+# formulas beside it, as in the normal mode. Under the row, 222 px tall, the notebook's 2-4-1
+# and 2-8-1 networks showed two units of their hidden layer; beside, all of them.
+PRESENTING_COLUMN_PX = 110
+PRESENTING_BESIDE_SHARE = 0.45
+# ... the plot there PRESENTING_BESIDE_PLOT of the column's height, the formulas the rest.
+PRESENTING_BESIDE_PLOT = 0.38
 # Of the row, the formulas beside it: at 1024x768 the plot ~245 px wide (its plane a little
 # under 1:1 height), the formulas ~395 (at 0.5 they had ~350, and a table's row wrapped).
 PRESENTING_PLOT_SHARE = 0.38
@@ -790,6 +799,7 @@ class BackpropView(QWidget):
         self.plot.installEventFilter(self)  # presentation mode's scale, set on the plot
         split = self.split = _Column(self._share_split, Qt.Orientation.Horizontal)
         self._split_moved = False  # the user's own share of presentation mode's diagram
+        self._layout = "normal"  # or presentation mode's "row" or "beside" (_presenting_layout)
         split.splitterMoved.connect(self._split_dragged)
         split.addWidget(column)
         split.addWidget(self.canvas)
@@ -876,6 +886,13 @@ class BackpropView(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         self._arrange_head()
+        self._follow_width()
+
+    def _follow_width(self) -> None:
+        """Presentation mode: the diagram beside the formulas or under them, as the tab's
+        width and the network's depth allow now (_diagram_beside)."""
+        if self._presenting() and self._diagram_beside() != (self._layout == "beside"):
+            self._presenting_layout()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
@@ -904,8 +921,14 @@ class BackpropView(QWidget):
         """Presentation mode (a scale above 1 on the plot, nnviz.gui.presentation): the plot
         beside the formulas, above the diagram at the tab's width, each at least its least
         size (PRESENTING_*), the diagram the larger share; the tab scrolls only below those.
+        Where the diagram's columns fit beside them (_diagram_beside: a 2-8-1 network at
+        1024x768), the diagram beside the plot over the formulas, at the tab's full height.
         The normal mode: the plot over the formulas beside the diagram, squeezed to the tab."""
         on = self._presenting()
+        # presentation's row (the plot beside the formulas, above the diagram), or the diagram
+        # beside them (_diagram_beside)
+        row = on and not self._diagram_beside()
+        layout = "row" if row else "beside" if on else "normal"
         if on:
             self.plot.setMinimumSize(PRESENTING_PLOT)
             frame = 2 * self.formulas.frameWidth() + \
@@ -926,18 +949,21 @@ class BackpropView(QWidget):
         self.point_label.setVisible(not on)
         self.stage_room.expect(self._stage_text(k, on) for k in range(len(STAGES)))
         way = Qt.Orientation.Vertical
-        if (self.split.orientation() == way) != on:
-            self.split.setOrientation(way if on else Qt.Orientation.Horizontal)
-            self.column.setOrientation(Qt.Orientation.Horizontal if on else way)
+        if self._layout != layout:
+            self._layout = layout
+            self.split.setOrientation(way if row else Qt.Orientation.Horizontal)
+            self.column.setOrientation(Qt.Orientation.Horizontal if row else way)
             # Presentation mode: the check box and its note under the formulas, the plot the
             # row's full height (under the plot they took 50 of its 110 px at 1024x768).
             # (the check box stays under the plot, the formulas their whole height; its
             # note, shown with the pulls, one line under them)
-            (self._formula_side if on else self._plot_side).addWidget(self.pull_note)
+            (self._formula_side if row else self._plot_side).addWidget(self.pull_note)
             self._show_pull_note()
-            if on:
+            if row:
                 self.column.setSizes([PRESENTING_PLOT.width(), 10**4])
                 self._split_moved = False
+            elif on:
+                self._split_moved = self._column_moved = False
             else:
                 self.column.setSizes([400, 280])
                 self.split.setSizes([500, 700])
@@ -956,6 +982,15 @@ class BackpropView(QWidget):
     def _presenting(self) -> bool:
         return float(self.plot.property("nnvizScale") or 1.0) > 1.0
 
+    def _diagram_beside(self) -> bool:
+        """Presentation mode: whether the diagram's columns fit beside the plot and the
+        formulas (PRESENTING_COLUMN_PX each in PRESENTING_BESIDE_SHARE of the tab's width)."""
+        spec = self.canvas.spec
+        m = self.layout().contentsMargins()  # (the view's width: the scroll area's comes later)
+        width = self.width() - m.left() - m.right()
+        return spec is not None and width > 0 and \
+            len(spec.layer_sizes) * PRESENTING_COLUMN_PX <= PRESENTING_BESIDE_SHARE * width
+
     def _split_dragged(self, *_) -> None:
         self._split_moved = True
 
@@ -965,6 +1000,12 @@ class BackpropView(QWidget):
         if not self._presenting() or self._split_moved:
             return
         split = self.split
+        if self._layout == "beside":  # the diagram its share of the width
+            w = split.width() - split.handleWidth()
+            diagram = round(w * PRESENTING_BESIDE_SHARE)
+            if w > 0 and abs(split.sizes()[1] - diagram) > 1:
+                split.setSizes([w - diagram, diagram])
+            return
         h = split.height() - split.handleWidth()
         if h <= 0:
             return
@@ -991,6 +1032,9 @@ class BackpropView(QWidget):
         frame = 2 * self.formulas.frameWidth() + 2 * int(self.formulas.document().documentMargin())
         want = FORMULA_LINES * self.formulas.fontMetrics().lineSpacing() + frame
         share = min(max(want, round(h * 0.4)), round(h * 0.5))
+        if self._presenting():  # the diagram beside: the formulas all but the plot's share
+            share = h - max(round(h * PRESENTING_BESIDE_PLOT),
+                            column.widget(0).minimumSizeHint().height())
         if abs(column.sizes()[1] - share) > 1:
             column.setSizes([h - share, share])
 
@@ -1252,6 +1296,7 @@ class BackpropView(QWidget):
                                   "come with the next frame.</p>")
             return
         self._draw_canvas(name, tr, spec)
+        self._follow_width()  # (another network: another depth)
         self._write_formulas(name, tr, spec)
 
     def _write_formulas(self, name: str, tr, spec) -> None:
@@ -1356,6 +1401,7 @@ class BackpropView(QWidget):
                 "delta": "δ = ∂L/∂z: how the loss changes with a unit's z. Node labels: δ.",
                 "grad": "∂L/∂wᵢⱼ = aᵢ·δⱼ: the activation coming in on a link times the δ of "
                         "the unit it goes to. Links: these now.",
+                "update": "Links: Δw, the step made of g.",
             }.get(name, explain)
         parts.append(f"<p>{explain}</p>")
         if name in ("batch", "update") and tr.step.batch_index < 0:
@@ -1600,10 +1646,16 @@ class BackpropView(QWidget):
             m1, v1 = u.after["m"][layer][0][i, unit], u.after["v"][layer][0][i, unit]
             t = u.count
             mh, vh = m1 / (1 - 0.9 ** t), v1 / (1 - 0.999 ** t)
+            # (presentation mode: the means' rules and results, not their sums written out,
+            # each a line: at 1024x768 the whole took 18 lines in a box of 13)
+            m_sum = "" if compact else f"0.9·{fac(m0)} + 0.1·{fac(gi)} = "
+            v_sum = "" if compact else f"0.999·{fac(v0)} + 0.001·{fac(gi)}² = "
             body = (f"<p>Adam keeps running means of g and g²:<br>m ← 0.9·m + 0.1·g = "
-                    f"0.9·{fac(m0)} + 0.1·{fac(gi)} = {num(m1)}<br>v ← 0.999·v + 0.001·g² = "
-                    f"0.999·{fac(v0)} + 0.001·{fac(gi)}² = {num(v1)}<br>bias-corrected at step "
-                    f"t = {t}: m′ = m/(1 − 0.9ᵗ) = {num(mh)}, v′ = v/(1 − 0.999ᵗ) = {num(vh)}<br>"
+                    f"{m_sum}{num(m1)}<br>v ← 0.999·v + 0.001·g² = {v_sum}{num(v1)}<br>"
+                    + (f"m′ = m/(1 − 0.9ᵗ) = {num(mh)} (t = {t})<br>v′ = v/(1 − 0.999ᵗ) = "
+                       f"{num(vh)}<br>" if compact else
+                       f"bias-corrected at step t = {t}: m′ = m/(1 − 0.9ᵗ) = {num(mh)}, "
+                       f"v′ = v/(1 − 0.999ᵗ) = {num(vh)}<br>") +
                     f"Δw = −lr·m′/(√v′ + 10⁻⁸) = <b>{num(di)}</b></p>")
         else:
             v0, v1 = u.before["v"][layer][0][i, unit], u.after["v"][layer][0][i, unit]
@@ -1611,11 +1663,13 @@ class BackpropView(QWidget):
                     f"+ 0.1·{fac(gi)}² = {num(v1)}<br>Δw = −lr·g/√(v + 10⁻⁸) = "
                     f"<b>{num(di)}</b></p>")
         if u.optimizer != "gd":
-            body += (f"<p>Not lr × g (that would be {num(-lr * gi)}): the optimiser's state "
+            body += (f"<p>Plain −lr·g would be {num(-lr * gi)}.</p>"
+                     if compact else
+                     f"<p>Not lr × g (that would be {num(-lr * gi)}): the optimiser's state "
                      "changes the step.</p>")
         before, after = num_pair(w[i], w[i] + di)
-        body += (f"<p>The weight w<sub>{i + 1}</sub> goes from {before} to <b>{after}</b> "
-                 f"(Δw = {num(di)}).</p>")
+        body += (f"<p>The weight w<sub>{i + 1}</sub> goes from {before} to <b>{after}</b>"
+                 + ("." if compact else f" (Δw = {num(di)}).") + "</p>")  # (Δw: just above)
         if compact:  # (the check line: the update matches optax's)
             return head + body
         hand = u.hand[layer][0][i, unit]

@@ -224,8 +224,21 @@ class NetworkCanvas(QWidget):
         return 10.0
 
     def _sides(self) -> tuple[float, float]:
-        """The margins left of the first column (the inputs' names) and right of the last."""
-        return 46.0, 34.0
+        """The margins left of the first column (the inputs' names) and right of the last.
+        Each column has half its gap on either side already: the left margin is what the
+        names need beyond that (a node takes at most 0.42 of a gap), the right one only the
+        selected node's frame. Fixed at 46 and 34 px they took 80 of the 417 px of the
+        Network tab's diagram in presentation mode at 1024x768."""
+        fm = QFontMetricsF(self.font())
+        inputs = data_names_of(self)[0]
+        widest = max((min(fm.horizontalAdvance(feature_label(name, inputs)), 60.0)
+                      for name in self.spec.feature_names), default=0.0)
+        w, cols, right = float(self.width()), max(len(self.shown), 1), 6.0
+        left = 46.0
+        for _ in range(2):  # the gap depends on the margin (the second pass: a wider gap)
+            gap = (w - left - right) / cols
+            left = max(4.0, widest + 8.0 - (0.5 - 0.21) * gap)
+        return left, right
 
     def _compute_links(self) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
         """Per layer: (layer, rows i, cols j, weights) of the links to draw."""
@@ -776,6 +789,11 @@ class NetworkView(QWidget):
         self._keyed = False  # the edit open was asked from the keyboard: the focus comes back
         self._set_header()
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode on or off
+            self._set_header()
+
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): the links, the key, the maps."""
         self._set_header()
@@ -839,10 +857,15 @@ class NetworkView(QWidget):
         self.panel.setVisible(not no_plane)
         self.canvas.setToolTip((CANVAS_TIP.replace("; click a neuron to see its map", "")
                                 if no_plane else CANVAS_TIP) + " " + KEYS_TIP)
+        # In presentation mode the words for the mouse go (the diagram's tooltip has them):
+        # on a projector at 1024x768 the header took four lines above the diagram.
+        hands = "" if _presenting(self) else (
+            " Hover to read a value, click a link or a bias to edit it"
+            + ("." if no_plane else ", click a node to see its map."))
         legend = ("links: " + colors.scale_html("positive", "negative") + ", thickness = size; "
-                  "small square = bias. Hover to read a value, click a link or a bias to edit it"
-                  + (". " + no_plane.split(": ")[0] + ": there is no plane of inputs to draw "
-                     "a node's map on." if no_plane else ", click a node to see its map."))
+                  "small square = bias." + hands
+                  + (" " + no_plane.split(": ")[0] + ": there is no plane of inputs to draw "
+                     "a node's map on." if no_plane else ""))
         if c.spec is None:
             self.header.setText(legend)
             return
@@ -1030,6 +1053,12 @@ def weight_scale(params, sample: int = 1 << 13) -> float:
     part = np.partition(allw, (lo, hi))
     scale = float(part[lo] + (part[hi] - part[lo]) * (q - lo))
     return scale if scale > 1e-12 else 1.0
+
+
+def _presenting(widget: QWidget) -> bool:
+    """Whether the window of ``widget`` is in presentation mode (nnviz.gui.presentation)."""
+    presentation = getattr(widget.window(), "presentation", None)
+    return bool(getattr(presentation, "active", False))
 
 
 def _valid_neuron(spec, neuron: tuple[int, int]) -> bool:

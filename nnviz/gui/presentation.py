@@ -24,6 +24,8 @@ SCALE = 1.6  # the issue's floor for fonts and markers a room can read
 EPOCH_TITLE = "epoch (loss at its start)"
 SETTINGS_KEY = "view/presentation"
 LEFT_SHARE = 0.36
+# ... or the share the view in front asks for (its tab's ``presenting_left_share``:
+# nnviz.gui.views.ViewEntry).
 # With an exercise open: its text beside the plot, above the readout. 0.46: at 1024 px the
 # readout's widest lines fit beside "Log scale" (READOUT_SAMPLE; 5 px short at 0.45).
 EXERCISE_SHARE = 0.46
@@ -90,6 +92,7 @@ class Presentation(QObject):
         self.window = window
         self._normal_split = None
         window.main_split.installEventFilter(self)
+        window.tabs.currentChanged.connect(self._view_changed)
         self.active = False
         self._normal_font = QFont(window.font())
         self.readout = _Readout()
@@ -219,13 +222,27 @@ class Presentation(QObject):
         if self.active:
             self._share_width()
 
+    def _view_changed(self, *_) -> None:
+        """Another view in front: the left column its share beside it."""
+        if self.active:
+            self._share_width()
+
+    def _left_share(self) -> float:
+        """The left column's share of the width: an exercise's, the view in front's own
+        (``presenting_left_share``), else LEFT_SHARE."""
+        if self._exercise_open():
+            return EXERCISE_SHARE
+        tabs = getattr(self.window, "tabs", None)
+        tab = tabs.currentWidget() if tabs is not None else None
+        return getattr(tab, "presenting_left_share", LEFT_SHARE)
+
     def _share_width(self) -> None:
-        """The readout and the loss take LEFT_SHARE of the width, the plot the rest (the
-        settings' place goes to the plot). An open exercise takes a wider column, and the
-        loss plot keeps only its minimum height under it."""
+        """The readout and the loss take LEFT_SHARE of the width (less beside a view that asks
+        for more), the plot the rest (the settings' place goes to the plot). An open exercise
+        takes a wider column, and the loss plot keeps only its minimum height under it."""
         split = self.window.main_split
         total = max(sum(split.sizes()), self.window.width())
-        share = EXERCISE_SHARE if self._exercise_open() else LEFT_SHARE
+        share = self._left_share()
         split.setSizes([int(total * share), total - int(total * share)])
         self._place_readout()
         # Under an exercise the loss plot may give up a little height, for the task and goals

@@ -40,11 +40,22 @@ class ViewEntry:
     title: str
     tip: str
     module: str  # the module (in nnviz.gui) whose build_view(ctx) makes the view
+    #: In presentation mode, the window's left column (the readout and the loss plot) takes
+    #: this share of the width while the view is in front (None: the usual, presentation.
+    #: LEFT_SHARE): a diagram read by its units gains what the loss plot gives up.
+    presenting_left_share: float | None = None
+
+
+#: The Network and Backprop tabs' share for the left column in presentation mode (see
+#: ViewEntry): at 1024x768 the loss plot ~260 px wide, its readout on four lines (each
+#: number's "(test ...)" under it); beside the usual 0.36 the Network tab's 6x8 network drew
+#: 18 px units, at 0.26 26 px (with the diagram's margins fitted, NetworkCanvas._sides).
+DIAGRAM_LEFT_SHARE = 0.26
 
 
 REGISTRY: tuple[ViewEntry, ...] = (
     ViewEntry("network", "Network", "The network: weights as links, biases, each neuron's map; "
-              "click to edit.", "network_view"),
+              "click to edit.", "network_view", DIAGRAM_LEFT_SHARE),
     ViewEntry("neurons", "Neurons", "Every neuron's activation over the input plane.",
               "neuron_maps"),
     ViewEntry("hidden-space", "Hidden space",
@@ -58,7 +69,7 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
     ViewEntry("backprop", "Backprop",
               "Backpropagation step by step for one training point, checked against jax.grad.",
-              "backprop_view"),
+              "backprop_view", DIAGRAM_LEFT_SHARE),
     ViewEntry("regions", "Regions",
               "The linear regions of a ReLU network over the input plane, and their count over "
               "the run.", "regions_view"),
@@ -237,6 +248,9 @@ def install_views(window) -> Mapping:
         return build
 
     tabs = {e.name: _LazyTab(builder(e), e.tip) for e in REGISTRY}
+    for e in REGISTRY:
+        if e.presenting_left_share is not None:  # read by presentation mode, built or not
+            tabs[e.name].presenting_left_share = e.presenting_left_share
     for e in REGISTRY:
         window.add_view(e.name, e.title, tabs[e.name])
     views = _Views(tabs)

@@ -1,0 +1,90 @@
+"""The diagrams on a projector: presentation mode at 1024x768, where the Network tab's and the
+Backprop tab's diagrams are what the class reads."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from nnviz.core.data import DataSpec, make_dataset
+from nnviz.core.problem import Choices, make_problem
+from nnviz.gui.presentation import LEFT_SHARE
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+SIZE = (1024, 768)
+
+
+def _present(w, qtbot, wait_run, view: str, **choices):
+    w.load_problem(make_problem(make_dataset(DataSpec("moons")), Choices(**choices)))
+    wait_run(w)
+    w.set_presentation(True)
+    w.show_view(view)
+    w.resize(*SIZE)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == SIZE, timeout=5000)
+    return w._inspection_views[view]
+
+
+def test_a_deep_network_s_units_are_large_in_presentation_at_1024(main_window, qtbot, wait_run):
+    # Six hidden layers of eight: the units were 17.7 px squares (the loss plot beside took
+    # 367 px, the diagram's fixed margins 80 of its 417 px); now the left column gives way
+    # beside the diagram and the margins are what the inputs' names need.
+    w = main_window
+    view = _present(w, qtbot, wait_run, "network", hidden=(8,) * 6)
+    canvas = view.canvas
+
+    def large() -> bool:
+        QApplication.processEvents()
+        if canvas.spec is None or canvas.spec.hidden != (8,) * 6:
+            return False
+        canvas.grab()  # laid out and drawn
+        return min(canvas.node_size) >= 24
+    try:
+        qtbot.waitUntil(large, timeout=20_000)
+    except qtbot.TimeoutError:
+        raise AssertionError(f"units of {min(canvas.node_size):.1f} px") from None
+    assert [len(u) for u in canvas.shown] == [2, 8, 8, 8, 8, 8, 8, 1]
+    # every unit inside the diagram, the inputs' names too
+    assert min(canvas.col_x) - canvas.node_size[0] / 2 - 4 > \
+        canvas.fontMetrics().horizontalAdvance("x1")
+    assert max(canvas.col_x) + canvas.node_size[-1] / 2 < canvas.width()
+    # The header's words for the mouse folded away (the diagram's tooltip has them): two
+    # lines above the diagram, not four.
+    assert "Hover" not in view.header.text() and "hover a link" in canvas.toolTip()
+    # The loss plot has its usual share again beside the decision plot.
+    w.show_view("main")
+    qtbot.waitUntil(lambda: abs(w.main_split.sizes()[0] - LEFT_SHARE * w.width()) < 12,
+                    timeout=5000)
+    w.set_presentation(False)
+    assert "Hover to read a value" in view.header.text()
+
+
+@pytest.mark.parametrize("hidden,optimizer", [((4,), "adam"), ((8,), "momentum")])
+def test_the_backprop_diagram_shows_a_one_hidden_layer_net_whole_in_presentation_at_1024(
+        main_window, qtbot, wait_run, hidden, optimizer):
+    # The notebook's 2-4-1 and a 2-8-1 network: under the plot and the formulas, 222 px tall,
+    # the diagram drew two units of the hidden layer, and the update stage's words (Adam's
+    # 18 lines, momentum's 12) scrolled in their box. Now the diagram stands beside them at
+    # the tab's full height, every unit drawn, and each stage's words read whole.
+    w = main_window
+    view = _present(w, qtbot, wait_run, "backprop", hidden=hidden, optimizer=optimizer)
+    canvas = view.canvas
+    vb = view.plot.getPlotItem().getViewBox()
+
+    def whole() -> bool:
+        QApplication.processEvents()
+        return (view.result is not None and canvas.spec is not None
+                and canvas.spec.hidden == hidden
+                and [len(u) for u in canvas.shown] == [2, hidden[0], 1])
+    try:
+        qtbot.waitUntil(whole, timeout=30_000)
+    except qtbot.TimeoutError:
+        raise AssertionError(f"units drawn {[len(u) for u in canvas.shown]}") from None
+    assert min(canvas.node_size) >= 16
+    # the plane's points can still be picked (test_backprop_presentation's floor)
+    assert vb.width() >= 165 and vb.height() >= 95, (vb.width(), vb.height())
+    for stage in range(6):
+        view.go(stage)
+        QApplication.processEvents()
+        view.formulas.grab()  # laid out and drawn
+        bar = view.formulas.verticalScrollBar()
+        assert bar.maximum() == 0, (stage, bar.maximum(), view.formulas.toPlainText())
