@@ -90,7 +90,7 @@ class Palette:
 
 THEMES: dict[str, Theme] = {t.name: t for t in (
     Theme("light", "Light", (255, 255, 255), (34, 34, 34), (120, 120, 120), (232, 234, 235),
-          (244, 245, 246), False),
+          (239, 239, 239), False),  # (the panel: Fusion's window, the light theme's palette)
     Theme("dark", "Dark", (30, 32, 36), (230, 230, 230), (160, 160, 160), (62, 65, 70),
           (44, 47, 52), True),
 )}
@@ -361,6 +361,10 @@ def contrast(a, b) -> float:
 
 #: The least contrast of a text with its ground (WCAG's for large text).
 READABLE = 3.0
+#: ... of words at the window's own size (WCAG AA for normal text, 1.4.3): a coloured word in a
+#: caption, a title or the metrics line is 13 px body text, not large text (at 3.3 the
+#: captions' "orange" was 3.4:1 and the metrics' "Test" 3.9:1 on the light theme's panel).
+TEXT_CONTRAST = 4.5
 #: The least contrast of a mark that carries meaning (a point, a swatch, a slider's handle)
 #: with the ground it sits on: WCAG's for non-text (1.4.11); a projector washes out less.
 MARK_CONTRAST = 3.0
@@ -369,7 +373,7 @@ MARK_CONTRAST = 3.0
 LINE_CONTRAST = 3.5
 
 
-def readable(rgb, ground=None, least: float = READABLE + 0.3) -> RGB:
+def readable(rgb, ground=None, least: float = TEXT_CONTRAST) -> RGB:
     """``rgb`` as the colour of words on ``ground`` (default: the window's panels): moved
     towards the theme's text colour until it can be read (the playground's orange on white,
     its blue on the dark theme could not), its contrast with the ground at least ``least``."""
@@ -430,9 +434,9 @@ def ok() -> RGB:
 
 
 def accent(rgb) -> RGB:
-    """A curve's or a word's own colour, lightened on the dark theme so it stands off the
-    ground (a dark purple or red line vanished on it)."""
-    return readable(rgb, theme().background)
+    """A curve's own colour, lightened on the dark theme so it stands off the ground (a dark
+    purple or red line vanished on it). Words in it: :func:`readable`."""
+    return readable(rgb, theme().background, READABLE + 0.3)
 
 
 def tint(label, role: str = "note") -> None:

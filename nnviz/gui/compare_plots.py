@@ -534,7 +534,7 @@ class ScorePlot(pg.PlotWidget):
             pi.setLogMode(y=True)
             pi.addItem(self.train)
             pi.addItem(self.test)
-            train, test = (colors.hex_of(colors.accent(c))
+            train, test = (colors.hex_of(colors.readable(c, colors.background()))
                            for c in (colors.train_curve(), colors.test_color()))
             self._train_key = f"<span style='color:{train}'>\u25cf train loss</span>"
             self._both_key = self._key = (

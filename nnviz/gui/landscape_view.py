@@ -176,7 +176,7 @@ def _sharpness_title(limit: str) -> str:
     lines broken where the longer is shortest: on one, the title's width pushed the right
     column's plots out of the window (1400x900 beside the settings); broken after "eigenvalue)"
     its first line was the widest title of the column, which shrank it at 1024x768."""
-    purple, red = (colors.hex_of(colors.accent(c)) for c in (SHARP, LIMIT))
+    purple, red = (colors.hex_of(colors.readable(c, colors.background())) for c in (SHARP, LIMIT))
     words = [f"<span style='color:{purple}'>sharpness</span>", "(the", "Hessian's", "top",
              "eigenvalue)"]
     plain = ["sharpness", "(the", "Hessian's", "top", "eigenvalue)"]
@@ -501,7 +501,7 @@ class LandscapeView(QWidget):
         self.sharp_plot.setTitle(_sharpness_title(self._limit_label))
         self.line_plot.setTitle(self._line_title())
         self.path_plot.setTitle(self._path_title())
-        red = colors.hex_of(path)
+        red = colors.hex_of(colors.readable(PATH))  # a word on the panel: 4.5:1
         self.map_key.setText(f"<span style='color:{red}'><b>red</b></span>: the path, from the "
                              "square; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
         QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
@@ -510,14 +510,16 @@ class LandscapeView(QWidget):
         # Two lines of ~30 characters, as the sharpness plot's: longer ones were fitted to a
         # smaller size than the other titles. "test" only where there is a test curve: it
         # named one over a run without test points.
-        train, test = colors.hex_of(colors.train_curve()), colors.hex_of(colors.test_color())
+        train = colors.hex_of(colors.train_curve())
+        test = colors.hex_of(colors.readable(colors.test_color(), colors.background()))
         return (f"loss from the initial (0) to the<br>current (1) weights: <span style="
                 f"'color:{train}'>train</span>" + (f", <span style='color:{test}'>test</span>"
                                                    if self._line_has_test else ""))
 
     @staticmethod
     def _path_title() -> str:
-        model, path = colors.hex_of(colors.train_curve()), colors.hex_of(colors.accent(PATH))
+        model = colors.hex_of(colors.train_curve())
+        path = colors.hex_of(colors.readable(PATH, colors.background()))
         return (f"along the path: <span style='color:{model}'>the real loss</span><br>and "
                 f"<span style='color:{path}'>its shadow's on the plane</span>")
 

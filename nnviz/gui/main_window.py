@@ -1641,7 +1641,7 @@ class MainWindow(QMainWindow):
             return unbroken(format_loss(v))
 
         what = "accuracy" if clf else "R\u00b2"
-        test = colors.hex_of(colors.test_color())
+        test = colors.hex_of(colors.readable(colors.test_color()))  # a word: 4.5:1
         gap = self._metrics_gap()
         # Targets standardised on import: the losses are of the standardised values, and the
         # line says so (R² is the same in the file's units).

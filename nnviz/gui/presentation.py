@@ -53,7 +53,7 @@ READOUT_SAMPLE = ("<b>Epoch 10,000</b>", ("loss", "0.0000", "0.0000"),
 def past_colour() -> str:
     """The timeline's colour for the past (the loss plot's marker, the "Past:" label)."""
     from . import colors
-    return colors.hex_of(colors.accent(colors.TIMELINE_MARK))
+    return colors.hex_of(colors.readable(colors.TIMELINE_MARK, colors.background()))
 
 
 def readout_style(past: bool = False) -> str:

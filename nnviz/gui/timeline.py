@@ -286,7 +286,7 @@ class Timeline(QWidget):
         e, live = self.epoch, self.live_epoch
         if self.past:
             self.label.setStyleSheet(PAST_STYLE.replace(
-                "#8a4b00", colors.hex_of(colors.accent(colors.TIMELINE_MARK))))
+                "#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK))))
             self.label.set_texts(
                 f"Past: epoch {e:,} of {live:,}", f"Past: {e:,} of {live:,}",
                 f"Past: {e:,}/{live:,}", f"{e:,}/{live:,}",
