@@ -1942,8 +1942,11 @@ class MainWindow(QMainWindow):
         fg, g = self.frameGeometry(), self.geometry()
         if not self._frame_unfitted or screen is None:
             return
-        if (g.width(), g.height()) != self._first_size:  # a size chosen since (--size, a
-            self._frame_unfitted = False                # saved geometry): theirs
+        # A size chosen since (--size, a saved geometry): theirs. Within a pixel or two it is
+        # the first size rounded: at a fractional scale (150 %) 1280x720 came back 1279x719
+        # (device pixels are whole), and the frame went 18 px below a 1920x1080 screen.
+        if max(abs(g.width() - self._first_size[0]), abs(g.height() - self._first_size[1])) > 2:
+            self._frame_unfitted = False
             return
         if g.top() - fg.top() < g.left() - fg.left() + 8:
             return  # no title bar (yet; or ever: offscreen's 2 px border)

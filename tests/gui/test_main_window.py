@@ -811,3 +811,20 @@ def test_a_framed_window_fits_the_screen_with_its_title_bar(main_window, monkeyp
     w.resize(w.width(), avail.height())  # once: later sizes are the user's
     w.fit_frame()
     assert w.height() == avail.height()
+
+
+def test_a_framed_window_fits_the_screen_at_a_fractional_scale(main_window, monkeypatch):
+    """At 150 % on a 1920x1080 screen the first size, the free area's 1280x720, came back from
+    the window manager as 1279x719 (whole device pixels): fit_frame took it for a size chosen
+    since and left the frame 18 device px below the screen, the status line cut through."""
+    w = main_window
+    avail = w.screen().availableGeometry()
+    w.move(avail.topLeft())
+    w._first_size = (w.width() + 1, avail.height() + 1)  # asked for; rounded one less
+    w.resize(w.width(), avail.height())
+    title = 13
+    monkeypatch.setattr(w, "frameGeometry", lambda: w.geometry().adjusted(-1, -title, 1, 1))
+    w._frame_unfitted = True
+    w.fit_frame()
+    # the frame (title bar, the inside, a 1 px border) as high as the free area, at its top
+    assert w.height() + title + 1 <= avail.height() and w.pos() == avail.topLeft()
