@@ -369,6 +369,10 @@ class LossPlot(pg.PlotWidget):
         axis = pi.getAxis("bottom")
         if axis.labelText != text:
             axis.setLabel(text)
+            # Centred afresh: pyqtgraph places an axis title only when the axis is resized, and
+            # this runs after that (the plot's resize): "epoch" kept the wide title's place,
+            # ~55 px left of centre, once the key came back into the plot (after Compare).
+            axis.resizeEvent()
 
     def _plot_resized(self, *_) -> None:
         room = self.getPlotItem().getViewBox().width() - 2 * LEGEND_MARGIN

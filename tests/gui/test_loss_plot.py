@@ -517,3 +517,29 @@ def test_a_live_run_s_epochs_within_the_drawn_pixels_wait_and_are_drawn_soon_aft
                                                       np.full(4, 0.02, np.float32)))
     plot.update_snapshot(lower)  # the same column, but the loss fell by many pixels
     assert plot.train.xData[-1] == lower.epoch
+
+
+def test_the_axis_title_stays_centred_when_the_key_leaves_it(qtbot):
+    """After a visit to the Compare tab the loss plot's "epoch" sat ~55 px left of the axis's
+    centre, through training and a change of data: the plot made short for a moment, the key
+    went under it beside "epoch", and when it came back into the plot, "epoch" kept the wide
+    title's place (pyqtgraph places an axis title only when the axis is resized)."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, size=(600, 300))
+    epochs = np.arange(1, 41)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=40, loss_epochs=epochs, loss_values=loss,
+        test_epochs=epochs, test_values=loss + 0.03))
+    axis = plot.getPlotItem().getAxis("bottom")
+
+    def off_centre() -> float:
+        label = axis.label
+        return label.mapToParent(label.boundingRect().center()).x() - axis.size().width() / 2
+
+    for height in (100, 300):  # short: the key under the plot; tall again: in it
+        plot.resize(600, height)
+        qtbot.waitUntil(lambda: plot.legend.isVisible() == (height == 300))
+        assert abs(off_centre()) <= 2, (height, axis.labelText, off_centre())
