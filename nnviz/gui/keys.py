@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import shiboken6
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider,
                                QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDialog,
@@ -105,8 +105,15 @@ class FocusRing(QWidget):
     WIDTH = 3
 
     def __init__(self, button: QWidget) -> None:
-        super().__init__(button)
+        # A check box's ring goes round it, outside: over its edge, the box lost its own border
+        # and read as an empty slot, and the ring touched the last letter. So it is its
+        # parent's child, over it.
+        self.outside = (isinstance(button, (QCheckBox, QRadioButton))
+                        and button.parentWidget() is not None)
+        super().__init__(button.parentWidget() if self.outside else button)
         self.button = button
+        if self.outside:
+            button.destroyed.connect(self.deleteLater)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         if isinstance(button, QTabBar):  # the arrow keys move to another tab: the ring too
@@ -122,7 +129,13 @@ class FocusRing(QWidget):
             r = b.tabRect(b.currentIndex()) if b.currentIndex() >= 0 else b.rect()
             self.setGeometry(r.intersected(b.rect()))
         elif isinstance(b, (QCheckBox, QRadioButton)):  # its box and words, not the row's rest
-            self.setGeometry(0, 0, min(b.width(), b.sizeHint().width()), b.height())
+            r = QRect(0, 0, min(b.width(), b.sizeHint().width()), b.height())
+            if self.outside:  # a pixel clear of them, within the parent
+                m = self.WIDTH + 1
+                r = r.translated(b.pos()).adjusted(-m, -m, m, m).intersected(
+                    self.parentWidget().rect())
+                self.raise_()
+            self.setGeometry(r)
         else:
             self.setGeometry(b.rect())
 
@@ -215,10 +228,11 @@ class FieldKeys(QObject):
             ringed = isinstance(obj, RINGED) and not isinstance(obj, QScrollBar)
             self._ring_on(obj if keyed and ringed else None, self._dialog(obj))
             return False
-        for dialog in (False, True) if t in (QEvent.Type.Resize, QEvent.Type.FocusOut) else ():
+        for dialog in (False, True) if t in (QEvent.Type.Resize, QEvent.Type.Move,
+                                             QEvent.Type.FocusOut) else ():
             if obj is None or obj is not self.ringed(dialog):
                 continue
-            if t == QEvent.Type.Resize:
+            if t in (QEvent.Type.Resize, QEvent.Type.Move):  # (a check box's ring is outside)
                 (self.dialog_ring if dialog else self.ring).place()
                 return False
             if t == QEvent.Type.FocusOut and event.reason() not in _KEEPS:

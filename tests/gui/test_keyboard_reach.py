@@ -284,6 +284,21 @@ def test_tab_shows_a_ring_on_the_lessons_list(main_window, qtbot, theme):
     assert _ring_pixels(lessons) == 0  # it went with the focus
 
 
+def test_a_check_boxs_ring_goes_round_it_and_leaves_its_box_its_own_edge(main_window, qtbot):
+    """With the keyboard on "Log scale" the ring was drawn over the box's edge: the box lost
+    its border and read as an empty slot, and the ring touched the last letter (review r10)."""
+    from PySide6.QtCore import QRect
+    w = main_window
+    box = w.log_scale
+    _keyed(qtbot, box)
+    qtbot.waitUntil(lambda: w._field_keys.ringed() is box)
+    assert _ring_pixels(box) == 0  # the box and its words as they are without the keyboard
+    word = QRect(box.pos(), box.size().boundedTo(box.sizeHint()))  # its box and words
+    around = box.parentWidget()
+    assert _ring_pixels(around, word.adjusted(-4, -4, 4, 4)) >= 2 * (word.width()
+                                                                      + word.height())
+
+
 def test_tab_leaves_the_shortcuts_list_for_its_close_button(main_window, qtbot):
     # F1's list took Tab to go from cell to cell: its Close button was never reached.
     from PySide6.QtCore import Qt
