@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainterPath
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QStyle, QStyleOptionComboBox, QVBoxLayout, QWidget)
 
@@ -337,6 +337,10 @@ class LandscapeView(QWidget):
         # visible part at 1024x768 and 1400x900.
         self.map_glw = pg.GraphicsLayoutWidget()
         self.map_glw.setBackground("w")
+        # The map is the loss sampled at 41x41 points of a continuous surface (each cell centred
+        # on its sample, _redraw): blended between samples, as the loss is, under the smooth
+        # contours, not hard squares (~12 device px each at 200 %).
+        self.map_glw.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.map_glw.setToolTip("The training loss over a plane through weight space: click or "
                                 "drag to move the model there.")
         self.glw = pg.GraphicsLayoutWidget()

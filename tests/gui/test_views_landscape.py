@@ -846,3 +846,27 @@ def test_the_colour_bar_reads_as_losses_on_the_log_scale(main_window, qtbot):
     lo, hi = view.colorbar.levels()
     linear = [float(t) for t in painted()]
     assert linear and all(lo - 1e-9 <= x <= hi + 1e-9 for x in linear), (linear, lo, hi)
+
+
+def test_the_loss_map_is_drawn_as_a_smooth_surface_not_as_squares(qtbot):
+    """The 41x41 samples of the loss were drawn as hard squares, ~12 device px wide at 200 %,
+    under smooth contour lines: between two samples the map now blends, as the loss does."""
+    from PySide6.QtCore import QRectF
+    from nnviz.gui.landscape_view import LandscapeView
+    view = LandscapeView()
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view._show_plots(True)
+    n = 41
+    checker = (np.indices((n, n)).sum(axis=0) % 2).astype(np.float32)  # the harshest surface
+    view.image.setImage(checker, levels=(0, 1), autoLevels=False)
+    view.image.setRect(QRectF(0, 0, n, n))
+    view.vb.setRange(xRange=(0, n), yRange=(0, n), padding=0)
+    qtbot.waitUntil(lambda: view.vb.width() > 4 * n)  # several pixels a sample
+    img = view.map_glw.grab().toImage()
+    box = view.map_glw.mapFromScene(view.vb.mapRectToScene(view.vb.boundingRect())).boundingRect()
+    y = box.center().y()
+    row = {img.pixelColor(x, y).rgb() for x in range(box.left() + 3, box.right() - 3)}
+    assert len(row) > 20  # shades between the samples, not their two colours
