@@ -579,7 +579,8 @@ class NetworkCanvas(QWidget):
         sel_pen = QPen(QColor(*colors.text()), 3)
         neutral = QColor(*colors.theme().neutral)
         heat = colors.heat_qcolors()
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        # The thumbnails are sampled continuous maps: blended between samples (NeuronGrid).
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.setBrush(Qt.BrushStyle.NoBrush)
         selected = None
         for c, units in enumerate(self.shown):

@@ -529,7 +529,11 @@ class NeuronGrid(QWidget):
             p.drawText(self.rect().adjusted(12, 12, -12, -12),
                        Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message)
             return
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        # Each map samples a continuous function of the plane (an activation, a class's
+        # probability) on a grid: blended between its samples, not in steps of a sample's
+        # block of pixels (stair-stepped bands at 150 % and 200 %). (A strip's maps do not
+        # bleed into each other: drawImage keeps to its source rectangle.)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         font = QFont(self.font())
         for room, flags, text, fitted in self.layer_labels(font):
             p.setFont(fitted)

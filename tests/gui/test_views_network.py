@@ -344,3 +344,20 @@ def test_a_refused_weight_leaves_the_editor_on_its_link(view, qtbot, typed):
     assert not message.intersects(box)  # the box's text not hidden
     assert view.message.height() >= view.message.heightForWidth(view.message.width())
     assert view.editor.isVisible() and view.editor.hasFocus()
+
+
+def test_a_nodes_map_is_blended_between_its_samples_not_drawn_in_steps(view):
+    """A node's thumbnail samples a continuous map on a grid; drawn without smoothing each
+    sample was a block of pixels (stair-stepped bands at 150 % and 200 %). The input x1's node,
+    a ramp sampled 8 times across, shows more shades across than 8 steps."""
+    t = make_trainer()
+    res = 8
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}, res=res))
+    c = view.canvas
+    c._geometry()
+    s = c.node_size[0]
+    assert s >= 3 * res  # several pixels a sample
+    x, y = c.centres[0][0]
+    img = c.grab().toImage()
+    row = {img.pixelColor(int(x - s / 2) + 2 + i, int(y)).rgb() for i in range(int(s) - 4)}
+    assert len(row) > 2 * res

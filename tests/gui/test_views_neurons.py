@@ -366,3 +366,18 @@ def test_three_features_say_once_that_there_is_no_plane_without_empty_maps(main_
     qtbot.waitUntil(lambda: network.panel.isVisible() and "see its map" in network.header.text())
     w.show_view("backprop")
     qtbot.waitUntil(backprop.pull_box.isEnabled)
+
+
+def test_a_tiles_map_is_blended_between_its_samples_not_drawn_in_steps(view):
+    """The maps are a continuous function sampled on a grid; at 150 % and 200 % each sample
+    was a block of device pixels, stair-stepped bands across the tiles. The input x1's tile,
+    a ramp sampled 15 times across, shows more shades across than 15 steps."""
+    t = make_trainer()
+    res = 15
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=res))
+    rect = next(r for r, layer, unit in view.grid._tiles if (layer, unit) == (-1, 0))
+    assert rect.width() >= 3 * res  # several pixels a sample
+    img = view.grid.grab().toImage()
+    y = rect.center().y()
+    row = {img.pixelColor(x, y).rgb() for x in range(rect.left() + 1, rect.right())}
+    assert len(row) > 2 * res
