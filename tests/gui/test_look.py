@@ -211,7 +211,9 @@ def test_the_view_menu_chooses_remembers_and_applies_the_look(main_window, qtbot
     # Applied to the window's plots and widgets at once.
     assert window.loss_plot.backgroundBrush().color().lightness() < 60
     qtbot.waitUntil(lambda: window.palette().window().color().lightness() < 80)
-    assert colors.hex_of(colors.test_color()) in window._metrics_text(window.last_snapshot)
+    # the metrics' "Test" in the new palette's test colour (made readable as a word)
+    test = colors.hex_of(colors.readable(colors.test_color()))
+    assert test in window._metrics_text(window.last_snapshot)
     # A view built after the choice is built in it.
     window.show_view("hidden-space")
     view = window._inspection_views["hidden-space"]
