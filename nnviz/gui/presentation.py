@@ -189,11 +189,12 @@ class Presentation(QObject):
 
     def _own_fonts(self, on: bool, font: QFont) -> None:
         """The text the window's font does not reach at the presentation size too: the labels
-        with a style sheet of their own (the blue hint, the red banner, the status line's
-        "ready"), the menus and the dialogs (windows of their own: the All views list, Import
-        CSV, Export an animation) were left at ~9 pt."""
+        with a style sheet of their own (the blue hint, the red banner), the menus and the
+        dialogs (windows of their own: the All views list, Import CSV, Export an animation)
+        were left at ~9 pt. (The status line's colour is its palette's: it takes the window's
+        font as it is.)"""
         w = self.window
-        parts = [w.hint, w.banner, w.controls.status, *w.findChildren(QMenu)]
+        parts = [w.hint, w.banner, *w.findChildren(QMenu)]
         if on:
             self._kept_fonts = {id(p): (p, QFont(p.font())) for p in parts}
             for p in parts:
