@@ -32,6 +32,11 @@ PAST_STYLE = "QLabel { color: #8a4b00; font-weight: bold; }"
 # A QSlider's range is a C int: a run longer than this many epochs is mapped onto it, several
 # epochs a step (Timeline._scale), rather than overflowing it.
 SLIDER_MAX = 2**31 - 1
+# The Replay button's words and tip, stopped and playing: the button said "Replay" while a
+# replay played, and nothing told that pressing it again pauses it (r11).
+REPLAY_TEXTS = {False: ("Replay", "Play the recorded run back like a video, without training."),
+                True: ("Pause", "Replaying: press to pause at the epoch shown (Replay then goes "
+                       "on from there; Space does the same).")}
 
 
 
@@ -76,6 +81,36 @@ class _Slider(QSlider):
         super().paintEvent(event)
 
 
+class _TwoStateButton(QToolButton):
+    """A checkable tool button whose text changes with its state, as wide as its widest text
+    in either (the timeline's row does not jump when a replay starts or stops)."""
+
+    def __init__(self, texts: dict[bool, tuple[str, str]]) -> None:
+        super().__init__()
+        self._texts = texts
+        self.setCheckable(True)
+        self.toggled.connect(self._show_state)
+        self._show_state(False)
+
+    def _show_state(self, on: bool) -> None:
+        text, tip = self._texts[on]
+        self.setText(text)
+        self.setToolTip(tip)
+
+    def sizeHint(self):
+        hint = super().sizeHint()
+        fm = self.fontMetrics()  # measured as QToolButton measures its text
+
+        def wide(text: str) -> int:
+            return fm.size(Qt.TextFlag.TextShowMnemonic, text).width()
+        widest = max(wide(t) for t, _ in self._texts.values())
+        hint.setWidth(hint.width() + max(0, widest - wide(self.text())))
+        return hint
+
+    def minimumSizeHint(self):
+        return self.sizeHint()
+
+
 class _JumpStyle(ThemeStyle):
     """The application's style, but a left click on a slider's track puts the handle there
     (and drags it on) rather than stepping a page towards the click: on the timeline a page was
@@ -116,10 +151,7 @@ class Timeline(QWidget):
                                "Home / End: the first epoch / the live end; Ctrl+Left / "
                                "Ctrl+Right: one epoch back / on.")
         self.label = FittingLabel()
-        self.replay = QToolButton()
-        self.replay.setText("Replay")
-        self.replay.setCheckable(True)
-        self.replay.setToolTip("Play the recorded run back like a video, without training.")
+        self.replay = _TwoStateButton(REPLAY_TEXTS)
         self.speed = QComboBox()
         for v in REPLAY_SPEEDS:
             self.speed.addItem(f"{v:,}/s", v)

@@ -705,3 +705,28 @@ def test_quit_counts_the_epochs_a_branch_trained_since_the_save(main_window, qtb
     w.timeline.branches.activated.emit(1)
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
     assert actions.unsaved_epochs() == 0 and not w.isWindowModified()
+
+
+def test_the_replay_button_says_it_pauses_while_a_replay_plays_and_keeps_its_width(
+        bare_window, qtbot, wait_run):
+    """r11: the button read "Replay" while a replay played; nothing said that pressing it
+    again pauses it."""
+    w = bare_window
+    _trained(w, qtbot, wait_run, 200)
+    button, box = w.timeline.replay, w.timeline.speed
+    i = box.findData(10)  # the slowest pace: still playing when looked at
+    box.setCurrentIndex(i)
+    box.activated.emit(i)
+    qtbot.waitUntil(lambda: button.width() > 0)
+    width, x = button.width(), w.timeline.fork.x()
+    assert button.text() == "Replay" and not button.isChecked()
+    button.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.past, timeout=TIMEOUT)
+    assert button.isChecked() and button.text() == "Pause"
+    assert "pause" in button.toolTip().lower()
+    qtbot.waitUntil(lambda: w.timeline.fork.x() == x)  # the row did not move
+    assert button.width() == width
+    button.click()  # pauses at the epoch shown
+    assert not button.isChecked() and button.text() == "Replay"
+    assert "play the recorded run back" in button.toolTip().lower()
+    assert button.width() == width and w.timeline.fork.x() == x
