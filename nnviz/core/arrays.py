@@ -36,6 +36,28 @@ def _numbers(a, what: str) -> np.ndarray:
     return a
 
 
+def _unboxed(y: np.ndarray) -> np.ndarray:
+    """An object array of targets (a pandas column's, a list of mixed Python values) as the
+    array of what it holds: words, or numbers. Mixed, it said "y must hold real numbers",
+    though labels that are words are taken: the message names a word and a number and
+    their rows."""
+    words = np.fromiter((isinstance(v, (str, np.str_)) for v in y), bool, len(y))
+    if words.all():
+        return y.astype(str)
+    numbers = np.fromiter((isinstance(v, (int, float, np.number)) for v in y), bool, len(y))
+    other = ~(words | numbers)
+    if other.any():
+        row = int(np.argmax(other))
+        raise DataError(f"y holds {y[row]!r} at row {row}: a target is a number, or a label that "
+                        "is a number or a word")
+    if words.any() and numbers.any():
+        w, n = int(np.argmax(words)), int(np.argmax(numbers))
+        raise DataError(f"y mixes words and numbers ({y[w]!r} at row {w}, {y[n]!r} at row {n}): "
+                        "labels must be all words or all numbers; for words throughout, pass "
+                        "y.astype(str)")
+    return np.array(y.tolist())  # numbers: their own dtype (int, float)
+
+
 def _warn_labels_as_floats(y: np.ndarray) -> None:
     """Floats are values to predict, but two whole values only (make_moons' labels after
     ``.astype(float)``) are almost surely class labels: the run would fit a line through them
@@ -81,6 +103,8 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
     if X.ndim == 1:
         X = X[:, None]
     y = np.asarray(y).reshape(-1)
+    if y.dtype.kind == "O":
+        y = _unboxed(y)
     told = task is not None
     if task is None:
         task = REGRESSION if y.dtype.kind == "f" else CLASSIFICATION

@@ -481,3 +481,21 @@ def test_a_run_that_blows_up_from_its_start_whatever_the_rate_blames_the_initial
     assert "Lowering the learning rate will not help: the network's outputs start at ±" in said
     assert "with N(0, 1) weights (the notebook's)" in said and "(512 units here)" in said
     assert 'Start from smaller weights: init_scheme="he" (for relu) or "glorot"' in said
+
+
+def test_labels_mixing_words_and_numbers_are_said_to_mix_and_object_arrays_of_one_kind_train():
+    """r11: ["a"] * 100 + [1] * 100 as an object array said "y must hold real numbers", though
+    labels that are words train: say that they mix, where, and what works."""
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    mixed = np.array(["a"] * 100 + [1] * 100, dtype=object)
+    with pytest.raises(NnvizError) as e:
+        nnviz.train(X, mixed, epochs=1)
+    said = str(e.value)
+    assert "mixes words and numbers" in said and "'a' at row 0" in said and "1 at row 100" in said
+    assert "real numbers" not in said and "y.astype(str)" in said
+    # What it suggests works, and an object array of one kind (a pandas column's) trains too.
+    assert nnviz.train(X, mixed.astype(str), epochs=1).classes == ("1", "a")
+    words = np.array(["cat"] * 100 + ["dog"] * 100, dtype=object)
+    assert nnviz.train(X, words, epochs=1).classes == ("cat", "dog")
+    assert nnviz.train(X, np.array([0] * 100 + [2] * 100, dtype=object), epochs=1).classes \
+        == (0, 2)
