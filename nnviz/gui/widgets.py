@@ -177,10 +177,27 @@ class StatusBar(QStatusBar):
         # The latest messages, whole (Help → Recent messages): a cut one's rest was in its
         # tooltip only, which the keyboard cannot show.
         self.recent: collections.deque[tuple[str, str]] = collections.deque(maxlen=RECENT)
+        # A hover's status tip (a menu item's, a button's) is shown here too, but it is no
+        # message: Help → Recent messages listed the Open recent menu's bare path (r11).
+        self._hover_tip: str | None = None
         self.messageChanged.connect(self._update_tip)
         self.messageChanged.connect(self._remember)
 
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ParentChange and self.parentWidget() is not None:
+            # The window shows the tips (QMainWindow's StatusTip event): see them go by.
+            self.parentWidget().installEventFilter(self)
+        return super().event(event)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.StatusTip:
+            self._hover_tip = event.tip()
+        return False
+
     def _remember(self, text: str) -> None:
+        tip, self._hover_tip = self._hover_tip, None
+        if text == tip:
+            return
         if text and (not self.recent or self.recent[-1][1] != text):
             self.recent.append((time.strftime("%H:%M:%S"), text))
 

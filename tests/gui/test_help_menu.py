@@ -100,3 +100,26 @@ def test_esc_on_a_refused_rate_puts_the_rate_back(main_window, qtbot):
     qtbot.keyClick(edit, Qt.Key.Key_Escape)
     assert edit.text() == f"{before:g}" and not panel.message.is_error()
     assert not edit.hasFocus()
+
+
+def test_a_hovered_items_status_tip_is_not_a_recent_message(main_window, qtbot, tmp_path):
+    """r11: Help -> Recent messages listed a bare path, the Open recent menu's status tip shown
+    while the pointer went over it. A hover's tip shows in the bar; only messages are kept."""
+    w = main_window
+    path = str(tmp_path / "lab week" / "session 1.nnviz")
+    w.session_actions.settings.setValue("files/recent", [path])
+    w.session_actions._rebuild_recent()
+    item = next(a for a in w.session_actions.recent_menu.actions() if a.statusTip() == path)
+    w.statusBar().showMessage("Saved session 1.nnviz at epoch 300.")
+    item.showStatusText(w)  # as the menu does when the pointer is on the item
+    assert w.statusBar().currentMessage() == path  # the tip is shown, as before
+    opener = w.file_menu.actions()[0]  # Open session...: its tip, the pointer moving on
+    opener.showStatusText(w)
+    w.statusBar().showMessage("Opened session 1.nnviz.")
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.recent_messages.isVisible())
+    shown = w.recent_messages.text.toPlainText()
+    assert "Saved session 1.nnviz at epoch 300." in shown and "Opened session 1.nnviz." in shown
+    assert path not in shown
+    assert opener.statusTip() and opener.statusTip() not in shown
