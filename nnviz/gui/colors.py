@@ -37,9 +37,18 @@ CLASS_COLORS: tuple[RGB, ...] = (
 )
 TRAIN_CURVE: RGB = (40, 40, 40)
 TEST_CURVE: RGB = (117, 112, 179)  # not a class's colour: the test data is not class 0
-# Other branches of a run on the loss plot (colour-blind safe, distinct from train and test).
-BRANCH_CURVES = ((0, 114, 178), (204, 121, 167), (0, 158, 115), (86, 180, 233), (213, 94, 0),
-                 (117, 112, 179))
+# Other branches of a run on the loss plot, by theme (dark?): blue, magenta, green, orange,
+# olive, teal, each as a line on that theme's plots (LINE_CONTRAST). Any two of a theme, and any
+# one and a palette's train or test curve, differ by 20 or more in CIEDE2000 (21.8 at least).
+# The Okabe-Ito colours they replace, made lines, were close on the dark theme (its blue lifted
+# to 17.6 from its sky blue: "run 1" and "run 4" looked alike on a projector, r11) and the
+# sixth was the playground's test curve's purple itself.
+BRANCH_CURVES: dict[bool, tuple[RGB, ...]] = {
+    False: ((0, 140, 210), (220, 10, 160), (40, 155, 50), (195, 115, 15), (100, 95, 0),
+            (0, 135, 130)),
+    True: ((0, 170, 255), (255, 115, 215), (30, 150, 25), (245, 145, 0), (225, 220, 0),
+           (35, 190, 180)),
+}
 TIMELINE_MARK: RGB = (138, 75, 0)
 # Plot titles, axis labels, tick numbers and legends: near black. pyqtgraph's default grey
 # (150, 150, 150) could not be read from the back of a room.
@@ -53,10 +62,11 @@ CLASS_GLYPHS = ("\u25cf", "\u25a0", "\u25b2", "\u25c6", "\u2b22", "\u2605", "\u2
 
 def branch_color(colour: int) -> RGB:
     """The loss plot's colour of a branch whose colour index (``RunLog.colour``) is ``colour``:
-    its own colour, made a line that stands off the theme's background (``line``: the first,
-    the Okabe-Ito blue, was 3.15:1 on the dark plots, a faint line on a projector, and the
-    sky blue 2.3:1 on the white ones)."""
-    return line(BRANCH_CURVES[colour % len(BRANCH_CURVES)])
+    its own colour in the theme's set (BRANCH_CURVES), a line that stands off the theme's
+    background (``line``: the Okabe-Ito blue was 3.15:1 on the dark plots, a faint line on a
+    projector, and the sky blue 2.3:1 on the white ones)."""
+    curves = BRANCH_CURVES[theme().dark]
+    return line(curves[colour % len(curves)])
 
 
 # The heatmap's ends are mixed a little towards the background, so points stay visible on it.

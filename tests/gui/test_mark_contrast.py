@@ -121,7 +121,7 @@ def test_every_branchs_curve_stands_off_the_loss_plot_and_follows_the_theme(qtbo
     loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
     s = snapshot_of(make_trainer())
     branches = tuple(Branch(f"run {k + 1}", epochs, loss * (1 + k / 10), 50, colour=k)
-                     for k in range(len(colors.BRANCH_CURVES)))
+                     for k in range(len(colors.BRANCH_CURVES[False])))
     s = dataclasses.replace(s, epoch=100, loss_epochs=epochs, loss_values=loss, branch="live",
                             branches=branches)
     plot.update_snapshot(s)
@@ -135,6 +135,91 @@ def test_every_branchs_curve_stands_off_the_loss_plot_and_follows_the_theme(qtbo
         assert min(ratios) >= 3.5, (theme, [round(r, 2) for r in ratios])
         shown = {_rgb(c.opts["pen"].color()) for c in curves}
         assert len(shown) == len(curves)  # still one colour each
+
+
+
+def _lab(rgb) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour."""
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(float(c)) for c in rgb[:3])
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    fx, fy, fz = (t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def delta_e(c1, c2) -> float:
+    """CIEDE2000 colour difference of two sRGB colours (about 2: just seen side by side; the
+    dark theme's "run 1" and "run 4", which looked the same on a projector, were 17.6)."""
+    return _delta_e_lab(_lab(c1), _lab(c2))
+
+
+def _delta_e_lab(lab1, lab2) -> float:
+    from math import atan2, cos, degrees, exp, hypot, radians, sin, sqrt
+    (L1, a1, b1), (L2, a2, b2) = lab1, lab2
+    c = (hypot(a1, b1) + hypot(a2, b2)) / 2
+    g = 0.5 * (1 - sqrt(c ** 7 / (c ** 7 + 25 ** 7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    C1, C2 = hypot(a1, b1), hypot(a2, b2)
+    h1, h2 = (degrees(atan2(b, a)) % 360 if hypot(a, b) else 0.0 for a, b in ((a1, b1), (a2, b2)))
+    dh = 0.0 if C1 * C2 == 0 else (h2 - h1 + 180) % 360 - 180
+    dL, dC, dH = L2 - L1, C2 - C1, 2 * sqrt(C1 * C2) * sin(radians(dh / 2))
+    L, C = (L1 + L2) / 2, (C1 + C2) / 2
+    if C1 * C2 == 0:
+        h = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        h = (h1 + h2) / 2
+    else:
+        h = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (1 - 0.17 * cos(radians(h - 30)) + 0.24 * cos(radians(2 * h))
+         + 0.32 * cos(radians(3 * h + 6)) - 0.20 * cos(radians(4 * h - 63)))
+    sl = 1 + 0.015 * (L - 50) ** 2 / sqrt(20 + (L - 50) ** 2)
+    sc, sh = 1 + 0.045 * C, 1 + 0.015 * C * t
+    rt = -sin(radians(60 * exp(-((h - 275) / 25) ** 2))) * 2 * sqrt(C ** 7 / (C ** 7 + 25 ** 7))
+    return sqrt((dL / sl) ** 2 + (dC / sc) ** 2 + (dH / sh) ** 2 + rt * dC / sc * dH / sh)
+
+
+@pytest.mark.parametrize("lab1, lab2, expected", [  # Sharma, Wu and Dalal's data (2005)
+    ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),  # pair 1
+    ((50.0, 0.0, 0.0), (50.0, -1.0, 2.0), 2.3669),  # pair 7
+    ((50.0, 2.5, 0.0), (73.0, 25.0, -18.0), 27.1492),  # pair 17
+    ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),  # pair 25
+])
+def test_delta_e_is_ciede2000(lab1, lab2, expected):
+    assert _delta_e_lab(lab1, lab2) == pytest.approx(expected, abs=1e-4)
+    assert delta_e((0, 0, 0), (255, 255, 255)) == pytest.approx(100.0, abs=0.01)
+
+
+@pytest.mark.parametrize("theme", list(colors.THEMES))
+def test_branch_curves_differ_from_each_other_and_from_the_train_and_test_curves(qtbot, theme):
+    """r11: with four branches on the dark theme "run 1" (mid blue) and "run 4" (light blue)
+    looked the same; and the sixth branch's colour was the playground's test curve's."""
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.loss_plot import LossPlot
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    epochs = np.arange(1, 101)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    n = len(colors.BRANCH_CURVES[False])
+    branches = tuple(Branch(f"run {k + 1}", epochs, loss * (1 + k / 10), 50, colour=k)
+                     for k in range(n))
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=100, loss_epochs=epochs, loss_values=loss,
+        test_epochs=epochs + 1, test_values=loss + 0.03, branch="live", branches=branches))
+    for palette in colors.PALETTES:
+        colors.set_look(theme, palette)
+        pens = {b.name: _rgb(plot._branch_curves[b.name].opts["pen"].color()) for b in branches}
+        assert len(pens) == n == 6
+        for (a, ca), (b, cb) in itertools.combinations(pens.items(), 2):
+            assert delta_e(ca, cb) >= 20, (theme, a, ca, b, cb, round(delta_e(ca, cb), 1))
+        for name, curve in (("train", plot.train), ("test", plot.test)):
+            own = _rgb(curve.opts["pen"].color())
+            for a, ca in pens.items():
+                assert delta_e(ca, own) >= 20, (theme, palette, a, ca, name, own)
 
 
 def _handle_and_track(slider):
