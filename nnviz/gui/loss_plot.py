@@ -13,12 +13,12 @@ the following; Reset, the log switch or the plot's "A" button bring it back.
 """
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Snapshot
@@ -120,6 +120,23 @@ LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-LEGEND_MARGIN, LEGEND_MARGIN))
                   "bottom left": ((0, 1), (0, 1), (LEGEND_MARGIN, -LEGEND_MARGIN))}
 
 
+KEY_NAME = 20  # characters of a branch's name in the key under the plot, when it is short of room
+
+
+def _whole(text: str) -> str:
+    """``text`` as rich text that is not broken across lines."""
+    return html.escape(text).replace(" ", "&nbsp;")
+
+
+def _html_width(axis, text: str) -> float:
+    """The width of ``axis``'s title were it ``text`` on one line, as the title is drawn."""
+    doc = axis.label.document().clone()
+    doc.setTextWidth(-1)
+    style = ";".join(f"{k}: {v}" for k, v in axis.labelStyle.items())
+    doc.setHtml(f"<span style='{style}'>{text} </span>")  # as AxisItem.labelString
+    return doc.idealWidth() + 2 * doc.documentMargin()
+
+
 class LossPlot(pg.PlotWidget):
     # A click on the plot: show that epoch (the timeline). A Python int: a run may pass 2^31.
     epoch_clicked = Signal(object)
@@ -145,6 +162,10 @@ class LossPlot(pg.PlotWidget):
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "loss")
         keep_axis_title_inside(pi)
+        title = pi.getAxis("bottom").label.document()
+        centred = title.defaultTextOption()
+        centred.setAlignment(Qt.AlignmentFlag.AlignHCenter)  # the key's rows, when it has rows
+        title.setDefaultTextOption(centred)
         cache_axes(pi)
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
@@ -335,43 +356,52 @@ class LossPlot(pg.PlotWidget):
     def _fit_key(self) -> None:
         """The key in the plot (the legend) where it leaves the curves room, else under the
         plot beside "epoch": with an exercise open in presentation mode at 1024x768 the plot
-        is ~75 px high and the legend's box covered most of it."""
+        is ~75 px high and the legend's box covered most of it. Under the plot it is one line
+        where that fits, the live branch named once where that fits, else rows of whole
+        entries, centred: with four branches at 1400x900 "run 2" and "run 3" ran off the
+        plot's right edge (r11)."""
         pi = self.getPlotItem()
         if pi is None:  # (a theme change reaching a plot on its way out)
             return
         legend, vb = self.legend, pi.getViewBox()
-        below = vb.height() > 0 and legend.height() > SHORT_PLOT_LEGEND * vb.height()
-        width = QFontMetrics(pi.getAxis("bottom").label.font()).horizontalAdvance
+        below = vb.height() > 0 and (legend.height() > SHORT_PLOT_LEGEND * vb.height()
+                                     or legend.width() > getattr(self, "_legend_room", 1e9))
+        axis = pi.getAxis("bottom")
         # The title where it fits, else "epoch"; the key under the plot comes first.
         titles = dict.fromkeys((self.epoch_title, "epoch"))
-        text = next((t for t in titles if width(t) <= vb.width()), "epoch")
+        text = next((t for t in titles if _html_width(axis, t) <= vb.width()), "epoch")
+        rows = -1.0  # the width the key wraps at (-1: one line)
         if below:
             suffix = getattr(self, "_suffix", "")
             for title, compact in ((t, c) for t in titles for c in (False, True)):
                 # Too wide for the axis ("test (rur" after a branch at 1024x768): the live
-                # branch's name once, before its two curves' ("run 2: ━━ train ┅┅ test").
-                parts, plain = [], []
+                # branch's name once, before its two curves' ("run 2: ━━ train ┅┅ test"), and
+                # long names cut.
+                parts = []
                 for sample, label in legend.items:
                     pen = pg.mkPen(sample.item.opts.get("pen"))
                     glyph = "┅┅" if pen.style() != Qt.PenStyle.SolidLine else "━━"
                     name = label.text
                     if compact and suffix and name.endswith(suffix):
                         name = name[: -len(suffix)]
+                    if compact and len(name) > KEY_NAME:
+                        name = name[: KEY_NAME - 1] + "\u2026"
                     parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
-                                 f"&nbsp;{name}")
-                    plain.append(f"{glyph} {name}")
-                head = f"{suffix.strip(' ()')}: " if compact and suffix else ""
+                                 f"&nbsp;{_whole(name)}")  # an entry is never split
+                head = f"{_whole(suffix.strip(' ()'))}: " if compact and suffix else ""
                 text = title + "&nbsp;&nbsp;&nbsp; " + head + " &nbsp; ".join(parts)
-                wide = width(title + "    " + head + "  ".join(plain))
-                if wide <= vb.width():
+                if _html_width(axis, text) <= vb.width():
                     break
+            else:
+                rows = max(vb.width(), 1.0)
         legend.setVisible(not below)
-        axis = pi.getAxis("bottom")
-        if axis.labelText != text:
-            axis.setLabel(text)
+        if axis.labelText != text or axis.label.textWidth() != rows:
+            axis.label.setTextWidth(rows)
+            axis.setLabel(text)  # (its height, with the rows)
             # Centred afresh: pyqtgraph places an axis title only when the axis is resized, and
             # this runs after that (the plot's resize): "epoch" kept the wide title's place,
-            # ~55 px left of centre, once the key came back into the plot (after Compare).
+            # ~55 px left of centre, once the key came back into the plot (after Compare); a
+            # longer title at the same height stayed where "epoch" was, and ran off the right.
             axis.resizeEvent()
 
     def _plot_resized(self, *_) -> None:

@@ -1416,6 +1416,15 @@ class Letterboxed(QObject):
         letterbox(self.widget, self.aspect, self.margins)
 
 
+def _laid_out_lines(document) -> int:
+    """The lines a QTextDocument is laid out in (its lineCount() counts its paragraphs)."""
+    n, block = 0, document.begin()
+    while block.isValid():
+        n += block.layout().lineCount() if block.layout() is not None else 1
+        block = block.next()
+    return n
+
+
 class SparseAxis(pg.AxisItem):
     """A bottom axis that labels every k-th of pyqtgraph's ticks where their numbers would
     touch: lesson 4's five narrow plots (presentation mode at 1024 px) printed "-2 0 2" as
@@ -1513,6 +1522,18 @@ class SparseAxis(pg.AxisItem):
     def _updateMaxTextSize(self, x: int):  # noqa: N802 (pyqtgraph)
         self._one_row = x
         super()._updateMaxTextSize(x if self._rows == 1 else 2 * x + 2)
+
+    def _updateHeight(self):  # noqa: N802 (pyqtgraph)
+        super()._updateHeight()
+        # pyqtgraph makes room for 0.8 of its title's height: a title of several lines (the
+        # loss plot's key in rows) ran over the tick numbers. Room for it to sit as a line
+        # does, its top a pixel under the numbers (pyqtgraph draws it AXIS_TITLE_NUDGE lower).
+        if self.isVisible() and self.fixedHeight is None and self.label.isVisible() and \
+                _laid_out_lines(self.label.document()) > 1:
+            h = self.maximumHeight() + max(
+                0.0, 0.2 * self.label.boundingRect().height() - AXIS_TITLE_NUDGE + 1)
+            self.setMaximumHeight(h)
+            self.setMinimumHeight(h)
 
     def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph)
         specs = super().generateDrawSpecs(p)

@@ -543,3 +543,71 @@ def test_the_axis_title_stays_centred_when_the_key_leaves_it(qtbot):
         plot.resize(600, height)
         qtbot.waitUntil(lambda: plot.legend.isVisible() == (height == 300))
         assert abs(off_centre()) <= 2, (height, axis.labelText, off_centre())
+
+
+def _key_entries(plot) -> list[tuple[str, object]]:
+    """The names of the loss plot's key and where each is drawn: the legend's labels (in the
+    plot) or the bottom axis' title (the key under the plot)."""
+    if plot.legend.isVisible():
+        return [(label.text, label.sceneBoundingRect()) for _, label in plot.legend.items]
+    title = plot.getPlotItem().getAxis("bottom").label
+    return [(label.text, title.sceneBoundingRect()) for _, label in plot.legend.items]
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 768)])
+def test_every_branch_has_a_key_entry_inside_the_plot_up_to_the_most_branches(
+        bare_window, qtbot, size):
+    """r11: with four branches at 1400x900 the key under the plot read "epoch ━━ train (run 4)
+    ┅┅ test (run 4) ━━ run 1" and "run 2" and "run 3" ran off the plot's right edge, though
+    their curves were drawn. Every branch a run may have gets its entry, whole, in the plot,
+    off the tick numbers; long names are cut where room is short."""
+    import dataclasses
+    import re
+
+    from PySide6.QtCore import QRectF
+
+    from nnviz.core.runlog import MAX_BRANCHES, MAX_BRANCH_NAME
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.loss_plot import KEY_NAME
+    w = bare_window
+    w.resize(*size)
+    qtbot.waitUntil(lambda: w.width() == size[0])
+    plot = w.loss_plot
+    base = w.last_snapshot
+    epochs = np.arange(1, 1601)
+    loss = (0.08 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    long = "lr 0.3 after the plateau, from run 3 ep7"  # as long as a name may be
+    assert len(long) == MAX_BRANCH_NAME
+    for others, names in ((3, None), (MAX_BRANCHES - 1, None), (MAX_BRANCHES - 1, long)):
+        branches = tuple(Branch(names if names and k == 2 else f"run {k + 1}", epochs[:1000 + k],
+                                loss[:1000 + k] * (1 + k / 50), 500, colour=k)
+                         for k in range(others))
+        live = f"run {others + 1}"
+        plot.update_snapshot(dataclasses.replace(
+            base, epoch=602, live_epoch=602, loss_epochs=epochs[:602], loss_values=loss[:602],
+            test_epochs=epochs[:602] + 1, test_values=loss[:602] + 0.03, branch=live,
+            branches=branches))
+        plot.grab()
+        QApplication.processEvents()
+        plot.grab()
+        inside = QRectF(0, 0, plot.width(), plot.height())
+        axis = plot.getPlotItem().getAxis("bottom")
+        entries = _key_entries(plot)
+        assert len(entries) == others + 2
+        for name, rect in entries:
+            assert inside.contains(rect), (size, others, name, rect, inside)
+        if not plot.legend.isVisible():  # under the plot: each name in its text
+            shown = re.sub(r"<[^>]+>", "", axis.labelText).replace("&nbsp;", " ")
+            for b in branches:
+                assert b.name in shown or b.name[:KEY_NAME - 1] + "\u2026" in shown, shown
+            for curve in ("train", "test"):
+                assert curve in shown and live in shown
+            # Under the tick numbers, not over them (the title's text, inside its margin).
+            view = plot.getPlotItem().getViewBox().sceneBoundingRect()
+            numbers = view.bottom() + max(0, axis.style["tickLength"]) + \
+                axis.style["tickTextOffset"][1] + axis.textHeight
+            top = axis.label.sceneBoundingRect().top() + axis.label.document().documentMargin()
+            assert top >= numbers - 1, (size, others, top, numbers)
+        # The curves keep most of the plot.
+        view = plot.getPlotItem().getViewBox().sceneBoundingRect()
+        assert view.height() >= 0.5 * plot.height(), (size, others, view, plot.height())
