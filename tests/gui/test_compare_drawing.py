@@ -91,6 +91,33 @@ def test_the_mosaic_draws_every_member_in_one_image(qtbot, moons):
     assert len(m.points.data) == 4 * len(moons.train_index)
 
 
+@pytest.mark.parametrize("palette", ["playground", "tol"])
+def test_a_tiles_classes_differ_in_shape_and_have_a_dark_rim(qtbot, palette):
+    """r10 #8: every point was a plain disc in its class's colour, on a region of its own
+    colour (1.3-1.5:1), the classes told apart by colour alone. Now as in the main plot: each
+    class its shape, every point a rim that stands off its class's colour; one brush a class."""
+    colors.set_look(palette_name=palette)
+    try:
+        data = make_dataset(DataSpec("multiclass", classes=8, samples=160))
+        m = TileMosaic()
+        qtbot.addWidget(m)
+        m.set_members(("a", "b"), data, data.bounds(0.1))
+        pts, y = m.points.data, np.tile(np.asarray(data.y_train, int), 2)
+        assert len(pts) == len(y)
+        for c in range(8):
+            assert {str(s) for s in pts["symbol"][y == c]} == {colors.class_symbol(c)}
+            assert len({id(b) for b in pts["brush"][y == c]}) == 1  # shared, as at 100k points
+        assert len({str(s) for s in pts["symbol"]}) == 8
+        rim = m.points.opts["pen"]
+        assert all(p is None for p in pts["pen"]) and rim.style() != Qt.PenStyle.NoPen
+        for c in range(8):  # on the region its class wins, as the tile draws it
+            region = colors.mix(colors.class_color(c), colors.background(), 0.35)
+            assert colors.contrast(rim.color().getRgb()[:3], region) >= 3.0
+        assert m.points.opts["size"] >= 5  # room for a shape (a 3-px dot had none)
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
 def test_one_dimensional_members_are_curves_of_one_item(qtbot):
     data = make_dataset(DataSpec("sine", samples=40))
     m = TileMosaic()
