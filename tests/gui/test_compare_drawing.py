@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.gui import colors
-from nnviz.gui.compare_plots import LossCurves, ScorePlot, ScoreTable, member_colors
+from nnviz.gui.compare_plots import (LossCurves, ScorePlot, ScoreTable, member_colors,
+                                     member_dashes)
 from nnviz.gui.compare_tiles import (TileMosaic, member_rgb, mosaic_rgb, tile_at, tile_layout,
                                      tile_origin)
 from nnviz.gui.sweep_panel import AxisError, SweepPanel, parse_values
@@ -166,6 +167,47 @@ def test_loss_curves_highlight_the_selected_member_and_dash_a_diverged_one(qtbot
     c.select(1)
     assert c.curves[1].opts["pen"].widthF() > c.curves[0].opts["pen"].widthF()
     assert c.curves[2].opts["pen"].style() == Qt.PenStyle.DashLine
+
+
+def _activation_curves(qtbot):
+    from nnviz.gui.compare_view import colour_key
+    acts = ("sigmoid", "softmax", "tanh", "cos", "relu")
+    axes, members = (("activation", acts),), tuple({"activation": a} for a in acts)
+    c = LossCurves()
+    qtbot.addWidget(c)
+    c.set_members(member_colors(members, axes), colour_key(axes), member_dashes(members, axes))
+    e = np.arange(1, 11)
+    c.update_curves(tuple((e, np.linspace(1, 0.1 * (k + 1), 10)) for k in range(5)),
+                    np.zeros(5, bool))
+    return c, [item.opts["pen"] for item in c.curves]
+
+
+def test_the_activations_curves_differ_in_dashes_and_follow_the_palette(qtbot):
+    """r10 #3: the curves were tab10's, whatever the palette; for a deuteranope sigmoid and relu
+    were one blue, tanh, cos and softmax one olive, and nothing else told them apart; at 150 %
+    their width of 1 drew one aliased device pixel. Now each activation its own dash pattern,
+    named in the key, in the palette's colours, 2 px wide and antialiased."""
+    c, pens = _activation_curves(qtbot)
+    dashes = [tuple(p.dashPattern()) if p.style() != Qt.PenStyle.SolidLine else ()
+              for p in pens]
+    assert len(set(dashes)) == 5 and dashes[0] == ()  # five lines, the first solid
+    assert all(p.widthF() >= 2 and p.isCosmetic() for p in pens)
+    assert all(item.opts["antialias"] for item in c.curves)
+    key = c.getPlotItem().titleLabel.text
+    from nnviz.gui.compare_plots import category_line
+    for k in range(5):  # each name after its line
+        assert f"{category_line(k)[1]}&nbsp;{('sigmoid', 'softmax', 'tanh', 'cos', 'relu')[k]}" \
+            in key
+    playground = [p.color().getRgb()[:3] for p in pens]
+    colors.set_look(palette_name="tol")
+    try:
+        _, pens = _activation_curves(qtbot)
+        tol = [p.color().getRgb()[:3] for p in pens]
+        assert tol != playground and len(set(tol)) == 5
+        assert tol[0] == colors.readable(colors.PALETTES["tol"].classes[0], colors.background(),
+                                         3.0)
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
 
 
 @pytest.mark.parametrize("last", [1_002, 2_001, 2_600])
