@@ -72,10 +72,9 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
 #: same line as text for the key. Categories differ in more than colour (r10 #3: for a
 #: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
-CATEGORY_LINES = ((None, "──"), ([4, 2], "╌╌"), ([1, 2], "···"),
-                  ([5, 2, 1, 2], "─·─"), ([8, 4], "— —"),
-                  ([2, 2], "┄┄"), ([5, 2, 1, 2, 1, 2], "─··"),
-                  ([1, 5], "· ·"))
+CATEGORY_LINES = ((None, "\u2500"), ([4, 2], "\u254c"), ([1, 2], "\u2508"), ([5, 2, 1, 2], "-\u00b7"),
+                  ([8, 4], "\u254d"), ([2, 2], "\u2504"), ([5, 2, 1, 2, 1, 2], "-\u00b7\u00b7"),
+                  ([1, 5], "\u00b7"))
 
 
 def categorical(values) -> bool:
@@ -94,9 +93,12 @@ def unordered(name: str, values) -> bool:
 
 
 def category_colors(n: int) -> list[tuple[int, int, int]]:
-    """``n`` categories' colours: the palette's classes' (hues apart, for colour-blind viewers
-    too with Tol's), each readable as a line on the theme's plots."""
-    return [colors.readable(colors.class_color(k), colors.background(), 3.0) for k in range(n)]
+    """``n`` categories' colours: the palette's classes' (apart for colour-blind viewers too),
+    those that stand off the theme's background as lines first, each made readable as a line
+    (made darker, the playground's orange and sand were two browns)."""
+    bg, classes = colors.background(), colors.palette().classes
+    order = sorted(range(len(classes)), key=lambda k: colors.contrast(classes[k], bg) < 3.0)
+    return [colors.readable(classes[order[k % len(order)]], bg, 3.0) for k in range(n)]
 
 
 def category_line(k: int) -> tuple:

@@ -715,7 +715,7 @@ def colour_key(axes: tuple) -> str:
         # 1024 x 768 in presentation mode.
         # Each after its line's dashes (LossCurves draws it so): told apart without colour.
         words = [colors.hex_of(colors.readable(rgb, colors.background(), 4.5)) for rgb in shown]
-        return " &nbsp;".join(f"<span style='color:{w}'>{category_line(k)[1]}&nbsp;"
+        return " &nbsp;".join(f"<span style='color:{w}'>{category_line(k)[1]}"
                               f"{format_value(v)}</span>"
                               for k, (w, v) in enumerate(zip(words, values)))
     first, last = axis_colors(len(values))[0], axis_colors(len(values))[-1]
