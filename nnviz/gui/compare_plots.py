@@ -72,9 +72,9 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
 #: same line as text for the key. Categories differ in more than colour (r10 #3: for a
 #: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
-CATEGORY_LINES = ((None, "\u2500"), ([4, 2], "\u254c"), ([1, 2], "\u2508"), ([5, 2, 1, 2], "-\u00b7"),
-                  ([8, 4], "\u254d"), ([2, 2], "\u2504"), ([5, 2, 1, 2, 1, 2], "-\u00b7\u00b7"),
-                  ([1, 5], "\u00b7"))
+CATEGORY_LINES = ((None, "\u2500"), ([6, 3], "\u254c"), ([1, 2], "\u2508"),
+                  ([5, 2, 1, 2], "-\u00b7"), ([10, 4], "\u254d"), ([2, 2], "\u2504"),
+                  ([5, 2, 1, 2, 1, 2], "-\u00b7\u00b7"), ([1, 5], "\u00b7"))
 
 
 def categorical(values) -> bool:
@@ -166,7 +166,8 @@ class LossCurves(pg.PlotWidget):
         self.selected: int | None = None
         self._diverged: np.ndarray | None = None
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
-                        "values; the selected member is black and thick, a diverged one red "
+                        "values (categories: each its own colour and dashes, as in the key "
+                        "above); the selected member is black and thick, a diverged one red "
                         "and dashed.")
 
     def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "",
