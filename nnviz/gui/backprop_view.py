@@ -1172,12 +1172,18 @@ class BackpropView(QWidget):
         top = max(float(pulls.max()), 1e-12)
         sizes = 4 + 18 * np.sqrt(pulls / top)
         x, y = self._point_xy(rows)
+        symbols = "o"
         if data.is_classification:
             rgb = np.array([colors.class_color(int(k)) for k in data.y_train[rows]])
+            # In their class's shapes, as the points they stand in for (circles alone left
+            # only colour to tell the classes apart).
+            shapes = np.array([colors.class_symbol(k) for k in range(max(data.n_classes, 2))],
+                              object)
+            symbols = list(shapes[np.asarray(data.y_train[rows], int)])
         else:
             rgb = np.repeat(np.array([colors.BLUE]), len(rows), 0)
         self.pull_points.setData(x, y, size=sizes, brush=shared(rgb, pg.mkBrush),
-                                 pen=pg.mkPen("w", width=1), symbol="o")
+                                 pen=pg.mkPen("w", width=1), symbol=symbols)
         self.plot.train_points.setVisible(False)
         hardest = rows[np.argsort(-pulls)[:3]]
         sample = f" (a sample of {len(rows):,})" if len(rows) < len(data.train_index) else ""

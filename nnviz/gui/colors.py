@@ -30,10 +30,13 @@ RGB = tuple[int, int, int]
 ORANGE: RGB = (245, 147, 34)
 BLUE: RGB = (8, 119, 189)
 MID: RGB = (232, 234, 235)
-# Classes beyond two: distinct colours that stay apart from orange and blue.
+# Classes beyond two: Paul Tol's colours, apart from orange and blue and from each other for a
+# red-green colour-blind viewer too, on both themes (tab10's green and red, orange and olive,
+# blue and purple were one colour for a deuteranope, their regions one region: r10 #2). Eight,
+# the most classes the multiclass data has, each a colour of its own.
 CLASS_COLORS: tuple[RGB, ...] = (
-    ORANGE, BLUE, (44, 160, 44), (148, 103, 189), (214, 39, 40), (140, 86, 75),
-    (227, 119, 194), (188, 189, 34),
+    ORANGE, BLUE, (34, 136, 51), (102, 204, 238), (221, 204, 119), (238, 51, 119),
+    (0, 153, 136), (187, 187, 187),
 )
 TRAIN_CURVE: RGB = (40, 40, 40)
 TEST_CURVE: RGB = (117, 112, 179)  # not a class's colour: the test data is not class 0
@@ -105,20 +108,25 @@ THEMES: dict[str, Theme] = {t.name: t for t in (
           (44, 47, 52), True),
 )}
 
+# Paul Tol's 'bright' seven, then his 'muted' olive: a colour for each of eight classes (his
+# indigo, lifted on the dark theme, was the blue there).
 _TOL_BRIGHT = ((238, 102, 119), (68, 119, 170), (34, 136, 51), (204, 187, 68), (102, 204, 238),
-               (170, 51, 119), (187, 187, 187))
+               (170, 51, 119), (187, 187, 187), (153, 153, 51))
 PALETTES: dict[str, Palette] = {p.name: p for p in (
     Palette("playground", "TensorFlow Playground (orange / blue)",
             "Orange and blue, as in TensorFlow Playground.", CLASS_COLORS, TEST_CURVE,
             TRAIN_CURVE, "orange", "blue"),
     Palette("tol", "Colour-blind safe (Paul Tol)",
             "Paul Tol's 'bright' colours: told apart with every common colour-vision "
-            "deficiency and in greyscale.", _TOL_BRIGHT[:6], (51, 34, 136), (34, 34, 34),
+            "deficiency and in greyscale.", _TOL_BRIGHT, (51, 34, 136), (34, 34, 34),
             "red", "blue"),
     Palette("cividis", "Perceptually uniform (cividis)",
             "Heatmaps in cividis: equal steps of the value look equally different, and it "
             "reads the same with colour-blindness.",
-            ((0, 32, 77), (234, 206, 58), (124, 123, 120), (64, 77, 107), (188, 175, 111)),
+            # cividis' own colours, the last three between the first five's (ΔE 10 or more
+            # apart, with every colour-vision deficiency: eight classes, eight colours).
+            ((0, 32, 77), (234, 206, 58), (124, 123, 120), (64, 77, 107), (188, 175, 111),
+             (93, 97, 110), (156, 149, 119), (0, 51, 111)),
             (200, 60, 60), (34, 34, 34), "dark blue", "yellow", heat="cividis"),
 )}
 

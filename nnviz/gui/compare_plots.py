@@ -63,9 +63,18 @@ def _title(pi, text: str) -> None:
     pi.setTitle(text, size="9pt", color=colors.hex_of(colors.text()))
 
 
-# Categories' own colours (matplotlib's "tab10", D3's category10): hues apart, no order.
-CATEGORY_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-                   (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+#: The loss curves' pen width, in the window's pixels (cosmetic: scaled with the screen's), and
+#: antialiased: at 150 % a width of 1 was one device pixel, aliased, thinner than the main loss
+#: plot's lines. Up to WIDE_CURVES members (a categorical sweep: the activations' five); past
+#: them a width of 1, still antialiased: a wider pen takes Qt's slow stroker, ~2.5 ms a frame
+#: for each curve of 400 points (40 ms with the seeds' 16; 1 ms at width 1).
+CURVE_WIDTH, WIDE_CURVES = 2, 8
+#: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
+#: same line as text for the key. Categories differ in more than colour (r10 #3: for a
+#: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
+CATEGORY_LINES = ((None, "\u2500"), ([6, 3], "\u254c"), ([1, 2], "\u2508"),
+                  ([5, 2, 1, 2], "-\u00b7"), ([10, 4], "\u254d"), ([2, 2], "\u2504"),
+                  ([5, 2, 1, 2, 1, 2], "-\u00b7\u00b7"), ([1, 5], "\u00b7"))
 
 
 def categorical(values) -> bool:
@@ -84,9 +93,26 @@ def unordered(name: str, values) -> bool:
 
 
 def category_colors(n: int) -> list[tuple[int, int, int]]:
-    """``n`` categories' colours, each readable as a line on the theme's plots."""
-    return [colors.readable(CATEGORY_COLORS[k % len(CATEGORY_COLORS)], colors.background(), 3.0)
-            for k in range(n)]
+    """``n`` categories' colours: the palette's classes' (apart for colour-blind viewers too),
+    those that stand off the theme's background as lines first, each made readable as a line
+    (made darker, the playground's orange and sand were two browns)."""
+    bg, classes = colors.background(), colors.palette().classes
+    order = sorted(range(len(classes)), key=lambda k: colors.contrast(classes[k], bg) < 3.0)
+    return [colors.readable(classes[order[k % len(order)]], bg, 3.0) for k in range(n)]
+
+
+def category_line(k: int) -> tuple:
+    """Category ``k``'s line: its dash pattern (None: solid) and that line as text."""
+    return CATEGORY_LINES[k % len(CATEGORY_LINES)]
+
+
+def member_dashes(members: tuple, axes: tuple) -> list:
+    """Each member's dash pattern: its category's (categorical first axis), or solid."""
+    if not axes or not categorical(axes[0][1]):
+        return [None] * len(members)
+    name, values = axes[0]
+    index = {_key(v): k for k, v in enumerate(values)}
+    return [category_line(index.get(_key(m[name]), 0))[0] for m in members]
 
 
 def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
@@ -136,24 +162,31 @@ class LossCurves(pg.PlotWidget):
         self.stepped = SteppedRange(pi)
         self.curves: list[pg.PlotDataItem] = []
         self.pens: list = []
+        self.curve_width = CURVE_WIDTH
         self.selected: int | None = None
         self._diverged: np.ndarray | None = None
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
-                        "values; the selected member is black and thick, a diverged one red "
+                        "values (categories: each its own colour and dashes, as in the key "
+                        "above); the selected member is black and thick, a diverged one red "
                         "and dashed.")
 
-    def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "") -> None:
-        """One curve per member in its colour; ``key`` says what the colours mean."""
+    def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "",
+                    dashes: list | None = None) -> None:
+        """One curve per member in its colour and dash pattern (None: solid); ``key`` says what
+        they mean."""
         pi = self.getPlotItem()
         _title(pi, key)
         for c in self.curves:
             pi.removeItem(c)
-        # Width 1: a wider pen takes Qt's slow stroker (most of a frame with 16 curves).
-        self.pens = [pg.mkPen(c, width=1) for c in member_rgb]
+        dashes = dashes or [None] * len(member_rgb)
+        self.curve_width = CURVE_WIDTH if len(member_rgb) <= WIDE_CURVES else 1
+        self.pens = [pg.mkPen(c, width=self.curve_width, dash=d)
+                     for c, d in zip(member_rgb, dashes)]
         self.curves = []
         self.stepped.reset()
         for pen in self.pens:
-            c = pg.PlotDataItem(pen=pen)  # a few hundred points each (thinned in the worker)
+            # A few hundred points each (thinned in the worker).
+            c = pg.PlotDataItem(pen=pen, antialias=True)
             pi.addItem(c)
             self.curves.append(c)
         self.selected, self._diverged = None, None
@@ -188,7 +221,8 @@ class LossCurves(pg.PlotWidget):
                 item.setPen(selected_pen())
                 item.setZValue(10)
             elif k < len(div) and div[k]:
-                item.setPen(pg.mkPen(diverged_color(), width=1, style=Qt.PenStyle.DashLine))
+                item.setPen(pg.mkPen(diverged_color(), width=self.curve_width,
+                                     style=Qt.PenStyle.DashLine))
                 item.setZValue(1)
             else:
                 item.setPen(pen)

@@ -27,6 +27,8 @@ MIN_LABEL_PT = 6.5  # a tile's label shrinks to fit its band down to this
 # The band grows past LABEL_BAND (up to this) to hold a label at the window's size where small
 # tiles leave it less: 16 tiles at 1024x768 in presentation mode wrote 7 pt labels.
 MAX_LABEL_BAND = 0.6
+#: A class point's size on a tile: room for its shape to show (a 3-px dot had none).
+CLASS_POINT_SIZE = 5
 
 
 def diverged_grey() -> np.ndarray:
@@ -401,11 +403,19 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         px = (ox[:, None] + np.clip(fx, 0, 1)[None]).ravel()
         py = (oy[:, None] + np.clip(fy, 0, 1)[None]).ravel()
         if data.is_classification:
-            palette = [pg.mkBrush(*colors.class_color(int(k))) for k in range(max(data.n_classes, 2))]
-            brushes = [palette[int(k)] for k in y] * self.n
+            # Each class's shape and colour, with the main plot's dark rim (r10 #8: plain discs,
+            # told apart by colour alone, 1.3-1.5:1 on their own class's region): one brush
+            # and one symbol a class, one pen for all.
+            k = range(max(data.n_classes, 2))
+            fills = [pg.mkBrush(*colors.point_fill(colors.class_color(c))) for c in k]
+            shapes = [colors.class_symbol(c) for c in k]
+            y = np.asarray(y, int)
+            self.points.setData(px, py, brush=[fills[c] for c in y] * self.n,
+                                symbol=[shapes[c] for c in y] * self.n, size=CLASS_POINT_SIZE,
+                                pen=pg.mkPen(*colors.point_rim(), 200, width=0.8))
         else:
-            brushes = pg.mkBrush(*colors.point_rim(), 160)
-        self.points.setData(px, py, brush=brushes)
+            self.points.setData(px, py, brush=pg.mkBrush(*colors.point_rim(), 160), symbol="o",
+                                size=3, pen=None)
         # The frame of every tile (1-D data has no picture to show its edge).
         xs, ys = [], []
         for i in range(self.n):

@@ -35,7 +35,7 @@ from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, mem
 
 from . import colors
 from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, categorical,
-                            category_colors, member_colors)
+                            category_colors, category_line, member_colors, member_dashes)
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
@@ -507,7 +507,7 @@ class CompareView(QWidget):
         shape = tuple(len(v) for _, v in s.axes)
         self.tiles.set_members(s.labels, data, data.bounds(0.1), shape if len(shape) == 2 else None)
         self._colors = member_colors(s.members, s.axes)
-        self.curves.set_members(self._colors, colour_key(s.axes))
+        self.curves.set_members(self._colors, colour_key(s.axes), member_dashes(s.members, s.axes))
         self.table.set_members(s.axes, s.members, data.is_classification)
         self.score_plot.set_members(s.axes, s.members)
         scale = float(self.curves.property("nnvizScale") or 1.0)
@@ -713,9 +713,11 @@ def colour_key(axes: tuple) -> str:
         # The names alone, each in its colour (made readable as words): they say what they
         # are, and "colour: activation ■ sigmoid ■ softmax ..." was wider than the plot at
         # 1024 x 768 in presentation mode.
+        # Each after its line's dashes (LossCurves draws it so): told apart without colour.
         words = [colors.hex_of(colors.readable(rgb, colors.background(), 4.5)) for rgb in shown]
-        return " &nbsp;".join(f"<span style='color:{w}'>{format_value(v)}</span>"
-                              for w, v in zip(words, values))
+        return " &nbsp;".join(f"<span style='color:{w}'>{category_line(k)[1]}"
+                              f"{format_value(v)}</span>"
+                              for k, (w, v) in enumerate(zip(words, values)))
     first, last = axis_colors(len(values))[0], axis_colors(len(values))[-1]
     return f"colour: {axis_title(name)} {swatch(first, values[0])} \u2192 {swatch(last, values[-1])}"
 

@@ -100,7 +100,12 @@ class HiddenSpaceView(QWidget):
         # spent ~40 ms of the GUI thread a frame on their styles at 5,000 points (bench/gui.py).
         self.train_points = pg.ScatterPlotItem(size=8)
         self.test_points = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(0, 0, 0, 0))
+        # Around each test point's ring a dark rim, as in the Data & model plot: a ring in its
+        # class's colour alone was 2.3:1 on white for the orange, 1.6-1.9:1 for Tol's and
+        # cividis' yellows (r10 #5).
+        self.test_rims = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(0, 0, 0, 0))
         self.plot.addItem(self.train_points)
+        self.plot.addItem(self.test_rims)
         self.plot.addItem(self.test_points)
         self._axis_labels = None
         # One unit across as long as one up: the two coordinates are in the same units (a
@@ -132,6 +137,7 @@ class HiddenSpaceView(QWidget):
         """The theme or palette changed (nnviz.gui.look): the points again in the new one."""
         self.mesh.setPen(_mesh_pen())
         self.train_points.setPen(pg.mkPen(*colors.point_rim(), 200, width=0.8))
+        self.test_rims.setPen(pg.mkPen(*colors.point_rim(), 200, width=1))
         self._labels_key = None  # the points' looks again, in the new colours
         if self.snapshot is not None:
             self.update_snapshot(self.snapshot)
@@ -225,6 +231,7 @@ class HiddenSpaceView(QWidget):
         self._labels_key = None
         self.train_points.setData([], [])
         self.test_points.setData([], [])
+        self.test_rims.setData([], [])
 
     def _draw(self, hs: HiddenSpace) -> None:
         self.plot.show()
@@ -245,10 +252,12 @@ class HiddenSpaceView(QWidget):
                                       brush=brushes[train], symbol=symbols[train])
             self.test_points.setData(hs.points[test, 0], hs.points[test, 1],
                                      pen=pens[test], symbol=symbols[test])
+            self.test_rims.setData(hs.points[test, 0], hs.points[test, 1], symbol=symbols[test])
             self._set_key(hs.labels, bool(hs.is_test.any()))
         else:
             move_points(self.train_points, hs.points[train, 0], hs.points[train, 1])
             move_points(self.test_points, hs.points[test, 0], hs.points[test, 1])
+            move_points(self.test_rims, hs.points[test, 0], hs.points[test, 1])
         self.range.follow(data_bounds(hs.points[:, 0], flat[:, 0]),
                           data_bounds(hs.points[:, 1], flat[:, 1]))
         a, b = hs.axes

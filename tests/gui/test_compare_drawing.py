@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.gui import colors
-from nnviz.gui.compare_plots import LossCurves, ScorePlot, ScoreTable, member_colors
+from nnviz.gui.compare_plots import (LossCurves, ScorePlot, ScoreTable, member_colors,
+                                     member_dashes)
 from nnviz.gui.compare_tiles import (TileMosaic, member_rgb, mosaic_rgb, tile_at, tile_layout,
                                      tile_origin)
 from nnviz.gui.sweep_panel import AxisError, SweepPanel, parse_values
@@ -91,6 +92,33 @@ def test_the_mosaic_draws_every_member_in_one_image(qtbot, moons):
     assert len(m.points.data) == 4 * len(moons.train_index)
 
 
+@pytest.mark.parametrize("palette", ["playground", "tol"])
+def test_a_tiles_classes_differ_in_shape_and_have_a_dark_rim(qtbot, palette):
+    """r10 #8: every point was a plain disc in its class's colour, on a region of its own
+    colour (1.3-1.5:1), the classes told apart by colour alone. Now as in the main plot: each
+    class its shape, every point a rim that stands off its class's colour; one brush a class."""
+    colors.set_look(palette_name=palette)
+    try:
+        data = make_dataset(DataSpec("multiclass", classes=8, samples=160))
+        m = TileMosaic()
+        qtbot.addWidget(m)
+        m.set_members(("a", "b"), data, data.bounds(0.1))
+        pts, y = m.points.data, np.tile(np.asarray(data.y_train, int), 2)
+        assert len(pts) == len(y)
+        for c in range(8):
+            assert {str(s) for s in pts["symbol"][y == c]} == {colors.class_symbol(c)}
+            assert len({id(b) for b in pts["brush"][y == c]}) == 1  # shared, as at 100k points
+        assert len({str(s) for s in pts["symbol"]}) == 8
+        rim = m.points.opts["pen"]
+        assert all(p is None for p in pts["pen"]) and rim.style() != Qt.PenStyle.NoPen
+        for c in range(8):  # on the region its class wins, as the tile draws it
+            region = colors.mix(colors.class_color(c), colors.background(), 0.35)
+            assert colors.contrast(rim.color().getRgb()[:3], region) >= 3.0
+        assert m.points.opts["size"] >= 5  # room for a shape (a 3-px dot had none)
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
 def test_one_dimensional_members_are_curves_of_one_item(qtbot):
     data = make_dataset(DataSpec("sine", samples=40))
     m = TileMosaic()
@@ -139,6 +167,47 @@ def test_loss_curves_highlight_the_selected_member_and_dash_a_diverged_one(qtbot
     c.select(1)
     assert c.curves[1].opts["pen"].widthF() > c.curves[0].opts["pen"].widthF()
     assert c.curves[2].opts["pen"].style() == Qt.PenStyle.DashLine
+
+
+def _activation_curves(qtbot):
+    from nnviz.gui.compare_view import colour_key
+    acts = ("sigmoid", "softmax", "tanh", "cos", "relu")
+    axes, members = (("activation", acts),), tuple({"activation": a} for a in acts)
+    c = LossCurves()
+    qtbot.addWidget(c)
+    c.set_members(member_colors(members, axes), colour_key(axes), member_dashes(members, axes))
+    e = np.arange(1, 11)
+    c.update_curves(tuple((e, np.linspace(1, 0.1 * (k + 1), 10)) for k in range(5)),
+                    np.zeros(5, bool))
+    return c, [item.opts["pen"] for item in c.curves]
+
+
+def test_the_activations_curves_differ_in_dashes_and_follow_the_palette(qtbot):
+    """r10 #3: the curves were tab10's, whatever the palette; for a deuteranope sigmoid and relu
+    were one blue, tanh, cos and softmax one olive, and nothing else told them apart; at 150 %
+    their width of 1 drew one aliased device pixel. Now each activation its own dash pattern,
+    named in the key, in the palette's colours, 2 px wide and antialiased."""
+    c, pens = _activation_curves(qtbot)
+    dashes = [tuple(p.dashPattern()) if p.style() != Qt.PenStyle.SolidLine else ()
+              for p in pens]
+    assert len(set(dashes)) == 5 and dashes[0] == ()  # five lines, the first solid
+    assert all(p.widthF() >= 2 and p.isCosmetic() for p in pens)
+    assert all(item.opts["antialias"] for item in c.curves)
+    key = c.getPlotItem().titleLabel.text
+    from nnviz.gui.compare_plots import category_line
+    for k in range(5):  # each name after its line
+        assert f"{category_line(k)[1]}{('sigmoid', 'softmax', 'tanh', 'cos', 'relu')[k]}" \
+            in key
+    playground = [p.color().getRgb()[:3] for p in pens]
+    colors.set_look(palette_name="tol")
+    try:
+        _, pens = _activation_curves(qtbot)
+        tol = [p.color().getRgb()[:3] for p in pens]
+        assert tol != playground and len(set(tol)) == 5
+        assert set(tol) <= {colors.readable(c, colors.background(), 3.0)
+                            for c in colors.PALETTES["tol"].classes}
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
 
 
 @pytest.mark.parametrize("last", [1_002, 2_001, 2_600])

@@ -318,10 +318,10 @@ def test_categories_get_colours_of_their_own_and_a_key_naming_each(qtbot, main_w
         assert v in key
     rgb = member_colors(s.members, s.axes)
     assert len(set(rgb)) == len(values)
-    # distinct hues: every two at least as far apart as red and orange (69)
-    for i, a in enumerate(rgb):
-        for b in rgb[i + 1:]:
-            assert max(abs(x - y) for x, y in zip(a, b)) >= 60, (a, b)
+    # distinct colours: every two at least ΔE 20 apart (CIE76; tab10's red and orange, 30)
+    from .test_look import _closest
+    assert _closest(rgb, None) >= 20
+    for a in rgb:
         assert colors.contrast(a, colors.background()) >= 3.0
     lr = ((0.01, 0.1, 1.0),)
     assert "\u2192" in colour_key((("learning_rate", lr[0]),))

@@ -40,23 +40,75 @@ def _symbols(item) -> list[str]:
 
 @pytest.mark.parametrize("palette", list(colors.PALETTES))
 def test_each_class_has_its_own_shape_and_colour_in_every_palette(plot, palette):
+    """Up to the eight classes the multiclass data has (r10 #1: Paul Tol's six colours gave
+    class 6 class 0's colour, 7 class 1's; cividis' five repeated from class 5)."""
     colors.set_look(palette_name=palette)
-    data = make_dataset(DataSpec("multiclass", classes=4))
+    data = make_dataset(DataSpec("multiclass", classes=8, samples=400))
     plot.set_dataset(data)
     by_class: dict[int, set] = {}
     for sym, brush, c in zip(_symbols(plot.train_points), plot.train_points.data["brush"],
                              data.y_train):
         by_class.setdefault(int(c), set()).add((sym, brush.color().getRgb()[:3]))
     looks = [next(iter(v)) for _, v in sorted(by_class.items())]
-    assert all(len(v) == 1 for v in by_class.values())  # one look per class
-    assert len({sym for sym, _ in looks}) == 4  # four different shapes
-    assert len({rgb for _, rgb in looks}) == 4  # and four different colours
+    assert len(looks) == 8 and all(len(v) == 1 for v in by_class.values())  # one look a class
+    assert len({sym for sym, _ in looks}) == 8  # eight different shapes
+    assert len({rgb for _, rgb in looks}) == 8  # and eight different colours
+    # The regions each class wins: eight colours too.
+    scores = np.eye(8, dtype=np.float32)[np.arange(64) % 8].reshape(8, 8, 8)
+    xs = np.linspace(-1, 1, 8, dtype=np.float32)
+    plot.update_grid(Grid(xs, xs, scores))
+    assert len(np.unique(plot.image_data().reshape(-1, 3), axis=0)) == 8
     assert looks[0][1] == colors.PALETTES[palette].classes[0]
     # Test points: the same shapes, hollow (filled with the background, outlined in colour).
     assert set(_symbols(plot.test_points)) <= {s for s, _ in looks}
     assert plot.test_points.opts["brush"].color().getRgb()[:3] == colors.background()
     assert {p.color().getRgb()[:3] for p in plot.test_points.data["pen"]} == {
         rgb for _, rgb in looks}
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1, on linear RGB: what a deuteranope and a
+# protanope see of a colour.
+_CVD = {"deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                                  [-0.011820, 0.042940, 0.968881]]),
+        "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                                [-0.003882, -0.048116, 1.051998]])}
+
+
+def _lab(rgb, vision: str | None = None) -> np.ndarray:
+    c = np.asarray(rgb, np.float64) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    if vision:
+        lin = np.clip(_CVD[vision] @ lin, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ lin / np.array([0.95047, 1, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _closest(rgbs, vision: str | None) -> float:
+    """The smallest colour difference (CIE76 ΔE) between two of ``rgbs`` as ``vision`` sees."""
+    labs = [_lab(c, vision) for c in rgbs]
+    return min(float(np.linalg.norm(a - b)) for i, a in enumerate(labs) for b in labs[i + 1:])
+
+
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_eight_classes_stay_apart_for_a_red_green_colour_blind_viewer(plot, palette):
+    """r10 #2: in the default palette a deuteranope saw class 0 (orange) and 7 (olive) as one
+    yellow (ΔE 3), 2 and 4 (green, red) as one olive, 1 and 3 as one blue, and the regions
+    they won as one region. Each class's points and region: ΔE 7 or more from every other's
+    (10 for the points), with normal vision, deuteranopia and protanopia."""
+    colors.set_look(palette_name=palette)
+    plot.set_dataset(make_dataset(DataSpec("multiclass", classes=8, samples=400)))
+    scores = np.eye(8, dtype=np.float32)[np.arange(64) % 8].reshape(8, 8, 8)
+    xs = np.linspace(-1, 1, 8, dtype=np.float32)
+    plot.update_grid(Grid(xs, xs, scores))
+    regions = plot.image_data().reshape(64, 3)[:8]  # classes 0..7 in turn
+    fills = [plot.train_points.data["brush"][list(plot._data.y_train).index(k)].color()
+             .getRgb()[:3] for k in range(8)]
+    for vision in (None, "deuteranopia", "protanopia"):
+        assert _closest(fills, vision) >= 10, vision
+        assert _closest(regions, vision) >= 7, vision
+
 
 
 @pytest.mark.parametrize("palette", list(colors.PALETTES))

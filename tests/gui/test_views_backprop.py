@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from nnviz.core import backprop
 from nnviz.core.backprop import STAGES
+from nnviz.gui import colors
 from nnviz.gui.backprop_view import BackpropView
 
 from .test_views_helpers import make_trainer, snapshot_of
@@ -163,6 +164,9 @@ def test_points_sized_by_their_pull(view):
     assert int(np.argmax(sizes)) == int(np.argmax(pulls))
     np.testing.assert_allclose(sizes, 4 + 18 * np.sqrt(pulls / pulls.max()), rtol=1e-4)
     assert not view.plot.train_points.isVisible()
+    # in their class's shapes, as the points they stand in for (they were all circles)
+    assert [str(s) for s in view.pull_points.data["symbol"]] == [
+        colors.class_symbol(int(c)) for c in t.data.y_train]
     assert f"#{int(np.argmax(pulls))}" in view.pull_note.text()
     view.pull_box.setChecked(False)
     assert view.plot.train_points.isVisible() and not len(view.pull_points.data)

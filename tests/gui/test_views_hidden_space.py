@@ -145,6 +145,31 @@ def test_hollow_test_points_stand_off_the_dark_background(view, palette):
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
 
 
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_hollow_test_points_have_the_main_plots_dark_rim_on_white(view, palette):
+    """r10 #5: a test point was its class's ring alone, 2.3:1 on white for the orange, 1.6-1.9
+    for Tol's and cividis' yellows. Around each ring now a rim as in Data & model (colors.
+    point_rim), in the point's shape, one pen for all, following the point frame by frame."""
+    colors.set_look("light", palette)
+    try:
+        t = make_trainer()
+        view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+        rims, rings = view.test_rims, view.test_points
+        assert len(rings.data) > 0 and rims.isVisible()
+        assert rims.zValue() <= rings.zValue()
+        np.testing.assert_array_equal(rims.getData()[0], rings.getData()[0])
+        assert list(rims.data["symbol"]) == list(rings.data["symbol"])  # the class's shape
+        assert all(p is None for p in rims.data["pen"])  # the item's one pen, for every point
+        pen = rims.opts["pen"]
+        assert colors.contrast(pen.color().getRgb()[:3], colors.background()) >= 3.0
+        assert rims.opts["size"] >= rings.opts["size"] + 3  # just outside the 2-px ring
+        t.run(50)
+        view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+        np.testing.assert_array_equal(rims.getData()[0], rings.getData()[0])
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
 def test_points_coloured_by_value_share_a_few_brushes(view):
     t = make_trainer("sine", loss="mse", samples=20_000)
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
@@ -197,6 +222,7 @@ def test_the_mesh_path_is_built_in_one_pass_and_draws_the_same_lines(view):
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
     view.train_points.hide()  # the mesh alone (the points lie over it either way)
     view.test_points.hide()
+    view.test_rims.hide()
     port = view.plot.viewport()
 
     def pixels():
@@ -229,6 +255,7 @@ def test_the_mesh_is_drawn_as_opaque_segments_in_the_faded_grey(view):
     assert np.abs(np.array(pen.color().getRgb()[:3]) - faded).max() <= 1
     view.train_points.hide()
     view.test_points.hide()
+    view.test_rims.hide()
     img = view.plot.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
     rgb = a[:, :4 * img.width()].reshape(img.height(), img.width(), 4)[..., 2::-1]
