@@ -199,9 +199,11 @@ class Timeline(QWidget):
         self._timer.setInterval(1000 // REPLAY_FPS)
         self._timer.timeout.connect(self._replay_tick)
         self._replay_at = 0.0
-        # The epoch where Space paused a replay: Space there resumes it (a media player's
-        # Space), rather than going to the live end to train.
-        self._paused_at: int | None = None
+        # A replay was paused (its button, Space, a drag) and not gone on with or left for the
+        # live end: Space goes on with it from the epoch shown (a media player's Space), rather
+        # than going to the live end to train. (Only Space's pause counted: paused by its
+        # button, or moved a step, Space trained from the live end.)
+        self._paused = False
         # The epoch asked for last (None: the live end), and whether it is still to come.
         # Snapshots of earlier asks can arrive before it; during a replay, or one paused, they
         # do not pull the handle back (Space then took that older epoch for the pause's and
@@ -239,8 +241,10 @@ class Timeline(QWidget):
                                  self._to_slider(self.live_epoch))
             at = s.epoch
             self._asked_pending &= s.epoch != self._asked
+            if not s.past and not self._asked_pending:
+                self._paused = False  # at the live end: no replay to go on with
             if self._asked_pending and self._asked is not None and s.past \
-                    and (self.replaying or self._paused_at is not None):
+                    and (self.replaying or self._paused):
                 at = max(self.first_epoch, min(self._asked, self.live_epoch))
             self.slider.setValue(self._to_slider(at))
             self.slider.setPageStep(max(1, self._to_slider(self.live_epoch // 20)))
@@ -265,8 +269,7 @@ class Timeline(QWidget):
     def reset(self) -> None:
         """A new run: nothing recorded yet."""
         self.replay.setChecked(False)
-        self._paused_at = self._asked = None
-        self._asked_pending = False
+        self._paused, self._asked, self._asked_pending = False, None, False
         self.live_epoch = self.epoch = self.first_epoch = 0
         self._scale = 1
         with QSignalBlocker(self.slider):
@@ -283,6 +286,7 @@ class Timeline(QWidget):
                 epoch = None
         if epoch is None:
             self.replay.setChecked(False)
+            self._paused = False
         with QSignalBlocker(self.slider):
             self.slider.setValue(self._to_slider(self.live_epoch if epoch is None else epoch))
         self._ask(epoch)
@@ -343,27 +347,26 @@ class Timeline(QWidget):
 
     @property
     def replay_paused(self) -> bool:
-        """A replay was paused (pause_replay) and the epoch it paused at is still shown."""
-        at = self._paused_at
-        return at is not None and at == self._slider_epoch() and at < self.live_epoch
+        """A replay was paused and a past epoch is shown: resume_replay goes on from it."""
+        return self._paused and self._slider_epoch() < self.live_epoch
 
     def pause_replay(self) -> None:
-        """Stop the replay at the epoch it shows; resume_replay goes on from there."""
-        if self.replaying:
-            self.replay.setChecked(False)
-            # The epoch asked for last comes next, though an earlier one may be shown now.
-            self._paused_at = self._slider_epoch() if self._asked is None else self._asked
-            with QSignalBlocker(self.slider):
-                self.slider.setValue(self._to_slider(self._paused_at))
+        """Stop the replay at the epoch it shows (as its button does)."""
+        self.replay.setChecked(False)
 
     def resume_replay(self) -> None:
         self.replay.setChecked(True)
 
     def _replay_toggled(self, on: bool) -> None:
-        self._paused_at = None
         if not on:
+            if self._timer.isActive():  # paused: the epoch asked for last is where it stays
+                self._paused = True     # (it comes next, though an earlier one may show now)
+                at = self._slider_epoch() if self._asked is None else self._asked
+                with QSignalBlocker(self.slider):
+                    self.slider.setValue(self._to_slider(at))
             self._timer.stop()
             return
+        self._paused = False
         if self.live_epoch == 0:
             self.replay.setChecked(False)
             return

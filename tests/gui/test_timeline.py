@@ -413,6 +413,36 @@ def test_space_pauses_and_resumes_a_replay_and_trains_only_from_the_live_end(mai
     w.pause()
 
 
+@pytest.mark.parametrize("how", ["button", "button then a step"])
+def test_space_goes_on_with_a_replay_its_button_paused(main_window, qtbot, how):
+    """The Replay button reads Pause while a replay plays, and its tip says Space does the
+    same; paused by the button (or by Space, then moved a step), Space trained from the live
+    end: a reviewer's run was at epoch 500,071 before they stopped it."""
+    w = main_window
+    w.set_stop_at(120)
+    w.play()
+    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120,
+                    timeout=TIMEOUT)
+    tl = w.timeline
+    tl.speed.setProperty("chosen", True)
+    tl.speed.setCurrentIndex(tl.speed.findData(10))
+    qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch >= 5, timeout=TIMEOUT)
+    qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)  # Pause
+    assert not tl.replay.isChecked()
+    at = tl.slider.value()
+    if how == "button then a step":
+        tl.step(1)
+        at += 1
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == at, timeout=TIMEOUT)
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert tl.replay.isChecked() and not w.playing  # the replay goes on; nothing trains
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch > at, timeout=TIMEOUT)
+    tl.replay.setChecked(False)
+    assert _worker_caught_up(w, qtbot) == 120
+
+
 def test_space_resumes_a_replay_paused_while_an_earlier_epoch_was_still_arriving(main_window,
                                                                               qtbot):
     """Under load the picture lags the replay: Space paused it while an earlier epoch's snapshot
