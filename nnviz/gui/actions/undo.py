@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication
 
@@ -507,15 +507,21 @@ class UndoMixin:
         self._update_edit_toolbar()
         return True
 
-    def _wait_for_capture(self, kept: dict, timeout_ms: int = 10000) -> None:
+    def _wait_for_capture(self, kept: dict, timeout_ms: int = 120_000) -> None:
         """Until the worker has captured the run ``kept`` is for (it comes back as an event;
-        Ctrl+Z pressed again at once came to it before), at most ``timeout_ms``. The user's
-        input waits meanwhile: no second undo runs inside this one."""
+        Ctrl+Z pressed again at once came to it before), at most ``timeout_ms``, under a busy
+        cursor. The user's input waits meanwhile: no second undo runs inside this one. (10 s
+        was too short behind an epoch that cannot be interrupted, or a compile on a loaded
+        machine: Undo then brought a fresh model, the trained run lost.)"""
         clock = QElapsedTimer()
         clock.start()
         flags = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
-        while kept and "session" not in kept and clock.elapsed() < timeout_ms:
-            QApplication.processEvents(flags, 20)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            while kept and "session" not in kept and clock.elapsed() < timeout_ms:
+                QApplication.processEvents(flags, 20)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def _load(self, text: str, state: Problem,
               then: Callable[[bool], None] | None = None) -> bool:
