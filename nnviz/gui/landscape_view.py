@@ -33,8 +33,8 @@ from . import colors
 from .actions.undo import AppliedCommand
 from .stepped_range import nice_range
 from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, FittingLabel,
-                      LabelRoom, LogAxis, cache_axes, loose_title, move_points, plain_axes,
-                      power_of_ten)
+                      LabelRoom, LogAxis, SparseAxis, cache_axes, loose_title, move_points,
+                      plain_axes, power_of_ten)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -528,8 +528,10 @@ class LandscapeView(QWidget):
                 f"<span style='color:{path}'>its shadow's on the plane</span>")
 
     def _side_plot(self, row: int, title: str, xlabel: str):
-        # LogAxis: pyqtgraph labelled 0.08, 0.09 and 0.1 over each other on the log scale.
-        p = self.glw.addPlot(row=row, col=0, title=title, axisItems={"left": LogAxis("left")})
+        # LogAxis: pyqtgraph labelled 0.08, 0.09 and 0.1 over each other on the log scale;
+        # SparseAxis: a long run's epochs read "0 200000400000600000800000".
+        p = self.glw.addPlot(row=row, col=0, title=title,
+                             axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.getAxis("bottom").enableAutoSIPrefix(False)

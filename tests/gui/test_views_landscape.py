@@ -870,3 +870,27 @@ def test_the_loss_map_is_drawn_as_a_smooth_surface_not_as_squares(qtbot):
     y = box.center().y()
     row = {img.pixelColor(x, y).rgb() for x in range(box.left() + 3, box.right() - 3)}
     assert len(row) > 20  # shades between the samples, not their two colours
+
+
+def test_a_long_runs_epochs_read_apart_under_the_side_plots(main_window, qtbot):
+    # A reviewer's long run: the side plots' epoch axes read "0 200000400000600000800000".
+    from PySide6.QtGui import QImage, QPainter
+    w = main_window
+    w.resize(1024, 768)
+    w.step(300)
+    wait_for_run(qtbot, w, 300)
+    view = shown_landscape(qtbot, w, 300)
+    for plot in (view.path_plot, view.sharp_plot):
+        plot.disableAutoRange()
+        plot.setXRange(0, 800_000, padding=0)
+        axis = plot.getAxis("bottom")
+        image = QImage(10, 10, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            _, _, texts = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+        rects = sorted((rect for rect, _, text in texts if text), key=lambda r: r.left())
+        assert len(rects) >= 2
+        for a, b in zip(rects, rects[1:]):
+            assert b.left() - a.right() >= 4, [t for _, _, t in texts]
