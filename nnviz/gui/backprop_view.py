@@ -75,8 +75,14 @@ PRESENTING_DIAGRAM_SHARE = 0.45
 # and 2-8-1 networks showed two units of their hidden layer; beside, all of them.
 PRESENTING_COLUMN_PX = 110
 PRESENTING_BESIDE_SHARE = 0.45
-# ... the plot there PRESENTING_BESIDE_PLOT of the column's height, the formulas the rest.
+# ... the plot there PRESENTING_BESIDE_PLOT of the column's height, the formulas the rest,
+# but its plane at least PRESENTING_BESIDE_PLANE_PX tall (r12: at 0.38 of a 1024x768 column
+# it was ~160x85 px, the "x2" title over its tick labels, and under a note banner ~95x55, its
+# ticks printed over each other; the row gave ~180x125). Where that leaves the formulas less
+# than PRESENTING_FORMULA_LINES lines (a shorter window, a banner on a shorter one) the row
+# it is: the plot readable comes before the diagram's every unit.
 PRESENTING_BESIDE_PLOT = 0.38
+PRESENTING_BESIDE_PLANE_PX = 125
 # Of the row, the formulas beside it: at 1024x768 the plot ~245 px wide (its plane a little
 # under 1:1 height), the formulas ~395 (at 0.5 they had ~350, and a table's row wrapped).
 PRESENTING_PLOT_SHARE = 0.38
@@ -925,10 +931,6 @@ class BackpropView(QWidget):
         1024x768), the diagram beside the plot over the formulas, at the tab's full height.
         The normal mode: the plot over the formulas beside the diagram, squeezed to the tab."""
         on = self._presenting()
-        # presentation's row (the plot beside the formulas, above the diagram), or the diagram
-        # beside them (_diagram_beside)
-        row = on and not self._diagram_beside()
-        layout = "row" if row else "beside" if on else "normal"
         if on:
             self.plot.setMinimumSize(PRESENTING_PLOT)
             frame = 2 * self.formulas.frameWidth() + \
@@ -940,6 +942,10 @@ class BackpropView(QWidget):
             self.plot.setMinimumSize(220, 0)
             self.formulas.setMinimumHeight(120)
             self.canvas.setMinimumHeight(0)
+        # presentation's row (the plot beside the formulas, above the diagram), or the diagram
+        # beside them (_diagram_beside: with the formulas' least height, set just above)
+        row = on and not self._diagram_beside()
+        layout = "row" if row else "beside" if on else "normal"
         # Presentation mode folds the title away, for the formulas' lines: what it says is on
         # screen elsewhere (the point in its list, the epoch in the readout, the batch in the
         # batch gradient's formula).
@@ -988,8 +994,24 @@ class BackpropView(QWidget):
         spec = self.canvas.spec
         m = self.layout().contentsMargins()  # (the view's width: the scroll area's comes later)
         width = self.width() - m.left() - m.right()
-        return spec is not None and width > 0 and \
-            len(spec.layer_sizes) * PRESENTING_COLUMN_PX <= PRESENTING_BESIDE_SHARE * width
+        if spec is None or width <= 0 or \
+                len(spec.layer_sizes) * PRESENTING_COLUMN_PX > PRESENTING_BESIDE_SHARE * width:
+            return False
+        # ... and their height: the plane readable over the formulas' least lines (the scroll
+        # area's height is the column's there; it changes with a banner above the tabs)
+        height = self.split_scroll.height()
+        return height > 0 and \
+            self._beside_plot_least() + self.formulas.minimumHeight() <= height
+
+    def _beside_plot_least(self) -> int:
+        """The diagram beside: the plot's side of the column (the plot, its check box and its
+        note) with the plane PRESENTING_BESIDE_PLANE_PX tall."""
+        side = self._plot_side
+        extra = sum(side.itemAt(i).widget().sizeHint().height() + side.spacing()
+                    for i in range(side.count())
+                    if side.itemAt(i).widget() not in (None, self.plot)
+                    and not side.itemAt(i).widget().isHidden())
+        return self.plot.height_for_plane(PRESENTING_BESIDE_PLANE_PX) + extra
 
     def _split_dragged(self, *_) -> None:
         self._split_moved = True
@@ -1033,7 +1055,7 @@ class BackpropView(QWidget):
         want = FORMULA_LINES * self.formulas.fontMetrics().lineSpacing() + frame
         share = min(max(want, round(h * 0.4)), round(h * 0.5))
         if self._presenting():  # the diagram beside: the formulas all but the plot's share
-            share = h - max(round(h * PRESENTING_BESIDE_PLOT),
+            share = h - max(round(h * PRESENTING_BESIDE_PLOT), self._beside_plot_least(),
                             column.widget(0).minimumSizeHint().height())
         if abs(column.sizes()[1] - share) > 1:
             column.setSizes([h - share, share])
@@ -1668,13 +1690,15 @@ class BackpropView(QWidget):
             body = (f"<p>RMSProp keeps a running mean of g²: v ← 0.9·v + 0.1·g² = 0.9·{fac(v0)} "
                     f"+ 0.1·{fac(gi)}² = {num(v1)}<br>Δw = −lr·g/√(v + 10⁻⁸) = "
                     f"<b>{num(di)}</b></p>")
+        plain = ""  # (presentation mode: one paragraph with the weight's, run on: a line less)
         if u.optimizer != "gd":
-            body += (f"<p>Plain −lr·g would be {num(-lr * gi)}.</p>"
-                     if compact else
-                     f"<p>Not lr × g (that would be {num(-lr * gi)}): the optimiser's state "
-                     "changes the step.</p>")
+            if compact:
+                plain = f"Plain −lr·g would be {num(-lr * gi)}. "
+            else:
+                body += (f"<p>Not lr × g (that would be {num(-lr * gi)}): the optimiser's "
+                         "state changes the step.</p>")
         before, after = num_pair(w[i], w[i] + di)
-        body += (f"<p>The weight w<sub>{i + 1}</sub> goes from {before} to <b>{after}</b>"
+        body += (f"<p>{plain}The weight w<sub>{i + 1}</sub> goes from {before} to <b>{after}</b>"
                  + ("." if compact else f" (Δw = {num(di)}).") + "</p>")  # (Δw: just above)
         if compact:  # (the check line: the update matches optax's)
             return head + body

@@ -460,6 +460,14 @@ class DecisionPlot(pg.PlotWidget):
             return None
         return math.ceil(room_h * aspect + axes_w + MARGINS[0] + MARGINS[2])
 
+    def height_for_plane(self, plane: int) -> int:
+        """The widget's height at which its plane's view box is ``plane`` px tall: that and
+        the axes' own heights (set from their text) and the margins."""
+        pi = getattr(self, "plotItem", None)
+        shown = [pi.getAxis(k) for k in ("top", "bottom") if pi.getAxis(k).isVisible()] \
+            if pi is not None else []
+        return plane + sum(a.minimumHeight() for a in shown) + MARGINS[1] + MARGINS[3]
+
     def _fit_aspect(self) -> None:
         """The plane's view box at the data's aspect: drawn 1:1, it would otherwise show blank
         bands beyond the model's image."""
