@@ -47,6 +47,20 @@ import pytest  # noqa: E402
 FIRST_SNAPSHOT_MS = 60_000  # a cold compile on a busy machine
 
 
+@pytest.fixture(autouse=True)
+def _default_look():
+    """Each test starts in the default theme and palette. The look is the process's (colors'
+    module state), and a window opened with no saved look keeps it: a test that chose the dark
+    theme and left it so (several do, unlike their neighbours' ``finally``) had a later test's
+    window open dark, where its choice of the dark theme changed nothing and what waited for the
+    redraw waited in vain (test_lessons_presentation's theme test, in CI's full runs only)."""
+    import sys
+    colors = sys.modules.get("nnviz.gui.colors")  # not imported: at its default still
+    if colors is not None:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+    yield
+
+
 def all_digits(script):
     """An exported script (a path) made to print its losses to every float32 digit (its
     ``digits = 4`` line, the notebook's .4f, set to 8), to compare with nnviz's record; the

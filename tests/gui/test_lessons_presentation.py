@@ -198,6 +198,7 @@ def test_a_lesson_drawn_again_in_a_new_theme_is_drawn_once(main_window, qtbot, k
     page = _lessons(w).pages[key]
     qtbot.waitUntil(lambda: _scaled(page), timeout=120_000)
     first = _plots(page)
+    assert colors.theme().name != "dark"  # else the choice below changes nothing
     w.look_actions[("theme", "dark")].trigger()
     try:
         qtbot.waitUntil(lambda: _scaled(page) and _plots(page)[0] is not first[0],
