@@ -413,12 +413,8 @@ def test_space_pauses_and_resumes_a_replay_and_trains_only_from_the_live_end(mai
     w.pause()
 
 
-@pytest.mark.parametrize("how", ["button", "button then a step"])
-def test_space_goes_on_with_a_replay_its_button_paused(main_window, qtbot, how):
-    """The Replay button reads Pause while a replay plays, and its tip says Space does the
-    same; paused by the button (or by Space, then moved a step), Space trained from the live
-    end: a reviewer's run was at epoch 500,071 before they stopped it."""
-    w = main_window
+def _replaying(w, qtbot) -> None:
+    """120 epochs trained, then a replay at 10 epochs a second, past its fifth epoch."""
     w.set_stop_at(120)
     w.play()
     qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120,
@@ -428,6 +424,15 @@ def test_space_goes_on_with_a_replay_its_button_paused(main_window, qtbot, how):
     tl.speed.setCurrentIndex(tl.speed.findData(10))
     qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch >= 5, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("how", ["button", "button then a step"])
+def test_space_goes_on_with_a_replay_its_button_paused(main_window, qtbot, how):
+    """The Replay button reads Pause while a replay plays, and its tip says Space does the
+    same; paused by the button (or by Space, then moved a step), Space trained from the live
+    end: a reviewer's run was at epoch 500,071 before they stopped it."""
+    w, tl = main_window, main_window.timeline
+    _replaying(w, qtbot)
     qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)  # Pause
     assert not tl.replay.isChecked()
     at = tl.slider.value()
@@ -449,16 +454,8 @@ def test_space_resumes_a_replay_paused_while_an_earlier_epoch_was_still_arriving
     was still to arrive; that snapshot pulled the handle back, the pause took its epoch, and
     the next Space, finding the handle moved on, trained from the live end."""
     from dataclasses import replace
-    w = main_window
-    w.set_stop_at(120)
-    w.play()
-    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120,
-                    timeout=TIMEOUT)
-    tl = w.timeline
-    tl.speed.setProperty("chosen", True)
-    tl.speed.setCurrentIndex(tl.speed.findData(10))
-    qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch >= 5, timeout=TIMEOUT)
+    w, tl = main_window, main_window.timeline
+    _replaying(w, qtbot)
     late = replace(w.last_snapshot, epoch=2)  # an earlier ask's picture, arriving late
     tl.update_snapshot(late)
     w.setFocus()

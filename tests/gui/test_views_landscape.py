@@ -805,11 +805,21 @@ def test_the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorl
     assert "the path lies close to this plane" in close and red not in close
 
 
+def _draw_specs(axis):
+    """What the pyqtgraph ``axis`` would draw: (axis line, ticks, texts)."""
+    from PySide6.QtGui import QImage, QPainter
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        return axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+
+
 def test_the_colour_bar_reads_as_losses_on_the_log_scale(main_window, qtbot):
     # The bar gave log10 values (-0.5 to -3) that a newcomer read as losses. On the log scale
     # its numbers are now losses (0.3, 0.2, 0.1), each where that loss's colour is, and the
     # title says they are losses on a log scale.
-    from PySide6.QtGui import QImage, QPainter
     w = main_window
     w.resize(1024, 768)
     w.step(300)
@@ -818,13 +828,7 @@ def test_the_colour_bar_reads_as_losses_on_the_log_scale(main_window, qtbot):
     axis = view.colorbar.axis
 
     def painted() -> list[str]:
-        image = QImage(10, 10, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        try:
-            specs = axis.generateDrawSpecs(painter)
-        finally:
-            painter.end()
-        return [text for _, _, text in specs[2]]
+        return [text for _, _, text in _draw_specs(axis)[2]]
 
     def title() -> str:
         return view.colorbar_title.item.toPlainText()
@@ -874,7 +878,6 @@ def test_the_loss_map_is_drawn_as_a_smooth_surface_not_as_squares(qtbot):
 
 def test_a_long_runs_epochs_read_apart_under_the_side_plots(main_window, qtbot):
     # A reviewer's long run: the side plots' epoch axes read "0 200000400000600000800000".
-    from PySide6.QtGui import QImage, QPainter
     w = main_window
     w.resize(1024, 768)
     w.step(300)
@@ -883,13 +886,7 @@ def test_a_long_runs_epochs_read_apart_under_the_side_plots(main_window, qtbot):
     for plot in (view.path_plot, view.sharp_plot):
         plot.disableAutoRange()
         plot.setXRange(0, 800_000, padding=0)
-        axis = plot.getAxis("bottom")
-        image = QImage(10, 10, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        try:
-            _, _, texts = axis.generateDrawSpecs(painter)
-        finally:
-            painter.end()
+        texts = _draw_specs(plot.getAxis("bottom"))[2]
         rects = sorted((rect for rect, _, text in texts if text), key=lambda r: r.left())
         assert len(rects) >= 2
         for a, b in zip(rects, rects[1:]):
