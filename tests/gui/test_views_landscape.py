@@ -27,6 +27,13 @@ def shown_landscape(qtbot, w, epoch):
     return view
 
 
+def trained_and_shown(qtbot, w, epochs):
+    """``epochs`` trained (a Step), then the Landscape tab shown with that epoch's numbers."""
+    w.step(epochs)
+    wait_for_run(qtbot, w, epochs)
+    return shown_landscape(qtbot, w, epochs)
+
+
 def side_plots_free(view) -> bool:
     """The side plots' paint no longer held back: a new landscape's wait for a pass of the
     event loop after the map's (LandscapeView._side_paints_next); grab() does not paint them
@@ -124,9 +131,7 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     the last one's plane (LandscapeProbe._placed): the white dot moves, the picture stays."""
     import dataclasses
     w = main_window
-    w.step(300)
-    wait_for_run(qtbot, w, 300)
-    view = shown_landscape(qtbot, w, 300)
+    view = trained_and_shown(qtbot, w, 300)
     r, s = view.result, w.last_snapshot
     drawn = []
     monkeypatch.setattr(view.image, "setImage", lambda *a, **k: drawn.append(a))
@@ -179,9 +184,7 @@ def test_the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draw
         return isocurve(*a, **k)
     monkeypatch.setattr(pg.functions, "isocurve", recorded)
     w = main_window
-    w.step(300)
-    wait_for_run(qtbot, w, 300)
-    view = shown_landscape(qtbot, w, 300)
+    view = trained_and_shown(qtbot, w, 300)
     view.grab()  # painted
     r = view.result
     assert r.picture is not None and r.picture.land is r.land and r.picture.log
@@ -208,9 +211,7 @@ def test_a_new_landscape_s_side_plots_paint_after_the_map_in_a_later_pass(main_w
     import dataclasses
     from PySide6.QtCore import QEvent, QObject
     w = main_window
-    w.step(300)
-    wait_for_run(qtbot, w, 300)
-    view = shown_landscape(qtbot, w, 300)
+    view = trained_and_shown(qtbot, w, 300)
     qtbot.waitUntil(view.glw.updatesEnabled, timeout=5000)
     r, s = view.result, w.last_snapshot
     painted = []
@@ -822,9 +823,7 @@ def test_the_colour_bar_reads_as_losses_on_the_log_scale(main_window, qtbot):
     # title says they are losses on a log scale.
     w = main_window
     w.resize(1024, 768)
-    w.step(300)
-    wait_for_run(qtbot, w, 300)
-    view = shown_landscape(qtbot, w, 300)
+    view = trained_and_shown(qtbot, w, 300)
     axis = view.colorbar.axis
 
     def painted() -> list[str]:
@@ -880,9 +879,7 @@ def test_a_long_runs_epochs_read_apart_under_the_side_plots(main_window, qtbot):
     # A reviewer's long run: the side plots' epoch axes read "0 200000400000600000800000".
     w = main_window
     w.resize(1024, 768)
-    w.step(300)
-    wait_for_run(qtbot, w, 300)
-    view = shown_landscape(qtbot, w, 300)
+    view = trained_and_shown(qtbot, w, 300)
     for plot in (view.path_plot, view.sharp_plot):
         plot.disableAutoRange()
         plot.setXRange(0, 800_000, padding=0)
