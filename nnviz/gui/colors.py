@@ -33,10 +33,15 @@ MID: RGB = (232, 234, 235)
 # Classes beyond two: Paul Tol's colours, apart from orange and blue and from each other for a
 # red-green colour-blind viewer too, on both themes (tab10's green and red, orange and olive,
 # blue and purple were one colour for a deuteranope, their regions one region: r10 #2). Eight,
-# the most classes the multiclass data has, each a colour of its own.
+# the most classes the multiclass data has, then Tol's dark red and a plum for the ten an
+# imported file may have (csvdata.MAX_CLASSES; classes 9 and 10 were classes 1 and 2 again).
+# The two were chosen as the colours farthest, in CIEDE2000, from the eight and each other as
+# drawn (a point's fill, a region's fade, on both themes) with normal vision, deuteranopia
+# and protanopia: 10.8 at least, more than the eight's own least (8.0), so ten classes are as
+# far apart as eight were.
 CLASS_COLORS: tuple[RGB, ...] = (
     ORANGE, BLUE, (34, 136, 51), (102, 204, 238), (221, 204, 119), (238, 51, 119),
-    (0, 153, 136), (187, 187, 187),
+    (0, 153, 136), (187, 187, 187), (102, 51, 51), (140, 0, 100),
 )
 TRAIN_CURVE: RGB = (40, 40, 40)
 TEST_CURVE: RGB = (117, 112, 179)  # not a class's colour: the test data is not class 0
@@ -45,22 +50,56 @@ TEST_CURVE: RGB = (117, 112, 179)  # not a class's colour: the test data is not 
 # one and a palette's train or test curve, differ by 20 or more in CIEDE2000 (21.8 at least).
 # The Okabe-Ito colours they replace, made lines, were close on the dark theme (its blue lifted
 # to 17.6 from its sky blue: "run 1" and "run 4" looked alike on a projector, r11) and the
-# sixth was the playground's test curve's purple itself.
+# sixth was the playground's test curve's purple itself. A seventh branch and on takes the
+# colours again with a dash pattern of its own (BRANCH_DASHES): "run 7" was "run 1".
 BRANCH_CURVES: dict[bool, tuple[RGB, ...]] = {
     False: ((0, 140, 210), (220, 10, 160), (40, 155, 50), (195, 115, 15), (100, 95, 0),
             (0, 135, 130)),
     True: ((0, 170, 255), (255, 115, 215), (30, 150, 25), (245, 145, 0), (225, 220, 0),
            (35, 190, 180)),
 }
+#: The dash pattern of branch colour index 0-5, 6-11, 12-17 (in pen widths; None: solid) and
+#: the same line as text for the key under the plot. Unlike the test curve's even dashes.
+BRANCH_DASHES: tuple[tuple[list[float] | None, str], ...] = (
+    (None, "\u2501\u2501"), ([5, 2, 1, 2], "\u2501\u00b7\u2501"), ([1, 1.5], "\u2508\u2508"))
 TIMELINE_MARK: RGB = (138, 75, 0)
 # Plot titles, axis labels, tick numbers and legends: near black. pyqtgraph's default grey
 # (150, 150, 150) could not be read from the back of a room.
 TEXT = (34, 34, 34)
 pg.setConfigOptions(foreground=TEXT, background=(255, 255, 255))
 
-#: pyqtgraph symbols of class 0, 1, ...; and the same shapes as text for keys and legends.
-CLASS_SYMBOLS = ("o", "s", "t1", "d", "h", "star", "p", "t")
-CLASS_GLYPHS = ("\u25cf", "\u25a0", "\u25b2", "\u25c6", "\u2b22", "\u2605", "\u2b1f", "\u25bc")
+
+
+def _filled_cross(turn: float, scale: float = 1.0):
+    """A thick, filled plus (``turn`` 0) or cross (45): matplotlib's 'P' and 'X', whose arms
+    (a third of the size) have room for the class's colour; pyqtgraph's own '+' and 'x' have
+    arms a fifth wide, a rim with hardly a fill between."""
+    from PySide6.QtGui import QPainterPath, QTransform
+    a, w = 0.5, 0.17
+    pts = [(-a, -w), (-w, -w), (-w, -a), (w, -a), (w, -w), (a, -w), (a, w), (w, w), (w, a),
+           (-w, a), (-w, w), (-a, w)]
+    path = QPainterPath()
+    path.moveTo(*pts[0])
+    for x, y in pts[1:]:
+        path.lineTo(x, y)
+    path.closeSubpath()
+    return QTransform().rotate(turn).scale(scale, scale).map(path)
+
+
+def _add_symbols() -> None:
+    from pyqtgraph.graphicsItems import ScatterPlotItem as _spi
+    for name, path in (("plus", _filled_cross(0)), ("cross", _filled_cross(45, 1.25))):
+        _spi.Symbols.setdefault(name, path)
+
+
+_add_symbols()
+
+#: pyqtgraph symbols of class 0, 1, ...; and the same shapes as text for keys and legends. Ten,
+#: the most classes an imported file may have: classes 9 and 10 a filled plus and cross, not
+#: class 1's disc and class 2's square again (where two colours are close, their shapes differ).
+CLASS_SYMBOLS = ("o", "s", "t1", "d", "h", "star", "p", "t", "plus", "cross")
+CLASS_GLYPHS = ("\u25cf", "\u25a0", "\u25b2", "\u25c6", "\u2b22", "\u2605", "\u2b1f", "\u25bc",
+                "\u271a", "\u2716")
 
 
 def branch_color(colour: int) -> RGB:
@@ -70,6 +109,24 @@ def branch_color(colour: int) -> RGB:
     projector, and the sky blue 2.3:1 on the white ones)."""
     curves = BRANCH_CURVES[theme().dark]
     return line(curves[colour % len(curves)])
+
+
+def branch_dash(colour: int) -> tuple[list[float] | None, str]:
+    """The dash pattern (None: solid) of a branch whose colour index is ``colour``, and that
+    line as text: the first six solid, the next six dash-dotted, the next six dotted (the six
+    colours come round again)."""
+    n = len(BRANCH_CURVES[False])
+    return BRANCH_DASHES[(colour // n) % len(BRANCH_DASHES)]
+
+
+def branch_pen(colour: int, width: float = 1.5):
+    """The pen of a branch's loss curve: its colour (branch_color) and its dashes
+    (branch_dash), so that no two of eighteen branches are drawn alike."""
+    pen = pg.mkPen(branch_color(colour), width=width)
+    dashes = branch_dash(colour)[0]
+    if dashes is not None:
+        pen.setDashPattern(dashes)
+    return pen
 
 
 # The heatmap's ends are mixed a little towards the background, so points stay visible on it.
@@ -99,6 +156,7 @@ class Palette:
     low_name: str  # the words for the scale's ends, for legends ("orange" low, "blue" high)
     high_name: str
     heat: str | None = None  # a pyqtgraph colour map for the scale; None: class 0 -> 1 via neutral
+    classes_dark: tuple[RGB, ...] | None = None  # the classes on the dark theme (None: classes)
 
 
 THEMES: dict[str, Theme] = {t.name: t for t in (
@@ -109,9 +167,24 @@ THEMES: dict[str, Theme] = {t.name: t for t in (
 )}
 
 # Paul Tol's 'bright' seven, then his 'muted' olive: a colour for each of eight classes (his
-# indigo, lifted on the dark theme, was the blue there).
+# indigo, lifted on the dark theme, was the blue there). Then a wine darker than his muted one
+# and a lemon, for ten: the two farthest in CIEDE2000 from the eight and each other as drawn,
+# on both themes, with normal vision, deuteranopia and protanopia (10.5 at least; the eight's
+# own least is 5.9, a region's).
 _TOL_BRIGHT = ((238, 102, 119), (68, 119, 170), (34, 136, 51), (204, 187, 68), (102, 204, 238),
-               (170, 51, 119), (187, 187, 187), (153, 153, 51))
+               (170, 51, 119), (187, 187, 187), (153, 153, 51), (120, 40, 60), (240, 240, 0))
+# cividis' own colours for ten classes, the first two its ends (the scale's "dark blue" and
+# "yellow"), each next one the farthest from those before: ten steps along cividis placed so
+# that the least CIEDE2000 between two, as points and as regions, on either theme and with
+# either red-green deficiency, is the largest it can be. On the dark theme the same colours
+# lifted in lightness (L* 13..92 to 47..92), their hue and chroma kept, so that each stands
+# off the dark ground by 3:1: point_fill's lift towards the text's grey had made the navy and
+# the slate blue (classes 0 and 3) one grey-blue (ΔE 1.6 for a protanope).
+_CIVIDIS = ((0, 32, 77), (255, 234, 70), (145, 140, 120), (86, 92, 109), (196, 181, 108),
+            (166, 157, 117), (112, 113, 115), (56, 72, 107), (223, 202, 94), (0, 46, 111))
+_CIVIDIS_DARK = ((96, 109, 163), (255, 234, 70), (184, 179, 158), (143, 149, 168),
+                 (219, 203, 129), (198, 189, 147), (161, 162, 164), (122, 137, 176),
+                 (237, 215, 106), (101, 118, 193))
 PALETTES: dict[str, Palette] = {p.name: p for p in (
     Palette("playground", "TensorFlow Playground (orange / blue)",
             "Orange and blue, as in TensorFlow Playground.", CLASS_COLORS, TEST_CURVE,
@@ -123,11 +196,8 @@ PALETTES: dict[str, Palette] = {p.name: p for p in (
     Palette("cividis", "Perceptually uniform (cividis)",
             "Heatmaps in cividis: equal steps of the value look equally different, and it "
             "reads the same with colour-blindness.",
-            # cividis' own colours, the last three between the first five's (ΔE 10 or more
-            # apart, with every colour-vision deficiency: eight classes, eight colours).
-            ((0, 32, 77), (234, 206, 58), (124, 123, 120), (64, 77, 107), (188, 175, 111),
-             (93, 97, 110), (156, 149, 119), (0, 51, 111)),
-            (200, 60, 60), (34, 34, 34), "dark blue", "yellow", heat="cividis"),
+            _CIVIDIS, (200, 60, 60), (34, 34, 34), "dark blue", "yellow", heat="cividis",
+            classes_dark=_CIVIDIS_DARK),
 )}
 
 DEFAULT_THEME, DEFAULT_PALETTE = "light", "playground"
@@ -225,8 +295,14 @@ def axis() -> RGB:
     return theme().axis
 
 
+def class_colors() -> tuple[RGB, ...]:
+    """The classes' colours in the current palette and theme (class 0's first)."""
+    t, p = current()
+    return p.classes_dark if t.dark and p.classes_dark else p.classes
+
+
 def class_color(k: int) -> RGB:
-    classes = palette().classes
+    classes = class_colors()
     return classes[k % len(classes)]
 
 

@@ -96,7 +96,7 @@ def category_colors(n: int) -> list[tuple[int, int, int]]:
     """``n`` categories' colours: the palette's classes' (apart for colour-blind viewers too),
     those that stand off the theme's background as lines first, each made readable as a line
     (made darker, the playground's orange and sand were two browns)."""
-    bg, classes = colors.background(), colors.palette().classes
+    bg, classes = colors.background(), colors.class_colors()
     order = sorted(range(len(classes)), key=lambda k: colors.contrast(classes[k], bg) < 3.0)
     return [colors.readable(classes[order[k % len(order)]], bg, 3.0) for k in range(n)]
 

@@ -237,7 +237,7 @@ class LossPlot(pg.PlotWidget):
             if curve.opts["symbol"] is not None:
                 curve.setSymbolBrush(curve.opts["pen"].color())
         for name, curve in self._branch_curves.items():  # made for the theme's background
-            curve.setPen(pg.mkPen(colors.branch_color(self._branch_colours[name]), width=1.5))
+            curve.setPen(colors.branch_pen(self._branch_colours[name]))
         if hasattr(self, "_legend_room"):
             self._fit_key()  # the key under the plot in the curves' new colours
 
@@ -380,7 +380,11 @@ class LossPlot(pg.PlotWidget):
                 parts = []
                 for sample, label in legend.items:
                     pen = pg.mkPen(sample.item.opts.get("pen"))
-                    glyph = "┅┅" if pen.style() != Qt.PenStyle.SolidLine else "━━"
+                    branch = next((b for b, c in self._branch_curves.items()
+                                   if c is sample.item), None)  # its own line ("━·━ run 7")
+                    glyph = (colors.branch_dash(self._branch_colours[branch])[1]
+                             if branch is not None else
+                             "┅┅" if pen.style() != Qt.PenStyle.SolidLine else "━━")
                     name = label.text
                     if compact and suffix and name.endswith(suffix):
                         name = name[: -len(suffix)]
@@ -429,16 +433,16 @@ class LossPlot(pg.PlotWidget):
             # drawn now ("run 1" turned from blue to pink once another branch had been live)
             # nor in the run (deleting "run 2" gave "run 3" its colour).
             self._branch_colours[b.name] = b.colour if b.colour >= 0 else i
-            color = colors.branch_color(self._branch_colours[b.name])
+            pen = colors.branch_pen(self._branch_colours[b.name])
             if curve is None:
-                curve = self.getPlotItem().plot([], [], pen=pg.mkPen(color, width=1.5),
-                                                name=b.name)
+                curve = self.getPlotItem().plot([], [], pen=pen, name=b.name)
                 curve.opts["autoDownsampleFactor"] = 1.0
                 curve.setZValue(-1)  # under the live branch
                 self._branch_curves[b.name] = curve
                 added = True
-            elif pg.mkColor(color) != curve.opts["pen"].color():  # a name taken by another
-                curve.setPen(pg.mkPen(color, width=1.5))
+            elif (pen.color(), pen.dashPattern()) != (curve.opts["pen"].color(),
+                                                      curve.opts["pen"].dashPattern()):
+                curve.setPen(pen)  # a name taken by another
                 added = True  # (the key under the plot in its colour)
             curve.setData(b.epochs, self._y(b.values))
         if removed or added:
