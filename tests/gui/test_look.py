@@ -111,6 +111,88 @@ def test_eight_classes_stay_apart_for_a_red_green_colour_blind_viewer(plot, pale
 
 
 
+def _ten_classes():
+    """A file's ten classes (csvdata.MAX_CLASSES, the most an import takes): ten clouds round a
+    circle, as make_blobs makes them, class k next to k + 1 and class 9 next to class 0."""
+    from nnviz.core.csvdata import parse_csv_text
+    rng = np.random.default_rng(3)
+    angle = np.arange(10) * 2 * np.pi / 10
+    lines = ["x1,x2,animal"]
+    names = ("ant", "bee", "cat", "dog", "eel", "fox", "gnu", "hen", "ibis", "jay")
+    for k, name in enumerate(names):
+        for x, y in np.c_[np.cos(angle[k]), np.sin(angle[k])] * 4 + rng.normal(0, 0.7, (30, 2)):
+            lines.append(f"{x:.4f},{y:.4f},{name}")
+    imported = parse_csv_text("\n".join(lines), name="ten")
+    assert imported.dataset.n_classes == 10 and imported.class_names == names
+    return imported.dataset
+
+
+def _closest_2000(rgbs, vision: str | None) -> float:
+    """The smallest CIEDE2000 difference between two of ``rgbs`` as ``vision`` sees."""
+    from .test_mark_contrast import _delta_e_lab
+    labs = [tuple(_lab(c, vision)) for c in rgbs]
+    return min(_delta_e_lab(a, b) for i, a in enumerate(labs) for b in labs[i + 1:])
+
+
+def _looks(plot, data, k: int):
+    """Each of classes 0..k-1's (shape, fill) as drawn, and its region's colour: one each."""
+    by_class: dict[int, set] = {}
+    for sym, brush, c in zip(_symbols(plot.train_points), plot.train_points.data["brush"],
+                             data.y_train):
+        by_class.setdefault(int(c), set()).add((sym, brush.color().getRgb()[:3]))
+    assert sorted(by_class) == list(range(k)) and all(len(v) == 1 for v in by_class.values())
+    scores = np.eye(k, dtype=np.float32)[np.arange(k * k) % k].reshape(k, k, k)
+    xs = np.linspace(-1, 1, k, dtype=np.float32)
+    plot.update_grid(Grid(xs, xs, scores))
+    regions = [tuple(int(v) for v in c) for c in plot.image_data().reshape(k * k, 3)[:k]]
+    return [next(iter(by_class[c])) for c in range(k)], regions
+
+
+@pytest.mark.parametrize("theme", list(colors.THEMES))
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_an_imported_files_ten_classes_have_ten_shapes_and_ten_colours(plot, theme, palette):
+    """A CSV file may have ten classes, and the palettes had eight colours and eight shapes:
+    classes 8 and 9 were drawn as classes 0 and 1 (colour and shape), in the points, the regions
+    and the key. Now each its own shape, so that they are told apart even where two colours
+    come close (cividis' ten steps), and its own colour, apart (CIEDE2000) from every other's
+    with normal vision, deuteranopia and protanopia, as a point and as a region."""
+    colors.set_look(theme, palette)
+    data = _ten_classes()
+    plot.set_dataset(data)
+    looks, regions = _looks(plot, data, 10)
+    assert len({sym for sym, _ in looks}) == 10  # ten shapes
+    assert len({rgb for _, rgb in looks}) == 10  # ten colours
+    assert len(set(regions)) == 10  # and the regions they win, ten colours
+    # Test points: the same ten shapes, outlined in ten colours.
+    assert set(_symbols(plot.test_points)) == {sym for sym, _ in looks}
+    assert len({p.color().getRgb()[:3] for p in plot.test_points.data["pen"]}) == 10
+    for vision in (None, "deuteranopia", "protanopia"):
+        # (cividis, one colour scale, has the least: its navy and its next blue, 5.6 and 4.0)
+        assert _closest_2000([rgb for _, rgb in looks], vision) >= 5, (vision, looks)
+        assert _closest_2000(regions, vision) >= 3.5, (vision, regions)
+    # The key: ten shapes, each in its class's colour.
+    key = colors.class_key_html([f"class {k}" for k in range(10)])
+    glyphs = [colors.class_glyph(k) for k in range(10)]
+    assert len(set(glyphs)) == 10
+    for (_, rgb), glyph in zip(looks, glyphs):
+        assert f"color:{colors.hex_of(rgb)}'>{glyph}</span>" in key
+
+
+@pytest.mark.parametrize("palette", list(colors.PALETTES))
+def test_on_the_dark_theme_the_eight_classes_stay_apart_too(plot, palette):
+    """The dark theme lifted a dark class colour towards the text's grey until it stood off
+    the background: cividis' navy and slate blue (classes 0 and 3) became one grey-blue, ΔE
+    1.6 (CIEDE2000) for a protanope. Now cividis' colours are lifted with their hue kept."""
+    colors.set_look("dark", palette)
+    data = make_dataset(DataSpec("multiclass", classes=8, samples=400))
+    plot.set_dataset(data)
+    looks, regions = _looks(plot, data, 8)
+    fills = [rgb for _, rgb in looks]
+    for vision in (None, "deuteranopia", "protanopia"):
+        assert _closest_2000(fills, vision) >= 6.5, (vision, fills)
+        assert _closest_2000(regions, vision) >= 5, (vision, regions)
+    assert min(colors.contrast(c, colors.background()) for c in fills) >= 3.0  # still
+
 @pytest.mark.parametrize("palette", list(colors.PALETTES))
 def test_the_test_curve_is_not_class_0s_colour(qtbot, palette):
     from nnviz.gui.loss_plot import LossPlot

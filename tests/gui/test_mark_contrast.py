@@ -303,3 +303,51 @@ def test_the_full_speed_buttons_glyph_stands_off_the_panel(main_window, qtbot, t
                  if icon.pixelColor(x, y).alpha() > 200]
         assert glyph, button.text()
         assert max(contrast(c, ground) for c in glyph) >= 3.0, (button.text(), theme, ground)
+
+
+@pytest.mark.parametrize("theme", list(colors.THEMES))
+def test_eight_branches_are_eight_lines_on_the_plot_and_in_its_key(qtbot, theme):
+    """With seven branches or more the colours came round again: "run 7" was drawn as "run 1",
+    "run 8" as "run 2", on the plot and in its key. Now a branch past the sixth takes the
+    colours again dash-dotted: no two branches' lines alike, each a line that stands off the
+    plot, and the key under a short plot draws each name after its own line."""
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.loss_plot import LossPlot
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    colors.set_look(theme)
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 160)  # short: the key goes under the plot, as text
+    plot.show()
+    epochs = np.arange(1, 101)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    branches = tuple(Branch(f"run {k + 1}", epochs, loss * (1 + k / 10), 50, colour=k)
+                     for k in range(8))
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=100, loss_epochs=epochs, loss_values=loss,
+        branch="live", branches=branches))
+    pens = {b.name: plot._branch_curves[b.name].opts["pen"] for b in branches}
+    ground = colors.theme().background
+
+    def line(pen) -> tuple:
+        dashes = () if pen.style() == pg.QtCore.Qt.PenStyle.SolidLine else tuple(pen.dashPattern())
+        return _rgb(pen.color()), dashes
+    lines = {name: line(pen) for name, pen in pens.items()}
+    assert len(set(lines.values())) == 8, lines  # eight lines, no two alike
+    for a, b in itertools.combinations(lines, 2):  # alike in colour: unlike in dashes
+        if delta_e(lines[a][0], lines[b][0]) < 20:
+            assert lines[a][1] != lines[b][1], (a, b, lines[a], lines[b])
+    assert lines["run 7"][1] and lines["run 8"][1]  # the two past six dashed
+    assert line(plot.test.opts["pen"])[1] not in {d for _, d in lines.values()}  # (its dashes)
+    assert min(contrast(rgb, ground) for rgb, _ in lines.values()) >= 3.5
+    # pyqtgraph's legend draws each sample with the curve's own pen.
+    samples = {label.text: sample.item.opts["pen"] for sample, label in plot.legend.items}
+    assert line(pg.mkPen(samples["run 7"])) == lines["run 7"]
+    qtbot.waitUntil(lambda: not plot.legend.isVisible())  # the key under the plot
+    key = plot.getPlotItem().getAxis("bottom").labelText
+    import re
+    glyphs = {name.replace("&nbsp;", " "): glyph for glyph, name in
+              re.findall(r"<span style='color:#[0-9a-f]{6}'>([^<]+)</span>&nbsp;([^ <]+)", key)}
+    assert set(lines) <= set(glyphs), key
+    assert glyphs["run 1"] != glyphs["run 7"] and glyphs["run 2"] != glyphs["run 8"], glyphs
