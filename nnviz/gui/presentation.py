@@ -91,7 +91,13 @@ class Presentation(QObject):
         super().__init__(window)
         self.window = window
         self._normal_split = None
+        # The left column's share each group of views had from the user's own drag of the
+        # splitter in this presentation session (_group: a share of the width): every change
+        # of tab put the tab's share back, and a teacher's adjustment was lost at each switch.
+        self._dragged: dict[object, float] = {}
         window.main_split.installEventFilter(self)
+        # Emitted by the user's drag of the handle only, never by setSizes (the program's).
+        window.main_split.splitterMoved.connect(self._split_dragged)
         window.tabs.currentChanged.connect(self._view_changed)
         self.active = False
         self._normal_font = QFont(window.font())
@@ -155,6 +161,7 @@ class Presentation(QObject):
         w = self.window
         if on:  # before the large fonts and the run bar's rate field move the columns
             self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
+            self._dragged = {}  # a new session starts from the views' own shares
         scale = SCALE if on else 1.0
         font = QFont(self._normal_font)
         font.setPointSizeF(self._normal_font.pointSizeF() * scale)
@@ -228,23 +235,53 @@ class Presentation(QObject):
         if self.active:
             self._share_width()
 
-    def _left_share(self) -> float:
-        """The left column's share of the width: an exercise's, the view in front's own
-        (``presenting_left_share``), else LEFT_SHARE."""
+    def _group(self) -> object:
+        """The views that share a left column: those asking the same share
+        (``presenting_left_share``: the Network and Backprop diagrams, the others), or, with
+        an exercise open, every view (its text is the column's, whatever the view)."""
         if self._exercise_open():
-            return EXERCISE_SHARE
+            return "exercise"
         tabs = getattr(self.window, "tabs", None)
         tab = tabs.currentWidget() if tabs is not None else None
-        return getattr(tab, "presenting_left_share", LEFT_SHARE)
+        return getattr(tab, "presenting_left_share", None) or LEFT_SHARE
+
+    def _left_share(self) -> float:
+        """The left column's share of the width: where the user dragged the splitter to beside
+        a view of this group in this session, else an exercise's, the view in front's own
+        (``presenting_left_share``), else LEFT_SHARE."""
+        group = self._group()
+        if group in self._dragged:
+            return self._dragged[group]
+        return EXERCISE_SHARE if group == "exercise" else group
+
+    def _split_total(self) -> int:
+        """The width the splitter shares between the columns (its own, less the handle): in a
+        Resize event the sizes are still the old width's."""
+        split = self.window.main_split
+        if not all(split.widget(i).isVisibleTo(split) for i in range(split.count())):
+            return max(sum(split.sizes()), 0)  # (the Compare view folds the left column away)
+        return max(split.width() - split.handleWidth() * (split.count() - 1), 0)
+
+    def _split_dragged(self, *_) -> None:
+        """The user dragged the splitter: the share kept for the views of this group (a resize
+        keeps it as a proportion), the readout placed for the column's new width."""
+        if not self.active:
+            return
+        sizes = self.window.main_split.sizes()
+        if len(sizes) >= 2 and sum(sizes) > 0 and min(sizes[:2]) > 0:
+            self._dragged[self._group()] = sizes[0] / sum(sizes)
+        self._place_readout()
 
     def _share_width(self) -> None:
         """The readout and the loss take LEFT_SHARE of the width (less beside a view that asks
         for more), the plot the rest (the settings' place goes to the plot). An open exercise
-        takes a wider column, and the loss plot keeps only its minimum height under it."""
+        takes a wider column, and the loss plot keeps only its minimum height under it. A share
+        the user chose by dragging the splitter is kept for the views of its group."""
         split = self.window.main_split
-        total = max(sum(split.sizes()), self.window.width())
-        share = self._left_share()
-        split.setSizes([int(total * share), total - int(total * share)])
+        total = self._split_total()
+        left = round(total * self._left_share())
+        if total > 0 and split.sizes()[:2] != [left, total - left]:
+            split.setSizes([left, total - left])
         self._place_readout()
         # Under an exercise the loss plot may give up a little height, for the task and goals
         # to be whole (720 px is short); _share_height gives it back where the text scrolls.
