@@ -269,7 +269,7 @@ class ExerciseActions(QObject):
         self.statuses: list[GoalStatus] = []
         self._locked_run = -1  # the run whose controls were last locked
         self._applied_run: int | None = None  # the solution's run, while it is the run
-        self.panel = ExercisePanel()
+        self.panel = ExercisePanel(window)  # (a top-level of its own outlived its window)
         self.panel.hide()
         self._apply_tip = self.panel.apply_button.toolTip()
         self._summary = ""

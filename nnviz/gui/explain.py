@@ -116,32 +116,52 @@ class ExplainPanel(QWidget):
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.toggle.setAutoRaise(True)
         self.toggle.setToolTip(TOGGLE_TIP)
-        self.body = QLabel(text)
-        self.body.setWordWrap(True)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.body.setToolTip("What this view shows. Click \u201cWhat am I looking at?\u201d to "
-                             "fold it away.")
-        self.body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.body.setContentsMargins(18, 0, 6, 4)
-        self.body.hide()
-        # The paragraph scrolls beyond a share of the tab's height: in presentation mode at
-        # 1024x768 it took the whole tab and left the plot a 60 px thumbnail.
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.body)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.hide()
+        self._text = text
+        self._body: QLabel | None = None  # made when first asked for (body)
+        self._scroll: QScrollArea | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        lay.addWidget(self.scroll)
         self.toggle.toggled.connect(self.set_open)
-        self.body.installEventFilter(self)  # a new font (presentation mode): fitted again
         self._watched: QWidget | None = None  # the tab: its height caps the paragraph's
         # Its own height, never more: the view below takes the rest.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    @property
+    def body(self) -> QLabel:
+        """The paragraph, made when first unfolded (or asked for): the ten views' paragraphs
+        in their scroll areas were a fifth of the CPU of making a window, for what a user
+        opens one at a time, if at all."""
+        if self._body is None:
+            self._make_body()
+        return self._body
+
+    @property
+    def scroll(self) -> QScrollArea:
+        if self._scroll is None:
+            self._make_body()
+        return self._scroll
+
+    def _make_body(self) -> None:
+        self._body = body = QLabel(self._text)
+        body.setWordWrap(True)
+        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body.setToolTip("What this view shows. Click \u201cWhat am I looking at?\u201d to "
+                        "fold it away.")
+        body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        body.setContentsMargins(18, 0, 6, 4)
+        body.hide()
+        # The paragraph scrolls beyond a share of the tab's height: in presentation mode at
+        # 1024x768 it took the whole tab and left the plot a 60 px thumbnail.
+        self._scroll = scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.hide()
+        self.layout().addWidget(scroll)
+        body.installEventFilter(self)  # a new font (presentation mode): fitted again
 
     def set_open(self, on: bool) -> None:
         if self.toggle.isChecked() != on:
@@ -154,7 +174,7 @@ class ExplainPanel(QWidget):
 
     def fit(self) -> None:
         """The paragraph's height: all of it, up to MAX_SHARE of the tab's (then it scrolls)."""
-        if not self.body.isVisible() and not self.toggle.isChecked():
+        if self._body is None or not self._body.isVisible() and not self.toggle.isChecked():
             return
         tab = self.parentWidget()
         if tab is not None and tab is not self._watched:

@@ -259,7 +259,8 @@ SHARDED = textwrap.dedent("""
 # go on. (It ran a second sweep, of the notebook's network at three rates, that checked the same
 # spread, padding and masking: its compiles were a third of this test's time.)
 def test_a_sharded_sweep_equals_the_unsharded_one():
-    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=4",
+    flags = os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=4"
+    env = dict(os.environ, XLA_FLAGS=flags.strip(),
                JAX_PLATFORMS="cpu")
     done = subprocess.run([sys.executable, "-c", SHARDED], env=env, capture_output=True,
                           text=True, timeout=600)

@@ -596,3 +596,31 @@ def test_undoing_an_exercise_open_says_what_is_back(qtbot, main_window):
     wait_for_run(qtbot, w)
     assert w.statusBar().currentMessage().startswith(
         "redo exercise \u201cXOR without a hidden layer\u201d: Ctrl+Z brings")
+
+
+def test_a_closed_window_leaves_no_widget_of_its_own_behind(qtbot, main_window):
+    """A window opened beside (File -> Open beside) and closed is gone with all it made: its
+    exercise panel, hidden until an exercise opens, was a top-level widget of its own that
+    outlived the window (one more per window opened, for as long as the app ran)."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.main_window import MainWindow
+
+    def tops():  # nnviz's own (pyqtgraph's menus go when Python collects them)
+        gc.collect()
+        return {id(w): type(w).__name__ for w in QApplication.topLevelWidgets()
+                if type(w).__module__.startswith("nnviz")}
+
+    before = tops()
+    other = MainWindow(install_extras=True)
+    other.show()
+    wait_for_run(qtbot, other)
+    other.close()
+    other.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del other
+    left = {k: v for k, v in tops().items() if k not in before}
+    assert left == {}
