@@ -811,6 +811,14 @@ class NetworkView(QWidget):
         maps = snapshot.extras.get(self.extras_key)
         if maps is not None and len(maps.layers) != spec.n_layers:
             maps = None
+        elif self.extras_key not in snapshot.extras and spec == self.canvas.spec:
+            # A frame made while this view's probe was off: the window's last one, drawn as the
+            # tab comes to the front again, made behind another tab. The maps drawn last stay
+            # (the header says their epoch when it is not the frame's) until the probe's own
+            # frame; taken for "no maps", every unit went grey until the worker had done what
+            # it was doing, the Backprop tab's first numbers (a compile) ~10 s on a busy
+            # machine. (A probe that ran and found no plane says None: the maps go.)
+            maps = self.canvas.maps
         sel = self.canvas.selected
         if sel is None:
             if maps is not None:

@@ -52,6 +52,26 @@ def test_diagram_follows_training(view):
     view.grab()  # paints without error
 
 
+def test_a_frame_made_without_the_maps_probe_keeps_the_maps_drawn(view):
+    # The tab shown again draws the window's last frame, made behind another tab without the
+    # maps' probe: the maps drawn stay (their epoch said) until the probe's frame. They went,
+    # every unit a grey square, for as long as the worker took (the Backprop tab's compile).
+    from dataclasses import replace
+    t = make_trainer()
+    t.run(20)
+    fresh = snapshot_of(t, {"network": view.probe})
+    view.update_snapshot(fresh)
+    c = view.canvas
+    assert len(c._images) == 2 + 4 + 10 + 4 + 1
+    t.run(5)
+    view.update_snapshot(snapshot_of(t))  # no "network" in its extras
+    assert c.maps is fresh.extras["network"] and len(c._images) == 2 + 4 + 10 + 4 + 1
+    assert "epoch 25 (neuron maps: epoch 20)" in view.header.text()
+    # A probe that ran and found no plane (None) takes them away.
+    view.update_snapshot(replace(snapshot_of(t), extras={"network": None}))
+    assert c.maps is None and not c._images
+
+
 def test_maps_older_than_the_links_say_their_epoch(view):
     # While the run plays the maps' probe is throttled: it hands out its last maps again. The
     # header names the epoch of the links, and the maps' own when it differs.
