@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import shiboken6
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider,
                                QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDialog,
@@ -100,7 +100,15 @@ class FocusRing(QWidget):
     the keyboard focused (the style's own was a faint 1-px outline that a projector did not show).
     A child of the widget, as large as it (a tab bar's: its current tab): never clipped by the
     widget's neighbours (a ring around it was cut off where the button met its parent's
-    edge)."""
+    edge).
+
+    A tab bar's ring follows its tab wherever the bar lays its tabs out again, after the fact:
+    Compare hides the left column and the bar widens after ``currentChanged`` (the ring was
+    placed then), and the bar's Resize comes before the bar has laid its tabs out for the new
+    width. The ring stayed where the narrow bar's tab had been, over "Gradients|Landscape"
+    while Compare was current; back from Compare, it went nowhere at all (review r13). So the
+    bar's own events (a resize, a repaint: it repaints whenever its tabs move or change their
+    text) have the ring placed again once they are handled."""
 
     WIDTH = 3
 
@@ -116,18 +124,39 @@ class FocusRing(QWidget):
             button.destroyed.connect(self.deleteLater)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._due = False  # a place() asked for once the bar's events are handled
         if isinstance(button, QTabBar):  # the arrow keys move to another tab: the ring too
             button.currentChanged.connect(self.place)
+            button.installEventFilter(self)
         self.place()
         self.show()
         self.raise_()
+
+    def _tab_rect(self) -> QRect:
+        b = self.button
+        r = b.tabRect(b.currentIndex()) if b.currentIndex() >= 0 else b.rect()
+        return r.intersected(b.rect())
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        # (the tab bar's events only: installed on it alone)
+        t = event.type()
+        if obj is self.button and not self._due and (
+                t in (QEvent.Type.Resize, QEvent.Type.Show)
+                or t == QEvent.Type.Paint and self._tab_rect() != self.geometry()):
+            # A Resize comes before the bar lays its tabs out for it: place the ring after.
+            self._due = True
+            QTimer.singleShot(0, self, self._place_due)
+        return False
+
+    def _place_due(self) -> None:
+        self._due = False
+        self.place()
 
     def place(self) -> None:
         """Over the widget's edge; a tab bar's current tab's."""
         b = self.button
         if isinstance(b, QTabBar):
-            r = b.tabRect(b.currentIndex()) if b.currentIndex() >= 0 else b.rect()
-            self.setGeometry(r.intersected(b.rect()))
+            self.setGeometry(self._tab_rect())
         elif isinstance(b, (QCheckBox, QRadioButton)):  # its box and words, not the row's rest
             r = QRect(0, 0, min(b.width(), b.sizeHint().width()), b.height())
             if self.outside:  # a pixel clear of them, within the parent

@@ -263,6 +263,68 @@ def test_tab_shows_a_ring_on_sliders_tab_bars_and_dialog_buttons(main_window, qt
     dialog.close()
 
 
+def _ringed_tab(bar, qtbot) -> None:
+    """The ring round the bar's current tab, and nowhere else on the bar: as a user sees it."""
+    from nnviz.gui import colors
+
+    def ring_in_and_out() -> tuple[int, int]:
+        now = bar.tabRect(bar.currentIndex()).intersected(bar.rect())
+        ring, img = colors.focus_ring(), bar.grab().toImage()
+        inside = outside = 0
+        for y in range(img.height()):
+            for x in range(img.width()):
+                c = img.pixelColor(x, y)
+                if abs(c.red() - ring.red()) + abs(c.green() - ring.green()) \
+                        + abs(c.blue() - ring.blue()) < 40:
+                    if now.contains(x, y):
+                        inside += 1
+                    else:
+                        outside += 1
+        return inside, outside
+
+    now = bar.tabRect(bar.currentIndex()).intersected(bar.rect())
+    around = 2 * (now.width() + now.height())
+    qtbot.waitUntil(lambda: (lambda i, o: i >= around and o == 0)(*ring_in_and_out()))
+
+
+def test_the_ring_follows_its_tab_when_compare_widens_the_tab_bar(main_window, qtbot):
+    """Compare hides the left column, and the tab bar widens after the tab changed: the ring
+    stayed where the narrow bar's tab had been (over "Gradients|Landscape") while Compare was
+    current; back to Regions (the bar narrow again) there was no ring at all. Chosen from All
+    views, the same (review r13, at 1366x768 at 125%; so at 1024x768 too)."""
+    from PySide6.QtCore import Qt
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    bar = w.tabs.tabBar()
+    compare, = [i for i in range(bar.count()) if bar.tabText(i) == "Compare"]
+    _keyed(qtbot, bar)
+    narrow = bar.width()
+    _ringed_tab(bar, qtbot)
+    while bar.currentIndex() != compare - 1:  # to Regions, along the tabs
+        qtbot.keyClick(bar, Qt.Key.Key_Right)
+        _ringed_tab(bar, qtbot)
+    qtbot.keyClick(bar, Qt.Key.Key_Right)  # Compare: the bar widens
+    qtbot.waitUntil(lambda: bar.width() > narrow)
+    QApplication.processEvents()
+    assert w._field_keys.ringed() is bar and bar.currentIndex() == compare
+    _ringed_tab(bar, qtbot)
+    qtbot.keyClick(bar, Qt.Key.Key_Left)  # Regions: the bar narrows
+    qtbot.waitUntil(lambda: bar.width() == narrow)
+    QApplication.processEvents()
+    _ringed_tab(bar, qtbot)
+    # All views -> Compare, the ring still on the bar (a click on the list leaves the focus)
+    menu = w.views_button.menu()
+    menu.popup(w.mapToGlobal(QPoint(20, 20)))
+    qtbot.waitUntil(menu.isVisible)
+    show, = [a for a in menu.actions() if a.text().replace("&", "") == "Compare"]
+    show.trigger()
+    menu.close()
+    qtbot.waitUntil(lambda: bar.width() > narrow)
+    QApplication.processEvents()
+    assert w._field_keys.ringed() is bar and bar.currentIndex() == compare
+    _ringed_tab(bar, qtbot)
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_tab_shows_a_ring_on_the_lessons_list(main_window, qtbot, theme):
     # The Lessons tab's list looked the same focused or not (its chosen lesson's fill shows
