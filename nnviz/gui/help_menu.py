@@ -165,8 +165,11 @@ def getting_started(window) -> TextDialog:
 
 def recent_messages(window) -> TextDialog:
     """The status bar's latest messages, whole and newest first: a long one ends in "..." in
-    the bar, its rest in a tooltip the keyboard cannot show."""
-    rows = list(getattr(window.statusBar(), "recent", ()))[::-1]
+    the bar, its rest in a tooltip the keyboard cannot show. Above them, "Now", the note on the
+    bar's right (the run's status) as it reads at the moment."""
+    bar = window.statusBar()
+    notes = [("Now", n) for n in getattr(bar, "notes", list)()]
+    rows = notes + list(getattr(bar, "recent", ()))[::-1]
     text = "".join(f"<p><b>{html.escape(t)}</b> {html.escape(m)}</p>" for t, m in rows)
     return TextDialog(window, "nnviz: recent messages", text or "<p>No messages yet.</p>",
                       (640, 420))

@@ -205,6 +205,13 @@ class StatusBar(QStatusBar):
         super().addPermanentWidget(widget, stretch)
         self._permanent.append(widget)
 
+    def notes(self) -> list[str]:
+        """The permanent notes' words as they read now (the run's status line on the right:
+        "stopped at epoch 2,000 (Stop at); Play trains on"), set aside for a long message or
+        not: Help → Recent messages shows them first. It said "No messages yet." under such a
+        note, and it is the dialog a reader with large text uses to read the bar whole (r13)."""
+        return [w.text() for w in self._permanent if isinstance(w, QLabel) and w.text()]
+
     def set_lines(self, lines: int) -> None:
         """The lines a message may take, the bar's own and more over the window above it."""
         self.lines = max(1, int(lines))

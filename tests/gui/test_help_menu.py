@@ -123,3 +123,23 @@ def test_a_hovered_items_status_tip_is_not_a_recent_message(main_window, qtbot, 
     assert "Saved session 1.nnviz at epoch 300." in shown and "Opened session 1.nnviz." in shown
     assert path not in shown
     assert opener.statusTip() and opener.statusTip() not in shown
+
+
+def test_recent_messages_shows_the_run_notes_words_first(main_window, qtbot):
+    """r13: Ctrl+M said "No messages yet." while the bar's right-hand note read "stopped at epoch
+    2,000 (Stop at); Play trains on": the dialog is where a reader with large text reads the
+    bar's words whole, the note's too. It comes first, as it reads now."""
+    w = main_window
+    w.set_stop_at(3)
+    w.play()
+    qtbot.waitUntil(lambda: not w.playing and w.controls.status.text().startswith(
+        "stopped at epoch 3"), timeout=60_000)
+    note = w.controls.status.text()
+    assert note == "stopped at epoch 3 (Stop at); Play trains on"
+    w.statusBar().showMessage("an earlier one")
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.recent_messages.isVisible())
+    shown = w.recent_messages.text.toPlainText()
+    assert shown.startswith(f"Now {note}"), shown
+    assert "an earlier one" in shown and "No messages" not in shown
