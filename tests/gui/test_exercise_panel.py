@@ -34,6 +34,14 @@ def _train(qtbot, w, epochs: int) -> None:
                     and w.last_snapshot.epoch >= start + epochs, timeout=TIMEOUT)
 
 
+def _goal_lines(panel) -> list[str]:
+    """The goals as they read without their colours: the label's words, one line a goal."""
+    from PySide6.QtGui import QTextDocument
+    doc = QTextDocument()
+    doc.setHtml(panel.goals.text())
+    return doc.toPlainText().splitlines()
+
+
 def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, main_window):
     w = main_window
     ex = w.exercise_actions
@@ -44,6 +52,9 @@ def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, ma
     qtbot.waitUntil(lambda: ex.statuses and w.last_snapshot.epoch >= 1000, timeout=TIMEOUT)
     assert not ex.all_met
     assert "\u2718" in ex.panel.goals.text() and "\u2714" not in ex.panel.goals.text()
+    # Said in words too (r13: the marks were told apart mostly by their red and green).
+    lines = _goal_lines(ex.panel)
+    assert lines and all(line.startswith("\u2718 Goal not yet met: ") for line in lines), lines
 
     # With hints left, the first click asks (one click spoiled the exercise); the second shows.
     ex.panel.solution_button.click()
@@ -58,6 +69,8 @@ def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, ma
     _train(qtbot, w, 1000)
     qtbot.waitUntil(lambda: ex.all_met, timeout=TIMEOUT)
     assert "\u2714" in ex.panel.goals.text() and "\u2718" not in ex.panel.goals.text()
+    lines = _goal_lines(ex.panel)
+    assert lines and all(line.startswith("\u2714 Goal met: ") for line in lines), lines
     # met by the solution's run, and the tab says so
     tab = w.side_tabs.tabText(w.side_tabs.indexOf(ex.panel))
     assert tab.endswith("goals met (the solution's run)"), tab
