@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QMenu, QMessageBox,
-                               QToolBar)
+                               QPushButton, QToolBar)
 
 from nnviz.core import presets
 from nnviz.core import session as session_io
@@ -278,9 +278,11 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self.edit_value.setRange(-1e6, 1e6)
         self.edit_value.setDecimals(3)
         self.edit_value.setToolTip("The value (y) of the points a click adds.")
-        done = QAction("Done", w)
+        # A push button, drawn as one: the toolbar's own (an action's) was flat, plain text
+        # beside the hint, and did not look like something to press (review r13).
+        done = self.edit_done = QPushButton("Done")
         done.setToolTip("Stop editing points (Ctrl+E).")
-        done.triggered.connect(self.stop_editing_points)
+        done.clicked.connect(self.stop_editing_points)
         # Bold by its text, not a style sheet: one kept presentation mode's larger font from it.
         title = self.edit_title = QLabel("&nbsp;&nbsp;<b>Editing points:</b> ")
         title.setTextFormat(Qt.TextFormat.RichText)
@@ -288,7 +290,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self._class_widget = bar.addWidget(self.edit_class)
         self._value_widget = bar.addWidget(self.edit_value)
         bar.addWidget(self.edit_hint)
-        bar.addAction(done)
+        bar.addWidget(done)
         w.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         bar.hide()
 

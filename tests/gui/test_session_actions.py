@@ -701,6 +701,44 @@ def test_edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window,
     assert not actions.edit_toolbar.isVisible()
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_edit_points_bars_done_is_drawn_as_a_button(main_window, qtbot, theme):
+    """r13: "Done" on the Edit points bar was drawn flat, plain text beside the hint: nothing
+    showed it was something to press. It has a button's edge on its four sides, as Play has."""
+    from PySide6.QtWidgets import QAbstractButton
+    w = main_window
+    w.look_actions[("theme", theme)].trigger()
+    actions = w.session_actions
+    actions.edit_points_action.trigger()
+    bar = actions.edit_toolbar
+    qtbot.waitUntil(bar.isVisible)
+    done, = [b for b in bar.findChildren(QAbstractButton) if b.text() == "Done"]
+    qtbot.waitUntil(lambda: (bar.palette().window().color().lightness() < 80)
+                    == (theme == "dark"))
+    img = bar.grab().toImage()
+    ground = img.pixelColor(bar.width() - 3, bar.height() // 2)  # the bar's empty end
+    r = done.geometry()
+
+    def edge(points) -> float:
+        """The share of ``points`` drawn unlike the bar's ground."""
+        def unlike(x, y):
+            c = img.pixelColor(x, y)
+            return abs(c.red() - ground.red()) + abs(c.green() - ground.green()) \
+                + abs(c.blue() - ground.blue()) > 40
+        return sum(unlike(x, y) for x, y in points) / len(points)
+
+    xs, ys = range(r.left() + 4, r.right() - 3), range(r.top() + 4, r.bottom() - 3)
+    sides = {  # the most drawn of the three lines nearest each side
+        "top": max(edge([(x, r.top() + d) for x in xs]) for d in range(3)),
+        "bottom": max(edge([(x, r.bottom() - d) for x in xs]) for d in range(3)),
+        "left": max(edge([(r.left() + d, y) for y in ys]) for d in range(3)),
+        "right": max(edge([(r.right() - d, y) for y in ys]) for d in range(3)),
+    }
+    assert min(sides.values()) >= 0.9, sides
+    done.click()
+    assert not bar.isVisible() and not actions.edit_points_action.isChecked()
+
+
 def test_edit_points_on_the_plot(win, qtbot):
     w, actions = win
     n = len(w.dataset.X)
