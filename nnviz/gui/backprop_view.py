@@ -61,6 +61,7 @@ NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 PILL_GAP = 7.0
 PILL_NODE = 24.0  # such a column's nodes at the most: the lane its labels' (a 4-unit column's)
 PILL_TOP = 10.0  # under the headers, where no label goes above the first node
+PILL_BOTTOM = 6.0  # under the last one's half step (the others' bottom margin is 14)
 PILL_STEP_CLEAR = 2.0
 LINK_PX = 20.0
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
@@ -583,20 +584,25 @@ class BackpropCanvas(NetworkCanvas):
         """height_for_every_unit, of the geometry as it is (see there)."""
         gap = self._column_gap()
         wide = self._lane_for(gap, PILL_NODE) > 0
-        # the headers on two lines (the "(8 shown)" of a partial column's third gone)
-        heads = max((r.top() + 2 * QFontMetricsF(f).lineSpacing() for r, f, _ in self.titles()),
-                    default=0.0)
+        # the headers on two lines (the "(8 shown)" of a partial column's third gone, unless
+        # a layer is wider than MAX_SHOWN)
+        lines = 3 if max(self.spec.layer_sizes) > MAX_SHOWN else 2
+        heads = max((r.top() + lines * QFontMetricsF(f).lineSpacing()
+                     for r, f, _ in self.titles()), default=0.0)
         above, beside = self._step_above(), self._step_beside()
+        small = QFont(self.font())  # (as NetworkCanvas._geometry)
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        top = max(44.0, 2 * QFontMetricsF(small).lineSpacing() + 12, heads + self._under_titles())
         tallest = 0.0
         for c, n in enumerate(self.spec.layer_sizes):
             n = min(n, MAX_SHOWN)
             if n < 2:
                 continue
-            need = heads + self._under_titles() + n * above
+            need = top + n * above + 14
             if wide and 0 < c < len(self.spec.layer_sizes) - 1:
-                need = min(need, heads + PILL_TOP + n * beside)
+                need = min(need, heads + PILL_TOP + n * beside + PILL_BOTTOM)
             tallest = max(tallest, need)
-        return tallest + 14 + 1 if tallest else 0.0
+        return tallest + 1 if tallest else 0.0
 
     def height_for_every_unit(self) -> int:
         """The height at which each column, at this width, draws every unit of its layer (up
@@ -647,6 +653,8 @@ class BackpropCanvas(NetworkCanvas):
 
     def _geometry(self) -> None:
         self._place()
+        if self._fit < MAX_SHOWN and self._every_unit_fits():
+            return
         # A column whose labels and nodes do not fit shows fewer units (the selected one and
         # the most telling, as a wide layer does; its header says how many): in presentation
         # mode at 1024x768 the ten hidden-2 nodes were 10 px squares, each wedged between its
@@ -663,20 +671,38 @@ class BackpropCanvas(NetworkCanvas):
             self._links = self._compute_links()
             self._place()
 
+    def _every_unit_fits(self) -> bool:
+        """Whether every unit (up to MAX_SHOWN) fits, its header a line shorter ("(7 shown)"
+        gone) than now, where fewer are shown: then they are shown (else as before)."""
+        kept = self._fit
+        self._fit = MAX_SHOWN
+        self._choose_units()
+        self._links = self._compute_links()
+        self._place()
+        above, beside = self._step_above(), self._step_beside()
+        fits = all(float(c[1, 1] - c[0, 1]) >= (beside if lane else above)
+                   for c, lane in zip(self.centres, self.lanes) if len(c) > 1)
+        if not fits:
+            self._fit = kept
+            self._choose_units()
+            self._links = self._compute_links()
+            self._place()
+        return fits
+
     def _fit_units(self) -> int:
         """How many units a column has room for (at most MAX_SHOWN), each label above its
         node, the node at least MIN_NODE, and NODE_CLEAR between the label and the node
-        above (so that the label reads as its own node's)."""
-        if self.height() >= self._every_unit_height():
-            return MAX_SHOWN  # (the headers a line shorter then)
+        above (so that the label reads as its own node's) -- or, where the columns are wide
+        enough (_lane_for), a hidden layer's labels beside its nodes."""
         above, beside = self._step_above(), self._step_beside()
         wide = self._lane_for(self._column_gap(), PILL_NODE) > 0  # labels beside, if need be
+        last = len(self.centres) - 1
         fit = MAX_SHOWN
-        for units, centres in zip(self.shown, self.centres):
+        for c, (units, centres) in enumerate(zip(self.shown, self.centres)):
             if len(centres) < 2:
                 continue
             step = float(centres[1, 1] - centres[0, 1])
-            need = beside if wide and step < above else above
+            need = beside if wide and 0 < c < last else above
             if step < need:  # too many for this column: as many as its room holds
                 fit = min(fit, max(2, int(step * len(centres) / need)))
             elif len(units) == self._fit:  # room to spare: one more, if that fits too
@@ -706,13 +732,15 @@ class BackpropCanvas(NetworkCanvas):
                     # headers (PILL_TOP), to the others' last
                     n = len(centres)
                     top = self._headers_bottom() + PILL_TOP
-                    bottom = float(centres[-1, 1]) + step / 2
+                    bottom = self.height() - PILL_BOTTOM
                     if top < float(centres[0, 1]) - step / 2:
                         step = (bottom - top) / n
                         centres = np.column_stack([centres[:, 0],
                                                    top + step * (np.arange(n) + 0.5)])
-                    s = min(self.node_size[c], step - 0.4 * 6.0 - PILL_STEP_CLEAR, PILL_NODE)
-                    self.node_size[c] = max(s, min(self.node_size[c], 8.0))
+                    s = min(gap * 0.42, step - 0.4 * 6.0 - PILL_STEP_CLEAR, PILL_NODE)
+                    if step >= self._step_beside():  # (not 15.999...)
+                        s = max(s, MIN_NODE)
+                    self.node_size[c] = max(s, 8.0)
                     self.lanes[c] = lane
                     self.centres[c] = centres - np.array([lane / 2, 0.0])
                     continue
