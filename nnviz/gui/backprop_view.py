@@ -85,6 +85,7 @@ PRESENTING_DIAGRAM_SHARE = 0.45
 # nodes, BackpropCanvas: the notebook's 2-4-10-4-1 network at 1024x768 needs ~250 px), up to
 # PRESENTING_DIAGRAM_MOST: the formulas keep the rest.
 PRESENTING_DIAGRAM_MOST = 0.55
+PRESENTING_FORMULA_KEEP = 9
 # ... unless the diagram's columns fit beside the plot and the formulas, PRESENTING_COLUMN_PX a
 # column in PRESENTING_BESIDE_SHARE of the tab's width (a 2-8-1 network at 1024x768: three
 # columns of 743 px): then it takes that share at the tab's full height, the plot over the
@@ -1192,7 +1193,11 @@ class BackpropView(QWidget):
             return
         row = self.column.minimumSizeHint().height()
         least = self.canvas.minimumHeight()
-        every = min(self.canvas.height_for_every_unit(), round(h * PRESENTING_DIAGRAM_MOST))
+        # (the formulas keep PRESENTING_FORMULA_KEEP lines: a stage's text reads whole)
+        frame = 2 * self.formulas.frameWidth() + 2 * int(self.formulas.document().documentMargin())
+        keep = PRESENTING_FORMULA_KEEP * self.formulas.fontMetrics().lineSpacing() + frame
+        every = min(self.canvas.height_for_every_unit(), round(h * PRESENTING_DIAGRAM_MOST),
+                    h - keep)
         diagram = max(least, min(max(round(h * PRESENTING_DIAGRAM_SHARE), every), h - row))
         if abs(split.sizes()[1] - diagram) > 1:
             split.setSizes([h - diagram, diagram])
