@@ -86,6 +86,7 @@ PRESENTING_DIAGRAM_SHARE = 0.45
 # PRESENTING_DIAGRAM_MOST: the formulas keep the rest.
 PRESENTING_DIAGRAM_MOST = 0.55
 PRESENTING_FORMULA_KEEP = 9
+PRESENTING_ROW_PLANE_PX = 100
 # ... unless the diagram's columns fit beside the plot and the formulas, PRESENTING_COLUMN_PX a
 # column in PRESENTING_BESIDE_SHARE of the tab's width (a 2-8-1 network at 1024x768: three
 # columns of 743 px): then it takes that share at the tab's full height, the plot over the
@@ -277,6 +278,8 @@ class BackpropCanvas(NetworkCanvas):
         self._fit = MAX_SHOWN  # units a column shows at most at this height (_fit_units)
         self._force_choice = False  # set_stage: choose the units shown anew (_choice_due)
         self.lanes: list[float] = []  # per column: its labels' lane right of its nodes, or 0
+        self.more: dict[int, tuple[int, float]] = {}  # see _place
+        self.more_drawn: list[tuple[int, QRectF, str]] = []  # (column, box, "+3 more")
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         kept = self.node_values, self.node_name, self.link_name
@@ -397,6 +400,18 @@ class BackpropCanvas(NetworkCanvas):
             p.setFont(font)
             p.drawText(QPointF(box.left() + 3, box.top() + 2 - tight.top()), text)
             self.labels_drawn.append((c, k, box, text))
+        self.more_drawn = []
+        more_font = QFont(small)
+        more_font.setItalic(True)
+        p.setFont(more_font)
+        metrics = QFontMetricsF(more_font)
+        for c, (more, y) in self.more.items():
+            text = f"+{more} more"
+            x = self.centres[c][0, 0] - self.node_size[c] / 2
+            box = QRectF(x, y - metrics.height() / 2, metrics.horizontalAdvance(text) + 4,
+                         metrics.height())
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            self.more_drawn.append((c, box, text))
 
     def _probability_fills(self, c: int, units, values) -> list[QColor] | None:
         """The output's activations, where they are probabilities, in the colours they have in
@@ -722,6 +737,7 @@ class BackpropCanvas(NetworkCanvas):
         label = self._label_height()
         gap = self._column_gap()
         self.lanes = [0.0] * len(self.centres)
+        self.more = {}  # column: (units not drawn, the "+N more" line's centre)
         for c, centres in enumerate(self.centres):
             if len(centres) < 2:
                 continue
@@ -731,13 +747,16 @@ class BackpropCanvas(NetworkCanvas):
                 if lane:
                     # no label above its first node: the column's nodes from just under the
                     # headers (PILL_TOP), to the others' last
+                    # A layer drawn in part ends in a "+3 more" of its own slot, under its
+                    # last unit: what the column leaves out is said where it is missing.
                     n = len(centres)
-                    top = self._headers_bottom() + PILL_TOP
+                    more = int(self.spec.layer_sizes[c]) - n
+                    top = min(self._headers_bottom() + PILL_TOP, float(centres[0, 1]) - step / 2)
                     bottom = self.height() - PILL_BOTTOM
-                    if top < float(centres[0, 1]) - step / 2:
-                        step = (bottom - top) / n
-                        centres = np.column_stack([centres[:, 0],
-                                                   top + step * (np.arange(n) + 0.5)])
+                    step = (bottom - top) / (n + (more > 0))
+                    centres = np.column_stack([centres[:, 0], top + step * (np.arange(n) + 0.5)])
+                    if more > 0:
+                        self.more[c] = (more, top + step * (n + 0.5))
                     s = min(gap * 0.42, step - 0.4 * 6.0 - PILL_STEP_CLEAR, PILL_NODE)
                     if step >= self._step_beside():  # (not 15.999...)
                         s = max(s, MIN_NODE)
@@ -1193,9 +1212,15 @@ class BackpropView(QWidget):
             return
         row = self.column.minimumSizeHint().height()
         least = self.canvas.minimumHeight()
-        # (the formulas keep PRESENTING_FORMULA_KEEP lines: a stage's text reads whole)
+        # (the row keeps PRESENTING_FORMULA_KEEP lines of formulas, a stage's text whole, and
+        # the pulls' note under them when shown; the plot's plane PRESENTING_ROW_PLANE_PX
+        # tall over its check box)
         frame = 2 * self.formulas.frameWidth() + 2 * int(self.formulas.document().documentMargin())
         keep = PRESENTING_FORMULA_KEEP * self.formulas.fontMetrics().lineSpacing() + frame
+        if not self.pull_note.isHidden():
+            keep += self.pull_note.sizeHint().height() + self._formula_side.spacing()
+        keep = max(keep, self.plot.height_for_plane(PRESENTING_ROW_PLANE_PX)
+                   + self.pull_box.sizeHint().height() + self._plot_side.spacing())
         every = min(self.canvas.height_for_every_unit(), round(h * PRESENTING_DIAGRAM_MOST),
                     h - keep)
         diagram = max(least, min(max(round(h * PRESENTING_DIAGRAM_SHARE), every), h - row))
