@@ -71,8 +71,8 @@ FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has r
 # PRESENTING_FORMULA_LINES lines, the diagram's units); they fit at 1024x768 with a lesson's
 # banner above the tabs, so the diagram, the lesson's picture, is in sight with the words about
 # it. The tab scrolls only when a window is shorter. The diagram takes
-# PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more: at 1024x768 its least
-# (two units a layer: at 215 px it showed the same two), the formulas the rest,
+# PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more (or the height its
+# every unit needs, below), the formulas the rest,
 # ~233 px: each stage's text of every unit reads whole (written short, BackpropView.
 # _formulas, with fewer terms where it still overflows, _write_formulas). With the diagram at 52% they had 148 px and the class read them only as the
 # teacher scrolled. The formulas at the tab's full width above a row of the plot and the
