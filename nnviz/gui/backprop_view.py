@@ -1515,7 +1515,9 @@ class BackpropView(QWidget):
             return
         self._draw_canvas(name, tr, spec)
         self._follow_width()  # (another network: another depth)
-        self._share_split()  # (... and another widest layer: the height its units need)
+        if spec != getattr(self, "_split_spec", None):  # another widest layer: its height
+            self._split_spec = spec
+            self._share_split()
         self._write_formulas(name, tr, spec)
 
     def _write_formulas(self, name: str, tr, spec) -> None:
