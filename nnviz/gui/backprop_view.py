@@ -51,6 +51,19 @@ TIGHTER = 2  # steps of a term less a list, where presentation mode's text overf
 WJ = "&#8288;"
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
+# A column too tall for its labels above its nodes, where the column is wide (presentation
+# mode's row at 1024x768, 137 px a column but 222 px tall: the ten hidden-2 units of the
+# notebook's 2-4-10-4-1 network were two), writes them beside instead, right of each node,
+# PILL_GAP clear of it and of the nodes above and below, vertically centred: a unit and its
+# number read as one "[] 0.612", and its links leave from the number's end, LINK_PX of them in
+# sight at the least on either side of the column. A unit then takes PILL_STEP_CLEAR more than
+# its node and bias square (or its label, the taller), where above its label took ~43 px.
+PILL_GAP = 7.0
+PILL_NODE = 24.0  # such a column's nodes at the most: the lane its labels' (a 4-unit column's)
+PILL_TOP = 10.0  # under the headers, where no label goes above the first node
+PILL_BOTTOM = 6.0  # under the last one's half step (the others' bottom margin is 14)
+PILL_STEP_CLEAR = 2.0
+LINK_PX = 20.0
 FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has room
 # Presentation mode (at 1024x768 the plot was 125x70 px, its points could not be picked, and
 # the formulas showed ~5 lines): the plot and the formulas side by side above the diagram at the
@@ -58,8 +71,8 @@ FORMULA_LINES = 10  # the formulas' lines under the plot, where the column has r
 # PRESENTING_FORMULA_LINES lines, the diagram's units); they fit at 1024x768 with a lesson's
 # banner above the tabs, so the diagram, the lesson's picture, is in sight with the words about
 # it. The tab scrolls only when a window is shorter. The diagram takes
-# PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more: at 1024x768 its least
-# (two units a layer: at 215 px it showed the same two), the formulas the rest,
+# PRESENTING_DIAGRAM_SHARE of the height, or its least where that is more (or the height its
+# every unit needs, below), the formulas the rest,
 # ~233 px: each stage's text of every unit reads whole (written short, BackpropView.
 # _formulas, with fewer terms where it still overflows, _write_formulas). With the diagram at 52% they had 148 px and the class read them only as the
 # teacher scrolled. The formulas at the tab's full width above a row of the plot and the
@@ -68,6 +81,12 @@ PRESENTING_PLOT = QSize(240, 110)
 PRESENTING_FORMULA_LINES = 5
 PRESENTING_DIAGRAM_PX = 190
 PRESENTING_DIAGRAM_SHARE = 0.45
+# ... or more, where every unit of its tallest column is then drawn (its labels beside the
+# nodes, BackpropCanvas: the notebook's 2-4-10-4-1 network at 1024x768 needs ~250 px), up to
+# PRESENTING_DIAGRAM_MOST: the formulas keep the rest.
+PRESENTING_DIAGRAM_MOST = 0.55
+PRESENTING_FORMULA_KEEP = 9
+PRESENTING_ROW_PLANE_PX = 100
 # ... unless the diagram's columns fit beside the plot and the formulas, PRESENTING_COLUMN_PX a
 # column in PRESENTING_BESIDE_SHARE of the tab's width (a 2-8-1 network at 1024x768: three
 # columns of 743 px): then it takes that share at the tab's full height, the plot over the
@@ -258,6 +277,9 @@ class BackpropCanvas(NetworkCanvas):
         self.labels_drawn: list[tuple[int, int, QRectF, str]] = []  # (column, k, box, text)
         self._fit = MAX_SHOWN  # units a column shows at most at this height (_fit_units)
         self._force_choice = False  # set_stage: choose the units shown anew (_choice_due)
+        self.lanes: list[float] = []  # per column: its labels' lane right of its nodes, or 0
+        self.more: dict[int, tuple[int, float]] = {}  # see _place
+        self.more_drawn: list[tuple[int, QRectF, str]] = []  # (column, box, "+3 more")
 
     def set_stage(self, spec, link_values, node_values, node_name: str, link_name: str) -> None:
         kept = self.node_values, self.node_name, self.link_name
@@ -367,7 +389,9 @@ class BackpropCanvas(NetworkCanvas):
             height = tight.height() + 4
             x, y = self.centres[c][k]
             s = self.node_size[c]
-            if beside:  # an input: left of its node
+            if beside and self._lane(c):  # a tall column's: right of its node
+                box = QRectF(x + s / 2 + PILL_GAP, y - height / 2, width, height)
+            elif beside:  # an input: left of its node
                 box = QRectF(x - s / 2 - width - 4, y - height / 2, width, height)
             else:  # above its node, centred (the selected outline's 1.5 px clear)
                 box = QRectF(x - width / 2, y - s / 2 - 2 - height, width, height)
@@ -376,6 +400,18 @@ class BackpropCanvas(NetworkCanvas):
             p.setFont(font)
             p.drawText(QPointF(box.left() + 3, box.top() + 2 - tight.top()), text)
             self.labels_drawn.append((c, k, box, text))
+        self.more_drawn = []
+        more_font = QFont(small)
+        more_font.setItalic(True)
+        p.setFont(more_font)
+        metrics = QFontMetricsF(more_font)
+        for c, (more, y) in self.more.items():
+            text = f"+{more} more"
+            x = self.centres[c][0, 0] - self.node_size[c] / 2
+            box = QRectF(x, y - metrics.height() / 2, metrics.horizontalAdvance(text) + 4,
+                         metrics.height())
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            self.more_drawn.append((c, box, text))
 
     def _probability_fills(self, c: int, units, values) -> list[QColor] | None:
         """The output's activations, where they are probabilities, in the colours they have in
@@ -435,7 +471,8 @@ class BackpropCanvas(NetworkCanvas):
         # nodes' paint, and the numbers change with every frame while the run plays.
         key = (tuple((c, tuple(t.translate(_SAME_DIGITS) for t in texts))
                      for c, texts in sorted(widest.items())),
-               tuple(self.col_x), tuple(self.node_size), self.width(), small.key())
+               tuple(self.col_x), tuple(self.node_size), tuple(self.lanes), self.width(),
+               small.key())
         if self._fonts is not None and self._fonts[0] == key:
             return self._fonts[1]
 
@@ -470,6 +507,9 @@ class BackpropCanvas(NetworkCanvas):
         for c in values:
             s = self.node_size[c]
             beside[c] = False
+            if self._lane(c):  # right of their nodes, in their lane (_place)
+                rooms[c], beside[c] = self._lane(c) - PILL_GAP, True
+                continue
             if c == 0:  # beside their nodes, in the margin kept for them (_sides)
                 room = self.col_x[0] - s / 2 - 5
                 font, _, _ = best(c, room, (0,))
@@ -493,21 +533,102 @@ class BackpropCanvas(NetworkCanvas):
         self._fonts = (key, out, drawn)
         return out
 
+    def _lane(self, c: int) -> float:
+        return self.lanes[c] if c < len(self.lanes) else 0.0
+
+    def _node_x(self, c: int) -> float:
+        centres = self.centres[c]
+        return float(centres[0, 0]) if len(centres) else float(self.col_x[c])
+
     def _room_above(self, c: int) -> float:
         """The width a label centred above a node of column ``c`` may take: clear of the
         neighbour columns' nodes (and the next one's bias squares, left of its nodes) and of
-        their labels, centred as these are; inside the widget."""
-        xs, sizes = self.col_x, self.node_size
-        x = xs[c]
+        their labels, centred as these are (or beside their nodes, in their lane); inside the
+        widget."""
+        sizes = self.node_size
+        x = self._node_x(c)
         halves = [x - 2.0, self.width() - 2.0 - x]
         if c > 0:
-            gap = x - xs[c - 1]
-            halves += [gap - sizes[c - 1] / 2 - 3, (gap - 4) / 2]
-        if c + 1 < len(xs):
-            gap = xs[c + 1] - x
+            gap = x - self._node_x(c - 1)
+            halves += [gap - sizes[c - 1] / 2 - self._lane(c - 1) - 3]
+            if not self._lane(c - 1):
+                halves.append((gap - 4) / 2)
+        if c + 1 < len(self.col_x):
+            gap = self._node_x(c + 1) - x
             s = sizes[c + 1]
-            halves += [gap - s / 2 - 0.7 * max(6.0, 0.3 * s) - 3, (gap - 4) / 2]
+            halves.append(gap - s / 2 - 0.7 * max(6.0, 0.3 * s) - 3)
+            if not self._lane(c + 1):
+                halves.append((gap - 4) / 2)
         return 2 * max(min(halves), 1.0)
+
+    def _label_fonts_small(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        small.setBold(True)
+        return small
+
+    def _lane_for(self, gap: float, node: float) -> float:
+        """The lane a column of nodes ``node`` px, ``gap`` px from its neighbours, has for its
+        labels beside them (PILL_GAP included): as wide as a named label ("δ=-0.0000") where
+        the gap has room, as a bare one ("-0.000", a little smaller) at the least, with LINK_PX
+        of links in sight on either side; 0 where even that does not fit."""
+        small = self._label_fonts_small()
+        want = QFontMetricsF(small).horizontalAdvance("δ=-0.0000") + 6
+        least_font = QFont(small)
+        least_font.setPointSizeF(small.pointSizeF() * BESIDE_AT_LEAST)
+        least = QFontMetricsF(least_font).horizontalAdvance("-0.000") + 6
+        bias = 0.7 * max(6.0, 0.3 * node)
+        room = gap - node - bias - 2 * LINK_PX - PILL_GAP
+        return PILL_GAP + min(want, room) if room >= least else 0.0
+
+    def _step_beside(self) -> float:
+        """A unit's height in a column whose labels are beside its nodes."""
+        bias_below = 0.4 * 6.0  # a MIN_NODE node's bias square, under its bottom edge
+        return max(self._label_height() + 1, MIN_NODE + bias_below + PILL_STEP_CLEAR)
+
+    def _step_above(self) -> float:
+        """A unit's height in a column whose labels are above its nodes."""
+        return self._label_height() + 2 + MIN_NODE + 0.4 * 6.0 + NODE_CLEAR
+
+    def _column_gap(self) -> float:
+        return (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else float(self.width())
+
+    def _headers_bottom(self) -> float:
+        return max((r.bottom() for r, _, _ in self.titles()), default=0.0)
+
+    def _every_unit_height(self) -> float:
+        """height_for_every_unit, of the geometry as it is (see there)."""
+        gap = self._column_gap()
+        wide = self._lane_for(gap, PILL_NODE) > 0
+        # the headers on two lines (the "(8 shown)" of a partial column's third gone, unless
+        # a layer is wider than MAX_SHOWN)
+        lines = 3 if max(self.spec.layer_sizes) > MAX_SHOWN else 2
+        heads = max((r.top() + lines * QFontMetricsF(f).lineSpacing()
+                     for r, f, _ in self.titles()), default=0.0)
+        above, beside = self._step_above(), self._step_beside()
+        small = QFont(self.font())  # (as NetworkCanvas._geometry)
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        top = max(44.0, 2 * QFontMetricsF(small).lineSpacing() + 12, heads + self._under_titles())
+        tallest = 0.0
+        for c, n in enumerate(self.spec.layer_sizes):
+            n = min(n, MAX_SHOWN)
+            if n < 2:
+                continue
+            need = top + n * above + 14
+            if wide and 0 < c < len(self.spec.layer_sizes) - 1:
+                need = min(need, heads + PILL_TOP + n * beside + PILL_BOTTOM)
+            tallest = max(tallest, need)
+        return tallest + 1 if tallest else 0.0
+
+    def height_for_every_unit(self) -> int:
+        """The height at which each column, at this width, draws every unit of its layer (up
+        to MAX_SHOWN), labels beside where above they do not fit: the headers, the tallest
+        column and the bottom margin."""
+        if self.spec is None or self.params is None or self.width() <= 0:
+            return 0
+        if self._geometry_dirty or not getattr(self, "centres", None):
+            self._geometry()
+        return int(np.ceil(self._every_unit_height()))
 
     def _label_height(self) -> float:
         """The height of a node label's box at its largest (bold: the selected node's)."""
@@ -548,6 +669,8 @@ class BackpropCanvas(NetworkCanvas):
 
     def _geometry(self) -> None:
         self._place()
+        if self._fit < MAX_SHOWN and self._every_unit_fits():
+            return
         # A column whose labels and nodes do not fit shows fewer units (the selected one and
         # the most telling, as a wide layer does; its header says how many): in presentation
         # mode at 1024x768 the ten hidden-2 nodes were 10 px squares, each wedged between its
@@ -564,16 +687,38 @@ class BackpropCanvas(NetworkCanvas):
             self._links = self._compute_links()
             self._place()
 
+    def _every_unit_fits(self) -> bool:
+        """Whether every unit (up to MAX_SHOWN) fits, its header a line shorter ("(7 shown)"
+        gone) than now, where fewer are shown: then they are shown (else as before)."""
+        kept = self._fit
+        self._fit = MAX_SHOWN
+        self._choose_units()
+        self._links = self._compute_links()
+        self._place()
+        above, beside = self._step_above(), self._step_beside()
+        fits = all(float(c[1, 1] - c[0, 1]) >= (beside if lane else above)
+                   for c, lane in zip(self.centres, self.lanes) if len(c) > 1)
+        if not fits:
+            self._fit = kept
+            self._choose_units()
+            self._links = self._compute_links()
+            self._place()
+        return fits
+
     def _fit_units(self) -> int:
         """How many units a column has room for (at most MAX_SHOWN), each label above its
         node, the node at least MIN_NODE, and NODE_CLEAR between the label and the node
-        above (so that the label reads as its own node's)."""
-        need = self._label_height() + 2 + MIN_NODE + 0.4 * 6.0 + NODE_CLEAR
+        above (so that the label reads as its own node's) -- or, where the columns are wide
+        enough (_lane_for), a hidden layer's labels beside its nodes."""
+        above, beside = self._step_above(), self._step_beside()
+        wide = self._lane_for(self._column_gap(), PILL_NODE) > 0  # labels beside, if need be
+        last = len(self.centres) - 1
         fit = MAX_SHOWN
-        for units, centres in zip(self.shown, self.centres):
+        for c, (units, centres) in enumerate(zip(self.shown, self.centres)):
             if len(centres) < 2:
                 continue
             step = float(centres[1, 1] - centres[0, 1])
+            need = beside if wide and 0 < c < last else above
             if step < need:  # too many for this column: as many as its room holds
                 fit = min(fit, max(2, int(step * len(centres) / need)))
             elif len(units) == self._fit:  # room to spare: one more, if that fits too
@@ -587,15 +732,49 @@ class BackpropCanvas(NetworkCanvas):
             self.centres = [np.column_stack([c[:, 0], 12 + c[:, 1] * (1 - 12 / max(self.height(), 1))])
                             for c in self.centres]
         # Each node's label goes above it: the nodes leave it room under the node above and
-        # its bias square (8 px nodes at the least).
+        # its bias square (8 px nodes at the least) -- or, in a column too tall for that but
+        # wide enough, beside it (PILL_GAP): the node and its label centred on the column.
         label = self._label_height()
+        gap = self._column_gap()
+        self.lanes = [0.0] * len(self.centres)
+        self.more = {}  # column: (units not drawn, the "+N more" line's centre)
         for c, centres in enumerate(self.centres):
             if len(centres) < 2:
                 continue
             step = float(centres[1, 1] - centres[0, 1])
+            if 0 < c < len(self.centres) - 1 and step < self._step_above():
+                lane = self._lane_for(gap, PILL_NODE)
+                if lane:
+                    # no label above its first node: the column's nodes from just under the
+                    # headers (PILL_TOP), to the others' last
+                    # A layer drawn in part ends in a "+3 more" of its own slot, under its
+                    # last unit: what the column leaves out is said where it is missing.
+                    n = len(centres)
+                    more = int(self.spec.layer_sizes[c]) - n
+                    top = min(self._headers_bottom() + PILL_TOP, float(centres[0, 1]) - step / 2)
+                    bottom = self.height() - PILL_BOTTOM
+                    step = (bottom - top) / (n + (more > 0))
+                    centres = np.column_stack([centres[:, 0], top + step * (np.arange(n) + 0.5)])
+                    if more > 0:
+                        self.more[c] = (more, top + step * (n + 0.5))
+                    s = min(gap * 0.42, step - 0.4 * 6.0 - PILL_STEP_CLEAR, PILL_NODE)
+                    if step >= self._step_beside():  # (not 15.999...)
+                        s = max(s, MIN_NODE)
+                    self.node_size[c] = max(s, 8.0)
+                    self.lanes[c] = lane
+                    self.centres[c] = centres - np.array([lane / 2, 0.0])
+                    continue
             room = step - label - 2 - NODE_CLEAR
             s = room - 2.4 if room - 2.4 < 20 else room / 1.12  # the bias: 0.4 * max(6, 0.3 s)
             self.node_size[c] = max(min(self.node_size[c], s), min(self.node_size[c], 8.0))
+
+    def _link_segments(self):
+        """The links; those out of a column with its labels beside its nodes leave from the
+        labels' end (the lane's), not from under the labels."""
+        segs = super()._link_segments()
+        if len(segs) and any(self.lanes):
+            segs[:, 0] += np.asarray(self.lanes)[segs[:, 5].astype(int)]
+        return segs
 
     def _describe(self, item) -> str:
         spec = self.spec
@@ -1033,7 +1212,18 @@ class BackpropView(QWidget):
             return
         row = self.column.minimumSizeHint().height()
         least = self.canvas.minimumHeight()
-        diagram = max(least, min(round(h * PRESENTING_DIAGRAM_SHARE), h - row))
+        # (the row keeps PRESENTING_FORMULA_KEEP lines of formulas, a stage's text whole, and
+        # the pulls' note under them when shown; the plot's plane PRESENTING_ROW_PLANE_PX
+        # tall over its check box)
+        frame = 2 * self.formulas.frameWidth() + 2 * int(self.formulas.document().documentMargin())
+        keep = PRESENTING_FORMULA_KEEP * self.formulas.fontMetrics().lineSpacing() + frame
+        if not self.pull_note.isHidden():
+            keep += self.pull_note.sizeHint().height() + self._formula_side.spacing()
+        keep = max(keep, self.plot.height_for_plane(PRESENTING_ROW_PLANE_PX)
+                   + self.pull_box.sizeHint().height() + self._plot_side.spacing())
+        every = min(self.canvas.height_for_every_unit(), round(h * PRESENTING_DIAGRAM_MOST),
+                    h - keep)
+        diagram = max(least, min(max(round(h * PRESENTING_DIAGRAM_SHARE), every), h - row))
         if abs(split.sizes()[1] - diagram) > 1:
             split.setSizes([h - diagram, diagram])
 
@@ -1325,6 +1515,9 @@ class BackpropView(QWidget):
             return
         self._draw_canvas(name, tr, spec)
         self._follow_width()  # (another network: another depth)
+        if spec != getattr(self, "_split_spec", None):  # another widest layer: its height
+            self._split_spec = spec
+            self._share_split()
         self._write_formulas(name, tr, spec)
 
     def _write_formulas(self, name: str, tr, spec) -> None:

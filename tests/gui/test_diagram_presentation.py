@@ -152,3 +152,64 @@ def test_the_backprop_plot_stays_readable_beside_the_diagram_in_presentation_at_
     assert area.verticalScrollBar().value() == 0
     assert area.viewport().rect().contains(
         view.plot.mapTo(area.viewport(), view.plot.rect().topLeft()))
+
+
+def test_the_backprop_diagram_draws_every_unit_of_the_notebooks_network_in_presentation_at_1024(
+        main_window, qtbot, wait_run):
+    # The notebook's 2-4-10-4-1 network: under the plot and the formulas, 222 px tall, the
+    # diagram drew two units of each layer ("10 sigmoid (2 shown)") -- a teacher explaining
+    # backprop on a 1024x768 projector showed a network that was not the one trained. Now each
+    # layer's every unit is drawn, 16 px at the least, apart, each number clear of every node
+    # and beside or above its own (the ten hidden-2 labels beside their nodes), the formulas and
+    # the plot in sight with it.
+    from nnviz.core.backprop import STAGES
+    w = main_window
+    view = _present(w, qtbot, wait_run, "backprop", hidden=(4, 10, 4))
+    canvas = view.canvas
+    sizes = [2, 4, 10, 4, 1]
+
+    def every_unit() -> bool:
+        QApplication.processEvents()
+        if view.result is None or canvas.spec is None or canvas.spec.hidden != (4, 10, 4):
+            return False
+        canvas.grab()  # laid out and drawn
+        return [len(u) for u in canvas.shown] == sizes
+    try:
+        qtbot.waitUntil(every_unit, timeout=30_000)
+    except qtbot.TimeoutError:
+        raise AssertionError(f"units drawn {[len(u) for u in canvas.shown]} of {sizes}, "
+                             f"diagram {canvas.width()}x{canvas.height()}") from None
+    area = view.split_scroll
+    for stage in ("forward", "delta", "grad"):
+        view.go(STAGES.index(stage))
+        QApplication.processEvents()
+        canvas._picture = None
+        canvas.repaint()
+        assert [len(u) for u in canvas.shown] == sizes, stage
+        assert "shown" not in " ".join(t for _, _, t in canvas.titles()), stage
+        nodes = {(c, k): canvas.node_rect(c, k) for c, n in enumerate(sizes) for k in range(n)}
+        assert min(r.width() for r in nodes.values()) >= 16, canvas.node_size
+        for c, n in enumerate(sizes):  # a column's nodes 4 px apart (1.5 under a bias square)
+            for k in range(n - 1):
+                assert nodes[c, k + 1].top() - nodes[c, k].bottom() >= 4, (stage, c, k)
+                if c:
+                    assert nodes[c, k + 1].top() - canvas.bias_rect(c, k).bottom() >= 1.5, \
+                        (stage, c, k)
+        drawn = canvas.labels_drawn
+        assert sorted((c, k) for c, k, _, _ in drawn) == sorted(nodes), stage
+        boxes = [box for _, _, box, _ in drawn]
+        for i, (c, k, box, text) in enumerate(drawn):
+            assert box.height() >= 14, (stage, c, k, text)  # the projector's size, not 6 pt
+            assert 0 <= box.left() and box.right() <= canvas.width(), text
+            assert not any(box.intersects(r) for r in nodes.values()), (stage, c, k, text)
+            assert not any(box.intersects(b) for b in boxes[i + 1:]), (stage, c, k, text)
+            # the nearest node is its own: the number reads as that unit's
+            centre = box.center()
+            nearest = min(nodes, key=lambda ck: (nodes[ck].center() - centre).manhattanLength())
+            assert nearest == (c, k), (stage, c, k, text, nearest)
+    # the formulas and the plot in sight with the diagram, not scrolled to
+    assert area.verticalScrollBar().value() == 0 and area.verticalScrollBar().maximum() == 0
+    lines = view.formulas.fontMetrics().lineSpacing()
+    assert view.formulas.viewport().height() >= 9 * lines
+    vb = view.plot.getPlotItem().getViewBox()
+    assert vb.width() >= 165 and vb.height() >= 95, (vb.width(), vb.height())
