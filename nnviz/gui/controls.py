@@ -18,7 +18,7 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None
 DEFAULT_SPEED = 5
 # Buttons as wide as their text: the style's 80 px minimum made the bar wider than a projector.
 COMPACT_BUTTON = "QPushButton { padding: 4px 8px; }"
-GROUP_GAP = 12  # px between the buttons and the speed, on one row
+GROUP_GAP = 14  # px between the buttons and the speed, on one row (as before the wrap)
 BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px solid palette(mid); }"
 
 
@@ -183,10 +183,11 @@ class RunControls(QFrame):
         # than a 1280x800 screen at 150% (853 logical px), the window too, the epoch counter
         # and the title bar's buttons off the screen.
         self._rows = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._rows.setSpacing(0)
+        self._rows.setSpacing(2)
         outer.addLayout(self._rows)
         outer.addWidget(self.lr_message)
         self._buttons = QHBoxLayout()
+        self._buttons.setSpacing(2)
         self._buttons.addWidget(self.reset)
         self._buttons.addWidget(self.play)
         for b in self.step_buttons.values():
@@ -194,7 +195,8 @@ class RunControls(QFrame):
         self._buttons.addWidget(self.restart)
         self._rows.addLayout(self._buttons)
         self._rest = QHBoxLayout()
-        self._rest.setContentsMargins(GROUP_GAP, 0, 0, 0)
+        self._rest.setSpacing(2)
+        self._rest.setContentsMargins(GROUP_GAP - 2, 0, 0, 0)
         self._rest.addLayout(speed_box)
         self._rest.addSpacing(8)
         self._rest.addLayout(stop_box)
@@ -252,8 +254,8 @@ class RunControls(QFrame):
         else:
             self._buttons.takeAt(self._buttons.count() - 1)  # (the stretch)
             self._rows.setDirection(QBoxLayout.Direction.LeftToRight)
-            self._rows.setSpacing(0)
-            self._rest.setContentsMargins(GROUP_GAP, 0, 0, 0)
+            self._rows.setSpacing(2)
+            self._rest.setContentsMargins(GROUP_GAP - 2, 0, 0, 0)
         self.updateGeometry()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
