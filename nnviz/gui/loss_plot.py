@@ -223,6 +223,10 @@ class LossPlot(pg.PlotWidget):
         # A narrower or wider plot (the window resized, presentation mode): one row or two for
         # the legend, and its corner looked at again.
         vb.sigResized.connect(self._plot_resized)
+        self._refit_item = QTimer(self)
+        self._refit_item.setSingleShot(True)
+        self._refit_item.setInterval(0)
+        self._refit_item.timeout.connect(self._fit_item)
         self.apply_look()
         colors.follow(self, self.apply_look)
 
@@ -407,8 +411,24 @@ class LossPlot(pg.PlotWidget):
             # ~55 px left of centre, once the key came back into the plot (after Compare); a
             # longer title at the same height stayed where "epoch" was, and ran off the right.
             axis.resizeEvent()
+            self._refit_item.start()  # (not inside the resize that called this)
+
+    def _fit_item(self) -> None:
+        """The plot item as large as the widget again, once its least size has shrunk (a key
+        under the plot in rows put back in the plot): pyqtgraph sets the item's geometry only
+        when the widget is resized, and an item held taller by its least size kept that height
+        after, its x axis and "epoch" drawn below the widget's bottom, under the timeline (r13:
+        after the Compare tab)."""
+        pi = self.getPlotItem()
+        if pi is not None and pi.geometry() != self.range:
+            pi.setGeometry(self.range)
 
     def _plot_resized(self, *_) -> None:
+        # Not at 0 px: Qt shows a splitter's hidden child (the left column, hidden by the
+        # Compare tab) after a pass at 0 px wide, where the key went under the plot in rows a
+        # word wide (~150 px of title); the key is fitted at the width the plot is seen at.
+        if self.width() <= 0 or self.height() <= 0:
+            return
         room = self.getPlotItem().getViewBox().width() - 2 * LEGEND_MARGIN
         if room != getattr(self, "_legend_room", None):
             self._reflow_legend()

@@ -456,3 +456,37 @@ def test_a_sweep_without_test_points_sorts_and_keys_by_its_training_loss(qtbot, 
     header = view.table.horizontalHeader()
     assert view.table.model().headerData(header.sortIndicatorSection(),
                                          Qt.Orientation.Horizontal).split() == ["test", "loss"]
+
+
+def _loss_plot_parts(window) -> dict:
+    """Where the loss plot's view box (its curves) and its bottom axis (the numbers and the
+    "epoch" title) are, in the plot widget's pixels."""
+    pi = window.loss_plot.getPlotItem()
+    return {name: window.loss_plot.mapFromScene(item.mapRectToScene(item.rect())).boundingRect()
+            for name, item in (("curves", pi.getViewBox()), ("axis", pi.getAxis("bottom")))}
+
+
+def test_the_loss_plot_comes_back_whole_after_the_compare_tab(qtbot, main_window):
+    # r13 #2: the Compare tab hides the left column, which Qt shows again from a 0 px wide
+    # pass; the loss plot fitted its key to that width (the title wrapped a word a line, the
+    # plot ~150 px taller) and kept the height once back: at 1024x768 its x axis, "epoch" and
+    # the lower half of the curve were under the timeline until the splitter was dragged.
+    w = main_window
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768))
+    QApplication.processEvents()
+    before = _loss_plot_parts(w)
+    box = w.loss_plot.rect().adjusted(-1, -1, 1, 1)  # (the scene's rounding)
+    assert all(box.contains(r) for r in before.values()), (before, box)
+    w.show_view("compare")
+    qtbot.waitUntil(lambda: not w.left_split.isVisible())
+    QApplication.processEvents()
+    w.show_view("main")
+    qtbot.waitUntil(lambda: w.left_split.isVisible())
+
+    def whole() -> None:
+        now = _loss_plot_parts(w)
+        assert w.loss_plot.rect().adjusted(-1, -1, 1, 1) == box
+        assert all(box.contains(r) for r in now.values()), (now, box)
+        assert now == before
+    qtbot.waitUntil(whole, timeout=5000)
