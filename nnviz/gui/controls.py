@@ -2,9 +2,9 @@
 by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QStyle, QToolButton, QVBoxLayout, QWidget)
 
 from . import colors, wheel
@@ -18,7 +18,6 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None
 DEFAULT_SPEED = 5
 # Buttons as wide as their text: the style's 80 px minimum made the bar wider than a projector.
 COMPACT_BUTTON = "QPushButton { padding: 4px 8px; }"
-GROUP_GAP = 14  # px between the buttons and the speed, on one row (as before the wrap)
 BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px solid palette(mid); }"
 
 
@@ -178,33 +177,22 @@ class RunControls(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 6, 10, 6)
         outer.setSpacing(2)
-        # The buttons, then the speed, the stop and the epoch: on one row where they fit, on two
-        # where they do not (_arrange). On one row only, the bar was 931 px least-wide: wider
-        # than a 1280x800 screen at 150% (853 logical px), the window too, the epoch counter
-        # and the title bar's buttons off the screen.
-        self._rows = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._rows.setSpacing(2)
-        outer.addLayout(self._rows)
+        lay = QHBoxLayout()
+        outer.addLayout(lay)
         outer.addWidget(self.lr_message)
-        self._buttons = QHBoxLayout()
-        self._buttons.setSpacing(2)
-        self._buttons.addWidget(self.reset)
-        self._buttons.addWidget(self.play)
+        lay.addWidget(self.reset)
+        lay.addWidget(self.play)
         for b in self.step_buttons.values():
-            self._buttons.addWidget(b)
-        self._buttons.addWidget(self.restart)
-        self._rows.addLayout(self._buttons)
-        self._rest = QHBoxLayout()
-        self._rest.setSpacing(2)
-        self._rest.setContentsMargins(GROUP_GAP - 2, 0, 0, 0)
-        self._rest.addLayout(speed_box)
-        self._rest.addSpacing(8)
-        self._rest.addLayout(stop_box)
-        self._rest.addWidget(self.lr_box)
-        self._rest.addStretch(1)
+            lay.addWidget(b)
+        lay.addWidget(self.restart)
+        lay.addSpacing(12)
+        lay.addLayout(speed_box)
+        lay.addSpacing(8)
+        lay.addLayout(stop_box)
+        lay.addWidget(self.lr_box)
+        lay.addStretch(1)
         # Its text changes every frame; the window is laid out again only when its size must.
-        self._rest.addWidget(LabelRoom(self.epoch))
-        self._rows.addLayout(self._rest)
+        lay.addWidget(LabelRoom(self.epoch))
         # Tab's round starts at Play, Reset and Restart after the step buttons: the toolbar comes
         # first in the window's Tab chain, and Tab out of the last setting (the learning rate)
         # wrapped round to Reset, where the next key, Space ("Space plays"), threw the run
@@ -222,51 +210,6 @@ class RunControls(QFrame):
         self.speed.valueChanged.connect(self._speed_moved)
         self.full_speed.toggled.connect(self._full_speed_toggled)
         self.stop_at.valueChanged.connect(lambda n: self.stop_at_changed.emit(n or None))
-
-    def two_rows(self) -> bool:
-        return self._rows.direction() == QBoxLayout.Direction.TopToBottom
-
-    def one_row_width(self) -> int:
-        """The least width of the bar on one row."""
-        m = self.layout().contentsMargins()
-        return (self._buttons.minimumSize().width() + GROUP_GAP
-                + self._rest.minimumSize().width() - self._rest.contentsMargins().left()
-                + m.left() + m.right())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        # As least-wide as on two rows (the bar goes to two rows when narrower than one).
-        hint = super().minimumSizeHint()
-        m = self.layout().contentsMargins()
-        rest = self._rest.minimumSize().width() - self._rest.contentsMargins().left()
-        hint.setWidth(max(self._buttons.minimumSize().width(), rest,
-                          self.lr_message.minimumSizeHint().width()) + m.left() + m.right())
-        return hint
-
-    def _arrange(self) -> None:
-        two = self.width() < self.one_row_width()
-        if two == self.two_rows():
-            return
-        if two:
-            self._rows.setDirection(QBoxLayout.Direction.TopToBottom)
-            self._rows.setSpacing(4)
-            self._rest.setContentsMargins(0, 0, 0, 0)
-            self._buttons.addStretch(1)  # the buttons at the left, at their width
-        else:
-            self._buttons.takeAt(self._buttons.count() - 1)  # (the stretch)
-            self._rows.setDirection(QBoxLayout.Direction.LeftToRight)
-            self._rows.setSpacing(2)
-            self._rest.setContentsMargins(GROUP_GAP - 2, 0, 0, 0)
-        self.updateGeometry()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().resizeEvent(event)
-        self._arrange()
-
-    def event(self, event) -> bool:  # noqa: D102
-        done = super().event(event)
-        if event.type() == QEvent.Type.LayoutRequest:  # a font, a field shown or hidden
-            self._arrange()
-        return done
 
     def set_learning_rate_field(self, field: NumberCombo, message: MessageLabel) -> None:
         """Presentation mode's learning rate: a twin of the settings' ``field`` (what is typed

@@ -773,8 +773,6 @@ class NetworkView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([720, 300])
-        # The node map under the diagram where the two do not fit side by side (_arrange).
-        self.split = split
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(LabelRoom(self.header))  # the epoch in it: a new text every frame
@@ -796,40 +794,6 @@ class NetworkView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presentation mode on or off
             self._set_header()
-
-    def side_by_side_width(self) -> int:
-        """The least width of the diagram and the node map side by side."""
-        m = self.layout().contentsMargins()
-        return (self.canvas.minimumWidth() + self.panel.minimumSizeHint().width()
-                + self.split.handleWidth() + m.left() + m.right())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        # As least-wide as the map under the diagram (_arrange puts it there when narrower).
-        hint = super().minimumSizeHint()
-        if self.split.orientation() == Qt.Orientation.Horizontal:
-            m = self.layout().contentsMargins()
-            under = max(self.canvas.minimumWidth(), self.panel.minimumSizeHint().width())
-            hint.setWidth(min(hint.width(), under + m.left() + m.right()))
-        return hint
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().resizeEvent(event)
-        self._arrange()
-
-    def _arrange(self) -> None:
-        """The node map beside the diagram where both fit, under it where they do not (a 150%
-        laptop screen: ~450 px for the view; side by side they need 532). Side by side they
-        made the window's least width 937 px, wider than the screen."""
-        side = self.width() >= self.side_by_side_width()
-        want = Qt.Orientation.Horizontal if side else Qt.Orientation.Vertical
-        if self.split.orientation() == want:
-            return
-        self.split.setOrientation(want)
-        if side:
-            self.split.setSizes([720, 300])
-        else:  # the diagram first, the map under it, about as tall as it is wide
-            self.split.setSizes([max(self.canvas.minimumHeight(), self.height() - self.width()),
-                                 self.width()])
 
     def apply_look(self) -> None:
         """The theme or palette changed (nnviz.gui.look): the links, the key, the maps."""

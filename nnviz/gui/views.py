@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QShowEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnviz.core import inspect
 
@@ -177,45 +177,14 @@ class ViewContext:
         return tracker
 
 
-class ViewScroll(QScrollArea):
-    """A view's room in the tabs: the view fills it and, where the tab is smaller than the view's
-    least size (a 150% laptop screen, 853x533 logical px), scrolls. A view's least size raised
-    the window's for good: the tabs' stack is as least-wide as its widest page, built or shown
-    once (the Network view's diagram and node map side by side, 532 px, and the settings' 393
-    made the window 937 px wide, wider than a 1400x900 screen at 150%, even maximised)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no extra Tab stop: the view's own come
-        self.viewport().setAutoFillBackground(False)  # the tab's ground, as without it
-
-    def scrolls(self) -> bool:
-        """Part of its view out of sight (a scroll bar shown)."""
-        return self.horizontalScrollBar().isVisible() or self.verticalScrollBar().isVisible()
-
-
-class _NoHeightForWidth(QVBoxLayout):
-    """The view's holder's layout, saying it has no height-for-width: a scroll area fits such a
-    widget to the height its width asks (a view's wrapped title: its *preferred* height), and
-    a view taller than the tab scrolled where it had been fitted to the tab."""
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt)
-        return False
-
-
 class _LazyTab(QWidget):
-    """A tab's place: ``build()`` makes its view the first time the tab is shown, in a
-    ViewScroll."""
+    """A tab's place: ``build()`` makes its view the first time the tab is shown."""
 
     def __init__(self, build: Callable[[], QWidget], tip: str) -> None:
         super().__init__()
         self._build, self.view = build, None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.scroll = ViewScroll()
-        layout.addWidget(self.scroll)
         self.setToolTip(tip)
 
     def ensure(self) -> QWidget:
@@ -225,11 +194,7 @@ class _LazyTab(QWidget):
             from .look import style_tree
             style_tree(self.view)  # built in the theme chosen
             fill_tooltips(self.view)
-            holder = QWidget()
-            hold = _NoHeightForWidth(holder)
-            hold.setContentsMargins(0, 0, 0, 0)
-            hold.addWidget(self.view)
-            self.scroll.setWidget(holder)
+            self.layout().addWidget(self.view)
             if self.isVisible():
                 self.view.show()
             window = self.window()

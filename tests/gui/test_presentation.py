@@ -15,14 +15,11 @@ SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 
 
 def _scrolled(w: QWidget, window: QWidget) -> bool:
-    """Inside a scroll area's viewport: it may lie beyond the visible part (it scrolls). A view's
-    tab (nnviz.gui.views.ViewScroll) counts only while it scrolls: at its least size or more the
-    view fills it, and its texts are checked."""
+    """Inside a scroll area's viewport: it may lie beyond the visible part (it scrolls)."""
     p = w.parentWidget()
     while p is not None and p is not window:
         if isinstance(p.parentWidget(), QAbstractScrollArea) and \
-                p is p.parentWidget().viewport() and \
-                getattr(p.parentWidget(), "scrolls", lambda: True)():
+                p is p.parentWidget().viewport():
             return True
         p = p.parentWidget()
     return False
