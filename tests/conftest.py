@@ -42,17 +42,6 @@ if "NNVIZ_TEST_CACHE" not in os.environ:
         os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
         os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "0"
 
-# XLA compiles the tests' programs with LLVM's optimisation off: a compile is ~30% cheaper
-# (0.27 -> 0.19 s for the notebook's training loop), and compiles are most of the suite's CPU
-# (bench/README, "The test suite"). It changes how fast a program runs, not what it computes:
-# the CPU backend's floating point is IEEE either way (no fast-math), and a test that compares
-# nnviz with an exported script runs the script with the same flags (its process inherits them).
-# NNVIZ_TEST_XLA_OPT=1 keeps XLA's default, to compare.
-if os.environ.get("NNVIZ_TEST_XLA_OPT", "0") != "1" \
-        and "xla_backend_optimization_level" not in os.environ.get("XLA_FLAGS", ""):
-    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
-                               + " --xla_backend_optimization_level=0").strip()
-
 import pytest  # noqa: E402
 
 FIRST_SNAPSHOT_MS = 60_000  # a cold compile on a busy machine
