@@ -351,7 +351,15 @@ def diverging_map() -> pg.ColorMap:
     a regressed value; a little faded, so points stay visible on it."""
     t, p = current()
     if p.heat:
-        return pg.colormap.get(p.heat)
+        # faded towards the background as the ends of the other palettes' maps are (none at
+        # the middle, _HEAT_FADE at the ends): at full strength cividis' yellow end was class
+        # 1's own fill, and where P(class 1) is near 1 its training points looked hollow (r14)
+        x = np.linspace(0.0, 1.0, 65)
+        rgb = pg.colormap.get(p.heat).map(x, mode="float")[:, :3]
+        fade = (_HEAT_FADE * np.abs(2 * x - 1))[:, None]
+        faded = rgb * (1 - fade) + np.asarray(t.background[:3], dtype=float) / 255 * fade
+        return pg.ColorMap(pos=x, color=np.round(faded * 255).astype(np.ubyte),
+                           name=f"nnviz-{p.name}")
     lo, mid, hi = _scale_stops()
     return pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]),
                        color=[_mix(lo, t.background, _HEAT_FADE), mid,
