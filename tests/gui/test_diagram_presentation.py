@@ -9,6 +9,8 @@ from nnviz.core.data import DataSpec, make_dataset
 from nnviz.core.problem import Choices, make_problem
 from nnviz.gui.presentation import LEFT_SHARE
 
+from .test_presentation import drawn_at
+
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 SIZE = (1024, 768)
@@ -181,10 +183,7 @@ def test_the_backprop_diagram_draws_every_unit_of_the_notebooks_network_in_prese
                              f"diagram {canvas.width()}x{canvas.height()}") from None
     area = view.split_scroll
     for stage in ("forward", "delta", "grad"):
-        view.go(STAGES.index(stage))
-        QApplication.processEvents()
-        canvas._picture = None
-        canvas.repaint()
+        drawn_at(view, STAGES.index(stage))
         assert [len(u) for u in canvas.shown] == sizes, stage
         assert "shown" not in " ".join(t for _, _, t in canvas.titles()), stage
         nodes = {(c, k): canvas.node_rect(c, k) for c, n in enumerate(sizes) for k in range(n)}

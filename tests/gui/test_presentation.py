@@ -412,6 +412,14 @@ def test_the_backprop_diagrams_headers_are_read_on_a_projector(main_window, qtbo
     _headers_read(view.canvas, 0.8 * view.canvas.font().pointSizeF())
 
 
+def drawn_at(view, stage: int) -> None:
+    """The Backprop view at ``stage``, its diagram drawn afresh (what it shows, measured)."""
+    view.go(stage)
+    QApplication.processEvents()
+    view.canvas._picture = None
+    view.canvas.repaint()
+
+
 def _headers_read(canvas, least_pt: float, whole: bool = False) -> None:
     """The 2-4-10-4-1 diagram's column headers at ``least_pt`` or more, inside the canvas,
     over the first nodes' labels, no two meeting (``whole``: each line within its box)."""
@@ -498,10 +506,7 @@ def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_p
     qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
     canvas = view.canvas
     for stage in ("forward", "delta", "grad"):
-        view.go(STAGES.index(stage))
-        QApplication.processEvents()
-        canvas._picture = None
-        canvas.repaint()
+        drawn_at(view, STAGES.index(stage))
         drawn = canvas.labels_drawn
         assert {c for c, *_ in drawn} == set(range(len(canvas.shown)))
         for c, k, box, text in drawn:
