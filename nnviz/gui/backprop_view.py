@@ -328,8 +328,7 @@ class BackpropCanvas(NetworkCanvas):
         border, bias_border = QPen(look["node"], 1), QPen(look["bias"], 1)
         heat = colors.heat_qcolors()
         blank = look["blank"]
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        small = self._label_font()
         labels = []
         selected_rect = None
         p.setBrush(Qt.BrushStyle.NoBrush)
@@ -561,10 +560,12 @@ class BackpropCanvas(NetworkCanvas):
                 halves.append((gap - 4) / 2)
         return 2 * max(min(halves), 1.0)
 
-    def _label_fonts_small(self) -> QFont:
+    def _label_font(self, bold: bool = False) -> QFont:
+        """A node label's font: 0.85 of the diagram's, 7 pt at the least (bold: the selected
+        node's, the largest a label gets)."""
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
-        small.setBold(True)
+        small.setBold(bold)
         return small
 
     def _lane_for(self, gap: float, node: float) -> float:
@@ -572,7 +573,7 @@ class BackpropCanvas(NetworkCanvas):
         labels beside them (PILL_GAP included): as wide as a named label ("δ=-0.0000") where
         the gap has room, as a bare one ("-0.000", a little smaller) at the least, with LINK_PX
         of links in sight on either side; 0 where even that does not fit."""
-        small = self._label_fonts_small()
+        small = self._label_font(bold=True)
         want = QFontMetricsF(small).horizontalAdvance("δ=-0.0000") + 6
         least_font = QFont(small)
         least_font.setPointSizeF(small.pointSizeF() * BESIDE_AT_LEAST)
@@ -632,16 +633,12 @@ class BackpropCanvas(NetworkCanvas):
 
     def _label_height(self) -> float:
         """The height of a node label's box at its largest (bold: the selected node's)."""
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
-        small.setBold(True)
-        return QFontMetricsF(small).tightBoundingRect(LABEL_GLYPHS).height() + 4
+        return QFontMetricsF(self._label_font(bold=True)).tightBoundingRect(LABEL_GLYPHS) \
+            .height() + 4
 
     def _under_titles(self) -> float:
         # the first nodes' labels go above them: under the headers too
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
-        return QFontMetricsF(small).height() + 6
+        return QFontMetricsF(self._label_font()).height() + 6
 
     def _sides(self) -> tuple[float, float]:
         # Left: room for the inputs' labels beside their nodes ("x=-0.464", at least
@@ -692,18 +689,20 @@ class BackpropCanvas(NetworkCanvas):
         gone) than now, where fewer are shown: then they are shown (else as before)."""
         kept = self._fit
         self._fit = MAX_SHOWN
-        self._choose_units()
-        self._links = self._compute_links()
-        self._place()
+        self._lay_out_units()
         above, beside = self._step_above(), self._step_beside()
         fits = all(float(c[1, 1] - c[0, 1]) >= (beside if lane else above)
                    for c, lane in zip(self.centres, self.lanes) if len(c) > 1)
         if not fits:
             self._fit = kept
-            self._choose_units()
-            self._links = self._compute_links()
-            self._place()
+            self._lay_out_units()
         return fits
+
+    def _lay_out_units(self) -> None:
+        """The units shown for ``_fit``, their links and their places."""
+        self._choose_units()
+        self._links = self._compute_links()
+        self._place()
 
     def _fit_units(self) -> int:
         """How many units a column has room for (at most MAX_SHOWN), each label above its
@@ -1112,10 +1111,7 @@ class BackpropView(QWidget):
         on = self._presenting()
         if on:
             self.plot.setMinimumSize(PRESENTING_PLOT)
-            frame = 2 * self.formulas.frameWidth() + \
-                2 * int(self.formulas.document().documentMargin())
-            self.formulas.setMinimumHeight(
-                PRESENTING_FORMULA_LINES * self.formulas.fontMetrics().lineSpacing() + frame)
+            self.formulas.setMinimumHeight(self._formula_lines_px(PRESENTING_FORMULA_LINES))
             self.canvas.setMinimumHeight(PRESENTING_DIAGRAM_PX)
         else:
             self.plot.setMinimumSize(220, 0)
@@ -1215,8 +1211,7 @@ class BackpropView(QWidget):
         # (the row keeps PRESENTING_FORMULA_KEEP lines of formulas, a stage's text whole, and
         # the pulls' note under them when shown; the plot's plane PRESENTING_ROW_PLANE_PX
         # tall over its check box)
-        frame = 2 * self.formulas.frameWidth() + 2 * int(self.formulas.document().documentMargin())
-        keep = PRESENTING_FORMULA_KEEP * self.formulas.fontMetrics().lineSpacing() + frame
+        keep = self._formula_lines_px(PRESENTING_FORMULA_KEEP)
         if not self.pull_note.isHidden():
             keep += self.pull_note.sizeHint().height() + self._formula_side.spacing()
         keep = max(keep, self.plot.height_for_plane(PRESENTING_ROW_PLANE_PX)
@@ -1241,14 +1236,20 @@ class BackpropView(QWidget):
         h = column.height() - column.handleWidth()
         if h <= 0:
             return
-        frame = 2 * self.formulas.frameWidth() + 2 * int(self.formulas.document().documentMargin())
-        want = FORMULA_LINES * self.formulas.fontMetrics().lineSpacing() + frame
+        want = self._formula_lines_px(FORMULA_LINES)
         share = min(max(want, round(h * 0.4)), round(h * 0.5))
         if self._presenting():  # the diagram beside: the formulas all but the plot's share
             share = h - max(round(h * PRESENTING_BESIDE_PLOT), self._beside_plot_least(),
                             column.widget(0).minimumSizeHint().height())
         if abs(column.sizes()[1] - share) > 1:
             column.setSizes([h - share, share])
+
+    def _formula_lines_px(self, lines: int) -> int:
+        """The formulas' box's height for ``lines`` lines of its text: the lines, its frame and
+        its document's margins."""
+        f = self.formulas
+        return lines * f.fontMetrics().lineSpacing() + 2 * f.frameWidth() \
+            + 2 * int(f.document().documentMargin())
 
     def _share_row(self) -> None:
         """Presentation mode's row: the plot as wide as its plane needs at the row's height
