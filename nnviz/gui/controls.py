@@ -3,7 +3,7 @@ by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QStyle, QToolButton, QVBoxLayout, QWidget)
 
@@ -18,6 +18,11 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None
 DEFAULT_SPEED = 5
 # Buttons as wide as their text: the style's 80 px minimum made the bar wider than a projector.
 COMPACT_BUTTON = "QPushButton { padding: 4px 8px; }"
+# Where the bar has not the room for that (a 150% laptop screen: 853 logical px for the window,
+# the bar 931 px least-wide), tighter still, Reset and Step without their glyphs and the groups
+# closer (RunControls._arrange): ~100 px less, on the same one row, every word still there.
+NARROW_BUTTON = "QPushButton { padding: 4px 4px; }"
+GAPS = {False: (12, 8), True: (6, 4)}  # px before the speed and before "Stop at epoch"
 BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px solid palette(mid); }"
 
 
@@ -25,6 +30,16 @@ def speed_text(epochs_per_frame: int | None) -> str:
     if epochs_per_frame is None:
         return "maximum"  # under the title "Speed": not "Speed full speed"
     return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''}/frame"
+
+
+def _invalidate(layout) -> None:
+    """Forget the sizes ``layout`` and the layouts in it keep (QLayout.invalidate forgets its
+    own only): a button's new size hint counts at once."""
+    for i in range(layout.count()):
+        inner = layout.itemAt(i).layout()
+        if inner is not None:
+            _invalidate(inner)
+    layout.invalidate()
 
 
 class TwoTextButton(QPushButton):
@@ -57,6 +72,10 @@ class RunControls(QFrame):
         self.setObjectName("RunControls")
         wheel.mark(self)  # "Stop at epoch" changes by wheel only when focused (nnviz.gui.wheel)
         # Colours from the palette: they follow the theme (nnviz.gui.look).
+        self._narrow = False  # the narrow form (_arrange)
+        self._font_rule = ""  # presentation mode's font size (set_presentation)
+        self._least: dict[bool, int] | None = None  # least width per form (_least_widths)
+        self._arranging = False
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON)
         style = self.style()
 
@@ -72,6 +91,7 @@ class RunControls(QFrame):
                                 "Step")
         self.step.setToolTip("Train exactly one epoch, then stop (Right arrow).")
         self.step_buttons[1] = self.step
+        self._icons = {"reset": self.reset.icon(), "step": self.step.icon()}  # (_set_narrow)
         for n in (10, 100, 1000):
             b = QPushButton(f"+{n}")
             b.setToolTip(f"Train exactly {n} epochs, then stop.")
@@ -185,9 +205,11 @@ class RunControls(QFrame):
         for b in self.step_buttons.values():
             lay.addWidget(b)
         lay.addWidget(self.restart)
-        lay.addSpacing(12)
+        lay.addSpacing(GAPS[False][0])
+        self._gaps = [lay.itemAt(lay.count() - 1).spacerItem()]
         lay.addLayout(speed_box)
-        lay.addSpacing(8)
+        lay.addSpacing(GAPS[False][1])
+        self._gaps.append(lay.itemAt(lay.count() - 1).spacerItem())
         lay.addLayout(stop_box)
         lay.addWidget(self.lr_box)
         lay.addStretch(1)
@@ -273,7 +295,8 @@ class RunControls(QFrame):
         if self.lr is not None:
             self.lr_box.setVisible(on)
             self._say_rate_message()
-        self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
+        self._font_rule = size
+        self._restyle()
         self._fit_speed_label()
         self._scale_epoch(scale if on else 1.0)
         if not on:
@@ -281,6 +304,73 @@ class RunControls(QFrame):
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
             for b in folded:
                 b.show()
+        self._least = None  # measured again, in the new fonts
+        self._arrange()
+
+    # -- the narrow form ---------------------------------------------------------------------
+
+    def _restyle(self) -> None:
+        self.setStyleSheet(BAR_STYLE + (NARROW_BUTTON if self._narrow else COMPACT_BUTTON)
+                           + self._font_rule)
+
+    def _set_narrow(self, narrow: bool) -> None:
+        """Tighter buttons, Reset and Step without their glyphs (their words stay), the groups
+        closer; or back as it was. Always one row: the bar's height does not change."""
+        self._narrow = narrow
+        self.reset.setIcon(QIcon() if narrow else self._icons["reset"])
+        self.step.setIcon(QIcon() if narrow else self._icons["step"])
+        for gap, px in zip(self._gaps, GAPS[narrow]):
+            gap.changeSize(px, 0)
+        self._restyle()
+        _invalidate(self.layout())  # measured now (_least_widths), not at the next event
+
+    def _least_widths(self) -> dict[bool, int]:
+        """The bar's least width in each form, measured (both forms' fixed widths only: the
+        epoch counter's least is its widest common text's, the stop message never widens the
+        bar; no text shown during a run changes them). Measured again after a font change."""
+        if self._least is None:
+            self._arranging = True
+            try:
+                was = self._narrow
+                least = {}
+                for narrow in (was, not was):
+                    if narrow != self._narrow:
+                        self._set_narrow(narrow)
+                    least[narrow] = self.layout().totalMinimumSize().width()
+                if self._narrow != was:
+                    self._set_narrow(was)
+            finally:
+                self._arranging = False
+            self._least = least
+        return self._least
+
+    def narrow(self) -> bool:
+        return self._narrow
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        # As least-wide as the narrow form: the bar takes it when narrower than the other.
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), self._least_widths()[True]))
+        return hint
+
+    def _arrange(self) -> None:
+        """The narrow form where the bar has less room than the other's least width. Chosen by
+        the bar's width alone, against widths no text changes: it does not flip while a run's
+        numbers change."""
+        if self._arranging:
+            return
+        narrow = self.width() < self._least_widths()[False]
+        if narrow != self._narrow:
+            self._arranging = True
+            try:
+                self._set_narrow(narrow)
+            finally:
+                self._arranging = False
+            self.updateGeometry()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._arrange()
 
     def _scale_epoch(self, scale: float) -> None:
         font = self.epoch.font()
@@ -323,3 +413,4 @@ class RunControls(QFrame):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:  # presentation mode
             self._fit_speed_label()
+            self._least = None
