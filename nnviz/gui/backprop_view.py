@@ -49,6 +49,9 @@ TIGHTER = 2  # steps of a term less a list, where presentation mode's text overf
 # A word joiner: no line break here, where Qt breaks a formula whose spaces are non-breaking
 # ("f′" | "(z)", "∂L/" | "∂b").
 WJ = "&#8288;"
+# The plot's least width beside the diagram (220 made the tab too wide for a 150% laptop screen,
+# 853 logical px for the window, with the settings' column beside it).
+PLOT_LEAST = 200
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 # A column too tall for its labels above its nodes, where the column is wide (presentation
@@ -890,6 +893,10 @@ class BackpropView(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title_room = TextRoom(self.title)
+        # As least-tall as its lines at the width it has (TextRoom.least_at_width): at its hint's
+        # 120 px it asked six lines, 56 px more than the two it takes, and the Backprop tab
+        # made the window 522 px least-tall, more than a 1366x768 screen at 150% (512 px).
+        self.title_room.least_at_width()
         self.points = PointCombo()
         self.points.setToolTip("The training point to follow (or click one on the plot).")
         self.points.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -932,7 +939,7 @@ class BackpropView(QWidget):
 
         self.plot = DecisionPlot(colour_bar=False)
         self.plot.setToolTip("Click a training point to follow it through the network.")
-        self.plot.setMinimumWidth(220)
+        self.plot.setMinimumWidth(PLOT_LEAST)
         self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(colors.text(), width=3),
                                          brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
         self.marker.setZValue(30)
@@ -1114,7 +1121,7 @@ class BackpropView(QWidget):
             self.formulas.setMinimumHeight(self._formula_lines_px(PRESENTING_FORMULA_LINES))
             self.canvas.setMinimumHeight(PRESENTING_DIAGRAM_PX)
         else:
-            self.plot.setMinimumSize(220, 0)
+            self.plot.setMinimumSize(PLOT_LEAST, 0)
             self.formulas.setMinimumHeight(120)
             self.canvas.setMinimumHeight(0)
         # presentation's row (the plot beside the formulas, above the diagram), or the diagram

@@ -47,6 +47,9 @@ _CANVAS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Dow
 _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
+DIAGRAM_LEAST = 200  # px, the diagram's least width and height
+
+
 class NetworkCanvas(QWidget):
     """The diagram itself, painted by hand into an image once per new state (a snapshot, a
     resize, a selection, a theme): a paint for any other reason (a tooltip, a neighbour's
@@ -63,8 +66,10 @@ class NetworkCanvas(QWidget):
         self.setMouseTracking(True)
         self.installEventFilter(self)  # its tooltips (eventFilter)
         # Beside its map panel in a 1024-pixel window: at 360 the view's minimum was wider than
-        # the tab, and showing it pushed the settings column 39 px narrower (for good).
-        self.setMinimumSize(300, 260)
+        # the tab, and showing it pushed the settings column 39 px narrower (for good). At 300
+        # x 260 the Network tab made the window 937 px least-wide and the Backprop tab 565 px
+        # least-tall: more than a 1280x800 screen at 150% (853x533 logical px).
+        self.setMinimumSize(DIAGRAM_LEAST, DIAGRAM_LEAST)
         # Every paint covers the whole widget with the diagram's image: Qt need not clear it first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.spec = None

@@ -672,6 +672,13 @@ class TextRoom(QWidget):
         self.setSizePolicy(policy)
         label.installEventFilter(self)
 
+    def least_at_width(self) -> None:
+        """Least-tall as its lines at the width it has (minimumSizeHint), not at its hint's
+        width: its hint's height stays what it prefers, and its width still wraps it."""
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+
     def expect(self, texts) -> None:
         """Make room for each of ``texts`` (and the label's own)."""
         texts = tuple(dict.fromkeys(t.translate(_SAME_DIGITS) for t in texts))
@@ -769,7 +776,11 @@ class TextRoom(QWidget):
         super().resizeEvent(event)
         self.label.setFixedSize(self.size())
         if self._asked is not None:
-            self._asked = self._asked[:2] + (self.heightForWidth(self.width()),)
+            tall = self.heightForWidth(self.width())
+            if tall != self._asked[2] and \
+                    self.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Preferred:
+                self.updateGeometry()  # its least height is its height at this width
+            self._asked = self._asked[:2] + (tall,)
 
 
 def keep_axis_title_inside(plot_item) -> None:
