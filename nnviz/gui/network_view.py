@@ -47,7 +47,7 @@ _CANVAS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Dow
 _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
-DIAGRAM_LEAST = 200  # px, the diagram's least width and height
+DIAGRAM_LEAST = (180, 200)  # px, the diagram's least width and height
 
 
 class NetworkCanvas(QWidget):
@@ -69,7 +69,7 @@ class NetworkCanvas(QWidget):
         # the tab, and showing it pushed the settings column 39 px narrower (for good). At 300
         # x 260 the Network tab made the window 937 px least-wide and the Backprop tab 565 px
         # least-tall: more than a 1280x800 screen at 150% (853x533 logical px).
-        self.setMinimumSize(DIAGRAM_LEAST, DIAGRAM_LEAST)
+        self.setMinimumSize(*DIAGRAM_LEAST)
         # Every paint covers the whole widget with the diagram's image: Qt need not clear it first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.spec = None

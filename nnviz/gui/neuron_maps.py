@@ -229,9 +229,6 @@ def point_rim_pen():
     return pg.mkPen(colors.point_rim(), width=1.2)
 
 
-MAP_LEAST = 200  # px, the node map's least side
-
-
 class NeuronMapPanel(QWidget):
     """One neuron's activation over the input plane, large, with the data drawn over it."""
 
@@ -242,9 +239,7 @@ class NeuronMapPanel(QWidget):
         self.title.setToolTip("The neuron shown below, and the range of its activation over "
                               "the plane.")
         self.plot = pg.PlotWidget(background=colors.background())
-        # (220 beside the 300 px diagram made the Network tab too wide for a 150% laptop
-        # screen: 853 logical px for the window)
-        self.plot.setMinimumSize(MAP_LEAST, MAP_LEAST)
+        self.plot.setMinimumSize(220, 220)
         self.plot.setToolTip("One neuron's activation over the input plane (the colour scale: "
                              "see the key above), with the data points over it.")
         self.box = Letterboxed(self.plot)  # a map of the plane: 1:1, not tall and narrow
