@@ -304,7 +304,8 @@ class RunControls(QFrame):
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
             for b in folded:
                 b.show()
-        self._least = None  # measured again, in the new fonts
+        self._least = None  # measured again, in the new fonts, now (not amid a layout)
+        self._least_widths()
         self._arrange()
 
     # -- the narrow form ---------------------------------------------------------------------
@@ -413,4 +414,5 @@ class RunControls(QFrame):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:  # presentation mode
             self._fit_speed_label()
-            self._least = None
+            if not self._arranging:  # (not the narrow form's own style sheet)
+                self._least = None
