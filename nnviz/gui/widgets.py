@@ -395,6 +395,55 @@ class FittingLabel(QLabel):
             self._fit()  # a bold style sheet (the past) or presentation mode's larger font
 
 
+class ElidedLabel(QLabel):
+    """One line of plain text that, where its row has not the room for all of it, ends in "..."
+    instead of pushing what follows it out of the row; its tooltip then says it whole. Its text
+    (``text()``) stays whole. Least as wide as ``least_chars`` characters, or its text if less."""
+
+    def __init__(self, least_chars: int = 24, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.least_chars = least_chars
+        self._tip = ""  # the tooltip set by the label's user (shown when whole)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().minimumSizeHint()
+        m = self.contentsMargins()
+        least = self.fontMetrics().averageCharWidth() * self.least_chars + m.left() + m.right()
+        hint.setWidth(min(hint.width(), least))
+        return hint
+
+    def shown_text(self) -> str:
+        """The text as drawn: whole, or cut short to the label's width."""
+        room = self.contentsRect().width() - 2 * self.margin()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room)
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 (Qt)
+        self._tip = tip
+        self._tell()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt)
+        super().setText(text)
+        self._tell()
+
+    def _tell(self) -> None:
+        cut = self.shown_text() != self.text()
+        super().setToolTip(self.text().strip() if cut else self._tip)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._tell()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if self.shown_text() == self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(),
+                                            -self.margin())
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(),
+                                  self.isEnabled(), self.shown_text(), self.foregroundRole())
+
+
 class WrappedLabel(QLabel):
     """A word-wrapped label whose minimum height is its text's height at its width. A splitter
     asks its pane for a minimum size, never a height for a width: the loss column at 1024x768
