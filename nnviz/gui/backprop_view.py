@@ -52,6 +52,9 @@ WJ = "&#8288;"
 # The plot's least width beside the diagram (220 made the tab too wide for a 150% laptop screen,
 # 853 logical px for the window, with the settings' column beside it).
 PLOT_LEAST = 200
+# The formulas' least height (they scroll): at 120 the tab was 466 px least-tall with the window's
+# bars, the Edit points bar over them 497, more than a 1366x768 screen at 150% (512, a title bar).
+FORMULAS_LEAST = 100
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 # A column too tall for its labels above its nodes, where the column is wide (presentation
@@ -968,7 +971,7 @@ class BackpropView(QWidget):
         self.canvas = BackpropCanvas()
         self.formulas = QTextBrowser()
         self.formulas.setOpenLinks(False)
-        self.formulas.setMinimumHeight(120)
+        self.formulas.setMinimumHeight(FORMULAS_LEAST)
         self.formulas.setToolTip("The selected unit's formulas with this point's numbers: "
                                  "click another node or link of the diagram for its own.")
         self.formulas.installEventFilter(self)  # presentation mode: written to fit its size
@@ -1122,7 +1125,7 @@ class BackpropView(QWidget):
             self.canvas.setMinimumHeight(PRESENTING_DIAGRAM_PX)
         else:
             self.plot.setMinimumSize(PLOT_LEAST, 0)
-            self.formulas.setMinimumHeight(120)
+            self.formulas.setMinimumHeight(FORMULAS_LEAST)
             self.canvas.setMinimumHeight(0)
         # presentation's row (the plot beside the formulas, above the diagram), or the diagram
         # beside them (_diagram_beside: with the formulas' least height, set just above)

@@ -65,6 +65,11 @@ def test_the_window_fits_a_150_percent_laptop_screen(main_window, qtbot):
                    w.side_tabs, w.statusBar()):
         assert _inside(widget, w), widget
     assert c.height() == c.sizeHint().height()  # one row, as at 1024 px
+    # The Edit points bar over the run bar: the window still fits (it grew past the screen)
+    w.session_actions.edit_points_action.trigger()
+    qtbot.waitUntil(w.session_actions.edit_toolbar.isVisible)
+    assert _fits(_fresh_least(w)), _least(w)
+    assert _inside(w.session_actions.edit_done, w)  # not in the bar's overflow menu
 
 
 def test_visiting_network_and_backprop_leaves_the_least_size_as_it_was(main_window, qtbot):
