@@ -330,6 +330,7 @@ class RunControls(QFrame):
         epoch counter's least is its widest common text's, the stop message never widens the
         bar; no text shown during a run changes them). Measured again after a font change."""
         if self._least is None:
+            self.ensurePolished()  # its style sheets' fonts and paddings counted
             self._arranging = True
             try:
                 was = self._narrow
