@@ -2,6 +2,12 @@
 paragraph in plain words, in the notebook's terms, folded away until asked for), and tooltips
 where a control's or a plot's own module gave none (a form's label says what its field says).
 
+Each paragraph is written for the problem on screen and the look it is drawn in
+(:func:`explanation` of :class:`Facts`): the kind of data (two classes, more, a regression),
+the classes' names, the network's output and loss, and the colours named as the palette and
+the theme draw them (:func:`colour_word`). It is written again when the run or the look
+changes: at once while it is open, when it is next unfolded while folded.
+
 TensorFlow Playground's lesson (issues #126, #168): a help text is not complete unless
 absolutely everything on the screen is explained.
 """
@@ -151,7 +157,7 @@ def _main(f: Facts) -> str:
                 f"{f.target} on the colour bar's scale.{test} The background is the network's "
                 f"answer for every point of the plane: {forward} gives {_output(f)}, on the "
                 "same scale; where the dots' colours match the background, the network fits "
-                f"them. Each epoch, gradient descent moves the weights a step down the loss "
+                "them. Each epoch, gradient descent moves the weights a step down the loss "
                 f"({loss}; the curve on the left), and the background changes with them.")
     k = len(f.names)
     if f.kind == "binary":
@@ -169,10 +175,10 @@ def _main(f: Facts) -> str:
                 "the curve on the left). Discretize shows the predicted class instead.")
     if f.kind == "binary":
         low, high = _ends()
-        background = (f"{forward} gives {_output(f)}, read on the colour bar (0 to 1): {low} towards "
-                      f"{f.names[0]}, {high} towards {f.names[1]}, paler where the network is "
-                      "unsure. Where the colour turns from one class to the other is the "
-                      "decision boundary.")
+        background = (f"{forward} gives {_output(f)}, read on the colour bar (0 to 1): {low} "
+                      f"towards {f.names[0]}, {high} towards {f.names[1]}, paler where the "
+                      "network is unsure. Where the colour turns from one class to the other is "
+                      "the decision boundary.")
     else:
         background = (f"{forward} gives {_output(f)}; each point of the plane takes the colour "
                       "of the class with the largest, paler where the network is unsure. "
@@ -212,7 +218,7 @@ def _network(f: Facts) -> str:
 
 def _neurons(f: Facts) -> str:
     if f.n_features > 2:
-        return (f"Every neuron's activation over the inputs, one tile each, layer by layer; "
+        return ("Every neuron's activation over the inputs, one tile each, layer by layer; "
                 f"with {f.n_features} inputs there is no plane to draw them on, so the tab "
                 "says so instead. Network shows the weights; Hidden space the data as a "
                 "hidden layer sees it.")
@@ -224,7 +230,7 @@ def _neurons(f: Facts) -> str:
              if f.n_features == 2 else "curve")
     main = "background" if f.n_features == 2 else "curve"
     if f.kind == "multiclass":
-        out = (f"The output has a tile per class; the main plot colours each point by the "
+        out = ("The output has a tile per class; the main plot colours each point by the "
                "largest.")
     elif f.kind == "binary" and f.outputs == 2:
         out = f"The output's second tile, for {f.names[1]}, is the main plot's {main}."
@@ -250,7 +256,7 @@ def _hidden_space(f: Facts) -> str:
                     ("straight, parallel lines", "they split"))
     if f.kind == "multiclass":
         return (f"{head} The output layer compares one weighted sum of the last hidden "
-                f"layer's coordinates per class, so in that space the classes can only be "
+                "layer's coordinates per class, so in that space the classes can only be "
                 "split by straight lines: training bends it until they are.")
     return (f"{head} The output layer can only draw {lines} in the last hidden layer's "
             f"space, so training bends it until {split} {f.names[0]} from {f.names[1]}.")
@@ -294,12 +300,14 @@ def _regions(f: Facts) -> str:
 
 def _compare(f: Facts) -> str:
     scores = "loss" if f.kind == "regression" else "loss and accuracy"
+    best = ("lowest test loss" if f.has_test else
+            "lowest training loss: this data has no test points")
     return ("Many runs at once. A sweep trains variants of one network together, each a full "
             "run: other learning rates, other initial weights, other widths or activations. "
             "Each tile is one member's answer over the plane (the main plot's picture, small), "
             "labelled with its values; the loss plot has every member's training loss, "
-            f"coloured along the values swept; the table and the plot beside it give each "
-            f"member's {scores} now, the best (lowest test loss) starred. A member whose loss "
+            "coloured along the values swept; the table and the plot beside it give each "
+            f"member's {scores} now, the best ({best}) starred. A member whose loss "
             "blows up is greyed and marked diverged. While this tab is shown, Play and Step "
             "train the whole sweep. Double-click a tile or a row to make that member the main "
             "window's run, with its history.")
