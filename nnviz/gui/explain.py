@@ -42,11 +42,10 @@ class Facts:
 
 def facts_of(window) -> Facts:
     """The Facts of ``window``'s current problem (the default's before it has one)."""
-    data = getattr(window, "dataset", None)
-    spec = getattr(window, "_spec", None)
-    config = getattr(window, "_config", None)
-    if data is None or spec is None or config is None:
+    problem = window.current_problem() if hasattr(window, "current_problem") else None
+    if problem is None or problem.dataset is None or problem.spec is None:
         return Facts()
+    data, spec, config = problem.dataset, problem.spec, problem.config
     from nnviz.core.csvdata import input_names
     classes = data.is_classification
     inputs = tuple(input_names(data)) or tuple(f"x{i + 1}" for i in range(data.n_features))
