@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen, QShortcut,
                            QTextDocument)
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
@@ -981,6 +981,15 @@ class BackpropView(QWidget):
         self._column_moved = False  # the user's own share of the column, kept once dragged
         column.splitterMoved.connect(self._column_dragged)
         self.plot.installEventFilter(self)  # presentation mode's scale, set on the plot
+        # The plot's resize shares the row again once the layout that resized it is done:
+        # the column resizes the plot while it places its own widgets, and sizes set from
+        # inside that pass were overwritten halfway (folding "What am I looking at?" left the
+        # plot 19 px over the formulas' first characters, their pane where the old share put
+        # it, until the tab was shown again).
+        self._share_soon = QTimer(self)
+        self._share_soon.setSingleShot(True)
+        self._share_soon.setInterval(0)
+        self._share_soon.timeout.connect(self._share_column)
         split = self.split = _Column(self._share_split, Qt.Orientation.Horizontal)
         self._split_moved = False  # the user's own share of presentation mode's diagram
         self._layout = "normal"  # or presentation mode's "row" or "beside" (_presenting_layout)
@@ -1092,7 +1101,7 @@ class BackpropView(QWidget):
                 bytes(event.propertyName()) == b"nnvizScale":
             self._presenting_layout()
         elif obj is self.plot and event.type() == QEvent.Type.Resize:
-            self._share_column()  # presentation mode's row: the plot's width for its height
+            self._share_soon.start()  # presentation mode's row: the plot's width for its height
         elif obj is self.pull_note and event.type() == QEvent.Type.Resize and \
                 event.oldSize().width() != event.size().width():
             self._show_pull_note()  # cut again to its new width
