@@ -55,9 +55,11 @@ NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 # mode's row at 1024x768, 137 px a column but 222 px tall: the ten hidden-2 units of the
 # notebook's 2-4-10-4-1 network were two), writes them beside instead, right of each node,
 # PILL_GAP clear of it and of the nodes above and below, vertically centred: a unit and its
-# number read as one "[] 0.612", and its links leave from the number's end, LINK_PX of them in
-# sight at the least on either side of the column. A unit then takes PILL_STEP_CLEAR more than
-# its node and bias square (or its label, the taller), where above its label took ~43 px.
+# number read as one "[] 0.612", its links leaving from the node's edge under the number's box
+# (from the number's end, ~80 px right of the node, that column looked cut off from the next:
+# r15), LINK_PX of them in sight at the least on either side of the column. A unit then takes
+# PILL_STEP_CLEAR more than its node and bias square (or its label, the taller), where above
+# its label took ~43 px.
 PILL_GAP = 7.0
 PILL_NODE = 24.0  # such a column's nodes at the most: the lane its labels' (a 4-unit column's)
 PILL_TOP = 10.0  # under the headers, where no label goes above the first node
@@ -766,14 +768,6 @@ class BackpropCanvas(NetworkCanvas):
             room = step - label - 2 - NODE_CLEAR
             s = room - 2.4 if room - 2.4 < 20 else room / 1.12  # the bias: 0.4 * max(6, 0.3 s)
             self.node_size[c] = max(min(self.node_size[c], s), min(self.node_size[c], 8.0))
-
-    def _link_segments(self):
-        """The links; those out of a column with its labels beside its nodes leave from the
-        labels' end (the lane's), not from under the labels."""
-        segs = super()._link_segments()
-        if len(segs) and any(self.lanes):
-            segs[:, 0] += np.asarray(self.lanes)[segs[:, 5].astype(int)]
-        return segs
 
     def _describe(self, item) -> str:
         spec = self.spec

@@ -520,6 +520,12 @@ def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_p
             hit = [r for r in others if clear.intersects(r)]
             assert not hit, (stage, c, k, text, hit)
         assert min(canvas.node_size) >= 16, canvas.node_size
+        # Every link leaves from its own node's edge: from its label's end, ~80 px right of a
+        # tall column's nodes, that column looked cut off from the next (r15).
+        for x0, y0, *_, layer, _i, _j in canvas._link_segments():
+            starts = [canvas.node_rect(int(layer), k) for k in range(len(canvas.shown[int(layer)]))]
+            assert any(abs(x0 - r.right()) < 1 and r.top() <= y0 <= r.bottom() for r in starts), \
+                (stage, layer, x0, y0)
         # a column of fewer units than the layer has says how many it shows
         for c, units in enumerate(canvas.shown):
             if len(units) < canvas.spec.layer_sizes[c]:
