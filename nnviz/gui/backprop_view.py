@@ -1464,7 +1464,9 @@ class BackpropView(QWidget):
             self.title_room.set_text("<b>Backpropagation, step by step</b> — "
                                      + computing("this point's numbers", False))
             self._written = None
-            self._set_formulas("")
+            # in the formulas' box too: presentation mode hides the title, and its empty box
+            # over a grey diagram said nothing for the seconds a first compile takes (r15)
+            self._set_formulas("<p>" + computing("this point's numbers") + "</p>")
             self.check_room.set_text("")
             self._draw_network()
             return

@@ -492,6 +492,20 @@ def _network_headers_whole(w, qtbot) -> None:
     assert [len(u) for u in canvas.shown] == [2, 4, 10, 4, 1]
 
 
+def test_the_backprop_tab_says_it_computes_on_a_projector(main_window, qtbot):
+    """Presentation mode hides the tab's title, where "computing this point's numbers" is
+    written: on a first visit the formulas' box stood empty over a grey diagram for the seconds
+    of a first compile, saying nothing (r15). The box says it, until the numbers come."""
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("backprop")
+    view = w._inspection_views["backprop"]
+    assert view.result is None and not view.title.isVisible()
+    assert "Computing this point's numbers" in view.formulas.toPlainText()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert "Computing" not in view.formulas.toPlainText()
+
+
 def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_projector(
         main_window, qtbot, wait_run):
     """Presentation mode at 1024x768: the hidden-2 column's ten nodes were 10 px squares, each
