@@ -155,6 +155,7 @@ class RunControls(QFrame):
 
         self.epoch = QLabel()
         self._epoch_base = self.epoch.font().pointSizeF()
+        self.epoch.setObjectName("RunEpoch")
         self._scale_epoch(1.0)
         self.epoch.setToolTip("How many epochs (passes over the training data) the model has "
                               "trained.")
@@ -262,10 +263,15 @@ class RunControls(QFrame):
 
     def set_presentation(self, on: bool, scale: float) -> None:
         """Presentation mode: the advanced buttons (+10, +100, Restart) and the status line
-        folded away (the plot shows "compiling"), the epoch counter ``scale`` times larger."""
+        folded away (the plot shows "compiling"); the bar's text ``scale`` times larger (the
+        user's text size too, on or off)."""
         # The bar's style sheet fixes its children's fonts: the window's font does not reach
         # them, a font size in the sheet does.
-        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if on else ""
+        size = ""
+        if scale != 1:  # ... the epoch counter's own size too (it came out at the bar's)
+            size = (f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}"
+                    f" QLabel#RunEpoch {{ font-size: {self._epoch_base * 1.7 * scale:g}pt;"
+                    " font-weight: bold; }")
         folded = (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch)
         if on:  # the epoch goes to the window's large readout
             for b in folded:
@@ -275,7 +281,7 @@ class RunControls(QFrame):
             self._say_rate_message()
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
         self._fit_speed_label()
-        self._scale_epoch(scale if on else 1.0)
+        self._scale_epoch(scale)
         if not on:
             # Shown again only at their normal size: shown at presentation mode's, they made
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
