@@ -267,11 +267,13 @@ class RunControls(QFrame):
         user's text size too, on or off)."""
         # The bar's style sheet fixes its children's fonts: the window's font does not reach
         # them, a font size in the sheet does.
-        size = ""
-        if scale != 1:  # ... the epoch counter's own size too (it came out at the bar's)
-            size = (f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}"
-                    f" QLabel#RunEpoch {{ font-size: {self._epoch_base * 1.7 * scale:g}pt;"
-                    " font-weight: bold; }")
+        # The epoch counter its own size at the user's text size (under the bar's size it came
+        # out at the buttons'); folded away in presentation mode, at its normal size.
+        epoch = 1.0 if on else scale
+        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if scale != 1 else ""
+        if epoch != 1:
+            size += (f" QLabel#RunEpoch {{ font-size: {self._epoch_base * 1.7 * epoch:g}pt;"
+                     " font-weight: bold; }")
         folded = (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch)
         if on:  # the epoch goes to the window's large readout
             for b in folded:
@@ -281,7 +283,7 @@ class RunControls(QFrame):
             self._say_rate_message()
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
         self._fit_speed_label()
-        self._scale_epoch(scale)
+        self._scale_epoch(epoch)
         if not on:
             # Shown again only at their normal size: shown at presentation mode's, they made
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
