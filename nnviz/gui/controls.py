@@ -275,6 +275,7 @@ class RunControls(QFrame):
             size += (f" QLabel#RunEpoch {{ font-size: {self._epoch_base * 1.7 * epoch:g}pt;"
                      " font-weight: bold; }")
         folded = (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch)
+        self._presenting = on
         if on:  # the epoch goes to the window's large readout
             for b in folded:
                 b.hide()
@@ -289,6 +290,7 @@ class RunControls(QFrame):
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
             for b in folded:
                 b.show()
+            self._fold_to_width()  # (a larger text size: where they do not fit, folded)
 
     def _scale_epoch(self, scale: float) -> None:
         font = self.epoch.font()
@@ -326,6 +328,52 @@ class RunControls(QFrame):
         self.speed_label.ensurePolished()  # a style sheet's font size applies at polish
         fm = self.speed_label.fontMetrics()
         self.speed_label.setMinimumWidth(max(fm.horizontalAdvance(speed_text(v)) for v in SPEEDS))
+
+    # -- a bar wider than the window (a larger text size) -----------------------------------
+
+    def _foldable(self) -> tuple:
+        """The buttons folded away, first to last, where the bar is wider than the window
+        (View > Text size at 1024-1400 px: the bar at 200% asked for 1,543 px and the window
+        went off a 1400 px screen). Run > Restart and Run > Step 100 epochs do the first
+        two's work; presentation mode folds these three too."""
+        return (self.restart, self.step_buttons[100], self.step_buttons[10])
+
+    def _fold_room(self, buttons) -> int:
+        gap = self.layout().itemAt(0).layout().spacing()
+        return sum(b.minimumSizeHint().width() + gap for b in buttons)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        """Less the buttons that fold where the window is narrower (_fold_to_width)."""
+        hint = super().minimumSizeHint()
+        if getattr(self, "_presenting", False):
+            return hint
+        shown = [b for b in self._foldable() if not b.isHidden()]
+        return QSize(hint.width() - self._fold_room(shown), hint.height())
+
+    def _fold_to_width(self) -> None:
+        """The foldable buttons shown where the bar has the room for them, else folded away
+        (the first first), never cut."""
+        if getattr(self, "_presenting", False) or self.width() <= 0:
+            return
+        self.layout().invalidate()  # (what was shown or hidden just now counted)
+        need = super().minimumSizeHint().width()
+        for b in self._foldable():
+            if need <= self.width():
+                break
+            if not b.isHidden():
+                b.hide()
+                need -= self._fold_room([b])
+        for b in reversed(self._foldable()):
+            if b.isHidden() and need + self._fold_room([b]) <= self.width():
+                b.show()
+                need += self._fold_room([b])
+            elif b.isHidden():
+                break
+        self.updateGeometry()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fold_to_width()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
