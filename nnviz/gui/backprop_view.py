@@ -440,7 +440,7 @@ class BackpropCanvas(NetworkCanvas):
         return f"{self.node_name if layer >= 0 else 'x'}={number}"
 
     def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool, tuple]]:
-        """Per column, the font its node labels fit their room in (6 pt at the least), whether
+        """Per column, the font its node labels fit their room in (least_pt at the least), whether
         they go beside the node (the inputs, when the margin holds them) rather than above it,
         whether they carry the value's name ("a=") and the column's number style. The longest
         forms that fit whole at ``small`` are taken: the name on every layer's labels or on
@@ -475,17 +475,19 @@ class BackpropCanvas(NetworkCanvas):
         if self._fonts is not None and self._fonts[0] == key:
             return self._fonts[1]
 
+        least = self.least_pt()
+
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
             font.setBold(True)  # the selected node's label is bold: fit that
             size = small.pointSizeF()
-            while size > 6.0:
+            while size > least:
                 font.setPointSizeF(size)
                 if QFontMetricsF(font).horizontalAdvance(text) + 6 <= room:
                     break
                 size -= 0.5
             font = QFont(small)
-            font.setPointSizeF(max(size, 6.0))
+            font.setPointSizeF(max(size, least))
             return font, size >= small.pointSizeF()
 
         def best(c: int, room: float, allowed) -> tuple[QFont, bool, int]:
