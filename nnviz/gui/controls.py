@@ -2,7 +2,7 @@
 by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QStyle, QToolButton, QVBoxLayout, QWidget)
@@ -288,9 +288,10 @@ class RunControls(QFrame):
         if not on:
             # Shown again only at their normal size: shown at presentation mode's, they made
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
-            for b in folded:
-                b.show()
-            self._fold_to_width()  # (a larger text size: where they do not fit, folded)
+            # (at a larger text size only where they fit: one shown and folded again at once
+            # had already made the window wider, 1,431 px on a 1400 px screen at 200%)
+            self.epoch.show()
+            self._fold_to_width()
 
     def _scale_epoch(self, scale: float) -> None:
         font = self.epoch.font()
@@ -338,9 +339,10 @@ class RunControls(QFrame):
         two's work; presentation mode folds these three too."""
         return (self.restart, self.step_buttons[100], self.step_buttons[10])
 
-    def _fold_room(self, buttons) -> int:
+    def _fold_room(self, buttons, hint: bool = False) -> int:
         gap = self.layout().itemAt(0).layout().spacing()
-        return sum(b.minimumSizeHint().width() + gap for b in buttons)
+        return sum((b.sizeHint() if hint else b.minimumSizeHint()).width() + gap
+                   for b in buttons)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
         """Less the buttons that fold where the window is narrower (_fold_to_width)."""
@@ -351,25 +353,38 @@ class RunControls(QFrame):
         return QSize(hint.width() - self._fold_room(shown), hint.height())
 
     def _fold_to_width(self) -> None:
-        """The foldable buttons shown where the bar has the room for them, else folded away
-        (the first first), never cut."""
+        """The foldable buttons shown where the bar has the room for its parts at their
+        natural widths, else folded away (the first first): at its least width Play was
+        squeezed to its 80 px ("Pla")."""
         if getattr(self, "_presenting", False) or self.width() <= 0:
             return
-        self.layout().invalidate()  # (what was shown or hidden just now counted)
-        need = super().minimumSizeHint().width()
+        need, changed = self.layout().sizeHint().width(), False
         for b in self._foldable():
             if need <= self.width():
                 break
             if not b.isHidden():
                 b.hide()
-                need -= self._fold_room([b])
+                need -= self._fold_room([b], hint=True)
+                changed = True
         for b in reversed(self._foldable()):
-            if b.isHidden() and need + self._fold_room([b]) <= self.width():
-                b.show()
-                need += self._fold_room([b])
-            elif b.isHidden():
+            if not b.isHidden():
+                continue
+            b.ensurePolished()  # (hidden, it may not have the bar's new font yet)
+            if need + self._fold_room([b], hint=True) > self.width():
                 break
-        self.updateGeometry()
+            b.show()
+            need += self._fold_room([b], hint=True)
+            changed = True
+        if changed:
+            self.updateGeometry()
+
+    def event(self, event) -> bool:
+        done = super().event(event)
+        # The bar's parts took their new sizes (a new text size polishes them after the
+        # style sheet is set): folded again to them. (Nothing changed: nothing asked again.)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fold_to_width()
+        return done
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
