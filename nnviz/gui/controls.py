@@ -279,13 +279,16 @@ class RunControls(QFrame):
         if on:  # the epoch goes to the window's large readout
             for b in folded:
                 b.hide()
+            self.step_buttons[1000].hide()  # (shown again where it fits: _fold_to_width)
         if self.lr is not None:
             self.lr_box.setVisible(on)
             self._say_rate_message()
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
         self._fit_speed_label()
         self._scale_epoch(epoch)
-        if not on:
+        if on:
+            self._fold_to_width()
+        else:
             # Shown again only at their normal size: shown at presentation mode's, they made
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
             # (at a larger text size only where they fit: one shown and folded again at once
@@ -336,8 +339,11 @@ class RunControls(QFrame):
         """The buttons folded away, first to last, where the bar is wider than the window
         (View > Text size at 1024-1400 px: the bar at 200% asked for 1,543 px and the window
         went off a 1400 px screen). Run > Restart and Run > Step 100 epochs do the first
-        two's work; presentation mode folds these three too."""
-        return (self.restart, self.step_buttons[100], self.step_buttons[10])
+        two's work; presentation mode folds the first three itself, +1000 last of all."""
+        if getattr(self, "_presenting", False):  # (the mode folds the others itself)
+            return (self.step_buttons[1000],)  # 200% on a projector's 1024 px: 1,108
+        return (self.restart, self.step_buttons[100], self.step_buttons[10],
+                self.step_buttons[1000])
 
     def _fold_room(self, buttons, hint: bool = False) -> int:
         gap = self.layout().itemAt(0).layout().spacing()
@@ -347,8 +353,6 @@ class RunControls(QFrame):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
         """Less the buttons that fold where the window is narrower (_fold_to_width)."""
         hint = super().minimumSizeHint()
-        if getattr(self, "_presenting", False):
-            return hint
         shown = [b for b in self._foldable() if not b.isHidden()]
         return QSize(hint.width() - self._fold_room(shown), hint.height())
 
@@ -356,7 +360,7 @@ class RunControls(QFrame):
         """The foldable buttons shown where the bar has the room for its parts at their
         natural widths, else folded away (the first first): at its least width Play was
         squeezed to its 80 px ("Pla")."""
-        if getattr(self, "_presenting", False) or self.width() <= 0:
+        if self.width() <= 0:
             return
         need, changed = self.layout().sizeHint().width(), False
         for b in self._foldable():
