@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyleOptionButton
+from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyleOptionButton, QToolTip
 
 from nnviz.gui import text_size
 from nnviz.gui.presentation import SCALE
@@ -56,12 +56,14 @@ def test_ctrl_equals_makes_the_text_larger_and_ctrl_0_brings_it_back(main_window
     qtbot.waitUntil(lambda: _sizes(w)[0] > larger[0])
     assert _sizes(w)[1] > larger[1] and _sizes(w)[3] > larger[3]
     assert _box_px(w) > box  # the check boxes grow with their words
+    assert QToolTip.font().pointSizeF() == pytest.approx(larger[0] * 1.3 / 1.15)  # tooltips
     assert w.text_size.menu.title().endswith("(130%)")
     qtbot.keyClick(w, Qt.Key.Key_Minus, CTRL)
     qtbot.waitUntil(lambda: _sizes(w) == larger)
     qtbot.keyClick(w, Qt.Key.Key_0, CTRL)
     qtbot.waitUntil(lambda: _sizes(w) == normal)
     assert _box_px(w) == box
+    assert QToolTip.font().pointSizeF() == pytest.approx(normal[0])
     assert "100%" in w.statusBar().currentMessage()
 
 
@@ -139,3 +141,46 @@ def test_presentation_mode_takes_the_larger_of_its_size_and_the_users(main_windo
     assert not w.presentation.readout.isVisible()
     w.text_size.normal()
     assert pt() == pytest.approx(base)
+
+
+def _up_arrow_px(window) -> int:
+    """The "Points" field's up arrow's button, in px (its width)."""
+    from PySide6.QtWidgets import QSpinBox, QStyleOptionSpinBox
+    box = next(b for b in window.data_panel.findChildren(QSpinBox) if b.isVisible())
+    opt = QStyleOptionSpinBox()
+    box.initStyleOption(opt)
+    return box.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, opt,
+                                      QStyle.SubControl.SC_SpinBoxUp, box).width()
+
+
+def test_spin_box_arrows_grow_with_the_text(main_window, qtbot):
+    w = main_window
+    normal = _up_arrow_px(w)
+    w.text_size.choose(1.5)
+    assert _up_arrow_px(w) >= 1.4 * normal
+    w.text_size.normal()
+    assert _up_arrow_px(w) == normal
+
+
+def test_at_200_percent_the_window_stays_on_a_1400_px_screen_its_buttons_whole(
+        main_window, qtbot):
+    """The run bar asked 1,543 px at 200%: Restart, +100, +10 (and +1000) fold away where it
+    is wider than the window, and come back at the normal size; no button is squeezed."""
+    w = main_window
+    w.resize(1400, 900)
+    qtbot.waitUntil(lambda: w.width() == 1400)
+    bar = w.controls
+    buttons = [bar.reset, bar.play, *bar.step_buttons.values(), bar.restart]
+    assert all(b.isVisibleTo(bar) for b in buttons)
+    w.text_size.choose(2.0)
+
+    def whole() -> None:
+        QApplication.processEvents()
+        assert w.width() == 1400
+        assert bar.restart.isHidden()  # folded: the bar did not fit
+        for b in buttons:
+            assert b.isHidden() or b.width() >= b.sizeHint().width(), b.text()
+    qtbot.waitUntil(whole)
+    w.text_size.normal()
+    qtbot.waitUntil(lambda: all(b.isVisibleTo(bar) for b in buttons))
+    assert w.width() == 1400
