@@ -18,8 +18,8 @@ from .actions.settings import make_settings
 
 SETTINGS_KEY = "look/text_size"
 #: The text sizes, as factors of the normal one: small steps near 100% (115% is a step a user
-#: reaching for a little more takes), larger ones above; 200% is the most the window's layouts
-#: stay whole at at 1400x900 (they scroll, they do not overlap).
+#: reaching for a little more takes), larger ones above; at 200% the window's layouts still
+#: fit 1400x900 (the widest view asks 1,382 px; what does not fit scrolls, nothing overlaps).
 STEPS = (1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 NORMAL = 1.0
 MESSAGE_MS = 6000
@@ -70,7 +70,7 @@ class TextSize(QObject):
         self.normal_action = action("&Normal size", "The text at its normal size.",
                                     ("Ctrl+0",), self.normal)
         saved = make_settings().value(SETTINGS_KEY, NORMAL)
-        self.set_factor(nearest_step(saved), save=False)
+        self.set_factor(nearest_step(saved))
 
     # -- the user's choices ---------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ class TextSize(QObject):
     def _step(self, by: int) -> None:
         i = STEPS.index(nearest_step(self.factor)) + by
         if not 0 <= i < len(STEPS):
-            limit = ("largest" if by > 0 else "smallest")
+            limit = "largest" if by > 0 else "smallest"
             back = "Ctrl+0: normal size" if by > 0 else "Ctrl+=: larger"
             self._say(f"The text is at its {limit} size, {percent(self.factor)} ({back}).")
             return
@@ -100,7 +100,7 @@ class TextSize(QObject):
         settings.setValue(SETTINGS_KEY, factor)
         settings.sync()
         for window in _windows(self.window):
-            window.text_size.set_factor(factor, save=False)
+            window.text_size.set_factor(factor)
         presentation = self.window.presentation
         more = (f" (presentation mode shows it at {percent(presentation.scale())})"
                 if presentation.scale() > factor else "")
@@ -108,16 +108,12 @@ class TextSize(QObject):
 
     # -- applying -------------------------------------------------------------------------------
 
-    def set_factor(self, factor: float, save: bool = False) -> None:
-        """This window's text at ``factor`` (``save``: remembered too)."""
+    def set_factor(self, factor: float) -> None:
+        """This window's text at ``factor`` (not remembered: ``choose`` is)."""
         self.factor = factor
         self.window.presentation.set_text_factor(factor)
         self.menu.setTitle(f"Text si&ze ({percent(factor)})" if factor != NORMAL
                            else "Text si&ze")
-        if save:
-            settings = make_settings()
-            settings.setValue(SETTINGS_KEY, factor)
-            settings.sync()
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, MESSAGE_MS)
