@@ -115,6 +115,11 @@ LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's heig
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
 # (else above them, to the right, as the other columns').
 BESIDE_AT_LEAST = 0.85
+# A node label's size, of the text's: the text's own (0.85 read smaller than the words about
+# it, 7.65 pt beside 9); 0.85 where the text is larger (View > Text size, presentation mode),
+# the layouts' for it: at the full size the notebook's 2-4-10-4-1 network drew 3 of hidden 2's
+# 10 units in presentation mode at 1024x768. (least_pt keeps them legible there.)
+LABEL_SHARE, LARGE_LABEL_SHARE = 1.0, 0.85
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. At 200 points its trace takes
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
@@ -442,7 +447,7 @@ class BackpropCanvas(NetworkCanvas):
         return f"{self.node_name if layer >= 0 else 'x'}={number}"
 
     def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool, tuple]]:
-        """Per column, the font its node labels fit their room in (6 pt at the least), whether
+        """Per column, the font its node labels fit their room in (least_pt at the least), whether
         they go beside the node (the inputs, when the margin holds them) rather than above it,
         whether they carry the value's name ("a=") and the column's number style. The longest
         forms that fit whole at ``small`` are taken: the name on every layer's labels or on
@@ -477,17 +482,19 @@ class BackpropCanvas(NetworkCanvas):
         if self._fonts is not None and self._fonts[0] == key:
             return self._fonts[1]
 
+        least = self.least_pt()
+
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
             font.setBold(True)  # the selected node's label is bold: fit that
             size = small.pointSizeF()
-            while size > 6.0:
+            while size > least:
                 font.setPointSizeF(size)
                 if QFontMetricsF(font).horizontalAdvance(text) + 6 <= room:
                     break
                 size -= 0.5
             font = QFont(small)
-            font.setPointSizeF(max(size, 6.0))
+            font.setPointSizeF(max(size, least))
             return font, size >= small.pointSizeF()
 
         def best(c: int, room: float, allowed) -> tuple[QFont, bool, int]:
@@ -562,11 +569,16 @@ class BackpropCanvas(NetworkCanvas):
                 halves.append((gap - 4) / 2)
         return 2 * max(min(halves), 1.0)
 
+    def _label_share(self) -> float:
+        from .look import text_ratio
+        return LABEL_SHARE if text_ratio(self) <= 1.0 else LARGE_LABEL_SHARE
+
     def _label_font(self, bold: bool = False) -> QFont:
-        """A node label's font: 0.85 of the diagram's, 7 pt at the least (bold: the selected
+        """A node label's font: the diagram's (the text's size, see LABEL_SHARE; smaller only
+        where a column has not the room: _label_fonts), 7 pt at the least (bold: the selected
         node's, the largest a label gets)."""
         small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share()))
         small.setBold(bold)
         return small
 
@@ -650,7 +662,7 @@ class BackpropCanvas(NetworkCanvas):
         # output's label goes above its node, so the margin is small (more room between the
         # columns for their labels).
         small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85 * BESIDE_AT_LEAST))
+        small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share() * BESIDE_AT_LEAST))
         small.setBold(True)
         label = QFontMetricsF(small).horizontalAdvance("x=-0.000") + 6
         cols = max(len(self.shown), 1)

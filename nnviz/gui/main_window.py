@@ -61,7 +61,7 @@ from nnviz.core.formatting import format_accuracy, format_loss
 from nnviz.core.training import (STUCK_EPOCHS, STUCK_FLAT, TrainConfig, Trainer, TrainingError,
                                  stuck_high, stuck_message)
 
-from . import access_keys, colors, help_menu, keys
+from . import access_keys, colors, help_menu, keys, text_size
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .columns import ColumnsScroll, SideTabs
@@ -519,6 +519,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.presentation = Presentation(self)
+        text_size.install(self)  # View > Text size (after the mode: its scale is the mode's)
         screen = QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         w, h = 1400, 900
