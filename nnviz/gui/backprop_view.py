@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen, QShortcut,
                            QTextDocument)
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
@@ -61,9 +61,11 @@ NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 # mode's row at 1024x768, 137 px a column but 222 px tall: the ten hidden-2 units of the
 # notebook's 2-4-10-4-1 network were two), writes them beside instead, right of each node,
 # PILL_GAP clear of it and of the nodes above and below, vertically centred: a unit and its
-# number read as one "[] 0.612", and its links leave from the number's end, LINK_PX of them in
-# sight at the least on either side of the column. A unit then takes PILL_STEP_CLEAR more than
-# its node and bias square (or its label, the taller), where above its label took ~43 px.
+# number read as one "[] 0.612", its links leaving from the node's edge under the number's box
+# (from the number's end, ~80 px right of the node, that column looked cut off from the next:
+# r15), LINK_PX of them in sight at the least on either side of the column. A unit then takes
+# PILL_STEP_CLEAR more than its node and bias square (or its label, the taller), where above
+# its label took ~43 px.
 PILL_GAP = 7.0
 PILL_NODE = 24.0  # such a column's nodes at the most: the lane its labels' (a 4-unit column's)
 PILL_TOP = 10.0  # under the headers, where no label goes above the first node
@@ -119,6 +121,11 @@ LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's heig
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
 # (else above them, to the right, as the other columns').
 BESIDE_AT_LEAST = 0.85
+# A node label's size, of the text's: the text's own (0.85 read smaller than the words about
+# it, 7.65 pt beside 9); 0.85 where the text is larger (View > Text size, presentation mode),
+# the layouts' for it: at the full size the notebook's 2-4-10-4-1 network drew 3 of hidden 2's
+# 10 units in presentation mode at 1024x768. (least_pt keeps them legible there.)
+LABEL_SHARE, LARGE_LABEL_SHARE = 1.0, 0.85
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. At 200 points its trace takes
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
@@ -446,7 +453,7 @@ class BackpropCanvas(NetworkCanvas):
         return f"{self.node_name if layer >= 0 else 'x'}={number}"
 
     def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool, tuple]]:
-        """Per column, the font its node labels fit their room in (6 pt at the least), whether
+        """Per column, the font its node labels fit their room in (least_pt at the least), whether
         they go beside the node (the inputs, when the margin holds them) rather than above it,
         whether they carry the value's name ("a=") and the column's number style. The longest
         forms that fit whole at ``small`` are taken: the name on every layer's labels or on
@@ -481,17 +488,19 @@ class BackpropCanvas(NetworkCanvas):
         if self._fonts is not None and self._fonts[0] == key:
             return self._fonts[1]
 
+        least = self.least_pt()
+
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
             font.setBold(True)  # the selected node's label is bold: fit that
             size = small.pointSizeF()
-            while size > 6.0:
+            while size > least:
                 font.setPointSizeF(size)
                 if QFontMetricsF(font).horizontalAdvance(text) + 6 <= room:
                     break
                 size -= 0.5
             font = QFont(small)
-            font.setPointSizeF(max(size, 6.0))
+            font.setPointSizeF(max(size, least))
             return font, size >= small.pointSizeF()
 
         def best(c: int, room: float, allowed) -> tuple[QFont, bool, int]:
@@ -566,11 +575,16 @@ class BackpropCanvas(NetworkCanvas):
                 halves.append((gap - 4) / 2)
         return 2 * max(min(halves), 1.0)
 
+    def _label_share(self) -> float:
+        from .look import text_ratio
+        return LABEL_SHARE if text_ratio(self) <= 1.0 else LARGE_LABEL_SHARE
+
     def _label_font(self, bold: bool = False) -> QFont:
-        """A node label's font: 0.85 of the diagram's, 7 pt at the least (bold: the selected
+        """A node label's font: the diagram's (the text's size, see LABEL_SHARE; smaller only
+        where a column has not the room: _label_fonts), 7 pt at the least (bold: the selected
         node's, the largest a label gets)."""
         small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share()))
         small.setBold(bold)
         return small
 
@@ -654,7 +668,7 @@ class BackpropCanvas(NetworkCanvas):
         # output's label goes above its node, so the margin is small (more room between the
         # columns for their labels).
         small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85 * BESIDE_AT_LEAST))
+        small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share() * BESIDE_AT_LEAST))
         small.setBold(True)
         label = QFontMetricsF(small).horizontalAdvance("x=-0.000") + 6
         cols = max(len(self.shown), 1)
@@ -772,14 +786,6 @@ class BackpropCanvas(NetworkCanvas):
             room = step - label - 2 - NODE_CLEAR
             s = room - 2.4 if room - 2.4 < 20 else room / 1.12  # the bias: 0.4 * max(6, 0.3 s)
             self.node_size[c] = max(min(self.node_size[c], s), min(self.node_size[c], 8.0))
-
-    def _link_segments(self):
-        """The links; those out of a column with its labels beside its nodes leave from the
-        labels' end (the lane's), not from under the labels."""
-        segs = super()._link_segments()
-        if len(segs) and any(self.lanes):
-            segs[:, 0] += np.asarray(self.lanes)[segs[:, 5].astype(int)]
-        return segs
 
     def _describe(self, item) -> str:
         spec = self.spec
@@ -991,6 +997,15 @@ class BackpropView(QWidget):
         self._column_moved = False  # the user's own share of the column, kept once dragged
         column.splitterMoved.connect(self._column_dragged)
         self.plot.installEventFilter(self)  # presentation mode's scale, set on the plot
+        # The plot's resize shares the row again once the layout that resized it is done:
+        # the column resizes the plot while it places its own widgets, and sizes set from
+        # inside that pass were overwritten halfway (folding "What am I looking at?" left the
+        # plot 19 px over the formulas' first characters, their pane where the old share put
+        # it, until the tab was shown again).
+        self._share_soon = QTimer(self)
+        self._share_soon.setSingleShot(True)
+        self._share_soon.setInterval(0)
+        self._share_soon.timeout.connect(self._share_column)
         split = self.split = _Column(self._share_split, Qt.Orientation.Horizontal)
         self._split_moved = False  # the user's own share of presentation mode's diagram
         self._layout = "normal"  # or presentation mode's "row" or "beside" (_presenting_layout)
@@ -1102,7 +1117,7 @@ class BackpropView(QWidget):
                 bytes(event.propertyName()) == b"nnvizScale":
             self._presenting_layout()
         elif obj is self.plot and event.type() == QEvent.Type.Resize:
-            self._share_column()  # presentation mode's row: the plot's width for its height
+            self._share_soon.start()  # presentation mode's row: the plot's width for its height
         elif obj is self.pull_note and event.type() == QEvent.Type.Resize and \
                 event.oldSize().width() != event.size().width():
             self._show_pull_note()  # cut again to its new width
@@ -1471,7 +1486,9 @@ class BackpropView(QWidget):
             self.title_room.set_text("<b>Backpropagation, step by step</b> — "
                                      + computing("this point's numbers", False))
             self._written = None
-            self._set_formulas("")
+            # in the formulas' box too: presentation mode hides the title, and its empty box
+            # over a grey diagram said nothing for the seconds a first compile takes (r15)
+            self._set_formulas("<p>" + computing("this point's numbers") + "</p>")
             self.check_room.set_text("")
             self._draw_network()
             return

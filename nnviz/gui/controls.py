@@ -2,8 +2,8 @@
 by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QStyle, QToolButton, QVBoxLayout, QWidget)
 
@@ -18,11 +18,6 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None
 DEFAULT_SPEED = 5
 # Buttons as wide as their text: the style's 80 px minimum made the bar wider than a projector.
 COMPACT_BUTTON = "QPushButton { padding: 4px 8px; }"
-# Where the bar has not the room for that (a 150% laptop screen: 853 logical px for the window,
-# the bar 931 px least-wide), tighter still, Reset and Step without their glyphs and the groups
-# closer (RunControls._arrange): ~100 px less, on the same one row, every word still there.
-NARROW_BUTTON = "QPushButton { padding: 4px 4px; }"
-GAPS = {False: (12, 8), True: (6, 4)}  # px before the speed and before "Stop at epoch"
 BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px solid palette(mid); }"
 
 
@@ -30,16 +25,6 @@ def speed_text(epochs_per_frame: int | None) -> str:
     if epochs_per_frame is None:
         return "maximum"  # under the title "Speed": not "Speed full speed"
     return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''}/frame"
-
-
-def _invalidate(layout) -> None:
-    """Forget the sizes ``layout`` and the layouts in it keep (QLayout.invalidate forgets its
-    own only): a button's new size hint counts at once."""
-    for i in range(layout.count()):
-        inner = layout.itemAt(i).layout()
-        if inner is not None:
-            _invalidate(inner)
-    layout.invalidate()
 
 
 class TwoTextButton(QPushButton):
@@ -72,10 +57,6 @@ class RunControls(QFrame):
         self.setObjectName("RunControls")
         wheel.mark(self)  # "Stop at epoch" changes by wheel only when focused (nnviz.gui.wheel)
         # Colours from the palette: they follow the theme (nnviz.gui.look).
-        self._narrow = False  # the narrow form (_arrange)
-        self._font_rule = ""  # presentation mode's font size (set_presentation)
-        self._least: dict[bool, int] | None = None  # least width per form (_least_widths)
-        self._arranging = False
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON)
         style = self.style()
 
@@ -91,7 +72,6 @@ class RunControls(QFrame):
                                 "Step")
         self.step.setToolTip("Train exactly one epoch, then stop (Right arrow).")
         self.step_buttons[1] = self.step
-        self._icons = {"reset": self.reset.icon(), "step": self.step.icon()}  # (_set_narrow)
         for n in (10, 100, 1000):
             b = QPushButton(f"+{n}")
             b.setToolTip(f"Train exactly {n} epochs, then stop.")
@@ -175,6 +155,7 @@ class RunControls(QFrame):
 
         self.epoch = QLabel()
         self._epoch_base = self.epoch.font().pointSizeF()
+        self.epoch.setObjectName("RunEpoch")
         self._scale_epoch(1.0)
         self.epoch.setToolTip("How many epochs (passes over the training data) the model has "
                               "trained.")
@@ -205,11 +186,9 @@ class RunControls(QFrame):
         for b in self.step_buttons.values():
             lay.addWidget(b)
         lay.addWidget(self.restart)
-        lay.addSpacing(GAPS[False][0])
-        self._gaps = [lay.itemAt(lay.count() - 1).spacerItem()]
+        lay.addSpacing(12)
         lay.addLayout(speed_box)
-        lay.addSpacing(GAPS[False][1])
-        self._gaps.append(lay.itemAt(lay.count() - 1).spacerItem())
+        lay.addSpacing(8)
         lay.addLayout(stop_box)
         lay.addWidget(self.lr_box)
         lay.addStretch(1)
@@ -284,95 +263,38 @@ class RunControls(QFrame):
 
     def set_presentation(self, on: bool, scale: float) -> None:
         """Presentation mode: the advanced buttons (+10, +100, Restart) and the status line
-        folded away (the plot shows "compiling"), the epoch counter ``scale`` times larger."""
+        folded away (the plot shows "compiling"); the bar's text ``scale`` times larger (the
+        user's text size too, on or off)."""
         # The bar's style sheet fixes its children's fonts: the window's font does not reach
         # them, a font size in the sheet does.
-        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if on else ""
+        # The epoch counter its own size at the user's text size (under the bar's size it came
+        # out at the buttons'); folded away in presentation mode, at its normal size.
+        epoch = 1.0 if on else scale
+        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if scale != 1 else ""
+        if epoch != 1:
+            size += (f" QLabel#RunEpoch {{ font-size: {self._epoch_base * 1.7 * epoch:g}pt;"
+                     " font-weight: bold; }")
         folded = (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch)
+        self._presenting = on
         if on:  # the epoch goes to the window's large readout
             for b in folded:
                 b.hide()
+            self.step_buttons[1000].hide()  # (shown again where it fits: _fold_to_width)
         if self.lr is not None:
             self.lr_box.setVisible(on)
             self._say_rate_message()
-        self._font_rule = size
-        self._restyle()
+        self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
         self._fit_speed_label()
-        self._scale_epoch(scale if on else 1.0)
-        if not on:
+        self._scale_epoch(epoch)
+        if on:
+            self._fold_to_width()
+        else:
             # Shown again only at their normal size: shown at presentation mode's, they made
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
-            for b in folded:
-                b.show()
-        self._least = None  # measured again, in the new fonts, now (not amid a layout)
-        self._least_widths()
-        self._arrange()
-
-    # -- the narrow form ---------------------------------------------------------------------
-
-    def _restyle(self) -> None:
-        self.setStyleSheet(BAR_STYLE + (NARROW_BUTTON if self._narrow else COMPACT_BUTTON)
-                           + self._font_rule)
-
-    def _set_narrow(self, narrow: bool) -> None:
-        """Tighter buttons, Reset and Step without their glyphs (their words stay), the groups
-        closer; or back as it was. Always one row: the bar's height does not change."""
-        self._narrow = narrow
-        self.reset.setIcon(QIcon() if narrow else self._icons["reset"])
-        self.step.setIcon(QIcon() if narrow else self._icons["step"])
-        for gap, px in zip(self._gaps, GAPS[narrow]):
-            gap.changeSize(px, 0)
-        self._restyle()
-        _invalidate(self.layout())  # measured now (_least_widths), not at the next event
-
-    def _least_widths(self) -> dict[bool, int]:
-        """The bar's least width in each form, measured (both forms' fixed widths only: the
-        epoch counter's least is its widest common text's, the stop message never widens the
-        bar; no text shown during a run changes them). Measured again after a font change."""
-        if self._least is None:
-            self.ensurePolished()  # its style sheets' fonts and paddings counted
-            self._arranging = True
-            try:
-                was = self._narrow
-                least = {}
-                for narrow in (was, not was):
-                    if narrow != self._narrow:
-                        self._set_narrow(narrow)
-                    least[narrow] = self.layout().totalMinimumSize().width()
-                if self._narrow != was:
-                    self._set_narrow(was)
-            finally:
-                self._arranging = False
-            self._least = least
-        return self._least
-
-    def narrow(self) -> bool:
-        return self._narrow
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
-        # As least-wide as the narrow form: the bar takes it when narrower than the other.
-        hint = super().minimumSizeHint()
-        hint.setWidth(min(hint.width(), self._least_widths()[True]))
-        return hint
-
-    def _arrange(self) -> None:
-        """The narrow form where the bar has less room than the other's least width. Chosen by
-        the bar's width alone, against widths no text changes: it does not flip while a run's
-        numbers change."""
-        if self._arranging:
-            return
-        narrow = self.width() < self._least_widths()[False]
-        if narrow != self._narrow:
-            self._arranging = True
-            try:
-                self._set_narrow(narrow)
-            finally:
-                self._arranging = False
-            self.updateGeometry()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
-        super().resizeEvent(event)
-        self._arrange()
+            # (at a larger text size only where they fit: one shown and folded again at once
+            # had already made the window wider, 1,431 px on a 1400 px screen at 200%)
+            self.epoch.show()
+            self._fold_to_width()
 
     def _scale_epoch(self, scale: float) -> None:
         font = self.epoch.font()
@@ -411,9 +333,68 @@ class RunControls(QFrame):
         fm = self.speed_label.fontMetrics()
         self.speed_label.setMinimumWidth(max(fm.horizontalAdvance(speed_text(v)) for v in SPEEDS))
 
+    # -- a bar wider than the window (a larger text size) -----------------------------------
+
+    def _foldable(self) -> tuple:
+        """The buttons folded away, first to last, where the bar is wider than the window
+        (View > Text size at 1024-1400 px: the bar at 200% asked for 1,543 px and the window
+        went off a 1400 px screen). Run > Restart and Run > Step 100 epochs do the first
+        two's work; presentation mode folds the first three itself, +1000 last of all."""
+        if getattr(self, "_presenting", False):  # (the mode folds the others itself)
+            return (self.step_buttons[1000],)  # 200% on a projector's 1024 px: 1,108
+        return (self.restart, self.step_buttons[100], self.step_buttons[10],
+                self.step_buttons[1000])
+
+    def _fold_room(self, buttons, hint: bool = False) -> int:
+        gap = self.layout().itemAt(0).layout().spacing()
+        return sum((b.sizeHint() if hint else b.minimumSizeHint()).width() + gap
+                   for b in buttons)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        """Less the buttons that fold where the window is narrower (_fold_to_width)."""
+        hint = super().minimumSizeHint()
+        shown = [b for b in self._foldable() if not b.isHidden()]
+        return QSize(hint.width() - self._fold_room(shown), hint.height())
+
+    def _fold_to_width(self) -> None:
+        """The foldable buttons shown where the bar has the room for its parts at their
+        natural widths, else folded away (the first first): at its least width Play was
+        squeezed to its 80 px ("Pla")."""
+        if self.width() <= 0:
+            return
+        need, changed = self.layout().sizeHint().width(), False
+        for b in self._foldable():
+            if need <= self.width():
+                break
+            if not b.isHidden():
+                b.hide()
+                need -= self._fold_room([b], hint=True)
+                changed = True
+        for b in reversed(self._foldable()):
+            if not b.isHidden():
+                continue
+            b.ensurePolished()  # (hidden, it may not have the bar's new font yet)
+            if need + self._fold_room([b], hint=True) > self.width():
+                break
+            b.show()
+            need += self._fold_room([b], hint=True)
+            changed = True
+        if changed:
+            self.updateGeometry()
+
+    def event(self, event) -> bool:
+        done = super().event(event)
+        # The bar's parts took their new sizes (a new text size polishes them after the
+        # style sheet is set): folded again to them. (Nothing changed: nothing asked again.)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fold_to_width()
+        return done
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fold_to_width()
+
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:  # presentation mode
             self._fit_speed_label()
-            if not self._arranging:  # (not the narrow form's own style sheet)
-                self._least = None

@@ -418,6 +418,7 @@ class ExerciseActions(QObject):
         ex, path, hints, solved = state
         self._unlock()
         self._show(ex, path, self.window.current_problem())
+        self.window.set_stop_at(ex.epochs)  # its stop comes back with it (close_exercise)
         for _ in range(hints):
             self.reveal_hint()
         self._solved_by_solution = solved
@@ -560,14 +561,21 @@ class ExerciseActions(QObject):
     def _closed_by_user(self) -> None:
         """Close: the exercise's run stays in the window, which is said (its set-up, made to
         be mended, stayed without a word; Quit keeps the work before it for the next launch)."""
-        self.close_exercise()
+        self.close_exercise(keep_stop=True)
         undo = getattr(getattr(self.window, "session_actions", None), "undo_stack", None)
         back = " Ctrl+Z brings back the run before it." if undo is not None and \
             undo.canUndo() else ""
         self.window.statusBar().showMessage(
             f"Closed the exercise: its data, network and settings stay.{back}", 10000)
 
-    def close_exercise(self) -> None:
+    def close_exercise(self, keep_stop: bool = False) -> None:
+        """The exercise leaves, and with it the Stop at its task set (unless ``keep_stop``: its
+        run stays, as Close leaves it). Opening a session over it left Play stopping the
+        session's run at the exercise's epoch, "2,000" in the field for a file that says
+        nothing of it. A stop the user has changed since is the user's, and stays."""
+        ex = self.exercise
+        if ex is not None and not keep_stop and self.window.stop_at() == ex.epochs:
+            self.window.set_stop_at(None)
         self._unlock()
         self.exercise, self.path, self.statuses = None, None, []
         self.window.side_tabs.set_exercise(None)

@@ -61,7 +61,7 @@ from nnviz.core.formatting import format_accuracy, format_loss
 from nnviz.core.training import (STUCK_EPOCHS, STUCK_FLAT, TrainConfig, Trainer, TrainingError,
                                  stuck_high, stuck_message)
 
-from . import access_keys, colors, help_menu, keys
+from . import access_keys, colors, help_menu, keys, text_size
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .columns import ColumnsScroll, SideTabs
@@ -525,6 +525,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.presentation = Presentation(self)
+        text_size.install(self)  # View > Text size (after the mode: its scale is the mode's)
         screen = QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         w, h = 1400, 900
@@ -1663,22 +1664,42 @@ class MainWindow(QMainWindow):
         # than the label ("Train loss after epoch 100,000: 6.78e-06 · accuracy 100.0%" at 1024
         # px) went under "Log scale", cut: it breaks at its "·", and the test set's numbers
         # start a line of their own (not after the training set's accuracy, as if theirs).
+        # Worded for the widest these lines commonly get, not only for this epoch's numbers:
+        # "after epoch 1,000:" broke where "at the start:" and "after epoch 116:" had not,
+        # and at 1400x900 / 144 dpi the line went from one row to two and back while training
+        # and scrubbing, the settings above jumping a line each time (r13 #6). Where the
+        # widest does not fit, the room for it is kept from the start.
         room = self.metrics.contentsRect().width()
         broken = False
+        # (Digits are measured as the widest; a loss under 0.001 reads "0.000729".)
+        widest_acc, widest_loss = ("000.0%" if clf else "-0.000"), "0.000000"
 
-        def numbers(head: str, tail: str) -> str:
+        def width(head: str, tail: str, widest_head: str) -> float:
+            return max(self._one_line_width(f"{head} &middot; {tail}"),
+                       self._one_line_width(f"{widest_head} &middot; {what} {widest_acc}"))
+
+        def numbers(head: str, tail: str, widest_head: str) -> str:
             nonlocal broken
             whole = f"{head} &middot; {tail}"
-            if room <= 0 or self._one_line_width(whole) <= room:
+            if room <= 0 or width(head, tail, widest_head) <= room:
                 return f"<nobr>{whole}</nobr>"
-            broken = True
-            return f"<nobr>{head} &middot;</nobr> <nobr>{tail}</nobr>"
+            broken = True  # (a break of its own: where this epoch's line fits, it would not)
+            return f"<nobr>{head} &middot;</nobr><br><nobr>{tail}</nobr>"
 
-        train = numbers(f"<b>Train</b> loss {when} {loss(m.train_loss)}",
-                        f"{what} {acc(m.train_accuracy)}")
-        tested = numbers(f"<b style='color:{test}'>Test</b> loss {loss(m.test_loss)}",
-                         f"{what} {acc(m.test_accuracy)}")
-        return train + ("<br>" if broken else gap) + tested + self._line_text(s, gap) + units
+        train_heads = (f"<b>Train</b> loss {when} {loss(m.train_loss)}",
+                       f"<b>Train</b> loss after epoch 00,000: {widest_loss}")
+        test_heads = (f"<b style='color:{test}'>Test</b> loss {loss(m.test_loss)}",
+                      f"<b style='color:{test}'>Test</b> loss {widest_loss}")
+        train_tail = f"{what} {acc(m.train_accuracy)}"
+        test_tail = f"{what} {acc(m.test_accuracy)}"
+        train = numbers(train_heads[0], train_tail, train_heads[1])
+        tested = numbers(test_heads[0], test_tail, test_heads[1])
+        # Side by side only where the widest two fit side by side (else a line each, always).
+        gap_px = self._metrics_fonts()[0][0][0].horizontalAdvance(" \u00a0\u00a0")
+        beside = room > 0 and (width(train_heads[0], train_tail, train_heads[1]) + gap_px
+                               + width(test_heads[0], test_tail, test_heads[1]) <= room)
+        sep = gap if room <= 0 or (beside and not broken) else "<br>"
+        return train + sep + tested + self._line_text(s, gap) + units
 
     def _metrics_gap(self) -> str:
         """The space between the metrics line's parts: one space, two non-breaking spaces

@@ -513,6 +513,16 @@ class NetworkCanvas(QWidget):
         were cut ("10 sigm\u2026"), beside 9 pt text; staggered they are whole at it."""
         return QApplication.font().pointSizeF()
 
+    LEAST_PT = 6.0  # the smallest a diagram's text is drawn at the normal text size
+
+    def least_pt(self) -> float:
+        """The smallest this diagram draws its headers and numbers: LEAST_PT, as much larger as
+        the diagram's text is than the application's (View > Text size, presentation mode).
+        A fixed 6 pt was 0.4 of the text beside it at 150%, and still shown where a column
+        was narrow."""
+        from .look import text_ratio
+        return self.LEAST_PT * text_ratio(self)
+
     def _header_size(self, font: QFont) -> float:
         """The headers' largest size in ``font`` (the widget's)."""
         return max(7.0, font.pointSizeF() * 0.9, self.least_header_size())
@@ -541,9 +551,10 @@ class NetworkCanvas(QWidget):
             # The wording drawn largest (the first of equals): "10 sigmoid (7 shown)" at 7 pt
             # was taken over "(7 shown)" on its own line at the headers' full size.
             fitted, best = None, 0.0
+            least = self.least_pt()
             for words in wordings:
                 size = base
-                while size >= 6.0 and size > best:
+                while size >= least and size > best:
                     font.setPointSizeF(size)
                     fm = QFontMetricsF(font)
                     if max(fm.horizontalAdvance(line) for line in words) <= width:
@@ -553,7 +564,7 @@ class NetworkCanvas(QWidget):
             if fitted is not None:
                 font.setPointSizeF(best)
             else:
-                font.setPointSizeF(6.0)
+                font.setPointSizeF(least)
                 fm = QFontMetricsF(font)
                 fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
                           for line in wordings[-1]]

@@ -322,12 +322,13 @@ def install_views(window) -> Mapping:
 
 
 def _presentation_scale(window, view) -> None:
-    """In presentation mode, the view's lines, markers and text at its scale (what the view
-    just drew is in its normal size)."""
+    """In presentation mode, or at a larger text size, the view's lines, markers and text at
+    its scale (what the view just drew is in its normal size)."""
     p = getattr(window, "presentation", None)
-    if p is not None and p.active:
-        from .presentation import SCALE, scale_views
-        scale_views(view, SCALE)
+    scale = p.scale() if p is not None else 1.0
+    if scale != 1.0:
+        from .presentation import scale_views
+        scale_views(view, scale)
 
 
 def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:

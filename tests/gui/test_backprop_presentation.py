@@ -3,7 +3,7 @@ formulas and a plot a point can be picked on, no scrolling to see the lesson's p
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from nnviz.gui.backprop_view import PRESENTING_DIAGRAM_PX, PRESENTING_FORMULA_LINES
@@ -179,3 +179,39 @@ def test_every_stages_words_read_whole_on_a_projector(main_window, qtbot, wait_r
                     and view._result_snapshot.spec.hidden == hidden, timeout=120_000)
     for size in ((1024, 768), (1400, 900)):
         _every_unit_reads_whole(w, view, qtbot, size)
+
+
+def test_folding_the_explanation_leaves_the_plot_beside_the_formulas(main_window, qtbot):
+    """Presentation mode at 1024x768, "What am I looking at?" unfolded and folded again: the
+    plot stayed drawn over the formulas' first characters ("ach unit adds up ...") until
+    another tab was shown. The row's plot widened with the taller row while the row placed
+    its panes, and the share it set there was half overwritten: the plot 269 px wide, the
+    formulas' pane where a 250 px plot would end."""
+    w = main_window
+    w.session_actions.preset_actions["moons"].trigger()  # the preset's note above the tabs
+    w.set_presentation(True)
+    w.show_view("backprop")
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    view = w._inspection_views["backprop"]
+    panel = w.explain_panels["backprop"]
+    box = view.formulas
+
+    def rect(widget) -> QRect:
+        return QRect(widget.mapTo(w, QPoint(0, 0)), widget.size())
+
+    def apart() -> bool:
+        QApplication.processEvents()
+        plot, text = rect(view.plot), rect(box.viewport())
+        return view._layout == "row" and plot.width() > 0 and not plot.intersects(text) \
+            and plot.right() < text.left()
+    qtbot.waitUntil(lambda: view._result_snapshot is not None and apart(), timeout=30_000)
+    folded = view.column.height()
+    qtbot.mouseClick(panel.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.column.height() < folded and apart(), timeout=5000)
+    qtbot.mouseClick(panel.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.column.height() == folded, timeout=5000)  # the row as before
+    try:
+        qtbot.waitUntil(apart, timeout=5000)
+    except qtbot.TimeoutError:
+        pytest.fail(f"the plot {rect(view.plot)} over the formulas' text {rect(box.viewport())}")

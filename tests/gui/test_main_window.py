@@ -828,3 +828,28 @@ def test_a_framed_window_fits_the_screen_at_a_fractional_scale(main_window, monk
     w.fit_frame()
     # the frame (title bar, the inside, a 1 px border) as high as the free area, at its top
     assert w.height() + title + 1 <= avail.height() and w.pos() == avail.topLeft()
+
+
+def test_the_metrics_line_keeps_its_rows_while_the_epoch_grows(bare_window, qtbot, wait_run):
+    # r13 #6: at 1400x900 / 144 dpi "Train loss after epoch 1,000: 0.0804 · accuracy 88.0%"
+    # took two rows where "at the start:" and "after epoch 116:" took one, and the settings
+    # above jumped a line each time while training and scrubbing. At any width of the left
+    # column, the numbers of epoch 0 to 20,000 take as many rows, and the settings keep their
+    # height.
+    import dataclasses
+    w = bare_window
+    s = wait_run(w, 0)
+    w.resize(1400, 900)
+    qtbot.waitUntil(lambda: w.width() == 1400)
+    epochs = (0, 5, 116, 1000, 20_000)
+    for column in range(380, 760, 10):
+        w.main_split.setSizes([column, 1400 - column])
+        QApplication.processEvents()
+        seen = set()
+        for epoch in epochs:
+            w._show_metrics(dataclasses.replace(s, epoch=epoch))
+            rows = w.metrics.heightForWidth(w.metrics.width())  # its height once laid out
+            qtbot.waitUntil(lambda: w.metrics.height() >= rows)
+            QApplication.processEvents()  # the settings' fit (a zero timer)
+            seen.add((rows, w.side_tabs.height()))
+        assert len(seen) == 1, (column, w.metrics.width(), seen)

@@ -492,6 +492,20 @@ def _network_headers_whole(w, qtbot) -> None:
     assert [len(u) for u in canvas.shown] == [2, 4, 10, 4, 1]
 
 
+def test_the_backprop_tab_says_it_computes_on_a_projector(main_window, qtbot):
+    """Presentation mode hides the tab's title, where "computing this point's numbers" is
+    written: on a first visit the formulas' box stood empty over a grey diagram for the seconds
+    of a first compile, saying nothing (r15). The box says it, until the numbers come."""
+    w = main_window
+    w.set_presentation(True)
+    w.show_view("backprop")
+    view = w._inspection_views["backprop"]
+    assert view.result is None and not view.title.isVisible()
+    assert "Computing this point's numbers" in view.formulas.toPlainText()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert "Computing" not in view.formulas.toPlainText()
+
+
 def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_projector(
         main_window, qtbot, wait_run):
     """Presentation mode at 1024x768: the hidden-2 column's ten nodes were 10 px squares, each
@@ -520,6 +534,12 @@ def test_the_backprop_diagrams_labels_cover_no_node_and_the_formulas_read_on_a_p
             hit = [r for r in others if clear.intersects(r)]
             assert not hit, (stage, c, k, text, hit)
         assert min(canvas.node_size) >= 16, canvas.node_size
+        # Every link leaves from its own node's edge: from its label's end, ~80 px right of a
+        # tall column's nodes, that column looked cut off from the next (r15).
+        for x0, y0, *_, layer, _i, _j in canvas._link_segments():
+            starts = [canvas.node_rect(int(layer), k) for k in range(len(canvas.shown[int(layer)]))]
+            assert any(abs(x0 - r.right()) < 1 and r.top() <= y0 <= r.bottom() for r in starts), \
+                (stage, layer, x0, y0)
         # a column of fewer units than the layer has says how many it shows
         for c, units in enumerate(canvas.shown):
             if len(units) < canvas.spec.layer_sizes[c]:

@@ -217,6 +217,39 @@ def test_opening_a_session_closes_the_exercise_and_undo_opens_it_again(main_wind
     assert not ex.all_met
 
 
+def test_an_exercises_stop_leaves_with_it_when_a_session_is_opened(main_window, qtbot,
+                                                                   tmp_path, monkeypatch):
+    """File > Open over an exercise: the exercise went, its "Stop at 2,000" stayed in the
+    field, and Play stopped the opened run there (the file says nothing of a stop). Undo
+    brings the exercise back, and its stop with it."""
+    w = main_window
+    actions, ex = w.session_actions, w.exercise_actions
+    moons = tmp_path / "moons.nnviz"
+    _save(qtbot, actions, moons)  # saved with no stop
+    w.open_exercise(str(XOR))
+    wait_run(qtbot, w, 0)
+    epochs = ex.exercise.epochs
+    assert w.controls.stop_at.text() == f"{epochs:,}"
+    _open_with_the_menu(qtbot, actions, monkeypatch, moons)
+    wait_run(qtbot, w, 0)
+    assert ex.exercise is None
+    assert w.controls.stop_at.text() == "never" and w.stop_at() is None
+    actions.undo_action.trigger()  # the exercise again, and where its task stops
+    qtbot.waitUntil(lambda: ex.exercise is not None, timeout=TIMEOUT)
+    assert w.controls.stop_at.text() == f"{epochs:,}" and w.stop_at() == epochs
+
+
+def test_closing_an_exercise_keeps_its_run_and_its_stop(main_window, qtbot):
+    # Close leaves the exercise's run in the window ("its data, network and settings stay"),
+    # and where it stops with it.
+    w, ex = main_window, main_window.exercise_actions
+    w.open_exercise(str(XOR))
+    wait_run(qtbot, w, 0)
+    epochs = ex.exercise.epochs
+    ex.panel.close_button.click()
+    assert ex.exercise is None and w.controls.stop_at.text() == f"{epochs:,}"
+
+
 def test_undoing_an_exercise_closes_it_over_the_run_it_replaced(main_window, qtbot):
     # Its goals were scored on the run before, brought back by the undo (moons: "1/1 met").
     w = main_window

@@ -537,7 +537,7 @@ def test_the_output_nodes_colour_is_its_probability_on_the_boundarys_scale(view,
     0, orange in every other view) as blue as a=0.9476. It is P(class 1) on the decision
     boundary's scale now, and "What am I looking at?" says what the colours mean."""
     from nnviz.gui import colors
-    from nnviz.gui.explain import EXPLANATIONS
+    from nnviz.gui.explain import explanation
     t = make_trainer(samples=80)
     t.run(300)
     frame(view, t)
@@ -559,7 +559,7 @@ def test_the_output_nodes_colour_is_its_probability_on_the_boundarys_scale(view,
         d = [np.linalg.norm(np.subtract(rgb, colors.class_color(j))) for j in (0, 1)]
         return d[k] < d[1 - k]
     assert nearer(fills[low], 0) and nearer(fills[high], 1)  # orange, then blue
-    text = EXPLANATIONS["backprop"]
+    text = explanation("backprop")
     assert "Colours" in text and "decision boundary" in text and "class 0" in text
 
 
