@@ -354,7 +354,9 @@ class NeuronMapPanel(QWidget):
             self._plane_rect = rect
             self.box.set_aspect(aspect)
             self.plot.setRange(rect, padding=0)
-        self._set_labels(*self._axis_names()[:2])
+        names = self._axis_names()
+        # (a plane's maps of the data before a 1-D import, drawn as it loads: x1, x2)
+        self._set_labels(*(names[:2] if len(names) >= 2 else ("x1", "x2")))
         if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)
             x0, x1, y = maps.data_X[:, 0], maps.data_X[:, 1], np.asarray(maps.data_y)

@@ -381,3 +381,23 @@ def test_a_tiles_map_is_blended_between_its_samples_not_drawn_in_steps(view):
     y = rect.center().y()
     row = {img.pixelColor(x, y).rgb() for x in range(rect.left() + 1, rect.right())}
     assert len(row) > 2 * res
+
+
+def test_a_planes_maps_drawn_after_a_1d_data_set_loads_keep_their_axes(qtbot):
+    """The large map of the data before a 1-D import (a plane's maps, the probe's last frame),
+    drawn once the window holds the 1-D data, raised a TypeError in the paint (one axis name
+    for two axes: seen in a test of a daylight import under load). It keeps x1, x2."""
+    from PySide6.QtWidgets import QMainWindow
+    from nnviz.core.data import DataSpec, make_dataset
+    host = QMainWindow()
+    qtbot.addWidget(host)
+    view = NeuronMapsView()
+    view.probe = inspect.NeuronMapsProbe()
+    host.setCentralWidget(view)
+    host.show()
+    host.dataset = make_dataset(DataSpec("sine"))  # one input, named x1
+    t = make_trainer()
+    t.run(10)
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    axes = view.panel.plot.getPlotItem()
+    assert axes.getAxis("bottom").labelText == "x1" and axes.getAxis("left").labelText == "x2"
