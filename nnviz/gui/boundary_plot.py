@@ -30,6 +30,7 @@ full size, in the data's order.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -41,6 +42,7 @@ from nnviz.core.data import Dataset
 from nnviz.core.snapshot import Grid
 
 from . import colors
+from .explain import Facts
 from .stepped_range import nice_range
 from .widgets import cache_axes, letterbox, plain_axes, scale_axes
 
@@ -88,10 +90,13 @@ class DecisionPlot(pg.PlotWidget):
         picker), whose scale the main plot already gives: its room goes to the plane."""
         super().__init__(parent, background=colors.background())
         self.colour_bar = colour_bar
+        # The network's output, as the explanations read it: the colour bar's title says what
+        # the background is (P(lemon) of a sigmoid, not of a tanh: set_output).
+        self.output = Facts()
         # The 100x100 grid is drawn several screen pixels per cell: interpolate, don't tile.
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.setToolTip("The data and what the model predicts everywhere in the plane.\n"
-                        "Filled dots: training points; rings: test points.\n"
+                        "Filled shapes: training points; hollow ones: test points.\n"
                         "Drag to pan, wheel to zoom, right-click for more.")
         pi = self.getPlotItem()
         # The axes take their widths after a new range is set (fruit.csv's "-2.5" ticks and
@@ -190,6 +195,20 @@ class DecisionPlot(pg.PlotWidget):
         else:
             self._colour_bar()
 
+    def set_output(self, facts: Facts) -> None:
+        """The network's output (its activation and units; explain.facts_of of the window),
+        for the scale's title: "P(lemon)" of a sigmoid, "score for lemon (tanh)" of a tanh."""
+        if facts != self.output:
+            self.output = facts
+            self._colour_bar()
+            if self.mode == CLASSES_1D:
+                self._left_label()
+
+    def _left_label(self) -> None:
+        """The 1-D plot's height: a class, and the model's probability of it (or score)."""
+        what = "probability" if self.output.probability else "output"
+        self.getPlotItem().setLabel("left", f"class / {what}", color=colors.hex_of(colors.text()))
+
     def _colour_bar(self) -> None:
         """The scale in the current palette; under Discretize the two classes, named, not 0..1."""
         names = self.class_names or ("class 0", "class 1")
@@ -212,7 +231,7 @@ class DecisionPlot(pg.PlotWidget):
             ax.setTicks(None)
             ax.setWidth(int(45 * self.scale))  # wider with larger numbers: the title clears them
             target = self._data.target_name if self._data is not None else ""
-            ax.setLabel(f"P({names[1]})" if self.mode == BINARY else
+            ax.setLabel(replace(self.output, names=names).scale_title() if self.mode == BINARY else
                         (target or "value") if self.mode == REGRESSION_2D else "")
 
     # --- the data: once per data set ---------------------------------------------------------
@@ -260,8 +279,10 @@ class DecisionPlot(pg.PlotWidget):
             x_tr, y_tr = data.X_train[:, 0], data.y_train.astype(np.float32)
             x_te, y_te = data.X_test[:, 0], data.y_test.astype(np.float32)
             pi.setLabel("bottom", names[0], color=colors.hex_of(colors.text()))
-            pi.setLabel("left", (data.target_name or "y") if self.mode == REGRESSION_1D else
-                        "class / probability", color=colors.hex_of(colors.text()))
+            if self.mode == REGRESSION_1D:
+                pi.setLabel("left", data.target_name or "y", color=colors.hex_of(colors.text()))
+            else:
+                self._left_label()
             if self.mode == CLASSES_1D:
                 k = max(data.n_classes, 2)
                 # Points at the height of their class; curves: the model's P(class) (scaled

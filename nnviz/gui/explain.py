@@ -39,6 +39,37 @@ class Facts:
     hidden: tuple[str, ...] = ("sigmoid",)  # the hidden layers' activations, each once
     has_test: bool = True
 
+    @property
+    def probability(self) -> bool:
+        """Whether the output is the classes' probabilities: a softmax's (one per class), or a
+        sigmoid's one output (the second class's). A tanh, linear, ... output is a score the
+        loss pulls to the label, not a probability."""
+        return self.kind != "regression" and (
+            self.output == "softmax" or self.output == "sigmoid" and self.outputs == 1)
+
+    def class_output(self, k: int = 1) -> str:
+        """The output for class ``k`` in a label's few words: "P(lemon)" where it is that
+        class's probability, else "score for lemon". (One output of two classes is the second
+        class's, ``k`` = 1.)"""
+        name = self.names[k] if k < len(self.names) else f"class {k}"
+        return f"P({name})" if self.probability else f"score for {name}"
+
+    @property
+    def dividers(self) -> str:
+        """What the output layer can split the classes with in the last hidden layer's space:
+        "a straight line" (two classes, an output that goes one way only with its input),
+        "straight, parallel lines" (a periodic or dipping output: it crosses a level more
+        than once), "straight lines" (more classes: one weighted sum each)."""
+        if self.kind == "multiclass":
+            return "straight lines"
+        return "a straight line" if self.output in MONOTONE else "straight, parallel lines"
+
+    def scale_title(self) -> str:
+        """What the main plot's background shows of two classes, for its colour bar and key:
+        "P(lemon)", or "score for lemon (tanh)"."""
+        words = self.class_output(1)
+        return words if self.probability else f"{words} ({self.output})"
+
 
 def facts_of(window) -> Facts:
     """The Facts of ``window``'s current problem (the default's before it has one)."""
@@ -124,8 +155,8 @@ def _output(f: Facts) -> str:
                     "class (they add up to 1)")
         return f"{f.outputs} outputs, one score per class ({f.output})"
     one = f.names[1] if len(f.names) > 1 else "class 1"
-    if f.output == "softmax" or (f.output == "sigmoid" and f.outputs == 1):
-        return f"P({one}), the probability of {one}"
+    if f.probability:
+        return f"{f.class_output(1)}, the probability of {one}"
     # (tanh, cos, linear ...: a number the loss pulls to the label, 0 or 1)
     return (f"its output for {one} ({f.output}: not a probability; training pulls it to 1 "
             f"on {one} and to 0 on {f.names[0]})")
@@ -193,13 +224,14 @@ def _main(f: Facts) -> str:
 def _network(f: Facts) -> str:
     low, high = _ends()
     maps = (", drawn as a small map of its activation over the input plane" if f.n_features == 2
-            else ", drawn as a small curve of its activation over the input" if f.n_features == 1
+            else ", drawn as a small strip coloured by its activation along the input"
+            if f.n_features == 1
             else f" (with {f.n_features} inputs there is no plane to draw its activation on)")
     if f.kind == "regression":
         out = f"The output neuron gives the prediction of {f.target}."
     elif f.outputs == 1:
-        out = (f"The output neuron gives P({f.names[1]})." if f.output == "sigmoid" else
-               f"The output neuron gives a score for {f.names[1]} ({f.output}).")
+        out = (f"The output neuron gives {f.class_output(1)}." if f.probability else
+               f"The output neuron gives a {f.scale_title()}.")
     else:
         out = (f"The {f.outputs} output neurons give one "
                + ("probability per class (softmax)." if f.output == "softmax"
@@ -221,7 +253,8 @@ def _neurons(f: Facts) -> str:
                 f"with {f.n_features} inputs there is no plane to draw them on, so the tab "
                 "says so instead. Network shows the weights; Hidden space the data as a "
                 "hidden layer sees it.")
-    where = "over the input plane" if f.n_features == 2 else "along the input, as a curve"
+    where = ("over the input plane" if f.n_features == 2 else
+             "along the input, as a strip of colour")
     first = ("can only draw straight lines (w.T @ X + b is the same all along each of them)"
              if f.n_features == 2 else "is its activation's curve, moved and stretched by its "
              "w and b")
@@ -251,8 +284,8 @@ def _hidden_space(f: Facts) -> str:
         return (f"{head} Each point keeps its target's colour. The output layer can only take "
                 "a weighted sum of the last hidden layer's coordinates (then its activation): "
                 f"training bends this space until that sum gives {f.target}.")
-    lines, split = (("a straight line", "that line splits") if f.output in MONOTONE else
-                    ("straight, parallel lines", "they split"))
+    lines = f.dividers
+    split = "that line splits" if lines == "a straight line" else "they split"
     if f.kind == "multiclass":
         return (f"{head} The output layer compares one weighted sum of the last hidden "
                 "layer's coordinates per class, so in that space the classes can only be "

@@ -8,6 +8,8 @@ worker thread.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -17,6 +19,7 @@ from nnviz.core.inspect import HiddenSpace, HiddenSpaceProbe
 from nnviz.core.formatting import plural
 
 from . import colors
+from .explain import facts_of
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, cache_axes,
                       class_names_of, computing, move_points, plain_axes, window_playing)
@@ -279,8 +282,11 @@ class HiddenSpaceView(QWidget):
                 lines = f"Grey lines: {grid} as this layer sees it; points"
             else:
                 lines = "Points (no input plane to draw with 3 or more features)"
+            # as the explanations say it: ten classes are split by lines, not a line
+            facts = replace(facts_of(QWidget.window(self)), output=spec.output_activation,
+                            outputs=spec.output_dim)
             tail = (f"{lines}: the data{hollow}. When the classes can be split "
-                    "by a straight line here, the output layer can separate them.")
+                    f"by {facts.dividers} here, the output layer can separate them.")
         else:
             tail = ("Grey: the input line (or plane) as this layer sees it; points: the data "
                     "coloured by their target value, " + colors.scale_html("high", "low")

@@ -67,6 +67,7 @@ from .boundary_plot import DecisionPlot
 from .columns import ColumnsScroll, SideTabs
 from .controls import RunControls
 from .data_panel import DataPanel
+from .explain import facts_of
 from .loss_plot import LossPlot
 from .presentation import Presentation
 from .timeline import Timeline
@@ -143,8 +144,9 @@ def _themed_box(label: QLabel, which: dict) -> None:
 
 
 SHOW_TEST_TIP = "Show the held-out test points (rings) on the plot."
-DISCRETIZE_TIP = ("Show the predicted class (the output rounded, as the notebook does) instead "
-                  "of the probability.")
+DISCRETIZE_TIP = ("Show the predicted class alone (of two classes the output rounded, as the "
+                  "notebook does; of more, the largest output) instead of how sure the network "
+                  "is.")
 
 
 
@@ -645,6 +647,7 @@ class MainWindow(QMainWindow):
         for box in (self.discretize, self.show_test):  # the key says what is drawn
             box.toggled.connect(
                 lambda: self._dataset is not None and self._update_legend(self._dataset))
+        self.run_changed.connect(self._follow_output)
         self.log_scale.toggled.connect(self.loss_plot.set_log)
         w = self.worker
         t = self.timeline
@@ -1351,6 +1354,13 @@ class MainWindow(QMainWindow):
                                                 "Only for classification: a regression's "
                                                 "output is a value, not a class."))
 
+    def _follow_output(self) -> None:
+        """A new run (another output activation, data, loss): the colour bar's title and the
+        key say what its output is (a tanh output was called P(class 1))."""
+        self.boundary.set_output(facts_of(self))
+        if self._dataset is not None:
+            self._update_legend(self._dataset)
+
     def _update_legend(self, data: Dataset) -> None:
         # "hollow: test" only where hollow points are drawn: none at a test fraction of 0, none
         # with "Show test data" off.
@@ -1359,16 +1369,20 @@ class MainWindow(QMainWindow):
             names = self.class_names(data)
             key = colors.class_key_html(names, test, self.discretize.isChecked()
                                         and data.n_features == 2)
+            # What the output is, as the explanations say it: a tanh's is no P(class 1).
+            output = replace(facts_of(self), names=names)
             if data.n_features > 2:  # no plane, no background (boundary_plot's NO_PLANE)
                 text = key
             elif data.n_features == 1:
-                text = f"{key} &nbsp; lines: the model's probability of each class"
+                text = (f"{key} &nbsp; line: {output.scale_title()}" if data.n_classes <= 2 else
+                        f"{key} &nbsp; lines: the model's "
+                        f"{'probability' if output.probability else 'score'} of each class")
             elif self.discretize.isChecked():
                 text = f"{key} &nbsp; background: the predicted class"
             elif data.n_classes <= 2:
                 # One piece: it went to a line of its own whole, not "background: P(class" /
                 # "1)" (presentation mode with an exercise at 1024x768).
-                text = f"{key} &nbsp; {colors.whole(f'background: P({names[1]})')}"
+                text = f"{key} &nbsp; {colors.whole(f'background: {output.scale_title()}')}"
             else:
                 text = f"{key} &nbsp; background: predicted class (paler = less sure)"
         elif data.n_features > 2:

@@ -28,7 +28,7 @@ from nnviz.core.network import EDIT_LIMIT
 
 from . import colors
 from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, no_plane_text,
-                          output_luts, probe_choice)
+                          output_luts, over_inputs, probe_choice)
 from .widgets import EpochNote, LabelRoom, computing, data_names_of, window_playing
 
 MAX_UNITS = 32
@@ -702,7 +702,8 @@ class NetworkCanvas(QWidget):
         if maps is not None and self._images.get((layer, unit)) is not None:
             src = maps.inputs if layer < 0 else maps.layers[layer]
             m = src[:, :, unit]
-            text += f"\nactivation over the plane: {np.nanmin(m):.3g} to {np.nanmax(m):.3g}"
+            text += (f"\nactivation {over_inputs(self)}: {np.nanmin(m):.3g} to "
+                     f"{np.nanmax(m):.3g}")
         return text + ("" if no_plane_text(self, spec) else "\nclick to see its map large")
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802

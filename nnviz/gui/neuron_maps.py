@@ -21,6 +21,7 @@ from nnviz.core.inspect import NeuronMaps
 
 from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, equal_aspect, shared, thin_to_cells
 from . import colors
+from .explain import Facts, facts_of
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
 from .widgets import (EpochNote, LabelRoom, Letterboxed, cache_axes, computing,
                       data_names_of, plain_axes, window_playing)
@@ -153,6 +154,15 @@ def no_plane_text(widget, spec) -> str:
             "layer sees it.")
 
 
+def over_inputs(widget) -> str:
+    """Where a neuron's map lies, in words for the data in ``widget``'s window (as the
+    explanations read it, explain.facts_of): "over the input plane" of two inputs, "along the
+    input" of one (a strip, or the large map's curve: the sine's were said to be over a
+    plane)."""
+    window = QWidget.window(widget) if widget is not None else None
+    return "along the input" if facts_of(window).n_features == 1 else "over the input plane"
+
+
 def neuron_label(spec, layer: int, unit: int, names=((), ())) -> str:
     """'input x1', 'hidden layer 2, unit 3 (relu)', 'output (sigmoid)'; ``names``: (inputs,
     classes) of the data (:func:`~nnviz.gui.widgets.data_names_of`): 'input width', 'output
@@ -163,12 +173,15 @@ def neuron_label(spec, layer: int, unit: int, names=((), ())) -> str:
     acts = spec.layer_activations
     if layer == spec.n_layers - 1:
         # output k is class k's (the classes are numbered from 0: "output 1" was class 0's)
-        if spec.output_dim == 1:
-            out = f"output, P({classes[1]})" if len(classes) == 2 else "output"
-        else:
-            out = (f"output for {classes[unit]}" if unit < len(classes)
-                   else f"output for class {unit}")
-        return f"{out} ({acts[layer]})"
+        if spec.output_dim == 1 and len(classes) != 2:
+            # a regression's, or two classes of the default names (class 0, class 1)
+            return f"output ({acts[layer]})"
+        # The words the explanations use (explain.Facts): "P(lemon)" where the output is the
+        # class's probability, "score for lemon" where it is not (it said "P(lemon) (tanh)").
+        facts = Facts(kind="binary" if spec.output_dim <= 2 else "multiclass", names=classes,
+                      output=spec.output_activation, outputs=spec.output_dim)
+        out = facts.class_output(1 if spec.output_dim == 1 else unit)
+        return f"output, {out} ({acts[layer]})"
     return f"hidden layer {layer + 1}, unit {unit + 1} ({acts[layer]})"
 
 
@@ -237,11 +250,12 @@ class NeuronMapPanel(QWidget):
         self.title = _TwoLineTitle("Click a neuron to see its map here.")
         self.title.setWordWrap(True)
         self.title.setToolTip("The neuron shown below, and the range of its activation over "
-                              "the plane.")
+                              "the input plane (along the input, for one).")
         self.plot = pg.PlotWidget(background=colors.background())
         self.plot.setMinimumSize(220, 220)
         self.plot.setToolTip("One neuron's activation over the input plane (the colour scale: "
-                             "see the key above), with the data points over it.")
+                             "see the key above), with the data points over it; for data of "
+                             "one input, its curve along the input.")
         self.box = Letterboxed(self.plot)  # a map of the plane: 1:1, not tall and narrow
         self.image = pg.ImageItem(axisOrder="row-major")
         self._lut = colors.heat_lut()
@@ -340,7 +354,9 @@ class NeuronMapPanel(QWidget):
             self._plane_rect = rect
             self.box.set_aspect(aspect)
             self.plot.setRange(rect, padding=0)
-        self._set_labels(*self._axis_names()[:2])
+        names = self._axis_names()
+        # (a plane's maps of the data before a 1-D import, drawn as it loads: x1, x2)
+        self._set_labels(*(names[:2] if len(names) >= 2 else ("x1", "x2")))
         if maps.data_X is not None and self._data_key != id(maps.data_X):
             self._data_key = id(maps.data_X)
             x0, x1, y = maps.data_X[:, 0], maps.data_X[:, 1], np.asarray(maps.data_y)
@@ -575,7 +591,7 @@ class NeuronGrid(QWidget):
         m = neuron_map(self.maps, *hit)
         QToolTip.showText(event.globalPosition().toPoint(),
                           f"{neuron_label(self.spec, *hit, data_names_of(self))}\nfrom {np.nanmin(m):.3g} to "
-                          f"{np.nanmax(m):.3g} over the plane\nclick to see it large", self)
+                          f"{np.nanmax(m):.3g} {over_inputs(self)}\nclick to see it large", self)
 
 
 class NeuronMapsView(QWidget):
@@ -623,9 +639,11 @@ class NeuronMapsView(QWidget):
         self.grid.apply_look()
 
     def new_run(self) -> None:
-        """Another run replaces the one shown (nnviz.gui.views): its maps go now."""
+        """Another run replaces the one shown (nnviz.gui.views): its maps go now, the key
+        follows its data (one input or two)."""
         self.grid.set_maps(None, self.grid.spec)
         self.panel.clear("")
+        self._set_header()
 
     def _set_header(self) -> None:
         spec = self.snapshot.spec if self.snapshot is not None else None
@@ -633,7 +651,7 @@ class NeuronMapsView(QWidget):
         # No plane: the grid's one sentence alone, no key of tiles and no empty map panel.
         self.header.setVisible(not no_plane)
         self.panel.setVisible(not no_plane)
-        text = ("Each tile is one neuron's activation over the input plane: "
+        text = (f"Each tile is one neuron's activation {over_inputs(self)}: "
                 + colors.scale_html("high", "low") + ".")
         if spec is not None and class_outputs(spec, spec.n_layers - 1):
             text += (" An output for a class: its class's colour where the network gives the "

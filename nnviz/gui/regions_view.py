@@ -92,7 +92,8 @@ class RegionsView(QWidget):
         pi = self.plane.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
-        pi.setTitle("regions, shaded by the slope ||∂z/∂x|| of the output's logit")
+        # z: the output before its activation (a regression's has no logit)
+        pi.setTitle("regions, shaded by the output's slope ||∂z/∂x||")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         pi.addItem(self.image)
@@ -315,8 +316,16 @@ class RegionsView(QWidget):
             # sideways and the y axis had 22 numbers), with its axes named.
             self._letterbox.set_aspect(None if one_d else
                                        equal_aspect(float(xs[-1] - xs[0]), y1 - y0))
-            pi.setLabel("bottom", "x1")
-            pi.setLabel("left", "y" if one_d else "x2")
+            # The data's own names, as the main plot's (an import's width, height; its target)
+            data = getattr(self.main_window, "dataset", None)
+            names = (data.feature_names if data is not None else None) or ("x1", "x2")
+            pi.setLabel("bottom", names[0])
+            if not one_d:
+                pi.setLabel("left", names[1])
+            elif data is not None and data.is_classification:
+                pi.setLabel("left", "class")
+            else:
+                pi.setLabel("left", (data.target_name if data is not None else "") or "y")
             pi.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(y0, y1), padding=0)
 
     @staticmethod
@@ -343,9 +352,9 @@ class RegionsView(QWidget):
                      "2014); the bounds for deep networks are loose, and none is drawn.")
         return (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at epoch "
                 f"{r.epoch:,}: <b>{r.count}</b> regions on a "
-                f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's logit is one "
-                f"linear function of the input; it bends only on the dark lines, where one of "
-                f"the {plural(r.units, 'ReLU unit')} switches.{bound}")
+                f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's z (before "
+                "its activation) is one linear function of the input; it bends only on the dark "
+                f"lines, where one of the {plural(r.units, 'ReLU unit')} switches.{bound}")
 
 
 def _with_relu(spec):

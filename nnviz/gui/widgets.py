@@ -1324,8 +1324,18 @@ def scale_axes(axes, font, scale: float) -> None:
     f = QFont(font)
     f.setPointSizeF(QFont().pointSizeF() * scale)
     for ax in axes:
+        old = ax.style["tickFont"] or QFont()
         ax.setStyle(tickFont=f)
         ax.label.setFont(f)
+        # The room for the numbers at their new size now: pyqtgraph measures them only as it
+        # paints the axis, and an axis out of sight as presentation mode came on kept the
+        # normal numbers' width; its first frame drew "-0.5" and "0.5" over its title "x2".
+        grow = f.pointSizeF() / old.pointSizeF() if old.pointSizeF() > 0 else 1.0
+        if ax.orientation in ("left", "right"):
+            ax._updateMaxTextSize(ax.textWidth * grow)
+        else:
+            # (a SparseAxis of names in two rows keeps one row's height)
+            ax._updateMaxTextSize((getattr(ax, "_one_row", None) or ax.textHeight) * grow)
         ax.picture = None
         ax.update()
 

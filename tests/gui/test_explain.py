@@ -190,7 +190,7 @@ def test_the_paragraphs_follow_a_regression(main_window, qtbot):
     for word in ("class", "P(", "probability", "boundary", "Discretize"):
         assert word not in main, word
     net = _read(w, qtbot, "network")
-    assert "no hidden layer" in net and "P(" not in net and "curve of its activation" in net
+    assert "no hidden layer" in net and "P(" not in net and "strip coloured by its activation" in net
     back = _read(w, qtbot, "backprop")
     assert "squared error" in back and "class" not in back and "probability" not in back
     assert "class" not in _read(w, qtbot, "hidden-space")

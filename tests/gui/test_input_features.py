@@ -155,7 +155,7 @@ def test_an_imported_files_names_reach_the_network_and_neurons_views(qtbot, main
     assert canvas._describe(("n", -1, 0)).startswith("input width")
     assert canvas._describe(("n", -1, 1)).startswith("input height")
     assert [canvas._describe(("n", last, k)).split(" (")[0] for k in range(3)] == [
-        "output for apple", "output for lemon", "output for pear"]
+        "output, P(apple)", "output, P(lemon)", "output, P(pear)"]
 
     w.show_view("neurons")
     view = w.findChildren(NeuronMapsView)[0]

@@ -398,7 +398,7 @@ def test_the_regions_titles_are_read_on_a_projector(main_window, qtbot, wait_run
                 label.text  # over the plot, not on it
             assert text.width() <= p.width() and text.top() >= -1, label.text
         assert [p.titleLabel.text.replace("<br>", " ") for p in plots] == [
-            "regions, shaded by the slope ||∂z/∂x|| of the output's logit",
+            "regions, shaded by the output's slope ||∂z/∂x||",
             "number of regions over the run"]
     qtbot.waitUntil(readable, timeout=60_000)
 

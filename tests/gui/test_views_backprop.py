@@ -504,7 +504,7 @@ def test_a_softmax_outputs_formula_has_all_of_the_layers_z(view):
     out = t.spec.n_layers - 1
     view.select_unit(out, 1)
     text = view.formulas.toPlainText()
-    assert "output for class 1 (softmax)" in text
+    assert "output, P(class 1) (softmax)" in text
     zs = tr.layers[-1].z[0]
     for k, z in enumerate(zs):
         assert f"z{k} = {backprop_num(z)}" in text, (k, text)

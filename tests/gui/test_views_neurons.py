@@ -187,13 +187,13 @@ def test_a_classs_output_is_named_and_drawn_after_its_class(view):
     """Five classes: the outputs were "output 1 (softmax)" .. "output 5" for classes 0 .. 4,
     and each was drawn in the diverging scale whose ends are class 0's and class 1's colours
     (orange / blue): "output 1" looked like a class-0-against-class-1 map. Output k is now
-    "output for class k", drawn from the neutral grey to class k's own colour, in its tile
+    "output, P(class k)", drawn from the neutral grey to class k's own colour, in its tile
     and large."""
     from nnviz.gui import colors
     t = softmax_trainer()
     view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
     out = t.spec.n_layers - 1
-    assert view.panel.title.text().startswith("<b>output for class 0 (softmax)")
+    assert view.panel.title.text().startswith("<b>output, P(class 0) (softmax)")
     neutral = np.array(colors.theme().neutral, float)
     for k in range(5):
         img = view.grid._image(out, k).convertToFormat(view.grid._image(out, k).Format.Format_RGB888)
@@ -209,7 +209,7 @@ def test_a_classs_output_is_named_and_drawn_after_its_class(view):
         assert tpar.max() > 0.8  # the class's own region is in its colour
     view.select(out, 2)
     view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
-    assert view.panel.title.text().startswith("<b>output for class 2 (softmax)")
+    assert view.panel.title.text().startswith("<b>output, P(class 2) (softmax)")
     np.testing.assert_array_equal(view.panel.image.lut, colors.class_lut(2))
     assert "class's colour" in view.header.text()
     view.select(0, 0)  # a hidden unit: the diverging scale again
@@ -381,3 +381,23 @@ def test_a_tiles_map_is_blended_between_its_samples_not_drawn_in_steps(view):
     y = rect.center().y()
     row = {img.pixelColor(x, y).rgb() for x in range(rect.left() + 1, rect.right())}
     assert len(row) > 2 * res
+
+
+def test_a_planes_maps_drawn_after_a_1d_data_set_loads_keep_their_axes(qtbot):
+    """The large map of the data before a 1-D import (a plane's maps, the probe's last frame),
+    drawn once the window holds the 1-D data, raised a TypeError in the paint (one axis name
+    for two axes: seen in a test of a daylight import under load). It keeps x1, x2."""
+    from PySide6.QtWidgets import QMainWindow
+    from nnviz.core.data import DataSpec, make_dataset
+    host = QMainWindow()
+    qtbot.addWidget(host)
+    view = NeuronMapsView()
+    view.probe = inspect.NeuronMapsProbe()
+    host.setCentralWidget(view)
+    host.show()
+    host.dataset = make_dataset(DataSpec("sine"))  # one input, named x1
+    t = make_trainer()
+    t.run(10)
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    axes = view.panel.plot.getPlotItem()
+    assert axes.getAxis("bottom").labelText == "x1" and axes.getAxis("left").labelText == "x2"
