@@ -638,6 +638,10 @@ def _wait_file(qtbot, actions, path):
 def test_exports_produce_readable_files(win, qtbot, tmp_path):
     from PySide6.QtSvg import QSvgRenderer
     w, actions = win
+    # A picture as large as its view: at the window's least width (the test screen is 800 px
+    # wide) the view was 399 px; a laptop's window is the case here.
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
     s = _step(qtbot, w, 12)
     for which in ("plot", "loss", "view"):
         png, svg = str(tmp_path / f"{which}.png"), str(tmp_path / f"{which}.svg")
