@@ -2017,6 +2017,7 @@ class MainWindow(QMainWindow):
         self.frame_timer.stop()
         self.worker.stop()
         self._closed = True
+        self.presentation.release()
         if sys.excepthook is self._excepthook:
             sys.excepthook = self._previous_excepthook
 

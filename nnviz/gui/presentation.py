@@ -260,6 +260,14 @@ class Presentation(QObject):
                     p.setFont(kept)
             self._kept_fonts = {}
 
+    def release(self) -> None:
+        """The window closes: the application's tooltip font back to what it was before this
+        window enlarged it. It outlived a window closed in presentation mode or at a larger
+        text size: the next window's tooltips were 14.4 pt at the normal size."""
+        kept = self._kept_fonts.pop("tooltip", None)
+        if kept is not None:
+            QToolTip.setFont(kept[1])
+
     def normal_split(self):
         """The normal mode's splitter states (main, left) while presentation mode is on, to
         save for the next launch; None in the normal mode (the splitters are the normal ones)."""

@@ -184,3 +184,17 @@ def test_at_200_percent_the_window_stays_on_a_1400_px_screen_its_buttons_whole(
     w.text_size.normal()
     qtbot.waitUntil(lambda: all(b.isVisibleTo(bar) for b in buttons))
     assert w.width() == 1400
+
+
+def test_a_window_closed_enlarged_leaves_the_tooltips_at_their_size(qtbot):
+    """The tooltip font is the application's: a window closed in presentation mode (or at a
+    larger text size) left the next window's tooltips at 14.4 pt (a later test's too)."""
+    from PySide6.QtWidgets import QToolTip
+    from nnviz.gui.main_window import MainWindow
+    normal = QToolTip.font().pointSizeF()
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.set_presentation(True)
+    assert QToolTip.font().pointSizeF() > normal
+    first.close()
+    assert QToolTip.font().pointSizeF() == normal
