@@ -155,8 +155,8 @@ class StuckHint:
 
     def go_back(self) -> None:
         """The run's best epoch, continued from at the lower rate: the timeline goes there,
-        the rate is set (an Undo step, as typed), and "Continue from here" branches; a run
-        that was playing plays on."""
+        the rate is set, and "Continue from here" branches (an Undo step); a run that was
+        playing plays on."""
         w, target = self.window, self._target
         if target is None:
             return
@@ -164,8 +164,10 @@ class StuckHint:
         playing = w.playing
         self._clear()
         w.show_epoch(epoch)
-        w.training_panel.lr.set_value(lr)
-        w.training_panel._lr_chosen(lr)  # as if typed there: applied, kept, an Undo step
+        # The rate, kept as one typed; no Undo step of its own: the branch's takes it all back
+        # (a second one undid a rate of the branch gone, and changed nothing in sight).
+        w.set_learning_rate(lr)
+        w.training_panel.chosen.emit("learning_rate")
         w.branch()
         if playing:
             w.play()

@@ -138,3 +138,20 @@ def test_clicked_while_playing_it_plays_on_from_the_best(win, qtbot):
     d = w.last_snapshot
     assert d.config.learning_rate == 5.0 and d.metrics.train_loss < s.best_loss * 1.5
     assert not w.banner.isVisible()
+
+
+def test_one_undo_takes_the_way_back_back(win, qtbot):
+    w, actions = win
+    s = _saturate(qtbot, w)
+    qtbot.mouseClick(w.stuck_hint.back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _at(w, s.best_epoch) and w.last_snapshot.branch != s.branch,
+                    timeout=TIMEOUT)
+    assert actions.undo_stack.undoText().startswith("continue from here")
+    actions.undo_stack.undo()
+    qtbot.waitUntil(lambda: _at(w, 600) and w.last_snapshot.branch == s.branch
+                    and w.banner.isVisible(), timeout=TIMEOUT)
+    assert w.training_panel.lr.value() == 10000.0 and "lr 10000" in w.banner.text()
+    assert w.stuck_hint.back.isVisible()
+    # The next Undo is the user's own rate change: the button made no step of its own (one
+    # undid the rate of the branch gone, changing nothing in sight).
+    assert actions.undo_stack.undoText() == "learning rate 5 \u2192 10000"
