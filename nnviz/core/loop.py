@@ -1418,7 +1418,10 @@ class TrainLoop(_LiveBranch):
                         branch_fork=int(self.log.fork_epoch),
                         weights_epoch=self._weights_epoch(model.epoch), divergence=divergence,
                         restarts=tuple(c.epoch for c in self.log.checkpoints
-                                       if c.weights_of >= 0))
+                                       if c.weights_of >= 0),
+                        # (the loss at history epoch E is that of the weights after E - 1)
+                        best_loss=self.history.best, best_epoch=self.history.best_epoch - 1,
+                        rates=self.log.rates())
 
     @property
     def grid_wanted(self) -> bool:

@@ -239,6 +239,22 @@ class RunLog:
                 return c.weights_of if c.epoch == epoch and c.weights_of >= 0 else epoch
         return epoch
 
+    def rates(self) -> tuple[tuple[int, float], ...]:
+        """The learning rates this branch trained at: (the epoch from which, rate), oldest
+        first, from its checkpoints (a rate changes only at a pinned one: a change, a branch,
+        a session's start; the first is the run's start)."""
+        out: list[tuple[int, float]] = []
+        for i, c in enumerate(self.checkpoints):
+            if i and not c.pinned:
+                continue
+            try:
+                lr = float(c.state.opt_state.hyperparams["learning_rate"])
+            except (AttributeError, KeyError, TypeError):
+                continue  # (a state without an injected rate: nothing to say)
+            if not out or out[-1][1] != lr:
+                out.append((int(c.epoch), lr))
+        return tuple(out)
+
     def checkpoint_epochs(self) -> np.ndarray:
         return np.array([c.epoch for c in self.checkpoints], np.int64)
 

@@ -263,7 +263,9 @@ class Session:
                 "paths": _opt_paths(self.spec, self.config)},
             "shuffle_key": self.key is not None,
             "history": {"capacity": h.capacity, "stride": h.stride, "count": h.count,
-                        "last": h.last if math.isfinite(h.last) else None},
+                        "last": h.last if math.isfinite(h.last) else None,
+                        # the lowest loss of every epoch, thinned away or not: [epoch, loss]
+                        "best": [h.best_epoch, h.best] if h.best_epoch else None},
             "extras": self.extras,
             "run": None if self.run is None else _run_manifest(self.run),
             "padded": self.padded,
@@ -1024,7 +1026,15 @@ def _history(m: dict, epochs: np.ndarray, values: np.ndarray) -> LossHistory:
         raise SessionError("loss history: epochs must be integers and values float32")
     if epochs.size and (epochs[-1] > count or np.any(np.diff(epochs) <= 0) or epochs[0] < 1):
         raise SessionError("loss history: epochs must increase from 1 up to the epoch count")
-    return LossHistory.restored(capacity, stride, count, last, epochs, values)
+    best = m.get("best")  # (files before it was kept: the kept points' lowest)
+    ok = (isinstance(best, list) and len(best) == 2 and isinstance(best[0], int)
+          and not isinstance(best[0], bool) and isinstance(best[1], (int, float))
+          and not isinstance(best[1], bool) and math.isfinite(best[1]))
+    if best is not None and not ok:
+        raise SessionError(f"manifest.json: history best must be [epoch, loss] or null, got "
+                           f"{best!r}")
+    return LossHistory.restored(capacity, stride, count, last, epochs, values,
+                                (best[0], float(best[1])) if ok else None)
 
 
 
@@ -1100,7 +1110,9 @@ def _run_manifest(run: Run) -> dict:
             "name": b.name, "parent": b.parent, "fork_epoch": int(b.fork_epoch),
             "max_gap": int(b.max_gap), "colour": int(b.colour),
             "history": {"capacity": h.capacity, "stride": h.stride, "count": h.count,
-                        "last": h.last if math.isfinite(h.last) else None},
+                        "last": h.last if math.isfinite(h.last) else None,
+                        # the lowest loss of every epoch, thinned away or not: [epoch, loss]
+                        "best": [h.best_epoch, h.best] if h.best_epoch else None},
             "checkpoints": [c.pinned for c in b.checkpoints],
             # Per checkpoint: the index into "points" of what its epochs trained on (an
             # earlier stretch's points, before an edit), or null: the session's own data.

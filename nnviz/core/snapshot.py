@@ -5,6 +5,8 @@ redraws from the latest. ``run_id`` tells runs apart: a snapshot of an old run i
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +111,12 @@ class Snapshot:
     # The live branch's epochs where a divergence put earlier weights back and the run went on
     # from them (the loss plot scales to what came after the last; its diverged epochs above).
     restarts: tuple[int, ...] = ()
+    # The live branch's lowest training loss, exact (LossHistory.best: not the thinned curve's),
+    # and the epoch whose weights have it (-1: none yet); the rates it trained at, (the epoch
+    # from which, rate) oldest first (RunLog.rates): what the "too high" hint names.
+    best_loss: float = math.inf
+    best_epoch: int = -1
+    rates: tuple[tuple[int, float], ...] = ()
 
     @property
     def past(self) -> bool:

@@ -1133,10 +1133,17 @@ def stuck_high(recent: np.ndarray, best_loss: float) -> bool:
 
 
 def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart",
-                  now: float | None = None) -> str:
+                  now: float | None = None, best_epoch: int | None = None) -> str:
     """The hint for a run :func:`stuck_high`: what it sees, the likely cause, what to try.
     ``lr``: the rate that drove the loss up; ``now``: the run's rate now, when the user has
-    lowered it since (the saturated units stay saturated at it: they need fresh weights)."""
+    lowered it since (the saturated units stay saturated at it: they need other weights).
+    ``best_epoch``: the epoch whose weights have ``best_loss``, for the window, whose button
+    goes back there (what to try is its text, not the message's: ``then`` is not said)."""
+    if best_epoch is not None:
+        stay = f" At lr {now:g} they stay stuck." if now is not None and now < lr else ""
+        return (f"Learning rate too high? The loss jumped to {loss:.4g} and stopped moving, far "
+                f"above the run's best {best_loss:.4g} (epoch {best_epoch:,}): a step at lr "
+                f"{lr:g} likely saturated the units, where the gradient is almost zero.{stay}")
     said = (f"Learning rate too high? The loss rose to {loss:.4g}, far above the run's best "
             f"{best_loss:.4g}, and has stopped moving: a step this long (lr {lr:g}) can push the "
             "units into saturation, where the gradient is almost zero. ")

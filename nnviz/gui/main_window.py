@@ -58,8 +58,7 @@ from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_accuracy, format_loss
-from nnviz.core.training import (STUCK_EPOCHS, STUCK_FLAT, TrainConfig, Trainer, TrainingError,
-                                 stuck_high, stuck_message)
+from nnviz.core.training import TrainConfig, Trainer, TrainingError
 
 from . import access_keys, colors, help_menu, keys, text_size
 from .architecture_editor import ArchitectureEditor
@@ -70,6 +69,7 @@ from .data_panel import DataPanel
 from .explain import facts_of
 from .loss_plot import LossPlot
 from .presentation import Presentation
+from .stuck_hint import StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, WholeTabsBar,
@@ -314,13 +314,11 @@ class MainWindow(QMainWindow):
         # heard Play still carry it: they must not put it back).
         self._divergence_text: str | None = None
         self._divergence_left: tuple | None = None
-        self._stuck_text: str | None = None  # the banner's hint of a run stuck high, if shown
         # A failure the worker reported while the banner says it: (loop.failed_at: the model it
         # was about, the banner's text), and the snapshot received before it (drawn after it
         # maybe, but made before: not a model shown since). None: none, or one not a model's.
         self._failure: tuple | None = None
         self._failure_after: Snapshot | None = None
-        self._rates: tuple = (None, [])  # the live branch's rates, see _rate_before_flat
         self._fresh_note: str | None = None  # what stays of the editor's note once the run moves
         # The (spec, config) the editor's note on defaults taken ("learning rate 0.1: the
         # defaults for this data and optimiser") is about; None: no such note shown.
@@ -436,6 +434,7 @@ class MainWindow(QMainWindow):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setToolTip("What went wrong, and what to do about it.")
         self.banner.hide()
+        self.stuck_hint = StuckHint(self)  # the banner's x, and its hint's button
         # What a preset or a lesson asks of the user ("press Play; it stops at 1,000"): it stays
         # until the problem changes (a status-bar message went at the first "compiling...").
         self.hint = QLabel()
@@ -1565,7 +1564,7 @@ class MainWindow(QMainWindow):
             self._show_divergence(s)
             self._failure_shown(s)
             if not s.divergence and not s.past:
-                self._check_stuck(s)
+                self.stuck_hint.check(s)
             self.snapshot_drawn.emit(s)
 
     def _pace_frames(self, gap: float) -> None:
@@ -1601,49 +1600,6 @@ class MainWindow(QMainWindow):
         elif self.banner.text() == self._divergence_text:
             self._hide_banner()
         self._divergence_text = text or None
-
-    def _check_stuck(self, s: Snapshot) -> None:
-        """A live run whose loss rose far above its best and stopped moving -- a rate so large
-        that a step saturated the units, where the gradient is ~0; no NaN, so no divergence and
-        no pause -- gets the banner's hint ('Learning rate too high?') and a word in the status
-        line, both gone once the loss moves again."""
-        values = s.loss_values
-        tail = values[-STUCK_EPOCHS:]
-        best = float(np.nanmin(values)) if len(values) else math.inf
-        if stuck_high(tail, best):
-            text = stuck_message(float(tail[-1]), best, self._rate_before_flat(s),
-                                 now=s.config.learning_rate)
-            if self.banner.isHidden() or self.banner.text() != text:
-                self._show_banner(text)
-            self._stuck_text = text
-            self._set_status(False, "loss stuck far above its best: learning rate too high?")
-        elif self._stuck_text is not None:
-            if self.banner.text() == self._stuck_text:
-                self._hide_banner()
-            if self._status_text[False].startswith("loss stuck"):
-                self._set_status(False, "")
-            self._stuck_text = None
-
-    def _rate_before_flat(self, s: Snapshot) -> float:
-        """The learning rate of the step that drove the loss up to where it sits flat: a rate
-        set since has not done it (the hint blamed "lr 1" for what lr 500 did, one epoch after
-        the change). Keeps the rates the live branch's snapshots showed, (the epoch from which
-        it trains, rate), newest last."""
-        key, lr, epoch = (s.run_id, s.branch), float(s.config.learning_rate), s.live_epoch
-        if self._rates[0] != key:
-            self._rates = (key, [(-1, lr)])
-        rates = self._rates[1]
-        while len(rates) > 1 and rates[-1][0] > epoch:  # back in the branch's past: not trained
-            rates.pop()
-        if rates[-1][1] != lr:
-            rates.append((epoch, lr))
-        del rates[1:-64]  # (bounded: a user turning the rate up and down)
-        values, epochs = np.asarray(s.loss_values), np.asarray(s.loss_epochs)
-        last = float(values[-1])
-        moved = np.flatnonzero(~(np.abs(values - last) <= STUCK_FLAT * abs(last)))
-        # The first loss of the flat stretch is the one after the step that made it.
-        flat_from = int(epochs[moved[-1] + 1]) if len(moved) else int(epochs[0])
-        return next((r for e, r in reversed(rates) if e < flat_from - 1), rates[0][1])
 
     def _metrics_text(self, s: Snapshot) -> str:
         m = s.metrics
@@ -1870,9 +1826,11 @@ class MainWindow(QMainWindow):
     def _show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.show()
+        self.stuck_hint.shown()
 
     def _hide_banner(self) -> None:
         self.banner.hide()
+        self.stuck_hint.hidden()
         self._divergence_text = None
         self._failure = None
 
@@ -1952,6 +1910,11 @@ class MainWindow(QMainWindow):
                 except ValueError:  # Esc on a refused text: back to the field's value
                     combo.set_value(combo.value())
             self.take_keys()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers() and \
+                self.banner.isVisible():  # the keys are the window's: Esc closes the banner
+            self.stuck_hint.close()
             event.accept()
             return
         # Enter in Stop at epoch (the spin box took the number, and passes Enter on): the keys

@@ -55,6 +55,7 @@ def _assert_same(a: Session, b: Session) -> None:
     assert (a.history.stride, a.history.count, a.history.capacity) == \
            (b.history.stride, b.history.count, b.history.capacity)
     assert np.array_equal(a.history.last, b.history.last, equal_nan=True)
+    assert (a.history.best, a.history.best_epoch) == (b.history.best, b.history.best_epoch)
     assert np.array_equal(a.test_epochs, b.test_epochs)
     assert np.array_equal(a.test_values, b.test_values)
 
@@ -449,3 +450,17 @@ def test_a_rate_typed_at_the_epoch_shown_comes_back_and_a_damaged_one_is_let_go(
         back = _damaged(path, "pending_learning_rate", value, shown_epoch=shown)
         assert back.pending_learning_rate is None, value
         assert back.epoch == 30 and back.config.learning_rate == 2.0, value
+
+
+def test_a_branchs_best_loss_comes_back_exactly_though_its_curve_was_thinned(tmp_path):
+    """The run's lowest loss is kept as it ran, not read from the thinned curve again."""
+    from nnviz.core import runlog as R
+    t = _trainer("gd", 0, 0.5)
+    log = R.RunLog(losses=LossHistory(8))
+    losses = R.advance(t, log, 60).losses
+    assert log.losses.stride > 1 and log.losses.best == float(np.min(losses))
+    path = tmp_path / "thinned.nnviz"
+    Session.from_trainer(t, run=R.Run(log)).save(path)
+    back = S.load(path).run.log.losses
+    assert (back.best, back.best_epoch) == (log.losses.best, log.losses.best_epoch)
+    assert back.best_epoch == int(np.argmin(losses)) + 1

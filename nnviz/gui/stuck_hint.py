@@ -1,0 +1,186 @@
+"""The banner's buttons, and its hint for a run stuck high.
+
+A rate so large that one step drives the units into saturation leaves the loss far above the
+run's best and flat (the gradient is ~0 there). Nothing is NaN, so it is no divergence: the run
+is not paused and the best weights are not put back by themselves -- the loss is finite and may
+climb out, and a sigmoid + MSE loss (at most 1) never rises the "million times" a divergence
+is. The banner says what happened and names the rate that did it, read from the run log (a rate
+is a pinned checkpoint), so Undo, another branch or a session opened later blame the same one.
+Its button goes back to the run's best epoch (kept exactly as the run goes:
+``LossHistory.best``) and continues from there at a lower rate, as "Continue from here" does: a
+new branch, the saturated one kept on the timeline. The banner's x (or Esc) closes it.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QPushButton, QToolButton
+
+from nnviz.core.snapshot import Snapshot
+from nnviz.core.training import STUCK_EPOCHS, STUCK_FLAT, stuck_high, stuck_message
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def blamed_rates(s: Snapshot) -> tuple[float, float | None]:
+    """The learning rate of the step that drove the loss up to where it sits flat (the first
+    loss of the flat stretch is the one after that step), and the rate the run trained at
+    before that one (None: none; it started at it). Not a rate set since, which has not done
+    it ("lr 1" was blamed for what lr 500 did, and after Undo "lr 5" for what 10000 did)."""
+    values, epochs = np.asarray(s.loss_values), np.asarray(s.loss_epochs)
+    last = float(values[-1])
+    moved = np.flatnonzero(~(np.abs(values - last) <= STUCK_FLAT * abs(last)))
+    flat_from = int(epochs[moved[-1] + 1]) if len(moved) else int(epochs[0])
+    # History epoch E's loss is the weights' after E - 1 epochs: made by the update from E - 2.
+    rates = s.rates
+    i = next((i for i in range(len(rates) - 1, -1, -1) if rates[i][0] <= flat_from - 2), None)
+    if i is None:
+        return float(s.config.learning_rate), None
+    return rates[i][1], rates[i - 1][1] if i > 0 else None
+
+
+class StuckHint:
+    """The banner's close button and "back to the best" button beside it, and the hint."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        self.window = w = window
+        # In the red box: the x at its top right, the button at its bottom right, and room kept
+        # for them (beside the text, they took a third of its width: ten lines in
+        # presentation mode at 1024x768).
+        self.close_button = QToolButton(w.banner)
+        self.close_button.setText("\u2715")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setCursor(Qt.CursorShape.ArrowCursor)
+        self.close_button.setToolTip("Close this message (Esc)")
+        self.close_button.setAccessibleName("Close the message")
+        self.close_button.clicked.connect(self.close)
+        self.back = QPushButton(w.banner)
+        self.back.setCursor(Qt.CursorShape.ArrowCursor)
+        self.back.clicked.connect(self.go_back)
+        self.back.hide()
+        self._placer = _Placer(self)
+        w.banner.installEventFilter(self._placer)
+        self.text: str | None = None  # the hint while the banner says it
+        self._target: tuple[int, float] | None = None  # (epoch, rate) the button goes back to
+        self._stretch: tuple | None = None  # the stuck stretch the hint is about
+        self._closed: tuple | None = None  # the stuck stretch whose hint was closed
+
+    def place(self) -> None:
+        """The buttons in their corners, and the text's margins clear of them."""
+        banner, x, back = self.window.banner, self.close_button, self.back
+        for b in (x, back):  # (the banner's font, presentation mode's: not passed on to them)
+            if b.font() != banner.font():
+                b.setFont(banner.font())
+        x.adjustSize()
+        right = x.width() + 2
+        bottom = back.sizeHint().height() + 4 if back.isVisibleTo(banner) else 0
+        if banner.contentsMargins().right() != right or banner.contentsMargins().bottom() != bottom:
+            banner.setContentsMargins(0, 0, right, bottom)
+        x.move(banner.width() - x.width() - 2, 2)
+        if bottom:
+            back.resize(back.sizeHint())
+            back.move(banner.width() - back.width() - 8, banner.height() - back.height() - 6)
+
+    # --- the banner ------------------------------------------------------------------------
+
+    def shown(self) -> None:
+        """The banner shows a new text: another message than the hint has no button."""
+        if self.window.banner.text() != self.text:
+            self.back.hide()
+        self.place()
+
+    def hidden(self) -> None:
+        self.back.hide()
+
+    def close(self) -> None:
+        """The x (or Esc): the message goes. A hint stays closed while the run stays stuck the
+        same way; a divergence's, while the branch ends there (MainWindow._show_divergence)."""
+        w = self.window
+        if w.banner.isHidden():
+            return
+        if w.banner.text() == self.text:
+            self._closed = self._stretch
+        divergence = w._divergence_text
+        w._hide_banner()
+        w._divergence_text = divergence  # (closed, not gone: not said again each frame)
+
+    # --- the hint --------------------------------------------------------------------------
+
+    def check(self, s: Snapshot) -> None:
+        """A live run whose loss rose far above its best and stopped moving gets the hint
+        (and a word in the status line), both gone once the loss moves again."""
+        w = self.window
+        values = s.loss_values
+        best = s.best_loss if math.isfinite(s.best_loss) else (
+            float(np.nanmin(values)) if len(values) else math.inf)
+        if len(values) and stuck_high(values[-STUCK_EPOCHS:], best):
+            (lr, before), now = blamed_rates(s), float(s.config.learning_rate)
+            back_epoch = max(s.best_epoch, 0)
+            # Going back, the rate set since (lower), or the one the run trained well at before
+            # (lr 5 before 10000: a tenth, 1000, saturated the units again), or a tenth.
+            back_lr = now if now < lr else before if before is not None and before < lr \
+                else lr / 10
+            self._target = (back_epoch, back_lr)
+            self._stretch = (s.run_id, s.branch, lr, back_epoch)
+            text = stuck_message(float(values[-1]), best, lr, now=now, best_epoch=back_epoch)
+            if self._stretch == self._closed:
+                self.text = text
+                return
+            if w.banner.isHidden() or w.banner.text() != text:
+                w._show_banner(text)
+            self.text = text
+            self.back.setText(f"Back to epoch {back_epoch:,} at lr {back_lr:g}")
+            self.back.setToolTip(
+                f"Continue from epoch {back_epoch:,}, the lowest loss of this run "
+                f"({best:.4g}), at learning rate {back_lr:g}, as a new branch; the saturated "
+                "epochs stay on the timeline. Ctrl+Z takes it back.")
+            self.back.show()
+            self.place()
+            w._set_status(False, "loss stuck far above its best: learning rate too high?")
+        elif self.text is not None:
+            self._clear()
+
+    def _clear(self) -> None:
+        """The hint and its word in the status line go."""
+        w = self.window
+        if w.banner.text() == self.text:
+            w._hide_banner()
+        if w._status_text[False].startswith("loss stuck"):
+            w._set_status(False, "")
+        self.text, self._target, self._closed = None, None, None
+
+    def go_back(self) -> None:
+        """The run's best epoch, continued from at the lower rate: the timeline goes there,
+        the rate is set, and "Continue from here" branches (an Undo step); a run that was
+        playing plays on."""
+        w, target = self.window, self._target
+        if target is None:
+            return
+        epoch, lr = target
+        playing = w.playing
+        self._clear()
+        w.show_epoch(epoch)
+        # The rate, kept as one typed; no Undo step of its own: the branch's takes it all back
+        # (a second one undid a rate of the branch gone, and changed nothing in sight).
+        w.set_learning_rate(lr)
+        w.training_panel.chosen.emit("learning_rate")
+        w.branch()
+        if playing:
+            w.play()
+
+
+class _Placer(QObject):
+    """Places the banner's buttons at each resize (and font change: presentation mode)."""
+
+    def __init__(self, hint: StuckHint) -> None:
+        super().__init__(hint.window.banner)
+        self.hint = hint
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange):
+            self.hint.place()
+        return False

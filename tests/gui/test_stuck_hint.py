@@ -1,0 +1,157 @@
+"""A learning rate that saturates the units (the "crank the rate up" demo on the notebook's own
+network, sigmoid + MSE: the loss cannot blow up, it jumps and stays flat). The banner names the
+rate that did it, says the run's exact best, offers to go back there at a lower rate, and can
+be closed; Undo and a reopened session name the same rate (a reviewer saw "lr 5" blamed for
+what 10000 did)."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from .test_session_actions import TIMEOUT, wait_run, win  # noqa: E402,F401
+from .test_session_undo import _open_with_the_menu, _save  # noqa: E402
+
+
+def _type_rate(qtbot, w, text):
+    """The rate typed in the Training tab and Enter (an Undo step, as a user's)."""
+    field = w.training_panel.lr.lineEdit()
+    field.setText(text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def _at(w, epoch) -> bool:
+    """The window has drawn its current run at its live end, ``epoch``."""
+    s = w.last_snapshot
+    return s is not None and s.run_id == w.run_id and s.epoch == s.live_epoch == epoch
+
+
+def _saturate(qtbot, w):
+    """The notebook's moons network trained 400 epochs at lr 5, then 10000: the loss goes from
+    ~0.08 to ~0.5 and sits there. The snapshot when the hint shows."""
+    _type_rate(qtbot, w, "5")
+    w.step(400)
+    wait_run(qtbot, w, 400)
+    _type_rate(qtbot, w, "10000")
+    w.step(200)
+    s = wait_run(qtbot, w, 600)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "too high" in w.banner.text(),
+                    timeout=TIMEOUT)
+    assert not s.diverged and s.metrics.train_loss > 0.3
+    return s
+
+
+def test_the_hint_goes_back_to_the_runs_best_at_a_lower_rate(win, qtbot):
+    w, actions = win
+    s = _saturate(qtbot, w)
+    text = w.banner.text()
+    assert "lr 10000" in text and "Restart" not in text
+    # The run's exact best, and its epoch, as the run went (not the thinned curve's lowest).
+    assert s.best_loss <= float(np.min(s.loss_values[:401])) and s.best_epoch <= 400
+    assert f"best {s.best_loss:.4g} (epoch {s.best_epoch:,})" in text
+    button = w.stuck_hint.back
+    assert button.isVisible() and button.text() == f"Back to epoch {s.best_epoch:,} at lr 5"
+    branch = s.branch
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def back() -> bool:
+        d = w.last_snapshot
+        return d.branch != branch and d.epoch == d.live_epoch == s.best_epoch
+    qtbot.waitUntil(back, timeout=TIMEOUT)
+    d = w.last_snapshot
+    assert d.config.learning_rate == 5.0 and w.training_panel.lr.value() == 5.0
+    assert abs(d.metrics.train_loss - s.best_loss) <= 1e-3 * s.best_loss + 1e-7
+    assert not w.banner.isVisible() and "too high" not in w.controls.status.text()
+    assert branch in [b.name for b in d.branches]  # the saturated epochs stay, as a branch
+    w.step(50)  # it trains on from there, low
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch == s.best_epoch + 50, timeout=TIMEOUT)
+    e = w.last_snapshot
+    assert e.metrics.train_loss < s.best_loss and e.best_loss < s.best_loss
+    assert not w.banner.isVisible()
+
+
+def test_the_banner_closes_and_stays_closed_while_the_run_is_stuck(win, qtbot):
+    w, actions = win
+    _saturate(qtbot, w)
+    assert w.stuck_hint.close_button.isVisible()
+    qtbot.mouseClick(w.stuck_hint.close_button, Qt.MouseButton.LeftButton)
+    assert not w.banner.isVisible() and not w.stuck_hint.back.isVisible()
+    w.step(100)
+    wait_run(qtbot, w, 700)
+    assert not w.banner.isVisible()
+    # Esc (the keys the window's) closes it too: a failure's message here.
+    w._on_failed("could not save /proc/x.nnviz: No such file or directory")
+    assert w.banner.isVisible()
+    w.take_keys()
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    assert not w.banner.isVisible()
+
+
+def test_after_undo_and_in_a_reopened_session_the_hint_names_the_rate_that_did_it(
+        win, qtbot, tmp_path, monkeypatch):
+    w, actions = win
+    _saturate(qtbot, w)
+    actions.undo_stack.undo()  # the rate back to 5: the units stay saturated
+    qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == 5.0, timeout=TIMEOUT)
+    panel = w.data_panel
+    panel.dataset.setCurrentIndex(panel.dataset.findData("blobs"))
+    wait_run(qtbot, w, 0)
+    assert w.current_problem().source.name == "blobs"
+    actions.undo_stack.undo()  # back to the moons' saturated run
+    qtbot.waitUntil(lambda: _at(w, 600) and w.banner.isVisible(), timeout=TIMEOUT)
+
+    def names_10000() -> None:
+        text = w.banner.text()
+        assert "a step at lr 10000 likely saturated" in text and "step at lr 5 " not in text
+        assert "At lr 5 they stay stuck" in text, text
+        assert w.stuck_hint.back.text().endswith("at lr 5")
+    names_10000()
+    path = tmp_path / "moons.nnviz"
+    _save(qtbot, actions, path)
+    before = w.run_id
+    _open_with_the_menu(qtbot, actions, monkeypatch, path)
+    qtbot.waitUntil(lambda: w.run_id != before and _at(w, 600) and w.banner.isVisible()
+                    and "too high" in w.banner.text(), timeout=TIMEOUT)
+    names_10000()
+
+
+def test_clicked_while_playing_it_plays_on_from_the_best(win, qtbot):
+    """The reviewer's way: the run playing on, stuck, when the button is clicked."""
+    w, actions = win
+    s = _saturate(qtbot, w)
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch > 650 and w.banner.isVisible(),
+                    timeout=TIMEOUT)
+    branch = w.last_snapshot.branch
+    qtbot.mouseClick(w.stuck_hint.back, Qt.MouseButton.LeftButton)
+
+    def playing_on() -> bool:
+        d = w.last_snapshot
+        return (d.run_id == w.run_id and d.branch != branch and d.branch_fork == s.best_epoch
+                and d.live_epoch >= s.best_epoch + 20)
+    qtbot.waitUntil(playing_on, timeout=TIMEOUT)
+    assert w.playing and w.controls.play.text() == "Pause"
+    w.pause()
+    d = w.last_snapshot
+    assert d.config.learning_rate == 5.0 and d.metrics.train_loss < s.best_loss * 1.5
+    assert not w.banner.isVisible()
+
+
+def test_one_undo_takes_the_way_back_back(win, qtbot):
+    w, actions = win
+    s = _saturate(qtbot, w)
+    qtbot.mouseClick(w.stuck_hint.back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _at(w, s.best_epoch) and w.last_snapshot.branch != s.branch,
+                    timeout=TIMEOUT)
+    assert actions.undo_stack.undoText().startswith("continue from here")
+    actions.undo_stack.undo()
+    qtbot.waitUntil(lambda: _at(w, 600) and w.last_snapshot.branch == s.branch
+                    and w.banner.isVisible(), timeout=TIMEOUT)
+    assert w.training_panel.lr.value() == 10000.0 and "lr 10000" in w.banner.text()
+    assert w.stuck_hint.back.isVisible()
+    # The next Undo is the user's own rate change: the button made no step of its own (one
+    # undid the rate of the branch gone, changing nothing in sight).
+    assert actions.undo_stack.undoText() == "learning rate 5 \u2192 10000"
