@@ -61,6 +61,8 @@ class StuckHint:
         self.back = QPushButton(w.banner)
         self.back.setCursor(Qt.CursorShape.ArrowCursor)
         self.back.clicked.connect(self.go_back)
+        # (its own words, with the epoch and rate, once it is shown)
+        self.back.setToolTip("Continue from the run's lowest loss at a lower learning rate.")
         self.back.hide()
         self._placer = _Placer(self)
         w.banner.installEventFilter(self._placer)
