@@ -47,8 +47,8 @@ from nnviz.core.runlog import Run, RunLog
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
 from nnviz.core.problem import Choices, Problem, make_problem
-from nnviz.core.training import (OPTIMIZERS, STUCK_EPOCHS, Trainer, divergence_message,
-                                  stuck_high, stuck_message)
+from nnviz.core.training import (MAX_LEARNING_RATE, MAX_PENALTY_RATE, OPTIMIZERS, STUCK_EPOCHS,
+                                  Trainer, divergence_message, stuck_high, stuck_message)
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
 # The exit code of a program that SIGPIPE stopped, as shells report it (128 + 13).
@@ -359,14 +359,14 @@ def _add_train_options(p: argparse.ArgumentParser, epochs_default: int | None,
                    + " (default mse; cross-entropy for more than two classes)")
     g.add_argument("--optimizer", type=_choice(OPTIMIZERS, "optimizer"), default="gd",
                    help="; ".join(f"{k}: {v}" for k, v in OPTIMIZERS.items()) + " (default gd)")
-    g.add_argument("--lr", type=_number_in(0, 1e4, above_low=True), default=None,
+    g.add_argument("--lr", type=_number_in(0, MAX_LEARNING_RATE, above_low=True), default=None,
                    help="learning rate, a positive number (default: one that trains this data "
                         "with this optimiser; the notebook's 1.0 for classification with gd)")
     g.add_argument("--batch-size", type=_int_at_least(0), default=0,
                    help="mini-batch size, reshuffled each epoch; 0 = all training points at once "
                         "(default 0, the notebook's)")
-    g.add_argument("--l1", type=_number_in(0, 10), default=0.0, help="L1 penalty rate on the weights")
-    g.add_argument("--l2", type=_number_in(0, 10), default=0.0, help="L2 penalty rate on the weights")
+    g.add_argument("--l1", type=_number_in(0, MAX_PENALTY_RATE), default=0.0, help="L1 penalty rate on the weights")
+    g.add_argument("--l2", type=_number_in(0, MAX_PENALTY_RATE), default=0.0, help="L2 penalty rate on the weights")
     g.add_argument("--epochs", type=_int_at_least(0, MAX_EPOCHS), default=epochs_default,
                    help="number of epochs to train" + (f" (default {epochs_default})"
                                                        if epochs_default else

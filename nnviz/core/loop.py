@@ -261,9 +261,12 @@ class Stop:
 
 @dataclass(frozen=True)
 class StartSweep:
-    """Build and compile a sweep of ``spec`` (a SweepSpec) here, paused; the live run stays."""
+    """Build and compile a sweep of ``spec`` (a SweepSpec) here, paused; the live run stays.
+    ``on_error``: a build that fails goes to it (the Compare tab says why, and that there is
+    no sweep), else to the loop's error callback."""
     sweep_id: int
     spec: Any
+    on_error: Callable[[BaseException], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -648,7 +651,9 @@ class TrainLoop(_LiveBranch):
                     self._dirty = True  # the grid at once, not at the next epoch
             case StartSweep() | FocusSweep() | EndSweep() | SweepRequest():
                 self._sweep_command(cmd)
-            case Play() | Pause() | Step() if self.sweeping:
+            case Play() | Pause() | Step() if self.sweep_focus:
+                # The sweep's controls, with a sweep or not (one refused, still to come): the
+                # main run waits, paused. Play with a refused sweep trained it out of sight.
                 self._sweep_command(cmd)
             case Request(fn, callback, on_error):
                 try:
@@ -760,15 +765,22 @@ class TrainLoop(_LiveBranch):
 
     def _sweep_command(self, cmd: Command) -> None:
         match cmd:
-            case StartSweep(sweep_id, spec):
+            case StartSweep(sweep_id, spec, on_error):
                 from .sweep import Sweep  # jax's vmapped engine: loaded when first needed
                 from .sweep_driver import SweepDriver
                 self._set_playing(False)
                 self.sweep = None  # a failing build must not leave the old sweep half-replaced
                 self._sweep_status("compiling the sweep...")
                 t0 = time.perf_counter()
-                driver = SweepDriver(sweep_id, Sweep(spec))
-                driver.warm_up()
+                try:
+                    driver = SweepDriver(sweep_id, Sweep(spec))
+                    driver.warm_up()
+                except Exception as e:  # noqa: BLE001 -- to the Compare tab, as an object
+                    self._sweep_status("")  # "compiling the sweep..." stayed for good
+                    if on_error is None:
+                        raise
+                    self._reply(on_error, e)
+                    return
                 dt = time.perf_counter() - t0
                 self.sweep, self._sweep_dirty = driver, True
                 # Its first chunk by its size, as its first Step is judged (_start_step): a big
@@ -802,6 +814,11 @@ class TrainLoop(_LiveBranch):
                     self._reply(on_error, e)
                 else:
                     self._reply(callback, result)
+            case Play() | Step() if self.sweep is None:
+                # No sweep to train (its build was refused, or it ended): nothing runs, and
+                # the window's button says so (it showed Pause).
+                self._set_playing(False, notify=False)
+                self._playing_cb(False)
             case Play():
                 self._set_playing(True)
                 self._next_frame = time.perf_counter()

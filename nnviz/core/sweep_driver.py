@@ -18,9 +18,11 @@ import numpy as np
 from . import activations as acts
 from .data import MAX_SEED, Dataset
 from .errors import NnvizError
+from .network import MAX_WIDTH
 from .runlog import Run, RunLog, host_state
 from .snapshot import make_grid_points
 from .sweep import MAX_MEMBERS
+from .training import MAX_LEARNING_RATE, MAX_PENALTY_RATE
 
 # The side of one member's tile: a small picture, many of them.
 TILE_RES = 48
@@ -96,15 +98,18 @@ def parse_values(name: str, text: str, limit: tuple[int, str] = MEMBERS_LIMIT) -
                 out.extend(range(lo, hi + 1))
             elif name in ("learning_rate", "l1", "l2"):
                 v = float(p)
-                if not (v > 0 if name == "learning_rate" else v >= 0) or v != v or v > 1e6:
-                    raise AxisError(f"{axis_title(name)}: {p} is not a "
-                                    + ("positive" if name == "learning_rate" else
-                                       "non-negative") + " number")
+                # The window's fields' bounds, which a run's settings take (TrainConfig).
+                lr = name == "learning_rate"
+                high = MAX_LEARNING_RATE if lr else MAX_PENALTY_RATE
+                if v != v or not (0 < v if lr else 0 <= v) or v > high:
+                    raise AxisError(f"{axis_title(name)}: '{p}' is out of range: it takes "
+                                    + (f"more than 0, up to {high:,g}" if lr else
+                                       f"0 to {high:,g}"))
                 out.append(v)
             elif name == "hidden":
                 widths = tuple(int(w) for w in p.split("-"))
-                if not widths or min(widths) < 1 or max(widths) > 512:
-                    raise AxisError(f"hidden layers: {p}: widths are 1 to 512")
+                if not widths or min(widths) < 1 or max(widths) > MAX_WIDTH:
+                    raise AxisError(f"hidden layers: {p}: widths are 1 to {MAX_WIDTH}")
                 out.append(widths)
             elif name == "activation":
                 if p not in acts.ACTIVATIONS:

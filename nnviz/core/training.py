@@ -68,6 +68,15 @@ CHUNK_COMPILER_OPTIONS = {"xla_cpu_prefer_vector_width": 512}
 TRACE_COUNT: dict = {"chunk": 0}
 
 
+#: The bounds of the rates a run takes, one definition for every place that checks them:
+#: TrainConfig, the window's fields, the Compare tab's sweep form and ``nnviz train``. The
+#: learning rate is more than 0, up to MAX_LEARNING_RATE; an L1/L2 rate 0 to MAX_PENALTY_RATE.
+#: (The sweep form took a learning rate of 50,000 the window refuses, and its sweep was
+#: refused only once it was being built.)
+MAX_LEARNING_RATE = 10_000.0
+MAX_PENALTY_RATE = 10.0
+
+
 class TrainingError(NnvizError):
     """Settings that cannot train; the message is meant for the user."""
 
@@ -99,14 +108,16 @@ class TrainConfig:
         object.__setattr__(self, "batch_size", batch)  # 32.0 from a file is 32
         for name, v in (("L1", self.l1), ("L2", self.l2)):
             x = real_number(v)
-            if not (x is not None and math.isfinite(x) and 0 <= x <= 10):
-                raise TrainingError(f"{name} rate must be between 0 and 10, got {shown(v)}")
+            if not (x is not None and math.isfinite(x) and 0 <= x <= MAX_PENALTY_RATE):
+                raise TrainingError(f"{name} rate must be between 0 and {MAX_PENALTY_RATE:g}, "
+                                    f"got {shown(v)}")
 
 
 def check_learning_rate(lr: float) -> float:
     x = real_number(lr)
-    if not (x is not None and math.isfinite(x) and 0 < x <= 1e4):
-        raise TrainingError(f"learning rate must be a positive number up to 10000, got {shown(lr)}")
+    if not (x is not None and math.isfinite(x) and 0 < x <= MAX_LEARNING_RATE):
+        raise TrainingError(f"learning rate must be a positive number up to "
+                            f"{MAX_LEARNING_RATE:g}, got {shown(lr)}")
     return x
 
 

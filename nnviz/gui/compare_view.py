@@ -241,22 +241,43 @@ class CompareView(QWidget):
         self.hint_until = None
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
-        self.worker.start_sweep(self.sweep_id, spec)
+        self.worker.start_sweep(self.sweep_id, spec,
+                                lambda e, i=self.sweep_id: self._start_failed(i, e))
         self.worker.focus_sweep(self.isVisible())
         self._set_playing_ui(False)
         self._drive(self.isVisible())
 
     def end_sweep(self) -> None:
         self.sweep_id += 1  # its last snapshots are dropped
-        self.latest = None
         self.worker.end_sweep()
+        self._no_sweep("No sweep: start one on the left.")
+        self.worker.focus_sweep(False)
+        self._drive(self.isVisible())
+
+    def _start_failed(self, sweep_id: int, e: BaseException) -> None:
+        """The worker refused to build sweep ``sweep_id`` (a value that does not fit the
+        problem): the form says why, the status bar too (Help \u2192 Recent messages keeps
+        it), and there is no sweep -- Play says so, the main run waits. "Compiling a sweep of
+        2 members\u2026" stayed for good, the message was the main run's (it went with the
+        run's next frame), and Space trained the main run behind this tab."""
+        if sweep_id != self.sweep_id:
+            return  # a sweep replaced since
+        message = describe(e)
+        self._no_sweep("No sweep: it could not start (the reason is on the left).")
+        self.panel.show_error(message.split("\n\n", 1)[0])
+        self.main_window._on_failed(message, banner=False)  # (a bug's details: a dialog)
+        self._drive(self.isVisible())
+
+    def _no_sweep(self, title: str) -> None:
+        """No sweep shown (ended, or never built): its widgets empty, its notes gone."""
+        self.latest = None
         self.members_of, self.drawn, self.selected = None, None, None
         self.tiles.clear_members()
         self.curves.set_members([])
         self.table.set_members((), (), True)
         self.score_plot.set_members((), ())
         self.selection_label.setText("")
-        self.title.setText("No sweep: start one on the left.")
+        self.title.setText(title)
         for b in (self.promote_button, self.beside_button, self.end_button):
             b.setEnabled(False)
         self._show_sweep(False)
@@ -264,8 +285,6 @@ class CompareView(QWidget):
         self.main_window.set_sweep_status("")
         self.hint_until = None
         self.spec = None
-        self.worker.focus_sweep(False)
-        self._drive(self.isVisible())
 
     def _set_playing_ui(self, playing: bool) -> None:
         self.main_window.playing = playing
@@ -284,6 +303,9 @@ class CompareView(QWidget):
     def _focus(self, on: bool) -> None:
         if self.members_of is None and self.latest is None and not on:
             self.main_window.left_split.setVisible(True)
+            # The controls go back to the main run in the worker too: shown, this tab took
+            # them (a sweep still compiling, or none), and Play on the main tab went nowhere.
+            self.worker.focus_sweep(False)
             self._drive(False)
             return
         if self.main_window.playing:

@@ -5,7 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QWidget
 
 from nnviz.core.losses import LOSSES
-from nnviz.core.training import OPTIMIZERS, TrainConfig
+from nnviz.core.training import MAX_LEARNING_RATE, MAX_PENALTY_RATE, OPTIMIZERS, TrainConfig
 
 from . import wheel
 from .widgets import MessageLabel, MessageRoom, NumberCombo, combo, set_combo, spin
@@ -36,7 +36,7 @@ class TrainingPanel(QGroupBox):
                           "a description.")
         self.optimizer = combo(OPTIMIZERS, "gd", "How each step moves the weights along the "
                                "gradient.")
-        self.lr = NumberCombo(LEARNING_RATES, 1.0, 0, 1e4, "Learning rate",
+        self.lr = NumberCombo(LEARNING_RATES, 1.0, 0, MAX_LEARNING_RATE, "Learning rate",
                               "The step size of each update. It applies at once, even while "
                               "training, without a reset. Pick one or type any number. Until you do, it follows "
                               "the data and the optimiser (a rate that trains them).")
@@ -46,7 +46,7 @@ class TrainingPanel(QGroupBox):
         self.batch.setSpecialValueText("full batch")
         self.regularizer = combo(REGULARIZERS, "none", "A penalty on large weights, added to the "
                                  "loss.")
-        self.reg_rate = NumberCombo(REG_RATES, 0.001, 0, 10, "Regularization rate",
+        self.reg_rate = NumberCombo(REG_RATES, 0.001, 0, MAX_PENALTY_RATE, "Regularization rate",
                                     "How strong the penalty is.", allow_zero=True)
         # Room for a two-line message kept: a refusal neither grows the panel nor squeezes
         # the loss plot under it.

@@ -312,9 +312,11 @@ class TrainingWorker(QObject):
         """View ``name`` draws the grid's prediction now, or no longer (see DrawGrid)."""
         self.loop.post(DrawGrid(name, on))
 
-    def start_sweep(self, sweep_id: int, spec) -> None:
-        """Build a sweep of ``spec`` (a SweepSpec) beside the live run, paused."""
-        self.loop.post(StartSweep(sweep_id, spec))
+    def start_sweep(self, sweep_id: int, spec,
+                    on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Build a sweep of ``spec`` (a SweepSpec) beside the live run, paused; a build that
+        fails goes to ``on_error`` (on the GUI thread), given, else to ``failed``."""
+        self.loop.post(StartSweep(sweep_id, spec, on_error))
 
     def focus_sweep(self, on: bool) -> None:
         """Play/Pause/Step drive the sweep (True) or the live run (False); both pause."""
