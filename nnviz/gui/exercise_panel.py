@@ -327,7 +327,8 @@ class ExerciseActions(QObject):
         return actions.dialog_folder() if actions is not None else start_folder()
 
     def _chosen(self, path: str) -> None:
-        """A file chosen in an exercise dialog: its folder is the last folder, as any dialog's."""
+        """A file chosen in an exercise dialog, opened or written: its folder is the last
+        folder, as any dialog's (not one that failed: see SessionActions._worked)."""
         actions = getattr(self.window, "session_actions", None)
         if path and actions is not None:
             actions.remember_folder(path)
@@ -335,9 +336,8 @@ class ExerciseActions(QObject):
     def open_dialog(self) -> None:
         path, _ = ask_file(self.window, "Open an exercise", self._folder(),
                            "Exercises (*.toml);;All files (*)", save=False)
-        self._chosen(path)
-        if path:
-            self._open_reporting(path)
+        if path and self._open_reporting(path):
+            self._chosen(path)
 
     def save_dialog(self) -> None:
         title = self.exercise.title if self.exercise else "A new exercise"
@@ -347,7 +347,6 @@ class ExerciseActions(QObject):
         start = os.path.join(self._folder(), "exercise.toml")
         path, _ = ask_file(self.window, "Save as exercise", start, "Exercises (*.toml)",
                            save=True)
-        self._chosen(path)
         if not path:
             return
         if not path.lower().endswith(exercises.SUFFIX):
@@ -356,12 +355,16 @@ class ExerciseActions(QObject):
             self.save_exercise_to(path, title)
         except (NnvizError, OSError) as e:
             self._error("Cannot save the exercise", str(e))
+            return
+        self._chosen(path)
 
-    def _open_reporting(self, path: str) -> None:
+    def _open_reporting(self, path: str) -> bool:
         try:
             self.open_exercise(path)
         except NnvizError as e:
             self._error("Cannot open the exercise", str(e))
+            return False
+        return True
 
     def _error(self, title: str, text: str) -> None:
         self.window.statusBar().showMessage(text, 10000)

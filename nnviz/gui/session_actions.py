@@ -71,6 +71,8 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)  # each step may hold a data set
         self.undo_stack.indexChanged.connect(self._bound_kept_runs)  # and a trained run
+        for done in (self.saved, self.exported, self.opened):
+            done.connect(self._worked)
         self._class_names: WeakKeyDictionary[Dataset, tuple[str, ...]] = WeakKeyDictionary()
         self._current = window.current_problem()
         self._branch_shown: str | None = None  # the branch of the run drawn (_branch_drawn)
@@ -351,8 +353,15 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             return ""
         if save:
             path = _ext_for(path, chosen, os.path.splitext(suggested)[1])
-        self.remember_folder(path)
+        self._asked_path = os.path.abspath(path)  # its folder remembered once it worked
         return path
+
+    def _worked(self, path: str) -> None:
+        """A file was written, opened or read at ``path``: if a dialog chose it, its folder is
+        the last folder from now on. Not before: Save as /proc/x.nnviz, refused, had the next
+        dialog open in /proc."""
+        if path and os.path.abspath(path) == getattr(self, "_asked_path", None):
+            self.remember_folder(path)
 
     def show_error(self, title: str, text: str) -> None:
         """A message box (not blocking) and the status bar; the open session is untouched."""

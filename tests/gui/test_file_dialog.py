@@ -112,8 +112,11 @@ def test_every_file_dialog_starts_in_the_open_sessions_folder(main_window, qtbot
     from nnviz.gui import session_actions
     monkeypatch.setattr(session_actions, "ask_file",
                         lambda *a, **k: (str(exports / "plot.png"), "PNG image (*.png)"))
-    assert actions.ask_path("Export image", "PNG image (*.png)", save=True,
-                            suggested="plot.png") == str(exports / "plot.png")
+    path = actions.ask_path("Export image", "PNG image (*.png)", save=True,
+                            suggested="plot.png")
+    assert path == str(exports / "plot.png")
+    assert actions.last_folder() == str(sessions)  # not yet: only once it is written
+    assert actions.export_plot("plot", path)
     assert actions.last_folder() == str(exports)
     starts = _starts(monkeypatch)
     # ... but while run.nnviz is open every dialog starts beside it.
@@ -123,6 +126,7 @@ def test_every_file_dialog_starts_in_the_open_sessions_folder(main_window, qtbot
     qtbot.waitUntil(lambda: actions.path is None)  # a fresh model: not the file's run
     assert set(_every_dialog(w, starts).values()) == {str(exports)}  # the last folder
 
+    (exports / "plot.png").unlink()
     exports.rmdir()  # gone since: home
     assert set(_every_dialog(w, starts).values()) == {str(home)}
 

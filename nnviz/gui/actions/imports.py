@@ -59,6 +59,7 @@ class ImportMixin:
         seed = self.window.current_problem().seed
 
         def show(preview: csvdata.CsvPreview) -> None:
+            self._worked(path)  # read: its folder is the last folder
             dlg = ImportDialog(preview, self.window, seed=seed)
             if dlg.exec() == QDialog.DialogCode.Accepted and dlg.imported is not None:
                 self.import_data(dlg.imported)
