@@ -141,15 +141,17 @@ class RunControls(QFrame):
         stop_box.setSpacing(0)
         stop_title = QLabel("Stop at epoch")
         stop_title.setToolTip(self.stop_at.toolTip())
-        stop_box.addWidget(stop_title)
-        stop_box.addWidget(self.stop_at)
         # "99999999999999" typed in was clamped to 9,999,999 without a word: the refusal and
-        # the limit are said in red under the field, as the settings' fields do below theirs.
-        # Under the field, wrapped to its width (MessageLabel's width never widens a layout):
-        # beside it, with a least width of its own, "Too small: at least 0 (never)." widened
-        # the window from 1,024 to 1,101 px, the tabs and the epoch cut at its right.
-        self.stop_message = MessageLabel()
+        # the limit are said in red over the field, in its title's place, on its one line
+        # (cut with its tooltip saying it whole; the window's status bar says it too): under
+        # the field, wrapped to two lines, it made the bar 25 px taller while it showed. Its
+        # width never widens the bar (MessageLabel): "Too small: at least 0 (never)." beside
+        # the field widened the window from 1,024 to 1,101 px.
+        self.stop_message = MessageLabel(one_line=True)
+        stop_box.addWidget(stop_title)
         stop_box.addWidget(self.stop_message)
+        stop_box.addWidget(self.stop_at, 0, Qt.AlignmentFlag.AlignLeft)  # (its width: its own)
+        self.stop_message.changed.connect(lambda: self._fit_stop_message(stop_title))
         self.stop_at.out_of_range.connect(self.stop_message.show_error)
         self.stop_at.valueChanged.connect(lambda _n: self.stop_message.clear_message())
 
@@ -191,6 +193,7 @@ class RunControls(QFrame):
         lay.addLayout(stop_box)
         lay.addWidget(self.lr_box)
         lay.addStretch(1)
+        self._spare = lay.itemAt(lay.count() - 1)  # the bar's empty room (_fit_stop_message)
         # Its text changes every frame; the window is laid out again only when its size must.
         lay.addWidget(LabelRoom(self.epoch))
         # Tab's round starts at Play, Reset and Restart after the step buttons: the toolbar comes
@@ -210,6 +213,16 @@ class RunControls(QFrame):
         self.speed.valueChanged.connect(self._speed_moved)
         self.full_speed.toggled.connect(self._full_speed_toggled)
         self.stop_at.valueChanged.connect(lambda n: self.stop_at_changed.emit(n or None))
+
+    def _fit_stop_message(self, title: QLabel) -> None:
+        """The refusal in the title's place, as wide as its words where the bar has empty room
+        beside the field (taken from it: the bar no wider, nothing moved); else cut."""
+        m = self.stop_message
+        title.setVisible(m.isHidden())
+        m.setMinimumWidth(0)
+        if not m.isHidden():
+            room = self.stop_at.width() + self._spare.geometry().width()
+            m.setMinimumWidth(min(m.fontMetrics().horizontalAdvance(m.text()) + 2, room))
 
     def set_learning_rate_field(self, field: NumberCombo, message: MessageLabel) -> None:
         """Presentation mode's learning rate: a twin of the settings' ``field`` (what is typed

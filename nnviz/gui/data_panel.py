@@ -135,8 +135,35 @@ class DataPanel(QGroupBox):
     def forget_refusals(self) -> None:
         """A refused number's message ("(it keeps 200)") is of the last edit: it goes with the
         next one, anywhere (the field it was typed into shows a valid value all along)."""
-        for w in (self.samples, self.noise, self.test_fraction, self.seed, self.classes):
+        for w in (self.samples, self.noise, self.test_fraction, self.seed, self.classes, self):
             self.message.clear_message(w)
+
+    def refuse(self, reason: str, in_use: Dataset | None) -> None:
+        """Settings the data could not be made of (``reason``: "a test fraction of 0.9 leaves
+        fewer than 2 training points"): the fields go back to the data in use (``in_use``),
+        and the message says what they keep, as a number out of range does. The field showed
+        0.90 while 0.2 was in use."""
+        spec = in_use.spec if in_use is not None else None
+        if spec is None or self.dataset.currentData() != spec.name:
+            self.message.show_error(reason)  # nothing generated to go back to here
+            return
+        spec = spec.resolved()
+        kept = []
+        with _Blocked(self):
+            for w, v in ((self.samples, spec.samples), (self.noise, spec.noise),
+                         (self.test_fraction, spec.test_fraction), (self.seed, spec.seed),
+                         (self.classes, spec.classes)):
+                if w.value() != v:
+                    w.setValue(v)
+                    kept.append((w.what, f"{v:,}" if isinstance(v, int) else f"{v:g}"))
+        text = reason[:1].upper() + reason[1:]
+        if len(kept) == 1:
+            text += f" (it keeps {kept[0][1]})"
+        elif kept:
+            text += " (the fields keep " + ", ".join(f"{w} {v}" for w, v in kept) + ")"
+        # It goes with the next edit (forget_refusals), as a range's refusal; not the field's
+        # own (its finished edit, taken, says "" right after).
+        self.message.show_error(text + ".", owner=self)
 
     # --- behaviour -----------------------------------------------------------------------------
 

@@ -367,6 +367,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel()
         self.training_panel = TrainingPanel()
         self.editor = ArchitectureEditor()
+        self._note_label = self.editor.note  # where the note on the fresh model shows
 
         # Side by side where they fit; on a projector's 1024 pixels a tab each ("Data",
         # "Training", "Network"), the editor's name in sight rather than below the fold.
@@ -625,6 +626,9 @@ class MainWindow(QMainWindow):
         c.speed_changed.connect(self.worker.set_speed)
         c.stop_at_changed.connect(self.worker.set_stop_at)
         c.stop_at_changed.connect(self._stop_at_edited)
+        # Said whole in the status bar too (and so in Help > Recent messages): over the field
+        # it is cut to the field's width.
+        c.stop_at.out_of_range.connect(lambda t: t and self.statusBar().showMessage(t, 10000))
         self.worker.set_speed(c.speed_value())  # the watchable default, not the loop's full speed
         self.data_panel.changed.connect(lambda: self._apply_panels("data"))
         self.training_panel.config_changed.connect(lambda: self._apply_panels("training"))
@@ -736,7 +740,7 @@ class MainWindow(QMainWindow):
         d = self._drawn
         if d is not None and d.divergence:
             self._divergence_left = (d.run_id, d.branch, d.live_epoch)
-        self.editor.note.clear_message()  # "training stopped" is no longer true
+        self._note_label.clear_message()  # "training stopped" is no longer true
         self.timeline.replay.setChecked(False)  # training goes on from the live end
         self.playing = True
         self.controls.set_playing(True)
@@ -925,9 +929,11 @@ class MainWindow(QMainWindow):
 
     def _forget_refusals(self) -> None:
         """A number refused in a field that kept its value ("(it keeps 10)") is said until the
-        next edit, in any panel: a Network row's refusal stayed through new data."""
+        next edit, in any panel (at most widgets.REFUSAL_LIFETIME_MS): a Network row's refusal
+        stayed through new data, and through 700 epochs trained."""
         for panel in (self.data_panel, self.training_panel, self.editor):
             panel.forget_refusals()
+        self.controls.stop_message.clear_message()
 
     def branch(self) -> None:
         """Continue from the epoch shown as a new branch (an Undo step: ``branched``)."""
@@ -1227,6 +1233,10 @@ class MainWindow(QMainWindow):
         if followed:
             notes.append(", ".join(followed) + ": the defaults for this data and optimiser "
                          "(a value you pick yourself is kept)")
+        n_train = len(data.train_index)
+        if fitted.batch_size > n_train:  # taken without a word, as if it were a batch
+            notes.append(f"batch size {fitted.batch_size:,} is larger than the {n_train:,} "
+                         "training points: full batch")
         if seed is None:
             seed = self._base_seed
         return Problem(data, spec, fitted, None, int(seed))
@@ -1246,9 +1256,11 @@ class MainWindow(QMainWindow):
                 data = self._dataset if same else make_dataset(dspec)
             seed = self.data_panel.seed.value() if custom is None else self._base_seed
             problem = self.problem_for(data, notes, seed)
-        except (DataError, TrainingError, LossError) as e:
-            panel = self.data_panel if isinstance(e, DataError) else self.training_panel
-            panel.message.show_error(str(e))
+        except DataError as e:
+            self.data_panel.refuse(str(e), self._dataset)  # the fields show the data in use
+            return
+        except (TrainingError, LossError) as e:
+            self.training_panel.message.show_error(str(e))
             return
         except SpecError as e:
             self.editor.message.show_error(f"Refused: {e}")
@@ -1261,7 +1273,7 @@ class MainWindow(QMainWindow):
             # one before it, a choice that gave way to the one it has): it keeps its epochs.
             if notes:
                 text = "Note: " + "; ".join(notes) + ". The model is unchanged."
-                self.editor.show_note(text)
+                self._show_model_note(what, text)
                 self._note_about = (problem.spec, problem.config)
                 self._note_echo = text
                 self.statusBar().showMessage(text, 6000)
@@ -1274,18 +1286,28 @@ class MainWindow(QMainWindow):
                 + f"a fresh model {spec.shapes_text()} starts at epoch 0.")
         if notes:
             text += " Note: " + "; ".join(notes) + "."
-        self.editor.show_note(text)
+        self._show_model_note(what, text)
         # "starts at epoch 0" is true until the run moves; the notes on defaults stay longer.
         self._fresh_note = ("Note: " + "; ".join(notes) + ".") if notes else ""
         self._note_about = (problem.spec, problem.config) if notes else None
         self._note_echo = text
         self.statusBar().showMessage(text, 6000)
 
+    def _show_model_note(self, what: str, text: str) -> None:
+        """The note on the fresh model: a training setting's under the Training settings (a
+        batch size set on the Training tab spoke on the Network tab, nothing on its own);
+        new data's and the network's under the network editor (new data may refit it)."""
+        label = self.training_panel.note if what == "training" else self.editor.note
+        if label is not self._note_label:
+            self._note_label.clear_message()
+            self._note_label = label
+        label.show_note(text)
+
     def _drop_note(self) -> None:
         """The editor's note goes, and nothing of it comes back once the run moves: after
         Undo or File > Open the note on momentum's rate came back at the first epoch trained,
         while the form showed gd at lr 1."""
-        self.editor.note.clear_message()
+        self._note_label.clear_message()
         self._fresh_note = self._note_about = None
         if self._note_echo and self.statusBar().currentMessage() == self._note_echo:
             self.statusBar().clearMessage()  # (its echo, for a few seconds)
@@ -1551,8 +1573,8 @@ class MainWindow(QMainWindow):
             self._show_metrics(s)
             self._pending_lr_drawn(s)
             if self._fresh_note is not None and s.live_epoch > 0:
-                self.editor.note.show_note(self._fresh_note) if self._fresh_note else \
-                    self.editor.note.clear_message()
+                self._note_label.show_note(self._fresh_note) if self._fresh_note else \
+                    self._note_label.clear_message()
                 self._fresh_note = None
             self._show_divergence(s)
             self._failure_shown(s)

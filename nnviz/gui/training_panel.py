@@ -61,6 +61,13 @@ class TrainingPanel(QGroupBox):
         form.addRow("Regularization", self.regularizer)
         form.addRow("Regularization rate", self.reg_rate)
         form.addRow(MessageRoom(self.message))
+        # The note on the fresh model a change here made ("Training changed: a fresh model ...
+        # starts at epoch 0"), under the message (MainWindow._show_model_note).
+        self.note = MessageLabel()
+        note_room = MessageRoom(self.note)
+        form.addRow(note_room)
+        form.setRowVisible(note_room, False)  # (no row's spacing while it says nothing)
+        self.note.changed.connect(lambda: form.setRowVisible(note_room, not self.note.isHidden()))
         self.reg_rate.setEnabled(False)
         self.batch.what = "Batch size"
         self.batch.out_of_range.connect(lambda t: self.message.show_error(t, owner=self.batch))

@@ -34,15 +34,43 @@ class MessageLabel(QLabel):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, one_line: bool = False) -> None:
+        """``one_line``: never more than a line, cut with "\u2026" where it is too long, its
+        tooltip then saying all of it (in a bar whose height must not move)."""
         super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.one_line = one_line
+        self.setWordWrap(not one_line)
+        if not one_line:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         policy = self.sizePolicy()
         policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
         self.setSizePolicy(policy)
         self._errors: dict = {}  # owner -> its message, the latest last
         self.hide()
+
+    def shown_text(self) -> str:
+        """The text as drawn: one line's cut with "\u2026" to the label's width."""
+        if not self.one_line:
+            return self.text()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             self.contentsRect().width())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if not self.one_line:
+            super().paintEvent(event)
+            return
+        p = QPainter(self)
+        self.style().drawItemText(p, self.contentsRect(), int(self.alignment()), self.palette(),
+                                  True, self.shown_text(), self.foregroundRole())
+        p.end()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._tip()
+
+    def _tip(self) -> None:
+        if self.one_line:
+            self.setToolTip(self.text() if self.shown_text() != self.text() else "")
 
     def show_error(self, text: str, owner: object = None) -> None:
         """Show ``text`` as ``owner``'s error ("": its error goes)."""
@@ -77,6 +105,7 @@ class MessageLabel(QLabel):
     def _set(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+        self._tip()
         self.changed.emit()
 
     def say_as(self, other: "MessageLabel") -> None:
@@ -783,6 +812,12 @@ def keep_axis_title_inside(plot_item) -> None:
 AXIS_TITLE_NUDGE = 5
 
 
+#: How long a number field's refusal is said ("'0' is out of range: Points takes 4 to 100,000
+#: (it keeps 200)."), the field showing the value it keeps: it goes sooner with the next edit
+#: or Play (MainWindow._forget_refusals).
+REFUSAL_LIFETIME_MS = 15_000
+
+
 class _SaysOutOfRange:
     """A spin box that says so when a typed number is beyond its range (Qt clamps or drops it
     without a word): ``out_of_range(message)``, and the field keeps its value. The message
@@ -800,6 +835,15 @@ class _SaysOutOfRange:
         self._refused = self._typing = False
         self.lineEdit().textEdited.connect(self._typed_in)
         self.editingFinished.connect(self._finished)
+        # A refusal is over once read: the field shows the value it keeps all along, and
+        # "Too large: at most 10,000,000." stayed through many other actions (r15).
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self._expire)
+
+    def _expire(self) -> None:
+        self._said = None  # the same text refused again is said again
+        self.out_of_range.emit("")
 
     def _typed_in(self, _text: str) -> None:
         self._typing = True
@@ -812,6 +856,7 @@ class _SaysOutOfRange:
         if self._refused:
             self._refused = False
         elif self._typing:
+            self._expiry.stop()
             self.out_of_range.emit("")
         self._typing = False
 
@@ -847,6 +892,7 @@ class _SaysOutOfRange:
                 least = f"{least} ({special})"
                 if self.value() == low:
                     kept = special
+            self._expiry.start(REFUSAL_LIFETIME_MS)
             if self.terse:  # beside the field in a row of buttons, which shows what it keeps
                 self.out_of_range.emit(f"'{body}' is not a number." if letters
                                        else f"Too large: at most {fmt(high)}."

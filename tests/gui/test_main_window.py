@@ -286,7 +286,8 @@ def test_other_data_sets_switch_the_plot_and_fit_loss_and_output(bare_window, qt
 
     w.training_panel.loss.setCurrentIndex(w.training_panel.loss.findData("bce"))
     s = wait_run(w, 0)  # bce cannot do three classes: the loss falls back, with a note
-    assert s.config.loss == "cross-entropy" and "loss set to" in w.editor.note.text()
+    # (said under the Training settings, where the loss was chosen)
+    assert s.config.loss == "cross-entropy" and "loss set to" in w.training_panel.note.text()
 
     panel.dataset.setCurrentIndex(panel.dataset.findData("sine"))
     s = wait_run(w, 0)

@@ -568,8 +568,9 @@ def test_a_lessons_legend_leaves_its_data_clear_on_a_projector(main_window, qtbo
                                           ("99999999999", "Too large: at most 10,000,000.")])
 def test_stop_at_epochs_refusal_fits_a_1024_window(main_window, qtbot, typed, said):
     """At 1024x768, -5 in "Stop at epoch" and Enter: the refusal beside the field widened the
-    window to 1,101 px for good, the tabs and the "Epoch" counter cut at its right. It wraps
-    in the room there is, whole, and the window keeps its width."""
+    window to 1,101 px for good, the tabs and the "Epoch" counter cut at its right. It is
+    said on one line over the field, in the bar's empty room (under it, on two lines, it
+    made the bar taller), whole, and the window keeps its width."""
     from PySide6.QtCore import Qt
     w = main_window
     _at_size(w, qtbot, (1024, 768))

@@ -501,7 +501,7 @@ def test_a_status_message_too_long_for_its_line_ends_in_dots_and_moves_nothing(b
     height = bar.height()
     w.training_panel.optimizer.setCurrentText("adam")  # a fresh model, with a note on the rate
     full = bar.currentMessage()
-    assert "a value you pick yourself is kept" in full and w.editor.note.text() == full
+    assert "a value you pick yourself is kept" in full and w.training_panel.note.text() == full
     qtbot.waitUntil(lambda: bar.toolTip() == full, timeout=5000)
     shown = bar.displayed_message()
     assert shown.endswith("\u2026") and full.startswith(shown[:-1])

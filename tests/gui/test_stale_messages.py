@@ -27,7 +27,9 @@ def _choose_optimizer(qtbot, w, name: str) -> None:
 
 
 def _note(w) -> str:
-    note = w.editor.note  # (on a settings tab of its own in a small window: not isVisible)
+    # Under the Training settings, where the optimiser was chosen (on a settings tab of its
+    # own in a small window: not isVisible)
+    note = w.training_panel.note
     return "" if note.isHidden() else note.text()
 
 
