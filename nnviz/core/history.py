@@ -37,13 +37,10 @@ class LossHistory:
             return
         self.count = first_epoch + values.size - 1
         self.last = float(values[-1])
-        with np.errstate(invalid="ignore"):
-            finite = np.isfinite(values)
-        if finite.any():
-            i = int(np.argmin(np.where(finite, values, np.inf)))
-            if values[i] < self.best:
-                self.best, self.best_epoch = float(values[i]), first_epoch + i
         epochs = np.arange(first_epoch, first_epoch + values.size)
+        lowest = _lowest(epochs, values)
+        if lowest is not None and lowest[1] < self.best:
+            self.best_epoch, self.best = lowest
         while True:
             keep = ((epochs % self.stride) == 0) | (epochs == 1)
             e, v = epochs[keep], values[keep]
@@ -92,13 +89,8 @@ class LossHistory:
         return h
 
     def _best_of_kept(self) -> None:
-        e, v = self._epochs[:self._n], self._values[:self._n]
-        with np.errstate(invalid="ignore"):
-            finite = np.isfinite(v)
-        self.best, self.best_epoch = float("inf"), 0
-        if finite.any():
-            i = int(np.argmin(np.where(finite, v, np.inf)))
-            self.best, self.best_epoch = float(v[i]), int(e[i])
+        lowest = _lowest(self._epochs[:self._n], self._values[:self._n])
+        self.best_epoch, self.best = lowest if lowest is not None else (0, float("inf"))
 
     def copy(self, upto: int | None = None) -> "LossHistory":
         """A copy; with ``upto``, the epochs after it are left out (a branch's past). The best
@@ -118,6 +110,16 @@ class LossHistory:
     def clear(self) -> None:
         self._n, self.stride, self.count, self.last = 0, 1, 0, float("nan")
         self.best, self.best_epoch = float("inf"), 0
+
+
+def _lowest(epochs: np.ndarray, values: np.ndarray) -> tuple[int, float] | None:
+    """(epoch, loss) of the lowest finite loss of ``values`` at ``epochs``; None: none."""
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    i = int(np.argmin(np.where(finite, values, np.inf)))
+    return int(epochs[i]), float(values[i])
 
 
 def thin_keeping_extremes(epochs, values, n: int) -> np.ndarray:
