@@ -431,6 +431,7 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
         if m is not None:
             keep(trainer.epoch + 1, m)
 
+    measure(run.log)  # the initial weights: both curves start at epoch 1, as in the window
     result = runlog.advance(trainer, run.log, n_epochs, on_checkpoint=measure)
     if result.diverged:  # the test curve ends with the train curve (see runlog.diverged_end)
         while measured["test_epoch"] and measured["test_epoch"][-1] > trainer.epoch:

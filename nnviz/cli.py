@@ -821,6 +821,8 @@ def train_command(args: argparse.Namespace) -> int:
                 writer = _history_writer(open_history(files, args.history), args.history)
             diverged, left, ran, last_loss = False, args.epochs, 0, math.nan
             tail = np.zeros(0, np.float32)  # the last losses: is the run stuck high?
+            if args.save:
+                measure(run.log)  # the initial weights': the test curve starts at epoch 1
             t0 = time.perf_counter()
             while left > 0 and not diverged:
                 if out.broken and not wanted:

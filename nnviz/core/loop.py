@@ -1159,9 +1159,11 @@ class TrainLoop(_LiveBranch):
         t = self.trainer
         piece = n if pieces <= 1 else _pow2_at_most(max(1, n // pieces))
         left, t0 = n, time.perf_counter()
+        if t.epoch == 0:
+            self._record_start_test()
         while left > 0 and not self.stopping.is_set():
             k = min(piece, left)
-            result = runlog.advance(t, self.log, k, on_checkpoint=self._record_grads)
+            result = runlog.advance(t, self.log, k, on_checkpoint=self._at_checkpoint)
             left -= k
             if result.diverged:
                 self._set_playing(False)
@@ -1174,6 +1176,26 @@ class TrainLoop(_LiveBranch):
             if pieces > 1:
                 self._record_test()
         return False, time.perf_counter() - t0
+
+    def _at_checkpoint(self, log: RunLog) -> None:
+        """At each checkpoint of the epochs trained: the gradient statistics, and the test
+        loss (as ``nnviz train --save`` records it). Checkpoints are every epoch at first, then
+        about every 1/32 of the run so far: the test curve has a point at each of the first 32
+        epochs, and its straight segments never span more than ~3% of the run. Measured only
+        when frames came (~30 a second), a diverging run at speed had its test loss at epochs
+        2, 4, 6, 8 (or 4 and 8) while its train loss rose at every epoch in between (r15 #7).
+        One test-set pass per checkpoint, beside the gradient pass already made there."""
+        self._record_grads(log)
+        self._record_test()
+
+    def _record_start_test(self) -> None:
+        """The test loss of the weights the run starts from, at epoch 1 beside the train
+        curve's first point (the loss of the same weights): recorded once training starts,
+        not before (a lone test point on an empty plot). Both curves start at epoch 1 (r16
+        #7)."""
+        t = self.trainer
+        if t.epoch == 0 and len(t.data.test_index) and not len(self.test_epochs):
+            self.log.record_test(1, t.test_loss())
 
     def _record_diverged_test(self) -> None:
         """The test curve of a diverged run ends where its train curve does, with the test

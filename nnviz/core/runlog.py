@@ -405,12 +405,13 @@ def diverged_end(trainer, log: RunLog):
 
 def measure_test(trainer, log: RunLog):
     """Measure the trainer's weights (after epoch E) and record their test loss at E + 1, where
-    the window draws it; once per epoch, never at the initial weights. Returns the metrics, or
-    None when nothing new was measured. For a run trained without the window (the Python API,
-    ``nnviz train --save``) as an ``advance(on_checkpoint=...)``: its saved record then has a
-    test curve as a run trained in the window has."""
+    the window draws it; once per epoch. Returns the metrics, or None when nothing new was
+    measured. For a run trained without the window (the Python API, ``nnviz train --save``)
+    as an ``advance(on_checkpoint=...)``, and once before it (the initial weights, at epoch 1
+    beside the train curve's first loss): its saved record then has a test curve as a run
+    trained in the window has."""
     e = int(trainer.epoch) + 1
-    if e == 1 or (len(log.test) and int(log.test.epochs[-1]) == e):
+    if len(log.test) and int(log.test.epochs[-1]) == e:
         return None
     m = trainer.evaluate()
     log.record_test(e, m.test_loss)

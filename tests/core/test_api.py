@@ -103,6 +103,9 @@ def test_history_and_metrics_hold_what_was_measured():
     n = len(h["test_epoch"])
     assert n > 10 and len(h["test_loss"]) == len(h["train_accuracy"]) == len(h["test_accuracy"]) == n
     assert np.all(np.diff(h["test_epoch"]) > 0) and h["test_epoch"][-1] == 401
+    # Both curves start at epoch 1, as in the window: the initial weights' test loss beside
+    # their train loss (r16 #7), and every one of the first epochs measured (r15 #7).
+    assert list(h["test_epoch"][:32]) == list(range(1, 33))
     assert np.all((0 <= h["test_accuracy"]) & (h["test_accuracy"] <= 1))
     assert run.epoch == 400 and run.metrics["train_accuracy"] > 0.8
     assert run.metrics["test_loss"] == pytest.approx(h["test_loss"][-1])
