@@ -351,12 +351,16 @@ def diverging_map() -> pg.ColorMap:
     a regressed value; a little faded, so points stay visible on it."""
     t, p = current()
     if p.heat:
-        # faded towards the background as the ends of the other palettes' maps are (none at
-        # the middle, _HEAT_FADE at the ends): at full strength cividis' yellow end was class
-        # 1's own fill, and where P(class 1) is near 1 its training points looked hollow (r14)
+        # Faded towards the background by _HEAT_FADE, as the other palettes' ends are: at full
+        # strength cividis' yellow end was class 1's own fill, and where P(class 1) is near 1
+        # its training points looked hollow (r14). The same fade all along: one that grew
+        # towards the ends (none at the middle) made the navy end lighter than the blue at 0.1,
+        # and a tanh output's scores just above 0 drew a light-blue band across the slate of
+        # the scores below it, like a second boundary (r16 #5). A constant fade keeps the
+        # map's lightness rising from one end to the other, as cividis' own does.
         x = np.linspace(0.0, 1.0, 65)
         rgb = pg.colormap.get(p.heat).map(x, mode="float")[:, :3]
-        fade = (_HEAT_FADE * np.abs(2 * x - 1))[:, None]
+        fade = _HEAT_FADE
         faded = rgb * (1 - fade) + np.asarray(t.background[:3], dtype=float) / 255 * fade
         return pg.ColorMap(pos=x, color=np.round(faded * 255).astype(np.ubyte),
                            name=f"nnviz-{p.name}")

@@ -406,3 +406,48 @@ def test_a_regressions_line_off_the_data_is_taken_into_the_plot_in_round_steps(p
     vb.setRange(yRange=(-0.5, 0.5), padding=0)
     mine = tuple(vb.viewRange()[1])
     assert draw(line) == mine
+
+
+def _lab(rgb) -> np.ndarray:
+    """CIELAB (D65) of sRGB rows."""
+    c = np.asarray(rgb, float) / 255
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = c @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                        [0.0193, 0.1192, 0.9505]]).T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
+                     200 * (f[..., 1] - f[..., 2])], -1)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_tanh_outputs_scores_draw_no_band_the_colour_bar_does_not_have(qtbot, theme):
+    """Cividis and a tanh output: where the score crossed 0 a light-blue band ran across the
+    slate of the scores below it, like a second boundary (r16 #5). Scores below the bar's range
+    are drawn in its end colour, and from there the colours move steadily away from it as the
+    score rises: no colour comes back towards the end (a band), and none is darker."""
+    from nnviz.gui import colors
+    colors.set_look(theme, "cividis")
+    try:
+        p = DecisionPlot()
+        qtbot.addWidget(p)
+        p.resize(800, 700)
+        p.show()
+        p.set_dataset(make_dataset(DataSpec("circles")))
+        xs = np.linspace(-1.5, 1.5, 401, dtype=np.float32)
+        ys = np.linspace(-1.5, 1.5, 3, dtype=np.float32)
+        score = np.linspace(-1, 1, 401, dtype=np.float32)  # a tanh's range, across the plane
+        p.update_grid(Grid(xs, ys, np.tile(score, (3, 1))))
+        p.grab()
+        img = p.heat.qimage  # the heat image as drawn (before its smooth scaling)
+        row = np.array([img.pixelColor(i, 1).getRgb()[:3] for i in range(img.width())])
+        bottom = p.colorbar.colorMap().map(np.array([0.0]), mode="byte")[0][:3]
+        below = score < 0
+        assert np.all(np.abs(row[below] - bottom) <= 1)  # clamped to the bar's end colour
+        lab = _lab(row[~below])
+        away = np.linalg.norm(lab - _lab(bottom), axis=1)
+        back = np.maximum.accumulate(away) - away
+        # (cividis' own map comes back 2.3 near its navy end; the band was 7.7)
+        assert back.max() < 3.0, (back.max(), row[~below][np.argmax(back)])
+        assert np.all(np.diff(lab[:, 0]) > -0.5)  # lightness rises, as cividis' own does
+    finally:
+        colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
