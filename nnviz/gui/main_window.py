@@ -1909,15 +1909,20 @@ class MainWindow(QMainWindow):
         # "an easy trap in front of a class"). The field keeps a valid number typed (it commits
         # on losing the focus, as on Enter); a refused text goes back to the field's value.
         focus = QApplication.focusWidget()
-        if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
-                and isinstance(focus, keys.BUTTONS) and focus.window() is self):
+        esc = event.key() == Qt.Key.Key_Escape and not event.modifiers()
+        closed = esc and self.banner.isVisible()
+        if closed:
+            # Esc closes the banner whatever has the focus, and gives the keys back (below)
+            # too: after a click on +1000 or a rate typed -- the usual way to the stuck-rate
+            # banner -- the first Esc only took the keys and the banner stayed (r16 #6).
+            self.stuck_hint.close()
+        if (esc and isinstance(focus, keys.BUTTONS) and focus.window() is self):
             # Esc on a button reached with Tab (ringed): the keys go back to the window too,
             # as F1 says; Space pressed "Start over" after Esc.
             self.take_keys()
             event.accept()
             return
-        if (event.key() == Qt.Key.Key_Escape and not event.modifiers()
-                and isinstance(focus, keys.FIELDS) and focus.window() is self):
+        if (esc and isinstance(focus, keys.FIELDS) and focus.window() is self):
             combo = focus if isinstance(focus, NumberCombo) else focus.parent()
             if isinstance(combo, NumberCombo):
                 try:
@@ -1927,9 +1932,7 @@ class MainWindow(QMainWindow):
             self.take_keys()
             event.accept()
             return
-        if event.key() == Qt.Key.Key_Escape and not event.modifiers() and \
-                self.banner.isVisible():  # the keys are the window's: Esc closes the banner
-            self.stuck_hint.close()
+        if closed:
             event.accept()
             return
         # Enter in Stop at epoch (the spin box took the number, and passes Enter on): the keys

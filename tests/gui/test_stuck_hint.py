@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from .test_session_actions import TIMEOUT, wait_run, win  # noqa: E402,F401
 from .test_session_undo import _open_with_the_menu, _save  # noqa: E402
@@ -155,3 +156,26 @@ def test_one_undo_takes_the_way_back_back(win, qtbot):
     # The next Undo is the user's own rate change: the button made no step of its own (one
     # undid the rate of the branch gone, changing nothing in sight).
     assert actions.undo_stack.undoText() == "learning rate 5 \u2192 10000"
+
+
+def test_one_esc_closes_the_banner_after_a_click_on_a_run_bar_button_or_in_a_field(win, qtbot):
+    """The usual way to the banner is to click +1000 or type a rate: the focus is then on the
+    button or the field, and the first Esc only gave the keys back to the window; the banner
+    stayed until a second Esc (r16 #6). One Esc now closes it and gives the keys back."""
+    w, actions = win
+    _saturate(qtbot, w)
+    button = w.controls.step_buttons[10]
+    button.setFocus(Qt.FocusReason.MouseFocusReason)  # as a click leaves it (+10 not run)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button)
+    qtbot.keyClick(button, Qt.Key.Key_Escape)
+    assert not w.banner.isVisible()
+    assert QApplication.focusWidget() is not button  # and the keys are the window's again
+    # A field: the rate clicked into, the banner up (a failure's message here), one Esc.
+    w._on_failed("could not save /proc/x.nnviz: No such file or directory")
+    assert w.banner.isVisible()
+    field = w.training_panel.lr  # (an editable combo box: its line edit's focus is its own)
+    field.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (field, field.lineEdit()))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not w.banner.isVisible()
+    assert QApplication.focusWidget() not in (field, field.lineEdit())
