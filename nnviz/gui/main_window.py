@@ -69,7 +69,7 @@ from .data_panel import DataPanel
 from .explain import facts_of
 from .loss_plot import LossPlot
 from .presentation import Presentation
-from .stuck_hint import StuckHint
+from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, WholeTabsBar,
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
         self.views_button.menu().aboutToShow.connect(self._list_views)
         self.tabs.setCornerWidget(self.views_button, Qt.Corner.TopRightCorner)
 
-        self.banner = QLabel()
+        self.banner = Banner()  # (a QLabel, drawn on one line where it would crowd: stuck_hint)
         self.banner.setWordWrap(True)
         # Plain text: its messages are (a divergence's, read back from a session file too, an
         # error's with "<" in it); Qt's guess took a tag in them for markup.

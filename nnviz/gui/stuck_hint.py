@@ -16,8 +16,9 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QPushButton, QToolButton
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption, QToolButton
 
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.training import STUCK_EPOCHS, STUCK_FLAT, stuck_high, stuck_message
@@ -41,6 +42,76 @@ def blamed_rates(s: Snapshot) -> tuple[float, float | None]:
     if i is None:
         return float(s.config.learning_rate), None
     return rates[i][1], rates[i - 1][1] if i > 0 else None
+
+
+# The hint goes on one line when its wrapped text and button would take more than this share of
+# the window's height: in presentation mode at 1024x768 they took 104 of its 768 pixels, three
+# lines and a button row over the Backprop diagram, squeezed to two nodes a layer until closed.
+ONE_LINE_SHARE = 0.1
+
+
+class Banner(QLabel):
+    """The window's banner: a QLabel (its ``text()`` the whole message) that can be drawn on one
+    line (``set_one_line``), elided at its end, the whole message in its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.one_line = False
+        self._tip = ""
+
+    def set_one_line(self, on: bool) -> None:
+        if on == self.one_line:
+            return
+        self.one_line = on
+        if on:
+            self._tip = self.toolTip()
+        self.setToolTip(self.text() if on else self._tip)
+        self.updateGeometry()
+        self.update()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt)
+        super().setText(text)
+        if self.one_line:
+            self.setToolTip(text)
+
+    def wrapped_height(self, width: int) -> int:
+        """The height of the whole message wrapped at ``width`` (as when not on one line)."""
+        return super().heightForWidth(width)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt)
+        return not self.one_line and super().hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
+        return self.sizeHint().height() if self.one_line else super().heightForWidth(width)
+
+    def _one_line_size(self) -> QSize:
+        m = self.contentsMargins()
+        frame = 2 * (self.frameWidth() + 7)  # the style sheet's border and padding
+        return QSize(m.left() + m.right() + frame + 40,
+                     self.fontMetrics().height() + m.top() + m.bottom() + frame)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self._one_line_size() if self.one_line else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self._one_line_size() if self.one_line else super().minimumSizeHint()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if not self.one_line:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        opt = QStyleOption()
+        opt.initFrom(self)
+        # The box (the style sheet's ground and border), then the text's one line.
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, opt, painter, self)
+        rect = self.contentsRect().adjusted(7, 0, -7, 0)
+        text = self.text()
+        elided = self.fontMetrics().elidedText(" ".join(text.split()), Qt.TextElideMode.ElideRight,
+                                               rect.width())
+        self.style().drawItemText(painter, rect, int(Qt.AlignmentFlag.AlignVCenter), self.palette(),
+                                  self.isEnabled(), elided, self.foregroundRole())
+        painter.end()
 
 
 class StuckHint:
@@ -72,18 +143,43 @@ class StuckHint:
         self._closed: tuple | None = None  # the stuck stretch whose hint was closed
 
     def place(self) -> None:
-        """The buttons in their corners, and the text's margins clear of them."""
-        banner, x, back = self.window.banner, self.close_button, self.back
+        """The buttons in their corners, and the text's margins clear of them; the hint on one
+        line, its button beside it, where in full it would take much of a short window's
+        height (ONE_LINE_SHARE)."""
+        w = self.window
+        banner, x, back = w.banner, self.close_button, self.back
         for b in (x, back):  # (the banner's font, presentation mode's: not passed on to them)
             if b.font() != banner.font():
                 b.setFont(banner.font())
         x.adjustSize()
-        right = x.width() + 2
-        bottom = back.sizeHint().height() + 4 if back.isVisibleTo(banner) else 0
-        if banner.contentsMargins().right() != right or banner.contentsMargins().bottom() != bottom:
-            banner.setContentsMargins(0, 0, right, bottom)
-        x.move(banner.width() - x.width() - 2, 2)
-        if bottom:
+        button = back.isVisibleTo(banner)
+        bottom = back.sizeHint().height() + 4 if button else 0
+        full = x.width() + 2, bottom
+        one_line = False
+        if button and isinstance(banner, Banner) and banner.width() > 0:
+            # (the text's width as wrapped: the margins of the full banner)
+            text_width = banner.width() - full[0] - 2 * (banner.frameWidth() + 7)
+            tall = banner.wrapped_height(max(text_width, 1)) + bottom
+            one_line = tall > ONE_LINE_SHARE * w.height()
+        if isinstance(banner, Banner):
+            banner.set_one_line(one_line)
+        if one_line:
+            back.resize(back.sizeHint())
+            right, pad = x.width() + back.width() + 14, max(
+                0, (back.height() - banner.fontMetrics().height()) // 2 - 2)
+            margins = (0, pad, right, pad)
+        else:
+            right, pad = full[0], 0
+            margins = (0, 0, right, bottom)
+        m = banner.contentsMargins()
+        if (m.top(), m.right(), m.bottom()) != margins[1:]:
+            banner.setContentsMargins(*margins)
+        x.move(banner.width() - x.width() - 2, 2 if not one_line else
+               (banner.height() - x.height()) // 2)
+        if one_line:
+            back.move(banner.width() - x.width() - back.width() - 8,
+                      (banner.height() - back.height()) // 2)
+        elif bottom:
             back.resize(back.sizeHint())
             back.move(banner.width() - back.width() - 8, banner.height() - back.height() - 6)
 

@@ -179,3 +179,23 @@ def test_one_esc_closes_the_banner_after_a_click_on_a_run_bar_button_or_in_a_fie
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert not w.banner.isVisible()
     assert QApplication.focusWidget() not in (field, field.lineEdit())
+
+
+def test_in_presentation_mode_at_1024x768_the_hint_takes_one_line(win, qtbot):
+    """The hint's three lines and button row took 104 of 768 pixels in presentation mode, over
+    the Backprop diagram (two nodes a layer until closed). There it is one line, the button
+    beside it and the whole message in its tooltip; a tall window still shows it all."""
+    w, actions = win
+    w.resize(1024, 768)
+    w.set_presentation(True)
+    _saturate(qtbot, w)
+    banner, back = w.banner, w.stuck_hint.back
+    line = banner.fontMetrics().height()
+    qtbot.waitUntil(lambda: banner.height() < 2 * line + 24)
+    assert back.isVisible() and banner.rect().contains(back.geometry())
+    assert w.stuck_hint.close_button.geometry().left() >= back.geometry().right()
+    assert "too high" in banner.text() and banner.toolTip() == banner.text()
+    w.set_presentation(False)
+    w.resize(1400, 900)
+    qtbot.waitUntil(lambda: banner.height() >= 2 * banner.fontMetrics().height() + back.height())
+    assert banner.toolTip() != banner.text() and back.isVisible()
