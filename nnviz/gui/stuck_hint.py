@@ -137,6 +137,7 @@ class StuckHint:
         self.back.hide()
         self._placer = _Placer(self)
         w.banner.installEventFilter(self._placer)
+        w.installEventFilter(self._placer)  # a taller or shorter window: one line or all
         self.text: str | None = None  # the hint while the banner says it
         self._target: tuple[int, float] | None = None  # (epoch, rate) the button goes back to
         self._stretch: tuple | None = None  # the stuck stretch the hint is about
@@ -272,13 +273,15 @@ class StuckHint:
 
 
 class _Placer(QObject):
-    """Places the banner's buttons at each resize (and font change: presentation mode)."""
+    """Places the banner's buttons at each resize of it or of the window (and font change:
+    presentation mode)."""
 
     def __init__(self, hint: StuckHint) -> None:
         super().__init__(hint.window.banner)
         self.hint = hint
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange):
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange) and (
+                obj is self.hint.window.banner or self.hint.window.banner.isVisible()):
             self.hint.place()
         return False

@@ -199,3 +199,6 @@ def test_in_presentation_mode_at_1024x768_the_hint_takes_one_line(win, qtbot):
     w.resize(1400, 900)
     qtbot.waitUntil(lambda: banner.height() >= 2 * banner.fontMetrics().height() + back.height())
     assert banner.toolTip() != banner.text() and back.isVisible()
+    w.resize(1400, 600)  # shorter only (the banner's width as it was): one line again
+    qtbot.waitUntil(lambda: banner.height() < 2 * banner.fontMetrics().height() + 24)
+    assert banner.toolTip() == banner.text()
