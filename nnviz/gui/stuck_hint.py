@@ -16,7 +16,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption, QToolButton
 
@@ -50,6 +50,22 @@ def blamed_rates(s: Snapshot) -> tuple[float, float | None]:
 ONE_LINE_SHARE = 0.1
 
 
+def clause_elided(text: str, metrics, width: int) -> str:
+    """``text`` on one line of ``width`` pixels: whole, or cut after the longest run of whole
+    clauses that fits (at a '?', ':', ',' or '.' and a space), then "…"; mid-word only when not
+    even its first clause fits. "Learning rate too high? The lo…" said less than "Learning rate
+    too high? …", and looked broken."""
+    text = " ".join(text.split())
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    ends = [i + 1 for i, c in enumerate(text[:-1]) if c in "?:,." and text[i + 1] == " "]
+    for end in reversed(ends):
+        cut = text[:end] + " …"
+        if metrics.horizontalAdvance(cut) <= width:
+            return cut
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
 class Banner(QLabel):
     """The window's banner: a QLabel (its ``text()`` the whole message) that can be drawn on one
     line (``set_one_line``), elided at its end, the whole message in its tooltip."""
@@ -73,10 +89,6 @@ class Banner(QLabel):
         super().setText(text)
         if self.one_line:
             self.setToolTip(text)
-
-    def wrapped_height(self, width: int) -> int:
-        """The height of the whole message wrapped at ``width`` (as when not on one line)."""
-        return super().heightForWidth(width)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt)
         return not self.one_line and super().hasHeightForWidth()
@@ -106,9 +118,7 @@ class Banner(QLabel):
         # The box (the style sheet's ground and border), then the text's one line.
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, opt, painter, self)
         rect = self.contentsRect().adjusted(7, 0, -7, 0)
-        text = self.text()
-        elided = self.fontMetrics().elidedText(" ".join(text.split()), Qt.TextElideMode.ElideRight,
-                                               rect.width())
+        elided = clause_elided(self.text(), self.fontMetrics(), rect.width())
         self.style().drawItemText(painter, rect, int(Qt.AlignmentFlag.AlignVCenter), self.palette(),
                                   self.isEnabled(), elided, self.foregroundRole())
         painter.end()
@@ -160,7 +170,12 @@ class StuckHint:
         if button and isinstance(banner, Banner) and banner.width() > 0:
             # (the text's width as wrapped: the margins of the full banner)
             text_width = banner.width() - full[0] - 2 * (banner.frameWidth() + 7)
-            tall = banner.wrapped_height(max(text_width, 1)) + bottom
+            # (the text alone: the label's heightForWidth counts its margins, which hold the
+            # button's row once placed, and a hint placed twice was counted one row taller)
+            text = banner.fontMetrics().boundingRect(
+                QRect(0, 0, max(text_width, 1), 100_000), int(Qt.TextFlag.TextWordWrap),
+                banner.text()).height()
+            tall = text + bottom  # (the button's row holds the frame's bottom padding)
             one_line = tall > ONE_LINE_SHARE * w.height()
         if isinstance(banner, Banner):
             banner.set_one_line(one_line)

@@ -199,6 +199,34 @@ def test_in_presentation_mode_at_1024x768_the_hint_takes_one_line(win, qtbot):
     w.resize(1400, 900)
     qtbot.waitUntil(lambda: banner.height() >= 2 * banner.fontMetrics().height() + back.height())
     assert banner.toolTip() != banner.text() and back.isVisible()
-    w.resize(1400, 600)  # shorter only (the banner's width as it was): one line again
+    # Not in presentation mode at 1024x768 either (three lines and the button: 68 of 768 px;
+    # the first try counted the button's row twice there and cut the hint to "Learning rate
+    # too high? ...")
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024 and banner.toolTip() != banner.text())
+    qtbot.waitUntil(lambda: banner.height() >= 2 * banner.fontMetrics().height() + back.height())
+    w.resize(1024, 600)  # shorter only (the banner's width as it was): one line
     qtbot.waitUntil(lambda: banner.height() < 2 * banner.fontMetrics().height() + 24)
     assert banner.toolTip() == banner.text()
+
+
+def test_one_line_hint_is_cut_after_whole_clauses(qtbot):
+    """On one line the hint is cut where a clause ends, not in a word ("Learning rate too high?
+    The lo…" was what a 1024x768 window showed)."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from nnviz.core.training import stuck_message
+    from nnviz.gui.stuck_hint import clause_elided
+
+    fm = QFontMetrics(QFont())
+    text = stuck_message(0.5188, 0.07826, 10000, best_epoch=2000)
+    assert clause_elided(text, fm, fm.horizontalAdvance(text) + 1) == text
+    first = "Learning rate too high? \u2026"
+    assert clause_elided(text, fm, fm.horizontalAdvance(first) + 20) == first
+    wider = clause_elided(text, fm, fm.horizontalAdvance(text) * 2 // 3)
+    assert wider.startswith("Learning rate too high? The loss jumped to 0.5188") and \
+        wider.endswith(("? \u2026", ": \u2026", ", \u2026", ". \u2026"))
+    assert fm.horizontalAdvance(wider) <= fm.horizontalAdvance(text) * 2 // 3
+    # Narrower than the first clause: cut in a word, as Qt elides, still one line.
+    narrow = clause_elided(text, fm, fm.horizontalAdvance("Learning"))
+    assert narrow.endswith("\u2026") and fm.horizontalAdvance(narrow) <= fm.horizontalAdvance("Learning")
