@@ -153,8 +153,6 @@ class Palette:
     classes: tuple[RGB, ...]
     test: RGB
     train_curve_light: RGB
-    low_name: str  # the words for the scale's ends, for legends ("orange" low, "blue" high)
-    high_name: str
     heat: str | None = None  # a pyqtgraph colour map for the scale; None: class 0 -> 1 via neutral
     classes_dark: tuple[RGB, ...] | None = None  # the classes on the dark theme (None: classes)
 
@@ -192,15 +190,14 @@ _CIVIDIS_DARK = ((96, 109, 163), (255, 234, 70), (184, 179, 158), (143, 149, 168
 PALETTES: dict[str, Palette] = {p.name: p for p in (
     Palette("playground", "TensorFlow Playground (orange / blue)",
             "Orange and blue, as in TensorFlow Playground.", CLASS_COLORS, TEST_CURVE,
-            TRAIN_CURVE, "orange", "blue"),
+            TRAIN_CURVE),
     Palette("tol", "Colour-blind safe (Paul Tol)",
             "Paul Tol's 'bright' colours: told apart with every common colour-vision "
-            "deficiency and in greyscale.", _TOL_BRIGHT, (51, 34, 136), (34, 34, 34),
-            "red", "blue"),
+            "deficiency and in greyscale.", _TOL_BRIGHT, (51, 34, 136), (34, 34, 34)),
     Palette("cividis", "Perceptually uniform (cividis)",
             "Heatmaps in cividis: equal steps of the value look equally different, and it "
             "reads the same with colour-blindness.",
-            _CIVIDIS, (200, 60, 60), (34, 34, 34), "dark blue", "yellow", heat="cividis",
+            _CIVIDIS, (200, 60, 60), (34, 34, 34), heat="cividis",
             classes_dark=_CIVIDIS_DARK),
 )}
 
@@ -569,14 +566,42 @@ def tint(label, role: str = "note") -> None:
         follow(label, apply)
 
 
+def colour_word(rgb) -> str:
+    """A plain name for a colour as people name colours: "orange", "blue", "dark blue",
+    "yellow", "grey-blue" (a palette's colours named as they look, not as the default
+    palette's orange and blue): the words of the explanations, the legends and the captions."""
+    import colorsys
+    r, g, b = (c / 255 for c in rgb[:3])
+    h, light, sat = colorsys.rgb_to_hls(r, g, b)
+    chroma = max(r, g, b) - min(r, g, b)
+    if chroma < 0.1:
+        return ("white" if light > 0.9 else "light grey" if light > 0.7 else
+                "black" if light < 0.12 else "dark grey" if light < 0.35 else "grey")
+    hue = h * 360
+    for top, word in ((15, "red"), (42, "orange"), (68, "yellow"), (165, "green"),
+                      (195, "turquoise"), (255, "blue"), (290, "purple"), (340, "pink"),
+                      (361, "red")):
+        if hue < top:
+            break
+    if word == "yellow" and light < 0.35:
+        word = "olive"
+    if word == "orange" and light < 0.3:
+        word = "brown"
+    if sat < 0.35 and chroma < 0.3:
+        return f"grey-{word}" if word != "blue" else "grey-blue"
+    if light < 0.3:
+        return f"dark {word}"
+    if light > 0.75:
+        return f"light {word}"
+    return word
+
+
 def scale_html(high_meaning: str, low_meaning: str) -> str:
     """'<blue> high, <orange> low' in the current palette's words and colours (made readable
     on the theme's ground)."""
-    p = palette()
-    return (f"<span style='color:{hex_of(readable(high()))}'><b>{p.high_name}</b></span> "
-            f"{high_meaning}, "
-            f"<span style='color:{hex_of(readable(low()))}'><b>{p.low_name}</b></span> "
-            f"{low_meaning}")
+    def word(rgb) -> str:
+        return f"<span style='color:{hex_of(readable(rgb))}'><b>{colour_word(rgb)}</b></span>"
+    return f"{word(high())} {high_meaning}, {word(low())} {low_meaning}"
 
 
 def class_image(scores: np.ndarray, discretize: bool = False) -> np.ndarray:

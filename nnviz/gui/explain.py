@@ -5,7 +5,7 @@ where a control's or a plot's own module gave none (a form's label says what its
 Each paragraph is written for the problem on screen and the look it is drawn in
 (:func:`explanation` of :class:`Facts`): the kind of data (two classes, more, a regression),
 the classes' names, the network's output and loss, and the colours named as the palette and
-the theme draw them (:func:`colour_word`). It is written again when the run or the look
+the theme draw them (:func:`colors.colour_word`). It is written again when the run or the look
 changes: at once while it is open, when it is next unfolded while folded.
 
 TensorFlow Playground's lesson (issues #126, #168): a help text is not complete unless
@@ -99,45 +99,15 @@ LOSS_WORDS = {"mse": "the mean squared error", "bce": "the binary cross-entropy"
 MONOTONE = ("linear", "sigmoid", "tanh", "relu", "leaky-relu", "elu", "softplus", "softmax")
 
 
-def colour_word(rgb) -> str:
-    """A plain name for a colour as people name colours: "orange", "blue", "dark blue",
-    "yellow", "grey-blue" (a palette's colours named as they look, not as the default
-    palette's orange and blue)."""
-    import colorsys
-    r, g, b = (c / 255 for c in rgb[:3])
-    h, light, sat = colorsys.rgb_to_hls(r, g, b)
-    chroma = max(r, g, b) - min(r, g, b)
-    if chroma < 0.1:
-        return ("white" if light > 0.9 else "light grey" if light > 0.7 else
-                "black" if light < 0.12 else "dark grey" if light < 0.35 else "grey")
-    hue = h * 360
-    for top, word in ((15, "red"), (42, "orange"), (68, "yellow"), (165, "green"),
-                      (195, "turquoise"), (255, "blue"), (290, "purple"), (340, "pink"),
-                      (361, "red")):
-        if hue < top:
-            break
-    if word == "yellow" and light < 0.35:
-        word = "olive"
-    if word == "orange" and light < 0.3:
-        word = "brown"
-    if sat < 0.35 and chroma < 0.3:
-        return f"grey-{word}" if word != "blue" else "grey-blue"
-    if light < 0.3:
-        return f"dark {word}"
-    if light > 0.75:
-        return f"light {word}"
-    return word
-
-
 def class_look(k: int) -> str:
     """Class ``k``'s training points in words, as drawn now: "orange discs"."""
-    return f"{colour_word(colors.point_fill(colors.class_color(k)))} " \
+    return f"{colors.colour_word(colors.point_fill(colors.class_color(k)))} " \
            f"{SHAPE_WORDS[k % len(SHAPE_WORDS)]}"
 
 
 def _ends() -> tuple[str, str]:
     """The colour scale's low and high ends in words (a negative and a positive weight)."""
-    return colour_word(colors.low()), colour_word(colors.high())
+    return colors.colour_word(colors.low()), colors.colour_word(colors.high())
 
 
 def _plane(f: Facts) -> str:

@@ -196,14 +196,20 @@ def test_the_paragraphs_follow_a_regression(main_window, qtbot):
     assert "class" not in _read(w, qtbot, "hidden-space")
 
 
-def test_a_colours_name_is_the_one_its_palette_gives_its_scales_ends():
+def test_the_scales_ends_are_named_as_they_look_in_every_palette_and_theme():
+    """The explanations and the Network / Neurons captions name the scale's ends with one
+    function (colors.colour_word): orange / blue, red / blue, dark blue / yellow, on either
+    theme (a palette once carried its own words beside it)."""
     from nnviz.gui import colors
-    from nnviz.gui.explain import colour_word
+    from tests.gui.test_text_contrast import coloured_words
+    named = {"playground": ("orange", "blue"), "tol": ("red", "blue"),
+             "cividis": ("dark blue", "yellow")}
     try:
-        for palette in colors.PALETTES.values():
+        for palette, (low, high) in named.items():
             for theme in colors.THEMES:
-                colors.set_look(theme, palette.name)
-                assert (colour_word(colors.low()), colour_word(colors.high())) == \
-                    (palette.low_name, palette.high_name)
+                colors.set_look(theme, palette)
+                assert (colors.colour_word(colors.low()),
+                        colors.colour_word(colors.high())) == (low, high), (theme, palette)
+                assert list(coloured_words(colors.scale_html("up", "down"))) == [high, low]
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
