@@ -49,6 +49,10 @@ TIGHTER = 2  # steps of a term less a list, where presentation mode's text overf
 # A word joiner: no line break here, where Qt breaks a formula whose spaces are non-breaking
 # ("f′" | "(z)", "∂L/" | "∂b").
 WJ = "&#8288;"
+# A product of two numbers: "0.9775·(-0.001891)" may break after its dot, never inside a number
+# (a narrow column broke it "0.9775·(-0.00189" / "1)" where the product was longer than the
+# column, r17 #1; the zero-width space is a line-break opportunity to Qt's layout).
+TIMES = "·&#8203;"
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 # A column too tall for its labels above its nodes, where the column is wide (presentation
@@ -1653,7 +1657,7 @@ class BackpropView(QWidget):
         if name == "forward":
             # named and ordered as the later stages' w₁…wₙ, so a term can be found in both
             names = " + ".join(f"w<sub>{i + 1}</sub>·{prev}<sub>{i + 1}</sub>" for i in shown)
-            terms = " + ".join(f"{fac(w[i])}·{fac(a_in[i])}" for i in shown)
+            terms = " + ".join(f"{fac(w[i])}{TIMES}{fac(a_in[i])}" for i in shown)
             named = "" if compact else f"<br>&nbsp;&nbsp;= {names}{rest} + b"
             parts.append(f"<p>{lead}z = Σᵢ wᵢ·{prev}ᵢ + b{named}"
                          f"<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
@@ -1705,7 +1709,7 @@ class BackpropView(QWidget):
                           "bce": "−t/a + (1 − t)/(1 − a)",
                           "cross-entropy": "softmax(a) − onehot(t)"}[tr.loss_name]
                     parts.append(f"<p>{lead}δ = ∂L/∂a · f′(z)<br>∂L/∂a = {dl} = {num(up)}<br>"
-                                 f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}·{fac(fp[0, unit])} "
+                                 f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}{TIMES}{fac(fp[0, unit])} "
                                  f"= <b>{num(d)}</b></p>")
             else:
                 nxt = tr.layers[layer + 1]
@@ -1720,13 +1724,13 @@ class BackpropView(QWidget):
                     more2 = len(dn) - len(o2)
                     rest2 = f" + … ({more2} more)" if more2 else ""
                     names = " + ".join(f"w<sub>{k + 1}</sub>·δ<sub>{k + 1}</sub>" for k in o2)
-                    terms = " + ".join(f"{fac(wn[k])}·{fac(dn[k])}" for k in o2)
+                    terms = " + ".join(f"{fac(wn[k])}{TIMES}{fac(dn[k])}" for k in o2)
                     line = f"<p>{lead}δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {names}{rest2}" \
                            f"<br>&nbsp;&nbsp;= {terms}{rest2} = {num(up)}<br>"
                 if fp is None:
                     line += f"{dt}<br>δ = <b>{num(d)}</b></p>"
                 else:
-                    line += (f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}·{fac(fp[0, unit])} = "
+                    line += (f"{dt} = {num(fp[0, unit])}<br>δ = {fac(up)}{TIMES}{fac(fp[0, unit])} = "
                              f"<b>{num(d)}</b></p>")
                 parts.append(line)
         elif name == "grad":
@@ -1737,7 +1741,7 @@ class BackpropView(QWidget):
             # on the line over them: 0.6923·δ, not a row wrapped at "0.6923·(-0.0007202)")
             rows = "".join(f"<tr><td>∂L/∂w<sub>{i + 1}</sub> = "
                            + (f"{fac(a_in[i])}·δ" if compact else
-                              f"{prev}<sub>{i + 1}</sub>·δ = {fac(a_in[i])}·{fac(d)}")
+                              f"{prev}<sub>{i + 1}</sub>·δ = {fac(a_in[i])}{TIMES}{fac(d)}")
                            + f"</td><td>&nbsp;= <b>{num(gw[i])}</b></td>"
                            + ("" if compact else
                               f"<td style='color:{grey}'>jax {num(jw[i])}</td>")
@@ -1809,7 +1813,7 @@ class BackpropView(QWidget):
         9 lines a hidden δ has at 1024x768). The total is the sum of all the terms."""
         shown = shown_terms(np.asarray(ws) * np.asarray(xs), max(COMPACT_SUM_TERMS - tight, 1))
         more = len(ws) - len(shown)
-        terms = [f"{fac(ws[k])}·{fac(xs[k])}" for k in shown]
+        terms = [f"{fac(ws[k])}{TIMES}{fac(xs[k])}" for k in shown]
         lines = [f"{name} = {terms[0]}"] + [f"&nbsp;&nbsp;+ {t}" for t in terms[1:]]
         if more:
             lines.append(f"&nbsp;&nbsp;+ … ({more} more)")

@@ -131,6 +131,7 @@ def branch_pen(colour: int, width: float = 1.5):
 
 # The heatmap's ends are mixed a little towards the background, so points stay visible on it.
 _HEAT_FADE = 0.35
+HEAT_START = 0.1  # where a palette's own heat map (cividis) starts: see diverging_map
 
 
 @dataclass(frozen=True)
@@ -355,8 +356,13 @@ def diverging_map() -> pg.ColorMap:
         # and a tanh output's scores just above 0 drew a light-blue band across the slate of
         # the scores below it, like a second boundary (r16 #5). A constant fade keeps the
         # map's lightness rising from one end to the other, as cividis' own does.
+        # From cividis' 0.1 on (HEAT_START): its chroma peaks there, so a score passing
+        # quickly through 0.05-0.15 drew a seam of saturated blue along every sharp boundary,
+        # brighter than the region it bordered (r17 #2). From 0.1 the chroma only falls to the
+        # grey middle, and class 0's navy points stand off their region a little more.
         x = np.linspace(0.0, 1.0, 65)
-        rgb = pg.colormap.get(p.heat).map(x, mode="float")[:, :3]
+        rgb = pg.colormap.get(p.heat).map(HEAT_START + (1 - HEAT_START) * x,
+                                          mode="float")[:, :3]
         fade = _HEAT_FADE
         faded = rgb * (1 - fade) + np.asarray(t.background[:3], dtype=float) / 255 * fade
         return pg.ColorMap(pos=x, color=np.round(faded * 255).astype(np.ubyte),

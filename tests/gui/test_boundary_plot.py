@@ -449,5 +449,13 @@ def test_a_tanh_outputs_scores_draw_no_band_the_colour_bar_does_not_have(qtbot, 
         # (cividis' own map comes back 2.3 near its navy end; the band was 7.7)
         assert back.max() < 3.0, (back.max(), row[~below][np.argmax(back)])
         assert np.all(np.diff(lab[:, 0]) > -0.5)  # lightness rises, as cividis' own does
+        # ... and no colour just above the end is more saturated than the end: cividis' own
+        # chroma peaks at 0.1, and a score passing quickly through there drew a saturated blue
+        # seam along every sharp boundary (r17 #2). From the end to the grey middle the chroma
+        # only falls.
+        chroma = np.hypot(lab[:, 1], lab[:, 2])
+        to_grey = chroma[: int(np.argmin(chroma)) + 1]
+        assert np.all(np.diff(to_grey) < 0.5), (chroma[:12].round(1), _lab([bottom]))
+        assert np.hypot(*_lab([bottom])[0, 1:]) >= to_grey.max() - 0.5
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
