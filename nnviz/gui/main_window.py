@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
         # Which of the loss, output activation and learning rate the user chose (kept when the
         # data changes); the others follow the data.
         self._chosen: set[str] = set()
+        self._loaded_choices: set[str] = set()  # those of _chosen the last load_problem set
         self._latest: Snapshot | None = None
         self._drawn_branch: str | None = None  # the branch of the last snapshot drawn
         self._drawn: Snapshot | None = None
@@ -1066,7 +1067,16 @@ class MainWindow(QMainWindow):
         data = problem.dataset
         self._set_panels(data, problem.source, problem.spec, problem.config)
         self._chosen = set(FITTED) - fitted_by_default(problem)
+        self._loaded_choices = set(self._chosen)
         self._start(problem)
+
+    def forget_loaded_choices(self) -> None:
+        """The settings the last loaded problem brought (an exercise's lr 0.05) no longer count
+        as the user's choices: the next data set takes its own defaults for them. Those the
+        user has set since stay chosen. For an exercise closed: its rate outlived it and
+        stalled the circles taken next, "a value you pick yourself is kept" (r17 #6)."""
+        self._chosen -= self._loaded_choices
+        self._loaded_choices = set()
 
     def load_trainer(self, trainer: Trainer, history=None, test_epochs=None,
                      test_values=None) -> None:
@@ -1076,6 +1086,7 @@ class MainWindow(QMainWindow):
                           int(trainer.seed))
         self._set_panels(problem.dataset, problem.source, problem.spec, problem.config)
         self._chosen = set(FITTED) - fitted_by_default(problem)
+        self._loaded_choices = set()  # (a session's settings are its user's)
         self._commit(problem)
         branched = len(getattr(history, "branches", ())) > 1  # a Run, or a bare LossHistory
         self._adopted = (self._run_id, int(trainer.epoch), branched)
@@ -1186,6 +1197,7 @@ class MainWindow(QMainWindow):
 
     def _mark_chosen(self, name: str) -> None:
         self._chosen.add(name)
+        self._loaded_choices.discard(name)
 
     def problem_for(self, data: Dataset, notes: list[str] | None = None,
                     seed: int | None = None) -> Problem:
@@ -1206,6 +1218,7 @@ class MainWindow(QMainWindow):
         if self._spec is not None and (draft.hidden, draft.activations) != (
                 self._spec.hidden, self._spec.activations):
             chosen.add("hidden")  # an edit of the layers (the editor's, or a view's button)
+            self._loaded_choices.discard("hidden")
         network = "hidden" in chosen  # else the data's default hidden layers (the line: none)
         choices = Choices(draft.hidden if network else None,
                           draft.activations if network else None,

@@ -637,3 +637,29 @@ def test_a_closed_window_leaves_no_widget_of_its_own_behind(qtbot, main_window):
     del other
     left = {k: v for k, v in tops().items() if k not in before}
     assert left == {}
+
+
+def test_a_closed_exercises_rate_gives_way_to_the_next_data_sets_own(qtbot, main_window):
+    """The diverging exercise sets lr 0.05 on the line; closed, and circles picked next, its
+    0.05 stayed as if the learner had chosen it ("a value you pick yourself is kept"), and the
+    circles hardly moved (r17 #6). A rate the learner typed during the exercise is theirs."""
+    from nnviz.core.problem import default_learning_rate
+
+    from .test_problem_defaults import choose, type_rate
+    w, ex = main_window, main_window.exercise_actions
+    _open(qtbot, w, LR)
+    assert w.training_panel.lr.value() == 0.05
+    ex.panel.close_button.click()
+    assert ex.exercise is None and w.training_panel.lr.value() == 0.05  # stays, as it says
+    choose(w.data_panel.dataset, "circles")
+    s = wait_for_run(qtbot, w, 0)
+    own = default_learning_rate(w.dataset, s.config.optimizer, s.spec.features)
+    assert s.spec.input_dim == 2 and s.config.learning_rate == own != 0.05
+    # Typed during the exercise: the learner's, kept for the next data.
+    _open(qtbot, w, LR)
+    type_rate(qtbot, w, "0.02")
+    qtbot.waitUntil(lambda: w.last_snapshot.config.learning_rate == 0.02)
+    ex.panel.close_button.click()
+    choose(w.data_panel.dataset, "circles")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.input_dim == 2 and s.config.learning_rate == 0.02
