@@ -48,6 +48,7 @@ from .actions.sessions import SessionsMixin
 from .actions.settings import SettingsMixin, make_settings
 from .actions.undo import UNDO_LIMIT, UndoMixin
 from .file_jobs import FileJobs
+from .widgets import ElidedLabel
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
@@ -270,7 +271,10 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         bar = self.edit_toolbar = QToolBar("Edit points", w)
         bar.setObjectName("EditPointsToolbar")
         bar.setMovable(False)
-        self.edit_hint = QLabel()
+        # Cut short ("...", whole in its tooltip) where the window is narrow, Done still in
+        # the bar: at 833 px (a 150% laptop screen) the whole hint pushed Done out of it, into
+        # the toolbar's overflow menu.
+        self.edit_hint = ElidedLabel()
         self.edit_class = QComboBox()
         # Sized to its names each time they change (a file's "apple (class 0)" was cut to
         # "apple (cl", the box keeping the width of "class 0" it was first shown with).

@@ -1,0 +1,136 @@
+"""View > Text size: Larger (Ctrl+= and Ctrl++), Smaller (Ctrl+-), Normal (Ctrl+0), in the
+steps of :data:`STEPS`, remembered in the settings (``look/text_size``, beside the theme and the
+palette) and restored at launch. A low-vision learner's review: the only ways to larger text were
+the system's scaling and presentation mode, which is made for a projector and changes the layout.
+
+The text is made larger by presentation mode's own scaling (:meth:`Presentation.scale
+<nnviz.gui.presentation.Presentation.scale>`): the window's font, the menus, dialogs and
+tooltips, the run bar, every plot's axes, titles and keys, the diagrams, and with them the
+markers and lines that go with the text (a key's swatch stays the size of its word). In
+presentation mode the larger of its size and this one is taken (see there)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from .actions.settings import make_settings
+
+SETTINGS_KEY = "look/text_size"
+#: The text sizes, as factors of the normal one: small steps near 100% (115% is a step a user
+#: reaching for a little more takes), larger ones above; at 200% the window's layouts still
+#: fit 1400x900 (the widest view asks 1,382 px; what does not fit scrolls, nothing overlaps).
+STEPS = (1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+NORMAL = 1.0
+MESSAGE_MS = 6000
+
+
+def percent(factor: float) -> str:
+    return f"{round(factor * 100)}%"
+
+
+def nearest_step(factor) -> float:
+    """The step nearest ``factor`` (a value read back from the settings: a number, a string, or
+    something else, which means normal)."""
+    try:
+        f = float(factor)
+    except (TypeError, ValueError):
+        return NORMAL
+    if not f == f:  # NaN
+        return NORMAL
+    return min(STEPS, key=lambda s: abs(s - f))
+
+
+class TextSize(QObject):
+    """The window's text size: its menu, its keys, its setting."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.factor = NORMAL
+        self.menu = window.view_menu.addMenu("Text si&ze")
+        self.menu.setToolTipsVisible(True)
+
+        def action(text: str, tip: str, keys, slot) -> QAction:
+            a = QAction(text, window)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            self.menu.addAction(a)
+            window.addAction(a)  # the keys work with the menu bar hidden
+            return a
+
+        # Ctrl+= is Ctrl++ without Shift on most keyboards (and the keypad's plus).
+        self.larger_action = action("&Larger", "Make all the text larger (the plots' and "
+                                    "diagrams' too).", ("Ctrl+=", "Ctrl++"), self.larger)
+        self.smaller_action = action("&Smaller", "Make the text smaller again.", ("Ctrl+-",),
+                                     self.smaller)
+        self.normal_action = action("&Normal size", "The text at its normal size.",
+                                    ("Ctrl+0",), self.normal)
+        saved = make_settings().value(SETTINGS_KEY, NORMAL)
+        self.set_factor(nearest_step(saved))
+
+    # -- the user's choices ---------------------------------------------------------------------
+
+    def larger(self) -> None:
+        self._step(+1)
+
+    def smaller(self) -> None:
+        self._step(-1)
+
+    def normal(self) -> None:
+        self.choose(NORMAL)
+
+    def _step(self, by: int) -> None:
+        i = STEPS.index(nearest_step(self.factor)) + by
+        if not 0 <= i < len(STEPS):
+            limit = "largest" if by > 0 else "smallest"
+            back = "Ctrl+0: normal size" if by > 0 else "Ctrl+=: larger"
+            self._say(f"The text is at its {limit} size, {percent(self.factor)} ({back}).")
+            return
+        self.choose(STEPS[i])
+
+    def choose(self, factor: float) -> None:
+        """The text at ``factor`` (a step of STEPS) in every window, remembered for the next
+        launch, and said in the status bar."""
+        factor = nearest_step(factor)
+        settings = make_settings()
+        settings.setValue(SETTINGS_KEY, factor)
+        settings.sync()
+        for window in _windows(self.window):
+            window.text_size.set_factor(factor)
+        presentation = self.window.presentation
+        more = (f" (presentation mode shows it at {percent(presentation.scale())})"
+                if presentation.scale() > factor else "")
+        self._say(f"Text size {percent(factor)}{more}.")
+
+    # -- applying -------------------------------------------------------------------------------
+
+    def set_factor(self, factor: float) -> None:
+        """This window's text at ``factor`` (not remembered: ``choose`` is)."""
+        self.factor = factor
+        self.window.presentation.set_text_factor(factor)
+        self.menu.setTitle(f"Text si&ze ({percent(factor)})" if factor != NORMAL
+                           else "Text si&ze")
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, MESSAGE_MS)
+
+
+def _windows(window) -> list:
+    """``window`` and nnviz's other main windows (a sweep's member opened beside it): one text
+    size for the application, as one theme."""
+    out = [window]
+    app = QApplication.instance()
+    for w in app.topLevelWidgets() if app is not None else ():
+        if w is not window and isinstance(getattr(w, "text_size", None), TextSize):
+            out.append(w)
+    return out
+
+
+def install(window) -> TextSize:
+    """The View menu's Text size, the size of the last session applied."""
+    window.text_size = TextSize(window)
+    return window.text_size
