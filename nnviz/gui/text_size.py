@@ -113,8 +113,8 @@ class TextSize(QObject):
             if short is not None and (before is None or self._least() != before):
                 self.set_factor(old)
                 self.fit_screen()  # (it grew to the larger size's least width)
-                self._say(f"The text is as large as this screen allows: {percent(old)} (at "
-                          f"{percent(STEPS[i])} the window would need {short}).")
+                self._say(f"Text as large as the screen allows: {percent(old)} "
+                          f"({percent(STEPS[i])} needs {short}).")
                 return
         self.choose(STEPS[i])
 
@@ -157,15 +157,15 @@ class TextSize(QObject):
 
     def _shortfall(self) -> str | None:
         """None if the window's least size fits its screen's free area, else what it would
-        need ("1,059 px of the screen's 1,024")."""
+        need ("1,059 px of its 1,024": the screen's)."""
         least = self._least()
         if least is None:
             return None
         avail = self.window.screen().availableGeometry()
         if least[0] > avail.width():
-            return f"{least[0]:,} px of the screen's {avail.width():,}"
+            return f"{least[0]:,} px of its {avail.width():,}"
         if least[1] > avail.height():
-            return f"{least[1]:,} px of the screen's {avail.height():,} in height"
+            return f"{least[1]:,} px of its {avail.height():,} in height"
         return None
 
     def _fit_launch(self) -> None:
@@ -179,9 +179,8 @@ class TextSize(QObject):
             self.set_factor(STEPS[STEPS.index(nearest_step(self.factor)) - 1])
             lower = self._shortfall()
         self.fit_screen()
-        self._say(f"The text is at {percent(self.factor)}, as large as this screen allows (at "
-                  f"{percent(saved)}, the size chosen, kept for a larger screen, the window "
-                  f"would need {need}).")
+        self._say(f"Text at {percent(self.factor)}, as large as the screen allows "
+                  f"({percent(saved)}, kept for a larger screen, needs {need}).")
 
     def fit_screen(self) -> None:
         """The window inside its screen's free area if it is larger (it does not shrink by

@@ -227,7 +227,7 @@ def test_larger_stops_where_the_window_would_leave_a_1024_px_screen(main_window,
     qtbot.waitUntil(lambda: w.width() == 1024)
     for _ in text_size.STEPS[1:]:
         qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
-    qtbot.waitUntil(lambda: "as large as this screen allows" in w.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "as large as the screen allows" in w.statusBar().currentMessage())
     factor = w.text_size.factor
     assert 1.0 < factor < 2.0
     QApplication.processEvents()
@@ -256,7 +256,7 @@ def test_a_size_saved_on_a_larger_screen_opens_at_what_fits_and_is_kept(
         QApplication.processEvents()
         assert w.minimumSizeHint().width() <= 1024
         message = w.statusBar().currentMessage()
-        assert "as large as this screen allows" in message and "200%" in message, message
+        assert "as large as the screen allows" in message and "200%" in message, message
         assert text_size.percent(w.text_size.factor) in message
         assert float(make_settings().value("look/text_size")) == 2.0  # for a larger screen
     finally:
