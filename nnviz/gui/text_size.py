@@ -7,10 +7,16 @@ The text is made larger by presentation mode's own scaling (:meth:`Presentation.
 <nnviz.gui.presentation.Presentation.scale>`): the window's font, the menus, dialogs and
 tooltips, the run bar, every plot's axes, titles and keys, the diagrams, and with them the
 markers and lines that go with the text (a key's swatch stays the size of its word). In
-presentation mode the larger of its size and this one is taken (see there)."""
+presentation mode the larger of its size and this one is taken (see there).
+
+The window is kept on its screen (a reviewer at 1024x768: at 175% the window's least width was
+1,059 px and at 200% 1,197, its right side off the screen, "Epoch 0" read "E"): a Larger step
+whose window would not fit the screen's free area is taken back and said; at launch the largest
+step that fits is used (the saved size is kept, for a larger screen); after Smaller or Normal a
+window larger than its screen is fitted to it again."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -71,6 +77,15 @@ class TextSize(QObject):
                                     ("Ctrl+0",), self.normal)
         saved = make_settings().value(SETTINGS_KEY, NORMAL)
         self.set_factor(nearest_step(saved))
+        window.installEventFilter(self)  # its first showing: the saved size on this screen
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.window and event.type() == QEvent.Type.Show:
+            self.window.removeEventFilter(self)
+            # once shown (polished, laid out, on its screen: hidden, the least width at 200%
+            # was 1,093 px, shown 1,197)
+            QTimer.singleShot(0, self, self._fit_launch)
+        return False
 
     # -- the user's choices ---------------------------------------------------------------------
 
@@ -90,17 +105,31 @@ class TextSize(QObject):
             back = "Ctrl+0: normal size" if by > 0 else "Ctrl+=: larger"
             self._say(f"The text is at its {limit} size, {percent(self.factor)} ({back}).")
             return
+        if by > 0:
+            old, before = self.factor, self._least()
+            self.set_factor(STEPS[i])
+            short = self._shortfall()
+            # (in presentation mode a step below its size changes nothing: never refused)
+            if short is not None and (before is None or self._least() != before):
+                self.set_factor(old)
+                self.fit_screen()  # (it grew to the larger size's least width)
+                self._say(f"Text as large as the screen allows: {percent(old)} "
+                          f"({percent(STEPS[i])} needs {short}).")
+                return
         self.choose(STEPS[i])
 
     def choose(self, factor: float) -> None:
         """The text at ``factor`` (a step of STEPS) in every window, remembered for the next
         launch, and said in the status bar."""
         factor = nearest_step(factor)
+        smaller = factor < self.factor
         settings = make_settings()
         settings.setValue(SETTINGS_KEY, factor)
         settings.sync()
         for window in _windows(self.window):
             window.text_size.set_factor(factor)
+            if smaller:
+                window.text_size.fit_screen()
         presentation = self.window.presentation
         more = (f" (presentation mode shows it at {percent(presentation.scale())})"
                 if presentation.scale() > factor else "")
@@ -114,6 +143,62 @@ class TextSize(QObject):
         self.window.presentation.set_text_factor(factor)
         self.menu.setTitle(f"Text si&ze ({percent(factor)})" if factor != NORMAL
                            else "Text si&ze")
+
+    def _least(self):
+        """The window's least size with its frame, once the new fonts' posted events and the
+        layouts' requests are processed (None without a screen)."""
+        QApplication.processEvents()
+        w = self.window
+        if w.screen() is None:
+            return None
+        fg, g = w.frameGeometry(), w.geometry()  # the frame: none before a window manager's
+        least = w.minimumSizeHint().expandedTo(w.minimumSize())
+        return (least.width() + fg.width() - g.width(), least.height() + fg.height() - g.height())
+
+    def _shortfall(self) -> str | None:
+        """None if the window's least size fits its screen's free area, else what it would
+        need ("1,059 px of its 1,024": the screen's)."""
+        least = self._least()
+        if least is None:
+            return None
+        avail = self.window.screen().availableGeometry()
+        if least[0] > avail.width():
+            return f"{least[0]:,} px of its {avail.width():,}"
+        if least[1] > avail.height():
+            return f"{least[1]:,} px of its {avail.height():,} in height"
+        return None
+
+    def _fit_launch(self) -> None:
+        """The largest step at most the saved one that fits the screen (the setting is kept:
+        on a larger screen the next launch has it)."""
+        saved, short = self.factor, self._shortfall()
+        if short is None:
+            return
+        need, lower = short, short
+        while lower is not None and self.factor > NORMAL:
+            self.set_factor(STEPS[STEPS.index(nearest_step(self.factor)) - 1])
+            lower = self._shortfall()
+        self.fit_screen()
+        self._say(f"Text at {percent(self.factor)}, as large as the screen allows "
+                  f"({percent(saved)}, kept for a larger screen, needs {need}).")
+
+    def fit_screen(self) -> None:
+        """The window inside its screen's free area if it is larger (it does not shrink by
+        itself when the text does)."""
+        QApplication.processEvents()  # the smaller fonts' layouts: the least size smaller
+        w = self.window
+        screen = w.screen()
+        if screen is None or not w.isVisible() or w.isMaximized() or w.isFullScreen():
+            return
+        avail, fg, g = screen.availableGeometry(), w.frameGeometry(), w.geometry()
+        if fg.width() <= avail.width() and fg.height() <= avail.height():
+            return
+        extra_w, extra_h = fg.width() - g.width(), fg.height() - g.height()
+        w.resize(min(g.width(), avail.width() - extra_w), min(g.height(), avail.height() - extra_h))
+        fg = w.frameGeometry()
+        if not avail.contains(fg):
+            w.move(max(avail.left(), min(fg.left(), avail.right() + 1 - fg.width())),
+                   max(avail.top(), min(fg.top(), avail.bottom() + 1 - fg.height())))
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, MESSAGE_MS)

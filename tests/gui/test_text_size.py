@@ -34,6 +34,14 @@ def _tick_pt(axis) -> float:
     return (axis.style["tickFont"] or QApplication.font()).pointSizeF()
 
 
+@pytest.fixture
+def wide_screen(monkeypatch):
+    """A 1440x900 screen, where every step to 200% fits, and a 1400x900 window with its frame
+    (offscreen's own screen is smaller: a Larger step that would not fit is taken back, and a
+    window larger than its screen is fitted to it after Smaller and Normal, see below)."""
+    _screen(monkeypatch, 1440, 900)
+
+
 def _box_px(window) -> int:
     """The "Show test data" check box's box, in px."""
     box = window.show_test
@@ -42,7 +50,8 @@ def _box_px(window) -> int:
     return box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box).width()
 
 
-def test_ctrl_equals_makes_the_text_larger_and_ctrl_0_brings_it_back(main_window, qtbot):
+def test_ctrl_equals_makes_the_text_larger_and_ctrl_0_brings_it_back(main_window, qtbot,
+        wide_screen):
     w = main_window
     normal = _sizes(w)
     box = _box_px(w)
@@ -83,7 +92,7 @@ def test_a_view_built_later_reads_at_the_text_size(main_window, qtbot):
     qtbot.waitUntil(lambda: all(_tick_pt(a) <= 1.01 * base for a in axes))
 
 
-def test_the_limits_say_so_and_change_nothing(main_window, qtbot):
+def test_the_limits_say_so_and_change_nothing(main_window, qtbot, wide_screen):
     w = main_window
     for _ in text_size.STEPS[1:]:
         qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
@@ -101,7 +110,8 @@ def test_the_limits_say_so_and_change_nothing(main_window, qtbot):
     assert w.text_size.factor == 1.0
 
 
-def test_the_text_size_is_remembered_for_the_next_window(main_window, qtbot):
+def test_the_text_size_is_remembered_for_the_next_window(main_window, qtbot,
+        wide_screen):
     from nnviz.gui.actions.settings import make_settings
     from nnviz.gui.main_window import MainWindow
     w = main_window
@@ -163,7 +173,7 @@ def test_spin_box_arrows_grow_with_the_text(main_window, qtbot):
 
 
 def test_at_200_percent_the_window_stays_on_a_1400_px_screen_its_buttons_whole(
-        main_window, qtbot):
+        main_window, qtbot, wide_screen):
     """The run bar asked 1,543 px at 200%: Restart, +100, +10 (and +1000) fold away where it
     is wider than the window, and come back at the normal size; no button is squeezed."""
     w = main_window
@@ -198,3 +208,72 @@ def test_a_window_closed_enlarged_leaves_the_tooltips_at_their_size(qtbot):
     assert QToolTip.font().pointSizeF() > normal
     first.close()
     assert QToolTip.font().pointSizeF() == normal
+
+
+def _screen(monkeypatch, width: int, height: int) -> None:
+    """Every screen's free area ``width`` x ``height`` (offscreen's own is whatever it is)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, width, height))
+
+
+def test_larger_stops_where_the_window_would_leave_a_1024_px_screen(main_window, qtbot,
+                                                                     monkeypatch):
+    """A reviewer at 1024x768: at 175% the window's least width was 1,059 px and at 200%
+    1,197, its right side off the screen ("Epoch 0" read "E", the plot cut)."""
+    w = main_window
+    _screen(monkeypatch, 1024, 768)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    for _ in text_size.STEPS[1:]:
+        qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
+    qtbot.waitUntil(lambda: "as large as the screen allows" in w.statusBar().currentMessage())
+    factor = w.text_size.factor
+    assert 1.0 < factor < 2.0
+    QApplication.processEvents()
+    assert w.minimumSizeHint().width() <= 1024 and w.width() <= 1024  # on the screen, whole
+    message = w.statusBar().currentMessage()
+    assert text_size.percent(factor) in message and "1,024" in message, message
+    from nnviz.gui.actions.settings import make_settings
+    assert float(make_settings().value("look/text_size")) == factor  # the step taken back
+    assert w.text_size.menu.title().endswith(f"({text_size.percent(factor)})")
+
+
+def test_a_size_saved_on_a_larger_screen_opens_at_what_fits_and_is_kept(
+        qtbot, tmp_path, monkeypatch):
+    from nnviz.gui.actions.settings import make_settings
+    from nnviz.gui.main_window import MainWindow
+    monkeypatch.setenv("NNVIZ_SETTINGS", str(tmp_path / "settings.ini"))
+    make_settings().setValue("look/text_size", 2.0)
+    _screen(monkeypatch, 1024, 768)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    try:
+        assert w.text_size.factor == 2.0
+        w.show()
+        qtbot.waitUntil(lambda: w.text_size.factor < 2.0)
+        qtbot.waitUntil(lambda: w.width() <= 1024)
+        QApplication.processEvents()
+        assert w.minimumSizeHint().width() <= 1024
+        message = w.statusBar().currentMessage()
+        assert "as large as the screen allows" in message and "200%" in message, message
+        assert text_size.percent(w.text_size.factor) in message
+        assert float(make_settings().value("look/text_size")) == 2.0  # for a larger screen
+    finally:
+        w.close()
+        qtbot.waitUntil(lambda: not w.worker.is_running(), timeout=20_000)
+
+
+def test_smaller_and_normal_bring_a_window_wider_than_its_screen_back_onto_it(
+        main_window, qtbot, monkeypatch):
+    """At 200% on a wide screen the window grew to its least width; moved to a 1024 px
+    screen, Normal left it 1,197 px wide (a window does not shrink by itself)."""
+    w = main_window
+    w.text_size.choose(2.0)
+    qtbot.waitUntil(lambda: w.width() > 1024)
+    _screen(monkeypatch, 1024, 768)
+    w.text_size.smaller_action.trigger()  # 175%: still wider than the screen
+    assert w.width() > 1024
+    w.text_size.normal_action.trigger()
+    qtbot.waitUntil(lambda: w.width() <= 1024)
+    assert w.frameGeometry().right() < 1024 and w.height() <= 768
