@@ -51,6 +51,11 @@ class ViewEntry:
 #: number's "(test ...)" under it); beside the usual 0.36 the Network tab's 6x8 network drew
 #: 18 px units, at 0.26 26 px (with the diagram's margins fitted, NetworkCanvas._sides).
 DIAGRAM_LEFT_SHARE = 0.26
+#: The Landscape tab's: its first row ("Directions:", the combo as wide as its longest item,
+#: "log scale") needs 644 px in presentation mode, its check box grown with the text (21 px);
+#: beside the usual 0.36 the view had 641 at 1024x768 and cut "initial -> current, and an
+#: orthogonal o...". 0.35 gives it 10 px more.
+LANDSCAPE_LEFT_SHARE = 0.35
 
 
 REGISTRY: tuple[ViewEntry, ...] = (
@@ -64,7 +69,8 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "Gradient norms, update ratios, weight and activation histograms.", "gradient_view"),
     ViewEntry("landscape", "Landscape",
               "The loss over a plane through weight space, the run's path across it, and the "
-              "sharpness against 2/lr; click to move the model.", "landscape_view"),
+              "sharpness against 2/lr; click to move the model.", "landscape_view",
+              LANDSCAPE_LEFT_SHARE),
     ViewEntry("lessons", "Lessons",
               "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
     ViewEntry("backprop", "Backprop",
