@@ -54,6 +54,10 @@ class TextSize(QObject):
         super().__init__(window)
         self.window = window
         self.factor = NORMAL
+        #: False: the screen does not bound the text size at launch (a screenshot or a
+        #: recording, rendered offscreen at its --size whatever the screen: the offscreen
+        #: screen's 800 px made a 1024 px picture in presentation mode 849 px wide)
+        self.screen_bound = True
         self.menu = window.view_menu.addMenu("Text si&ze")
         self.menu.setToolTipsVisible(True)
 
@@ -171,6 +175,8 @@ class TextSize(QObject):
     def _fit_launch(self) -> None:
         """The largest step at most the saved one that fits the screen (the setting is kept:
         on a larger screen the next launch has it)."""
+        if self.factor <= NORMAL or not self.screen_bound:
+            return  # nothing to lower (the window's own size is the window's, as before)
         saved, short = self.factor, self._shortfall()
         if short is None:
             return
