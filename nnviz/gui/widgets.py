@@ -391,10 +391,14 @@ class FittingLabel(QLabel):
         super().__init__(parent)
         self._texts: tuple[str, ...] = ("",)
         self._tip = ""
+        self._reserve = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def set_texts(self, *texts: str, tip: str = "") -> None:
-        self._texts, self._tip = tuple(texts) or ("",), tip
+    def set_texts(self, *texts: str, tip: str = "", reserve: str = "") -> None:
+        """``reserve``: a text (in bold) the label is at least as wide as, whatever its own:
+        a label whose texts take turns keeps one least width, and a squeezed row does not
+        move at each turn."""
+        self._texts, self._tip, self._reserve = tuple(texts) or ("",), tip, reserve
         self._fit()
 
     def full_text(self) -> str:
@@ -405,6 +409,11 @@ class FittingLabel(QLabel):
         fm = self.fontMetrics()
         # The shortest wording always whole: its width is the least the label takes.
         shortest = fm.horizontalAdvance(self._texts[-1]) + 2 * self.margin() + 2
+        if self._reserve:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            shortest = max(shortest, QFontMetrics(bold).horizontalAdvance(self._reserve)
+                           + 2 * self.margin() + 2)
         if self.minimumWidth() != shortest:
             self.setMinimumWidth(shortest)
         text = next((t for t in self._texts if fm.horizontalAdvance(t) <= room), self._texts[-1])
