@@ -50,21 +50,25 @@ def test_backprop_plot_numbers_clear_their_axis_title_at_1024(main_window, qtbot
 
     seen = []
 
-    def settled() -> bool:
-        # laid out: the same numbers at the same places in two polls running
+    def settled_and_clear() -> None:
+        # laid out: the same numbers at the same places in two polls running; and clear of
+        # the titles then. (Waited for, not asserted at the first settled poll: on a loaded
+        # machine the moons' new range, the presentation's split and the 1024 px came in
+        # several passes, and one pass' numbers were taken for the last. An overlap that
+        # stays fails here as it did.)
         QApplication.processEvents()
         now = [(t, r.getRect()) for side in ("left", "bottom") for t, r in _glyphs(plot, side)[0]]
         seen.append(now)
-        return (w.width(), w.height()) == (1024, 768) and plot.isVisible() and \
-            plot._data is not None and _glyphs(plot)[1].isValid() and len(now) >= 4 and \
-            seen[-2:] == [now, now]
-    qtbot.waitUntil(settled, timeout=30_000)
-    for side in ("left", "bottom"):
-        ticks, title = _glyphs(plot, side)
-        assert ticks and title.isValid()
-        for text, rect in ticks:
-            assert not rect.adjusted(-AIR, -AIR, AIR, AIR).intersects(title), \
-                (side, text, rect, title)
+        assert (w.width(), w.height()) == (1024, 768) and plot.isVisible()
+        assert plot._data is not None and _glyphs(plot)[1].isValid() and len(now) >= 4
+        assert seen[-2:] == [now, now]
+        for side in ("left", "bottom"):
+            ticks, title = _glyphs(plot, side)
+            assert ticks and title.isValid()
+            for text, rect in ticks:
+                assert not rect.adjusted(-AIR, -AIR, AIR, AIR).intersects(title), \
+                    (side, text, rect, title)
+    qtbot.waitUntil(settled_and_clear, timeout=30_000)
 
 
 def test_backprop_plot_axes_make_room_for_presentation_modes_numbers_before_they_paint(
