@@ -7,7 +7,7 @@ above the loss plot. The menu's choice is remembered (``view/presentation`` in t
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLayout, QMenu,
                                QSizePolicy, QToolTip, QWidget)
@@ -186,6 +186,13 @@ class Presentation(QObject):
             self._update_readout(s)
         else:
             self.new_run()  # (its text of another run, when the mode was last on, would stay)
+        text_size = getattr(w, "text_size", None)
+        if not on and text_size is not None and w.isVisible():
+            # A size chosen in the mode, whose layouts fit 1024 px at 200%, may not fit the
+            # normal layouts: the window went 1,260 px wide on a 1024x768 screen.
+            # (once the normal layouts have taken their sizes: the window grows after)
+            QTimer.singleShot(0, text_size, lambda: text_size.fit_shown(
+                "outside presentation mode"))
 
     def scale(self) -> float:
         """The text's (and markers') scale: presentation mode's SCALE or the user's text size

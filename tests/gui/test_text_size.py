@@ -277,3 +277,24 @@ def test_smaller_and_normal_bring_a_window_wider_than_its_screen_back_onto_it(
     w.text_size.normal_action.trigger()
     qtbot.waitUntil(lambda: w.width() <= 1024)
     assert w.frameGeometry().right() < 1024 and w.height() <= 768
+
+
+def test_leaving_presentation_mode_keeps_the_window_on_a_1024_px_screen(main_window, qtbot,
+                                                                         monkeypatch):
+    """200% fits a 1024x768 screen in presentation mode (its layouts are made for a projector's
+    1024 px), not in the normal layouts: leaving the mode at 200% left the window 1,260 px wide
+    on that screen, its right side off it."""
+    w = main_window
+    _screen(monkeypatch, 1024, 768)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    w.set_presentation(True)
+    for _ in text_size.STEPS[1:]:
+        qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
+    assert w.text_size.factor == 2.0  # it fits in the mode
+    w.set_presentation(False)
+    qtbot.waitUntil(lambda: w.text_size.factor < 2.0 and w.width() <= 1024)
+    QApplication.processEvents()
+    assert w.minimumSizeHint().width() <= 1024 and w.frameGeometry().right() < 1024
+    message = w.statusBar().currentMessage()
+    assert "outside presentation mode" in message and "200%" in message, message
