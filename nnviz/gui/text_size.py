@@ -196,8 +196,11 @@ class TextSize(QObject):
         # showed again at the smaller size grew the window to 1,152 px for a pass after the
         # first fit (leaving presentation mode at 200% on a 1024 px screen)
         QTimer.singleShot(0, self, self.fit_screen)
-        where = f" {where}" if where else ""
-        self._say(f"Text at {percent(self.factor)}, as large as the screen allows{where} "
+        if where:  # (one line at 150% on a 1024 px screen: the launch's wording was cut)
+            self._say(f"Text at {percent(self.factor)} {where}, as large as the screen allows "
+                      f"({percent(saved)} needs {need.split(' of ')[0]}).")
+            return
+        self._say(f"Text at {percent(self.factor)}, as large as the screen allows "
                   f"({percent(saved)}, kept for a larger screen, needs {need}).")
 
     def fit_screen(self) -> None:
