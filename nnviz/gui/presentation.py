@@ -162,7 +162,6 @@ class Presentation(QObject):
             return
         self.active = on
         w = self.window
-        before = w.size()  # (the window on its screen after: _fit_screen)
         if on:  # before the large fonts and the run bar's rate field move the columns
             self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
             self._dragged = {}  # a new session starts from the views' own shares
@@ -188,25 +187,12 @@ class Presentation(QObject):
         else:
             self.new_run()  # (its text of another run, when the mode was last on, would stay)
         text_size = getattr(w, "text_size", None)
-        if text_size is not None and w.isVisible():
-            # (once the new layouts have taken their sizes: the window grows after)
-            QTimer.singleShot(0, text_size, lambda: self._fit_screen(on, before))
-
-    def _fit_screen(self, on: bool, before: QSize) -> None:
-        """The window on its screen after the mode changed, if the change made it larger (a
-        window the user made larger than the screen stays so). Off: a text size chosen in the
-        mode, whose layouts fit 1024 px at 200%, may not fit the normal layouts (the window
-        went 1,260 px wide on a 1024x768 screen): the largest that fits is taken. On: the
-        mode's parts grew the window on their way (1,401 px on a 1280x800 screen at 150%
-        scaling, its least 1,274) and it stayed so."""
-        w = self.window
-        if not shiboken6.isValid(w) or (w.width() <= before.width()
-                                        and w.height() <= before.height()):
-            return
-        text_size = w.text_size
-        if not on:
-            text_size.fit_shown("outside presentation mode")
-        text_size.fit_screen()
+        if not on and text_size is not None and w.isVisible():
+            # A size chosen in the mode, whose layouts fit 1024 px at 200%, may not fit the
+            # normal layouts: the window went 1,260 px wide on a 1024x768 screen.
+            # (once the normal layouts have taken their sizes: the window grows after)
+            QTimer.singleShot(0, text_size, lambda: text_size.fit_shown(
+                "outside presentation mode"))
 
     def scale(self) -> float:
         """The text's (and markers') scale: presentation mode's SCALE or the user's text size

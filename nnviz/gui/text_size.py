@@ -206,8 +206,6 @@ class TextSize(QObject):
     def fit_screen(self) -> None:
         """The window inside its screen's free area if it is larger (it does not shrink by
         itself when the text does)."""
-        if not self.screen_bound:
-            return
         QApplication.processEvents()  # the smaller fonts' layouts: the least size smaller
         w = self.window
         screen = w.screen()
