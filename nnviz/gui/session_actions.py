@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QMenu, QMessageBox,
-                               QPushButton, QToolBar)
+                               QPushButton, QSizePolicy, QToolBar)
 
 from nnviz.core import presets
 from nnviz.core import session as session_io
@@ -279,6 +279,9 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         # Sized to its names each time they change (a file's "apple (class 0)" was cut to
         # "apple (cl", the box keeping the width of "class 0" it was first shown with).
         self.edit_class.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # ... and never narrower: where the bar is short of room the hint beside it gives way
+        # ("..."), not the name (an 800 px window squeezed the box to its least, 79 px).
+        self.edit_class.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.edit_class.setToolTip("The class of the points a click adds.")
         self.edit_value = QDoubleSpinBox()
         self.edit_value.setRange(-1e6, 1e6)
