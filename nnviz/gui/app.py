@@ -150,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
         # the option does.
         if screenshot or record or _opt(args, "presentation"):
             window.set_presentation(bool(_opt(args, "presentation")))
+        if screenshot or record:  # rendered at its size, whatever the (offscreen) screen
+            window.text_size.screen_bound = False
         size = _opt(args, "size")
         if size:
             window.resize(*size)

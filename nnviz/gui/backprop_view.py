@@ -53,6 +53,12 @@ WJ = "&#8288;"
 # (a narrow column broke it "0.9775·(-0.00189" / "1)" where the product was longer than the
 # column, r17 #1; the zero-width space is a line-break opportunity to Qt's layout).
 TIMES = "·&#8203;"
+# The plot's least width beside the diagram (220 made the tab too wide for a 150% laptop screen,
+# 853 logical px for the window, with the settings' column beside it).
+PLOT_LEAST = 200
+# The formulas' least height (they scroll): at 120 the tab was 466 px least-tall with the window's
+# bars, the Edit points bar over them 497, more than a 1366x768 screen at 150% (512, a title bar).
+FORMULAS_LEAST = 100
 MIN_NODE = 16.0  # a node's side at the least: its colour seen (a column shows fewer units)
 NODE_CLEAR = 7.0  # between a label and the node (or bias square) above it
 # A column too tall for its labels above its nodes, where the column is wide (presentation
@@ -119,6 +125,11 @@ LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's heig
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
 # (else above them, to the right, as the other columns').
 BESIDE_AT_LEAST = 0.85
+# A node label's size, of the text's: the text's own (0.85 read smaller than the words about
+# it, 7.65 pt beside 9); 0.85 where the text is larger (View > Text size, presentation mode),
+# the layouts' for it: at the full size the notebook's 2-4-10-4-1 network drew 3 of hidden 2's
+# 10 units in presentation mode at 1024x768. (least_pt keeps them legible there.)
+LABEL_SHARE, LARGE_LABEL_SHARE = 1.0, 0.85
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. At 200 points its trace takes
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
@@ -446,7 +457,7 @@ class BackpropCanvas(NetworkCanvas):
         return f"{self.node_name if layer >= 0 else 'x'}={number}"
 
     def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool, tuple]]:
-        """Per column, the font its node labels fit their room in (6 pt at the least), whether
+        """Per column, the font its node labels fit their room in (least_pt at the least), whether
         they go beside the node (the inputs, when the margin holds them) rather than above it,
         whether they carry the value's name ("a=") and the column's number style. The longest
         forms that fit whole at ``small`` are taken: the name on every layer's labels or on
@@ -481,17 +492,19 @@ class BackpropCanvas(NetworkCanvas):
         if self._fonts is not None and self._fonts[0] == key:
             return self._fonts[1]
 
+        least = self.least_pt()
+
         def fitted(text: str, room: float) -> tuple[QFont, bool]:
             font = QFont(small)
             font.setBold(True)  # the selected node's label is bold: fit that
             size = small.pointSizeF()
-            while size > 6.0:
+            while size > least:
                 font.setPointSizeF(size)
                 if QFontMetricsF(font).horizontalAdvance(text) + 6 <= room:
                     break
                 size -= 0.5
             font = QFont(small)
-            font.setPointSizeF(max(size, 6.0))
+            font.setPointSizeF(max(size, least))
             return font, size >= small.pointSizeF()
 
         def best(c: int, room: float, allowed) -> tuple[QFont, bool, int]:
@@ -566,11 +579,16 @@ class BackpropCanvas(NetworkCanvas):
                 halves.append((gap - 4) / 2)
         return 2 * max(min(halves), 1.0)
 
+    def _label_share(self) -> float:
+        from .look import text_ratio
+        return LABEL_SHARE if text_ratio(self) <= 1.0 else LARGE_LABEL_SHARE
+
     def _label_font(self, bold: bool = False) -> QFont:
-        """A node label's font: 0.85 of the diagram's, 7 pt at the least (bold: the selected
+        """A node label's font: the diagram's (the text's size, see LABEL_SHARE; smaller only
+        where a column has not the room: _label_fonts), 7 pt at the least (bold: the selected
         node's, the largest a label gets)."""
         small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share()))
         small.setBold(bold)
         return small
 
@@ -654,7 +672,7 @@ class BackpropCanvas(NetworkCanvas):
         # output's label goes above its node, so the margin is small (more room between the
         # columns for their labels).
         small = QFont(self.font())
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85 * BESIDE_AT_LEAST))
+        small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share() * BESIDE_AT_LEAST))
         small.setBold(True)
         label = QFontMetricsF(small).horizontalAdvance("x=-0.000") + 6
         cols = max(len(self.shown), 1)
@@ -888,6 +906,10 @@ class BackpropView(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title_room = TextRoom(self.title)
+        # As least-tall as its lines at the width it has (TextRoom.least_at_width): at its hint's
+        # 120 px it asked six lines, 56 px more than the two it takes, and the Backprop tab
+        # made the window 522 px least-tall, more than a 1366x768 screen at 150% (512 px).
+        self.title_room.least_at_width()
         self.points = PointCombo()
         self.points.setToolTip("The training point to follow (or click one on the plot).")
         self.points.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -930,7 +952,7 @@ class BackpropView(QWidget):
 
         self.plot = DecisionPlot(colour_bar=False)
         self.plot.setToolTip("Click a training point to follow it through the network.")
-        self.plot.setMinimumWidth(220)
+        self.plot.setMinimumWidth(PLOT_LEAST)
         self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(colors.text(), width=3),
                                          brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
         self.marker.setZValue(30)
@@ -959,7 +981,7 @@ class BackpropView(QWidget):
         self.canvas = BackpropCanvas()
         self.formulas = QTextBrowser()
         self.formulas.setOpenLinks(False)
-        self.formulas.setMinimumHeight(120)
+        self.formulas.setMinimumHeight(FORMULAS_LEAST)
         self.formulas.setToolTip("The selected unit's formulas with this point's numbers: "
                                  "click another node or link of the diagram for its own.")
         self.formulas.installEventFilter(self)  # presentation mode: written to fit its size
@@ -1121,8 +1143,8 @@ class BackpropView(QWidget):
             self.formulas.setMinimumHeight(self._formula_lines_px(PRESENTING_FORMULA_LINES))
             self.canvas.setMinimumHeight(PRESENTING_DIAGRAM_PX)
         else:
-            self.plot.setMinimumSize(220, 0)
-            self.formulas.setMinimumHeight(120)
+            self.plot.setMinimumSize(PLOT_LEAST, 0)
+            self.formulas.setMinimumHeight(FORMULAS_LEAST)
             self.canvas.setMinimumHeight(0)
         # presentation's row (the plot beside the formulas, above the diagram), or the diagram
         # beside them (_diagram_beside: with the formulas' least height, set just above)

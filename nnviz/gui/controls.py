@@ -2,7 +2,7 @@
 by default, full speed one click away), "stop at N epochs", epoch counter."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QStyle, QToolButton, QVBoxLayout, QWidget)
@@ -157,6 +157,7 @@ class RunControls(QFrame):
 
         self.epoch = QLabel()
         self._epoch_base = self.epoch.font().pointSizeF()
+        self.epoch.setObjectName("RunEpoch")
         self._scale_epoch(1.0)
         self.epoch.setToolTip("How many epochs (passes over the training data) the model has "
                               "trained.")
@@ -275,25 +276,38 @@ class RunControls(QFrame):
 
     def set_presentation(self, on: bool, scale: float) -> None:
         """Presentation mode: the advanced buttons (+10, +100, Restart) and the status line
-        folded away (the plot shows "compiling"), the epoch counter ``scale`` times larger."""
+        folded away (the plot shows "compiling"); the bar's text ``scale`` times larger (the
+        user's text size too, on or off)."""
         # The bar's style sheet fixes its children's fonts: the window's font does not reach
         # them, a font size in the sheet does.
-        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if on else ""
+        # The epoch counter its own size at the user's text size (under the bar's size it came
+        # out at the buttons'); folded away in presentation mode, at its normal size.
+        epoch = 1.0 if on else scale
+        size = f" * {{ font-size: {QFont().pointSizeF() * scale:g}pt; }}" if scale != 1 else ""
+        if epoch != 1:
+            size += (f" QLabel#RunEpoch {{ font-size: {self._epoch_base * 1.7 * epoch:g}pt;"
+                     " font-weight: bold; }")
         folded = (self.step_buttons[10], self.step_buttons[100], self.restart, self.epoch)
+        self._presenting = on
         if on:  # the epoch goes to the window's large readout
             for b in folded:
                 b.hide()
+            self.step_buttons[1000].hide()  # (shown again where it fits: _fold_to_width)
         if self.lr is not None:
             self.lr_box.setVisible(on)
             self._say_rate_message()
         self.setStyleSheet(BAR_STYLE + COMPACT_BUTTON + size)
         self._fit_speed_label()
-        self._scale_epoch(scale if on else 1.0)
-        if not on:
+        self._scale_epoch(epoch)
+        if on:
+            self._fold_to_width()
+        else:
             # Shown again only at their normal size: shown at presentation mode's, they made
             # the bar, and the window, wider (1024 -> 1215 px at 1024x768), and it stayed so.
-            for b in folded:
-                b.show()
+            # (at a larger text size only where they fit: one shown and folded again at once
+            # had already made the window wider, 1,431 px on a 1400 px screen at 200%)
+            self.epoch.show()
+            self._fold_to_width()
 
     def _scale_epoch(self, scale: float) -> None:
         font = self.epoch.font()
@@ -331,6 +345,67 @@ class RunControls(QFrame):
         self.speed_label.ensurePolished()  # a style sheet's font size applies at polish
         fm = self.speed_label.fontMetrics()
         self.speed_label.setMinimumWidth(max(fm.horizontalAdvance(speed_text(v)) for v in SPEEDS))
+
+    # -- a bar wider than the window (a larger text size) -----------------------------------
+
+    def _foldable(self) -> tuple:
+        """The buttons folded away, first to last, where the bar is wider than the window
+        (View > Text size at 1024-1400 px: the bar at 200% asked for 1,543 px and the window
+        went off a 1400 px screen). Run > Restart and Run > Step 100 epochs do the first
+        two's work; presentation mode folds the first three itself, +1000 last of all."""
+        if getattr(self, "_presenting", False):  # (the mode folds the others itself)
+            return (self.step_buttons[1000],)  # 200% on a projector's 1024 px: 1,108
+        return (self.restart, self.step_buttons[100], self.step_buttons[10],
+                self.step_buttons[1000])
+
+    def _fold_room(self, buttons, hint: bool = False) -> int:
+        gap = self.layout().itemAt(0).layout().spacing()
+        return sum((b.sizeHint() if hint else b.minimumSizeHint()).width() + gap
+                   for b in buttons)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        """Less the buttons that fold where the window is narrower (_fold_to_width)."""
+        hint = super().minimumSizeHint()
+        shown = [b for b in self._foldable() if not b.isHidden()]
+        return QSize(hint.width() - self._fold_room(shown), hint.height())
+
+    def _fold_to_width(self) -> None:
+        """The foldable buttons shown where the bar has the room for its parts at their
+        natural widths, else folded away (the first first): at its least width Play was
+        squeezed to its 80 px ("Pla")."""
+        if self.width() <= 0:
+            return
+        need, changed = self.layout().sizeHint().width(), False
+        for b in self._foldable():
+            if need <= self.width():
+                break
+            if not b.isHidden():
+                b.hide()
+                need -= self._fold_room([b], hint=True)
+                changed = True
+        for b in reversed(self._foldable()):
+            if not b.isHidden():
+                continue
+            b.ensurePolished()  # (hidden, it may not have the bar's new font yet)
+            if need + self._fold_room([b], hint=True) > self.width():
+                break
+            b.show()
+            need += self._fold_room([b], hint=True)
+            changed = True
+        if changed:
+            self.updateGeometry()
+
+    def event(self, event) -> bool:
+        done = super().event(event)
+        # The bar's parts took their new sizes (a new text size polishes them after the
+        # style sheet is set): folded again to them. (Nothing changed: nothing asked again.)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fold_to_width()
+        return done
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fold_to_width()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)

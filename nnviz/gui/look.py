@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import (QAction, QActionGroup, QColor, QIcon, QIconEngine, QPainter, QPalette,
-                           QPixmap)
+from PySide6.QtGui import (QAction, QActionGroup, QColor, QFontMetrics, QIcon, QIconEngine,
+                           QImage,
+                           QPainter, QPalette, QPixmap)
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
 from . import colors
@@ -99,10 +100,73 @@ class ThemeStyle(QProxyStyle):
         if control == C.CC_Slider:
             _draw_slider(super().drawComplexControl, option, painter, widget)
             return
+        if control in (C.CC_SpinBox, C.CC_ComboBox):
+            option = _text_sized(option, widget)
         if colors.theme().dark and (control in (C.CC_SpinBox, C.CC_ComboBox) or (
                 control == C.CC_ToolButton and option.arrowType != Qt.ArrowType.NoArrow)):
             option = _lifted(option, True)  # the tabs' scroll buttons are arrow tool buttons
         super().drawComplexControl(control, option, painter, widget)
+
+    def subControlRect(self, control, option, sub, widget=None):  # noqa: N802 (Qt)
+        # A spin box's buttons take more room; a combo box's arrow keeps Fusion's 19 px, its
+        # larger glyph drawn in it (drawComplexControl): Fusion makes a fixed 30 px of room for
+        # the arrow whatever its size, and the grown arrow took its text's room in
+        # presentation mode (Hidden space's "principal componen"; Edit points' class name).
+        # The whole box is clicked, not its arrow.
+        if control == QStyle.ComplexControl.CC_SpinBox:
+            option = _text_sized(option, widget)
+        elif control == QStyle.ComplexControl.CC_ComboBox and widget is not None:
+            option = type(option)(option)  # (drawn: the option _text_sized made)
+            option.fontMetrics = widget.fontMetrics()
+        return super().subControlRect(control, option, sub, widget)
+
+    def pixelMetric(self, metric, option=None, widget=None):  # noqa: N802 (Qt)
+        size = super().pixelMetric(metric, option, widget)
+        if metric in _INDICATOR_METRICS:
+            return round(size * text_ratio(widget))
+        return size
+
+
+#: A check box's and a radio button's box: as large as the text beside it is, over its normal
+#: size (the larger text of View > Text size and presentation mode left them 13 px beside
+#: 14-19 pt words).
+_INDICATOR_METRICS = (QStyle.PixelMetric.PM_IndicatorWidth, QStyle.PixelMetric.PM_IndicatorHeight,
+                      QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+                      QStyle.PixelMetric.PM_ExclusiveIndicatorHeight)
+_DPI = 96.0  # the dots per inch Fusion sizes its parts for (QStyleHelper's base)
+_dpi_devices: dict[float, QImage] = {}
+
+
+def text_ratio(widget) -> float:
+    """How much larger ``widget``'s text is than the application's (1: not larger; a widget's
+    own smaller font does not shrink its parts)."""
+    if widget is None:
+        return 1.0
+    base, pt = QApplication.font().pointSizeF(), widget.font().pointSizeF()
+    return max(1.0, pt / base) if base > 0 and pt > 0 else 1.0
+
+
+def _text_sized(option, widget):
+    """``option`` for a widget whose text is larger than the application's: Fusion sizes a spin
+    box's buttons and arrows in pixels for the font's dots per inch (QStyleHelper::dpiScaled,
+    read from the option's font metrics), so font metrics of a device with as many more dots
+    per inch make them as much larger (at 150% text its arrows stayed 14 px wide and 4 px
+    tall, hard to hit and to see). The option's text is not drawn from these metrics (the
+    box's text is its line edit's)."""
+    ratio = text_ratio(widget)
+    if ratio <= 1.0:
+        return option
+    ratio = round(ratio, 2)
+    device = _dpi_devices.get(ratio)
+    if device is None:
+        device = QImage(1, 1, QImage.Format.Format_RGB32)
+        dots = round(_DPI * ratio / 0.0254)  # dots per metre
+        device.setDotsPerMeterX(dots)
+        device.setDotsPerMeterY(dots)
+        _dpi_devices[ratio] = device
+    option = type(option)(option)
+    option.fontMetrics = QFontMetrics(widget.font(), device)
+    return option
 
 
 def _lifted(option, arrows: bool):

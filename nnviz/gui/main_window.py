@@ -60,7 +60,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_accuracy, format_loss
 from nnviz.core.training import TrainConfig, Trainer, TrainingError
 
-from . import access_keys, colors, help_menu, keys
+from . import access_keys, colors, help_menu, keys, text_size
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .columns import ColumnsScroll, SideTabs
@@ -101,6 +101,11 @@ MAIN_VIEW = "main"
 # lines kept blank under the fields took 65 px of it).
 LOSS_LEAST_PX, LOSS_LEAST_SAID_PX = 150, 100
 SETTINGS_LEAST_PX = 200  # the settings' pane (0 while an exercise's tab is in front)
+# ... where the column has room for it; where it has not, down to this (the pane scrolls): at 200
+# the column was 467 px least-tall, the window 557, too tall for a 1280x800 or 1366x768 screen at
+# 150% (533 and 512 logical px). At 120 the Edit points bar (31 px) still made it 508 px, under
+# a 20 px title bar more than the 1366x768 screen's 512.
+SETTINGS_SQUEEZED_PX = 90
 BOX_STYLE = ("QLabel {{ background: {ground}; color: {text}; border: 1px solid {edge}; "
              "border-radius: 4px; padding: 6px; }}")
 # The hint (blue) and the error banner (red): (ground, text, edge) on the light and the dark
@@ -198,7 +203,7 @@ class _SettingsHeight(QObject):
                 widget.installEventFilter(self)
         # The tab widget is as least-tall as its tallest page's least: the settings' 200 px
         # kept a short task's tab 230 px tall, "Goals" 65 px under its last line at 1400x900.
-        least = 0 if front else SETTINGS_LEAST_PX
+        least = 0 if front else SETTINGS_SQUEEZED_PX
         if self.window.panels_scroll.minimumHeight() != least:
             self.window.panels_scroll.setMinimumHeight(least)
         self._later.start()
@@ -226,7 +231,8 @@ class _SettingsHeight(QObject):
         else:
             need = w.panels_scroll.needed_height() + bar + 2
         room = total - split.handleWidth() - w.loss_box.minimumSizeHint().height()
-        top = max(w.panels_scroll.minimumHeight(), min(need, room))
+        least = SETTINGS_LEAST_PX if w.panels_scroll.minimumHeight() else 0
+        top = max(w.panels_scroll.minimumHeight(), min(max(least, min(need, room)), room))
         if total > 0 and split.sizes()[0] != top:
             split.setSizes([top, total - top])
 
@@ -374,7 +380,7 @@ class MainWindow(QMainWindow):
         # "Training", "Network"), the editor's name in sight rather than below the fold.
         self.panels_scroll = ColumnsScroll([[self.data_panel, self.training_panel],
                                             [self.editor]])
-        self.panels_scroll.setMinimumHeight(SETTINGS_LEAST_PX)
+        self.panels_scroll.setMinimumHeight(SETTINGS_SQUEEZED_PX)
 
         # The main tab: the data and the model over it, with its options.
         self.boundary = DecisionPlot()
@@ -522,6 +528,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.presentation = Presentation(self)
+        text_size.install(self)  # View > Text size (after the mode: its scale is the mode's)
         screen = QApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         w, h = 1400, 900
@@ -2011,6 +2018,7 @@ class MainWindow(QMainWindow):
         self.frame_timer.stop()
         self.worker.stop()
         self._closed = True
+        self.presentation.release()
         if sys.excepthook is self._excepthook:
             sys.excepthook = self._previous_excepthook
 

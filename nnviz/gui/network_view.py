@@ -47,6 +47,9 @@ _CANVAS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Dow
 _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
 
 
+DIAGRAM_LEAST = (180, 200)  # px, the diagram's least width and height
+
+
 class NetworkCanvas(QWidget):
     """The diagram itself, painted by hand into an image once per new state (a snapshot, a
     resize, a selection, a theme): a paint for any other reason (a tooltip, a neighbour's
@@ -63,8 +66,10 @@ class NetworkCanvas(QWidget):
         self.setMouseTracking(True)
         self.installEventFilter(self)  # its tooltips (eventFilter)
         # Beside its map panel in a 1024-pixel window: at 360 the view's minimum was wider than
-        # the tab, and showing it pushed the settings column 39 px narrower (for good).
-        self.setMinimumSize(300, 260)
+        # the tab, and showing it pushed the settings column 39 px narrower (for good). At 300
+        # x 260 the Network tab made the window 937 px least-wide and the Backprop tab 565 px
+        # least-tall: more than a 1280x800 screen at 150% (853x533 logical px).
+        self.setMinimumSize(*DIAGRAM_LEAST)
         # Every paint covers the whole widget with the diagram's image: Qt need not clear it first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.spec = None
@@ -508,6 +513,16 @@ class NetworkCanvas(QWidget):
         were cut ("10 sigm\u2026"), beside 9 pt text; staggered they are whole at it."""
         return QApplication.font().pointSizeF()
 
+    LEAST_PT = 6.0  # the smallest a diagram's text is drawn at the normal text size
+
+    def least_pt(self) -> float:
+        """The smallest this diagram draws its headers and numbers: LEAST_PT, as much larger as
+        the diagram's text is than the application's (View > Text size, presentation mode).
+        A fixed 6 pt was 0.4 of the text beside it at 150%, and still shown where a column
+        was narrow."""
+        from .look import text_ratio
+        return self.LEAST_PT * text_ratio(self)
+
     def _header_size(self, font: QFont) -> float:
         """The headers' largest size in ``font`` (the widget's)."""
         return max(7.0, font.pointSizeF() * 0.9, self.least_header_size())
@@ -536,9 +551,10 @@ class NetworkCanvas(QWidget):
             # The wording drawn largest (the first of equals): "10 sigmoid (7 shown)" at 7 pt
             # was taken over "(7 shown)" on its own line at the headers' full size.
             fitted, best = None, 0.0
+            least = self.least_pt()
             for words in wordings:
                 size = base
-                while size >= 6.0 and size > best:
+                while size >= least and size > best:
                     font.setPointSizeF(size)
                     fm = QFontMetricsF(font)
                     if max(fm.horizontalAdvance(line) for line in words) <= width:
@@ -548,7 +564,7 @@ class NetworkCanvas(QWidget):
             if fitted is not None:
                 font.setPointSizeF(best)
             else:
-                font.setPointSizeF(6.0)
+                font.setPointSizeF(least)
                 fm = QFontMetricsF(font)
                 fitted = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width)
                           for line in wordings[-1]]

@@ -7,10 +7,10 @@ above the loss plot. The menu's choice is remembered (``view/presentation`` in t
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLayout, QMenu,
-                               QSizePolicy, QWidget)
+                               QSizePolicy, QToolTip, QWidget)
 import shiboken6
 
 from nnviz.core.snapshot import Snapshot
@@ -100,6 +100,9 @@ class Presentation(QObject):
         window.main_split.splitterMoved.connect(self._split_dragged)
         window.tabs.currentChanged.connect(self._view_changed)
         self.active = False
+        self.text_factor = 1.0  # the user's text size (View > Text size: nnviz.gui.text_size)
+        self._applied = 1.0  # the scale the window's text is at
+        self._kept_fonts: dict = {}  # the normal fonts of the parts _own_fonts sets
         self._normal_font = QFont(window.font())
         self.readout = _Readout()
         self.readout.setObjectName("PresentationReadout")
@@ -162,18 +165,8 @@ class Presentation(QObject):
         if on:  # before the large fonts and the run bar's rate field move the columns
             self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
             self._dragged = {}  # a new session starts from the views' own shares
-        scale = SCALE if on else 1.0
-        font = QFont(self._normal_font)
-        font.setPointSizeF(self._normal_font.pointSizeF() * scale)
-        w.setFont(font)
-        self._own_fonts(on, font)
-        w.controls.set_presentation(on, scale)
-        w.boundary.set_scale(scale)
-        w.loss_plot.set_scale(scale)
+        self._apply_scale()
         w.loss_plot.set_epoch_title(EPOCH_TITLE if on else "epoch")
-        views = getattr(w, "_inspection_views", None)
-        for view in views.built() if views is not None else ():
-            scale_views(view, scale)
         w.side_tabs.set_settings_shown(not on)
         w.statusBar().set_lines(2 if on else 1)  # a long message read whole from the back
         for part in (w.timeline, w.metrics):
@@ -193,29 +186,94 @@ class Presentation(QObject):
             self._update_readout(s)
         else:
             self.new_run()  # (its text of another run, when the mode was last on, would stay)
+        text_size = getattr(w, "text_size", None)
+        if not on and text_size is not None and w.isVisible():
+            # A size chosen in the mode, whose layouts fit 1024 px at 200%, may not fit the
+            # normal layouts: the window went 1,260 px wide on a 1024x768 screen.
+            # (once the normal layouts have taken their sizes: the window grows after)
+            QTimer.singleShot(0, text_size, lambda: text_size.fit_shown(
+                "outside presentation mode"))
+
+    def scale(self) -> float:
+        """The text's (and markers') scale: presentation mode's SCALE or the user's text size
+        (View > Text size, :mod:`nnviz.gui.text_size`), whichever is larger. Not their
+        product: presentation mode's 1.6 is a floor for a room, its layouts made for it and for
+        a 1024x768 projector (200% on top of it, 3.2x, is twice the text those layouts were
+        fitted to), and a presenter who needs 200% gets 200% either way."""
+        return max(SCALE if self.active else 1.0, self.text_factor)
+
+    def set_text_factor(self, factor: float) -> None:
+        """The user's text size (1.0: normal), applied at once through the same scaling as
+        presentation mode's (fonts, menus, dialogs, tooltips, the run bar, every plot)."""
+        factor = float(factor)
+        if abs(factor - self.text_factor) < 1e-9:
+            return
+        self.text_factor = factor
+        if self._applied == self.scale():
+            return  # (presentation mode's larger scale stays)
+        self._apply_scale()
+        forget_sizes(self.window)
+        if self.active:
+            self._share_width()
+            s = self.window.last_snapshot
+            if s is not None and s.run_id == self.window.run_id:
+                self._update_readout(s)
+
+    def _apply_scale(self) -> None:
+        """The window's text, markers and lines at ``scale()``: its font, the parts the font
+        does not reach (_own_fonts), the run bar, the two plots and every view built (a view
+        built later is scaled as it draws: nnviz.gui.views)."""
+        w = self.window
+        scale = self._applied = self.scale()
+        font = QFont(self._normal_font)
+        font.setPointSizeF(self._normal_font.pointSizeF() * scale)
+        w.setFont(font)
+        self._own_fonts(scale != 1.0, font)
+        w.controls.set_presentation(self.active, scale)
+        w.boundary.set_scale(scale)
+        w.loss_plot.set_scale(scale)
+        views = getattr(w, "_inspection_views", None)
+        for view in views.built() if views is not None else ():
+            scale_views(view, scale)
 
     def _own_fonts(self, on: bool, font: QFont) -> None:
         """The text the window's font does not reach at the presentation size too: the labels
         with a style sheet of their own (the blue hint, the red banner), the menus and the
         dialogs (windows of their own: the All views list, Import CSV, Export an animation)
-        were left at ~9 pt. (The status line's colour is its palette's: it takes the window's
-        font as it is.)"""
+        were left at ~9 pt; and the tooltips (the application's one font for them). (The
+        status line's colour is its palette's: it takes the window's font as it is.)"""
         w = self.window
         parts = [w.hint, w.banner, *w.findChildren(QMenu)]
         if on:
-            self._kept_fonts = {id(p): (p, QFont(p.font())) for p in parts}
+            if not self._kept_fonts:  # (a new size over a larger one: the normal ones kept)
+                self._kept_fonts = {id(p): (p, QFont(p.font())) for p in parts}
+                self._kept_fonts["tooltip"] = (None, QFont(QToolTip.font()))
             for p in parts:
+                if id(p) not in self._kept_fonts:  # a menu added since (a view's)
+                    self._kept_fonts[id(p)] = (p, QFont(p.font()))
                 p.setFont(font)
+            QToolTip.setFont(font)
             # The dialogs and menus opened from now on, through the window's one filter of
             # the application's events (a second cost ~1% of a core while training).
-            w._field_keys.polishing.append(self._polish)
+            if self._polish not in w._field_keys.polishing:
+                w._field_keys.polishing.append(self._polish)
         else:
             if self._polish in w._field_keys.polishing:
                 w._field_keys.polishing.remove(self._polish)
-            for p, kept in getattr(self, "_kept_fonts", {}).values():
-                if shiboken6.isValid(p):
+            for p, kept in self._kept_fonts.values():
+                if p is None:
+                    QToolTip.setFont(kept)
+                elif shiboken6.isValid(p):
                     p.setFont(kept)
             self._kept_fonts = {}
+
+    def release(self) -> None:
+        """The window closes: the application's tooltip font back to what it was before this
+        window enlarged it. It outlived a window closed in presentation mode or at a larger
+        text size: the next window's tooltips were 14.4 pt at the normal size."""
+        kept = self._kept_fonts.pop("tooltip", None)
+        if kept is not None:
+            QToolTip.setFont(kept[1])
 
     def normal_split(self):
         """The normal mode's splitter states (main, left) while presentation mode is on, to
@@ -389,7 +447,7 @@ class Presentation(QObject):
 
     def _polish(self, obj) -> None:
         """A dialog or menu of this window's, about to show, takes the large text."""
-        if isinstance(obj, (QDialog, QMenu)) and self.active:
+        if isinstance(obj, (QDialog, QMenu)) and self._applied != 1.0:
             parent = obj.parentWidget()
             if parent is not None and parent.window() is self.window:
                 obj.setFont(self.window.font())

@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QMenu, QMessageBox,
-                               QPushButton, QToolBar)
+                               QPushButton, QSizePolicy, QToolBar)
 
 from nnviz.core import presets
 from nnviz.core import session as session_io
@@ -48,6 +48,7 @@ from .actions.sessions import SessionsMixin
 from .actions.settings import SettingsMixin, make_settings
 from .actions.undo import UNDO_LIMIT, UndoMixin
 from .file_jobs import FileJobs
+from .widgets import ElidedLabel
 
 USER_ERRORS = (NnvizError, OSError)  # the user's errors, and the disk's
 
@@ -270,11 +271,17 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         bar = self.edit_toolbar = QToolBar("Edit points", w)
         bar.setObjectName("EditPointsToolbar")
         bar.setMovable(False)
-        self.edit_hint = QLabel()
+        # Cut short ("...", whole in its tooltip) where the window is narrow, Done still in
+        # the bar: at 833 px (a 150% laptop screen) the whole hint pushed Done out of it, into
+        # the toolbar's overflow menu.
+        self.edit_hint = ElidedLabel()
         self.edit_class = QComboBox()
         # Sized to its names each time they change (a file's "apple (class 0)" was cut to
         # "apple (cl", the box keeping the width of "class 0" it was first shown with).
         self.edit_class.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # ... and never narrower: where the bar is short of room the hint beside it gives way
+        # ("..."), not the name (an 800 px window squeezed the box to its least, 79 px).
+        self.edit_class.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.edit_class.setToolTip("The class of the points a click adds.")
         self.edit_value = QDoubleSpinBox()
         self.edit_value.setRange(-1e6, 1e6)

@@ -320,12 +320,17 @@ class Timeline(QWidget):
 
     def _show_label(self) -> None:
         e, live = self.epoch, self.live_epoch
+        # One least width live and past, and through a replay: the shortest past form at its
+        # widest. At the window's least width the row is at its parts' least, and a replay's
+        # "0/200" (bold) beside the live "200" moved the buttons 15 px as it started (the
+        # Replay button under the pointer), and again at each new digit of the epoch.
+        reserve = f"{live:,}/{live:,}" if live else ""
         if self.past:
             self.label.setStyleSheet(PAST_STYLE.replace(
                 "#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK))))
             self.label.set_texts(
                 f"Past: epoch {e:,} of {live:,}", f"Past: {e:,} of {live:,}",
-                f"Past: {e:,}/{live:,}", f"{e:,}/{live:,}",
+                f"Past: {e:,}/{live:,}", f"{e:,}/{live:,}", reserve=reserve,
                 tip=f"The views show epoch {e:,} of the recorded run ({live:,} epochs). Live or "
                     "End returns to its end; Play and Step go back to the end and train on; "
                     "Continue from here trains from this epoch as a new branch.")
@@ -333,7 +338,7 @@ class Timeline(QWidget):
             self.label.setStyleSheet("")
             if live:
                 self.label.set_texts(f"Live \u00b7 epoch {live:,}", f"Live \u00b7 {live:,}",
-                                     f"{live:,}")
+                                     f"{live:,}", reserve=reserve)
             else:
                 self.label.set_texts("Timeline: train, then drag to look back",
                                      "Train, then drag back", "Timeline")

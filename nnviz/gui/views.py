@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -51,6 +51,11 @@ class ViewEntry:
 #: number's "(test ...)" under it); beside the usual 0.36 the Network tab's 6x8 network drew
 #: 18 px units, at 0.26 26 px (with the diagram's margins fitted, NetworkCanvas._sides).
 DIAGRAM_LEFT_SHARE = 0.26
+#: The Landscape tab's: its first row ("Directions:", the combo as wide as its longest item,
+#: "log scale") needs 644 px in presentation mode, its check box grown with the text (21 px);
+#: beside the usual 0.36 the view had 641 at 1024x768 and cut "initial -> current, and an
+#: orthogonal o...". 0.35 gives it 10 px more.
+LANDSCAPE_LEFT_SHARE = 0.35
 
 
 REGISTRY: tuple[ViewEntry, ...] = (
@@ -64,7 +69,8 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "Gradient norms, update ratios, weight and activation histograms.", "gradient_view"),
     ViewEntry("landscape", "Landscape",
               "The loss over a plane through weight space, the run's path across it, and the "
-              "sharpness against 2/lr; click to move the model.", "landscape_view"),
+              "sharpness against 2/lr; click to move the model.", "landscape_view",
+              LANDSCAPE_LEFT_SHARE),
     ViewEntry("lessons", "Lessons",
               "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
     ViewEntry("backprop", "Backprop",
@@ -204,6 +210,28 @@ class _LazyTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt)
         self.ensure()
         super().showEvent(event)
+        self._tell_tabs()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().hideEvent(event)
+        self._tell_tabs()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        # Behind another tab it asks for no room. The tabs' stack is as least-large as its
+        # largest page's least, shown or not: a view shown once raised the window's least size
+        # for good (the Network tab's diagram and node map side by side, 937 px wide; the
+        # Backprop tab, 565 px tall: more than a 1280x800 screen at 150%, 853x533 logical px).
+        if self.isHidden():
+            return QSize(0, 0)
+        return super().minimumSizeHint()
+
+    def _tell_tabs(self) -> None:
+        """The tab came to the front or went behind: the layouts above it measure it again
+        (their items keep the sizes they measured last)."""
+        w = self.parentWidget()
+        while w is not None and not w.isWindow():
+            w.updateGeometry()
+            w = w.parentWidget()
 
 
 class _Views(Mapping):
@@ -300,12 +328,13 @@ def install_views(window) -> Mapping:
 
 
 def _presentation_scale(window, view) -> None:
-    """In presentation mode, the view's lines, markers and text at its scale (what the view
-    just drew is in its normal size)."""
+    """In presentation mode, or at a larger text size, the view's lines, markers and text at
+    its scale (what the view just drew is in its normal size)."""
     p = getattr(window, "presentation", None)
-    if p is not None and p.active:
-        from .presentation import SCALE, scale_views
-        scale_views(view, SCALE)
+    scale = p.scale() if p is not None else 1.0
+    if scale != 1.0:
+        from .presentation import scale_views
+        scale_views(view, scale)
 
 
 def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:

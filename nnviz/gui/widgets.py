@@ -391,10 +391,14 @@ class FittingLabel(QLabel):
         super().__init__(parent)
         self._texts: tuple[str, ...] = ("",)
         self._tip = ""
+        self._reserve = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def set_texts(self, *texts: str, tip: str = "") -> None:
-        self._texts, self._tip = tuple(texts) or ("",), tip
+    def set_texts(self, *texts: str, tip: str = "", reserve: str = "") -> None:
+        """``reserve``: a text (in bold) the label is at least as wide as, whatever its own:
+        a label whose texts take turns keeps one least width, and a squeezed row does not
+        move at each turn."""
+        self._texts, self._tip, self._reserve = tuple(texts) or ("",), tip, reserve
         self._fit()
 
     def full_text(self) -> str:
@@ -405,6 +409,11 @@ class FittingLabel(QLabel):
         fm = self.fontMetrics()
         # The shortest wording always whole: its width is the least the label takes.
         shortest = fm.horizontalAdvance(self._texts[-1]) + 2 * self.margin() + 2
+        if self._reserve:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            shortest = max(shortest, QFontMetrics(bold).horizontalAdvance(self._reserve)
+                           + 2 * self.margin() + 2)
         if self.minimumWidth() != shortest:
             self.setMinimumWidth(shortest)
         text = next((t for t in self._texts if fm.horizontalAdvance(t) <= room), self._texts[-1])
@@ -422,6 +431,55 @@ class FittingLabel(QLabel):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit()  # a bold style sheet (the past) or presentation mode's larger font
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that, where its row has not the room for all of it, ends in "..."
+    instead of pushing what follows it out of the row; its tooltip then says it whole. Its text
+    (``text()``) stays whole. Least as wide as ``least_chars`` characters, or its text if less."""
+
+    def __init__(self, least_chars: int = 24, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.least_chars = least_chars
+        self._tip = ""  # the tooltip set by the label's user (shown when whole)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        hint = super().minimumSizeHint()
+        m = self.contentsMargins()
+        least = self.fontMetrics().averageCharWidth() * self.least_chars + m.left() + m.right()
+        hint.setWidth(min(hint.width(), least))
+        return hint
+
+    def shown_text(self) -> str:
+        """The text as drawn: whole, or cut short to the label's width."""
+        room = self.contentsRect().width() - 2 * self.margin()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room)
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 (Qt)
+        self._tip = tip
+        self._tell()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt)
+        super().setText(text)
+        self._tell()
+
+    def _tell(self) -> None:
+        cut = self.shown_text() != self.text()
+        super().setToolTip(self.text().strip() if cut else self._tip)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._tell()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if self.shown_text() == self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(),
+                                            -self.margin())
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(),
+                                  self.isEnabled(), self.shown_text(), self.foregroundRole())
 
 
 class WrappedLabel(QLabel):
@@ -701,6 +759,13 @@ class TextRoom(QWidget):
         self.setSizePolicy(policy)
         label.installEventFilter(self)
 
+    def least_at_width(self) -> None:
+        """Least-tall as its lines at the width it has (minimumSizeHint), not at its hint's
+        width: its hint's height stays what it prefers, and its width still wraps it."""
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+
     def expect(self, texts) -> None:
         """Make room for each of ``texts`` (and the label's own)."""
         texts = tuple(dict.fromkeys(t.translate(_SAME_DIGITS) for t in texts))
@@ -798,7 +863,11 @@ class TextRoom(QWidget):
         super().resizeEvent(event)
         self.label.setFixedSize(self.size())
         if self._asked is not None:
-            self._asked = self._asked[:2] + (self.heightForWidth(self.width()),)
+            tall = self.heightForWidth(self.width())
+            if tall != self._asked[2] and \
+                    self.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Preferred:
+                self.updateGeometry()  # its least height is its height at this width
+            self._asked = self._asked[:2] + (tall,)
 
 
 def keep_axis_title_inside(plot_item) -> None:
@@ -1310,8 +1379,18 @@ def scale_axes(axes, font, scale: float) -> None:
     f = QFont(font)
     f.setPointSizeF(QFont().pointSizeF() * scale)
     for ax in axes:
+        old = ax.style["tickFont"] or QFont()
         ax.setStyle(tickFont=f)
         ax.label.setFont(f)
+        # The room for the numbers at their new size now: pyqtgraph measures them only as it
+        # paints the axis, and an axis out of sight as presentation mode came on kept the
+        # normal numbers' width; its first frame drew "-0.5" and "0.5" over its title "x2".
+        grow = f.pointSizeF() / old.pointSizeF() if old.pointSizeF() > 0 else 1.0
+        if ax.orientation in ("left", "right"):
+            ax._updateMaxTextSize(ax.textWidth * grow)
+        else:
+            # (a SparseAxis of names in two rows keeps one row's height)
+            ax._updateMaxTextSize((getattr(ax, "_one_row", None) or ax.textHeight) * grow)
         ax.picture = None
         ax.update()
 

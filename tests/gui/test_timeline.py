@@ -734,11 +734,16 @@ def test_quit_counts_the_epochs_a_branch_trained_since_the_save(main_window, qtb
     assert actions.unsaved_epochs() == 0 and not w.isWindowModified()
 
 
+@pytest.mark.parametrize("least", [False, True], ids=["as_opened", "least_width"])
 def test_the_replay_button_says_it_pauses_while_a_replay_plays_and_keeps_its_width(
-        bare_window, qtbot, wait_run):
+        bare_window, qtbot, wait_run, least):
     """r11: the button read "Replay" while a replay played; nothing said that pressing it
-    again pauses it."""
+    again pauses it. At the window's least width (a 150% laptop screen's) the row's parts are
+    at their least: the replay's "0/200" beside the live "200" moved them 15 px."""
     w = bare_window
+    if least:
+        w.resize(1, 1)
+        qtbot.waitUntil(lambda: w.size() == w.minimumSizeHint().expandedTo(w.minimumSize()))
     _trained(w, qtbot, wait_run, 200)
     button, box = w.timeline.replay, w.timeline.speed
     i = box.findData(10)  # the slowest pace: still playing when looked at
