@@ -68,6 +68,26 @@ def readout_style(past: bool = False) -> str:
     return READOUT_STYLE.format(text="#111111", ground="#f4f5f6", border=border)
 
 
+
+# The application has one tooltip font. Each window's larger text asks for its own; the largest
+# asked by a window still open is used, and the application's own when none asks. (Each window
+# kept the font it found and gave it back as it went back to normal or closed: with two
+# windows, the second kept the first's 18 pt and gave it back after the first had closed, and
+# the next window's tooltips were 18 pt at the normal size; a CI run's test_text_size.)
+_TIP_NORMAL: list[QFont] = []  # the application's tooltip font before any window's
+_TIP_ASKED: dict[int, QFont] = {}  # id(Presentation) -> the font it asks for (until it closes)
+
+
+def _tooltip_font(asker, font: QFont | None) -> None:
+    """``asker`` (a window's Presentation) asks for tooltips in ``font``, or no longer (None)."""
+    if not _TIP_NORMAL:
+        _TIP_NORMAL.append(QFont(QToolTip.font()))
+    if font is None:
+        _TIP_ASKED.pop(id(asker), None)
+    else:
+        _TIP_ASKED[id(asker)] = QFont(font)
+    QToolTip.setFont(max(_TIP_ASKED.values(), key=QFont.pointSizeF, default=_TIP_NORMAL[0]))
+
 class _Readout(QLabel):
     """The readout's label: as tall as its least height, which Presentation sets to its lines'
     height at its width. A wrapped label's height-for-width went through the left column's
@@ -247,12 +267,11 @@ class Presentation(QObject):
         if on:
             if not self._kept_fonts:  # (a new size over a larger one: the normal ones kept)
                 self._kept_fonts = {id(p): (p, QFont(p.font())) for p in parts}
-                self._kept_fonts["tooltip"] = (None, QFont(QToolTip.font()))
             for p in parts:
                 if id(p) not in self._kept_fonts:  # a menu added since (a view's)
                     self._kept_fonts[id(p)] = (p, QFont(p.font()))
                 p.setFont(font)
-            QToolTip.setFont(font)
+            _tooltip_font(self, font)
             # The dialogs and menus opened from now on, through the window's one filter of
             # the application's events (a second cost ~1% of a core while training).
             if self._polish not in w._field_keys.polishing:
@@ -261,19 +280,16 @@ class Presentation(QObject):
             if self._polish in w._field_keys.polishing:
                 w._field_keys.polishing.remove(self._polish)
             for p, kept in self._kept_fonts.values():
-                if p is None:
-                    QToolTip.setFont(kept)
-                elif shiboken6.isValid(p):
+                if shiboken6.isValid(p):
                     p.setFont(kept)
             self._kept_fonts = {}
+            _tooltip_font(self, None)
 
     def release(self) -> None:
         """The window closes: the application's tooltip font back to what it was before this
         window enlarged it. It outlived a window closed in presentation mode or at a larger
         text size: the next window's tooltips were 14.4 pt at the normal size."""
-        kept = self._kept_fonts.pop("tooltip", None)
-        if kept is not None:
-            QToolTip.setFont(kept[1])
+        _tooltip_font(self, None)
 
     def normal_split(self):
         """The normal mode's splitter states (main, left) while presentation mode is on, to

@@ -208,6 +208,19 @@ def test_a_window_closed_enlarged_leaves_the_tooltips_at_their_size(qtbot):
     assert QToolTip.font().pointSizeF() > normal
     first.close()
     assert QToolTip.font().pointSizeF() == normal
+    # Two windows enlarged, closed in the order they opened: each kept the font it found, the
+    # second the first's 14.4 pt, and gave it back last (the next window's tooltips 14.4 at
+    # the normal size; a CI run's Ctrl+0 test failed after it).
+    first, second = MainWindow(), MainWindow()
+    for w in (first, second):
+        qtbot.addWidget(w)
+        w.set_presentation(True)
+    enlarged = QToolTip.font().pointSizeF()
+    assert enlarged > normal
+    first.close()
+    assert QToolTip.font().pointSizeF() == enlarged  # the second is still on a projector
+    second.close()
+    assert QToolTip.font().pointSizeF() == normal
 
 
 def _screen(monkeypatch, width: int, height: int) -> None:
