@@ -3,8 +3,10 @@ presentation mode, from the first frame after presentation mode came on."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
+
+from .test_views_helpers import axis_texts
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -13,15 +15,9 @@ def _glyphs(plot, side: str = "left"):
     """The scene rects of the ink of ``plot``'s ``side`` axis' tick numbers, as drawn (right
     or centre aligned in their boxes, on their baselines), and of its title's."""
     ax = plot.getPlotItem().getAxis(side)
-    image = QImage(4, 4, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        _, _, texts = ax.generateDrawSpecs(painter)
-    finally:
-        painter.end()
     fm = QFontMetricsF(ax.style["tickFont"] or ax.font())
     ticks = []
-    for rect, flags, text in texts:
+    for rect, flags, text in axis_texts(ax):
         drawn = fm.boundingRect(rect, int(flags), text)  # the line's box where it is drawn
         ink = fm.tightBoundingRect(text).translated(drawn.left(), drawn.top() + fm.ascent())
         ticks.append((text, ax.mapRectToScene(ink)))

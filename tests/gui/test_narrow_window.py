@@ -251,16 +251,9 @@ def test_lesson_4s_x_numbers_do_not_run_together(main_window, qtbot):
 
 
 def _drawn_numbers(ax) -> list:
-    """The rectangles and texts of the numbers ``ax`` paints (pyqtgraph's own draw specs: the
-    minor ticks' numbers it leaves out where they would not fit are not among them)."""
-    from PySide6.QtGui import QImage, QPainter
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        _, _, texts = ax.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return sorted(((rect, text) for rect, _, text in texts), key=lambda rt: rt[0].left())
+    """The rectangles and texts of the numbers ``ax`` paints, left to right (axis_texts)."""
+    from .test_views_helpers import axis_texts
+    return sorted(((rect, text) for rect, _, text in axis_texts(ax)), key=lambda rt: rt[0].left())
 
 
 def _gradients_on_a_projector(w, qtbot, wait_run, epochs: int):

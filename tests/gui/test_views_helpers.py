@@ -63,3 +63,16 @@ def default_probes() -> dict:
     return {"neurons": inspect.NeuronMapsProbe(), "network": inspect.NeuronMapsProbe(),
             "hidden-space": inspect.HiddenSpaceProbe(), "gradients": inspect.GradientProbe(),
             "baseline": inspect.BaselineProbe()}
+
+
+def axis_texts(ax) -> list:
+    """The (rect, flags, text) of each number a pyqtgraph axis ``ax`` paints (its own draw
+    specs, made with a throwaway painter: the minor ticks' numbers it leaves out where they
+    would not fit are not among them)."""
+    from PySide6.QtGui import QImage, QPainter
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        return ax.generateDrawSpecs(painter)[2]
+    finally:
+        painter.end()
