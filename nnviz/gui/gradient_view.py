@@ -251,6 +251,11 @@ class GradientView(QWidget):
         p.setLogMode(y=log_y)
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.getAxis("left").enableAutoSIPrefix(False)
+        # The numbers' room at the left grows and is kept: pyqtgraph narrows an axis whose
+        # numbers got 10 px shorter, and each new width laid out all six plots again and
+        # repainted their axes (the first seconds of a run, when the decades move: GUI stalls
+        # of 60-120 ms at 200 points, bench/README).
+        p.getAxis("left").setStyle(autoReduceTextSpace=False)
         return p
 
     # -- building, once per architecture ---------------------------------------------------------

@@ -581,6 +581,13 @@ class LabelRoom(QWidget):
     what it asked last, and passes the request on only when one differs: a text that needs
     more room gets it at once, one that needs less gives it back, the same size costs nothing.
 
+    Room is given back only once the label has needed less of it for ``GIVE_BACK_MS``
+    running: a live caption at the edge of a line break ("now 3× the output's", "now 1.02×
+    the output's") took one line, then two, then one, frame after frame, and everything below
+    it moved by a line each time -- the Gradients tab's six plots laid out and their axes drawn
+    again, GUI stalls of 60-120 ms (bench/README). Meanwhile the label sits at the top of its
+    room at its own height.
+
     The label is the room's only child and fills it; it keeps its own API (text, font, style
     sheet); hiding or showing it hides or shows the room. Put ``LabelRoom(label)`` in the
     layout instead of the label."""
@@ -595,6 +602,10 @@ class LabelRoom(QWidget):
         label.setVisible(not explicitly_hidden)  # a child: shown with the room
         self._follow(not explicitly_hidden)
         self._asked = None
+        self._give_back = QTimer(self)
+        self._give_back.setSingleShot(True)
+        self._give_back.setInterval(self.GIVE_BACK_MS)
+        self._give_back.timeout.connect(lambda: self._mirror(at_once=True))
         self._mirror()
         label.installEventFilter(self)
         self.installEventFilter(self)  # its LayoutRequest (eventFilter): see NetworkCanvas's
@@ -626,11 +637,35 @@ class LabelRoom(QWidget):
             needs += [pol, 0 if ignored else sh, smart_least, smart_most]
         return tuple(needs)
 
-    def _mirror(self) -> bool:
-        """Ask for a new layout if the label's needs changed; True if it did."""
+    #: How long a label must have needed less height before its room gives it back.
+    GIVE_BACK_MS = 1000
+    #: In _needs: the height at this width, the width and height shown, the least of each.
+    _SIZES = (0, 5, 6, 9, 10)
+
+    def _only_less(self, needs: tuple) -> bool:
+        """``needs`` asks for no more room than was asked last (less of some), and nothing
+        else changed (policies, most sizes)."""
+        asked = self._asked
+        if asked is None or len(asked) != len(needs):
+            return False
+        if any(a != b for i, (a, b) in enumerate(zip(asked, needs)) if i not in self._SIZES):
+            return False
+        return all(needs[i] <= asked[i] for i in self._SIZES)
+
+    def _mirror(self, at_once: bool = False) -> bool:
+        """Ask for a new layout if the label's needs changed; True if it did. Less room is
+        asked for only after GIVE_BACK_MS of needing less (``at_once``: now)."""
         needs = self._needs()
         if needs == self._asked:
+            self._give_back.stop()  # back to what it has: nothing to give
+            self._place()
             return False
+        if not at_once and self.isVisible() and self._only_less(needs):
+            if not self._give_back.isActive():
+                self._give_back.start()
+            self._place()
+            return False
+        self._give_back.stop()
         self._asked = needs
         lab = self.label
         if self.sizePolicy() != lab.sizePolicy():
@@ -650,7 +685,10 @@ class LabelRoom(QWidget):
         return self.label.hasHeightForWidth()
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt)
-        return self.label.heightForWidth(width)
+        tall = self.label.heightForWidth(width)
+        if self._give_back.isActive() and width == self.width() and self._asked is not None:
+            return max(tall, self._asked[0])  # kept until given back (GIVE_BACK_MS)
+        return tall
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         t = event.type()
@@ -675,14 +713,26 @@ class LabelRoom(QWidget):
         super().showEvent(event)
         self._mirror()  # what changed while hidden (the label posts no request then)
 
+    def _place(self) -> None:
+        """The label fills its room; one that needs less height than the room keeps (see
+        GIVE_BACK_MS) sits at its top, at its own height, where its text was."""
+        rect = self.rect()
+        lab = self.label
+        if self._give_back.isActive() and lab.hasHeightForWidth():
+            rect.setHeight(min(rect.height(), max(lab.heightForWidth(rect.width()), 0)))
+        if lab.geometry() != rect:
+            lab.setGeometry(rect)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
-        self.label.setGeometry(self.rect())
+        if event.oldSize().width() != event.size().width():
+            self._give_back.stop()  # the height kept was the old width's
+        self._place()
         if self._asked is not None and self.label.hasHeightForWidth():
             # The layout that gave this width asked the height at it: not a change to report
             # (a change still waiting in a request is, and stays one).
             asked = list(self._asked)
-            asked[0] = self.label.heightForWidth(self.width())
+            asked[0] = self.heightForWidth(self.width())
             self._asked = tuple(asked)
 
 

@@ -135,6 +135,50 @@ def test_a_label_room_asks_for_a_layout_only_when_the_size_changes(qtbot):
     qtbot.waitUntil(lambda: room.isVisible() and other.y() > label.height())
 
 
+def test_a_caption_at_a_line_break_does_not_move_what_is_below_it_each_frame(qtbot):
+    """A live caption whose new text takes one line, then two, then one (the Gradients tab's
+    "now 3× the output's", "now 1.02× the output's" at 1400 px) keeps the height of two lines:
+    the plots under it stay put, and are not laid out again each frame. Once it has needed one
+    line for a while, the line is given back."""
+    top = QWidget()
+    qtbot.addWidget(top)
+    lay = QVBoxLayout(top)
+    label = QLabel()
+    label.setWordWrap(True)
+    room = LabelRoom(label)
+    below = QLabel("the plots")
+    lay.addWidget(room)
+    lay.addWidget(below)
+    lay.addStretch(1)
+    top.resize(160, 300)
+    top.show()
+    qtbot.waitExposed(top)
+    short, long = "ratio 3x", "the first layer's ratio now 1.02x of the output's"
+    line = label.fontMetrics().lineSpacing()
+    label.setText(short)
+    qtbot.waitUntil(lambda: room.height() == label.heightForWidth(label.width()) < 2 * line)
+    at_one_line = below.y()
+    label.setText(long)  # more room: at once
+    qtbot.waitUntil(lambda: room.height() == label.heightForWidth(label.width()) >= 2 * line
+                    and below.y() >= at_one_line + line)
+    at_two_lines = below.y()
+    room._give_back.setInterval(600_000)  # "a while" never ends within this part of the test
+    layouts = _Events(top)
+    for text in (short, long) * 5:  # frame after frame
+        label.setText(text)
+        _flush()
+        assert below.y() == at_two_lines, text
+        assert label.text() == text and label.isVisible()
+    assert layouts.count == 0
+    label.setText(short)
+    _flush()
+    # the one line sits at the top of the room, where the two began
+    assert label.y() == 0 and label.height() == label.heightForWidth(label.width())
+    room._give_back.setInterval(10)  # and now a while passes
+    label.setText(short + " ")  # any new text of one line
+    qtbot.waitUntil(lambda: below.y() == at_one_line and room.height() == label.height())
+
+
 def test_the_metrics_wrap_between_the_train_and_the_test_numbers(bare_window, qtbot):
     """At 1024 px the metrics take two lines: the training set's numbers, then the test set's,
     each whole ("Test loss 0.1118 ·" was broken from its "accuracy 85.0%")."""
