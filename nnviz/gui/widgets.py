@@ -581,8 +581,8 @@ class LabelRoom(QWidget):
     what it asked last, and passes the request on only when one differs: a text that needs
     more room gets it at once, one that needs less gives it back, the same size costs nothing.
 
-    Room is given back only once the label has needed less of it for ``GIVE_BACK_MS``
-    running: a live caption at the edge of a line break ("now 3× the output's", "now 1.02×
+    Room is given back to a new text only once the label has needed less of it for
+    ``GIVE_BACK_MS`` running: a live caption at the edge of a line break ("now 3× the output's", "now 1.02×
     the output's") took one line, then two, then one, frame after frame, and everything below
     it moved by a line each time -- the Gradients tab's six plots laid out and their axes drawn
     again, GUI stalls of 60-120 ms (bench/README). Meanwhile the label sits at the top of its
@@ -602,6 +602,7 @@ class LabelRoom(QWidget):
         label.setVisible(not explicitly_hidden)  # a child: shown with the room
         self._follow(not explicitly_hidden)
         self._asked = None
+        self._asked_for: tuple[str, QFont | None] = ("", None)  # the text and font asked for
         self._give_back = QTimer(self)
         self._give_back.setSingleShot(True)
         self._give_back.setInterval(self.GIVE_BACK_MS)
@@ -660,14 +661,17 @@ class LabelRoom(QWidget):
             self._give_back.stop()  # back to what it has: nothing to give
             self._place()
             return False
-        if not at_once and self.isVisible() and self._only_less(needs):
-            if not self._give_back.isActive():
+        lab = self.label
+        if not at_once and self.isVisible() and self._only_less(needs) \
+                and lab.text() != self._asked_for[0] and lab.font() == self._asked_for[1]:
+            if not self._give_back.isActive():  # a new text needs less: it may need more again
                 self._give_back.start()
             self._place()
             return False
+        # (a new font gives back at once: the text size's fit to the screen steps down until
+        # the window's least width fits, and a room kept for a larger font would not let it)
         self._give_back.stop()
-        self._asked = needs
-        lab = self.label
+        self._asked, self._asked_for = needs, (lab.text(), QFont(lab.font()))
         if self.sizePolicy() != lab.sizePolicy():
             self.setSizePolicy(lab.sizePolicy())
         self.setMinimumSize(lab.minimumSize())
