@@ -69,6 +69,9 @@ def _title(pi, text: str) -> None:
 #: them a width of 1, still antialiased: a wider pen takes Qt's slow stroker, ~2.5 ms a frame
 #: for each curve of 400 points (40 ms with the seeds' 16; 1 ms at width 1).
 CURVE_WIDTH, WIDE_CURVES = 2, 8
+#: Curves named at their ends (more: the colours and the key alone, as the seeds' 16), the
+#: names' size, and their gap to the curve's last point (px).
+NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
 #: same line as text for the key. Categories differ in more than colour (r10 #3: for a
 #: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
@@ -165,19 +168,38 @@ class LossCurves(pg.PlotWidget):
         self.curve_width = CURVE_WIDTH
         self.selected: int | None = None
         self._diverged: np.ndarray | None = None
+        self.names: list[pg.TextItem] = []  # each curve's value at its end (set_members)
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
-                        "above); the selected member is black and thick, a diverged one red "
-                        "and dashed.")
+                        "above), each named at its end; the selected member is black and "
+                        "thick, a diverged one red and dashed.")
 
     def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "",
-                    dashes: list | None = None) -> None:
+                    dashes: list | None = None, names: list[str] | None = None) -> None:
         """One curve per member in its colour and dash pattern (None: solid); ``key`` says what
-        they mean."""
+        they mean; ``names``: each member's words at its curve's end (up to NAMED_CURVES)."""
         pi = self.getPlotItem()
         _title(pi, key)
         for c in self.curves:
             pi.removeItem(c)
+        for t in self.names:
+            pi.removeItem(t)
+        # Named at their ends: along viridis, the last few of a learning-rate sweep (1, 3, 10)
+        # were three teals, and a stuck lr 10 at the top read as the best run, lr 3 (r18 #15).
+        self.names = []
+        if names and len(names) == len(member_rgb) and len(names) <= NAMED_CURVES:
+            for rgb, text in zip(member_rgb, names):
+                item = pg.TextItem(text, color=colors.readable(rgb, colors.background()),
+                                   anchor=(1, 1))
+                font = QFont(self.font())
+                font.setPointSizeF(NAME_PT)
+                item.setFont(font)
+                # No margin round the words: its bottom is then the text's, just over the end
+                # (the 4 px default put "1" by the curve above, lr 0.3's, in a short plot).
+                item.textItem.document().setDocumentMargin(0)
+                item.setVisible(False)  # until its curve has a point
+                pi.addItem(item, ignoreBounds=True)
+                self.names.append(item)
         dashes = dashes or [None] * len(member_rgb)
         self.curve_width = CURVE_WIDTH if len(member_rgb) <= WIDE_CURVES else 1
         self.pens = [pg.mkPen(c, width=self.curve_width, dash=d)
@@ -209,6 +231,54 @@ class LossCurves(pg.PlotWidget):
         if self._diverged is None or not np.array_equal(diverged, self._diverged):
             self._diverged = diverged.copy()
             self._restyle()
+        self._place_names()
+
+    def _place_names(self) -> None:
+        """Each name just above and left of its curve's last point (over the curve's own tail,
+        not across it); names that would touch are moved apart in pixels, keeping their order
+        from top to bottom, and kept inside the plot; where the plot is too short for all, only
+        those that fit without moving show."""
+        if not self.names:
+            return
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        h, w = vb.height(), vb.width()
+        if not (h > 0 and w > 0 and x1 > x0 and y1 > y0):
+            return
+        ends = []  # (the name's bottom in px from the top, member, the end's x)
+        for k, (item, name) in enumerate(zip(self.curves, self.names)):
+            xs, ys = item.getData()  # as drawn: log10 of the losses (a log plot)
+            if xs is None or not len(xs) or not np.isfinite(ys[-1]):
+                name.setVisible(False)
+                continue
+            ends.append((h * (y1 - float(ys[-1])) / (y1 - y0) - NAME_GAP_PX, k, float(xs[-1])))
+        if not ends:
+            return
+        line = max(QFontMetrics(self.names[0].textItem.font()).height(),
+                   self.names[0].textItem.boundingRect().height())
+        ends.sort()
+        if len(ends) * line > h:
+            # Not room for all (a short plot: presentation mode at 1024x768): those that fit
+            # where they are, from the top, each a line under the last one kept.
+            kept, last = [], -math.inf
+            for end in ends:
+                b = min(max(end[0], line), h)
+                if b >= last + line:
+                    kept.append(end)
+                    last = b
+                else:
+                    self.names[end[1]].setVisible(False)
+            ends = kept
+        bottoms = [min(max(b, line), h) for b, _, _ in ends]
+        for i in range(1, len(bottoms)):  # downwards: each a line under the one above
+            bottoms[i] = max(bottoms[i], bottoms[i - 1] + line)
+        bottoms[-1] = min(bottoms[-1], h)
+        for i in range(len(bottoms) - 2, -1, -1):  # and up again from the plot's bottom
+            bottoms[i] = min(bottoms[i], bottoms[i + 1] - line)
+        for b, (_, k, ex) in zip(bottoms, ends):
+            x = min(ex, x1) - NAME_GAP_PX * (x1 - x0) / w
+            self.names[k].setPos(x, y1 - b * (y1 - y0) / h)
+            self.names[k].setVisible(True)
 
     def select(self, i: int | None) -> None:
         self.selected = i

@@ -529,7 +529,10 @@ class CompareView(QWidget):
         shape = tuple(len(v) for _, v in s.axes)
         self.tiles.set_members(s.labels, data, data.bounds(0.1), shape if len(shape) == 2 else None)
         self._colors = member_colors(s.members, s.axes)
-        self.curves.set_members(self._colors, colour_key(s.axes), member_dashes(s.members, s.axes))
+        # Named by the swept values alone where one axis is swept (the key names the axis).
+        names = [format_value(m[s.axes[0][0]]) for m in s.members] if len(s.axes) == 1 else None
+        self.curves.set_members(self._colors, colour_key(s.axes), member_dashes(s.members, s.axes),
+                                names)
         self.table.set_members(s.axes, s.members, data.is_classification)
         self.score_plot.set_members(s.axes, s.members)
         scale = float(self.curves.property("nnvizScale") or 1.0)

@@ -66,6 +66,37 @@ def test_the_compare_view_draws_tiles_curves_and_table(qtbot, lr_view):
     assert view.score_plot.test.yData is not None and len(view.score_plot.test.yData) == 3
 
 
+def test_each_curve_is_named_at_its_end_without_names_touching(qtbot, lr_view):
+    """A learning-rate sweep's curves run along viridis, and its last few are close teals:
+    each curve says its rate at its end, in its colour, inside the plot, no two names over
+    each other, in the order of the curves' ends from top to bottom."""
+    from PySide6.QtCore import QRectF
+    from nnviz.gui import colors
+    window, view = lr_view
+    window.step(40)
+    _at(qtbot, view, 40)
+    curves = view.curves
+    vb = curves.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: all(n.isVisible() for n in curves.names))
+    assert [n.textItem.toPlainText() for n in curves.names] == ["0.3", "1", "3"]
+    inside = vb.sceneBoundingRect()
+    boxes = []
+    for name, curve, rgb in zip(curves.names, curves.curves, view._colors):
+        assert name.textItem.defaultTextColor().getRgb()[:3] == \
+            colors.readable(rgb, colors.background())
+        box = name.mapRectToScene(name.boundingRect())
+        assert inside.contains(box), (box, inside)
+        xs, ys = curve.getData()  # as drawn (log10 of the losses)
+        end = curve.mapToScene(xs[-1], ys[-1])
+        assert box.right() <= end.x() + 1  # left of the curve's end
+        boxes.append((end.y(), box))
+    for i, (_, a) in enumerate(boxes):
+        for _, b in boxes[i + 1:]:
+            assert not a.intersected(b).isValid() or a.intersected(b).isEmpty(), (a, b)
+    by_end = [b for _, b in sorted(boxes, key=lambda e: e[0])]
+    assert [b.top() for b in by_end] == sorted(b.top() for b in by_end)
+
+
 def _tile_pixels(view, img, s):
     """Top-left pixel of each member's picture in the mosaic."""
     from nnviz.gui.compare_tiles import GAP
