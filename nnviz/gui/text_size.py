@@ -58,7 +58,7 @@ class TextSize(QObject):
         #: recording, rendered offscreen at its --size whatever the screen: the offscreen
         #: screen's 800 px made a 1024 px picture in presentation mode 849 px wide)
         self.screen_bound = True
-        self.menu = window.view_menu.addMenu("Text si&ze")
+        self.menu = window.view_menu.addMenu(f"Text si&ze ({percent(NORMAL)})")
         self.menu.setToolTipsVisible(True)
 
         def action(text: str, tip: str, keys, slot) -> QAction:
@@ -145,8 +145,9 @@ class TextSize(QObject):
         """This window's text at ``factor`` (not remembered: ``choose`` is)."""
         self.factor = factor
         self.window.presentation.set_text_factor(factor)
-        self.menu.setTitle(f"Text si&ze ({percent(factor)})" if factor != NORMAL
-                           else "Text si&ze")
+        # The size now, always: at 100% the title said nothing, and a reviewer looked for it
+        # (r18 #13).
+        self.menu.setTitle(f"Text si&ze ({percent(factor)})")
 
     def _least(self):
         """The window's least size with its frame, once the new fonts' posted events and the

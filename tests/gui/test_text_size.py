@@ -74,6 +74,7 @@ def test_ctrl_equals_makes_the_text_larger_and_ctrl_0_brings_it_back(main_window
     assert _box_px(w) == box
     assert QToolTip.font().pointSizeF() == pytest.approx(normal[0])
     assert "100%" in w.statusBar().currentMessage()
+    assert w.text_size.menu.title().endswith("(100%)")  # the size now, said at 100% too
 
 
 def test_a_view_built_later_reads_at_the_text_size(main_window, qtbot):
