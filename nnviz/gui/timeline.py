@@ -21,7 +21,7 @@ from nnviz.core.runlog import MAX_BRANCH_NAME, branch_name
 from nnviz.core.snapshot import Snapshot
 from . import colors, wheel
 from .look import ThemeStyle
-from .widgets import FittingLabel, LabelRoom
+from .widgets import FittingButton, FittingLabel, LabelRoom
 
 
 REPLAY_FPS = 30
@@ -159,8 +159,7 @@ class Timeline(QWidget):
         self.live = QToolButton()
         self.live.setText("Live")
         self.live.setToolTip("Back to the live end of the run (End).")
-        self.fork = QToolButton()
-        self.fork.setText("Continue from here")
+        self.fork = FittingButton("Continue from here", "Continue")
         self.fork.setToolTip("Go on training from the epoch shown, with the current settings, "
                              "as a new branch; the run so far stays, to compare.")
         self.branches = QComboBox()

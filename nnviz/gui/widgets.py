@@ -12,7 +12,8 @@ from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Si
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QValidator
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
                                QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
-                               QStyleOption, QStyleOptionTab, QTabBar, QToolButton,
+                               QStyleOption, QStyleOptionTab, QStyleOptionToolButton, QTabBar,
+                               QToolButton,
                                QVBoxLayout, QWidget)
 
 ERROR_STYLE = "color: #b3261e;"
@@ -380,6 +381,55 @@ class StatusBar(QStatusBar):
             p.setPen(self.palette().windowText().color())
             p.drawText(self.message_rect(), self._FLAGS, shown)
         p.end()
+
+
+class FittingButton(QToolButton):
+    """A tool button whose words are the longest of ``texts`` that fit its width: its least
+    width is the shortest's, the width it asks for the longest's; the tooltip says what it
+    does either way. "Continue from here" at 150% text set the timeline's least width, and the
+    timeline the settings column's: 551 of a 1024 px window's width, the views squeezed into
+    the rest (review r18 #1)."""
+
+    def __init__(self, *texts: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._texts = tuple(texts)
+        self.setText(texts[0])
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def _hint_for(self, text: str) -> QSize:
+        """QToolButton's size hint for a text-only button showing ``text``, at the font now
+        (its own hint is cached: after a font change it was the old font's for a pass, and
+        the text size's fit to the screen took a 175% that did not fit for one that did)."""
+        fm = self.fontMetrics()
+        size = fm.size(Qt.TextFlag.TextShowMnemonic, text)
+        size.setWidth(size.width() + 2 * fm.horizontalAdvance(" "))
+        opt = QStyleOptionToolButton()
+        self.initStyleOption(opt)
+        opt.text = text
+        opt.rect.setSize(size)
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_ToolButton, opt, size, self)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self._hint_for(self._texts[0])
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self._hint_for(self._texts[-1])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+            self._fit()
+
+    def _fit(self) -> None:
+        text = next((t for t in self._texts if self._hint_for(t).width() <= self.width()),
+                    self._texts[-1])
+        if text != self.text():
+            self.setText(text)
 
 
 class FittingLabel(QLabel):

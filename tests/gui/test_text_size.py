@@ -312,3 +312,29 @@ def test_leaving_presentation_mode_keeps_the_window_on_a_1024_px_screen(main_win
     assert w.minimumSizeHint().width() <= 1024 and w.frameGeometry().right() < 1024
     message = w.statusBar().currentMessage()
     assert "outside presentation mode" in message and "200%" in message, message
+
+
+def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_the_width(
+        main_window, qtbot, monkeypatch):
+    """A reviewer at 1024x768 and 150%: the settings column took 551 of the 1,024 px (its
+    least width: the timeline's row, "Continue from here" the widest of its buttons) and the
+    Network diagram's headers were cut to "in… hi… hi…". The button says "Continue" where the
+    row is short of room; the views get the larger share."""
+    w = main_window
+    _screen(monkeypatch, 1024, 768)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    w.text_size.choose(1.5)
+    qtbot.waitUntil(lambda: _label(w).font().pointSizeF() > QApplication.font().pointSizeF())
+    fork = w.timeline.fork
+
+    def views_wider() -> None:
+        settings, views = w.main_split.sizes()
+        assert views > settings, (settings, views)
+        assert fork.text() == "Continue" and fork.width() >= fork.minimumSizeHint().width()
+    qtbot.waitUntil(views_wider)
+    assert "new branch" in fork.toolTip()  # what it does, said whole
+    w.text_size.choose(1.0)
+    _screen(monkeypatch, 1440, 900)
+    w.resize(1400, 900)
+    qtbot.waitUntil(lambda: w.width() == 1400 and fork.text() == "Continue from here")
