@@ -192,7 +192,7 @@ class RunLog:
 
         ``weights_of`` None: the weights are those the log already holds at ``epoch`` -- a
         branch's end, a new learning rate or new points over a divergence's restore are still
-        the best weights it put back (the counter lost its "weights of epoch N" once a branch
+        the best weights it put back (the counter lost its note of the restore once a branch
         was switched away from and back). An edit of the weights gives -1: their own."""
         if weights_of is None:
             weights_of = self.weights_of(epoch)

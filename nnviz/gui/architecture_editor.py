@@ -197,12 +197,9 @@ class ArchitectureEditor(QGroupBox):
             for col, w in enumerate(r.widgets()[:-1]):
                 self.grid.addWidget(w, 2 * i, col)
             self.grid.addWidget(r.error, 2 * i + 1, 1, 1, 6)
-            r.up.setEnabled(i > 0)
-            r.down.setEnabled(i < len(self.rows) - 1)
-            r.insert.setEnabled(len(self.rows) < MAX_HIDDEN_LAYERS)
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(2, 2)
-        self.add.setEnabled(len(self.rows) < MAX_HIDDEN_LAYERS)
+        self.enable_buttons()
         # The Tab key goes as the eye does: the inputs, the rows top to bottom, "+ Add layer",
         # the output. New widgets join the focus chain at its end: the rebuilt rows came after
         # everything else, "+ Add layer" before them.
@@ -212,6 +209,18 @@ class ArchitectureEditor(QGroupBox):
         chain += [self.add, self.output_activation, self.init_scheme]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
+
+    def enable_buttons(self) -> None:
+        """Each button as the list allows it: \u25b2 but on the first row, \u25bc but on the
+        last, + and "+ Add layer" below the most layers. Also when an exercise's lock is
+        lifted: it enabled every widget of the rows, and after an exercise and File -> Open
+        layer 1's \u25b2 looked usable and did nothing (review r18)."""
+        room = len(self.rows) < MAX_HIDDEN_LAYERS
+        for i, r in enumerate(self.rows):
+            r.up.setEnabled(i > 0)
+            r.down.setEnabled(i < len(self.rows) - 1)
+            r.insert.setEnabled(room)
+        self.add.setEnabled(room)
 
     def _structural(self, layers: list[tuple[int, str]]) -> None:
         self._rebuild(layers)

@@ -255,21 +255,27 @@ class RunControls(QFrame):
                   note: str = "") -> None:
         """The epoch shown; ``live_epoch`` past it means the timeline shows the past;
         ``weights_epoch`` before it, that the weights drawn are that epoch's (a divergence put
-        the run's best back: the counter alone said "Epoch 8" over epoch 0's model); ``note``,
-        a word under it ("compiling\u2026")."""
+        the run's best back); ``note``, a word under it ("compiling\u2026")."""
         notes = [note] if note else []
-        if epoch < live_epoch:
+        of = f" of {live_epoch:,}" if epoch < live_epoch else ""
+        shown = epoch
+        if 0 <= weights_epoch < epoch:
+            # The large number is the model drawn, as the numbers under the loss chart say
+            # ("at the start"), and the epoch the run diverged after is under it: it read
+            # "Epoch 8" over epoch 0's model, with a small "diverged: weights of epoch 0" that
+            # a student did not take in (review r18 #7). (fits at 1024 px)
+            shown = weights_epoch
+            notes.append(f"restored; diverged after epoch {epoch:,}{of}")
+        elif of:
             # "of N" under it, smaller: on one line, "Epoch 200 of 337,265" ran under the
             # "Stop at epoch" field at 1024 px and lost its start ("ooch 200 of ...").
-            notes.append(f"of {live_epoch:,}")
-        if 0 <= weights_epoch < epoch:
-            notes.append(f"diverged: weights of epoch {weights_epoch:,}")  # (fits at 1024 px)
+            notes.append(of.strip())
         if notes:
             pt = self.epoch.font().pointSizeF() * 0.55
-            self.epoch.setText(f"Epoch {epoch:,}<div style='font-size:{pt:g}pt; "
+            self.epoch.setText(f"Epoch {shown:,}<div style='font-size:{pt:g}pt; "
                                f"font-weight:normal'>{' &middot; '.join(notes)}</div>")
         else:
-            self.epoch.setText(f"Epoch {epoch:,}")
+            self.epoch.setText(f"Epoch {shown:,}")
 
     def speed_value(self) -> int | None:
         return SPEEDS[self.speed.value()]

@@ -674,9 +674,11 @@ class ExerciseActions(QObject):
         for name in ex.hidden:
             for x in self.control_widgets(name):
                 _set_row_visible(x, True)
-        # Panels that enable fields by their state (the regularisation rate) set them again.
+        # Panels that enable fields by their state (the regularisation rate, the editor's
+        # \u25b2/\u25bc at the ends of its list) set them again.
         t = self.window.training_panel
         t.reg_rate.setEnabled(t.regularizer.currentData() != "none")
+        self.window.editor.enable_buttons()
         actions = getattr(self.window, "session_actions", None)
         if actions is not None:
             actions.import_action.setEnabled(True)

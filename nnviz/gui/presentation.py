@@ -502,15 +502,18 @@ class Presentation(QObject):
         # A past epoch says so, and how to go back: the timeline that says it in the normal
         # mode is folded away here, and "Epoch 171" alone read as the live run.
         live = max(s.live_epoch, s.epoch)
-        past = (f"<span style='font-size:{pt:g}pt'> of {live:,}</span>" if s.past else "")
+        of = f" of {live:,}" if s.past else ""
+        # After a divergence the model drawn, epoch 0's put back, and beside it the epoch the
+        # run diverged after (as the counter of the normal mode says: review r18 #7).
+        shown, note = (s.weights_epoch, f" restored; diverged after epoch {s.epoch:,}{of}") \
+            if s.restored else (s.epoch, of)
         back = (f"<div style='color:{past_colour()}'><b>\u25c0 Past</b> \u00b7 "
                 f"<a href='live' style='color:{past_colour()}'>End: back to live</a></div>"
                 if s.past else "")
         self._set_readout(
-            f"<b>Epoch {s.epoch:,}</b>{past}"
-            # beside it, not under: a line more squeezed the loss plot at 1024 x 768
-            + (f"<span style='font-size:{pt:g}pt'> diverged: weights of epoch "
-               f"{s.weights_epoch:,}</span>" if s.restored else ""),
+            # the note beside it, not under: a line more squeezed the loss plot at 1024 x 768
+            f"<b>Epoch {shown:,}</b>"
+            + (f"<span style='font-size:{pt:g}pt'>{note}</span>" if note else ""),
             # The loss of the weights after the epoch's update, which the views show; the
             # notebook's "Loss for epoch N" is the loss before it: the tooltip and the moons
             # preset's note say so ("loss after it" here wrapped "(test ...)" onto a line of

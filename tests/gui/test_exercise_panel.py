@@ -663,3 +663,52 @@ def test_a_closed_exercises_rate_gives_way_to_the_next_data_sets_own(qtbot, main
     choose(w.data_panel.dataset, "circles")
     s = wait_for_run(qtbot, w, 0)
     assert s.spec.input_dim == 2 and s.config.learning_rate == 0.02
+
+
+def _move_buttons(editor) -> tuple[list[bool], list[bool]]:
+    """Which \u25b2 and which \u25bc of the hidden layers' rows can be clicked, top to bottom."""
+    return [r.up.isEnabled() for r in editor.rows], [r.down.isEnabled() for r in editor.rows]
+
+
+def test_a_session_opened_over_a_locked_network_greys_the_ends_of_its_layer_list(
+        qtbot, main_window, tmp_path, monkeypatch):
+    """Review r18 #3: after "The learning rate that diverges" (its network locked), File ->
+    Open of a 2-4-10-4-1 session left every \u25b2 and \u25bc enabled, layer 1's \u25b2 and the last
+    layer's \u25bc too, and a click on them did nothing: closing the exercise enabled every
+    widget of the rows the session had just built. They are as after any other Open."""
+    w, actions = main_window, main_window.session_actions
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+    ends = ([False, True, True], [True, True, False])
+    assert _move_buttons(w.editor) == ends
+    path = tmp_path / "net.nnviz"
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(str(path))
+    _open(qtbot, w, LR)
+    assert w.editor.rows == [] and not w.editor.add.isEnabled()
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: str(path))
+    with qtbot.waitSignal(actions.opened, timeout=TIMEOUT):
+        actions.open_dialog()  # File -> Open... (Ctrl+O)
+    qtbot.waitUntil(lambda: not w.exercise_actions.panel.isVisible(), timeout=TIMEOUT)
+    wait_for_run(qtbot, w)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+    assert _move_buttons(w.editor) == ends
+    assert w.editor.add.isEnabled() and all(r.remove.isEnabled() for r in w.editor.rows)
+    qtbot.mouseClick(w.editor.rows[0].up, Qt.MouseButton.LeftButton)  # greyed: nothing moves
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+
+
+def test_closing_an_exercise_that_locks_its_layers_greys_the_ends_of_the_list(
+        qtbot, main_window, tmp_path):
+    # The same through Close: the lock lifted from the exercise's own 4-10-4 rows.
+    text = (FOLDER / "06-moons-target-loss.toml").read_text()
+    assert 'locked = ["data", "loss"]' in text
+    path = tmp_path / "locked.toml"
+    path.write_text(text.replace('locked = ["data", "loss"]', 'locked = ["data", "network"]'))
+    w = main_window
+    _open(qtbot, w, path)
+    assert w.current_problem().spec.hidden == (4, 10, 4)
+    assert _move_buttons(w.editor) == ([False] * 3, [False] * 3)  # locked
+    w.exercise_actions.panel.close_button.click()
+    qtbot.waitUntil(lambda: not w.exercise_actions.panel.isVisible(), timeout=TIMEOUT)
+    assert _move_buttons(w.editor) == ([False, True, True], [True, True, False])
+    assert all(r.width.isEnabled() and r.insert.isEnabled() for r in w.editor.rows)

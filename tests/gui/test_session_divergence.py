@@ -1,6 +1,6 @@
-"""What a run says after a divergence -- the banner's explanation, the epoch counter's "diverged:
-weights of epoch N" -- belongs to the run: it comes back with a reopened session and with a
-branch switched back to (reviewers: both were lost)."""
+"""What a run says after a divergence -- the banner's explanation, the epoch counter's "Epoch N"
+of the weights put back with "restored" under it -- belongs to the run: it comes back with a
+reopened session and with a branch switched back to (reviewers: both were lost)."""
 from __future__ import annotations
 
 import os
@@ -14,13 +14,13 @@ from .test_session_undo import _banner_says_divergence, _diverge, _open_with_the
 def test_a_reopened_session_says_what_its_divergence_said(win, qtbot, tmp_path, monkeypatch):
     w, actions = win
     epoch = _diverge(qtbot, w)
-    qtbot.waitUntil(lambda: "weights of epoch" in w.controls.epoch.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "restored" in w.controls.epoch.text(), timeout=TIMEOUT)
     banner, counter = w.banner.text(), w.controls.epoch.text()
     path = tmp_path / "diverged.nnviz"
     _save(qtbot, actions, path)
     w.reset()  # another run in between: nothing of the first is left in the window
     wait_run(qtbot, w, 0)
-    assert not w.banner.isVisible() and "weights of" not in w.controls.epoch.text()
+    assert not w.banner.isVisible() and "restored" not in w.controls.epoch.text()
 
     _open_with_the_menu(qtbot, actions, monkeypatch, path)
     wait_run(qtbot, w, epoch)

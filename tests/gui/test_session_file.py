@@ -126,6 +126,34 @@ def test_a_new_rate_on_the_files_run_is_marked_and_quit_asks_for_it(win, qtbot, 
     assert shown_title(w) == "mine.nnviz* \u2014 nnviz"
     seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
     assert not actions.may_close(quitting=True)
-    assert seen and "changes" in seen[0] and "not saved" in seen[0]
+    assert seen == ["The run has changes that are not saved: learning rate 1 \u2192 0.3."]
     actions.undo_action.trigger()  # the rate the file holds: nothing left to save
     assert shown_title(w) == "mine.nnviz \u2014 nnviz" and actions.may_close()
+
+
+def test_quit_names_a_branch_made_since_the_save(win, qtbot, tmp_path, monkeypatch):
+    """Review r18 #12: a branch alone ("Continue from here" at an earlier epoch, nothing
+    trained on it) and Quit said "changes (learning rate, points or weights) that are not
+    saved", none of which had changed. It names the branch; Undo of a branch the file holds
+    says that Undo took it back."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from .test_small_things import _answer_next_question
+    from .test_timeline import _fork_at
+    w, actions = win
+    _trained_and_saved(qtbot, w, actions, tmp_path / "mine.nnviz", monkeypatch)
+    _fork_at(w, qtbot, 4, "run 2")
+    assert actions.unsaved_epochs() == 0 and shown_title(w) == "mine.nnviz* \u2014 nnviz"
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    assert not actions.may_close(quitting=True)
+    assert seen == ["The run has changes that are not saved: a new branch, run 2 (continued "
+                    "from epoch 4)."]
+
+    _save_with_the_menu(qtbot, actions)  # the file holds the branch ...
+    actions.undo_action.trigger()  # ... which Undo takes out of the run
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    seen = _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    assert not actions.may_close(quitting=True)
+    assert seen == ["The run is not as saved: Undo took back a new branch, run 2 (continued "
+                    "from epoch 4)."]
+

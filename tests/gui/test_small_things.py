@@ -77,10 +77,10 @@ def blow_up(window, qtbot) -> None:
 
 
 def _diverge(window, qtbot) -> int:
-    """Blow the run up (``blow_up``); the epoch counter's number afterwards."""
+    """Blow the run up (``blow_up``); the epoch it diverged after (the run's live end)."""
     blow_up(window, qtbot)
     qtbot.waitUntil(window.banner.isVisible, timeout=30_000)
-    return _counter(window)
+    return window.last_snapshot.live_epoch
 
 
 def _counter(window) -> int:
@@ -90,21 +90,25 @@ def _counter(window) -> int:
 
 def test_the_divergence_banner_and_the_epoch_counter_say_the_same_epoch(bare_window, qtbot):
     shown = _diverge(bare_window, qtbot)
-    assert shown == bare_window.last_snapshot.live_epoch
+    assert f"diverged after epoch {shown:,}" in bare_window.controls.epoch.text()
     assert f"diverged after epoch {shown:,}:" in bare_window.banner.text()
 
 
 def test_after_a_divergence_the_counter_says_whose_weights_are_drawn(bare_window, qtbot):
     """The counter said "Epoch 8" while the plots drew the best weights, epoch 0's, put back
-    by the divergence (reviewer). Now it says so, and that epoch is the one drawn: the
-    timeline at it draws the same model. Trained on at a lower rate, it is a counter again."""
+    by the divergence (reviewer); then "Epoch 8" large over a small "diverged: weights of
+    epoch 0", and a student still read epoch 8's model (review r18 #7). Its number is the
+    model drawn, as the numbers under the loss chart say, "restored" under it with the epoch
+    the run diverged after; the timeline at that number draws the same model. Trained on at
+    a lower rate, it is a counter again."""
     w = bare_window
     shown = _diverge(w, qtbot)
     s = w.last_snapshot
-    note = re.search(r"diverged: weights of epoch ([\d,]+)", w.controls.epoch.text())
-    assert note, w.controls.epoch.text()
-    best = int(note[1].replace(",", ""))
+    best = _counter(w)
     assert best < shown and f"back to those after epoch {best} " in w.banner.text()
+    assert f"restored; diverged after epoch {shown:,}" in w.controls.epoch.text()
+    when = "at the start:" if best == 0 else f"after epoch {best:,}:"
+    assert f"loss {when}" in w.metrics.text()
     w.timeline.go(best)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == best, timeout=30_000)
     past = w.last_snapshot
@@ -112,14 +116,30 @@ def test_after_a_divergence_the_counter_says_whose_weights_are_drawn(bare_window
     for (a, b), (c, d) in zip(past.params, s.params):
         np.testing.assert_array_equal(a, c)
         np.testing.assert_array_equal(b, d)
-    assert "weights of epoch" not in w.controls.epoch.text()  # epoch `best` itself: its own
+    # epoch `best` itself: its own weights, nothing restored
+    assert _counter(w) == best and "restored" not in w.controls.epoch.text()
     w.timeline.go(None)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == shown, timeout=30_000)
-    assert f"weights of epoch {best:,}" in w.controls.epoch.text()
+    assert _counter(w) == best and "restored" in w.controls.epoch.text()
     w.set_learning_rate(0.5)
     w.step(1)
     qtbot.waitUntil(lambda: w.last_snapshot.live_epoch > shown, timeout=30_000)
-    assert _counter(w) == shown + 1 and "weights of" not in w.controls.epoch.text()
+    assert _counter(w) == shown + 1 and "restored" not in w.controls.epoch.text()
+
+
+def test_presentation_modes_readout_says_the_restored_model_too(bare_window, qtbot):
+    # Its large "Epoch 8" stood over epoch 0's numbers as the counter's did (review r18 #7).
+    from PySide6.QtGui import QTextDocument
+    w = bare_window
+    w.presentation.action.trigger()  # F11
+    shown = _diverge(w, qtbot)
+    best = w.last_snapshot.weights_epoch
+    assert 0 <= best < shown
+    plain = QTextDocument()
+    qtbot.waitUntil(lambda: "restored" in w.presentation.readout.text(), timeout=30_000)
+    plain.setHtml(w.presentation.readout.text())
+    assert plain.toPlainText().startswith(
+        f"Epoch {best:,} restored; diverged after epoch {shown:,}\n")
 
 
 def test_the_divergence_banner_goes_once_a_lower_rate_trains_on(bare_window, qtbot):

@@ -555,14 +555,15 @@ def test_redo_after_undoing_a_branch_delete_changes_that_branchs_rate_only(main_
 
 
 def test_a_diverged_branch_says_so_again_when_switched_back_to(bare_window, qtbot):
-    """After a divergence the counter says whose weights it draws ("diverged: weights of epoch
-    0": the best, put back). Continued from before the divergence and switched back, the
-    diverged branch said plain "Epoch 2" under the banner that explained the restore: the
-    branch's end was saved over the restore's record. It says the same as before it was left;
-    a new rate set at that end (the same weights) keeps it too, until training goes on."""
+    """After a divergence the counter says whose weights it draws ("Epoch 0", "restored;
+    diverged after epoch N" under it: the best, put back). Continued from before the
+    divergence and switched back, the diverged branch said plain "Epoch 2" under the banner
+    that explained the restore: the branch's end was saved over the restore's record. It says
+    the same as before it was left; a new rate set at that end (the same weights) keeps it
+    too, until training goes on."""
     w = bare_window
     blow_up(w, qtbot)
-    qtbot.waitUntil(lambda: w.banner.isVisible() and "weights of epoch" in
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "restored" in
                     w.controls.epoch.text(), timeout=TIMEOUT)
     epoch, counter, banner = w.last_snapshot.live_epoch, w.controls.epoch.text(), w.banner.text()
     _fork_at(w, qtbot, epoch - 1, "run 2")

@@ -42,7 +42,7 @@ class ClosingMixin:
 
     def unsaved_edits(self) -> bool:
         """The file's run has been edited since it was saved or opened (a new learning rate,
-        points or weights: Undo steps that keep the run and its file), or its file holds a
+        points, weights or branch: Undo steps that keep the run and its file), or its file holds a
         state of it that Undo left. False for a run without a file: its edits on an untrained
         model lose nothing, and a trained one counts its epochs."""
         if not getattr(self, "path", None):
@@ -50,6 +50,23 @@ class ClosingMixin:
         mark = self._saved_mark
         return mark is None or mark[0] != self.window.run_id or \
             mark[2] is not self._undo_anchor()
+
+    def unsaved_changes(self) -> tuple[list[str], bool]:
+        """What the edits since the save or open are (each Undo step's ``change``), and whether
+        Undo took them back (the file holds the state after them) rather than made them. None
+        named when the Undo list no longer reaches the save (the steps it dropped at its limit).
+        Quit said "changes (learning rate, points or weights)" for a branch alone (review r18)."""
+        stack, mark = self.undo_stack, self._saved_mark
+        if mark is None:
+            return [], False
+        anchor = mark[2]
+        at = 0 if anchor is None else next(
+            (i + 1 for i in range(stack.count()) if stack.command(i) is anchor), None)
+        if at is None:
+            return [], False
+        now = stack.index()
+        steps = [stack.command(i) for i in range(min(at, now), max(at, now))]
+        return [getattr(c, "change", c.text)() for c in steps], now < at
 
     def unsaved_work(self) -> bool:
         """Closing now would lose something of the run: what the title marks ("[*]") and what
@@ -126,8 +143,7 @@ class ClosingMixin:
             if n:
                 lines.append(f"{whose} run has trained {n:,} epochs that are not saved.")
             elif edited:
-                lines.append(f"{whose} run has changes (learning rate, points or weights) "
-                             "that are not saved.")
+                lines.append(_changes_line(whose, *self.unsaved_changes()))
             if sweep is not None:
                 members, epochs = sweep
                 lines.append(f"{whose} sweep of {members} runs has trained {epochs:,} epochs "
@@ -185,3 +201,14 @@ class ClosingMixin:
                     s.live_epoch == t.epoch:
                 return
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def _changes_line(whose: str, changes: list[str], undone: bool) -> str:
+    """Quit's line about the edits not saved, naming them (the first few)."""
+    if not changes:
+        return f"{whose} run has changes that are not saved."
+    named = "; ".join(changes[:3]) + (f"; and {len(changes) - 3} more" if len(changes) > 3
+                                      else "")
+    if undone:
+        return f"{whose} run is not as saved: Undo took back {named}."
+    return f"{whose} run has changes that are not saved: {named}."

@@ -139,6 +139,10 @@ class AppliedCommand(QUndoCommand):
     def put(self, value, undoing: bool) -> None:
         raise NotImplementedError
 
+    def change(self) -> str:
+        """What the step changed, as Quit names it among the changes not saved."""
+        return self.text()
+
     def redo(self) -> None:
         if self._applied:
             self._applied = False
@@ -308,7 +312,7 @@ class BranchCommand(AppliedCommand):
 
     def __init__(self, actions: "UndoMixin", name: str, parent: str, epoch: int) -> None:
         super().__init__(f"continue from here (epoch {epoch:,})", None, None)
-        self.actions, self.name, self.parent = actions, name, parent
+        self.actions, self.name, self.parent, self.epoch = actions, name, parent, epoch
         self.log = None  # the branch taken out of the run (undone), for redo
 
     def put(self, value, undoing: bool) -> None:
@@ -338,6 +342,9 @@ class BranchCommand(AppliedCommand):
             worker.take_branch(self.name, self.parent, taken)
         else:
             worker.put_branch(self.name, self.log, put_back)
+
+    def change(self) -> str:
+        return f"a new branch, {self.name} (continued from epoch {self.epoch:,})"
 
     def renamed(self, old: str, new: str) -> None:
         new = branch_name(new)
@@ -375,6 +382,9 @@ class DeleteBranchCommand(AppliedCommand):
             worker.put_branch(self.name, self.log, put_back)
         elif not undoing and self.log is None:
             worker.delete_branch(self.name, deleted)
+
+    def change(self) -> str:
+        return f"the branch {self.name} deleted"
 
     def renamed(self, old: str, new: str) -> None:
         new = branch_name(new)
