@@ -45,6 +45,8 @@ class ColumnsScroll(QStackedWidget):
 
     #: the panels went from columns to tabs or back (the height they need changed)
     arranged = Signal()
+    #: another tab in front (tabbed: the height they need is that tab's)
+    page_changed = Signal()
 
     def __init__(self, columns: list[list[QGroupBox]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,7 @@ class ColumnsScroll(QStackedWidget):
             for m in p.findChildren(MessageLabel):  # (and the layer rows' as they come)
                 m.installEventFilter(self)
         self._mark_tabs()
+        self.tabs.currentChanged.connect(self._page_changed)
         self.tabs.tabBar().installEventFilter(self)  # (a tooltip says the messages of now)
         self.addWidget(self.tabs)
 
@@ -107,12 +110,14 @@ class ColumnsScroll(QStackedWidget):
 
     def needed_height(self) -> int:
         """The height that shows every field without scrolling: the columns' tallest, or the
-        tallest tab's page under the tab bar."""
+        tab in front's page under the tab bar. Each tab as tall as the tallest (the Network's)
+        left ~150 px of empty grey under the Data and Training tabs, while the loss chart under
+        them shrank to ~135 px (text at 150% at 1400x900, and 1024x768); the other tabs' own
+        heights count when they come in front (``page_changed``)."""
         if not self.tabbed:
             return _height_at(self.scroll)
-        pages = [_height_at(self.tabs.widget(i))
-                 for i in range(self.tabs.count()) if self.tabs.isTabVisible(i)]
-        return self.tabs.tabBar().sizeHint().height() + max(pages, default=0)
+        page = self.tabs.currentWidget()
+        return self.tabs.tabBar().sizeHint().height() + (_height_at(page) if page else 0)
 
     def reveal(self, widget: QWidget) -> None:
         """Bring ``widget`` (one of the panels' fields, or a panel) into view: its tab in front
@@ -163,6 +168,10 @@ class ColumnsScroll(QStackedWidget):
             # have been built anew by it)
             if shiboken6.isValid(focus) and focus.isVisible():
                 focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _page_changed(self, *_) -> None:
+        if self.tabbed and not self._moving:
+            self.page_changed.emit()
 
     def _tabs_as_panels(self) -> None:
         """A tab for every panel not hidden on purpose (an exercise hides the data's)."""

@@ -152,7 +152,9 @@ class GradientView(QWidget):
         # One rectangle around what changed is repainted: Qt's default clipped every item to a
         # region of ~20 small rectangles (the 17 curves' bounds), which cost more than it saved.
         self.glw.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
-        self.titles = FittedTitles(self.glw, two_lines=True)
+        # In rows that hold them: two lines at text size 150% ran over the row above, the top
+        # row's "epoch" into the title under it ("epoch weights", review r18).
+        self.titles = FittedTitles(self.glw, two_lines=True, grow=True)
         self.norm_plot = self._plot(0, 0, "||dL/dW|| per layer", "epoch", log_y=True)
         self.ratio_plot = self._plot(0, 1, "update / weight, per epoch", "epoch", log_y=True)
         self.depth_plot = self._plot(0, 2, "||dL/dW|| by layer, now", "layer", log_y=True)

@@ -169,8 +169,9 @@ class _SettingsHeight(QObject):
     """The settings as tall as their fields and the loss plot the rest of the left column, until
     the user moves the splitter between them (a fixed 545 px left ~200 px empty under the Data
     tab at 1024x768, the loss plot at its 150 px minimum). Fitted when the column's height
-    changes, when the settings go from columns to tabs or back, when their fields need more or
-    less room (a message under them) and when their pane was resized by anything but the user
+    changes, when the settings go from columns to tabs or back, when another of their tabs
+    comes in front (each its own height), when their fields need more or less room (a message
+    under them) and when their pane was resized by anything but the user
     (a toolbar shown above, the splitter's state put back after presentation mode)."""
 
     def __init__(self, window: "MainWindow") -> None:
@@ -184,6 +185,9 @@ class _SettingsHeight(QObject):
         self._later.timeout.connect(self.fit)
         scroll = window.panels_scroll
         scroll.arranged.connect(self._later.start)
+        # Tabbed, fitted to the tab in front at once: a timer's pass later, a taller tab was
+        # first drawn at the last one's height, with a scroll bar.
+        scroll.page_changed.connect(self._page_changed)
         window.side_tabs.currentChanged.connect(self._tab_changed)
         contents = [scroll.scroll.widget()] + [scroll.tabs.widget(i).widget()
                                                for i in range(scroll.tabs.count())]
@@ -192,6 +196,10 @@ class _SettingsHeight(QObject):
 
     def _moved(self, *_) -> None:
         self.moved = True
+
+    def _page_changed(self) -> None:
+        if not self.moved:
+            self.fit()
 
     def _tab_changed(self, *_) -> None:
         # An exercise's tab in front: fitted to its text too (a hint shown needs more). It had

@@ -1958,6 +1958,9 @@ def _once_each(levels):
 
 
 TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a title becomes
+# What pyqtgraph's 30 px title row leaves beside a line of TITLE_PT (26 px with its margins):
+# FittedTitles' growing rows keep it, at the text's scale, around their tallest title.
+TITLE_PAD_PX = 4.0
 
 
 def fit_title(plot, columns: int = 3) -> None:
@@ -1990,15 +1993,18 @@ def loose_title(plot, columns: int = 3) -> None:
     fit_title(plot, columns)
 
 
-def _title_room(plot, label) -> None:
-    """The title's row as tall as its text (pyqtgraph's setTitle fixes it at 30 px: two lines
-    of presentation mode's size ran over the plot below, the Regions view's titles)."""
+def _title_room(plot, label, height: float | None = None) -> None:
+    """The title's row as tall as its text, or ``height`` (pyqtgraph's setTitle fixes it at
+    30 px: two lines of presentation mode's size ran over the plot below, the Regions view's
+    titles)."""
     layout = getattr(plot, "layout", None)
     if layout is None or not hasattr(layout, "setRowFixedHeight"):
         return
-    height = max(30.0, math.ceil(label.item.boundingRect().height()))
-    label.setMaximumHeight(height)
-    layout.setRowFixedHeight(0, height)
+    if height is None:
+        height = max(30.0, math.ceil(label.item.boundingRect().height()))
+    if label.maximumHeight() != height:
+        label.setMaximumHeight(height)
+        layout.setRowFixedHeight(0, height)
 
 
 def _centre_lines(label) -> None:
@@ -2019,8 +2025,8 @@ class FittedTitles(QObject):
     that would shrink by more than TWO_LINES_BELOW is broken in two lines instead, where that
     is larger (the Gradients view's six titles were ~9 pt beside ~15 pt axes on a projector).
     ``more``: other plot widgets (a PlotWidget each) whose titles take the same size.
-    ``grow``: a title's row grows to hold its text (pyqtgraph fixes it at 30 px; the views
-    whose height is spoken for, the lessons' planes, keep that)."""
+    ``grow``: the titles' rows grow to hold their text, all to the tallest's (pyqtgraph fixes
+    them at 30 px; the views whose height is spoken for, the lessons' planes, keep that)."""
 
     TWO_LINES_BELOW = 0.8  # of the title's full size
 
@@ -2071,9 +2077,18 @@ class FittedTitles(QObject):
             if label.opts.get("size") != f"{common:g}pt" or label.text != show:
                 label.setText(show, size=f"{common:g}pt")
                 _centre_lines(label)
-                if self.grow:
-                    _title_room(item, label)
             label.nnviz_plain, label.nnviz_shown = text, show
+        if self.grow and titled:
+            # One height for all, the tallest title's: each its own, a two-line title's plot
+            # began lower than its one-line neighbour's (the Gradients view's "weights" beside
+            # "activations on / the training data"). Room around the text as pyqtgraph's
+            # 30 px leave a line at the normal size, at the scale: at 150% the rows' text met
+            # (the top row's "epoch" 2-5 px over the Gradients view's two-line titles).
+            pad = TITLE_PAD_PX * scale
+            height = max(30.0 * scale, *(math.ceil(label.item.boundingRect().height() + pad)
+                                         for _, label, _ in titled))
+            for item, label, _ in titled:
+                _title_room(item, label, height)
 
     @staticmethod
     def _halves(text: str) -> tuple[str, ...]:

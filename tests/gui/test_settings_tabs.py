@@ -63,8 +63,10 @@ def test_every_settings_group_is_in_sight_or_one_labelled_tab_away_at_1024(main_
         if not _in_sight(field):
             bar, i = _tab(w, name)
             qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
-        qtbot.waitUntil(lambda: _in_sight(field), timeout=5_000)
-        _no_settings_scrollbar(w)
+        # (the pane grows to the tab's fields as it comes in front: the scroll bar its page
+        # showed at the last tab's height goes at the next pass)
+        qtbot.waitUntil(lambda: _in_sight(field) and _no_settings_scrollbar(w) is None,
+                        timeout=5_000)
         assert layout_problems(w) == [], name
 
 
@@ -250,3 +252,56 @@ def test_the_settings_take_the_height_their_fields_need_and_the_loss_plot_the_re
     qtbot.waitUntil(lambda: w.height() == size[1] + 40)
     QApplication.processEvents()
     assert split.sizes()[0] == chosen[0]
+
+
+def _band_under(w, panel) -> int:
+    """The empty height between ``panel``'s last pixel and the bottom of the settings pane
+    (the loss readout's top edge, the splitter's handle in between)."""
+    bottom = panel.mapTo(w, QPoint(0, panel.height())).y()
+    pane = w.side_tabs
+    return pane.mapTo(w, QPoint(0, pane.height())).y() - bottom
+
+
+@pytest.mark.parametrize("size, factor", [((1024, 768), 1.0), ((1400, 900), 1.5)],
+                         ids=["1024x768", "1400x900-150%"])
+def test_each_settings_tab_is_as_tall_as_its_own_fields_and_the_loss_chart_takes_the_rest(
+        main_window, qtbot, monkeypatch, size, factor):
+    # Tabbed, every settings tab was as tall as the Network one: ~150 px of empty grey under
+    # the Data and Training tabs, while the loss chart under them shrank to ~135 px at 150%
+    # (review r18 #5).
+    from .test_text_size import _screen
+    _screen(monkeypatch, 1440, 900)
+    w = main_window
+    w.text_size.set_factor(factor)
+    _at_size(w, qtbot, size)
+    qtbot.waitUntil(lambda: _tab(w, "Network") is not None, timeout=10_000)
+    split = w.left_split
+    fields = {"Data": w.data_panel, "Training": w.training_panel, "Network": w.editor}
+
+    def show(name: str) -> None:
+        bar, i = _tab(w, name)
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+
+    def fitted(name: str) -> None:
+        assert _in_sight(fields[name])  # every field of the tab in front, without scrolling
+        _no_settings_scrollbar(w)
+        assert _band_under(w, fields[name]) <= 24, (name, _band_under(w, fields[name]))
+
+    charts = {}
+    for name in ("Network", "Data", "Training", "Network", "Data"):
+        show(name)
+        qtbot.waitUntil(lambda: fitted(name), timeout=10_000)
+        charts[name] = w.loss_plot.height()
+    # The shorter tabs give their spare height to the loss chart.
+    assert charts["Data"] >= charts["Network"] + 40, charts
+    assert charts["Training"] > charts["Network"], charts
+
+    # A split the user dragged stays where it was put, whichever tab is in front.
+    drag_splitter(split, -30)
+    chosen = split.sizes()
+    for name in ("Network", "Data"):
+        show(name)
+        qtbot.waitUntil(lambda: w.panels_scroll.tabs.currentWidget().isVisible()
+                        and _tab(w, name)[0].currentIndex() == _tab(w, name)[1], timeout=5_000)
+        QApplication.processEvents()
+        assert split.sizes() == chosen, name

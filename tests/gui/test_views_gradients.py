@@ -426,3 +426,36 @@ def test_the_gradient_by_layer_dots_are_whole_under_a_labelled_tick(view, qtbot,
         tops = [axis.mapToScene(rect.center()).y() for rect, _, text in texts if text]
         assert tops and min(tops) <= min(d.y() for d in dots) + 0.5, (tops, dots)
     qtbot.waitUntil(whole_and_labelled)
+
+
+def _text_rect(item):
+    """A QGraphicsTextItem's lines in scene coordinates (its document margin left out)."""
+    m = item.document().documentMargin()
+    return item.sceneBoundingRect().adjusted(m, m, -m, -m)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 1.6], ids=["100%", "150%", "presentation"])
+def test_the_top_rows_axis_labels_stand_apart_from_the_titles_under_them(view, qtbot, scale):
+    """At text size 150% (1400x900) the top row's axis label "epoch" touched the bottom row's
+    title, "epoch weights" read as one phrase (review r18 #10; 2 px apart, and overlapping in
+    presentation mode): at least half a line between them, at every text size."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from nnviz.gui.presentation import scale_scene
+    view.resize(745, 690)  # the view's size at 1400x900 beside the settings
+    view.update_snapshot(snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()}))
+    scale_scene(view.glw, scale)
+    top = (view.norm_plot, view.ratio_plot, view.depth_plot)
+    bottom = (view.weight_plot, view.act_plot, view.dead_plot)
+
+    def apart() -> None:
+        for above, below in zip(top, bottom):
+            label = above.getAxis("bottom").label
+            title = below.titleLabel.item
+            line = QFontMetricsF(label.font()).height()
+            gap = _text_rect(title).top() - _text_rect(label).bottom()
+            assert gap >= line / 2, (above.getAxis("bottom").labelText, below.titleLabel.text,
+                                     gap, line)
+        for row in (top, bottom):  # a two-line title's plot level with its neighbours'
+            assert len({round(p.getViewBox().sceneBoundingRect().top()) for p in row}) == 1
+    qtbot.waitUntil(apart, timeout=10_000)
