@@ -86,7 +86,10 @@ def test_a_preset_stops_at_its_epochs_shows_them_and_its_hint_stays(main_window,
     qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.epoch == 1000, timeout=120_000)
     assert w.controls.epoch.text() == "Epoch 1,000"
     assert w.controls.play.text() == "Play"
-    assert "1,000" in w.controls.status.text() and w.hint.isVisible()
+    # The worker's status line comes by a signal of its own: waited for, not assumed there
+    # with the snapshot (a loaded machine's run read "ready" at this line a moment before).
+    qtbot.waitUntil(lambda: "1,000" in w.controls.status.text())
+    assert w.hint.isVisible()
     assert w.last_snapshot.loss_epochs[-1] == 1000  # the loss curve ends at N too
     # A branch forked at 266 is not "stopped at epoch 1,000": that news went with the run.
     w.timeline.slider.setValue(266)
