@@ -2274,6 +2274,12 @@ class WholeTabsBar(QTabBar):
             part = rects[cut[0]].right() + 1 - self.lead()  # what is seen of the cut tab
             if not shown:
                 return
+            if shown[-1] == current:
+                # and the room left after it (a tab seen in part at the arrows): Qt scrolls
+                # only a current tab that runs past them, by as much as it runs past. (Without
+                # it the tabs took up that room and did not scroll: Backprop chosen at 1400x900
+                # left "el" of "Data & model" at the bar's start.)
+                part += max(0, room - 1 - rects[current].right())
             each, rest = divmod(part, len(shown))
             self._extra = {i: each + (1 if n < rest else 0) for n, i in enumerate(shown)}
             self._relayout()

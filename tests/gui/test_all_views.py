@@ -157,3 +157,19 @@ def test_a_click_on_the_tabs_scroll_arrow_scrolls_them_to_the_last_view(main_win
              and b.arrowType() == Qt.ArrowType.LeftArrow]
     QTest.mouseClick(left, Qt.MouseButton.LeftButton)  # and back
     qtbot.waitUntil(lambda: not _whole(bar, last), timeout=5000)
+
+
+@pytest.mark.parametrize("name", ["backprop", "lessons"])
+def test_a_view_chosen_near_the_arrows_leaves_no_tab_seen_in_part(main_window, qtbot, name):
+    """Backprop chosen at 1400x900 left "el" of "Data & model" at the bar's start: the tabs
+    widened into the room by the arrows (where Regions was seen in part) and did not scroll."""
+    from .test_compare_layout import _tabs_cut
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    bar = w.tabs.tabBar()
+    w.show_view(name)
+    qtbot.waitUntil(lambda: _whole(bar, bar.currentIndex()) and _tabs_cut(bar) == [],
+                    timeout=5000)
+    for _ in range(5):  # and it stays so
+        QApplication.processEvents()
+    assert _tabs_cut(bar) == [] and _whole(bar, bar.currentIndex())
