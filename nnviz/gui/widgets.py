@@ -2336,10 +2336,7 @@ class ViewsButton(QToolButton):
     def _widened(self, size: QSize) -> QSize:
         fm = self.fontMetrics()
         widest = max(fm.horizontalAdvance(self.words(n)) for n in range(max(self._most, 10)))
-        # and room for the menu's arrow, which Qt draws in the button's corner over the words
-        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, self)
-        size.setWidth(size.width() + max(0, widest - fm.horizontalAdvance(self.text()))
-                      + arrow)
+        size.setWidth(size.width() + max(0, widest - fm.horizontalAdvance(self.text())))
         return size
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
