@@ -24,7 +24,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QPen, QShortcut,
-                           QTextDocument)
+                           QTextDocument, QTextOption)
 from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
                                QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QStyle,
                                QStyleOptionComboBox, QTextBrowser, QVBoxLayout, QWidget)
@@ -49,10 +49,13 @@ TIGHTER = 2  # steps of a term less a list, where presentation mode's text overf
 # A word joiner: no line break here, where Qt breaks a formula whose spaces are non-breaking
 # ("f′" | "(z)", "∂L/" | "∂b").
 WJ = "&#8288;"
-# A product of two numbers: "0.9775·(-0.001891)" may break after its dot, never inside a number
-# (a narrow column broke it "0.9775·(-0.00189" / "1)" where the product was longer than the
-# column, r17 #1; the zero-width space is a line-break opportunity to Qt's layout).
-TIMES = "·&#8203;"
+# A product of two numbers, "0.9775·(-0.001891)": whole on a line (a word joiner after the dot),
+# its operands together: "(-4.222)·" ended a line and "0.2841" began the next (review r18 #2).
+# Where a box is narrower than a product, it breaks after its dot (TIMES_BREAK, a zero-width
+# space: a line-break opportunity to Qt's layout), never inside a number (a narrow column broke
+# "0.9775·(-0.00189" / "1)", r17 #1): _set_formulas.
+TIMES = "·" + WJ
+TIMES_BREAK = "·&#8203;"
 # The plot's least width beside the diagram (220 made the tab too wide for a 150% laptop screen,
 # 853 logical px for the window, with the settings' column beside it).
 PLOT_LEAST = 200
@@ -896,6 +899,7 @@ class BackpropView(QWidget):
         self._asked = None  # the epoch whose fresh numbers were asked for
         self._formulas_of = None  # (stage, unit) of the formulas shown
         self._written = None  # (stage, trace, spec) of the formulas written (_write_formulas)
+        self._formulas_source: str | None = None  # their html, products whole (_set_formulas)
         self._formulas_html = None
 
         # The title, the check and the stage's name wrap rather than widen the window: in one
@@ -1125,9 +1129,12 @@ class BackpropView(QWidget):
         elif obj is self.pull_note and event.type() == QEvent.Type.Resize and \
                 event.oldSize().width() != event.size().width():
             self._show_pull_note()  # cut again to its new width
-        elif isinstance(obj, QTextBrowser) and event.type() == QEvent.Type.Resize and \
-                self._written is not None and self._presenting():  # (the formulas)
-            self._write_formulas(*self._written)  # as many terms as read whole at this size
+        elif isinstance(obj, QTextBrowser) and event.type() == QEvent.Type.Resize:
+            if self._written is not None and self._presenting():  # (the formulas)
+                self._write_formulas(*self._written)  # as many terms as read whole at this size
+            elif self._formulas_source is not None and \
+                    event.oldSize().width() != event.size().width():
+                self._set_formulas(self._formulas_source)  # products breakable, or whole again
         return False
 
     def _presenting_layout(self) -> None:
@@ -1568,6 +1575,41 @@ class BackpropView(QWidget):
                 html = self._formulas(name, tr, spec, tight)
         self._set_formulas(html)
 
+    def _hang(self) -> int:
+        """How far a formula's row wrapped goes in under its start (px): two digits' width."""
+        return self.formulas.fontMetrics().horizontalAdvance("00")
+
+    def _laid_out(self, html: str, width: int, words_whole: bool = False) -> QTextDocument:
+        """``html`` laid out as the formulas' box does, ``width`` wide; ``words_whole``: never
+        broken inside a word (a line too short for one runs past the width)."""
+        shown = self.formulas.document()
+        doc = QTextDocument()
+        if words_whole:
+            option = doc.defaultTextOption()
+            option.setWrapMode(QTextOption.WrapMode.WordWrap)
+            doc.setDefaultTextOption(option)
+        doc.setDefaultFont(shown.defaultFont())
+        doc.setDefaultStyleSheet(shown.defaultStyleSheet())
+        doc.setDocumentMargin(shown.documentMargin())
+        doc.setHtml(html)
+        doc.setTextWidth(width)
+        return doc
+
+    def _breaking(self, html: str) -> str:
+        """``html`` with its products breakable after their dots (TIMES_BREAK) where a line of
+        the box is too short for one: else a product stays whole on its line."""
+        # (the lines' width with a scroll bar, shown or not: the same text either way, no
+        # text written again as the bar comes and goes)
+        box = self.formulas
+        width = box.contentsRect().width() - box.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent, None, box)
+        if TIMES not in html or width <= 0:
+            return html
+        # (the box breaks a word too long for its line anywhere: inside a number)
+        if self._laid_out(html, width, words_whole=True).idealWidth() <= width:
+            return html
+        return html.replace(TIMES, TIMES_BREAK)
+
     def _fits(self, html: str) -> bool:
         """Whether ``html`` laid out in the formulas' box is as tall as its viewport at most,
         the viewport as wide as it is without a scroll bar."""
@@ -1575,19 +1617,15 @@ class BackpropView(QWidget):
         room = box.contentsRect().size()
         if room.width() <= 0 or room.height() <= 0:
             return True  # not laid out yet: the resize writes the text again
-        shown = box.document()
-        doc = QTextDocument()
-        doc.setDefaultFont(shown.defaultFont())
-        doc.setDefaultStyleSheet(shown.defaultStyleSheet())
-        doc.setDocumentMargin(shown.documentMargin())
-        doc.setHtml(html)
-        doc.setTextWidth(room.width())
+        doc = self._laid_out(self._breaking(html), room.width())
         return doc.size().height() <= room.height()
 
     def _set_formulas(self, html: str) -> None:
         """The formulas' new text; the same text is not laid out again, and new numbers of the
         same stage and unit keep the place the user scrolled to (setHtml goes back to the top:
         while the run played, the panel jumped up with every frame)."""
+        self._formulas_source = html  # (written again at a new width: eventFilter)
+        html = self._breaking(html)
         if html == self._formulas_html:
             return
         same = (self.stage, self.unit) == self._formulas_of
@@ -1679,7 +1717,7 @@ class BackpropView(QWidget):
         if name == "forward":
             # named and ordered as the later stages' w₁…wₙ, so a term can be found in both
             names = " + ".join(f"w<sub>{i + 1}</sub>·{prev}<sub>{i + 1}</sub>" for i in shown)
-            terms = " + ".join(f"{fac(w[i])}{TIMES}{fac(a_in[i])}" for i in shown)
+            terms = " +&nbsp;".join(f"{fac(w[i])}{TIMES}{fac(a_in[i])}" for i in shown)
             named = "" if compact else f"<br>&nbsp;&nbsp;= {names}{rest} + b"
             parts.append(f"<p>{lead}z = Σᵢ wᵢ·{prev}ᵢ + b{named}"
                          f"<br>&nbsp;&nbsp;= {terms}{rest} + {fac(b)}"
@@ -1746,7 +1784,7 @@ class BackpropView(QWidget):
                     more2 = len(dn) - len(o2)
                     rest2 = f" + … ({more2} more)" if more2 else ""
                     names = " + ".join(f"w<sub>{k + 1}</sub>·δ<sub>{k + 1}</sub>" for k in o2)
-                    terms = " + ".join(f"{fac(wn[k])}{TIMES}{fac(dn[k])}" for k in o2)
+                    terms = " +&nbsp;".join(f"{fac(wn[k])}{TIMES}{fac(dn[k])}" for k in o2)
                     line = f"<p>{lead}δ = (Σₖ wₖ·δₖ) · f′(z)<br>Σₖ wₖ·δₖ = {names}{rest2}" \
                            f"<br>&nbsp;&nbsp;= {terms}{rest2} = {num(up)}<br>"
                 if fp is None:
@@ -1761,24 +1799,30 @@ class BackpropView(QWidget):
             grey = colors.hex_of(colors.note())
             # (presentation mode: "a₁·δ" is in the words above, and δ, the same in every row,
             # on the line over them: 0.6923·δ, not a row wrapped at "0.6923·(-0.0007202)")
-            rows = "".join(f"<tr><td>∂L/∂w<sub>{i + 1}</sub> = "
+            # A link a line, read in order, symbol = numbers = result: "∂L/∂w₁ = a₁·δ
+            # = 0.2388·(-6.116e-06) = -1.46e-06 jax -1.46e-06", breaking only before an "="
+            # (or the jax check), the rest of the row under it, indented. (A table's cells
+            # wrapped each in its column: "∂L/∂w₁ = a₁·δ = | = -1.46e-06 | jax" read first,
+            # the product on the two lines under it: review r18 #2.)
+            row = (f"<p style='margin-top:0; margin-bottom:0; margin-left:{self._hang()}px; "
+                   f"text-indent:-{self._hang()}px'>")
+            rows = "".join(f"{row}∂L/{WJ}∂w<sub>{i + 1}</sub>&nbsp;= "
                            + (f"{fac(a_in[i])}·δ" if compact else
-                              f"{prev}<sub>{i + 1}</sub>·δ = {fac(a_in[i])}{TIMES}{fac(d)}")
-                           + f"</td><td>&nbsp;= <b>{num(gw[i])}</b></td>"
+                              f"{prev}<sub>{i + 1}</sub>·δ =&nbsp;{fac(a_in[i])}{TIMES}{fac(d)}")
+                           + f" =&nbsp;<b>{num(gw[i])}</b>"
                            + ("" if compact else
-                              f"<td style='color:{grey}'>jax {num(jw[i])}</td>")
-                           + "</tr>"
+                              f" <span style='color:{grey}'>(jax {num(jw[i])})</span>")
+                           + "</p>"
                            for i in shown_terms(gw, most))
             if compact:  # the bias first, in the line that names the unit
                 more = len(gw) - min(len(gw), most)
                 if more:
-                    rows += f"<tr><td>… ({more} more)</td></tr>"
+                    rows += f"{row}… ({more} more)</p>"
                 # (whole: "∂L/" at a line's end, "∂b = δ" on the next)
                 parts.append(f"<p>{lead}∂L/{WJ}∂b&nbsp;=&nbsp;δ&nbsp;=&nbsp;<b>{num(d)}</b></p>"
-                             f"<table>{rows}</table>")
+                             f"{rows}")
             else:
-                parts.append(f"<p>The links into this unit (δ = {num(d)}):</p>"
-                             f"<table>{rows}</table>")
+                parts.append(f"<p>The links into this unit (δ = {num(d)}):</p>{rows}")
                 parts.append(f"<p>∂L/∂b = δ = <b>{num(d)}</b> (jax "
                              f"{num(tr.jax_point_grad[layer][1][unit])})</p>")
         elif name == "batch":

@@ -72,8 +72,8 @@ from .presentation import Presentation
 from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, WholeTabsBar,
-                      WrappedLabel, shown_class_names)
+from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, ViewsButton,
+                      WholeTabsBar, WrappedLabel, shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -423,14 +423,13 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(0, "The data and the model's prediction over the input plane.")
         self._views[MAIN_VIEW] = main_tab
         self.main_tab = main_tab  # (views.install_views: it draws the grid while shown)
-        # Ten views do not fit one row of tabs (about five at 1024 pixels in presentation
-        # mode): beside the bar's scroll arrows, a list of them all, the one shown checked.
-        self.views_button = QToolButton()
-        self.views_button.setText("All views")
-        self.views_button.setToolTip("Every view, to pick one (the tabs that do not fit are "
-                                     "behind the arrows).")
+        # Ten views do not fit one row of tabs (about three at 1024 pixels in presentation
+        # mode): beside the bar's scroll arrows, a list of them all, the one shown checked,
+        # the ones off the bar in bold; the button says how many those are ("3 more views"),
+        # framed as a button (flat, "All views" read as a label, and went unnoticed: r18).
+        self.views_button = ViewsButton()
         self.views_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.views_button.setAutoRaise(True)
+        self.tabs.tabBar().hidden_changed.connect(self._count_hidden_views)
         self.views_button.setMenu(QMenu(self.views_button))
         self.views_button.menu().aboutToShow.connect(self._list_views)
         self.tabs.setCornerWidget(self.views_button, Qt.Corner.TopRightCorner)
@@ -1456,16 +1455,29 @@ class MainWindow(QMainWindow):
         a.triggered.connect(lambda: self.show_view(name))
         self.view_menu.insertAction(self._views_end, a)
 
+    def _view_title(self, i: int) -> str:
+        """Tab ``i``'s title as read ("Data & model")."""
+        return self.tabs.tabText(i).replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+    def _count_hidden_views(self, hidden: list[int]) -> None:
+        self.views_button.show_hidden([self._view_title(i) for i in hidden],
+                                      [self._view_title(i) for i in range(self.tabs.count())])
+
     def _list_views(self) -> None:
         menu = self.views_button.menu()
         menu.clear()
         group = QActionGroup(menu)  # one view shown at a time: drawn as radio buttons
+        hidden = self.tabs.tabBar().hidden()
         for i in range(self.tabs.count()):
             a = menu.addAction(self.tabs.tabText(i).replace("&&", "\0").replace(
                 "&", "").replace("\0", "&&"))
             a.setCheckable(True)
             a.setActionGroup(group)
             a.setChecked(i == self.tabs.currentIndex())
+            if i in hidden:  # the views the button counts: not on the tab bar
+                font = QFont()  # bold only: the rest the menu's (presentation mode's size)
+                font.setBold(True)
+                a.setFont(font)
             a.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
         # Letters as every menu's (Alt+V's list had none): the View menu's for the same views.
         access_keys.give(menu, deep=False)

@@ -2240,16 +2240,48 @@ class WholeTabsBar(QTabBar):
     arrows, wherever the tab on the left then begins: Compare at 1024 x 768 in presentation mode
     opened with "urons" at the bar's start."""
 
+    #: The tabs not shown whole (out of view past the scroll arrows, or cut): their indexes,
+    #: each time they change (a resize, another tab chosen, a click on an arrow).
+    hidden_changed = Signal(list)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._extra: dict[int, int] = {}
         self._fitting = False
         self._fitted_for: tuple | None = None  # (paintEvent)
+        self._hidden: list[int] | None = None  # as last told (hidden_changed)
+        # The user's click on a scroll arrow: the tabs stay where it scrolled them until the
+        # current tab, the width or the font changes. The fit scrolled them straight back (the
+        # current tab whole and a tab cut at the start: the left arrow's click undid the
+        # right's), and five clicks on the right arrow left Backprop out of view (review r18).
+        self._scrolled = False
+        for arrow in self.findChildren(QToolButton):  # (Qt's, made with the bar)
+            arrow.clicked.connect(self._arrow_clicked)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._fit)
         self.currentChanged.connect(self._timer.start)
+        self.currentChanged.connect(self._unscroll)
+
+    def _arrow_clicked(self) -> None:
+        if not self._fitting:  # (not the fit's own click)
+            self._scrolled = True
+
+    def _unscroll(self, *_args) -> None:
+        self._scrolled = False
+
+    def hidden(self) -> list[int]:
+        """The tabs not seen whole: out of view, or cut at the bar's start or its arrows."""
+        room = self.room()
+        return [i for i in range(self.count())
+                if not 0 <= self.tabRect(i).left() <= self.tabRect(i).right() < room]
+
+    def _tell_hidden(self) -> None:
+        hidden = self.hidden()
+        if hidden != self._hidden:
+            self._hidden = hidden
+            self.hidden_changed.emit(hidden)
 
     def tabSizeHint(self, index: int) -> QSize:  # noqa: N802 (Qt)
         size = super().tabSizeHint(index)
@@ -2261,15 +2293,19 @@ class WholeTabsBar(QTabBar):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         if not self._fitting:
+            if event.oldSize().width() != event.size().width():
+                self._scrolled = False  # (Qt scrolled back to the current tab)
             self._timer.start()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._scrolled = False
             self._timer.start()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().paintEvent(event)
+        self._tell_hidden()  # (an arrow's scroll repaints the bar, and lays nothing out)
         # Tabs moved without a resize or a new current tab (presentation mode's font applied
         # later, Qt's scroll to the current tab): a tab seen in part is fitted once more, once
         # for each width, current tab and tab layout.
@@ -2328,7 +2364,7 @@ class WholeTabsBar(QTabBar):
             self.setTabText(0, self.tabText(0))
 
     def _fit(self) -> None:
-        if self._fitting or not self.isVisible() or self.shape() not in (
+        if self._fitting or self._scrolled or not self.isVisible() or self.shape() not in (
                 QTabBar.Shape.RoundedNorth, QTabBar.Shape.RoundedSouth,
                 QTabBar.Shape.TriangularNorth, QTabBar.Shape.TriangularSouth):
             return
@@ -2357,6 +2393,12 @@ class WholeTabsBar(QTabBar):
             part = rects[cut[0]].right() + 1 - self.lead()  # what is seen of the cut tab
             if not shown:
                 return
+            if shown[-1] == current:
+                # and the room left after it (a tab seen in part at the arrows): Qt scrolls
+                # only a current tab that runs past them, by as much as it runs past. (Without
+                # it the tabs took up that room and did not scroll: Backprop chosen at 1400x900
+                # left "el" of "Data & model" at the bar's start.)
+                part += max(0, room - 1 - rects[current].right())
             each, rest = divmod(part, len(shown))
             self._extra = {i: each + (1 if n < rest else 0) for n, i in enumerate(shown)}
             self._relayout()
@@ -2376,3 +2418,48 @@ class WholeTabsBar(QTabBar):
         for n, i in enumerate(shown):
             self._extra[i] = self._extra.get(i, 0) + each + (1 if n < rest else 0)
         self._relayout()
+
+
+class ViewsButton(QToolButton):
+    """The button at the view tabs' end, a list of every view: it says how many views are not
+    on the tabs ("3 more views") and names them in its tooltip; "All views" where every tab
+    shows. Ten views do not fit one row of tabs (seven at 1400x900, three at 1024x768 in
+    presentation mode), and a newcomer never found Backprop, Regions or Compare behind the
+    small scroll arrows and a flat "All views" (review r18). As wide as its widest words, so
+    that a new count moves no tab."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._most = 0  # views there are (the widest count)
+        self.show_hidden([], [])
+
+    @staticmethod
+    def words(n: int) -> str:
+        return "All views" if n == 0 else f"{n} more view{'s' if n > 1 else ''}"
+
+    def show_hidden(self, hidden: list[str], every: list[str]) -> None:
+        """``hidden``: the names of the views not on the tabs, of ``every`` view."""
+        self._most = len(every)
+        self.setText(self.words(len(hidden)))
+        if hidden:
+            names = hidden[0] if len(hidden) == 1 else \
+                ", ".join(hidden[:-1]) + " and " + hidden[-1]
+            verb = "is" if len(hidden) == 1 else "are"
+            self.setToolTip(f"{names} {verb} not on the tab bar: pick {'it' if len(hidden) == 1 else 'them'} "
+                            "here (in bold), or scroll the tabs with their arrows. The list "
+                            "has every view.")
+        else:
+            self.setToolTip("Every view, to pick one.")
+        self.updateGeometry()
+
+    def _widened(self, size: QSize) -> QSize:
+        fm = self.fontMetrics()
+        widest = max(fm.horizontalAdvance(self.words(n)) for n in range(max(self._most, 10)))
+        size.setWidth(size.width() + max(0, widest - fm.horizontalAdvance(self.text())))
+        return size
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self._widened(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return self._widened(super().minimumSizeHint())

@@ -70,3 +70,106 @@ def test_the_settings_column_keeps_its_width_whatever_view_is_shown(main_window,
             assert w.main_split.sizes() == start, name
     w.show_view("main")
     assert w.main_split.sizes() == start
+
+
+def _whole(bar, i: int) -> bool:
+    """Tab ``i`` seen whole on the bar: in view, short of the scroll arrows."""
+    r = bar.tabRect(i)
+    return 0 <= r.left() and r.right() < bar.room()
+
+
+@pytest.mark.parametrize("size, presentation", [((1400, 900), False), ((1024, 768), False),
+                                                ((1400, 900), True), ((1024, 768), True)])
+def test_every_view_is_on_the_tabs_or_counted_and_named_by_the_button_beside_them(
+        main_window, qtbot, size, presentation):
+    """Review r18: at 1400x900 the bar ended at "Lessons", and a newcomer never found Backprop,
+    Regions or Compare (three of ten tabs showed at 1024x768 in presentation mode); the flat
+    "All views" beside the arrows went unnoticed. The button now says how many views are off
+    the bar, its tooltip names them, its list shows them in bold; its words are read whole."""
+    w = main_window
+    w.set_presentation(presentation)
+    _at_size(w, qtbot, size)
+    bar, button = w.tabs.tabBar(), w.views_button
+    titles = [bar.tabText(i).replace("&&", "&") for i in range(bar.count())]
+    assert len(titles) >= 10
+
+    def off() -> list[str]:
+        return [t for i, t in enumerate(titles) if not _whole(bar, i)]
+
+    def counted() -> bool:
+        """The button counts the views off the bar, and its tooltip names them, them only."""
+        n, named = len(off()), [t for t in titles if t in button.toolTip()]
+        return button.text() == (f"{n} more views" if n > 1 else "1 more view" if n
+                                 else "All views") and named == off()
+    qtbot.waitUntil(counted, timeout=5000)
+    hidden = off()
+    assert hidden, "every tab fits"  # (at these sizes they do not)
+    if size == (1400, 900) and not presentation:
+        assert {"Backprop", "Regions", "Compare"} <= set(hidden)
+    # the button seen whole, in the window, its words whole inside it beside its menu's arrow
+    assert button.isVisible()
+    at = QRect(button.mapTo(w, QPoint(0, 0)), button.size())
+    assert w.rect().contains(at)
+    assert button.width() >= button.fontMetrics().horizontalAdvance(button.text()) + 12
+    assert not button.autoRaise()  # framed: a button, not a label
+    # its list: every view, those off the bar in bold, each shown from it
+    menu = button.menu()
+    menu.aboutToShow.emit()
+    assert [_shown(a.text()) for a in menu.actions()] == titles
+    assert [_shown(a.text()) for a in menu.actions() if a.font().bold()] == hidden
+    assert all(a.font().resolve(menu.font()).pointSizeF() == menu.font().pointSizeF()
+               for a in menu.actions())  # (as large as the menu's others)
+    [a for a in menu.actions() if _shown(a.text()) == hidden[-1]][0].trigger()
+    qtbot.waitUntil(lambda: bar.tabText(bar.currentIndex()).replace("&&", "&") == hidden[-1]
+                    and _whole(bar, bar.currentIndex()) and counted(), timeout=5000)
+    assert hidden[-1] not in button.toolTip()  # (on the bar now, in front)
+
+
+def test_a_click_on_the_tabs_scroll_arrow_scrolls_them_to_the_last_view(main_window, qtbot):
+    """Review r18: five clicks on the bar's right arrow at 1400x900 left it where it was (the
+    bar's fit scrolled back at once, to show whole the tab the scroll had cut)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QToolButton
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    bar = w.tabs.tabBar()
+    last = bar.count() - 1
+    right, = [b for b in bar.findChildren(QToolButton) if b.parentWidget() is bar
+              and b.arrowType() == Qt.ArrowType.RightArrow]
+    qtbot.waitUntil(lambda: right.isVisible() and right.isEnabled(), timeout=5000)
+    assert not _whole(bar, last)
+    start = bar.tabRect(0).left()
+    QTest.mouseClick(right, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.tabRect(0).left() < start, timeout=5000)
+    for _ in range(bar.count()):  # on to the end, as far as it goes
+        if not right.isEnabled():
+            break
+        at = bar.tabRect(0).left()
+        QTest.mouseClick(right, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bar.tabRect(0).left() < at, timeout=5000)
+    qtbot.waitUntil(lambda: _whole(bar, last), timeout=5000)
+    for _ in range(5):  # and it stays there, the current view unchanged
+        QApplication.processEvents()
+    assert _whole(bar, last) and w.current_view() == "main"
+    assert "Compare" not in w.views_button.toolTip()
+    left, = [b for b in bar.findChildren(QToolButton) if b.parentWidget() is bar
+             and b.arrowType() == Qt.ArrowType.LeftArrow]
+    QTest.mouseClick(left, Qt.MouseButton.LeftButton)  # and back
+    qtbot.waitUntil(lambda: not _whole(bar, last), timeout=5000)
+
+
+@pytest.mark.parametrize("name", ["backprop", "lessons"])
+def test_a_view_chosen_near_the_arrows_leaves_no_tab_seen_in_part(main_window, qtbot, name):
+    """Backprop chosen at 1400x900 left "el" of "Data & model" at the bar's start: the tabs
+    widened into the room by the arrows (where Regions was seen in part) and did not scroll."""
+    from .test_compare_layout import _tabs_cut
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    bar = w.tabs.tabBar()
+    w.show_view(name)
+    qtbot.waitUntil(lambda: _whole(bar, bar.currentIndex()) and _tabs_cut(bar) == [],
+                    timeout=5000)
+    for _ in range(5):  # and it stays so
+        QApplication.processEvents()
+    assert _tabs_cut(bar) == [] and _whole(bar, bar.currentIndex())

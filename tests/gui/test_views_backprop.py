@@ -592,7 +592,8 @@ def test_the_stages_name_and_order_the_weights_alike(view):
     w = np.asarray(view.result.trace.params[-1][0], np.float64)[:, 0]
     a = view.result.trace.layers[-1].a_in[0]
     from nnviz.gui.backprop_view import fac
-    assert " + ".join(f"{fac(w[i])}·\u200b{fac(a[i])}" for i in range(4)) in text
+    plain = text.replace("\xa0", " ").replace("\u2060", "").replace("\u200b", "")
+    assert " + ".join(f"{fac(w[i])}·{fac(a[i])}" for i in range(4)) in plain
     for stage in ("grad", "batch"):
         view.go(STAGES.index(stage))
         text = view.formulas.toPlainText()
@@ -650,28 +651,31 @@ def test_no_link_shows_through_a_node_label(view, theme):
 
 def test_a_narrow_formulas_box_breaks_a_product_after_its_dot_not_inside_a_number(view, qtbot):
     """A window of 1024x768 gave the links' column ~200 px: "0.9775·(-0.00189" / "1)" and
-    "1.899e-49·(-3" / ".634e-20)" (r17 #1). A product breaks after its dot; a number stays
-    whole."""
+    "1.899e-49·(-3" / ".634e-20)" (r17 #1). A product that fits on a line stays whole on it
+    ("(-4.222)·" ended a line and "0.2841" began the next: review r18 #2); in a box narrower
+    than a product, it breaks after its dot. A number stays whole."""
     import re
     t = make_trainer(samples=80)
     t.run(20)
     frame(view, t)
     view.go(STAGES.index("grad"))
-    view.formulas.setFixedWidth(260)
-    qtbot.waitUntil(lambda: view.formulas.viewport().width() < 260)
-    doc = view.formulas.document()
-    doc.setTextWidth(view.formulas.viewport().width())
-    doc.size()  # (laid out)
     number_end = re.compile(r"[0-9.e(-]$")
     number_start = re.compile(r"^[0-9.e)]")
-    broke_after_dot = 0
-    block = doc.begin()
-    while block.isValid():
-        layout, text = block.layout(), block.text()
-        lines = [text[layout.lineAt(i).textStart():layout.lineAt(i).textStart()
-                      + layout.lineAt(i).textLength()] for i in range(layout.lineCount())]
-        for a, b in zip(lines, lines[1:]):
-            assert not (number_end.search(a.rstrip("\u200b")) and number_start.search(b)), (a, b)
-            broke_after_dot += a.endswith("\u00b7\u200b")
-        block = block.next()
-    assert broke_after_dot  # (the box is narrow enough to break the products)
+    for width, breaks in ((260, False), (120, True)):
+        view.formulas.setFixedWidth(width)
+        qtbot.waitUntil(lambda: view.formulas.viewport().width() < width)
+        doc = view.formulas.document()
+        doc.setTextWidth(view.formulas.viewport().width())
+        doc.size()  # (laid out)
+        broke_after_dot = 0
+        block = doc.begin()
+        while block.isValid():
+            layout, text = block.layout(), block.text()
+            lines = [text[layout.lineAt(i).textStart():layout.lineAt(i).textStart()
+                          + layout.lineAt(i).textLength()] for i in range(layout.lineCount())]
+            for a, b in zip(lines, lines[1:]):
+                assert not (number_end.search(a.rstrip("\u200b\u2060 "))
+                            and number_start.search(b)), (width, a, b)
+                broke_after_dot += a.rstrip("\u200b\u2060 ").endswith("\u00b7")
+            block = block.next()
+        assert bool(broke_after_dot) == breaks, width  # (120 px: narrower than a product)
