@@ -632,11 +632,11 @@ class LabelRoom(QWidget):
     more room gets it at once, one that needs less gives it back, the same size costs nothing.
 
     Room is given back to a new text only once the label has needed less of it for
-    ``GIVE_BACK_MS`` running: a live caption at the edge of a line break ("now 3× the output's", "now 1.02×
-    the output's") took one line, then two, then one, frame after frame, and everything below
-    it moved by a line each time -- the Gradients tab's six plots laid out and their axes drawn
-    again, GUI stalls of 60-120 ms (bench/README). Meanwhile the label sits at the top of its
-    room at its own height.
+    ``GIVE_BACK_MS`` running: a live caption at the edge of a line break ("now 3× the
+    output's", "now 1.02× the output's") took one line, then two, then one, frame after frame,
+    and everything below it moved by a line each time -- the Gradients tab's six plots laid out
+    and their axes drawn again, GUI stalls of 50-120 ms (bench/README). Meanwhile the label
+    sits at the top of its room at its own height.
 
     The label is the room's only child and fills it; it keeps its own API (text, font, style
     sheet); hiding or showing it hides or shows the room. Put ``LabelRoom(label)`` in the
@@ -2445,9 +2445,9 @@ class ViewsButton(QToolButton):
             names = hidden[0] if len(hidden) == 1 else \
                 ", ".join(hidden[:-1]) + " and " + hidden[-1]
             verb = "is" if len(hidden) == 1 else "are"
-            self.setToolTip(f"{names} {verb} not on the tab bar: pick {'it' if len(hidden) == 1 else 'them'} "
-                            "here (in bold), or scroll the tabs with their arrows. The list "
-                            "has every view.")
+            them = "it" if len(hidden) == 1 else "them"
+            self.setToolTip(f"{names} {verb} not on the tab bar: pick {them} here (in bold), "
+                            "or scroll the tabs with their arrows. The list has every view.")
         else:
             self.setToolTip("Every view, to pick one.")
         self.updateGeometry()
