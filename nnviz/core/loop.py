@@ -50,6 +50,15 @@ MAX_PUBLISH_S = 0.1
 # trains ~17% faster in the window (main view 39.5, 37.1 -> 45.5, 43.6 epochs/s; network view
 # 31.2, 30.8, 29.3 -> 35.3, 35.8, 35.0) at 23-25 and 20.3-20.6 frames/s instead of ~31 and ~23.
 SNAPSHOT_SHARE = 0.2
+# A long gradient step is a big network's: XLA spreads its products over both cores of a 2-core
+# machine, and every frame the window draws (~10 ms of the GUI thread, which runs before the
+# training: worker.TRAINING_NICE) holds part of a step up. Its frames wait for FRAME_STEPS
+# steps, but never longer than BIG_FRAME_S. A 2-512x8-1 network on 200 points (~12 ms a step)
+# drew ~30 frames/s and trained 0.69 of its headless speed; paced, 22 frames/s and 0.77
+# (bench/frame_pacing_ab.py). A small network's steps (microseconds; full-batch 100,000 points
+# ~3 ms) and mini-batches' are not held back.
+FRAME_STEPS = 4
+BIG_FRAME_S = 1 / 22
 # One chunk takes about this long at full speed: about a frame, so Pause still answers within
 # ~20 ms. Half a frame (8 ms) lost ~20% of the epochs to the per-chunk work (commands, the test
 # loss) while the window draws (bench/gui.py: 66k -> 79k epochs/s with all views shown).
@@ -435,6 +444,12 @@ def _pow2_near(n: float) -> int:
     """The power of two nearest to ``n`` (geometrically), within 1..MAX_CHUNK."""
     p = _pow2_at_most(n)
     return min(MAX_CHUNK, 2 * p) if n > 1.4142 * p else p
+
+
+def _steps_per_epoch(trainer: Trainer) -> int:
+    """The gradient steps in an epoch of ``trainer``'s: its mini-batches, or one."""
+    n, batch = len(trainer.data.train_index), trainer.config.batch_size
+    return n // batch if uses_mini_batches(trainer.config, n) else 1
 
 
 def _guess_epoch_s(spec: NetworkSpec, data) -> float:
@@ -1487,7 +1502,9 @@ class TrainLoop(_LiveBranch):
         # that compiled something (a new model, a view's probe) must not slow the next ones down.
         cost, self._snapshot_cost = min(self._snapshot_cost, self._last_publish - t0), \
             self._last_publish - t0
-        self._publish_every = max(FRAME_S, cost * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
+        steps = min(BIG_FRAME_S, FRAME_STEPS * self.epoch_s / _steps_per_epoch(self.trainer)) \
+            if self.epoch_s else 0.0
+        self._publish_every = max(FRAME_S, steps, cost * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
         self._publish(snapshot)
 
     def _fail(self, e: Exception) -> None:

@@ -1,0 +1,83 @@
+"""The big network's frame pacing (core/loop.py's FRAME_STEPS, BIG_FRAME_S) on and off, in turns
+in one window of one process.
+
+    python bench/frame_pacing_ab.py [--hidden 512,512,...] [--turns 6] [--seconds 8]
+
+bench/gui.py's steady phase of the main view with the pacing off (FRAME_STEPS = 0: frames as
+often as the window draws them) and on, ``--turns`` times each, in turns (off-on, on-off, ...),
+next to headless phases of the same loop with each setting (view_cost's denominator, as in
+bench/gui.py: the headless loop publishes at the same pace). Prints one JSON object: per
+setting the medians of frames/s, epochs/s, the headless epochs/s and view_cost (also against
+the headless loop with the pacing off), each turn's figures, and the load. On a shared 2-core machine single phases scatter by a third: the medians
+of the pairs taken in turns are the figure.
+"""
+from __future__ import annotations
+
+import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--hidden", default=",".join(["512"] * 8))
+    p.add_argument("--turns", type=int, default=6, help="window phases per setting")
+    p.add_argument("--seconds", type=float, default=8.0)
+    args = p.parse_args()
+    os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(
+        {"hidden": [int(w) for w in args.hidden.split(",")]})
+    import gui  # bench/gui.py: its problem, Recorder and phases
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.core import compile_cache, heap, loop
+    heap.limit_arenas()
+    compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
+    from nnviz.gui.main_window import MainWindow
+    load = [os.getloadavg()[0]]
+    on = loop.FRAME_STEPS
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    w = MainWindow(gui.the_problem())
+    w.controls.speed.setValue(w.controls.speed.maximum())
+    w.resize(1400, 900)
+    w.show()
+    rec = gui.Recorder(app, w)
+    rec.pump(300, lambda: w.last_snapshot is not None)
+    w.show_view("main")
+    rec.watch("main", gui.painted_widget(w, w._inspection_views, "main"))
+    rec.pump(0.5)
+    rows: dict[str, list[dict]] = {"off": [], "on": []}
+    for i in range(args.turns):
+        # The headless loop publishes (to nobody) at the same pace as the window's, so each
+        # setting has its own denominator; both are measured in every turn, next to the window
+        # phases.
+        headless = {}
+        for name in ("off", "on") if i % 2 == 0 else ("on", "off"):
+            loop.FRAME_STEPS = on if name == "on" else 0
+            headless[name] = gui.headless_eps(gui.the_problem(), args.seconds / 2)
+        for name in ("off", "on") if i % 2 == 0 else ("on", "off"):
+            loop.FRAME_STEPS = on if name == "on" else 0
+            phase = rec.steady(args.seconds, "main")
+            rows[name].append({"frames_per_second": phase["frames_per_second"],
+                               "epochs_per_second": phase["epochs_per_second"],
+                               "headless_epochs_per_second": headless[name],
+                               "view_cost": phase["epochs_per_second"] / headless[name],
+                               "view_cost_vs_off": phase["epochs_per_second"] / headless["off"],
+                               "max_stall_ms": phase["max_stall_ms"]})
+    w.shutdown()
+    load.append(os.getloadavg()[0])
+    out = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+           for name, rs in rows.items()}
+    out["turns"] = rows
+    out["load"] = load
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
