@@ -256,20 +256,19 @@ class LossCurves(pg.PlotWidget):
             return
         line = max(QFontMetrics(self.names[0].textItem.font()).height(),
                    self.names[0].textItem.boundingRect().height())
-        ends.sort()
+        ends = sorted((min(max(b, line), h), k, x) for b, k, x in ends)  # inside the plot
         if len(ends) * line > h:
             # Not room for all (a short plot: presentation mode at 1024x768): those that fit
             # where they are, from the top, each a line under the last one kept.
             kept, last = [], -math.inf
             for end in ends:
-                b = min(max(end[0], line), h)
-                if b >= last + line:
+                if end[0] >= last + line:
                     kept.append(end)
-                    last = b
+                    last = end[0]
                 else:
                     self.names[end[1]].setVisible(False)
             ends = kept
-        bottoms = [min(max(b, line), h) for b, _, _ in ends]
+        bottoms = [b for b, _, _ in ends]
         for i in range(1, len(bottoms)):  # downwards: each a line under the one above
             bottoms[i] = max(bottoms[i], bottoms[i - 1] + line)
         bottoms[-1] = min(bottoms[-1], h)
