@@ -143,3 +143,26 @@ def test_recent_messages_shows_the_run_notes_words_first(main_window, qtbot):
     shown = w.recent_messages.text.toPlainText()
     assert shown.startswith(f"Now {note}"), shown
     assert "an earlier one" in shown and "No messages" not in shown
+
+
+def test_the_plateau_getting_started_warns_of_is_the_default_runs():
+    """Getting started tells a newcomer that the first run sits on a plateau (a reviewer's
+    student would have given up on it): its numbers must be the default run's."""
+    import re
+
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.training import TrainConfig, Trainer
+    from nnviz.gui.help_menu import GETTING_STARTED
+    text = " ".join(GETTING_STARTED.split())
+    right = int(re.search(r"(\d+)% of the points right", text).group(1))
+    until = int(re.search(r"until about epoch ([\d,]+)", text).group(1).replace(",", ""))
+    t = Trainer(NetworkSpec(), TrainConfig(), make_dataset(DataSpec("moons")), seed=0)
+    t.run(500)
+    flat = t.evaluate()
+    t.run(int(0.8 * until) - 500)
+    late = t.evaluate()
+    assert round(100 * late.train_accuracy) == right == round(100 * flat.train_accuracy)
+    assert late.train_loss > 0.97 * flat.train_loss  # flat: under 3% lower in 1,500 epochs
+    t.run(int(1.4 * until) - t.epoch)
+    assert t.evaluate().train_accuracy >= 0.98  # it breaks out
