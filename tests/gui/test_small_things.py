@@ -308,6 +308,29 @@ def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
     assert w.statusBar().currentMessage().startswith("redo weight w2[3, 4]")
 
 
+def test_undoing_a_weight_edit_after_training_on_says_only_that_entry_went_back(
+        main_window, qtbot, wait_run):
+    """Undo after training on puts the edited entry back in the weights of now: the status
+    line must not promise the model from before the edit (r19 #10)."""
+    w, actions = main_window, main_window.session_actions
+    old = [tuple(np.array(x) for x in layer) for layer in w.last_snapshot.params]
+    new = [tuple(np.array(x, copy=True) for x in layer) for layer in old]
+    new[1][0][2, 3] = 1.5
+    w.set_params(new)
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
+    w.step(3)
+    wait_run(w, 3)
+    trained = np.array(w.last_snapshot.params[0][0])
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == float(old[1][0][2, 3]),
+                    timeout=10_000)
+    np.testing.assert_array_equal(w.last_snapshot.params[0][0], trained)  # not before the edit
+    said = w.statusBar().currentMessage()
+    assert said.startswith("undo weight w2[3, 4]") and "are back" not in said, said
+    assert said.endswith("that entry is back; every other weight keeps the 3 epochs trained "
+                         "since the edit."), said
+
+
 def _answer_next_question(qtbot, button):
     """Click ``button`` of the message box that the next action opens (it runs modally)."""
     from PySide6.QtCore import QTimer

@@ -264,11 +264,16 @@ class LearningRateCommand(AppliedCommand):
 
 class WeightsCommand(AppliedCommand):
     """Hand-edited weights: undo puts the edited entries back to their old values in the
-    weights of now (training may have gone on since), redo puts the new values back."""
+    weights of now (training may have gone on since), redo puts the new values back. After
+    training on, the status line says that only those entries went back: a reviewer read "the
+    weights before it are back" and took the mix (the old entry, every other weight trained
+    on) for the model from before the edit."""
 
     def __init__(self, actions: "UndoMixin", before, after) -> None:
         super().__init__("", None, None)  # the changed entries are kept, not whole weights
         self.actions = actions
+        s = actions.window.last_snapshot
+        self.epoch = s.live_epoch if s is not None else None  # the epoch of the edit
         self.changes = [(k, j, np.flatnonzero(np.asarray(a).ravel() != np.asarray(b).ravel()),
                          np.asarray(a).ravel().copy(), np.asarray(b).ravel().copy())
                         for k, (pa, pb) in enumerate(zip(before, after))
@@ -299,9 +304,17 @@ class WeightsCommand(AppliedCommand):
             flat[where] = (a if undoing else b)[where]
         if self.actions._set_weights([tuple(layer) for layer in params]):
             # said, as undoing a Reset is (the weights plot's change is small to see)
-            self.actions._status(f"undo {self.text()}: the weights before it are back."
-                                 if undoing else
-                                 f"redo {self.text()}: Ctrl+Z takes it back.", 10000)
+            since = now.live_epoch - self.epoch if self.epoch is not None else 0
+            n = sum(len(c[2]) for c in self.changes)
+            if not undoing:
+                said = f"redo {self.text()}: Ctrl+Z takes it back."
+            elif since > 0:
+                said = (f"undo {self.text()}: {'that entry is' if n == 1 else 'those entries are'}"
+                        f" back; every other weight keeps the {since:,} epoch{'s' * (since != 1)} "
+                        "trained since the edit.")
+            else:
+                said = f"undo {self.text()}: the weights before it are back."
+            self.actions._status(said, 10000)
 
 
 class BranchCommand(AppliedCommand):
