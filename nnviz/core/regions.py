@@ -50,10 +50,36 @@ def not_applicable(spec: NetworkSpec) -> str | None:
         where = ("on no interval of the input is the network exactly one linear function"
                  if spec.input_dim == 1 else
                  "no part of the plane has a network that is exactly one linear function")
-        return (f"Linear regions need piecewise-linear hidden activations (relu, leaky-relu, "
-                f"linear); this network's hidden layers use {', '.join(smooth)}, which bend "
-                f"everywhere: {where}. Choose relu (or leaky-relu) to see its regions.")
+        layers = smooth_layers(spec)
+        if len(layers) == len(spec.activations):
+            return (f"Linear regions need piecewise-linear hidden activations (relu, "
+                    f"leaky-relu, linear); this network's hidden layer{'s' * (len(layers) > 1)} "
+                    f"use{'s' * (len(layers) == 1)} {and_list(smooth)}, which bend"
+                    f"{'s' * (len(smooth) == 1)} everywhere: {where}. Choose relu (or "
+                    "leaky-relu) to see its regions.")
+        # Some layers already are: a reviewer who had just picked relu for one was told the
+        # network's hidden layers used sigmoid.
+        return (f"Linear regions need piecewise-linear activations (relu, leaky-relu, linear) "
+                f"in every hidden layer; {layer_names(layers)} use{'s' * (len(layers) == 1)} "
+                f"{and_list(smooth)}, which bend{'s' * (len(smooth) == 1)} everywhere: {where}. "
+                f"Choose relu (or leaky-relu) there too to see its regions.")
     return None
+
+
+def smooth_layers(spec: NetworkSpec) -> list[int]:
+    """The hidden layers (numbered from 1) whose activation bends everywhere."""
+    return [i + 1 for i, a in enumerate(spec.activations) if a not in PIECEWISE_LINEAR]
+
+
+def and_list(items) -> str:
+    """"a", "a and b", "a, b and c"."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def layer_names(layers: list[int]) -> str:
+    """"hidden layer 2", "hidden layers 1 and 3", "hidden layers 1, 2 and 4"."""
+    return f"hidden layer{'s' * (len(layers) > 1)} {and_list(layers)}"
 
 
 def zaslavsky_bound(n_units: int, input_dim: int = 2) -> int:

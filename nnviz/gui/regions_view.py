@@ -20,7 +20,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from nnviz.core.regions import PIECEWISE_LINEAR, Regions, not_applicable
+from nnviz.core.regions import (PIECEWISE_LINEAR, Regions, layer_names, not_applicable,
+                                 smooth_layers)
 from nnviz.core.formatting import plural
 
 from . import colors
@@ -247,8 +248,13 @@ class RegionsView(QWidget):
         self.key.hide()
         self.reason.setText(reason)
         self.no_regions.show()
-        self.use_relu.setVisible(self.main_window is not None
-                                 and not_applicable(_with_relu(spec)) is None)
+        fixable = self.main_window is not None and not_applicable(_with_relu(spec)) is None
+        if fixable:  # what it changes: the layers the reason names, not "the hidden layers"
+            layers = smooth_layers(spec)
+            self.use_relu.setText(f"Use relu in {layer_names(layers)}"
+                                  if len(layers) < len(spec.activations) else
+                                  "Use relu in the hidden layers")
+        self.use_relu.setVisible(fixable)
         self.split.hide()
 
     def _fit_bound_words(self, *_) -> None:

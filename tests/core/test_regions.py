@@ -77,6 +77,12 @@ def test_smooth_activations_have_no_regions_and_say_why():
     why = regions.not_applicable(spec)
     assert "sigmoid" in why and "relu" in why
     assert regions.not_applicable(NetworkSpec(2, (4,), ("relu",), 1, "sigmoid")) is None
+    # A network with relu in one layer is told which layers are still smooth, not that its
+    # hidden layers use sigmoid (r19 #3: a learner had just picked relu for one).
+    mixed = NetworkSpec(2, (4, 512, 4, 3), ("sigmoid", "relu", "tanh", "sigmoid"), 1, "sigmoid")
+    why = regions.not_applicable(mixed)
+    assert "in every hidden layer; hidden layers 1, 3 and 4 use sigmoid and tanh" in why, why
+    assert "this network's hidden layers" not in why
     # a linear network is one region
     lin = NetworkSpec(2, (3,), ("linear",), 1, "sigmoid")
     params = as_params([(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))])

@@ -139,6 +139,7 @@ def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
     assert "next frame" not in view.header.text()
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     assert view.reason.isVisible() and "sigmoid" in view.reason.text()  # the notebook's net
+    assert view.use_relu.text() == "Use relu in the hidden layers"  # all three
     # "Choose relu": the button beside the reason does it, as an edit of the network would.
     assert view.use_relu.isVisible()
     view.use_relu.click()
@@ -157,6 +158,11 @@ def test_the_tab_in_the_window_follows_a_relu_run(main_window, qtbot):
                     timeout=60_000)
     assert w.current_problem().spec.activations == ("sigmoid",) * 3
     assert view.use_relu.isVisible()
+    # One layer relu already: the button names the layer it changes (r19 #3).
+    w.load_problem(make_problem(make_dataset(DataSpec("moons")),
+                                Choices((4, 6), ("relu", "sigmoid"))))
+    qtbot.waitUntil(lambda: view.use_relu.text() == "Use relu in hidden layer 2", timeout=60_000)
+    assert "hidden layer 2 uses sigmoid" in view.reason.text()
     w.load_problem(make_problem(make_dataset(DataSpec("moons")),
                                 Choices((6,), ("relu",), learning_rate=0.5)))
     qtbot.waitUntil(lambda: view.result is not None and view.result.reason is None,
