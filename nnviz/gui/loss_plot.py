@@ -62,6 +62,7 @@ SPIKE_APART = 4.0  # ... and this many times above every later loss
 # such snapshot is drawn this long after the first one skipped, so that nothing is ever
 # further behind (a Pause's last epoch, a noisy curve's last column).
 CATCH_UP_MS = 150
+RATE_LABEL_AT = 0.55  # a rate change's label, this far up its line (the legend is at the top)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
 
 
@@ -203,6 +204,11 @@ class LossPlot(pg.PlotWidget):
         self.spike_note.hide()
         pi.addItem(self.spike_note, ignoreBounds=True)
         self._spike: tuple[int, int, float] | None = None  # (first, last epoch, highest loss)
+        # A dashed line where the learning rate changed, labelled with the new rate: a learner
+        # who changed it mid-run could not tell afterwards where, nor which part of the curve
+        # was at which rate (r19 #1).
+        self._rate_lines: list[pg.InfiniteLine] = []
+        self._rate_marks: tuple[tuple[int, float], ...] = ()
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
         self._branch_colours: dict[str, int] = {}  # each curve's colour index (branch_color)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -242,6 +248,8 @@ class LossPlot(pg.PlotWidget):
                 curve.setSymbolBrush(curve.opts["pen"].color())
         for name, curve in self._branch_curves.items():  # made for the theme's background
             curve.setPen(colors.branch_pen(self._branch_colours[name]))
+        for line in self._rate_lines:
+            self._style_rate_line(line)
         if hasattr(self, "_legend_room"):
             self._fit_key()  # the key under the plot in the curves' new colours
 
@@ -505,8 +513,9 @@ class LossPlot(pg.PlotWidget):
                 self.marker.moving or s.past or d.past or s.epoch <= d.epoch:
             return False
         if (s.run_id, s.branch, s.first_epoch, s.restarts, s.divergence, s.weights_epoch,
-                s.diverged, s.message) != (d.run_id, d.branch, d.first_epoch, d.restarts,
-                                           d.divergence, d.weights_epoch, d.diverged, d.message):
+                s.diverged, s.message, s.rates) != (
+                    d.run_id, d.branch, d.first_epoch, d.restarts, d.divergence,
+                    d.weights_epoch, d.diverged, d.message, d.rates):
             return False
         if [(b.name, len(b.epochs)) for b in s.branches] != \
                 [(b.name, len(b.epochs)) for b in d.branches]:
@@ -577,9 +586,39 @@ class LossPlot(pg.PlotWidget):
                     curve.setSymbolSize(7)
                     curve.setSymbolBrush(curve.opts["pen"].color())
                     curve.setSymbolPen(None)
+        self._show_rates(s)
         self._follow_range()
         self._place_legend()
         self._show_spike_note()
+
+    def _show_rates(self, s: Snapshot) -> None:
+        """A labelled dashed line at each epoch from which the shown branch trained at a new
+        learning rate ("lr 0.1"); the label on the side of the line with room (pyqtgraph's)."""
+        marks = tuple((e, r) for (e, r), (_, before) in zip(s.rates[1:], s.rates)
+                      if r != before and e > 0)
+        if marks == self._rate_marks:
+            return
+        self._rate_marks = marks
+        while len(self._rate_lines) < len(marks):
+            line = pg.InfiniteLine(angle=90, movable=False, label="",
+                                   labelOpts={"position": RATE_LABEL_AT})
+            line.setZValue(5)
+            self._style_rate_line(line)
+            self.getPlotItem().addItem(line, ignoreBounds=True)
+            self._rate_lines.append(line)
+        for line, (epoch, rate) in zip(self._rate_lines, marks):
+            line.setValue(epoch)
+            line.label.setFormat(f"lr {rate:g}")
+            line.setToolTip(f"From epoch {epoch:,} on, the learning rate was {rate:g}.")
+            line.show()
+        for line in self._rate_lines[len(marks):]:
+            line.hide()
+
+    @staticmethod
+    def _style_rate_line(line: pg.InfiniteLine) -> None:
+        line.setPen(pg.mkPen(colors.mix(colors.text(), colors.background(), 0.45), width=1,
+                             style=Qt.PenStyle.DashLine))
+        line.label.setColor(colors.text())
 
     def _curves_in(self, corner: str) -> int:
         """How many of the curves' samples (one every few pixels across the legend's width)

@@ -120,6 +120,31 @@ def test_the_log_scale_shows_whole_decades(bare_window, qtbot, wait_run):
     assert 10 ** y0 <= s.loss_values.min() and s.loss_values.max() <= 10 ** y1
 
 
+def test_a_learning_rate_change_mid_run_is_marked_where_it_happened(bare_window, qtbot,
+                                                                     wait_run):
+    """r19 #1: after lr 1 -> 0.1 at epoch 20 nothing on the chart said where the run changed
+    rate. A dashed line at epoch 20, labelled with the new rate, inside the plot."""
+    w = bare_window
+    w.controls.step_buttons[10].click()
+    wait_run(w, 10)
+    w.controls.step_buttons[10].click()
+    wait_run(w, 20)
+    plot = w.loss_plot
+    assert not any(line.isVisible() for line in plot._rate_lines)  # one rate: no mark
+    w.set_learning_rate(0.1)
+    w.controls.step_buttons[10].click()
+    wait_run(w, 30)
+    qtbot.waitUntil(lambda: any(line.isVisible() for line in plot._rate_lines), timeout=TIMEOUT)
+    shown = [line for line in plot._rate_lines if line.isVisible()]
+    assert len(shown) == 1 and shown[0].value() == 20
+    assert shown[0].label.toPlainText() == "lr 0.1"
+    x0, x1, _, _ = _shown(plot)
+    assert x0 < 20 < x1
+    view = plot.getPlotItem().getViewBox()
+    label = shown[0].label.mapRectToItem(view, shown[0].label.boundingRect())
+    assert view.boundingRect().contains(label), (label, view.boundingRect())
+
+
 def test_a_run_of_one_epoch_shows_its_loss_as_a_point(bare_window, qtbot, wait_run):
     w = bare_window
     w.controls.step.click()
