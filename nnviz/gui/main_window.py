@@ -751,6 +751,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The network editor refuses a value (see there): "
                                          "training the last valid network.", 6000)
         self._say_refused_rates()
+        self._say_leaving_the_past()
         self._hide_banner()
         d = self._drawn
         if d is not None and d.divergence:
@@ -776,7 +777,19 @@ class MainWindow(QMainWindow):
         self.playing = False
         self.controls.set_playing(False)
         self._say_refused_rates()
+        self._say_leaving_the_past()
         self.worker.step(n)
+
+    def _say_leaving_the_past(self) -> None:
+        """Play and Step train at the live end: said when the timeline shows the past, which
+        the views then leave (r19: Step at epoch 619 of 1,305 showed 1,306 without a word)."""
+        d = self._drawn
+        if self.sweep_driving is not None or d is None or not d.past or d.run_id != self._run_id:
+            return
+        self.statusBar().showMessage(
+            f"Training goes on from the live end, epoch {d.live_epoch:,}, not from epoch "
+            f"{d.epoch:,} shown: Continue from here (Ctrl+B) trains on from there; Ctrl+Right "
+            "steps through the recording.", 10000)
 
     def _say_refused_rates(self) -> None:
         """Training starts at the rates in use: a rate field still holding a refused text shows

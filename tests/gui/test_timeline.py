@@ -72,7 +72,15 @@ def test_keys_and_a_click_on_the_loss_curve_move_through_the_run(main_window, qt
     view_pos = w.loss_plot.mapFromScene(scene_pos)
     qtbot.mouseClick(w.loss_plot.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
     qtbot.waitUntil(lambda: w.last_snapshot.past, timeout=TIMEOUT)
-    assert abs(w.last_snapshot.epoch - 50) <= 3
+    shown = w.last_snapshot.epoch
+    assert abs(shown - 50) <= 3
+    # Step trains at the live end, and says so: the view leaves the epoch shown (r19 #4).
+    w.controls.step.click()
+    said = w.statusBar().currentMessage()
+    assert f"live end, epoch 200, not from epoch {shown:,} shown" in said, said
+    assert "Continue from here (Ctrl+B)" in said
+    wait_run(w, 201)
+    assert not w.last_snapshot.past
 
 
 def test_replay_plays_the_run_back_without_training(main_window, qtbot, wait_run):
