@@ -388,6 +388,8 @@ class NeuronGrid(QWidget):
     WAITING = computing("the neuron maps")
     GAP = 8
     LABEL_W = 150
+    STICKY_ROWS = 3  # a layer of more rows than this has its label on top, in sight (see
+                     # layer_labels)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -467,14 +469,19 @@ class NeuronGrid(QWidget):
             y += rows * (th + self.GAP) + self.GAP
         self.setMinimumHeight(y)
 
-    def layer_labels(self, font: QFont) -> list[tuple[QRect, int, str, QFont]]:
+    def layer_labels(self, font: QFont, visible: QRect | None = None
+                     ) -> list[tuple[QRect, int, str, QFont]]:
         """Each layer's label: its room, flags, text and the font it fits in. The room is the
         layer's rows of tiles and the gap under them: a label on two lines (in presentation
         mode's larger text) was cut at its top and bottom in one tile's height; smaller where
-        even that is too short."""
+        even that is too short. A layer of more than STICKY_ROWS rows has its label at the top
+        of the part of its rows in sight (``visible``: the grid's area the scroll area shows),
+        as a sticky header: a 512-wide layer's 86 rows had their name at their middle only
+        (r19 #2), unseen while scrolling."""
         out = []
         th = self.tile_size()[1]
-        flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        centred = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        top = Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         for layer, y, n, per_row in self._blocks:
             if layer < 0:
                 text = f"input ({self.spec.n_inputs})"
@@ -487,12 +494,16 @@ class NeuronGrid(QWidget):
             room = QRect(6, y, self.LABEL_W - 12, rows * (th + self.GAP))
             if rows == 1:
                 room.setTop(y - self.GAP // 2)
+            flags = top if rows > self.STICKY_ROWS else centred
             size = font.pointSizeF()
             fitted = QFont(font)
             while size > 0.6 * font.pointSizeF() and QFontMetrics(fitted).boundingRect(
                     room, flags, text).height() > room.height():
                 size -= 0.5
                 fitted.setPointSizeF(size)
+            if flags == top and visible is not None:
+                h = QFontMetrics(fitted).boundingRect(room, flags, text).height()
+                room.setTop(max(room.top(), min(visible.top() + self.GAP, room.bottom() - h)))
             out.append((room, flags, text, fitted))
         return out
 
@@ -551,7 +562,8 @@ class NeuronGrid(QWidget):
         # bleed into each other: drawImage keeps to its source rectangle.)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         font = QFont(self.font())
-        for room, flags, text, fitted in self.layer_labels(font):
+        for room, flags, text, fitted in self.layer_labels(font, self.visibleRegion()
+                                                           .boundingRect()):
             p.setFont(fitted)
             p.setPen(QColor(*colors.text()))
             p.drawText(room, flags, text)
@@ -606,6 +618,9 @@ class NeuronMapsView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid)
+        # A scroll moves the painted grid by a blit: the sticky layer labels must be painted
+        # again at the new top (a dragged copy of the label would be left behind).
+        scroll.verticalScrollBar().valueChanged.connect(lambda _: self.grid.update())
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setToolTip("The colour scale of every tile: a bounded activation on its "
@@ -653,6 +668,10 @@ class NeuronMapsView(QWidget):
         self.panel.setVisible(not no_plane)
         text = (f"Each tile is one neuron's activation {over_inputs(self)}: "
                 + colors.scale_html("high", "low") + ".")
+        if spec is not None and "relu" in spec.activations:
+            # r19 #2: a third of a wide relu layer's tiles were flat grey, unexplained.
+            text += (" A plain grey tile: a neuron that is 0 everywhere here (a relu that is 0 "
+                     "for every input is <i>dead</i>: no gradient reaches its weights).")
         if spec is not None and class_outputs(spec, spec.n_layers - 1):
             text += (" An output for a class: its class's colour where the network gives the "
                      "class, grey where it does not.")

@@ -173,6 +173,36 @@ def test_every_layers_label_is_whole(view, scale):
     view.grab()
 
 
+def test_a_wide_layers_name_stays_in_sight_while_its_rows_scroll_by(view, qtbot):
+    """r19 #2: a 512-wide layer's 86 rows had their name at their middle, unseen while
+    scrolling. A layer of many rows has its name at the top of its rows in sight."""
+    from PySide6.QtGui import QFont
+    t = make_trainer(hidden=(4, 256, 4), act="relu")
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=20))
+    grid = view.grid
+    qtbot.waitUntil(lambda: grid.maps is not None and len(grid._blocks) == 5)
+    scroll = grid.parentWidget().parentWidget()
+    layer, top, n, per_row = grid._blocks[2]  # hidden 2: 256 units, many rows
+    rows = (n + per_row - 1) // per_row
+    assert rows > grid.STICKY_ROWS
+    bottom = top + rows * (grid.tile_size()[1] + grid.GAP)
+    bar = scroll.verticalScrollBar()
+    view.resize(1000, 300)  # the layer's rows taller than the scroll area
+    qtbot.waitUntil(lambda: bar.maximum() > top + 100)
+    for y in (top - 20, top + 100, bar.maximum()):
+        bar.setValue(y)
+        qtbot.waitUntil(lambda: grid.visibleRegion().boundingRect().top() == max(y, 0))
+        seen = grid.visibleRegion().boundingRect()
+        room, flags, text, fitted = grid.layer_labels(QFont(grid.font()), seen)[2]
+        assert text == "hidden 2: 256 relu"
+        assert seen.top() <= room.top() and room.top() + 20 <= seen.bottom(), (y, room, seen)
+        assert top <= room.top() and room.bottom() <= bottom
+    assert "0 everywhere" in view.header.text()  # the grey tiles of dead relus, explained
+    # A layer of a row or two keeps its name beside it, centred.
+    room, flags, text, _ = grid.layer_labels(QFont(grid.font()), seen)[1]
+    assert flags & Qt.AlignmentFlag.AlignVCenter and text == "hidden 1: 4 relu"
+
+
 def softmax_trainer(classes: int = 5, epochs: int = 200):
     from nnviz.core.data import DataSpec, make_dataset
     from nnviz.core.training import TrainConfig, Trainer, network_for
