@@ -159,7 +159,8 @@ class Timeline(QWidget):
         self.live = QToolButton()
         self.live.setText("Live")
         self.live.setToolTip("Back to the live end of the run (End).")
-        self.fork = FittingButton("Continue from here", "Continue")
+        # Short: "Branch" (r19 #14: "Continue" beside Replay read as "train on", and made a branch)
+        self.fork = FittingButton("Continue from here", "Branch")
         self.fork.setToolTip("Go on training from the epoch shown, with the current settings, "
                              "as a new branch; the run so far stays, to compare.")
         self.branches = QComboBox()

@@ -321,7 +321,7 @@ def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_the_width(
         main_window, qtbot, monkeypatch):
     """A reviewer at 1024x768 and 150%: the settings column took 551 of the 1,024 px (its
     least width: the timeline's row, "Continue from here" the widest of its buttons) and the
-    Network diagram's headers were cut to "in… hi… hi…". The button says "Continue" where the
+    Network diagram's headers were cut to "in… hi… hi…". The button says "Branch" where the
     row is short of room; the views get the larger share."""
     w = main_window
     _screen(monkeypatch, 1024, 768)
@@ -334,7 +334,7 @@ def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_the_width(
     def views_wider() -> None:
         settings, views = w.main_split.sizes()
         assert views > settings, (settings, views)
-        assert fork.text() == "Continue" and fork.width() >= fork.minimumSizeHint().width()
+        assert fork.text() == "Branch" and fork.width() >= fork.minimumSizeHint().width()
     qtbot.waitUntil(views_wider)
     assert "new branch" in fork.toolTip()  # what it does, said whole
     w.text_size.choose(1.0)
