@@ -1,8 +1,9 @@
 """Presentation mode (View menu, F11): the window as a class sees it on a projector.
 
-Text and markers :data:`SCALE` times larger, thicker curves, dark text; the settings panels,
-the timeline and the advanced run buttons folded away; a large epoch / loss / accuracy readout
-above the loss plot. The menu's choice is remembered (``view/presentation`` in the settings);
+Text and markers :data:`SCALE` times larger, thicker curves, dark text; the settings panels
+and the advanced run buttons folded away; a large epoch / loss / accuracy readout above the
+loss plot; the timeline's slider under it (rewinding to where the boundary bent is the lesson a
+teacher shows: folded away, it took Ctrl+Left once an epoch, r19 #5). The menu's choice is remembered (``view/presentation`` in the settings);
 ``window.set_presentation(on)`` (tests, ``--presentation``) does not write it.
 """
 from __future__ import annotations
@@ -132,7 +133,7 @@ class Presentation(QObject):
         self.readout.setStyleSheet(readout_style())
         colors.follow(self.readout,
                       lambda: self.readout.setStyleSheet(readout_style(self._past)))
-        # The timeline is folded away here: the readout's link is the way back to live.
+        # The readout's link is a way back to live, as the timeline's Live button is.
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.readout.linkActivated.connect(lambda _: window.timeline.go(None))
         self.readout.setWordWrap(True)
@@ -189,8 +190,8 @@ class Presentation(QObject):
         w.loss_plot.set_epoch_title(EPOCH_TITLE if on else "epoch")
         w.side_tabs.set_settings_shown(not on)
         w.statusBar().set_lines(2 if on else 1)  # a long message read whole from the back
-        for part in (w.timeline, w.metrics):
-            part.setVisible(not on)
+        w.metrics.setVisible(not on)  # the readout says it larger
+        w.timeline.set_compact(on)  # the slider: the readout says the epoch and Live
         self.readout.setVisible(on)
         self._place_readout()
         if on:

@@ -184,9 +184,11 @@ class Timeline(QWidget):
         top.addWidget(self.branch_menu_button)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(LabelRoom(self.label), 1)  # a new text each frame: no new layout
+        room = LabelRoom(self.label)
+        bottom.addWidget(room, 1)  # a new text each frame: no new layout
         for w in (self.replay, self.speed, self.live, self.fork):
             bottom.addWidget(w)
+        self._bottom_row = (room, self.replay, self.speed, self.live, self.fork)
         # A long epoch number must not widen the window: the label gives way, on one line, to
         # a shorter wording (its tooltip and the epoch counter above say it whole).
         v = QVBoxLayout(self)
@@ -317,6 +319,13 @@ class Timeline(QWidget):
     def _slider_epoch(self) -> int:
         """The epoch at the handle: the one asked for last (the one shown may lag behind)."""
         return self._from_slider(self.slider.value())
+
+    def set_compact(self, on: bool) -> None:
+        """The slider (and the branches) alone, without the row of the epoch and the buttons
+        under it: presentation mode, whose readout says the epoch and how to go back to live,
+        in a left column too narrow for that row at 1024 px."""
+        for w in self._bottom_row:
+            w.setVisible(not on)
 
     def _show_label(self) -> None:
         e, live = self.epoch, self.live_epoch

@@ -571,8 +571,9 @@ def test_presentation_mode_enlarges_the_editing_points_bar(main_window, qtbot):
 
 
 def test_a_past_epoch_says_so_and_how_to_go_back_on_a_projector(main_window, qtbot, wait_run):
-    """The timeline is folded away in presentation mode: the readout says the epoch shown is
-    past, of how many, and how to get back (End, or its link), in the past's colour."""
+    """The readout says the epoch shown is past, of how many, and how to get back (End, or
+    its link), in the past's colour. The timeline is there too, under the loss chart, to
+    scrub with the mouse (r19 #5: folded away, a teacher had Ctrl+Left, an epoch a press)."""
     from nnviz.gui.presentation import past_colour
     w = main_window
     w.step(200)
@@ -581,6 +582,17 @@ def test_a_past_epoch_says_so_and_how_to_go_back_on_a_projector(main_window, qtb
     _at_size(w, qtbot, (1024, 768))
     readout = w.presentation.readout
     assert "Past" not in readout.text() and "of 200" not in readout.text()
+    tl = w.timeline
+    assert tl.isVisible() and tl.slider.isVisible()
+    below = tl.mapTo(w, QPoint(0, 0)).y()
+    assert below >= w.loss_plot.mapTo(w, QPoint(0, w.loss_plot.height())).y()
+    assert below + tl.height() <= w.height()
+    tl.slider.setValue(tl.slider.maximum() // 2)  # dragged back halfway
+    qtbot.waitUntil(lambda: w.last_snapshot.past and 90 <= w.last_snapshot.epoch <= 110,
+                    timeout=30_000)
+    qtbot.waitUntil(lambda: "Past" in readout.text(), timeout=30_000)
+    w.timeline.go(None)
+    qtbot.waitUntil(lambda: not w.last_snapshot.past, timeout=30_000)
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_Home)
     qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch == 0, timeout=30_000)
