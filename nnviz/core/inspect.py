@@ -317,14 +317,19 @@ class Throttled:
 
     The budget is kept as a balance: every call earns ``budget`` times the time since the last
     one, a computation spends its cost, and what is left over carries on to the next frames
-    (banked up to two computations' worth). Waiting ``cost / budget`` after each computation
-    instead threw the rest of the wait away: a probe costing a little more than the budget's
-    share of one frame ran on every other frame, half its budget unused (the gradient probe at
-    100,000 points: 2.7 ms at 5% with snapshots ~50 ms apart, new numbers 12 times a second).
+    (banked up to two computations' worth, or what the budget earns in ``bank_s`` if more: a
+    cheap probe's now-and-then slow call, preempted on a busy machine, is then paid from what
+    the frames before it left over; kept to two computations of ~1.5 ms, each such call of the
+    gradient probe at 100,000 points left the Gradients tab's next frames on the old numbers,
+    views.GRADIENT_BANK_S). Waiting ``cost / budget``
+    after each computation instead threw the rest of the wait away: a probe costing a little
+    more than the budget's share of one frame ran on every other frame, half its budget unused
+    (the gradient probe at 100,000 points: 2.7 ms at 5% with snapshots ~50 ms apart, new
+    numbers 12 times a second).
     """
 
-    def __init__(self, probe, budget: float = 0.15) -> None:
-        self.probe, self.budget = probe, budget
+    def __init__(self, probe, budget: float = 0.15, bank_s: float = 0.0) -> None:
+        self.probe, self.budget, self.bank_s = probe, budget, bank_s
         self._owner = None
         self._epoch = None
         self._result = None
@@ -347,7 +352,7 @@ class Throttled:
         if playing is None:
             playing = now - self._last_call <= self.gap_s
         self._credit = min(self._credit + (now - self._last_call) * self.budget,
-                           2 * self._estimate)
+                           max(2 * self._estimate, self.budget * self.bank_s))
         fresh = (self._owner != owner or self._epoch == epoch or self._credit >= self._estimate
                  or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now
@@ -363,6 +368,8 @@ class Throttled:
             # cheaper of two was spent, and the probe took up to twice its budget. A debt is
             # kept up to a few computations' worth; the rest of a compile's cost is forgiven.
             self._credit = max(self._credit - cost, -4 * self._estimate if known else 0.0)
+            if not known:  # nor does its time earn the next calls anything (a compile's seconds
+                self._last_call += cost  # filled the balance: several frames' probes at once)
         return self._result
 
 

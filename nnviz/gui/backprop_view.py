@@ -138,6 +138,10 @@ MAX_LISTED = 5000  # training points in the list (all of them can still be click
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
 # at 3% it ran ~15 times a second at best.
 BUDGET = 0.06
+# Its balance keeps what the budget earns in a quarter second (inspect.Throttled's bank_s, as
+# views.GRADIENT_BANK_S): a point's stage at 100,000 points costs ~1 ms a call, but one in a few
+# takes 5-10 ms on a busy machine, which left the next frames on old numbers.
+BANK_S = 0.25
 
 
 def num(v: float) -> str:
@@ -1981,7 +1985,7 @@ class BackpropView(QWidget):
 def build_view(ctx) -> BackpropView:
     """The Backprop tab (see nnviz.gui.views): the view and its probe."""
     view = BackpropView(ctx.window)
-    tracker = ctx.track("backprop", view, {view.extras_key: (view.probe, BUDGET)},
+    tracker = ctx.track("backprop", view, {view.extras_key: (view.probe, BUDGET, BANK_S)},
                         draws_grid=True)
     view.settings_changed.connect(tracker.refresh)
     return view

@@ -500,7 +500,8 @@ def _decades(values: np.ndarray, default: tuple[float, float] = (-3.0, 0.0)) -> 
 
 def build_view(ctx) -> GradientView:
     """The Gradients tab (see nnviz.gui.views); its probe runs while the tab is shown."""
-    from .views import GRADIENT_BUDGET
+    from .views import GRADIENT_BANK_S, GRADIENT_BUDGET
     view = GradientView()
-    ctx.track("gradients", view, {view.extras_key: (ctx.gradient_probe, GRADIENT_BUDGET)})
+    ctx.track("gradients", view, {view.extras_key: (ctx.gradient_probe, GRADIENT_BUDGET,
+                                                    GRADIENT_BANK_S)})
     return view

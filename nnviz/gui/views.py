@@ -107,6 +107,13 @@ LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[
 # (the session's start 28.2, 28.0); at 3% 31.0, 32.7 (29.6, 27.0) at the same view cost, 0.81,
 # 0.91 (0.89, 0.88) (bench/gui.py --steady-only --views neurons, in turns, load 1.1-1.4).
 MAP_BUDGET, HIDDEN_BUDGET, GRADIENT_BUDGET = 0.03, 0.05, 0.12
+# The gradient probe's balance keeps what its budget earns in a quarter of a second (see
+# inspect.Throttled): at 100,000 points a call costs ~1.5 ms, ~5% of a frame, but on a busy
+# machine one in a few takes 10-20 ms, and with the balance kept to two calls' worth (3 ms) each
+# left the next frames on old numbers: the tab painted a new picture for 93-96% of the snapshots
+# (64% in one run at load ~1); with it, 99% (bench/gui.py --points 100000 --views gradients
+# --steady-only, in turns, bench/README). Its share of the worker's time stays at its budget.
+GRADIENT_BANK_S = 0.25
 
 
 class _Visibility(QObject):
@@ -165,19 +172,20 @@ class ViewContext:
     on_destroy: list[Callable[[], None]] = field(default_factory=list)
     lessons: dict[str, Any] = field(default_factory=dict)  # tryable presets, try_lesson
 
-    def track(self, name: str, view, probes: dict[str, tuple[Any, float]],
+    def track(self, name: str, view, probes: dict[str, tuple],
               always: tuple[str, ...] = (), shown_by=None,
               draws_grid: bool = False) -> _Visibility:
-        """Run ``probes`` = {extras key: (probe, time budget or 0)} while ``view`` is shown (or
+        """Run ``probes`` = {extras key: (probe, time budget or 0[, the budget's bank in
+        seconds, inspect.Throttled's bank_s])} while ``view`` is shown (or
         ``shown_by``, a part of it: the page that draws them). The worker gets a copy of each
         probe, made when it is sent. ``draws_grid``: the view (the page) draws
         ``snapshot.grid``, which is computed only while such a view is shown."""
-        def maker(probe, budget):
+        def maker(probe, budget, bank_s=0.0):
             def make():
                 p = copy.copy(probe)
-                return inspect.Throttled(p, budget) if budget else p
+                return inspect.Throttled(p, budget, bank_s) if budget else p
             return make
-        tracker = _Visibility(self.window, view, {k: maker(p, b) for k, (p, b) in probes.items()},
+        tracker = _Visibility(self.window, view, {k: maker(*v) for k, v in probes.items()},
                               always, shown_by, name, draws_grid)
         self.trackers[name] = tracker
         return tracker

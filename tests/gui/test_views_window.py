@@ -72,6 +72,28 @@ def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
     qtbot.waitUntil(lambda: not probes & set(w.worker.loop.probes), timeout=TIMEOUT)
 
 
+def test_the_gradients_and_backprop_probes_bank_a_quarter_second_of_their_budget(main_window,
+                                                                                qtbot):
+    """The Gradients and Backprop tabs' probes pay a now-and-then slow call (a busy machine)
+    from what the frames before it left over: kept to two calls' worth, each left the tab's
+    next frames on old numbers at 100,000 points (views.GRADIENT_BANK_S, backprop_view.BANK_S).
+    The other tabs' probes keep theirs to two calls, as their budgets were set."""
+    from nnviz.gui import backprop_view
+    from nnviz.gui.views import GRADIENT_BANK_S, GRADIENT_BUDGET
+    w = main_window
+    for name, budget, bank in (("gradients", GRADIENT_BUDGET, GRADIENT_BANK_S),
+                               ("backprop", backprop_view.BUDGET, backprop_view.BANK_S)):
+        w.show_view(name)
+        qtbot.waitUntil(lambda: name in w.worker.loop.probes, timeout=TIMEOUT)
+        probe = w.worker.loop.probes[name]
+        assert isinstance(probe, Throttled)
+        assert (probe.budget, probe.bank_s) == (budget, bank)
+        assert bank * budget >= 0.01  # several of their ~1-1.5 ms calls at 100,000 points
+    w.show_view("neurons")
+    qtbot.waitUntil(lambda: "neurons" in w.worker.loop.probes, timeout=TIMEOUT)
+    assert w.worker.loop.probes["neurons"].bank_s == 0
+
+
 def test_the_baseline_is_fitted_only_while_its_lesson_is_shown(main_window, qtbot):
     """The Lessons tab's baseline (scikit-learn's LogisticRegression, in the worker) runs while
     its page is shown: opening the tab on another lesson fits nothing (its import alone cost

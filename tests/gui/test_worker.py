@@ -202,7 +202,8 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
     must still come several times a second."""
     import time
 
-    from nnviz.core.loop import FRAME_S, MAX_PUBLISH_S, SNAPSHOT_SHARE
+    from nnviz.core.loop import (BIG_FRAME_S, FRAME_S, FRAME_STEPS, MAX_PUBLISH_S,
+                                 SNAPSHOT_SHARE)
     calls = []
 
     def probe(trainer, points):
@@ -220,7 +221,11 @@ def test_a_slow_snapshot_does_not_throttle_the_display(rec):
     # would space the frames 2 s apart). Read from the loop's own measured costs and share, so
     # the check holds on a machine of any speed (a fixed 3x, the factor of a 0.25 share, failed
     # wherever a snapshot took over 4 ms once the share was 0.2).
-    most = max(FRAME_S, fast * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
+    # (A frame also waits for FRAME_STEPS of the model's gradient steps, at most BIG_FRAME_S:
+    # on a busy machine (load 11-14) the notebook's network's epoch was timed at 1 ms or more,
+    # and the pace was that, not the snapshots'.)
+    steps = min(BIG_FRAME_S, FRAME_STEPS * (rec.loop.epoch_s or 0.0))  # (full batch: 1 a step)
+    most = max(FRAME_S, steps, fast * (1 - SNAPSHOT_SHARE) / SNAPSHOT_SHARE)
     assert FRAME_S <= rec.loop._publish_every <= most + 1e-9
 
 
