@@ -192,6 +192,7 @@ class Presentation(QObject):
         w.statusBar().set_lines(2 if on else 1)  # a long message read whole from the back
         w.metrics.setVisible(not on)  # the readout says it larger
         w.timeline.set_compact(on)  # the slider: the readout says the epoch and Live
+        self._show_timeline()
         self.readout.setVisible(on)
         self._place_readout()
         if on:
@@ -303,7 +304,14 @@ class Presentation(QObject):
     def layout_changed(self) -> None:
         """An exercise opened or closed: share the room again."""
         if self.active:
+            self._show_timeline()
             self._share_width()
+
+    def _show_timeline(self) -> None:
+        """The timeline (its slider, in the mode) but under an exercise in the mode: at
+        1024x768 its text needs those 20 px to read whole; Home, End and Ctrl+Left / Right
+        still move through the run, and the readout's link goes back to live."""
+        self.window.timeline.setVisible(not (self.active and self._exercise_open()))
 
     def _view_changed(self, *_) -> None:
         """Another view in front: the left column its share beside it."""
