@@ -17,7 +17,7 @@ from nnviz.core.sweep_driver import axis_title, format_value
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import SparseAxis, cache_axes
+from .widgets import LogAxis, SparseAxis, cache_axes
 
 #: The stretch of viridis the axes' colours take, per theme (dark?): its dark purple vanished on
 #: the dark theme's near-black (1.1:1), so there it starts at 0.4 (a blue, 3.2:1); its yellow
@@ -132,18 +132,6 @@ def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
 
 def _key(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
-
-
-class LogAxis(pg.AxisItem):
-    """A log axis that labels only 1, 2 and 5 x 10^k: the other minor ticks crowded together."""
-
-    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
-        out = super().logTickStrings(values, scale, spacing)
-        keep = []
-        for v, text in zip(values, out):
-            m = round(10 ** (v * scale - np.floor(v * scale + 1e-9)), 6)
-            keep.append(text if m in (1.0, 2.0, 5.0) else "")
-        return keep
 
 
 class LossCurves(pg.PlotWidget):
