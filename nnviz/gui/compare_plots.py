@@ -72,6 +72,7 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: Curves named at their ends (more: the colours and the key alone, as the seeds' 16), the
 #: names' size, and their gap to the curve's last point (px).
 NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
+NAME_Z = 20  # over every curve, the selected one's (10) too
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
 #: same line as text for the key. Categories differ in more than colour (r10 #3: for a
 #: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
@@ -157,6 +158,12 @@ class LossCurves(pg.PlotWidget):
         self.selected: int | None = None
         self._diverged: np.ndarray | None = None
         self.names: list[pg.TextItem] = []  # each curve's value at its end (set_members)
+        # The names apart in pixels, so placed again at each new size or range: placed once
+        # per frame only, a sweep stopped before the plot's layout settled (its title set, the
+        # splitter moved) kept names placed for another height, over each other (r19 #18).
+        vb = self.getPlotItem().getViewBox()
+        vb.sigResized.connect(self._place_names)
+        vb.sigRangeChanged.connect(self._place_names)
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
                         "above), each named at its end; the selected member is black and "
@@ -177,8 +184,12 @@ class LossCurves(pg.PlotWidget):
         self.names = []
         if names and len(names) == len(member_rgb) and len(names) <= NAMED_CURVES:
             for rgb, text in zip(member_rgb, names):
+                # Over the curves, on the background: a name moved apart from its neighbours
+                # sits on the next curves, which were drawn across it ("0.3" struck through
+                # by the lines of 0.1 and 1, r19 #18).
                 item = pg.TextItem(text, color=colors.readable(rgb, colors.background()),
-                                   anchor=(1, 1))
+                                   anchor=(1, 1), fill=pg.mkBrush(colors.background()))
+                item.setZValue(NAME_Z)
                 font = QFont(self.font())
                 font.setPointSizeF(NAME_PT)
                 item.setFont(font)
@@ -221,7 +232,7 @@ class LossCurves(pg.PlotWidget):
             self._restyle()
         self._place_names()
 
-    def _place_names(self) -> None:
+    def _place_names(self, *_) -> None:
         """Each name just above and left of its curve's last point (over the curve's own tail,
         not across it); names that would touch are moved apart in pixels, keeping their order
         from top to bottom, and kept inside the plot; where the plot is too short for all, only

@@ -1,6 +1,8 @@
 """r19 #18: a custom sweep "learning rate 0.1, 0.3, 1, 3" on the spiral left every loss between
 0.22 and 0.37, less than a decade with no 1, 2 or 5 x 10^k inside but at an edge: both score
-plots ("training loss" and "loss now") showed no number on their log y axes."""
+plots ("training loss" and "loss now") showed no number on their log y axes, and the names at
+the curves' ends were pushed onto the neighbouring curves, struck through by them ("0.3" under
+the lines of 0.1 and 1)."""
 from __future__ import annotations
 
 import numpy as np
@@ -82,3 +84,59 @@ def test_the_training_loss_axis_has_numbers_for_a_narrow_range(qtbot, dark, star
 def test_the_loss_now_axis_has_numbers_for_a_narrow_range(qtbot, dark):
     p = _score_plot(qtbot)
     qtbot.waitUntil(lambda: _readable(p), timeout=3000)
+
+
+def _name_boxes(c: LossCurves) -> list:
+    """Each shown name's box in the scene (the widget's pixels), with its text colour."""
+    return [(name.mapRectToScene(name.boundingRect()),
+             name.textItem.defaultTextColor().getRgb()[:3])
+            for name in c.names if name.isVisible()]
+
+
+def _struck(c: LossCurves) -> list:
+    """The names with a pixel in their box that is neither the background nor the name's
+    colour nor a blend of the two: a line drawn across the name."""
+    img = c.grab().toImage()
+    bg = np.array(colors.background(), float)
+    out = []
+    for scene, rgb in _name_boxes(c):
+        box = c.mapFromScene(scene).boundingRect()
+        t = np.array(rgb, float) - bg
+        worst = 0.0
+        for y in range(box.top() + 1, box.bottom()):
+            for x in range(box.left() + 1, box.right()):
+                px = img.pixelColor(x, y)
+                d = np.array([px.red(), px.green(), px.blue()], float) - bg
+                a = np.clip(d @ t / (t @ t), 0, 1)
+                worst = max(worst, float(np.linalg.norm(d - a * t)))
+        if worst > 40:
+            out.append((box, worst))
+    return out
+
+
+def _apart(c: LossCurves) -> bool:
+    boxes = [b for b, _ in _name_boxes(c)]
+    return len(boxes) == len(LRS) and all(  # touching (a shared edge) is apart
+        a.intersected(b).height() < 0.5 for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+@pytest.mark.parametrize("size", [(470, 300), (470, 180)], ids=["window", "short"])
+def test_the_curves_names_stand_apart_and_no_line_crosses_them(qtbot, dark, size):
+    """Curves whose ends lie a pixel or two apart: their names are moved apart, so some sit on
+    the neighbouring curves; they are drawn over them, readable, each in its colour."""
+    c = _loss_curves(qtbot, size)
+    c.update_curves(_curves(), np.zeros(len(LRS), bool))
+    qtbot.waitUntil(lambda: _apart(c), timeout=3000)
+    qtbot.waitUntil(lambda: not _struck(c), timeout=3000)
+
+
+def test_the_names_move_apart_again_when_the_plot_is_resized_while_paused(qtbot, dark):
+    """Paused (no new curves), a shorter plot (the splitter dragged, presentation mode): the
+    names stayed where they were in the curves' units, and came to lie over each other."""
+    c = _loss_curves(qtbot, (470, 400))
+    c.update_curves(_curves(), np.zeros(len(LRS), bool))
+    qtbot.waitUntil(lambda: _apart(c), timeout=3000)
+    c.resize(470, 160)
+    vb = c.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: vb.height() < 120, timeout=3000)
+    qtbot.waitUntil(lambda: _apart(c), timeout=3000)
