@@ -1896,7 +1896,7 @@ class LogAxis(pg.AxisItem):
         if len(labelled) >= 2:
             return ticks
         # Evenly spaced values instead, with the digits that tell them apart: as many as stand
-        # two lines apart (or one, in a short plot) where they are closest, at the top.
+        # a line and a half apart (or one, in a short plot) where they are closest, at the top.
         values = _even_values(10.0 ** (lo + half), 10.0 ** (hi - half), per_decade, line)
         if values is None:
             return ticks
@@ -1943,9 +1943,10 @@ def _mantissa_in(v: float, keep: tuple[float, ...]) -> bool:
 
 def _even_values(a: float, b: float, per_decade: float, line: float) -> list[float] | None:
     """Multiples of one step (1, 2 or 5 x 10^k) between ``a`` and ``b`` (> 0) for a log axis
-    of ``per_decade`` pixels a decade: the smallest step whose values stand two lines apart
-    where they are closest (the largest two), else one line; at least two values. None where
-    no two fit."""
+    of ``per_decade`` pixels a decade: the smallest step whose values stand a line and a half
+    apart where they are closest (the largest two; as the linear axis' numbers, tickSpacing)
+    and two lines apart on average (0.22, 0.23, ... 0.29 on a plot 220 px high was a column
+    of numbers); else one line apart; at least two values. None where no two fit."""
     if not (b > a > 0):
         return None
     step = 10.0 ** math.floor(math.log10((b - a) / 20))
@@ -1958,7 +1959,8 @@ def _even_values(a: float, b: float, per_decade: float, line: float) -> list[flo
                 return tight
             values = [k * s for k in ks]
             gap = per_decade * math.log10(values[-1] / values[-2])
-            if gap >= 2 * line:
+            room = per_decade * math.log10(b / a) + line  # from the first's top to the last's
+            if gap >= 1.5 * line and len(values) <= max(2.0, room / (2 * line)):
                 return values
             if gap >= line and tight is None:
                 tight = values
