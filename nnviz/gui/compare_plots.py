@@ -17,7 +17,7 @@ from nnviz.core.sweep_driver import axis_title, format_value
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import SparseAxis, cache_axes
+from .widgets import LogAxis, SparseAxis, cache_axes
 
 #: The stretch of viridis the axes' colours take, per theme (dark?): its dark purple vanished on
 #: the dark theme's near-black (1.1:1), so there it starts at 0.4 (a blue, 3.2:1); its yellow
@@ -72,6 +72,7 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: Curves named at their ends (more: the colours and the key alone, as the seeds' 16), the
 #: names' size, and their gap to the curve's last point (px).
 NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
+NAME_Z = 20  # over every curve, the selected one's (10) too
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
 #: same line as text for the key. Categories differ in more than colour (r10 #3: for a
 #: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
@@ -134,18 +135,6 @@ def _key(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
 
-class LogAxis(pg.AxisItem):
-    """A log axis that labels only 1, 2 and 5 x 10^k: the other minor ticks crowded together."""
-
-    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
-        out = super().logTickStrings(values, scale, spacing)
-        keep = []
-        for v, text in zip(values, out):
-            m = round(10 ** (v * scale - np.floor(v * scale + 1e-9)), 6)
-            keep.append(text if m in (1.0, 2.0, 5.0) else "")
-        return keep
-
-
 class LossCurves(pg.PlotWidget):
     """Every member's training loss, coloured along the first swept axis; the selected member
     drawn thick and on top; a diverged one dashed in red."""
@@ -169,6 +158,12 @@ class LossCurves(pg.PlotWidget):
         self.selected: int | None = None
         self._diverged: np.ndarray | None = None
         self.names: list[pg.TextItem] = []  # each curve's value at its end (set_members)
+        # The names apart in pixels, so placed again at each new size or range: placed once
+        # per frame only, a sweep stopped before the plot's layout settled (its title set, the
+        # splitter moved) kept names placed for another height, over each other (r19 #18).
+        vb = self.getPlotItem().getViewBox()
+        vb.sigResized.connect(self._place_names)
+        vb.sigRangeChanged.connect(self._place_names)
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
                         "above), each named at its end; the selected member is black and "
@@ -189,8 +184,12 @@ class LossCurves(pg.PlotWidget):
         self.names = []
         if names and len(names) == len(member_rgb) and len(names) <= NAMED_CURVES:
             for rgb, text in zip(member_rgb, names):
+                # Over the curves, on the background: a name moved apart from its neighbours
+                # sits on the next curves, which were drawn across it ("0.3" struck through
+                # by the lines of 0.1 and 1, r19 #18).
                 item = pg.TextItem(text, color=colors.readable(rgb, colors.background()),
-                                   anchor=(1, 1))
+                                   anchor=(1, 1), fill=pg.mkBrush(colors.background()))
+                item.setZValue(NAME_Z)
                 font = QFont(self.font())
                 font.setPointSizeF(NAME_PT)
                 item.setFont(font)
@@ -233,7 +232,7 @@ class LossCurves(pg.PlotWidget):
             self._restyle()
         self._place_names()
 
-    def _place_names(self) -> None:
+    def _place_names(self, *_) -> None:
         """Each name just above and left of its curve's last point (over the curve's own tail,
         not across it); names that would touch are moved apart in pixels, keeping their order
         from top to bottom, and kept inside the plot; where the plot is too short for all, only

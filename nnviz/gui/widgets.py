@@ -1840,10 +1840,11 @@ class SparseAxis(pg.AxisItem):
 class LogAxis(pg.AxisItem):
     """A y axis whose log scale stays readable. pyqtgraph labels every tick between two decades
     (0.2, 0.3, ... 0.9), which print over each other on a short plot: here only 1, 2 and 5 x
-    10^k are labelled, and only the decades when those would touch. And where the values lie
-    closer than one tick apart ("||dL/dW|| by layer, now" of layers alike) pyqtgraph gives no
-    tick at all: then a few evenly spaced values are labelled, with the digits that tell them
-    apart.
+    10^k are labelled, and only the decades when those would touch. And where that leaves
+    fewer than two numbers whole inside the axis (values closer than one tick apart,
+    "||dL/dW|| by layer, now" of layers alike, where pyqtgraph gives no tick at all; or less
+    than a decade, 0.24 to 0.35, with a 2 x 10^k only at an end) evenly spaced values are
+    labelled instead, with the digits that tell them apart.
 
     pyqtgraph's log ticks give the decades twice, as the major ticks and again among the minor
     ones (1 x 10^k of 1..9 x 10^k): both were labelled, '0.01' drawn twice at one place (it
@@ -1879,21 +1880,28 @@ class LogAxis(pg.AxisItem):
         if not self.logMode:
             return ticks
         ticks = _once_each(ticks)
-        inside = [v for _, values in ticks for v in values if minVal <= v <= maxVal]
-        if len(inside) >= 2 or not (math.isfinite(minVal) and math.isfinite(maxVal)):
+        lo, hi = sorted((minVal * self.scale, maxVal * self.scale))
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo and size > 0):
             return ticks
-        lo, hi = 10.0 ** minVal, 10.0 ** maxVal
-        if not hi > lo > 0:
+        line = QFontMetrics(self.style["tickFont"] or QFont()).height()
+        per_decade = size / (hi - lo)  # pixels
+        # Two numbers at least, whole inside the axis (pyqtgraph leaves out one cut at an end):
+        # a loss between 0.24 and 0.35 had 0.3 and 0.2 as ticks, the 0.3 not labelled (not 1,
+        # 2 or 5 x 10^k) and the 0.2 at the bottom edge, and no number at all on the axis
+        # (Compare, r19 #18). One number alone does not give a log scale either.
+        half = 0.4 * line / per_decade  # decades: nearer an end a number is cut
+        keep = _labelled_mantissas(per_decade, line)
+        labelled = [v for _, values in ticks for v in values
+                    if lo + half <= v <= hi - half and _mantissa_in(v, keep)]
+        if len(labelled) >= 2:
             return ticks
-        step = 10.0 ** math.floor(math.log10((hi - lo) / 2))
-        for m in (5, 2, 1, 0.5, 0.2, 0.1):
-            if (hi - lo) / (step * m) >= 2:
-                step *= m
-                break
-        first = math.ceil(lo / step) * step
-        values = [first + i * step for i in range(int((hi - first) / step) + 1)]
+        # Evenly spaced values instead, with the digits that tell them apart: as many as stand
+        # a line and a half apart (or one, in a short plot) where they are closest, at the top.
+        values = _even_values(10.0 ** (lo + half), 10.0 ** (hi - half), per_decade, line)
+        if values is None:
+            return ticks
         self._fine = True
-        return [(None, [math.log10(v) for v in values if v > 0])]
+        return [(None, [math.log10(v) / self.scale for v in values])]
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
         if getattr(self, "_fine", False):
@@ -1906,13 +1914,9 @@ class LogAxis(pg.AxisItem):
         strings = super().logTickStrings(values, scale, spacing)
         lo, hi = self.range
         per_decade = self.size().height() / max(hi - lo, 1e-9)  # pixels
-        line = QFontMetrics(self.style["tickFont"] or QFont()).height()
-        # log10(2) of a decade is the smallest step between 1, 2 and 5: 30% of a decade.
-        keep = (1.0, 2.0, 5.0) if per_decade * 0.3 >= line else (1.0,)
-        shown = []
-        for v, text in zip(values, strings):
-            m = 10 ** (v - math.floor(v + 1e-9))
-            shown.append(bool(text) and any(abs(m - k) < 1e-6 * k for k in keep))
+        keep = _labelled_mantissas(per_decade,
+                                   QFontMetrics(self.style["tickFont"] or QFont()).height())
+        shown = [bool(text) and _mantissa_in(v, keep) for v, text in zip(values, strings)]
         numbers = [float(f"{10.0 ** v * scale:.1g}") for v in values]
         # One form per axis: plain numbers where the whole axis is between 0.001 and 10,000
         # ("200", "50", where pyqtgraph wrote "2·10²", "5·10¹"), else powers of ten for all
@@ -1922,6 +1926,46 @@ class LogAxis(pg.AxisItem):
                  and 10.0 ** max(lo, hi) * scale < PLAIN_LOG_LABELS[1])
         return [(f"{x:g}" if plain else power_of_ten(x)) if keep_it else ""
                 for x, keep_it in zip(numbers, shown)]
+
+
+def _labelled_mantissas(per_decade: float, line: float) -> tuple[float, ...]:
+    """The m of m x 10^k a log axis labels with ``per_decade`` pixels a decade: 1, 2 and 5
+    where they stand a line apart (log10(2), 30% of a decade, is the smallest step between
+    them), else the decades alone."""
+    return (1.0, 2.0, 5.0) if per_decade * 0.3 >= line else (1.0,)
+
+
+def _mantissa_in(v: float, keep: tuple[float, ...]) -> bool:
+    """Whether 10^v is one of ``keep`` x 10^k."""
+    m = 10 ** (v - math.floor(v + 1e-9))
+    return any(abs(m - k) < 1e-6 * k for k in keep)
+
+
+def _even_values(a: float, b: float, per_decade: float, line: float) -> list[float] | None:
+    """Multiples of one step (1, 2 or 5 x 10^k) between ``a`` and ``b`` (> 0) for a log axis
+    of ``per_decade`` pixels a decade: the smallest step whose values stand a line and a half
+    apart where they are closest (the largest two; as the linear axis' numbers, tickSpacing)
+    and two lines apart on average (0.22, 0.23, ... 0.29 on a plot 220 px high was a column
+    of numbers); else one line apart; at least two values. None where no two fit."""
+    if not (b > a > 0):
+        return None
+    step = 10.0 ** math.floor(math.log10((b - a) / 20))
+    tight = None
+    for _ in range(12):
+        for m in (1, 2, 5):
+            s = m * step
+            ks = range(math.ceil(a / s - 1e-9), math.floor(b / s + 1e-9) + 1)
+            if len(ks) < 2:
+                return tight
+            values = [k * s for k in ks]
+            gap = per_decade * math.log10(values[-1] / values[-2])
+            room = per_decade * math.log10(b / a) + line  # from the first's top to the last's
+            if gap >= 1.5 * line and len(values) <= max(2.0, room / (2 * line)):
+                return values
+            if gap >= line and tight is None:
+                tight = values
+        step *= 10
+    return tight
 
 
 def _round_step(least: float) -> float:
