@@ -308,6 +308,9 @@ class MainWindow(QMainWindow):
         # data changes); the others follow the data.
         self._chosen: set[str] = set()
         self._loaded_choices: set[str] = set()  # those of _chosen the last load_problem set
+        # The data set the loaded choices were made for once its exercise closed (a data set's
+        # name; the Dataset itself for data of no name): other data lets them go.
+        self._loaded_for: Any = None
         self._latest: Snapshot | None = None
         self._drawn_branch: str | None = None  # the branch of the last snapshot drawn
         self._drawn: Snapshot | None = None
@@ -1095,15 +1098,23 @@ class MainWindow(QMainWindow):
         self._set_panels(data, problem.source, problem.spec, problem.config)
         self._chosen = set(FITTED) - fitted_by_default(problem)
         self._loaded_choices = set(self._chosen)
+        self._loaded_for = None
         self._start(problem)
 
-    def forget_loaded_choices(self) -> None:
-        """The settings the last loaded problem brought (an exercise's lr 0.05) no longer count
-        as the user's choices: the next data set takes its own defaults for them. Those the
-        user has set since stay chosen. For an exercise closed: its rate outlived it and
-        stalled the circles taken next, "a value you pick yourself is kept" (r17 #6)."""
-        self._chosen -= self._loaded_choices
-        self._loaded_choices = set()
+    def keep_loaded_choices_for_this_data(self) -> None:
+        """The settings the last loaded problem brought (an exercise's 4 hidden units, its lr
+        0.05) stay the user's on its data set, and give way to another data set's defaults.
+        For an exercise closed ("its data, network and settings stay"): forgotten at once,
+        500 typed in Batch size put the spiral's default 2 -> 32 -> 32 -> 1 in place of the
+        exercise's 2 -> 4 -> 1 (r19 #16); kept for any data, its rate stalled the circles
+        taken next (r17 #6). Those the user has set since stay chosen on any data."""
+        self._loaded_for = _data_kind(self._dataset)
+
+    def _let_loaded_choices_go(self, data: Dataset) -> set[str]:
+        """The loaded choices that ``data`` lets go (see keep_loaded_choices_for_this_data)."""
+        if self._loaded_for is None or _same_kind(data, self._loaded_for):
+            return set()
+        return set(self._loaded_choices)
 
     def load_trainer(self, trainer: Trainer, history=None, test_epochs=None,
                      test_values=None) -> None:
@@ -1114,6 +1125,7 @@ class MainWindow(QMainWindow):
         self._set_panels(problem.dataset, problem.source, problem.spec, problem.config)
         self._chosen = set(FITTED) - fitted_by_default(problem)
         self._loaded_choices = set()  # (a session's settings are its user's)
+        self._loaded_for = None
         self._commit(problem)
         branched = len(getattr(history, "branches", ())) > 1  # a Run, or a bare LossHistory
         self._adopted = (self._run_id, int(trainer.epoch), branched)
@@ -1204,6 +1216,9 @@ class MainWindow(QMainWindow):
 
     def _commit(self, problem: Problem) -> None:
         self._keep_the_run()
+        if self._loaded_for is not None and not _same_kind(problem.dataset, self._loaded_for):
+            self._chosen -= self._loaded_choices  # (r17 #6: see keep_loaded_choices_...)
+            self._loaded_choices, self._loaded_for = set(), None
         data = problem.dataset
         if data is not self._dataset:
             self._show_data(data)
@@ -1238,15 +1253,20 @@ class MainWindow(QMainWindow):
         notes = [] if notes is None else notes
         config, draft = self.training_panel.config(), self.editor.draft()
         chosen = self._chosen
+        gone = self._let_loaded_choices_go(data)  # (an exercise's, closed, on other data)
 
         def pick(name: str, value):
-            return value if name in chosen else None
+            return value if name in chosen and name not in gone else None
 
         if self._spec is not None and (draft.hidden, draft.activations) != (
                 self._spec.hidden, self._spec.activations):
             chosen.add("hidden")  # an edit of the layers (the editor's, or a view's button)
             self._loaded_choices.discard("hidden")
-        network = "hidden" in chosen  # else the data's default hidden layers (the line: none)
+            gone.discard("hidden")
+        # Else the data's default hidden layers (the line: none) -- on other data only: a
+        # training setting or the same data never swaps the network shown for a default.
+        network = ("hidden" in chosen and "hidden" not in gone) or (
+            self._spec is not None and data is self._dataset)
         choices = Choices(draft.hidden if network else None,
                           draft.activations if network else None,
                           pick("output_activation", draft.output_activation),
@@ -2054,6 +2074,19 @@ class MainWindow(QMainWindow):
         self.presentation.release()
         if sys.excepthook is self._excepthook:
             sys.excepthook = self._previous_excepthook
+
+
+def _data_kind(data: Dataset | None) -> Any:
+    """What a data set is for the choices made on it: its name ("spiral", whatever its noise
+    or points), else the Dataset itself (an imported or edited one)."""
+    if data is None:
+        return None
+    return data.spec.name if data.spec is not None else data
+
+
+def _same_kind(data: Dataset, kind: Any) -> bool:
+    mine = _data_kind(data)
+    return mine == kind if isinstance(kind, str) and isinstance(mine, str) else mine is kind
 
 
 def _quit_without_windows() -> None:
