@@ -1326,6 +1326,7 @@ class MainWindow(QMainWindow):
             self.editor.message.show_error(f"Refused: {e}")
             return
         self._show_fitted(problem)
+        problem = self._same_full_batch(problem, notes)
         if (problem.dataset is self._dataset and problem.spec == self._spec
                 and problem.config == self._config and self._params is None
                 and problem.params is None and int(problem.seed) == self._base_seed):
@@ -1352,6 +1353,41 @@ class MainWindow(QMainWindow):
         self._note_about = (problem.spec, problem.config) if notes else None
         self._note_echo = text
         self.statusBar().showMessage(text, 6000)
+
+    def _same_full_batch(self, problem: Problem, notes: list[str]) -> Problem:
+        """A batch size that trains as the one in use does -- both a full batch of the data's
+        training points (0, or as many or more) -- keeps the run: ``problem`` at the run's
+        batch size, the field put back to it and ``notes`` saying why. 500 typed over "full
+        batch" on 160 points restarted the run for nothing (r19 #16): no epochs lost for an
+        edit that changes nothing the training does, and the field shows what it does."""
+        old, n = self._config, len(problem.dataset.train_index)
+        if old is None or problem.dataset is not self._dataset:
+            return problem
+        new = problem.config.batch_size
+
+        def full(b: int) -> bool:
+            return b == 0 or b >= n
+        kept = replace(problem.config, batch_size=old.batch_size)
+        if new == old.batch_size or not (full(new) and full(old.batch_size)) or \
+                kept != old or problem.spec != self._spec:
+            return problem
+        notes[:] = [t for t in notes if not t.startswith(f"batch size {new:,} is larger")]
+        if new:
+            notes.append(f"batch size {new:,} is more than the {n:,} training points: one full "
+                         "batch, as the run has already, so the field stays at full batch"
+                         if not old.batch_size else
+                         f"batch size {new:,}, like {old.batch_size:,}, is more than the {n:,} "
+                         f"training points: one full batch, so the field stays at "
+                         f"{old.batch_size:,}")
+        else:
+            notes.append(f"full batch is what the run's batch size {old.batch_size:,} does "
+                         f"already on these {n:,} training points, so the field stays at "
+                         f"{old.batch_size:,}")
+        field = self.training_panel.batch
+        blocked = field.blockSignals(True)
+        field.setValue(old.batch_size)
+        field.blockSignals(blocked)
+        return replace(problem, config=kept)
 
     def _show_model_note(self, what: str, text: str) -> None:
         """The note on the fresh model: a training setting's under the Training settings (a

@@ -754,3 +754,30 @@ def test_a_closed_exercises_network_stays_through_an_edit_on_the_training_tab(qt
     choose(w.data_panel.dataset, "moons")
     s = wait_for_run(qtbot, w, 0)
     assert s.spec.hidden == (4, 10, 4)
+
+
+def test_a_batch_size_that_trains_as_the_one_in_use_keeps_the_run(qtbot, main_window):
+    """500 typed in Batch size over "full batch" on the spiral's 160 training points restarted
+    the run at epoch 0, though both train on one full batch (r19 #16): the run keeps its epochs,
+    the field shows what it trains with, and the note says why."""
+    from .test_field_messages import _type
+    w, ex = main_window, main_window.exercise_actions
+    _open_from_menu(qtbot, w, SPIRAL)
+    _train(qtbot, w, 20)
+    ex.panel.close_button.click()
+    run, epoch = w.run_id, w.last_snapshot.epoch
+    panel = w.training_panel
+    assert panel.batch.value() == 0 and len(w.dataset.train_index) == 160
+
+    _type(qtbot, panel.batch, "500")
+    note = panel.note.text()
+    assert "500 is more than the 160 training points: one full batch" in note, note
+    assert "The model is unchanged" in note and "fresh model" not in note, note
+    assert panel.batch.value() == 0 and panel.batch.text() == "full batch"
+    assert w.run_id == run and w.current_problem().config.batch_size == 0
+    _train(qtbot, w, 5)  # it goes on from where it was
+    assert w.run_id == run and w.last_snapshot.epoch == epoch + 5
+
+    _type(qtbot, panel.batch, "32")  # one that changes the training: a fresh model
+    s = wait_for_run(qtbot, w, 0)
+    assert w.run_id != run and s.config.batch_size == 32 and s.spec.hidden == (4,)
