@@ -797,6 +797,7 @@ class MainWindow(QMainWindow):
     def _say_refused_rates(self) -> None:
         """Training starts at the rates in use: a rate field still holding a refused text shows
         the rate in use again, and the status bar says why (the main run's fields only)."""
+        self.controls.stop_message.clear_message()  # (its field shows the stop in use)
         if self.sweep_driving is not None:
             return
         text = self.training_panel.put_back_refused()
