@@ -142,16 +142,24 @@ class RunControls(QFrame):
         stop_title = QLabel("Stop at epoch")
         stop_title.setToolTip(self.stop_at.toolTip())
         # "99999999999999" typed in was clamped to 9,999,999 without a word: the refusal and
-        # the limit are said in red over the field, in its title's place, on its one line
-        # (cut with its tooltip saying it whole; the window's status bar says it too): under
-        # the field, wrapped to two lines, it made the bar 25 px taller while it showed. Its
-        # width never widens the bar (MessageLabel): "Too small: at least 0 (never)." beside
-        # the field widened the window from 1,024 to 1,101 px.
+        # the limit are said in red beside the field, on its one line (cut with its tooltip
+        # saying it whole; the window's status bar says it too): under the field, wrapped to
+        # two lines, it made the bar 25 px taller while it showed. Its width never widens the
+        # bar (MessageLabel): "Too small: at least 0 (never)." beside the field widened the
+        # window from 1,024 to 1,101 px; it takes the bar's empty room only. It said it in the
+        # title's place, and "'abc' is not a number." stood there in red over the 3,000 put
+        # back, the field unnamed, through Step (r19 #17): the title stays, and the refusal
+        # goes as a refused batch size's does, with the next edit (MainWindow._forget_refusals)
+        # or after REFUSAL_LIFETIME_MS, and with Play or Step too (the field shows the stop in
+        # use). (Not when Enter hands the keys back to the window: it would go unread.)
         self.stop_message = MessageLabel(one_line=True)
         stop_box.addWidget(stop_title)
-        stop_box.addWidget(self.stop_message)
-        stop_box.addWidget(self.stop_at, 0, Qt.AlignmentFlag.AlignLeft)  # (its width: its own)
-        self.stop_message.changed.connect(lambda: self._fit_stop_message(stop_title))
+        stop_row = QHBoxLayout()
+        stop_row.setSpacing(6)
+        stop_row.addWidget(self.stop_at, 0, Qt.AlignmentFlag.AlignLeft)  # (its width: its own)
+        stop_row.addWidget(self.stop_message, 1)
+        stop_box.addLayout(stop_row)
+        self.stop_message.changed.connect(self._fit_stop_message)
         self.stop_at.out_of_range.connect(self.stop_message.show_error)
         self.stop_at.valueChanged.connect(lambda _n: self.stop_message.clear_message())
 
@@ -215,14 +223,13 @@ class RunControls(QFrame):
         self.full_speed.toggled.connect(self._full_speed_toggled)
         self.stop_at.valueChanged.connect(lambda n: self.stop_at_changed.emit(n or None))
 
-    def _fit_stop_message(self, title: QLabel) -> None:
-        """The refusal in the title's place, as wide as its words where the bar has empty room
-        beside the field (taken from it: the bar no wider, nothing moved); else cut."""
+    def _fit_stop_message(self) -> None:
+        """The refusal beside the field, as wide as its words where the bar has empty room
+        (taken from it: the bar no wider, nothing moved); else cut."""
         m = self.stop_message
-        title.setVisible(m.isHidden())
         m.setMinimumWidth(0)
         if not m.isHidden():
-            room = self.stop_at.width() + self._spare.geometry().width()
+            room = self._spare.geometry().width()
             m.setMinimumWidth(min(m.fontMetrics().horizontalAdvance(m.text()) + 2, room))
 
     def set_learning_rate_field(self, field: NumberCombo, message: MessageLabel) -> None:

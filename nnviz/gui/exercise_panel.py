@@ -565,7 +565,9 @@ class ExerciseActions(QObject):
         """Close: the exercise's run stays in the window, which is said (its set-up, made to
         be mended, stayed without a word; Quit keeps the work before it for the next launch)."""
         self.close_exercise(keep_stop=True)
-        self.window.forget_loaded_choices()  # (its rate is not the learner's for other data)
+        # Its network and settings are the learner's now, on its data (not its rate on other
+        # data: r17 #6).
+        self.window.keep_loaded_choices_for_this_data()
         undo = getattr(getattr(self.window, "session_actions", None), "undo_stack", None)
         back = " Ctrl+Z brings back the run before it." if undo is not None and \
             undo.canUndo() else ""

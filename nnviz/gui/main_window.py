@@ -308,6 +308,9 @@ class MainWindow(QMainWindow):
         # data changes); the others follow the data.
         self._chosen: set[str] = set()
         self._loaded_choices: set[str] = set()  # those of _chosen the last load_problem set
+        # The data set the loaded choices were made for once its exercise closed (a data set's
+        # name; the Dataset itself for data of no name): other data lets them go.
+        self._loaded_for: Any = None
         self._latest: Snapshot | None = None
         self._drawn_branch: str | None = None  # the branch of the last snapshot drawn
         self._drawn: Snapshot | None = None
@@ -794,6 +797,7 @@ class MainWindow(QMainWindow):
     def _say_refused_rates(self) -> None:
         """Training starts at the rates in use: a rate field still holding a refused text shows
         the rate in use again, and the status bar says why (the main run's fields only)."""
+        self.controls.stop_message.clear_message()  # (its field shows the stop in use)
         if self.sweep_driving is not None:
             return
         text = self.training_panel.put_back_refused()
@@ -1095,15 +1099,23 @@ class MainWindow(QMainWindow):
         self._set_panels(data, problem.source, problem.spec, problem.config)
         self._chosen = set(FITTED) - fitted_by_default(problem)
         self._loaded_choices = set(self._chosen)
+        self._loaded_for = None
         self._start(problem)
 
-    def forget_loaded_choices(self) -> None:
-        """The settings the last loaded problem brought (an exercise's lr 0.05) no longer count
-        as the user's choices: the next data set takes its own defaults for them. Those the
-        user has set since stay chosen. For an exercise closed: its rate outlived it and
-        stalled the circles taken next, "a value you pick yourself is kept" (r17 #6)."""
-        self._chosen -= self._loaded_choices
-        self._loaded_choices = set()
+    def keep_loaded_choices_for_this_data(self) -> None:
+        """The settings the last loaded problem brought (an exercise's 4 hidden units, its lr
+        0.05) stay the user's on its data set, and give way to another data set's defaults.
+        For an exercise closed ("its data, network and settings stay"): forgotten at once,
+        500 typed in Batch size put the spiral's default 2 -> 32 -> 32 -> 1 in place of the
+        exercise's 2 -> 4 -> 1 (r19 #16); kept for any data, its rate stalled the circles
+        taken next (r17 #6). Those the user has set since stay chosen on any data."""
+        self._loaded_for = _data_kind(self._dataset)
+
+    def _let_loaded_choices_go(self, data: Dataset) -> set[str]:
+        """The loaded choices that ``data`` lets go (see keep_loaded_choices_for_this_data)."""
+        if self._loaded_for is None or _same_kind(data, self._loaded_for):
+            return set()
+        return set(self._loaded_choices)
 
     def load_trainer(self, trainer: Trainer, history=None, test_epochs=None,
                      test_values=None) -> None:
@@ -1114,6 +1126,7 @@ class MainWindow(QMainWindow):
         self._set_panels(problem.dataset, problem.source, problem.spec, problem.config)
         self._chosen = set(FITTED) - fitted_by_default(problem)
         self._loaded_choices = set()  # (a session's settings are its user's)
+        self._loaded_for = None
         self._commit(problem)
         branched = len(getattr(history, "branches", ())) > 1  # a Run, or a bare LossHistory
         self._adopted = (self._run_id, int(trainer.epoch), branched)
@@ -1204,6 +1217,9 @@ class MainWindow(QMainWindow):
 
     def _commit(self, problem: Problem) -> None:
         self._keep_the_run()
+        if self._loaded_for is not None and not _same_kind(problem.dataset, self._loaded_for):
+            self._chosen -= self._loaded_choices  # (r17 #6: see keep_loaded_choices_...)
+            self._loaded_choices, self._loaded_for = set(), None
         data = problem.dataset
         if data is not self._dataset:
             self._show_data(data)
@@ -1238,15 +1254,20 @@ class MainWindow(QMainWindow):
         notes = [] if notes is None else notes
         config, draft = self.training_panel.config(), self.editor.draft()
         chosen = self._chosen
+        gone = self._let_loaded_choices_go(data)  # (an exercise's, closed, on other data)
 
         def pick(name: str, value):
-            return value if name in chosen else None
+            return value if name in chosen and name not in gone else None
 
         if self._spec is not None and (draft.hidden, draft.activations) != (
                 self._spec.hidden, self._spec.activations):
             chosen.add("hidden")  # an edit of the layers (the editor's, or a view's button)
             self._loaded_choices.discard("hidden")
-        network = "hidden" in chosen  # else the data's default hidden layers (the line: none)
+            gone.discard("hidden")
+        # Else the data's default hidden layers (the line: none) -- on other data only: a
+        # training setting or the same data never swaps the network shown for a default.
+        network = ("hidden" in chosen and "hidden" not in gone) or (
+            self._spec is not None and data is self._dataset)
         choices = Choices(draft.hidden if network else None,
                           draft.activations if network else None,
                           pick("output_activation", draft.output_activation),
@@ -1306,6 +1327,7 @@ class MainWindow(QMainWindow):
             self.editor.message.show_error(f"Refused: {e}")
             return
         self._show_fitted(problem)
+        problem = self._same_full_batch(problem, notes)
         if (problem.dataset is self._dataset and problem.spec == self._spec
                 and problem.config == self._config and self._params is None
                 and problem.params is None and int(problem.seed) == self._base_seed):
@@ -1332,6 +1354,41 @@ class MainWindow(QMainWindow):
         self._note_about = (problem.spec, problem.config) if notes else None
         self._note_echo = text
         self.statusBar().showMessage(text, 6000)
+
+    def _same_full_batch(self, problem: Problem, notes: list[str]) -> Problem:
+        """A batch size that trains as the one in use does -- both a full batch of the data's
+        training points (0, or as many or more) -- keeps the run: ``problem`` at the run's
+        batch size, the field put back to it and ``notes`` saying why. 500 typed over "full
+        batch" on 160 points restarted the run for nothing (r19 #16): no epochs lost for an
+        edit that changes nothing the training does, and the field shows what it does."""
+        old, n = self._config, len(problem.dataset.train_index)
+        if old is None or problem.dataset is not self._dataset:
+            return problem
+        new = problem.config.batch_size
+
+        def full(b: int) -> bool:
+            return b == 0 or b >= n
+        kept = replace(problem.config, batch_size=old.batch_size)
+        if new == old.batch_size or not (full(new) and full(old.batch_size)) or \
+                kept != old or problem.spec != self._spec:
+            return problem
+        notes[:] = [t for t in notes if not t.startswith(f"batch size {new:,} is larger")]
+        if new:
+            notes.append(f"batch size {new:,} is more than the {n:,} training points: one full "
+                         "batch, as the run has already, so the field stays at full batch"
+                         if not old.batch_size else
+                         f"batch size {new:,}, like {old.batch_size:,}, is more than the {n:,} "
+                         f"training points: one full batch, so the field stays at "
+                         f"{old.batch_size:,}")
+        else:
+            notes.append(f"full batch is what the run's batch size {old.batch_size:,} does "
+                         f"already on these {n:,} training points, so the field stays at "
+                         f"{old.batch_size:,}")
+        field = self.training_panel.batch
+        blocked = field.blockSignals(True)
+        field.setValue(old.batch_size)
+        field.blockSignals(blocked)
+        return replace(problem, config=kept)
 
     def _show_model_note(self, what: str, text: str) -> None:
         """The note on the fresh model: a training setting's under the Training settings (a
@@ -2054,6 +2111,19 @@ class MainWindow(QMainWindow):
         self.presentation.release()
         if sys.excepthook is self._excepthook:
             sys.excepthook = self._previous_excepthook
+
+
+def _data_kind(data: Dataset | None) -> Any:
+    """What a data set is for the choices made on it: its name ("spiral", whatever its noise
+    or points), else the Dataset itself (an imported or edited one)."""
+    if data is None:
+        return None
+    return data.spec.name if data.spec is not None else data
+
+
+def _same_kind(data: Dataset, kind: Any) -> bool:
+    mine = _data_kind(data)
+    return mine == kind if isinstance(kind, str) and isinstance(mine, str) else mine is kind
 
 
 def _quit_without_windows() -> None:

@@ -712,3 +712,72 @@ def test_closing_an_exercise_that_locks_its_layers_greys_the_ends_of_the_list(
     qtbot.waitUntil(lambda: not w.exercise_actions.panel.isVisible(), timeout=TIMEOUT)
     assert _move_buttons(w.editor) == ([False, True, True], [True, True, False])
     assert all(r.width.isEnabled() and r.insert.isEnabled() for r in w.editor.rows)
+
+
+
+SPIRAL = "The spiral with as few units as possible"
+
+
+def _open_from_menu(qtbot, w, title: str) -> None:
+    """File > Exercises > ``title``, as the learner opens it."""
+    ex = w.exercise_actions
+    [action] = [a for a in ex.menu.actions() if a.text().replace("&", "") == title]
+    action.trigger()
+    wait_for_run(qtbot, w)
+
+
+def test_a_closed_exercises_network_stays_through_an_edit_on_the_training_tab(qtbot,
+                                                                           main_window):
+    """File > Exercises > the spiral (2 -> 4 -> 1), Close ("its data, network and settings
+    stay"), 500 typed in Batch size: the window put the spiral's default 2 -> 32 -> 32 -> 1 in
+    place of the exercise's network ("the defaults for this data and optimiser", r19 #16): the
+    close had made its choices the data set's defaults again. They are the learner's now."""
+    from .test_field_messages import _type
+    w, ex = main_window, main_window.exercise_actions
+    _open_from_menu(qtbot, w, SPIRAL)
+    assert w.current_problem().spec.hidden == (4,)
+    ex.panel.close_button.click()
+    assert ex.exercise is None and "network and settings stay" in w.statusBar().currentMessage()
+    panel = w.training_panel
+
+    _type(qtbot, panel.batch, "500")
+    note = panel.note.text()
+    assert "defaults" not in note and "32" not in note, note
+    assert w.current_problem().spec.hidden == (4,) and w.editor.draft().hidden == (4,)
+    _type(qtbot, panel.batch, "32")  # mini-batches: a fresh model, of the same network
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == (4,) and s.config.batch_size == 32
+    note = panel.note.text()
+    assert "a fresh model 2 -> 4 -> 1 starts" in note and "defaults" not in note, note
+    # Another data set: the exercise's choices give way to its defaults (r17 #6).
+    from .test_problem_defaults import choose
+    choose(w.data_panel.dataset, "moons")
+    s = wait_for_run(qtbot, w, 0)
+    assert s.spec.hidden == (4, 10, 4)
+
+
+def test_a_batch_size_that_trains_as_the_one_in_use_keeps_the_run(qtbot, main_window):
+    """500 typed in Batch size over "full batch" on the spiral's 160 training points restarted
+    the run at epoch 0, though both train on one full batch (r19 #16): the run keeps its epochs,
+    the field shows what it trains with, and the note says why."""
+    from .test_field_messages import _type
+    w, ex = main_window, main_window.exercise_actions
+    _open_from_menu(qtbot, w, SPIRAL)
+    _train(qtbot, w, 20)
+    ex.panel.close_button.click()
+    run, epoch = w.run_id, w.last_snapshot.epoch
+    panel = w.training_panel
+    assert panel.batch.value() == 0 and len(w.dataset.train_index) == 160
+
+    _type(qtbot, panel.batch, "500")
+    note = panel.note.text()
+    assert "500 is more than the 160 training points: one full batch" in note, note
+    assert "The model is unchanged" in note and "fresh model" not in note, note
+    assert panel.batch.value() == 0 and panel.batch.text() == "full batch"
+    assert w.run_id == run and w.current_problem().config.batch_size == 0
+    _train(qtbot, w, 5)  # it goes on from where it was
+    assert w.run_id == run and w.last_snapshot.epoch == epoch + 5
+
+    _type(qtbot, panel.batch, "32")  # one that changes the training: a fresh model
+    s = wait_for_run(qtbot, w, 0)
+    assert w.run_id != run and s.config.batch_size == 32 and s.spec.hidden == (4,)

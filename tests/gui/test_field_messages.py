@@ -234,3 +234,51 @@ def test_a_list_entrys_description_is_said_from_the_keyboard(bare_window, qtbot)
     assert entry != "gd" and w.statusBar().currentMessage() == f"{entry}: {OPTIMIZERS[entry]}"
     box.hidePopup()
     assert box.currentText() == "gd"  # arrowing through the open list chose nothing
+
+
+def test_stop_at_epochs_refusal_keeps_its_title_and_goes_when_training_starts(
+        bare_window, qtbot, wait_run):
+    """"abc" + Enter in Stop at epoch: the field went back to 3,000 and red "'abc' is not a
+    number." took the place of its title "Stop at epoch", and stayed through a click on the
+    plot and Step, about a value the field no longer held (r19 #17). The title stays; the
+    refusal is said beside the field, and goes as a refused batch size's does (the next edit)
+    and when training starts."""
+    from PySide6.QtWidgets import QLabel
+    w = bare_window
+    _at_size(w, qtbot, (1400, 900))
+    wait_run(w)
+    bar, stop, message = w.controls, w.controls.stop_at, w.controls.stop_message
+    [title] = [t for t in bar.findChildren(QLabel) if t.text() == "Stop at epoch"]
+    w.set_stop_at(3000)
+    QApplication.processEvents()
+    height = bar.height()
+
+    def refuse() -> None:
+        stop.lineEdit().setFocus()
+        stop.lineEdit().selectAll()
+        qtbot.keyClicks(stop.lineEdit(), "abc")
+        qtbot.keyClick(stop.lineEdit(), Qt.Key.Key_Return)
+        qtbot.waitUntil(message.isVisible)
+
+    refuse()
+    assert stop.text() == "3,000" and message.text() == "'abc' is not a number."
+    assert title.isVisible() and title.text() == "Stop at epoch"  # the field keeps its name
+    QApplication.processEvents()
+    assert bar.height() == height
+    assert message.geometry().left() >= stop.geometry().right()  # beside the field
+    assert message.shown_text() == message.text()  # whole, at 1400
+    # Step: training starts at the stop in use, and the refusal about "abc" goes.
+    run, epoch = w.run_id, w.last_snapshot.epoch
+    qtbot.mouseClick(bar.step, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not message.isVisible())
+    wait_run(w, epoch + 1)
+    assert title.isVisible() and stop.text() == "3,000" and w.stop_at() == 3000
+    # Play too; and the next edit, as for every field's refusal.
+    refuse()
+    qtbot.mouseClick(bar.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not message.isVisible())
+    w.pause()
+    refuse()
+    _type(qtbot, w.data_panel.samples, "60")
+    qtbot.waitUntil(lambda: not message.isVisible())
+    assert title.isVisible()

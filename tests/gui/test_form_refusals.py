@@ -8,7 +8,7 @@ import os
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.conftest import FIRST_SNAPSHOT_MS, wait_for_run
 
@@ -70,9 +70,11 @@ def test_stop_at_epochs_refusal_moves_nothing_and_says_it_whole(main_window, qtb
     assert message.text() == "Too large: at most 10,000,000."
     assert (bar.height(), tabs.mapTo(w, QPoint(0, 0)), tabs.height()) == before
     assert (w.width(), w.height()) == size
-    # One line, over the field; where it is cut, its tooltip and the status bar say it all.
+    # One line, beside the field, its title kept (r19 #17); where it is cut, its tooltip and
+    # the status bar say it all.
     assert message.height() < 2 * message.fontMetrics().lineSpacing()
-    assert message.geometry().bottom() <= bar.stop_at.geometry().top()
+    assert message.geometry().left() >= bar.stop_at.geometry().right()
+    assert any(t.text() == "Stop at epoch" and t.isVisible() for t in bar.findChildren(QLabel))
     shown = message.shown_text()
     assert shown == message.text() or (shown.endswith("\u2026")
                                        and message.toolTip() == message.text())
