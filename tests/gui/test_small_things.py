@@ -287,13 +287,20 @@ def test_a_learning_rate_change_is_undone_and_redone(main_window, qtbot, wait_ru
     assert actions.undo_stack.count() == 1
 
 
-def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
-    w, actions = main_window, main_window.session_actions
+def _edit_w2_3_4(w, qtbot) -> list:
+    """Weight w2[3, 4] set to 1.5 by hand, as the Network view's editor does; the weights
+    before."""
     old = [tuple(np.array(x) for x in layer) for layer in w.last_snapshot.params]
     new = [tuple(np.array(x, copy=True) for x in layer) for layer in old]
     new[1][0][2, 3] = 1.5
     w.set_params(new)
     qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
+    return old
+
+
+def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
+    w, actions = main_window, main_window.session_actions
+    old = _edit_w2_3_4(w, qtbot)
     assert actions.undo_stack.undoText().startswith("weight w2[3, 4]")
     actions.undo_action.trigger()
     qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == float(old[1][0][2, 3]),
@@ -313,11 +320,7 @@ def test_undoing_a_weight_edit_after_training_on_says_only_that_entry_went_back(
     """Undo after training on puts the edited entry back in the weights of now: the status
     line must not promise the model from before the edit (r19 #10)."""
     w, actions = main_window, main_window.session_actions
-    old = [tuple(np.array(x) for x in layer) for layer in w.last_snapshot.params]
-    new = [tuple(np.array(x, copy=True) for x in layer) for layer in old]
-    new[1][0][2, 3] = 1.5
-    w.set_params(new)
-    qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
+    old = _edit_w2_3_4(w, qtbot)
     w.step(3)
     wait_run(w, 3)
     trained = np.array(w.last_snapshot.params[0][0])
