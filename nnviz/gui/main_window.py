@@ -1111,11 +1111,10 @@ class MainWindow(QMainWindow):
         taken next (r17 #6). Those the user has set since stay chosen on any data."""
         self._loaded_for = _data_kind(self._dataset)
 
-    def _let_loaded_choices_go(self, data: Dataset) -> set[str]:
-        """The loaded choices that ``data`` lets go (see keep_loaded_choices_for_this_data)."""
-        if self._loaded_for is None or _same_kind(data, self._loaded_for):
-            return set()
-        return set(self._loaded_choices)
+    def _lets_loaded_choices_go(self, data: Dataset) -> bool:
+        """Whether ``data`` is other data than the loaded choices were kept for (see
+        keep_loaded_choices_for_this_data): they give way to its defaults."""
+        return self._loaded_for is not None and not _same_kind(data, self._loaded_for)
 
     def load_trainer(self, trainer: Trainer, history=None, test_epochs=None,
                      test_values=None) -> None:
@@ -1217,7 +1216,7 @@ class MainWindow(QMainWindow):
 
     def _commit(self, problem: Problem) -> None:
         self._keep_the_run()
-        if self._loaded_for is not None and not _same_kind(problem.dataset, self._loaded_for):
+        if self._lets_loaded_choices_go(problem.dataset):
             self._chosen -= self._loaded_choices  # (r17 #6: see keep_loaded_choices_...)
             self._loaded_choices, self._loaded_for = set(), None
         data = problem.dataset
@@ -1254,7 +1253,8 @@ class MainWindow(QMainWindow):
         notes = [] if notes is None else notes
         config, draft = self.training_panel.config(), self.editor.draft()
         chosen = self._chosen
-        gone = self._let_loaded_choices_go(data)  # (an exercise's, closed, on other data)
+        # (an exercise's, closed, on other data)
+        gone = set(self._loaded_choices) if self._lets_loaded_choices_go(data) else set()
 
         def pick(name: str, value):
             return value if name in chosen and name not in gone else None
