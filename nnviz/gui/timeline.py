@@ -189,6 +189,19 @@ class Timeline(QWidget):
         for w in (self.replay, self.speed, self.live, self.fork):
             bottom.addWidget(w)
         self._bottom_row = (room, self.replay, self.speed, self.live, self.fork)
+        # Where the row of the label and the buttons is wider than the column (1024 px at text
+        # 150%: 471 px of a 459 px column), the label goes up beside the slider
+        # (_place_label): that row's least width had widened the column as training started
+        # (its reserve for "1,374/1,374"), and the views' tabs moved under the pointer (r19 #7).
+        self._room, self._top, self._bottom = room, top, bottom
+        self._label_up = False
+        # Up, the label's room sits in a box of its own: the room takes the label's policy
+        # (Ignored across), and beside the slider's stretch the row gave it no width at all.
+        self._up = QWidget()
+        up_row = QHBoxLayout(self._up)
+        up_row.setContentsMargins(0, 0, 0, 0)
+        top.insertWidget(1, self._up)
+        self._up.hide()
         # A long epoch number must not widen the window: the label gives way, on one line, to
         # a shorter wording (its tooltip and the epoch counter above say it whole).
         v = QVBoxLayout(self)
@@ -320,6 +333,49 @@ class Timeline(QWidget):
         """The epoch at the handle: the one asked for last (the one shown may lag behind)."""
         return self._from_slider(self.slider.value())
 
+    # --- the label's row ---------------------------------------------------------------------
+
+    def _least_row(self, widgets) -> int:
+        """The least width of a row of ``widgets`` (the ones not hidden) in a layout."""
+        shown = [w for w in widgets if not w.isHidden()]
+        spacing = max(0, self._bottom.spacing())
+        return (sum(max(w.minimumWidth(), w.minimumSizeHint().width()) for w in shown)
+                + spacing * max(0, len(shown) - 1))
+
+    def _least_narrow(self) -> int:
+        """The least width with the label beside the slider."""
+        return max(self._least_row((self.slider, self._room, self.branches,
+                                    self.branch_menu_button)),
+                   self._least_row(self._bottom_row[1:]))
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt)
+        """The least width of the two ways: a narrow column puts the label up (_place_label)."""
+        hint = super().minimumSizeHint()
+        hint.setWidth(min(hint.width(), self._least_narrow()))
+        return hint
+
+    def _place_label(self) -> None:
+        """The label under the slider, before the buttons, where their row fits the width;
+        else beside the slider."""
+        up = self.width() < self._least_row(self._bottom_row)
+        if up == self._label_up:
+            return
+        self._label_up = up
+        if up:
+            self._bottom.removeWidget(self._room)
+            self._up.layout().addWidget(self._room)
+            self._bottom.insertStretch(0, 1)
+        else:
+            self._up.layout().removeWidget(self._room)
+            self._bottom.takeAt(0)  # the stretch
+            self._bottom.insertWidget(0, self._room, 1)
+        self._up.setVisible(up)
+        self.layout().activate()  # (in a resize, its rows were already laid out)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._place_label()
+
     def set_compact(self, on: bool) -> None:
         """The slider (and the branches) alone, without the row of the epoch and the buttons
         under it: presentation mode, whose readout says the epoch and how to go back to live,
@@ -351,6 +407,7 @@ class Timeline(QWidget):
             else:
                 self.label.set_texts("Timeline: train, then drag to look back",
                                      "Train, then drag back", "Timeline")
+        self._place_label()  # (a longer epoch needs a wider label)
 
     # --- replay ------------------------------------------------------------------------------
 

@@ -341,3 +341,44 @@ def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_the_width(
     _screen(monkeypatch, 1440, 900)
     w.resize(1400, 900)
     qtbot.waitUntil(lambda: w.width() == 1400 and fork.text() == "Continue from here")
+
+
+def test_at_150_percent_on_1024_px_training_moves_nothing_and_cuts_no_number(
+        main_window, qtbot, monkeypatch):
+    """A reviewer at 1024x768 and 150% (r19 #7): the settings column was 463 px at epoch 0
+    and 490 px at epoch 1,374 (the timeline's row kept room for "1,374/1,374"), so the views'
+    tabs moved as training started and a click on "Network" landed on nothing; at the same
+    width "Train loss after epoch 1,374: 0.0786 ·" went on under "Log scale", cut. The
+    epoch's label goes up beside the slider where its row is short of room, and the numbers
+    break before the loss."""
+    w = main_window
+    _screen(monkeypatch, 1024, 768)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    w.text_size.choose(1.5)
+    qtbot.waitUntil(lambda: _label(w).font().pointSizeF() > QApplication.font().pointSizeF())
+    QApplication.processEvents()
+    tabs_at = w.tabs.mapTo(w, w.tabs.rect().topLeft()).x()
+    settings_width = w.main_split.sizes()[0]
+    w.step(1000)
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.epoch == 1000,
+                    timeout=60_000)
+    label, timeline = w.timeline.label, w.timeline
+
+    def settled() -> None:
+        assert label.text() in ("Live \u00b7 epoch 1,000", "Live \u00b7 1,000"), label.text()
+        # The label whole and inside the timeline, to the right of the slider's start.
+        at = label.mapTo(timeline, label.rect().topRight())
+        assert at.x() <= timeline.width(), (at.x(), timeline.width())
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+        # The numbers' longest unbroken piece fits their line.
+        assert w.metrics.minimumSizeHint().width() <= w.metrics.width(), (
+            w.metrics.minimumSizeHint().width(), w.metrics.width())
+    qtbot.waitUntil(settled)
+    room = label.parentWidget()  # (its layout's room: LabelRoom, which passes its needs on)
+    qtbot.waitUntil(lambda: room.minimumWidth() == label.minimumWidth() > 0)
+    QApplication.processEvents()
+    # What the column needs now is no more than it had: the layout does not widen it.
+    assert w.main_split.widget(0).minimumSizeHint().width() <= settings_width
+    assert w.tabs.mapTo(w, w.tabs.rect().topLeft()).x() == tabs_at  # no view moved
+    assert "0." in w.metrics.text() and "accuracy" in w.metrics.text()
