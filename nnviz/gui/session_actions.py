@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QMenu, QMessageBox,
-                               QPushButton, QSizePolicy, QToolBar)
+                               QPushButton, QSizePolicy, QToolBar, QToolButton)
 
 from nnviz.core import presets
 from nnviz.core import session as session_io
@@ -191,6 +191,15 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             w.addAction(a)
             self.edit_menu.addAction(a)
+        # An Undo button beside a message that says Ctrl+Z takes back what was just done,
+        # while it shows: Reset by its bare R key, a deleted branch, a closed exercise. The
+        # R key threw away minutes of training in front of a class, and getting them back
+        # depended on reading the status line and knowing the key (review r19 #6).
+        self.undo_button = QToolButton()
+        self.undo_button.setText("Undo")
+        self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the keys: Ctrl+Z)
+        self.undo_button.clicked.connect(self.undo_action.trigger)
+        w.statusBar().add_offer(self.undo_button, self._offers_undo)
         self.edit_menu.addSeparator()
         self.edit_points_action = self._action(
             "Edit &points on the plot", "Click the plot to add a point of the chosen class; "
@@ -382,6 +391,14 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         box.finished.connect(lambda *_: setattr(self, "message_box", None))
         self.message_box = box
         box.open()
+
+    def _offers_undo(self, message: str) -> bool:
+        """Whether the status bar's ``message`` goes with the Undo button: it says Ctrl+Z,
+        and there is a step to undo (the button's tooltip says which)."""
+        if "Ctrl+Z" not in message or not self.undo_stack.canUndo():
+            return False
+        self.undo_button.setToolTip(f"Undo {self.undo_stack.undoText()} (Ctrl+Z).")
+        return True
 
     def _status(self, text: str, ms: int = 6000) -> None:
         self.last_message = text

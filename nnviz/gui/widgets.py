@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -210,6 +211,7 @@ class StatusBar(QStatusBar):
         # A hover's status tip (a menu item's, a button's) is shown here too, but it is no
         # message: Help → Recent messages listed the Open recent menu's bare path (r11).
         self._hover_tip: str | None = None
+        self._offers: list[tuple[QWidget, Callable[[str], bool]]] = []  # add_offer
         self.messageChanged.connect(self._update_tip)
         self.messageChanged.connect(self._remember)
 
@@ -234,6 +236,35 @@ class StatusBar(QStatusBar):
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
         self._permanent.append(widget)
+
+    def add_offer(self, widget: QWidget, wanted: Callable[[str], bool]) -> None:
+        """A button that goes with a message: shown beside the messages ``wanted(text)`` says
+        it goes with, while they show, and hidden with them (Undo beside "Reset: Ctrl+Z
+        brings the run back."). First of the widgets on the right, and never set aside for a
+        long message, whose room it leaves."""
+        widget.hide()
+        widget.setParent(self)  # placed by the bar (_place_offers), in no layout of its
+        # own: right after the message, where it is read (at the bar's far right, beside
+        # the run's status, it was 1,200 px from the words that offered it at 1400 px)
+        self._offers.append((widget, wanted))
+        self._update_tip()
+
+    def _shown_offers(self) -> list[QWidget]:
+        return [w for w, _ in self._offers if not w.isHidden()]
+
+    def _place_offers(self) -> None:
+        """The offers shown, right after the message's last line (or its room, cut)."""
+        room = self.message_rect()
+        shown = self.displayed_message()
+        width = (self.fontMetrics().horizontalAdvance(shown) if "\n" not in shown
+                 else room.width())
+        x = room.left() + min(width, room.width()) + 8
+        for w in self._shown_offers():
+            size = w.sizeHint()
+            w.setGeometry(x, max(0, (self.height() - size.height()) // 2), size.width(),
+                          min(size.height(), self.height()))
+            w.raise_()
+            x += size.width() + 8
 
     def notes(self) -> list[str]:
         """The permanent notes' words as they read now (the run's status line on the right:
@@ -290,7 +321,8 @@ class StatusBar(QStatusBar):
         if grip is not None and grip.isVisible():
             right = grip.x()
         beside = right - left - sum(w.sizeHint().width() + 8 for w in self._permanent
-                                    if w.isVisible() or w in self._aside)
+                                    if w.isVisible() or w in self._aside) \
+            - sum(w.sizeHint().width() + 8 for w in self._shown_offers())
         aside = bool(text) and self.fontMetrics().horizontalAdvance(text) > beside
         if aside and not self._aside:
             self._aside = [w for w in self._permanent if w.isVisible()]
@@ -312,6 +344,7 @@ class StatusBar(QStatusBar):
             if w.isVisible():
                 right = min(right, w.x() - 2)
                 break
+        right -= sum(w.sizeHint().width() + 8 for w in self._shown_offers())
         return QRect(left, 0, max(0, right - left), self.height())
 
     def displayed_message(self) -> str:
@@ -348,11 +381,19 @@ class StatusBar(QStatusBar):
         return lo
 
     def _update_tip(self, *_) -> None:
+        text = self.currentMessage()
+        for widget, wanted in self._offers:
+            offered = bool(text) and wanted(text)
+            if widget.isHidden() == offered:
+                widget.setVisible(offered)
         self._make_room()
         text = self.currentMessage()
         cut = bool(text) and self._wrapped(text, self.message_rect().width())[1]
         self.setToolTip(text if cut else "")
         self._place_overhang()
+        if self._offers:
+            self._place_offers()
+            QTimer.singleShot(0, self, self._place_offers)  # (the widgets on the right laid out)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -179,6 +179,40 @@ def test_reset_and_restart_can_be_undone(win, qtbot):
     wait_run(qtbot, w, 0)
 
 
+def test_an_undo_button_goes_with_the_message_that_offers_undo(win, qtbot):
+    """Review r19 #6: the bare R key reset a trained run in front of a class; only the status
+    line said that Ctrl+Z brings it back. While that message shows, an Undo button is beside
+    it; a click brings the run back, and the button goes with the message."""
+    w, actions = win
+    bar = w.statusBar()
+    button = actions.undo_button
+    trained = _branched(qtbot, w)
+    assert button.isVisible() == ("Ctrl+Z" in _status(w))  # ("Made the branch ...")
+    bar.clearMessage()
+    assert not button.isVisible()
+    w.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_R)
+    wait_run(qtbot, w, 0)
+    qtbot.waitUntil(lambda: _status(w) == "reset: Ctrl+Z brings the run back.")
+    qtbot.waitUntil(button.isVisible)
+    assert button.text() == "Undo" and button.toolTip() == "Undo reset (Ctrl+Z)."
+    # In the bar, right after the message, which still reads whole.
+    assert bar.displayed_message() == _status(w)
+    said = bar.message_rect().left() + bar.fontMetrics().horizontalAdvance(_status(w))
+    qtbot.waitUntil(lambda: said < button.x() < said + 40)
+    assert bar.rect().contains(button.geometry())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    back = wait_run(qtbot, w, 30)
+    _is_the_branched_run(w, back, trained)
+    qtbot.waitUntil(lambda: _status(w) == "undo reset: the run is back.")
+    assert not button.isVisible()
+    # A message that offers no undo has no button; nor does the bar once a message has gone.
+    bar.showMessage("reset: Ctrl+Z brings the run back.")
+    assert button.isVisible()
+    bar.clearMessage()
+    assert not button.isVisible()
+
+
 def test_a_reset_of_an_untrained_run_is_no_undo_step(win, qtbot):
     w, actions = win
     wait_run(qtbot, w, 0)
