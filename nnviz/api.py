@@ -146,11 +146,17 @@ class Run:
         shape = tuple(np.shape(X))
         if len(shape) == 1 and n_features == 1:
             X = np.reshape(X, (-1, 1))
+        elif len(shape) == 1 and shape[0] == n_features:
+            X = np.reshape(X, (1, -1))  # one point, as a row (review r20 F11: refused)
         elif len(shape) != 2 or shape[1] != n_features:
+            layout = (": one point a row, pass X.T (the notebook's layout is one feature a "
+                      "row)" if len(shape) == 2 and shape[0] == n_features else "")
             raise DataError(f"X must be of shape (points, {n_features}): this network takes "
-                            f"{n_features} features, got shape {shape}")
+                            f"{n_features} features, got shape {shape}{layout}")
         X = np.asarray(X)
-        if X.dtype.kind not in "biuf" or not np.all(np.isfinite(X)):
+        if X.dtype.kind not in "biuf":  # (as train says it: words were "not finite")
+            raise DataError(f"X must hold real numbers, got an array of {X.dtype}")
+        if not np.all(np.isfinite(X)):
             raise DataError("X must hold finite numbers")
         out = self._trainer.predict(self._network_inputs(X))
         target = self._trainer.data.target_scaling
@@ -474,6 +480,21 @@ def run_from_session(session: Session, classes: tuple | None = None) -> Run:
     return Run(trainer, run, classes)
 
 
+def _known_options(options: dict) -> None:
+    """Raise a TrainingError naming an option :func:`show` does not take, and the one meant
+    when it is a slip of one (``hiden=[4]``: a TypeError named an internal function,
+    make_array_problem, review r20 F11)."""
+    import difflib
+    import inspect as _inspect
+    known = [n for n in _inspect.signature(make_array_problem).parameters if n not in ("X", "y")]
+    for name in options:
+        if name not in known:
+            near = difflib.get_close_matches(name, known, n=1)
+            meant = f"; did you mean {near[0]}?" if near else (
+                f"; it takes {', '.join(known)} and block")
+            raise TrainingError(f"show has no option {name!r}{meant}")
+
+
 def show(X=None, y=None, *, block: bool | None = None, **options: Any):
     """Open the window on points ``X`` and targets ``y`` (the keyword options of :func:`train`,
     except ``epochs``; features and targets far from unit scale standardised as there, and
@@ -497,6 +518,7 @@ def show(X=None, y=None, *, block: bool | None = None, **options: Any):
         raise DataError("show needs points and targets, show(X, y), or a run, show(run)")
     if "epochs" in options:
         raise TrainingError("show does not take epochs: the window trains when you press Play")
+    _known_options(options)
     problem, classes, said = make_array_problem(X, y, **options)
     # What was standardised (or is far from unit scale and kept) in the window too: on stderr
     # alone a learner never saw it.

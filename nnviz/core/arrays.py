@@ -58,19 +58,28 @@ def _unboxed(y: np.ndarray) -> np.ndarray:
     return np.array(y.tolist())  # numbers: their own dtype (int, float)
 
 
+FEW_WHOLE_VALUES = 10  # floats holding at most this many whole values: labels, most likely
+
+
 def _warn_labels_as_floats(y: np.ndarray) -> None:
-    """Floats are values to predict, but two whole values only (make_moons' labels after
-    ``.astype(float)``) are almost surely class labels: the run would fit a line through them
-    with a linear output (predictions such as 1.13) and not a word said. Warned, not refused:
-    the rule stays the one the docs state, and a regression on two values is possible."""
+    """Floats are values to predict, but a few whole values only (make_moons' labels after
+    ``.astype(float)``, a pandas column of 7 classes read as float64) are almost surely class
+    labels: the run would fit a line through them with a linear output (predictions such as
+    1.13) and not a word said. Warned, not refused: the rule stays the one the docs state, and
+    a regression on a few values is possible. (Two values only were warned of: 0..6 as floats
+    trained as a regression in silence, review r20 F3.)"""
     values = np.unique(y)
-    if len(values) != 2 or not np.all(values == np.round(values)):
+    if not 2 <= len(values) <= FEW_WHOLE_VALUES or not np.all(values == np.round(values)):
         return
     import warnings
-    a, b = (f"{v:g}" for v in values)
-    warnings.warn(f"y holds only the values {a} and {b}, as floats: trained as a regression "
-                  f"(values to predict, a linear output and mse); for two classes pass integer "
-                  f"labels (y.astype(int)) or task='classification'", UserWarning,
+    if len(values) == 2:
+        held, classes = "only the values {} and {}".format(*(f"{v:g}" for v in values)), "two"
+    else:
+        held = f"only the {len(values)} whole values {values[0]:g} to {values[-1]:g}"
+        classes = f"{len(values)}"
+    warnings.warn(f"y holds {held}, as floats: trained as a regression (values to predict, a "
+                  f"linear output and mse); for {classes} classes pass integer labels "
+                  f"(y.astype(int)) or task='classification'", UserWarning,
                   stacklevel=5)  # here, dataset_from_arrays, make_array_problem, train or show
 
 
@@ -95,7 +104,12 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
     if len(ys) != 1:
         raise DataError(f"y must be one target per point, shape (points,), got shape {ys}")
     if xs[0] != ys[0]:
-        raise DataError(f"X has {xs[0]} points and y {ys[0]} targets; they must be as many")
+        # The notebook's layout, features in rows (np.vstack([moon_x, moon_y]) for w.T @ X):
+        # said so, with the fix (review r20 F4: the bare count did not).
+        layout = (f"; X looks like the notebook's layout, one feature a row: nnviz takes one "
+                  f"point a row, pass X.T" if len(xs) == 2 and xs[1] == ys[0] else "")
+        raise DataError(f"X has {xs[0]} points and y {ys[0]} targets; they must be as many"
+                        f"{layout}")
     if not MIN_ROWS <= xs[0] <= MAX_ROWS:
         raise DataError(f"{xs[0]:,} point{'' if xs[0] == 1 else 's'}: nnviz trains on "
                         f"{MIN_ROWS} to {MAX_ROWS:,} points")

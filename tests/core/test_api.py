@@ -502,3 +502,50 @@ def test_labels_mixing_words_and_numbers_are_said_to_mix_and_object_arrays_of_on
     assert nnviz.train(X, words, epochs=1).classes == ("cat", "dog")
     assert nnviz.train(X, np.array([0] * 100 + [2] * 100, dtype=object), epochs=1).classes \
         == (0, 2)
+
+
+def test_float_labels_of_a_few_whole_values_warn_as_two_do():
+    # Review r20 F3: seven classes read as float64 (a pandas column) trained as a regression
+    # with no word said; 0/1 as floats warned.
+    X, _ = nnviz.datasets.make("moons")
+    y = (np.arange(len(X)) % 7).astype(float)
+    with pytest.warns(UserWarning) as caught:
+        run = nnviz.train(X, y, epochs=1)
+    said = [str(w.message) for w in caught if "as floats" in str(w.message)]
+    assert said == ["y holds only the 7 whole values 0 to 6, as floats: trained as a "
+                    "regression (values to predict, a linear output and mse); for 7 classes "
+                    "pass integer labels (y.astype(int)) or task='classification'"]
+    assert run.task == "regression"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nnviz.train(X, (np.arange(len(X)) % 11).astype(float), epochs=1)  # 11 values: values
+        nnviz.train(X, y, task="regression", epochs=1)  # said so
+
+
+def test_the_notebooks_layout_of_points_in_columns_is_named_with_its_fix():
+    # Review r20 F4: the notebook's np.vstack([moon_x, moon_y]), (2, 200), was refused with
+    # "X has 2 points and y 200 targets" and no hint.
+    X, y = nnviz.datasets.make("moons")
+    with pytest.raises(NnvizError, match=r"X has 2 points and y 200 targets; they must be "
+                                              r"as many; X looks like the notebook's layout, "
+                                              r"one feature a row: .* pass X\.T$"):
+        nnviz.train(X.T, y, epochs=1)
+    run = nnviz.train(X, y, epochs=2)
+    with pytest.raises(NnvizError, match=r"got shape \(2, 5\): one point a row, pass X\.T"):
+        run.predict(X[:5].T)
+    # One point as a 1-D array is that point (it was refused), and words are named as train
+    # names them (they were "not finite numbers").
+    np.testing.assert_array_equal(run.predict(X[0]), run.predict(X[:1]))
+    with pytest.raises(NnvizError, match=r"X must hold real numbers, got an array of <U1"):
+        run.predict(np.array([["a", "b"]]))
+
+
+def test_a_mistyped_option_of_show_names_the_one_meant():
+    # Review r20 F11: show(X, y, hiden=[4]) raised a TypeError naming make_array_problem.
+    X, y = nnviz.datasets.make("moons")
+    with pytest.raises(NnvizError, match=r"^show has no option 'hiden'; did you mean "
+                                               r"hidden\?$"):
+        nnviz.show(X, y, hiden=[4])
+    with pytest.raises(NnvizError, match=r"^show has no option 'colour'; it takes hidden, "
+                                               r"activation, .*raw_targets and block$"):
+        nnviz.show(X, y, colour=1)

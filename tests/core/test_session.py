@@ -221,8 +221,14 @@ def test_missing_and_empty_and_foreign_files(tmp_path):
     with pytest.raises(SessionError, match="empty"):
         S.load(tmp_path / "empty.nnviz")
     (tmp_path / "text.nnviz").write_text("x1,x2,label\n1,2,0\n")
-    with pytest.raises(SessionError, match="text.nnviz: not an nnviz session .not a zip file"):
-        S.load(tmp_path / "text.nnviz")
+    with pytest.raises(SessionError, match="text.nnviz: not an nnviz session .not a zip file.; "
+                                           "it looks like a CSV file: File . Import CSV opens "
+                                           "it as data"):
+        S.load(tmp_path / "text.nnviz")  # (review r20 F11: "not a zip file" alone)
+    (tmp_path / "words.nnviz").write_text("just some words\n")
+    with pytest.raises(SessionError, match=r"words.nnviz: not an nnviz session \(not a zip "
+                                           r"file\)$"):
+        S.load(tmp_path / "words.nnviz")
     with zipfile.ZipFile(tmp_path / "other.zip", "w") as z:
         z.writestr("readme.txt", "hello")
     with pytest.raises(SessionError, match="no manifest.json"):
