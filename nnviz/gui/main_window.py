@@ -292,6 +292,15 @@ class MainWindow(QMainWindow):
         self._stop_at: dict[bool, int | None] = {False: None, True: None}
         self._hint_text: dict[bool, str] = {False: "", True: ""}
         self._hint_stop: tuple[int, str] | None = None  # the main hint's promised stop
+        # A preset's Stop at: it goes with the preset's data (_commit), unless the user has
+        # typed one since (review r20 F9: its 1,000 stopped an imported CSV's run there).
+        self._problem_stop: int | None = None
+        # The preset whose note is over the plot (its title), and what the learner changed of
+        # its run since, said after the note (_note_variation): "the notebook's final figure"
+        # stood over a run whose rate had been changed, at 99% against the notebook's 88%
+        # (review r20 F6).
+        self._hint_preset: str | None = None
+        self._hint_variation = ""
         # The status line of each too: "the sweep stopped at epoch 2,000" stayed on the main
         # run's tabs, after Save and Export.
         self._status_text: dict[bool, str] = {False: "", True: ""}
@@ -888,6 +897,8 @@ class MainWindow(QMainWindow):
 
     def _stop_at_edited(self, epoch: int | None) -> None:
         self._stop_at[self.sweep_driving is not None] = epoch
+        if self.sweep_driving is None:
+            self._problem_stop = None  # the learner's own: it stays with other data
         s = self._drawn
         self._keep_hint_true(s.live_epoch if s is not None else 0)
 
@@ -932,14 +943,32 @@ class MainWindow(QMainWindow):
         """Presentation mode on or off (not remembered: the View menu's choice is)."""
         self.presentation.set_active(on)
 
-    def show_hint(self, text: str, stop: tuple[int, str] | None = None) -> None:
+    def show_hint(self, text: str, stop: tuple[int, str] | None = None,
+                  preset: str | None = None) -> None:
         """A note over the plot that stays until the problem changes ("" hides it): the main
         run's; a sweep's (show_sweep_hint) shows instead while the Compare tab is in front.
         ``stop``: (epoch, text after) -- ``text`` promises that Play stops at that epoch;
         once the run is past it, or Stop at no longer says it, the note reads ``text after``
-        (a lesson's note still said "it stops at epoch 1,000" at epoch 1,805)."""
+        (a lesson's note still said "it stops at epoch 1,000" at epoch 1,805). ``preset``:
+        the title of the preset the note is of (a change to its run is then said after it)."""
         self._hint_stop = stop
         self._hint_text[False] = text
+        self._hint_preset, self._hint_variation = preset, ""
+        if stop is not None:
+            self._problem_stop = stop[0]
+        self._show_front_hint()
+
+    def _note_variation(self, lr: float) -> None:
+        """Say after a preset's note that its run is the learner's own from here: the rate
+        ``lr`` was changed (the note's promise, the preset's result, no longer holds)."""
+        if not self._hint_preset or not self._hint_text[False]:
+            return
+        s = self._drawn
+        at = (f" at epoch {s.live_epoch:,}" if s is not None and s.live_epoch and not s.past
+              else "")
+        self._hint_variation = (f"You changed the learning rate to {lr:g}{at}: this is your "
+                                f"own run now, not the preset's (Presets \u2192 "
+                                f"{self._hint_preset} loads it again).")
         self._show_front_hint()
 
     def _keep_hint_true(self, live_epoch: int) -> None:
@@ -955,7 +984,10 @@ class MainWindow(QMainWindow):
         self._show_front_hint()
 
     def _show_front_hint(self) -> None:
-        text = self._hint_text[self.sweep_driving is not None]
+        sweep = self.sweep_driving is not None
+        text = self._hint_text[sweep]
+        if text and not sweep and self._hint_variation:
+            text = f"{text} {self._hint_variation}"
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
 
@@ -993,6 +1025,7 @@ class MainWindow(QMainWindow):
         self._forget_refusals()
         self._config = replace(self._config, learning_rate=float(lr))
         self._drop_stale_note()
+        self._note_variation(float(lr))
         s = self._drawn
         switching = branch is not None and s is not None and s.run_id == self._run_id \
             and branch != s.branch
@@ -1222,6 +1255,9 @@ class MainWindow(QMainWindow):
         data = problem.dataset
         if data is not self._dataset:
             self._show_data(data)
+            if self._problem_stop is not None and self._stop_at[False] == self._problem_stop:
+                self.set_stop_at(None)  # a preset's stop is of its data (_problem_stop)
+            self._problem_stop = None
         self._dataset, self._data_source = data, problem.source
         self.show_hint("")  # a preset's hint is about the preset's problem only
         self._spec, self._config, self._params = problem.spec, problem.config, problem.params

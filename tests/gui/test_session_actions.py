@@ -1130,6 +1130,41 @@ def test_a_presets_note_stops_promising_the_stop_once_past_it(win, qtbot):
     assert promise not in w.hint.text()
 
 
+def test_a_presets_note_says_when_the_run_is_the_learners_own_and_its_stop_goes_with_its_data(
+        win, qtbot):
+    # Review r20 F6: after the rate was changed mid-run, "5. Moons: the notebook's final
+    # figure ... where the result shows" stood over 99% accuracy, the notebook's being 88%.
+    # F9: the preset's Stop at 1,000 stayed for an imported CSV's run, and stopped it there.
+    from .test_problem_defaults import choose, type_rate
+    w, actions = win
+    p = presets.get("moons")
+    assert actions.load_preset(p)
+    wait_run(qtbot, w, 0)
+    note = w.hint.text()
+    assert "notebook" in note and w.controls.stop_at.value() == p.epochs
+    _step(qtbot, w, 10)
+    assert w.hint.text() == note  # trained as the preset says: the note as it was
+    type_rate(qtbot, w, "2")
+    qtbot.waitUntil(lambda: w.hint.text() == (
+        f"{note} You changed the learning rate to 2 at epoch 10: this is your own run now, "
+        f"not the preset's (Presets \u2192 {p.title} loads it again)."), timeout=TIMEOUT)
+    assert w.controls.stop_at.value() == p.epochs  # the same data: its stop stays
+    assert actions.load_preset(p)  # loaded again: the preset's own note
+    wait_run(qtbot, w, 0)
+    assert w.hint.text() == note
+    # Other data: the preset's stop goes with its note.
+    panel = w.data_panel
+    choose(panel.dataset, "blobs")
+    qtbot.waitUntil(lambda: w.current_problem().source.name == "blobs", timeout=TIMEOUT)
+    assert not w.hint.isVisible()
+    assert w.stop_at() is None and w.controls.stop_at.value() == 0  # "never"
+    # A stop the learner typed is theirs: it stays with other data.
+    w.controls.stop_at.setValue(300)
+    choose(panel.dataset, "moons")
+    qtbot.waitUntil(lambda: w.current_problem().source.name == "moons", timeout=TIMEOUT)
+    assert w.stop_at() == 300
+
+
 def test_a_data_set_picked_from_the_list_has_its_own_test_split(win, qtbot):
     # The moons lesson's test fraction 0 (every point trained on, as the notebook) stayed for
     # the blobs picked next from the Data list: no test points, no test curve (a teacher's

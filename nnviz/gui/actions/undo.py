@@ -703,4 +703,5 @@ class UndoMixin:
         self.last_message = (f"{head} Press Play (Space): it stops at epoch {p.epochs:,}, "
                              "where the result shows.")
         self.window.show_hint(self.last_message,
-                              (p.epochs, f"{head} The result shows at epoch {p.epochs:,}."))
+                              (p.epochs, f"{head} The result shows at epoch {p.epochs:,}."),
+                              preset=p.title)
