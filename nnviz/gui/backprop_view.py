@@ -961,7 +961,7 @@ class BackpropView(QWidget):
         bar.addWidget(self.stage_room)
         bar.addWidget(self.next)
 
-        self.plot = DecisionPlot(colour_bar=False)
+        self.plot = DecisionPlot(colour_bar=False, fit_markers=True)
         self.plot.setToolTip("Click a training point to follow it through the network.")
         self.plot.setMinimumWidth(PLOT_LEAST)
         self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(colors.text(), width=3),

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from nnviz.core.backprop import STAGES
+from nnviz.gui.boundary_plot import POINT_SIZE
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -30,6 +32,14 @@ def _enlarged(w, qtbot, how: str):
     view = w._inspection_views["backprop"]
     qtbot.waitUntil(lambda: view.result is not None and view._layout == "row", timeout=30_000)
     return view
+
+
+def _drawn_px(item) -> float:
+    """A scatter item's markers' size as drawn (after the view's scale)."""
+    sizes = np.asarray(item.data["size"], float) if len(item.data) else np.zeros(0)
+    if len(sizes) and sizes[0] >= 0:
+        return float(sizes.max())
+    return float(item.opts["size"])
 
 
 def _tallest_text(view) -> int:
@@ -85,3 +95,26 @@ def test_the_diagram_gets_the_height_the_formulas_do_not_need_at_1400(main_windo
     assert plot.height() - plot.height_for_plane(round(vb.height())) <= 8, \
         (plot.width(), plot.height(), vb.width(), vb.height())
     assert vb.width() >= 150 and vb.height() >= 95, (vb.width(), vb.height())
+
+
+@pytest.mark.parametrize("how", ["text 150%", "presentation"])
+def test_the_small_plot_draws_smaller_markers(main_window, qtbot, how):
+    # (the main plot's 12 px markers in its ~165x105 px plane covered the decision boundary)
+    w = main_window
+    view = _enlarged(w, qtbot, how)
+    plot = view.plot
+    vb = plot.getPlotItem().getViewBox()
+    main = _drawn_px(w.boundary.train_points)  # the main plot's, at the same text size
+
+    def fitted() -> bool:
+        QApplication.processEvents()
+        return view._written is not None and 5 <= _drawn_px(plot.train_points) <= 0.7 * main
+    try:
+        qtbot.waitUntil(fitted, timeout=10_000)
+    except qtbot.TimeoutError:
+        raise AssertionError(
+            f"plane {vb.width():.0f}x{vb.height():.0f}, markers "
+            f"{_drawn_px(plot.train_points)} px (main {main})") from None
+    assert main >= POINT_SIZE * 1.5  # (the main plot keeps its large markers)
+    # the test points' rings as small
+    assert _drawn_px(plot.test_rims) < _drawn_px(w.boundary.test_rims) * 0.75
