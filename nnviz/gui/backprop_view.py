@@ -905,6 +905,9 @@ class BackpropView(QWidget):
         self._written = None  # (stage, trace, spec) of the formulas written (_write_formulas)
         self._formulas_source: str | None = None  # their html, products whole (_set_formulas)
         self._formulas_html = None
+        # (key, px, stages measured): the height the tallest of the selected unit's stage
+        # texts takes in the formulas' box (_texts_need)
+        self._texts_px: tuple | None = None
 
         # The title, the check and the stage's name wrap rather than widen the window: in one
         # row with the point's list they asked for ~760 px, and at 1024x768 the window came out
@@ -958,7 +961,7 @@ class BackpropView(QWidget):
         bar.addWidget(self.stage_room)
         bar.addWidget(self.next)
 
-        self.plot = DecisionPlot(colour_bar=False)
+        self.plot = DecisionPlot(colour_bar=False, fit_markers=True)
         self.plot.setToolTip("Click a training point to follow it through the network.")
         self.plot.setMinimumWidth(PLOT_LEAST)
         self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(colors.text(), width=3),
@@ -1259,6 +1262,16 @@ class BackpropView(QWidget):
         every = min(self.canvas.height_for_every_unit(), round(h * PRESENTING_DIAGRAM_MOST),
                     h - keep)
         diagram = max(least, min(max(round(h * PRESENTING_DIAGRAM_SHARE), every), h - row))
+        # The row as tall as its text needs, where that leaves the diagram more: the rest is
+        # the diagram's. At 1400x900 at 150% the formulas' box was 353 px tall for 155 px of
+        # text and the diagram 289 px, hidden 2's ten nodes 4 px apart (review r19 #13).
+        text = self._texts_need()
+        if text is not None:
+            if not self.pull_note.isHidden():
+                text += self.pull_note.sizeHint().height() + self._formula_side.spacing()
+            plot = self.plot.height_for_plane(PRESENTING_ROW_PLANE_PX) \
+                + self.pull_box.sizeHint().height() + self._plot_side.spacing()
+            diagram = max(diagram, h - max(text, plot, row))
         if abs(split.sizes()[1] - diagram) > 1:
             split.setSizes([h - diagram, diagram])
 
@@ -1283,6 +1296,32 @@ class BackpropView(QWidget):
                             column.widget(0).minimumSizeHint().height())
         if abs(column.sizes()[1] - share) > 1:
             column.setSizes([h - share, share])
+
+    def _texts_need(self) -> int | None:
+        """Presentation's row: the formulas' box's height that holds the tallest of the
+        selected unit's stage texts whole at the box's width (the stages the trace has the
+        numbers of: every one paused), None before there are any. Kept while the unit, the
+        point, the network and the box's width and font stay: the row stays put from stage to
+        stage and frame to frame (grown, never shrunk, as more stages' numbers come)."""
+        if self._written is None or not self._presenting():
+            return None
+        _, tr, spec = self._written
+        box = self.formulas
+        width = box.contentsRect().width()
+        if width <= 0:
+            return None
+        key = (spec, self.unit, tr.index, width, box.font().key(),
+               box.document().defaultStyleSheet())
+        frame = box.height() - box.viewport().height()
+        kept = self._texts_px if self._texts_px is not None and self._texts_px[0] == key \
+            else (key, 0, frozenset())
+        new = [name for name in STAGES if tr.shows(name) and name not in kept[2]]
+        tallest = kept[1]
+        for name in new:
+            doc = self._laid_out(self._breaking(self._formulas(name, tr, spec)), width)
+            tallest = max(tallest, math.ceil(doc.size().height()))
+        self._texts_px = (key, tallest, kept[2].union(new))
+        return tallest + frame
 
     def _formula_lines_px(self, lines: int) -> int:
         """The formulas' box's height for ``lines`` lines of its text: the lines, its frame and
@@ -1567,6 +1606,11 @@ class BackpropView(QWidget):
         """The formulas of stage ``name`` for the selected unit, in presentation mode as many
         terms as read whole in the box."""
         self._written = (name, tr, spec)
+        if self._layout == "row" and not self._split_moved:
+            before = self._texts_px
+            if self._texts_need() is not None and \
+                    (before is None or before[:2] != self._texts_px[:2]):
+                self._share_split()  # another unit, point or width: the row's height anew
         html = self._formulas(name, tr, spec)
         if self._presenting():
             # A term less in each list, step by step, until the text reads whole in its box:

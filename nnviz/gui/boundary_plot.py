@@ -55,6 +55,9 @@ CELL_PX = 4
 FULL_POINTS = 1000
 #: The smallest marker (pixels, times presentation mode's scale) of a large data set.
 MIN_POINT_SIZE = 4
+#: The least marker of a small data set in a plot that fits its markers (``fit_markers``), in
+#: pixels as drawn: a class's square still told from a circle (4 px were dots).
+FIT_LEAST = 5
 #: A marker's cell, in its diameters: one marker per cell covers pi / 4 / ROOM^2 = 24% of it.
 ROOM = 1.8
 #: The most points a typical point may share its cell with, itself included, before the
@@ -85,11 +88,17 @@ BINARY, MULTICLASS, REGRESSION_1D, REGRESSION_2D, CLASSES_1D, NO_PLANE = (
 class DecisionPlot(pg.PlotWidget):
     """Points of a data set and the model's output over them."""
 
-    def __init__(self, parent: QWidget | None = None, colour_bar: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, colour_bar: bool = True,
+                 fit_markers: bool = False) -> None:
         """``colour_bar``: False for a small copy of the main plot (the Backprop view's point
-        picker), whose scale the main plot already gives: its room goes to the plane."""
+        picker), whose scale the main plot already gives: its room goes to the plane.
+        ``fit_markers``: a small data set's markers too as small as its points need to stand
+        apart at the plot's size (``fit_points``; every point drawn): in the Backprop tab's
+        ~190x100 px plane at 150% the 12 px markers of the moons' 200 points covered the
+        decision boundary (review r19 #13)."""
         super().__init__(parent, background=colors.background())
         self.colour_bar = colour_bar
+        self.fit_markers = fit_markers
         # The network's output, as the explanations read it: the colour bar's title says what
         # the background is (P(lemon) of a sigmoid, not of a tanh: set_output).
         self.output = Facts()
@@ -364,6 +373,14 @@ class DecisionPlot(pg.PlotWidget):
         if n <= FULL_POINTS:
             keep_tr, keep_te, size = np.arange(n_tr), np.arange(len(x_te)), full
             self._laid_out = None
+            if self.fit_markers and n:  # the size that stands apart here; every point kept
+                sx, sy = self._laid_out = self._pixels_per_unit()
+                u = np.concatenate([x_tr, x_te]).astype(np.float64) * sx
+                v = np.concatenate([y_tr, y_te]).astype(np.float64) * sy
+                # (as drawn: a view's markers are scaled after it draws, scale_scene; the least
+                # as drawn too: larger text drew 7.5 px markers over the moons' boundary)
+                k = self._scene_scale()
+                size = fit_points(u, v, full * k, min(FIT_LEAST * self.scale, full * k))[0] / k
         else:
             sx, sy = self._pixels_per_unit()
             self._laid_out = (sx, sy)
@@ -391,6 +408,11 @@ class DecisionPlot(pg.PlotWidget):
         self.test_rims.setData(x_te[keep_te], y_te[keep_te], symbol=sym_te,
                                pen=pg.mkPen(*colors.point_rim(), 200, width=1 * f),
                                size=size + 4 * self.scale * f)
+        if self.fit_markers and self._scene_scale() != 1.0:
+            # at its view's scale now, not after the view's next draw: a size fitted again
+            # after a resize (_relayout_now) or a new look stayed at its normal size till then
+            from .presentation import scale_scene
+            scale_scene(self, self._scene_scale())
         drawn = len(keep_tr) + len(keep_te)
         # Thinned, train and test points share the cells; the training points (most of the
         # data) are drawn over the test points' rims.
@@ -428,6 +450,11 @@ class DecisionPlot(pg.PlotWidget):
         pixels per unit changed by more than RELAYOUT."""
         if self._laid_out is not None and not self._relayout.isActive():
             self._relayout.start()
+
+    def _scene_scale(self) -> float:
+        """The scale presentation mode or the text size draws a view's markers at, after the
+        view draws (presentation.scale_scene; 1 for the main plot, scaled by set_scale)."""
+        return float(self.property("nnvizScale") or 1.0)
 
     def _relayout_now(self) -> None:
         if self._laid_out is None or getattr(self, "closed", False):
