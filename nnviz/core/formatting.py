@@ -38,3 +38,9 @@ def plural(n: int, noun: str, many: str | None = None) -> str:
     read "1 sigmoid units"). ``many`` is the plural when it is not ``noun`` + "s" ("1 batch",
     "2 batches")."""
     return f"{n} {noun if n == 1 else (many or noun + 's')}"
+
+
+def and_list(items) -> str:
+    """"a", "a and b", "a, b and c"."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

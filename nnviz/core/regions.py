@@ -24,6 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import activations, compiled
+from .formatting import and_list
 from .history import thin_keeping_extremes
 from .network import NetworkSpec, device_array, forward_logits
 
@@ -69,12 +70,6 @@ def not_applicable(spec: NetworkSpec) -> str | None:
 def smooth_layers(spec: NetworkSpec) -> list[int]:
     """The hidden layers (numbered from 1) whose activation bends everywhere."""
     return [i + 1 for i, a in enumerate(spec.activations) if a not in PIECEWISE_LINEAR]
-
-
-def and_list(items) -> str:
-    """"a", "a and b", "a, b and c"."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def layer_names(layers: list[int]) -> str:

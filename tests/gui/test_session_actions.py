@@ -668,6 +668,7 @@ def test_exports_produce_readable_files(win, qtbot, tmp_path):
     assert [e for e, _ in train] == list(range(1, 13))
     assert np.array_equal(np.float32([v for _, v in train]), s.loss_values)  # to the last digit
     assert [e for e, _ in test] == s.test_epochs.tolist()  # the test loss where it was measured
+    assert actions.last_message == "Exported h.csv: the losses, epochs 1 to 12."
 
     npz = str(tmp_path / "w.npz")
     with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
@@ -1163,6 +1164,24 @@ def test_a_presets_note_says_when_the_run_is_the_learners_own_and_its_stop_goes_
     choose(panel.dataset, "moons")
     qtbot.waitUntil(lambda: w.current_problem().source.name == "moons", timeout=TIMEOUT)
     assert w.stop_at() == 300
+
+
+def test_the_loss_export_says_which_branch_it_holds(win, qtbot, tmp_path):
+    # Review r20 F5: "the losses of epochs 1 to 2,097, the whole run" was the shown branch's
+    # only, run 1's curve beside it on the plot not in the file.
+    w, actions = win
+    _step(qtbot, w, 20)
+    w.timeline.slider.setValue(10)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 10, timeout=TIMEOUT)
+    w.timeline.fork.click()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    _step(qtbot, w, 5)
+    hist = tmp_path / "branch.csv"
+    with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
+        actions.export("history", str(hist))
+    assert actions.last_message == "Exported branch.csv: run 2's losses, epochs 1 to 15 (not run 1)."
+    rows = list(csv.reader(open(hist)))
+    assert [int(r[0]) for r in rows[1:] if r[1]] == list(range(1, 16))  # run 2's record
 
 
 def test_a_data_set_picked_from_the_list_has_its_own_test_split(win, qtbot):

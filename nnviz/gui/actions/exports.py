@@ -14,6 +14,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from nnviz.core import csvdata, fileio
+from nnviz.core.formatting import and_list
 from nnviz.core.data import DataError
 from nnviz.core.network import save_npz
 from nnviz.core.errors import NnvizError
@@ -216,13 +217,25 @@ class ExportMixin:
         if what == "history":
             def fn(ctx):
                 e, v = ctx.history.arrays()
-                return e, v, np.array(ctx.test_epochs), np.array(ctx.test_values)
+                run = getattr(ctx, "run", None)
+                names = run.names() if run is not None else []
+                live = run.log.name if run is not None else ""
+                return (e, v, np.array(ctx.test_epochs), np.array(ctx.test_values)), live, \
+                    [n for n in names if n != live]
 
-            def write(arrays):
-                # The whole record, as the loss plot draws it whatever epoch is shown.
+            def write(captured):
+                # The whole record of the branch shown, as the loss plot draws it whatever
+                # epoch is shown. Which branch, and that a sweep on the Compare tab is not in
+                # it, is said: "the whole run" read as every curve on screen, a sweep's five
+                # or the other branch (review r20 F5).
+                arrays, live, others = captured
                 e = arrays[0]
-                what = (f"the losses of epochs {int(e[0]):,} to {int(e[-1]):,}, the whole run"
-                        if len(e) else "no losses yet")
+                whose = f"{live}'s losses" if others else "the losses"
+                what = (f"{whose}, epochs {int(e[0]):,} to {int(e[-1]):,}" if len(e)
+                        else "no losses yet")
+                if others:
+                    what += f" (not {and_list(others)})"
+                what += self._sweep_not_saved().replace("to save one", "to export its losses")
                 self._write(path, lambda: csvdata.write_history_csv(path, *arrays), True,
                             what)
         elif what == "weights":
