@@ -21,6 +21,7 @@ tab).
 """
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
@@ -550,7 +551,8 @@ class CompareView(QWidget):
         """The title, in its shorter forms where it is wider than its room (while it played,
         "… = 10,958 member-epochs/s" ran under the End sweep button at 1024 x 768 in
         presentation mode); the tooltip says all of it."""
-        forms = [self._title_text(s, best, speed) for speed in ("all", "total", "")]
+        forms = [self._title_text(s, best, speed, named)
+                 for speed, named in (("all", True), ("total", True), ("", True), ("", False))]
         doc = QTextDocument()
         doc.setDefaultFont(self.title.font())
         doc.setDocumentMargin(0)
@@ -562,9 +564,12 @@ class CompareView(QWidget):
         self.title.setText(text)
         self.title.setToolTip(f"{forms[0]}<br>{TITLE_TIP}")
 
-    def _title_text(self, s: SweepSnapshot, best: int | None, speed: str = "all") -> str:
+    def _title_text(self, s: SweepSnapshot, best: int | None, speed: str = "all",
+                    named: bool = True) -> str:
         """``speed``: "all" (members x epochs/s = member-epochs/s), "total" (member-epochs/s
-        alone) or "" (none)."""
+        alone) or "" (none). ``named``: with the data set's name: a sweep on other data than
+        the main run's, after a preset had replaced that, read as the preset's (review r20
+        F10)."""
         n = s.n_members
         alive = n - int(s.diverged.sum())
         axes = " \u00d7 ".join(f"{axis_title(name)} ({len(v)})" for name, v in s.axes)
@@ -579,7 +584,8 @@ class CompareView(QWidget):
         red = colors.hex_of(colors.error())
         div = (f" &middot; <span style='color:{red}'>{n - alive} diverged</span>"
                if alive < n else "")
-        return f"<b>{n} members</b>: {axes} &middot; epoch {s.epoch:,}{div}{speed}"
+        data = f" on {html.escape(s.dataset.name)}" if named else ""
+        return f"<b>{n} members</b>{data}: {axes} &middot; epoch {s.epoch:,}{div}{speed}"
 
     # --- selecting and promoting ---------------------------------------------------------------
 

@@ -116,6 +116,9 @@ def test_play_pause_and_step_drive_the_sweep_not_the_main_run(qtbot, lr_view):
     window.play()
     qtbot.waitUntil(lambda: view.drawn.epoch > 50, timeout=FIRST_SNAPSHOT_MS)
     assert "member-epochs/s" in view.title.text()  # the speed: members x epochs per second
+    # ... and the data it trains on (review r20 F10: a sweep kept on other data than the main
+    # run's, after a preset, read as the preset's)
+    assert f"members</b> on {view.drawn.dataset.name}:" in view.title.text()
     window.pause()
     qtbot.waitUntil(lambda: not window.playing, timeout=FIRST_SNAPSHOT_MS)
     paused_at = _sweep_epoch(qtbot, window)
