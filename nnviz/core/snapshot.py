@@ -123,6 +123,20 @@ class Snapshot:
         return 0 <= self.epoch < self.live_epoch
 
     @property
+    def trained_rate(self) -> float | None:
+        """The learning rate that trained the shown epoch: that of the last change before it (a
+        change pinned at epoch E trains epochs E + 1 on, as the exported script's
+        ``lr_changes`` says); at epoch 0, the first. None: no rates known."""
+        if not self.rates:
+            return None
+        rate = self.rates[0][1]
+        for epoch, r in self.rates:
+            if epoch >= self.epoch:
+                break
+            rate = r
+        return rate
+
+    @property
     def restored(self) -> bool:
         """The weights drawn are an earlier epoch's (``weights_epoch``): a divergence's."""
         return 0 <= self.weights_epoch != self.epoch

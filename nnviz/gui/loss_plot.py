@@ -309,6 +309,9 @@ class LossPlot(pg.PlotWidget):
             self.getPlotItem().removeItem(self._branch_curves.pop(name))
             self.legend.removeItem(name)
         self._name_live_curves(None)  # "train (run 2)" was the run before's name
+        for line in self._rate_lines:  # the run before's rate changes go with it
+            line.hide()
+        self._rate_marks = ()
         self._reflow_legend()
         self.follow()
 
@@ -607,10 +610,16 @@ class LossPlot(pg.PlotWidget):
             self.getPlotItem().addItem(line, ignoreBounds=True)
             self._rate_lines.append(line)
         for line, (epoch, rate) in zip(self._rate_lines, marks):
-            line.setValue(epoch)
-            line.label.setFormat(f"lr {rate:g}")
-            line.setToolTip(f"From epoch {epoch:,} on, the learning rate was {rate:g}.")
+            # Shown first, and the text set outright: pyqtgraph retexts a label (setFormat,
+            # setValue) only while it is visible, and showing its line again does not. A line
+            # hidden since an opened session's marks kept "lr 3" and "lr 0.5" for the next
+            # run's changes to 2 and 0.7 (r20 F1).
             line.show()
+            line.setValue(epoch)
+            text = f"lr {rate:g}"
+            line.label.setFormat(text)
+            line.label.setText(text)
+            line.setToolTip(f"From epoch {epoch:,} on, the learning rate was {rate:g}.")
         for line in self._rate_lines[len(marks):]:
             line.hide()
 

@@ -349,6 +349,7 @@ class MainWindow(QMainWindow):
         # False while a rate put back with its run (put_back_view) waits for the run's first
         # picture of the past: the live frames before it do not apply the rate.
         self._pending_seen_past = True
+        self._past_rate_note: str | None = None  # the past epoch's rate said (_past_rate_drawn)
 
         self.worker = TrainingWorker(self)
         self._build()
@@ -1069,16 +1070,61 @@ class MainWindow(QMainWindow):
         """The note under the training settings while a rate set in the past waits: the field
         said 0.3 while nothing ran at it, and Save wrote the 0.1 the run had."""
         lr = f"{self._pending_lr:g}"
+        trained = self._trained_at(s, self._pending_lr)
+        r = s.trained_rate
+        # The shown epoch's own rate, where another: kept short, the note stays the 4 lines
+        # the settings' column has room for at 1400x900 beside a refusal (test_field_messages).
+        was = f" (it trained at {r:g})" if trained else ""
         text = (f"{lr} applies when training goes on: Continue from here branches at epoch "
-                f"{s.epoch:,} at {lr}; Play goes on from the live end (epoch {s.live_epoch:,}).")
+                f"{s.epoch:,} at {lr}{was}; Play goes on from the live end "
+                f"(epoch {s.live_epoch:,}).")
         message = self.training_panel.message
         if message.text() != text or message.is_error():  # (drawn every frame of a replay)
             message.show_note(text)
+
+    @staticmethod
+    def _trained_at(s: Snapshot, lr: float) -> str:
+        """"Epoch 849 trained at learning rate 1" where the shown past epoch trained at another
+        rate than ``lr`` (as drawn: the record's float32 0.7 is the 0.7 typed); else ""."""
+        r = s.trained_rate
+        if not s.past or r is None or f"{r:g}" == f"{lr:g}":
+            return ""
+        return f"Epoch {s.epoch:,} trained at learning rate {r:g}"
+
+    def _past_rate_drawn(self, s: Snapshot) -> None:
+        """In the past the field goes on saying the rate training goes on at (Continue from
+        here branches at it; see set_learning_rate), not the shown epoch's: where that epoch
+        trained at another rate, a note under the field says which. Scrubbed back to epoch 849
+        of a run at 1 then 3 from epoch 1,000, the field's 3 read as the rate of epoch 849
+        (r20 F2). On a branch whose rate changed it shows at every past epoch, the field's rate
+        or not, so that a replay's chart does not shrink and grow as it goes by the change.
+        The note goes with the past, and never covers an error."""
+        message = self.training_panel.message
+        lr = self._config.learning_rate
+        trained, r = self._trained_at(s, lr), s.trained_rate
+        text = ""
+        if trained:
+            text = (f"{trained}; {lr:g} is the rate training goes on at (Continue from here "
+                    "branches at it).")
+        elif s.past and r is not None and len({f"{x:g}" for _, x in s.rates}) > 1:
+            text = (f"Epoch {s.epoch:,} trained at learning rate {r:g}, the rate training goes "
+                    "on at.")
+        if text:
+            if message.is_error():
+                return
+            if message.text() != text:  # (drawn every frame of a replay)
+                message.show_note(text)
+            self._past_rate_note = text
+        elif self._past_rate_note is not None:
+            if message.text() == self._past_rate_note and not message.is_error():
+                message.clear_message()
+            self._past_rate_note = None
 
     def _pending_lr_drawn(self, s: Snapshot) -> None:
         """The note follows the epoch shown, and goes once the rate applies (live again, a
         branch, another branch switched to at its own rate)."""
         if self._pending_lr is None:
+            self._past_rate_drawn(s)
             return
         if s.past:
             self._pending_seen_past = True

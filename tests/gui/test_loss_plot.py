@@ -636,3 +636,37 @@ def test_every_branch_has_a_key_entry_inside_the_plot_up_to_the_most_branches(
         # The curves keep most of the plot.
         view = plot.getPlotItem().getViewBox().sceneBoundingRect()
         assert view.height() >= 0.5 * plot.height(), (size, others, view, plot.height())
+
+
+def _rate_labels(plot) -> list[tuple[int, str]]:
+    """The rate marks a user sees on the chart: (epoch, label text), left to right."""
+    return sorted((int(line.value()), line.label.toPlainText())
+                  for line in plot._rate_lines if line.isVisible())
+
+
+def test_a_rate_mark_reused_from_an_earlier_run_says_the_new_rate(qtbot):
+    """r20 F1: a session opened with marks "lr 3" and "lr 0.5", then another run: a change
+    to 2 made while it played was marked "lr 3", and one to 0.7 after it "lr 0.5" (the
+    exported script said 2 and 0.7). The marks' lines are kept for the next run, hidden, and
+    pyqtgraph does not retext a hidden line's label: every shown mark says its own rate."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 1201)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 300)).astype(np.float32)
+
+    def at(epoch, rates):
+        return dataclasses.replace(base, epoch=epoch, loss_epochs=epochs[:epoch],
+                                   loss_values=loss[:epoch], rates=rates)
+    plot.update_snapshot(at(1200, ((0, 1.0), (1000, 3.0), (1100, 0.5))))  # the opened session
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(1000, "lr 3"), (1100, "lr 0.5")])
+    plot.clear_curves()  # another run (an import, a preset)
+    assert _rate_labels(plot) == []
+    plot.update_snapshot(at(100, ((0, 1.0),)))
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [])
+    plot.update_snapshot(at(300, ((0, 1.0), (265, 2.0))))  # changed while it played
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(265, "lr 2")])
+    plot.update_snapshot(at(1200, ((0, 1.0), (265, 2.0), (1101, 0.7))))
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(265, "lr 2"), (1101, "lr 0.7")])
