@@ -63,6 +63,8 @@ SPIKE_APART = 4.0  # ... and this many times above every later loss
 # further behind (a Pause's last epoch, a noisy curve's last column).
 CATCH_UP_MS = 150
 RATE_LABEL_AT = 0.55  # a rate change's label, this far up its line (the legend is at the top)
+# ... and lower, where labels of changes close together would overlap (_stagger_rates)
+RATE_LEVELS = (RATE_LABEL_AT, 0.43, 0.31, 0.19)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
 
 
@@ -765,10 +767,35 @@ class LossPlot(pg.PlotWidget):
             return True
         return False
 
+    def _stagger_rates(self) -> None:
+        """The rate marks' labels one under the other where two would overlap at this range
+        and width: two changes 100 epochs apart read "lr 3r 0.5" (review r20 F7). Each label
+        goes at the highest of RATE_LEVELS heights that leaves it clear of the ones left of
+        it; past them all, at the one it overlaps least."""
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        shown = [line for line in self._rate_lines if line.isVisible()]
+        key = (self._rate_marks, x0, x1, round(vb.width()),
+               tuple(round(line.label.boundingRect().width()) for line in shown))
+        if not shown or key == getattr(self, "_staggered", None):
+            return
+        self._staggered = key
+        W = max(vb.width(), 1.0)
+        placed: list[list[float]] = [[] for _ in RATE_LEVELS]  # each level's labels' right ends
+        for line in sorted(shown, key=lambda ln: ln.value()):
+            x = (line.value() - x0) / max(x1 - x0, 1e-12) * W
+            w = line.label.boundingRect().width()
+            free = [i for i, ends in enumerate(placed) if not ends or ends[-1] + 4 <= x]
+            level = free[0] if free else min(range(len(placed)), key=lambda i: placed[i][-1])
+            placed[level].append(x + w)
+            if line.label.orthoPos != RATE_LEVELS[level]:
+                line.label.setPosition(RATE_LEVELS[level])
+
     def _show_spike_note(self) -> None:
         """The note on a first epochs' spike above the scale (axis_range), after the range and
         the legend are placed: top left, right of the spike's line, and under the legend where
         the two would overlap (presentation mode's narrow plot)."""
+        self._stagger_rates()
         r, spike = self._range, self._spike
         if spike is None or r is None or not self.following:
             self.spike_note.hide()

@@ -670,3 +670,48 @@ def test_a_rate_mark_reused_from_an_earlier_run_says_the_new_rate(qtbot):
     qtbot.waitUntil(lambda: _rate_labels(plot) == [(265, "lr 2")])
     plot.update_snapshot(at(1200, ((0, 1.0), (265, 2.0), (1101, 0.7))))
     qtbot.waitUntil(lambda: _rate_labels(plot) == [(265, "lr 2"), (1101, "lr 0.7")])
+
+
+def test_rate_marks_close_together_keep_their_labels_apart(qtbot):
+    """r20 F7: two changes ~100 epochs apart on a 2,000-epoch chart read "lr 3r 0.5" (and
+    "lr 0.7r 0.9"): each label is drawn clear of the others, lower down its line, and back at
+    the top once the plot is wide enough for them side by side."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    plot.resize(400, 300)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 2001)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 300)).astype(np.float32)
+    s = dataclasses.replace(base, epoch=2000, loss_epochs=epochs, loss_values=loss,
+                            rates=((0, 1.0), (1000, 3.0), (1100, 0.5), (1150, 0.9)))
+    plot.update_snapshot(s)
+    qtbot.waitUntil(lambda: [t for _, t in _rate_labels(plot)] == ["lr 3", "lr 0.5", "lr 0.9"])
+
+    def marks():
+        """Each shown label's place: its line's x, its anchor's height (both in the scene,
+        from the line's transform, which is up to date at once, where a label's own box is
+        brought up to date only as it is painted), its text's width and height."""
+        out = []
+        for line in plot._rate_lines:
+            if line.isVisible():
+                r = line.label.boundingRect()
+                out.append((line.scenePos().x(), line.mapToScene(line.label.pos()).y(),
+                            r.width(), r.height()))
+        return sorted(out)
+
+    def apart() -> bool:
+        m = marks()
+        return all(b[0] - a[0] >= a[2] + 2 or abs(b[1] - a[1]) >= max(a[3], b[3]) - 6
+                   for i, a in enumerate(m) for b in m[i + 1:])
+
+    def whole_run() -> bool:
+        return plot.getPlotItem().getViewBox().viewRange()[0][1] >= 2000
+    qtbot.waitUntil(whole_run)
+    QApplication.processEvents()
+    assert apart(), marks()
+    plot.resize(3000, 300)  # room for all three side by side: one height
+    qtbot.waitUntil(lambda: plot.getPlotItem().getViewBox().width() > 2500 and whole_run())
+    QApplication.processEvents()
+    assert len({round(y) for _, y, _, _ in marks()}) == 1 and apart(), marks()
