@@ -419,12 +419,20 @@ class LandscapeView(QWidget):
         self.limit_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(200, 40, 40, width=2,
                                                                       style=Qt.PenStyle.DashLine),
                                                 name="2/lr")
-        self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
+        self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(0, 0))
         # Not part of the plot's auto range: the note ignores the view's scale (a TextItem), so
         # its bounds in data units shrink as the range does. Placed at the one epoch of a run
         # at epoch 0 ("compiling..."), it pulled the x range down to 1e-307 wide and the range
         # never recovered: the live plot stayed empty (no curve, no 2/lr, no x ticks) all run.
-        self.sharp_plot.addItem(self.sharp_note, ignoreBounds=True)
+        # In the plot's own pixels, not its data's: placed at an epoch, "up to 7.6e+04: off
+        # the s..." ran past the plot's right edge and over the 2/lr line (review r19) when the
+        # highest sharpness was the run's last. Now always at the top corner, inside, wrapped
+        # to the plot's width (_place_sharp_note).
+        self.sharp_note.setParentItem(self.sharp_plot.vb)
+        self.sharp_note.textItem.document().setDocumentMargin(1)  # 4 px: it reached the line
+        self._sharp_note_right = True
+        self._sharp_note_texts = ("",)  # its wordings, the longest first: the first that fits
+        self.sharp_plot.vb.sigResized.connect(self._place_sharp_note)
         loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
         for plot in (self.line_plot, self.path_plot, self.sharp_plot):
             loose_title(plot, 3)
@@ -967,22 +975,46 @@ class LandscapeView(QWidget):
         # sharpness far above the limit, all of it drawn.
         within = values <= 1.5 * limit if math.isfinite(limit) else np.ones(len(values), bool)
         if math.isfinite(limit) and highest > 1.5 * limit and 2 * within.sum() >= len(values):
-            top = 1.5 * limit
-            self.sharp_note.setText(f"up to {highest:.3g}: off the scale")
-            self.sharp_note.setPos(float(r.sharp_epochs[int(np.argmax(
-                np.where(np.isfinite(r.sharp_values), r.sharp_values, -np.inf)))]), top)
+            top = 1.75 * limit  # room for the note above the limit's line (a small plot)
+            self._sharp_note_texts = (f"up to {highest:.3g}: off the scale",
+                                      f"up to {highest:.3g} (off scale)",
+                                      f"max {highest:.3g} \u2191")
+            self._sharp_note_right = True
         else:
             # A round number over the curves: at 2.2 over a limit of 2, the limit's number
             # lay too near the top to be drawn whole (presentation mode at 1024x768).
             top = 1.1 * max(highest, limit if math.isfinite(limit) else 0.0)
             top = nice_range(0.0, top)[1] if top > 0 else top
-            self.sharp_note.setText("")
+            self._sharp_note_texts = ("",)
         if r.sharpness_compiling:  # the plot would show the limit alone, and not say why
             top = top if top > 0 else 1.0
-            self.sharp_note.setText("compiling\u2026")
-            self.sharp_note.setPos(float(r.path.epochs[0]), 0.9 * top)
+            self._sharp_note_texts = ("compiling\u2026",)
+            self._sharp_note_right = False
+        self._place_sharp_note()
         bottom = min(0.0, float(values.min(initial=0.0)))
         self.sharp_plot.setYRange(bottom, top if top > bottom else bottom + 1.0, padding=0)
+
+    def _place_sharp_note(self, *_) -> None:
+        """The sharpness plot's note at its top corner (right, or left for "compiling"), in
+        the longest of its wordings that fits on one line (two lines reached down over the
+        2/lr line at 1024x768), the shortest wrapped if none does: wholly inside the plot
+        whatever its size."""
+        note, box = self.sharp_note, self.sharp_plot.vb.boundingRect()
+        room = max(20.0, box.width() - 8)
+        note.setTextWidth(-1)
+        for text in self._sharp_note_texts:
+            if note.toPlainText() != text:
+                note.setText(text)
+            if note.textItem.boundingRect().width() <= room:
+                break
+        else:
+            note.setTextWidth(room)
+        if self._sharp_note_right:
+            note.setAnchor((1, 0))
+            note.setPos(box.right() - 4, box.top() + 1)
+        else:
+            note.setAnchor((0, 0))
+            note.setPos(box.left() + 4, box.top() + 1)
 
     def _summary(self, r: LandscapeResult) -> str:
         plane, p = r.land.plane, r.path

@@ -958,3 +958,28 @@ def test_before_the_weights_move_the_line_plot_says_so_instead_of_empty_axes(mai
     assert "current (1) weights" in view.line_plot.titleLabel.text
     assert view.line_plot.getAxis("left").isVisible()
 
+
+def test_the_sharpness_note_lies_inside_its_plot(main_window, qtbot):
+    """"up to 7.6e+04: off the s..." ran past the sharpness plot's right edge (review r19): it
+    was placed at the epoch of the highest sharpness, the run's last."""
+    import dataclasses
+    w = main_window
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    view = trained_and_shown(qtbot, w, 20)
+    r, s = view.result, w.last_snapshot
+    values = np.full(len(r.sharp_epochs), 0.5 * float(np.nanmax(r.limit_values)))
+    values[-1] = 7.6e4  # the last, far off the scale
+    high = dataclasses.replace(r, land=dataclasses.replace(r.land), sharp_values=values)
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: high}))
+    qtbot.waitUntil(lambda: side_plots_free(view) and view.result is high, timeout=5000)
+    view.grab()
+    note = view.sharp_note
+    assert "7.6e+04" in note.toPlainText()
+    inside = note.mapRectToScene(note.boundingRect())
+    plot = view.sharp_plot.vb.sceneBoundingRect()
+    assert plot.contains(inside), (inside, plot)
+    # On one line, above the 2/lr line (two lines reached down over it).
+    limit = view.sharp_plot.vb.mapViewToScene(QPointF(0, float(np.nanmax(r.limit_values))))
+    assert inside.bottom() < limit.y()
