@@ -210,7 +210,7 @@ def make_plane(kind: str, spec: NetworkSpec, centre: np.ndarray, initial: np.nda
     if path is not None and len(path):
         span = float(np.max(np.linalg.norm(path - centre[None, :], axis=1)))
     if kind == "pca":
-        if path is not None and len(path) >= 3 and span > 0:
+        if path is not None and len(path) >= 2 and span > 0:
             rel = path - centre[None, :]
             _, s, vt = np.linalg.svd(rel, full_matrices=False)
             var = s ** 2
@@ -226,6 +226,17 @@ def make_plane(kind: str, spec: NetworkSpec, centre: np.ndarray, initial: np.nda
                 return _fitted(Plane("pca", centre, d1, d2,
                                      (f"PC 1 ({one} of the path's variance)",
                                       f"PC 2 ({two})"), 1.0, explained), path)
+            # A path along one line (two points; or a divergence's: out along one direction
+            # and, restored, back to where it began): its one component, and a random
+            # direction orthogonal to it. Random directions left such a path a dot at the
+            # centre of the map, its losses (up to 1e8) nowhere on it.
+            d1 = vt[0] if rel[0] @ vt[0] <= 0 else -vt[0]
+            d2 = _orthogonal(filter_normalise(spec, r2, centre), d1)
+            d2 = d2 / max(float(np.linalg.norm(d2)), 1e-300)
+            one, _, _ = variance_shares((1.0, 0.0))
+            return _fitted(Plane("pca", centre, d1, d2,
+                                 (f"PC 1 ({one} of the path's variance)", "orthogonal, random"),
+                                 1.0, (1.0, 0.0)), path)
         note = "the path has too few points for its principal components yet"
     elif kind == "initial":
         if initial is not None:
@@ -452,10 +463,11 @@ def recorded_path(model, max_points: int = MAX_PATH) -> tuple[np.ndarray, np.nda
     log = getattr(model, "log", None)
     epochs, flats, lrs = [], [], []
     if log is not None and log.checkpoints:
-        _, cks = path_points(log, int(model.epoch), max_points - 1)
+        # The model itself comes last: the checkpoints before it fill the other places (its
+        # own checkpoint, taken among them, left a wide network's path of three points with
+        # two: the start and the model, which after a divergence's restore are one point).
+        _, cks = path_points(log, int(model.epoch) - 1, max_points - 1)
         for c in cks:
-            if c.epoch == int(model.epoch):
-                continue  # the model itself comes last
             epochs.append(c.epoch)
             flats.append(flatten(c.state.params))
             lrs.append(float(np.asarray(c.state.opt_state.hyperparams["learning_rate"])))

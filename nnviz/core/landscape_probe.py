@@ -56,6 +56,12 @@ class LandscapeResult:
     now: tuple[int, float, float] | None = None
     sharpness_compiling: bool = False  # its functions still compile: no sharpness yet
     picture: object = None  # LandscapeProbe.picture(land), made in the worker thread (or None)
+    # After a divergence: the earlier epoch whose weights were put back at ``epoch`` (the model
+    # shown; the path before it is the run up to the divergence), else -1. Then the line runs
+    # from those weights (0) to the path's last point before the divergence (1), the epoch
+    # ``line_end``: "initial -> current" was one point, an empty plot.
+    restored: int = -1
+    line_end: int = -1
 
 
 _controller = None
@@ -110,6 +116,17 @@ def _one_blas_thread():
         from threadpoolctl import ThreadpoolController  # scikit-learn's dependency
         _controller = ThreadpoolController()
     return _controller.limit(limits=1, user_api="blas")
+
+
+def _restored(model) -> int:
+    """The earlier epoch whose weights a divergence put back at ``model``'s epoch (its run
+    log's word), or -1 when the weights are that epoch's own."""
+    log = getattr(model, "log", None)
+    if log is None or not log.checkpoints:
+        return -1
+    epoch = int(model.epoch)
+    of = log.weights_of(epoch)
+    return of if 0 <= of != epoch else -1
 
 
 def _sharpness_batch(spec) -> int:
@@ -245,8 +262,13 @@ class LandscapeProbe:
                 self._pinned_land = (key, ls.landscape(model, plane, self.res, n))
             land = self._pinned_land[1]
         path = ls.project_path(model, plane, epochs, flats, n)
-        line = None
-        if len(flats) > 1 and np.any(flats[0] != centre):
+        line, line_end = None, -1
+        restored = _restored(model)
+        if restored >= 0 and len(flats) > 1 and np.any(flats[-2] != centre):
+            line_end = int(epochs[-2])
+            with np.errstate(over="ignore", invalid="ignore"):
+                line = ls.line_losses(model, centre, flats[-2], max_points=n)
+        elif len(flats) > 1 and np.any(flats[0] != centre):
             line = ls.line_losses(model, flats[0], centre, max_points=n)
         if sharpness:
             se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
@@ -257,7 +279,8 @@ class LandscapeProbe:
         return LandscapeResult(int(model.epoch), run_key, spec, land, path, line, se, sv,
                                epochs, limits, missing, cfg.optimizer,
                                float(model.learning_rate), n_train, pinned,
-                               sharpness_compiling=not sharpness, picture=picture)
+                               sharpness_compiling=not sharpness, picture=picture,
+                               restored=restored, line_end=line_end)
 
     def _pinned_plane(self, run_key: tuple, size: int) -> Plane | None:
         if self.pinned is None:

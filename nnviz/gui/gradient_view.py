@@ -21,7 +21,7 @@ from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
 from .widgets import (EpochNote, FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes,
-                      computing, fit_title, move_points, window_playing)
+                      computing, fit_title, model_epoch, move_points, window_playing)
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -389,7 +389,7 @@ class GradientView(QWidget):
         """The summary line: its epoch (the window's and the numbers' when they differ, see
         EpochNote; else the last row's), then the rest."""
         note = self.epoch_note.text(self.snapshot.epoch, flow.epoch, window_playing(self))
-        text = (note or f"epoch {int(flow.epochs[-1]):,}") + self._summary_rest
+        text = (note or model_epoch(self.snapshot, int(flow.epochs[-1]))) + self._summary_rest
         if text != self.summary.text():
             self.summary.setText(text)
 

@@ -272,6 +272,9 @@ class LandscapeView(QWidget):
         self._path_start = None  # the start mark's point, as drawn
         self._axis_texts = None  # the plane's axis labels, as the plane names them
         self._line_has_test = True  # the line plot's title names a test curve (until a run has none)
+        # What the line plot shows: (restored epoch, the line's end epoch, whether it has a
+        # line at all), as LandscapeResult says; its title and the map's key follow it.
+        self._line_kind = (-1, -1, True)
 
         self.directions = FittedCombo()
         for key, text in DIRECTIONS.items():
@@ -393,15 +396,20 @@ class LandscapeView(QWidget):
                                               name="train")
         self.line_test = self.line_plot.plot([], [], pen=pg.mkPen(colors.TEST_CURVE, width=2),
                                              name="test")
-        for x in (0.0, 1.0):
-            self.line_plot.addItem(pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(
-                150, 150, 150, style=Qt.PenStyle.DotLine)))
+        self.line_marks = [pg.InfiniteLine(pos=x, angle=90, pen=pg.mkPen(
+            150, 150, 150, style=Qt.PenStyle.DotLine)) for x in (0.0, 1.0)]
+        for mark in self.line_marks:
+            self.line_plot.addItem(mark)
         self.path_plot = self._side_plot(1, self._path_title(), "epoch")
         self.path_real = self.path_plot.plot([], [], pen=pg.mkPen(colors.TRAIN_CURVE, width=2),
                                              name="the model")
         self.path_shadow = self.path_plot.plot([], [], pen=pg.mkPen(230, 60, 40, width=2,
                                                                      style=Qt.PenStyle.DashLine),
                                                name="on the plane")
+        # After a divergence: the model shown (the weights put back) at its epoch, apart from
+        # the path's curve (a line down from 1e8 to it read as the run learning).
+        self.path_restored = pg.ScatterPlotItem(size=10, brush="w", pen=pg.mkPen("k", width=2))
+        self.path_plot.addItem(self.path_restored)
         self._limit_label = "2/lr"
         self.sharp_plot = self._side_plot(2, _sharpness_title("2/lr"), "epoch")
         self.sharp_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(120, 60, 170, width=2),
@@ -411,12 +419,20 @@ class LandscapeView(QWidget):
         self.limit_curve = self.sharp_plot.plot([], [], pen=pg.mkPen(200, 40, 40, width=2,
                                                                       style=Qt.PenStyle.DashLine),
                                                 name="2/lr")
-        self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(-0.05, 0))
+        self.sharp_note = pg.TextItem("", color=(120, 60, 170), anchor=(0, 0))
         # Not part of the plot's auto range: the note ignores the view's scale (a TextItem), so
         # its bounds in data units shrink as the range does. Placed at the one epoch of a run
         # at epoch 0 ("compiling..."), it pulled the x range down to 1e-307 wide and the range
         # never recovered: the live plot stayed empty (no curve, no 2/lr, no x ticks) all run.
-        self.sharp_plot.addItem(self.sharp_note, ignoreBounds=True)
+        # In the plot's own pixels, not its data's: placed at an epoch, "up to 7.6e+04: off
+        # the s..." ran past the plot's right edge and over the 2/lr line (review r19) when the
+        # highest sharpness was the run's last. Now always at the top corner, inside, wrapped
+        # to the plot's width (_place_sharp_note).
+        self.sharp_note.setParentItem(self.sharp_plot.vb)
+        self.sharp_note.textItem.document().setDocumentMargin(1)  # 4 px: it reached the line
+        self._sharp_note_right = True
+        self._sharp_note_texts = ("",)  # its wordings, the longest first: the first that fits
+        self.sharp_plot.vb.sigResized.connect(self._place_sharp_note)
         loose_title(self.map, 6)  # left axis, plane, right axis, -, spacer, colour bar
         for plot in (self.line_plot, self.path_plot, self.sharp_plot):
             loose_title(plot, 3)
@@ -503,22 +519,46 @@ class LandscapeView(QWidget):
         for c in self.contours:
             c.setPen(pg.mkPen(255, 255, 255, 110, width=k))
         self.sharp_plot.setTitle(_sharpness_title(self._limit_label))
+        self.path_restored.setSize(10 * k)
+        self.path_restored.setPen(pg.mkPen("k", width=2 * k))
         self.line_plot.setTitle(self._line_title())
         self.path_plot.setTitle(self._path_title())
-        red = colors.hex_of(colors.readable(PATH))  # a word on the panel: 4.5:1
-        self.map_key.setText(f"<span style='color:{red}'><b>red</b></span>: the path, from the "
-                             "square; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
+        self.map_key.setText(self._map_key())
         QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
 
     def _line_title(self) -> str:
         # Two lines of ~30 characters, as the sharpness plot's: longer ones were fitted to a
         # smaller size than the other titles. "test" only where there is a test curve: it
         # named one over a run without test points.
+        restored, end, has_line = self._line_kind
+        if not has_line:
+            # A sentence where the plot would be empty axes (ticks 0.1, 0.2 over nothing).
+            return ("loss from the initial to the current weights:<br>no line yet, the "
+                    "weights have not moved" if restored < 0 else
+                    f"no line: epoch {restored:,}'s weights, put back,<br>"
+                    "are where the path began")
         train = colors.hex_of(colors.train_curve())
         test = colors.hex_of(colors.readable(colors.test_color(), colors.background()))
-        return (f"loss from the initial (0) to the<br>current (1) weights: <span style="
-                f"'color:{train}'>train</span>" + (f", <span style='color:{test}'>test</span>"
-                                                   if self._line_has_test else ""))
+        curves = (f"<span style='color:{train}'>train</span>"
+                  + (f", <span style='color:{test}'>test</span>" if self._line_has_test else ""))
+        if restored >= 0:
+            # After a divergence, the way the run went from the weights put back: the loss
+            # climbs along it (initial -> current was one point: both were epoch 0's).
+            return (f"loss from the restored (0) to epoch<br>{end:,}'s (1) weights: {curves}")
+        return f"loss from the initial (0) to the<br>current (1) weights: {curves}"
+
+    def _map_key(self) -> str:
+        red = colors.hex_of(colors.readable(PATH))  # a word on the panel: 4.5:1
+        restored, end, _ = self._line_kind
+        r = self.result
+        if restored >= 0 and r is not None and len(r.path.epochs) > 1:
+            last = int(r.path.epochs[-2])
+            return (f"<span style='color:{red}'><b>red</b></span>: the path, from the square "
+                    f"(epoch {int(r.path.epochs[0]):,}) to epoch {last:,}, before it diverged; "
+                    f"<b>white&nbsp;dot</b>: the model, epoch&nbsp;{restored:,}'s weights "
+                    "put&nbsp;back")
+        return (f"<span style='color:{red}'><b>red</b></span>: the path, from the "
+                "square; <b>white&nbsp;dot</b>:&nbsp;the&nbsp;model")
 
     @staticmethod
     def _path_title() -> str:
@@ -863,7 +903,10 @@ class LandscapeView(QWidget):
         Between two landscapes only its last point moves (every frame while a run plays): the
         start mark keeps its data, and the white dot is moved, not made anew (move_points)."""
         ab = r.path.ab if r.now is None else np.vstack([r.path.ab, [r.now[1:]]])
-        self.path_curve.setData(ab[:, 0], ab[:, 1])
+        # After a divergence the model is the weights put back, not a step of the path: the
+        # path ends where the run was before it diverged, the white dot is apart from it.
+        path = ab[:-1] if r.restored >= 0 and len(ab) > 1 else ab
+        self.path_curve.setData(path[:, 0], path[:, 1])
         start = (float(ab[0, 0]), float(ab[0, 1])) if len(ab) else None
         if start != self._path_start:
             self._path_start = start
@@ -875,14 +918,23 @@ class LandscapeView(QWidget):
             plot.setLogMode(y=log)
         pos = (lambda v: np.maximum(v, _TINY)) if log else (lambda v: v)  # noqa: E731
         has_test = r.line is not None and r.line.test is not None
-        if has_test != self._line_has_test:
-            self._line_has_test = has_test
+        kind = (r.restored, r.line_end, r.line is not None)
+        if has_test != self._line_has_test or kind != self._line_kind:
+            self._line_has_test, self._line_kind = has_test, kind
             self.line_plot.setTitle(self._line_title())
             QTimer.singleShot(0, self, self._fit_titles)  # the new title's size
+        key = self._map_key()
+        if key != self.map_key.text():
+            self.map_key.setText(key)
+        for axis in ("left", "bottom"):
+            self.line_plot.showAxis(axis, r.line is not None)
+        for mark in self.line_marks:
+            mark.setVisible(r.line is not None)
         if r.line is not None:
-            self.line_train.setData(r.line.alphas, pos(r.line.train))
+            # Past the divergence's weights the loss may overflow: the finite part is drawn.
+            self.line_train.setData(*_finite(r.line.alphas, pos(r.line.train)))
             if r.line.test is not None:
-                self.line_test.setData(r.line.alphas, pos(r.line.test))
+                self.line_test.setData(*_finite(r.line.alphas, pos(r.line.test)))
             else:
                 self.line_test.setData([], [])
         else:
@@ -890,8 +942,14 @@ class LandscapeView(QWidget):
             self.line_test.setData([], [])
         p = r.path
         ep = p.epochs.astype(np.float64)
-        self.path_real.setData(ep, pos(p.loss))
-        self.path_shadow.setData(ep, pos(p.loss_projected))
+        upto = len(ep) - 1 if r.restored >= 0 and len(ep) > 1 else len(ep)
+        self.path_real.setData(*_finite(ep[:upto], pos(p.loss[:upto])))
+        self.path_shadow.setData(*_finite(ep[:upto], pos(p.loss_projected[:upto])))
+        if upto < len(ep) and math.isfinite(p.loss[-1]):
+            y = float(pos(p.loss[-1:])[0])
+            self.path_restored.setData([ep[-1]], [math.log10(y) if log else y])
+        else:
+            self.path_restored.setData([], [])
         for plot in (self.path_plot, self.sharp_plot):
             _epoch_range(plot, ep)
         self.sharp_curve.setData(r.sharp_epochs.astype(np.float64), r.sharp_values)
@@ -912,23 +970,51 @@ class LandscapeView(QWidget):
         limit = float(np.nanmax(limits)) if np.isfinite(limits).any() else math.nan
         # Far above the limit (the first epochs of a run, before it settles): off the scale, so
         # that the hovering at the limit stays visible; the note says how high it went.
-        if math.isfinite(limit) and highest > 1.5 * limit:
-            top = 1.5 * limit
-            self.sharp_note.setText(f"up to {highest:.3g}: off the scale")
-            self.sharp_note.setPos(float(r.sharp_epochs[int(np.argmax(
-                np.where(np.isfinite(r.sharp_values), r.sharp_values, -np.inf)))]), top)
+        # Not when most of the run is off it (a rate that diverges: 7.9e4 against a 2/lr of
+        # 200), where a plot of the 2/lr line alone hid the reason the run blew up: the
+        # sharpness far above the limit, all of it drawn.
+        within = values <= 1.5 * limit if math.isfinite(limit) else np.ones(len(values), bool)
+        if math.isfinite(limit) and highest > 1.5 * limit and 2 * within.sum() >= len(values):
+            top = 1.75 * limit  # room for the note above the limit's line (a small plot)
+            self._sharp_note_texts = (f"up to {highest:.3g}: off the scale",
+                                      f"up to {highest:.3g} (off scale)",
+                                      f"max {highest:.3g} \u2191")
+            self._sharp_note_right = True
         else:
             # A round number over the curves: at 2.2 over a limit of 2, the limit's number
             # lay too near the top to be drawn whole (presentation mode at 1024x768).
             top = 1.1 * max(highest, limit if math.isfinite(limit) else 0.0)
             top = nice_range(0.0, top)[1] if top > 0 else top
-            self.sharp_note.setText("")
+            self._sharp_note_texts = ("",)
         if r.sharpness_compiling:  # the plot would show the limit alone, and not say why
             top = top if top > 0 else 1.0
-            self.sharp_note.setText("compiling\u2026")
-            self.sharp_note.setPos(float(r.path.epochs[0]), 0.9 * top)
+            self._sharp_note_texts = ("compiling\u2026",)
+            self._sharp_note_right = False
+        self._place_sharp_note()
         bottom = min(0.0, float(values.min(initial=0.0)))
         self.sharp_plot.setYRange(bottom, top if top > bottom else bottom + 1.0, padding=0)
+
+    def _place_sharp_note(self, *_) -> None:
+        """The sharpness plot's note at its top corner (right, or left for "compiling"), in
+        the longest of its wordings that fits on one line (two lines reached down over the
+        2/lr line at 1024x768), the shortest wrapped if none does: wholly inside the plot
+        whatever its size."""
+        note, box = self.sharp_note, self.sharp_plot.vb.boundingRect()
+        room = max(20.0, box.width() - 8)
+        note.setTextWidth(-1)
+        for text in self._sharp_note_texts:
+            if note.toPlainText() != text:
+                note.setText(text)
+            if note.textItem.boundingRect().width() <= room:
+                break
+        else:
+            note.setTextWidth(room)
+        if self._sharp_note_right:
+            note.setAnchor((1, 0))
+            note.setPos(box.right() - 4, box.top() + 1)
+        else:
+            note.setAnchor((0, 0))
+            note.setPos(box.left() + 4, box.top() + 1)
 
     def _summary(self, r: LandscapeResult) -> str:
         plane, p = r.land.plane, r.path
@@ -936,6 +1022,20 @@ class LandscapeView(QWidget):
         parts = [f"epoch {r.epoch:,}" if r.now is None else
                  f"epoch {r.now[0]:,} (the landscape of epoch {r.epoch:,}, redrawn as the run "
                  "goes)"]
+        if r.restored >= 0:
+            # The model shown is an earlier epoch's, as the window's counter says ("Epoch 0,
+            # restored; diverged after epoch 14"): "epoch 14" here, over a path of two points
+            # at ~200, hid what the loss chart showed (1e8) and why (review r19).
+            parts = [f"epoch {r.restored:,} <b>restored</b>; the run diverged after epoch "
+                     f"{r.epoch:,}"]
+            ep, loss = p.epochs[:-1], p.loss[:-1]
+            finite = np.isfinite(loss)
+            if finite.any():
+                i = int(np.argmax(np.where(finite, loss, -np.inf)))
+                # "after epoch N", as the readout says of weights (the loss chart draws their
+                # loss at N + 1: the loss of an epoch is before its update).
+                parts.append(f"the path (red) is the run up to epoch {int(ep[-1]):,}: its loss "
+                             f"rose to {loss[i]:.3g} after epoch {int(ep[i]):,}")
         if plane.explained:
             parts.append(f"the plane holds {variance_shares(plane.explained)[2]} of the path's "
                          "variance")
@@ -985,6 +1085,12 @@ class LandscapeView(QWidget):
             else:
                 parts.append("the path lies close to this plane (its losses within 5%)")
         return " &nbsp;·&nbsp; ".join(parts)
+
+
+def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points of a curve whose value is finite (a diverged run's losses overflow)."""
+    keep = np.isfinite(y)
+    return np.asarray(x)[keep], np.asarray(y)[keep]
 
 
 def same_precision(*values: float) -> list[str]:

@@ -29,7 +29,8 @@ from nnviz.core.network import EDIT_LIMIT
 from . import colors
 from .neuron_maps import (NeuronMapPanel, Strip, follow_selection, neuron_label, no_plane_text,
                           output_luts, over_inputs, probe_choice)
-from .widgets import EpochNote, LabelRoom, computing, data_names_of, window_playing
+from .widgets import (EpochNote, LabelRoom, computing, data_names_of, model_epoch,
+                      window_playing)
 
 MAX_UNITS = 32
 MAX_LINKS = 160
@@ -905,7 +906,7 @@ class NetworkView(QWidget):
         # view's epoch differ from the window's).
         shown = c.maps.epoch if c.maps is not None else -1
         epoch_text = (self.epoch_note.text(epoch, shown, window_playing(self))
-                      or f"epoch {epoch:,}")
+                      or model_epoch(self.snapshot))
         if getattr(self, "_previous_run", False):
             self.header.setText(f"<b>The last run's network</b>, {c.spec.shapes_text()}: the new "
                                 "run's comes with its first frame (once its model has "

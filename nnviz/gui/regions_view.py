@@ -27,7 +27,7 @@ from nnviz.core.formatting import plural
 from . import colors
 from .boundary_plot import equal_aspect, shared
 from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_axes,
-                      class_names_of, computing, loose_title, plain_axes)
+                      class_names_of, computing, loose_title, model_epoch, plain_axes)
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
@@ -356,8 +356,8 @@ class RegionsView(QWidget):
             bound = ("<br>Deeper layers fold the plane: each region of one layer can be cut "
                      "again by the next, so depth can multiply the regions (Montúfar et al. "
                      "2014); the bounds for deep networks are loose, and none is drawn.")
-        return (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at epoch "
-                f"{r.epoch:,}: <b>{r.count}</b> regions on a "
+        return (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at "
+                f"{model_epoch(snapshot, r.epoch)}: <b>{r.count}</b> regions on a "
                 f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's z (before "
                 "its activation) is one linear function of the input; it bends only on the dark "
                 f"lines, where one of the {plural(r.units, 'ReLU unit')} switches.{bound}")

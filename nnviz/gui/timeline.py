@@ -139,6 +139,9 @@ class Timeline(QWidget):
         self.live_epoch = 0
         self.epoch = 0
         self.first_epoch = 0  # the first epoch the record reaches
+        # The earlier epoch whose weights a divergence put back at the epoch shown, or -1
+        # (Snapshot.weights_epoch): the label says the model's epoch, as the counter does.
+        self.weights_epoch = -1
         self._scale = 1  # epochs a step of the slider: 1 until the run passes SLIDER_MAX
         self.branch = ""
         self.delete_undoable = False  # the window's Undo brings a deleted branch back
@@ -250,6 +253,8 @@ class Timeline(QWidget):
     def update_snapshot(self, s: Snapshot) -> None:
         self.live_epoch, self.epoch, self.branch = max(s.live_epoch, s.epoch), s.epoch, s.branch
         self.first_epoch = min(s.first_epoch, self.live_epoch)
+        w = getattr(s, "weights_epoch", -1)  # (Snapshot.restored; a test's stand-in has none)
+        self.weights_epoch = w if 0 <= w != s.epoch else -1
         self._scale = max(1, -(-self.live_epoch // SLIDER_MAX))  # its end fits the slider
         with QSignalBlocker(self.slider), self.slider.quietly():
             self.slider.setRange(self._to_slider(self.first_epoch),
@@ -286,6 +291,7 @@ class Timeline(QWidget):
         self.replay.setChecked(False)
         self._paused, self._asked, self._asked_pending = False, None, False
         self.live_epoch = self.epoch = self.first_epoch = 0
+        self.weights_epoch = -1
         self._scale = 1
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, 0)
@@ -390,7 +396,23 @@ class Timeline(QWidget):
         # "0/200" (bold) beside the live "200" moved the buttons 15 px as it started (the
         # Replay button under the pointer), and again at each new digit of the epoch.
         reserve = f"{live:,}/{live:,}" if live else ""
-        if self.past:
+        w = self.weights_epoch
+        if w >= 0:
+            # After a divergence: the model is epoch w's weights, put back at epoch e (the
+            # handle's place); "Live · epoch 14" stood under the counter's "Epoch 0, restored;
+            # diverged after epoch 14" (review r19).
+            self.label.setStyleSheet(PAST_STYLE.replace(
+                "#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK)))
+                if self.past else "")
+            where = "Past" if self.past else "Live"
+            self.label.set_texts(
+                f"{where} \u00b7 epoch {w:,} restored", f"{where} \u00b7 {w:,} restored",
+                f"{w:,} restored", f"{w:,}", reserve=reserve,
+                tip=f"The views show epoch {w:,}'s weights, put back when the run diverged "
+                    f"after epoch {e:,} (the handle's place on the timeline)."
+                    + (" Training goes on from them." if not self.past else
+                       f" Live or End returns to the run's end (epoch {live:,})."))
+        elif self.past:
             self.label.setStyleSheet(PAST_STYLE.replace(
                 "#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK))))
             self.label.set_texts(

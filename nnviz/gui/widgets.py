@@ -858,6 +858,19 @@ class EpochNote:
         return f"epoch {epoch:,} ({self.what}: epoch {shown:,})" if self.on else ""
 
 
+def model_epoch(snapshot, epoch: int | None = None) -> str:
+    """"epoch N" of the model ``snapshot`` draws (at ``epoch``, when a view's numbers are of
+    another, e.g. a throttled probe's): after a divergence put an earlier epoch's weights back,
+    that epoch's, "restored", as the window's counter says ("Epoch 0, restored; diverged after
+    epoch 14"). The Network view's caption and the timeline said "epoch 14" under it (r19)."""
+    if snapshot is None:
+        return f"epoch {0 if epoch is None else epoch:,}"
+    at = snapshot.epoch if epoch is None else int(epoch)
+    if snapshot.restored and at == snapshot.epoch:
+        return f"epoch {snapshot.weights_epoch:,} (restored)"
+    return f"epoch {at:,}"
+
+
 def computing(what: str, capital: bool = True) -> str:
     """What a view says while its first numbers for the run shown are computed: a tab's first
     visit, or a new network's, also compiles its functions (seconds at 512 units), paused or

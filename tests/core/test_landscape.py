@@ -212,3 +212,26 @@ def test_the_sharpness_of_many_weights_at_once_is_each_ones(recorded):
     for flat, value in zip(rows, many):
         one = sharpness.top_eigenvalue(t, ls.unflatten(t.spec, flat.astype(np.float32)))
         assert value == pytest.approx(one.value, rel=1e-3)
+
+
+def test_after_a_divergence_the_path_is_the_run_up_to_it_on_a_plane_that_holds_it():
+    """A 512-wide network's path has three points: its own checkpoint took one of them, so
+    after a divergence the path was the start and the model put back, one point twice (the
+    Landscape tab drew a flat line at ~200 where the run's loss reached 1e8, review r19), and
+    the plane was random, the path a dot. Now: the start, the last weights before the
+    divergence, the model; and the plane the path's one direction."""
+    t = trainer_for(out="linear", lr=10.0)
+    log = runlog.RunLog()
+    assert runlog.advance(t, log, 50).diverged
+    assert log.weights_of(t.epoch) == 0 < t.epoch
+    t.log = log
+    epochs, flats, _ = ls.recorded_path(t, max_points=3)
+    assert list(epochs) == [0, t.epoch - 1, t.epoch]
+    np.testing.assert_array_equal(flats[0], flats[-1])  # the start's weights, put back
+    losses = ls.losses_of(t, flats)
+    assert losses[1] > 1e3 * losses[0]  # the path goes where the loss blew up
+    plane = ls.make_plane("pca", t.spec, flats[-1], flats[0], flats)
+    assert plane.kind == "pca" and not plane.note and plane.explained == (1.0, 0.0)
+    on = ls.project_path(t, plane, epochs, flats)
+    assert on.off[1] < 1e-6 * np.linalg.norm(flats[1] - flats[0])  # on the plane
+    assert on.loss_projected[1] == pytest.approx(on.loss[1], rel=1e-3)

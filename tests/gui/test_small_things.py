@@ -688,3 +688,30 @@ def test_quits_question_counts_the_epoch_that_ends_under_it(main_window, qtbot, 
     assert first == "The run has trained 2 epochs that are not saved."
     assert epoch > 2 and last == f"The run has trained {epoch:,} epochs that are not saved."
     w.pause()
+
+
+def test_after_a_divergence_the_views_say_the_epoch_of_the_model_they_draw(main_window, qtbot):
+    """The counter said "Epoch 0, restored; diverged after epoch 14" while the Network view's
+    caption said "epoch 14" and the timeline "Live · epoch 14" (review r19): every one of them
+    names the model drawn, epoch 0's weights put back. Trained on, they are epoch 15's again."""
+    w = main_window
+    shown = _diverge(w, qtbot)
+    best = w.last_snapshot.weights_epoch
+    assert 0 <= best < shown and _counter(w) == best
+    assert w.timeline.label.full_text() == f"Live \u00b7 epoch {best:,} restored"
+    assert f"epoch {shown:,}" not in w.timeline.label.text()
+    w.show_view("network")
+    view = w._inspection_views["network"]
+    qtbot.waitUntil(lambda: f"epoch {best:,} (restored)" in view.header.text(), timeout=30_000)
+    assert f"epoch {shown:,}" not in view.header.text()
+    w.show_view("gradients")  # its numbers "now" are the model's put back
+    grads = w._inspection_views["gradients"]
+    qtbot.waitUntil(lambda: grads.summary.text().startswith(f"epoch {best:,} (restored)"),
+                    timeout=30_000)
+    w.show_view("network")
+    w.set_learning_rate(0.5)
+    w.step(1)
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch > shown, timeout=30_000)
+    qtbot.waitUntil(lambda: f"epoch {shown + 1:,}" in view.header.text(), timeout=30_000)
+    assert "restored" not in view.header.text()
+    assert w.timeline.label.full_text() == f"Live \u00b7 epoch {shown + 1:,}"

@@ -888,3 +888,98 @@ def test_a_long_runs_epochs_read_apart_under_the_side_plots(main_window, qtbot):
         assert len(rects) >= 2
         for a, b in zip(rects, rects[1:]):
             assert b.left() - a.right() >= 4, [t for _, _, t in texts]
+
+
+def _diverged(qtbot, w) -> int:
+    """``w``'s run blown up (test_small_things.blow_up: moons, a linear output at lr 10,
+    diverged after epoch 3, epoch 0's weights put back); the epoch it diverged after."""
+    from .test_small_things import blow_up
+    blow_up(w, qtbot)
+    qtbot.waitUntil(lambda: w.last_snapshot.restored, timeout=TIMEOUT)
+    return w.last_snapshot.epoch
+
+
+def test_after_a_divergence_the_landscape_draws_the_run_up_to_it_and_the_model_put_back(
+        main_window, qtbot):
+    """Review r19: after a divergence the Landscape tab said "epoch 14" over the model of
+    epoch 0; its path plot drew a flat line at ~200 where the loss chart showed 1e8; the line
+    from the initial to the current weights was empty axes (they were one point); the key
+    named a red path and a square that were not drawn. Now it says the model's epoch as the
+    counter does, draws the run up to the divergence with the losses the loss chart has, the
+    model put back apart from it, and the line from it along the way the run went."""
+    w = main_window
+    end = _diverged(qtbot, w)
+    s = w.last_snapshot
+    best = s.weights_epoch
+    assert best == 0 and end > 1
+    view = shown_landscape(qtbot, w, end)
+    r = view.result
+    summary = view.summary.text()
+    assert summary.startswith(f"epoch {best} <b>restored</b>; the run diverged after epoch "
+                              f"{end}")
+    assert r.restored == best
+    # The path's losses are the loss chart's: its highest is the chart's highest (the loss of
+    # the weights after epoch k is the chart's point at k + 1).
+    chart = float(np.max(s.loss_values))
+    assert chart > 1e3
+    ys = np.asarray(view.path_real.yData)
+    assert float(np.max(ys)) == pytest.approx(chart, rel=0.01)
+    xs = np.asarray(view.path_real.xData)
+    assert xs[-1] < end  # the curve ends before the divergence; the model put back is a mark
+    mx, my = view.path_restored.getData()
+    assert list(mx) == [end] and 10 ** my[0] == pytest.approx(r.path.loss[-1], rel=1e-6)
+    # On the map: a red path that leads away from the model, which is the white dot.
+    px, py = view.path_curve.getData()
+    dx, dy = view.path_now.getData()
+    assert len(px) >= 2 and np.max(np.hypot(px - dx[0], py - dy[0])) > 0.1 * r.land.plane.extent
+    assert f"epoch\u00a0{best}'s weights put\u00a0back" in view.map_key.text().replace(
+        "&nbsp;", "\u00a0")
+    # The line: from the model put back (0) to the run's last weights before it diverged (1),
+    # drawn, its loss climbing.
+    lx, ly = view.line_train.getData()
+    assert len(lx) > 10 and ly[-1] > ly[0]
+    assert "restored (0)" in view.line_plot.titleLabel.text
+    assert view.line_plot.getAxis("left").isVisible()
+    # The sharpness far above 2/lr all the way (the reason it blew up): drawn, not cut off.
+    top = view.sharp_plot.viewRange()[1][1]
+    assert top >= float(np.nanmax(r.sharp_values))
+
+
+def test_before_the_weights_move_the_line_plot_says_so_instead_of_empty_axes(main_window,
+                                                                                  qtbot):
+    view = shown_landscape(qtbot, main_window, 0)
+    assert view.result.line is None
+    assert "the weights have not moved" in view.line_plot.titleLabel.text
+    assert not view.line_plot.getAxis("left").isVisible()
+    assert not view.line_plot.getAxis("bottom").isVisible()
+    main_window.step(5)
+    qtbot.waitUntil(lambda: view.result.epoch == 5 and view.result.line is not None,
+                    timeout=TIMEOUT)
+    assert "current (1) weights" in view.line_plot.titleLabel.text
+    assert view.line_plot.getAxis("left").isVisible()
+
+
+def test_the_sharpness_note_lies_inside_its_plot(main_window, qtbot):
+    """"up to 7.6e+04: off the s..." ran past the sharpness plot's right edge (review r19): it
+    was placed at the epoch of the highest sharpness, the run's last."""
+    import dataclasses
+    w = main_window
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    view = trained_and_shown(qtbot, w, 20)
+    r, s = view.result, w.last_snapshot
+    values = np.full(len(r.sharp_epochs), 0.5 * float(np.nanmax(r.limit_values)))
+    values[-1] = 7.6e4  # the last, far off the scale
+    high = dataclasses.replace(r, land=dataclasses.replace(r.land), sharp_values=values)
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: high}))
+    qtbot.waitUntil(lambda: side_plots_free(view) and view.result is high, timeout=5000)
+    view.grab()
+    note = view.sharp_note
+    assert "7.6e+04" in note.toPlainText()
+    inside = note.mapRectToScene(note.boundingRect())
+    plot = view.sharp_plot.vb.sceneBoundingRect()
+    assert plot.contains(inside), (inside, plot)
+    # On one line, above the 2/lr line (two lines reached down over it).
+    limit = view.sharp_plot.vb.mapViewToScene(QPointF(0, float(np.nanmax(r.limit_values))))
+    assert inside.bottom() < limit.y()

@@ -265,3 +265,16 @@ def test_one_relu_unit_is_counted_in_the_singular(view):
     assert "one hidden layer of 1 unit the plane" in text and "Zaslavsky: 1 line in" in text
     assert "the 1 ReLU unit switches" in text
     assert "1 units" not in text and "1 lines" not in text
+
+
+def test_after_a_divergence_the_caption_names_the_epoch_of_the_weights_put_back(view):
+    """As the window's counter ("Epoch 10, restored; diverged after epoch 50"), not "at
+    epoch 50" over epoch 10's weights (review r19)."""
+    import dataclasses
+    t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+    t.run(50)
+    s = dataclasses.replace(snapshot_of(t, {"regions": RegionsProbe(res=40)}), weights_epoch=10)
+    assert s.restored
+    view.update_snapshot(s)
+    assert "at epoch 10 (restored):" in view.header.text()
+    assert "epoch 50" not in view.header.text()
