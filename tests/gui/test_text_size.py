@@ -317,18 +317,23 @@ def test_leaving_presentation_mode_keeps_the_window_on_a_1024_px_screen(main_win
     assert "outside presentation mode" in message and "200%" in message, message
 
 
+def _at_150_percent_on_1024_px(w, qtbot, monkeypatch):
+    """The window ``w`` at 1024x768 on a screen that size, its text at 150%."""
+    _screen(monkeypatch, 1024, 768)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    w.text_size.choose(1.5)
+    qtbot.waitUntil(lambda: _label(w).font().pointSizeF() > QApplication.font().pointSizeF())
+    return w
+
+
 def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_the_width(
         main_window, qtbot, monkeypatch):
     """A reviewer at 1024x768 and 150%: the settings column took 551 of the 1,024 px (its
     least width: the timeline's row, "Continue from here" the widest of its buttons) and the
     Network diagram's headers were cut to "in… hi… hi…". The button says "Branch" where the
     row is short of room; the views get the larger share."""
-    w = main_window
-    _screen(monkeypatch, 1024, 768)
-    w.resize(1024, 768)
-    qtbot.waitUntil(lambda: w.width() == 1024)
-    w.text_size.choose(1.5)
-    qtbot.waitUntil(lambda: _label(w).font().pointSizeF() > QApplication.font().pointSizeF())
+    w = _at_150_percent_on_1024_px(main_window, qtbot, monkeypatch)
     fork = w.timeline.fork
 
     def views_wider() -> None:
@@ -351,12 +356,7 @@ def test_at_150_percent_on_1024_px_training_moves_nothing_and_cuts_no_number(
     width "Train loss after epoch 1,374: 0.0786 ·" went on under "Log scale", cut. The
     epoch's label goes up beside the slider where its row is short of room, and the numbers
     break before the loss."""
-    w = main_window
-    _screen(monkeypatch, 1024, 768)
-    w.resize(1024, 768)
-    qtbot.waitUntil(lambda: w.width() == 1024)
-    w.text_size.choose(1.5)
-    qtbot.waitUntil(lambda: _label(w).font().pointSizeF() > QApplication.font().pointSizeF())
+    w = _at_150_percent_on_1024_px(main_window, qtbot, monkeypatch)
     QApplication.processEvents()
     tabs_at = w.tabs.mapTo(w, w.tabs.rect().topLeft()).x()
     settings_width = w.main_split.sizes()[0]
