@@ -240,8 +240,8 @@ class StatusBar(QStatusBar):
     def add_offer(self, widget: QWidget, wanted: Callable[[str], bool]) -> None:
         """A button that goes with a message: shown beside the messages ``wanted(text)`` says
         it goes with, while they show, and hidden with them (Undo beside "Reset: Ctrl+Z
-        brings the run back."). First of the widgets on the right, and never set aside for a
-        long message, whose room it leaves."""
+        brings the run back."), right after the message's words; the message's room is
+        that much shorter while it shows."""
         widget.hide()
         widget.setParent(self)  # placed by the bar (_place_offers), in no layout of its
         # own: right after the message, where it is read (at the bar's far right, beside
