@@ -576,11 +576,34 @@ def _link_colour(theme_name: str, rgb: RGB, strength: float, dim: float) -> RGB:
     return over(hi)
 
 
+#: The Gradients view's layer colours by theme (dark?), for networks of up to eight layers:
+#: blue, ochre, magenta, green, then a deep blue, a brick red, a dark red and a plum (light
+#: theme) or a blue, a sea green, a salmon and an aqua (dark theme). Viridis' steps had made
+#: the default 2-4-10-4-1's hidden 1, 2 and 3 a dark purple, a navy and a teal, three dark
+#: lines hard to tell apart on the light plots (CIEDE2000 28.7 between the first two, 15.6 for
+#: a deuteranope) and on the dark ones, lifted, a blue and a teal 5.1 apart for a protanope
+#: (r19). Picked by search among the colours that are lines on the theme's plots (3.6:1 on
+#: the background, 3.4:1 on the panels, where the key is) and not greys: the first four 37.5
+#: apart at least (light theme; 46.9 dark) with normal vision and 18.6 (22.7) with
+#: deuteranopia or protanopia; the eight 18.9 (23.7) and 10.3 (11.5).
+LAYER_CURVES: dict[bool, tuple[RGB, ...]] = {
+    False: ((15, 135, 195), (165, 120, 0), (195, 30, 120), (0, 90, 45), (0, 0, 240),
+            (180, 105, 90), (135, 15, 0), (105, 30, 105)),
+    True: ((60, 225, 255), (180, 120, 0), (210, 90, 150), (120, 255, 0), (90, 135, 255),
+           (45, 150, 105), (255, 180, 165), (75, 255, 210)),
+}
+
+
 def layer_colour(i: int, n: int) -> QColor:
-    """Layer ``i`` of ``n`` (the Gradients view's curves and key): viridis from dark purple
-    (the first layer) to green (the output), short of its pale yellow end. On the dark theme
-    each is made lighter, its hue kept, until it reads on the background and the panels:
-    viridis' dark purple, the first hidden layer's, was 1.1:1 on the dark plots."""
+    """Layer ``i`` of ``n`` (the Gradients view's curves and key): up to eight layers, each its
+    own colour of the theme's LAYER_CURVES, told apart by a colour-blind viewer too. More than
+    eight: viridis from dark purple (the first layer) to green (the output), short of its pale
+    yellow end, as the caption says (there is no key then). On the dark theme each is made
+    lighter, its hue kept, until it reads on the background and the panels: viridis' dark
+    purple, the first hidden layer's, was 1.1:1 on the dark plots."""
+    curves = LAYER_CURVES[theme().dark]
+    if n <= len(curves):
+        return QColor(*curves[i])
     c = pg.colormap.get("viridis").map(0.85 * i / max(n - 1, 1), mode="qcolor")
     t = theme()
     if t.dark:

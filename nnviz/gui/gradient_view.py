@@ -49,7 +49,9 @@ CAPTION = (
     "the input, their steps are too large: <b>exploding gradients</b>. An update of "
     "about 1/1000 of a layer's weights per epoch (dashed line) is healthy; far below, the "
     "layer is stuck; far above, it jumps around.")
+#: The colours said, many layers (no key): viridis' run; up to eight, each layer's own (the key).
 COLOURS = "Colours run from the first layer (purple) to the output (green)."
+KEYED_COLOURS = "Each layer has a colour of its own, named in the key above the plots."
 
 
 def gradient_verdict(grad_norms: np.ndarray) -> str | None:
@@ -211,7 +213,8 @@ class GradientView(QWidget):
 
     def _write_caption(self) -> None:
         if self.caption_open:
-            text = CAPTION + " " + COLOURS + " " + colors.link("less", "Less")
+            text = CAPTION + " " + (COLOURS if self._colours_in_caption else KEYED_COLOURS) \
+                + " " + colors.link("less", "Less")
         else:
             text = self._headline + " " + DASHED \
                 + (" " + COLOURS if self._colours_in_caption else "") + " " \
@@ -283,7 +286,8 @@ class GradientView(QWidget):
                 plot.addItem(curve)
                 curves.append(curve)
             key.append(f"<span style='color:{colour.name()}'>\u2501\u2501</span>&nbsp;{name}")
-        # Many layers: the caption's "from dark purple to green" says it in fewer words.
+        # Many layers: the caption's "from dark purple to green" says it in fewer words (up to
+        # eight, each has a colour of its own: colors.LAYER_CURVES).
         self.key.setText("layers: " + " &nbsp; ".join(key) if n <= 8 else "")
         self.key.setVisible(n <= 8)
         self._colours_in_caption = n > 8
