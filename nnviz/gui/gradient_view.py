@@ -183,6 +183,10 @@ class GradientView(QWidget):
         self.dead_plot.addItem(self.dead_bars)
         self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0.5))
         self.dead_plot.addItem(self.dead_text)
+        # "n/a" over each hidden layer that is not ReLU, where a network has ReLU layers and
+        # others: its bar was a 0-height one, "none dead" to the eye, like a ReLU layer's with
+        # every unit alive.
+        self.dead_na: list[pg.TextItem] = []
         # The layers' colours, above the plots: a legend inside "||dL/dW|| per layer" covered
         # that plot's curves when it was narrow (1024 x 768 beside the settings).
         self.key = QLabel()
@@ -338,8 +342,10 @@ class GradientView(QWidget):
         dead = list(flow.dead_fraction)
         if dead != self._dead_drawn:  # a sigmoid network's: the same "no ReLU" every frame
             self._dead_drawn = dead
-            heights = [f if f is not None else 0.0 for f in dead]
-            self.dead_bars.setOpts(x=np.arange(1, len(dead) + 1), height=heights, width=0.6)
+            # A bar for each ReLU layer only: the others say "n/a" (_mark_not_relu).
+            relu_at = [i for i, f in enumerate(dead) if f is not None]
+            self.dead_bars.setOpts(x=np.array(relu_at, np.float64) + 1,
+                                   height=[dead[i] for i in relu_at], width=0.6)
             relu = any(f is not None for f in dead)
             # No ReLU layer: the words alone. Empty 0-to-1 axes and flat bars under them
             # (presentation mode at 1024x768) looked like a plot of nothing dead.
@@ -351,10 +357,26 @@ class GradientView(QWidget):
             else:
                 self.dead_text.setText("no ReLU layer")
                 self.dead_text.setPos((len(dead) + 1) / 2, 0.5)
+            self._mark_not_relu(dead if relu else [])
         self._follow(ep, norms, ratios, flow)
         self._summary_rest = self._summary(flow, now, dead)
         self._set_summary(flow)
         self._say(flow)
+
+    def _mark_not_relu(self, dead) -> None:
+        """An "n/a" just above the axis at each hidden layer of ``dead`` that is not ReLU (its
+        fraction None), in the theme's text colour (style_view gives TextItems that colour)."""
+        from . import colors
+        missing = [i for i, f in enumerate(dead) if f is None]
+        while len(self.dead_na) < len(missing):
+            item = pg.TextItem("n/a", color=colors.text(), anchor=(0.5, 1.0))
+            self.dead_plot.addItem(item)
+            self.dead_na.append(item)
+        for k, item in enumerate(self.dead_na):
+            item.setVisible(k < len(missing))
+            if k < len(missing):
+                item.setColor(colors.text())
+                item.setPos(missing[k] + 1, 0.02)
 
     def new_run(self) -> None:
         """Another run replaces the one shown (nnviz.gui.views): its numbers go now."""

@@ -148,6 +148,42 @@ def test_dead_relu_units_are_counted(view):
     assert "dead ReLU units" in view.summary.text()
 
 
+def _mixed_trainer(acts):
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.training import TrainConfig, Trainer, network_for
+    data = make_dataset(DataSpec("moons"))
+    spec = network_for(data, "mse", (6,) * len(acts), acts, "sigmoid")
+    return Trainer(spec, TrainConfig("mse", "gd", 0.1), data, seed=0)
+
+
+def _shown_na(view) -> list[float]:
+    """The hidden layers (1, 2, ...) over which the dead-ReLU chart says "n/a"."""
+    return sorted(item.pos().x() for item in view.dead_na
+                  if item.isVisible() and item.toPlainText() == "n/a")
+
+
+def test_a_layer_that_is_not_relu_says_n_a_on_the_dead_relu_chart_not_a_0_bar(view, qtbot):
+    # relu, sigmoid, relu: the sigmoid layer's bar was a 0-height one, "no unit dead" to the
+    # eye, as a ReLU layer whose units all fire.
+    view.update_snapshot(snapshot_of(_mixed_trainer(("relu", "sigmoid", "relu")),
+                                     {"gradients": inspect.GradientProbe()}))
+    qtbot.waitUntil(lambda: view.dead_bars.isVisible())
+    assert _shown_na(view) == [2.0]
+    assert list(view.dead_bars.opts["x"]) == [1.0, 3.0]  # no bar, not even a flat one, at 2
+    assert view.dead_plot.getAxis("left").isVisible()  # the ReLU layers' fractions, on an axis
+    assert view.dead_text.toPlainText() == ""
+    # Another mix: the labels follow the layers.
+    view.update_snapshot(snapshot_of(_mixed_trainer(("tanh", "relu", "sigmoid", "relu")),
+                                     {"gradients": inspect.GradientProbe()}))
+    assert _shown_na(view) == [1.0, 3.0]
+    # All ReLU: nothing to say n/a of; none ReLU: the words alone, no per-layer labels.
+    view.update_snapshot(snapshot_of(_mixed_trainer(("relu", "relu")),
+                                     {"gradients": inspect.GradientProbe()}))
+    assert _shown_na(view) == []
+    view.update_snapshot(snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()}))
+    assert _shown_na(view) == [] and view.dead_text.toPlainText() == "no ReLU layer"
+
+
 def test_a_new_architecture_rebuilds_the_curves(view):
     view.update_snapshot(snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()}))
     t = make_trainer(hidden=(16, 16), act="relu", lr=0.1)  # the dead-ReLU test's network
