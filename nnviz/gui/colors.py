@@ -344,6 +344,15 @@ def _scale_stops() -> list[RGB]:
     return [p.classes[0], t.neutral, p.classes[1]]
 
 
+#: The middle (P = 0.5) of the diverging decision map on the dark theme: a light grey, lighter
+#: than either faded end, so that the boundary reads as a light line between the two classes'
+#: regions, as the light theme's near-white middle does on its pale ends. The theme's neutral
+#: (62, 65, 70), darker than both ends, made the boundary a dark band, a shadow between the
+#: regions (r19 #15). 1.7:1 or more from either end; not so light that a point's light rim
+#: (point_rim) is lost on it (2.1:1).
+DARK_MAP_MIDDLE: RGB = (160, 162, 166)
+
+
 def diverging_map() -> pg.ColorMap:
     """Class 0 -> neutral -> class 1 (or the palette's uniform map), for P(class 1) in [0, 1] or
     a regressed value; a little faded, so points stay visible on it."""
@@ -369,7 +378,8 @@ def diverging_map() -> pg.ColorMap:
                            name=f"nnviz-{p.name}")
     lo, mid, hi = _scale_stops()
     return pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]),
-                       color=[_mix(lo, t.background, _HEAT_FADE), mid,
+                       color=[_mix(lo, t.background, _HEAT_FADE),
+                              DARK_MAP_MIDDLE if t.dark else mid,
                               _mix(hi, t.background, _HEAT_FADE)], name=f"nnviz-{p.name}")
 
 
