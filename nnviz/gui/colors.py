@@ -525,11 +525,13 @@ def line(rgb, ground=None) -> RGB:
     return mark(rgb, ground, LINE_CONTRAST)
 
 
-#: The least contrast of the weakest link the network diagram draws with its background, on
-#: either theme: the weakest were the sign's colour at 24% over the background, 1.26:1 for a
+#: The least contrast of the weakest link the network diagram draws with its background, by
+#: theme (dark?): the weakest were the sign's colour at 24% over the background, 1.26:1 for a
 #: positive link on the dark theme (1.2:1 for a negative one on the light theme), lines that
-#: vanished on a projector (r19 #15: x1's links into hidden 1).
-LINK_LEAST = 2.0
+#: vanished on a projector (r19 #15: x1's links into hidden 1). The light theme's stay faint
+#: (at 2:1 its weakest links were as plain as its middling ones, the diagram a thicket), but
+#: there.
+LINK_LEAST = {False: 1.5, True: 2.0}
 #: The least contrast of a link's full colour (a sign's colour) with the dark background: the
 #: playground's blue was 3.4:1 there against its orange's 7.1:1, so the strongest positive
 #: links looked like the weakest negative ones and the diagram looked mostly negative.
@@ -574,7 +576,7 @@ def _link_colour(theme_name: str, rgb: RGB, strength: float, dim: float) -> RGB:
     top = contrast(over(230 / 255 * dim), bg)
     # Where many links cross (dim < 1), the weakest a little fainter too: a 2-512x8-1
     # network's ~1,300 links at 2:1 each would be a block of colour.
-    least = min(1.0 + (LINK_LEAST - 1.0) * dim, contrast(end, bg))
+    least = min(1.0 + (LINK_LEAST[THEMES[theme_name].dark] - 1.0) * dim, contrast(end, bg))
     want = least + (max(top, least) - least) * min(max(strength, 0.0), 1.0)
     lo, hi = 0.0, 1.0  # the amount of the full colour that gives the contrast wanted
     for _ in range(24):
