@@ -344,6 +344,15 @@ def _scale_stops() -> list[RGB]:
     return [p.classes[0], t.neutral, p.classes[1]]
 
 
+#: The middle (P = 0.5) of the diverging decision map on the dark theme: a light grey, lighter
+#: than either faded end, so that the boundary reads as a light line between the two classes'
+#: regions, as the light theme's near-white middle does on its pale ends. The theme's neutral
+#: (62, 65, 70), darker than both ends, made the boundary a dark band, a shadow between the
+#: regions (r19 #15). 1.7:1 or more from either end; not so light that a point's light rim
+#: (point_rim) is lost on it (2.1:1).
+DARK_MAP_MIDDLE: RGB = (160, 162, 166)
+
+
 def diverging_map() -> pg.ColorMap:
     """Class 0 -> neutral -> class 1 (or the palette's uniform map), for P(class 1) in [0, 1] or
     a regressed value; a little faded, so points stay visible on it."""
@@ -369,7 +378,8 @@ def diverging_map() -> pg.ColorMap:
                            name=f"nnviz-{p.name}")
     lo, mid, hi = _scale_stops()
     return pg.ColorMap(pos=np.array([0.0, 0.5, 1.0]),
-                       color=[_mix(lo, t.background, _HEAT_FADE), mid,
+                       color=[_mix(lo, t.background, _HEAT_FADE),
+                              DARK_MAP_MIDDLE if t.dark else mid,
                               _mix(hi, t.background, _HEAT_FADE)], name=f"nnviz-{p.name}")
 
 
@@ -515,11 +525,97 @@ def line(rgb, ground=None) -> RGB:
     return mark(rgb, ground, LINE_CONTRAST)
 
 
+#: The least contrast of the weakest link the network diagram draws with its background, by
+#: theme (dark?): the weakest were the sign's colour at 24% over the background, 1.26:1 for a
+#: positive link on the dark theme (1.2:1 for a negative one on the light theme), lines that
+#: vanished on a projector (r19 #15: x1's links into hidden 1). The light theme's stay faint
+#: (at 2:1 its weakest links were as plain as its middling ones, the diagram a thicket), but
+#: there.
+LINK_LEAST = {False: 1.5, True: 2.0}
+#: The least contrast of a link's full colour (a sign's colour) with the dark background: the
+#: playground's blue was 3.4:1 there against its orange's 7.1:1, so the strongest positive
+#: links looked like the weakest negative ones and the diagram looked mostly negative.
+LINK_END_DARK = 6.5
+
+
+def link_end(rgb) -> RGB:
+    """The full colour of a link whose sign has the colour ``rgb`` (high() or low()): the
+    colour itself on the light theme; on the dark theme made lighter, its hue and saturation
+    kept (the playground's blue becomes a sky blue, about #5DADE2), until it stands off the
+    background by LINK_END_DARK, as the orange does."""
+    import colorsys
+    rgb = tuple(int(c) for c in rgb[:3])
+    t = theme()
+    if not t.dark or contrast(rgb, t.background) >= LINK_END_DARK:
+        return rgb
+    h, light, s = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
+    out = rgb
+    while contrast(out, t.background) < LINK_END_DARK and light < 1.0:
+        light = min(1.0, light + 0.01)
+        out = tuple(int(round(c * 255)) for c in colorsys.hls_to_rgb(h, light, s))
+    return out
+
+
+def link_colour(rgb, strength: float, dim: float = 1.0) -> RGB:
+    """The colour of a link of sign colour ``rgb`` and ``strength`` (0: the weakest drawn, 1:
+    the strongest), ``dim`` (0..1) less strong where many links cross: the link's full colour
+    (link_end) over the background, its contrast with the background rising evenly from
+    LINK_LEAST (the weakest; less by ``dim``) to that of the strongest (the full colour at
+    90%, times ``dim``), so that every link can be seen and the stronger still stand out more."""
+    return _link_colour(theme().name, tuple(int(c) for c in rgb[:3]), float(strength),
+                        float(dim))
+
+
+@lru_cache(maxsize=256)
+def _link_colour(theme_name: str, rgb: RGB, strength: float, dim: float) -> RGB:
+    bg = THEMES[theme_name].background
+    end = link_end(rgb)
+
+    def over(a: float) -> RGB:
+        return tuple(int(round(b + (k - b) * a)) for k, b in zip(end, bg))
+    top = contrast(over(230 / 255 * dim), bg)
+    # Where many links cross (dim < 1), the weakest a little fainter too: a 2-512x8-1
+    # network's ~1,300 links at 2:1 each would be a block of colour.
+    least = min(1.0 + (LINK_LEAST[THEMES[theme_name].dark] - 1.0) * dim, contrast(end, bg))
+    want = least + (max(top, least) - least) * min(max(strength, 0.0), 1.0)
+    lo, hi = 0.0, 1.0  # the amount of the full colour that gives the contrast wanted
+    for _ in range(24):
+        mid = (lo + hi) / 2
+        if contrast(over(mid), bg) < want:
+            lo = mid
+        else:
+            hi = mid
+    return over(hi)
+
+
+#: The Gradients view's layer colours by theme (dark?), for networks of up to eight layers:
+#: blue, ochre, magenta, green, then a deep blue, a brick red, a dark red and a plum (light
+#: theme) or a blue, a sea green, a salmon and an aqua (dark theme). Viridis' steps had made
+#: the default 2-4-10-4-1's hidden 1, 2 and 3 a dark purple, a navy and a teal, three dark
+#: lines hard to tell apart on the light plots (CIEDE2000 28.7 between the first two, 15.6 for
+#: a deuteranope) and on the dark ones, lifted, a blue and a teal 5.1 apart for a protanope
+#: (r19). Picked by search among the colours that are lines on the theme's plots (3.6:1 on
+#: the background, 3.4:1 on the panels, where the key is) and not greys: the first four 37.5
+#: apart at least (light theme; 46.9 dark) with normal vision and 18.6 (22.7) with
+#: deuteranopia or protanopia; the eight 18.9 (23.7) and 10.3 (11.5).
+LAYER_CURVES: dict[bool, tuple[RGB, ...]] = {
+    False: ((15, 135, 195), (165, 120, 0), (195, 30, 120), (0, 90, 45), (0, 0, 240),
+            (180, 105, 90), (135, 15, 0), (105, 30, 105)),
+    True: ((60, 225, 255), (180, 120, 0), (210, 90, 150), (120, 255, 0), (90, 135, 255),
+           (45, 150, 105), (255, 180, 165), (75, 255, 210)),
+}
+
+
 def layer_colour(i: int, n: int) -> QColor:
-    """Layer ``i`` of ``n`` (the Gradients view's curves and key): viridis from dark purple
-    (the first layer) to green (the output), short of its pale yellow end. On the dark theme
-    each is made lighter, its hue kept, until it reads on the background and the panels:
-    viridis' dark purple, the first hidden layer's, was 1.1:1 on the dark plots."""
+    """Layer ``i`` of ``n`` (the Gradients view's curves and key): up to eight layers, each its
+    own colour of the theme's LAYER_CURVES, told apart by a colour-blind viewer too. More than
+    eight: viridis from dark purple (the first layer) to green (the output), short of its pale
+    yellow end, as the caption says (there is no key then). On the dark theme each is made
+    lighter, its hue kept, until it reads on the background and the panels: viridis' dark
+    purple, the first hidden layer's, was 1.1:1 on the dark plots."""
+    curves = LAYER_CURVES[theme().dark]
+    if n <= len(curves):
+        return QColor(*curves[i])
     c = pg.colormap.get("viridis").map(0.85 * i / max(n - 1, 1), mode="qcolor")
     t = theme()
     if t.dark:

@@ -49,7 +49,9 @@ CAPTION = (
     "the input, their steps are too large: <b>exploding gradients</b>. An update of "
     "about 1/1000 of a layer's weights per epoch (dashed line) is healthy; far below, the "
     "layer is stuck; far above, it jumps around.")
+#: The colours said, many layers (no key): viridis' run; up to eight, each layer's own (the key).
 COLOURS = "Colours run from the first layer (purple) to the output (green)."
+KEYED_COLOURS = "Each layer has a colour of its own, named in the key above the plots."
 
 
 def gradient_verdict(grad_norms: np.ndarray) -> str | None:
@@ -181,6 +183,10 @@ class GradientView(QWidget):
         self.dead_plot.addItem(self.dead_bars)
         self.dead_text = pg.TextItem("", color=(70, 70, 70), anchor=(0.5, 0.5))
         self.dead_plot.addItem(self.dead_text)
+        # "n/a" over each hidden layer that is not ReLU, where a network has ReLU layers and
+        # others: its bar was a 0-height one, "none dead" to the eye, like a ReLU layer's with
+        # every unit alive.
+        self.dead_na: list[pg.TextItem] = []
         # The layers' colours, above the plots: a legend inside "||dL/dW|| per layer" covered
         # that plot's curves when it was narrow (1024 x 768 beside the settings).
         self.key = QLabel()
@@ -211,7 +217,8 @@ class GradientView(QWidget):
 
     def _write_caption(self) -> None:
         if self.caption_open:
-            text = CAPTION + " " + COLOURS + " " + colors.link("less", "Less")
+            text = CAPTION + " " + (COLOURS if self._colours_in_caption else KEYED_COLOURS) \
+                + " " + colors.link("less", "Less")
         else:
             text = self._headline + " " + DASHED \
                 + (" " + COLOURS if self._colours_in_caption else "") + " " \
@@ -283,7 +290,8 @@ class GradientView(QWidget):
                 plot.addItem(curve)
                 curves.append(curve)
             key.append(f"<span style='color:{colour.name()}'>\u2501\u2501</span>&nbsp;{name}")
-        # Many layers: the caption's "from dark purple to green" says it in fewer words.
+        # Many layers: the caption's "from dark purple to green" says it in fewer words (up to
+        # eight, each has a colour of its own: colors.LAYER_CURVES).
         self.key.setText("layers: " + " &nbsp; ".join(key) if n <= 8 else "")
         self.key.setVisible(n <= 8)
         self._colours_in_caption = n > 8
@@ -334,8 +342,10 @@ class GradientView(QWidget):
         dead = list(flow.dead_fraction)
         if dead != self._dead_drawn:  # a sigmoid network's: the same "no ReLU" every frame
             self._dead_drawn = dead
-            heights = [f if f is not None else 0.0 for f in dead]
-            self.dead_bars.setOpts(x=np.arange(1, len(dead) + 1), height=heights, width=0.6)
+            # A bar for each ReLU layer only: the others say "n/a" (_mark_not_relu).
+            relu_at = [i for i, f in enumerate(dead) if f is not None]
+            self.dead_bars.setOpts(x=np.array(relu_at, np.float64) + 1,
+                                   height=[dead[i] for i in relu_at], width=0.6)
             relu = any(f is not None for f in dead)
             # No ReLU layer: the words alone. Empty 0-to-1 axes and flat bars under them
             # (presentation mode at 1024x768) looked like a plot of nothing dead.
@@ -347,10 +357,26 @@ class GradientView(QWidget):
             else:
                 self.dead_text.setText("no ReLU layer")
                 self.dead_text.setPos((len(dead) + 1) / 2, 0.5)
+            self._mark_not_relu(dead if relu else [])
         self._follow(ep, norms, ratios, flow)
         self._summary_rest = self._summary(flow, now, dead)
         self._set_summary(flow)
         self._say(flow)
+
+    def _mark_not_relu(self, dead) -> None:
+        """An "n/a" just above the axis at each hidden layer of ``dead`` that is not ReLU (its
+        fraction None), in the theme's text colour (style_view gives TextItems that colour)."""
+        from . import colors
+        missing = [i for i, f in enumerate(dead) if f is None]
+        while len(self.dead_na) < len(missing):
+            item = pg.TextItem("n/a", color=colors.text(), anchor=(0.5, 1.0))
+            self.dead_plot.addItem(item)
+            self.dead_na.append(item)
+        for k, item in enumerate(self.dead_na):
+            item.setVisible(k < len(missing))
+            if k < len(missing):
+                item.setColor(colors.text())
+                item.setPos(missing[k] + 1, 0.02)
 
     def new_run(self) -> None:
         """Another run replaces the one shown (nnviz.gui.views): its numbers go now."""

@@ -462,16 +462,16 @@ class NetworkCanvas(QWidget):
             return
         # Opaque colours mixed with the background, weak links first: translucent wide
         # lines cost the raster engine ~10x more (13 ms a frame for the notebook's 92 links).
-        bg = colors.background()
+        # The weakest a whole pixel wide and standing off the background (colors.link_colour):
+        # at 0.6 px and 24% of their colour they vanished on a projector (r19 #15).
         for lv in range(_LEVELS):
             for sign, colour in ((False, colors.low()), (True, colors.high())):
                 sel = np.flatnonzero((positive == sign) & (level == lv))
                 if not len(sel):
                     continue
                 t = lv / (_LEVELS - 1)
-                a = (60 + 170 * t) * self._link_alpha / 255
-                c = QColor(*(int(round(b + (k - b) * a)) for k, b in zip(colour[:3], bg)))
-                p.setPen(QPen(c, 0.6 + 4.4 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+                c = QColor(*colors.link_colour(colour, t, self._link_alpha))
+                p.setPen(QPen(c, 1.0 + 4.0 * t, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
                 p.drawLines([QLineF(*row) for row in segs[sel, :4].tolist()])
 
     def titles(self) -> list[tuple[QRectF, QFont, str]]:

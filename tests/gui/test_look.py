@@ -508,3 +508,30 @@ def test_under_discretize_a_correctly_classified_point_reads_as_filled(plot, the
         assert colors.contrast(fills[k], region) >= 3.0, (k, fills[k], region)
     # The key shows the points' fills under Discretize.
     assert colors.hex_of(fills[0]) in colors.class_key_html(("a", "b"), discretize=True)
+
+
+@pytest.mark.parametrize("palette", ["playground", "tol"])
+def test_on_the_dark_theme_the_decision_boundary_reads_as_a_light_line(plot, palette):
+    """r19 #15: on the dark theme the map's middle (P = 0.5) was the theme's dark neutral,
+    darker than both classes' faded colours, so the boundary was a dark band, a shadow, where
+    the light theme draws a light line. Drawn, with the points hidden: the plane at P = 0.5 is
+    lighter than at P = 0 and at P = 1, and stands off each (1.5:1 or more)."""
+    colors.set_look("dark", palette)
+    data = make_dataset(DataSpec("moons", samples=200))
+    plot.set_dataset(data)
+    for item in (plot.train_points, plot.test_points, plot.test_rims):
+        item.hide()
+    xs = np.linspace(-1.5, 2.5, 20, dtype=np.float32)
+    ys = np.linspace(-1, 1.5, 20, dtype=np.float32)
+    vb = plot.getPlotItem().getViewBox()
+    from PySide6.QtCore import QPointF
+    centre = plot.mapFromScene(vb.mapViewToScene(QPointF(0.5, 0.25)))
+    seen = {}
+    for p in (0.0, 0.5, 1.0):
+        plot.update_grid(Grid(xs, ys, np.full((20, 20), p, np.float32)))
+        c = plot.grab().toImage().pixelColor(centre)
+        seen[p] = c.getRgb()[:3]
+    black = (0, 0, 0)
+    for end in (0.0, 1.0):
+        assert colors.contrast(seen[0.5], black) > colors.contrast(seen[end], black), seen
+        assert colors.contrast(seen[0.5], seen[end]) >= 1.5, seen

@@ -380,7 +380,7 @@ def test_the_gradients_plots_are_the_main_thing_on_a_projector(main_window, qtbo
     assert "gradients</b>" in short and "More" in short
     view.caption.linkActivated.emit("more")  # the whole text, and a way back
     assert "orders of magnitude" in view.caption.text() and "Less" in view.caption.text()
-    assert "first layer (purple)" in view.caption.text()
+    assert "key above the plots" in view.caption.text()  # the default four layers, keyed
     qtbot.waitUntil(lambda: view.caption.height() > 3 * line, timeout=5000)
     view.caption.linkActivated.emit("less")
     assert view.caption.text() == short

@@ -148,6 +148,42 @@ def test_dead_relu_units_are_counted(view):
     assert "dead ReLU units" in view.summary.text()
 
 
+def _mixed_trainer(acts):
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.training import TrainConfig, Trainer, network_for
+    data = make_dataset(DataSpec("moons"))
+    spec = network_for(data, "mse", (6,) * len(acts), acts, "sigmoid")
+    return Trainer(spec, TrainConfig("mse", "gd", 0.1), data, seed=0)
+
+
+def _shown_na(view) -> list[float]:
+    """The hidden layers (1, 2, ...) over which the dead-ReLU chart says "n/a"."""
+    return sorted(item.pos().x() for item in view.dead_na
+                  if item.isVisible() and item.toPlainText() == "n/a")
+
+
+def test_a_layer_that_is_not_relu_says_n_a_on_the_dead_relu_chart_not_a_0_bar(view, qtbot):
+    # relu, sigmoid, relu: the sigmoid layer's bar was a 0-height one, "no unit dead" to the
+    # eye, as a ReLU layer whose units all fire.
+    view.update_snapshot(snapshot_of(_mixed_trainer(("relu", "sigmoid", "relu")),
+                                     {"gradients": inspect.GradientProbe()}))
+    qtbot.waitUntil(lambda: view.dead_bars.isVisible())
+    assert _shown_na(view) == [2.0]
+    assert list(view.dead_bars.opts["x"]) == [1.0, 3.0]  # no bar, not even a flat one, at 2
+    assert view.dead_plot.getAxis("left").isVisible()  # the ReLU layers' fractions, on an axis
+    assert view.dead_text.toPlainText() == ""
+    # Another mix: the labels follow the layers.
+    view.update_snapshot(snapshot_of(_mixed_trainer(("tanh", "relu", "sigmoid", "relu")),
+                                     {"gradients": inspect.GradientProbe()}))
+    assert _shown_na(view) == [1.0, 3.0]
+    # All ReLU: nothing to say n/a of; none ReLU: the words alone, no per-layer labels.
+    view.update_snapshot(snapshot_of(_mixed_trainer(("relu", "relu")),
+                                     {"gradients": inspect.GradientProbe()}))
+    assert _shown_na(view) == []
+    view.update_snapshot(snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()}))
+    assert _shown_na(view) == [] and view.dead_text.toPlainText() == "no ReLU layer"
+
+
 def test_a_new_architecture_rebuilds_the_curves(view):
     view.update_snapshot(snapshot_of(make_trainer(), {"gradients": inspect.GradientProbe()}))
     t = make_trainer(hidden=(16, 16), act="relu", lr=0.1)  # the dead-ReLU test's network
@@ -202,12 +238,8 @@ def test_a_frame_finds_each_curves_bounds_once_and_its_rectangle_holds_the_curve
         assert rect.top() < y[ok].min() and y[ok].max() < rect.bottom()
 
 
-def test_every_layers_colour_reads_on_the_dark_theme(view):
-    # viridis' dark purple, "hidden 1"'s, was 1.1:1 on the dark plots (reviewer); the light
-    # theme keeps viridis' own colours.
-    import pyqtgraph as pg
-    from nnviz.gui import colors
-    t = make_trainer()
+def _gradient_frame(view, hidden=(4, 10, 4)):
+    t = make_trainer(hidden=hidden)
     log = runlog.RunLog()
     log.checkpoint(0, t.state, "start")
     runlog.advance(t, log, 10, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
@@ -215,26 +247,77 @@ def test_every_layers_colour_reads_on_the_dark_theme(view):
     probe = inspect.GradientProbe()
     view.update_snapshot(snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)}))
 
-    def rgb(curve):
-        c = curve.opts["pen"].color()
-        return c.red(), c.green(), c.blue()
 
-    viridis = pg.colormap.get("viridis")
-    light = [rgb(c) for c in view.norm_curves]
-    assert light == [tuple(viridis.map(0.85 * i / 3, mode="qcolor").getRgb()[:3])
-                     for i in range(4)]
+def _rgb(curve):
+    c = curve.opts["pen"].color()
+    return c.red(), c.green(), c.blue()
+
+
+def test_every_layers_colour_reads_on_the_dark_theme(view):
+    # viridis' dark purple, "hidden 1"'s, was 1.1:1 on the dark plots (reviewer).
+    from nnviz.gui import colors
+    _gradient_frame(view)
+    light = [_rgb(c) for c in view.norm_curves]
     try:
         colors.set_look("dark")
         view.apply_look()
         for curve in view.norm_curves:
-            assert colors.contrast(rgb(curve), colors.background()) >= colors.READABLE, rgb(curve)
-        first = rgb(view.norm_curves[0])
-        assert first[2] > first[1] and first[0] > first[1]  # still purple: the caption says so
+            assert colors.contrast(_rgb(curve), colors.background()) >= colors.READABLE, \
+                _rgb(curve)
         assert f"color:{view.norm_curves[0].opts['pen'].color().name()}'>" in view.key.text()
     finally:
         colors.set_look("light")
         view.apply_look()
-    assert [rgb(c) for c in view.norm_curves] == light
+    assert [_rgb(c) for c in view.norm_curves] == light
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_default_networks_layers_are_told_apart_also_by_a_colour_blind_viewer(view, theme):
+    """r19: the default 2-4-10-4-1's hidden 1, 2 and 3 were a dark purple, a navy and a teal on
+    the light plots (viridis' steps: CIEDE2000 28.7 between the first two with normal vision,
+    15.6 for a deuteranope) and a lifted blue and teal on the dark ones (5.1 for a
+    protanope): three lines hard to tell apart. Each pair of the four curves' colours, as
+    drawn: 30 apart with normal vision and 15 with deuteranopia or protanopia; the key above
+    the plots in the same colours."""
+    from nnviz.gui import colors
+
+    from .test_look import _lab
+    from .test_mark_contrast import _delta_e_lab
+    try:
+        colors.set_look(theme)
+        view.apply_look()
+        _gradient_frame(view)
+        drawn = [_rgb(c) for c in view.norm_curves]
+        assert len(drawn) == 4
+        for least, vision in ((30, None), (15, "deuteranopia"), (15, "protanopia")):
+            for i, a in enumerate(drawn):
+                for j in range(i + 1, 4):
+                    d = _delta_e_lab(tuple(_lab(a, vision)), tuple(_lab(drawn[j], vision)))
+                    assert d >= least, (theme, vision, i, j, d)
+        for curves in (view.ratio_curves, view.weight_curves, view.act_curves):
+            assert [_rgb(c) for c in curves] == drawn  # one colour a layer, in every plot
+        key = view.key.text()
+        for name, curve in zip(("hidden 1", "hidden 2", "hidden 3", "output"), view.norm_curves):
+            assert f"color:{curve.opts['pen'].color().name()}'>" in key and name in key
+        # Each a line that reads on the plots and, in the key, on the panel.
+        for rgb in drawn:
+            assert colors.contrast(rgb, colors.background()) >= colors.LINE_CONTRAST, rgb
+            assert colors.contrast(rgb, colors.theme().panel) >= colors.READABLE, rgb
+        view.caption_open = True
+        view._write_caption()
+        assert "key above the plots" in view.caption.text()
+        assert "purple" not in view.caption.text()  # no longer viridis' run
+    finally:
+        colors.set_look("light")
+        view.apply_look()
+
+
+def test_more_than_eight_layers_run_from_purple_to_green_as_the_caption_says(view):
+    _gradient_frame(view, hidden=(3,) * 9)
+    first, last = _rgb(view.norm_curves[0]), _rgb(view.norm_curves[-1])
+    assert first[2] > first[1] and first[0] > first[1]  # purple
+    assert last[1] > last[0] and last[1] > last[2]  # green
+    assert view.key.isHidden() and "(purple)" in view.caption.text()
 
 
 def test_a_big_data_sets_gradient_is_every_points_and_its_histograms_a_named_sample(view):
