@@ -198,6 +198,7 @@ class Timeline(QWidget):
         # (its reserve for "1,374/1,374"), and the views' tabs moved under the pointer (r19 #7).
         self._room, self._top, self._bottom = room, top, bottom
         self._label_up = False
+        self._placed_for: tuple | None = None  # (width, label's least width, hidden) placed at
         # Up, the label's room sits in a box of its own: the room takes the label's policy
         # (Ignored across), and beside the slider's stretch the row gave it no width at all.
         self._up = QWidget()
@@ -363,6 +364,12 @@ class Timeline(QWidget):
     def _place_label(self) -> None:
         """The label under the slider, before the buttons, where their row fits the width;
         else beside the slider."""
+        # Measured again only when the width or the label's least width moved (called at
+        # every frame: the buttons' and the pace box's size hints cost ~0.1 ms a time).
+        key = (self.width(), self.label.minimumWidth(), self.label.isHidden())
+        if key == self._placed_for:
+            return
+        self._placed_for = key
         up = self.width() < self._least_row(self._bottom_row)
         if up == self._label_up:
             return
