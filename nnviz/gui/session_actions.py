@@ -197,6 +197,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         # depended on reading the status line and knowing the key (review r19 #6).
         self.undo_button = QToolButton()
         self.undo_button.setText("Undo")
+        self.undo_button.setToolTip("Undo what the message beside says was just done (Ctrl+Z).")
         self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the keys: Ctrl+Z)
         self.undo_button.clicked.connect(self.undo_action.trigger)
         w.statusBar().add_offer(self.undo_button, self._offers_undo)
