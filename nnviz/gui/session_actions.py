@@ -200,7 +200,11 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         self.undo_button.setToolTip("Undo what the message beside says was just done (Ctrl+Z).")
         self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the keys: Ctrl+Z)
         self.undo_button.clicked.connect(self.undo_action.trigger)
+        # ... until the run trains on: Undo would then throw away what was trained since
+        # the message (review r21: clicked 10 s later, it took the new run's epochs).
+        self._offered_at: tuple[int, int] | None = None  # (run id, live epoch) at the offer
         w.statusBar().add_offer(self.undo_button, self._offers_undo)
+        w.snapshot_drawn.connect(self._withdraw_undo_if_trained)
         self.edit_menu.addSeparator()
         self.edit_points_action = self._action(
             "Edit &points on the plot", "Click the plot to add a point of the chosen class; "
@@ -399,7 +403,20 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
         if "Ctrl+Z" not in message or not self.undo_stack.canUndo():
             return False
         self.undo_button.setToolTip(f"Undo {self.undo_stack.undoText()} (Ctrl+Z).")
+        w = self.window
+        if self.undo_button.isHidden():  # (offered now: where the run is)
+            s = w.last_snapshot
+            live = s.live_epoch if s is not None and s.run_id == w.run_id else 0
+            self._offered_at = (w.run_id, live)
         return True
+
+    def _withdraw_undo_if_trained(self, s) -> None:
+        at = self._offered_at
+        if self.undo_button.isHidden() or at is None:
+            return
+        if s.run_id == at[0] and s.live_epoch > at[1]:
+            self._offered_at = None
+            self.window.statusBar().withdraw_offers()
 
     def _status(self, text: str, ms: int = 6000) -> None:
         self.last_message = text

@@ -212,6 +212,7 @@ class StatusBar(QStatusBar):
         # message: Help → Recent messages listed the Open recent menu's bare path (r11).
         self._hover_tip: str | None = None
         self._offers: list[tuple[QWidget, Callable[[str], bool]]] = []  # add_offer
+        self._withdrawn: str | None = None  # the message whose offers went (withdraw_offers)
         self.messageChanged.connect(self._update_tip)
         self.messageChanged.connect(self._remember)
 
@@ -247,6 +248,12 @@ class StatusBar(QStatusBar):
         # own: right after the message, where it is read (at the bar's far right, beside
         # the run's status, it was 1,200 px from the words that offered it at 1400 px)
         self._offers.append((widget, wanted))
+        self._update_tip()
+
+    def withdraw_offers(self) -> None:
+        """The offers of the message now go, the message stays (what they would act on has
+        moved on); the next message is offered anew."""
+        self._withdrawn = self.currentMessage()
         self._update_tip()
 
     def _shown_offers(self) -> list[QWidget]:
@@ -382,8 +389,10 @@ class StatusBar(QStatusBar):
 
     def _update_tip(self, *_) -> None:
         text = self.currentMessage()
+        if text != self._withdrawn:
+            self._withdrawn = None
         for widget, wanted in self._offers:
-            offered = bool(text) and wanted(text)
+            offered = bool(text) and text != self._withdrawn and wanted(text)
             if widget.isHidden() == offered:
                 widget.setVisible(offered)
         self._make_room()

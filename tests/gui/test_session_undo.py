@@ -206,11 +206,39 @@ def test_an_undo_button_goes_with_the_message_that_offers_undo(win, qtbot):
     _is_the_branched_run(w, back, trained)
     qtbot.waitUntil(lambda: _status(w) == "undo reset: the run is back.")
     assert not button.isVisible()
+    # Trained on after the offer, the button goes (it would throw those epochs away); the
+    # message stays (review r21).
+    qtbot.keyClick(w, Qt.Key.Key_R)
+    wait_run(qtbot, w, 0)
+    qtbot.waitUntil(button.isVisible)
+    _step(qtbot, w, 3)
+    qtbot.waitUntil(lambda: not button.isVisible())
+    assert _status(w) == "reset: Ctrl+Z brings the run back." or "Ctrl+Z" not in _status(w)
     # A message that offers no undo has no button; nor does the bar once a message has gone.
+    bar.clearMessage()
     bar.showMessage("reset: Ctrl+Z brings the run back.")
     assert button.isVisible()
     bar.clearMessage()
     assert not button.isVisible()
+
+
+def test_redo_brings_back_a_run_trained_after_a_second_reset(win, qtbot):
+    """Review r21: R on a trained run (an undo step), R again at once (on the untrained run: no
+    step of its own, but new weights), 20 epochs trained, Undo, Redo: the run came back at
+    epoch 0 and the 20 epochs were gone for good, Redo greyed."""
+    w, actions = win
+    _step(qtbot, w, 30)
+    w.reset()
+    wait_run(qtbot, w, 0)
+    w.reset()  # untrained: no undo step
+    wait_run(qtbot, w, 0)
+    trained = _step(qtbot, w, 20)
+    actions.undo_action.trigger()
+    wait_run(qtbot, w, 30)
+    actions.redo_action.trigger()
+    back = wait_run(qtbot, w, 20)
+    np.testing.assert_array_equal(back.params[0][0], trained.params[0][0])
+    assert w.loss_plot.train.getData()[0][-1] == 20
 
 
 def test_a_reset_of_an_untrained_run_is_no_undo_step(win, qtbot):

@@ -178,9 +178,16 @@ class ProblemCommand(AppliedCommand):
         target, leaving = ("before", "after") if undoing else ("after", "before")
         kept, run_id = self.kept[target], self.actions.window.run_id
         let_go = self.let_go[target] if not kept else None
+        # The problem of the run left, which may not be this step's side: a Reset of an
+        # untrained run is no step of its own (a new seed), and Redo after R, R, training and
+        # Undo brought the side's first run back fresh, at epoch 0, the one trained since
+        # lost for good (review r21): the side is what was left, the kept run's own.
+        left = self.actions.window.current_problem()
         self.actions.apply_state(value, kept)
         self.kept[leaving] = self.actions.window.replaced_run
         self.let_go[leaving] = None
+        if self.actions.window.run_id != run_id:  # (not refused)
+            setattr(self, leaving, left)
         if let_go is not None and self.actions.window.run_id != run_id:
             self.let_go[target] = None  # (said once: the fresh model is this side's run now)
             self.actions._tell_run_let_go(let_go, undoing)
