@@ -770,8 +770,8 @@ class LossPlot(pg.PlotWidget):
     def _stagger_rates(self) -> None:
         """The rate marks' labels one under the other where two would overlap at this range
         and width: two changes 100 epochs apart read "lr 3r 0.5" (review r20 F7). Each label
-        goes at the highest of RATE_LEVELS heights that leaves it clear of the ones left of
-        it; past them all, at the one it overlaps least."""
+        goes at the highest of RATE_LEVELS heights that leaves it clear of the others placed
+        (left to right); past them all, at the one where it overlaps least."""
         vb = self.getPlotItem().getViewBox()
         (x0, x1), _ = vb.viewRange()
         shown = [line for line in self._rate_lines if line.isVisible()]
@@ -781,13 +781,22 @@ class LossPlot(pg.PlotWidget):
             return
         self._staggered = key
         W = max(vb.width(), 1.0)
-        placed: list[list[float]] = [[] for _ in RATE_LEVELS]  # each level's labels' right ends
-        for line in sorted(shown, key=lambda ln: ln.value()):
+        # Where each label is: pyqtgraph draws it right of its line in the view's left half and
+        # left of it in the right half (r21: "lr 0.3" left of its line ran into "lr 2" right
+        # of the one before it, "lrlr20.3", once the axis had grown).
+        spans = []
+        for line in shown:
             x = (line.value() - x0) / max(x1 - x0, 1e-12) * W
             w = line.label.boundingRect().width()
-            free = [i for i, ends in enumerate(placed) if not ends or ends[-1] + 4 <= x]
-            level = free[0] if free else min(range(len(placed)), key=lambda i: placed[i][-1])
-            placed[level].append(x + w)
+            left = x if line.value() < (x0 + x1) / 2 else x - w
+            spans.append((left, left + w, line))
+        placed: list[list[tuple[float, float]]] = [[] for _ in RATE_LEVELS]
+        for a, b, line in sorted(spans, key=lambda t: t[0]):
+            def clash(level: int) -> float:  # how much of the label the level's others cover
+                return sum(max(0.0, min(b, d) - max(a, c) + 4) for c, d in placed[level])
+            free = [i for i in range(len(placed)) if clash(i) == 0]
+            level = free[0] if free else min(range(len(placed)), key=clash)
+            placed[level].append((a, b))
             if line.label.orthoPos != RATE_LEVELS[level]:
                 line.label.setPosition(RATE_LEVELS[level])
 

@@ -690,20 +690,25 @@ def test_rate_marks_close_together_keep_their_labels_apart(qtbot):
     qtbot.waitUntil(lambda: [t for _, t in _rate_labels(plot)] == ["lr 3", "lr 0.5", "lr 0.9"])
 
     def marks():
-        """Each shown label's place: its line's x, its anchor's height (both in the scene,
-        from the line's transform, which is up to date at once, where a label's own box is
-        brought up to date only as it is painted), its text's width and height."""
+        """Each shown label's place: its text's left and right ends and its anchor's height,
+        in the scene, from its line's transform (up to date at once, where a label's own box
+        is brought up to date only as it is painted); pyqtgraph draws a label right of its
+        line in the view's left half, left of it in the right half."""
+        vb = plot.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
         out = []
         for line in plot._rate_lines:
             if line.isVisible():
                 r = line.label.boundingRect()
-                out.append((line.scenePos().x(), line.mapToScene(line.label.pos()).y(),
-                            r.width(), r.height()))
+                x = line.scenePos().x()
+                left = x if line.value() < (x0 + x1) / 2 else x - r.width()
+                out.append((left, left + r.width(), line.mapToScene(line.label.pos()).y(),
+                            r.height()))
         return sorted(out)
 
     def apart() -> bool:
         m = marks()
-        return all(b[0] - a[0] >= a[2] + 2 or abs(b[1] - a[1]) >= max(a[3], b[3]) - 6
+        return all(b[0] >= a[1] + 2 or a[0] >= b[1] + 2 or abs(b[2] - a[2]) >= max(a[3], b[3]) - 6
                    for i, a in enumerate(m) for b in m[i + 1:])
 
     def whole_run() -> bool:
@@ -711,7 +716,13 @@ def test_rate_marks_close_together_keep_their_labels_apart(qtbot):
     qtbot.waitUntil(whole_run)
     QApplication.processEvents()
     assert apart(), marks()
-    plot.resize(3000, 300)  # room for all three side by side: one height
+    # Two changes either side of the middle: the first's label right of its line, the
+    # second's left of its own, towards each other (r21: "lrlr20.3").
+    plot.update_snapshot(dataclasses.replace(s, rates=((0, 1.0), (900, 2.0), (1100, 0.3))))
+    qtbot.waitUntil(lambda: [t for _, t in _rate_labels(plot)] == ["lr 2", "lr 0.3"])
+    QApplication.processEvents()
+    assert apart(), marks()
+    plot.resize(3000, 300)  # room for both side by side: one height
     qtbot.waitUntil(lambda: plot.getPlotItem().getViewBox().width() > 2500 and whole_run())
     QApplication.processEvents()
-    assert len({round(y) for _, y, _, _ in marks()}) == 1 and apart(), marks()
+    assert len({round(y) for _, _, y, _ in marks()}) == 1 and apart(), marks()
