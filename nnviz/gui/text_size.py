@@ -126,14 +126,17 @@ class TextSize(QObject):
         """The text at ``factor`` (a step of STEPS) in every window, remembered for the next
         launch, and said in the status bar."""
         factor = nearest_step(factor)
-        smaller = factor < self.factor
         settings = make_settings()
         settings.setValue(SETTINGS_KEY, factor)
         settings.sync()
         for window in _windows(self.window):
             window.text_size.set_factor(factor)
-            if smaller:
-                window.text_size.fit_screen()
+            # Back inside its screen, smaller or larger: on the way to a larger size that
+            # fits, the layouts' passes grew the window past a 1024 px screen for a moment
+            # (the run bar shows its parts again before it folds them), and it stayed 1,049
+            # px wide, its right edge off the screen (review r21, 100% to 150% at run time).
+            window.text_size.fit_screen()
+            QTimer.singleShot(0, window, window.text_size.fit_screen)
         presentation = self.window.presentation
         more = (f" (presentation mode shows it at {percent(presentation.scale())})"
                 if presentation.scale() > factor else "")
