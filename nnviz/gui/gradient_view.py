@@ -365,8 +365,8 @@ class GradientView(QWidget):
 
     def _mark_not_relu(self, dead) -> None:
         """An "n/a" just above the axis at each hidden layer of ``dead`` that is not ReLU (its
-        fraction None), in the theme's text colour (style_view gives TextItems that colour)."""
-        from . import colors
+        fraction None), in the theme's text colour (style_view gives TextItems that colour as
+        the theme changes)."""
         missing = [i for i, f in enumerate(dead) if f is None]
         while len(self.dead_na) < len(missing):
             item = pg.TextItem("n/a", color=colors.text(), anchor=(0.5, 1.0))
@@ -375,7 +375,6 @@ class GradientView(QWidget):
         for k, item in enumerate(self.dead_na):
             item.setVisible(k < len(missing))
             if k < len(missing):
-                item.setColor(colors.text())
                 item.setPos(missing[k] + 1, 0.02)
 
     def new_run(self) -> None:

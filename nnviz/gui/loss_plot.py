@@ -211,6 +211,7 @@ class LossPlot(pg.PlotWidget):
         # was at which rate (r19 #1).
         self._rate_lines: list[pg.InfiniteLine] = []
         self._rate_marks: tuple[tuple[int, float], ...] = ()
+        self._staggered: tuple | None = None  # what the marks' labels were placed for
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
         self._branch_colours: dict[str, int] = {}  # each curve's colour index (branch_color)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -777,7 +778,7 @@ class LossPlot(pg.PlotWidget):
         shown = [line for line in self._rate_lines if line.isVisible()]
         key = (self._rate_marks, x0, x1, round(vb.width()),
                tuple(round(line.label.boundingRect().width()) for line in shown))
-        if not shown or key == getattr(self, "_staggered", None):
+        if not shown or key == self._staggered:
             return
         self._staggered = key
         W = max(vb.width(), 1.0)
@@ -803,7 +804,8 @@ class LossPlot(pg.PlotWidget):
     def _show_spike_note(self) -> None:
         """The note on a first epochs' spike above the scale (axis_range), after the range and
         the legend are placed: top left, right of the spike's line, and under the legend where
-        the two would overlap (presentation mode's narrow plot)."""
+        the two would overlap (presentation mode's narrow plot); and the rate marks' labels,
+        placed for the same range and width."""
         self._stagger_rates()
         r, spike = self._range, self._spike
         if spike is None or r is None or not self.following:

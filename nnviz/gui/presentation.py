@@ -3,8 +3,9 @@
 Text and markers :data:`SCALE` times larger, thicker curves, dark text; the settings panels
 and the advanced run buttons folded away; a large epoch / loss / accuracy readout above the
 loss plot; the timeline's slider under it (rewinding to where the boundary bent is the lesson a
-teacher shows: folded away, it took Ctrl+Left once an epoch, r19 #5). The menu's choice is remembered (``view/presentation`` in the settings);
-``window.set_presentation(on)`` (tests, ``--presentation``) does not write it.
+teacher shows: folded away, it took Ctrl+Left once an epoch, r19 #5). The menu's choice is
+remembered (``view/presentation`` in the settings); ``window.set_presentation(on)`` (tests,
+``--presentation``) does not write it.
 """
 from __future__ import annotations
 

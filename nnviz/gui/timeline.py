@@ -408,9 +408,7 @@ class Timeline(QWidget):
             # After a divergence: the model is epoch w's weights, put back at epoch e (the
             # handle's place); "Live · epoch 14" stood under the counter's "Epoch 0, restored;
             # diverged after epoch 14" (review r19).
-            self.label.setStyleSheet(PAST_STYLE.replace(
-                "#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK)))
-                if self.past else "")
+            self.label.setStyleSheet(_past_style() if self.past else "")
             where = "Past" if self.past else "Live"
             self.label.set_texts(
                 f"{where} \u00b7 epoch {w:,} restored", f"{where} \u00b7 {w:,} restored",
@@ -420,8 +418,7 @@ class Timeline(QWidget):
                     + (" Training goes on from them." if not self.past else
                        f" Live or End returns to the run's end (epoch {live:,})."))
         elif self.past:
-            self.label.setStyleSheet(PAST_STYLE.replace(
-                "#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK))))
+            self.label.setStyleSheet(_past_style())
             self.label.set_texts(
                 f"Past: epoch {e:,} of {live:,}", f"Past: {e:,} of {live:,}",
                 f"Past: {e:,}/{live:,}", f"{e:,}/{live:,}", reserve=reserve,
@@ -542,6 +539,11 @@ class Timeline(QWidget):
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(self.branch)
+
+
+def _past_style() -> str:
+    """The label's style in the past: bold, in the timeline mark's colour (readable)."""
+    return PAST_STYLE.replace("#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK)))
 
 
 def _branch_order(name: str) -> tuple:
