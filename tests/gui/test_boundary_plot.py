@@ -459,3 +459,36 @@ def test_a_tanh_outputs_scores_draw_no_band_the_colour_bar_does_not_have(qtbot, 
         assert np.hypot(*_lab([bottom])[0, 1:]) >= to_grey.max() - 0.5
     finally:
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
+
+
+def test_more_classes_the_map_shows_the_winner_between_the_grids_points(plot):
+    """Coloured at the grid's points only, a boundary across the grid was a staircase of cells
+    with pale dots where it turned (review r19: multiclass, spiral). Where class 1 overtakes
+    class 0 a third of the way from one grid point to the next, the map shows class 1 from
+    there, not from half way: the class that wins is found between the grid's points."""
+    from nnviz.gui import colors
+    plot.set_dataset(make_dataset(DataSpec("multiclass", classes=3)))
+    xs = np.linspace(-2.0, 2.0, 5, dtype=np.float32)  # a cell is 1 wide
+    ys = np.linspace(-2.0, 2.0, 5, dtype=np.float32)
+    # Class 0 falls and class 1 rises along x; they cross at x = 0.3, between 0 and 1.
+    scores = np.zeros((5, 5, 3), np.float32)
+    scores[..., 0] = np.clip(0.5 - 0.5 * (xs - 0.3), 0, 1)
+    scores[..., 1] = np.clip(0.5 + 0.5 * (xs - 0.3), 0, 1)
+    plot.update_grid(Grid(xs, ys, scores))
+    img = plot.class_img
+
+    def drawn_at(x: float, y: float = 0.0) -> tuple[int, ...]:
+        local = img.mapFromView(pg.Point(x, y))
+        col, row = int(local.x()), int(local.y())  # the image's pixel under the plane's point
+        return tuple(int(v) for v in img.image[row, col])
+
+    class0, class1 = drawn_at(-2.0), drawn_at(2.0)
+    assert class0 != class1
+    winner = lambda rgb: 0 if sum(abs(a - b) for a, b in zip(rgb, class0)) < \
+        sum(abs(a - b) for a, b in zip(rgb, class1)) else 1  # noqa: E731
+    assert winner(drawn_at(0.2)) == 0  # before the crossing
+    assert winner(drawn_at(0.4)) == 1  # after it, short of half way to the next point
+    # The grid's own points keep their colours (what the plane shows there, image_data).
+    at_points = plot.image_data()
+    assert at_points.shape == (5, 5, 3)
+    np.testing.assert_array_equal(at_points, colors.class_image(scores))
