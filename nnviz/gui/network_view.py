@@ -46,6 +46,10 @@ KEYS_STATUS = ("Network diagram: the arrow keys pick a neuron, Enter lists its b
 _CANVAS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
                 Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2, Qt.Key.Key_Menu}
 _LEVELS = 8  # link widths are drawn in this many steps (one pen each: fast)
+# A network of this many weights or fewer has each weight written on its link and each bias
+# beside its square: lesson 1's 1 -> 1 line is y = m x + b, and its diagram showed m and b only
+# as a blue line and a square to hover (review r19). Above it the numbers crowd the links.
+FEW_WEIGHTS = 4
 
 
 DIAGRAM_LEAST = (180, 200)  # px, the diagram's least width and height
@@ -643,6 +647,43 @@ class NetworkCanvas(QWidget):
         if selected is not None:
             p.setPen(sel_pen)
             p.drawRect(selected)
+        labels = self.value_labels()
+        if labels:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setFont(self.font())
+            p.setPen(QColor(*colors.text()))
+            for rect, text in labels:
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def value_labels(self) -> list[tuple[QRectF, str]]:
+        """Where and what the diagram writes of a network of FEW_WEIGHTS weights or fewer:
+        "w = 2.33" by each link, a third of the way along it (two links from one unit are
+        apart there, and two that cross are not yet crossing) on the side its line leaves
+        free, "b = 0.115" under each bias's square. None for a bigger network."""
+        if self.spec is None or self.params is None or self.links_total > FEW_WEIGHTS:
+            return []
+        if self._geometry_dirty:
+            self._geometry()
+        fm = QFontMetricsF(self.font())
+        high = fm.height()
+        out = []
+        for x0, y0, x1, y1, w, *_ in self._link_segments().tolist():
+            text = f"w = {w:.3g}"
+            wide = fm.horizontalAdvance(text) + 4
+            x, y = x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3
+            if abs(y1 - y0) < 1:  # level: over it
+                out.append((QRectF(x - wide / 2, y - high - 3, wide, high), text))
+            else:  # on the side of the point the line leaves free: falling, above; rising, below
+                top = y - high - 3 if y1 > y0 else y + 3
+                out.append((QRectF(x + 3, top, wide, high), text))
+        for c, units in enumerate(self.shown[1:], start=1):
+            for k, u in enumerate(units):
+                text = f"b = {float(self.params[c - 1][1][int(u)]):.3g}"
+                wide = fm.horizontalAdvance(text) + 4
+                br = self.bias_rect(c, k)
+                out.append((QRectF(br.center().x() - wide / 2, br.bottom() + 2, wide, high),
+                            text))
+        return out
 
     def _bias_scale(self, layer: int) -> float:
         b = np.abs(np.asarray(self.params[layer][1]))

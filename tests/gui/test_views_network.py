@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 
 from nnviz.core import inspect
 from nnviz.gui.network_view import MAX_LINKS, MAX_UNITS, NetworkView
@@ -381,3 +381,41 @@ def test_a_nodes_map_is_blended_between_its_samples_not_drawn_in_steps(view):
     img = c.grab().toImage()
     row = {img.pixelColor(int(x - s / 2) + 2 + i, int(y)).rgb() for i in range(int(s) - 4)}
     assert len(row) > 2 * res
+
+
+def test_a_network_of_a_few_weights_writes_each_one_on_the_diagram(view):
+    """Lesson 1's 1 -> 1 line is y = m x + b, and its diagram showed m and b only as a line and
+    a square to hover (review r19). A network of a few weights writes each weight by its link
+    and each bias under its square, as they train; a bigger one writes none."""
+    from nnviz.gui import colors
+    t = make_trainer("blobs", hidden=())
+    t.run(30)
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    c = view.canvas
+    W, b = (np.array(a) for a in t.params[0])
+    labels = {text: rect for rect, text in c.value_labels()}
+    assert set(labels) == {f"w = {W[0, 0]:.3g}", f"w = {W[1, 0]:.3g}", f"b = {b[0]:.3g}"}
+    nodes = [c.node_rect(col, k) for col in range(2) for k in range(len(c.shown[col]))]
+    for i in range(2):  # each weight by its own link, clear of the nodes, inside the diagram
+        rect = labels[f"w = {W[i, 0]:.3g}"]
+        mine, other = link_position(view, 0, i, 0), link_position(view, 0, 1 - i, 0)
+        centre = rect.center()
+        assert (centre - mine).manhattanLength() < (centre - other).manhattanLength()
+        assert QRectF(c.rect()).contains(rect)
+        assert not any(rect.intersects(n) for n in nodes)
+    # Painted: the text's colour in each label's box.
+    img = c.grab().toImage()
+    ratio = img.devicePixelRatio()
+    ink = colors.text()
+    for text, rect in labels.items():
+        dark = sum(1 for x in range(int(rect.left() * ratio), int(rect.right() * ratio))
+                   for y in range(int(rect.top() * ratio), int(rect.bottom() * ratio))
+                   if sum(abs(a - b) for a, b in zip(img.pixelColor(x, y).getRgb()[:3], ink))
+                   < 120)
+        assert dark >= 10, text
+    t.run(30)  # they follow training
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    assert f"w = {float(np.array(t.params[0][0])[0, 0]):.3g}" in \
+        [text for _, text in c.value_labels()]
+    view.update_snapshot(snapshot_of(make_trainer(), {"network": view.probe}))
+    assert c.value_labels() == []  # 92 weights: the links alone
