@@ -285,8 +285,20 @@ class HiddenSpaceView(QWidget):
             # as the explanations say it: ten classes are split by lines, not a line
             facts = replace(facts_of(QWidget.window(self)), output=spec.output_activation,
                             outputs=spec.output_dim)
-            tail = (f"{lines}: the data{hollow}. When the classes can be split "
-                    f"by {facts.dividers} here, the output layer can separate them.")
+            last = len(spec.hidden)
+            if hs.layer + 1 < last:
+                split = (f"The output layer works on the last hidden layer's units (hidden "
+                         f"{last}): this layer is a step on the way there.")
+            elif hs.width <= 2:
+                split = (f"When the classes can be split by {facts.dividers} here, the output "
+                         "layer can separate them.")
+            else:  # a picture of two directions of a wider space (review r22: "split by a
+                # straight line here" over mixed classes the network got 100% right)
+                cuts = "a flat cut" if facts.dividers == "a straight line" else "flat cuts"
+                split = (f"The output layer splits the classes by {cuts} through all "
+                         f"{hs.width} units at once; this picture shows two directions of "
+                         "them, so classes mixed here may still be split.")
+            tail = f"{lines}: the data{hollow}. {split}"
         else:
             tail = ("Grey: the input line (or plane) as this layer sees it; points: the data "
                     "coloured by their target value, " + colors.scale_html("high", "low")

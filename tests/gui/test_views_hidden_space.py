@@ -320,3 +320,25 @@ def test_the_caption_counts_one_unit_in_the_singular(view, width, words):
     t = make_trainer(hidden=(width,))
     view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
     assert f"Hidden layer 1 {words}." in view.caption.text()
+
+
+def test_the_caption_says_where_the_output_layer_draws_its_line(view):
+    """Under two units (or two directions) of a 4-unit layer the caption said "When the classes
+    can be split by a straight line here, the output layer can separate them" over classes that
+    overlapped there in a network that got 100% right (review r22). Here means here only where
+    the picture is the whole space the output layer reads: its last hidden layer at 2 units."""
+    t = make_trainer()  # 2-4-10-4-1
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))  # picks the last layer
+    assert view.probe.layer == 2
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    text = view.caption.text()  # hidden 3, 4 units: a picture of two directions of them
+    assert "straight line here" not in text
+    assert "a flat cut through all 4 units" in text and "two directions" in text
+    view.set_layer(0)
+    view.update_snapshot(snapshot_of(t, {"hidden-space": view.probe}))
+    assert "last hidden layer's units (hidden 3)" in view.caption.text()
+    t2 = make_trainer(hidden=(4, 2))
+    view.update_snapshot(snapshot_of(t2, {"hidden-space": view.probe}))
+    view.set_layer(1)  # its last hidden layer, 2 units: the whole space the output reads
+    view.update_snapshot(snapshot_of(t2, {"hidden-space": view.probe}))
+    assert "When the classes can be split by a straight line here" in view.caption.text()
