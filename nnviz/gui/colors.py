@@ -698,12 +698,15 @@ def colour_word(rgb) -> str:
     return word
 
 
+def colour_html(rgb) -> str:
+    """The colour's word ('blue') in bold and in the colour (made readable on the theme's
+    ground)."""
+    return f"<span style='color:{hex_of(readable(rgb))}'><b>{colour_word(rgb)}</b></span>"
+
+
 def scale_html(high_meaning: str, low_meaning: str) -> str:
-    """'<blue> high, <orange> low' in the current palette's words and colours (made readable
-    on the theme's ground)."""
-    def word(rgb) -> str:
-        return f"<span style='color:{hex_of(readable(rgb))}'><b>{colour_word(rgb)}</b></span>"
-    return f"{word(high())} {high_meaning}, {word(low())} {low_meaning}"
+    """'<blue> high, <orange> low' in the current palette's words and colours (colour_html)."""
+    return f"{colour_html(high())} {high_meaning}, {colour_html(low())} {low_meaning}"
 
 
 def _finer(plane: np.ndarray, fine: int, axis: int) -> np.ndarray:

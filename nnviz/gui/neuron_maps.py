@@ -670,8 +670,13 @@ class NeuronMapsView(QWidget):
                 + colors.scale_html("high", "low") + ".")
         if spec is not None and "relu" in spec.activations:
             # r19 #2: a third of a wide relu layer's tiles were flat grey, unexplained.
-            text += (" A plain grey tile: a neuron that is 0 everywhere here (a relu that is 0 "
-                     "for every input is <i>dead</i>: no gradient reaches its weights).")
+            # r22 F8: a relu is never below 0, so its tiles have no low colour ("orange low"
+            # held for the others only); a tile read "plain grey" at a top of 0.00437.
+            text += (" A relu's tile runs from grey at 0 to "
+                     f"{colors.colour_html(colors.high())} (a relu is never below 0). "
+                     "A plain grey tile: a neuron that is 0, or nearly, all over the plane "
+                     "(a relu that is 0 for every input is <i>dead</i>: no gradient reaches "
+                     "its weights).")
         if spec is not None and class_outputs(spec, spec.n_layers - 1):
             text += (" An output for a class: its class's colour where the network gives the "
                      "class, grey where it does not.")

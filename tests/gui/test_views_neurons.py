@@ -197,7 +197,10 @@ def test_a_wide_layers_name_stays_in_sight_while_its_rows_scroll_by(view, qtbot)
         assert text == "hidden 2: 256 relu"
         assert seen.top() <= room.top() and room.top() + 20 <= seen.bottom(), (y, room, seen)
         assert top <= room.top() and room.bottom() <= bottom
-    assert "0 everywhere" in view.header.text()  # the grey tiles of dead relus, explained
+    # The grey tiles of dead relus, explained; and that a relu's tiles have no low colour
+    # (r22 F8: "orange low" held for the others only).
+    assert "0, or nearly, all over the plane" in view.header.text()
+    assert "relu's tile runs from grey at 0 to" in view.header.text()
     # A layer of a row or two keeps its name beside it, centred.
     room, flags, text, _ = grid.layer_labels(QFont(grid.font()), seen)[1]
     assert flags & Qt.AlignmentFlag.AlignVCenter and text == "hidden 1: 4 relu"
