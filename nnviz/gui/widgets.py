@@ -1737,6 +1737,7 @@ class SparseAxis(pg.AxisItem):
 
     _names: dict[float, str] | None = None  # value -> text of the named ticks
     _named: frozenset = frozenset()  # the values whose names are drawn
+    _picked_from: dict = {}  # a thinned step -> the step its numbers were picked from
     #: Names that may not be thinned (categories: an activation left unnamed is not told by
     #: its neighbours, as a seed between 3 and 5 is): where they would touch on one line,
     #: every other one goes on a second line; thinned only where two lines are too few.
@@ -1772,6 +1773,10 @@ class SparseAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
         if self._names is None:
+            # The decimals of the step the numbers were picked from, not of their thinned
+            # step: every other 0.5 of -1..1 kept -0.5 and 0.5, a step of 1 and no decimals,
+            # "-0 0" (the Landscape map at 1024x768 and text size 150%, review r21 F9).
+            spacing = self._picked_from.get(spacing, spacing)
             return super().tickStrings(values, scale, spacing)
         return [self._names.get(v, "") if v in self._named else "" for v in values]
 
@@ -1852,6 +1857,7 @@ class SparseAxis(pg.AxisItem):
         if self._names is not None:
             return self._named_ticks(minVal, maxVal, size)
         self._set_rows(1)
+        self._picked_from = {}
         ticks = super().tickValues(minVal, maxVal, size)
         if not ticks or not maxVal > minVal or size <= 0:
             return ticks
@@ -1892,11 +1898,15 @@ class SparseAxis(pg.AxisItem):
                 best = max(([v for v in grid if round(v / fine) % k == r] for r in range(k)),
                             key=inside)
                 if inside(best) >= 2:
+                    self._picked_from = {fine * k: fine}
                     return [(fine * k, best)]
         if not inside(kept):  # none fits whole: one number of any level that does, mid-axis
             middle = (minVal + maxVal) / 2
             all_values = [v for _, vs in ticks for v in vs]
             kept = [min(all_values, key=lambda v: (not inside([v]), abs(v - middle)))]
+            self._picked_from = {spacing * every: min(s for s, vs in ticks if kept[0] in vs)}
+        else:
+            self._picked_from = {spacing * every: spacing}
         return [(spacing * every, kept)]
 
 
