@@ -353,8 +353,11 @@ class LandscapeView(QWidget):
         self.vb = PlaneViewBox()
         self.vb.setMouseEnabled(False, False)
         self.vb.picked.connect(self._picked)
+        # SparseAxis: in a narrow map (1024x768 at text size 150%) pyqtgraph's five numbers
+        # ran together as "-0.500.5" (review r21 F9); every other one goes where they touch.
         self.map = self.map_glw.addPlot(row=0, col=0, viewBox=self.vb,
-                                        title="training loss over the plane")
+                                        title="training loss over the plane",
+                                        axisItems={"bottom": SparseAxis("bottom")})
         self.map.hideButtons()
         self.map.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -826,8 +829,12 @@ class LandscapeView(QWidget):
             label = self.map.getAxis(side).label
             label.setTextWidth(-1)  # its natural width (presentation mode sets another font)
             # Too long for one line: "PC 1 (98% of the path's variance)" says "PC 1 (98%)", as
-            # PC 2's label does (the summary above says what the percentage is), else wraps.
-            for shown in dict.fromkeys((text, re.sub(r" \(([\d.]+%)[^)]*\)", r" (\1)", text))):
+            # PC 2's label does (the summary above says what the percentage is); still too
+            # long, the words in brackets go ("random 2", not "random 2 (filter-normalise d)"
+            # in three broken lines at 1024x768 and text size 150%, review r21 F9; the
+            # directions' list names them whole); else it wraps.
+            short = re.sub(r" \(([\d.]+%)[^)]*\)", r" (\1)", text)
+            for shown in dict.fromkeys((text, short, re.sub(r" \([^)]*\)$", "", short))):
                 self.map.setLabel(side, shown)
                 if label.boundingRect().width() <= room:
                     break

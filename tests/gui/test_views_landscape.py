@@ -1032,3 +1032,46 @@ def test_a_diverged_path_s_loss_is_said_to_rise_only_where_it_rose():
     assert _path_rise(ep, np.array([141.0, 90.0, 120.0]), 0) == \
         ": its loss was highest at its start, 141 after epoch 0"
     assert _path_rise(ep[:1], np.array([141.0]), 0) == " (one point, its loss 141)"
+
+
+def _text_rects(axis):
+    """The scene rectangles of the numbers ``axis`` draws, and their texts."""
+    texts = _draw_specs(axis)[2]
+    return [(axis.mapRectToScene(rect), text) for rect, _, text in texts if text]
+
+
+def test_at_1024x768_and_text_size_150_the_map_s_axis_labels_and_numbers_read_apart(
+        main_window, qtbot):
+    # Review r21 F9: the map's labels broke and collided: "random 2 (filter-normalise d)" in
+    # three lines, "random 1 (filter-" cut at the bottom, the x numbers "-0.500.5".
+    view = _line_blown_up(qtbot, main_window)
+    view.grab()
+    glw = view.map_glw
+    whole = glw.mapToScene(glw.viewport().rect()).boundingRect()
+    for side in ("bottom", "left"):
+        axis = view.map.getAxis(side)
+        label = axis.label
+        shown = label.toPlainText().strip()
+        assert shown, side
+        assert _laid_out_lines(label) == 1, (side, shown)
+        rect = label.sceneBoundingRect()
+        assert whole.contains(rect), (side, shown, rect, whole)
+        m = label.document().documentMargin()  # the text's own room, its margin aside
+        ink = label.mapRectToScene(label.boundingRect().adjusted(m, m, -m, -m))
+        numbers = _text_rects(axis)
+        assert numbers, side
+        for number, text in numbers:
+            assert not ink.intersects(number), (side, shown, text, ink, number)
+            assert text not in ("-0", "-0.0"), (side, text)  # -0.5 was written "-0"
+        key = (lambda r: r[0].left()) if side == "bottom" else (lambda r: r[0].top())
+        ordered = sorted(numbers, key=key)
+        for (a, ta), (b, tb) in zip(ordered, ordered[1:]):
+            gap = b.left() - a.right() if side == "bottom" else b.top() - a.bottom()
+            assert gap >= 2, (side, ta, tb, gap)
+    assert view.map.getAxis("left").label.toPlainText().strip() == "random 2"
+    assert view.map.getAxis("bottom").label.toPlainText().strip() == "random 1"
+
+
+def _laid_out_lines(label) -> int:
+    from nnviz.gui.widgets import _laid_out_lines as lines
+    return lines(label.document())
