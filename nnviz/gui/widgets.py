@@ -1877,13 +1877,14 @@ class SparseAxis(pg.AxisItem):
         # (as every number's) left "400 800" of a 0-1,000 axis 88 px wide out for "600" alone
         # (the Gradients view's "||dL/dW|| per layer" at 1024 x 768: one number on its axis).
         per_px = (maxVal - minVal) / size
-        strings = dict(zip(values, self.tickStrings(values, 1.0, spacing)))
+        strings = {(v, spacing): t for v, t in zip(values, self.tickStrings(values, 1.0, spacing))}
 
-        def inside(ks: list) -> int:
+        def inside(ks: list, step: float = spacing) -> int:
+            # each number as written with the decimals of ``step``, the level it is from
             def room(v: float) -> float:
-                if v not in strings:
-                    strings[v] = self.tickStrings([v], 1.0, spacing)[0]
-                return (fm.horizontalAdvance(strings[v]) / 2 + 2) * per_px
+                if (v, step) not in strings:
+                    strings[v, step] = self.tickStrings([v], 1.0, step)[0]
+                return (fm.horizontalAdvance(strings[v, step]) / 2 + 2) * per_px
             return sum(minVal + room(v) <= v <= maxVal - room(v) for v in ks)
         kept = max(([v for v in values if round(v / spacing) % every == r] for r in range(every)),
                    key=inside)
@@ -1893,18 +1894,23 @@ class SparseAxis(pg.AxisItem):
             # every other 200 kept "0 400" or "200 600", one of each at an edge).
             fine = ticks[1][0]
             grid = [k * fine for k in range(math.ceil(minVal / fine), math.floor(maxVal / fine) + 1)]
-            least = max(1, math.ceil(needed / (fine * size / (maxVal - minVal))))
+            # written with the finer level's decimals ("0.15", not "0.1"): wider, maybe
+            wide = max([fm.horizontalAdvance(t) for t in self.tickStrings(grid, 1.0, fine)],
+                       default=widest)
+            least = max(1, math.ceil((max(widest, wide) + fm.horizontalAdvance("  "))
+                                     / (fine * size / (maxVal - minVal))))
             for k in range(least, least + 4):
                 best = max(([v for v in grid if round(v / fine) % k == r] for r in range(k)),
-                            key=inside)
-                if inside(best) >= 2:
+                           key=lambda ks: inside(ks, fine))
+                if inside(best, fine) >= 2:
                     self._picked_from = {fine * k: fine}
                     return [(fine * k, best)]
         if not inside(kept):  # none fits whole: one number of any level that does, mid-axis
             middle = (minVal + maxVal) / 2
             all_values = [v for _, vs in ticks for v in vs]
-            kept = [min(all_values, key=lambda v: (not inside([v]), abs(v - middle)))]
-            self._picked_from = {spacing * every: min(s for s, vs in ticks if kept[0] in vs)}
+            level = {v: min(s for s, vs in ticks if v in vs) for v in all_values}
+            kept = [min(all_values, key=lambda v: (not inside([v], level[v]), abs(v - middle)))]
+            self._picked_from = {spacing * every: level[kept[0]]}
         else:
             self._picked_from = {spacing * every: spacing}
         return [(spacing * every, kept)]
