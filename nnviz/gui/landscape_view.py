@@ -353,8 +353,11 @@ class LandscapeView(QWidget):
         self.vb = PlaneViewBox()
         self.vb.setMouseEnabled(False, False)
         self.vb.picked.connect(self._picked)
+        # SparseAxis: in a narrow map (1024x768 at text size 150%) pyqtgraph's five numbers
+        # ran together as "-0.500.5" (review r21 F9); every other one goes where they touch.
         self.map = self.map_glw.addPlot(row=0, col=0, viewBox=self.vb,
-                                        title="training loss over the plane")
+                                        title="training loss over the plane",
+                                        axisItems={"bottom": SparseAxis("bottom")})
         self.map.hideButtons()
         self.map.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -826,8 +829,12 @@ class LandscapeView(QWidget):
             label = self.map.getAxis(side).label
             label.setTextWidth(-1)  # its natural width (presentation mode sets another font)
             # Too long for one line: "PC 1 (98% of the path's variance)" says "PC 1 (98%)", as
-            # PC 2's label does (the summary above says what the percentage is), else wraps.
-            for shown in dict.fromkeys((text, re.sub(r" \(([\d.]+%)[^)]*\)", r" (\1)", text))):
+            # PC 2's label does (the summary above says what the percentage is); still too
+            # long, the words in brackets go ("random 2", not "random 2 (filter-normalise d)"
+            # in three broken lines at 1024x768 and text size 150%, review r21 F9; the
+            # directions' list names them whole); else it wraps.
+            short = re.sub(r" \(([\d.]+%)[^)]*\)", r" (\1)", text)
+            for shown in dict.fromkeys((text, short, re.sub(r" \([^)]*\)$", "", short))):
                 self.map.setLabel(side, shown)
                 if label.boundingRect().width() <= room:
                     break
@@ -1034,8 +1041,8 @@ class LandscapeView(QWidget):
                 i = int(np.argmax(np.where(finite, loss, -np.inf)))
                 # "after epoch N", as the readout says of weights (the loss chart draws their
                 # loss at N + 1: the loss of an epoch is before its update).
-                parts.append(f"the path (red) is the run up to epoch {int(ep[-1]):,}: its loss "
-                             f"rose to {loss[i]:.3g} after epoch {int(ep[i]):,}")
+                parts.append(f"the path (red) is the run up to epoch {int(ep[-1]):,}"
+                             + _path_rise(ep, loss, i))
         if plane.explained:
             parts.append(f"the plane holds {variance_shares(plane.explained)[2]} of the path's "
                          "variance")
@@ -1055,7 +1062,7 @@ class LandscapeView(QWidget):
                 # The limit's formula beside its value: "of the limit 2" left a newcomer asking
                 # what 2 was. One unbreakable piece: it wrapped before its closing "2)".
                 formula = LIMIT_FORMULAS.get(r.optimizer)
-                text += (f" ({s / lim:.0%} of the stability limit "
+                text += (f" ({limit_share(s / lim)} the stability limit "
                          f"{formula + ' = ' if formula else ''}{lim:.3g})")
             parts.append(f"<nobr>{text}</nobr>")
         elif r.sharpness_compiling:
@@ -1085,6 +1092,27 @@ class LandscapeView(QWidget):
             else:
                 parts.append("the path lies close to this plane (its losses within 5%)")
         return " &nbsp;·&nbsp; ".join(parts)
+
+
+def _path_rise(epochs: np.ndarray, loss: np.ndarray, i: int) -> str:
+    """How a diverged run's path went, after "the path (red) is the run up to epoch N",
+    where ``i`` is its highest finite loss: "its loss rose to 141 after epoch 0" of a path whose
+    one point, its start, was its highest said a rise that never was (review r21 F9)."""
+    if len(epochs) == 1:
+        return f" (one point, its loss {loss[i]:.3g})"
+    at = f"{loss[i]:.3g} after epoch {int(epochs[i]):,}"
+    if i == 0:
+        return f": its loss was highest at its start, {at}"
+    return f": its loss rose to {at}"
+
+
+def limit_share(ratio: float) -> str:
+    """The sharpness as a share of the stability limit, before "the stability limit": "35%
+    of", "250% of", but "1,730 times" from 10 times up ("172987% of" was hard to read,
+    review r21 F9)."""
+    if ratio >= 10:
+        return f"{ratio:,.0f} times"
+    return f"{ratio:.0%} of"
 
 
 def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -940,6 +940,8 @@ class NetworkView(QWidget):
         epoch = self.snapshot.epoch if self.snapshot is not None else 0
         if c.links_drawn < c.links_total:
             links = f"the {c.links_drawn:,} strongest of {c.links_total:,} links shown"
+        elif c.links_total == 1:
+            links = "its one link shown"  # "all 1 links shown" for a 1 -> 1 network (r21 F9)
         else:
             links = f"all {c.links_total:,} links shown"
         # The maps' probe is throttled while the run plays: its maps may be a few frames

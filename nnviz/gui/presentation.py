@@ -475,6 +475,10 @@ class Presentation(QObject):
         """A dialog or menu of this window's, about to show, takes the large text."""
         if isinstance(obj, (QDialog, QMenu)) and self._applied != 1.0:
             parent = obj.parentWidget()
+            # A submenu's parent is its menu, a window of its own: View > Theme and Palette,
+            # added after the saved text size was applied, stayed small (review r21).
+            while isinstance(parent, QMenu):
+                parent = parent.parentWidget()
             if parent is not None and parent.window() is self.window:
                 obj.setFont(self.window.font())
 

@@ -1737,6 +1737,7 @@ class SparseAxis(pg.AxisItem):
 
     _names: dict[float, str] | None = None  # value -> text of the named ticks
     _named: frozenset = frozenset()  # the values whose names are drawn
+    _picked_from: dict = {}  # a thinned step -> the step its numbers were picked from
     #: Names that may not be thinned (categories: an activation left unnamed is not told by
     #: its neighbours, as a seed between 3 and 5 is): where they would touch on one line,
     #: every other one goes on a second line; thinned only where two lines are too few.
@@ -1772,6 +1773,10 @@ class SparseAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
         if self._names is None:
+            # The decimals of the step the numbers were picked from, not of their thinned
+            # step: every other 0.5 of -1..1 kept -0.5 and 0.5, a step of 1 and no decimals,
+            # "-0 0" (the Landscape map at 1024x768 and text size 150%, review r21 F9).
+            spacing = self._picked_from.get(spacing, spacing)
             return super().tickStrings(values, scale, spacing)
         return [self._names.get(v, "") if v in self._named else "" for v in values]
 
@@ -1852,6 +1857,7 @@ class SparseAxis(pg.AxisItem):
         if self._names is not None:
             return self._named_ticks(minVal, maxVal, size)
         self._set_rows(1)
+        self._picked_from = {}
         ticks = super().tickValues(minVal, maxVal, size)
         if not ticks or not maxVal > minVal or size <= 0:
             return ticks
@@ -1871,13 +1877,14 @@ class SparseAxis(pg.AxisItem):
         # (as every number's) left "400 800" of a 0-1,000 axis 88 px wide out for "600" alone
         # (the Gradients view's "||dL/dW|| per layer" at 1024 x 768: one number on its axis).
         per_px = (maxVal - minVal) / size
-        strings = dict(zip(values, self.tickStrings(values, 1.0, spacing)))
+        strings = {(v, spacing): t for v, t in zip(values, self.tickStrings(values, 1.0, spacing))}
 
-        def inside(ks: list) -> int:
+        def inside(ks: list, step: float = spacing) -> int:
+            # each number as written with the decimals of ``step``, the level it is from
             def room(v: float) -> float:
-                if v not in strings:
-                    strings[v] = self.tickStrings([v], 1.0, spacing)[0]
-                return (fm.horizontalAdvance(strings[v]) / 2 + 2) * per_px
+                if (v, step) not in strings:
+                    strings[v, step] = self.tickStrings([v], 1.0, step)[0]
+                return (fm.horizontalAdvance(strings[v, step]) / 2 + 2) * per_px
             return sum(minVal + room(v) <= v <= maxVal - room(v) for v in ks)
         kept = max(([v for v in values if round(v / spacing) % every == r] for r in range(every)),
                    key=inside)
@@ -1887,16 +1894,25 @@ class SparseAxis(pg.AxisItem):
             # every other 200 kept "0 400" or "200 600", one of each at an edge).
             fine = ticks[1][0]
             grid = [k * fine for k in range(math.ceil(minVal / fine), math.floor(maxVal / fine) + 1)]
-            least = max(1, math.ceil(needed / (fine * size / (maxVal - minVal))))
+            # written with the finer level's decimals ("0.15", not "0.1"): wider, maybe
+            wide = max([fm.horizontalAdvance(t) for t in self.tickStrings(grid, 1.0, fine)],
+                       default=widest)
+            least = max(1, math.ceil((max(widest, wide) + fm.horizontalAdvance("  "))
+                                     / (fine * size / (maxVal - minVal))))
             for k in range(least, least + 4):
                 best = max(([v for v in grid if round(v / fine) % k == r] for r in range(k)),
-                            key=inside)
-                if inside(best) >= 2:
+                           key=lambda ks: inside(ks, fine))
+                if inside(best, fine) >= 2:
+                    self._picked_from = {fine * k: fine}
                     return [(fine * k, best)]
         if not inside(kept):  # none fits whole: one number of any level that does, mid-axis
             middle = (minVal + maxVal) / 2
             all_values = [v for _, vs in ticks for v in vs]
-            kept = [min(all_values, key=lambda v: (not inside([v]), abs(v - middle)))]
+            level = {v: min(s for s, vs in ticks if v in vs) for v in all_values}
+            kept = [min(all_values, key=lambda v: (not inside([v], level[v]), abs(v - middle)))]
+            self._picked_from = {spacing * every: level[kept[0]]}
+        else:
+            self._picked_from = {spacing * every: spacing}
         return [(spacing * every, kept)]
 
 

@@ -327,6 +327,33 @@ def test_a_narrow_epoch_axis_shows_two_numbers_at_the_least(qtbot, end):
         assert b.left() - a.right() >= 4, (ta, tb)
 
 
+@pytest.mark.parametrize("lo,hi", [(-1.025, 1.025), (-0.5125, 0.5125), (0.05, 0.45)])
+def test_thinned_numbers_keep_the_decimals_they_need(qtbot, lo, hi):
+    """Every other 0.5 of a -1..1 axis kept -0.5 and 0.5 and wrote them with the decimals of
+    their new step, 1: "-0 0" under the Landscape map at 1024x768 and text size 150% (review
+    r21 F9). Each number drawn says its own value."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont
+
+    from nnviz.gui.widgets import SparseAxis
+    w = pg.PlotWidget(axisItems={"bottom": SparseAxis("bottom")})
+    qtbot.addWidget(w)
+    w.resize(170, 120)
+    ax = w.getPlotItem().getAxis("bottom")
+    ax.setStyle(tickFont=QFont(w.font().family(), 16))
+    w.setXRange(lo, hi, padding=0)
+    w.show()
+    qtbot.waitUntil(lambda: bool(_drawn_numbers(ax)), timeout=5_000)
+    levels = ax.tickValues(lo, hi, ax.width())
+    shown = [(v, t) for (s, vs) in levels[:1] for v, t in zip(vs, ax.tickStrings(vs, 1.0, s))]
+    assert len(levels[0][1]) < len(pg.AxisItem.tickValues(ax, lo, hi, ax.width())[0][1])
+    for v, t in shown:
+        assert float(t) == pytest.approx(v), shown
+    numbers = _drawn_numbers(ax)
+    for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+        assert b.left() - a.right() >= 4, (ta, tb)
+
+
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
 def test_the_backprop_view_fits_a_1024x768_window(main_window, qtbot, presentation):
     # Its title, the point's list, the stage's buttons and the jax check in one row asked for

@@ -668,7 +668,8 @@ def test_exports_produce_readable_files(win, qtbot, tmp_path):
     assert [e for e, _ in train] == list(range(1, 13))
     assert np.array_equal(np.float32([v for _, v in train]), s.loss_values)  # to the last digit
     assert [e for e, _ in test] == s.test_epochs.tolist()  # the test loss where it was measured
-    assert actions.last_message == "Exported h.csv: the losses, epochs 1 to 12."
+    # Row 13 holds the final weights' test loss (drawn at E + 1): in the range said (r21 F7).
+    assert actions.last_message == "Exported h.csv: the losses, epochs 1 to 13."
 
     npz = str(tmp_path / "w.npz")
     with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
@@ -1168,20 +1169,50 @@ def test_a_presets_note_says_when_the_run_is_the_learners_own_and_its_stop_goes_
 
 def test_the_loss_export_says_which_branch_it_holds(win, qtbot, tmp_path):
     # Review r20 F5: "the losses of epochs 1 to 2,097, the whole run" was the shown branch's
-    # only, run 1's curve beside it on the plot not in the file.
+    # only, run 1's curve beside it on the plot not in the file. Review r21 F7: "run 2's
+    # losses, epochs 1 to 842 (not run 1)" then read as none of run 1's numbers, but epochs
+    # 1 to 312 were run 1's, the file had a row 843 past the range named, and most rows' test
+    # loss was empty without a word why.
     w, actions = win
-    _step(qtbot, w, 20)
-    w.timeline.slider.setValue(10)
-    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 10, timeout=TIMEOUT)
+    _step(qtbot, w, 300)
+    w.timeline.slider.setValue(200)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 200, timeout=TIMEOUT)
     w.timeline.fork.click()
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
-    _step(qtbot, w, 5)
+    _step(qtbot, w, 100)
     hist = tmp_path / "branch.csv"
     with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
         actions.export("history", str(hist))
-    assert actions.last_message == "Exported branch.csv: run 2's losses, epochs 1 to 15 (not run 1)."
+    message = actions.last_message
+    assert message == ("Exported branch.csv: epochs 1 to 301 of run 2's path (run 1 to epoch "
+                       "200, then run 2); test loss only every few epochs.")
     rows = list(csv.reader(open(hist)))
-    assert [int(r[0]) for r in rows[1:] if r[1]] == list(range(1, 16))  # run 2's record
+    assert rows[0] == ["epoch", "loss", "test_loss"]
+    epochs = [int(r[0]) for r in rows[1:]]
+    assert epochs == list(range(1, 302))  # every row within the range said, and no other
+    assert [int(r[0]) for r in rows[1:] if r[1]] == list(range(1, 301))  # the train losses
+    assert 0 < sum(1 for r in rows[1:] if not r[2]) < 300  # the test loss on some rows only
+
+
+def test_a_loss_export_of_a_branch_of_a_branch_names_its_whole_path(win, qtbot, tmp_path):
+    # run 3 forked from run 2 at 30, itself forked from run 1 at 20: epochs 1 to 20 are run
+    # 1's, 21 to 30 run 2's (r21 F7).
+    w, actions = win
+    _step(qtbot, w, 25)
+    for at, name in ((20, "run 2"), (30, "run 3")):
+        if at > w.last_snapshot.epoch:
+            _step(qtbot, w, at - w.last_snapshot.epoch + 3)
+        w.timeline.slider.setValue(at)
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch == at, timeout=TIMEOUT)
+        w.timeline.fork.click()
+        qtbot.waitUntil(lambda: w.last_snapshot.branch == name, timeout=TIMEOUT)
+    _step(qtbot, w, 5)
+    hist = tmp_path / "b3.csv"
+    with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
+        actions.export("history", str(hist))
+    assert actions.last_message == ("Exported b3.csv: epochs 1 to 36 of run 3's path (run 1 "
+                                    "to epoch 20, run 2 to epoch 30, then run 3).")
+    assert [int(r[0]) for r in list(csv.reader(open(hist)))[1:]] == list(range(1, 37))
 
 
 def test_a_data_set_picked_from_the_list_has_its_own_test_split(win, qtbot):

@@ -399,3 +399,30 @@ def test_larger_steps_that_fit_leave_the_window_on_a_1024_px_screen(main_window,
     qtbot.waitUntil(lambda: w.frameGeometry().right() < 1024)
     QApplication.processEvents()
     assert w.minimumSizeHint().width() <= w.width() <= 1024
+
+
+def test_every_menu_of_a_window_opened_at_a_saved_text_size_reads_at_it(main_window, qtbot):
+    # Review r21: with the text size at 150%, View > Theme's and Palette's items stayed at the
+    # normal size in a window opened with that size saved (they are added after it is
+    # applied, and a submenu's parent is its menu, not the window).
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QMenu
+
+    from nnviz.gui.main_window import MainWindow
+    main_window.text_size.choose(1.5)
+    other = MainWindow(install_extras=True)
+    qtbot.addWidget(other)
+    try:
+        assert other.text_size.factor == 1.5
+        size = other.font().pointSizeF()
+        small = []
+        for menu in other.findChildren(QMenu):
+            menu.popup(QPoint(0, 0))
+            qtbot.waitUntil(menu.isVisible)
+            if menu.font().pointSizeF() != size:
+                small.append((menu.title(), menu.font().pointSizeF()))
+            menu.hide()
+        assert small == [], size
+    finally:
+        other.close()
+        qtbot.waitUntil(lambda: not other.worker.is_running(), timeout=20_000)

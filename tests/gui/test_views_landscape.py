@@ -983,3 +983,95 @@ def test_the_sharpness_note_lies_inside_its_plot(main_window, qtbot):
     # On one line, above the 2/lr line (two lines reached down over it).
     limit = view.sharp_plot.vb.mapViewToScene(QPointF(0, float(np.nanmax(r.limit_values))))
     assert inside.bottom() < limit.y()
+
+
+def _line_blown_up(qtbot, w):
+    """``w`` at 1024x768 and text size 150%, on the line data set (a 1 -> 1 linear network) at
+    learning rate 50: it diverges after epoch 1, epoch 0's weights put back (review r21 F9)."""
+    import argparse
+
+    from nnviz.gui import app
+    w.text_size.choose(1.5)
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.load_problem(app.problem_from_args(argparse.Namespace(dataset="line", hidden=(),
+                                                            lr=50.0)))
+    wait_for_run(qtbot, w, 0)
+    w.step(5)
+    qtbot.waitUntil(lambda: w.last_snapshot.restored, timeout=TIMEOUT)
+    return shown_landscape(qtbot, w, w.last_snapshot.epoch)
+
+
+def test_after_a_divergence_at_its_first_step_the_summary_says_no_rise_and_times_the_limit(
+        main_window, qtbot):
+    # Review r21 F9: "its loss rose to 141 after epoch 0", 141 the path's only (first) loss;
+    # "sharpness 69.2 (172987% of the stability limit 2/lr = 0.04)".
+    view = _line_blown_up(qtbot, main_window)
+    summary = view.summary.text()
+    assert "rose" not in summary
+    assert "the run up to epoch 0 (one point, its loss 141)" in summary
+    r = view.result
+    ratio = r.sharp_values[-1] / r.limit_values[-1]
+    assert ratio > 1000
+    assert f"({ratio:,.0f} times the stability limit 2/lr = 0.04)" in summary
+    assert "%" not in summary.split("sharpness")[1].split(")")[0]
+
+
+def test_a_small_ratio_to_the_stability_limit_stays_a_percentage():
+    from nnviz.gui.landscape_view import limit_share
+    assert limit_share(0.22) == "22% of"
+    assert limit_share(2.5) == "250% of"
+    assert limit_share(1729.87) == "1,730 times"
+
+
+def test_a_diverged_path_s_loss_is_said_to_rise_only_where_it_rose():
+    from nnviz.gui.landscape_view import _path_rise
+    ep = np.array([0, 1, 2])
+    assert _path_rise(ep, np.array([0.25, 48.0, 19_000.0]), 2) == \
+        ": its loss rose to 1.9e+04 after epoch 2"
+    assert _path_rise(ep, np.array([141.0, 90.0, 120.0]), 0) == \
+        ": its loss was highest at its start, 141 after epoch 0"
+    assert _path_rise(ep[:1], np.array([141.0]), 0) == " (one point, its loss 141)"
+
+
+def _text_rects(axis):
+    """The scene rectangles of the numbers ``axis`` draws, and their texts."""
+    texts = _draw_specs(axis)[2]
+    return [(axis.mapRectToScene(rect), text) for rect, _, text in texts if text]
+
+
+def test_at_1024x768_and_text_size_150_the_map_s_axis_labels_and_numbers_read_apart(
+        main_window, qtbot):
+    # Review r21 F9: the map's labels broke and collided: "random 2 (filter-normalise d)" in
+    # three lines, "random 1 (filter-" cut at the bottom, the x numbers "-0.500.5".
+    view = _line_blown_up(qtbot, main_window)
+    view.grab()
+    glw = view.map_glw
+    whole = glw.mapToScene(glw.viewport().rect()).boundingRect()
+    for side in ("bottom", "left"):
+        axis = view.map.getAxis(side)
+        label = axis.label
+        shown = label.toPlainText().strip()
+        assert shown, side
+        assert _laid_out_lines(label) == 1, (side, shown)
+        rect = label.sceneBoundingRect()
+        assert whole.contains(rect), (side, shown, rect, whole)
+        m = label.document().documentMargin()  # the text's own room, its margin aside
+        ink = label.mapRectToScene(label.boundingRect().adjusted(m, m, -m, -m))
+        numbers = _text_rects(axis)
+        assert numbers, side
+        for number, text in numbers:
+            assert not ink.intersects(number), (side, shown, text, ink, number)
+            assert text not in ("-0", "-0.0"), (side, text)  # -0.5 was written "-0"
+        key = (lambda r: r[0].left()) if side == "bottom" else (lambda r: r[0].top())
+        ordered = sorted(numbers, key=key)
+        for (a, ta), (b, tb) in zip(ordered, ordered[1:]):
+            gap = b.left() - a.right() if side == "bottom" else b.top() - a.bottom()
+            assert gap >= 2, (side, ta, tb, gap)
+    assert view.map.getAxis("left").label.toPlainText().strip() == "random 2"
+    assert view.map.getAxis("bottom").label.toPlainText().strip() == "random 1"
+
+
+def _laid_out_lines(label) -> int:
+    from nnviz.gui.widgets import _laid_out_lines as lines
+    return lines(label.document())

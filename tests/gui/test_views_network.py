@@ -52,6 +52,15 @@ def test_diagram_follows_training(view):
     view.grab()  # paints without error
 
 
+def test_a_network_of_one_link_says_so_in_the_singular(view):
+    # Review r21 F9: the line data set's 1 -> 1 network read "all 1 links shown".
+    t = make_trainer("line", hidden=())
+    view.update_snapshot(snapshot_of(t, {"network": view.probe}))
+    assert view.canvas.links_total == 1
+    text = view.header.text()
+    assert "its one link shown" in text and "1 links" not in text
+
+
 def test_a_frame_made_without_the_maps_probe_keeps_the_maps_drawn(view):
     # The tab shown again draws the window's last frame, made behind another tab without the
     # maps' probe: the maps drawn stay (their epoch said) until the probe's frame. They went,

@@ -113,6 +113,56 @@ def _image_bytes(target: QWidget | pg.PlotItem, svg: bool) -> bytes:
     return data
 
 
+def _path_of(run) -> list[tuple[str, int]]:
+    """The live branch's record as (branch, the epoch its piece ends at) pieces, oldest
+    first: [("run 1", 312), ("run 2", -1)] for run 2 forked from run 1 at epoch 312 (-1: to
+    its end). A branch forked at epoch 0 has its own record only; one whose parent was
+    deleted starts with ("", the fork epoch)."""
+    if run is None:
+        return []
+    by_name = {b.name: b for b in run.branches}
+    log, pieces, seen = run.log, [(run.log.name, -1)], {run.log.name}
+    end = log.fork_epoch
+    while end > 0:
+        parent = by_name.get(log.parent) if log.parent else None
+        if parent is None or parent.name in seen:
+            pieces.insert(0, ("", end))
+            break
+        seen.add(parent.name)
+        if parent.fork_epoch < end:  # else its record up to ``end`` is its own parent's
+            pieces.insert(0, (parent.name, end))
+            end = parent.fork_epoch
+        log = parent
+    return pieces
+
+
+def _history_words(epochs, values, test_epochs, test_values, live: str, others: list[str],
+                   path_of: list[tuple[str, int]]) -> str:
+    """What an exported loss history holds, for the status bar: the whole record of the
+    branch shown, as the loss plot draws it whatever epoch is shown. Which branch is said, and
+    for a branch its shared trunk: "run 2's losses (not run 1)" read as none of run 1's
+    numbers, but epochs 1 to 312 were run 1's (review r21 F7; r20 F5 before it). The range is
+    that of the file's rows: the final weights' test loss is drawn, and written, at the epoch
+    after the last train loss (their train loss is measured with the next update). And that
+    the test loss is not on every row: it is measured every few epochs."""
+    rows = np.union1d(np.asarray(epochs, np.int64), np.asarray(test_epochs, np.int64))
+    if not len(rows):
+        return "no losses yet"
+    span = (f"epochs {int(rows[0]):,} to {int(rows[-1]):,}" if len(rows) > 1
+            else f"epoch {int(rows[0]):,}")
+    if len(path_of) > 1:
+        trunk = ", ".join(f"{name or 'a deleted branch'} to epoch {end:,}"
+                          for name, end in path_of[:-1])
+        text = f"{span} of {live}'s path ({trunk}, then {live})"
+    elif others:
+        text = f"{live}'s losses, {span} (not {and_list(others)})"
+    else:
+        text = f"the losses, {span}"
+    if 0 < len(test_epochs) < len(rows):
+        text += "; test loss only every few epochs"
+    return text
+
+
 def _write_error(path: str, e: OSError) -> str:
     """What went wrong, naming the file once."""
     why = getattr(e, "reason", None) or e.strerror or str(e)
@@ -221,20 +271,11 @@ class ExportMixin:
                 names = run.names() if run is not None else []
                 live = run.log.name if run is not None else ""
                 return (e, v, np.array(ctx.test_epochs), np.array(ctx.test_values)), live, \
-                    [n for n in names if n != live]
+                    [n for n in names if n != live], _path_of(run)
 
             def write(captured):
-                # The whole record of the branch shown, as the loss plot draws it whatever
-                # epoch is shown. Which branch, and that a sweep on the Compare tab is not in
-                # it, is said: "the whole run" read as every curve on screen, a sweep's five
-                # or the other branch (review r20 F5).
-                arrays, live, others = captured
-                e = arrays[0]
-                whose = f"{live}'s losses" if others else "the losses"
-                what = (f"{whose}, epochs {int(e[0]):,} to {int(e[-1]):,}" if len(e)
-                        else "no losses yet")
-                if others:
-                    what += f" (not {and_list(others)})"
+                arrays, live, others, path_of = captured
+                what = _history_words(*arrays, live, others, path_of)
                 what += self._sweep_not_saved().replace("to save one", "to export its losses")
                 self._write(path, lambda: csvdata.write_history_csv(path, *arrays), True,
                             what)
