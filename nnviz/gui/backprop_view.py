@@ -1937,27 +1937,37 @@ class BackpropView(QWidget):
             # narrow: kept whole too, the table was wider than a 1024x768 window's box and
             # Qt broke its numbers instead, "-0.0996" over "9" (review r22 F11).
             heading = f"<td style='{CELL_PAD}'>"
-            # Without a penalty g is the mean: one column for both where room is short.
+            def table(both: bool) -> str:
+                head = ("<tr><th></th>" + "".join(
+                    f"{heading}<i>{h}</i></td>" for h in
+                    ("this point",) + (() if both else (f"mean of {n:,}",))
+                    + (("penalty",) if pen_text else ())
+                    + ((f"g = mean of {n:,}",) if both else ("g",)))
+                    + "</tr>")
+                rows = "".join(f"<tr>{cell}w<sub>{i + 1}</sub></td>{cell}{num(mine[i])}</td>"
+                               + ("" if both else f"{cell}{num(mean[i])}</td>")
+                               + (f"{cell}{num(pen[i])}</td>" if pen_text else "")
+                               + f"{cell}<b>{num(g[i])}</b></td></tr>"
+                               for i in shown_terms(g, most))
+                return f"<table>{head}{rows}</table>"
+            # Without a penalty g is the mean: one column for both where room is short
+            # (presentation mode; a box narrower than the three columns: at 1024x768 a hidden
+            # unit's "-0.008417" ran under the box's edge, a scroll bar under it).
             both = compact and not pen_text
-            head = ("<tr><th></th>" + "".join(
-                f"{heading}<i>{h}</i></td>" for h in
-                ("this point",) + (() if both else (f"mean of {n:,}",))
-                + (("penalty",) if pen_text else ())
-                + ((f"g = mean of {n:,}",) if both else ("g",)))
-                + "</tr>")
-            rows = "".join(f"<tr>{cell}w<sub>{i + 1}</sub></td>{cell}{num(mine[i])}</td>"
-                           + ("" if both else f"{cell}{num(mean[i])}</td>")
-                           + (f"{cell}{num(pen[i])}</td>" if pen_text else "")
-                           + f"{cell}<b>{num(g[i])}</b></td></tr>"
-                           for i in shown_terms(g, most))
+            tab = table(both)
+            if not compact and not pen_text:
+                box = self.formulas
+                width = box.contentsRect().width() - box.style().pixelMetric(
+                    QStyle.PixelMetric.PM_ScrollBarExtent, None, box)
+                if 0 < width < self._laid_out(tab, width, words_whole=True).idealWidth():
+                    tab = table(True)
             if both:  # the table's heading says g is the mean: the unit's name, and its batch
                 # (presentation mode folds away the title, which says the batch)
                 which = f", batch {tr.step.batch_index + 1} of {tr.step.n_batches}" \
                     if tr.step.n_batches > 1 and tr.step.batch_index >= 0 else ""
-                parts.append(f"<p>{lead[:-len(': ')]}{which}:</p><table>{head}{rows}</table>")
+                parts.append(f"<p>{lead[:-len(': ')]}{which}:</p>{tab}")
             else:
-                parts.append(f"<p>{lead}g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p>"
-                             f"<table>{head}{rows}</table>")
+                parts.append(f"<p>{lead}g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p>{tab}")
             share = "all the training points" if n == len(self._data.train_index) else \
                 f"the {n:,} points of its batch"
             if not compact:  # (1/n says it)

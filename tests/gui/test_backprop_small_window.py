@@ -63,15 +63,29 @@ def test_each_stages_formulas_read_whole_at_1024x768(main_window, qtbot):
                 f"{k + 1}/6 {stage}: {box.document().size().height():.0f} px of text in a "
                 f"{box.viewport().height()} px box ({box.toPlainText()[-60:]!r} below the "
                 f"fold)") from None
-        if stage == "batch":  # each number of the table whole on its line
-            cells = _table_cells(box.document())
-            assert cells and all(n == 1 for text, n in cells
-                                 if re.fullmatch(r"-?[0-9.e-]+", text)), cells
+        if stage == "batch":
+            _assert_table_whole(box)
     # ... and the plot above it keeps its plane, drawn at the column's width, big enough to
     # pick a point on
     vb = view.plot.getPlotItem().getViewBox()
     assert vb.width() >= 150 and vb.height() >= 85, (vb.width(), vb.height())
     assert view.plot.width() - vb.width() <= 70
+    # A hidden unit's batch gradient (longer numbers: "-0.008417"): its table in the box too
+    view.select_unit(2, 0)
+    view.go(STAGES.index("batch"))
+    qtbot.waitUntil(lambda: "hidden layer 3, unit 1" in box.toPlainText(), timeout=5000)
+    _assert_table_whole(box)
+
+
+def _assert_table_whole(box) -> None:
+    """The batch gradient's table in the box: each number whole on its line, nothing beyond
+    the box's right edge."""
+    QApplication.processEvents()
+    box.grab()
+    cells = _table_cells(box.document())
+    assert cells and all(n == 1 for text, n in cells
+                         if re.fullmatch(r"-?[0-9.e-]+", text)), cells
+    assert box.horizontalScrollBar().maximum() == 0, box.document().idealWidth()
 
 
 def test_the_node_labels_write_the_formulas_digits_where_they_fit(main_window, qtbot):
