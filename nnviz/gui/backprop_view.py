@@ -56,6 +56,10 @@ WJ = "&#8288;"
 # "0.9775·(-0.00189" / "1)", r17 #1): _set_formulas.
 TIMES = "·" + WJ
 TIMES_BREAK = "·&#8203;"
+# A table's cells' room after them (the batch gradient's); narrower where the table is wider
+# than the box (_breaking: the 1024x768 window's 227 px box, its numbers whole).
+CELL_PAD = "padding-right:10px;"
+CELL_PAD_NARROW = "padding-right:5px;"
 # The plot's least width beside the diagram (220 made the tab too wide for a 150% laptop screen,
 # 853 logical px for the window, with the settings' column beside it).
 PLOT_LEAST = 200
@@ -469,8 +473,9 @@ class BackpropCanvas(NetworkCanvas):
         whether they carry the value's name ("a=") and the column's number style. The longest
         forms that fit whole at ``small`` are taken: the name on every layer's labels or on
         none ("x=1.63" beside bare "0.236" beside "a=0.9596" read as three kinds of number),
-        then per column 4 or 3 significant digits with the name, 3 or 2 without (in
-        presentation mode at 1024x768 "a=0.09878" was 6 pt beside 15 pt axes); where none
+        then per column 4 or 3 significant digits with the name, 4 (where whole), 3 or 2
+        without (in presentation mode at 1024x768 "a=0.09878" was 6 pt beside 15 pt axes);
+        where none
         fits whole, the one drawn largest. The inputs keep their "x=": bare, among the δ of
         the later stages, they read as δ."""
         values: dict[int, list[float]] = {}
@@ -483,8 +488,11 @@ class BackpropCanvas(NetworkCanvas):
         # where one column needs it, else all fixed decimals.
         layered = any(needs_exponent(v) for c, v in values.items() if c > 0)
         exponent = {c: None if c == 0 else layered for c in values}
+        # (the last: 4 digits without the name, as the formulas write them, where they fit
+        # whole; at 1024x768 the labels said 0.658 beside the formulas' 0.6579, review r22)
         forms = {c: ([(True, 3)] if c == 0 else
-                     [(True, 4), (True, 3), (False, 3), (False, 2)]) for c in values}
+                     [(True, 4), (True, 3), (False, 3), (False, 2), (False, 4)])
+                 for c in values}
         widest = {c: [max((self._label_text(layers[c], v, prefix,
                                            label_style(vals, digits, exponent[c]))
                            for v in vals), key=len) for prefix, digits in forms[c]]
@@ -548,6 +556,11 @@ class BackpropCanvas(NetworkCanvas):
         for c in values:
             allowed = (0,) if c == 0 else (0, 1) if named else (2, 3)
             font, _, form = best(c, rooms[c], allowed)
+            if c > 0 and not named and form == 2:
+                # (only where they fit whole at the size the 3 digits have: never smaller)
+                four = best(c, rooms[c], (4,))
+                if four[1]:
+                    font, form = four[0], 4
             prefix, digits = forms[c][form]
             out[c] = (font, beside[c], prefix, label_style(values[c], digits, exponent[c]))
         drawn = {}
@@ -1224,12 +1237,16 @@ class BackpropView(QWidget):
     def _beside_plot_least(self) -> int:
         """The diagram beside: the plot's side of the column (the plot, its check box and its
         note) with the plane PRESENTING_BESIDE_PLANE_PX tall."""
+        return self.plot.height_for_plane(PRESENTING_BESIDE_PLANE_PX) + self._under_plot()
+
+    def _under_plot(self) -> int:
+        """The height of what the plot's side of the column has under the plot (its check box
+        and its note, where shown)."""
         side = self._plot_side
-        extra = sum(side.itemAt(i).widget().sizeHint().height() + side.spacing()
-                    for i in range(side.count())
-                    if side.itemAt(i).widget() not in (None, self.plot)
-                    and not side.itemAt(i).widget().isHidden())
-        return self.plot.height_for_plane(PRESENTING_BESIDE_PLANE_PX) + extra
+        return sum(side.itemAt(i).widget().sizeHint().height() + side.spacing()
+                   for i in range(side.count())
+                   if side.itemAt(i).widget() not in (None, self.plot)
+                   and not side.itemAt(i).widget().isHidden())
 
     def _split_dragged(self, *_) -> None:
         self._split_moved = True
@@ -1294,16 +1311,29 @@ class BackpropView(QWidget):
         if self._presenting():  # the diagram beside: the formulas all but the plot's share
             share = h - max(round(h * PRESENTING_BESIDE_PLOT), self._beside_plot_least(),
                             column.widget(0).minimumSizeHint().height())
+        else:
+            # The formulas as tall as the selected unit's tallest stage text needs, where the
+            # plot above them has room beyond its plane, drawn 1:1 at its width: at 1024x768
+            # the box was 214 px for up to 365 px of text, the answer line of 1/6 and the
+            # whole Σ wδ line of 3/6 below its fold, over a 294 px plot whose plane was 99 px
+            # tall between blank bands (review r22 F11). The plot never shorter than its
+            # plane needs: where the text needs more, the box scrolls.
+            text, plot = self._texts_need(), self.plot.height_for_width()
+            if text is not None and plot is not None:
+                room = h - max(plot + self._under_plot(),
+                               column.widget(0).minimumSizeHint().height())
+                share = max(share, min(text, room))
         if abs(column.sizes()[1] - share) > 1:
             column.setSizes([h - share, share])
 
     def _texts_need(self) -> int | None:
-        """Presentation's row: the formulas' box's height that holds the tallest of the
-        selected unit's stage texts whole at the box's width (the stages the trace has the
-        numbers of: every one paused), None before there are any. Kept while the unit, the
-        point, the network and the box's width and font stay: the row stays put from stage to
-        stage and frame to frame (grown, never shrunk, as more stages' numbers come)."""
-        if self._written is None or not self._presenting():
+        """The formulas' box's height that holds the tallest of the selected unit's stage
+        texts whole at the box's width (the stages the trace has the numbers of: every one
+        paused), None before there are any. Kept while the unit, the point, the network and
+        the box's width and font stay: presentation's row, or the normal mode's column, stays
+        put from stage to stage and frame to frame (grown, never shrunk, as more stages'
+        numbers come)."""
+        if self._written is None:
             return None
         _, tr, spec = self._written
         box = self.formulas
@@ -1611,6 +1641,11 @@ class BackpropView(QWidget):
             if self._texts_need() is not None and \
                     (before is None or before[:2] != self._texts_px[:2]):
                 self._share_split()  # another unit, point or width: the row's height anew
+        elif self._layout == "normal" and not self._column_moved:
+            before = self._texts_px
+            if self._texts_need() is not None and \
+                    (before is None or before[:2] != self._texts_px[:2]):
+                self._share_column()  # ... the formulas' share of the column anew
         html = self._formulas(name, tr, spec)
         if self._presenting():
             # A term less in each list, step by step, until the text reads whole in its box:
@@ -1651,11 +1686,18 @@ class BackpropView(QWidget):
         box = self.formulas
         width = box.contentsRect().width() - box.style().pixelMetric(
             QStyle.PixelMetric.PM_ScrollBarExtent, None, box)
-        if TIMES not in html or width <= 0:
+        if (TIMES not in html and CELL_PAD not in html) or width <= 0:
             return html
-        # (the box breaks a word too long for its line anywhere: inside a number)
-        if self._laid_out(html, width, words_whole=True).idealWidth() <= width:
+
+        def fits(text: str) -> bool:
+            # (the box breaks a word too long for its line anywhere: inside a number)
+            return self._laid_out(text, width, words_whole=True).idealWidth() <= width
+        if fits(html):
             return html
+        if CELL_PAD in html:  # a table's columns closer together first
+            html = html.replace(CELL_PAD, CELL_PAD_NARROW)
+            if fits(html):
+                return html
         return html.replace(TIMES, TIMES_BREAK)
 
     def _fits(self, html: str) -> bool:
@@ -1888,28 +1930,44 @@ class BackpropView(QWidget):
                     f"2·{cfg.l2:g}·w" if cfg.l2 else "") if t)
             # One column a quantity, headed once, and no cell wraps: "g = -0.0001502" broke
             # after "g =" in a narrow pane, row by row differently.
-            cell = "<td nowrap style='padding-right:10px'>"
-            # Without a penalty g is the mean: one column for both where room is short.
+            # (white-space in the style: Qt's nowrap attribute still broke a number where the
+            # table was wider than the box)
+            cell = f"<td style='{CELL_PAD} white-space:nowrap'>"
+            # ... but for the headings, which wrap between their words where the box is
+            # narrow: kept whole too, the table was wider than a 1024x768 window's box and
+            # Qt broke its numbers instead, "-0.0996" over "9" (review r22 F11).
+            heading = f"<td style='{CELL_PAD}'>"
+            def table(both: bool) -> str:
+                head = ("<tr><th></th>" + "".join(
+                    f"{heading}<i>{h}</i></td>" for h in
+                    ("this point",) + (() if both else (f"mean of {n:,}",))
+                    + (("penalty",) if pen_text else ())
+                    + ((f"g = mean of {n:,}",) if both else ("g",)))
+                    + "</tr>")
+                rows = "".join(f"<tr>{cell}w<sub>{i + 1}</sub></td>{cell}{num(mine[i])}</td>"
+                               + ("" if both else f"{cell}{num(mean[i])}</td>")
+                               + (f"{cell}{num(pen[i])}</td>" if pen_text else "")
+                               + f"{cell}<b>{num(g[i])}</b></td></tr>"
+                               for i in shown_terms(g, most))
+                return f"<table>{head}{rows}</table>"
+            # Without a penalty g is the mean: one column for both where room is short
+            # (presentation mode; a box narrower than the three columns: at 1024x768 a hidden
+            # unit's "-0.008417" ran under the box's edge, a scroll bar under it).
             both = compact and not pen_text
-            head = ("<tr><th></th>" + "".join(
-                f"{cell}<i>{h}</i></td>" for h in
-                ("this point",) + (() if both else (f"mean of {n:,}",))
-                + (("penalty",) if pen_text else ())
-                + ((f"g = mean of {n:,}",) if both else ("g",)))
-                + "</tr>")
-            rows = "".join(f"<tr>{cell}w<sub>{i + 1}</sub></td>{cell}{num(mine[i])}</td>"
-                           + ("" if both else f"{cell}{num(mean[i])}</td>")
-                           + (f"{cell}{num(pen[i])}</td>" if pen_text else "")
-                           + f"{cell}<b>{num(g[i])}</b></td></tr>"
-                           for i in shown_terms(g, most))
+            tab = table(both)
+            if not compact and not pen_text:
+                box = self.formulas
+                width = box.contentsRect().width() - box.style().pixelMetric(
+                    QStyle.PixelMetric.PM_ScrollBarExtent, None, box)
+                if 0 < width < self._laid_out(tab, width, words_whole=True).idealWidth():
+                    tab = table(True)
             if both:  # the table's heading says g is the mean: the unit's name, and its batch
                 # (presentation mode folds away the title, which says the batch)
                 which = f", batch {tr.step.batch_index + 1} of {tr.step.n_batches}" \
                     if tr.step.n_batches > 1 and tr.step.batch_index >= 0 else ""
-                parts.append(f"<p>{lead[:-len(': ')]}{which}:</p><table>{head}{rows}</table>")
+                parts.append(f"<p>{lead[:-len(': ')]}{which}:</p>{tab}")
             else:
-                parts.append(f"<p>{lead}g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p>"
-                             f"<table>{head}{rows}</table>")
+                parts.append(f"<p>{lead}g = (1/{n:,}) Σₙ ∂Lₙ/∂w{pen_text}</p>{tab}")
             share = "all the training points" if n == len(self._data.train_index) else \
                 f"the {n:,} points of its batch"
             if not compact:  # (1/n says it)

@@ -515,6 +515,19 @@ class DecisionPlot(pg.PlotWidget):
             return None
         return math.ceil(room_h * aspect + axes_w + MARGINS[0] + MARGINS[2])
 
+    def height_for_width(self) -> int | None:
+        """The widget's height at which its plane, drawn 1:1, fills the width it has now (None:
+        no plane kept at an aspect): taller, the plane gets blank bands above and below."""
+        aspect = getattr(self, "_aspect", None)
+        pi = getattr(self, "plotItem", None)
+        if aspect is None or pi is None:
+            return None
+        shown = [pi.getAxis(k) for k in ("left", "right") if pi.getAxis(k).isVisible()]
+        room_w = self.width() - sum(a.minimumWidth() for a in shown) - MARGINS[0] - MARGINS[2]
+        if room_w <= 0:
+            return None
+        return self.height_for_plane(math.ceil(room_w / aspect))
+
     def height_for_plane(self, plane: int) -> int:
         """The widget's height at which its plane's view box is ``plane`` px tall: that and
         the axes' own heights (set from their text) and the margins."""

@@ -47,7 +47,7 @@ def _panel_colours() -> dict[str, str]:
 
 
 class ExercisePanel(QFrame):
-    """What the student reads: title, task, goals, hints, solution; the buttons under them. It
+    """What the student reads: title, task, goals, hints, solution; the buttons above them. It
     is a tab of the left column (:class:`~nnviz.gui.columns.SideTabs`), as tall as the settings
     beside it: the text scrolls only when the hints and the solution outgrow even that. It only
     draws; the :class:`ExerciseActions` decide what is shown."""
@@ -111,9 +111,11 @@ class ExercisePanel(QFrame):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # One row where the five buttons fit, two where they do not (presentation mode's
-        # larger text in a narrow column).
+        # larger text in a narrow column). At the panel's top, above the text: under the goals
+        # each hint shown pushed "Hint (n left)" ~18 px down, the panel growing by its lines,
+        # and a second click at the same place missed (review r22 F3).
         self.buttons = QVBoxLayout()
-        self.buttons.setContentsMargins(8, 2, 8, 6)
+        self.buttons.setContentsMargins(8, 6, 8, 2)
         self.buttons.setSpacing(4)
         self._button_rows = (QHBoxLayout(), QHBoxLayout())
         for row in self._button_rows:
@@ -123,9 +125,9 @@ class ExercisePanel(QFrame):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addLayout(self.buttons)
         outer.addWidget(self.scroll, 1)
         outer.addWidget(self.goals_box)
-        outer.addLayout(self.buttons)
         self.scroll.verticalScrollBar().rangeChanged.connect(lambda *_: self._show_revealed())
         self.apply_look()
         colors.follow(self, self.apply_look)

@@ -781,3 +781,38 @@ def test_a_batch_size_that_trains_as_the_one_in_use_keeps_the_run(qtbot, main_wi
     _type(qtbot, panel.batch, "32")  # one that changes the training: a fresh model
     s = wait_for_run(qtbot, w, 0)
     assert w.run_id != run and s.config.batch_size == 32 and s.spec.hidden == (4,)
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 768)], ids=["1400x900", "1024x768"])
+def test_the_hint_button_stays_where_it_was_clicked(qtbot, main_window, size):
+    """Review r22 F3 (Sigmoid saturation, 1400x900): each hint shown pushed "Hint (n left)"
+    ~18 px down, the panel growing by the hint's lines; three clicks at the same place gave one
+    hint. The button stays put as the hints come, and the next click at the same place is on
+    it."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication
+    w = main_window
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    _open(qtbot, w, FOLDER / "05-sigmoid-saturation.toml")
+    p = w.exercise_actions.panel
+
+    def settled() -> bool:  # the hints laid out, the panel grown to show them whole
+        for _ in range(3):
+            QApplication.processEvents()
+        hints = p.hints.isHidden() or p.hints.height() >= p.hints.heightForWidth(
+            p.hints.width())
+        return hints and p.height() >= p.needed_height() - 2
+    qtbot.waitUntil(settled, timeout=5000)
+    b = p.hint_button
+    corner = b.mapTo(w, QPoint(0, 0))
+    at = b.mapTo(w, b.rect().center())
+    for shown in range(1, 4):
+        assert w.childAt(at) is b, shown  # a click there is on the button
+        qtbot.mouseClick(w.childAt(at), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: p.hints.text().count("Hint ") == shown, timeout=3000)
+        qtbot.waitUntil(settled, timeout=5000)
+        # (its text changes: "No more hints" is wider; its top left corner stays)
+        assert b.mapTo(w, QPoint(0, 0)) == corner, (shown, corner, b.mapTo(w, QPoint(0, 0)))
+    assert w.childAt(at) is b
+    assert not b.isEnabled()  # the three hints came from three clicks at the same place
