@@ -199,6 +199,25 @@ class DrawGrid:
     on: bool
 
 
+def newest_problems(cmds: list) -> list:
+    """``cmds`` without the problems (NewProblem, Adopt) that a later one replaces before
+    anything asked about them: several quick edits must not compile one after another. A
+    Request between two keeps the one before it, its subject: Ctrl+Z held down brought a
+    trained run back (Adopt), left it at once (the window's capture of it, a Request, then the
+    next problem), and the capture, the Adopt dropped, took the run before it, an untrained
+    one; Ctrl+Z again brought that back at epoch 0, the trained run lost."""
+    keep, replaced = [], False
+    for c in reversed(cmds):
+        if isinstance(c, (NewProblem, Adopt)):
+            if replaced:
+                continue
+            replaced = True
+        elif isinstance(c, Request):
+            replaced = False
+        keep.append(c)
+    return keep[::-1]
+
+
 @dataclass(frozen=True)
 class Request:
     """Run ``fn(RunContext)`` in the loop's thread and hand the result to ``callback`` (None:
@@ -610,10 +629,7 @@ class TrainLoop(_LiveBranch):
                 cmds.append(self.commands.get_nowait())
             except queue.Empty:
                 break
-        # Only the newest problem counts: several quick edits must not compile one after another.
-        new = (NewProblem, Adopt)
-        last = max((i for i, c in enumerate(cmds) if isinstance(c, new)), default=-1)
-        cmds = [c for i, c in enumerate(cmds) if i >= last or not isinstance(c, new)]
+        cmds = newest_problems(cmds)
         # Only the newest epoch to show counts: a dragged timeline sends many.
         last = max((i for i, c in enumerate(cmds) if isinstance(c, ShowEpoch)), default=-1)
         return [c for i, c in enumerate(cmds) if i == last or not isinstance(c, ShowEpoch)]
