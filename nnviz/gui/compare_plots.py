@@ -111,12 +111,39 @@ def category_line(k: int) -> tuple:
 
 
 def member_dashes(members: tuple, axes: tuple) -> list:
-    """Each member's dash pattern: its category's (categorical first axis), or solid."""
-    if not axes or not categorical(axes[0][1]):
+    """Each member's dash pattern: with two axes, its value of the second's (the colour is the
+    first's: the two sigmoid curves of activation x learning rate were one blue line and one
+    dash, told apart only by selecting one, review r22 F7); with one categorical axis, its
+    category's (told apart without colour); else solid."""
+    if len(axes) == 2:
+        name, values = axes[1]
+    elif not axes or not categorical(axes[0][1]):
         return [None] * len(members)
-    name, values = axes[0]
+    else:
+        name, values = axes[0]
     index = {_key(v): k for k, v in enumerate(values)}
     return [category_line(index.get(_key(m[name]), 0))[0] for m in members]
+
+
+#: Axes whose values name themselves ("tanh"): written without the axis's name in short labels.
+SELF_NAMED_AXES = ("activation",)
+
+
+def short_value(name: str, value: Any) -> str:
+    """One swept value as a short label writes it: "tanh", "lr 1", "widths 4-4"."""
+    v = format_value(value)
+    return v if name in SELF_NAMED_AXES else f"{axis_title(name, short=True)} {v}"
+
+
+def member_names(members: tuple, axes: tuple) -> list[str] | None:
+    """Each member's words at its curve's end and over its tile: one axis, its value alone
+    (the key names the axis); two, both values short, "tanh, lr 1" (the setting names are in
+    the title and on the heatmap's axes; "activation sigm…" cut the second away)."""
+    if len(axes) == 1:
+        return [format_value(m[axes[0][0]]) for m in members]
+    if len(axes) == 2:
+        return [", ".join(short_value(name, m[name]) for name, _ in axes) for m in members]
+    return None
 
 
 def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
@@ -550,6 +577,7 @@ class ScoreTable(QTableView):
 # --- the scores over the swept values ---------------------------------------------------------
 
 DODGE = 0.12  # a category's train and test dots, this far either side of its name
+BEST_STAR = "\u2605"  # the heatmap's best cell's mark, before its number (as the table's)
 
 
 class ScorePlot(pg.PlotWidget):
@@ -617,6 +645,9 @@ class ScorePlot(pg.PlotWidget):
         self._categories = not self._two and unordered(name0, values0)
         # Categories are named, each: on two lines where one is too narrow (SparseAxis)
         bottom.stagger = categorical(axes[-1][1])
+        # Two axes: the first's values from the top down, as the tiles' rows run (they ran
+        # upwards here, the same grid drawn upside down in two places: review r22 F7).
+        pi.getViewBox().invertY(self._two)
         if self._two:
             name1, values1 = axes[1]
             pi.setLogMode(y=False)
@@ -660,7 +691,7 @@ class ScorePlot(pg.PlotWidget):
         metric = np.where(div, np.nan, test if which == "test" else train)
         pos = self._positions()
         if self._two:
-            self._key = f"{which} loss now (log colours)"
+            self._key = f"{which} loss now (log colours, bright is low)"
             n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
             grid = np.full((n0, n1), np.nan)
             for (k, j), v in zip(pos, metric):
@@ -675,15 +706,14 @@ class ScorePlot(pg.PlotWidget):
             rgb[~np.isfinite(logg)] = missing_cell()
             self.heat.setImage(rgb, autoLevels=False, levels=(0, 255))
             self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
-            for t, (k, j), v, d in zip(self.cell_texts, pos, metric, div):
-                t.setText("diverged" if d else format_score(v))
+            # The best cell's star beside its number, both centred in the cell: a marker at
+            # the cell's lower left sat nearer the next column than its own number (r22 F7).
+            for i, (t, (k, j), v, d) in enumerate(zip(self.cell_texts, pos, metric, div)):
+                text = "diverged" if d else format_score(v)
+                t.setText(f"{BEST_STAR} {text}" if i == best else text)
                 t.setColor("k" if np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
                            max(hi - lo, 1e-9) > 0.6 else "w")
-            if best is not None:
-                k, j = pos[best]
-                self.best_mark.setData([j + 0.15], [k + 0.2])
-            else:
-                self.best_mark.setData([], [])
+            self.best_mark.setData([], [])
             self._show_key(starred=best is not None)
             return
         x = np.array([p[0] for p in pos], np.float64)
@@ -743,7 +773,8 @@ class ScorePlot(pg.PlotWidget):
     def _show_key(self, starred: bool) -> None:
         """The title names what is drawn: "\u2606 best" only beside a star (no member scored
         yet, or every one diverged, drew none, and the key sent people looking for it)."""
-        title = self._key + (" &nbsp; \u2606 best" if starred else "")
+        star = BEST_STAR if self._two else "\u2606"  # the heatmap's, in its cell's text
+        title = self._key + (f" &nbsp; {star} best" if starred else "")
         if self.getPlotItem().titleLabel.text != title:
             _title(self.getPlotItem(), title)
             scale = float(self.property("nnvizScale") or 1.0)

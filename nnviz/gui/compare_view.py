@@ -36,7 +36,8 @@ from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, mem
 
 from . import colors
 from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, categorical,
-                            category_colors, category_line, member_colors, member_dashes)
+                            category_colors, category_line, member_colors, member_dashes,
+                            member_names)
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
@@ -78,6 +79,7 @@ class CompareView(QWidget):
         self.frames = 0  # frames drawn (bench/compare.py counts them)
         self._scores_of: tuple | None = None  # the scores the table shows
         self._colors: list = []
+        self._label_forms: list[tuple[str, ...]] = []  # each tile's label, its shorter forms
 
         self.panel = SweepPanel()
         self.table = ScoreTable()
@@ -501,12 +503,9 @@ class CompareView(QWidget):
         if self.members_of != s.sweep_id:
             self._set_members(s)
         best = s.best()
-        # Each label with a shorter form: a one-axis sweep's values alone (the title above
-        # names the axis), for tiles too narrow for "activation softmax".
-        bare = [format_value(m[s.axes[0][0]]) if len(s.axes) == 1 else None for m in s.members]
         labels = [tuple(("\u2605 " if i == best else "") + t + (" \u2014 diverged" if d else "")
-                        for t in dict.fromkeys(x for x in (text, short) if x))
-                  for i, (text, short, d) in enumerate(zip(s.labels, bare, s.diverged))]
+                        for t in forms)
+                  for i, (forms, d) in enumerate(zip(self._label_forms, s.diverged))]
         self.tiles.update_tiles(s.values, s.xs, s.diverged, labels)
         self.curves.update_curves(s.loss_curves, s.diverged)
         # The scores when the worker measured new ones (sweep_driver.SCORES_EVERY_S apart
@@ -530,10 +529,12 @@ class CompareView(QWidget):
         shape = tuple(len(v) for _, v in s.axes)
         self.tiles.set_members(s.labels, data, data.bounds(0.1), shape if len(shape) == 2 else None)
         self._colors = member_colors(s.members, s.axes)
-        # Named by the swept values alone where one axis is swept (the key names the axis).
-        names = [format_value(m[s.axes[0][0]]) for m in s.members] if len(s.axes) == 1 else None
+        # Named by the swept values alone where one axis is swept (the key names the axis);
+        # two: both values, short ("tanh, lr 1"), as the tiles are.
+        names = member_names(s.members, s.axes)
         self.curves.set_members(self._colors, colour_key(s.axes), member_dashes(s.members, s.axes),
                                 names)
+        self._label_forms = label_forms(s)
         self.table.set_members(s.axes, s.members, data.is_classification)
         self.score_plot.set_members(s.axes, s.members)
         scale = float(self.curves.property("nnvizScale") or 1.0)
@@ -732,13 +733,29 @@ def place_beside(window, opener, size) -> None:
     window.move(x, y)
 
 
-def colour_key(axes: tuple) -> str:
-    """What the loss curves' colours mean: a numeric axis's first and last value (the scale
-    between them); categories (activations), each one in its own colour."""
-    name, values = axes[0]
+def label_forms(s: SweepSnapshot) -> list[tuple[str, ...]]:
+    """Each member's tile label and its shorter forms, the first that fits its tile shown
+    (TileMosaic.fit_labels). One axis: "activation softmax", then the value alone (the title
+    above names the axis). Two: "tanh, lr 1" (the title and the heatmap's axes name the
+    settings), then the values alone, "tanh, 1": "activation tanh, lr 1" was cut to
+    "activation ta\u2026" on 100 px tiles, the second value never seen (review r22 F7)."""
+    if len(s.axes) == 2:
+        return [tuple(dict.fromkeys((short, ", ".join(format_value(m[name])
+                                                      for name, _ in s.axes))))
+                for short, m in zip(member_names(s.members, s.axes), s.members)]
+    if len(s.axes) == 1:
+        return [tuple(dict.fromkeys((text, format_value(m[s.axes[0][0]]))))
+                for text, m in zip(s.labels, s.members)]
+    return [(text,) for text in s.labels]
 
-    def swatch(rgb, v) -> str:
-        return (f"<span style='color:rgb{tuple(rgb)}'>\u25a0</span> {format_value(v)}")
+
+def colour_key(axes: tuple) -> str:
+    """What the loss curves' colours (and dashes) mean: a numeric axis's first and last value
+    (the scale between them); categories (activations), each one in its own colour and dashes;
+    two axes, the first's colours and the second's dashes."""
+    if len(axes) == 2:
+        return f"{colour_words(axes[0])} &nbsp; {dash_words(axes[1])}"
+    name, values = axes[0]
     if categorical(values):
         shown = category_colors(len(values))
         # The names alone, each in its colour (made readable as words): they say what they
@@ -749,8 +766,33 @@ def colour_key(axes: tuple) -> str:
         return " &nbsp;".join(f"<span style='color:{w}'>{category_line(k)[1]}"
                               f"{format_value(v)}</span>"
                               for k, (w, v) in enumerate(zip(words, values)))
+    return colour_words(axes[0])
+
+
+def colour_words(axis: tuple) -> str:
+    """The colours of ``axis``'s values: a numeric axis's first and last value (the scale
+    between them), categories each one in its own colour."""
+    name, values = axis
+
+    def swatch(rgb, v) -> str:
+        return (f"<span style='color:rgb{tuple(rgb)}'>\u25a0</span> {format_value(v)}")
+    if categorical(values):
+        words = [colors.hex_of(colors.readable(rgb, colors.background(), 4.5))
+                 for rgb in category_colors(len(values))]
+        return " &nbsp;".join(f"<span style='color:{w}'>\u25a0{format_value(v)}</span>"
+                              for w, v in zip(words, values))
     first, last = axis_colors(len(values))[0], axis_colors(len(values))[-1]
     return f"colour: {axis_title(name)} {swatch(first, values[0])} \u2192 {swatch(last, values[-1])}"
+
+
+def dash_words(axis: tuple) -> str:
+    """The second axis's lines: each value after its dash pattern drawn twice and a space
+    ("lr \u2500\u2500 0.1 \u254c\u254c 1"): one glyph against a number read as a minus sign,
+    "lr \u22120.1"."""
+    name, values = axis
+    return (f"{html.escape(axis_title(name, short=True))}: "
+            + " &nbsp;".join(f"{2 * category_line(k)[1]}&nbsp;{html.escape(format_value(v))}"
+                             for k, v in enumerate(values)))
 
 
 def build_view(ctx) -> CompareView:
