@@ -339,6 +339,16 @@ EPOCH_TIP = ("as of epoch: the epoch these scores were measured at. While the sw
              "the epoch it diverged.")
 
 
+#: A member whose training loss is higher now than at its first epoch: its train loss's mark
+#: and what it means (review r22 F6: the lr sweep's lr 10 rose from 0.37 to 0.48, its ReLU
+#: units dead, and nothing said so; only a blow-up was marked).
+WORSE_MARK = "\u2191"
+WORSE_TIP = ("got worse: this member's training loss is higher now than after its first epoch. "
+             "Often its learning rate is too large: its steps overshoot, or its ReLU units die "
+             "(0 for every point, they get no gradient and stop learning; promote it and see "
+             "the Gradients tab). Unlike a diverged member, it goes on training.")
+
+
 #: The columns a narrow view leaves out where they do not fit, the first first
 #: (ScoreTable.set_compact).
 COMPACT_HIDDEN = ("epoch", "train_accuracy")
@@ -353,6 +363,7 @@ class ScoreModel(QAbstractTableModel):
         self.members: tuple = ()
         self.scores: tuple = ()
         self.best: int | None = None
+        self.worse: dict[int, tuple[float, float]] = {}  # member: (first loss, last) (WORSE_TIP)
         self.classification = True
 
     def set_members(self, axes: tuple, members: tuple, classification: bool) -> None:
@@ -361,8 +372,9 @@ class ScoreModel(QAbstractTableModel):
         self.scores, self.best = tuple({} for _ in members), None
         self.endResetModel()
 
-    def update_scores(self, scores: tuple, best: int | None) -> None:
-        self.scores, self.best = scores, best
+    def update_scores(self, scores: tuple, best: int | None,
+                      worse: dict[int, tuple[float, float]] | None = None) -> None:
+        self.scores, self.best, self.worse = scores, best, dict(worse or {})
         if self.members:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1,
                                                                self.columnCount() - 1))
@@ -400,6 +412,8 @@ class ScoreModel(QAbstractTableModel):
         n = len(self.axes)
         s = self.scores[r] if r < len(self.scores) else {}
         diverged = bool(s.get("diverged"))
+        worse = not diverged and r in self.worse
+        worse_cell = worse and c > n and SCORE_COLUMNS[c - n - 1][0] == "train_loss"
         if role == Qt.ItemDataRole.UserRole:  # the sort key
             if c == 0:
                 return 0 if r == self.best else 1
@@ -419,8 +433,9 @@ class ScoreModel(QAbstractTableModel):
                 if not isinstance(v, (int, float)) or not math.isfinite(v):
                     return ""
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
-            return format_score(v, percent=self.classification and "accuracy" in key)
-        if role == Qt.ItemDataRole.ForegroundRole and diverged:
+            text = format_score(v, percent=self.classification and "accuracy" in key)
+            return f"{WORSE_MARK} {text}" if worse_cell else text
+        if role == Qt.ItemDataRole.ForegroundRole and (diverged or worse_cell):
             return QBrush(QColor(*diverged_color()))
         if role == Qt.ItemDataRole.FontRole and r == self.best:
             f = QFont()
@@ -431,6 +446,10 @@ class ScoreModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and diverged:
             return ("\u2717 diverged: this member's loss blew up; it is frozen at its best "
                     "weights while the others go on.")
+        if role == Qt.ItemDataRole.ToolTipRole and worse:
+            first, now = self.worse[r]
+            return (f"{WORSE_MARK} {WORSE_TIP} Its loss: {format_score(first)} after epoch 1, "
+                    f"{format_score(now)} now.")
         return None
 
 
@@ -476,8 +495,9 @@ class ScoreTable(QTableView):
         self.sortByColumn(len(axes) + 2, Qt.SortOrder.AscendingOrder)  # by test loss
         self._sized = False
 
-    def update_scores(self, scores: tuple, best: int | None) -> None:
-        self.scores.update_scores(scores, best)
+    def update_scores(self, scores: tuple, best: int | None,
+                      worse: dict[int, tuple[float, float]] | None = None) -> None:
+        self.scores.update_scores(scores, best, worse)
         if not self._sized and scores and any(scores):
             self._sized = True
             self._size_columns()
@@ -554,12 +574,13 @@ class ScoreTable(QTableView):
             self.setColumnWidth(c, self._widths[c])
         pad = 14
         widest = {"epoch": "100,000 \u2717", "train_accuracy": "100.0%",
-                  "test_accuracy": "100.0%"}
+                  "test_accuracy": "100.0%", "train_loss": f"{WORSE_MARK} 0.4812"}
         for k, (key, _) in enumerate(SCORE_COLUMNS):
             text = widest.get(key, "0.000246")
             if not self.scores.classification and "accuracy" in key:
                 text = "-0.1234"
-            width = max(fm.horizontalAdvance(text), fm.horizontalAdvance("train")) + pad
+            width = max(fm.horizontalAdvance(text), fm.horizontalAdvance("train"),
+                        fm.horizontalAdvance("0.000246") if "loss" in key else 0) + pad
             self._widths[1 + n + k] = width
             self.setColumnWidth(1 + n + k, width)
         if self.compact:

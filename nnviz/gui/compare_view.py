@@ -22,7 +22,10 @@ tab).
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
+
+import numpy as np
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QTextDocument
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QS
                                QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_score
 from nnviz.core.loop import describe
 from nnviz.core.ready_sweeps import ready
 from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, member_run
@@ -76,6 +80,8 @@ class CompareView(QWidget):
         self._follows_undo = False  # the Undo promote button follows that stack
         self.spec = None  # the SweepSpec trained (Restart starts it again)
         self.hint_until: int | None = None  # the epoch its ready-made hint is true until
+        self.hint_reached = ""  # what the hint says once the sweep is at that epoch
+        self.worse = np.zeros(0, bool)  # the members whose loss is higher than at the start
         self.frames = 0  # frames drawn (bench/compare.py counts them)
         self._scores_of: tuple | None = None  # the scores the table shows
         self._colors: list = []
@@ -219,6 +225,11 @@ class CompareView(QWidget):
         self.main_window.show_sweep_message(text)
         self.main_window.show_sweep_hint(text)  # over this tab; the main tab keeps its run's
         self.hint_until = stop  # true until the sweep trains past it
+        # At that epoch, "Play trains it to epoch 2,000" was no longer true and stayed (after a
+        # promote too, review r22 F6): it says the epoch is reached.
+        self.hint_reached = (f"Sweep \u201c{r.title}\u201d: epoch {stop:,} reached"
+                             + (", where the answer shows." if stop == r.epochs else ".")
+                             + " Play trains on.")
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
@@ -241,7 +252,8 @@ class CompareView(QWidget):
         self.spec = spec
         self.main_window.show_sweep_hint("")  # the last sweep's hint was about that sweep
         self.main_window.set_sweep_status("")  # and its news
-        self.hint_until = None
+        self.hint_until, self.hint_reached = None, ""
+        self.worse = np.zeros(0, bool)
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
         self.worker.start_sweep(self.sweep_id, spec,
@@ -286,7 +298,8 @@ class CompareView(QWidget):
         self._show_sweep(False)
         self.main_window.show_sweep_hint("")  # about the sweep that is gone
         self.main_window.set_sweep_status("")
-        self.hint_until = None
+        self.hint_until, self.hint_reached = None, ""
+        self.worse = np.zeros(0, bool)
         self.spec = None
 
     def _set_playing_ui(self, playing: bool) -> None:
@@ -498,14 +511,20 @@ class CompareView(QWidget):
         if self.hint_until is not None and s.epoch > self.hint_until:
             self.main_window.show_sweep_hint("")  # "Play trains it to epoch 2,000": no longer true
             self.hint_until = None
+        elif self.hint_until is not None and s.epoch == self.hint_until and self.hint_reached:
+            self.main_window.show_sweep_hint(self.hint_reached)
+            self.hint_reached = ""
         if not self.isVisible():
             return
         if self.members_of != s.sweep_id:
             self._set_members(s)
         best = s.best()
-        labels = [tuple(("\u2605 " if i == best else "") + t + (" \u2014 diverged" if d else "")
+        self.worse = got_worse(s)
+        labels = [tuple(("\u2605 " if i == best else "") + t
+                        + (" \u2014 diverged" if d else " \u2014 got worse" if w else "")
                         for t in forms)
-                  for i, (forms, d) in enumerate(zip(self._label_forms, s.diverged))]
+                  for i, (forms, d, w) in enumerate(zip(self._label_forms, s.diverged,
+                                                        self.worse))]
         self.tiles.update_tiles(s.values, s.xs, s.diverged, labels)
         self.curves.update_curves(s.loss_curves, s.diverged)
         # The scores when the worker measured new ones (sweep_driver.SCORES_EVERY_S apart
@@ -514,7 +533,7 @@ class CompareView(QWidget):
         if s.scores is not self._scores_of or not self.main_window.playing:
             self._scores_of = s.scores
             sized = self.table._sized
-            self.table.update_scores(s.scores, best)
+            self.table.update_scores(s.scores, best, worse_losses(s, self.worse))
             if self.table._sized and not sized:  # the columns' widths known: the left's
                 self._share()
             self.score_plot.update_scores(s.scores, best)
@@ -585,6 +604,9 @@ class CompareView(QWidget):
         red = colors.hex_of(colors.error())
         div = (f" &middot; <span style='color:{red}'>{n - alive} diverged</span>"
                if alive < n else "")
+        worse = int(np.count_nonzero(self.worse)) if len(self.worse) == n else 0
+        if worse:
+            div += f" &middot; <span style='color:{red}'>{worse} got worse</span>"
         data = f" on {html.escape(s.dataset.name)}" if named else ""
         return f"<b>{n} members</b>{data}: {axes} &middot; epoch {s.epoch:,}{div}{speed}"
 
@@ -610,6 +632,10 @@ class CompareView(QWidget):
                            for name, _ in s.axes)
         sc = s.scores[i]
         state = "diverged, frozen" if s.diverged[i] else f"epoch {int(sc.get('epoch', 0)):,}"
+        if not s.diverged[i] and i < len(self.worse) and self.worse[i]:
+            first, now = worse_losses(s, self.worse)[i]
+            state += (f"; got worse: its loss rose from {format_score(first)} to "
+                      f"{format_score(now)}")
         self.selection_label.setText(f"Selected: {values} ({state}). Promote (or "
                                      "double-click): the main run; Open beside: a window "
                                      "of its own.")
@@ -731,6 +757,25 @@ def place_beside(window, opener, size) -> None:
     x = max(room.left(), min(at.x(), room.left() + room.width() - width))
     y = max(room.top(), min(at.y(), room.top() + room.height() - height))
     window.move(x, y)
+
+
+def got_worse(s: SweepSnapshot) -> np.ndarray:
+    """The members, not diverged, whose training loss is higher now than at their first epoch
+    (the ready-made lr sweep's lr 10: 0.3678 -> 0.4812, its ReLU units dead, at 51.9% with no
+    word why: only a blow-up was marked, review r22 F6)."""
+    out = np.zeros(s.n_members, bool)
+    for i, (_, v) in enumerate(s.loss_curves):
+        if i < len(s.diverged) and s.diverged[i] or len(v) < 2:
+            continue
+        first, now = float(v[0]), float(v[-1])
+        out[i] = math.isfinite(first) and math.isfinite(now) and now > first
+    return out
+
+
+def worse_losses(s: SweepSnapshot, worse: np.ndarray) -> dict[int, tuple[float, float]]:
+    """Each member that got worse: (its first epoch's loss, its last)."""
+    return {i: (float(s.loss_curves[i][1][0]), float(s.loss_curves[i][1][-1]))
+            for i in np.flatnonzero(worse)}
 
 
 def label_forms(s: SweepSnapshot) -> list[tuple[str, ...]]:
