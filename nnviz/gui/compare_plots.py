@@ -392,7 +392,8 @@ class ScoreModel(QAbstractTableModel):
         n = len(self.axes)
         if section == 0:
             return "" if role == Qt.ItemDataRole.DisplayRole else "\u2605: the best member " \
-                "(lowest test loss, or training loss without test points)"
+                "(lowest test loss, or training loss without test points); " \
+                f"{WORSE_MARK}: got worse (its training loss higher than after epoch 1)"
         if section <= n:
             name = self.axes[section - 1][0]
             return axis_title(name, short=role == Qt.ItemDataRole.DisplayRole)
@@ -413,7 +414,9 @@ class ScoreModel(QAbstractTableModel):
         s = self.scores[r] if r < len(self.scores) else {}
         diverged = bool(s.get("diverged"))
         worse = not diverged and r in self.worse
-        worse_cell = worse and c > n and SCORE_COLUMNS[c - n - 1][0] == "train_loss"
+        # its mark in the first column (a train loss of "\u2191 242.8649" was wider than its
+        # column), its training loss in red
+        worse_cell = worse and (c == 0 or c > n and SCORE_COLUMNS[c - n - 1][0] == "train_loss")
         if role == Qt.ItemDataRole.UserRole:  # the sort key
             if c == 0:
                 return 0 if r == self.best else 1
@@ -424,7 +427,7 @@ class ScoreModel(QAbstractTableModel):
             return v if isinstance(v, (int, float)) and math.isfinite(v) else math.inf
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 0:
-                return "\u2605" if r == self.best else ""
+                return "\u2605" if r == self.best else WORSE_MARK if worse else ""
             if c <= n:
                 return format_value(self.members[r][self.axes[c - 1][0]])
             key = SCORE_COLUMNS[c - n - 1][0]
@@ -433,8 +436,7 @@ class ScoreModel(QAbstractTableModel):
                 if not isinstance(v, (int, float)) or not math.isfinite(v):
                     return ""
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
-            text = format_score(v, percent=self.classification and "accuracy" in key)
-            return f"{WORSE_MARK} {text}" if worse_cell else text
+            return format_score(v, percent=self.classification and "accuracy" in key)
         if role == Qt.ItemDataRole.ForegroundRole and (diverged or worse_cell):
             return QBrush(QColor(*diverged_color()))
         if role == Qt.ItemDataRole.FontRole and r == self.best:
@@ -567,6 +569,8 @@ class ScoreTable(QTableView):
         for c in range(1 + n):
             self.resizeColumnToContents(c)
             texts = [str(self.model().headerData(c, Qt.Orientation.Horizontal) or "")]
+            if c == 0:  # the marks it shows later too
+                texts += ["\u2605", WORSE_MARK]
             texts += [str(self.scores.index(r, c).data() or "")
                       for r in range(self.scores.rowCount())]
             self._widths[c] = max([self.columnWidth(c)]
@@ -574,13 +578,12 @@ class ScoreTable(QTableView):
             self.setColumnWidth(c, self._widths[c])
         pad = 14
         widest = {"epoch": "100,000 \u2717", "train_accuracy": "100.0%",
-                  "test_accuracy": "100.0%", "train_loss": f"{WORSE_MARK} 0.4812"}
+                  "test_accuracy": "100.0%"}
         for k, (key, _) in enumerate(SCORE_COLUMNS):
             text = widest.get(key, "0.000246")
             if not self.scores.classification and "accuracy" in key:
                 text = "-0.1234"
-            width = max(fm.horizontalAdvance(text), fm.horizontalAdvance("train"),
-                        fm.horizontalAdvance("0.000246") if "loss" in key else 0) + pad
+            width = max(fm.horizontalAdvance(text), fm.horizontalAdvance("train")) + pad
             self._widths[1 + n + k] = width
             self.setColumnWidth(1 + n + k, width)
         if self.compact:

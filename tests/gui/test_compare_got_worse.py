@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from nnviz.core.ready_sweeps import relu_notebook_problem
 from nnviz.core.sweep import Axis, SweepSpec
+from nnviz.gui import colors
 from tests.conftest import FIRST_SNAPSHOT_MS
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -33,14 +34,17 @@ def test_a_member_whose_loss_rose_is_marked_got_worse(qtbot, main_window):
     labels = [t.textItem.toPlainText() for t in view.tiles.labels]
     assert "got worse" in labels[1] and "got worse" not in labels[0], labels
     assert "higher now" in view.tiles.labels[1].toolTip()
-    # The table marks its training loss and says why on hover; lr 1's row is plain.
+    # The table marks its row and its training loss, and says why on hover; lr 1's is plain.
     model = view.table.scores
     col = 1 + len(s.axes)  # the train loss
-    assert model.index(1, col).data().startswith("\u2191 ")
-    assert not model.index(0, col).data().startswith("\u2191")
-    tip = model.index(1, col).data(Qt.ItemDataRole.ToolTipRole)
-    assert "got worse" in tip and "higher now" in tip
-    assert model.index(0, col).data(Qt.ItemDataRole.ToolTipRole) is None
+    assert model.index(1, 0).data() == "\u2191" and model.index(0, 0).data() != "\u2191"
+    red = model.index(1, col).data(Qt.ItemDataRole.ForegroundRole)
+    assert red is not None and red.color().getRgb()[:3] == colors.error()
+    assert model.index(0, col).data(Qt.ItemDataRole.ForegroundRole) is None
+    for c in (0, col):
+        tip = model.index(1, c).data(Qt.ItemDataRole.ToolTipRole)
+        assert "got worse" in tip and "higher now" in tip
+        assert model.index(0, c).data(Qt.ItemDataRole.ToolTipRole) is None
     # The title counts it, as it counts the diverged.
     assert "1 got worse" in view.title.text()
     view.select(1)
