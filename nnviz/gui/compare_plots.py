@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from nnviz.core.formatting import format_score
@@ -158,6 +158,38 @@ def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
     return [palette[index.get(_key(m[name]), 0)] for m in members]
 
 
+#: Outcome colours come in this many steps (a colour changes when a curve's loss crosses a
+#: step, not at every frame).
+OUTCOME_STEPS = 24
+
+
+def by_outcome(axes: tuple) -> bool:
+    """A sweep whose curves are coloured by how each member is doing, not by its value: one
+    axis of seeds. A seed is a name, not an amount: along viridis "seed 0 \u2192 15" made seed
+    15 more of something than seed 0 (review r22 F18)."""
+    return len(axes) == 1 and axes[0][0] in UNORDERED_AXES and not categorical(axes[0][1])
+
+
+def outcome_colors(curves: tuple, diverged=None) -> list[tuple[int, int, int]]:
+    """Each member's colour by its training loss now (its curve's last point, log scale):
+    the scale's bright end the lowest of the members', its dark end the highest (as the
+    heatmap, bright is low), in OUTCOME_STEPS steps; a diverged member as the highest."""
+    last = []
+    for i, (_, v) in enumerate(curves):
+        v = np.asarray(v, np.float64)
+        ok = v[np.isfinite(v) & (v > 0)]
+        dead = diverged is not None and i < len(diverged) and diverged[i]
+        last.append(math.nan if dead or not len(ok) else math.log10(ok[-1]))
+    scale = axis_colors(OUTCOME_STEPS + 1)
+    finite = [x for x in last if math.isfinite(x)]
+    if not finite:
+        return [scale[0]] * len(last)
+    lo, hi = min(finite), max(finite)
+    return [scale[int(round((hi - x) / (hi - lo) * OUTCOME_STEPS)) if math.isfinite(x) and hi > lo
+                  else (OUTCOME_STEPS if math.isfinite(x) else 0)]
+            for x in last]
+
+
 def _key(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
@@ -238,6 +270,20 @@ class LossCurves(pg.PlotWidget):
             pi.addItem(c)
             self.curves.append(c)
         self.selected, self._diverged = None, None
+
+    def recolour(self, member_rgb: list[tuple[int, int, int]]) -> None:
+        """New colours for the members' curves (and their names), dashes kept."""
+        if len(member_rgb) != len(self.pens):
+            return
+        pens = []
+        for rgb, pen in zip(member_rgb, self.pens):
+            pen = QPen(pen)
+            pen.setColor(QColor(*rgb))
+            pens.append(pen)
+        self.pens = pens
+        for name, rgb in zip(self.names, member_rgb):
+            name.setColor(colors.readable(rgb, colors.background()))
+        self._restyle()
 
     def update_curves(self, curves: tuple, diverged: np.ndarray) -> None:
         last, ys = 0, []

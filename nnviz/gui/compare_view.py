@@ -40,8 +40,8 @@ from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, mem
 
 from . import colors
 from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, categorical,
-                            category_colors, category_line, member_colors, member_dashes,
-                            member_names)
+                            by_outcome, category_colors, category_line, member_colors,
+                            member_dashes, member_names, outcome_colors)
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
@@ -55,6 +55,9 @@ LEFT_MOST = 0.55  # the most of the view's width the table's column takes (see _
 #: takes room from them for all its rows (the lr sweep's seventh row, its diverged lr 10, was a
 #: scroll away at 1024 x 768 in presentation mode).
 PLOTS_LEAST_LINES = 7
+#: Narrow, a table of up to this many rows takes room from the plots to show them all (the lr
+#: sweep's seven); a longer one scrolls (see _share).
+WHOLE_TABLE_ROWS = 8
 TITLE_TIP = ("The sweep: its members, its epoch, and how fast it trains (members x epochs per "
              "second).")
 EMPTY_TEXT = (
@@ -85,6 +88,7 @@ class CompareView(QWidget):
         self.frames = 0  # frames drawn (bench/compare.py counts them)
         self._scores_of: tuple | None = None  # the scores the table shows
         self._colors: list = []
+        self._by_outcome = False  # the curves coloured by each member's loss now (seeds)
         self._label_forms: list[tuple[str, ...]] = []  # each tile's label, its shorter forms
 
         self.panel = SweepPanel()
@@ -449,7 +453,12 @@ class CompareView(QWidget):
             self._show_plots()
             height = max(self.outer.height(), 1)
             plots = int(0.4 * height)
-            if self.has_members:  # the table's rows all in sight, where the plots can spare it
+            rows = self.table.model().rowCount() if self.has_members else 0
+            # The table's rows all in sight, where the plots can spare it; a table of more rows
+            # than WHOLE_TABLE_ROWS scrolls, the plots keeping their share: the 16 seeds' took
+            # the plots down to a strip where 16 curves' plateaus and escapes, the sweep's
+            # point, could not be told (review r22 F18).
+            if 0 < rows <= WHOLE_TABLE_ROWS:
                 others = self.left.sizeHint().height() - self.table.sizeHint().height()
                 top = others + self.table.needed_height()
                 least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
@@ -527,6 +536,11 @@ class CompareView(QWidget):
                                                         self.worse))]
         self.tiles.update_tiles(s.values, s.xs, s.diverged, labels)
         self.curves.update_curves(s.loss_curves, s.diverged)
+        if self._by_outcome:
+            rgb = outcome_colors(s.loss_curves, s.diverged)
+            if rgb != self._colors:
+                self._colors = rgb
+                self.curves.recolour(rgb)
         # The scores when the worker measured new ones (sweep_driver.SCORES_EVERY_S apart
         # while playing: numbers to read, not to watch move): a clock of the view's own on
         # top of the worker's made the table trail the sweep by up to twice that.
@@ -547,7 +561,9 @@ class CompareView(QWidget):
         data = s.dataset
         shape = tuple(len(v) for _, v in s.axes)
         self.tiles.set_members(s.labels, data, data.bounds(0.1), shape if len(shape) == 2 else None)
-        self._colors = member_colors(s.members, s.axes)
+        self._by_outcome = by_outcome(s.axes)  # seeds: coloured by how each does (F18)
+        self._colors = (outcome_colors(s.loss_curves, s.diverged) if self._by_outcome
+                        else member_colors(s.members, s.axes))
         # Named by the swept values alone where one axis is swept (the key names the axis);
         # two: both values, short ("tanh, lr 1"), as the tiles are.
         names = member_names(s.members, s.axes)
@@ -800,6 +816,10 @@ def colour_key(axes: tuple) -> str:
     two axes, the first's colours and the second's dashes."""
     if len(axes) == 2:
         return f"{colour_words(axes[0])} &nbsp; {dash_words(axes[1])}"
+    if by_outcome(axes):  # seeds: how each does, not which it is (outcome_colors)
+        low, high = axis_colors(2)[-1], axis_colors(2)[0]
+        return (f"colour: training loss now <span style='color:rgb{tuple(low)}'>\u25a0</span>"
+                f" low \u2192 <span style='color:rgb{tuple(high)}'>\u25a0</span> high")
     name, values = axes[0]
     if categorical(values):
         shown = category_colors(len(values))
