@@ -761,7 +761,7 @@ class ScorePlot(pg.PlotWidget):
         metric = np.where(div, np.nan, test if which == "test" else train)
         pos = self._positions()
         if self._two:
-            self._key = f"{which} loss now (log colours, bright is low)"
+            self._key = f"{which} loss now (log, bright = low)"
             n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
             grid = np.full((n0, n1), np.nan)
             for (k, j), v in zip(pos, metric):

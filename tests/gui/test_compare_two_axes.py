@@ -136,3 +136,27 @@ def test_the_values_field_follows_the_setting_chosen(qtbot):
     assert edit2.text() == "0, 0.001, 0.01, 0.1"
     second.setCurrentIndex(second.findData("hidden"))
     assert edit2.text() == "2, 4, 4-4, 8-8"
+
+
+def test_the_heatmap_and_its_key_fit_a_projector_window(qtbot, main_window):
+    """1024 x 768 in presentation mode: a longer key ("... log colours, bright is low) ★ best")
+    widened the heatmap past its widget, its right column's "★ 0.000186" and the key cut."""
+    window = main_window
+    window.resize(1024, 768)
+    window.set_presentation(True)
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    view.start(SweepSpec(notebook_problem(), (Axis("activation", ACTS),
+                                              Axis("learning_rate", LRS))))
+    window.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.drawn.best() is not None
+                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    plot = view.score_plot
+    pi = plot.getPlotItem()
+    assert "\u2605 best" in pi.titleLabel.text
+    assert pi.titleLabel.item.boundingRect().width() <= pi.vb.width() + 1
+    assert pi.mapRectToScene(pi.boundingRect()).right() <= plot.width() + 1
+    best = plot.cell_texts[view.drawn.best()]
+    assert best.mapRectToScene(best.boundingRect()).right() <= plot.width()
