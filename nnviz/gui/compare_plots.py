@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from nnviz.core.formatting import format_score
@@ -111,12 +111,39 @@ def category_line(k: int) -> tuple:
 
 
 def member_dashes(members: tuple, axes: tuple) -> list:
-    """Each member's dash pattern: its category's (categorical first axis), or solid."""
-    if not axes or not categorical(axes[0][1]):
+    """Each member's dash pattern: with two axes, its value of the second's (the colour is the
+    first's: the two sigmoid curves of activation x learning rate were one blue line and one
+    dash, told apart only by selecting one, review r22 F7); with one categorical axis, its
+    category's (told apart without colour); else solid."""
+    if len(axes) == 2:
+        name, values = axes[1]
+    elif not axes or not categorical(axes[0][1]):
         return [None] * len(members)
-    name, values = axes[0]
+    else:
+        name, values = axes[0]
     index = {_key(v): k for k, v in enumerate(values)}
     return [category_line(index.get(_key(m[name]), 0))[0] for m in members]
+
+
+#: Axes whose values name themselves ("tanh"): written without the axis's name in short labels.
+SELF_NAMED_AXES = ("activation",)
+
+
+def short_value(name: str, value: Any) -> str:
+    """One swept value as a short label writes it: "tanh", "lr 1", "widths 4-4"."""
+    v = format_value(value)
+    return v if name in SELF_NAMED_AXES else f"{axis_title(name, short=True)} {v}"
+
+
+def member_names(members: tuple, axes: tuple) -> list[str] | None:
+    """Each member's words at its curve's end and over its tile: one axis, its value alone
+    (the key names the axis); two, both values short, "tanh, lr 1" (the setting names are in
+    the title and on the heatmap's axes; "activation sigm…" cut the second away)."""
+    if len(axes) == 1:
+        return [format_value(m[axes[0][0]]) for m in members]
+    if len(axes) == 2:
+        return [", ".join(short_value(name, m[name]) for name, _ in axes) for m in members]
+    return None
 
 
 def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
@@ -129,6 +156,38 @@ def member_colors(members: tuple, axes: tuple) -> list[tuple[int, int, int]]:
     palette = category_colors(len(values)) if categorical(values) else axis_colors(len(values))
     index = {_key(v): k for k, v in enumerate(values)}
     return [palette[index.get(_key(m[name]), 0)] for m in members]
+
+
+#: Outcome colours come in this many steps (a colour changes when a curve's loss crosses a
+#: step, not at every frame).
+OUTCOME_STEPS = 24
+
+
+def by_outcome(axes: tuple) -> bool:
+    """A sweep whose curves are coloured by how each member is doing, not by its value: one
+    axis of seeds. A seed is a name, not an amount: along viridis "seed 0 \u2192 15" made seed
+    15 more of something than seed 0 (review r22 F18)."""
+    return len(axes) == 1 and axes[0][0] in UNORDERED_AXES and not categorical(axes[0][1])
+
+
+def outcome_colors(curves: tuple, diverged=None) -> list[tuple[int, int, int]]:
+    """Each member's colour by its training loss now (its curve's last point, log scale):
+    the scale's bright end the lowest of the members', its dark end the highest (as the
+    heatmap, bright is low), in OUTCOME_STEPS steps; a diverged member as the highest."""
+    last = []
+    for i, (_, v) in enumerate(curves):
+        v = np.asarray(v, np.float64)
+        ok = v[np.isfinite(v) & (v > 0)]
+        dead = diverged is not None and i < len(diverged) and diverged[i]
+        last.append(math.nan if dead or not len(ok) else math.log10(ok[-1]))
+    scale = axis_colors(OUTCOME_STEPS + 1)
+    finite = [x for x in last if math.isfinite(x)]
+    if not finite:
+        return [scale[0]] * len(last)
+    lo, hi = min(finite), max(finite)
+    return [scale[int(round((hi - x) / (hi - lo) * OUTCOME_STEPS)) if math.isfinite(x) and hi > lo
+                  else (OUTCOME_STEPS if math.isfinite(x) else 0)]
+            for x in last]
 
 
 def _key(v: Any) -> Any:
@@ -211,6 +270,20 @@ class LossCurves(pg.PlotWidget):
             pi.addItem(c)
             self.curves.append(c)
         self.selected, self._diverged = None, None
+
+    def recolour(self, member_rgb: list[tuple[int, int, int]]) -> None:
+        """New colours for the members' curves (and their names), dashes kept."""
+        if len(member_rgb) != len(self.pens):
+            return
+        pens = []
+        for rgb, pen in zip(member_rgb, self.pens):
+            pen = QPen(pen)
+            pen.setColor(QColor(*rgb))
+            pens.append(pen)
+        self.pens = pens
+        for name, rgb in zip(self.names, member_rgb):
+            name.setColor(colors.readable(rgb, colors.background()))
+        self._restyle()
 
     def update_curves(self, curves: tuple, diverged: np.ndarray) -> None:
         last, ys = 0, []
@@ -312,6 +385,16 @@ EPOCH_TIP = ("as of epoch: the epoch these scores were measured at. While the sw
              "the epoch it diverged.")
 
 
+#: A member whose training loss is higher now than at its first epoch: its train loss's mark
+#: and what it means (review r22 F6: the lr sweep's lr 10 rose from 0.37 to 0.48, its ReLU
+#: units dead, and nothing said so; only a blow-up was marked).
+WORSE_MARK = "\u2191"
+WORSE_TIP = ("got worse: this member's training loss is higher now than after its first epoch. "
+             "Often its learning rate is too large: its steps overshoot, or its ReLU units die "
+             "(0 for every point, they get no gradient and stop learning; promote it and see "
+             "the Gradients tab). Unlike a diverged member, it goes on training.")
+
+
 #: The columns a narrow view leaves out where they do not fit, the first first
 #: (ScoreTable.set_compact).
 COMPACT_HIDDEN = ("epoch", "train_accuracy")
@@ -326,6 +409,7 @@ class ScoreModel(QAbstractTableModel):
         self.members: tuple = ()
         self.scores: tuple = ()
         self.best: int | None = None
+        self.worse: dict[int, tuple[float, float]] = {}  # member: (first loss, last) (WORSE_TIP)
         self.classification = True
 
     def set_members(self, axes: tuple, members: tuple, classification: bool) -> None:
@@ -334,8 +418,9 @@ class ScoreModel(QAbstractTableModel):
         self.scores, self.best = tuple({} for _ in members), None
         self.endResetModel()
 
-    def update_scores(self, scores: tuple, best: int | None) -> None:
-        self.scores, self.best = scores, best
+    def update_scores(self, scores: tuple, best: int | None,
+                      worse: dict[int, tuple[float, float]] | None = None) -> None:
+        self.scores, self.best, self.worse = scores, best, dict(worse or {})
         if self.members:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1,
                                                                self.columnCount() - 1))
@@ -353,7 +438,8 @@ class ScoreModel(QAbstractTableModel):
         n = len(self.axes)
         if section == 0:
             return "" if role == Qt.ItemDataRole.DisplayRole else "\u2605: the best member " \
-                "(lowest test loss, or training loss without test points)"
+                "(lowest test loss, or training loss without test points); " \
+                f"{WORSE_MARK}: got worse (its training loss higher than after epoch 1)"
         if section <= n:
             name = self.axes[section - 1][0]
             return axis_title(name, short=role == Qt.ItemDataRole.DisplayRole)
@@ -373,6 +459,10 @@ class ScoreModel(QAbstractTableModel):
         n = len(self.axes)
         s = self.scores[r] if r < len(self.scores) else {}
         diverged = bool(s.get("diverged"))
+        worse = not diverged and r in self.worse
+        # its mark in the first column (a train loss of "\u2191 242.8649" was wider than its
+        # column), its training loss in red
+        worse_cell = worse and (c == 0 or c > n and SCORE_COLUMNS[c - n - 1][0] == "train_loss")
         if role == Qt.ItemDataRole.UserRole:  # the sort key
             if c == 0:
                 return 0 if r == self.best else 1
@@ -383,7 +473,7 @@ class ScoreModel(QAbstractTableModel):
             return v if isinstance(v, (int, float)) and math.isfinite(v) else math.inf
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 0:
-                return "\u2605" if r == self.best else ""
+                return "\u2605" if r == self.best else WORSE_MARK if worse else ""
             if c <= n:
                 return format_value(self.members[r][self.axes[c - 1][0]])
             key = SCORE_COLUMNS[c - n - 1][0]
@@ -393,7 +483,7 @@ class ScoreModel(QAbstractTableModel):
                     return ""
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
             return format_score(v, percent=self.classification and "accuracy" in key)
-        if role == Qt.ItemDataRole.ForegroundRole and diverged:
+        if role == Qt.ItemDataRole.ForegroundRole and (diverged or worse_cell):
             return QBrush(QColor(*diverged_color()))
         if role == Qt.ItemDataRole.FontRole and r == self.best:
             f = QFont()
@@ -404,6 +494,10 @@ class ScoreModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and diverged:
             return ("\u2717 diverged: this member's loss blew up; it is frozen at its best "
                     "weights while the others go on.")
+        if role == Qt.ItemDataRole.ToolTipRole and worse:
+            first, now = self.worse[r]
+            return (f"{WORSE_MARK} {WORSE_TIP} Its loss: {format_score(first)} after epoch 1, "
+                    f"{format_score(now)} now.")
         return None
 
 
@@ -449,8 +543,9 @@ class ScoreTable(QTableView):
         self.sortByColumn(len(axes) + 2, Qt.SortOrder.AscendingOrder)  # by test loss
         self._sized = False
 
-    def update_scores(self, scores: tuple, best: int | None) -> None:
-        self.scores.update_scores(scores, best)
+    def update_scores(self, scores: tuple, best: int | None,
+                      worse: dict[int, tuple[float, float]] | None = None) -> None:
+        self.scores.update_scores(scores, best, worse)
         if not self._sized and scores and any(scores):
             self._sized = True
             self._size_columns()
@@ -520,6 +615,8 @@ class ScoreTable(QTableView):
         for c in range(1 + n):
             self.resizeColumnToContents(c)
             texts = [str(self.model().headerData(c, Qt.Orientation.Horizontal) or "")]
+            if c == 0:  # the marks it shows later too
+                texts += ["\u2605", WORSE_MARK]
             texts += [str(self.scores.index(r, c).data() or "")
                       for r in range(self.scores.rowCount())]
             self._widths[c] = max([self.columnWidth(c)]
@@ -550,6 +647,7 @@ class ScoreTable(QTableView):
 # --- the scores over the swept values ---------------------------------------------------------
 
 DODGE = 0.12  # a category's train and test dots, this far either side of its name
+BEST_STAR = "\u2605"  # the heatmap's best cell's mark, before its number (as the table's)
 
 
 class ScorePlot(pg.PlotWidget):
@@ -617,6 +715,9 @@ class ScorePlot(pg.PlotWidget):
         self._categories = not self._two and unordered(name0, values0)
         # Categories are named, each: on two lines where one is too narrow (SparseAxis)
         bottom.stagger = categorical(axes[-1][1])
+        # Two axes: the first's values from the top down, as the tiles' rows run (they ran
+        # upwards here, the same grid drawn upside down in two places: review r22 F7).
+        pi.getViewBox().invertY(self._two)
         if self._two:
             name1, values1 = axes[1]
             pi.setLogMode(y=False)
@@ -660,7 +761,7 @@ class ScorePlot(pg.PlotWidget):
         metric = np.where(div, np.nan, test if which == "test" else train)
         pos = self._positions()
         if self._two:
-            self._key = f"{which} loss now (log colours)"
+            self._key = f"{which} loss now (log, bright = low)"
             n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
             grid = np.full((n0, n1), np.nan)
             for (k, j), v in zip(pos, metric):
@@ -675,15 +776,14 @@ class ScorePlot(pg.PlotWidget):
             rgb[~np.isfinite(logg)] = missing_cell()
             self.heat.setImage(rgb, autoLevels=False, levels=(0, 255))
             self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
-            for t, (k, j), v, d in zip(self.cell_texts, pos, metric, div):
-                t.setText("diverged" if d else format_score(v))
+            # The best cell's star beside its number, both centred in the cell: a marker at
+            # the cell's lower left sat nearer the next column than its own number (r22 F7).
+            for i, (t, (k, j), v, d) in enumerate(zip(self.cell_texts, pos, metric, div)):
+                text = "diverged" if d else format_score(v)
+                t.setText(f"{BEST_STAR} {text}" if i == best else text)
                 t.setColor("k" if np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
                            max(hi - lo, 1e-9) > 0.6 else "w")
-            if best is not None:
-                k, j = pos[best]
-                self.best_mark.setData([j + 0.15], [k + 0.2])
-            else:
-                self.best_mark.setData([], [])
+            self.best_mark.setData([], [])
             self._show_key(starred=best is not None)
             return
         x = np.array([p[0] for p in pos], np.float64)
@@ -743,7 +843,8 @@ class ScorePlot(pg.PlotWidget):
     def _show_key(self, starred: bool) -> None:
         """The title names what is drawn: "\u2606 best" only beside a star (no member scored
         yet, or every one diverged, drew none, and the key sent people looking for it)."""
-        title = self._key + (" &nbsp; \u2606 best" if starred else "")
+        star = BEST_STAR if self._two else "\u2606"  # the heatmap's, in its cell's text
+        title = self._key + (f" &nbsp; {star} best" if starred else "")
         if self.getPlotItem().titleLabel.text != title:
             _title(self.getPlotItem(), title)
             scale = float(self.property("nnvizScale") or 1.0)

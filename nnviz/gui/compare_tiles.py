@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
 from nnviz.core.data import Dataset
 
 from . import colors
+from .compare_plots import WORSE_MARK, WORSE_TIP
 
 GAP = 0.06  # between tiles, in tile widths
 LABEL_BAND = 0.2  # above each tile, for its label, in tile heights
@@ -29,6 +30,17 @@ MIN_LABEL_PT = 6.5  # a tile's label shrinks to fit its band down to this
 MAX_LABEL_BAND = 0.6
 #: A class point's size on a tile: room for its shape to show (a 3-px dot had none).
 CLASS_POINT_SIZE = 5
+
+
+#: A label's state in words, and the mark that says it on a tile too small for them.
+STATE_MARKS = ((" \u2014 diverged", " \u2717"), (" \u2014 got worse", " " + WORSE_MARK))
+
+
+def _marked(label: str) -> str:
+    """``label`` with its state's words as a mark ("lr 10 \u2717")."""
+    for words, mark in STATE_MARKS:
+        label = label.replace(words, mark)
+    return label
 
 
 def diverged_grey() -> np.ndarray:
@@ -349,9 +361,10 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         return True
 
     def fit_labels(self) -> None:
-        """Each label within its tile's width (with its gap): "— diverged" shortened to "✗",
-        then its shorter form (a value without its axis's name), then cut with an ellipsis;
-        the full label is the tooltip. Beside each other, "★ lr 3" and "lr 10 — diverged" ran
+        """Each label within its tile's width (with its gap): "— diverged" shortened to "✗"
+        ("— got worse" to "↑"), then its shorter form (a value without its axis's name),
+        then cut with an ellipsis; the full label is the tooltip (a got-worse one's says what
+        that means). Beside each other, "★ lr 3" and "lr 10 — diverged" ran
         into one another on small tiles."""
         import shiboken6
         if not all(shiboken6.isValid(item.textItem) for item in self.labels):
@@ -368,15 +381,17 @@ class TileMosaic(pg.GraphicsLayoutWidget):
             room = tile * (1 + GAP) - fm.horizontalAdvance(" ")
             forms = (texts,) if isinstance(texts, str) else tuple(texts)
             text = forms[0]
-            forms = [g for f in forms for g in dict.fromkeys(
-                (f, f.replace(" \u2014 diverged", " \u2717")))]
+            forms = [g for f in forms for g in dict.fromkeys((f, _marked(f)))]
             shown = next((f for f in forms if room <= 0 or fm.horizontalAdvance(f) <= room),
                          forms[-1])
             if room > 0 and fm.horizontalAdvance(shown) > room:
                 shown = fm.elidedText(shown, Qt.TextElideMode.ElideRight, room)
             if item.textItem.toPlainText() != shown:
                 item.setText(shown)
-            item.setToolTip(text if shown != text else "")
+            tip = text if shown != text else ""
+            if " \u2014 got worse" in text:  # what it means (and why, often)
+                tip = f"{text}\n{WORSE_TIP}"
+            item.setToolTip(tip)
         if self.selected is not None:  # (presentation mode scales the frame's pen)
             self.select(self.selected)
 

@@ -22,7 +22,10 @@ tab).
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
+
+import numpy as np
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QTextDocument
@@ -30,13 +33,15 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QS
                                QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.formatting import format_score
 from nnviz.core.loop import describe
 from nnviz.core.ready_sweeps import ready
 from nnviz.core.sweep_driver import SweepSnapshot, axis_title, format_value, member_run
 
 from . import colors
 from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, categorical,
-                            category_colors, category_line, member_colors, member_dashes)
+                            by_outcome, category_colors, category_line, member_colors,
+                            member_dashes, member_names, outcome_colors)
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
 
@@ -50,6 +55,9 @@ LEFT_MOST = 0.55  # the most of the view's width the table's column takes (see _
 #: takes room from them for all its rows (the lr sweep's seventh row, its diverged lr 10, was a
 #: scroll away at 1024 x 768 in presentation mode).
 PLOTS_LEAST_LINES = 7
+#: Narrow, a table of up to this many rows takes room from the plots to show them all (the lr
+#: sweep's seven); a longer one scrolls (see _share).
+WHOLE_TABLE_ROWS = 8
 TITLE_TIP = ("The sweep: its members, its epoch, and how fast it trains (members x epochs per "
              "second).")
 EMPTY_TEXT = (
@@ -75,9 +83,13 @@ class CompareView(QWidget):
         self._follows_undo = False  # the Undo promote button follows that stack
         self.spec = None  # the SweepSpec trained (Restart starts it again)
         self.hint_until: int | None = None  # the epoch its ready-made hint is true until
+        self.hint_reached = ""  # what the hint says once the sweep is at that epoch
+        self.worse = np.zeros(0, bool)  # the members whose loss is higher than at the start
         self.frames = 0  # frames drawn (bench/compare.py counts them)
         self._scores_of: tuple | None = None  # the scores the table shows
         self._colors: list = []
+        self._by_outcome = False  # the curves coloured by each member's loss now (seeds)
+        self._label_forms: list[tuple[str, ...]] = []  # each tile's label, its shorter forms
 
         self.panel = SweepPanel()
         self.table = ScoreTable()
@@ -217,6 +229,11 @@ class CompareView(QWidget):
         self.main_window.show_sweep_message(text)
         self.main_window.show_sweep_hint(text)  # over this tab; the main tab keeps its run's
         self.hint_until = stop  # true until the sweep trains past it
+        # At that epoch, "Play trains it to epoch 2,000" was no longer true and stayed (after a
+        # promote too, review r22 F6): it says the epoch is reached.
+        self.hint_reached = (f"Sweep \u201c{r.title}\u201d: epoch {stop:,} reached"
+                             + (", where the answer shows." if stop == r.epochs else ".")
+                             + " Play trains on.")
 
     def start_custom(self, axes: tuple) -> None:
         """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
@@ -239,7 +256,8 @@ class CompareView(QWidget):
         self.spec = spec
         self.main_window.show_sweep_hint("")  # the last sweep's hint was about that sweep
         self.main_window.set_sweep_status("")  # and its news
-        self.hint_until = None
+        self.hint_until, self.hint_reached = None, ""
+        self.worse = np.zeros(0, bool)
         self.panel.message.hide()
         self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
         self.worker.start_sweep(self.sweep_id, spec,
@@ -284,7 +302,8 @@ class CompareView(QWidget):
         self._show_sweep(False)
         self.main_window.show_sweep_hint("")  # about the sweep that is gone
         self.main_window.set_sweep_status("")
-        self.hint_until = None
+        self.hint_until, self.hint_reached = None, ""
+        self.worse = np.zeros(0, bool)
         self.spec = None
 
     def _set_playing_ui(self, playing: bool) -> None:
@@ -434,7 +453,12 @@ class CompareView(QWidget):
             self._show_plots()
             height = max(self.outer.height(), 1)
             plots = int(0.4 * height)
-            if self.has_members:  # the table's rows all in sight, where the plots can spare it
+            rows = self.table.model().rowCount() if self.has_members else 0
+            # The table's rows all in sight, where the plots can spare it; a table of more rows
+            # than WHOLE_TABLE_ROWS scrolls, the plots keeping their share: the 16 seeds' took
+            # the plots down to a strip where 16 curves' plateaus and escapes, the sweep's
+            # point, could not be told (review r22 F18).
+            if 0 < rows <= WHOLE_TABLE_ROWS:
                 others = self.left.sizeHint().height() - self.table.sizeHint().height()
                 top = others + self.table.needed_height()
                 least = PLOTS_LEAST_LINES * self.fontMetrics().lineSpacing()
@@ -496,26 +520,34 @@ class CompareView(QWidget):
         if self.hint_until is not None and s.epoch > self.hint_until:
             self.main_window.show_sweep_hint("")  # "Play trains it to epoch 2,000": no longer true
             self.hint_until = None
+        elif self.hint_until is not None and s.epoch == self.hint_until and self.hint_reached:
+            self.main_window.show_sweep_hint(self.hint_reached)
+            self.hint_reached = ""
         if not self.isVisible():
             return
         if self.members_of != s.sweep_id:
             self._set_members(s)
         best = s.best()
-        # Each label with a shorter form: a one-axis sweep's values alone (the title above
-        # names the axis), for tiles too narrow for "activation softmax".
-        bare = [format_value(m[s.axes[0][0]]) if len(s.axes) == 1 else None for m in s.members]
-        labels = [tuple(("\u2605 " if i == best else "") + t + (" \u2014 diverged" if d else "")
-                        for t in dict.fromkeys(x for x in (text, short) if x))
-                  for i, (text, short, d) in enumerate(zip(s.labels, bare, s.diverged))]
+        self.worse = got_worse(s)
+        labels = [tuple(("\u2605 " if i == best else "") + t
+                        + (" \u2014 diverged" if d else " \u2014 got worse" if w else "")
+                        for t in forms)
+                  for i, (forms, d, w) in enumerate(zip(self._label_forms, s.diverged,
+                                                        self.worse))]
         self.tiles.update_tiles(s.values, s.xs, s.diverged, labels)
         self.curves.update_curves(s.loss_curves, s.diverged)
+        if self._by_outcome:
+            rgb = outcome_colors(s.loss_curves, s.diverged)
+            if rgb != self._colors:
+                self._colors = rgb
+                self.curves.recolour(rgb)
         # The scores when the worker measured new ones (sweep_driver.SCORES_EVERY_S apart
         # while playing: numbers to read, not to watch move): a clock of the view's own on
         # top of the worker's made the table trail the sweep by up to twice that.
         if s.scores is not self._scores_of or not self.main_window.playing:
             self._scores_of = s.scores
             sized = self.table._sized
-            self.table.update_scores(s.scores, best)
+            self.table.update_scores(s.scores, best, worse_losses(s, self.worse))
             if self.table._sized and not sized:  # the columns' widths known: the left's
                 self._share()
             self.score_plot.update_scores(s.scores, best)
@@ -529,11 +561,15 @@ class CompareView(QWidget):
         data = s.dataset
         shape = tuple(len(v) for _, v in s.axes)
         self.tiles.set_members(s.labels, data, data.bounds(0.1), shape if len(shape) == 2 else None)
-        self._colors = member_colors(s.members, s.axes)
-        # Named by the swept values alone where one axis is swept (the key names the axis).
-        names = [format_value(m[s.axes[0][0]]) for m in s.members] if len(s.axes) == 1 else None
+        self._by_outcome = by_outcome(s.axes)  # seeds: coloured by how each does (F18)
+        self._colors = (outcome_colors(s.loss_curves, s.diverged) if self._by_outcome
+                        else member_colors(s.members, s.axes))
+        # Named by the swept values alone where one axis is swept (the key names the axis);
+        # two: both values, short ("tanh, lr 1"), as the tiles are.
+        names = member_names(s.members, s.axes)
         self.curves.set_members(self._colors, colour_key(s.axes), member_dashes(s.members, s.axes),
                                 names)
+        self._label_forms = label_forms(s)
         self.table.set_members(s.axes, s.members, data.is_classification)
         self.score_plot.set_members(s.axes, s.members)
         scale = float(self.curves.property("nnvizScale") or 1.0)
@@ -584,6 +620,9 @@ class CompareView(QWidget):
         red = colors.hex_of(colors.error())
         div = (f" &middot; <span style='color:{red}'>{n - alive} diverged</span>"
                if alive < n else "")
+        worse = int(np.count_nonzero(self.worse)) if len(self.worse) == n else 0
+        if worse:
+            div += f" &middot; <span style='color:{red}'>{worse} got worse</span>"
         data = f" on {html.escape(s.dataset.name)}" if named else ""
         return f"<b>{n} members</b>{data}: {axes} &middot; epoch {s.epoch:,}{div}{speed}"
 
@@ -609,6 +648,10 @@ class CompareView(QWidget):
                            for name, _ in s.axes)
         sc = s.scores[i]
         state = "diverged, frozen" if s.diverged[i] else f"epoch {int(sc.get('epoch', 0)):,}"
+        if not s.diverged[i] and i < len(self.worse) and self.worse[i]:
+            first, now = worse_losses(s, self.worse)[i]
+            state += (f"; got worse: its loss rose from {format_score(first)} to "
+                      f"{format_score(now)}")
         self.selection_label.setText(f"Selected: {values} ({state}). Promote (or "
                                      "double-click): the main run; Open beside: a window "
                                      "of its own.")
@@ -732,13 +775,52 @@ def place_beside(window, opener, size) -> None:
     window.move(x, y)
 
 
-def colour_key(axes: tuple) -> str:
-    """What the loss curves' colours mean: a numeric axis's first and last value (the scale
-    between them); categories (activations), each one in its own colour."""
-    name, values = axes[0]
+def got_worse(s: SweepSnapshot) -> np.ndarray:
+    """The members, not diverged, whose training loss is higher now than at their first epoch
+    (the ready-made lr sweep's lr 10: 0.3678 -> 0.4812, its ReLU units dead, at 51.9% with no
+    word why: only a blow-up was marked, review r22 F6)."""
+    out = np.zeros(s.n_members, bool)
+    for i, (_, v) in enumerate(s.loss_curves):
+        if i < len(s.diverged) and s.diverged[i] or len(v) < 2:
+            continue
+        first, now = float(v[0]), float(v[-1])
+        out[i] = math.isfinite(first) and math.isfinite(now) and now > first
+    return out
 
-    def swatch(rgb, v) -> str:
-        return (f"<span style='color:rgb{tuple(rgb)}'>\u25a0</span> {format_value(v)}")
+
+def worse_losses(s: SweepSnapshot, worse: np.ndarray) -> dict[int, tuple[float, float]]:
+    """Each member that got worse: (its first epoch's loss, its last)."""
+    return {i: (float(s.loss_curves[i][1][0]), float(s.loss_curves[i][1][-1]))
+            for i in np.flatnonzero(worse)}
+
+
+def label_forms(s: SweepSnapshot) -> list[tuple[str, ...]]:
+    """Each member's tile label and its shorter forms, the first that fits its tile shown
+    (TileMosaic.fit_labels). One axis: "activation softmax", then the value alone (the title
+    above names the axis). Two: "tanh, lr 1" (the title and the heatmap's axes name the
+    settings), then the values alone, "tanh, 1": "activation tanh, lr 1" was cut to
+    "activation ta\u2026" on 100 px tiles, the second value never seen (review r22 F7)."""
+    if len(s.axes) == 2:
+        return [tuple(dict.fromkeys((short, ", ".join(format_value(m[name])
+                                                      for name, _ in s.axes))))
+                for short, m in zip(member_names(s.members, s.axes), s.members)]
+    if len(s.axes) == 1:
+        return [tuple(dict.fromkeys((text, format_value(m[s.axes[0][0]]))))
+                for text, m in zip(s.labels, s.members)]
+    return [(text,) for text in s.labels]
+
+
+def colour_key(axes: tuple) -> str:
+    """What the loss curves' colours (and dashes) mean: a numeric axis's first and last value
+    (the scale between them); categories (activations), each one in its own colour and dashes;
+    two axes, the first's colours and the second's dashes."""
+    if len(axes) == 2:
+        return f"{colour_words(axes[0])} &nbsp; {dash_words(axes[1])}"
+    if by_outcome(axes):  # seeds: how each does, not which it is (outcome_colors)
+        low, high = axis_colors(2)[-1], axis_colors(2)[0]
+        return (f"colour: training loss now <span style='color:rgb{tuple(low)}'>\u25a0</span>"
+                f" low \u2192 <span style='color:rgb{tuple(high)}'>\u25a0</span> high")
+    name, values = axes[0]
     if categorical(values):
         shown = category_colors(len(values))
         # The names alone, each in its colour (made readable as words): they say what they
@@ -749,8 +831,33 @@ def colour_key(axes: tuple) -> str:
         return " &nbsp;".join(f"<span style='color:{w}'>{category_line(k)[1]}"
                               f"{format_value(v)}</span>"
                               for k, (w, v) in enumerate(zip(words, values)))
+    return colour_words(axes[0])
+
+
+def colour_words(axis: tuple) -> str:
+    """The colours of ``axis``'s values: a numeric axis's first and last value (the scale
+    between them), categories each one in its own colour."""
+    name, values = axis
+
+    def swatch(rgb, v) -> str:
+        return (f"<span style='color:rgb{tuple(rgb)}'>\u25a0</span> {format_value(v)}")
+    if categorical(values):
+        words = [colors.hex_of(colors.readable(rgb, colors.background(), 4.5))
+                 for rgb in category_colors(len(values))]
+        return " &nbsp;".join(f"<span style='color:{w}'>\u25a0{format_value(v)}</span>"
+                              for w, v in zip(words, values))
     first, last = axis_colors(len(values))[0], axis_colors(len(values))[-1]
     return f"colour: {axis_title(name)} {swatch(first, values[0])} \u2192 {swatch(last, values[-1])}"
+
+
+def dash_words(axis: tuple) -> str:
+    """The second axis's lines: each value after its dash pattern drawn twice and a space
+    ("lr \u2500\u2500 0.1 \u254c\u254c 1"): one glyph against a number read as a minus sign,
+    "lr \u22120.1"."""
+    name, values = axis
+    return (f"{html.escape(axis_title(name, short=True))}: "
+            + " &nbsp;".join(f"{2 * category_line(k)[1]}&nbsp;{html.escape(format_value(v))}"
+                             for k, v in enumerate(values)))
 
 
 def build_view(ctx) -> CompareView:

@@ -67,6 +67,7 @@ class SweepPanel(QGroupBox):
         grid = QGridLayout()
         grid.setSpacing(4)
         self.axis_boxes: list[QComboBox] = []
+        self._typed: dict[int, dict[str, str]] = {}  # per field: the values typed per axis
         self.value_edits: list[QLineEdit] = []
         for row in range(2):
             box = QComboBox()
@@ -124,7 +125,15 @@ class SweepPanel(QGroupBox):
             self.ready_grid.addWidget(b, i // columns, i % columns)
 
     def _axis_changed(self, box: QComboBox, edit: QLineEdit) -> None:
+        """The values field follows the axis: the values typed for the axis before, else its
+        example. The learning rate's "0.1, 0.3, 1, 3" stayed when the axis became the
+        activation, and Start said "activation: unknown '0.1'" (review r22 F7)."""
+        typed = self._typed.setdefault(id(edit), {})
+        before = edit.property("nnvizAxis")
+        if before is not None and edit.text() != AXES[before][1]:
+            typed[before] = edit.text()  # the user's own values: back when the axis is
         name = box.currentData()
+        edit.setProperty("nnvizAxis", name)
         edit.setEnabled(name is not None)
         if name is None:
             edit.clear()
@@ -133,8 +142,7 @@ class SweepPanel(QGroupBox):
         what, example = AXES[name]
         edit.setPlaceholderText(example)
         edit.setToolTip(f"Values of {what}, separated by commas, e.g. {example}.")
-        if not edit.text():
-            edit.setText(example)
+        edit.setText(typed.get(name) or example)
 
     def axes(self) -> tuple:
         """((name, values), ...) typed; AxisError with the reason if they cannot be swept."""

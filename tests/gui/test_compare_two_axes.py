@@ -1,0 +1,162 @@
+"""A sweep over two settings read as a new user reads it (review r22 F7: activation x learning
+rate): every member's loss curve is told apart from every other, each tile's title names both
+of its values whole, the tiles and the heatmap list the first setting's values in the same
+order, the heatmap's star sits by its own number; and the form's values field follows the
+setting chosen."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtWidgets import QApplication
+
+from nnviz.core.problem import notebook_problem
+from nnviz.core.sweep import Axis, SweepSpec
+from nnviz.gui.sweep_panel import SweepPanel
+from tests.conftest import FIRST_SNAPSHOT_MS
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+ACTS, LRS = ("sigmoid", "relu", "tanh"), (0.1, 1.0)
+EPOCHS = 12
+
+
+@pytest.fixture
+def two_axes(qtbot, main_window):
+    """The reviewer's sweep, activation (3) x learning rate (2), at 1400 x 900, trained a few
+    epochs."""
+    window = main_window
+    window.resize(1400, 900)
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    view.start(SweepSpec(notebook_problem(), (Axis("activation", ACTS),
+                                              Axis("learning_rate", LRS))))
+    window.step(EPOCHS)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == EPOCHS and view.members_of == view.sweep_id
+                    and view.table._sized and view.drawn.best() is not None,
+                    timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()  # the layout settles, the labels fit their tiles
+    view.tiles.fit_labels()
+    return view
+
+
+def _name(member: dict) -> str:
+    return f"{member['activation']}, lr {member['learning_rate']:g}"
+
+
+def test_every_members_loss_curve_differs_from_every_other(qtbot, two_axes):
+    """The curves had one colour and one dash per activation: sigmoid at lr 0.1 and at lr 1
+    were the same blue line. Now no two members share both colour and dashes, the key says
+    what the dashes are, and each curve is named at its end."""
+    view = two_axes
+    members = view.drawn.members
+    pens = [c.opts["pen"] for c in view.curves.curves]
+    looks = [(p.color().getRgb()[:3], p.style(),
+              tuple(p.dashPattern()) if p.style() == Qt.PenStyle.CustomDashLine else ())
+             for p in pens]
+    for i in range(len(looks)):
+        for j in range(i + 1, len(looks)):
+            assert looks[i] != looks[j], (members[i], members[j])
+    key = view.curves.getPlotItem().titleLabel.text
+    assert all(a in key for a in ACTS) and "lr" in key and "0.1" in key
+    qtbot.waitUntil(lambda: all(n.isVisible() for n in view.curves.names))
+    assert [n.textItem.toPlainText() for n in view.curves.names] == [_name(m) for m in members]
+
+
+def test_tile_titles_are_whole_and_name_both_values(two_axes):
+    """Titles were cut to "activation sigm\u2026": the learning rate never showed."""
+    view = two_axes
+    shown = [t.textItem.toPlainText().replace("\u2605 ", "") for t in view.tiles.labels]
+    assert shown == [_name(m) for m in view.drawn.members]
+    assert not any("\u2026" in t for t in shown)
+
+
+def test_the_tiles_and_the_heatmap_list_the_rows_in_one_order(two_axes):
+    """The tiles ran sigmoid, relu, tanh from the top, the heatmap tanh, relu, sigmoid."""
+    view = two_axes
+    members = view.drawn.members
+
+    def order(items) -> list[str]:
+        ys = {}
+        for m, item in zip(members, items):
+            y = item.mapRectToScene(item.boundingRect()).center().y()
+            ys.setdefault(m["activation"], []).append(y)
+        return sorted(ys, key=lambda a: sum(ys[a]) / len(ys[a]))
+
+    assert order(view.tiles.labels) == list(ACTS)
+    assert order(view.score_plot.cell_texts) == list(ACTS)
+    # the heatmap's row names agree with its cells: sigmoid's at the top too
+    left = view.score_plot.getPlotItem().getAxis("left")
+    vb = view.score_plot.getPlotItem().getViewBox()
+    ticks = {name: vb.mapViewToScene(QPointF(0, y)).y() for y, name in left._tickLevels[0]}
+    assert sorted(ticks, key=ticks.get) == list(ACTS)
+
+
+def test_the_heatmaps_best_star_is_in_its_cell_by_its_number(two_axes):
+    """The star sat at its cell's lower-left edge, nearer the next column than its number."""
+    view = two_axes
+    plot, best = view.score_plot, view.drawn.best()
+    k = ACTS.index(view.drawn.members[best]["activation"])
+    j = LRS.index(view.drawn.members[best]["learning_rate"])
+    vb = plot.getPlotItem().getViewBox()
+    cell = vb.mapViewToScene(QRectF(j, k, 1, 1)).boundingRect()
+    text = plot.cell_texts[best]
+    assert text.textItem.toPlainText().startswith("\u2605 ")  # beside its number
+    box = text.mapRectToScene(text.boundingRect())
+    assert cell.contains(box.center())
+    assert abs(box.center().x() - cell.center().x()) < 0.1 * cell.width()
+    assert abs(box.center().y() - cell.center().y()) < 0.25 * cell.height()
+    # one star in the heatmap, the one the key names
+    stars = [t for t in plot.cell_texts if "\u2605" in t.textItem.toPlainText()]
+    assert stars == [text] and "\u2605 best" in plot.getPlotItem().titleLabel.text
+
+
+def test_the_values_field_follows_the_setting_chosen(qtbot):
+    """Axis 1 changed from learning rate to activation kept "0.1, 0.3, 1, 3", and Start said
+    "activation: unknown '0.1'"; the values typed for a setting come back with it."""
+    panel = SweepPanel()
+    qtbot.addWidget(panel)
+    box, edit = panel.axis_boxes[0], panel.value_edits[0]
+    assert box.currentData() == "learning_rate" and edit.text() == "0.1, 0.3, 1, 3"
+    box.setCurrentIndex(box.findData("activation"))
+    assert edit.text() == "sigmoid, tanh, relu"
+    with qtbot.waitSignal(panel.custom_requested) as got:
+        panel.start.click()
+    assert got.args[0][0] == ("activation", ("sigmoid", "tanh", "relu"))
+    edit.setText("relu, tanh")  # the user's own
+    box.setCurrentIndex(box.findData("learning_rate"))
+    assert edit.text() == "0.1, 0.3, 1, 3"
+    edit.setText("0.5, 5")
+    box.setCurrentIndex(box.findData("activation"))
+    assert edit.text() == "relu, tanh"
+    box.setCurrentIndex(box.findData("learning_rate"))
+    assert edit.text() == "0.5, 5"
+    second, edit2 = panel.axis_boxes[1], panel.value_edits[1]
+    second.setCurrentIndex(second.findData("l2"))
+    assert edit2.text() == "0, 0.001, 0.01, 0.1"
+    second.setCurrentIndex(second.findData("hidden"))
+    assert edit2.text() == "2, 4, 4-4, 8-8"
+
+
+def test_the_heatmap_and_its_key_fit_a_projector_window(qtbot, main_window):
+    """1024 x 768 in presentation mode: a longer key ("... log colours, bright is low) ★ best")
+    widened the heatmap past its widget, its right column's "★ 0.000186" and the key cut."""
+    window = main_window
+    window.resize(1024, 768)
+    window.set_presentation(True)
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    view.start(SweepSpec(notebook_problem(), (Axis("activation", ACTS),
+                                              Axis("learning_rate", LRS))))
+    window.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.drawn.best() is not None
+                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    plot = view.score_plot
+    pi = plot.getPlotItem()
+    assert "\u2605 best" in pi.titleLabel.text
+    assert pi.titleLabel.item.boundingRect().width() <= pi.vb.width() + 1
+    assert pi.mapRectToScene(pi.boundingRect()).right() <= plot.width() + 1
+    best = plot.cell_texts[view.drawn.best()]
+    assert best.mapRectToScene(best.boundingRect()).right() <= plot.width()
