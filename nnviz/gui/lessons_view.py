@@ -898,6 +898,13 @@ class LessonsView(QWidget):
                 p.addItem(img)
                 sc = pg.ScatterPlotItem(size=6, pen=_edge())
                 p.addItem(sc)
+                # Hidden (another problem's figure, update_snapshot), a plane keeps its cell:
+                # with both hidden pyqtgraph's grid shrank to its margins (18x18 px) and, shown
+                # again, stayed a scrap of titles and axes over each other until the view was
+                # resized (review r22: after the data changed behind another tab).
+                policy = p.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)
+                p.setSizePolicy(policy)
                 items.append((p, img, sc))
             self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
                                                   linked=True)
