@@ -879,8 +879,10 @@ class LessonsView(QWidget):
 
     # -- the baseline ----------------------------------------------------------------------------
 
+    BASELINE_COMING = "The baseline appears with the next frame of the main window's run."
+
     def _fill_baseline(self, page: LessonPage) -> None:
-        page.numbers.setText("The baseline appears with the next frame of the main window's run.")
+        page.numbers.setText(self.BASELINE_COMING)
         page.filled = True
         if self.snapshot is not None:
             self.update_snapshot(self.snapshot)
@@ -925,6 +927,17 @@ class LessonsView(QWidget):
         page = self.pages["baseline"]
         if not page.filled:
             return
+        if self.extras_key not in snapshot.extras:
+            # A frame made while the page was hidden (its probe runs only while it is shown;
+            # the window shows it the last frame as it comes back, the probe's comes next): not
+            # "a regression" (review r22: said of the moons after Points changed behind another
+            # tab). Another run's: no figure of the old one's data meanwhile.
+            if snapshot.run_id != getattr(self, "_baseline_run", None):
+                for p, _, _ in self._baseline_items or ():
+                    p.setVisible(False)
+                page.numbers.setText(self.BASELINE_COMING)
+            return
+        self._baseline_run = snapshot.run_id
         view: BaselineView | None = snapshot.extras.get(self.extras_key)
         # The planes show this problem's data or nothing: under "the main window's problem is
         # a regression" they kept the imported data's "logistic regression: 96.9% (train)".
