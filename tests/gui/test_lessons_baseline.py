@@ -109,3 +109,59 @@ def test_the_baselines_planes_keep_their_room_after_a_regression(qtbot):
     least = (0.9 * min(s[0] for s in before), 0.9 * min(s[1] for s in before))
     qtbot.waitUntil(lambda: bool(_planes_readable(page, 200, least)), timeout=10_000)
     view.shutdown()
+
+
+def _drawn_1_to_1(page) -> None:
+    """Each plane drawn 1:1 (a unit of x1 as long as a unit of x2)."""
+    for p in _planes(page):
+        (x0, x1), (y0, y1) = p.vb.viewRange()
+        assert p.vb.width() / p.vb.height() == pytest.approx((x1 - x0) / (y1 - y0), rel=0.06), (
+            p.titleLabel.text, p.vb.width(), p.vb.height(), (x0, x1, y0, y1))
+
+
+def test_the_baselines_planes_use_the_room_at_1024x768(main_window, qtbot, wait_run):
+    # Review r22 (F13): at 1024x768 (text 100%) the two planes were 135x65 px thumbnails side
+    # by side over ~300 px of blank page; one under the other they are about twice as large.
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    w.show_view("baseline")
+    page = w._inspection_views["lessons"].pages["baseline"]
+    w.step(20)
+    wait_run(w, 20)
+
+    def large() -> None:
+        _planes_readable(page, 200, (220, 110))
+        _drawn_1_to_1(page)
+        assert not page.column.scrolling  # all of it in sight
+    qtbot.waitUntil(large, timeout=FIRST_SNAPSHOT_MS)
+
+
+def _in_sight(page, widget) -> bool:
+    """``widget`` (a part of ``page``) whole in the page's viewport, with no scrolling."""
+    port = page.column.viewport()
+    top_left = widget.mapTo(port, widget.rect().topLeft())
+    return page.column.verticalScrollBar().value() == 0 and \
+        port.rect().contains(widget.rect().translated(top_left))
+
+
+def test_the_baselines_accuracies_are_in_sight_in_presentation_mode(main_window, qtbot,
+                                                                     wait_run):
+    # Review r22 (F10): in presentation mode at 1400x900 the planes were ~240x130 px over
+    # ~300 px of blank, and the accuracy sentence under them was off screen.
+    w = main_window
+    _at_size(w, qtbot, (1400, 900))
+    w.set_presentation(True)
+    w.show_view("baseline")
+    page = w._inspection_views["lessons"].pages["baseline"]
+    w.step(20)
+    wait_run(w, 20)
+
+    def seen() -> None:
+        assert "accuracy of logistic regression" in page.numbers.text()
+        assert _in_sight(page, page.numbers)
+        for p in _planes(page):  # and the planes with it
+            box = page.glw.mapFromScene(p.sceneBoundingRect()).boundingRect()
+            assert _in_sight(page, page.glw) or box.bottom() <= page.glw.height()
+        _planes_readable(page, 200, (200, 110))
+        _drawn_1_to_1(page)
+    qtbot.waitUntil(seen, timeout=FIRST_SNAPSHOT_MS)
