@@ -127,6 +127,7 @@ FIGURE_ROW_LEAST = 200
 # figure keeps rows this high at the least (lesson 4's at 1024x768 had ~130 px when its words
 # were cut in a box of their own).
 SCROLLED_ROW_LEAST = 150
+CAPTION_LINES = 3  # a caption this long, at most, keeps its room under the figure (_arrange)
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
@@ -271,8 +272,9 @@ class LessonPage(QWidget):
             row = SCROLLED_ROW_LEAST
         height = max(room, rows * row + math.ceil(key))
         over_caption = self.figure_room()
-        if presenting and rows * FIGURE_ROW_LEAST + math.ceil(key) <= over_caption:
-            # The figure and its caption in sight where its rows fit over it: lesson 1's
+        if presenting and over_caption < room and \
+                rows * FIGURE_ROW_LEAST + math.ceil(key) <= over_caption:
+            # A short caption in sight under the figure where its rows fit over it: lesson 1's
             # "fitted slope m = 2.32910" and the baseline's accuracies were below the bottom
             # edge at 1400x900, the figure taking all the room under the words (review r22).
             height = over_caption
@@ -296,7 +298,11 @@ class LessonPage(QWidget):
             # plots' titles were fitted to another width when drawn again)
             margins = self._body.contentsMargins()
             width = self.column.width() - margins.left() - margins.right() - self._bar()
-            room -= self.numbers.heightForWidth(max(width, 1)) + max(self._body.spacing(), 0)
+            caption = self.numbers.heightForWidth(max(width, 1))
+            # A short one (lesson 1's, the baseline's): the longer ones (lesson 4's ranges,
+            # lesson 5's notes) are read by scrolling, the plots at their rows' height.
+            if caption <= CAPTION_LINES * self.numbers.fontMetrics().lineSpacing() + 4:
+                room -= caption + max(self._body.spacing(), 0)
         return room
 
     def titles_later(self) -> None:
@@ -604,7 +610,10 @@ class BaselineGrid(ColumnsGrid):
     def __init__(self, page: LessonPage, plots) -> None:
         super().__init__(page, plots, 2)
         self.extent: tuple[float, float] | None = None  # the plane's (width, height)
-        self.margins = page.glw.ci.layout.getContentsMargins()  # the grid's own
+        # The grid's own margins (_centre widens them; the page's grid outlives its figure)
+        if not hasattr(page, "grid_margins"):
+            page.grid_margins = page.glw.ci.layout.getContentsMargins()
+        self.margins = page.grid_margins
 
     def _around(self) -> tuple[float, float]:
         """The plot's width and height beyond its drawing (axes, title)."""
@@ -1141,6 +1150,7 @@ class LessonsView(QWidget):
             if page.filled:
                 page.clear_figure()
         self._baseline_items = self._baseline_data = self._baseline_titles = None
+        self._baseline_rect = None  # the new planes' range, heights and arrangement set anew
         from .look import style_tree
         style_tree(self)
         if self.isVisible():
