@@ -18,6 +18,7 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None
 DEFAULT_SPEED = 5
 # Buttons as wide as their text: the style's 80 px minimum made the bar wider than a projector.
 COMPACT_BUTTON = "QPushButton { padding: 4px 8px; }"
+BAR_MARGIN = 6  # the bar's margin above and below its row (less where the counter needs it)
 BAR_STYLE = "#RunControls { background: palette(window); border-bottom: 1px solid palette(mid); }"
 
 
@@ -185,8 +186,8 @@ class RunControls(QFrame):
         self.lr_box.hide()
         self.lr_message = MessageLabel()  # the settings' message about the rate, under the bar
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(10, 6, 10, 6)
+        outer = self._outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, BAR_MARGIN, 10, BAR_MARGIN)
         outer.setSpacing(2)
         lay = QHBoxLayout()
         outer.addLayout(lay)
@@ -204,7 +205,10 @@ class RunControls(QFrame):
         lay.addStretch(1)
         self._spare = lay.itemAt(lay.count() - 1)  # the bar's empty room (_fit_stop_message)
         # Its text changes every frame; the window is laid out again only when its size must.
-        lay.addWidget(LabelRoom(self.epoch))
+        self._epoch_room = LabelRoom(self.epoch)
+        lay.addWidget(self._epoch_room)
+        self._row = lay
+        self._presenting = False
         # Tab's round starts at Play, Reset and Restart after the step buttons: the toolbar comes
         # first in the window's Tab chain, and Tab out of the last setting (the learning rate)
         # wrapped round to Reset, where the next key, Space ("Space plays"), threw the run
@@ -277,12 +281,44 @@ class RunControls(QFrame):
             # "of N" under it, smaller: on one line, "Epoch 200 of 337,265" ran under the
             # "Stop at epoch" field at 1024 px and lost its start ("ooch 200 of ...").
             notes.append(of.strip())
+        self._hold_two_lines()
         if notes:
-            pt = self.epoch.font().pointSizeF() * 0.55
-            self.epoch.setText(f"Epoch {shown:,}<div style='font-size:{pt:g}pt; "
-                               f"font-weight:normal'>{' &middot; '.join(notes)}</div>")
+            self.epoch.setText(self._two_lines(f"Epoch {shown:,}", " &middot; ".join(notes)))
         else:
             self.epoch.setText(f"Epoch {shown:,}")
+
+    def _two_lines(self, epoch: str, note: str) -> str:
+        pt = self.epoch.font().pointSizeF() * 0.55
+        return f"{epoch}<div style='font-size:{pt:g}pt; font-weight:normal'>{note}</div>"
+
+    def _hold_two_lines(self, again: bool = False) -> None:
+        """The counter always as tall as with its note under it ("of 1,000", "restored;
+        diverged after epoch 1"), and the bar no taller for it where its margins have the
+        room: at 150% text that line made the bar 8 px taller as the timeline went into the
+        past, and the settings and the views' tabs moved down, and up again at the live end
+        (review r21 F5). ``again``: the bar's other parts may have new sizes (a new text
+        size) though the counter's font is the same."""
+        row = getattr(self, "_row", None)  # (None: the bar is still being built)
+        font = self.epoch.font()
+        if row is None or (getattr(self, "_held_for", None) == font.key() and not again):
+            return
+        self._held_for = font.key()
+        ruler = QLabel()
+        ruler.setFont(font)
+        ruler.setTextFormat(self.epoch.textFormat())
+        ruler.setText(self._two_lines("Epoch 0", "of 0"))
+        tall = ruler.sizeHint().height()
+        self.epoch.setMinimumHeight(tall)
+        # The bar's margins give what the two lines need more than its other parts (the
+        # speed's and the stop's title over their fields): 61 px at 150%, as with one line.
+        others = max((row.itemAt(i).sizeHint().height() for i in range(row.count())
+                      if row.itemAt(i).widget() is not self._epoch_room), default=0)
+        more = 0 if self._presenting else max(0, tall - others)
+        top = max(0, BAR_MARGIN - more // 2)
+        bottom = max(0, BAR_MARGIN - (more - more // 2))
+        m = self._outer.contentsMargins()
+        if (m.top(), m.bottom()) != (top, bottom):
+            self._outer.setContentsMargins(m.left(), top, m.right(), bottom)
 
     def speed_value(self) -> int | None:
         return SPEEDS[self.speed.value()]
@@ -328,6 +364,7 @@ class RunControls(QFrame):
         font.setBold(True)
         self.epoch.setFont(font)
         self.epoch.setMinimumWidth(self.epoch.fontMetrics().horizontalAdvance("Epoch 100,000"))
+        self._hold_two_lines(again=True)
 
     def stop_at_value(self) -> int | None:
         return self.stop_at.value() or None

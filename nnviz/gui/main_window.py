@@ -497,6 +497,9 @@ class MainWindow(QMainWindow):
         lv.addWidget(self.loss_plot, 1)
         self.timeline = Timeline()
         lv.addWidget(self.timeline)
+        # The rate notes name the branch button by the words it shows ("Branch" where its row
+        # is short): said again when they change with the width.
+        self.timeline.fork.text_shown.connect(self._fork_renamed)
 
         # Left: the settings above the loss; right: the big plot (and the views' tabs).
         self.left_split = QSplitter(Qt.Orientation.Vertical)
@@ -1075,12 +1078,34 @@ class MainWindow(QMainWindow):
         # The shown epoch's own rate, where another: kept short, the note stays the 4 lines
         # the settings' column has room for at 1400x900 beside a refusal (test_field_messages).
         was = f" (it trained at {r:g})" if trained else ""
-        text = (f"{lr} applies when training goes on: Continue from here branches at epoch "
+        text = (f"{lr} applies when training goes on: {self._fork_name()} branches at epoch "
                 f"{s.epoch:,} at {lr}{was}; Play goes on from the live end "
                 f"(epoch {s.live_epoch:,}).")
         message = self.training_panel.message
         if message.text() != text or message.is_error():  # (drawn every frame of a replay)
             message.show_note(text)
+
+    def _fork_name(self) -> str:
+        """The branch button as the learner finds it, to name in a note: by the words it
+        shows ("Branch" at 1024 px and 150% text, "Continue from here" where its row has the
+        room); the Run menu's item where the timeline's row is folded away. The notes said
+        "Continue from here" under a button that read "Branch" (review r21 F5)."""
+        fork = self.timeline.fork
+        if fork.isHidden() or self.timeline.isHidden():
+            return "Run \u2192 Continue from here"
+        return f"the \u201c{fork.text()}\u201d button"
+
+    def _fork_renamed(self, _text: str) -> None:
+        """The branch button's words changed (a resize): the rate note that names it says its
+        new words."""
+        s = getattr(self, "_drawn", None)  # (None: the window is still being built)
+        if s is None or s.run_id != self._run_id:
+            return
+        message = self.training_panel.message
+        if self._pending_lr is not None and s.past:
+            self._show_pending_lr(s)
+        elif self._past_rate_note is not None and message.text() == self._past_rate_note:
+            self._past_rate_drawn(s)
 
     @staticmethod
     def _trained_at(s: Snapshot, lr: float) -> str:
@@ -1104,7 +1129,7 @@ class MainWindow(QMainWindow):
         trained, r = self._trained_at(s, lr), s.trained_rate
         text = ""
         if trained:
-            text = (f"{trained}; {lr:g} is the rate training goes on at (Continue from here "
+            text = (f"{trained}; {lr:g} is the rate training goes on at ({self._fork_name()} "
                     "branches at it).")
         elif s.past and r is not None and len({f"{x:g}" for _, x in s.rates}) > 1:
             text = (f"Epoch {s.epoch:,} trained at learning rate {r:g}, the rate training goes "

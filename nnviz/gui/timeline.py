@@ -13,6 +13,7 @@ from contextlib import contextmanager
 # Qt's own QSignalBlocker (a context manager in PySide6): superqt's signals_blocked did the same,
 # and importing superqt (qtpy and all its widgets) cost ~0.1 s of every launch.
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (QAbstractSlider, QComboBox, QHBoxLayout, QInputDialog, QLineEdit,
                                QMenu, QMessageBox, QSlider, QStyle, QStyleOptionSlider,
                                QToolButton, QVBoxLayout, QWidget)
@@ -28,7 +29,10 @@ REPLAY_FPS = 30
 # Replay paces, epochs a second; the first one that replays the run in about ten seconds or
 # more is chosen when a replay starts.
 REPLAY_SPEEDS = (10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
-PAST_STYLE = "QLabel { color: #8a4b00; font-weight: bold; }"
+# The label keeps room from the start for "Past: 9,999/9,999" (a run shorter than
+# LABEL_RESERVE epochs, in the past): its place and width stay the same as the run grows (past
+# 1,000,000 epochs, "1,000,000/1,000,000" widens it).
+LABEL_RESERVE = 10_000
 # A QSlider's range is a C int: a run longer than this many epochs is mapped onto it, several
 # epochs a step (Timeline._scale), rather than overflowing it.
 SLIDER_MAX = 2**31 - 1
@@ -154,6 +158,7 @@ class Timeline(QWidget):
                                "Home / End: the first epoch / the live end; Ctrl+Left / "
                                "Ctrl+Right: one epoch back / on.")
         self.label = FittingLabel()
+        self._look: tuple | None = None  # (past, its colour) the label is drawn in (_past_look)
         self.replay = _TwoStateButton(REPLAY_TEXTS)
         self.speed = QComboBox()
         for v in REPLAY_SPEEDS:
@@ -196,6 +201,8 @@ class Timeline(QWidget):
         # 150%: 471 px of a 459 px column), the label goes up beside the slider
         # (_place_label): that row's least width had widened the column as training started
         # (its reserve for "1,374/1,374"), and the views' tabs moved under the pointer (r19 #7).
+        # Where it goes is the width's and the text size's alone (its reserve is the same
+        # through a run: _show_label), never the run's state (r21 F6).
         self._room, self._top, self._bottom = room, top, bottom
         self._label_up = False
         self._placed_for: tuple | None = None  # (width, label's least width, hidden) placed at
@@ -237,8 +244,10 @@ class Timeline(QWidget):
         self.replay.toggled.connect(self._replay_toggled)
         self.live.clicked.connect(lambda: self.go(None))
         self.fork.clicked.connect(self.branch_requested)
+        self.fork.text_shown.connect(lambda _: self._show_label())  # (its tooltip names it)
         self.branches.activated.connect(self._branch_picked)
         self._show_label()
+        colors.follow(self, self._show_label)  # the past's colour is the theme's
 
     _SLIDER_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
                     Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Up, Qt.Key.Key_Down}
@@ -346,8 +355,15 @@ class Timeline(QWidget):
         """The least width of a row of ``widgets`` (the ones not hidden) in a layout."""
         shown = [w for w in widgets if not w.isHidden()]
         spacing = max(0, self._bottom.spacing())
-        return (sum(max(w.minimumWidth(), w.minimumSizeHint().width()) for w in shown)
-                + spacing * max(0, len(shown) - 1))
+        return sum(self._least(w) for w in shown) + spacing * max(0, len(shown) - 1)
+
+    def _least(self, w: QWidget) -> int:
+        """``w``'s least width in a layout. The label's room: the label's least width, as its
+        room will mirror it (LabelRoom passes it on at its next event; its size hint is the
+        text shown: "697" asked less room than "Live · 1,000")."""
+        if w is self._room:
+            return self.label.minimumWidth()
+        return max(w.minimumWidth(), w.minimumSizeHint().width())
 
     def _least_narrow(self) -> int:
         """The least width with the label beside the slider."""
@@ -396,19 +412,45 @@ class Timeline(QWidget):
         for w in self._bottom_row:
             w.setVisible(not on)
 
+    def _past_look(self, past: bool) -> None:
+        """The label bold, in the timeline mark's colour (readable on the theme's panel), in
+        the past; else as the text around it. By its font's weight and its palette's text
+        colour alone, its size the window's: a style sheet set its font once, and the sheet
+        taken off again at the live end left it at the application's 9 pt beside 13.5 pt
+        buttons at text size 150% (review r21 F6: "Live · 1,000" in small type)."""
+        colour = QColor(*colors.readable(colors.TIMELINE_MARK)) if past else None
+        if (past, colour) == self._look:
+            return
+        self._look = (past, colour)
+        font = QFont()  # only what it sets is the label's own: the rest is inherited
+        if past:
+            font.setBold(True)
+        self.label.setFont(font)
+        palette = QPalette()
+        palette.setResolveMask(0)  # (inherits every colour but the one set)
+        if colour is not None:
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.label.setPalette(palette)
+
     def _show_label(self) -> None:
         e, live = self.epoch, self.live_epoch
         # One least width live and past, and through a replay: the shortest past form at its
         # widest. At the window's least width the row is at its parts' least, and a replay's
         # "0/200" (bold) beside the live "200" moved the buttons 15 px as it started (the
         # Replay button under the pointer), and again at each new digit of the epoch.
-        reserve = f"{live:,}/{live:,}" if live else ""
+        # Room for the past's shortest form of a run of LABEL_RESERVE epochs from the start, not
+        # for this run's: the label's least width, and with it the label's place (_place_label),
+        # were the run's, and as the run passed 1,000 epochs at 1024 px and 150% the label went
+        # from under the slider (a bare "697") to beside it, and back as the state changed
+        # (review r21 F6). (A longer run's own past form, where that is the wider.)
+        n = LABEL_RESERVE - 1
+        reserve = (f"Past: {n:,}/{n:,}", f"{live:,}/{live:,}")
         w = self.weights_epoch
         if w >= 0:
             # After a divergence: the model is epoch w's weights, put back at epoch e (the
             # handle's place); "Live · epoch 14" stood under the counter's "Epoch 0, restored;
             # diverged after epoch 14" (review r19).
-            self.label.setStyleSheet(_past_style() if self.past else "")
+            self._past_look(self.past)
             where = "Past" if self.past else "Live"
             self.label.set_texts(
                 f"{where} \u00b7 epoch {w:,} restored", f"{where} \u00b7 {w:,} restored",
@@ -418,21 +460,21 @@ class Timeline(QWidget):
                     + (" Training goes on from them." if not self.past else
                        f" Live or End returns to the run's end (epoch {live:,})."))
         elif self.past:
-            self.label.setStyleSheet(_past_style())
+            self._past_look(True)
             self.label.set_texts(
                 f"Past: epoch {e:,} of {live:,}", f"Past: {e:,} of {live:,}",
                 f"Past: {e:,}/{live:,}", f"{e:,}/{live:,}", reserve=reserve,
                 tip=f"The views show epoch {e:,} of the recorded run ({live:,} epochs). Live or "
                     "End returns to its end; Play and Step go back to the end and train on; "
-                    "Continue from here trains from this epoch as a new branch.")
+                    f"{self.fork.text()} trains from this epoch as a new branch.")
         else:
-            self.label.setStyleSheet("")
+            self._past_look(False)
             if live:
                 self.label.set_texts(f"Live \u00b7 epoch {live:,}", f"Live \u00b7 {live:,}",
                                      f"{live:,}", reserve=reserve)
             else:
                 self.label.set_texts("Timeline: train, then drag to look back",
-                                     "Train, then drag back", "Timeline")
+                                     "Train, then drag back", "Timeline", reserve=reserve)
         self._place_label()  # (a longer epoch needs a wider label)
 
     # --- replay ------------------------------------------------------------------------------
@@ -539,11 +581,6 @@ class Timeline(QWidget):
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(self.branch)
-
-
-def _past_style() -> str:
-    """The label's style in the past: bold, in the timeline mark's colour (readable)."""
-    return PAST_STYLE.replace("#8a4b00", colors.hex_of(colors.readable(colors.TIMELINE_MARK)))
 
 
 def _branch_order(name: str) -> tuple:

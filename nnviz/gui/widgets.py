@@ -438,7 +438,10 @@ class FittingButton(QToolButton):
     width is the shortest's, the width it asks for the longest's; the tooltip says what it
     does either way. "Continue from here" at 150% text set the timeline's least width, and the
     timeline the settings column's: 551 of a 1024 px window's width, the views squeezed into
-    the rest (review r18 #1)."""
+    the rest (review r18 #1). ``text_shown`` says the new words, for the text that names the
+    button (r21 F5: a note named "Continue from here" where the button said "Branch")."""
+
+    text_shown = Signal(str)
 
     def __init__(self, *texts: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -480,6 +483,7 @@ class FittingButton(QToolButton):
                     self._texts[-1])
         if text != self.text():
             self.setText(text)
+            self.text_shown.emit(text)
 
 
 class FittingLabel(QLabel):
@@ -491,14 +495,16 @@ class FittingLabel(QLabel):
         super().__init__(parent)
         self._texts: tuple[str, ...] = ("",)
         self._tip = ""
-        self._reserve = ""
+        self._reserve: tuple[str, ...] = ()
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def set_texts(self, *texts: str, tip: str = "", reserve: str = "") -> None:
-        """``reserve``: a text (in bold) the label is at least as wide as, whatever its own:
-        a label whose texts take turns keeps one least width, and a squeezed row does not
-        move at each turn."""
-        self._texts, self._tip, self._reserve = tuple(texts) or ("",), tip, reserve
+    def set_texts(self, *texts: str, tip: str = "",
+                  reserve: str | tuple[str, ...] = "") -> None:
+        """``reserve``: a text (in bold), or texts, the label is at least as wide as, whatever
+        its own: a label whose texts take turns keeps one least width, and a squeezed row does
+        not move at each turn."""
+        self._texts, self._tip = tuple(texts) or ("",), tip
+        self._reserve = (reserve,) if isinstance(reserve, str) else tuple(reserve)
         self._fit()
 
     def full_text(self) -> str:
@@ -509,11 +515,12 @@ class FittingLabel(QLabel):
         fm = self.fontMetrics()
         # The shortest wording always whole: its width is the least the label takes.
         shortest = fm.horizontalAdvance(self._texts[-1]) + 2 * self.margin() + 2
-        if self._reserve:
+        if any(self._reserve):
             bold = QFont(self.font())
             bold.setBold(True)
-            shortest = max(shortest, QFontMetrics(bold).horizontalAdvance(self._reserve)
-                           + 2 * self.margin() + 2)
+            fm_bold = QFontMetrics(bold)
+            shortest = max(shortest, *(fm_bold.horizontalAdvance(r) + 2 * self.margin() + 2
+                                       for r in self._reserve))
         if self.minimumWidth() != shortest:
             self.setMinimumWidth(shortest)
         text = next((t for t in self._texts if fm.horizontalAdvance(t) <= room), self._texts[-1])
