@@ -127,7 +127,6 @@ FIGURE_ROW_LEAST = 200
 # figure keeps rows this high at the least (lesson 4's at 1024x768 had ~130 px when its words
 # were cut in a box of their own).
 SCROLLED_ROW_LEAST = 150
-CAPTION_LINES = 3  # a caption this long, at most, keeps its room under the figure (_arrange)
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
@@ -187,7 +186,6 @@ class LessonPage(QWidget):
         self.titles = FittedTitles(self.glw)
         self.glw.installEventFilter(self)  # presentation mode's scale: wider y axes
         words.installEventFilter(self)
-        self.numbers.installEventFilter(self)  # as a caption: the figure leaves it room
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
@@ -258,7 +256,8 @@ class LessonPage(QWidget):
                 self.glw.setMaximumHeight(16777215)
         if not on:
             return
-        room = self._room_under_words()
+        port = self.column.viewport()
+        room = port.height() - self.words.height() - 6
         rows = max(1, self.glw.ci.layout.rowCount())
         # A key under its plot adds its height: the plot keeps its row (lesson 1's data was
         # 105 px high over its key's two lines at 1024x768).
@@ -271,39 +270,8 @@ class LessonPage(QWidget):
         else:  # long words: the figure the room under them, its rows no lower than they were
             row = SCROLLED_ROW_LEAST
         height = max(room, rows * row + math.ceil(key))
-        over_caption = self.figure_room()
-        if presenting and over_caption < room and \
-                rows * FIGURE_ROW_LEAST + math.ceil(key) <= over_caption:
-            # A short caption in sight under the figure where its rows fit over it: lesson 1's
-            # "fitted slope m = 2.32910" and the baseline's accuracies were below the bottom
-            # edge at 1400x900, the figure taking all the room under the words (review r22).
-            height = over_caption
         if self.glw.minimumHeight() != height or self.glw.maximumHeight() != height:
             self.glw.setFixedHeight(height)
-
-    def _room_under_words(self) -> int:
-        """The height in sight under the words of a page that scrolls."""
-        return self.column.viewport().height() - self.words.height() - 6
-
-    def figure_room(self) -> int:
-        """The height the figure has in sight: the figure's own where the page does not scroll;
-        else the room under the words, less the caption's (the numbers under the figure, in
-        presentation mode)."""
-        if not self.column.scrolling:
-            return self.glw.viewport().height()
-        room = self._room_under_words()
-        if self._numbers_below:
-            # at the width it has beside a scroll bar: the bar's coming does not change the
-            # answer (a caption a line longer without it scrolled the page by 6 px, and the
-            # plots' titles were fitted to another width when drawn again)
-            margins = self._body.contentsMargins()
-            width = self.column.width() - margins.left() - margins.right() - self._bar()
-            caption = self.numbers.heightForWidth(max(width, 1))
-            # A short one (lesson 1's, the baseline's): the longer ones (lesson 4's ranges,
-            # lesson 5's notes) are read by scrolling, the plots at their rows' height.
-            if caption <= CAPTION_LINES * self.numbers.fontMetrics().lineSpacing() + 4:
-                room -= caption + max(self._body.spacing(), 0)
-        return room
 
     def titles_later(self) -> None:
         """The titles fitted once the figure just drawn is laid out: FittedTitles fits them at
@@ -353,11 +321,6 @@ class LessonPage(QWidget):
             self.head.setDirection(direction)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
-        if obj is self.numbers:
-            if event.type() == QEvent.Type.Resize and self._numbers_below and \
-                    event.oldSize().height() != event.size().height():
-                QTimer.singleShot(0, self, self._arrange)  # another line of numbers
-            return False
         if obj is self.words.widget():
             if event.type() == QEvent.Type.LayoutRequest:  # new numbers, another font
                 QTimer.singleShot(0, self, self._arrange)  # longer than their share now?
@@ -551,7 +514,7 @@ class PlanesGrid(QObject):
         QTimer.singleShot(0, self.page, self.page._arrange)  # another number of rows
 
 
-BASELINE_COLUMN_PX = 300  # lesson 5's planes in presentation mode: in columns this wide
+BASELINE_COLUMN_PX = 300  # the baseline's two planes side by side only in columns this wide
 MIN_COLUMN_PX = 200  # a lesson's plot of X against Y in a narrower column gets fewer columns
 
 
@@ -577,14 +540,10 @@ class ColumnsGrid(QObject):
             QTimer.singleShot(0, self, self.arrange)  # gone with the view, if it goes first
         return False
 
-    def wanted(self) -> int:
-        """The number of columns for the page's width now."""
+    def arrange(self) -> None:
         width = self.page.glw.viewport().width() + self.page.scroll_bar_width()
         least = self.least_presenting if self.page._presenting() else self.least
-        return max(1, min(self.most, width // max(least, 1)))
-
-    def arrange(self) -> None:
-        columns = self.wanted()
+        columns = max(1, min(self.most, width // max(least, 1)))
         if columns == self.columns:
             return
         self.columns = columns
@@ -599,103 +558,6 @@ class ColumnsGrid(QObject):
             heights._later()  # the planes' 1:1 heights at their new widths
         QTimer.singleShot(0, self, self.page.titles.fit)
         QTimer.singleShot(0, self.page, self.page._arrange)  # another number of rows
-
-
-class BaselineGrid(ColumnsGrid):
-    """The baseline's two planes side by side or one under the other, whichever draws them
-    larger in the room the page has: side by side at 1024x768 they were 135x65 px thumbnails
-    over 300 px of blank page, one under the other they are about 330x160 (review r22, F13).
-    Where the page scrolls (presentation mode), a row is at least the page's least one."""
-
-    def __init__(self, page: LessonPage, plots) -> None:
-        super().__init__(page, plots, 2)
-        self.extent: tuple[float, float] | None = None  # the plane's (width, height)
-        # The grid's own margins (_centre widens them; the page's grid outlives its figure)
-        if not hasattr(page, "grid_margins"):
-            page.grid_margins = page.glw.ci.layout.getContentsMargins()
-        self.margins = page.grid_margins
-
-    def _around(self) -> tuple[float, float]:
-        """The plot's width and height beyond its drawing (axes, title)."""
-        p = self.plots[0]
-        vb = p.getViewBox()
-        if p.width() > vb.width() > 0 and p.height() > vb.height() > 0:
-            return p.width() - vb.width(), p.height() - vb.height()
-        return LEFT_AXIS_WIDTH + 10, 80
-
-    def _aspect(self) -> float:
-        """The plane's width over its height."""
-        if self.extent is not None and self.extent[0] > 0 and self.extent[1] > 0:
-            return self.extent[0] / self.extent[1]
-        (x0, x1), (y0, y1) = self.plots[0].getViewBox().viewRange()
-        return (x1 - x0) / (y1 - y0) if x1 > x0 and y1 > y0 else 1.0
-
-    def plane_height(self, columns: int) -> float:
-        """The height of a plane's drawing, in pixels, with the planes in ``columns`` columns."""
-        page = self.page
-        left, top, right, bottom = self.margins
-        grid = page.glw.ci.layout
-        width = page.glw.viewport().width() + page.scroll_bar_width() - left - right
-        room = page.figure_room() - top - bottom
-        around_w, around_h = self._around()
-        aspect = self._aspect()
-        if columns == 2:
-            width -= max(grid.horizontalSpacing(), 0)
-            return min((width / 2 - around_w) / aspect, room - around_h)
-        room -= max(grid.verticalSpacing(), 0)
-        # One under the other the titles are on one line (side by side, they may be on two)
-        title = self.plots[0].titleLabel
-        lines = title.text.count("<br>") + 1
-        around_h -= title.geometry().height() * (lines - 1) / lines
-        row = room / 2
-        if page.column.scrolling:  # the rows no lower than the page keeps them (_arrange)
-            row = max(row, FIGURE_ROW_LEAST if page._presenting() else SCROLLED_ROW_LEAST)
-        return min((width - around_w) / aspect, row - around_h)
-
-    def wanted(self) -> int:
-        return 1 if self.plane_height(1) > self.plane_height(2) else 2
-
-    def arrange(self) -> None:
-        super().arrange()
-        # Side by side the titles on two lines where that is larger ("logistic regression:"
-        # over "88.1% (train)"); one under the other on one: the planes' widths follow their
-        # heights there (fit_widths), and a title on two lines took height from a plane that
-        # then had less width for its title.
-        titles = self.page.titles
-        if titles.two_lines != (self.columns == 2):
-            titles.two_lines = self.columns == 2
-            QTimer.singleShot(0, titles, titles.fit)
-        self.fit_widths()
-
-    def fit_widths(self) -> None:
-        """One under the other, a plane no wider than 1:1 at the height its row gives it (the
-        moons were drawn twice as wide as high at 1400x900), in the middle of its row. Side by
-        side the width is the cell's, and the height follows it (PlaneHeights)."""
-        most = 16777215.0
-        if self.columns == 1:
-            around_w, _ = self._around()
-            most = around_w + max(self.plane_height(1), 20.0) * self._aspect()
-        changed = False
-        for p in self.plots:
-            if abs(p.maximumWidth() - most) > 1:
-                p.setMaximumWidth(most)
-                changed = True
-        self._centre(most)
-        heights = getattr(self.page, "plane_heights", None)
-        if changed and heights is not None:
-            # the planes' 1:1 heights at their new widths (they follow the view's resizes
-            # only: widened again, the planes kept the height of a narrow moment, 300x30 px)
-            heights._later()
-
-    def _centre(self, width: float) -> None:
-        """The grid's column of planes ``width`` wide in the middle of the figure (Qt's grid
-        puts a column narrower than the grid at its left)."""
-        left, top, right, bottom = self.margins
-        room = self.page.glw.ci.geometry().width() - left - right
-        spare = max(0.0, room - width) / 2 if self.columns == 1 else 0.0
-        layout = self.page.glw.ci.layout
-        if abs(layout.getContentsMargins()[0] - (left + spare)) > 1:
-            layout.setContentsMargins(left + spare, top, right + spare, bottom)
 
 
 LIST_SHARE = 0.22  # of the lessons view's width, at most, for the list (its names wrap to fit)
@@ -1048,10 +910,11 @@ class LessonsView(QWidget):
                 items.append((p, img, sc))
             self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
                                                   linked=True)
-            # One under the other where that draws them larger (BaselineGrid): in presentation
-            # mode at 1024 px side by side they were 120 px high over 250 px of blank.
+            # One under the other in presentation mode's narrow page (it scrolls), side by side
+            # else: in presentation mode at 1024 px they were 120 px high over 250 px of blank.
             page.plane_heights = self._baseline_heights
-            page.columns_grid = BaselineGrid(page, [p for p, _, _ in items])
+            page.columns_grid = ColumnsGrid(page, [p for p, _, _ in items], 2, 1,
+                                            BASELINE_COLUMN_PX)
             page.columns_grid.arrange()
             items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
             items[1][0].setYLink(items[0][0])
@@ -1116,8 +979,6 @@ class LessonsView(QWidget):
             self._baseline_rect = rect
             p0.setRange(rect, padding=0)  # the plane of the grid, 1:1 by the plot's height
             self._baseline_heights.fit()
-            page.columns_grid.extent = (rect.width(), rect.height())
-            page.columns_grid.arrange()  # another plane's shape: side by side, or not
         for img, values in ((img0, base.grid_values), (img1, snapshot.grid.values)):
             values = np.asarray(values)
             if values.size == ry * rx:  # P(class 1)
@@ -1150,7 +1011,6 @@ class LessonsView(QWidget):
             if page.filled:
                 page.clear_figure()
         self._baseline_items = self._baseline_data = self._baseline_titles = None
-        self._baseline_rect = None  # the new planes' range, heights and arrangement set anew
         from .look import style_tree
         style_tree(self)
         if self.isVisible():
