@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from nnviz.core import inspect
@@ -12,21 +11,12 @@ from nnviz.gui.lessons_view import LessonsView
 from tests.conftest import FIRST_SNAPSHOT_MS, wait_for_run
 
 from .test_presentation import _at_size
+from .test_field_messages import _type
 from .test_views_helpers import make_trainer, snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 PLANE_W, PLANE_H = 120, 60  # a plane's drawing at least this large (the scrap: ~40x20)
-
-
-def _type(qtbot, field, text: str) -> None:
-    """Select all of ``field``, type ``text`` and press Enter, as a user."""
-    field.window().panels_scroll.reveal(field)
-    edit = field.lineEdit()
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
 def _planes(page) -> list:
