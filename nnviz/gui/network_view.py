@@ -1140,9 +1140,10 @@ def build_view(ctx) -> NetworkView:
     """The Network tab (see nnviz.gui.views): the diagram, its neuron maps' probe."""
     from nnviz.core import inspect
 
-    from .views import MAP_BUDGET
+    from .views import MAP_BANK_S, MAP_BUDGET
     view = NetworkView(on_edit=ctx.window.set_params)
     view.probe = inspect.NeuronMapsProbe()
-    tracker = ctx.track("network", view, {view.extras_key: (view.probe, MAP_BUDGET)})
+    tracker = ctx.track("network", view, {view.extras_key: (view.probe, MAP_BUDGET,
+                                                        MAP_BANK_S)})
     view.neuron_selected.connect(tracker.refresh)
     return view

@@ -766,9 +766,10 @@ def build_view(ctx) -> NeuronMapsView:
     """The Neurons tab (see nnviz.gui.views): every neuron's map."""
     from nnviz.core import inspect
 
-    from .views import MAP_BUDGET
+    from .views import MAP_BANK_S, MAP_BUDGET
     view = NeuronMapsView()
     view.probe = inspect.NeuronMapsProbe()
-    tracker = ctx.track("neurons", view, {view.extras_key: (view.probe, MAP_BUDGET)})
+    tracker = ctx.track("neurons", view, {view.extras_key: (view.probe, MAP_BUDGET,
+                                                        MAP_BANK_S)})
     view.neuron_selected.connect(tracker.refresh)
     return view

@@ -72,12 +72,12 @@ def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
     qtbot.waitUntil(lambda: not probes & set(w.worker.loop.probes), timeout=TIMEOUT)
 
 
-def test_the_gradients_and_backprop_probes_bank_a_quarter_second_of_their_budget(main_window,
-                                                                                qtbot):
+def test_the_gradients_backprop_and_neuron_maps_probes_bank_their_budget(main_window,
+                                                                          qtbot):
     """The Gradients and Backprop tabs' probes pay a now-and-then slow call (a busy machine)
     from what the frames before it left over: kept to two calls' worth, each left the tab's
     next frames on old numbers at 100,000 points (views.GRADIENT_BANK_S, backprop_view.BANK_S).
-    The other tabs' probes keep theirs to two calls, as their budgets were set."""
+    The Hidden space's probe keeps its balance to two calls, as its budget was set."""
     from nnviz.gui import backprop_view
     from nnviz.gui.views import GRADIENT_BANK_S, GRADIENT_BUDGET
     w = main_window
@@ -89,9 +89,18 @@ def test_the_gradients_and_backprop_probes_bank_a_quarter_second_of_their_budget
         assert isinstance(probe, Throttled)
         assert (probe.budget, probe.bank_s) == (budget, bank)
         assert bank * budget >= 0.01  # several of their ~1-1.5 ms calls at 100,000 points
-    w.show_view("neurons")
-    qtbot.waitUntil(lambda: "neurons" in w.worker.loop.probes, timeout=TIMEOUT)
-    assert w.worker.loop.probes["neurons"].bank_s == 0
+    # The neuron maps' probe (Neurons and Network tabs) banks a second of its budget
+    # (views.MAP_BANK_S: test_views_neurons); the Hidden space's keeps two calls' worth.
+    from nnviz.gui.views import MAP_BANK_S, MAP_BUDGET
+    for name in ("neurons", "network"):
+        w.show_view(name)
+        qtbot.waitUntil(lambda: name in w.worker.loop.probes, timeout=TIMEOUT)
+        probe = w.worker.loop.probes[name]
+        assert (probe.budget, probe.bank_s) == (MAP_BUDGET, MAP_BANK_S)
+        assert MAP_BANK_S * MAP_BUDGET >= 0.02  # a preempted call of 20 ms or more
+    w.show_view("hidden-space")
+    qtbot.waitUntil(lambda: "hidden-space" in w.worker.loop.probes, timeout=TIMEOUT)
+    assert w.worker.loop.probes["hidden-space"].bank_s == 0
 
 
 def test_the_baseline_is_fitted_only_while_its_lesson_is_shown(main_window, qtbot):
