@@ -82,27 +82,46 @@ def output_luts(spec, layer: int, units) -> np.ndarray | None:
     return np.stack([colors.class_lut(int(u)) for u in units])
 
 
+def _levels(v: np.ndarray, activation: str) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi) of each map of an (n, rows, cols) stack: levels_for's, per map."""
+    n = v.shape[0]
+    if activation in BOUNDED:
+        return (np.full(n, BOUNDED[activation][0], np.float32),
+                np.full(n, BOUNDED[activation][1], np.float32))
+    # +-max|value| of each map, ignoring NaN; 1 when that is not a usable number
+    a = np.where(np.isnan(v), -1.0, np.abs(v)).reshape(n, -1)
+    m = a.max(axis=1) if a.shape[1] and n else np.ones(n, np.float32)
+    m = np.where(np.isfinite(m) & (m > 1e-12), m, 1.0).astype(np.float32)
+    return -m, m
+
+
+def _rgb_parts(parts) -> np.ndarray:
+    """(n, rows, cols, 3) RGB of the maps of ``parts``, [(a (rows, cols, n_i) stack, its
+    activation, its luts or None)], one after the other, each map on its own levels
+    (levels_for), y up (as to_qimage), in one numpy pass after the levels; map k of a part in
+    its ``luts[k]`` if given, else in the heat scale."""
+    vs = [np.moveaxis(np.asarray(maps, np.float32), 2, 0) for maps, _, _ in parts]
+    levels = [_levels(v, act) for v, (_, act, _) in zip(vs, parts)]
+    v = vs[0] if len(vs) == 1 else np.concatenate(vs)  # (n, rows, cols)
+    n = v.shape[0]
+    lo = np.concatenate([lo for lo, _ in levels])[:, None, None]
+    hi = np.concatenate([hi for _, hi in levels])[:, None, None]
+    with np.errstate(invalid="ignore", over="ignore"):
+        v = np.where(np.isnan(v), (lo + hi) / 2, v)
+        idx = np.clip((v - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    heat = colors.heat_lut()
+    if all(luts is None for _, _, luts in parts):
+        return heat[idx[:, ::-1]]  # y up, as to_qimage
+    luts = np.concatenate([np.broadcast_to(heat, (len(vi), *heat.shape)) if luts is None
+                           else luts for vi, (_, _, luts) in zip(vs, parts)])
+    return luts[np.arange(n)[:, None, None], idx[:, ::-1]]
+
+
 def _rgb_stack(maps: np.ndarray, activation: str, luts: np.ndarray | None = None) -> np.ndarray:
     """(n, rows, cols, 3) RGB of every map of a (rows, cols, n) stack, each on its own levels
     (levels_for), y up (as to_qimage), in one numpy pass; map k in ``luts[k]`` if given, else
     in the heat scale."""
-    v = np.moveaxis(np.asarray(maps, np.float32), 2, 0)  # (n, rows, cols)
-    n = v.shape[0]
-    if activation in BOUNDED:
-        lo = np.full(n, BOUNDED[activation][0], np.float32)
-        hi = np.full(n, BOUNDED[activation][1], np.float32)
-    else:  # +-max|value| of each map, ignoring NaN; 1 when that is not a usable number
-        a = np.where(np.isnan(v), -1.0, np.abs(v)).reshape(n, -1)
-        m = a.max(axis=1) if a.shape[1] and n else np.ones(n, np.float32)
-        m = np.where(np.isfinite(m) & (m > 1e-12), m, 1.0).astype(np.float32)
-        lo, hi = -m, m
-    lo, hi = lo[:, None, None], hi[:, None, None]
-    with np.errstate(invalid="ignore", over="ignore"):
-        v = np.where(np.isnan(v), (lo + hi) / 2, v)
-        idx = np.clip((v - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
-    if luts is not None:
-        return luts[np.arange(n)[:, None, None], idx[:, ::-1]]
-    return colors.heat_lut()[idx[:, ::-1]]  # y up, as to_qimage
+    return _rgb_parts([(maps, activation, luts)])
 
 
 def to_qimages(maps: np.ndarray, activation: str) -> list[QImage]:
@@ -124,8 +143,11 @@ class Strip:
     hundred tiles a frame: one image and one numpy pass per layer instead of a QImage (and
     its copy) per map."""
 
-    def __init__(self, maps: np.ndarray, activation: str, luts: np.ndarray | None = None) -> None:
-        rgb = _rgb_stack(maps, activation, luts)
+    def __init__(self, maps: np.ndarray, activation: str, luts: np.ndarray | None = None,
+                 more=()) -> None:
+        """``more``: further (maps, activation, luts) stacks, their maps after these (the
+        neurons view's tiles of every layer in sight: one image a paint, not one a layer)."""
+        rgb = _rgb_parts([(maps, activation, luts), *more])
         self.n, self.rows, self.cols = rgb.shape[:3]
         flat = np.ascontiguousarray(rgb.reshape(self.n * self.rows, self.cols, 3))
         h, w = flat.shape[:2]
@@ -434,15 +456,30 @@ class NeuronGrid(QWidget):
 
     def _make_images(self, layer: int, units) -> None:
         """The images of ``units`` of ``layer`` that are not made yet, in one pass (one Strip)."""
-        todo = [u for u in units if (layer, u) not in self._images]
+        self._make_images_of([(layer, u) for u in units])
+
+    def _make_images_of(self, wanted) -> None:
+        """The images of the (layer, unit)s ``wanted`` that are not made yet, of every layer
+        in ONE Strip (one numpy pass, one QImage): the paint made one per layer, five a frame
+        for the notebook's network (~0.35 ms against ~0.15 for one)."""
+        todo: dict[int, list[int]] = {}
+        for layer, unit in wanted:
+            if (layer, unit) not in self._images:
+                todo.setdefault(layer, []).append(unit)
         if not todo:
             return
-        src = self.maps.inputs if layer < 0 else self.maps.layers[layer]
-        act = "linear" if layer < 0 else self.spec.layer_activations[layer]
-        strip = Strip(src[:, :, todo], act, None if layer < 0 else
-                      output_luts(self.spec, layer, todo))
-        for k, u in enumerate(todo):
-            self._images[(layer, u)] = (strip, k)
+        parts = []
+        for layer, units in todo.items():
+            src = self.maps.inputs if layer < 0 else self.maps.layers[layer]
+            act = "linear" if layer < 0 else self.spec.layer_activations[layer]
+            parts.append((src[:, :, units], act, None if layer < 0 else
+                          output_luts(self.spec, layer, units)))
+        strip = Strip(*parts[0], more=parts[1:])
+        k = 0
+        for layer, units in todo.items():
+            for u in units:
+                self._images[(layer, u)] = (strip, k)
+                k += 1
 
     def _layout(self) -> None:
         if self.maps is None:
@@ -569,8 +606,7 @@ class NeuronGrid(QWidget):
             p.drawText(room, flags, text)
         p.setFont(font)
         tiles = self.tiles_in(event.rect())
-        for layer in {t[1] for t in tiles}:
-            self._make_images(layer, [u for _, la, u in tiles if la == layer])
+        self._make_images_of([(la, u) for _, la, u in tiles])
         for rect, layer, unit in tiles:
             strip, k = self._images[(layer, unit)]
             p.drawImage(QRectF(rect), strip.image, strip.source(k))

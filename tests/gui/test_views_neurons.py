@@ -65,8 +65,11 @@ def count_images(monkeypatch) -> list[int]:
     from nnviz.gui import neuron_maps
     made = []
     original = neuron_maps.Strip  # the tiles' images are made in strips, a batch at once
-    monkeypatch.setattr(neuron_maps, "Strip",
-                        lambda m, act, *luts: made.append(m.shape[2]) or original(m, act, *luts))
+
+    def counted(m, act, *luts, more=()):  # the maps of every part (layer) in the strip
+        made.append(m.shape[2] + sum(part[0].shape[2] for part in more))
+        return original(m, act, *luts, more=more)
+    monkeypatch.setattr(neuron_maps, "Strip", counted)
     return made
 
 
@@ -125,6 +128,28 @@ def test_a_layers_images_made_at_once_are_those_made_one_by_one(act):
     strip = Strip(m, act)
     assert [strip.thumbnail(k) for k in range(8)] == one_by_one
     assert strip.image.height() == 8 * 6 and strip.source(3).top() == 3 * 6
+
+
+def test_a_paint_makes_one_image_for_the_tiles_of_every_layer(view, monkeypatch):
+    """The tiles' images of a frame are made in one numpy pass and one QImage (a Strip of
+    every layer in sight), not one a layer (five a frame for the notebook's network): the
+    same pictures, each layer on its own scale (an input on +-its largest value, a tanh on
+    -1..1, a class's output from grey to its colour)."""
+    from nnviz.gui.neuron_maps import Strip, output_luts
+    t = softmax_trainer()
+    view.update_snapshot(snapshot_of(t, {"neurons": view.probe}, res=40))
+    made = count_images(monkeypatch)
+    view.grab()
+    tiles = view.grid._tiles
+    assert made == [len(tiles)]  # one strip for the 2 + 6 + 5 tiles
+    maps, spec = view.grid.maps, view.grid.spec
+    for layer in range(-1, spec.n_layers):
+        src = maps.inputs if layer < 0 else maps.layers[layer]
+        units = list(range(src.shape[2]))
+        act = "linear" if layer < 0 else spec.layer_activations[layer]
+        alone = Strip(src, act, None if layer < 0 else output_luts(spec, layer, units))
+        for u in units:
+            assert view.grid._image(layer, u) == alone.thumbnail(u), (layer, u)
 
 
 def test_the_large_maps_title_keeps_its_height_whatever_its_numbers(qtbot):
