@@ -119,8 +119,9 @@ GRADIENT_BANK_S = 0.25
 # time, but on a busy machine one in ten to twenty takes 2-30 ms (preempted, or waiting for the
 # GIL while the window paints), and with the balance kept to two calls' worth (~1.4 ms) each such
 # call left the next one to six snapshots on the old maps: the Neurons tab painted new maps for
-# 82-88% of its snapshots (25.8 frames/s of ~31 on a quiet machine). Its share of the worker's
-# time stays at the budget. A wide network's probe, dearer than what a frame earns (2-512x8-1:
+# 68-85% of its snapshots, 86-99% with the bank (bench/gui.py --points 100000 --views neurons
+# --steady-only, in turns, load 8-16; bench/README). Its share of the worker's time stays at
+# the budget. A wide network's probe, dearer than what a frame earns (2-512x8-1:
 # ~6 ms a call), never fills the bank while the run plays: it is throttled as before, but for
 # up to ~5 calls in a row after a pause has filled it.
 MAP_BANK_S = 1.0
