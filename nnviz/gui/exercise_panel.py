@@ -388,12 +388,12 @@ class ExerciseActions(QObject):
 
         def then(undoing: bool) -> None:  # undo: the exercise open before (or none) is back
             self.put_back(before if undoing else after)
-            # said, as undoing a Reset is ("undo reset: the run is back.")
+            # said, as undoing a Reset is ("Undo reset: the run is back.")
             left = (f"the exercise \u201c{before[0].title}\u201d" if before is not None
                     else "the run before it")
             self.window.statusBar().showMessage(
-                f"undo exercise \u201c{ex.title}\u201d: {left} is back." if undoing else
-                f"redo exercise \u201c{ex.title}\u201d: Ctrl+Z brings {left} back.", 10000)
+                f"Undo exercise \u201c{ex.title}\u201d: {left} is back." if undoing else
+                f"Redo exercise \u201c{ex.title}\u201d: Ctrl+Z brings {left} back.", 10000)
 
         self._unlock()
         if not self._load(f"exercise \u201c{ex.title}\u201d", problem, then):

@@ -598,17 +598,17 @@ def test_undoing_an_exercise_open_says_what_is_back(qtbot, main_window):
     stack.undo()
     wait_for_run(qtbot, w)
     assert w.statusBar().currentMessage() == (
-        "undo exercise \u201cSigmoid saturation: the deep network that does not learn\u201d: "
+        "Undo exercise \u201cSigmoid saturation: the deep network that does not learn\u201d: "
         "the exercise \u201cXOR without a hidden layer\u201d is back.")
     stack.undo()
     wait_for_run(qtbot, w)
     assert w.statusBar().currentMessage() == (
-        "undo exercise \u201cXOR without a hidden layer\u201d: the run before it is back.")
+        "Undo exercise \u201cXOR without a hidden layer\u201d: the run before it is back.")
     assert w.exercise_actions.exercise is None
     stack.redo()
     wait_for_run(qtbot, w)
     assert w.statusBar().currentMessage().startswith(
-        "redo exercise \u201cXOR without a hidden layer\u201d: Ctrl+Z brings")
+        "Redo exercise \u201cXOR without a hidden layer\u201d: Ctrl+Z brings")
 
 
 def test_a_closed_window_leaves_no_widget_of_its_own_behind(qtbot, main_window):

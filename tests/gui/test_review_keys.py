@@ -362,13 +362,13 @@ def test_a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbo
     assert optimizer.view().currentIndex().data() == "rmsprop"
     qtbot.keyClick(optimizer.view(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not optimizer.view().isVisible())
-    assert not _status(w).startswith("reset")
+    assert not _status(w).startswith("Reset")
     combo = w.editor.rows[0].activation
     w.panels_scroll.reveal(combo)
     _tabbed_to(qtbot, combo)
     qtbot.keyClick(combo, Qt.Key.Key_R)
     assert combo.currentText() == "relu"
-    assert not _status(w).startswith("reset")
+    assert not _status(w).startswith("Reset")
     undo = w.session_actions.undo_action
     assert "reset" not in undo.text() and w.editor.hidden()[0][1] == "relu"
     # Ctrl+Z takes the activation back, and the keyboard's ring goes on no button.
@@ -385,7 +385,7 @@ def test_a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbo
     w.pause()
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_R)
-    qtbot.waitUntil(lambda: _status(w).startswith("reset"), timeout=5000)
+    qtbot.waitUntil(lambda: _status(w).startswith("Reset"), timeout=5000)
 
 
 def test_space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, qtbot):

@@ -804,6 +804,32 @@ def test_edit_points_on_a_curve(win, qtbot):
     wait_run(qtbot, w)
 
 
+def test_edit_points_at_the_cap_says_so_in_the_bar_and_names_the_point_deleted(win, qtbot,
+                                                                                 monkeypatch):
+    """Review r23 F19: at the most points nnviz trains on, every click popped a modal box the
+    bar had not warned of, and a right-click deleted a point seldom among those drawn, with
+    nothing said of which. The bar says a click adds none, a click says so in the status line
+    (no box), and the deleted point is named."""
+    from nnviz.core import csvdata
+    w, actions = win
+    n = len(w.dataset.X)
+    monkeypatch.setattr(csvdata, "MAX_ROWS", n)  # the 200 points are the most, here
+    actions.edit_points_action.trigger()
+    assert "the most nnviz trains on: a click adds none" in actions.edit_hint.text()
+    assert not actions.add_point(0.5, 0.5)
+    assert actions.message_box is None and len(w.dataset.X) == n
+    assert w.statusBar().currentMessage().startswith(f"Not added: the data has {n:,} points")
+    x1, x2 = (float(v) for v in w.dataset.X[7])
+    label = int(w.dataset.y[7])
+    assert actions.delete_point_near(x1, x2) and len(w.dataset.X) == n - 1
+    said = w.statusBar().currentMessage()
+    assert said.startswith(f"Deleted the point ({x1:.3g}, {x2:.3g}) of class {label}: "
+                           f"{n - 1:,} points"), said
+    # Under the cap again, the bar offers the click as before.
+    assert "Click the" in actions.edit_hint.text() and "adds none" not in actions.edit_hint.text()
+    wait_run(qtbot, w)
+
+
 def test_example_data_imports(win, qtbot, monkeypatch):
     from nnviz.gui import session_actions
     from nnviz.gui.session_dialogs import ImportDialog

@@ -82,7 +82,7 @@ def test_undo_brings_back_the_trained_run_an_opened_session_replaced(win, qtbot,
 
     actions.undo_action.trigger()
     back = wait_run(qtbot, w, 30)
-    assert _status(w) == "undo open other.nnviz: the run before is back."
+    assert _status(w) == "Undo open other.nnviz: the run before is back."
     _is_the_branched_run(w, back, trained)
     assert w.current_problem().source.name == "moons"
     assert shown_title(w) == "nnviz*"  # not saved: its file is none again, its epochs marked
@@ -161,17 +161,17 @@ def test_reset_and_restart_can_be_undone(win, qtbot):
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_R)  # the single key: one slip
     wait_run(qtbot, w, 0)
-    assert _status(w) == "reset: Ctrl+Z brings the run back."
+    assert _status(w) == "Reset: Ctrl+Z brings the run back."
     assert actions.undo_action.text().replace("&", "") == "Undo reset"
     actions.undo_action.trigger()
     back = wait_run(qtbot, w, 30)
-    assert _status(w) == "undo reset: the run is back."
+    assert _status(w) == "Undo reset: the run is back."
     _is_the_branched_run(w, back, trained)
     assert w.loss_plot.train.getData()[0][-1] == 30
 
     w.controls.restart.click()
     wait_run(qtbot, w, 0)
-    assert _status(w) == "restart: Ctrl+Z brings the run back."
+    assert _status(w) == "Restart: Ctrl+Z brings the run back."
     actions.undo_action.trigger()
     again = wait_run(qtbot, w, 30)
     np.testing.assert_array_equal(again.params[0][0], trained.params[0][0])
@@ -193,7 +193,7 @@ def test_an_undo_button_goes_with_the_message_that_offers_undo(win, qtbot):
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_R)
     wait_run(qtbot, w, 0)
-    qtbot.waitUntil(lambda: _status(w) == "reset: Ctrl+Z brings the run back.")
+    qtbot.waitUntil(lambda: _status(w) == "Reset: Ctrl+Z brings the run back.")
     qtbot.waitUntil(button.isVisible)
     assert button.text() == "Undo" and button.toolTip() == "Undo reset (Ctrl+Z)."
     # In the bar, right after the message, which still reads whole.
@@ -204,7 +204,7 @@ def test_an_undo_button_goes_with_the_message_that_offers_undo(win, qtbot):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     back = wait_run(qtbot, w, 30)
     _is_the_branched_run(w, back, trained)
-    qtbot.waitUntil(lambda: _status(w) == "undo reset: the run is back.")
+    qtbot.waitUntil(lambda: _status(w) == "Undo reset: the run is back.")
     assert not button.isVisible()
     # Trained on after the offer, the button goes (it would throw those epochs away); the
     # message stays (review r21).
@@ -213,10 +213,10 @@ def test_an_undo_button_goes_with_the_message_that_offers_undo(win, qtbot):
     qtbot.waitUntil(button.isVisible)
     _step(qtbot, w, 3)
     qtbot.waitUntil(lambda: not button.isVisible())
-    assert _status(w) == "reset: Ctrl+Z brings the run back." or "Ctrl+Z" not in _status(w)
+    assert _status(w) == "Reset: Ctrl+Z brings the run back." or "Ctrl+Z" not in _status(w)
     # A message that offers no undo has no button; nor does the bar once a message has gone.
     bar.clearMessage()
-    bar.showMessage("reset: Ctrl+Z brings the run back.")
+    bar.showMessage("Reset: Ctrl+Z brings the run back.")
     assert button.isVisible()
     bar.clearMessage()
     assert not button.isVisible()
@@ -270,7 +270,7 @@ def test_opening_a_session_closes_the_exercise_and_undo_opens_it_again(main_wind
 
     actions.undo_action.trigger()  # the exercise and its run, at epoch 20
     wait_run(qtbot, w, 20)
-    assert _status(w) == "undo open moons.nnviz: the exercise before is back."
+    assert _status(w) == "Undo open moons.nnviz: the exercise before is back."
     assert ex.exercise is not None and ex.panel.isVisible()
     assert "XOR without a hidden layer" in ex.panel.title.text()
     assert ex.hints_shown == 1 and "Hint 1." in ex.panel.hints.text()

@@ -308,11 +308,11 @@ def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
     np.testing.assert_array_equal(w.last_snapshot.params[0][0], old[0][0])
     # said, as undoing a Reset is (the plot's change is small to see; nothing was said)
     said = w.statusBar().currentMessage()
-    assert said.startswith("undo weight w2[3, 4]") and said.endswith("are back."), said
+    assert said.startswith("Undo weight w2[3, 4]") and said.endswith("are back."), said
     actions.redo_action.trigger()
     qtbot.waitUntil(lambda: float(w.last_snapshot.params[1][0][2, 3]) == 1.5, timeout=10_000)
     assert actions.undo_stack.count() == 1
-    assert w.statusBar().currentMessage().startswith("redo weight w2[3, 4]")
+    assert w.statusBar().currentMessage().startswith("Redo weight w2[3, 4]")
 
 
 def test_undoing_a_weight_edit_after_training_on_says_only_that_entry_went_back(
@@ -329,7 +329,7 @@ def test_undoing_a_weight_edit_after_training_on_says_only_that_entry_went_back(
                     timeout=10_000)
     np.testing.assert_array_equal(w.last_snapshot.params[0][0], trained)  # not before the edit
     said = w.statusBar().currentMessage()
-    assert said.startswith("undo weight w2[3, 4]") and "are back" not in said, said
+    assert said.startswith("Undo weight w2[3, 4]") and "are back" not in said, said
     assert said.endswith("that entry is back; every other weight keeps the 3 epochs trained "
                          "since the edit."), said
 

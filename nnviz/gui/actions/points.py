@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
+
 from PySide6.QtCore import Qt
 
 from nnviz.core import csvdata
@@ -78,7 +80,13 @@ class PointsMixin:
             what = "add a point with this value"
         else:
             what = "add a point (x, y) where you click"
-        # Which plot, said: the toolbar stays while another tab is in front.
+        # Which plot, said: the toolbar stays while another tab is in front. At the cap the bar
+        # says a click cannot add (review r23 F19: a modal box came up at every click instead).
+        if len(d.X) >= csvdata.MAX_ROWS:
+            self.edit_hint.setText(f"  {len(d.X):,} points, the most nnviz trains on: a click "
+                                   f"adds none.  Right-click on the {PLOT}: delete the nearest "
+                                   "point.  ")
+            return
         self.edit_hint.setText(f"  Click the {PLOT}: {what}.  Right-click: delete the "
                                "nearest point.  ")
 
@@ -101,6 +109,10 @@ class PointsMixin:
         """Add a training point at plot coordinates (x, y): of the chosen class (or value)."""
         d, mode = self.window.dataset, self._edit_mode()
         if mode is None:
+            return False
+        if len(d.X) >= csvdata.MAX_ROWS:  # said in the bar and the status line, not a box a click
+            self._status(f"Not added: the data has {len(d.X):,} points, the most nnviz trains "
+                         "on. Right-click deletes a point.", 10000)
             return False
         if mode == "1d":
             coords, target = (x,), y
@@ -132,9 +144,18 @@ class PointsMixin:
         except DataError as e:
             self.show_error("Delete a point", str(e))
             return False
-        return self._load_edited(new, "deleted point")
+        # The point named: at 100,000 points the one deleted is seldom among those drawn, and
+        # nothing vanished where the click was (review r23 F19).
+        at = ", ".join(f"{v:.3g}" for v in np.asarray(d.X[i]).ravel())
+        if mode == "1d":
+            what = f"({at}, {float(d.y[i]):.3g})"
+        elif d.is_classification:
+            what = f"({at}) of class {int(d.y[i])}"
+        else:
+            what = f"({at}), value {float(d.y[i]):.3g}"
+        return self._load_edited(new, "deleted point", f"Deleted the point {what}")
 
-    def _load_edited(self, new: Dataset, text: str) -> bool:
+    def _load_edited(self, new: Dataset, text: str, said: str | None = None) -> bool:
         names = self.class_names()
         if names:
             self._class_names[new] = names
@@ -150,7 +171,8 @@ class PointsMixin:
         self.undo_stack.push(PointsCommand(self, text, before.dataset, new))
         now = self.window.last_snapshot
         at = f" from epoch {now.live_epoch:,}" if now is not None else ""
-        self._status(f"{text.capitalize()}: {len(new.X)} points; training goes on{at}.")
+        self._status(f"{said or text.capitalize()}: {len(new.X):,} points; training goes "
+                     f"on{at}.")
         return True
 
     def _put_points(self, data: Dataset, text: str) -> bool:

@@ -64,8 +64,8 @@ class OpenCommand(ProblemCommand):
         if ex_actions is not None and self.exercise is not None:
             ex_actions.put_back(self.exercise if undoing else None)
         left = "the run" if self.exercise is None else "the exercise"
-        self.actions._status(f"undo {self.text()}: {left} before is back." if undoing else
-                             f"redo {self.text()}: Ctrl+Z brings {left} before back.", 10000)
+        self.actions._status(f"Undo {self.text()}: {left} before is back." if undoing else
+                             f"Redo {self.text()}: Ctrl+Z brings {left} before back.", 10000)
 
 
 class SessionsMixin:

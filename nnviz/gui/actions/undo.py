@@ -214,8 +214,8 @@ class RunCommand(ProblemCommand):
         super().put(value, undoing)
         if undoing and self.saved is not None:  # Quit does not ask about a saved run
             self.actions._saved_mark = (self.actions.window.run_id, *self.saved)
-        self.actions._status(f"undo {self.text()}: the run is back." if undoing else
-                             f"redo {self.text()}: Ctrl+Z brings the run back.", 10000)
+        self.actions._status(f"Undo {self.text()}: the run is back." if undoing else
+                             f"Redo {self.text()}: Ctrl+Z brings the run back.", 10000)
 
 
 class PointsCommand(AppliedCommand):
@@ -314,13 +314,13 @@ class WeightsCommand(AppliedCommand):
             since = now.live_epoch - self.epoch if self.epoch is not None else 0
             n = sum(len(c[2]) for c in self.changes)
             if not undoing:
-                said = f"redo {self.text()}: Ctrl+Z takes it back."
+                said = f"Redo {self.text()}: Ctrl+Z takes it back."
             elif since > 0:
-                said = (f"undo {self.text()}: {'that entry is' if n == 1 else 'those entries are'}"
+                said = (f"Undo {self.text()}: {'that entry is' if n == 1 else 'those entries are'}"
                         f" back; every other weight keeps the {since:,} epoch{'s' * (since != 1)} "
                         "trained since the edit.")
             else:
-                said = f"undo {self.text()}: the weights before it are back."
+                said = f"Undo {self.text()}: the weights before it are back."
             self.actions._status(said, 10000)
 
 
@@ -342,20 +342,20 @@ class BranchCommand(AppliedCommand):
             how, got = result
             if how == "removed":
                 self.log = got
-                say(f"undo {self.text()}: back on {self.parent}; {self.name} is removed "
+                say(f"Undo {self.text()}: back on {self.parent}; {self.name} is removed "
                     "(Redo brings it back).", 10000)
             elif how == "kept":
-                say(f"undo {self.text()}: back on {self.parent}; {self.name} stays in the "
+                say(f"Undo {self.text()}: back on {self.parent}; {self.name} stays in the "
                     f"branch list with its {got:,} epochs of its own.", 10000)
             else:
-                say(f"undo {self.text()}: the branch {self.name} is no longer there.", 10000)
+                say(f"Undo {self.text()}: the branch {self.name} is no longer there.", 10000)
 
         def put_back(name: str | None) -> None:
             self.log = None if name is not None else self.log
             if name is not None:
                 self.name = name
-            say(f"redo {self.text()}: on {name} again." if name is not None else
-                f"redo {self.text()}: the branch {self.name} cannot come back (the run keeps "
+            say(f"Redo {self.text()}: on {name} again." if name is not None else
+                f"Redo {self.text()}: the branch {self.name} cannot come back (the run keeps "
                 f"at most {MAX_BRANCHES} branches, or it is no longer there).", 10000)
 
         if undoing:
@@ -388,15 +388,15 @@ class DeleteBranchCommand(AppliedCommand):
 
         def put_back(name: str | None) -> None:
             if name is None:
-                say(f"undo {self.text()}: the branch cannot come back (the run keeps at most "
+                say(f"Undo {self.text()}: the branch cannot come back (the run keeps at most "
                     f"{MAX_BRANCHES} branches).", 10000)
                 return
             self.name, self.log = name, None
-            say(f"undo {self.text()}: {name} is back.", 10000)
+            say(f"Undo {self.text()}: {name} is back.", 10000)
 
         def deleted(log) -> None:
             self.log = log
-            say(f"redo {self.text()}.", 10000)
+            say(f"Redo {self.text()}.", 10000)
 
         if undoing and self.log is not None:
             worker.put_branch(self.name, self.log, put_back)
@@ -581,7 +581,7 @@ class UndoMixin:
             command.saved = mark[1:]
         self.undo_stack.push(command)
         self._update_edit_toolbar()
-        self._status(f"{text}: Ctrl+Z brings the run back.", 10000)
+        self._status(f"{text[:1].upper()}{text[1:]}: Ctrl+Z brings the run back.", 10000)
 
     def _branched(self, name: str, parent: str, epoch: int) -> None:
         """"Continue from here" made branch ``name``: an Undo step. Paused, it trains nothing
@@ -688,8 +688,8 @@ class UndoMixin:
             def then(undoing: bool) -> None:
                 ex_actions.put_back(exercise if undoing else None)
                 title = f"“{exercise[0].title}”"
-                self._status(f"undo preset “{p.title}”: the exercise {title} is "
-                             "back." if undoing else f"redo preset “{p.title}”: "
+                self._status(f"Undo preset “{p.title}”: the exercise {title} is "
+                             "back." if undoing else f"Redo preset “{p.title}”: "
                              f"closed the exercise {title}; Ctrl+Z brings it back.", 10000)
         ok = self._load(f"preset “{p.title}”", problem, then)
         if ok:
