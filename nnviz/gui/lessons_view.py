@@ -177,6 +177,9 @@ class LessonPage(QWidget):
         lay.setContentsMargins(6, 0, 6, 6)
         lay.addWidget(self.words)
         lay.addWidget(self.glw, 1)
+        # Under all: what the page has left over where its figure is as tall as its plots (the
+        # baseline's in presentation mode), not spread between the figure and its caption.
+        lay.addStretch(0)
         self._words_layout = wl
         self.column = Column(body)
         outer = QVBoxLayout(self)
@@ -248,7 +251,7 @@ class LessonPage(QWidget):
                 self._numbers_below = presenting
                 (self._words_layout if presenting else self._body).removeWidget(self.numbers)
                 if presenting:
-                    self._body.addWidget(self.numbers)
+                    self._body.insertWidget(self._body.count() - 1, self.numbers)
                 else:
                     self._words_layout.addWidget(self.numbers)
             self._share_words()
@@ -698,13 +701,28 @@ class BaselineGrid(QObject):
         width = self.page._width_beside_bar() - (glw.width() - glw.viewport().width())
         if width <= 0:
             return max(room, 1)
-        if over is not None and over < room and self.best(width, over)[1] >= PLANE_LEAST_PX:
-            return over
+        if over is not None and over < room:
+            columns, drawn = self.best(width, over)
+            if drawn >= PLANE_LEAST_PX:
+                # no taller than the planes: the caption right under them (the circles' planes
+                # side by side, as wide as they can be, were ~170 px over it)
+                return min(over, self._height_of(width, over, columns, drawn))
         options = []
         for columns in (2, 1):
             height = max(room, math.ceil(len(self.plots) / columns) * row)
             options.append((self.plane(width, height, columns)[0], height))
         return max(options)[1]
+
+    def _height_of(self, width: float, height: float, columns: int, drawn: float) -> int:
+        """The figure's height that holds its planes in ``columns`` columns, drawn ``drawn``
+        px high, at ``width`` (``height``: the room they were weighed in)."""
+        _, plot_w = self.plane(width, height, columns)
+        _, around_h = self._around(plot_w)
+        grid = self.page.glw.ci.layout
+        _, top, _, bottom = self.margins
+        rows = math.ceil(len(self.plots) / columns)
+        return math.ceil(top + bottom + rows * (drawn + around_h)
+                         + max(grid.verticalSpacing(), 0) * (rows - 1)) + 1
 
     def arrange(self) -> None:
         glw = self.page.glw
