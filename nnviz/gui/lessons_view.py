@@ -127,6 +127,7 @@ FIGURE_ROW_LEAST = 200
 # figure keeps rows this high at the least (lesson 4's at 1024x768 had ~130 px when its words
 # were cut in a box of their own).
 SCROLLED_ROW_LEAST = 150
+CAPTION_LINES = 3  # a caption this long, at most, keeps its room under the figure (_arrange)
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
@@ -176,6 +177,9 @@ class LessonPage(QWidget):
         lay.setContentsMargins(6, 0, 6, 6)
         lay.addWidget(self.words)
         lay.addWidget(self.glw, 1)
+        # Under all: what the page has left over where its figure is as tall as its plots (the
+        # baseline's in presentation mode), not spread between the figure and its caption.
+        lay.addStretch(0)
         self._words_layout = wl
         self.column = Column(body)
         outer = QVBoxLayout(self)
@@ -186,6 +190,7 @@ class LessonPage(QWidget):
         self.titles = FittedTitles(self.glw)
         self.glw.installEventFilter(self)  # presentation mode's scale: wider y axes
         words.installEventFilter(self)
+        self.numbers.installEventFilter(self)  # as a caption: the figure leaves it room
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
@@ -246,7 +251,7 @@ class LessonPage(QWidget):
                 self._numbers_below = presenting
                 (self._words_layout if presenting else self._body).removeWidget(self.numbers)
                 if presenting:
-                    self._body.addWidget(self.numbers)
+                    self._body.insertWidget(self._body.count() - 1, self.numbers)
                 else:
                     self._words_layout.addWidget(self.numbers)
             self._share_words()
@@ -256,8 +261,7 @@ class LessonPage(QWidget):
                 self.glw.setMaximumHeight(16777215)
         if not on:
             return
-        port = self.column.viewport()
-        room = port.height() - self.words.height() - 6
+        room = self.column.viewport().height() - self.words.height() - 6
         rows = max(1, self.glw.ci.layout.rowCount())
         # A key under its plot adds its height: the plot keeps its row (lesson 1's data was
         # 105 px high over its key's two lines at 1024x768).
@@ -270,8 +274,44 @@ class LessonPage(QWidget):
         else:  # long words: the figure the room under them, its rows no lower than they were
             row = SCROLLED_ROW_LEAST
         height = max(room, rows * row + math.ceil(key))
+        over = self._room_over_caption() if presenting else None
+        planner = getattr(self.__dict__.get("columns_grid"), "figure_height", None)
+        if planner is not None:  # the figure weighs its own arrangements (BaselineGrid)
+            height = planner(room, over, row)
+        elif over is not None and over < room and \
+                rows * FIGURE_ROW_PX + math.ceil(key) <= over:
+            # A short caption in sight under the figure where its rows keep their full height
+            # over it: lesson 1's "fitted slope m = 2.32910" was below the bottom edge at
+            # 1400x900, the figure taking all the room under the words (review r22, F10). At
+            # 1024x768 its plot would be ~100 px high over the caption: the page scrolls.
+            height = over
         if self.glw.minimumHeight() != height or self.glw.maximumHeight() != height:
             self.glw.setFixedHeight(height)
+
+    def _width_beside_bar(self) -> int:
+        """The page's body's width with a scroll bar beside it: what the words and the caption
+        are measured at, so that the bar's coming or going does not change the answer."""
+        margins = self._body.contentsMargins()
+        return self.column.width() - margins.left() - margins.right() - self._bar()
+
+    def _room_over_caption(self) -> int | None:
+        """In presentation mode, the figure's height that leaves its caption (the numbers under
+        it) in sight under it, the page not scrolled: the viewport's height less the words'
+        and the caption's, measured beside a scroll bar. None where the caption is long
+        (more than CAPTION_LINES: lesson 4's ranges, lesson 5's notes are read by scrolling,
+        the plots at their rows' height) or not under the figure."""
+        if not self._numbers_below:
+            return None
+        width = max(self._width_beside_bar(), 1)
+        caption = self.numbers.heightForWidth(width)
+        if caption > CAPTION_LINES * self.numbers.fontMetrics().lineSpacing() + 4:
+            return None
+        body = self.words.widget()
+        words = body.heightForWidth(width) + 2  # as CappedScroll is, uncapped
+        margins = self._body.contentsMargins()
+        spacing = max(self._body.spacing(), 0)
+        return (self.column.viewport().height() - margins.top() - margins.bottom() - words
+                - caption - 2 * spacing)
 
     def titles_later(self) -> None:
         """The titles fitted once the figure just drawn is laid out: FittedTitles fits them at
@@ -321,6 +361,11 @@ class LessonPage(QWidget):
             self.head.setDirection(direction)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.numbers:
+            if event.type() == QEvent.Type.Resize and self._numbers_below and \
+                    event.oldSize().height() != event.size().height():
+                QTimer.singleShot(0, self, self._arrange)  # a line more or less of caption
+            return False
         if obj is self.words.widget():
             if event.type() == QEvent.Type.LayoutRequest:  # new numbers, another font
                 QTimer.singleShot(0, self, self._arrange)  # longer than their share now?
@@ -514,7 +559,7 @@ class PlanesGrid(QObject):
         QTimer.singleShot(0, self.page, self.page._arrange)  # another number of rows
 
 
-BASELINE_COLUMN_PX = 300  # the baseline's two planes side by side only in columns this wide
+BASELINE_COLUMN_PX = 300  # lesson 5's planes in presentation mode: in columns this wide
 MIN_COLUMN_PX = 200  # a lesson's plot of X against Y in a narrower column gets fewer columns
 
 
@@ -558,6 +603,168 @@ class ColumnsGrid(QObject):
             heights._later()  # the planes' 1:1 heights at their new widths
         QTimer.singleShot(0, self, self.page.titles.fit)
         QTimer.singleShot(0, self.page, self.page._arrange)  # another number of rows
+
+
+# A baseline plane's drawing, at least, for the page in presentation mode to show the planes
+# and the accuracies under them without scrolling (else it scrolls, the planes in taller rows).
+PLANE_LEAST_PX = 140
+
+
+class BaselineGrid(QObject):
+    """The baseline's two planes side by side or one under the other, whichever draws them
+    larger in the figure's room, each 1:1 (a unit of x1 as long as one of x2) and as large as
+    its cell allows, in the middle of it. Side by side at 1024x768 they were 135x65 px over
+    ~300 px of blank page, at 1400x900 ~225x130 (review r22, F13); one under the other only in
+    presentation mode's narrow page. The page asks it for the figure's height where the page
+    scrolls (:meth:`figure_height`): in presentation mode the planes and the accuracies under
+    them in sight where the planes keep PLANE_LEAST_PX (at 1400x900 the accuracies were off
+    screen under ~240x130 px planes over ~300 px of blank: F10)."""
+
+    def __init__(self, page: LessonPage, plots) -> None:
+        super().__init__(page.glw)
+        self.page, self.plots = page, list(plots)
+        self.columns = 2  # as the plots were added
+        self.extent: tuple[float, float] | None = None  # the plane's (width, height)
+        # The grid's own margins: arrange() widens them to put planes narrower than their
+        # cells in the middle (the page's grid outlives this figure, drawn again in a new look).
+        if "grid_margins" not in page.__dict__:
+            page.grid_margins = page.glw.ci.layout.getContentsMargins()
+        self.margins = page.grid_margins
+        for p in self.plots:
+            p.geometryChanged.connect(self._later)  # its title refitted: another height
+        page.glw.installEventFilter(self)
+        page.glw.ci.installEventFilter(self)  # the planes' heights changed (PlaneHeights)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) or (
+                event.type() == QEvent.Type.DynamicPropertyChange
+                and bytes(event.propertyName()) == b"nnvizScale"):
+            self._later()
+        return False
+
+    def _later(self, *_) -> None:
+        QTimer.singleShot(0, self, self.arrange)  # gone with the view, if it goes first
+
+    def _aspect(self) -> float:
+        """The plane's width over its height."""
+        if self.extent is not None and self.extent[0] > 0 and self.extent[1] > 0:
+            return self.extent[0] / self.extent[1]
+        (x0, x1), (y0, y1) = self.plots[0].getViewBox().viewRange()
+        return (x1 - x0) / (y1 - y0) if x1 > x0 and y1 > y0 else 1.0
+
+    def _around(self, plot_width: float) -> tuple[float, float]:
+        """A plot's width and height beyond its drawing (axes, title) were it ``plot_width``
+        wide: its title on one line or two, at the size FittedTitles gives it there."""
+        p = self.plots[0]
+        vb = p.getViewBox()
+        title = p.titleLabel
+        if p.width() > vb.width() > 0 and p.height() > vb.height() > 0:
+            around_w = p.width() - vb.width()
+            rest = p.height() - vb.height() - title.geometry().height()
+        else:  # not laid out yet
+            around_w = self.page.axis_width() + 10
+            rest = p.getAxis("bottom").height() + 4
+        return around_w, rest + self.page.titles.row_height(self.plots, plot_width)
+
+    def _cell(self, width: float, height: float, columns: int) -> tuple[float, float]:
+        grid = self.page.glw.ci.layout
+        left, top, right, bottom = self.margins
+        rows = math.ceil(len(self.plots) / columns)
+        return ((width - left - right - max(grid.horizontalSpacing(), 0) * (columns - 1))
+                / columns,
+                (height - top - bottom - max(grid.verticalSpacing(), 0) * (rows - 1)) / rows)
+
+    def plane(self, width: float, height: float, columns: int) -> tuple[float, float]:
+        """A plane's drawing's height and its plot's width, the figure ``width`` x ``height``
+        px, the planes in ``columns`` columns."""
+        cell_w, cell_h = self._cell(width, height, columns)
+        aspect = self._aspect()
+        plot_w = cell_w
+        for _ in range(2):  # its title fitted to the plot's width, which the title's height sets
+            around_w, around_h = self._around(plot_w)
+            drawn = max(0.0, min((cell_w - around_w) / aspect, cell_h - around_h))
+            plot_w = min(cell_w, around_w + drawn * aspect)
+        return drawn, plot_w
+
+    def best(self, width: float, height: float) -> tuple[int, float]:
+        """The number of columns that draws the planes largest, and their drawing's height."""
+        return max(((c, self.plane(width, height, c)[0]) for c in (2, 1)),
+                   key=lambda option: option[1])
+
+    def figure_height(self, room: int, over: int | None, row: int) -> int:
+        """The figure's height where the page scrolls (LessonPage._arrange): the room over the
+        caption (``over``, presentation mode's) where the planes keep PLANE_LEAST_PX there,
+        all of the page in sight; else the arrangement that draws them larger in rows ``row``
+        high (the figure at least the ``room`` under the words), the page scrolled to them."""
+        glw = self.page.glw
+        # beside a scroll bar, as the caption is measured
+        width = self.page._width_beside_bar() - (glw.width() - glw.viewport().width())
+        if width <= 0:
+            return max(room, 1)
+        if over is not None and over < room:
+            columns, drawn = self.best(width, over)
+            if drawn >= PLANE_LEAST_PX:
+                # no taller than the planes: the caption right under them (the circles' planes
+                # side by side, as wide as they can be, were ~170 px over it)
+                return min(over, self._height_of(width, over, columns, drawn))
+        options = []
+        for columns in (2, 1):
+            height = max(room, math.ceil(len(self.plots) / columns) * row)
+            options.append((self.plane(width, height, columns)[0], height))
+        return max(options)[1]
+
+    def _height_of(self, width: float, height: float, columns: int, drawn: float) -> int:
+        """The figure's height that holds its planes in ``columns`` columns, drawn ``drawn``
+        px high, at ``width`` (``height``: the room they were weighed in)."""
+        _, plot_w = self.plane(width, height, columns)
+        _, around_h = self._around(plot_w)
+        grid = self.page.glw.ci.layout
+        _, top, _, bottom = self.margins
+        rows = math.ceil(len(self.plots) / columns)
+        return math.ceil(top + bottom + rows * (drawn + around_h)
+                         + max(grid.verticalSpacing(), 0) * (rows - 1)) + 1
+
+    def arrange(self) -> None:
+        glw = self.page.glw
+        width, height = glw.viewport().width(), glw.viewport().height()
+        if width <= 0 or height <= 0:
+            return
+        columns, _ = self.best(width, height)
+        regrid = columns != self.columns
+        if regrid:
+            self.columns = columns
+            grid = glw.ci.layout  # Qt's grid: the items stay in the scene, as they are
+            for item in self.plots:
+                grid.removeItem(item)
+            for i, item in enumerate(self.plots):
+                grid.addItem(item, *divmod(i, columns))
+            QTimer.singleShot(0, self, self.page.titles.fit)
+            QTimer.singleShot(0, self.page, self.page._arrange)  # another number of rows
+        # No wider than 1:1 at the height its cell gives it (one under the other the moons
+        # were drawn twice as wide as high), in the middle: the grid's margins take the rest
+        # (a plot's maximum width left the grid, and the planes, at the view's left).
+        cell_w, _ = self._cell(width, height, columns)
+        _, plot_w = self.plane(width, height, columns)
+        spare = columns * (cell_w - plot_w) / 2 if cell_w - plot_w >= 2 else 0.0
+        left, top, right, bottom = self.margins
+        grid = glw.ci.layout
+        changed = regrid
+        if abs(grid.getContentsMargins()[0] - (left + spare)) >= 1:
+            grid.setContentsMargins(left + spare, top, right + spare, bottom)
+            changed = True
+        if changed:
+            grid.activate()
+            heights = getattr(self.page, "plane_heights", None)
+            if heights is not None:
+                heights._later()  # the planes' 1:1 heights at their new widths
+        # The grid as large as the view where its planes' new heights allow: the view sizes
+        # it only as it is resized, and a grid bounded by planes lower a moment before kept
+        # that height (its planes squeezed out of 1:1 under heights that had grown since).
+        ci, room = glw.ci, glw.range
+        most = ci.effectiveSizeHint(Qt.SizeHint.MaximumSize)
+        if abs(ci.size().width() - min(room.width(), most.width())) >= 1 or \
+                abs(ci.size().height() - min(room.height(), most.height())) >= 1:
+            ci.setGeometry(room)
 
 
 LIST_SHARE = 0.22  # of the lessons view's width, at most, for the list (its names wrap to fit)
@@ -910,11 +1117,9 @@ class LessonsView(QWidget):
                 items.append((p, img, sc))
             self._baseline_heights = PlaneHeights(page.glw, [p for p, _, _ in items],
                                                   linked=True)
-            # One under the other in presentation mode's narrow page (it scrolls), side by side
-            # else: in presentation mode at 1024 px they were 120 px high over 250 px of blank.
+            # Side by side or one under the other, whichever draws them larger (BaselineGrid)
             page.plane_heights = self._baseline_heights
-            page.columns_grid = ColumnsGrid(page, [p for p, _, _ in items], 2, 1,
-                                            BASELINE_COLUMN_PX)
+            page.columns_grid = BaselineGrid(page, [p for p, _, _ in items])
             page.columns_grid.arrange()
             items[1][0].setXLink(items[0][0])  # one plane: zoom or pan both at once
             items[1][0].setYLink(items[0][0])
@@ -979,6 +1184,8 @@ class LessonsView(QWidget):
             self._baseline_rect = rect
             p0.setRange(rect, padding=0)  # the plane of the grid, 1:1 by the plot's height
             self._baseline_heights.fit()
+            page.columns_grid.extent = (rect.width(), rect.height())
+            page.columns_grid.arrange()  # another plane's shape: side by side, or not
         for img, values in ((img0, base.grid_values), (img1, snapshot.grid.values)):
             values = np.asarray(values)
             if values.size == ry * rx:  # P(class 1)
@@ -1011,6 +1218,7 @@ class LessonsView(QWidget):
             if page.filled:
                 page.clear_figure()
         self._baseline_items = self._baseline_data = self._baseline_titles = None
+        self._baseline_rect = None  # the new planes' range, heights and arrangement set anew
         from .look import style_tree
         style_tree(self)
         if self.isVisible():

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QValidator
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextDocument, QValidator
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
                                QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
                                QStyleOption, QStyleOptionTab, QStyleOptionToolButton, QTabBar,
@@ -2187,20 +2187,8 @@ class FittedTitles(QObject):
                 text = label.nnviz_plain  # broken in two lines here: the title is its words
             if text and item.isVisible() and item.width() > 0:  # not laid out: no say
                 titled.append((item, label, text))
-        # One size for all: the largest every title fits at (lesson 5's "Rounded Predictions"
-        # was smaller than its neighbours, as if less important).
-        common = min((self._fitted(item.width(), text, scale) for item, _, text in titled),
-                     default=TITLE_PT * scale)
-        shown = {id(label): text for _, label, text in titled}
-        if self.two_lines and common < self.TWO_LINES_BELOW * TITLE_PT * scale:
-            halves = {id(label): self._halves(text) for _, label, text in titled}
-            # at most that size: two lines of a larger one took the plots' height
-            broken = min([self._fitted(item.width(), max(halves[id(label)], key=len), scale)
-                          for item, label, _ in titled]
-                         + [self.TWO_LINES_BELOW * TITLE_PT * scale])
-            if broken > common:
-                common = broken
-                shown = {k: "<br>".join(h) for k, h in halves.items()}
+        common, texts = self._sizes([(item.width(), text) for item, _, text in titled], scale)
+        shown = {id(label): show for (_, label, _), show in zip(titled, texts)}
         for item, label, text in titled:
             label.nnviz_fitted = True
             show = shown[id(label)]
@@ -2219,6 +2207,52 @@ class FittedTitles(QObject):
                                          for _, label, _ in titled))
             for item, label, _ in titled:
                 _title_room(item, label, height)
+
+    def _sizes(self, titled, scale: float) -> tuple[float, list[str]]:
+        """The titles' common size and their texts as shown (broken in two lines or not), for
+        ``titled``: (width of the plot, title) pairs."""
+        # One size for all: the largest every title fits at (lesson 5's "Rounded Predictions"
+        # was smaller than its neighbours, as if less important).
+        common = min((self._fitted(width, text, scale) for width, text in titled),
+                     default=TITLE_PT * scale)
+        shown = [text for _, text in titled]
+        if self.two_lines and common < self.TWO_LINES_BELOW * TITLE_PT * scale:
+            halves = [self._halves(text) for _, text in titled]
+            # at most that size: two lines of a larger one took the plots' height
+            broken = min([self._fitted(width, max(h, key=len), scale)
+                          for (width, _), h in zip(titled, halves)]
+                         + [self.TWO_LINES_BELOW * TITLE_PT * scale])
+            if broken > common:
+                common = broken
+                shown = ["<br>".join(h) for h in halves]
+        return common, shown
+
+    def row_height(self, items, width: float) -> float:
+        """The height of the title rows of ``items`` (plots titled, fitted by this) if each
+        were ``width`` wide: as :meth:`fit` would make them (pyqtgraph's fixed 30 px without
+        ``grow``). For an arrangement that weighs plots' sizes before it sets them."""
+        scale = float(self.view.property("nnvizScale") or 1.0)
+        titled = []
+        for item in items:
+            label = getattr(item, "titleLabel", None)
+            text = label.text if label is not None else ""
+            if text and text == getattr(label, "nnviz_shown", None):
+                text = label.nnviz_plain
+            if text:
+                titled.append((label, text))
+        if not titled:
+            return 0.0
+        if not self.grow:
+            return 30.0
+        common, shown = self._sizes([(width, text) for _, text in titled], scale)
+        tallest = 0.0
+        for (label, _), text in zip(titled, shown):
+            doc = QTextDocument()
+            doc.setDefaultFont(label.item.font())
+            doc.setHtml(f"<span style='font-size:{common:g}pt'>{text}</span>")
+            doc.setTextWidth(-1)
+            tallest = max(tallest, doc.size().height())
+        return max(30.0 * scale, math.ceil(tallest + TITLE_PAD_PX * scale))
 
     @staticmethod
     def _halves(text: str) -> tuple[str, ...]:
