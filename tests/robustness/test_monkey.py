@@ -244,9 +244,17 @@ def test_monkey(monkey_window, qtbot, tmp_path):
             image = w.boundary.image_data()
             assert image.shape == (len(s.grid.ys), len(s.grid.xs))
             assert np.all(np.isfinite(image))
-            x, y = w.loss_plot.train.getData()
-            if x is not None and len(x):
-                assert x[-1] <= s.epoch and np.all(np.isfinite(y))
+            # The curves end at the last epoch, or one on with the losses after it (the
+            # readout's: the test's and, loss_plot.train_curve, the train's), never further.
+            for curve in (w.loss_plot.train, w.loss_plot.test):
+                x, y = curve.getData()
+                if x is not None and len(x):
+                    assert x[-1] <= s.live_epoch + 1 and np.all(np.isfinite(y))
+            x, y = w.loss_plot.train.getOriginalDataset()
+            if x is not None and len(x) and w.loss_plot._drawn is s and not s.past:
+                assert x[-1] <= s.epoch + 1
+                if x[-1] == s.epoch + 1:
+                    assert y[-1] == np.float32(s.metrics.train_loss) == np.float32(s.end_loss)
             assert w.controls.epoch.text() == f"Epoch {s.epoch:,}"
 
     # First one fixed sequence that takes every kind of action, the invariants checked after
