@@ -122,6 +122,16 @@ class Goal:
         # An accuracy reads as a percentage; a loss or R^2 as the number it is.
         return f"{100 * v:.4g}%" if self.metric.endswith("accuracy") else f"{v:.4g}"
 
+    def _missing(self, metrics: Metrics) -> str:
+        """Why the goal's number is not known: nothing measured yet, no test points to measure
+        it on, or a loss that is not a number."""
+        if all(math.isnan(float(v)) for v in (metrics.train_loss, metrics.train_accuracy,
+                                             metrics.test_loss, metrics.test_accuracy)):
+            return "not measured yet"
+        if self.metric.startswith("test") and math.isnan(float(metrics.test_loss)):
+            return "no test points"
+        return "not a number"
+
     def describe(self) -> str:
         if self.text:
             return self.text
@@ -130,8 +140,11 @@ class Goal:
                   if getattr(self, k) is not None]
         return words + (", " + ", ".join(limits) if limits else "")
 
-    def check(self, metrics: Metrics, spec: NetworkSpec, epoch: int) -> "GoalStatus":
-        """Whether the model with these metrics, this architecture, at this epoch meets it."""
+    def check(self, metrics: Metrics, spec: NetworkSpec, epoch: int,
+              missing: str | None = None) -> "GoalStatus":
+        """Whether the model with these metrics, this architecture, at this epoch meets it.
+        ``missing``: what the detail says where the goal's number is not known (default: why
+        not, from ``metrics``)."""
         why = []
         units = sum(spec.hidden)
         if self.max_hidden_units is not None and units > self.max_hidden_units:
@@ -148,7 +161,8 @@ class Goal:
         value = float(getattr(metrics, METRICS[self.metric][0]))
         compare = COMPARISONS[self.op][0]
         holds = math.isfinite(value) and compare(value, self.value)
-        now = f"now {self._format(value)}" if math.isfinite(value) else "not measured yet"
+        now = f"now {self._format(value)}" if math.isfinite(value) else \
+            missing or self._missing(metrics)
         return GoalStatus(self, holds and not why, now if not why else f"{now}; " + ", ".join(why))
 
 

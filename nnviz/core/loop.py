@@ -507,6 +507,7 @@ class TrainLoop(_LiveBranch):
         # replayed from the run log (the timeline).
         self.view_epoch: int | None = None
         self._replayed: tuple[int, Any] | None = None  # (epoch, state) of the last replay
+        self._end: tuple[Any, float] | None = None  # (live state, its train loss): _end_loss
         self._pending_lr: float | None = None  # a rate set while showing the past
         self.run_id = 0
         self.playing = False
@@ -1491,7 +1492,22 @@ class TrainLoop(_LiveBranch):
                                        if c.weights_of >= 0),
                         # (the loss at history epoch E is that of the weights after E - 1)
                         best_loss=self.history.best, best_epoch=self.history.best_epoch - 1,
-                        rates=self.log.rates())
+                        rates=self.log.rates(), end_loss=self._end_loss(model, m))
+
+    def _end_loss(self, model: ModelAt, m: Metrics) -> float:
+        """Snapshot.end_loss: the live end's train loss, which the next epoch prints (nan where
+        it prints another number). Shown in the past, the live weights' loss is worked out once
+        for the state they are in (scrubbing asks for it at every epoch shown)."""
+        t = self.trainer
+        if t.epoch == 0 or self.log.weights_of(t.epoch) != t.epoch or \
+                _steps_per_epoch(t) > 1:
+            return math.nan
+        if not model.past:
+            self._end = (t.state, float(m.train_loss))
+        elif self._end is None or self._end[0] is not t.state:
+            with np.errstate(all="ignore"):
+                self._end = (t.state, float(t.evaluate().train_loss))
+        return self._end[1]
 
     @property
     def grid_wanted(self) -> bool:

@@ -117,6 +117,13 @@ class Snapshot:
     best_loss: float = math.inf
     best_epoch: int = -1
     rates: tuple[tuple[int, float], ...] = ()
+    # The training loss of the live end's weights (the readout's "Train loss after epoch E"
+    # there): the loss the record prints at live_epoch + 1 once that epoch runs, where the test
+    # curve has its point of the same weights already. The loss plot draws it there, in the
+    # past too, so that both curves end at the same epoch (review r22 F5). nan where the next
+    # epoch prints another number: mini-batches (an epoch's loss is its batches' mean), best
+    # weights a divergence put back, epoch 0 (no curve yet).
+    end_loss: float = math.nan
 
     @property
     def past(self) -> bool:

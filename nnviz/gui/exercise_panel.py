@@ -34,6 +34,7 @@ MET, NOT_MET = "\u2714", "\u2718"
 #: pays for it (the task would have scrolled).
 MET_WORDS, NOT_MET_WORDS = "Goal met", "Goal not yet met"
 NOT_MEASURED = Metrics(*(4 * [float("nan")]))  # before the first snapshot
+PENDING = "not measured yet: the model is compiling"  # ... the goal line's words then
 
 
 def _panel_colours() -> dict[str, str]:
@@ -457,7 +458,11 @@ class ExerciseActions(QObject):
         p.solution_button.setEnabled(ex.has_solution or bool(ex.explanation))
         self._update_hint_button()
         self.statuses = []
-        p.show_goals([g.check(NOT_MEASURED, problem.spec, 0) for g in ex.goals])
+        # Until the run's first numbers come: the goal line says why it has none where the
+        # loss plot says "compiling the new model...", and "(now 0.2644)" once they come (at
+        # epoch 0 both; review r22 F17 saw "(not measured yet)" and took it for a difference).
+        p.show_goals([g.check(NOT_MEASURED, problem.spec, 0, missing=PENDING)
+                      for g in ex.goals])
         self._summary = ""
         self.window.side_tabs.set_exercise(p, "Exercise")
         p.scroll.verticalScrollBar().setValue(0)

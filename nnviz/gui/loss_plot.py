@@ -40,6 +40,22 @@ def epoch_axis_end(epoch: float) -> float:
     return _round_up(max(float(epoch), 10.0), _EPOCH_MANTISSAS)
 
 
+def train_curve(s: Snapshot) -> tuple[np.ndarray, np.ndarray]:
+    """The train curve of ``s``: its record, the loss at each epoch's start (the notebook's
+    "Loss for epoch N"), and after the branch's last epoch E the loss of its weights at E + 1
+    (``end_loss``, the readout's "Train loss after epoch E"), where the test curve has the test
+    loss of the same weights. After one Step the test curve had points at 1 and 2 and the
+    train curve at 1 alone, the readout's train loss on neither (review r22 F5). Shown in the
+    past too: the curves are the branch's whole record, the mark the epoch shown. What the plot
+    draws only: the record (the loss export) has no such epoch until it has run."""
+    epochs, values = s.loss_epochs, s.loss_values
+    end = s.live_epoch if s.live_epoch >= 0 else s.epoch
+    if not (len(epochs) and int(epochs[-1]) == end and math.isfinite(s.end_loss)):
+        return epochs, values
+    return (np.append(epochs, end + 1).astype(epochs.dtype, copy=False),
+            np.append(values, s.end_loss).astype(values.dtype, copy=False))
+
+
 def loss_axis_end(value: float) -> float:
     """A round number a little above ``value`` (> 0): 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k."""
     return _round_up(value * 1.02, _MANTISSAS)  # the top of the curve stays clear of the frame
@@ -540,8 +556,7 @@ class LossPlot(pg.PlotWidget):
 
         if column(s.epoch) != column(d.epoch):
             return False
-        for new_e, new_v, old_e, old_v in ((s.loss_epochs, s.loss_values, d.loss_epochs,
-                                            d.loss_values),
+        for new_e, new_v, old_e, old_v in ((*train_curve(s), *train_curve(d)),
                                            (s.test_epochs, s.test_values, d.test_epochs,
                                             d.test_values)):
             n = len(old_e)
@@ -581,10 +596,11 @@ class LossPlot(pg.PlotWidget):
             self.marker.show()
         elif s.epoch == 0:
             self.marker.hide()
-        self.train.setData(s.loss_epochs, self._y(s.loss_values))
+        train_epochs, train_values = train_curve(s)
+        self.train.setData(train_epochs, self._y(train_values))
         self.test.setData(s.test_epochs, self._y(s.test_values))
         # One or two points make no line: mark them (a run that diverged at epoch 2 shows one).
-        for curve, n in ((self.train, len(s.loss_epochs)), (self.test, len(s.test_epochs))):
+        for curve, n in ((self.train, len(train_epochs)), (self.test, len(s.test_epochs))):
             dots = 0 < n < 3
             if dots != (curve.opts["symbol"] is not None):
                 curve.setSymbol("o" if dots else None)
@@ -698,12 +714,14 @@ class LossPlot(pg.PlotWidget):
                 return (0.0, epoch_axis_end(0)), (float(y0), float(max(
                     math.ceil(math.log10(max(hi, _FLOOR))), y0 + 1)))
             return (0.0, epoch_axis_end(0)), (0.0, loss_axis_end(hi))
-        # The test loss after the last epoch sits one epoch further on (see the worker): the
-        # axis follows the train curve.
+        # The losses after the last epoch sit one epoch further on, the test's and the train's
+        # (see the worker, train_curve): the axis follows the epochs trained, so that a run
+        # stopped at 1,000 has an axis to 1,000, not 1,250.
         last = max(int(s.loss_epochs[-1]), int(s.test_epochs[-1]) - 1 if len(s.test_epochs) else 0,
                    *(int(b.epochs[-1]) for b in s.branches if len(b.epochs)))
         x = (0.0, epoch_axis_end(last))
-        values = np.concatenate([s.loss_values, s.test_values, *(b.values for b in s.branches)])
+        train = train_curve(s)
+        values = np.concatenate([train[1], s.test_values, *(b.values for b in s.branches)])
         values = values[np.isfinite(values)]
         if not len(values):
             return None
@@ -723,7 +741,7 @@ class LossPlot(pg.PlotWidget):
             # test's and the branches' curves too (the same weights at the same epoch).
             last = int(s.loss_epochs[k - 1])
             rest = [v[e > last] for e, v in (
-                (s.loss_epochs, s.loss_values), (s.test_epochs, s.test_values),
+                train, (s.test_epochs, s.test_values),
                 *((b.epochs, b.values) for b in s.branches))]
             rest = np.concatenate(rest)
             rest = rest[np.isfinite(rest)]
@@ -746,7 +764,7 @@ class LossPlot(pg.PlotWidget):
         if s.epoch <= last or int(s.loss_epochs[-1]) <= last:
             return None  # the diverged part is what is shown (or all there is)
         rest = np.concatenate([v[e > last] for e, v in (
-            (s.loss_epochs, s.loss_values), (s.test_epochs, s.test_values),
+            train_curve(s), (s.test_epochs, s.test_values),
             *((b.epochs, b.values) for b in s.branches))])
         rest = rest[np.isfinite(rest)]
         if not len(rest) or float(rest.max()) <= 0:

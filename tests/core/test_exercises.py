@@ -217,3 +217,18 @@ def test_the_notebook_moons_exercise_says_what_its_own_start_does():
     assert f"its run is at {notebook[1999]:.4f} by epoch 2,000" in said
     tanh = ex.solution_problem().make_trainer().run(100).losses
     assert tanh[-1] < 0.01 and "below 0.01 by epoch 100" in said
+
+
+def test_a_goal_without_its_number_says_why():
+    """"(not measured yet)" only before the run's first numbers: a test goal on data without
+    test points, or a loss that is not a number, said the same for ever."""
+    spec = NetworkSpec()
+    nothing = Metrics(*(4 * [float("nan")]))
+    assert Goal("test_accuracy", ">=", 0.9).check(nothing, spec, 0).detail == "not measured yet"
+    no_test = _metrics(test_loss=float("nan"), test_accuracy=float("nan"))
+    assert Goal("test_accuracy", ">=", 0.9).check(no_test, spec, 5).detail == "no test points"
+    assert Goal("train_loss", "<", 0.1).check(_metrics(train_loss=float("nan")), spec,
+                                              5).detail == "not a number"
+    assert Goal("train_loss", "<", 0.1).check(nothing, spec, 0,
+                                              missing="compiling").detail == "compiling"
+    assert Goal("train_loss", "<", 0.1).check(_metrics(), spec, 0).detail == "now 0.5"

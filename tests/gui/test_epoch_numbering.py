@@ -22,7 +22,7 @@ def _plain(html: str) -> str:
 
 
 def _curve_at(window, epoch: int) -> float:
-    xs, ys = window.loss_plot.train.getData()
+    xs, ys = window.loss_plot.train.getOriginalDataset()  # (301 is past the axis' end, 300)
     return float(ys[int(np.flatnonzero(xs == epoch)[0])])
 
 
@@ -39,10 +39,16 @@ def test_the_metrics_say_after_which_update_and_the_curve_is_the_notebooks(bare_
     assert "Train loss after epoch 300: 0.1381" in shown, shown
     # The notebook's "Loss for epoch 300: 0.1387" is the curve at 300 ...
     assert f"{_curve_at(w, 300):.4f}" == "0.1387"
+    # ... and the loss after epoch 300 is the curve's last point, at 301, beside the test
+    # curve's (review r22 F5: it was on neither curve), where the notebook's epoch 301 puts it.
+    assert f"{_curve_at(w, 301):.4f}" == "0.1381"
     # ... and the line one epoch earlier, whose weights' loss that point is.
     w.timeline.go(299)
     wait_run(w, 299)
     assert "Train loss after epoch 299: 0.1387" in _plain(w.metrics.text())
+    # The past shown, the curve is still the run's whole, to its live end's loss at 301.
+    xs, _ = w.loss_plot.train.getOriginalDataset()
+    assert xs[-1] == 301 and f"{_curve_at(w, 301):.4f}" == "0.1381"
     assert "Loss for epoch N" in w.metrics.toolTip() and "0.1387" in w.metrics.toolTip()
 
 

@@ -816,3 +816,20 @@ def test_the_hint_button_stays_where_it_was_clicked(qtbot, main_window, size):
         assert b.mapTo(w, QPoint(0, 0)) == corner, (shown, corner, b.mapTo(w, QPoint(0, 0)))
     assert w.childAt(at) is b
     assert not b.isEnabled()  # the three hints came from three clicks at the same place
+
+
+def test_the_goal_line_says_why_it_has_no_number_until_the_runs_first_one(qtbot, main_window):
+    """Opened, an exercise's goal line said "(not measured yet)" at epoch 0 while its model
+    compiled, and "(now 0.2644)" at epoch 0 in another exercise whose model was ready: read as
+    two ways of saying the same epoch (review r22 F17). Until the first numbers it says why,
+    as the loss plot's "compiling the new model...", and then the number."""
+    from nnviz.gui.exercise_panel import PENDING
+    w = main_window
+    ex = w.exercise_actions
+    w.open_exercise(str(XOR))
+    lines = _goal_lines(ex.panel)
+    assert lines and all(line.endswith(f"({PENDING})") for line in lines), lines
+    wait_for_run(qtbot, w)
+    qtbot.waitUntil(lambda: bool(ex.statuses), timeout=TIMEOUT)
+    lines = _goal_lines(ex.panel)
+    assert w.last_snapshot.epoch == 0 and all("(now " in line for line in lines), lines

@@ -67,7 +67,8 @@ def test_the_whole_run_stays_in_view_and_the_axes_move_in_steps(bare_window, qtb
     for (x0, x1, y0, y1), s in zip(ranges, seen):
         if not len(s.loss_epochs):
             continue
-        values = np.concatenate([s.loss_values, s.test_values])
+        values = np.concatenate([s.loss_values, s.test_values, [s.end_loss]])
+        values = values[np.isfinite(values)]
         assert x0 <= 1 and s.loss_epochs[-1] <= x1 <= 1.25 * max(s.loss_epochs[-1], 10)
         assert y0 <= values.min() and values.max() <= y1 <= 1.25 * values.max()
     # ~30 frames a second for seconds, yet the axes changed only now and then: at the round
@@ -521,7 +522,7 @@ def test_a_live_run_s_epochs_within_the_drawn_pixels_wait_and_are_drawn_soon_aft
         values[:100] = np.linspace(0.3, end, 100)
         return dataclasses.replace(base, epoch=epoch, live_epoch=epoch, loss_epochs=epochs,
                                    loss_values=values, test_epochs=epochs + 1,
-                                   test_values=values + np.float32(0.01))
+                                   test_values=values + np.float32(0.01), end_loss=end)
 
     first = at(48_000)
     plot.update_snapshot(first)
@@ -530,18 +531,20 @@ def test_a_live_run_s_epochs_within_the_drawn_pixels_wait_and_are_drawn_soon_aft
     assert per_pixel > 40  # the premise: tens of epochs a pixel
     near = at(48_008)  # ends in the same pixels
     plot.update_snapshot(near)
-    assert plot.train.xData[-1] == 48_000  # not drawn yet: the curve given to the chart
-    qtbot.waitUntil(lambda: plot.train.xData[-1] == 48_008, timeout=TIMEOUT)
+    # (the curve given to the chart ends with the loss after the last epoch, at E + 1)
+    assert plot.train.xData[-1] == 48_001  # not drawn yet
+    qtbot.waitUntil(lambda: plot.train.xData[-1] == 48_009, timeout=TIMEOUT)
     assert plot._catch_up.interval() == CATCH_UP_MS
     far = at(48_008 + int(3 * per_pixel))  # three pixels on: drawn at once
     plot.update_snapshot(far)
-    assert plot.train.xData[-1] == far.epoch
+    assert plot.train.xData[-1] == far.epoch + 1
     lower = dataclasses.replace(far, epoch=far.epoch + 4, live_epoch=far.epoch + 4,
                                 loss_epochs=np.arange(1, far.epoch + 5),
                                 loss_values=np.append(far.loss_values,
-                                                      np.full(4, 0.02, np.float32)))
+                                                      np.full(4, 0.02, np.float32)),
+                                end_loss=0.02)
     plot.update_snapshot(lower)  # the same column, but the loss fell by many pixels
-    assert plot.train.xData[-1] == lower.epoch
+    assert plot.train.xData[-1] == lower.epoch + 1
 
 
 def test_the_axis_title_stays_centred_when_the_key_leaves_it(qtbot):
@@ -726,3 +729,39 @@ def test_rate_marks_close_together_keep_their_labels_apart(qtbot):
     qtbot.waitUntil(lambda: plot.getPlotItem().getViewBox().width() > 2500 and whole_run())
     QApplication.processEvents()
     assert len({round(y) for _, _, y, _ in marks()}) == 1 and apart(), marks()
+
+
+def test_the_train_curve_ends_beside_the_test_curve_live_and_in_the_past(qtbot):
+    """The train loss after the last epoch E (Snapshot.end_loss, the readout's) is drawn at
+    E + 1, where the test curve has the test loss of the same weights: after one Step the test
+    curve had points at 1 and 2, the train curve at 1 alone (review r22 F5). The epoch axis
+    still ends at E's round number (a run stopped at 1,000: 1,000, not 1,250), the loss axis
+    takes the point in, and the past shown keeps the branch's whole curve."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 1001)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    live = dataclasses.replace(base, epoch=1000, live_epoch=1000, loss_epochs=epochs,
+                               loss_values=loss, test_epochs=np.append(epochs[::10], 1001),
+                               test_values=np.append(loss[::10], 0.3).astype(np.float32),
+                               end_loss=0.4)  # a loss that rose in the last epoch
+    plot.update_snapshot(live)
+    x, y = plot.train.getOriginalDataset()
+    assert x[-1] == 1001 and y[-1] == np.float32(0.4) and x[-2] == 1000 and y[-2] == loss[-1]
+    (x0, x1), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    assert x1 == 1000 and y1 >= 0.4
+    past = dataclasses.replace(live, epoch=400)
+    plot.update_snapshot(past)
+    assert plot.train.getOriginalDataset()[0][-1] == 1001 and plot.marker.value() == 400
+    unknown = dataclasses.replace(live, end_loss=float("nan"))  # mini-batches: not known
+    plot.update_snapshot(unknown)
+    assert plot.train.getOriginalDataset()[0][-1] == 1000
+    one = dataclasses.replace(base, epoch=1, live_epoch=1, loss_epochs=epochs[:1],
+                              loss_values=loss[:1], test_epochs=np.array([1, 2]),
+                              test_values=np.float32([0.26, 0.25]), end_loss=0.24)
+    plot.update_snapshot(one)
+    x, y = plot.train.getData()
+    assert list(x) == [1, 2] and plot.train.opts["symbol"] == "o"  # two dots, as the test's

@@ -53,7 +53,9 @@ def test_play_lowers_the_loss_and_moves_the_boundary(bare_window, qtbot):
     assert s.loss_values[-1] < 0.8 * s.loss_values[0]
     assert np.abs(w.boundary.image_data() - before).max() > 0.05
     x, y = w.loss_plot.train.getOriginalDataset()  # as given, before downsampling
-    assert len(x) > 100 and y[-1] == s.loss_values[-1]
+    # the record, then the loss after the last epoch (the readout's) beside the test curve's
+    assert len(x) > 100 and y[-2] == s.loss_values[-1] and x[-2] == s.epoch
+    assert x[-1] == s.epoch + 1 and y[-1] == np.float32(s.metrics.train_loss)
 
 
 def test_pause_stops_the_epoch_counter(bare_window, qtbot):

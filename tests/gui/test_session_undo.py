@@ -167,7 +167,7 @@ def test_reset_and_restart_can_be_undone(win, qtbot):
     back = wait_run(qtbot, w, 30)
     assert _status(w) == "Undo reset: the run is back."
     _is_the_branched_run(w, back, trained)
-    assert w.loss_plot.train.getData()[0][-1] == 30
+    assert w.loss_plot.train.getData()[0][-1] == 31  # the loss after epoch 30, at 31
 
     w.controls.restart.click()
     wait_run(qtbot, w, 0)

@@ -54,3 +54,33 @@ def test_the_test_curve_starts_at_epoch_1_with_the_start_of_run_test_loss(
     assert _drawn(plot.train)[0][0] == 1
     assert test_epochs[0] == 1, test_epochs[:5]
     assert test_values[0] == pytest.approx(start.metrics.test_loss, rel=1e-5)
+
+
+def test_after_one_step_both_curves_end_at_the_same_epoch_with_the_readouts_losses(
+        main_window, qtbot, wait_run, tmp_path):
+    """After one Step the test curve had points at 1 and 2 (the test loss after epoch 1, at 2)
+    and the train curve at 1 alone: "why is test ahead of train?", and the readout's "Train loss
+    after epoch 1" was on neither curve (review r22 F5). The train loss after the last epoch is
+    drawn at E + 1 too, where the notebook's numbering puts it (the loss at epoch 2's start);
+    the exported record does not gain it (no epoch 2 has run)."""
+    w = main_window
+    start = wait_run(w)
+    w.step(1)
+    s = wait_run(w, 1, timeout=60_000)
+    plot = w.loss_plot
+    qtbot.waitUntil(lambda: _drawn(plot.test)[0] == [1, 2], timeout=10_000)
+    epochs, values = _drawn(plot.train)
+    assert epochs == [1, 2]
+    assert values[0] == pytest.approx(start.metrics.train_loss, rel=1e-5)  # at the start
+    assert values[1] == pytest.approx(s.metrics.train_loss, rel=1e-5)  # the readout's
+    assert _drawn(plot.test)[1][1] == pytest.approx(s.metrics.test_loss, rel=1e-5)
+    # Two points each: both drawn as dots, the train's second one too.
+    assert plot.train.opts["symbol"] == plot.test.opts["symbol"] == "o"
+    # The loss export is the record: epoch 2's train loss is not in it.
+    actions = w.session_actions
+    path = tmp_path / "loss.csv"
+    with qtbot.waitSignal(actions.exported, timeout=10_000):
+        actions.export("history", str(path))
+    rows = path.read_text().splitlines()
+    assert rows[0] == "epoch,loss,test_loss" and rows[1].startswith("1,") and \
+        rows[2].startswith("2,,"), rows
