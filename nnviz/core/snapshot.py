@@ -117,6 +117,12 @@ class Snapshot:
     best_loss: float = math.inf
     best_epoch: int = -1
     rates: tuple[tuple[int, float], ...] = ()
+    # The live branch's checkpoints (their epochs, oldest first): a past epoch is recomputed
+    # from the last one at or before it, which on a big run takes seconds the timeline says
+    # (review r23 F4). And the epoch the timeline asked to see that this snapshot answers
+    # (-1: the live end): ``epoch`` itself unless that replay met a loss that is not finite.
+    checkpoint_epochs: tuple[int, ...] = ()
+    asked_epoch: int = -1
 
     @property
     def past(self) -> bool:
