@@ -2005,9 +2005,7 @@ class MainWindow(QMainWindow):
             if self.sweep_driving is None and not self._drawn_this_run():  # the counter too
                 # At the epoch an opened session shows (it said "Epoch 14" over a session
                 # saved at epoch 3 of 14 while it compiled: r23 F7).
-                tl = self.timeline
-                shown = tl._asked if tl._asked_pending and tl._asked is not None else None
-                come = self.epoch_to_come()
+                shown, come = self.timeline.epoch_to_come, self.epoch_to_come()
                 self.controls.set_epoch(come if shown is None else shown, come,
                                         note="compiling\u2026")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise

@@ -351,6 +351,11 @@ class Timeline(QWidget):
             self._said_timer.start()
         self._show_label()
 
+    @property
+    def epoch_to_come(self) -> int | None:
+        """The past epoch asked for and not shown yet (None: none)."""
+        return self._asked if self._asked_pending and self._asked is not None else None
+
     def leave_past(self) -> None:
         """Training goes on from the live end (Play, Step): an epoch asked for and not come
         is no longer to come."""
