@@ -1490,6 +1490,8 @@ class TrainLoop(_LiveBranch):
                         weights_epoch=self._weights_epoch(model.epoch), divergence=divergence,
                         restarts=tuple(c.epoch for c in self.log.checkpoints
                                        if c.weights_of >= 0),
+                        checkpoint_epochs=tuple(c.epoch for c in self.log.checkpoints),
+                        asked_epoch=-1 if self.view_epoch is None else int(self.view_epoch),
                         # (the loss at history epoch E is that of the weights after E - 1)
                         best_loss=self.history.best, best_epoch=self.history.best_epoch - 1,
                         rates=self.log.rates(), end_loss=self._end_loss(model, m))

@@ -124,6 +124,12 @@ class Snapshot:
     # epoch prints another number: mini-batches (an epoch's loss is its batches' mean), best
     # weights a divergence put back, epoch 0 (no curve yet).
     end_loss: float = math.nan
+    # The live branch's checkpoints (their epochs, oldest first): a past epoch is recomputed
+    # from the last one at or before it, which on a big run takes seconds the timeline says
+    # (review r23 F4). And the epoch the timeline asked to see that this snapshot answers
+    # (-1: the live end): ``epoch`` itself unless that replay met a loss that is not finite.
+    checkpoint_epochs: tuple[int, ...] = ()
+    asked_epoch: int = -1
 
     @property
     def past(self) -> bool:

@@ -617,7 +617,12 @@ class DecisionPlot(pg.PlotWidget):
         self._colour_bar()
 
     def set_busy(self, busy: bool) -> None:
+        """The "compiling the new model..." chip (a new model compiles: no prediction of it
+        yet). The last model's prediction goes with it: a big model compiles for ~35 s, and the
+        old boundary, its colours under the colour bar, read as the new model's (review r23 F2);
+        the plane stays blank, as after a new data set, until the new model's first frame."""
         if busy:
+            self.clear_prediction()
             # In the theme's colours (a white box on the dark theme's plot, until now).
             bg, fg = colors.background(), colors.text()
             edge = colors.hex_of(tuple((a + b) // 2 for a, b in zip(bg, fg)))
@@ -629,6 +634,15 @@ class DecisionPlot(pg.PlotWidget):
             self.busy.raise_()
         self.busy.setVisible(busy)
         self._place_note()
+
+    def clear_prediction(self) -> None:
+        """No model's prediction drawn (the points stay): until the next ``update_grid``."""
+        self._grid, self._pending, self._rect_for = None, False, None
+        self.heat.clear()
+        self.class_img.clear()
+        self.curve.setData([], [])
+        for c in self.class_curves:
+            c.setData([], [])
 
     def set_show_test(self, show: bool) -> None:
         self.test_points.setVisible(show)

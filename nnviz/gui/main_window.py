@@ -774,6 +774,8 @@ class MainWindow(QMainWindow):
             self._divergence_left = (d.run_id, d.branch, d.live_epoch)
         self._note_label.clear_message()  # "training stopped" is no longer true
         self.timeline.replay.setChecked(False)  # training goes on from the live end
+        if self.sweep_driving is None:  # (the run goes live; a sweep's Play leaves it be)
+            self.timeline.leave_past()
         self.playing = True
         self.controls.set_playing(True)
         self.worker.play()
@@ -794,6 +796,8 @@ class MainWindow(QMainWindow):
         self.controls.set_playing(False)
         self._say_refused_rates()
         self._say_leaving_the_past()
+        if self.sweep_driving is None:  # (the run goes live; a sweep's Play leaves it be)
+            self.timeline.leave_past()
         self.worker.step(n)
 
     def _say_leaving_the_past(self) -> None:
@@ -1049,6 +1053,8 @@ class MainWindow(QMainWindow):
         if epoch is None:
             return
         self.show_epoch(epoch)
+        if not self._drawn_this_run():  # compiling: the timeline says what comes (r23 F7)
+            self.timeline.opening(self.epoch_to_come(), epoch)
         if pending_lr is None:
             return
         self._forget_refusals()
@@ -1236,12 +1242,17 @@ class MainWindow(QMainWindow):
         # Its epoch until its first frame, not the new run's 0 (a promoted member at 2,000
         # said "Epoch 0" over an empty plot while it compiled).
         self.controls.set_epoch(self.epoch_to_come())
+        self.timeline.opening(self.epoch_to_come())  # (not "train, then drag": r23 F7)
         self.presentation.new_run()
         # Its losses so far at once, not an empty plot until its first frame.
         record = record_snapshot(self._run_id, trainer, history, test_epochs, test_values)
         if record is not None:
             self.loss_plot.update_snapshot(record)
         self.worker.adopt_trainer(self._run_id, trainer, history, test_epochs, test_values)
+
+    def _drawn_this_run(self) -> bool:
+        """A frame of the current run has been drawn (it is not compiling still)."""
+        return self._drawn is not None and self._drawn.run_id == self._run_id
 
     def epoch_to_come(self) -> int:
         """The epoch the current run starts at, until its first frame: an adopted trainer's
@@ -2006,9 +2017,12 @@ class MainWindow(QMainWindow):
             self._metrics_of = None
             self.metrics.setText("<b>Train</b> / <b>Test</b>: compiling the new model\u2026")
             self.presentation.new_run(compiling=True)
-            drawn = self._drawn is not None and self._drawn.run_id == self._run_id
-            if self.sweep_driving is None and not drawn:  # the counter says it too
-                self.controls.set_epoch(self.epoch_to_come(), note="compiling\u2026")
+            if self.sweep_driving is None and not self._drawn_this_run():  # the counter too
+                # At the epoch an opened session shows (it said "Epoch 14" over a session
+                # saved at epoch 3 of 14 while it compiled: r23 F7).
+                shown, come = self.timeline.epoch_to_come, self.epoch_to_come()
+                self.controls.set_epoch(come if shown is None else shown, come,
+                                        note="compiling\u2026")
         if text.startswith(("compiled", "ready")):  # news for a moment, then noise
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 

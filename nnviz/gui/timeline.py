@@ -26,6 +26,10 @@ from .widgets import FittingButton, FittingLabel, LabelRoom
 
 
 REPLAY_FPS = 30
+# A past epoch not there this long after it was asked for is being recomputed (from the last
+# checkpoint before it: seconds on a big run): the label says so until it comes (r23 F4). Not at
+# once: a small run's epochs come within a frame, and the label flickered as it was dragged.
+COMPUTING_SAID_MS = 300
 # Replay paces, epochs a second; the first one that replays the run in about ten seconds or
 # more is chosen when a replay starts.
 REPLAY_SPEEDS = (10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
@@ -236,6 +240,17 @@ class Timeline(QWidget):
         # trained on from the live end instead of going on with the replay).
         self._asked: int | None = None
         self._asked_pending = False
+        # The live branch's checkpoints (Snapshot.checkpoint_epochs): where a past epoch is
+        # recomputed from. The timer: an epoch asked for and not come within COMPUTING_SAID_MS
+        # is said to be computing (_computing).
+        self._checkpoints: tuple[int, ...] = ()
+        self._said_timer = QTimer(self)
+        self._said_timer.setSingleShot(True)
+        self._said_timer.setInterval(COMPUTING_SAID_MS)
+        self._said_timer.timeout.connect(self._show_label)
+        # A run being opened (opening): what the label says until its first frame (r23 F7).
+        self._opening: str = ""
+        self._asked_branch = ""  # the branch shown when the epoch was asked for
         self.slider.valueChanged.connect(self._slider_moved)
         # The arrow keys, Page Up/Down, Home and End move a focused slider, not the window's
         # shortcuts (Right would train an epoch).
@@ -261,7 +276,13 @@ class Timeline(QWidget):
     # --- from the window -------------------------------------------------------------------
 
     def update_snapshot(self, s: Snapshot) -> None:
+        if self._asked_branch and s.branch != self._asked_branch:
+            # Another branch shown (switched, forked): an epoch asked of the last one is not
+            # to come.
+            self._asked_pending = self._asked_pending and self._asked is None
+        self._opening = ""
         self.live_epoch, self.epoch, self.branch = max(s.live_epoch, s.epoch), s.epoch, s.branch
+        self._checkpoints = tuple(getattr(s, "checkpoint_epochs", ()))
         self.first_epoch = min(s.first_epoch, self.live_epoch)
         w = getattr(s, "weights_epoch", -1)  # (Snapshot.restored; a test's stand-in has none)
         self.weights_epoch = w if 0 <= w != s.epoch else -1
@@ -270,7 +291,11 @@ class Timeline(QWidget):
             self.slider.setRange(self._to_slider(self.first_epoch),
                                  self._to_slider(self.live_epoch))
             at = s.epoch
-            self._asked_pending &= s.epoch != self._asked
+            # The answer to the last ask: its epoch, or (a replay that met a loss that is not
+            # finite stops short of it) the snapshot made for it.
+            asked = getattr(s, "asked_epoch", -1)
+            self._asked_pending &= s.epoch != self._asked and not (
+                self._asked is not None and asked == self._asked)
             if not s.past and not self._asked_pending:
                 self._paused = False  # at the live end: no replay to go on with
             if self._asked_pending and self._asked is not None and s.past \
@@ -300,11 +325,42 @@ class Timeline(QWidget):
         """A new run: nothing recorded yet."""
         self.replay.setChecked(False)
         self._paused, self._asked, self._asked_pending = False, None, False
+        self._said_timer.stop()
+        self._checkpoints, self._opening = (), ""
         self.live_epoch = self.epoch = self.first_epoch = 0
         self.weights_epoch = -1
         self._scale = 1
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, 0)
+        # No run behind it until the first frame (a big model compiles for ~35 s): Live stood
+        # enabled through that compile when the run before was shown in the past (r23 F2).
+        self.live.setEnabled(False)
+        self._show_label()
+
+    def opening(self, epoch: int, shown: int | None = None, verb: str = "Loading") -> None:
+        """A run adopted at ``epoch`` (a session opened, a run undone back), compiling before
+        its first frame: the label says so, not the empty run's "train, then drag to look back"
+        (r23 F7); ``shown``: the past epoch it opens at, said computing once the model is
+        there and until that epoch comes."""
+        past = shown is not None and shown < epoch
+        self._opening = (f"{verb} epoch {shown:,} of {epoch:,}" if past else
+                         f"{verb} epoch {epoch:,}")
+        self.live_epoch = self.epoch = int(epoch)
+        if past:
+            self._asked, self._asked_pending, self._asked_branch = int(shown), True, ""
+            self._said_timer.start()
+        self._show_label()
+
+    @property
+    def epoch_to_come(self) -> int | None:
+        """The past epoch asked for and not shown yet (None: none)."""
+        return self._asked if self._asked_pending and self._asked is not None else None
+
+    def leave_past(self) -> None:
+        """Training goes on from the live end (Play, Step): an epoch asked for and not come
+        is no longer to come."""
+        self._asked, self._asked_pending = None, False
+        self._said_timer.stop()
         self._show_label()
 
     # --- moving ------------------------------------------------------------------------------
@@ -432,6 +488,19 @@ class Timeline(QWidget):
             palette.setColor(QPalette.ColorRole.WindowText, colour)
         self.label.setPalette(palette)
 
+    def _computing(self) -> tuple[int, int] | None:
+        """(the past epoch asked for, the epoch it is recomputed from) while it has not come
+        for COMPUTING_SAID_MS; else None. From the last checkpoint at or before it, or from the
+        past epoch shown where that is nearer (the worker goes on from it: runlog.state_at)."""
+        a = self._asked
+        if a is None or not self._asked_pending or self._said_timer.isActive() \
+                or a == self.epoch or a >= self.live_epoch:
+            return None
+        start = max((c for c in self._checkpoints if c <= a), default=self.first_epoch)
+        if self.past and start <= self.epoch <= a:
+            start = self.epoch
+        return a, start
+
     def _show_label(self) -> None:
         e, live = self.epoch, self.live_epoch
         # One least width live and past, and through a replay: the shortest past form at its
@@ -446,7 +515,33 @@ class Timeline(QWidget):
         n = LABEL_RESERVE - 1
         reserve = (f"Past: {n:,}/{n:,}", f"{live:,}/{live:,}")
         w = self.weights_epoch
-        if w >= 0:
+        computing = self._computing()
+        if self._opening:
+            self._past_look(False)
+            self.label.set_texts(
+                f"{self._opening}: compiling the model\u2026", "Opening: compiling\u2026",
+                "Compiling\u2026", reserve=reserve,
+                tip="The session's model compiles before its first frame (a big network "
+                    "takes a while); then every view shows its epoch.")
+        elif computing is not None:
+            # The handle is at the epoch asked for; the views show the last one until it comes
+            # (a seek on a big run: seconds of retraining from a checkpoint). It said "Past:
+            # epoch 5 of 14" under the handle at 10, with nothing computing in sight (r23 F4).
+            a, start = computing
+            self._past_look(True)
+            if start == a:
+                full = f"Computing epoch {a:,}\u2026"
+            elif start == e:
+                full = f"Computing epoch {a:,} from epoch {start:,}\u2026"
+            else:
+                full = f"Computing epoch {a:,} from the checkpoint at epoch {start:,}\u2026"
+            self.label.set_texts(
+                full, f"Computing epoch {a:,}\u2026", f"Computing {a:,}\u2026", f"{a:,}\u2026",
+                reserve=reserve,
+                tip=f"Epoch {a:,} is recomputed from the run's record ({a - start:,} epochs of "
+                    f"training from epoch {start:,}); the views show epoch {e:,} until it "
+                    "comes.")
+        elif w >= 0:
             # After a divergence: the model is epoch w's weights, put back at epoch e (the
             # handle's place); "Live · epoch 14" stood under the counter's "Epoch 0, restored;
             # diverged after epoch 14" (review r19).
@@ -510,7 +605,7 @@ class Timeline(QWidget):
             self.replay.setChecked(False)
             return
         at = self._slider_epoch()
-        start = at if at < self.live_epoch else 0
+        start = max(self.first_epoch, at if at < self.live_epoch else 0)
         self._replay_at = float(start)
         if self.speed.property("chosen") is None:
             self.speed.setCurrentIndex(REPLAY_SPEEDS.index(self._auto_pace()))
@@ -522,18 +617,31 @@ class Timeline(QWidget):
         return next((v for v in REPLAY_SPEEDS if self.live_epoch / v <= 10), REPLAY_SPEEDS[-1])
 
     def _replay_tick(self) -> None:
+        if self._asked_pending and self._asked is not None:
+            # The frame asked for last is still to come: the next is asked for once it is
+            # shown. On a big run (seconds an epoch to recompute) the ticks queued seeks the
+            # worker dropped, the replay reached the end in half a second, and the epochs in
+            # between were never shown (r23 F17).
+            return
         self._replay_at += self.speed.currentData() / REPLAY_FPS
         if self._replay_at >= self.live_epoch:
             self.go(None)
             return
-        e = int(self._replay_at)
+        e = max(self.first_epoch, int(self._replay_at))
+        if e == self._asked:
+            return  # (shown: a slow pace asks for an epoch over several ticks)
         with QSignalBlocker(self.slider):
             self.slider.setValue(self._to_slider(e))
         self._ask(e)
 
     def _ask(self, epoch: int | None) -> None:
-        self._asked, self._asked_pending = epoch, True
+        self._asked, self._asked_pending, self._asked_branch = epoch, True, self.branch
+        if epoch is None:
+            self._said_timer.stop()
+        else:
+            self._said_timer.start()
         self.show_epoch.emit(epoch)
+        self._show_label()  # (a computing label of the last ask goes)
 
     # --- branches ----------------------------------------------------------------------------
 

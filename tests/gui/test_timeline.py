@@ -464,7 +464,7 @@ def test_space_resumes_a_replay_paused_while_an_earlier_epoch_was_still_arriving
     from dataclasses import replace
     w, tl = main_window, main_window.timeline
     _replaying(w, qtbot)
-    late = replace(w.last_snapshot, epoch=2)  # an earlier ask's picture, arriving late
+    late = replace(w.last_snapshot, epoch=2, asked_epoch=2)  # an earlier ask's, arriving late
     tl.update_snapshot(late)
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_Space)

@@ -95,6 +95,7 @@ class SessionsMixin:
                        s.test_values)
         # Saved looking at the past: it opens there (End: live), a rate typed there waiting.
         w.put_back_view(s.shown_epoch, s.pending_learning_rate)
+        w.timeline.opening(w.epoch_to_come(), s.shown_epoch, "Opening")  # (while it compiles)
         kept = w.replaced_run
         if exercise is not None:
             ex_actions.close_exercise()  # its goals are not this problem's

@@ -1,0 +1,180 @@
+"""What the window says while slow work is under way (review r23: a 100,000-point 2-512x4-1 run,
+where a compile takes ~35 s and a past epoch seconds to recompute). The slowness is made here by
+holding the worker where the big run is slow -- its compile, its recomputing of a past epoch
+(runlog.state_at) -- until the test lets it go: the tests wait for what the window shows, never
+on the clock."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.core import runlog
+from nnviz.core.training import Trainer
+
+TIMEOUT = 30_000
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _held(monkeypatch, obj, name: str, gate, only_new: bool = False):
+    """``obj.name`` made to wait for ``gate`` (acquired: an Event's wait or a Semaphore's
+    acquire) before it runs, in the worker's thread. ``only_new``: only the first call for
+    each epoch (state_at's third argument) waits: a frame made again for the same epoch is
+    not a new one to wait for (until ``done`` is cleared). Returns (the epochs, or None, it was
+    called for, in order; ``done``)."""
+    calls: list = []
+    done: set = set()
+    orig = getattr(obj, name)
+    wait = gate.wait if isinstance(gate, threading.Event) else gate.acquire
+
+    def held(*args, **kwargs):
+        key = args[2] if only_new else None
+        if not only_new or key not in done:
+            calls.append(key)
+            wait(timeout=60)  # (never forever: a failing test must not hang the worker)
+            done.add(key)
+        return orig(*args, **kwargs)
+    monkeypatch.setattr(obj, name, held)
+    return calls, done
+
+
+def test_a_new_model_compiling_leaves_the_plane_blank_and_live_off(bare_window, qtbot,
+                                                                   wait_run, monkeypatch):
+    """r23 F2: while a new model compiled (35 s at 4x512), the plot kept the last model's
+    boundary under its colour bar, read as the new model's prediction; and Live stood enabled
+    with no run behind it. As after an Undo: the plane blank, "compiling the new model...", until
+    the new model's first frame."""
+    w = bare_window
+    w.step(20)
+    wait_run(w, 20)
+    w.timeline.go(5)  # the last run shown in the past: Live was enabled
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 5, timeout=TIMEOUT)
+    assert w.timeline.live.isEnabled() and w.boundary.image_data() is not None
+    gate = threading.Event()
+    _held(monkeypatch, Trainer, "compile", gate)
+    try:
+        w.editor.rows[0].width.setValue(7)  # a new model
+        qtbot.waitUntil(lambda: w.boundary.busy.isVisible(), timeout=TIMEOUT)
+        assert w.boundary.image_data() is None  # no prediction drawn: not the last model's
+        assert not w.timeline.live.isEnabled()
+        assert "compiling the new model" in w.boundary.busy.text()
+    finally:
+        gate.set()  # (the compiles after it go straight on)
+    s = wait_run(w, 0)
+    assert s.spec.hidden[0] == 7
+    qtbot.waitUntil(lambda: not w.boundary.busy.isVisible(), timeout=TIMEOUT)
+    assert w.boundary.image_data() is not None  # the new model's own
+    assert not w.timeline.live.isEnabled()
+
+
+def _checkpoints(w, qtbot) -> list[int]:
+    got = []
+    w.request_state(got.append, lambda ctx: [c.epoch for c in ctx.log.checkpoints])
+    qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
+    return got[0]
+
+
+def test_a_slow_seek_says_it_computes_the_epoch_until_it_comes(bare_window, qtbot, wait_run,
+                                                               monkeypatch):
+    """r23 F4: a click on the timeline of a big run left the handle at 10 for ~10 s while the
+    line said "Past: epoch 5 of 14" and the views showed 5, nothing saying epoch 10 was being
+    recomputed from the checkpoint at 7. The line says it until the epoch comes."""
+    w, tl = bare_window, bare_window.timeline
+    w.step(300)
+    wait_run(w, 300)
+    ck = _checkpoints(w, qtbot)
+    at = next(c + 2 for c, d in zip(ck, ck[1:]) if d - c > 3 and c > 0)  # not a checkpoint
+    gate = threading.Event()
+    _held(monkeypatch, runlog, "state_at", gate)
+    try:
+        tl.go(at)
+        want = f"Computing epoch {at:,} from the checkpoint at epoch {at - 2:,}\u2026"
+        qtbot.waitUntil(lambda: tl.label.full_text() == want, timeout=TIMEOUT)
+        assert w.last_snapshot.epoch == 300  # the views still show the epoch before
+        assert tl._slider_epoch() == at
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == at, timeout=TIMEOUT)
+    assert tl.label.full_text() == f"Past: epoch {at:,} of 300"
+
+
+def test_replay_waits_for_each_epoch_it_shows_and_pauses_on_a_second_click(
+        bare_window, qtbot, wait_run, monkeypatch):
+    """r23 F17: on a run whose past epochs take seconds to recompute, Replay turned back from
+    "Pause" to "Replay" within 0.3 s, epochs 0 and 5 came seconds later, 1-4 never, and clicks
+    on the button flipped the window 0 <-> 5. Each epoch is asked for once the last has come:
+    all are shown, in order, the button reads "Pause" while they come, and a click pauses."""
+    w, tl = bare_window, bare_window.timeline
+    w.step(6)
+    wait_run(w, 6)
+    tl.speed.setProperty("chosen", True)
+    tl.speed.setCurrentIndex(tl.speed.findData(10))  # 10 epochs a second
+    ticks = [0]
+    tl._timer.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    gate = threading.Semaphore(0)
+    asked, done = _held(monkeypatch, runlog, "state_at", gate, only_new=True)
+    shown = []
+    w.snapshot_drawn.connect(lambda s: shown.append(s.epoch) if s.past else None)
+    try:
+        qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
+        for k in range(6):
+            # Slower than the pace: a third of a second (10 ticks) for each epoch, while the
+            # replay would move on 3 epochs.
+            t0 = ticks[0]
+            qtbot.waitUntil(lambda: ticks[0] >= t0 + 10, timeout=TIMEOUT)
+            assert tl.replay.isChecked() and tl.replay.text() == "Pause"
+            assert asked == list(range(k + 1))  # never one asked for before the last came
+            gate.release()
+            qtbot.waitUntil(lambda: w.last_snapshot.epoch == k, timeout=TIMEOUT)
+            assert tl.label.full_text() == f"Past: epoch {k} of 6"
+        qtbot.waitUntil(lambda: not w.last_snapshot.past, timeout=TIMEOUT)
+        assert not tl.replay.isChecked() and tl.replay.text() == "Replay"
+        assert shown == list(range(6))
+        # Again, paused by a second click while its first epoch is still to come: it stays
+        # there, and asks for nothing more.
+        done.clear()
+        qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
+        assert tl.replay.isChecked()
+        qtbot.waitUntil(lambda: len(asked) == 7, timeout=TIMEOUT)  # epoch 0, made again
+        t0 = ticks[0]
+        qtbot.waitUntil(lambda: ticks[0] >= t0 + 10, timeout=TIMEOUT)
+        assert tl.replay.isChecked() and tl.replay.text() == "Pause"
+        qtbot.mouseClick(tl.replay, Qt.MouseButton.LeftButton)
+        assert not tl.replay.isChecked() and tl.replay.text() == "Replay"
+        gate.release()
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch == 0, timeout=TIMEOUT)
+        assert not tl._timer.isActive() and tl._slider_epoch() == 0 and len(asked) == 7
+    finally:
+        for _ in range(20):
+            gate.release()
+
+
+def test_an_opened_session_says_it_opens_and_compiles(main_window, qtbot, wait_run, tmp_path,
+                                                      monkeypatch):
+    """r23 F7: for the ~35 s an opened big session compiled, the header said "Epoch 14" and
+    the timeline "Timeline: train, then drag to look back" over a session saved at epoch 3 of
+    14. They say it opens epoch 3 of 14 and compiles."""
+    w, actions = main_window, main_window.session_actions
+    w.step(14)
+    wait_run(w, 14)
+    w.timeline.go(3)
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == 3, timeout=TIMEOUT)
+    path = tmp_path / "big.nnviz"
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(str(path))
+    gate = threading.Event()
+    _held(monkeypatch, Trainer, "compile", gate)
+    try:
+        w.open_session(str(path))
+        qtbot.waitUntil(lambda: w.boundary.busy.isVisible(), timeout=TIMEOUT)
+        text = w.timeline.label.full_text()
+        assert text == "Opening epoch 3 of 14: compiling the model\u2026", text
+        header = w.controls.epoch.text()
+        assert "Epoch 3<" in header and "compiling" in header and "of 14" in header, header
+    finally:
+        gate.set()
+    wait_run(w, 3)
+    qtbot.waitUntil(lambda: w.timeline.label.full_text() == "Past: epoch 3 of 14",
+                    timeout=TIMEOUT)
