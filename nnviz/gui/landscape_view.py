@@ -531,6 +531,10 @@ class LandscapeView(QWidget):
         self.path_plot.setTitle(self._path_title())
         self.map_key.setText(self._map_key())
         self._mark_path()
+        if self.result is not None and self.summary.text() not in (PREPARING, PREPARING_NEW):
+            # Its warning's red is the theme's: after View -> Theme -> Dark the light theme's
+            # #B3261E stayed on the dark ground (2:1) until the next landscape (review r23 F14).
+            self.summary.setText(self._summary(self.result))
         QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
 
     def _mark_path(self) -> None:

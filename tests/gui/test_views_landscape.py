@@ -1101,3 +1101,28 @@ def test_the_numbers_say_how_many_points_they_use_and_a_short_path_marks_its_poi
     assert "the first" not in view.summary.text()
     assert f"({n:,} points)" in view.line_plot.titleLabel.text
 
+
+def test_the_plane_warnings_red_is_the_dark_themes_right_after_the_switch(main_window, qtbot):
+    # Review r23 F14: after View -> Theme -> Dark the summary's red warning stayed the light
+    # theme's #B3261E on the dark ground (2:1) until the next landscape.
+    import dataclasses
+    from nnviz.gui import colors
+    w = main_window
+    view = trained_and_shown(qtbot, w, 150)
+    r, s = view.result, w.last_snapshot
+    p = r.path
+    shadow = p.loss.copy()
+    shadow[0] = p.loss[0] * 0.5  # the plane shows the path poorly: the warning
+    far = dataclasses.replace(r, path=dataclasses.replace(p, loss_projected=shadow))
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: far}))
+    light = colors.hex_of(colors.error())
+    assert f"color:{light}'>the plane shows the path poorly" in view.summary.text()
+    try:
+        colors.set_look("dark")
+        dark = colors.hex_of(colors.error())
+        assert dark != light
+        qtbot.waitUntil(lambda: f"color:{dark}'>the plane shows the path poorly"
+                        in view.summary.text(), timeout=5000)
+        assert light not in view.summary.text()
+    finally:
+        colors.set_look("light")
