@@ -81,6 +81,9 @@ def test_a_slow_run_is_called_stuck_after_ten_flat_epochs_a_fast_one_after_fifty
     # notebook's network: its epochs take milliseconds, so 20 flat ones are no stuck run yet
     # (a loss may rest on a plateau); told that an epoch takes 2 s, 20 flat ones are 40 s.
     w, actions = win
+    # Its epochs as they take on a quiet machine (a busy one's stalled chunk was timed at
+    # tenths of a second an epoch): fast.
+    monkeypatch.setattr(w.stuck_hint, "epoch_seconds", lambda: 0.002, raising=False)
     _type_rate(qtbot, w, "5")
     w.step(400)
     wait_run(qtbot, w, 400)
