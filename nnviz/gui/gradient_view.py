@@ -151,9 +151,10 @@ def _times(f: float) -> str:
 
 
 def collapse_sentence(epoch: int, factor: float) -> str:
+    # (short: with the depth ratio after it, four lines in presentation mode at 1024x768
+    # squeezed the plots under it)
     return (f"<b>Every layer's gradient fell {_times(factor)} at epoch {epoch:,}</b>: a saturated "
-            "output after a step too long? A lower learning rate from an epoch before it may "
-            "help; depth will not.")
+            "output? (a step too long: lower the rate, not the depth)")
 
 
 def layer_names(spec) -> list[str]:
