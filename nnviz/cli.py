@@ -864,7 +864,8 @@ def train_command(args: argparse.Namespace) -> int:
                                  what=trainer.blow_up, start=trainer.blame_start(),
                                  init="--init-scheme he (for relu) or glorot"
                                  ) if diverged else ""
-    stuck = bool(not diverged and stuck_high(tail, trainer.best_loss))
+    stuck = bool(not diverged and stuck_high(tail, trainer.best_loss,
+                                             1 / eps if eps > 0 and math.isfinite(eps) else None))
     if stuck:
         message = stuck_message(float(tail[-1]), trainer.best_loss, cfg.learning_rate,
                                 then="run again")

@@ -85,7 +85,7 @@ def _compiled(model, probe: "LandscapeProbe", wait: bool = False,
     the sharpness plot says it is still being prepared."""
     src = getattr(model, "source", model)
     n = ls.points_for(model.spec, int(model.X_train.shape[0]), probe.max_points)
-    # The functions compile per padded size (ls.first_rows): an edited point needs nothing.
+    # The functions compile per padded size (ls.sample_rows): an edited point needs nothing.
     key = (*ls.objective_key(model), padded_size(n), padded_size(int(model.X_train.shape[0])),
            padded_size(int(src.X_test.shape[0])), probe.res)
     with _warm_lock:

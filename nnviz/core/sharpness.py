@@ -23,7 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import compiled
-from .landscape import _objective, _pad, first_rows, flatten, objective_key
+from .landscape import _objective, _pad, sample_rows, flatten, objective_key
 from .network import device_array
 
 MAX_ITER = 200
@@ -33,7 +33,7 @@ MIN_ITER = 10  # a small change in the first steps may be a slow start, not conv
 
 @compiled.per_problem()
 def _power_fn(spec, loss: str, l1: float, l2: float):
-    """The power iteration on the masked rows of ``X``, ``T`` (``landscape.first_rows``)."""
+    """The power iteration on the masked rows of ``X``, ``T`` (``landscape.sample_rows``)."""
     f = _objective(spec, loss, l1, l2)
 
     def run(flat, X, T, mask, count, v0, shift, tol, max_iter):
@@ -72,7 +72,8 @@ def top_eigenvalue(model, params=None, start: np.ndarray | None = None,
                    max_points: int | None = None, tol: float = TOL,
                    max_iter: int = MAX_ITER) -> Estimate:
     """The sharpness of ``model``'s training loss (a Trainer or a ModelAt) at ``params``
-    (default: its own), on its first ``max_points`` training points (None: all). ``start``: a
+    (default: its own), on ``max_points`` of its training points (landscape.sample_index's;
+    None: all). ``start``: a
     vector to begin from (the previous estimate's: a few iterations then suffice)."""
     params = model.params if params is None else params
     flat = flatten(params)
@@ -82,7 +83,7 @@ def top_eigenvalue(model, params=None, start: np.ndarray | None = None,
     if start is None or np.shape(start) != flat.shape or not np.all(np.isfinite(start)):
         start = np.random.default_rng(0).standard_normal(flat.size)
     w = device_array(flat)
-    args = first_rows(X, T, n)
+    args = sample_rows(X, T, n)
     lam, v, it = f(w, *args, device_array(start), np.float32(0.0), np.float32(tol),
                    np.int32(max_iter))
     lam, iters = float(lam), int(it)
@@ -116,7 +117,7 @@ def top_eigenvalues(model, flats: np.ndarray, max_points: int | None = None,
     X, T = model.X_train, model.T_train
     n = int(X.shape[0]) if max_points is None else min(int(max_points), int(X.shape[0]))
     f = _power_many_fn(*objective_key(model))
-    rows = first_rows(X, T, n)
+    rows = sample_rows(X, T, n)
     w = device_array(flats)
     start = device_array(np.random.default_rng(0).standard_normal(flats.shape))
     lam, _, _ = f(w, *rows, start, device_array(np.zeros(len(flats))), np.float32(tol),

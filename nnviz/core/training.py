@@ -1128,13 +1128,30 @@ STUCK_RISE = 1.25
 STUCK_MIN_RISE = 1e-3
 STUCK_EPOCHS = 50
 STUCK_FLAT = 1e-4  # relative spread of the last STUCK_EPOCHS losses
+# ... or, on a slow run, for STUCK_SECONDS of epochs, but never fewer than STUCK_MIN_EPOCHS:
+# 50 flat epochs of a 2-512x4-1 network on 100,000 points (9-28 s an epoch) were 8-20 minutes,
+# long after a student had given up (review r23 F3); ten flat epochs of it say as much. A fast
+# run (the notebook's network: milliseconds an epoch) still waits its 50: a loss that rests a
+# few epochs on a plateau after a jump is no stuck run.
+STUCK_SECONDS = 10.0
+STUCK_MIN_EPOCHS = 10
 
 
-def stuck_high(recent: np.ndarray, best_loss: float) -> bool:
+def stuck_epochs(epoch_s: float | None = None) -> int:
+    """How many flat epochs make a run stuck: STUCK_EPOCHS, or on a run of ``epoch_s`` seconds
+    an epoch (None: not known) as many as take STUCK_SECONDS, at least STUCK_MIN_EPOCHS."""
+    if epoch_s is None or not math.isfinite(epoch_s) or epoch_s <= 0:
+        return STUCK_EPOCHS
+    return int(min(STUCK_EPOCHS, max(STUCK_MIN_EPOCHS, math.ceil(STUCK_SECONDS / epoch_s))))
+
+
+def stuck_high(recent: np.ndarray, best_loss: float, epoch_s: float | None = None) -> bool:
     """Whether ``recent`` (the run's last losses, oldest first) sat still far above
-    ``best_loss`` (the lowest of the run) for at least STUCK_EPOCHS epochs."""
-    recent = np.asarray(recent, dtype=np.float64)[-STUCK_EPOCHS:]
-    if len(recent) < STUCK_EPOCHS or not math.isfinite(best_loss):
+    ``best_loss`` (the lowest of the run) for at least :func:`stuck_epochs` epochs (50; fewer
+    on a run of ``epoch_s`` seconds an epoch)."""
+    n = stuck_epochs(epoch_s)
+    recent = np.asarray(recent, dtype=np.float64)[-n:]
+    if len(recent) < n or not math.isfinite(best_loss):
         return False
     last = recent[-1]
     if not (np.all(np.isfinite(recent)) and last >= STUCK_RISE * best_loss

@@ -114,6 +114,49 @@ def gradient_headline(epochs: np.ndarray, grad_norms: np.ndarray) -> str:
             f"at epoch {epoch:,}, {_of_output(ratio).removesuffix(' of')}.")
 
 
+# Every layer's gradient falling this many times at once, between two rows of the record, and
+# staying down: not depth (that is one layer against another) but the whole network stopping
+# at one step -- a step too long drives the output (or every unit) into saturation, where the
+# gradient is ~0 everywhere. A 2-512x4-1 sigmoid run at lr 1 fell ~1,000x in every layer at
+# epoch 8 and sat there, its caption naming only the depth ratio it had had from the start
+# ("vanishing gradients ... the first layers stall"): a student changed the depth, when the
+# cure was a lower rate from the best epoch (review r23 F3).
+COLLAPSE_BY = 100.0
+
+
+def gradient_collapse(epochs: np.ndarray, grad_norms: np.ndarray) -> tuple[int, float] | None:
+    """(epoch, factor) where every layer's ||dL/dW|| fell at least COLLAPSE_BY times from the
+    row before and is still that far below it at the last row (the epoch shown); ``factor`` is
+    the smallest layer's fall then (the largest such fall of the run). None: no such fall."""
+    norms = np.asarray(grad_norms, np.float64)
+    if norms.ndim != 2 or len(norms) < 2 or not np.isfinite(norms).all():
+        return None
+    norms = np.maximum(norms, _FLOOR)
+    fall = (norms[:-1] / norms[1:]).min(axis=1)  # row i -> i + 1: the layer that fell least
+    still = (norms[:-1] / norms[-1]).min(axis=1)  # and how far below row i it is now
+    ok = (fall >= COLLAPSE_BY) & (still >= COLLAPSE_BY) & (norms[:-1, -1] > 1e3 * _FLOOR)
+    if not ok.any():
+        return None
+    i = int(np.argmax(np.where(ok, fall, 0.0)))
+    return int(epochs[i + 1]), float(fall[i])
+
+
+def _times(f: float) -> str:
+    """A fall as the caption says it: 1,000×, 230×: two significant digits at most; "over a
+    million times" past that (310,000,000× is a number to count, not to read)."""
+    if f >= 1e6:
+        return "over a million times"
+    digits = max(0, int(math.floor(math.log10(f))) - 1)
+    return f"{round(f / 10 ** digits) * 10 ** digits:,.0f}×"
+
+
+def collapse_sentence(epoch: int, factor: float) -> str:
+    # (short: with the depth ratio after it, four lines in presentation mode at 1024x768
+    # squeezed the plots under it)
+    return (f"<b>Every layer's gradient fell {_times(factor)} at epoch {epoch:,}</b>: a saturated "
+            "output? (a step too long: lower the rate, not the depth)")
+
+
 def layer_names(spec) -> list[str]:
     return [f"hidden {i + 1}" for i in range(len(spec.hidden))] + ["output"]
 
@@ -229,6 +272,9 @@ class GradientView(QWidget):
         """The caption's first words say what this run's gradients show, with the ratio at the
         epoch shown (a new text most frames: the caption is in a LabelRoom)."""
         headline = gradient_headline(flow.epochs, flow.grad_norms)
+        collapse = gradient_collapse(flow.epochs, flow.grad_norms)
+        if collapse is not None:  # what stopped the run first, then the depth ratio
+            headline = collapse_sentence(*collapse) + " " + headline
         if headline != self._headline:
             self._headline = headline
             if not self.caption_open:

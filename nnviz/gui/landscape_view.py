@@ -77,6 +77,7 @@ COLORBAR_LOG_TITLE = "loss<br>(log)"  # narrow: the bar's column takes the plane
 # 5%, it says so in plain words.
 POOR_PLANE_GAP = 0.25
 POOR_PLANE_SHARE = 0.8  # a PCA plane holding less of the path's variance than this: also poor
+FEW_PATH_POINTS = 24  # a path of at most this many points has them marked on its plot
 
 
 def loss_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
@@ -275,6 +276,8 @@ class LandscapeView(QWidget):
         # What the line plot shows: (restored epoch, the line's end epoch, whether it has a
         # line at all), as LandscapeResult says; its title and the map's key follow it.
         self._line_kind = (-1, -1, True)
+        self._points = ""  # the line plot's title's "(256 points)" where the numbers use fewer
+        self._path_marked = False  # the "along the path" plot marks its points (a few)
 
         self.directions = FittedCombo()
         for key, text in DIRECTIONS.items():
@@ -527,7 +530,26 @@ class LandscapeView(QWidget):
         self.line_plot.setTitle(self._line_title())
         self.path_plot.setTitle(self._path_title())
         self.map_key.setText(self._map_key())
+        self._mark_path()
+        if self.result is not None and self.summary.text() not in (PREPARING, PREPARING_NEW):
+            # Its warning's red is the theme's: after View -> Theme -> Dark the light theme's
+            # #B3261E stayed on the dark ground (2:1) until the next landscape (review r23 F14).
+            self.summary.setText(self._summary(self.result))
         QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
+
+    def _mark_path(self) -> None:
+        """The "along the path" curves' points marked (a path of a few: FEW_PATH_POINTS), or
+        not, in the curves' colours."""
+        k = self.scale
+        for curve, colour in ((self.path_real, colors.train_curve()),
+                              (self.path_shadow, colors.accent(PATH))):
+            if self._path_marked:
+                curve.setSymbol("o")
+                curve.setSymbolSize(6 * k)
+                curve.setSymbolBrush(colour)
+                curve.setSymbolPen(None)
+            else:
+                curve.setSymbol(None)
 
     def _line_title(self) -> str:
         # Two lines of ~30 characters, as the sharpness plot's: longer ones were fitted to a
@@ -547,8 +569,9 @@ class LandscapeView(QWidget):
         if restored >= 0:
             # After a divergence, the way the run went from the weights put back: the loss
             # climbs along it (initial -> current was one point: both were epoch 0's).
-            return (f"loss from the restored (0) to epoch<br>{end:,}'s (1) weights: {curves}")
-        return f"loss from the initial (0) to the<br>current (1) weights: {curves}"
+            return (f"loss from the restored (0) to epoch<br>{end:,}'s (1) weights: {curves}"
+                    f"{self._points}")
+        return f"loss from the initial (0) to the<br>current (1) weights: {curves}{self._points}"
 
     def _map_key(self) -> str:
         red = colors.hex_of(colors.readable(PATH))  # a word on the panel: 4.5:1
@@ -926,8 +949,9 @@ class LandscapeView(QWidget):
         pos = (lambda v: np.maximum(v, _TINY)) if log else (lambda v: v)  # noqa: E731
         has_test = r.line is not None and r.line.test is not None
         kind = (r.restored, r.line_end, r.line is not None)
-        if has_test != self._line_has_test or kind != self._line_kind:
-            self._line_has_test, self._line_kind = has_test, kind
+        points = f" ({r.land.n_points:,} points)" if _sampled(r) else ""
+        if has_test != self._line_has_test or kind != self._line_kind or points != self._points:
+            self._line_has_test, self._line_kind, self._points = has_test, kind, points
             self.line_plot.setTitle(self._line_title())
             QTimer.singleShot(0, self, self._fit_titles)  # the new title's size
         key = self._map_key()
@@ -950,6 +974,13 @@ class LandscapeView(QWidget):
         p = r.path
         ep = p.epochs.astype(np.float64)
         upto = len(ep) - 1 if r.restored >= 0 and len(ep) > 1 else len(ep)
+        # A path of few points (a wide network's: 5 checkpoints of 790,017 weights) is straight
+        # lines between them, which miss what the loss did in between (its dip at epoch 5 on
+        # the loss plot): its points marked, the lines read as joining them (review r23 F5).
+        few = upto <= FEW_PATH_POINTS
+        if few != self._path_marked:
+            self._path_marked = few
+            self._mark_path()
         self.path_real.setData(*_finite(ep[:upto], pos(p.loss[:upto])))
         self.path_shadow.setData(*_finite(ep[:upto], pos(p.loss_projected[:upto])))
         if upto < len(ep) and math.isfinite(p.loss[-1]):
@@ -1053,7 +1084,8 @@ class LandscapeView(QWidget):
         elif self._scale() <= 1.0:
             # Presentation mode leaves it out: the readout beside says the model's loss (the
             # centre's), and its line was the plots' room at 1024x768.
-            parts.append(f"loss at the centre {r.land.values[c, c]:.4g}")
+            parts.append(f"loss at the centre {r.land.values[c, c]:.4g}"
+                         + (f" on {_sample(r)}" if _sampled(r) else ""))
         if len(r.sharp_values):
             s = r.sharp_values[-1]
             lim = r.limit_values[-1]
@@ -1067,8 +1099,8 @@ class LandscapeView(QWidget):
             parts.append(f"<nobr>{text}</nobr>")
         elif r.sharpness_compiling:
             parts.append("the sharpness is being prepared (compiling)\u2026")
-        if r.land.n_points < r.n_train:
-            parts.append(f"on the first {r.land.n_points:,} of {r.n_train:,} training points")
+        if _sampled(r) and (r.pinned or self._scale() > 1.0):  # (no centre's loss said)
+            parts.append(f"the losses here are on {_sample(r)}")
         # The path lies off the plane: say where most, with both losses.
         gap = np.abs(p.loss - p.loss_projected)
         if len(gap) > 1 and np.isfinite(gap).any():
@@ -1113,6 +1145,18 @@ def limit_share(ratio: float) -> str:
     if ratio >= 10:
         return f"{ratio:,.0f} times"
     return f"{ratio:.0%} of"
+
+
+def _sampled(r: LandscapeResult) -> bool:
+    """Whether ``r``'s numbers are of fewer points than the run trains on."""
+    return r.land.n_points < r.n_train
+
+
+def _sample(r: LandscapeResult) -> str:
+    """The points ``r``'s numbers use, in words: "256 of the 80,000 training points (a random
+    sample, each class its share)"."""
+    return (f"{r.land.n_points:,} of the {r.n_train:,} training points (a random sample, each "
+            "class its share)")
 
 
 def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -231,7 +231,7 @@ class StuckHint:
         values = s.loss_values
         best = s.best_loss if math.isfinite(s.best_loss) else (
             float(np.nanmin(values)) if len(values) else math.inf)
-        if len(values) and stuck_high(values[-STUCK_EPOCHS:], best):
+        if len(values) and stuck_high(values[-STUCK_EPOCHS:], best, self.epoch_seconds()):
             (lr, before), now = blamed_rates(s), float(s.config.learning_rate)
             back_epoch = max(s.best_epoch, 0)
             # Going back, the rate set since (lower), or the one the run trained well at before
@@ -257,6 +257,12 @@ class StuckHint:
             w._set_status(False, "loss stuck far above its best: learning rate too high?")
         elif self.text is not None:
             self._clear()
+
+    def epoch_seconds(self) -> float | None:
+        """Seconds an epoch of the live run takes, as the worker last timed it (None: not yet):
+        a slow run is called stuck after fewer flat epochs (training.stuck_epochs)."""
+        worker = getattr(self.window, "worker", None)
+        return getattr(getattr(worker, "loop", None), "epoch_s", None)
 
     def _clear(self) -> None:
         """The hint and its word in the status line go."""

@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem,
                                QToolButton,
                                QVBoxLayout, QWidget)
 
-ERROR_STYLE = "color: #b3261e;"
-NOTE_STYLE = "color: #555;"
 # A refused field: pale pink with dark text in either theme (the dark theme's light text on
 # the pink read at 1.05:1).
 INVALID_FIELD = "background: #fde7e9; color: #1f1f1f;"

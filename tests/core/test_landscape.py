@@ -235,3 +235,33 @@ def test_after_a_divergence_the_path_is_the_run_up_to_it_on_a_plane_that_holds_i
     on = ls.project_path(t, plane, epochs, flats)
     assert on.off[1] < 1e-6 * np.linalg.norm(flats[1] - flats[0])  # on the plane
     assert on.loss_projected[1] == pytest.approx(on.loss[1], rel=1e-3)
+
+
+def test_a_landscape_on_a_subset_of_the_points_has_the_runs_loss_train_and_test():
+    # Review r23 F5: on 100,000 moons the landscape used the first 64 training points: its loss
+    # at the centre 0.4531 against the readout's 0.4995, and a train/test gap of 0.09 on the
+    # 1-D plot that the real losses (0.4995, 0.5020) did not have. The same on 4,000 moons
+    # whose first points hold fewer of class 1 (46%) than the data (50%), at a saturated
+    # output (~0 everywhere: each point's loss is its class's): a random sample in which each
+    # class keeps its share gives the run's losses.
+    t = trainer_for(samples=4000)
+    params = [(np.array(w), np.array(b)) for w, b in t.params]
+    w, b = params[-1]
+    params[-1] = (w, b - 30.0)
+    flat = ls.flatten(params)
+    T = np.asarray(t.T_train)
+    assert abs(T[:256].mean() - T.mean()) > 0.03  # the first points are no fair sample
+    full = float(ls.losses_of(t, flat[None])[0])
+    for n in (64, 256):
+        assert float(ls.losses_of(t, flat[None], n)[0]) == pytest.approx(full, rel=0.01)
+        # the 1-D plot's train and test ends, each on a sample of n of its points
+        line = ls.line_losses(t, flat, flat, points=3, max_points=n)
+        X_test, T_test = ls._test_arrays(t)
+        test = float(ls.losses_at(t, flat, 0 * flat, 0 * flat, np.zeros(1), np.zeros(1),
+                                  X_test, T_test)[0])
+        assert line.train[-1] == pytest.approx(full, rel=0.01)
+        assert line.test[-1] == pytest.approx(test, rel=0.01)
+        i = ls.sample_index(T, n)
+        assert len(i) == n == len(np.unique(i)) and np.all(np.diff(i) > 0)
+        assert np.array_equal(i, ls.sample_index(T, n))  # the same points every time
+    assert np.array_equal(ls.sample_index(T, len(T)), np.arange(len(T)))  # all: in order

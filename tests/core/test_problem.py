@@ -225,3 +225,15 @@ def test_a_rate_that_saturates_the_sigmoid_output_is_called_stuck_high():
     loss = np.asarray(trainer.run(200).losses)
     assert np.isfinite(loss).all() and loss[-1] > 1.3 * loss.min()
     assert stuck_high(loss, float(loss.min()))
+
+
+def test_a_slow_run_is_stuck_after_fewer_flat_epochs():
+    # Review r23 F3: 50 flat epochs of a run at 10-30 s an epoch were 8-20 minutes.
+    from nnviz.core.training import STUCK_EPOCHS, stuck_epochs
+    loss = np.array([0.26, 0.25] + [0.4995] * 12)
+    assert not stuck_high(loss, 0.25)  # epochs not timed: 50
+    assert not stuck_high(loss, 0.25, epoch_s=0.003)  # the notebook's network: 50
+    assert stuck_high(loss, 0.25, epoch_s=9.0)  # the big run: 10 flat epochs
+    assert not stuck_high(loss[:10], 0.25, epoch_s=30.0)  # never fewer than 10
+    assert stuck_epochs(0.5) == 20 and stuck_epochs(None) == STUCK_EPOCHS
+    assert stuck_epochs(0.001) == STUCK_EPOCHS

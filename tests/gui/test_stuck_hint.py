@@ -74,6 +74,33 @@ def test_the_hint_goes_back_to_the_runs_best_at_a_lower_rate(win, qtbot):
     assert not w.banner.isVisible()
 
 
+def test_a_slow_run_is_called_stuck_after_ten_flat_epochs_a_fast_one_after_fifty(
+        win, qtbot, monkeypatch):
+    # Review r23 F3: a 2-512x4-1 run on 100,000 points (9-28 s an epoch) saturated at epoch 9
+    # and got the hint only ~50 flat epochs later, 8-20 minutes on. The same saturation on the
+    # notebook's network: its epochs take milliseconds, so 20 flat ones are no stuck run yet
+    # (a loss may rest on a plateau); told that an epoch takes 2 s, 20 flat ones are 40 s.
+    w, actions = win
+    # Its epochs as they take on a quiet machine (a busy one's stalled chunk was timed at
+    # tenths of a second an epoch): fast.
+    monkeypatch.setattr(w.stuck_hint, "epoch_seconds", lambda: 0.002, raising=False)
+    _type_rate(qtbot, w, "5")
+    w.step(400)
+    wait_run(qtbot, w, 400)
+    _type_rate(qtbot, w, "10000")
+    w.step(20)
+    s = wait_run(qtbot, w, 420)
+    flat = np.asarray(s.loss_values[-15:])
+    assert flat.max() - flat.min() <= 1e-4 * flat[-1] and flat[-1] > 1.25 * s.best_loss
+    assert not w.banner.isVisible() and w.stuck_hint.text is None  # fast: not yet
+    monkeypatch.setattr(w.stuck_hint, "epoch_seconds", lambda: 2.0, raising=False)
+    w.step(1)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "too high" in w.banner.text(),
+                    timeout=TIMEOUT)
+    assert w.stuck_hint.back.isVisible()
+    assert w.stuck_hint.back.text() == f"Back to epoch {s.best_epoch:,} at lr 5"
+
+
 def test_the_banner_closes_and_stays_closed_while_the_run_is_stuck(win, qtbot):
     w, actions = win
     _saturate(qtbot, w)

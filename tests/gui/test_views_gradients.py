@@ -542,3 +542,38 @@ def test_the_top_rows_axis_labels_stand_apart_from_the_titles_under_them(view, q
         for row in (top, bottom):  # a two-line title's plot level with its neighbours'
             assert len({round(p.getViewBox().sceneBoundingRect().top()) for p in row}) == 1
     qtbot.waitUntil(apart, timeout=10_000)
+
+
+def test_every_layers_gradient_falling_at_once_is_named_before_the_depth_ratio(view):
+    # Review r23 F3: a 2-512x4-1 sigmoid run at lr 1 saturated its output at epoch 8 (every
+    # layer's gradient fell ~1,000x at once and stayed there), and the caption said only
+    # "Vanishing gradients ... the first layers stall", the depth ratio it had had from the
+    # start: a student changed the depth, when the cure was a lower rate. The same signature on
+    # the notebook's network: 100 epochs at lr 5, then a step at lr 10000 saturates it.
+    t = make_trainer()
+    log = runlog.RunLog()
+    log.checkpoint(0, t.state, "start")
+    inspect.record_gradients(t, log)
+    probe = inspect.GradientProbe()
+
+    def frame(epochs: int, lr: float):
+        t.set_learning_rate(lr)
+        runlog.advance(t, log, epochs, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
+        model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log)
+        s = snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)})
+        view.update_snapshot(s)
+        return s.extras["gradients"]
+
+    frame(100, 5.0)  # a healthy run whose gradients shrink as it learns: no collapse said
+    assert view.caption.text().startswith("<b>Healthy gradients</b>")
+    assert "fell" not in view.caption.text()
+    flow = frame(30, 10000.0)
+    norms, epochs = flow.grad_norms, flow.epochs
+    at = int(np.flatnonzero(epochs > 100)[0])  # the first row after the long step
+    assert np.all(norms[at] < norms[at - 1] / 100) and np.all(norms[-1] < norms[at - 1] / 100)
+    text = view.caption.text()
+    assert text.startswith(f"<b>Every layer's gradient fell over a million times at epoch "
+                           f"{int(epochs[at]):,}</b>: a saturated output? (a step too long: "
+                           "lower the rate, not the depth)")
+    # then what the depth ratio says, as before
+    assert text.index("fell") < text.index("gradients</b>")

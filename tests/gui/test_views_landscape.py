@@ -1075,3 +1075,54 @@ def test_at_1024x768_and_text_size_150_the_map_s_axis_labels_and_numbers_read_ap
 def _laid_out_lines(label) -> int:
     from nnviz.gui.widgets import _laid_out_lines as lines
     return lines(label.document())
+
+
+def test_the_numbers_say_how_many_points_they_use_and_a_short_path_marks_its_points(
+        main_window, qtbot):
+    # Review r23 F5: "loss at the centre 0.4531" was of the first 64 of 80,000 training points
+    # (said at the end of the line, after the sharpness), and the 1-D plot's title said
+    # nothing of them; the "along the path" plot drew straight lines between its 5 checkpoints
+    # and read as the loss between them.
+    import dataclasses
+    w = main_window
+    view = trained_and_shown(qtbot, w, 3)
+    r, s = view.result, w.last_snapshot
+    assert len(r.path.epochs) <= 24
+    for curve in (view.path_real, view.path_shadow):  # a few points: each marked
+        assert curve.opts["symbol"] == "o"
+        assert len(curve.scatter.data) == len(r.path.epochs)
+    assert "points" not in view.line_plot.titleLabel.text  # all the points: nothing to say
+    n, many = r.land.n_points, 40 * r.land.n_points
+    sampled = dataclasses.replace(r, n_train=many)
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: sampled}))
+    c = len(r.land.coords) // 2
+    assert (f"loss at the centre {r.land.values[c, c]:.4g} on {n:,} of the {many:,} training "
+            "points (a random sample, each class its share)") in view.summary.text()
+    assert "the first" not in view.summary.text()
+    assert f"({n:,} points)" in view.line_plot.titleLabel.text
+
+
+def test_the_plane_warnings_red_is_the_dark_themes_right_after_the_switch(main_window, qtbot):
+    # Review r23 F14: after View -> Theme -> Dark the summary's red warning stayed the light
+    # theme's #B3261E on the dark ground (2:1) until the next landscape.
+    import dataclasses
+    from nnviz.gui import colors
+    w = main_window
+    view = trained_and_shown(qtbot, w, 150)
+    r, s = view.result, w.last_snapshot
+    p = r.path
+    shadow = p.loss.copy()
+    shadow[0] = p.loss[0] * 0.5  # the plane shows the path poorly: the warning
+    far = dataclasses.replace(r, path=dataclasses.replace(p, loss_projected=shadow))
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: far}))
+    light = colors.hex_of(colors.error())
+    assert f"color:{light}'>the plane shows the path poorly" in view.summary.text()
+    try:
+        colors.set_look("dark")
+        dark = colors.hex_of(colors.error())
+        assert dark != light
+        qtbot.waitUntil(lambda: f"color:{dark}'>the plane shows the path poorly"
+                        in view.summary.text(), timeout=5000)
+        assert light not in view.summary.text()
+    finally:
+        colors.set_look("light")
