@@ -446,9 +446,11 @@ def test_the_views_numbers_on_padded_rows_are_the_unpadded_ones():
     d1, d2 = rng.standard_normal((2, flat.size)).astype(np.float32)
     a, b = rng.uniform(-1, 1, (2, 7))
     f = jax.jit(ls._objective(*ls.objective_key(t)))
-    for m in (n, 100):
+    for m in (n, 100):  # all the points; 100 of them, sample_index's (review r23 F5)
         got = ls.losses_at(t, flat, d1, d2, a, b, n=m)
-        want = [float(f(flat + x * d1 + y * d2, t.X_train[:m], t.T_train[:m]))
+        i = ls.sample_index(np.asarray(t.T_train), m)
+        assert len(i) == m
+        want = [float(f(flat + x * d1 + y * d2, t.X_train[i], t.T_train[i]))
                 for x, y in zip(a, b)]
         np.testing.assert_allclose(got, want, rtol=2e-5)
     np.testing.assert_allclose(ls.losses_of(t, flat[None])[0],
