@@ -69,8 +69,10 @@ STACKED_PLOT_PX = 150
 # Beside the map the side plots' titles are fitted to their width; below this share of their
 # full size (the text's scale) they go under the map instead, where they are whole. At 1024x768
 # and text size 150% the titles shrank to ~10 px beside ~16 px tick numbers, the three plots
-# 40 px strips with their axis words gone (review r23 F15).
-STACK_BELOW = 0.85
+# 40 px strips with their axis words gone (review r23 F15). At 1400x900 and 150% they fit
+# beside it at about the numbers' size (0.82 of theirs), plots ~110 px high: they stay there,
+# all in view.
+STACK_BELOW = 0.75
 HINT = "Click or drag on the map to move the model (Ctrl+Z undoes)."
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
 # Another run (a new network, new data, Reset): its first frame comes once its model has
