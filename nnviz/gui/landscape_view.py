@@ -22,8 +22,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QStyle, QStyleOptionComboBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel,
+                               QPushButton, QScrollArea, QStyle, QStyleOptionComboBox,
+                               QVBoxLayout, QWidget)
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.landscape import DIRECTIONS, variance_shares
@@ -62,6 +63,16 @@ LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
 # enough that they do not at 1024x768 in either mode (at 440 the sharpness plot's axis was cut
 # beside the settings, and presentation mode put them under the map, below the fold).
 MIN_PLOTS_HEIGHT = 330
+# px at 100%, times the text's scale: each side plot's height once they lie under the map (a
+# larger text in a narrow view, _stacks): a two-line title, the curve, the axis and its words.
+STACKED_PLOT_PX = 150
+# Beside the map the side plots' titles are fitted to their width; below this share of their
+# full size (the text's scale) they go under the map instead, where they are whole. At 1024x768
+# and text size 150% the titles shrank to ~10 px beside ~16 px tick numbers, the three plots
+# 40 px strips with their axis words gone (review r23 F15). At 1400x900 and 150% they fit
+# beside it at about the numbers' size (0.82 of theirs), plots ~110 px high: they stay there,
+# all in view.
+STACK_BELOW = 0.75
 HINT = "Click or drag on the map to move the model (Ctrl+Z undoes)."
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
 # Another run (a new network, new data, Reset): its first frame comes once its model has
@@ -484,6 +495,8 @@ class LandscapeView(QWidget):
         plots.addLayout(left, 3)
         plots.addWidget(self.plots_scroll, 2)
         self.plots_row = plots
+        self.stacked = False  # the side plots under the map (_stacks), not beside it
+        self._axis_words = True  # the line and path plots' words under their x axes
         column.addWidget(self.row, 1)
         for view in (self.glw, self.map_glw):
             view.installEventFilter(self)  # a new width: the titles fitted to it
@@ -787,7 +800,10 @@ class LandscapeView(QWidget):
         lay below the map and the fold at 1024x768. Presentation mode: the column scrolls for
         the explanation alone, whole under the plots; the map and the side plots are exactly
         as tall as the column shows under the summary. The normal mode: the explanation
-        capped, the row as tall as the rest leaves."""
+        capped, the row as tall as the rest leaves. A larger text outside presentation mode,
+        where the side plots beside the map would be too narrow for their titles (_stacks):
+        they go under the map, at full width and a height of their own, and the column
+        scrolls to them (the map stays as tall as the column shows)."""
         on = self._scale() > 1.0
         if on != self.column.scrolling:
             if not on:
@@ -798,13 +814,28 @@ class LandscapeView(QWidget):
                 self.row.setMaximumHeight(16777215)
             self.column.set_scrolling(on)
             self.explanation_scroll.set_share(None if on else 0.2)
-            # Fewer words under the axes in presentation mode's larger text: "alpha" is
-            # the title's "initial (0) to the current (1)", and the path's epochs are the
-            # sharpness plot's under it.
-            for plot in (self.line_plot, self.path_plot):
-                plot.showLabel("bottom", not on)
             if self.result is not None:
                 self.summary.setText(self._summary(self.result))  # the mode's parts
+        stack = on and self._stacks()
+        if stack != self.stacked:
+            self.stacked = stack
+            self.plots_row.setDirection(QBoxLayout.Direction.TopToBottom if stack
+                                        else QBoxLayout.Direction.LeftToRight)
+            if not stack:
+                self.plots_scroll.setMinimumHeight(0)
+                self.plots_scroll.setMaximumHeight(16777215)
+                self.map_glw.setMinimumHeight(MIN_MAP_HEIGHT)
+                self.map_glw.setMaximumHeight(16777215)
+                self.map_key.setMinimumHeight(0)
+                self.map_key.setMaximumHeight(16777215)
+        # Fewer words under the axes in presentation mode's larger text beside the map:
+        # "alpha" is the title's "initial (0) to the current (1)", and the path's epochs are
+        # the sharpness plot's under it. Under the map there is room for them.
+        words = not on or stack
+        if words != self._axis_words:
+            self._axis_words = words
+            for plot in (self.line_plot, self.path_plot):
+                plot.showLabel("bottom", words)
         if not on:
             return
         port = self.column.viewport()
@@ -813,8 +844,47 @@ class LandscapeView(QWidget):
         if self.message.isVisible():
             above += self.message.height() + spacing
         row = max(MIN_PLOTS_HEIGHT, port.height() - above - 2)
+        if stack:
+            plots = 3 * round(STACKED_PLOT_PX * self._scale())
+            if self.plots_scroll.height() != plots or self.plots_scroll.minimumHeight() != plots:
+                self.plots_scroll.setFixedHeight(plots)
+            # The map and its key as tall as the column shows, the plots under it, each part
+            # its height set: the box's heights for width gave the map its preferred 480 px of
+            # 376, or the key the rest.
+            key = max(self.map_key.heightForWidth(self.row.width()), 0)
+            shown = max(MIN_MAP_HEIGHT + key + 2, port.height() - above - 2)
+            if self.map_key.minimumHeight() != key or self.map_key.maximumHeight() != key:
+                self.map_key.setFixedHeight(key)
+            least = shown - key - 2  # (the left column's spacing)
+            if self.map_glw.minimumHeight() != least or self.map_glw.maximumHeight() != least:
+                self.map_glw.setFixedHeight(least)
+            row = shown + self.plots_row.spacing() + plots
         if self.row.height() != row or self.row.minimumHeight() != row:
             self.row.setFixedHeight(row)
+
+    def _stacks(self) -> bool:
+        """Whether the side plots go under the map: outside presentation mode (whose audience
+        cannot scroll: there they stay beside it), when beside the map their column would be
+        too narrow for their titles at STACK_BELOW of their size at the text's scale. Measured
+        on the row's width, which is the same either way: no back and forth."""
+        window = self.window()
+        presentation = getattr(window, "presentation", None)
+        if presentation is not None and presentation.active:
+            return False
+        width = self.row.width()
+        if width <= 0:
+            return self.stacked
+        spacing = self.plots_row.spacing()
+        side = (width - spacing) * 2 / 5 - 12  # the row's share (2 of 3 + 2), the margins
+        font = QFont(self.font())
+        font.setPointSizeF(TITLE_PT * self._scale() * STACK_BELOW)
+        metrics = QFontMetrics(font)
+        need = 0
+        for plot in (self.line_plot, self.path_plot, self.sharp_plot):
+            text = plot.titleLabel.text or ""
+            lines = re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", "\n", text)).split("\n")
+            need = max(need, *(metrics.horizontalAdvance(line) for line in lines))
+        return need > side
 
     def _fit_combo(self) -> None:
         """The directions' combo at most as wide as its longest item (it may be narrower in a

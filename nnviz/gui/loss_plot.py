@@ -193,6 +193,7 @@ class LossPlot(pg.PlotWidget):
         # a curve in whichever corner it went.
         self.legend.setColumnCount(2)
         self.legend_corner = "top right"
+        self._covers_everywhere = False  # the key hides a curve in every corner (_set_covers)
         self.legend.setToolTip("train: the loss on the training points; test: on the held-out "
                                "test points (dashed). Other names: earlier branches of the run.")
         self.train = pi.plot([], [], name="train")
@@ -388,8 +389,8 @@ class LossPlot(pg.PlotWidget):
         self._fit_key()
 
     def _fit_key(self) -> None:
-        """The key in the plot (the legend) where it leaves the curves room, else under the
-        plot beside "epoch": with an exercise open in presentation mode at 1024x768 the plot
+        """The key in the plot (the legend) where it leaves the curves room and hides no curve
+        in some corner, else under the plot, on a line of its own under "epoch": with an exercise open in presentation mode at 1024x768 the plot
         is ~75 px high and the legend's box covered most of it. Under the plot it is one line
         where that fits, the live branch named once where that fits, else rows of whole
         entries, centred: with four branches at 1400x900 "run 2" and "run 3" ran off the
@@ -399,18 +400,23 @@ class LossPlot(pg.PlotWidget):
             return
         legend, vb = self.legend, pi.getViewBox()
         below = vb.height() > 0 and (legend.height() > SHORT_PLOT_LEGEND * vb.height()
-                                     or legend.width() > getattr(self, "_legend_room", 1e9))
+                                     or legend.width() > getattr(self, "_legend_room", 1e9)
+                                     or getattr(self, "_covers_everywhere", False))
         axis = pi.getAxis("bottom")
         # The title where it fits, else "epoch"; the key under the plot comes first.
         titles = dict.fromkeys((self.epoch_title, "epoch"))
         text = next((t for t in titles if _html_width(axis, t) <= vb.width()), "epoch")
         rows = -1.0  # the width the key wraps at (-1: one line)
         if below:
+            # On a line of its own under the axis's title, centred: beside it, "epoch ━━ train
+            # (slow lr 0.05) ┅┅ test (slow lr 0.05) ━━ run 1" read as the axis's title (review
+            # r23 F11).
+            rows = max(vb.width(), 1.0)
             suffix = getattr(self, "_suffix", "")
-            for title, compact in ((t, c) for t in titles for c in (False, True)):
+            for compact in (False, True):
                 # Too wide for the axis ("test (rur" after a branch at 1024x768): the live
                 # branch's name once, before its two curves' ("run 2: ━━ train ┅┅ test"), and
-                # long names cut.
+                # long names cut; still too wide, it wraps in rows of whole entries.
                 parts = []
                 for sample, label in legend.items:
                     pen = pg.mkPen(sample.item.opts.get("pen"))
@@ -427,15 +433,17 @@ class LossPlot(pg.PlotWidget):
                     parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
                                  f"&nbsp;{_whole(name)}")  # an entry is never split
                 head = f"{_whole(suffix.strip(' ()'))}: " if compact and suffix else ""
-                text = title + "&nbsp;&nbsp;&nbsp; " + head + " &nbsp; ".join(parts)
-                if _html_width(axis, text) <= vb.width():
+                key = head + " &nbsp; ".join(parts)
+                if _html_width(axis, key) <= vb.width():
                     break
-            else:
-                rows = max(vb.width(), 1.0)
+            text = text + "<br>" + key
         legend.setVisible(not below)
         if axis.labelText != text or axis.label.textWidth() != rows:
             axis.label.setTextWidth(rows)
             axis.setLabel(text)  # (its height, with the rows)
+            # The axis at its new height now: the key's line under "epoch" lay over the tick
+            # numbers until the plot's layout came round to it.
+            pi.layout.activate()
             # Centred afresh: pyqtgraph places an axis title only when the axis is resized, and
             # this runs after that (the plot's resize): "epoch" kept the wide title's place,
             # ~55 px left of centre, once the key came back into the plot (after Compare); a
@@ -675,6 +683,15 @@ class LossPlot(pg.PlotWidget):
             n += int(np.count_nonzero((ys >= lo_y) & (ys <= hi_y)))
         return n
 
+    def _set_covers(self, covers: bool) -> None:
+        """Whether the key in the plot would hide a curve in every corner: then it goes under
+        the plot (_fit_key). Hidden, the legend is measured as it would be drawn; under the
+        plot the view box is shorter, so a key sent there for this stays there until a corner
+        is free: no back and forth."""
+        if covers != self._covers_everywhere:
+            self._covers_everywhere = covers
+            self._fit_key()
+
     def _place_legend(self) -> None:
         """The legend goes top right while it hides no curve there (a falling loss leaves that
         corner free); else it stays where it hides nothing, or goes to the corner where it hides
@@ -684,12 +701,18 @@ class LossPlot(pg.PlotWidget):
         if self._curves_in(first) == 0:
             best = first
         elif self.legend_corner != first and self._curves_in(self.legend_corner) == 0:
+            self._set_covers(False)
             return
         else:
             covered = {c: self._curves_in(c) for c in LEGEND_CORNERS}
             best = min(LEGEND_CORNERS, key=lambda c: covered[c])  # the first of equals
+            # In every corner over a curve (a loss flat at 0.5 across a short plot): the key
+            # under the plot, on its own line, rather than over the curve (review r23 F6, F11).
+            self._set_covers(covered[best] > 0)
             if covered[best] >= covered[self.legend_corner]:
                 return
+        if best == first:
+            self._set_covers(False)
         if best != self.legend_corner:
             self.legend_corner = best
             item, parent, offset = LEGEND_CORNERS[best]

@@ -34,6 +34,7 @@ from .widgets import (EpochNote, LabelRoom, computing, data_names_of, model_epoc
 
 MAX_UNITS = 32
 MAX_LINKS = 160
+ELLIPSIS = "\u2026"  # what QFontMetrics.elidedText ends a cut header with
 CANVAS_TIP = ("The network, inputs on the left, output on the right: hover a link or a bias "
               "to read it, click it to edit it; click a neuron to see its map.")
 #: The diagram from the keyboard (NetworkCanvas.keyboard): said in its tooltip, in the status bar
@@ -496,10 +497,15 @@ class NetworkCanvas(QWidget):
         out = self._fitted_titles(max(gap - 6.0, 20.0))
         base = self._header_size(self.font())
         smallest = min(f.pointSizeF() for _, f, _ in out)
-        if len(self.col_x) > 2 and smallest < max(self.STAGGER_BELOW * base, least):
+        # A header cut ("input 2 featu\u2026", "hidden 1 4 sigm\u2026" at 1024x768 and text
+        # size 150%, review r23 F16: its least size was the text's, so never "under" it) is
+        # staggered too where that makes it whole.
+        cut = any(ELLIPSIS in t for _, _, t in out)
+        if len(self.col_x) > 2 and (cut or smallest < max(self.STAGGER_BELOW * base, least)):
             wide = self._fitted_titles(max(2 * gap - 6.0, 20.0))
             staggered = min(f.pointSizeF() for _, f, _ in wide)
-            if staggered >= 1.2 * smallest or staggered >= least > smallest:
+            whole = cut and not any(ELLIPSIS in t for _, _, t in wide)
+            if staggered >= 1.2 * smallest or staggered >= least > smallest or whole:
                 drop = max(r.height() for c, (r, _, _) in enumerate(wide) if c % 2 == 0) + 2
                 out = []
                 for c, (r, f, t) in enumerate(wide):

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QScrollArea, QSizePolicy,
                                QSplitter, QToolTip, QVBoxLayout, QWidget)
@@ -264,6 +264,20 @@ def point_rim_pen():
     return pg.mkPen(colors.point_rim(), width=1.2)
 
 
+POINT_PX = 7.0  # the node map's data markers at the normal text size, where the map has room
+LEAST_POINT_PX = 3.0  # and the smallest they become on a small map
+POINT_SHARE = 0.6  # a marker at most this times the side of the map's area per point
+
+
+def marker_size(scatter) -> float:
+    """The size ``scatter``'s markers are drawn at: the first point's, or the item's own where
+    the points take it (-1)."""
+    sizes = scatter.data["size"]
+    if len(sizes) and float(sizes[0]) >= 0:
+        return float(sizes[0])
+    return float(scatter.opts.get("size") or 0.0)
+
+
 class NeuronMapPanel(QWidget):
     """One neuron's activation over the input plane, large, with the data drawn over it."""
 
@@ -289,6 +303,11 @@ class NeuronMapPanel(QWidget):
         # plot's): painted from a pixmap, and the axes too.
         self.scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.addItem(self.scatter)
+        # Its marker size is the panel's own, fitted to the map (_fit_points), not scaled again
+        # by presentation mode / the text size (nnviz.gui.presentation.scale_scene).
+        self.scatter.nnviz_fitted = True
+        self.plot.getPlotItem().vb.sigResized.connect(self._fit_points)
+        self.plot.installEventFilter(self)  # the text's scale (scale_scene marks it)
         cache_axes(self.plot.getPlotItem())
         plain_axes(self.plot.getPlotItem())  # the input plane's values
         self._data_key = None
@@ -300,6 +319,28 @@ class NeuronMapPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(LabelRoom(self.title))  # a new range every frame: no new layout
         lay.addWidget(self.plot, 1)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if (obj is self.plot and event.type() == QEvent.Type.DynamicPropertyChange
+                and event.propertyName() == b"nnvizScale"):
+            self._fit_points()
+        return False
+
+    def _fit_points(self, *_) -> None:
+        """The data's markers sized to the map: POINT_PX (times the text's scale) where the
+        map has room, smaller where it has not, down to LEAST_POINT_PX. At 1024x768 and text
+        size 150% the 160 points were ~12 px markers over a 125x70 px map and covered it
+        (review r23 F16): each now takes at most a share of the map's area per point."""
+        n = len(self.scatter.data)
+        if n == 0:
+            return
+        rect = self.plot.getPlotItem().vb.rect()
+        scale = max(1.0, float(self.plot.property("nnvizScale") or 1.0))
+        room = POINT_SHARE * math.sqrt(max(rect.width() * rect.height(), 1.0) / n)
+        size = max(LEAST_POINT_PX, min(POINT_PX * scale, room))
+        if abs(marker_size(self.scatter) - size) < 0.25:
+            return
+        self.scatter.setSize(size)
 
     def apply_look(self) -> None:
         self._lut = colors.heat_lut()
@@ -397,6 +438,7 @@ class NeuronMapPanel(QWidget):
                 thin_to_cells(x0, x1, rgb, 400 // CELL_PX, 400 // CELL_PX)
             self.scatter.setData(x0[keep], x1[keep], brush=shared(rgb[keep], pg.mkBrush),
                                  symbol=[symbols[i] for i in keep])
+            self._fit_points()
         # Auto-range now rather than during the paint, where its change costs a second paint.
         self.plot.scene().prepareForPaint()
 

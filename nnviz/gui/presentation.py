@@ -679,6 +679,8 @@ def scale_scene(view, scale: float) -> None:
         elif isinstance(item, pg.ScatterPlotItem):
             if isinstance(item.parentItem(), pg.PlotDataItem):
                 continue  # the curve's own symbols: set above
+            if getattr(item, "nnviz_fitted", False):
+                continue  # markers its view sizes (at the scale) to its plot's room
             sizes = item.data["size"] if len(item.data) else None
             if sizes is None or not len(sizes):
                 continue

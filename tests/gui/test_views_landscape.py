@@ -1068,8 +1068,12 @@ def test_at_1024x768_and_text_size_150_the_map_s_axis_labels_and_numbers_read_ap
         for (a, ta), (b, tb) in zip(ordered, ordered[1:]):
             gap = b.left() - a.right() if side == "bottom" else b.top() - a.bottom()
             assert gap >= 2, (side, ta, tb, gap)
-    assert view.map.getAxis("left").label.toPlainText().strip() == "random 2"
-    assert view.map.getAxis("bottom").label.toPlainText().strip() == "random 1"
+    # Shortened where the map is narrow; whole where it has the width (the side plots under
+    # it at this size since review r23 F15), never broken or cut.
+    assert view.map.getAxis("left").label.toPlainText().strip() in (
+        "random 2", "random 2 (filter-normalised)")
+    assert view.map.getAxis("bottom").label.toPlainText().strip() in (
+        "random 1", "random 1 (filter-normalised)")
 
 
 def _laid_out_lines(label) -> int:

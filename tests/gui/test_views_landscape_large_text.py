@@ -1,0 +1,78 @@
+"""The Landscape view at a larger text size in a small window (review r23 F15): at 1024x768 and
+text size 150% the side column kept its width and its three plots became ~40 px strips, "10⁻¹"
+printed over "10⁻²", their axis words gone, the sharpness plot with one tick number, and their
+titles ~10 px beside ~16 px tick numbers (smaller than at 100%)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QRect
+
+from ..conftest import wait_for_run
+from .test_narrow_window import _drawn_numbers
+from .test_views_landscape import graphics_view, in_window, shown_landscape, shown_part
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _title_px(plot) -> float:
+    """The height of one line of ``plot``'s title, in px (its font's)."""
+    from PySide6.QtGui import QFontMetricsF
+    return QFontMetricsF(plot.titleLabel.item.font()).height()
+
+
+def _tick_px(plot) -> float:
+    from PySide6.QtGui import QFontMetricsF
+    return QFontMetricsF(plot.getAxis("left").style["tickFont"]).height()
+
+
+def _side_plots_readable(w, view) -> None:
+    view.grab()
+    column = view.column
+    bar = column.verticalScrollBar()
+    # The map and the model in view as the tab opens, not scrolled.
+    assert bar.value() == 0
+    port = graphics_view(view.map)
+    plane = in_window(port, view.vb.sceneBoundingRect())
+    assert shown_part(port.viewport()).contains(plane), (plane, shown_part(port.viewport()))
+    assert plane.height() >= 200, plane
+    for name in ("line_plot", "path_plot", "sharp_plot"):
+        plot = getattr(view, name)
+        data = plot.vb.sceneBoundingRect()
+        # a plot, not a strip: room for its curve and at least three tick numbers
+        assert data.height() >= 3 * _tick_px(plot), (name, data)
+        assert data.width() >= 250, (name, data)
+        # the title as large as the numbers under it at least (it was ~10 px beside ~16)
+        assert _title_px(plot) >= _tick_px(plot), (name, _title_px(plot), _tick_px(plot))
+        # the title within its plot's width
+        title = plot.titleLabel.item.sceneBoundingRect()
+        box = plot.sceneBoundingRect()
+        assert box.left() - 1 <= title.left() and title.right() <= box.right() + 1, name
+        # the axis's words under it ("alpha", "epoch")
+        bottom = plot.getAxis("bottom")
+        assert bottom.label.isVisible() and bottom.label.toPlainText().strip(), name
+        # the y numbers apart, two at least
+        numbers = [(r, t) for r, t in _drawn_numbers(plot.getAxis("left")) if t]
+        assert len(numbers) >= 2, (name, numbers)
+        ordered = sorted(numbers, key=lambda n: n[0].top())
+        for (a, ta), (b, tb) in zip(ordered, ordered[1:]):
+            assert b.top() >= a.bottom() - 1, (name, ta, tb)
+    # Scrolled to the end, the sharpness plot lies whole in view.
+    bar.setValue(bar.maximum())
+    try:
+        sharp = in_window(graphics_view(view.sharp_plot), view.sharp_plot.sceneBoundingRect())
+        shown = shown_part(graphics_view(view.sharp_plot).viewport())
+        assert shown.contains(sharp), (sharp, shown)
+    finally:
+        bar.setValue(0)
+
+
+def test_at_1024x768_and_text_150_the_side_plots_read_as_plots_under_the_map(main_window, qtbot):
+    w = main_window
+    w.text_size.choose(1.5)
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.step(100)
+    wait_for_run(qtbot, w, 100)
+    view = shown_landscape(qtbot, w, 100)
+    qtbot.waitUntil(lambda: _side_plots_readable(w, view), timeout=10_000)
