@@ -30,15 +30,20 @@ def _at(w, epoch) -> bool:
     return s is not None and s.run_id == w.run_id and s.epoch == s.live_epoch == epoch
 
 
-def _saturate(qtbot, w):
-    """The notebook's moons network trained 400 epochs at lr 5, then 10000: the loss goes from
-    ~0.08 to ~0.5 and sits there. The snapshot when the hint shows."""
+def _jump(qtbot, w, flat: int):
+    """The notebook's moons network trained 400 epochs at lr 5, then ``flat`` at 10000: the
+    loss goes from ~0.08 to ~0.5 and sits there. The snapshot at the end."""
     _type_rate(qtbot, w, "5")
     w.step(400)
     wait_run(qtbot, w, 400)
     _type_rate(qtbot, w, "10000")
-    w.step(200)
-    s = wait_run(qtbot, w, 600)
+    w.step(flat)
+    return wait_run(qtbot, w, 400 + flat)
+
+
+def _saturate(qtbot, w):
+    """:func:`_jump` with 200 flat epochs. The snapshot when the hint shows."""
+    s = _jump(qtbot, w, 200)
     qtbot.waitUntil(lambda: w.banner.isVisible() and "too high" in w.banner.text(),
                     timeout=TIMEOUT)
     assert not s.diverged and s.metrics.train_loss > 0.3
@@ -84,12 +89,7 @@ def test_a_slow_run_is_called_stuck_after_ten_flat_epochs_a_fast_one_after_fifty
     # Its epochs as they take on a quiet machine (a busy one's stalled chunk was timed at
     # tenths of a second an epoch): fast.
     monkeypatch.setattr(w.stuck_hint, "epoch_seconds", lambda: 0.002, raising=False)
-    _type_rate(qtbot, w, "5")
-    w.step(400)
-    wait_run(qtbot, w, 400)
-    _type_rate(qtbot, w, "10000")
-    w.step(20)
-    s = wait_run(qtbot, w, 420)
+    s = _jump(qtbot, w, 20)
     flat = np.asarray(s.loss_values[-15:])
     assert flat.max() - flat.min() <= 1e-4 * flat[-1] and flat[-1] > 1.25 * s.best_loss
     assert not w.banner.isVisible() and w.stuck_hint.text is None  # fast: not yet

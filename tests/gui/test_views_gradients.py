@@ -22,18 +22,30 @@ def view(qtbot):
     return v
 
 
-def test_curves_per_layer_grow_as_training_advances(view):
+def _recorded_frames(view):
+    """The notebook's trainer with its record and gradients kept as the worker keeps them, and
+    ``frame(epochs, lr=None)``: train it ``epochs`` more (at ``lr`` if given), show ``view``
+    the snapshot, return the gradient probe's result in it. Returns (trainer, log, frame)."""
     t = make_trainer()
     log = runlog.RunLog()
     log.checkpoint(0, t.state, "start")
     inspect.record_gradients(t, log)
     probe = inspect.GradientProbe()
 
-    def frame(epochs: int) -> None:
+    def frame(epochs: int, lr: float | None = None):
+        if lr is not None:
+            t.set_learning_rate(lr)
         runlog.advance(t, log, epochs, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
         model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log)
-        view.update_snapshot(snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)}))
+        s = snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)})
+        view.update_snapshot(s)
+        return s.extras["gradients"]
 
+    return t, log, frame
+
+
+def test_curves_per_layer_grow_as_training_advances(view):
+    t, log, frame = _recorded_frames(view)
     for _ in range(3):
         frame(10)
     assert len(view.norm_curves) == 4 and len(view.ratio_curves) == 4
@@ -550,20 +562,7 @@ def test_every_layers_gradient_falling_at_once_is_named_before_the_depth_ratio(v
     # "Vanishing gradients ... the first layers stall", the depth ratio it had had from the
     # start: a student changed the depth, when the cure was a lower rate. The same signature on
     # the notebook's network: 100 epochs at lr 5, then a step at lr 10000 saturates it.
-    t = make_trainer()
-    log = runlog.RunLog()
-    log.checkpoint(0, t.state, "start")
-    inspect.record_gradients(t, log)
-    probe = inspect.GradientProbe()
-
-    def frame(epochs: int, lr: float):
-        t.set_learning_rate(lr)
-        runlog.advance(t, log, epochs, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
-        model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log)
-        s = snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)})
-        view.update_snapshot(s)
-        return s.extras["gradients"]
-
+    _, _, frame = _recorded_frames(view)
     frame(100, 5.0)  # a healthy run whose gradients shrink as it learns: no collapse said
     assert view.caption.text().startswith("<b>Healthy gradients</b>")
     assert "fell" not in view.caption.text()
