@@ -44,11 +44,10 @@ def _name(member: dict) -> str:
     return f"{member['activation']}, lr {member['learning_rate']:g}"
 
 
-def test_every_members_loss_curve_differs_from_every_other(qtbot, two_axes):
+def _every_members_loss_curve_differs_from_every_other(qtbot, view):
     """The curves had one colour and one dash per activation: sigmoid at lr 0.1 and at lr 1
     were the same blue line. Now no two members share both colour and dashes, the key says
     what the dashes are, and each curve is named at its end."""
-    view = two_axes
     members = view.drawn.members
     pens = [c.opts["pen"] for c in view.curves.curves]
     looks = [(p.color().getRgb()[:3], p.style(),
@@ -63,17 +62,15 @@ def test_every_members_loss_curve_differs_from_every_other(qtbot, two_axes):
     assert [n.textItem.toPlainText() for n in view.curves.names] == [_name(m) for m in members]
 
 
-def test_tile_titles_are_whole_and_name_both_values(two_axes):
+def _tile_titles_are_whole_and_name_both_values(view):
     """Titles were cut to "activation sigm\u2026": the learning rate never showed."""
-    view = two_axes
     shown = [t.textItem.toPlainText().replace("\u2605 ", "") for t in view.tiles.labels]
     assert shown == [_name(m) for m in view.drawn.members]
     assert not any("\u2026" in t for t in shown)
 
 
-def test_the_tiles_and_the_heatmap_list_the_rows_in_one_order(two_axes):
+def _the_tiles_and_the_heatmap_list_the_rows_in_one_order(view):
     """The tiles ran sigmoid, relu, tanh from the top, the heatmap tanh, relu, sigmoid."""
-    view = two_axes
     members = view.drawn.members
 
     def order(items) -> list[str]:
@@ -92,9 +89,8 @@ def test_the_tiles_and_the_heatmap_list_the_rows_in_one_order(two_axes):
     assert sorted(ticks, key=ticks.get) == list(ACTS)
 
 
-def test_the_heatmaps_best_star_is_in_its_cell_by_its_number(two_axes):
+def _the_heatmaps_best_star_is_in_its_cell_by_its_number(view):
     """The star sat at its cell's lower-left edge, nearer the next column than its number."""
-    view = two_axes
     plot, best = view.score_plot, view.drawn.best()
     k = ACTS.index(view.drawn.members[best]["activation"])
     j = LRS.index(view.drawn.members[best]["learning_rate"])
@@ -109,6 +105,16 @@ def test_the_heatmaps_best_star_is_in_its_cell_by_its_number(two_axes):
     # one star in the heatmap, the one the key names
     stars = [t for t in plot.cell_texts if "\u2605" in t.textItem.toPlainText()]
     assert stars == [text] and "\u2605 best" in plot.getPlotItem().titleLabel.text
+
+
+def test_the_reviewers_sweep_reads_as_a_new_user_reads_it(qtbot, two_axes):
+    """The four checks above, on one window and one trained sweep: each only reads what the
+    view draws (it was four tests, each building a window and training the same six members
+    12 epochs for it)."""
+    _every_members_loss_curve_differs_from_every_other(qtbot, two_axes)
+    _tile_titles_are_whole_and_name_both_values(two_axes)
+    _the_tiles_and_the_heatmap_list_the_rows_in_one_order(two_axes)
+    _the_heatmaps_best_star_is_in_its_cell_by_its_number(two_axes)
 
 
 def test_the_values_field_follows_the_setting_chosen(qtbot):
