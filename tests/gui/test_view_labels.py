@@ -17,13 +17,15 @@ pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
 def _fruit():
-    """A file of two named classes (apple, lemon)."""
+    """A file of two named classes (apple, lemon). 200 rows: the notebook's 160 training and 40
+    test points, so the sigmoid run is the window's notebook problem's programs (in a whole run
+    the tanh run's are test_problem_defaults' softmax test's too)."""
     import numpy as np
     from nnviz.core.csvdata import parse_csv_text
     rng = np.random.default_rng(0)
     lines = ["width,height,fruit"] + [
         f"{rng.normal(2 * k, 1):.3f},{rng.normal(k, 1):.3f},{('apple', 'lemon')[k]}"
-        for k in (0, 1) * 60]
+        for k in (0, 1) * 100]
     return parse_csv_text("\n".join(lines), name="fruit")
 
 
