@@ -326,7 +326,9 @@ def test_the_default_networks_layers_are_told_apart_also_by_a_colour_blind_viewe
 
 
 def test_more_than_eight_layers_run_from_purple_to_green_as_the_caption_says(view):
-    _gradient_frame(view, hidden=(3,) * 9)
+    # nine layers (eight hidden and the output), one more than the key's eight colours: the
+    # deep sigmoid network the caption and vanishing-gradient tests draw, compiled once for all
+    _gradient_frame(view, hidden=(8,) * 8)
     first, last = _rgb(view.norm_curves[0]), _rgb(view.norm_curves[-1])
     assert first[2] > first[1] and first[0] > first[1]  # purple
     assert last[1] > last[0] and last[1] > last[2]  # green
