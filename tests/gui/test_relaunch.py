@@ -73,7 +73,7 @@ def test_a_session_opened_while_the_last_problem_prepares_comes_without_waiting(
     assert not gate.is_set() and len(held) == 1  # still held: nothing waited for it
     assert s.spec.hidden == (4, 10, 4) and s.live_epoch == 100
     assert "Epoch 100" in w.controls.epoch.text()
-    assert "Opened notebook-gd-e100.nnviz" in w.statusBar().currentMessage()
+    assert "notebook-gd-e100.nnviz" in w.windowTitle()
     gate.set()  # the held preparation ends; its problem was given up
     assert _model_in_worker(w, qtbot) == (4, 10, 4)
     w.step(1)
