@@ -946,7 +946,8 @@ class TrainLoop(_LiveBranch):
         self._replace_trainer(run_id, trainer)
 
     def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
-        self._replace_trainer(run_id, trainer)
+        if not self._replace_trainer(run_id, trainer):
+            return  # given up for a newer problem: its record goes with it
         if isinstance(history, Run):  # a session with its run log
             self.run = history
             return
@@ -956,7 +957,9 @@ class TrainLoop(_LiveBranch):
             for e, v in zip(np.asarray(test_epochs, np.int64), np.asarray(test_values, np.float32)):
                 self.log.record_test(int(e), float(v))
 
-    def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
+    def _replace_trainer(self, run_id: int, trainer: Trainer) -> bool:
+        """``trainer`` is the run from now on, once prepared (_prepare); False if a newer
+        problem replaced it first."""
         old = self.trainer
         self.trainer = None  # a failing compile must not leave a half-made run behind
         self.run_id = run_id  # (a failure of its compile is that run's: see failed_at)
@@ -967,7 +970,7 @@ class TrainLoop(_LiveBranch):
             self._make_grid(trainer.data, res)
         self._start_numbers = None
         if not self._prepare(trainer):
-            return  # a newer problem replaced this one before it was ready
+            return False  # a newer problem replaced this one before it was ready
         dt = time.perf_counter() - t0
         self.trainer = trainer
         self._new_pace()
@@ -975,6 +978,7 @@ class TrainLoop(_LiveBranch):
         self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
         if self.editing_points:
             self._prepare_points()
+        return True
 
     def _set_data(self, data: Dataset, text: str) -> None:
         """Go on training on edited points (see SetData): a pinned checkpoint at the edit, the

@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+import pytest
+
+from nnviz.core.history import LossHistory
 from nnviz.core.loop import Adopt, NewProblem, Request, SetSpeed, TrainLoop
 from nnviz.core.problem import notebook_problem
 
@@ -53,14 +56,17 @@ def _problem(hidden: tuple):
                                    activations=("sigmoid",) * len(hidden)))
 
 
-def test_a_problem_replaced_while_it_is_prepared_is_given_up(monkeypatch):
+@pytest.mark.parametrize("adopted", [False, True], ids=["new problem", "adopted run"])
+def test_a_problem_replaced_while_it_is_prepared_is_given_up(monkeypatch, adopted):
     """r23 F7: a relaunch prepared the last (big) problem for ~40 s, and the session opened
     meanwhile waited for all of it. The loop goes on to the newer problem while the older one's
-    preparation is still under way (held here), and that one never becomes the run."""
+    preparation is still under way (held here), and that one never becomes the run (an adopted
+    one's record neither)."""
     errors, shown = [], []
     loop = TrainLoop(publish=shown.append, error=errors.append)
     gate, waiting = _held_compile(monkeypatch, (7, 7))
-    loop.post(NewProblem(1, _problem((7, 7))))
+    held = _problem((7, 7))
+    loop.post(Adopt(1, held.make_trainer(), LossHistory()) if adopted else NewProblem(1, held))
     first = threading.Thread(target=loop.work_once)
     first.start()
     try:
