@@ -677,11 +677,20 @@ def _padded_norms_fn(spec: NetworkSpec, key: TrainConfig):
     return jax.jit(f)
 
 
-def gradient_row(model, previous=None) -> tuple[np.ndarray, np.ndarray]:
+def gradient_row(model, previous=None, measured=None) -> tuple[np.ndarray, np.ndarray]:
     """(||dL/dW||, update ratio) per layer of ``model`` (a Trainer or a ModelAt), the gradient
     on every training point. The ratio is lr ||g|| / ||W|| for plain gradient descent, else
     measured against ``previous`` = (epoch, params) of an earlier state: ||W - W_prev|| / ||W||
-    per epoch between them."""
+    per epoch between them. ``measured``: ``gradient_norms(model)``, worked out already."""
+    norms, wnorm = gradient_norms(model) if measured is None else measured
+    return norms, update_ratios(model.config.optimizer, model.learning_rate, model.epoch,
+                                model.params, norms, wnorm, previous)
+
+
+def gradient_norms(model) -> tuple[np.ndarray, np.ndarray]:
+    """(||dL/dW||, ||W||) per layer of ``model``, the gradient on every training point: the
+    costly part of ``gradient_row`` (a forward and backward pass over all the points), which
+    ``record_gradient_norms`` turns into a row."""
     cfg = model.config
     full = getattr(model, "grad_data", None)
     if full is not None:
@@ -692,8 +701,7 @@ def gradient_row(model, previous=None) -> tuple[np.ndarray, np.ndarray]:
         f = _norms_fn(model.spec, compile_key(cfg))
         out = f(model.params, model.X_train, model.T_train, penalty_rates(cfg))
     norms, wnorm = (np.asarray(a, np.float64) for a in jax.device_get(out))
-    return norms, update_ratios(cfg.optimizer, model.learning_rate, model.epoch, model.params,
-                                norms, wnorm, previous)
+    return norms, wnorm
 
 
 def update_ratios(optimizer: str, learning_rate: float, epoch: int, params, norms, wnorm,
@@ -716,11 +724,11 @@ def _previous(log):
     return (cks[-2].epoch, cks[-2].state.params) if len(cks) > 1 else None
 
 
-def record_gradients(model, log) -> None:
+def record_gradients(model, log, measured=None) -> None:
     """Record ``model``'s gradient statistics in ``log`` at its newest checkpoint (call it right
     after the checkpoint is taken, e.g. as ``runlog.advance``'s ``on_checkpoint``): the gradient
-    view's history, kept however the epochs were run."""
-    norms, ratios = gradient_row(model, _previous(log))
+    view's history, kept however the epochs were run. ``measured``: see gradient_row."""
+    norms, ratios = gradient_row(model, _previous(log), measured)
     log.record_grads(log.checkpoints[-1].epoch, norms, ratios)
 
 

@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
@@ -28,7 +28,8 @@ from . import heap, runlog
 from .data import Dataset
 from .errors import NnvizError
 from .history import LossHistory
-from .inspect import drawing_layers, gradient_row, grid_device, record_gradients, shares_grid
+from .inspect import (drawing_layers, gradient_norms, gradient_row, grid_device,
+                      record_gradients, shares_grid)
 from .losses import scores
 from .network import NetworkSpec
 from .problem import Problem
@@ -318,6 +319,14 @@ class SweepRequest:
     on_error: Callable[[BaseException], None]
 
 
+# The commands that may stand between a problem still being prepared and the problem queued
+# after it without keeping the first (see TrainLoop._superseded): the window's settings, which
+# hold for any run, and what the next problem undoes anyway (Play, Step, a rate...). Anything
+# else -- a Request (Save's capture, Undo's), a branch's reply, an edit of the points -- is about
+# the problem before it, which is then prepared to the end, as before.
+_PASSING = (Play, Pause, Step, Reset, Restart, SetLearningRate, SetSpeed, SetStopAt, SetProbe,
+            DrawGrid, ShowEpoch)
+
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
            | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | DrawGrid
            | Request
@@ -551,6 +560,16 @@ class TrainLoop(_LiveBranch):
         self.editing_points = False
         self._preparing: ThreadPoolExecutor | None = None
         self.prepared: Any = None  # the Future of the last preparation (tests wait on it)
+        # Set by post() and by the end of each part of a new model's preparation: the loop,
+        # waiting for that preparation, looks whether a newer problem has replaced it.
+        self._wake = threading.Event()
+        # The preparations a newer problem replaced: their thread finishes the call under way
+        # (XLA's cannot be stopped) and nothing more; release() waits for them.
+        self._given_up: list[ThreadPoolExecutor] = []
+        # What the preparation of the current model measured at its start (_warm_up): the
+        # first snapshot's metrics and the start's gradient row, not worked out twice (2-512x4-1
+        # at 100,000 points: ~3 s and ~9 s more before its first frame).
+        self._start_numbers: tuple | None = None
         self._prepared_sizes: set = set()  # (problem, size, mini-batches, test points) done
 
     # --- the thread-safe way in ------------------------------------------------------------
@@ -558,6 +577,7 @@ class TrainLoop(_LiveBranch):
     def post(self, command: Command) -> None:
         """Queue a command; any thread may call this."""
         self.commands.put(command)
+        self._wake.set()
 
     # --- driving ---------------------------------------------------------------------------
 
@@ -926,7 +946,8 @@ class TrainLoop(_LiveBranch):
         self._replace_trainer(run_id, trainer)
 
     def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
-        self._replace_trainer(run_id, trainer)
+        if not self._replace_trainer(run_id, trainer):
+            return  # given up for a newer problem: its record goes with it
         if isinstance(history, Run):  # a session with its run log
             self.run = history
             return
@@ -936,7 +957,9 @@ class TrainLoop(_LiveBranch):
             for e, v in zip(np.asarray(test_epochs, np.int64), np.asarray(test_values, np.float32)):
                 self.log.record_test(int(e), float(v))
 
-    def _replace_trainer(self, run_id: int, trainer: Trainer) -> None:
+    def _replace_trainer(self, run_id: int, trainer: Trainer) -> bool:
+        """``trainer`` is the run from now on, once prepared (_prepare); False if a newer
+        problem replaced it first."""
         old = self.trainer
         self.trainer = None  # a failing compile must not leave a half-made run behind
         self.run_id = run_id  # (a failure of its compile is that run's: see failed_at)
@@ -945,15 +968,9 @@ class TrainLoop(_LiveBranch):
         res = grid_resolution(trainer.spec) if trainer.data.n_features == 2 else None
         if old is None or old.data is not trainer.data or (res and res != self._grid_res):
             self._make_grid(trainer.data, res)
-        # XLA compiles without the GIL: the functions of the first snapshot compile on a second
-        # core while this thread compiles the training step (cold cache, bench/gui.py's first
-        # frame: the compiles were ~1 s one after another).
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="nnviz-warm-up") as pool:
-            warm = [pool.submit(self._warm_up, trainer, False), pool.submit(self._warm_up,
-                                                                           trainer, True)]
-            trainer.compile()
-            for w in warm:
-                w.result()
+        self._start_numbers = None
+        if not self._prepare(trainer):
+            return False  # a newer problem replaced this one before it was ready
         dt = time.perf_counter() - t0
         self.trainer = trainer
         self._new_pace()
@@ -961,6 +978,7 @@ class TrainLoop(_LiveBranch):
         self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
         if self.editing_points:
             self._prepare_points()
+        return True
 
     def _set_data(self, data: Dataset, text: str) -> None:
         """Go on training on edited points (see SetData): a pinned checkpoint at the edit, the
@@ -1020,22 +1038,92 @@ class TrainLoop(_LiveBranch):
             self.prepared = self._preparing.submit(_prepare_size, spec, config,
                                                    _with_train_count(data, count), params, seed)
 
-    def _warm_up(self, trainer: Trainer, probes: bool) -> None:
+    def _prepare(self, trainer: Trainer) -> bool:
+        """Compile ``trainer``'s step and what its first snapshot calls, and measure its start
+        (_warm_up), in threads of their own; False if a newer problem replaced this one first
+        (_superseded): the loop goes on to it at once, and the preparation given up stops after
+        the call under way. A relaunch after a big problem (2-512x4-1 at 100,000 points) spent
+        ~25 s of a busy 2-core machine here before its first frame, and an opened session, or
+        any other problem, waited behind it (review r23 F7). A compile that fails raises here.
+
+        XLA compiles without the GIL: the functions of the first snapshot compile on a second
+        core while the training step compiles on a third thread (cold cache, bench/gui.py's
+        first frame: the compiles were ~1 s one after another)."""
+        gave_up = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="nnviz-warm-up")
+        jobs: list[Future] = [pool.submit(trainer.compile),
+                              pool.submit(self._warm_up, trainer, False, gave_up),
+                              pool.submit(self._warm_up, trainer, True, gave_up)]
+        for job in jobs:
+            job.add_done_callback(lambda _job: self._wake.set())
+        while True:
+            self._wake.clear()
+            if all(job.done() for job in jobs):
+                break
+            if self.stopping.is_set() or self._superseded():  # (closing: no run to wait for)
+                gave_up.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._given_up.append(pool)
+                return False
+            self._wake.wait()
+        pool.shutdown(wait=True)
+        jobs[0].result()  # the compile's failure is the run's (the warm-up's are left, see there)
+        numbers = jobs[1].result()
+        # (The compile ran the step for 0 epochs: the same weights, maybe in new arrays.)
+        if numbers is not None and _same_weights(numbers[0], trainer.params):
+            self._start_numbers = (trainer, trainer.params, trainer.data, *numbers[1:])
+        return True
+
+    def _measured_start(self, params) -> bool:
+        """The preparation measured ``params`` of the current trainer, on its data now."""
+        start, t = self._start_numbers, self.trainer
+        return start is not None and start[0] is t and start[1] is params and start[2] is t.data
+
+    def _superseded(self) -> bool:
+        """A problem queued (NewProblem, Adopt) replaces the one being prepared: only commands
+        that hold for any run stand between them (_PASSING), none about the run being prepared
+        (a Request keeps it, as in newest_problems)."""
+        with self.commands.mutex:
+            queued = list(self.commands.queue)
+        for cmd in queued:
+            if isinstance(cmd, (NewProblem, Adopt)):
+                return True
+            if not isinstance(cmd, _PASSING):
+                return False
+        return False
+
+    def _warm_up(self, trainer: Trainer, probes: bool,
+                 gave_up: threading.Event | None = None) -> tuple | None:
         """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
-        compiled; results are thrown away and a failure is left for the real snapshot."""
+        compiled; a failure is left for the real snapshot. The rest returns what the run's
+        start is shown with: (the weights, their Metrics, their gradient_norms) -- None if it
+        failed or was given up (``gave_up`` set: a newer problem replaced this one; it stops
+        between calls)."""
+        def going() -> bool:
+            return gave_up is None or not gave_up.is_set()
+
         try:
             if probes:
                 for fn in list(self.probes.values()):
+                    if not going():
+                        return None
                     with np.errstate(all="ignore"):
                         fn(trainer, self.grid_points)
-                return
-            trainer.evaluate()
+                return None
+            params = trainer.params
+            metrics = trainer.evaluate(params)
+            if not going():
+                return None
             trainer.test_loss()
-            gradient_row(trainer)  # the run log's gradient statistics at each checkpoint
-            if self.grid_points is not None:
+            if not going():
+                return None
+            # the run log's gradient statistics at each checkpoint (the start's: _new_run)
+            norms = gradient_norms(trainer)
+            if self.grid_points is not None and going():
                 trainer.predict_for_drawing(self._grid_device)
+            return params, metrics, norms
         except Exception:  # noqa: BLE001 -- see the docstring
-            pass
+            return None
 
     def _new_run(self, run_id: int) -> None:
         self.run_id = run_id
@@ -1050,8 +1138,10 @@ class TrainLoop(_LiveBranch):
     # --- the timeline ----------------------------------------------------------------------------
 
     def _record_grads(self, log: RunLog) -> None:
-        """The gradient statistics at the checkpoint just taken (the gradient view's history)."""
-        record_gradients(self.trainer, log)
+        """The gradient statistics at the checkpoint just taken (the gradient view's history);
+        those the preparation measured, when it is of these weights (_prepare)."""
+        t, start = self.trainer, self._start_numbers
+        record_gradients(t, log, start[4] if self._measured_start(t.params) else None)
 
     def _apply_learning_rate(self, lr: float) -> None:
         self.trainer.set_learning_rate(lr)
@@ -1440,7 +1530,11 @@ class TrainLoop(_LiveBranch):
     def make_snapshot(self, diverged: bool = False) -> Snapshot:
         t = self.trainer
         model = self.model_shown()
-        m = t.evaluate(model.params)
+        start = self._start_numbers
+        if self._measured_start(model.params):
+            m = start[3]  # measured by the preparation (_prepare): the same weights and data
+        else:
+            m = t.evaluate(model.params)
         # The test loss of the weights after epoch E is drawn at E + 1 (see _record_test), but
         # not that of the best weights a divergence put back (see runlog.diverged_end).
         if not model.past and t.epoch > 0 and (
@@ -1569,7 +1663,9 @@ class TrainLoop(_LiveBranch):
         if self._preparing is not None:
             self._preparing.shutdown(wait=True, cancel_futures=True)
             self._preparing = None
-        self.trainer = None
+        while self._given_up:  # (each is at the end of its call under way, at most)
+            self._given_up.pop().shutdown(wait=True, cancel_futures=True)
+        self.trainer, self._start_numbers = None, None
         self.sweep = None
         self.probes.clear()
         self.grid_points, self._grid_axes = None, None
@@ -1579,6 +1675,16 @@ class TrainLoop(_LiveBranch):
                 self.commands.get_nowait()
             except queue.Empty:
                 break
+
+
+def _same_weights(a, b) -> bool:
+    """Whether weights ``a`` and ``b`` (lists of (W, b)) are the same, bit for bit."""
+    if a is b:
+        return True
+    la, lb = jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)
+    return len(la) == len(lb) and all(
+        x.shape == y.shape and x.dtype == y.dtype and x.tobytes() == y.tobytes()
+        for x, y in zip(jax.device_get(la), jax.device_get(lb)))
 
 
 def _with_train_count(data: Dataset, n: int) -> Dataset:

@@ -194,6 +194,9 @@ class Timeline(QWidget):
         top.addWidget(self.slider, 1)
         top.addWidget(self.branches)
         top.addWidget(self.branch_menu_button)
+        # Shown by a frame of a run with branches (update): an empty box and a lone "..."
+        # stood beside the slider until the first frame of a run opened (r23 F7).
+        self._show_branches(False)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         room = LabelRoom(self.label)
@@ -312,8 +315,7 @@ class Timeline(QWidget):
         with QSignalBlocker(self.branches):
             self.branches.setCurrentText(s.branch)
         many = len(names) > 1
-        self.branches.setVisible(many)
-        self.branch_menu_button.setVisible(many)
+        self._show_branches(many)
         self.delete_action.setEnabled(many)
         self.live.setEnabled(s.past)
         if self.speed.property("chosen") is None and not self._timer.isActive():
@@ -335,7 +337,12 @@ class Timeline(QWidget):
         # No run behind it until the first frame (a big model compiles for ~35 s): Live stood
         # enabled through that compile when the run before was shown in the past (r23 F2).
         self.live.setEnabled(False)
+        self._show_branches(False)  # nor the last run's branches
         self._show_label()
+
+    def _show_branches(self, on: bool) -> None:
+        self.branches.setVisible(on)
+        self.branch_menu_button.setVisible(on)
 
     def opening(self, epoch: int, shown: int | None = None, verb: str = "Loading") -> None:
         """A run adopted at ``epoch`` (a session opened, a run undone back), compiling before
