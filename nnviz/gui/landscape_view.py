@@ -800,7 +800,7 @@ class LandscapeView(QWidget):
         lay below the map and the fold at 1024x768. Presentation mode: the column scrolls for
         the explanation alone, whole under the plots; the map and the side plots are exactly
         as tall as the column shows under the summary. The normal mode: the explanation
-        capped, the row as tall as the rest leaves. A larger text outside presentation mode,
+        capped, the row as tall as the rest leaves. A larger text (presentation mode's too),
         where the side plots beside the map would be too narrow for their titles (_stacks):
         they go under the map, at full width and a height of their own, and the column
         scrolls to them (the map stays as tall as the column shows)."""
@@ -863,14 +863,13 @@ class LandscapeView(QWidget):
             self.row.setFixedHeight(row)
 
     def _stacks(self) -> bool:
-        """Whether the side plots go under the map: outside presentation mode (whose audience
-        cannot scroll: there they stay beside it), when beside the map their column would be
+        """Whether the side plots go under the map: when beside the map their column would be
         too narrow for their titles at STACK_BELOW of their size at the text's scale. Measured
-        on the row's width, which is the same either way: no back and forth."""
-        window = self.window()
-        presentation = getattr(window, "presentation", None)
-        if presentation is not None and presentation.active:
-            return False
+        on the row's width, which is the same either way: no back and forth. Presentation mode
+        too: beside the map at 1024x768 the side plots were ~230 px wide under ~9 pt titles,
+        the map ~270 px across; under it the map takes the width (the model, its path and the
+        summary in sight) and the presenter scrolls to the side plots, each as wide as the
+        view. At 1400x900 they stay beside it, all in view."""
         width = self.row.width()
         if width <= 0:
             return self.stacked

@@ -76,3 +76,22 @@ def test_at_1024x768_and_text_150_the_side_plots_read_as_plots_under_the_map(mai
     wait_for_run(qtbot, w, 100)
     view = shown_landscape(qtbot, w, 100)
     qtbot.waitUntil(lambda: _side_plots_readable(w, view), timeout=10_000)
+
+
+def test_in_presentation_mode_at_1024x768_the_side_plots_read_as_plots_under_the_map(
+        main_window, qtbot):
+    # Beside the map in presentation mode at 1024x768 the side plots were ~190 px wide under
+    # titles fitted down to ~9 pt, and the map ~270 px across: now, as at text 150%, they go
+    # under the map at the view's width, the map (and the model on it) in view unscrolled.
+    w = main_window
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.set_presentation(True)
+    try:
+        w.step(100)
+        wait_for_run(qtbot, w, 100)
+        view = shown_landscape(qtbot, w, 100)
+        qtbot.waitUntil(lambda: _side_plots_readable(w, view), timeout=10_000)
+    finally:
+        w.set_presentation(False)
