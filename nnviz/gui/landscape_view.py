@@ -74,6 +74,9 @@ STACKED_PLOT_PX = 150
 # all in view.
 STACK_BELOW = 0.75
 HINT = "Click or drag on the map to move the model (Ctrl+Z undoes)."
+SUMMARY_TIP = ("Where the model is on this plane, its sharpness, and how far the run's path lies "
+               "off the plane (in red where the plane shows it poorly: the map's colours along "
+               "the path are then far from the losses the run had).")
 PREPARING = "Preparing the landscape (compiling its functions for this network)\u2026"
 # Another run (a new network, new data, Reset): its first frame comes once its model has
 # compiled; the last run's map, path and sharpness stayed until then (30 s at 512 units,
@@ -333,10 +336,7 @@ class LandscapeView(QWidget):
         hint_row.addWidget(self.follow, 0, Qt.AlignmentFlag.AlignTop)
 
         self.summary = QLabel()
-        self.summary.setToolTip("Where the model is on this plane, its sharpness, and how far "
-                                "the run's path lies off the plane (in red where the plane "
-                                "shows it poorly: the map's colours along the path are then "
-                                "far from the losses the run had).")
+        self.summary.setToolTip(SUMMARY_TIP)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel()
@@ -547,7 +547,7 @@ class LandscapeView(QWidget):
         if self.result is not None and self.summary.text() not in (PREPARING, PREPARING_NEW):
             # Its warning's red is the theme's: after View -> Theme -> Dark the light theme's
             # #B3261E stayed on the dark ground (2:1) until the next landscape (review r23 F14).
-            self.summary.setText(self._summary(self.result))
+            self._show_summary(self.result)
         QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
 
     def _mark_path(self) -> None:
@@ -714,7 +714,7 @@ class LandscapeView(QWidget):
                 # The same landscape, the model placed on it anew (the probe's frames between
                 # two landscapes): the white dot and the path move, nothing else is drawn again.
                 self._draw_path(r)
-                self.summary.setText(self._summary(r))
+                self._show_summary(r)
             else:
                 self._redraw()
         if r.sharpness_missing and not self.playing():
@@ -800,7 +800,7 @@ class LandscapeView(QWidget):
         lay below the map and the fold at 1024x768. Presentation mode: the column scrolls for
         the explanation alone, whole under the plots; the map and the side plots are exactly
         as tall as the column shows under the summary. The normal mode: the explanation
-        capped, the row as tall as the rest leaves. A larger text outside presentation mode,
+        capped, the row as tall as the rest leaves. A larger text (presentation mode's too),
         where the side plots beside the map would be too narrow for their titles (_stacks):
         they go under the map, at full width and a height of their own, and the column
         scrolls to them (the map stays as tall as the column shows)."""
@@ -815,7 +815,7 @@ class LandscapeView(QWidget):
             self.column.set_scrolling(on)
             self.explanation_scroll.set_share(None if on else 0.2)
             if self.result is not None:
-                self.summary.setText(self._summary(self.result))  # the mode's parts
+                self._show_summary(self.result)  # the mode's parts
         stack = on and self._stacks()
         if stack != self.stacked:
             self.stacked = stack
@@ -863,14 +863,13 @@ class LandscapeView(QWidget):
             self.row.setFixedHeight(row)
 
     def _stacks(self) -> bool:
-        """Whether the side plots go under the map: outside presentation mode (whose audience
-        cannot scroll: there they stay beside it), when beside the map their column would be
+        """Whether the side plots go under the map: when beside the map their column would be
         too narrow for their titles at STACK_BELOW of their size at the text's scale. Measured
-        on the row's width, which is the same either way: no back and forth."""
-        window = self.window()
-        presentation = getattr(window, "presentation", None)
-        if presentation is not None and presentation.active:
-            return False
+        on the row's width, which is the same either way: no back and forth. Presentation mode
+        too: beside the map at 1024x768 the side plots were ~230 px wide under ~9 pt titles,
+        the map ~270 px across; under it the map takes the width (the model, its path and the
+        summary in sight) and the presenter scrolls to the side plots, each as wide as the
+        view. At 1400x900 they stay beside it, all in view."""
         width = self.row.width()
         if width <= 0:
             return self.stacked
@@ -974,7 +973,7 @@ class LandscapeView(QWidget):
         self._draw_path(r)
         self._draw_side(r, log)
         self._side_paints_next()
-        self.summary.setText(self._summary(r))
+        self._show_summary(r)
 
     def _side_paints_next(self) -> None:
         """The side plots painted in a later pass of the event loop than the map: their new
@@ -1124,7 +1123,23 @@ class LandscapeView(QWidget):
             note.setAnchor((0, 0))
             note.setPos(box.left() + 4, box.top() + 1)
 
-    def _summary(self, r: LandscapeResult) -> str:
+    def _show_summary(self, r: LandscapeResult) -> None:
+        """The summary's short parts in the label, its details in the label's tooltip."""
+        text, details = self._summary_parts(r)
+        self.summary.setText(text)
+        tip = SUMMARY_TIP if not details else \
+            f"<p>{SUMMARY_TIP}</p>" + "".join(f"<p>{d}</p>" for d in details)
+        if self.summary.toolTip() != tip:
+            self.summary.setToolTip(tip)
+
+    def _summary_parts(self, r: LandscapeResult) -> tuple[str, list[str]]:
+        """The summary, short: at text 150% it ran 4-6 lines over the map (1024x768 and
+        1400x900), the map's room. The numbers a look at the map needs stay in it, a line
+        breaking between phrases ("99.9% of the path's variance" whole); what explains them
+        (where the path is farthest off a plane that shows it well, how the points were
+        sampled) is the tooltip's, returned as the details. A warning (the plane shows the
+        path poorly) keeps its numbers in sight."""
+        details: list[str] = []
         plane, p = r.land.plane, r.path
         c = len(r.land.coords) // 2
         parts = [f"epoch {r.epoch:,}" if r.now is None else
@@ -1145,8 +1160,8 @@ class LandscapeView(QWidget):
                 parts.append(f"the path (red) is the run up to epoch {int(ep[-1]):,}"
                              + _path_rise(ep, loss, i))
         if plane.explained:
-            parts.append(f"the plane holds {variance_shares(plane.explained)[2]} of the path's "
-                         "variance")
+            parts.append(f"the plane holds <nobr>{variance_shares(plane.explained)[2]} of the "
+                         "path's variance</nobr>")
         if plane.note:
             parts.append(plane.note)
         if r.pinned:
@@ -1155,22 +1170,27 @@ class LandscapeView(QWidget):
             # Presentation mode leaves it out: the readout beside says the model's loss (the
             # centre's), and its line was the plots' room at 1024x768.
             parts.append(f"loss at the centre {r.land.values[c, c]:.4g}"
-                         + (f" on {_sample(r)}" if _sampled(r) else ""))
+                         + (f" ({_sample_short(r)})" if _sampled(r) else ""))
+            if _sampled(r):
+                details.append(f"The losses here are on {_sample(r)}.")
         if len(r.sharp_values):
             s = r.sharp_values[-1]
             lim = r.limit_values[-1]
             text = f"sharpness {s:.3g}"
             if math.isfinite(lim):
                 # The limit's formula beside its value: "of the limit 2" left a newcomer asking
-                # what 2 was. One unbreakable piece: it wrapped before its closing "2)".
+                # what 2 was. One unbreakable piece: it wrapped before its closing "2)". (The
+                # line may break before it: one piece with the value, it went whole to a line
+                # of its own, the summary a line longer at text 150%.)
                 formula = LIMIT_FORMULAS.get(r.optimizer)
-                text += (f" ({limit_share(s / lim)} the stability limit "
-                         f"{formula + ' = ' if formula else ''}{lim:.3g})")
-            parts.append(f"<nobr>{text}</nobr>")
+                text += (f" <nobr>({limit_share(s / lim)} the stability limit "
+                         f"{formula + ' = ' if formula else ''}{lim:.3g})</nobr>")
+            parts.append(text)
         elif r.sharpness_compiling:
             parts.append("the sharpness is being prepared (compiling)\u2026")
         if _sampled(r) and (r.pinned or self._scale() > 1.0):  # (no centre's loss said)
-            parts.append(f"the losses here are on {_sample(r)}")
+            parts.append(f"losses on {_sample_short(r)}")
+            details.append(f"The losses here are on {_sample(r)}.")
         # The path lies off the plane: say where most, with both losses.
         gap = np.abs(p.loss - p.loss_projected)
         if len(gap) > 1 and np.isfinite(gap).any():
@@ -1188,12 +1208,16 @@ class LandscapeView(QWidget):
                     parts.append(f"<span style='color:{red}'>the plane shows the path poorly: "
                                  f"{where}</span>")
                 else:
-                    parts.append("the path lies a little off this plane: at epoch "
-                                 f"{int(p.epochs[i]):,} the model's loss was {real}, its "
-                                 f"shadow's on the plane {shadow}")
+                    # The numbers in the tooltip: beside "holds 99.9%" they took two lines.
+                    worst = np.nanmax(gap / np.maximum(np.abs(p.loss), _TINY))
+                    parts.append("path a little off the plane <nobr>(losses within "
+                                 f"{math.ceil(100 * worst - 1e-9):.0f}%)</nobr>")
+                    details.append(f"The path lies a little off this plane: at epoch "
+                                   f"{int(p.epochs[i]):,} the model's loss was {real}, its "
+                                   f"shadow's on the plane {shadow}.")
             else:
-                parts.append("the path lies close to this plane (its losses within 5%)")
-        return " &nbsp;·&nbsp; ".join(parts)
+                parts.append("path close to the plane <nobr>(losses within 5%)</nobr>")
+        return " &nbsp;·&nbsp; ".join(parts), details
 
 
 def _path_rise(epochs: np.ndarray, loss: np.ndarray, i: int) -> str:
@@ -1227,6 +1251,12 @@ def _sample(r: LandscapeResult) -> str:
     sample, each class its share)"."""
     return (f"{r.land.n_points:,} of the {r.n_train:,} training points (a random sample, each "
             "class its share)")
+
+
+def _sample_short(r: LandscapeResult) -> str:
+    """``_sample`` in the summary's few words: "256 of 80,000 points" (the tooltip says the
+    rest)."""
+    return f"<nobr>{r.land.n_points:,} of {r.n_train:,}</nobr> points"
 
 
 def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

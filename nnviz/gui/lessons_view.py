@@ -127,7 +127,10 @@ FIGURE_ROW_LEAST = 200
 # figure keeps rows this high at the least (lesson 4's at 1024x768 had ~130 px when its words
 # were cut in a box of their own).
 SCROLLED_ROW_LEAST = 150
-CAPTION_LINES = 3  # a caption this long, at most, keeps its room under the figure (_arrange)
+# A caption this long, at most, keeps its room under the figure (_arrange) where the figure's
+# rows keep FIGURE_ROW_PX over it: lessons 2 and 3's numbers (5 lines at 1400x900 in
+# presentation mode) were below the bottom edge at 3, over 400 px of figure for one row of plots.
+CAPTION_LINES = 6
 TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
@@ -298,8 +301,8 @@ class LessonPage(QWidget):
         """In presentation mode, the figure's height that leaves its caption (the numbers under
         it) in sight under it, the page not scrolled: the viewport's height less the words'
         and the caption's, measured beside a scroll bar. None where the caption is long
-        (more than CAPTION_LINES: lesson 4's ranges, lesson 5's notes are read by scrolling,
-        the plots at their rows' height) or not under the figure."""
+        (more than CAPTION_LINES: lesson 5's notes are read by scrolling, the plots at their
+        rows' height) or not under the figure."""
         if not self._numbers_below:
             return None
         width = max(self._width_beside_bar(), 1)
@@ -375,6 +378,7 @@ class LessonPage(QWidget):
             for item in self.glw.ci.items:
                 if isinstance(item, pg.PlotItem):
                     item.getAxis("left").setWidth(self.axis_width())
+                    self.air_under_title(item)
             QTimer.singleShot(0, self, self._arrange)
         return False
 
@@ -393,6 +397,22 @@ class LessonPage(QWidget):
         title = fm.height() + 8  # a QGraphicsTextItem's height: its 4 px margins
         need = fm.horizontalAdvance(self.widest_tick) + 5 + 0.8 * title + 4
         return max(LEFT_AXIS_WIDTH, int(need + 0.999))
+
+    def air_under_title(self, plot: pg.PlotItem) -> None:
+        """Room between ``plot``'s title and its data, half a line of the y axis' numbers: a
+        number at the plot's top edge is drawn centred on it, half over the plot, and reached
+        into the title's letters (lesson 1's "25" at 1400x900 in presentation mode). Not over
+        a plane (``plane``): its range is padded past the data, its top number well inside,
+        and its 1:1 drawing pays for every pixel of height (the baseline's planes kept
+        PLANE_LEAST_PX at 1400x900 in presentation mode by a few)."""
+        if getattr(plot, "nnviz_plane", False):
+            return
+        scale = float(self.glw.property("nnvizScale") or 1.0)
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * scale)  # as nnviz.gui.widgets.scale_axes
+        air = math.ceil(QFontMetrics(font).height() / 2)
+        if plot.layout.rowSpacing(0) != air:
+            plot.layout.setRowSpacing(0, air)
 
     def plot(self, row: int, col: int, title: str, x: str = "X", y: str = "Y",
              log_y: bool = False) -> pg.PlotItem:
@@ -413,6 +433,7 @@ class LessonPage(QWidget):
         p.setPreferredWidth(10)  # what the grid compares: equal, so the columns are
         p.setMinimumWidth(10)
         p.getAxis("left").setWidth(self.axis_width())
+        self.air_under_title(p)
         return p
 
     def key_under(self, plot: pg.PlotItem) -> "LegendRow":
@@ -424,7 +445,10 @@ class LessonPage(QWidget):
 
     def plane(self, row: int, col: int, title: str) -> pg.PlotItem:
         """A plot of the input plane, kept 1:1 by its height (see PlaneHeights)."""
-        return self.plot(row, col, title, "x1", "x2")
+        p = self.plot(row, col, title, "x1", "x2")
+        p.nnviz_plane = True
+        p.layout.setRowSpacing(0, 0)
+        return p
 
     def scatter(self, plot: pg.PlotItem, x, y, brushes, size: int = 7,
                 name: str | None = None, symbol="o") -> pg.ScatterPlotItem:
@@ -1060,6 +1084,7 @@ class LessonsView(QWidget):
         lp.setLabels(bottom="epoch", left="loss")
         lp.getAxis("left").enableAutoSIPrefix(False)
         lp.getAxis("left").setWidth(page.axis_width())
+        page.air_under_title(lp)
         lp.setPreferredWidth(10)  # a column as wide as a plane's, when it takes a plane's cell
         lp.setMinimumWidth(10)
         lp.setMaximumHeight(LOSS_MOST)

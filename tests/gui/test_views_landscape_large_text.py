@@ -76,3 +76,62 @@ def test_at_1024x768_and_text_150_the_side_plots_read_as_plots_under_the_map(mai
     wait_for_run(qtbot, w, 100)
     view = shown_landscape(qtbot, w, 100)
     qtbot.waitUntil(lambda: _side_plots_readable(w, view), timeout=10_000)
+
+
+def test_in_presentation_mode_at_1024x768_the_side_plots_read_as_plots_under_the_map(
+        main_window, qtbot):
+    # Beside the map in presentation mode at 1024x768 the side plots were ~190 px wide under
+    # titles fitted down to ~9 pt, and the map ~270 px across: now, as at text 150%, they go
+    # under the map at the view's width, the map (and the model on it) in view unscrolled.
+    w = main_window
+    w.resize(1024, 768)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.set_presentation(True)
+    try:
+        w.step(100)
+        wait_for_run(qtbot, w, 100)
+        view = shown_landscape(qtbot, w, 100)
+        qtbot.waitUntil(lambda: _side_plots_readable(w, view), timeout=10_000)
+    finally:
+        w.set_presentation(False)
+
+
+def _summary_lines(view) -> int:
+    label = view.summary
+    view.grab()
+    return round(label.height() / label.fontMetrics().lineSpacing())
+
+
+@pytest.mark.parametrize("size, most, most_sampled", [((1024, 768), 3, 4), ((1400, 900), 2, 3)])
+def test_at_text_150_the_summary_leaves_the_map_its_room(main_window, qtbot, size, most,
+                                                         most_sampled):
+    # The summary over the map ran 4 lines at 1024x768 and text 150% (3 at 1400x900), 5-6 with
+    # a sample's note: "the path lies a little off this plane: at epoch 0 the model's loss was
+    # 0.264, its shadow's on the plane 0.248", the sample's "(a random sample, each class its
+    # share)". The few words a look at the map needs stay; the rest is the summary's tooltip.
+    import dataclasses
+    w = main_window
+    w.text_size.set_factor(1.5)
+    w.resize(*size)
+    w.show()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
+    w.step(50)
+    wait_for_run(qtbot, w, 50)
+    view = shown_landscape(qtbot, w, 50)
+    r, s = view.result, w.last_snapshot
+    qtbot.waitUntil(lambda: _summary_lines(view) <= most, timeout=10_000)
+    text = view.summary.text()
+    assert text.startswith("epoch 50") and "of the path's variance" in text
+    assert f"sharpness {r.sharp_values[-1]:.3g}" in text and "the stability limit 2/lr = 2)" \
+        in text
+    assert "path a little off the plane" in text  # this run's path: 6% at epoch 0
+    assert "at epoch 0 the model's loss was" in view.summary.toolTip()
+    # a sample of the points: said in a few words, the rest in the tooltip
+    many = 40 * r.land.n_points
+    view.update_snapshot(dataclasses.replace(s, extras={
+        **s.extras, view.extras_key: dataclasses.replace(r, n_train=many)}))
+    assert f"losses on <nobr>{r.land.n_points:,} of {many:,}</nobr> points" in \
+        view.summary.text()
+    assert "each class its share" in view.summary.toolTip()
+    qtbot.waitUntil(lambda: _summary_lines(view) <= most_sampled, timeout=10_000)
