@@ -92,6 +92,15 @@ COLORBAR_LOG_TITLE = "loss<br>(log)"  # narrow: the bar's column takes the plane
 POOR_PLANE_GAP = 0.25
 POOR_PLANE_SHARE = 0.8  # a PCA plane holding less of the path's variance than this: also poor
 FEW_PATH_POINTS = 24  # a path of at most this many points has them marked on its plot
+# A path of at most this many checkpoints lies in any plane through the model (the centre is
+# its last point: two vectors from it span a plane), so "the plane holds 100% of the path's
+# variance" and "the path close to the plane" say nothing of it (review r24 F3: a 2-512x8-1
+# run keeps 2-3 checkpoints of its 1.8M weights in the run log's budget).
+PLANE_HOLDS_ANY = 3
+# A sharpness curve of at most this many estimates is drawn as its points: a line joining
+# epoch 0's 234 to epoch 232's 0.006 read, clipped at the limit, as a sudden fall at ~230
+# where the loss fell at ~50 (review r24 F4).
+FEW_SHARP_POINTS = 8
 
 
 def loss_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
@@ -292,6 +301,7 @@ class LandscapeView(QWidget):
         self._line_kind = (-1, -1, True)
         self._points = ""  # the line plot's title's "(256 points)" where the numbers use fewer
         self._path_marked = False  # the "along the path" plot marks its points (a few)
+        self._sharp_points_only = False  # the sharpness curve's points alone (a few)
 
         self.directions = FittedCombo()
         for key, text in DIRECTIONS.items():
@@ -530,9 +540,7 @@ class LandscapeView(QWidget):
         self.line_test.setPen(pg.mkPen(colors.test_color(), width=2 * k, style=dash))
         self.path_real.setPen(pg.mkPen(colors.train_curve(), width=2 * k))
         self.path_shadow.setPen(pg.mkPen(path, width=2 * k, style=dash))
-        self.sharp_curve.setPen(pg.mkPen(sharp, width=2 * k))
-        self.sharp_curve.setSymbolBrush(sharp)
-        self.sharp_curve.setSymbolSize(4 * k)
+        self._style_sharp()
         self.limit_curve.setPen(pg.mkPen(limit, width=2 * k, style=dash))
         self.sharp_note.setColor(sharp)
         for c in self.contours:
@@ -549,6 +557,14 @@ class LandscapeView(QWidget):
             # #B3261E stayed on the dark ground (2:1) until the next landscape (review r23 F14).
             self._show_summary(self.result)
         QTimer.singleShot(0, self, self._fit_titles)  # the new titles' sizes
+
+    def _style_sharp(self) -> None:
+        """The sharpness curve: a line through its estimates, or its points alone where they
+        are few (FEW_SHARP_POINTS), larger."""
+        k, sharp = self.scale, colors.accent(SHARP)
+        self.sharp_curve.setPen(None if self._sharp_points_only else pg.mkPen(sharp, width=2 * k))
+        self.sharp_curve.setSymbolBrush(sharp)
+        self.sharp_curve.setSymbolSize((8 if self._sharp_points_only else 4) * k)
 
     def _mark_path(self) -> None:
         """The "along the path" curves' points marked (a path of a few: FEW_PATH_POINTS), or
@@ -1059,6 +1075,10 @@ class LandscapeView(QWidget):
             self.path_restored.setData([], [])
         for plot in (self.path_plot, self.sharp_plot):
             _epoch_range(plot, ep)
+        points_only = len(r.sharp_values) <= FEW_SHARP_POINTS
+        if points_only != self._sharp_points_only:
+            self._sharp_points_only = points_only
+            self._style_sharp()
         self.sharp_curve.setData(r.sharp_epochs.astype(np.float64), r.sharp_values)
         limits = r.limit_values
         if np.isfinite(limits).any():
@@ -1159,7 +1179,16 @@ class LandscapeView(QWidget):
                 # loss at N + 1: the loss of an epoch is before its update).
                 parts.append(f"the path (red) is the run up to epoch {int(ep[-1]):,}"
                              + _path_rise(ep, loss, i))
-        if plane.explained:
+        trivial = len(p.epochs) <= PLANE_HOLDS_ANY
+        if trivial and len(p.epochs) > 1:
+            # Any plane through the model holds a path of so few points: said, not a share.
+            parts.append(f"<b>a path of only {len(p.epochs)} checkpoints</b> (epochs "
+                         + ", ".join(f"{int(e):,}" for e in p.epochs)
+                         + "): straight lines between them, in any plane")
+            details.append(f"Only {len(p.epochs)} checkpoints so far (a short run, or a network "
+                           "too big for the run log to keep more of its weights): the path, "
+                           "and the sharpness, are known at them alone.")
+        elif plane.explained:
             parts.append(f"the plane holds <nobr>{variance_shares(plane.explained)[2]} of the "
                          "path's variance</nobr>")
         if plane.note:
@@ -1215,7 +1244,7 @@ class LandscapeView(QWidget):
                     details.append(f"The path lies a little off this plane: at epoch "
                                    f"{int(p.epochs[i]):,} the model's loss was {real}, its "
                                    f"shadow's on the plane {shadow}.")
-            else:
+            elif not trivial:
                 parts.append("path close to the plane <nobr>(losses within 5%)</nobr>")
         return " &nbsp;·&nbsp; ".join(parts), details
 

@@ -1140,3 +1140,32 @@ def test_the_plane_warnings_red_is_the_dark_themes_right_after_the_switch(main_w
         assert light not in view.summary.text()
     finally:
         colors.set_look("light")
+
+
+def test_a_path_of_few_checkpoints_is_said_so_and_its_sharpness_drawn_as_points(main_window,
+                                                                                  qtbot):
+    # A 2-512x8-1 run keeps 2-3 checkpoints of its 1.8M weights: its path lies in any plane
+    # through the model, and the summary said "the plane holds 100.0% of the path's variance"
+    # and "path close to the plane", true of any plane; the sharpness plot joined epoch 0's
+    # 234 to epoch 232's 0.006 by a line that read as a fall at ~230 (review r24 F3, F4).
+    # The notebook's run after two epochs has such a path: three checkpoints.
+    w = main_window
+    w.step(2)
+    wait_for_run(qtbot, w, 2)
+    view = shown_landscape(qtbot, w, 2)
+    qtbot.waitUntil(lambda: len(view.result.sharp_values) == 3, timeout=60_000)
+    text = view.summary.text()
+    assert "a path of only 3 checkpoints" in text and "epochs 0, 1, 2" in text, text
+    assert "plane holds" not in text and "close to the plane" not in text, text
+    assert "Only 3 checkpoints so far" in view.summary.toolTip()
+    # its three estimates, not lines between them
+    assert pg.mkPen(view.sharp_curve.opts["pen"]).style() == Qt.PenStyle.NoPen
+    assert len(view.sharp_curve.getData()[0]) == 3
+    # A longer run: the plane's share of the path's variance, the sharpness a curve.
+    w.step(30)
+    wait_for_run(qtbot, w, 32)
+    view = shown_landscape(qtbot, w, 32)
+    qtbot.waitUntil(lambda: len(view.result.sharp_values) > 8, timeout=60_000)
+    text = view.summary.text()
+    assert "plane holds" in text and "checkpoints" not in text, text
+    assert pg.mkPen(view.sharp_curve.opts["pen"]).style() == Qt.PenStyle.SolidLine
