@@ -343,10 +343,11 @@ class GradientView(QWidget):
         # 0): a dotted line there says "0", and where every curve lies on it the axis' numbers
         # go (a relu network no gradient reached read as "2·10^-12 .. 5·10^-12", r24 F8).
         self.zero_marks: dict = {}
-        for plot in (self.norm_plot, self.depth_plot):
+        for plot, label in ((self.norm_plot, "0: no gradient"), (self.depth_plot, "0: no gradient"),
+                            (self.ratio_plot, "0: no update")):
             mark = pg.InfiniteLine(pos=math.log10(_FLOOR), angle=0, movable=False,
                                    pen=pg.mkPen(150, 150, 150, style=Qt.PenStyle.DotLine),
-                                   label="0: no gradient",
+                                   label=label,
                                    labelOpts={"position": 0.5, "anchors": [(0.5, 1), (0.5, 1)],
                                               "color": (90, 90, 90)})
             mark.setVisible(False)
@@ -560,6 +561,7 @@ class GradientView(QWidget):
         raw = np.nan_to_num(flow.grad_norms, nan=1.0)
         self._mark_zero(self.norm_plot, raw)
         self._mark_zero(self.depth_plot, raw[-1])
+        self._mark_zero(self.ratio_plot, np.nan_to_num(flow.update_ratios, nan=1.0))
         self._follow(ep, norms, ratios, flow)
         self._summary_rest = self._summary(flow, now, dead)
         self._set_summary(flow)

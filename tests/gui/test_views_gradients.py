@@ -645,6 +645,11 @@ def test_a_network_no_gradient_reaches_is_named_and_its_zero_drawn_as_0(view):
                            "output is saturated")
     assert '"glorot"' in text and "lower the rate" not in text
     # The plots say 0 where the curves lie, not a number of their floor's.
-    for plot in (view.norm_plot, view.depth_plot):
+    for plot in (view.norm_plot, view.depth_plot, view.ratio_plot):
         assert view.zero_marks[plot].isVisible()
-        assert "0" in view.zero_marks[plot].label.toPlainText()
+        assert view.zero_marks[plot].label.toPlainText().startswith("0: no ")
+        assert not plot.getAxis("left").style["showValues"]  # no 10^-12 beside it
+    # A run with a gradient: no such line, and the numbers back.
+    _trained(view, make_trainer(), 10)
+    assert not any(m.isVisible() for m in view.zero_marks.values())
+    assert view.norm_plot.getAxis("left").style["showValues"]
