@@ -1179,3 +1179,31 @@ def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart
         return said + (f"The rate is {now:g} now, but the saturated units stay stuck: "
                        f"{then} to train fresh weights at it.")
     return said + f"Try a lower rate (say {lr / 10:g}) and {then}."
+
+
+def stuck_from_start(values: np.ndarray, epoch_s: float | None = None) -> bool:
+    """Whether the run's loss ``values`` (its whole history, oldest first) has not moved since
+    its first epoch for at least :func:`stuck_epochs` epochs: a network no gradient reaches
+    (units saturated or dead from the initial weights: a relu 512x8 network with N(0, 1)
+    weights sat at 0.3563 for 274 epochs, and the window said nothing, review r24 F8). A loss
+    of 0 has nothing left to learn: not stuck."""
+    values = np.asarray(values, dtype=np.float64)
+    n = stuck_epochs(epoch_s)
+    if len(values) < n or not np.all(np.isfinite(values)):
+        return False
+    last = values[-1]
+    return bool(last > 0 and values.max() - values.min() <= STUCK_FLAT * abs(last))
+
+
+def stuck_start_message(loss: float, lr: float,
+                        init: str = 'pick "he" (for relu) or "glorot" as the Network tab\'s '
+                                    "Initial weights", then: str = "Reset") -> str:
+    """The hint for a run :func:`stuck_from_start`: ``loss``, flat at rate ``lr`` (no epoch
+    count: the banner's text stays the same frame after frame); ``init``: how to pick smaller
+    weights, ``then``: how to train fresh ones, in the caller's words."""
+    small = (f" Or each step is too small to see: at lr {lr:g}, try a larger rate."
+             if lr < 1e-3 else "")
+    return (f"The loss has not moved since epoch 0 (it stays {loss:.4g}): no "
+            f"gradient reaches the weights, likely units saturated or dead from the initial "
+            f"weights, where no rate moves them (the Gradients tab shows it). Start from "
+            f"smaller weights: {init}, and {then}.{small}")

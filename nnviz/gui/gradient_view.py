@@ -54,12 +54,50 @@ COLOURS = "Colours run from the first layer (purple) to the output (green)."
 KEYED_COLOURS = "Each layer has a colour of its own, named in the key above the plots."
 
 
-def gradient_verdict(grad_norms: np.ndarray) -> str | None:
+# A run has fitted its training data at a row of the record where its loss is down to this share
+# of its first (0.25 -> 0.025 for MSE on two balanced classes, ~97% accuracy): there the error
+# that drives the gradient is small, and so is the gradient -- most of all the output layer's,
+# whose sigmoid sits at the right answer. The first layer's gradient then stands 171x the
+# output's (adam on 20,000 moons points at loss 0.0003) or every layer's falls 800x as the loss
+# does (2-512x8-1 at lr 1: 0.3 -> 0.006): convergence, which the captions called "exploding
+# gradients" and "a step too long: lower the rate" (review r24 F2). The ratio of a fitted row
+# says nothing of the depth; the verdicts are the rows' before it.
+FITTED_SHARE = 0.1
+
+
+def loss_at_rows(epochs: np.ndarray, loss_epochs: np.ndarray,
+                 loss_values: np.ndarray) -> np.ndarray | None:
+    """The training loss of the weights of each row of the gradient record (``epochs``: the
+    weights after that many epochs, the loss history's epoch + 1: see runlog), read off the
+    run's loss history (interpolated where it was thinned); None when there is none."""
+    le = np.asarray(loss_epochs, np.float64)
+    lv = np.asarray(loss_values, np.float64)
+    ok = np.isfinite(lv)
+    if len(le) != len(lv) or not ok.any():
+        return None
+    return np.interp(np.asarray(epochs, np.float64) + 1, le[ok], lv[ok])
+
+
+def fitted_rows(epochs: np.ndarray, loss_epochs: np.ndarray,
+                loss_values: np.ndarray) -> np.ndarray | None:
+    """Per row of the gradient record: whether the loss there is down to FITTED_SHARE of the
+    run's first loss (None: no loss history, or a first loss of 0 to compare with)."""
+    at = loss_at_rows(epochs, loss_epochs, loss_values)
+    lv = np.asarray(loss_values, np.float64)
+    lv = lv[np.isfinite(lv)]
+    if at is None or not lv[0] > 0:
+        return None
+    return at <= FITTED_SHARE * lv[0]
+
+
+def gradient_verdict(grad_norms: np.ndarray, fitted: np.ndarray | None = None) -> str | None:
     """What a run's gradient norms show, ``grad_norms`` (epochs, layers: the first to the
     output) as recorded: "vanishing" if the first layer's ever fell below VANISHING_BELOW of
     the output layer's, "exploding" if it ever rose above EXPLODING_ABOVE times it or the last
     norms are not finite (the gradient overflowed), else "healthy" (both: the further off);
-    None when there is nothing to compare (one layer, no gradient at the output)."""
+    None when there is nothing to compare (one layer, no gradient at the output). The rows
+    ``fitted`` (where the run had fitted its data: fitted_rows) are not counted: a gradient
+    that fades with the error is no verdict on the depth."""
     norms = np.asarray(grad_norms, np.float64)
     if norms.ndim != 2 or norms.shape[1] < 2 or not len(norms):
         return None
@@ -67,6 +105,8 @@ def gradient_verdict(grad_norms: np.ndarray) -> str | None:
         return "exploding"
     first, output = norms[:, 0], norms[:, -1]
     ok = np.isfinite(first) & np.isfinite(output) & (output > _FLOOR)
+    if fitted is not None and len(fitted) == len(norms):
+        ok &= ~np.asarray(fitted, bool)
     if not ok.any():
         return None
     ratio = np.maximum(first[ok], _FLOOR) / output[ok]
@@ -85,29 +125,55 @@ def _of_output(r: float) -> str:
     return f"{r:.2f}×" if r <= 2 else f"{r:,.0f}×"
 
 
-def gradient_headline(epochs: np.ndarray, grad_norms: np.ndarray) -> str:
+def gradient_headline(epochs: np.ndarray, grad_norms: np.ndarray,
+                      fitted: np.ndarray | None = None, loss_now: float | None = None) -> str:
     """The caption's first sentence: the run's verdict (gradient_verdict) with the first / output
     layer ratio at the epoch shown (the last row) and the threshold named as one. It said
     "||dL/dW|| fell 100-fold towards the input" (the threshold, read as a figure) beside "first /
-    output layer gradient: 0.0381" (26-fold) at the epoch shown; 3,578-fold was epoch 0's."""
-    kind = gradient_verdict(grad_norms)
-    if kind is None:
-        return NO_VERDICT
+    output layer gradient: 0.0381" (26-fold) at the epoch shown; 3,578-fold was epoch 0's.
+    ``fitted``: fitted_rows; where the last is, the run has fitted its data (its loss
+    ``loss_now``) and the sentence says so, the verdict being the rows' before it."""
+    kind = gradient_verdict(grad_norms, fitted)
     norms = np.asarray(grad_norms, np.float64)
+    fitted_now = (fitted is not None and len(fitted) == len(norms) and len(norms) > 0
+                  and bool(fitted[-1]))
+    if kind is None and not fitted_now:
+        return NO_VERDICT
     epoch = int(epochs[-1])
-    head = f"<b>{kind.capitalize()} gradients</b>"
+    head = f"<b>{kind.capitalize()} gradients</b>" if kind is not None else ""
     first, output = norms[-1, 0], norms[-1, -1]
-    if not (np.isfinite(first) and np.isfinite(output) and output > _FLOOR):
+    finite_now = bool(np.isfinite(first) and np.isfinite(output) and output > _FLOOR)
+    ratio = max(first, _FLOOR) / output if finite_now else math.nan
+    spread = np.maximum(norms[:, 0], _FLOOR) / np.maximum(norms[:, -1], _FLOOR)
+    spread = np.where(np.isfinite(spread), spread, np.nan)
+    if kind == "exploding" and not np.isfinite(norms[-1]).all():
+        return f"{head}: at epoch {epoch:,} the gradient is not finite (it overflowed)."
+    if fitted_now:
+        # The gradient fades with the error: no problem, whatever the ratio now.
+        loss = (f" as the loss fell to {loss_now:.2g}" if loss_now is not None
+                and math.isfinite(loss_now) else "")
+        now = (f" (first layer's ||dL/dW|| now {_of_output(ratio)} the output's)"
+               if finite_now and norms.shape[1] > 1 else "")
+        fade = f"the gradients fade{loss}: the network fits its training data{now}."
+        if kind is None:
+            return f"<b>Converged</b>: {fade}"
+        if kind == "healthy":
+            return f"{head} as it learned; now {fade}"
+        spread = np.where(np.asarray(fitted, bool), np.nan, spread)
+        worst = int(np.nanargmin(spread) if kind == "vanishing" else np.nanargmax(spread))
+        return (f"{head} in this run: at epoch {int(epochs[worst]):,} the first layer's "
+                f"||dL/dW|| was {_of_output(float(spread[worst]))} the output's "
+                f"({THRESHOLDS[kind]}); now {fade}")
+    if not finite_now:
         return (f"{head}: at epoch {epoch:,} the gradient is not finite (it overflowed)."
                 if kind == "exploding" else f"{head} earlier in this run.")
-    ratio = max(first, _FLOOR) / output
     # (the epoch shown is the window's: the header says which)
     now = f"first layer's ||dL/dW|| now {_of_output(ratio)} the output's"
     stall = "; the first layers stall" if kind == "vanishing" else ""
     if gradient_verdict(norms[-1:]) == kind:  # the epoch shown shows it
         return f"{head}: {now} ({THRESHOLDS[kind]}){stall}."
-    spread = np.maximum(norms[:, 0], _FLOOR) / np.maximum(norms[:, -1], _FLOOR)
-    spread = np.where(np.isfinite(spread), spread, np.nan)
+    if fitted is not None and len(fitted) == len(norms):
+        spread = np.where(np.asarray(fitted, bool), np.nan, spread)
     worst = int(np.nanargmin(spread) if kind == "vanishing" else np.nanargmax(spread))
     return (f"{head} in this run: at epoch {int(epochs[worst]):,} the first layer's ||dL/dW|| "
             f"was {_of_output(float(spread[worst]))} the output's ({THRESHOLDS[kind]}); "
@@ -150,11 +216,70 @@ def _times(f: float) -> str:
     return f"{round(f / 10 ** digits) * 10 ** digits:,.0f}×"
 
 
-def collapse_sentence(epoch: int, factor: float) -> str:
+def collapse_sentence(epoch: int, factor: float, with_the_loss: bool = False) -> str:
+    """The caption's words for gradient_collapse. ``with_the_loss``: the loss fell with the
+    gradient to where the run fits its data (fitted_rows): the gradient is small because the
+    error is, which is convergence, not a step too long (review r24 F2)."""
+    if with_the_loss:
+        return (f"<b>Every layer's gradient fell {_times(factor)} at epoch {epoch:,}</b> "
+                "with the loss (no problem):")
     # (short: with the depth ratio after it, four lines in presentation mode at 1024x768
     # squeezed the plots under it)
     return (f"<b>Every layer's gradient fell {_times(factor)} at epoch {epoch:,}</b>: a saturated "
             "output? (a step too long: lower the rate, not the depth)")
+
+
+# The cure for a network no gradient reaches, in the words of the divergence message
+# (training.divergence_message's ``init``) and the Network tab's.
+SMALLER_START = ('start from smaller weights: pick "he" (for relu) or "glorot" as the Network '
+                 "tab's Initial weights")
+
+
+def no_gradient(grad_norms: np.ndarray, dead, output_activation: str = "sigmoid",
+                init_scheme: str = "normal") -> tuple[str, bool] | None:
+    """The caption's words for a network whose first layers (or all) get a gradient of exactly
+    0 at the epoch shown (the last row of ``grad_norms``): no step moves their weights, at any
+    rate, and the loss of a network that no gradient reaches at all stays where it is (a relu
+    512x8 network with N(0, 1) weights: 0.3563 for 274 epochs, its caption naming only the dead
+    ReLU fractions, its curves on the plots' floor, review r24 F8). ``dead``: the dead ReLU
+    fraction of each hidden layer (None: not ReLU). Returns (the words, whether those layers
+    had no gradient from the first row on: the initial weights' doing); None: some gradient
+    reaches the first layer."""
+    norms = np.asarray(grad_norms, np.float64)
+    if norms.ndim != 2 or not len(norms) or not np.isfinite(norms[-1]).all():
+        return None
+    now = norms[-1]
+    k = int(np.argmax(now != 0)) if (now != 0).any() else len(now)  # leading zero layers
+    if k == 0:
+        return None
+    # A hidden layer whose every unit is 0 on every point passes no gradient back, and the
+    # layer after it gets none either (its inputs are 0): the last such layer before k.
+    blocked = [j for j, f in enumerate(dead) if f is not None and f >= 1.0 and j < k]
+    relu = any(f is not None for f in dead)
+    if blocked:
+        cause = (f"every ReLU of hidden layer {blocked[-1] + 1} is dead (0 on every training "
+                 "point)")
+    elif k == len(now) and output_activation in ("sigmoid", "softmax"):
+        cause = (f"the {output_activation} output is saturated (exactly 0 or 1 on the training "
+                 "points, where its slope is 0)")
+    else:
+        cause = ""
+    leaky = ", or use leaky-relu units" if relu else ""
+    from_start = not (norms[0, :k] != 0).any()
+    if not from_start:  # they had a gradient once: training took it (a long step)
+        cure = "go back to an epoch before it stopped, at a lower rate" + leaky
+    elif init_scheme == "normal":  # none from the first row: the initial weights'
+        cure = SMALLER_START
+    else:
+        cure = "start from other initial weights (another seed or scheme)" + leaky
+    cause = f": {cause}" if cause else ""
+    if k == len(now):
+        return (f"<b>No gradient</b>: ||dL/dW|| is 0 in every layer, so no weight moves, at "
+                f"any rate, and the loss stays where it is{cause}. {cure[0].upper()}{cure[1:]}.",
+                from_start)
+    layers = "layer" if k == 1 else f"{k} layers"
+    return (f"<b>No gradient reaches the first {layers}</b> (||dL/dW|| 0: they no longer "
+            f"learn){cause}. To keep them alive, {cure}.", from_start)
 
 
 def layer_names(spec) -> list[str]:
@@ -214,6 +339,20 @@ class GradientView(QWidget):
             cache_axes(p)
         self.ratio_plot.addItem(pg.InfiniteLine(pos=-3, angle=0,  # log10(1e-3)
                                                 pen=pg.mkPen(120, 120, 120, style=Qt.PenStyle.DashLine)))
+        # A gradient of exactly 0 is drawn at the log plots' floor (1e-12, where a log has no
+        # 0): a dotted line there says "0", and where every curve lies on it the axis' numbers
+        # go (a relu network no gradient reached read as "2·10^-12 .. 5·10^-12", r24 F8).
+        self.zero_marks: dict = {}
+        for plot, label in ((self.norm_plot, "0: no gradient"), (self.depth_plot, "0: no gradient"),
+                            (self.ratio_plot, "0: no update")):
+            mark = pg.InfiniteLine(pos=math.log10(_FLOOR), angle=0, movable=False,
+                                   pen=pg.mkPen(150, 150, 150, style=Qt.PenStyle.DotLine),
+                                   label=label,
+                                   labelOpts={"position": 0.5, "anchors": [(0.5, 1), (0.5, 1)],
+                                              "color": (90, 90, 90)})
+            mark.setVisible(False)
+            plot.addItem(mark)
+            self.zero_marks[plot] = mark
         # The gradient by layer now: a line and its dots as two plain items, the dots moved in
         # place each frame (a PlotDataItem's setData rebuilt its four symbols: ~1 ms a frame).
         self.depth_curve = _Curve("log", pen=pg.mkPen(40, 40, 40, width=2))
@@ -271,10 +410,25 @@ class GradientView(QWidget):
     def _say(self, flow: GradientFlow) -> None:
         """The caption's first words say what this run's gradients show, with the ratio at the
         epoch shown (a new text most frames: the caption is in a LabelRoom)."""
-        headline = gradient_headline(flow.epochs, flow.grad_norms)
+        s = self.snapshot
+        fitted = fitted_rows(flow.epochs, s.loss_epochs, s.loss_values)
+        losses = loss_at_rows(flow.epochs, s.loss_epochs, s.loss_values)
+        loss_now = float(losses[-1]) if losses is not None and len(losses) else None
+        headline = gradient_headline(flow.epochs, flow.grad_norms, fitted, loss_now)
+        fitted_now = fitted is not None and len(fitted) and bool(fitted[-1])
+        stopped = None if fitted_now else no_gradient(
+            flow.grad_norms, flow.dead_fraction, s.spec.output_activation, s.spec.init_scheme)
         collapse = gradient_collapse(flow.epochs, flow.grad_norms)
-        if collapse is not None:  # what stopped the run first, then the depth ratio
-            headline = collapse_sentence(*collapse) + " " + headline
+        if stopped is not None and (stopped[1] or collapse is None):
+            # nothing moves (from the start, or not at one long step, which the collapse's
+            # words name): that first, then the depth ratio if any
+            headline = stopped[0] + ("" if headline == NO_VERDICT else " " + headline)
+        elif collapse is not None:  # what stopped the run first, then the depth ratio
+            epoch, factor = collapse
+            before = int(np.searchsorted(flow.epochs, epoch)) - 1  # the row before the fall
+            converged = bool(fitted_now and before >= 0
+                             and losses[-1] <= losses[before])
+            headline = collapse_sentence(epoch, factor, converged) + " " + headline
         if headline != self._headline:
             self._headline = headline
             if not self.caption_open:
@@ -404,10 +558,25 @@ class GradientView(QWidget):
                 self.dead_text.setText("no ReLU layer")
                 self.dead_text.setPos((len(dead) + 1) / 2, 0.5)
             self._mark_not_relu(dead if relu else [])
+        raw = np.nan_to_num(flow.grad_norms, nan=1.0)
+        self._mark_zero(self.norm_plot, raw)
+        self._mark_zero(self.depth_plot, raw[-1])
+        self._mark_zero(self.ratio_plot, np.nan_to_num(flow.update_ratios, nan=1.0))
         self._follow(ep, norms, ratios, flow)
         self._summary_rest = self._summary(flow, now, dead)
         self._set_summary(flow)
         self._say(flow)
+
+    def _mark_zero(self, plot, raw: np.ndarray) -> None:
+        """``plot``'s "0" line shown where some of its numbers ``raw`` are exactly 0, and its
+        axis' numbers only where some are not (all 0: a scale of nothing)."""
+        zero, some = bool((raw == 0).any()), bool((raw != 0).any())
+        mark = self.zero_marks[plot]
+        if mark.isVisible() != zero:
+            mark.setVisible(zero)
+        axis = plot.getAxis("left")
+        if axis.style["showValues"] != some:
+            axis.setStyle(showValues=some)
 
     def _mark_not_relu(self, dead) -> None:
         """An "n/a" just above the axis at each hidden layer of ``dead`` that is not ReLU (its

@@ -21,7 +21,8 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption, QToolButton
 
 from nnviz.core.snapshot import Snapshot
-from nnviz.core.training import STUCK_EPOCHS, STUCK_FLAT, stuck_high, stuck_message
+from nnviz.core.training import (STUCK_EPOCHS, STUCK_FLAT, stuck_from_start, stuck_high,
+                                  stuck_message, stuck_start_message)
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -255,6 +256,20 @@ class StuckHint:
             self.back.show()
             self.place()
             w._set_status(False, "loss stuck far above its best: learning rate too high?")
+        elif len(values) and stuck_from_start(values, self.epoch_seconds()):
+            # Flat since the first epoch: no gradient (units saturated or dead from the start),
+            # where no best epoch is better and no rate helps: the words, no button.
+            self._target = None
+            self._stretch = (s.run_id, s.branch, "start")
+            text = stuck_start_message(float(values[-1]), float(s.config.learning_rate))
+            self.text = text
+            if self._stretch == self._closed:
+                return
+            if w.banner.isHidden() or w.banner.text() != text:
+                w._show_banner(text)
+            self.back.hide()
+            self.place()
+            w._set_status(False, "loss stuck since the start: no gradient?")
         elif self.text is not None:
             self._clear()
 

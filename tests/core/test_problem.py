@@ -11,7 +11,7 @@ from nnviz.core.data import DATASETS, DataSpec, make_dataset
 from nnviz.core.losses import LossError
 from nnviz.core.network import NetworkSpec, SpecError
 from nnviz.core.problem import Choices, Problem, fitted_by_default, make_problem
-from nnviz.core.training import TrainConfig, Trainer, stuck_high
+from nnviz.core.training import TrainConfig, Trainer, stuck_from_start, stuck_high
 
 # What the defaults reach on each data set, and in how many epochs (the accuracy, or R^2 for
 # regression: on the training points, then the test points). Blobs' clouds overlap (its best is
@@ -62,6 +62,7 @@ def test_every_data_set_trains_with_the_defaults(name):
     rise = loss[1:] / loss[:-1]
     assert rise.max() < 1.05, (int(rise.argmax()) + 1, loss[rise.argmax():rise.argmax() + 2])
     assert not stuck_high(loss, float(loss.min()))  # no "learning rate too high?" hint
+    assert not stuck_from_start(loss)  # nor "the loss has not moved since epoch 0"
     assert m.train_accuracy >= train_target, m
     if test_target is not None:
         assert m.test_accuracy >= test_target, m

@@ -403,3 +403,24 @@ def test_a_first_step_that_no_rate_can_save_is_blamed_on_the_initial_weights():
         3e4, "uniform", 64, True))
     assert "start at ±3e+04. The initial weights (uniform) are too large for this network" \
         in other and "the Network tab's Initial weights" in other
+
+
+def test_a_loss_flat_from_its_first_epoch_is_stuck_from_the_start_once_it_has_been_long():
+    # Review r24 F8: relu 512x8 with N(0, 1) weights sat at 0.3563 from epoch 1 (every gradient
+    # exactly 0), and no hint came: the "stuck" hint wanted a loss that had risen first.
+    from nnviz.core.training import (STUCK_EPOCHS, stuck_from_start, stuck_high,
+                                     stuck_start_message)
+    t = Trainer(network_for(make_dataset(DataSpec("moons")), "mse", (32,) * 8, ("relu",) * 8,
+                            "sigmoid"), TrainConfig(), make_dataset(DataSpec("moons")), seed=0)
+    losses = t.run(STUCK_EPOCHS).losses
+    assert np.ptp(losses) == 0
+    assert stuck_from_start(losses) and not stuck_from_start(losses[:-1])  # 50 epochs: stuck
+    assert not stuck_high(losses, float(losses.min()))  # (the old hint's test: nothing)
+    assert stuck_from_start(losses[:10], epoch_s=2.0)  # slow epochs: ten are 20 s
+    # A loss that moved, or one of 0 (nothing left to learn), is not stuck from the start.
+    moved = np.concatenate([[0.3], np.full(STUCK_EPOCHS, 0.25)])
+    assert not stuck_from_start(moved) and not stuck_from_start(np.zeros(STUCK_EPOCHS))
+    text = stuck_start_message(float(losses[-1]), 1.0)
+    assert text.startswith(f"The loss has not moved since epoch 0 (it stays {losses[-1]:.4g})")
+    assert "lr" not in text  # the rate is not to blame (a tiny one would be named)
+    assert "at lr 1e-06, try a larger rate" in stuck_start_message(0.3, 1e-6)

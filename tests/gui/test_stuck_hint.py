@@ -258,3 +258,38 @@ def test_one_line_hint_is_cut_after_whole_clauses(qtbot):
     # Narrower than the first clause: cut in a word, as Qt elides, still one line.
     narrow = clause_elided(text, fm, fm.horizontalAdvance("Learning"))
     assert narrow.endswith("\u2026") and fm.horizontalAdvance(narrow) <= fm.horizontalAdvance("Learning")
+
+
+def test_a_run_whose_loss_never_moves_gets_a_hint_without_blaming_the_rate(win, qtbot,
+                                                                          monkeypatch):
+    # Review r24 F8: relu 512x8 with N(0, 1) weights, a sigmoid output saturated from the
+    # start: every gradient exactly 0, the loss flat at 0.3563 for 274 epochs, and the window
+    # said nothing (the hint was for a loss that rose and then stopped). 2-32x8-1 relu: the
+    # same from its first epoch.
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.problem import Problem
+    from nnviz.core.training import TrainConfig
+    w, actions = win
+    monkeypatch.setattr(w.stuck_hint, "epoch_seconds", lambda: 0.002, raising=False)
+    spec = NetworkSpec(hidden=(32,) * 8, activations=("relu",) * 8)
+    w.load_problem(Problem(make_dataset(DataSpec("moons")), spec, TrainConfig()))
+    wait_run(qtbot, w, 0)
+    w.step(40)
+    s = wait_run(qtbot, w, 40)
+    assert np.ptp(s.loss_values) == 0  # flat from the first epoch
+    assert not w.banner.isVisible()  # 40 flat epochs of a fast run: not yet
+    w.step(20)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "has not moved" in w.banner.text(),
+                    timeout=TIMEOUT)
+    text = w.banner.text()
+    assert text.startswith(f"The loss has not moved since epoch 0 (it stays "
+                           f"{s.metrics.train_loss:.4g})")
+    assert '"glorot"' in text and "too high" not in text
+    assert not w.stuck_hint.back.isVisible()  # no better epoch to go back to
+    assert "since the start" in w.controls.status.text()
+    # Closed, it stays closed while the run stays flat.
+    qtbot.mouseClick(w.stuck_hint.close_button, Qt.MouseButton.LeftButton)
+    w.step(10)
+    wait_run(qtbot, w, 70)
+    assert not w.banner.isVisible()

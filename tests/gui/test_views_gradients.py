@@ -37,7 +37,7 @@ def _recorded_frames(view):
             t.set_learning_rate(lr)
         runlog.advance(t, log, epochs, on_checkpoint=lambda lg: inspect.record_gradients(t, lg))
         model = ModelAt(t, t.params, t.epoch, t.learning_rate, (1, log.name), log)
-        s = snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)})
+        s = _with_losses(snapshot_of(t, {"gradients": lambda _t, pts: probe(model, pts)}), log)
         view.update_snapshot(s)
         return s.extras["gradients"]
 
@@ -93,9 +93,17 @@ def _trained(view, trainer, epochs: int):
     model = ModelAt(trainer, trainer.params, trainer.epoch, trainer.learning_rate,
                     (1, log.name), log)
     probe = inspect.GradientProbe()
-    s = snapshot_of(trainer, {"gradients": lambda _t, pts: probe(model, pts)})
+    s = _with_losses(snapshot_of(trainer, {"gradients": lambda _t, pts: probe(model, pts)}), log)
     view.update_snapshot(s)
     return s
+
+
+def _with_losses(s, log):
+    """``s`` with the run's loss history, as the worker's snapshots have it (snapshot_of's are
+    zeros): the captions read whether the run has fitted its data off it."""
+    import dataclasses
+    epochs, values = log.losses.arrays()
+    return dataclasses.replace(s, loss_epochs=epochs, loss_values=values)
 
 
 def _part(norms) -> str:
@@ -579,3 +587,72 @@ def test_every_layers_gradient_falling_at_once_is_named_before_the_depth_ratio(v
                            "lower the rate, not the depth)")
     # then what the depth ratio says, as before
     assert text.index("fell") < text.index("gradients</b>")
+
+
+def test_a_run_whose_gradient_falls_as_it_fits_the_data_is_not_told_to_lower_the_rate(view):
+    # Review r24 F2: 2-512x8-1 sigmoid at lr 1 fit the moons at epoch 57 (loss 0.3 -> 0.006)
+    # and every layer's gradient fell 800x with the error; the caption said "a saturated
+    # output? (a step too long: lower the rate, not the depth)" of a converged run. 2-64x8-1
+    # does the same: its gradient falls over 100x at epoch 34 and stays down as it fits.
+    from nnviz.gui.gradient_view import gradient_collapse
+    s = _trained(view, make_trainer(hidden=(64,) * 8), 400)
+    flow = s.extras["gradients"]
+    assert gradient_collapse(flow.epochs, flow.grad_norms) is not None  # the same signature
+    assert s.loss_values[-1] < 0.01 * s.loss_values[0]  # and a run that fits its data
+    text = view.caption.text()
+    assert "lower the rate" not in text and "saturated output" not in text
+    assert "fits its training data" in text and "no problem" in text
+
+
+def test_adams_fading_output_gradient_at_a_fitted_loss_is_not_called_exploding(view):
+    # Review r24 F2: adam on 20,000 points at loss 0.0003 (accuracy 100%): the output layer's
+    # gradient faded as its sigmoid sat at the right answers, the first layer's stood 171x it,
+    # and the caption said "Exploding gradients". Adam's steps do not follow the gradient's
+    # size anyway. The same ratio on the notebook network's adam run once it fits (its output
+    # gradient scaled down where the loss is below a tenth of its first: that run's 2,000-step
+    # epochs are minutes here); the same ratio at epoch 0, before it learned, is exploding.
+    import dataclasses
+    s = _trained(view, make_trainer(optimizer="adam", lr=0.1), 300)
+    flow = s.extras["gradients"]
+    # (the loss of each row's weights: the history's next epoch, runlog)
+    at = np.interp(flow.epochs + 1, s.loss_epochs, s.loss_values)
+    fitted = at <= 0.1 * s.loss_values[0]
+    assert fitted[-1] and not fitted[0] and s.metrics.train_accuracy > 0.99
+    norms = flow.grad_norms.copy()
+    norms[fitted, -1] = norms[fitted, 0] / 171
+    shown = dataclasses.replace(s, extras={"gradients": dataclasses.replace(flow,
+                                                                            grad_norms=norms)})
+    view.update_snapshot(shown)
+    text = view.caption.text()
+    assert "xploding" not in text
+    assert text.startswith("<b>Healthy gradients</b> as it learned; now the gradients fade as "
+                           "the loss fell to ") and "fits its training data" in text
+    norms[0, 0] = norms[0, -1] * 171  # before it learned: a true explosion of the first layer
+    view.update_snapshot(dataclasses.replace(s, extras={"gradients": dataclasses.replace(
+        flow, grad_norms=norms)}))
+    assert view.caption.text().startswith("<b>Exploding gradients</b> in this run: at epoch 0 "
+                                          "the first layer's ||dL/dW|| was 171× the output's")
+
+
+def test_a_network_no_gradient_reaches_is_named_and_its_zero_drawn_as_0(view):
+    # Review r24 F8: relu 512x8 with N(0, 1) weights: every gradient exactly 0 (the sigmoid
+    # output saturated at 0 or 1), the loss flat at 0.3563 for 274 epochs; the curves lay on
+    # the log plots' floor, read as 10^-12, and the caption named nothing. 2-32x8-1 relu does
+    # the same from its first epoch.
+    s = _trained(view, make_trainer(hidden=(32,) * 8, act="relu"), 60)
+    flow = s.extras["gradients"]
+    assert np.all(flow.grad_norms == 0) and np.ptp(s.loss_values) == 0
+    text = view.caption.text()
+    assert text.startswith("<b>No gradient</b>: ||dL/dW|| is 0 in every layer, so no weight "
+                           "moves, at any rate, and the loss stays where it is: the sigmoid "
+                           "output is saturated")
+    assert '"glorot"' in text and "lower the rate" not in text
+    # The plots say 0 where the curves lie, not a number of their floor's.
+    for plot in (view.norm_plot, view.depth_plot, view.ratio_plot):
+        assert view.zero_marks[plot].isVisible()
+        assert view.zero_marks[plot].label.toPlainText().startswith("0: no ")
+        assert not plot.getAxis("left").style["showValues"]  # no 10^-12 beside it
+    # A run with a gradient: no such line, and the numbers back.
+    _trained(view, make_trainer(), 10)
+    assert not any(m.isVisible() for m in view.zero_marks.values())
+    assert view.norm_plot.getAxis("left").style["showValues"]
