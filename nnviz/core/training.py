@@ -1169,8 +1169,10 @@ def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart
     goes back there (what to try is its text, not the message's: ``then`` is not said)."""
     if best_epoch is not None:
         stay = f" At lr {now:g} they stay stuck." if now is not None and now < lr else ""
-        return (f"Learning rate too high? The loss jumped to {loss:.4g} and stopped moving, far "
-                f"above the run's best {best_loss:.4g} (epoch {best_epoch:,}): a step at lr "
+        # (the numbers first: folded to two lines, in presentation mode at 1024x768, the
+        # banner showed "... jumped to 0.4812 and stopped moving, ..." without the best)
+        return (f"Learning rate too high? The loss jumped to {loss:.4g}, far above the run's "
+                f"best {best_loss:.4g} (epoch {best_epoch:,}), and stopped moving: a step at lr "
                 f"{lr:g} likely saturated the units, where the gradient is almost zero.{stay}")
     said = (f"Learning rate too high? The loss rose to {loss:.4g}, far above the run's best "
             f"{best_loss:.4g}, and has stopped moving: a step this long (lr {lr:g}) can push the "

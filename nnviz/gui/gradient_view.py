@@ -12,8 +12,9 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtWidgets import (QButtonGroup, QGraphicsView, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from nnviz.core.inspect import GradientFlow
 
@@ -52,6 +53,13 @@ CAPTION = (
 #: The colours said, many layers (no key): viridis' run; up to eight, each layer's own (the key).
 COLOURS = "Colours run from the first layer (purple) to the output (green)."
 KEYED_COLOURS = "Each layer has a colour of its own, named in the key above the plots."
+# The plots' two rows, each at least this many of the view's text lines tall, or one row at a
+# time (two buttons above them choose which): in presentation mode at 1024x768 the two rows
+# had ~170 px each, the plots inside ~80 px, their y numbers printed over each other (review r24
+# F14); with no banner, 227 px each, 107 inside the axes (a row's two-line title and its
+# x axis take ~5 lines). 12 lines: 168 px at the normal text size, where 1024x768 shows both.
+ROW_LINES = 12
+PAGES = ("Gradients over the run", "Weights and activations now")
 
 
 # A run has fitted its training data at a row of the record where its loss is down to this share
@@ -383,15 +391,93 @@ class GradientView(QWidget):
         self.ratio_curves: list[_Curve] = []
         self.weight_curves: list[_Curve] = []
         self.act_curves: list[_Curve] = []
+        # The plots by row (see ROW_LINES): the row shown where one is at a time, and the
+        # buttons that choose it.
+        self.rows = ((self.norm_plot, self.ratio_plot, self.depth_plot),
+                     (self.weight_plot, self.act_plot, self.dead_plot))
+        self.paged, self.page = False, 0
+        self.pager = QWidget()
+        bar = QHBoxLayout(self.pager)
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.page_buttons = QButtonGroup(self)
+        for i, (text, tip) in enumerate(zip(PAGES, (
+                "||dL/dW|| per layer and the update / weight ratio over the run, and "
+                "||dL/dW|| by layer now", "Histograms of each layer's weights and of its "
+                "activations on the training data now, and the dead ReLU units"))):
+            button = QPushButton(text)
+            button.setCheckable(True)
+            button.setChecked(i == 0)
+            button.setToolTip(f"{tip} (the plots show one row at a time where the view is "
+                              "short: presentation mode)")
+            self.page_buttons.addButton(button, i)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.page_buttons.idClicked.connect(self.show_page)
+        self.pager.hide()
+        self._arranging = QTimer(self)  # one look at the height for a burst of resizes
+        self._arranging.setSingleShot(True)
+        self._arranging.timeout.connect(self._arrange)
+        self.glw.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(LabelRoom(self.caption))  # the ratio in it: a new text most frames
         lay.addWidget(LabelRoom(self.summary))  # new words every frame: no new layout
         lay.addWidget(self.key)
+        lay.addWidget(self.pager)
         lay.addWidget(self.glw, 1)
         lay.addStretch(0)  # the words at the top while the plots are hidden (_waiting)
         self._waiting()  # until the first numbers: the words, not six empty plots
         self.apply_look()
+
+    # -- one row of plots at a time, where two would be too short --------------------------------
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.glw and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._arranging.start(0)
+        return False
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode: larger text
+            self._arranging.start(0)
+
+    def _arrange(self) -> None:
+        """Both rows of plots, or one where each would be less than ROW_LINES lines tall;
+        the room counted with the buttons' (shown or not), so the choice does not flip."""
+        if self.glw.isHidden():
+            return
+        room = self.glw.height() + (self.pager.sizeHint().height() + self.layout().spacing()
+                                    if not self.pager.isHidden() else 0)
+        paged = room < 2 * ROW_LINES * self.fontMetrics().height()
+        if paged != self.paged:
+            self.paged = paged
+            self.pager.setVisible(paged)
+            self._place_rows()
+
+    def show_page(self, page: int) -> None:
+        """The plots' row ``page`` (0: the gradients, 1: the weights and activations), where
+        one is shown at a time."""
+        self.page = page
+        self.page_buttons.button(page).setChecked(True)
+        if self.paged:
+            self._place_rows()
+
+    def _place_rows(self) -> None:
+        grid = self.glw.ci.layout
+        for row in self.rows:
+            for plot in row:
+                for i in range(grid.count()):
+                    if grid.itemAt(i) is plot:
+                        grid.removeAt(i)
+                        break
+        shown = [self.rows[self.page]] if self.paged else self.rows
+        for r, row in enumerate(shown):
+            for c, plot in enumerate(row):
+                grid.addItem(plot, r, c)
+        for row in self.rows:
+            for plot in row:
+                plot.setVisible(any(row is s for s in shown))
+        QTimer.singleShot(0, self.titles.fit)  # (the titles at the plots' new widths)
 
     def _caption_link(self, link: str) -> None:
         self.caption_open = link == "more"
@@ -524,7 +610,9 @@ class GradientView(QWidget):
             self._dead_drawn = None
         if flow.grad_norms.shape[1] != self._n_layers:
             return  # a stale frame of another architecture
-        self.glw.show()
+        if self.glw.isHidden():
+            self.glw.show()
+            self.pager.setVisible(self.paged)
         ep = flow.epochs.astype(np.float64)
         norms = np.maximum(np.nan_to_num(flow.grad_norms, nan=_FLOOR, posinf=1e30), _FLOOR)
         ratios = flow.update_ratios.astype(np.float64)
@@ -603,6 +691,7 @@ class GradientView(QWidget):
         """No numbers of this run yet (a first visit computes them, and for a new network
         compiles their functions first: seconds): the words, no empty axes."""
         self.glw.hide()
+        self.pager.hide()
         self.key.hide()
         self.summary.setText(computing("the gradients"))
 

@@ -100,6 +100,11 @@ MAIN_VIEW = "main"
 # rate note together in the settings' left column scrolled at 1400x900), not for good (two
 # lines kept blank under the fields took 65 px of it).
 LOSS_LEAST_PX, LOSS_LEAST_SAID_PX = 150, 100
+# ... and the height the settings leave it when they need more than the column has with it at
+# its least (they scroll then): with 8 hidden layers, the wide-layer hint and "Network changed"
+# under them, the settings took all but the least (100 px) at 1400x900, a ~50 px strip of curve
+# (review r24 F1). Less only where the column is too short to keep the settings SETTINGS_LEAST_PX beside it.
+LOSS_ROOMY_PX = 220
 SETTINGS_LEAST_PX = 200  # the settings' pane (0 while an exercise's tab is in front)
 # ... where the column has room for it; where it has not, down to this (the pane scrolls): at 200
 # the column was 467 px least-tall, the window 557, too tall for a 1280x800 or 1366x768 screen at
@@ -240,6 +245,9 @@ class _SettingsHeight(QObject):
             need = w.panels_scroll.needed_height() + bar + 2
         room = total - split.handleWidth() - w.loss_box.minimumSizeHint().height()
         least = SETTINGS_LEAST_PX if w.panels_scroll.minimumHeight() else 0
+        if not exercise and need > room:  # they scroll anyway: the loss plot roomy first
+            roomy = room - max(0, LOSS_ROOMY_PX - w.loss_plot.minimumHeight())
+            room = max(roomy, min(max(least, w.panels_scroll.minimumHeight()), room))
         top = max(w.panels_scroll.minimumHeight(), min(max(least, min(need, room)), room))
         if total > 0 and split.sizes()[0] != top:
             split.setSizes([top, total - top])

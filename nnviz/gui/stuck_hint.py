@@ -45,10 +45,13 @@ def blamed_rates(s: Snapshot) -> tuple[float, float | None]:
     return rates[i][1], rates[i - 1][1] if i > 0 else None
 
 
-# The hint goes on one line when its wrapped text and button would take more than this share of
-# the window's height: in presentation mode at 1024x768 they took 104 of its 768 pixels, three
-# lines and a button row over the Backprop diagram, squeezed to two nodes a layer until closed.
+# The hint is folded to two lines (the first beside the x, the second beside the button) when
+# its wrapped text and button would take more than this share of the window's height: in
+# presentation mode at 1024x768 they took 104 of its 768 pixels, three lines and a button row
+# over the Backprop diagram, squeezed to two nodes a layer until closed. (Folded to one line,
+# it read "Learning rate too high? …" there: the class never saw why, review r24 F13.)
 ONE_LINE_SHARE = 0.1
+FOLDED_PAD = 2  # px above and below the folded banner's lines, inside its 1 px border
 
 
 def clause_elided(text: str, metrics, width: int) -> str:
@@ -56,25 +59,56 @@ def clause_elided(text: str, metrics, width: int) -> str:
     clauses that fits (at a '?', ':', ',' or '.' and a space), then "…"; mid-word only when not
     even its first clause fits. "Learning rate too high? The lo…" said less than "Learning rate
     too high? …", and looked broken."""
+    lines = lines_elided(text, metrics, [width])
+    return lines[0] if lines else ""
+
+
+def _wrapped(text: str, metrics, widths: list[int]) -> list[str] | None:
+    """``text`` broken at spaces into lines of the ``widths`` (one each, in order), or None
+    where it takes more lines than those (or a word is wider than its line)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        trial = f"{line} {word}" if line else word
+        if metrics.horizontalAdvance(trial) <= widths[len(lines)]:
+            line = trial
+            continue
+        if not line:
+            return None
+        lines.append(line)
+        if len(lines) == len(widths) or metrics.horizontalAdvance(word) > widths[len(lines)]:
+            return None
+        line = word
+    return lines + ([line] if line else [])
+
+
+def lines_elided(text: str, metrics, widths: list[int]) -> list[str]:
+    """``text`` in lines of the ``widths`` (a line each at most): whole, or cut after the
+    longest run of whole clauses that fits, then "…" (see :func:`clause_elided`); the first
+    line cut mid-word, alone, where not even the first clause fits."""
     text = " ".join(text.split())
-    if metrics.horizontalAdvance(text) <= width:
-        return text
+    whole = _wrapped(text, metrics, widths)
+    if whole is not None:
+        return whole
     ends = [i + 1 for i, c in enumerate(text[:-1]) if c in "?:,." and text[i + 1] == " "]
     for end in reversed(ends):
-        cut = text[:end] + " …"
-        if metrics.horizontalAdvance(cut) <= width:
+        cut = _wrapped(text[:end] + " …", metrics, widths)
+        if cut is not None:
             return cut
-    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, widths[0])]
 
 
 class Banner(QLabel):
-    """The window's banner: a QLabel (its ``text()`` the whole message) that can be drawn on one
-    line (``set_one_line``), elided at its end, the whole message in its tooltip."""
+    """The window's banner: a QLabel (its ``text()`` the whole message) that can be folded
+    (``set_one_line``) to two lines, the first beside the x, the second beside the button
+    (``last_line_end``: where that line ends, in the banner; ``row``: its height, the
+    button's), cut after whole clauses, the whole message in its tooltip."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.one_line = False
+        self.one_line = False  # (folded: two lines at most)
         self._tip = ""
+        self.last_line_end: int | None = None
+        self.first_row, self.row = 0, 0  # the lines' rows' heights (the x's, the button's)
 
     def set_one_line(self, on: bool) -> None:
         if on == self.one_line:
@@ -99,15 +133,27 @@ class Banner(QLabel):
 
     def _one_line_size(self) -> QSize:
         m = self.contentsMargins()
-        frame = 2 * (self.frameWidth() + 7)  # the style sheet's border and padding
+        frame = 2 * (1 + FOLDED_PAD)  # the style sheet's border, and the padding
+        line = self.fontMetrics().height()
         return QSize(m.left() + m.right() + frame + 40,
-                     self.fontMetrics().height() + m.top() + m.bottom() + frame)
+                     max(line, self.first_row) + max(line, self.row) + m.top() + m.bottom()
+                     + frame)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         return self._one_line_size() if self.one_line else super().sizeHint()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
         return self._one_line_size() if self.one_line else super().minimumSizeHint()
+
+    def text_rect(self) -> QRect:
+        """Where the folded banner's lines go."""
+        return self.contentsRect().adjusted(7, 1 + FOLDED_PAD, -7, -1 - FOLDED_PAD)
+
+    def shown_lines(self) -> list[str]:
+        """The lines the folded banner draws."""
+        rect = self.text_rect()
+        last = rect.width() if self.last_line_end is None else self.last_line_end - rect.left()
+        return lines_elided(self.text(), self.fontMetrics(), [rect.width(), max(last, 1)])
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
         if not self.one_line:
@@ -116,12 +162,16 @@ class Banner(QLabel):
         painter = QPainter(self)
         opt = QStyleOption()
         opt.initFrom(self)
-        # The box (the style sheet's ground and border), then the text's one line.
+        # The box (the style sheet's ground and border), then the text's lines: the first at
+        # the top, the second centred on the button's row.
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, opt, painter, self)
-        rect = self.contentsRect().adjusted(7, 0, -7, 0)
-        elided = clause_elided(self.text(), self.fontMetrics(), rect.width())
-        self.style().drawItemText(painter, rect, int(Qt.AlignmentFlag.AlignVCenter), self.palette(),
-                                  self.isEnabled(), elided, self.foregroundRole())
+        rect, line = self.text_rect(), self.fontMetrics().height()
+        second = rect.top() + max(line, self.first_row)
+        tops = (rect.top(), second + (max(line, self.row) - line) // 2)
+        for text, top in zip(self.shown_lines(), tops):
+            self.style().drawItemText(painter, QRect(rect.left(), top, rect.width(), line),
+                                      int(Qt.AlignmentFlag.AlignVCenter), self.palette(),
+                                      self.isEnabled(), text, self.foregroundRole())
         painter.end()
 
 
@@ -155,9 +205,9 @@ class StuckHint:
         self._closed: tuple | None = None  # the stuck stretch whose hint was closed
 
     def place(self) -> None:
-        """The buttons in their corners, and the text's margins clear of them; the hint on one
-        line, its button beside it, where in full it would take much of a short window's
-        height (ONE_LINE_SHARE)."""
+        """The buttons in their corners, and the text's margins clear of them; the hint folded
+        to two lines, the second beside its button, where in full it would take much of a
+        short window's height (ONE_LINE_SHARE)."""
         w = self.window
         banner, x, back = w.banner, self.close_button, self.back
         for b in (x, back):  # (the banner's font, presentation mode's: not passed on to them)
@@ -179,23 +229,26 @@ class StuckHint:
             tall = text + bottom  # (the button's row holds the frame's bottom padding)
             one_line = tall > ONE_LINE_SHARE * w.height()
         if isinstance(banner, Banner):
+            # the rows: the first as tall as the x, the second as the button
+            rows = (2 + x.height() - banner.text_rect().top(), back.sizeHint().height())
+            if one_line and (banner.first_row, banner.row) != rows:
+                banner.first_row, banner.row = rows
+                banner.updateGeometry()
             banner.set_one_line(one_line)
-        if one_line:
-            back.resize(back.sizeHint())
-            right, pad = x.width() + back.width() + 14, max(
-                0, (back.height() - banner.fontMetrics().height()) // 2 - 2)
-            margins = (0, pad, right, pad)
-        else:
-            right, pad = full[0], 0
-            margins = (0, 0, right, bottom)
+        right = full[0]
+        margins = (0, 0, right, 0 if one_line else bottom)
         m = banner.contentsMargins()
         if (m.top(), m.right(), m.bottom()) != margins[1:]:
             banner.setContentsMargins(*margins)
-        x.move(banner.width() - x.width() - 2, 2 if not one_line else
-               (banner.height() - x.height()) // 2)
-        if one_line:
-            back.move(banner.width() - x.width() - back.width() - 8,
-                      (banner.height() - back.height()) // 2)
+        x.move(banner.width() - x.width() - 2, 2)
+        if one_line:  # the button at the right of the second line, the line ending before it
+            back.resize(back.sizeHint())
+            line = banner.fontMetrics().height()
+            back.move(banner.width() - back.width() - 8,
+                      banner.text_rect().top() + max(line, banner.first_row))
+            if banner.last_line_end != back.x() - 8:
+                banner.last_line_end = back.x() - 8
+                banner.update()
         elif bottom:
             back.resize(back.sizeHint())
             back.move(banner.width() - back.width() - 8, banner.height() - back.height() - 6)

@@ -540,6 +540,7 @@ def test_the_dead_relu_plot_has_its_axes_for_a_relu_network(main_window, qtbot, 
         p.spec, activations=("relu", "relu", "relu"))))
     wait_run(w)
     view = _gradients_on_a_projector(w, qtbot, wait_run, 20)
+    view.show_page(1)  # (the weights' row, where one row shows at a time: its button)
 
     def bars() -> None:
         dead = view.dead_plot

@@ -209,19 +209,30 @@ def test_one_esc_closes_the_banner_after_a_click_on_a_run_bar_button_or_in_a_fie
     assert QApplication.focusWidget() not in (field, field.lineEdit())
 
 
-def test_in_presentation_mode_at_1024x768_the_hint_takes_one_line(win, qtbot):
+def test_in_presentation_mode_at_1024x768_the_hint_folds_to_two_lines_that_say_why(win, qtbot):
     """The hint's three lines and button row took 104 of 768 pixels in presentation mode, over
-    the Backprop diagram (two nodes a layer until closed). There it is one line, the button
-    beside it and the whole message in its tooltip; a tall window still shows it all."""
+    the Backprop diagram (two nodes a layer until closed). On one line it read "Learning rate
+    too high? …": the class never saw why (review r24 F13). There it is two lines, the second
+    beside the button, saying the loss and the best it jumped from; the whole message in its
+    tooltip; a tall window still shows it all."""
     w, actions = win
     w.resize(1024, 768)
     w.set_presentation(True)
-    _saturate(qtbot, w)
+    s = _saturate(qtbot, w)
     banner, back = w.banner, w.stuck_hint.back
     line = banner.fontMetrics().height()
-    qtbot.waitUntil(lambda: banner.height() < 2 * line + 24)
+    qtbot.waitUntil(lambda: banner.one_line and banner.height() <= line + back.height() + 24)
     assert back.isVisible() and banner.rect().contains(back.geometry())
-    assert w.stuck_hint.close_button.geometry().left() >= back.geometry().right()
+    lines = banner.shown_lines()
+    said = " ".join(lines)
+    assert len(lines) == 2 and said.startswith("Learning rate too high? The loss jumped to")
+    assert f"far above the run's best {s.best_loss:.4g} (epoch {s.best_epoch:,})" in said, lines
+    # each line within its room: the first clear of the x, the second of the button
+    fm, x = banner.fontMetrics(), w.stuck_hint.close_button.geometry()
+    left = banner.text_rect().left()
+    assert left + fm.horizontalAdvance(lines[0]) <= x.left()
+    assert left + fm.horizontalAdvance(lines[1]) <= back.geometry().left()
+    assert not x.intersects(back.geometry())  # the x above the button
     assert "too high" in banner.text() and banner.toolTip() == banner.text()
     w.set_presentation(False)
     w.resize(1400, 900)
@@ -233,8 +244,9 @@ def test_in_presentation_mode_at_1024x768_the_hint_takes_one_line(win, qtbot):
     w.resize(1024, 768)
     qtbot.waitUntil(lambda: w.width() == 1024 and banner.toolTip() != banner.text())
     qtbot.waitUntil(lambda: banner.height() >= 2 * banner.fontMetrics().height() + back.height())
-    w.resize(1024, 600)  # shorter only (the banner's width as it was): one line
-    qtbot.waitUntil(lambda: banner.height() < 2 * banner.fontMetrics().height() + 24)
+    w.resize(1024, 600)  # shorter only (the banner's width as it was): folded
+    qtbot.waitUntil(lambda: banner.one_line and banner.height()
+                    <= banner.fontMetrics().height() + back.height() + 24)
     assert banner.toolTip() == banner.text()
 
 
