@@ -187,24 +187,30 @@ def test_an_opened_session_says_it_opens_and_compiles(main_window, qtbot, wait_r
 # the test lets it go, giving way (core.preempt) as the real one does between its parts.
 
 
-def _slow_landscape(monkeypatch, gate: threading.Event) -> list:
-    """``landscape.landscape`` (the probe's map) held until ``gate`` is set, in the worker's
-    thread (not the compile thread's warm-up), asking meanwhile whether to give way, as the
-    probe does between its parts. Returns the epochs of the landscapes asked for while held."""
-    from nnviz.core import landscape as ls
+def _slow(monkeypatch, module, name: str, gate: threading.Event) -> list:
+    """``module.name(model, ...)`` held until ``gate`` is set, in the worker's thread (not the
+    landscape's compile thread's warm-up), asking meanwhile whether to give way, as the probes
+    do between their parts. Returns the epochs it was called for while held."""
     from nnviz.core import preempt
-    orig, held = ls.landscape, []
+    orig, held = getattr(module, name), []
 
     def slow(model, *args, **kwargs):
-        if not threading.current_thread().name.startswith("nnviz-landscape-compile"):
-            held.append(int(model.epoch))
+        if not gate.is_set() and \
+                not threading.current_thread().name.startswith("nnviz-landscape-compile"):
+            held.append(int(getattr(model, "epoch", -1)))
             for _ in range(6000):  # (never forever: a failing test must not hang the worker)
                 if gate.wait(0.01):
                     break
                 preempt.check()
         return orig(model, *args, **kwargs)
-    monkeypatch.setattr(ls, "landscape", slow)
+    monkeypatch.setattr(module, name, slow)
     return held
+
+
+def _slow_landscape(monkeypatch, gate: threading.Event) -> list:
+    """The landscape probe's map (``landscape.landscape``) held: see _slow."""
+    from nnviz.core import landscape as ls
+    return _slow(monkeypatch, ls, "landscape", gate)
 
 
 LANDSCAPE_TIMEOUT = 90_000  # its functions' first compile, on a busy machine
@@ -313,3 +319,37 @@ def test_while_the_sharpness_compiles_the_paused_landscape_is_not_made_again_and
     qtbot.waitUntil(lambda: not view.result.sharpness_compiling
                     and view.result.sharpness_missing == 0, timeout=TIMEOUT)
     assert len(made) == n  # the sharpness came without the landscape made again
+
+
+def test_paused_after_play_the_regions_say_they_compute_the_window_s_epoch(main_window, qtbot,
+                                                                           monkeypatch):
+    """r24 F6: a 2-512x8-1 relu network's Regions tab read "at epoch 0: 6493 regions", one dot
+    over the run, long after a pause at 274 (its probe takes 20-30 s there). Paused, the tab
+    says it computes the window's epoch over the last regions, and they come."""
+    from nnviz.core import regions
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    from nnviz.gui.regions_view import COMPUTING
+    w = main_window
+    w.load_problem(make_problem(make_dataset(DataSpec("moons")),
+                                Choices((4, 10, 4), ("relu",) * 3)))
+    w.show_view("regions")
+    view = w._inspection_views["regions"]
+    qtbot.waitUntil(lambda: view.result is not None and view.result.reason is None,
+                    timeout=LANDSCAPE_TIMEOUT)
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 30, timeout=TIMEOUT)
+    gate = threading.Event()
+    _slow(monkeypatch, regions, "region_ids", gate)  # the regions of a new epoch are slow
+    try:
+        w.pause()
+        qtbot.waitUntil(lambda: not w.playing and view.header.text().startswith(
+            COMPUTING.format(epoch=w.last_snapshot.epoch)), timeout=TIMEOUT)
+        epoch = w.last_snapshot.epoch
+        assert view.result.epoch < epoch  # the last regions stay drawn meanwhile
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: view.result.epoch == epoch, timeout=TIMEOUT)
+    assert f"at epoch {epoch:,}:" in view.header.text() and "Computing" not in \
+        view.header.text()
+    assert view.result.history_epochs[-1] == epoch and len(view.result.history_epochs) > 1
