@@ -353,3 +353,35 @@ def test_paused_after_play_the_regions_say_they_compute_the_window_s_epoch(main_
     assert f"at epoch {epoch:,}:" in view.header.text() and "Computing" not in \
         view.header.text()
     assert view.result.history_epochs[-1] == epoch and len(view.result.history_epochs) > 1
+
+
+def test_leaving_the_landscape_stops_its_sharpness_history(main_window, qtbot, wait_run,
+                                                           monkeypatch):
+    """r24 F17: paused, after a visit to the Landscape of 2-512x8-1, XLA's threads stayed busy
+    for minutes on another tab: the worker was estimating the sharpness of every checkpoint of
+    the run in one go (seconds each there), and leaving the tab did not stop it. It stops at
+    the next checkpoint's estimate."""
+    from nnviz.core import landscape_probe as lp
+    monkeypatch.setattr(lp, "_sharpness_batch", lambda spec: 1)  # one checkpoint a call
+    w = main_window
+    w.step(100)
+    wait_run(w, 100)
+    gate, calls = threading.Event(), []
+    estimates = lp.top_eigenvalues
+
+    def held(*args, **kwargs):
+        if not threading.current_thread().name.startswith("nnviz-landscape-compile"):
+            calls.append(1)
+            gate.wait(timeout=60)
+        return estimates(*args, **kwargs)
+    monkeypatch.setattr(lp, "top_eigenvalues", held)
+    try:
+        w.show_view("landscape")
+        qtbot.waitUntil(lambda: len(calls) == 1, timeout=LANDSCAPE_TIMEOUT)  # the history's
+        w.show_view("main")  # another tab, while the first checkpoint's estimate runs
+    finally:
+        gate.set()
+    got = []
+    w.request_state(got.append, lambda ctx: True)  # (the worker has done what came before)
+    qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
+    assert len(calls) == 1
