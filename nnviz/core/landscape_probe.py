@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import landscape as ls
+from . import preempt
 from .landscape import Landscape, Line, PathOnPlane, Plane
 from .sharpness import stability_limit, top_eigenvalue, top_eigenvalues
 from .training import padded_size
@@ -100,14 +101,15 @@ def _compiled(model, probe: "LandscapeProbe", wait: bool = False,
     return fut.done()
 
 
-def compiling() -> bool:
+def compiling(part: str | None = None) -> bool:
     """Whether a probe's functions are still compiling on the background thread (a network's
     map, then its sharpness, which goes on after the first picture). Meanwhile that thread
     traces and lowers in Python, holding the GIL at the worker's lowered priority: the training
     runs at a fraction of its speed (bench/gui.py measures a view once this is over, and says
-    how long it took)."""
+    how long it took). ``part``: that part's ("map" or "sharpness") alone."""
     with _warm_lock:
-        return any(not f.done() for futs in _warm.values() for f in futs.values())
+        return any(not f.done() for futs in _warm.values() for p, f in futs.items()
+                   if part is None or p == part)
 
 
 def _one_blas_thread():
@@ -146,6 +148,9 @@ class LandscapeProbe:
         # thread) and handed out as ``LandscapeResult.picture``; counted in the budget.
         self.picture = None
         self._sharp: dict = {}  # (run id, epoch, fingerprint) -> sharpness
+        # The last computation's result, shared by the copies sent to the worker (as _sharp):
+        # see _compute.
+        self._memo: dict = {}
         self._vector: np.ndarray | None = None
         self._pinned_land: tuple | None = None  # (key, Landscape) of the pinned plane
         self._last_call = 0.0
@@ -245,23 +250,44 @@ class LandscapeProbe:
         spec, cfg = model.spec, model.config
         n_train = int(model.X_train.shape[0])
         n = ls.points_for(spec, n_train, self.max_points)
+        run_key = getattr(model, "run_key", None) or (id(model),)
+        # The same model, settings and record as the last computation's (a probe sent again
+        # to fill in the sharpness's history while paused, or after it gave way to the user:
+        # core.preempt): its map, path and line again, the sharpness alone computed.
+        log = getattr(model, "log", None)
+        again = (run_key, int(model.epoch), id(model.params), self.kind, id(self.pinned),
+                 self.res, self.max_points, bool(getattr(model, "past", False)),
+                 id(log), len(log.checkpoints) if log is not None else 0)
+        memo = self._memo.get("last")
+        if memo is not None and memo[0] == again and memo[3] is model.params:
+            r, flats = memo[1], memo[2]
+            if sharpness:
+                se, sv, missing = self._sharpness(model, run_key, r.limit_epochs, flats, n,
+                                                  idle)
+                r = replace(r, sharp_epochs=se, sharp_values=sv, sharpness_missing=missing,
+                            sharpness_compiling=False)
+            return r
+        preempt.check()
         epochs, flats, lrs = ls.recorded_path(model, ls.path_length(spec))
         centre = flats[-1]
-        run_key = getattr(model, "run_key", None) or (id(model),)
         plane = self._pinned_plane(run_key, centre.size)
         pinned = plane is not None
+        preempt.check()
         if plane is None:
             initial = flats[0] if len(flats) > 1 else ls.flatten(
                 getattr(model, "source", model).initial_params)
             seed = int(getattr(getattr(model, "source", model), "seed", 0))
             plane = ls.make_plane(self.kind, spec, centre, initial, flats, seed)
+            preempt.check()
             land = ls.landscape(model, plane, self.res, n)
         else:
             key = (id(plane), ls.objective_key(model), n)
             if self._pinned_land is None or self._pinned_land[0] != key:
                 self._pinned_land = (key, ls.landscape(model, plane, self.res, n))
             land = self._pinned_land[1]
+        preempt.check()
         path = ls.project_path(model, plane, epochs, flats, n)
+        preempt.check()
         line, line_end = None, -1
         restored = _restored(model)
         if restored >= 0 and len(flats) > 1 and np.any(flats[-2] != centre):
@@ -270,17 +296,20 @@ class LandscapeProbe:
                 line = ls.line_losses(model, centre, flats[-2], max_points=n)
         elif len(flats) > 1 and np.any(flats[0] != centre):
             line = ls.line_losses(model, flats[0], centre, max_points=n)
-        if sharpness:
-            se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
-        else:  # its functions still compile (_compiled): none yet, all of it missing
-            se, sv, missing = np.zeros(0, np.int64), np.zeros(0), len(epochs)
         limits = np.array([stability_limit(cfg.optimizer, lr) or math.nan for lr in lrs])
         picture = self.picture(land) if self.picture is not None else None
-        return LandscapeResult(int(model.epoch), run_key, spec, land, path, line, se, sv,
-                               epochs, limits, missing, cfg.optimizer,
-                               float(model.learning_rate), n_train, pinned,
-                               sharpness_compiling=not sharpness, picture=picture,
-                               restored=restored, line_end=line_end)
+        # No sharpness yet: all of it missing (its functions may still compile: _compiled).
+        r = LandscapeResult(int(model.epoch), run_key, spec, land, path, line,
+                            np.zeros(0, np.int64), np.zeros(0), epochs, limits, len(epochs),
+                            cfg.optimizer, float(model.learning_rate), n_train, pinned,
+                            sharpness_compiling=not sharpness, picture=picture,
+                            restored=restored, line_end=line_end)
+        # (the weights kept too: their id, in ``again``, is not another's meanwhile)
+        self._memo["last"] = (again, r, flats, model.params)  # kept if the sharpness gives way
+        if sharpness:
+            se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
+            r = replace(r, sharp_epochs=se, sharp_values=sv, sharpness_missing=missing)
+        return r
 
     def _pinned_plane(self, run_key: tuple, size: int) -> Plane | None:
         if self.pinned is None:
@@ -294,6 +323,7 @@ class LandscapeProbe:
         tail = (spec.layer_sizes[-2] + 1) * spec.output_dim  # the output layer: a fingerprint
         keys = [(run_key[0], int(e), f[-tail:].tobytes()) for e, f in zip(epochs, flats)]
         if keys[-1] not in self._sharp:  # the model shown, from the last estimate's vector
+            preempt.check()
             est = top_eigenvalue(model, ls.unflatten(spec, flats[-1].astype(np.float32)),
                                  start=self._vector, max_points=n)
             if math.isfinite(est.value):
@@ -304,6 +334,8 @@ class LandscapeProbe:
         batch = _sharpness_batch(spec)
         todo = missing if idle else missing[:batch]
         for start in range(0, len(todo), batch):  # batches of one size: one compile
+            if start and preempt.wanted():  # the rest later (the view asks while paused)
+                break
             rows = todo[start: start + batch]
             for i, v in zip(rows, top_eigenvalues(model, flats[rows], n, pad=batch)):
                 self._sharp[keys[i]] = float(v)

@@ -24,7 +24,7 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from . import heap, runlog
+from . import heap, preempt, runlog
 from .data import Dataset
 from .errors import NnvizError
 from .history import LossHistory
@@ -82,6 +82,13 @@ STEP_SHOWN_S = 0.3
 # Epochs slower than this: the status line says that training is working, and how fast (a
 # 2-512x4-1 sigmoid network at 100,000 points takes ~10 s an epoch: the window looked frozen).
 SLOW_EPOCH_S = 1.0
+# A view's probe that takes longer than this for a snapshot that answers the user (a Step, a
+# seek on the timeline, a Pause) gives way: the snapshot goes out with the probe's last result,
+# marked as being computed (Snapshot.pending), and the probe runs afresh once no command waits
+# (review r24 F18: a 2-512x8-1 network's Landscape held a Step for 15 s). A probe that gave way
+# after that long is not even started for the next such snapshot (until it is quick again).
+# Only probes that ask (core.preempt.check) can give way.
+SLOW_PROBE_S = 0.5
 # A new model's time per epoch before any is measured: ~6 multiply-adds per weight and training
 # point (forward and backward) at this many a second (that network's ~2.5e11 in ~10 s).
 GUESS_FLOPS_PER_S = 2.5e10
@@ -528,6 +535,12 @@ class TrainLoop(_LiveBranch):
         self._step: _Stepping | None = None  # a Step under way
         self._slow_said = False  # the status line says "training epoch N (about ...)"
         self.probes: dict[str, Probe] = {}
+        # The probes' last results (name -> (run id, result)), for a snapshot that goes out
+        # before a slow probe's new one; the probes known to be slow (SLOW_PROBE_S); whether a
+        # snapshot with probes still to compute (Snapshot.pending) went out while paused.
+        self._probe_last: dict[str, tuple[int, Any]] = {}
+        self._probe_slow: set[str] = set()
+        self._probes_due = False
         self.grid_users: set[str] | None = None  # the views drawing the grid (see DrawGrid)
         self.grid_points: np.ndarray | None = None
         self._grid_axes: tuple[np.ndarray, np.ndarray] | None = None
@@ -616,7 +629,10 @@ class TrainLoop(_LiveBranch):
             except Exception as e:  # noqa: BLE001
                 self._fail(e)
         if self._dirty and not self.playing and self._step is None:
-            self._publish_now()
+            self._publish_now(answer=True)
+        elif self._probes_due and not self.playing and self._step is None and \
+                self.commands.empty():
+            self._publish_now()  # what a slow probe gave way for is done: its result now
         if self._sweep_dirty and not self.playing and not (self._step and self._step.sweep):
             self._publish_sweep_now()
         heap.trim_after_compiles()  # what a compile freed, back to the system (core/heap.py)
@@ -633,6 +649,8 @@ class TrainLoop(_LiveBranch):
         if wait:
             if self._stepping:
                 timeout = 0.0  # a Step under way: its next chunk
+            elif self._probes_due and not self.playing:
+                timeout = 0.0  # the probes a snapshot went out without: computed next
             elif not self.playing or (self.trainer is None and not self.sweeping):
                 timeout = None  # idle: sleep until told something
             elif self.epochs_per_frame is not None:
@@ -688,6 +706,7 @@ class TrainLoop(_LiveBranch):
             case SetProbe(name, fn):
                 if fn is None:
                     self.probes.pop(name, None)
+                    self._probe_last.pop(name, None)
                 else:
                     self.probes[name] = fn
                 self._dirty = True
@@ -1527,7 +1546,9 @@ class TrainLoop(_LiveBranch):
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
                        past=epoch < t.epoch, state=state, playing=self._training())
 
-    def make_snapshot(self, diverged: bool = False) -> Snapshot:
+    def make_snapshot(self, diverged: bool = False, answer: bool = False) -> Snapshot:
+        """The snapshot of the model shown; ``answer``: it answers the user (made while paused,
+        after a command): a slow probe gives way to it (see SLOW_PROBE_S)."""
         t = self.trainer
         model = self.model_shown()
         start = self._start_numbers
@@ -1557,17 +1578,7 @@ class TrainLoop(_LiveBranch):
             if values.shape[-1] == 1:
                 values = values[..., 0]
             grid = Grid(xs, ys, values)
-        extras = {}
-        for name, fn in list(self.probes.items()):
-            try:
-                with np.errstate(all="ignore"):  # a diverging model's numbers overflow: fine
-                    extras[name] = fn(model, self.grid_points)
-            except Exception as e:  # noqa: BLE001 -- a view's bug must show, but only once
-                self.probes.pop(name, None)
-                failure = ViewFailed(f"view {name!r} failed and was switched off: "
-                                     f"{type(e).__name__}: {e}")
-                failure.__cause__ = e
-                self._report(failure)
+        extras, pending = self._run_probes(model, answer)
         le, lv = self.history.arrays()
         # The divergence that ended the live branch, while it ends there (scrubbed back to an
         # earlier epoch too); not once it has trained on, nor on another branch or run.
@@ -1588,7 +1599,52 @@ class TrainLoop(_LiveBranch):
                         asked_epoch=-1 if self.view_epoch is None else int(self.view_epoch),
                         # (the loss at history epoch E is that of the weights after E - 1)
                         best_loss=self.history.best, best_epoch=self.history.best_epoch - 1,
-                        rates=self.log.rates(), end_loss=self._end_loss(model, m))
+                        rates=self.log.rates(), end_loss=self._end_loss(model, m),
+                        pending=frozenset(pending))
+
+    def _run_probes(self, model: ModelAt, answer: bool) -> tuple[dict, set]:
+        """The views' probes on ``model``: (their results, the names of those that gave way
+        and carry their last result, or none, until they are computed: SLOW_PROBE_S)."""
+        extras, pending = {}, set()
+        for name, fn in list(self.probes.items()):
+            last = self._probe_last.get(name)
+            last = last[1] if last is not None and last[0] == self.run_id else None
+            if answer and name in self._probe_slow:
+                if last is not None:
+                    extras[name] = last
+                pending.add(name)
+                continue
+            t0 = time.perf_counter()
+
+            def give_way(t0=t0) -> bool:
+                return not self.commands.empty() or self.stopping.is_set() or (
+                    answer and time.perf_counter() - t0 > SLOW_PROBE_S)
+            try:
+                with np.errstate(all="ignore"), preempt.when(give_way):
+                    # (a diverging model's numbers overflow: fine)
+                    value = fn(model, self.grid_points)
+            except preempt.Preempted:
+                if time.perf_counter() - t0 > SLOW_PROBE_S:
+                    self._probe_slow.add(name)
+                if last is not None:
+                    extras[name] = last
+                pending.add(name)
+                continue
+            except Exception as e:  # noqa: BLE001 -- a view's bug must show, but only once
+                self.probes.pop(name, None)
+                failure = ViewFailed(f"view {name!r} failed and was switched off: "
+                                     f"{type(e).__name__}: {e}")
+                failure.__cause__ = e
+                self._report(failure)
+                continue
+            if not model.playing and time.perf_counter() - t0 <= SLOW_PROBE_S:
+                # (only a probe that gave way is skipped: one that never asks whether to would
+                # leave its view a snapshot behind for nothing; a playing run's throttled
+                # probes hand out their last result, which says nothing of their cost)
+                self._probe_slow.discard(name)
+            extras[name] = value
+            self._probe_last[name] = (self.run_id, value)
+        return extras, pending
 
     def _end_loss(self, model: ModelAt, m: Metrics) -> float:
         """Snapshot.end_loss: the live end's train loss, which the next epoch prints (nan where
@@ -1616,14 +1672,16 @@ class TrainLoop(_LiveBranch):
         w = self.log.weights_of(epoch)
         return w if w != epoch else -1
 
-    def _publish_now(self, diverged: bool = False) -> None:
+    def _publish_now(self, diverged: bool = False, answer: bool = False) -> None:
+        """Publish the snapshot of the model shown; ``answer``: see make_snapshot."""
         if self.trainer is None:
             return
         self._dirty = False
         if self.paced:
             self.drawn.clear()
         t0 = time.perf_counter()
-        snapshot = self.make_snapshot(diverged)
+        snapshot = self.make_snapshot(diverged, answer)
+        self._probes_due = bool(snapshot.pending)
         self._last_publish = time.perf_counter()
         # The next snapshot comes once the training has had (1 - SNAPSHOT_SHARE) of the time:
         # a costly snapshot is made less often. The smaller of the last two costs: a snapshot

@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import activations, compiled
+from . import activations, compiled, preempt
 from .formatting import and_list
 from .history import thin_keeping_extremes
 from .network import NetworkSpec, device_array, forward_logits
@@ -242,6 +242,9 @@ class RegionsProbe:
         self._seen: dict[tuple, dict[int, int]] = {}  # run_key: {epoch: count}
         self._grid_key = None
         self._grid = None
+        # The regions of the last weights asked for, shared by the copies the view sends (as
+        # _counts): a call that gave way (core.preempt; seconds each on 2-512x8-1) keeps them.
+        self._memo: dict = {}
 
     def __call__(self, model, grid_points=None) -> Regions:
         spec, data = model.spec, model.data
@@ -255,7 +258,14 @@ class RegionsProbe:
             self._seen = {}
         xs, ys, pts = self._grid
         shape = (len(ys), len(xs)) if len(ys) else (1, len(xs))
-        ids, count = region_ids(spec, model.params, pts)
+        memo = self._memo.get("ids")
+        if memo is not None and memo[0] is model.params and memo[1] == bounds:
+            ids, count = memo[2]
+        else:
+            preempt.check()
+            ids, count = region_ids(spec, model.params, pts)
+            self._memo["ids"] = (model.params, bounds, (ids, count))
+        preempt.check()
         # The slope is one number per region: computed at one cell of each, not at every cell.
         _, first = np.unique(ids, return_index=True)
         slope = slopes(spec, model.params, pts[first])[ids].reshape(shape)
@@ -293,6 +303,8 @@ class RegionsProbe:
         todo = HISTORY_PER_CALL
         for i in order:
             if keys[i] not in self._counts and todo > 0:
+                if preempt.wanted():  # the user waits: the rest of the curve comes later
+                    break
                 todo -= 1
                 self._counts[keys[i]] = count_on_grid(model.spec, cks[i].state.params, pts)
         seen = self._seen.pop(run, None) or {}

@@ -130,6 +130,9 @@ class Snapshot:
     # (-1: the live end): ``epoch`` itself unless that replay met a loss that is not finite.
     checkpoint_epochs: tuple[int, ...] = ()
     asked_epoch: int = -1
+    # The views' probes that gave way to the user (core.loop.SLOW_PROBE_S): ``extras`` holds
+    # their last result (of an earlier epoch), or none, and a snapshot with their own follows.
+    pending: frozenset = frozenset()
 
     @property
     def past(self) -> bool:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QFrame, QHBoxLa
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.landscape import DIRECTIONS, variance_shares
+from nnviz.core import landscape_probe
 from nnviz.core.landscape_probe import LandscapeProbe, LandscapeResult
 
 from . import colors
@@ -82,6 +83,10 @@ PREPARING = "Preparing the landscape (compiling its functions for this network)\
 # compiled; the last run's map, path and sharpness stayed until then (30 s at 512 units,
 # reviewer) under a header saying epoch 0.
 PREPARING_NEW = "Preparing the landscape of the new run (once its model has compiled)\u2026"
+# The worker published the window's epoch before this view's new numbers (core.loop's
+# SLOW_PROBE_S: a wide network's landscape takes seconds), which follow.
+COMPUTING = "Computing the landscape of epoch {epoch:,}\u2026"
+COMPILE_POLL_MS = 300  # how often the view looks whether the probe's functions have compiled
 MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
@@ -289,6 +294,7 @@ class LandscapeView(QWidget):
         self.playing = lambda: False
         self.snapshot = None
         self.result: LandscapeResult | None = None
+        self._polling = False  # waiting for the probe's functions to compile (_when_compiled)
         self._drawn = None
         self._extent = None
         self._gesture: dict | None = None  # the click or drag in progress
@@ -712,15 +718,23 @@ class LandscapeView(QWidget):
 
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
+        pending = self.extras_key in getattr(snapshot, "pending", ())
         if self.extras_key in snapshot.extras and snapshot.extras[self.extras_key] is None:
-            # The probe's functions compile in the background: ask again in a moment (no
+            # The probe's functions compile in the background: ask again once they have (no
             # snapshot may come meanwhile when the run is paused).
             self.summary.setText(PREPARING)
             self._show_plots(self.result is not None)  # no empty axes meanwhile
             if not self.playing():
-                QTimer.singleShot(300, self, self._send)
+                self._when_compiled("map")
             return
         r = snapshot.extras.get(self.extras_key)
+        if pending and (r is None or r is self.result):
+            # The window's epoch came first; this view's numbers of it follow (the worker
+            # computes them now): say so over the last ones.
+            self.summary.setText(COMPUTING.format(epoch=snapshot.epoch) + (
+                "<br>" + self._summary(self.result) if self.result is not None
+                and self.result.spec == snapshot.spec else ""))
+            return
         if r is None or r.spec != snapshot.spec:
             return
         if r is not self.result:
@@ -733,9 +747,34 @@ class LandscapeView(QWidget):
                 self._show_summary(r)
             else:
                 self._redraw()
-        if r.sharpness_missing and not self.playing():
-            # The rest of the history, now it is still (once the sharpness has compiled).
-            QTimer.singleShot(300 if r.sharpness_compiling else 0, self, self._send)
+        if pending:
+            self.summary.setText(COMPUTING.format(epoch=snapshot.epoch) + "<br>"
+                                 + self._summary(r))
+        elif r.sharpness_missing and not self.playing():
+            # The rest of the history, now it is still (once the sharpness has compiled: the
+            # probe sent while it compiles would only make the same landscape again).
+            if r.sharpness_compiling:
+                self._when_compiled("sharpness")
+            else:
+                QTimer.singleShot(0, self, self._send)
+
+    def _when_compiled(self, part: str) -> None:
+        """Send the probe again once its functions have compiled (looked at every
+        COMPILE_POLL_MS): sent every 300 ms meanwhile, it made the worker compute the same
+        landscape again and again, seconds each on a wide network, and a Step waited for it
+        (review r24 F18)."""
+        if self._polling:
+            return
+        self._polling = True
+
+        def look() -> None:
+            if landscape_probe.compiling(part):
+                QTimer.singleShot(COMPILE_POLL_MS, self, look)
+                return
+            self._polling = False
+            if not self.playing():
+                self._send()
+        QTimer.singleShot(COMPILE_POLL_MS, self, look)
 
     def new_run(self) -> None:
         """Another run replaces the one shown (nnviz.gui.views): the last run's map, path and
@@ -756,6 +795,7 @@ class LandscapeView(QWidget):
         plots' paint no longer held back (_side_paints_next; for ``--screenshot``)."""
         r, s = self.result, self.snapshot
         return (r is not None and s is not None and r.epoch == s.epoch
+                and self.extras_key not in getattr(s, "pending", ())
                 and r.sharpness_missing == 0 and self.glw.updatesEnabled())
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)

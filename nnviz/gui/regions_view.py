@@ -31,6 +31,9 @@ from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_ax
 
 BUDGET = 0.05
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
+# The worker shows the window's epoch before the regions of it (core.loop's SLOW_PROBE_S, or a
+# throttled probe's frame): they follow.
+COMPUTING = "Computing the regions of epoch {epoch:,}\u2026"
 EDGE_RGB = np.array([35, 35, 35], np.uint8)
 _LUT = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
 # Lighter: the data points and the region lines must stay visible on it.
@@ -185,19 +188,27 @@ class RegionsView(QWidget):
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
         r = snapshot.extras.get(self.extras_key)
+        pending = self.extras_key in getattr(snapshot, "pending", ())
         if r is None:
             reason = not_applicable(snapshot.spec)
             if reason is not None:  # at once: the network's activations say it, no probe
                 self._show_reason(reason, snapshot.spec)
             elif self.result is None:
                 self._waiting()
+            elif pending:
+                self._say_computing(snapshot)
             return
-        if r.epoch != snapshot.epoch and not getattr(self.main_window, "playing", True) \
+        paused = not getattr(self.main_window, "playing", True)
+        if r.epoch != snapshot.epoch and paused and not pending \
                 and self._asked != snapshot.epoch:
             self._asked = snapshot.epoch  # a throttled frame right after a Step: ask once
             self.stale.emit()
         if r is self.result:
-            return  # a throttled probe hands out the same result again: nothing new to draw
+            # A throttled probe hands out the same result again (nothing new to draw), or the
+            # worker computes this epoch's after it (pending): say so, the last ones shown.
+            if (pending or paused) and r.reason is None:
+                self._say_computing(snapshot)
+            return
         self.result = r
         if r.reason is not None:
             self._show_reason(r.reason, snapshot.spec)
@@ -222,7 +233,22 @@ class RegionsView(QWidget):
             self.bound_line.show()
         else:
             self.bound_line.hide()
-        self.header.setText(self._text(r, snapshot))
+        self._say_computing(snapshot)
+
+    def _say_computing(self, snapshot) -> None:
+        """The header: the regions drawn, and (while paused, when they are an earlier epoch's
+        than the window's) that those of the window's epoch are being computed: seconds on a
+        2-512x8-1 network, where the tab read "at epoch 0" long after a pause at 274 (review
+        r24 F6)."""
+        r = self.result
+        if r is None or r.reason is not None:
+            return
+        text = self._text(r, snapshot)
+        if r.epoch != snapshot.epoch and (
+                self.extras_key in getattr(snapshot, "pending", ())
+                or not getattr(self.main_window, "playing", True)):
+            text = f"{COMPUTING.format(epoch=snapshot.epoch)}<br>{text}"
+        self.header.setText(text)
 
     def new_run(self) -> None:
         """Another run replaces the one shown (nnviz.gui.views): the last run's regions go now;

@@ -178,3 +178,210 @@ def test_an_opened_session_says_it_opens_and_compiles(main_window, qtbot, wait_r
     wait_run(w, 3)
     qtbot.waitUntil(lambda: w.timeline.label.full_text() == "Past: epoch 3 of 14",
                     timeout=TIMEOUT)
+
+
+# --- a slow view's probe gives way to the user (review r24 F18) ------------------------------
+# On a 2-512x8-1 network the Landscape's probe took 10-40 s a snapshot (its map, path, line and
+# sharpness), and a Step, or a click on the timeline, waited for it: "Computing 39..." for
+# 17-30 s, nothing saying what for. Here the landscape is made slow by holding its map until
+# the test lets it go, giving way (core.preempt) as the real one does between its parts.
+
+
+def _slow(monkeypatch, module, name: str, gate: threading.Event) -> list:
+    """``module.name(model, ...)`` held until ``gate`` is set, in the worker's thread (not the
+    landscape's compile thread's warm-up), asking meanwhile whether to give way, as the probes
+    do between their parts. Returns the epochs it was called for while held."""
+    from nnviz.core import preempt
+    orig, held = getattr(module, name), []
+
+    def slow(model, *args, **kwargs):
+        if not gate.is_set() and \
+                not threading.current_thread().name.startswith("nnviz-landscape-compile"):
+            held.append(int(getattr(model, "epoch", -1)))
+            for _ in range(6000):  # (never forever: a failing test must not hang the worker)
+                if gate.wait(0.01):
+                    break
+                preempt.check()
+        return orig(model, *args, **kwargs)
+    monkeypatch.setattr(module, name, slow)
+    return held
+
+
+def _slow_landscape(monkeypatch, gate: threading.Event) -> list:
+    """The landscape probe's map (``landscape.landscape``) held: see _slow."""
+    from nnviz.core import landscape as ls
+    return _slow(monkeypatch, ls, "landscape", gate)
+
+
+LANDSCAPE_TIMEOUT = 90_000  # its functions' first compile, on a busy machine
+
+
+def _landscape_shown(qtbot, w, epoch: int):
+    w.show_view("landscape")
+    view = w._inspection_views["landscape"]
+    try:
+        qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == epoch
+                        and view.result.sharpness_missing == 0, timeout=LANDSCAPE_TIMEOUT)
+    except Exception:
+        r = view.result
+        print("landscape shown:", None if r is None else (r.epoch, r.sharpness_compiling,
+              r.sharpness_missing), w.last_snapshot.pending, view.summary.text())
+        raise
+    return view
+
+
+def test_a_step_comes_at_once_while_the_landscape_of_its_epoch_is_slow(main_window, qtbot,
+                                                                        wait_run, monkeypatch):
+    """The Step's epoch comes while the landscape of it is still being computed: every view
+    but the Landscape shows it, and the Landscape says it is computing that epoch's, over the
+    last one's numbers; then they come."""
+    from nnviz.gui.landscape_view import COMPUTING
+    w = main_window
+    w.step(10)
+    wait_run(w, 10)
+    view = _landscape_shown(qtbot, w, 10)
+    gate = threading.Event()
+    held = _slow_landscape(monkeypatch, gate)
+    try:
+        w.step(1)
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch == 11, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: COMPUTING.format(epoch=11) in view.summary.text(),
+                        timeout=TIMEOUT)
+        assert view.result.epoch == 10  # the last landscape stays drawn meanwhile
+        w.step(1)  # and again: the next Step does not wait for the landscape either
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch == 12, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: COMPUTING.format(epoch=12) in view.summary.text(),
+                        timeout=TIMEOUT)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: view.result.epoch == 12 and view.result.sharpness_missing == 0
+                    and "Computing" not in view.summary.text(), timeout=TIMEOUT)
+    assert 11 in held  # (asked for, and given up for the next Step)
+    qtbot.waitUntil(view.ready, timeout=TIMEOUT)  # the window's epoch, sharpness and all
+
+
+def test_a_seek_comes_at_once_while_the_landscape_of_its_epoch_is_slow(main_window, qtbot,
+                                                                       wait_run, monkeypatch):
+    """r24 F18's addendum: a click on the timeline at epoch 39 on the Landscape tab showed
+    "Computing 39..." for 17-30 s (0.32 s on another tab). The epoch comes; the Landscape
+    says it computes it."""
+    from nnviz.gui.landscape_view import COMPUTING
+    w, tl = main_window, main_window.timeline
+    w.step(60)
+    wait_run(w, 60)
+    view = _landscape_shown(qtbot, w, 60)
+    gate = threading.Event()
+    _slow_landscape(monkeypatch, gate)
+    try:
+        tl.go(39)
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch == 39, timeout=TIMEOUT)
+        assert tl.label.full_text() == "Past: epoch 39 of 60"
+        qtbot.waitUntil(lambda: COMPUTING.format(epoch=39) in view.summary.text(),
+                        timeout=TIMEOUT)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: view.result.epoch == 39 and "Computing" not in view.summary.text(),
+                    timeout=TIMEOUT)
+
+
+def test_while_the_sharpness_compiles_the_paused_landscape_is_not_made_again_and_again(
+        main_window, qtbot, monkeypatch):
+    """Paused, while the sharpness compiled, the view sent its probe every 300 ms, and the
+    worker made the same landscape each time (seconds on 2-512x8-1: a Step waited behind
+    them). It waits for the compile, then asks once for the sharpness."""
+    from nnviz.core import landscape as ls
+    from nnviz.core import landscape_probe as lp
+    monkeypatch.setattr(lp, "_warm", {})  # this network's functions prepared anew, held here
+    gate = threading.Event()
+    _held(monkeypatch, lp.LandscapeProbe, "_warm_up_sharpness", gate)
+    looks, made = [], []
+    compiling, landscape = lp.compiling, ls.landscape
+    monkeypatch.setattr(lp, "compiling", lambda part=None: looks.append(part) or compiling(part))
+
+    def counted(model, *args, **kwargs):
+        if not threading.current_thread().name.startswith("nnviz-landscape-compile"):
+            made.append(int(model.epoch))
+        return landscape(model, *args, **kwargs)
+    monkeypatch.setattr(ls, "landscape", counted)
+    w = main_window
+    try:
+        w.show_view("landscape")
+        view = w._inspection_views["landscape"]
+        qtbot.waitUntil(lambda: view.result is not None and view.result.sharpness_compiling,
+                        timeout=TIMEOUT)
+        assert "the sharpness is being prepared (compiling)" in view.summary.text()
+        n = len(made)
+        # The view looks whether the compile is done a few times (every 300 ms) ...
+        qtbot.waitUntil(lambda: looks.count("sharpness") >= 3, timeout=TIMEOUT)
+        assert len(made) == n  # ... and asks for no landscape meanwhile
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not view.result.sharpness_compiling
+                    and view.result.sharpness_missing == 0, timeout=TIMEOUT)
+    assert len(made) == n  # the sharpness came without the landscape made again
+
+
+def test_paused_after_play_the_regions_say_they_compute_the_window_s_epoch(main_window, qtbot,
+                                                                           monkeypatch):
+    """r24 F6: a 2-512x8-1 relu network's Regions tab read "at epoch 0: 6493 regions", one dot
+    over the run, long after a pause at 274 (its probe takes 20-30 s there). Paused, the tab
+    says it computes the window's epoch over the last regions, and they come."""
+    from nnviz.core import regions
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.problem import Choices, make_problem
+    from nnviz.gui.regions_view import COMPUTING
+    w = main_window
+    w.load_problem(make_problem(make_dataset(DataSpec("moons")),
+                                Choices((4, 10, 4), ("relu",) * 3)))
+    w.show_view("regions")
+    view = w._inspection_views["regions"]
+    qtbot.waitUntil(lambda: view.result is not None and view.result.reason is None,
+                    timeout=LANDSCAPE_TIMEOUT)
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 30, timeout=TIMEOUT)
+    gate = threading.Event()
+    _slow(monkeypatch, regions, "region_ids", gate)  # the regions of a new epoch are slow
+    try:
+        w.pause()
+        qtbot.waitUntil(lambda: not w.playing and view.header.text().startswith(
+            COMPUTING.format(epoch=w.last_snapshot.epoch)), timeout=TIMEOUT)
+        epoch = w.last_snapshot.epoch
+        assert view.result.epoch < epoch  # the last regions stay drawn meanwhile
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: view.result.epoch == epoch, timeout=TIMEOUT)
+    assert f"at epoch {epoch:,}:" in view.header.text() and "Computing" not in \
+        view.header.text()
+    assert view.result.history_epochs[-1] == epoch and len(view.result.history_epochs) > 1
+
+
+def test_leaving_the_landscape_stops_its_sharpness_history(main_window, qtbot, wait_run,
+                                                           monkeypatch):
+    """r24 F17: paused, after a visit to the Landscape of 2-512x8-1, XLA's threads stayed busy
+    for minutes on another tab: the worker was estimating the sharpness of every checkpoint of
+    the run in one go (seconds each there), and leaving the tab did not stop it. It stops at
+    the next checkpoint's estimate."""
+    from nnviz.core import landscape_probe as lp
+    monkeypatch.setattr(lp, "_sharpness_batch", lambda spec: 1)  # one checkpoint a call
+    w = main_window
+    w.step(100)
+    wait_run(w, 100)
+    gate, calls = threading.Event(), []
+    estimates = lp.top_eigenvalues
+
+    def held(*args, **kwargs):
+        if not threading.current_thread().name.startswith("nnviz-landscape-compile"):
+            calls.append(1)
+            gate.wait(timeout=60)
+        return estimates(*args, **kwargs)
+    monkeypatch.setattr(lp, "top_eigenvalues", held)
+    try:
+        w.show_view("landscape")
+        qtbot.waitUntil(lambda: len(calls) == 1, timeout=LANDSCAPE_TIMEOUT)  # the history's
+        w.show_view("main")  # another tab, while the first checkpoint's estimate runs
+    finally:
+        gate.set()
+    got = []
+    w.request_state(got.append, lambda ctx: True)  # (the worker has done what came before)
+    qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
+    assert len(calls) == 1

@@ -1,0 +1,50 @@
+"""A slow probe gives way to the user: the worker's loop says, while it runs the views' probes,
+when a probe should stop (a command waits: a Step, a seek on the timeline, a Pause; or a
+snapshot that answers one has waited long enough for it), and a probe that may be slow asks
+between the parts of its work (:func:`check`), which raises :class:`Preempted` then.
+
+The worker publishes the user's epoch without the probe's new result (its last one, marked as
+being computed: ``Snapshot.pending``) and computes it afresh once no command waits (core.loop).
+Review r24 F18: on a 2-512x8-1 network the Landscape probe took 10-40 s a snapshot, and a Step
+or a click on the timeline waited for it.
+
+Only the thread that runs the loop is asked (the hook is per thread): the same probe's code run
+on a compile thread (landscape_probe's warm-up) never stops half-way.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+__all__ = ["Preempted", "check", "when", "wanted"]
+
+
+class Preempted(Exception):
+    """A probe stopped before its result: the worker has something more urgent to do."""
+
+
+_hook = threading.local()
+
+
+def wanted() -> bool:
+    """Whether the work under way in this thread should stop now."""
+    should = getattr(_hook, "should", None)
+    return should is not None and bool(should())
+
+
+def check() -> None:
+    """Raise :class:`Preempted` when the work under way in this thread should stop."""
+    if wanted():
+        raise Preempted()
+
+
+@contextmanager
+def when(should: Callable[[], bool] | None) -> Iterator[None]:
+    """:func:`check` in this thread raises while ``should()`` is true (None: never)."""
+    last = getattr(_hook, "should", None)
+    _hook.should = should
+    try:
+        yield
+    finally:
+        _hook.should = last
