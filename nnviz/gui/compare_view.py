@@ -236,11 +236,17 @@ class CompareView(QWidget):
                              + " Play trains on.")
 
     def start_custom(self, axes: tuple) -> None:
-        """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
+        """Sweep ``axes`` ((name, values), ...) over the main window's current problem. Its
+        initial weights start the members whose values do not draw weights of their own (a
+        learning rate, an activation); a seed or a width draws each member's, as a run of
+        that seed or width does (``redraw``). The run's weights are pinned once it was
+        promoted, loaded or made by a preset: a sweep over the initial weights' seed then
+        trained 8 copies of one run (review r24 F11)."""
         from nnviz.core.sweep import Axis, SweepSpec
         try:
             spec = SweepSpec(self.main_window.current_problem(),
-                             tuple(Axis(name, tuple(values)) for name, values in axes))
+                             tuple(Axis(name, tuple(values)) for name, values in axes),
+                             redraw=True)
             spec.members()  # a value that does not fit the problem says so here
         except (NnvizError, ValueError) as e:
             self.panel.show_error(str(e))
