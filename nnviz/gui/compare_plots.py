@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from nnviz.core.formatting import format_score
@@ -17,7 +17,7 @@ from nnviz.core.sweep_driver import axis_title, format_value
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import LogAxis, SparseAxis, cache_axes
+from .widgets import LogAxis, SparseAxis, _title_room, cache_axes
 
 #: The stretch of viridis the axes' colours take, per theme (dark?): its dark purple vanished on
 #: the dark theme's near-black (1.1:1), so there it starts at 0.4 (a blue, 3.2:1); its yellow
@@ -223,6 +223,20 @@ class LossCurves(pg.PlotWidget):
         vb = self.getPlotItem().getViewBox()
         vb.sigResized.connect(self._place_names)
         vb.sigRangeChanged.connect(self._place_names)
+        self._key_pieces: tuple[str, ...] = ()  # the key's entries (see _fit_key)
+        self._key_fit = None  # what the key was last fitted to: (entries, width, size)
+        vb.sigResized.connect(self._fit_key)
+        # The key has no say in the plot's width: pyqtgraph makes a title's text width the
+        # plot's minimum, and a long key widened the plot past its widget, the epoch axis and
+        # the key cut at the right edge (review r24 F12). _fit_key breaks it into lines.
+        label = pi.titleLabel
+        update_min = label.updateMin
+
+        def title_min() -> None:
+            update_min()
+            label.setMinimumWidth(0)
+        label.updateMin = title_min
+        label.setPreferredWidth(0)
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
                         "above), each named at its end; the selected member is black and "
@@ -231,9 +245,14 @@ class LossCurves(pg.PlotWidget):
     def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "",
                     dashes: list | None = None, names: list[str] | None = None) -> None:
         """One curve per member in its colour and dash pattern (None: solid); ``key`` says what
-        they mean; ``names``: each member's words at its curve's end (up to NAMED_CURVES)."""
+        they mean (HTML; a sequence: its entries, the key broken between them into the lines
+        the plot's width needs); ``names``: each member's words at its curve's end (up to
+        NAMED_CURVES)."""
         pi = self.getPlotItem()
-        _title(pi, key)
+        self._key_pieces = (key,) if isinstance(key, str) else tuple(key)
+        self._key_fit = None
+        _title(pi, " &nbsp; ".join(self._key_pieces))
+        self._fit_key()
         for c in self.curves:
             pi.removeItem(c)
         for t in self.names:
@@ -299,11 +318,51 @@ class LossCurves(pg.PlotWidget):
         # 1, 1.5, 2, 3 x 10^k a sweep stepped once past 2,000 ran it to 3,000).
         b = data_bounds(*(np.log10(y) for y in ys if len(y)))
         self.stepped.follow(None, b, x_fixed=(0, epoch_axis_end(last)))
+        self._fit_key()  # (presentation mode's scale set the key's size since, no resize)
         diverged = np.asarray(diverged, bool)
         if self._diverged is None or not np.array_equal(diverged, self._diverged):
             self._diverged = diverged.copy()
             self._restyle()
         self._place_names()
+
+    def _fit_key(self, *_) -> None:
+        """The key on as many lines as the plot's width needs, broken between its entries, its
+        row as tall as they are: on one line, a two-axis key (learning rate x 8 seeds) ran
+        past the right edge, seeds 4-7 never named (review r24 F12)."""
+        if not self._key_pieces:
+            return
+        pi = self.getPlotItem()
+        label = pi.titleLabel
+        width = pi.getViewBox().width()  # the title's column, over the plot
+        size = label.opts.get("size") or "9pt"
+        fit = (self._key_pieces, round(width), size)
+        if width <= 0 or fit == self._key_fit:
+            return
+        self._key_fit = fit
+        doc = QTextDocument()
+        doc.setDefaultFont(label.item.font())
+        doc.setDocumentMargin(label.item.document().documentMargin())
+
+        def wide(html: str) -> float:
+            doc.setHtml(f"<span style='font-size:{size}'>{html}</span>")
+            return doc.idealWidth()
+
+        lines: list[str] = []
+        for piece in self._key_pieces:
+            if lines and wide(lines[-1] + " &nbsp; " + piece) <= width:
+                lines[-1] += " &nbsp; " + piece
+            else:
+                lines.append(piece)
+        text = "<br>".join(lines)
+        if label.text != text:
+            label.setText(text)
+            doc = label.item.document()  # centred, as one line is
+            option = doc.defaultTextOption()
+            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            doc.setDefaultTextOption(option)
+            label.item.setTextWidth(-1)
+            label.item.setTextWidth(doc.idealWidth())
+        _title_room(pi, label)
 
     def _place_names(self, *_) -> None:
         """Each name just above and left of its curve's last point (over the curve's own tail,

@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from nnviz.core import presets
 from nnviz.core.network import init_params
@@ -51,3 +52,32 @@ def test_each_member_starts_from_its_own_seeds_weights(qtbot, main_window):
                      config=replace(run.config, learning_rate=1.0)).make_trainer()
     np.testing.assert_allclose(curves[1.0, 2][:EPOCHS], single.run(EPOCHS).losses, rtol=1e-5)
 
+
+def test_the_key_of_a_rate_by_8_seeds_sweep_names_every_seed_within_the_plot(qtbot,
+                                                                            main_window):
+    """The reviewer's sweep, learning rate 0.1, 0.3, 1, 3 x initial weights seed 0-7 at
+    1400 x 900: the loss plot's key ran past its right edge on one line, seeds 4-7 never
+    named (review r24 F12). It is broken into lines that fit, its row as tall as they are."""
+    w = main_window
+    w.resize(1400, 900)
+    w.show_view("compare")
+    view = w._inspection_views["compare"]
+    panel = view.panel
+    for box, edit, name, text in zip(panel.axis_boxes, panel.value_edits,
+                                     ("learning_rate", "init_seed"), ("0.1, 0.3, 1, 3", "0-7")):
+        box.setCurrentIndex(box.findData(name))
+        edit.setText(text)
+    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
+    w.step(2)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 2 and view.members_of == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()  # the layout settles
+    pi = view.curves.getPlotItem()
+    label = pi.titleLabel
+    assert all(f"&nbsp;{k}" in label.text for k in range(8)), label.text
+    box = label.item.mapRectToScene(label.item.boundingRect())
+    assert box.left() >= -1 and box.right() <= view.curves.width() + 1, (box, view.curves.width())
+    assert box.width() <= pi.getViewBox().width() + 1
+    # its lines over the plot, not across it
+    assert box.bottom() <= pi.getViewBox().mapRectToScene(pi.getViewBox().boundingRect()).top() + 1
