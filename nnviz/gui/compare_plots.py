@@ -73,6 +73,7 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: names' size, and their gap to the curve's last point (px).
 NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
 NAME_Z = 20  # over every curve, the selected one's (10) too
+KEY_REFIT_PX = 24  # how much wider the loss plot grows before its key is joined up again
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
 #: same line as text for the key. Categories differ in more than colour (r10 #3: for a
 #: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
@@ -224,7 +225,7 @@ class LossCurves(pg.PlotWidget):
         vb.sigResized.connect(self._place_names)
         vb.sigRangeChanged.connect(self._place_names)
         self._key_pieces: tuple[str, ...] = ()  # the key's entries (see _fit_key)
-        self._key_fit = None  # what the key was last fitted to: (entries, width, size)
+        self._key_fit = None  # what the key was last fitted to: (entries, width, size, lines)
         vb.sigResized.connect(self._fit_key)
         # The key has no say in the plot's width: pyqtgraph makes a title's text width the
         # plot's minimum, and a long key widened the plot past its widget, the epoch axis and
@@ -236,7 +237,6 @@ class LossCurves(pg.PlotWidget):
             update_min()
             label.setMinimumWidth(0)
         label.updateMin = title_min
-        label.setPreferredWidth(0)
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
                         "above), each named at its end; the selected member is black and "
@@ -335,10 +335,8 @@ class LossCurves(pg.PlotWidget):
         label = pi.titleLabel
         width = pi.getViewBox().width()  # the title's column, over the plot
         size = label.opts.get("size") or "9pt"
-        fit = (self._key_pieces, round(width), size)
-        if width <= 0 or fit == self._key_fit:
+        if width <= 0:
             return
-        self._key_fit = fit
         doc = QTextDocument()
         doc.setDefaultFont(label.item.font())
         doc.setDocumentMargin(label.item.document().documentMargin())
@@ -347,6 +345,16 @@ class LossCurves(pg.PlotWidget):
             doc.setHtml(f"<span style='font-size:{size}'>{html}</span>")
             return doc.idealWidth()
 
+        # Fitted again only when the key no longer fits or the plot grew a good deal: the
+        # left axis widens with the plot's height, which the key's lines change, and a key
+        # refitted at every pixel went from one line to two and back for good.
+        last = self._key_fit
+        if last is not None and last[0] == self._key_pieces and last[2] == size and (
+                abs(width - last[1]) < 0.5  # (every frame: nothing to measure)
+                or (width < last[1] + KEY_REFIT_PX
+                    and all(wide(line) <= width for line in last[3].split("<br>")))):
+            return
+
         lines: list[str] = []
         for piece in self._key_pieces:
             if lines and wide(lines[-1] + " &nbsp; " + piece) <= width:
@@ -354,6 +362,7 @@ class LossCurves(pg.PlotWidget):
             else:
                 lines.append(piece)
         text = "<br>".join(lines)
+        self._key_fit = (self._key_pieces, width, size, text)
         if label.text != text:
             label.setText(text)
             doc = label.item.document()  # centred, as one line is
