@@ -77,6 +77,11 @@ AXES: dict[str, str] = {
 }
 _DATA_AXES = ("seed", "noise", "samples", "test_fraction", "classes")
 _SPLIT_AXES = ("seed", "test_fraction")  # what changes imported data: its split
+#: The axes whose values draw a member's initial weights: the seeds and the init scheme, and
+#: those that change the weights' shapes (a width, the inputs, the classes). See
+#: ``SweepSpec.redraw``.
+WEIGHT_AXES = ("seed", "init_seed", "init_scheme", "hidden", "features", "classes")
+_DRAW_ONLY_AXES = ("init_seed", "init_scheme")  # they do nothing but draw the weights
 MAX_MEMBERS = 1024
 
 
@@ -118,6 +123,14 @@ class SweepSpec:
     ``start``: (TrainState, epoch) of a run every member goes on from (weights, optimiser state
     and key), each at its own learning rate, as ``nnviz train --session F --from-epoch E --lr``
     goes on from a saved run; only the learning rate may vary then.
+
+    ``redraw``: what the base's own weights (``base.params``) are. False: weights given to every
+    member, as ``nnviz train --init`` gives them to a run whatever its seed (a seed then varies
+    the data and the batch order only); an init seed or init scheme axis, which would draw
+    nothing, is refused. True: the start of a run (the window's run, whose weights are pinned
+    once it was promoted, loaded or made by a preset): a member whose values draw initial
+    weights (an axis of :data:`WEIGHT_AXES`: a seed, the init seed or scheme, a width) starts
+    from its own draw, as a single run with its values does; the others keep the base's.
     """
 
     base: Problem
@@ -125,6 +138,7 @@ class SweepSpec:
     fitted: frozenset | None = None
     split: Callable[[int, float], Any] | None = field(default=None, repr=False)
     start: tuple | None = field(default=None, repr=False)
+    redraw: bool = False
     _problems: dict = field(default_factory=dict, repr=False, compare=False)
     _datasets: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -167,8 +181,13 @@ class SweepSpec:
             if not 0 <= i < self.n_members:
                 raise IndexError(f"member {i} of a sweep of {self.n_members}")
             self._problems[i] = member_problem(self.base, self.members()[i], self.fitted,
-                                               self._datasets, self.split)
+                                               self._datasets, self.split, self.redraw)
         return self._problems[i]
+
+
+def _axis_names(names: Sequence[str]) -> str:
+    """``init_seed`` -> "the init seed" (for messages)."""
+    return " and ".join("the " + n.replace("_", " ") for n in names)
 
 
 def _text(v: Any) -> str:
@@ -179,11 +198,12 @@ def _text(v: Any) -> str:
 
 def member_problem(base: Problem, values: dict, fitted: frozenset | None = None,
                    datasets: dict | None = None,
-                   split: Callable[[int, float], Any] | None = None) -> Problem:
+                   split: Callable[[int, float], Any] | None = None,
+                   redraw: bool = False) -> Problem:
     """``base`` with ``values`` applied as ``nnviz train`` applies its options (``datasets``:
     the data sets made so far, by DataSpec, shared between members). A base with weights of
-    its own (``params``) starts every member from them; for other initial draws, give a base
-    without (``replace(base, params=None)``)."""
+    its own (``params``) starts the member from them, unless ``redraw`` and ``values`` draw
+    weights (see ``SweepSpec.redraw``)."""
     fitted = fitted_by_default(base) if fitted is None else set(fitted)
     data = base.dataset
     changed = {k: values[k] for k in _DATA_AXES if k in values}
@@ -230,9 +250,19 @@ def member_problem(base: Problem, values: dict, fitted: frozenset | None = None,
     seed = values.get("seed", base.seed)
     init_seed = values.get("init_seed", base.init_seed)
     problem = make_problem(data, choices, seed=seed, init_seed=init_seed)
+    if base.params is not None and redraw and (
+            any(k in values for k in WEIGHT_AXES)
+            or problem.spec.param_shapes() != spec.param_shapes()):
+        return problem  # its own draw: the window's sweep over the seed of its run's
+        # pinned weights trained one run per learning rate, 8 times (review r24 F11)
     if base.params is not None:
-        # the base's own weights start every member, as --init does for nnviz train (seeds
-        # and init schemes do not draw them then)
+        # the base's own weights start every member, as --init does for nnviz train (a seed
+        # varies the data and the batch order then); an axis that only draws weights would
+        # give copies of one run
+        drawn = [k for k in _DRAW_ONLY_AXES if k in values]
+        if drawn:
+            raise SweepError(f"the starting weights are given, so {_axis_names(drawn)} would "
+                             "draw none (every member the same run): sweep it without them")
         if problem.spec.param_shapes() != spec.param_shapes():
             raise SweepError(f"the starting weights fit the network {spec.shapes_text()}, not "
                              f"{problem.spec.shapes_text()}: sweep it without them")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from nnviz.core.formatting import format_score
@@ -17,7 +17,7 @@ from nnviz.core.sweep_driver import axis_title, format_value
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import LogAxis, SparseAxis, cache_axes
+from .widgets import LogAxis, SparseAxis, _title_room, cache_axes
 
 #: The stretch of viridis the axes' colours take, per theme (dark?): its dark purple vanished on
 #: the dark theme's near-black (1.1:1), so there it starts at 0.4 (a blue, 3.2:1); its yellow
@@ -73,6 +73,7 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: names' size, and their gap to the curve's last point (px).
 NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
 NAME_Z = 20  # over every curve, the selected one's (10) too
+KEY_REFIT_PX = 24  # how much wider the loss plot grows before its key is joined up again
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
 #: same line as text for the key. Categories differ in more than colour (r10 #3: for a
 #: deuteranope sigmoid and relu were one blue, tanh, cos and softmax one olive).
@@ -223,6 +224,19 @@ class LossCurves(pg.PlotWidget):
         vb = self.getPlotItem().getViewBox()
         vb.sigResized.connect(self._place_names)
         vb.sigRangeChanged.connect(self._place_names)
+        self._key_pieces: tuple[str, ...] = ()  # the key's entries (see _fit_key)
+        self._key_fit = None  # what the key was last fitted to: (entries, width, size, lines)
+        vb.sigResized.connect(self._fit_key)
+        # The key has no say in the plot's width: pyqtgraph makes a title's text width the
+        # plot's minimum, and a long key widened the plot past its widget, the epoch axis and
+        # the key cut at the right edge (review r24 F12). _fit_key breaks it into lines.
+        label = pi.titleLabel
+        update_min = label.updateMin
+
+        def title_min() -> None:
+            update_min()
+            label.setMinimumWidth(0)
+        label.updateMin = title_min
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
                         "above), each named at its end; the selected member is black and "
@@ -231,9 +245,14 @@ class LossCurves(pg.PlotWidget):
     def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "",
                     dashes: list | None = None, names: list[str] | None = None) -> None:
         """One curve per member in its colour and dash pattern (None: solid); ``key`` says what
-        they mean; ``names``: each member's words at its curve's end (up to NAMED_CURVES)."""
+        they mean (HTML; a sequence: its entries, the key broken between them into the lines
+        the plot's width needs); ``names``: each member's words at its curve's end (up to
+        NAMED_CURVES)."""
         pi = self.getPlotItem()
-        _title(pi, key)
+        self._key_pieces = (key,) if isinstance(key, str) else tuple(key)
+        self._key_fit = None
+        _title(pi, " &nbsp; ".join(self._key_pieces))
+        self._fit_key()
         for c in self.curves:
             pi.removeItem(c)
         for t in self.names:
@@ -299,11 +318,60 @@ class LossCurves(pg.PlotWidget):
         # 1, 1.5, 2, 3 x 10^k a sweep stepped once past 2,000 ran it to 3,000).
         b = data_bounds(*(np.log10(y) for y in ys if len(y)))
         self.stepped.follow(None, b, x_fixed=(0, epoch_axis_end(last)))
+        self._fit_key()  # (presentation mode's scale set the key's size since, no resize)
         diverged = np.asarray(diverged, bool)
         if self._diverged is None or not np.array_equal(diverged, self._diverged):
             self._diverged = diverged.copy()
             self._restyle()
         self._place_names()
+
+    def _fit_key(self, *_) -> None:
+        """The key on as many lines as the plot's width needs, broken between its entries, its
+        row as tall as they are: on one line, a two-axis key (learning rate x 8 seeds) ran
+        past the right edge, seeds 4-7 never named (review r24 F12)."""
+        if not self._key_pieces:
+            return
+        pi = self.getPlotItem()
+        label = pi.titleLabel
+        width = pi.getViewBox().width()  # the title's column, over the plot
+        size = label.opts.get("size") or "9pt"
+        if width <= 0:
+            return
+        doc = QTextDocument()
+        doc.setDefaultFont(label.item.font())
+        doc.setDocumentMargin(label.item.document().documentMargin())
+
+        def wide(html: str) -> float:
+            doc.setHtml(f"<span style='font-size:{size}'>{html}</span>")
+            return doc.idealWidth()
+
+        # Fitted again only when the key no longer fits or the plot grew a good deal: the
+        # left axis widens with the plot's height, which the key's lines change, and a key
+        # refitted at every pixel went from one line to two and back for good.
+        last = self._key_fit
+        if last is not None and last[0] == self._key_pieces and last[2] == size and (
+                abs(width - last[1]) < 0.5  # (every frame: nothing to measure)
+                or (width < last[1] + KEY_REFIT_PX
+                    and all(wide(line) <= width for line in last[3].split("<br>")))):
+            return
+
+        lines: list[str] = []
+        for piece in self._key_pieces:
+            if lines and wide(lines[-1] + " &nbsp; " + piece) <= width:
+                lines[-1] += " &nbsp; " + piece
+            else:
+                lines.append(piece)
+        text = "<br>".join(lines)
+        self._key_fit = (self._key_pieces, width, size, text)
+        if label.text != text:
+            label.setText(text)
+            doc = label.item.document()  # centred, as one line is
+            option = doc.defaultTextOption()
+            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            doc.setDefaultTextOption(option)
+            label.item.setTextWidth(-1)
+            label.item.setTextWidth(doc.idealWidth())
+        _title_room(pi, label)
 
     def _place_names(self, *_) -> None:
         """Each name just above and left of its curve's last point (over the curve's own tail,

@@ -236,11 +236,17 @@ class CompareView(QWidget):
                              + " Play trains on.")
 
     def start_custom(self, axes: tuple) -> None:
-        """Sweep ``axes`` ((name, values), ...) over the main window's current problem."""
+        """Sweep ``axes`` ((name, values), ...) over the main window's current problem. Its
+        initial weights start the members whose values do not draw weights of their own (a
+        learning rate, an activation); a seed or a width draws each member's, as a run of
+        that seed or width does (``redraw``). The run's weights are pinned once it was
+        promoted, loaded or made by a preset: a sweep over the initial weights' seed then
+        trained 8 copies of one run (review r24 F11)."""
         from nnviz.core.sweep import Axis, SweepSpec
         try:
             spec = SweepSpec(self.main_window.current_problem(),
-                             tuple(Axis(name, tuple(values)) for name, values in axes))
+                             tuple(Axis(name, tuple(values)) for name, values in axes),
+                             redraw=True)
             spec.members()  # a value that does not fit the problem says so here
         except (NnvizError, ValueError) as e:
             self.panel.show_error(str(e))
@@ -810,12 +816,13 @@ def label_forms(s: SweepSnapshot) -> list[tuple[str, ...]]:
     return [(text,) for text in s.labels]
 
 
-def colour_key(axes: tuple) -> str:
+def colour_key(axes: tuple) -> str | tuple[str, ...]:
     """What the loss curves' colours (and dashes) mean: a numeric axis's first and last value
     (the scale between them); categories (activations), each one in its own colour and dashes;
-    two axes, the first's colours and the second's dashes."""
+    two axes, the first's colours and the second's dashes. A tuple: the key's entries, which
+    LossCurves puts on as many lines as its width needs."""
     if len(axes) == 2:
-        return f"{colour_words(axes[0])} &nbsp; {dash_words(axes[1])}"
+        return (colour_words(axes[0]), *dash_entries(axes[1]))
     if by_outcome(axes):  # seeds: how each does, not which it is (outcome_colors)
         low, high = axis_colors(2)[-1], axis_colors(2)[0]
         return (f"colour: training loss now <span style='color:rgb{tuple(low)}'>\u25a0</span>"
@@ -828,9 +835,8 @@ def colour_key(axes: tuple) -> str:
         # 1024 x 768 in presentation mode.
         # Each after its line's dashes (LossCurves draws it so): told apart without colour.
         words = [colors.hex_of(colors.readable(rgb, colors.background(), 4.5)) for rgb in shown]
-        return " &nbsp;".join(f"<span style='color:{w}'>{category_line(k)[1]}"
-                              f"{format_value(v)}</span>"
-                              for k, (w, v) in enumerate(zip(words, values)))
+        return tuple(f"<span style='color:{w}'>{category_line(k)[1]}{format_value(v)}</span>"
+                     for k, (w, v) in enumerate(zip(words, values)))
     return colour_words(axes[0])
 
 
@@ -854,10 +860,17 @@ def dash_words(axis: tuple) -> str:
     """The second axis's lines: each value after its dash pattern drawn twice and a space
     ("lr \u2500\u2500 0.1 \u254c\u254c 1"): one glyph against a number read as a minus sign,
     "lr \u22120.1"."""
+    return " &nbsp; ".join(dash_entries(axis))
+
+
+def dash_entries(axis: tuple) -> tuple[str, ...]:
+    """dash_words' entries, the axis's name with the first (a key broken between them keeps
+    each line and its value together)."""
     name, values = axis
-    return (f"{html.escape(axis_title(name, short=True))}: "
-            + " &nbsp;".join(f"{2 * category_line(k)[1]}&nbsp;{html.escape(format_value(v))}"
-                             for k, v in enumerate(values)))
+    entries = [f"{2 * category_line(k)[1]}&nbsp;{html.escape(format_value(v))}"
+               for k, v in enumerate(values)]
+    entries[0] = f"{html.escape(axis_title(name, short=True))}: {entries[0]}"
+    return tuple(entries)
 
 
 def build_view(ctx) -> CompareView:

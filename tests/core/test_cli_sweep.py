@@ -159,6 +159,9 @@ def test_init_weights_start_every_member_as_they_start_nnviz_train(capsys, tmp_p
                                    rtol=1e-5)
     code, out, err = run(capsys, "sweep", "--init", str(w), "--hidden", "4,10,4/8")
     assert code == 2 and "starting weights fit the network 2 -> 4 -> 10 -> 4 -> 1" in err
+    # an init seed draws no weights then: refused, not 2 copies of one run (review r24 F11)
+    code, out, err = run(capsys, "sweep", "--init", str(w), "--init-seed", "0,1")
+    assert code == 2 and "the init seed would draw none" in err
 
 
 def test_a_diverging_member_says_what_nnviz_train_says(capsys):
