@@ -174,8 +174,11 @@ def sweep_spec(args: argparse.Namespace, base: _Base | None = None) -> SweepSpec
         fitted = frozenset(name for name, dest in (("loss", "loss"), ("learning_rate", "lr"),
                                                    ("output_activation", "output_activation"))
                            if getattr(args, dest) is None)
+    # A preset's weights are a run's start, as the window's run (Presets -> Moons) is: a member
+    # of an init seed draws its own, as in the window; --init F gives its weights to every
+    # member (a seed varies the data and the batch order only), and an init seed is refused.
     return SweepSpec(base.problem, tuple(axes), fitted, split=base.split,
-                     start=base.start)
+                     start=base.start, redraw=bool(args.preset) and base.start is None)
 
 
 def _value(v):

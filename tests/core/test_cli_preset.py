@@ -94,3 +94,15 @@ def test_a_sweep_of_a_preset_varies_its_options_from_its_weights(capsys):
     code, out, err = run(capsys, "sweep", "--preset", "moons", "--dataset", "xor", "--lr",
                          "1,2", "--epochs", "3")
     assert code == 2 and "--dataset cannot change them" in err
+
+
+def test_a_sweep_of_the_presets_init_seeds_starts_each_member_from_its_own_weights(capsys):
+    # The preset carries the notebook's weights: an init seed axis over them trained copies
+    # in the window (review r24 F11) and was then refused here ("the starting weights are
+    # given"); each member starts from its own seed's weights, as in the window.
+    code, out, err = run(capsys, "sweep", "--preset", "moons", "--init-seed", "0,1,2",
+                         "--epochs", "1", "--print-every", "1")
+    assert code == 0, err
+    first = [line.split(": ")[1].split() for line in out.splitlines()
+             if line.startswith("Loss for epoch 1")][0]
+    assert len(set(first)) == 3, out  # three members, three starts
