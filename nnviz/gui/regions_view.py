@@ -30,6 +30,7 @@ from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_ax
                       class_names_of, computing, loose_title, model_epoch, plain_axes)
 
 BUDGET = 0.05
+RIGHT_ROOM = 14  # px between the plane's picture and its widget's right edge
 MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
 # The worker shows the window's epoch before the regions of it (core.loop's SLOW_PROBE_S, or a
 # throttled probe's frame): they follow.
@@ -40,13 +41,34 @@ _LUT = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False).ast
 _LUT = (_LUT + (255 - _LUT.astype(np.int32)) * 0.35).astype(np.uint8)
 
 
+# The most of the grid's cells the dark lines may cover: past it (thousands of regions, each a
+# few cells: 6,493 on a 2-512x8-1 network) the lines were most of the picture, a black rectangle
+# with the data on it (review r24 F7); the regions are told apart by their shades alone.
+MAX_EDGE_FRACTION = 0.15
+# Lightness of a region's shade, by its number, when the lines are not drawn: two neighbours of
+# one slope would otherwise be one patch.
+_DENSE_SHADES = np.array([1.0, 0.86, 0.93, 0.79, 0.965, 0.83, 0.895, 0.76])
+
+
+def lines_drawn(r: Regions) -> bool:
+    """Whether the lines between ``r``'s regions are drawn: not where they would cover more
+    than MAX_EDGE_FRACTION of the grid's cells."""
+    return r.edges is None or float(np.mean(r.edges)) <= MAX_EDGE_FRACTION
+
+
 def region_image(r: Regions) -> np.ndarray:
-    """RGB (res_y, res_x, 3): each cell shaded by its slope, the edges between regions dark."""
+    """RGB (res_y, res_x, 3): each cell shaded by its slope, the edges between regions dark
+    (where they are too dense to see, each region's shade a little lighter or darker than its
+    neighbours' instead: :func:`lines_drawn`)."""
     s = np.nan_to_num(np.asarray(r.slope, np.float64))
     top = float(np.percentile(s, 99)) if s.size else 1.0
     idx = np.clip(s / max(top, 1e-12) * 255, 0, 255).astype(np.uint8)
     rgb = _LUT[idx]
-    rgb[r.edges] = EDGE_RGB
+    if lines_drawn(r):
+        rgb[r.edges] = EDGE_RGB
+    elif r.ids is not None:
+        shade = _DENSE_SHADES[np.asarray(r.ids) % len(_DENSE_SHADES)]
+        rgb = (rgb * shade[..., None]).astype(np.uint8)
     return rgb
 
 
@@ -107,7 +129,9 @@ class RegionsView(QWidget):
         pi.addItem(self.curve_1d)
         cache_axes(pi)
         plain_axes(pi)  # the input plane's values
-        self._letterbox = Letterboxed(self.plane)
+        # Room right of the picture, and a frame round it: flush with the widget's right edge
+        # (against the count plot) the picture looked cut off there (review r24 F7).
+        self._letterbox = Letterboxed(self.plane, margins=(2, 2, RIGHT_ROOM, 2))
 
         # Its epochs named every k-th where they would touch: presentation mode at 1024x768
         # printed "0 100200 300" under the ~190 px plot.
@@ -181,6 +205,7 @@ class RegionsView(QWidget):
         update_snapshot skips the same result)."""
         for plot in (self.plane, self.history):
             colors.style_view(plot)
+        self.plane.getPlotItem().getViewBox().setBorder(pg.mkPen(*colors.theme().axis))
         self._data_key = None
         if self.result is not None and self.result.reason is None:
             self._draw_plane(self.result)
@@ -382,11 +407,17 @@ class RegionsView(QWidget):
             bound = ("<br>Deeper layers fold the plane: each region of one layer can be cut "
                      "again by the next, so depth can multiply the regions (Montúfar et al. "
                      "2014); the bounds for deep networks are loose, and none is drawn.")
+        where, dense = "on the dark lines", ""
+        if not lines_drawn(r):
+            where = "where one region meets the next"
+            dense = (f" Too many regions to draw the lines between them ("
+                     f"{float(np.mean(r.edges)):.0%} of the grid's cells would be one): each "
+                     "region is told from its neighbours by its shade alone.")
         return (f"<b>Linear regions</b> of {spec.shapes_text()} ({acts}) at "
                 f"{model_epoch(snapshot, r.epoch)}: <b>{r.count}</b> regions on a "
                 f"{len(r.xs)}×{max(len(r.ys), 1)} grid{exact}. In each the output's z (before "
-                "its activation) is one linear function of the input; it bends only on the dark "
-                f"lines, where one of the {plural(r.units, 'ReLU unit')} switches.{bound}")
+                "its activation) is one linear function of the input; it bends only "
+                f"{where}, where one of the {plural(r.units, 'ReLU unit')} switches.{dense}{bound}")
 
 
 def _with_relu(spec):

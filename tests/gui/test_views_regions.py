@@ -278,3 +278,40 @@ def test_after_a_divergence_the_caption_names_the_epoch_of_the_weights_put_back(
     view.update_snapshot(s)
     assert "at epoch 10 (restored):" in view.header.text()
     assert "epoch 50" not in view.header.text()
+
+
+def test_thousands_of_regions_read_as_regions_not_a_black_rectangle(qtbot):
+    # Review r24 F7: at 6,493 regions the dark lines between them covered every cell, the
+    # picture a black rectangle with the data on it; and its right edge lay on the widget's,
+    # against the count plot, as if cut off there.
+    view = RegionsView()
+    qtbot.addWidget(view)
+    view.resize(750, 760)  # the tab's size in a 1400x900 window
+    view.show()
+    t = make_trainer(hidden=(64, 64, 64), act="relu", lr=0.5, samples=200)
+    t.run(2)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=120)}))
+    r = view.result
+    assert r.edges.mean() > 0.3  # lines at every other cell: too dense to draw
+    img = view.image.image.astype(float)
+    luma = img @ [0.299, 0.587, 0.114]
+    assert (luma < 80).mean() < 0.1, (luma < 80).mean()  # not mostly dark
+    assert luma.mean() > 110
+    assert len(np.unique(view.image.image.reshape(-1, 3), axis=0)) > 50  # the regions told apart
+    assert "shade alone" in view.header.text()  # and the view says why there are no lines
+    plane = view.plane.getPlotItem()
+    vb = plane.getViewBox()
+
+    def framed_inside_its_widget():
+        box = vb.sceneBoundingRect()
+        return (box.right() <= view.plane.width() - 8 and box.left() > 0
+                and vb.border is not None and vb.border.style() != 0)
+    qtbot.waitUntil(framed_inside_its_widget)
+
+
+def test_a_few_regions_keep_their_lines(view):
+    t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=80)}))
+    assert view.result.edges.mean() < 0.15
+    assert (view.image.image == [35, 35, 35]).all(axis=-1).sum() == view.result.edges.sum()
+    assert "dark lines" in view.header.text() and "shade alone" not in view.header.text()
