@@ -114,7 +114,9 @@ class RegionsView(QWidget):
         self.plot = self.plane  # what bench/gui.py watches for this view's frames
         self.plane.setToolTip("The input plane: dark lines where a unit switches on or off; "
                               "between them the network is one linear function, shaded by "
-                              "its slope (lighter yellow: steeper).")
+                              "its slope (lighter yellow: steeper). With too many regions for "
+                              "their lines to be seen, the lines are left out and each region "
+                              "is a little lighter or darker than its neighbours.")
         pi = self.plane.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
