@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QRectF, QSortFilterProxyModel, Qt,
+                            Signal)
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen, QTextDocument
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView, QTableView,
+                               QWidget)
 
 from nnviz.core.formatting import format_score
 from nnviz.core.sweep_driver import axis_title, format_value
@@ -716,6 +718,26 @@ class ScoreTable(QTableView):
 
 DODGE = 0.12  # a category's train and test dots, this far either side of its name
 BEST_STAR = "\u2605"  # the heatmap's best cell's mark, before its number (as the table's)
+CELL_PAD = 2  # px the heatmap's numbers keep from their cell's edges
+MIN_CELL_SCALE = 0.6  # the shortest numbers shrink this far at most
+MILD_CELL_SCALE = 0.85  # a longer form of the numbers shrinks this far before fewer digits
+
+
+def cell_forms(v: float, diverged: bool) -> list[str]:
+    """A heatmap cell's number, from its full form to its shortest: "0.2466", "0.247", "0.25"
+    (a diverged member: "diverged", "div.")."""
+    if diverged:
+        return ["diverged", "div.", "\u2013"]
+    full = format_score(v)
+    if not math.isfinite(v):
+        return [full]
+    forms = [full]
+    # as many decimals in every cell ("0.30", not "0.3" beside "0.29"), where they say enough
+    shorter = ([f"{v:.3f}", f"{v:.2f}"] if 0.1 <= abs(v) < 1000 else [f"{v:.3g}", f"{v:.2g}"])
+    for short in shorter:
+        if len(short) < len(forms[-1]):
+            forms.append(short)
+    return forms
 
 
 class ScorePlot(pg.PlotWidget):
@@ -742,6 +764,14 @@ class ScorePlot(pg.PlotWidget):
         self.best_mark = pg.ScatterPlotItem(size=14, symbol="star", brush="w", pen="k")
         self.best_mark.setZValue(10)
         self.cell_texts: list[pg.TextItem] = []
+        # Each cell's number in its forms, longest first, and whether it is the best's: the
+        # forms that fit the cells chosen by _fit_cells (8 seeds' columns at 1400 px ran
+        # "\u2605 0.2466" into the next cell and the first column into the y axis: r24 F12).
+        self._cell_forms: list[tuple[list[str], bool]] = []
+        # The best cell outlined where its cells are too narrow for the star before its number
+        self.best_box = QGraphicsRectItem(0, 0, 1, 1)
+        self.best_box.setZValue(9)
+        self.best_box.setVisible(False)
         self.setToolTip("Each member's loss now over the swept values: for one axis the "
                         "training and test loss, for two a map of the test loss (brighter is "
                         "lower). The star marks the best member.")
@@ -759,10 +789,13 @@ class ScorePlot(pg.PlotWidget):
     def set_members(self, axes: tuple, members: tuple) -> None:
         pi = self.getPlotItem()
         self._scores = None  # the last sweep's
-        for item in (self.train, self.test, self.heat, self.best_mark, *self.cell_texts):
+        for item in (self.train, self.test, self.heat, self.best_mark, self.best_box,
+                     *self.cell_texts):
             if item.scene() is not None:
                 pi.removeItem(item)
         self.cell_texts = []
+        self._cell_forms = []
+        self.best_box.setVisible(False)
         pi.setTitle(None)
         # The curves in the theme's colours (the training loss's near-black vanished on dark).
         # Categories (activations) and seeds are not in an order: their losses are dots, unjoined.
@@ -797,9 +830,11 @@ class ScorePlot(pg.PlotWidget):
             for k in range(len(values0)):
                 for j in range(len(values1)):
                     t = pg.TextItem("", color="w", anchor=(0.5, 0.5))
+                    t.textItem.document().setDocumentMargin(1)  # its box about its text
                     t.setPos(j + 0.5, k + 0.5)
                     pi.addItem(t)
                     self.cell_texts.append(t)
+            pi.addItem(self.best_box)
             pi.setRange(xRange=(0, len(values1)), yRange=(0, len(values0)), padding=0)
         else:
             pi.setLogMode(y=True)
@@ -846,13 +881,17 @@ class ScorePlot(pg.PlotWidget):
             self.heat.setRect(0, 0, n1, n0)  # after the image: the rect scales its pixels
             # The best cell's star beside its number, both centred in the cell: a marker at
             # the cell's lower left sat nearer the next column than its own number (r22 F7).
+            self._cell_forms = []
             for i, (t, (k, j), v, d) in enumerate(zip(self.cell_texts, pos, metric, div)):
-                text = "diverged" if d else format_score(v)
-                t.setText(f"{BEST_STAR} {text}" if i == best else text)
-                t.setColor("k" if np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
-                           max(hi - lo, 1e-9) > 0.6 else "w")
+                dark = bool(np.isfinite(v) and (hi - np.log10(max(v, 1e-30))) /
+                            max(hi - lo, 1e-9) > 0.6)
+                t.setColor("k" if dark else "w")
+                self._cell_forms.append((cell_forms(float(v), bool(d)), i == best))
+                if i == best:
+                    self.best_box.setRect(QRectF(j, k, 1, 1))
+                    self.best_box.setPen(pg.mkPen("k" if dark else "w", width=3, cosmetic=True))
             self.best_mark.setData([], [])
-            self._show_key(starred=best is not None)
+            self._fit_cells()
             return
         x = np.array([p[0] for p in pos], np.float64)
         # No test points (the activations sweep trains on all 200, as the notebook does): no
@@ -882,8 +921,71 @@ class ScorePlot(pg.PlotWidget):
         self._show_key(starred)
 
     def _refit(self, *_) -> None:
-        if self._scores is not None and not self._two and self.axes:
+        if self._scores is not None and self._two and self.axes:
+            self._fit_cells()
+        elif self._scores is not None and self.axes:
             self.update_scores(*self._scores)
+
+    def fit_after_scale(self) -> None:
+        """Presentation mode scaled the cells' fonts (nnviz.gui.presentation.scale_scene): the
+        numbers fitted to their cells again at their new size."""
+        if self._two and self._scores is not None:
+            self._fit_cells()
+
+    def _fit_cells(self) -> None:
+        """Every cell's number inside its cell: the star before the best's number where that
+        fits, else the best cell outlined; fewer digits where the full numbers do not fit, and
+        the numbers smaller (to MIN_CELL_SCALE of the font presentation mode gave them) where
+        even those do not. One form and one size for all the cells, so they read as a table."""
+        if not self._two or not self._cell_forms or len(self._cell_forms) != len(self.cell_texts):
+            return
+        pi = self.getPlotItem()
+        vb = pi.getViewBox()
+        n0, n1 = len(self.axes[0][1]), len(self.axes[1][1])
+        # The axes' ticks reach into the map (pyqtgraph's inward ticks): the first column's and
+        # the last row's numbers kept clear of them, the others as far from their edges.
+        inner = vb.mapRectToScene(vb.boundingRect())
+        left = pi.getAxis("left")
+        bottom = pi.getAxis("bottom")
+        pad_x = max(CELL_PAD, left.mapRectToScene(left.boundingRect()).right() - inner.left() + 1)
+        pad_y = max(CELL_PAD,
+                    inner.bottom() - bottom.mapRectToScene(bottom.boundingRect()).top() + 1)
+        room_w = vb.width() / max(n1, 1) - 2 * pad_x
+        room_h = vb.height() / max(n0, 1) - 2 * pad_y
+        starred = any(b for _, b in self._cell_forms)
+        depth = max(len(f) for f, _ in self._cell_forms)
+        # The forms, most wanted first: (digits' form index, star before the best's number)
+        tries = [(0, True), *((d, False) for d in range(depth))] if starred else \
+            [(d, False) for d in range(depth)]
+
+        def texts(d: int, star: bool) -> list[str]:
+            return [(f"{BEST_STAR} " if star and b else "") + f[min(d, len(f) - 1)]
+                    for f, b in self._cell_forms]
+
+        def widest(d: int, star: bool) -> tuple[float, float]:
+            w = h = 0.0
+            for t, text in zip(self.cell_texts, texts(d, star)):
+                doc = t.textItem.document()
+                if t.textItem.toPlainText() != text:
+                    t.textItem.setPlainText(text)
+                size = doc.size()
+                w, h = max(w, size.width()), max(h, size.height())
+            return w, h
+
+        chosen, factor = tries[-1], MIN_CELL_SCALE
+        for n, (d, star) in enumerate(tries):
+            w, h = widest(d, star)
+            fits = min(1.0, room_w / max(w, 1.0), room_h / max(h, 1.0))
+            if fits >= MILD_CELL_SCALE or n == len(tries) - 1:
+                chosen, factor = (d, star), max(MIN_CELL_SCALE, fits)
+                break
+        for t, text in zip(self.cell_texts, texts(*chosen)):
+            t.setText(text)  # keeps the colour set by update_scores
+            t.textItem.setScale(factor)
+            t.updateTextPos()
+        outlined = starred and not chosen[1]
+        self.best_box.setVisible(outlined)
+        self._show_key(starred=starred, outlined=outlined)
 
     def _star_px(self) -> float:
         """Half the star (the largest marker) and its outline, in pixels."""
@@ -908,10 +1010,11 @@ class ScorePlot(pg.PlotWidget):
         reach = (dodge + px * (n - 1) / width) / (1 - 2 * px / width)
         return max(0.5, math.ceil(reach * 20) / 20)
 
-    def _show_key(self, starred: bool) -> None:
+    def _show_key(self, starred: bool, outlined: bool = False) -> None:
         """The title names what is drawn: "\u2606 best" only beside a star (no member scored
-        yet, or every one diverged, drew none, and the key sent people looking for it)."""
-        star = BEST_STAR if self._two else "\u2606"  # the heatmap's, in its cell's text
+        yet, or every one diverged, drew none, and the key sent people looking for it);
+        "\u25a2 best" where the heatmap's best cell is outlined instead."""
+        star = ("\u25a2" if outlined else BEST_STAR) if self._two else "\u2606"
         title = self._key + (f" &nbsp; {star} best" if starred else "")
         if self.getPlotItem().titleLabel.text != title:
             _title(self.getPlotItem(), title)

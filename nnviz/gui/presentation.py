@@ -710,6 +710,9 @@ def scale_scene(view, scale: float) -> None:
             if isinstance(item, QGraphicsTextItem) and isinstance(item.parentItem(),
                                                                   pg.TextItem):
                 item.parentItem().updateTextPos()
+    fit = getattr(view, "fit_after_scale", None)
+    if fit is not None:  # a view's own fitting to its room (the heatmap's numbers), at this size
+        fit()
 
 
 def scale_views(root, scale: float) -> None:
