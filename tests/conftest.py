@@ -126,6 +126,25 @@ def bare_window(qtbot):
     assert not window.worker.is_running(), "the training thread outlived its window"
 
 
+def sweep_from_form(qtbot, window, axes, epochs: int):
+    """The Compare tab's own sweep, as a user starts it: each (setting, the values typed) of
+    ``axes`` in the form, *Start sweep*, then a Step of ``epochs``. Returns the view once it
+    draws the sweep at that epoch."""
+    from PySide6.QtCore import Qt
+    window.show_view("compare")
+    view = window._inspection_views["compare"]
+    panel = view.panel
+    for box, edit, (name, text) in zip(panel.axis_boxes, panel.value_edits, axes):
+        box.setCurrentIndex(box.findData(name))
+        edit.setText(text)
+    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
+    window.step(epochs)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == epochs and view.members_of == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    return view
+
+
 @pytest.fixture
 def wait_run(qtbot):
     """``wait_run(window, epoch=None)``: wait for a drawn snapshot of the window's current run."""

@@ -6,10 +6,10 @@ cells are narrower still."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import FIRST_SNAPSHOT_MS
+from tests.conftest import FIRST_SNAPSHOT_MS, sweep_from_form
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -47,18 +47,9 @@ def _best_is_marked(view) -> bool:
 def test_every_cell_of_a_rate_by_8_seeds_heatmap_holds_its_number(qtbot, main_window):
     w = main_window
     w.resize(1400, 900)
-    w.show_view("compare")
-    view = w._inspection_views["compare"]
-    panel = view.panel
-    for box, edit, name, text in zip(panel.axis_boxes, panel.value_edits,
-                                     ("learning_rate", "init_seed"), ("0.1, 0.3, 1, 3", "0-7")):
-        box.setCurrentIndex(box.findData(name))
-        edit.setText(text)
-    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
-    w.step(EPOCHS)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
-                    and view.drawn.epoch == EPOCHS and view.members_of == view.sweep_id
-                    and view.drawn.best() is not None and view.table._sized,
+    view = sweep_from_form(qtbot, w, (("learning_rate", "0.1, 0.3, 1, 3"),
+                                      ("init_seed", "0-7")), EPOCHS)
+    qtbot.waitUntil(lambda: view.drawn.best() is not None and view.table._sized,
                     timeout=FIRST_SNAPSHOT_MS)
     QApplication.processEvents()  # the layout settles
     assert len(view.score_plot.cell_texts) == 32

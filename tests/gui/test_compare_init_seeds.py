@@ -9,12 +9,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from nnviz.core import presets
 from nnviz.core.network import init_params
-from tests.conftest import FIRST_SNAPSHOT_MS, wait_for_run
+from tests.conftest import sweep_from_form, wait_for_run
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -27,19 +26,8 @@ def test_each_member_starts_from_its_own_seeds_weights(qtbot, main_window):
     wait_for_run(qtbot, w)
     run = w.current_problem()
     assert run.params is not None  # the notebook's weights (loss 0.2537 at epoch 0)
-    w.show_view("compare")
-    view = w._inspection_views["compare"]
-    panel = view.panel
-    for box, edit, name, text in zip(panel.axis_boxes, panel.value_edits,
-                                     ("learning_rate", "init_seed"), ("0.3, 1", "0-2")):
-        box.setCurrentIndex(box.findData(name))
-        edit.setText(text)
-    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id,
-                    timeout=FIRST_SNAPSHOT_MS)
-    w.step(EPOCHS)
-    qtbot.waitUntil(lambda: view.drawn.epoch == EPOCHS and view.members_of == view.sweep_id,
-                    timeout=FIRST_SNAPSHOT_MS)
+    view = sweep_from_form(qtbot, w, (("learning_rate", "0.3, 1"), ("init_seed", "0-2")),
+                           EPOCHS)
     s = view.drawn
     curves = {(m["learning_rate"], m["init_seed"]): np.asarray(v, float)
               for m, (_, v) in zip(s.members, s.loss_curves)}
@@ -60,18 +48,8 @@ def test_the_key_of_a_rate_by_8_seeds_sweep_names_every_seed_within_the_plot(qtb
     named (review r24 F12). It is broken into lines that fit, its row as tall as they are."""
     w = main_window
     w.resize(1400, 900)
-    w.show_view("compare")
-    view = w._inspection_views["compare"]
-    panel = view.panel
-    for box, edit, name, text in zip(panel.axis_boxes, panel.value_edits,
-                                     ("learning_rate", "init_seed"), ("0.1, 0.3, 1, 3", "0-7")):
-        box.setCurrentIndex(box.findData(name))
-        edit.setText(text)
-    qtbot.mouseClick(panel.start, Qt.MouseButton.LeftButton)
-    w.step(2)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
-                    and view.drawn.epoch == 2 and view.members_of == view.sweep_id,
-                    timeout=FIRST_SNAPSHOT_MS)
+    view = sweep_from_form(qtbot, w, (("learning_rate", "0.1, 0.3, 1, 3"),
+                                      ("init_seed", "0-7")), 2)
     QApplication.processEvents()  # the layout settles
     pi = view.curves.getPlotItem()
     label = pi.titleLabel
