@@ -732,7 +732,7 @@ class LandscapeView(QWidget):
             # The window's epoch came first; this view's numbers of it follow (the worker
             # computes them now): say so over the last ones.
             self.summary.setText(COMPUTING.format(epoch=snapshot.epoch) + (
-                "<br>" + self._summary(self.result) if self.result is not None
+                "<br>" + self._summary_parts(self.result)[0] if self.result is not None
                 and self.result.spec == snapshot.spec else ""))
             return
         if r is None or r.spec != snapshot.spec:
@@ -749,7 +749,7 @@ class LandscapeView(QWidget):
                 self._redraw()
         if pending:
             self.summary.setText(COMPUTING.format(epoch=snapshot.epoch) + "<br>"
-                                 + self._summary(r))
+                                 + self._summary_parts(r)[0])
         elif r.sharpness_missing and not self.playing():
             # The rest of the history, now it is still (once the sharpness has compiled: the
             # probe sent while it compiles would only make the same landscape again).

@@ -60,7 +60,11 @@ def test_the_largest_weight_taken_trains_on(network, qtbot, wait_run):
     qtbot.waitUntil(lambda: w.last_snapshot.epoch > 500, timeout=60_000)
     w.pause()
     s = w.last_snapshot
-    assert not s.diverged and not w.banner.isVisible() and np.isfinite(s.metrics.train_loss)
+    assert not s.diverged and np.isfinite(s.metrics.train_loss)
+    # A weight of 100 into the sigmoid output saturates it: the loss stays (0.4813), and the
+    # window says why (the stuck-from-the-start note), not that anything failed or diverged.
+    assert not w.banner.isVisible() or "The loss has not moved since epoch 0" in \
+        w.banner.text(), w.banner.text()
 
 
 @pytest.mark.parametrize("bad", [np.inf, np.nan, 1e30])
