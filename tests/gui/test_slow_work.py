@@ -241,7 +241,7 @@ def test_a_step_comes_at_once_while_the_landscape_of_its_epoch_is_slow(main_wind
     wait_run(w, 10)
     view = _landscape_shown(qtbot, w, 10)
     gate = threading.Event()
-    held = _slow_landscape(monkeypatch, gate)
+    _slow_landscape(monkeypatch, gate)
     try:
         w.step(1)
         qtbot.waitUntil(lambda: w.last_snapshot.epoch == 11, timeout=TIMEOUT)
@@ -256,7 +256,6 @@ def test_a_step_comes_at_once_while_the_landscape_of_its_epoch_is_slow(main_wind
         gate.set()
     qtbot.waitUntil(lambda: view.result.epoch == 12 and view.result.sharpness_missing == 0
                     and "Computing" not in view.summary.text(), timeout=TIMEOUT)
-    assert 11 in held  # (asked for, and given up for the next Step)
     qtbot.waitUntil(view.ready, timeout=TIMEOUT)  # the window's epoch, sharpness and all
 
 
@@ -349,7 +348,9 @@ def test_paused_after_play_the_regions_say_they_compute_the_window_s_epoch(main_
         assert view.result.epoch < epoch  # the last regions stay drawn meanwhile
     finally:
         gate.set()
-    qtbot.waitUntil(lambda: view.result.epoch == epoch, timeout=TIMEOUT)
+    # (the chunk under way at the Pause may still end a few epochs on: the window's last)
+    qtbot.waitUntil(lambda: view.result.epoch == w.last_snapshot.epoch, timeout=TIMEOUT)
+    epoch = w.last_snapshot.epoch
     assert f"at epoch {epoch:,}:" in view.header.text() and "Computing" not in \
         view.header.text()
     assert view.result.history_epochs[-1] == epoch and len(view.result.history_epochs) > 1
