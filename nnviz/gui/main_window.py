@@ -893,11 +893,14 @@ class MainWindow(QMainWindow):
             self.controls.set_playing(False)
         self.worker.show_epoch(epoch)
 
-    def set_stop_at(self, epoch: int | None) -> None:
+    def set_stop_at(self, epoch: int | None, own: bool = False) -> None:
         """Play pauses when the run reaches ``epoch`` (None: never): presets and lessons set it
         so that the picture they promise appears and stays. The main run's: a sweep has its own
-        (set_sweep_stop_at); the field shows the one of the run in front."""
+        (set_sweep_stop_at); the field shows the one of the run in front. ``own``: the
+        learner's (an opened session's), which stays with other data, as one typed does."""
         self._stop_at[False] = epoch or None
+        if own:
+            self._problem_stop = None
         if self.sweep_driving is None:
             self.controls.set_stop_at(epoch)
 

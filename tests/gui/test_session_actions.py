@@ -1078,6 +1078,27 @@ def test_a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_p
     assert w.tabs.currentWidget() is w._views["network"]
 
 
+def test_a_session_keeps_where_play_stops(main_window, qtbot, tmp_path):
+    """A teacher's session that stops at the lesson's picture opens with that Stop at (it opened
+    as "never": review r23 F10); one saved without a stop clears the field's."""
+    w = main_window
+    actions = w.session_actions
+    field = w.controls.stop_at
+    field.setValue(1234)  # as typed
+    stopping = str(tmp_path / "stops.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(stopping)
+    field.setValue(0)
+    never = str(tmp_path / "never.nnviz")
+    with qtbot.waitSignal(actions.saved, timeout=TIMEOUT):
+        actions.save_to(never)
+    field.setValue(77)
+    actions.open_session(stopping)
+    assert field.value() == 1234 and w.stop_at() == 1234
+    actions.open_session(never)
+    assert field.value() == 0 and w.stop_at() is None
+
+
 def _house_csv(tmp_path):
     """A reviewer's file: area_m2 (50-250) and price_k = 1.5 area + noise (75-375)."""
     rng = np.random.default_rng(0)

@@ -13,6 +13,7 @@ from nnviz.core.losses import LossError
 from nnviz.core.network import SpecError
 from nnviz.core.session import Session, SessionError
 from nnviz.core.errors import NnvizError
+from nnviz.core.limits import MAX_EPOCH
 from nnviz.core.training import TrainingError
 
 from ..file_jobs import Cancelled
@@ -297,7 +298,8 @@ class SessionsMixin:
     def _view_extras(self) -> dict[str, Any]:
         w = self.window
         return {"show_test": w.show_test.isChecked(), "discretize": w.discretize.isChecked(),
-                "log_scale": w.log_scale.isChecked(), "view": w.current_view()}
+                "log_scale": w.log_scale.isChecked(), "view": w.current_view(),
+                "stop_at": w.stop_at()}
 
     def _apply_view_extras(self, extras: dict[str, Any]) -> None:
         w = self.window
@@ -309,3 +311,9 @@ class SessionsMixin:
         # a view this window has not (an older or newer nnviz's) leaves the one in front.
         if extras.get("view") in w.view_names():
             w.show_view(extras["view"])
+        # Where Play pauses (a teacher's session that stops at the lesson's picture; review
+        # r23 F10: it opened as "never"). A file from before it was kept leaves the field.
+        if "stop_at" in extras:
+            stop = extras["stop_at"]
+            if stop is None or (type(stop) is int and 0 < stop <= MAX_EPOCH):
+                w.set_stop_at(stop, own=True)
