@@ -11,6 +11,26 @@ import os
 
 THIS_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# Python source for a launched process (after its QApplication, before nnviz's main): calls the
+# process's own ``first_paint()`` once, at the first paint of a widget in the main window.
+FIRST_PAINT = r"""
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstPaint(QObject):
+    done = False
+
+    def eventFilter(self, obj, event):
+        if not self.done and event.type() == QEvent.Type.Paint and hasattr(obj, "window") \
+                and isinstance(obj.window(), QMainWindow):
+            self.done = True
+            first_paint()
+        return False
+
+first_paint_filter = FirstPaint()
+QApplication.instance().installEventFilter(first_paint_filter)
+"""
+
 
 def parser(doc: str, turns: int) -> argparse.ArgumentParser:
     """A script's options (its docstring's first line the description): --before and --turns;

@@ -43,26 +43,17 @@ CHILD = r"""
 import json, os, sys, time
 t_start = float(sys.argv[-1])
 from nnviz.cli import main
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 
-class FirstPaint(QObject):
-    done = False
+def report():
+    print(json.dumps({"launch_ms": 1000 * (time.time() - t_start)}), flush=True)
+    os._exit(0)
 
-    def eventFilter(self, obj, event):
-        if not self.done and event.type() == QEvent.Type.Paint and hasattr(obj, "window") \
-                and isinstance(obj.window(), QMainWindow):
-            self.done = True
-            QTimer.singleShot(0, self.report)  # after this paint and the rest queued with it
-        return False
-
-    def report(self):
-        print(json.dumps({"launch_ms": 1000 * (time.time() - t_start)}), flush=True)
-        os._exit(0)
-
-f = FirstPaint()
-app.installEventFilter(f)
+def first_paint():
+    QTimer.singleShot(0, report)  # after this paint and the rest queued with it
+""" + _turns.FIRST_PAINT + """
 main([])
 """
 

@@ -37,7 +37,7 @@ from _proc import loadavg
 CHILD = r"""
 import json, os, sys, time
 mode, small, t_start = sys.argv[1], sys.argv[2], float(sys.argv[3])
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 got = {}
@@ -69,20 +69,11 @@ def open_small():
     got["opened_at"] = time.time()
     window().session_actions._open_reporting(small)
 
-class FirstPaint(QObject):
-    done = False
-
-    def eventFilter(self, obj, event):
-        if not self.done and event.type() == QEvent.Type.Paint and hasattr(obj, "window") \
-                and isinstance(obj.window(), QMainWindow):
-            self.done = True
-            got["paint_s"] = time.time() - t_start
-            if mode == "open":
-                QTimer.singleShot(500, open_small)
-        return False
-
-f = FirstPaint()
-app.installEventFilter(f)
+def first_paint():
+    got["paint_s"] = time.time() - t_start
+    if mode == "open":
+        QTimer.singleShot(500, open_small)
+""" + _turns.FIRST_PAINT + """
 timer = QTimer()
 timer.timeout.connect(watch)
 timer.start(20)
