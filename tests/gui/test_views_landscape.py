@@ -41,16 +41,14 @@ def side_plots_free(view) -> bool:
     return view.glw.updatesEnabled()
 
 
-def landscape_at(qtbot, w, presentation: bool = False, size=(1024, 768)):
+def landscape_at(qtbot, w, presentation: bool = False, size=(1024, 768), epochs: int = 50):
     """``w`` at ``size`` (in presentation mode if asked) showing its Landscape tab, its run at
-    epoch 50 (a test that asks for presentation mode turns it off again in a ``finally``)."""
+    ``epochs`` (a test that asks for presentation mode turns it off again in a ``finally``)."""
     w.resize(*size)
     w.show()
     qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
     w.set_presentation(presentation)
-    w.step(50)
-    wait_for_run(qtbot, w, 50)
-    return shown_landscape(qtbot, w, 50)
+    return trained_and_shown(qtbot, w, epochs)
 
 
 def relaid(qtbot, w, presentation: bool, size):
@@ -618,9 +616,7 @@ def test_a_new_plane_s_axis_label_is_centred_under_it_clear_of_the_colour_bar_ti
     w = main_window
     w.resize(1400, 900)
     qtbot.waitUntil(lambda: (w.width(), w.height()) == (1400, 900), timeout=5000)
-    w.step(50)
-    wait_for_run(qtbot, w, 50)
-    view = shown_landscape(qtbot, w, 50)
+    view = trained_and_shown(qtbot, w, 50)
     view.grab()
     assert _axis_label_problems(view) == []
     r, s = view.result, w.last_snapshot
@@ -646,9 +642,7 @@ def test_in_presentation_mode_at_1024x768_the_window_s_left_column_keeps_its_sha
     qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
     w.set_presentation(True)
     try:
-        w.step(50)
-        wait_for_run(qtbot, w, 50)
-        view = shown_landscape(qtbot, w, 50)
+        view = trained_and_shown(qtbot, w, 50)
 
         def roomy() -> None:
             view.grab()
@@ -743,9 +737,7 @@ def test_the_numbers_over_the_plane_add_up_and_read_alike(main_window, qtbot):
     w = main_window
     w.load_problem(make_problem(make_dataset(DataSpec("moons", test_fraction=0.0))))
     wait_for_run(qtbot, w, 0)
-    w.step(150)
-    wait_for_run(qtbot, w, 150)
-    view = shown_landscape(qtbot, w, 150)
+    view = trained_and_shown(qtbot, w, 150)
     r, s = view.result, w.last_snapshot
     assert r.line.test is None
     title = view.line_plot.titleLabel.text
@@ -782,9 +774,7 @@ def test_the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorl
     import dataclasses
     from nnviz.gui import colors
     w = main_window
-    w.step(150)
-    wait_for_run(qtbot, w, 150)
-    view = shown_landscape(qtbot, w, 150)
+    view = trained_and_shown(qtbot, w, 150)
     r, s = view.result, w.last_snapshot
     red = colors.hex_of(colors.error())
 
@@ -1151,9 +1141,7 @@ def test_a_path_of_few_checkpoints_is_said_so_and_its_sharpness_drawn_as_points(
     # 234 to epoch 232's 0.006 by a line that read as a fall at ~230 (review r24 F3, F4).
     # The notebook's run after two epochs has such a path: three checkpoints.
     w = main_window
-    w.step(2)
-    wait_for_run(qtbot, w, 2)
-    view = shown_landscape(qtbot, w, 2)
+    view = trained_and_shown(qtbot, w, 2)
     qtbot.waitUntil(lambda: len(view.result.sharp_values) == 3, timeout=60_000)
     text = view.summary.text()
     assert "a path of only 3 checkpoints" in text and "epochs 0, 1, 2" in text, text
