@@ -25,7 +25,6 @@ environment as it is.
 from __future__ import annotations
 
 import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
-import argparse
 import json
 import os
 import resource
@@ -35,34 +34,26 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-THIS_TREE = os.path.dirname(HERE)
+import _turns
+from _proc import loadavg
+
 IMPORTS = "import jax, PySide6.QtWidgets, pyqtgraph"
 
 CHILD = r"""
 import json, os, sys, time
 t_start = float(sys.argv[-1])
 from nnviz.cli import main
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 
-class FirstPaint(QObject):
-    done = False
+def report():
+    print(json.dumps({"launch_ms": 1000 * (time.time() - t_start)}), flush=True)
+    os._exit(0)
 
-    def eventFilter(self, obj, event):
-        if not self.done and event.type() == QEvent.Type.Paint and hasattr(obj, "window") \
-                and isinstance(obj.window(), QMainWindow):
-            self.done = True
-            QTimer.singleShot(0, self.report)  # after this paint and the rest queued with it
-        return False
-
-    def report(self):
-        print(json.dumps({"launch_ms": 1000 * (time.time() - t_start)}), flush=True)
-        os._exit(0)
-
-f = FirstPaint()
-app.installEventFilter(f)
+def first_paint():
+    QTimer.singleShot(0, report)  # after this paint and the rest queued with it
+""" + _turns.FIRST_PAINT + """
 main([])
 """
 
@@ -94,28 +85,19 @@ def imports(env: dict) -> tuple[float, float]:
     return wall, cpu
 
 
-def loadavg() -> list[str]:
-    with open("/proc/loadavg") as f:
-        return f.read().split()[:3]
-
-
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--before", help="another nnviz tree (a git worktree) to launch in turns")
-    p.add_argument("--turns", type=int, default=5)
+    p = _turns.parser(__doc__, turns=5)
     p.add_argument("--no-bytecode", action="store_true",
                    help="leave PYTHONDONTWRITEBYTECODE as the environment has it")
     args = p.parse_args()
-    trees = {"this": THIS_TREE}
-    if args.before:
-        trees["before"] = os.path.abspath(args.before)
+    trees = _turns.trees(args)
     load_before = loadavg()
     with tempfile.TemporaryDirectory(prefix="nnviz-launch-") as tmp:
-        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+        env = _turns.environment()
         if not args.no_bytecode:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = os.path.join(tmp, "pyc")
-        envs = {name: {**env, "XDG_CACHE_HOME": os.path.join(tmp, name)} for name in trees}
+        envs = _turns.own_caches(env, trees, tmp)
         imports(env)  # fills the bytecode of the bare imports
         first = {name: launch(tree, envs[name])[0] for name, tree in trees.items()}
         wall: dict[str, list[float]] = {"imports": [], **{name: [] for name in trees}}

@@ -23,7 +23,6 @@ other load moves every figure: compare the trees' in the same run.
 from __future__ import annotations
 
 import _fresh  # noqa: F401 (first: settings of the process's own; bench/_fresh.py)
-import argparse
 import json
 import os
 import statistics
@@ -32,13 +31,13 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-THIS_TREE = os.path.dirname(HERE)
+import _turns
+from _proc import loadavg
 
 CHILD = r"""
 import json, os, sys, time
 mode, small, t_start = sys.argv[1], sys.argv[2], float(sys.argv[3])
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 got = {}
@@ -70,20 +69,11 @@ def open_small():
     got["opened_at"] = time.time()
     window().session_actions._open_reporting(small)
 
-class FirstPaint(QObject):
-    done = False
-
-    def eventFilter(self, obj, event):
-        if not self.done and event.type() == QEvent.Type.Paint and hasattr(obj, "window") \
-                and isinstance(obj.window(), QMainWindow):
-            self.done = True
-            got["paint_s"] = time.time() - t_start
-            if mode == "open":
-                QTimer.singleShot(500, open_small)
-        return False
-
-f = FirstPaint()
-app.installEventFilter(f)
+def first_paint():
+    got["paint_s"] = time.time() - t_start
+    if mode == "open":
+        QTimer.singleShot(500, open_small)
+""" + _turns.FIRST_PAINT + """
 timer = QTimer()
 timer.timeout.connect(watch)
 timer.start(20)
@@ -121,27 +111,17 @@ def launch(tree: str, mode: str, env: dict, settings: str, args) -> dict:
     raise RuntimeError(f"{tree}: no result: {out.stdout[-500:]} {out.stderr[-2000:]}")
 
 
-def loadavg() -> list[str]:
-    with open("/proc/loadavg") as f:
-        return f.read().split()[:3]
-
-
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--before", help="another nnviz tree (a git worktree) to launch in turns")
-    p.add_argument("--turns", type=int, default=3)
+    p = _turns.parser(__doc__, turns=3)
     p.add_argument("--samples", type=int, default=100_000)
     p.add_argument("--hidden", type=int, nargs="+", default=[512, 512, 512, 512])
     p.add_argument("--timeout", type=float, default=600)
     args = p.parse_args()
-    trees = {"this": THIS_TREE}
-    if args.before:
-        trees["before"] = os.path.abspath(args.before)
+    trees = _turns.trees(args)
     load_before = loadavg()
     runs: dict[str, dict[str, list]] = {name: {"relaunch": [], "open": []} for name in trees}
     with tempfile.TemporaryDirectory(prefix="nnviz-relaunch-") as tmp:
-        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-        envs = {name: {**env, "XDG_CACHE_HOME": os.path.join(tmp, name)} for name in trees}
+        envs = _turns.own_caches(_turns.environment(), trees, tmp)
         settings = os.path.join(tmp, "settings.ini")
         for name, tree in trees.items():  # the caches filled: warm launches from here on
             launch(tree, "relaunch", envs[name], settings, args)

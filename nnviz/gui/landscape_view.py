@@ -56,8 +56,11 @@ EDGE_OF_STABILITY = (
 
 
 SHARP, LIMIT, PATH = (120, 60, 170), (200, 40, 40), (230, 60, 40)
-# sharpness.stability_limit's formulas, as the summary writes them (momentum: (2 + 2 x 0.9)/lr)
-LIMIT_FORMULAS = {"gd": "2/lr", "momentum": "3.8/lr"}
+# sharpness.stability_limit's formulas, as the summary writes them (momentum: (2 + 2 x 0.9)/lr),
+# a word joiner after the slash: <nobr> makes Qt's spaces non-breaking but leaves a break after
+# "/", and the summary could end a line with "the stability limit 2/" and begin the next with
+# "lr = 2)".
+LIMIT_FORMULAS = {"gd": "2/\u2060lr", "momentum": "3.8/\u2060lr"}
 
 
 # px: three side plots, each a two-line title, an axis and a curve; below it they scroll. Low

@@ -50,6 +50,18 @@ MAX_EDGE_FRACTION = 0.15
 _DENSE_SHADES = np.array([1.0, 0.86, 0.93, 0.79, 0.965, 0.83, 0.895, 0.76])
 
 
+class CountAxis(pg.AxisItem):
+    """An axis of counts: whole numbers only. pyqtgraph steps a short range in fractions: a
+    count that stayed 948 read 947.6, 947.8, 948.0, 948.2, 948.4 (its range 947.5 to 948.5),
+    one from 3 to 5 read 3.0, 3.5, 4.0 ... A range less than one count wide has one number."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph)
+        levels = super().tickSpacing(minVal, maxVal, size)
+        whole = [(step, offset) for step, offset in levels
+                 if step >= 1 and float(step).is_integer() and float(offset).is_integer()]
+        return whole or [(1.0, 0.0)]
+
+
 def lines_drawn(r: Regions) -> bool:
     """Whether the lines between ``r``'s regions are drawn: not where they would cover more
     than MAX_EDGE_FRACTION of the grid's cells."""
@@ -138,7 +150,8 @@ class RegionsView(QWidget):
         # Its epochs named every k-th where they would touch: presentation mode at 1024x768
         # printed "0 100200 300" under the ~190 px plot.
         self.history = pg.PlotWidget(background=colors.background(),
-                                     axisItems={"bottom": SparseAxis("bottom")})
+                                     axisItems={"bottom": SparseAxis("bottom"),
+                                                "left": CountAxis("left")})
         self.history.setToolTip("How many linear regions the network has cut the plane into, at "
                                 "each recorded epoch (the dashed line: the most one hidden layer "
                                 "of this width can make).")

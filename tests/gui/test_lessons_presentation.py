@@ -234,43 +234,50 @@ def test_a_lesson_drawn_again_in_a_new_theme_keeps_its_titles_size(main_window, 
         colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
 
 
-def test_lesson_1s_numbers_are_in_sight_under_its_figure_at_1400x900(main_window, qtbot):
-    # Review r22 (F10): in presentation mode at 1400x900 lesson 1's key numbers ("fitted slope
-    # m = 2.32910 ...") were under the bottom edge, the figure taking all the room under the
-    # words: the one number the lesson is about needed a scroll on a projector.
-    w = main_window
-    w.resize(1400, 900)
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1400, 900), timeout=5000)
-    w.set_presentation(True)
-    w.show_view("lesson-1")
-    page = _lessons(w).pages["line"]
-    port = page.column.viewport()
-    qtbot.waitUntil(lambda: _scaled(page) and page.filled, timeout=60_000)
-
-    def in_sight() -> None:
-        QApplication.processEvents()
-        assert "fitted slope m = <b>2.32910</b>" in page.numbers.text()
-        numbers = page.numbers
-        box = numbers.rect().translated(numbers.mapTo(port, numbers.rect().topLeft()))
-        assert page.column.verticalScrollBar().value() == 0
-        assert port.rect().contains(box), (box, port.rect())
-        figure = page.glw.rect().translated(page.glw.mapTo(port, page.glw.rect().topLeft()))
-        assert figure.bottom() < box.top(), (figure, box)  # under the figure, not over it
-        plot = _plots(page)[0]  # and the figure still large
-        assert plot.vb.height() >= 250 and plot.vb.width() >= 400, (plot.vb.width(),
-                                                                    plot.vb.height())
-    qtbot.waitUntil(in_sight, timeout=60_000)
-    # and it stays so (the page arranged again at a frame of the run, a new caption)
-    page._arrange()
-    QApplication.processEvents()
-    in_sight()
-
-
 def _at_1400_presenting(w, qtbot, view: str):
     w.resize(1400, 900)
     qtbot.waitUntil(lambda: (w.width(), w.height()) == (1400, 900), timeout=5000)
     w.set_presentation(True)
     w.show_view(view)
+
+
+def _numbers_under_the_figure(page, said: str) -> None:
+    """``page``'s numbers (``said`` among them) whole in its column's view, not scrolled, under
+    its figure."""
+    QApplication.processEvents()
+    assert said in page.numbers.text()
+    port, numbers = page.column.viewport(), page.numbers
+    box = numbers.rect().translated(numbers.mapTo(port, numbers.rect().topLeft()))
+    assert page.column.verticalScrollBar().value() == 0
+    assert port.rect().contains(box), (box, port.rect())
+    figure = page.glw.rect().translated(page.glw.mapTo(port, page.glw.rect().topLeft()))
+    assert figure.bottom() < box.top(), (figure, box)  # under the figure, not over it
+
+
+def _in_sight_and_stays(qtbot, page, in_sight) -> None:
+    """``in_sight`` (asserts) comes true, and stays so when the page is arranged again (at a
+    frame of the run, a new caption)."""
+    qtbot.waitUntil(in_sight, timeout=60_000)
+    page._arrange()
+    QApplication.processEvents()
+    in_sight()
+
+
+def test_lesson_1s_numbers_are_in_sight_under_its_figure_at_1400x900(main_window, qtbot):
+    # Review r22 (F10): in presentation mode at 1400x900 lesson 1's key numbers ("fitted slope
+    # m = 2.32910 ...") were under the bottom edge, the figure taking all the room under the
+    # words: the one number the lesson is about needed a scroll on a projector.
+    w = main_window
+    _at_1400_presenting(w, qtbot, "lesson-1")
+    page = _lessons(w).pages["line"]
+    qtbot.waitUntil(lambda: _scaled(page) and page.filled, timeout=60_000)
+
+    def in_sight() -> None:
+        _numbers_under_the_figure(page, "fitted slope m = <b>2.32910</b>")
+        plot = _plots(page)[0]  # and the figure still large
+        assert plot.vb.height() >= 250 and plot.vb.width() >= 400, (plot.vb.width(),
+                                                                    plot.vb.height())
+    _in_sight_and_stays(qtbot, page, in_sight)
 
 
 @pytest.mark.parametrize("key, lesson, said", [
@@ -285,26 +292,16 @@ def test_lessons_2_and_3s_numbers_are_in_sight_under_their_figure_at_1400x900(
     w = main_window
     _at_1400_presenting(w, qtbot, lesson)
     page = _lessons(w).pages[key]
-    port = page.column.viewport()
     qtbot.waitUntil(lambda: _scaled(page) and page.filled, timeout=60_000)
 
     def in_sight() -> None:
-        QApplication.processEvents()
-        assert said in page.numbers.text()
+        _numbers_under_the_figure(page, said)
         numbers = page.numbers
-        box = numbers.rect().translated(numbers.mapTo(port, numbers.rect().topLeft()))
-        assert page.column.verticalScrollBar().value() == 0
-        assert port.rect().contains(box), (box, port.rect())
         assert numbers.height() >= numbers.heightForWidth(numbers.width())  # every line
-        figure = page.glw.rect().translated(page.glw.mapTo(port, page.glw.rect().topLeft()))
-        assert figure.bottom() < box.top(), (figure, box)  # under the figure, not over it
         for plot in _plots(page):  # and the plots still a readable size
             assert plot.vb.height() >= 200 and plot.vb.width() >= 100, (plot.vb.width(),
                                                                         plot.vb.height())
-    qtbot.waitUntil(in_sight, timeout=60_000)
-    page._arrange()
-    QApplication.processEvents()
-    in_sight()
+    _in_sight_and_stays(qtbot, page, in_sight)
 
 
 def _ink(item, text: str, font) -> "QRectF":

@@ -5,17 +5,12 @@ notebook's 200 points."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from nnviz.core.network import NetworkSpec
 
+from .test_presentation import _at_size
+
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-def _at_size(w, qtbot, size: tuple[int, int]) -> None:
-    w.resize(*size)
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
-    QApplication.processEvents()
 
 
 def test_the_loss_plot_keeps_a_readable_height_beside_eight_hidden_layers(main_window, qtbot):

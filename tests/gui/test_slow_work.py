@@ -230,28 +230,39 @@ def _landscape_shown(qtbot, w, epoch: int):
     return view
 
 
+def _held_after(qtbot, w, wait_run, monkeypatch, epochs: int):
+    """``epochs`` trained (a Step) and their landscape shown, then the landscape's map held
+    (_slow_landscape): (the view, the gate that lets the map go)."""
+    w.step(epochs)
+    wait_run(w, epochs)
+    view = _landscape_shown(qtbot, w, epochs)
+    gate = threading.Event()
+    _slow_landscape(monkeypatch, gate)
+    return view, gate
+
+
+def _comes_computing(qtbot, w, view, epoch: int) -> None:
+    """The window shows ``epoch`` (a Step's, a seek's) while its landscape is held, and the
+    Landscape says it computes that epoch's."""
+    from nnviz.gui.landscape_view import COMPUTING
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == epoch, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: COMPUTING.format(epoch=epoch) in view.summary.text(),
+                    timeout=TIMEOUT)
+
+
 def test_a_step_comes_at_once_while_the_landscape_of_its_epoch_is_slow(main_window, qtbot,
                                                                         wait_run, monkeypatch):
     """The Step's epoch comes while the landscape of it is still being computed: every view
     but the Landscape shows it, and the Landscape says it is computing that epoch's, over the
     last one's numbers; then they come."""
-    from nnviz.gui.landscape_view import COMPUTING
     w = main_window
-    w.step(10)
-    wait_run(w, 10)
-    view = _landscape_shown(qtbot, w, 10)
-    gate = threading.Event()
-    _slow_landscape(monkeypatch, gate)
+    view, gate = _held_after(qtbot, w, wait_run, monkeypatch, 10)
     try:
         w.step(1)
-        qtbot.waitUntil(lambda: w.last_snapshot.epoch == 11, timeout=TIMEOUT)
-        qtbot.waitUntil(lambda: COMPUTING.format(epoch=11) in view.summary.text(),
-                        timeout=TIMEOUT)
+        _comes_computing(qtbot, w, view, 11)
         assert view.result.epoch == 10  # the last landscape stays drawn meanwhile
         w.step(1)  # and again: the next Step does not wait for the landscape either
-        qtbot.waitUntil(lambda: w.last_snapshot.epoch == 12, timeout=TIMEOUT)
-        qtbot.waitUntil(lambda: COMPUTING.format(epoch=12) in view.summary.text(),
-                        timeout=TIMEOUT)
+        _comes_computing(qtbot, w, view, 12)
     finally:
         gate.set()
     qtbot.waitUntil(lambda: view.result.epoch == 12 and view.result.sharpness_missing == 0
@@ -264,19 +275,12 @@ def test_a_seek_comes_at_once_while_the_landscape_of_its_epoch_is_slow(main_wind
     """r24 F18's addendum: a click on the timeline at epoch 39 on the Landscape tab showed
     "Computing 39..." for 17-30 s (0.32 s on another tab). The epoch comes; the Landscape
     says it computes it."""
-    from nnviz.gui.landscape_view import COMPUTING
     w, tl = main_window, main_window.timeline
-    w.step(60)
-    wait_run(w, 60)
-    view = _landscape_shown(qtbot, w, 60)
-    gate = threading.Event()
-    _slow_landscape(monkeypatch, gate)
+    view, gate = _held_after(qtbot, w, wait_run, monkeypatch, 60)
     try:
         tl.go(39)
-        qtbot.waitUntil(lambda: w.last_snapshot.epoch == 39, timeout=TIMEOUT)
+        _comes_computing(qtbot, w, view, 39)
         assert tl.label.full_text() == "Past: epoch 39 of 60"
-        qtbot.waitUntil(lambda: COMPUTING.format(epoch=39) in view.summary.text(),
-                        timeout=TIMEOUT)
     finally:
         gate.set()
     qtbot.waitUntil(lambda: view.result.epoch == 39 and "Computing" not in view.summary.text(),

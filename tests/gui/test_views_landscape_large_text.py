@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect
 
-from ..conftest import wait_for_run
 from .test_narrow_window import _drawn_numbers
-from .test_views_landscape import graphics_view, in_window, shown_landscape, shown_part
+from .test_steady_layout import _metric_lines
+from .test_views_landscape import (graphics_view, in_window, landscape_at, shown_part,
+                                   trained_and_shown)
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -72,9 +73,7 @@ def test_at_1024x768_and_text_150_the_side_plots_read_as_plots_under_the_map(mai
     w.resize(1024, 768)
     w.show()
     qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    w.step(100)
-    wait_for_run(qtbot, w, 100)
-    view = shown_landscape(qtbot, w, 100)
+    view = trained_and_shown(qtbot, w, 100)
     qtbot.waitUntil(lambda: _side_plots_readable(w, view), timeout=10_000)
 
 
@@ -84,14 +83,8 @@ def test_in_presentation_mode_at_1024x768_the_side_plots_read_as_plots_under_the
     # titles fitted down to ~9 pt, and the map ~270 px across: now, as at text 150%, they go
     # under the map at the view's width, the map (and the model on it) in view unscrolled.
     w = main_window
-    w.resize(1024, 768)
-    w.show()
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    w.set_presentation(True)
     try:
-        w.step(100)
-        wait_for_run(qtbot, w, 100)
-        view = shown_landscape(qtbot, w, 100)
+        view = landscape_at(qtbot, w, presentation=True, epochs=100)
         qtbot.waitUntil(lambda: _side_plots_readable(w, view), timeout=10_000)
     finally:
         w.set_presentation(False)
@@ -116,15 +109,19 @@ def test_at_text_150_the_summary_leaves_the_map_its_room(main_window, qtbot, siz
     w.resize(*size)
     w.show()
     qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
-    w.step(50)
-    wait_for_run(qtbot, w, 50)
-    view = shown_landscape(qtbot, w, 50)
+    view = trained_and_shown(qtbot, w, 50)
     r, s = view.result, w.last_snapshot
     qtbot.waitUntil(lambda: _summary_lines(view) <= most, timeout=10_000)
-    text = view.summary.text()
+    text = view.summary.text().replace("\u2060", "")  # (a word joiner: see below)
     assert text.startswith("epoch 50") and "of the path's variance" in text
     assert f"sharpness {r.sharp_values[-1]:.3g}" in text and "the stability limit 2/lr = 2)" \
         in text
+    # "2/lr" whole on a line, at the summary's width and any narrower: Qt breaks after a slash
+    # inside <nobr>, and the summary ended a line with "2/" and began the next with "lr".
+    label = view.summary
+    for width in [label.contentsRect().width(), *range(100, label.contentsRect().width(), 5)]:
+        lines = [t.replace("\u2060", "") for _, _, t in _metric_lines(label, width)]
+        assert any("2/lr" in line for line in lines), (width, lines)
     assert "path a little off the plane" in text  # this run's path: 6% at epoch 0
     assert "at epoch 0 the model's loss was" in view.summary.toolTip()
     # a sample of the points: said in a few words, the rest in the tooltip

@@ -8,7 +8,7 @@ import pytest
 from nnviz.core.regions import RegionsProbe
 from nnviz.gui.regions_view import RegionsView
 
-from .test_views_helpers import make_trainer, snapshot_of
+from .test_views_helpers import axis_texts, make_trainer, snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -109,6 +109,23 @@ def test_the_count_plots_epochs_start_at_0(view):
     x, _ = view.count_curve.getData()
     (x0, x1), _ = view.history.getPlotItem().getViewBox().viewRange()
     assert x0 <= min(x) and x1 >= max(x) >= 50 and x0 > -10, (x0, x1, x)
+
+
+@pytest.mark.parametrize("counts", [[948] * 6, [3, 4, 4, 5, 5, 5]])
+def test_the_count_plots_numbers_are_whole(view, counts):
+    # A reviewer: a count that stayed 948 had its axis read 947.6, 947.8, 948.0, 948.2, 948.4
+    # (pyqtgraph's steps over 947.5 to 948.5); one from 3 to 5 read 3.0, 3.5, 4.0 ... A count
+    # is a whole number.
+    import dataclasses
+    t = make_trainer(hidden=(4, 4), act="relu", lr=0.5, samples=100)  # deep: no bound line
+    s = snapshot_of(t, {"regions": RegionsProbe(res=40)})
+    r = dataclasses.replace(s.extras["regions"], history_epochs=np.arange(0, 60, 10),
+                            history_counts=np.array(counts))
+    view.update_snapshot(dataclasses.replace(s, extras={"regions": r}))
+    view.grab()  # drawn as a user sees it
+    numbers = [text for _, _, text in axis_texts(view.history.getPlotItem().getAxis("left"))]
+    assert all(text.isdigit() for text in numbers), numbers
+    assert {str(c) for c in counts} <= set(numbers), numbers  # each count named
 
 
 def test_smooth_activations_say_why_there_are_no_regions(view):
