@@ -2,6 +2,8 @@
 formulas and a plot a point can be picked on, no scrolling to see the lesson's picture."""
 from __future__ import annotations
 
+import collections
+
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication
@@ -89,61 +91,93 @@ def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1
 
 
 def _every_unit_reads_whole(w, view, qtbot, size) -> None:
-    """At window ``size``, Next after Next (Page Down, as a clicker sends), every stage's text
-    of every unit (a node clicked) whole in its box -- no scroll bar -- beside the plot, over
-    the diagram, which keeps its two units a layer and its place; a hidden unit's δ with its
-    numbers (the sum over the units it feeds and δ, the trace's, which the check line compares
-    with jax.grad)."""
+    """At window ``size``, Next after Next (Page Down, as a clicker sends) through the output
+    unit's stages (the tab opens on it), each stage checked (its check line, a box of readable
+    width); then every other unit (a node clicked) and each of its stages: the stage's text of
+    every unit whole in its box -- no scroll bar -- beside the plot, over the diagram, which
+    keeps its two units a layer and its place; a hidden unit's δ with its numbers (the sum over
+    the units it feeds and δ, the trace's, which the check line compares with jax.grad).
+
+    A clicked unit's other stages are set directly, one after another (there and back, as a
+    teacher walks a unit's stages), and read at once: the view draws the stage as Next does
+    (Next also asks the paused worker for numbers its trace already has, a frame whose drawing
+    is the same). Each unit's first and last stage are read after the window's events, as
+    laid out and painted. (It clicked every unit once per stage, 936 clicks over the test, each
+    laying out the unit's six texts again for the row's height: ~16 ms a click.)"""
     from nnviz.core.backprop import STAGES
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QEvent, Qt
     w.resize(*size)
     qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
     box, canvas, area = view.formulas, view.canvas, view.split_scroll
     spec = view._result_snapshot.spec
+    tops = collections.defaultdict(set)  # the diagram's top, for each unit's stages
+
+    def whole() -> bool:
+        doc = box.document()
+        return ("next frame" not in box.toPlainText()
+                and box.toPlainText().strip() != ""
+                and doc.size().height() <= box.viewport().height()
+                and box.verticalScrollBar().maximum() == 0
+                and box.horizontalScrollBar().maximum() == 0
+                and _in_sight(box, area) and _in_sight(canvas, area)
+                and area.verticalScrollBar().maximum() == 0)
+
+    def reads_whole(layer: int, unit: int, events: bool) -> None:
+        """The text shown whole: after the window's events (``events``), or at once (its
+        layouts' requests sent), waiting for the events only where it is not whole yet."""
+        stage = STAGES[view.stage]
+        where = (size, stage, layer, unit)
+        if not events:
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        if events or not whole():
+            def settled() -> bool:
+                QApplication.processEvents()
+                return whole()
+            try:
+                qtbot.waitUntil(settled, timeout=30_000)
+            except qtbot.TimeoutError:
+                pytest.fail(f"{where}: {box.document().size().height():.0f} px of text in a "
+                            f"box of {box.viewport().height()}")
+        assert not box.verticalScrollBar().isVisible(), where
+        text = box.toPlainText()
+        if stage == "loss":  # the network's, not the picked hidden unit's
+            assert "The network's loss" in text and "hidden layer" not in text, where
+        else:
+            assert ("output" if layer == spec.n_layers - 1 else f"unit {unit + 1}") \
+                in text, where
+        if stage == "delta" and layer < spec.n_layers - 1:
+            p = view.result.trace.layers[layer]
+            assert f"= {p.upstream[0, unit]:.4g}" in text, (where, text)
+            assert f"= {p.delta[0, unit]:.4g}" in text, (where, text)
+        assert all(len(u) >= min(2, n) for u, n in zip(canvas.shown, canvas.spec.layer_sizes)), \
+            where
+        tops[layer, unit].add(canvas.mapTo(w, QPoint(0, 0)).y())
+
+    units = [(layer, unit) for layer in reversed(range(spec.n_layers))  # the output first
+             for unit in range(spec.layer_sizes[layer + 1])]
     view.go(0)
-    tops = set()
+    canvas.node_clicked.emit(*units[0])
     for k, stage in enumerate(STAGES):
         if k:
             qtbot.keyClick(w, Qt.Key.Key_PageDown)
         assert view.stage == k
-        for layer in reversed(range(spec.n_layers)):  # the output first, as the tab opens
-            for unit in range(spec.layer_sizes[layer + 1]):
-                canvas.node_clicked.emit(layer, unit)
-
-                def whole() -> bool:
-                    QApplication.processEvents()
-                    doc = box.document()
-                    return ("next frame" not in box.toPlainText()
-                            and box.toPlainText().strip() != ""
-                            and doc.size().height() <= box.viewport().height()
-                            and box.verticalScrollBar().maximum() == 0
-                            and box.horizontalScrollBar().maximum() == 0
-                            and _in_sight(box, area) and _in_sight(canvas, area)
-                            and area.verticalScrollBar().maximum() == 0)
-                where = (size, stage, layer, unit)
-                try:
-                    qtbot.waitUntil(whole, timeout=30_000)
-                except qtbot.TimeoutError:
-                    pytest.fail(f"{where}: {box.document().size().height():.0f} px of text in a "
-                                f"box of {box.viewport().height()}")
-                assert not box.verticalScrollBar().isVisible(), where
-                text = box.toPlainText()
-                if stage == "loss":  # the network's, not the picked hidden unit's
-                    assert "The network's loss" in text and "hidden layer" not in text, where
-                else:
-                    assert ("output" if layer == spec.n_layers - 1 else f"unit {unit + 1}") \
-                        in text, where
-                if stage == "delta" and layer < spec.n_layers - 1:
-                    p = view.result.trace.layers[layer]
-                    assert f"= {p.upstream[0, unit]:.4g}" in text, (where, text)
-                    assert f"= {p.delta[0, unit]:.4g}" in text, (where, text)
+        reads_whole(*units[0], events=True)
         assert "✓" in view.check.text(), (size, stage)
         # a box of readable lines: ~36 characters wide at the least, the stage's words in it
         metrics = box.fontMetrics()
         assert box.viewport().width() >= 36 * metrics.averageCharWidth(), stage
-        assert all(len(u) >= min(2, n) for u, n in zip(canvas.shown, canvas.spec.layer_sizes))
-        tops.add(canvas.mapTo(w, QPoint(0, 0)).y())
-    assert len(tops) == 1, tops  # the diagram stayed put from stage to stage
+    for layer, unit in units[1:]:
+        canvas.node_clicked.emit(layer, unit)
+        reads_whole(layer, unit, events=True)
+        there = range(1, len(STAGES)) if view.stage == 0 else range(len(STAGES) - 2, -1, -1)
+        for k in there:
+            view.stage = k  # (set directly: go(k) without the worker's frame)
+            view._show_stage()
+            reads_whole(layer, unit, events=k in (0, len(STAGES) - 1))
+    view.go(0)
+    # the diagram stayed put from stage to stage (the row above it is as tall as the picked
+    # unit's tallest text needs: another unit may move it)
+    assert all(len(t) == 1 for t in tops.values()), tops
 
 
 def test_every_stages_words_read_whole_on_a_projector(main_window, qtbot, wait_run):
