@@ -111,6 +111,13 @@ def test_init_seed_varies_the_initial_weights_only(capsys):
     (["--hidden", "4,a/8"], "widths are whole numbers"),
     (["--lr", "0.1,,1"], "an empty value"),
     (["--epochs", "10"], "nothing to sweep"),
+    # r25 F3: a comma list was given, to --hidden, where commas build one network: it said
+    # "give an option a comma list of values"
+    (["--hidden", "4,8", "--epochs", "10"], "nothing to sweep: --hidden 4,8 is one network, 4 "
+     "then 8; to sweep widths 4 and 8 write --hidden 4/8 (slashes separate a sweep's networks, "
+     "commas build one)"),
+    (["--features", "x1,x2", "--epochs", "10"], "--features x1,x2 is one network's inputs, x1 "
+     "and x2; to sweep them one at a time write --features x1/x2"),
     (["--epochs", "1,2", "--lr", "1,2"], "one value only, every member trains as many epochs"),
     (["--dataset", "moons,xor", "--lr", "1,2"], "one value only, every member trains on the same"),
     (["--from-epoch", "3", "--lr", "1,2"], "--from-epoch needs --session"),
