@@ -313,9 +313,13 @@ def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, t
     lines = _run(script).splitlines()
     at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
     rows = [line.split() for line in lines[at + 1:at + 4]]
-    assert [ln.split(":")[0] for ln in lines[at + 4:]] == [  # then the check it ends with
-        "Train loss after epoch 300", "Accuracy on the training points",
-        "Accuracy on the test points"]
+    assert [ln.split(":")[0] for ln in lines[at + 4:at + 8]] == [  # then the check
+        "Train loss after epoch 300", "Test loss after epoch 300",
+        "Accuracy on the training points", "Accuracy on the test points"]
+    # and nnviz's numbers beside the script's (r25 F1)
+    assert lines[at + 8:at + 10] == ["", "After epoch 300         this script   nnviz showed"]
+    assert set(compared("\n".join(lines))) == {"train loss", "test loss", "training accuracy",
+                                                 "test accuracy"}
     for row in rows:  # three probabilities in the header's order, then the likeliest's name
         p = [float(v) for v in row[:3]]
         assert row[3] == ["apple", "lemon", "pear"][int(np.argmax(p))]
