@@ -212,6 +212,15 @@ def _choice(names, what: str):
     return parse
 
 
+def _view(text: str) -> str:
+    """A view of --show (nnviz.view_names: nnviz.launch checks it before the imports too)."""
+    from nnviz.view_names import view_name
+    try:
+        return view_name(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _preset_name(text: str) -> str:
     """The id of a built-in preset (the window's Presets menu); a clear message naming them."""
     from nnviz.core import presets
@@ -393,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", action=_DataInWindow, help=argparse.SUPPRESS)
     p.add_argument("--screenshot", metavar="FILE.png", default=None,
                    help="render the window offscreen after --epochs epochs, save it and exit")
-    p.add_argument("--show", default="main", metavar="VIEW",
+    p.add_argument("--show", default="main", metavar="VIEW", type=_view,
                    help="the view to show or capture: main, network, neurons, hidden-space, "
                         "gradients, landscape, lessons, backprop, regions, compare, or one "
                         "lesson's page: "
