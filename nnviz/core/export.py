@@ -627,8 +627,8 @@ def _ends(trainer: Trainer) -> str:
     what = "accuracy" if d.is_classification else "R^2"
     where = "training and test points" if len(d.test_index) else "training points"
     return textwrap.fill("It ends with the notebook's last step, the check against the ground "
-                         f"truth: the trained network's {what} on the {where}, the numbers "
-                         "nnviz shows after the last epoch.", 95)
+                         f"truth: the trained network's {what} on the {where}, and then the "
+                         "numbers nnviz showed after the last epoch beside the script's own.", 95)
 
 
 def _test_loss(trainer: Trainer, target_name: str) -> str:
@@ -696,11 +696,12 @@ def _compared(trainer: Trainer, run: ScriptRun, shown) -> str:
         why = ("They match: the script trained the run nnviz trained (its rounding differs "
                "from nnviz's only below the digits shown).")
     return ("\n# The numbers nnviz showed after this epoch (the window's readout, nnviz train's "
-            "last line, run.metrics),\n# beside the script's own.\n"
-            "print()\nprint(f\"{'After epoch ' + f'{epochs:,}':<20}{'this script':>15}"
+            "last line,\n# run.metrics), beside the script's own.\n"
+            "print()\nprint(f\"{f'After epoch {epochs:,}':<20}{'this script':>15}"
             "{'nnviz showed':>15}\")\n"
             + "".join(lines)
-            + "".join(f"print({ln!r})\n" for ln in textwrap.wrap(why, 88)))
+            + "".join('print("' + ln.replace("\\", "\\\\").replace('"', '\\"') + '")\n'
+                      for ln in textwrap.wrap(why, 88)))
 
 
 def shown_metrics(trainer: Trainer, epochs: int, log=None):
