@@ -281,7 +281,12 @@ def test_save_and_exports_write_one_file_per_member_as_nnviz_train_writes_its_ow
             np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(mine.make_run().log.losses.arrays()[1],
                                    theirs.make_run().log.losses.arrays()[1], rtol=1e-5)
-        assert (tmp_path / f"m-{i}.py").read_text() == (tmp_path / f"t{i}.py").read_text()
+        # The same script, but for the numbers nnviz showed that it ends with (review r25 F1):
+        # the sweep's, whose weights differ from nnviz train's in the last bits (above).
+        def trained(path):
+            text = path.read_text()
+            return text[:text.index("# The numbers nnviz showed")]
+        assert trained(tmp_path / f"m-{i}.py") == trained(tmp_path / f"t{i}.py")
         assert (tmp_path / f"m-{i}.onnx").stat().st_size > 0
     # a member's file that cannot be written is refused before anything trains
     (tmp_path / "d-1.nnviz").mkdir()
