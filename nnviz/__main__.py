@@ -1,3 +1,3 @@
-from nnviz.cli import main
+from nnviz.launch import main
 
 raise SystemExit(main())

@@ -155,7 +155,8 @@ class Run:
                             f"{n_features} features, got shape {shape}{layout}")
         X = np.asarray(X)
         if X.dtype.kind not in "biuf":  # (as train says it: words were "not finite")
-            raise DataError(f"X must hold real numbers, got an array of {X.dtype}")
+            from nnviz.core.arrays import not_numbers
+            raise DataError(not_numbers(X, "X"))
         if not np.all(np.isfinite(X)):
             raise DataError("X must hold finite numbers")
         out = self._trainer.predict(self._network_inputs(X))

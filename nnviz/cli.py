@@ -212,6 +212,35 @@ def _choice(names, what: str):
     return parse
 
 
+def _view(text: str) -> str:
+    """A view of --show (nnviz.view_names: nnviz.launch checks it before the imports too)."""
+    from nnviz.view_names import view_name
+    try:
+        return view_name(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str | None,
+                  extra: Sequence[str]) -> str:
+    """The message for arguments no option takes: the option meant when one is close to a
+    mistyped one, and the help of the command they were given to ('nnviz train --help'): it
+    said "unrecognized arguments: --activaton relu (see 'nnviz --help')" (review r25 F11)."""
+    from nnviz.view_names import did_you_mean
+    sub = parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            sub = action.choices[command]
+    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    meant = ""
+    for arg in extra:
+        if arg.startswith("--") and arg.split("=", 1)[0] not in options:
+            meant = did_you_mean(arg.split("=", 1)[0], options)
+            if meant:
+                break
+    return f"unrecognized arguments: {' '.join(extra)}{meant} (see '{sub.prog} --help')"
+
+
 def _preset_name(text: str) -> str:
     """The id of a built-in preset (the window's Presets menu); a clear message naming them."""
     from nnviz.core import presets
@@ -393,7 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", action=_DataInWindow, help=argparse.SUPPRESS)
     p.add_argument("--screenshot", metavar="FILE.png", default=None,
                    help="render the window offscreen after --epochs epochs, save it and exit")
-    p.add_argument("--show", default="main", metavar="VIEW",
+    p.add_argument("--show", default="main", metavar="VIEW", type=_view,
                    help="the view to show or capture: main, network, neurons, hidden-space, "
                         "gradients, landscape, lessons, backprop, regions, compare, or one "
                         "lesson's page: "
@@ -973,7 +1002,9 @@ def gui_command(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            raise UsageError(_unrecognized(parser, args.command, extra))
         heap.limit_arenas()  # before the worker's and jax's threads allocate (core/heap.py)
         if os.environ.get("NNVIZ_NO_COMPILE_CACHE") is None:  # both caches, in ~/.cache/nnviz
             compile_cache.enable()

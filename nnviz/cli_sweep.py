@@ -23,6 +23,7 @@ import time
 
 import numpy as np
 
+from nnviz.core.formatting import and_list
 from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _go_back, _Printer, _sharpness,
                        build_parser, build_problem, check_preset, open_history,
                        scaling_fields)
@@ -166,6 +167,24 @@ def sweep_spec(args: argparse.Namespace, base: _Base | None = None) -> SweepSpec
         if isinstance(values, list) and len(values) > 1:
             axes.append(Axis(name, tuple(values)))
     if not axes:
+        # --hidden 4,8 is a comma list, but of one network's layers: the commas of --hidden
+        # and --features build one member, slashes separate members (review r25 F3: "give an
+        # option a comma list" to a student who had).
+        for dest in ("hidden", "features"):
+            values = getattr(args, dest, None)
+            if not (isinstance(values, list) and len(values) == 1
+                    and isinstance(values[0], (list, tuple)) and len(values[0]) > 1):
+                continue
+            parts = [str(v) for v in values[0]]
+            flag, given, slashed = f"--{dest}", ",".join(parts), "/".join(parts)
+            if dest == "hidden":
+                said = (f"one network, {', '.join(parts[:-1])} then {parts[-1]}; to sweep "
+                        f"widths {and_list(parts)} write {flag} {slashed}")
+            else:
+                said = (f"one network's inputs, {and_list(parts)}; to sweep them one at a "
+                        f"time write {flag} {slashed}")
+            raise UsageError(f"nothing to sweep: {flag} {given} is {said} (slashes separate "
+                             "a sweep's networks, commas build one)")
         raise UsageError("nothing to sweep: give an option a comma list of values, e.g. "
                          "--lr 0.1,0.3,1 (see 'nnviz sweep --help')")
     if base.start is not None or args.preset:

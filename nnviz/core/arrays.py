@@ -18,10 +18,50 @@ from .errors import shown
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
+def _cell(a: np.ndarray, index: tuple) -> str:
+    """Where ``index`` is, said as a person reads the array: "row 5" or "row 5, column 1"."""
+    return f"row {index[0]}" + (f", column {index[1]}" if len(index) > 1 else "")
+
+
+def not_numbers(a: np.ndarray, what: str) -> str:
+    """The message for an array ``a`` (named ``what``) that does not hold numbers: the first
+    cell that is not one, its row and column, and what to do. It said "got an array of <U32"
+    (numpy's name for strings) and no column (review r25 F11)."""
+    kind = a.dtype.kind
+    if kind in "USO":
+        first = None
+        for index in np.ndindex(a.shape):
+            v = a[index]
+            if isinstance(v, (bytes, np.bytes_)):
+                v = v.decode(errors="replace")
+            if isinstance(v, str):
+                v = str(v)  # np.str_('a') read as 'a'
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (str, int, float,
+                                                                     np.number)):
+                return (f"{what} holds {v!r} at {_cell(a, index)}: it must hold numbers, a "
+                        "point per row and a feature per column")
+            if isinstance(v, str):
+                try:
+                    float(v)
+                except ValueError:
+                    return (f"{what} holds text, {v!r}, at {_cell(a, index)}: it must hold "
+                            "numbers, a point per row and a feature per column; leave that "
+                            "column out, or turn its words into numbers")
+                first = (v, index) if first is None else first
+        if first is not None:  # every cell a number, written as text
+            v, index = first
+            return (f"{what} holds numbers written as text ({v!r} at {_cell(a, index)}): pass "
+                    f"{what}.astype(float)")
+        return f"{what} must hold real numbers"
+    words = {"c": "complex numbers", "M": "dates", "m": "time spans"}.get(kind, "values that "
+                                                                              "are not numbers")
+    return f"{what} must hold real numbers, not {words}"
+
+
 def _numbers(a, what: str) -> np.ndarray:
     a = np.asarray(a)
     if a.dtype.kind not in "biuf":
-        raise DataError(f"{what} must hold real numbers, got an array of {a.dtype}")
+        raise DataError(not_numbers(a, what))
     if a.dtype.kind == "f":
         bad = ~np.isfinite(a)
         if bad.any():

@@ -556,7 +556,9 @@ def _predict(trainer: Trainer, names: tuple[str, ...] | None = None) -> str:
             + ("    X = input_features(X)\n" if spec.features else "")
             + f"    return {out}\n\n\n"
             + (_print_named(what, spec.output_dim) if names else
-               "print(predict(points[:3]))  # e.g. the first three training points\n"))
+               # Said in the output: a bare [[3.1e-03] ...] told nothing (review r25 F1).
+               f'print("The trained network on the first three training points ({what}, a row '
+               'each):")\nprint(predict(points[:3]))\n'))
 
 
 def _print_named(what: str, outputs: int) -> str:
@@ -625,11 +627,104 @@ def _ends(trainer: Trainer) -> str:
     what = "accuracy" if d.is_classification else "R^2"
     where = "training and test points" if len(d.test_index) else "training points"
     return textwrap.fill("It ends with the notebook's last step, the check against the ground "
-                         f"truth: the trained network's {what} on the {where}, the numbers "
-                         "nnviz shows after the last epoch.", 95)
+                         f"truth: the trained network's {what} on the {where}, and then the "
+                         "numbers nnviz showed after the last epoch beside the script's own.", 95)
 
 
-def _check(trainer: Trainer, target_name: str) -> str:
+def _test_loss(trainer: Trainer, target_name: str) -> str:
+    """The trained weights' loss on the test points, as nnviz shows "Test loss" (none without
+    a test split): the test points made into X and Y as the training points were."""
+    d, spec = trainer.data, trainer.spec
+    if not len(d.test_index):
+        return ""
+    make_y = _targets(trainer)[1].split("  #")[0].split("Y = ", 1)[1]
+    test_y = re.sub(rf"\b{target_name}\b", f"test_{target_name}", make_y)
+    return ("# The same on the test points nnviz held out: its \"Test loss\".\n"
+            f"test_X = {'standardise(test_points).T' if d.scaling else 'test_points.T'}\n"
+            + ("test_X = input_features(test_X)\n" if spec.features else "")
+            + f"test_Y = {test_y}\n"
+            "test_loss = float(loss_fn(params, test_X, test_Y))\n"
+            'print(f"Test loss after epoch {epochs}: {as_nnviz_shows(test_loss)}")\n\n')
+
+
+def _compared(trainer: Trainer, run: ScriptRun, shown) -> str:
+    """The script's last lines: nnviz's own numbers after the script's last epoch (``shown``,
+    a Metrics: the window's readout, nnviz train's final line, run.metrics) beside the
+    script's, and whether to expect them equal. On a run at the edge of stability (a fall, a
+    rise, ...) the script's rounding, which differs from the engine's from the first epoch in
+    the last bit of a few weights, grows into the shown digits; it cannot be the engine's
+    without the engine's arithmetic (fused loops, custom derivatives: unreadable), so the
+    script says so rather than leave a student to wonder (review r25 F1)."""
+    if shown is None:
+        return ""
+    d = trainer.data
+    test = len(d.test_index) > 0
+    name = _targets(trainer)[0]
+    loss = "as_nnviz_shows({})"
+    score = "{:>15.1%}" if d.is_classification else "{:>15.4f}"
+    rows = [("train loss", loss.format("final_loss"), shown.train_loss, True)]
+    if test:
+        rows.append(("test loss", loss.format("test_loss"), shown.test_loss, True))
+    if d.is_classification:
+        rows.append(("training accuracy", "float(jnp.mean(right))", shown.train_accuracy, False))
+        if test:
+            rows.append(("test accuracy", "float(jnp.mean(test_right))", shown.test_accuracy,
+                         False))
+    else:
+        rows.append(("R^2 (training)", f"float(r_squared(predictions, {name}))",
+                     shown.train_accuracy, False))
+        if test and not _flat(d.y_test):
+            rows.append(("R^2 (test)", f"float(r_squared(predict(test_points)[:, 0], "
+                         f"test_{name}))", shown.test_accuracy, False))
+    lines = []
+    for label, mine, v, is_loss in rows:
+        if not np.isfinite(v):
+            continue
+        theirs = loss.format(_num(v)) if is_loss else _num(v)
+        fmt = "{:>15}" if is_loss else score
+        lines.append(f'print(f"{label:<20}{{{mine}:{fmt[2:-1]}}}{{{theirs}:{fmt[2:-1]}}}")\n')
+    if run.not_replayed:
+        why = ("They may differ: the script does not replay all of the run (its first lines "
+               "say what).")
+    elif run.unstable_from:
+        why = (f"They may differ: the run's loss rose at times, the first at epoch "
+               f"{run.unstable_from:,}. There it trained at the edge of stability, where the "
+               "smallest difference grows, and the script rounds differently from nnviz (it "
+               "adds and multiplies in its own order), so the two drift apart from about that "
+               "epoch on. On a run whose loss only fell, they match.")
+    else:
+        why = ("They match: the script trained the run nnviz trained (its rounding differs "
+               "from nnviz's only below the digits shown).")
+    return ("\n# The numbers nnviz showed after this epoch (the window's readout, nnviz train's "
+            "last line,\n# run.metrics), beside the script's own.\n"
+            "print()\nprint(f\"{f'After epoch {epochs:,}':<20}{'this script':>15}"
+            "{'nnviz showed':>15}\")\n"
+            + "".join(lines)
+            + "".join('print("' + ln.replace("\\", "\\\\").replace('"', '\\"') + '")\n'
+                      for ln in textwrap.wrap(why, 88)))
+
+
+def shown_metrics(trainer: Trainer, epochs: int, log=None):
+    """The numbers nnviz shows after ``epochs`` epochs (a Metrics): the live weights' when
+    that is the trainer's epoch, else the epoch's weights replayed from ``log``'s nearest
+    checkpoint, as the timeline shows a past epoch; None when nnviz has not trained that far
+    (a run not trained yet exports 1,000 epochs) or the replay stops short of it."""
+    if epochs == trainer.epoch:
+        params = None
+    elif log is not None and log.checkpoints and epochs <= log.epoch:
+        from .runlog import state_at
+        reached, state = state_at(trainer, log, epochs)
+        if reached != epochs:
+            return None
+        params = state.params
+    else:
+        return None
+    with np.errstate(all="ignore"):
+        return trainer.evaluate(params)
+
+
+def _check(trainer: Trainer, target_name: str, run: ScriptRun | None = None,
+           shown=None) -> str:
     """The notebook's last step: the trained network's predictions on the training points
     against the ground truth, rounded to classes, and the accuracy (R^2 for regression) on the
     training and test points -- the numbers nnviz shows after the script's last epoch."""
@@ -643,10 +738,13 @@ def _check(trainer: Trainer, target_name: str) -> str:
              "loss after the last one, the\n# number nnviz shows as \"Train loss after epoch "
              "N\", and as it shows it: four decimals from 0.001\n# up, three significant "
              "digits below (0.000908, not 0.0009).\n"
+             "def as_nnviz_shows(loss):\n"
+             "    return (f\"{loss:.{digits}f}\" if digits != 4 or 0.001 <= abs(loss) < 1000\n"
+             "            else f\"{loss:.3g}\")\n\n\n"
              "final_loss = float(loss_fn(params, X, Y))\n"
-             "shown = (f\"{final_loss:.{digits}f}\" if digits != 4 or 0.001 <= abs(final_loss) "
-             "< 1000\n         else f\"{final_loss:.3g}\")\n"
-             'print(f"Train loss after epoch {epochs}: {shown}")\n\n')
+             'print(f"Train loss after epoch {epochs}: {as_nnviz_shows(final_loss)}")\n\n'
+             + _test_loss(trainer, target_name))
+    compared = _compared(trainer, run, shown) if run is not None else ""
     if d.is_classification:
         words, rule = _rounding(trainer)
         text = final + (_comment("The notebook's last step, the check against the ground truth: "
@@ -666,7 +764,7 @@ def _check(trainer: Trainer, target_name: str) -> str:
                      "test_labels\n"
                      'print(f"Accuracy on the test points: {jnp.mean(test_right):.1%} "\n'
                      '      f"({np.sum(test_right)} of {len(test_labels)} classified right)")\n')
-        return text
+        return text + compared
     name = target_name
     text = final + ("# The notebook's last step, the check against the ground truth: the trained "
             "network's\n# predictions on the training points against their true values. "
@@ -687,7 +785,7 @@ def _check(trainer: Trainer, target_name: str) -> str:
                  "so this is how it\n# does on points it has not seen.\n"
                  f'print(f"R^2 on the test points: '
                  f'{{r_squared(predict(test_points)[:, 0], test_{name}):.4f}}")\n')
-    return text
+    return text + compared
 
 
 def _figure(trainer: Trainer, target_name: str) -> str:
@@ -860,7 +958,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n')
     parts.append(_predict(trainer, names))
-    parts.append(_check(trainer, target_name))
+    parts.append(_check(trainer, target_name, run, shown_metrics(trainer, epochs, log)))
     return parts
 
 

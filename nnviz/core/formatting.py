@@ -36,8 +36,9 @@ def format_score(v: Any, percent: bool = False) -> str:
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """``n`` and ``noun``, singular for 1: "1 sigmoid unit", "4 sigmoid units" (the caption
     read "1 sigmoid units"). ``many`` is the plural when it is not ``noun`` + "s" ("1 batch",
-    "2 batches")."""
-    return f"{n} {noun if n == 1 else (many or noun + 's')}"
+    "2 batches"). The count is written as the app writes numbers, with thousands separators:
+    "the run's 1,371 epochs" (it read "1371 epochs" beside "epoch 1,371", review r25 F1)."""
+    return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
 
 
 def and_list(items) -> str:

@@ -536,8 +536,27 @@ def test_the_notebooks_layout_of_points_in_columns_is_named_with_its_fix():
     # One point as a 1-D array is that point (it was refused), and words are named as train
     # names them (they were "not finite numbers").
     np.testing.assert_array_equal(run.predict(X[0]), run.predict(X[:1]))
-    with pytest.raises(NnvizError, match=r"X must hold real numbers, got an array of <U1"):
+    with pytest.raises(NnvizError, match=r"^X holds text, 'a', at row 0, column 0: it must "
+                                         r"hold numbers"):
         run.predict(np.array([["a", "b"]]))
+
+
+@pytest.mark.parametrize("make, said", [
+    # np.column_stack of a float column and a word column: an array of strings (<U32)
+    (lambda X: np.column_stack([X[:, 0], np.array(["a"] * len(X))]),
+     "X holds text, 'a', at row 0, column 1: it must hold numbers, a point per row and a "
+     "feature per column; leave that column out, or turn its words into numbers"),
+    (lambda X: np.where(np.arange(len(X))[:, None] == 3, "oops", X.astype(object)),
+     "X holds text, 'oops', at row 3, column 0:"),
+    (lambda X: X.astype(str), "X holds numbers written as text ("),
+])
+def test_text_in_X_is_named_with_its_row_and_column(make, said):
+    # Review r25 F11: "X must hold real numbers, got an array of <U32": numpy's name for an
+    # array of strings, and no column, where a NaN is named with its row.
+    X, y = nnviz.datasets.make("moons")
+    with pytest.raises(NnvizError) as e:
+        nnviz.train(make(X), y, epochs=1)
+    assert str(e.value).startswith(said) and "<U" not in str(e.value)
 
 
 def test_a_mistyped_option_of_show_names_the_one_meant():

@@ -258,3 +258,37 @@ def test_one_test_point_is_counted_in_the_singular(capsys):
                          "--epochs", "1")
     assert code == 0, err
     assert "moons: 4 training / 1 test point; network" in out
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["train", "--activaton", "relu"], "nnviz: error: unrecognized arguments: --activaton relu; "
+     "did you mean --activation? (see 'nnviz train --help')\n"),
+    (["sweep", "--lrr", "1,2"], "nnviz: error: unrecognized arguments: --lrr 1,2; did you mean "
+     "--lr? (see 'nnviz sweep --help')\n"),
+    (["--frobnicate"], "nnviz: error: unrecognized arguments: --frobnicate (see 'nnviz "
+     "--help')\n"),
+])
+def test_a_misspelt_option_names_the_one_meant_and_its_commands_help(capsys, argv, said):
+    # Review r25 F11: "unrecognized arguments: --activaton relu (see 'nnviz --help')": no word
+    # of --activation, and the top-level help, which does not list train's options.
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and err == said and not out
+
+
+def test_an_unknown_view_is_refused_before_jax_and_qt_are_imported():
+    # Review r25 F11: `nnviz --screenshot a.png --show backprp` said so only after the ~4.5 s
+    # of imports the window and the engine need. The program's entry point (the `nnviz`
+    # command, python -m nnviz) refuses it first, and the parser gives the same line.
+    probe = ("import sys\nfrom nnviz.launch import main\n"
+             "code = main(['--screenshot', 'a.png', '--show', 'backprp'])\n"
+             "print(code, 'jax' in sys.modules, 'PySide6' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                       timeout=300)
+    assert r.stdout.split() == ["2", "False", "False"], r.stderr
+    line = r.stderr
+    assert line.startswith("nnviz: error: argument --show: unknown view 'backprp'; did you "
+                           "mean backprop? (views: main, network, ") and line.count("\n") == 1
+    assert main(["--screenshot", "a.png", "--show", "backprp"]) == 2  # the parser's own check
+    r = subprocess.run([sys.executable, "-m", "nnviz", "--show=lesson5"], capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 2 and "did you mean lesson-5?" in r.stderr

@@ -50,6 +50,13 @@ def app_scores(metrics: dict, classification: bool) -> dict[str, str]:
     return shown
 
 
+def compared(stdout) -> dict[str, tuple[str, str]]:
+    """The script's closing table: each row's (this script's, nnviz's) numbers as printed."""
+    rows = re.findall(r"^(train loss|test loss|training accuracy|test accuracy|R\^2 \(\w+\))"
+                      r" +(\S+) +(\S+)$", stdout, re.M)
+    return {name: (mine, theirs) for name, mine, theirs in rows}
+
+
 def _imports(script) -> set[str]:
     tree = ast.parse(open(script).read())
     names = set()
@@ -110,6 +117,13 @@ def test_the_notebooks_problem_exported_by_nnviz_train_prints_its_losses(capsys,
     # from) never reach: nnviz train's "train loss" after the last update, to its 4 decimals.
     train_loss = re.search(r"train loss (\S+),", final).group(1)
     assert f"Train loss after epoch 1000: {train_loss}" in ran.stdout.splitlines()
+    # r25 F1: it ends with nnviz's numbers beside its own, and on this run (its loss only fell)
+    # says they match, as they do.
+    table = compared(ran.stdout)
+    assert table["train loss"] == (train_loss, train_loss)
+    assert table["training accuracy"] == (train_acc, train_acc)
+    assert table["test accuracy"] == (test_acc, test_acc)
+    assert ran.stdout.splitlines()[-2].startswith("They match")
 
 
 def test_a_tiny_final_loss_is_printed_as_the_window_shows_it(capsys, tmp_path):
@@ -299,9 +313,13 @@ def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, t
     lines = _run(script).splitlines()
     at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
     rows = [line.split() for line in lines[at + 1:at + 4]]
-    assert [ln.split(":")[0] for ln in lines[at + 4:]] == [  # then the check it ends with
-        "Train loss after epoch 300", "Accuracy on the training points",
-        "Accuracy on the test points"]
+    assert [ln.split(":")[0] for ln in lines[at + 4:at + 8]] == [  # then the check
+        "Train loss after epoch 300", "Test loss after epoch 300",
+        "Accuracy on the training points", "Accuracy on the test points"]
+    # and nnviz's numbers beside the script's (r25 F1)
+    assert lines[at + 8:at + 10] == ["", "After epoch 300         this script   nnviz showed"]
+    assert set(compared("\n".join(lines))) == {"train loss", "test loss", "training accuracy",
+                                                 "test accuracy"}
     for row in rows:  # three probabilities in the header's order, then the likeliest's name
         p = [float(v) for v in row[:3]]
         assert row[3] == ["apple", "lemon", "pear"][int(np.argmax(p))]
@@ -524,3 +542,42 @@ def test_a_run_through_a_saturated_sigmoid_output_prints_finite_losses_from_the_
     assert sorted(printed) == [100, 200, 300], out
     assert all(np.isfinite(v) for v in printed.values()), out
     assert printed[300] < run.history["loss"][0], out
+
+
+def test_a_run_at_the_edge_of_stability_ends_with_nnvizs_numbers_and_says_why_they_differ(
+        tmp_path):
+    # r25 F1: a student's noisy circle (2-8-8-1 tanh, all defaults) trains at the edge of
+    # stability from epoch 399: the script's rounding (its own order of sums; one weight in 16
+    # already differs in its last bit after epoch 1) grows into the shown digits, and its last
+    # lines read 94.5% / 95.0% where the window showed 94.0% / 94.0%, with no word of why. It
+    # now prints the test loss, says what its prediction array is, and ends with the numbers
+    # nnviz showed beside its own and why they may differ.
+    from nnviz.core.formatting import format_accuracy, format_loss
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1.5, 1.5, size=(500, 2))
+    y = (np.sqrt((X ** 2).sum(1)) < 1.0).astype(int)
+    flip = rng.random(500) < 0.05
+    y[flip] = 1 - y[flip]
+    run = nnviz.train(X, y, hidden=[8, 8], activation="tanh", epochs=600)
+    script = tmp_path / "circle.py"
+    with pytest.warns(UserWarning, match="edge of stability"):
+        run.export_script(script)
+    out = _run(script)
+    lines = out.splitlines()
+    heading = "The trained network on the first three training points (P(class 1), a row each):"
+    assert lines[lines.index(heading) + 1].startswith("[[")
+    m = run.metrics
+    assert re.search(r"^Test loss after epoch 600: \d\.\d{4}$", out, re.M)
+    assert lines[-9] == "After epoch 600         this script   nnviz showed"
+    table = compared(out)
+    assert table["train loss"][1] == format_loss(m["train_loss"])
+    assert table["test loss"][1] == format_loss(m["test_loss"])
+    assert table["training accuracy"][1] == format_accuracy(m["train_accuracy"], True)
+    assert table["test accuracy"][1] == format_accuracy(m["test_accuracy"], True)
+    # the script's own column is what it printed above
+    assert table["test accuracy"][0] == checked(out)["test"]
+    assert f"Test loss after epoch 600: {table['test loss'][0]}" in lines
+    why = " ".join(lines[-4:])
+    assert why.startswith("They may differ: the run's loss rose at times, the first at epoch "
+                          "399.")
+    assert "edge of stability" in why and "On a run whose loss only fell, they match." in why

@@ -107,3 +107,11 @@ def test_a_preset_opens_as_its_menu_loads_it(qapp, tmp_path, monkeypatch):
     assert app.run(_args(screenshot=str(tmp_path / "p.png"), preset="deep-linear")) == 0
     assert seen["hint"].startswith(p.title) and p.note in seen["hint"]
     assert seen["stop"] == p.epochs
+
+
+def test_the_views_the_command_line_knows_are_the_windows(main_window):
+    # nnviz.view_names checks --show before the imports (review r25 F11): its names must be
+    # the window's views and lesson pages, no more and no fewer.
+    from nnviz.view_names import VIEW_NAMES
+    w = main_window
+    assert sorted(VIEW_NAMES) == sorted([*w.view_names(), *w._view_aliases])

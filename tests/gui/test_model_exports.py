@@ -250,3 +250,10 @@ def test_onnx_at_a_past_epoch_gives_that_epochs_outputs(qtbot, main_window, tmp_
         w.session_actions.export_onnx(str(path))
     _assert_onnx_gives(ort, path, w.dataset.X, s.params)
     assert "the weights of epoch 10 (of 60)" in w.session_actions.last_message
+
+
+def test_the_export_message_writes_the_runs_epochs_with_a_thousands_separator():
+    # r25 F1: "it trains the run's 1371 epochs", where everywhere else the app writes 1,371.
+    from nnviz.gui.actions.model_exports import code_epochs
+    assert code_epochs(None, 1371) == (1371, "it trains the run's 1,371 epochs")
+    assert code_epochs(1371, 1371)[1] == "it trains the run's 1,371 epochs"
