@@ -576,7 +576,8 @@ class CompareView(QWidget):
         self.curves.set_members(self._colors, colour_key(s.axes), member_dashes(s.members, s.axes),
                                 names)
         self._label_forms = label_forms(s)
-        self.table.set_members(s.axes, s.members, data.is_classification)
+        self.table.set_members(s.axes, s.members, data.is_classification,
+                               has_test=len(data.test_index) > 0)
         self.score_plot.set_members(s.axes, s.members)
         scale = float(self.curves.property("nnvizScale") or 1.0)
         if scale != 1.0:  # the new curves, titles and marks at presentation mode's size
