@@ -213,6 +213,12 @@ class StatusBar(QStatusBar):
         self._withdrawn: str | None = None  # the message whose offers went (withdraw_offers)
         self.messageChanged.connect(self._update_tip)
         self.messageChanged.connect(self._remember)
+        # A permanent widget moved or resized: the message fitted anew, once the bar's layout
+        # has settled (in the next turn of the event loop, all the changes of one turn at once).
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit_anew)
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ParentChange and self.parentWidget() is not None:
@@ -223,6 +229,12 @@ class StatusBar(QStatusBar):
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.StatusTip:
             self._hover_tip = event.tip()
+        elif watched in self._permanent and event.type() in self._MOVES:
+            # The message's room changed beside it (the run's status: "sweep compiled in 1.7
+            # s" came, then went): wrapped and placed anew. The line over the window's edge
+            # kept its old width, the score plot over the rest of the line ("...trains it to
+            # epoch 2,00(" / "shows.", review r25 F4).
+            self._refit.start()
         return False
 
     def _remember(self, text: str) -> None:
@@ -232,9 +244,17 @@ class StatusBar(QStatusBar):
         if text and (not self.recent or self.recent[-1][1] != text):
             self.recent.append((time.strftime("%H:%M:%S"), text))
 
+    _MOVES = (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)
+
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
         super().addPermanentWidget(widget, stretch)
         self._permanent.append(widget)
+        widget.installEventFilter(self)
+
+    def _fit_anew(self) -> None:
+        if self.currentMessage():
+            self._update_tip()
+            self.update()
 
     def add_offer(self, widget: QWidget, wanted: Callable[[str], bool]) -> None:
         """A button that goes with a message: shown beside the messages ``wanted(text)`` says

@@ -58,3 +58,58 @@ def test_a_sweep_without_test_points_shows_its_training_accuracy_not_n_a(qtbot, 
     QApplication.processEvents()
     shown = _shown_columns(view.table)
     assert "test loss" in shown and "test acc." in shown, shown
+
+
+def _message_hidden(w) -> list[str]:
+    """The points of the status message's words (each line, every 10 px along it) where
+    something else than the message is on top."""
+    bar = w.statusBar()
+    lines = bar.displayed_message().split("\n")
+    fm = bar.fontMetrics()
+    room = bar.message_rect()
+    over = bar.overhang()
+    if len(lines) > 1 and over is None:
+        return ["no overhang for a message of two lines"]
+    widget = over if len(lines) > 1 else bar
+    top = (widget.height() - len(lines) * fm.lineSpacing()) // 2
+    hidden = []
+    for i, line in enumerate(lines):
+        y = top + i * fm.lineSpacing() + fm.lineSpacing() // 2
+        for x in range(room.left() + 2, room.left() + fm.horizontalAdvance(line) - 1, 10):
+            at = widget.mapTo(w, QPoint(x, y))
+            if w.childAt(at) is not widget:
+                hidden.append(f"{line!r} at {x}: {type(w.childAt(at)).__name__}")
+    return hidden
+
+
+def test_the_sweeps_two_line_message_is_not_painted_over_on_a_projector(qtbot, main_window):
+    """Lessons -> 4 -> Try it live at 1024 x 768 in presentation mode: the status message
+    "Sweep "Activations": Play (Space) trains it to epoch 2,000, where the answer shows." read
+    "...epoch 2,00(" / "shows.", the score plot over its middle. It was fitted to the room
+    beside the run's status when it came; the status then said "compiling the sweep..." and
+    the message, on two lines in less room, had no line over the window's edge (or one of
+    the width before)."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    w.show_view("lessons")
+    lessons = w._inspection_views["lessons"]
+    lessons.show_lesson("activations")
+    button = lessons.pages["activations"].try_button
+    qtbot.waitUntil(button.isVisible, timeout=5000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    bar, status = w.statusBar(), w.controls.status
+    message = bar.currentMessage()
+    assert message.startswith("Sweep \u201cActivations\u201d")
+    qtbot.waitUntil(lambda: status.text() != "", timeout=5000)  # the worker's news beside it
+    qtbot.waitUntil(lambda: bar.displayed_message().replace("\n", " ") == message
+                    and _message_hidden(w) == [], timeout=5000)
+    # The sweep drawn beside it (the score plot, where the message was painted over): whole.
+    view = w._inspection_views["compare"]
+    qtbot.waitUntil(lambda: view.score_plot.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+    if bar.currentMessage() == message:  # (its 10 s not gone by on a busy machine)
+        qtbot.waitUntil(lambda: _message_hidden(w) == [], timeout=5000)
+    for note in ("compiling the sweep...", "sweep compiled in 1.7 s", ""):
+        bar.showMessage(message, 60_000)
+        status.setText(note)
+        qtbot.waitUntil(lambda: bar.displayed_message().replace("\n", " ") == message
+                        and _message_hidden(w) == [], timeout=5000)
