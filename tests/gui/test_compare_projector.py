@@ -113,3 +113,23 @@ def test_the_sweeps_two_line_message_is_not_painted_over_on_a_projector(qtbot, m
         status.setText(note)
         qtbot.waitUntil(lambda: bar.displayed_message().replace("\n", " ") == message
                         and _message_hidden(w) == [], timeout=5000)
+
+
+def test_a_compiling_sweep_does_not_say_there_is_no_sweep(qtbot, main_window):
+    """`nnviz --sweep activations`: the header said "Compiling a sweep of 5 members..." and
+    the body below it "No sweep yet. Pick a ready-made sweep on the left..." at once."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    assert view.title.text().startswith("Compiling a sweep of 5 members")
+    QApplication.processEvents()
+    assert not (view.empty.isVisible() and "No sweep yet" in view.empty.text())
+    assert view.empty.isVisible() and "ompiling" in view.empty.text()
+    w.step(2)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 2
+                    and view.table.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+    assert not view.empty.isVisible()
+    view.end_sweep()
+    qtbot.waitUntil(lambda: view.empty.isVisible() and "No sweep yet" in view.empty.text(),
+                    timeout=5000)
