@@ -72,8 +72,8 @@ from .presentation import Presentation
 from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, ViewsButton,
-                      WholeTabsBar, WrappedLabel, shown_class_names)
+from .widgets import (HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
+                      ViewsButton, WholeTabsBar, WrappedLabel, shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
 
         # The main tab: the data and the model over it, with its options.
         self.boundary = DecisionPlot()
-        self.show_test = QCheckBox("Show test data")
+        self.show_test = HeldCheckBox("Show test data")  # unchecked where none (F16)
         self.show_test.setChecked(True)
         self.show_test.setToolTip(SHOW_TEST_TIP)
         self.discretize = QCheckBox("Discretize output")
@@ -1614,7 +1614,7 @@ class MainWindow(QMainWindow):
         no_plane = (f"The data has {data.n_features} features: there is no plane of inputs to "
                     "draw it on, so this does nothing here." if data.n_features > 2 else "")
         has_test = len(data.test_index) > 0
-        self.show_test.setEnabled(not no_plane and has_test)
+        self.show_test.set_absent(bool(no_plane) or not has_test)
         self.show_test.setToolTip(no_plane or (SHOW_TEST_TIP if has_test else
                                                "The data has no test points (test fraction 0)."))
         self.discretize.setEnabled(not no_plane and data.is_classification)

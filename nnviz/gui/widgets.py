@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextDocument, QValidator
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
                                QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
                                QStyleOption, QStyleOptionTab, QStyleOptionToolButton, QTabBar,
                                QToolButton,
@@ -448,6 +448,39 @@ class StatusBar(QStatusBar):
         if "\n" not in shown:  # (more lines: the overhang draws them, over the bar)
             p.setPen(self.palette().windowText().color())
             p.drawText(self.message_rect(), self._FLAGS, shown)
+        p.end()
+
+
+class HeldCheckBox(QCheckBox):
+    """A check box that shows unchecked, greyed, while what it shows is not there
+    (``set_absent``), and keeps the user's choice (``isChecked``) for when it is again: "Show
+    test data" read checked, greyed, over a run without test points, as if they were drawn
+    (review r25 F16); unchecking it would have lost the choice for the next data, and the
+    sessions and settings that keep it."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.absent = False
+
+    def set_absent(self, absent: bool) -> None:
+        self.absent = absent
+        self.setEnabled(not absent)
+        self.update()
+
+    def shown_checked(self) -> bool:
+        """Whether the box reads as checked."""
+        return self.isChecked() and not self.absent
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if not self.absent or not self.isChecked():
+            super().paintEvent(event)
+            return
+        from PySide6.QtWidgets import QStyleOptionButton, QStylePainter
+        p = QStylePainter(self)
+        opt = QStyleOptionButton()
+        self.initStyleOption(opt)
+        opt.state = (opt.state & ~QStyle.StateFlag.State_On) | QStyle.StateFlag.State_Off
+        p.drawControl(QStyle.ControlElement.CE_CheckBox, opt)
         p.end()
 
 

@@ -1,8 +1,9 @@
 """What the window says of a lesson's run (review r25): the preset's note follows the branch
-shown (F8)."""
+shown (F8), and "Show test data" reads unchecked where the run has no test points (F16)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QApplication, QCheckBox
 
 from nnviz.core import presets
 
@@ -53,3 +54,45 @@ def test_the_presets_note_says_the_run_is_the_learners_own_only_on_that_branch(
     branches.activated.emit(branches.currentIndex())
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2"
                     and "You changed the learning rate to 3" in w.hint.text(), timeout=TIMEOUT)
+
+
+def _looks_like(box, checked: bool, enabled: bool) -> bool:
+    """Whether ``box`` is drawn as a plain check box of its text, ``checked`` and
+    ``enabled``, is (pixel for pixel)."""
+    ref = QCheckBox(box.text(), box.parentWidget())
+    try:
+        ref.setFont(box.font())
+        ref.setChecked(checked)
+        ref.setEnabled(enabled)
+        ref.resize(box.size())
+        return ref.grab().toImage() == box.grab().toImage()
+    finally:
+        ref.deleteLater()
+
+
+def test_show_test_data_reads_unchecked_without_test_points_and_keeps_the_choice(
+        main_window, qtbot, wait_run):
+    """Lessons -> 5 -> Try it live: the notebook's run has no test points ("(test n/a)"),
+    yet "Show test data" read checked, only greyed. It reads unchecked there; data with test
+    points shows it checked again, as the user left it."""
+    w = main_window
+    box = w.show_test
+    assert len(w.dataset.test_index) > 0 and box.isChecked()
+    QApplication.processEvents()
+    assert _looks_like(box, checked=True, enabled=True)
+    w.session_actions.load_preset(presets.get("moons"))
+    wait_run(w, 0)
+    assert len(w.dataset.test_index) == 0
+    qtbot.waitUntil(lambda: not box.isEnabled(), timeout=5000)
+    assert _looks_like(box, checked=False, enabled=False)
+    assert not _looks_like(box, checked=True, enabled=False)
+    assert "no test points" in box.toolTip()
+    assert box.isChecked()  # the choice kept (sessions and settings save it)
+    w.data_panel.test_fraction.setValue(0.2)  # test points again: shown as chosen
+    qtbot.waitUntil(lambda: len(w.dataset.test_index) > 0 and box.isEnabled(), timeout=TIMEOUT)
+    assert _looks_like(box, checked=True, enabled=True)
+    box.setChecked(False)  # the user's choice, unchecked, stays so without test points too
+    w.data_panel.test_fraction.setValue(0.0)
+    qtbot.waitUntil(lambda: len(w.dataset.test_index) == 0 and not box.isEnabled(),
+                    timeout=TIMEOUT)
+    assert _looks_like(box, checked=False, enabled=False) and not box.isChecked()
