@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextDocument, QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
@@ -229,12 +230,15 @@ class StatusBar(QStatusBar):
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.StatusTip:
             self._hover_tip = event.tip()
-        elif watched in self._permanent and event.type() in self._MOVES:
+        elif event.type() in self._MOVES and any(w is watched for w in self._permanent):
             # The message's room changed beside it (the run's status: "sweep compiled in 1.7
             # s" came, then went): wrapped and placed anew. The line over the window's edge
             # kept its old width, the score plot over the rest of the line ("...trains it to
-            # epoch 2,00(" / "shows.", review r25 F4).
-            self._refit.start()
+            # epoch 2,00(" / "shows.", review r25 F4). (Not while the window is taken down:
+            # its widgets hide as they go.)
+            refit = getattr(self, "_refit", None)
+            if refit is not None and shiboken6.isValid(refit):
+                refit.start()
         return False
 
     def _remember(self, text: str) -> None:
