@@ -571,6 +571,13 @@ class ScoreModel(QAbstractTableModel):
         return None
 
 
+TABLE_TIP = ("Every member's scores now. Click a column's title to sort by it; click a row to "
+             "select the member, double-click to make it the main window's run.")
+#: Said after TABLE_TIP where the sweep has no test points (its test columns left out).
+NO_TEST_TIP = (" This sweep has no test points (all its data trains, as the notebook's does): "
+               "it has no test columns.")
+
+
 class ScoreTable(QTableView):
     """The score table, sortable by any column (the sort survives every update)."""
 
@@ -591,6 +598,7 @@ class ScoreTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
         self.compact = False
+        self.has_test = True  # (set_members)
         self._widths: dict[int, int] = {}
         self.fit_font()
         # Columns sized once per sweep (ResizeToContents measured every cell at every update).
@@ -598,19 +606,26 @@ class ScoreTable(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self._sized = False
         self.setAlternatingRowColors(True)
-        self.setToolTip("Every member's scores now. Click a column's title to sort by it; click "
-                        "a row to select the member, double-click to make it the main window's "
-                        "run.")
+        self.setToolTip(TABLE_TIP)
         self.clicked.connect(lambda ix: self.member_clicked.emit(self.member_at(ix)))
         self.doubleClicked.connect(lambda ix: self.member_activated.emit(self.member_at(ix)))
 
     def member_at(self, proxy_index) -> int:
         return self.proxy.mapToSource(proxy_index).row()
 
-    def set_members(self, axes: tuple, members: tuple, classification: bool) -> None:
+    def set_members(self, axes: tuple, members: tuple, classification: bool,
+                    has_test: bool = True) -> None:
+        """``has_test``: whether the sweep's data holds test points. Without them its test
+        columns are left out, and it is sorted by the training loss: two columns of "n/a"
+        took the room of the training accuracy, which a narrow view then hid, at 1024 x 768 in
+        presentation mode (Lesson 4's Activations sweep showed no accuracy at all, review r25
+        F2)."""
+        self.has_test = has_test
+        self.setToolTip(TABLE_TIP + ("" if has_test else NO_TEST_TIP))
         self.scores.set_members(axes, members, classification)
         self._hide_columns()
-        self.sortByColumn(len(axes) + 2, Qt.SortOrder.AscendingOrder)  # by test loss
+        # by test loss; without test points, by training loss
+        self.sortByColumn(len(axes) + (2 if has_test else 1), Qt.SortOrder.AscendingOrder)
         self._sized = False
 
     def update_scores(self, scores: tuple, best: int | None,
@@ -648,8 +663,8 @@ class ScoreTable(QTableView):
     def _hide_columns(self) -> None:
         n = len(self.scores.axes)
         keys = [key for key, _ in SCORE_COLUMNS]
-        for k in range(len(keys)):
-            self.setColumnHidden(1 + n + k, False)
+        for k, key in enumerate(keys):
+            self.setColumnHidden(1 + n + k, not self.has_test and key.startswith("test_"))
         if not self.compact:
             return
         room = getattr(self, "_room", None)

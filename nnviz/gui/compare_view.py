@@ -67,6 +67,13 @@ EMPTY_TEXT = (
     "<p>Pick a ready-made sweep on the left (<i>Learning rate</i>, say) or the Presets menu, "
     "then press <b>Play</b>: while this tab is shown, Play, Step and the speed slider drive "
     "the sweep; the main run waits on its tab.</p>")
+#: Where the tiles, the curves and the table come, while the sweep compiles: the body said "No
+#: sweep yet. Pick a ready-made sweep..." under the header's "Compiling a sweep of 5
+#: members..." (review r25 F10).
+COMPILING_TEXT = (
+    "<p style='font-size:large'><b>Compiling a sweep of {n} members\u2026</b></p>"
+    "<p>Each member's tile, its loss curve and its scores appear here once it is built "
+    "(a few seconds, more for a new network).</p>")
 
 
 class CompareView(QWidget):
@@ -265,7 +272,10 @@ class CompareView(QWidget):
         self.hint_until, self.hint_reached = None, ""
         self.worse = np.zeros(0, bool)
         self.panel.message.hide()
-        self.title.setText(f"Compiling a sweep of {len(spec.members())} members\u2026")
+        n = len(spec.members())
+        self.title.setText(f"Compiling a sweep of {n} members\u2026")
+        if self.members_of is None:  # (the sweep shown, if any, stays until the new one comes)
+            self.empty.setText(COMPILING_TEXT.format(n=n))
         self.worker.start_sweep(self.sweep_id, spec,
                                 lambda e, i=self.sweep_id: self._start_failed(i, e))
         self.worker.focus_sweep(self.isVisible())
@@ -303,6 +313,7 @@ class CompareView(QWidget):
         self.score_plot.set_members((), ())
         self.selection_label.setText("")
         self.title.setText(title)
+        self.empty.setText(EMPTY_TEXT)
         for b in (self.promote_button, self.beside_button, self.end_button):
             b.setEnabled(False)
         self._show_sweep(False)
@@ -576,7 +587,8 @@ class CompareView(QWidget):
         self.curves.set_members(self._colors, colour_key(s.axes), member_dashes(s.members, s.axes),
                                 names)
         self._label_forms = label_forms(s)
-        self.table.set_members(s.axes, s.members, data.is_classification)
+        self.table.set_members(s.axes, s.members, data.is_classification,
+                               has_test=len(data.test_index) > 0)
         self.score_plot.set_members(s.axes, s.members)
         scale = float(self.curves.property("nnvizScale") or 1.0)
         if scale != 1.0:  # the new curves, titles and marks at presentation mode's size

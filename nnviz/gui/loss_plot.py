@@ -19,6 +19,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Snapshot
@@ -81,6 +82,8 @@ CATCH_UP_MS = 150
 RATE_LABEL_AT = 0.55  # a rate change's label, this far up its line (the legend is at the top)
 # ... and lower, where labels of changes close together would overlap (_stagger_rates)
 RATE_LEVELS = (RATE_LABEL_AT, 0.43, 0.31, 0.19)
+RATE_LABEL_PT = 9  # its label's size (the key's), times presentation mode's scale
+RATE_LABEL_GROUND = 220  # the opacity of the plot's background under the label (of 255)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
 
 
@@ -159,6 +162,7 @@ def _html_width(axis, text: str) -> float:
 class LossPlot(pg.PlotWidget):
     # A click on the plot: show that epoch (the timeline). A Python int: a run may pass 2^31.
     epoch_clicked = Signal(object)
+    scale = 1.0  # presentation mode's (set_scale)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         # The epochs: every k-th number where they would touch (presentation mode beside a
@@ -303,6 +307,8 @@ class LossPlot(pg.PlotWidget):
         font = self.spike_note.textItem.font()
         font.setPointSizeF(9 * scale)  # as the legend's
         self.spike_note.setFont(font)
+        for line in self._rate_lines:  # "lr 3" as large as the key
+            self._style_rate_line(line)
         self._show_spike_note()
 
     def set_epoch_title(self, title: str) -> None:
@@ -650,11 +656,23 @@ class LossPlot(pg.PlotWidget):
         for line in self._rate_lines[len(marks):]:
             line.hide()
 
-    @staticmethod
-    def _style_rate_line(line: pg.InfiniteLine) -> None:
+    def _style_rate_line(self, line: pg.InfiniteLine) -> None:
+        """The line dashed, its label at the key's size (9 pt, presentation mode's scale
+        times that) on the plot's background: in presentation mode "lr 3" stayed ~8 px beside
+        1.6 times larger text, and a branch's curve trained from that epoch ran through its
+        letters (review r25 F7)."""
         line.setPen(pg.mkPen(colors.mix(colors.text(), colors.background(), 0.45), width=1,
                              style=Qt.PenStyle.DashLine))
-        line.label.setColor(colors.text())
+        label = line.label
+        label.setColor(colors.text())
+        ground = QColor(*colors.background()[:3])
+        ground.setAlpha(RATE_LABEL_GROUND)
+        label.fill = pg.mkBrush(ground)
+        font = label.textItem.font()
+        if font.pointSizeF() != RATE_LABEL_PT * self.scale:
+            font.setPointSizeF(RATE_LABEL_PT * self.scale)
+            label.setFont(font)
+        label.update()
 
     def _curves_in(self, corner: str) -> int:
         """How many of the curves' samples (one every few pixels across the legend's width)

@@ -72,8 +72,8 @@ from .presentation import Presentation
 from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import (LabelRoom, MessageLabel, NumberCombo, StatusBar, ViewsButton,
-                      WholeTabsBar, WrappedLabel, shown_class_names)
+from .widgets import (HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
+                      ViewsButton, WholeTabsBar, WrappedLabel, shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
         # (review r20 F6).
         self._hint_preset: str | None = None
         self._hint_variation = ""
+        self._hint_rate = 0.0  # the preset's learning rate (show_hint)
         # The status line of each too: "the sweep stopped at epoch 2,000" stayed on the main
         # run's tabs, after Save and Export.
         self._status_text: dict[bool, str] = {False: "", True: ""}
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
 
         # The main tab: the data and the model over it, with its options.
         self.boundary = DecisionPlot()
-        self.show_test = QCheckBox("Show test data")
+        self.show_test = HeldCheckBox("Show test data")  # unchecked where none (F16)
         self.show_test.setChecked(True)
         self.show_test.setToolTip(SHOW_TEST_TIP)
         self.discretize = QCheckBox("Discretize output")
@@ -973,6 +974,8 @@ class MainWindow(QMainWindow):
         self._hint_stop = stop
         self._hint_text[False] = text
         self._hint_preset, self._hint_variation = preset, ""
+        self._hint_rate = (self._config.learning_rate if self._config is not None
+                           else 0.0)  # the preset's (_variation_shown)
         if stop is not None:
             self._problem_stop = stop[0]
         self._show_front_hint()
@@ -998,6 +1001,16 @@ class MainWindow(QMainWindow):
             self._hint_text[False] = stop[1]
             self._show_front_hint()
 
+    def _variation_shown(self) -> bool:
+        """Whether the run shown is the learner's own (_note_variation): its branch trained at
+        another rate than the preset's, or the field has another for it. Switched to run 1,
+        the preset's own at its rate, the note still said "You changed the learning rate to
+        3: this is your own run now" over the notebook's 0.0804 / 88.0% (review r25 F8)."""
+        s, preset = self._drawn, self._hint_rate
+        if s is None or s.run_id != self._run_id or not s.rates:
+            return True
+        return self._config.learning_rate != preset or any(r != preset for _, r in s.rates)
+
     def show_sweep_hint(self, text: str) -> None:
         self._hint_text[True] = text
         self._show_front_hint()
@@ -1005,7 +1018,7 @@ class MainWindow(QMainWindow):
     def _show_front_hint(self) -> None:
         sweep = self.sweep_driving is not None
         text = self._hint_text[sweep]
-        if text and not sweep and self._hint_variation:
+        if text and not sweep and self._hint_variation and self._variation_shown():
             text = f"{text} {self._hint_variation}"
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
@@ -1601,7 +1614,7 @@ class MainWindow(QMainWindow):
         no_plane = (f"The data has {data.n_features} features: there is no plane of inputs to "
                     "draw it on, so this does nothing here." if data.n_features > 2 else "")
         has_test = len(data.test_index) > 0
-        self.show_test.setEnabled(not no_plane and has_test)
+        self.show_test.set_absent(bool(no_plane) or not has_test)
         self.show_test.setToolTip(no_plane or (SHOW_TEST_TIP if has_test else
                                                "The data has no test points (test fraction 0)."))
         self.discretize.setEnabled(not no_plane and data.is_classification)
@@ -1821,6 +1834,8 @@ class MainWindow(QMainWindow):
                 if "learning_rate" not in fitted_by_default(self.current_problem()):
                     self._chosen.add("learning_rate")
                 self._drop_stale_note()
+            if switched and self._hint_variation:
+                self._show_front_hint()  # the note on the learner's own run: of this branch?
             self.boundary.update_grid(s.grid)
             self.loss_plot.update_snapshot(s)
             self.timeline.update_snapshot(s)

@@ -770,3 +770,48 @@ def test_the_train_curve_ends_beside_the_test_curve_live_and_in_the_past(qtbot):
     plot.update_snapshot(one)
     x, y = plot.train.getData()
     assert list(x) == [1, 2] and plot.train.opts["symbol"] == "o"  # two dots, as the test's
+
+
+@pytest.mark.parametrize("scale_first", [True, False])
+def test_a_rate_mark_reads_at_presentation_size_over_a_branch_curve(qtbot, scale_first):
+    """r25 F7: in presentation mode "lr 3" stayed ~8 px while the key beside it was 1.6 times
+    larger, and the branch trained from that epoch drew its curve through the letters. The
+    label is as large as the key's entries (the mode on before the mark or after), drawn on
+    the plot's background over every curve."""
+    import dataclasses
+
+    import pyqtgraph as pg
+
+    from nnviz.gui import colors
+    from nnviz.gui.presentation import SCALE
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, (330, 420))  # the chart at 1024 x 768 in presentation mode
+    if scale_first:
+        plot.set_scale(SCALE)
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 1001)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 300)).astype(np.float32)
+    plot.update_snapshot(dataclasses.replace(base, epoch=1000, loss_epochs=epochs,
+                                             loss_values=loss, rates=((0, 1.0), (200, 3.0))))
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(200, "lr 3")])
+    if not scale_first:
+        plot.set_scale(SCALE)
+    label = next(line.label for line in plot._rate_lines if line.isVisible())
+    key_pt = float(plot.legend.opts["labelTextSize"].replace("pt", ""))
+    assert key_pt >= 9 * SCALE - 0.01
+    qtbot.waitUntil(lambda: abs(label.textItem.font().pointSizeF() - key_pt) < 0.01)
+    # On the plot's background, and over the curves: the topmost thing at the label's middle.
+    fill = label.fill.color()
+    assert fill.getRgb()[:3] == tuple(colors.background()[:3]) and fill.alpha() >= 200
+
+    def on_top() -> bool:
+        """The label (or its text) the topmost item at its text's middle, over the curves."""
+        middle = label.textItem.mapToScene(label.textItem.boundingRect().center())
+        over = plot.scene().items(middle)
+        mine = [i for i, item in enumerate(over) if item in (label, label.textItem)]
+        curves = [i for i, item in enumerate(over)
+                  if isinstance(item, (pg.PlotCurveItem, pg.PlotDataItem))]
+        return bool(mine) and all(min(mine) < i for i in curves)
+    plot.grab()  # (pyqtgraph places a label's text as it paints)
+    qtbot.waitUntil(on_top)

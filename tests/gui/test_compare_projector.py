@@ -1,0 +1,135 @@
+"""The Compare tab on a projector (1024 x 768, presentation mode), as review r25 found it: a
+sweep without test points showed two columns of "n/a" and hid its training accuracy (F2); the
+sweep's two-line status message was painted over by the score plot (F4); while a sweep
+compiled, the tab said both "Compiling a sweep..." and "No sweep yet" (F10)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import FIRST_SNAPSHOT_MS
+
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _on_a_projector(qtbot, w) -> None:
+    w.resize(1024, 768)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
+    w.set_presentation(True)
+    w.show_view("compare")
+
+
+def _shown_columns(table) -> list[str]:
+    header, model = table.horizontalHeader(), table.model()
+    return [" ".join(str(model.headerData(c, Qt.Orientation.Horizontal) or "").split())
+            for c in range(header.count()) if not header.isSectionHidden(c)]
+
+
+def test_a_sweep_without_test_points_shows_its_training_accuracy_not_n_a(qtbot, main_window):
+    """Lesson 4's Activations sweep (the notebook's 200 points, none held out) at 1024 x 768
+    in presentation mode: the table read activation | train loss | test loss | test acc.,
+    every test cell "n/a", and no accuracy at all."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    w.step(20)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
+                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    shown = _shown_columns(view.table)
+    assert "train acc." in shown, shown
+    assert not any(t.startswith("test") for t in shown), shown
+    model = view.table.model()
+    cells = [str(model.index(r, c).data() or "") for r in range(model.rowCount())
+             for c in range(model.columnCount())
+             if not view.table.horizontalHeader().isSectionHidden(c)]
+    assert "n/a" not in cells, cells
+    header = view.table.horizontalHeader()
+    acc = next(c for c in range(header.count())
+               if str(model.headerData(c, Qt.Orientation.Horizontal)).split() == ["train", "acc."])
+    assert all(model.index(r, acc).data().endswith("%") for r in range(model.rowCount()))
+    # A sweep with test points keeps its test columns.
+    view.start_ready("lr")
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    shown = _shown_columns(view.table)
+    assert "test loss" in shown and "test acc." in shown, shown
+
+
+def _message_hidden(w) -> list[str]:
+    """The points of the status message's words (each line, every 10 px along it) where
+    something else than the message is on top."""
+    bar = w.statusBar()
+    lines = bar.displayed_message().split("\n")
+    fm = bar.fontMetrics()
+    room = bar.message_rect()
+    over = bar.overhang()
+    if len(lines) > 1 and over is None:
+        return ["no overhang for a message of two lines"]
+    widget = over if len(lines) > 1 else bar
+    top = (widget.height() - len(lines) * fm.lineSpacing()) // 2
+    hidden = []
+    for i, line in enumerate(lines):
+        y = top + i * fm.lineSpacing() + fm.lineSpacing() // 2
+        for x in range(room.left() + 2, room.left() + fm.horizontalAdvance(line) - 1, 10):
+            at = widget.mapTo(w, QPoint(x, y))
+            if w.childAt(at) is not widget:
+                hidden.append(f"{line!r} at {x}: {type(w.childAt(at)).__name__}")
+    return hidden
+
+
+def test_the_sweeps_two_line_message_is_not_painted_over_on_a_projector(qtbot, main_window):
+    """Lessons -> 4 -> Try it live at 1024 x 768 in presentation mode: the status message
+    "Sweep "Activations": Play (Space) trains it to epoch 2,000, where the answer shows." read
+    "...epoch 2,00(" / "shows.", the score plot over its middle. It was fitted to the room
+    beside the run's status when it came; the status then said "compiling the sweep..." and
+    the message, on two lines in less room, had no line over the window's edge (or one of
+    the width before)."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    w.show_view("lessons")
+    lessons = w._inspection_views["lessons"]
+    lessons.show_lesson("activations")
+    button = lessons.pages["activations"].try_button
+    qtbot.waitUntil(button.isVisible, timeout=5000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    bar, status = w.statusBar(), w.controls.status
+    message = bar.currentMessage()
+    assert message.startswith("Sweep \u201cActivations\u201d")
+    qtbot.waitUntil(lambda: status.text() != "", timeout=5000)  # the worker's news beside it
+    qtbot.waitUntil(lambda: bar.displayed_message().replace("\n", " ") == message
+                    and _message_hidden(w) == [], timeout=5000)
+    # The sweep drawn beside it (the score plot, where the message was painted over): whole.
+    view = w._inspection_views["compare"]
+    qtbot.waitUntil(lambda: view.score_plot.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+    if bar.currentMessage() == message:  # (its 10 s not gone by on a busy machine)
+        qtbot.waitUntil(lambda: _message_hidden(w) == [], timeout=5000)
+    for note in ("compiling the sweep...", "sweep compiled in 1.7 s", ""):
+        bar.showMessage(message, 60_000)
+        status.setText(note)
+        qtbot.waitUntil(lambda: bar.displayed_message().replace("\n", " ") == message
+                        and _message_hidden(w) == [], timeout=5000)
+
+
+def test_a_compiling_sweep_does_not_say_there_is_no_sweep(qtbot, main_window):
+    """`nnviz --sweep activations`: the header said "Compiling a sweep of 5 members..." and
+    the body below it "No sweep yet. Pick a ready-made sweep on the left..." at once."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    assert view.title.text().startswith("Compiling a sweep of 5 members")
+    QApplication.processEvents()
+    assert not (view.empty.isVisible() and "No sweep yet" in view.empty.text())
+    assert view.empty.isVisible() and "ompiling" in view.empty.text()
+    w.step(2)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 2
+                    and view.table.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+    assert not view.empty.isVisible()
+    view.end_sweep()
+    qtbot.waitUntil(lambda: view.empty.isVisible() and "No sweep yet" in view.empty.text(),
+                    timeout=5000)
