@@ -137,6 +137,10 @@ BESIDE_AT_LEAST = 0.85
 # the layouts' for it: at the full size the notebook's 2-4-10-4-1 network drew 3 of hidden 2's
 # 10 units in presentation mode at 1024x768. (least_pt keeps them legible there.)
 LABEL_SHARE, LARGE_LABEL_SHARE = 1.0, 0.85
+# The plot and the diagram before the run's first frame (a first compile, a session opening):
+# no axes of an empty plane, nor an empty diagram's frame (review r25 F9).
+WAITING_POINTS = "The training points appear here with the run's first numbers."
+WAITING_NETWORK = "The network appears here with the run's first numbers."
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. At 200 points its trace takes
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
@@ -1014,6 +1018,7 @@ class BackpropView(QWidget):
 
         self.plot = DecisionPlot(colour_bar=False, fit_markers=True, steady_ticks=True)
         self.plot.setToolTip("Click a training point to follow it through the network.")
+        self.plot.show_waiting(WAITING_POINTS)  # until the run's first frame (set_dataset)
         self.plot.setMinimumWidth(PLOT_LEAST)
         self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(colors.text(), width=3),
                                          brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
@@ -1041,6 +1046,7 @@ class BackpropView(QWidget):
         lv.addWidget(self.pull_note)
 
         self.canvas = BackpropCanvas()
+        self.canvas.placeholder = WAITING_NETWORK
         self.formulas = QTextBrowser()
         self.formulas.setOpenLinks(False)
         self.formulas.setMinimumHeight(FORMULAS_LEAST)

@@ -268,6 +268,25 @@ class DecisionPlot(pg.PlotWidget):
             ax.setLabel(replace(self.output, names=names).scale_title() if self.mode == BINARY else
                         (target or "value") if self.mode == REGRESSION_2D else "")
 
+    def show_waiting(self, text: str) -> None:
+        """Before its first data set: ``text`` in the middle, no axes. pyqtgraph's empty
+        plane, locked 1:1, was numbered from -6e-17 to 0 and "0 2e-15 4e-15" printed over each
+        other (the Backprop tab for the seconds a session or a first run took to compile,
+        review r25 F9). set_dataset draws the axes again."""
+        pi = self.getPlotItem()
+        self.mode = NO_PLANE
+        for side in ("bottom", "left"):
+            pi.showAxis(side, False)
+        self.colorbar.setVisible(False)
+        pi.getViewBox().setAspectLocked(False)
+        self._aspect = None
+        self._fit_aspect()
+        pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        self.note.setColor(colors.text())
+        self.note.setText(text)
+        self.note.setPos(0.5, 0.5)
+        self._wrap_note()
+
     # --- the data: once per data set ---------------------------------------------------------
 
     def set_dataset(self, data: Dataset, class_names: tuple[str, ...] = ()) -> None:
