@@ -137,6 +137,10 @@ BESIDE_AT_LEAST = 0.85
 # the layouts' for it: at the full size the notebook's 2-4-10-4-1 network drew 3 of hidden 2's
 # 10 units in presentation mode at 1024x768. (least_pt keeps them legible there.)
 LABEL_SHARE, LARGE_LABEL_SHARE = 1.0, 0.85
+# The plot and the diagram before the run's first frame (a first compile, a session opening):
+# no axes of an empty plane, nor an empty diagram's frame (review r25 F9).
+WAITING_POINTS = "The training points appear here with the run's first numbers."
+WAITING_NETWORK = "The network appears here with the run's first numbers."
 MAX_LISTED = 5000  # training points in the list (all of them can still be clicked)
 # The probe's share of the worker's time while training runs. At 200 points its trace takes
 # ~0.5 ms CPU on a point's stage and ~1.3 ms with the batch (at 100,000 points ~1 and ~31 ms):
@@ -638,6 +642,37 @@ class BackpropCanvas(NetworkCanvas):
     def _column_gap(self) -> float:
         return (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else float(self.width())
 
+    def _input_label_px(self) -> float:
+        """The width an input's label ("x=-0.000", bold) takes beside its node at the least
+        (BESIDE_AT_LEAST of the labels' size: _label_fonts' test, _sides' margin)."""
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share() * BESIDE_AT_LEAST))
+        small.setBold(True)
+        return QFontMetricsF(small).horizontalAdvance("x=-0.000") + 6
+
+    def _inputs_beside(self, node: float | None = None) -> bool:
+        """Whether the inputs' labels go beside their nodes, in the left margin (_label_fonts),
+        for nodes ``node`` px (the column's as placed): then two inputs need a step as a
+        hidden column's whose labels are beside (_step_beside), not room for a label above
+        each node. Counted as above, the notebook's two inputs 42 px apart (43 needed) held
+        every column to two units: at 1024x768 in presentation mode under a four-line lesson
+        banner the diagram read "hidden 1: 4 sigmoid (2 shown)" in a 190 px band where the
+        hidden columns' labels beside their nodes had room for four (review r25 F5)."""
+        if not len(self.col_x):
+            return False
+        if node is None:
+            node = self.node_size[0] if getattr(self, "node_size", None) else MIN_NODE
+        return self.col_x[0] - node / 2 - 5 >= self._input_label_px() - 1
+
+    def _step_for(self, c: int, wide: bool) -> float:
+        """The least step between two units of column ``c``: a hidden column's labels beside
+        its nodes where the columns are ``wide`` (_lane_for); the inputs' beside theirs where
+        the margin holds them; else a label above each node."""
+        last = len(self.spec.layer_sizes) - 1
+        if (wide and 0 < c < last) or (c == 0 and self._inputs_beside(MIN_NODE)):
+            return self._step_beside()
+        return self._step_above()
+
     def _headers_bottom(self) -> float:
         return max((r.bottom() for r, _, _ in self.titles()), default=0.0)
 
@@ -662,6 +697,8 @@ class BackpropCanvas(NetworkCanvas):
             need = top + n * above + 14
             if wide and 0 < c < len(self.spec.layer_sizes) - 1:
                 need = min(need, heads + PILL_TOP + n * beside + PILL_BOTTOM)
+            elif c == 0 and self._inputs_beside(MIN_NODE):
+                need = top + n * beside + 14
             tallest = max(tallest, need)
         return tallest + 1 if tallest else 0.0
 
@@ -734,9 +771,9 @@ class BackpropCanvas(NetworkCanvas):
         kept = self._fit
         self._fit = MAX_SHOWN
         self._lay_out_units()
-        above, beside = self._step_above(), self._step_beside()
-        fits = all(float(c[1, 1] - c[0, 1]) >= (beside if lane else above)
-                   for c, lane in zip(self.centres, self.lanes) if len(c) > 1)
+        wide = self._lane_for(self._column_gap(), PILL_NODE) > 0
+        fits = all(float(c[1, 1] - c[0, 1]) >= self._step_for(k, wide)
+                   for k, c in enumerate(self.centres) if len(c) > 1)
         if not fits:
             self._fit = kept
             self._lay_out_units()
@@ -753,15 +790,13 @@ class BackpropCanvas(NetworkCanvas):
         node, the node at least MIN_NODE, and NODE_CLEAR between the label and the node
         above (so that the label reads as its own node's) -- or, where the columns are wide
         enough (_lane_for), a hidden layer's labels beside its nodes."""
-        above, beside = self._step_above(), self._step_beside()
         wide = self._lane_for(self._column_gap(), PILL_NODE) > 0  # labels beside, if need be
-        last = len(self.centres) - 1
         fit = MAX_SHOWN
         for c, (units, centres) in enumerate(zip(self.shown, self.centres)):
             if len(centres) < 2:
                 continue
             step = float(centres[1, 1] - centres[0, 1])
-            need = beside if wide and 0 < c < last else above
+            need = self._step_for(c, wide)
             if step < need:  # too many for this column: as many as its room holds
                 fit = min(fit, max(2, int(step * len(centres) / need)))
             elif len(units) == self._fit:  # room to spare: one more, if that fits too
@@ -807,6 +842,13 @@ class BackpropCanvas(NetworkCanvas):
                     self.lanes[c] = lane
                     self.centres[c] = centres - np.array([lane / 2, 0.0])
                     continue
+            if c == 0 and self._inputs_beside(MIN_NODE):
+                # the inputs' labels beside them: a node as tall as its step leaves (no bias
+                # square), as wide as the margin still holds its label
+                s = min(step - PILL_STEP_CLEAR - 2, PILL_NODE,
+                        2 * (float(self.col_x[0]) - 5 - self._input_label_px() + 1))
+                self.node_size[c] = max(min(self.node_size[c], s), min(self.node_size[c], 8.0))
+                continue
             room = step - label - 2 - NODE_CLEAR
             s = room - 2.4 if room - 2.4 < 20 else room / 1.12  # the bias: 0.4 * max(6, 0.3 s)
             self.node_size[c] = max(min(self.node_size[c], s), min(self.node_size[c], 8.0))
@@ -974,8 +1016,9 @@ class BackpropView(QWidget):
         bar.addWidget(self.stage_room)
         bar.addWidget(self.next)
 
-        self.plot = DecisionPlot(colour_bar=False, fit_markers=True)
+        self.plot = DecisionPlot(colour_bar=False, fit_markers=True, steady_ticks=True)
         self.plot.setToolTip("Click a training point to follow it through the network.")
+        self.plot.show_waiting(WAITING_POINTS)  # until the run's first frame (set_dataset)
         self.plot.setMinimumWidth(PLOT_LEAST)
         # The numbers' room grows and is kept (as the Gradients tab's): pyqtgraph narrows an
         # axis whose numbers got shorter, and in this small plane at the data's aspect each
@@ -1010,6 +1053,7 @@ class BackpropView(QWidget):
         lv.addWidget(self.pull_note)
 
         self.canvas = BackpropCanvas()
+        self.canvas.placeholder = WAITING_NETWORK
         self.formulas = QTextBrowser()
         self.formulas.setOpenLinks(False)
         self.formulas.setMinimumHeight(FORMULAS_LEAST)

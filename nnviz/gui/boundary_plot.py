@@ -82,6 +82,18 @@ def equal_aspect(width: float, height: float) -> float | None:
     ratio = width / height if height > 0 else math.inf
     return ratio if 1 / MAX_EQUAL_ASPECT <= ratio <= MAX_EQUAL_ASPECT else None
 POINT_SIZE = 8
+#: steady_step: an axis' numbers at least this many steps apart over the data's extent
+STEADY_STEPS = 4
+
+
+def steady_step(extent: float, steps: float = STEADY_STEPS) -> float:
+    """The step of 1, 2 or 5 times a power of ten at which ``extent`` holds about ``steps``
+    steps (at most that many): the moons' 3.8 wide plane, 1."""
+    if not math.isfinite(extent) or extent <= 0:
+        return 1.0
+    raw = extent / steps
+    unit = 10.0 ** math.floor(math.log10(raw))
+    return next(m * unit for m in (1.0, 2.0, 5.0, 10.0) if m * unit >= raw * (1 - 1e-9))
 #: A curve over one feature (1-D regression): how far beyond the data's own y range, in spreads
 #: of it, the plot widens to show the model's line (at epoch 0 the line was often off the plot:
 #: the y range fitted the data alone). Beyond, a note says where the line goes.
@@ -96,16 +108,22 @@ class DecisionPlot(pg.PlotWidget):
     """Points of a data set and the model's output over them."""
 
     def __init__(self, parent: QWidget | None = None, colour_bar: bool = True,
-                 fit_markers: bool = False) -> None:
+                 fit_markers: bool = False, steady_ticks: bool = False) -> None:
         """``colour_bar``: False for a small copy of the main plot (the Backprop view's point
         picker), whose scale the main plot already gives: its room goes to the plane.
         ``fit_markers``: a small data set's markers too as small as its points need to stand
         apart at the plot's size (``fit_points``; every point drawn): in the Backprop tab's
         ~190x100 px plane at 150% the 12 px markers of the moons' 200 points covered the
-        decision boundary (review r19 #13)."""
+        decision boundary (review r19 #13).
+        ``steady_ticks``: a plane's axes numbered at one step for the data set (steady_step),
+        whatever the plot's size: pyqtgraph picks its step from the axis' length in pixels,
+        and the Backprop tab's small plot, a few pixels taller on one stage than on the
+        next, read 1 / 0 / -1 and then 1.0 / 0.5 / 0.0 / -0.5, the wider numbers against
+        the "x2" title (review r25 F5)."""
         super().__init__(parent, background=colors.background())
         self.colour_bar = colour_bar
         self.fit_markers = fit_markers
+        self.steady_ticks = steady_ticks
         # The network's output, as the explanations read it: the colour bar's title says what
         # the background is (P(lemon) of a sigmoid, not of a tanh: set_output).
         self.output = Facts()
@@ -250,6 +268,25 @@ class DecisionPlot(pg.PlotWidget):
             ax.setLabel(replace(self.output, names=names).scale_title() if self.mode == BINARY else
                         (target or "value") if self.mode == REGRESSION_2D else "")
 
+    def show_waiting(self, text: str) -> None:
+        """Before its first data set: ``text`` in the middle, no axes. pyqtgraph's empty
+        plane, locked 1:1, was numbered from -6e-17 to 0 and "0 2e-15 4e-15" printed over each
+        other (the Backprop tab for the seconds a session or a first run took to compile,
+        review r25 F9). set_dataset draws the axes again."""
+        pi = self.getPlotItem()
+        self.mode = NO_PLANE
+        for side in ("bottom", "left"):
+            pi.showAxis(side, False)
+        self.colorbar.setVisible(False)
+        pi.getViewBox().setAspectLocked(False)
+        self._aspect = None
+        self._fit_aspect()
+        pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        self.note.setColor(colors.text())
+        self.note.setText(text)
+        self.note.setPos(0.5, 0.5)
+        self._wrap_note()
+
     # --- the data: once per data set ---------------------------------------------------------
 
     def set_dataset(self, data: Dataset, class_names: tuple[str, ...] = ()) -> None:
@@ -368,7 +405,21 @@ class DecisionPlot(pg.PlotWidget):
         else:
             pi.setRange(xRange=b[0], yRange=b[1], padding=0)
         pi.disableAutoRange()
+        self._steady_ticks(b if self.steady_ticks and plane else None)
         self._draw_points()
+
+    def _steady_ticks(self, bounds) -> None:
+        """The axes' numbers at a step of the data's ``bounds`` (x, y) of a plane drawn 1:1,
+        not of the plot's pixels: one step on both axes (its grid square), the moons' 1:
+        -1, 0, 1, 2 and -1, 0, 1. None: pyqtgraph's own steps again (a curve, a plane of
+        features on different scales)."""
+        pi = self.getPlotItem()
+        step = None if bounds is None else steady_step(max(float(hi - lo) for lo, hi in bounds))
+        for axis in (pi.getAxis("bottom"), pi.getAxis("left")):
+            if step is None:
+                axis.setTickSpacing()
+            else:
+                axis.setTickSpacing(major=step, minor=step)
 
     def _draw_points(self) -> None:
         """The points of the data set set last: all of them full size, or for a large one the

@@ -920,10 +920,14 @@ class LessonsView(QWidget):
         if not self.pages[key].filled:
             self._fill(key)
 
-    def enable_try(self, keys, tooltips: dict[str, str] | None = None) -> None:
-        """Show the "Try it live" button on the pages of ``keys``."""
+    def enable_try(self, keys, tooltips: dict[str, str] | None = None,
+                   labels: dict[str, str] | None = None) -> None:
+        """Show the "Try it live" button on the pages of ``keys`` (``labels``: other words
+        for it, where the live run is not the page's picture)."""
         for key in keys:
             button = self.pages[key].try_button
+            if key in (labels or {}):
+                button.setText(labels[key])
             button.setToolTip((tooltips or {}).get(key, ""))
             button.clicked.connect(lambda _=False, k=key: self.try_requested.emit(k))
             button.show()
@@ -1277,7 +1281,8 @@ def build_view(ctx) -> LessonsView:
     # other pages draw nothing of the run.
     ctx.track("lessons", view, {view.extras_key: (inspect.BaselineProbe(), 0)},
               shown_by=view.pages["baseline"], draws_grid=True)
-    view.enable_try(ctx.lessons.get("tryable", {}), ctx.lessons.get("tips", {}))
+    view.enable_try(ctx.lessons.get("tryable", {}), ctx.lessons.get("tips", {}),
+                    ctx.lessons.get("labels", {}))
     if "try_lesson" in ctx.lessons:
         view.try_requested.connect(ctx.lessons["try_lesson"])
     ctx.on_destroy.append(view.shutdown)

@@ -80,6 +80,9 @@ class NetworkCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.spec = None
         self.params: tuple | None = None
+        # Said in the middle before the first network comes (in the widget's font: the image
+        # painted here has the application's, small in presentation mode)
+        self.placeholder = "The network appears here."
         self.maps: NeuronMaps | None = None
         self._selected: tuple[int, int] | None = None
         self.shown: list[np.ndarray] = []  # unit indices drawn, per column (input first)
@@ -424,7 +427,9 @@ class NetworkCanvas(QWidget):
         p.fillRect(self.rect(), QColor(*colors.background()))
         if self.spec is None or self.params is None:
             p.setPen(QColor(*colors.text()))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "The network appears here.")
+            p.setFont(self.font())
+            p.drawText(self.rect().adjusted(8, 8, -8, -8),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder)
             return
         if self._geometry_dirty:
             self._geometry()

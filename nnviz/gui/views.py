@@ -86,6 +86,17 @@ REGISTRY: tuple[ViewEntry, ...] = (
 #: The preset (nnviz.core.presets) that lets a lesson be trained live in the main window.
 PRESET_FOR_LESSON = {"line": "line", "deep-linear": "deep-linear", "sigmoid": "deep-sigmoid",
                      "moons": "moons"}
+#: The button's words where the live run is not the page's picture: lesson 3's page shows the
+#: stack's sigmoids saturated on random inputs (the notebook never trains it), its preset trains
+#: the stack on a sine with Adam; "Try it live" led a presenter to expect the saturation
+#: (review r25 F6). The button says what it opens, the tooltip why.
+LIVE_LABEL_FOR_LESSON = {"sigmoid": "Train this stack live: a sine curve"}
+LIVE_TIP_FOR_LESSON = {
+    "sigmoid": "The notebook never trains this stack, so there is no live run of the "
+               "saturation on this page. This loads the preset “{title}”: the same "
+               "4-10-30-10-4 stack with sigmoids between its layers (the page's last plot: "
+               "smoothly non-linear) and N(0, 1) weights learns a sine curve (a linear output, "
+               "Adam, learning rate 0.01)."}
 #: Lessons whose live counterpart is a ready-made sweep in the Compare view: the five
 #: activations, each in the notebook's network on its moons, trained side by side.
 SWEEP_FOR_LESSON = {"activations": "activations"}
@@ -391,14 +402,18 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
             window.load_problem(p.problem())
         window.show_view("main")
 
-    tips = {k: f"Load the preset “{known[pid].title}” and train it yourself."
+    tips = {k: LIVE_TIP_FOR_LESSON[k].format(title=known[pid].title)
+            if k in LIVE_TIP_FOR_LESSON else
+            f"Load the preset “{known[pid].title}” and train it yourself."
             for k, pid in tryable.items()}
     tips.update({k: "Train the notebook's run (its moons, its initial weights) with each of "
                     "these activations, side by side (the Compare view's ready-made sweep; the "
                     "main run stays). Its softmax normalises each point's units, not the whole "
                     "array as on this page."
                  for k in swept})
-    ctx.lessons.update(tryable={**tryable, **swept}, tips=tips, try_lesson=try_lesson)
+    labels = {k: LIVE_LABEL_FOR_LESSON[k] for k in tryable if k in LIVE_LABEL_FOR_LESSON}
+    ctx.lessons.update(tryable={**tryable, **swept}, tips=tips, labels=labels,
+                       try_lesson=try_lesson)
     menu = window.lessons_menu = window.menuBar().addMenu("&Lessons")
     for i, lesson in enumerate(LESSONS):
         if i == 5:  # the notebook's five steps, then what nnviz adds (Presets has the same list)

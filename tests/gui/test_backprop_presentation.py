@@ -47,7 +47,9 @@ def test_the_backprop_diagram_is_in_sight_with_the_formulas_in_presentation_at_1
 
     def in_sight() -> bool:
         QApplication.processEvents()
-        return (_in_sight(view.canvas, area) and _in_sight(view.formulas, area)
+        # (the network drawn: before the first frame the plot's plane is a line saying so)
+        return (view.canvas.spec is not None and _in_sight(view.canvas, area)
+                and _in_sight(view.formulas, area)
                 and _in_sight(view.plot, area)
                 and view.canvas.height() >= PRESENTING_DIAGRAM_PX
                 and view.formulas.viewport().height() >= lines - 1
