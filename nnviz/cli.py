@@ -996,10 +996,24 @@ def gui_command(args: argparse.Namespace) -> int:
         print(f"nnviz: cannot start the window: {e}. On Debian: apt-get install libgl1 libegl1 "
               "libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3", file=sys.stderr)
         return 1
+    _window_ran.append(True)
     return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``nnviz`` command on ``argv`` (None: the program's own, ``sys.argv``: then the
+    window's end is the process's, see gui.app.end_program); returns the exit code."""
+    code = _main(argv)
+    if argv is None and _window_ran:
+        from nnviz.gui.app import end_program
+        return end_program(code)
+    return code
+
+
+_window_ran: list[bool] = []  # (the window was opened by this process's main)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args, extra = parser.parse_known_args(argv)

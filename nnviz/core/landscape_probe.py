@@ -69,9 +69,44 @@ _controller = None
 # The first call for a network compiles a handful of functions: seconds on a busy machine, in
 # which the worker would answer no Pause. They compile on this thread instead, from a call
 # made there on the same model (read only), while the worker goes on.
-_warm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-landscape-compile")
+_warm_pool: ThreadPoolExecutor | None = None  # made for the first (after give_up: anew)
 _warm: dict[tuple, Future] = {}
 _warm_lock = threading.Lock()
+# give_up() moves it on: the warm-ups started before stop between their calls.
+_generation = 0
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The compile thread's pool (called with _warm_lock held)."""
+    global _warm_pool
+    if _warm_pool is None:
+        _warm_pool = ThreadPoolExecutor(max_workers=1,
+                                        thread_name_prefix="nnviz-landscape-compile")
+    return _warm_pool
+
+
+def _unless_given_up(generation: int, warm_up, model) -> None:
+    """``warm_up(model)``, stopping between its calls (core.preempt) once give_up() is called."""
+    with preempt.when(lambda: _generation != generation):
+        warm_up(model)
+
+
+def give_up() -> None:
+    """The app quits: the warm-ups not begun are dropped, and the one under way stops after
+    the call under way (an XLA compile or computation cannot be interrupted); then the compile
+    thread ends. Python's exit waited for them all: Quit -> Discard on a 2-512x8-1 network
+    ended the process 18 s later, the map's and then the sharpness's compiles and first
+    estimate run to the end for nobody (review r24 F9). What was not warmed up is started
+    afresh if asked for again (another window: none is left when the app quits)."""
+    global _generation, _warm_pool
+    with _warm_lock:
+        _generation += 1
+        for key, futs in list(_warm.items()):
+            if not all(f.done() for f in futs.values()):
+                del _warm[key]
+        pool, _warm_pool = _warm_pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _compiled(model, probe: "LandscapeProbe", wait: bool = False,
@@ -93,8 +128,10 @@ def _compiled(model, probe: "LandscapeProbe", wait: bool = False,
         futs = _warm.get(key)
         if futs is None:
             warm = LandscapeProbe(probe.kind, probe.max_points, probe.res, probe.budget)
-            futs = _warm[key] = {"map": _warm_pool.submit(warm._warm_up_map, model),
-                                 "sharpness": _warm_pool.submit(warm._warm_up_sharpness, model)}
+            pool, gen = _pool(), _generation
+            futs = _warm[key] = {
+                "map": pool.submit(_unless_given_up, gen, warm._warm_up_map, model),
+                "sharpness": pool.submit(_unless_given_up, gen, warm._warm_up_sharpness, model)}
     fut = futs[part]
     if wait:
         fut.result()
@@ -227,6 +264,7 @@ class LandscapeProbe:
         try:
             with _one_blas_thread():
                 self._compute(model, True, sharpness=False)
+                preempt.check()  # (the app quits: give_up)
                 # What a run that has moved computes besides: the line.
                 flat = ls.flatten(model.params)
                 n = ls.points_for(model.spec, int(model.X_train.shape[0]), self.max_points)
@@ -242,6 +280,7 @@ class LandscapeProbe:
                 n = ls.points_for(model.spec, int(model.X_train.shape[0]), self.max_points)
                 top_eigenvalue(model, ls.unflatten(model.spec, flat.astype(np.float32)),
                                max_points=n)
+                preempt.check()  # (the app quits: give_up)
                 top_eigenvalues(model, flat[None], n, pad=_sharpness_batch(model.spec))
         except Exception:  # noqa: BLE001
             pass

@@ -1714,15 +1714,16 @@ class TrainLoop(_LiveBranch):
             pass
         self._error(e)
 
-    def release(self) -> None:
+    def release(self, wait: bool = True) -> None:
         """Drop the run's device arrays and the views' probes (after the loop has stopped): what
         remains of them is then freed in an orderly way now, not by the interpreter's last
-        collection."""
+        collection. ``wait``: for the compiles ahead and the preparations given up to end their
+        call under way (False: the app quits; their threads end after it, on their own)."""
         if self._preparing is not None:
-            self._preparing.shutdown(wait=True, cancel_futures=True)
+            self._preparing.shutdown(wait=wait, cancel_futures=True)
             self._preparing = None
         while self._given_up:  # (each is at the end of its call under way, at most)
-            self._given_up.pop().shutdown(wait=True, cancel_futures=True)
+            self._given_up.pop().shutdown(wait=wait, cancel_futures=True)
         self.trainer, self._start_numbers = None, None
         self.sweep = None
         self.probes.clear()

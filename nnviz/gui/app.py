@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -217,7 +218,11 @@ def run(args: argparse.Namespace) -> int:
             MainWindow.quits_app = False  # (a window closed after, in a test's process, quits not)
         return int(code)
     finally:
-        tear_down(window)
+        # The app quits: work for views no one will see again stops (the Landscape's compiles
+        # ahead), beside the teardown, which waits for no compile given up either.
+        from nnviz.core import landscape_probe
+        landscape_probe.give_up()
+        tear_down(window, wait=False)
 
 
 #: The options of the command line that are not the problem's.
@@ -238,10 +243,11 @@ def _train_options_given(args: argparse.Namespace) -> bool:
     return any(_opt(args, k) != v for k, v in DEFAULTS.items() if k not in _NOT_TRAIN)
 
 
-def tear_down(window) -> None:
+def tear_down(window, wait: bool = True) -> None:
     """Close ``window`` in an order that cannot crash: stop its training thread, drop the run's
     device arrays, then delete the window's Qt objects (pyqtgraph's items with them) while
-    Python is still whole, and collect what is left.
+    Python is still whole, and collect what is left. ``wait``: for the compiles given up (a
+    model replaced while it compiled) to end their call under way (False: the app quits).
 
     Left to the interpreter's exit, PySide deletes whatever Qt objects still have a Python
     wrapper, and a pyqtgraph item's destructor then calls back into Python as it is being torn
@@ -254,12 +260,52 @@ def tear_down(window) -> None:
 
     if shiboken6.isValid(window):
         for beside in list(getattr(window, "companions", ())):  # members opened beside it
-            tear_down(beside)
+            tear_down(beside, wait)
         window.shutdown()
-        window.worker.release()
+        window.worker.release(wait)
         window.hide()
         shiboken6.delete(window)
     gc.collect()
+
+
+#: At the end of the ``nnviz`` program, how long the threads still running may take to end.
+EXIT_GRACE_S = 0.5
+
+
+def still_running(grace_s: float = EXIT_GRACE_S) -> list[threading.Thread]:
+    """Python's threads but the main one still running after ``grace_s`` (each is given that
+    long to end, together). Daemons count: the pools' threads started from the worker's are,
+    and Python's exit waits for a pool's threads all the same (concurrent.futures). Not the
+    threads Python did not start (Qt's: the worker's QThread has stopped by now)."""
+    end = time.monotonic() + grace_s
+    threads = [t for t in threading.enumerate()
+               if t is not threading.main_thread() and t.is_alive()
+               and not isinstance(t, threading._DummyThread)]
+    for t in threads:
+        t.join(max(0.0, end - time.monotonic()))
+    return [t for t in threads if t.is_alive()]
+
+
+def end_program(code: int) -> int:
+    """The end of the ``nnviz`` program, its windows closed and torn down (``run`` returned):
+    when a thread still runs a call that was given up -- a compile or computation for a view,
+    or of a model replaced, none of which can be interrupted and none of which holds anything
+    the user keeps (a session being saved is written before its window closes, the settings
+    on closing) -- the process ends now (``os._exit``, its output flushed) rather than wait
+    for it: Python's exit joined them, and Quit -> Discard on a 2-512x8-1 network ended the
+    process 7-18 s after the window had gone (review r24 F9). Otherwise it returns ``code``
+    and Python ends as usual."""
+    busy = still_running()
+    if not busy:
+        return code
+    import logging
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed, or none (pythonw)
+            pass
+    os._exit(code)
 
 
 def _wait(app, done: Callable[[], bool], timeout_s: float) -> bool:

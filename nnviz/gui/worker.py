@@ -225,10 +225,11 @@ class TrainingWorker(QObject):
         QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall.value)
         return stopped
 
-    def release(self) -> None:
-        """Drop the run's device arrays and the views' probes, once the thread has stopped."""
+    def release(self, wait: bool = True) -> None:
+        """Drop the run's device arrays and the views' probes, once the thread has stopped
+        (``wait``: see TrainLoop.release)."""
         if not self._thread.isRunning():
-            self.loop.release()
+            self.loop.release(wait)
 
     # --- commands ----------------------------------------------------------------------------
 

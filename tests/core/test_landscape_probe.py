@@ -171,3 +171,54 @@ def test_a_playing_runs_landscapes_take_their_budget_of_the_time_with_noisy_cost
         clock.t += 0.03
     share = sum(spent) / clock.t
     assert 0.035 < share < 0.065, share
+
+
+def test_the_compiles_ahead_given_up_as_the_app_quits_stop_after_the_call_under_way(
+        model, monkeypatch):
+    """Python's exit waits for the compile thread: Quit -> Discard on 2-512x8-1 ended the
+    process 7-18 s after the window had gone, the map's and then the sharpness's compiles run
+    to the end for nobody (review r24 F9). Given up, the call under way ends (an XLA call
+    cannot be interrupted), and nothing more runs: the thread ends. Asked again later (another
+    window), the functions are prepared afresh, whole."""
+    import threading
+
+    from nnviz.core import landscape_probe as lp
+    monkeypatch.setattr(lp, "_warm", {})
+    inside, gate = threading.Event(), threading.Event()
+    compute, sharp, line = LandscapeProbe._compute, LandscapeProbe._warm_up_sharpness, \
+        ls.line_losses
+    done: list[str] = []
+
+    def on_compile_thread() -> bool:
+        return threading.current_thread().name.startswith("nnviz-landscape-compile")
+
+    def held(self, m, idle, sharpness=True):  # the map's first call, under way
+        if on_compile_thread():
+            inside.set()
+            assert gate.wait(120)
+        return compute(self, m, idle, sharpness)
+
+    def lines(*args, **kwargs):
+        if on_compile_thread():
+            done.append("line")
+        return line(*args, **kwargs)
+    monkeypatch.setattr(LandscapeProbe, "_compute", held)
+    monkeypatch.setattr(ls, "line_losses", lines)
+    monkeypatch.setattr(LandscapeProbe, "_warm_up_sharpness",
+                        lambda self, m: done.append("sharpness") or sharp(self, m))
+    probe = LandscapeProbe(res=11)  # a grid of its own: its own compile key
+    assert not lp._compiled(model, probe)
+    assert inside.wait(120)
+    threads = [t for t in threading.enumerate()
+               if t.name.startswith("nnviz-landscape-compile")]
+    assert threads and lp.compiling()
+    lp.give_up()
+    assert not lp.compiling()  # nothing is said to be on its way
+    gate.set()
+    for t in threads:
+        t.join(120)
+        assert not t.is_alive()
+    assert done == []  # neither the rest of the map's calls nor the sharpness's
+    probe.compile(model)  # asked again: prepared anew, both parts
+    assert "line" in done and done[-1:] == ["sharpness"] and not lp.compiling()
+    assert probe(model) is not None
