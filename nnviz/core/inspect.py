@@ -307,6 +307,13 @@ def subsample_grid(grid_points: np.ndarray, max_res: int) -> tuple[np.ndarray, t
     return sub.reshape(-1, pts.shape[-1]), sub.shape[:2]
 
 
+# A throttled probe that costs this much or more hands out the numbers it made while paused in
+# the first frame of a Play (see Throttled), not new ones: that frame, the first new epoch the
+# user sees after Play, waited for them. Cheaper ones (a small network's, milliseconds) are
+# made afresh there as before: their view keeps up with the run, without an "(epoch N)" note.
+PLAY_KEEPS_S = 0.05
+
+
 class Throttled:
     """Runs ``probe`` at most a ``budget`` fraction of the worker's time while training runs.
 
@@ -337,6 +344,7 @@ class Throttled:
         self._cost = 0.0  # of the last computation (0: none yet)
         self._estimate = 0.0  # what a computation costs: the smaller of the last two costs
         self._credit = 0.0  # seconds of probe time the budget has earned and not yet spent
+        self._paused = False  # the last frame was not of a playing run
 
     gap_s = 0.05  # without word from the worker: a playing run's frames come faster than this
     def __call__(self, trainer, grid_points):
@@ -353,6 +361,15 @@ class Throttled:
             playing = now - self._last_call <= self.gap_s
         self._credit = min(self._credit + (now - self._last_call) * self.budget,
                            max(2 * self._estimate, self.budget * self.bank_s))
+        resumed = playing and self._paused  # the first frame of a play after a pause
+        self._paused = not playing
+        if resumed and self._estimate >= PLAY_KEEPS_S and self._owner == owner and \
+                self._result is not None and not getattr(trainer, "past", False):
+            # Play after a pause: the numbers made while paused are the run's now, and the
+            # next are earned from here on at the budget, not made in Play's first frame (a
+            # balance banked while paused paid for them there: a wide network's regions held
+            # that frame for seconds, review r24 F5).
+            self._credit = min(self._credit, 0.0)
         fresh = (self._owner != owner or self._epoch == epoch or self._credit >= self._estimate
                  or not playing or getattr(trainer, "past", False))
         self._owner, self._epoch, self._last_call = owner, epoch, now

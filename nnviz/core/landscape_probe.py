@@ -196,6 +196,7 @@ class LandscapeProbe:
         self._costs: list[float] = []  # of the last three computations
         self._next = 0.0
         self._next_place = 0.0
+        self._paused = False  # the last call was of a run not playing (ModelAt.playing)
 
     def __call__(self, model, grid_points=None) -> LandscapeResult | None:
         """The result for ``model``; while a run plays, the last one again until its cost is
@@ -211,11 +212,26 @@ class LandscapeProbe:
         # Not training by the worker's word (ModelAt.playing, as inspect.Throttled reads it:
         # the snapshot after a Step that drew its progress came within IDLE_S of the last and
         # kept its landscape), or, without that word, long after the last call: fresh.
+        # With the worker's word, a playing run is never idle, however long since the last
+        # call: the first frame after a pause came long after the paused one's, and was made
+        # as a still run's, the whole sharpness history and all (review r24 F5).
         playing = getattr(model, "playing", None)
-        idle = now - self._last_call > IDLE_S or past or playing is False
+        idle = past or playing is False or (playing is None and now - self._last_call > IDLE_S)
         moved = epoch != self._epoch  # the same epoch again: paused, or weights set by hand
+        resumed = bool(playing) and self._paused  # the first call of a play after a pause
+        self._paused = playing is False
         self._last_call, self._epoch = now, epoch
         last = self._last
+        if resumed and last is not None and last[0] == settings:
+            # Play after a pause: the landscape made while paused is the run's now, and the
+            # next one comes at a playing run's pace from here (cost / budget), not in Play's
+            # first frame: on 2-512x8-1 that frame waited seconds for it (review r24 F5).
+            # The cost: the last landscape's map, path and line (shared by the copies: the one
+            # the worker has may have been sent while paused, and made only the sharpness of
+            # the paused epoch), not a still run's calls, which estimated the whole sharpness
+            # history (tens of seconds on 2-512x8-1: no landscape for minutes after Play).
+            cost = self._memo.get("cost", 0.0) or self._cost()
+            self._next = now + cost / self.budget
         if last is not None and last[0] == settings and moved and not idle and now < self._next:
             if now < self._next_place:
                 return last[1]
@@ -238,12 +254,15 @@ class LandscapeProbe:
         # two, as before, was the cheaper of two noisy costs: on a busy machine the probe took
         # 9% of the worker's time, not 5%.)
         self._costs = [*self._costs[-2:], done - now]
-        costs = sorted(self._costs)
-        cost = 0.0 if len(costs) == 1 else costs[0] if len(costs) == 2 else costs[1]
-        self._next = done + cost / self.budget
+        self._next = done + self._cost() / self.budget
         self._last = (settings, result)
         self._last_call = done
         return result
+
+    def _cost(self) -> float:
+        """What a computation costs, by the last three (see __call__)."""
+        costs = sorted(self._costs)
+        return 0.0 if len(costs) <= 1 else costs[0] if len(costs) == 2 else costs[1]
 
     def _placed(self, r: LandscapeResult, model) -> LandscapeResult:
         """``r`` with ``model`` placed on its plane (``now``): the nearest point of the plane."""
@@ -298,6 +317,7 @@ class LandscapeProbe:
                  self.res, self.max_points, bool(getattr(model, "past", False)),
                  id(log), len(log.checkpoints) if log is not None else 0)
         memo = self._memo.get("last")
+        t0 = time.perf_counter()
         if memo is not None and memo[0] == again and memo[3] is model.params:
             r, flats = memo[1], memo[2]
             if sharpness:
@@ -345,6 +365,7 @@ class LandscapeProbe:
                             restored=restored, line_end=line_end)
         # (the weights kept too: their id, in ``again``, is not another's meanwhile)
         self._memo["last"] = (again, r, flats, model.params)  # kept if the sharpness gives way
+        self._memo["cost"] = time.perf_counter() - t0  # a landscape's, but its sharpness
         if sharpness:
             se, sv, missing = self._sharpness(model, run_key, epochs, flats, n, idle)
             r = replace(r, sharp_epochs=se, sharp_values=sv, sharpness_missing=missing)

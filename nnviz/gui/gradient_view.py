@@ -596,7 +596,10 @@ class GradientView(QWidget):
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
         flow: GradientFlow | None = snapshot.extras.get(self.extras_key)
-        if flow is None or flow.grad_norms.ndim != 2:
+        if flow is None:
+            self._say_computing(snapshot)
+            return
+        if flow.grad_norms.ndim != 2:
             return
         if flow is self._drawn and snapshot.spec == getattr(self, "_spec", None):
             # The throttled probe handed out its last numbers again (inspect.Throttled): six
@@ -713,6 +716,20 @@ class GradientView(QWidget):
             top = max((float(h.counts.max() / max(h.counts.sum(), 1)) for h in hists
                        if len(h.counts)), default=0.0)
             r[plot].follow(x, (0.0, top) if top > 0 else None)
+
+    def _say_computing(self, snapshot) -> None:
+        """A frame without the gradients (the window's last, made while the tab was behind
+        another, drawn as it comes back): the numbers drawn stay, and the summary says the
+        window's epoch and that its gradients are being computed (EpochNote.computing); it
+        read the epochs of the tab's last visit (review r24 F16)."""
+        flow = self._drawn
+        if flow is None or snapshot.spec != getattr(self, "_spec", None):
+            return  # nothing drawn of this network: the words say it computes (_waiting)
+        note = self.epoch_note.computing(snapshot.epoch, flow.epoch)
+        if note:
+            text = note + self._summary_rest
+            if text != self.summary.text():
+                self.summary.setText(text)
 
     def _set_summary(self, flow: GradientFlow) -> None:
         """The summary line: its epoch (the window's and the numbers' when they differ, see

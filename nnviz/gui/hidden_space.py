@@ -211,6 +211,13 @@ class HiddenSpaceView(QWidget):
         if hs is None:
             if not self.caption.text():
                 self._message(computing("the hidden space"))
+            elif self._drawn is not None and not self.plot.isHidden():
+                # The window's last frame, made while the tab was behind another: the points
+                # drawn are an older epoch's, said, and this one's are computed (review r24 F16).
+                note = self.epoch_note.computing(snapshot.epoch, self._drawn.epoch)
+                text = f"{note} \u00a0 {self._caption}" if note else self.caption.text()
+                if text != self.caption.text():
+                    self.caption.setText(text)
             return
         if hs is self._drawn and self._labels_key is not None:
             # The throttled probe handed out its last numbers again (inspect.Throttled): the

@@ -928,6 +928,19 @@ class EpochNote:
         self.on = 0 <= shown != epoch or (self.on and playing and shown >= 0)
         return f"epoch {epoch:,} ({self.what}: epoch {shown:,})" if self.on else ""
 
+    def computing(self, epoch: int, shown: int) -> str:
+        """The note for a frame that came without the view's numbers -- the window's last
+        frame, made while the tab was behind another, drawn as it comes back -- over its
+        numbers of epoch ``shown``: the window's epoch first, and that its numbers are being
+        computed ("" when those drawn are of it). Review r24 F16: a tab revisited while paused
+        at 838 read "epoch 628 (gradients: epoch 623)" for seconds, the header of its last
+        visit."""
+        if shown == epoch or shown < 0:
+            return ""
+        self.on = True
+        return (f"epoch {epoch:,} ({self.what}: epoch {shown:,}; computing epoch "
+                f"{epoch:,}\u2026)")
+
 
 def model_epoch(snapshot, epoch: int | None = None) -> str:
     """"epoch N" of the model ``snapshot`` draws (at ``epoch``, when a view's numbers are of

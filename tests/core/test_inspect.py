@@ -572,3 +572,32 @@ def test_a_probe_with_noisy_costs_takes_its_budget_not_twice_it(clock):
         throttled(_Playing(epoch), None)
     share = sum(spent) / (clock["now"] - start)
     assert 0.04 < share < 0.06, share
+
+
+def test_play_after_a_pause_hands_out_a_slow_probes_paused_numbers_first(clock):
+    """Review r24 F5: Play from a pause on the Regions tab of a 2-512x8-1 relu network showed its
+    first new epoch 1.5 s after the click: the balance banked while paused paid for new regions
+    in the play's first frame, and the frame waited for them. A probe that costs PLAY_KEEPS_S or
+    more hands out the numbers it made while paused there (the paused epoch's, the run's own
+    until then) and earns the next from Play on; a cheap one is fresh at once, as before."""
+    for cost, kept in ((1.4, True), (0.001, False)):
+        calls = []
+
+        def probe(model, pts, cost=cost):
+            clock["now"] += cost
+            calls.append(model.epoch)
+            return model.epoch
+        throttled = inspect.Throttled(probe, budget=0.05)
+        for _ in range(2):  # paused at epoch 0: computed (twice: its cost is known)
+            clock["now"] += 1.0
+            assert throttled(_Playing(0, playing=False), None) == 0
+        clock["now"] += 120.0  # a pause of two minutes; then Play
+        first = throttled(_Playing(1), None)
+        assert (first == 0) is kept and calls == [0, 0] + ([] if kept else [1])
+        start, fresh_at = clock["now"], None
+        for epoch in range(2, 1200):  # 48 s of a playing run, a frame every 40 ms
+            clock["now"] += 0.04
+            if throttled(_Playing(epoch), None) == epoch and fresh_at is None:
+                fresh_at = clock["now"] - start
+        # The next numbers come at the budget: 1.4 s at 5% is earned in ~28 s.
+        assert fresh_at is not None and (fresh_at > 20.0 if kept else fresh_at < 0.1), fresh_at

@@ -222,3 +222,50 @@ def test_the_compiles_ahead_given_up_as_the_app_quits_stop_after_the_call_under_
     probe.compile(model)  # asked again: prepared anew, both parts
     assert "line" in done and done[-1:] == ["sharpness"] and not lp.compiling()
     assert probe(model) is not None
+
+
+def test_play_after_a_pause_keeps_the_paused_landscape_until_the_next_is_due(monkeypatch):
+    """Review r24 F5: on 2-512x8-1, Play after a pause showed its first new epoch seconds late.
+    Its first frame came long after the paused one's, and the probe took it for a still run's
+    (IDLE_S): a new landscape, with the whole sharpness history, in that frame, though the
+    paused epoch's was made. The paused landscape is handed out (the model placed on it), and
+    the next is made as a playing run's (not idle), once its cost is amortised at the budget
+    (the cost of the paused one's map: a still run's sharpness history says nothing of it)."""
+    import contextlib
+    import types
+
+    from nnviz.core import landscape_probe as lp
+    clock = types.SimpleNamespace(t=0.0)
+    made = []
+
+    def compute(self, model, idle, sharpness=True):
+        made.append((model.epoch, idle, clock.t))
+        self._memo["cost"] = 2.0  # the map, path and line (the real _compute's measure)
+        clock.t += 2.0 + (30.0 if idle else 1.0)  # and the sharpness: of the history, paused
+        return types.SimpleNamespace(epoch=model.epoch)
+    monkeypatch.setattr(lp.time, "perf_counter", lambda: clock.t)
+    monkeypatch.setattr(lp, "_compiled", lambda *a, **k: True)
+    monkeypatch.setattr(lp, "_one_blas_thread", contextlib.nullcontext)
+    monkeypatch.setattr(LandscapeProbe, "_compute", compute)
+    monkeypatch.setattr(LandscapeProbe, "_placed",
+                        lambda self, r, model: types.SimpleNamespace(epoch=r.epoch, now=model.epoch))
+    probe = LandscapeProbe(budget=0.05)
+    model = types.SimpleNamespace(epoch=2182, past=False, run_key=(1, "main"), playing=False)
+    assert probe(model).epoch == 2182  # paused: made, the whole history (idle)
+    assert made == [(2182, True, 0.0)]
+    clock.t += 60.0  # paused a minute; then Play
+    model.playing = True
+    start = clock.t
+    model.epoch += 1
+    r = probe(model)  # Play's first frame: nothing made
+    assert len(made) == 1 and r.epoch == 2182 and r.now == 2183
+    while clock.t < start + 60.0:  # a frame every 40 ms, a new epoch each
+        model.epoch += 1
+        r = probe(model)
+        if len(made) == 1:
+            assert r.epoch == 2182 and r.now == model.epoch  # the paused one, the model on it
+        clock.t += 0.04
+    assert len(made) >= 2
+    epoch, idle, at = made[1]
+    assert not idle  # a playing run's: the sharpness of the model shown, not the history
+    assert at - start >= 0.9 * 2.0 / 0.05  # not in Play's first frame: at the budget

@@ -287,6 +287,43 @@ def test_a_seek_comes_at_once_while_the_landscape_of_its_epoch_is_slow(main_wind
                     timeout=TIMEOUT)
 
 
+def test_play_after_a_pause_shows_new_epochs_without_waiting_for_the_landscape(
+        main_window, qtbot, wait_run, monkeypatch):
+    """r24 F5: paused at 2,182 on the Landscape of 2-512x8-1, Play: the button read Pause and
+    the epoch stayed 2,182 for ~4.5 s. The play's first frame came long after the paused one,
+    and the probe took it for a still run's: a new landscape, the whole sharpness history and
+    all, though the paused epoch's was drawn. The epochs come at once; the landscape drawn
+    stays (the next one comes at the probe's budget, made all but nil here: not in this test's
+    time) until the run pauses again."""
+    from nnviz.core import landscape_probe as lp
+    from nnviz.gui import landscape_view
+    monkeypatch.setattr(landscape_view, "LANDSCAPE_BUDGET", 1e-9)
+    # The pause lasts longer than the probe's idea of a playing run's gap between frames
+    # (IDLE_S), whatever the machine's speed: as the user's did.
+    monkeypatch.setattr(lp, "IDLE_S", 0.0)
+    w = main_window
+    w.set_stop_at(None)
+    w.step(10)
+    wait_run(w, 10)
+    view = _landscape_shown(qtbot, w, 10)
+    gate = threading.Event()
+    _slow_landscape(monkeypatch, gate)  # a new landscape would hold the worker
+    try:
+        w.play()
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch > 10, timeout=TIMEOUT)
+        epoch = w.last_snapshot.epoch
+        assert f"Epoch {epoch:,}" in w.controls.epoch.text() and w.playing
+        qtbot.waitUntil(lambda: w.last_snapshot.epoch > epoch, timeout=TIMEOUT)  # and on
+        assert view.result.epoch == 10  # the paused epoch's landscape, the model placed on it
+    finally:
+        w.pause()
+        gate.set()
+    loop = w.worker.loop
+    qtbot.waitUntil(lambda: not loop.playing and w.last_snapshot.epoch == loop.trainer.epoch,
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.result.epoch == w.last_snapshot.epoch, timeout=TIMEOUT)
+
+
 def test_while_the_sharpness_compiles_the_paused_landscape_is_not_made_again_and_again(
         main_window, qtbot, monkeypatch):
     """Paused, while the sharpness compiled, the view sent its probe every 300 ms, and the

@@ -96,3 +96,60 @@ def test_the_note_stays_while_the_run_plays_and_goes_when_it_stops(qtbot):
     view.update_snapshot(snapshot_of(t, {"neurons": view.probe}))
     assert "neuron maps: epoch" not in view.header.text()
     assert "Each tile is one neuron's activation" in view.header.text()
+
+
+# view -> (its probe's class in nnviz.core.inspect, the label that says the epoch, the words)
+REVISITED = {
+    "gradients": ("GradientProbe", "summary", "gradients"),
+    "hidden-space": ("HiddenSpaceProbe", "caption", "hidden space"),
+}
+
+
+@pytest.mark.parametrize("name", list(REVISITED))
+def test_a_revisited_tab_says_the_window_s_epoch_while_it_computes_its_numbers(
+        name, main_window, qtbot, wait_run, monkeypatch):
+    """Review r24 F16: paused at 838, back on the Gradients tab (last seen at 628): its header
+    read "epoch 628 (gradients: epoch 623)" for seconds, the words of its last visit, though
+    the window said Epoch 838. At once it says the window's epoch and that its numbers are
+    being computed (the older ones still drawn); then they come. The probe is held here until
+    the test lets it go (on a 2-512x8-1 network its first numbers took seconds)."""
+    import threading
+
+    from nnviz.core import inspect
+    cls, label, what = REVISITED[name]
+    w = main_window
+    w.step(20)
+    wait_run(w, 20)
+    w.show_view(name)
+    view = w._inspection_views[name]
+    text = getattr(view, label).text
+    qtbot.waitUntil(lambda: view.snapshot is w.last_snapshot
+                    and view.snapshot.extras.get(view.extras_key) is not None
+                    and view.snapshot.extras[view.extras_key].epoch == 20, timeout=TIMEOUT)
+    assert f"({what}: epoch" not in text()  # caught up: no note
+    if name == "gradients":
+        assert text().startswith("epoch 20")
+    w.show_view("main")
+    w.step(15)
+    wait_run(w, 35)
+    gate, held = threading.Event(), []
+    probe_call = getattr(inspect, cls).__call__
+
+    def slow(self, *args, **kwargs):
+        held.append(1)
+        gate.wait(timeout=60)  # (never forever: a failing test must not hang the worker)
+        return probe_call(self, *args, **kwargs)
+    monkeypatch.setattr(getattr(inspect, cls), "__call__", slow)
+    try:
+        w.show_view(name)
+        qtbot.waitUntil(lambda: bool(held), timeout=TIMEOUT)  # its numbers of 35 are under way
+        assert w.last_snapshot.epoch == 35 and view.snapshot is w.last_snapshot
+        assert text().startswith(f"epoch 35 ({what}: epoch 20; computing epoch 35"), text()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: view.snapshot.extras.get(view.extras_key) is not None
+                    and view.snapshot.extras[view.extras_key].epoch == 35, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "computing" not in text() and f"({what}: epoch" not in text(),
+                    timeout=TIMEOUT)
+    if name == "gradients":
+        assert text().startswith("epoch 35")
