@@ -25,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import compiled, losses
+from . import compiled, losses, preempt
 from .activations import ACTIVATIONS
 from .features import expand as expand_features
 from .lessons import Baseline, logistic_baseline
@@ -778,12 +778,19 @@ class GradientProbe:
         # gradient was 4-5 ms of a fresh frame's 7.5. Paused, stepped or past: this epoch's own.
         step = model.step_row() if getattr(model, "playing", False) and hasattr(
             model, "step_row") else None
-        gnorms, ws, acts = _flow_stats(model, gradient=step is None)
-        L = len(ws)
+        L = model.spec.n_layers
         if log is not None and log.grads is not None and log.grads.width == 2 * L:
             epochs, rows = log.grads.upto(epoch)
         else:
             epochs, rows = np.zeros(0, np.int64), np.zeros((0, 2 * L), np.float32)
+        # This epoch's row recorded (a checkpoint's: paused at one, the start) or measured
+        # elsewhere: its gradient is not taken again (at 100,000 points a pass as long as an
+        # epoch, ~9 s for 2-512x4-1). Being measured on another thread: wait for it.
+        mark = getattr(model, "gradient_row", "")
+        recorded = (len(epochs) and epochs[-1] == epoch) or mark == "known"
+        if step is None and not recorded and mark == "coming":
+            raise preempt.Later()
+        gnorms, ws, acts = _flow_stats(model, gradient=step is None and not recorded)
         if step is not None:
             at, norms, wnorm = step
             if not len(epochs) or epochs[-1] < at:  # (a checkpoint's row may be newer)

@@ -19,6 +19,7 @@ import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import jax
@@ -29,7 +30,7 @@ from .data import Dataset
 from .errors import NnvizError
 from .history import LossHistory
 from .inspect import (drawing_layers, gradient_norms, gradient_row, grid_device,
-                      record_gradients, shares_grid)
+                      record_gradients, shares_grid, update_ratios)
 from .losses import scores
 from .network import NetworkSpec
 from .problem import Problem
@@ -89,6 +90,13 @@ SLOW_EPOCH_S = 1.0
 # after that long is not even started for the next such snapshot (until it is quick again).
 # Only probes that ask (core.preempt.check) can give way.
 SLOW_PROBE_S = 0.5
+# A run's start whose gradient row (inspect.gradient_row: a forward and backward pass over every
+# training point, the Gradients tab's first row) is guessed to take this long or more (as an
+# epoch: _guess_epoch_s) has it measured on a thread of its own, after the first frame: the
+# first frame waits for the compile and the metrics only. 2-512x4-1 sigmoid at 100,000 points
+# waited ~9 s more for it (bench/README.md, "A relaunch after a big problem"). A quicker one is
+# measured where the start is recorded, as every checkpoint's row is.
+BESIDE_START_S = 0.5
 # A new model's time per epoch before any is measured: ~6 multiply-adds per weight and training
 # point (forward and backward) at this many a second (that network's ~2.5e11 in ~10 s).
 GUESS_FLOPS_PER_S = 2.5e10
@@ -227,6 +235,19 @@ def newest_problems(cmds: list) -> list:
 
 
 @dataclass(frozen=True)
+class StartRow:
+    """(The loop's own, from the thread that measured it:) the gradient row of ``run``'s start
+    at ``epoch`` (see BESIDE_START_S), ``norms``: a Future of ``gradient_norms`` of weights
+    ``params``, trained with ``optimizer`` at rate ``lr``."""
+    run: Any
+    epoch: int
+    params: Any
+    optimizer: str
+    lr: float
+    norms: Future
+
+
+@dataclass(frozen=True)
 class Request:
     """Run ``fn(RunContext)`` in the loop's thread and hand the result to ``callback`` (None:
     a RunState copy of the run). With ``on_error``, a failure (no model, ``fn`` raising) goes
@@ -332,14 +353,14 @@ class SweepRequest:
 # else -- a Request (Save's capture, Undo's), a branch's reply, an edit of the points -- is about
 # the problem before it, which is then prepared to the end, as before.
 _PASSING = (Play, Pause, Step, Reset, Restart, SetLearningRate, SetSpeed, SetStopAt, SetProbe,
-            DrawGrid, ShowEpoch)
+            DrawGrid, ShowEpoch, StartRow)
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
            | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | DrawGrid
            | Request
            | ShowEpoch | Branch | TakeBranch | PutBranch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
-           | EndSweep | SweepRequest)
+           | EndSweep | SweepRequest | StartRow)
 
 
 class _LiveBranch:
@@ -580,9 +601,20 @@ class TrainLoop(_LiveBranch):
         # (XLA's cannot be stopped) and nothing more; release() waits for them.
         self._given_up: list[ThreadPoolExecutor] = []
         # What the preparation of the current model measured at its start (_warm_up): the
-        # first snapshot's metrics and the start's gradient row, not worked out twice (2-512x4-1
-        # at 100,000 points: ~3 s and ~9 s more before its first frame).
+        # first snapshot's metrics, not worked out twice (2-512x4-1 at 100,000 points: ~3 s
+        # more before its first frame).
         self._start_numbers: tuple | None = None
+        # (seconds of the compile, seconds of the warm-up's measuring) of the last preparation:
+        # the status line's "compiled in ..." is the compile's alone.
+        self._prepared_s: tuple[float, float] = (0.0, 0.0)
+        # A big run's start row (BESIDE_START_S), measured on a thread of its own: (the Run,
+        # the start's epoch) while it is; the Future of the last one (tests wait on it).
+        self._row_coming: tuple[Any, int] | None = None
+        self._start_rows: ThreadPoolExecutor | None = None
+        self.start_row: Future | None = None
+        # The probes that wait for numbers measured elsewhere (preempt.Later): their snapshot
+        # went out without them, and the next comes when they do (not _probes_due).
+        self._probes_waiting: set[str] = set()
         self._prepared_sizes: set = set()  # (problem, size, mini-batches, test points) done
 
     # --- the thread-safe way in ------------------------------------------------------------
@@ -691,8 +723,9 @@ class TrainLoop(_LiveBranch):
             case Stop():
                 self.alive = False
                 self._set_playing(False, notify=False)
-                if self._preparing is not None:  # a compile ahead finishes on its own
-                    self._preparing.shutdown(wait=False, cancel_futures=True)
+                for pool in (self._preparing, self._start_rows):  # they finish on their own
+                    if pool is not None:
+                        pool.shutdown(wait=False, cancel_futures=True)
             case NewProblem(run_id, problem):
                 self._set_playing(False)
                 self._start_problem(run_id, problem)
@@ -722,6 +755,8 @@ class TrainLoop(_LiveBranch):
                     self._dirty = True  # the grid at once, not at the next epoch
             case StartSweep() | FocusSweep() | EndSweep() | SweepRequest():
                 self._sweep_command(cmd)
+            case StartRow():
+                self._start_row_came(cmd)
             case Play() | Pause() | Step() if self.sweep_focus:
                 # The sweep's controls, with a sweep or not (one refused, still to come): the
                 # main run waits, paused. Play with a refused sweep trained it out of sight.
@@ -965,7 +1000,8 @@ class TrainLoop(_LiveBranch):
         self._replace_trainer(run_id, trainer)
 
     def _adopt(self, run_id, trainer, history, test_epochs, test_values) -> None:
-        if not self._replace_trainer(run_id, trainer):
+        # (A session's Run has its own record, the start's gradient row in it.)
+        if not self._replace_trainer(run_id, trainer, start_row=not isinstance(history, Run)):
             return  # given up for a newer problem: its record goes with it
         if isinstance(history, Run):  # a session with its run log
             self.run = history
@@ -976,9 +1012,10 @@ class TrainLoop(_LiveBranch):
             for e, v in zip(np.asarray(test_epochs, np.int64), np.asarray(test_values, np.float32)):
                 self.log.record_test(int(e), float(v))
 
-    def _replace_trainer(self, run_id: int, trainer: Trainer) -> bool:
+    def _replace_trainer(self, run_id: int, trainer: Trainer, start_row: bool = True) -> bool:
         """``trainer`` is the run from now on, once prepared (_prepare); False if a newer
-        problem replaced it first."""
+        problem replaced it first. ``start_row``: the new run's start gets its gradient row
+        (not a session's Run, which comes with its own: _adopt)."""
         old = self.trainer
         self.trainer = None  # a failing compile must not leave a half-made run behind
         self.run_id = run_id  # (a failure of its compile is that run's: see failed_at)
@@ -993,8 +1030,8 @@ class TrainLoop(_LiveBranch):
         dt = time.perf_counter() - t0
         self.trainer = trainer
         self._new_pace()
-        self._new_run(run_id)
-        self._status(f"compiled in {dt:.1f} s" if dt > 0.2 else "ready")
+        self._new_run(run_id, start_row)
+        self._status(_prepared_text(dt, *self._prepared_s))
         if self.editing_points:
             self._prepare_points()
         return True
@@ -1070,9 +1107,9 @@ class TrainLoop(_LiveBranch):
         first frame: the compiles were ~1 s one after another)."""
         gave_up = threading.Event()
         pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="nnviz-warm-up")
-        jobs: list[Future] = [pool.submit(trainer.compile),
-                              pool.submit(self._warm_up, trainer, False, gave_up),
-                              pool.submit(self._warm_up, trainer, True, gave_up)]
+        jobs: list[Future] = [pool.submit(_timed, trainer.compile),
+                              pool.submit(_timed, self._warm_up, trainer, False, gave_up),
+                              pool.submit(_timed, self._warm_up, trainer, True, gave_up)]
         for job in jobs:
             job.add_done_callback(lambda _job: self._wake.set())
         while True:
@@ -1086,8 +1123,9 @@ class TrainLoop(_LiveBranch):
                 return False
             self._wake.wait()
         pool.shutdown(wait=True)
-        jobs[0].result()  # the compile's failure is the run's (the warm-up's are left, see there)
-        numbers = jobs[1].result()
+        # The compile's failure is the run's (the warm-up's are left, see there).
+        (_, compile_s), (numbers, rest_s), (_, probes_s) = (job.result() for job in jobs)
+        self._prepared_s = (compile_s, max(rest_s, probes_s))
         # (The compile ran the step for 0 epochs: the same weights, maybe in new arrays.)
         if numbers is not None and _same_weights(numbers[0], trainer.params):
             self._start_numbers = (trainer, trainer.params, trainer.data, *numbers[1:])
@@ -1115,52 +1153,91 @@ class TrainLoop(_LiveBranch):
                  gave_up: threading.Event | None = None) -> tuple | None:
         """Call what a snapshot calls (the views' probes, or the rest), once, so that it is
         compiled; a failure is left for the real snapshot. The rest returns what the run's
-        start is shown with: (the weights, their Metrics, their gradient_norms) -- None if it
-        failed or was given up (``gave_up`` set: a newer problem replaced this one; it stops
-        between calls)."""
+        start is shown with: (the weights, their Metrics) -- None if it failed or was given up
+        (``gave_up`` set: a newer problem replaced this one; it stops between calls).
+
+        The start's gradient row is not measured here (_new_run: beside the first frame for a
+        big run, BESIDE_START_S), nor the test loss run (compiled ahead of time: the metrics
+        have the start's, and 20,000 test points of 2-512x4-1 took ~0.8 s more)."""
         def going() -> bool:
             return gave_up is None or not gave_up.is_set()
 
         try:
             if probes:
+                # The first snapshot's gradient row: in the log by then, or being measured.
+                model = _Warming(trainer, "coming" if _row_beside(trainer) else "known")
                 for fn in list(self.probes.values()):
                     if not going():
                         return None
                     with np.errstate(all="ignore"):
-                        fn(trainer, self.grid_points)
+                        try:
+                            fn(model, self.grid_points)
+                        except preempt.Later:
+                            pass
                 return None
             params = trainer.params
             metrics = trainer.evaluate(params)
             if not going():
                 return None
-            trainer.test_loss()
-            if not going():
-                return None
-            # the run log's gradient statistics at each checkpoint (the start's: _new_run)
-            norms = gradient_norms(trainer)
+            trainer.compile_test_loss()
             if self.grid_points is not None and going():
                 trainer.predict_for_drawing(self._grid_device)
-            return params, metrics, norms
+            return params, metrics
         except Exception:  # noqa: BLE001 -- see the docstring
             return None
 
-    def _new_run(self, run_id: int) -> None:
+    def _new_run(self, run_id: int, start_row: bool = True) -> None:
         self.run_id = run_id
         t = self.trainer
         self.run = Run(RunLog(max_gap=RunLog.max_gap_for(len(t.data.train_index),
                                                          t.spec.n_params)))
         self.view_epoch, self._replayed, self._pending_lr = None, None, None
+        self._row_coming = None
         self.log.checkpoint(t.epoch, t.state, "start")
-        self._record_grads(self.log)
+        if start_row and _row_beside(t):
+            self._measure_start_row()
+        elif start_row:
+            self._record_grads(self.log)
         self._dirty = True
+
+    def _measure_start_row(self) -> None:
+        """The start's gradient row measured on a thread of its own (BESIDE_START_S): the
+        first frame goes out before it, the Gradients tab says it is computing (its probe:
+        preempt.Later), and the row comes as a StartRow command. What it reads is taken now
+        (training may go on meanwhile)."""
+        t, run = self.trainer, self.run
+        params, epoch = t.params, int(t.epoch)
+        model = SimpleNamespace(spec=t.spec, config=t.config, params=params,
+                                grad_data=t.grad_data, X_train=t.X_train, T_train=t.T_train)
+        if self._start_rows is None:
+            self._start_rows = ThreadPoolExecutor(max_workers=1,
+                                                  thread_name_prefix="nnviz-start-row")
+        self._row_coming = (run, epoch)
+        future = self._start_rows.submit(gradient_norms, model)
+        self.start_row = future
+        came = StartRow(run, epoch, params, t.config.optimizer, t.learning_rate, future)
+        future.add_done_callback(lambda _f: self.post(came))
+
+    def _start_row_came(self, cmd: StartRow) -> None:
+        """The start's gradient row measured (_measure_start_row): into the run's record, in
+        every branch that starts there, unless the run is gone (a new problem, a Restart)."""
+        if self._row_coming is not None and self._row_coming[0] is cmd.run:
+            self._row_coming = None
+        if self.trainer is None or self.run is not cmd.run or cmd.norms.cancelled():
+            return
+        norms, wnorm = cmd.norms.result()  # (a failure: the loop's, as a checkpoint's row)
+        ratios = update_ratios(cmd.optimizer, cmd.lr, cmd.epoch, cmd.params, norms, wnorm)
+        for log in cmd.run.branches:
+            if log.checkpoints and log.checkpoints[0].epoch == cmd.epoch and \
+                    not log.has_grads(cmd.epoch):
+                log.put_grads(cmd.epoch, norms, ratios)
+        self._dirty = True  # the Gradients tab's row, paused or not
 
     # --- the timeline ----------------------------------------------------------------------------
 
     def _record_grads(self, log: RunLog) -> None:
-        """The gradient statistics at the checkpoint just taken (the gradient view's history);
-        those the preparation measured, when it is of these weights (_prepare)."""
-        t, start = self.trainer, self._start_numbers
-        record_gradients(t, log, start[4] if self._measured_start(t.params) else None)
+        """The gradient statistics at the checkpoint just taken (the gradient view's history)."""
+        record_gradients(self.trainer, log)
 
     def _apply_learning_rate(self, lr: float) -> None:
         self.trainer.set_learning_rate(lr)
@@ -1543,8 +1620,11 @@ class TrainLoop(_LiveBranch):
         t = self.trainer
         epoch, state = self._state_shown()
         lr = float(state.opt_state.hyperparams["learning_rate"])
+        coming = self._row_coming
+        coming = coming is not None and coming[0] is self.run and coming[1] == epoch
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
-                       past=epoch < t.epoch, state=state, playing=self._training())
+                       past=epoch < t.epoch, state=state, playing=self._training(),
+                       gradient_row="coming" if coming else "")
 
     def make_snapshot(self, diverged: bool = False, answer: bool = False) -> Snapshot:
         """The snapshot of the model shown; ``answer``: it answers the user (made while paused,
@@ -1604,8 +1684,10 @@ class TrainLoop(_LiveBranch):
 
     def _run_probes(self, model: ModelAt, answer: bool) -> tuple[dict, set]:
         """The views' probes on ``model``: (their results, the names of those that gave way
-        and carry their last result, or none, until they are computed: SLOW_PROBE_S)."""
+        and carry their last result, or none, until they are computed: SLOW_PROBE_S; or that
+        wait for numbers measured elsewhere, preempt.Later: ``_probes_waiting``)."""
         extras, pending = {}, set()
+        self._probes_waiting = set()
         for name, fn in list(self.probes.items()):
             last = self._probe_last.get(name)
             last = last[1] if last is not None and last[0] == self.run_id else None
@@ -1623,6 +1705,12 @@ class TrainLoop(_LiveBranch):
                 with np.errstate(all="ignore"), preempt.when(give_way):
                     # (a diverging model's numbers overflow: fine)
                     value = fn(model, self.grid_points)
+            except preempt.Later:  # its numbers come from elsewhere: a fresh snapshot then
+                if last is not None:
+                    extras[name] = last
+                pending.add(name)
+                self._probes_waiting.add(name)
+                continue
             except preempt.Preempted:
                 if time.perf_counter() - t0 > SLOW_PROBE_S:
                     self._probe_slow.add(name)
@@ -1681,7 +1769,7 @@ class TrainLoop(_LiveBranch):
             self.drawn.clear()
         t0 = time.perf_counter()
         snapshot = self.make_snapshot(diverged, answer)
-        self._probes_due = bool(snapshot.pending)
+        self._probes_due = bool(snapshot.pending - self._probes_waiting)
         self._last_publish = time.perf_counter()
         # The next snapshot comes once the training has had (1 - SNAPSHOT_SHARE) of the time:
         # a costly snapshot is made less often. The smaller of the last two costs: a snapshot
@@ -1724,7 +1812,10 @@ class TrainLoop(_LiveBranch):
             self._preparing = None
         while self._given_up:  # (each is at the end of its call under way, at most)
             self._given_up.pop().shutdown(wait=wait, cancel_futures=True)
-        self.trainer, self._start_numbers = None, None
+        if self._start_rows is not None:
+            self._start_rows.shutdown(wait=wait, cancel_futures=True)
+            self._start_rows = None
+        self.trainer, self._start_numbers, self._row_coming = None, None, None
         self.sweep = None
         self.probes.clear()
         self.grid_points, self._grid_axes = None, None
@@ -1734,6 +1825,45 @@ class TrainLoop(_LiveBranch):
                 self.commands.get_nowait()
             except queue.Empty:
                 break
+
+
+def _timed(fn, *args) -> tuple[Any, float]:
+    """(``fn(*args)``, the seconds it took in this thread)."""
+    t0 = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t0
+
+
+def _row_beside(trainer: Trainer) -> bool:
+    """Whether ``trainer``'s start has its gradient row measured beside the first frame
+    (BESIDE_START_S), not before it."""
+    return _guess_epoch_s(trainer.spec, trainer.data) >= BESIDE_START_S
+
+
+def _prepared_text(total_s: float, compile_s: float, measure_s: float) -> str:
+    """The status line after a preparation of ``total_s`` s: the compile's seconds said as
+    such, and the measuring of the start (the metrics over every point, the views' first
+    numbers) apart -- 2-512x4-1 at 100,000 points said "compiled in 13 s" for ~1.4 s of
+    compile (a warm cache) and the rest measuring."""
+    if total_s <= 0.2:
+        return "ready"
+    if measure_s <= 0.2 or measure_s < compile_s / 2:
+        return f"compiled in {compile_s:.1f} s" if compile_s > 0.2 else "ready"
+    if compile_s <= 0.2:
+        return f"ready: the start's numbers in {measure_s:.1f} s"
+    return f"compiled in {compile_s:.1f} s; the start's numbers in {measure_s:.1f} s"
+
+
+class _Warming:
+    """``trainer`` as the compile's warm-up hands it to the views' probes: its start's gradient
+    row marked (ModelAt.gradient_row), so that the gradient probe compiles what the first
+    snapshot will call, and takes no gradient over every point that the run measures anyway."""
+
+    def __init__(self, trainer: Trainer, gradient_row: str) -> None:
+        self._trainer, self.gradient_row = trainer, gradient_row
+
+    def __getattr__(self, name: str):
+        return getattr(self.__dict__["_trainer"], name)
 
 
 def _same_weights(a, b) -> bool:

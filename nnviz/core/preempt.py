@@ -17,11 +17,18 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-__all__ = ["Preempted", "check", "when", "wanted"]
+__all__ = ["Later", "Preempted", "check", "when", "wanted"]
 
 
 class Preempted(Exception):
     """A probe stopped before its result: the worker has something more urgent to do."""
+
+
+class Later(Preempted):
+    """A probe's numbers are being measured on another thread (the start's gradient row of a
+    big run: core.loop): the snapshot goes out without them, marked as being computed
+    (``Snapshot.pending``), and the worker makes a fresh one when they come -- not before, as
+    it does for a probe that gave way (its view says "Computing..." meanwhile)."""
 
 
 _hook = threading.local()

@@ -101,6 +101,26 @@ class SparseSeries:
             self.epochs = np.concatenate([self.epochs[:half:2], self.epochs[half:]])
             self.values = np.concatenate([self.values[:half:2], self.values[half:]])
 
+    def put(self, epoch: int, value) -> None:
+        """``value`` at ``epoch`` in its place, the later epochs kept (``add`` takes them for
+        an edit's): a row measured late (the start's gradient row of a big run, which came
+        after the epochs trained meanwhile)."""
+        value = np.asarray(value, np.float32)
+        if self.width and value.shape != (self.width,):
+            return
+        if not len(self.epochs) or epoch > self.epochs[-1]:
+            self.add(epoch, value)
+            return
+        keep = self.epochs != epoch
+        epochs, values = self.epochs[keep], self.values[keep]
+        i = int(np.searchsorted(epochs, epoch))
+        self.epochs = np.insert(epochs, i, epoch)
+        self.values = np.insert(values, i, value, axis=0)
+        if len(self.epochs) > self.capacity:
+            half = len(self.epochs) // 2
+            self.epochs = np.concatenate([self.epochs[:half:2], self.epochs[half:]])
+            self.values = np.concatenate([self.values[:half:2], self.values[half:]])
+
     def upto(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
         keep = self.epochs <= epoch
         return self.epochs[keep].copy(), self.values[keep].copy()
@@ -156,6 +176,17 @@ class RunLog:
         if self.grads is None or self.grads.width != len(row):
             self.grads = SparseSeries(GRAD_CAPACITY, len(row))
         self.grads.add(epoch, row)
+
+    def put_grads(self, epoch: int, norms: np.ndarray, ratios: np.ndarray) -> None:
+        """``record_grads`` of a row measured late, put in its place (SparseSeries.put)."""
+        row = np.concatenate([np.asarray(norms, np.float32), np.asarray(ratios, np.float32)])
+        if self.grads is None or self.grads.width != len(row):
+            self.grads = SparseSeries(GRAD_CAPACITY, len(row))
+        self.grads.put(epoch, row)
+
+    def has_grads(self, epoch: int) -> bool:
+        """Whether a gradient row is recorded at ``epoch``."""
+        return self.grads is not None and bool(np.any(self.grads.epochs == epoch))
 
     def gap(self, epoch: int) -> int:
         """How many epochs after ``epoch`` the next checkpoint is due: epoch / DENSITY, but never

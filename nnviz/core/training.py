@@ -1043,6 +1043,18 @@ class Trainer:
                                                                t.count))
         return float(_loss_fn(self.spec, self.config.loss)(params, self.X_test, self.T_test))
 
+    def compile_test_loss(self) -> None:
+        """Compile ``test_loss`` ahead of its first call, without running it (the preparation
+        of a run: 20,000 test points of 2-512x4-1 ran ~0.8 s for nothing there)."""
+        if not len(self.data.test_index):
+            return
+        f = _loss_fn(self.spec, self.config.loss)
+        if self._sets is not None:
+            t = self._sets[1]
+            f.lower(self.params, t.X, t.T, t.mask, t.count).compile()
+        else:
+            f.lower(self.params, self.X_test, self.T_test).compile()
+
     def predict(self, X, params: Params | None = None) -> np.ndarray:
         """Scores for rows ``X``: (N, 1) P(class 1) or value, or (N, K) class scores.
         ``X`` may be a jax array already (kept on the device between calls: no copy)."""

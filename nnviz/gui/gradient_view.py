@@ -596,6 +596,12 @@ class GradientView(QWidget):
     def update_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
         flow: GradientFlow | None = snapshot.extras.get(self.extras_key)
+        if flow is None and self.extras_key in getattr(snapshot, "pending", ()):
+            # The worker measures this epoch's gradient over every training point on a thread
+            # of its own (a big run's start: as long as an epoch); its frame comes when it does.
+            self._drawn = None
+            self._waiting(measuring=True)
+            return
         if flow is None:
             self._say_computing(snapshot)
             return
@@ -690,13 +696,16 @@ class GradientView(QWidget):
         self._write_caption()
         self._waiting()
 
-    def _waiting(self) -> None:
+    def _waiting(self, measuring: bool = False) -> None:
         """No numbers of this run yet (a first visit computes them, and for a new network
-        compiles their functions first: seconds): the words, no empty axes."""
+        compiles their functions first: seconds): the words, no empty axes. ``measuring``:
+        the worker measures them on every training point (a big run's start)."""
         self.glw.hide()
         self.pager.hide()
         self.key.hide()
-        self.summary.setText(computing("the gradients"))
+        self.summary.setText(
+            "Computing the gradients on every training point\u2026 (for a large data set, "
+            "as long as an epoch)" if measuring else computing("the gradients"))
 
     def _follow(self, ep, norms, ratios, flow: GradientFlow) -> None:
         r = self.ranges

@@ -99,3 +99,50 @@ def test_no_branch_box_before_the_first_frame_of_an_opened_run(held_window, qtbo
     w, gate, held = held_window
     tl = w.timeline
     assert not tl.branches.isVisible() and not tl.branch_menu_button.isVisible()
+
+
+def test_the_first_frame_comes_while_the_gradient_row_of_the_start_is_measured(
+        qtbot, tmp_path, monkeypatch):
+    """A relaunch after a big problem (2-512x4-1 sigmoid at 100,000 points) still waited ~9 s
+    before its first frame for the gradient row of its start -- a pass over every training
+    point, which only the Gradients tab draws -- and said "compiled in 13 s" for it. The row
+    is held here (as a big run's is measured beside the first frame: BESIDE_START_S 0): the
+    first frame comes with the loss and the boundary, the Gradients tab says it is computing,
+    and its row follows once let go."""
+    from nnviz.core import loop as loop_module
+    _own_settings(tmp_path, monkeypatch)
+    gate, returned = threading.Event(), threading.Event()
+    norms = loop_module.gradient_norms
+
+    def held(model):
+        gate.wait(timeout=60)  # (never forever: a failing test must not hang the worker)
+        try:
+            return norms(model)
+        finally:
+            returned.set()
+    monkeypatch.setattr(loop_module, "BESIDE_START_S", 0.0, raising=False)
+    monkeypatch.setattr(loop_module, "gradient_norms", held)
+    problem = Problem(make_dataset(DataSpec("moons", samples=300)),
+                      NetworkSpec(2, (5, 3), ("sigmoid",) * 2, 1, "sigmoid"), TrainConfig(),
+                      None, 0)
+    w = MainWindow(problem)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        s = wait_for_run(qtbot, w, 0, timeout=TIMEOUT)
+        assert not returned.is_set()  # drawn while the start's row is still being measured
+        assert s.spec.hidden == (5, 3) and 0.1 < s.metrics.train_loss < 1
+        assert s.grid is not None and "Epoch 0" in w.controls.epoch.text()
+        assert "Train" in w.metrics.text() and "compiling" not in w.metrics.text()
+        w.show_view("gradients")
+        g = w._inspection_views["gradients"]
+        qtbot.waitUntil(lambda: "every training point" in g.summary.text(), timeout=TIMEOUT)
+        assert not g.glw.isVisible()  # the words, no empty axes
+        gate.set()
+        qtbot.waitUntil(lambda: g._drawn is not None and g.glw.isVisible(), timeout=TIMEOUT)
+        assert list(g.norm_curves[0].numbers[0]) == [0]  # the start's row
+        assert "every training point" not in g.summary.text()
+    finally:
+        gate.set()
+        w.close()
+    assert not w.worker.is_running(), "the training thread outlived its window"
