@@ -682,26 +682,36 @@ def _compared(trainer: Trainer, run: ScriptRun, shown) -> str:
             continue
         theirs = loss.format(_num(v)) if is_loss else _num(v)
         fmt = "{:>15}" if is_loss else score
-        lines.append(f'print(f"{label:<20}{{{mine}:{fmt[2:-1]}}}{{{theirs}:{fmt[2:-1]}}}")\n')
+        lines.append(f'compared.append((f"{{{mine}:{fmt[2:-1]}}}", f"{{{theirs}:{fmt[2:-1]}}}"))\n'
+                     f'print(f"{label:<20}{{compared[-1][0]}}{{compared[-1][1]}}")\n')
     if run.not_replayed:
-        why = ("They may differ: the script does not replay all of the run (its first lines "
+        why = ("They differ: the script does not replay all of the run (its first lines "
                "say what).")
     elif run.unstable_from:
-        why = (f"They may differ: the run's loss rose at times, the first at epoch "
+        why = (f"They differ: the run's loss rose at times, the first at epoch "
                f"{run.unstable_from:,}. There it trained at the edge of stability, where the "
                "smallest difference grows, and the script rounds differently from nnviz (it "
                "adds and multiplies in its own order), so the two drift apart from about that "
                "epoch on. On a run whose loss only fell, they match.")
     else:
-        why = ("They match: the script trained the run nnviz trained (its rounding differs "
-               "from nnviz's only below the digits shown).")
+        why = ("They differ in the last digits shown: the script rounds differently from nnviz "
+               "(it adds and multiplies in its own order), and on this run the difference "
+               "reached those digits.")
+    same = ("They match: the script trained the run nnviz trained (its rounding differs "
+            "from nnviz's only below the digits shown).")
+
+    def said(text: str, indent: str) -> str:
+        return "".join(indent + 'print("' + ln.replace("\\", "\\\\").replace('"', '\\"')
+                       + '")\n' for ln in textwrap.wrap(text, 88))
+    # Said of what the two columns hold, not promised (a point on the boundary could still
+    # flip on a run whose loss only fell).
     return ("\n# The numbers nnviz showed after this epoch (the window's readout, nnviz train's "
             "last line,\n# run.metrics), beside the script's own.\n"
             "print()\nprint(f\"{f'After epoch {epochs:,}':<20}{'this script':>15}"
-            "{'nnviz showed':>15}\")\n"
+            "{'nnviz showed':>15}\")\ncompared = []\n"
             + "".join(lines)
-            + "".join('print("' + ln.replace("\\", "\\\\").replace('"', '\\"') + '")\n'
-                      for ln in textwrap.wrap(why, 88)))
+            + "if all(mine.strip() == theirs.strip() for mine, theirs in compared):\n"
+            + said(same, "    ") + "else:\n" + said(why, "    "))
 
 
 def shown_metrics(trainer: Trainer, epochs: int, log=None):
