@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
         self.show_test = HeldCheckBox("Show test data")  # unchecked where none (F16)
         self.show_test.setChecked(True)
         self.show_test.setToolTip(SHOW_TEST_TIP)
-        self.discretize = QCheckBox("Discretize output")
+        self.discretize = HeldCheckBox("Discretize output")  # unchecked where it does nothing
         self.discretize.setToolTip(DISCRETIZE_TIP)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -1617,7 +1617,7 @@ class MainWindow(QMainWindow):
         self.show_test.set_absent(bool(no_plane) or not has_test)
         self.show_test.setToolTip(no_plane or (SHOW_TEST_TIP if has_test else
                                                "The data has no test points (test fraction 0)."))
-        self.discretize.setEnabled(not no_plane and data.is_classification)
+        self.discretize.set_absent(bool(no_plane) or not data.is_classification)
         self.discretize.setToolTip(no_plane or (DISCRETIZE_TIP if data.is_classification else
                                                 "Only for classification: a regression's "
                                                 "output is a value, not a class."))

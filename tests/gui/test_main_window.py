@@ -733,17 +733,23 @@ def test_metrics_without_test_points_never_break_inside_n_a(bare_window, qtbot, 
 def test_the_plots_boxes_are_greyed_with_the_reason_while_there_is_no_plane(bare_window, wait_run):
     # With three features the plot shows a message, yet "Show test data" and "Discretize
     # output" stayed enabled: clicking them did nothing.
+    from .test_preset_run_notes import _looks_like
     w = bare_window
     assert w.show_test.isEnabled() and w.discretize.isEnabled()  # the moons: a plane
+    w.discretize.setChecked(True)
     _load_three_features(w, wait_run)
     for box in (w.show_test, w.discretize):
         assert not box.isEnabled()
         assert "3 features" in box.toolTip() and "plane" in box.toolTip()
+        # read unchecked where they do nothing ("Discretize output" read checked, greyed, as
+        # "Show test data" did: review r25 F16), the choices kept for data with a plane
+        assert box.isChecked() and _looks_like(box, checked=False, enabled=False), box.text()
     from nnviz.core.problem import notebook_problem
     w.load_problem(notebook_problem())
     wait_run(w, 0)
     for box in (w.show_test, w.discretize):
         assert box.isEnabled() and "features" not in box.toolTip()
+        assert _looks_like(box, checked=True, enabled=True), box.text()
     w.data_panel.test_fraction.setValue(0.0)  # no test points: nothing for "Show test" to show
     wait_run(w, 0)
     assert not w.show_test.isEnabled() and "no test points" in w.show_test.toolTip()
