@@ -123,7 +123,7 @@ def _held_start_row(monkeypatch):
 
     def held(model):
         waiting.set()
-        gate.wait(timeout=30)  # (never forever: a failing test must not hang)
+        gate.wait(timeout=60)  # (never forever: a failing test must not hang the worker)
         try:
             return norms(model)
         finally:

@@ -109,19 +109,9 @@ def test_the_first_frame_comes_while_the_gradient_row_of_the_start_is_measured(
     is held here (as a big run's is measured beside the first frame: BESIDE_START_S 0): the
     first frame comes with the loss and the boundary, the Gradients tab says it is computing,
     and its row follows once let go."""
-    from nnviz.core import loop as loop_module
+    from tests.core.test_loop_commands import _held_start_row
     _own_settings(tmp_path, monkeypatch)
-    gate, returned = threading.Event(), threading.Event()
-    norms = loop_module.gradient_norms
-
-    def held(model):
-        gate.wait(timeout=60)  # (never forever: a failing test must not hang the worker)
-        try:
-            return norms(model)
-        finally:
-            returned.set()
-    monkeypatch.setattr(loop_module, "BESIDE_START_S", 0.0, raising=False)
-    monkeypatch.setattr(loop_module, "gradient_norms", held)
+    gate, _, returned = _held_start_row(monkeypatch)
     problem = Problem(make_dataset(DataSpec("moons", samples=300)),
                       NetworkSpec(2, (5, 3), ("sigmoid",) * 2, 1, "sigmoid"), TrainConfig(),
                       None, 0)
