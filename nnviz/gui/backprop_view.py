@@ -1020,13 +1020,6 @@ class BackpropView(QWidget):
         self.plot.setToolTip("Click a training point to follow it through the network.")
         self.plot.show_waiting(WAITING_POINTS)  # until the run's first frame (set_dataset)
         self.plot.setMinimumWidth(PLOT_LEAST)
-        # The numbers' room grows and is kept (as the Gradients tab's): pyqtgraph narrows an
-        # axis whose numbers got shorter, and in this small plane at the data's aspect each
-        # new width gave a range whose numbers took the other width: in presentation mode at
-        # 1024x768 the view box went 198x103 -> 180x114 -> 198x103 ... and the idle window
-        # painted the plot ~45 times a second (~30% of a core).
-        for side in ("left", "bottom"):
-            self.plot.getPlotItem().getAxis(side).setStyle(autoReduceTextSpace=False)
         self.marker = pg.ScatterPlotItem(size=20, pen=pg.mkPen(colors.text(), width=3),
                                          brush=pg.mkBrush(0, 0, 0, 0), symbol="o")
         self.marker.setZValue(30)
