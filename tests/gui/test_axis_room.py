@@ -87,11 +87,16 @@ def test_backprop_plot_axes_make_room_for_presentation_modes_numbers_before_they
     w.set_presentation(True)
     w.show_view("backprop")
     # Before the axis paints again: room beside its title for the widest number it shows
-    # now ("-0.5"), at presentation mode's size.
+    # now (with the plot's steady ticks, one step for the data set: "-1"; it was "-0.5"), at
+    # presentation mode's size.
     margin = ax.label.document().documentMargin()
     fm_title = QFontMetricsF(ax.label.font())
     title_right = -5 + margin + fm_title.tightBoundingRect(ax.label.toPlainText()).bottom() \
         + fm_title.ascent()  # pyqtgraph's title: 5 px left of the axis, turned a quarter
     numbers = ax.width() - max(0, ax.style["tickLength"]) - ax.style["tickTextOffset"][0]
-    widest = QFontMetricsF(ax.style["tickFont"]).horizontalAdvance("-0.5")
-    assert numbers - title_right >= widest + AIR, (numbers, title_right, widest)
+    lo, hi = view.plot.getPlotItem().getViewBox().viewRange()[1]
+    shown = [t for spacing, values in ax.tickValues(lo, hi, max(ax.height(), 1.0))
+             for t in ax.tickStrings(values, ax.autoSIPrefixScale, spacing)]
+    assert shown, (lo, hi)
+    widest = max(QFontMetricsF(ax.style["tickFont"]).horizontalAdvance(t) for t in shown)
+    assert numbers - title_right >= widest + AIR, (numbers, title_right, widest, shown)
