@@ -485,13 +485,13 @@ def _known_options(options: dict) -> None:
     """Raise a TrainingError naming an option :func:`show` does not take, and the one meant
     when it is a slip of one (``hiden=[4]``: a TypeError named an internal function,
     make_array_problem, review r20 F11)."""
-    import difflib
     import inspect as _inspect
+
+    from nnviz.view_names import did_you_mean
     known = [n for n in _inspect.signature(make_array_problem).parameters if n not in ("X", "y")]
     for name in options:
         if name not in known:
-            near = difflib.get_close_matches(name, known, n=1)
-            meant = f"; did you mean {near[0]}?" if near else (
+            meant = did_you_mean(name, known, cutoff=0.6) or (
                 f"; it takes {', '.join(known)} and block")
             raise TrainingError(f"show has no option {name!r}{meant}")
 

@@ -15,9 +15,9 @@ PAGES = ("lesson-1", "lesson-2", "lesson-3", "lesson-4", "lesson-5", "baseline")
 VIEW_NAMES = VIEWS + PAGES
 
 
-def did_you_mean(text: str, names) -> str:
+def did_you_mean(text: str, names, cutoff: float = 0.75) -> str:
     """"; did you mean X?" for the name in ``names`` closest to a mistyped ``text``, or ""."""
-    close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(text, list(names), n=1, cutoff=cutoff)
     return f"; did you mean {close[0]}?" if close else ""
 
 
