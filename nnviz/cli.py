@@ -422,7 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", action=_DataInWindow, help=argparse.SUPPRESS)
     p.add_argument("--screenshot", metavar="FILE.png", default=None,
                    help="render the window offscreen after --epochs epochs, save it and exit")
-    p.add_argument("--show", default="main", metavar="VIEW", type=_view,
+    # (default None, read as main: a session opened with --open keeps the view it was saved on
+    # unless --show is given, review r27 F2)
+    p.add_argument("--show", default=None, metavar="VIEW", type=_view,
                    help="the view to show or capture: main, network, neurons, hidden-space, "
                         "gradients, landscape, lessons, backprop, regions, compare, or one "
                         "lesson's page: "
