@@ -1952,6 +1952,10 @@ class MainWindow(QMainWindow):
         train_tail = f"{what} {acc(m.train_accuracy)}"
         test_tail = f"{what} {acc(m.test_accuracy)}"
         train = numbers(train_heads[0], train_tail, train_heads[1])
+        if self._dataset is not None and len(self._dataset.test_index) == 0:
+            # No test points: the training set's numbers alone ("Test loss n/a · accuracy
+            # n/a" said nothing, review r26 F7)
+            return train + self._line_text(s, gap) + units
         tested = numbers(test_heads[0], test_tail, test_heads[1])
         # Side by side only where the widest two fit side by side (else a line each, always).
         gap_px = self._metrics_fonts()[0][0][0].horizontalAdvance(" \u00a0\u00a0")
