@@ -1631,8 +1631,9 @@ class MainWindow(QMainWindow):
 
     def _update_legend(self, data: Dataset) -> None:
         # "hollow: test" only where hollow points are drawn: none at a test fraction of 0, none
-        # with "Show test data" off.
-        test = len(data.test_index) > 0 and self.show_test.isChecked()
+        # with "Show test data" off, none without a plane (three features: no points at all).
+        test = (len(data.test_index) > 0 and self.show_test.isChecked()
+                and data.n_features <= 2)
         if data.is_classification:
             names = self.class_names(data)
             key = colors.class_key_html(names, test, self.discretize.isChecked()
