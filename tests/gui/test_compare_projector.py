@@ -133,3 +133,29 @@ def test_a_compiling_sweep_does_not_say_there_is_no_sweep(qtbot, main_window):
     view.end_sweep()
     qtbot.waitUntil(lambda: view.empty.isVisible() and "No sweep yet" in view.empty.text(),
                     timeout=5000)
+
+
+def test_a_new_sweep_compiling_leaves_no_numbers_of_the_last_one(qtbot, main_window):
+    """Lesson 4's Activations sweep trained, then New sweep -> Learning rate: the header read
+    "Compiling a sweep of 7 members..." over the Activations sweep's table ("as of epoch") and
+    tiles, as if they were the new sweep's (review r26 F3). The body says the new one
+    compiles, and its own numbers come with its first epoch."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    w.step(20)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
+                    and view.table.isVisible() and view.table.model().rowCount() == 5,
+                    timeout=FIRST_SNAPSHOT_MS)
+    view.start_ready("lr")  # (checked before the new sweep's first frame can come)
+    assert view.title.text().startswith("Compiling a sweep of 7 members")
+    assert not view.table.isVisible() and view.table.model().rowCount() == 0
+    assert not view.tiles.isVisible() and view.tiles.n == 0
+    assert view.empty.isVisible() and "Compiling a sweep of 7 members" in view.empty.text()
+    assert not view.promote_button.isEnabled() and not view.beside_button.isEnabled()
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.table.isVisible(),
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert view.table.model().rowCount() == 7 and not view.empty.isVisible()
