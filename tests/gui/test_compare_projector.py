@@ -159,3 +159,36 @@ def test_a_new_sweep_compiling_leaves_no_numbers_of_the_last_one(qtbot, main_win
                     and view.drawn.epoch == 5 and view.table.isVisible(),
                     timeout=FIRST_SNAPSHOT_MS)
     assert view.table.model().rowCount() == 7 and not view.empty.isVisible()
+
+
+def test_the_loss_chart_before_the_first_epoch_says_what_comes_not_empty_axes(qtbot,
+                                                                             main_window):
+    """Lessons -> 4 -> Try it live, before Play: the empty log-scale loss chart's axis read
+    "5" and "2" beside epochs 1-9, numbers of nothing (review r26 F5). It says what comes
+    there, in the mode's size; the first epoch brings the axes and the curves."""
+    from .test_views_helpers import axis_texts
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 0
+                    and view.curves.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    pi = view.curves.getPlotItem()
+
+    def numbers() -> list[str]:
+        return [text for side in ("left", "bottom") if pi.getAxis(side).isVisible()
+                for _, _, text in axis_texts(pi.getAxis(side)) if text.strip()]
+    assert numbers() == [], numbers()
+    waiting = view.curves.waiting
+    assert waiting.isVisible() and "training loss appears here" in waiting.toPlainText()
+    # in presentation mode's size, as the table's text beside it; inside the plot's width
+    assert waiting.textItem.font().pointSizeF() >= 0.9 * view.table.font().pointSizeF()
+    assert waiting.textItem.boundingRect().width() <= view.curves.width()
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 5,
+                    timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    assert not waiting.isVisible()
+    left = [text for _, _, text in axis_texts(pi.getAxis("left")) if text.strip()]
+    assert pi.getAxis("left").isVisible() and left, left
