@@ -192,3 +192,35 @@ def test_the_loss_chart_before_the_first_epoch_says_what_comes_not_empty_axes(qt
     assert not waiting.isVisible()
     left = [text for _, _, text in axis_texts(pi.getAxis("left")) if text.strip()]
     assert pi.getAxis("left").isVisible() and left, left
+
+
+def test_the_tiles_of_one_grid_are_named_in_one_form(qtbot, main_window):
+    """The Activations sweep with New sweep open (tiles narrower): the top row read "sigmoid",
+    "softmax", "★ tanh" and the second "activation cos", "activation relu", each label in
+    the longest form its own tile fitted (review r26 F4). A grid's labels take one form."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    w.step(20)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
+                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    if not view.panel.isVisible():
+        view.panel_toggle.click()  # New sweep open: the tiles as the reviewer had them
+    tiles = view.tiles
+
+    def shown() -> list[str]:
+        QApplication.processEvents()
+        tiles.fit_labels()  # what the zero timer after a resize does, done now
+        return [t.textItem.toPlainText().replace("\u2605 ", "") for t in tiles.labels]
+    qtbot.waitUntil(lambda: tiles.n == 5 and view.panel.isVisible(), timeout=5000)
+    names = shown()
+    assert sorted(n.removeprefix("activation ") for n in names) == \
+        ["cos", "relu", "sigmoid", "softmax", "tanh"], names
+    full = [n.startswith("activation ") for n in names]
+    assert all(full) or not any(full), names
+    # wide tiles: the full form for every one
+    view.panel_toggle.click()
+    w.set_presentation(False)
+    w.resize(1600, 1000)
+    qtbot.waitUntil(lambda: all(n.startswith("activation ") for n in shown()), timeout=5000)
