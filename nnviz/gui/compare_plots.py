@@ -292,6 +292,7 @@ class LossCurves(pg.PlotWidget):
                      for c, d in zip(member_rgb, dashes)]
         self.curves = []
         self.stepped.reset()
+        self.waiting.setColor(colors.text())  # (the view sets its members for a new theme)
         self._show_waiting(True)  # until the first epoch's losses
         for pen in self.pens:
             # A few hundred points each (thinned in the worker).
