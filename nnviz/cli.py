@@ -204,9 +204,11 @@ def _choice(names, what: str):
     names = list(names)
 
     def parse(text: str) -> str:
+        from nnviz.view_names import did_you_mean
         t = text.strip().lower().replace("_", "-")
-        if t not in names:
-            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}; choose from {', '.join(names)}")
+        if t not in names:  # the name meant, when one is close, as --show says it
+            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}{did_you_mean(t, names)}"
+                                             f" (choose from {', '.join(names)})")
         return t
     parse.__name__ = what
     return parse
@@ -250,7 +252,9 @@ def _preset_name(text: str) -> str:
     except presets.PresetError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
     if t not in ids:
-        raise argparse.ArgumentTypeError(f"unknown preset {text!r}; choose from {', '.join(ids)}")
+        from nnviz.view_names import did_you_mean
+        raise argparse.ArgumentTypeError(f"unknown preset {text!r}{did_you_mean(t, ids)} "
+                                         f"(choose from {', '.join(ids)})")
     return t
 
 
