@@ -191,7 +191,10 @@ class _Courier:
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            item[0](*item[1])
+            try:
+                item[0](*item[1])
+            except RuntimeError:  # the worker's QObject is gone (a window closed unstopped)
+                continue
 
     def close(self) -> None:
         """Emit what is queued, then stop the thread; what is sent from now on is emitted at
