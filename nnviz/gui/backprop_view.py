@@ -1119,8 +1119,9 @@ class BackpropView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(self.head)
         lay.addLayout(bar)
-        # Scrolls in presentation mode alone (see _presenting_layout).
+        # Scrolls where the diagram (_keep_diagram) or presentation mode's least sizes need it.
         self.split_scroll = Column(split)
+        self.split_scroll.set_scrolling(True)
         lay.addWidget(self.split_scroll, 1)
 
         self.back.clicked.connect(lambda: self.go(self.stage - 1))
@@ -1205,6 +1206,7 @@ class BackpropView(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._arrange_head()
+            self._share_split()
             self._share_column()
 
     def _column_dragged(self, *_) -> None:
@@ -1242,7 +1244,7 @@ class BackpropView(QWidget):
         else:
             self.plot.setMinimumSize(PLOT_LEAST, 0)
             self.formulas.setMinimumHeight(FORMULAS_LEAST)
-            self.canvas.setMinimumHeight(0)
+            self.canvas.setMinimumHeight(0)  # (its every unit's height: _keep_diagram)
         # presentation's row (the plot beside the formulas, above the diagram), or the diagram
         # beside them (_diagram_beside: with the formulas' least height, set just above)
         row = on and not self._diagram_beside()
@@ -1281,8 +1283,8 @@ class BackpropView(QWidget):
             self.formulas.document().setDocumentMargin(2 if on else 4)  # (Qt's 4)
             self._formulas_html = None
             self._show_stage()
-        if self.split_scroll.scrolling != on:
-            self.split_scroll.set_scrolling(on)
+        if not self.split_scroll.scrolling:  # (both modes: _keep_diagram)
+            self.split_scroll.set_scrolling(True)
         self._share_split()
         self._share_column()
 
@@ -1323,8 +1325,12 @@ class BackpropView(QWidget):
 
     def _share_split(self) -> None:
         """Presentation mode: the diagram PRESENTING_DIAGRAM_SHARE of the split's height (until
-        the user drags the handle), the row above it the rest, neither below its least."""
-        if not self._presenting() or self._split_moved:
+        the user drags the handle), the row above it the rest, neither below its least. The
+        normal mode: the diagram's least height (_keep_diagram)."""
+        if not self._presenting():
+            self._keep_diagram()
+            return
+        if self._split_moved:
             return
         split = self.split
         if self._layout == "beside":  # the diagram its share of the width
@@ -1361,6 +1367,22 @@ class BackpropView(QWidget):
             diagram = max(diagram, h - max(text, plot, row))
         if abs(split.sizes()[1] - diagram) > 1:
             split.setSizes([h - diagram, diagram])
+
+    def _keep_diagram(self) -> None:
+        """The normal mode: the diagram at least as tall as its every unit needs
+        (BackpropCanvas.height_for_every_unit), up to the tab's own height; where the texts
+        above it (the open "What am I looking at?", a lesson's banner over the tabs) leave it
+        less, the plot, the formulas and the diagram scroll under them. Squeezed to the room
+        left, hidden layer 2 of the notebook's network showed 10 units at 1024x768 with the
+        paragraph folded, 5 with it open and 9 or 8 under a banner (review r27 F4): the units
+        shown went with the length of a text."""
+        # (the tab's page: the paragraph is above this view on it, explain.install)
+        page = self.parentWidget() or self
+        m = self.layout().contentsMargins()
+        room = max(page.height(), self.height()) - m.top() - m.bottom()
+        least = max(0, min(self.canvas.height_for_every_unit(), room))
+        if self.canvas.minimumHeight() != least:
+            self.canvas.setMinimumHeight(least)
 
     def _share_column(self) -> None:
         """The formulas' share of the column under the plot: FORMULA_LINES lines at the least
