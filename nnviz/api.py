@@ -9,11 +9,13 @@ same trainer and so the same losses, bit for bit.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import os
 import warnings
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, ParamSpec, Sequence, TypeVar
 
 import numpy as np
 
@@ -31,6 +33,10 @@ from nnviz.core.training import Trainer, TrainingError, divergence_message
 MAX_EPOCHS = 1_000_000_000  # as ``nnviz train --epochs``
 
 __all__ = ["train", "load", "show", "Run"]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _name(v: Any) -> Any:
@@ -400,6 +406,47 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     return problem, classes, said
 
 
+# Other names for train's and show's options, as other tools spell them: nnviz sweep --json's
+# column "learning_rate", scikit-learn's MLPClassifier (hidden_layer_sizes, max_iter, ...).
+# difflib finds a slip of the keyboard ("hiden"), not these.
+OPTION_ALIASES = {"learning_rate": "lr", "learning_rate_init": "lr", "hidden_layer_sizes": "hidden",
+                  "hidden_layers": "hidden", "max_iter": "epochs", "n_epochs": "epochs",
+                  "random_state": "seed", "solver": "optimizer", "alpha": "l2"}
+
+
+def _option_error(function: str, name: str, known: Sequence[str], also: str = "") -> TrainingError:
+    """The error for an option ``name`` that ``function`` does not take: the one meant where
+    it is another tool's name for it or a slip of one, else the options it takes."""
+    from nnviz.view_names import did_you_mean
+    meant = OPTION_ALIASES.get(name)
+    if meant in known:
+        hint = f"; nnviz calls it {meant}"
+    else:
+        hint = did_you_mean(name, known, cutoff=0.6) or (
+            f"; it takes {', '.join(known)}{f' and {also}' if also else ''}")
+    return TrainingError(f"{function} has no option {name!r}{hint}")
+
+
+def _named_options(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` refusing a keyword it does not take with a TrainingError that names the
+    one meant (:func:`_option_error`): ``train(X, y, hiden=[4])`` raised Python's bare
+    "TypeError: train() got an unexpected keyword argument 'hiden'", where show said "did you
+    mean hidden?" (review r27 F10). Its signature and docstring stay the function's own
+    (functools.wraps: help() and inspect.signature read them)."""
+    keywords = [n for n, p in inspect.signature(function).parameters.items()
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+    @functools.wraps(function)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        for name in kwargs:
+            if name not in keywords:
+                raise _option_error(function.__name__, name,
+                                    [n for n in keywords if n not in ("X", "y")])
+        return function(*args, **kwargs)
+    return checked
+
+
+@_named_options
 def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequence[str] = "sigmoid",
           loss: str | None = None, optimizer: str = "gd", lr: float | None = None,
           epochs: int = 1000, test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
@@ -503,15 +550,10 @@ def _known_options(options: dict) -> None:
     """Raise a TrainingError naming an option :func:`show` does not take, and the one meant
     when it is a slip of one (``hiden=[4]``: a TypeError named an internal function,
     make_array_problem, review r20 F11)."""
-    import inspect as _inspect
-
-    from nnviz.view_names import did_you_mean
-    known = [n for n in _inspect.signature(make_array_problem).parameters if n not in ("X", "y")]
+    known = [n for n in inspect.signature(make_array_problem).parameters if n not in ("X", "y")]
     for name in options:
         if name not in known:
-            meant = did_you_mean(name, known, cutoff=0.6) or (
-                f"; it takes {', '.join(known)} and block")
-            raise TrainingError(f"show has no option {name!r}{meant}")
+            raise _option_error("show", name, known, also="block")
 
 
 def show(X=None, y=None, *, block: bool | None = None, **options: Any):

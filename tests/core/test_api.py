@@ -584,3 +584,27 @@ def test_a_mistyped_option_of_show_names_the_one_meant():
     with pytest.raises(NnvizError, match=r"^show has no option 'colour'; it takes hidden, "
                                                r"activation, .*raw_targets and block$"):
         nnviz.show(X, y, colour=1)
+
+
+def test_a_mistyped_option_of_train_names_the_one_meant():
+    # Review r27 F10: train(X, y, hiden=[4]) and learning_rate=0.1 (nnviz sweep --json's
+    # column) gave Python's bare "TypeError: train() got an unexpected keyword argument",
+    # where show named the option meant.
+    import inspect
+    X, y = nnviz.datasets.make("moons")
+    with pytest.raises(NnvizError, match=r"^train has no option 'hiden'; did you mean "
+                                         r"hidden\?$"):
+        nnviz.train(X, y, hiden=[4])
+    with pytest.raises(NnvizError, match=r"^train has no option 'learning_rate'; nnviz calls "
+                                         r"it lr$"):
+        nnviz.train(X, y, learning_rate=0.1)
+    with pytest.raises(NnvizError, match=r"^train has no option 'colour'; it takes hidden, "
+                                         r"activation, .*raw_targets$"):
+        nnviz.train(X, y, colour=1)
+    with pytest.raises(NnvizError, match=r"^show has no option 'learning_rate'; nnviz calls "
+                                         r"it lr$"):
+        nnviz.show(X, y, learning_rate=0.1)
+    # help() and an editor still read train's own options and words
+    assert list(inspect.signature(nnviz.train).parameters)[:3] == ["X", "y", "hidden"]
+    assert nnviz.train.__doc__.startswith("Train a network on points")
+    assert nnviz.train(X, y, hidden=[2], epochs=2).epoch == 2
