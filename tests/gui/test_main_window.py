@@ -342,8 +342,9 @@ def test_a_rate_that_saturates_the_units_gets_a_hint_not_a_stop(bare_window, qtb
     assert not s.diverged and s.metrics.train_loss > 0.5
     assert w.banner.isVisible() and "Learning rate too high?" in w.banner.text()
     assert "lr 500" in w.banner.text()
-    # Its way out: the run's best (here its start) at a tenth of the rate, as a new branch.
-    assert w.stuck_hint.back.isVisible() and w.stuck_hint.back.text() == "Back to epoch 0 at lr 50"
+    # Its way out: the run's best (here its start) at the data's default rate, as a new branch.
+    assert w.stuck_hint.back.isVisible() and \
+        w.stuck_hint.back.text() == "Back to epoch 0 at lr 1 (default)"
     assert "learning rate too high?" in w.controls.status.text()
     # The notebook's rate: the loss keeps moving, no hint.
     w.load_problem(Problem(moons, NetworkSpec(), TrainConfig()))
