@@ -23,7 +23,7 @@ from nnviz.core import runlog
 from nnviz.core.arrays import dataset_from_arrays
 from nnviz.core.checks import real_number, whole_number
 from nnviz.core.data import MAX_SEED, DataError
-from nnviz.core.errors import NnvizError, shown
+from nnviz.core.errors import NnvizError, shown, user_stacklevel
 from nnviz.core.network import SpecError, as_params, check_params, load_npz, wide_start_hint
 from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.session import Session
@@ -402,7 +402,7 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     elif hint := wide_start_hint(problem.spec, 'init_scheme="he" (for relu) or "glorot"'):
         said.append((True, hint))
     for _, text in said:
-        warnings.warn(text, UserWarning, stacklevel=3)
+        warnings.warn(text, UserWarning, stacklevel=user_stacklevel())
     return problem, classes, said
 
 
@@ -511,7 +511,7 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
                                          then="train again", what=trainer.blow_up,
                                          start=trainer.blame_start(),
                                          init='init_scheme="he" (for relu) or "glorot"'),
-                      RuntimeWarning, stacklevel=2)
+                      RuntimeWarning, stacklevel=user_stacklevel())
     arrays = {"test_epoch": np.array(measured["test_epoch"], np.int64),
               **{k: np.array(measured[k], np.float64) for k in list(measured)[1:]}}
     return Run(trainer, run, classes, np.asarray(result.losses, np.float32), arrays,
