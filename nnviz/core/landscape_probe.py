@@ -277,10 +277,10 @@ class LandscapeProbe:
         docstring)."""
         beside, pace = preempt.deferrable(), self._pace
         run_key = getattr(model, "run_key", None) or (id(model),)
+        job = pace.job
+        if job is not None and job.settings[0] != run_key:
+            job.cancelled = True  # another run's, or branch's: nobody will draw it
         if not _compiled(model, self):
-            job = pace.job
-            if job is not None and job.settings[0] != run_key:
-                job.cancelled = True  # another run's: nobody will draw it
             return None  # compiling in the background: the view says so
         now = time.perf_counter()
         epoch, past = int(model.epoch), bool(getattr(model, "past", False))
