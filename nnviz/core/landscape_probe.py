@@ -109,10 +109,11 @@ def _unless_given_up(generation: int, warm_up, model) -> None:
 def give_up() -> None:
     """The app quits: the warm-ups not begun are dropped, and the one under way stops after
     the call under way (an XLA compile or computation cannot be interrupted); then the compile
-    thread ends; so does the landscape being computed for the worker, and its thread. Python's exit waited for them all: Quit -> Discard on a 2-512x8-1 network
-    ended the process 18 s later, the map's and then the sharpness's compiles and first
-    estimate run to the end for nobody (review r24 F9). What was not warmed up is started
-    afresh if asked for again (another window: none is left when the app quits)."""
+    thread ends; so does the landscape being computed for the worker, and its thread. Python's
+    exit waited for them all: Quit -> Discard on a 2-512x8-1 network ended the process 18 s
+    later, the map's and then the sharpness's compiles and first estimate run to the end for
+    nobody (review r24 F9). What was not warmed up is started afresh if asked for again
+    (another window: none is left when the app quits)."""
     global _generation, _warm_pool, _job_pool
     with _warm_lock:
         _generation += 1
