@@ -200,7 +200,18 @@ class Run:
     def session(self) -> Session:
         """The run as a Session (copies of its arrays): what :meth:`save` writes."""
         return Session.from_trainer(self._trainer, class_names=self._class_names(),
-                                    run=self._run)
+                                    extras=self._class_labels(), run=self._run)
+
+    def _class_labels(self) -> dict:
+        """The classes' own labels (ints, strings, bools), for :func:`load` to give back: the
+        class names are their text, and a run saved with labels 0 and 1 came back predicting
+        '0' and '1', so that ``predict_classes(X) == y`` read 0% (review r27 F1)."""
+        if self._classes is None:
+            return {}
+        labels = [c.item() if isinstance(c, np.generic) else c for c in self._classes]
+        if not all(isinstance(c, (bool, int, float, str)) for c in labels):
+            return {}  # the names alone, as before
+        return {CLASS_LABELS: labels}
 
     def save(self, path: str | os.PathLike) -> str:
         """A session file (``.nnviz``) the window opens (``nnviz --open``, *File → Open*), with
@@ -467,6 +478,9 @@ def load(path: str | os.PathLike) -> Run:
     return run_from_session(load_session(path))
 
 
+CLASS_LABELS = "class_labels"  # the session's extras key of Run._class_labels
+
+
 def run_from_session(session: Session, classes: tuple | None = None) -> Run:
     """The Run a Session (read from a file, or captured from the window) holds; ``classes``:
     the original labels of classes 0..K-1 (default: the session's class names)."""
@@ -477,7 +491,11 @@ def run_from_session(session: Session, classes: tuple | None = None) -> Run:
         run.log.checkpoint(trainer.epoch, trainer.state, "start")
     d = session.dataset
     if classes is None and d.is_classification:
-        classes = session.class_names or tuple(range(d.n_classes))
+        labels = session.extras.get(CLASS_LABELS)
+        if isinstance(labels, list) and len(labels) == d.n_classes:
+            classes = tuple(labels)  # as they were given to train (Run._class_labels)
+        else:
+            classes = session.class_names or tuple(range(d.n_classes))
     return Run(trainer, run, classes)
 
 

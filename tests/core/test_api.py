@@ -150,6 +150,22 @@ def test_save_writes_a_session_the_window_opens_and_load_reads_it_back(tmp_path)
     np.testing.assert_array_equal(back.predict(X), run.predict(X))
 
 
+@pytest.mark.parametrize("labels", [np.array([0, 1]), np.array([3, 7]), np.array(["cat", "dog"]),
+                                    np.array([False, True])], ids=["0-1", "3-7", "text", "bool"])
+def test_a_loaded_run_predicts_the_labels_it_was_trained_on(tmp_path, labels):
+    # A student's check of accuracy after save and load (review r27 F1): the labels came back as
+    # their text ('0', '1'), and predict_classes(X) == y read 0% of a run at 100%.
+    X, y = nnviz.datasets.make("moons")
+    y = labels[y]
+    run = nnviz.train(X, y, epochs=200)
+    before = np.mean(run.predict_classes(X) == y)
+    assert before > 0.75
+    back = nnviz.load(run.save(tmp_path / "run"))
+    assert back.classes == run.classes
+    np.testing.assert_array_equal(back.predict_classes(X), run.predict_classes(X))
+    assert np.mean(back.predict_classes(X) == y) == before
+
+
 X_OK, Y_OK = np.random.default_rng(0).normal(size=(50, 2)), np.arange(50) % 2
 
 
