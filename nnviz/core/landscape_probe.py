@@ -11,6 +11,15 @@ stall on it.
 The sharpness history is kept here, per run: one value per checkpoint of the run log (the
 checkpoints of the path), filled in as the time budget allows, each estimate starting from the
 previous one's eigenvector.
+
+Called by the worker's loop (``preempt.deferrable``), a landscape is computed on a thread of
+its own, one at a time, the latest request winning, and the loop is told ``preempt.Later``
+meanwhile, or, while the run plays, handed the last landscape with the model placed on it: the
+training goes on (review r26 F1: Play after a pause on 2-128x8-1 trained no epoch for ~40 s
+while the loop made a landscape between two epochs), and nothing the app waits for as it quits
+is inside one of the landscape's XLA calls (F2: the process lived 28 s after Quit). The
+result is picked up by the worker's next snapshot. Called elsewhere (a test, the command
+line), it computes at once.
 """
 from __future__ import annotations
 
@@ -18,13 +27,15 @@ import math
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 
 import numpy as np
 
 from . import landscape as ls
 from . import preempt
 from .landscape import Landscape, Line, PathOnPlane, Plane
+from .runlog import RunLog
 from .sharpness import stability_limit, top_eigenvalue, top_eigenvalues
 from .training import padded_size
 
@@ -74,6 +85,10 @@ _warm: dict[tuple, Future] = {}
 _warm_lock = threading.Lock()
 # give_up() moves it on: the warm-ups started before stop between their calls.
 _generation = 0
+# The landscapes computed for the worker's loop, one at a time (see the module's docstring);
+# the Future of the last one asked for (those before it are done or end before it).
+_job_pool: ThreadPoolExecutor | None = None  # made for the first (after give_up: anew)
+_last_job: Future | None = None
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -94,19 +109,81 @@ def _unless_given_up(generation: int, warm_up, model) -> None:
 def give_up() -> None:
     """The app quits: the warm-ups not begun are dropped, and the one under way stops after
     the call under way (an XLA compile or computation cannot be interrupted); then the compile
-    thread ends. Python's exit waited for them all: Quit -> Discard on a 2-512x8-1 network
-    ended the process 18 s later, the map's and then the sharpness's compiles and first
-    estimate run to the end for nobody (review r24 F9). What was not warmed up is started
-    afresh if asked for again (another window: none is left when the app quits)."""
-    global _generation, _warm_pool
+    thread ends; so does the landscape being computed for the worker, and its thread. Python's
+    exit waited for them all: Quit -> Discard on a 2-512x8-1 network ended the process 18 s
+    later, the map's and then the sharpness's compiles and first estimate run to the end for
+    nobody (review r24 F9). What was not warmed up is started afresh if asked for again
+    (another window: none is left when the app quits)."""
+    global _generation, _warm_pool, _job_pool
     with _warm_lock:
         _generation += 1
         for key, futs in list(_warm.items()):
             if not all(f.done() for f in futs.values()):
                 del _warm[key]
-        pool, _warm_pool = _warm_pool, None
-    if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pools = (_warm_pool, _job_pool)
+        _warm_pool = _job_pool = None
+    for pool in pools:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def busy() -> bool:
+    """Whether a landscape is being computed for the worker (the thread's XLA calls busy)."""
+    with _warm_lock:
+        return _last_job is not None and not _last_job.done()
+
+
+def _jobs() -> ThreadPoolExecutor:
+    """The thread of the landscapes computed for the worker (called with _warm_lock held).
+    Made from the worker's thread, it runs at the worker's lowered priority."""
+    global _job_pool
+    if _job_pool is None:
+        _job_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-landscape")
+    return _job_pool
+
+
+@dataclass(eq=False)
+class _Job:
+    """A landscape being computed on its own thread for the worker's loop."""
+    settings: tuple  # LandscapeProbe.__call__'s: of one run, plane kind and pin
+    key: tuple  # what it is the landscape of (LandscapeProbe._key)
+    idle: bool  # of a run not playing: the whole sharpness history
+    refs: tuple  # the weights and run log whose ids the key holds, kept alive with it
+    generation: int = 0
+    future: Future | None = None
+    cancelled: bool = False  # a newer request, or its view gone: it stops at its next check
+    lean: bool = False  # the run plays again: its sharpness history stops at the next batch
+
+    def stopped(self) -> bool:
+        return self.cancelled or _generation != self.generation
+
+
+@dataclass
+class _Pace:
+    """A probe's pacing and last results, shared by its copies: the view sends the worker a
+    copy at every change of its settings, and again while paused to fill in the sharpness
+    history. A copy sent while paused knew no landscape: at Play it made a whole new one
+    before the play's first frame (review r26 F1)."""
+    last_call: float = 0.0
+    last: tuple | None = None  # (the settings it was made with, result)
+    epoch: int = -1  # of the last call
+    costs: list = field(default_factory=list)  # of the last three computations
+    next: float = 0.0
+    next_place: float = 0.0
+    paused: bool = False  # the last call was of a run not playing (ModelAt.playing)
+    job: _Job | None = None  # the landscape being computed beside the worker (one at a time)
+    done: tuple | None = None  # (key, result, refs) of the last one computed there
+    record: tuple | None = None  # (run log, its checkpoints, _Record of them): see _frozen
+
+
+class _Record:
+    """What a landscape reads of a run log (its checkpoints), as they were when it was asked
+    for: the worker trains on and adds checkpoints meanwhile."""
+
+    def __init__(self, checkpoints: list) -> None:
+        self.checkpoints = checkpoints
+
+    weights_of = RunLog.weights_of
 
 
 def _compiled(model, probe: "LandscapeProbe", wait: bool = False,
@@ -190,24 +267,24 @@ class LandscapeProbe:
         self._memo: dict = {}
         self._vector: np.ndarray | None = None
         self._pinned_land: tuple | None = None  # (key, Landscape) of the pinned plane
-        self._last_call = 0.0
-        self._last: tuple | None = None  # (the settings it was made with, result)
-        self._epoch = -1  # of the last call
-        self._costs: list[float] = []  # of the last three computations
-        self._next = 0.0
-        self._next_place = 0.0
-        self._paused = False  # the last call was of a run not playing (ModelAt.playing)
+        self._pace = _Pace()  # shared by the copies, as _memo and _sharp
 
     def __call__(self, model, grid_points=None) -> LandscapeResult | None:
         """The result for ``model``; while a run plays, the last one again until its cost is
         amortised to ``budget`` of the time. It throttles itself rather than through
         inspect.Throttled, whose "a frame long after the last one is fresh" would, with a probe
-        slower than that gap, make every frame fresh and hold the snapshots at its own pace."""
+        slower than that gap, make every frame fresh and hold the snapshots at its own pace.
+        Called by the worker's loop, a new landscape is computed beside it (see the module's
+        docstring)."""
+        beside, pace = preempt.deferrable(), self._pace
+        run_key = getattr(model, "run_key", None) or (id(model),)
+        job = pace.job
+        if job is not None and job.settings[0] != run_key:
+            job.cancelled = True  # another run's, or branch's: nobody will draw it
         if not _compiled(model, self):
             return None  # compiling in the background: the view says so
         now = time.perf_counter()
         epoch, past = int(model.epoch), bool(getattr(model, "past", False))
-        run_key = getattr(model, "run_key", None) or (id(model),)
         settings = (run_key, self.kind, id(self.pinned), past)
         # Not training by the worker's word (ModelAt.playing, as inspect.Throttled reads it:
         # the snapshot after a Step that drew its progress came within IDLE_S of the last and
@@ -216,12 +293,17 @@ class LandscapeProbe:
         # call: the first frame after a pause came long after the paused one's, and was made
         # as a still run's, the whole sharpness history and all (review r24 F5).
         playing = getattr(model, "playing", None)
-        idle = past or playing is False or (playing is None and now - self._last_call > IDLE_S)
-        moved = epoch != self._epoch  # the same epoch again: paused, or weights set by hand
-        resumed = bool(playing) and self._paused  # the first call of a play after a pause
-        self._paused = playing is False
-        self._last_call, self._epoch = now, epoch
-        last = self._last
+        idle = past or playing is False or (playing is None and now - pace.last_call > IDLE_S)
+        moved = epoch != pace.epoch  # the same epoch again: paused, or weights set by hand
+        resumed = bool(playing) and pace.paused  # the first call of a play after a pause
+        pace.paused = playing is False
+        pace.last_call, pace.epoch = now, epoch
+        if beside:
+            self._collect(settings, now)
+            job = pace.job
+            if playing and job is not None and job.idle:
+                job.lean = True  # the paused one's sharpness history: not while it plays
+        last = pace.last
         if resumed and last is not None and last[0] == settings:
             # Play after a pause: the landscape made while paused is the run's now, and the
             # next one comes at a playing run's pace from here (cost / budget), not in Play's
@@ -231,37 +313,156 @@ class LandscapeProbe:
             # the paused epoch), not a still run's calls, which estimated the whole sharpness
             # history (tens of seconds on 2-512x8-1: no landscape for minutes after Play).
             cost = self._memo.get("cost", 0.0) or self._cost()
-            self._next = now + cost / self.budget
-        if last is not None and last[0] == settings and moved and not idle and now < self._next:
-            if now < self._next_place:
-                return last[1]
-            # The landscape is not due, but the model can be placed on its plane: a matter of
-            # microseconds at 200 points, so the white dot moves in every frame instead of
-            # jumping once a second. Paced by its own cost too (a 2-512x8-1 network's 2M
-            # weights take milliseconds).
-            placed = self._placed(last[1], model)
-            done = time.perf_counter()
-            self._next_place = done + (done - now) / self.budget
-            self._last = (settings, placed)  # until the next placing, this one
-            return placed
+            pace.next = now + cost / self.budget
+        if last is not None and last[0] == settings and moved and not idle and now < pace.next:
+            return self._place(settings, last[1], model, now)
+        if beside:
+            return self._beside(model, settings, idle, now)
         # numpy's OpenBLAS threads spin against jax's and the training's: on a busy machine a
         # small SVD of the path stalled far longer than its work. One thread does it at once.
         with _one_blas_thread():
             result = self._compute(model, idle, _compiled(model, self, part="sharpness"))
         done = time.perf_counter()
+        self._took(settings, result, done - now, done)
+        return result
+
+    def _took(self, settings: tuple, result: LandscapeResult, cost: float, done: float) -> None:
+        """A landscape made at ``cost`` seconds: the last, and the next due by the budget."""
+        pace = self._pace
         # The median of the last three costs: a call that compiled (the first, a new network)
         # must not keep the view still for twenty times the compile. (The smaller of the last
         # two, as before, was the cheaper of two noisy costs: on a busy machine the probe took
         # 9% of the worker's time, not 5%.)
-        self._costs = [*self._costs[-2:], done - now]
-        self._next = done + self._cost() / self.budget
-        self._last = (settings, result)
-        self._last_call = done
-        return result
+        pace.costs = [*pace.costs[-2:], cost]
+        pace.next = done + self._cost() / self.budget
+        pace.last = (settings, result)
+        pace.last_call = done
+
+    def _place(self, settings: tuple, r: LandscapeResult, model, now: float) -> LandscapeResult:
+        """The landscape ``r``, not due again: the model placed on its plane, a matter of
+        microseconds at 200 points, so the white dot moves in every frame instead of jumping
+        once a second. Paced by its own cost too (a 2-512x8-1 network's 2M weights take
+        milliseconds): until the next placing, the last one."""
+        pace = self._pace
+        if now < pace.next_place:
+            return pace.last[1]
+        placed = self._placed(r, model)
+        done = time.perf_counter()
+        pace.next_place = done + (done - now) / self.budget
+        pace.last = (settings, placed)
+        return placed
+
+    # -- computed beside the worker's loop ---------------------------------------------------------
+
+    def _key(self, model, settings: tuple, idle: bool, sharpness: bool) -> tuple:
+        """What a landscape of ``model`` is of (the weights and record by identity: _Job.refs
+        keeps them alive with it)."""
+        log = getattr(model, "log", None)
+        return (settings, int(model.epoch), id(model.params), id(log),
+                len(log.checkpoints) if log is not None else 0, self.res, self.max_points,
+                idle, sharpness)
+
+    def _collect(self, settings: tuple, now: float) -> None:
+        """The landscape computed beside the worker, once done: the last one now, if of these
+        settings (a failure is raised here, in the worker's thread: its view's)."""
+        pace = self._pace
+        job = pace.job
+        if job is None or not job.future.done():
+            return
+        pace.job = None
+        if job.settings != settings or job.future.cancelled():
+            return
+        try:
+            result, cost = job.future.result()
+        except preempt.Preempted:  # stopped for a newer one
+            return
+        self._took(settings, result, cost, now)
+        pace.done = (job.key, result, job.refs)
+
+    def _beside(self, model, settings: tuple, idle: bool, now: float) -> LandscapeResult:
+        """The landscape due for ``model``, computed beside the worker: while a run plays, the
+        last one meanwhile, the model placed on it; else preempt.Later until it comes."""
+        pace = self._pace
+        key = self._key(model, settings, idle, _compiled(model, self, part="sharpness"))
+        done = pace.done
+        if idle and done is not None and done[0] == key:
+            return done[1]  # this model's, computed
+        job = pace.job
+        # The one asked for is under way, or, while the run plays, the run's next one: it
+        # comes when done (one at a time); else the latest request wins.
+        if job is not None and not (job.key == key or (not idle and job.settings == settings)):
+            job.cancelled = True
+            job = None
+        if job is None:
+            job = self._submit(model, settings, key, idle)
+        last = pace.last
+        if not idle and last is not None and last[0] == settings:
+            return self._place(settings, last[1], model, now)
+        raise preempt.Later(job.future)
+
+    def _submit(self, model, settings: tuple, key: tuple, idle: bool) -> _Job:
+        global _last_job
+        pace = self._pace
+        job = _Job(settings, key, idle, (model.params, getattr(model, "log", None)))
+        frozen = self._frozen(model)
+        with _warm_lock:
+            job.generation = _generation
+            job.future = _last_job = _jobs().submit(self._compute_beside, job, frozen, key[-1])
+        pace.job = job
+        return job
+
+    def _frozen(self, model):
+        """What a landscape reads of ``model`` (a ModelAt, whose run's fixed parts are its
+        Trainer's, and its run log), as they are now: the worker trains on meanwhile, adds
+        checkpoints, and may put edited points in the Trainer. The record is the same object
+        while its checkpoints are (the memo of _compute knows it by its id)."""
+        pace, log = self._pace, getattr(model, "log", None)
+        record = None
+        if log is not None:
+            held = pace.record
+            if held is None or held[0] is not log or held[1] is not log.checkpoints or \
+                    len(held[2].checkpoints) != len(log.checkpoints):
+                held = pace.record = (log, log.checkpoints, _Record(list(log.checkpoints)))
+            record = held[2]
+        src = getattr(model, "source", model)
+        frozen = SimpleNamespace(
+            spec=model.spec, config=model.config, data=model.data, X_train=model.X_train,
+            T_train=model.T_train, X_test=src.X_test, T_test=src.T_test,
+            initial_params=getattr(src, "initial_params", None), seed=getattr(src, "seed", 0),
+            params=model.params, epoch=int(model.epoch),
+            learning_rate=float(model.learning_rate), run_key=getattr(model, "run_key", None),
+            past=bool(getattr(model, "past", False)), playing=getattr(model, "playing", None),
+            log=record)
+        frozen.source = frozen
+        return frozen
+
+    def _compute_beside(self, job: _Job, model, sharpness: bool) -> tuple:
+        """(The landscape, its cost in seconds): on the landscape's thread, stopping between
+        its parts once ``job`` is stopped; its sharpness history also once the run plays."""
+        t0 = time.perf_counter()
+        with _one_blas_thread(), np.errstate(all="ignore"):
+            with preempt.when(job.stopped):
+                r = self._compute(model, job.idle, sharpness=False)
+            if sharpness:
+                try:
+                    with preempt.when(lambda: job.stopped() or job.lean):
+                        r = self._compute(model, job.idle)  # (its map: _compute's memo)
+                except preempt.Preempted:
+                    if job.stopped():
+                        raise
+                    r = replace(r, sharpness_compiling=False)  # its history: later
+        return r, time.perf_counter() - t0
+
+    def stop_beside(self) -> None:
+        """Its view is gone (or the worker stops): the landscape under way beside the worker
+        stops at its next check (an XLA call under way ends first, on its own thread)."""
+        job = self._pace.job
+        if job is not None:
+            job.cancelled = True
 
     def _cost(self) -> float:
         """What a computation costs, by the last three (see __call__)."""
-        costs = sorted(self._costs)
+        costs = sorted(self._pace.costs)
         return 0.0 if len(costs) <= 1 else costs[0] if len(costs) == 2 else costs[1]
 
     def _placed(self, r: LandscapeResult, model) -> LandscapeResult:

@@ -248,6 +248,14 @@ class StartRow:
 
 
 @dataclass(frozen=True)
+class ProbeCame:
+    """(The loop's own, from the thread that computed them:) the numbers of probe ``name`` that
+    a snapshot went out without (``preempt.Later`` with their Future: a landscape) are done:
+    the next snapshot takes them, and one is made now if the run is paused."""
+    name: str
+
+
+@dataclass(frozen=True)
 class Request:
     """Run ``fn(RunContext)`` in the loop's thread and hand the result to ``callback`` (None:
     a RunState copy of the run). With ``on_error``, a failure (no model, ``fn`` raising) goes
@@ -353,14 +361,14 @@ class SweepRequest:
 # else -- a Request (Save's capture, Undo's), a branch's reply, an edit of the points -- is about
 # the problem before it, which is then prepared to the end, as before.
 _PASSING = (Play, Pause, Step, Reset, Restart, SetLearningRate, SetSpeed, SetStopAt, SetProbe,
-            DrawGrid, ShowEpoch, StartRow)
+            DrawGrid, ShowEpoch, StartRow, ProbeCame)
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
            | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | DrawGrid
            | Request
            | ShowEpoch | Branch | TakeBranch | PutBranch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
-           | EndSweep | SweepRequest | StartRow)
+           | EndSweep | SweepRequest | StartRow | ProbeCame)
 
 
 class _LiveBranch:
@@ -613,8 +621,10 @@ class TrainLoop(_LiveBranch):
         self._start_rows: ThreadPoolExecutor | None = None
         self.start_row: Future | None = None
         # The probes that wait for numbers measured elsewhere (preempt.Later): their snapshot
-        # went out without them, and the next comes when they do (not _probes_due).
+        # went out without them, and the next comes when they do (not _probes_due); the
+        # Future each was last told to wait for (a ProbeCame is posted when it is done).
         self._probes_waiting: set[str] = set()
+        self._probes_awaited: dict[str, Future] = {}
         self._prepared_sizes: set = set()  # (problem, size, mini-batches, test points) done
 
     # --- the thread-safe way in ------------------------------------------------------------
@@ -726,6 +736,8 @@ class TrainLoop(_LiveBranch):
                 for pool in (self._preparing, self._start_rows):  # they finish on their own
                     if pool is not None:
                         pool.shutdown(wait=False, cancel_futures=True)
+                for fn in self.probes.values():
+                    _stop_beside(fn)
             case NewProblem(run_id, problem):
                 self._set_playing(False)
                 self._start_problem(run_id, problem)
@@ -738,7 +750,7 @@ class TrainLoop(_LiveBranch):
                 self.stop_at = None if epoch is None or epoch <= 0 else int(epoch)
             case SetProbe(name, fn):
                 if fn is None:
-                    self.probes.pop(name, None)
+                    _stop_beside(self.probes.pop(name, None))
                     self._probe_last.pop(name, None)
                 else:
                     self.probes[name] = fn
@@ -757,6 +769,9 @@ class TrainLoop(_LiveBranch):
                 self._sweep_command(cmd)
             case StartRow():
                 self._start_row_came(cmd)
+            case ProbeCame(name):
+                if name in self.probes:
+                    self._dirty = True  # (paused: a snapshot now; playing: the next one's)
             case Play() | Pause() | Step() if self.sweep_focus:
                 # The sweep's controls, with a sweep or not (one refused, still to come): the
                 # main run waits, paused. Play with a refused sweep trained it out of sight.
@@ -1702,14 +1717,15 @@ class TrainLoop(_LiveBranch):
                 return not self.commands.empty() or self.stopping.is_set() or (
                     answer and time.perf_counter() - t0 > SLOW_PROBE_S)
             try:
-                with np.errstate(all="ignore"), preempt.when(give_way):
+                with np.errstate(all="ignore"), preempt.when(give_way, later=True):
                     # (a diverging model's numbers overflow: fine)
                     value = fn(model, self.grid_points)
-            except preempt.Later:  # its numbers come from elsewhere: a fresh snapshot then
+            except preempt.Later as e:  # its numbers come from elsewhere: a fresh snapshot then
                 if last is not None:
                     extras[name] = last
                 pending.add(name)
                 self._probes_waiting.add(name)
+                self._await(name, e.future)
                 continue
             except preempt.Preempted:
                 if time.perf_counter() - t0 > SLOW_PROBE_S:
@@ -1733,6 +1749,14 @@ class TrainLoop(_LiveBranch):
             extras[name] = value
             self._probe_last[name] = (self.run_id, value)
         return extras, pending
+
+    def _await(self, name: str, future: Future | None) -> None:
+        """Hear (a ProbeCame) when ``future``, the numbers probe ``name`` waits for, is done:
+        once per Future, however many snapshots go out meanwhile."""
+        if future is None or self._probes_awaited.get(name) is future:
+            return
+        self._probes_awaited[name] = future
+        future.add_done_callback(lambda _f: self.post(ProbeCame(name)))
 
     def _end_loss(self, model: ModelAt, m: Metrics) -> float:
         """Snapshot.end_loss: the live end's train loss, which the next epoch prints (nan where
@@ -1817,7 +1841,10 @@ class TrainLoop(_LiveBranch):
             self._start_rows = None
         self.trainer, self._start_numbers, self._row_coming = None, None, None
         self.sweep = None
+        for fn in self.probes.values():
+            _stop_beside(fn)
         self.probes.clear()
+        self._probes_awaited.clear()
         self.grid_points, self._grid_axes = None, None
         self.__dict__.pop("_grid_device", None)
         while True:  # commands never run (a queued problem holds a Dataset and weights)
@@ -1825,6 +1852,14 @@ class TrainLoop(_LiveBranch):
                 self.commands.get_nowait()
             except queue.Empty:
                 break
+
+
+def _stop_beside(probe) -> None:
+    """A probe no longer run: the work it has under way on a thread of its own (a landscape)
+    stops at its next check (``stop_beside``, where it has such work)."""
+    stop = getattr(probe, "stop_beside", None)
+    if stop is not None:
+        stop()
 
 
 def _timed(fn, *args) -> tuple[Any, float]:

@@ -9,7 +9,8 @@ Review r24 F18: on a 2-512x8-1 network the Landscape probe took 10-40 s a snapsh
 or a click on the timeline waited for it.
 
 Only the thread that runs the loop is asked (the hook is per thread): the same probe's code run
-on a compile thread (landscape_probe's warm-up) never stops half-way.
+on a compile thread (landscape_probe's warm-up) never stops half-way; a landscape computed on
+its own thread for the loop has a hook of its own there (a newer one asked for, the app quits).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-__all__ = ["Later", "Preempted", "check", "when", "wanted"]
+__all__ = ["Later", "Preempted", "check", "deferrable", "when", "wanted"]
 
 
 class Preempted(Exception):
@@ -26,9 +27,15 @@ class Preempted(Exception):
 
 class Later(Preempted):
     """A probe's numbers are being measured on another thread (the start's gradient row of a
-    big run: core.loop): the snapshot goes out without them, marked as being computed
-    (``Snapshot.pending``), and the worker makes a fresh one when they come -- not before, as
-    it does for a probe that gave way (its view says "Computing..." meanwhile)."""
+    big run: core.loop; a landscape: core.landscape_probe): the snapshot goes out without
+    them, marked as being computed (``Snapshot.pending``), and the worker makes a fresh one
+    when they come -- not before, as it does for a probe that gave way (its view says
+    "Computing..." meanwhile). ``future``: the Future they come with, when the worker is to
+    hear of it (None: it hears by other means, the start row's StartRow command)."""
+
+    def __init__(self, future=None) -> None:
+        super().__init__()
+        self.future = future
 
 
 _hook = threading.local()
@@ -40,6 +47,13 @@ def wanted() -> bool:
     return should is not None and bool(should())
 
 
+def deferrable() -> bool:
+    """Whether work asked for in this thread may be done on another thread, its caller told
+    :class:`Later` meanwhile (the worker's loop running the views' probes: ``when(...,
+    later=True)``); a probe called elsewhere (a test, the command line) computes at once."""
+    return bool(getattr(_hook, "later", False))
+
+
 def check() -> None:
     """Raise :class:`Preempted` when the work under way in this thread should stop."""
     if wanted():
@@ -47,11 +61,12 @@ def check() -> None:
 
 
 @contextmanager
-def when(should: Callable[[], bool] | None) -> Iterator[None]:
-    """:func:`check` in this thread raises while ``should()`` is true (None: never)."""
-    last = getattr(_hook, "should", None)
-    _hook.should = should
+def when(should: Callable[[], bool] | None, later: bool = False) -> Iterator[None]:
+    """:func:`check` in this thread raises while ``should()`` is true (None: never);
+    ``later``: :func:`deferrable` meanwhile."""
+    last = getattr(_hook, "should", None), getattr(_hook, "later", False)
+    _hook.should, _hook.later = should, later
     try:
         yield
     finally:
-        _hook.should = last
+        _hook.should, _hook.later = last

@@ -421,9 +421,11 @@ def test_leaving_the_landscape_stops_its_sharpness_history(main_window, qtbot, w
         w.show_view("landscape")
         qtbot.waitUntil(lambda: len(calls) == 1, timeout=LANDSCAPE_TIMEOUT)  # the history's
         w.show_view("main")  # another tab, while the first checkpoint's estimate runs
+        got = []
+        w.request_state(got.append, lambda ctx: True)  # (the worker has done what came before)
+        qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
     finally:
         gate.set()
-    got = []
-    w.request_state(got.append, lambda ctx: True)  # (the worker has done what came before)
-    qtbot.waitUntil(lambda: bool(got), timeout=TIMEOUT)
+    # (the landscape is computed on a thread of its own: that thread's work ends)
+    qtbot.waitUntil(lambda: not lp.busy(), timeout=TIMEOUT)
     assert len(calls) == 1
