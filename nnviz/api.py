@@ -9,11 +9,13 @@ same trainer and so the same losses, bit for bit.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import os
 import warnings
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, ParamSpec, Sequence, TypeVar
 
 import numpy as np
 
@@ -21,7 +23,7 @@ from nnviz.core import runlog
 from nnviz.core.arrays import dataset_from_arrays
 from nnviz.core.checks import real_number, whole_number
 from nnviz.core.data import MAX_SEED, DataError
-from nnviz.core.errors import NnvizError, shown
+from nnviz.core.errors import NnvizError, shown, user_stacklevel
 from nnviz.core.network import SpecError, as_params, check_params, load_npz, wide_start_hint
 from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.session import Session
@@ -31,6 +33,10 @@ from nnviz.core.training import Trainer, TrainingError, divergence_message
 MAX_EPOCHS = 1_000_000_000  # as ``nnviz train --epochs``
 
 __all__ = ["train", "load", "show", "Run"]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _name(v: Any) -> Any:
@@ -200,7 +206,18 @@ class Run:
     def session(self) -> Session:
         """The run as a Session (copies of its arrays): what :meth:`save` writes."""
         return Session.from_trainer(self._trainer, class_names=self._class_names(),
-                                    run=self._run)
+                                    extras=self._class_labels(), run=self._run)
+
+    def _class_labels(self) -> dict:
+        """The classes' own labels (ints, strings, bools), for :func:`load` to give back: the
+        class names are their text, and a run saved with labels 0 and 1 came back predicting
+        '0' and '1', so that ``predict_classes(X) == y`` read 0% (review r27 F1)."""
+        if self._classes is None:
+            return {}
+        labels = [c.item() if isinstance(c, np.generic) else c for c in self._classes]
+        if not all(isinstance(c, (bool, int, float, str)) for c in labels):
+            return {}  # the names alone, as before
+        return {CLASS_LABELS: labels}
 
     def save(self, path: str | os.PathLike) -> str:
         """A session file (``.nnviz``) the window opens (``nnviz --open``, *File → Open*), with
@@ -385,10 +402,51 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
     elif hint := wide_start_hint(problem.spec, 'init_scheme="he" (for relu) or "glorot"'):
         said.append((True, hint))
     for _, text in said:
-        warnings.warn(text, UserWarning, stacklevel=3)
+        warnings.warn(text, UserWarning, stacklevel=user_stacklevel())
     return problem, classes, said
 
 
+# Other names for train's and show's options, as other tools spell them: nnviz sweep --json's
+# column "learning_rate", scikit-learn's MLPClassifier (hidden_layer_sizes, max_iter, ...).
+# difflib finds a slip of the keyboard ("hiden"), not these.
+OPTION_ALIASES = {"learning_rate": "lr", "learning_rate_init": "lr", "hidden_layer_sizes": "hidden",
+                  "hidden_layers": "hidden", "max_iter": "epochs", "n_epochs": "epochs",
+                  "random_state": "seed", "solver": "optimizer", "alpha": "l2"}
+
+
+def _option_error(function: str, name: str, known: Sequence[str], also: str = "") -> TrainingError:
+    """The error for an option ``name`` that ``function`` does not take: the one meant where
+    it is another tool's name for it or a slip of one, else the options it takes."""
+    from nnviz.view_names import did_you_mean
+    meant = OPTION_ALIASES.get(name)
+    if meant in known:
+        hint = f"; nnviz calls it {meant}"
+    else:
+        hint = did_you_mean(name, known, cutoff=0.6) or (
+            f"; it takes {', '.join(known)}{f' and {also}' if also else ''}")
+    return TrainingError(f"{function} has no option {name!r}{hint}")
+
+
+def _named_options(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` refusing a keyword it does not take with a TrainingError that names the
+    one meant (:func:`_option_error`): ``train(X, y, hiden=[4])`` raised Python's bare
+    "TypeError: train() got an unexpected keyword argument 'hiden'", where show said "did you
+    mean hidden?" (review r27 F10). Its signature and docstring stay the function's own
+    (functools.wraps: help() and inspect.signature read them)."""
+    keywords = [n for n, p in inspect.signature(function).parameters.items()
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+    @functools.wraps(function)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        for name in kwargs:
+            if name not in keywords:
+                raise _option_error(function.__name__, name,
+                                    [n for n in keywords if n not in ("X", "y")])
+        return function(*args, **kwargs)
+    return checked
+
+
+@_named_options
 def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequence[str] = "sigmoid",
           loss: str | None = None, optimizer: str = "gd", lr: float | None = None,
           epochs: int = 1000, test_fraction: float = 0.2, seed: int = 0, batch_size: int = 0,
@@ -453,7 +511,7 @@ def train(X, y, *, hidden: Sequence[int] = (4, 10, 4), activation: str | Sequenc
                                          then="train again", what=trainer.blow_up,
                                          start=trainer.blame_start(),
                                          init='init_scheme="he" (for relu) or "glorot"'),
-                      RuntimeWarning, stacklevel=2)
+                      RuntimeWarning, stacklevel=user_stacklevel())
     arrays = {"test_epoch": np.array(measured["test_epoch"], np.int64),
               **{k: np.array(measured[k], np.float64) for k in list(measured)[1:]}}
     return Run(trainer, run, classes, np.asarray(result.losses, np.float32), arrays,
@@ -467,6 +525,9 @@ def load(path: str | os.PathLike) -> Run:
     return run_from_session(load_session(path))
 
 
+CLASS_LABELS = "class_labels"  # the session's extras key of Run._class_labels
+
+
 def run_from_session(session: Session, classes: tuple | None = None) -> Run:
     """The Run a Session (read from a file, or captured from the window) holds; ``classes``:
     the original labels of classes 0..K-1 (default: the session's class names)."""
@@ -477,7 +538,11 @@ def run_from_session(session: Session, classes: tuple | None = None) -> Run:
         run.log.checkpoint(trainer.epoch, trainer.state, "start")
     d = session.dataset
     if classes is None and d.is_classification:
-        classes = session.class_names or tuple(range(d.n_classes))
+        labels = session.extras.get(CLASS_LABELS)
+        if isinstance(labels, list) and len(labels) == d.n_classes:
+            classes = tuple(labels)  # as they were given to train (Run._class_labels)
+        else:
+            classes = session.class_names or tuple(range(d.n_classes))
     return Run(trainer, run, classes)
 
 
@@ -485,15 +550,10 @@ def _known_options(options: dict) -> None:
     """Raise a TrainingError naming an option :func:`show` does not take, and the one meant
     when it is a slip of one (``hiden=[4]``: a TypeError named an internal function,
     make_array_problem, review r20 F11)."""
-    import inspect as _inspect
-
-    from nnviz.view_names import did_you_mean
-    known = [n for n in _inspect.signature(make_array_problem).parameters if n not in ("X", "y")]
+    known = [n for n in inspect.signature(make_array_problem).parameters if n not in ("X", "y")]
     for name in options:
         if name not in known:
-            meant = did_you_mean(name, known, cutoff=0.6) or (
-                f"; it takes {', '.join(known)} and block")
-            raise TrainingError(f"show has no option {name!r}{meant}")
+            raise _option_error("show", name, known, also="block")
 
 
 def show(X=None, y=None, *, block: bool | None = None, **options: Any):

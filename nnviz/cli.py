@@ -204,9 +204,11 @@ def _choice(names, what: str):
     names = list(names)
 
     def parse(text: str) -> str:
+        from nnviz.view_names import did_you_mean
         t = text.strip().lower().replace("_", "-")
-        if t not in names:
-            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}; choose from {', '.join(names)}")
+        if t not in names:  # the name meant, when one is close, as --show says it
+            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}{did_you_mean(t, names)}"
+                                             f" (choose from {', '.join(names)})")
         return t
     parse.__name__ = what
     return parse
@@ -250,7 +252,9 @@ def _preset_name(text: str) -> str:
     except presets.PresetError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
     if t not in ids:
-        raise argparse.ArgumentTypeError(f"unknown preset {text!r}; choose from {', '.join(ids)}")
+        from nnviz.view_names import did_you_mean
+        raise argparse.ArgumentTypeError(f"unknown preset {text!r}{did_you_mean(t, ids)} "
+                                         f"(choose from {', '.join(ids)})")
     return t
 
 
@@ -422,7 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", action=_DataInWindow, help=argparse.SUPPRESS)
     p.add_argument("--screenshot", metavar="FILE.png", default=None,
                    help="render the window offscreen after --epochs epochs, save it and exit")
-    p.add_argument("--show", default="main", metavar="VIEW", type=_view,
+    # (default None, read as main: a session opened with --open keeps the view it was saved on
+    # unless --show is given, review r27 F2)
+    p.add_argument("--show", default=None, metavar="VIEW", type=_view,
                    help="the view to show or capture: main, network, neurons, hidden-space, "
                         "gradients, landscape, lessons, backprop, regions, compare, or one "
                         "lesson's page: "

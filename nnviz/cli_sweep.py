@@ -390,7 +390,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         out("sharpness: the largest eigenvalue of the training loss's Hessian at the final "
             "weights; 2/lr: the most plain gradient descent stays stable at (n/a: no such "
             "limit for this optimiser)")
-    out(f"speed: {rate:,.0f} member-epochs/s over {ran} member-epochs "
+    out(f"speed: {rate:,.0f} member-epochs/s over {ran:,} member-epochs "
         f"(compile {compile_s:.2f} s, not counted)")
     return 0
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .csvdata import MAX_CLASSES, MAX_ROWS, MIN_ROWS
 from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
-from .errors import shown
+from .errors import shown, user_stacklevel
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -120,7 +120,7 @@ def _warn_labels_as_floats(y: np.ndarray) -> None:
     warnings.warn(f"y holds {held}, as floats: trained as a regression (values to predict, a "
                   f"linear output and mse); for {classes} classes pass integer labels "
                   f"(y.astype(int)) or task='classification'", UserWarning,
-                  stacklevel=5)  # here, dataset_from_arrays, make_array_problem, train or show
+                  stacklevel=user_stacklevel())
 
 
 def _shape(a) -> tuple[int, ...]:

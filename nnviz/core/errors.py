@@ -27,3 +27,17 @@ def sentence(text: str) -> str:
     or "!" (a title "how many units does it take?" read "...take?. Press Play")."""
     text = text.rstrip()
     return text if text.endswith((".", "?", "!", "\u2026")) else text + "."
+
+
+def user_stacklevel() -> int:
+    """warnings.warn's ``stacklevel``, from the function that calls this, that names the first
+    caller outside the nnviz package: the user's own line, however many of nnviz's functions
+    (and wrappers: api._named_options) lie between. A fixed count pointed into nnviz/api.py
+    once train gained its option check."""
+    import os
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -1172,6 +1172,25 @@ def stuck_high(recent: np.ndarray, best_loss: float, epoch_s: float | None = Non
     return bool(recent.max() - recent.min() <= STUCK_FLAT * abs(last))
 
 
+BACK_RATE_WHY = {"now": "the rate set since", "before": "the rate this run trained at before",
+                 "default": "the rate nnviz picks for this data and optimiser",
+                 "tenth": "a tenth of the rate"}
+
+
+def back_rate(lr: float, now: float, before: float | None,
+              default: float | None = None) -> tuple[float, str]:
+    """The rate to go back to the best epoch at, after a step at ``lr`` saturated the units, and
+    why (a key of BACK_RATE_WHY): the rate set since (``now``, lower), or the one the run
+    trained well at before (lr 5 before 10000), or the data's ``default`` rate, or a tenth of
+    ``lr``, the first that is lower than ``lr``. A tenth alone, at lr 10000 on the moons,
+    offered 1000, then 100, then 10: four clicks and four saturated branches to reach a rate
+    that trains (review r27 F6); the default (1 there) trains them in one."""
+    for rate, why in ((now, "now"), (before, "before"), (default, "default")):
+        if rate is not None and 0 < rate < lr:
+            return float(rate), why
+    return lr / 10, "tenth"
+
+
 def stuck_message(loss: float, best_loss: float, lr: float, then: str = "Restart",
                   now: float | None = None, best_epoch: int | None = None) -> str:
     """The hint for a run :func:`stuck_high`: what it sees, the likely cause, what to try.

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nnviz.core.problem import Problem
 
 DEFAULTS: dict[str, Any] = dict(
-    screenshot=None, show="main", epochs=None, open=None, dataset="moons", samples=None,
+    screenshot=None, show=None, epochs=None, open=None, dataset="moons", samples=None,
     noise=None, seed=None, test_fraction=0.2, classes=3, hidden=None, activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
     batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, exercise=None,

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QGraphicsItem,
 
 from nnviz.core import backprop
 from nnviz.core.backprop import DERIVATIVE_TEXT, STAGE_TITLES, STAGES
+from nnviz.core.features import label as feature_label
 from nnviz.core.formatting import plural
 
 from . import colors
@@ -128,7 +129,10 @@ PRESENTING_PLOT_SHARE = 0.38
 # each, at ~8 paragraphs a stage, took ~4 of the few lines the text has on a projector).
 COMPACT_CSS = "p { margin-top: 0px; margin-bottom: 4px; } table { margin: 0px; }"
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
-LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
+LABEL_GLYPHS = "0123456789.-=eaxδ"
+# An input's label names its feature ("x1=0.792") where the name is this short ("width="),
+# else x1, x2 (an imported file's "sepal length (cm)=" left no room for the number).
+INPUT_NAME_MOST = 8  # all a node label's glyphs: its box's height
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
 # (else above them, to the right, as the other columns').
 BESIDE_AT_LEAST = 0.85
@@ -414,7 +418,7 @@ class BackpropCanvas(NetworkCanvas):
             beside, prefix, style = formats[c][1:]
             bold = sel is not None and sel[0] == layer and int(self.shown[c][k]) == sel[1]
             font, metrics = drawn[c][bold]
-            text = self._label_text(layer, v, prefix, style)
+            text = self._label_text(layer, v, prefix, style, int(self.shown[c][k]))
             width = metrics.horizontalAdvance(text) + 6
             tight = metrics.tightBoundingRect(LABEL_GLYPHS)  # no descenders: a tight box
             height = tight.height() + 4
@@ -463,13 +467,31 @@ class BackpropCanvas(NetworkCanvas):
                     for k, i in zip(np.asarray(units).tolist(), index)]
         return None
 
-    def _label_text(self, layer: int, v: float, prefix: bool, style: tuple[str, int]) -> str:
+    def _label_text(self, layer: int, v: float, prefix: bool, style: tuple[str, int],
+                    unit: int = 0) -> str:
         """A node's label: "a=0.252" or "0.252" (the stage's words say which value the labels
-        are), the number as its column's ``label_style`` writes all of the column's."""
+        are), the number as its column's ``label_style`` writes all of the column's; an
+        input's its feature's name, "x1=0.792" (both inputs read "x=", review r27 F5)."""
         number = label_number(v, style)
         if not prefix:
             return number
-        return f"{self.node_name if layer >= 0 else 'x'}={number}"
+        return f"{self.node_name if layer >= 0 else self._input_name(unit)}={number}"
+
+    def _input_name(self, unit: int) -> str:
+        """Input ``unit``'s name in its label: as the point's list and the plot's axes name it
+        (x1, x2, x1², an imported file's "width"), or x1, x2 where the file's name is long."""
+        spec = self.spec
+        if spec is None or not 0 <= unit < len(spec.feature_names):
+            return "x"
+        name = spec.feature_names[unit]
+        named = feature_label(name, data_names_of(self)[0])
+        return named if len(named) <= INPUT_NAME_MOST else feature_label(name)
+
+    def _widest_input_name(self) -> str:
+        spec = self.spec
+        names = [self._input_name(u) for u in range(len(spec.feature_names))] \
+            if spec is not None else []
+        return max(names, key=len, default="x1")
 
     def _label_fonts(self, labels, small: QFont) -> dict[int, tuple[QFont, bool, bool, tuple]]:
         """Per column, the font its node labels fit their room in (least_pt at the least), whether
@@ -480,13 +502,16 @@ class BackpropCanvas(NetworkCanvas):
         then per column 4 or 3 significant digits with the name, 4 (where whole), 3 or 2
         without (in presentation mode at 1024x768 "a=0.09878" was 6 pt beside 15 pt axes);
         where none
-        fits whole, the one drawn largest. The inputs keep their "x=": bare, among the δ of
+        fits whole, the one drawn largest. The inputs keep their "x1=": bare, among the δ of
         the later stages, they read as δ."""
         values: dict[int, list[float]] = {}
         layers: dict[int, int] = {}
         for c, _k, layer, v in labels:
             values.setdefault(c, []).append(float(v))
             layers[c] = layer
+        # (the inputs' longest name: "x1=" and "x2=" fit alike)
+        name_unit = max((int(u) for u in (self.shown[0] if self.shown else ())),
+                        key=lambda u: len(self._input_name(u)), default=0)
         # (the inputs to 3 digits always: the point's own coordinates, as the point list has)
         # One form for the layers' numbers (the inputs' are another kind): all with an exponent
         # where one column needs it, else all fixed decimals.
@@ -498,7 +523,8 @@ class BackpropCanvas(NetworkCanvas):
                      [(True, 4), (True, 3), (False, 3), (False, 2), (False, 4)])
                  for c in values}
         widest = {c: [max((self._label_text(layers[c], v, prefix,
-                                           label_style(vals, digits, exponent[c]))
+                                           label_style(vals, digits, exponent[c]),
+                                           name_unit if c == 0 else 0)
                            for v in vals), key=len) for prefix, digits in forms[c]]
                   for c, vals in values.items()}
         # Fitted once for texts of these shapes: digits are one width (tabular figures), so
@@ -643,12 +669,12 @@ class BackpropCanvas(NetworkCanvas):
         return (self.col_x[1] - self.col_x[0]) if len(self.col_x) > 1 else float(self.width())
 
     def _input_label_px(self) -> float:
-        """The width an input's label ("x=-0.000", bold) takes beside its node at the least
+        """The width an input's label ("x1=-0.000", bold) takes beside its node at the least
         (BESIDE_AT_LEAST of the labels' size: _label_fonts' test, _sides' margin)."""
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share() * BESIDE_AT_LEAST))
         small.setBold(True)
-        return QFontMetricsF(small).horizontalAdvance("x=-0.000") + 6
+        return QFontMetricsF(small).horizontalAdvance(f"{self._widest_input_name()}=-0.000") + 6
 
     def _inputs_beside(self, node: float | None = None) -> bool:
         """Whether the inputs' labels go beside their nodes, in the left margin (_label_fonts),
@@ -731,7 +757,7 @@ class BackpropCanvas(NetworkCanvas):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * self._label_share() * BESIDE_AT_LEAST))
         small.setBold(True)
-        label = QFontMetricsF(small).horizontalAdvance("x=-0.000") + 6
+        label = QFontMetricsF(small).horizontalAdvance(f"{self._widest_input_name()}=-0.000") + 6
         cols = max(len(self.shown), 1)
         w = float(self.width())
         right = 10.0
@@ -865,7 +891,7 @@ class BackpropCanvas(NetworkCanvas):
                     f"{self.value_of(item):+.5g}")
         _, layer, unit = item
         v = self.node_values[layer + 1][unit] if layer + 1 < len(self.node_values) else None
-        name = self.node_name if layer >= 0 else "x"
+        name = self.node_name if layer >= 0 else self._input_name(unit)
         text = neuron_label(spec, layer, unit, data_names_of(self))
         if v is not None:
             text += f"\n{name} = {float(v):+.6g}"
@@ -1093,8 +1119,9 @@ class BackpropView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(self.head)
         lay.addLayout(bar)
-        # Scrolls in presentation mode alone (see _presenting_layout).
+        # Scrolls where the diagram (_keep_diagram) or presentation mode's least sizes need it.
         self.split_scroll = Column(split)
+        self.split_scroll.set_scrolling(True)
         lay.addWidget(self.split_scroll, 1)
 
         self.back.clicked.connect(lambda: self.go(self.stage - 1))
@@ -1179,6 +1206,7 @@ class BackpropView(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._arrange_head()
+            self._share_split()
             self._share_column()
 
     def _column_dragged(self, *_) -> None:
@@ -1216,7 +1244,7 @@ class BackpropView(QWidget):
         else:
             self.plot.setMinimumSize(PLOT_LEAST, 0)
             self.formulas.setMinimumHeight(FORMULAS_LEAST)
-            self.canvas.setMinimumHeight(0)
+            self.canvas.setMinimumHeight(0)  # (its every unit's height: _keep_diagram)
         # presentation's row (the plot beside the formulas, above the diagram), or the diagram
         # beside them (_diagram_beside: with the formulas' least height, set just above)
         row = on and not self._diagram_beside()
@@ -1255,8 +1283,8 @@ class BackpropView(QWidget):
             self.formulas.document().setDocumentMargin(2 if on else 4)  # (Qt's 4)
             self._formulas_html = None
             self._show_stage()
-        if self.split_scroll.scrolling != on:
-            self.split_scroll.set_scrolling(on)
+        if not self.split_scroll.scrolling:  # (both modes: _keep_diagram)
+            self.split_scroll.set_scrolling(True)
         self._share_split()
         self._share_column()
 
@@ -1297,8 +1325,12 @@ class BackpropView(QWidget):
 
     def _share_split(self) -> None:
         """Presentation mode: the diagram PRESENTING_DIAGRAM_SHARE of the split's height (until
-        the user drags the handle), the row above it the rest, neither below its least."""
-        if not self._presenting() or self._split_moved:
+        the user drags the handle), the row above it the rest, neither below its least. The
+        normal mode: the diagram's least height (_keep_diagram)."""
+        if not self._presenting():
+            self._keep_diagram()
+            return
+        if self._split_moved:
             return
         split = self.split
         if self._layout == "beside":  # the diagram its share of the width
@@ -1335,6 +1367,22 @@ class BackpropView(QWidget):
             diagram = max(diagram, h - max(text, plot, row))
         if abs(split.sizes()[1] - diagram) > 1:
             split.setSizes([h - diagram, diagram])
+
+    def _keep_diagram(self) -> None:
+        """The normal mode: the diagram at least as tall as its every unit needs
+        (BackpropCanvas.height_for_every_unit), up to the tab's own height; where the texts
+        above it (the open "What am I looking at?", a lesson's banner over the tabs) leave it
+        less, the plot, the formulas and the diagram scroll under them. Squeezed to the room
+        left, hidden layer 2 of the notebook's network showed 10 units at 1024x768 with the
+        paragraph folded, 5 with it open and 9 or 8 under a banner (review r27 F4): the units
+        shown went with the length of a text."""
+        # (the tab's page: the paragraph is above this view on it, explain.install)
+        page = self.parentWidget() or self
+        m = self.layout().contentsMargins()
+        room = max(page.height(), self.height()) - m.top() - m.bottom()
+        least = max(0, min(self.canvas.height_for_every_unit(), room))
+        if self.canvas.minimumHeight() != least:
+            self.canvas.setMinimumHeight(least)
 
     def _share_column(self) -> None:
         """The formulas' share of the column under the plot: FORMULA_LINES lines at the least

@@ -35,7 +35,7 @@ from dataclasses import replace
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QWidget
 
 from nnviz.core.data import Dataset
@@ -174,6 +174,7 @@ class DecisionPlot(pg.PlotWidget):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             pi.addItem(item)
         self.note = pg.TextItem("", color=colors.text(), anchor=(0.5, 0.5))
+        self._note_pt = self.note.textItem.font().pointSizeF()  # its size at scale 1 (set_scale)
         pi.addItem(self.note)
         # Shown over the plot while the worker compiles a new model (a second or two).
         self.busy = QLabel("compiling the new model\u2026", self)
@@ -665,6 +666,12 @@ class DecisionPlot(pg.PlotWidget):
         pi = self.getPlotItem()
         scale_axes([pi.getAxis("left"), pi.getAxis("bottom"), self.colorbar.axis], self.font(),
                    scale)
+        # The message in the middle (three features: no plane) too: it stayed at a third of
+        # the presentation size of the text round it (review r26 F6).
+        font = QFont(self.note.textItem.font())
+        font.setPointSizeF(self._note_pt * scale)
+        self.note.setFont(font)
+        self._wrap_note()
         self._colour_bar()
 
     def set_busy(self, busy: bool) -> None:

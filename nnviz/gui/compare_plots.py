@@ -74,6 +74,9 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: Curves named at their ends (more: the colours and the key alone, as the seeds' 16), the
 #: names' size, and their gap to the curve's last point (px).
 NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
+#: The loss chart before the sweep's first epoch: what comes there, not an empty log axis
+#: numbered "5" and "2" (review r26 F5; Backprop's empty plane, r25 F9).
+WAITING_CURVES = "Each member's training loss appears here from the sweep's first epoch."
 NAME_Z = 20  # over every curve, the selected one's (10) too
 KEY_REFIT_PX = 24  # how much wider the loss plot grows before its key is joined up again
 #: A category's line (with its colour): a dash pattern in pen widths (None: solid), and the
@@ -229,6 +232,10 @@ class LossCurves(pg.PlotWidget):
         self._key_pieces: tuple[str, ...] = ()  # the key's entries (see _fit_key)
         self._key_fit = None  # what the key was last fitted to: (entries, width, size, lines)
         vb.sigResized.connect(self._fit_key)
+        self.waiting = pg.TextItem(WAITING_CURVES, color=colors.text(), anchor=(0.5, 0.5))
+        pi.addItem(self.waiting, ignoreBounds=True)
+        vb.sigResized.connect(self._wrap_waiting)
+        self._show_waiting(True)
         # The key has no say in the plot's width: pyqtgraph makes a title's text width the
         # plot's minimum, and a long key widened the plot past its widget, the epoch axis and
         # the key cut at the right edge (review r24 F12). _fit_key breaks it into lines.
@@ -285,6 +292,8 @@ class LossCurves(pg.PlotWidget):
                      for c, d in zip(member_rgb, dashes)]
         self.curves = []
         self.stepped.reset()
+        self.waiting.setColor(colors.text())  # (the view sets its members for a new theme)
+        self._show_waiting(True)  # until the first epoch's losses
         for pen in self.pens:
             # A few hundred points each (thinned in the worker).
             c = pg.PlotDataItem(pen=pen, antialias=True)
@@ -319,13 +328,40 @@ class LossCurves(pg.PlotWidget):
         # the epoch axis's as the main loss plot's, at most a quarter past the curves (with
         # 1, 1.5, 2, 3 x 10^k a sweep stepped once past 2,000 ran it to 3,000).
         b = data_bounds(*(np.log10(y) for y in ys if len(y)))
-        self.stepped.follow(None, b, x_fixed=(0, epoch_axis_end(last)))
+        self._show_waiting(b is None)
+        if b is not None:
+            self.stepped.follow(None, b, x_fixed=(0, epoch_axis_end(last)))
         self._fit_key()  # (presentation mode's scale set the key's size since, no resize)
         diverged = np.asarray(diverged, bool)
         if self._diverged is None or not np.array_equal(diverged, self._diverged):
             self._diverged = diverged.copy()
             self._restyle()
         self._place_names()
+
+    def _show_waiting(self, on: bool) -> None:
+        """No loss yet (a sweep at epoch 0): the line saying what comes, no axes (an empty log
+        axis read "5" and "2" beside epochs 1-9); the axes again with the first losses."""
+        if self.waiting.isVisible() == on and getattr(self, "_waiting_set", False):
+            return
+        self._waiting_set = True
+        pi = self.getPlotItem()
+        for side in ("bottom", "left"):
+            pi.showAxis(side, not on)
+        self.waiting.setVisible(on)
+        if on:
+            self.stepped.reset()  # the first losses set the range
+            pi.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            self.waiting.setPos(0.5, 0.5)
+            self._wrap_waiting()
+
+    def _wrap_waiting(self, *_) -> None:
+        """The waiting line wrapped to the plot's width (presentation mode's size included)."""
+        if not self.waiting.isVisible():
+            return
+        width = max(self.getPlotItem().getViewBox().width() - 24, 80.0)
+        if self.waiting.textItem.textWidth() != width:
+            self.waiting.setTextWidth(width)
+            self.waiting.updateTextPos()
 
     def _fit_key(self, *_) -> None:
         """The key on as many lines as the plot's width needs, broken between its entries, its

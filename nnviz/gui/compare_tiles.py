@@ -365,25 +365,43 @@ class TileMosaic(pg.GraphicsLayoutWidget):
         ("— got worse" to "↑"), then its shorter form (a value without its axis's name),
         then cut with an ellipsis; the full label is the tooltip (a got-worse one's says what
         that means). Beside each other, "★ lr 3" and "lr 10 — diverged" ran
-        into one another on small tiles."""
+        into one another on small tiles. The grid's labels take the same form, the first in
+        which every one fits: "sigmoid" over "activation cos" in one grid read as two kinds
+        of tile (review r26 F4)."""
         import shiboken6
         if not all(shiboken6.isValid(item.textItem) for item in self.labels):
             return  # a deferred call after the scene was closed
         if self._fit_band():
             return  # (laid out again, its labels fitted there)
         tile = self.tile_pixels()
+        fitted = []
         for item, texts in zip(self.labels, self._texts):
             self._fit_height(item, tile)
             fm = QFontMetricsF(item.textItem.font())
             # Its tile's width and its share of the gaps, less a word space between it and its
-            # neighbour's ("act sigmoid act softmax ★ act tanh" read as one line); the first of
-            # its forms that fits (the values alone under the view's title naming the axis).
+            # neighbour's ("act sigmoid act softmax ★ act tanh" read as one line); the
+            # values alone under the view's title naming the axis where the full form does
+            # not fit.
             room = tile * (1 + GAP) - fm.horizontalAdvance(" ")
             forms = (texts,) if isinstance(texts, str) else tuple(texts)
+            fitted.append((item, forms, fm, room))
+
+        def variants(forms: tuple, level: int) -> list[str]:
+            """The label's form at ``level``: its state in words, then as a mark."""
+            form = forms[min(level, len(forms) - 1)]
+            return list(dict.fromkeys((form, _marked(form))))
+
+        def fits(fm, room: float, text: str) -> bool:
+            return room <= 0 or fm.horizontalAdvance(text) <= room
+
+        levels = max((len(forms) for _, forms, _, _ in fitted), default=1)
+        level = next((k for k in range(levels)
+                      if all(any(fits(fm, room, v) for v in variants(forms, k))
+                             for _, forms, fm, room in fitted)), levels - 1)
+        for item, forms, fm, room in fitted:
             text = forms[0]
-            forms = [g for f in forms for g in dict.fromkeys((f, _marked(f)))]
-            shown = next((f for f in forms if room <= 0 or fm.horizontalAdvance(f) <= room),
-                         forms[-1])
+            options = variants(forms, level)
+            shown = next((v for v in options if fits(fm, room, v)), options[-1])
             if room > 0 and fm.horizontalAdvance(shown) > room:
                 shown = fm.elidedText(shown, Qt.TextElideMode.ElideRight, room)
             if item.textItem.toPlainText() != shown:

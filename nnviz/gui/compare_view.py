@@ -274,8 +274,11 @@ class CompareView(QWidget):
         self.panel.message.hide()
         n = len(spec.members())
         self.title.setText(f"Compiling a sweep of {n} members\u2026")
-        if self.members_of is None:  # (the sweep shown, if any, stays until the new one comes)
-            self.empty.setText(COMPILING_TEXT.format(n=n))
+        self.empty.setText(COMPILING_TEXT.format(n=n))
+        if self.members_of is not None:
+            # The sweep shown goes: its table and tiles ("as of epoch 2,000") stayed under the
+            # new sweep's "Compiling a sweep of 7 members..." as if its numbers (review r26 F3).
+            self._clear_shown()
         self.worker.start_sweep(self.sweep_id, spec,
                                 lambda e, i=self.sweep_id: self._start_failed(i, e))
         self.worker.focus_sweep(self.isVisible())
@@ -306,22 +309,28 @@ class CompareView(QWidget):
     def _no_sweep(self, title: str) -> None:
         """No sweep shown (ended, or never built): its widgets empty, its notes gone."""
         self.latest = None
+        self._clear_shown()
+        self.end_button.setEnabled(False)
+        self.title.setText(title)
+        self.empty.setText(EMPTY_TEXT)
+        self.main_window.show_sweep_hint("")  # about the sweep that is gone
+        self.main_window.set_sweep_status("")
+        self.hint_until, self.hint_reached = None, ""
+        self.worse = np.zeros(0, bool)
+        self.spec = None
+
+    def _clear_shown(self) -> None:
+        """The sweep shown leaves the tab: its tiles, curves, table and selection (the body's
+        text, ``empty``, takes their place)."""
         self.members_of, self.drawn, self.selected = None, None, None
         self.tiles.clear_members()
         self.curves.set_members([])
         self.table.set_members((), (), True)
         self.score_plot.set_members((), ())
         self.selection_label.setText("")
-        self.title.setText(title)
-        self.empty.setText(EMPTY_TEXT)
-        for b in (self.promote_button, self.beside_button, self.end_button):
+        for b in (self.promote_button, self.beside_button):
             b.setEnabled(False)
         self._show_sweep(False)
-        self.main_window.show_sweep_hint("")  # about the sweep that is gone
-        self.main_window.set_sweep_status("")
-        self.hint_until, self.hint_reached = None, ""
-        self.worse = np.zeros(0, bool)
-        self.spec = None
 
     def _set_playing_ui(self, playing: bool) -> None:
         self.main_window.playing = playing

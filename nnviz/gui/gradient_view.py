@@ -62,6 +62,8 @@ ROW_LINES = 12
 PAGES = ("Gradients over the run", "Weights and activations now")
 
 
+# The weights' and activations' histograms' y axis: the share of a layer's values in each bin.
+HIST_Y = "share of values"
 # A run has fitted its training data at a row of the record where its loss is down to this share
 # of its first (0.25 -> 0.025 for MSE on two balanced classes, ~97% accuracy): there the error
 # that drives the gradient is small, and so is the gradient -- most of all the output layer's,
@@ -336,8 +338,11 @@ class GradientView(QWidget):
         self.norm_plot = self._plot(0, 0, "||dL/dW|| per layer", "epoch", log_y=True)
         self.ratio_plot = self._plot(0, 1, "update / weight, per epoch", "epoch", log_y=True)
         self.depth_plot = self._plot(0, 2, "||dL/dW|| by layer, now", "layer", log_y=True)
-        self.weight_plot = self._plot(1, 0, "weights", "value")
-        self.act_plot = self._plot(1, 1, "activations on the training data", "value")
+        # (the histograms' heights: each bin's share of the layer's values; their y axes had
+        # no name, review r27 F7)
+        self.weight_plot = self._plot(1, 0, "weights", "value", ylabel=HIST_Y)
+        self.act_plot = self._plot(1, 1, "activations on the training data", "value",
+                                   ylabel=HIST_Y)
         self.dead_plot = self._plot(1, 2, "dead ReLU units (fraction)", "hidden layer")
         self.dead_plot.setYRange(0, 1)
         # The axes move in steps (see stepped_range) and are painted from a cache.
@@ -533,7 +538,8 @@ class GradientView(QWidget):
         if self.snapshot is not None:
             self.update_snapshot(self.snapshot)
 
-    def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False):
+    def _plot(self, row: int, col: int, title: str, xlabel: str, log_y: bool = False,
+              ylabel: str | None = None):
         # Readable ticks: log ones on the left; at the bottom, every k-th number where they
         # would touch (presentation mode at 1024 px printed the epochs "100 200" as "100200").
         axes = {"bottom": SparseAxis("bottom")}
@@ -542,6 +548,8 @@ class GradientView(QWidget):
         p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
         fit_title(p)  # three titled plots side by side must not overflow a projector's width
         p.setLabel("bottom", xlabel)
+        if ylabel:
+            p.setLabel("left", ylabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.setLogMode(y=log_y)
         p.getAxis("bottom").enableAutoSIPrefix(False)

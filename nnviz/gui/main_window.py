@@ -1631,8 +1631,9 @@ class MainWindow(QMainWindow):
 
     def _update_legend(self, data: Dataset) -> None:
         # "hollow: test" only where hollow points are drawn: none at a test fraction of 0, none
-        # with "Show test data" off.
-        test = len(data.test_index) > 0 and self.show_test.isChecked()
+        # with "Show test data" off, none without a plane (three features: no points at all).
+        test = (len(data.test_index) > 0 and self.show_test.isChecked()
+                and data.n_features <= 2)
         if data.is_classification:
             names = self.class_names(data)
             key = colors.class_key_html(names, test, self.discretize.isChecked()
@@ -1952,6 +1953,10 @@ class MainWindow(QMainWindow):
         train_tail = f"{what} {acc(m.train_accuracy)}"
         test_tail = f"{what} {acc(m.test_accuracy)}"
         train = numbers(train_heads[0], train_tail, train_heads[1])
+        if self._dataset is not None and len(self._dataset.test_index) == 0:
+            # No test points: the training set's numbers alone ("Test loss n/a · accuracy
+            # n/a" said nothing, review r26 F7)
+            return train + self._line_text(s, gap) + units
         tested = numbers(test_heads[0], test_tail, test_heads[1])
         # Side by side only where the widest two fit side by side (else a line each, always).
         gap_px = self._metrics_fonts()[0][0][0].horizontalAdvance(" \u00a0\u00a0")

@@ -508,6 +508,7 @@ class Presentation(QObject):
         # The losses of targets standardised on import are in standardised units: it says so.
         standardised = (" (standardised)" if w.dataset is not None
                         and w.dataset.target_scaling is not None else "")
+        tested = _has_test(w.dataset)
         # Sizes in the text: the label's style sheet keeps the window's font from it.
         pt = self.window.font().pointSizeF()
         if s.past != self._past:
@@ -533,9 +534,9 @@ class Presentation(QObject):
             # preset's note say so ("loss after it" here wrapped "(test ...)" onto a line of
             # its own at 1024x768 and cut the readout).
             back + _metric_line(f"loss{standardised}", format_loss(m.train_loss),
-                                format_loss(m.test_loss))
+                                format_loss(m.test_loss) if tested else None)
             + _metric_line(what, format_accuracy(m.train_accuracy, clf),
-                           format_accuracy(m.test_accuracy, clf))
+                           format_accuracy(m.test_accuracy, clf) if tested else None)
             # a straight-line fit's line (the notebook's first step: m and b)
             + (f"<div>line {line}</div>" if (line := w.line_of(s)) else ""))
 
@@ -552,11 +553,11 @@ class Presentation(QObject):
             self.readout.setStyleSheet(readout_style(False))
         w = self.window
         what = "accuracy" if w.dataset is None or w.dataset.is_classification else "R\u00b2"
+        test = "\u2013" if _has_test(w.dataset) else None
         self._set_readout(
             f"<b>Epoch {w.epoch_to_come():,}</b>",  # an adopted run's (a promoted member's)
             "<div>compiling the new model\u2026</div><div>&nbsp;</div>" if compiling else
-            f"<div>loss <b>\u2013</b> (test \u2013)</div><div>{what} <b>\u2013</b> "
-            "(test \u2013)</div>")
+            _metric_line("loss", "\u2013", test) + _metric_line(what, "\u2013", test))
 
     def _set_readout(self, head: str, lines: str) -> None:
         """The readout: ``head`` (the epoch) large over ``lines`` (divs) at the window's size."""
@@ -569,10 +570,19 @@ class Presentation(QObject):
                 f"</div>{lines}</div>")
 
 
-def _metric_line(what: str, train: str, test: str) -> str:
+def _has_test(data) -> bool:
+    """Whether ``data`` has test points (none known yet: as if it had)."""
+    return data is None or len(data.test_index) > 0
+
+
+def _metric_line(what: str, train: str, test: str | None) -> str:
     """A line of the readout: "loss 0.2152 (test 0.2322)". Where it must wrap it wraps
-    before the bracket, never inside either half ("(test" over "0.2322)")."""
+    before the bracket, never inside either half ("(test" over "0.2322)"). Without test points
+    (``test`` None) the training set's number alone: "(test n/a)" twice, the largest text on
+    the screen, said nothing (review r26 F7)."""
     nb = "\u00a0"
+    if test is None:
+        return f"<div>{what}{nb}<b>{train}</b></div>"
     return f"<div>{what}{nb}<b>{train}</b> (test{nb}{test})</div>"
 
 

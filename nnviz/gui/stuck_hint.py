@@ -20,9 +20,11 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOption, QToolButton
 
+from nnviz.core.problem import default_learning_rate
 from nnviz.core.snapshot import Snapshot
-from nnviz.core.training import (STUCK_EPOCHS, STUCK_FLAT, stuck_from_start, stuck_high,
-                                  stuck_message, stuck_start_message)
+from nnviz.core.training import (BACK_RATE_WHY, STUCK_EPOCHS, STUCK_FLAT, back_rate,
+                                  stuck_from_start, stuck_high, stuck_message,
+                                  stuck_start_message)
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -288,10 +290,7 @@ class StuckHint:
         if len(values) and stuck_high(values[-STUCK_EPOCHS:], best, self.epoch_seconds()):
             (lr, before), now = blamed_rates(s), float(s.config.learning_rate)
             back_epoch = max(s.best_epoch, 0)
-            # Going back, the rate set since (lower), or the one the run trained well at before
-            # (lr 5 before 10000: a tenth, 1000, saturated the units again), or a tenth.
-            back_lr = now if now < lr else before if before is not None and before < lr \
-                else lr / 10
+            back_lr, why = back_rate(lr, now, before, self._fitted_rate(s))
             self._target = (back_epoch, back_lr)
             self._stretch = (s.run_id, s.branch, lr, back_epoch)
             text = stuck_message(float(values[-1]), best, lr, now=now, best_epoch=back_epoch)
@@ -301,11 +300,12 @@ class StuckHint:
             if w.banner.isHidden() or w.banner.text() != text:
                 w._show_banner(text)
             self.text = text
-            self.back.setText(f"Back to epoch {back_epoch:,} at lr {back_lr:g}")
+            self.back.setText(f"Back to epoch {back_epoch:,} at lr {back_lr:g}"
+                              + (" (default)" if why == "default" else ""))
             self.back.setToolTip(
                 f"Continue from epoch {back_epoch:,}, the lowest loss of this run "
-                f"({best:.4g}), at learning rate {back_lr:g}, as a new branch; the saturated "
-                "epochs stay on the timeline. Ctrl+Z takes it back.")
+                f"({best:.4g}), at learning rate {back_lr:g} ({BACK_RATE_WHY[why]}), as a new "
+                "branch; the saturated epochs stay on the timeline. Ctrl+Z takes it back.")
             self.back.show()
             self.place()
             w._set_status(False, "loss stuck far above its best: learning rate too high?")
@@ -325,6 +325,14 @@ class StuckHint:
             w._set_status(False, "loss stuck since the start: no gradient?")
         elif self.text is not None:
             self._clear()
+
+    def _fitted_rate(self, s: Snapshot) -> float | None:
+        """The rate nnviz fits to this data, optimiser and features (the Training tab's
+        default), None where there is no data."""
+        data = getattr(self.window, "dataset", None)
+        if data is None:
+            return None
+        return default_learning_rate(data, s.config.optimizer, s.spec.features)
 
     def epoch_seconds(self) -> float | None:
         """Seconds an epoch of the live run takes, as the worker last timed it (None: not yet):

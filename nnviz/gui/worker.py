@@ -9,6 +9,7 @@ latest snapshot and redraws from a timer.
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import threading
 from typing import Any, Callable
@@ -155,6 +156,62 @@ def keep_no_module_sources() -> None:
     feature._mod_uses_pyside = _mod_uses_pyside
 
 
+class _Courier:
+    """Emits the training thread's signals from a thread of its own, in the order they are given.
+
+    A signal to the GUI thread is posted at once, but PySide's ``emit`` lets the GIL go and takes
+    it back, and the GUI thread it wakes starts the frame at once (main_window._on_snapshot),
+    holding the GIL through its C++ calls: the training thread, at TRAINING_NICE below it, got
+    the GIL back only late in that frame, and XLA sat idle meanwhile, with no chunk started. A
+    snapshot's ``emit`` took 9-20 ms of the training thread's wall time at a load of ~10 (0.1 ms
+    of its CPU), 10-15% of its time (bench/README.md, 2026-12-06 late evening). Handed to this
+    thread, the training thread goes straight on to its next chunk while the frame is drawn.
+    Every callback of the loop goes through it while it runs (a snapshot, then the
+    ``playing_changed`` of the same pause, come in that order); before ``start`` and after
+    ``close`` they are emitted where they are called."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the thread (from the GUI thread: it runs at the GUI's priority)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="nnviz-courier", daemon=True)
+            self._thread.start()
+
+    def wrap(self, emit: Callable[..., None]) -> Callable[..., None]:
+        return lambda *args: self.send(emit, *args)
+
+    def send(self, emit: Callable[..., None], *args) -> None:
+        if self._thread is None:
+            emit(*args)
+        else:
+            self._queue.put((emit, args))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            try:
+                item[0](*item[1])
+            except RuntimeError:  # the worker's QObject is gone (a window closed unstopped)
+                continue
+
+    def close(self) -> None:
+        """Emit what is queued, then stop the thread; what is sent from now on is emitted at
+        once."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
+        while True:  # sent between the check in send and the end of the thread
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                item[0](*item[1])
+
+
 class TrainingWorker(QObject):
     """A TrainLoop in a QThread. Call the methods from the GUI thread; results come as signals."""
 
@@ -175,11 +232,14 @@ class TrainingWorker(QObject):
         # up to 5 ms each: on a busy machine a frame took hundreds of ms (bench/compare.py).
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         paint_in_gui_thread()
-        self.loop = TrainLoop(publish=self.snapshot_ready.emit, status=self.status_changed.emit,
-                              playing_changed=self.playing_changed.emit, error=self.failed.emit,
-                              reply=lambda cb, r: self._replied.emit((cb, r)), paced=True,
-                              publish_sweep=self.sweep_ready.emit,
-                              sweep_status=self.sweep_status_changed.emit)
+        self._courier = c = _Courier()
+        self.loop = TrainLoop(publish=c.wrap(self.snapshot_ready.emit),
+                              status=c.wrap(self.status_changed.emit),
+                              playing_changed=c.wrap(self.playing_changed.emit),
+                              error=c.wrap(self.failed.emit),
+                              reply=c.wrap(lambda cb, r: self._replied.emit((cb, r))), paced=True,
+                              publish_sweep=c.wrap(self.sweep_ready.emit),
+                              sweep_status=c.wrap(self.sweep_status_changed.emit))
         self._replied.connect(self._deliver)
         self._thread = _Thread(self.loop)
         self._thread.setObjectName("nnviz-trainer")
@@ -201,6 +261,7 @@ class TrainingWorker(QObject):
         before it handles the commands posted meanwhile."""
         if not hold:
             self._thread.go.set()
+        self._courier.start()
         self._thread.start()
 
     def begin(self) -> None:
@@ -213,6 +274,7 @@ class TrainingWorker(QObject):
     def stop(self) -> bool:
         """Stop the thread and wait for it (a compile in progress finishes first)."""
         if not self._thread.isRunning():
+            self._courier.close()
             return True
         self.loop.stopping.set()
         self.loop.post(Stop())
@@ -220,6 +282,7 @@ class TrainingWorker(QObject):
         self._thread.quit()
         # A compile cannot be interrupted: wait for it rather than destroy a running QThread.
         stopped = self._thread.wait()
+        self._courier.close()  # what the thread sent, posted
         # Hand over the answers the thread gave before it stopped (a save asked for just before
         # the application quit): no event loop may run again to deliver them.
         QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall.value)

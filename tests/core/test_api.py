@@ -150,6 +150,22 @@ def test_save_writes_a_session_the_window_opens_and_load_reads_it_back(tmp_path)
     np.testing.assert_array_equal(back.predict(X), run.predict(X))
 
 
+@pytest.mark.parametrize("labels", [np.array([0, 1]), np.array([3, 7]), np.array(["cat", "dog"]),
+                                    np.array([False, True])], ids=["0-1", "3-7", "text", "bool"])
+def test_a_loaded_run_predicts_the_labels_it_was_trained_on(tmp_path, labels):
+    # A student's check of accuracy after save and load (review r27 F1): the labels came back as
+    # their text ('0', '1'), and predict_classes(X) == y read 0% of a run at 100%.
+    X, y = nnviz.datasets.make("moons")
+    y = labels[y]
+    run = nnviz.train(X, y, epochs=200)
+    before = np.mean(run.predict_classes(X) == y)
+    assert before > 0.75
+    back = nnviz.load(run.save(tmp_path / "run"))
+    assert back.classes == run.classes
+    np.testing.assert_array_equal(back.predict_classes(X), run.predict_classes(X))
+    assert np.mean(back.predict_classes(X) == y) == before
+
+
 X_OK, Y_OK = np.random.default_rng(0).normal(size=(50, 2)), np.arange(50) % 2
 
 
@@ -568,3 +584,27 @@ def test_a_mistyped_option_of_show_names_the_one_meant():
     with pytest.raises(NnvizError, match=r"^show has no option 'colour'; it takes hidden, "
                                                r"activation, .*raw_targets and block$"):
         nnviz.show(X, y, colour=1)
+
+
+def test_a_mistyped_option_of_train_names_the_one_meant():
+    # Review r27 F10: train(X, y, hiden=[4]) and learning_rate=0.1 (nnviz sweep --json's
+    # column) gave Python's bare "TypeError: train() got an unexpected keyword argument",
+    # where show named the option meant.
+    import inspect
+    X, y = nnviz.datasets.make("moons")
+    with pytest.raises(NnvizError, match=r"^train has no option 'hiden'; did you mean "
+                                         r"hidden\?$"):
+        nnviz.train(X, y, hiden=[4])
+    with pytest.raises(NnvizError, match=r"^train has no option 'learning_rate'; nnviz calls "
+                                         r"it lr$"):
+        nnviz.train(X, y, learning_rate=0.1)
+    with pytest.raises(NnvizError, match=r"^train has no option 'colour'; it takes hidden, "
+                                         r"activation, .*raw_targets$"):
+        nnviz.train(X, y, colour=1)
+    with pytest.raises(NnvizError, match=r"^show has no option 'learning_rate'; nnviz calls "
+                                         r"it lr$"):
+        nnviz.show(X, y, learning_rate=0.1)
+    # help() and an editor still read train's own options and words
+    assert list(inspect.signature(nnviz.train).parameters)[:3] == ["X", "y", "hidden"]
+    assert nnviz.train.__doc__.startswith("Train a network on points")
+    assert nnviz.train(X, y, hidden=[2], epochs=2).epoch == 2

@@ -275,6 +275,24 @@ def test_a_misspelt_option_names_the_one_meant_and_its_commands_help(capsys, arg
     assert code == 2 and err == said and not out
 
 
+@pytest.mark.parametrize("argv, said", [
+    (["--activation", "rleu"], "argument --activation: unknown activation 'rleu'; did you mean "
+     "relu? (choose from linear, sigmoid, "),
+    (["--dataset", "moosn"], "argument --dataset: unknown data set 'moosn'; did you mean moons? "
+     "(choose from moons, blobs, "),
+    (["--optimizer", "adma"], "argument --optimizer: unknown optimizer 'adma'; did you mean "
+     "adam? (choose from gd, "),
+    (["--activation", "zzz"], "argument --activation: unknown activation 'zzz' (choose from "),
+])
+def test_a_misspelt_name_suggests_the_one_meant(capsys, argv, said):
+    # Review r26 (G): "unknown activation 'rleu'; choose from linear, sigmoid, ..." left the
+    # reader to find relu in the list, where --show named the view meant; a name close to none
+    # is not guessed at.
+    code, out, err = run(capsys, "train", *argv)
+    assert code == 2 and err.startswith("nnviz: error: " + said) and err.count("\n") == 1
+    assert ("did you mean" in err) == (argv[1] != "zzz")
+
+
 def test_an_unknown_view_is_refused_before_jax_and_qt_are_imported():
     # Review r25 F11: `nnviz --screenshot a.png --show backprp` said so only after the ~4.5 s
     # of imports the window and the engine need. The program's entry point (the `nnviz`

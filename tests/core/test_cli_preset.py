@@ -49,7 +49,8 @@ def test_help_lists_every_preset_by_name():
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["train", "--preset", "moon"], "unknown preset 'moon'; choose from line, "),
+    (["train", "--preset", "moon"], "unknown preset 'moon'; did you mean moons? (choose from "
+                                   "line, "),
     (["train", "--preset", "moons", "--lr", "2"],
      "--preset moons brings its own data and settings; --lr cannot change them"),
     (["train", "--preset", "moons", "--dataset", "xor", "--hidden", "8"],

@@ -88,6 +88,9 @@ def test_the_table_prints_small_losses_with_their_digits(capsys):
     argv = ("sweep", "--activation", "tanh,relu", "--epochs", "1000", "--test-fraction", "0")
     code, out, err = run(capsys, *argv)
     assert code == 0, err
+    # the speed line's count as the table's numbers are written: "over 2000 member-epochs"
+    # read as a year beside "1,234 member-epochs/s" (review r26, H)
+    assert " member-epochs/s over 2,000 member-epochs (compile " in out
     rows = out.splitlines()[2:4]
     code, js, err = run(capsys, *argv, "--json")
     members = json.loads(js)["members"]

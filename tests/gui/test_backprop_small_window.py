@@ -104,3 +104,38 @@ def test_the_node_labels_write_the_formulas_digits_where_they_fit(main_window, q
                        view.formulas.toPlainText())
     assert answer, view.formulas.toPlainText()
     assert drawn().split("=")[-1] == answer.group(1), (drawn(), answer.group(1))
+
+
+def test_opening_the_explanation_takes_no_unit_of_the_diagram_at_1024x768(main_window, qtbot):
+    # At 1024x768 hidden layer 2 showed its 10 units with "What am I looking at?" folded, and
+    # "10 sigmoid (5 shown)" with it open (9 and 8 under a lesson's banner): the paragraph
+    # took the height of the diagram of the layer it explains (review r27 F4). Now the
+    # diagram keeps its height, every unit of it, and the tab scrolls under the paragraph.
+    w = main_window
+    view = _backprop_at(w, qtbot, SIZE)
+    canvas = view.canvas
+    assert canvas.spec.hidden == (4, 10, 4)
+    sizes = [2, 4, 10, 4, 1]
+
+    def units() -> list[int]:
+        QApplication.processEvents()
+        canvas.grab()  # laid out and drawn
+        return [len(u) for u in canvas.shown]
+    qtbot.waitUntil(lambda: units() == sizes, timeout=5000)
+    panel = w.explain_panels["backprop"]
+    panel.set_open(True)
+    qtbot.waitUntil(lambda: panel.scroll.height() > 100, timeout=5000)
+    for _ in range(3):
+        assert units() == sizes, canvas.height()
+    assert "shown" not in " ".join(t for _, _, t in canvas.titles())
+    # ... the diagram's lower units a scroll away, under the paragraph and the plot
+    area = view.split_scroll
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    last = canvas.node_rect(2, 9)
+    bottom = canvas.mapTo(area.viewport(), last.bottomLeft().toPoint())
+    assert area.viewport().rect().contains(bottom)
+    # Folded again, the tab is as it was: no scroll bar
+    panel.set_open(False)
+    qtbot.waitUntil(lambda: bar.maximum() == 0 and units() == sizes, timeout=5000)

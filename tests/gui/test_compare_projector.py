@@ -133,3 +133,94 @@ def test_a_compiling_sweep_does_not_say_there_is_no_sweep(qtbot, main_window):
     view.end_sweep()
     qtbot.waitUntil(lambda: view.empty.isVisible() and "No sweep yet" in view.empty.text(),
                     timeout=5000)
+
+
+def test_a_new_sweep_compiling_leaves_no_numbers_of_the_last_one(qtbot, main_window):
+    """Lesson 4's Activations sweep trained, then New sweep -> Learning rate: the header read
+    "Compiling a sweep of 7 members..." over the Activations sweep's table ("as of epoch") and
+    tiles, as if they were the new sweep's (review r26 F3). The body says the new one
+    compiles, and its own numbers come with its first epoch."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    w.step(20)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
+                    and view.table.isVisible() and view.table.model().rowCount() == 5,
+                    timeout=FIRST_SNAPSHOT_MS)
+    view.start_ready("lr")  # (checked before the new sweep's first frame can come)
+    assert view.title.text().startswith("Compiling a sweep of 7 members")
+    assert not view.table.isVisible() and view.table.model().rowCount() == 0
+    assert not view.tiles.isVisible() and view.tiles.n == 0
+    assert view.empty.isVisible() and "Compiling a sweep of 7 members" in view.empty.text()
+    assert not view.promote_button.isEnabled() and not view.beside_button.isEnabled()
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
+                    and view.drawn.epoch == 5 and view.table.isVisible(),
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert view.table.model().rowCount() == 7 and not view.empty.isVisible()
+
+
+def test_the_loss_chart_before_the_first_epoch_says_what_comes_not_empty_axes(qtbot,
+                                                                             main_window):
+    """Lessons -> 4 -> Try it live, before Play: the empty log-scale loss chart's axis read
+    "5" and "2" beside epochs 1-9, numbers of nothing (review r26 F5). It says what comes
+    there, in the mode's size; the first epoch brings the axes and the curves."""
+    from .test_views_helpers import axis_texts
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 0
+                    and view.curves.isVisible(), timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    pi = view.curves.getPlotItem()
+
+    def numbers() -> list[str]:
+        return [text for side in ("left", "bottom") if pi.getAxis(side).isVisible()
+                for _, _, text in axis_texts(pi.getAxis(side)) if text.strip()]
+    assert numbers() == [], numbers()
+    waiting = view.curves.waiting
+    assert waiting.isVisible() and "training loss appears here" in waiting.toPlainText()
+    # in presentation mode's size, as the table's text beside it; inside the plot's width
+    assert waiting.textItem.font().pointSizeF() >= 0.9 * view.table.font().pointSizeF()
+    assert waiting.textItem.boundingRect().width() <= view.curves.width()
+    w.step(5)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 5,
+                    timeout=FIRST_SNAPSHOT_MS)
+    QApplication.processEvents()
+    assert not waiting.isVisible()
+    left = [text for _, _, text in axis_texts(pi.getAxis("left")) if text.strip()]
+    assert pi.getAxis("left").isVisible() and left, left
+
+
+def test_the_tiles_of_one_grid_are_named_in_one_form(qtbot, main_window):
+    """The Activations sweep with New sweep open (tiles narrower): the top row read "sigmoid",
+    "softmax", "★ tanh" and the second "activation cos", "activation relu", each label in
+    the longest form its own tile fitted (review r26 F4). A grid's labels take one form."""
+    w = main_window
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    w.step(20)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
+                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    if not view.panel.isVisible():
+        view.panel_toggle.click()  # New sweep open: the tiles as the reviewer had them
+    tiles = view.tiles
+
+    def shown() -> list[str]:
+        QApplication.processEvents()
+        tiles.fit_labels()  # what the zero timer after a resize does, done now
+        return [t.textItem.toPlainText().replace("\u2605 ", "") for t in tiles.labels]
+    qtbot.waitUntil(lambda: tiles.n == 5 and view.panel.isVisible(), timeout=5000)
+    names = shown()
+    assert sorted(n.removeprefix("activation ") for n in names) == \
+        ["cos", "relu", "sigmoid", "softmax", "tanh"], names
+    full = [n.startswith("activation ") for n in names]
+    assert all(full) or not any(full), names
+    # wide tiles: the full form for every one
+    view.panel_toggle.click()
+    w.set_presentation(False)
+    w.resize(1600, 1000)
+    qtbot.waitUntil(lambda: all(n.startswith("activation ") for n in shown()), timeout=5000)

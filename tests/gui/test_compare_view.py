@@ -556,9 +556,9 @@ def test_restart_starts_the_sweep_again_and_reset_leaves_the_main_run(qtbot, lr_
     assert not window.controls.reset.isEnabled() and not window.reset_action.isEnabled()
     window.reset()  # the R key's slot: says why, changes nothing
     assert "main run" in window.statusBar().currentMessage()
-    window.controls.restart.click()
-    qtbot.waitUntil(lambda: view.drawn.epoch == 0 and view.members_of == view.sweep_id,
-                    timeout=FIRST_SNAPSHOT_MS)
+    window.controls.restart.click()  # (none of the epoch-20 numbers shown while it compiles)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 0
+                    and view.members_of == view.sweep_id, timeout=FIRST_SNAPSHOT_MS)
     assert window.run_id == main_run
     window.show_view("main")
     assert window.controls.reset.isEnabled()

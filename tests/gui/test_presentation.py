@@ -206,14 +206,14 @@ def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbo
     # two digits are larger
     assert min(sizes.values()) >= 10.0, sizes
     # the short labels are the values: each parses back to its node's value (to its two
-    # digits, "0.099" of 0.0988, in the shortest form); the inputs keep their "x=" (bare,
-    # among the δ of the next stages, they read as δ)
+    # digits, "0.099" of 0.0988, in the shortest form); the inputs keep their "x1=", "x2="
+    # (bare, among the δ of the next stages, they read as δ)
     for c, k, layer, v in seen["labels"]:
         _, _, prefix, style = seen["fonts"][c]
-        text = canvas._label_text(layer, v, prefix, style)
+        text = canvas._label_text(layer, v, prefix, style, int(canvas.shown[c][k]))
         assert style[0] == "f" and style[1] >= 2  # sigmoids: two decimals at the least
         assert float(text.split("=")[-1]) == pytest.approx(v, abs=0.51 * 10 ** -style[1]), text
-        assert text.startswith("x=") or c > 0, text
+        assert text.startswith(f"x{k + 1}=") or c > 0, text
 
 
 def test_the_backprop_diagram_stays_put_from_stage_to_stage_on_a_projector(

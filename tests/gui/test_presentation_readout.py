@@ -98,3 +98,30 @@ def test_under_an_exercise_the_readout_is_whole(main_window, qtbot,
     # the exercise's text beside it, in sight
     panel = w.side_tabs.exercise
     assert panel.isVisible() and panel.height() >= 200
+
+
+def test_without_test_points_the_readout_gives_the_training_sets_numbers_alone(
+        main_window, qtbot, wait_run):
+    """Lessons -> 5 -> Try it live (the notebook's run, no test points) in presentation mode:
+    the largest text on the screen read "loss 0.2537 (test n/a)" / "accuracy 50.0% (test n/a)"
+    (review r26 F7). It reads the training set's numbers alone; data with test points brings
+    the brackets back."""
+    from nnviz.core import presets
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    w.presentation.action.trigger()  # F11
+    w.session_actions.load_preset(presets.get("moons"))
+    assert len(w.dataset.test_index) == 0
+    seen = _readout(w)["words"]  # before the run's first frame
+    assert "test" not in seen, seen
+    s = wait_run(w, 0)
+    qtbot.waitUntil(lambda: f"loss {s.metrics.train_loss:.4f}" in _readout(w)["words"],
+                    timeout=10_000)
+    seen = _readout(w)
+    assert seen["words"].split("\n")[1:3] == [
+        f"loss {s.metrics.train_loss:.4f}", f"accuracy {100 * s.metrics.train_accuracy:.1f}%"]
+    assert "test" not in seen["words"] and "n/a" not in seen["words"], seen
+    assert not seen["cut"], seen
+    w.data_panel.test_fraction.setValue(0.2)  # test points: both sets' numbers again
+    qtbot.waitUntil(lambda: len(w.dataset.test_index) > 0
+                    and "(test 0." in _readout(w)["words"], timeout=60_000)

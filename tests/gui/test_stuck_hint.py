@@ -305,3 +305,35 @@ def test_a_run_whose_loss_never_moves_gets_a_hint_without_blaming_the_rate(win, 
     w.step(10)
     wait_run(qtbot, w, 70)
     assert not w.banner.isVisible()
+
+
+def test_at_the_largest_rate_the_button_offers_a_rate_that_trains_in_one_click(
+        bare_window, qtbot):
+    # Review r27 F6: the moons at lr 10000 (the most the field takes) saturate at once, and
+    # the button offered a tenth, "Back to epoch 0 at lr 1000": that branch saturated too, and
+    # the next offered 100: four clicks and four dead branches to a rate that trains. Now it
+    # offers the data's default rate, says so, and one click trains.
+    from nnviz.core.data import DataSpec, make_dataset
+    from nnviz.core.network import NetworkSpec
+    from nnviz.core.problem import Problem
+    from nnviz.core.training import TrainConfig
+    w = bare_window
+    w.load_problem(Problem(make_dataset(DataSpec("moons")), NetworkSpec(),
+                           TrainConfig(learning_rate=10000.0)))
+    wait_run(qtbot, w, 0)
+    w.step(200)
+    s = wait_run(qtbot, w, 200)
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "lr 10000" in w.banner.text(),
+                    timeout=TIMEOUT)
+    button = w.stuck_hint.back
+    assert button.isVisible() and button.text() == "Back to epoch 0 at lr 1 (default)"
+    assert "the rate nnviz picks for this data" in button.toolTip()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch != s.branch
+                    and w.last_snapshot.live_epoch == 0, timeout=TIMEOUT)
+    assert w.training_panel.lr.value() == 1.0
+    w.step(300)
+    qtbot.waitUntil(lambda: w.last_snapshot.live_epoch == 300, timeout=TIMEOUT)
+    d = w.last_snapshot
+    assert d.metrics.train_loss < 0.9 * float(d.loss_values[0])  # it trains: no new dead end
+    assert not w.banner.isVisible() and "too high" not in w.controls.status.text()

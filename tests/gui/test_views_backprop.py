@@ -447,6 +447,18 @@ def test_node_labels_cover_no_node_and_read_alike_down_a_column(view, size):
         assert len(named) == 1, drawn
 
 
+def test_the_inputs_labels_name_each_input(view):
+    """Both inputs read "x=0.792" and "x=0.503" while the point's list and the plot's axes say
+    x1 and x2 (review r27 F5): each input's label names its own."""
+    t = make_trainer(samples=80, hidden=(4, 10, 4))
+    t.run(10)
+    frame(view, t)
+    x1, x2 = t.data.X_train[0]
+    inputs = [text for c, _, _, text in _labels_painted(view) if c == 0]
+    assert inputs == [f"x1={x1:.3f}", f"x2={x2:.3f}"], inputs
+    assert f"x1={x1:.2f}, x2={x2:.2f}" in view.points.currentText()
+
+
 def test_the_label_style_keeps_a_columns_decimals():
     from nnviz.gui.backprop_view import label_number, label_style
     style = label_style([0.57, 0.2786, 0.0988], 3)

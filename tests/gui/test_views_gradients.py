@@ -656,3 +656,16 @@ def test_a_network_no_gradient_reaches_is_named_and_its_zero_drawn_as_0(view):
     _trained(view, make_trainer(), 10)
     assert not any(m.isVisible() for m in view.zero_marks.values())
     assert view.norm_plot.getAxis("left").style["showValues"]
+
+
+def test_the_histograms_y_axes_say_what_their_heights_are(view):
+    # Review r27 F7: the weights' and activations' histograms had y axes of 0-0.4 and 0-0.2
+    # with no name: counts? a density? Each bar is its bin's share of the layer's values.
+    _gradient_frame(view)
+    for plot in (view.weight_plot, view.act_plot):
+        axis = plot.getAxis("left")
+        assert axis.label.isVisible() and axis.labelText == "share of values"
+        heights = [c.yData for c in (view.weight_curves if plot is view.weight_plot
+                                     else view.act_curves)]
+        for h in heights:  # (shares: each layer's sum to 1)
+            assert abs(float(np.sum(h)) - 1.0) < 1e-6

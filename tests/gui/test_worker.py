@@ -385,3 +385,41 @@ def test_a_failure_says_which_model_it_was_about(monkeypatch):
     loop.post(NewProblem(2, moons_problem(learning_rate=0.5)))
     loop.work_once()
     assert failed_at(failures[-1]) == (2, None, None, None)
+
+
+def test_the_training_goes_on_while_the_window_takes_a_snapshot(qtbot):
+    """Whoever hands the window a snapshot may be held until it has taken it: in the app, the
+    GIL, which the frame the snapshot starts keeps through its C++ calls (the training thread,
+    handing them over itself, waited 9-20 ms a snapshot at a load of ~10 with XLA idle); here,
+    for certain, a blocking connection. The training thread does not hand them over itself: it
+    trains on while the window holds the snapshot."""
+    from PySide6.QtCore import QObject, Qt, Slot
+
+    from nnviz.gui.worker import TrainingWorker
+
+    w = TrainingWorker()
+    seen = []  # per snapshot of a trained model: whether the run trained past it meanwhile
+
+    class Window(QObject):
+        @Slot(object)
+        def take(self, s):
+            if seen or s.epoch == 0:
+                return
+            # (its sender waits here; it sends nothing else meanwhile: no more blocking after)
+            w.snapshot_ready.disconnect(self.take)
+            try:  # the frame lasts until the run has trained on (or gives up)
+                qtbot.waitUntil(lambda: w.loop.trainer.epoch > s.epoch, timeout=20_000)
+                seen.append(True)
+            except qtbot.TimeoutError:
+                seen.append(False)
+
+    window = Window()
+    w.snapshot_ready.connect(window.take, Qt.ConnectionType.BlockingQueuedConnection)
+    try:
+        w.start()
+        w.loop.post(NewProblem(1, moons_problem()))
+        w.loop.post(Play())
+        qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    finally:
+        w.stop()
+    assert seen == [True]
