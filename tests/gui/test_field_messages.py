@@ -63,7 +63,10 @@ def test_a_refused_rate_message_goes_when_the_field_shows_a_valid_rate_again(bar
     assert not panel.message.isVisible()
 
 
-@pytest.mark.parametrize("field, typed, words", [
+# Each value is typed into one window, one after another: each case ends with the field's own
+# value typed back and no message, as a fresh window starts (a window per value, seven built,
+# proved nothing more).
+DATA_REFUSALS = [
     ("samples", "-50", "'-50' is out of range: Points takes 4 to 100,000 (it keeps {})."),
     ("samples", "0", "'0' is out of range: Points takes 4 to 100,000 (it keeps {})."),
     ("samples", "999999", "'999999' is out of range: Points takes 4 to 100,000 (it keeps {})."),
@@ -72,24 +75,27 @@ def test_a_refused_rate_message_goes_when_the_field_shows_a_valid_rate_again(bar
     ("samples", "-", "'-' is not a number: Points takes 4 to 100,000 (it keeps {})."),
     # Letters were dropped as they were typed, without a word (review r5).
     ("samples", "abc", "'abc' is not a number: Points takes 4 to 100,000 (it keeps {})."),
-])
-def test_every_data_field_refuses_in_the_same_words_and_changes_nothing(bare_window, qtbot,
-                                                                        field, typed, words):
+]
+
+
+def test_every_data_field_refuses_in_the_same_words_and_changes_nothing(bare_window, qtbot):
     # Points "-50" was taken as 50 without a word (Qt dropped the minus sign) while "0" got a
     # range message. Every value out of range is refused, quoted as typed, with the range.
     w = bare_window
     panel = w.data_panel
-    f = getattr(panel, field)
-    before, run = f.value(), w.run_id
-    _type(qtbot, f, typed)
-    kept = f"{before:,}" if isinstance(before, int) else f"{before:g}"
-    assert f.value() == before and f.text() == f.textFromValue(before)
-    assert panel.message.is_error() and panel.message.text() == words.format(kept)
-    assert w.run_id == run  # nothing changed
-    f.lineEdit().setFocus()  # focus leaving and coming back says nothing new
-    assert panel.message.is_error()
-    _type(qtbot, f, f.textFromValue(before))  # the value it has, typed: the refusal is over
-    assert not panel.message.isVisible() and w.run_id == run
+    for field, typed, words in DATA_REFUSALS:
+        f = getattr(panel, field)
+        assert not panel.message.isVisible(), typed  # the case before left no message
+        before, run = f.value(), w.run_id
+        _type(qtbot, f, typed)
+        kept = f"{before:,}" if isinstance(before, int) else f"{before:g}"
+        assert f.value() == before and f.text() == f.textFromValue(before), typed
+        assert panel.message.is_error() and panel.message.text() == words.format(kept), typed
+        assert w.run_id == run, typed  # nothing changed
+        f.lineEdit().setFocus()  # focus leaving and coming back says nothing new
+        assert panel.message.is_error(), typed
+        _type(qtbot, f, f.textFromValue(before))  # the value it has, typed: the refusal is over
+        assert not panel.message.isVisible() and w.run_id == run, typed
 
 
 def test_a_layer_width_beyond_the_field_is_quoted_as_typed(bare_window, qtbot):
