@@ -22,7 +22,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -43,21 +42,10 @@ def main() -> int:
         problem["points"] = args.points
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(problem)
     import gui  # bench/gui.py: its problem, Recorder and phases
-    from PySide6.QtWidgets import QApplication
-
-    from nnviz.core import compile_cache, heap
-    heap.limit_arenas()
-    compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
-    from nnviz.gui.main_window import MainWindow
+    gui.steady_start()
     load = [os.getloadavg()[0]]
     view = args.views
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    w = MainWindow(gui.the_problem())
-    w.controls.speed.setValue(w.controls.speed.maximum())
-    w.resize(1400, 900)
-    w.show()
-    rec = gui.Recorder(app, w)
-    rec.pump(300, lambda: w.last_snapshot is not None)
+    app, w, rec = gui.steady_window()
     w.show_view(view)
     rec.watch(view, gui.painted_widget(w, w._inspection_views, view))
     rec.pump(0.5)

@@ -19,7 +19,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 
@@ -33,21 +32,11 @@ def main() -> int:
     os.environ["NNVIZ_BENCH_PROBLEM"] = json.dumps(
         {"hidden": [int(w) for w in args.hidden.split(",")]})
     import gui  # bench/gui.py: its problem, Recorder and phases
-    from PySide6.QtWidgets import QApplication
-
-    from nnviz.core import compile_cache, heap, loop
-    heap.limit_arenas()
-    compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
-    from nnviz.gui.main_window import MainWindow
+    from nnviz.core import loop
+    gui.steady_start()
     load = [os.getloadavg()[0]]
     on = loop.FRAME_STEPS
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    w = MainWindow(gui.the_problem())
-    w.controls.speed.setValue(w.controls.speed.maximum())
-    w.resize(1400, 900)
-    w.show()
-    rec = gui.Recorder(app, w)
-    rec.pump(300, lambda: w.last_snapshot is not None)
+    app, w, rec = gui.steady_window()
     w.show_view("main")
     rec.watch("main", gui.painted_widget(w, w._inspection_views, "main"))
     rec.pump(0.5)

@@ -606,24 +606,39 @@ def in_process(seconds: float, quick: bool, cache: str, views_mode: str) -> dict
     return result
 
 
-def steady_only(seconds: float, view: str, turns: int = 1) -> dict:
-    """The window on one view, its steady phase alone (see ``--steady-only``); with ``turns``
-    above 1, that many pairs of a headless phase and the window's steady phase in turns in
-    the same process (see ``--turns``)."""
+def steady_start() -> None:
+    """What nnviz's main() does before any thread, and the steady phase's compile cache."""
+    from nnviz.core import compile_cache, heap
+    heap.limit_arenas()
+    compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
+
+
+def steady_window(ticks: bool = True):
+    """(app, window, Recorder): the window on the_problem() at 1400x900, its speed at the
+    most, shown, its first snapshot come; ``ticks`` False stops the Recorder's 5 ms ticks (a
+    frame's CPU alone). After steady_start()."""
     from PySide6.QtWidgets import QApplication
 
-    from nnviz.core import compile_cache, heap
-    heap.limit_arenas()  # as nnviz's main() does, before any thread
-    compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
     from nnviz.gui.main_window import MainWindow
-    headless = [headless_eps(the_problem(), seconds / 2)]  # view_cost's denominator
     app = QApplication.instance() or QApplication(sys.argv[:1])
     w = MainWindow(the_problem())
     w.controls.speed.setValue(w.controls.speed.maximum())
     w.resize(1400, 900)
     w.show()
     rec = Recorder(app, w)
+    if not ticks:
+        rec.timer.stop()
     rec.pump(300, lambda: w.last_snapshot is not None)
+    return app, w, rec
+
+
+def steady_only(seconds: float, view: str, turns: int = 1) -> dict:
+    """The window on one view, its steady phase alone (see ``--steady-only``); with ``turns``
+    above 1, that many pairs of a headless phase and the window's steady phase in turns in
+    the same process (see ``--turns``)."""
+    steady_start()
+    headless = [headless_eps(the_problem(), seconds / 2)]  # view_cost's denominator
+    app, w, rec = steady_window()
     w.show_view(view)
     rec.watch(view, painted_widget(w, w._inspection_views, view))
     rec.pump(0.5)

@@ -24,7 +24,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -44,20 +43,8 @@ def main() -> int:
     import gui  # bench/gui.py: the same problem, its Recorder
     import numpy as np
     from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
-
-    from nnviz.core import compile_cache, heap
-    heap.limit_arenas()
-    compile_cache.enable(os.path.join(tempfile.gettempdir(), "nnviz-bench-steady"))
-    from nnviz.gui.main_window import MainWindow
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    w = MainWindow(gui.the_problem())
-    w.controls.speed.setValue(w.controls.speed.maximum())
-    w.resize(1400, 900)
-    w.show()
-    rec = gui.Recorder(app, w)
-    rec.timer.stop()  # no 5 ms ticks: the frames' CPU alone
-    rec.pump(300, lambda: w.last_snapshot is not None)
+    gui.steady_start()
+    app, w, rec = gui.steady_window(ticks=False)  # no 5 ms ticks: the frames' CPU alone
     w.show_view("main")
     w.play()
     rec.pump(1.5)

@@ -20,6 +20,18 @@ def _on_a_projector(qtbot, w) -> None:
     w.show_view("compare")
 
 
+def _activations_at_epoch_20(qtbot, w):
+    """Lesson 4's Activations sweep on a projector, trained 20 epochs, its table sized: the
+    Compare view."""
+    _on_a_projector(qtbot, w)
+    view = w._inspection_views["compare"]
+    view.start_ready("activations")
+    w.step(20)
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
+                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    return view
+
+
 def _shown_columns(table) -> list[str]:
     header, model = table.horizontalHeader(), table.model()
     return [" ".join(str(model.headerData(c, Qt.Orientation.Horizontal) or "").split())
@@ -31,12 +43,7 @@ def test_a_sweep_without_test_points_shows_its_training_accuracy_not_n_a(qtbot, 
     in presentation mode: the table read activation | train loss | test loss | test acc.,
     every test cell "n/a", and no accuracy at all."""
     w = main_window
-    _on_a_projector(qtbot, w)
-    view = w._inspection_views["compare"]
-    view.start_ready("activations")
-    w.step(20)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
-                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    view = _activations_at_epoch_20(qtbot, w)
     QApplication.processEvents()
     shown = _shown_columns(view.table)
     assert "train acc." in shown, shown
@@ -199,12 +206,7 @@ def test_the_tiles_of_one_grid_are_named_in_one_form(qtbot, main_window):
     "softmax", "★ tanh" and the second "activation cos", "activation relu", each label in
     the longest form its own tile fitted (review r26 F4). A grid's labels take one form."""
     w = main_window
-    _on_a_projector(qtbot, w)
-    view = w._inspection_views["compare"]
-    view.start_ready("activations")
-    w.step(20)
-    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.epoch == 20
-                    and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
+    view = _activations_at_epoch_20(qtbot, w)
     if not view.panel.isVisible():
         view.panel_toggle.click()  # New sweep open: the tiles as the reviewer had them
     tiles = view.tiles
