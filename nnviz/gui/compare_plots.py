@@ -409,6 +409,10 @@ class LossCurves(pg.PlotWidget):
             doc.setDefaultTextOption(option)
             label.item.setTextWidth(-1)
             label.item.setTextWidth(doc.idealWidth())
+            # centred again at its new width, as setText centres it (pyqtgraph's LabelItem
+            # places its text only on a resize or a setText: the key came 57 px right of centre
+            # and past the plot's edge once the axes, hidden before the first losses, came)
+            label.resizeEvent(None)
         _title_room(pi, label)
 
     def _place_names(self, *_) -> None:

@@ -50,12 +50,20 @@ def test_the_key_of_a_rate_by_8_seeds_sweep_names_every_seed_within_the_plot(qtb
     w.resize(1400, 900)
     view = sweep_from_form(qtbot, w, (("learning_rate", "0.1, 0.3, 1, 3"),
                                       ("init_seed", "0-7")), 2)
-    QApplication.processEvents()  # the layout settles
     pi = view.curves.getPlotItem()
     label = pi.titleLabel
-    assert all(f"&nbsp;{k}" in label.text for k in range(8)), label.text
-    box = label.item.mapRectToScene(label.item.boundingRect())
-    assert box.left() >= -1 and box.right() <= view.curves.width() + 1, (box, view.curves.width())
-    assert box.width() <= pi.getViewBox().width() + 1
-    # its lines over the plot, not across it
-    assert box.bottom() <= pi.getViewBox().mapRectToScene(pi.getViewBox().boundingRect()).top() + 1
+
+    def whole_over_the_plot() -> None:
+        # once laid out (the plot's axes come with the sweep's first losses, 34a820b: in CI at
+        # load the key was read a layout pass before, centred for the plot without them); a key
+        # on one line past the edge, the bug, never gets there
+        QApplication.processEvents()
+        assert all(f"&nbsp;{k}" in label.text for k in range(8)), label.text
+        box = label.item.mapRectToScene(label.item.boundingRect())
+        assert box.left() >= -1 and box.right() <= view.curves.width() + 1, \
+            (box, view.curves.width())
+        assert box.width() <= pi.getViewBox().width() + 1
+        # its lines over the plot, not across it
+        assert box.bottom() <= \
+            pi.getViewBox().mapRectToScene(pi.getViewBox().boundingRect()).top() + 1
+    qtbot.waitUntil(whole_over_the_plot, timeout=10_000)
