@@ -715,7 +715,7 @@ def test_leaving_presentation_on_the_landscape_keeps_the_windows_height(main_win
         assert w.minimumSizeHint().height() <= size[1]
         # once laid out (in CI, at load, one pass of the event loop read 1400x1605 on the way;
         # the bug stayed 1,009 px high for good)
-        qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=10_000)
+        qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=30_000)
         w.show_view("main")
         QApplication.processEvents()
         assert (w.width(), w.height()) == size
