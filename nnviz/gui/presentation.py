@@ -187,6 +187,8 @@ class Presentation(QObject):
         if on:  # before the large fonts and the run bar's rate field move the columns
             self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
             self._dragged = {}  # a new session starts from the views' own shares
+            self._size_before = w.size() if w.isVisible() and not (
+                w.isMaximized() or w.isFullScreen()) else None
         self._apply_scale()
         w.loss_plot.set_epoch_title(EPOCH_TITLE if on else "epoch")
         w.side_tabs.set_settings_shown(not on)
@@ -209,6 +211,8 @@ class Presentation(QObject):
             self._update_readout(s)
         else:
             self.new_run()  # (its text of another run, when the mode was last on, would stay)
+        if not on:
+            self._size_back()
         text_size = getattr(w, "text_size", None)
         if not on and text_size is not None and w.isVisible():
             # A size chosen in the mode, whose layouts fit 1024 px at 200%, may not fit the
@@ -216,6 +220,26 @@ class Presentation(QObject):
             # (once the normal layouts have taken their sizes: the window grows after)
             QTimer.singleShot(0, text_size, lambda: text_size.fit_shown(
                 "outside presentation mode"))
+
+    def _size_back(self) -> None:
+        """Out of the mode, the window the size it had before it, once the normal layouts have
+        taken their sizes: a window grown in the mode (its least size, larger fonts and the
+        views' presentation layouts) did not shrink by itself, and in CI at load the window
+        left the mode on the Landscape larger than it came for good."""
+        w, before = self.window, getattr(self, "_size_before", None)
+        self._size_before = None
+        if before is None:
+            return
+
+        def back() -> None:
+            if self.active or not w.isVisible() or w.isMaximized() or w.isFullScreen() \
+                    or w.size() == before:
+                return
+            least = w.minimumSizeHint()
+            if least.width() <= before.width() and least.height() <= before.height():
+                w.resize(before)
+        QTimer.singleShot(0, w, back)
+        QTimer.singleShot(500, w, back)  # (and after the layouts a resize posts)
 
     def scale(self) -> float:
         """The text's (and markers') scale: presentation mode's SCALE or the user's text size

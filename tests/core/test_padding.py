@@ -402,34 +402,36 @@ def test_the_views_probes_compile_nothing_for_edits_within_a_size():
     lp.work_once()
     d = p.dataset
 
+    def landscape_done():
+        # The landscape is computed on a thread of its own (review r26 F1): each edit's is
+        # waited for, so that its compiles are counted with its edit (in CI at load the first
+        # edit's was still at work when counting began: 1) and its numbers are in the edit's
+        # snapshot (they come with the loop's next pass, a ProbeCame).
+        end = time.monotonic() + 120
+        while landscape_probe.busy():
+            assert time.monotonic() < end, "the landscape never came"
+            time.sleep(0.02)
+        lp.work_once()
+
     def edit(i):
         nonlocal d
         d = csvdata.with_point_added(d, (0.1 * i, 0.2), i % 2)
         lp.post(L.SetData(d))
         lp.post(L.Step(20))
         lp.work_once()
-        land.compile(lp.model_shown())  # (the landscape compiles on a thread of its own)
+        land.compile(lp.model_shown())  # (its functions compile on a thread of their own)
+        lp._publish_now()
+        landscape_done()
         lp._publish_now()
         return lp.make_snapshot()
 
-    def landscape_done():
-        # The landscape is computed on a thread of its own (review r26 F1): the first edit's
-        # is counted with it, not with the next two; theirs are waited for before the count
-        # ends. (In CI at load the first edit's was still at work when counting began: 1.)
-        end = time.monotonic() + 120
-        while landscape_probe.busy():
-            assert time.monotonic() < end, "the landscape never came"
-            time.sleep(0.02)
-
     edit(1)
     lp.prepared.result()
-    landscape_done()
     size = lp.trainer.data_size[0]
     _COMPILES.update(on=True, n=0)
     try:
         snaps = [edit(2), edit(3)]
         lp.prepared.result()
-        landscape_done()
     finally:
         _COMPILES["on"] = False
     assert lp.trainer.data_size[0] == size and len(d.train_index) == 163

@@ -867,3 +867,15 @@ def test_a_long_status_message_reads_whole_on_a_projector_and_moves_nothing(main
     qtbot.waitUntil(lambda: bar.toolTip() == full, timeout=5000)
     assert "\n" not in bar.displayed_message() and bar.displayed_message().endswith("\u2026")
     assert bar.overhang() is None
+
+
+def test_leaving_presentation_gives_the_window_its_size_back(main_window, qtbot):
+    """A window grown in presentation mode (its least size with the large fonts, or a drag)
+    comes back out of it at the size it had: it stayed large (in CI, left on the Landscape)."""
+    w = main_window
+    _at_size(w, qtbot, (1024, 768))
+    w.set_presentation(True)
+    w.resize(1200, 900)  # grown in the mode
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1200, 900), timeout=5000)
+    w.set_presentation(False)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=10_000)
