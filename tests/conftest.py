@@ -46,6 +46,46 @@ import pytest  # noqa: E402
 
 FIRST_SNAPSHOT_MS = 60_000  # a cold compile on a busy machine
 
+# The least time a test waits for a condition or a signal before it fails: pytest-qt's default is
+# 5 s, and ~1,000 of the suite's waits asked for 3-10 s (or nothing) for a layout pass, a redraw
+# or a new run. On CI's loaded 2-core box (load ~10, the other xdist worker compiling) the event
+# loop went 10 s without that pass, and each run failed on a different one of them (the
+# presentation, Compare key and exercise-panel tests). A limit only says how long a wait goes on
+# before it gives up: a condition that holds still returns at once, and one that never holds (the
+# bug) still fails, later. pytest-qt has no setting for its default, so its waits are wrapped
+# here; a longer limit asked for is kept, and a waitSignal with raising=False (a pause that does
+# not fail, as assertNotEmitted's) keeps its own.
+WAIT_FLOOR_MS = FIRST_SNAPSHOT_MS
+
+
+def _floor_the_waits() -> None:
+    import functools
+
+    from pytestqt.qtbot import QtBot
+
+    def floored(timeout):
+        return timeout if timeout is None or timeout <= 0 else max(timeout, WAIT_FLOOR_MS)
+
+    wait_until = QtBot.waitUntil
+
+    @functools.wraps(wait_until)
+    def waitUntil(self, callback, *, timeout=WAIT_FLOOR_MS):
+        return wait_until(self, callback, timeout=floored(timeout))
+    QtBot.waitUntil = waitUntil
+
+    def signal_wait(method):
+        @functools.wraps(method)
+        def wait(self, *args, timeout=WAIT_FLOOR_MS, raising=None, **kwargs):
+            if raising is not False:
+                timeout = floored(timeout)
+            return method(self, *args, timeout=timeout, raising=raising, **kwargs)
+        return wait
+    QtBot.waitSignal = signal_wait(QtBot.waitSignal)
+    QtBot.waitSignals = signal_wait(QtBot.waitSignals)
+
+
+_floor_the_waits()
+
 
 @pytest.fixture(autouse=True)
 def _default_look():
