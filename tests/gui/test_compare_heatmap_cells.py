@@ -51,10 +51,16 @@ def test_every_cell_of_a_rate_by_8_seeds_heatmap_holds_its_number(qtbot, main_wi
                                       ("init_seed", "0-7")), EPOCHS)
     qtbot.waitUntil(lambda: view.drawn.best() is not None and view.table._sized,
                     timeout=FIRST_SNAPSHOT_MS)
-    QApplication.processEvents()  # the layout settles
-    assert len(view.score_plot.cell_texts) == 32
-    assert _misfits(view) == []
-    assert _best_is_marked(view)
+
+    def every_number_in_its_cell() -> None:
+        # once laid out: the plot's axes and key come with the sweep's losses, and pyqtgraph
+        # places its items in layout passes of their own (the Compare key test, 1f4630d, read
+        # them one pass early in CI at load); a number past its cell, the bug, stays there
+        QApplication.processEvents()
+        assert len(view.score_plot.cell_texts) == 32
+        assert _misfits(view) == []
+        assert _best_is_marked(view)
+    qtbot.waitUntil(every_number_in_its_cell, timeout=FIRST_SNAPSHOT_MS)
     for size, presenting in (((1024, 768), False), ((1024, 768), True)):
         w.resize(*size)
         w.set_presentation(presenting)

@@ -158,11 +158,17 @@ def test_the_heatmap_and_its_key_fit_a_projector_window(qtbot, main_window):
     qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id
                     and view.drawn.epoch == 5 and view.drawn.best() is not None
                     and view.table._sized, timeout=FIRST_SNAPSHOT_MS)
-    QApplication.processEvents()
     plot = view.score_plot
     pi = plot.getPlotItem()
-    assert "\u2605 best" in pi.titleLabel.text
-    assert pi.titleLabel.item.boundingRect().width() <= pi.vb.width() + 1
-    assert pi.mapRectToScene(pi.boundingRect()).right() <= plot.width() + 1
-    best = plot.cell_texts[view.drawn.best()]
-    assert best.mapRectToScene(best.boundingRect()).right() <= plot.width()
+
+    def key_and_cells_inside() -> None:
+        # once laid out (pyqtgraph places the key and the cells in layout passes of their own,
+        # after the sweep's numbers: one pass was not always enough at load, 1f4630d); a
+        # heatmap wider than its widget, the bug, stays so
+        QApplication.processEvents()
+        assert "\u2605 best" in pi.titleLabel.text
+        assert pi.titleLabel.item.boundingRect().width() <= pi.vb.width() + 1
+        assert pi.mapRectToScene(pi.boundingRect()).right() <= plot.width() + 1
+        best = plot.cell_texts[view.drawn.best()]
+        assert best.mapRectToScene(best.boundingRect()).right() <= plot.width()
+    qtbot.waitUntil(key_and_cells_inside, timeout=FIRST_SNAPSHOT_MS)
