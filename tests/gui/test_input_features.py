@@ -13,7 +13,7 @@ from nnviz.core.problem import Choices, make_problem
 from nnviz.gui import app
 from nnviz.gui.network_view import NetworkView
 
-from ..conftest import wait_for_run
+from ..conftest import FIRST_SNAPSHOT_MS, wait_for_run
 from .test_views_helpers import snapshot_of
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -91,8 +91,8 @@ def test_an_exercise_may_lock_the_layers_and_leave_the_inputs_free(qtbot, main_w
     assert w.editor.inputs.boxes["x1*x2"].isEnabled()
     w.editor.inputs.boxes["x1*x2"].setChecked(True)
     wait_for_run(qtbot, w)
-    w.step(1000)
-    qtbot.waitUntil(lambda: w.exercise_actions.all_met, timeout=60_000)
+    w.step(1000)  # a compile and 1,000 epochs: a first window's time at load
+    qtbot.waitUntil(lambda: w.exercise_actions.all_met, timeout=FIRST_SNAPSHOT_MS)
 
 
 def test_features_from_the_command_line_reach_the_window(qapp):

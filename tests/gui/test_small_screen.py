@@ -17,6 +17,8 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.conftest import FIRST_SNAPSHOT_MS
+
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 LAPTOP_1280 = QSize(853, 533)  # 1280x800 at 150%, in logical px
@@ -101,9 +103,9 @@ def test_the_run_bar_keeps_its_row_while_training(main_window, qtbot, width):
         QApplication.processEvents()  # the layout the new text asks for
         seen.add((c.height(), c.play.x(), c.stop_at.x()))
     c.set_epoch = watched
-    w.step(1000)
+    w.step(1000)  # a compile and 1,000 epochs: a first window's time at load
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.epoch == 1000,
-                    timeout=60_000)
+                    timeout=FIRST_SNAPSHOT_MS)
     w.timeline.go(100)  # "Epoch 100" over "of 1,000"
     qtbot.waitUntil(lambda: "of 1,000" in c.epoch.text())
     QApplication.processEvents()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyleOptionButton, 
 
 from nnviz.gui import text_size
 from nnviz.gui.presentation import SCALE
+from tests.conftest import FIRST_SNAPSHOT_MS
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -360,9 +361,9 @@ def test_at_150_percent_on_1024_px_training_moves_nothing_and_cuts_no_number(
     QApplication.processEvents()
     tabs_at = w.tabs.mapTo(w, w.tabs.rect().topLeft()).x()
     settings_width = w.main_split.sizes()[0]
-    w.step(1000)
+    w.step(1000)  # a compile and 1,000 epochs: a first window's time at load
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.epoch == 1000,
-                    timeout=60_000)
+                    timeout=FIRST_SNAPSHOT_MS)
     label, timeline = w.timeline.label, w.timeline
 
     def settled() -> None:
