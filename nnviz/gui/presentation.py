@@ -514,6 +514,12 @@ class Presentation(QObject):
         elif obj is self._readout_room:
             if t == QEvent.Type.Resize:
                 self._fit_readout_height()
+                if event.oldSize().height() != event.size().height():
+                    # The loss's box has a new least height (a line of the readout given back
+                    # a second after it was needed, LabelRoom.GIVE_BACK_MS): the exercise's
+                    # share again. Shared with the line, the moons' task, opened after the
+                    # sine's (whose readout has the straight line's fit), stayed scrolled.
+                    self._share_height()
         elif self.active and t in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and \
                 obj is not self.window.main_split:  # the exercise's panel or its text
             panel = self.window.side_tabs.exercise
@@ -582,6 +588,7 @@ class Presentation(QObject):
             f"<b>Epoch {w.epoch_to_come():,}</b>",  # an adopted run's (a promoted member's)
             "<div>compiling the new model\u2026</div><div>&nbsp;</div>" if compiling else
             _metric_line("loss", "\u2013", test) + _metric_line(what, "\u2013", test))
+        self._readout_room.give_back()  # (the last run's lines: none of them comes back)
 
     def _set_readout(self, head: str, lines: str) -> None:
         """The readout: ``head`` (the epoch) large over ``lines`` (divs) at the window's size."""

@@ -841,6 +841,13 @@ class LabelRoom(QWidget):
         self.updateGeometry()
         return True
 
+    def give_back(self) -> None:
+        """The room the label's text needs now, less too, at once: for a text that is not the
+        last one's next (the readout of a new run), where no line comes back a frame later.
+        The last run's line kept a second more was shared out with the rest of the window (an
+        exercise's task, opened after one whose readout had a line more, scrolled)."""
+        self._mirror(at_once=True)
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         return self.label.sizeHint()
 

@@ -381,6 +381,43 @@ def test_the_loss_chart_reads_under_an_exercise_in_presentation_at_1024(qtbot, m
                     <= w.log_scale.mapTo(w, QPoint(0, 0)).y(), timeout=5000)
 
 
+SINE = FOLDER / "09-sine-needs-a-hidden-layer.toml"  # its readout a line taller: the fit's line
+
+
+def test_an_exercise_opened_after_another_reads_whole_in_presentation_at_1024(qtbot,
+                                                                              main_window):
+    """In one window at 1024x768 presenting, the moons exercise opened after the sine one showed
+    its task scrolled 23 px, where a fresh window showed it whole. The sine's readout has a line
+    more (the straight line's fit, "line y = ..."); the readout's room kept it a second more
+    (LabelRoom.GIVE_BACK_MS, for a live caption at the edge of a line break) and the left
+    column was shared with the loss's box that line taller. Only a size the splitter kept from
+    a request made in the middle of its own resize gave the task its room back, a second
+    later. Here that second lasts the whole test (no test waits for a wall-clock second):
+    the new run's readout gives the last run's line back at once."""
+    from PySide6.QtCore import QPoint, QRect
+    w = main_window
+    p = w.exercise_actions.panel
+    readout = w.presentation.readout
+    _presenting_at_1024(qtbot, w)
+    _open(qtbot, w, SINE)
+    _train(qtbot, w, 5)
+    qtbot.waitUntil(lambda: "line" in readout.text(), timeout=5000)
+    sine_readout = readout.height()
+    w.presentation._readout_room._give_back.setInterval(600_000)  # "a second": ever
+
+    def whole() -> bool:  # nothing of the task scrolled away
+        port = p.scroll.viewport()
+        return p.scroll.verticalScrollBar().maximum() == 0 and port.rect().contains(
+            QRect(p.task.mapTo(port, QPoint(0, 0)), p.task.size()))
+    _open(qtbot, w, MOONS)  # (its first frame drawn)
+    assert p.title.text() == f"Exercise: {exercises.load(str(MOONS)).title}"
+    qtbot.waitUntil(whole, timeout=5000)
+    _train(qtbot, w, 5)
+    qtbot.waitUntil(whole, timeout=5000)
+    assert readout.height() < sine_readout  # (the room the sine's line took: given back)
+    assert _seen_whole(p.goals)
+
+
 def test_the_solution_buttons_say_what_they_do_now(qtbot, main_window):
     """Once the solution showed, its button still read "Sure? Show it"; "Apply it" read so after
     the solution was applied; the solution read "hidden [4], activation tanh", the file's
