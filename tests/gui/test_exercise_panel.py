@@ -599,14 +599,16 @@ def test_a_preset_loaded_during_an_exercise_leaves_it_and_undo_brings_both_back(
     _open(qtbot, w, SATURATION)
     start = w.current_problem()
     w.session_actions.preset_actions["xor"].trigger()
+    # Read as the preset loads: the message lasts 10 s, and the new model's compile at load 15
+    # outlasted it (an empty message).
+    msg = w.statusBar().currentMessage()
+    assert msg == ("Closed the exercise: the preset \u201cXOR: one small hidden layer\u201d "
+                   "replaced its problem. Ctrl+Z brings both back."), msg
     wait_for_run(qtbot, w)
     assert ex.exercise is None and not ex.panel.isVisible()
     assert not w.side_tabs.tabBar().isVisible()  # the Settings alone again, unlocked
     assert w.data_panel.isEnabled()  # the data the exercise locked: the user's again
     assert w.session_actions.import_action.isEnabled()
-    msg = w.statusBar().currentMessage()
-    assert msg == ("Closed the exercise: the preset \u201cXOR: one small hidden layer\u201d "
-                   "replaced its problem. Ctrl+Z brings both back."), msg
     _train(qtbot, w, 5)
     assert ex.statuses == []  # nothing graded
     w.session_actions.undo_stack.undo()
