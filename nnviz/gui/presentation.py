@@ -516,9 +516,10 @@ class Presentation(QObject):
                 self._fit_readout_height()
                 if event.oldSize().height() != event.size().height():
                     # The loss's box has a new least height (a line of the readout given back
-                    # a second after it was needed, LabelRoom.GIVE_BACK_MS): the exercise's
-                    # share again. Shared with the line, the moons' task, opened after the
-                    # sine's (whose readout has the straight line's fit), stayed scrolled.
+                    # a second after it was last needed, LabelRoom.GIVE_BACK_MS): the exercise's
+                    # share again, not the size the splitter kept from its last request, which
+                    # may have been asked with the line held (the moons' task, opened after the
+                    # sine's, got its room back only by a request made mid-resize).
                     self._share_height()
         elif self.active and t in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and \
                 obj is not self.window.main_split:  # the exercise's panel or its text
