@@ -1656,6 +1656,7 @@ class PlaneHeights(QObject):
         (width, height) of the plane to show, for plots whose aspect is locked (their range
         grows with a cell wider than 1:1, so it cannot tell the plane's shape)."""
         super().__init__(view)
+        self.view = view
         self.plots = list(plots)
         self.linked = linked
         self.extent = extent
@@ -1685,7 +1686,17 @@ class PlaneHeights(QObject):
                     p.setMaximumHeight(height)
                 changed = True
         if changed:  # one plot's new height may move the others (linked axes): once more
+            self._fill_view()
             self._later()
+
+    def _fill_view(self) -> None:
+        """The view's layout at the view's size again: pyqtgraph sizes it only on the view's
+        resize, to at most the rows' most heights of that moment. Lesson 5 first shown in a
+        1024x768 presentation window (its planes' heights fitted to the narrow columns of the
+        first pass) kept a figure 648 px high in its 1,120 px view, each plane 72 px high."""
+        central = getattr(self.view, "centralWidget", None)
+        if central is not None and getattr(self.view, "autoPixelRange", False):
+            central.setGeometry(self.view.range)
 
 
 def shown_class_names(names, k: int) -> tuple[str, ...]:
