@@ -621,6 +621,16 @@ def _comment(text: str) -> str:
     return textwrap.fill(text, 95, initial_indent="# ", subsequent_indent="# ") + "\n"
 
 
+def _untrained(trainer: Trainer, epochs: int) -> str:
+    """The docstring's paragraph for a run exported before it trained (else empty): the
+    script's epochs are its own, nnviz has no numbers of them to compare with."""
+    if trainer.epoch:
+        return ""
+    return textwrap.fill(f"The run had trained no epochs when it was exported: this script "
+                         f"trains {plural(epochs, 'epoch')} of its own, which nnviz has not "
+                         "shown.", 95) + "\n\n"
+
+
 def _ends(trainer: Trainer) -> str:
     """The docstring's sentence on the check the script ends with."""
     d = trainer.data
@@ -888,7 +898,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             f"{_rates_text(run)}, {batch_words}, {plural(epochs, 'epoch')}.\n\n"
             f"Written by nnviz {__version__}. It needs numpy and jax only, follows the notebook "
             "(points in columns,\n`w.T @ X + b` layers, value_and_grad) and prints the loss every "
-            f"100 epochs: {_whose(run)}\n\n{_ends(trainer)}\n\"\"\"\n")
+            f"100 epochs: {_whose(run)}\n\n{_untrained(trainer, epochs)}{_ends(trainer)}\n\"\"\"\n")
     order_note = ("# in the order nnviz's epochs read them (mini-batches are drawn from this "
                   "order),\n" if batches is not None else "")
     parts = [
