@@ -80,8 +80,11 @@ SPIKE_APART = 4.0  # ... and this many times above every later loss
 # further behind (a Pause's last epoch, a noisy curve's last column).
 CATCH_UP_MS = 150
 RATE_LABEL_AT = 0.55  # a rate change's label, this far up its line (the legend is at the top)
-# ... and lower, where labels of changes close together would overlap (_stagger_rates)
-RATE_LEVELS = (RATE_LABEL_AT, 0.43, 0.31, 0.19)
+# ... or at another of these heights (nearest first, the lower first of two as near) where a
+# curve, the legend or another change's label would be under it there (_stagger_rates)
+RATE_LEVELS = tuple(sorted((round(0.07 + 0.04 * i, 2) for i in range(22)),
+                           key=lambda h: (abs(h - RATE_LABEL_AT), h)))
+RATE_LABEL_PAD = 2  # px kept clear around a rate label's text
 RATE_LABEL_PT = 9  # its label's size (the key's), times presentation mode's scale
 RATE_LABEL_GROUND = 220  # the opacity of the plot's background under the label (of 255)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
@@ -828,37 +831,81 @@ class LossPlot(pg.PlotWidget):
         return False
 
     def _stagger_rates(self) -> None:
-        """The rate marks' labels one under the other where two would overlap at this range
-        and width: two changes 100 epochs apart read "lr 3r 0.5" (review r20 F7). Each label
-        goes at the highest of RATE_LEVELS heights that leaves it clear of the others placed
-        (left to right); past them all, at the one where it overlaps least."""
+        """Each rate mark's label at the height nearest RATE_LABEL_AT (of RATE_LEVELS) where no
+        curve, no other label and not the legend is under it at this range and width: two
+        changes 100 epochs apart read "lr 3r 0.5" (review r20 F7), and the curve of the branch
+        trained from a change fell steeply through its "lr 5" right of the line (r25 F7, r27).
+        Where every height has something under it, the one with least (on its background)."""
         vb = self.getPlotItem().getViewBox()
-        (x0, x1), _ = vb.viewRange()
+        (x0, x1), (y0, y1) = vb.viewRange()
         shown = [line for line in self._rate_lines if line.isVisible()]
-        key = (self._rate_marks, x0, x1, round(vb.width()),
+        key = (self._rate_marks, x0, x1, y0, y1, round(vb.width()), round(vb.height()),
+               id(self._drawn), self.legend.isVisible(), self.legend_corner,
                tuple(round(line.label.boundingRect().width()) for line in shown))
         if not shown or key == self._staggered:
             return
         self._staggered = key
-        W = max(vb.width(), 1.0)
+        W, H = max(vb.width(), 1.0), max(vb.height(), 1.0)
+        legend = (vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
+                  if self.legend.isVisible() else None)
         # Where each label is: pyqtgraph draws it right of its line in the view's left half and
         # left of it in the right half (r21: "lr 0.3" left of its line ran into "lr 2" right
-        # of the one before it, "lrlr20.3", once the axis had grown).
+        # of the one before it, "lrlr20.3", once the axis had grown), its middle at its height.
         spans = []
         for line in shown:
             x = (line.value() - x0) / max(x1 - x0, 1e-12) * W
             w = line.label.boundingRect().width()
             left = x if line.value() < (x0 + x1) / 2 else x - w
-            spans.append((left, left + w, line))
-        placed: list[list[tuple[float, float]]] = [[] for _ in RATE_LEVELS]
-        for a, b, line in sorted(spans, key=lambda t: t[0]):
-            def clash(level: int) -> float:  # how much of the label the level's others cover
-                return sum(max(0.0, min(b, d) - max(a, c) + 4) for c, d in placed[level])
-            free = [i for i in range(len(placed)) if clash(i) == 0]
-            level = free[0] if free else min(range(len(placed)), key=clash)
-            placed[level].append((a, b))
-            if line.label.orthoPos != RATE_LEVELS[level]:
-                line.label.setPosition(RATE_LEVELS[level])
+            spans.append((left, left + w, line.label.boundingRect().height(), line))
+        placed: list[tuple[float, float, float, float]] = []  # the labels placed: l, r, t, b
+        for a, b, h, line in sorted(spans, key=lambda t: t[0]):
+            under = self._curve_rows(x0 + (a - RATE_LABEL_PAD) / W * (x1 - x0),
+                                     x0 + (b + RATE_LABEL_PAD) / W * (x1 - x0), y0, y1, H)
+
+            def covered(level: float) -> float:  # px of curves, labels and legend under it
+                top = (1 - level) * H - h / 2 - RATE_LABEL_PAD
+                bottom = top + h + 2 * RATE_LABEL_PAD
+                n = float(np.count_nonzero((under[0] <= bottom) & (under[1] >= top)))
+                for c, d, t, u in [*placed, *([] if legend is None else [(
+                        legend.left(), legend.right(), legend.top(), legend.bottom())])]:
+                    n += max(0.0, min(b, d) - max(a, c) + 4) * (
+                        max(0.0, min(bottom, u) - max(top, t)) > 0)
+                return n
+            level = next((lv for lv in RATE_LEVELS if covered(lv) == 0), None)
+            if level is None:
+                level = min(RATE_LEVELS, key=covered)  # the first of equals
+            top = (1 - level) * H - h / 2
+            placed.append((a, b, top, top + h))
+            if line.label.orthoPos != level:
+                line.label.setPosition(level)
+
+    def _curve_rows(self, lo: float, hi: float, y0: float, y1: float,
+                    H: float) -> tuple[np.ndarray, np.ndarray]:
+        """The rows (px from the view's top) the curves drawn cover between epochs ``lo`` and
+        ``hi``: each piece of a curve between its points there, as (tops, bottoms)."""
+        tops, bottoms = [], []
+        for curve in (self.train, self.test, *self._branch_curves.values()):
+            x, y = curve.getData()  # as drawn (log10 on a log scale)
+            if x is None or not len(x):
+                continue
+            keep = np.isfinite(x) & np.isfinite(y)
+            x, y = np.asarray(x[keep], np.float64), np.asarray(y[keep], np.float64)
+            if not len(x) or x[-1] < lo or x[0] > hi:
+                continue
+            i, j = np.searchsorted(x, lo), np.searchsorted(x, hi, side="right")
+            ends = np.interp([lo, hi], x, y, left=np.nan, right=np.nan)
+            ys = np.concatenate([[ends[0]], y[i:j], [ends[1]]])
+            ys = ys[np.isfinite(ys)]  # (past the curve's ends: nothing there)
+            rows = (y1 - ys) / max(y1 - y0, 1e-300) * H
+            if len(rows) == 1:
+                tops.append(rows)
+                bottoms.append(rows)
+            elif len(rows):
+                tops.append(np.minimum(rows[:-1], rows[1:]))
+                bottoms.append(np.maximum(rows[:-1], rows[1:]))
+        if not tops:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate(tops), np.concatenate(bottoms)
 
     def _show_spike_note(self) -> None:
         """The note on a first epochs' spike above the scale (axis_range), after the range and

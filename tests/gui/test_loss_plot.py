@@ -815,3 +815,64 @@ def test_a_rate_mark_reads_at_presentation_size_over_a_branch_curve(qtbot, scale
         return bool(mine) and all(min(mine) < i for i in curves)
     plot.grab()  # (pyqtgraph places a label's text as it paints)
     qtbot.waitUntil(on_top)
+
+
+def _moons_at_lr_5():
+    """The review's chart (r25 F7, r27 16.png): the moons at lr 1, then from epoch 149 "run 2"
+    at lr 5, whose loss falls steeply right of the mark, and "run 1" going on at lr 1 to 349."""
+    epochs = np.arange(1, 1001)
+    slow = 0.25 - 0.012 * (epochs / 149) ** 2
+    fast = 0.008 + (slow[148] - 0.008) * np.exp(-(epochs - 149) / 25)
+    front = np.where(epochs <= 149, slow, fast).astype(np.float32)
+    other = np.where(epochs <= 149, slow,
+                     slow[148] - 0.125 * (1 - np.exp(-(epochs - 149) / 150))).astype(np.float32)
+    return epochs, front, other
+
+
+@pytest.mark.parametrize("size, presenting", [((445, 330), False), ((330, 420), True)])
+def test_no_curve_runs_through_a_rate_mark_s_label(qtbot, size, presenting):
+    """r25 F7, still in r27: "lr 5" sat right of its line at a fixed height, where the curve
+    of the branch trained from that epoch fell straight through its letters (at 1024x768 and
+    in presentation mode). The label goes where no drawn curve crosses it."""
+    import dataclasses
+
+    from PySide6.QtGui import QPainterPath, QPainterPathStroker
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.presentation import SCALE
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, size)
+    if presenting:
+        plot.set_scale(SCALE)
+    epochs, front, other = _moons_at_lr_5()
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=1000, loss_epochs=epochs, loss_values=front,
+        rates=((0, 1.0), (149, 5.0)), branch="run 2",
+        branches=(Branch("run 1", epochs[:349], other[:349], 149, 0, 349),)))
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(149, "lr 5")])
+    label = next(line.label for line in plot._rate_lines if line.isVisible())
+    vb = plot.getPlotItem().getViewBox()
+
+    def crossed() -> list[str]:
+        """The curves whose drawn line (2 px wide) crosses the label's text, in the scene."""
+        plot.grab()  # (pyqtgraph places a label's text as it paints)
+        text = label.textItem.sceneBoundingRect()
+        out = []
+        for name, curve in (("front", plot.train), ("run 1", plot._branch_curves["run 1"])):
+            x, y = curve.getData()
+            path = QPainterPath(vb.mapViewToScene(QPointF(float(x[0]), float(y[0]))))
+            for a, b in zip(x[1:], y[1:]):
+                path.lineTo(vb.mapViewToScene(QPointF(float(a), float(b))))
+            stroker = QPainterPathStroker()
+            stroker.setWidth(2)
+            if stroker.createStroke(path).intersects(text):
+                out.append(name)
+        return out
+    qtbot.waitUntil(lambda: not crossed(), timeout=TIMEOUT)
+    # ... and inside the plot, beside its line.
+    plot.grab()
+    text, view = label.textItem.sceneBoundingRect(), vb.sceneBoundingRect()
+    assert view.contains(text), (text, view)
+    line_x = vb.mapViewToScene(QPointF(149, 0)).x()
+    assert abs(text.left() - line_x) < 12, (text, line_x)
