@@ -176,6 +176,8 @@ class LossPlot(pg.PlotWidget):
                         "both of the weights the epoch starts from, as the notebook prints it:\n"
                         "its \u201cLoss for epoch 300\u201d is the curve at 300, the loss after "
                         "299 epochs.\n"
+                        "Dash-dotted or dotted, in colour: the train loss of the run's other "
+                        "branches.\n"
                         "Click to see that epoch: its weights after its update, whose loss (the "
                         "line above the plot) is the curve's next point.\n"
                         "Drag to pan, wheel to zoom; it follows the run again after Reset.")
@@ -202,7 +204,8 @@ class LossPlot(pg.PlotWidget):
         self.legend_corner = "top right"
         self._covers_everywhere = False  # the key hides a curve in every corner (_set_covers)
         self.legend.setToolTip("train: the loss on the training points; test: on the held-out "
-                               "test points (dashed). Other names: earlier branches of the run.")
+                               "test points (dashed). Other names: the run's other branches "
+                               "(dash-dotted or dotted).")
         self.train = pi.plot([], [], name="train")
         self.test = pi.plot([], [], name="test")
         # Peak downsampling keeps each pixel column's min and max: ~1 sample a pixel is exact
