@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from nnviz.core.snapshot import Snapshot
+from nnviz.core.snapshot import Branch, Snapshot
 
 from . import colors
 from .widgets import LogAxis, SparseAxis, cache_axes, keep_axis_title_inside, scale_axes
@@ -148,6 +148,21 @@ LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-LEGEND_MARGIN, LEGEND_MARGIN))
 KEY_NAME = 20  # characters of a branch's name in the key under the plot, when it is short of room
 
 
+def branch_entry(b: Branch, front_rates) -> tuple[str, str]:
+    """The words after a branch's name in the key, when it is not in front: its learning rate
+    where its rates are not the front branch's (" (lr 5 from 149)"), and its last loss
+    (": 0.00052"); the two apart (a key short of room keeps the loss). The names alone said
+    nothing of what differed, and only the branch in front had numbers (review r27 F8)."""
+    values = np.asarray(b.values)
+    values = values[np.isfinite(values)]
+    tail = f": {float(values[-1]):.3g}" if len(values) else ""
+    rate = ""
+    if b.rates and tuple(b.rates) != tuple(front_rates):
+        epoch, lr = b.rates[-1]
+        rate = f" (lr {lr:g})" if epoch <= 0 else f" (lr {lr:g} from {epoch:,})"
+    return rate, tail
+
+
 def _whole(text: str) -> str:
     """``text`` as rich text that is not broken across lines."""
     return html.escape(text).replace(" ", "&nbsp;")
@@ -205,7 +220,8 @@ class LossPlot(pg.PlotWidget):
         self._covers_everywhere = False  # the key hides a curve in every corner (_set_covers)
         self.legend.setToolTip("train: the loss on the training points; test: on the held-out "
                                "test points (dashed). Other names: the run's other branches "
-                               "(dash-dotted or dotted).")
+                               "(dash-dotted or dotted), with their learning rate where it is "
+                               "not this branch's and their last loss.")
         self.train = pi.plot([], [], name="train")
         self.test = pi.plot([], [], name="test")
         # Peak downsampling keeps each pixel column's min and max: ~1 sample a pixel is exact
@@ -241,6 +257,7 @@ class LossPlot(pg.PlotWidget):
         self._staggered: tuple | None = None  # what the marks' labels were placed for
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
         self._branch_colours: dict[str, int] = {}  # each curve's colour index (branch_color)
+        self._branch_words: dict[str, tuple[str, str]] = {}  # rate, loss (branch_entry)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.log = False
         self._last: Snapshot | None = None
@@ -338,8 +355,9 @@ class LossPlot(pg.PlotWidget):
         self.test.setData([], [])
         self.marker.hide()
         for name in list(self._branch_curves):
-            self.getPlotItem().removeItem(self._branch_curves.pop(name))
-            self.legend.removeItem(name)
+            curve = self._branch_curves.pop(name)
+            self.getPlotItem().removeItem(curve)
+            self.legend.removeItem(curve)
         self._name_live_curves(None)  # "train (run 2)" was the run before's name
         for line in self._rate_lines:  # the run before's rate changes go with it
             line.hide()
@@ -425,10 +443,11 @@ class LossPlot(pg.PlotWidget):
             # r23 F11).
             rows = max(vb.width(), 1.0)
             suffix = getattr(self, "_suffix", "")
-            for compact in (False, True):
+            for compact in (0, 1, 2):
                 # Too wide for the axis ("test (rur" after a branch at 1024x768): the live
                 # branch's name once, before its two curves' ("run 2: ━━ train ┅┅ test"), and
-                # long names cut; still too wide, it wraps in rows of whole entries.
+                # long names cut; then the other branches' rates left out, their last loss
+                # kept; still too wide, it wraps in rows of whole entries.
                 parts = []
                 for sample, label in legend.items:
                     pen = pg.mkPen(sample.item.opts.get("pen"))
@@ -440,8 +459,14 @@ class LossPlot(pg.PlotWidget):
                     name = label.text
                     if compact and suffix and name.endswith(suffix):
                         name = name[: -len(suffix)]
+                    words = ""
+                    if compact and branch is not None:
+                        name = branch
+                        rate, loss = self._branch_words.get(branch, ("", ""))
+                        words = (rate if compact == 1 else "") + loss
                     if compact and len(name) > KEY_NAME:
                         name = name[: KEY_NAME - 1] + "\u2026"
+                    name += words
                     parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
                                  f"&nbsp;{_whole(name)}")  # an entry is never split
                 head = f"{_whole(suffix.strip(' ()'))}: " if compact and suffix else ""
@@ -493,8 +518,9 @@ class LossPlot(pg.PlotWidget):
         removed = False
         for name in list(self._branch_curves):
             if name not in names:
-                self.getPlotItem().removeItem(self._branch_curves.pop(name))
-                self.legend.removeItem(name)
+                curve = self._branch_curves.pop(name)
+                self.getPlotItem().removeItem(curve)
+                self.legend.removeItem(curve)  # (its entry's words are not its name)
                 removed = True
         added = False
         for i, b in enumerate(s.branches):
@@ -504,8 +530,10 @@ class LossPlot(pg.PlotWidget):
             # nor in the run (deleting "run 2" gave "run 3" its colour).
             self._branch_colours[b.name] = b.colour if b.colour >= 0 else i
             pen = colors.branch_pen(self._branch_colours[b.name])
+            self._branch_words[b.name] = branch_entry(b, s.rates)
+            entry = b.name + "".join(self._branch_words[b.name])
             if curve is None:
-                curve = self.getPlotItem().plot([], [], pen=pen, name=b.name)
+                curve = self.getPlotItem().plot([], [], pen=pen, name=entry)
                 curve.opts["autoDownsampleFactor"] = 1.0
                 curve.setZValue(-1)  # under the live branch
                 self._branch_curves[b.name] = curve
@@ -514,6 +542,10 @@ class LossPlot(pg.PlotWidget):
                                                       curve.opts["pen"].dashPattern()):
                 curve.setPen(pen)  # a name taken by another
                 added = True  # (the key under the plot in its colour)
+            for sample, label in self.legend.items:
+                if sample.item is curve and label.text != entry:  # another branch in front
+                    label.setText(entry)
+                    added = True  # (a longer entry may not fit side by side)
             curve.setData(b.epochs, self._y(b.values))
         if removed or added:
             self._reflow_legend()  # a longer row may no longer fit side by side

@@ -876,3 +876,57 @@ def test_no_curve_runs_through_a_rate_mark_s_label(qtbot, size, presenting):
     assert view.contains(text), (text, view)
     line_x = vb.mapViewToScene(QPointF(149, 0)).x()
     assert abs(text.left() - line_x) < 12, (text, line_x)
+
+
+def _key_text(plot) -> str:
+    """The key's words as a user reads them: the legend's entries, or the key under the plot."""
+    import re
+    if plot.legend.isVisible():
+        return " | ".join(label.text for _, label in plot.legend.items)
+    text = plot.getPlotItem().getAxis("bottom").labelText.split("<br>", 1)[-1]
+    return re.sub(r"<[^>]+>", "", text).replace("&nbsp;", " ")
+
+
+@pytest.mark.parametrize("size", [(445, 330), (600, 300), (340, 150)])
+def test_the_key_says_what_another_branch_changed_and_where_it_ended(qtbot, size):
+    """r27 F8: the branches were "run 1" and "run 2" and only the one in front had numbers: to
+    compare them a learner had to switch in the branch box. The key names another branch's
+    learning rate where it is not the front one's, and its last loss (short of room: the loss)."""
+    import dataclasses
+
+    from nnviz.core import runlog
+    from nnviz.core.loop import branch_curves
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    t = make_trainer()
+    run = runlog.Run(runlog.RunLog(name="run 1"))
+    runlog.advance(t, run.log, 40)
+    runlog.continue_from(t, run, 15, runlog.state_at(t, run.log, 15)[1], lr=5.0)  # "run 2"
+    runlog.advance(t, run.log, 40)
+    plot = _shown_plot(qtbot, size)
+
+    def shown(active: int) -> str:
+        run.active = active
+        le, lv = run.log.losses.arrays()
+        plot.update_snapshot(dataclasses.replace(
+            snapshot_of(t), epoch=int(le[-1]), loss_epochs=le, loss_values=lv,
+            branch=run.log.name, branches=branch_curves(run), rates=run.log.rates()))
+        plot.grab()
+        return _key_text(plot)
+
+    def last(name: str) -> str:
+        return f"{float(run.branches[run.index(name)].losses.arrays()[1][-1]):.3g}"
+    key = shown(1)  # run 2 in front, run 1 went on at lr 1
+    assert f"run 1: {last('run 1')}" in key or f"run 1 (lr 1): {last('run 1')}" in key, key
+    if size[1] > 200:  # room for the rate
+        assert f"run 1 (lr 1): {last('run 1')}" in key, key
+    key = shown(0)  # run 1 in front
+    assert f": {last('run 2')}" in key and "run 2" in key, key
+    if size[1] > 200:
+        assert f"run 2 (lr 5 from 15): {last('run 2')}" in key, key
+    # A branch of run 2's rates, run 2 in front: its loss, nothing said of a rate.
+    run.active = 1  # (where the trainer is)
+    runlog.continue_from(t, run, 30, runlog.state_at(t, run.log, 30)[1])  # "run 3", at lr 5
+    runlog.advance(t, run.log, 5)
+    key = shown(1)
+    assert f"run 3: {last('run 3')}" in key and "run 3 (" not in key, key
