@@ -479,7 +479,8 @@ def test_a_key_under_a_short_plot_fits_its_axis_after_a_branch(qtbot):
     """Keyboard newcomer at 1024x768 under a window manager, after Continue from here: the key
     went under the short plot and read "epoch ── train (run 2) ···· test (rur", run 1 cut
     off.
-    Too wide, it names the live branch once: "run 2: ━━ train ┅┅ test ━━ run 1"."""
+    Too wide, it names the live branch once: "run 2: ━━ train ┅┅ test ━·━ run 1: 0.229" (the
+    other branch dash-dotted, with its last loss)."""
     import dataclasses
     import re
 
@@ -503,8 +504,8 @@ def test_a_key_under_a_short_plot_fits_its_axis_after_a_branch(qtbot):
     title, key = (re.sub(r"<[^>]+>", "", line).replace("&nbsp;", " ")
                   for line in axis.labelText.split("<br>"))
     assert title == "epoch"
-    assert key in ("━━ train (run 2)   ┅┅ test (run 2)   ━━ run 1",
-                   "run 2: ━━ train   ┅┅ test   ━━ run 1"), key
+    assert key in ("━━ train (run 2)   ┅┅ test (run 2)   ━·━ run 1: 0.229",
+                   "run 2: ━━ train   ┅┅ test   ━·━ run 1: 0.229"), key
     vb = plot.getPlotItem().getViewBox()
     assert QFontMetrics(axis.label.font()).horizontalAdvance(key) <= vb.width()
 
