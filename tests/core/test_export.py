@@ -605,6 +605,7 @@ def test_a_run_of_no_epochs_says_its_script_trains_1000(tmp_path):
         run.export_script(script)
     doc = ast.get_docstring(ast.parse(script.read_text()))
     assert "trained no epochs" in doc and "1,000 epochs" in doc, doc
+    assert "nnviz's run" not in doc.replace("\n", " "), doc  # its numbers are its own
     trained = nnviz.train(X, y, hidden=[8], epochs=3)
     import warnings
     with warnings.catch_warnings():
