@@ -294,11 +294,16 @@ class LossPlot(pg.PlotWidget):
             if curve.opts["symbol"] is not None:
                 curve.setSymbolBrush(curve.opts["pen"].color())
         for name, curve in self._branch_curves.items():  # made for the theme's background
-            curve.setPen(colors.branch_pen(self._branch_colours[name]))
+            curve.setPen(self._branch_pen(name))
         for line in self._rate_lines:
             self._style_rate_line(line)
         if hasattr(self, "_legend_room"):
             self._fit_key()  # the key under the plot in the curves' new colours
+
+    def _branch_pen(self, name: str):
+        """Branch ``name``'s pen, thicker in presentation mode as the front branch's curves
+        are: dash-dotted at 1.5 px it was a faint dotted trail beside a 3 px train curve."""
+        return colors.branch_pen(self._branch_colours[name], width=1.5 * self.scale)
 
     def _stop_following(self, *_) -> None:
         self.following = False
@@ -319,6 +324,8 @@ class LossPlot(pg.PlotWidget):
             pen = pg.mkPen(curve.opts["pen"])
             pen.setWidthF(2 * scale)
             curve.setPen(pen)
+        for name, curve in self._branch_curves.items():
+            curve.setPen(self._branch_pen(name))
         pi = self.getPlotItem()
         scale_axes([pi.getAxis("left"), pi.getAxis("bottom")], self.font(), scale)
         self.legend.setLabelTextSize(f"{9 * scale:g}pt")  # an entry added later too
@@ -529,7 +536,7 @@ class LossPlot(pg.PlotWidget):
             # drawn now ("run 1" turned from blue to pink once another branch had been live)
             # nor in the run (deleting "run 2" gave "run 3" its colour).
             self._branch_colours[b.name] = b.colour if b.colour >= 0 else i
-            pen = colors.branch_pen(self._branch_colours[b.name])
+            pen = self._branch_pen(b.name)
             self._branch_words[b.name] = branch_entry(b, s.rates)
             entry = b.name + "".join(self._branch_words[b.name])
             if curve is None:

@@ -931,3 +931,30 @@ def test_the_key_says_what_another_branch_changed_and_where_it_ended(qtbot, size
     runlog.advance(t, run.log, 5)
     key = shown(1)
     assert f"run 3: {last('run 3')}" in key and "run 3 (" not in key, key
+
+
+@pytest.mark.parametrize("scale_first", [True, False])
+def test_in_presentation_mode_another_branch_is_as_thick_in_proportion(qtbot, scale_first):
+    """The train curve goes 2 -> 3.2 px in presentation mode; another branch's dash-dotted
+    curve stayed 1.5 px, a faint dotted trail on a projector. It grows by the same scale, the
+    mode on before the branch is drawn or after."""
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.presentation import SCALE
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    if scale_first:
+        plot.set_scale(SCALE)
+    epochs, front, other = _moons_at_lr_5()
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=1000, loss_epochs=epochs, loss_values=front,
+        branch="run 2", branches=(Branch("run 1", epochs[:349], other[:349], 149, 0, 349),)))
+    if not scale_first:
+        plot.set_scale(SCALE)
+    width = plot._branch_curves["run 1"].opts["pen"].widthF()
+    train = plot.train.opts["pen"].widthF()
+    assert width == pytest.approx(1.5 * SCALE) and train == pytest.approx(2 * SCALE)
+    plot.set_scale(1.0)
+    assert plot._branch_curves["run 1"].opts["pen"].widthF() == pytest.approx(1.5)
