@@ -448,7 +448,8 @@ def run_state(ctx: RunContext) -> RunState:
 
 def branch_curves(run: Run) -> tuple[BranchCurve, ...]:
     """The loss curves of the run's branches beside the live one."""
-    return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour, b.epoch)
+    return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour, b.epoch,
+                             b.rates())
                  for b in run.branches if b is not run.log)
 
 

@@ -79,6 +79,8 @@ class Branch:
     # its life, whichever branch is live or deleted (RunLog.colour; -1: not known, the order given)
     colour: int = -1
     end_epoch: int = -1  # its last epoch (-1: not known)
+    # its learning rates: (the epoch from which, rate), oldest first (RunLog.rates; (): not known)
+    rates: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)
