@@ -46,10 +46,11 @@ class ModelAt:
     state: Any = None  # the whole TrainState shown (optimiser state, key): the backprop view's
     playing: bool = False  # made while the run plays (a throttled probe may hand out its last)
     # This epoch's gradient row (``inspect.gradient_row`` on every training point): "" in the
-    # branch's log or to be taken; "coming": being measured on another thread (a big run's
-    # start, TrainLoop), which a probe waits for (``preempt.Later``) rather than take that
-    # gradient itself; "known": measured, not in ``log`` (the compile's warm-up model).
-    gradient_row: str = ""
+    # branch's log or to be taken; a Future: being measured on another thread (a big run's
+    # start, TrainLoop), which a probe waits for (``preempt.Later`` with that Future) rather
+    # than take that gradient itself; "known": measured, not in ``log`` (the compile's
+    # warm-up model).
+    gradient_row: Any = ""
 
     spec = property(lambda self: self.source.spec)
     config = property(lambda self: self.source.config)

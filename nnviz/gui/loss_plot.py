@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Branch, Snapshot
@@ -170,8 +170,14 @@ def _whole(text: str) -> str:
 
 def _html_width(axis, text: str) -> float:
     """The width of ``axis``'s title were it ``text`` on one line, as the title is drawn."""
-    doc = axis.label.document().clone()
-    doc.setTextWidth(-1)
+    # A document of its own, made here rather than the title's cloned: a QTextDocument that
+    # C++ makes (clone) may come at the address of a layout item deleted since, and PySide
+    # hands back that item's wrapper, which QLayout.itemAt keeps as long as the layout lives
+    # ("'QWidgetItem' object has no attribute 'setTextWidth'", seen once in a session).
+    title = axis.label
+    doc = QTextDocument()
+    doc.setDefaultFont(title.document().defaultFont())
+    doc.setDocumentMargin(title.document().documentMargin())
     style = ";".join(f"{k}: {v}" for k, v in axis.labelStyle.items())
     doc.setHtml(f"<span style='{style}'>{text} </span>")  # as AxisItem.labelString
     return doc.idealWidth() + 2 * doc.documentMargin()

@@ -2223,8 +2223,9 @@ def _title_room(plot, label, height: float | None = None) -> None:
         layout.setRowFixedHeight(0, height)
 
 
-def _centre_lines(label) -> None:
-    """A pyqtgraph LabelItem's lines centred on each other (its text item left-aligns them)."""
+def centre_lines(label) -> None:
+    """A pyqtgraph LabelItem's lines centred on each other (its text item left-aligns them),
+    and the text centred again in the label at its new width: call it after ``setText``."""
     doc = label.item.document()
     option = doc.defaultTextOption()
     option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -2233,6 +2234,10 @@ def _centre_lines(label) -> None:
     # ("weight" over "s" in the Gradients view, presentation mode at 1400x900).
     label.item.setTextWidth(-1)
     label.item.setTextWidth(doc.idealWidth())
+    # The LabelItem places its text (and takes its size) only on a resize or a setText, which
+    # measured the text at the width kept from before: the Compare key sat 57 px right of
+    # centre, past the plot's edge; a Gradients title 16 px past its plot's right edge.
+    label.resizeEvent(None)
 
 
 class FittedTitles(QObject):
@@ -2280,7 +2285,7 @@ class FittedTitles(QObject):
             show = shown[id(label)]
             if label.opts.get("size") != f"{common:g}pt" or label.text != show:
                 label.setText(show, size=f"{common:g}pt")
-                _centre_lines(label)
+                centre_lines(label)
             label.nnviz_plain, label.nnviz_shown = text, show
         if self.grow and titled:
             # One height for all, the tallest title's: each its own, a two-line title's plot
