@@ -2,12 +2,15 @@
 
 Each launches this tree's nnviz, and with ``--before`` another tree's (a git worktree), in fresh
 processes, ``--turns`` times; each tree with a cache folder of its own, offscreen unless
-QT_QPA_PLATFORM says otherwise.
+QT_QPA_PLATFORM says otherwise. Also the clock that stamps the lines of the benches that take
+their turns in one process (bench/play_priority.py, landscape_beside.py, step_priority.py).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import time
+from typing import Callable
 
 THIS_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -55,3 +58,9 @@ def own_caches(env: dict[str, str], names, tmp: str) -> dict[str, dict[str, str]
     """``env`` for each tree, with a cache folder of its own under ``tmp`` (jax's compiled
     programs, the generated data): a tree's launches do not find the other's."""
     return {name: {**env, "XDG_CACHE_HOME": os.path.join(tmp, name)} for name in names}
+
+
+def clock() -> Callable[[], str]:
+    """A stamp for a script's lines: the seconds since this call, as ``"%7.2f"``."""
+    t0 = time.perf_counter()
+    return lambda: f"{time.perf_counter() - t0:7.2f}"

@@ -21,6 +21,8 @@ import time
 
 os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", "/tmp/nnviz-bench-play-cache")
 
+from _proc import loadavg as load  # noqa: E402
+from _turns import clock  # noqa: E402
 from nnviz.core import landscape_probe as lp  # noqa: E402
 from nnviz.core.data import DataSpec, make_dataset  # noqa: E402
 from nnviz.core.loop import NewProblem, Pause, Play, SetProbe, Stop, TrainLoop  # noqa: E402
@@ -34,16 +36,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--width", type=int, default=128)
 ap.add_argument("--turns", type=int, default=3)
 args = ap.parse_args()
-t0 = time.perf_counter()
-
-
-def T() -> str:
-    return f"{time.perf_counter() - t0:7.2f}"
-
-
-def load() -> str:
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
+T = clock()
 
 
 snaps: list = []  # (time, epoch)

@@ -22,6 +22,8 @@ import time
 
 os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", "/tmp/nnviz-bench-play-cache")
 
+from _proc import loadavg as load  # noqa: E402
+from _turns import clock  # noqa: E402
 from nnviz.core import inspect  # noqa: E402
 from nnviz.core import landscape_probe as lp  # noqa: E402
 from nnviz.core.data import DataSpec, make_dataset  # noqa: E402
@@ -41,16 +43,7 @@ ap.add_argument("--turns", type=int, default=5)
 ap.add_argument("--warm", type=int, default=30, help="epochs trained before the first turn")
 args = ap.parse_args()
 
-t0 = time.perf_counter()
-
-
-def T() -> str:
-    return f"{time.perf_counter() - t0:7.2f}"
-
-
-def load() -> str:
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
+T = clock()
 
 
 snaps: list = []  # (time, epoch, extras key -> result, pending)

@@ -13,10 +13,10 @@ from nnviz.core.data import make_dataset, DataSpec
 from nnviz.core.problem import make_problem, Choices
 from nnviz.core.loop import TrainLoop, NewProblem, Step, SetProbe, ShowEpoch
 from nnviz.core import landscape_probe as lp
+from _turns import clock
 
 width = int(sys.argv[1]) if len(sys.argv) > 1 else 512
-t0 = time.perf_counter()
-def T(): return f"{time.perf_counter()-t0:7.2f}"
+T = clock()
 snaps = []
 def pub(s):
     x = s.extras.get("landscape")

@@ -235,7 +235,8 @@ class Run:
         its initial weights on its training points with its settings for ``epochs`` epochs
         (default: as many as the run) and prints the loss every 100 epochs, as the notebook
         does: the losses of this run's history, learning-rate changes and branches included
-        (the live branch's). A run that has trained no epochs exports 1000. What the script
+        (the live branch's). A run that has trained no epochs exports 1000, and a warning
+        and the script's docstring say so. What the script
         cannot replay (weights or points edited during the run, a divergence nnviz recovered
         from) its docstring says, and a warning."""
         from nnviz.core.export import write_script
@@ -249,6 +250,12 @@ class Run:
 
     def _script_epochs(self, epochs: int | None) -> int:
         if epochs is None:
+            if not self.epoch:
+                # The script's own 1,000 were trained by no one: "Loss for epoch 1000" from a
+                # run that showed none, and nothing said why (review r27 F9).
+                warnings.warn("the run has trained no epochs: the script trains 1,000 (the "
+                              "notebook's number); epochs=N chooses another",
+                              stacklevel=user_stacklevel())
             return self.epoch or 1000
         n = _epochs(epochs)
         if n < 1:

@@ -958,7 +958,8 @@ def train_command(args: argparse.Namespace) -> int:
                                 class_names, run.log)
         if not args.json:
             out(f"wrote the script {args.export_script}: python {args.export_script} trains "
-                f"{plural(trainer.epoch or 1000, 'epoch')} from the initial weights")
+                f"{plural(trainer.epoch or 1000, 'epoch')} from the initial weights"
+                + ("" if trainer.epoch else " (the run trained none)"))
             if replayed.note:
                 out(replayed.note)
     if args.export_onnx:

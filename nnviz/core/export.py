@@ -621,14 +621,25 @@ def _comment(text: str) -> str:
     return textwrap.fill(text, 95, initial_indent="# ", subsequent_indent="# ") + "\n"
 
 
+def _untrained(epochs: int) -> str:
+    """The docstring's words on whose numbers the script prints, for a run exported before it
+    trained: its own, of epochs nnviz has not shown (review r27 F9: "the numbers of nnviz's
+    run" said a run of no epochs had printed "Loss for epoch 1000")."""
+    return ("its own numbers.\n\n" + textwrap.fill(
+        f"The run had trained no epochs when it was exported: this script trains "
+        f"{plural(epochs, 'epoch')} (the notebook's number), which nnviz has not shown.", 95))
+
+
 def _ends(trainer: Trainer) -> str:
-    """The docstring's sentence on the check the script ends with."""
+    """The docstring's sentence on the check the script ends with (nnviz's numbers beside the
+    script's when nnviz has trained)."""
     d = trainer.data
     what = "accuracy" if d.is_classification else "R^2"
     where = "training and test points" if len(d.test_index) else "training points"
+    beside = (", and then the numbers nnviz showed after the last epoch beside the script's own"
+              if trainer.epoch else "")
     return textwrap.fill("It ends with the notebook's last step, the check against the ground "
-                         f"truth: the trained network's {what} on the {where}, and then the "
-                         "numbers nnviz showed after the last epoch beside the script's own.", 95)
+                         f"truth: the trained network's {what} on the {where}{beside}.", 95)
 
 
 def _test_loss(trainer: Trainer, target_name: str) -> str:
@@ -888,7 +899,8 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             f"{_rates_text(run)}, {batch_words}, {plural(epochs, 'epoch')}.\n\n"
             f"Written by nnviz {__version__}. It needs numpy and jax only, follows the notebook "
             "(points in columns,\n`w.T @ X + b` layers, value_and_grad) and prints the loss every "
-            f"100 epochs: {_whose(run)}\n\n{_ends(trainer)}\n\"\"\"\n")
+            f"100 epochs: {_whose(run) if trainer.epoch else _untrained(epochs)}\n\n"
+            f"{_ends(trainer)}\n\"\"\"\n")
     order_note = ("# in the order nnviz's epochs read them (mini-batches are drawn from this "
                   "order),\n" if batches is not None else "")
     parts = [

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import jax
@@ -785,11 +786,12 @@ class GradientProbe:
             epochs, rows = np.zeros(0, np.int64), np.zeros((0, 2 * L), np.float32)
         # This epoch's row recorded (a checkpoint's: paused at one, the start) or measured
         # elsewhere: its gradient is not taken again (at 100,000 points a pass as long as an
-        # epoch, ~9 s for 2-512x4-1). Being measured on another thread: wait for it.
+        # epoch, ~9 s for 2-512x4-1). Being measured on another thread (the mark is the Future
+        # it comes with): wait for it.
         mark = getattr(model, "gradient_row", "")
         recorded = (len(epochs) and epochs[-1] == epoch) or mark == "known"
-        if step is None and not recorded and mark == "coming":
-            raise preempt.Later()
+        if step is None and not recorded and isinstance(mark, Future):
+            raise preempt.Later(mark)
         gnorms, ws, acts = _flow_stats(model, gradient=step is None and not recorded)
         if step is not None:
             at, norms, wnorm = step

@@ -235,10 +235,10 @@ def newest_problems(cmds: list) -> list:
 
 
 @dataclass(frozen=True)
-class StartRow:
-    """(The loop's own, from the thread that measured it:) the gradient row of ``run``'s start
-    at ``epoch`` (see BESIDE_START_S), ``norms``: a Future of ``gradient_norms`` of weights
-    ``params``, trained with ``optimizer`` at rate ``lr``."""
+class _StartRow:
+    """A big run's start's gradient row being measured (TrainLoop._measure_start_row): the
+    row of ``run``'s start at ``epoch`` (see BESIDE_START_S), ``norms``: a Future of
+    ``gradient_norms`` of weights ``params``, trained with ``optimizer`` at rate ``lr``."""
     run: Any
     epoch: int
     params: Any
@@ -250,8 +250,9 @@ class StartRow:
 @dataclass(frozen=True)
 class ProbeCame:
     """(The loop's own, from the thread that computed them:) the numbers of probe ``name`` that
-    a snapshot went out without (``preempt.Later`` with their Future: a landscape) are done:
-    the next snapshot takes them, and one is made now if the run is paused."""
+    a snapshot went out without (``preempt.Later`` with their Future: a landscape, a big run's
+    start's gradient row) are done: the next snapshot takes them, and one is made now if the
+    run is paused."""
     name: str
 
 
@@ -361,14 +362,14 @@ class SweepRequest:
 # else -- a Request (Save's capture, Undo's), a branch's reply, an edit of the points -- is about
 # the problem before it, which is then prepared to the end, as before.
 _PASSING = (Play, Pause, Step, Reset, Restart, SetLearningRate, SetSpeed, SetStopAt, SetProbe,
-            DrawGrid, ShowEpoch, StartRow, ProbeCame)
+            DrawGrid, ShowEpoch, ProbeCame)
 
 Command = (NewProblem | Adopt | Play | Pause | Step | Reset | Restart | SetLearningRate
            | SetParams | SetData | EditingPoints | SetSpeed | SetStopAt | SetProbe | DrawGrid
            | Request
            | ShowEpoch | Branch | TakeBranch | PutBranch
            | SwitchBranch | RenameBranch | DeleteBranch | Stop | StartSweep | FocusSweep
-           | EndSweep | SweepRequest | StartRow | ProbeCame)
+           | EndSweep | SweepRequest | ProbeCame)
 
 
 class _LiveBranch:
@@ -448,7 +449,8 @@ def run_state(ctx: RunContext) -> RunState:
 
 def branch_curves(run: Run) -> tuple[BranchCurve, ...]:
     """The loss curves of the run's branches beside the live one."""
-    return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour, b.epoch)
+    return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour, b.epoch,
+                             b.rates())
                  for b in run.branches if b is not run.log)
 
 
@@ -615,9 +617,9 @@ class TrainLoop(_LiveBranch):
         # (seconds of the compile, seconds of the warm-up's measuring) of the last preparation:
         # the status line's "compiled in ..." is the compile's alone.
         self._prepared_s: tuple[float, float] = (0.0, 0.0)
-        # A big run's start row (BESIDE_START_S), measured on a thread of its own: (the Run,
-        # the start's epoch) while it is; the Future of the last one (tests wait on it).
-        self._row_coming: tuple[Any, int] | None = None
+        # A big run's start row (BESIDE_START_S), measured on a thread of its own, until it
+        # is in the record (_take_start_row); the Future of the last one (tests wait on it).
+        self._row_coming: _StartRow | None = None
         self._start_rows: ThreadPoolExecutor | None = None
         self.start_row: Future | None = None
         # The probes that wait for numbers measured elsewhere (preempt.Later): their snapshot
@@ -645,7 +647,9 @@ class TrainLoop(_LiveBranch):
 
         ``wait``: when idle, block until a command arrives (the thread); tests pass False.
         """
-        for cmd in self._take_commands(wait):
+        cmds = self._take_commands(wait)
+        self._take_start_row()
+        for cmd in cmds:
             try:
                 self._handle(cmd)
             except Exception as e:  # noqa: BLE001 -- every failure must reach the user
@@ -767,8 +771,6 @@ class TrainLoop(_LiveBranch):
                     self._dirty = True  # the grid at once, not at the next epoch
             case StartSweep() | FocusSweep() | EndSweep() | SweepRequest():
                 self._sweep_command(cmd)
-            case StartRow():
-                self._start_row_came(cmd)
             case ProbeCame(name):
                 if name in self.probes:
                     self._dirty = True  # (paused: a snapshot now; playing: the next one's)
@@ -1180,7 +1182,8 @@ class TrainLoop(_LiveBranch):
         try:
             if probes:
                 # The first snapshot's gradient row: in the log by then, or being measured.
-                model = _Warming(trainer, "coming" if _row_beside(trainer) else "known")
+                # (a row to come: a Future never done, as the first snapshot's waits for)
+                model = _Warming(trainer, Future() if _row_beside(trainer) else "known")
                 for fn in list(self.probes.values()):
                     if not going():
                         return None
@@ -1218,8 +1221,9 @@ class TrainLoop(_LiveBranch):
     def _measure_start_row(self) -> None:
         """The start's gradient row measured on a thread of its own (BESIDE_START_S): the
         first frame goes out before it, the Gradients tab says it is computing (its probe:
-        preempt.Later), and the row comes as a StartRow command. What it reads is taken now
-        (training may go on meanwhile)."""
+        preempt.Later with the row's Future, ModelAt.gradient_row), and the row goes into the
+        record once measured (_take_start_row). What it reads is taken now (training may go
+        on meanwhile)."""
         t, run = self.trainer, self.run
         params, epoch = t.params, int(t.epoch)
         model = SimpleNamespace(spec=t.spec, config=t.config, params=params,
@@ -1227,26 +1231,33 @@ class TrainLoop(_LiveBranch):
         if self._start_rows is None:
             self._start_rows = ThreadPoolExecutor(max_workers=1,
                                                   thread_name_prefix="nnviz-start-row")
-        self._row_coming = (run, epoch)
         future = self._start_rows.submit(gradient_norms, model)
         self.start_row = future
-        came = StartRow(run, epoch, params, t.config.optimizer, t.learning_rate, future)
-        future.add_done_callback(lambda _f: self.post(came))
+        self._row_coming = _StartRow(run, epoch, params, t.config.optimizer, t.learning_rate,
+                                     future)
 
-    def _start_row_came(self, cmd: StartRow) -> None:
-        """The start's gradient row measured (_measure_start_row): into the run's record, in
-        every branch that starts there, unless the run is gone (a new problem, a Restart)."""
-        if self._row_coming is not None and self._row_coming[0] is cmd.run:
-            self._row_coming = None
-        if self.trainer is None or self.run is not cmd.run or cmd.norms.cancelled():
+    def _take_start_row(self) -> None:
+        """The start's gradient row, once measured (_measure_start_row), into the run's record,
+        in every branch that starts there, unless the run is gone (a new problem, a Restart).
+        Called before each command and each snapshot: a probe that waits for the row hears
+        that it came as for any numbers measured elsewhere (a ProbeCame: _await), and whatever
+        else reads the record (a save) finds it there."""
+        row = self._row_coming
+        if row is None or not row.norms.done():
             return
-        norms, wnorm = cmd.norms.result()  # (a failure: the loop's, as a checkpoint's row)
-        ratios = update_ratios(cmd.optimizer, cmd.lr, cmd.epoch, cmd.params, norms, wnorm)
-        for log in cmd.run.branches:
-            if log.checkpoints and log.checkpoints[0].epoch == cmd.epoch and \
-                    not log.has_grads(cmd.epoch):
-                log.put_grads(cmd.epoch, norms, ratios)
-        self._dirty = True  # the Gradients tab's row, paused or not
+        self._row_coming = None
+        if self.trainer is None or self.run is not row.run or row.norms.cancelled():
+            return
+        try:
+            norms, wnorm = row.norms.result()
+        except Exception as e:  # noqa: BLE001 -- the loop's, as a checkpoint's row
+            self._fail(e)
+            return
+        ratios = update_ratios(row.optimizer, row.lr, row.epoch, row.params, norms, wnorm)
+        for log in row.run.branches:
+            if log.checkpoints and log.checkpoints[0].epoch == row.epoch and \
+                    not log.has_grads(row.epoch):
+                log.put_grads(row.epoch, norms, ratios)
 
     # --- the timeline ----------------------------------------------------------------------------
 
@@ -1636,14 +1647,15 @@ class TrainLoop(_LiveBranch):
         epoch, state = self._state_shown()
         lr = float(state.opt_state.hyperparams["learning_rate"])
         coming = self._row_coming
-        coming = coming is not None and coming[0] is self.run and coming[1] == epoch
+        coming = coming is not None and coming.run is self.run and coming.epoch == epoch
         return ModelAt(t, state.params, epoch, lr, (self.run_id, self.log.name), self.log,
                        past=epoch < t.epoch, state=state, playing=self._training(),
-                       gradient_row="coming" if coming else "")
+                       gradient_row=self._row_coming.norms if coming else "")
 
     def make_snapshot(self, diverged: bool = False, answer: bool = False) -> Snapshot:
         """The snapshot of the model shown; ``answer``: it answers the user (made while paused,
         after a command): a slow probe gives way to it (see SLOW_PROBE_S)."""
+        self._take_start_row()
         t = self.trainer
         model = self.model_shown()
         start = self._start_numbers
@@ -1753,7 +1765,7 @@ class TrainLoop(_LiveBranch):
     def _await(self, name: str, future: Future | None) -> None:
         """Hear (a ProbeCame) when ``future``, the numbers probe ``name`` waits for, is done:
         once per Future, however many snapshots go out meanwhile."""
-        if future is None or self._probes_awaited.get(name) is future:
+        if self._probes_awaited.get(name) is future:
             return
         self._probes_awaited[name] = future
         future.add_done_callback(lambda _f: self.post(ProbeCame(name)))

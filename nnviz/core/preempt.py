@@ -30,10 +30,10 @@ class Later(Preempted):
     big run: core.loop; a landscape: core.landscape_probe): the snapshot goes out without
     them, marked as being computed (``Snapshot.pending``), and the worker makes a fresh one
     when they come -- not before, as it does for a probe that gave way (its view says
-    "Computing..." meanwhile). ``future``: the Future they come with, when the worker is to
-    hear of it (None: it hears by other means, the start row's StartRow command)."""
+    "Computing..." meanwhile). ``future``: the Future they come with, which tells the worker
+    that they came (a ProbeCame)."""
 
-    def __init__(self, future=None) -> None:
+    def __init__(self, future) -> None:
         super().__init__()
         self.future = future
 

@@ -46,10 +46,11 @@ class ModelAt:
     state: Any = None  # the whole TrainState shown (optimiser state, key): the backprop view's
     playing: bool = False  # made while the run plays (a throttled probe may hand out its last)
     # This epoch's gradient row (``inspect.gradient_row`` on every training point): "" in the
-    # branch's log or to be taken; "coming": being measured on another thread (a big run's
-    # start, TrainLoop), which a probe waits for (``preempt.Later``) rather than take that
-    # gradient itself; "known": measured, not in ``log`` (the compile's warm-up model).
-    gradient_row: str = ""
+    # branch's log or to be taken; a Future: being measured on another thread (a big run's
+    # start, TrainLoop), which a probe waits for (``preempt.Later`` with that Future) rather
+    # than take that gradient itself; "known": measured, not in ``log`` (the compile's
+    # warm-up model).
+    gradient_row: Any = ""
 
     spec = property(lambda self: self.source.spec)
     config = property(lambda self: self.source.config)
@@ -79,6 +80,8 @@ class Branch:
     # its life, whichever branch is live or deleted (RunLog.colour; -1: not known, the order given)
     colour: int = -1
     end_epoch: int = -1  # its last epoch (-1: not known)
+    # its learning rates: (the epoch from which, rate), oldest first (RunLog.rates; (): not known)
+    rates: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -285,7 +285,6 @@ class _Masked:
     choices: tuple[str, ...]  # the hidden activations the members pick from
 
     def objective(self, spec: NetworkSpec, config, columns: bool):
-        fns = [_activation(n) for n in self.choices]
         out_spec = _output_layer(spec)
 
         def objective(params, X, T, aux):
@@ -295,7 +294,7 @@ class _Masked:
             for i, ((wh, bh), m) in enumerate(zip(hidden, masks)):
                 wh = _mask_weights(wh, before, m)
                 z = _dense(wh, bh * m, x) if columns else x @ wh + bh * m
-                x = _select(fns, act[i], z) * (m[:, None] if columns else m)
+                x = _select(self.fns(m, columns), act[i], z) * (m[:, None] if columns else m)
                 pen = pen + l1 * jnp.sum(jnp.abs(wh)) + l2 * jnp.sum(jnp.square(wh))
                 before = m
             w = _mask_weights(w, before, None)
@@ -303,6 +302,17 @@ class _Masked:
             d = losses.data_loss(out_spec, config.loss, ((w, b),), x.T if columns else x, T)
             return d + pen, d
         return objective
+
+    def fns(self, mask, columns: bool = False) -> list[Callable]:
+        """The choices' activations for a layer whose units ``mask`` keeps (1) or pads (0):
+        a softmax over the kept units alone, as the member's own narrower network has (over
+        every unit, each padded one took a share of exp(0) of the sum)."""
+        axis = 0 if columns else -1
+        keep = (mask[:, None] if columns else mask) > 0
+
+        def softmax(z):
+            return jax.nn.softmax(z, axis=axis, where=keep)
+        return [softmax if n == "softmax" else _activation(n, columns) for n in self.choices]
 
 
 def _mask_weights(w, rows, cols):
@@ -323,10 +333,9 @@ def _hidden_out(spec: NetworkSpec, variant: _Masked | None, params, aux, X):
             X = activations.ACTIVATIONS[name](X @ wh + bh)
         return X, (w, b)
     masks, act, _, _ = aux
-    fns = [activations.ACTIVATIONS[n] for n in variant.choices]
     before = None
     for i, ((wh, bh), m) in enumerate(zip(hidden, masks)):
-        X = _select(fns, act[i], X @ _mask_weights(wh, before, m) + bh * m) * m
+        X = _select(variant.fns(m), act[i], X @ _mask_weights(wh, before, m) + bh * m) * m
         before = m
     return X, (_mask_weights(w, before, None), b)
 

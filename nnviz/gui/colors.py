@@ -51,7 +51,10 @@ TEST_CURVE: RGB = (117, 112, 179)  # not a class's colour: the test data is not 
 # The Okabe-Ito colours they replace, made lines, were close on the dark theme (its blue lifted
 # to 17.6 from its sky blue: "run 1" and "run 4" looked alike on a projector, r11) and the
 # sixth was the playground's test curve's purple itself. A seventh branch and on takes the
-# colours again with a dash pattern of its own (BRANCH_DASHES): "run 7" was "run 1".
+# colours again with a dash pattern of its own (BRANCH_DASHES): "run 7" was "run 1". No branch
+# curve is a solid line: the Gradients view's solid layer lines, beside the loss chart, take
+# colours near theirs (its "hidden 3" was "run 2"'s magenta, r27 F7), and no eight layer
+# colours are far enough from each other and from every branch's for a colour-blind viewer.
 BRANCH_CURVES: dict[bool, tuple[RGB, ...]] = {
     False: ((0, 140, 210), (220, 10, 160), (40, 155, 50), (195, 115, 15), (100, 95, 0),
             (0, 135, 130)),
@@ -59,9 +62,11 @@ BRANCH_CURVES: dict[bool, tuple[RGB, ...]] = {
            (35, 190, 180)),
 }
 #: The dash pattern of branch colour index 0-5, 6-11, 12-17 (in pen widths; None: solid) and
-#: the same line as text for the key under the plot. Unlike the test curve's even dashes.
+#: the same line as text for the key under the plot. Unlike the test curve's even dashes, and
+#: none solid as the live branch's train curve and the Gradients view's layers are.
 BRANCH_DASHES: tuple[tuple[list[float] | None, str], ...] = (
-    (None, "\u2501\u2501"), ([5, 2, 1, 2], "\u2501\u00b7\u2501"), ([1, 1.5], "\u2508\u2508"))
+    ([5, 2, 1, 2], "\u2501\u00b7\u2501"), ([1, 1.5], "\u2508\u2508"),
+    ([5, 2, 1, 2, 1, 2], "\u2501\u00b7\u00b7"))
 TIMELINE_MARK: RGB = (138, 75, 0)
 # Plot titles, axis labels, tick numbers and legends: near black. pyqtgraph's default grey
 # (150, 150, 150) could not be read from the back of a room.
@@ -112,8 +117,8 @@ def branch_color(colour: int) -> RGB:
 
 
 def branch_dash(colour: int) -> tuple[list[float] | None, str]:
-    """The dash pattern (None: solid) of a branch whose colour index is ``colour``, and that
-    line as text: the first six solid, the next six dash-dotted, the next six dotted (the six
+    """The dash pattern of a branch whose colour index is ``colour``, and that line as text:
+    the first six dash-dotted, the next six dotted, the next six dash-dot-dotted (the six
     colours come round again)."""
     n = len(BRANCH_CURVES[False])
     return BRANCH_DASHES[(colour // n) % len(BRANCH_DASHES)]

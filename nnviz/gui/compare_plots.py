@@ -19,7 +19,7 @@ from nnviz.core.sweep_driver import axis_title, format_value
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import LogAxis, SparseAxis, _title_room, cache_axes
+from .widgets import LogAxis, SparseAxis, _title_room, cache_axes, centre_lines
 
 #: The stretch of viridis the axes' colours take, per theme (dark?): its dark purple vanished on
 #: the dark theme's near-black (1.1:1), so there it starts at 0.4 (a blue, 3.2:1); its yellow
@@ -403,16 +403,7 @@ class LossCurves(pg.PlotWidget):
         self._key_fit = (self._key_pieces, width, size, text)
         if label.text != text:
             label.setText(text)
-            doc = label.item.document()  # centred, as one line is
-            option = doc.defaultTextOption()
-            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            doc.setDefaultTextOption(option)
-            label.item.setTextWidth(-1)
-            label.item.setTextWidth(doc.idealWidth())
-            # centred again at its new width, as setText centres it (pyqtgraph's LabelItem
-            # places its text only on a resize or a setText: the key came 57 px right of centre
-            # and past the plot's edge once the axes, hidden before the first losses, came)
-            label.resizeEvent(None)
+            centre_lines(label)  # its lines centred, as one line is
         _title_room(pi, label)
 
     def _place_names(self, *_) -> None:

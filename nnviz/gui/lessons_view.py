@@ -156,7 +156,8 @@ class LessonPage(QWidget):
         self.glw.setToolTip(f"The plots of \u201c{lesson.title}\u201d: drag to pan, wheel to "
                             "zoom.")
         # Shown when the main window has a matching preset (see LessonsView.enable_try).
-        self.try_button = QPushButton("Try it live in the main window")
+        # Alt+T from the keyboard: reached with Tab it took 37 presses (review r28 F5).
+        self.try_button = QPushButton("&Try it live in the main window")
         self.try_button.setToolTip("Load this lesson's problem into the main window and train "
                                    "it yourself.")
         self.try_button.hide()
@@ -927,7 +928,7 @@ class LessonsView(QWidget):
         for key in keys:
             button = self.pages[key].try_button
             if key in (labels or {}):
-                button.setText(labels[key])
+                button.setText(labels[key] if "&" in labels[key] else "&" + labels[key])
             button.setToolTip((tooltips or {}).get(key, ""))
             button.clicked.connect(lambda _=False, k=key: self.try_requested.emit(k))
             button.show()

@@ -19,10 +19,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QWidget
 
-from nnviz.core.snapshot import Snapshot
+from nnviz.core.snapshot import Branch, Snapshot
 
 from . import colors
 from .widgets import LogAxis, SparseAxis, cache_axes, keep_axis_title_inside, scale_axes
@@ -80,8 +80,11 @@ SPIKE_APART = 4.0  # ... and this many times above every later loss
 # further behind (a Pause's last epoch, a noisy curve's last column).
 CATCH_UP_MS = 150
 RATE_LABEL_AT = 0.55  # a rate change's label, this far up its line (the legend is at the top)
-# ... and lower, where labels of changes close together would overlap (_stagger_rates)
-RATE_LEVELS = (RATE_LABEL_AT, 0.43, 0.31, 0.19)
+# ... or at another of these heights (nearest first, the lower first of two as near) where a
+# curve, the legend or another change's label would be under it there (_stagger_rates)
+RATE_LEVELS = tuple(sorted((round(0.07 + 0.04 * i, 2) for i in range(22)),
+                           key=lambda h: (abs(h - RATE_LABEL_AT), h)))
+RATE_LABEL_PAD = 2  # px kept clear around a rate label's text
 RATE_LABEL_PT = 9  # its label's size (the key's), times presentation mode's scale
 RATE_LABEL_GROUND = 220  # the opacity of the plot's background under the label (of 255)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
@@ -145,6 +148,21 @@ LEGEND_CORNERS = {"top right": ((1, 0), (1, 0), (-LEGEND_MARGIN, LEGEND_MARGIN))
 KEY_NAME = 20  # characters of a branch's name in the key under the plot, when it is short of room
 
 
+def branch_entry(b: Branch, front_rates) -> tuple[str, str]:
+    """The words after a branch's name in the key, when it is not in front: its learning rate
+    where its rates are not the front branch's (" (lr 5 from 149)"), and its last loss
+    (": 0.00052"); the two apart (a key short of room keeps the loss). The names alone said
+    nothing of what differed, and only the branch in front had numbers (review r27 F8)."""
+    values = np.asarray(b.values)
+    values = values[np.isfinite(values)]
+    tail = f": {float(values[-1]):.3g}" if len(values) else ""
+    rate = ""
+    if b.rates and tuple(b.rates) != tuple(front_rates):
+        epoch, lr = b.rates[-1]
+        rate = f" (lr {lr:g})" if epoch <= 0 else f" (lr {lr:g} from {epoch:,})"
+    return rate, tail
+
+
 def _whole(text: str) -> str:
     """``text`` as rich text that is not broken across lines."""
     return html.escape(text).replace(" ", "&nbsp;")
@@ -152,8 +170,14 @@ def _whole(text: str) -> str:
 
 def _html_width(axis, text: str) -> float:
     """The width of ``axis``'s title were it ``text`` on one line, as the title is drawn."""
-    doc = axis.label.document().clone()
-    doc.setTextWidth(-1)
+    # A document of its own, made here rather than the title's cloned: a QTextDocument that
+    # C++ makes (clone) may come at the address of a layout item deleted since, and PySide
+    # hands back that item's wrapper, which QLayout.itemAt keeps as long as the layout lives
+    # ("'QWidgetItem' object has no attribute 'setTextWidth'", seen once in a session).
+    title = axis.label
+    doc = QTextDocument()
+    doc.setDefaultFont(title.document().defaultFont())
+    doc.setDocumentMargin(title.document().documentMargin())
     style = ";".join(f"{k}: {v}" for k, v in axis.labelStyle.items())
     doc.setHtml(f"<span style='{style}'>{text} </span>")  # as AxisItem.labelString
     return doc.idealWidth() + 2 * doc.documentMargin()
@@ -173,6 +197,8 @@ class LossPlot(pg.PlotWidget):
                         "both of the weights the epoch starts from, as the notebook prints it:\n"
                         "its \u201cLoss for epoch 300\u201d is the curve at 300, the loss after "
                         "299 epochs.\n"
+                        "Dash-dotted or dotted, in colour: the train loss of the run's other "
+                        "branches.\n"
                         "Click to see that epoch: its weights after its update, whose loss (the "
                         "line above the plot) is the curve's next point.\n"
                         "Drag to pan, wheel to zoom; it follows the run again after Reset.")
@@ -199,7 +225,9 @@ class LossPlot(pg.PlotWidget):
         self.legend_corner = "top right"
         self._covers_everywhere = False  # the key hides a curve in every corner (_set_covers)
         self.legend.setToolTip("train: the loss on the training points; test: on the held-out "
-                               "test points (dashed). Other names: earlier branches of the run.")
+                               "test points (dashed). Other names: the run's other branches "
+                               "(dash-dotted or dotted), with their learning rate where it is "
+                               "not this branch's and their last loss.")
         self.train = pi.plot([], [], name="train")
         self.test = pi.plot([], [], name="test")
         # Peak downsampling keeps each pixel column's min and max: ~1 sample a pixel is exact
@@ -235,6 +263,7 @@ class LossPlot(pg.PlotWidget):
         self._staggered: tuple | None = None  # what the marks' labels were placed for
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
         self._branch_colours: dict[str, int] = {}  # each curve's colour index (branch_color)
+        self._branch_words: dict[str, tuple[str, str]] = {}  # rate, loss (branch_entry)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.log = False
         self._last: Snapshot | None = None
@@ -271,11 +300,16 @@ class LossPlot(pg.PlotWidget):
             if curve.opts["symbol"] is not None:
                 curve.setSymbolBrush(curve.opts["pen"].color())
         for name, curve in self._branch_curves.items():  # made for the theme's background
-            curve.setPen(colors.branch_pen(self._branch_colours[name]))
+            curve.setPen(self._branch_pen(name))
         for line in self._rate_lines:
             self._style_rate_line(line)
         if hasattr(self, "_legend_room"):
             self._fit_key()  # the key under the plot in the curves' new colours
+
+    def _branch_pen(self, name: str):
+        """Branch ``name``'s pen, thicker in presentation mode as the front branch's curves
+        are: dash-dotted at 1.5 px it was a faint dotted trail beside a 3 px train curve."""
+        return colors.branch_pen(self._branch_colours[name], width=1.5 * self.scale)
 
     def _stop_following(self, *_) -> None:
         self.following = False
@@ -296,6 +330,8 @@ class LossPlot(pg.PlotWidget):
             pen = pg.mkPen(curve.opts["pen"])
             pen.setWidthF(2 * scale)
             curve.setPen(pen)
+        for name, curve in self._branch_curves.items():
+            curve.setPen(self._branch_pen(name))
         pi = self.getPlotItem()
         scale_axes([pi.getAxis("left"), pi.getAxis("bottom")], self.font(), scale)
         self.legend.setLabelTextSize(f"{9 * scale:g}pt")  # an entry added later too
@@ -332,8 +368,9 @@ class LossPlot(pg.PlotWidget):
         self.test.setData([], [])
         self.marker.hide()
         for name in list(self._branch_curves):
-            self.getPlotItem().removeItem(self._branch_curves.pop(name))
-            self.legend.removeItem(name)
+            curve = self._branch_curves.pop(name)
+            self.getPlotItem().removeItem(curve)
+            self.legend.removeItem(curve)
         self._name_live_curves(None)  # "train (run 2)" was the run before's name
         for line in self._rate_lines:  # the run before's rate changes go with it
             line.hide()
@@ -419,10 +456,11 @@ class LossPlot(pg.PlotWidget):
             # r23 F11).
             rows = max(vb.width(), 1.0)
             suffix = getattr(self, "_suffix", "")
-            for compact in (False, True):
+            for compact in (0, 1, 2):
                 # Too wide for the axis ("test (rur" after a branch at 1024x768): the live
                 # branch's name once, before its two curves' ("run 2: ━━ train ┅┅ test"), and
-                # long names cut; still too wide, it wraps in rows of whole entries.
+                # long names cut; then the other branches' rates left out, their last loss
+                # kept; still too wide, it wraps in rows of whole entries.
                 parts = []
                 for sample, label in legend.items:
                     pen = pg.mkPen(sample.item.opts.get("pen"))
@@ -434,8 +472,14 @@ class LossPlot(pg.PlotWidget):
                     name = label.text
                     if compact and suffix and name.endswith(suffix):
                         name = name[: -len(suffix)]
+                    words = ""
+                    if compact and branch is not None:
+                        name = branch
+                        rate, loss = self._branch_words.get(branch, ("", ""))
+                        words = (rate if compact == 1 else "") + loss
                     if compact and len(name) > KEY_NAME:
                         name = name[: KEY_NAME - 1] + "\u2026"
+                    name += words
                     parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
                                  f"&nbsp;{_whole(name)}")  # an entry is never split
                 head = f"{_whole(suffix.strip(' ()'))}: " if compact and suffix else ""
@@ -487,8 +531,9 @@ class LossPlot(pg.PlotWidget):
         removed = False
         for name in list(self._branch_curves):
             if name not in names:
-                self.getPlotItem().removeItem(self._branch_curves.pop(name))
-                self.legend.removeItem(name)
+                curve = self._branch_curves.pop(name)
+                self.getPlotItem().removeItem(curve)
+                self.legend.removeItem(curve)  # (its entry's words are not its name)
                 removed = True
         added = False
         for i, b in enumerate(s.branches):
@@ -497,9 +542,11 @@ class LossPlot(pg.PlotWidget):
             # drawn now ("run 1" turned from blue to pink once another branch had been live)
             # nor in the run (deleting "run 2" gave "run 3" its colour).
             self._branch_colours[b.name] = b.colour if b.colour >= 0 else i
-            pen = colors.branch_pen(self._branch_colours[b.name])
+            pen = self._branch_pen(b.name)
+            self._branch_words[b.name] = branch_entry(b, s.rates)
+            entry = b.name + "".join(self._branch_words[b.name])
             if curve is None:
-                curve = self.getPlotItem().plot([], [], pen=pen, name=b.name)
+                curve = self.getPlotItem().plot([], [], pen=pen, name=entry)
                 curve.opts["autoDownsampleFactor"] = 1.0
                 curve.setZValue(-1)  # under the live branch
                 self._branch_curves[b.name] = curve
@@ -508,6 +555,10 @@ class LossPlot(pg.PlotWidget):
                                                       curve.opts["pen"].dashPattern()):
                 curve.setPen(pen)  # a name taken by another
                 added = True  # (the key under the plot in its colour)
+            for sample, label in self.legend.items:
+                if sample.item is curve and label.text != entry:  # another branch in front
+                    label.setText(entry)
+                    added = True  # (a longer entry may not fit side by side)
             curve.setData(b.epochs, self._y(b.values))
         if removed or added:
             self._reflow_legend()  # a longer row may no longer fit side by side
@@ -828,37 +879,81 @@ class LossPlot(pg.PlotWidget):
         return False
 
     def _stagger_rates(self) -> None:
-        """The rate marks' labels one under the other where two would overlap at this range
-        and width: two changes 100 epochs apart read "lr 3r 0.5" (review r20 F7). Each label
-        goes at the highest of RATE_LEVELS heights that leaves it clear of the others placed
-        (left to right); past them all, at the one where it overlaps least."""
+        """Each rate mark's label at the height nearest RATE_LABEL_AT (of RATE_LEVELS) where no
+        curve, no other label and not the legend is under it at this range and width: two
+        changes 100 epochs apart read "lr 3r 0.5" (review r20 F7), and the curve of the branch
+        trained from a change fell steeply through its "lr 5" right of the line (r25 F7, r27).
+        Where every height has something under it, the one with least (on its background)."""
         vb = self.getPlotItem().getViewBox()
-        (x0, x1), _ = vb.viewRange()
+        (x0, x1), (y0, y1) = vb.viewRange()
         shown = [line for line in self._rate_lines if line.isVisible()]
-        key = (self._rate_marks, x0, x1, round(vb.width()),
+        key = (self._rate_marks, x0, x1, y0, y1, round(vb.width()), round(vb.height()),
+               id(self._drawn), self.legend.isVisible(), self.legend_corner,
                tuple(round(line.label.boundingRect().width()) for line in shown))
         if not shown or key == self._staggered:
             return
         self._staggered = key
-        W = max(vb.width(), 1.0)
+        W, H = max(vb.width(), 1.0), max(vb.height(), 1.0)
+        legend = (vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
+                  if self.legend.isVisible() else None)
         # Where each label is: pyqtgraph draws it right of its line in the view's left half and
         # left of it in the right half (r21: "lr 0.3" left of its line ran into "lr 2" right
-        # of the one before it, "lrlr20.3", once the axis had grown).
+        # of the one before it, "lrlr20.3", once the axis had grown), its middle at its height.
         spans = []
         for line in shown:
             x = (line.value() - x0) / max(x1 - x0, 1e-12) * W
             w = line.label.boundingRect().width()
             left = x if line.value() < (x0 + x1) / 2 else x - w
-            spans.append((left, left + w, line))
-        placed: list[list[tuple[float, float]]] = [[] for _ in RATE_LEVELS]
-        for a, b, line in sorted(spans, key=lambda t: t[0]):
-            def clash(level: int) -> float:  # how much of the label the level's others cover
-                return sum(max(0.0, min(b, d) - max(a, c) + 4) for c, d in placed[level])
-            free = [i for i in range(len(placed)) if clash(i) == 0]
-            level = free[0] if free else min(range(len(placed)), key=clash)
-            placed[level].append((a, b))
-            if line.label.orthoPos != RATE_LEVELS[level]:
-                line.label.setPosition(RATE_LEVELS[level])
+            spans.append((left, left + w, line.label.boundingRect().height(), line))
+        placed: list[tuple[float, float, float, float]] = []  # the labels placed: l, r, t, b
+        for a, b, h, line in sorted(spans, key=lambda t: t[0]):
+            under = self._curve_rows(x0 + (a - RATE_LABEL_PAD) / W * (x1 - x0),
+                                     x0 + (b + RATE_LABEL_PAD) / W * (x1 - x0), y0, y1, H)
+
+            def covered(level: float) -> float:  # px of curves, labels and legend under it
+                top = (1 - level) * H - h / 2 - RATE_LABEL_PAD
+                bottom = top + h + 2 * RATE_LABEL_PAD
+                n = float(np.count_nonzero((under[0] <= bottom) & (under[1] >= top)))
+                for c, d, t, u in [*placed, *([] if legend is None else [(
+                        legend.left(), legend.right(), legend.top(), legend.bottom())])]:
+                    n += max(0.0, min(b, d) - max(a, c) + 4) * (
+                        max(0.0, min(bottom, u) - max(top, t)) > 0)
+                return n
+            level = next((lv for lv in RATE_LEVELS if covered(lv) == 0), None)
+            if level is None:
+                level = min(RATE_LEVELS, key=covered)  # the first of equals
+            top = (1 - level) * H - h / 2
+            placed.append((a, b, top, top + h))
+            if line.label.orthoPos != level:
+                line.label.setPosition(level)
+
+    def _curve_rows(self, lo: float, hi: float, y0: float, y1: float,
+                    H: float) -> tuple[np.ndarray, np.ndarray]:
+        """The rows (px from the view's top) the curves drawn cover between epochs ``lo`` and
+        ``hi``: each piece of a curve between its points there, as (tops, bottoms)."""
+        tops, bottoms = [], []
+        for curve in (self.train, self.test, *self._branch_curves.values()):
+            x, y = curve.getData()  # as drawn (log10 on a log scale)
+            if x is None or not len(x):
+                continue
+            keep = np.isfinite(x) & np.isfinite(y)
+            x, y = np.asarray(x[keep], np.float64), np.asarray(y[keep], np.float64)
+            if not len(x) or x[-1] < lo or x[0] > hi:
+                continue
+            i, j = np.searchsorted(x, lo), np.searchsorted(x, hi, side="right")
+            ends = np.interp([lo, hi], x, y, left=np.nan, right=np.nan)
+            ys = np.concatenate([[ends[0]], y[i:j], [ends[1]]])
+            ys = ys[np.isfinite(ys)]  # (past the curve's ends: nothing there)
+            rows = (y1 - ys) / max(y1 - y0, 1e-300) * H
+            if len(rows) == 1:
+                tops.append(rows)
+                bottoms.append(rows)
+            elif len(rows):
+                tops.append(np.minimum(rows[:-1], rows[1:]))
+                bottoms.append(np.maximum(rows[:-1], rows[1:]))
+        if not tops:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate(tops), np.concatenate(bottoms)
 
     def _show_spike_note(self) -> None:
         """The note on a first epochs' spike above the scale (axis_range), after the range and

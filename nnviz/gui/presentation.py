@@ -106,6 +106,60 @@ class _Readout(QLabel):
         return QSize(super().minimumSizeHint().width(), self.minimumHeight())
 
 
+class SizeBack(QObject):
+    """Out of presentation mode, the window at the size it had before it, as soon as the
+    normal layouts allow it: a window grown in the mode (its least size: larger fonts, the
+    views' presentation layouts) did not shrink by itself when the mode ended (left on the
+    Landscape, it stayed 1,009 px high, the run buttons below a 768 px screen's edge).
+
+    Driven by the window's own layout passes, not by timers: the normal layouts settle in as
+    many passes as they take (at load, past the two fixed retries of 0 and 500 ms this had; and
+    the 500 ms one, due after the user's next resize, undid it). Any size in the mode comes
+    back (the mode's growth or the presenter's drag); out of it, a size someone chooses (a
+    drag, a maximise, the program's ``resize``) ends the hold: only the growth the layouts
+    force on the window while they settle is undone."""
+
+    def __init__(self, window, presenting) -> None:
+        super().__init__(window)
+        self.window = window
+        self._presenting = presenting  # () -> bool
+        self.before: QSize | None = None
+        window.installEventFilter(self)
+
+    def hold(self) -> None:
+        """Entering the mode: the size to come back to (none for a maximised window)."""
+        w = self.window
+        self.before = QSize(w.size()) if w.isVisible() and not (
+            w.isMaximized() or w.isFullScreen()) else None
+
+    def release(self) -> None:
+        """Leaving the mode: back to that size once the window's least size fits in it."""
+        QTimer.singleShot(0, self, self._back)
+
+    def _back(self) -> None:
+        w, before = self.window, self.before
+        if before is None or self._presenting() or not w.isVisible() or w.size() == before:
+            return
+        if w.isMaximized() or w.isFullScreen():
+            self.before = None
+            return
+        least = w.minimumSizeHint()
+        if least.width() <= before.width() and least.height() <= before.height():
+            w.resize(before)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.window and self.before is not None:
+            t = event.type()
+            if t == QEvent.Type.Resize and not self._presenting():
+                new = event.size()
+                forced = event.oldSize().expandedTo(self.window.minimumSize())
+                if new != self.before and new != forced:
+                    self.before = None  # a size chosen: the chooser's
+            elif t == QEvent.Type.LayoutRequest and not self._presenting():
+                QTimer.singleShot(0, self, self._back)  # (after the pass lays the window out)
+        return False
+
+
 class Presentation(QObject):
     """Owns the mode's action and readout; switches the window's parts between the modes."""
 
@@ -122,6 +176,7 @@ class Presentation(QObject):
         window.main_split.splitterMoved.connect(self._split_dragged)
         window.tabs.currentChanged.connect(self._view_changed)
         self.active = False
+        self._size_back = SizeBack(window, lambda: self.active)
         self.text_factor = 1.0  # the user's text size (View > Text size: nnviz.gui.text_size)
         self._applied = 1.0  # the scale the window's text is at
         self._kept_fonts: dict = {}  # the normal fonts of the parts _own_fonts sets
@@ -187,8 +242,7 @@ class Presentation(QObject):
         if on:  # before the large fonts and the run bar's rate field move the columns
             self._normal_split = (w.main_split.saveState(), w.left_split.saveState())
             self._dragged = {}  # a new session starts from the views' own shares
-            self._size_before = w.size() if w.isVisible() and not (
-                w.isMaximized() or w.isFullScreen()) else None
+            self._size_back.hold()
         self._apply_scale()
         w.loss_plot.set_epoch_title(EPOCH_TITLE if on else "epoch")
         w.side_tabs.set_settings_shown(not on)
@@ -212,7 +266,7 @@ class Presentation(QObject):
         else:
             self.new_run()  # (its text of another run, when the mode was last on, would stay)
         if not on:
-            self._size_back()
+            self._size_back.release()
         text_size = getattr(w, "text_size", None)
         if not on and text_size is not None and w.isVisible():
             # A size chosen in the mode, whose layouts fit 1024 px at 200%, may not fit the
@@ -220,26 +274,6 @@ class Presentation(QObject):
             # (once the normal layouts have taken their sizes: the window grows after)
             QTimer.singleShot(0, text_size, lambda: text_size.fit_shown(
                 "outside presentation mode"))
-
-    def _size_back(self) -> None:
-        """Out of the mode, the window the size it had before it, once the normal layouts have
-        taken their sizes: a window grown in the mode (its least size, larger fonts and the
-        views' presentation layouts) did not shrink by itself, and in CI at load the window
-        left the mode on the Landscape larger than it came for good."""
-        w, before = self.window, getattr(self, "_size_before", None)
-        self._size_before = None
-        if before is None:
-            return
-
-        def back() -> None:
-            if self.active or not w.isVisible() or w.isMaximized() or w.isFullScreen() \
-                    or w.size() == before:
-                return
-            least = w.minimumSizeHint()
-            if least.width() <= before.width() and least.height() <= before.height():
-                w.resize(before)
-        QTimer.singleShot(0, w, back)
-        QTimer.singleShot(500, w, back)  # (and after the layouts a resize posts)
 
     def scale(self) -> float:
         """The text's (and markers') scale: presentation mode's SCALE or the user's text size
@@ -514,6 +548,13 @@ class Presentation(QObject):
         elif obj is self._readout_room:
             if t == QEvent.Type.Resize:
                 self._fit_readout_height()
+                if event.oldSize().height() != event.size().height():
+                    # The loss's box has a new least height (a line of the readout given back
+                    # a second after it was last needed, LabelRoom.GIVE_BACK_MS): the exercise's
+                    # share again, not the size the splitter kept from its last request, which
+                    # may have been asked with the line held (the moons' task, opened after the
+                    # sine's, got its room back only by a request made mid-resize).
+                    self._share_height()
         elif self.active and t in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and \
                 obj is not self.window.main_split:  # the exercise's panel or its text
             panel = self.window.side_tabs.exercise
@@ -582,6 +623,7 @@ class Presentation(QObject):
             f"<b>Epoch {w.epoch_to_come():,}</b>",  # an adopted run's (a promoted member's)
             "<div>compiling the new model\u2026</div><div>&nbsp;</div>" if compiling else
             _metric_line("loss", "\u2013", test) + _metric_line(what, "\u2013", test))
+        self._readout_room.give_back()  # (the last run's lines: none of them comes back)
 
     def _set_readout(self, head: str, lines: str) -> None:
         """The readout: ``head`` (the epoch) large over ``lines`` (divs) at the window's size."""

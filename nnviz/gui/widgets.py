@@ -841,6 +841,13 @@ class LabelRoom(QWidget):
         self.updateGeometry()
         return True
 
+    def give_back(self) -> None:
+        """The room the label's text needs now, less too, at once: for a text that is not the
+        last one's next (the readout of a new run), where no line comes back a frame later.
+        The last run's line kept a second more was shared out with the rest of the window (an
+        exercise's task, opened after one whose readout had a line more, scrolled)."""
+        self._mirror(at_once=True)
+
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         return self.label.sizeHint()
 
@@ -1649,6 +1656,7 @@ class PlaneHeights(QObject):
         (width, height) of the plane to show, for plots whose aspect is locked (their range
         grows with a cell wider than 1:1, so it cannot tell the plane's shape)."""
         super().__init__(view)
+        self.view = view
         self.plots = list(plots)
         self.linked = linked
         self.extent = extent
@@ -1678,7 +1686,17 @@ class PlaneHeights(QObject):
                     p.setMaximumHeight(height)
                 changed = True
         if changed:  # one plot's new height may move the others (linked axes): once more
+            self._fill_view()
             self._later()
+
+    def _fill_view(self) -> None:
+        """The view's layout at the view's size again: pyqtgraph sizes it only on the view's
+        resize, to at most the rows' most heights of that moment. Lesson 5 first shown in a
+        1024x768 presentation window (its planes' heights fitted to the narrow columns of the
+        first pass) kept a figure 648 px high in its 1,120 px view, each plane 72 px high."""
+        central = getattr(self.view, "centralWidget", None)
+        if central is not None and getattr(self.view, "autoPixelRange", False):
+            central.setGeometry(self.view.range)
 
 
 def shown_class_names(names, k: int) -> tuple[str, ...]:
@@ -2205,8 +2223,9 @@ def _title_room(plot, label, height: float | None = None) -> None:
         layout.setRowFixedHeight(0, height)
 
 
-def _centre_lines(label) -> None:
-    """A pyqtgraph LabelItem's lines centred on each other (its text item left-aligns them)."""
+def centre_lines(label) -> None:
+    """A pyqtgraph LabelItem's lines centred on each other (its text item left-aligns them),
+    and the text centred again in the label at its new width: call it after ``setText``."""
     doc = label.item.document()
     option = doc.defaultTextOption()
     option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -2215,6 +2234,10 @@ def _centre_lines(label) -> None:
     # ("weight" over "s" in the Gradients view, presentation mode at 1400x900).
     label.item.setTextWidth(-1)
     label.item.setTextWidth(doc.idealWidth())
+    # The LabelItem places its text (and takes its size) only on a resize or a setText, which
+    # measured the text at the width kept from before: the Compare key sat 57 px right of
+    # centre, past the plot's edge; a Gradients title 16 px past its plot's right edge.
+    label.resizeEvent(None)
 
 
 class FittedTitles(QObject):
@@ -2262,7 +2285,7 @@ class FittedTitles(QObject):
             show = shown[id(label)]
             if label.opts.get("size") != f"{common:g}pt" or label.text != show:
                 label.setText(show, size=f"{common:g}pt")
-                _centre_lines(label)
+                centre_lines(label)
             label.nnviz_plain, label.nnviz_shown = text, show
         if self.grow and titled:
             # One height for all, the tallest title's: each its own, a two-line title's plot

@@ -592,3 +592,23 @@ def test_a_run_at_the_edge_of_stability_ends_with_nnvizs_numbers_and_says_why_th
     assert why.startswith("They differ: the run's loss rose at times, the first at epoch "
                           "399.")
     assert "edge of stability" in why and "On a run whose loss only fell, they match." in why
+
+
+def test_a_run_of_no_epochs_says_its_script_trains_1000(tmp_path):
+    """r27 F9: ``nnviz.train(..., epochs=0).export_script(...)`` wrote a script that trains
+    1,000 epochs ("Loss for epoch 100 ... 1000") and nothing said so. A warning says it, and
+    so does the script's docstring; a run that trained says nothing of the kind."""
+    X, y = nnviz.datasets.make("moons")
+    run = nnviz.train(X, y, hidden=[8], epochs=0)
+    script = tmp_path / "zero.py"
+    with pytest.warns(UserWarning, match=r"trained no epochs: the script trains 1,000"):
+        run.export_script(script)
+    doc = ast.get_docstring(ast.parse(script.read_text()))
+    assert "trained no epochs" in doc and "1,000 epochs" in doc, doc
+    assert "nnviz's run" not in doc.replace("\n", " "), doc  # its numbers are its own
+    trained = nnviz.train(X, y, hidden=[8], epochs=3)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trained.export_script(tmp_path / "three.py")
+    assert "trained no epochs" not in (tmp_path / "three.py").read_text()

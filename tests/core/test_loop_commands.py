@@ -168,7 +168,7 @@ def test_a_big_runs_first_frame_comes_before_the_gradient_row_of_its_start(monke
         gate.set()
     loop.start_row.result(timeout=60)
     while not (loop.log.grads is not None and loop.log.has_grads(0)):
-        loop.work_once(wait=True)  # the row comes as a command of the loop's own
+        loop.work_once(wait=True)  # the loop hears the row came (a ProbeCame) and records it
     loop.work_once()
     assert not errors, errors
     assert list(loop.log.grads.epochs) == [0, 1, 2]

@@ -94,6 +94,20 @@ def test_a_narrower_member_computes_exactly_the_narrower_network():
     assert [w.shape for w, _ in sweep.params(0)] == [(2, 2), (2, 3), (3, 1)]
 
 
+def test_a_narrower_softmax_member_normalises_over_its_own_units():
+    """A softmax layer of a member narrower than its group's padding normalises over its own
+    units: the padded ones, each exp(0), took a share of the sum."""
+    base = make_problem(MOONS, Choices(hidden=(6,), activations=("softmax",)))
+    sweep = Sweep(SweepSpec(base, (Axis("hidden", ((3,), (6,))),)))
+    assert len(sweep.groups) == 1 and sweep.groups[0].spec.hidden == (6,)
+    sweep.advance(100)
+    for i in (1, 0):
+        t, _ = _assert_member_is_single_run(sweep, i, 100)
+    # the member's picture (its scores on a grid's rows) is its single run's
+    np.testing.assert_allclose(sweep.predict(MOONS.X_test[:8])[0].ravel(),
+                               t.predict(MOONS.X_test[:8]).ravel(), rtol=1e-5)
+
+
 def test_activations_are_an_index_per_member_in_one_group():
     # at lr 0.3: at the notebook's 1.0 ReLU and cos runs are chaotic, and float rounding (a
     # padded or batched sum adds in another order) grows along them

@@ -479,7 +479,8 @@ def test_a_key_under_a_short_plot_fits_its_axis_after_a_branch(qtbot):
     """Keyboard newcomer at 1024x768 under a window manager, after Continue from here: the key
     went under the short plot and read "epoch ── train (run 2) ···· test (rur", run 1 cut
     off.
-    Too wide, it names the live branch once: "run 2: ━━ train ┅┅ test ━━ run 1"."""
+    Too wide, it names the live branch once: "run 2: ━━ train ┅┅ test ━·━ run 1: 0.229" (the
+    other branch dash-dotted, with its last loss)."""
     import dataclasses
     import re
 
@@ -503,8 +504,8 @@ def test_a_key_under_a_short_plot_fits_its_axis_after_a_branch(qtbot):
     title, key = (re.sub(r"<[^>]+>", "", line).replace("&nbsp;", " ")
                   for line in axis.labelText.split("<br>"))
     assert title == "epoch"
-    assert key in ("━━ train (run 2)   ┅┅ test (run 2)   ━━ run 1",
-                   "run 2: ━━ train   ┅┅ test   ━━ run 1"), key
+    assert key in ("━━ train (run 2)   ┅┅ test (run 2)   ━·━ run 1: 0.229",
+                   "run 2: ━━ train   ┅┅ test   ━·━ run 1: 0.229"), key
     vb = plot.getPlotItem().getViewBox()
     assert QFontMetrics(axis.label.font()).horizontalAdvance(key) <= vb.width()
 
@@ -815,3 +816,145 @@ def test_a_rate_mark_reads_at_presentation_size_over_a_branch_curve(qtbot, scale
         return bool(mine) and all(min(mine) < i for i in curves)
     plot.grab()  # (pyqtgraph places a label's text as it paints)
     qtbot.waitUntil(on_top)
+
+
+def _moons_at_lr_5():
+    """The review's chart (r25 F7, r27 16.png): the moons at lr 1, then from epoch 149 "run 2"
+    at lr 5, whose loss falls steeply right of the mark, and "run 1" going on at lr 1 to 349."""
+    epochs = np.arange(1, 1001)
+    slow = 0.25 - 0.012 * (epochs / 149) ** 2
+    fast = 0.008 + (slow[148] - 0.008) * np.exp(-(epochs - 149) / 25)
+    front = np.where(epochs <= 149, slow, fast).astype(np.float32)
+    other = np.where(epochs <= 149, slow,
+                     slow[148] - 0.125 * (1 - np.exp(-(epochs - 149) / 150))).astype(np.float32)
+    return epochs, front, other
+
+
+@pytest.mark.parametrize("size, presenting", [((445, 330), False), ((330, 420), True)])
+def test_no_curve_runs_through_a_rate_mark_s_label(qtbot, size, presenting):
+    """r25 F7, still in r27: "lr 5" sat right of its line at a fixed height, where the curve
+    of the branch trained from that epoch fell straight through its letters (at 1024x768 and
+    in presentation mode). The label goes where no drawn curve crosses it."""
+    import dataclasses
+
+    from PySide6.QtGui import QPainterPath, QPainterPathStroker
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.presentation import SCALE
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, size)
+    if presenting:
+        plot.set_scale(SCALE)
+    epochs, front, other = _moons_at_lr_5()
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=1000, loss_epochs=epochs, loss_values=front,
+        rates=((0, 1.0), (149, 5.0)), branch="run 2",
+        branches=(Branch("run 1", epochs[:349], other[:349], 149, 0, 349),)))
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(149, "lr 5")])
+    label = next(line.label for line in plot._rate_lines if line.isVisible())
+    vb = plot.getPlotItem().getViewBox()
+
+    def crossed() -> list[str]:
+        """The curves whose drawn line (2 px wide) crosses the label's text, in the scene."""
+        plot.grab()  # (pyqtgraph places a label's text as it paints)
+        text = label.textItem.sceneBoundingRect()
+        out = []
+        for name, curve in (("front", plot.train), ("run 1", plot._branch_curves["run 1"])):
+            x, y = curve.getData()
+            path = QPainterPath(vb.mapViewToScene(QPointF(float(x[0]), float(y[0]))))
+            for a, b in zip(x[1:], y[1:]):
+                path.lineTo(vb.mapViewToScene(QPointF(float(a), float(b))))
+            stroker = QPainterPathStroker()
+            stroker.setWidth(2)
+            if stroker.createStroke(path).intersects(text):
+                out.append(name)
+        return out
+    qtbot.waitUntil(lambda: not crossed(), timeout=TIMEOUT)
+    # ... and inside the plot, beside its line.
+    plot.grab()
+    text, view = label.textItem.sceneBoundingRect(), vb.sceneBoundingRect()
+    assert view.contains(text), (text, view)
+    line_x = vb.mapViewToScene(QPointF(149, 0)).x()
+    assert abs(text.left() - line_x) < 12, (text, line_x)
+
+
+def _key_text(plot) -> str:
+    """The key's words as a user reads them: the legend's entries, or the key under the plot."""
+    import re
+    if plot.legend.isVisible():
+        return " | ".join(label.text for _, label in plot.legend.items)
+    text = plot.getPlotItem().getAxis("bottom").labelText.split("<br>", 1)[-1]
+    return re.sub(r"<[^>]+>", "", text).replace("&nbsp;", " ")
+
+
+@pytest.mark.parametrize("size", [(445, 330), (600, 300), (340, 150)])
+def test_the_key_says_what_another_branch_changed_and_where_it_ended(qtbot, size):
+    """r27 F8: the branches were "run 1" and "run 2" and only the one in front had numbers: to
+    compare them a learner had to switch in the branch box. The key names another branch's
+    learning rate where it is not the front one's, and its last loss (short of room: the loss)."""
+    import dataclasses
+
+    from nnviz.core import runlog
+    from nnviz.core.loop import branch_curves
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    t = make_trainer()
+    run = runlog.Run(runlog.RunLog(name="run 1"))
+    runlog.advance(t, run.log, 40)
+    runlog.continue_from(t, run, 15, runlog.state_at(t, run.log, 15)[1], lr=5.0)  # "run 2"
+    runlog.advance(t, run.log, 40)
+    plot = _shown_plot(qtbot, size)
+
+    def shown(active: int) -> str:
+        run.active = active
+        le, lv = run.log.losses.arrays()
+        plot.update_snapshot(dataclasses.replace(
+            snapshot_of(t), epoch=int(le[-1]), loss_epochs=le, loss_values=lv,
+            branch=run.log.name, branches=branch_curves(run), rates=run.log.rates()))
+        plot.grab()
+        return _key_text(plot)
+
+    def last(name: str) -> str:
+        return f"{float(run.branches[run.index(name)].losses.arrays()[1][-1]):.3g}"
+    key = shown(1)  # run 2 in front, run 1 went on at lr 1
+    assert f"run 1: {last('run 1')}" in key or f"run 1 (lr 1): {last('run 1')}" in key, key
+    if size[1] > 200:  # room for the rate
+        assert f"run 1 (lr 1): {last('run 1')}" in key, key
+    key = shown(0)  # run 1 in front
+    assert f": {last('run 2')}" in key and "run 2" in key, key
+    if size[1] > 200:
+        assert f"run 2 (lr 5 from 15): {last('run 2')}" in key, key
+    # A branch of run 2's rates, run 2 in front: its loss, nothing said of a rate.
+    run.active = 1  # (where the trainer is)
+    runlog.continue_from(t, run, 30, runlog.state_at(t, run.log, 30)[1])  # "run 3", at lr 5
+    runlog.advance(t, run.log, 5)
+    key = shown(1)
+    assert f"run 3: {last('run 3')}" in key and "run 3 (" not in key, key
+
+
+@pytest.mark.parametrize("scale_first", [True, False])
+def test_in_presentation_mode_another_branch_is_as_thick_in_proportion(qtbot, scale_first):
+    """The train curve goes 2 -> 3.2 px in presentation mode; another branch's dash-dotted
+    curve stayed 1.5 px, a faint dotted trail on a projector. It grows by the same scale, the
+    mode on before the branch is drawn or after."""
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui.presentation import SCALE
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot)
+    if scale_first:
+        plot.set_scale(SCALE)
+    epochs, front, other = _moons_at_lr_5()
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=1000, loss_epochs=epochs, loss_values=front,
+        branch="run 2", branches=(Branch("run 1", epochs[:349], other[:349], 149, 0, 349),)))
+    if not scale_first:
+        plot.set_scale(SCALE)
+    width = plot._branch_curves["run 1"].opts["pen"].widthF()
+    train = plot.train.opts["pen"].widthF()
+    assert width == pytest.approx(1.5 * SCALE) and train == pytest.approx(2 * SCALE)
+    plot.set_scale(1.0)
+    assert plot._branch_curves["run 1"].opts["pen"].widthF() == pytest.approx(1.5)

@@ -342,12 +342,14 @@ def test_eight_branches_are_eight_lines_on_the_plot_and_in_its_key(qtbot, theme)
     assert line(plot.test.opts["pen"])[1] not in {d for _, d in lines.values()}  # (its dashes)
     assert min(contrast(rgb, ground) for rgb, _ in lines.values()) >= 3.5
     # pyqtgraph's legend draws each sample with the curve's own pen.
-    samples = {label.text: sample.item.opts["pen"] for sample, label in plot.legend.items}
+    # (each branch's entry: its name, then its last loss)
+    samples = {label.text.split(":")[0]: sample.item.opts["pen"]
+               for sample, label in plot.legend.items}
     assert line(pg.mkPen(samples["run 7"])) == lines["run 7"]
     qtbot.waitUntil(lambda: not plot.legend.isVisible())  # the key under the plot
     key = plot.getPlotItem().getAxis("bottom").labelText
     import re
-    glyphs = {name.replace("&nbsp;", " "): glyph for glyph, name in
+    glyphs = {name.replace("&nbsp;", " ").split(":")[0]: glyph for glyph, name in
               re.findall(r"<span style='color:#[0-9a-f]{6}'>([^<]+)</span>&nbsp;([^ <]+)", key)}
     assert set(lines) <= set(glyphs), key
     assert glyphs["run 1"] != glyphs["run 7"] and glyphs["run 2"] != glyphs["run 8"], glyphs

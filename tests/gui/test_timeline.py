@@ -127,7 +127,8 @@ def test_continue_from_here_keeps_both_branches_on_the_loss_plot(main_window, qt
 
 def _key_colour(w, name: str) -> tuple:
     """The colour of branch ``name`` in the loss plot's key, and that of its curve."""
-    sample = next(sample for sample, label in w.loss_plot.legend.items if label.text == name)
+    sample = next(sample for sample, label in w.loss_plot.legend.items  # (then its loss)
+                  if label.text == name or label.text.startswith((f"{name}:", f"{name} (")))
     curve = w.loss_plot._branch_curves[name]
     assert sample.item is curve
     return curve.opts["pen"].color().getRgb()[:3]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import pyqtgraph as pg
 
 from nnviz.core import inspect, runlog
 from nnviz.core.snapshot import ModelAt
@@ -669,3 +670,51 @@ def test_the_histograms_y_axes_say_what_their_heights_are(view):
                                      else view.act_curves)]
         for h in heights:  # (shares: each layer's sum to 1)
             assert abs(float(np.sum(h)) - 1.0) < 1e-6
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_branch_on_the_loss_chart_is_drawn_like_a_layer_beside_it(view, qtbot, theme):
+    """r27 F7: the Gradients key's "hidden 3" was the magenta of branch "run 2" on the loss
+    chart beside it, and both solid lines: read as one thing. A branch curve whose colour is
+    near a layer's (CIEDE2000 under 20, with normal vision or a red-green deficiency) is drawn
+    in another style: the layers solid, every branch dash-dotted or dotted, up to a run's most
+    branches."""
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+    from nnviz.gui import colors
+    from nnviz.gui.loss_plot import LossPlot
+
+    from .test_look import _lab
+    from .test_mark_contrast import _delta_e_lab
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    epochs = np.arange(1, 101)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 60)).astype(np.float32)
+    others = tuple(Branch(f"run {k + 1}", epochs, loss * (1 + k / 20), 50, colour=k)
+                   for k in range(runlog.MAX_BRANCHES - 1))
+    try:
+        colors.set_look(theme)
+        view.apply_look()
+        _gradient_frame(view)
+        plot.update_snapshot(dataclasses.replace(
+            snapshot_of(make_trainer()), epoch=100, loss_epochs=epochs, loss_values=loss,
+            branch="run 16", branches=others))
+        layers = view.norm_curves + view.weight_curves
+        assert len(view.norm_curves) == 4
+        alike = []
+        for layer in layers:
+            lp = layer.opts["pen"]
+            assert lp.style() == pg.QtCore.Qt.PenStyle.SolidLine  # the layers: solid lines
+            for b in others:
+                bp = plot._branch_curves[b.name].opts["pen"]
+                near = min(_delta_e_lab(tuple(_lab(_rgb(layer), v)),
+                                        tuple(_lab(bp.color().getRgb()[:3], v)))
+                           for v in (None, "deuteranopia", "protanopia"))
+                if near < 20 and bp.style() == lp.style() and \
+                        list(bp.dashPattern()) == list(lp.dashPattern()):
+                    alike.append((b.name, bp.color().name(), lp.color().name(), round(near, 1)))
+        assert not alike, (theme, alike)
+    finally:
+        colors.set_look("light")
+        view.apply_look()
