@@ -841,8 +841,8 @@ class NetworkView(QWidget):
         split.addWidget(self.canvas)
         split.addWidget(self.panel)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([600, 400])
+        split.setStretchFactor(1, 1)
+        split.setSizes([720, 300])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(LabelRoom(self.header))  # the epoch in it: a new text every frame
