@@ -431,7 +431,7 @@ def test_a_network_of_a_few_weights_writes_each_one_on_the_diagram(view):
 
 
 @pytest.mark.parametrize("size", [(560, 560), (750, 690)], ids=["1024x768", "1400x900"])
-def test_the_large_map_sits_under_its_title_and_uses_the_columns_width(qtbot, size):
+def test_the_large_map_sits_under_its_title_its_axes_the_planes(qtbot, size):
     """Review r28 F3: the moons' output map was a thin ~220x100 px band in the middle of a tall
     220x460 px plot (its y axis -4.5 to 5 where the letterbox missed), far below its title; at
     1400x900 a ~150x85 px map in the middle of its column. It is drawn right under its
