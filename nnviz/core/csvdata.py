@@ -721,9 +721,20 @@ def write_data_csv(path: str | os.PathLike, dataset: Dataset,
     _write_rows(path, head, rows)
 
 
+#: The loss history's columns with test losses. A row's losses are of the weights at the start
+#: of its epoch, before that epoch's update (the app's "loss at epoch N"), so the final
+#: weights' test loss of a 500-epoch run is on row 501, and the test loss is measured every
+#: few epochs (once per chunk of training), blank on the other rows. The file said neither:
+#: a reader took row 501 for an epoch never trained and the blanks for missing values (review
+#: r28 F2). The names say it, and ``weights_after_epochs`` gives each row's weights.
+HISTORY_COLUMNS = ("epoch", "loss", "test_loss_every_few_epochs", "weights_after_epochs")
+
+
 def write_history_csv(path: str | os.PathLike, epochs, values, test_epochs=None,
                       test_values=None) -> None:
-    """The loss history as ``epoch,loss`` rows, plus ``test_loss`` where one was measured."""
+    """The loss history as ``epoch,loss`` rows, plus, where test losses were measured, the
+    columns of HISTORY_COLUMNS: the test loss where one was measured, and the epochs trained
+    before each row's weights (its epoch - 1)."""
     epochs = np.asarray(epochs, np.int64)
     values = np.asarray(values, np.float32)
     if test_epochs is None or len(test_epochs) == 0:
@@ -731,8 +742,9 @@ def write_history_csv(path: str | os.PathLike, epochs, values, test_epochs=None,
         return
     train = {int(e): _fmt(v) for e, v in zip(epochs, values)}
     test = {int(e): _fmt(v) for e, v in zip(test_epochs, test_values)}
-    rows = ([e, train.get(e, ""), test.get(e, "")] for e in sorted(train.keys() | test.keys()))
-    _write_rows(path, ["epoch", "loss", "test_loss"], rows)
+    rows = ([e, train.get(e, ""), test.get(e, ""), e - 1]
+            for e in sorted(train.keys() | test.keys()))
+    _write_rows(path, HISTORY_COLUMNS, rows)
 
 
 # --- editing points by hand ------------------------------------------------------------------------

@@ -292,7 +292,9 @@ class NeuronMapPanel(QWidget):
         self.plot.setToolTip("One neuron's activation over the input plane (the colour scale: "
                              "see the key above), with the data points over it; for data of "
                              "one input, its curve along the input.")
-        self.box = Letterboxed(self.plot)  # a map of the plane: 1:1, not tall and narrow
+        # A map of the plane: 1:1, not tall and narrow; as high as that needs, under its title
+        # (the rest of the column below it, empty), not a band in the middle of a tall plot.
+        self.box = Letterboxed(self.plot, fit_height=True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self._lut = colors.heat_lut()
         self.image.setLookupTable(self._lut)
@@ -319,6 +321,7 @@ class NeuronMapPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(LabelRoom(self.title))  # a new range every frame: no new layout
         lay.addWidget(self.plot, 1)
+        lay.addStretch(0)  # the room the plot's most height leaves (Letterboxed.fit_height)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         if (obj is self.plot and event.type() == QEvent.Type.DynamicPropertyChange

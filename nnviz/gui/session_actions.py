@@ -134,7 +134,7 @@ class SessionActions(SettingsMixin, SessionsMixin, UndoMixin, ImportMixin, Point
             ("&Current view as image...", "The view in the front tab, as PNG or SVG.",
              lambda: self.export_plot_dialog("view")),
             (None, None, None),
-            ("Loss &history as CSV...", "epoch,loss (and test_loss) rows.",
+            ("Loss &history as CSV...", "epoch,loss rows (and the test loss, every few epochs).",
              lambda: self.export_dialog("history")),
             ("&Weights as .npz...", "The weights of the epoch shown: w0..w{L-1} of shape "
              "(in, out), b0..b{L-1} of shape (out, 1), the notebook's layout.",

@@ -1787,17 +1787,24 @@ def _fill(plot_widget, pi) -> None:
 
 
 class Letterboxed(QObject):
-    """Keeps ``letterbox`` applied to a PlotWidget as it is resized; ``set_aspect`` changes it."""
+    """Keeps ``letterbox`` applied to a PlotWidget as it is resized; ``set_aspect`` changes it.
 
-    def __init__(self, plot_widget, margins=(2, 2, 2, 2)) -> None:
+    ``fit_height``: the widget is also kept no taller than its width and the aspect need (its
+    maximum height), so that in a tall, narrow column the plot sits at the top with the rest
+    of the column below it, instead of a thin band in the middle of a tall blank plot (review
+    r28 F3: the Network view's output map, ~220x100 px centred in a 220x460 px plot)."""
+
+    def __init__(self, plot_widget, margins=(2, 2, 2, 2), fit_height: bool = False) -> None:
         super().__init__(plot_widget)
         self.widget, self.margins, self.aspect = plot_widget, margins, None
+        self.fit_height = fit_height
+        self._least_height = plot_widget.minimumHeight()
         plot_widget.installEventFilter(self)
 
     def set_aspect(self, aspect: float | None) -> None:
         self.aspect = aspect
         self.widget.getPlotItem().getViewBox().setAspectLocked(aspect is not None)
-        letterbox(self.widget, aspect, self.margins)
+        self._fit()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
         if event.type() == QEvent.Type.Resize:
@@ -1805,7 +1812,30 @@ class Letterboxed(QObject):
         return False
 
     def _fit(self) -> None:
+        if self.fit_height:
+            self._fit_height()
         letterbox(self.widget, self.aspect, self.margins)
+
+    def _fit_height(self) -> None:
+        w = self.widget
+        pi = getattr(w, "plotItem", None)
+        if pi is None:
+            return
+        if self.aspect is None:
+            w.setMinimumHeight(self._least_height)
+            w.setMaximumHeight(_NO_MOST)
+            return
+        vb = pi.getViewBox()
+        left, top, right, bottom = pi.layout.getContentsMargins()
+        axes_w = pi.size().width() - left - right - vb.size().width()
+        axes_h = pi.size().height() - top - bottom - vb.size().height()
+        room_w = w.width() - axes_w - self.margins[0] - self.margins[2]
+        if room_w < 20:
+            return
+        height = math.ceil(axes_h + self.margins[1] + self.margins[3] + room_w / self.aspect)
+        w.setMinimumHeight(min(self._least_height, height))
+        if abs(w.maximumHeight() - height) > 1:
+            w.setMaximumHeight(height)
 
 
 def _laid_out_lines(document) -> int:
@@ -2486,6 +2516,11 @@ class Column(QScrollArea):
         return QSize(least.width() + bar, 120)
 
 
+#: How far (px) the current tab may run under a tab bar's scroll arrows and count as whole: Qt
+#: scrolls it there (a current Lessons tab ended 2 px past them at 1024 px).
+CURRENT_TAB_UNDER_ARROWS = 4
+
+
 class WholeTabsBar(QTabBar):
     """A tab bar that, scrolled, shows no tab cut at its left end: it scrolls back to that tab's
     start where the current tab stays whole, else (the current tab at the right end) the tabs
@@ -2529,8 +2564,12 @@ class WholeTabsBar(QTabBar):
     def hidden(self) -> list[int]:
         """The tabs not seen whole: out of view, or cut at the bar's start or its arrows."""
         room = self.room()
+        current = self.currentIndex()
+        # (the current tab where Qt scrolls it: its end may lie 2 px under the arrows)
         return [i for i in range(self.count())
-                if not 0 <= self.tabRect(i).left() <= self.tabRect(i).right() < room]
+                if not 0 <= self.tabRect(i).left() <= self.tabRect(i).right() < room
+                and not (i == current and 0 <= self.tabRect(i).left()
+                         and self.tabRect(i).right() < room + CURRENT_TAB_UNDER_ARROWS)]
 
     def _tell_hidden(self) -> None:
         hidden = self.hidden()
@@ -2663,8 +2702,11 @@ class WholeTabsBar(QTabBar):
 
     def _push_out_end(self) -> None:
         """A tab seen in part at the scroll arrows ("Re" of Regions at 1024 px): the tabs in
-        view before it take its part as width, and it goes out of view whole."""
-        end = self.cut_at_end()
+        view before it take its part as width, and it goes out of view whole. Not the current
+        tab: Qt scrolls it back into view (a current Lessons tab ends 2 px under the arrows at
+        1024 px), the widths came off at the next fit, and the two alternated at every paint,
+        the bar left with "s" of Neurons at its start half the time (review r28 F6)."""
+        end = [i for i in self.cut_at_end() if i != self.currentIndex()]
         room, rects = self.room(), [self.tabRect(i) for i in range(self.count())]
         shown = [i for i, r in enumerate(rects) if r.left() >= 0 and r.right() < room]
         if not end or not shown:

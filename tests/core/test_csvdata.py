@@ -189,8 +189,11 @@ def test_history_csv(tmp_path):
     csvdata.write_history_csv(tmp_path / "t.csv", [1, 2, 4], [0.5, 0.4, 0.3], [2, 3], [0.6, 0.55])
     with open(tmp_path / "t.csv") as f:
         rows = list(csv.reader(f))
-    assert rows == [["epoch", "loss", "test_loss"], ["1", "0.5", ""], ["2", "0.4", "0.6"],
-                    ["3", "", "0.55"], ["4", "0.3", ""]]
+    # Review r28 F2: a row past the last trained epoch (3: the weights after 2 epochs' test
+    # loss) and blank test losses, and the file said why for neither: its columns say it.
+    assert rows == [["epoch", "loss", "test_loss_every_few_epochs", "weights_after_epochs"],
+                    ["1", "0.5", "", "0"], ["2", "0.4", "0.6", "1"],
+                    ["3", "", "0.55", "2"], ["4", "0.3", "", "3"]]
 
 
 def test_export_into_a_missing_folder(tmp_path):

@@ -664,13 +664,15 @@ def test_exports_produce_readable_files(win, qtbot, tmp_path):
     with qtbot.waitSignal(actions.exported, timeout=TIMEOUT):
         actions.export("history", hist)
     rows = list(csv.reader(open(hist)))
-    assert rows[0] == ["epoch", "loss", "test_loss"]
+    assert rows[0] == ["epoch", "loss", "test_loss_every_few_epochs", "weights_after_epochs"]
     train = [(int(r[0]), float(r[1])) for r in rows[1:] if r[1]]
     test = [(int(r[0]), float(r[2])) for r in rows[1:] if r[2]]
     assert [e for e, _ in train] == list(range(1, 13))
     assert np.array_equal(np.float32([v for _, v in train]), s.loss_values)  # to the last digit
     assert [e for e, _ in test] == s.test_epochs.tolist()  # the test loss where it was measured
-    # Row 13 holds the final weights' test loss (drawn at E + 1): in the range said (r21 F7).
+    # Row 13 holds the final weights' test loss (drawn at E + 1): in the range said (r21 F7),
+    # and it says they are the weights after the 12 epochs trained (r28 F2).
+    assert rows[-1][0] == "13" and rows[-1][1] == "" and rows[-1][3] == "12"
     assert actions.last_message == "Exported h.csv: the losses, epochs 1 to 13."
 
     npz = str(tmp_path / "w.npz")
@@ -1236,7 +1238,7 @@ def test_the_loss_export_says_which_branch_it_holds(win, qtbot, tmp_path):
     assert message == ("Exported branch.csv: epochs 1 to 301 of run 2's path (run 1 to epoch "
                        "200, then run 2); test loss only every few epochs.")
     rows = list(csv.reader(open(hist)))
-    assert rows[0] == ["epoch", "loss", "test_loss"]
+    assert rows[0] == ["epoch", "loss", "test_loss_every_few_epochs", "weights_after_epochs"]
     epochs = [int(r[0]) for r in rows[1:]]
     assert epochs == list(range(1, 302))  # every row within the range said, and no other
     assert [int(r[0]) for r in rows[1:] if r[1]] == list(range(1, 301))  # the train losses

@@ -82,5 +82,5 @@ def test_after_one_step_both_curves_end_at_the_same_epoch_with_the_readouts_loss
     with qtbot.waitSignal(actions.exported, timeout=10_000):
         actions.export("history", str(path))
     rows = path.read_text().splitlines()
-    assert rows[0] == "epoch,loss,test_loss" and rows[1].startswith("1,") and \
+    assert rows[0] == "epoch,loss,test_loss_every_few_epochs,weights_after_epochs" and rows[1].startswith("1,") and \
         rows[2].startswith("2,,"), rows

@@ -428,3 +428,36 @@ def test_a_network_of_a_few_weights_writes_each_one_on_the_diagram(view):
         [text for _, text in c.value_labels()]
     view.update_snapshot(snapshot_of(make_trainer(), {"network": view.probe}))
     assert c.value_labels() == []  # 92 weights: the links alone
+
+
+@pytest.mark.parametrize("size", [(560, 560), (750, 690)], ids=["1024x768", "1400x900"])
+def test_the_large_map_sits_under_its_title_its_axes_the_planes(qtbot, size):
+    """Review r28 F3: the moons' output map was a thin ~220x100 px band in the middle of a tall
+    220x460 px plot (its y axis -4.5 to 5 where the letterbox missed), far below its title; at
+    1400x900 a ~150x85 px map in the middle of its column. It is drawn right under its
+    title, its axes the data plane's.
+    (``size``: the Network view's room in a window of that size.)"""
+    from PySide6.QtWidgets import QApplication
+    v = NetworkView()
+    v.probe = inspect.NeuronMapsProbe()
+    qtbot.addWidget(v)
+    v.resize(*size)
+    v.show()
+    t = make_trainer()
+    t.run(10)
+    v.update_snapshot(snapshot_of(t, {"network": v.probe}))
+    p = v.panel
+    vb = p.plot.getPlotItem().getViewBox()
+    plane = p.image.mapRectToView(p.image.boundingRect())
+
+    def fitted() -> bool:
+        QApplication.processEvents()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        return (vb.height() > 20 and y1 - y0 <= 1.05 * plane.height()
+                and x1 - x0 <= 1.05 * plane.width())
+
+    qtbot.waitUntil(fitted)  # the axes are the plane's, no blank band of axis above or below
+    top = vb.mapRectToScene(vb.boundingRect()).top()
+    map_top = p.plot.mapTo(p, p.plot.mapFromScene(0, top)).y()
+    title_bottom = p.title.parentWidget().geometry().bottom()
+    assert map_top - title_bottom < 15, (map_top, title_bottom)  # right under its title
