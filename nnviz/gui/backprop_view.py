@@ -38,7 +38,8 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import Column, TextRoom, combo_width, computing, data_names_of, paint_combo
+from .widgets import (Column, TextRoom, combo_width, computing, data_names_of, let_go,
+                      paint_combo)
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -1315,10 +1316,11 @@ class BackpropView(QWidget):
         """The height of what the plot's side of the column has under the plot (its check box
         and its note, where shown)."""
         side = self._plot_side
-        return sum(side.itemAt(i).widget().sizeHint().height() + side.spacing()
-                   for i in range(side.count())
-                   if side.itemAt(i).widget() not in (None, self.plot)
-                   and not side.itemAt(i).widget().isHidden())
+        items = [side.itemAt(i) for i in range(side.count())]
+        parts = [item.widget() for item in items]
+        let_go(*items)
+        return sum(w.sizeHint().height() + side.spacing() for w in parts
+                   if w not in (None, self.plot) and not w.isHidden())
 
     def _split_dragged(self, *_) -> None:
         self._split_moved = True

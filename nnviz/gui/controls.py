@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
 
 from . import colors, wheel
 from .look import themed_icon
-from .widgets import LabelRoom, MessageLabel, NumberCombo, NumberTwin, SpinBox
+from .widgets import LabelRoom, MessageLabel, NumberCombo, NumberTwin, SpinBox, let_go
 
 # Epochs per frame from "one" to "as fast as possible" (None).
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
@@ -202,8 +202,7 @@ class RunControls(QFrame):
         lay.addSpacing(8)
         lay.addLayout(stop_box)
         lay.addWidget(self.lr_box)
-        lay.addStretch(1)
-        self._spare = lay.itemAt(lay.count() - 1)  # the bar's empty room (_fit_stop_message)
+        lay.addStretch(1)  # the bar's empty room (_fit_stop_message), before the epoch's
         # Its text changes every frame; the window is laid out again only when its size must.
         self._epoch_room = LabelRoom(self.epoch)
         lay.addWidget(self._epoch_room)
@@ -233,7 +232,9 @@ class RunControls(QFrame):
         m = self.stop_message
         m.setMinimumWidth(0)
         if not m.isHidden():
-            room = self._spare.geometry().width()
+            spare = self._row.itemAt(self._row.indexOf(self._epoch_room) - 1)
+            room = spare.geometry().width()
+            let_go(spare)  # (kept, its wrapper outlived the item: widgets.let_go)
             m.setMinimumWidth(min(m.fontMetrics().horizontalAdvance(m.text()) + 2, room))
 
     def set_learning_rate_field(self, field: NumberCombo, message: MessageLabel) -> None:
@@ -311,8 +312,10 @@ class RunControls(QFrame):
         self.epoch.setMinimumHeight(tall)
         # The bar's margins give what the two lines need more than its other parts (the
         # speed's and the stop's title over their fields): 61 px at 150%, as with one line.
-        others = max((row.itemAt(i).sizeHint().height() for i in range(row.count())
-                      if row.itemAt(i).widget() is not self._epoch_room), default=0)
+        items = [row.itemAt(i) for i in range(row.count())]
+        others = max((item.sizeHint().height() for item in items
+                      if item.widget() is not self._epoch_room), default=0)
+        let_go(*items)
         more = 0 if self._presenting else max(0, tall - others)
         top = max(0, BAR_MARGIN - more // 2)
         bottom = max(0, BAR_MARGIN - (more - more // 2))
@@ -409,7 +412,9 @@ class RunControls(QFrame):
                 self.step_buttons[1000])
 
     def _fold_room(self, buttons, hint: bool = False) -> int:
-        gap = self.layout().itemAt(0).layout().spacing()
+        first = self.layout().itemAt(0)
+        gap = first.layout().spacing()
+        let_go(first)
         return sum((b.sizeHint() if hint else b.minimumSizeHint()).width() + gap
                    for b in buttons)
 

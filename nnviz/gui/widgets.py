@@ -732,6 +732,19 @@ _SHRINK, _GROW = QSizePolicy.PolicyFlag.ShrinkFlag.value, QSizePolicy.PolicyFlag
 _NO_MOST = 16777215  # QWIDGETSIZE_MAX: no most size set
 
 
+def let_go(*items) -> None:
+    """Let go of the Python wrappers of layout items (``QLayout.itemAt``'s): a QLayoutItem is
+    no QObject, so Qt deletes it (its widget removed, its layout gone) without telling PySide,
+    and the wrapper, which the layout keeps alive, stays registered at its address. A C++
+    object made later at that address came back as that wrapper: pyqtgraph's scatter points
+    (its pixmap fragments) went to drawPixmapFragments as a QWidgetItem and were not drawn
+    (a TypeError on paint, seen in the Backprop tests), a title's document as a QWidgetItem.
+    Call it once what was read from the items is taken; a layout (a QObject, tracked) stays."""
+    for item in items:
+        if item is not None and not isinstance(item, QObject) and shiboken6.isValid(item):
+            shiboken6.invalidate(item)
+
+
 class LabelRoom(QWidget):
     """The room a label takes in a layout, which asks the window for a new layout only when the
     label's needs change, not at every new text. ``QLabel.setText`` always calls
