@@ -1239,7 +1239,7 @@ class TrainLoop(_LiveBranch):
     def _take_start_row(self) -> None:
         """The start's gradient row, once measured (_measure_start_row), into the run's record,
         in every branch that starts there, unless the run is gone (a new problem, a Restart).
-        Called before each command and each snapshot: a probe that waits for the row hears
+        Called before each batch of commands and each snapshot: a probe that waits for the row hears
         that it came as for any numbers measured elsewhere (a ProbeCame: _await), and whatever
         else reads the record (a save) finds it there."""
         row = self._row_coming

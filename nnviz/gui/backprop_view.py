@@ -130,10 +130,10 @@ PRESENTING_PLOT_SHARE = 0.38
 # each, at ~8 paragraphs a stage, took ~4 of the few lines the text has on a projector).
 COMPACT_CSS = "p { margin-top: 0px; margin-bottom: 4px; } table { margin: 0px; }"
 _SAME_DIGITS = str.maketrans("123456789", "000000000")
-LABEL_GLYPHS = "0123456789.-=eaxδ"
+LABEL_GLYPHS = "0123456789.-=eaxδ"  # all a node label's glyphs: its box's height
 # An input's label names its feature ("x1=0.792") where the name is this short ("width="),
 # else x1, x2 (an imported file's "sepal length (cm)=" left no room for the number).
-INPUT_NAME_MOST = 8  # all a node label's glyphs: its box's height
+INPUT_NAME_MOST = 8
 # The inputs' labels go beside their nodes when that leaves them this share of the labels' size
 # (else above them, to the right, as the other columns').
 BESIDE_AT_LEAST = 0.85

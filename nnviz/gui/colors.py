@@ -61,10 +61,10 @@ BRANCH_CURVES: dict[bool, tuple[RGB, ...]] = {
     True: ((0, 170, 255), (255, 115, 215), (30, 150, 25), (245, 145, 0), (225, 220, 0),
            (35, 190, 180)),
 }
-#: The dash pattern of branch colour index 0-5, 6-11, 12-17 (in pen widths; None: solid) and
+#: The dash pattern of branch colour index 0-5, 6-11, 12-17 (in pen widths) and
 #: the same line as text for the key under the plot. Unlike the test curve's even dashes, and
 #: none solid as the live branch's train curve and the Gradients view's layers are.
-BRANCH_DASHES: tuple[tuple[list[float] | None, str], ...] = (
+BRANCH_DASHES: tuple[tuple[list[float], str], ...] = (
     ([5, 2, 1, 2], "\u2501\u00b7\u2501"), ([1, 1.5], "\u2508\u2508"),
     ([5, 2, 1, 2, 1, 2], "\u2501\u00b7\u00b7"))
 TIMELINE_MARK: RGB = (138, 75, 0)
@@ -116,7 +116,7 @@ def branch_color(colour: int) -> RGB:
     return line(curves[colour % len(curves)])
 
 
-def branch_dash(colour: int) -> tuple[list[float] | None, str]:
+def branch_dash(colour: int) -> tuple[list[float], str]:
     """The dash pattern of a branch whose colour index is ``colour``, and that line as text:
     the first six dash-dotted, the next six dotted, the next six dash-dot-dotted (the six
     colours come round again)."""
@@ -128,9 +128,7 @@ def branch_pen(colour: int, width: float = 1.5):
     """The pen of a branch's loss curve: its colour (branch_color) and its dashes
     (branch_dash), so that no two of eighteen branches are drawn alike."""
     pen = pg.mkPen(branch_color(colour), width=width)
-    dashes = branch_dash(colour)[0]
-    if dashes is not None:
-        pen.setDashPattern(dashes)
+    pen.setDashPattern(branch_dash(colour)[0])
     return pen
 
 
