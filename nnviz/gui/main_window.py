@@ -73,7 +73,7 @@ from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .widgets import (HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
-                      ViewsButton, WholeTabsBar, WrappedLabel, shown_class_names)
+                      ViewsButton, WholeTabsBar, WrappedLabel, settle_plots, shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -1839,6 +1839,8 @@ class MainWindow(QMainWindow):
                 self._show_front_hint()  # the note on the learner's own run: of this branch?
             self.boundary.update_grid(s.grid)
             self.loss_plot.update_snapshot(s)
+            settle_plots(self.boundary)  # one paint each (widgets.settle_plots)
+            settle_plots(self.loss_plot)
             self.timeline.update_snapshot(s)
             self._show_metrics(s)
             self._pending_lr_drawn(s)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from nnviz.core import inspect
 
 from .lessons_view import LESSON_KEYS, LESSONS
+from .widgets import settle_plots
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,7 @@ def install_views(window) -> Mapping:
             if view.isVisible():
                 view.update_snapshot(snapshot)
                 _presentation_scale(window, view)
+                settle_plots(view)  # its plots painted once (widgets.settle_plots)
 
     def draw(snapshot) -> None:
         if pending["snapshot"] is None:
