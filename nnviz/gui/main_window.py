@@ -73,7 +73,8 @@ from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .widgets import (HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
-                      ViewsButton, WholeTabsBar, WrappedLabel, settle_plots, shown_class_names)
+                      ViewsButton, WholeTabsBar, WrappedLabel, shown_class_names)
+from .widgets import settle_plots  # (a line of its own: merges beside the import above)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
