@@ -16,9 +16,9 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton,
-                               QSizePolicy, QStackedWidget, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics
+from PySide6.QtWidgets import (QBoxLayout, QGraphicsTextItem, QHBoxLayout, QLabel, QListWidget,
+                               QPushButton, QSizePolicy, QStackedWidget, QStyle, QVBoxLayout, QWidget)
 
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
@@ -135,6 +135,11 @@ TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 # A short page (a projector's 720 or 768 lines) keeps less for them: at 40% lesson 5's planes
 # were 55 px tall at 1280x720 in presentation mode.
 SHORT_PAGE, SHORT_TEXT_SHARE = 640, 0.3
+
+
+#: Lesson 5's page while its network trains in the background (in its numbers and its figure).
+MOONS_COMING = ("Training the notebook's network for 1,000 epochs (the first time, jax compiles "
+                "it): its three plots and its loss curve come here in a few seconds\u2026")
 
 
 class LessonPage(QWidget):
@@ -364,7 +369,39 @@ class LessonPage(QWidget):
         if self.head.direction() != direction:
             self.head.setDirection(direction)
 
+    coming: QGraphicsTextItem | None = None
+
+    def say_coming(self, text: str | None) -> None:
+        """``text`` at the top of the figure while its plots are made (None: no more). In
+        presentation mode the numbers are under the figure, below the edge at 1024x768: while
+        lesson 5's network trained (10-15 s with its compile) the page showed a blank white box,
+        where Landscape and Backprop say what is coming (review r29 M6)."""
+        if self.coming is not None:
+            self.glw.scene().removeItem(self.coming)
+            self.coming = None
+        if text is None:
+            return
+        self.coming = QGraphicsTextItem()
+        self.coming.setHtml(f"<div align='center'>{text}</div>")
+        self._place_coming()
+        self.glw.scene().addItem(self.coming)
+
+    def _place_coming(self) -> None:
+        """The note in the page's text font and colour, wrapped to the figure's width."""
+        note = self.coming
+        if note is None:
+            return
+        font = QFont(self.numbers.font())  # the words' size (points read larger in a scene)
+        font.setPixelSize(QFontInfo(self.numbers.font()).pixelSize())
+        note.setFont(font)
+        note.setDefaultTextColor(QColor(*colors.text()))
+        margin = 12
+        note.setTextWidth(max(self.glw.width() - 2 * margin, 60))
+        note.setPos(margin, margin)
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.glw and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            self._place_coming()
         if obj is self.numbers:
             if event.type() == QEvent.Type.Resize and self._numbers_below and \
                     event.oldSize().height() != event.size().height():
@@ -1039,7 +1076,8 @@ class LessonsView(QWidget):
 
     def _fill_moons(self, page: LessonPage) -> None:
         if self._moons_future is None:
-            page.numbers.setText("Training the notebook's network for 1000 epochs...")
+            page.numbers.setText(MOONS_COMING)
+            page.say_coming(MOONS_COMING)
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-lesson")
             self._moons_future = self._executor.submit(lessons.moons_lesson)
             self._poll.start()
@@ -1059,6 +1097,7 @@ class LessonsView(QWidget):
             page.filled = True
             return
         self.moons_result = m
+        page.say_coming(None)
         X = m.X
         page.widest_tick = "0.25"  # the loss; the planes' "-0.5" is no wider
         planes = []
@@ -1251,6 +1290,7 @@ class LessonsView(QWidget):
         self._baseline_rect = None  # the new planes' range, heights and arrangement set anew
         from .look import style_tree
         style_tree(self)
+        self.pages["moons"]._place_coming()  # lesson 5 still training: its note's new colour
         if self.isVisible():
             self._fill(self.current_key)
         self._check_moons()

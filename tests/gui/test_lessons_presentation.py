@@ -343,3 +343,43 @@ def test_lesson_1s_top_number_stands_clear_of_its_title_at_1400x900(main_window,
         for text, ink in numbers:
             assert ink.top() >= title.bottom() + 2, (text, ink, title)
     qtbot.waitUntil(clear, timeout=30_000)
+
+
+def test_lesson_5_says_in_its_figure_that_its_network_is_training(main_window, qtbot,
+                                                                  monkeypatch):
+    # At 1024x768 in presentation mode the page's numbers are under its figure, below the edge:
+    # while the notebook's network trained (10-15 s with its compile) the page showed a blank
+    # white box, where Landscape and Backprop say what is coming (review r29 M6).
+    import threading
+
+    from nnviz.core import lessons as core_lessons
+    gate = threading.Event()
+    trained = core_lessons.moons_lesson
+
+    def held(*args, **kwargs):
+        gate.wait(300)
+        return trained(*args, **kwargs)
+    monkeypatch.setattr(core_lessons, "moons_lesson", held)
+    w = main_window
+    page = _lessons(w).pages["moons"]
+
+    def said_in_sight() -> bool:
+        QApplication.processEvents()
+        note = page.coming
+        if note is None or "Training the notebook" not in note.toPlainText():
+            return False
+        rect = page.glw.mapFromScene(note.sceneBoundingRect()).boundingRect()
+        view = page.column.viewport()
+        top_left = page.glw.viewport().mapTo(view, rect.topLeft())
+        bottom_right = page.glw.viewport().mapTo(view, rect.bottomRight())
+        return rect.height() > 0 and rect.width() <= page.glw.width() and \
+            view.rect().contains(top_left) and view.rect().contains(bottom_right)
+    try:
+        _presenting(w, qtbot, "lessons")
+        _lessons(w).list.setCurrentRow(4)  # lesson 5, as a click (show_view waits for it)
+        qtbot.waitUntil(said_in_sight)
+        assert not page.filled
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: page.filled, timeout=120_000)
+    assert page.coming is None and _plots(page)  # the planes and the loss in its place
