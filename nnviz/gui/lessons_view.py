@@ -26,7 +26,7 @@ from nnviz.core.inspect import BaselineView
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
 from .widgets import (CappedScroll, Column, FittedTitles, LogAxis, PlaneHeights, SparseAxis,
-                      fit_title)
+                      add_layout, fit_title)
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ class LessonPage(QWidget):
         words = QWidget()
         wl = QVBoxLayout(words)
         wl.setContentsMargins(0, 0, 0, 0)
-        wl.addLayout(head)
+        add_layout(wl, head)
         wl.addWidget(text)
         wl.addWidget(self.numbers)
         # The words scroll when they would take more than TEXT_SHARE of the page: on a

@@ -73,7 +73,7 @@ from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .widgets import (HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
-                      ViewsButton, WholeTabsBar, WrappedLabel, shown_class_names)
+                      ViewsButton, WholeTabsBar, WrappedLabel, add_layout, shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
         opts.addWidget(self.show_test)
         opts.addWidget(self.discretize)
         opts.addStretch(1)
-        mv.addLayout(opts)
+        add_layout(mv, opts)
 
         self.tabs = QTabWidget()
         self.tabs.setTabBar(WholeTabsBar())  # scrolled, no tab cut at the bar's start
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
         self.metrics.width_changed.connect(self._refit_metrics)
         top.addWidget(self.metrics_room, 1)
         top.addWidget(self.log_scale, 0, Qt.AlignmentFlag.AlignTop)
-        lv.addLayout(top)
+        add_layout(lv, top)
         self.metrics_row = top  # (presentation mode's readout goes beside the check box)
         lv.addWidget(self.loss_plot, 1)
         self.timeline = Timeline()
