@@ -51,9 +51,10 @@ LESSONS = (
            "(hidden 4, 10, 20, 50) is still one linear map, and the values grow with every layer "
            "-- the notebook's first hint of why deep networks need care."),
     Lesson("sigmoid", "3. Sigmoid: at the output or between layers",
-           "With sigmoid only on the output of the deep linear model (hidden 4, 10, 30, 10, 4), "
-           "the huge outputs saturate it: the model becomes a step from 0 to 1. With sigmoid "
-           "between layers the values stay small and the model becomes smoothly non-linear."),
+           "Sigmoid squeezes Y into (0, 1): large Y near 1, small or negative Y near 0. A "
+           "1-4-1 model's small Y it bends gently; a deep linear model's (hidden 4, 10, 30, 10, "
+           "4) huge Y it makes a step. Between layers it keeps values small: smoothly "
+           "non-linear."),
     Lesson("activations", "4. Five activations: one network each",
            "The same 1-D inputs through five random (4, 10, 30, 10, 4) networks, each with one "
            "activation after every layer (points coloured as in the notebook, by a small linear "
@@ -92,6 +93,16 @@ def _value_key(name: str) -> str:
 # Lessons 3 and 4's inputs, as the notebook draws them (np.random.randn(1, 100)).
 X_INPUT = "X (input)"
 X_WORDS = "X: 100 single numbers from N(0, 1), not the moons"
+
+
+# Lesson 3's two linear models, a shape each on the plots they share (and in its key).
+SMALL_MODEL, SMALL_SYMBOL, SMALL_GLYPH = "1-4-1", "t1", "\u25b2"
+DEEP_MODEL, DEEP_GLYPH = "deep", "\u25cf"
+
+
+def _middle_brush():
+    """The colour scale's middle: a key's sample of points coloured by value."""
+    return pg.mkBrush(point_map().map([0.5], mode="qcolor")[0])
 
 
 def _class_symbols(labels: np.ndarray) -> list:
@@ -986,12 +997,23 @@ class LessonsView(QWidget):
         s = lessons.replay().sigmoid
         x = s.X[0]
         colours = _value_brushes(s.Y_deep)
+        # The notebook's cells 25-30 first: a 1-4-1 linear model's y and G = sigmoid(y), each
+        # point coloured by its y. Its two scatters share the deep linear model's two plots
+        # (cells 31-33), a shape each: the same sigmoid bends the small y gently and turns the
+        # huge Y into a step, side by side on one plot. Two plots of their own made two rows,
+        # and in presentation mode at 1400x900 the numbers went under the bottom edge.
+        small = _value_brushes(s.y_small)
         # The notebook's names (X, Y, G), each saying what it is: "X", "Y", "G" alone read as
         # nothing, and X as the moons of the other tabs.
-        p0 = page.plot(0, 0, "deep linear model", X_INPUT, "Y (output)")
-        page.scatter(p0, x, s.Y_deep, colours)
+        p0 = page.plot(0, 0, "linear models", X_INPUT, "Y (output)")
         p1 = page.plot(0, 1, "sigmoid on the output only", X_INPUT, "G = sigmoid(Y)")
-        page.scatter(p1, x, s.G_deep, colours)
+        for plot, y_small, y_deep in ((p0, s.y_small, s.Y_deep), (p1, s.G_small, s.G_deep)):
+            page.key_under(plot)
+            one = page.scatter(plot, x, y_small, small, name=SMALL_MODEL, symbol=SMALL_SYMBOL)
+            deep = page.scatter(plot, x, y_deep, colours, name=DEEP_MODEL)
+            one.setZValue(1)  # over the deep model's points where they meet (X near 0)
+            for item in (one, deep):  # the key's sample: the shape, in the scale's middle
+                item.setBrush(_middle_brush())
         p2 = page.plot(0, 2, "sigmoid between layers", X_INPUT, "Y (output)")
         page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
         # In presentation mode's columns "sigmoid on the output only" fitted on one line at
@@ -1003,13 +1025,16 @@ class LessonsView(QWidget):
         key = _value_key("Y")
         page.numbers.setToolTip(
             "The notebook's names: X its inputs (np.random.randn(1, 100)), Y a model's output, "
-            "G = sigmoid(Y). The points are coloured by Y (in the first two plots the deep "
-            "linear model's), as the notebook colours them, so that a point can be followed "
-            "from one plot to the next.")
+            "G = sigmoid(Y). The points are coloured by their own model's Y, as the notebook "
+            "colours them, so that a point can be followed from one plot to the next: "
+            f"{SMALL_GLYPH} the 1-4-1 linear model of cells 26-29, {DEEP_GLYPH} the deep "
+            "linear model (hidden 4, 10, 30, 10, 4) of cells 31-33.")
         page.numbers.setText(
             f"{X_WORDS}; Y: the output; G = sigmoid(Y); {key}. "
-            f"The deep linear outputs run from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
-            f"<b>{sat:.0%}</b> of the sigmoid's outputs are within 0.01 of 0 or 1 (a step); with "
+            f"{SMALL_GLYPH} 1-4-1 model: Y from {s.y_small.min():.4g} to {s.y_small.max():.4g}, "
+            f"G from <b>{s.G_small.min():.4f}</b> to <b>{s.G_small.max():.4f}</b>. "
+            f"{DEEP_GLYPH} Deep linear: Y from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
+            f"<b>{sat:.0%}</b> of G are within 0.01 of 0 or 1 (a step); with "
             f"sigmoid between layers they all lie between <b>{s.Y_between.min():.4f}</b> and "
             f"<b>{s.Y_between.max():.4f}</b>.")
         page.filled = True
