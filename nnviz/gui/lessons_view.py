@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton,
@@ -470,6 +472,26 @@ class LessonPage(QWidget):
         return item
 
 
+class PointSample(ItemSample):
+    """A key's sample of a scatter's points at their size: presentation mode sizes each point
+    (nnviz.gui.presentation), and pyqtgraph's sample stayed at the normal 7 px beside them
+    (lesson 3's triangles and circles, barely told apart in its key)."""
+
+    def paint(self, p, *args) -> None:
+        item = self.item
+        sizes = item.data["size"] if isinstance(item, pg.ScatterPlotItem) and \
+            len(item.data) else None
+        if sizes is None or not np.any(sizes > 0) or not item.isVisible():
+            super().paint(p, *args)
+            return
+        opts = item.opts
+        if opts.get("antialias"):
+            p.setRenderHint(p.RenderHint.Antialiasing)
+        p.translate(10, 10)  # the middle of pyqtgraph's 20x20 sample
+        size = min(float(np.max(sizes)), 18.0)
+        drawSymbol(p, opts["symbol"], size, pg.mkPen(opts["pen"]), pg.mkBrush(opts["brush"]))
+
+
 class LegendRow(pg.LegendItem):
     """A plot's key in a row of the plot's own layout under its x axis, outside the data: in
     the plot, in presentation mode at 1024x768, lesson 1's key covered about 40 of its points
@@ -481,6 +503,7 @@ class LegendRow(pg.LegendItem):
         # Not anchored in the view box: the plot's layout places it. No box: outside the data,
         # nothing to stand apart from.
         super().__init__(offset=None, frame=False)
+        self.sampleType = PointSample
         self.plot = plot
         self.setToolTip("What each mark and line of this plot is.")
         # As wide as its entries, centred; never the reason for a wider plot (its lines are).
