@@ -390,3 +390,40 @@ def test_lesson_3s_1_4_1_model_is_in_sight_with_its_key(main_window, qtbot, size
         if presenting and size == (1400, 900):
             _numbers_under_the_figure(page, "\u25b2 1-4-1 model: Y from -0.935 to 1.328, G from")
     _in_sight_and_stays(qtbot, page, in_sight)
+
+
+def _ink_height(sample) -> int:
+    """The height in pixels of what ``sample`` (a key's) paints."""
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtCore import Qt as _Qt
+    image = QImage(40, 40, QImage.Format.Format_ARGB32)
+    image.fill(_Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.translate(10, 10)
+    sample.paint(painter, None, None)
+    painter.end()
+    rows = [y for y in range(40) if any(image.pixelColor(x, y).alpha() > 60 for x in range(40))]
+    return rows[-1] - rows[0] + 1 if rows else 0
+
+
+@pytest.mark.parametrize("lesson, key", [("lesson-1", "line"), ("lesson-3", "sigmoid")])
+def test_a_lessons_key_shows_points_at_their_size_in_presentation_mode(main_window, qtbot,
+                                                                        lesson, key):
+    # Presentation mode draws the points larger, and their key's samples stayed at the normal
+    # 7 px beside them: lesson 3's triangle (the 1-4-1 model) and circle (the deep one) were
+    # barely told apart on a projector.
+    w = main_window
+    _presenting(w, qtbot, lesson)
+    page = _lessons(w).pages[key]
+    qtbot.waitUntil(lambda: _scaled(page), timeout=60_000)
+    samples = [(sample, sample.item) for p in _plots(page) if getattr(p, "legend", None)
+               for sample, _ in p.legend.items if isinstance(sample.item, pg.ScatterPlotItem)]
+    assert samples
+
+    def drawn_at_size() -> None:
+        QApplication.processEvents()
+        for sample, item in samples:
+            size = float(item.data["size"].max())
+            assert size >= 1.4 * 7  # the points at the mode's scale
+            assert _ink_height(sample) >= 0.8 * size, (_ink_height(sample), size)
+    qtbot.waitUntil(drawn_at_size, timeout=30_000)
