@@ -59,8 +59,8 @@ LESSONS = (
            "non-linear."),
     Lesson("activations", "4. Five activations: one network each",
            "The same 1-D inputs through five random (4, 10, 30, 10, 4) networks, each with one "
-           "activation after every layer (points coloured as in the notebook, by a small linear "
-           "model's output). The notebook's softmax normalises over the whole array, so its "
+           "activation after every layer (points coloured as in the notebook, by lesson 3's "
+           "1-4-1 model's Y). The notebook's softmax normalises over the whole array, so its "
            "100 outputs sum to 1. tanh gives a step; cos wiggles; ReLU stays piecewise linear."),
     Lesson("moons", "5. Moons: the notebook's final figure",
            "A 2-4-10-4-1 sigmoid network trained with the notebook's mean squared error and plain "
@@ -102,9 +102,10 @@ SMALL_MODEL, SMALL_SYMBOL, SMALL_GLYPH = "1-4-1", "t1", "\u25b2"
 DEEP_MODEL, DEEP_GLYPH = "deep", "\u25cf"
 
 
-def _middle_brush():
-    """The colour scale's middle: a key's sample of points coloured by value."""
-    return pg.mkBrush(point_map().map([0.5], mode="qcolor")[0])
+def _key_brush():
+    """A key's sample of points coloured by value: the shape in the axes' grey, which stands
+    off either theme's background (the colour scale's middle was dark grey on the dark one)."""
+    return pg.mkBrush(*colors.theme().axis)
 
 
 def _class_symbols(labels: np.ndarray) -> list:
@@ -1035,8 +1036,8 @@ class LessonsView(QWidget):
             one = page.scatter(plot, x, y_small, small, name=SMALL_MODEL, symbol=SMALL_SYMBOL)
             deep = page.scatter(plot, x, y_deep, colours, name=DEEP_MODEL)
             one.setZValue(1)  # over the deep model's points where they meet (X near 0)
-            for item in (one, deep):  # the key's sample: the shape, in the scale's middle
-                item.setBrush(_middle_brush())
+            for item in (one, deep):  # the key's sample: the shape (each point keeps its own)
+                item.setBrush(_key_brush())
         p2 = page.plot(0, 2, "sigmoid between layers", X_INPUT, "Y (output)")
         page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
         # In presentation mode's columns "sigmoid on the output only" fitted on one line at
