@@ -815,10 +815,12 @@ class MainWindow(QMainWindow):
         d = self._drawn
         if self.sweep_driving is not None or d is None or not d.past or d.run_id != self._run_id:
             return
+        # One line, in presentation mode at 1024 px too, beside the run's status: on two the
+        # message hung over the timeline's slider and the check boxes under the plot for its
+        # ten seconds, just as a teacher who had rewound went on (review r29 M3).
         self.statusBar().showMessage(
-            f"Training goes on from the live end, epoch {d.live_epoch:,}, not from epoch "
-            f"{d.epoch:,} shown: Continue from here (Ctrl+B) trains on from there; Ctrl+Right "
-            "steps through the recording.", 10000)
+            f"Training goes on from the live end, epoch {d.live_epoch:,}; Ctrl+B continues "
+            f"from epoch {d.epoch:,} instead.", 10000)
 
     def _say_refused_rates(self) -> None:
         """Training starts at the rates in use: a rate field still holding a refused text shows
