@@ -17,7 +17,7 @@ from nnviz.core.network import (INIT_SCHEMES, MAX_HIDDEN_LAYERS, MAX_WIDTH, Netw
 
 from . import wheel
 from .feature_picker import FeaturePicker
-from .widgets import MessageLabel, SpinBox, combo, set_combo
+from .widgets import MessageLabel, SpinBox, add_layout, combo, set_combo
 
 
 class _LayerRow:
@@ -115,13 +115,13 @@ class ArchitectureEditor(QGroupBox):
         head = QHBoxLayout()
         head.addWidget(QLabel("Hidden layers"))
         head.addStretch(1)
-        layout.addLayout(head)
-        layout.addLayout(self.grid)
+        add_layout(layout, head)
+        add_layout(layout, self.grid)
         layout.addWidget(self.add)
         form = QFormLayout()
         form.addRow("Output activation", self.output_activation)
         form.addRow("Initial weights", self.init_scheme)
-        layout.addLayout(form)
+        add_layout(layout, form)
         layout.addWidget(self.wide_hint)
         layout.addWidget(self.message)
         layout.addWidget(self.note)

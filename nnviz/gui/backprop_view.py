@@ -38,8 +38,8 @@ from . import colors
 from .boundary_plot import DecisionPlot, shared
 from .network_view import NetworkCanvas, _valid_neuron
 from .neuron_maps import diverging_colour, neuron_label
-from .widgets import (Column, TextRoom, combo_width, computing, data_names_of, let_go,
-                      paint_combo)
+from .widgets import (Column, TextRoom, add_layout, combo_width, computing, data_names_of,
+                      let_go, paint_combo)
 
 # Units per layer drawn (the selected one and the most telling others): 10 x 10 links stay under
 # the Network view's MAX_LINKS, so every link of the selected unit's path is drawn.
@@ -1118,8 +1118,8 @@ class BackpropView(QWidget):
         split.setSizes([500, 700])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(self.head)
-        lay.addLayout(bar)
+        add_layout(lay, self.head)
+        add_layout(lay, bar)
         # Scrolls where the diagram (_keep_diagram) or presentation mode's least sizes need it.
         self.split_scroll = Column(split)
         self.split_scroll.set_scrolling(True)

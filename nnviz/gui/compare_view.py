@@ -44,6 +44,7 @@ from .compare_plots import (LossCurves, ScorePlot, ScoreTable, axis_colors, cate
                             member_dashes, member_names, outcome_colors)
 from .compare_tiles import TileMosaic
 from .sweep_panel import SweepPanel
+from .widgets import add_layout
 
 #: Narrower than this many lines of its text (1024 px; 1400 px in presentation mode), the
 #: view puts the two plots under the table and the tiles, each half the width, and folds the
@@ -160,7 +161,7 @@ class CompareView(QWidget):
         acts.setSpacing(4)
         for b in (self.promote_button, self.beside_button, self.undo_button):
             acts.addWidget(b)
-        lv.addLayout(acts)
+        add_layout(lv, acts)
 
         self.bottom = QSplitter(Qt.Orientation.Horizontal)
         self.bottom.addWidget(self.curves)
@@ -199,7 +200,7 @@ class CompareView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addLayout(head)
+        add_layout(lay, head)
         lay.addWidget(self.outer, 1)
         self._show_sweep(False)
 

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
 
 from . import colors, wheel
 from .look import themed_icon
-from .widgets import LabelRoom, MessageLabel, NumberCombo, NumberTwin, SpinBox, let_go
+from .widgets import (LabelRoom, MessageLabel, NumberCombo, NumberTwin, SpinBox, add_layout,
+                      let_go)
 
 # Epochs per frame from "one" to "as fast as possible" (None).
 SPEEDS: tuple[int | None, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
@@ -118,13 +119,13 @@ class RunControls(QFrame):
         top.setSpacing(6)
         top.addWidget(title)
         top.addWidget(self.speed_label, 1)
-        speed_box.addLayout(top)
+        add_layout(speed_box, top)
         row = QHBoxLayout()
         row.setSpacing(4)
         row.addWidget(self.speed)
         row.addWidget(self.full_speed)
         row.addStretch(1)
-        speed_box.addLayout(row)
+        add_layout(speed_box, row)
         self._fit_speed_label()
 
         self.stop_at = SpinBox()  # says so when a typed number is beyond its range
@@ -159,7 +160,7 @@ class RunControls(QFrame):
         stop_row.setSpacing(6)
         stop_row.addWidget(self.stop_at, 0, Qt.AlignmentFlag.AlignLeft)  # (its width: its own)
         stop_row.addWidget(self.stop_message, 1)
-        stop_box.addLayout(stop_row)
+        add_layout(stop_box, stop_row)
         self.stop_message.changed.connect(self._fit_stop_message)
         self.stop_at.out_of_range.connect(self.stop_message.show_error)
         self.stop_at.valueChanged.connect(lambda _n: self.stop_message.clear_message())
@@ -190,7 +191,7 @@ class RunControls(QFrame):
         outer.setContentsMargins(10, BAR_MARGIN, 10, BAR_MARGIN)
         outer.setSpacing(2)
         lay = QHBoxLayout()
-        outer.addLayout(lay)
+        add_layout(outer, lay)
         outer.addWidget(self.lr_message)
         lay.addWidget(self.reset)
         lay.addWidget(self.play)
@@ -198,9 +199,9 @@ class RunControls(QFrame):
             lay.addWidget(b)
         lay.addWidget(self.restart)
         lay.addSpacing(12)
-        lay.addLayout(speed_box)
+        add_layout(lay, speed_box)
         lay.addSpacing(8)
-        lay.addLayout(stop_box)
+        add_layout(lay, stop_box)
         lay.addWidget(self.lr_box)
         lay.addStretch(1)  # the bar's empty room (_fit_stop_message), before the epoch's
         # Its text changes every frame; the window is laid out again only when its size must.
@@ -412,9 +413,10 @@ class RunControls(QFrame):
                 self.step_buttons[1000])
 
     def _fold_room(self, buttons, hint: bool = False) -> int:
-        first = self.layout().itemAt(0)
-        gap = first.layout().spacing()
-        let_go(first)
+        # (the row's spacing from the row itself: read as the bar's layout's item, the row had
+        # PySide wrap all its items, at each layout request: widgets.let_go)
+        row = getattr(self, "_row", None)  # (None: the bar is still being built)
+        gap = row.spacing() if row is not None else 0
         return sum((b.sizeHint() if hint else b.minimumSizeHint()).width() + gap
                    for b in buttons)
 

@@ -26,6 +26,7 @@ from nnviz.core.training import Metrics
 
 from . import colors
 from .file_dialog import ask_file, start_folder
+from .widgets import add_layout
 
 MET, NOT_MET = "\u2714", "\u2718"
 #: Each goal's state in words beside its mark: the marks alone were told apart mostly by their
@@ -120,13 +121,13 @@ class ExercisePanel(QFrame):
         self.buttons.setSpacing(4)
         self._button_rows = (QHBoxLayout(), QHBoxLayout())
         for row in self._button_rows:
-            self.buttons.addLayout(row)
+            add_layout(self.buttons, row)
         self._rows = 0
         self._arrange_buttons()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addLayout(self.buttons)
+        add_layout(outer, self.buttons)
         outer.addWidget(self.scroll, 1)
         outer.addWidget(self.goals_box)
         self.scroll.verticalScrollBar().rangeChanged.connect(lambda *_: self._show_revealed())

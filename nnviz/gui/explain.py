@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QScrollArea, QSizePo
                                QToolButton, QVBoxLayout, QWidget)
 
 from . import colors
+from .widgets import let_go
 
 @dataclass(frozen=True)
 class Facts:
@@ -529,8 +530,10 @@ def fill_tooltips(root: QWidget) -> None:
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             if label is None or field is None:
+                let_go(label, field)
                 continue
             lw, fw = label.widget(), field.widget()
+            let_go(label, field)  # (their wrappers outlived the items: widgets.let_go)
             if isinstance(lw, QLabel) and fw is not None and not lw.toolTip() and fw.toolTip():
                 lw.setToolTip(fw.toolTip())
     for view in root.findChildren(pg.GraphicsView):

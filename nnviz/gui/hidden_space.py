@@ -21,7 +21,7 @@ from nnviz.core.formatting import plural
 from . import colors
 from .explain import facts_of
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, cache_axes,
+from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, add_layout, cache_axes,
                       class_names_of, computing, move_points, plain_axes, window_playing)
 
 PCA, UNITS = "principal components", "two units"
@@ -121,12 +121,12 @@ class HiddenSpaceView(QWidget):
         cache_axes(self.plot.getPlotItem())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(row)
+        add_layout(lay, row)
         lay.addWidget(LabelRoom(self.caption))  # the epoch note's new text every frame
         key_row = QHBoxLayout()
         key_row.addWidget(self.key)
         key_row.addWidget(LabelRoom(self.variance), 1)  # new shares every frame: no new layout
-        lay.addLayout(key_row)
+        add_layout(lay, key_row)
         lay.addWidget(self.plot, 1)
         lay.addStretch(0)  # the words at the top while the plot is hidden (_message)
         self.layer_box.currentIndexChanged.connect(self._changed)

@@ -35,8 +35,8 @@ from . import colors
 from .actions.undo import AppliedCommand
 from .stepped_range import nice_range
 from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, FittingLabel,
-                      LabelRoom, LogAxis, SparseAxis, cache_axes, loose_title, move_points,
-                      plain_axes, power_of_ten)
+                      LabelRoom, LogAxis, SparseAxis, add_layout, cache_axes, loose_title,
+                      move_points, plain_axes, power_of_ten)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -478,8 +478,8 @@ class LandscapeView(QWidget):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(top)
-        lay.addLayout(hint_row)
+        add_layout(lay, top)
+        add_layout(lay, hint_row)
         # Below the controls, one column: in presentation mode it scrolls as a whole, the map
         # as wide as the view, the side plots under it at full width and the explanation whole
         # (beside each other at 1024x768 the map was ~200 px across, the side plots' titles
@@ -511,7 +511,7 @@ class LandscapeView(QWidget):
         plots = QHBoxLayout(self.row)
         plots.setContentsMargins(0, 0, 0, 0)
         plots.setSpacing(12)  # the colour bar's numbers apart from the side plots' axes
-        plots.addLayout(left, 3)
+        add_layout(plots, left, 3)
         plots.addWidget(self.plots_scroll, 2)
         self.plots_row = plots
         self.stacked = False  # the side plots under the map (_stacks), not beside it

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QListWidget, QPushButton,
-                               QSizePolicy, QStackedWidget, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics
+from PySide6.QtWidgets import (QBoxLayout, QGraphicsTextItem, QHBoxLayout, QLabel, QListWidget,
+                               QPushButton, QSizePolicy, QStackedWidget, QStyle, QVBoxLayout, QWidget)
 
 from nnviz.core import lessons
 from nnviz.core.inspect import BaselineView
@@ -26,7 +28,7 @@ from nnviz.core.inspect import BaselineView
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
 from .widgets import (CappedScroll, Column, FittedTitles, LogAxis, PlaneHeights, SparseAxis,
-                      fit_title)
+                      add_layout, fit_title)
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,14 @@ LESSONS = (
            "(hidden 4, 10, 20, 50) is still one linear map, and the values grow with every layer "
            "-- the notebook's first hint of why deep networks need care."),
     Lesson("sigmoid", "3. Sigmoid: at the output or between layers",
-           "With sigmoid only on the output of the deep linear model (hidden 4, 10, 30, 10, 4), "
-           "the huge outputs saturate it: the model becomes a step from 0 to 1. With sigmoid "
-           "between layers the values stay small and the model becomes smoothly non-linear."),
+           "Sigmoid squeezes Y into (0, 1): large Y near 1, small or negative Y near 0. A "
+           "1-4-1 model's small Y it bends gently; a deep linear model's (hidden 4, 10, 30, 10, "
+           "4) huge Y it makes a step. Between layers it keeps values small: smoothly "
+           "non-linear."),
     Lesson("activations", "4. Five activations: one network each",
            "The same 1-D inputs through five random (4, 10, 30, 10, 4) networks, each with one "
-           "activation after every layer (points coloured as in the notebook, by a small linear "
-           "model's output). The notebook's softmax normalises over the whole array, so its "
+           "activation after every layer (points coloured as in the notebook, by lesson 3's "
+           "1-4-1 model's Y). The notebook's softmax normalises over the whole array, so its "
            "100 outputs sum to 1. tanh gives a step; cos wiggles; ReLU stays piecewise linear."),
     Lesson("moons", "5. Moons: the notebook's final figure",
            "A 2-4-10-4-1 sigmoid network trained with the notebook's mean squared error and plain "
@@ -92,6 +95,17 @@ def _value_key(name: str) -> str:
 # Lessons 3 and 4's inputs, as the notebook draws them (np.random.randn(1, 100)).
 X_INPUT = "X (input)"
 X_WORDS = "X: 100 single numbers from N(0, 1), not the moons"
+
+
+# Lesson 3's two linear models, a shape each on the plots they share (and in its key).
+SMALL_MODEL, SMALL_SYMBOL, SMALL_GLYPH = "1-4-1", "t1", "\u25b2"
+DEEP_MODEL, DEEP_GLYPH = "deep", "\u25cf"
+
+
+def _key_brush():
+    """A key's sample of points coloured by value: the shape in the axes' grey, which stands
+    off either theme's background (the colour scale's middle was dark grey on the dark one)."""
+    return pg.mkBrush(*colors.theme().axis)
 
 
 def _class_symbols(labels: np.ndarray) -> list:
@@ -137,6 +151,11 @@ TEXT_SHARE = 0.4  # of a lesson page's height, at most, for its title and words
 SHORT_PAGE, SHORT_TEXT_SHARE = 640, 0.3
 
 
+#: Lesson 5's page while its network trains in the background (in its numbers and its figure).
+MOONS_COMING = ("Training the notebook's network for 1,000 epochs (the first time, jax compiles "
+                "it): its three plots and its loss curve come here in a few seconds\u2026")
+
+
 class LessonPage(QWidget):
     """A title, a sentence or two, the numbers, and the plots (built once, on first show)."""
 
@@ -168,7 +187,7 @@ class LessonPage(QWidget):
         words = QWidget()
         wl = QVBoxLayout(words)
         wl.setContentsMargins(0, 0, 0, 0)
-        wl.addLayout(head)
+        add_layout(wl, head)
         wl.addWidget(text)
         wl.addWidget(self.numbers)
         # The words scroll when they would take more than TEXT_SHARE of the page: on a
@@ -364,7 +383,39 @@ class LessonPage(QWidget):
         if self.head.direction() != direction:
             self.head.setDirection(direction)
 
+    coming: QGraphicsTextItem | None = None
+
+    def say_coming(self, text: str | None) -> None:
+        """``text`` at the top of the figure while its plots are made (None: no more). In
+        presentation mode the numbers are under the figure, below the edge at 1024x768: while
+        lesson 5's network trained (10-15 s with its compile) the page showed a blank white box,
+        where Landscape and Backprop say what is coming (review r29 M6)."""
+        if self.coming is not None:
+            self.glw.scene().removeItem(self.coming)
+            self.coming = None
+        if text is None:
+            return
+        self.coming = QGraphicsTextItem()
+        self.coming.setHtml(f"<div align='center'>{text}</div>")
+        self._place_coming()
+        self.glw.scene().addItem(self.coming)
+
+    def _place_coming(self) -> None:
+        """The note in the page's text font and colour, wrapped to the figure's width."""
+        note = self.coming
+        if note is None:
+            return
+        font = QFont(self.numbers.font())  # the words' size (points read larger in a scene)
+        font.setPixelSize(QFontInfo(self.numbers.font()).pixelSize())
+        note.setFont(font)
+        note.setDefaultTextColor(QColor(*colors.text()))
+        margin = 12
+        note.setTextWidth(max(self.glw.width() - 2 * margin, 60))
+        note.setPos(margin, margin)
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if obj is self.glw and event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
+            self._place_coming()
         if obj is self.numbers:
             if event.type() == QEvent.Type.Resize and self._numbers_below and \
                     event.oldSize().height() != event.size().height():
@@ -459,6 +510,26 @@ class LessonPage(QWidget):
         return item
 
 
+class PointSample(ItemSample):
+    """A key's sample of a scatter's points at their size: presentation mode sizes each point
+    (nnviz.gui.presentation), and pyqtgraph's sample stayed at the normal 7 px beside them
+    (lesson 3's triangles and circles, barely told apart in its key)."""
+
+    def paint(self, p, *args) -> None:
+        item = self.item
+        sizes = item.data["size"] if isinstance(item, pg.ScatterPlotItem) and \
+            len(item.data) else None
+        if sizes is None or not np.any(sizes > 0) or not item.isVisible():
+            super().paint(p, *args)
+            return
+        opts = item.opts
+        if opts.get("antialias"):
+            p.setRenderHint(p.RenderHint.Antialiasing)
+        p.translate(10, 10)  # the middle of pyqtgraph's 20x20 sample
+        size = min(float(np.max(sizes)), 18.0)
+        drawSymbol(p, opts["symbol"], size, pg.mkPen(opts["pen"]), pg.mkBrush(opts["brush"]))
+
+
 class LegendRow(pg.LegendItem):
     """A plot's key in a row of the plot's own layout under its x axis, outside the data: in
     the plot, in presentation mode at 1024x768, lesson 1's key covered about 40 of its points
@@ -470,6 +541,7 @@ class LegendRow(pg.LegendItem):
         # Not anchored in the view box: the plot's layout places it. No box: outside the data,
         # nothing to stand apart from.
         super().__init__(offset=None, frame=False)
+        self.sampleType = PointSample
         self.plot = plot
         self.setToolTip("What each mark and line of this plot is.")
         # As wide as its entries, centred; never the reason for a wider plot (its lines are).
@@ -986,12 +1058,23 @@ class LessonsView(QWidget):
         s = lessons.replay().sigmoid
         x = s.X[0]
         colours = _value_brushes(s.Y_deep)
+        # The notebook's cells 25-30 first: a 1-4-1 linear model's y and G = sigmoid(y), each
+        # point coloured by its y. Its two scatters share the deep linear model's two plots
+        # (cells 31-33), a shape each: the same sigmoid bends the small y gently and turns the
+        # huge Y into a step, side by side on one plot. Two plots of their own made two rows,
+        # and in presentation mode at 1400x900 the numbers went under the bottom edge.
+        small = _value_brushes(s.y_small)
         # The notebook's names (X, Y, G), each saying what it is: "X", "Y", "G" alone read as
         # nothing, and X as the moons of the other tabs.
-        p0 = page.plot(0, 0, "deep linear model", X_INPUT, "Y (output)")
-        page.scatter(p0, x, s.Y_deep, colours)
+        p0 = page.plot(0, 0, "linear models", X_INPUT, "Y (output)")
         p1 = page.plot(0, 1, "sigmoid on the output only", X_INPUT, "G = sigmoid(Y)")
-        page.scatter(p1, x, s.G_deep, colours)
+        for plot, y_small, y_deep in ((p0, s.y_small, s.Y_deep), (p1, s.G_small, s.G_deep)):
+            page.key_under(plot)
+            one = page.scatter(plot, x, y_small, small, name=SMALL_MODEL, symbol=SMALL_SYMBOL)
+            deep = page.scatter(plot, x, y_deep, colours, name=DEEP_MODEL)
+            one.setZValue(1)  # over the deep model's points where they meet (X near 0)
+            for item in (one, deep):  # the key's sample: the shape (each point keeps its own)
+                item.setBrush(_key_brush())
         p2 = page.plot(0, 2, "sigmoid between layers", X_INPUT, "Y (output)")
         page.scatter(p2, x, s.Y_between, _value_brushes(s.Y_between))
         # In presentation mode's columns "sigmoid on the output only" fitted on one line at
@@ -1003,13 +1086,16 @@ class LessonsView(QWidget):
         key = _value_key("Y")
         page.numbers.setToolTip(
             "The notebook's names: X its inputs (np.random.randn(1, 100)), Y a model's output, "
-            "G = sigmoid(Y). The points are coloured by Y (in the first two plots the deep "
-            "linear model's), as the notebook colours them, so that a point can be followed "
-            "from one plot to the next.")
+            "G = sigmoid(Y). The points are coloured by their own model's Y, as the notebook "
+            "colours them, so that a point can be followed from one plot to the next: "
+            f"{SMALL_GLYPH} the 1-4-1 linear model of cells 26-29, {DEEP_GLYPH} the deep "
+            "linear model (hidden 4, 10, 30, 10, 4) of cells 31-33.")
         page.numbers.setText(
             f"{X_WORDS}; Y: the output; G = sigmoid(Y); {key}. "
-            f"The deep linear outputs run from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
-            f"<b>{sat:.0%}</b> of the sigmoid's outputs are within 0.01 of 0 or 1 (a step); with "
+            f"{SMALL_GLYPH} 1-4-1 model: Y from {s.y_small.min():.4g} to {s.y_small.max():.4g}, "
+            f"G from <b>{s.G_small.min():.4f}</b> to <b>{s.G_small.max():.4f}</b>. "
+            f"{DEEP_GLYPH} Deep linear: Y from {s.Y_deep.min():.4g} to {s.Y_deep.max():.4g}, so "
+            f"<b>{sat:.0%}</b> of G are within 0.01 of 0 or 1 (a step); with "
             f"sigmoid between layers they all lie between <b>{s.Y_between.min():.4f}</b> and "
             f"<b>{s.Y_between.max():.4f}</b>.")
         page.filled = True
@@ -1039,7 +1125,8 @@ class LessonsView(QWidget):
 
     def _fill_moons(self, page: LessonPage) -> None:
         if self._moons_future is None:
-            page.numbers.setText("Training the notebook's network for 1000 epochs...")
+            page.numbers.setText(MOONS_COMING)
+            page.say_coming(MOONS_COMING)
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-lesson")
             self._moons_future = self._executor.submit(lessons.moons_lesson)
             self._poll.start()
@@ -1059,6 +1146,7 @@ class LessonsView(QWidget):
             page.filled = True
             return
         self.moons_result = m
+        page.say_coming(None)
         X = m.X
         page.widest_tick = "0.25"  # the loss; the planes' "-0.5" is no wider
         planes = []
@@ -1251,6 +1339,7 @@ class LessonsView(QWidget):
         self._baseline_rect = None  # the new planes' range, heights and arrangement set anew
         from .look import style_tree
         style_tree(self)
+        self.pages["moons"]._place_coming()  # lesson 5 still training: its note's new colour
         if self.isVisible():
             self._fill(self.current_key)
         self._check_moons()

@@ -73,8 +73,8 @@ from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
 from .widgets import (HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
-                      ViewsButton, WholeTabsBar, WrappedLabel, shown_class_names)
-from .widgets import settle_plots  # (a line of its own: merges beside the import above)
+                      ViewsButton, WholeTabsBar, WrappedLabel, add_layout, settle_plots,
+                      shown_class_names)
 from .worker import TrainingWorker
 
 USER_ERRORS = (NnvizError,)  # every error meant for the user (core/errors.py)
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         opts.addWidget(self.show_test)
         opts.addWidget(self.discretize)
         opts.addStretch(1)
-        mv.addLayout(opts)
+        add_layout(mv, opts)
 
         self.tabs = QTabWidget()
         self.tabs.setTabBar(WholeTabsBar())  # scrolled, no tab cut at the bar's start
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
         self.metrics.width_changed.connect(self._refit_metrics)
         top.addWidget(self.metrics_room, 1)
         top.addWidget(self.log_scale, 0, Qt.AlignmentFlag.AlignTop)
-        lv.addLayout(top)
+        add_layout(lv, top)
         self.metrics_row = top  # (presentation mode's readout goes beside the check box)
         lv.addWidget(self.loss_plot, 1)
         self.timeline = Timeline()
@@ -816,10 +816,12 @@ class MainWindow(QMainWindow):
         d = self._drawn
         if self.sweep_driving is not None or d is None or not d.past or d.run_id != self._run_id:
             return
+        # One line, in presentation mode at 1024 px too, beside the run's status: on two the
+        # message hung over the timeline's slider and the check boxes under the plot for its
+        # ten seconds, just as a teacher who had rewound went on (review r29 M3).
         self.statusBar().showMessage(
-            f"Training goes on from the live end, epoch {d.live_epoch:,}, not from epoch "
-            f"{d.epoch:,} shown: Continue from here (Ctrl+B) trains on from there; Ctrl+Right "
-            "steps through the recording.", 10000)
+            f"Training goes on from the live end, epoch {d.live_epoch:,}; Ctrl+B continues "
+            f"from epoch {d.epoch:,} instead.", 10000)
 
     def _say_refused_rates(self) -> None:
         """Training starts at the rates in use: a rate field still holding a refused text shows

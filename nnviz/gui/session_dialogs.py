@@ -13,7 +13,7 @@ from nnviz.core.csvdata import (CsvPreview, ImportedData, preview_csv, preview_t
 from nnviz.core.data import CLASSIFICATION, REGRESSION
 
 from . import colors
-from .widgets import MessageLabel, access_keys, dspin
+from .widgets import MessageLabel, access_keys, add_layout, dspin
 
 BASE_SIZE = (560, 480)  # at the application's font; larger in proportion to a larger one
 TASKS = {"auto": "Detect from the last column", CLASSIFICATION: "Classification (labels)",
@@ -98,7 +98,7 @@ class ImportDialog(QDialog):
         layout.addWidget(where)
         layout.addWidget(expected)
         layout.addWidget(self.table, 1)
-        layout.addLayout(form)
+        add_layout(layout, form)
         layout.addWidget(self.summary)
         layout.addWidget(self.scale_warning)
         layout.addWidget(self.buttons)

@@ -11,6 +11,7 @@ from nnviz.core.ready_sweeps import READY
 from nnviz.core.sweep import MAX_MEMBERS as SWEEP_MAX_MEMBERS
 from nnviz.core.sweep_driver import AxisError, axis_title, parse_values  # noqa: F401
 from . import colors
+from .widgets import add_layout
 
 # The most members the Compare tab trains (its tiles, curves and table show every one); the
 # command line's ``nnviz sweep`` trains up to core.sweep.MAX_MEMBERS (1,024). One sentence for
@@ -58,7 +59,7 @@ class SweepPanel(QGroupBox):
         heading = QLabel("Ready-made (on the notebook's moons):")
         heading.setWordWrap(True)  # on two lines in presentation mode, not cut
         lay.addWidget(heading)
-        lay.addLayout(ready)
+        add_layout(lay, ready)
         own = QLabel("Or your own, on the current run's problem:")
         own.setWordWrap(True)  # it was cut at "problem" in presentation mode at 1024 px
         own.setToolTip("The data, network and settings of the main window's run, with one or "
@@ -87,7 +88,7 @@ class SweepPanel(QGroupBox):
             self.value_edits.append(edit)
             self._axis_changed(box, edit)
         grid.setColumnStretch(1, 1)
-        lay.addLayout(grid)
+        add_layout(lay, grid)
         self.start = QPushButton("Start sweep")
         self.start.setToolTip("Train every combination of the values: Play, Step and the speed "
                               "slider drive the sweep while this tab is shown.")

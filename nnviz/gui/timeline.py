@@ -22,7 +22,7 @@ from nnviz.core.runlog import MAX_BRANCH_NAME, branch_name
 from nnviz.core.snapshot import Snapshot
 from . import colors, wheel
 from .look import ThemeStyle
-from .widgets import FittingButton, FittingLabel, LabelRoom
+from .widgets import FittingButton, FittingLabel, LabelRoom, add_layout
 
 
 REPLAY_FPS = 30
@@ -225,8 +225,8 @@ class Timeline(QWidget):
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(2)
-        v.addLayout(top)
-        v.addLayout(bottom)
+        add_layout(v, top)
+        add_layout(v, bottom)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000 // REPLAY_FPS)

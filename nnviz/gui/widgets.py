@@ -12,11 +12,11 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextDocument, QValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGraphicsItem, QLabel,
-                               QScrollArea, QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QComboBox, QDoubleSpinBox, QFrame,
+                               QGraphicsItem, QGridLayout, QLabel, QLayout, QScrollArea,
+                               QSizeGrip, QSizePolicy, QSpinBox, QStatusBar, QStyle,
                                QStyleOption, QStyleOptionTab, QStyleOptionToolButton, QTabBar,
-                               QToolButton,
-                               QVBoxLayout, QWidget)
+                               QToolButton, QVBoxLayout, QWidget)
 
 # A refused field: pale pink with dark text in either theme (the dark theme's light text on
 # the pink read at 1.05:1).
@@ -735,14 +735,42 @@ _NO_MOST = 16777215  # QWIDGETSIZE_MAX: no most size set
 def let_go(*items) -> None:
     """Let go of the Python wrappers of layout items (``QLayout.itemAt``'s): a QLayoutItem is
     no QObject, so Qt deletes it (its widget removed, its layout gone) without telling PySide,
-    and the wrapper, which the layout keeps alive, stays registered at its address. A C++
-    object made later at that address came back as that wrapper: pyqtgraph's scatter points
-    (its pixmap fragments) went to drawPixmapFragments as a QWidgetItem and were not drawn
-    (a TypeError on paint, seen in the Backprop tests), a title's document as a QWidgetItem.
-    Call it once what was read from the items is taken; a layout (a QObject, tracked) stays."""
+    and the wrapper, which the layout keeps alive, stays registered at its address as long as
+    the layout lives. A C++ object made later at that address came back as that wrapper:
+    pyqtgraph's scatter points (its pixmap fragments) went to drawPixmapFragments as a
+    QWidgetItem and were not drawn (a TypeError on paint, seen in the Backprop tests), a
+    title's document as a QWidgetItem. Call it once what was read from the items is taken.
+
+    A layout (a QObject, tracked) stays, and the items in it are let go of: PySide's
+    ``itemAt`` that returns a layout wraps every item in it and in the layouts in it (its
+    ownership glue, as in :func:`add_layout`): the run bar's first item, read at each of its
+    layout requests, wrapped the bar's 20."""
     for item in items:
-        if item is not None and not isinstance(item, QObject) and shiboken6.isValid(item):
+        if isinstance(item, QLayout):
+            _let_go_within(item)
+        elif item is not None and not isinstance(item, QObject) and shiboken6.isValid(item):
             shiboken6.invalidate(item)
+
+
+def add_layout(layout: QBoxLayout | QGridLayout, sub: QLayout, *args) -> None:
+    """``layout.addLayout(sub, *args)`` without the wrappers PySide gives ``sub``'s items.
+
+    Where ``layout`` is in a widget already, PySide's addLayout (its ownership glue,
+    ``addLayoutOwnership``) makes a Python wrapper of every item in ``sub`` and in the layouts
+    in it, and keeps it with ``layout``: no nnviz code read them, and the run bar's speed and
+    stop rows had eight, the whole window ~90. One stays registered after Qt deletes its item
+    (its widget deleted) while the layout lives, and a C++ object made later at that address
+    came back as a QWidgetItem (see :func:`let_go`). Here they are let go of once made.
+    (``QWidget.setLayout``, ``addWidget`` and ``addStretch`` wrap no item; ``itemAt`` does:
+    :func:`let_go` after reading.)"""
+    layout.addLayout(sub, *args)
+    if layout.parentWidget() is not None:  # (else PySide keeps ``sub`` only, no item)
+        _let_go_within(sub)
+
+
+def _let_go_within(layout: QLayout) -> None:
+    """Let go of the wrappers of ``layout``'s items and its layouts' items (a layout stays)."""
+    let_go(*[layout.itemAt(i) for i in range(layout.count())])
 
 
 class LabelRoom(QWidget):

@@ -181,3 +181,53 @@ def test_lesson_5_says_why_its_run_starts_at_0_2537_not_the_first_models_0_283(v
     assert start == "0.2537"
     assert "initial cost 0.283" in text and "draws new weights" in text
     assert f"at the start is {start}" in text
+
+
+def _notebooks_cells_26_to_28():
+    """The notebook's X, y and G of cells 26-28, by its own calls on numpy's global stream from
+    np.random.seed(42) (cells 2, 10, 13, 17, 21 draw before them); not the replay's."""
+    state = np.random.get_state()
+    try:
+        np.random.seed(42)
+        np.random.normal(size=100)  # cell 2: the line's noise
+        np.random.randn(3, 1), np.random.randn(3, 4), np.random.randn(4, 1)  # cell 10
+        np.random.randn(4, 2)  # cell 13
+        lessons.LinearModel(3, 2, (4,))  # cell 17 (the notebook's class: np.random itself)
+        lessons.LinearModel(3, 2, (4, 10, 20, 50))  # cell 21
+        model = lessons.LinearModel(1, 1, (4,))  # cell 26: HIDDEN_DIMS = (4,)
+        X = np.random.randn(1, 100)  # cell 27
+        y = model(X)  # cell 28
+        return X, y, 1 / (1 + np.exp(-y))
+    finally:
+        np.random.set_state(state)
+
+
+def test_lesson_3_draws_the_notebooks_1_4_1_model_and_its_sigmoid(view):
+    """The notebook's cells 25-30 (a 1-4-1 linear model, its y and G = sigmoid(y) against X,
+    coloured by y) were not on the page: it began at the deep linear model of cell 31."""
+    X, y, G = _notebooks_cells_26_to_28()
+    view.show_lesson("sigmoid")
+    page = view.pages["sigmoid"]
+    plots = [item for item in page.glw.ci.items if isinstance(item, pg.PlotItem)]
+    shown = {}
+    for plot in plots:
+        for item in plot.items:
+            if isinstance(item, pg.ScatterPlotItem) and item.name() == "1-4-1":
+                shown[plot.getAxis("left").labelText] = item, plot
+    assert set(shown) == {"Y (output)", "G = sigmoid(Y)"}, list(shown)
+    for label, values in (("Y (output)", y), ("G = sigmoid(Y)", G)):
+        xs, ys = shown[label][0].getData()
+        np.testing.assert_array_equal(xs, X[0])  # the notebook's numbers, exactly
+        np.testing.assert_array_equal(ys, values[0])
+        # coloured by y: its highest y in the scale's high colour, its lowest in the low one
+        brushes = shown[label][0].data["brush"]
+        hi, lo = (colors.point_map().map([t], mode="qcolor")[0] for t in (1.0, 0.0))
+        assert brushes[np.argmax(y[0])].color().name() == hi.name()
+        assert brushes[np.argmin(y[0])].color().name() == lo.name()
+    # a key under both plots tells the 1-4-1 model's points from the deep model's
+    for _, plot in shown.values():
+        assert [label.text for _, label in plot.legend.items] == ["1-4-1", "deep"]
+    words = page.numbers.text()
+    assert f"1-4-1 model: Y from {y.min():.4g} to {y.max():.4g}" in words
+    assert f"G from <b>{G.min():.4f}</b> to <b>{G.max():.4f}</b>" in words
+    assert "near 1" in page.lesson.text and "near 0" in page.lesson.text  # cell 30's point
