@@ -86,6 +86,7 @@ RATE_LABEL_AT = 0.55  # a rate change's label, this far up its line (the legend 
 RATE_LEVELS = tuple(sorted((round(0.07 + 0.04 * i, 2) for i in range(22)),
                            key=lambda h: (abs(h - RATE_LABEL_AT), h)))
 RATE_LABEL_PAD = 2  # px kept clear around a rate label's text
+RATE_RIGHT, RATE_LEFT = (0, 0.5), (1, 0.5)  # a rate label's anchors: right, left of its line
 RATE_LABEL_PT = 9  # its label's size (the key's), times presentation mode's scale
 RATE_LABEL_GROUND = 220  # the opacity of the plot's background under the label (of 255)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
@@ -329,6 +330,7 @@ class LossPlot(pg.PlotWidget):
     def _stop_following(self, *_) -> None:
         self.following = False
         self.spike_note.hide()  # the user's own range: the note may no longer be true
+        self._stagger_rates()  # a rate label kept beside its line, on the side with room
 
     def follow(self, *_) -> None:
         """Follow the run again (after a drag or a zoom)."""
@@ -919,14 +921,21 @@ class LossPlot(pg.PlotWidget):
         W, H = max(vb.width(), 1.0), max(vb.height(), 1.0)
         legend = (vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
                   if self.legend.isVisible() else None)
-        # Where each label is: pyqtgraph draws it right of its line in the view's left half and
-        # left of it in the right half (r21: "lr 0.3" left of its line ran into "lr 2" right
-        # of the one before it, "lrlr20.3", once the axis had grown), its middle at its height.
+        # Each label right of its line, over the epochs trained at its rate; left of it (still
+        # touching it) only where the view has no room on the right: pyqtgraph's own choice,
+        # left of the line in the view's right half, put "lr 0.1" over the stretch trained at
+        # the old rate, and a class read it as that stretch's (review r29 M4). Its middle at
+        # its height.
         spans = []
         for line in shown:
             x = (line.value() - x0) / max(x1 - x0, 1e-12) * W
             w = line.label.boundingRect().width()
-            left = x if line.value() < (x0 + x1) / 2 else x - w
+            right = x + w + RATE_LABEL_PAD <= W or x < w  # (no room either side: the right)
+            anchor = RATE_RIGHT if right else RATE_LEFT
+            if [tuple(a) for a in line.label.anchors] != [anchor, anchor]:
+                line.label.anchors = [anchor, anchor]  # (kept as pyqtgraph places it again)
+                line.label.setAnchor(anchor)
+            left = x if right else x - w
             spans.append((left, left + w, line.label.boundingRect().height(), line))
         placed: list[tuple[float, float, float, float]] = []  # the labels placed: l, r, t, b
         for a, b, h, line in sorted(spans, key=lambda t: t[0]):
