@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen, QTextDocume
 from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView, QTableView,
                                QWidget)
 
-from nnviz.core.formatting import format_score
+from nnviz.core.formatting import format_losses, format_score
 from nnviz.core.sweep_driver import axis_title, format_value
 
 from . import colors
@@ -528,6 +528,7 @@ class ScoreModel(QAbstractTableModel):
         self.members: tuple = ()
         self.scores: tuple = ()
         self.best: int | None = None
+        self._columns: dict[str, list[str]] = {}  # score key -> its cells' texts
         self.worse: dict[int, tuple[float, float]] = {}  # member: (first loss, last) (WORSE_TIP)
         self.classification = True
 
@@ -535,14 +536,25 @@ class ScoreModel(QAbstractTableModel):
         self.beginResetModel()
         self.axes, self.members, self.classification = axes, members, classification
         self.scores, self.best = tuple({} for _ in members), None
+        self._columns = {}
         self.endResetModel()
 
     def update_scores(self, scores: tuple, best: int | None,
                       worse: dict[int, tuple[float, float]] | None = None) -> None:
         self.scores, self.best, self.worse = scores, best, dict(worse or {})
+        self._columns = {}
         if self.members:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1,
                                                                self.columnCount() - 1))
+
+    def _column_texts(self, key: str) -> list[str]:
+        """Score ``key``'s cells, every row's in one notation (format_losses)."""
+        columns = self._columns
+        if key not in columns:
+            rows = [self.scores[r] if r < len(self.scores) else {}
+                    for r in range(len(self.members))]
+            columns[key] = format_losses([s.get(key, math.nan) for s in rows])
+        return columns[key]
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt)
         return 0 if parent.isValid() else len(self.members)
@@ -601,6 +613,8 @@ class ScoreModel(QAbstractTableModel):
                 if not isinstance(v, (int, float)) or not math.isfinite(v):
                     return ""
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
+            if "loss" in key:
+                return self._column_texts(key)[r]  # (one notation in the column)
             return format_score(v, percent=self.classification and "accuracy" in key)
         if role == Qt.ItemDataRole.ForegroundRole and (diverged or worse_cell):
             return QBrush(QColor(*diverged_color()))
