@@ -28,7 +28,7 @@ from nnviz.cli import (_RUN_OPTIONS, SWEPT, UsageError, _go_back, _Printer, _sha
                        build_parser, build_problem, check_preset, open_history,
                        scaling_fields)
 from nnviz.core import fileio
-from nnviz.core.formatting import format_score
+from nnviz.core.formatting import format_losses, format_score
 from nnviz.core.sweep import Axis, Sweep, SweepSpec
 from nnviz.core.sweep_driver import member_run
 from nnviz.core.training import (MAX_CHUNK, STUCK_EPOCHS, divergence_message, stuck_high,
@@ -359,6 +359,9 @@ def sweep_command(args: argparse.Namespace) -> int:
     ok = [i for i, s in enumerate(scores) if not s["diverged"] and math.isfinite(s[key])]
     best = min(ok, key=lambda i: scores[i][key]) if ok else None
     rows = []
+    # each loss column in one notation (format_losses), as the window's table
+    train_losses = format_losses([s["train_loss"] for s in scores])
+    test_losses = format_losses([s["test_loss"] for s in scores])
     for i, s in enumerate(scores):
         mark = "*" if i == best else ("diverged" if s["diverged"] else "")
         extra = []
@@ -366,9 +369,9 @@ def sweep_command(args: argparse.Namespace) -> int:
             value, limit = sharp[i]
             extra = [format_score(value), f"{limit:.4g}" if limit is not None else "n/a"]
         rows.append([str(i), *(_cell(s[n]) for n in names), str(s["epoch"]),
-                     format_score(s["train_loss"]),
+                     train_losses[i],
                      format_score(s["train_accuracy"], classification),
-                     format_score(s["test_loss"]),
+                     test_losses[i],
                      format_score(s["test_accuracy"], classification),
                      *extra, mark])
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]

@@ -16,6 +16,19 @@ def format_loss(v: Any) -> str:
     return f"{v:.4f}" if 0.001 <= abs(v) < 1000 else f"{v:.3g}"
 
 
+def format_losses(values) -> list[str]:
+    """A column of losses, all in one notation so that they compare at a glance: four
+    decimals where every one is from 0.001 to 1000 (as format_loss), else every one in
+    scientific notation with three significant digits ("1.27e-05", "8.50e-05", "7.79e-04",
+    "2.60e-03"): a sweep's table read "8.5e-05" over "0.000779" over "0.0026" in one column,
+    and a class compared the digits, not the sizes (review r29 L2). "n/a" where none."""
+    finite = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
+    if all(0.001 <= abs(v) < 1000 for v in finite):
+        return [format_loss(v) for v in values]
+    return [f"{v:.2e}" if isinstance(v, (int, float)) and math.isfinite(v) else "n/a"
+            for v in values]
+
+
 def format_accuracy(v: Any, classification: bool) -> str:
     """A percentage for classes; R\u00b2 for regression with three decimals (three significant
     digits beyond 1000 in size). With ``.3g`` a train and a test R\u00b2 side by side read

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen, QTextDocume
 from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QHeaderView, QTableView,
                                QWidget)
 
-from nnviz.core.formatting import format_score
+from nnviz.core.formatting import format_losses, format_score
 from nnviz.core.sweep_driver import axis_title, format_value
 
 from . import colors
@@ -74,6 +74,7 @@ CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: Curves named at their ends (more: the colours and the key alone, as the seeds' 16), the
 #: names' size, and their gap to the curve's last point (px).
 NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
+NAME_COLUMNS = 3  # at most this many columns of names at the curves' ends
 #: The loss chart before the sweep's first epoch: what comes there, not an empty log axis
 #: numbered "5" and "2" (review r26 F5; Backprop's empty plane, r25 F9).
 WAITING_CURVES = "Each member's training loss appears here from the sweep's first epoch."
@@ -430,9 +431,27 @@ class LossCurves(pg.PlotWidget):
         line = max(QFontMetrics(self.names[0].textItem.font()).height(),
                    self.names[0].textItem.boundingRect().height())
         ends = sorted((min(max(b, line), h), k, x) for b, k, x in ends)  # inside the plot
+        # Not room for all in one column (a short plot: presentation mode at 1024x768 had
+        # ~99 px for seven 21 px names, and showed three, review r29 L1): in columns side by
+        # side, leftwards from the curves' ends, the names dealt to them in turn from the top
+        # so that each stays near its curve's end.
+        columns = min(max(1, math.ceil(len(ends) * line / h)), NAME_COLUMNS)
+        right = 0.0  # px left of the curves' ends where the column's names end
+        for c in range(columns):
+            column = self._stack_names(ends[c::columns], line, h)
+            for b, (_, k, ex) in column:
+                x = min(ex, x1) - (NAME_GAP_PX + right) * (x1 - x0) / w
+                self.names[k].setPos(x, y1 - b * (y1 - y0) / h)
+                self.names[k].setVisible(True)
+            right += NAME_GAP_PX + max((self.names[k].textItem.boundingRect().width()
+                                        for _, (_, k, _) in column), default=0.0)
+
+    def _stack_names(self, ends: list, line: float, h: float) -> list:
+        """A column's names, each a ``line`` under the one above, as (its bottom, its end):
+        moved apart in pixels, keeping their order from top to bottom, inside the plot's
+        height ``h``; where it is too short for all, only those that fit without moving show."""
         if len(ends) * line > h:
-            # Not room for all (a short plot: presentation mode at 1024x768): those that fit
-            # where they are, from the top, each a line under the last one kept.
+            # Those that fit where they are, from the top, each a line under the last one kept.
             kept, last = [], -math.inf
             for end in ends:
                 if end[0] >= last + line:
@@ -441,16 +460,15 @@ class LossCurves(pg.PlotWidget):
                 else:
                     self.names[end[1]].setVisible(False)
             ends = kept
+        if not ends:
+            return []
         bottoms = [b for b, _, _ in ends]
         for i in range(1, len(bottoms)):  # downwards: each a line under the one above
             bottoms[i] = max(bottoms[i], bottoms[i - 1] + line)
         bottoms[-1] = min(bottoms[-1], h)
         for i in range(len(bottoms) - 2, -1, -1):  # and up again from the plot's bottom
             bottoms[i] = min(bottoms[i], bottoms[i + 1] - line)
-        for b, (_, k, ex) in zip(bottoms, ends):
-            x = min(ex, x1) - NAME_GAP_PX * (x1 - x0) / w
-            self.names[k].setPos(x, y1 - b * (y1 - y0) / h)
-            self.names[k].setVisible(True)
+        return list(zip(bottoms, ends))
 
     def select(self, i: int | None) -> None:
         self.selected = i
@@ -510,6 +528,7 @@ class ScoreModel(QAbstractTableModel):
         self.members: tuple = ()
         self.scores: tuple = ()
         self.best: int | None = None
+        self._columns: dict[str, list[str]] = {}  # score key -> its cells' texts
         self.worse: dict[int, tuple[float, float]] = {}  # member: (first loss, last) (WORSE_TIP)
         self.classification = True
 
@@ -517,14 +536,25 @@ class ScoreModel(QAbstractTableModel):
         self.beginResetModel()
         self.axes, self.members, self.classification = axes, members, classification
         self.scores, self.best = tuple({} for _ in members), None
+        self._columns = {}
         self.endResetModel()
 
     def update_scores(self, scores: tuple, best: int | None,
                       worse: dict[int, tuple[float, float]] | None = None) -> None:
         self.scores, self.best, self.worse = scores, best, dict(worse or {})
+        self._columns = {}
         if self.members:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1,
                                                                self.columnCount() - 1))
+
+    def _column_texts(self, key: str) -> list[str]:
+        """Score ``key``'s cells, every row's in one notation (format_losses)."""
+        columns = self._columns
+        if key not in columns:
+            rows = [self.scores[r] if r < len(self.scores) else {}
+                    for r in range(len(self.members))]
+            columns[key] = format_losses([s.get(key, math.nan) for s in rows])
+        return columns[key]
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt)
         return 0 if parent.isValid() else len(self.members)
@@ -583,6 +613,8 @@ class ScoreModel(QAbstractTableModel):
                 if not isinstance(v, (int, float)) or not math.isfinite(v):
                     return ""
                 return f"{int(v):,} \u2717" if diverged else f"{int(v):,}"
+            if "loss" in key:
+                return self._column_texts(key)[r]  # (one notation in the column)
             return format_score(v, percent=self.classification and "accuracy" in key)
         if role == Qt.ItemDataRole.ForegroundRole and (diverged or worse_cell):
             return QBrush(QColor(*diverged_color()))

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QTextDocument
+from PySide6.QtGui import QColor, QTextDocument, QTextOption
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.snapshot import Branch, Snapshot
@@ -85,6 +86,7 @@ RATE_LABEL_AT = 0.55  # a rate change's label, this far up its line (the legend 
 RATE_LEVELS = tuple(sorted((round(0.07 + 0.04 * i, 2) for i in range(22)),
                            key=lambda h: (abs(h - RATE_LABEL_AT), h)))
 RATE_LABEL_PAD = 2  # px kept clear around a rate label's text
+RATE_RIGHT, RATE_LEFT = (0, 0.5), (1, 0.5)  # a rate label's anchors: right, left of its line
 RATE_LABEL_PT = 9  # its label's size (the key's), times presentation mode's scale
 RATE_LABEL_GROUND = 220  # the opacity of the plot's background under the label (of 255)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
@@ -166,6 +168,20 @@ def branch_entry(b: Branch, front_rates) -> tuple[str, str]:
 def _whole(text: str) -> str:
     """``text`` as rich text that is not broken across lines."""
     return html.escape(text).replace(" ", "&nbsp;")
+
+
+def _key_entry(axis, sample: str, name: str, row: float) -> str:
+    """A key entry under the plot: its line ``sample`` (rich text) and ``name``, never split;
+    wider than a ``row`` alone ("━·━ run 1: 0.00357" in presentation mode under Backprop's
+    172 px plot), split between its parts (before a bracket, after a colon), else between its
+    words, and never inside a number: Qt broke it as "0.0035" over "7" (review r29 M2)."""
+    entry = f"{sample}&nbsp;{_whole(name)}"
+    if _html_width(axis, entry) <= row:
+        return entry
+    parts = re.split(r"(?<=:) | (?=\()", name)
+    if any(_html_width(axis, _whole(p)) > row for p in parts):
+        parts = name.split(" ")
+    return f"{sample}&nbsp;" + " ".join(_whole(p) for p in parts)
 
 
 def _html_width(axis, text: str) -> float:
@@ -314,6 +330,7 @@ class LossPlot(pg.PlotWidget):
     def _stop_following(self, *_) -> None:
         self.following = False
         self.spike_note.hide()  # the user's own range: the note may no longer be true
+        self._stagger_rates()  # a rate label kept beside its line, on the side with room
 
     def follow(self, *_) -> None:
         """Follow the run again (after a drag or a zoom)."""
@@ -480,8 +497,9 @@ class LossPlot(pg.PlotWidget):
                     if compact and len(name) > KEY_NAME:
                         name = name[: KEY_NAME - 1] + "\u2026"
                     name += words
-                    parts.append(f"<span style='color:{pen.color().name()}'>{glyph}</span>"
-                                 f"&nbsp;{_whole(name)}")  # an entry is never split
+                    parts.append(_key_entry(
+                        axis, f"<span style='color:{pen.color().name()}'>{glyph}</span>",
+                        name, rows))
                 head = f"{_whole(suffix.strip(' ()'))}: " if compact and suffix else ""
                 key = head + " &nbsp; ".join(parts)
                 if _html_width(axis, key) <= vb.width():
@@ -489,6 +507,13 @@ class LossPlot(pg.PlotWidget):
             text = text + "<br>" + key
         legend.setVisible(not below)
         if axis.labelText != text or axis.label.textWidth() != rows:
+            doc = axis.label.document()
+            if doc.defaultTextOption().wrapMode() != QTextOption.WrapMode.WordWrap:
+                # Rows broken at spaces only: Qt's default breaks a word wider than the row
+                # anywhere, a number among them.
+                option = doc.defaultTextOption()
+                option.setWrapMode(QTextOption.WrapMode.WordWrap)
+                doc.setDefaultTextOption(option)
             axis.label.setTextWidth(rows)
             axis.setLabel(text)  # (its height, with the rows)
             # The axis at its new height now: the key's line under "epoch" lay over the tick
@@ -896,14 +921,21 @@ class LossPlot(pg.PlotWidget):
         W, H = max(vb.width(), 1.0), max(vb.height(), 1.0)
         legend = (vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
                   if self.legend.isVisible() else None)
-        # Where each label is: pyqtgraph draws it right of its line in the view's left half and
-        # left of it in the right half (r21: "lr 0.3" left of its line ran into "lr 2" right
-        # of the one before it, "lrlr20.3", once the axis had grown), its middle at its height.
+        # Each label right of its line, over the epochs trained at its rate; left of it (still
+        # touching it) only where the view has no room on the right: pyqtgraph's own choice,
+        # left of the line in the view's right half, put "lr 0.1" over the stretch trained at
+        # the old rate, and a class read it as that stretch's (review r29 M4). Its middle at
+        # its height.
         spans = []
         for line in shown:
             x = (line.value() - x0) / max(x1 - x0, 1e-12) * W
             w = line.label.boundingRect().width()
-            left = x if line.value() < (x0 + x1) / 2 else x - w
+            right = x + w + RATE_LABEL_PAD <= W or x < w  # (no room either side: the right)
+            anchor = RATE_RIGHT if right else RATE_LEFT
+            if [tuple(a) for a in line.label.anchors] != [anchor, anchor]:
+                line.label.anchors = [anchor, anchor]  # (kept as pyqtgraph places it again)
+                line.label.setAnchor(anchor)
+            left = x if right else x - w
             spans.append((left, left + w, line.label.boundingRect().height(), line))
         placed: list[tuple[float, float, float, float]] = []  # the labels placed: l, r, t, b
         for a, b, h, line in sorted(spans, key=lambda t: t[0]):

@@ -84,7 +84,8 @@ def test_the_table_lists_every_member_and_marks_the_best(capsys):
 
 def test_the_table_prints_small_losses_with_their_digits(capsys):
     """A train loss of 0.000292 was printed "0.0003" (1.65e-05: "0.0000"), where the window
-    says 0.000292: three significant digits below 0.001, as the window writes them."""
+    says 0.000292: three significant digits below 0.001, as the window writes them (a column
+    of such losses all in scientific notation: "2.92e-04")."""
     argv = ("sweep", "--activation", "tanh,relu", "--epochs", "1000", "--test-fraction", "0")
     code, out, err = run(capsys, *argv)
     assert code == 0, err
@@ -97,7 +98,8 @@ def test_the_table_prints_small_losses_with_their_digits(capsys):
     for row, m in zip(rows, members):
         assert 0 < m["train_loss"] < 1e-3  # (what this test is about)
         cell = row.split()[3]  # #, activation, epochs, train loss
-        assert cell == f"{m['train_loss']:.3g}", (cell, m["train_loss"])
+        # (three significant digits; the column in one notation, as the window's: r29 L2)
+        assert cell == f"{m['train_loss']:.2e}", (cell, m["train_loss"])
 
 
 def test_init_seed_varies_the_initial_weights_only(capsys):

@@ -21,3 +21,14 @@ def test_plural_is_singular_for_one_only():
     assert [plural(n, "point") for n in (0, 2)] == ["0 points", "2 points"]
     assert plural(1, "batch", "batches") == "1 batch"
     assert plural(3, "batch", "batches") == "3 batches"
+
+
+def test_a_column_of_losses_reads_in_one_notation():
+    """r29 L2: "1.27e-05", "8.5e-05", "0.000779", "0.0026" in one column of the sweep's table.
+    Across orders of magnitude every one in scientific notation with three significant digits;
+    within 0.001-1000 four decimals, as format_loss."""
+    from nnviz.core.formatting import format_losses
+    assert format_losses([1.27e-05, 8.5e-05, 0.000779, 0.0026, float("nan")]) == \
+        ["1.27e-05", "8.50e-05", "7.79e-04", "2.60e-03", "n/a"]
+    assert format_losses([0.0026, 0.4813, 12.0]) == ["0.0026", "0.4813", "12.0000"]
+    assert format_losses([]) == []

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 
 from nnviz.core.data import DataSpec, make_dataset
 from nnviz.gui import colors
-from nnviz.gui.compare_plots import (LossCurves, ScorePlot, ScoreTable, member_colors,
-                                     member_dashes)
+from nnviz.gui.compare_plots import (SCORE_COLUMNS, LossCurves, ScorePlot, ScoreTable,
+                                     member_colors, member_dashes)
 from nnviz.gui.compare_tiles import (TileMosaic, member_rgb, mosaic_rgb, tile_at, tile_layout,
                                      tile_origin)
 from nnviz.gui.sweep_panel import AxisError, SweepPanel, parse_values
@@ -422,3 +422,32 @@ def test_a_narrow_score_plot_names_every_category(qtbot, width):
         assert len(lines) == (2 if width < 300 else 1)
     qtbot.waitUntil(named, timeout=5000)
     assert ax.toolTip() == ""  # nothing left to name on hovering
+
+
+def test_a_loss_column_of_the_table_reads_in_one_notation(qtbot):
+    """r29 L2: the lr sweep's train loss column read "1.27e-05", "8.5e-05", "0.000779",
+    "0.0026": two notations and uneven digits, a class compared 0.000779 with 8.5e-05 by its
+    digits. A column spanning orders of magnitude is all in scientific notation with the same
+    digits; one within 0.001-1000 keeps its four decimals."""
+    import re
+    t = ScoreTable()
+    qtbot.addWidget(t)
+    lrs = (3.0, 1.0, 0.1, 0.3)
+    axes = (("learning_rate", lrs),)
+    t.set_members(axes, tuple({"learning_rate": v} for v in lrs), classification=True)
+    scores = tuple({"train_loss": a, "test_loss": b, "train_accuracy": 1.0,
+                    "test_accuracy": 1.0, "epoch": 2000, "diverged": False}
+                   for a, b in ((1.27e-05, 0.00045), (8.5e-05, 0.000779), (0.0026, 0.0035),
+                                (0.000877, 0.0061)))
+    t.scores.update_scores(scores, best=0)
+    model = t.scores
+    for key in ("train_loss", "test_loss"):
+        c = 1 + len(axes) + [k for k, _ in SCORE_COLUMNS].index(key)
+        cells = [model.index(r, c).data() for r in range(4)]
+        assert all(re.fullmatch(r"\d\.\d\de-0\d", v) for v in cells), (key, cells)
+    assert [model.index(r, 2).data() for r in range(4)] == \
+        ["1.27e-05", "8.50e-05", "2.60e-03", "8.77e-04"]
+    t.scores.update_scores(tuple(dict(s, train_loss=v) for s, v in
+                                 zip(scores, (0.0026, 0.0128, 0.0458, 0.4813))), best=0)
+    assert [model.index(r, 2).data() for r in range(4)] == \
+        ["0.0026", "0.0128", "0.0458", "0.4813"]

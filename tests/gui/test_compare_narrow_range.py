@@ -140,3 +140,41 @@ def test_the_names_move_apart_again_when_the_plot_is_resized_while_paused(qtbot,
     vb = c.getPlotItem().getViewBox()
     qtbot.waitUntil(lambda: vb.height() < 120, timeout=3000)
     qtbot.waitUntil(lambda: _apart(c), timeout=3000)
+
+
+def test_every_curve_of_a_learning_rate_sweep_is_named_in_a_short_plot(qtbot):
+    """r29 L1: the lr sweep (7 members) in presentation mode at 1024x768: the loss plot is
+    ~100 px high, room for four or five names above each other, and three showed ("10", "0.3",
+    "3"). Every curve is named, each name whole inside the plot, none over another."""
+    from PySide6.QtGui import QFont
+
+    lrs = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+    axes = (("learning_rate", lrs),)
+    members = tuple({"learning_rate": v} for v in lrs)
+    c = LossCurves()
+    qtbot.addWidget(c)
+    c.resize(508, 176)
+    c.show()
+    qtbot.waitExposed(c)
+    c.set_members(member_colors(members, axes), "colour: learning rate",
+                  names=[f"{v:g}" for v in lrs])
+    for name in c.names:  # at presentation mode's size (NAME_PT x 1.6)
+        font = QFont(name.textItem.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        name.setFont(font)
+    e = np.arange(1, 2001)
+    ends = (0.05, 0.02, 3e-3, 9e-4, 8e-5, 1.3e-5, 0.48)
+    c.update_curves(tuple((e, end + (0.3 - end) * np.exp(-e / 300.0)) for end in ends),
+                    np.zeros(len(lrs), bool))
+    vb = c.getPlotItem().getViewBox()
+
+    def named() -> bool:
+        c.grab()
+        boxes = [b for b, _ in _name_boxes(c)]
+        view = vb.sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
+        return len(boxes) == len(lrs) and all(view.contains(b) for b in boxes) and all(
+            a.intersected(b).width() < 0.5 or a.intersected(b).height() < 0.5
+            for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    qtbot.waitUntil(lambda: 0 < vb.height() < 7 * c.names[0].boundingRect().height(),
+                    timeout=3000)  # (the axes shown): not room for them in one column
+    qtbot.waitUntil(named, timeout=3000)

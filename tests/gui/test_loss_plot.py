@@ -701,16 +701,14 @@ def test_rate_marks_close_together_keep_their_labels_apart(qtbot):
     def marks():
         """Each shown label's place: its text's left and right ends and its anchor's height,
         in the scene, from its line's transform (up to date at once, where a label's own box
-        is brought up to date only as it is painted); pyqtgraph draws a label right of its
-        line in the view's left half, left of it in the right half."""
-        vb = plot.getPlotItem().getViewBox()
-        (x0, x1), _ = vb.viewRange()
+        is brought up to date only as it is painted): right of its line (its anchor's x 0)
+        or left of it (1)."""
         out = []
         for line in plot._rate_lines:
             if line.isVisible():
                 r = line.label.boundingRect()
                 x = line.scenePos().x()
-                left = x if line.value() < (x0 + x1) / 2 else x - r.width()
+                left = x - line.label.anchor.x() * r.width()
                 out.append((left, left + r.width(), line.mapToScene(line.label.pos()).y(),
                             r.height()))
         return sorted(out)
@@ -725,8 +723,8 @@ def test_rate_marks_close_together_keep_their_labels_apart(qtbot):
     qtbot.waitUntil(whole_run)
     QApplication.processEvents()
     assert apart(), marks()
-    # Two changes either side of the middle: the first's label right of its line, the
-    # second's left of its own, towards each other (r21: "lrlr20.3").
+    # Two changes either side of the middle, each label right of its line (r29 M4), the two
+    # apart (r21: "lrlr20.3").
     plot.update_snapshot(dataclasses.replace(s, rates=((0, 1.0), (900, 2.0), (1100, 0.3))))
     qtbot.waitUntil(lambda: [t for _, t in _rate_labels(plot)] == ["lr 2", "lr 0.3"])
     QApplication.processEvents()
@@ -958,3 +956,34 @@ def test_in_presentation_mode_another_branch_is_as_thick_in_proportion(qtbot, sc
     assert width == pytest.approx(1.5 * SCALE) and train == pytest.approx(2 * SCALE)
     plot.set_scale(1.0)
     assert plot._branch_curves["run 1"].opts["pen"].widthF() == pytest.approx(1.5)
+
+
+def test_a_rate_mark_s_label_is_beside_its_line_over_the_new_rate(qtbot):
+    """r29 M4: presentation mode at 1024x768, the rate changed to 0.1 at epoch 3,876 of 5,046:
+    the label "lr 0.1" was drawn left of its line, over the stretch trained at the old rate,
+    and a class read it as that stretch's rate. It is right of its line, touching it; left of
+    it (still touching) only where the plot has no room on the right."""
+    import dataclasses
+
+    from nnviz.gui.presentation import SCALE
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, (360, 420))  # the chart beside a view (a06)
+    plot.set_scale(SCALE)
+    epochs = np.arange(1, 5047)
+    loss = (0.0092 + 0.2 * np.exp(-epochs / 600)).astype(np.float32)
+    base = dataclasses.replace(snapshot_of(make_trainer()), epoch=5046, loss_epochs=epochs,
+                               loss_values=loss)
+    vb = plot.getPlotItem().getViewBox()
+    for change, side in ((3876, "right"), (800, "right"), (5040, "left")):
+        plot.update_snapshot(dataclasses.replace(base, rates=((0, 1.0), (change, 0.1))))
+        qtbot.waitUntil(lambda: _rate_labels(plot) == [(change, "lr 0.1")])
+        label = next(line.label for line in plot._rate_lines if line.isVisible())
+        plot.grab()  # (pyqtgraph places a label's text as it paints)
+        text, view = label.textItem.sceneBoundingRect(), vb.sceneBoundingRect()
+        line_x = vb.mapViewToScene(QPointF(change, 0)).x()
+        assert view.contains(text), (change, text, view)
+        if side == "right":
+            assert line_x - 1 <= text.left() <= line_x + 12, (change, text, line_x)
+        else:
+            assert line_x - 12 <= text.right() <= line_x + 1, (change, text, line_x)

@@ -87,3 +87,32 @@ def test_a_loss_that_fills_every_corner_is_not_covered_by_the_key(qtbot):
     qtbot.waitUntil(lambda: plot.legend.isVisible() and plot.legend_corner == "top right",
                     timeout=5000)
     assert _legend_covers(plot) == 0
+
+
+@pytest.mark.parametrize("width", [200, 252])
+@pytest.mark.parametrize("rates", [((0, 1.0),), ((0, 1.0), (2449, 5.0))])
+def test_a_number_in_the_key_under_the_plot_is_never_split(qtbot, width, rates):
+    """r29 M2: presentation mode at 1024x768, a branch made, the Backprop view: the plot is
+    ~252 px wide and the key under it read "━·━ run 1: 0.0035" with "7" on the next line. An
+    entry wider than a row breaks between its words, each number whole on one line."""
+    import re
+
+    from nnviz.gui.presentation import SCALE
+    plot = _shown_plot(qtbot, size=(width, 420))
+    plot.set_scale(SCALE)
+    epochs = np.arange(1, 4144)
+    loss = (0.0092 + 0.2 * np.exp(-epochs / 600)).astype(np.float32)
+    other = (0.00357 + 0.2 * np.exp(-epochs[:3000] / 100)).astype(np.float32)
+    plot.update_snapshot(dataclasses.replace(
+        snapshot_of(make_trainer()), epoch=4143, loss_epochs=epochs, loss_values=loss,
+        branch="run 2", rates=rates,
+        branches=(Branch("run 1", epochs[:3000], other, 2449, 0, 3000),)))
+    axis = plot.getPlotItem().getAxis("bottom")
+    qtbot.waitUntil(lambda: not plot.legend.isVisible() and "0.00357" in axis.labelText)
+    plot.grab()
+    lines = _title_lines(axis)
+    numbers = re.findall(r"\d[\d.,]*\d|\d", re.sub(r"<[^>]+>", "", axis.labelText))
+    assert "0.00357" in numbers
+    for number in numbers:
+        assert any(re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", line)
+                   for line in lines), (number, lines)
