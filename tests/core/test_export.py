@@ -185,15 +185,17 @@ def test_adam_with_mini_batches_exported_from_python_prints_the_runs_losses(tmp_
              "output_activation": "softmax"}),
 ])
 def test_other_optimisers_losses_and_activations_export_their_losses(tmp_path, data, options):
-    """Within 1e-4: the rounding of these runs differs from the app's a little more than the
-    notebook's problem's (measured: 1.5e-5 for momentum with cross-entropy on mini-batches,
-    5e-5 for RMSProp with L2 after 300 epochs), as the script computes in its own order."""
+    """Within 3e-4: the rounding of these runs differs from the app's a little more than the
+    notebook's problem's (measured on an Intel Xeon with AVX-512: 1.5e-5 for momentum with
+    cross-entropy on mini-batches, 5e-5 for RMSProp with L2 after 300 epochs; on an AMD EPYC,
+    whose vector width XLA compiles other code for, the RMSProp run 1.4e-4), as the script
+    computes in its own order."""
     run = nnviz.train(*nnviz.datasets.make(data), epochs=300, **options)
     script = tmp_path / "run.py"
     run.export_script(script)
     printed, out = _printed_out(script)
     assert sorted(printed) == [100, 200, 300]
-    np.testing.assert_allclose(list(printed.values()), run.history["loss"][99::100], rtol=1e-4)
+    np.testing.assert_allclose(list(printed.values()), run.history["loss"][99::100], rtol=3e-4)
     # the check it ends with: the accuracy (R^2 for sine) the app shows for the run's last
     # epoch, on the training and the test points; the classes of several outputs are the argmax
     scores = app_scores(run.metrics, data != "sine")
@@ -589,8 +591,15 @@ def test_a_run_at_the_edge_of_stability_ends_with_nnvizs_numbers_and_says_why_th
     assert table["test accuracy"][0] == checked(out)["test"]
     assert f"Test loss after epoch 600: {table['test loss'][0]}" in lines
     why = " ".join(lines[-4:])
+    # The epoch is the run's own first rise: 399 on an Intel Xeon with AVX-512, 407 on an AMD
+    # EPYC (XLA's code for another vector width rounds in another order, and at the edge of
+    # stability the difference shows within a few hundred epochs).
+    from nnviz.core.export import rose
+    losses = np.asarray(run.history["loss"])
+    first = int(np.arange(1, len(losses) + 1)[1:][rose(losses)][0])
+    assert 300 < first < 500, first
     assert why.startswith("They differ: the run's loss rose at times, the first at epoch "
-                          "399.")
+                          f"{first}.")
     assert "edge of stability" in why and "On a run whose loss only fell, they match." in why
 
 
