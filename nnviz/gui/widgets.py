@@ -2222,6 +2222,17 @@ TITLE_PT, MIN_TITLE_PT = 11.0, 7.0  # pyqtgraph's title size; the smallest a tit
 TITLE_PAD_PX = 4.0
 
 
+def auto_button_once_moved(plot) -> None:
+    """pyqtgraph's "A" (auto-range) button on ``plot`` (a PlotItem) only once the user has
+    dragged or zoomed it, as the way back, and gone again when pressed. pyqtgraph showed it
+    whenever the mouse was over a plot whose range was set rather than auto (lesson 5's
+    planes): a stray "A" in a corner that no newcomer could read (review r29 L4)."""
+    plot.hideButtons()
+    plot.autoBtn.setToolTip("Back to the whole plot")
+    plot.getViewBox().sigRangeChangedManually.connect(lambda *_: plot.showButtons())
+    plot.autoBtn.clicked.connect(lambda *_: plot.hideButtons())
+
+
 def fit_title(plot, columns: int = 3) -> None:
     """A plot's title no wider a minimum than nothing, and centred over the whole plot (axis
     included; ``columns``: the plot's layout columns it spans): pyqtgraph gives a title its
