@@ -322,8 +322,9 @@ def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, t
     capsys.readouterr()
     assert _class_names(script.read_text()) == ["apple", "lemon", "pear"]
     lines = _run(script).splitlines()
-    at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
-    rows = [line.split() for line in lines[at + 1:at + 4]]
+    at = next(i for i, line in enumerate(lines)
+              if line.split() == ["row", "apple", "lemon", "pear"])
+    rows = [line.split()[1:] for line in lines[at + 1:at + 4]]  # (after the row's number)
     assert [ln.split(":")[0] for ln in lines[at + 4:at + 8]] == [  # then the check
         "Train loss after epoch 300", "Test loss after epoch 300",
         "Accuracy on the training points", "Accuracy on the test points"]
@@ -344,7 +345,8 @@ def test_two_named_classes_print_p_of_the_second_and_the_notebook_has_them(tmp_p
     script = tmp_path / "yn.py"
     run.export_script(script)
     assert _class_names(script.read_text()) == ["no", "yes"]
-    printed = [line for line in _run(script).splitlines() if line.startswith("P(yes) = ")]
+    printed = [line for line in _run(script).splitlines()
+               if re.match(r"row \d+ \[.*\]: P\(yes\) = ", line)]
     assert len(printed) == 3 and all(line.endswith((": yes", ": no")) for line in printed)
     # labels that are only 0..K-1 name nothing: no CLASS_NAMES
     plain = tmp_path / "plain.py"
