@@ -159,9 +159,9 @@ class Run:
                       "row)" if len(shape) == 2 and shape[0] == n_features else "")
             raise DataError(f"X must be of shape (points, {n_features}): this network takes "
                             f"{n_features} features, got shape {shape}{layout}")
-        X = np.asarray(X)
+        from nnviz.core.arrays import not_numbers, unboxed_numbers
+        X = unboxed_numbers(np.asarray(X))  # (an object array of numbers, as train takes it)
         if X.dtype.kind not in "biuf":  # (as train says it: words were "not finite")
-            from nnviz.core.arrays import not_numbers
             raise DataError(not_numbers(X, "X"))
         if not np.all(np.isfinite(X)):
             raise DataError("X must hold finite numbers")

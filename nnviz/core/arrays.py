@@ -9,6 +9,9 @@ floating-point ones are values to predict; ``task=`` overrides it. Every problem
 """
 from __future__ import annotations
 
+import decimal
+import numbers
+
 import numpy as np
 
 from .csvdata import MAX_CLASSES, MAX_ROWS, MIN_ROWS
@@ -52,14 +55,32 @@ def not_numbers(a: np.ndarray, what: str) -> str:
             v, index = first
             return (f"{what} holds numbers written as text ({v!r} at {_cell(a, index)}): pass "
                     f"{what}.astype(float)")
-        return f"{what} must hold real numbers"
+        return f"{what} must hold real numbers: pass {what}.astype(float)"
     words = {"c": "complex numbers", "M": "dates", "m": "time spans"}.get(kind, "values that "
                                                                               "are not numbers")
     return f"{what} must hold real numbers, not {words}"
 
 
+def _a_number(v) -> bool:
+    """A real number a float holds as it is: an int, a float, numpy's, a Fraction or a Decimal;
+    not a bool (True is no coordinate), not text ("1.5" is refused as the string arrays are)."""
+    return isinstance(v, (numbers.Real, decimal.Decimal)) and not isinstance(v, (bool, np.bool_))
+
+
+def unboxed_numbers(a: np.ndarray) -> np.ndarray:
+    """``a`` as floats if it is an object array whose every cell is a real number (a list of
+    rows mixing ints, floats and numpy scalars, ``np.array(rows, dtype=object)``, a pandas
+    frame's ``.values`` of mixed columns): numpy converts those cleanly, and they were refused
+    with "X must hold real numbers" (review r29 L11). Any other array as it is."""
+    if a.dtype.kind != "O" or not a.size:
+        return a
+    if not np.frompyfunc(_a_number, 1, 1)(a).astype(bool).all():
+        return a  # (the caller names the first cell that is not a number)
+    return a.astype(np.float64)
+
+
 def _numbers(a, what: str) -> np.ndarray:
-    a = np.asarray(a)
+    a = unboxed_numbers(np.asarray(a))
     if a.dtype.kind not in "biuf":
         raise DataError(not_numbers(a, what))
     if a.dtype.kind == "f":

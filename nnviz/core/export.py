@@ -532,9 +532,46 @@ def _names(trainer: Trainer, class_names) -> tuple[str, ...] | None:
     return names
 
 
-def _predict(trainer: Trainer, names: tuple[str, ...] | None = None) -> str:
+def _rows_words(rows: Sequence[int]) -> str:
+    """"rows 1, 2 and 4" ("row 4" alone)."""
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    return "rows " + ", ".join(map(str, rows[:-1])) + f" and {rows[-1]}"
+
+
+def _count(rows: Sequence[int]) -> str:
+    return {1: "one", 2: "two", 3: "three"}.get(len(rows), str(len(rows)))
+
+
+def _shown_points(trainer: Trainer, rows: Sequence[int]) -> str:
+    """The script's lines before its printout of the first three training points: which rows of
+    the data they are. The train/test split holds rows out (and mini-batches reorder the
+    rest), so they are not the data's first three: a learner's ``run.predict(X[:3])`` disagreed
+    with the printout "on the first three training points" and the export looked wrong (review
+    r29 M7)."""
+    rows = list(rows)
+    if rows == list(range(len(rows))):
+        words = (f"The first training points are the data's first {_count(rows)} rows: "
+                 f"run.predict(X[:{len(rows)}]) gives these numbers.")
+    else:
+        why = []
+        if len(trainer.data.test_index):
+            why.append("the train/test split held some rows out for testing")
+        if _mini_batches(trainer) is not None:
+            why.append("the points are in the order nnviz's epochs read them")
+        words = (f"The first training points here are {_rows_words(rows)} of the data nnviz "
+                 f"was given (counting from 0), not its first {_count(rows)}: {' and '.join(why)}. "
+                 f"For the X given to nnviz.train, run.predict(X[{rows!r}]) gives these "
+                 "numbers.")
+    return textwrap.fill(words, 95, initial_indent="# ", subsequent_indent="# ") \
+        + f"\ndata_rows = {rows!r}\n"
+
+
+def _predict(trainer: Trainer, names: tuple[str, ...] | None = None,
+             rows: Sequence[int] = (0, 1, 2)) -> str:
     """The trained network on new rows, raw as the data's file has them; with ``names``, the
-    printout heads each column with its class's name."""
+    printout heads each column with its class's name. ``rows``: the first three training
+    points' rows in the data (Dataset.X), which the printout names."""
     d, spec = trainer.data, trainer.spec
     first = ("standardise(rows).T  # standardised as the training points were"
              if d.scaling else "np.asarray(rows, np.float32).T")
@@ -548,6 +585,18 @@ def _predict(trainer: Trainer, names: tuple[str, ...] | None = None) -> str:
         out = "unstandardise_target(np.asarray(forward(params, X)).T)"
     else:
         out = "np.asarray(forward(params, X)).T"
+    # The point itself beside its row, as its coordinates are few enough to read on a line.
+    point = (" {np.array2string(point, precision=4)}" if d.n_features <= POINT_FEATURES
+             else "")
+    if names:
+        printout = _print_named(what, spec.output_dim, point)
+    else:
+        value = "{out[0]:.4f}" if spec.output_dim == 1 else "{np.array2string(out, precision=4)}"
+        # Said in the output: a bare [[3.1e-03] ...] told nothing (review r25 F1).
+        printout = (f'print("The trained network on the first three training points ({what}),"\n'
+                    '      " by their row in the data (counting from 0):")\n'
+                    "for row, point, out in zip(data_rows, points[:3], predict(points[:3])):\n"
+                    f'    print(f"  row {{row}}{point}: {value}")\n')
     return ("def predict(rows):\n"
             f'    """The trained network on new points, a row each of '
             f"{', '.join(_raw_names(d)) or 'the features'}\n    {raw.strip()}"
@@ -555,25 +604,28 @@ def _predict(trainer: Trainer, names: tuple[str, ...] | None = None) -> str:
             f"    X = {first}\n"
             + ("    X = input_features(X)\n" if spec.features else "")
             + f"    return {out}\n\n\n"
-            + (_print_named(what, spec.output_dim) if names else
-               # Said in the output: a bare [[3.1e-03] ...] told nothing (review r25 F1).
-               f'print("The trained network on the first three training points ({what}, a row '
-               'each):")\nprint(predict(points[:3]))\n'))
+            + _shown_points(trainer, rows) + printout)
 
 
-def _print_named(what: str, outputs: int) -> str:
+# The most features a point may have to be printed beside its row (a CSV file's 30 would not).
+POINT_FEATURES = 4
+
+
+def _print_named(what: str, outputs: int, point: str = "") -> str:
     """The printout of the first three points' predictions, a column per class name (one
     output: P of CLASS_NAMES[1]); the unnamed columns did not say which was which fruit."""
     if outputs == 1:
         return ("# e.g. the first three training points: P(CLASS_NAMES[1]), and the class "
-                "predicted\nfor p in predict(points[:3])[:, 0]:\n"
-                '    print(f"P({CLASS_NAMES[1]}) = {p:.4f}: {CLASS_NAMES[int(p >= 0.5)]}")\n')
+                "predicted\nfor row, point, p in zip(data_rows, points[:3], "
+                "predict(points[:3])[:, 0]):\n"
+                f'    print(f"row {{row}}{point}: P({{CLASS_NAMES[1]}}) = {{p:.4f}}: '
+                '{CLASS_NAMES[int(p >= 0.5)]}")\n')
     return (f"# e.g. the first three training points: {what}, a column per class, and the "
             "class predicted\n"
-            'print("  ".join(f"{name:>10}" for name in CLASS_NAMES))\n'
-            "for row in predict(points[:3]):\n"
-            '    print("  ".join(f"{p:>10.4f}" for p in row), "",\n'
-            "          CLASS_NAMES[int(np.argmax(row))])\n")
+            'print("row  " + "  ".join(f"{name:>10}" for name in CLASS_NAMES))\n'
+            "for row, out in zip(data_rows, predict(points[:3])):\n"
+            '    print(f"{row:<5}" + "  ".join(f"{p:>10.4f}" for p in out), "",\n'
+            "          CLASS_NAMES[int(np.argmax(out))])\n")
 
 
 def _test_points(trainer: Trainer, target_name: str) -> str:
@@ -878,10 +930,10 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
     names = _names(trainer, class_names)
     n = len(d.train_index)
     batches = _mini_batches(trainer)
-    X, y = d.X_train, d.y_train
+    X, y, rows = d.X_train, d.y_train, d.train_index
     if batches is not None:
         order = batch_order(trainer.seed, n)
-        X, y = X[order], y[order]
+        X, y, rows = X[order], y[order], rows[order]
     if d.scaling:  # the raw values, as in the file: the script standardises them itself
         mean, sd = np.array(d.scaling, np.float64).T
         X = (np.asarray(X, np.float64) * sd + mean).astype(np.float32)
@@ -979,7 +1031,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
             "    params, opt_state, key, loss = train_epoch(params, opt_state, key, lr)\n"
             "    if epoch % 100 == 0:\n"
             '        print(f"Loss for epoch {epoch}: {float(loss):.{digits}f}")\n')
-    parts.append(_predict(trainer, names))
+    parts.append(_predict(trainer, names, [int(r) for r in rows[:3]]))
     parts.append(_check(trainer, target_name, run, shown_metrics(trainer, epochs, log)))
     return parts
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QFileInfo
+from PySide6.QtCore import QFileInfo, QSize
 from PySide6.QtWidgets import (QDialog, QFileDialog, QFileIconProvider, QHeaderView, QTreeView,
                                QWidget)
+
+from .screen_fit import fitting_size
 
 
 class PlainIconProvider(QFileIconProvider):
@@ -89,11 +91,20 @@ def file_dialog(parent: QWidget | None, title: str, start: str, file_filter: str
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     _fit_columns(dialog)
-    width, height = DIALOG_SIZE
+    # DIALOG_SIZE, as wide as its row of buttons and fields asks at the font it has, no larger
+    # than the window, nor than the screen. Not Qt's first size of it as a floor: that is its
+    # hint before the folder is read, 887x883 in presentation mode's font, and the Save dialog
+    # came up 883 px high on a 768-px projector, its file name and Save button off the screen
+    # (review r29 M1; the next one was 520 high, the folder read by then).
+    dialog.ensurePolished()
+    width = max(DIALOG_SIZE[0], dialog.sizeHint().width())
+    height = max(DIALOG_SIZE[1], dialog.minimumSizeHint().height())
     top = parent.window() if parent is not None else None
     if top is not None and top.isVisible():
         width, height = min(width, top.width() - 40), min(height, top.height() - 40)
-    dialog.resize(max(width, dialog.width()), max(height, dialog.height()))
+    least = dialog.minimumSizeHint()
+    size = fitting_size(dialog, QSize(max(width, least.width()), max(height, least.height())))
+    dialog.resize(size)
     return dialog
 
 

@@ -21,8 +21,9 @@ from nnviz.core.inspect import GradientFlow
 from . import colors
 from .loss_plot import epoch_axis_end
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import (EpochNote, FittedTitles, LabelRoom, LogAxis, SparseAxis, cache_axes,
-                      computing, fit_title, model_epoch, move_points, window_playing)
+from .widgets import (EpochNote, FittedTitles, LabelRoom, LogAxis, SparseAxis,
+                      auto_button_once_moved, cache_axes, computing, fit_title, model_epoch,
+                      move_points, window_playing)
 
 _FLOOR = 1e-12  # log plots: a zero gradient is drawn at the floor, not dropped
 
@@ -547,6 +548,7 @@ class GradientView(QWidget):
             axes["left"] = LogAxis("left")
         p = self.glw.addPlot(row=row, col=col, title=title, axisItems=axes)
         fit_title(p)  # three titled plots side by side must not overflow a projector's width
+        auto_button_once_moved(p)
         p.setLabel("bottom", xlabel)
         if ylabel:
             p.setLabel("left", ylabel)

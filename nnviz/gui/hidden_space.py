@@ -21,8 +21,9 @@ from nnviz.core.formatting import plural
 from . import colors
 from .explain import facts_of
 from .stepped_range import SteppedRange, data_bounds
-from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, add_layout, cache_axes,
-                      class_names_of, computing, move_points, plain_axes, window_playing)
+from .widgets import (EpochNote, FittedCombo, LabelRoom, WrappedLabel, add_layout,
+                      auto_button_once_moved, cache_axes, class_names_of, computing, move_points,
+                      plain_axes, window_playing)
 
 PCA, UNITS = "principal components", "two units"
 # Points coloured by a value (regression) are drawn in this many colours: one scatter item each.
@@ -84,6 +85,7 @@ class HiddenSpaceView(QWidget):
         self.key.setToolTip("The classes: each has its own shape and colour; hollow shapes are "
                             "test points.")
         self.plot = pg.PlotWidget(background=colors.background())
+        auto_button_once_moved(self.plot.getPlotItem())
         # One rectangle around what changed is repainted (the mesh and the points span the plot
         # anyway): Qt's default clipped every item to a region of many small rectangles.
         self.plot.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)

@@ -5,7 +5,8 @@ not claim those keys themselves, so the filter claims them for them. The same fi
 call per event of the application is enough) leaves the mouse wheel over a settings field that
 has no focus to the panel's scroll area (:mod:`nnviz.gui.wheel`), and passes each widget Qt
 polishes (a dialog or a menu about to show) to :attr:`FieldKeys.polishing` (presentation mode's
-large text).
+large text), and fits each dialog of the window's, as it shows, on the screen
+(:mod:`nnviz.gui.screen_fit`).
 
 A push button that has the focus from the keyboard (Tab) takes Space and Enter, as buttons do:
 "Try it live" on a lesson page could not be pressed from the keyboard (the window's Space
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlid
                                QGraphicsView, QLineEdit, QPushButton, QRadioButton, QScrollBar,
                                QTabBar, QToolButton, QWidget)
 
-from . import wheel
+from . import screen_fit, wheel
 
 FIELD_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
               Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
@@ -235,6 +236,9 @@ class FieldKeys(QObject):
                 obj.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             for polish in self.polishing:
                 polish(obj)
+        elif t == QEvent.Type.Show and isinstance(obj, QDialog) and obj.isWindow() \
+                and self._dialog(obj):
+            screen_fit.fit_on_screen(obj)  # (its text at the mode's size: polished before)
         if t in wheel.EVENTS:  # the wheel too is a focused field's only (nnviz.gui.wheel)
             return wheel.filter_event(self.window, obj, event)
         if t == QEvent.Type.KeyPress:

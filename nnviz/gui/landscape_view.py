@@ -35,8 +35,8 @@ from . import colors
 from .actions.undo import AppliedCommand
 from .stepped_range import nice_range
 from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, FittingLabel,
-                      LabelRoom, LogAxis, SparseAxis, add_layout, cache_axes, loose_title,
-                      move_points, plain_axes, power_of_ten)
+                      LabelRoom, LogAxis, SparseAxis, add_layout, auto_button_once_moved,
+                      cache_axes, loose_title, move_points, plain_axes, power_of_ten)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -641,6 +641,7 @@ class LandscapeView(QWidget):
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.getAxis("left").enableAutoSIPrefix(False)
         p.setMenuEnabled(False)
+        auto_button_once_moved(p)
         cache_axes(p)
         return p
 

@@ -28,7 +28,7 @@ from nnviz.core.inspect import BaselineView
 from . import colors
 from .colors import class_color, class_image, diverging_map, point_map
 from .widgets import (CappedScroll, Column, FittedTitles, LogAxis, PlaneHeights, SparseAxis,
-                      add_layout, fit_title)
+                      add_layout, auto_button_once_moved, fit_title)
 
 
 @dataclass(frozen=True)
@@ -477,6 +477,7 @@ class LessonPage(QWidget):
         if log_y:
             p.setLogMode(y=True)
         fit_title(p)
+        auto_button_once_moved(p)
         p.setLabels(bottom=x, left=y)
         for side in ("bottom", "left"):
             p.getAxis(side).enableAutoSIPrefix(False)
@@ -1174,6 +1175,7 @@ class LessonsView(QWidget):
         page.plane_heights.fit()
         lp = page.glw.addPlot(row=1, col=0, colspan=3, title="loss (mse) per epoch")
         fit_title(lp)
+        auto_button_once_moved(lp)
         lp.setLabels(bottom="epoch", left="loss")
         lp.getAxis("left").enableAutoSIPrefix(False)
         lp.getAxis("left").setWidth(page.axis_width())

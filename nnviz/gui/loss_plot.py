@@ -9,7 +9,7 @@ and the loss axis at a round number above the largest loss (log scale: whole
 decades); it starts at 0 once the loss has halved, at a round number under the curve before.
 Labels that change 30 times a second cannot be read, and re-laying out the axes every
 frame was the largest cost of a training frame (bench/gui.py). Dragging or zooming the plot stops
-the following; Reset, the log switch or the plot's "A" button bring it back.
+the following; Reset, the log switch or the plot's "A" button (shown then only) bring it back.
 """
 from __future__ import annotations
 
@@ -295,6 +295,11 @@ class LossPlot(pg.PlotWidget):
         vb.disableAutoRange()
         vb.sigRangeChangedManually.connect(self._stop_following)
         pi.autoBtn.clicked.connect(self.follow)  # after pyqtgraph's own slot
+        # Its "A" only while it has a use: after a drag or a zoom, as the way back. The range
+        # being ours, pyqtgraph showed it whenever the mouse had been over the plot: a stray
+        # "A" in the corner of the Blobs preset's plot that no newcomer could read (r29 L4).
+        pi.autoBtn.setToolTip("Follow the run again (the whole curve)")
+        pi.hideButtons()
         # A narrower or wider plot (the window resized, presentation mode): one row or two for
         # the legend, and its corner looked at again.
         vb.sigResized.connect(self._plot_resized)
@@ -329,12 +334,14 @@ class LossPlot(pg.PlotWidget):
 
     def _stop_following(self, *_) -> None:
         self.following = False
+        self.getPlotItem().showButtons()  # the way back: its "A"
         self.spike_note.hide()  # the user's own range: the note may no longer be true
         self._stagger_rates()  # a rate label kept beside its line, on the side with room
 
     def follow(self, *_) -> None:
         """Follow the run again (after a drag or a zoom)."""
         self.following = True
+        self.getPlotItem().hideButtons()
         self.getPlotItem().getViewBox().disableAutoRange()
         self._range = None
         self._follow_range()

@@ -300,7 +300,9 @@ class MainWindow(QMainWindow):
         # "trains it to epoch 2,000" stood over the main run, whose Stop at it had changed.
         self._stop_at: dict[bool, int | None] = {False: None, True: None}
         self._hint_text: dict[bool, str] = {False: "", True: ""}
-        self._hint_stop: tuple[int, str] | None = None  # the main hint's promised stop
+        # the main hint's promised stop: (epoch, text past it[, text there]) (show_hint)
+        self._hint_stop: tuple[int, ...] | None = None
+        self._hint_promise = ""  # the main hint as given, with its promise
         # A preset's Stop at: it goes with the preset's data (_commit), unless the user has
         # typed one since (review r20 F9: its 1,000 stopped an imported CSV's run there).
         self._problem_stop: int | None = None
@@ -966,16 +968,18 @@ class MainWindow(QMainWindow):
         """Presentation mode on or off (not remembered: the View menu's choice is)."""
         self.presentation.set_active(on)
 
-    def show_hint(self, text: str, stop: tuple[int, str] | None = None,
+    def show_hint(self, text: str, stop: tuple[int, ...] | None = None,
                   preset: str | None = None) -> None:
         """A note over the plot that stays until the problem changes ("" hides it): the main
         run's; a sweep's (show_sweep_hint) shows instead while the Compare tab is in front.
-        ``stop``: (epoch, text after) -- ``text`` promises that Play stops at that epoch;
-        once the run is past it, or Stop at no longer says it, the note reads ``text after``
-        (a lesson's note still said "it stops at epoch 1,000" at epoch 1,805). ``preset``:
+        ``stop``: (epoch, text after[, text there]) -- ``text`` promises that Play stops at
+        that epoch; once the run is past it, or Stop at no longer says it, the note reads
+        ``text after`` (a lesson's note still said "it stops at epoch 1,000" at epoch 1,805);
+        stopped there, ``text there`` (a preset's "Press Play (Space): it stops at epoch
+        500" stood over the run stopped at 500, review r29 L5). ``preset``:
         the title of the preset the note is of (a change to its run is then said after it)."""
         self._hint_stop = stop
-        self._hint_text[False] = text
+        self._hint_text[False] = self._hint_promise = text
         self._hint_preset, self._hint_variation = preset, ""
         self._hint_rate = (self._config.learning_rate if self._config is not None
                            else 0.0)  # the preset's (_variation_shown)
@@ -999,9 +1003,15 @@ class MainWindow(QMainWindow):
     def _keep_hint_true(self, live_epoch: int) -> None:
         """The note's promise of a stop goes once it no longer holds (show_hint)."""
         stop = self._hint_stop
-        if stop is not None and (live_epoch > stop[0] or self._stop_at[False] != stop[0]):
+        if stop is None:
+            return
+        if live_epoch > stop[0] or self._stop_at[False] != stop[0]:
             self._hint_stop = None
-            self._hint_text[False] = stop[1]
+            text = stop[1]
+        else:  # there (stopped: what it shows, how to go on), or before it (Reset): the promise
+            text = stop[2] if live_epoch == stop[0] and len(stop) > 2 else self._hint_promise
+        if text != self._hint_text[False]:
+            self._hint_text[False] = text
             self._show_front_hint()
 
     def _variation_shown(self) -> bool:

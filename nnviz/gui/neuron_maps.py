@@ -23,8 +23,8 @@ from .boundary_plot import CELL_PX, MAX_DRAWN_POINTS, equal_aspect, shared, thin
 from . import colors
 from .explain import Facts, facts_of
 from .colors import BLUE, CLASS_COLORS, MID as NEUTRAL, ORANGE  # noqa: E402,F401 (the default palette's)
-from .widgets import (EpochNote, LabelRoom, Letterboxed, cache_axes, computing,
-                      data_names_of, plain_axes, window_playing)
+from .widgets import (EpochNote, LabelRoom, Letterboxed, auto_button_once_moved, cache_axes,
+                      computing, data_names_of, plain_axes, window_playing)
 
 CLASS_COLOURS = list(CLASS_COLORS)
 # The default palette's scale (for code that wants it fixed); the maps use the current one.
@@ -289,6 +289,7 @@ class NeuronMapPanel(QWidget):
                               "the input plane (along the input, for one).")
         self.plot = pg.PlotWidget(background=colors.background())
         self.plot.setMinimumSize(220, 220)
+        auto_button_once_moved(self.plot.getPlotItem())
         self.plot.setToolTip("One neuron's activation over the input plane (the colour scale: "
                              "see the key above), with the data points over it; for data of "
                              "one input, its curve along the input.")

@@ -608,3 +608,27 @@ def test_a_mistyped_option_of_train_names_the_one_meant():
     assert list(inspect.signature(nnviz.train).parameters)[:3] == ["X", "y", "hidden"]
     assert nnviz.train.__doc__.startswith("Train a network on points")
     assert nnviz.train(X, y, hidden=[2], epochs=2).epoch == 2
+
+
+def test_an_object_array_of_numbers_is_taken_as_numpy_would_convert_it():
+    """r29 L11: np.array(rows, dtype=object) of a learner's mixed lists (floats, ints, numpy
+    scalars) was refused with "X must hold real numbers", though it holds nothing else and
+    numpy converts it cleanly: train and predict take it as its floats (the same run as
+    X.astype(float)); text, bools and None in it are still named with their cell."""
+    X, y = nnviz.datasets.make("moons")
+    rows = [[float(a), np.float32(b) if i % 2 else b] for i, (a, b) in enumerate(X.tolist())]
+    boxed = np.array(rows, dtype=object)
+    assert boxed.dtype == object
+    run = nnviz.train(boxed, y, hidden=[4], epochs=5)
+    plain = nnviz.train(boxed.astype(float), y, hidden=[4], epochs=5)
+    np.testing.assert_array_equal(run.history["loss"], plain.history["loss"])
+    np.testing.assert_array_equal(run.predict(boxed[:4]), plain.predict(X[:4].astype(float)))
+    for cell, said in ((True, "X holds True at row 0, column 0"),
+                       (None, "X holds None at row 0, column 0"),
+                       ("1.5", "X holds numbers written as text ('1.5' at row 0, column 0): "
+                               "pass X.astype(float)")):
+        bad = boxed.copy()
+        bad[0, 0] = cell
+        with pytest.raises(NnvizError) as e:
+            nnviz.train(bad, y, epochs=1)
+        assert str(e.value).startswith(said), e.value

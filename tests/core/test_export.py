@@ -324,8 +324,9 @@ def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, t
     capsys.readouterr()
     assert _class_names(script.read_text()) == ["apple", "lemon", "pear"]
     lines = _run(script).splitlines()
-    at = next(i for i, line in enumerate(lines) if line.split() == ["apple", "lemon", "pear"])
-    rows = [line.split() for line in lines[at + 1:at + 4]]
+    at = next(i for i, line in enumerate(lines)
+              if line.split() == ["row", "apple", "lemon", "pear"])
+    rows = [line.split()[1:] for line in lines[at + 1:at + 4]]  # (after the row's number)
     assert [ln.split(":")[0] for ln in lines[at + 4:at + 8]] == [  # then the check
         "Train loss after epoch 300", "Test loss after epoch 300",
         "Accuracy on the training points", "Accuracy on the test points"]
@@ -346,7 +347,8 @@ def test_two_named_classes_print_p_of_the_second_and_the_notebook_has_them(tmp_p
     script = tmp_path / "yn.py"
     run.export_script(script)
     assert _class_names(script.read_text()) == ["no", "yes"]
-    printed = [line for line in _run(script).splitlines() if line.startswith("P(yes) = ")]
+    printed = [line for line in _run(script).splitlines()
+               if re.match(r"row \d+ \[.*\]: P\(yes\) = ", line)]
     assert len(printed) == 3 and all(line.endswith((": yes", ": no")) for line in printed)
     # labels that are only 0..K-1 name nothing: no CLASS_NAMES
     plain = tmp_path / "plain.py"
@@ -577,8 +579,9 @@ def test_a_run_at_the_edge_of_stability_ends_with_nnvizs_numbers_and_says_why_th
         run.export_script(script)
     out = _run(script)
     lines = out.splitlines()
-    heading = "The trained network on the first three training points (P(class 1), a row each):"
-    assert lines[lines.index(heading) + 1].startswith("[[")
+    heading = ("The trained network on the first three training points (P(class 1)), by their "
+               "row in the data (counting from 0):")
+    assert re.fullmatch(r"  row \d+ \[.*\]: \d\.\d{4}", lines[lines.index(heading) + 1])
     m = run.metrics
     assert re.search(r"^Test loss after epoch 600: \d\.\d{4}$", out, re.M)
     assert lines[-9] == "After epoch 600         this script   nnviz showed"
@@ -621,3 +624,33 @@ def test_a_run_of_no_epochs_says_its_script_trains_1000(tmp_path):
         warnings.simplefilter("error")
         trained.export_script(tmp_path / "three.py")
     assert "trained no epochs" not in (tmp_path / "three.py").read_text()
+
+
+def _printed_rows(out: str) -> list[tuple[int, list[float], float]]:
+    """The script's printout of its first training points: (row, the point, P(class 1))."""
+    return [(int(m[1]), [float(v) for v in m[2].split()], float(m[3]))
+            for m in re.finditer(r"^  row (\d+) \[([^\]]*)\]: (\S+)$", out, re.M)]
+
+
+@pytest.mark.parametrize("batch_size", [0, 16])
+def test_the_scripts_first_points_are_named_by_their_rows_in_the_learners_data(tmp_path,
+                                                                             batch_size):
+    """r29 M7: a learner's run.predict(X[:3]) gave 0.3527, 0.6854, 0.0612 and the script
+    printed "the first three training points" as 0.6854, 0.0612, 0.9897: the split held row 0
+    out, so they were rows 1 to 3, and the export looked wrong. The script names each point's
+    row in the data given (counting from 0) and prints the point: the learner's own X at those
+    rows, and run.predict of them, give what it printed (mini-batches reorder them too)."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    run = nnviz.train(X, y, hidden=[4], activation="tanh", epochs=50, batch_size=batch_size)
+    script = tmp_path / "rows.py"
+    run.export_script(script)
+    printed = _printed_rows(_run(script))
+    assert len(printed) == 3, printed
+    rows = [row for row, _, _ in printed]
+    assert rows != [0, 1, 2]  # (row 0 is a test point here: the case the learner met)
+    for row, point, p in printed:
+        np.testing.assert_allclose(point, X[row], atol=1e-4)
+        assert p == pytest.approx(float(run.predict(X[[row]])[0, 0]), abs=1e-4)
+    assert f"run.predict(X[{rows!r}])" in script.read_text().replace("\n# ", " ")

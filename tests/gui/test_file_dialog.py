@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from PySide6.QtCore import QFileInfo, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileIconProvider
 
@@ -172,3 +173,65 @@ def test_the_detail_views_size_column_shows_its_sizes_whole(qtbot, main_window, 
     # beside the folders' pane), within the window; the names keep the most of it.
     assert dialog.width() >= min(860, main_window.width() - 40)
     assert header.sectionSize(0) > 2 * sum(header.sectionSize(i) for i in (1, 2))
+
+
+def _inside_the_screen(dialog) -> bool:
+    return dialog.screen().availableGeometry().contains(dialog.frameGeometry())
+
+
+def test_the_save_dialog_fits_the_screen_in_presentation_mode(main_window, qtbot):
+    """r29 M1: F11 at 1024x768, Ctrl+S: the Save session dialog was 887x883 on a 768-px screen,
+    its file name field and Save button below the edge (the next one was 520 high). Every
+    file dialog, each time, lies within the screen's available geometry, its field and its
+    Save button too."""
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+    w = main_window
+    w.set_presentation(True)
+    seen = []
+
+    def look():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, look)
+            return
+        room = dialog.screen().availableGeometry()
+        parts = [dialog.findChild(QLineEdit, "fileNameEdit"),
+                 dialog.findChild(QDialogButtonBox, "buttonBox")]
+        seen.append((dialog.frameGeometry(), room, dialog.font().pointSizeF(),
+                     [room.contains(p.mapToGlobal(p.rect().bottomRight())) for p in parts]))
+        dialog.reject()
+
+    for save in (True, True, False):
+        QTimer.singleShot(0, look)
+        w.session_actions.ask_path("Save session", "Sessions (*.nnviz)", save=save,
+                                   suggested="run.nnviz")
+    assert len(seen) == 3
+    for frame, room, pt, parts_in in seen:
+        assert pt == pytest.approx(w.font().pointSizeF())  # the mode's large text
+        assert room.contains(frame), (frame, room)
+        assert parts_in == [True, True]
+
+
+def test_any_dialog_of_the_window_larger_than_the_screen_is_fitted_to_it(main_window, qtbot):
+    """Not the file dialogs only: a dialog of the window's asking more than the screen has
+    (a long message in the mode's font, a list) shows whole within it, its buttons reachable."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QVBoxLayout
+    w = main_window
+    w.set_presentation(True)
+    room = w.screen().availableGeometry()
+    dialog = QDialog(w)
+    listing = QListWidget(dialog)
+    listing.addItems([f"row {i}" for i in range(200)])
+    listing.setMinimumHeight(room.height() + 300)  # its layout's least: taller than the screen
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    lay = QVBoxLayout(dialog)
+    lay.addWidget(listing)
+    lay.addWidget(buttons)
+    dialog.resize(room.width() + 200, room.height() + 400)
+    dialog.move(room.left() + 50, room.top() + 50)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert room.contains(dialog.frameGeometry()), (dialog.frameGeometry(), room)
+    corner = buttons.mapToGlobal(buttons.rect().bottomRight())
+    assert room.contains(corner) and dialog.rect().contains(dialog.mapFromGlobal(corner))
+    dialog.close()

@@ -1170,8 +1170,16 @@ def test_a_presets_note_stops_promising_the_stop_once_past_it(win, qtbot):
     wait_run(qtbot, w, 0)
     promise = f"it stops at epoch {p.epochs:,}"
     assert promise in w.hint.text() and w.hint.isVisible()
-    _step(qtbot, w, p.epochs)
-    assert promise in w.hint.text()  # there now: still true
+    # r29 L5: Play stopped at 500 under "Press Play (Space): it stops at epoch 500, where the
+    # result shows": the note says it has stopped there, what that is and how to go on.
+    w.play()
+    qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.live_epoch
+                    == p.epochs and not w.playing, timeout=TIMEOUT)
+    there = (f"Stopped at epoch {p.epochs:,}: this is the result. Play (Space) trains on "
+             "past it.")
+    qtbot.waitUntil(lambda: there in w.hint.text(), timeout=TIMEOUT)
+    assert promise not in w.hint.text() and "Press Play" not in w.hint.text()
+    assert w.hint.isVisible() and w.hint.text().startswith("Blobs")
     _step(qtbot, w, 5)
     qtbot.waitUntil(lambda: promise not in w.hint.text(), timeout=TIMEOUT)
     assert w.hint.isVisible() and w.hint.text().startswith("Blobs")

@@ -710,5 +710,7 @@ class UndoMixin:
         self.last_message = (f"{head} Press Play (Space): it stops at epoch {p.epochs:,}, "
                              "where the result shows.")
         self.window.show_hint(self.last_message,
-                              (p.epochs, f"{head} The result shows at epoch {p.epochs:,}."),
+                              (p.epochs, f"{head} The result shows at epoch {p.epochs:,}.",
+                               f"{head} Stopped at epoch {p.epochs:,}: this is the result. "
+                               "Play (Space) trains on past it."),
                               preset=p.title)
