@@ -238,13 +238,23 @@ class RegionsProbe:
 
     def __init__(self, res: int = REGION_RES) -> None:
         self.res = res
-        self._counts: dict[tuple, int] = {}
-        self._seen: dict[tuple, dict[int, int]] = {}  # run_key: {epoch: count}
-        self._grid_key = None
-        self._grid = None
-        # The regions of the last weights asked for, shared by the copies the view sends (as
-        # _counts): a call that gave way (core.preempt; seconds each on 2-512x8-1) keeps them.
-        self._memo: dict = {}
+        # What the probe remembers, in one dict that the copies the view sends share (each
+        # Show of the tab and each refresh sends a copy.copy of this probe): the regions of
+        # the last weights asked for (a call that gave way, core.preempt, seconds each on
+        # 2-512x8-1, keeps them), the grid, the checkpoints' counts and the counts seen. Kept as
+        # attributes of each copy, the first call of a new copy found no grid and started
+        # afresh: a Pause on an older result (the view's refresh) dropped the ~20 counts the
+        # curve had shown while playing, and it was left with 0, two checkpoints and the epoch
+        # paused at (review r29 L13). Emptied in place, never replaced, so all copies see it.
+        self._memo: dict = {"grid_key": None, "grid": None, "counts": {}, "seen": {}}
+
+    @property
+    def _counts(self) -> dict[tuple, int]:  # (run key, epoch, checkpoint): its count
+        return self._memo["counts"]
+
+    @property
+    def _seen(self) -> dict[tuple, dict[int, int]]:  # run_key: {epoch: count}
+        return self._memo["seen"]
 
     def __call__(self, model, grid_points=None) -> Regions:
         spec, data = model.spec, model.data
@@ -252,11 +262,12 @@ class RegionsProbe:
         if reason is not None:
             return Regions(int(model.epoch), reason)
         bounds = _bounds_of(grid_points, data)
-        if self._grid_key != bounds:
-            self._grid_key, self._grid = bounds, grid_over(bounds, self.res)
-            self._counts = {}
-            self._seen = {}
-        xs, ys, pts = self._grid
+        mem = self._memo
+        if mem["grid_key"] != bounds:
+            mem["grid_key"], mem["grid"] = bounds, grid_over(bounds, self.res)
+            self._counts.clear()
+            self._seen.clear()
+        xs, ys, pts = mem["grid"]
         shape = (len(ys), len(xs)) if len(ys) else (1, len(xs))
         memo = self._memo.get("ids")
         if memo is not None and memo[0] is model.params and memo[1] == bounds:
@@ -295,7 +306,7 @@ class RegionsProbe:
             keep = np.unique(np.searchsorted(at, want).clip(0, len(cks) - 1))
             cks = [cks[i] for i in keep]
         if len(self._counts) > 8 * MAX_HISTORY:  # other runs' and thinned checkpoints' counts
-            self._counts = {}
+            self._counts.clear()
         keys = [(run, c.epoch, id(c.state)) for c in cks]
         # Coarse to fine (every 16th, then every 8th, ...): a curve not yet complete is still
         # spread over the whole run.

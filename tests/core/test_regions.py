@@ -186,3 +186,39 @@ def test_three_features_with_sigmoid_do_not_ask_for_relu():
     # "Choose relu (or leaky-relu) to see its regions" with 3 features: relu shows none either.
     why = regions.not_applicable(NetworkSpec(3, (8,), ("sigmoid",), 1, "sigmoid"))
     assert why.startswith("The data has 3 features: there is no plane") and "relu" not in why
+
+
+def test_a_pause_s_fresh_copy_of_the_probe_keeps_the_counts_seen_while_playing():
+    """Review r29 L13: while playing, the count plot had ~20 points up to epoch ~330; after
+    Pause at 1,054 it had 4 (0, ~350, ~700, 1,054). The window sends the worker a copy of the
+    view's probe (views.ViewContext.track: copy.copy) each time the tab is shown and again
+    when a Pause lands on an older result (the view's refresh); each copy started with no
+    memory of the counts the one before had seen."""
+    import copy
+    from types import SimpleNamespace
+
+    from nnviz.core.snapshot import ModelAt
+    data = make_dataset(DataSpec("moons", samples=100, seed=0))
+    spec = network_for(data, "mse", (6, 6), ("relu", "relu"), "sigmoid")
+    t = Trainer(spec, TrainConfig("mse", "gd", 0.5), data, seed=0)
+    states = {0: t.state}
+    for e in range(5, 205, 5):
+        t.run(5)
+        states[e] = t.state
+    # the run log's checkpoints: a few, far apart (it thins them as the run grows)
+    log = SimpleNamespace(name="main", checkpoints=[
+        SimpleNamespace(epoch=e, state=states[e]) for e in (0, 100, 200)])
+    view_probe = regions.RegionsProbe(res=60)  # the view's, never called itself
+
+    def at(epoch):
+        return ModelAt(t, states[epoch].params, epoch, 0.5, (1, "main"), log, state=states[epoch])
+    playing = copy.copy(view_probe)  # sent when the tab was shown
+    for e in range(5, 105, 5):  # the frames the probe saw while playing
+        r = playing(at(e), None)
+    live = dict(zip(r.history_epochs.tolist(), r.history_counts.tolist()))
+    assert len(live) >= 20  # the premise: a point a frame shown
+    paused = copy.copy(view_probe)  # the Pause on an older result: a fresh copy sent
+    r = paused(at(200), None)
+    kept = dict(zip(r.history_epochs.tolist(), r.history_counts.tolist()))
+    assert all(kept.get(e) == n for e, n in live.items()), (live, kept)
+    assert kept[200] == r.count

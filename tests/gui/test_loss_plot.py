@@ -987,3 +987,57 @@ def test_a_rate_mark_s_label_is_beside_its_line_over_the_new_rate(qtbot):
             assert line_x - 1 <= text.left() <= line_x + 12, (change, text, line_x)
         else:
             assert line_x - 12 <= text.right() <= line_x + 1, (change, text, line_x)
+
+
+def _moons_like_record(epochs):
+    """A loss like the moons run's (the window's defaults): a fast first fall, a plateau at
+    ~0.08, a steep fall to ~0.01 over epochs ~2,600-3,300 (float32, as recorded)."""
+    e = np.arange(1, epochs + 1)
+    v = 0.008 + 0.07 / (1 + np.exp((e - 2850) / 110)) + 0.2 * np.exp(-e / 40) - 2e-7 * e
+    return e, v.astype(np.float32)
+
+
+def _drawn_against_record(plot, e, v, lo, hi):
+    """(whether every point drawn in epochs lo..hi is a recorded (epoch, loss), the most the
+    line drawn is off a recorded loss there, in pixels)."""
+    vb = plot.getPlotItem().getViewBox()
+    (_, _), (y0, y1) = vb.viewRange()
+    x, y = plot.train.getData()
+    inside = (x >= lo) & (x <= hi)
+    at = np.searchsorted(e, x[inside])
+    on_record = bool(np.all(e[at] == x[inside]) and np.all(v[at] == y[inside]))
+    stretch = (e >= lo) & (e <= hi)
+    # the line drawn, read at each recorded epoch: off the record by this many pixels
+    off = abs(np.interp(e[stretch], x, y) - v[stretch]).max()
+    return on_record, float(off / (y1 - y0) * vb.height())
+
+
+def test_a_steep_fall_is_drawn_through_its_recorded_losses_live_and_paused(qtbot):
+    """Review r29 L9: the moons run's fall at epochs ~2,600-3,300 was drawn "hairy" at epoch
+    3,349 while playing and smooth at 3,875 once paused; the losses recorded there fall without
+    a wiggle. pyqtgraph's peak downsampling drew each pixel column's highest and lowest loss
+    as a vertical stroke at one epoch: a staircase whose corners stood off the curve, and moved
+    as the run grew. The curve drawn is its recorded points, at their epochs, live and paused."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, size=(325, 470))  # the reviewer's plot at 1024x768: ~270 px
+    base = snapshot_of(make_trainer())
+    e, v = _moons_like_record(4000)
+    assert np.all(np.diff(v[(e >= 2600) & (e <= 3300)]) < 0)  # the premise: no wiggle
+
+    def at(epoch):
+        return dataclasses.replace(base, epoch=epoch, live_epoch=epoch, loss_epochs=e[:epoch],
+                                   loss_values=v[:epoch], test_epochs=e[:epoch:10] + 1,
+                                   test_values=v[:epoch:10] * 1.4, end_loss=float(v[epoch]))
+    drawn = {}
+    for epoch in (*range(3300, 3350, 5), 3349, *range(3350, 3875, 25), 3875):  # playing
+        plot.update_snapshot(at(epoch))
+        if epoch in (3349, 3875):
+            qtbot.waitUntil(lambda: plot._drawn.epoch == epoch, timeout=TIMEOUT)
+            drawn[epoch] = _drawn_against_record(plot, e, v, 2600, 3300)
+    plot.update_snapshot(at(3875))  # paused there: the same epoch drawn again
+    drawn["paused"] = _drawn_against_record(plot, e, v, 2600, 3300)
+    for when, (on_record, off) in drawn.items():
+        assert off <= 0.25, (when, off)  # (the staircase: 0.86 px at 3,349)
+        assert on_record, when
