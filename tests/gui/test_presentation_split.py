@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from nnviz.gui.presentation import LEFT_SHARE
-from nnviz.gui.views import DIAGRAM_LEFT_SHARE, LESSONS_LEFT_SHARE
+from nnviz.gui.views import DIAGRAM_LEFT_SHARE
 
 pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
 
@@ -92,10 +92,6 @@ def test_a_drag_of_the_columns_stays_through_tab_switches_in_presentation(main_w
     w.set_presentation(True)
     _shown(w, qtbot, "gradients", LEFT_SHARE)
     _shown(w, qtbot, "network", DIAGRAM_LEFT_SHARE)
-    # a lesson's figures take the diagrams' width: beside the usual share its plots had
-    # ~470 px at 1024x768 and each figure scrolled (review r29 M5)
-    _shown(w, qtbot, "lessons", LESSONS_LEFT_SHARE)
-    assert LESSONS_LEFT_SHARE < LEFT_SHARE
 
 
 def test_the_normal_mode_columns_stay_through_tab_switches(main_window, qtbot):
