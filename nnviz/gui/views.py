@@ -57,11 +57,6 @@ DIAGRAM_LEFT_SHARE = 0.26
 #: beside the usual 0.36 the view had 641 at 1024x768 and cut "initial -> current, and an
 #: orthogonal o...". 0.35 gives it 10 px more.
 LANDSCAPE_LEFT_SHARE = 0.35
-#: The Lessons tab's: a page's figures side by side (lesson 3's three plots, lesson 5's three
-#: planes) need the width, and the run's loss beside them is not the lesson's; at the usual
-#: 0.36 the page had ~470 px at 1024x768 and each figure scrolled (review r29 M5). The run's
-#: readout and loss stay in sight for "Try it live" (the Compare view folds them away).
-LESSONS_LEFT_SHARE = DIAGRAM_LEFT_SHARE
 
 
 REGISTRY: tuple[ViewEntry, ...] = (
@@ -78,8 +73,7 @@ REGISTRY: tuple[ViewEntry, ...] = (
               "sharpness against 2/lr; click to move the model.", "landscape_view",
               LANDSCAPE_LEFT_SHARE),
     ViewEntry("lessons", "Lessons",
-              "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view",
-              LESSONS_LEFT_SHARE),
+              "The notebook's demonstrations and a logistic-regression baseline.", "lessons_view"),
     ViewEntry("backprop", "Backprop",
               "Backpropagation step by step for one training point, checked against jax.grad.",
               "backprop_view", DIAGRAM_LEFT_SHARE),
