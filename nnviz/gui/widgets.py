@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections
 import math
-import re
 import time
 from collections.abc import Callable
 
@@ -1910,13 +1909,6 @@ def _laid_out_lines(document) -> int:
     return n
 
 
-def grouped(text: str) -> str:
-    """A tick's whole number of four digits or more with thousands separators, as the app
-    writes its counts: the loss plot's epochs read "8000" under "Epoch 4,143" (review r29 L7).
-    Any other text (a decimal, a name) as it is."""
-    return f"{int(text):,}" if re.fullmatch(r"-?\d{4,}", text) else text
-
-
 class SparseAxis(pg.AxisItem):
     """A bottom axis that labels every k-th of pyqtgraph's ticks where their numbers would
     touch: lesson 4's five narrow plots (presentation mode at 1024 px) printed "-2 0 2" as
@@ -1970,7 +1962,7 @@ class SparseAxis(pg.AxisItem):
             # step: every other 0.5 of -1..1 kept -0.5 and 0.5, a step of 1 and no decimals,
             # "-0 0" (the Landscape map at 1024x768 and text size 150%, review r21 F9).
             spacing = self._picked_from.get(spacing, spacing)
-            return [grouped(t) for t in super().tickStrings(values, scale, spacing)]
+            return super().tickStrings(values, scale, spacing)
         return [self._names.get(v, "") if v in self._named else "" for v in values]
 
     def _named_ticks(self, minVal, maxVal, size):
