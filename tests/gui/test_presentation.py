@@ -132,27 +132,21 @@ def test_presentation_mode_is_larger_darker_and_remembered(main_window, qtbot, w
     assert settings.value("view/presentation") in (False, "false")
 
 
-@pytest.mark.parametrize("view", ["gradients", "lesson-5", "lesson-3"])
-def test_the_views_plots_stay_inside_their_view_in_presentation_at_1024(main_window, qtbot,
-                                                                        wait_run, view):
+def _plots_inside(w, view: str) -> None:
+    """Every visible plot inside its view, and no widget outside the window or cut."""
     import pyqtgraph as pg
-    w = main_window
-    _on_a_projector(w, qtbot, wait_run, view)
-
-    def inside() -> None:  # once the layout has settled at the new size and scale
-        views = [g for g in w.findChildren(pg.GraphicsView) if g.isVisible()]
-        assert views
-        for g in views:
-            room = g.viewport().rect()
-            for item in g.scene().items():
-                if isinstance(item, pg.PlotItem) and item.isVisible():
-                    r = g.mapFromScene(item.sceneBoundingRect()).boundingRect()
-                    assert room.adjusted(-1, -1, 1, 1).contains(r), (view, r, room)
-        assert layout_problems(w) == []
-    qtbot.waitUntil(inside, timeout=30_000)
+    views = [g for g in w.findChildren(pg.GraphicsView) if g.isVisible()]
+    assert views
+    for g in views:
+        room = g.viewport().rect()
+        for item in g.scene().items():
+            if isinstance(item, pg.PlotItem) and item.isVisible():
+                r = g.mapFromScene(item.sceneBoundingRect()).boundingRect()
+                assert room.adjusted(-1, -1, 1, 1).contains(r), (view, r, room)
+    assert layout_problems(w) == []
 
 
-def test_the_gradient_plots_titles_are_read_on_a_projector(main_window, qtbot, wait_run):
+def _gradient_titles_read(view) -> None:
     """Six plots in three columns at 1024x768: their titles shrank to ~9 pt beside ~15 pt axes
     (the floor). A title that would shrink that far is broken in two lines: each line fits its
     plot, at 0.8 of the presentation title size at least, all six alike."""
@@ -160,34 +154,54 @@ def test_the_gradient_plots_titles_are_read_on_a_projector(main_window, qtbot, w
     from PySide6.QtGui import QFont, QFontMetrics
     from nnviz.gui.presentation import SCALE
     from nnviz.gui.widgets import TITLE_PT
-    view = _on_a_projector(main_window, qtbot, wait_run, "gradients")
-
-    def readable() -> None:  # once the titles are fitted at the new size and scale
-        plots = [i for i in view.glw.ci.items if isinstance(i, pg.PlotItem) and i.isVisible()]
-        assert len(plots) == 6
-        sizes = {p.titleLabel.opts.get("size") for p in plots}
-        assert len(sizes) == 1, sizes
-        pt = float(sizes.pop().replace("pt", ""))
-        assert pt >= 0.8 * TITLE_PT * SCALE - 0.01, pt
-        font = QFont()
-        font.setPointSizeF(pt)
-        for p in plots:
-            lines = p.titleLabel.text.split("<br>")
-            assert len(lines) <= 2 and all(lines), p.titleLabel.text
-            for line in lines:
-                assert QFontMetrics(font).horizontalAdvance(line) <= p.width(), line
-        # the words are the titles' own
-        assert "||dL/dW|| per layer" in [p.titleLabel.text.replace("<br>", " ") for p in plots]
-    qtbot.waitUntil(readable, timeout=30_000)
+    plots = [i for i in view.glw.ci.items if isinstance(i, pg.PlotItem) and i.isVisible()]
+    assert len(plots) == 6
+    sizes = {p.titleLabel.opts.get("size") for p in plots}
+    assert len(sizes) == 1, sizes
+    pt = float(sizes.pop().replace("pt", ""))
+    assert pt >= 0.8 * TITLE_PT * SCALE - 0.01, pt
+    font = QFont()
+    font.setPointSizeF(pt)
+    for p in plots:
+        lines = p.titleLabel.text.split("<br>")
+        assert len(lines) <= 2 and all(lines), p.titleLabel.text
+        for line in lines:
+            assert QFontMetrics(font).horizontalAdvance(line) <= p.width(), line
+    # the words are the titles' own
+    assert "||dL/dW|| per layer" in [p.titleLabel.text.replace("<br>", " ") for p in plots]
 
 
-def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbot, wait_run):
+def test_the_views_plots_stay_inside_their_view_and_the_gradient_titles_read_at_1024(
+        main_window, qtbot, wait_run):
+    """The Gradients view, lesson 5's and lesson 3's pages in presentation mode at 1024x768:
+    every plot inside its view, nothing cut; the Gradients view's titles read (see
+    _gradient_titles_read). One window for the three views (it was a window and a run of 120
+    epochs each, and one more for the titles, which read the same Gradients view): each view is
+    shown as before, in a window of the fixture's size turned to presentation mode, and the
+    window then resized to 1024x768."""
+    w = main_window
+    first = (w.width(), w.height())
+    for k, name in enumerate(["gradients", "lesson-5", "lesson-3"]):
+        if k:  # the window as the fixture made it, the run at its numbers
+            w.show_view("main")
+            w.set_presentation(False)
+            _at_size(w, qtbot, first)
+            w.set_presentation(True)
+            w.show_view(name)
+            _at_size(w, qtbot, (1024, 768))
+            view = w._inspection_views.get(name)
+        else:
+            view = _on_a_projector(w, qtbot, wait_run, name)
+        qtbot.waitUntil(lambda: _plots_inside(w, name), timeout=30_000)
+        if name == "gradients":
+            qtbot.waitUntil(lambda: _gradient_titles_read(view), timeout=30_000)
+
+
+def _backprop_numbers_read(view) -> None:
     """The notebook's 2-4-10-4-1 diagram in presentation mode at 1024x768: its node labels
     ("a=0.09878") had to shrink to 6 pt to fit between the columns. A column whose labels would
     shrink shows them to 3 digits ("a=0.0988"), or bare ("0.0988"), or to 2 ("0.099"), where
     that is larger; the stage's words say which value the labels are."""
-    view = _on_a_projector(main_window, qtbot, wait_run, "backprop")
-    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
     canvas = view.canvas
     seen = {}
     fonts = canvas._label_fonts
@@ -198,7 +212,10 @@ def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbo
         return out
     canvas._label_fonts = record
     canvas._picture = None
-    canvas.repaint()
+    try:
+        canvas.repaint()
+    finally:
+        del canvas._label_fonts  # the class's own again
     assert "Node labels: a." in view.formulas.toPlainText()
     sizes = {c: f.pointSizeF() for c, (f, *_) in seen["fonts"].items()}
     assert len(sizes) == 5  # every column has its labels
@@ -216,14 +233,18 @@ def test_the_backprop_diagrams_numbers_are_read_on_a_projector(main_window, qtbo
         assert text.startswith(f"x{k + 1}=") or c > 0, text
 
 
-def test_the_backprop_diagram_stays_put_from_stage_to_stage_on_a_projector(
+def test_the_backprop_diagrams_numbers_read_and_it_stays_put_from_stage_to_stage_on_a_projector(
         main_window, qtbot, wait_run):
     """In presentation mode at 1024x768 the header and the stage's name wrapped differently
     from stage to stage, so the diagram jumped up and down as Next was pressed (reviewer); the
     point list cut its point mid-number ("#0  x1=1.63, x2=-"); the inputs' labels were 6.7 pt,
-    above their nodes among the first hidden layer's bias squares."""
+    above their nodes among the first hidden layer's bias squares. The diagram's numbers are read
+first, at the stage it opens on (_backprop_numbers_read: one window for both, which each
+built and trained to the same epoch 120 alone)."""
     from nnviz.core.backprop import STAGES
     view = _on_a_projector(main_window, qtbot, wait_run, "backprop")
+    qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
+    _backprop_numbers_read(view)
     main_window.pause()
     qtbot.waitUntil(lambda: view.result is not None and view.result.epoch == 120, timeout=60_000)
     canvas = view.canvas
