@@ -90,10 +90,12 @@ def _overlapping_labels(tiles) -> list[tuple[str, str]]:
             if ra.intersects(rb)]
 
 
-def test_a_projector_window_shows_the_whole_table_labels_and_plots(qtbot, main_window):
+def test_a_projector_window_shows_the_whole_table_labels_plots_and_tabs(qtbot, main_window):
     """1024 x 768 in presentation mode: cells were cut ("0.0004…"), five rows showed behind a
     scroll bar, "★ lr 3" ran into "lr 10 — diverged", the plots were ~290 px wide with their
-    axes and keys cut."""
+    axes and keys cut. And the tab bar opened scrolled so that its first tab read "urons"
+    (Neurons, cut), and the table left out its training accuracy though it had room. (Two
+    tests, each building this window and training this sweep: one window reads both.)"""
     view = _sweep(qtbot, main_window, (1024, 768), presentation=True)
     assert _cells_whole(view.table) == []
     assert _overlapping_labels(view.tiles) == []
@@ -106,6 +108,7 @@ def test_a_projector_window_shows_the_whole_table_labels_and_plots(qtbot, main_w
         assert title.item.boundingRect().width() <= plot.width()
     # The score plot shows every swept value on its axis.
     assert view.score_plot.getPlotItem().getAxis("bottom").width() >= 0.3 * view.width()
+    _whole_tabs_and_the_training_accuracy(qtbot, main_window, view)
 
 
 def _tab_room(bar) -> tuple[int, int]:
@@ -134,10 +137,9 @@ def _tabs_cut(bar) -> list[str]:
     return cut
 
 
-def test_a_projector_window_shows_whole_tabs_and_the_training_accuracy(qtbot, main_window):
+def _whole_tabs_and_the_training_accuracy(qtbot, main_window, view):
     """1024 x 768 in presentation mode: the tab bar opened scrolled so that its first tab read
     "urons" (Neurons, cut), and the table left out its training accuracy though it had room."""
-    view = _sweep(qtbot, main_window, (1024, 768), presentation=True)
     bar = main_window.tabs.tabBar()
     qtbot.waitUntil(lambda: _tabs_cut(bar) == [], timeout=FIRST_SNAPSHOT_MS)
     current = bar.tabRect(bar.currentIndex())
@@ -189,16 +191,20 @@ def test_the_lessons_tab_at_1024_leaves_no_sliver_of_a_tab_at_the_bars_start(qtb
     assert w.views_button.text() == f"{len(bar.hidden())} more views"
 
 
-@pytest.mark.parametrize("size, presentation", [((1400, 900), False), ((1400, 900), True),
-                                                ((1024, 768), False)])
-def test_other_windows_show_the_whole_table(qtbot, main_window, size, presentation):
-    """(At 1024 x 768 the table had a scroll bar and its epochs were cut.)"""
-    view = _sweep(qtbot, main_window, size, presentation=presentation)
+def _the_whole_table_labels_and_titles(view):
+    """(At 1024 x 768 the table had a scroll bar and its epochs were cut.) Other windows than
+    the projector's: 1400 x 900 in presentation mode (below), in normal mode
+    (test_at_1400_the_table_and_curves_read_and_presentation_mode_switches_the_layout_and_back)
+    and 1024 x 768 in normal mode (test_opening_new_sweep_in_a_1024_window_...[lr])."""
     assert _cells_whole(view.table) == []
     assert _overlapping_labels(view.tiles) == []
     for plot in (view.curves, view.score_plot):
         title = plot.getPlotItem().titleLabel
         assert title.item.boundingRect().width() <= plot.width()
+
+
+def test_a_1400_presentation_window_shows_the_whole_table(qtbot, main_window):
+    _the_whole_table_labels_and_titles(_sweep(qtbot, main_window, (1400, 900), presentation=True))
 
 
 def test_the_compare_view_reads_in_the_dark_theme(qtbot, main_window):
@@ -226,16 +232,6 @@ def test_the_compare_view_reads_in_the_dark_theme(qtbot, main_window):
     assert text_problems(view) == []
 
 
-def test_every_members_curve_reads_on_the_light_themes_white(qtbot, main_window):
-    """A teacher's projector lost the highest rates' curves: viridis's yellow-green end is
-    1.5:1 on white."""
-    view = _sweep(qtbot, main_window, (1400, 900))
-    bg = colors.background()
-    for curve in view.curves.curves:
-        rgb = curve.opts["pen"].color().getRgb()[:3]
-        assert colors.contrast(rgb, bg) >= 3.0, rgb
-
-
 def test_without_a_sweep_the_view_says_what_a_sweep_is(qtbot, main_window):
     """It showed plots with axes that meant nothing (epoch 0.2-0.8, loss 2-5) and an empty
     table with a scroll bar."""
@@ -255,12 +251,17 @@ def test_without_a_sweep_the_view_says_what_a_sweep_is(qtbot, main_window):
     assert shown(view.empty) and not shown(view.curves) and shown(view.panel)
 
 
-def test_sixteen_small_tiles_keep_their_labels_between_them(qtbot, main_window):
+def test_sixteen_small_tiles_keep_their_labels_between_them_and_the_scores_seeds_apart(
+        qtbot, main_window):
     """16 tiles at 1024 x 768 in presentation mode: each label ran into the tile above it, and
-    the first row's were cut at the top edge."""
+    the first row's were cut at the top edge. And the score plot's sixteen seeds under its x
+    axis ran together ("1011121314"): its names are thinned where they would touch (every
+    other seed), each still a tick. (Two tests, each building this window and sweep.)"""
     from PySide6.QtCore import QRectF
 
     from nnviz.gui.compare_tiles import tile_origin
+
+    from .test_narrow_window import _drawn_numbers
     view = _sweep(qtbot, main_window, (1024, 768), presentation=True, epochs=5, key="seeds")
     tiles = view.tiles
     assert tiles.n == 16 and _overlapping_labels(tiles) == []
@@ -285,12 +286,31 @@ def test_sixteen_small_tiles_keep_their_labels_between_them(qtbot, main_window):
             margin = label.textItem.document().documentMargin()
             assert rect.top() + margin + 1 >= above.bottom(), (label.textItem.toPlainText(),
                                                                rect, above)
+    ax = view.score_plot.getPlotItem().getAxis("bottom")
+
+    def apart() -> None:
+        numbers = [(r, t) for r, t in _drawn_numbers(ax) if t]
+        assert len(numbers) >= 4, numbers  # still most of the seeds named
+        for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
+            assert b.left() - a.right() >= 4, (ta, tb, a, b)
+    qtbot.waitUntil(apart, timeout=30_000)
 
 
-def test_presentation_mode_switches_the_layout_and_back(qtbot, main_window):
+def test_at_1400_the_table_and_curves_read_and_presentation_mode_switches_the_layout_and_back(
+        qtbot, main_window):
     """F11 at 1400 x 900 with a sweep shown: the plots go under table and tiles (each half the
-    width), the panel folds; back, they return beside the table and the panel opens."""
-    view = _sweep(qtbot, main_window, (1400, 900), epochs=5)
+    width), the panel folds; back, they return beside the table and the panel opens. Before
+    F11, what other tests read in this window and sweep (each built its own): the table, the
+    labels and the titles whole; a teacher's projector lost the highest rates' curves
+    (viridis's yellow-green end is 1.5:1 on white); an ordered sweep's scores are a line."""
+    view = _sweep(qtbot, main_window, (1400, 900))
+    _the_whole_table_labels_and_titles(view)
+    bg = colors.background()
+    for curve in view.curves.curves:  # every member's curve reads on the light theme's white
+        rgb = curve.opts["pen"].color().getRgb()[:3]
+        assert colors.contrast(rgb, bg) >= 3.0, rgb
+    for item in (view.score_plot.train, view.score_plot.test):  # an ordered sweep: a line
+        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.SolidLine
     assert not view.narrow and view.panel.isVisibleTo(view)
     assert view.curves.width() < 0.4 * view.width()
     main_window.set_presentation(True)
@@ -307,7 +327,10 @@ def test_a_sweep_of_activations_reads_at_1024_in_presentation_mode(qtbot, main_w
     """The Activations sweep at 1024 x 768 in presentation mode (a projector): the table's
     "test acc." column was cut behind a scroll bar; the tile titles ran into each other ("act
     sigmoid act softmax ★ act tanh") and said "act", a word nobody had explained; the score
-    plot's key stayed at 9 pt beside 13 pt text."""
+    plot's key stayed at 9 pt beside 13 pt text. Then, in this window and sweep (two tests
+    built their own): its scores as named dots (_categories_named_as_dots, below) and the
+    selected tile's frame clear of the labels (_selected_frames_leave_the_labels_clear)."""
+    from .test_narrow_window import _drawn_numbers
     view = _sweep(qtbot, main_window, (1024, 768), presentation=True, key="activations")
     assert _cells_whole(view.table) == []
     values = [v for _, vs in view.drawn.axes for v in vs]
@@ -331,6 +354,45 @@ def test_a_sweep_of_activations_reads_at_1024_in_presentation_mode(qtbot, main_w
         pi = plot.getPlotItem()
         assert pi.titleLabel.item.boundingRect().width() <= pi.vb.width() + 1
         assert pi.mapRectToScene(pi.boundingRect()).right() <= plot.width() + 1
+    # _categories_named_as_dots (a test of its own built this window and sweep): "softmax"
+    # and "cos" had no name under the score plot (thinned as if they were seeds between named
+    # ones), and the five were joined by lines as if in an order. Now every one is named (a
+    # second line for every other where one line is too narrow) and each member's losses are
+    # dots.
+    ax = view.score_plot.getPlotItem().getAxis("bottom")
+    names = ["sigmoid", "softmax", "tanh", "cos", "relu"]
+
+    def named() -> None:
+        drawn = [(r, t) for r, t in _drawn_numbers(ax) if t]
+        assert [t for _, t in drawn] == names
+        for i, (a, ta) in enumerate(drawn):  # none over another, all within the axis
+            assert ax.boundingRect().contains(a), (ta, a, ax.boundingRect())
+            for b, tb in drawn[i + 1:]:
+                assert not a.intersects(b), (ta, tb)
+    qtbot.waitUntil(named, timeout=30_000)
+    for item in (view.score_plot.train, view.score_plot.test):
+        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.NoPen  # no line
+        assert item.opts["symbol"] == "o"
+    assert len(view.score_plot.train.xData) == len(names)
+    # (no test losses: since review r7 this sweep is the notebook's run, all 200 points trained)
+    assert view.score_plot.test.xData is None or not len(view.score_plot.test.xData)
+    _selected_frames_leave_the_labels_clear(view)
+
+
+def _selected_frames_leave_the_labels_clear(view):
+    """The frame of the selected tile ran through its label ("★ tanh"); just outside its
+    picture, it would touch the label of the tile under it. (At 1024 x 768 in presentation
+    mode and at 1400 x 900.)"""
+    for i in range(view.tiles.n):
+        view.select(i)
+        QApplication.processEvents()
+        sel = view.tiles.selection
+        half = sel.pen().widthF() / 2 + 0.5  # a cosmetic pen: pixels, as the scene's units
+        frame = sel.mapRectToScene(sel.rect()).adjusted(-half, -half, half, half)
+        for label in view.tiles.labels:  # its own, and the one of the tile under it
+            m = label.textItem.document().documentMargin()  # blank around the line
+            text = label.mapRectToScene(label.boundingRect()).adjusted(m, m, -m, -m)
+            assert not frame.intersects(text), (i, label.textItem.toPlainText(), frame, text)
 
 
 def test_categories_get_colours_of_their_own_and_a_key_naming_each(qtbot, main_window):
@@ -355,74 +417,7 @@ def test_categories_get_colours_of_their_own_and_a_key_naming_each(qtbot, main_w
         assert colors.contrast(a, colors.background()) >= 3.0
     lr = ((0.01, 0.1, 1.0),)
     assert "\u2192" in colour_key((("learning_rate", lr[0]),))
-
-
-def test_the_score_plots_values_stand_apart_on_a_projector(qtbot, main_window):
-    """The seeds sweep at 1024 x 768 in presentation mode: the score plot's sixteen seeds
-    under its x axis ran together ("1011121314"). Its names are thinned where they would touch
-    (every other seed), each still a tick."""
-    from .test_narrow_window import _drawn_numbers
-    view = _sweep(qtbot, main_window, (1024, 768), presentation=True, epochs=5, key="seeds")
-    ax = view.score_plot.getPlotItem().getAxis("bottom")
-
-    def apart() -> None:
-        numbers = [(r, t) for r, t in _drawn_numbers(ax) if t]
-        assert len(numbers) >= 4, numbers  # still most of the seeds named
-        for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
-            assert b.left() - a.right() >= 4, (ta, tb, a, b)
-    qtbot.waitUntil(apart, timeout=30_000)
-
-
-def test_a_categorical_sweeps_scores_name_every_category_as_dots(qtbot, main_window):
-    """The activations at 1024 x 768 in presentation mode: "softmax" and "cos" had no name
-    under the score plot (thinned as if they were seeds between named ones), and the five
-    were joined by lines as if in an order. Now every one is named (a second line for every
-    other where one line is too narrow) and each member's losses are dots."""
-    from .test_narrow_window import _drawn_numbers
-    view = _sweep(qtbot, main_window, (1024, 768), presentation=True, epochs=5,
-                  key="activations")
-    ax = view.score_plot.getPlotItem().getAxis("bottom")
-    names = ["sigmoid", "softmax", "tanh", "cos", "relu"]
-
-    def named() -> None:
-        drawn = [(r, t) for r, t in _drawn_numbers(ax) if t]
-        assert [t for _, t in drawn] == names
-        for i, (a, ta) in enumerate(drawn):  # none over another, all within the axis
-            assert ax.boundingRect().contains(a), (ta, a, ax.boundingRect())
-            for b, tb in drawn[i + 1:]:
-                assert not a.intersects(b), (ta, tb)
-    qtbot.waitUntil(named, timeout=30_000)
-    for item in (view.score_plot.train, view.score_plot.test):
-        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.NoPen  # no line
-        assert item.opts["symbol"] == "o"
-    assert len(view.score_plot.train.xData) == len(names)
-    # (no test losses: since review r7 this sweep is the notebook's run, all 200 points trained)
-    assert view.score_plot.test.xData is None or not len(view.score_plot.test.xData)
-
-
-def test_an_ordered_sweeps_scores_stay_a_line(qtbot, main_window):
-    view = _sweep(qtbot, main_window, (1400, 900), epochs=5)
-    for item in (view.score_plot.train, view.score_plot.test):
-        assert pg.mkPen(item.opts["pen"]).style() == Qt.PenStyle.SolidLine
-
-
-@pytest.mark.parametrize("size, presentation", [((1024, 768), True), ((1400, 900), False)])
-def test_the_selected_tiles_frame_leaves_its_label_clear(qtbot, main_window, size,
-                                                         presentation):
-    """The frame of the selected tile ran through its label ("★ tanh"); just outside its
-    picture, it would touch the label of the tile under it."""
-    view = _sweep(qtbot, main_window, size, presentation=presentation, epochs=5,
-                  key="activations")
-    for i in range(view.tiles.n):
-        view.select(i)
-        QApplication.processEvents()
-        sel = view.tiles.selection
-        half = sel.pen().widthF() / 2 + 0.5  # a cosmetic pen: pixels, as the scene's units
-        frame = sel.mapRectToScene(sel.rect()).adjusted(-half, -half, half, half)
-        for label in view.tiles.labels:  # its own, and the one of the tile under it
-            m = label.textItem.document().documentMargin()  # blank around the line
-            text = label.mapRectToScene(label.boundingRect()).adjusted(m, m, -m, -m)
-            assert not frame.intersects(text), (i, label.textItem.toPlainText(), frame, text)
+    _selected_frames_leave_the_labels_clear(view)  # at 1400 x 900 (a test of its own built this)
 
 
 @pytest.mark.parametrize("key", ["seeds", "lr"])
@@ -431,6 +426,8 @@ def test_opening_new_sweep_in_a_1024_window_leaves_the_plots_readable(qtbot, mai
     ~40 px high inside their frames, "0.1" over "0.01" on the loss axis. The panel takes its
     room from the table (which scrolls), not from the plots."""
     view = _sweep(qtbot, main_window, (1024, 768), key=key)
+    if key == "lr":  # (a test of its own built this window and sweep for this)
+        _the_whole_table_labels_and_titles(view)
     assert view.narrow and not view.panel.isVisible()
     view.panel_toggle.click()
     least = 6 * view.fontMetrics().lineSpacing()  # a plot of a few lines, its numbers apart

@@ -45,9 +45,38 @@ def lr_view(qtbot, main_window):
     return main_window, _compare(qtbot, main_window, spec)
 
 
-def test_the_compare_view_draws_tiles_curves_and_table(qtbot, lr_view):
+def test_no_star_while_tied_a_step_is_exact_then_the_view_draws_tiles_named_curves_table(
+        qtbot, lr_view):
+    """Three tests, each building this window and sweep and stepping it, in one: at epoch 0 no
+    member is starred; a Step of 20 trains exactly 20 epochs; 20 more, and the view draws
+    them, each curve named at its end (_each_curve_is_named_at_its_end_without_names_touching,
+    below)."""
+    from PySide6.QtCore import QRectF
+
+    from nnviz.gui import colors
     window, view = lr_view
-    window.step(40)
+    # At epoch 0 every learning rate has the same weights and the same loss: the star went to
+    # the first row (lr 0.3 here, 0.01 in the ready-made sweep) as if it had won.
+    s = _at(qtbot, view, 0)
+    assert len({sc["test_loss"] for sc in s.scores}) == 1  # tied, to the last digit
+    model = view.table.model()
+    assert model.rowCount() == len(LRS)
+    assert not [r for r in range(model.rowCount()) if model.index(r, 0).data() == "\u2605"]
+    assert not any(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels)
+    assert not view.score_plot.best_mark.data.size
+    # A short Step completes exactly n epochs. (No Pause here: a Step runs in chunks sized by
+    # the time epochs take, and Pause stops it between two, as
+    # test_a_long_sweep_step_is_paused_part_way_and_says_where shows; on a busy machine a Step
+    # of 20 is several chunks.)
+    window.step(20)  # trained apart: one member is the best
+    assert [int(e[-1]) for e, _ in _at(qtbot, view, 20).loss_curves] == [20] * len(LRS)
+    qtbot.waitUntil(lambda: not window.playing, timeout=FIRST_SNAPSHOT_MS)  # the Step is over
+    assert _sweep_epoch(qtbot, window) == 20  # not one epoch more
+    assert not window.controls.status.text().startswith("the sweep paused")
+    qtbot.waitUntil(lambda: [r for r in range(model.rowCount())
+                             if model.index(r, 0).data() == "\u2605"] != [])
+    assert sum(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels) == 1
+    window.step(20)
     s = _at(qtbot, view, 40)
     # Tiles: one mosaic; each member's tile differs from the others (different rates).
     img = view.tiles.image.image
@@ -59,22 +88,14 @@ def test_the_compare_view_draws_tiles_curves_and_table(qtbot, lr_view):
     # Curves: every member's 40 epochs of loss.
     assert [len(c.xData) for c in view.curves.curves] == [40] * len(LRS)
     # Table: a row per member, the best starred.
-    model = view.table.model()
     assert model.rowCount() == len(LRS)
     starred = [r for r in range(model.rowCount()) if model.index(r, 0).data() == "\u2605"]
     assert len(starred) == 1
     assert view.score_plot.test.yData is not None and len(view.score_plot.test.yData) == 3
-
-
-def test_each_curve_is_named_at_its_end_without_names_touching(qtbot, lr_view):
-    """A learning-rate sweep's curves run along viridis, and its last few are close teals:
-    each curve says its rate at its end, in its colour, inside the plot, no two names over
-    each other, in the order of the curves' ends from top to bottom."""
-    from PySide6.QtCore import QRectF
-    from nnviz.gui import colors
-    window, view = lr_view
-    window.step(40)
-    _at(qtbot, view, 40)
+    # _each_curve_is_named_at_its_end_without_names_touching: a learning-rate sweep's curves
+    # run along viridis, and its last few are close teals: each curve says its rate at its end,
+    # in its colour, inside the plot, no two names over each other, in the order of the
+    # curves' ends from top to bottom.
     curves = view.curves
     vb = curves.getPlotItem().getViewBox()
     qtbot.waitUntil(lambda: all(n.isVisible() for n in curves.names))
@@ -155,7 +176,8 @@ def test_a_long_sweep_step_is_paused_part_way_and_says_where(qtbot, lr_view):
     assert not status.text().startswith("the sweep")
 
 
-def test_leaving_the_tab_during_a_sweep_step_stops_it_and_says_where(qtbot, lr_view):
+def test_leaving_the_tab_during_a_sweep_step_stops_it_says_where_until_it_moves_on(
+        qtbot, lr_view):
     # Another tab takes the controls back for the main run: the sweep's Step stops there, as
     # Pause stops it, and the Compare tab says so when shown again (it stopped without a word).
     window, view = lr_view
@@ -172,34 +194,13 @@ def test_leaving_the_tab_during_a_sweep_step_stops_it_and_says_where(qtbot, lr_v
     assert status.text() == f"the sweep paused at epoch {at:,}: {at:,} of the Step's " \
                             f"1,000,000 epochs done"
     assert _sweep_epoch(qtbot, window) == at  # stopped: the Step does not go on
-
-
-def test_the_sweeps_paused_at_note_goes_once_the_sweep_moves_on(qtbot, lr_view):
     # "the sweep paused at epoch N: ..." stayed on the Compare tab after the sweep had
-    # trained on past N (as "stopped at epoch N (Stop at)" once did).
-    window, view = lr_view
-    window.step(1_000_000)
-    qtbot.waitUntil(lambda: window.playing and view.drawn.epoch > 0, timeout=FIRST_SNAPSHOT_MS)
-    window.pause()
-    status = window.controls.status
-    qtbot.waitUntil(lambda: status.text().startswith("the sweep paused at epoch"),
-                    timeout=FIRST_SNAPSHOT_MS)
-    at = _sweep_epoch(qtbot, window)
+    # trained on past N (as "stopped at epoch N (Stop at)" once did). (A test of its own built
+    # a window and sweep and paused a Step for this: the same note, by the same code.)
     window.step(3)
     _at(qtbot, view, at + 3)
     qtbot.waitUntil(lambda: not status.text().startswith("the sweep paused"),
                     timeout=FIRST_SNAPSHOT_MS)
-
-
-def test_a_short_sweep_step_completes_exactly_n_epochs(qtbot, lr_view):
-    window, view = lr_view
-    # (No Pause here: a Step runs in chunks sized by the time epochs take, and Pause stops it
-    # between two, as the test above shows; on a busy machine a Step of 20 is several chunks.)
-    window.step(20)
-    assert [int(e[-1]) for e, _ in _at(qtbot, view, 20).loss_curves] == [20] * len(LRS)
-    qtbot.waitUntil(lambda: not window.playing, timeout=FIRST_SNAPSHOT_MS)  # the Step is over
-    assert _sweep_epoch(qtbot, window) == 20  # not one epoch more
-    assert not window.controls.status.text().startswith("the sweep paused")
 
 
 def test_a_diverging_member_is_shown_as_such(qtbot, main_window):
@@ -300,47 +301,22 @@ def test_promote_is_one_undo_step_and_the_steps_before_stay_with_their_run(qtbot
     assert len(window.dataset.X) == points - 1
 
 
-def test_promote_carries_the_members_history_and_can_be_undone(qtbot, lr_view):
+def test_promote_carries_the_members_loss_and_gradient_history_and_can_be_undone(
+        qtbot, lr_view, monkeypatch):
+    """The member's weights, losses and rate become the main run's, which rewinds and can be
+    undone. Three tests, each building this window and training and promoting this member, in
+    one: the loss history drawn at once, and the gradient history whole, were two of them."""
     window, view = lr_view
-    window.step(60)
-    s = _at(qtbot, view, 60)
+    window.step(300)  # (the gradient history's rows at > 20 checkpoints)
+    s = _at(qtbot, view, 300)
     view.select(2)
     got = []
     window.worker.sweep_request(lambda sweep: sweep.params(2), got.append, got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=FIRST_SNAPSHOT_MS)
     member_params = got[0]
-    view.promote()
-    qtbot.waitUntil(lambda: window.last_snapshot is not None
-                    and window.last_snapshot.run_id == window.run_id
-                    and window.last_snapshot.epoch == 60, timeout=FIRST_SNAPSHOT_MS)
-    snap = window.last_snapshot
-    assert window.tabs.currentWidget() is window._views["main"]
-    assert len(snap.loss_values) == 60
-    np.testing.assert_array_equal(snap.loss_values, s.loss_curves[2][1])
-    assert window.current_problem().config.learning_rate == LRS[2]
-    for (w, b), (mw, mb) in zip(snap.params, member_params):
-        np.testing.assert_array_equal(w, mw)
-        np.testing.assert_array_equal(np.ravel(b), np.ravel(mb))
-    # Rewind works on it: epoch 30 is replayed from the member's record.
-    window.show_epoch(30)
-    qtbot.waitUntil(lambda: window.last_snapshot.epoch == 30, timeout=FIRST_SNAPSHOT_MS)
-    assert window.last_snapshot.past
-    # Undo promote: the run before (the notebook's, at epoch 0) is back.
-    view.undo_promote()
-    qtbot.waitUntil(lambda: window.last_snapshot is not None
-                    and window.last_snapshot.run_id == window.run_id, timeout=FIRST_SNAPSHOT_MS)
-    assert window.last_snapshot.epoch == 0
-    assert window.current_problem().config.learning_rate == 1.0
-
-
-def test_a_promoted_member_shows_its_loss_history_at_once(qtbot, lr_view, monkeypatch):
-    """The main loss plot of a promoted member was empty until the run's first frame (a
-    compile: seconds on a busy machine), though the member's losses up to the promote were
-    known. They are drawn as the member becomes the main run, on an axis that shows them."""
-    window, view = lr_view
-    window.step(60)
-    s = _at(qtbot, view, 60)
-    view.select(2)
+    # The main loss plot of a promoted member was empty until the run's first frame (a
+    # compile: seconds on a busy machine), though the member's losses up to the promote were
+    # known. They are drawn as the member becomes the main run, on an axis that shows them.
     seen = []
     adopt = view._adopt
 
@@ -354,23 +330,23 @@ def test_a_promoted_member_shows_its_loss_history_at_once(qtbot, lr_view, monkey
     qtbot.waitUntil(lambda: bool(seen), timeout=FIRST_SNAPSHOT_MS)
     x, y, ((x0, x1), (y0, y1)), last = seen[0]
     assert last is None or last.run_id != window.run_id  # no frame of the member's run yet
-    assert x is not None and len(x) == 60
+    assert x is not None and len(x) == 300
     np.testing.assert_array_equal(y, s.loss_curves[2][1])
     assert x0 <= x[0] and x[-1] <= x1 and y0 <= np.min(y) and np.max(y) <= y1
-
-
-def test_a_promoted_member_shows_its_whole_gradient_history(qtbot, lr_view):
-    """The Gradients view of a promoted member draws ||dL/dW|| and the update ratio from epoch
-    0, as its loss curve: the sweep recorded them at the member's checkpoints, as a single run
-    does (they started at the promote's epoch)."""
-    window, view = lr_view
-    window.step(300)
-    _at(qtbot, view, 300)
-    view.select(2)
-    view.promote()
     qtbot.waitUntil(lambda: window.last_snapshot is not None
                     and window.last_snapshot.run_id == window.run_id
                     and window.last_snapshot.epoch == 300, timeout=FIRST_SNAPSHOT_MS)
+    snap = window.last_snapshot
+    assert window.tabs.currentWidget() is window._views["main"]
+    assert len(snap.loss_values) == 300
+    np.testing.assert_array_equal(snap.loss_values, s.loss_curves[2][1])
+    assert window.current_problem().config.learning_rate == LRS[2]
+    for (w, b), (mw, mb) in zip(snap.params, member_params):
+        np.testing.assert_array_equal(w, mw)
+        np.testing.assert_array_equal(np.ravel(b), np.ravel(mb))
+    # The Gradients view of a promoted member draws ||dL/dW|| and the update ratio from epoch
+    # 0, as its loss curve: the sweep recorded them at the member's checkpoints, as a single
+    # run does (they started at the promote's epoch).
     window.show_view("gradients")
     grads = window._inspection_views["gradients"]
     qtbot.waitUntil(lambda: len(grads.norm_curves) == 4 and grads.snapshot is not None
@@ -379,6 +355,17 @@ def test_a_promoted_member_shows_its_whole_gradient_history(qtbot, lr_view):
         x, y = curves[0].numbers
         assert x[0] == 0 and x[-1] == 300
         assert len(x) > 20 and np.all(np.isfinite(y))  # a row at every checkpoint before
+    window.show_view("main")
+    # Rewind works on it: epoch 30 is replayed from the member's record.
+    window.show_epoch(30)
+    qtbot.waitUntil(lambda: window.last_snapshot.epoch == 30, timeout=FIRST_SNAPSHOT_MS)
+    assert window.last_snapshot.past
+    # Undo promote: the run before (the notebook's, at epoch 0) is back.
+    view.undo_promote()
+    qtbot.waitUntil(lambda: window.last_snapshot is not None
+                    and window.last_snapshot.run_id == window.run_id, timeout=FIRST_SNAPSHOT_MS)
+    assert window.last_snapshot.epoch == 0
+    assert window.current_problem().config.learning_rate == 1.0
 
 
 def test_the_command_line_pictures_a_ready_made_sweep(qapp, tmp_path, capsys):
@@ -564,24 +551,6 @@ def test_restart_starts_the_sweep_again_and_reset_leaves_the_main_run(qtbot, lr_
     assert window.controls.reset.isEnabled()
     wait_for_run(qtbot, window)
     assert window.last_snapshot.epoch == 8  # the main run kept its epochs
-
-
-def test_no_member_is_starred_while_they_are_tied(qtbot, lr_view):
-    # At epoch 0 every learning rate has the same weights and the same loss: the star went to
-    # the first row (lr 0.3 here, 0.01 in the ready-made sweep) as if it had won.
-    window, view = lr_view
-    s = _at(qtbot, view, 0)
-    assert len({sc["test_loss"] for sc in s.scores}) == 1  # tied, to the last digit
-    model = view.table.model()
-    assert model.rowCount() == len(LRS)
-    assert not [r for r in range(model.rowCount()) if model.index(r, 0).data() == "\u2605"]
-    assert not any(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels)
-    assert not view.score_plot.best_mark.data.size
-    window.step(20)  # trained apart: one member is the best
-    _at(qtbot, view, 20)
-    qtbot.waitUntil(lambda: [r for r in range(model.rowCount())
-                             if model.index(r, 0).data() == "\u2605"] != [])
-    assert sum(t.textItem.toPlainText().startswith("\u2605") for t in view.tiles.labels) == 1
 
 
 def _answer(qtbot, button, shot=None, times=1):
