@@ -246,15 +246,20 @@ MOONS = FOLDER / "06-moons-target-loss.toml"  # the longest task of the shipped 
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, presentation):
+def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, presentation):
     """At 1024x768 the panel above the plot cut the task to two lines in a scrolling box: in the
-    left column's tab the task, the goals and the buttons are all in sight, nothing cut."""
+    left column's tab the task, the goals and the buttons are all in sight, nothing cut. Each
+    size in turn in one window, the exercise opened at it (a window per size built the same
+    window again)."""
+    for size in ((1024, 768), (1280, 720)):
+        _reads_whole_at(qtbot, main_window, size, presentation)
+
+
+def _reads_whole_at(qtbot, w, size, presentation) -> None:
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtWidgets import QApplication
 
     from .test_presentation import layout_problems
-    w = main_window
     w.set_presentation(presentation)
     w.resize(*size)
     qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=5000)
@@ -269,7 +274,7 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
     def in_front_and_whole() -> None:
         QApplication.processEvents()
         assert p.isVisible() and w.side_tabs.currentWidget() is p
-        assert layout_problems(w) == []
+        assert layout_problems(w) == [], size
     qtbot.waitUntil(in_front_and_whole)
     if presentation:  # the loss chart gives the task the height it needs, not more
         qtbot.waitUntil(lambda: p.height() <= p.needed_height() + 2, timeout=5000)
@@ -278,12 +283,12 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
     def all_in_sight() -> None:
         QApplication.processEvents()
         # Nothing of the task and goals scrolled away: the text fits the column's height.
-        assert p.scroll.verticalScrollBar().maximum() == 0
+        assert p.scroll.verticalScrollBar().maximum() == 0, size
         for label in (p.title, p.task, p.goals):
             assert label.heightForWidth(label.width()) <= label.height() + 1
         for label in (p.title, p.task):
             r = QRect(label.mapTo(port, QPoint(0, 0)), label.size())
-            assert port.rect().contains(r), (label.text()[:30], r, port.rect())
+            assert port.rect().contains(r), (size, label.text()[:30], r, port.rect())
         assert _seen_whole(p.goals)  # under the text that scrolls: always in sight
         for b in (p.hint_button, p.solution_button, p.restart_button, p.close_button):
             r = QRect(b.mapTo(w, QPoint(0, 0)), b.size())
@@ -302,7 +307,7 @@ def test_an_exercise_reads_whole_at_projector_sizes(qtbot, main_window, size, pr
 
     def nothing_cut() -> None:
         QApplication.processEvents()  # the buttons' row laid out again for "No more hints"
-        assert layout_problems(w) == []
+        assert layout_problems(w) == [], size
     qtbot.waitUntil(nothing_cut)
     ex.close_exercise()
     assert not w.side_tabs.tabBar().isVisible()

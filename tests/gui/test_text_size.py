@@ -51,8 +51,10 @@ def _box_px(window) -> int:
     return box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box).width()
 
 
-def test_ctrl_equals_makes_the_text_larger_and_ctrl_0_brings_it_back(main_window, qtbot,
-        wide_screen):
+def test_ctrl_equals_makes_the_text_larger_and_ctrl_0_brings_it_back_the_limits_say_so(
+        main_window, qtbot, wide_screen):
+    # The keys, then the limits, in one window (the limits' test built the same window again
+    # and started from the same 100%).
     w = main_window
     normal = _sizes(w)
     box = _box_px(w)
@@ -76,6 +78,24 @@ def test_ctrl_equals_makes_the_text_larger_and_ctrl_0_brings_it_back(main_window
     assert QToolTip.font().pointSizeF() == pytest.approx(normal[0])
     assert "100%" in w.statusBar().currentMessage()
     assert w.text_size.menu.title().endswith("(100%)")  # the size now, said at 100% too
+    _the_limits_say_so_and_change_nothing(w, qtbot)
+
+
+def _the_limits_say_so_and_change_nothing(w, qtbot) -> None:
+    for _ in text_size.STEPS[1:]:
+        qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
+    qtbot.waitUntil(lambda: w.text_size.factor == text_size.STEPS[-1])
+    largest = _sizes(w)
+    assert largest[0] == pytest.approx(2 * QApplication.font().pointSizeF())
+    qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
+    message = w.statusBar().currentMessage()
+    assert "largest" in message and "200%" in message and "Ctrl+0" in message
+    assert _sizes(w) == largest
+    qtbot.keyClick(w, Qt.Key.Key_0, CTRL)
+    qtbot.waitUntil(lambda: w.text_size.factor == 1.0)
+    qtbot.keyClick(w, Qt.Key.Key_Minus, CTRL)
+    assert "smallest" in w.statusBar().currentMessage()
+    assert w.text_size.factor == 1.0
 
 
 def test_a_view_built_later_reads_at_the_text_size(main_window, qtbot):
@@ -92,24 +112,6 @@ def test_a_view_built_later_reads_at_the_text_size(main_window, qtbot):
     qtbot.waitUntil(lambda: all(_tick_pt(a) >= 1.45 * base for a in axes))
     w.text_size.normal()
     qtbot.waitUntil(lambda: all(_tick_pt(a) <= 1.01 * base for a in axes))
-
-
-def test_the_limits_say_so_and_change_nothing(main_window, qtbot, wide_screen):
-    w = main_window
-    for _ in text_size.STEPS[1:]:
-        qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
-    qtbot.waitUntil(lambda: w.text_size.factor == text_size.STEPS[-1])
-    largest = _sizes(w)
-    assert largest[0] == pytest.approx(2 * QApplication.font().pointSizeF())
-    qtbot.keyClick(w, Qt.Key.Key_Equal, CTRL)
-    message = w.statusBar().currentMessage()
-    assert "largest" in message and "200%" in message and "Ctrl+0" in message
-    assert _sizes(w) == largest
-    qtbot.keyClick(w, Qt.Key.Key_0, CTRL)
-    qtbot.waitUntil(lambda: w.text_size.factor == 1.0)
-    qtbot.keyClick(w, Qt.Key.Key_Minus, CTRL)
-    assert "smallest" in w.statusBar().currentMessage()
-    assert w.text_size.factor == 1.0
 
 
 def test_the_text_size_is_remembered_for_the_next_window(main_window, qtbot,
@@ -328,12 +330,20 @@ def _at_150_percent_on_1024_px(w, qtbot, monkeypatch):
     return w
 
 
-def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_the_width(
+def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_and_training_moves_nothing(
         main_window, qtbot, monkeypatch):
-    """A reviewer at 1024x768 and 150%: the settings column took 551 of the 1,024 px (its
-    least width: the timeline's row, "Continue from here" the widest of its buttons) and the
-    Network diagram's headers were cut to "in… hi… hi…". The button says "Branch" where the
-    row is short of room; the views get the larger share."""
+    """Both at 1024x768 and 150%, one window (a window each set up the same size and text):
+
+    A reviewer: the settings column took 551 of the 1,024 px (its least width: the timeline's
+    row, "Continue from here" the widest of its buttons) and the Network diagram's headers
+    were cut to "in… hi… hi…". The button says "Branch" where the row is short of room; the
+    views get the larger share.
+
+    A reviewer (r19 #7): the settings column was 463 px at epoch 0 and 490 px at epoch 1,374
+    (the timeline's row kept room for "1,374/1,374"), so the views' tabs moved as training
+    started and a click on "Network" landed on nothing; at the same width "Train loss after
+    epoch 1,374: 0.0786 ·" went on under "Log scale", cut. The epoch's label goes up beside
+    the slider where its row is short of room, and the numbers break before the loss."""
     w = _at_150_percent_on_1024_px(main_window, qtbot, monkeypatch)
     fork = w.timeline.fork
 
@@ -343,21 +353,8 @@ def test_at_150_percent_on_1024_px_the_views_keep_more_than_half_the_width(
         assert fork.text() == "Branch" and fork.width() >= fork.minimumSizeHint().width()
     qtbot.waitUntil(views_wider)
     assert "new branch" in fork.toolTip()  # what it does, said whole
-    w.text_size.choose(1.0)
-    _screen(monkeypatch, 1440, 900)
-    w.resize(1400, 900)
-    qtbot.waitUntil(lambda: w.width() == 1400 and fork.text() == "Continue from here")
 
-
-def test_at_150_percent_on_1024_px_training_moves_nothing_and_cuts_no_number(
-        main_window, qtbot, monkeypatch):
-    """A reviewer at 1024x768 and 150% (r19 #7): the settings column was 463 px at epoch 0
-    and 490 px at epoch 1,374 (the timeline's row kept room for "1,374/1,374"), so the views'
-    tabs moved as training started and a click on "Network" landed on nothing; at the same
-    width "Train loss after epoch 1,374: 0.0786 ·" went on under "Log scale", cut. The
-    epoch's label goes up beside the slider where its row is short of room, and the numbers
-    break before the loss."""
-    w = _at_150_percent_on_1024_px(main_window, qtbot, monkeypatch)
+    # training moves nothing and cuts no number
     QApplication.processEvents()
     tabs_at = w.tabs.mapTo(w, w.tabs.rect().topLeft()).x()
     settings_width = w.main_split.sizes()[0]
@@ -383,6 +380,12 @@ def test_at_150_percent_on_1024_px_training_moves_nothing_and_cuts_no_number(
     assert w.main_split.widget(0).minimumSizeHint().width() <= settings_width
     assert w.tabs.mapTo(w, w.tabs.rect().topLeft()).x() == tabs_at  # no view moved
     assert "0." in w.metrics.text() and "accuracy" in w.metrics.text()
+
+    # back at 100% on a wider screen the button says it whole again
+    w.text_size.choose(1.0)
+    _screen(monkeypatch, 1440, 900)
+    w.resize(1400, 900)
+    qtbot.waitUntil(lambda: w.width() == 1400 and fork.text() == "Continue from here")
 
 
 def test_larger_steps_that_fit_leave_the_window_on_a_1024_px_screen(main_window, qtbot,

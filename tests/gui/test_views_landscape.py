@@ -274,9 +274,11 @@ def bottom_ticks(plot) -> list[float]:
     return [v for _, values in axis.tickValues(lo, hi, axis.width()) for v in values]
 
 
-def test_at_epoch_0_the_epoch_axes_run_from_0_over_whole_epochs(main_window, qtbot):
+def test_at_epoch_0_the_epoch_axes_run_from_0_and_the_line_plot_says_the_weights_have_not_moved(
+        main_window, qtbot):
     # At epoch 0 the path is one point: pyqtgraph centred it, "along the path" had an axis
-    # from -0.4 to 0.4 epochs.
+    # from -0.4 to 0.4 epochs. And before the weights move the line plot says so instead of
+    # empty axes. (One window, one landscape at epoch 0: each test built and drew it before.)
     w = main_window
     view = shown_landscape(qtbot, w, 0)
     view.grab()
@@ -285,8 +287,17 @@ def test_at_epoch_0_the_epoch_axes_run_from_0_over_whole_epochs(main_window, qtb
         assert -0.5 < lo <= 0 and hi >= 4, (lo, hi)
         ticks = bottom_ticks(plot)
         assert ticks and all(t == int(t) and t >= 0 for t in ticks), ticks
+    assert view.result.line is None
+    assert "the weights have not moved" in view.line_plot.titleLabel.text
+    assert not view.line_plot.getAxis("left").isVisible()
+    assert not view.line_plot.getAxis("bottom").isVisible()
+    w.step(5)
+    qtbot.waitUntil(lambda: view.result.epoch == 5 and view.result.line is not None,
+                    timeout=TIMEOUT)
+    assert "current (1) weights" in view.line_plot.titleLabel.text
+    assert view.line_plot.getAxis("left").isVisible()
     # A longer path fills the axis again.
-    w.step(200)
+    w.step(195)
     qtbot.waitUntil(lambda: view.result.epoch == 200 and view.result.sharpness_missing == 0
                     and side_plots_free(view), timeout=TIMEOUT)
     view.grab()
@@ -941,20 +952,6 @@ def test_after_a_divergence_the_landscape_draws_the_run_up_to_it_and_the_model_p
     # The sharpness far above 2/lr all the way (the reason it blew up): drawn, not cut off.
     top = view.sharp_plot.viewRange()[1][1]
     assert top >= float(np.nanmax(r.sharp_values))
-
-
-def test_before_the_weights_move_the_line_plot_says_so_instead_of_empty_axes(main_window,
-                                                                                  qtbot):
-    view = shown_landscape(qtbot, main_window, 0)
-    assert view.result.line is None
-    assert "the weights have not moved" in view.line_plot.titleLabel.text
-    assert not view.line_plot.getAxis("left").isVisible()
-    assert not view.line_plot.getAxis("bottom").isVisible()
-    main_window.step(5)
-    qtbot.waitUntil(lambda: view.result.epoch == 5 and view.result.line is not None,
-                    timeout=TIMEOUT)
-    assert "current (1) weights" in view.line_plot.titleLabel.text
-    assert view.line_plot.getAxis("left").isVisible()
 
 
 def test_the_sharpness_note_lies_inside_its_plot(main_window, qtbot):
