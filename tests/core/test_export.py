@@ -201,30 +201,17 @@ OPTIMISER_CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def optimiser_runs(tmp_path_factory):
-    """Each case's run and what its script printed (to every digit): the four runs trained
-    and their four scripts run in one interpreter (_RUNNER) the first time a case asks."""
-    folder = tmp_path_factory.mktemp("optimisers")
-    runs, scripts = {}, []
-    for data, options in OPTIMISER_CASES:
-        runs[data] = nnviz.train(*nnviz.datasets.make(data), epochs=300, **options)
-        scripts.append(folder / f"{data}.py")
-        runs[data].export_script(scripts[-1])
-    outs = _run_scripts(*map(all_digits, scripts))
-    return {data: (runs[data], out) for (data, _), out in zip(OPTIMISER_CASES, outs)}
-
-
 @pytest.mark.parametrize("data, options", OPTIMISER_CASES)
-def test_other_optimisers_losses_and_activations_export_their_losses(optimiser_runs, data,
-                                                                     options):
+def test_other_optimisers_losses_and_activations_export_their_losses(tmp_path, data, options):
     """Within 3e-4: the rounding of these runs differs from the app's a little more than the
     notebook's problem's (measured on an Intel Xeon with AVX-512: 1.5e-5 for momentum with
     cross-entropy on mini-batches, 5e-5 for RMSProp with L2 after 300 epochs; on an AMD EPYC,
     whose vector width XLA compiles other code for, the RMSProp run 1.4e-4), as the script
     computes in its own order."""
-    run, out = optimiser_runs[data]
-    printed = _losses(out)
+    run = nnviz.train(*nnviz.datasets.make(data), epochs=300, **options)
+    script = tmp_path / "run.py"
+    run.export_script(script)
+    printed, out = _printed_out(script)
     assert sorted(printed) == [100, 200, 300]
     np.testing.assert_allclose(list(printed.values()), run.history["loss"][99::100], rtol=3e-4)
     # the check it ends with: the accuracy (R^2 for sine) the app shows for the run's last
@@ -302,17 +289,20 @@ EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "exa
 STANDARDISED_CASES = [("fruit", []), ("daylight", ["--batch-size", "16"])]
 
 
-@pytest.fixture(scope="module")
-def standardised_exports(tmp_path_factory):
+class _Standardised(dict):
     """Each example file trained 300 epochs by nnviz train (--save, --history,
-    --export-script), and its script's predict() of the file's raw rows: both files' runs made
-    and their scripts run in one interpreter (_RUNNER) the first time a test asks. fruit's
-    script as exported (not to every digit) runs there too, for its class names' test."""
-    folder = tmp_path_factory.mktemp("standardised")
-    made, probes = {}, []
-    for name, options in STANDARDISED_CASES:
+    --export-script), and its script's predict() of the file's raw rows, made the first time a
+    test asks for the file. fruit's script as exported (not to every digit) runs beside its
+    probe, in the same interpreter, for the class names' test: one run of fruit for both."""
+
+    def __init__(self, folder):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, name):
+        options = dict(STANDARDISED_CASES)[name]
         csv_path = os.path.join(EXAMPLES, f"{name}.csv")
-        base = folder / name
+        base = self.folder / name
         base.mkdir()
         script, saved, hist = base / "run.py", base / "run.nnviz", base / "h.csv"
         assert main(["train", "--data", csv_path, "--epochs", "300", *options, "--save",
@@ -320,14 +310,17 @@ def standardised_exports(tmp_path_factory):
         with open(csv_path) as f:
             rows = [r[:-1] for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
         raw = np.array(rows, np.float64)
-        probes.append(_predict_probe(script, raw, base))
-        made[name] = {"script": script, "saved": saved, "hist": hist}
-    outs = _run_scripts(*probes, made["fruit"]["script"])
-    for (name, _), out in zip(STANDARDISED_CASES, outs):
-        got = json.loads(re.search(r"^PREDICT (.*)$", out, re.M).group(1))
-        made[name].update(got=np.array(got), stdout=out)
-    made["fruit"]["as_exported"] = outs[-1]
-    return made
+        scripts = [_predict_probe(script, raw, base)] + ([script] if name == "fruit" else [])
+        outs = _run_scripts(*scripts)
+        got = json.loads(re.search(r"^PREDICT (.*)$", outs[0], re.M).group(1))
+        made = self[name] = {"script": script, "saved": saved, "hist": hist,
+                             "got": np.array(got), "stdout": outs[0], "as_exported": outs[-1]}
+        return made
+
+
+@pytest.fixture(scope="module")
+def standardised_exports(tmp_path_factory):
+    return _Standardised(tmp_path_factory.mktemp("standardised"))
 
 
 @pytest.mark.parametrize("name, options", STANDARDISED_CASES)
