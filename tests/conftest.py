@@ -4,6 +4,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -115,6 +116,36 @@ def all_digits(script):
     copy = script.with_name(script.stem + "_all_digits.py")
     copy.write_text(text.replace("\ndigits = 4  #", "\ndigits = 8  #", 1))
     return copy
+
+
+# Several exported scripts run one after another in one fresh interpreter, each with globals of
+# its own under __name__ == "__main__" (as `python script.py` runs it): one import of jax (~1.5 s
+# CPU) and one start of the persistent cache for all of them, where a process each paid it again.
+_RUNNER = r"""
+import contextlib, io, json, runpy, sys, traceback
+outs = []
+for path in sys.argv[1:]:
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buf):
+            runpy.run_path(path, run_name="__main__")
+    except BaseException:
+        sys.stderr.write(path + ":\n" + traceback.format_exc())
+        sys.exit(1)
+    outs.append(buf.getvalue())
+sys.stdout.write(json.dumps(outs))
+"""
+
+
+def run_scripts(*scripts, env=None) -> list[str]:
+    """What each of ``scripts`` (paths) printed, run in one fresh interpreter (_RUNNER); fails
+    with the traceback of the first that raised."""
+    import json
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", _RUNNER, *map(str, scripts)],
+                         capture_output=True, text=True, timeout=600, env=env)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
 
 
 def wait_for_run(qtbot, window, epoch: int | None = None, timeout: int = FIRST_SNAPSHOT_MS):

@@ -13,8 +13,14 @@ import pytest
 
 import nnviz
 from nnviz.cli import main
-from ..conftest import all_digits
+from ..conftest import all_digits, run_scripts as _run_scripts
 from nnviz.core.session import load as load_session
+
+
+def _losses(stdout) -> dict[int, float]:
+    """The losses a script printed ("Loss for epoch 100: 0.24603751")."""
+    found = re.findall(r"^Loss for epoch (\d+): (\S+)$", stdout, re.M)
+    return {int(e): float(v) for e, v in found}
 
 
 def _printed(script, env=None) -> dict[int, float]:
@@ -69,12 +75,19 @@ def _imports(script) -> set[str]:
 
 
 
+def _predict_probe(script, rows, folder):
+    """A copy of the exported ``script`` (to every digit) that ends by printing its own
+    ``predict(rows)`` ("PREDICT [...]")."""
+    probe = folder / "probe.py"
+    probe.write_text(all_digits(script).read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
+                     f"predict({np.asarray(rows).tolist()!r}).tolist()))\n")
+    return probe
+
+
 def script_predict(script, rows, tmp_path) -> tuple[np.ndarray, str]:
     """The exported ``script``'s own ``predict(rows)``, run in a fresh interpreter, and what
     the script printed (its training's losses)."""
-    probe = tmp_path / "probe.py"
-    probe.write_text(all_digits(script).read_text() + "\n\nimport json\nprint('PREDICT', json.dumps("
-                     f"predict({np.asarray(rows).tolist()!r}).tolist()))\n")
+    probe = _predict_probe(script, rows, tmp_path)
     out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stderr
@@ -92,7 +105,18 @@ def test_the_notebooks_problem_exported_by_nnviz_train_prints_its_losses(capsys,
     assert f"wrote the script {script}" in out
     with open(hist) as f:
         app = {int(r[0]): float(r[1]) for r in list(csv.reader(f))[1:]}
-    printed = _printed(script)
+    # The script to every digit, as exported, and as exported with another accuracy in nnviz's
+    # column (below): the three in one interpreter.
+    final = next(ln for ln in out.splitlines() if ln.startswith("final: "))
+    train_acc, test_acc = re.findall(r"accuracy (\S+%)", final)
+    shown = float(train_acc.rstrip("%")) / 100
+    other = re.sub(rf"f\"{{{shown!r}:>15\.1%}}\"", f'f"{{{shown + 0.05!r}:>15.1%}}"',
+                   script.read_text(), count=1)
+    assert other != script.read_text()
+    (tmp_path / "other.py").write_text(other)
+    digits_out, ran_out, other_out = _run_scripts(all_digits(script), script,
+                                                  tmp_path / "other.py")
+    printed = _losses(digits_out)
     assert sorted(printed) == list(range(100, 1001, 100))
     np.testing.assert_allclose([printed[e] for e in printed], [app[e] for e in printed],
                                rtol=1e-5)
@@ -101,37 +125,28 @@ def test_the_notebooks_problem_exported_by_nnviz_train_prints_its_losses(capsys,
     assert "w.T @ X + b" in text and "value_and_grad" in text and "p - lr * g" in text
     # r3 #11: as exported, it prints the notebook's lines ("Loss for epoch 100: 0.2460", .4f),
     # the very lines nnviz train printed, not 0.24603751.
-    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=600)
-    lines = [ln for ln in ran.stdout.splitlines() if ln.startswith("Loss for epoch")]
+    lines = [ln for ln in ran_out.splitlines() if ln.startswith("Loss for epoch")]
     assert lines == [ln for ln in out.splitlines() if ln.startswith("Loss for epoch")]
     assert lines[0] == f"Loss for epoch 100: {app[100]:.4f}"
     # It ends with the notebook's check against the ground truth: the accuracy on the training
     # and the test points that nnviz train's last line printed, to the tenth of a percent.
-    final = next(ln for ln in out.splitlines() if ln.startswith("final: "))
-    train_acc, test_acc = re.findall(r"accuracy (\S+%)", final)
-    assert checked(ran.stdout) == {"training": train_acc, "test": test_acc}
+    assert checked(ran_out) == {"training": train_acc, "test": test_acc}
     assert re.search(rf"^Accuracy on the training points: {re.escape(train_acc)} \(\d+ of 160 "
-                     r"classified right\)$", ran.stdout, re.M)
+                     r"classified right\)$", ran_out, re.M)
     # And the trained weights' loss, which the loop's lines (each the loss an update started
     # from) never reach: nnviz train's "train loss" after the last update, to its 4 decimals.
     train_loss = re.search(r"train loss (\S+),", final).group(1)
-    assert f"Train loss after epoch 1000: {train_loss}" in ran.stdout.splitlines()
+    assert f"Train loss after epoch 1000: {train_loss}" in ran_out.splitlines()
     # r25 F1: it ends with nnviz's numbers beside its own, and on this run (its loss only fell)
     # says they match, as they do.
-    table = compared(ran.stdout)
+    table = compared(ran_out)
     assert table["train loss"] == (train_loss, train_loss)
     assert table["training accuracy"] == (train_acc, train_acc)
     assert table["test accuracy"] == (test_acc, test_acc)
-    assert ran.stdout.splitlines()[-2].startswith("They match")
+    assert ran_out.splitlines()[-2].startswith("They match")
     # ... said of what the columns hold, not promised: had nnviz shown another accuracy, the
     # same script says they differ (a point on the boundary can flip on a run like this).
-    shown = float(train_acc.rstrip("%")) / 100
-    other = re.sub(rf"f\"{{{shown!r}:>15\.1%}}\"", f'f"{{{shown + 0.05!r}:>15.1%}}"',
-                   script.read_text(), count=1)
-    assert other != script.read_text()
-    script.write_text(other)
-    tail = _run(script).splitlines()
+    tail = other_out.splitlines()
     assert compared("\n".join(tail))["training accuracy"][1] != train_acc
     assert tail[-2].startswith("They differ in the last digits shown") and \
         not any(ln.startswith("They match") for ln in tail)
@@ -172,7 +187,7 @@ def test_adam_with_mini_batches_exported_from_python_prints_the_runs_losses(tmp_
     assert _imports(script) <= {"jax", "numpy", "jax.numpy"}  # the update rule written out
 
 
-@pytest.mark.parametrize("data, options", [
+OPTIMISER_CASES = [
     ("multiclass", {"optimizer": "momentum", "hidden": [8], "activation": "relu",
                     "batch_size": 40}),
     ("circles", {"optimizer": "nesterov", "loss": "bce", "hidden": [6, 6],
@@ -183,7 +198,10 @@ def test_adam_with_mini_batches_exported_from_python_prints_the_runs_losses(tmp_
     ("sine", {"optimizer": "rmsprop", "activation": "tanh", "hidden": [16], "l2": 0.001}),
     ("xor", {"loss": "cross-entropy", "activation": "gelu", "hidden": [5], "l1": 0.001,
              "output_activation": "softmax"}),
-])
+]
+
+
+@pytest.mark.parametrize("data, options", OPTIMISER_CASES)
 def test_other_optimisers_losses_and_activations_export_their_losses(tmp_path, data, options):
     """Within 3e-4: the rounding of these runs differs from the app's a little more than the
     notebook's problem's (measured on an Intel Xeon with AVX-512: 1.5e-5 for momentum with
@@ -268,20 +286,53 @@ FAKE_MATPLOTLIB = os.path.join(os.path.dirname(__file__), "fake_matplotlib")
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples")
 
 
-@pytest.mark.parametrize("name, options", [("fruit", []), ("daylight", ["--batch-size", "16"])])
-def test_a_standardised_import_exports_its_means_and_sds_for_raw_rows(tmp_path, name, options):
+STANDARDISED_CASES = [("fruit", []), ("daylight", ["--batch-size", "16"])]
+
+
+class _Standardised(dict):
+    """Each example file trained 300 epochs by nnviz train (--save, --history,
+    --export-script), and its script's predict() of the file's raw rows, made the first time a
+    test asks for the file. fruit's script as exported (not to every digit) runs beside its
+    probe, in the same interpreter, for the class names' test: one run of fruit for both."""
+
+    def __init__(self, folder):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, name):
+        options = dict(STANDARDISED_CASES)[name]
+        csv_path = os.path.join(EXAMPLES, f"{name}.csv")
+        base = self.folder / name
+        base.mkdir()
+        script, saved, hist = base / "run.py", base / "run.nnviz", base / "h.csv"
+        assert main(["train", "--data", csv_path, "--epochs", "300", *options, "--save",
+                     str(saved), "--history", str(hist), "--export-script", str(script)]) == 0
+        with open(csv_path) as f:
+            rows = [r[:-1] for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
+        raw = np.array(rows, np.float64)
+        scripts = [_predict_probe(script, raw, base)] + ([script] if name == "fruit" else [])
+        outs = _run_scripts(*scripts)
+        got = json.loads(re.search(r"^PREDICT (.*)$", outs[0], re.M).group(1))
+        made = self[name] = {"script": script, "saved": saved, "hist": hist,
+                             "got": np.array(got), "stdout": outs[0], "as_exported": outs[-1]}
+        return made
+
+
+@pytest.fixture(scope="module")
+def standardised_exports(tmp_path_factory):
+    return _Standardised(tmp_path_factory.mktemp("standardised"))
+
+
+@pytest.mark.parametrize("name, options", STANDARDISED_CASES)
+def test_a_standardised_import_exports_its_means_and_sds_for_raw_rows(standardised_exports,
+                                                                      name, options):
     """fruit.csv and daylight.csv are far from unit scale: nnviz trains on their standardised
     features. The script holds the file's raw values, the means and sds and the standardise
     step, so its predict() on rows as the CSV file has them gives the app's outputs (reviewer:
     it held the standardised points only, and a learner could not feed it new raw data)."""
-    csv_path = os.path.join(EXAMPLES, f"{name}.csv")
-    script, saved, hist = tmp_path / "run.py", tmp_path / "run.nnviz", tmp_path / "h.csv"
-    assert main(["train", "--data", csv_path, "--epochs", "300", *options, "--save", str(saved),
-                 "--history", str(hist), "--export-script", str(script)]) == 0
-    with open(csv_path) as f:
-        rows = [r[:-1] for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
-    raw = np.array(rows, np.float64)
-    got, stdout = script_predict(script, raw, tmp_path)
+    made = standardised_exports[name]
+    script, saved, hist = made["script"], made["saved"], made["hist"]
+    got, stdout = made["got"], made["stdout"]
     trainer = load_session(saved).make_trainer()  # the app's run at epoch 300
     # The check it ends with: fruit's accuracy over its 3 classes (the argmax), daylight's R^2,
     # on the training and the test points -- the app's numbers at epoch 300.
@@ -315,15 +366,14 @@ def _class_names(text):
     return ast.literal_eval(found[0].value) if found else None
 
 
-def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(capsys, tmp_path):
+def test_a_csvs_class_names_are_in_the_script_and_head_its_predictions(standardised_exports):
     # fruit.csv's classes are apple, lemon, pear: the script's labels held 0/1/2 only, and
     # predict's printout was 3 unnamed columns (a learner could not tell which was which).
-    script = tmp_path / "fruit.py"
-    assert main(["train", "--data", os.path.join(EXAMPLES, "fruit.csv"), "--epochs", "300",
-                 "--export-script", str(script)]) == 0
-    capsys.readouterr()
-    assert _class_names(script.read_text()) == ["apple", "lemon", "pear"]
-    lines = _run(script).splitlines()
+    # (nnviz train --data fruit.csv --epochs 300 --export-script, as the test of standardised
+    # imports trains it: one run for both)
+    fruit = standardised_exports["fruit"]
+    assert _class_names(fruit["script"].read_text()) == ["apple", "lemon", "pear"]
+    lines = fruit["as_exported"].splitlines()
     at = next(i for i, line in enumerate(lines)
               if line.split() == ["row", "apple", "lemon", "pear"])
     rows = [line.split()[1:] for line in lines[at + 1:at + 4]]  # (after the row's number)
@@ -443,16 +493,17 @@ def test_a_session_branched_on_the_command_line_exports_its_rates_from_all_three
     run.export_script(api_script)
     assert api_script.read_text() == cli_script.read_text()
     assert "lr_changes = {101: 2.0}" in cli_script.read_text()
-    printed = _printed(cli_script)
-    np.testing.assert_allclose([printed[100], printed[200]], run.history["loss"][[99, 199]],
-                               rtol=1e-5)
     nbformat = pytest.importorskip("nbformat")
     path = tmp_path / "b.ipynb"
     run.export_notebook(path)
     cells = tmp_path / "cells.py"
     cells.write_text("\n\n".join(c.source for c in nbformat.read(str(path), as_version=4).cells
                                  if c.cell_type == "code") + "\n")
-    assert _printed(cells) == printed
+    # the script and the notebook's cells, to every digit, in one interpreter
+    printed, from_cells = map(_losses, _run_scripts(all_digits(cli_script), all_digits(cells)))
+    np.testing.assert_allclose([printed[100], printed[200]], run.history["loss"][[99, 199]],
+                               rtol=1e-5)
+    assert from_cells == printed
 
 
 def test_weights_or_points_edited_mid_run_are_said_not_to_be_replayed(tmp_path):
@@ -632,21 +683,36 @@ def _printed_rows(out: str) -> list[tuple[int, list[float], float]]:
             for m in re.finditer(r"^  row (\d+) \[([^\]]*)\]: (\S+)$", out, re.M)]
 
 
+@pytest.fixture(scope="module")
+def rows_runs(tmp_path_factory):
+    """The learner's data (60 points, row 0 held out for testing), trained 50 epochs on all
+    the points and on mini-batches of 16, and what each run's script printed: the two scripts
+    run in one interpreter (_RUNNER) the first time a case asks."""
+    folder = tmp_path_factory.mktemp("rows")
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    runs, scripts = {}, []
+    for batch_size in (0, 16):
+        runs[batch_size] = nnviz.train(X, y, hidden=[4], activation="tanh", epochs=50,
+                                       batch_size=batch_size)
+        scripts.append(folder / f"rows{batch_size}.py")
+        runs[batch_size].export_script(scripts[-1])
+    outs = _run_scripts(*scripts)
+    return X, {b: (runs[b], script, out) for b, script, out in zip((0, 16), scripts, outs)}
+
+
 @pytest.mark.parametrize("batch_size", [0, 16])
-def test_the_scripts_first_points_are_named_by_their_rows_in_the_learners_data(tmp_path,
+def test_the_scripts_first_points_are_named_by_their_rows_in_the_learners_data(rows_runs,
                                                                              batch_size):
     """r29 M7: a learner's run.predict(X[:3]) gave 0.3527, 0.6854, 0.0612 and the script
     printed "the first three training points" as 0.6854, 0.0612, 0.9897: the split held row 0
     out, so they were rows 1 to 3, and the export looked wrong. The script names each point's
     row in the data given (counting from 0) and prints the point: the learner's own X at those
     rows, and run.predict of them, give what it printed (mini-batches reorder them too)."""
-    rng = np.random.default_rng(3)
-    X = rng.normal(size=(60, 2))
-    y = (X[:, 0] * X[:, 1] > 0).astype(int)
-    run = nnviz.train(X, y, hidden=[4], activation="tanh", epochs=50, batch_size=batch_size)
-    script = tmp_path / "rows.py"
-    run.export_script(script)
-    printed = _printed_rows(_run(script))
+    X, runs = rows_runs
+    run, script, out = runs[batch_size]
+    printed = _printed_rows(out)
     assert len(printed) == 3, printed
     rows = [row for row, _, _ in printed]
     assert rows != [0, 1, 2]  # (row 0 is a test point here: the case the learner met)
