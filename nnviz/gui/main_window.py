@@ -961,7 +961,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(4000, self, lambda: self._clear_status(text, True))
 
     def sweep_drawn_at(self, epoch: int) -> None:
-        """The sweep is at ``epoch``: "the sweep stopped at epoch N" goes once it is not at N."""
+        """The sweep is drawn at ``epoch``: "the sweep stopped (paused) at epoch N" goes once
+        it is past N. A sweep's epochs only grow (a new or restarted sweep clears its status
+        itself, CompareView.start): a frame before N is one published before the Pause and
+        drawn after its note came (a queued draw), no news; it took the note away at once."""
         self._clear_stale_stop(epoch, False, True)
 
     def set_presentation(self, on: bool) -> None:
@@ -2082,7 +2085,8 @@ class MainWindow(QMainWindow):
             head = "the sweep " + head if sweep else head
             if text.startswith(head):
                 at = text[len(head):].split(" ", 1)[0].rstrip(":").replace(",", "")
-                if switched or not at.isdigit() or int(at) != epoch:
+                if switched or not at.isdigit() or (int(at) < epoch if sweep
+                                                    else int(at) != epoch):
                     self._set_status(sweep, "")
 
     def _clear_status(self, text: str, sweep: bool = False) -> None:

@@ -169,6 +169,10 @@ def test_a_long_sweep_step_is_paused_part_way_and_says_where(qtbot, lr_view):
     assert 0 < at < 1_000_000
     assert status.text() == f"the sweep paused at epoch {at:,}: {at:,} of the Step's " \
                             f"1,000,000 epochs done"
+    # A frame of before the Pause, drawn after its note came (the queued draw of the last
+    # snapshot the sweep published), is no news: the note went at once (CI, load ~3).
+    window.sweep_drawn_at(at - 1)
+    assert status.text().startswith(f"the sweep paused at epoch {at:,}:")
     _at(qtbot, view, at)  # drawn where it stopped
     assert not window.playing and window.controls.play.text().startswith("Play")
     assert _sweep_epoch(qtbot, window) == at  # paused: the Step does not go on
