@@ -184,12 +184,9 @@ def test_exports_at_a_past_epoch_write_the_epoch_shown_and_say_which(qtbot, main
     live end's weights and said only "Exported w_epoch0.npz." Every view shows the epoch on
     screen: the weights, the ONNX model and the script are of that epoch, and the message
     says which. (With onnx installed: the ONNX model of the past epoch and of the live end
-    gives that network's outputs.)"""
-    try:
-        import onnx  # noqa: F401
-        import onnxruntime as ort
-    except ImportError:
-        ort = None
+    gives that network's outputs: onnx is a test extra, `bash scripts/setup.sh test`.)"""
+    import onnx  # noqa: F401
+    import onnxruntime as ort
     from nnviz.core.network import NetworkSpec, load_npz
     w = main_window
     live = _trained(qtbot, w, 100)
@@ -216,12 +213,12 @@ def test_exports_at_a_past_epoch_write_the_epoch_shown_and_say_which(qtbot, main
     with np.load(npz) as f:
         assert np.array_equal(f["w0"], middle.params[0][0])
     assert "the weights of epoch 40 (of 100)" in actions.last_message
-    if ort is not None:  # ONNX at a past epoch: that epoch's outputs
-        path = tmp_path / "at40.onnx"
-        with qtbot.waitSignal(actions.exported, timeout=60_000):
-            actions.export_onnx(str(path))
-        _assert_onnx_gives(ort, path, w.dataset.X, middle.params)
-        assert "the weights of epoch 40 (of 100)" in actions.last_message
+    # ONNX at a past epoch: that epoch's outputs
+    path = tmp_path / "at40.onnx"
+    with qtbot.waitSignal(actions.exported, timeout=60_000):
+        actions.export_onnx(str(path))
+    _assert_onnx_gives(ort, path, w.dataset.X, middle.params)
+    assert "the weights of epoch 40 (of 100)" in actions.last_message
 
     # Back at the live end: its weights, said as such; the run was not changed by the exports.
     w.timeline.go(None)
@@ -232,11 +229,11 @@ def test_exports_at_a_past_epoch_write_the_epoch_shown_and_say_which(qtbot, main
     with np.load(npz) as f:
         assert np.array_equal(f["w0"], live.params[0][0])
     assert actions.last_message == "Exported w_live.npz: the weights of epoch 100 (the live end)."
-    if ort is not None:  # ONNX of the live end: the live network's outputs
-        path = tmp_path / "moons.onnx"
-        with qtbot.waitSignal(actions.exported, timeout=60_000):
-            actions.export_onnx(str(path))
-        _assert_onnx_gives(ort, path, w.dataset.X, live.params)
+    # ONNX of the live end: the live network's outputs
+    path = tmp_path / "moons.onnx"
+    with qtbot.waitSignal(actions.exported, timeout=60_000):
+        actions.export_onnx(str(path))
+    _assert_onnx_gives(ort, path, w.dataset.X, live.params)
 
 
 def test_the_export_message_writes_the_runs_epochs_with_a_thousands_separator():
