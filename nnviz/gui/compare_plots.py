@@ -206,14 +206,13 @@ class LossCurves(pg.PlotWidget):
     drawn thick and on top; a diverged one dashed in red."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=colors.background(),
+        super().__init__(parent, background=colors.background(), enableMenu=False,
                          axisItems={"left": LogAxis("left")})
         pi = self.getPlotItem()
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "training loss")
         pi.setLogMode(y=True)
         pi.showGrid(x=True, y=True, alpha=0.15)
-        pi.setMenuEnabled(False)
         pi.hideButtons()
         _theme_axes(pi)
         cache_axes(pi)
@@ -825,10 +824,9 @@ class ScorePlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         # The swept values under the x axis named every k-th where they would touch: the
         # sixteen seeds ran together ("1011121314") in presentation mode at 1024 px.
-        super().__init__(parent, background=colors.background(),
+        super().__init__(parent, background=colors.background(), enableMenu=False,
                          axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         pi = self.getPlotItem()
-        pi.setMenuEnabled(False)
         pi.hideButtons()
         pi.setMouseEnabled(False, False)
         _theme_axes(pi)

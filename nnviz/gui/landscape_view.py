@@ -383,16 +383,15 @@ class LandscapeView(QWidget):
         self.glw.setBackground("w")
         self.glw.setToolTip("The loss on the line from the initial weights, the loss along the "
                             "path, the sharpness over the run with 2/lr.")
-        self.vb = PlaneViewBox()
+        self.vb = PlaneViewBox(enableMenu=False)
         self.vb.setMouseEnabled(False, False)
         self.vb.picked.connect(self._picked)
         # SparseAxis: in a narrow map (1024x768 at text size 150%) pyqtgraph's five numbers
         # ran together as "-0.500.5" (review r21 F9); every other one goes where they touch.
         self.map = self.map_glw.addPlot(row=0, col=0, viewBox=self.vb,
-                                        title="training loss over the plane",
+                                        title="training loss over the plane", enableMenu=False,
                                         axisItems={"bottom": SparseAxis("bottom")})
         self.map.hideButtons()
-        self.map.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)
         self.map.addItem(self.image)
@@ -634,13 +633,12 @@ class LandscapeView(QWidget):
     def _side_plot(self, row: int, title: str, xlabel: str):
         # LogAxis: pyqtgraph labelled 0.08, 0.09 and 0.1 over each other on the log scale;
         # SparseAxis: a long run's epochs read "0 200000400000600000800000".
-        p = self.glw.addPlot(row=row, col=0, title=title,
+        p = self.glw.addPlot(row=row, col=0, title=title, enableMenu=False,
                              axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         p.setLabel("bottom", xlabel)
         p.showGrid(x=True, y=True, alpha=0.15)
         p.getAxis("bottom").enableAutoSIPrefix(False)
         p.getAxis("left").enableAutoSIPrefix(False)
-        p.setMenuEnabled(False)
         auto_button_once_moved(p)
         cache_axes(p)
         return p

@@ -207,7 +207,7 @@ class LossPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         # The epochs: every k-th number where they would touch (presentation mode beside a
         # view printed "500 1000" as "5001000").
-        super().__init__(parent, background=colors.background(),
+        super().__init__(parent, background=colors.background(), enableMenu=False,
                          axisItems={"left": LogAxis("left"), "bottom": SparseAxis("bottom")})
         self.setToolTip("The loss per epoch: the solid line = training data, dashes = test data,\n"
                         "both of the weights the epoch starts from, as the notebook prints it:\n"
@@ -219,7 +219,6 @@ class LossPlot(pg.PlotWidget):
                         "line above the plot) is the curve's next point.\n"
                         "Drag to pan, wheel to zoom; it follows the run again after Reset.")
         pi = self.getPlotItem()
-        pi.setMenuEnabled(False)
         pi.showGrid(x=True, y=True, alpha=0.15)
         for side in ("left", "bottom"):
             pi.getAxis(side).enableAutoSIPrefix(False)  # "loss (x0.001)" puzzles people

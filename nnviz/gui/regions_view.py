@@ -122,7 +122,7 @@ class RegionsView(QWidget):
 
         # In the theme's colours from the start, as the other views are (it was white on the
         # dark theme until something outside restyled it), and again at every change of look.
-        self.plane = pg.PlotWidget(background=colors.background())
+        self.plane = pg.PlotWidget(background=colors.background(), enableMenu=False)
         self.plot = self.plane  # what bench/gui.py watches for this view's frames
         self.plane.setToolTip("The input plane: dark lines where a unit switches on or off; "
                               "between them the network is one linear function, shaded by "
@@ -130,7 +130,6 @@ class RegionsView(QWidget):
                               "their lines to be seen, the lines are left out and each region "
                               "is a little lighter or darker than its neighbours.")
         pi = self.plane.getPlotItem()
-        pi.setMenuEnabled(False)
         pi.hideButtons()
         # z: the output before its activation (a regression's has no logit)
         pi.setTitle("regions, shaded by the output's slope ||∂z/∂x||")
@@ -149,14 +148,13 @@ class RegionsView(QWidget):
 
         # Its epochs named every k-th where they would touch: presentation mode at 1024x768
         # printed "0 100200 300" under the ~190 px plot.
-        self.history = pg.PlotWidget(background=colors.background(),
+        self.history = pg.PlotWidget(background=colors.background(), enableMenu=False,
                                      axisItems={"bottom": SparseAxis("bottom"),
                                                 "left": CountAxis("left")})
         self.history.setToolTip("How many linear regions the network has cut the plane into, at "
                                 "each recorded epoch (the dashed line: the most one hidden layer "
                                 "of this width can make).")
         hp = self.history.getPlotItem()
-        hp.setMenuEnabled(False)
         hp.hideButtons()
         hp.setTitle("number of regions over the run")
         hp.setLabel("bottom", "epoch")

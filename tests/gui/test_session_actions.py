@@ -794,6 +794,14 @@ def test_edit_points_on_the_plot(win, qtbot):
     assert not actions.edit_toolbar.isVisible()
     qtbot.mouseClick(w.boundary.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
     assert len(w.dataset.X) == n
+    # nor does a right-click, and no menu of pyqtgraph's pops up over the plot or the loss
+    # chart (their menus are never built: they would offer log axes and transforms the views
+    # do not expect).
+    for plot in (w.boundary, w.loss_plot):
+        qtbot.mouseClick(plot.viewport(), Qt.MouseButton.RightButton,
+                         pos=plot.viewport().rect().center())
+        assert QApplication.activePopupWidget() is None, type(plot).__name__
+    assert len(w.dataset.X) == n
 
 
 def test_edit_points_on_a_curve(win, qtbot):
