@@ -99,8 +99,11 @@ LIVE_TIP_FOR_LESSON = {
                "smoothly non-linear) and N(0, 1) weights learns a sine curve (a linear output, "
                "Adam, learning rate 0.01)."}
 #: Lessons whose live counterpart is a ready-made sweep in the Compare view: the five
-#: activations, each in the notebook's network on its moons, trained side by side.
+#: activations, each in the notebook's network on its moons, trained side by side. Its button
+#: says so: "Try it live in the main window" opened the Compare tab with a sweep of five
+#: (review r30 F1).
 SWEEP_FOR_LESSON = {"activations": "activations"}
+SWEEP_LABEL_FOR_LESSON = {"activations": "Try all five live, side by side in Compare"}
 
 #: show_view names that open one page of the lessons tab.
 LESSON_ALIASES = {**{f"lesson-{i + 1}": key for i, key in enumerate(LESSON_KEYS[:5])},
@@ -414,6 +417,7 @@ def _install_lessons(window, views: _Views, ctx: ViewContext) -> None:
                     "array as on this page."
                  for k in swept})
     labels = {k: LIVE_LABEL_FOR_LESSON[k] for k in tryable if k in LIVE_LABEL_FOR_LESSON}
+    labels.update({k: SWEEP_LABEL_FOR_LESSON[k] for k in swept if k in SWEEP_LABEL_FOR_LESSON})
     ctx.lessons.update(tryable={**tryable, **swept}, tips=tips, labels=labels,
                        try_lesson=try_lesson)
     menu = window.lessons_menu = window.menuBar().addMenu("&Lessons")

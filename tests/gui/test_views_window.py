@@ -300,6 +300,10 @@ def test_lesson_4s_try_it_live_trains_its_five_activations_on_the_moons(main_win
     lessons = views_of(w)["lessons"]
     button = lessons.pages["activations"].try_button
     assert button.isVisible()
+    # It says where it goes: not "in the main window" (review r30 F1).
+    assert button.text().replace("&", "") == "Try all five live, side by side in Compare"
+    qtbot.waitUntil(lambda: button.fontMetrics().horizontalAdvance(
+        button.text().replace("&", "")) < button.width(), timeout=10_000)  # laid out: whole
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     compare = views_of(w)["compare"]
     assert compare.isVisible() and not lessons.isVisible()
