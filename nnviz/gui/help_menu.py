@@ -108,7 +108,8 @@ until about epoch 2,500, when the boundary bends around the moons: a <i>plateau<
 in training. Keep it playing.</li>
 <li><b>Pause</b> (Space again) and <b>Step</b> one epoch at a time (Right arrow). Drag the
 timeline under the loss curve, or press Home, to look back at any earlier epoch; Continue from
-here (Ctrl+B) trains on from there as a new branch, beside the old one.</li>
+here (Ctrl+B), the button under the timeline that reads <i>Branch</i> in a narrow window, trains
+on from there as a new branch, beside the old one.</li>
 <li><b>Change one thing</b> and watch: the learning rate (Ctrl+L) while it trains; the data set
 in the Data settings on the left; layers and activations in the Network settings there (a new
 network starts at epoch 0; Ctrl+Z brings the old run back).</li>

@@ -45,6 +45,10 @@ def test_f1_lists_the_keys_the_window_answers_to(main_window, qtbot):
     assert said <= keys and "Home" in keys and "Ctrl+Z" in keys
     for word in ("Epoch", "Loss", "Learning rate", "Activation", "Test points", "mse", "gd"):
         assert word in text
+    # The branch button by both its names: at 1024 px it reads "Branch" (review r30 F4).
+    fork = w.timeline.fork
+    long, short = fork._texts
+    assert long in text and f"reads {short} in a narrow window" in text
     d = w.getting_started
     assert d.width() <= geo.width() and d.height() <= geo.height()
     d.close()
