@@ -284,6 +284,11 @@ class ArchitectureEditor(QGroupBox):
     def has_error(self) -> bool:
         return self.message.is_error() or any(r.error.is_error() for r in self.rows)
 
+    def error_text(self) -> str:
+        """What the editor refuses, in its own words (the first message shown)."""
+        shown = [m for m in (self.message, *(r.error for r in self.rows)) if m.is_error()]
+        return shown[0].text() if shown else ""
+
     def _describe(self) -> None:
         try:
             spec = self.draft()

@@ -775,9 +775,7 @@ class MainWindow(QMainWindow):
     def play(self) -> None:
         if self.sweep_driving is not None and not self.sweep_driving.has_sweep():
             return
-        if self.editor.has_error():
-            self.statusBar().showMessage("The network editor refuses a value (see there): "
-                                         "training the last valid network.", 6000)
+        self._say_refused_widths()
         self._say_refused_rates()
         self._say_leaving_the_past()
         self._hide_banner()
@@ -806,6 +804,7 @@ class MainWindow(QMainWindow):
             return
         self.playing = False
         self.controls.set_playing(False)
+        self._say_refused_widths()
         self._say_refused_rates()
         self._say_leaving_the_past()
         if self.sweep_driving is None:  # (the run goes live; a sweep's Play leaves it be)
@@ -824,6 +823,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Training goes on from the live end, epoch {d.live_epoch:,}; Ctrl+B continues "
             f"from epoch {d.epoch:,} instead.", 10000)
+
+    def _say_refused_widths(self) -> None:
+        """Play and Step train the last valid network: a value the Network editor refused is
+        said in the status bar (the editor may be out of sight), and a refused width's message
+        under its row goes then, as a refused rate's does: the row's "(it keeps 4)" stayed
+        through 550 epochs beside the rate's, gone at Play (review r30 F5)."""
+        if self.sweep_driving is None and self.editor.has_error():
+            said = self.editor.error_text().rstrip(".")
+            self.statusBar().showMessage(f"The network editor refuses a value ({said}): "
+                                         "training the last valid network.", 10000)
+            self.editor.forget_refusals()
 
     def _say_refused_rates(self) -> None:
         """Training starts at the rates in use: a rate field still holding a refused text shows

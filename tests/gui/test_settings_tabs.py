@@ -171,7 +171,11 @@ def test_play_tells_of_a_refused_width_out_of_sight(main_window, qtbot, presenta
     qtbot.waitUntil(lambda: not _in_sight(row.error), timeout=5_000)
     w.play()
     try:
-        assert "refuses a value" in w.statusBar().currentMessage()
+        said = w.statusBar().currentMessage()
+        assert "refuses a value ('0' is out of range" in said and "(it keeps 4)" in said, said
+        # said there, the row's own message goes, as a refused rate's does at Play (it stayed
+        # through 550 epochs, review r30 F5)
+        assert row.error.text() == "" and not w.editor.has_error()
     finally:
         w.pause()
 
