@@ -56,6 +56,9 @@ class DataPanel(QGroupBox):
         form.addRow(MessageRoom(self.message))
 
         self._form = form
+        self._fields = {"Points": self.samples, "Noise": self.noise,
+                        "Test fraction": self.test_fraction, "Seed": self.seed}
+        self.defaults_taken: list[str] = []  # while a data set's choice is applied: its fields'
         for w, what in ((self.samples, "Points"), (self.noise, "Noise"),
                         (self.test_fraction, "Test fraction"), (self.seed, "Seed"),
                         (self.classes, "Classes")):
@@ -194,14 +197,27 @@ class DataPanel(QGroupBox):
         # A new data set starts from its own defaults, as in TensorFlow Playground, its test
         # split too, as a preset's data gets it: a lesson's 0 (the notebook's, every point
         # trained on) stayed for the blobs picked next, and they had no test points.
+        before = self._field_values()
         with _Blocked(self):
             self.samples.setValue(info.samples)
             self.noise.setValue(info.noise)
             self.seed.setValue(info.seed)
             self.test_fraction.setValue(DataSpec(name).test_fraction)
         self.noise.setToolTip(f"How noisy the points are: the {info.noise_meaning}.")
+        # The fields it set, said with the data's change: the moons' noise 0.10 became the
+        # blobs' 1.00 without a word, two clouds overlapping where two clean ones were
+        # expected (review r30 F8).
         self._update_enabled()
+        after = self._field_values()
+        self.defaults_taken = [f"{what.lower()} {after[what]}" for what in after
+                               if after[what] != before[what] and self._form.isRowVisible(
+                                   self._fields[what])]
         self._edited()
+        self.defaults_taken = []
+
+    def _field_values(self) -> dict[str, str]:
+        """The fields a data set sets, as they read (what they are called in a note)."""
+        return {what: w.text() for what, w in self._fields.items()}
 
     def _regenerate(self) -> None:
         self.seed.setValue((self.seed.value() + 1) % (MAX_SEED + 1))  # fires _edited

@@ -1474,6 +1474,10 @@ class MainWindow(QMainWindow):
         """An edit in a panel: stop the run and start a fresh model of the new settings."""
         self._forget_refusals()
         notes: list[str] = []
+        if what == "data" and self.data_panel.defaults_taken:
+            taken = self.data_panel.defaults_taken
+            notes.append(", ".join(taken) + (" is" if len(taken) == 1 else " are") + " the "
+                         f"{self.data_panel.dataset.currentText()} data set's own")
         try:
             custom = self.data_panel.custom_dataset()
             if custom is not None:

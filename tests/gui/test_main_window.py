@@ -283,6 +283,13 @@ def test_test_points_can_be_hidden_and_discretize_rounds_the_output(bare_window,
 def test_other_data_sets_switch_the_plot_and_fit_loss_and_output(bare_window, qtbot, wait_run):
     w = bare_window
     panel = w.data_panel
+    panel.dataset.setCurrentIndex(panel.dataset.findData("blobs"))
+    # A data set starts from its own settings, and the message says which fields that changed:
+    # the moons' noise 0.10 became the blobs' 1.00 without a word (review r30 F8).
+    said = w.statusBar().currentMessage()
+    assert panel.noise.text() == "1.00" and "noise 1.00 is the blobs data set's own" in said, said
+    assert "points" not in said and "seed" not in said, said  # (the moons' 200 and 0 too)
+    wait_run(w, 0)
     panel.dataset.setCurrentIndex(panel.dataset.findData("multiclass"))
     s = wait_run(w, 0)
     assert s.spec.output_dim == 3
