@@ -285,6 +285,8 @@ class CompareView(QWidget):
         self.worker.focus_sweep(self.isVisible())
         self._set_playing_ui(False)
         self._drive(self.isVisible())
+        if self.isVisible():
+            self._show_epoch()
 
     def end_sweep(self) -> None:
         self.sweep_id += 1  # its last snapshots are dropped
@@ -361,8 +363,17 @@ class CompareView(QWidget):
         # The main run's settings and loss are not the sweep's: the tab takes the whole width.
         self.main_window.left_split.setVisible(not on)
         self._drive(on)
-        if on and self.drawn is not None:
+        if on:
+            self._show_epoch()
+
+    def _show_epoch(self) -> None:
+        """The run controls' epoch counter says the sweep's epoch while they drive it: 0 while it
+        compiles (it went on saying the main run's, "Epoch 1,481", until the sweep's first
+        frame: review r30)."""
+        if self.drawn is not None:
             self.main_window.controls.set_epoch(self.drawn.epoch)
+        elif self.spec is not None:
+            self.main_window.controls.set_epoch(0)
 
     def _drive(self, on: bool) -> None:
         """Whether the run controls drive the sweep: Restart starts it again, Reset (the main

@@ -946,6 +946,9 @@ class MainWindow(QMainWindow):
         self.sweep_driving = view
         sweep = view is not None
         self.controls.set_stop_at(self._stop_at[sweep])
+        d = self._drawn
+        if not sweep and d is not None and d.run_id == self._run_id:
+            self.controls.set_epoch(d.epoch, d.live_epoch, d.weights_epoch)  # the run's again
         self._show_front_hint()
         self.controls.status.setText(self._status_text[sweep])
         if not sweep and self._sweep_bar_message and \
@@ -1849,7 +1852,8 @@ class MainWindow(QMainWindow):
         self._pace_frames(gap)
         # A diverging model's huge numbers must not print numpy warnings while drawn.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
+            if self.sweep_driving is None:  # else the counter is the sweep's (Compare)
+                self.controls.set_epoch(s.epoch, s.live_epoch, s.weights_epoch)
             switched = self._drawn_branch not in (None, s.branch)
             self._drawn_branch = s.branch
             self._clear_stale_stop(s.live_epoch, switched)

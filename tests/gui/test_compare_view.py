@@ -806,3 +806,27 @@ def test_a_promoted_member_says_its_epoch_and_compiling_until_its_first_frame(qt
     assert "(run 2)" not in " ".join(seen["legend"]), seen["legend"]
     assert seen["compiling"].startswith("Epoch 60") and "compiling" in seen["compiling"]
     qtbot.waitUntil(lambda: w.controls.epoch.text() == "Epoch 60", timeout=FIRST_SNAPSHOT_MS)
+
+
+def test_the_epoch_counter_is_the_sweeps_while_compare_drives(qtbot, main_window):
+    """The large counter over the run controls says the epoch of what they drive: the main
+    run's "Epoch 30" stayed over the Compare tab while its sweep compiled, and a frame of the
+    main run drawn then (one comes after a Step) put it back over the sweep's (review r30)."""
+    from dataclasses import replace
+    w = main_window
+    w.step(30)
+    s = wait_for_run(qtbot, w, 30)
+    w.show_view("compare")
+    view = w._inspection_views["compare"]
+    view.start(SweepSpec(notebook_problem(), (Axis("learning_rate", LRS),)))
+    assert w.controls.epoch.text() == "Epoch 0"  # compiling: the sweep starts at 0
+    w._latest = replace(s)  # a frame of the main run, drawn now
+    w._draw_latest()
+    assert w._drawn is w._latest and w.controls.epoch.text() == "Epoch 0"
+    qtbot.waitUntil(lambda: view.drawn is not None and view.drawn.sweep_id == view.sweep_id,
+                    timeout=FIRST_SNAPSHOT_MS)
+    w.step(5)
+    _at(qtbot, view, 5)
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == "Epoch 5")
+    w.show_view("main")  # the controls the main run's again, and their counter
+    qtbot.waitUntil(lambda: w.controls.epoch.text() == "Epoch 30")
