@@ -24,6 +24,7 @@ from nnviz.core.arrays import dataset_from_arrays
 from nnviz.core.checks import real_number, whole_number
 from nnviz.core.data import MAX_SEED, DataError
 from nnviz.core.errors import NnvizError, shown, user_stacklevel
+from nnviz.core.formatting import plural
 from nnviz.core.network import SpecError, as_params, check_params, load_npz, wide_start_hint
 from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.session import Session
@@ -155,8 +156,16 @@ class Run:
         elif len(shape) == 1 and shape[0] == n_features:
             X = np.reshape(X, (1, -1))  # one point, as a row (review r20 F11: refused)
         elif len(shape) != 2 or shape[1] != n_features:
-            layout = (": one point a row, pass X.T (the notebook's layout is one feature a "
-                      "row)" if len(shape) == 2 and shape[0] == n_features else "")
+            layout = ""
+            if len(shape) == 2 and shape[0] == n_features and shape[1] > n_features:
+                layout = (": one point a row, pass X.T (the notebook's layout is one feature a "
+                          "row)")
+            elif len(shape) == 2:
+                # Fewer columns than features: a column left out, most likely; X.T alone was
+                # the advice, wrong for X[:2, :1] (review r30).
+                layout = (f": one point a row, here of {plural(shape[1], 'feature')}"
+                          + ("; if each column is a point (the notebook's layout, one feature "
+                             "a row), pass X.T" if shape[0] == n_features else ""))
             raise DataError(f"X must be of shape (points, {n_features}): this network takes "
                             f"{n_features} features, got shape {shape}{layout}")
         from nnviz.core.arrays import not_numbers, unboxed_numbers

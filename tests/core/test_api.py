@@ -549,6 +549,14 @@ def test_the_notebooks_layout_of_points_in_columns_is_named_with_its_fix():
     run = nnviz.train(X, y, epochs=2)
     with pytest.raises(NnvizError, match=r"got shape \(2, 5\): one point a row, pass X\.T"):
         run.predict(X[:5].T)
+    # A column left out is said as such, X.T only as the other reading (it was the advice,
+    # wrong for two points of one feature: review r30).
+    with pytest.raises(NnvizError, match=r"got shape \(2, 1\): one point a row, here of 1 "
+                                         r"feature; if each column is a point .* pass X\.T$"):
+        run.predict(X[:2, :1])
+    with pytest.raises(NnvizError, match=r"got shape \(5, 1\): one point a row, here of 1 "
+                                         r"feature$"):
+        run.predict(X[:5, :1])
     # One point as a 1-D array is that point (it was refused), and words are named as train
     # names them (they were "not finite numbers").
     np.testing.assert_array_equal(run.predict(X[0]), run.predict(X[:1]))
