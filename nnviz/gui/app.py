@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 DEFAULTS: dict[str, Any] = dict(
     screenshot=None, show=None, epochs=None, open=None, dataset="moons", samples=None,
-    noise=None, seed=None, test_fraction=0.2, classes=3, hidden=None, activation="sigmoid",
+    noise=None, seed=None, test_fraction=0.2, classes=None, hidden=None, activation="sigmoid",
     output_activation=None, init_scheme="normal", loss=None, optimizer="gd", lr=None,
     batch_size=0, l1=0.0, l2=0.0, init=None, at_epoch=None, exercise=None,
     features=None, theme=None, palette=None, size=None, presentation=False, stop_at=None,

@@ -102,6 +102,9 @@ def test_csv_regression_and_forced_task(capsys, tmp_path):
     (lambda p: ["train", "--data", p / "bad.csv"], r"bad.csv: line 3, column 2 \(x2\): 'x' is not a number"),
     (lambda p: ["train", "--data", p / "bad.csv", "--dataset", "xor"], "--data and --dataset"),
     (lambda p: ["train", "--task", "regression"], "--task only applies to --data"),
+    # (it trained the line's regression without a word, review r30)
+    (lambda p: ["train", "--dataset", "line", "--classes", "3"],
+     "--classes only applies to --dataset multiclass, not to line"),
     (lambda p: ["train", "--save", p / "nowhere" / "s.nnviz"], "cannot write .*no such folder"),
     (lambda p: ["--open", p / "junk.nnviz"], "junk.nnviz: not an nnviz session"),
 ])

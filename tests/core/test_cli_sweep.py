@@ -127,6 +127,7 @@ def test_init_seed_varies_the_initial_weights_only(capsys):
     (["--dataset", "moons,xor", "--lr", "1,2"], "one value only, every member trains on the same"),
     (["--from-epoch", "3", "--lr", "1,2"], "--from-epoch needs --session"),
     (["--task", "regression", "--lr", "1,2"], "--task only applies to --data"),
+    (["--classes", "3,4"], "--classes only applies to --dataset multiclass, not to moons"),
     (["--dataset", "multiclass", "--loss", "mse,bce"], "bce is for two classes"),
     (["--seed", "0,1", "--init-seed", "-1"], "--init-seed: initial weights seed: seeds are "
                                               "whole numbers from 0 to 2,147,483,647"),
