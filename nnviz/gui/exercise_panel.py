@@ -277,6 +277,9 @@ class ExerciseActions(QObject):
         self._solution_asked = self._solved_by_solution = False
         self._import_refusal: QShortcut | None = None  # Import's key while it is locked
         self.statuses: list[GoalStatus] = []
+        # (run id, branch) -> {goal index: the first epoch it was seen met}: a goal met within
+        # its epoch limit stays met past it (_statuses).
+        self._met_at: dict[tuple[int, str], dict[int, int]] = {}
         self._locked_run = -1  # the run whose controls were last locked
         self._applied_run: int | None = None  # the solution's run, while it is the run
         self.panel = ExercisePanel(window)  # (a top-level of its own outlived its window)
@@ -459,6 +462,7 @@ class ExerciseActions(QObject):
         p.solution_button.setEnabled(ex.has_solution or bool(ex.explanation))
         self._update_hint_button()
         self.statuses = []
+        self._met_at = {}
         # Until the run's first numbers come: the goal line says why it has none where the
         # loss plot says "compiling the new model...", and "(now 0.2644)" once they come (at
         # epoch 0 both; review r22 F17 saw "(not measured yet)" and took it for a difference).
@@ -601,7 +605,7 @@ class ExerciseActions(QObject):
     def _on_snapshot(self, s: Snapshot) -> None:
         if self.exercise is None:
             return
-        self.statuses = self.exercise.check(s.metrics, s.spec, s.epoch)
+        self.statuses = self._statuses(s)
         self.panel.show_goals(self.statuses)
         summary = self.panel.goals_summary()
         if summary and self._solved_by_solution:
@@ -615,6 +619,25 @@ class ExerciseActions(QObject):
         if s.run_id != self._locked_run:
             # A new run (undo, a preset): the editor rebuilt its rows, lock them again.
             self._lock()
+
+    def _statuses(self, s: Snapshot) -> list[GoalStatus]:
+        """The goals at snapshot ``s``. A goal "within N epochs" that this branch of the run
+        was seen to meet by epoch N stays met past N, saying when: +1000 after the spiral's
+        goals were met at epoch 3,000 turned both to "not yet met ... restart to try
+        again" (review r30). Before N the goal is the model's as shown (a rewind too)."""
+        statuses = self.exercise.check(s.metrics, s.spec, s.epoch)
+        met = self._met_at.setdefault((s.run_id, s.branch), {})
+        for i, st in enumerate(statuses):
+            limit = st.goal.max_epochs
+            if limit is None:
+                continue
+            if st.met:
+                met[i] = min(met.get(i, s.epoch), s.epoch)
+            elif s.epoch > limit and met.get(i, limit + 1) <= limit:
+                now = st.detail.split("; ")[0]  # ("now 100%"; the limit's words left out)
+                statuses[i] = GoalStatus(st.goal, True, f"met at epoch {met[i]:,}, within "
+                                                        f"{limit:,}; {now} at {s.epoch:,}")
+        return statuses
 
     @property
     def all_met(self) -> bool:

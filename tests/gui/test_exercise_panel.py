@@ -899,3 +899,30 @@ def test_the_goal_line_says_why_it_has_no_number_until_the_runs_first_one(qtbot,
     qtbot.waitUntil(lambda: bool(ex.statuses), timeout=TIMEOUT)
     lines = _goal_lines(ex.panel)
     assert w.last_snapshot.epoch == 0 and all("(now " in line for line in lines), lines
+
+
+def test_a_goal_met_within_its_epochs_stays_met_after_them(qtbot, main_window):
+    """A goal "within 300 epochs" is about the run's first 300: met by then, it stays met when
+    the learner trains on (+1000 after the spiral's goals were met at epoch 3,000 turned both
+    to "not yet met ... restart to try again", review r30); never met by then, it says so."""
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, FOLDER / "08-learning-rate-too-small.toml")  # train loss < 0.01 in 300
+    _train(qtbot, w, 400)  # at the file's learning rate, 0.001: not met in 300, nor after
+    qtbot.waitUntil(lambda: ex.statuses and w.last_snapshot.epoch >= 400, timeout=TIMEOUT)
+    line = _goal_lines(ex.panel)[0]
+    assert not ex.all_met and line.startswith("\u2718 Goal not yet met: "), line
+    assert "restart to try again" in line, line
+    ex.reveal_solution()
+    ex.reveal_solution()  # "Sure? Show it"
+    ex.apply_solution()  # learning rate 1.0: met within a few dozen epochs
+    wait_for_run(qtbot, w)
+    _train(qtbot, w, 300)
+    qtbot.waitUntil(lambda: ex.all_met and w.last_snapshot.epoch == 300, timeout=TIMEOUT)
+    _train(qtbot, w, 100)  # on past the limit
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch >= 400, timeout=TIMEOUT)  # (goals: drawn)
+    line = _goal_lines(ex.panel)[0]
+    assert ex.all_met and line.startswith("\u2714 Goal met: "), line
+    import re
+    met = re.search(r"\(met at epoch (\d+), within 300; now 0\.0\d+ at 4\d\d\)$", line)
+    assert met and int(met.group(1)) <= 300 and "restart" not in line, line
