@@ -468,23 +468,51 @@ def _raw_names(d) -> list[str]:
 
 
 def raw_targets(y, target_scaling: tuple[float, float]) -> np.ndarray:
-    """Standardised targets back in the file's units (float32), such that standardising them
-    again, as the script does, gives ``y`` bit for bit: the nearest float32 to y * sd + mean,
-    or a neighbour of it where that one rounds back differently."""
+    """Standardised targets back in the file's units (see raw_values)."""
     mean, sd = target_scaling
-    y = np.asarray(y, np.float32)
-    raw = (y.astype(np.float64) * sd + mean).astype(np.float32)
+    return raw_values(y, mean, sd)
+
+
+def raw_features(X, scaling) -> np.ndarray:
+    """Standardised features (a point a row) back in the data's units (see raw_values)."""
+    mean, sd = np.array(scaling, np.float64).T
+    return raw_values(X, mean, sd)
+
+
+#: The decimals tried for a raw value, fewest first (raw_values).
+_DECIMALS = range(0, 10)
+
+
+def raw_values(v, mean, sd) -> np.ndarray:
+    """Standardised values back in the data's units (float32), such that standardising them
+    again, as the script does, gives ``v`` bit for bit: of the values that do, the one with
+    the fewest decimals (a user's x = 0 was written 1.4400256e-06, the float32 nearest to
+    v * sd + mean: review r30), else that nearest float32 or a neighbour of it that rounds
+    back as ``v``. ``mean`` and ``sd`` broadcast over ``v`` (a column each, or scalars)."""
+    v = np.asarray(v, np.float32)
+    mean, sd = np.asarray(mean, np.float64), np.asarray(sd, np.float64)
+    exact = v.astype(np.float64) * sd + mean
+    raw = exact.astype(np.float32)
 
     def again(r):
         return ((r.astype(np.float64) - mean) / sd).astype(np.float32)
 
     for step in (np.float32(np.inf), np.float32(-np.inf)):
-        off = again(raw) != y
+        off = again(raw) != v
         if not off.any():
             break
-        near = np.nextafter(raw[off], step)
-        fixed = again(near) == y[off]
-        raw[np.flatnonzero(off)[fixed]] = near[fixed]
+        near = np.where(off, np.nextafter(raw, step), raw)
+        fixed = off & (again(near) == v)
+        raw[fixed] = near[fixed]
+    settled = np.zeros(v.shape, bool)
+    with np.errstate(all="ignore"):
+        for decimals in _DECIMALS:
+            short = np.round(exact, decimals).astype(np.float32)
+            ok = ~settled & (again(short) == v)
+            raw[ok] = short[ok]
+            settled |= ok
+            if settled.all():
+                break
     return raw
 
 
@@ -636,8 +664,7 @@ def _test_points(trainer: Trainer, target_name: str) -> str:
         return ""
     X, y = d.X_test, d.y_test
     if d.scaling:
-        mean, sd = np.array(d.scaling, np.float64).T
-        X = (np.asarray(X, np.float64) * sd + mean).astype(np.float32)
+        X = raw_features(X, d.scaling)
     if d.target_scaling:
         y = raw_targets(y, d.target_scaling)
     return (f"# The {len(d.test_index)} test points nnviz held out"
@@ -935,8 +962,7 @@ def script_parts(trainer: Trainer, epochs: int, class_names: Sequence[str] | Non
         order = batch_order(trainer.seed, n)
         X, y, rows = X[order], y[order], rows[order]
     if d.scaling:  # the raw values, as in the file: the script standardises them itself
-        mean, sd = np.array(d.scaling, np.float64).T
-        X = (np.asarray(X, np.float64) * sd + mean).astype(np.float32)
+        X = raw_features(X, d.scaling)
     if d.target_scaling:  # the file's values too: the script standardises them as nnviz did
         y = raw_targets(y, d.target_scaling)
     target_name, make_y = _targets(trainer)

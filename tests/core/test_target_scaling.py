@@ -155,6 +155,28 @@ def test_the_scripts_targets_standardise_back_to_the_apps_bit_for_bit():
         assert np.array_equal(again, y)
 
 
+def test_the_scripts_features_are_the_users_own_numbers_where_they_standardise_back():
+    """A user's x = 0 was written 1.4400256e-06 in the exported script (the float32 nearest to
+    the standardised value's way back; review r30): of the values that standardise back to
+    the app's, bit for bit, the one with the fewest decimals is written; never fewer values
+    come back bit for bit than the nearest float32s did."""
+    from nnviz.core.export import raw_features
+    x = np.linspace(0, 100, 50)
+    X = np.stack([x, 40 + 7 * x], 1)  # two columns, two scales
+    mean, sd = X.mean(0), X.std(0)
+    app = ((X - mean) / sd).astype(np.float32)
+
+    def back(raw):
+        return ((raw.astype(np.float32).astype(np.float64) - mean) / sd).astype(np.float32)
+    nearest = (app.astype(np.float64) * sd + mean).astype(np.float32)
+    raw = raw_features(app, tuple(zip(mean, sd)))
+    assert (back(raw) == app).sum() >= (back(nearest) == app).sum()
+    assert np.array_equal(back(raw)[back(nearest) == app], app[back(nearest) == app])
+    assert (raw[0, 0], raw[-1, 0], raw[0, 1], raw[-1, 1]) == (0, 100, 40, 740)
+    assert nearest[0, 0] != 0  # (what was written)
+    assert np.abs(raw - X).max() < 1e-3  # the user's numbers, to float32's room
+
+
 def test_a_session_file_keeps_the_targets_scaling(tmp_path):
     d = read_csv(house_csv(tmp_path / "house.csv")).dataset
     Session.from_trainer(make_problem(d).make_trainer()).save(tmp_path / "s.nnviz")
