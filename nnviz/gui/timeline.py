@@ -264,6 +264,10 @@ class Timeline(QWidget):
         self.fork.clicked.connect(self.branch_requested)
         self.fork.text_shown.connect(lambda _: self._show_label())  # (its tooltip names it)
         self.branches.activated.connect(self._branch_picked)
+        # Tab reaches the list (with its ring); a click only opens it: picked with the mouse,
+        # it kept the focus without a ring, and Home / End went to it, switching to the
+        # first or last branch instead of moving through time (review r30).
+        self.branches.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._show_label()
         colors.follow(self, self._show_label)  # the past's colour is the theme's
 

@@ -269,6 +269,16 @@ def test_switching_branch_shows_its_learning_rate_and_delete_asks_first(main_win
     qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: w.training_panel.lr.value() == 1.0, timeout=TIMEOUT)
     assert w.worker.loop.trainer.learning_rate == 1.0
+    # A click on the list leaves the keys with the window: picked with the mouse, it kept the
+    # focus without a ring, and Home and End switched branch instead of moving in time (r30).
+    from PySide6.QtWidgets import QApplication
+    w.setFocus()
+    qtbot.mouseClick(w.timeline.branches, Qt.MouseButton.LeftButton)
+    w.timeline.branches.hidePopup()
+    assert not w.timeline.branches.hasFocus()
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: w.last_snapshot.past and w.last_snapshot.epoch == 0, timeout=TIMEOUT)
+    assert w.last_snapshot.branch == "run 1"
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     asked = []
@@ -337,7 +347,10 @@ def test_the_wheel_over_the_timeline_and_stop_at_changes_them_only_once_clicked_
     for f in fields:
         assert not f.hasFocus() and f.isVisible()
         assert not _wheel(f) and not _wheel(f, up=True)
-        assert f.focusPolicy() == Qt.FocusPolicy.StrongFocus  # no focus by wheel either
+        # no focus by wheel either; the branch list none by a click (Tab only: Home and End
+        # went to it after a pick with the mouse, review r30)
+        assert f.focusPolicy() == (Qt.FocusPolicy.TabFocus if f is tl.branches
+                                   else Qt.FocusPolicy.StrongFocus)
     QApplication.processEvents()  # what a switched branch would have queued
     assert (tl.branches.currentText(), tl.speed.currentText(),
             w.controls.stop_at.value()) == before
