@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         # run's tabs, after Save and Export.
         self._status_text: dict[bool, str] = {False: "", True: ""}
         self._sweep_bar_message = ""  # the sweep's last status-bar message (show_sweep_message)
+        self._points_news = ""  # the last edit of the points, as the worker says it back
         self._run_id = 0
         self._resets = 0
         self._seed = 0
@@ -1326,6 +1327,7 @@ class MainWindow(QMainWindow):
         else:
             self.data_panel.set_custom(data)
         self._show_data(data)
+        self._points_news = text  # (the worker says it back: news for a moment, _on_status)
         self.worker.set_data(data, text)
         self._drop_failure()  # the worker's failure was about the points before
         return True
@@ -2090,7 +2092,10 @@ class MainWindow(QMainWindow):
                 shown, come = self.timeline.epoch_to_come, self.epoch_to_come()
                 self.controls.set_epoch(come if shown is None else shown, come,
                                         note="compiling\u2026")
-        if text.startswith(("compiled", "ready")):  # news for a moment, then noise
+        # News for a moment, then noise: "deleted point" stood in the corner long after the
+        # points were edited, through a save (review r30).
+        if text.startswith(("compiled", "ready")) or (
+                self._points_news and text.startswith(self._points_news)):
             QTimer.singleShot(4000, self, lambda: self._clear_status(text))
 
     def _clear_stale_stop(self, epoch: int, switched: bool, sweep: bool = False) -> None:

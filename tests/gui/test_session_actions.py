@@ -802,6 +802,10 @@ def test_edit_points_on_the_plot(win, qtbot):
                          pos=plot.viewport().rect().center())
         assert QApplication.activePopupWidget() is None, type(plot).__name__
     assert len(w.dataset.X) == n
+    # The edits' news in the run's corner ("undo: deleted point") is news for a moment: it
+    # stood long after the editing, through a save (review r30).
+    assert "point" in w.controls.status.text()
+    qtbot.waitUntil(lambda: w.controls.status.text() == "", timeout=TIMEOUT)
 
 
 def test_edit_points_on_a_curve(win, qtbot):
