@@ -141,10 +141,11 @@ class Goal:
         return words + (", " + ", ".join(limits) if limits else "")
 
     def check(self, metrics: Metrics, spec: NetworkSpec, epoch: int,
-              missing: str | None = None) -> "GoalStatus":
+              missing: str | None = None, met_at: int | None = None) -> "GoalStatus":
         """Whether the model with these metrics, this architecture, at this epoch meets it.
         ``missing``: what the detail says where the goal's number is not known (default: why
-        not, from ``metrics``)."""
+        not, from ``metrics``). ``met_at``: the epoch at which the run was seen to meet it
+        first, if it was; past ``max_epochs`` a goal met by then stays met, saying when."""
         why = []
         units = sum(spec.hidden)
         if self.max_hidden_units is not None and units > self.max_hidden_units:
@@ -156,13 +157,16 @@ class Goal:
             why.append(_count(layers, "hidden layer"))
         if self.max_parameters is not None and spec.n_params > self.max_parameters:
             why.append(f"{spec.n_params:,} parameters")
-        if self.max_epochs is not None and epoch > self.max_epochs:
-            why.append(f"epoch {epoch:,}: restart to try again")
         value = float(getattr(metrics, METRICS[self.metric][0]))
         compare = COMPARISONS[self.op][0]
         holds = math.isfinite(value) and compare(value, self.value)
         now = f"now {self._format(value)}" if math.isfinite(value) else \
             missing or self._missing(metrics)
+        if self.max_epochs is not None and epoch > self.max_epochs:
+            if met_at is not None and met_at <= self.max_epochs and not why:
+                return GoalStatus(self, True, f"met at epoch {met_at:,}, within "
+                                              f"{self.max_epochs:,}; {now} at {epoch:,}")
+            why.append(f"epoch {epoch:,}: restart to try again")
         return GoalStatus(self, holds and not why, now if not why else f"{now}; " + ", ".join(why))
 
 

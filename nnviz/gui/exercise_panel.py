@@ -625,18 +625,13 @@ class ExerciseActions(QObject):
         was seen to meet by epoch N stays met past N, saying when: +1000 after the spiral's
         goals were met at epoch 3,000 turned both to "not yet met ... restart to try
         again" (review r30). Before N the goal is the model's as shown (a rewind too)."""
-        statuses = self.exercise.check(s.metrics, s.spec, s.epoch)
         met = self._met_at.setdefault((s.run_id, s.branch), {})
-        for i, st in enumerate(statuses):
-            limit = st.goal.max_epochs
-            if limit is None:
-                continue
-            if st.met:
+        statuses = []
+        for i, goal in enumerate(self.exercise.goals):
+            st = goal.check(s.metrics, s.spec, s.epoch, met_at=met.get(i))
+            if st.met and goal.max_epochs is not None and s.epoch <= goal.max_epochs:
                 met[i] = min(met.get(i, s.epoch), s.epoch)
-            elif s.epoch > limit and met.get(i, limit + 1) <= limit:
-                now = st.detail.split("; ")[0]  # ("now 100%"; the limit's words left out)
-                statuses[i] = GoalStatus(st.goal, True, f"met at epoch {met[i]:,}, within "
-                                                        f"{limit:,}; {now} at {s.epoch:,}")
+            statuses.append(st)
         return statuses
 
     @property
