@@ -43,6 +43,19 @@ if "NNVIZ_TEST_CACHE" not in os.environ:
         os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
         os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "0"
 
+# XLA runs each matrix product on the thread that asked for it instead of handing it to its pool
+# of intra-op threads. The tests' products are small, and on a 2-core machine running two xdist
+# workers (each with a training thread and a GUI thread) the hand-offs to the pool and its
+# spinning threads cost more than they gave: the same 84 tests took 5% less wall and CPU time
+# (bench/README.md, "XLA's product threads in the tests"). The numbers are the same to every bit
+# (a 3-layer 512-wide network on 100,000 points, the moons at 20,000); the processes the tests
+# launch inherit it. XLA stops reading its flags at the first word that is not one, so it goes
+# in as one flag, after any the environment gives.
+_ONE_THREAD = "--xla_cpu_multi_thread_eigen=false"
+if _ONE_THREAD not in os.environ.get("XLA_FLAGS", "") and \
+        os.environ.get("NNVIZ_TEST_PRODUCT_THREADS") != "pool":
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " " + _ONE_THREAD).strip()
+
 import pytest  # noqa: E402
 
 # A cold compile on a busy machine: each xdist worker's first window compiles its programs
