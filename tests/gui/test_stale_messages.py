@@ -159,6 +159,28 @@ def test_a_name_corrected_in_the_rename_dialog_is_taken(win, qtbot):
     assert "already a branch" not in _banner(w)
 
 
+def test_undo_takes_a_rename_back_and_the_steps_before_it_follow(win, qtbot):
+    """A rename was no Undo step: Ctrl+Z after it took back the Continue from here before it."""
+    w, actions = win
+    _branched(qtbot, w)
+    _rename(w, ["wide one"])
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "wide one", timeout=TIMEOUT)
+    assert actions.undo_action.text() == "&Undo rename branch run 2 to wide one"
+    actions.undo_action.trigger()  # Ctrl+Z: the old name back, the branch and its epochs kept
+    qtbot.waitUntil(lambda: _branch_names(w) == ["run 1", "run 2"], timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 2", timeout=TIMEOUT)
+    assert w.last_snapshot.live_epoch == 15
+    actions.redo_action.trigger()  # and the new one again
+    qtbot.waitUntil(lambda: _branch_names(w) == ["run 1", "wide one"], timeout=TIMEOUT)
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: _branch_names(w) == ["run 1", "run 2"], timeout=TIMEOUT)
+    # The step before the rename, Continue from here, knows its branch by the name it has now:
+    # its Undo goes back to run 1 (a step that kept "wide one" found no such branch).
+    actions.undo_action.trigger()
+    qtbot.waitUntil(lambda: w.last_snapshot.branch == "run 1", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "back on run 1" in w.statusBar().currentMessage(), timeout=TIMEOUT)
+
+
 def _sweep_refusal(qtbot, panel, axes) -> str:
     for row, (name, text) in enumerate(axes):
         box = panel.axis_boxes[row]

@@ -412,6 +412,21 @@ class DeleteBranchCommand(AppliedCommand):
             self.name = new
 
 
+class RenameBranchCommand(AppliedCommand):
+    """Rename branch: undo gives the branch its old name back, redo the new one again. The
+    steps before it that name the branch follow each way (UndoMixin._branch_renamed)."""
+
+    def __init__(self, actions: "UndoMixin", old: str, new: str) -> None:
+        super().__init__(f"rename branch {old} to {new}", old, new)
+        self.actions = actions
+
+    def put(self, value, undoing: bool) -> None:
+        name = self.after if undoing else self.before
+        self.actions.window.worker.rename_branch(name, value)
+        self.actions._rename_in_steps_before(self, name, value)
+        self.actions._status(f"{'Undo' if undoing else 'Redo'} {self.text()}.", 10000)
+
+
 class UndoMixin:
     """Undo and redo of whole problems (architecture, data, settings), the presets, the
     learning rate and edited weights."""
@@ -599,8 +614,21 @@ class UndoMixin:
         self._status(f"Deleted the branch {name}: Ctrl+Z brings it back.", 10000)
 
     def _branch_renamed(self, old: str, new: str) -> None:
+        """Rename branch (the timeline's menu): an Undo step of its own."""
+        step = RenameBranchCommand(self, old, new)
+        self.undo_stack.push(step)
+        self._rename_in_steps_before(step, old, new)
+        self._update_edit_toolbar()
+        self._status(f"Renamed the branch {old} to {new}: Ctrl+Z takes it back.", 10000)
+
+    def _rename_in_steps_before(self, step: QUndoCommand, old: str, new: str) -> None:
+        """The steps before ``step`` that name branch ``old`` name it ``new``. Those after it
+        were made with the name ``step`` gives, and are undone or redone only while it holds;
+        so are the renames before it, which are left as they are."""
         for i in range(self.undo_stack.count()):
             command = self.undo_stack.command(i)
+            if command is step:
+                return
             if isinstance(command, (BranchCommand, DeleteBranchCommand, LearningRateCommand)):
                 command.renamed(old, new)
 
