@@ -622,9 +622,9 @@ class UndoMixin:
         self._status(f"Renamed the branch {old} to {new}: Ctrl+Z takes it back.", 10000)
 
     def _rename_in_steps_before(self, step: QUndoCommand, old: str, new: str) -> None:
-        """The steps before ``step`` that name branch ``old`` name it ``new``. Those after it
-        were made with the name ``step`` gives, and are undone or redone only while it holds;
-        so are the renames before it, which are left as they are."""
+        """The steps before ``step`` that name branch ``old`` name it ``new``. The steps after
+        it were made under the name it gives and run only while it holds; a rename before it
+        runs only once it is undone, so keeps the names it had."""
         for i in range(self.undo_stack.count()):
             command = self.undo_stack.command(i)
             if command is step:
