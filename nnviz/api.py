@@ -587,6 +587,9 @@ def show(X=None, y=None, *, block: bool | None = None, **options: Any):
     window opens.
     """
     from nnviz.gui.show import show_problem, show_run
+    if block is not None and not isinstance(block, (bool, np.bool_)):
+        raise TrainingError(f"block must be True, False or None (the default: detected), "
+                            f"not {block!r}")
     if isinstance(X, Run):
         if y is not None or options:
             raise TrainingError("show(run) takes the run alone: its settings are the run's")

@@ -9,6 +9,7 @@ local QEventLoop until the window closes and returns the Run: never ``app.exec()
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QThread, QTimer
@@ -172,6 +173,13 @@ def _open(problem: Problem | None, classes: tuple | None, adopt: Callable | None
     get_app()  # made here if there is none
     if block is None:
         block = not event_loop_running()
+    elif not block and not event_loop_running():
+        # A script's show(..., block=False) got a handle and a window that never drew: no
+        # event loop ran, and the script went on to its end, where the window went with it.
+        warnings.warn("show(..., block=False): no Qt event loop runs here, so the window stays "
+                      "blank and does not answer until one does (IPython or Jupyter: run "
+                      "%gui qt first; a script: leave block out and the window is shown until "
+                      "it is closed)", stacklevel=4)
     from .main_window import MainWindow
     window = MainWindow(problem)
     if classes is not None:

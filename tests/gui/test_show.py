@@ -17,7 +17,11 @@ from nnviz.core.errors import NnvizError
 
 from ..conftest import wait_for_run
 
-pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints")]
+# block=False with no event loop running warns (the window would not draw in a script); the
+# tests run the loop themselves through qtbot's waits.
+NO_LOOP = "no Qt event loop runs here"
+pytestmark = [pytest.mark.qt_log_ignore("propagateSizeHints"),
+              pytest.mark.filterwarnings(f"ignore:.*{NO_LOOP}:UserWarning")]
 
 
 @pytest.fixture
@@ -36,7 +40,11 @@ def _moons():
 
 def test_in_ipython_with_gui_qt_show_returns_a_live_handle(qtbot, qapp, ipython_qt):
     X, y = _moons()
-    shown = nnviz.show(X, y, hidden=[5], activation="tanh", seed=3)
+    with pytest.raises(NnvizError, match="block must be True, False or None"):
+        nnviz.show(X, y, block="no")  # was taken as True: the shell blocked
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=f".*{NO_LOOP}")  # a loop runs: no warning
+        shown = nnviz.show(X, y, hidden=[5], activation="tanh", seed=3, block=False)
     window = shown.window
     try:
         assert window.isVisible()
@@ -82,7 +90,9 @@ def test_show_of_a_run_goes_on_where_it_stopped(qtbot, qapp):
 
 def test_the_user_closing_the_window_keeps_the_run(qtbot, qapp):
     X, y = _moons()
-    shown = nnviz.show(X, y, block=False)
+    # A script's show(block=False) got a window that never drew, and no word of why.
+    with pytest.warns(UserWarning, match=NO_LOOP):
+        shown = nnviz.show(X, y, block=False)
     wait_for_run(qtbot, shown.window, 0)
     shown.window.step(5)
     wait_for_run(qtbot, shown.window, 5)
@@ -126,6 +136,7 @@ def test_show_standardises_features_in_the_hundreds_but_not_the_notebooks_line(q
     y = 2.31531 * x + 0.23412 + np.random.RandomState(42).normal(size=x.size)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", message=f".*{NO_LOOP}")  # (the tests run the loop)
         line = nnviz.show(x[:, None], y, hidden=[], lr=0.01, block=False)
     wait_for_run(qtbot, line.window, 0)
     assert line.window.dataset.scaling is None
