@@ -720,3 +720,20 @@ def test_the_scripts_first_points_are_named_by_their_rows_in_the_learners_data(r
         np.testing.assert_allclose(point, X[row], atol=1e-4)
         assert p == pytest.approx(float(run.predict(X[[row]])[0, 0]), abs=1e-4)
     assert f"run.predict(X[{rows!r}])" in script.read_text().replace("\n# ", " ")
+
+
+def test_nnviz_showed_column_is_the_accuracy_nnviz_showed_on_a_half(tmp_path):
+    """146 of 160 right is float32 0.91250002: nnviz shows 91.3%, and the script's "nnviz
+    showed" column printed 91.2% (its value written as "0.9125", a float64 just under the
+    half) beside its own equal 91.3%, then said the two differ (review r31)."""
+    from nnviz.core.formatting import format_accuracy
+    X, y = nnviz.datasets.make("moons")
+    run = nnviz.train(X, y, hidden=[8], activation="relu", optimizer="adam", epochs=200)
+    shown = format_accuracy(run.metrics["train_accuracy"], True)
+    assert shown == "91.3%" and round(run.metrics["train_accuracy"] * 160) == 146  # the half
+    run.export_script(tmp_path / "half.py")
+    text = (tmp_path / "half.py").read_text()
+    row = next(ln for ln in text.splitlines()
+               if ln.startswith("compared.append") and "jnp.mean(right)" in ln)
+    theirs = re.search(r'f"\{([0-9.e+-]+):>15\.1%\}"\)\)$', row).group(1)
+    assert f"{float(theirs):.1%}" == shown
