@@ -1117,10 +1117,24 @@ def divergence_message(epoch: int, lr: float, best_epoch: int, best_loss: float,
     # "after epoch E", E the epochs trained: the number the window's epoch counter shows (the
     # loss that blew up is the one of the weights after E epochs).
     return (f"Training diverged after epoch {epoch:,}: {what}. The weights are back to "
-            f"those after epoch {best_epoch}{loss}. Lower the learning rate ten times, to "
-            f"{lr / 10:g} (and ten times again if that diverges too), and {then}. Why: "
+            f"those after epoch {best_epoch}{loss}. {_RATE_ADVICE[0]}{lr / 10:g}"
+            f"{_RATE_ADVICE[1]}{then}. Why: "
             f"gradient descent is stable only while the loss's sharpness (its steepest "
             f"curvature) stays below 2/lr = {2 / lr:.3g}; {see}.")
+
+
+# divergence_message's advice on the rate, around the rate it names.
+_RATE_ADVICE = ("Lower the learning rate ten times, to ",
+                " (and ten times again if that diverges too), and ")
+
+
+def without_rate_advice(message: str, instead: str) -> str:
+    """``message`` (divergence_message's) with ``instead`` for its advice naming a rate to
+    try: an exercise about finding that rate must not be handed it by the banner."""
+    head, tail = _RATE_ADVICE
+    i = message.find(head)
+    j = message.find(tail, i) if i >= 0 else -1
+    return message if j < 0 else message[:i] + instead + message[j + len(tail):]
 
 
 def start_message(epoch: int, best_epoch: int, loss: str, what: str, start: StartBlame,

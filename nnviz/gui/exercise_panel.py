@@ -498,6 +498,13 @@ class ExerciseActions(QObject):
 
     # --- the student's buttons -----------------------------------------------------------------
 
+    def hides_answers(self) -> bool:
+        """Whether a message naming the setting to try would give the exercise away: one is
+        open, with hints left to give and its solution not shown."""
+        ex = self.exercise
+        return ex is not None and self.hints_shown < len(ex.hints) \
+            and not self.panel.solution.isVisible()
+
     def reveal_hint(self) -> None:
         ex = self.exercise
         if ex is None or self.hints_shown >= len(ex.hints):

@@ -58,7 +58,7 @@ from nnviz.core.session import Session
 from nnviz.core.snapshot import Snapshot
 from nnviz.core.errors import NnvizError
 from nnviz.core.formatting import format_accuracy, format_loss
-from nnviz.core.training import TrainConfig, Trainer, TrainingError
+from nnviz.core.training import TrainConfig, Trainer, TrainingError, without_rate_advice
 
 from . import access_keys, colors, help_menu, keys, text_size
 from .architecture_editor import ArchitectureEditor
@@ -1916,6 +1916,12 @@ class MainWindow(QMainWindow):
         text = s.divergence
         if (s.run_id, s.branch, s.live_epoch) == self._divergence_left:
             text = ""  # Play went on from it
+        exercise = getattr(self, "exercise_actions", None)
+        if text and exercise is not None and exercise.hides_answers():
+            # "Lower the learning rate ten times, to 0.005" solved the diverging-rate
+            # exercise, its three hints unread (review r31).
+            text = without_rate_advice(text, "Lower the learning rate (the exercise's hints "
+                                             "say how far), and ")
         if text == (self._divergence_text or ""):
             return
         if text:

@@ -926,3 +926,23 @@ def test_a_goal_met_within_its_epochs_stays_met_after_them(qtbot, main_window):
     import re
     met = re.search(r"\(met at epoch (\d+), within 300; now 0\.0\d+ at 4\d\d\)$", line)
     assert met and int(met.group(1)) <= 300 and "restart" not in line, line
+
+
+def test_the_divergence_banner_does_not_hand_out_the_rate_an_exercise_asks_for(qtbot,
+                                                                              main_window):
+    """The diverging-rate exercise at its 0.05: the banner said "Lower the learning rate ten
+    times, to 0.005", which meets its goal, with its three hints unread (review r31). It says
+    to lower the rate, and the number once the hints are all out."""
+    w = main_window
+    ex = w.exercise_actions
+    _open(qtbot, w, LR)
+    w.play()
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "diverged" in w.banner.text())
+    said = w.banner.text()
+    assert "Lower the learning rate (the exercise's hints say how far), and" in said, said
+    assert "0.005" not in said and "ten times" not in said
+    assert "2/lr = 40" in said  # the why stays
+    for _ in exercises.load(LR).hints:
+        ex.panel.hint_button.click()
+    w.show_epoch(0)  # a snapshot drawn again (the banner stays over the run's past)
+    qtbot.waitUntil(lambda: "Lower the learning rate ten times, to 0.005" in w.banner.text())
