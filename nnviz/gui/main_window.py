@@ -1151,7 +1151,7 @@ class MainWindow(QMainWindow):
         room); the Run menu's item where the timeline's row is folded away. The notes said
         "Continue from here" under a button that read "Branch" (review r21 F5)."""
         fork = self.timeline.fork
-        if fork.isHidden() or self.timeline.isHidden():
+        if not fork.isVisibleTo(self):  # (presentation mode folds its row away)
             return "Run \u2192 Continue from here"
         return f"the \u201c{fork.text()}\u201d button"
 

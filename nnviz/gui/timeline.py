@@ -478,6 +478,16 @@ class Timeline(QWidget):
         in a left column too narrow for that row at 1024 px."""
         for w in self._bottom_row:
             w.setVisible(not on)
+        self.fork.text_shown.emit(self.fork.text())  # the notes that name it, named anew
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self.fork.text_shown.emit(self.fork.text())  # (shown again: the button is there)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().hideEvent(event)
+        if not event.spontaneous():  # (a minimised window keeps its button)
+            self.fork.text_shown.emit(self.fork.text())
 
     def _past_look(self, past: bool) -> None:
         """The label bold, in the timeline mark's colour (readable on the theme's panel), in
