@@ -167,7 +167,7 @@ class Run:
                           + ("; if each column is a point (the notebook's layout, one feature "
                              "a row), pass X.T" if shape[0] == n_features else ""))
             raise DataError(f"X must be of shape (points, {n_features}): this network takes "
-                            f"{n_features} features, got shape {shape}{layout}")
+                            f"{plural(n_features, 'feature')}, got shape {shape}{layout}")
         from nnviz.core.arrays import not_numbers, unboxed_numbers
         X = unboxed_numbers(np.asarray(X))  # (an object array of numbers, as train takes it)
         if X.dtype.kind not in "biuf":  # (as train says it: words were "not finite")

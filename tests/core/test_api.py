@@ -238,6 +238,10 @@ def test_predict_refuses_points_of_another_width():
     run = nnviz.train(*nnviz.datasets.make("moons"), epochs=1)  # the notebook's programs
     with pytest.raises(NnvizError, match="2 features"):
         run.predict(np.zeros((4, 3)))
+    x = np.linspace(0, 10, 20)
+    line = nnviz.train(x[:, None], 2 * x, hidden=[], epochs=1)
+    with pytest.raises(NnvizError, match=r"this network takes 1 feature, got shape \(4, 3\)"):
+        line.predict(np.zeros((4, 3)))  # ("1 features", review r31)
 
 
 def test_import_nnviz_does_not_import_jax_until_the_api_is_used():
