@@ -29,7 +29,7 @@ from nnviz.core.network import SpecError, as_params, check_params, load_npz, wid
 from nnviz.core.problem import Choices, Problem, make_problem
 from nnviz.core.session import Session
 from nnviz.core.session import load as load_session
-from nnviz.core.training import Trainer, TrainingError, divergence_message
+from nnviz.core.training import Trainer, TrainingError, divergence_message, uses_mini_batches
 
 MAX_EPOCHS = 1_000_000_000  # as ``nnviz train --epochs``
 
@@ -413,6 +413,12 @@ def make_array_problem(X, y, *, hidden: Sequence[int] = (4, 10, 4),
                       _name(optimizer), lr, batch_size, l1, l2,
                       tuple(features.split(",") if isinstance(features, str) else features or ()))
     problem = make_problem(data, choices, seed=seed_)
+    n_train, batch = len(problem.dataset.train_index), problem.config.batch_size
+    if batch > 0 and not uses_mini_batches(problem.config, n_train):
+        # batch_size=1000 on 160 training points ran full batch without a word (review r31).
+        said.append((False, f"batch_size={batch} leaves fewer than two batches of the "
+                            f"{plural(n_train, 'training point')}: each epoch is one step on "
+                            f"them all (full batch), as batch_size=0 trains"))
     if init is not None:
         problem = replace(problem, params=_initial(init, problem.spec))
     elif hint := wide_start_hint(problem.spec, 'init_scheme="he" (for relu) or "glorot"'):

@@ -644,3 +644,16 @@ def test_an_object_array_of_numbers_is_taken_as_numpy_would_convert_it():
         with pytest.raises(NnvizError) as e:
             nnviz.train(bad, y, epochs=1)
         assert str(e.value).startswith(said), e.value
+
+
+def test_a_batch_size_of_the_whole_training_set_is_said_to_train_full_batch():
+    """batch_size=1000 on the moons' 160 training points trained full batch without a word
+    (review r31); the same run as batch_size=0, and said so."""
+    X, y = nnviz.datasets.make("moons")
+    with pytest.warns(UserWarning, match=r"batch_size=1000 leaves fewer than two batches of "
+                                         r"the 160 training points: .*full batch"):
+        big = nnviz.train(X, y, batch_size=1000, epochs=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a batch size that makes batches: nothing to say
+        nnviz.train(X, y, batch_size=16, epochs=1)
+    np.testing.assert_array_equal(big.history["loss"], nnviz.train(X, y, epochs=3).history["loss"])
