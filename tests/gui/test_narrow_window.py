@@ -50,6 +50,8 @@ def _names_whole(lessons) -> None:
     for i, lesson in enumerate(LESSONS):
         item = lst.item(i)
         assert " ".join(item.text().split()) == lesson.short
+        # each numbered: "Baseline" under "5. Moons" read as one entry (review r31)
+        assert item.text().startswith(f"{i + 1}. "), item.text()
         rect = lst.visualItemRect(item)
         assert room.contains(rect), (item.text(), rect, room)
         lines = item.text().split("\n")
