@@ -67,7 +67,7 @@ LESSONS = (
            "gradient descent (learning rate 1, 1000 epochs) from the notebook's own initial "
            "weights: its true labels, its predictions (the probability of class 1), and the "
            "predictions rounded to 0 or 1 -- the notebook's final figure."),
-    Lesson("baseline", "6. Baseline: logistic regression vs the network",
+    Lesson("baseline", "6. Baseline: logistic regression vs network",
            "Is the network worth it? sklearn's LogisticRegression draws the best straight "
            "boundary (a hyperplane) for the problem in the main window; the network being "
            "trained there must beat it where the classes are not linearly separable."),
