@@ -53,9 +53,9 @@ LESSONS = (
            "(hidden 4, 10, 20, 50) is still one linear map, and the values grow with every layer "
            "-- the notebook's first hint of why deep networks need care."),
     Lesson("sigmoid", "3. Sigmoid: at the output or between layers",
-           "Sigmoid squeezes Y into (0, 1): large Y near 1, small or negative Y near 0. A "
-           "1-4-1 model's small Y it bends gently; a deep linear model's (hidden 4, 10, 30, 10, "
-           "4) huge Y it makes a step. Between layers it keeps values small: smoothly "
+           "Sigmoid squeezes Y into (0, 1): large Y near 1, small or negative Y near 0. It "
+           "bends a 1-4-1 model's small Y gently and a deep linear model's (hidden 4, 10, 30, "
+           "10, 4) huge Y into a step. Between layers it keeps values small: smoothly "
            "non-linear."),
     Lesson("activations", "4. Five activations: one network each",
            "The same 1-D inputs through five random (4, 10, 30, 10, 4) networks, each with one "
