@@ -1180,12 +1180,25 @@ class BackpropView(QWidget):
         self.pull_box.setEnabled(not no_plane)
         self.pull_box.setToolTip(no_plane or PULL_TIP)
 
+    def _say_check(self, text: str) -> None:
+        """The check's words (rich text; "" while the numbers are computed)."""
+        self.check_room.set_text(text)
+        self._arrange_head()
+
     def _arrange_head(self) -> None:
         m = self.layout().contentsMargins() if self.layout() is not None else None
         room = self.width() - (m.left() + m.right() if m is not None else 0)
         need = self.title_room.one_line_width() + self.head.spacing() + \
             self.check_room.one_line_width()
         side = need <= room
+        # Under the title with nothing to say (the numbers being computed), the check's room
+        # goes: kept empty under the long "computing ..." title, it made the head a line
+        # taller until the numbers came, and Next moved up ~20 px under the learner's click
+        # (review r31). Beside the title it is kept, and costs no height; so is it where the
+        # title is folded away (presentation mode), the head's one line.
+        keep = side or bool(self.check.text()) or not self.title_room.isVisibleTo(self)
+        if self.check_room.isVisibleTo(self) != keep:
+            self.check_room.setVisible(keep)
         way = QBoxLayout.Direction.LeftToRight if side else QBoxLayout.Direction.TopToBottom
         if self.head.direction() != way:
             self.head.setDirection(way)
@@ -1254,6 +1267,7 @@ class BackpropView(QWidget):
         # screen elsewhere (the point in its list, the epoch in the readout, the batch in the
         # batch gradient's formula).
         self.title_room.setVisible(not on)
+        self._arrange_head()  # (the check's room: kept where it is the head's one line)
         # ... and the word before the point's list (its items begin "#12"), for the list to
         # keep the point's class beside the stage's name on one line
         self.point_label.setVisible(not on)
@@ -1667,7 +1681,7 @@ class BackpropView(QWidget):
             # in the formulas' box too: presentation mode hides the title, and its empty box
             # over a grey diagram said nothing for the seconds a first compile takes (r15)
             self._set_formulas("<p>" + computing("this point's numbers") + "</p>")
-            self.check_room.set_text("")
+            self._say_check("")
             self._draw_network()
             return
         tr, spec = r.trace, shot.spec
@@ -1686,20 +1700,20 @@ class BackpropView(QWidget):
                                  f"<b>#{tr.index}</b> at epoch {r.epoch:,}{where}")
         c = tr.check
         if not np.isfinite(c.worst):
-            self.check_room.set_text(f"<span style='color:{colors.hex_of(colors.error())}'>"
+            self._say_check(f"<span style='color:{colors.hex_of(colors.error())}'>"
                                      f"{DIVERGED}</span>")
             self._draw_stage(name, tr, spec)
             return
         field, words = CHECKED_AGAINST[name]
         diff = getattr(c, field)
         if not tr.shows(name):  # Next / Back while playing: checked with the next frame
-            self.check_room.set_text(NEXT_FRAME)
+            self._say_check(NEXT_FRAME)
         elif diff is None:
-            self.check_room.set_text(JAX_ALONE)
+            self._say_check(JAX_ALONE)
         else:
             ok = diff <= backprop.MATCH_TOLERANCE * c.scale
             colour = colors.hex_of(colors.ok() if ok else colors.error())
-            self.check_room.set_text(check_text(words, diff, ok, colour, not c.ok))
+            self._say_check(check_text(words, diff, ok, colour, not c.ok))
         self._draw_stage(name, tr, spec)
 
     def _draw_network(self) -> None:

@@ -691,3 +691,23 @@ def test_a_narrow_formulas_box_breaks_a_product_after_its_dot_not_inside_a_numbe
                 broke_after_dot += a.rstrip("\u200b\u2060 ").endswith("\u00b7")
             block = block.next()
         assert bool(broke_after_dot) == breaks, width  # (120 px: narrower than a product)
+
+
+def test_next_stays_put_when_the_points_numbers_come(view, qtbot):
+    """The head said "computing this point's numbers... (a new network compiles first)" over
+    an empty line kept for the check, and lost that line when the numbers came: Next moved up
+    ~20 px, and a learner's clicks on it landed on nothing (review r31)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication
+    view.resize(760, 750)  # the tab beside the settings at 1400x900, as the learner had it
+    t = make_trainer(samples=80)
+    t.run(5)
+    view.set_dataset(t.data)
+    view._show_stage()  # no numbers yet (a first visit, a new network)
+    QApplication.processEvents()
+    assert "omputing this point's numbers" in view.title.text() and not view.check.text()
+    before = view.next.mapTo(view, QPoint(0, 0))
+    frame(view, t)
+    QApplication.processEvents()
+    assert "matches jax" in view.check.text() and "training point" in view.title.text()
+    qtbot.waitUntil(lambda: view.next.mapTo(view, QPoint(0, 0)) == before, timeout=1000)
