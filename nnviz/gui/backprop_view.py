@@ -1701,7 +1701,7 @@ class BackpropView(QWidget):
         c = tr.check
         if not np.isfinite(c.worst):
             self._say_check(f"<span style='color:{colors.hex_of(colors.error())}'>"
-                                     f"{DIVERGED}</span>")
+                            f"{DIVERGED}</span>")
             self._draw_stage(name, tr, spec)
             return
         field, words = CHECKED_AGAINST[name]
