@@ -334,7 +334,7 @@ def test_the_presets_notebook_steps_are_the_lessons_same_names_same_order(main_w
     beyond = [a.text() for a in entries[sections[1] + 1:sections[2]]]
     assert set(beyond) == {w.session_actions.preset_actions[k].text()
                            for k in ("blobs-linear", "moons-relu")}
-    assert "Beyond the notebook" in lessons_menu and lessons_menu[-3].startswith("&Baseline")
+    assert "Beyond the notebook" in lessons_menu and lessons_menu[-3].startswith("&6. Baseline")
     assert [t.replace("&", "") for t in lessons_menu[-2:]] == ["Practise", "Exercises"]
     # Lesson 4's entry starts its sweep, as the lesson's Try it live does.
     entries[sections[0] + 4].trigger()
