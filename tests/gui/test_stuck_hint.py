@@ -300,7 +300,9 @@ def test_a_run_whose_loss_never_moves_gets_a_hint_without_blaming_the_rate(win, 
     assert '"glorot"' in text and "too high" not in text
     assert not w.stuck_hint.back.isVisible()  # no better epoch to go back to
     assert "since the start" in w.controls.status.text()
-    # Closed, it stays closed while the run stays flat.
+    # Closed, it stays closed while the run stays flat. (The Step of 20 ended first: on a busy
+    # machine the hint came during it, and the Step of 10 asked before its end never ran.)
+    wait_run(qtbot, w, 60)
     qtbot.mouseClick(w.stuck_hint.close_button, Qt.MouseButton.LeftButton)
     w.step(10)
     wait_run(qtbot, w, 70)
