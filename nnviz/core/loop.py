@@ -447,10 +447,12 @@ def run_state(ctx: RunContext) -> RunState:
                     ctx.test_values.copy())
 
 
-def branch_curves(run: Run) -> tuple[BranchCurve, ...]:
-    """The loss curves of the run's branches beside the live one."""
+def branch_curves(run: Run, end_loss: Callable[[RunLog], float] | None = None
+                  ) -> tuple[BranchCurve, ...]:
+    """The loss curves of the run's branches beside the live one; ``end_loss(log)``: the
+    training loss of a branch's end weights (BranchCurve.end_loss; None: not known)."""
     return tuple(BranchCurve(b.name, *b.losses.arrays(), b.fork_epoch, b.colour, b.epoch,
-                             b.rates())
+                             b.rates(), math.nan if end_loss is None else end_loss(b))
                  for b in run.branches if b is not run.log)
 
 
@@ -1692,7 +1694,7 @@ class TrainLoop(_LiveBranch):
         d = self.log.divergence
         divergence = d[1] if d is not None and d[0] == t.epoch else ""
         message = divergence if diverged else ""
-        branches = branch_curves(self.run)
+        branches = branch_curves(self.run, self._branch_end_loss)
         return Snapshot(self.run_id, model.epoch, t.spec, t.config, m, le, lv,
                         self.test_epochs.copy(), self.test_values.copy(),
                         numpy_params(model.params), grid, diverged, message, extras=extras,
@@ -1784,6 +1786,29 @@ class TrainLoop(_LiveBranch):
             with np.errstate(all="ignore"):
                 self._end = (t.state, float(t.evaluate().train_loss))
         return self._end[1]
+
+    def _branch_end_loss(self, log: RunLog) -> float:
+        """BranchCurve.end_loss of branch ``log`` (not the live one): the training loss of the
+        weights at its end on the data trained on now, which the readout says once the
+        branch is live again -- nan where _end_loss is (mini-batches, a divergence's best
+        weights put back, no epoch yet) or its end is not a checkpoint. Worked out once per
+        end and data (RunLog.end_loss). The key under the plot gave a branch the loss its
+        record printed last, the loss before its last epoch's update, and switched to, the
+        readout said another number for the same branch."""
+        t = self.trainer
+        end = log.checkpoints[-1] if log.checkpoints else None
+        if t is None or end is None or end.epoch != log.epoch or end.epoch == 0 or \
+                log.weights_of(end.epoch) != end.epoch or _steps_per_epoch(t) > 1:
+            return math.nan
+        key = (end.epoch, t.feed_key)
+        kept = log.end_loss
+        if kept is not None and kept[0][0] == key[0] and all(
+                a is b for a, b in zip(kept[0][1], key[1])):
+            return kept[1]
+        with np.errstate(all="ignore"):
+            loss = float(t.evaluate(end.state.params).train_loss)
+        log.end_loss = (key, loss)
+        return loss
 
     @property
     def grid_wanted(self) -> bool:

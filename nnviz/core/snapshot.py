@@ -82,6 +82,10 @@ class Branch:
     end_epoch: int = -1  # its last epoch (-1: not known)
     # its learning rates: (the epoch from which, rate), oldest first (RunLog.rates; (): not known)
     rates: tuple[tuple[int, float], ...] = ()
+    # The training loss of its end's weights, as the readout says it once the branch is live
+    # ("Train loss after epoch E", Snapshot.end_loss): nan where that is another number
+    # than its record would print next, or not known.
+    end_loss: float = math.nan
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,17 @@ def train_curve(s: Snapshot) -> tuple[np.ndarray, np.ndarray]:
             np.append(values, s.end_loss).astype(values.dtype, copy=False))
 
 
+def branch_curve(b: Branch) -> tuple[np.ndarray, np.ndarray]:
+    """The curve of branch ``b`` beside the live one, as ``train_curve`` draws a branch in
+    front: its record and, after its last epoch E, its end weights' loss at E + 1 (``end_loss``)
+    -- the curve it has once it is live again, ending at the number the readout says then."""
+    epochs, values = np.asarray(b.epochs), np.asarray(b.values)
+    if not (len(epochs) and int(epochs[-1]) == b.end_epoch and math.isfinite(b.end_loss)):
+        return epochs, values
+    return (np.append(epochs, b.end_epoch + 1).astype(epochs.dtype, copy=False),
+            np.append(values, b.end_loss).astype(values.dtype, copy=False))
+
+
 def loss_axis_end(value: float) -> float:
     """A round number a little above ``value`` (> 0): 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k."""
     return _round_up(value * 1.02, _MANTISSAS)  # the top of the curve stays clear of the frame
@@ -153,9 +164,10 @@ KEY_NAME = 20  # characters of a branch's name in the key under the plot, when i
 def branch_entry(b: Branch, front_rates) -> tuple[str, str]:
     """The words after a branch's name in the key, when it is not in front: its learning rate
     where its rates are not the front branch's (" (lr 5 from 149)"), and its last loss
-    (": 0.00052"); the two apart (a key short of room keeps the loss). The names alone said
-    nothing of what differed, and only the branch in front had numbers (review r27 F8)."""
-    values = np.asarray(b.values)
+    (": 0.00052", the end of its curve: the loss the readout says of it once it is in front);
+    the two apart (a key short of room keeps the loss). The names alone said nothing of what
+    differed, and only the branch in front had numbers (review r27 F8)."""
+    values = branch_curve(b)[1]
     values = values[np.isfinite(values)]
     tail = f": {float(values[-1]):.3g}" if len(values) else ""
     rate = ""
@@ -590,7 +602,8 @@ class LossPlot(pg.PlotWidget):
                 if sample.item is curve and label.text != entry:  # another branch in front
                     label.setText(entry)
                     added = True  # (a longer entry may not fit side by side)
-            curve.setData(b.epochs, self._y(b.values))
+            epochs, values = branch_curve(b)
+            curve.setData(epochs, self._y(values))
         if removed or added:
             self._reflow_legend()  # a longer row may no longer fit side by side
 
@@ -635,8 +648,8 @@ class LossPlot(pg.PlotWidget):
                     d.run_id, d.branch, d.first_epoch, d.restarts, d.divergence,
                     d.weights_epoch, d.diverged, d.message, d.rates):
             return False
-        if [(b.name, len(b.epochs)) for b in s.branches] != \
-                [(b.name, len(b.epochs)) for b in d.branches]:
+        if [(b.name, len(b.epochs), b.end_loss) for b in s.branches] != \
+                [(b.name, len(b.epochs), b.end_loss) for b in d.branches]:
             return False
         vb = self.getPlotItem().getViewBox()
         W, H = vb.width(), vb.height()
@@ -844,7 +857,8 @@ class LossPlot(pg.PlotWidget):
                    *(int(b.epochs[-1]) for b in s.branches if len(b.epochs)))
         x = (0.0, epoch_axis_end(last))
         train = train_curve(s)
-        values = np.concatenate([train[1], s.test_values, *(b.values for b in s.branches)])
+        branches = [branch_curve(b) for b in s.branches]
+        values = np.concatenate([train[1], s.test_values, *(v for _, v in branches)])
         values = values[np.isfinite(values)]
         if not len(values):
             return None
@@ -864,8 +878,7 @@ class LossPlot(pg.PlotWidget):
             # test's and the branches' curves too (the same weights at the same epoch).
             last = int(s.loss_epochs[k - 1])
             rest = [v[e > last] for e, v in (
-                train, (s.test_epochs, s.test_values),
-                *((b.epochs, b.values) for b in s.branches))]
+                train, (s.test_epochs, s.test_values), *branches)]
             rest = np.concatenate(rest)
             rest = rest[np.isfinite(rest)]
             if len(rest) and float(rest.max()) > 0:
@@ -888,7 +901,7 @@ class LossPlot(pg.PlotWidget):
             return None  # the diverged part is what is shown (or all there is)
         rest = np.concatenate([v[e > last] for e, v in (
             train_curve(s), (s.test_epochs, s.test_values),
-            *((b.epochs, b.values) for b in s.branches))])
+            *(branch_curve(b) for b in s.branches))])
         rest = rest[np.isfinite(rest)]
         if not len(rest) or float(rest.max()) <= 0:
             return None

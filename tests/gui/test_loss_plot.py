@@ -931,6 +931,37 @@ def test_the_key_says_what_another_branch_changed_and_where_it_ended(qtbot, size
     assert f"run 3: {last('run 3')}" in key and "run 3 (" not in key, key
 
 
+def test_another_branchs_curve_and_key_end_on_its_end_weights_loss(qtbot):
+    """A branch beside the live one whose end's loss is known (BranchCurve.end_loss) ends its
+    curve one epoch after its last, on that loss, as the live branch's train curve does, and
+    its key says that number: the one the readout says once it is in front. Without it (a
+    mini-batch run), its record's last loss."""
+    import dataclasses
+
+    from nnviz.core.snapshot import Branch
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, (600, 300))
+    epochs, front, other = _moons_at_lr_5()
+    end = float(other[348]) * 0.5  # another number than the record's last, 0.5x
+
+    def shown(end_loss: float) -> str:
+        plot.update_snapshot(dataclasses.replace(
+            snapshot_of(make_trainer()), epoch=1000, loss_epochs=epochs, loss_values=front,
+            branch="run 2", branches=(Branch("run 1", epochs[:349], other[:349], 149, 0,
+                                             int(epochs[348]), end_loss=end_loss),)))
+        plot.grab()
+        return _key_text(plot)
+
+    key = shown(end)
+    x, y = plot._branch_curves["run 1"].getData()
+    assert (int(x[-1]), float(y[-1])) == (int(epochs[348]) + 1, pytest.approx(end))
+    assert f"run 1: {end:.3g}" in key, key
+    key = shown(float("nan"))
+    x, y = plot._branch_curves["run 1"].getData()
+    assert int(x[-1]) == int(epochs[348]) and f"run 1: {float(other[348]):.3g}" in key, key
+
+
 @pytest.mark.parametrize("scale_first", [True, False])
 def test_in_presentation_mode_another_branch_is_as_thick_in_proportion(qtbot, scale_first):
     """The train curve goes 2 -> 3.2 px in presentation mode; another branch's dash-dotted

@@ -116,7 +116,8 @@ def test_continue_from_here_keeps_both_branches_on_the_loss_plot(main_window, qt
     s = w.last_snapshot
     assert s.epoch == 100 and not s.past
     assert "run 1" in w.loss_plot._branch_curves
-    assert w.loss_plot._branch_curves["run 1"].xData[-1] == 300
+    # its whole curve, to the loss of its end's weights one epoch on, as it ended live
+    assert w.loss_plot._branch_curves["run 1"].xData[-1] == 301
     assert w.timeline.branches.isVisible() and w.timeline.branches.count() == 2
     w.controls.step_buttons[100].click()
     wait_run(w, 200)

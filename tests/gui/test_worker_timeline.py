@@ -2,6 +2,8 @@
 run had it, "Continue from here" branches, and branches can be switched, renamed and deleted."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -168,3 +170,35 @@ def test_a_rate_for_a_named_branch_switches_to_it_and_leaves_the_other_alone(rec
     assert s.branch == "run 1" and s.config.learning_rate == pytest.approx(0.05)
     s = rec.do(SetLearningRate(0.03, "run 9"))
     assert (s.branch, s.config.learning_rate) == ("run 1", 0.03)
+
+
+def test_another_branchs_key_number_is_the_one_the_readout_says_once_it_is_in_front():
+    """A branch beside the live one ended its curve, and its entry in the key, on the loss its
+    record printed last: the loss before its last epoch's update. Switched to, the readout
+    said "Train loss after epoch 300" of another number. The branch's curve and key end on
+    the loss of its end's weights, as the live branch's do (review r22 F5); with mini-batches
+    (an epoch prints its batches' mean) on its record alone."""
+
+    from nnviz.core.loop import NewProblem
+    from .test_worker import Recorder
+    r = Recorder()
+    r.do(NewProblem(1, moons_problem(learning_rate=0.5)))
+    r.do(Step(300))
+    r.do(Branch(200))
+    s = r.do(Step(50))
+    other = s.branches[0]
+    assert (other.name, other.end_epoch) == ("run 1", 300)
+    assert math.isfinite(other.end_loss) and other.end_loss != float(other.values[-1])
+    s = r.do(SwitchBranch("run 1"))
+    assert (s.branch, s.epoch) == ("run 1", 300)
+    assert s.metrics.train_loss == other.end_loss == s.end_loss  # the readout's number
+    # the branch left behind (run 2, at 250) has its own end's loss, and its record's last
+    # printed loss stays where it was
+    assert s.branches[0].name == "run 2" and s.branches[0].end_epoch == 250
+    assert math.isfinite(s.branches[0].end_loss)
+
+
+def test_with_mini_batches_another_branch_ends_on_its_record(rec):
+    rec.do(Branch(200))
+    s = rec.do(Step(10))
+    assert s.branches[0].end_epoch == 600 and math.isnan(s.branches[0].end_loss)
