@@ -179,8 +179,6 @@ def test_another_branchs_key_number_is_the_one_the_readout_says_once_it_is_in_fr
     the loss of its end's weights, as the live branch's do (review r22 F5); with mini-batches
     (an epoch prints its batches' mean) on its record alone."""
 
-    from nnviz.core.loop import NewProblem
-    from .test_worker import Recorder
     r = Recorder()
     r.do(NewProblem(1, moons_problem(learning_rate=0.5)))
     r.do(Step(300))
