@@ -520,6 +520,13 @@ def _steps_per_epoch(trainer: Trainer) -> int:
     return n // batch if uses_mini_batches(trainer.config, n) else 1
 
 
+def _own_end_loss(trainer: Trainer, log: RunLog, epoch: int) -> bool:
+    """Whether the weights after ``epoch`` epochs of ``log`` have the training loss its next
+    epoch prints: an epoch trained, the weights its own (not a divergence's best put back),
+    full batch (a mini-batch epoch prints its batches' mean)."""
+    return epoch > 0 and log.weights_of(epoch) == epoch and _steps_per_epoch(trainer) == 1
+
+
 def _guess_epoch_s(spec: NetworkSpec, data) -> float:
     """Seconds an epoch of ``spec`` on ``data`` takes, guessed from its size (~6 flops per
     parameter per training point) before one has been timed."""
@@ -1777,8 +1784,7 @@ class TrainLoop(_LiveBranch):
         it prints another number). Shown in the past, the live weights' loss is worked out once
         for the state they are in (scrubbing asks for it at every epoch shown)."""
         t = self.trainer
-        if t.epoch == 0 or self.log.weights_of(t.epoch) != t.epoch or \
-                _steps_per_epoch(t) > 1:
+        if not _own_end_loss(t, self.log, t.epoch):
             return math.nan
         if not model.past:
             self._end = (t.state, float(m.train_loss))
@@ -1797,17 +1803,16 @@ class TrainLoop(_LiveBranch):
         readout said another number for the same branch."""
         t = self.trainer
         end = log.checkpoints[-1] if log.checkpoints else None
-        if t is None or end is None or end.epoch != log.epoch or end.epoch == 0 or \
-                log.weights_of(end.epoch) != end.epoch or _steps_per_epoch(t) > 1:
+        if t is None or end is None or end.epoch != log.epoch or \
+                not _own_end_loss(t, log, end.epoch):
             return math.nan
-        key = (end.epoch, t.feed_key)
         kept = log.end_loss
-        if kept is not None and kept[0][0] == key[0] and all(
-                a is b for a, b in zip(kept[0][1], key[1])):
-            return kept[1]
+        if kept is not None and kept[0] == end.epoch and kept[1] is t.data and \
+                kept[2] == t.padded:
+            return kept[3]
         with np.errstate(all="ignore"):
             loss = float(t.evaluate(end.state.params).train_loss)
-        log.end_loss = (key, loss)
+        log.end_loss = (end.epoch, t.data, t.padded, loss)
         return loss
 
     @property

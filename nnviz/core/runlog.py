@@ -155,8 +155,9 @@ class RunLog:
     # (epoch, message) of the divergence that ended this branch, while it ends there: the
     # window's banner says it whenever this branch is shown live at that end (None: none).
     divergence: tuple[int, str] | None = None
-    # ((its last epoch, the trainer's feed_key), the training loss of its end's weights on
-    # that data), worked out once while another branch is live (TrainLoop._branch_end_loss);
+    # (its last epoch, the trainer's data, padded or not, the training loss of its end's
+    # weights on that data), worked out once while another branch is live (TrainLoop.
+    # _branch_end_loss);
     # not saved: a session's branches work it out again. None: not yet.
     end_loss: tuple | None = field(default=None, compare=False, repr=False)
 

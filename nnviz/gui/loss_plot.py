@@ -50,23 +50,25 @@ def train_curve(s: Snapshot) -> tuple[np.ndarray, np.ndarray]:
     train curve at 1 alone, the readout's train loss on neither (review r22 F5). Shown in the
     past too: the curves are the branch's whole record, the mark the epoch shown. What the plot
     draws only: the record (the loss export) has no such epoch until it has run."""
-    epochs, values = s.loss_epochs, s.loss_values
     end = s.live_epoch if s.live_epoch >= 0 else s.epoch
-    if not (len(epochs) and int(epochs[-1]) == end and math.isfinite(s.end_loss)):
-        return epochs, values
-    return (np.append(epochs, end + 1).astype(epochs.dtype, copy=False),
-            np.append(values, s.end_loss).astype(values.dtype, copy=False))
+    return _ended(s.loss_epochs, s.loss_values, end, s.end_loss)
 
 
 def branch_curve(b: Branch) -> tuple[np.ndarray, np.ndarray]:
     """The curve of branch ``b`` beside the live one, as ``train_curve`` draws a branch in
     front: its record and, after its last epoch E, its end weights' loss at E + 1 (``end_loss``)
     -- the curve it has once it is live again, ending at the number the readout says then."""
-    epochs, values = np.asarray(b.epochs), np.asarray(b.values)
-    if not (len(epochs) and int(epochs[-1]) == b.end_epoch and math.isfinite(b.end_loss)):
+    return _ended(np.asarray(b.epochs), np.asarray(b.values), b.end_epoch, b.end_loss)
+
+
+def _ended(epochs: np.ndarray, values: np.ndarray, end: int, end_loss: float
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """A record whose last epoch is ``end`` with ``end_loss`` after it, at ``end`` + 1 (as it
+    is, when it ends elsewhere or ``end_loss`` is not finite)."""
+    if not (len(epochs) and int(epochs[-1]) == end and math.isfinite(end_loss)):
         return epochs, values
-    return (np.append(epochs, b.end_epoch + 1).astype(epochs.dtype, copy=False),
-            np.append(values, b.end_loss).astype(values.dtype, copy=False))
+    return (np.append(epochs, end + 1).astype(epochs.dtype, copy=False),
+            np.append(values, end_loss).astype(values.dtype, copy=False))
 
 
 def loss_axis_end(value: float) -> float:
