@@ -151,9 +151,12 @@ class SizeBack(QObject):
         if obj is self.window and self.before is not None:
             t = event.type()
             if t == QEvent.Type.Resize and not self._presenting():
-                new = event.size()
-                forced = event.oldSize().expandedTo(self.window.minimumSize())
-                if new != self.before and new != forced:
+                new, least = event.size(), self.window.minimumSize()
+                # Grown by the layouts, or this hold's own resize held up by the least size
+                # they set last (a pass due lowers it, and _back tries again): not chosen.
+                # The second read as the user's choice, and the window stayed grown for good.
+                if new != self.before and new not in (event.oldSize().expandedTo(least),
+                                                      self.before.expandedTo(least)):
                     self.before = None  # a size chosen: the chooser's
             elif t == QEvent.Type.LayoutRequest and not self._presenting():
                 QTimer.singleShot(0, self, self._back)  # (after the pass lays the window out)
