@@ -231,11 +231,12 @@ class CompareView(QWidget):
         self.start(spec)
         stop = r.epochs if stop_at is None else stop_at
         self.main_window.set_sweep_stop_at(stop)  # the sweep's: the main run keeps its own
-        # Short: the status bar of a 1024 px window in presentation mode cut the longer one.
+        # Short: a 1024 px window in presentation mode cut the longer one.
         text = (f"Sweep \u201c{r.title}\u201d: Play (Space) trains it to epoch {stop:,}"
                 + (", where the answer shows." if stop == r.epochs else "."))
-        self.main_window.show_sweep_message(text)
-        self.main_window.show_sweep_hint(text)  # over this tab; the main tab keeps its run's
+        # Over this tab only (the main tab keeps its run's): the status bar said it too, the
+        # same sentence twice on a projector's screen.
+        self.main_window.show_sweep_hint(text)
         self.hint_until = stop  # true until the sweep trains past it
         # At that epoch, "Play trains it to epoch 2,000" was no longer true and stayed (after a
         # promote too, review r22 F6): it says the epoch is reached.

@@ -316,7 +316,6 @@ class MainWindow(QMainWindow):
         # The status line of each too: "the sweep stopped at epoch 2,000" stayed on the main
         # run's tabs, after Save and Export.
         self._status_text: dict[bool, str] = {False: "", True: ""}
-        self._sweep_bar_message = ""  # the sweep's last status-bar message (show_sweep_message)
         self._points_news = ""  # the last edit of the points, as the worker says it back
         self._run_id = 0
         self._resets = 0
@@ -952,14 +951,6 @@ class MainWindow(QMainWindow):
             self.controls.set_epoch(d.epoch, d.live_epoch, d.weights_epoch)  # the run's again
         self._show_front_hint()
         self.controls.status.setText(self._status_text[sweep])
-        if not sweep and self._sweep_bar_message and \
-                self.statusBar().currentMessage() == self._sweep_bar_message:
-            self.statusBar().clearMessage()  # the sweep's, out of sight with it
-
-    def show_sweep_message(self, text: str, ms: int = 10000) -> None:
-        """A moment's news about the sweep in the status bar; it goes with the Compare tab."""
-        self._sweep_bar_message = text
-        self.statusBar().showMessage(text, ms)
 
     def _set_status(self, sweep: bool, text: str) -> None:
         """The run controls' status line of the main run or (``sweep``) of the sweep: shown
