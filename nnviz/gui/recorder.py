@@ -58,6 +58,17 @@ def compose(picture: QImage, text: str, size: tuple[int, int] = SIZE) -> np.ndar
     return qimage_array(canvas)
 
 
+def view_picture(window, tab) -> QImage:
+    """The view's tab as drawn, below its "What am I looking at?" fold (nnviz.gui.explain):
+    a control of the window, not the view, and every frame of an animation showed it (open:
+    its paragraph too)."""
+    top = 0
+    for panel in getattr(window, "explain_panels", {}).values():
+        if panel.parentWidget() is tab and panel.isVisible():
+            top = max(top, panel.geometry().bottom() + 1)
+    return tab.grab(tab.rect().adjusted(0, top, 0, 0)).toImage()
+
+
 def plot_picture(plot, size: tuple[int, int] = SIZE) -> QImage:
     """The decision plot (its plane, axes and colour bar, not the widget's blank letterbox
     margins) drawn at the size it gets in a ``size`` frame under the caption: its lines and
@@ -215,7 +226,7 @@ class Recorder(QObject):
         text = caption(s.epoch, m.train_loss, m.train_accuracy,
                        "accuracy" if clf else "R\u00b2", percent=clf)
         picture = plot_picture(target, self.size) if self.area == "plot" else \
-            target.grab().toImage()
+            view_picture(w, target) if self.area == "view" else target.grab().toImage()
         try:
             self._writer.append(compose(picture, text, self.size))
         except RecordError as e:

@@ -70,6 +70,32 @@ def test_mp4_of_the_network_view(qtbot, main_window, tmp_path):
     assert not np.array_equal(frames[0], frames[-1])
 
 
+def test_a_recorded_view_leaves_out_the_what_am_i_looking_at_fold(qtbot, main_window, tmp_path,
+                                                                    monkeypatch):
+    """`nnviz --record run.gif` (the view in front): every frame began with the "What am I
+    looking at?" row over the plot, a control of the window's, and with it open its paragraph.
+    A frame holds the view below it: the plot, its key and its check boxes."""
+    from nnviz.gui import recorder
+    w = main_window
+    _trained(qtbot, w, 20)
+    tab, panel = w.tabs.currentWidget(), w.explain_panels["main"]
+    pictures = []
+
+    def composed(picture, text, size=SIZE):
+        pictures.append(picture.copy())
+        return real(picture, text, size)
+    real = recorder.compose
+    monkeypatch.setattr(recorder, "compose", composed)
+    for fold_open in (False, True):
+        panel.set_open(fold_open)
+        _record(qtbot, w, tmp_path / f"view{fold_open}.gif", [10, 20], area="view")
+        picture = pictures[-1]
+        below = tab.height() - (panel.geometry().bottom() + 1)
+        assert panel.height() > 0 and (picture.width(), picture.height()) == (tab.width(), below)
+        boundary = w.boundary.mapTo(tab, w.boundary.rect().topLeft())
+        assert boundary.y() >= panel.geometry().bottom() + 1  # the plot is in the frame
+
+
 def test_recording_the_same_run_twice_gives_the_same_frames(qtbot, main_window, tmp_path):
     # The frames come from the run log, not from what training happened to draw.
     # At a size with room to spare: at the window's least width (the tests' window, the
