@@ -29,6 +29,11 @@ def speed_text(epochs_per_frame: int | None) -> str:
     return f"{epochs_per_frame} epoch{'s' if epochs_per_frame > 1 else ''}/frame"
 
 
+#: The run bar's learning rate while the Compare tab's sweep is in front (set_sweep_in_front).
+SWEEP_RATE_TIP = ("The main run's learning rate, set on its own tabs. The sweep's members train "
+                  "at their own rates: a new sweep (New sweep) sweeps the learning rate.")
+
+
 class TwoTextButton(QPushButton):
     """A button as wide as the widest of the texts it takes in turn: Play / Pause changed its
     width when toggled, and the buttons right of it moved ~10 px with every press."""
@@ -252,6 +257,16 @@ class RunControls(QFrame):
         box.addWidget(self.lr)
         self._settings_message = message
         message.changed.connect(self._say_rate_message)
+
+    def set_sweep_in_front(self, sweep: bool) -> None:
+        """The Compare tab's sweep takes Play, Step and Stop at (the window's
+        set_sweep_driving); the learning rate beside them stays the main run's, so there it is
+        greyed out and says so: a rate typed on the Compare tab changed the main run, without a
+        word, while the sweep beside it trained on."""
+        if self.lr is None:
+            return
+        self.lr.setEnabled(not sweep)
+        self.lr.setToolTip(SWEEP_RATE_TIP if sweep else self.lr.field.toolTip() + " (Ctrl+L)")
 
     def _say_rate_message(self) -> None:
         if self.lr_box.isHidden():

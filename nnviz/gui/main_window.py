@@ -64,7 +64,7 @@ from . import access_keys, colors, help_menu, keys, text_size
 from .architecture_editor import ArchitectureEditor
 from .boundary_plot import DecisionPlot
 from .columns import ColumnsScroll, SideTabs
-from .controls import RunControls
+from .controls import SWEEP_RATE_TIP, RunControls
 from .data_panel import DataPanel
 from .explain import facts_of
 from .loss_plot import LossPlot
@@ -946,6 +946,7 @@ class MainWindow(QMainWindow):
         self.sweep_driving = view
         sweep = view is not None
         self.controls.set_stop_at(self._stop_at[sweep])
+        self.controls.set_sweep_in_front(sweep)
         d = self._drawn
         if not sweep and d is not None and d.run_id == self._run_id:
             self.controls.set_epoch(d.epoch, d.live_epoch, d.weights_epoch)  # the run's again
@@ -1113,6 +1114,9 @@ class MainWindow(QMainWindow):
         """Run > Learning rate (Ctrl+L): the field in sight -- the run bar's in presentation
         mode, else the settings' -- focused, its text selected to type over."""
         field = self.controls.lr if self.controls.lr_box.isVisible() else None
+        if field is not None and not field.isEnabled():  # the sweep in front: not its rate
+            self.statusBar().showMessage(SWEEP_RATE_TIP, 10_000)
+            return
         if field is None:
             field = self.training_panel.lr
             self.side_tabs.setCurrentIndex(self.side_tabs.indexOf(self.panels_scroll))

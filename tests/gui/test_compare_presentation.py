@@ -86,3 +86,25 @@ def test_the_new_sweep_panel_squeezes_no_plot_in_presentation_at_1024(main_windo
         for plot in (view.curves, view.score_plot):
             assert plot.isVisible() and plot.height() >= least, plot.height()
     qtbot.waitUntil(plots_back)
+
+
+def test_the_run_bars_learning_rate_is_the_main_runs_and_greyed_out_over_the_sweep(
+        main_window, qtbot):
+    """Compare in presentation mode: the run bar's Stop at is the sweep's, but a rate typed in
+    the Learning rate beside it changed the main run, without a word, while the sweep trained
+    on (a new user's review). Over the sweep the field is greyed out and says whose it is;
+    Ctrl+L says so too and changes nothing; on the main run's tabs it is the run's again."""
+    from PySide6.QtCore import Qt
+    from nnviz.gui.controls import SWEEP_RATE_TIP
+    w = main_window
+    _lr_sweep(qtbot, w, epochs=2)
+    field, rate = w.controls.lr, w.training_panel.lr.value()
+    assert field.isVisible() and not field.isEnabled() and field.toolTip() == SWEEP_RATE_TIP
+    qtbot.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage() == SWEEP_RATE_TIP
+    assert w.training_panel.lr.value() == rate and not field.hasFocus()
+    w.show_view("main")
+    assert field.isEnabled() and field.toolTip().endswith("(Ctrl+L)")
+    field.lineEdit().setText("0.5")
+    field.lineEdit().editingFinished.emit()
+    qtbot.waitUntil(lambda: w.training_panel.lr.value() == 0.5)
