@@ -159,11 +159,18 @@ BANK_S = 0.25
 
 def num(v: float) -> str:
     """A number for a formula: 4 significant digits, negative ones in parentheses when they are
-    a factor."""
+    a factor (``fac``). A value just inside 1 or -1 gets the digits that say it is not 1: a
+    saturated unit read "a = sigmoid(z) = sigmoid(9.949) = 1", and a sigmoid never reaches 1
+    (0.99995 here; float32's own 1.0, at z of ~17 and more, is written 1)."""
     v = float(v)
     if v == 0:
         return "0"
-    return f"{v:.4g}"
+    text = f"{v:.4g}"
+    for digits in range(5, 9):
+        if abs(v) >= 1 or abs(float(text)) != 1:
+            break
+        text = f"{v:.{digits}g}"
+    return text
 
 
 def fac(v: float) -> str:

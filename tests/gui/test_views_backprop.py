@@ -528,6 +528,24 @@ def test_a_softmax_outputs_formula_has_all_of_the_layers_z(view):
     assert float(total) == pytest.approx(np.exp(zs.astype(float)).sum(), rel=1e-3)
 
 
+def test_a_saturated_sigmoid_is_not_written_as_1(view):
+    """A new user's review: "a = sigmoid(z) = sigmoid(9.949) = 1", where a sigmoid never
+    reaches 1 -- a small error in the lesson itself. Its a is written with the digits that
+    show it is not 1; a number of 4 digits keeps its 4."""
+    from nnviz.core.training import Trainer, TrainConfig
+    t0 = make_trainer(hidden=())
+    bias = np.float32(9.949)  # z of every point, its weights 0
+    t = Trainer(t0.spec, TrainConfig("mse", "gd", 1.0), t0.data, seed=0,
+                params=[(np.zeros((2, 1), np.float32), np.array([bias]))])
+    frame(view, t)
+    view.select_unit(t.spec.n_layers - 1, 0)
+    text = view.formulas.toPlainText()
+    assert "= sigmoid(9.949) = 0.99995" in text, text
+    assert "= 1\n" not in text + "\n" and "(9.949) = 1" not in text
+    assert backprop_num(0.25) == "0.25" and backprop_num(-0.123456) == "-0.1235"
+    assert backprop_num(1.0) == "1" and backprop_num(np.float32(1) / (1 + np.exp(-20))) == "1"
+
+
 def backprop_num(v):
     from nnviz.gui.backprop_view import num
     return num(v)
