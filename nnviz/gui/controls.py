@@ -251,7 +251,7 @@ class RunControls(QFrame):
         box = QVBoxLayout(self.lr_box)
         box.setContentsMargins(8, 0, 0, 0)
         box.setSpacing(0)
-        title = QLabel("Learning rate")
+        title = self._lr_title = QLabel("Learning rate")
         title.setToolTip(self.lr.toolTip())
         box.addWidget(title)
         box.addWidget(self.lr)
@@ -265,8 +265,10 @@ class RunControls(QFrame):
         word, while the sweep beside it trained on."""
         if self.lr is None:
             return
-        self.lr.setEnabled(not sweep)
-        self.lr.setToolTip(SWEEP_RATE_TIP if sweep else self.lr.field.toolTip() + " (Ctrl+L)")
+        tip = SWEEP_RATE_TIP if sweep else self.lr.field.toolTip() + " (Ctrl+L)"
+        for part in (self.lr, self._lr_title):  # both grey: the title read as a live field's
+            part.setEnabled(not sweep)
+            part.setToolTip(tip)
 
     def _say_rate_message(self) -> None:
         if self.lr_box.isHidden():

@@ -100,6 +100,7 @@ def test_the_run_bars_learning_rate_is_the_main_runs_and_greyed_out_over_the_swe
     _lr_sweep(qtbot, w, epochs=2)
     field, rate = w.controls.lr, w.training_panel.lr.value()
     assert field.isVisible() and not field.isEnabled() and field.toolTip() == SWEEP_RATE_TIP
+    assert not w.controls._lr_title.isEnabled()  # its title greyed with it
     qtbot.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert w.statusBar().currentMessage() == SWEEP_RATE_TIP
     assert w.training_panel.lr.value() == rate and not field.hasFocus()
