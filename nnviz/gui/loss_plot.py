@@ -268,7 +268,12 @@ class LossPlot(pg.PlotWidget):
         self.marker = pg.InfiniteLine(angle=90, movable=True,
                                       pen=pg.mkPen(colors.TIMELINE_MARK, width=2),
                                       hoverPen=pg.mkPen(colors.TIMELINE_MARK, width=4))
-        self.marker.setToolTip("The epoch shown: drag it to see any epoch of the run.")
+        # Its weights' loss is the curve's next point: a reviewer read the line at 3 and the
+        # readout's "loss after epoch 3" at 4 as the line one epoch behind.
+        self.marker.setToolTip("The epoch shown: drag it to see any epoch of the run.\n"
+                               "The loss of its weights (\u201closs after epoch N\u201d above) is "
+                               "the curve's next point:\nthe curve gives each epoch the loss "
+                               "it starts from, as the notebook prints it.")
         self.marker.setZValue(20)
         self.marker.hide()
         self.marker.sigDragged.connect(self._marker_dragged)
