@@ -1262,11 +1262,14 @@ class LandscapeView(QWidget):
         if _sampled(r) and (r.pinned or self._scale() > 1.0):  # (no centre's loss said)
             parts.append(f"losses on {_sample_short(r)}")
             details.append(f"The losses here are on {_sample(r)}.")
-        # The path lies off the plane: say where most, with both losses.
-        gap = np.abs(p.loss - p.loss_projected)
+        # The path lies off the plane: say where most, with both losses. "Most" is relative to
+        # the loss there, one measure for the words and the number: by the largest absolute
+        # gap a run read "path a little off the plane (losses within 143%)", the 143% at its
+        # small last losses, where the "along the path" plot showed the two apart (review).
+        gap = np.abs(p.loss - p.loss_projected) / np.maximum(np.abs(p.loss), _TINY)
         if len(gap) > 1 and np.isfinite(gap).any():
             i = int(np.nanargmax(gap))
-            rel = gap[i] / max(abs(p.loss[i]), _TINY)
+            rel = gap[i]
             if rel > 0.05:
                 real, shadow = same_precision(p.loss[i], p.loss_projected[i])
                 where = (f"at epoch {int(p.epochs[i]):,} the model's loss was {real}, its "
@@ -1280,9 +1283,8 @@ class LandscapeView(QWidget):
                                  f"{where}</span>")
                 else:
                     # The numbers in the tooltip: beside "holds 99.9%" they took two lines.
-                    worst = np.nanmax(gap / np.maximum(np.abs(p.loss), _TINY))
                     parts.append("path a little off the plane <nobr>(losses within "
-                                 f"{math.ceil(100 * worst - 1e-9):.0f}%)</nobr>")
+                                 f"{math.ceil(100 * rel - 1e-9):.0f}%)</nobr>")
                     details.append(f"The path lies a little off this plane: at epoch "
                                    f"{int(p.epochs[i]):,} the model's loss was {real}, its "
                                    f"shadow's on the plane {shadow}.")

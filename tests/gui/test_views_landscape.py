@@ -813,6 +813,20 @@ def test_the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorl
         assert warning.startswith("the plane shows the path poorly: at epoch 0"), warning
     close = said((0.98, 0.017), 0.99)
     assert "path close to the plane" in close and red not in close
+    # One measure for the words and the number (review: "path a little off the plane (losses
+    # within 143%)"): the largest gap in loss, 15% at epoch 0, made the words, the largest
+    # share of the loss, 40% where the losses were smaller, at the path's end, the number.
+    p = r.path
+    shadow = p.loss.copy()
+    shadow[0] = p.loss[0] * 0.85
+    shadow[-1] = p.loss[-1] * 1.4
+    assert abs(shadow[0] - p.loss[0]) > abs(shadow[-1] - p.loss[-1])  # the larger in loss
+    result = dataclasses.replace(r, path=dataclasses.replace(p, loss_projected=shadow))
+    view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: result}))
+    text = view.summary.text()
+    assert "a little off" not in text and "40%" not in text
+    assert f"color:{red}'>the plane shows the path poorly: at epoch {int(p.epochs[-1]):,}" \
+        in text, text
 
 
 def _draw_specs(axis):
