@@ -101,12 +101,16 @@ def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_wi
     w.set_stop_at(1000)  # a preset's, and a lesson's page in front: ...
     w.show_view("lessons")
     start = w.current_problem()
-    _open(qtbot, w, LR)  # locks data, network, loss, optimizer; the learning rate is free
+    _open(qtbot, w, LR)  # locks data, the network whole, loss, optimizer; the rate is free
     # ... the exercise's run is in front and stops where its task says ("about N epochs")
     assert w.current_view() == "main" and w.stop_at() == exercises.load(LR).epochs
     t, e = w.training_panel, w.editor
     assert not w.data_panel.isEnabled()
     assert not e.add.isEnabled()
+    # The inputs and the output too (review: ticking x1² made the line a parabola in an
+    # exercise about the learning rate, "the network" locked)
+    assert e.inputs.boxes and not any(box.isEnabled() for box in e.inputs.boxes.values())
+    assert not e.output_activation.isEnabled() and not e.init_scheme.isEnabled()
     assert not t.loss.isEnabled() and not t.optimizer.isEnabled()
     assert t.lr.isEnabled()
     assert "Locked by the exercise" in t.loss.toolTip()
