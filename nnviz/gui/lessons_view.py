@@ -1270,6 +1270,9 @@ class LessonsView(QWidget):
             and snapshot.grid is not None
         for p, _, _ in self._baseline_items or ():
             p.setVisible(planes)  # (the figure's room stays: the words keep their place)
+        # A regression has no figure here at all: its blank room stood over the words that say
+        # why, which presentation mode puts under the figure, a scroll away at 1024x768 (review).
+        page.glw.setVisible(view is not None)
         if view is None:
             page.numbers.setText("The baseline is for classification problems; the main "
                                  "window's problem is a regression.")

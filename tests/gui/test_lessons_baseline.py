@@ -182,3 +182,25 @@ def test_the_baselines_planes_use_the_page(main_window, qtbot, wait_run, size, h
         else:  # the page scrolls to the planes in rows of their own, the sentence under them
             assert page.column.scrolling
     qtbot.waitUntil(seen, timeout=FIRST_SNAPSHOT_MS)
+
+
+def test_a_regressions_baseline_page_says_why_at_once_without_a_blank_figure(main_window, qtbot,
+                                                                          wait_run):
+    """Lesson 3's sine run, then Lessons > Baseline in presentation mode at 1024x768 (a new
+    user's review): a large blank figure, and the sentence saying why -- the baseline is for
+    classification -- under it, a scroll away. No figure now, the sentence in sight; the
+    figure is back for the next classification."""
+    w = main_window
+    w.set_presentation(True)
+    _at_size(w, qtbot, (1024, 768))
+    w.show_view("baseline")
+    page = w._inspection_views["lessons"].pages["baseline"]
+    w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("sine"))
+    wait_run(w, 0)
+    qtbot.waitUntil(lambda: "for classification problems" in page.numbers.text())
+    QApplication.processEvents()
+    assert not page.glw.isVisible() and _in_sight(page, page.numbers)
+    w.data_panel.dataset.setCurrentIndex(w.data_panel.dataset.findData("moons"))
+    wait_run(w, 0)
+    qtbot.waitUntil(lambda: "accuracy of logistic regression" in page.numbers.text()
+                    and page.glw.isVisible() and bool(_planes(page)))
