@@ -1266,10 +1266,10 @@ class LandscapeView(QWidget):
         # the loss there, one measure for the words and the number: by the largest absolute
         # gap a run read "path a little off the plane (losses within 143%)", the 143% at its
         # small last losses, where the "along the path" plot showed the two apart (review).
-        gap = np.abs(p.loss - p.loss_projected) / np.maximum(np.abs(p.loss), _TINY)
-        if len(gap) > 1 and np.isfinite(gap).any():
-            i = int(np.nanargmax(gap))
-            rel = gap[i]
+        shares = np.abs(p.loss - p.loss_projected) / np.maximum(np.abs(p.loss), _TINY)
+        if len(shares) > 1 and np.isfinite(shares).any():
+            i = int(np.nanargmax(shares))
+            rel = shares[i]
             if rel > 0.05:
                 real, shadow = same_precision(p.loss[i], p.loss_projected[i])
                 where = (f"at epoch {int(p.epochs[i]):,} the model's loss was {real}, its "
