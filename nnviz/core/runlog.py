@@ -156,9 +156,9 @@ class RunLog:
     # window's banner says it whenever this branch is shown live at that end (None: none).
     divergence: tuple[int, str] | None = None
     # (its last epoch, the trainer's data, padded or not, the training loss of its end's
-    # weights on that data), worked out once while another branch is live (TrainLoop.
-    # _branch_end_loss);
-    # not saved: a session's branches work it out again. None: not yet.
+    # weights on that data), worked out once while another branch is live
+    # (TrainLoop._branch_end_loss); not saved: a session's branches work it out again.
+    # None: not yet.
     end_loss: tuple | None = field(default=None, compare=False, repr=False)
 
     # --- recording -------------------------------------------------------------------------

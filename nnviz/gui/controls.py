@@ -247,7 +247,8 @@ class RunControls(QFrame):
         """Presentation mode's learning rate: a twin of the settings' ``field`` (what is typed
         here goes through it) and what their ``message`` says, under the bar."""
         self.lr = NumberTwin(field)
-        self.lr.setToolTip(field.toolTip() + " (Ctrl+L)")
+        self._lr_tip = field.toolTip() + " (Ctrl+L)"  # (over the sweep: SWEEP_RATE_TIP)
+        self.lr.setToolTip(self._lr_tip)
         box = QVBoxLayout(self.lr_box)
         box.setContentsMargins(8, 0, 0, 0)
         box.setSpacing(0)
@@ -265,7 +266,7 @@ class RunControls(QFrame):
         word, while the sweep beside it trained on."""
         if self.lr is None:
             return
-        tip = SWEEP_RATE_TIP if sweep else self.lr.field.toolTip() + " (Ctrl+L)"
+        tip = SWEEP_RATE_TIP if sweep else self._lr_tip
         for part in (self.lr, self._lr_title):  # both grey: the title read as a live field's
             part.setEnabled(not sweep)
             part.setToolTip(tip)

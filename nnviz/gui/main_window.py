@@ -1114,7 +1114,7 @@ class MainWindow(QMainWindow):
         """Run > Learning rate (Ctrl+L): the field in sight -- the run bar's in presentation
         mode, else the settings' -- focused, its text selected to type over."""
         field = self.controls.lr if self.controls.lr_box.isVisible() else None
-        if field is not None and not field.isEnabled():  # the sweep in front: not its rate
+        if field is not None and self.sweep_driving is not None:  # (greyed: not the sweep's)
             self.statusBar().showMessage(SWEEP_RATE_TIP, 10_000)
             return
         if field is None:
