@@ -65,6 +65,14 @@ STANDARDISED = " (standardised)"
 # same targets scaled up stalled at the mean from an rms of about 70-80 (daylight x6, house
 # prices x0.3), house.csv's prices (rms 248) at once. 20 keeps a margin of 3 below that.
 OFF_SCALE_TARGET_RMS = 20.0
+# A column whose range a few points dominate: one cell of 1e30 among values of 0-10 drew the
+# other points on one spot of the plot, and standardised they all became the same number
+# (-0.146 to float32's precision), the heat map one colour; kept as they were, a cell of 3e38
+# drew no map. The import refuses a value further than FAR_FACTOR times the other values'
+# range from them (they would span under a thousandth of the plot, less than a pixel), among
+# at most FAR_SHARE of the rows (at least 1): more such values are the data's own spread.
+FAR_FACTOR = 1000.0
+FAR_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -263,6 +271,13 @@ class CsvTable:
                 raise DataError(f"{self.column(last)} holds {len(class_names)} different labels "
                                 f"({shown}, ...); at most {MAX_CLASSES} classes. If these are "
                                 "numbers to predict, import as regression")
+        columns = [(self.X[:, j], j) for j in range(self.X.shape[1])]
+        if task == REGRESSION:
+            columns.append((y, last))
+        for col, j in columns:
+            far = _far_values(col)
+            if far is not None:
+                raise DataError(self._far_message(col, j, *far))
         data = from_arrays(self.X, y, task, test_fraction=test_fraction, seed=seed,
                            name=self.name, n_classes=len(class_names) if class_names else None)
         data = replace(data, feature_names=self.names[:-1],
@@ -275,6 +290,42 @@ class CsvTable:
             data = standardised_target(data, target_scaling)
         return ImportedData(data, class_names, self.header, self.delimiter, task_detected,
                             scaling)
+
+
+    def _far_message(self, col: np.ndarray, j: int, far: np.ndarray, lo: float,
+                     hi: float) -> str:
+        i = int(far[0])
+        more = (f" (and {plural(len(far) - 1, 'more such value')}: line "
+                f"{', '.join(str(int(self.lines[k])) for k in far[1:4])}"
+                f"{', ...' if len(far) > 4 else ''})") if len(far) > 1 else ""
+        what = "feature" if j < len(self.names) - 1 else "target"
+        return (f"line {int(self.lines[i])}, {self.column(j)}: {col[i]:.6g} is far outside the "
+                f"column's other values ({lo:.3g} to {hi:.3g}){more}. The plot's range and the "
+                f"standardised {what} would be dominated by {'it' if len(far) == 1 else 'them'}, "
+                "every other point drawn on one spot. Correct the value or remove the row; if "
+                "such values are real, give the column's logarithm instead")
+
+
+def _far_values(col: np.ndarray) -> tuple[np.ndarray, float, float] | None:
+    """(indices in the file's order, low, high of the others) of the values of ``col`` that
+    dominate its range (FAR_FACTOR, FAR_SHARE), or None when none does."""
+    n = len(col)
+    few = max(1, int(n * FAR_SHARE))
+    if n < 2 * few + 2:
+        return None
+    order = np.argsort(col, kind="stable")
+    bulk = col[order[few:n - few]]
+    lo, hi = float(bulk[0]), float(bulk[-1])
+    spread = hi - lo
+    if spread <= 0:  # the others are one value: there is no spread to lose
+        return None
+    with np.errstate(over="ignore"):
+        gap = np.maximum(lo - col, col - hi)
+    far = np.flatnonzero(gap > FAR_FACTOR * spread)
+    if not len(far) or len(far) > 2 * few:
+        return None
+    others = np.delete(col, far)
+    return far, float(others.min()), float(others.max())
 
 
 def input_names(data: Dataset) -> tuple[str, ...]:

@@ -322,3 +322,48 @@ def test_the_warning_for_features_kept_off_scale_names_them_by_off_scales_rule()
     near = from_arrays(X[:, :1].repeat(2, 1), (X[:, 0] > 0).astype(int), "classification",
                        n_classes=2)
     assert off_scale(near) is None and unscaled_warning(near) == ""
+
+
+def _with_one_far_value(far: str, rows: int = 30) -> str:
+    lines = ["width,height,label"]
+    for i in range(rows):
+        lines.append(f"{far if i == 5 else round(0.3 * i, 2)},{(7 * i) % 10},{'ab'[i % 2]}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("far", ["1e30", "3e38", "-2.5e12"])
+@pytest.mark.parametrize("standardise", [True, False])
+def test_a_value_that_dominates_its_columns_range_is_refused_naming_line_column_and_value(
+        tmp_path, far, standardise):
+    """One cell of 1e30 among widths of 0-9 imported without a word: standardised, every other
+    point became the same number (the plot one column of points, the heat map one colour); kept
+    as it was, 3e38 drew no decision map at all. The preview says which cell and what to do,
+    as for any other bad cell, whether the box standardises or not."""
+    p = _file(tmp_path, _with_one_far_value(far))
+    pv = preview_csv(p, standardise=standardise)
+    assert pv.data is None
+    assert pv.error == (
+        f"data.csv: line 7, column 1 (width): {float(far):.6g} is far outside the column's other "
+        "values (0 to 8.7). The plot's range and the standardised feature would be dominated "
+        "by it, every other point drawn on one spot. Correct the value or remove the row; if "
+        "such values are real, give the column's logarithm instead")
+    with pytest.raises(DataError, match="line 7, column 1 \\(width\\)"):
+        read_csv(p, standardise=standardise)
+
+
+def test_a_regression_target_that_dominates_its_range_is_refused_too(tmp_path):
+    text = "x,price\n" + "".join(f"{i},{9e20 if i == 3 else 100 + i}\n" for i in range(20))
+    with pytest.raises(DataError, match=r"line 5, column 2 \(price\): 9e\+20 is far outside .*"
+                                        r"standardised target"):
+        parse_csv_text(text)
+
+
+def test_wide_spread_data_is_not_taken_for_a_far_value():
+    """Heavy-tailed columns, a few points apart or one point off among equal ones, values all
+    large: the data's own spread, imported as before."""
+    rng = np.random.default_rng(0)
+    for col in (rng.lognormal(0, 3, 1000), rng.pareto(1, 1000) + 1, np.r_[np.zeros(50), 1e30],
+                np.r_[np.full(40, 1e30), 1.0, 2.0, 3.0], np.r_[np.arange(10.0), 500, 1e4],
+                np.r_[np.linspace(0, 1, 8), 1e6, 2e6, 3e6, 4e6, 5e6]):
+        assert csvdata._far_values(np.asarray(col)) is None, col[:5]
+    assert csvdata._far_values(np.r_[np.arange(10.0), 1e6])[0].tolist() == [10]
