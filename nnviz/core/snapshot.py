@@ -171,7 +171,13 @@ class Snapshot:
 
 
 def make_grid_points(bounds: tuple[tuple[float, float], ...], res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(xs, ys, points) covering ``bounds``; points are row-major (y outer) float32 rows."""
+    """(xs, ys, points) covering ``bounds``; points are row-major (y outer) float32 rows.
+
+    Bounds beyond float32's largest number stop there: raw features of +-3e38 widened by the
+    plot's margin gave grid points of inf, and the plot drew no decision map."""
+    top = float(np.finfo(np.float32).max)
+    bounds = tuple((float(np.clip(lo, -top, top)), float(np.clip(hi, -top, top)))
+                   for lo, hi in bounds)
     xs = np.linspace(*bounds[0], res, dtype=np.float32)
     if len(bounds) == 1:
         return xs, np.zeros(0, np.float32), xs[:, None]

@@ -819,7 +819,9 @@ class DecisionPlot(pg.PlotWidget):
         if self._rect_for == key:
             return
         self._rect_for = key
-        xs, ys = grid.xs, grid.ys
+        # In float64: the float32 grid's width overflowed for raw features of +-3e38 (an
+        # infinite rectangle, no map drawn).
+        xs, ys = np.asarray(grid.xs, np.float64), np.asarray(grid.ys, np.float64)
         fine = fine if len(xs) > 1 and len(ys) > 1 else 1
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) / fine
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) / fine
