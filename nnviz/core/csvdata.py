@@ -10,7 +10,8 @@ The separator may be a comma, a semicolon (then a decimal comma is accepted), a 
 blank lines and lines starting with ``#`` are skipped. The task is read from the last column:
 words, or a few distinct whole numbers, mean classification; anything else regression. The
 caller may force either. Every problem raises :class:`~nnviz.core.data.DataError` with a
-message naming the line or column.
+message naming the line or column; among them a value that dominates its column's range (one
+1e30 among values of 0-10: FAR_FACTOR), which would leave every other point on one spot.
 
 Features far from the scale the default network and learning rates are made for (the generated
 data sets' few units around 0) are standardised on import: every feature becomes (value - mean)
