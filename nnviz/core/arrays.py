@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from .csvdata import MAX_CLASSES, MAX_ROWS, MIN_ROWS
+from .csvdata import MAX_CLASSES, MAX_ROWS, MIN_ROWS, far_values_refused
 from .data import CLASSIFICATION, REGRESSION, DataError, Dataset, from_arrays
 from .errors import shown, user_stacklevel
 
@@ -144,6 +144,14 @@ def _warn_labels_as_floats(y: np.ndarray) -> None:
                   stacklevel=user_stacklevel())
 
 
+def _refuse_far(values: np.ndarray, column: str, target: bool) -> None:
+    """A DataError if a few of ``values`` dominate their range, as the CSV import refuses
+    them (csvdata.far_values_refused)."""
+    said = far_values_refused(values, lambda i: f"row {i}", column, target)
+    if said:
+        raise DataError(said)
+
+
 def _shape(a) -> tuple[int, ...]:
     # The shape before any conversion: 10^7 points are refused without being copied.
     return tuple(np.shape(a))
@@ -177,6 +185,8 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
     X = _numbers(X, "X").astype(np.float64)
     if X.ndim == 1:
         X = X[:, None]
+    for j in range(X.shape[1]):  # one 1e30 among 0-10 put every other point on one spot
+        _refuse_far(X[:, j], f"X column {j}", target=False)
     y = np.asarray(y).reshape(-1)
     if y.dtype.kind == "O":
         y = _unboxed(y)
@@ -185,6 +195,7 @@ def dataset_from_arrays(X, y, task: str | None = None, *, test_fraction: float =
         task = REGRESSION if y.dtype.kind == "f" else CLASSIFICATION
     if task == REGRESSION:
         y = _numbers(y, "y").astype(np.float64)
+        _refuse_far(y, "y", target=True)
         if not told:
             _warn_labels_as_floats(y)
         return from_arrays(X, y, task, test_fraction=test_fraction, seed=seed), None

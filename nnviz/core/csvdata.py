@@ -276,9 +276,10 @@ class CsvTable:
         if task == REGRESSION:
             columns.append((y, last))
         for col, j in columns:
-            far = _far_values(col)
-            if far is not None:
-                raise DataError(self._far_message(col, j, *far))
+            said = far_values_refused(col, lambda i: f"line {int(self.lines[i])}",
+                                      self.column(j), j == last)
+            if said:
+                raise DataError(said)
         data = from_arrays(self.X, y, task, test_fraction=test_fraction, seed=seed,
                            name=self.name, n_classes=len(class_names) if class_names else None)
         data = replace(data, feature_names=self.names[:-1],
@@ -291,20 +292,6 @@ class CsvTable:
             data = standardised_target(data, target_scaling)
         return ImportedData(data, class_names, self.header, self.delimiter, task_detected,
                             scaling)
-
-
-    def _far_message(self, col: np.ndarray, j: int, far: np.ndarray, lo: float,
-                     hi: float) -> str:
-        i = int(far[0])
-        more = (f" (and {plural(len(far) - 1, 'more such value')}: line "
-                f"{', '.join(str(int(self.lines[k])) for k in far[1:4])}"
-                f"{', ...' if len(far) > 4 else ''})") if len(far) > 1 else ""
-        what = "feature" if j < len(self.names) - 1 else "target"
-        return (f"line {int(self.lines[i])}, {self.column(j)}: {col[i]:.6g} is far outside the "
-                f"column's other values ({lo:.3g} to {hi:.3g}){more}. The plot's range and the "
-                f"standardised {what} would be dominated by {'it' if len(far) == 1 else 'them'}, "
-                "every other point drawn on one spot. Correct the value or remove the row; if "
-                "such values are real, give the column's logarithm instead")
 
 
 def _far_values(col: np.ndarray) -> tuple[np.ndarray, float, float] | None:
@@ -327,6 +314,27 @@ def _far_values(col: np.ndarray) -> tuple[np.ndarray, float, float] | None:
         return None
     others = np.delete(col, far)
     return far, float(others.min()), float(others.max())
+
+
+def far_values_refused(col: np.ndarray, row: Callable[[int], str], column: str,
+                       target: bool) -> str | None:
+    """Why the values of ``col`` that dominate its range (_far_values) are refused, or None:
+    ``row(i)`` names the i-th value's row ("line 9", "row 8"), ``column`` its column, as the
+    import's other messages do; ``target``: the column is a regression's targets."""
+    found = _far_values(col)
+    if found is None:
+        return None
+    far, lo, hi = found
+    i = int(far[0])
+    more = (f" (and {plural(len(far) - 1, 'more such value')}: "
+            f"{', '.join(row(int(k)) for k in far[1:4])}{', ...' if len(far) > 4 else ''})"
+            if len(far) > 1 else "")
+    return (f"{row(i)}, {column}: {col[i]:.6g} is far outside the column's other values "
+            f"({lo:.3g} to {hi:.3g}){more}. The plot's range and the standardised "
+            f"{'target' if target else 'feature'} would be dominated by "
+            f"{'it' if len(far) == 1 else 'them'}, every other point drawn on one spot. Correct "
+            "the value or remove the row; if such values are real, give the column's "
+            "logarithm instead")
 
 
 def input_names(data: Dataset) -> tuple[str, ...]:

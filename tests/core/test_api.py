@@ -218,6 +218,27 @@ def test_messages_show_numpy_values_as_plain_numbers(call, message):
     assert message in str(e.value) and "np." not in str(e.value)
 
 
+def test_arrays_with_a_value_that_dominates_a_column_are_refused_as_the_csv_import_refuses():
+    """One 1e30 among features of 0-10 trained on in silence, as the CSV import did: every
+    other point standardised to one number, the plot one column of points. The message names
+    the row, the column and the value (as the import's names the line), and the way out."""
+    X = np.random.default_rng(0).uniform(0, 10, (60, 2))
+    X[7, 1] = 1e30
+    with pytest.raises(NnvizError) as e:
+        nnviz.train(X, (X[:, 0] > 5).astype(int), epochs=1)
+    assert str(e.value).startswith("row 7, X column 1: 1e+30 is far outside the column's other "
+                                   "values (0.0274 to 9.95). The plot's range and the "
+                                   "standardised feature would be dominated by it"), str(e.value)
+    assert "Correct the value or remove the row" in str(e.value)
+    X[7, 1] = 3.0
+    y = X[:, 0].copy()
+    y[3] = 9e20
+    with pytest.raises(NnvizError, match=r"^row 3, y: 9e\+20 is far outside .* standardised "
+                                         r"target"):
+        nnviz.train(X, y, epochs=1)
+    nnviz.train(X, X[:, 0].copy(), epochs=1)  # the same arrays without it: trained
+
+
 def test_float16_and_negative_means_are_said_plainly():
     """float16 features train without numpy's overflow warning (float32's largest number cast
     to float16 for the check); a negative mean is "(value + 7.5)", not "(value − -7.5)"."""
