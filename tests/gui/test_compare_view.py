@@ -100,6 +100,14 @@ def test_no_star_while_tied_a_step_is_exact_then_the_view_draws_tiles_named_curv
     vb = curves.getPlotItem().getViewBox()
     qtbot.waitUntil(lambda: all(n.isVisible() for n in curves.names))
     assert [n.textItem.toPlainText() for n in curves.names] == ["0.3", "1", "3"]
+
+    def placed() -> bool:
+        # The 40 epochs' x range comes at the plot's next paint (pyqtgraph's auto range), and
+        # the names with it: before it, they stood where the 20 epochs' range put them (a
+        # loaded run read a name at x 424 of a plot ending at 395).
+        return all(vb.sceneBoundingRect().contains(n.mapRectToScene(n.boundingRect()))
+                   for n in curves.names)
+    qtbot.waitUntil(placed)
     inside = vb.sceneBoundingRect()
     boxes = []
     for name, curve, rgb in zip(curves.names, curves.curves, view._colors):
