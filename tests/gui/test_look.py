@@ -311,7 +311,16 @@ def test_discretize_shows_the_classes_on_the_colour_bar_not_a_ramp(plot):
     assert plot.colorbar.axis.labelText == "P(lemon)"
 
 
-def test_the_main_plots_key_names_the_imported_classes(main_window):
+def test_the_main_plots_key_two_classes_then_the_imported_ones(main_window):
+    """The key on one window: first the notebook's two classes (which shape is which, and
+    what Discretize makes of it), then an imported file's three (a window each drew the same
+    moons first)."""
+    _the_two_class_key_says_which_shape_is_which(main_window)
+    main_window.discretize.setChecked(False)  # (the key of the imported classes, as shown)
+    _the_main_plots_key_names_the_imported_classes(main_window)
+
+
+def _the_main_plots_key_names_the_imported_classes(main_window):
     from nnviz.gui.actions.imports import example_files
     from nnviz.core.csvdata import read_csv
     fruit = [p for _, p, _ in example_files() if p.endswith("fruit.csv")][0]
@@ -319,19 +328,20 @@ def test_the_main_plots_key_names_the_imported_classes(main_window):
     assert window.session_actions.import_data(read_csv(fruit))
     text = window.legend.text()
     for name in ("apple", "lemon", "pear"):
-        assert name in text
+        assert name in text, ("imported classes", name)
     for k in range(3):
-        assert colors.class_glyph(k) in text and colors.hex_of(colors.class_color(k)) in text
+        assert colors.class_glyph(k) in text and colors.hex_of(colors.class_color(k)) in text, \
+            ("imported classes", k)
 
 
-def test_the_two_class_key_says_which_shape_is_which(main_window):
+def _the_two_class_key_says_which_shape_is_which(main_window):
     text = main_window.legend.text()
-    assert f"{colors.class_glyph(0)}</span>&nbsp;class 0" in text
-    assert f"{colors.class_glyph(1)}</span>&nbsp;class 1" in text
-    assert "test" in text and "P(class 1)" in text
+    assert f"{colors.class_glyph(0)}</span>&nbsp;class 0" in text, "two-class key"
+    assert f"{colors.class_glyph(1)}</span>&nbsp;class 1" in text, "two-class key"
+    assert "test" in text and "P(class 1)" in text, "two-class key"
     main_window.discretize.setChecked(True)
-    assert "predicted class" in main_window.legend.text()
-    assert "P(class 1)" not in main_window.legend.text()
+    assert "predicted class" in main_window.legend.text(), "two-class key, discretized"
+    assert "P(class 1)" not in main_window.legend.text(), "two-class key, discretized"
 
 
 def test_the_view_menu_chooses_remembers_and_applies_the_look(main_window, qtbot):
@@ -400,7 +410,15 @@ def _edge_contrast(widget, rect) -> float:
     return max(colors.contrast(img.pixelColor(x, y).getRgb()[:3], panel) for x, y in edge)
 
 
-def test_dark_themes_unchecked_boxes_and_arrows_are_visible(main_window, qtbot):
+def test_the_themes_boxes_arrows_hint_and_banner(main_window, qtbot):
+    """The dark theme's check boxes and spin arrows, then the hint and the banner in both
+    themes, on one window (a window each: three windows drawn alike)."""
+    _dark_themes_unchecked_boxes_and_arrows_are_visible(main_window, qtbot)
+    for box in ("hint", "banner"):
+        _the_hint_and_the_banner_follow_the_theme(main_window, qtbot, box)
+
+
+def _dark_themes_unchecked_boxes_and_arrows_are_visible(main_window, qtbot):
     """An unchecked box on the dark theme was a dark square without an edge on the dark panel
     (x1·x2, Log scale, Discretize output); the spin boxes' arrows were a dim grey."""
     from PySide6.QtWidgets import QCheckBox, QSpinBox, QStyle, QStyleOptionButton
@@ -413,20 +431,20 @@ def test_dark_themes_unchecked_boxes_and_arrows_are_visible(main_window, qtbot):
         opt = QStyleOptionButton()
         box.initStyleOption(opt)
         rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box)
-        assert _edge_contrast(box, rect) >= 3.0, box.text()  # WCAG's for a control's edge
+        assert _edge_contrast(box, rect) >= 3.0, ("dark boxes", box.text())  # WCAG's, an edge
     spin = next(s for s in main_window.findChildren(QSpinBox) if s.isVisible() and s.isEnabled()
                 and s.value() > s.minimum() and s.value() < s.maximum())
     img = spin.grab().toImage()
     right = [img.pixelColor(x, y).lightness() for x in range(spin.width() - 16, spin.width())
              for y in range(spin.height())]
-    assert max(right) >= 185  # the arrows: near white on the button's grey
+    assert max(right) >= 185, "dark spin arrows"  # near white on the button's grey
     main_window.look_actions[("theme", "light")].trigger()  # and the light theme's: Fusion's
     box = boxes[0]
     qtbot.waitUntil(lambda: box.palette().window().color().lightness() > 200)
     opt = QStyleOptionButton()
     box.initStyleOption(opt)
     rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, box)
-    assert _edge_contrast(box, rect) >= 1.5
+    assert _edge_contrast(box, rect) >= 1.5, ("light boxes", box.text())
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -444,8 +462,7 @@ def test_the_compiling_note_is_in_the_themes_colours(plot, theme):
     assert not plot.busy.isVisible()
 
 
-@pytest.mark.parametrize("box", ["hint", "banner"])
-def test_the_hint_and_the_banner_follow_the_theme(main_window, qtbot, box):
+def _the_hint_and_the_banner_follow_the_theme(main_window, qtbot, box):
     """A preset's hint ("The moons ... Press Play") stayed a near-white box with blue text on
     the dark theme; the error banner likewise. They take a dark ground with light text there,
     and go back to the light box on the light theme."""
@@ -459,11 +476,11 @@ def test_the_hint_and_the_banner_follow_the_theme(main_window, qtbot, box):
         image = label.grab().toImage()
         ground = image.pixelColor(3, image.height() // 2)  # inside the border, left of the text
         window = QColor(*colors.background())
-        assert abs(ground.lightness() - window.lightness()) < 50, (theme, ground.getRgb())
+        assert abs(ground.lightness() - window.lightness()) < 50, (box, theme, ground.getRgb())
         pixels = [image.pixelColor(x, y) for x in range(image.width())
                   for y in range(image.height())]
         ink = max(pixels, key=lambda c: abs(c.lightness() - ground.lightness()))  # the text
-        assert colors.contrast(ground.getRgb()[:3], ink.getRgb()[:3]) >= 4.5, theme
+        assert colors.contrast(ground.getRgb()[:3], ink.getRgb()[:3]) >= 4.5, (box, theme)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
