@@ -235,7 +235,16 @@ def test_right_arrow_moves_a_focused_slider_instead_of_stepping_an_epoch(bare_wi
     assert steps == [1]
 
 
-def test_undo_steps_say_what_they_change(main_window, wait_run):
+def test_undo_texts_and_the_view_menu(main_window, qtbot, wait_run):
+    """The Edit menu's words for the settings' and the network's changes, and the View menu's
+    tabs, on one window (a window each: three alike at epoch 0). The settings' part first:
+    the other's shape and data set then start from the panels' defaults as they did."""
+    _undo_steps_name_settings_in_the_panels_words(main_window, qtbot, wait_run)
+    _undo_steps_say_what_they_change(main_window, wait_run)
+    _the_view_menu_has_every_tab(main_window)
+
+
+def _undo_steps_say_what_they_change(main_window, wait_run):
     w, actions = main_window, main_window.session_actions
     w.editor.rows[1].width.setValue(7)
     assert actions.undo_stack.undoText() == "hidden layer 2: 10 \u2192 7 units"
@@ -249,7 +258,7 @@ def test_undo_steps_say_what_they_change(main_window, wait_run):
     wait_run(w)
 
 
-def test_undo_steps_name_settings_in_the_panels_words(main_window, qtbot, wait_run):
+def _undo_steps_name_settings_in_the_panels_words(main_window, qtbot, wait_run):
     """Batch size 0 is "full batch" in the panel, so in the Edit menu too (it said "batch size
     0 -> 1"); L1/L2 are the panel's Regularization and its rate, not two raw numbers."""
     w, actions = main_window, main_window.session_actions
@@ -298,7 +307,16 @@ def _edit_w2_3_4(w, qtbot) -> list:
     return old
 
 
-def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
+def test_weight_edits_undone(main_window, qtbot, wait_run):
+    """A weight edit undone after training on, then one undone at once and redone, on one
+    window (a window each: two alike at epoch 0). The trained-on part first: the second edit
+    then goes from the entry put back to 1.5 again, a change as the first was."""
+    _undoing_a_weight_edit_after_training_on_says_only_that_entry_went_back(
+        main_window, qtbot, wait_run)
+    _a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run)
+
+
+def _a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
     w, actions = main_window, main_window.session_actions
     old = _edit_w2_3_4(w, qtbot)
     assert actions.undo_stack.undoText().startswith("weight w2[3, 4]")
@@ -315,7 +333,7 @@ def test_a_weight_edit_is_undone_and_redone(main_window, qtbot, wait_run):
     assert w.statusBar().currentMessage().startswith("Redo weight w2[3, 4]")
 
 
-def test_undoing_a_weight_edit_after_training_on_says_only_that_entry_went_back(
+def _undoing_a_weight_edit_after_training_on_says_only_that_entry_went_back(
         main_window, qtbot, wait_run):
     """Undo after training on puts the edited entry back in the weights of now: the status
     line must not promise the model from before the edit (r19 #10)."""
@@ -483,7 +501,7 @@ def test_stop_at_epoch_says_its_limit_instead_of_clamping(bare_window, qtbot):
     assert field.value() == 500 and bare_window.controls.stop_at_value() == 500
     assert not message.isVisible()  # an accepted number takes the refusal away
 
-def test_the_view_menu_has_every_tab(main_window):
+def _the_view_menu_has_every_tab(main_window):
     # It listed every view but "Data & model": no menu way back to the main tab.
     from nnviz.gui.views import REGISTRY
     w = main_window
