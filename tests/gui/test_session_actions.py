@@ -318,21 +318,36 @@ def test_undo_redo_restore_the_architecture(win, qtbot):
     wait_run(qtbot, w)
 
 
-def test_undo_with_the_keyboard(win, qtbot):
+def test_undo_keeps_the_learning_rate_then_undo_with_the_keyboard(win, qtbot):
+    """Two undo checks on one window (a window each, alike at epoch 0): the learning rate kept
+    under an undone width, then Ctrl+Z and Ctrl+Shift+Z (from the (4, 10, 4) the first leaves:
+    its 9 wide first layer a change again)."""
+    _undo_keeps_the_learning_rate_in_use(win, qtbot)
+    _undo_with_the_keyboard(win, qtbot)
+
+
+def _undo_with_the_keyboard(win, qtbot):
     w, actions = win
     w.editor.rows[0].width.setValue(9)
     assert w.current_problem().spec.hidden[0] == 9
     w.activateWindow()
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert w.current_problem().spec.hidden[0] == 4
+    assert w.current_problem().spec.hidden[0] == 4, "Ctrl+Z"
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
-    assert w.current_problem().spec.hidden[0] == 9
+    assert w.current_problem().spec.hidden[0] == 9, "Ctrl+Shift+Z"
     wait_run(qtbot, w)
 
 
-def test_presets_load_and_undo(win, qtbot):
+def test_presets_load_and_undo_and_the_notebooks_weights(win, qtbot):
+    """A preset loaded and undone, then the notebook's preset, on one window (a window each,
+    alike at epoch 0; the second loads its own problem whatever the window showed)."""
+    _presets_load_and_undo(win, qtbot)
+    _the_notebook_preset_starts_from_the_notebooks_weights(win, qtbot)
+
+
+def _presets_load_and_undo(win, qtbot):
     w, actions = win
     actions.preset_actions["blobs-4"].trigger()
     p = w.current_problem()
@@ -348,13 +363,14 @@ def test_presets_load_and_undo(win, qtbot):
     wait_run(qtbot, w)
 
 
-def test_the_notebook_preset_starts_from_the_notebooks_weights(win, qtbot):
+def _the_notebook_preset_starts_from_the_notebooks_weights(win, qtbot):
     from nnviz.core.lessons import replay
     w, actions = win
     actions.preset_actions["moons"].trigger()
     s = wait_run(qtbot, w)
+    assert s.epoch == 0, "the notebook preset's run"
     for (wt, _), w_nb in zip(s.params, replay().moons_initial_weights):
-        assert np.array_equal(wt, np.asarray(w_nb, np.float32))
+        assert np.array_equal(wt, np.asarray(w_nb, np.float32)), "the notebook's weights"
 
 
 def _fruit_csv(tmp_path):
@@ -458,9 +474,15 @@ def _text_contrast(label) -> float:
     return max(colors.contrast(ground, v) for v in values)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_import_summary_is_readable_and_as_large_as_the_dialog_in_presentation_mode(
-        win, qtbot, tmp_path, theme):
+        win, qtbot, tmp_path):
+    """Both themes on one window (a window each, alike at epoch 0): each part sets and
+    restores its own look and mode."""
+    for theme in ("light", "dark"):
+        _the_import_summary_in_presentation_mode(win, qtbot, tmp_path, theme)
+
+
+def _the_import_summary_in_presentation_mode(win, qtbot, tmp_path, theme):
     """The summary ("120 points, 2 features ... 96 training / 24 test points") and the
     standardisation note were ~8 px dark green on dark grey in presentation mode, while an
     error in the same place was large and red."""
@@ -475,11 +497,11 @@ def test_the_import_summary_is_readable_and_as_large_as_the_dialog_in_presentati
         qtbot.addWidget(dlg)
         dlg.show()
         qtbot.waitExposed(dlg)
-        assert "x2 = (value" in dlg.summary.text()  # the note on standardising, as reviewed
-        assert dlg.summary.isVisible() and not dlg.summary.is_error()
-        assert dlg.font().pointSizeF() == pytest.approx(w.font().pointSizeF())  # large
-        assert dlg.summary.fontInfo().pixelSize() == dlg.fontInfo().pixelSize()
-        assert _text_contrast(dlg.summary) >= 4.5  # WCAG's for text of this size
+        assert "x2 = (value" in dlg.summary.text(), theme  # the note on standardising
+        assert dlg.summary.isVisible() and not dlg.summary.is_error(), theme
+        assert dlg.font().pointSizeF() == pytest.approx(w.font().pointSizeF()), theme  # large
+        assert dlg.summary.fontInfo().pixelSize() == dlg.fontInfo().pixelSize(), theme
+        assert _text_contrast(dlg.summary) >= 4.5, theme  # WCAG's for text of this size
         dlg.close()
     finally:
         w.set_presentation(False)
@@ -693,7 +715,7 @@ def test_exports_produce_readable_files(win, qtbot, tmp_path):
     assert "png or .svg" in actions.last_message
 
 
-def test_edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window, qtbot):
+def _edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window, qtbot):
     # A reviewer switched "Edit points on the plot" on from the Gradients tab: "Click the plot
     # to add a point", and no plot to click. The plot it edits comes to the front, and the
     # toolbar, which stays on other tabs, names it.
@@ -711,8 +733,7 @@ def test_edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window,
     assert not actions.edit_toolbar.isVisible()
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_the_edit_points_bars_done_is_drawn_as_a_button(main_window, qtbot, theme):
+def _the_edit_points_bars_done_is_drawn_as_a_button(main_window, qtbot, theme):
     """r13: "Done" on the Edit points bar was drawn flat, plain text beside the hint: nothing
     showed it was something to press. It has a button's edge on its four sides, as Play has."""
     from PySide6.QtWidgets import QAbstractButton
@@ -744,9 +765,9 @@ def test_the_edit_points_bars_done_is_drawn_as_a_button(main_window, qtbot, them
         "left": max(edge([(r.left() + d, y) for y in ys]) for d in range(3)),
         "right": max(edge([(r.right() - d, y) for y in ys]) for d in range(3)),
     }
-    assert min(sides.values()) >= 0.9, sides
+    assert min(sides.values()) >= 0.9, (theme, sides)
     done.click()
-    assert not bar.isVisible() and not actions.edit_points_action.isChecked()
+    assert not bar.isVisible() and not actions.edit_points_action.isChecked(), theme
 
 
 def test_edit_points_on_the_plot(win, qtbot):
@@ -904,7 +925,7 @@ def test_drop_a_session_or_a_csv_on_the_window(win, qtbot, tmp_path, monkeypatch
     assert not drop(tmp_path / "picture.png")  # not ours: not taken
 
 
-def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
+def _undo_keeps_the_learning_rate_in_use(win, qtbot):
     w, actions = win
     field = w.training_panel.lr.lineEdit()
     field.setText("0.3")  # the user types a rate and presses Enter
@@ -916,7 +937,7 @@ def test_undo_keeps_the_learning_rate_in_use(win, qtbot):
     actions.undo_action.trigger()
     p = w.current_problem()
     data, spec, config, _ = p.source, p.spec, p.config, p.seed
-    assert spec.hidden == (4, 10, 4) and config.learning_rate == 0.3
+    assert spec.hidden == (4, 10, 4) and config.learning_rate == 0.3, "rate kept under undo"
     wait_run(qtbot, w)
 
 
@@ -1077,7 +1098,18 @@ def test_the_editing_points_class_box_shows_a_files_whole_class_name(win, qtbot,
     qtbot.waitUntil(lambda: box.isVisible() and box.width() >= need, timeout=TIMEOUT)
 
 
-def test_a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_path):
+def test_the_full_windows_session_view_stop_and_edit_points_bar(main_window, qtbot, tmp_path):
+    """On one full window (a window each: five alike at epoch 0): a session reopens on its
+    view and with its Stop at; then Edit points switched on from another tab, and the bar's
+    Done drawn as a button on the light theme, then the dark."""
+    _a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_path)
+    _a_session_keeps_where_play_stops(main_window, qtbot, tmp_path)
+    _edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window, qtbot)
+    for theme in ("light", "dark"):
+        _the_edit_points_bars_done_is_drawn_as_a_button(main_window, qtbot, theme)
+
+
+def _a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_path):
     """Saved while the Network tab was in front, a session opens on it again (it opened on the
     main tab, whatever view the teacher had prepared)."""
     w = main_window
@@ -1092,7 +1124,7 @@ def test_a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_p
     assert w.tabs.currentWidget() is w._views["network"]
 
 
-def test_a_session_keeps_where_play_stops(main_window, qtbot, tmp_path):
+def _a_session_keeps_where_play_stops(main_window, qtbot, tmp_path):
     """A teacher's session that stops at the lesson's picture opens with that Stop at (it opened
     as "never": review r23 F10); one saved without a stop clears the field's."""
     w = main_window
