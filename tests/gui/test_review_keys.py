@@ -39,7 +39,15 @@ def _try_button(w, qtbot):
     return button
 
 
-def test_try_it_live_takes_space_and_enter_from_the_keyboard(main_window, qtbot):
+def test_try_it_live_then_a_presets_space_after_a_ringed_button(main_window, qtbot):
+    """Space and Enter on the lesson's Try it live, then Space after a preset and an exercise
+    loaded from a ringed button, on one window (a window each, alike at epoch 0; each part
+    puts the focus where it needs it)."""
+    _try_it_live_takes_space_and_enter_from_the_keyboard(main_window, qtbot)
+    _space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, qtbot)
+
+
+def _try_it_live_takes_space_and_enter_from_the_keyboard(main_window, qtbot):
     # Space on the focused button played the main run instead (a window-wide shortcut); Enter
     # on it did nothing. Both keys in one window, back to the lesson between them (a window
     # each built the same lesson page again).
@@ -55,7 +63,15 @@ def test_try_it_live_takes_space_and_enter_from_the_keyboard(main_window, qtbot)
         assert not w.playing, key
 
 
-def test_the_keyboards_button_has_a_ring_a_projector_shows(main_window, qtbot):
+def test_presentation_at_1024_the_ring_and_the_dark_themes_link(main_window, qtbot,
+                                                                light_after):
+    """Presentation mode at 1024x768 on one window (a window each, alike): the keyboard's
+    ring on the light theme, then the Gradients link on the dark (that part sets it)."""
+    _the_keyboards_button_has_a_ring_a_projector_shows(main_window, qtbot)
+    _the_gradients_more_link_reads_on_the_dark_theme(main_window, qtbot)
+
+
+def _the_keyboards_button_has_a_ring_a_projector_shows(main_window, qtbot):
     w = main_window
     w.resize(1024, 768)
     w.set_presentation(True)
@@ -82,14 +98,30 @@ def test_the_keyboards_button_has_a_ring_a_projector_shows(main_window, qtbot):
     qtbot.waitUntil(lambda: ring[0] not in edge(w.grab().toImage()), timeout=5000)
 
 
-def test_space_plays_after_a_button_is_clicked_and_from_a_check_box(main_window, qtbot):
+def test_space_plays_from_stop_at_a_clicked_button_and_a_check_box(main_window, qtbot):
+    """Space and Enter in Stop at, and Space after a clicked button, on one window (a window
+    each, alike at epoch 0). The Space typed after 40 first: its run stops there by itself,
+    from epoch 0. Stop at is then cleared (a click on Step and Space play on from 41), and
+    the run paused before Enter's part, whose Space must start it."""
+    w = main_window
+    _space_in_stop_at_plays_to_the_number_typed(w, qtbot)
+    w.controls.stop_at.setValue(0)
+    assert w.stop_at() is None
+    _space_plays_after_a_button_is_clicked_and_from_a_check_box(w, qtbot)
+    w.pause()
+    qtbot.waitUntil(lambda: not w.playing)
+    _enter_in_stop_at_gives_space_back_to_play(w, qtbot)
+
+
+def _space_plays_after_a_button_is_clicked_and_from_a_check_box(main_window, qtbot):
     # A button focused by the mouse keeps Space for Play (after Step, Space plays, not steps),
     # and so does a check box: the window's Space works wherever the focus is not a button
     # reached with Tab.
     w = main_window
     w.activateWindow()
+    before = w.last_snapshot.epoch
     qtbot.mouseClick(w.controls.step, Qt.MouseButton.LeftButton)
-    wait_for_run(qtbot, w, 1)
+    wait_for_run(qtbot, w, before + 1)
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: w.playing, timeout=5000)
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_Space)
@@ -110,7 +142,7 @@ def _type_stop_at(w, qtbot, text: str):
     return field
 
 
-def test_enter_in_stop_at_gives_space_back_to_play(main_window, qtbot):
+def _enter_in_stop_at_gives_space_back_to_play(main_window, qtbot):
     # "3000", Enter, Space: nothing played and the field went blank (Esc brought "3,000" back).
     w = main_window
     w.activateWindow()
@@ -123,7 +155,7 @@ def test_enter_in_stop_at_gives_space_back_to_play(main_window, qtbot):
     assert field.text() == "3,000"
 
 
-def test_space_in_stop_at_plays_to_the_number_typed(main_window, qtbot):
+def _space_in_stop_at_plays_to_the_number_typed(main_window, qtbot):
     # Space straight after the number: the number is taken, and Space plays (no blank typed).
     w = main_window
     w.activateWindow()
@@ -135,7 +167,7 @@ def test_space_in_stop_at_plays_to_the_number_typed(main_window, qtbot):
                     timeout=FIRST_SNAPSHOT_MS)
 
 
-def test_f1_lists_ctrl_tab_which_switches_the_view_tabs(main_window, qtbot):
+def _f1_lists_ctrl_tab_which_switches_the_view_tabs(main_window, qtbot):
     w = main_window
     rows = dict(f1_rows(w, qtbot))
     assert rows["Ctrl+Tab"] == "Next view tab"
@@ -188,7 +220,7 @@ def light_after():
     colors.set_look(colors.DEFAULT_THEME, colors.DEFAULT_PALETTE)
 
 
-def test_the_gradients_more_link_reads_on_the_dark_theme(main_window, qtbot, light_after):
+def _the_gradients_more_link_reads_on_the_dark_theme(main_window, qtbot):
     # "More..." was Qt's #0000FF on the dark panel (about 2:1): the view, first seen on the
     # light theme, kept the light theme's link colour.
     from nnviz.gui.look import restyle
@@ -236,7 +268,14 @@ def test_a_data_error_goes_once_the_data_is_edited_points(main_window, qtbot):
     assert not panel.message.is_error() and "fewer than 2" not in panel.message.text()
 
 
-def test_step_with_a_refused_rate_says_the_rate_it_trains_at(main_window, qtbot):
+def test_a_refused_rate_then_the_quit_questions_letters(main_window, qtbot):
+    """Step after a refused rate, then the quit question's access keys, on one window (a
+    window each, alike at epoch 0; the question comes last: its D discards the run)."""
+    _step_with_a_refused_rate_says_the_rate_it_trains_at(main_window, qtbot)
+    _the_quit_question_answers_to_its_buttons_letters(main_window, qtbot)
+
+
+def _step_with_a_refused_rate_says_the_rate_it_trains_at(main_window, qtbot):
     # 1e9 typed and refused, then Step: it trained at the previous 0.3 without a word, the
     # field still saying 1e9 in red.
     w = main_window
@@ -248,8 +287,9 @@ def test_step_with_a_refused_rate_says_the_rate_it_trains_at(main_window, qtbot)
     qtbot.keyClicks(edit, "1e9")
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert panel.message.is_error() and "'1e9'" in panel.message.text()
+    before = w.last_snapshot.epoch
     qtbot.mouseClick(w.controls.step, Qt.MouseButton.LeftButton)
-    s = wait_for_run(qtbot, w, 1)
+    s = wait_for_run(qtbot, w, before + 1)
     assert s.config.learning_rate == 0.3
     assert edit.text() == "0.3" and not panel.message.is_error()
     assert w.statusBar().currentMessage() == (
@@ -283,7 +323,16 @@ def test_save_says_the_sweep_is_not_in_the_session(main_window, qtbot, tmp_path)
     assert bar.toolTip() == ""  # (its tooltip has it whole only when it is cut)
 
 
-def test_keys_and_the_wheel_over_a_view_step_and_raise_nothing(main_window, qtbot):
+def test_keys_over_the_views_and_the_tabs(main_window, qtbot):
+    """The keys over the views on one window (a window each, alike at epoch 0): Page Down and
+    Up on the Backprop tab (first, while its stage is the first), keys and the wheel over
+    three views, then Ctrl+Tab from F1's list (which makes the window 1024x768)."""
+    _page_down_and_up_step_the_backprop_tabs_stages_as_a_clicker_does(main_window, qtbot)
+    _keys_and_the_wheel_over_a_view_step_and_raise_nothing(main_window, qtbot)
+    _f1_lists_ctrl_tab_which_switches_the_view_tabs(main_window, qtbot)
+
+
+def _keys_and_the_wheel_over_a_view_step_and_raise_nothing(main_window, qtbot):
     # A reviewer clicked into the Backprop diagram (and the Compare tab's blank space) and
     # pressed Right: the run stepped, and "Something went wrong: TypeError: 'MainWindow' object
     # is not callable" came up. The view kept its window under the name of QWidget.window(),
@@ -314,7 +363,7 @@ def _key_and_wheel_over(w, qtbot, view: str) -> None:
     assert w.last_snapshot.epoch == before, view  # the wheel over a view does not train
 
 
-def test_page_down_and_up_step_the_backprop_tabs_stages_as_a_clicker_does(main_window, qtbot):
+def _page_down_and_up_step_the_backprop_tabs_stages_as_a_clicker_does(main_window, qtbot):
     # A teacher at a projector had no key for Next / Back (a presentation clicker sends Page
     # Down / Page Up): the stages' worked numbers needed the mouse. The keys act only while the
     # tab shows: on the Data & model tab they leave its stage alone.
@@ -386,7 +435,7 @@ def test_a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbo
     qtbot.waitUntil(lambda: _status(w).startswith("Reset"), timeout=5000)
 
 
-def test_space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, qtbot):
+def _space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, qtbot):
     # The preset's note says "Press Play (Space)"; Space pressed "+ Add layer", where the
     # keyboard's ring was, and the preset's network got a fourth layer.
     w = main_window
@@ -416,13 +465,14 @@ def test_space_plays_after_a_preset_is_loaded_from_a_ringed_button(main_window, 
     assert w.current_problem().spec.hidden == (4, 10, 4)
 
 
-def test_the_quit_question_answers_to_its_buttons_letters(main_window, qtbot):
+def _the_quit_question_answers_to_its_buttons_letters(main_window, qtbot):
     # Save / Discard / Cancel had no access keys: D and Alt+D did nothing (review r5).
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
     w = main_window
+    before = w.last_snapshot.epoch
     w.step(2)
-    wait_for_run(qtbot, w, 2)
+    wait_for_run(qtbot, w, before + 2)
     seen = []
 
     def press_d() -> None:
