@@ -222,7 +222,15 @@ def test_an_undo_button_goes_with_the_message_that_offers_undo(win, qtbot):
     assert not button.isVisible()
 
 
-def test_redo_brings_back_a_run_trained_after_a_second_reset(win, qtbot):
+def test_resets_an_untrained_one_then_redo_after_a_second_one(win, qtbot):
+    """Two checks of Reset on one window (a window each, alike at epoch 0): the untrained
+    window's Reset adds no undo step (first, while nothing is on the stack), then a run
+    trained after a second Reset comes back with Redo."""
+    _a_reset_of_an_untrained_run_is_no_undo_step(win, qtbot)
+    _redo_brings_back_a_run_trained_after_a_second_reset(win, qtbot)
+
+
+def _redo_brings_back_a_run_trained_after_a_second_reset(win, qtbot):
     """Review r21: R on a trained run (an undo step), R again at once (on the untrained run: no
     step of its own, but new weights), 20 epochs trained, Undo, Redo: the run came back at
     epoch 0 and the 20 epochs were gone for good, Redo greyed."""
@@ -241,12 +249,13 @@ def test_redo_brings_back_a_run_trained_after_a_second_reset(win, qtbot):
     assert w.loss_plot.train.getData()[0][-1] == 20
 
 
-def test_a_reset_of_an_untrained_run_is_no_undo_step(win, qtbot):
+def _a_reset_of_an_untrained_run_is_no_undo_step(win, qtbot):
     w, actions = win
     wait_run(qtbot, w, 0)
+    assert not actions.undo_action.isEnabled(), "a fresh window, before the reset"
     w.reset()
     wait_run(qtbot, w, 0)
-    assert not actions.undo_action.isEnabled()
+    assert not actions.undo_action.isEnabled(), "the untrained run's reset"
 
 
 def test_opening_a_session_closes_the_exercise_and_undo_opens_it_again(main_window, qtbot,
@@ -279,8 +288,18 @@ def test_opening_a_session_closes_the_exercise_and_undo_opens_it_again(main_wind
     assert not ex.all_met
 
 
-def test_an_exercises_stop_leaves_with_it_when_a_session_is_opened(main_window, qtbot,
-                                                                   tmp_path, monkeypatch):
+def test_an_exercises_stop_with_a_session_opened_and_with_close(main_window, qtbot, tmp_path,
+                                                                monkeypatch):
+    """An exercise's stop on one window (a window each, alike at epoch 0): it leaves with the
+    exercise when a session is opened and comes back with Undo; then the exercise opened
+    again and closed keeps its run and its stop."""
+    _an_exercises_stop_leaves_with_it_when_a_session_is_opened(main_window, qtbot, tmp_path,
+                                                               monkeypatch)
+    _closing_an_exercise_keeps_its_run_and_its_stop(main_window, qtbot)
+
+
+def _an_exercises_stop_leaves_with_it_when_a_session_is_opened(main_window, qtbot,
+                                                               tmp_path, monkeypatch):
     """File > Open over an exercise: the exercise went, its "Stop at 2,000" stayed in the
     field, and Play stopped the opened run there (the file says nothing of a stop). Undo
     brings the exercise back, and its stop with it."""
@@ -301,7 +320,7 @@ def test_an_exercises_stop_leaves_with_it_when_a_session_is_opened(main_window, 
     assert w.controls.stop_at.text() == f"{epochs:,}" and w.stop_at() == epochs
 
 
-def test_closing_an_exercise_keeps_its_run_and_its_stop(main_window, qtbot):
+def _closing_an_exercise_keeps_its_run_and_its_stop(main_window, qtbot):
     # Close leaves the exercise's run in the window ("its data, network and settings stay"),
     # and where it stops with it.
     w, ex = main_window, main_window.exercise_actions
@@ -309,7 +328,8 @@ def test_closing_an_exercise_keeps_its_run_and_its_stop(main_window, qtbot):
     wait_run(qtbot, w, 0)
     epochs = ex.exercise.epochs
     ex.panel.close_button.click()
-    assert ex.exercise is None and w.controls.stop_at.text() == f"{epochs:,}"
+    assert ex.exercise is None and w.controls.stop_at.text() == f"{epochs:,}", "closed"
+    assert w.current_problem().spec.hidden == (), "the exercise's run stays"
 
 
 def test_undoing_an_exercise_closes_it_over_the_run_it_replaced(main_window, qtbot):
