@@ -79,7 +79,14 @@ def _shortcuts(w):
     return out
 
 
-def test_menus_and_shortcuts(win):
+def test_menus_and_shortcuts_and_a_failed_save(win, qtbot, tmp_path):
+    """The menus and keys, then a save that fails, on one window (a window each, alike at
+    epoch 0; the menus are only read)."""
+    _menus_and_shortcuts(win)
+    _a_failed_save_says_why(win, qtbot, tmp_path)
+
+
+def _menus_and_shortcuts(win):
     w, actions = win
     titles = [a.text() for a in w.menuBar().actions()]
     assert titles[:4] == ["&File", "&Edit", "&Presets", "&Run"]
@@ -109,14 +116,9 @@ def test_menus_and_shortcuts(win):
     assert set(actions.preset_actions) >= {"moons", "xor", "spiral", "circles", "blobs-4"}
 
 
-def test_the_window_installs_the_actions_itself(qtbot):
-    from nnviz.gui.main_window import MainWindow
-    w = MainWindow()  # install_extras=True: the window imports and installs this module
-    qtbot.addWidget(w)
-    try:
-        assert hasattr(w, "session_actions") and callable(w.open_session)
-    finally:
-        w.close()
+def _the_window_installs_the_actions_itself(main_window):
+    w = main_window  # install_extras=True (MainWindow's default): it imports this module
+    assert hasattr(w, "session_actions") and callable(w.open_session), "installs itself"
 
 
 def test_save_and_open_go_on_exactly(win, qtbot, tmp_path):
@@ -145,8 +147,28 @@ def test_save_and_open_go_on_exactly(win, qtbot, tmp_path):
     assert actions.undo_action.text().replace("&", "") == "Undo open run.nnviz"
 
 
-def test_a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
+def test_sessions_refused_leave_the_run_alone(win, qtbot, tmp_path, monkeypatch):
+    """Three files refused on one window (a window each: three alike at epoch 0): a broken
+    one, one with a seed the window cannot hold, one at an epoch no run reaches. The broken
+    one first, while nothing is saved (its title is the unsaved window's); each part's box
+    closed before the next, whose box must come of its own; epochs counted from where each
+    part starts."""
+    _a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path)
+    _close_the_message(qtbot, win[1])
+    _a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path)
+    _close_the_message(qtbot, win[1])
+    _a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, tmp_path,
+                                                                monkeypatch)
+
+
+def _close_the_message(qtbot, actions):
+    actions.message_box.close()
+    qtbot.waitUntil(lambda: actions.message_box is None, timeout=TIMEOUT)
+
+
+def _a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
     w, actions = win
+    start = w.last_snapshot.epoch
     _step(qtbot, w, 5)
     before = w.current_problem()
     bad = tmp_path / "bad.nnviz"
@@ -157,7 +179,7 @@ def test_a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
     assert actions.message_box is not None and actions.message_box.isVisible()
     assert "damaged" in actions.message_box.text()
     assert w.current_problem() == before and shown_title(w) == "nnviz*"  # unsaved epochs
-    assert _step(qtbot, w, 1).epoch == 6  # the run goes on where it was
+    assert _step(qtbot, w, 1).epoch == start + 6, "broken"  # the run goes on where it was
     with pytest.raises(session_io.SessionError, match="not an nnviz session"):
         (tmp_path / "text.nnviz").write_text("hello")
         w.open_session(str(tmp_path / "text.nnviz"))  # what `nnviz --open` calls
@@ -196,10 +218,11 @@ def _trained_and_changed(qtbot, w, actions, tmp_path, change):
     return before, big
 
 
-def test_a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path):
+def _a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path):
     # Seeds 2**31..2**32-1 were read, then the Seed field (a 32-bit spin box) raised
     # OverflowError: a red "Something went wrong" banner and a half-opened run.
     w, actions = win
+    start = w.last_snapshot.epoch
     before, big = _trained_and_changed(qtbot, w, actions, tmp_path,
                                        lambda good, big: _with_seed(good, big, 3_000_000_000))
     actions._open_reporting(big)
@@ -209,15 +232,16 @@ def test_a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, q
     assert "seed must be a whole number between 0 and 2,147,483,647" in text, text
     assert "Traceback" not in text and "OverflowError" not in text
     assert w.current_problem() == before
-    assert _step(qtbot, w, 1).epoch == 4  # the run goes on where it was
+    assert _step(qtbot, w, 1).epoch == start + 4, "seed"  # the run goes on where it was
 
 
-def test_a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, tmp_path,
-                                                                    monkeypatch):
+def _a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, tmp_path,
+                                                                monkeypatch):
     """A reviewer's copy with "epoch": 1000000000000 opened (File > Open): the header read
     "Epoch 1,000,000,000,000", then two "Something went wrong: OverflowError" dialogs (the
     timeline's slider). It is refused as damaged and the run shown stays."""
     w, actions = win
+    start = w.last_snapshot.epoch
     before, big = _trained_and_changed(
         qtbot, w, actions, tmp_path,
         lambda good, big: _with_manifest(good, big, lambda m: {**m, "epoch": 1_000_000_000_000}))
@@ -228,16 +252,16 @@ def test_a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, 
     text = actions.message_box.text()
     assert "big.nnviz" in text and "the file is damaged" in text, text
     assert "OverflowError" not in text and "went wrong" not in text
-    assert w.controls.epoch.text() == "Epoch 3" and w.current_problem() == before
+    assert w.controls.epoch.text() == f"Epoch {start + 3:,}" and w.current_problem() == before
     assert not w.banner.isVisible()
-    assert _step(qtbot, w, 1).epoch == 4  # the run goes on where it was
+    assert _step(qtbot, w, 1).epoch == start + 4, "epoch"  # the run goes on where it was
 
 
-def test_a_failed_save_says_why(win, qtbot, tmp_path):
+def _a_failed_save_says_why(win, qtbot, tmp_path):
     w, actions = win
     actions.save_to(str(tmp_path / "missing" / "x.nnviz"))
     qtbot.waitUntil(lambda: "could not save" in actions.last_message, timeout=TIMEOUT)
-    assert actions.message_box.isVisible() and actions.path is None
+    assert actions.message_box.isVisible() and actions.path is None, "a failed save"
 
 
 def test_a_window_closed_in_presentation_mode_remembers_the_normal_columns(qtbot):
@@ -1101,7 +1125,9 @@ def test_the_editing_points_class_box_shows_a_files_whole_class_name(win, qtbot,
 def test_the_full_windows_session_view_stop_and_edit_points_bar(main_window, qtbot, tmp_path):
     """On one full window (a window each: five alike at epoch 0): a session reopens on its
     view and with its Stop at; then Edit points switched on from another tab, and the bar's
-    Done drawn as a button on the light theme, then the dark."""
+    Done drawn as a button on the light theme, then the dark. First: the full window has
+    the session actions without being given them (a window of its own built for that)."""
+    _the_window_installs_the_actions_itself(main_window)
     _a_session_reopens_on_the_view_it_was_saved_on(main_window, qtbot, tmp_path)
     _a_session_keeps_where_play_stops(main_window, qtbot, tmp_path)
     _edit_points_switched_on_elsewhere_brings_the_plot_it_edits(main_window, qtbot)
