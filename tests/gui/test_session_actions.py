@@ -1018,7 +1018,7 @@ def test_a_session_saved_from_python_shows_the_same_class_names_as_every_other_r
     assert "class 0" in own_key and "P(class 1)" in own_key  # the window's own run
     X, y = nnviz.datasets.make("moons")
     path = str(tmp_path / "moons.nnviz")
-    nnviz.train(X, y, hidden=[4], epochs=5).save(path)
+    nnviz.train(X, y, epochs=5).save(path)  # the notebook's network: the window's programs
     actions.open_session(path)
     wait_run(qtbot, w, 5)
     key = w.legend.text()
@@ -1245,6 +1245,9 @@ def test_a_presets_note_stops_promising_the_stop_once_past_it(win, qtbot):
     assert promise in w.hint.text() and w.hint.isVisible()
     # r29 L5: Play stopped at 500 under "Press Play (Space): it stops at epoch 500, where the
     # result shows": the note says it has stopped there, what that is and how to go on.
+    # Played at full speed: nothing here reads the frames before the stop, which Play keeps
+    # exactly at any speed (at the default 5 epochs a frame, 100 paced frames drawn).
+    w.controls.speed.setValue(w.controls.speed.maximum())
     w.play()
     qtbot.waitUntil(lambda: w.last_snapshot is not None and w.last_snapshot.live_epoch
                     == p.epochs and not w.playing, timeout=TIMEOUT)
