@@ -794,7 +794,17 @@ def _the_edit_points_bars_done_is_drawn_as_a_button(main_window, qtbot, theme):
     assert not bar.isVisible() and not actions.edit_points_action.isChecked(), theme
 
 
-def test_edit_points_on_the_plot(win, qtbot):
+def test_edit_points_on_the_plot_and_at_the_cap(win, qtbot, monkeypatch):
+    """Points edited on the moons, then at the most points nnviz trains on, on one window (a
+    window each, alike at epoch 0). The plot's part first: it ends with Edit points off and
+    the moons' 200 points back, where the cap's part starts."""
+    _edit_points_on_the_plot(win, qtbot)
+    assert not win[1].edit_points_action.isChecked() and win[0].dataset.name == "moons"
+    _edit_points_at_the_cap_says_so_in_the_bar_and_names_the_point_deleted(win, qtbot,
+                                                                           monkeypatch)
+
+
+def _edit_points_on_the_plot(win, qtbot):
     w, actions = win
     n = len(w.dataset.X)
     actions.edit_points_action.trigger()
@@ -865,8 +875,8 @@ def test_edit_points_on_a_curve(win, qtbot):
     wait_run(qtbot, w)
 
 
-def test_edit_points_at_the_cap_says_so_in_the_bar_and_names_the_point_deleted(win, qtbot,
-                                                                                 monkeypatch):
+def _edit_points_at_the_cap_says_so_in_the_bar_and_names_the_point_deleted(win, qtbot,
+                                                                            monkeypatch):
     """Review r23 F19: at the most points nnviz trains on, every click popped a modal box the
     bar had not warned of, and a right-click deleted a point seldom among those drawn, with
     nothing said of which. The bar says a click adds none, a click says so in the status line
