@@ -253,8 +253,9 @@ def _the_gradients_more_link_reads_on_the_dark_theme(main_window, qtbot):
     qtbot.waitUntil(readable, timeout=5000)
 
 
-def test_a_data_error_goes_once_the_data_is_edited_points(main_window, qtbot):
+def _a_data_error_goes_once_the_data_is_edited_points(main_window, qtbot):
     w = main_window
+    wait_for_run(qtbot, w, 0)  # (after the letter's Reset: its fresh run drawn)
     panel = w.data_panel
     panel.samples.setValue(5)
     wait_for_run(qtbot, w, 0)
@@ -392,13 +393,21 @@ def _status(w) -> str:
     return w.statusBar().currentMessage()
 
 
-def test_a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbot):
+def test_a_letter_in_a_list_then_a_data_error_edited_away(main_window, qtbot):
+    """A letter in a list, then a data error that editing points takes away, on one window (a
+    window each, alike at epoch 0). The letter's part first: it ends with R's Reset, a fresh
+    run of the window's problem, where the data's part starts as on a new window."""
+    _a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbot)
+    _a_data_error_goes_once_the_data_is_edited_points(main_window, qtbot)
+
+
+def _a_letter_in_a_list_picks_its_entry_and_resets_nothing(main_window, qtbot):
     # r typed on layer 1's activation list (to reach "relu") was the window's R: the trained
     # run was reset, and the list still said "sigmoid". Then Ctrl+Z put the keyboard's ring on
     # "+ Add layer", where the Space that should play added a layer.
     w = main_window
     w.step(3)
-    wait_for_run(qtbot, w, 3)
+    wait_for_run(qtbot, w, 3)  # (from a window at epoch 0)
     # A list's popup open: a letter moves in it, and R is not the window's either.
     optimizer = w.training_panel.optimizer
     w.panels_scroll.reveal(optimizer)
