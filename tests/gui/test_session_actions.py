@@ -18,6 +18,7 @@ from nnviz.core import session as session_io  # noqa: E402
 from nnviz.core.csvdata import parse_csv_text, read_csv  # noqa: E402
 from nnviz.core.data import DataSpec  # noqa: E402
 from nnviz.core.network import NetworkSpec, load_npz  # noqa: E402
+from ..conftest import FIRST_SNAPSHOT_MS  # noqa: E402
 from .test_settings_tabs import drag_splitter  # noqa: E402
 
 TIMEOUT = 60_000
@@ -55,7 +56,9 @@ def wait_run(qtbot, w, epoch=None):
     def ready():
         s = w.last_snapshot
         return s is not None and s.run_id == w.run_id and (epoch is None or s.epoch == epoch)
-    qtbot.waitUntil(ready, timeout=TIMEOUT)
+    # A preset's or an import's first snapshot waits for its problem's compile: as long as the
+    # first window's (the sine preset's took over 60 s at load ~20 beside another test's).
+    qtbot.waitUntil(ready, timeout=FIRST_SNAPSHOT_MS)
     return w.last_snapshot
 
 
