@@ -92,9 +92,24 @@ def in_window(port, scene_rect) -> QRect:
     return QRect(port.viewport().mapTo(port.window(), r.topLeft()), r.size())
 
 
-def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot):
-    from nnviz.gui.landscape_view import LandscapeView
+def test_the_view_at_epoch_300_of_the_notebook_s_run(main_window, qtbot, monkeypatch):
+    """One window trained to epoch 300 for the four checks below: each built, trained and drew
+    a window of its own (~2 CPU s each). The first needs the view not yet built (it opens the
+    tab); the side plots' paint reads the run's own landscape before the made-up frames of
+    the model moving between two landscapes (the last: it ends on a landscape whose sharpness
+    still compiles)."""
     w = main_window
+    calls = _isocurve_threads(monkeypatch)  # before the first landscape is made
+    the_view_draws_the_plane_the_path_and_the_sharpness(qtbot, w)
+    the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draws_them(
+        qtbot, w, calls)
+    a_new_landscape_s_side_plots_paint_after_the_map_in_a_later_pass(qtbot, w)
+    between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is_redrawn(
+        qtbot, w, monkeypatch)
+
+
+def the_view_draws_the_plane_the_path_and_the_sharpness(qtbot, w):
+    from nnviz.gui.landscape_view import LandscapeView
     w.step(300)
     wait_for_run(qtbot, w, 300)
     # Built when first shown; its probe runs only while it is shown.
@@ -124,13 +139,12 @@ def test_the_view_draws_the_plane_the_path_and_the_sharpness(main_window, qtbot)
     qtbot.waitUntil(lambda: "landscape" not in w.worker.loop.probes, timeout=TIMEOUT)
 
 
-def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is_redrawn(
-        main_window, qtbot, monkeypatch):
+def between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is_redrawn(
+        qtbot, w, monkeypatch):
     """While a run plays, the probe's frames between two landscapes place the model shown on
     the last one's plane (LandscapeProbe._placed): the white dot moves, the picture stays."""
     import dataclasses
-    w = main_window
-    view = trained_and_shown(qtbot, w, 300)
+    view = shown_landscape(qtbot, w, 300)
     r, s = view.result, w.last_snapshot
     drawn = []
     monkeypatch.setattr(view.image, "setImage", lambda *a, **k: drawn.append(a))
@@ -168,12 +182,8 @@ def test_between_two_landscapes_the_model_moves_on_the_plane_and_nothing_else_is
     assert len(view.sharp_curve.getData()[0] or ()) == 0 and view.map_glw.isVisible()
 
 
-def test_the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draws_them(
-        main_window, qtbot, monkeypatch):
-    """A new landscape's ten contour lines (pyqtgraph's marching squares, in Python) were made
-    on the GUI thread when first painted: ~8 ms of each new map's stall while a run plays. The
-    probe makes them with the landscape now (LandscapeResult.picture), the GUI thread only
-    hands them to its items; the lines are the ones pyqtgraph's own items draw."""
+def _isocurve_threads(monkeypatch) -> list:
+    """The threads pyqtgraph's marching squares run on, from now on (a list it fills)."""
     import threading
     calls = []
     isocurve = pg.functions.isocurve
@@ -182,8 +192,17 @@ def test_the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draw
         calls.append(threading.get_ident())
         return isocurve(*a, **k)
     monkeypatch.setattr(pg.functions, "isocurve", recorded)
-    w = main_window
-    view = trained_and_shown(qtbot, w, 300)
+    return calls
+
+
+def the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draws_them(
+        qtbot, w, calls):
+    """A new landscape's ten contour lines (pyqtgraph's marching squares, in Python) were made
+    on the GUI thread when first painted: ~8 ms of each new map's stall while a run plays. The
+    probe makes them with the landscape now (LandscapeResult.picture), the GUI thread only
+    hands them to its items; the lines are the ones pyqtgraph's own items draw."""
+    import threading
+    view = shown_landscape(qtbot, w, 300)
     view.grab()  # painted
     r = view.result
     assert r.picture is not None and r.picture.land is r.land and r.picture.log
@@ -203,14 +222,13 @@ def test_the_map_s_contour_lines_are_made_in_the_worker_thread_as_pyqtgraph_draw
     assert view.colorbar.levels()[1] == pytest.approx(np.percentile(r.land.values, 98))
 
 
-def test_a_new_landscape_s_side_plots_paint_after_the_map_in_a_later_pass(main_window, qtbot):
+def a_new_landscape_s_side_plots_paint_after_the_map_in_a_later_pass(qtbot, w):
     """The map and the three side plots painted in one pass of the event loop were the GUI
     thread's longest stall while a run played (66 ms at 200 points): the side plots' data is
     set at once, their paint waits for the next pass."""
     import dataclasses
     from PySide6.QtCore import QEvent, QObject
-    w = main_window
-    view = trained_and_shown(qtbot, w, 300)
+    view = shown_landscape(qtbot, w, 300)
     qtbot.waitUntil(view.glw.updatesEnabled, timeout=5000)
     r, s = view.result, w.last_snapshot
     painted = []
@@ -404,8 +422,26 @@ def test_a_click_on_the_plane_moves_the_model_and_undo_moves_it_back(main_window
     assert len(view.picked_mark.getData()[0]) == 0
 
 
-def test_the_map_and_its_three_plots_are_in_view_together_with_their_axes_whole(
-        main_window, qtbot):
+def test_the_landscape_s_layout_at_1024x768_and_other_sizes_in_both_modes(main_window, qtbot):
+    """One window, its run at epoch 50 and its landscape drawn (landscape_at), resized and put
+    in presentation mode and out again for each check below (relaid): each of them built,
+    trained and drew a window of its own (~1-2 CPU s each) to look at the same landscape. The
+    checks that only read the layout come first; the wheel's (which scrolls the column and
+    zooms the sharpness plot) and the axis label's (which hands the view planes of its own)
+    last."""
+    w = main_window
+    landscape_at(qtbot, w)
+    the_map_and_its_three_plots_are_in_view_together_with_their_axes_whole(qtbot, w)
+    at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(qtbot, w)
+    at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_shows(qtbot, w)
+    in_presentation_mode_the_map_and_the_model_are_in_view_without_scrolling(qtbot, w)
+    the_sharpness_plot_has_numbers_and_the_hint_one_line(qtbot, w)
+    in_presentation_mode_at_1024x768_the_window_s_left_column_keeps_its_share(qtbot, w)
+    in_presentation_mode_the_explanation_lies_whole_under_the_plots_the_wheel_scrolls(qtbot, w)
+    a_new_plane_s_axis_label_is_centred_under_it_clear_of_the_colour_bar_title(qtbot, w)
+
+
+def the_map_and_its_three_plots_are_in_view_together_with_their_axes_whole(qtbot, w):
     # A reviewer at 1024x768: in presentation mode the 1-D plot, the path plot and the
     # sharpness plot lay under the map, below the fold (a projector's audience cannot scroll);
     # beside the settings the sharpness plot's x axis was cut at the bottom of its scroll box.
@@ -413,40 +449,38 @@ def test_the_map_and_its_three_plots_are_in_view_together_with_their_axes_whole(
     # axes (numbers and words), nothing scrolled to get there. (Presentation mode at 1024x768
     # puts them under the map: beside it they were too narrow for their titles, see
     # test_views_landscape_large_text.)
-    w = main_window
     try:
-        landscape_at(qtbot, w)
         for size, presentation in itertools.product([(1024, 768), (1280, 720)],
                                                     [False, True]):
             if presentation and size == (1024, 768):
                 continue
             view = relaid(qtbot, w, presentation, size)
-            qtbot.waitUntil(lambda: _together(view), timeout=10_000)
+            qtbot.waitUntil(lambda: _together(view, (size, presentation)), timeout=10_000)
     finally:
         w.set_presentation(False)
 
 
-def _together(view) -> None:
+def _together(view, case=None) -> None:
     view.grab()
-    assert view.column.verticalScrollBar().value() == 0
-    assert view.plots_scroll.verticalScrollBar().maximum() == 0  # nothing to scroll to
+    assert view.column.verticalScrollBar().value() == 0, case
+    assert view.plots_scroll.verticalScrollBar().maximum() == 0, case  # nothing to scroll to
     for name in ("map", "line_plot", "path_plot", "sharp_plot"):
         plot = getattr(view, name)
         port = graphics_view(plot)
         shown = shown_part(port.viewport())
         whole = in_window(port, plot.sceneBoundingRect())
-        assert shown.contains(whole), (name, whole, shown)
+        assert shown.contains(whole), (case, name, whole, shown)
         for side in ("left", "bottom"):
             axis = plot.getAxis(side)
             if axis.isVisible():
                 rect = in_window(port, axis.sceneBoundingRect())
-                assert shown.contains(rect), (name, side, rect, shown)
+                assert shown.contains(rect), (case, name, side, rect, shown)
         data = in_window(port, plot.vb.sceneBoundingRect())
-        assert data.width() >= 150 and data.height() >= 30, (name, data)
+        assert data.width() >= 150 and data.height() >= 30, (case, name, data)
     # The side plots beside the map, not under it.
     plane = in_window(graphics_view(view.map), view.vb.sceneBoundingRect())
     sharp = in_window(graphics_view(view.sharp_plot), view.sharp_plot.sceneBoundingRect())
-    assert sharp.left() > plane.right(), (sharp, plane)
+    assert sharp.left() > plane.right(), (case, sharp, plane)
 
 
 def _plots_inside(view) -> list[str]:
@@ -485,60 +519,53 @@ def _plots_inside(view) -> list[str]:
     return problems
 
 
-def test_at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(main_window, qtbot):
+def at_1024x768_beside_the_settings_every_plot_lies_inside_the_view(qtbot, w):
     # At 1024x768 beside the settings column the view is ~650 px wide: the plots' titles set
     # the columns' minimum widths, and the right column of three side plots reached ~50 px
     # past the view's right edge (cut off).
-    w = main_window
     try:
-        landscape_at(qtbot, w)
         for presentation in (False, True):
             view = relaid(qtbot, w, presentation, (1024, 768))
-            assert view.isVisible()
+            assert view.isVisible(), ("every plot inside", presentation)
 
             def inside() -> None:
                 view.grab()  # lays the scene out at the view's size
-                assert _plots_inside(view) == [], presentation
+                assert _plots_inside(view) == [], ("every plot inside", presentation)
             qtbot.waitUntil(inside, timeout=10_000)
     finally:
         w.set_presentation(False)
 
 
-def test_in_presentation_mode_the_map_and_the_model_are_in_view_without_scrolling(
-        main_window, qtbot):
+def in_presentation_mode_the_map_and_the_model_are_in_view_without_scrolling(qtbot, w):
     # The map scrolled with the side plots (kept tall in presentation mode's larger text): at
     # 1024x768 and at 1400x900 the model's white dot lay below the visible part of the view.
-    w = main_window
-    w.set_presentation(True)
     try:
-        landscape_at(qtbot, w, True)
         for size in [(1024, 768), (1400, 900)]:
             view = relaid(qtbot, w, True, size)
-            qtbot.waitUntil(lambda: _map_and_model_in_view(w, view), timeout=10_000)
+            qtbot.waitUntil(lambda: _map_and_model_in_view(w, view, size), timeout=10_000)
     finally:
         w.set_presentation(False)
 
 
-def _map_and_model_in_view(w, view) -> None:
+def _map_and_model_in_view(w, view, size=None) -> None:
     view.grab()
+    case = ("map and model in presentation", size)
     port = graphics_view(view.map)
     shown = shown_part(port.viewport())
     plane = in_window(port, view.vb.sceneBoundingRect())
-    assert plane.width() >= 150 and plane.height() >= 150, plane
-    assert shown.contains(plane), (plane, shown)  # the whole plane, no scrolling
+    assert plane.width() >= 150 and plane.height() >= 150, (case, plane)
+    assert shown.contains(plane), (case, plane, shown)  # the whole plane, no scrolling
     (a,), (b,) = view.path_now.getData()
     dot = port.mapFromScene(view.vb.mapViewToScene(QPointF(a, b)))
     dot = port.viewport().mapTo(w, dot)
-    assert shown.contains(dot) and plane.contains(dot), (dot, shown)
+    assert shown.contains(dot) and plane.contains(dot), (case, dot, shown)
 
 
-def test_at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_shows(main_window,
-                                                                                  qtbot):
+def at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_shows(qtbot, w):
     # Beside the settings at 1024x768 the map's key covered the bottom of the plane, the side
     # plots' legends covered their curves, and "log10 loss" ran up the colour bar's side where
     # it read as the title of the side plot beside it.
-    w = main_window
-    view = landscape_at(qtbot, w)
+    view = relaid(qtbot, w, False, (1024, 768))
     plots = (view.map, view.line_plot, view.path_plot, view.sharp_plot)
 
     def clear() -> None:
@@ -579,14 +606,12 @@ def test_at_1024x768_no_key_covers_the_data_and_the_colour_bar_says_what_it_show
     qtbot.waitUntil(clear, timeout=10_000)
 
 
-def test_the_sharpness_plot_has_numbers_and_the_hint_one_line(main_window, qtbot):
+def the_sharpness_plot_has_numbers_and_the_hint_one_line(qtbot, w):
     """In presentation mode at 1024x768 the sharpness plot's y axis had no numbers (the two
     its step left, 0 and 2, lay at its ends, where pyqtgraph leaves a cut number out), and the
     hint wrapped onto a second line, which the plots' height paid for."""
     from .test_narrow_window import _drawn_numbers
-    w = main_window
     try:
-        landscape_at(qtbot, w, True)
         for presentation, size in [(True, (1024, 768)), (False, (1400, 900))]:
             view = relaid(qtbot, w, presentation, size)
 
@@ -596,9 +621,11 @@ def test_the_sharpness_plot_has_numbers_and_the_hint_one_line(main_window, qtbot
                 assert len(numbers) >= 2, (presentation, size, numbers)
                 hint = view.hint
                 fm = hint.fontMetrics()
-                assert hint.height() < 2 * fm.height(), (size, hint.height())  # one line
-                assert fm.horizontalAdvance(hint.text()) <= hint.contentsRect().width(), size
-                assert "move the model" in hint.text()
+                # one line
+                assert hint.height() < 2 * fm.height(), (presentation, size, hint.height())
+                assert fm.horizontalAdvance(hint.text()) <= hint.contentsRect().width(), \
+                    (presentation, size)
+                assert "move the model" in hint.text(), (presentation, size)
             qtbot.waitUntil(readable, timeout=10_000)
     finally:
         w.set_presentation(False)
@@ -617,17 +644,13 @@ def _axis_label_problems(view) -> list[str]:
     return problems
 
 
-def test_a_new_plane_s_axis_label_is_centred_under_it_clear_of_the_colour_bar_title(
-        main_window, qtbot):
+def a_new_plane_s_axis_label_is_centred_under_it_clear_of_the_colour_bar_title(qtbot, w):
     # While playing at 1400x900 "PC 1 (98% of the path's variance)" began at the plane's middle
     # and ran into "log10 loss": pyqtgraph placed the label for the width of the text before
     # (none, or the last plane's) until the axis happened to be resized. A new plane comes with
     # no resize: its label is placed at once.
     import dataclasses
-    w = main_window
-    w.resize(1400, 900)
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1400, 900), timeout=5000)
-    view = trained_and_shown(qtbot, w, 50)
+    view = relaid(qtbot, w, False, (1400, 900))
     view.grab()
     assert _axis_label_problems(view) == []
     r, s = view.result, w.last_snapshot
@@ -639,8 +662,7 @@ def test_a_new_plane_s_axis_label_is_centred_under_it_clear_of_the_colour_bar_ti
         assert _axis_label_problems(view) == []  # at once, no event in between
 
 
-def test_in_presentation_mode_at_1024x768_the_window_s_left_column_keeps_its_share(
-        main_window, qtbot):
+def in_presentation_mode_at_1024x768_the_window_s_left_column_keeps_its_share(qtbot, w):
     # The view's first row (the directions' combo as wide as its longest item, the box and the
     # button) made the view at least 832 px wide in presentation mode: at 1024x768 the window's
     # left column, the readout and the loss plot, was squeezed to 170 px. Now it keeps its share
@@ -648,12 +670,8 @@ def test_in_presentation_mode_at_1024x768_the_window_s_left_column_keeps_its_sha
     # wider than the plane, is shortened under it instead of running under the colour bar's
     # title.
     from nnviz.gui.presentation import LEFT_SHARE
-    w = main_window
-    w.resize(1024, 768)
-    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1024, 768), timeout=5000)
-    w.set_presentation(True)
     try:
-        view = trained_and_shown(qtbot, w, 50)
+        view = relaid(qtbot, w, True, (1024, 768))
 
         def roomy() -> None:
             view.grab()
@@ -685,16 +703,15 @@ def _wheel(widget, pos: QPoint, down: bool = True) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def test_in_presentation_mode_the_explanation_lies_whole_under_the_plots_the_wheel_scrolls(
-        main_window, qtbot):
+def in_presentation_mode_the_explanation_lies_whole_under_the_plots_the_wheel_scrolls(
+        qtbot, w):
     # At 1024x768 in presentation mode the explanation was a 2-line box cut at the right, and
     # the wheel over a side plot zoomed it instead of scrolling on. Now the map and the side
     # plots fill the column's view (test_the_map_and_its_three_plots_are_in_view_together_...)
     # and the explanation lies whole under them, the column scrolling to it; the wheel over a
     # plot scrolls the column (and zooms the plot only once it has been clicked).
-    w = main_window
     try:
-        view = landscape_at(qtbot, w, presentation=True)
+        view = relaid(qtbot, w, True, (1024, 768))
         column = view.column
 
         def roomy() -> None:
@@ -776,15 +793,22 @@ def test_the_numbers_over_the_plane_add_up_and_read_alike(main_window, qtbot):
     assert "test" in view.line_plot.titleLabel.text
 
 
-def test_the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorly(
+def test_the_path_off_the_plane_in_red_only_where_shown_poorly_and_in_the_theme_s_red(
         main_window, qtbot):
+    """One window at epoch 150 of the notebook's run, its landscape handed made-up paths: each
+    of the two built, trained and drew its own for that. The theme's part last (it switches
+    to the dark theme and back)."""
+    the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorly(qtbot, main_window)
+    the_plane_warnings_red_is_the_dark_themes_right_after_the_switch(qtbot, main_window)
+
+
+def the_path_off_the_plane_is_a_warning_only_where_the_plane_shows_it_poorly(qtbot, w):
     # "the path leaves this plane: at epoch 0 ... (distance 0.716)" was written in red beside
     # "the plane holds 99.7% of the path's variance": a newcomer read it as an error. Red now
     # only where the map misleads about the path (its losses far from the run's, or a plane
     # that holds little of the path); otherwise plain words in the text's colour.
     import dataclasses
     from nnviz.gui import colors
-    w = main_window
     view = trained_and_shown(qtbot, w, 150)
     r, s = view.result, w.last_snapshot
     red = colors.hex_of(colors.error())
@@ -840,13 +864,20 @@ def _draw_specs(axis):
         painter.end()
 
 
-def test_the_colour_bar_reads_as_losses_on_the_log_scale(main_window, qtbot):
-    # The bar gave log10 values (-0.5 to -3) that a newcomer read as losses. On the log scale
-    # its numbers are now losses (0.3, 0.2, 0.1), each where that loss's colour is, and the
-    # title says they are losses on a log scale.
+def test_at_1024x768_the_colour_bar_and_a_long_run_s_epoch_axes_read(main_window, qtbot):
+    """One window at 1024x768 trained to epoch 300 for the colour bar's numbers and then the
+    side plots' epoch axes (each built, trained and drew its own)."""
     w = main_window
     w.resize(1024, 768)
     view = trained_and_shown(qtbot, w, 300)
+    the_colour_bar_reads_as_losses_on_the_log_scale(qtbot, view)
+    a_long_runs_epochs_read_apart_under_the_side_plots(view)
+
+
+def the_colour_bar_reads_as_losses_on_the_log_scale(qtbot, view):
+    # The bar gave log10 values (-0.5 to -3) that a newcomer read as losses. On the log scale
+    # its numbers are now losses (0.3, 0.2, 0.1), each where that loss's colour is, and the
+    # title says they are losses on a log scale.
     axis = view.colorbar.axis
 
     def painted() -> list[str]:
@@ -898,19 +929,16 @@ def test_the_loss_map_is_drawn_as_a_smooth_surface_not_as_squares(qtbot):
     assert len(row) > 20  # shades between the samples, not their two colours
 
 
-def test_a_long_runs_epochs_read_apart_under_the_side_plots(main_window, qtbot):
+def a_long_runs_epochs_read_apart_under_the_side_plots(view):
     # A reviewer's long run: the side plots' epoch axes read "0 200000400000600000800000".
-    w = main_window
-    w.resize(1024, 768)
-    view = trained_and_shown(qtbot, w, 300)
     for plot in (view.path_plot, view.sharp_plot):
         plot.disableAutoRange()
         plot.setXRange(0, 800_000, padding=0)
         texts = _draw_specs(plot.getAxis("bottom"))[2]
         rects = sorted((rect for rect, _, text in texts if text), key=lambda r: r.left())
-        assert len(rects) >= 2
+        assert len(rects) >= 2, plot.titleLabel.text
         for a, b in zip(rects, rects[1:]):
-            assert b.left() - a.right() >= 4, [t for _, _, t in texts]
+            assert b.left() - a.right() >= 4, (plot.titleLabel.text, [t for _, _, t in texts])
 
 
 def _diverged(qtbot, w) -> int:
@@ -1011,11 +1039,18 @@ def _line_blown_up(qtbot, w):
     return shown_landscape(qtbot, w, w.last_snapshot.epoch)
 
 
-def test_after_a_divergence_at_its_first_step_the_summary_says_no_rise_and_times_the_limit(
+def test_a_divergence_at_its_first_step_on_the_line_at_1024x768_and_text_size_150(
         main_window, qtbot):
+    """One window blown up at its first step (_line_blown_up), its summary and then its map's
+    axes read: each of the two built, diverged and drew the same window."""
+    view = _line_blown_up(qtbot, main_window)
+    after_a_divergence_at_its_first_step_the_summary_says_no_rise_and_times_the_limit(view)
+    at_1024x768_and_text_size_150_the_map_s_axis_labels_and_numbers_read_apart(view)
+
+
+def after_a_divergence_at_its_first_step_the_summary_says_no_rise_and_times_the_limit(view):
     # Review r21 F9: "its loss rose to 141 after epoch 0", 141 the path's only (first) loss;
     # "sharpness 69.2 (172987% of the stability limit 2/lr = 0.04)".
-    view = _line_blown_up(qtbot, main_window)
     summary = view.summary.text().replace("\u2060", "")  # (2/lr's word joiner)
     assert "rose" not in summary
     assert "the run up to epoch 0 (one point, its loss 141)" in summary
@@ -1049,11 +1084,9 @@ def _text_rects(axis):
     return [(axis.mapRectToScene(rect), text) for rect, _, text in texts if text]
 
 
-def test_at_1024x768_and_text_size_150_the_map_s_axis_labels_and_numbers_read_apart(
-        main_window, qtbot):
+def at_1024x768_and_text_size_150_the_map_s_axis_labels_and_numbers_read_apart(view):
     # Review r21 F9: the map's labels broke and collided: "random 2 (filter-normalise d)" in
     # three lines, "random 1 (filter-" cut at the bottom, the x numbers "-0.500.5".
-    view = _line_blown_up(qtbot, main_window)
     view.grab()
     glw = view.map_glw
     whole = glw.mapToScene(glw.viewport().rect()).boundingRect()
@@ -1118,12 +1151,11 @@ def test_the_numbers_say_how_many_points_they_use_and_a_short_path_marks_its_poi
     assert f"({n:,} points)" in view.line_plot.titleLabel.text
 
 
-def test_the_plane_warnings_red_is_the_dark_themes_right_after_the_switch(main_window, qtbot):
+def the_plane_warnings_red_is_the_dark_themes_right_after_the_switch(qtbot, w):
     # Review r23 F14: after View -> Theme -> Dark the summary's red warning stayed the light
     # theme's #B3261E on the dark ground (2:1) until the next landscape.
     import dataclasses
     from nnviz.gui import colors
-    w = main_window
     view = trained_and_shown(qtbot, w, 150)
     r, s = view.result, w.last_snapshot
     p = r.path
