@@ -42,7 +42,26 @@ def _goal_lines(panel) -> list[str]:
     return doc.toPlainText().splitlines()
 
 
-def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, main_window):
+def test_the_shipped_exercises_the_xor_one_s_goals_hints_and_solution(qtbot, main_window,
+                                                                    tmp_path):
+    """One window for the checks below, each of which built its own: first those that need no
+    exercise open (the menu, Save as exercise from none, a broken file refused), then the XOR
+    exercise opened (its goal line before the first numbers, its hints, its solution's buttons,
+    its goals met by the solution; each opens it afresh), then the status bar's titles and every
+    shipped exercise's task (they open others, without waiting for their runs: last)."""
+    w = main_window
+    the_shipped_exercises_are_in_the_file_menu(w)
+    save_as_exercise_from_no_exercise_makes_a_goal_to_edit(qtbot, w, tmp_path)
+    a_broken_exercise_leaves_the_run_as_it_was(qtbot, w, tmp_path)
+    the_goal_line_says_why_it_has_no_number_until_the_runs_first_one(qtbot, w)
+    hints_are_revealed_one_at_a_time(qtbot, w)
+    the_solution_buttons_say_what_they_do_now(qtbot, w)
+    the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, w)
+    the_status_message_does_not_double_a_titles_punctuation(qtbot, w)
+    the_task_says_how_long_to_train_once(qtbot, w)
+
+
+def the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, main_window):
     w = main_window
     ex = w.exercise_actions
     _open(qtbot, w, XOR)
@@ -79,7 +98,7 @@ def test_the_goals_are_not_met_by_the_start_and_met_after_the_solution(qtbot, ma
     assert w.current_problem().spec.hidden == ()
 
 
-def test_hints_are_revealed_one_at_a_time(qtbot, main_window):
+def hints_are_revealed_one_at_a_time(qtbot, main_window):
     w = main_window
     ex = w.exercise_actions
     _open(qtbot, w, XOR)
@@ -95,7 +114,21 @@ def test_hints_are_revealed_one_at_a_time(qtbot, main_window):
     assert not ex.panel.hint_button.isEnabled()
 
 
-def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_window):
+def test_the_learning_rate_exercise_locks_saves_diverges_and_gives_its_rate_way(
+        qtbot, main_window, tmp_path):
+    """One window for the diverging-rate exercise's checks, each of which built its own: the
+    locks (first: it needs the window's own start to come back by Undo), the locks after an
+    Undo, Save as exercise and back, the divergence banner's advice, and the closed exercise's
+    rate after another data set (last: it leaves the circles). Each opens the exercise afresh."""
+    w = main_window
+    locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, w)
+    the_controls_stay_locked_after_undo_rebuilds_the_editor(qtbot, w)
+    save_as_exercise_round_trip(qtbot, w, tmp_path)
+    the_divergence_banner_does_not_hand_out_the_rate_an_exercise_asks_for(qtbot, w)
+    a_closed_exercises_rate_gives_way_to_the_next_data_sets_own(qtbot, w)
+
+
+def locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_window):
     w = main_window
     ex = w.exercise_actions
     w.set_stop_at(1000)  # a preset's, and a lesson's page in front: ...
@@ -133,7 +166,7 @@ def test_locked_controls_cannot_be_used_until_the_exercise_closes(qtbot, main_wi
     assert w.session_actions.import_action.isEnabled()
 
 
-def test_the_controls_stay_locked_after_undo_rebuilds_the_editor(qtbot, main_window):
+def the_controls_stay_locked_after_undo_rebuilds_the_editor(qtbot, main_window):
     w = main_window
     _open(qtbot, w, LR)
     w.set_learning_rate(0.02)
@@ -160,7 +193,7 @@ def test_a_hidden_control_is_hidden_with_its_label(qtbot, main_window, tmp_path)
     assert t.optimizer.isVisible() and label.isVisible()
 
 
-def test_save_as_exercise_round_trip(qtbot, main_window, tmp_path):
+def save_as_exercise_round_trip(qtbot, main_window, tmp_path):
     w = main_window
     ex = w.exercise_actions
     _open(qtbot, w, LR)
@@ -184,7 +217,7 @@ def test_save_as_exercise_round_trip(qtbot, main_window, tmp_path):
     assert ex.panel.title.text() == "Exercise: My learning rate"
 
 
-def test_save_as_exercise_from_no_exercise_makes_a_goal_to_edit(qtbot, main_window, tmp_path):
+def save_as_exercise_from_no_exercise_makes_a_goal_to_edit(qtbot, main_window, tmp_path):
     w = main_window
     path = tmp_path / "new.toml"
     w.exercise_actions.save_exercise_to(str(path))
@@ -193,7 +226,7 @@ def test_save_as_exercise_from_no_exercise_makes_a_goal_to_edit(qtbot, main_wind
     assert made.problem().spec == w.current_problem().spec
 
 
-def test_a_broken_exercise_leaves_the_run_as_it_was(qtbot, main_window, tmp_path):
+def a_broken_exercise_leaves_the_run_as_it_was(qtbot, main_window, tmp_path):
     w = main_window
     before = w.current_problem()
     bad = tmp_path / "bad.toml"
@@ -204,7 +237,7 @@ def test_a_broken_exercise_leaves_the_run_as_it_was(qtbot, main_window, tmp_path
     assert not w.exercise_actions.panel.isVisible()
 
 
-def test_the_shipped_exercises_are_in_the_file_menu(main_window):
+def the_shipped_exercises_are_in_the_file_menu(main_window):
     titles = [a.text().replace("&", "") for a in main_window.exercise_actions.menu.actions()]
     assert len(titles) >= 8 and "XOR without a hidden layer" in titles
 
@@ -446,7 +479,7 @@ def test_an_exercise_opened_after_another_reads_whole_in_presentation_at_1024(qt
     assert _seen_whole(p.goals)
 
 
-def test_the_solution_buttons_say_what_they_do_now(qtbot, main_window):
+def the_solution_buttons_say_what_they_do_now(qtbot, main_window):
     """Once the solution showed, its button still read "Sure? Show it"; "Apply it" read so after
     the solution was applied; the solution read "hidden [4], activation tanh", the file's
     words, not the panel's."""
@@ -477,7 +510,7 @@ def test_the_solution_buttons_say_what_they_do_now(qtbot, main_window):
     assert p.apply_button.text() == "Apply it"
 
 
-def test_the_status_message_does_not_double_a_titles_punctuation(qtbot, main_window):
+def the_status_message_does_not_double_a_titles_punctuation(qtbot, main_window):
     """"Exercise: Circles: how many units does it take?. Press Play (Space).": a title that ends
     in "?" gets no full stop after it; one that ends in a word gets one."""
     w = main_window
@@ -643,7 +676,7 @@ def test_a_preset_loaded_during_an_exercise_leaves_it_and_undo_brings_both_back(
     assert ex.exercise is None and not ex.panel.isVisible()
 
 
-def test_the_task_says_how_long_to_train_once(qtbot, main_window):
+def the_task_says_how_long_to_train_once(qtbot, main_window):
     """"…within 1,000 epochs. Train about 1,000 epochs." (Sigmoid saturation): the panel's
     sentence on how long to train came after a task that said it already. Every shipped
     exercise, opened one after another in one window (the panel's text is set at each open;
@@ -709,7 +742,7 @@ def test_a_closed_window_leaves_no_widget_of_its_own_behind(qtbot, main_window):
     assert left == {}
 
 
-def test_a_closed_exercises_rate_gives_way_to_the_next_data_sets_own(qtbot, main_window):
+def a_closed_exercises_rate_gives_way_to_the_next_data_sets_own(qtbot, main_window):
     """The diverging exercise sets lr 0.05 on the line; closed, and circles picked next, its
     0.05 stayed as if the learner had chosen it ("a value you pick yourself is kept"), and the
     circles hardly moved (r17 #6). A rate the learner typed during the exercise is theirs."""
@@ -740,7 +773,17 @@ def _move_buttons(editor) -> tuple[list[bool], list[bool]]:
     return [r.up.isEnabled() for r in editor.rows], [r.down.isEnabled() for r in editor.rows]
 
 
-def test_a_session_opened_over_a_locked_network_greys_the_ends_of_its_layer_list(
+def test_after_a_locked_network_the_ends_of_the_layer_list_are_greyed(
+        qtbot, main_window, tmp_path, monkeypatch):
+    """One window for the two ways out of an exercise that locks the network (each built its
+    own): File -> Open of a session (first: it reads the window's own start), then Close."""
+    a_session_opened_over_a_locked_network_greys_the_ends_of_its_layer_list(
+        qtbot, main_window, tmp_path, monkeypatch)
+    closing_an_exercise_that_locks_its_layers_greys_the_ends_of_the_list(
+        qtbot, main_window, tmp_path)
+
+
+def a_session_opened_over_a_locked_network_greys_the_ends_of_its_layer_list(
         qtbot, main_window, tmp_path, monkeypatch):
     """Review r18 #3: after "The learning rate that diverges" (its network locked), File ->
     Open of a 2-4-10-4-1 session left every \u25b2 and \u25bc enabled, layer 1's \u25b2 and the last
@@ -767,7 +810,7 @@ def test_a_session_opened_over_a_locked_network_greys_the_ends_of_its_layer_list
     assert w.current_problem().spec.hidden == (4, 10, 4)
 
 
-def test_closing_an_exercise_that_locks_its_layers_greys_the_ends_of_the_list(
+def closing_an_exercise_that_locks_its_layers_greys_the_ends_of_the_list(
         qtbot, main_window, tmp_path):
     # The same through Close: the lock lifted from the exercise's own 4-10-4 rows.
     text = (FOLDER / "06-moons-target-loss.toml").read_text()
@@ -796,7 +839,16 @@ def _open_from_menu(qtbot, w, title: str) -> None:
     wait_for_run(qtbot, w)
 
 
-def test_a_closed_exercises_network_stays_through_an_edit_on_the_training_tab(qtbot,
+def test_the_spiral_exercise_closed_keeps_its_network_and_its_run_through_a_batch_size(
+        qtbot, main_window):
+    """One window for the two checks of the spiral exercise closed (each built its own); each
+    opens it afresh from the menu. The batch size that keeps the run first (it reads the
+    exercise's full batch), then the network kept (it ends on another data set)."""
+    a_batch_size_that_trains_as_the_one_in_use_keeps_the_run(qtbot, main_window)
+    a_closed_exercises_network_stays_through_an_edit_on_the_training_tab(qtbot, main_window)
+
+
+def a_closed_exercises_network_stays_through_an_edit_on_the_training_tab(qtbot,
                                                                            main_window):
     """File > Exercises > the spiral (2 -> 4 -> 1), Close ("its data, network and settings
     stay"), 500 typed in Batch size: the window put the spiral's default 2 -> 32 -> 32 -> 1 in
@@ -826,7 +878,7 @@ def test_a_closed_exercises_network_stays_through_an_edit_on_the_training_tab(qt
     assert s.spec.hidden == (4, 10, 4)
 
 
-def test_a_batch_size_that_trains_as_the_one_in_use_keeps_the_run(qtbot, main_window):
+def a_batch_size_that_trains_as_the_one_in_use_keeps_the_run(qtbot, main_window):
     """500 typed in Batch size over "full batch" on the spiral's 160 training points restarted
     the run at epoch 0, though both train on one full batch (r19 #16): the run keeps its epochs,
     the field shows what it trains with, and the note says why."""
@@ -888,7 +940,7 @@ def test_the_hint_button_stays_where_it_was_clicked(qtbot, main_window, size):
     assert not b.isEnabled()  # the three hints came from three clicks at the same place
 
 
-def test_the_goal_line_says_why_it_has_no_number_until_the_runs_first_one(qtbot, main_window):
+def the_goal_line_says_why_it_has_no_number_until_the_runs_first_one(qtbot, main_window):
     """Opened, an exercise's goal line said "(not measured yet)" at epoch 0 while its model
     compiled, and "(now 0.2644)" at epoch 0 in another exercise whose model was ready: read as
     two ways of saying the same epoch (review r22 F17). Until the first numbers it says why,
@@ -932,7 +984,7 @@ def test_a_goal_met_within_its_epochs_stays_met_after_them(qtbot, main_window):
     assert met and int(met.group(1)) <= 300 and "restart" not in line, line
 
 
-def test_the_divergence_banner_does_not_hand_out_the_rate_an_exercise_asks_for(qtbot,
+def the_divergence_banner_does_not_hand_out_the_rate_an_exercise_asks_for(qtbot,
                                                                               main_window):
     """The diverging-rate exercise at its 0.05: the banner said "Lower the learning rate ten
     times, to 0.005", which meets its goal, with its three hints unread (review r31). It says
