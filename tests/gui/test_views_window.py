@@ -16,7 +16,23 @@ def views_of(window):
     return window._inspection_views
 
 
-def test_views_and_lessons_menu_are_installed(main_window):
+def test_the_tabs_their_probes_and_the_lessons_menus_in_one_window(main_window, qtbot):
+    """One window for the checks below, each of which built its own: that no tab is built
+    before it is shown (first: the window untouched), the menus, each view's probe while
+    shown and each probe's budget, the baseline fitted only on its page (before any lesson is
+    shown: it opens the Lessons tab on another page), the lessons from the menu and by name,
+    and the Presets menu's notebook steps (last: its lesson 4 starts a sweep)."""
+    w = main_window
+    a_tab_is_built_when_first_shown(main_window)
+    views_and_lessons_menu_are_installed(w)
+    each_view_gets_its_probe_results_while_shown(w, qtbot)
+    the_gradients_backprop_and_neuron_maps_probes_bank_their_budget(w, qtbot)
+    the_baseline_is_fitted_only_while_its_lesson_is_shown(w, qtbot)
+    lessons_from_the_menu_and_by_name(w, qtbot)
+    the_presets_notebook_steps_are_the_lessons_same_names_same_order(w, qtbot)
+
+
+def views_and_lessons_menu_are_installed(main_window):
     w = main_window
     assert {"network", "neurons", "hidden-space", "gradients", "lessons"} <= set(w.view_names())
     menus = {a.text().replace("&", ""): a.menu() for a in w.menuBar().actions()}
@@ -28,7 +44,7 @@ def test_views_and_lessons_menu_are_installed(main_window):
     assert titles[-1].replace("&", "") == "Exercises"  # (its letter: test_keyboard_after_review)
 
 
-def test_a_tab_is_built_when_first_shown(main_window):
+def a_tab_is_built_when_first_shown(main_window):
     from nnviz.gui.gradient_view import GradientView
     from nnviz.gui.hidden_space import HiddenSpaceView
     from nnviz.gui.lessons_view import LessonsView
@@ -55,7 +71,7 @@ def test_a_tab_is_built_when_first_shown(main_window):
     assert len(w.findChildren(HiddenSpaceView)) == 1
 
 
-def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
+def each_view_gets_its_probe_results_while_shown(main_window, qtbot):
     w = main_window
     expected = {"network": NeuronMaps, "neurons": NeuronMaps, "hidden-space": HiddenSpace,
                 "gradients": GradientFlow}
@@ -72,7 +88,7 @@ def test_each_view_gets_its_probe_results_while_shown(main_window, qtbot):
     qtbot.waitUntil(lambda: not probes & set(w.worker.loop.probes), timeout=TIMEOUT)
 
 
-def test_the_gradients_backprop_and_neuron_maps_probes_bank_their_budget(main_window,
+def the_gradients_backprop_and_neuron_maps_probes_bank_their_budget(main_window,
                                                                           qtbot):
     """The Gradients and Backprop tabs' probes pay a now-and-then slow call (a busy machine)
     from what the frames before it left over: kept to two calls' worth, each left the tab's
@@ -103,7 +119,7 @@ def test_the_gradients_backprop_and_neuron_maps_probes_bank_their_budget(main_wi
     assert w.worker.loop.probes["hidden-space"].bank_s == 0
 
 
-def test_the_baseline_is_fitted_only_while_its_lesson_is_shown(main_window, qtbot):
+def the_baseline_is_fitted_only_while_its_lesson_is_shown(main_window, qtbot):
     """The Lessons tab's baseline (scikit-learn's LogisticRegression, in the worker) runs while
     its page is shown: opening the tab on another lesson fits nothing (its import alone cost
     ~120 MB and up to 2 s)."""
@@ -255,7 +271,7 @@ def test_changing_the_hidden_layer_while_paused_redraws(main_window, qtbot):
                     timeout=TIMEOUT)
 
 
-def test_lessons_from_the_menu_and_by_name(main_window, qtbot):
+def lessons_from_the_menu_and_by_name(main_window, qtbot):
     w = main_window
     menu = next(a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "Lessons")
     menu.actions()[2].trigger()
@@ -271,7 +287,16 @@ def test_lessons_from_the_menu_and_by_name(main_window, qtbot):
         w.show_view("no-such-view")
 
 
-def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
+def test_each_lessons_try_it_live(main_window, qtbot):
+    """One window for the lessons' Try it live buttons (each of the three built its own):
+    lessons 2 and 3 and what their hint says, lesson 5's run loaded, lesson 4's sweep in
+    Compare (last: its five compiles; it checks the main run stays)."""
+    try_it_live_says_how_the_run_differs_from_the_page(main_window, qtbot)
+    try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot)
+    lesson_4s_try_it_live_trains_its_five_activations_on_the_moons(main_window, qtbot)
+
+
+def try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     w = main_window
     w.show_view("lesson-5")
     lessons = views_of(w)["lessons"]
@@ -290,7 +315,7 @@ def test_try_it_live_loads_the_lesson_into_the_main_window(main_window, qtbot):
     assert not lessons.pages["activations"].try_button.isHidden()  # (a sweep: below)
 
 
-def test_lesson_4s_try_it_live_trains_its_five_activations_on_the_moons(main_window, qtbot):
+def lesson_4s_try_it_live_trains_its_five_activations_on_the_moons(main_window, qtbot):
     # Lesson 4 had no "Try it live" though the others had: its live counterpart is the
     # notebook's network with each of the five activations, side by side in Compare.
     from nnviz.core.ready_sweeps import NOTEBOOK_ACTIVATIONS
@@ -316,7 +341,7 @@ def test_lesson_4s_try_it_live_trains_its_five_activations_on_the_moons(main_win
     assert w.run_id == run  # the main run stays
 
 
-def test_the_presets_notebook_steps_are_the_lessons_same_names_same_order(main_window, qtbot):
+def the_presets_notebook_steps_are_the_lessons_same_names_same_order(main_window, qtbot):
     # Two lists of the notebook's steps under different names, with blobs and ReLU moons that
     # the notebook never trains among them: a student did not know which was the notebook's
     # (review r3, defect 8). The Presets menu's notebook section is now the Lessons menu's five
@@ -341,7 +366,7 @@ def test_the_presets_notebook_steps_are_the_lessons_same_names_same_order(main_w
     assert w.tabs.currentWidget() is w._views["compare"]
 
 
-def test_try_it_live_says_how_the_run_differs_from_the_page(main_window, qtbot):
+def try_it_live_says_how_the_run_differs_from_the_page(main_window, qtbot):
     # Lesson 2's Try it live trained Glorot weights, which stop the growth its page is about,
     # and lesson 3's a sine with Adam, which the notebook never trains: the reason was only in
     # a menu tooltip (review r3, defect 7). Lesson 2 now trains the page's network; both say
@@ -478,10 +503,16 @@ def _axes_shown(widget):
                     yield item
 
 
-@pytest.mark.parametrize("name", ["main", "neurons", "hidden-space", "regions", "backprop"])
-def test_the_planes_axes_show_the_datas_own_numbers(main_window, qtbot, wait_run, name):
+def test_the_planes_axes_show_the_datas_own_numbers(main_window, qtbot, wait_run):
     """Moons with 5 points read "x2 (x0.001)" with ticks -500, 0, 500 (pyqtgraph's SI prefix
-    for a range within +-1): a feature's 0.5 is written 0.5, with no scale beside its name."""
+    for a range within +-1): a feature's 0.5 is written 0.5, with no scale beside its name.
+    Each plane's tab in turn in one window, the small data set loaded afresh for each (a
+    window per tab built five)."""
+    for name in ["main", "neurons", "hidden-space", "regions", "backprop"]:
+        _the_planes_axes_show_the_datas_own_numbers(main_window, qtbot, wait_run, name)
+
+
+def _the_planes_axes_show_the_datas_own_numbers(main_window, qtbot, wait_run, name):
     from nnviz.core.data import from_arrays
     w = main_window
     rng = np.random.default_rng(0)
@@ -502,7 +533,7 @@ def test_the_planes_axes_show_the_datas_own_numbers(main_window, qtbot, wait_run
 
     def plain() -> None:
         axes = list(_axes_shown(view))
-        assert axes
+        assert axes, name
         for axis in axes:
             assert "(x" not in axis.labelString(), (name, axis.labelString())
             assert axis.tickStrings([0.5], axis.autoSIPrefixScale, 0.5) == ["0.5"]
