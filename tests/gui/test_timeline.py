@@ -24,9 +24,21 @@ def _trained(w, qtbot, wait_run, epochs=300):
     return wait_run(w, epochs)
 
 
-def test_dragging_the_timeline_shows_that_epoch_in_every_view(main_window, qtbot, wait_run):
+def test_300_epochs_replayed_dragged_through_and_branched_from_the_menu(main_window, qtbot,
+                                                                        wait_run):
+    """One run of 300 epochs for the three checks below (each trained its own window): the
+    replay (first: it plays the whole record back from the live end), the drag through every
+    view, then the branches from the menu and Ctrl+B (last: they make branches)."""
     w = main_window
     live = _trained(w, qtbot, wait_run)
+    replay_plays_the_run_back_without_training(w, qtbot, wait_run)
+    dragging_the_timeline_shows_that_epoch_in_every_view(w, qtbot, wait_run, live)
+    the_menu_and_ctrl_b_branch_from_the_epoch_shown(w, qtbot, wait_run)
+
+
+def dragging_the_timeline_shows_that_epoch_in_every_view(main_window, qtbot, wait_run, live):
+    w = main_window
+    assert not w.last_snapshot.past and w.last_snapshot.epoch == 300  # (the live end)
     views = w._inspection_views
     for name in ("network", "neurons", "hidden-space", "gradients", "main"):
         w.show_view(name)
@@ -54,9 +66,20 @@ def test_dragging_the_timeline_shows_that_epoch_in_every_view(main_window, qtbot
     assert not np.array_equal(w.last_snapshot.grid.values, live.grid.values)
 
 
-def test_keys_and_a_click_on_the_loss_curve_move_through_the_run(main_window, qtbot, wait_run):
+def test_200_epochs_moved_through_by_the_handle_the_keys_and_a_click(main_window, qtbot,
+                                                                      wait_run):
+    """One run of 200 epochs for the two checks below (each trained its own window): the loss
+    plot's handle and the slider's keys (first: the handle at the live end), then the window's
+    keys and a click on the loss curve (last: it ends presenting, a Step trained)."""
     w = main_window
     _trained(w, qtbot, wait_run, 200)
+    the_handle_on_the_loss_plot_and_the_slider_keys_move_through_time(w, qtbot, wait_run)
+    keys_and_a_click_on_the_loss_curve_move_through_the_run(w, qtbot, wait_run)
+
+
+def keys_and_a_click_on_the_loss_curve_move_through_the_run(main_window, qtbot, wait_run):
+    w = main_window
+    assert w.last_snapshot.live_epoch == 200  # (trained: 200)
     w.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_Home)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 0, timeout=TIMEOUT)
@@ -89,9 +112,9 @@ def test_keys_and_a_click_on_the_loss_curve_move_through_the_run(main_window, qt
     assert not w.last_snapshot.past
 
 
-def test_replay_plays_the_run_back_without_training(main_window, qtbot, wait_run):
+def replay_plays_the_run_back_without_training(main_window, qtbot, wait_run):
     w = main_window
-    _trained(w, qtbot, wait_run, 300)
+    assert w.last_snapshot.epoch == 300 and not w.last_snapshot.past  # (trained: 300)
     w.timeline.speed.setProperty("chosen", True)
     w.timeline.speed.setCurrentIndex(w.timeline.speed.findData(300))
     shown = []
@@ -209,10 +232,10 @@ def test_a_branch_keeps_its_colour_when_an_earlier_branch_is_deleted(main_window
     assert _key_colour(w, "run 3") == run3
 
 
-def test_the_menu_and_ctrl_b_branch_from_the_epoch_shown(main_window, qtbot, wait_run):
+def the_menu_and_ctrl_b_branch_from_the_epoch_shown(main_window, qtbot, wait_run):
     """They branched from epoch 0 once (the action's 'checked' argument arrived as the epoch)."""
     w = main_window
-    _trained(w, qtbot, wait_run, 300)
+    assert w.last_snapshot.live_epoch == 300  # (trained: 300)
     w.timeline.slider.setValue(120)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 120, timeout=TIMEOUT)
     w.setFocus()
@@ -227,10 +250,9 @@ def test_the_menu_and_ctrl_b_branch_from_the_epoch_shown(main_window, qtbot, wai
     assert w.last_snapshot.epoch == 60
 
 
-def test_the_handle_on_the_loss_plot_and_the_slider_keys_move_through_time(main_window, qtbot,
+def the_handle_on_the_loss_plot_and_the_slider_keys_move_through_time(main_window, qtbot,
                                                                             wait_run):
     w = main_window
-    _trained(w, qtbot, wait_run, 200)
     marker = w.loss_plot.marker
     assert marker.isVisible() and marker.value() == 200  # the live end's handle
     marker.setValue(75.2)
@@ -243,9 +265,20 @@ def test_the_handle_on_the_loss_plot_and_the_slider_keys_move_through_time(main_
     assert w.last_snapshot.live_epoch == 200
 
 
-def test_a_chosen_replay_pace_is_kept(main_window, qtbot, wait_run):
+def test_100_epochs_replayed_at_a_chosen_pace_then_branched(main_window, qtbot, wait_run,
+                                                             monkeypatch):
+    """One run of 100 epochs for the two checks below (each trained its own window): the
+    replay's pace kept (first: it ends at the live end), then a branch's rate and its delete
+    (last: it makes a branch)."""
     w = main_window
     _trained(w, qtbot, wait_run, 100)
+    a_chosen_replay_pace_is_kept(w, qtbot, wait_run)
+    switching_branch_shows_its_learning_rate_and_delete_asks_first(w, qtbot, wait_run,
+                                                                   monkeypatch)
+
+
+def a_chosen_replay_pace_is_kept(main_window, qtbot, wait_run):
+    w = main_window
     box = w.timeline.speed
     i = box.findData(30_000)
     box.setCurrentIndex(i)
@@ -253,13 +286,15 @@ def test_a_chosen_replay_pace_is_kept(main_window, qtbot, wait_run):
     w.timeline.replay.click()
     assert box.currentData() == 30_000
     qtbot.waitUntil(lambda: not w.timeline.replay.isChecked(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not w.last_snapshot.past and w.last_snapshot.epoch == 100,
+                    timeout=TIMEOUT)  # (the replay's end: the live end again)
 
 
-def test_switching_branch_shows_its_learning_rate_and_delete_asks_first(main_window, qtbot,
+def switching_branch_shows_its_learning_rate_and_delete_asks_first(main_window, qtbot,
                                                                         wait_run, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
     w = main_window
-    _trained(w, qtbot, wait_run, 100)
+    assert w.last_snapshot.live_epoch == 100  # (trained: 100)
     w.timeline.slider.setValue(50)
     qtbot.waitUntil(lambda: w.last_snapshot.epoch == 50, timeout=TIMEOUT)
     w.set_learning_rate(0.25)
