@@ -478,11 +478,12 @@ def test_space_pauses_and_resumes_a_replay_and_trains_only_from_the_live_end(mai
 
 
 def _replaying(w, qtbot) -> None:
-    """120 epochs trained, then a replay at 10 epochs a second, past its fifth epoch."""
-    w.set_stop_at(120)
-    w.play()
-    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120,
-                    timeout=TIMEOUT)
+    """120 epochs trained (a Step: no frame on the way is looked at; they were played at the
+    paced speed to a Stop at of 120, a frame drawn for each), then a replay at 10 epochs a
+    second, past its fifth epoch."""
+    w.step(120)
+    qtbot.waitUntil(lambda: not w.playing and w.last_snapshot.live_epoch == 120
+                    and not w.last_snapshot.past, timeout=TIMEOUT)
     tl = w.timeline
     tl.speed.setProperty("chosen", True)
     tl.speed.setCurrentIndex(tl.speed.findData(10))
