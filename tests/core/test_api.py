@@ -236,7 +236,8 @@ def test_arrays_with_a_value_that_dominates_a_column_are_refused_as_the_csv_impo
     with pytest.raises(NnvizError, match=r"^row 3, y: 9e\+20 is far outside .* standardised "
                                          r"target"):
         nnviz.train(X, y, epochs=1)
-    nnviz.train(X, X[:, 0].copy(), epochs=1)  # the same arrays without it: trained
+    with pytest.warns(UserWarning, match="The features were standardised"):
+        nnviz.train(X, X[:, 0].copy(), epochs=1)  # the same arrays without it: trained
 
 
 def test_float16_and_negative_means_are_said_plainly():

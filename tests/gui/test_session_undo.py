@@ -374,11 +374,7 @@ def test_untrained_edits_do_not_push_a_trained_run_out_of_undo(win, qtbot):
     fruit = next(path for name, path, _ in example_files() if name == "fruit.csv")
     assert actions.import_data(read_csv(fruit))
     wait_run(qtbot, w, 0)
-    # The 300 epochs at full speed: at the default 5 epochs a frame they were 60 paced frames,
-    # ~2.5 CPU s of drawing that nothing here looks at (what Undo keeps is the run's epoch,
-    # weights and loss, the same at any speed).
-    w.controls.speed.setValue(w.controls.speed.maximum())
-    trained = _step(qtbot, w, 300)
+    trained = _step(qtbot, w, 300)  # (a Step trains unpaced, whatever the speed)
     shapes, layers = w.current_problem().spec.shapes_text(), len(w.current_problem().spec.hidden)
     edits = 5  # the reviewer's: more than the trained runs Undo keeps
     for i in range(edits):
