@@ -275,9 +275,10 @@ class CsvTable:
         columns = [(self.X[:, j], j) for j in range(self.X.shape[1])]
         if task == REGRESSION:
             columns.append((y, last))
+        def line(i: int) -> str:
+            return f"line {int(self.lines[i])}"
         for col, j in columns:
-            said = far_values_refused(col, lambda i: f"line {int(self.lines[i])}",
-                                      self.column(j), j == last)
+            said = far_values_refused(col, line, self.column(j), j == last)
             if said:
                 raise DataError(said)
         data = from_arrays(self.X, y, task, test_fraction=test_fraction, seed=seed,

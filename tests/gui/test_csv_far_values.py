@@ -6,10 +6,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-
 from ..conftest import wait_for_run
+from .test_session_actions import import_through_the_menu
 
 
 def _csv(tmp_path, name, rows):
@@ -25,7 +23,6 @@ def test_a_far_value_is_refused_in_the_import_dialog_and_the_session_stays(
     other point stood on one spot of the plot over a one-colour heat map. The preview now
     refuses it, naming the line, the column and the value, with the box ticked or not; the
     window keeps its data and its run."""
-    from nnviz.gui.session_dialogs import ImportDialog
     w = main_window
     rng = np.random.default_rng(4)
     rows = [(round(a, 3), round(b, 3), int(a + b > 10)) for a, b in rng.uniform(0, 10, (200, 2))]
@@ -34,22 +31,14 @@ def test_a_far_value_is_refused_in_the_import_dialog_and_the_session_stays(
     data, run = w.dataset, w.run_id
     seen = {}
 
-    def look_and_cancel():
-        dlg = next((d for d in QApplication.topLevelWidgets()
-                    if isinstance(d, ImportDialog) and d.isVisible()), None)
-        if dlg is None:
-            QTimer.singleShot(50, look_and_cancel)
-            return
+    def look_and_cancel(dlg):
         seen["ticked"] = (dlg.summary.text(), dlg.summary.is_error(),
                           dlg.import_button.isEnabled())
         dlg.standardise.setChecked(False)
         seen["unticked"] = (dlg.summary.text(), dlg.import_button.isEnabled())
         dlg.reject()
 
-    actions = w.session_actions
-    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
-    QTimer.singleShot(0, look_and_cancel)
-    actions.import_action.trigger()
+    import_through_the_menu(w.session_actions, monkeypatch, path, look_and_cancel)
     qtbot.waitUntil(lambda: "unticked" in seen)
     said, is_error, can_import = seen["ticked"]
     assert said.startswith("Cannot import: far.csv: line 9, column 1 (x1): 1e+30 is far "

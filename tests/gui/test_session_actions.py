@@ -541,8 +541,6 @@ def test_the_import_dialog_warns_of_a_feature_far_from_unit_scale_kept_as_it_is(
     """Unticked "Standardise" on a column of ~1e12: no word in the dialog, and the run then
     stalled at loss 0.1960 with nothing saying why. The dialog warns, naming the column; the
     window's message after the import says it again."""
-    from PySide6.QtCore import QTimer
-
     from nnviz.gui.session_dialogs import ImportDialog
     w, actions = win
     path = str(_far_csv(tmp_path))
@@ -559,41 +557,40 @@ def test_the_import_dialog_warns_of_a_feature_far_from_unit_scale_kept_as_it_is(
     assert not dlg.scale_warning.isVisible()
     dlg.close()
 
-    def untick_and_import():
-        dlg = next((d for d in QApplication.topLevelWidgets()
-                    if isinstance(d, ImportDialog) and d.isVisible()), None)
-        if dlg is None:
-            QTimer.singleShot(50, untick_and_import)
-            return
+    def untick_and_import(dlg):
         dlg.standardise.setChecked(False)
         dlg.import_button.click()
-    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
-    QTimer.singleShot(0, untick_and_import)
-    actions.import_action.trigger()
+    import_through_the_menu(actions, monkeypatch, path, untick_and_import)
     qtbot.waitUntil(lambda: w.dataset.name == "huge", timeout=TIMEOUT)
     assert "x2" in actions.last_message and "far from unit scale" in actions.last_message
     # and over the plot, where it stays while this problem does (the status line goes)
     assert w.hint.isVisible() and "x2" in w.hint.text() and "Standardise" in w.hint.text()
 
 
-def _import_fruit_through_the_menu(win, qtbot, tmp_path, monkeypatch) -> None:
-    """File > Import CSV of the test's fruit.csv, its preview's Import clicked."""
+def import_through_the_menu(actions, monkeypatch, path: str, in_preview) -> None:
+    """File > Import CSV of ``path``, and ``in_preview(dialog)`` once its preview shows (the
+    file is read off the GUI thread first)."""
     from PySide6.QtCore import QTimer
 
     from nnviz.gui.session_dialogs import ImportDialog
-    w, actions = win
-    path = str(_fruit_csv(tmp_path))
     monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
 
-    def accept_dialog():  # once the file is read (off the GUI thread) the preview opens
+    def when_shown():
         dlg = next((d for d in QApplication.topLevelWidgets()
                     if isinstance(d, ImportDialog) and d.isVisible()), None)
         if dlg is None:
-            QTimer.singleShot(50, accept_dialog)
+            QTimer.singleShot(50, when_shown)
             return
-        dlg.import_button.click()
-    QTimer.singleShot(0, accept_dialog)
+        in_preview(dlg)
+    QTimer.singleShot(0, when_shown)
     actions.import_action.trigger()
+
+
+def _import_fruit_through_the_menu(win, qtbot, tmp_path, monkeypatch) -> None:
+    """File > Import CSV of the test's fruit.csv, its preview's Import clicked."""
+    w, actions = win
+    import_through_the_menu(actions, monkeypatch, str(_fruit_csv(tmp_path)),
+                            lambda dlg: dlg.import_button.click())
     qtbot.waitUntil(lambda: w.dataset.name == "fruit", timeout=TIMEOUT)
 
 
@@ -1200,8 +1197,6 @@ def test_house_prices_are_standardised_on_import_and_every_place_says_so(
     preview says the target is standardised and how; unticked, it warns; imported, the axis,
     the data panel and the metrics line say the numbers are standardised, and the fit is
     good after 300 epochs."""
-    from PySide6.QtCore import QTimer
-
     from nnviz.gui.session_dialogs import ImportDialog
     w, actions = win
     path = str(_house_csv(tmp_path))
@@ -1223,16 +1218,7 @@ def test_house_prices_are_standardised_on_import_and_every_place_says_so(
     assert "Tick Standardise regression targets" in warned
     dlg.close()
 
-    def accept():
-        dlg = next((d for d in QApplication.topLevelWidgets()
-                    if isinstance(d, ImportDialog) and d.isVisible()), None)
-        if dlg is None:
-            QTimer.singleShot(50, accept)
-            return
-        dlg.import_button.click()
-    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: path)
-    QTimer.singleShot(0, accept)
-    actions.import_action.trigger()
+    import_through_the_menu(actions, monkeypatch, path, lambda dlg: dlg.import_button.click())
     qtbot.waitUntil(lambda: w.dataset.name == "house", timeout=TIMEOUT)
     assert "The target was standardised too" in actions.last_message
     assert "target standardised" in w.data_panel.task.text()
