@@ -72,7 +72,7 @@ from .presentation import Presentation
 from .stuck_hint import Banner, StuckHint
 from .timeline import Timeline
 from .training_panel import TrainingPanel
-from .widgets import (HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
+from .widgets import (CloseCorner, HeldCheckBox, LabelRoom, MessageLabel, NumberCombo, StatusBar,
                       ViewsButton, WholeTabsBar, WrappedLabel, add_layout, settle_plots,
                       shown_class_names)
 from .worker import TrainingWorker
@@ -300,6 +300,7 @@ class MainWindow(QMainWindow):
         # "trains it to epoch 2,000" stood over the main run, whose Stop at it had changed.
         self._stop_at: dict[bool, int | None] = {False: None, True: None}
         self._hint_text: dict[bool, str] = {False: "", True: ""}
+        self._hint_closed: dict[bool, bool] = {False: False, True: False}  # (its x clicked)
         # the main hint's promised stop: (epoch, text past it[, text there]) (show_hint)
         self._hint_stop: tuple[int, ...] | None = None
         self._hint_promise = ""  # the main hint as given, with its promise
@@ -476,6 +477,11 @@ class MainWindow(QMainWindow):
         _themed_box(self.hint, HINT_COLORS)
         self.hint.setToolTip("What this preset or lesson shows, and how to see it.")
         self.hint.hide()
+        # Its x: read, the note may go and give its lines to the plot (two or three of them at
+        # 1024x768, more in presentation mode) until the next note is given (_close_hint).
+        self.hint_close = CloseCorner(
+            self.hint, "Hide this note (the next preset, lesson or sweep shows its own)",
+            "Hide the note", self._close_hint)
 
         self.loss_plot = LossPlot()
         self.log_scale = QCheckBox("Log scale")
@@ -989,6 +995,7 @@ class MainWindow(QMainWindow):
         the title of the preset the note is of (a change to its run is then said after it)."""
         self._hint_stop = stop
         self._hint_text[False] = self._hint_promise = text
+        self._hint_closed[False] = False  # a new note: shown, whatever became of the last
         self._hint_preset, self._hint_variation = preset, ""
         self._hint_rate = (self._config.learning_rate if self._config is not None
                            else 0.0)  # the preset's (_variation_shown)
@@ -1034,7 +1041,16 @@ class MainWindow(QMainWindow):
         return self._config.learning_rate != preset or any(r != preset for _, r in s.rates)
 
     def show_sweep_hint(self, text: str) -> None:
+        if not text:  # (the sweep's note gone: the next is a new sweep's; "epoch 2,000
+            self._hint_closed[True] = False  # reached" is its note's rewording, closed too)
         self._hint_text[True] = text
+        self._show_front_hint()
+
+    def _close_hint(self) -> None:
+        """The note's x: the note in front (the main run's or the sweep's) is hidden until a
+        new one is given; its own rewording as the run goes (the stop reached, a rate
+        changed) does not bring it back."""
+        self._hint_closed[self.sweep_driving is not None] = True
         self._show_front_hint()
 
     def _show_front_hint(self) -> None:
@@ -1043,7 +1059,7 @@ class MainWindow(QMainWindow):
         if text and not sweep and self._hint_variation and self._variation_shown():
             text = f"{text} {self._hint_variation}"
         self.hint.setText(text)
-        self.hint.setVisible(bool(text))
+        self.hint.setVisible(bool(text) and not self._hint_closed[sweep])
 
     def _forget_refusals(self) -> None:
         """A number refused in a field that kept its value ("(it keeps 10)") is said until the

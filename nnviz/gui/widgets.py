@@ -488,6 +488,40 @@ class HeldCheckBox(QCheckBox):
         p.end()
 
 
+class CloseCorner(QObject):
+    """An x in the top right corner of ``label`` (a wrapped note in a box), the text kept clear
+    of it by the label's right margin; ``on_close`` when clicked. Placed again at each resize,
+    show and change of font (presentation mode's font passed on to the x)."""
+
+    def __init__(self, label: QLabel, tip: str, name: str,
+                 on_close: Callable[[], None]) -> None:
+        super().__init__(label)
+        self.label = label
+        b = self.button = QToolButton(label)
+        b.setText("\u2715")
+        b.setAutoRaise(True)
+        b.setCursor(Qt.CursorShape.ArrowCursor)
+        b.setToolTip(tip)
+        b.setAccessibleName(name)
+        b.clicked.connect(on_close)
+        label.installEventFilter(self)
+
+    def place(self) -> None:
+        label, b = self.label, self.button
+        if b.font() != label.font():
+            b.setFont(label.font())
+        b.adjustSize()
+        m = label.contentsMargins()
+        if m.right() != b.width() + 2:
+            label.setContentsMargins(m.left(), m.top(), b.width() + 2, m.bottom())
+        b.move(label.width() - b.width() - 2, 2)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange):
+            self.place()
+        return False
+
+
 class FittingButton(QToolButton):
     """A tool button whose words are the longest of ``texts`` that fit its width: its least
     width is the shortest's, the width it asks for the longest's; the tooltip says what it

@@ -3,9 +3,11 @@ shown (F8), and "Show test data" reads unchecked where the run has no test point
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox
 
 from nnviz.core import presets
+from tests.conftest import FIRST_SNAPSHOT_MS
 
 TIMEOUT = 60_000  # a wait for a condition; generous, so a loaded machine only makes it slower
 
@@ -96,3 +98,47 @@ def test_show_test_data_reads_unchecked_without_test_points_and_keeps_the_choice
     qtbot.waitUntil(lambda: len(w.dataset.test_index) == 0 and not box.isEnabled(),
                     timeout=TIMEOUT)
     assert _looks_like(box, checked=False, enabled=False) and not box.isChecked()
+
+
+def test_the_notes_x_hides_it_until_the_next_note(main_window, qtbot, wait_run):
+    """A preset's note over the plot took two or three lines of a 1024x768 window (more in
+    presentation mode) until the problem changed, with no way to put it away. Its x hides it;
+    its rewording as the run goes (the stop reached) does not bring it back; the next
+    preset's note shows. The sweep's note on the Compare tab has its own x: closed there, the
+    main run's stays closed too, and a new sweep's note shows. Presentation mode's font
+    reaches the x, and the text never runs under it."""
+    w = main_window
+    w.resize(1024, 768)
+    w.session_actions.preset_actions["xor"].trigger()
+    wait_run(w, 0)
+    x = w.hint_close.button
+    assert w.hint.isVisible() and x.isVisible() and "Press Play" in w.hint.text()
+    assert w.hint.contentsRect().right() < x.geometry().left()  # the text clear of the x
+    qtbot.mouseClick(x, Qt.MouseButton.LeftButton)
+    assert not w.hint.isVisible()
+    stop = w.controls.stop_at_value()
+    w.step(stop)  # the preset's run to its stop: the note would now read "Stopped at ..."
+    qtbot.waitUntil(lambda: w.last_snapshot.epoch == stop and not w.playing,
+                    timeout=FIRST_SNAPSHOT_MS)
+    assert "Stopped at" in w._hint_text[False] and not w.hint.isVisible()
+
+    w.show_view("compare")
+    view = w._inspection_views["compare"]
+    view.start_ready("lr", stop_at=3)
+    qtbot.waitUntil(lambda: w.hint.isVisible() and "Sweep" in w.hint.text())
+    qtbot.mouseClick(x, Qt.MouseButton.LeftButton)
+    assert not w.hint.isVisible()
+    w.show_view("main")
+    assert not w.hint.isVisible()  # the main run's note stays closed
+    w.show_view("compare")
+    view.start_ready("seeds", stop_at=3)
+    qtbot.waitUntil(lambda: w.hint.isVisible() and "Sweep" in w.hint.text())
+    w.show_view("main")
+
+    w.session_actions.preset_actions["spiral"].trigger()
+    qtbot.waitUntil(lambda: w.hint.isVisible() and w.hint.text().startswith("Two spirals"))
+    w.set_presentation(True)
+    qtbot.waitUntil(lambda: x.font().pointSizeF() == w.hint.font().pointSizeF()
+                    and w.hint.contentsRect().right() < x.geometry().left())
+    assert x.geometry().right() <= w.hint.width() and x.isVisible()
+    w.set_presentation(False)
