@@ -146,8 +146,8 @@ def _warn_labels_as_floats(y: np.ndarray) -> None:
 
 def _refuse_far(values: np.ndarray, column: str, target: bool) -> None:
     """A DataError if a few of ``values`` dominate their range, as the CSV import refuses
-    them (csvdata.far_values_refused)."""
-    said = far_values_refused(values, lambda i: f"row {i}", column, target)
+    them (csvdata.far_values_refused); said of the data's scale, there being no plot yet."""
+    said = far_values_refused(values, lambda i: f"row {i}", column, target, plotted=False)
     if said:
         raise DataError(said)
 

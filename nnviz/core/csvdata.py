@@ -212,10 +212,12 @@ class CsvTable:
 
     def imported(self, task: str | None = None, *, test_fraction: float = 0.2,
                  seed: int = 0, standardise: bool = True,
-                 standardise_target: bool = True) -> ImportedData:
+                 standardise_target: bool = True, plotted: bool = False) -> ImportedData:
         """The Dataset for ``task`` (None: detected from the last column); features far from
         unit scale standardised unless ``standardise`` is False, a regression's targets far
-        from unit scale unless ``standardise_target`` is False (see the top)."""
+        from unit scale unless ``standardise_target`` is False (see the top). ``plotted``:
+        for the window's preview, whose refusal of a far value speaks of the plot
+        (far_values_refused)."""
         if task not in (None, CLASSIFICATION, REGRESSION):
             raise DataError(f"task must be {CLASSIFICATION!r} or {REGRESSION!r}, got {task!r}")
         numeric = bool(self.label_is_number.all())
@@ -278,7 +280,7 @@ class CsvTable:
         def line(i: int) -> str:
             return f"line {int(self.lines[i])}"
         for col, j in columns:
-            said = far_values_refused(col, line, self.column(j), j == last)
+            said = far_values_refused(col, line, self.column(j), j == last, plotted=plotted)
             if said:
                 raise DataError(said)
         data = from_arrays(self.X, y, task, test_fraction=test_fraction, seed=seed,
@@ -318,10 +320,13 @@ def _far_values(col: np.ndarray) -> tuple[np.ndarray, float, float] | None:
 
 
 def far_values_refused(col: np.ndarray, row: Callable[[int], str], column: str,
-                       target: bool) -> str | None:
+                       target: bool, *, plotted: bool) -> str | None:
     """Why the values of ``col`` that dominate its range (_far_values) are refused, or None:
     ``row(i)`` names the i-th value's row ("line 9", "row 8"), ``column`` its column, as the
-    import's other messages do; ``target``: the column is a regression's targets."""
+    import's other messages do; ``target``: the column is a regression's targets.
+    ``plotted``: the message is the window's, which would draw the data; elsewhere (``nnviz
+    train``, nnviz.train) there is no plot to speak of, and it says what the value does to
+    the column's scale instead."""
     found = _far_values(col)
     if found is None:
         return None
@@ -330,12 +335,16 @@ def far_values_refused(col: np.ndarray, row: Callable[[int], str], column: str,
     more = (f" (and {plural(len(far) - 1, 'more such value')}: "
             f"{', '.join(row(int(k)) for k in far[1:4])}{', ...' if len(far) > 4 else ''})"
             if len(far) > 1 else "")
+    what, it = ("target" if target else "feature"), ("it" if len(far) == 1 else "them")
+    if plotted:
+        effect = (f"The plot's range and the standardised {what} would be dominated by {it}, "
+                  "every other point drawn on one spot")
+    else:
+        effect = (f"The {what}'s scale would be dominated by {it}: standardised, every other "
+                  "value would become nearly the same number, the points no longer told apart")
     return (f"{row(i)}, {column}: {col[i]:.6g} is far outside the column's other values "
-            f"({lo:.3g} to {hi:.3g}){more}. The plot's range and the standardised "
-            f"{'target' if target else 'feature'} would be dominated by "
-            f"{'it' if len(far) == 1 else 'them'}, every other point drawn on one spot. Correct "
-            "the value or remove the row; if such values are real, give the column's "
-            "logarithm instead")
+            f"({lo:.3g} to {hi:.3g}){more}. {effect}. Correct the value or remove the row; if "
+            "such values are real, give the column's logarithm instead")
 
 
 def input_names(data: Dataset) -> tuple[str, ...]:
@@ -713,9 +722,10 @@ def preview_table(table: CsvTable, task: str | None = None, *, test_fraction: fl
                   standardise_target: bool = True) -> CsvPreview:
     """What importing a table read already gives for ``task`` and the split; never raises
     DataError."""
-    try:
+    try:  # the window's preview: the data is to be drawn
         data = table.imported(task, test_fraction=test_fraction, seed=seed,
-                              standardise=standardise, standardise_target=standardise_target)
+                              standardise=standardise, standardise_target=standardise_target,
+                              plotted=True)
     except DataError as e:
         return CsvPreview(table.path, table.head, table.header, None,
                           f"{os.path.basename(table.path)}: {e}", table, table.head_lines)
