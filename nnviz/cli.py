@@ -1046,7 +1046,9 @@ def _main(argv: Sequence[str] | None) -> int:
                              + " both choose what to show; give one")
         check_preset(args, vars(parser.parse_args([])))
         if args.open:
-            load_session(args.open)  # a broken file: one line here rather than a window that fails
+            # A broken file: one line here rather than a window that fails; its refusal the
+            # window's (the file is opened to be drawn).
+            load_session(args.open, plotted=True)
         if args.exercise:
             from nnviz.core import exercises
             if args.open:

@@ -172,6 +172,44 @@ def wait_for_run(qtbot, window, epoch: int | None = None, timeout: int = FIRST_S
     return window.last_snapshot
 
 
+def session_copy(src, dst, manifest=None, arrays=None) -> None:
+    """A copy of the session file ``src`` at ``dst`` with its manifest (a dict) and its arrays
+    (a dict of numpy arrays) passed through ``manifest`` and ``arrays`` if given: a file an
+    older nnviz wrote, or one edited by hand, made from one the app saved."""
+    import io
+    import json
+    import zipfile
+
+    import numpy as np
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w") as b:
+        for info in a.infolist():
+            raw = a.read(info)
+            if info.filename == "manifest.json" and manifest is not None:
+                raw = json.dumps(manifest(json.loads(raw))).encode()
+            elif info.filename == "arrays.npz" and arrays is not None:
+                with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+                    changed = arrays({k: npz[k] for k in npz.files})
+                buf = io.BytesIO()
+                np.savez(buf, **changed)
+                raw = buf.getvalue()
+            b.writestr(info, raw)
+
+
+def with_far_value(src, dst, row: int = 8, column: int = 0, value: float = 1e30) -> np.ndarray:
+    """A copy of the session file ``src`` at ``dst`` whose data point ``row`` holds ``value``
+    in ``column`` (1e30 among the moons' values of -1 to 2: every other point would be drawn
+    on one spot): the data's X as written."""
+    seen = {}
+
+    def put(arrays: dict) -> dict:
+        X = arrays["data_X"].copy()
+        X[row, column] = value
+        seen["X"] = X
+        return {**arrays, "data_X": X}
+    session_copy(src, dst, arrays=put)
+    return seen["X"]
+
+
 # The settings file of this process (see above): a window's fixture gives its test a file of
 # its own instead, unless the test chose one. A window closing saves its layout there, and the
 # next test's window opened with it: the Regions test's settings column as wide as it goes put

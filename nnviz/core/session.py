@@ -35,6 +35,7 @@ import numpy as np
 
 from nnviz import __version__
 from . import limits, npzfile
+from .csvdata import far_values_refused
 from .data import CLASSIFICATION, MAX_SEED, REGRESSION, Dataset, DataError, DataSpec
 from .history import LossHistory
 from .losses import LossError
@@ -375,6 +376,30 @@ def _check_dataset(d: Dataset) -> None:
         raise SessionError("a point is both a training and a test point")
 
 
+def _check_far_values(d: Dataset, plotted: bool) -> None:
+    """A SessionError if a few values dominate a column of ``d``'s points (or a regression's
+    targets), by the rule the CSV import and nnviz.train refuse them with
+    (csvdata.far_values_refused): a file written before that rule, or edited by hand, opened
+    with every other point drawn on one spot and nothing said. Not part of _check_dataset, which
+    a save runs too: this is a check of what comes in. Rows are counted from 0, as in the
+    file's data_X and data_y; ``plotted``: the window opens the file (the message speaks of
+    the plot)."""
+    test = np.zeros(len(d.X), bool)
+    test[d.test_index] = True
+
+    def row(i: int) -> str:
+        return f"row {i} ({'test' if test[i] else 'training'} set)"
+    columns = [(d.X[:, j], f"column {j + 1} ({name})", False)
+               for j, name in enumerate(d.feature_names)]
+    if d.task == REGRESSION:
+        columns.append((d.y, f"the target ({d.target_name or 'y'})", True))
+    for values, column, target in columns:
+        said = far_values_refused(np.asarray(values, np.float64), row, column, target,
+                                  plotted=plotted)
+        if said:
+            raise SessionError(f"the data's {said}")
+
+
 def _check_weights(what: str, spec: NetworkSpec, params) -> None:
     expected = spec.param_shapes()
     if len(params) != len(expected):
@@ -399,8 +424,10 @@ def _fresh_opt_leaves(spec: NetworkSpec, config: TrainConfig) -> list[np.ndarray
 
 # --- opening ------------------------------------------------------------------------------------
 
-def load(path: str | os.PathLike) -> Session:
+def load(path: str | os.PathLike, *, plotted: bool = False) -> Session:
     """Open a ``.nnviz`` file; a SessionError naming the problem if it is not a valid session.
+    ``plotted``: the window opens it, and a refusal of its data speaks of the plot
+    (_check_far_values).
 
     What the file declares (zip headers, the manifest, every array's npy header) is checked
     against nnviz's limits (:mod:`nnviz.core.limits`) before any array is read or inflated.
@@ -429,14 +456,14 @@ def load(path: str | os.PathLike) -> Session:
         if size > MAX_ARRAYS_BYTES + MAX_MANIFEST_BYTES:
             raise SessionError(f"{name} is too large to be a session ({size} bytes)")
         try:
-            return _from_file(f)
+            return _from_file(f, plotted)
         except SessionError as e:
             raise SessionError(f"{name}: {e}") from None
 
 
-def from_bytes(raw: bytes) -> Session:
+def from_bytes(raw: bytes, *, plotted: bool = False) -> Session:
     """A Session from the bytes of a ``.nnviz`` file (see :func:`load`)."""
-    return _from_file(io.BytesIO(raw))
+    return _from_file(io.BytesIO(raw), plotted)
 
 
 def _looks_like_csv(head: bytes) -> str:
@@ -452,7 +479,7 @@ def _looks_like_csv(head: bytes) -> str:
             "(nnviz --data FILE.csv)")
 
 
-def _from_file(f: BinaryIO) -> Session:
+def _from_file(f: BinaryIO, plotted: bool) -> Session:
     head = f.read(64)
     f.seek(0)
     if not head:
@@ -482,7 +509,7 @@ def _from_file(f: BinaryIO) -> Session:
             RuntimeError, NotImplementedError, ValueError) as e:  # ValueError: a negative offset
         # Bad CRC, a member cut short, an unsupported compression...
         raise SessionError(f"the file is damaged (truncated or corrupt: {e})") from None
-    return _build(manifest, arrays, plan)
+    return _build(manifest, arrays, plan, plotted)
 
 
 def _starts_with_manifest(head: bytes) -> bool:
@@ -739,7 +766,7 @@ def _points_expect(run_m: Any, task: str, d: int) -> dict[str, _Expect]:
     return out
 
 
-def _read_point_sets(run_m: Any, arrays: dict, data: Dataset) -> list:
+def _read_point_sets(run_m: Any, arrays: dict, data: Dataset, plotted: bool) -> list:
     """The earlier stretches' points as (Dataset, padded), checked as the session's own."""
     sets = []
     for j, pm in enumerate(_point_set_list(run_m)):
@@ -755,6 +782,7 @@ def _read_point_sets(run_m: Any, arrays: dict, data: Dataset) -> list:
                     target_name=data.target_name, target_scaling=data.target_scaling)
         try:
             _check_dataset(d)
+            _check_far_values(d, plotted)  # the timeline draws them
         except SessionError as e:
             raise SessionError(f"the points of an earlier stretch (run.points[{j}]): {e}") \
                 from None
@@ -886,7 +914,8 @@ def _array(arrays: dict, key: str) -> np.ndarray:
     return arrays[key]
 
 
-def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Session:
+def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan,
+           plotted: bool) -> Session:
     # Every array is here with the dtype and shape ``plan`` expects (checked from the headers).
     data_m = manifest["data"]
     spec, config, task = plan.spec, plan.config, plan.task
@@ -952,6 +981,7 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
         test_values=_array(arrays, "test_values"),
         class_names=tuple(class_names) if class_names is not None else None, extras=extras)
     session.validate()
+    _check_far_values(dataset, plotted)
     if session.epoch > MAX_OPEN_EPOCH:
         raise SessionError(f"the file is damaged: epoch {session.epoch:,} is beyond "
                            f"{MAX_OPEN_EPOCH:,}, the last epoch nnviz opens (its timeline counts "
@@ -965,7 +995,7 @@ def _build(manifest: dict, arrays: dict[str, np.ndarray], plan: _Plan) -> Sessio
         raise SessionError("manifest.json: padded must be true or false")
     session.padded = padded
     if manifest.get("run") is not None:
-        sets = _read_point_sets(manifest["run"], arrays, dataset)
+        sets = _read_point_sets(manifest["run"], arrays, dataset, plotted)
         session.run = _read_run(manifest["run"], arrays, spec, config, session.epoch, sets)
         session.shown_epoch = _shown_epoch(manifest.get("shown_epoch"), session.run,
                                            session.epoch)

@@ -118,6 +118,38 @@ def test_errors_are_one_line_and_exit_2(capsys, tmp_path, make_args, message):
     assert re.search(message, err), err
 
 
+def test_a_far_value_in_a_session_or_a_csv_is_refused_in_words_of_the_data(capsys, tmp_path,
+                                                                           monkeypatch):
+    """One 1e30 among values of -1 to 10, in a session an older nnviz wrote (or edited by
+    hand) or in a CSV file: refused in one line, naming the row or line and the column. Where
+    nothing is drawn (``nnviz train``) the words are of the column's scale, not of a plot;
+    ``--open``, which would draw it, speaks of the plot as the window does."""
+    from ..conftest import with_far_value
+    run(capsys, "train", "--epochs", 1, "--save", tmp_path / "s.nnviz")
+    X = with_far_value(tmp_path / "s.nnviz", tmp_path / "far.nnviz", row=8, column=0)
+    others = np.delete(X[:, 0], 8)
+    which = "test" if 8 in S.load(tmp_path / "s.nnviz").dataset.test_index else "training"
+    said = (f"{tmp_path / 'far.nnviz'}: the data's row 8 ({which} set), column 1 (x1): 1e+30 is "
+            f"far outside the column's other values ({others.min():.3g} to {others.max():.3g}).")
+    scale = ("The feature's scale would be dominated by it: standardised, every other value "
+             "would become nearly the same number, the points no longer told apart. Correct "
+             "the value or remove the row; if such values are real, give the column's "
+             "logarithm instead")
+    code, out, err = run(capsys, "train", "--session", tmp_path / "far.nnviz", "--epochs", 5)
+    assert (code, out, err) == (2, "", f"nnviz: error: {said} {scale}\n")
+    monkeypatch.setattr(cli, "gui_command", lambda args: pytest.fail("the window opened"))
+    code, out, err = run(capsys, "--open", tmp_path / "far.nnviz")
+    assert code == 2 and err.startswith(f"nnviz: error: {said} The plot's range and the "
+                                        "standardised feature would be dominated by it, every "
+                                        "other point drawn on one spot."), err
+    rows = [f"{1e30 if i == 7 else i % 10},{i % 3},{'ab'[i % 2]}\n" for i in range(40)]
+    (tmp_path / "far.csv").write_text("x1,x2,label\n" + "".join(rows))
+    code, out, err = run(capsys, "train", "--data", tmp_path / "far.csv", "--epochs", 5)
+    assert (code, out, err) == (2, "", "nnviz: error: far.csv: line 9, column 1 (x1): 1e+30 is "
+                                       "far outside the column's other values (0 to 9). "
+                                       f"{scale}\n")
+
+
 def test_a_save_that_cannot_be_written_comes_before_training(capsys, tmp_path):
     (tmp_path / "dir.nnviz").mkdir()
     code, out, err = run(capsys, "train", "--epochs", 5, "--save", tmp_path / "dir.nnviz")

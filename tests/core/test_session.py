@@ -293,6 +293,48 @@ def test_wrong_shapes_nan_and_missing_arrays(parts, tmp_path):
         S.load(_write(tmp_path / "missing.nnviz", manifest, missing))
 
 
+def test_a_value_far_outside_its_column_is_refused_naming_row_column_and_set(parts, tmp_path):
+    """A file written before the CSV import refused such values, or edited by hand: one 1e30
+    among the moons' -1 to 2 opened with every other point drawn on one spot, nothing said.
+    It is refused by the import's rule, naming the row as data_X counts it and its set; the
+    window's message speaks of the plot, the others of the column's scale."""
+    manifest, arrays = parts
+    test = int(arrays["data_test_index"][0])
+    X = arrays["data_X"].copy()
+    X[test, 1] = -1e30
+    others = np.delete(X[:, 1], test)
+    path = _write(tmp_path / "far.nnviz", manifest, {**arrays, "data_X": X})
+    where = (f"{path}: the data's row {test} (test set), column 2 (x2): -1e+30 is far outside "
+             f"the column's other values ({others.min():.3g} to {others.max():.3g}). ")
+    advice = (". Correct the value or remove the row; if such values are real, give the "
+              "column's logarithm instead")
+    with pytest.raises(SessionError) as e:
+        S.load(path)
+    assert str(e.value) == where + (
+        "The feature's scale would be dominated by it: standardised, every other value would "
+        "become nearly the same number, the points no longer told apart") + advice
+    with pytest.raises(SessionError) as e:
+        S.load(path, plotted=True)
+    assert str(e.value) == where + (
+        "The plot's range and the standardised feature would be dominated by it, every other "
+        "point drawn on one spot") + advice
+    X[test, 1] = 2.5  # the same file with a value of the column's own: opened
+    assert S.load(_write(tmp_path / "ok.nnviz", manifest, {**arrays, "data_X": X})).epoch == 37
+
+
+def test_a_regression_target_far_outside_the_others_is_refused_too(tmp_path):
+    data = make_dataset(DataSpec("sine"))
+    spec = network_for(data, "mse", (4,), ("tanh",), "linear")
+    s = Session.from_trainer(Trainer(spec, TrainConfig("mse", "gd", 0.05), data, seed=0))
+    arrays = dict(s.arrays())
+    row = int(arrays["data_train_index"][3])
+    arrays["data_y"] = arrays["data_y"].copy()
+    arrays["data_y"][row] = 9e20
+    with pytest.raises(SessionError, match=rf"the data's row {row} \(training set\), the target "
+                                           r"\(y\): 9e\+20 is far outside .* The target's scale"):
+        S.load(_write(tmp_path / "far.nnviz", s.manifest(), arrays))
+
+
 def test_pickled_arrays_are_refused(parts, tmp_path):
     manifest, arrays = parts
     arrays = {**arrays, "w0": np.array([object()], dtype=object)}

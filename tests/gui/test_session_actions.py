@@ -18,7 +18,7 @@ from nnviz.core import session as session_io  # noqa: E402
 from nnviz.core.csvdata import parse_csv_text, read_csv  # noqa: E402
 from nnviz.core.data import DataSpec  # noqa: E402
 from nnviz.core.network import NetworkSpec, load_npz  # noqa: E402
-from ..conftest import FIRST_SNAPSHOT_MS  # noqa: E402
+from ..conftest import FIRST_SNAPSHOT_MS, session_copy, with_far_value  # noqa: E402
 from .test_settings_tabs import drag_splitter  # noqa: E402
 
 TIMEOUT = 60_000
@@ -151,17 +151,20 @@ def test_save_and_open_go_on_exactly(win, qtbot, tmp_path):
 
 
 def test_sessions_refused_leave_the_run_alone(win, qtbot, tmp_path, monkeypatch):
-    """Three files refused on one window (a window each: three alike at epoch 0): a broken
-    one, one with a seed the window cannot hold, one at an epoch no run reaches. The broken
-    one first, while nothing is saved (its title is the unsaved window's); each part's box
-    closed before the next, whose box must come of its own; epochs counted from where each
-    part starts."""
+    """Four files refused on one window (a window each: four alike at epoch 0): a broken
+    one, one with a seed the window cannot hold, one at an epoch no run reaches, one with a
+    value far outside its column. The broken one first, while nothing is saved (its title is
+    the unsaved window's); each part's box closed before the next, whose box must come of its
+    own; epochs counted from where each part starts."""
     _a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path)
     _close_the_message(qtbot, win[1])
     _a_session_with_a_seed_the_window_cannot_hold_is_refused_in_words(win, qtbot, tmp_path)
     _close_the_message(qtbot, win[1])
     _a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, tmp_path,
                                                                 monkeypatch)
+    _close_the_message(qtbot, win[1])
+    _a_session_with_a_far_value_is_refused_naming_its_row_and_column(win, qtbot, tmp_path,
+                                                                     monkeypatch)
 
 
 def _close_the_message(qtbot, actions):
@@ -188,25 +191,13 @@ def _a_broken_session_leaves_the_run_alone(win, qtbot, tmp_path):
         w.open_session(str(tmp_path / "text.nnviz"))  # what `nnviz --open` calls
 
 
-def _with_manifest(src: str, dst: str, change) -> None:
-    """A copy of the session ``src`` with its manifest passed through ``change``."""
-    import json
-    import zipfile
-    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w") as b:
-        for info in a.infolist():
-            raw = a.read(info)
-            if info.filename == "manifest.json":
-                raw = json.dumps(change(json.loads(raw))).encode()
-            b.writestr(info, raw)
-
-
 def _with_seed(src: str, dst: str, seed: int) -> None:
     """A copy of the session ``src`` whose every seed in the manifest is ``seed``."""
     def put(v):
         if isinstance(v, dict):
             return {k: seed if k == "seed" else put(x) for k, x in v.items()}
         return [put(x) for x in v] if isinstance(v, list) else v
-    _with_manifest(src, dst, put)
+    session_copy(src, dst, manifest=put)
 
 
 def _trained_and_changed(qtbot, w, actions, tmp_path, change):
@@ -247,7 +238,8 @@ def _a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, tmp_
     start = w.last_snapshot.epoch
     before, big = _trained_and_changed(
         qtbot, w, actions, tmp_path,
-        lambda good, big: _with_manifest(good, big, lambda m: {**m, "epoch": 1_000_000_000_000}))
+        lambda good, big: session_copy(good, big,
+                                       manifest=lambda m: {**m, "epoch": 1_000_000_000_000}))
     monkeypatch.setattr(actions, "ask_path", lambda *a, **k: big)
     actions.open_dialog()  # File > Open...
     qtbot.waitUntil(lambda: actions.message_box is not None and
@@ -258,6 +250,37 @@ def _a_session_at_an_epoch_no_run_reaches_is_refused_as_damaged(win, qtbot, tmp_
     assert w.controls.epoch.text() == f"Epoch {start + 3:,}" and w.current_problem() == before
     assert not w.banner.isVisible()
     assert _step(qtbot, w, 1).epoch == start + 4, "epoch"  # the run goes on where it was
+
+
+def _a_session_with_a_far_value_is_refused_naming_its_row_and_column(win, qtbot, tmp_path,
+                                                                    monkeypatch):
+    """A file written before the CSV import refused far values, or edited by hand, with one
+    x1 of 1e30 among the moons' -1 to 2: it opened with every other point drawn on one spot
+    and nothing said. It is refused as the import refuses the value, naming the session's row
+    and column and its set; the data, the run and the title stay."""
+    w, actions = win
+    start = w.last_snapshot.epoch
+    seen = {}
+
+    def far(good, big):
+        seen["X"] = with_far_value(good, big, row=8, column=0)
+    before, big = _trained_and_changed(qtbot, w, actions, tmp_path, far)
+    data, run, title = w.dataset, w.run_id, shown_title(w)
+    others = np.delete(seen["X"][:, 0], 8)
+    which = "test" if 8 in w.dataset.test_index else "training"
+    monkeypatch.setattr(actions, "ask_path", lambda *a, **k: big)
+    actions.open_dialog()  # File > Open...
+    qtbot.waitUntil(lambda: actions.message_box is not None and
+                    actions.message_box.isVisible(), timeout=TIMEOUT)
+    assert actions.message_box.text() == (
+        f"{big}: the data's row 8 ({which} set), column 1 (x1): 1e+30 is far outside the "
+        f"column's other values ({others.min():.3g} to {others.max():.3g}). The plot's range "
+        "and the standardised feature would be dominated by it, every other point drawn on "
+        "one spot. Correct the value or remove the row; if such values are real, give the "
+        "column's logarithm instead")
+    assert w.dataset is data and w.run_id == run and w.current_problem() == before
+    assert shown_title(w) == title and not w.banner.isVisible()
+    assert _step(qtbot, w, 1).epoch == start + 4, "far"  # the run goes on where it was
 
 
 def _a_failed_save_says_why(win, qtbot, tmp_path):

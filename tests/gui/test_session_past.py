@@ -10,8 +10,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
+from ..conftest import session_copy  # noqa: E402
 from .test_session_actions import (  # noqa: E402,F401
-    TIMEOUT, _step, _with_manifest, own_settings, wait_run, win)
+    TIMEOUT, _step, own_settings, wait_run, win)
 from .test_session_undo import _branched, _open_with_the_menu, _save, _type_rate  # noqa: E402
 
 
@@ -79,7 +80,7 @@ def test_an_older_or_damaged_epoch_shown_opens_at_the_live_end(win, qtbot, tmp_p
                 m["shown_epoch"] = value
             return m
         path = tmp_path / "other.nnviz"
-        _with_manifest(str(good), str(path), change)
+        session_copy(str(good), str(path), manifest=change)
         _open_with_the_menu(qtbot, actions, monkeypatch, path)
         assert actions.message_box is None or not actions.message_box.isVisible(), value
         s = wait_run(qtbot, w, 30)

@@ -33,7 +33,7 @@ def _epochs_of(s: Session) -> str:
 def _read_session(path: str) -> tuple[Session, Any, Any]:
     """The session in ``path``, a Trainer made from it and its recorded run (None: an older
     file), in any thread; SessionError if broken."""
-    s = session_io.load(path)
+    s = session_io.load(path, plotted=True)
     try:
         trainer = s.make_trainer()
     except (TrainingError, SpecError, LossError, DataError) as e:
