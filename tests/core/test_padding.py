@@ -353,12 +353,27 @@ def test_an_older_session_without_the_points_of_its_stretches_still_opens():
     lp.release()
 
 
-def test_a_session_whose_stretch_points_are_broken_says_so():
+def test_a_session_whose_stretch_points_are_broken_says_so(tmp_path):
     import io
     import json
     import zipfile
     from nnviz.core import session as S
+    from ..conftest import session_copy
     lp, saved = _session_after_edits()
+    # One 1e30 among an earlier stretch's x2 (the timeline draws those points): refused by
+    # the CSV import's rule, as the session's own points are.
+    saved.save(tmp_path / "s.nnviz")
+
+    def far(arrays):
+        X = arrays["run/points/0/X"].copy()
+        X[4, 1] = 1e30
+        return {**arrays, "run/points/0/X": X}
+    session_copy(tmp_path / "s.nnviz", tmp_path / "far.nnviz", arrays=far)
+    with pytest.raises(S.SessionError, match=r"far.nnviz: the points of an earlier stretch "
+                                             r"\(run.points\[0\]\): the data's row 4 "
+                                             r"\((training|test) set\), column 2 \(x2\): 1e\+30 "
+                                             r"is far outside"):
+        S.load(tmp_path / "far.nnviz")
     src = zipfile.ZipFile(io.BytesIO(saved.to_bytes()))
     manifest = json.loads(src.read("manifest.json"))
     manifest["run"]["branches"][0]["checkpoint_points"][0] = 9
