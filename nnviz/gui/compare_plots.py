@@ -72,9 +72,12 @@ def _title(pi, text: str) -> None:
 #: for each curve of 400 points (40 ms with the seeds' 16; 1 ms at width 1).
 CURVE_WIDTH, WIDE_CURVES = 2, 8
 #: Curves named at their ends (more: the colours and the key alone, as the seeds' 16), the
-#: names' size, and their gap to the curve's last point (px).
+#: names' size, and their gap to the plot's right edge and to each other (px).
 NAMED_CURVES, NAME_PT, NAME_GAP_PX = 8, 8.5, 2
-NAME_COLUMNS = 3  # at most this many columns of names at the curves' ends
+NAME_COLUMNS = 3  # at most this many columns of names in the margin right of the curves
+#: The plot's layout column right of its view box (pyqtgraph's right axis, hidden): the
+#: names' margin.
+NAME_MARGIN_COLUMN = 2
 #: The loss chart before the sweep's first epoch: what comes there, not an empty log axis
 #: numbered "5" and "2" (review r26 F5; Backprop's empty plane, r25 F9).
 WAITING_CURVES = "Each member's training loss appears here from the sweep's first epoch."
@@ -265,27 +268,32 @@ class LossCurves(pg.PlotWidget):
         for c in self.curves:
             pi.removeItem(c)
         for t in self.names:
-            pi.removeItem(t)
+            t.setParentItem(None)
+            if t.scene() is not None:
+                t.scene().removeItem(t)
         # Named at their ends: along viridis, the last few of a learning-rate sweep (1, 3, 10)
         # were three teals, and a stuck lr 10 at the top read as the best run, lr 3 (r18 #15).
         self.names = []
         if names and len(names) == len(member_rgb) and len(names) <= NAMED_CURVES:
             for rgb, text in zip(member_rgb, names):
-                # Over the curves, on the background: a name moved apart from its neighbours
-                # sits on the next curves, which were drawn across it ("0.3" struck through
-                # by the lines of 0.1 and 1, r19 #18).
+                # In a margin right of the curves, not over them: at the curves' ends, the
+                # names of a learning-rate sweep covered the tails of the runs that converged
+                # there ("3" and "10" on lr 1's and 3's last epochs). On the background, over
+                # anything that reaches the margin (the epoch axis's last number).
                 item = pg.TextItem(text, color=colors.readable(rgb, colors.background()),
-                                   anchor=(1, 1), fill=pg.mkBrush(colors.background()))
+                                   anchor=(0, 1), fill=pg.mkBrush(colors.background()))
                 item.setZValue(NAME_Z)
                 font = QFont(self.font())
                 font.setPointSizeF(NAME_PT)
                 item.setFont(font)
-                # No margin round the words: its bottom is then the text's, just over the end
-                # (the 4 px default put "1" by the curve above, lr 0.3's, in a short plot).
+                # No margin round the words: its box is then the text's, packed a line apart.
                 item.textItem.document().setDocumentMargin(0)
                 item.setVisible(False)  # until its curve has a point
-                pi.addItem(item, ignoreBounds=True)
+                # The plot item's child, not the view box's: the view box clips its items
+                # to the curves' area, and the names stand outside it.
+                item.setParentItem(pi)
                 self.names.append(item)
+        self._name_room(0.0)  # until placed: no margin, or the last members' width
         dashes = dashes or [None] * len(member_rgb)
         self.curve_width = CURVE_WIDTH if len(member_rgb) <= WIDE_CURVES else 1
         self.pens = [pg.mkPen(c, width=self.curve_width, dash=d)
@@ -407,43 +415,53 @@ class LossCurves(pg.PlotWidget):
         _title_room(pi, label)
 
     def _place_names(self, *_) -> None:
-        """Each name just above and left of its curve's last point (over the curve's own tail,
-        not across it); names that would touch are moved apart in pixels, keeping their order
-        from top to bottom, and kept inside the plot; where the plot is too short for all, only
-        those that fit without moving show."""
+        """Each name in a margin right of the plot, level with its curve's last point; names
+        that would touch are moved apart in pixels, keeping their order from top to bottom,
+        and kept inside the plot's height; where it is too short for all, in columns side by
+        side, and only those that fit without moving show."""
         if not self.names:
             return
-        vb = self.getPlotItem().getViewBox()
+        pi = self.getPlotItem()
+        vb = pi.getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         h, w = vb.height(), vb.width()
         if not (h > 0 and w > 0 and x1 > x0 and y1 > y0):
             return
+        line = max(QFontMetrics(self.names[0].textItem.font()).height(),
+                   self.names[0].textItem.boundingRect().height())
         ends = []  # (the name's bottom in px from the top, member, the end's x)
         for k, (item, name) in enumerate(zip(self.curves, self.names)):
             xs, ys = item.getData()  # as drawn: log10 of the losses (a log plot)
             if xs is None or not len(xs) or not np.isfinite(ys[-1]):
                 name.setVisible(False)
                 continue
-            ends.append((h * (y1 - float(ys[-1])) / (y1 - y0) - NAME_GAP_PX, k, float(xs[-1])))
+            # Its middle level with the end: read across from the curve.
+            ends.append((h * (y1 - float(ys[-1])) / (y1 - y0) + line / 2, k, float(xs[-1])))
         if not ends:
             return
-        line = max(QFontMetrics(self.names[0].textItem.font()).height(),
-                   self.names[0].textItem.boundingRect().height())
         ends = sorted((min(max(b, line), h), k, x) for b, k, x in ends)  # inside the plot
         # Not room for all in one column (a short plot: presentation mode at 1024x768 had
         # ~99 px for seven 21 px names, and showed three, review r29 L1): in columns side by
-        # side, leftwards from the curves' ends, the names dealt to them in turn from the top
-        # so that each stays near its curve's end.
+        # side, the names dealt to them in turn from the top so that each stays near its
+        # curve's end's height.
         columns = min(max(1, math.ceil(len(ends) * line / h)), NAME_COLUMNS)
-        right = 0.0  # px left of the curves' ends where the column's names end
+        # The margin as wide as the widest name in each column, of every name, shown or not:
+        # the same width from frame to frame (a margin that changed moved the curves).
+        widest = max(t.textItem.boundingRect().width() for t in self.names)
+        box = vb.geometry()  # in the plot item's coordinates, the names' parent's
+        left = box.right() + NAME_GAP_PX
         for c in range(columns):
-            column = self._stack_names(ends[c::columns], line, h)
-            for b, (_, k, ex) in column:
-                x = min(ex, x1) - (NAME_GAP_PX + right) * (x1 - x0) / w
-                self.names[k].setPos(x, y1 - b * (y1 - y0) / h)
+            for b, (_, k, _) in self._stack_names(ends[c::columns], line, h):
+                self.names[k].setPos(left, box.top() + b)
                 self.names[k].setVisible(True)
-            right += NAME_GAP_PX + max((self.names[k].textItem.boundingRect().width()
-                                        for _, (_, k, _) in column), default=0.0)
+            left += widest + NAME_GAP_PX
+        self._name_room(columns * (widest + NAME_GAP_PX) + NAME_GAP_PX)
+
+    def _name_room(self, px: float) -> None:
+        """The margin right of the view box where the names stand, ``px`` wide (0: none)."""
+        layout = self.getPlotItem().layout
+        if abs(layout.columnMinimumWidth(NAME_MARGIN_COLUMN) - px) >= 0.5:
+            layout.setColumnFixedWidth(NAME_MARGIN_COLUMN, px)
 
     def _stack_names(self, ends: list, line: float, h: float) -> list:
         """A column's names, each a ``line`` under the one above, as (its bottom, its end):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from nnviz.gui import colors
 from nnviz.gui.compare_plots import LossCurves, ScorePlot, member_colors
@@ -171,10 +172,49 @@ def test_every_curve_of_a_learning_rate_sweep_is_named_in_a_short_plot(qtbot):
     def named() -> bool:
         c.grab()
         boxes = [b for b, _ in _name_boxes(c)]
-        view = vb.sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
+        view = c.getPlotItem().sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
         return len(boxes) == len(lrs) and all(view.contains(b) for b in boxes) and all(
             a.intersected(b).width() < 0.5 or a.intersected(b).height() < 0.5
             for i, a in enumerate(boxes) for b in boxes[i + 1:])
     qtbot.waitUntil(lambda: 0 < vb.height() < 7 * c.names[0].boundingRect().height(),
                     timeout=3000)  # (the axes shown): not room for them in one column
     qtbot.waitUntil(named, timeout=3000)
+
+
+def _points_under_names(c: LossCurves) -> list:
+    """(name, member) for each curve point, in the scene, inside a shown name's box."""
+    vb = c.getPlotItem().getViewBox()
+    out = []
+    for name in c.names:
+        if not name.isVisible():
+            continue
+        box = name.mapRectToScene(name.boundingRect())
+        for k, item in enumerate(c.curves):
+            xs, ys = item.getData()
+            for x, y in zip(xs, ys):
+                if box.contains(vb.mapViewToScene(QPointF(float(x), float(y)))):
+                    out.append((name.textItem.toPlainText(), k))
+                    break
+    return out
+
+
+def test_the_names_cover_no_curve(qtbot):
+    """The lr sweep at epoch 300: lr 1 and lr 3 ended at the same loss, and each name, just
+    above its curve's end, lay over the other's tail ("3" and "10" over lr 1's and 3's last
+    epochs). The names stand in a margin right of the curves, each whole in the plot, level
+    with its end, over no point of any curve."""
+    c = _loss_curves(qtbot)
+    e = np.arange(1, 301)
+    c.update_curves(tuple((e, end + (0.4 - end) * np.exp(-e / 40.0)) for end in ENDS),
+                    np.zeros(len(LRS), bool))
+    vb = c.getPlotItem().getViewBox()
+    plot = c.getPlotItem().sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
+
+    def clear() -> bool:
+        c.grab()
+        boxes = [b for b, _ in _name_boxes(c)]
+        return (len(boxes) == len(LRS) and all(plot.contains(b) for b in boxes)
+                and all(b.left() >= vb.sceneBoundingRect().right() for b in boxes)
+                and not _points_under_names(c))
+    qtbot.waitUntil(clear, timeout=3000)
+    qtbot.waitUntil(lambda: _apart(c), timeout=3000)
