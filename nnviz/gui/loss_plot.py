@@ -101,6 +101,7 @@ RATE_LEVELS = tuple(sorted((round(0.07 + 0.04 * i, 2) for i in range(22)),
 RATE_LABEL_PAD = 2  # px kept clear around a rate label's text
 RATE_RIGHT, RATE_LEFT = (0, 0.5), (1, 0.5)  # a rate label's anchors: right, left of its line
 RATE_LABEL_PT = 9  # its label's size (the key's), times presentation mode's scale
+RATE_UNDER_LEGEND = 1e9  # a rate label's cost of a height under the legend: every other first
 RATE_LABEL_GROUND = 220  # the opacity of the plot's background under the label (of 255)
 SPIKE_EPOCHS = 10  # at most this many epochs (3 in runs under 1,000 epochs; 1% up to 1,000)
 
@@ -295,6 +296,11 @@ class LossPlot(pg.PlotWidget):
         self._rate_lines: list[pg.InfiniteLine] = []
         self._rate_marks: tuple[tuple[int, float], ...] = ()
         self._staggered: tuple | None = None  # what the marks' labels were placed for
+        # The labels placed again wherever the legend goes or grows, paused too: placed only
+        # with a frame, a label kept its height (a share of the plot's) in a plot made shorter
+        # or a key grown taller while paused, and the legend's box came to lie over "lr 3".
+        self.legend.geometryChanged.connect(self._stagger_rates)
+        self.legend.visibleChanged.connect(self._stagger_rates)
         self._branch_curves: dict[str, pg.PlotDataItem] = {}
         self._branch_colours: dict[str, int] = {}  # each curve's colour index (branch_color)
         self._branch_words: dict[str, tuple[str, str]] = {}  # rate, loss (branch_entry)
@@ -575,6 +581,7 @@ class LossPlot(pg.PlotWidget):
                 self._show_spike_note()
         else:
             self._fit_key()  # a new height only
+            self._stagger_rates()  # the labels' heights are shares of the plot's: the legend's not
 
     def _update_branches(self, s: Snapshot) -> None:
         names = {b.name for b in s.branches}
@@ -938,15 +945,15 @@ class LossPlot(pg.PlotWidget):
         vb = self.getPlotItem().getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         shown = [line for line in self._rate_lines if line.isVisible()]
+        legend = (vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
+                  if self.legend.isVisible() else None)
         key = (self._rate_marks, x0, x1, y0, y1, round(vb.width()), round(vb.height()),
-               id(self._drawn), self.legend.isVisible(), self.legend_corner,
+               id(self._drawn), None if legend is None else legend.toRect().getRect(),
                tuple(round(line.label.boundingRect().width()) for line in shown))
         if not shown or key == self._staggered:
             return
         self._staggered = key
         W, H = max(vb.width(), 1.0), max(vb.height(), 1.0)
-        legend = (vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
-                  if self.legend.isVisible() else None)
         # Each label right of its line, over the epochs trained at its rate; left of it (still
         # touching it) only where the view has no room on the right: pyqtgraph's own choice,
         # left of the line in the view's right half, put "lr 0.1" over the stretch trained at
@@ -972,10 +979,15 @@ class LossPlot(pg.PlotWidget):
                 top = (1 - level) * H - h / 2 - RATE_LABEL_PAD
                 bottom = top + h + 2 * RATE_LABEL_PAD
                 n = float(np.count_nonzero((under[0] <= bottom) & (under[1] >= top)))
-                for c, d, t, u in [*placed, *([] if legend is None else [(
-                        legend.left(), legend.right(), legend.top(), legend.bottom())])]:
+                for c, d, t, u in placed:
                     n += max(0.0, min(b, d) - max(a, c) + 4) * (
                         max(0.0, min(bottom, u) - max(top, t)) > 0)
+                # Never under the legend, even where every other height has a curve: a
+                # curve under the label leaves it readable on its background, the legend's
+                # box hides it.
+                if legend is not None and min(b, legend.right()) > max(a, legend.left()) - 4 \
+                        and min(bottom, legend.bottom()) > max(top, legend.top()):
+                    n += RATE_UNDER_LEGEND
                 return n
             level = next((lv for lv in RATE_LEVELS if covered(lv) == 0), None)
             if level is None:

@@ -1018,3 +1018,29 @@ def test_a_rate_mark_s_label_is_beside_its_line_over_the_new_rate(qtbot):
             assert line_x - 1 <= text.left() <= line_x + 12, (change, text, line_x)
         else:
             assert line_x - 12 <= text.right() <= line_x + 1, (change, text, line_x)
+
+
+def test_a_rate_mark_s_label_stays_clear_of_the_legend_in_a_plot_made_shorter(qtbot):
+    """The legend came to lie over "lr 3": paused, the plot made shorter (the window resized,
+    the splitter dragged), the label kept its height as a share of the plot's while the legend
+    kept its pixels at the top. At each height the label is placed again, clear of it."""
+    import dataclasses
+
+    from .test_views_helpers import make_trainer, snapshot_of
+    plot = _shown_plot(qtbot, (445, 400))
+    base = snapshot_of(make_trainer())
+    epochs = np.arange(1, 1001)
+    loss = (0.05 + 0.2 * np.exp(-epochs / 300)).astype(np.float32)
+    plot.update_snapshot(dataclasses.replace(base, epoch=1000, loss_epochs=epochs,
+                                             loss_values=loss, rates=((0, 1.0), (800, 3.0))))
+    qtbot.waitUntil(lambda: _rate_labels(plot) == [(800, "lr 3")])
+    label = next(line.label for line in plot._rate_lines if line.isVisible())
+
+    def clear(height: int) -> bool:
+        plot.grab()  # (pyqtgraph places a label's text as it paints)
+        box = label.mapRectToScene(label.boundingRect())
+        return (plot.getPlotItem().getViewBox().height() < height and plot.legend.isVisible()
+                and not box.intersects(plot.legend.sceneBoundingRect()))
+    for height in (300, 220, 175, 150):
+        plot.resize(445, height)
+        qtbot.waitUntil(lambda: clear(height))
