@@ -92,6 +92,7 @@ COMPUTING = "Computing the landscape of epoch {epoch:,}\u2026"
 COMPILE_POLL_MS = 300  # how often the view looks whether the probe's functions have compiled
 MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
+BAR_TICK_LINES = 1.5  # the colour bar's numbers this many of their lines apart at least
 COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
 COLORBAR_LOG_TITLE = "loss<br>(log)"  # narrow: the bar's column takes the plane's width
 # The relative gap between the path's loss and its shadow's on the plane beyond which the
@@ -111,11 +112,38 @@ PLANE_HOLDS_ANY = 3
 FEW_SHARP_POINTS = 8
 
 
-def loss_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+#: A colour bar's 1 to 9 x 10^k ticks, roundest first: where they would touch, the first kept.
+ROUND_FIRST = (1, 5, 2, 3, 4, 6, 8, 7, 9)
+
+
+def loss_ticks(lo: float, hi: float, apart: float = 0.0) -> list[tuple[float, str]]:
     """Ticks for a colour bar of log10 losses from ``lo`` to ``hi``: at the powers of ten, or
     at 1, 2 and 5 x 10^k (then 1, 2, 3, 5, then 1 to 9) when fewer than three of those fall
     inside, else a few evenly spaced losses; each written as the loss ("0.3", "0.01"; powers
-    of ten beyond 0.001 to 10,000)."""
+    of ten beyond 0.001 to 10,000). No two less than ``apart`` (log10 units) apart: the
+    roundest kept (at presentation mode's and 150 % text's size, 0.8 and 0.9 of a bar from
+    0.25 to 0.95 touched)."""
+    return _thinned(_loss_ticks(lo, hi), apart)
+
+
+def _thinned(ticks: list[tuple[float, str]], apart: float) -> list[tuple[float, str]]:
+    """``ticks`` less those within ``apart`` of one kept before: the roundest first (the
+    fewest significant digits, then 1, 5, 2, 3, ...), in their order."""
+    if apart <= 0 or len(ticks) < 2:
+        return ticks
+
+    def roundness(t: tuple[float, str]) -> tuple[int, int]:
+        m = f"{10.0 ** (t[0] - math.floor(t[0] + 1e-9)):.6g}"  # its mantissa, "5", "2.5"
+        digits = len(m.replace(".", "").strip("0"))
+        return digits, ROUND_FIRST.index(int(m[0])) if m[0] in "123456789" else 9
+    kept: list[tuple[float, str]] = []
+    for t in sorted(ticks, key=roundness):
+        if all(abs(t[0] - k[0]) >= apart for k in kept):
+            kept.append(t)
+    return sorted(kept)
+
+
+def _loss_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
     if not (math.isfinite(lo) and math.isfinite(hi)) or not hi > lo:
         return []
     decades = range(math.floor(lo) - 1, math.ceil(hi) + 1)
@@ -400,6 +428,10 @@ class LandscapeView(QWidget):
                                         pen="#888")
         self.colorbar.setImageItem(self.image, insert_in=self.map)
         plain_axes(self.map, self.colorbar.axis)
+        self._bar_levels: tuple[float, float, bool] | None = None  # (lo, hi, log) (_tick_bar)
+        self._bar_ticks: list | None = None  # the ticks set (None: pyqtgraph's)
+        # The bar's numbers a line apart at its every height and text size (_tick_bar).
+        self.colorbar.axis.geometryChanged.connect(self._tick_bar)
         # What the colours mean, under the bar and across it (row 3: the bottom axis's): up the
         # bar's right side, "log10 loss" read as the title of the side plot beside it.
         self.colorbar_title = pg.LabelItem(COLORBAR_LOG_TITLE, justify="center")
@@ -851,6 +883,25 @@ class LandscapeView(QWidget):
             if label.opts.get("size") != f"{size:g}pt":
                 label.setText(text, size=f"{size:g}pt")
         self._fit_axis_labels()
+        self._tick_bar()  # (a larger font on a bar of the same height: fewer numbers)
+
+    def _tick_bar(self) -> None:
+        """The colour bar's numbers: on the log scale losses (0.3, 0.1, 0.01), not their log10
+        (-0.5, -1, -2: a newcomer read "-1.0" as a loss of -1), with half a line of air at
+        least between two, at the bar's height and the numbers' size now: presentation mode
+        at text 150% printed 0.6, 0.7, 0.8 and 0.9 touching."""
+        if self._bar_levels is None:
+            return
+        lo, hi, log = self._bar_levels
+        ticks = None
+        axis = self.colorbar.axis
+        if log:
+            line = QFontMetrics(axis.style["tickFont"] or axis.font()).height()
+            apart = BAR_TICK_LINES * line / max(axis.height(), 1.0) * (hi - lo)
+            ticks = [loss_ticks(lo, hi, apart)]
+        if self._bar_ticks != ticks:
+            self._bar_ticks = ticks
+            axis.setTicks(ticks)
 
     def _arrange(self) -> None:
         """The map and the side plots side by side in both modes, all of them in view at once
@@ -1013,9 +1064,8 @@ class LandscapeView(QWidget):
         shown, (lo, hi) = picture.shown, picture.levels
         self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
         self.colorbar.setLevels((lo, hi))
-        # On the log scale the bar's numbers are losses (0.3, 0.1, 0.01), not their log10
-        # (-0.5, -1, -2): a newcomer read "-1.0" as a loss of -1.
-        self.colorbar.axis.setTicks([loss_ticks(lo, hi)] if log else None)
+        self._bar_levels = (lo, hi, log)
+        self._tick_bar()
         self.colorbar_title.setText(COLORBAR_LOG_TITLE if log else "loss")
         e, res = plane.extent, len(land.coords)
         h = 2 * e / (res - 1)

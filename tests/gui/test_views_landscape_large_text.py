@@ -132,3 +132,36 @@ def test_at_text_150_the_summary_leaves_the_map_its_room(main_window, qtbot, siz
         view.summary.text()
     assert "each class its share" in view.summary.toolTip()
     qtbot.waitUntil(lambda: _summary_lines(view) <= most_sampled, timeout=10_000)
+
+
+def test_in_presentation_mode_at_text_150_the_colour_bar_s_numbers_stand_apart(main_window,
+                                                                               qtbot):
+    """The colour bar of a loss between 0.25 and 0.99 (a run stuck high), on the log scale,
+    in presentation mode at text 150% at 1024x768: its numbers 0.3 to 0.9, each 1 to 9 x 0.1,
+    touched one another (0.9 on 0.8 on 0.7). Fewer of them, the roundest, with half a line of
+    air at least between two."""
+    import dataclasses
+
+    import numpy as np
+
+    from .test_views_helpers import axis_texts
+    w = main_window
+    w.text_size.choose(1.5)
+    try:
+        view = landscape_at(qtbot, w, presentation=True)
+        view.log_scale.setChecked(True)
+        r, s = view.result, w.last_snapshot
+        v = r.land.values
+        high = 0.25 * (0.99 / 0.25) ** ((v - v.min()) / (v.max() - v.min()))
+        stuck = dataclasses.replace(r, land=dataclasses.replace(r.land, values=high))
+        view.update_snapshot(dataclasses.replace(s, extras={**s.extras, view.extras_key: stuck}))
+        axis = view.colorbar.axis
+
+        def apart() -> bool:
+            view.grab()
+            boxes = sorted((b for b, _, t in axis_texts(axis) if t), key=lambda b: b.top())
+            return (view.colorbar.levels()[1] > np.log10(0.9) and len(boxes) >= 3 and all(
+                b.top() - a.bottom() >= a.height() / 2 for a, b in zip(boxes, boxes[1:])))
+        qtbot.waitUntil(apart, timeout=10_000)
+    finally:
+        w.set_presentation(False)
