@@ -36,7 +36,8 @@ from .actions.undo import AppliedCommand
 from .stepped_range import nice_range
 from .widgets import (MIN_TITLE_PT, TITLE_PT, CappedScroll, Column, FittedCombo, FittingLabel,
                       LabelRoom, LogAxis, SparseAxis, add_layout, auto_button_once_moved,
-                      cache_axes, loose_title, move_points, plain_axes, power_of_ten)
+                      cache_axes, colour_bar, fit_colour_bar, loose_title, move_points,
+                      power_of_ten)
 
 # The probe's share of the worker's time while training runs: a grid of losses and the path's
 # cost far more than a frame, so while playing the view is redrawn now and then, not per frame.
@@ -93,7 +94,6 @@ COMPILE_POLL_MS = 300  # how often the view looks whether the probe's functions 
 MIN_EPOCHS_SHOWN = 5  # the side plots' epoch axes span at least this many (whole epochs)
 MIN_MAP_HEIGHT = 200  # px: the map never scrolls; below this the view is too short anyway
 BAR_TICK_LINES = 1.5  # the colour bar's numbers this many of their lines apart at least
-COLORBAR_AXIS = 45  # px: pyqtgraph's width for a colour bar's axis (numbers and title)
 COLORBAR_LOG_TITLE = "loss<br>(log)"  # narrow: the bar's column takes the plane's width
 # The relative gap between the path's loss and its shadow's on the plane beyond which the
 # summary warns (in the error colour) that the map misrepresents the path; below it, and above
@@ -423,19 +423,14 @@ class LandscapeView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)
         self.map.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"),
-                                        interactive=False, width=14, colorMapMenu=False,
-                                        pen="#888")
-        self.colorbar.setImageItem(self.image, insert_in=self.map)
-        plain_axes(self.map, self.colorbar.axis)
+        # What the colours mean, under the bar and across it (the bottom axis's row): up the
+        # bar's right side, "log10 loss" read as the title of the side plot beside it.
+        self.colorbar, self.colorbar_title = colour_bar(
+            self.map, pg.colormap.get("viridis"), COLORBAR_LOG_TITLE, image=self.image)
         self._bar_levels: tuple[float, float, bool] | None = None  # (lo, hi, log) (_tick_bar)
         self._bar_ticks: list | None = None  # the ticks set (None: pyqtgraph's)
         # The bar's numbers a line apart at its every height and text size (_tick_bar).
         self.colorbar.axis.geometryChanged.connect(self._tick_bar)
-        # What the colours mean, under the bar and across it (row 3: the bottom axis's): up the
-        # bar's right side, "log10 loss" read as the title of the side plot beside it.
-        self.colorbar_title = pg.LabelItem(COLORBAR_LOG_TITLE, justify="center")
-        self.map.layout.addItem(self.colorbar_title, 3, 5)
         self.contours = []
         for _ in range(CONTOURS):
             iso = Contour(level=0, pen=pg.mkPen(255, 255, 255, 110, width=1),
@@ -859,11 +854,8 @@ class LandscapeView(QWidget):
         self._fit_combo()
         scale = self._scale()
         self._arrange()
-        # pyqtgraph fixes the colour bar's axis at 45 px: presentation mode's larger numbers
-        # were printed over its title ("log10 loss").
-        bar_axis = round(COLORBAR_AXIS * scale)
-        if self.colorbar.axis.width() != bar_axis:
-            self.colorbar.axis.setWidth(bar_axis)
+        # Presentation mode's larger numbers were printed over the bar's title ("log10 loss").
+        fit_colour_bar(self.colorbar, scale)
         self.glw.ci.layout.activate()  # the plots' widths for the view's present width
         floor = MIN_TITLE_PT * (1 + (scale - 1) / 2)  # as widgets.FittedTitles
         for plot in (self.map, self.line_plot, self.path_plot, self.sharp_plot):

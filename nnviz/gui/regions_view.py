@@ -27,7 +27,8 @@ from nnviz.core.formatting import plural
 from . import colors
 from .boundary_plot import equal_aspect, shared
 from .widgets import (FittedTitles, LabelRoom, Letterboxed, SparseAxis, cache_axes,
-                      class_names_of, computing, loose_title, model_epoch, plain_axes)
+                      class_names_of, colour_bar, computing, fit_colour_bar, loose_title,
+                      model_epoch, plain_axes)
 
 BUDGET = 0.05
 RIGHT_ROOM = 14  # px between the plane's picture and its widget's right edge
@@ -36,6 +37,7 @@ MIN_EPOCH_SPAN = 10  # the count plot's epoch axis shows at least 0..10
 # throttled probe's frame): they follow.
 COMPUTING = "Computing the regions of epoch {epoch:,}\u2026"
 EDGE_RGB = np.array([35, 35, 35], np.uint8)
+SLOPE_TITLE = "slope<br>(lighter:<br>steeper)"  # the key's title, under its bar: narrow
 _LUT = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False).astype(np.uint8)
 # Lighter: the data points and the region lines must stay visible on it.
 _LUT = (_LUT + (255 - _LUT.astype(np.int32)) * 0.35).astype(np.uint8)
@@ -68,13 +70,19 @@ def lines_drawn(r: Regions) -> bool:
     return r.edges is None or float(np.mean(r.edges)) <= MAX_EDGE_FRACTION
 
 
+def slope_top(r: Regions) -> float:
+    """The slope shaded lightest (and any steeper): the 99th percentile of ``r``'s, so that a
+    few steep cells at the plane's edge do not leave the rest one dark shade."""
+    s = np.nan_to_num(np.asarray(r.slope, np.float64))
+    return max(float(np.percentile(s, 99)) if s.size else 1.0, 1e-12)
+
+
 def region_image(r: Regions) -> np.ndarray:
     """RGB (res_y, res_x, 3): each cell shaded by its slope, the edges between regions dark
     (where they are too dense to see, each region's shade a little lighter or darker than its
     neighbours' instead: :func:`lines_drawn`)."""
     s = np.nan_to_num(np.asarray(r.slope, np.float64))
-    top = float(np.percentile(s, 99)) if s.size else 1.0
-    idx = np.clip(s / max(top, 1e-12) * 255, 0, 255).astype(np.uint8)
+    idx = np.clip(s / slope_top(r) * 255, 0, 255).astype(np.uint8)
     rgb = _LUT[idx]
     if lines_drawn(r):
         rgb[r.edges] = EDGE_RGB
@@ -140,6 +148,14 @@ class RegionsView(QWidget):
         pi.addItem(self.points)
         self.curve_1d = pg.PlotDataItem(pen=pg.mkPen(colors.TRAIN_CURVE, width=2))
         pi.addItem(self.curve_1d)
+        # What the shades mean, as the Landscape's map says it: "lighter is steeper" was in
+        # the title's tooltip alone, and the plane had no key.
+        self.bar, self.bar_title = colour_bar(
+            pi, pg.ColorMap(np.linspace(0.0, 1.0, len(_LUT)), _LUT), SLOPE_TITLE)
+        self.bar.setToolTip("The shades of the regions: the size of the output's slope "
+                            "||∂z/∂x|| in each, from 0 (dark) to the steepest (light; a "
+                            "steeper 1% of the plane has the lightest shade too).")
+        pi.getViewBox().sigResized.connect(self._fit_bar)
         cache_axes(pi)
         plain_axes(pi)  # the input plane's values
         # Room right of the picture, and a frame round it: flush with the widget's right edge
@@ -336,6 +352,10 @@ class RegionsView(QWidget):
             if label.textItem.boundingRect().width() <= room:
                 break
 
+    def _fit_bar(self, *_) -> None:
+        """The key's numbers their room at presentation mode's scale (it marks the plot)."""
+        fit_colour_bar(self.bar, max(1.0, float(self.plane.property("nnvizScale") or 1.0)))
+
     def _use_relu(self) -> None:
         w = self.main_window
         if w is None:
@@ -357,6 +377,7 @@ class RegionsView(QWidget):
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (y1 - y0) / max(len(ys) - 1, 1) if not one_d else 0.0
         self.image.setImage(np.ascontiguousarray(rgb), autoLevels=False, levels=(0, 255))
+        self.bar.setLevels((0.0, slope_top(r)))
         self.image.setRect(QRectF(float(xs[0] - dx / 2), float(y0 - dy / 2),
                                   float(xs[-1] - xs[0] + dx), float(y1 - y0 + dy)))
         key = (id(r.data_X), len(xs), len(ys))

@@ -1695,6 +1695,38 @@ def plain_axes(plot_item, *more) -> None:
         axis.enableAutoSIPrefix(False)
 
 
+#: A colour key's bar width and its axis's (its numbers), in px at presentation mode's scale 1:
+#: pyqtgraph fixes the axis at 45 px, and presentation mode's larger numbers ran over the
+#: title beside them (fit_colour_bar).
+COLOUR_BAR_WIDTH, COLOUR_BAR_AXIS = 14, 45
+
+
+def colour_bar(plot_item, cmap, title: str, image=None) -> tuple[pg.ColorBarItem, pg.LabelItem]:
+    """A colour key right of ``plot_item``'s view, as the Landscape's map and the Regions'
+    plane show theirs: a bar of ``cmap`` with its numbers on its right (as they are: no SI
+    prefix), and under it, in the bottom axis's row, ``title`` (HTML: narrow, the bar's column
+    takes the plot's width). With ``image`` the bar sets its colours and levels; without, it
+    is a key alone (a picture the caller shades itself), its numbers set by ``setLevels``."""
+    bar = pg.ColorBarItem(values=(0, 1), colorMap=cmap, interactive=False,
+                          width=COLOUR_BAR_WIDTH, colorMapMenu=False, pen="#888")
+    if image is not None:
+        bar.setImageItem(image, insert_in=plot_item)
+    else:  # where setImageItem puts it: right of the right axis, a little apart
+        plot_item.layout.addItem(bar, 2, 5)
+        plot_item.layout.setColumnFixedWidth(4, 5)
+    plain_axes(plot_item, bar.axis)
+    label = pg.LabelItem(title, justify="center")
+    plot_item.layout.addItem(label, 3, 5)
+    return bar, label
+
+
+def fit_colour_bar(bar: pg.ColorBarItem, scale: float) -> None:
+    """``bar``'s axis as wide as its numbers at presentation mode's ``scale``."""
+    width = round(COLOUR_BAR_AXIS * scale)
+    if bar.axis.width() != width:
+        bar.axis.setWidth(width)
+
+
 def move_points(item: pg.ScatterPlotItem, x, y) -> None:
     """Move ``item``'s points to ``x``, ``y`` keeping their looks (``setData`` when their number
     changed).

@@ -74,6 +74,46 @@ def test_the_classes_differ_in_shape_and_have_a_key(view):
     assert "test" not in text  # the plane shows the training points only
 
 
+def _key_numbers(view) -> list:
+    """The key's numbers as drawn: (their box in the scene, the text), top to bottom."""
+    ax = view.bar.axis
+    return sorted(((ax.mapRectToScene(r), t) for r, _, t in axis_texts(ax) if t),
+                  key=lambda rt: rt[0].top())
+
+
+def _key_reads(view) -> bool:
+    """The plane's colour key seen whole beside it: its bar right of the plane, from 0 up to
+    the slope shaded lightest, in the picture's colours, its numbers apart and inside the
+    plot, its title saying what the shades mean."""
+    from nnviz.gui.regions_view import _LUT, slope_top
+    view.grab()
+    bar, title = view.bar, view.bar_title
+    plane = view.plane.getPlotItem()
+    whole = plane.sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
+    numbers = _key_numbers(view)
+    cmap = bar.colorMap()
+    return (bar.isVisible() and title.isVisible()
+            and bar.sceneBoundingRect().left() >= plane.getViewBox().sceneBoundingRect().right()
+            and bar.levels() == (0.0, pytest.approx(slope_top(view.result)))
+            and tuple(cmap.map(0.0, mode="byte")[:3]) == tuple(_LUT[0])
+            and tuple(cmap.map(1.0, mode="byte")[:3]) == tuple(_LUT[-1])
+            and "slope" in title.text and "lighter" in title.text and "steeper" in title.text
+            and whole.contains(title.sceneBoundingRect())
+            and len(numbers) >= 2 and float(numbers[-1][1]) == 0.0
+            and all(whole.contains(r) for r, _ in numbers)
+            and all(b.top() >= a.bottom() for (a, _), (b, _) in zip(numbers, numbers[1:])))
+
+
+def test_the_plane_has_a_key_that_says_lighter_is_steeper(view, qtbot):
+    """The regions are shaded by their slope and only the tooltip said "lighter: steeper": the
+    plane had no colour key. A bar beside it, as the Landscape's map has, its numbers the
+    slopes and its title what the shades mean."""
+    t = make_trainer(hidden=(6,), act="relu", lr=0.5, samples=100)
+    t.run(50)
+    view.update_snapshot(snapshot_of(t, {"regions": RegionsProbe(res=40)}))
+    qtbot.waitUntil(lambda: _key_reads(view))
+
+
 @pytest.mark.parametrize("width", [440, 540, 640, 750, 1000])
 def test_the_bounds_words_are_whole_inside_the_count_plot(view, qtbot, width):
     # A reviewer: "Zaslavsky's bound: 37" was cut at the plot's right edge at 1400x900 (the
@@ -270,6 +310,7 @@ def test_the_count_plots_epochs_stand_apart_on_a_projector(main_window, qtbot):
         for (a, ta), (b, tb) in zip(numbers, numbers[1:]):
             assert b.left() - a.right() >= 4, (ta, tb, a, b)
     qtbot.waitUntil(apart, timeout=30_000)
+    qtbot.waitUntil(lambda: _key_reads(view), timeout=30_000)  # the plane's key, as large
 
 
 def test_one_relu_unit_is_counted_in_the_singular(view):
