@@ -251,8 +251,8 @@ class LossCurves(pg.PlotWidget):
         label.updateMin = title_min
         self.setToolTip("Every member's training loss (log scale), coloured along the swept "
                         "values (categories: each its own colour and dashes, as in the key "
-                        "above), each named at its end; the selected member is black and "
-                        "thick, a diverged one red and dashed.")
+                        "above), each named right of the plot, level with its end; the "
+                        "selected member is black and thick, a diverged one red and dashed.")
 
     def set_members(self, member_rgb: list[tuple[int, int, int]], key: str = "",
                     dashes: list | None = None, names: list[str] | None = None) -> None:

@@ -945,12 +945,14 @@ class LossPlot(pg.PlotWidget):
         vb = self.getPlotItem().getViewBox()
         (x0, x1), (y0, y1) = vb.viewRange()
         shown = [line for line in self._rate_lines if line.isVisible()]
+        if not shown:  # (nothing to place: the legend's moves while the plot is made, too)
+            return
         legend = (vb.mapFromScene(self.legend.sceneBoundingRect()).boundingRect()
                   if self.legend.isVisible() else None)
         key = (self._rate_marks, x0, x1, y0, y1, round(vb.width()), round(vb.height()),
                id(self._drawn), None if legend is None else legend.toRect().getRect(),
                tuple(round(line.label.boundingRect().width()) for line in shown))
-        if not shown or key == self._staggered:
+        if key == self._staggered:
             return
         self._staggered = key
         W, H = max(vb.width(), 1.0), max(vb.height(), 1.0)
