@@ -170,10 +170,10 @@ def test_a_session_opens_off_the_gui_thread_with_a_cancel(win, qtbot, tmp_path, 
     release, threads = threading.Event(), []
     load = session_actions.session_io.load
 
-    def slow_load(p):
+    def slow_load(p, **options):  # (File > Open reads it as the window's: plotted=True)
         threads.append(threading.current_thread() is threading.main_thread())
         release.wait(10)
-        return load(p)
+        return load(p, **options)
     monkeypatch.setattr(session_actions.session_io, "load", slow_load)
     monkeypatch.setattr(actions, "ask_path", lambda *a, **k: str(path))
 
